@@ -1,0 +1,32 @@
+package io.p2pkit.core.muxer;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/**
+ * One stream of a multiplexed connection. Blocking: reads wait for data, writes wait for flow
+ * control credit. Reading from a reset stream, or writing to it, throws
+ * {@link StreamResetException}.
+ */
+public interface MuxedStream extends Closeable {
+    /** The muxer's identifier of the stream, for logs. */
+    long id();
+
+    /** Data from the remote; ends when the remote closes its write side. */
+    InputStream in();
+
+    /** Data to the remote. */
+    OutputStream out();
+
+    /** Half-closes: signals end of data to the remote, reading goes on. Idempotent. */
+    void closeWrite() throws IOException;
+
+    /** Aborts the stream in both directions and tells the remote. Idempotent. */
+    void reset() throws IOException;
+
+    /** Closes the write side and stops reading (unread data is discarded). Idempotent. */
+    @Override
+    void close() throws IOException;
+}

@@ -1,0 +1,19 @@
+package io.p2pkit.core.muxer;
+
+import io.p2pkit.core.transport.RawConnection;
+
+import java.io.IOException;
+
+/** A stream multiplexer such as yamux or mplex, identified by its multistream protocol ID. */
+public interface Muxer {
+    /** The protocol ID negotiated for it, for example {@code /yamux/1.0.0}. */
+    String protocolId();
+
+    /**
+     * Starts multiplexing over a secured connection. The muxer owns {@code connection} from now
+     * on and closes it when the muxed connection closes.
+     *
+     * @param initiator whether this side dialed (it decides, for example, odd or even stream IDs)
+     */
+    MuxedConnection wrap(RawConnection connection, boolean initiator) throws IOException;
+}
