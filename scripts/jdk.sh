@@ -53,3 +53,10 @@ if [ -z "$P2PKIT_JDK" ]; then
 fi
 export JAVA_HOME="$P2PKIT_JDK"
 export PATH="$JAVA_HOME/bin:$PATH"
+# Maven's own libraries trip JDK 24+'s sun.misc.Unsafe warnings; they are noise, not our code.
+if [ "$(p2pkit_jdk_major "$JAVA_HOME")" -ge 24 ] 2>/dev/null; then
+    case "${MAVEN_OPTS:-}" in
+        *sun-misc-unsafe-memory-access*) ;;
+        *) export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" ;;
+    esac
+fi

@@ -1,0 +1,46 @@
+package io.p2pkit.node.cli;
+
+import io.p2pkit.node.json.Json;
+
+import java.io.PrintStream;
+import java.util.Map;
+
+/**
+ * Where commands print: results on stdout (one JSON object per line in {@code --json} mode),
+ * diagnostics on stderr, so that stdout stays machine-readable.
+ */
+public final class Console {
+    private final PrintStream out;
+    private final PrintStream err;
+
+    public Console(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    /** Prints one result line on stdout. */
+    public void println(String line) {
+        out.println(line);
+        out.flush();
+    }
+
+    /** Prints one JSON object as a single line on stdout. */
+    public void json(Map<String, ?> object) {
+        out.println(Json.write(object));
+        out.flush();
+    }
+
+    /** Prints a diagnostic line on stderr. */
+    public void info(String line) {
+        err.println(line);
+        err.flush();
+    }
+
+    public PrintStream out() {
+        return out;
+    }
+
+    public PrintStream err() {
+        return err;
+    }
+}

@@ -1,0 +1,86 @@
+package io.p2pkit.node.json;
+
+import java.util.Collection;
+import java.util.Map;
+
+/**
+ * Writes JSON text from plain Java values: {@link Map} (keys in iteration order, so use a
+ * {@link java.util.LinkedHashMap} for a stable order), {@link Collection}, arrays of objects,
+ * {@link CharSequence}, {@link Number}, {@link Boolean} and null. Output is always one line, which
+ * is what the command line's {@code --json} mode promises.
+ */
+public final class Json {
+    private Json() {
+    }
+
+    /** Encodes {@code value} as compact single-line JSON. */
+    public static String write(Object value) {
+        StringBuilder sb = new StringBuilder(128);
+        write(value, sb);
+        return sb.toString();
+    }
+
+    private static void write(Object value, StringBuilder sb) {
+        switch (value) {
+            case null -> sb.append("null");
+            case CharSequence s -> string(s, sb);
+            case Boolean b -> sb.append(b);
+            case Double d when d.isNaN() || d.isInfinite() -> sb.append("null");
+            case Float f when f.isNaN() || f.isInfinite() -> sb.append("null");
+            case Number n -> sb.append(n);
+            case Map<?, ?> m -> {
+                sb.append('{');
+                boolean first = true;
+                for (Map.Entry<?, ?> e : m.entrySet()) {
+                    if (!first) {
+                        sb.append(',');
+                    }
+                    first = false;
+                    string(String.valueOf(e.getKey()), sb);
+                    sb.append(':');
+                    write(e.getValue(), sb);
+                }
+                sb.append('}');
+            }
+            case Collection<?> c -> {
+                sb.append('[');
+                boolean first = true;
+                for (Object o : c) {
+                    if (!first) {
+                        sb.append(',');
+                    }
+                    first = false;
+                    write(o, sb);
+                }
+                sb.append(']');
+            }
+            case Object[] a -> write(java.util.Arrays.asList(a), sb);
+            default -> string(value.toString(), sb);
+        }
+    }
+
+    private static void string(CharSequence s, StringBuilder sb) {
+        sb.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                case '\b' -> sb.append("\\b");
+                case '\f' -> sb.append("\\f");
+                default -> {
+                    // Control characters and the line separators JavaScript mishandles are escaped.
+                    if (c < 0x20 || c == '\u2028' || c == '\u2029') {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        sb.append('"');
+    }
+}

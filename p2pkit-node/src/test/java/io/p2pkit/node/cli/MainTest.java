@@ -1,0 +1,59 @@
+package io.p2pkit.node.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class MainTest {
+    @Test
+    void noArgumentsIsAUsageError() {
+        CliRunner r = CliRunner.run();
+        assertEquals(2, r.status());
+        assertEquals("", r.out());
+        assertTrue(r.err().contains("Usage: p2pkit COMMAND"));
+    }
+
+    @Test
+    void helpListsTheCommands() {
+        CliRunner r = CliRunner.run("--help");
+        assertEquals(0, r.status());
+        assertTrue(r.out().contains("version"));
+    }
+
+    @Test
+    void unknownCommandIsAUsageErrorOnStderr() {
+        CliRunner r = CliRunner.run("frobnicate");
+        assertEquals(2, r.status());
+        assertEquals("", r.out());
+        assertTrue(r.err().contains("unknown command 'frobnicate'"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"version"})
+    void everyCommandHasHelp(String command) {
+        CliRunner r = CliRunner.run(command, "--help");
+        assertEquals(0, r.status());
+        assertTrue(r.out().startsWith("Usage: p2pkit " + command), r.out());
+        CliRunner viaHelp = CliRunner.run("help", command);
+        assertEquals(r.out(), viaHelp.out());
+    }
+
+    @Test
+    void unknownOptionIsAUsageError() {
+        CliRunner r = CliRunner.run("version", "--frob");
+        assertEquals(2, r.status());
+        assertTrue(r.err().contains("unknown option --frob"), r.err());
+    }
+
+    @Test
+    void versionPrintsOneJsonLine() {
+        CliRunner r = CliRunner.run("version", "--json");
+        assertEquals(0, r.status());
+        String line = r.out().strip();
+        assertTrue(line.startsWith("{\"version\":\"") && line.endsWith("}") && !line.contains("\n"), line);
+        assertTrue(line.contains("\"java\":\""), line);
+    }
+}
