@@ -1,0 +1,366 @@
+package io.p2pkit.core.host;
+
+import io.p2pkit.core.Direction;
+import io.p2pkit.core.crypto.PrivateKey;
+import io.p2pkit.core.identity.PeerId;
+import io.p2pkit.core.multiaddr.Multiaddr;
+import io.p2pkit.core.multistream.Duplex;
+import io.p2pkit.core.multistream.LazySelection;
+import io.p2pkit.core.multistream.Multistream;
+import io.p2pkit.core.multistream.NegotiationTimer;
+import io.p2pkit.core.muxer.MuxedStream;
+import io.p2pkit.core.network.Connection;
+import io.p2pkit.core.network.ConnectionListener;
+import io.p2pkit.core.network.Network;
+import io.p2pkit.core.peerstore.AddressTtl;
+import io.p2pkit.core.peerstore.PeerStore;
+import io.p2pkit.core.resource.StreamSpan;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The facade applications and protocols use: one identity, its listeners and connections, the
+ * protocols it serves, and what it knows of other peers.
+ *
+ * <pre>{@code
+ * Host host = Host.builder().listen("/ip4/127.0.0.1/tcp/0").build();
+ * host.setStreamHandler("/echo/1.0.0", s -> s.in().transferTo(s.out()));
+ * try (Stream s = host.newStream(PeerInfo.parse(addr), "/echo/1.0.0")) { ... }
+ * }</pre>
+ *
+ * <p>Build one with {@link #builder()}; close it to stop listening and close every connection.
+ */
+public final class Host implements Closeable {
+    private final PrivateKey identity;
+    private final PeerId peerId;
+    private final Network network;
+    private final PeerStore peerStore;
+    private final ScheduledExecutorService scheduler;
+    private final boolean ownsScheduler;
+    private final Multistream protocolNegotiation;
+    private final String agentVersion;
+    private final Map<String, StreamHandler> handlers = new ConcurrentHashMap<>();
+    private final List<Runnable> protocolListeners = new CopyOnWriteArrayList<>();
+    private final List<Closeable> services = new CopyOnWriteArrayList<>();
+    private volatile boolean closed;
+
+    Host(HostBuilder b, Network network, PeerStore peerStore, ScheduledExecutorService scheduler, boolean ownsScheduler) {
+        this.identity = b.identity;
+        this.peerId = b.identity.publicKey().toPeerId();
+        this.network = network;
+        this.peerStore = peerStore;
+        this.scheduler = scheduler;
+        this.ownsScheduler = ownsScheduler;
+        this.agentVersion = b.agentVersion;
+        this.protocolNegotiation = new Multistream(new NegotiationTimer(scheduler, b.streamNegotiationTimeout));
+        network.addConnectionListener(new ConnectionListener() {
+            @Override
+            public void connected(Connection c) {
+                peerStore.putPublicKey(c.remotePeer(), c.remotePublicKey());
+            }
+
+            @Override
+            public void disconnected(Connection c) {
+                if (network.connections(c.remotePeer()).isEmpty()) {
+                    peerStore.updateAddressTtl(c.remotePeer(), AddressTtl.CONNECTED, AddressTtl.RECENTLY_CONNECTED);
+                }
+            }
+        });
+    }
+
+    /** A builder with the defaults: Ed25519 identity, TCP, Noise and TLS, yamux and mplex, identify and ping. */
+    public static HostBuilder builder() {
+        return new HostBuilder();
+    }
+
+    /** This node's peer ID. */
+    public PeerId peerId() {
+        return peerId;
+    }
+
+    /** This node's identity key. */
+    public PrivateKey identity() {
+        return identity;
+    }
+
+    /** The agent version this node announces in identify. */
+    public String agentVersion() {
+        return agentVersion;
+    }
+
+    /** The network layer: connections, listeners, resource accounting. */
+    public Network network() {
+        return network;
+    }
+
+    /** What this node knows about other peers. */
+    public PeerStore peerStore() {
+        return peerStore;
+    }
+
+    /** The host's scheduler for timers; tasks must be short (start a virtual thread for blocking work). */
+    public ScheduledExecutorService scheduler() {
+        return scheduler;
+    }
+
+    // ------------------------------------------------------------------ addresses
+
+    /** Starts listening on one more address and returns the bound one. */
+    public Multiaddr listen(Multiaddr address) throws IOException {
+        Multiaddr bound = network.listen(address);
+        fireProtocolsChanged();
+        return bound;
+    }
+
+    /**
+     * The addresses other peers can use to reach this node: listen addresses with unspecified IPs
+     * ({@code 0.0.0.0}, {@code ::}) expanded to the addresses of this machine's interfaces.
+     */
+    public List<Multiaddr> addresses() {
+        List<Multiaddr> out = new ArrayList<>();
+        for (Multiaddr a : network.listenAddresses()) {
+            var sa = a.toSocketAddress();
+            if (sa.isEmpty() || !sa.get().getAddress().isAnyLocalAddress()) {
+                if (!out.contains(a)) {
+                    out.add(a);
+                }
+                continue;
+            }
+            // Replace /ip4/0.0.0.0/tcp/P (or /ip6/::/…) by each interface's address, keep the rest (/ws, …).
+            String transport = a.protocols().get(1).name();
+            String suffix = a.toString().substring(Multiaddr.of(sa.get(), transport).toString().length());
+            for (InetAddress ip : interfaceAddresses(sa.get().getAddress() instanceof Inet4Address)) {
+                Multiaddr expanded = Multiaddr.parse(
+                        Multiaddr.of(new InetSocketAddress(ip, sa.get().getPort()), transport) + suffix);
+                if (!out.contains(expanded)) {
+                    out.add(expanded);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static List<InetAddress> interfaceAddresses(boolean v4) {
+        List<InetAddress> out = new ArrayList<>();
+        try {
+            for (NetworkInterface ni : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                if (!ni.isUp()) {
+                    continue;
+                }
+                for (InetAddress ip : Collections.list(ni.getInetAddresses())) {
+                    if ((ip instanceof Inet4Address) == v4 && !ip.isLinkLocalAddress()) {
+                        out.add(ip);
+                    }
+                }
+            }
+        } catch (SocketException e) {
+            // no interfaces to report
+        }
+        out.sort((x, y) -> Boolean.compare(!x.isLoopbackAddress(), !y.isLoopbackAddress()));
+        return out;
+    }
+
+    // ------------------------------------------------------------------ protocols
+
+    /** Serves {@code protocol} with {@code handler}, replacing any earlier handler. */
+    public void setStreamHandler(String protocol, StreamHandler handler) {
+        if (handlers.put(protocol, handler) == null) {
+            fireProtocolsChanged();
+        }
+    }
+
+    /** Stops serving {@code protocol}. */
+    public void removeStreamHandler(String protocol) {
+        if (handlers.remove(protocol) != null) {
+            fireProtocolsChanged();
+        }
+    }
+
+    /** The protocols this node serves, sorted. */
+    public List<String> protocols() {
+        List<String> p = new ArrayList<>(handlers.keySet());
+        Collections.sort(p);
+        return p;
+    }
+
+    /** Runs {@code listener} whenever the served protocols or listen addresses change (identify push uses it). */
+    public void onLocalChange(Runnable listener) {
+        protocolListeners.add(listener);
+    }
+
+    private void fireProtocolsChanged() {
+        for (Runnable r : protocolListeners) {
+            try {
+                r.run();
+            } catch (RuntimeException ignored) {
+                // one listener's bug must not affect the others
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ connecting
+
+    /** Connects to {@code peer} (reusing a live connection), remembering its addresses. */
+    public Connection connect(PeerInfo peer) throws IOException {
+        peerStore.addAddresses(peer.peerId(), peer.addresses(), AddressTtl.TEMPORARY);
+        List<Multiaddr> addrs = new ArrayList<>(peer.addresses());
+        for (Multiaddr a : peerStore.addresses(peer.peerId())) {
+            if (!addrs.contains(a)) {
+                addrs.add(a);
+            }
+        }
+        Connection c = network.connect(peer.peerId(), addrs);
+        peerStore.addAddresses(peer.peerId(), List.of(c.remoteAddress()), AddressTtl.CONNECTED);
+        return c;
+    }
+
+    /** Connects to the peer an address ending in {@code /p2p/<id>} names. */
+    public Connection connect(Multiaddr address) throws IOException {
+        return connect(PeerInfo.fromMultiaddr(address));
+    }
+
+    /** Connects to a peer whose addresses are in the peerstore. */
+    public Connection connect(PeerId peer) throws IOException {
+        return connect(new PeerInfo(peer, List.of()));
+    }
+
+    /**
+     * Opens a stream to {@code peer} speaking the first of {@code protocols} it supports. With a
+     * single protocol, negotiation is pipelined with the first write and costs no round trip of
+     * its own; a refusal then shows up as a {@link io.p2pkit.core.multistream.NegotiationException}
+     * on the first read. Never waits for identify.
+     */
+    public Stream newStream(PeerInfo peer, String... protocols) throws IOException {
+        return newStream(connect(peer), protocols);
+    }
+
+    /** Opens a stream to a peer whose addresses are known or already connected. */
+    public Stream newStream(PeerId peer, String... protocols) throws IOException {
+        return newStream(new PeerInfo(peer, List.of()), protocols);
+    }
+
+    /** Opens a stream on a particular connection. */
+    public Stream newStream(Connection connection, String... protocols) throws IOException {
+        if (protocols.length == 0) {
+            throw new IllegalArgumentException("no protocol given");
+        }
+        Connection.OpenedStream opened = connection.openStream();
+        MuxedStream s = opened.stream();
+        StreamSpan span = opened.span();
+        try {
+            if (protocols.length == 1) {
+                LazySelection lazy = protocolNegotiation.selectLazily(Duplex.of(s), List.of(protocols));
+                span.setProtocol(protocols[0]);
+                return new Stream(s, lazy.in(), lazy.out(), () -> protocols[0], Direction.OUTBOUND, connection, span);
+            }
+            String chosen = protocolNegotiation.select(Duplex.of(s), List.of(protocols));
+            span.setProtocol(chosen);
+            return new Stream(s, s.in(), s.out(), () -> chosen, Direction.OUTBOUND, connection, span);
+        } catch (IOException | RuntimeException e) {
+            try {
+                s.reset();
+            } catch (IOException ignored) {
+                // failing anyway
+            }
+            span.close();
+            connection.streamClosed();
+            throw e;
+        }
+    }
+
+    /** Handles an inbound stream: negotiates its protocol and runs the handler. */
+    void handleInbound(MuxedStream s, StreamSpan span, Connection c) {
+        Stream stream = null;
+        try {
+            String protocol = protocolNegotiation.negotiate(Duplex.of(s), handlers::containsKey, protocols());
+            StreamHandler handler = handlers.get(protocol);
+            span.setProtocol(protocol);
+            stream = new Stream(s, s.in(), s.out(), () -> protocol, Direction.INBOUND, c, span);
+            if (handler == null) {
+                stream.reset();
+                return;
+            }
+            handler.handle(stream);
+            stream.close();
+        } catch (Exception e) {
+            if (stream != null) {
+                stream.reset();
+            } else {
+                try {
+                    s.reset();
+                } catch (IOException ignored) {
+                    // gone
+                }
+                span.close();
+                c.streamClosed();
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ services and lifecycle
+
+    /** Registers a service (identify, ping, …) to be closed with the host. */
+    public void addService(Closeable service) {
+        services.add(service);
+    }
+
+    /** Subscribes to connection events. */
+    public void addConnectionListener(ConnectionListener listener) {
+        network.addConnectionListener(listener);
+    }
+
+    /** Runs {@code task} on a new virtual thread (for protocol work triggered by events). */
+    public void spawn(String name, Runnable task) {
+        Thread.ofVirtual().name(name).start(task);
+    }
+
+    /** Whether the host has been closed. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** Stops listening, closes every connection and service. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (Closeable s : services) {
+            try {
+                s.close();
+            } catch (IOException | RuntimeException ignored) {
+                // closing the rest anyway
+            }
+        }
+        network.close();
+        if (ownsScheduler) {
+            scheduler.shutdownNow();
+            try {
+                scheduler.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Host[" + peerId + " " + network.listenAddresses() + "]";
+    }
+}

@@ -1,0 +1,317 @@
+package io.p2pkit.core.identify;
+
+import io.p2pkit.core.DecodeException;
+import io.p2pkit.core.crypto.PublicKey;
+import io.p2pkit.core.host.Host;
+import io.p2pkit.core.host.Stream;
+import io.p2pkit.core.identity.Envelope;
+import io.p2pkit.core.identity.PeerId;
+import io.p2pkit.core.identity.PeerRecord;
+import io.p2pkit.core.multiaddr.Multiaddr;
+import io.p2pkit.core.network.Connection;
+import io.p2pkit.core.network.ConnectionListener;
+import io.p2pkit.core.peerstore.AddressTtl;
+import io.p2pkit.core.peerstore.PeerStore;
+import io.p2pkit.core.protobuf.LengthPrefixed;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+/**
+ * identify {@code /ipfs/id/1.0.0} and identify push {@code /ipfs/id/push/1.0.0}.
+ *
+ * <p>Every new connection is identified in the background (new streams never wait for it): we
+ * open an identify stream on that connection and the remote answers with its key, listen
+ * addresses, protocols, versions, our observed address and its signed peer record. Results land
+ * in the peerstore and are announced to listeners. When our protocols or addresses change, the
+ * new state is pushed to every connected peer (changes within {@link #PUSH_DELAY} are batched).
+ */
+public final class IdentifyService implements Closeable {
+    /** The identify protocol ID. */
+    public static final String PROTOCOL_ID = "/ipfs/id/1.0.0";
+    /** The identify push protocol ID. */
+    public static final String PUSH_PROTOCOL_ID = "/ipfs/id/push/1.0.0";
+    /** The protocol version we announce, as go, rust and js do. */
+    public static final String PROTOCOL_VERSION = "ipfs/0.1.0";
+    /** Most bytes accepted in one identify message. */
+    public static final int MAX_MESSAGE_BYTES = 64 * 1024;
+    /** Most messages merged into one identify response. */
+    public static final int MAX_MESSAGES = 8;
+    /** How long an identify exchange may take. */
+    public static final Duration TIMEOUT = Duration.ofSeconds(30);
+    /** Changes within this delay are pushed together. */
+    public static final Duration PUSH_DELAY = Duration.ofMillis(100);
+
+    private final Host host;
+    private final ObservedAddresses observed = new ObservedAddresses();
+    private final Map<Long, CompletableFuture<IdentifyResult>> results = new ConcurrentHashMap<>();
+    private final List<Consumer<IdentifyResult>> listeners = new CopyOnWriteArrayList<>();
+    private final AtomicReference<ScheduledFuture<?>> pendingPush = new AtomicReference<>();
+    private final ConnectionListener connectionListener;
+    private volatile CachedRecord record;
+    private volatile boolean closed;
+
+    private record CachedRecord(List<Multiaddr> addresses, byte[] envelope) {
+    }
+
+    private IdentifyService(Host host) {
+        this.host = host;
+        this.connectionListener = new ConnectionListener() {
+            @Override
+            public void connected(Connection c) {
+                CompletableFuture<IdentifyResult> f = results.computeIfAbsent(c.id(), k -> new CompletableFuture<>());
+                host.spawn("p2pkit-identify " + c.id(), () -> identify(c, f));
+            }
+
+            @Override
+            public void disconnected(Connection c) {
+                CompletableFuture<IdentifyResult> f = results.remove(c.id());
+                if (f != null) {
+                    f.completeExceptionally(new IOException("connection closed before identify finished"));
+                }
+            }
+        };
+    }
+
+    /** Starts identify on {@code host}: serves both protocols and identifies every new connection. */
+    public static IdentifyService attach(Host host) {
+        IdentifyService s = new IdentifyService(host);
+        host.setStreamHandler(PROTOCOL_ID, s::respond);
+        host.setStreamHandler(PUSH_PROTOCOL_ID, s::receivePush);
+        host.addConnectionListener(s.connectionListener);
+        host.onLocalChange(s::schedulePush);
+        for (Connection c : host.network().connections()) {
+            s.connectionListener.connected(c);
+        }
+        return s;
+    }
+
+    /** Our own addresses as other peers observed them. */
+    public ObservedAddresses observedAddresses() {
+        return observed;
+    }
+
+    /** Calls {@code listener} with every identify result, from the thread that obtained it. */
+    public void addListener(Consumer<IdentifyResult> listener) {
+        listeners.add(listener);
+    }
+
+    /**
+     * Waits until {@code connection} has been identified.
+     *
+     * @throws IOException if identify failed, the connection closed, or the wait timed out
+     */
+    public IdentifyResult awaitIdentified(Connection connection, Duration timeout) throws IOException {
+        CompletableFuture<IdentifyResult> f = results.computeIfAbsent(connection.id(), k -> new CompletableFuture<>());
+        if (connection.isClosed() && !f.isDone()) {
+            throw new IOException("connection closed before identify finished");
+        }
+        try {
+            return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while waiting for identify");
+        } catch (TimeoutException e) {
+            throw new IOException("identify of " + connection.remotePeer() + " did not finish within " + timeout);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException("identify failed", e.getCause());
+        }
+    }
+
+    // ---------------------------------------------------------------- asking
+
+    private void identify(Connection c, CompletableFuture<IdentifyResult> f) {
+        try {
+            IdentifyResult r = requestIdentify(c);
+            f.complete(r);
+            for (Consumer<IdentifyResult> l : listeners) {
+                try {
+                    l.accept(r);
+                } catch (RuntimeException ignored) {
+                    // a listener's bug does not fail identify
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            f.completeExceptionally(e instanceof IOException ? e : new IOException("identify failed: " + e, e));
+        }
+    }
+
+    private IdentifyResult requestIdentify(Connection c) throws IOException {
+        try (Stream s = host.newStream(c, PROTOCOL_ID)) {
+            ScheduledFuture<?> deadline = host.scheduler().schedule(s::reset, TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            try {
+                s.closeWrite();
+                IdentifyMessage msg = readMessages(s);
+                if (msg == null) {
+                    throw new IOException("identify: the remote sent nothing");
+                }
+                return apply(c, msg, false);
+            } finally {
+                deadline.cancel(false);
+            }
+        }
+    }
+
+    private static IdentifyMessage readMessages(Stream s) throws IOException {
+        IdentifyMessage merged = null;
+        for (int i = 0; i < MAX_MESSAGES; i++) {
+            byte[] m = LengthPrefixed.read(s.in(), MAX_MESSAGE_BYTES);
+            if (m == null) {
+                break;
+            }
+            IdentifyMessage one = IdentifyMessage.decode(m);
+            merged = merged == null ? one : merged.merge(one);
+        }
+        return merged;
+    }
+
+    /** Checks a message and stores what it says in the peerstore. */
+    private IdentifyResult apply(Connection c, IdentifyMessage msg, boolean push) throws IOException {
+        PeerId peer = c.remotePeer();
+        PublicKey key = c.remotePublicKey();
+        if (msg.publicKey() != null) {
+            PublicKey sent;
+            try {
+                sent = PublicKey.unmarshal(msg.publicKey());
+            } catch (DecodeException e) {
+                throw new IOException("identify: bad public key: " + e.getMessage(), e);
+            }
+            if (!sent.equals(key)) {
+                throw new IOException("identify: " + peer + " sent a public key that is not its own");
+            }
+        }
+        PeerStore ps = host.peerStore();
+        Optional<Envelope> signed = Optional.empty();
+        List<Multiaddr> addrs = msg.listenAddrs();
+        if (msg.signedPeerRecord() != null) {
+            try {
+                Envelope env = Envelope.open(msg.signedPeerRecord(), PeerRecord.DOMAIN);
+                PeerRecord rec = PeerRecord.fromEnvelope(env);
+                if (rec.peerId().equals(peer)) {
+                    signed = Optional.of(env);
+                    addrs = rec.addresses();
+                }
+            } catch (DecodeException | IllegalArgumentException e) {
+                // An invalid record is ignored, as go does; the unsigned addresses still count.
+            }
+        }
+        if (signed.isPresent()) {
+            ps.consumePeerRecord(signed.get(), AddressTtl.CONNECTED);
+        } else {
+            if (push) {
+                ps.clearAddresses(peer);
+            }
+            ps.addAddresses(peer, addrs, AddressTtl.CONNECTED);
+        }
+        if (!push || !msg.protocols().isEmpty()) {
+            ps.setProtocols(peer, msg.protocols());
+        }
+        if (msg.agentVersion() != null) {
+            ps.put(peer, PeerStore.AGENT_VERSION, msg.agentVersion());
+        }
+        if (msg.protocolVersion() != null) {
+            ps.put(peer, PeerStore.PROTOCOL_VERSION, msg.protocolVersion());
+        }
+        if (msg.observedAddr() != null) {
+            observed.record(msg.observedAddr(), peer);
+        }
+        return new IdentifyResult(c, key,
+                msg.protocolVersion() == null ? "" : msg.protocolVersion(),
+                msg.agentVersion() == null ? "" : msg.agentVersion(),
+                addrs, msg.protocols(), Optional.ofNullable(msg.observedAddr()), signed);
+    }
+
+    // ---------------------------------------------------------------- answering
+
+    private void respond(Stream s) throws IOException {
+        LengthPrefixed.write(s.out(), ownMessage(s.connection()).encode());
+        s.closeWrite();
+    }
+
+    private void receivePush(Stream s) throws IOException {
+        IdentifyMessage msg = readMessages(s);
+        if (msg != null) {
+            IdentifyResult r = apply(s.connection(), msg, true);
+            for (Consumer<IdentifyResult> l : listeners) {
+                try {
+                    l.accept(r);
+                } catch (RuntimeException ignored) {
+                    // as above
+                }
+            }
+        }
+    }
+
+    /** Our identify message as sent on {@code c}. */
+    IdentifyMessage ownMessage(Connection c) {
+        List<Multiaddr> addrs = host.addresses();
+        return new IdentifyMessage(host.identity().publicKey().marshal(), addrs, host.protocols(),
+                c.remoteAddress(), PROTOCOL_VERSION, host.agentVersion(), signedRecord(addrs));
+    }
+
+    /** The signed peer record of our current addresses, made again only when they change. */
+    private byte[] signedRecord(List<Multiaddr> addrs) {
+        CachedRecord r = record;
+        if (r == null || !r.addresses().equals(addrs)) {
+            PeerRecord rec = new PeerRecord(host.peerId(), PeerRecord.nextSeq(), addrs);
+            r = new CachedRecord(addrs, rec.seal(host.identity()).marshal());
+            record = r;
+        }
+        return r.envelope();
+    }
+
+    // ---------------------------------------------------------------- push
+
+    private void schedulePush() {
+        if (closed) {
+            return;
+        }
+        ScheduledFuture<?> next = host.scheduler().schedule(
+                () -> host.spawn("p2pkit-identify-push", this::pushAll), PUSH_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> previous = pendingPush.getAndSet(next);
+        if (previous != null) {
+            previous.cancel(false);
+        }
+    }
+
+    private void pushAll() {
+        for (Connection c : host.network().connections()) {
+            if (closed) {
+                return;
+            }
+            if (!host.peerStore().supports(c.remotePeer(), PUSH_PROTOCOL_ID)) {
+                continue;
+            }
+            try (Stream s = host.newStream(c, PUSH_PROTOCOL_ID)) {
+                LengthPrefixed.write(s.out(), ownMessage(c).encode());
+                s.closeWrite();
+            } catch (IOException | RuntimeException ignored) {
+                // a peer that cannot take the push will learn on its next identify
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        ScheduledFuture<?> p = pendingPush.getAndSet(null);
+        if (p != null) {
+            p.cancel(false);
+        }
+        host.network().removeConnectionListener(connectionListener);
+        results.values().forEach(f -> f.completeExceptionally(new IOException("identify service closed")));
+    }
+}

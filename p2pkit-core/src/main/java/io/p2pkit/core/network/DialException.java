@@ -1,0 +1,41 @@
+package io.p2pkit.core.network;
+
+import io.p2pkit.core.identity.PeerId;
+import io.p2pkit.core.multiaddr.Multiaddr;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Dialing a peer failed on every address; {@link #causes()} says why for each. */
+public class DialException extends IOException {
+    private final PeerId peer;
+    private final Map<Multiaddr, Throwable> causes;
+
+    public DialException(PeerId peer, String message, Map<Multiaddr, Throwable> causes) {
+        super(describe(peer, message, causes));
+        this.peer = peer;
+        this.causes = Map.copyOf(new LinkedHashMap<>(causes));
+        causes.values().forEach(this::addSuppressed);
+    }
+
+    /** The peer that could not be reached. */
+    public PeerId peer() {
+        return peer;
+    }
+
+    /** Each address tried and why it failed. */
+    public Map<Multiaddr, Throwable> causes() {
+        return causes;
+    }
+
+    private static String describe(PeerId peer, String message, Map<Multiaddr, Throwable> causes) {
+        StringBuilder sb = new StringBuilder("cannot dial ").append(peer).append(": ").append(message);
+        for (Map.Entry<Multiaddr, Throwable> e : causes.entrySet()) {
+            Throwable t = e.getValue();
+            sb.append("\n  ").append(e.getKey()).append(": ")
+                    .append(t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage());
+        }
+        return sb.toString();
+    }
+}

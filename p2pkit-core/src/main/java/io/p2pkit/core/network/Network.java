@@ -1,0 +1,534 @@
+package io.p2pkit.core.network;
+
+import io.p2pkit.core.Direction;
+import io.p2pkit.core.identity.PeerId;
+import io.p2pkit.core.multiaddr.Multiaddr;
+import io.p2pkit.core.muxer.MuxedStream;
+import io.p2pkit.core.resource.ConnectionSpan;
+import io.p2pkit.core.resource.ResourceLimitException;
+import io.p2pkit.core.resource.ResourceManager;
+import io.p2pkit.core.resource.StreamSpan;
+import io.p2pkit.core.transport.Listener;
+import io.p2pkit.core.transport.Transport;
+import io.p2pkit.core.transport.TransportConnection;
+import io.p2pkit.core.upgrader.LazyProposalRefusedException;
+import io.p2pkit.core.upgrader.UpgradedConnection;
+import io.p2pkit.core.upgrader.Upgrader;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The swarm: listens, dials, upgrades and keeps the connections to other peers, and hands every
+ * inbound stream to the host. One virtual thread per listener accepts, one per connection accepts
+ * its streams, one per inbound stream runs its handler.
+ *
+ * <p>Dialing a peer reuses a live connection when there is one; concurrent dials of one peer are
+ * merged into one. A dial tries the peer's addresses in rank order (loopback, then private, then
+ * public addresses; each transport's addresses in the order given), starting the next one after
+ * {@link NetworkConfig#dialStagger()} or as soon as an earlier one fails; the first to succeed
+ * wins and the others are closed. If all fail, the {@link DialException} lists why for each.
+ */
+public final class Network implements Closeable {
+    private final PeerId localPeer;
+    private final List<Transport> transports;
+    private final Upgrader upgrader;
+    private final ResourceManager resources;
+    private final NetworkConfig config;
+    private final InboundStreamHandler streamHandler;
+    private final List<ConnectionListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<Listener> transportListeners = new CopyOnWriteArrayList<>();
+    private final Map<PeerId, List<Connection>> connections = new HashMap<>();
+    private final Map<PeerId, CompletableFuture<Connection>> pendingDials = new HashMap<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final AtomicLong ids = new AtomicLong();
+    private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    public Network(PeerId localPeer, List<Transport> transports, Upgrader upgrader, ResourceManager resources,
+                   NetworkConfig config, InboundStreamHandler streamHandler) {
+        this.localPeer = localPeer;
+        this.transports = List.copyOf(transports);
+        this.upgrader = upgrader;
+        this.resources = resources;
+        this.config = config;
+        this.streamHandler = streamHandler;
+    }
+
+    /** This node's peer ID. */
+    public PeerId localPeer() {
+        return localPeer;
+    }
+
+    /** The resource manager every connection and stream is charged to. */
+    public ResourceManager resources() {
+        return resources;
+    }
+
+    /** Registers a listener for connection events. */
+    public void addConnectionListener(ConnectionListener listener) {
+        listeners.add(listener);
+    }
+
+    /** Removes a listener added with {@link #addConnectionListener}. */
+    public void removeConnectionListener(ConnectionListener listener) {
+        listeners.remove(listener);
+    }
+
+    // ------------------------------------------------------------------ listening
+
+    /**
+     * Starts listening on {@code address} with the first transport that can.
+     *
+     * @return the address actually bound (with the real port)
+     */
+    public Multiaddr listen(Multiaddr address) throws IOException {
+        checkOpen();
+        Transport t = transports.stream().filter(x -> x.canListen(address)).findFirst()
+                .orElseThrow(() -> new IOException("no transport can listen on " + address));
+        Listener l = t.listen(address);
+        transportListeners.add(l);
+        start("p2pkit-accept " + l.address(), () -> acceptLoop(l));
+        return l.address();
+    }
+
+    /** The addresses listened on, as bound (an unspecified address such as 0.0.0.0 stays as is). */
+    public List<Multiaddr> listenAddresses() {
+        return transportListeners.stream().map(Listener::address).toList();
+    }
+
+    private void acceptLoop(Listener l) {
+        while (!closed) {
+            TransportConnection raw;
+            try {
+                raw = l.accept();
+            } catch (IOException e) {
+                if (closed || !transportListeners.contains(l)) {
+                    return;
+                }
+                continue;
+            }
+            start("p2pkit-upgrade-in " + raw.remoteAddress(), () -> upgradeInbound(raw));
+        }
+    }
+
+    private void upgradeInbound(TransportConnection raw) {
+        ConnectionSpan span;
+        try {
+            span = resources.openConnection(Direction.INBOUND, true);
+        } catch (ResourceLimitException e) {
+            closeQuietly(raw);
+            return;
+        }
+        try {
+            UpgradedConnection up = upgrader.upgradeInbound(raw);
+            register(up, raw, Direction.INBOUND, span);
+        } catch (IOException | RuntimeException e) {
+            span.close();
+            closeQuietly(raw);
+        }
+    }
+
+    // ------------------------------------------------------------------ dialing
+
+    /** Live connections to {@code peer}, oldest first. */
+    public List<Connection> connections(PeerId peer) {
+        lock.lock();
+        try {
+            return List.copyOf(connections.getOrDefault(peer, List.of()));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Every live connection. */
+    public List<Connection> connections() {
+        lock.lock();
+        try {
+            List<Connection> all = new ArrayList<>();
+            connections.values().forEach(all::addAll);
+            return all;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A live connection to {@code peer}, if any (the one with the fewest streams). */
+    public Optional<Connection> connection(PeerId peer) {
+        return connections(peer).stream().filter(c -> !c.isClosed())
+                .min((a, b) -> Integer.compare(a.streamCount(), b.streamCount()));
+    }
+
+    /**
+     * Returns a connection to {@code peer}, reusing a live one or dialing {@code addresses}.
+     *
+     * @throws DialException when no address works, with the reason for each
+     */
+    public Connection connect(PeerId peer, List<Multiaddr> addresses) throws IOException {
+        checkOpen();
+        if (peer.equals(localPeer)) {
+            throw new DialException(peer, "cannot dial self", Map.of());
+        }
+        Optional<Connection> live = connection(peer);
+        if (live.isPresent()) {
+            return live.get();
+        }
+        CompletableFuture<Connection> dial;
+        boolean mine = false;
+        lock.lock();
+        try {
+            dial = pendingDials.get(peer);
+            if (dial == null) {
+                dial = new CompletableFuture<>();
+                pendingDials.put(peer, dial);
+                mine = true;
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (mine) {
+            try {
+                dial.complete(dialAddresses(peer, addresses));
+            } catch (IOException | RuntimeException e) {
+                dial.completeExceptionally(e);
+            } finally {
+                lock.lock();
+                try {
+                    pendingDials.remove(peer, dial);
+                } finally {
+                    lock.unlock();
+                }
+            }
+        }
+        try {
+            return dial.get(config.peerDialTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while dialing " + peer);
+        } catch (TimeoutException e) {
+            throw new DialException(peer, "timed out after " + config.peerDialTimeout(), Map.of());
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(e.getCause());
+        }
+    }
+
+    private Connection dialAddresses(PeerId peer, List<Multiaddr> addresses) throws IOException {
+        List<Multiaddr> ranked = rank(peer, addresses);
+        Map<Multiaddr, Throwable> failures = new LinkedHashMap<>();
+        if (ranked.isEmpty()) {
+            for (Multiaddr a : addresses) {
+                failures.put(a, new IOException("no transport for this address"));
+            }
+            throw new DialException(peer, addresses.isEmpty() ? "no addresses" : "no dialable addresses", failures);
+        }
+        LinkedBlockingQueue<Object[]> results = new LinkedBlockingQueue<>();
+        Set<Multiaddr> inFlight = new LinkedHashSet<>();
+        long deadline = System.nanoTime() + config.peerDialTimeout().toNanos();
+        int next = 0;
+        int pending = 0;
+        Connection winner = null;
+        try {
+            while (winner == null) {
+                if (next < ranked.size() && pending < config.maxParallelDials()) {
+                    Multiaddr addr = ranked.get(next++);
+                    pending++;
+                    inFlight.add(addr);
+                    start("p2pkit-dial " + addr, () -> {
+                        try {
+                            results.add(new Object[]{addr, dialOne(peer, addr)});
+                        } catch (Throwable t) {
+                            results.add(new Object[]{addr, t});
+                        }
+                    });
+                }
+                if (pending == 0) {
+                    break;
+                }
+                long waitNanos = next < ranked.size() ? config.dialStagger().toNanos() : deadline - System.nanoTime();
+                if (deadline - System.nanoTime() <= 0) {
+                    break;
+                }
+                Object[] r = results.poll(Math.max(1, Math.min(waitNanos, deadline - System.nanoTime())), TimeUnit.NANOSECONDS);
+                if (r == null) {
+                    continue; // stagger passed: start the next address
+                }
+                pending--;
+                inFlight.remove((Multiaddr) r[0]);
+                if (r[1] instanceof Connection c) {
+                    winner = c;
+                } else {
+                    failures.put((Multiaddr) r[0], (Throwable) r[1]);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while dialing " + peer);
+        } finally {
+            if (pending > 0) {
+                // Losers: close whatever they still produce.
+                int outstanding = pending;
+                start("p2pkit-dial-cleanup " + peer, () -> drainLosers(results, outstanding, deadline));
+            }
+        }
+        if (winner != null) {
+            return winner;
+        }
+        for (Multiaddr a : inFlight) {
+            failures.putIfAbsent(a, new IOException("timed out after " + config.peerDialTimeout()));
+        }
+        for (int i = next; i < ranked.size(); i++) {
+            failures.putIfAbsent(ranked.get(i), new IOException("not tried: out of time"));
+        }
+        throw new DialException(peer, "all " + ranked.size() + " addresses failed", failures);
+    }
+
+    private static void drainLosers(LinkedBlockingQueue<Object[]> results, int outstanding, long deadline) {
+        for (int i = 0; i < outstanding; i++) {
+            try {
+                Object[] r = results.poll(Math.max(1, deadline - System.nanoTime()) + TimeUnit.SECONDS.toNanos(30),
+                        TimeUnit.NANOSECONDS);
+                if (r == null) {
+                    return;
+                }
+                if (r[1] instanceof Connection c) {
+                    c.close(); // another attempt won: this one is a duplicate
+                }
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private Connection dialOne(PeerId peer, Multiaddr addr) throws IOException {
+        Transport t = transports.stream().filter(x -> x.canDial(addr)).findFirst()
+                .orElseThrow(() -> new IOException("no transport can dial " + addr));
+        boolean lazy = true;
+        while (true) {
+            ConnectionSpan span = resources.openConnection(Direction.OUTBOUND, true);
+            TransportConnection raw = null;
+            try {
+                raw = t.dial(addr.withoutPeerId(), config.dialTimeout());
+                UpgradedConnection up = upgrader.upgradeOutbound(raw, peer, lazy);
+                return register(up, raw, Direction.OUTBOUND, span);
+            } catch (LazyProposalRefusedException e) {
+                span.close();
+                if (!lazy) {
+                    throw e;
+                }
+                lazy = false; // the peer lacks our first security protocol: negotiate normally
+            } catch (IOException | RuntimeException e) {
+                span.close();
+                if (raw != null) {
+                    closeQuietly(raw);
+                }
+                throw e;
+            }
+        }
+    }
+
+    /** Addresses this node can dial, deduplicated, loopback first, then private, then the rest. */
+    private List<Multiaddr> rank(PeerId peer, List<Multiaddr> addresses) {
+        Set<Multiaddr> seen = new LinkedHashSet<>();
+        for (Multiaddr a : addresses) {
+            Optional<PeerId> named = a.peerId();
+            if (named.isPresent() && !named.get().equals(peer)) {
+                continue;
+            }
+            Multiaddr bare = a.withoutPeerId();
+            if (transports.stream().anyMatch(t -> t.canDial(bare))) {
+                seen.add(bare);
+            }
+        }
+        List<Multiaddr> out = new ArrayList<>(seen);
+        out.sort((x, y) -> Integer.compare(AddressClass.of(x), AddressClass.of(y)));
+        return out;
+    }
+
+    // ------------------------------------------------------------------ connections
+
+    private Connection register(UpgradedConnection up, TransportConnection raw, Direction dir, ConnectionSpan span)
+            throws IOException {
+        PeerId remote = up.secure().remotePeer();
+        try {
+            span.setPeer(remote);
+        } catch (ResourceLimitException e) {
+            closeQuietly(up.muxed());
+            throw e;
+        }
+        Connection[] holder = new Connection[1];
+        Connection c = new Connection(ids.incrementAndGet(), up, raw.localAddress(), raw.remoteAddress(), dir, span,
+                () -> deregister(holder[0]));
+        holder[0] = c;
+        lock.lock();
+        try {
+            if (closed) {
+                c.close();
+                throw new IOException("network is closed");
+            }
+            connections.computeIfAbsent(remote, k -> new ArrayList<>()).add(c);
+        } finally {
+            lock.unlock();
+        }
+        for (ConnectionListener l : listeners) {
+            try {
+                l.connected(c);
+            } catch (RuntimeException ignored) {
+                // a listener's bug must not break the connection
+            }
+        }
+        start("p2pkit-streams " + c.id(), () -> acceptStreams(c));
+        return c;
+    }
+
+    private void deregister(Connection c) {
+        boolean removed;
+        lock.lock();
+        try {
+            List<Connection> list = connections.get(c.remotePeer());
+            removed = list != null && list.remove(c);
+            if (list != null && list.isEmpty()) {
+                connections.remove(c.remotePeer());
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (removed) {
+            for (ConnectionListener l : listeners) {
+                try {
+                    l.disconnected(c);
+                } catch (RuntimeException ignored) {
+                    // as above
+                }
+            }
+        }
+    }
+
+    private void acceptStreams(Connection c) {
+        try {
+            while (true) {
+                MuxedStream s = c.acceptStream();
+                if (s == null) {
+                    break;
+                }
+                StreamSpan span;
+                try {
+                    span = c.resources().openStream(Direction.INBOUND);
+                } catch (ResourceLimitException e) {
+                    closeQuietly(s::reset);
+                    continue;
+                }
+                c.streamOpened();
+                start("p2pkit-stream-in " + c.id(), () -> streamHandler.handle(s, span, c));
+            }
+        } catch (IOException | RuntimeException e) {
+            // the connection died; close() below tells everyone
+        } finally {
+            c.close();
+        }
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    /** Closes every listener and connection. Idempotent. */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        } finally {
+            lock.unlock();
+        }
+        for (Listener l : transportListeners) {
+            closeQuietly(l);
+        }
+        transportListeners.clear();
+        for (Connection c : connections()) {
+            c.close();
+        }
+        for (Thread t : threads) {
+            t.interrupt();
+        }
+    }
+
+    /** Whether {@link #close()} was called. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** The threads this network runs now (for leak tests). */
+    public int threadCount() {
+        return threads.size();
+    }
+
+    private Thread start(String name, Runnable body) {
+        Thread[] holder = new Thread[1];
+        holder[0] = Thread.ofVirtual().name(name).unstarted(() -> {
+            try {
+                body.run();
+            } finally {
+                threads.remove(holder[0]);
+            }
+        });
+        threads.add(holder[0]);
+        holder[0].start();
+        return holder[0];
+    }
+
+    private void checkOpen() throws IOException {
+        if (closed) {
+            throw new IOException("network is closed");
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception ignored) {
+            // best effort
+        }
+    }
+
+    /** Ranks addresses for dialing: loopback 0, private 1, other 2. */
+    static final class AddressClass {
+        private AddressClass() {
+        }
+
+        static int of(Multiaddr a) {
+            return a.toSocketAddress().map(s -> {
+                var ip = s.getAddress();
+                if (ip.isLoopbackAddress()) {
+                    return 0;
+                }
+                if (ip.isSiteLocalAddress() || ip.isLinkLocalAddress()
+                        || (ip.getAddress().length == 16 && (ip.getAddress()[0] & 0xFE) == 0xFC)) {
+                    return 1;
+                }
+                return 2;
+            }).orElse(2);
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package io.p2pkit.core.network;
+
+import java.time.Duration;
+
+/**
+ * Timeouts and limits of the network layer.
+ *
+ * @param dialTimeout      how long one address's TCP (or other transport) connect may take
+ * @param upgradeTimeout   how long the security handshake may take; muxer negotiation gets as long
+ * @param peerDialTimeout  how long dialing a peer may take over all its addresses
+ * @param dialStagger      the delay before trying the next address while earlier ones are pending
+ * @param maxParallelDials how many addresses of one peer are dialed at once
+ */
+public record NetworkConfig(Duration dialTimeout, Duration upgradeTimeout, Duration peerDialTimeout,
+                            Duration dialStagger, int maxParallelDials) {
+    /** go-libp2p-like defaults: 10 s connect, 15 s handshake, 60 s per peer, 250 ms stagger, 8 in parallel. */
+    public static NetworkConfig defaults() {
+        return new NetworkConfig(Duration.ofSeconds(10), Duration.ofSeconds(15), Duration.ofSeconds(60),
+                Duration.ofMillis(250), 8);
+    }
+}

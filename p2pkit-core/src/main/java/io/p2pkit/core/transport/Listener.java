@@ -1,0 +1,23 @@
+package io.p2pkit.core.transport;
+
+import io.p2pkit.core.multiaddr.Multiaddr;
+
+import java.io.Closeable;
+import java.io.IOException;
+
+/** A listening socket of a transport. */
+public interface Listener extends Closeable {
+    /** The address it listens on, with the real port when port 0 was asked for. */
+    Multiaddr address();
+
+    /**
+     * Waits for the next inbound connection.
+     *
+     * @throws IOException once the listener is closed
+     */
+    TransportConnection accept() throws IOException;
+
+    /** Stops listening; a thread blocked in {@link #accept()} gets an IOException. Idempotent. */
+    @Override
+    void close() throws IOException;
+}

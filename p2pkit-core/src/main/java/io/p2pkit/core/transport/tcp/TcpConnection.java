@@ -1,0 +1,68 @@
+package io.p2pkit.core.transport.tcp;
+
+import io.p2pkit.core.multiaddr.Multiaddr;
+import io.p2pkit.core.transport.TransportConnection;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+
+/** A TCP socket as a {@link TransportConnection}. */
+final class TcpConnection implements TransportConnection {
+    /** Read buffer: upper layers read small headers (varints, 2-byte Noise lengths) one at a time. */
+    private static final int READ_BUFFER_BYTES = 64 * 1024;
+
+    private final Socket socket;
+    private final InputStream in;
+    private final OutputStream out;
+    private final Multiaddr local;
+    private final Multiaddr remote;
+
+    TcpConnection(Socket socket) throws IOException {
+        this.socket = socket;
+        this.in = new BufferedInputStream(socket.getInputStream(), READ_BUFFER_BYTES);
+        this.out = socket.getOutputStream();
+        this.local = Multiaddr.of((InetSocketAddress) socket.getLocalSocketAddress(), "tcp");
+        this.remote = Multiaddr.of((InetSocketAddress) socket.getRemoteSocketAddress(), "tcp");
+    }
+
+    @Override
+    public InputStream in() {
+        return in;
+    }
+
+    @Override
+    public OutputStream out() {
+        return out;
+    }
+
+    @Override
+    public void closeWrite() throws IOException {
+        if (!socket.isClosed() && !socket.isOutputShutdown()) {
+            socket.shutdownOutput();
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+
+    @Override
+    public Multiaddr localAddress() {
+        return local;
+    }
+
+    @Override
+    public Multiaddr remoteAddress() {
+        return remote;
+    }
+
+    @Override
+    public String toString() {
+        return "tcp " + local + " <-> " + remote;
+    }
+}

@@ -1,0 +1,59 @@
+package io.p2pkit.core.transport.tcp;
+
+import io.p2pkit.core.multiaddr.Multiaddr;
+import io.p2pkit.core.transport.Listener;
+import io.p2pkit.core.transport.TransportConnection;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+
+/** A listening TCP socket. */
+final class TcpListener implements Listener {
+    private final ServerSocket server;
+    private final Multiaddr address;
+    private final Runnable onClose;
+
+    TcpListener(ServerSocket server, Runnable onClose) {
+        this.server = server;
+        this.address = Multiaddr.of((InetSocketAddress) server.getLocalSocketAddress(), "tcp");
+        this.onClose = onClose;
+    }
+
+    @Override
+    public Multiaddr address() {
+        return address;
+    }
+
+    /** The bound socket address, used to dial out from the same port. */
+    InetSocketAddress socketAddress() {
+        return (InetSocketAddress) server.getLocalSocketAddress();
+    }
+
+    @Override
+    public TransportConnection accept() throws IOException {
+        Socket s = server.accept();
+        try {
+            TcpTransport.configure(s);
+            return new TcpConnection(s);
+        } catch (IOException | RuntimeException e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            server.close();
+        } finally {
+            onClose.run();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "tcp listener " + address;
+    }
+}

@@ -1,0 +1,198 @@
+package io.p2pkit.core.upgrader;
+
+import io.p2pkit.core.identity.PeerId;
+import io.p2pkit.core.multistream.Duplex;
+import io.p2pkit.core.multistream.LazySelection;
+import io.p2pkit.core.multistream.Multistream;
+import io.p2pkit.core.multistream.NegotiationException;
+import io.p2pkit.core.multistream.NegotiationTimer;
+import io.p2pkit.core.muxer.MuxedConnection;
+import io.p2pkit.core.muxer.Muxer;
+import io.p2pkit.core.security.HandshakeException;
+import io.p2pkit.core.security.SecureConnection;
+import io.p2pkit.core.security.SecureTransport;
+import io.p2pkit.core.transport.RawConnection;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * Turns a raw connection into a secured, multiplexed one: multistream-select picks the security
+ * protocol, its handshake authenticates the remote, and the muxer is either agreed inside the
+ * handshake (Noise extensions, TLS ALPN) or negotiated with multistream-select afterwards.
+ *
+ * <p>The dialer proposes its preferred security protocol lazily: header, proposal and the
+ * handshake's first message leave in one write, which with early muxer negotiation and a lazy
+ * first stream gives rust-libp2p's three round trips from TCP SYN to the first reply. If the
+ * listener refuses that proposal the connection is lost (the handshake bytes are already on the
+ * wire), so {@link #upgradeOutbound} reports it as a {@link LazyProposalRefusedException} and the
+ * caller redials with {@code lazy = false}.
+ *
+ * <p>Each step (security, muxer) has its own deadline; when it passes the raw connection is closed.
+ */
+public final class Upgrader {
+    private final Map<String, SecureTransport> security = new LinkedHashMap<>();
+    private final Map<String, Muxer> muxers = new LinkedHashMap<>();
+    private final Multistream securityNegotiation;
+    private final Multistream muxerNegotiation;
+    private final NegotiationTimer securityTimer;
+    private final NegotiationTimer muxerTimer;
+
+    /**
+     * @param security         security transports in preference order
+     * @param muxers           muxers in preference order
+     * @param scheduler        the host's scheduler, for deadlines
+     * @param handshakeTimeout how long security negotiation plus handshake may take
+     * @param muxerTimeout     how long muxer negotiation may take
+     */
+    public Upgrader(List<SecureTransport> security, List<Muxer> muxers, ScheduledExecutorService scheduler,
+                    Duration handshakeTimeout, Duration muxerTimeout) {
+        if (security.isEmpty() || muxers.isEmpty()) {
+            throw new IllegalArgumentException("at least one security protocol and one muxer are needed");
+        }
+        for (SecureTransport s : security) {
+            this.security.put(s.protocolId(), s);
+        }
+        for (Muxer m : muxers) {
+            this.muxers.put(m.protocolId(), m);
+        }
+        this.securityTimer = new NegotiationTimer(scheduler, handshakeTimeout);
+        this.muxerTimer = new NegotiationTimer(scheduler, muxerTimeout);
+        this.securityNegotiation = new Multistream();
+        this.muxerNegotiation = new Multistream();
+    }
+
+    /** The security protocol IDs offered, in preference order. */
+    public List<String> securityProtocols() {
+        return List.copyOf(security.keySet());
+    }
+
+    /** The muxer protocol IDs offered, in preference order. */
+    public List<String> muxerProtocols() {
+        return List.copyOf(muxers.keySet());
+    }
+
+    /**
+     * Upgrades a connection this side dialed.
+     *
+     * @param expectedRemote the peer we meant to reach, or null for any
+     * @param lazy           whether to pipeline the first security proposal with the handshake
+     * @throws LazyProposalRefusedException when {@code lazy} and the listener refused the first proposal
+     */
+    public UpgradedConnection upgradeOutbound(RawConnection raw, PeerId expectedRemote, boolean lazy) throws IOException {
+        try {
+            SecureConnection secure = securityTimer.run(raw, () -> {
+                if (lazy) {
+                    LazySelection sel = securityNegotiation.selectLazily(Duplex.of(raw), List.of(securityProtocols().get(0)));
+                    SecureTransport st = security.get(securityProtocols().get(0));
+                    try {
+                        return st.secureOutbound(new LazyConnection(raw, sel), expectedRemote);
+                    } catch (IOException e) {
+                        refusedLazy(sel, e);
+                        throw e;
+                    }
+                }
+                String chosen = securityNegotiation.select(Duplex.of(raw), securityProtocols());
+                return security.get(chosen).secureOutbound(raw, expectedRemote);
+            });
+            return muxOver(secure, true);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(raw);
+            throw handshakeError(e);
+        }
+    }
+
+    /** Upgrades a connection the remote dialed. */
+    public UpgradedConnection upgradeInbound(RawConnection raw) throws IOException {
+        try {
+            SecureConnection secure = securityTimer.run(raw, () -> {
+                String chosen = securityNegotiation.negotiate(Duplex.of(raw), securityProtocols());
+                return security.get(chosen).secureInbound(raw);
+            });
+            return muxOver(secure, false);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(raw);
+            throw handshakeError(e);
+        }
+    }
+
+    private UpgradedConnection muxOver(SecureConnection secure, boolean initiator) throws IOException {
+        try {
+            Optional<String> early = secure.earlyMuxer().filter(muxers::containsKey);
+            String muxerId;
+            if (early.isPresent()) {
+                muxerId = early.get();
+            } else {
+                muxerId = muxerTimer.run(secure, () -> initiator
+                        ? muxerNegotiation.select(Duplex.of(secure), muxerProtocols())
+                        : muxerNegotiation.negotiate(Duplex.of(secure), muxerProtocols()));
+            }
+            MuxedConnection muxed = muxers.get(muxerId).wrap(secure, initiator);
+            return new UpgradedConnection(secure, muxed, muxerId, early.isPresent());
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(secure);
+            throw e;
+        }
+    }
+
+    /** If the handshake failed because the lazy proposal was refused, say so precisely. */
+    private static void refusedLazy(LazySelection sel, IOException handshakeFailure) throws IOException {
+        try {
+            sel.protocol();
+        } catch (NegotiationException n) {
+            if (n.answers().contains(Multistream.NOT_AVAILABLE)) {
+                throw new LazyProposalRefusedException(n);
+            }
+        } catch (IOException ignored) {
+            // the handshake's own error says more
+        }
+    }
+
+    private static IOException handshakeError(Exception e) {
+        if (e instanceof NegotiationException n && n.timedOut()) {
+            return new HandshakeException("connection upgrade timed out: " + n.getMessage(), n);
+        }
+        if (e instanceof IOException io) {
+            return io;
+        }
+        return new HandshakeException("connection upgrade failed: " + e, e);
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception ignored) {
+            // already failing
+        }
+    }
+
+    /** The raw connection seen through a lazy multistream selection. */
+    private record LazyConnection(RawConnection raw, LazySelection selection) implements RawConnection {
+        @Override
+        public InputStream in() {
+            return selection.in();
+        }
+
+        @Override
+        public OutputStream out() {
+            return selection.out();
+        }
+
+        @Override
+        public void closeWrite() throws IOException {
+            raw.closeWrite();
+        }
+
+        @Override
+        public void close() throws IOException {
+            raw.close();
+        }
+    }
+}
