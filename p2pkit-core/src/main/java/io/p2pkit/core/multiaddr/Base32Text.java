@@ -4,8 +4,9 @@ import java.util.Arrays;
 
 /**
  * Unpadded RFC 4648 base32 with the lower-case alphabet, as Tor and I2P addresses use it.
- * Decoding is strict: only alphabet characters, a length that whole bytes can produce, and zero
- * trailing bits, so that every accepted text is the canonical encoding of its bytes.
+ * Decoding accepts only alphabet characters and a length that whole bytes can produce; non-zero
+ * trailing bits are refused unless the caller tolerates them (go-multiaddr ignores them in
+ * garlic32 addresses and its test vectors rely on that).
  */
 final class Base32Text {
     private static final char[] ALPHABET = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
@@ -40,11 +41,12 @@ final class Base32Text {
     }
 
     /**
-     * Decodes {@code text[from, to)}; upper-case letters are accepted only when asked for.
+     * Decodes {@code text[from, to)}; upper-case letters and non-zero trailing bits are accepted
+     * only when asked for.
      *
      * @return the bytes, or null when the text is not canonical base32
      */
-    static byte[] decode(String text, int from, int to, boolean ignoreCase) {
+    static byte[] decode(String text, int from, int to, boolean ignoreCase, boolean ignoreTrailingBits) {
         int chars = to - from;
         int rem = chars % 8;
         if (rem == 1 || rem == 3 || rem == 6) {
@@ -70,7 +72,7 @@ final class Base32Text {
                 bits -= 8;
             }
         }
-        if ((buffer & ((1 << bits) - 1)) != 0) {
+        if (!ignoreTrailingBits && (buffer & ((1 << bits) - 1)) != 0) {
             return null;
         }
         return out;

@@ -4,7 +4,8 @@ import io.p2pkit.core.DecodeException;
 
 /**
  * I2P base32 addresses: unpadded lower-case base32 text of 32 bytes, or of 35 bytes or more
- * (encrypted lease sets), as go-multiaddr requires.
+ * (encrypted lease sets), as go-multiaddr requires. Like go, non-zero trailing bits in the
+ * last character are ignored on input; the canonical form printed has them zero.
  */
 final class Garlic32Codec implements ValueCodec {
     static final Garlic32Codec INSTANCE = new Garlic32Codec();
@@ -14,7 +15,7 @@ final class Garlic32Codec implements ValueCodec {
 
     @Override
     public byte[] parse(String text) {
-        byte[] b = Base32Text.decode(text, 0, text.length(), false);
+        byte[] b = Base32Text.decode(text, 0, text.length(), false, true);
         if (b == null) {
             throw new DecodeException("garlic32", "not lower-case unpadded base32: " + Printable.quote(text));
         }

@@ -30,7 +30,7 @@ final class OnionCodec implements ValueCodec {
         if (colon != hostChars) {
             throw new DecodeException(field, "host must be " + hostChars + " base32 characters: " + Printable.quote(text));
         }
-        byte[] host = Base32Text.decode(text, 0, colon, true);
+        byte[] host = Base32Text.decode(text, 0, colon, true, false);
         if (host == null) {
             throw new DecodeException(field, "host is not base32: " + Printable.quote(text));
         }
