@@ -498,6 +498,9 @@ public final class Multiaddr {
     }
 
     private String valueString(int i) {
+        if (!protocols[i].hasValue()) {
+            return "";
+        }
         return protocols[i].codec().format(bytes, valueStarts[i], starts[i + 1] - valueStarts[i]);
     }
 
