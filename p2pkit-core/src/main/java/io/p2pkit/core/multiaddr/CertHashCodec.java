@@ -2,6 +2,9 @@ package io.p2pkit.core.multiaddr;
 
 import io.p2pkit.core.DecodeException;
 import io.p2pkit.core.multiformats.Multibase;
+import io.p2pkit.core.multiformats.Multihash;
+
+import java.util.Arrays;
 
 /**
  * Certificate hashes (WebTransport, WebRTC): a multihash, written in text as a multibase string.
@@ -27,13 +30,15 @@ final class CertHashCodec implements ValueCodec {
 
     @Override
     public String format(byte[] src, int offset, int length) {
-        byte[] b = new byte[length];
-        System.arraycopy(src, offset, b, 0, length);
-        return Multibase.encode(Multibase.Encoding.BASE64_URL, b);
+        return Multibase.encode(Multibase.Encoding.BASE64_URL, Arrays.copyOfRange(src, offset, offset + length));
     }
 
     @Override
     public void validate(byte[] src, int offset, int length) {
-        MultihashShape.check(src, offset, length, "certhash");
+        try {
+            Multihash.decode(Arrays.copyOfRange(src, offset, offset + length));
+        } catch (DecodeException e) {
+            throw new DecodeException("certhash", "not a multihash: " + e.getMessage(), e);
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.p2pkit.core.multiaddr;
 
 import io.p2pkit.core.DecodeException;
+import io.p2pkit.core.identity.PeerId;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -372,16 +373,22 @@ public final class Multiaddr {
     }
 
     /**
-     * The text value (base58btc) of the peer ID this multiaddr leads to: the last {@code /p2p}
-     * component that is not followed by {@code /p2p-circuit} (in a relayed address without a
-     * target, the relay's ID is not the peer's).
+     * The peer ID this multiaddr leads to: the last {@code /p2p} component that is not followed
+     * by {@code /p2p-circuit} (in a relayed address without a target, the relay's ID is not the
+     * peer's, as in js-multiaddr). Empty when there is none.
      */
+    public Optional<PeerId> peerId() {
+        int i = peerIdIndex();
+        return i < 0 ? Optional.empty() : Optional.of(PeerId.decode(Arrays.copyOfRange(bytes, valueStarts[i], starts[i + 1])));
+    }
+
+    /** The base58btc text of the peer ID found as in {@link #peerId()}. */
     public Optional<String> peerIdString() {
         int i = peerIdIndex();
         return i < 0 ? Optional.empty() : Optional.of(valueString(i));
     }
 
-    /** The multihash bytes of the peer ID found as in {@link #peerIdString()}. */
+    /** The multihash bytes of the peer ID found as in {@link #peerId()}. */
     public Optional<byte[]> peerIdBytes() {
         int i = peerIdIndex();
         return i < 0 ? Optional.empty() : Optional.of(Arrays.copyOfRange(bytes, valueStarts[i], starts[i + 1]));

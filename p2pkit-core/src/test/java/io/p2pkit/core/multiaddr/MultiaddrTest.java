@@ -1,6 +1,7 @@
 package io.p2pkit.core.multiaddr;
 
 import io.p2pkit.core.DecodeException;
+import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.core.multiformats.Base58;
 import io.p2pkit.core.testing.Vectors;
 import org.junit.jupiter.api.Test;
@@ -182,6 +183,13 @@ class MultiaddrTest {
         sha512[0] = 0x13;
         sha512[1] = 64;
         assertThrows(DecodeException.class, () -> ma("/p2p/" + Base58.encode(sha512)));
+        // Identity peer IDs inline keys of at most 42 bytes (peer-id spec).
+        byte[] identity43 = new byte[45];
+        identity43[1] = 43;
+        assertThrows(DecodeException.class, () -> ma("/p2p/" + Base58.encode(identity43)));
+        byte[] identity42 = new byte[44];
+        identity42[1] = 42;
+        assertEquals("/p2p/" + Base58.encode(identity42), ma("/p2p/" + Base58.encode(identity42)).toString());
     }
 
     @ParameterizedTest
@@ -299,6 +307,8 @@ class MultiaddrTest {
     void peerIdExtraction() {
         Multiaddr plain = ma("/ip4/1.2.3.4/tcp/4001/p2p/" + ED_PEER);
         assertEquals(Optional.of(ED_PEER), plain.peerIdString());
+        assertEquals(PeerId.parse(ED_PEER), plain.peerId().orElseThrow());
+        assertEquals(Optional.empty(), ma("/ip4/1.2.3.4").peerId());
         assertArrayEquals(Base58.decode(ED_PEER), plain.peerIdBytes().orElseThrow());
         assertEquals("/ip4/1.2.3.4/tcp/4001", plain.withoutPeerId().toString());
         Multiaddr noPeer = ma("/ip4/1.2.3.4/tcp/4001");
@@ -307,6 +317,7 @@ class MultiaddrTest {
 
         Multiaddr relayed = ma("/ip4/1.2.3.4/tcp/4001/p2p/" + RSA_PEER + "/p2p-circuit/p2p/" + ED_PEER);
         assertEquals(Optional.of(ED_PEER), relayed.peerIdString());
+        assertEquals(PeerId.parse(ED_PEER), relayed.peerId().orElseThrow());
         assertEquals("/ip4/1.2.3.4/tcp/4001/p2p/" + RSA_PEER + "/p2p-circuit", relayed.withoutPeerId().toString());
         // The relay's ID is not the ID of the peer behind a circuit.
         assertEquals(Optional.empty(), relayed.withoutPeerId().peerIdString());
