@@ -1,0 +1,189 @@
+package io.p2pkit.core.security.noise;
+
+import io.p2pkit.core.DecodeException;
+import io.p2pkit.core.crypto.PrivateKey;
+import io.p2pkit.core.crypto.PublicKey;
+import io.p2pkit.core.identity.PeerId;
+import io.p2pkit.core.security.HandshakeException;
+import io.p2pkit.core.security.SecureTransport;
+import io.p2pkit.core.transport.RawConnection;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * libp2p's Noise security protocol, {@code /noise}: the {@code Noise_XX_25519_ChaChaPoly_SHA256}
+ * handshake with an empty prologue, authenticated by the identity keys of both peers, followed
+ * by 2-byte length-framed transport messages.
+ *
+ * <p>The handshake payload (messages 2 and 3) carries the identity public key, a signature of the
+ * Noise static key by the identity key, and the {@link NoiseExtensions} with the muxers this side
+ * offers. The responder sends its list in message 2, the initiator in message 3; the early muxer
+ * is the first entry of the initiator's list that the responder also offers. If either side
+ * offers none, there is no early muxer and the muxer is negotiated afterwards; if both offer some
+ * but none in common, the handshake fails, as the spec requires.
+ *
+ * <p>One static X25519 key pair, and the signed payload, serve all sessions of a transport (the
+ * spec allows it); forward secrecy comes from the per-session ephemeral keys. Every failure,
+ * including the remote vanishing mid-handshake, is a {@link HandshakeException} and closes the
+ * raw connection.
+ */
+public final class NoiseTransport implements SecureTransport {
+    /** The multistream-select protocol ID. */
+    public static final String PROTOCOL_ID = "/noise";
+    /** Prepended to the static key before signing it with the identity key. */
+    private static final byte[] SIGNATURE_PREFIX = "noise-libp2p-static-key:".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] EMPTY = new byte[0];
+
+    private final PeerId localPeer;
+    private final List<String> muxers;
+    private final SecureRandom random;
+    private final byte[] staticPrivateKey;
+    private final byte[] localPayload;
+
+    /**
+     * @param identity the local identity key
+     * @param muxers   the muxer protocol IDs to offer for early negotiation, most preferred first;
+     *                 empty to not take part
+     */
+    public NoiseTransport(PrivateKey identity, List<String> muxers) {
+        this(identity, muxers, new SecureRandom());
+    }
+
+    /** As {@link #NoiseTransport(PrivateKey, List)}, with the randomness for keys given. */
+    public NoiseTransport(PrivateKey identity, List<String> muxers, SecureRandom random) {
+        Objects.requireNonNull(identity, "identity");
+        this.muxers = List.copyOf(muxers);
+        this.random = Objects.requireNonNull(random, "random");
+        this.localPeer = identity.publicKey().toPeerId();
+        this.staticPrivateKey = NoiseXXHandshake.generatePrivateKey(random);
+        byte[] staticPublic = NoiseXXHandshake.publicKey(staticPrivateKey);
+        byte[] signature = identity.sign(signedData(staticPublic));
+        NoiseExtensions extensions = this.muxers.isEmpty() ? null : NoiseExtensions.ofMuxers(this.muxers);
+        this.localPayload = new NoiseHandshakePayload(identity.publicKey().marshal(), signature, extensions).encode();
+    }
+
+    @Override
+    public String protocolId() {
+        return PROTOCOL_ID;
+    }
+
+    /** This side's peer ID. */
+    public PeerId localPeer() {
+        return localPeer;
+    }
+
+    /** The muxers offered, most preferred first. */
+    public List<String> muxers() {
+        return muxers;
+    }
+
+    @Override
+    public NoiseConnection secureOutbound(RawConnection connection, PeerId expectedRemote) throws HandshakeException {
+        return handshake(connection, true, expectedRemote);
+    }
+
+    @Override
+    public NoiseConnection secureInbound(RawConnection connection) throws HandshakeException {
+        return handshake(connection, false, null);
+    }
+
+    private NoiseConnection handshake(RawConnection connection, boolean initiator, PeerId expectedRemote)
+            throws HandshakeException {
+        NoiseFrameInputStream in = new NoiseFrameInputStream(connection);
+        NoiseFrameOutputStream out = new NoiseFrameOutputStream(connection);
+        NoiseXXHandshake hs = new NoiseXXHandshake(initiator, EMPTY, staticPrivateKey, random);
+        try {
+            Remote remote;
+            if (initiator) {
+                out.writeHandshakeMessage(hs.writeMessage(EMPTY));
+                remote = authenticate(hs.readMessage(in.readHandshakeMessage()), hs.remoteStaticPublicKey(),
+                        expectedRemote);
+                out.writeHandshakeMessage(hs.writeMessage(localPayload));
+            } else {
+                // The initiator's first payload is unencrypted and must carry nothing; it is ignored.
+                hs.readMessage(in.readHandshakeMessage());
+                out.writeHandshakeMessage(hs.writeMessage(localPayload));
+                remote = authenticate(hs.readMessage(in.readHandshakeMessage()), hs.remoteStaticPublicKey(), null);
+            }
+            List<String> remoteMuxers = remote.extensions.streamMuxers();
+            String muxer = initiator ? chooseMuxer(muxers, remoteMuxers) : chooseMuxer(remoteMuxers, muxers);
+            in.startTransport(hs.receiveCipher());
+            out.startTransport(hs.sendCipher());
+            return new NoiseConnection(connection, in, out, localPeer, remote.peer, remote.key, remote.extensions,
+                    muxer, hs.handshakeHash());
+        } catch (HandshakeException e) {
+            NoiseFrameInputStream.closeQuietly(connection);
+            throw e;
+        } catch (EOFException e) {
+            NoiseFrameInputStream.closeQuietly(connection);
+            throw new HandshakeException("the remote closed the connection during the Noise handshake", e);
+        } catch (IOException | RuntimeException e) {
+            NoiseFrameInputStream.closeQuietly(connection);
+            throw new HandshakeException("Noise handshake failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The remote's identity, proven by its handshake payload. */
+    private record Remote(PeerId peer, PublicKey key, NoiseExtensions extensions) {
+    }
+
+    private static Remote authenticate(byte[] payloadBytes, byte[] remoteStatic, PeerId expected)
+            throws HandshakeException {
+        NoiseHandshakePayload payload;
+        PublicKey key;
+        try {
+            payload = NoiseHandshakePayload.decode(payloadBytes);
+            if (payload.identityKey().length == 0) {
+                throw new HandshakeException("the remote's handshake payload has no identity key");
+            }
+            key = PublicKey.unmarshal(payload.identityKey());
+        } catch (DecodeException e) {
+            throw new HandshakeException("bad Noise handshake payload: " + e.getMessage(), e);
+        }
+        PeerId peer = key.toPeerId();
+        if (expected != null && !expected.equals(peer)) {
+            throw new HandshakeException("peer ID mismatch: expected " + expected + ", but the remote's key is " + peer);
+        }
+        if (!key.verify(signedData(remoteStatic), payload.identitySig())) {
+            throw new HandshakeException("the signature of " + peer + " over its Noise static key is invalid");
+        }
+        NoiseExtensions extensions = payload.extensions() == null ? NoiseExtensions.empty() : payload.extensions();
+        return new Remote(peer, key, extensions);
+    }
+
+    /**
+     * The early muxer: the first of the initiator's muxers the responder also offers; null when
+     * either offers none.
+     *
+     * @throws HandshakeException when both offer muxers but none in common
+     */
+    static String chooseMuxer(List<String> initiatorMuxers, List<String> responderMuxers) throws HandshakeException {
+        if (initiatorMuxers.isEmpty() || responderMuxers.isEmpty()) {
+            return null;
+        }
+        for (String m : initiatorMuxers) {
+            if (responderMuxers.contains(m)) {
+                return m;
+            }
+        }
+        throw new HandshakeException("no muxer in common: the initiator offers " + initiatorMuxers
+                + ", the responder " + responderMuxers);
+    }
+
+    private static byte[] signedData(byte[] staticPublicKey) {
+        byte[] data = new byte[SIGNATURE_PREFIX.length + staticPublicKey.length];
+        System.arraycopy(SIGNATURE_PREFIX, 0, data, 0, SIGNATURE_PREFIX.length);
+        System.arraycopy(staticPublicKey, 0, data, SIGNATURE_PREFIX.length, staticPublicKey.length);
+        return data;
+    }
+
+    @Override
+    public String toString() {
+        return "NoiseTransport[" + localPeer + ", muxers=" + muxers + "]";
+    }
+}
