@@ -67,7 +67,7 @@ public final class YamuxSession implements MuxedConnection {
     private volatile YamuxException closeCause;
     private volatile long rttNanos;
     private volatile ScheduledFuture<?> keepAliveTask;
-    private volatile ScheduledFuture<?> keepAliveDeadline;
+    private volatile PendingPing keepAlivePing;
 
     YamuxSession(RawConnection raw, boolean initiator, YamuxConfig config,
                  ScheduledExecutorService scheduler, LongSupplier clock) {
@@ -81,12 +81,13 @@ public final class YamuxSession implements MuxedConnection {
         this.acceptQueue = new LinkedBlockingQueue<>(config.acceptBacklog());
         this.in = new BufferedInputStream(raw.in(), READ_BUFFER);
         this.writer = new FrameWriter(raw.out(), config.maxFrameData(), config.maxControlBacklog(),
-                e -> shutdown(YamuxException.Reason.CONNECTION_LOST, "write failed: " + e.getMessage(), e, false));
+                "yamux-flush-" + (initiator ? "dialer" : "listener"), e -> shutdown(YamuxException.Reason.CONNECTION_LOST, "write failed: " + e.getMessage(), e, false));
         this.readLoop = Thread.ofVirtual().name("yamux-read-" + (initiator ? "dialer" : "listener"))
                 .unstarted(this::readLoop);
     }
 
     void start() {
+        writer.start();
         readLoop.start();
         // A first ping measures the RTT that window auto-tuning needs.
         try {
@@ -135,6 +136,10 @@ public final class YamuxSession implements MuxedConnection {
 
     Thread readLoopThread() {
         return readLoop;
+    }
+
+    Thread flusherThread() {
+        return writer.flusherThread();
     }
 
     int streamCount() {
@@ -261,7 +266,8 @@ public final class YamuxSession implements MuxedConnection {
     }
 
     private void control(int type, int flags, int id, int length) {
-        if (!writer.sendControl(type, flags, id, length) && !closed.get()) {
+        boolean inline = Thread.currentThread() != readLoop;
+        if (!writer.sendControl(type, flags, id, length, inline) && !closed.get()) {
             Thread.ofVirtual().start(() -> shutdown(YamuxException.Reason.INTERNAL_ERROR,
                     "remote is not reading: control frame backlog full", null, true));
         }
@@ -383,10 +389,12 @@ public final class YamuxSession implements MuxedConnection {
         if (isLocalId(id)) {
             throw violation("remote opened stream " + id + " with our ID parity");
         }
-        if (id <= highestRemoteId) {
-            throw violation("remote reused stream ID " + id);
+        if (streams.containsKey((int) id)) {
+            throw violation("remote opened stream " + id + " twice");
         }
-        highestRemoteId = id;
+        // SYNs may arrive out of ID order (streams open lazily), so only the highest is kept:
+        // a frame without SYN above it is for a stream that was never opened.
+        highestRemoteId = Math.max(highestRemoteId, id);
         YamuxStream stream = null;
         sessionLock.lock();
         try {
@@ -425,9 +433,11 @@ public final class YamuxSession implements MuxedConnection {
             if (ping != null) {
                 long rtt = Math.max(1, nanoTime() - ping.start);
                 long prev = rttNanos;
-                rttNanos = prev == 0 ? rtt : prev / 2 + rtt / 2;
+                // Smoothed like go-yamux: the mean of the previous estimate and the new sample.
+                rttNanos = prev == 0 ? rtt : Math.max(1, prev / 2 + rtt / 2 + (prev & rtt & 1));
                 ping.rtt = rtt;
                 ping.done.countDown();
+                cancel(ping.deadline);
             }
         }
     }
@@ -449,6 +459,8 @@ public final class YamuxSession implements MuxedConnection {
         final CountDownLatch done = new CountDownLatch(1);
         /** Round-trip nanoseconds once answered; -1 when the session closed first. */
         volatile long rtt;
+        /** The keep-alive deadline of this ping, if it is one; cancelled when answered. */
+        volatile ScheduledFuture<?> deadline;
 
         PendingPing(int id, long start) {
             this.id = id;
@@ -474,21 +486,26 @@ public final class YamuxSession implements MuxedConnection {
         if (closed.get()) {
             return;
         }
+        PendingPing previous = keepAlivePing;
+        if (previous != null && previous.done.getCount() > 0) {
+            return; // still waiting for the last one; its deadline is running
+        }
         PendingPing ping;
         try {
             ping = startPing();
         } catch (IOException e) {
             return;
         }
-        keepAliveDeadline = scheduler.schedule(() -> {
+        keepAlivePing = ping;
+        ping.deadline = scheduler.schedule(() -> {
             if (ping.done.getCount() > 0 && !closed.get()) {
                 Thread.ofVirtual().name("yamux-keepalive-timeout").start(() -> shutdown(
                         YamuxException.Reason.KEEPALIVE_TIMEOUT, "keep-alive ping not answered within "
                                 + config.keepAliveTimeout(), null, true));
             }
         }, config.keepAliveTimeout().toNanos(), TimeUnit.NANOSECONDS);
-        if (closed.get()) {
-            keepAliveDeadline.cancel(false);
+        if (closed.get() || ping.done.getCount() == 0) {
+            cancel(ping.deadline);
         }
     }
 
@@ -516,14 +533,13 @@ public final class YamuxSession implements MuxedConnection {
             sessionLock.unlock();
         }
         cancel(keepAliveTask);
-        cancel(keepAliveDeadline);
         if (sendGoAway) {
             long code = switch (reason) {
                 case PROTOCOL_ERROR -> FrameHeader.GO_AWAY_PROTOCOL_ERROR;
                 case INTERNAL_ERROR, KEEPALIVE_TIMEOUT -> FrameHeader.GO_AWAY_INTERNAL_ERROR;
                 default -> FrameHeader.GO_AWAY_NORMAL;
             };
-            writer.sendFinal(FrameHeader.GO_AWAY, 0, (int) code, GO_AWAY_WAIT_MILLIS);
+            writer.finish(FrameHeader.GO_AWAY, (int) code, GO_AWAY_WAIT_MILLIS);
         } else {
             writer.close();
         }
@@ -535,6 +551,7 @@ public final class YamuxSession implements MuxedConnection {
         for (PendingPing p : pings.values()) {
             p.rtt = -1;
             p.done.countDown();
+            cancel(p.deadline);
         }
         pings.clear();
         acceptQueue.clear();

@@ -111,23 +111,8 @@ public final class YamuxStream implements MuxedStream {
         int n;
         int updateFlags = 0;
         long delta = 0;
-        boolean announce = false;
-        lock.lock();
-        try {
-            if (buffered == 0 && (pendingFlags & FrameHeader.SYN) != 0 && error == null && !remoteFin) {
-                // Lazily opened stream about to wait for the remote: it must learn the stream exists.
-                announce = true;
-                updateFlags = pendingFlags;
-                pendingFlags = 0;
-                delta = grantLocked(false);
-            }
-        } finally {
-            lock.unlock();
-        }
-        if (announce) {
-            session.sendWindowUpdate(id, updateFlags, delta);
-            updateFlags = 0;
-            delta = 0;
+        if (synPending()) {
+            announce();
         }
         lock.lock();
         try {
@@ -169,6 +154,41 @@ public final class YamuxStream implements MuxedStream {
             session.sendWindowUpdate(id, updateFlags, delta);
         }
         return n;
+    }
+
+    private boolean synPending() {
+        lock.lock();
+        try {
+            return (pendingFlags & FrameHeader.SYN) != 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Sends the SYN of a lazily opened stream before its reader waits: the remote must learn the
+     * stream exists. Under the write lock, so that a concurrent first write cannot overtake it.
+     */
+    private void announce() {
+        writeLock.lock();
+        try {
+            int flags;
+            long delta;
+            lock.lock();
+            try {
+                if ((pendingFlags & FrameHeader.SYN) == 0 || error != null || buffered > 0) {
+                    return;
+                }
+                flags = pendingFlags;
+                pendingFlags = 0;
+                delta = grantLocked(false);
+            } finally {
+                lock.unlock();
+            }
+            session.sendWindowUpdate(id, flags, delta);
+        } finally {
+            writeLock.unlock();
+        }
     }
 
     /** Computes the credit to send now, growing the window if it limits throughput. Lock held. */
