@@ -319,6 +319,11 @@ public final class Host implements Closeable {
         services.add(service);
     }
 
+    /** The registered service of {@code type} (for example {@code IdentifyService}), if any. */
+    public <T> java.util.Optional<T> service(Class<T> type) {
+        return services.stream().filter(type::isInstance).map(type::cast).findFirst();
+    }
+
     /** Subscribes to connection events. */
     public void addConnectionListener(ConnectionListener listener) {
         network.addConnectionListener(listener);

@@ -204,7 +204,7 @@ public final class IdentifyService implements Closeable {
                     signed = Optional.of(env);
                     addrs = rec.addresses();
                 }
-            } catch (DecodeException | IllegalArgumentException e) {
+            } catch (IllegalArgumentException e) {
                 // An invalid record is ignored, as go does; the unsigned addresses still count.
             }
         }
