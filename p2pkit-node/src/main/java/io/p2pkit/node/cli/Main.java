@@ -1,6 +1,7 @@
 package io.p2pkit.node.cli;
 
 import io.p2pkit.core.DecodeException;
+import io.p2pkit.node.cli.command.IdCommand;
 import io.p2pkit.node.cli.command.VersionCommand;
 
 import java.io.PrintStream;
@@ -26,7 +27,7 @@ public final class Main {
 
     /** A command table with every built-in command. */
     public Main() {
-        for (Command c : List.of(new VersionCommand())) {
+        for (Command c : List.of(new VersionCommand(), new IdCommand())) {
             commands.put(c.name(), c);
         }
     }

@@ -21,6 +21,7 @@ class MainTest {
         CliRunner r = CliRunner.run("--help");
         assertEquals(0, r.status());
         assertTrue(r.out().contains("version"));
+        assertTrue(r.out().contains("id "));
     }
 
     @Test
@@ -32,7 +33,7 @@ class MainTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"version"})
+    @ValueSource(strings = {"version", "id"})
     void everyCommandHasHelp(String command) {
         CliRunner r = CliRunner.run(command, "--help");
         assertEquals(0, r.status());
