@@ -80,10 +80,6 @@ final class EcdsaPublicKey extends PublicKey {
         return new DerWriter().sequence(spki).toByteArray();
     }
 
-    EcdsaCurve curve() {
-        return curve;
-    }
-
     @Override
     public boolean verify(byte[] data, byte[] signature) {
         // Strict DER first: the JDK alone is more lenient than go and js.

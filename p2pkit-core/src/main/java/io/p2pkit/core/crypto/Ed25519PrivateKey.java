@@ -55,10 +55,6 @@ final class Ed25519PrivateKey extends PrivateKey {
         return key;
     }
 
-    byte[] seed() {
-        return seed.clone();
-    }
-
     @Override
     public PublicKey publicKey() {
         return publicKey;

@@ -84,10 +84,6 @@ final class RsaPublicKey extends PublicKey {
         return jdkKey.getModulus();
     }
 
-    BigInteger exponent() {
-        return jdkKey.getPublicExponent();
-    }
-
     @Override
     public boolean verify(byte[] data, byte[] signature) {
         if (signature == null || signature.length != (modulus().bitLength() + 7) / 8) {

@@ -8,6 +8,7 @@ import io.p2pkit.core.DecodeException;
  * need no extra catch.
  */
 public class InvalidSignatureException extends DecodeException {
+    /** @param field the structure whose signature failed, for example {@code "Envelope"} */
     public InvalidSignatureException(String field, String message) {
         super(field, message);
     }
