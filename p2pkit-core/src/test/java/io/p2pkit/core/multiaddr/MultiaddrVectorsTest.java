@@ -1,5 +1,6 @@
 package io.p2pkit.core.multiaddr;
 
+import io.p2pkit.core.testing.TinyJson;
 import io.p2pkit.core.DecodeException;
 import io.p2pkit.core.testing.Vectors;
 import org.junit.jupiter.api.Test;

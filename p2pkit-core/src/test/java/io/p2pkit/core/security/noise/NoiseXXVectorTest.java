@@ -1,5 +1,6 @@
 package io.p2pkit.core.security.noise;
 
+import io.p2pkit.core.testing.TinyJson;
 import io.p2pkit.core.testing.Vectors;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;

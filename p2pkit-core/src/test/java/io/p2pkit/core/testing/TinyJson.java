@@ -1,4 +1,4 @@
-package io.p2pkit.core.security.noise;
+package io.p2pkit.core.testing;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,7 +10,7 @@ import java.util.Map;
  * {@code List<Object>}, strings {@code String}, numbers {@code Double}, and true/false/null their
  * Java values. Enough for the cacophony vector files; not a general library.
  */
-final class TinyJson {
+public final class TinyJson {
     private final String text;
     private int pos;
 
@@ -18,7 +18,7 @@ final class TinyJson {
         this.text = text;
     }
 
-    static Object parse(String text) {
+    public static Object parse(String text) {
         TinyJson p = new TinyJson(text);
         Object v = p.value();
         p.space();
