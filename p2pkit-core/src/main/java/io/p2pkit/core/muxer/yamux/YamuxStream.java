@@ -27,6 +27,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * round-trip time is the session's smoothed ping RTT ({@link YamuxSession#rttNanos()}); until a
  * ping has been answered nothing grows. A slow reader never causes growth, so memory goes only to
  * streams that can use it.
+ *
+ * <h2>Opening and closing</h2>
+ * An opened stream sends its SYN with its first frame: the first data, a FIN, or, if the
+ * application reads first, a WindowUpdate sent before the read waits. An accepted stream sends
+ * its ACK when the application accepts it. {@link #close()} is go-yamux's Close: it sends FIN and
+ * stops reading. Unlike go, which leaves the remote's writer stalled once the window is used up,
+ * data arriving after close is dropped and its credit returned at once, so the remote can finish
+ * writing and send its own FIN; no RST is sent, since the remote did nothing wrong.
  */
 public final class YamuxStream implements MuxedStream {
     private final YamuxSession session;
@@ -43,6 +51,8 @@ public final class YamuxStream implements MuxedStream {
     // All below guarded by lock.
     private int headOffset;
     private long buffered;
+    /** Admitted by the read loop but not yet delivered: neither remote credit nor buffered. */
+    private long inFlight;
     private long remoteCredit = YamuxConfig.SPEC_INITIAL_WINDOW;
     private long unCredited;
     private long recvWindow;
@@ -199,7 +209,7 @@ public final class YamuxStream implements MuxedStream {
             recvWindow = Math.min(recvWindow * 2, session.config().maxStreamWindow());
         }
         epochStart = now;
-        long delta = recvWindow - remoteCredit - buffered;
+        long delta = recvWindow - remoteCredit - buffered - inFlight;
         if (delta < 0) {
             delta = 0;
         }
@@ -379,6 +389,7 @@ public final class YamuxStream implements MuxedStream {
                 return false;
             }
             remoteCredit -= length;
+            inFlight += length;
             return true;
         } finally {
             lock.unlock();
@@ -391,6 +402,7 @@ public final class YamuxStream implements MuxedStream {
         boolean ok = true;
         lock.lock();
         try {
+            inFlight -= chunk.length;
             if (remoteFin) {
                 ok = false;
             } else if (error != null || readClosed) {

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 class FrameHeaderFuzzTest {
     /** Any input either decodes to a header that re-encodes to its first 12 bytes, or is rejected cleanly. */
-    @FuzzTest
+    @FuzzTest(maxDuration = "60s")
     void decode(byte[] input) {
         FrameHeader h;
         try {
