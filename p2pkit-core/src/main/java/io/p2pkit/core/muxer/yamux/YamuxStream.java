@@ -153,8 +153,9 @@ public final class YamuxStream implements MuxedStream {
             buffered -= n;
             unCredited += n;
             if (unCredited >= recvWindow / 2 && !remoteFin) {
-                updateFlags = pendingFlags;
-                pendingFlags = 0;
+                // The SYN went out before any data could arrive; an ACK may still be owed.
+                updateFlags = pendingFlags & FrameHeader.ACK;
+                pendingFlags &= ~FrameHeader.ACK;
                 delta = grantLocked(updateFlags == 0);
             }
         } finally {
