@@ -271,32 +271,44 @@ public final class YamuxStream implements MuxedStream {
         }
     }
 
+    /**
+     * Half-closes. A writer waiting for credit on another thread fails at once; a frame already
+     * on its way goes out before the FIN.
+     */
     @Override
     public void closeWrite() throws IOException {
-        int flags;
+        lock.lock();
+        try {
+            if (writeClosed || error != null) {
+                return;
+            }
+            writeClosed = true;
+            writable.signalAll();
+        } finally {
+            lock.unlock();
+        }
         boolean done;
         writeLock.lock();
         try {
+            int flags;
             lock.lock();
             try {
-                if (writeClosed || error != null) {
+                if (error != null) {
                     return;
                 }
-                writeClosed = true;
                 flags = pendingFlags | FrameHeader.FIN;
                 pendingFlags = 0;
                 done = remoteFin && !finished;
                 if (done) {
                     finished = true;
                 }
-                writable.signalAll();
             } finally {
                 lock.unlock();
             }
+            session.sendWindowUpdate(id, flags, 0);
         } finally {
             writeLock.unlock();
         }
-        session.sendWindowUpdate(id, flags, 0);
         if (done) {
             session.streamFinished(this);
         }

@@ -261,6 +261,22 @@ class YamuxSessionTest {
     }
 
     @Test
+    void closeWriteFailsAWriterWaitingForCredit() throws Exception {
+        try (SessionPair p = new SessionPair(new Yamux(quiet()))) {
+            YamuxStream a = p.dialer.openStream();
+            CompletableFuture<Throwable> writer = failureOf(() -> a.out().write(new byte[MIB]));
+            await("writer out of credit", () -> a.sendWindow() == 0);
+            a.closeWrite();
+            Throwable t = writer.get(30, TimeUnit.SECONDS);
+            assertInstanceOf(IOException.class, t);
+            assertFalse(t instanceof StreamResetException);
+            YamuxStream b = p.listener.acceptStream();
+            // What was sent arrives, then the FIN.
+            assertEquals(YamuxConfig.SPEC_INITIAL_WINDOW, b.in().readAllBytes().length);
+        }
+    }
+
+    @Test
     void configDefaultsMatchGoYamux() {
         YamuxConfig c = YamuxConfig.defaults();
         assertEquals(256 * KIB, c.initialStreamWindow());
