@@ -1,0 +1,230 @@
+package io.p2pkit.core.muxer.yamux;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Serialises frames onto the connection.
+ *
+ * <p>Data frames are written on the caller's thread under the write lock: pending control
+ * frames, the header and the payload are copied into one buffer and go out with one write and
+ * one flush.
+ *
+ * <p>Control frames (window updates, pongs, resets, GoAway) go through a bounded queue. An
+ * application thread that queues one writes the queue itself if the lock is free; the read loop
+ * never writes, it hands the queue to a small flusher thread instead. The read loop must never
+ * block on the connection: if both peers' read loops waited for their full send buffers, neither
+ * would read again and the connection would deadlock.
+ */
+final class FrameWriter {
+    private static final int CONTROL_SLOTS = 64;
+
+    private final OutputStream out;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final byte[] buffer;
+    private final int controlLimit;
+    private final ConcurrentLinkedQueue<byte[]> control = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger controlSize = new AtomicInteger();
+    private final int maxControl;
+    private final FailureListener onFailure;
+    private final Semaphore wake = new Semaphore(0);
+    private final Thread flusher;
+    private volatile boolean closed;
+
+    /** Told when writing fails; the session then shuts down. */
+    interface FailureListener {
+        void writeFailed(IOException e);
+    }
+
+    FrameWriter(OutputStream out, int maxFrameData, int maxControl, String name, FailureListener onFailure) {
+        this.out = out;
+        this.controlLimit = CONTROL_SLOTS * FrameHeader.SIZE;
+        this.buffer = new byte[controlLimit + FrameHeader.SIZE + maxFrameData];
+        this.maxControl = maxControl;
+        this.onFailure = onFailure;
+        this.flusher = Thread.ofVirtual().name(name).unstarted(this::runFlusher);
+    }
+
+    void start() {
+        flusher.start();
+    }
+
+    Thread flusherThread() {
+        return flusher;
+    }
+
+    /** Number of control frames waiting. */
+    int controlBacklog() {
+        return controlSize.get();
+    }
+
+    /**
+     * Queues a control frame. With {@code inline} the caller writes the queue itself when nobody
+     * else holds the connection (and may then block on it); otherwise the flusher thread does.
+     *
+     * @return false when the backlog is full (or the writer is closed) and the frame was dropped
+     */
+    boolean sendControl(int type, int flags, int streamId, int length, boolean inline) {
+        if (closed) {
+            return false;
+        }
+        if (controlSize.incrementAndGet() > maxControl) {
+            controlSize.decrementAndGet();
+            return false;
+        }
+        enqueue(type, flags, streamId, length);
+        if (inline) {
+            drainIfFree();
+        } else {
+            wake.release();
+        }
+        return true;
+    }
+
+    private void enqueue(int type, int flags, int streamId, int length) {
+        byte[] frame = new byte[FrameHeader.SIZE];
+        FrameHeader.write(frame, 0, type, flags, streamId, length);
+        control.add(frame);
+    }
+
+    /**
+     * Writes {@code length} bytes as Data frames of at most the configured size (after any
+     * queued control frames) and flushes once. {@code flags} go on the first frame only. Blocks
+     * on the connection.
+     */
+    void sendData(int flags, int streamId, byte[] data, int offset, int length) throws IOException {
+        lock.lock();
+        try {
+            if (closed) {
+                throw new IOException("connection closed");
+            }
+            int pos = appendControl();
+            while (pos == controlLimit && !control.isEmpty()) {
+                // More control frames than fit: they were queued first, so they go out first.
+                out.write(buffer, 0, pos);
+                pos = appendControl();
+            }
+            int maxFrame = buffer.length - controlLimit - FrameHeader.SIZE;
+            do {
+                int n = Math.min(length, maxFrame);
+                FrameHeader.write(buffer, pos, FrameHeader.DATA, flags, streamId, n);
+                pos += FrameHeader.SIZE;
+                System.arraycopy(data, offset, buffer, pos, n);
+                out.write(buffer, 0, pos + n);
+                flags = 0;
+                pos = 0;
+                offset += n;
+                length -= n;
+            } while (length > 0);
+            out.flush();
+        } catch (IOException e) {
+            fail(e);
+            throw e;
+        } finally {
+            lock.unlock();
+        }
+        if (!control.isEmpty()) {
+            drainIfFree();
+        }
+    }
+
+    /**
+     * Refuses further frames, lets the flusher write what is queued plus a last frame (GoAway,
+     * when {@code type >= 0}), and waits up to {@code waitMillis} for it. The caller then closes
+     * the connection, which also frees a flusher stuck on a remote that does not read.
+     */
+    void finish(int type, int length, long waitMillis) {
+        if (closed) {
+            return;
+        }
+        if (type >= 0) {
+            enqueue(type, 0, 0, length);
+        }
+        closed = true;
+        wake.release();
+        if (Thread.currentThread() != flusher) {
+            try {
+                flusher.join(java.time.Duration.ofMillis(waitMillis));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Stops the flusher without waiting; used once the connection is already gone. */
+    void close() {
+        closed = true;
+        wake.release();
+    }
+
+    private void runFlusher() {
+        while (true) {
+            wake.acquireUninterruptibly();
+            wake.drainPermits();
+            boolean last = closed;
+            lock.lock();
+            try {
+                writeQueued();
+            } catch (IOException e) {
+                fail(e);
+                return;
+            } finally {
+                lock.unlock();
+            }
+            if (last) {
+                return;
+            }
+        }
+    }
+
+    private void drainIfFree() {
+        while (!control.isEmpty() && !closed && lock.tryLock()) {
+            try {
+                writeQueued();
+            } catch (IOException e) {
+                fail(e);
+                return;
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** Writes and flushes every queued control frame. Lock held. */
+    private void writeQueued() throws IOException {
+        int pos;
+        boolean wrote = false;
+        while ((pos = appendControl()) > 0) {
+            out.write(buffer, 0, pos);
+            wrote = true;
+        }
+        if (wrote) {
+            out.flush();
+        }
+    }
+
+    private void fail(IOException e) {
+        boolean first = !closed;
+        closed = true;
+        wake.release();
+        if (first) {
+            onFailure.writeFailed(e);
+        }
+    }
+
+    /** Moves queued control frames to the start of the buffer; returns the bytes used. Lock held. */
+    private int appendControl() {
+        int pos = 0;
+        byte[] frame;
+        while (pos < controlLimit && (frame = control.poll()) != null) {
+            controlSize.decrementAndGet();
+            System.arraycopy(frame, 0, buffer, pos, FrameHeader.SIZE);
+            pos += FrameHeader.SIZE;
+        }
+        return pos;
+    }
+}

@@ -1,0 +1,582 @@
+package io.p2pkit.core.muxer.yamux;
+
+import io.p2pkit.core.DecodeException;
+import io.p2pkit.core.muxer.MuxedConnection;
+import io.p2pkit.core.muxer.StreamResetException;
+import io.p2pkit.core.transport.RawConnection;
+
+import java.io.BufferedInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
+
+/**
+ * A yamux session over one {@link RawConnection}. One virtual thread reads frames and delivers
+ * payloads straight into the streams' buffers; writes run on the callers' threads (see
+ * {@link FrameWriter}). Any protocol violation by the remote sends GoAway (protocol error) and
+ * closes the session; every stream then fails with a {@link StreamResetException} whose cause is
+ * a {@link YamuxException} naming the reason.
+ */
+public final class YamuxSession implements MuxedConnection {
+    private static final Object CLOSED_MARKER = new Object();
+    private static final int READ_BUFFER = 64 * 1024;
+    private static final int MAX_PENDING_PINGS = 32;
+    /** How long close() waits for a busy connection to send GoAway (go-yamux waits 100 ms too). */
+    private static final long GO_AWAY_WAIT_MILLIS = 100;
+    private static final long MAX_STREAM_ID = 0xFFFF_FFFFL;
+
+    private final RawConnection raw;
+    private final YamuxConfig config;
+    private final boolean initiator;
+    private final ScheduledExecutorService scheduler;
+    private final LongSupplier clock;
+    private final FrameWriter writer;
+    private final InputStream in;
+    private final ConcurrentHashMap<Integer, YamuxStream> streams = new ConcurrentHashMap<>();
+    private final LinkedBlockingQueue<Object> acceptQueue;
+    private final ReentrantLock sessionLock = new ReentrantLock();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final ConcurrentHashMap<Integer, PendingPing> pings = new ConcurrentHashMap<>();
+    private final AtomicInteger nextPingId = new AtomicInteger();
+    private final Thread readLoop;
+
+    // Guarded by sessionLock.
+    private long nextLocalId;
+    private int inboundCount;
+    private int outboundCount;
+
+    /** Highest stream ID the remote has opened; touched only by the read loop. */
+    private long highestRemoteId;
+    private volatile long nextLocalIdSnapshot;
+    private volatile boolean remoteGoAway;
+    private volatile YamuxException closeCause;
+    private volatile long rttNanos;
+    private volatile ScheduledFuture<?> keepAliveTask;
+    private volatile PendingPing keepAlivePing;
+
+    YamuxSession(RawConnection raw, boolean initiator, YamuxConfig config,
+                 ScheduledExecutorService scheduler, LongSupplier clock) {
+        this.raw = raw;
+        this.initiator = initiator;
+        this.config = config;
+        this.scheduler = scheduler;
+        this.clock = clock;
+        this.nextLocalId = initiator ? 1 : 2;
+        this.nextLocalIdSnapshot = nextLocalId;
+        this.acceptQueue = new LinkedBlockingQueue<>(config.acceptBacklog());
+        this.in = new BufferedInputStream(raw.in(), READ_BUFFER);
+        this.writer = new FrameWriter(raw.out(), config.maxFrameData(), config.maxControlBacklog(),
+                "yamux-flush-" + (initiator ? "dialer" : "listener"), e -> shutdown(YamuxException.Reason.CONNECTION_LOST, "write failed: " + e.getMessage(), e, false));
+        this.readLoop = Thread.ofVirtual().name("yamux-read-" + (initiator ? "dialer" : "listener"))
+                .unstarted(this::readLoop);
+    }
+
+    void start() {
+        writer.start();
+        readLoop.start();
+        // A first ping measures the RTT that window auto-tuning needs.
+        try {
+            startPing(false);
+        } catch (IOException ignored) {
+            // Session already closed.
+        }
+        if (config.keepAliveEnabled()) {
+            long every = config.keepAliveInterval().toNanos();
+            keepAliveTask = scheduler.scheduleWithFixedDelay(this::keepAliveTick, every, every,
+                    TimeUnit.NANOSECONDS);
+            if (closed.get()) {
+                keepAliveTask.cancel(false);
+            }
+        }
+    }
+
+    YamuxConfig config() {
+        return config;
+    }
+
+    long nanoTime() {
+        return clock.getAsLong();
+    }
+
+    /** The smoothed round-trip time measured with pings, in nanoseconds; 0 before the first answer. */
+    public long rttNanos() {
+        return rttNanos;
+    }
+
+    /** The smoothed round-trip time, or {@link Duration#ZERO} before the first ping was answered. */
+    public Duration rtt() {
+        return Duration.ofNanos(rttNanos);
+    }
+
+    /** Why the session closed, or null while it is open. */
+    public YamuxException closeCause() {
+        return closeCause;
+    }
+
+    /** Whether this side dialed the connection (and so uses odd stream IDs). */
+    public boolean isInitiator() {
+        return initiator;
+    }
+
+    Thread readLoopThread() {
+        return readLoop;
+    }
+
+    Thread flusherThread() {
+        return writer.flusherThread();
+    }
+
+    int streamCount() {
+        return streams.size();
+    }
+
+    // ---------------------------------------------------------------- MuxedConnection
+
+    @Override
+    public YamuxStream openStream() throws IOException {
+        YamuxStream stream;
+        sessionLock.lock();
+        try {
+            if (closed.get()) {
+                throw closedException();
+            }
+            if (remoteGoAway) {
+                throw new YamuxException(YamuxException.Reason.REMOTE_GO_AWAY,
+                        "remote sent GoAway: no new streams");
+            }
+            if (outboundCount >= config.maxOutgoingStreams()) {
+                throw new YamuxException(YamuxException.Reason.STREAM_LIMIT,
+                        "too many outbound streams: " + outboundCount);
+            }
+            if (nextLocalId > MAX_STREAM_ID) {
+                throw new YamuxException(YamuxException.Reason.STREAM_LIMIT, "stream IDs exhausted");
+            }
+            int id = (int) nextLocalId;
+            nextLocalId += 2;
+            nextLocalIdSnapshot = nextLocalId;
+            // SYN goes out lazily with the first frame of the stream (data, FIN or a read).
+            stream = new YamuxStream(this, id, true, config.initialStreamWindow(), nanoTime());
+            streams.put(id, stream);
+            outboundCount++;
+        } finally {
+            sessionLock.unlock();
+        }
+        return stream;
+    }
+
+    @Override
+    public YamuxStream acceptStream() throws IOException {
+        Object next;
+        try {
+            next = acceptQueue.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while accepting a stream");
+        }
+        if (next == CLOSED_MARKER) {
+            acceptQueue.offer(CLOSED_MARKER); // for other waiting acceptors
+            return null;
+        }
+        YamuxStream stream = (YamuxStream) next;
+        stream.acknowledge();
+        return stream;
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    /** Sends GoAway (normal), resets every open stream and closes the connection. Idempotent. */
+    @Override
+    public void close() {
+        shutdown(YamuxException.Reason.CLOSED_LOCALLY, "session closed locally", null, true);
+    }
+
+    /**
+     * Sends a ping and waits for the answer.
+     *
+     * @return the round-trip time
+     * @throws SocketTimeoutException when no answer came within {@code timeout}
+     * @throws YamuxException when the session closed, or too many pings are outstanding
+     */
+    public Duration ping(Duration timeout) throws IOException {
+        PendingPing ping = startPing(true);
+        try {
+            if (!ping.done.await(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+                pings.remove(ping.id, ping);
+                throw new SocketTimeoutException("ping not answered within " + timeout);
+            }
+        } catch (InterruptedException e) {
+            pings.remove(ping.id, ping);
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for a pong");
+        }
+        if (ping.rtt < 0) {
+            throw closedException();
+        }
+        return Duration.ofNanos(ping.rtt);
+    }
+
+    // ---------------------------------------------------------------- used by streams
+
+    void sendWindowUpdate(int id, int flags, long delta) {
+        control(FrameHeader.WINDOW_UPDATE, flags, id, (int) delta);
+    }
+
+    void sendData(YamuxStream stream, int flags, byte[] data, int offset, int length) throws IOException {
+        try {
+            writer.sendData(flags, stream.rawId(), data, offset, length);
+        } catch (IOException e) {
+            StreamResetException r = new StreamResetException("connection closed", false);
+            r.initCause(closeCause != null ? closeCause : e);
+            throw r;
+        }
+    }
+
+    void streamFinished(YamuxStream stream) {
+        if (streams.remove(stream.rawId(), stream)) {
+            sessionLock.lock();
+            try {
+                if (isLocalId(Integer.toUnsignedLong(stream.rawId()))) {
+                    outboundCount--;
+                } else {
+                    inboundCount--;
+                }
+            } finally {
+                sessionLock.unlock();
+            }
+        }
+    }
+
+    private void control(int type, int flags, int id, int length) {
+        control(type, flags, id, length, Thread.currentThread() != readLoop);
+    }
+
+    /** Queues a control frame; {@code inline} lets this thread write it (and maybe block doing so). */
+    private void control(int type, int flags, int id, int length, boolean inline) {
+        if (!writer.sendControl(type, flags, id, length, inline) && !closed.get()) {
+            Thread.ofVirtual().start(() -> shutdown(YamuxException.Reason.INTERNAL_ERROR,
+                    "remote is not reading: control frame backlog full", null, true));
+        }
+    }
+
+    private boolean isLocalId(long id) {
+        return (id & 1) == (initiator ? 1 : 0);
+    }
+
+    // ---------------------------------------------------------------- read loop
+
+    private void readLoop() {
+        byte[] header = new byte[FrameHeader.SIZE];
+        try {
+            while (!closed.get()) {
+                int got = in.readNBytes(header, 0, FrameHeader.SIZE);
+                if (got == 0) {
+                    shutdown(YamuxException.Reason.CONNECTION_LOST, "remote closed the connection", null, false);
+                    return;
+                }
+                if (got < FrameHeader.SIZE) {
+                    throw new EOFException("connection ended inside a frame header");
+                }
+                FrameHeader h;
+                try {
+                    h = FrameHeader.decode(header, 0);
+                } catch (DecodeException e) {
+                    throw new YamuxException(YamuxException.Reason.PROTOCOL_ERROR, e.getMessage(), e);
+                }
+                switch (h.type()) {
+                    case FrameHeader.DATA, FrameHeader.WINDOW_UPDATE -> handleStreamFrame(h);
+                    case FrameHeader.PING -> handlePing(h);
+                    default -> handleGoAway(h);
+                }
+            }
+        } catch (YamuxException e) {
+            shutdown(e.reason(), e.getMessage(), e.getCause(), e.reason() == YamuxException.Reason.PROTOCOL_ERROR);
+        } catch (IOException e) {
+            shutdown(YamuxException.Reason.CONNECTION_LOST, "read failed: " + e.getMessage(), e, false);
+        } catch (RuntimeException | Error e) {
+            shutdown(YamuxException.Reason.INTERNAL_ERROR, "read loop failed: " + e, e, true);
+            if (e instanceof Error err) {
+                throw err;
+            }
+        }
+    }
+
+    private static YamuxException violation(String message) {
+        return new YamuxException(YamuxException.Reason.PROTOCOL_ERROR, message);
+    }
+
+    private void handleStreamFrame(FrameHeader h) throws IOException {
+        long id = h.streamId();
+        if (id == 0) {
+            throw violation(h + " on stream 0");
+        }
+        if (h.type() == FrameHeader.DATA && h.length() > config.maxStreamWindow()) {
+            throw violation("frame length " + h.length() + " exceeds the largest window");
+        }
+        YamuxStream stream;
+        if (h.has(FrameHeader.SYN)) {
+            stream = incoming(id);
+        } else {
+            stream = streams.get((int) id);
+            if (stream == null && neverOpened(id)) {
+                throw violation(h + " for a stream that was never opened");
+            }
+        }
+        if (h.type() == FrameHeader.WINDOW_UPDATE) {
+            if (stream == null) {
+                return; // a stream we already reset or finished
+            }
+            if (h.has(FrameHeader.RST)) {
+                stream.remoteReset();
+                streamFinished(stream);
+                return;
+            }
+            if (!stream.addCredit(h.length())) {
+                throw violation("send window of stream " + id + " overflows 2^32");
+            }
+            if (h.has(FrameHeader.FIN) && stream.remoteFinished()) {
+                streamFinished(stream);
+            }
+            return;
+        }
+        int length = (int) h.length();
+        if (stream == null) {
+            skip(length); // in flight when we reset or closed it
+            return;
+        }
+        if (!stream.admit(length)) {
+            throw violation("stream " + id + " sent " + length + " bytes beyond its receive window");
+        }
+        if (length > 0) {
+            byte[] chunk = new byte[length];
+            if (in.readNBytes(chunk, 0, length) < length) {
+                throw new EOFException("connection ended inside a data frame");
+            }
+            if (!stream.deliver(chunk)) {
+                // Data after FIN: the stream is broken, the session is not.
+                stream.reset();
+                return;
+            }
+        }
+        if (h.has(FrameHeader.RST)) {
+            stream.remoteReset();
+            streamFinished(stream);
+        } else if (h.has(FrameHeader.FIN) && stream.remoteFinished()) {
+            streamFinished(stream);
+        }
+    }
+
+    private boolean neverOpened(long id) {
+        return isLocalId(id) ? id >= nextLocalIdSnapshot : id > highestRemoteId;
+    }
+
+    /** Registers a stream the remote opened, or resets it when over a limit; null when refused. */
+    private YamuxStream incoming(long id) throws YamuxException {
+        if (isLocalId(id)) {
+            throw violation("remote opened stream " + id + " with our ID parity");
+        }
+        if (streams.containsKey((int) id)) {
+            throw violation("remote opened stream " + id + " twice");
+        }
+        // SYNs may arrive out of ID order (streams open lazily), so only the highest is kept:
+        // a frame without SYN above it is for a stream that was never opened.
+        highestRemoteId = Math.max(highestRemoteId, id);
+        YamuxStream stream = null;
+        sessionLock.lock();
+        try {
+            if (!closed.get() && inboundCount < config.maxIncomingStreams()) {
+                YamuxStream s = new YamuxStream(this, (int) id, false, config.initialStreamWindow(), nanoTime());
+                streams.put((int) id, s);
+                if (acceptQueue.offer(s)) {
+                    inboundCount++;
+                    stream = s;
+                } else {
+                    streams.remove((int) id);
+                }
+            }
+        } finally {
+            sessionLock.unlock();
+        }
+        if (stream == null) {
+            control(FrameHeader.WINDOW_UPDATE, FrameHeader.RST, (int) id, 0);
+        }
+        return stream;
+    }
+
+    private void skip(long length) throws IOException {
+        in.skipNBytes(length);
+    }
+
+    private void handlePing(FrameHeader h) {
+        int opaque = (int) h.length();
+        if (h.has(FrameHeader.SYN)) {
+            // Like go-yamux, drop the pong rather than queue without bound.
+            if (writer.controlBacklog() < config.maxControlBacklog() / 2) {
+                control(FrameHeader.PING, FrameHeader.ACK, 0, opaque);
+            }
+        } else if (h.has(FrameHeader.ACK)) {
+            PendingPing ping = pings.remove(opaque);
+            if (ping != null) {
+                long rtt = Math.max(1, nanoTime() - ping.start);
+                long prev = rttNanos;
+                // Smoothed like go-yamux: the mean of the previous estimate and the new sample.
+                rttNanos = prev == 0 ? rtt : Math.max(1, prev / 2 + rtt / 2 + (prev & rtt & 1));
+                ping.rtt = rtt;
+                ping.done.countDown();
+                cancel(ping.deadline);
+            }
+        }
+    }
+
+    private void handleGoAway(FrameHeader h) throws YamuxException {
+        remoteGoAway = true;
+        long code = h.length();
+        if (code != FrameHeader.GO_AWAY_NORMAL) {
+            throw new YamuxException(YamuxException.Reason.REMOTE_GO_AWAY,
+                    "remote sent GoAway with error code " + code);
+        }
+    }
+
+    // ---------------------------------------------------------------- pings and keep-alive
+
+    private static final class PendingPing {
+        final int id;
+        final long start;
+        final CountDownLatch done = new CountDownLatch(1);
+        /** Round-trip nanoseconds once answered; -1 when the session closed first. */
+        volatile long rtt;
+        /** The keep-alive deadline of this ping, if it is one; cancelled when answered. */
+        volatile ScheduledFuture<?> deadline;
+
+        PendingPing(int id, long start) {
+            this.id = id;
+            this.start = start;
+        }
+    }
+
+    /** Registers and sends a ping; {@code inline} as for control frames. */
+    private PendingPing startPing(boolean inline) throws IOException {
+        if (closed.get()) {
+            throw closedException();
+        }
+        if (pings.size() >= MAX_PENDING_PINGS) {
+            throw new YamuxException(YamuxException.Reason.INTERNAL_ERROR, "too many pings outstanding");
+        }
+        int id = nextPingId.incrementAndGet();
+        PendingPing ping = new PendingPing(id, nanoTime());
+        pings.put(id, ping);
+        control(FrameHeader.PING, FrameHeader.SYN, 0, id, inline);
+        return ping;
+    }
+
+    /** Runs on the shared scheduler, so it must not block: the flusher thread sends the ping. */
+    private void keepAliveTick() {
+        if (closed.get()) {
+            return;
+        }
+        PendingPing previous = keepAlivePing;
+        if (previous != null && previous.done.getCount() > 0) {
+            return; // still waiting for the last one; its deadline is running
+        }
+        PendingPing ping;
+        try {
+            ping = startPing(false);
+        } catch (IOException e) {
+            return;
+        }
+        keepAlivePing = ping;
+        ping.deadline = scheduler.schedule(() -> {
+            if (ping.done.getCount() > 0 && !closed.get()) {
+                Thread.ofVirtual().name("yamux-keepalive-timeout").start(() -> shutdown(
+                        YamuxException.Reason.KEEPALIVE_TIMEOUT, "keep-alive ping not answered within "
+                                + config.keepAliveTimeout(), null, true));
+            }
+        }, config.keepAliveTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        if (closed.get() || ping.done.getCount() == 0) {
+            cancel(ping.deadline);
+        }
+    }
+
+    // ---------------------------------------------------------------- shutdown
+
+    private YamuxException closedException() {
+        YamuxException cause = closeCause;
+        return new YamuxException(cause == null ? YamuxException.Reason.CLOSED_LOCALLY : cause.reason(),
+                cause == null ? "session closed" : cause.getMessage(), cause);
+    }
+
+    private void shutdown(YamuxException.Reason reason, String message, Throwable cause, boolean sendGoAway) {
+        List<YamuxStream> open;
+        sessionLock.lock();
+        try {
+            if (!closed.compareAndSet(false, true)) {
+                return;
+            }
+            closeCause = new YamuxException(reason, message, cause);
+            open = new ArrayList<>(streams.values());
+            streams.clear();
+            inboundCount = 0;
+            outboundCount = 0;
+        } finally {
+            sessionLock.unlock();
+        }
+        cancel(keepAliveTask);
+        if (sendGoAway) {
+            long code = switch (reason) {
+                case PROTOCOL_ERROR -> FrameHeader.GO_AWAY_PROTOCOL_ERROR;
+                case INTERNAL_ERROR, KEEPALIVE_TIMEOUT -> FrameHeader.GO_AWAY_INTERNAL_ERROR;
+                default -> FrameHeader.GO_AWAY_NORMAL;
+            };
+            writer.finish(FrameHeader.GO_AWAY, (int) code, GO_AWAY_WAIT_MILLIS);
+        } else {
+            writer.close();
+        }
+        for (YamuxStream s : open) {
+            StreamResetException e = new StreamResetException("connection closed: " + message, false);
+            e.initCause(closeCause);
+            s.fail(e);
+        }
+        for (PendingPing p : pings.values()) {
+            p.rtt = -1;
+            p.done.countDown();
+            cancel(p.deadline);
+        }
+        pings.clear();
+        acceptQueue.clear();
+        acceptQueue.offer(CLOSED_MARKER);
+        try {
+            raw.close();
+        } catch (IOException ignored) {
+            // Closing anyway; nothing more to do with a failed close.
+        }
+    }
+
+    private static void cancel(ScheduledFuture<?> task) {
+        if (task != null) {
+            task.cancel(false);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "YamuxSession[" + (initiator ? "dialer" : "listener") + ", streams=" + streams.size()
+                + (closed.get() ? ", closed" : "") + "]";
+    }
+}
