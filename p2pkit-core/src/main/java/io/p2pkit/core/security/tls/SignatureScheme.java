@@ -14,33 +14,33 @@ import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
  */
 public enum SignatureScheme {
     /** RSASSA-PKCS1-v1_5 with SHA-256. */
-    RSA_PKCS1_SHA256(0x0401),
+    RSA_PKCS1_SHA256(0x0401, "RSA", "SHA256withRSA"),
     /** RSASSA-PKCS1-v1_5 with SHA-384. */
-    RSA_PKCS1_SHA384(0x0501),
+    RSA_PKCS1_SHA384(0x0501, "RSA", "SHA384withRSA"),
     /** RSASSA-PKCS1-v1_5 with SHA-512. */
-    RSA_PKCS1_SHA512(0x0601),
+    RSA_PKCS1_SHA512(0x0601, "RSA", "SHA512withRSA"),
     /** ECDSA on P-256 with SHA-256. */
-    ECDSA_SECP256R1_SHA256(0x0403),
+    ECDSA_SECP256R1_SHA256(0x0403, "EC", "SHA256withECDSA"),
     /** ECDSA on P-384 with SHA-384. */
-    ECDSA_SECP384R1_SHA384(0x0503),
+    ECDSA_SECP384R1_SHA384(0x0503, "EC", "SHA384withECDSA"),
     /** ECDSA on P-521 with SHA-512. */
-    ECDSA_SECP521R1_SHA512(0x0603),
+    ECDSA_SECP521R1_SHA512(0x0603, "EC", "SHA512withECDSA"),
     /** RSASSA-PSS with SHA-256 and an rsaEncryption key. */
-    RSA_PSS_RSAE_SHA256(0x0804),
+    RSA_PSS_RSAE_SHA256(0x0804, "RSA", "RSASSA-PSS"),
     /** RSASSA-PSS with SHA-384 and an rsaEncryption key. */
-    RSA_PSS_RSAE_SHA384(0x0805),
+    RSA_PSS_RSAE_SHA384(0x0805, "RSA", "RSASSA-PSS"),
     /** RSASSA-PSS with SHA-512 and an rsaEncryption key. */
-    RSA_PSS_RSAE_SHA512(0x0806),
+    RSA_PSS_RSAE_SHA512(0x0806, "RSA", "RSASSA-PSS"),
     /** Ed25519. */
-    ED25519(0x0807),
+    ED25519(0x0807, "Ed25519", "Ed25519"),
     /** Ed448. */
-    ED448(0x0808),
+    ED448(0x0808, "Ed448", "Ed448"),
     /** RSASSA-PSS with SHA-256 and an RSASSA-PSS key. */
-    RSA_PSS_PSS_SHA256(0x0809),
+    RSA_PSS_PSS_SHA256(0x0809, "RSASSA-PSS", "RSASSA-PSS"),
     /** RSASSA-PSS with SHA-384 and an RSASSA-PSS key. */
-    RSA_PSS_PSS_SHA384(0x080a),
+    RSA_PSS_PSS_SHA384(0x080a, "RSASSA-PSS", "RSASSA-PSS"),
     /** RSASSA-PSS with SHA-512 and an RSASSA-PSS key. */
-    RSA_PSS_PSS_SHA512(0x080b);
+    RSA_PSS_PSS_SHA512(0x080b, "RSASSA-PSS", "RSASSA-PSS");
 
     private static final String RSA_ENCRYPTION = "1.2.840.113549.1.1.1";
     private static final String RSASSA_PSS = "1.2.840.113549.1.1.10";
@@ -61,14 +61,33 @@ public enum SignatureScheme {
     private static final String SHA512 = "2.16.840.1.101.3.4.2.3";
 
     private final int code;
+    private final String keyAlgorithm;
+    private final String signatureAlgorithm;
 
-    SignatureScheme(int code) {
+    SignatureScheme(int code, String keyAlgorithm, String signatureAlgorithm) {
         this.code = code;
+        this.keyAlgorithm = keyAlgorithm;
+        this.signatureAlgorithm = signatureAlgorithm;
     }
 
     /** The scheme's code point on the TLS wire. */
     public int code() {
         return code;
+    }
+
+    /** The JDK's {@code KeyFactory} algorithm for the certificate key. */
+    String keyAlgorithm() {
+        return keyAlgorithm;
+    }
+
+    /** The JDK's {@code Signature} algorithm; for RSASSA-PSS the parameters come from the certificate. */
+    String signatureAlgorithm() {
+        return signatureAlgorithm;
+    }
+
+    /** Whether the scheme is RSASSA-PSS, whose JDK signature needs the certificate's parameters. */
+    boolean isPss() {
+        return signatureAlgorithm.equals("RSASSA-PSS");
     }
 
     /**
