@@ -1,9 +1,11 @@
 package io.p2pkit.core.crypto;
 
 import io.p2pkit.core.DecodeException;
+import io.p2pkit.core.identity.PeerId;
 
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.Optional;
 
 /**
  * A libp2p public key: one of the four {@link KeyType}s, with its wire form (the {@code PublicKey}
@@ -20,6 +22,8 @@ public abstract sealed class PublicKey
     private final KeyType type;
     private final byte[] raw;
     private final byte[] marshalled;
+    // Derived on first use; racing threads compute the same value.
+    private volatile PeerId peerId;
 
     PublicKey(KeyType type, byte[] raw) {
         this.type = type;
@@ -74,6 +78,25 @@ public abstract sealed class PublicKey
     /** The {@code PublicKey} protobuf: the bytes peer IDs are derived from; a copy. */
     public final byte[] marshal() {
         return marshalled.clone();
+    }
+
+    /**
+     * The key inlined in an identity peer ID (Ed25519 and secp256k1 keys), if {@code peerId} has one.
+     *
+     * @throws DecodeException if the peer ID inlines bytes that are not a valid public key
+     */
+    public static Optional<PublicKey> fromPeerId(PeerId peerId) {
+        return peerId.publicKeyBytes().map(PublicKey::unmarshal);
+    }
+
+    /** The peer ID of this key: its marshalled form, inlined when at most 42 bytes, else hashed with SHA-256. */
+    public final PeerId toPeerId() {
+        PeerId id = peerId;
+        if (id == null) {
+            id = PeerId.fromPublicKeyBytes(marshalled);
+            peerId = id;
+        }
+        return id;
     }
 
     /**

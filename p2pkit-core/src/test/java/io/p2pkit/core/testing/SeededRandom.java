@@ -1,13 +1,13 @@
-package io.p2pkit.core.crypto;
+package io.p2pkit.core.testing;
 
 import java.security.SecureRandom;
 import java.util.SplittableRandom;
 
 /** A SecureRandom that is anything but: seeded and reproducible, for deterministic key generation in tests. */
-final class SeededRandom extends SecureRandom {
+public final class SeededRandom extends SecureRandom {
     private final SplittableRandom random;
 
-    SeededRandom(long seed) {
+    public SeededRandom(long seed) {
         this.random = new SplittableRandom(seed);
     }
 
