@@ -65,7 +65,7 @@ public final class PeerCertificate {
         this.signatureScheme = signatureScheme;
         this.signedKey = signedKey;
         this.publicKey = publicKey;
-        this.peerId = PeerId.fromPublicKeyBytes(publicKey.marshal());
+        this.peerId = publicKey.toPeerId();
     }
 
     /**

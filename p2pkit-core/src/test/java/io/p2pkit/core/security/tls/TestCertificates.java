@@ -42,7 +42,7 @@ final class TestCertificates {
 
     /** The peer ID of a public key. */
     static PeerId idOf(PublicKey key) {
-        return PeerId.fromPublicKeyBytes(key.marshal());
+        return key.toPeerId();
     }
 
     /** A certificate whose extension claims {@code identity}, correct unless changed. */
