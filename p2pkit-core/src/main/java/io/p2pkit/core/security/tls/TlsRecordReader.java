@@ -31,6 +31,8 @@ final class TlsRecordReader {
     private ByteBuffer plain;
     /** close_notify arrived, or the raw connection ended between records. */
     private boolean eof;
+    /** Reads of at least this many bytes are decrypted in place: a record's plaintext fits. */
+    private int directThreshold;
 
     TlsRecordReader(SSLEngine engine, InputStream raw, TlsRecordWriter writer) {
         this.engine = engine;
@@ -38,6 +40,8 @@ final class TlsRecordReader {
         this.writer = writer;
         this.net = ByteBuffer.allocate(RECORDS_PER_READ * engine.getSession().getPacketBufferSize()).flip();
         this.plain = ByteBuffer.allocate(engine.getSession().getApplicationBufferSize()).flip();
+        // before the handshake the engine reports the largest sizes any session may need
+        this.directThreshold = engine.getSession().getApplicationBufferSize();
     }
 
     /** Reads decrypted bytes, blocking until at least one is available; -1 at end of stream. */
@@ -56,19 +60,23 @@ final class TlsRecordReader {
                 if (eof) {
                     return -1;
                 }
-                if (len >= engine.getSession().getApplicationBufferSize()) {
+                if (len >= directThreshold) {
                     // room for a whole record: decrypt straight into the caller's array
                     ByteBuffer direct = ByteBuffer.wrap(b, off, len);
                     if (unwrapInto(direct)) {
                         return direct.position() - off;
                     }
-                } else {
-                    plain.compact();
-                    try {
-                        unwrapInto(plain);
-                    } finally {
-                        plain.flip();
+                    if (eof) {
+                        continue;
                     }
+                    // the engine wanted more room than it said: from now on, decrypt via the buffer
+                    directThreshold = Integer.MAX_VALUE;
+                }
+                plain.compact();
+                try {
+                    unwrapInto(plain);
+                } finally {
+                    plain.flip();
                 }
             }
         } finally {

@@ -169,6 +169,15 @@ class PeerCertificateTest {
     }
 
     @Test
+    void emptyIssuerNamesAsRustMakesThemAreAccepted() throws Exception {
+        PrivateKey identity = PrivateKey.generateEd25519();
+        HostCertificate host = TestCertificates.claiming(identity).emptyName().build();
+        PeerCertificate parsed = PeerCertificate.parse(host.encoded());
+        parsed.verify(Instant.now());
+        assertEquals(idOf(identity), parsed.peerId());
+    }
+
+    @Test
     void missingExtensionIsRefused() {
         HostCertificate host = TestCertificates.claiming(PrivateKey.generateEd25519()).withoutExtension().build();
         DecodeException e = assertThrows(DecodeException.class, () -> PeerCertificate.parse(host.encoded()));

@@ -8,6 +8,7 @@ import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 import java.math.BigInteger;
@@ -26,6 +27,7 @@ final class TestCertificates {
     private PrivateKey signer;
     private boolean withExtension = true;
     private boolean critical = true;
+    private boolean emptyName;
     private Instant notBefore = Instant.now().minus(Duration.ofHours(1));
     private Instant notAfter = Instant.now().plus(Duration.ofDays(1));
     private final List<Object[]> extraExtensions = new ArrayList<>();
@@ -61,6 +63,12 @@ final class TestCertificates {
         return this;
     }
 
+    /** An empty subject and issuer name, as rust-libp2p makes its certificates. */
+    TestCertificates emptyName() {
+        this.emptyName = true;
+        return this;
+    }
+
     TestCertificates critical(boolean critical) {
         this.critical = critical;
         return this;
@@ -82,7 +90,8 @@ final class TestCertificates {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
             generator.initialize(new ECGenParameterSpec("secp256r1"));
             KeyPair keyPair = generator.generateKeyPair();
-            X500Name name = new X500Name("SERIALNUMBER=1");
+            X500Name name = emptyName ? new X500Name(new org.bouncycastle.asn1.x500.RDN[0])
+                    : new X500Name("SERIALNUMBER=1");
             X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name, BigInteger.valueOf(7),
                     Date.from(notBefore), Date.from(notAfter), name, keyPair.getPublic());
             if (withExtension) {
@@ -94,7 +103,12 @@ final class TestCertificates {
                 builder.addExtension(new ASN1ObjectIdentifier((String) extra[0]), (Boolean) extra[1], (byte[]) extra[2]);
             }
             var holder = builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keyPair.getPrivate()));
-            return new HostCertificate(new JcaX509CertificateConverter().getCertificate(holder), keyPair.getPrivate());
+            // the JDK's X.509 parser refuses empty names: BouncyCastle's certificate object (from a
+            // provider instance, not registered in the JVM) carries them
+            JcaX509CertificateConverter converter = emptyName
+                    ? new JcaX509CertificateConverter().setProvider(new BouncyCastleProvider())
+                    : new JcaX509CertificateConverter();
+            return new HostCertificate(converter.getCertificate(holder), keyPair.getPrivate());
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -299,6 +299,25 @@ class TlsTransportTest {
         }
     }
 
+    /**
+     * A limit of the JDK's TLS engine, recorded here so that it is not forgotten: it parses the
+     * peer's certificate itself before our trust manager sees it, and refuses an empty issuer
+     * name, which is what rust-libp2p puts in its certificates. The failure is a clean
+     * {@link HandshakeException}; {@link PeerCertificate} itself accepts such certificates.
+     */
+    @Test
+    void jdkEngineRefusesCertificatesWithAnEmptyIssuerName() throws Exception {
+        PrivateKey listenerKey = PrivateKey.generateEd25519();
+        HostCertificate rustStyle = TestCertificates.claiming(listenerKey).emptyName().build();
+        TlsTransport listener = new TlsTransport(listenerKey, List.of(), Clock.systemUTC(), new SecureRandom(), rustStyle);
+        TlsTransport dialer = new TlsTransport(PrivateKey.generateEd25519(), List.of());
+        MemoryConnection.Pair pair = MemoryConnection.pair();
+        Future<SecureConnection> inbound = background(() -> listener.secureInbound(pair.responder()));
+        HandshakeException e = assertThrows(HandshakeException.class, () -> dialer.secureOutbound(pair.initiator(), null));
+        assertTrue(e.getMessage().contains("certificate"), e.getMessage());
+        assertInstanceOf(HandshakeException.class, failure(inbound));
+    }
+
     @Test
     void certificateCheckUsesTheTransportsClock() throws Exception {
         // a listener living 200 years ahead sees the dialer's certificate as expired
