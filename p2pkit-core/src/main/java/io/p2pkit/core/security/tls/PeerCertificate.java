@@ -9,7 +9,6 @@ import org.bouncycastle.asn1.x509.Certificate;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.Extensions;
 import org.bouncycastle.asn1.x509.TBSCertificate;
-import org.bouncycastle.cert.X509CertificateHolder;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +25,6 @@ import java.security.spec.PSSParameterSpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.Date;
 
 /**
  * A certificate presented in a libp2p TLS handshake, parsed: the X.509 certificate and the host
@@ -49,7 +47,9 @@ public final class PeerCertificate {
     static final ASN1ObjectIdentifier EXTENSION = new ASN1ObjectIdentifier(EXTENSION_OID);
     private static final byte[] SIGNING_PREFIX = "libp2p-tls-handshake:".getBytes(StandardCharsets.US_ASCII);
 
-    private final X509CertificateHolder certificate;
+    private final Certificate certificate;
+    private final Instant notBefore;
+    private final Instant notAfter;
     private final byte[] encoded;
     private final byte[] subjectPublicKeyInfo;
     private final SignatureScheme signatureScheme;
@@ -57,9 +57,12 @@ public final class PeerCertificate {
     private final PublicKey publicKey;
     private final PeerId peerId;
 
-    private PeerCertificate(X509CertificateHolder certificate, byte[] encoded, byte[] subjectPublicKeyInfo,
-                            SignatureScheme signatureScheme, SignedKey signedKey, PublicKey publicKey) {
+    private PeerCertificate(Certificate certificate, Instant notBefore, Instant notAfter, byte[] encoded,
+                            byte[] subjectPublicKeyInfo, SignatureScheme signatureScheme, SignedKey signedKey,
+                            PublicKey publicKey) {
         this.certificate = certificate;
+        this.notBefore = notBefore;
+        this.notAfter = notAfter;
         this.encoded = encoded;
         this.subjectPublicKeyInfo = subjectPublicKeyInfo;
         this.signatureScheme = signatureScheme;
@@ -84,6 +87,8 @@ public final class PeerCertificate {
         Certificate asn1;
         TBSCertificate tbs;
         byte[] spki;
+        Instant notBefore;
+        Instant notAfter;
         try {
             asn1 = Certificate.getInstance(der);
             if (asn1 == null) {
@@ -95,6 +100,9 @@ public final class PeerCertificate {
             }
             tbs = asn1.getTBSCertificate();
             spki = tbs.getSubjectPublicKeyInfo().getEncoded(ASN1Encoding.DER);
+            // BouncyCastle parses times lazily: malformed ones must fail here, not in verify
+            notBefore = tbs.getStartDate().getDate().toInstant();
+            notAfter = tbs.getEndDate().getDate().toInstant();
         } catch (DecodeException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
@@ -112,7 +120,7 @@ public final class PeerCertificate {
         SignatureScheme scheme = SignatureScheme.of(tbs.getSignature(), tbs.getSubjectPublicKeyInfo().getAlgorithm());
         SignedKey signedKey = libp2pExtension(tbs.getExtensions());
         PublicKey publicKey = PublicKey.unmarshal(signedKey.publicKey());
-        return new PeerCertificate(new X509CertificateHolder(asn1), der.clone(), spki, scheme, signedKey, publicKey);
+        return new PeerCertificate(asn1, notBefore, notAfter, der.clone(), spki, scheme, signedKey, publicKey);
     }
 
     /**
@@ -160,17 +168,11 @@ public final class PeerCertificate {
      * @throws CertificateException naming the check that failed
      */
     public void verify(Instant now) throws CertificateException {
-        Date date;
-        try {
-            date = Date.from(now);
-        } catch (RuntimeException e) {
-            throw new CertificateException("cannot check the validity period at " + now, e);
+        if (now.isBefore(notBefore)) {
+            throw new CertificateNotYetValidException("certificate not valid before " + notBefore);
         }
-        if (date.before(certificate.getNotBefore())) {
-            throw new CertificateNotYetValidException("certificate not valid before " + notBefore());
-        }
-        if (date.after(certificate.getNotAfter())) {
-            throw new CertificateExpiredException("certificate expired on " + notAfter());
+        if (now.isAfter(notAfter)) {
+            throw new CertificateExpiredException("certificate expired on " + notAfter);
         }
         if (!selfSignatureValid()) {
             throw new CertificateException("certificate self-signature (" + signatureScheme + ") is invalid");
@@ -191,7 +193,7 @@ public final class PeerCertificate {
 
     /** Checks the certificate's signature with its own key, by the JDK's implementation of the scheme. */
     private boolean selfSignatureValid() throws CertificateException {
-        Certificate asn1 = certificate.toASN1Structure();
+        Certificate asn1 = certificate;
         try {
             java.security.PublicKey key = KeyFactory.getInstance(signatureScheme.keyAlgorithm())
                     .generatePublic(new X509EncodedKeySpec(subjectPublicKeyInfo));
@@ -240,12 +242,12 @@ public final class PeerCertificate {
 
     /** The start of the validity period. */
     public Instant notBefore() {
-        return certificate.getNotBefore().toInstant();
+        return notBefore;
     }
 
     /** The end of the validity period. */
     public Instant notAfter() {
-        return certificate.getNotAfter().toInstant();
+        return notAfter;
     }
 
     /** The DER encoding of the certificate. */
