@@ -1,10 +1,12 @@
 package io.p2pkit.core.security.tls;
 
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.p2pkit.core.DecodeException;
 
 import java.security.cert.CertificateException;
 import java.time.Instant;
+import java.util.HexFormat;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -27,5 +29,20 @@ class PeerCertificateFuzzTest {
         }
         assertArrayEquals(input, certificate.encoded());
         assertEquals(certificate.peerId(), PeerCertificate.parse(certificate.encoded()).peerId());
+    }
+
+    /**
+     * Valid certificates with a few bytes changed, to reach past the outer structure into the
+     * extension, the key and the signatures: same outcome required.
+     */
+    @FuzzTest
+    void mutateValid(FuzzedDataProvider data) {
+        String[] valid = {"ed25519", "ecdsa", "secp256k1", "invalid"};
+        byte[] der = HexFormat.of().parseHex(PeerCertificateTest.specHex(valid[data.consumeInt(0, valid.length - 1)]));
+        int edits = data.consumeInt(1, 8);
+        for (int i = 0; i < edits; i++) {
+            der[data.consumeInt(0, der.length - 1)] = data.consumeByte();
+        }
+        parseAndVerify(der);
     }
 }
