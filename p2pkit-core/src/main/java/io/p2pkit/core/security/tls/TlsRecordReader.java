@@ -84,9 +84,12 @@ final class TlsRecordReader {
         }
     }
 
-    /** The decrypted bytes readable without blocking. */
+    /** The decrypted bytes readable without blocking; 0 while another thread is reading. */
     int available() {
-        lock.lock();
+        // never wait for a reader that is blocked on the raw connection
+        if (!lock.tryLock()) {
+            return 0;
+        }
         try {
             return plain.remaining();
         } finally {

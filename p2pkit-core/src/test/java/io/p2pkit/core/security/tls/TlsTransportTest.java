@@ -261,6 +261,25 @@ class TlsTransportTest {
     }
 
     @Test
+    void closeWakesABlockedReader() throws Exception {
+        TlsTransport a = new TlsTransport(PrivateKey.generateEd25519(), List.of());
+        TlsTransport b = new TlsTransport(PrivateKey.generateEd25519(), List.of());
+        Secured secured = handshake(a, b, null);
+        java.util.concurrent.CountDownLatch reading = new java.util.concurrent.CountDownLatch(1);
+        Future<Integer> blocked = background(() -> {
+            reading.countDown();
+            return secured.dialer().in().read();
+        });
+        assertTrue(reading.await(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        // available() must not wait for the blocked reader
+        assertEquals(0, secured.dialer().in().available());
+        secured.dialer().close();
+        assertInstanceOf(IOException.class, failure(blocked));
+        assertEquals(-1, secured.listener().in().read());
+        secured.listener().close();
+    }
+
+    @Test
     void listenerRefusesAnInvalidDialerCertificate() throws Exception {
         PrivateKey dialerKey = PrivateKey.generateEd25519();
         // the extension claims the dialer's key but another key signed it
