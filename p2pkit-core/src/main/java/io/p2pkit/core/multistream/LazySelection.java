@@ -28,6 +28,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * </ul>
  */
 public final class LazySelection implements Closeable {
+    /** At most this much data is sent in the same write as the proposal; the rest follows at once. */
+    static final int MAX_PIPELINED_BYTES = 16 * 1024;
+
     private final Multistream multistream;
     private final Duplex duplex;
     private final List<String> protocols;
@@ -136,30 +139,33 @@ public final class LazySelection implements Closeable {
             duplex.out().write(b, off, len);
             return;
         }
+        int pipelined = 0;
         negotiation.lock();
         try {
             if (failure != null) {
                 throw failure;
             }
             if (!proposalSent) {
-                byte[] data = new byte[len];
-                System.arraycopy(b, off, data, 0, len);
+                // Only the start of the data rides with the proposal: a large write could block on
+                // flow control while holding the lock, and the reader that would free the window
+                // (by reading the echo) needs the lock to finish the negotiation.
+                pipelined = Math.min(len, MAX_PIPELINED_BYTES);
+                byte[] data = new byte[pipelined];
+                System.arraycopy(b, off, data, 0, pipelined);
                 // count the data as sent before writing: a partial write is still unsalvageable
                 dataSent = len > 0;
                 proposalSent = true;
                 dialer.send(List.of(Multistream.PROTOCOL_ID, protocols.getFirst()), data);
-                return;
-            }
-            if (agreed == null) {
+            } else if (agreed == null) {
                 // the proposal went out without data and a fallback may still follow
                 complete();
             }
         } finally {
             negotiation.unlock();
         }
-        if (len > 0) {
+        if (len > pipelined) {
             dataSent = true;
-            duplex.out().write(b, off, len);
+            duplex.out().write(b, off + pipelined, len - pipelined);
         }
     }
 

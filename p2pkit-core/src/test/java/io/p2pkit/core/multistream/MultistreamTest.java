@@ -58,6 +58,37 @@ class MultistreamTest {
         return e.getCause();
     }
 
+    /**
+     * A large first write on a lazy stream must not hold up the reader: the listener echoes, so
+     * the writer only gets through once the dialer reads (regression: the whole write used to go
+     * out under the negotiation lock, which the first read needs).
+     */
+    @Test
+    void largeFirstLazyWriteDoesNotBlockTheReader() throws Exception {
+        MemoryConnection.Pair p = MemoryConnection.pair(4096);
+        byte[] data = new byte[1 << 20];
+        new java.util.SplittableRandom(7).nextBytes(data);
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<?> listener = pool.submit(() -> {
+                Duplex d = Duplex.of(p.responder());
+                new Multistream().negotiate(d, Set.of("/echo"));
+                d.in().transferTo(d.out());
+                p.responder().closeWrite();
+                return null;
+            });
+            LazySelection lazy = new Multistream().selectLazily(Duplex.of(p.initiator()), List.of("/echo"));
+            Future<?> writer = pool.submit(() -> {
+                lazy.out().write(data);
+                lazy.out().flush();
+                p.initiator().closeWrite();
+                return null;
+            });
+            assertArrayEquals(data, lazy.in().readAllBytes());
+            writer.get(30, TimeUnit.SECONDS);
+            listener.get(30, TimeUnit.SECONDS);
+        }
+    }
+
     @Test
     void naAndLsHaveTheirWellKnownEncodings() {
         assertArrayEquals(hex("036e610a"), Message.encode(Multistream.NOT_AVAILABLE));

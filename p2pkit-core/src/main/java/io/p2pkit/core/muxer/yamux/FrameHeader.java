@@ -74,7 +74,8 @@ public record FrameHeader(int type, int flags, long streamId, long length) {
     }
 
     /**
-     * Decodes a header from the 12 bytes at {@code offset}.
+     * Decodes a header from the 12 bytes at {@code offset}. Unknown flag bits are kept, not
+     * rejected, as go-yamux does.
      *
      * @throws DecodeException when fewer than 12 bytes are there, the version is not 0 or the type
      *     is unknown

@@ -91,7 +91,11 @@ final class FrameWriter {
         control.add(frame);
     }
 
-    /** Writes one Data frame (after any queued control frames) and flushes. Blocks on the connection. */
+    /**
+     * Writes {@code length} bytes as Data frames of at most the configured size (after any
+     * queued control frames) and flushes once. {@code flags} go on the first frame only. Blocks
+     * on the connection.
+     */
     void sendData(int flags, int streamId, byte[] data, int offset, int length) throws IOException {
         lock.lock();
         try {
@@ -104,11 +108,18 @@ final class FrameWriter {
                 out.write(buffer, 0, pos);
                 pos = appendControl();
             }
-            FrameHeader.write(buffer, pos, FrameHeader.DATA, flags, streamId, length);
-            pos += FrameHeader.SIZE;
-            System.arraycopy(data, offset, buffer, pos, length);
-            pos += length;
-            out.write(buffer, 0, pos);
+            int maxFrame = buffer.length - controlLimit - FrameHeader.SIZE;
+            do {
+                int n = Math.min(length, maxFrame);
+                FrameHeader.write(buffer, pos, FrameHeader.DATA, flags, streamId, n);
+                pos += FrameHeader.SIZE;
+                System.arraycopy(data, offset, buffer, pos, n);
+                out.write(buffer, 0, pos + n);
+                flags = 0;
+                pos = 0;
+                offset += n;
+                length -= n;
+            } while (length > 0);
             out.flush();
         } catch (IOException e) {
             fail(e);

@@ -91,15 +91,14 @@ public final class YamuxSession implements MuxedConnection {
         readLoop.start();
         // A first ping measures the RTT that window auto-tuning needs.
         try {
-            startPing();
+            startPing(false);
         } catch (IOException ignored) {
             // Session already closed.
         }
         if (config.keepAliveEnabled()) {
             long every = config.keepAliveInterval().toNanos();
-            keepAliveTask = scheduler.scheduleWithFixedDelay(
-                    () -> Thread.ofVirtual().name("yamux-keepalive").start(this::keepAliveTick),
-                    every, every, TimeUnit.NANOSECONDS);
+            keepAliveTask = scheduler.scheduleWithFixedDelay(this::keepAliveTick, every, every,
+                    TimeUnit.NANOSECONDS);
             if (closed.get()) {
                 keepAliveTask.cancel(false);
             }
@@ -217,7 +216,7 @@ public final class YamuxSession implements MuxedConnection {
      * @throws YamuxException when the session closed, or too many pings are outstanding
      */
     public Duration ping(Duration timeout) throws IOException {
-        PendingPing ping = startPing();
+        PendingPing ping = startPing(true);
         try {
             if (!ping.done.await(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
                 pings.remove(ping.id, ping);
@@ -266,7 +265,11 @@ public final class YamuxSession implements MuxedConnection {
     }
 
     private void control(int type, int flags, int id, int length) {
-        boolean inline = Thread.currentThread() != readLoop;
+        control(type, flags, id, length, Thread.currentThread() != readLoop);
+    }
+
+    /** Queues a control frame; {@code inline} lets this thread write it (and maybe block doing so). */
+    private void control(int type, int flags, int id, int length, boolean inline) {
         if (!writer.sendControl(type, flags, id, length, inline) && !closed.get()) {
             Thread.ofVirtual().start(() -> shutdown(YamuxException.Reason.INTERNAL_ERROR,
                     "remote is not reading: control frame backlog full", null, true));
@@ -468,7 +471,8 @@ public final class YamuxSession implements MuxedConnection {
         }
     }
 
-    private PendingPing startPing() throws IOException {
+    /** Registers and sends a ping; {@code inline} as for control frames. */
+    private PendingPing startPing(boolean inline) throws IOException {
         if (closed.get()) {
             throw closedException();
         }
@@ -478,10 +482,11 @@ public final class YamuxSession implements MuxedConnection {
         int id = nextPingId.incrementAndGet();
         PendingPing ping = new PendingPing(id, nanoTime());
         pings.put(id, ping);
-        control(FrameHeader.PING, FrameHeader.SYN, 0, id);
+        control(FrameHeader.PING, FrameHeader.SYN, 0, id, inline);
         return ping;
     }
 
+    /** Runs on the shared scheduler, so it must not block: the flusher thread sends the ping. */
     private void keepAliveTick() {
         if (closed.get()) {
             return;
@@ -492,7 +497,7 @@ public final class YamuxSession implements MuxedConnection {
         }
         PendingPing ping;
         try {
-            ping = startPing();
+            ping = startPing(false);
         } catch (IOException e) {
             return;
         }

@@ -27,6 +27,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * round-trip time is the session's smoothed ping RTT ({@link YamuxSession#rttNanos()}); until a
  * ping has been answered nothing grows. A slow reader never causes growth, so memory goes only to
  * streams that can use it.
+ *
+ * <h2>Opening and closing</h2>
+ * An opened stream sends its SYN with its first frame: the first data, a FIN, or, if the
+ * application reads first, a WindowUpdate sent before the read waits. An accepted stream sends
+ * its ACK when the application accepts it. {@link #close()} is go-yamux's Close: it sends FIN and
+ * stops reading. Unlike go, which leaves the remote's writer stalled once the window is used up,
+ * data arriving after close is dropped and its credit returned at once, so the remote can finish
+ * writing and send its own FIN; no RST is sent, since the remote did nothing wrong.
  */
 public final class YamuxStream implements MuxedStream {
     private final YamuxSession session;
@@ -43,6 +51,8 @@ public final class YamuxStream implements MuxedStream {
     // All below guarded by lock.
     private int headOffset;
     private long buffered;
+    /** Admitted by the read loop but not yet delivered: neither remote credit nor buffered. */
+    private long inFlight;
     private long remoteCredit = YamuxConfig.SPEC_INITIAL_WINDOW;
     private long unCredited;
     private long recvWindow;
@@ -143,8 +153,9 @@ public final class YamuxStream implements MuxedStream {
             buffered -= n;
             unCredited += n;
             if (unCredited >= recvWindow / 2 && !remoteFin) {
-                updateFlags = pendingFlags;
-                pendingFlags = 0;
+                // The SYN went out before any data could arrive; an ACK may still be owed.
+                updateFlags = pendingFlags & FrameHeader.ACK;
+                pendingFlags &= ~FrameHeader.ACK;
                 delta = grantLocked(updateFlags == 0);
             }
         } finally {
@@ -199,7 +210,7 @@ public final class YamuxStream implements MuxedStream {
             recvWindow = Math.min(recvWindow * 2, session.config().maxStreamWindow());
         }
         epochStart = now;
-        long delta = recvWindow - remoteCredit - buffered;
+        long delta = recvWindow - remoteCredit - buffered - inFlight;
         if (delta < 0) {
             delta = 0;
         }
@@ -225,7 +236,9 @@ public final class YamuxStream implements MuxedStream {
         if (len == 0) {
             return;
         }
-        int maxFrame = session.config().maxFrameData();
+        // Up to four frames per turn on the connection: fewer lock hand-offs and flushes, while
+        // other streams still get a turn every few hundred KiB.
+        long maxBatch = 4L * session.config().maxFrameData();
         writeLock.lock();
         try {
             while (len > 0) {
@@ -242,7 +255,7 @@ public final class YamuxStream implements MuxedStream {
                     if (writeClosed) {
                         throw new IOException("stream " + id() + " closed for writing");
                     }
-                    n = (int) Math.min(Math.min(len, sendWindow), maxFrame);
+                    n = (int) Math.min(Math.min(len, sendWindow), maxBatch);
                     sendWindow -= n;
                     flags = pendingFlags;
                     pendingFlags = 0;
@@ -258,32 +271,44 @@ public final class YamuxStream implements MuxedStream {
         }
     }
 
+    /**
+     * Half-closes. A writer waiting for credit on another thread fails at once; a frame already
+     * on its way goes out before the FIN.
+     */
     @Override
     public void closeWrite() throws IOException {
-        int flags;
+        lock.lock();
+        try {
+            if (writeClosed || error != null) {
+                return;
+            }
+            writeClosed = true;
+            writable.signalAll();
+        } finally {
+            lock.unlock();
+        }
         boolean done;
         writeLock.lock();
         try {
+            int flags;
             lock.lock();
             try {
-                if (writeClosed || error != null) {
+                if (error != null) {
                     return;
                 }
-                writeClosed = true;
                 flags = pendingFlags | FrameHeader.FIN;
                 pendingFlags = 0;
                 done = remoteFin && !finished;
                 if (done) {
                     finished = true;
                 }
-                writable.signalAll();
             } finally {
                 lock.unlock();
             }
+            session.sendWindowUpdate(id, flags, 0);
         } finally {
             writeLock.unlock();
         }
-        session.sendWindowUpdate(id, flags, 0);
         if (done) {
             session.streamFinished(this);
         }
@@ -379,6 +404,7 @@ public final class YamuxStream implements MuxedStream {
                 return false;
             }
             remoteCredit -= length;
+            inFlight += length;
             return true;
         } finally {
             lock.unlock();
@@ -391,6 +417,7 @@ public final class YamuxStream implements MuxedStream {
         boolean ok = true;
         lock.lock();
         try {
+            inFlight -= chunk.length;
             if (remoteFin) {
                 ok = false;
             } else if (error != null || readClosed) {

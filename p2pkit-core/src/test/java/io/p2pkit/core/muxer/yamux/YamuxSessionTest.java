@@ -238,6 +238,63 @@ class YamuxSessionTest {
     }
 
     @Test
+    void closeStopsReadingButLetsTheRemoteFinish() throws Exception {
+        try (SessionPair p = new SessionPair(new Yamux(quiet()))) {
+            YamuxStream a = p.dialer.openStream();
+            Thread writer = Thread.ofVirtual().start(() -> {
+                try {
+                    a.out().write(new byte[4 * MIB]); // far more than one window
+                    a.closeWrite();
+                } catch (IOException e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            YamuxStream b = p.listener.acceptStream();
+            assertEquals(0, b.in().read());
+            b.close();
+            assertThrows(IOException.class, () -> b.in().read());
+            // Discarded bytes still return credit, so the writer finishes; the FIN reaches it.
+            assertTrue(writer.join(Duration.ofSeconds(60)), "writer finished");
+            assertEquals(-1, a.in().read());
+            await("stream finished on both sides", () -> p.dialer.streamCount() == 0 && p.listener.streamCount() == 0);
+        }
+    }
+
+    @Test
+    void closeWriteFailsAWriterWaitingForCredit() throws Exception {
+        try (SessionPair p = new SessionPair(new Yamux(quiet()))) {
+            YamuxStream a = p.dialer.openStream();
+            CompletableFuture<Throwable> writer = failureOf(() -> a.out().write(new byte[MIB]));
+            await("writer out of credit", () -> a.sendWindow() == 0);
+            a.closeWrite();
+            Throwable t = writer.get(30, TimeUnit.SECONDS);
+            assertInstanceOf(IOException.class, t);
+            assertFalse(t instanceof StreamResetException);
+            YamuxStream b = p.listener.acceptStream();
+            // What was sent arrives, then the FIN.
+            assertEquals(YamuxConfig.SPEC_INITIAL_WINDOW, b.in().readAllBytes().length);
+        }
+    }
+
+    @Test
+    void configDefaultsMatchGoYamux() {
+        YamuxConfig c = YamuxConfig.defaults();
+        assertEquals(256 * KIB, c.initialStreamWindow());
+        assertEquals(16 * MIB, c.maxStreamWindow());
+        assertEquals(1000, c.maxIncomingStreams());
+        assertEquals(256, c.acceptBacklog());
+        assertEquals(64 * KIB, c.maxFrameData());
+        assertEquals(Duration.ofSeconds(30), c.keepAliveInterval());
+        assertTrue(c.keepAliveEnabled());
+        assertFalse(quiet().keepAliveEnabled());
+        assertThrows(IllegalArgumentException.class, () -> c.withMaxStreamWindow(KIB));
+        assertThrows(IllegalArgumentException.class, () -> c.withStreamLimits(0, 1, 1));
+        assertThrows(IllegalArgumentException.class, () -> c.withMaxFrameData(0));
+        assertThrows(IllegalArgumentException.class, () -> c.withKeepAlive(Duration.ofSeconds(-1), Duration.ofSeconds(1)));
+        assertEquals("/yamux/1.0.0", new Yamux(c).protocolId());
+    }
+
+    @Test
     void resetByDialerReachesListener() throws Exception {
         try (SessionPair p = new SessionPair(new Yamux(quiet()))) {
             YamuxStream a = p.dialer.openStream();
@@ -413,6 +470,9 @@ class YamuxSessionTest {
             b.in().read();
         });
         CompletableFuture<Throwable> acceptor = failureOf(() -> assertNull(p.listener.acceptStream()));
+        YamuxStream stalled = p.listener.openStream(); // the dialer never accepts it
+        CompletableFuture<Throwable> blockedWriter = failureOf(() -> stalled.out().write(new byte[MIB]));
+        await("writer out of credit", () -> stalled.sendWindow() == 0);
         p.dialer.close();
         p.dialer.close(); // idempotent
         assertTrue(p.dialer.isClosed());
@@ -421,6 +481,7 @@ class YamuxSessionTest {
         assertInstanceOf(YamuxException.class, e.getCause());
         assertInstanceOf(StreamResetException.class, listenerReader.get(30, TimeUnit.SECONDS));
         assertNull(acceptor.get(30, TimeUnit.SECONDS));
+        assertInstanceOf(StreamResetException.class, blockedWriter.get(30, TimeUnit.SECONDS));
         await("listener saw the close", p.listener::isClosed);
         assertNull(p.dialer.acceptStream());
         YamuxException open = assertThrows(YamuxException.class, p.dialer::openStream);

@@ -1,0 +1,71 @@
+package io.p2pkit.core.security.tls;
+
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.X509ExtendedKeyManager;
+import java.net.Socket;
+import java.security.Principal;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+
+/**
+ * Offers the host's one certificate to the JDK's TLS engine, on both sides of a handshake and
+ * whatever certificate authorities the peer names (libp2p peers name none).
+ */
+final class HostKeyManager extends X509ExtendedKeyManager {
+    /** The one alias; the key type of the certificate key is "EC". */
+    static final String ALIAS = "libp2p";
+    private static final String KEY_TYPE = "EC";
+
+    private final HostCertificate certificate;
+
+    HostKeyManager(HostCertificate certificate) {
+        this.certificate = certificate;
+    }
+
+    @Override
+    public String chooseEngineClientAlias(String[] keyTypes, Principal[] issuers, SSLEngine engine) {
+        return chooseClientAlias(keyTypes, issuers, null);
+    }
+
+    @Override
+    public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
+        return chooseServerAlias(keyType, issuers, null);
+    }
+
+    @Override
+    public String chooseClientAlias(String[] keyTypes, Principal[] issuers, Socket socket) {
+        if (keyTypes != null) {
+            for (String keyType : keyTypes) {
+                if (KEY_TYPE.equals(keyType)) {
+                    return ALIAS;
+                }
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+        return KEY_TYPE.equals(keyType) ? ALIAS : null;
+    }
+
+    @Override
+    public String[] getClientAliases(String keyType, Principal[] issuers) {
+        return KEY_TYPE.equals(keyType) ? new String[] {ALIAS} : null;
+    }
+
+    @Override
+    public String[] getServerAliases(String keyType, Principal[] issuers) {
+        return getClientAliases(keyType, issuers);
+    }
+
+    @Override
+    public X509Certificate[] getCertificateChain(String alias) {
+        return ALIAS.equals(alias) ? new X509Certificate[] {certificate.certificate()} : null;
+    }
+
+    @Override
+    public PrivateKey getPrivateKey(String alias) {
+        return ALIAS.equals(alias) ? certificate.certificateKey() : null;
+    }
+}

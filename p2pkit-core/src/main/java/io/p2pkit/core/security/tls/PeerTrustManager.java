@@ -1,0 +1,137 @@
+package io.p2pkit.core.security.tls;
+
+import io.p2pkit.core.DecodeException;
+import io.p2pkit.core.identity.PeerId;
+
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.X509ExtendedTrustManager;
+import java.net.Socket;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Verifies the peer's certificate the libp2p way, for the JDK's TLS engine: instead of a chain to
+ * a trusted authority, exactly one self-signed certificate whose libp2p extension proves the
+ * peer's identity key (see {@link PeerCertificate#verify}), and, when dialing, the peer we meant.
+ *
+ * <p>One instance serves every handshake of a transport; each handshake registers its engine
+ * with {@link #expect} first and collects the outcome from the returned {@link Verification}.
+ */
+final class PeerTrustManager extends X509ExtendedTrustManager {
+    private final Clock clock;
+    private final ConcurrentHashMap<SSLEngine, Verification> handshakes = new ConcurrentHashMap<>();
+
+    PeerTrustManager(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** Registers a handshake on {@code engine}; {@code expected} is the peer to insist on, or null. */
+    Verification expect(SSLEngine engine, PeerId expected) {
+        Verification verification = new Verification(expected);
+        handshakes.put(engine, verification);
+        return verification;
+    }
+
+    /** Ends the registration made by {@link #expect}. */
+    void forget(SSLEngine engine) {
+        handshakes.remove(engine);
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+            throws CertificateException {
+        check(chain, engine);
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+            throws CertificateException {
+        check(chain, engine);
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+            throws CertificateException {
+        throw new CertificateException("libp2p TLS verifies certificates on SSLEngine handshakes only");
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+            throws CertificateException {
+        throw new CertificateException("libp2p TLS verifies certificates on SSLEngine handshakes only");
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+        throw new CertificateException("libp2p TLS verifies certificates on SSLEngine handshakes only");
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+        throw new CertificateException("libp2p TLS verifies certificates on SSLEngine handshakes only");
+    }
+
+    /** None: peers must not send a certificate_authorities list that would restrict our choice. */
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+        return new X509Certificate[0];
+    }
+
+    private void check(X509Certificate[] chain, SSLEngine engine) throws CertificateException {
+        Verification verification = handshakes.get(engine);
+        if (verification == null) {
+            throw new CertificateException("no libp2p handshake registered for this engine");
+        }
+        verification.verify(chain, clock);
+    }
+
+    /** The expectation and outcome of one handshake's certificate check. */
+    static final class Verification {
+        private final PeerId expected;
+        private volatile PeerCertificate verified;
+        private volatile String failure;
+
+        Verification(PeerId expected) {
+            this.expected = expected;
+        }
+
+        /** The verified peer certificate, or null when none was verified (yet). */
+        PeerCertificate verified() {
+            return verified;
+        }
+
+        /** Why verification failed, or null when it did not. */
+        String failure() {
+            return failure;
+        }
+
+        /** Verifies a received chain; exposed for tests. */
+        void verify(X509Certificate[] chain, Clock clock) throws CertificateException {
+            try {
+                if (chain == null || chain.length != 1) {
+                    throw new CertificateException("expected exactly one certificate, got "
+                            + (chain == null ? 0 : chain.length));
+                }
+                PeerCertificate certificate = PeerCertificate.of(chain[0]);
+                certificate.verify(clock.instant());
+                if (expected != null && !expected.equals(certificate.peerId())) {
+                    throw new CertificateException("peer ID mismatch: expected " + expected + ", got "
+                            + certificate.peerId());
+                }
+                verified = certificate;
+            } catch (CertificateException e) {
+                failure = e.getMessage();
+                throw e;
+            } catch (DecodeException e) {
+                failure = "invalid certificate: " + e.getMessage();
+                throw new CertificateException(failure, e);
+            } catch (RuntimeException e) {
+                // a bug or an exotic key the JDK chokes on must not escape into the engine unexplained
+                failure = "certificate check failed: " + e;
+                throw new CertificateException(failure, e);
+            }
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package io.p2pkit.core.security.tls;
+
+import io.p2pkit.core.crypto.PublicKey;
+import io.p2pkit.core.identity.PeerId;
+import io.p2pkit.core.security.SecureConnection;
+import io.p2pkit.core.transport.RawConnection;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A connection secured with libp2p TLS: application bytes go through the TLS engine's records
+ * over the raw connection. One thread may read while another writes. {@link #closeWrite()} sends
+ * close_notify (the remote reads end of stream) and keeps the raw connection open for reading;
+ * {@link #close()} sends close_notify when no writer is busy and closes the raw connection.
+ */
+final class TlsConnection implements SecureConnection {
+    private final RawConnection raw;
+    private final TlsRecordReader reader;
+    private final TlsRecordWriter writer;
+    private final PeerId localPeer;
+    private final PeerCertificate remote;
+    private final Optional<String> earlyMuxer;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final InputStream in = new In();
+    private final OutputStream out = new Out();
+
+    TlsConnection(RawConnection raw, TlsRecordReader reader, TlsRecordWriter writer, PeerId localPeer,
+                  PeerCertificate remote, Optional<String> earlyMuxer) {
+        this.raw = raw;
+        this.reader = reader;
+        this.writer = writer;
+        this.localPeer = localPeer;
+        this.remote = remote;
+        this.earlyMuxer = earlyMuxer;
+    }
+
+    @Override
+    public PeerId localPeer() {
+        return localPeer;
+    }
+
+    @Override
+    public PeerId remotePeer() {
+        return remote.peerId();
+    }
+
+    @Override
+    public PublicKey remotePublicKey() {
+        return remote.publicKey();
+    }
+
+    @Override
+    public String securityProtocol() {
+        return TlsTransport.PROTOCOL_ID;
+    }
+
+    @Override
+    public Optional<String> earlyMuxer() {
+        return earlyMuxer;
+    }
+
+    @Override
+    public InputStream in() {
+        return in;
+    }
+
+    @Override
+    public OutputStream out() {
+        return out;
+    }
+
+    @Override
+    public void closeWrite() throws IOException {
+        writer.closeWrite();
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (closed.compareAndSet(false, true)) {
+            try {
+                writer.abort();
+            } finally {
+                raw.close();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "TlsConnection[" + localPeer + " <-> " + remote.peerId() + earlyMuxer.map(m -> ", " + m).orElse("")
+                + "]";
+    }
+
+    private final class In extends InputStream {
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return reader.read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            Objects.checkFromIndexSize(off, len, b.length);
+            return reader.read(b, off, len);
+        }
+
+        @Override
+        public int available() {
+            return reader.available();
+        }
+
+        /** Stops reading, as closing the raw connection's input does. */
+        @Override
+        public void close() throws IOException {
+            raw.in().close();
+        }
+    }
+
+    private final class Out extends OutputStream {
+        @Override
+        public void write(int b) throws IOException {
+            writer.write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            Objects.checkFromIndexSize(off, len, b.length);
+            if (len > 0) {
+                writer.write(b, off, len);
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            writer.flush();
+        }
+
+        /** Half-closes, like {@link TlsConnection#closeWrite()}. */
+        @Override
+        public void close() throws IOException {
+            writer.closeWrite();
+        }
+    }
+}

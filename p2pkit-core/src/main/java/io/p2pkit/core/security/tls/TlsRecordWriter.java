@@ -1,0 +1,236 @@
+package io.p2pkit.core.security.tls;
+
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The sending half of a TLS connection: encrypts with the engine and writes whole records to the
+ * raw connection. Small writes gather in a plaintext buffer until it holds several records or
+ * the caller flushes; writes of at least that size are encrypted straight from the caller's
+ * array. Encrypted records gather in a second buffer and reach the raw stream in one write.
+ * One lock serialises writers; the reading side calls in here for post-handshake messages.
+ */
+final class TlsRecordWriter {
+    /** Plaintext gathered before encrypting: four full records. */
+    private static final int PLAIN_BATCH = 4 * 16 * 1024;
+    /** The record buffer never grows beyond this. */
+    private static final int MAX_RECORD_BUFFER = 1024 * 1024;
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+
+    private final SSLEngine engine;
+    private final OutputStream raw;
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Plaintext not yet encrypted, in write mode. */
+    private final ByteBuffer plain = ByteBuffer.allocate(PLAIN_BATCH);
+    /** Records not yet sent, in write mode. */
+    private ByteBuffer net;
+    /** No more application data: close_notify was sent or the connection closed. */
+    private boolean closed;
+
+    TlsRecordWriter(SSLEngine engine, OutputStream raw) {
+        this.engine = engine;
+        this.raw = raw;
+        this.net = ByteBuffer.allocate(4 * engine.getSession().getPacketBufferSize());
+    }
+
+    /** Buffers or encrypts application bytes; records reach the raw stream when the batch is full. */
+    void write(byte[] b, int off, int len) throws IOException {
+        lock.lock();
+        try {
+            ensureOpen();
+            if (plain.position() == 0 && len >= plain.capacity()) {
+                // a bulk write: encrypt from the caller's array, no plaintext copy
+                wrapAll(ByteBuffer.wrap(b, off, len));
+                return;
+            }
+            while (len > 0) {
+                int n = Math.min(len, plain.remaining());
+                plain.put(b, off, n);
+                off += n;
+                len -= n;
+                if (!plain.hasRemaining()) {
+                    drainPlain();
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Encrypts what is buffered and sends every pending record. */
+    void flush() throws IOException {
+        lock.lock();
+        try {
+            ensureOpen();
+            drainPlain();
+            sendRecords();
+            raw.flush();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Sends what is buffered, then close_notify; the remote reads end of stream, and this side
+     * keeps reading (TLS 1.3 half-close). The raw connection stays open, as in go-libp2p.
+     */
+    void closeWrite() throws IOException {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            drainPlain();
+            closed = true;
+            sendCloseNotify();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Best effort on close: sends buffered data and close_notify unless another thread is
+     * writing (it may be blocked on a remote that does not read), then refuses further writes.
+     */
+    void abort() {
+        if (!lock.tryLock()) {
+            return;
+        }
+        try {
+            if (!closed) {
+                closed = true;
+                drainPlain();
+                sendCloseNotify();
+            }
+        } catch (IOException | RuntimeException e) {
+            // the connection is going away; close_notify was a courtesy
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Wraps once for the handshake (a message or an alert) into the record buffer; does not send. */
+    void wrapHandshake() throws IOException {
+        lock.lock();
+        try {
+            wrapOnce(EMPTY);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Sends produced records (handshake messages or alerts) and flushes the raw stream. */
+    void sendPending() throws IOException {
+        lock.lock();
+        try {
+            sendRecords();
+            raw.flush();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Answers a post-handshake message that needs a reply (a KeyUpdate, for example): wraps while
+     * the engine asks for it and sends the result.
+     */
+    void replyToPostHandshake() throws IOException {
+        lock.lock();
+        try {
+            while (engine.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_WRAP) {
+                SSLEngineResult result = wrapOnce(EMPTY);
+                if (result.getStatus() == SSLEngineResult.Status.CLOSED || result.bytesProduced() == 0) {
+                    break;
+                }
+            }
+            sendRecords();
+            raw.flush();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void ensureOpen() throws IOException {
+        if (closed) {
+            throw new IOException("TLS connection closed for writing");
+        }
+    }
+
+    private void sendCloseNotify() throws IOException {
+        engine.closeOutbound();
+        while (!engine.isOutboundDone()) {
+            SSLEngineResult result = wrapOnce(EMPTY);
+            if (result.getStatus() == SSLEngineResult.Status.CLOSED || result.bytesProduced() == 0) {
+                break;
+            }
+        }
+        sendRecords();
+        raw.flush();
+    }
+
+    private void drainPlain() throws IOException {
+        if (plain.position() == 0) {
+            return;
+        }
+        plain.flip();
+        try {
+            wrapAll(plain);
+        } finally {
+            plain.clear();
+        }
+    }
+
+    private void wrapAll(ByteBuffer src) throws IOException {
+        while (src.hasRemaining()) {
+            SSLEngineResult result = wrapOnce(src);
+            if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
+                throw new IOException("TLS connection closed for writing");
+            }
+            if (result.bytesConsumed() == 0 && result.bytesProduced() == 0
+                    && result.getHandshakeStatus() != SSLEngineResult.HandshakeStatus.NEED_TASK) {
+                throw new IOException("TLS engine stalled while encrypting (" + result.getHandshakeStatus() + ")");
+            }
+        }
+    }
+
+    /** One wrap call into the record buffer, making room first; runs delegated tasks it asks for. */
+    private SSLEngineResult wrapOnce(ByteBuffer src) throws IOException {
+        while (true) {
+            int packetSize = engine.getSession().getPacketBufferSize();
+            if (net.remaining() < packetSize) {
+                sendRecords();
+                if (net.capacity() < packetSize) {
+                    net = ByteBuffer.allocate(packetSize);
+                }
+            }
+            SSLEngineResult result = engine.wrap(src, net);
+            if (result.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
+                if (net.position() == 0) {
+                    // the engine wants more room than its own packet size said: grow, within reason
+                    if (net.capacity() >= MAX_RECORD_BUFFER) {
+                        throw new IOException("TLS engine asks for more than " + MAX_RECORD_BUFFER
+                                + " bytes to encrypt one record");
+                    }
+                    net = ByteBuffer.allocate(Math.min(MAX_RECORD_BUFFER, Math.max(2 * net.capacity(), packetSize)));
+                }
+                sendRecords();
+                continue;
+            }
+            if (result.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_TASK) {
+                TlsHandshake.runDelegatedTasks(engine);
+            }
+            return result;
+        }
+    }
+
+    private void sendRecords() throws IOException {
+        if (net.position() > 0) {
+            raw.write(net.array(), net.arrayOffset(), net.position());
+            net.clear();
+        }
+    }
+}
