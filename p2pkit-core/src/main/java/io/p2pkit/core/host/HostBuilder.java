@@ -15,6 +15,7 @@ import io.p2pkit.core.resource.ResourceManager;
 import io.p2pkit.core.security.SecureTransport;
 import io.p2pkit.core.security.noise.NoiseTransport;
 import io.p2pkit.core.security.plaintext.PlaintextTransport;
+import io.p2pkit.core.security.tls.TlsTransport;
 import io.p2pkit.core.transport.Transport;
 import io.p2pkit.core.transport.tcp.TcpTransport;
 import io.p2pkit.core.upgrader.Upgrader;
@@ -180,7 +181,7 @@ public final class HostBuilder {
             for (String s : security) {
                 securityList.add(switch (s) {
                     case "noise" -> new NoiseTransport(identity, muxerIds);
-                    case "tls" -> throw new IllegalArgumentException("TLS is not available yet");
+                    case "tls" -> new TlsTransport(identity, muxerIds);
                     case "plaintext" -> new PlaintextTransport(identity);
                     default -> throw new IllegalArgumentException("unknown security protocol " + s);
                 });

@@ -57,7 +57,7 @@ class HostTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"noise, yamux", "noise, mplex", "plaintext, yamux", "plaintext, mplex"})
+    @CsvSource({"noise, yamux", "noise, mplex", "tls, yamux", "tls, mplex", "plaintext, yamux", "plaintext, mplex"})
     void connectsEchoesIdentifiesAndPings(String security, String muxer) throws Exception {
         Host a = host(security, muxer);
         Host b = host(security, muxer);
@@ -80,10 +80,10 @@ class HostTest {
         }
 
         Connection c = a.network().connection(b.peerId()).orElseThrow();
-        assertEquals("/" + (security.equals("plaintext") ? "plaintext/2.0.0" : security), c.security());
+        assertEquals(switch (security) { case "plaintext" -> "/plaintext/2.0.0"; case "tls" -> "/tls/1.0.0"; default -> "/noise"; }, c.security());
         assertTrue(c.muxer().contains(muxer), c.muxer());
-        // Noise carries the muxer list, so no multistream round trip is spent on the muxer.
-        assertEquals(security.equals("noise"), c.earlyMuxerNegotiation());
+        // Noise extensions and TLS ALPN carry the muxer list: no multistream round trip for the muxer.
+        assertEquals(!security.equals("plaintext"), c.earlyMuxerNegotiation());
 
         IdentifyService identify = identify(a);
         IdentifyResult r = identify.awaitIdentified(c, Duration.ofSeconds(10));

@@ -1,7 +1,9 @@
 package io.p2pkit.node.cli;
 
 import io.p2pkit.core.DecodeException;
+import io.p2pkit.node.cli.command.DaemonCommand;
 import io.p2pkit.node.cli.command.IdCommand;
+import io.p2pkit.node.cli.command.PingCommand;
 import io.p2pkit.node.cli.command.VersionCommand;
 
 import java.io.PrintStream;
@@ -27,7 +29,7 @@ public final class Main {
 
     /** A command table with every built-in command. */
     public Main() {
-        for (Command c : List.of(new VersionCommand(), new IdCommand())) {
+        for (Command c : List.of(new VersionCommand(), new IdCommand(), new DaemonCommand(), new PingCommand())) {
             commands.put(c.name(), c);
         }
     }

@@ -1,0 +1,128 @@
+package io.p2pkit.node.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Runs {@code p2pkit daemon} as a real process and pings it with {@code p2pkit ping}. */
+class DaemonAndPingTest {
+    private static final Pattern READY = Pattern.compile(
+            "\\{\"event\":\"ready\",\"peerId\":\"([^\"]+)\",\"addrs\":\\[\"([^\"]+)\".*");
+
+    /** A daemon process whose stdout lines arrive on a queue. */
+    private record Daemon(Process process, BlockingQueue<String> lines) implements AutoCloseable {
+        static Daemon start(Path home, String... args) throws IOException {
+            List<String> cmd = new ArrayList<>();
+            cmd.add(ProcessHandle.current().info().command().orElse("java"));
+            cmd.add("-cp");
+            cmd.add(System.getProperty("java.class.path"));
+            cmd.add(Main.class.getName());
+            cmd.add("daemon");
+            cmd.addAll(List.of(args));
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);
+            pb.environment().put("P2PKIT_HOME", home.toString());
+            Process p = pb.start();
+            BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+            Thread.ofVirtual().start(() -> {
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = r.readLine()) != null) {
+                        lines.add(line);
+                    }
+                } catch (IOException ignored) {
+                    // process ended
+                }
+            });
+            return new Daemon(p, lines);
+        }
+
+        String next(String startsWith) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (true) {
+                String line = lines.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                if (line == null) {
+                    throw new AssertionError("daemon printed no line starting with " + startsWith);
+                }
+                if (line.startsWith(startsWith)) {
+                    return line;
+                }
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            process.destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"noise, yamux", "noise, mplex", "tls, yamux", "tls, mplex", "plaintext, yamux"})
+    void pingsADaemon(String security, String muxer, @TempDir Path home) throws Exception {
+        try (Daemon d = Daemon.start(home, "--listen", "/ip4/127.0.0.1/tcp/0", "--json",
+                "--security", security, "--muxer", muxer)) {
+            Matcher m = READY.matcher(d.next("{\"event\":\"ready\""));
+            assertTrue(m.matches());
+            String addr = m.group(2);
+            assertTrue(addr.startsWith("/ip4/127.0.0.1/tcp/") && addr.endsWith("/p2p/" + m.group(1)), addr);
+
+            CliRunner r = CliRunner.run("ping", addr, "--count", "3", "--interval", "10ms", "--json",
+                    "--security", security, "--muxer", muxer);
+            assertEquals(0, r.status(), r.err());
+            String[] out = r.out().strip().split("\n");
+            assertEquals(4, out.length, r.out());
+            assertTrue(out[0].startsWith("{\"event\":\"connected\""), out[0]);
+            assertTrue(out[0].contains("\"muxer\":\"/" + muxer), out[0]);
+            assertTrue(out[0].contains("\"agentVersion\":\"p2pkit/"), out[0]);
+            assertTrue(out[0].contains("\"/ipfs/ping/1.0.0\""), out[0]);
+            for (int i = 1; i < 4; i++) {
+                assertTrue(out[i].matches("\\{\"event\":\"ping\",\"rttMillis\":[0-9.]+}"), out[i]);
+            }
+            assertNotNull(d.next("{\"event\":\"connected\""));
+        }
+    }
+
+    @Test
+    void stopsCleanlyOnSigterm(@TempDir Path home) throws Exception {
+        Daemon d = Daemon.start(home, "--listen", "/ip4/127.0.0.1/tcp/0", "--json");
+        d.next("{\"event\":\"ready\"");
+        d.process().destroy(); // SIGTERM
+        assertEquals("{\"event\":\"stopped\"}", d.next("{\"event\":\"stopped\""));
+        assertTrue(d.process().waitFor(30, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void pingOfAnUnreachablePeerFails() {
+        CliRunner r = CliRunner.run("ping", "/ip4/127.0.0.1/tcp/1/p2p/12D3KooWMtYJZzjNKPB4KkXUb4sUmw7LBzbASxbZWyqVbKQKXyjN",
+                "--count", "1");
+        assertEquals(1, r.status());
+        assertTrue(r.err().contains("cannot dial"), r.err());
+    }
+
+    @Test
+    void pingNeedsAPeerId() {
+        CliRunner r = CliRunner.run("ping", "/ip4/127.0.0.1/tcp/1");
+        assertEquals(2, r.status());
+        assertTrue(r.err().contains("/p2p/"), r.err());
+    }
+}
