@@ -1,0 +1,83 @@
+package io.p2pkit.core.resource;
+
+import io.p2pkit.core.Direction;
+import io.p2pkit.core.crypto.PrivateKey;
+import io.p2pkit.core.identity.PeerId;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ResourceManagerTest {
+    private final PeerId peer = PrivateKey.generateEd25519().publicKey().toPeerId();
+
+    @Test
+    void chargesTheHierarchyAndReleasesEverything() throws Exception {
+        ResourceManager rm = new ResourceManager();
+        ConnectionSpan c = rm.openConnection(Direction.INBOUND, true);
+        assertEquals(1, rm.transientScope().used(Resource.INBOUND_CONNECTIONS));
+        assertEquals(1, rm.system().used(Resource.FILE_DESCRIPTORS));
+        c.setPeer(peer);
+        assertEquals(0, rm.transientScope().used(Resource.INBOUND_CONNECTIONS));
+        assertEquals(1, rm.peerScope(peer).orElseThrow().used(Resource.INBOUND_CONNECTIONS));
+
+        StreamSpan s = c.openStream(Direction.OUTBOUND);
+        assertEquals(1, rm.transientScope().used(Resource.OUTBOUND_STREAMS));
+        s.setProtocol("/echo");
+        assertEquals(0, rm.transientScope().used(Resource.OUTBOUND_STREAMS));
+        assertEquals(1, rm.protocolScope("/echo").orElseThrow().used(Resource.OUTBOUND_STREAMS));
+        assertEquals(1, rm.peerScope(peer).orElseThrow().used(Resource.OUTBOUND_STREAMS));
+
+        s.close();
+        s.close(); // idempotent
+        c.close();
+        assertTrue(rm.system().usage().isEmpty(), rm.system().usage().toString());
+        assertTrue(rm.transientScope().usage().isEmpty());
+        assertTrue(rm.peerScope(peer).isEmpty(), "empty peer scopes are dropped");
+        assertTrue(rm.protocolScope("/echo").isEmpty());
+    }
+
+    @Test
+    void aLimitRefusesWithTheScopeAndChargesNothing() throws Exception {
+        ResourceLimits sys = ResourceLimits.unlimited().with(Resource.OUTBOUND_CONNECTIONS, 1);
+        ResourceLimits peerLimits = ResourceLimits.unlimited().with(Resource.INBOUND_STREAMS, 2);
+        ResourceManagerConfig cfg = new ResourceManagerConfig(sys, ResourceLimits.unlimited(), peerLimits, Map.of(),
+                ResourceLimits.unlimited(), Map.of(), ResourceLimits.unlimited(), ResourceLimits.unlimited());
+        ResourceManager rm = new ResourceManager(cfg);
+        ConnectionSpan c = rm.openConnection(Direction.OUTBOUND, true);
+        ResourceLimitException e = assertThrows(ResourceLimitException.class,
+                () -> rm.openConnection(Direction.OUTBOUND, true));
+        assertEquals("system", e.scope());
+        assertEquals(Resource.OUTBOUND_CONNECTIONS, e.resource());
+        assertTrue(e.getMessage().startsWith("local resource limit reached"), e.getMessage());
+        assertEquals(1, rm.system().used(Resource.FILE_DESCRIPTORS), "the refused connection charged nothing");
+
+        c.setPeer(peer);
+        c.openStream(Direction.INBOUND);
+        c.openStream(Direction.INBOUND);
+        ResourceLimitException s = assertThrows(ResourceLimitException.class, () -> c.openStream(Direction.INBOUND));
+        assertEquals("peer:" + peer, s.scope());
+        assertEquals(2, rm.system().used(Resource.INBOUND_STREAMS));
+    }
+
+    @Test
+    void peerMustBeSetBeforeStreams() throws Exception {
+        ResourceManager rm = new ResourceManager();
+        ConnectionSpan c = rm.openConnection(Direction.OUTBOUND, false);
+        c.openStream(Direction.OUTBOUND);
+        assertThrows(IllegalStateException.class, () -> c.setPeer(peer));
+    }
+
+    @Test
+    void memoryIsReleasedWithTheConnection() throws Exception {
+        ResourceManager rm = new ResourceManager();
+        ConnectionSpan c = rm.openConnection(Direction.INBOUND, true);
+        c.reserveMemory(4096);
+        assertEquals(4096, rm.system().used(Resource.MEMORY));
+        c.close();
+        assertEquals(0, rm.system().used(Resource.MEMORY));
+    }
+}
