@@ -28,7 +28,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * </ul>
  */
 public final class LazySelection implements Closeable {
-    /** At most this much data is sent in the same write as the proposal; the rest follows at once. */
+    /** At most this much data is copied into the write that carries the proposal; the rest follows at once. */
     static final int MAX_PIPELINED_BYTES = 16 * 1024;
 
     private final Multistream multistream;
@@ -140,28 +140,32 @@ public final class LazySelection implements Closeable {
             return;
         }
         int pipelined = 0;
+        byte[] proposal = null;
         negotiation.lock();
         try {
             if (failure != null) {
                 throw failure;
             }
             if (!proposalSent) {
-                // Only the start of the data rides with the proposal: a large write could block on
-                // flow control while holding the lock, and the reader that would free the window
-                // (by reading the echo) needs the lock to finish the negotiation.
+                // The proposal and the start of the data are prepared under the lock but written
+                // outside it: the write can block until the remote reads, and the remote may be
+                // waiting for us to read its answer, which needs the lock.
                 pipelined = Math.min(len, MAX_PIPELINED_BYTES);
                 byte[] data = new byte[pipelined];
                 System.arraycopy(b, off, data, 0, pipelined);
                 // count the data as sent before writing: a partial write is still unsalvageable
                 dataSent = len > 0;
                 proposalSent = true;
-                dialer.send(List.of(Multistream.PROTOCOL_ID, protocols.getFirst()), data);
+                proposal = dialer.prepare(List.of(Multistream.PROTOCOL_ID, protocols.getFirst()), data);
             } else if (agreed == null) {
                 // the proposal went out without data and a fallback may still follow
                 complete();
             }
         } finally {
             negotiation.unlock();
+        }
+        if (proposal != null) {
+            dialer.transmit(proposal);
         }
         if (len > pipelined) {
             dataSent = true;

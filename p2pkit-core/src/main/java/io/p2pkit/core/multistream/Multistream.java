@@ -186,6 +186,15 @@ public final class Multistream {
 
         /** Sends messages and then {@code data} in one write. */
         void send(List<String> messages, byte[] data) throws IOException {
+            transmit(prepare(messages, data));
+        }
+
+        /**
+         * Records the proposals among {@code messages} and returns the bytes that carry them and
+         * {@code data}, for {@link #transmit}: the lazy dialer records under its lock but writes
+         * outside it, since a write can block until the remote reads.
+         */
+        byte[] prepare(List<String> messages, byte[] data) {
             for (String m : messages) {
                 if (!m.equals(PROTOCOL_ID) && !m.equals(LIST)) {
                     proposed.add(m);
@@ -195,8 +204,13 @@ public final class Multistream {
             byte[] all = new byte[framed.length + data.length];
             System.arraycopy(framed, 0, all, 0, framed.length);
             System.arraycopy(data, 0, all, framed.length, data.length);
+            return all;
+        }
+
+        /** Writes and flushes bytes made by {@link #prepare}. */
+        void transmit(byte[] bytes) throws IOException {
             try {
-                write(duplex.out(), all);
+                write(duplex.out(), bytes);
             } catch (IOException e) {
                 throw failure("connection failed while proposing", e);
             }
