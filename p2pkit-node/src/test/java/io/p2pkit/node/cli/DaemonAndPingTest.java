@@ -28,7 +28,7 @@ class DaemonAndPingTest {
             "\\{\"event\":\"ready\",\"peerId\":\"([^\"]+)\",\"addrs\":\\[\"([^\"]+)\".*");
 
     /** A daemon process whose stdout lines arrive on a queue. */
-    private record Daemon(Process process, BlockingQueue<String> lines) implements AutoCloseable {
+    private record Daemon(Process process, BlockingQueue<String> lines, Path stderr) implements AutoCloseable {
         static Daemon start(Path home, String... args) throws IOException {
             List<String> cmd = new ArrayList<>();
             cmd.add(ProcessHandle.current().info().command().orElse("java"));
@@ -37,7 +37,8 @@ class DaemonAndPingTest {
             cmd.add(Main.class.getName());
             cmd.add("daemon");
             cmd.addAll(List.of(args));
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);
+            Path stderr = java.nio.file.Files.createTempFile(home, "daemon", ".err");
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(stderr.toFile());
             pb.environment().put("P2PKIT_HOME", home.toString());
             Process p = pb.start();
             BlockingQueue<String> lines = new LinkedBlockingQueue<>();
@@ -51,7 +52,7 @@ class DaemonAndPingTest {
                     // process ended
                 }
             });
-            return new Daemon(p, lines);
+            return new Daemon(p, lines, stderr);
         }
 
         String next(String startsWith) throws InterruptedException {
@@ -59,7 +60,15 @@ class DaemonAndPingTest {
             while (true) {
                 String line = lines.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 if (line == null) {
-                    throw new AssertionError("daemon printed no line starting with " + startsWith);
+                    String err;
+                    try {
+                        err = java.nio.file.Files.readString(stderr);
+                    } catch (IOException e) {
+                        err = e.toString();
+                    }
+                    throw new AssertionError("daemon printed no line starting with " + startsWith + "; alive="
+                            + process.isAlive() + (process.isAlive() ? "" : " exit=" + process.exitValue())
+                            + " pending=" + lines + "; stderr:\n" + err);
                 }
                 if (line.startsWith(startsWith)) {
                     return line;
@@ -106,7 +115,8 @@ class DaemonAndPingTest {
     void stopsCleanlyOnSigterm(@TempDir Path home) throws Exception {
         Daemon d = Daemon.start(home, "--listen", "/ip4/127.0.0.1/tcp/0", "--json");
         d.next("{\"event\":\"ready\"");
-        d.process().destroy(); // SIGTERM
+        // SIGTERM through the handle: Process.destroy() would also close our end of its stdout.
+        d.process().toHandle().destroy();
         assertEquals("{\"event\":\"stopped\"}", d.next("{\"event\":\"stopped\""));
         assertTrue(d.process().waitFor(30, TimeUnit.SECONDS));
     }

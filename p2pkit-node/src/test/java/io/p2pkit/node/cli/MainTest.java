@@ -33,7 +33,7 @@ class MainTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"version", "id", "daemon", "ping"})
+    @ValueSource(strings = {"version", "id", "daemon", "ping", "transport-interop"})
     void everyCommandHasHelp(String command) {
         CliRunner r = CliRunner.run(command, "--help");
         assertEquals(0, r.status());

@@ -90,9 +90,15 @@ public final class DaemonCommand implements Command {
         Host host = builder.build();
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
-            host.close();
-            event(console, json, Map.of("event", "stopped"), "stopped");
-            stopped.countDown();
+            console.info("p2pkit daemon: stopping");
+            try {
+                host.close();
+            } catch (RuntimeException e) {
+                console.info("p2pkit daemon: error while stopping: " + e);
+            } finally {
+                event(console, json, Map.of("event", "stopped"), "stopped");
+                stopped.countDown();
+            }
         }, "p2pkit-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
 
