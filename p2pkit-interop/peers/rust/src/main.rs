@@ -5,6 +5,8 @@
 //!   peer --dial <multiaddr/p2p/ID> --security noise|tls --muxer yamux|mplex [--echo-bytes N] [--streams N]
 //! Events go to stdout as one JSON object per line; diagnostics go to stderr.
 
+mod echo;
+
 use std::collections::HashSet;
 use std::process::exit;
 use std::time::Duration;
@@ -132,7 +134,9 @@ fn transport(key: &Keypair, security: &str, muxer: &str) -> Boxed<(PeerId, Strea
 struct Behaviour {
     identify: identify::Behaviour,
     ping: ping::Behaviour,
+    // Opens outbound echo streams; inbound ones are answered by `echo`.
     stream: libp2p_stream::Behaviour,
+    echo: echo::EchoServer,
 }
 
 fn load_key(path: &Option<String>) -> Keypair {
@@ -158,15 +162,6 @@ fn identify_event(peer: &PeerId, info: &identify::Info, security: &str, muxer: &
         "security": security_id(security),
         "muxer": muxer_id(muxer),
     })
-}
-
-/// Echoes everything read from the stream back to it, then closes the write side.
-async fn serve_echo(stream: libp2p::Stream) {
-    let (mut r, mut w) = stream.split();
-    if let Err(e) = futures::io::copy(&mut r, &mut w).await {
-        eprintln!("echo: {e}");
-    }
-    let _ = w.close().await;
 }
 
 /// Sends `data` on a new echo stream while reading the reply, and checks the reply matches.
@@ -215,24 +210,20 @@ async fn main() {
     let local = key.public().to_peer_id();
     let behaviour = Behaviour {
         identify: identify::Behaviour::new(
-            identify::Config::new_with_signed_peer_record("ipfs/0.1.0".into(), &key)
-                .with_agent_version(AGENT.into()),
+            // No signed peer record: rust-libp2p 0.57 signs it in its legacy "libp2p-routing-state"
+            // envelope, which js-libp2p 3 rejects together with the whole identify message.
+            identify::Config::new("ipfs/0.1.0".into(), key.public()).with_agent_version(AGENT.into()),
         ),
         ping: ping::Behaviour::new(ping::Config::new()),
         stream: libp2p_stream::Behaviour::new(),
+        echo: echo::EchoServer { protocol: ECHO },
     };
     let config = libp2p::swarm::Config::with_tokio_executor()
         .with_idle_connection_timeout(Duration::from_secs(60))
         .with_max_negotiating_inbound_streams(1024);
     let mut swarm = Swarm::new(transport(&key, &args.security, &args.muxer), behaviour, local, config);
 
-    let mut control = swarm.behaviour().stream.new_control();
-    let mut incoming = control.accept(ECHO).unwrap_or_else(|e| fail("setup", e));
-    tokio::spawn(async move {
-        while let Some((_, stream)) = incoming.next().await {
-            tokio::spawn(serve_echo(stream));
-        }
-    });
+    let control = swarm.behaviour().stream.new_control();
 
     if let Some(addr) = args.listen.clone() {
         swarm.listen_on(addr).unwrap_or_else(|e| fail("listen", e));
