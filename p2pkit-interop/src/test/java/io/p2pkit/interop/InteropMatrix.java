@@ -21,6 +21,11 @@ public final class InteropMatrix {
     private final List<Result> results = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
 
+    /** @return a new, empty matrix */
+    public static InteropMatrix create() {
+        return new InteropMatrix();
+    }
+
     /** @return the matrix shared by all interop tests in this JVM */
     public static InteropMatrix shared() {
         return SHARED;

@@ -35,6 +35,7 @@ public final class PeerProcess implements AutoCloseable {
     private final StringBuilder stderr = new StringBuilder();
     private int consumed;
     private boolean stdoutClosed;
+    private boolean stderrClosed;
 
     private PeerProcess(Implementation impl, Process process) {
         this.impl = impl;
@@ -91,6 +92,7 @@ public final class PeerProcess implements AutoCloseable {
                     }
                 }
                 if (stdoutClosed) {
+                    awaitStderrEnd(deadline);
                     throw failure("exited before printing \"" + type + "\"");
                 }
                 long left = deadline - System.nanoTime();
@@ -175,6 +177,17 @@ public final class PeerProcess implements AutoCloseable {
         }
     }
 
+    // After the peer exits, its last stderr lines (usually the reason) may still be in the pipe.
+    private void awaitStderrEnd(long deadline) throws InterruptedException {
+        while (!stderrClosed) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            changed.awaitNanos(left);
+        }
+    }
+
     private PeerFailure failure(String what) {
         return new PeerFailure(impl.id() + " peer " + what + "\n--- its stderr (tail) ---\n" + stderrTail());
     }
@@ -233,6 +246,14 @@ public final class PeerProcess implements AutoCloseable {
             }
         } catch (IOException e) {
             // Killed peer: what was read so far is the tail we keep.
+        } finally {
+            lock.lock();
+            try {
+                stderrClosed = true;
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
         }
     }
 
