@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Builds the interop peer programs: build.sh [js|go|rust]...  (no argument: all three).
+#
+# Each peer whose toolchain is installed is built; a missing toolchain is reported and skipped,
+# never an error. Dependency caches and build outputs live under the home directory, outside the
+# clone, so reruns on the same machine are fast. Never reads standard input (CI-safe).
+# A successful build writes peers/<name>/.built (the harness looks for it) and a launcher:
+#   js:   node peers/js/peer.mjs        go: peers/go/peer        rust: peers/rust/peer
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+cache=${P2PKIT_CACHE:-$HOME/.cache/p2pkit}
+exec </dev/null
+
+# Go lives in /usr/local/go on many machines without being on PATH.
+if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then
+    PATH=$PATH:/usr/local/go/bin
+fi
+if ! command -v cargo >/dev/null 2>&1 && [ -x "$HOME/.cargo/bin/cargo" ]; then
+    PATH=$PATH:$HOME/.cargo/bin
+fi
+
+status=0
+
+build_js() {
+    if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+        echo "interop: node/npm not found: skipping the js-libp2p peer"
+        return 0
+    fi
+    cd "$here/js" || return 1
+    rm -f .built
+    # npm ci only when the lockfile changed since the last install.
+    if [ ! -d node_modules ] || ! cmp -s package-lock.json node_modules/.package-lock.json.p2pkit 2>/dev/null; then
+        npm_config_cache="$cache/npm" npm ci --no-audit --no-fund --loglevel=error || return 1
+        cp package-lock.json node_modules/.package-lock.json.p2pkit
+    fi
+    node --check peer.mjs || return 1
+    touch .built
+    echo "interop: js peer ready (node $(node --version))"
+}
+
+build_go() {
+    if ! command -v go >/dev/null 2>&1; then
+        echo "interop: go not found: skipping the go-libp2p peer"
+        return 0
+    fi
+    cd "$here/go" || return 1
+    rm -f .built
+    # Go keeps its module and build caches under the home directory by default.
+    GOFLAGS=-mod=readonly go build -trimpath -o peer . || return 1
+    touch .built
+    echo "interop: go peer ready ($(go version | cut -d' ' -f3))"
+}
+
+build_rust() {
+    if ! command -v cargo >/dev/null 2>&1; then
+        echo "interop: cargo not found: skipping the rust-libp2p peer"
+        return 0
+    fi
+    cd "$here/rust" || return 1
+    rm -f .built
+    local target="$cache/cargo-target/rust-peer"
+    CARGO_TARGET_DIR="$target" cargo build --release --locked --quiet || return 1
+    cp "$target/release/peer" peer.tmp && mv -f peer.tmp peer || return 1
+    touch .built
+    echo "interop: rust peer ready ($(cargo --version | cut -d' ' -f2))"
+}
+
+[ $# -gt 0 ] || set -- js go rust
+for name in "$@"; do
+    case $name in
+        js|go|rust)
+            start=$(date +%s)
+            if ! ( "build_$name" ); then
+                echo "interop: building the $name peer FAILED" >&2
+                status=1
+            else
+                echo "interop: $name build took $(( $(date +%s) - start ))s"
+            fi
+            ;;
+        *) echo "usage: build.sh [js|go|rust]..." >&2; exit 2 ;;
+    esac
+done
+exit $status
