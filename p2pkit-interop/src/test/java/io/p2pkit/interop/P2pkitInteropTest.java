@@ -1,0 +1,246 @@
+package io.p2pkit.interop;
+
+import io.p2pkit.core.host.Host;
+import io.p2pkit.core.host.PeerInfo;
+import io.p2pkit.core.host.Stream;
+import io.p2pkit.core.identify.IdentifyResult;
+import io.p2pkit.core.identify.IdentifyService;
+import io.p2pkit.core.identity.PeerId;
+import io.p2pkit.core.multiaddr.Multiaddr;
+import io.p2pkit.core.network.Connection;
+import io.p2pkit.core.ping.PingService;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * p2pkit against real js-libp2p, go-libp2p and rust-libp2p peers, in both directions, over TCP
+ * with every security protocol and muxer the other side supports. Each case checks the
+ * connection, identify both ways (agent, protocols, listen addresses, signed peer record), ping,
+ * a 1 MiB echo on a custom protocol and 100 concurrent streams.
+ */
+class P2pkitInteropTest {
+    private static final Duration STEP = Duration.ofSeconds(30);
+    private static final String ECHO = "/p2pkit/echo/1.0.0";
+    private static final int ECHO_BYTES = 1 << 20;
+    private static final int STREAMS = 100;
+
+    static java.util.stream.Stream<Arguments> cases() {
+        List<Arguments> out = new ArrayList<>();
+        for (Implementation impl : Implementation.values()) {
+            for (String security : impl.securities()) {
+                for (String muxer : impl.muxers()) {
+                    out.add(Arguments.of(impl, security, muxer));
+                }
+            }
+        }
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "p2pkit dials {0} over tcp/{1}/{2}")
+    @MethodSource("cases")
+    void p2pkitDials(Implementation impl, String security, String muxer) throws Exception {
+        run("p2pkit", impl.id(), impl, security, muxer, () -> dialOut(impl, security, muxer));
+    }
+
+    @ParameterizedTest(name = "{0} dials p2pkit over tcp/{1}/{2}")
+    @MethodSource("cases")
+    void otherDials(Implementation impl, String security, String muxer) throws Exception {
+        run(impl.id(), "p2pkit", impl, security, muxer, () -> dialIn(impl, security, muxer));
+    }
+
+    private interface Case {
+        void run() throws Exception;
+    }
+
+    private static void run(String dialer, String listener, Implementation impl, String security, String muxer, Case c)
+            throws Exception {
+        Toolchains tools = Toolchains.get();
+        if (!tools.available(impl)) {
+            InteropMatrix.shared().note(tools.whyMissing(impl));
+            InteropMatrix.shared().record(new InteropMatrix.Result(dialer, listener, "tcp", security, muxer,
+                    InteropMatrix.Outcome.SKIP, tools.whyMissing(impl)));
+            Assumptions.abort(tools.whyMissing(impl));
+        }
+        try {
+            c.run();
+            InteropMatrix.shared().record(new InteropMatrix.Result(dialer, listener, "tcp", security, muxer,
+                    InteropMatrix.Outcome.PASS, ""));
+        } catch (Exception | AssertionError e) {
+            InteropMatrix.shared().record(new InteropMatrix.Result(dialer, listener, "tcp", security, muxer,
+                    InteropMatrix.Outcome.FAIL, String.valueOf(e.getMessage())));
+            throw e;
+        }
+    }
+
+    private static Host host(String security, String muxer, boolean listen) throws IOException {
+        var b = Host.builder().security(security).muxers(muxer).agentVersion("p2pkit/interop");
+        if (listen) {
+            b.listen("/ip4/127.0.0.1/tcp/0");
+        }
+        Host h = b.build();
+        h.setStreamHandler(ECHO, s -> s.in().transferTo(s.out()));
+        return h;
+    }
+
+    private static String securityId(String security) {
+        return security.equals("tls") ? "/tls/1.0.0" : "/noise";
+    }
+
+    private static String muxerId(String muxer) {
+        return muxer.equals("mplex") ? "/mplex/6.7.0" : "/yamux/1.0.0";
+    }
+
+    /** p2pkit dials the other implementation's listener. */
+    private static void dialOut(Implementation impl, String security, String muxer) throws Exception {
+        Path peers = Toolchains.get().peers();
+        try (PeerProcess listener = PeerProcess.start(impl, peers,
+                List.of("--listen", "/ip4/127.0.0.1/tcp/0", "--security", security, "--muxer", muxer));
+             Host host = host(security, muxer, false)) {
+            PeerEvent ready = listener.awaitEvent("ready", STEP);
+            PeerInfo target = PeerInfo.parse(ready.strings("addrs").getFirst());
+            assertEquals(ready.string("peerId"), target.peerId().toString());
+
+            Connection c = host.connect(target);
+            assertEquals(securityId(security), c.security());
+            assertEquals(muxerId(muxer), c.muxer());
+
+            IdentifyResult id = host.service(IdentifyService.class).orElseThrow().awaitIdentified(c, STEP);
+            assertTrue(id.agentVersion().contains(impl.id() + "-libp2p"), "agent " + id.agentVersion());
+            assertEquals("ipfs/0.1.0", id.protocolVersion());
+            assertTrue(id.protocols().containsAll(List.of("/ipfs/id/1.0.0", "/ipfs/ping/1.0.0", ECHO)),
+                    "protocols " + id.protocols());
+            assertTrue(id.listenAddrs().contains(target.addresses().getFirst()),
+                    "listen addresses " + id.listenAddrs() + " should hold " + target.addresses());
+            if (impl.standardPeerRecords()) {
+                assertTrue(id.signedPeerRecord().isPresent(), "signed peer record from " + impl.id());
+            }
+            assertTrue(id.observedAddr().map(a -> a.toString().startsWith("/ip4/127.0.0.1/tcp/")).orElse(false),
+                    "observed address " + id.observedAddr());
+
+            assertTrue(host.service(PingService.class).orElseThrow().ping(target).toNanos() > 0);
+            echo(host, target.peerId(), ECHO_BYTES, 1);
+            concurrentStreams(host, target.peerId());
+
+            // The listener identified us too.
+            PeerEvent inbound = listener.awaitEvent("identify", STEP);
+            checkTheyIdentifiedUs(inbound, host, impl, security, muxer, false);
+        }
+    }
+
+    /** The other implementation dials p2pkit's listener and runs its scripted steps. */
+    private static void dialIn(Implementation impl, String security, String muxer) throws Exception {
+        Path peers = Toolchains.get().peers();
+        try (Host host = host(security, muxer, true)) {
+            Multiaddr addr = host.addresses().getFirst().encapsulate("/p2p/" + host.peerId());
+            try (PeerProcess dialer = PeerProcess.start(impl, peers, List.of("--dial", addr.toString(),
+                    "--security", security, "--muxer", muxer,
+                    "--echo-bytes", Integer.toString(ECHO_BYTES), "--streams", Integer.toString(STREAMS)))) {
+                PeerEvent connected = dialer.awaitEvent("connected", STEP);
+                assertEquals(host.peerId().toString(), connected.string("peerId"));
+                assertEquals(securityId(security), connected.string("security"));
+                assertEquals(muxerId(muxer), connected.string("muxer"));
+
+                // We identify the dialer while it runs its steps.
+                Connection c = host.network().connections().getFirst();
+                IdentifyResult id = host.service(IdentifyService.class).orElseThrow().awaitIdentified(c, STEP);
+                assertTrue(id.agentVersion().contains(impl.id() + "-libp2p"), "agent " + id.agentVersion());
+                assertTrue(id.protocols().contains(ECHO), "protocols " + id.protocols());
+
+                checkTheyIdentifiedUs(dialer.awaitEvent("identify", STEP), host, impl, security, muxer, true);
+                assertTrue(dialer.awaitEvent("ping", STEP).number("rttMillis").doubleValue() >= 0);
+                PeerEvent echo = dialer.awaitEvent("echo", STEP);
+                assertTrue(echo.bool("ok"));
+                assertEquals(ECHO_BYTES, echo.number("bytes").intValue());
+                PeerEvent streams = dialer.awaitEvent("streams", STEP);
+                assertTrue(streams.bool("ok"));
+                assertEquals(STREAMS, streams.number("count").intValue());
+                dialer.awaitEvent("done", STEP);
+                assertEquals(0, dialer.awaitExit(STEP));
+            }
+        }
+    }
+
+    /** Checks an identify event in which the other implementation describes p2pkit. */
+    private static void checkTheyIdentifiedUs(PeerEvent e, Host host, Implementation impl, String security,
+                                              String muxer, boolean weListen) {
+        assertEquals(host.peerId().toString(), e.string("peerId"));
+        assertEquals("p2pkit/interop", e.string("agentVersion"));
+        assertEquals("ipfs/0.1.0", e.string("protocolVersion"));
+        assertTrue(e.strings("protocols").containsAll(List.of("/ipfs/id/1.0.0", "/ipfs/id/push/1.0.0",
+                "/ipfs/ping/1.0.0", ECHO)), "protocols " + e.strings("protocols"));
+        if (weListen) {
+            assertTrue(e.strings("listenAddrs").contains(host.addresses().getFirst().toString()),
+                    "our listen addresses as they saw them: " + e.strings("listenAddrs"));
+            if (impl.standardPeerRecords()) {
+                assertTrue(e.bool("signedPeerRecord"), impl.id() + " should have accepted our signed peer record");
+            }
+        }
+        assertTrue(e.string("observedAddr") != null && e.string("observedAddr").startsWith("/ip4/127.0.0.1/tcp/"),
+                "observed " + e.string("observedAddr"));
+        assertEquals(securityId(security), e.string("security"));
+        assertEquals(muxerId(muxer), e.string("muxer"));
+    }
+
+    private static void echo(Host host, PeerId peer, int size, int seed) throws Exception {
+        byte[] data = new byte[size];
+        new SplittableRandom(seed).nextBytes(data);
+        try (Stream s = host.newStream(peer, ECHO)) {
+            Thread writer = Thread.ofVirtual().start(() -> {
+                try {
+                    s.out().write(data);
+                    s.closeWrite();
+                } catch (IOException e) {
+                    s.reset();
+                }
+            });
+            byte[] back = s.in().readAllBytes();
+            writer.join();
+            assertArrayEquals(data, back, "echo of " + size + " bytes");
+        }
+    }
+
+    private static void concurrentStreams(Host host, PeerId peer) throws Exception {
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Boolean>> results = new ArrayList<>();
+            for (int i = 0; i < STREAMS; i++) {
+                int seed = 100 + i;
+                results.add(pool.submit(() -> {
+                    byte[] data = new byte[1024];
+                    new SplittableRandom(seed).nextBytes(data);
+                    try (Stream s = host.newStream(peer, ECHO)) {
+                        s.out().write(data);
+                        s.closeWrite();
+                        return MessageDigest.isEqual(data, s.in().readAllBytes());
+                    }
+                }));
+            }
+            for (Future<Boolean> f : results) {
+                assertTrue(f.get(STEP.toSeconds(), TimeUnit.SECONDS), "one of " + STREAMS + " concurrent streams");
+            }
+        }
+    }
+
+    @AfterAll
+    static void printMatrix() {
+        InteropMatrix.shared().report(Path.of(System.getProperty("p2pkit.interop.report", "target/interop-matrix.md")));
+    }
+}
