@@ -21,6 +21,7 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -42,6 +43,20 @@ class P2pkitInteropTest {
     private static final String ECHO = "/p2pkit/echo/1.0.0";
     private static final int ECHO_BYTES = 1 << 20;
     private static final int STREAMS = 100;
+
+    private static final String JDK_REFUSES_CERT =
+            "the JDK's X.509 parser refuses the certificate (empty issuer name) before our verifier runs";
+
+    /**
+     * Combinations that do not work yet, keyed {@code dialer>listener/security}, with the reason.
+     * They still run and must still fail, so that a fix shows up as a test failure asking to
+     * remove the entry.
+     */
+    private static final Map<String, String> KNOWN_FAILURES = Map.of(
+            "p2pkit>js/tls", JDK_REFUSES_CERT,
+            "js>p2pkit/tls", JDK_REFUSES_CERT,
+            "p2pkit>rust/tls", JDK_REFUSES_CERT,
+            "rust>p2pkit/tls", "rust-libp2p answers our certificate with a BadCertificate alert");
 
     static java.util.stream.Stream<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();
@@ -80,14 +95,24 @@ class P2pkitInteropTest {
                     InteropMatrix.Outcome.SKIP, tools.whyMissing(impl)));
             Assumptions.abort(tools.whyMissing(impl));
         }
+        String known = KNOWN_FAILURES.get(dialer + ">" + listener + "/" + security);
         try {
             c.run();
-            InteropMatrix.shared().record(new InteropMatrix.Result(dialer, listener, "tcp", security, muxer,
-                    InteropMatrix.Outcome.PASS, ""));
         } catch (Exception | AssertionError e) {
+            if (known != null) {
+                InteropMatrix.shared().record(new InteropMatrix.Result(dialer, listener, "tcp", security, muxer,
+                        InteropMatrix.Outcome.KNOWN_FAILURE, known));
+                return;
+            }
             InteropMatrix.shared().record(new InteropMatrix.Result(dialer, listener, "tcp", security, muxer,
                     InteropMatrix.Outcome.FAIL, String.valueOf(e.getMessage())));
             throw e;
+        }
+        InteropMatrix.shared().record(new InteropMatrix.Result(dialer, listener, "tcp", security, muxer,
+                InteropMatrix.Outcome.PASS, ""));
+        if (known != null) {
+            throw new AssertionError(dialer + " -> " + listener + " over " + security
+                    + " works now: remove it from KNOWN_FAILURES (" + known + ")");
         }
     }
 
@@ -160,7 +185,7 @@ class P2pkitInteropTest {
                 assertEquals(muxerId(muxer), connected.string("muxer"));
 
                 // We identify the dialer while it runs its steps.
-                Connection c = host.network().connections().getFirst();
+                Connection c = awaitConnection(host);
                 IdentifyResult id = host.service(IdentifyService.class).orElseThrow().awaitIdentified(c, STEP);
                 assertTrue(id.agentVersion().contains(impl.id() + "-libp2p"), "agent " + id.agentVersion());
                 assertTrue(id.protocols().contains(ECHO), "protocols " + id.protocols());
@@ -177,6 +202,18 @@ class P2pkitInteropTest {
                 assertEquals(0, dialer.awaitExit(STEP));
             }
         }
+    }
+
+    /** Our side registers an inbound connection just after the dialer reports it: wait for it. */
+    private static Connection awaitConnection(Host host) throws InterruptedException {
+        long deadline = System.nanoTime() + STEP.toNanos();
+        while (host.network().connections().isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the dialer connected but p2pkit registered no connection");
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2)); // poll, bounded
+        }
+        return host.network().connections().getFirst();
     }
 
     /** Checks an identify event in which the other implementation describes p2pkit. */
