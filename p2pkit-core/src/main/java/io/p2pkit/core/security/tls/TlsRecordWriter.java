@@ -28,7 +28,7 @@ final class TlsRecordWriter {
     private final ByteBuffer plain = ByteBuffer.allocate(PLAIN_BATCH);
     /** Records not yet sent, in write mode. */
     private ByteBuffer net;
-    /** No more application data: close_notify was sent or the connection closed. */
+    /** No more application data: writing finished, or close_notify was sent. */
     private boolean closed;
 
     TlsRecordWriter(SSLEngine engine, OutputStream raw) {

@@ -261,6 +261,19 @@ class TlsTransportTest {
     }
 
     @Test
+    void aReceivedCloseNotifyEndsBothDirections() throws Exception {
+        TlsTransport a = new TlsTransport(PrivateKey.generateEd25519(), List.of());
+        TlsTransport b = new TlsTransport(PrivateKey.generateEd25519(), List.of());
+        Secured secured = handshake(a, b, null);
+        secured.dialer().close();
+        assertEquals(-1, secured.listener().in().read());
+        // BouncyCastle's engine ends the session on close_notify: nothing more can be sent
+        secured.listener().out().write("late".getBytes());
+        assertThrows(IOException.class, () -> secured.listener().out().flush());
+        secured.listener().close();
+    }
+
+    @Test
     void closeWakesABlockedReader() throws Exception {
         TlsTransport a = new TlsTransport(PrivateKey.generateEd25519(), List.of());
         TlsTransport b = new TlsTransport(PrivateKey.generateEd25519(), List.of());
