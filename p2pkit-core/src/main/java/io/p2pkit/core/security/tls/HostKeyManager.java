@@ -6,15 +6,17 @@ import java.net.Socket;
 import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.util.Set;
 
 /**
- * Offers the host's one certificate to the JDK's TLS engine, on both sides of a handshake and
+ * Offers the host's one certificate to the TLS engine, on both sides of a handshake and
  * whatever certificate authorities the peer names (libp2p peers name none).
  */
 final class HostKeyManager extends X509ExtendedKeyManager {
-    /** The one alias; the key type of the certificate key is "EC". */
+    /** The one alias. */
     static final String ALIAS = "libp2p";
-    private static final String KEY_TYPE = "EC";
+    /** The certificate key's type as JSSE names it; BCJSSE names TLS 1.3 key types with their curve. */
+    private static final Set<String> KEY_TYPES = Set.of("EC", "EC/secp256r1");
 
     private final HostCertificate certificate;
 
@@ -36,7 +38,7 @@ final class HostKeyManager extends X509ExtendedKeyManager {
     public String chooseClientAlias(String[] keyTypes, Principal[] issuers, Socket socket) {
         if (keyTypes != null) {
             for (String keyType : keyTypes) {
-                if (KEY_TYPE.equals(keyType)) {
+                if (KEY_TYPES.contains(keyType)) {
                     return ALIAS;
                 }
             }
@@ -46,12 +48,12 @@ final class HostKeyManager extends X509ExtendedKeyManager {
 
     @Override
     public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
-        return KEY_TYPE.equals(keyType) ? ALIAS : null;
+        return KEY_TYPES.contains(keyType) ? ALIAS : null;
     }
 
     @Override
     public String[] getClientAliases(String keyType, Principal[] issuers) {
-        return KEY_TYPE.equals(keyType) ? new String[] {ALIAS} : null;
+        return KEY_TYPES.contains(keyType) ? new String[] {ALIAS} : null;
     }
 
     @Override

@@ -124,7 +124,7 @@ public final class PeerCertificate {
     }
 
     /**
-     * Reads the libp2p extension of a certificate the JDK has parsed, as {@link #parse} does.
+     * Reads the libp2p extension of a certificate a TLS engine has parsed, as {@link #parse} does.
      *
      * @throws DecodeException when the certificate does not follow the structure rules
      */

@@ -12,7 +12,7 @@ import java.time.Clock;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Verifies the peer's certificate the libp2p way, for the JDK's TLS engine: instead of a chain to
+ * Verifies the peer's certificate the libp2p way, for the TLS engine: instead of a chain to
  * a trusted authority, exactly one self-signed certificate whose libp2p extension proves the
  * peer's identity key (see {@link PeerCertificate#verify}), and, when dialing, the peer we meant.
  *

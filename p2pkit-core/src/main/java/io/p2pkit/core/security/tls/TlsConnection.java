@@ -15,8 +15,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * A connection secured with libp2p TLS: application bytes go through the TLS engine's records
  * over the raw connection. One thread may read while another writes. {@link #closeWrite()} sends
- * close_notify (the remote reads end of stream) and keeps the raw connection open for reading;
- * {@link #close()} sends close_notify when no writer is busy and closes the raw connection.
+ * what is buffered and half-closes the raw connection (the remote reads end of stream) while this
+ * side keeps reading; {@link #close()} sends close_notify when no writer is busy and closes the raw
+ * connection. A received close_notify ends the session both ways, as BouncyCastle's TLS engine
+ * implements it: reads then end, writes fail.
  */
 final class TlsConnection implements SecureConnection {
     private final RawConnection raw;
@@ -76,7 +78,9 @@ final class TlsConnection implements SecureConnection {
 
     @Override
     public void closeWrite() throws IOException {
-        writer.closeWrite();
+        if (writer.finishWriting()) {
+            raw.closeWrite();
+        }
     }
 
     @Override
@@ -100,12 +104,16 @@ final class TlsConnection implements SecureConnection {
         @Override
         public int read() throws IOException {
             byte[] one = new byte[1];
-            return reader.read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
         }
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
             Objects.checkFromIndexSize(off, len, b.length);
+            // the engine is closed too and would report a clean end of stream
+            if (closed.get()) {
+                throw new IOException("TLS connection closed");
+            }
             return reader.read(b, off, len);
         }
 
@@ -143,7 +151,7 @@ final class TlsConnection implements SecureConnection {
         /** Half-closes, like {@link TlsConnection#closeWrite()}. */
         @Override
         public void close() throws IOException {
-            writer.closeWrite();
+            TlsConnection.this.closeWrite();
         }
     }
 }

@@ -148,7 +148,8 @@ final class TlsRecordReader {
                 TlsHandshake.runDelegatedTasks(engine);
                 handshake = engine.getHandshakeStatus();
             }
-            if (handshake == SSLEngineResult.HandshakeStatus.NEED_WRAP) {
+            // after close_notify the engine may want to answer it, but the remote is gone or going
+            if (handshake == SSLEngineResult.HandshakeStatus.NEED_WRAP && !engine.isInboundDone()) {
                 writer.replyToPostHandshake();
             }
             switch (result.getStatus()) {

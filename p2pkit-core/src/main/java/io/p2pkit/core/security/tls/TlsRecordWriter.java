@@ -28,7 +28,7 @@ final class TlsRecordWriter {
     private final ByteBuffer plain = ByteBuffer.allocate(PLAIN_BATCH);
     /** Records not yet sent, in write mode. */
     private ByteBuffer net;
-    /** No more application data: close_notify was sent or the connection closed. */
+    /** No more application data: writing finished, or close_notify was sent. */
     private boolean closed;
 
     TlsRecordWriter(SSLEngine engine, OutputStream raw) {
@@ -75,18 +75,24 @@ final class TlsRecordWriter {
     }
 
     /**
-     * Sends what is buffered, then close_notify; the remote reads end of stream, and this side
-     * keeps reading (TLS 1.3 half-close). The raw connection stays open, as in go-libp2p.
+     * Sends what is buffered and refuses further writes, without close_notify: BouncyCastle's
+     * engine treats close_notify, sent or received, as the end of the whole session, so a
+     * half-close is signalled by the raw connection's end of stream instead, which go-libp2p and
+     * this package's reader take for end of stream between records.
+     *
+     * @return true if this call finished writing, false if writing had already finished
      */
-    void closeWrite() throws IOException {
+    boolean finishWriting() throws IOException {
         lock.lock();
         try {
             if (closed) {
-                return;
+                return false;
             }
-            drainPlain();
             closed = true;
-            sendCloseNotify();
+            drainPlain();
+            sendRecords();
+            raw.flush();
+            return true;
         } finally {
             lock.unlock();
         }

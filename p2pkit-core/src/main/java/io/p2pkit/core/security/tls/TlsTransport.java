@@ -7,14 +7,11 @@ import io.p2pkit.core.security.SecureConnection;
 import io.p2pkit.core.security.SecureTransport;
 import io.p2pkit.core.transport.RawConnection;
 
-import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
-import javax.net.ssl.TrustManager;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -24,7 +21,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * libp2p TLS 1.3 ({@code /tls/1.0.0}, libp2p/specs {@code tls/tls.md}) on the JDK's TLS engine.
+ * libp2p TLS 1.3 ({@code /tls/1.0.0}, libp2p/specs {@code tls/tls.md}) on BouncyCastle's TLS
+ * engine with the JDK's ciphers (see {@link JsseProvider} for why not the JDK's engine).
  *
  * <p>Each transport instance makes one {@link HostCertificate} for its identity and presents it
  * in every handshake. Handshakes are TLS 1.3 only, mutually authenticated (the listener demands
@@ -87,13 +85,7 @@ public final class TlsTransport implements SecureTransport {
         this.offeredProtocols = offered.toArray(String[]::new);
         this.certificate = certificate;
         this.trustManager = new PeerTrustManager(clock);
-        try {
-            context = SSLContext.getInstance(TLS_1_3);
-            context.init(new KeyManager[] {new HostKeyManager(certificate)}, new TrustManager[] {trustManager},
-                    random);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the JDK offers no TLS 1.3", e);
-        }
+        this.context = JsseProvider.newContext(new HostKeyManager(certificate), trustManager, random);
     }
 
     private static void checkMuxers(List<String> muxers) {
