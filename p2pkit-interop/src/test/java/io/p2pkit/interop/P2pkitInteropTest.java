@@ -44,19 +44,12 @@ class P2pkitInteropTest {
     private static final int ECHO_BYTES = 1 << 20;
     private static final int STREAMS = 100;
 
-    private static final String JDK_REFUSES_CERT =
-            "the JDK's X.509 parser refuses the certificate (empty issuer name) before our verifier runs";
-
     /**
      * Combinations that do not work yet, keyed {@code dialer>listener/security}, with the reason.
      * They still run and must still fail, so that a fix shows up as a test failure asking to
-     * remove the entry.
+     * remove the entry. Empty today: every combination passes.
      */
-    private static final Map<String, String> KNOWN_FAILURES = Map.of(
-            "p2pkit>js/tls", JDK_REFUSES_CERT,
-            "js>p2pkit/tls", JDK_REFUSES_CERT,
-            "p2pkit>rust/tls", JDK_REFUSES_CERT,
-            "rust>p2pkit/tls", "rust-libp2p answers our certificate with a BadCertificate alert");
+    private static final Map<String, String> KNOWN_FAILURES = Map.of();
 
     static java.util.stream.Stream<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();

@@ -37,6 +37,9 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        // BouncyCastle's TLS provider logs every handshake at INFO through java.util.logging;
+        // the command keeps stderr for what the user needs to see.
+        java.util.logging.Logger.getLogger("org.bouncycastle.jsse").setLevel(java.util.logging.Level.WARNING);
         PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(System.err, true, StandardCharsets.UTF_8);
         int status = new Main().run(Arrays.asList(args), new Console(out, err));
