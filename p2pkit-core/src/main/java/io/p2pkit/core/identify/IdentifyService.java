@@ -115,10 +115,11 @@ public final class IdentifyService implements Closeable {
      * @throws IOException if identify failed, the connection closed, or the wait timed out
      */
     public IdentifyResult awaitIdentified(Connection connection, Duration timeout) throws IOException {
-        CompletableFuture<IdentifyResult> f = results.computeIfAbsent(connection.id(), k -> new CompletableFuture<>());
-        if (connection.isClosed() && !f.isDone()) {
-            throw new IOException("connection closed before identify finished");
+        if (connection.isClosed()) {
+            // Results of closed connections are dropped (the map stays bounded by live connections).
+            throw new IOException("connection to " + connection.remotePeer() + " is closed");
         }
+        CompletableFuture<IdentifyResult> f = results.computeIfAbsent(connection.id(), k -> new CompletableFuture<>());
         try {
             return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
