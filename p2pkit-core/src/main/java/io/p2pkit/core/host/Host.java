@@ -266,11 +266,11 @@ public final class Host implements Closeable {
             if (protocols.length == 1) {
                 LazySelection lazy = protocolNegotiation.selectLazily(Duplex.of(s), List.of(protocols));
                 span.setProtocol(protocols[0]);
-                return new Stream(s, lazy.in(), lazy.out(), () -> protocols[0], Direction.OUTBOUND, connection, span);
+                return stream(s, lazy.in(), lazy.out(), protocols[0], Direction.OUTBOUND, connection, span);
             }
             String chosen = protocolNegotiation.select(Duplex.of(s), List.of(protocols));
             span.setProtocol(chosen);
-            return new Stream(s, s.in(), s.out(), () -> chosen, Direction.OUTBOUND, connection, span);
+            return stream(s, s.in(), s.out(), chosen, Direction.OUTBOUND, connection, span);
         } catch (IOException | RuntimeException e) {
             try {
                 s.reset();
@@ -283,6 +283,14 @@ public final class Host implements Closeable {
         }
     }
 
+    /** A stream whose opening and closing are announced to connection listeners. */
+    private Stream stream(MuxedStream s, java.io.InputStream in, java.io.OutputStream out, String protocol,
+                          Direction direction, Connection c, StreamSpan span) {
+        network.notifyStreamOpened(c, protocol, direction);
+        return new Stream(s, in, out, () -> protocol, direction, c, span,
+                () -> network.notifyStreamClosed(c, protocol, direction));
+    }
+
     /** Handles an inbound stream: negotiates its protocol and runs the handler. */
     void handleInbound(MuxedStream s, StreamSpan span, Connection c) {
         Stream stream = null;
@@ -290,7 +298,7 @@ public final class Host implements Closeable {
             String protocol = protocolNegotiation.negotiate(Duplex.of(s), handlers::containsKey, protocols());
             StreamHandler handler = handlers.get(protocol);
             span.setProtocol(protocol);
-            stream = new Stream(s, s.in(), s.out(), () -> protocol, Direction.INBOUND, c, span);
+            stream = stream(s, s.in(), s.out(), protocol, Direction.INBOUND, c, span);
             if (handler == null) {
                 stream.reset();
                 return;

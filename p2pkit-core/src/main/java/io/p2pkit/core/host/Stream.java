@@ -26,9 +26,10 @@ public final class Stream implements Closeable {
     private final Connection connection;
     private final StreamSpan span;
     private final AtomicBoolean released = new AtomicBoolean();
+    private final Runnable onRelease;
 
     Stream(MuxedStream muxed, InputStream in, OutputStream out, Supplier<String> protocol, Direction direction,
-           Connection connection, StreamSpan span) {
+           Connection connection, StreamSpan span, Runnable onRelease) {
         this.muxed = muxed;
         this.in = in;
         this.out = out;
@@ -36,6 +37,7 @@ public final class Stream implements Closeable {
         this.direction = direction;
         this.connection = connection;
         this.span = span;
+        this.onRelease = onRelease;
     }
 
     /** Data from the remote; ends when the remote closes its side. */
@@ -106,6 +108,7 @@ public final class Stream implements Closeable {
         if (released.compareAndSet(false, true)) {
             span.close();
             connection.streamClosed();
+            onRelease.run();
         }
     }
 

@@ -448,6 +448,28 @@ public final class Network implements Closeable {
         }
     }
 
+    /** Tells the listeners that a stream opened; the host calls it once the protocol is known. */
+    public void notifyStreamOpened(Connection c, String protocol, Direction direction) {
+        for (ConnectionListener l : listeners) {
+            try {
+                l.streamOpened(c, protocol, direction);
+            } catch (RuntimeException ignored) {
+                // a listener's bug must not break the stream
+            }
+        }
+    }
+
+    /** Tells the listeners that a stream reported with {@link #notifyStreamOpened} is gone. */
+    public void notifyStreamClosed(Connection c, String protocol, Direction direction) {
+        for (ConnectionListener l : listeners) {
+            try {
+                l.streamClosed(c, protocol, direction);
+            } catch (RuntimeException ignored) {
+                // as above
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ lifecycle
 
     /** Closes every listener and connection. Idempotent. */

@@ -103,6 +103,54 @@ class HostTest {
     }
 
     @Test
+    void streamEventsReportOpenAndCloseOnBothSides() throws Exception {
+        Host a = host("noise", "yamux");
+        Host b = host("noise", "yamux");
+        java.util.concurrent.ConcurrentLinkedQueue<String> events = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        io.p2pkit.core.network.ConnectionListener recorder = new io.p2pkit.core.network.ConnectionListener() {
+            @Override
+            public void streamOpened(Connection c, String protocol, Direction direction) {
+                if (protocol.equals(ECHO)) {
+                    events.add("open " + direction);
+                }
+            }
+
+            @Override
+            public void streamClosed(Connection c, String protocol, Direction direction) {
+                if (protocol.equals(ECHO)) {
+                    events.add("close " + direction);
+                }
+            }
+        };
+        a.addConnectionListener(recorder);
+        b.addConnectionListener(recorder);
+        try (Stream s = a.newStream(info(b), ECHO)) {
+            s.out().write(7);
+            s.closeWrite();
+            assertEquals(7, s.in().read());
+        }
+        waitFor(() -> events.size() == 4, "four stream events, got " + events);
+        assertEquals(List.of("close INBOUND", "close OUTBOUND", "open INBOUND", "open OUTBOUND"),
+                events.stream().sorted().toList());
+    }
+
+    @Test
+    void worksOverIpv6Loopback() throws Exception {
+        Host a = Host.builder().listen("/ip6/::1/tcp/0").build();
+        Host b = Host.builder().listen("/ip6/::1/tcp/0").build();
+        hosts.add(a);
+        hosts.add(b);
+        b.setStreamHandler(ECHO, s -> s.in().transferTo(s.out()));
+        assertTrue(b.addresses().getFirst().toString().startsWith("/ip6/::1/tcp/"), b.addresses().toString());
+        try (Stream s = a.newStream(info(b), ECHO)) {
+            s.out().write(new byte[]{1, 2, 3});
+            s.closeWrite();
+            assertArrayEquals(new byte[]{1, 2, 3}, s.in().readAllBytes());
+            assertTrue(s.connection().remoteAddress().toString().startsWith("/ip6/::1/tcp/"));
+        }
+    }
+
+    @Test
     void reusesTheConnectionAndMergesConcurrentDials() throws Exception {
         Host a = host("noise", "yamux");
         Host b = host("noise", "yamux");
