@@ -61,6 +61,7 @@ public final class Network implements Closeable {
     private final ReentrantLock lock = new ReentrantLock();
     private final AtomicLong ids = new AtomicLong();
     private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.Semaphore inboundUpgrades;
     private volatile boolean closed;
 
     public Network(PeerId localPeer, List<Transport> transports, Upgrader upgrader, ResourceManager resources,
@@ -71,6 +72,7 @@ public final class Network implements Closeable {
         this.resources = resources;
         this.config = config;
         this.streamHandler = streamHandler;
+        this.inboundUpgrades = new java.util.concurrent.Semaphore(config.maxInboundUpgrades());
     }
 
     /** This node's peer ID. */
@@ -116,17 +118,36 @@ public final class Network implements Closeable {
     }
 
     private void acceptLoop(Listener l) {
+        int failures = 0;
         while (!closed) {
             TransportConnection raw;
             try {
                 raw = l.accept();
+                failures = 0;
             } catch (IOException e) {
                 if (closed || !transportListeners.contains(l)) {
                     return;
                 }
+                // e.g. out of file descriptors: back off instead of spinning on the error
+                failures = Math.min(failures + 1, 10);
+                try {
+                    Thread.sleep(Duration.ofMillis(5L << failures));
+                } catch (InterruptedException ie) {
+                    return;
+                }
                 continue;
             }
-            start("p2pkit-upgrade-in " + raw.remoteAddress(), () -> upgradeInbound(raw));
+            if (!inboundUpgrades.tryAcquire()) {
+                closeQuietly(raw); // too many handshakes in progress: refuse rather than queue
+                continue;
+            }
+            start("p2pkit-upgrade-in " + raw.remoteAddress(), () -> {
+                try {
+                    upgradeInbound(raw);
+                } finally {
+                    inboundUpgrades.release();
+                }
+            });
         }
     }
 

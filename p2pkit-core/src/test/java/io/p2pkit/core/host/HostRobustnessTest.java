@@ -115,6 +115,27 @@ class HostRobustnessTest {
     }
 
     @Test
+    void halfOpenConnectionsBeyondTheHandshakeCapAreRefused() throws Exception {
+        io.p2pkit.core.network.NetworkConfig d = io.p2pkit.core.network.NetworkConfig.defaults();
+        Host server = Host.builder().listen("/ip4/127.0.0.1/tcp/0").networkConfig(new io.p2pkit.core.network.NetworkConfig(
+                d.dialTimeout(), d.upgradeTimeout(), d.peerDialTimeout(), d.dialStagger(), d.maxParallelDials(), 2)).build();
+        hosts.add(server);
+        // Two silent connections hold both handshake slots...
+        Socket first = raw(server);
+        Socket second = raw(server);
+        waitFor(() -> server.network().resources().transientScope().used(Resource.INBOUND_CONNECTIONS) == 2,
+                "two handshakes in progress");
+        // ...so the next ones are closed on arrival instead of queueing.
+        for (int i = 0; i < 3; i++) {
+            assertClosedByHost(raw(server));
+        }
+        first.close();
+        second.close();
+        waitFor(() -> server.network().resources().system().usage().isEmpty(), "slots released");
+        assertServes(host(), server);
+    }
+
+    @Test
     void aFloodOfStreamsDoesNotStopTheNode() throws Exception {
         Host server = host();
         server.setStreamHandler("/hang/1.0.0", s -> s.in().read()); // holds each stream open
