@@ -155,7 +155,25 @@ public final class Host implements Closeable {
         return out;
     }
 
+    /** Interface addresses, looked up at most once per {@link #INTERFACE_CACHE_NANOS}: identify asks on every connection. */
+    private static final long INTERFACE_CACHE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+
+    private record InterfaceCache(long atNanos, List<InetAddress> v4, List<InetAddress> v6) {
+    }
+
+    private static volatile InterfaceCache interfaceCache;
+
     private static List<InetAddress> interfaceAddresses(boolean v4) {
+        InterfaceCache c = interfaceCache;
+        long now = System.nanoTime();
+        if (c == null || now - c.atNanos() > INTERFACE_CACHE_NANOS) {
+            c = new InterfaceCache(now, lookUpInterfaceAddresses(true), lookUpInterfaceAddresses(false));
+            interfaceCache = c;
+        }
+        return v4 ? c.v4() : c.v6();
+    }
+
+    private static List<InetAddress> lookUpInterfaceAddresses(boolean v4) {
         List<InetAddress> out = new ArrayList<>();
         try {
             for (NetworkInterface ni : Collections.list(NetworkInterface.getNetworkInterfaces())) {
@@ -172,7 +190,7 @@ public final class Host implements Closeable {
             // no interfaces to report
         }
         out.sort((x, y) -> Boolean.compare(!x.isLoopbackAddress(), !y.isLoopbackAddress()));
-        return out;
+        return List.copyOf(out);
     }
 
     // ------------------------------------------------------------------ protocols
