@@ -31,7 +31,7 @@ final class HostOptions {
 
     static final String HELP = """
               --security LIST   security protocols in preference order, comma-separated:
-                                noise, tls, plaintext (default noise; plaintext is
+                                noise, tls, plaintext (default noise,tls; plaintext is
                                 unencrypted and for tests only)
               --muxer LIST      stream muxers in preference order: yamux, mplex
                                 (default yamux,mplex)""";
