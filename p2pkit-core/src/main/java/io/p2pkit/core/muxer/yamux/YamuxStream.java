@@ -178,10 +178,16 @@ public final class YamuxStream implements MuxedStream {
 
     /**
      * Sends the SYN of a lazily opened stream before its reader waits: the remote must learn the
-     * stream exists. Under the write lock, so that a concurrent first write cannot overtake it.
+     * stream exists. Under the write lock, so that a concurrent first write cannot overtake it;
+     * when a writer holds that lock, the writer sends the SYN instead.
      */
     private void announce() {
-        writeLock.lock();
+        // A writer of this stream that holds the write lock takes the pending SYN into its own
+        // frame, and it may be waiting for credit that only our reading will free: never wait for
+        // it here (that was a deadlock between a stream's reader and its blocked writer).
+        if (!writeLock.tryLock()) {
+            return;
+        }
         try {
             int flags;
             long delta;
