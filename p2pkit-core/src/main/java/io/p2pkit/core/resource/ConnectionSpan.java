@@ -19,6 +19,7 @@ public final class ConnectionSpan implements AutoCloseable {
     private volatile List<ResourceScope> scopes;
     private volatile boolean usesFd;
     private volatile PeerId peer;
+    private final java.util.Set<StreamSpan> openStreams = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     ConnectionSpan(ResourceManager manager, ResourceScope own, Direction direction) {
         this.manager = manager;
@@ -86,7 +87,17 @@ public final class ConnectionSpan implements AutoCloseable {
         }
         List<ResourceScope> streamScopes = List.copyOf(list);
         manager.reserve(streamScopes, Resource.streams(streamDirection), 1);
-        return new StreamSpan(manager, streamScope, streamDirection, streamScopes);
+        StreamSpan[] self = new StreamSpan[1];
+        StreamSpan stream = new StreamSpan(manager, streamScope, streamDirection, streamScopes,
+                () -> openStreams.remove(self[0]));
+        self[0] = stream;
+        openStreams.add(stream);
+        if (closed.get()) {
+            // closed meanwhile: the close may have missed this stream, so release it here
+            stream.close();
+            throw new IllegalStateException("connection span is closed");
+        }
+        return stream;
     }
 
     /** Reserves buffer memory for this connection. */
@@ -104,6 +115,10 @@ public final class ConnectionSpan implements AutoCloseable {
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
+        }
+        // Streams end with their connection, even while a handler still holds them.
+        for (StreamSpan stream : List.copyOf(openStreams)) {
+            stream.close();
         }
         manager.release(scopes, Resource.connections(direction), 1);
         if (usesFd) {

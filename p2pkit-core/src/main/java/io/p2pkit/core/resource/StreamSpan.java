@@ -14,12 +14,15 @@ public final class StreamSpan implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile List<ResourceScope> scopes;
     private volatile String protocol;
+    private final Runnable onClose;
 
-    StreamSpan(ResourceManager manager, ResourceScope own, Direction direction, List<ResourceScope> scopes) {
+    StreamSpan(ResourceManager manager, ResourceScope own, Direction direction, List<ResourceScope> scopes,
+               Runnable onClose) {
         this.manager = manager;
         this.own = own;
         this.direction = direction;
         this.scopes = scopes;
+        this.onClose = onClose;
     }
 
     /** The stream's own scope. */
@@ -53,6 +56,10 @@ public final class StreamSpan implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        manager.release(scopes, Resource.streams(direction), 1);
+        try {
+            manager.release(scopes, Resource.streams(direction), 1);
+        } finally {
+            onClose.run();
+        }
     }
 }
