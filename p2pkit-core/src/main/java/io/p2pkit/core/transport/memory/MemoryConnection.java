@@ -5,6 +5,7 @@ import io.p2pkit.core.transport.RawConnection;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -58,8 +59,19 @@ public final class MemoryConnection implements RawConnection {
      * @throws IllegalArgumentException if {@code bufferBytes} is not positive
      */
     public static Pair pair(int bufferBytes) {
-        BytePipe toResponder = new BytePipe(bufferBytes);
-        BytePipe toInitiator = new BytePipe(bufferBytes);
+        return pair(bufferBytes, Duration.ZERO);
+    }
+
+    /**
+     * Two connected ends with {@code bufferBytes} of buffer per direction, where every write becomes
+     * readable on the other end only after {@code oneWayDelay}: a link with latency.
+     *
+     * @throws IllegalArgumentException if {@code bufferBytes} is not positive or the delay negative
+     */
+    public static Pair pair(int bufferBytes, Duration oneWayDelay) {
+        long delay = oneWayDelay.toNanos();
+        BytePipe toResponder = new BytePipe(bufferBytes, delay);
+        BytePipe toInitiator = new BytePipe(bufferBytes, delay);
         return new Pair(new MemoryConnection("initiator", toInitiator, toResponder),
                 new MemoryConnection("responder", toResponder, toInitiator));
     }
