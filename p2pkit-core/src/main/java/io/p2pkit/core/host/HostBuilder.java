@@ -106,7 +106,10 @@ public final class HostBuilder {
         return this;
     }
 
-    /** The resource manager (default: one that counts everything and limits nothing). */
+    /**
+     * The resource manager (default: one with {@link io.p2pkit.core.resource.ResourceManagerConfig#defaults()},
+     * limits scaled to this JVM's heap and file-descriptor limit).
+     */
     public HostBuilder resourceManager(ResourceManager resourceManager) {
         this.resourceManager = resourceManager;
         return this;
@@ -191,7 +194,8 @@ public final class HostBuilder {
             Host[] holder = new Host[1];
             Network network = new Network(identity.publicKey().toPeerId(),
                     transports != null ? transports : List.of(new TcpTransport()), upgrader,
-                    resourceManager != null ? resourceManager : new ResourceManager(), networkConfig,
+                    resourceManager != null ? resourceManager
+                            : new ResourceManager(io.p2pkit.core.resource.ResourceManagerConfig.defaults()), networkConfig,
                     (stream, span, conn) -> holder[0].handleInbound(stream, span, conn));
             Host host = new Host(this, network, peerStore != null ? peerStore : new PeerStore(), sched, ownsScheduler);
             holder[0] = host;

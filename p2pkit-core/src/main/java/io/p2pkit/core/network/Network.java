@@ -154,7 +154,7 @@ public final class Network implements Closeable {
     private void upgradeInbound(TransportConnection raw) {
         ConnectionSpan span;
         try {
-            span = resources.openConnection(Direction.INBOUND, true);
+            span = resources.openConnection(Direction.INBOUND, true, raw.remoteAddress(), null);
         } catch (ResourceLimitException e) {
             closeQuietly(raw);
             return;
@@ -346,7 +346,7 @@ public final class Network implements Closeable {
                 .orElseThrow(() -> new IOException("no transport can dial " + addr));
         boolean lazy = true;
         while (true) {
-            ConnectionSpan span = resources.openConnection(Direction.OUTBOUND, true);
+            ConnectionSpan span = resources.openConnection(Direction.OUTBOUND, true, addr, peer);
             TransportConnection raw = null;
             try {
                 raw = t.dial(addr.withoutPeerId(), config.dialTimeout());
