@@ -50,6 +50,7 @@ public final class HostBuilder {
     private NetworkConfig networkConfig = NetworkConfig.defaults();
     private YamuxConfig yamuxConfig = YamuxConfig.defaults();
     private ScheduledExecutorService scheduler;
+    private io.p2pkit.core.connmgr.ConnectionManager connectionManager;
     private boolean identify = true;
     private boolean ping = true;
 
@@ -112,6 +113,16 @@ public final class HostBuilder {
      */
     public HostBuilder resourceManager(ResourceManager resourceManager) {
         this.resourceManager = resourceManager;
+        return this;
+    }
+
+    /**
+     * A connection manager to keep the connection count between its watermarks (default: none).
+     * The host closes it on close; at build it warns if its high watermark does not fit the
+     * resource manager's connection limits.
+     */
+    public HostBuilder connectionManager(io.p2pkit.core.connmgr.ConnectionManager manager) {
+        this.connectionManager = manager;
         return this;
     }
 
@@ -197,9 +208,16 @@ public final class HostBuilder {
                     resourceManager != null ? resourceManager
                             : new ResourceManager(io.p2pkit.core.resource.ResourceManagerConfig.defaults()), networkConfig,
                     (stream, span, conn) -> holder[0].handleInbound(stream, span, conn));
+            if (connectionManager != null) {
+                network.addConnectionListener(connectionManager);
+                connectionManager.warnIfInconsistent(network.resources().config());
+            }
             Host host = new Host(this, network, peerStore != null ? peerStore : new PeerStore(), sched, ownsScheduler);
             holder[0] = host;
             try {
+                if (connectionManager != null) {
+                    host.addService(connectionManager);
+                }
                 if (ping) {
                     host.addService(PingService.attach(host));
                 }
