@@ -51,6 +51,7 @@ public final class HostBuilder {
     private YamuxConfig yamuxConfig = YamuxConfig.defaults();
     private ScheduledExecutorService scheduler;
     private io.p2pkit.core.connmgr.ConnectionManager connectionManager;
+    private io.p2pkit.core.network.ConnectionGater connectionGater;
     private boolean identify = true;
     private boolean ping = true;
 
@@ -123,6 +124,12 @@ public final class HostBuilder {
      */
     public HostBuilder connectionManager(io.p2pkit.core.connmgr.ConnectionManager manager) {
         this.connectionManager = manager;
+        return this;
+    }
+
+    /** A connection gater consulted at peer dial, address dial, accept, secured and upgraded (default: allow all). */
+    public HostBuilder connectionGater(io.p2pkit.core.network.ConnectionGater gater) {
+        this.connectionGater = gater;
         return this;
     }
 
@@ -208,6 +215,9 @@ public final class HostBuilder {
                     resourceManager != null ? resourceManager
                             : new ResourceManager(io.p2pkit.core.resource.ResourceManagerConfig.defaults()), networkConfig,
                     (stream, span, conn) -> holder[0].handleInbound(stream, span, conn));
+            if (connectionGater != null) {
+                network.setConnectionGater(connectionGater);
+            }
             if (connectionManager != null) {
                 network.addConnectionListener(connectionManager);
                 connectionManager.warnIfInconsistent(network.resources().config());

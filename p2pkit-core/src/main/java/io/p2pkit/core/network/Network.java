@@ -62,6 +62,7 @@ public final class Network implements Closeable {
     private final AtomicLong ids = new AtomicLong();
     private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
     private final java.util.concurrent.Semaphore inboundUpgrades;
+    private volatile ConnectionGater gater = ConnectionGater.allowAll();
     private volatile boolean closed;
 
     public Network(PeerId localPeer, List<Transport> transports, Upgrader upgrader, ResourceManager resources,
@@ -83,6 +84,16 @@ public final class Network implements Closeable {
     /** The resource manager every connection and stream is charged to. */
     public ResourceManager resources() {
         return resources;
+    }
+
+    /** Sets the connection gater consulted at each step of dialing and accepting (default: allow all). */
+    public void setConnectionGater(ConnectionGater gater) {
+        this.gater = java.util.Objects.requireNonNull(gater);
+    }
+
+    /** The connection gater. */
+    public ConnectionGater connectionGater() {
+        return gater;
     }
 
     /** Registers a listener for connection events. */
@@ -135,6 +146,10 @@ public final class Network implements Closeable {
                 } catch (InterruptedException ie) {
                     return;
                 }
+                continue;
+            }
+            if (!gater.interceptAccept(l.address(), raw.remoteAddress())) {
+                closeQuietly(raw); // gated before spending a handshake on it
                 continue;
             }
             if (!inboundUpgrades.tryAcquire()) {
@@ -212,6 +227,9 @@ public final class Network implements Closeable {
         if (live.isPresent()) {
             return live.get();
         }
+        if (!gater.interceptPeerDial(peer)) {
+            throw new DialException(peer, "the connection gater refused to dial this peer", Map.of());
+        }
         CompletableFuture<Connection> dial;
         boolean mine = false;
         lock.lock();
@@ -255,11 +273,11 @@ public final class Network implements Closeable {
     }
 
     private Connection dialAddresses(PeerId peer, List<Multiaddr> addresses) throws IOException {
-        List<Multiaddr> ranked = rank(peer, addresses);
         Map<Multiaddr, Throwable> failures = new LinkedHashMap<>();
+        List<Multiaddr> ranked = rank(peer, addresses, failures);
         if (ranked.isEmpty()) {
             for (Multiaddr a : addresses) {
-                failures.put(a, new IOException("no transport for this address"));
+                failures.putIfAbsent(a.withoutPeerId(), new IOException("no transport for this address"));
             }
             throw new DialException(peer, addresses.isEmpty() ? "no addresses" : "no dialable addresses", failures);
         }
@@ -369,7 +387,7 @@ public final class Network implements Closeable {
     }
 
     /** Addresses this node can dial, deduplicated, loopback first, then private, then the rest. */
-    private List<Multiaddr> rank(PeerId peer, List<Multiaddr> addresses) {
+    private List<Multiaddr> rank(PeerId peer, List<Multiaddr> addresses, Map<Multiaddr, Throwable> failures) {
         Set<Multiaddr> seen = new LinkedHashSet<>();
         for (Multiaddr a : addresses) {
             Optional<PeerId> named = a.peerId();
@@ -377,6 +395,10 @@ public final class Network implements Closeable {
                 continue;
             }
             Multiaddr bare = a.withoutPeerId();
+            if (!gater.interceptAddrDial(peer, bare)) {
+                failures.put(bare, new ConnectionGatedException("the connection gater refused this address"));
+                continue;
+            }
             if (transports.stream().anyMatch(t -> t.canDial(bare))) {
                 seen.add(bare);
             }
@@ -391,6 +413,10 @@ public final class Network implements Closeable {
     private Connection register(UpgradedConnection up, TransportConnection raw, Direction dir, ConnectionSpan span)
             throws IOException {
         PeerId remote = up.secure().remotePeer();
+        if (!gater.interceptSecured(dir, remote, raw.localAddress(), raw.remoteAddress())) {
+            closeQuietly(up.muxed());
+            throw new ConnectionGatedException("the connection gater refused " + remote + " once secured");
+        }
         try {
             span.setPeer(remote);
         } catch (ResourceLimitException e) {
@@ -401,6 +427,10 @@ public final class Network implements Closeable {
         Connection c = new Connection(ids.incrementAndGet(), up, raw.localAddress(), raw.remoteAddress(), dir, span,
                 () -> deregister(holder[0]));
         holder[0] = c;
+        if (!gater.interceptUpgraded(c)) {
+            c.close();
+            throw new ConnectionGatedException("the connection gater refused the upgraded connection " + c);
+        }
         lock.lock();
         try {
             if (closed) {
