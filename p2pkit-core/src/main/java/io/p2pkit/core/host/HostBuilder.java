@@ -52,6 +52,7 @@ public final class HostBuilder {
     private ScheduledExecutorService scheduler;
     private io.p2pkit.core.connmgr.ConnectionManager connectionManager;
     private io.p2pkit.core.network.ConnectionGater connectionGater;
+    private io.p2pkit.core.network.dial.DialPolicy dialPolicy;
     private boolean identify = true;
     private boolean ping = true;
 
@@ -130,6 +131,12 @@ public final class HostBuilder {
     /** A connection gater consulted at peer dial, address dial, accept, secured and upgraded (default: allow all). */
     public HostBuilder connectionGater(io.p2pkit.core.network.ConnectionGater gater) {
         this.connectionGater = gater;
+        return this;
+    }
+
+    /** The dialing policy: back-off, circuit breaker, black holes, dial caps (default: {@code new DialPolicy()}). */
+    public HostBuilder dialPolicy(io.p2pkit.core.network.dial.DialPolicy policy) {
+        this.dialPolicy = policy;
         return this;
     }
 
@@ -215,6 +222,9 @@ public final class HostBuilder {
                     resourceManager != null ? resourceManager
                             : new ResourceManager(io.p2pkit.core.resource.ResourceManagerConfig.defaults()), networkConfig,
                     (stream, span, conn) -> holder[0].handleInbound(stream, span, conn));
+            if (dialPolicy != null) {
+                network.setDialPolicy(dialPolicy);
+            }
             if (connectionGater != null) {
                 network.setConnectionGater(connectionGater);
             }
