@@ -26,6 +26,22 @@ public record ConnectionManagerConfig(int lowWater, int highWater, Duration grac
         return new ConnectionManagerConfig(160, 192, Duration.ofMinutes(1), Duration.ofSeconds(10));
     }
 
+    /**
+     * go-libp2p's defaults, lowered when needed so that the high watermark stays at 90 % of the
+     * resource manager's system connection limits (total and inbound), with the low watermark at
+     * five sixths of it: the connection manager then trims before the resource manager refuses.
+     */
+    public static ConnectionManagerConfig fitting(io.p2pkit.core.resource.ResourceManagerConfig limits) {
+        ConnectionManagerConfig d = defaults();
+        long cap = Math.min(limits.system().limit(io.p2pkit.core.resource.Resource.CONNECTIONS),
+                limits.system().limit(io.p2pkit.core.resource.Resource.INBOUND_CONNECTIONS));
+        if (cap == Long.MAX_VALUE || d.highWater() <= cap * 9 / 10) {
+            return d;
+        }
+        int high = (int) Math.max(1, cap * 9 / 10);
+        return new ConnectionManagerConfig(high * 5 / 6, high, d.gracePeriod(), d.silencePeriod());
+    }
+
     /** These watermarks and grace, with the default silence period. */
     public static ConnectionManagerConfig of(int lowWater, int highWater, Duration gracePeriod) {
         return new ConnectionManagerConfig(lowWater, highWater, gracePeriod, Duration.ofSeconds(10));

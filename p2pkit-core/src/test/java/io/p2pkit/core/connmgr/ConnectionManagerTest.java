@@ -193,6 +193,18 @@ class ConnectionManagerTest {
     }
 
     @Test
+    void defaultWatermarksFitTheLimits() {
+        ResourceManagerConfig small = ResourceManagerConfig.scaled(128L << 20, 1024); // 64 inbound connections
+        ConnectionManagerConfig fit = ConnectionManagerConfig.fitting(small);
+        assertEquals(57, fit.highWater());
+        assertEquals(47, fit.lowWater());
+        assertTrue(new ConnectionManager(fit).checkAgainst(small).isEmpty());
+        assertEquals(ConnectionManagerConfig.defaults(), ConnectionManagerConfig.fitting(ResourceManagerConfig.unlimited()));
+        assertEquals(ConnectionManagerConfig.defaults(),
+                ConnectionManagerConfig.fitting(ResourceManagerConfig.scaled(4L << 30, 65536)));
+    }
+
+    @Test
     void configRejectsInvertedWatermarks() {
         assertThrows(IllegalArgumentException.class, () -> ConnectionManagerConfig.of(10, 5, Duration.ZERO));
         assertEquals(160, ConnectionManagerConfig.defaults().lowWater());
