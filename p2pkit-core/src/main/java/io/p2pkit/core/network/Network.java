@@ -254,10 +254,6 @@ public final class Network implements Closeable {
         if (!gater.interceptPeerDial(peer)) {
             throw new DialException(peer, "the connection gater refused to dial this peer", Map.of());
         }
-        Optional<String> refused = dialPolicy.refusePeer(peer);
-        if (refused.isPresent()) {
-            throw new DialException(peer, refused.get(), Map.of());
-        }
         CompletableFuture<Connection> dial;
         boolean mine = false;
         lock.lock();
@@ -273,13 +269,23 @@ public final class Network implements Closeable {
         }
         if (mine) {
             DialPolicy policy = dialPolicy;
+            int[] attempted = {0};
             try {
-                dial.complete(dialAddresses(peer, addresses));
+                // Only the dial that others join asks the policy, so joiners never take a breaker's probe.
+                Optional<String> refused = policy.refusePeer(peer);
+                if (refused.isPresent()) {
+                    throw new DialException(peer, refused.get(), Map.of());
+                }
+                dial.complete(dialAddresses(peer, addresses, attempted));
                 policy.peerSucceeded(peer);
                 fire(o -> o.peerDialed(peer, true));
             } catch (IOException | RuntimeException e) {
-                policy.peerFailed(peer);
-                fire(o -> o.peerDialed(peer, false));
+                if (attempted[0] > 0) {
+                    policy.peerFailed(peer);
+                    fire(o -> o.peerDialed(peer, false));
+                } else {
+                    policy.peerNotDialed(peer); // nothing was dialed (all backed off, gated): no verdict
+                }
                 dial.completeExceptionally(e);
             } finally {
                 lock.lock();
@@ -305,7 +311,7 @@ public final class Network implements Closeable {
         }
     }
 
-    private Connection dialAddresses(PeerId peer, List<Multiaddr> addresses) throws IOException {
+    private Connection dialAddresses(PeerId peer, List<Multiaddr> addresses, int[] attempted) throws IOException {
         Map<Multiaddr, Throwable> failures = new LinkedHashMap<>();
         DialPolicy policy = dialPolicy;
         List<RankedAddress> ranked = policy.plan(peer, rank(peer, addresses, failures), config.dialStagger(), failures);
@@ -329,6 +335,7 @@ public final class Network implements Closeable {
                         && (pending == 0 || System.nanoTime() - start >= ranked.get(next).delay().toNanos())) {
                     Multiaddr addr = ranked.get(next++).address();
                     pending++;
+                    attempted[0]++;
                     inFlight.add(addr);
                     start("p2pkit-dial " + addr, () -> {
                         try {

@@ -57,6 +57,27 @@ class HostMetricsTest {
     }
 
     @Test
+    void theGrafanaDashboardUsesOnlyMetricsWeExport() throws Exception {
+        java.nio.file.Path dashboard = java.nio.file.Path.of("..", "docs", "grafana", "p2pkit.json");
+        String json = java.nio.file.Files.readString(dashboard);
+        MetricRegistry registry = new MetricRegistry();
+        try (Host host = Host.builder().build()) {
+            HostMetrics.attach(host, registry);
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\b((?:libp2p|p2pkit)_[a-z0-9_]+)").matcher(json);
+        int found = 0;
+        while (m.find()) {
+            String name = m.group(1);
+            if (registry.family(name).isEmpty()) {
+                name = name.replaceAll("_(bucket|count|sum)$", ""); // a histogram's series
+            }
+            assertTrue(registry.family(name).isPresent(), "the dashboard uses " + name + ", which is not exported");
+            found++;
+        }
+        assertTrue(found >= 12, "panels found: " + found);
+    }
+
+    @Test
     void classifiesDialErrorsAndAddresses() {
         assertEquals("connection refused", HostMetrics.errorKind(new ConnectException("refused")));
         assertEquals("timeout", HostMetrics.errorKind(new SocketTimeoutException("x")));

@@ -116,6 +116,16 @@ public final class CircuitBreaker {
         }
     }
 
+    /** The probe let through by {@link #tryAcquire} was not used: let the next caller probe. */
+    public void abandonProbe() {
+        lock.lock();
+        try {
+            probeInFlight = false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Failures in a row so far. */
     public int consecutiveFailures() {
         lock.lock();

@@ -165,6 +165,17 @@ public final class DialPolicy {
         breaker(peer, true).failed();
     }
 
+    /**
+     * A dial of {@code peer} allowed by {@link #refusePeer} ended without dialing any address: a
+     * half-open breaker's probe is given back rather than counted.
+     */
+    public void peerNotDialed(PeerId peer) {
+        CircuitBreaker b = breaker(peer, false);
+        if (b != null) {
+            b.abandonProbe();
+        }
+    }
+
     /** Forgets every back-off and the breaker of {@code peer}, for example when the user asks to retry now. */
     public void forget(PeerId peer) {
         peerBackoff.succeeded(peer);

@@ -132,6 +132,8 @@ class DialPolicyPartsTest {
         advance(Duration.ofMinutes(1));
         assertEquals(Optional.empty(), p.refusePeer(peer), "half-open: the probe goes");
         assertTrue(p.refusePeer(peer).orElseThrow().contains("probe dial is in progress"));
+        p.peerNotDialed(peer); // the probe found nothing to dial: given back
+        assertEquals(Optional.empty(), p.refusePeer(peer));
         p.peerSucceeded(peer);
         assertEquals(CircuitBreaker.State.CLOSED, p.breakerState(peer));
         p.peerFailed(peer);
