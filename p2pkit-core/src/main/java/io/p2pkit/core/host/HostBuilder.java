@@ -50,6 +50,9 @@ public final class HostBuilder {
     private NetworkConfig networkConfig = NetworkConfig.defaults();
     private YamuxConfig yamuxConfig = YamuxConfig.defaults();
     private ScheduledExecutorService scheduler;
+    private io.p2pkit.core.connmgr.ConnectionManager connectionManager;
+    private io.p2pkit.core.network.ConnectionGater connectionGater;
+    private io.p2pkit.core.network.dial.DialPolicy dialPolicy;
     private boolean identify = true;
     private boolean ping = true;
 
@@ -106,9 +109,34 @@ public final class HostBuilder {
         return this;
     }
 
-    /** The resource manager (default: one that counts everything and limits nothing). */
+    /**
+     * The resource manager (default: one with {@link io.p2pkit.core.resource.ResourceManagerConfig#defaults()},
+     * limits scaled to this JVM's heap and file-descriptor limit).
+     */
     public HostBuilder resourceManager(ResourceManager resourceManager) {
         this.resourceManager = resourceManager;
+        return this;
+    }
+
+    /**
+     * A connection manager to keep the connection count between its watermarks (default: none).
+     * The host closes it on close; at build it warns if its high watermark does not fit the
+     * resource manager's connection limits.
+     */
+    public HostBuilder connectionManager(io.p2pkit.core.connmgr.ConnectionManager manager) {
+        this.connectionManager = manager;
+        return this;
+    }
+
+    /** A connection gater consulted at peer dial, address dial, accept, secured and upgraded (default: allow all). */
+    public HostBuilder connectionGater(io.p2pkit.core.network.ConnectionGater gater) {
+        this.connectionGater = gater;
+        return this;
+    }
+
+    /** The dialing policy: back-off, circuit breaker, black holes, dial caps (default: {@code new DialPolicy()}). */
+    public HostBuilder dialPolicy(io.p2pkit.core.network.dial.DialPolicy policy) {
+        this.dialPolicy = policy;
         return this;
     }
 
@@ -191,11 +219,25 @@ public final class HostBuilder {
             Host[] holder = new Host[1];
             Network network = new Network(identity.publicKey().toPeerId(),
                     transports != null ? transports : List.of(new TcpTransport()), upgrader,
-                    resourceManager != null ? resourceManager : new ResourceManager(), networkConfig,
+                    resourceManager != null ? resourceManager
+                            : new ResourceManager(io.p2pkit.core.resource.ResourceManagerConfig.defaults()), networkConfig,
                     (stream, span, conn) -> holder[0].handleInbound(stream, span, conn));
+            if (dialPolicy != null) {
+                network.setDialPolicy(dialPolicy);
+            }
+            if (connectionGater != null) {
+                network.setConnectionGater(connectionGater);
+            }
+            if (connectionManager != null) {
+                network.addConnectionListener(connectionManager);
+                connectionManager.warnIfInconsistent(network.resources().config());
+            }
             Host host = new Host(this, network, peerStore != null ? peerStore : new PeerStore(), sched, ownsScheduler);
             holder[0] = host;
             try {
+                if (connectionManager != null) {
+                    host.addService(connectionManager);
+                }
                 if (ping) {
                     host.addService(PingService.attach(host));
                 }

@@ -110,7 +110,12 @@ public final class Connection implements Closeable {
      * particular connection (identify).
      */
     public OpenedStream openStream() throws IOException {
-        StreamSpan s = span.openStream(Direction.OUTBOUND);
+        StreamSpan s;
+        try {
+            s = span.openStream(Direction.OUTBOUND);
+        } catch (IllegalStateException e) {
+            throw new IOException("connection " + id + " is closed"); // closed between lookup and use
+        }
         try {
             MuxedStream m = upgraded.muxed().openStream();
             streams.incrementAndGet();

@@ -4,6 +4,8 @@ import io.p2pkit.core.Direction;
 import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.muxer.MuxedStream;
+import io.p2pkit.core.network.dial.DialPolicy;
+import io.p2pkit.core.network.dial.RankedAddress;
 import io.p2pkit.core.resource.ConnectionSpan;
 import io.p2pkit.core.resource.ResourceLimitException;
 import io.p2pkit.core.resource.ResourceManager;
@@ -42,10 +44,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * its streams, one per inbound stream runs its handler.
  *
  * <p>Dialing a peer reuses a live connection when there is one; concurrent dials of one peer are
- * merged into one. A dial tries the peer's addresses in rank order (loopback, then private, then
- * public addresses; each transport's addresses in the order given), starting the next one after
- * {@link NetworkConfig#dialStagger()} or as soon as an earlier one fails; the first to succeed
- * wins and the others are closed. If all fail, the {@link DialException} lists why for each.
+ * merged into one. The {@link ConnectionGater} and the {@link DialPolicy} (back-off, circuit
+ * breaker, black holes) may refuse a peer or some of its addresses first. The rest are started
+ * at the delays {@link io.p2pkit.core.network.dial.DialRanker} gives them (QUIC before TCP, private
+ * before public, relayed last; {@link NetworkConfig#dialStagger()} is the step between public
+ * addresses), or at once when every earlier attempt has failed; the first to succeed wins and the
+ * others are closed. If all fail, the {@link DialException} lists why for each.
  */
 public final class Network implements Closeable {
     private final PeerId localPeer;
@@ -62,6 +66,9 @@ public final class Network implements Closeable {
     private final AtomicLong ids = new AtomicLong();
     private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
     private final java.util.concurrent.Semaphore inboundUpgrades;
+    private volatile ConnectionGater gater = ConnectionGater.allowAll();
+    private volatile DialPolicy dialPolicy = new DialPolicy();
+    private final List<NetworkObserver> observers = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
     public Network(PeerId localPeer, List<Transport> transports, Upgrader upgrader, ResourceManager resources,
@@ -83,6 +90,31 @@ public final class Network implements Closeable {
     /** The resource manager every connection and stream is charged to. */
     public ResourceManager resources() {
         return resources;
+    }
+
+    /** Sets the connection gater consulted at each step of dialing and accepting (default: allow all). */
+    public void setConnectionGater(ConnectionGater gater) {
+        this.gater = java.util.Objects.requireNonNull(gater);
+    }
+
+    /** Sets the dialing policy: ranking, back-off, black holes, circuit breakers, dial caps. */
+    public void setDialPolicy(DialPolicy policy) {
+        this.dialPolicy = java.util.Objects.requireNonNull(policy);
+    }
+
+    /** The dialing policy. */
+    public DialPolicy dialPolicy() {
+        return dialPolicy;
+    }
+
+    /** Registers an observer of dials and handshakes (for metrics). */
+    public void addObserver(NetworkObserver observer) {
+        observers.add(observer);
+    }
+
+    /** The connection gater. */
+    public ConnectionGater connectionGater() {
+        return gater;
     }
 
     /** Registers a listener for connection events. */
@@ -137,6 +169,10 @@ public final class Network implements Closeable {
                 }
                 continue;
             }
+            if (!gater.interceptAccept(l.address(), raw.remoteAddress())) {
+                closeQuietly(raw); // gated before spending a handshake on it
+                continue;
+            }
             if (!inboundUpgrades.tryAcquire()) {
                 closeQuietly(raw); // too many handshakes in progress: refuse rather than queue
                 continue;
@@ -154,14 +190,17 @@ public final class Network implements Closeable {
     private void upgradeInbound(TransportConnection raw) {
         ConnectionSpan span;
         try {
-            span = resources.openConnection(Direction.INBOUND, true);
+            span = resources.openConnection(Direction.INBOUND, true, raw.remoteAddress(), null);
         } catch (ResourceLimitException e) {
             closeQuietly(raw);
             return;
         }
         try {
+            long started = System.nanoTime();
             UpgradedConnection up = upgrader.upgradeInbound(raw);
-            register(up, raw, Direction.INBOUND, span);
+            Connection c = register(up, raw, Direction.INBOUND, span);
+            long nanos = System.nanoTime() - started;
+            fire(o -> o.handshakeCompleted(c, nanos));
         } catch (IOException | RuntimeException e) {
             span.close();
             closeQuietly(raw);
@@ -212,6 +251,9 @@ public final class Network implements Closeable {
         if (live.isPresent()) {
             return live.get();
         }
+        if (!gater.interceptPeerDial(peer)) {
+            throw new DialException(peer, "the connection gater refused to dial this peer", Map.of());
+        }
         CompletableFuture<Connection> dial;
         boolean mine = false;
         lock.lock();
@@ -226,9 +268,24 @@ public final class Network implements Closeable {
             lock.unlock();
         }
         if (mine) {
+            DialPolicy policy = dialPolicy;
+            int[] attempted = {0};
             try {
-                dial.complete(dialAddresses(peer, addresses));
+                // Only the dial that others join asks the policy, so joiners never take a breaker's probe.
+                Optional<String> refused = policy.refusePeer(peer);
+                if (refused.isPresent()) {
+                    throw new DialException(peer, refused.get(), Map.of());
+                }
+                dial.complete(dialAddresses(peer, addresses, attempted));
+                policy.peerSucceeded(peer);
+                fire(o -> o.peerDialed(peer, true));
             } catch (IOException | RuntimeException e) {
+                if (attempted[0] > 0) {
+                    policy.peerFailed(peer);
+                    fire(o -> o.peerDialed(peer, false));
+                } else {
+                    policy.peerNotDialed(peer); // nothing was dialed (all backed off, gated): no verdict
+                }
                 dial.completeExceptionally(e);
             } finally {
                 lock.lock();
@@ -254,30 +311,35 @@ public final class Network implements Closeable {
         }
     }
 
-    private Connection dialAddresses(PeerId peer, List<Multiaddr> addresses) throws IOException {
-        List<Multiaddr> ranked = rank(peer, addresses);
+    private Connection dialAddresses(PeerId peer, List<Multiaddr> addresses, int[] attempted) throws IOException {
         Map<Multiaddr, Throwable> failures = new LinkedHashMap<>();
+        DialPolicy policy = dialPolicy;
+        List<RankedAddress> ranked = policy.plan(peer, rank(peer, addresses, failures), config.dialStagger(), failures);
         if (ranked.isEmpty()) {
             for (Multiaddr a : addresses) {
-                failures.put(a, new IOException("no transport for this address"));
+                failures.putIfAbsent(a.withoutPeerId(), new IOException("no transport for this address"));
             }
             throw new DialException(peer, addresses.isEmpty() ? "no addresses" : "no dialable addresses", failures);
         }
         LinkedBlockingQueue<Object[]> results = new LinkedBlockingQueue<>();
         Set<Multiaddr> inFlight = new LinkedHashSet<>();
-        long deadline = System.nanoTime() + config.peerDialTimeout().toNanos();
+        long start = System.nanoTime();
+        long deadline = start + config.peerDialTimeout().toNanos();
         int next = 0;
         int pending = 0;
         Connection winner = null;
         try {
             while (winner == null) {
-                if (next < ranked.size() && pending < config.maxParallelDials()) {
-                    Multiaddr addr = ranked.get(next++);
+                // Start every address whose delay has passed, or the next one at once if nothing is pending.
+                while (next < ranked.size() && pending < config.maxParallelDials()
+                        && (pending == 0 || System.nanoTime() - start >= ranked.get(next).delay().toNanos())) {
+                    Multiaddr addr = ranked.get(next++).address();
                     pending++;
+                    attempted[0]++;
                     inFlight.add(addr);
                     start("p2pkit-dial " + addr, () -> {
                         try {
-                            results.add(new Object[]{addr, dialOne(peer, addr)});
+                            results.add(new Object[]{addr, dialOne(peer, addr, policy)});
                         } catch (Throwable t) {
                             results.add(new Object[]{addr, t});
                         }
@@ -286,13 +348,17 @@ public final class Network implements Closeable {
                 if (pending == 0) {
                     break;
                 }
-                long waitNanos = next < ranked.size() ? config.dialStagger().toNanos() : deadline - System.nanoTime();
-                if (deadline - System.nanoTime() <= 0) {
+                long now = System.nanoTime();
+                if (deadline - now <= 0) {
                     break;
                 }
-                Object[] r = results.poll(Math.max(1, Math.min(waitNanos, deadline - System.nanoTime())), TimeUnit.NANOSECONDS);
+                long wake = deadline;
+                if (next < ranked.size() && pending < config.maxParallelDials()) {
+                    wake = Math.min(wake, start + ranked.get(next).delay().toNanos());
+                }
+                Object[] r = results.poll(Math.max(1, wake - now), TimeUnit.NANOSECONDS);
                 if (r == null) {
-                    continue; // stagger passed: start the next address
+                    continue; // a delay passed: start the next address
                 }
                 pending--;
                 inFlight.remove((Multiaddr) r[0]);
@@ -319,7 +385,7 @@ public final class Network implements Closeable {
             failures.putIfAbsent(a, new IOException("timed out after " + config.peerDialTimeout()));
         }
         for (int i = next; i < ranked.size(); i++) {
-            failures.putIfAbsent(ranked.get(i), new IOException("not tried: out of time"));
+            failures.putIfAbsent(ranked.get(i).address(), new IOException("not tried: out of time"));
         }
         throw new DialException(peer, "all " + ranked.size() + " addresses failed", failures);
     }
@@ -341,17 +407,47 @@ public final class Network implements Closeable {
         }
     }
 
-    private Connection dialOne(PeerId peer, Multiaddr addr) throws IOException {
+    private Connection dialOne(PeerId peer, Multiaddr addr, DialPolicy policy) throws IOException {
+        try {
+            if (!policy.acquireDialSlot(config.dialTimeout())) {
+                throw new IOException("too many dials in progress (" + policy.config().maxConcurrentDials() + ")");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while waiting to dial " + addr);
+        }
+        long started = System.nanoTime();
+        try {
+            Connection c = dialOneUnlimited(peer, addr);
+            policy.addressSucceeded(peer, addr);
+            return c;
+        } catch (IOException | RuntimeException e) {
+            if (!(e instanceof ResourceLimitException) && !(e instanceof ConnectionGatedException)) {
+                policy.addressFailed(peer, addr); // our own refusals say nothing about the address
+            }
+            long nanos = System.nanoTime() - started;
+            fire(o -> o.dialFailed(peer, addr, e, nanos));
+            throw e;
+        } finally {
+            policy.releaseDialSlot();
+        }
+    }
+
+    private Connection dialOneUnlimited(PeerId peer, Multiaddr addr) throws IOException {
         Transport t = transports.stream().filter(x -> x.canDial(addr)).findFirst()
                 .orElseThrow(() -> new IOException("no transport can dial " + addr));
         boolean lazy = true;
         while (true) {
-            ConnectionSpan span = resources.openConnection(Direction.OUTBOUND, true);
+            ConnectionSpan span = resources.openConnection(Direction.OUTBOUND, true, addr, peer);
             TransportConnection raw = null;
             try {
                 raw = t.dial(addr.withoutPeerId(), config.dialTimeout());
+                long started = System.nanoTime();
                 UpgradedConnection up = upgrader.upgradeOutbound(raw, peer, lazy);
-                return register(up, raw, Direction.OUTBOUND, span);
+                Connection c = register(up, raw, Direction.OUTBOUND, span);
+                long nanos = System.nanoTime() - started;
+                fire(o -> o.handshakeCompleted(c, nanos));
+                return c;
             } catch (LazyProposalRefusedException e) {
                 span.close();
                 if (!lazy) {
@@ -368,8 +464,8 @@ public final class Network implements Closeable {
         }
     }
 
-    /** Addresses this node can dial, deduplicated, loopback first, then private, then the rest. */
-    private List<Multiaddr> rank(PeerId peer, List<Multiaddr> addresses) {
+    /** Addresses this node can dial and the gater allows, deduplicated, loopback first, then private, then the rest. */
+    private List<Multiaddr> rank(PeerId peer, List<Multiaddr> addresses, Map<Multiaddr, Throwable> failures) {
         Set<Multiaddr> seen = new LinkedHashSet<>();
         for (Multiaddr a : addresses) {
             Optional<PeerId> named = a.peerId();
@@ -377,6 +473,10 @@ public final class Network implements Closeable {
                 continue;
             }
             Multiaddr bare = a.withoutPeerId();
+            if (!gater.interceptAddrDial(peer, bare)) {
+                failures.put(bare, new ConnectionGatedException("the connection gater refused this address"));
+                continue;
+            }
             if (transports.stream().anyMatch(t -> t.canDial(bare))) {
                 seen.add(bare);
             }
@@ -391,6 +491,10 @@ public final class Network implements Closeable {
     private Connection register(UpgradedConnection up, TransportConnection raw, Direction dir, ConnectionSpan span)
             throws IOException {
         PeerId remote = up.secure().remotePeer();
+        if (!gater.interceptSecured(dir, remote, raw.localAddress(), raw.remoteAddress())) {
+            closeQuietly(up.muxed());
+            throw new ConnectionGatedException("the connection gater refused " + remote + " once secured");
+        }
         try {
             span.setPeer(remote);
         } catch (ResourceLimitException e) {
@@ -401,6 +505,10 @@ public final class Network implements Closeable {
         Connection c = new Connection(ids.incrementAndGet(), up, raw.localAddress(), raw.remoteAddress(), dir, span,
                 () -> deregister(holder[0]));
         holder[0] = c;
+        if (!gater.interceptUpgraded(c)) {
+            c.close();
+            throw new ConnectionGatedException("the connection gater refused the upgraded connection " + c);
+        }
         lock.lock();
         try {
             if (closed) {
@@ -544,6 +652,16 @@ public final class Network implements Closeable {
     private void checkOpen() throws IOException {
         if (closed) {
             throw new IOException("network is closed");
+        }
+    }
+
+    private void fire(java.util.function.Consumer<NetworkObserver> event) {
+        for (NetworkObserver o : observers) {
+            try {
+                event.accept(o);
+            } catch (RuntimeException ignored) {
+                // an observer's bug must not break networking
+            }
         }
     }
 

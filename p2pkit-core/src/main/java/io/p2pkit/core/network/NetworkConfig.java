@@ -8,7 +8,7 @@ import java.time.Duration;
  * @param dialTimeout      how long one address's TCP (or other transport) connect may take
  * @param upgradeTimeout   how long the security handshake may take; muxer negotiation gets as long
  * @param peerDialTimeout  how long dialing a peer may take over all its addresses
- * @param dialStagger      the delay before trying the next address while earlier ones are pending
+ * @param dialStagger      the step between public addresses in the dial ranking (250 ms, as go-libp2p)
  * @param maxParallelDials how many addresses of one peer are dialed at once
  * @param maxInboundUpgrades how many inbound connections may be in their handshake at once; more
  *                         are closed on arrival, so a flood of half-open connections stays bounded

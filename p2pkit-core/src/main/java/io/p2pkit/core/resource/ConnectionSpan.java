@@ -2,7 +2,9 @@ package io.p2pkit.core.resource;
 
 import io.p2pkit.core.Direction;
 import io.p2pkit.core.identity.PeerId;
+import io.p2pkit.core.multiaddr.Multiaddr;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -15,21 +17,23 @@ public final class ConnectionSpan implements AutoCloseable {
     private final ResourceManager manager;
     private final ResourceScope own;
     private final Direction direction;
+    private final ResourceScope transientScope;
+    private final boolean usesFd;
+    private final Multiaddr remote;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile List<ResourceScope> scopes;
-    private volatile boolean usesFd;
     private volatile PeerId peer;
     private final java.util.Set<StreamSpan> openStreams = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    ConnectionSpan(ResourceManager manager, ResourceScope own, Direction direction) {
+    ConnectionSpan(ResourceManager manager, ResourceScope own, Direction direction, List<ResourceScope> scopes,
+                   ResourceScope transientScope, boolean usesFd, Multiaddr remote) {
         this.manager = manager;
         this.own = own;
         this.direction = direction;
-    }
-
-    void init(List<ResourceScope> scopes, boolean usesFd) {
         this.scopes = scopes;
+        this.transientScope = transientScope;
         this.usesFd = usesFd;
+        this.remote = remote;
     }
 
     /** The connection's own scope. */
@@ -42,6 +46,11 @@ public final class ConnectionSpan implements AutoCloseable {
         return direction;
     }
 
+    /** Whether the connection was admitted through the allow-list. */
+    public boolean allowlisted() {
+        return transientScope == manager.allowlistedTransient();
+    }
+
     /** The peer this connection is charged to, once known. */
     public PeerId peer() {
         return peer;
@@ -50,38 +59,42 @@ public final class ConnectionSpan implements AutoCloseable {
     /**
      * Attributes the connection to {@code peer}, moving it from the transient scope to the peer's.
      *
-     * @throws ResourceLimitException when the peer's scope is full; the connection stays transient
+     * @throws ResourceLimitException when the peer's scope is full, or when an allow-listed
+     *                                connection turns out to be a peer its allow-list entry does not name
      */
     public void setPeer(PeerId peer) throws ResourceLimitException {
         if (this.peer != null) {
             throw new IllegalStateException("connection already belongs to " + this.peer);
         }
         // Streams keep the scopes they were opened with, so the peer must be set before any.
-        if (own.used(Resource.INBOUND_STREAMS) + own.used(Resource.OUTBOUND_STREAMS) > 0) {
+        if (own.used(Resource.STREAMS) > 0) {
             throw new IllegalStateException("set the peer before opening streams");
         }
+        if (allowlisted() && !manager.config().allowList().allows(remote, peer)) {
+            throw manager.refused(transientScope, Resource.connections(direction), 0,
+                    transientScope.used(Resource.connections(direction)));
+        }
         ResourceScope target = manager.peer(peer);
-        manager.move(Map.copyOf(own.usage()), manager.transientScope(), target);
-        scopes = ResourceManager.replace(scopes, manager.transientScope(), target);
+        manager.move(Map.copyOf(own.usage()), transientScope, target);
+        scopes = ResourceManager.replace(scopes, transientScope, target);
         this.peer = peer;
     }
 
     /**
-     * Reserves a new stream on this connection. It is charged to the system, the connection's
-     * peer (or transient) scope and the transient scope until its protocol is known.
+     * Reserves a new stream on this connection. It is charged to its own scope, the connection's,
+     * the transient scope until its protocol is known, the connection's peer and the system.
      */
     public StreamSpan openStream(Direction streamDirection) throws ResourceLimitException {
         if (closed.get()) {
             throw new IllegalStateException("connection span is closed");
         }
-        ResourceScope streamScope = new ResourceScope(manager, "stream", ResourceLimits.unlimited());
-        List<ResourceScope> base = scopes;
-        java.util.ArrayList<ResourceScope> list = new java.util.ArrayList<>();
+        ResourceScope streamScope = new ResourceScope(manager, "stream", manager.config().stream());
+        List<ResourceScope> list = new ArrayList<>();
         list.add(streamScope);
         list.add(own);
-        list.add(manager.transientScope());
-        for (ResourceScope s : base) {
-            if (s != own && s != manager.transientScope()) {
+        list.add(transientScope);
+        for (ResourceScope s : scopes) {
+            if (s != own && s != transientScope) {
                 list.add(s);
             }
         }
@@ -89,7 +102,7 @@ public final class ConnectionSpan implements AutoCloseable {
         manager.reserve(streamScopes, Resource.streams(streamDirection), 1);
         StreamSpan[] self = new StreamSpan[1];
         StreamSpan stream = new StreamSpan(manager, streamScope, streamDirection, streamScopes,
-                () -> openStreams.remove(self[0]));
+                transientScope, () -> openStreams.remove(self[0]));
         self[0] = stream;
         openStreams.add(stream);
         if (closed.get()) {
@@ -100,9 +113,14 @@ public final class ConnectionSpan implements AutoCloseable {
         return stream;
     }
 
-    /** Reserves buffer memory for this connection. */
+    /** Reserves buffer memory for this connection, at {@link MemoryPriority#ALWAYS}. */
     public void reserveMemory(long bytes) throws ResourceLimitException {
-        manager.reserve(scopes, Resource.MEMORY, bytes);
+        reserveMemory(bytes, MemoryPriority.ALWAYS);
+    }
+
+    /** Reserves buffer memory for this connection at a {@link MemoryPriority}. */
+    public void reserveMemory(long bytes, int priority) throws ResourceLimitException {
+        manager.reserve(scopes, Resource.MEMORY, bytes, priority);
     }
 
     /** Returns buffer memory reserved with {@link #reserveMemory}. */

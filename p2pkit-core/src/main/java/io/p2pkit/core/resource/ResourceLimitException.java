@@ -1,21 +1,38 @@
 package io.p2pkit.core.resource;
 
+import io.p2pkit.core.Direction;
+
 import java.io.IOException;
+import java.util.Optional;
 
 /**
- * A resource limit of this node was reached: the message says which scope and which limit, so
- * that it cannot be mistaken for a reset by the remote.
+ * A resource limit of this node was reached: the message says which scope, which limit, how much
+ * was in use and in which direction, so that it cannot be mistaken for a reset by the remote
+ * (which is a {@link io.p2pkit.core.muxer.StreamResetException}).
  */
 public class ResourceLimitException extends IOException {
     private final String scope;
     private final Resource resource;
     private final long limit;
+    private final long current;
+    private final Direction direction;
 
-    public ResourceLimitException(String scope, Resource resource, long limit) {
-        super("local resource limit reached: scope " + scope + " allows at most " + limit + " " + resource);
+    /**
+     * @param scope     the scope whose limit was hit
+     * @param resource  the limited resource (a total such as {@link Resource#CONNECTIONS} when that was hit)
+     * @param limit     the effective limit
+     * @param current   how much the scope held before the refused reservation
+     * @param direction the direction of the refused connection or stream, or null for memory and descriptors
+     */
+    public ResourceLimitException(String scope, Resource resource, long limit, long current, Direction direction) {
+        super("local resource limit reached: scope " + scope + " allows at most " + limit + " " + resource
+                + " (" + current + " in use" + (direction == null ? "" : ", refusing an " + direction.name().toLowerCase())
+                + ")");
         this.scope = scope;
         this.resource = resource;
         this.limit = limit;
+        this.current = current;
+        this.direction = direction;
     }
 
     /** The scope whose limit was hit, for example {@code system} or {@code peer:12D3…}. */
@@ -31,5 +48,15 @@ public class ResourceLimitException extends IOException {
     /** The limit that was reached. */
     public long limit() {
         return limit;
+    }
+
+    /** How much the scope held when the reservation was refused. */
+    public long current() {
+        return current;
+    }
+
+    /** The direction of the refused connection or stream; empty for memory and file descriptors. */
+    public Optional<Direction> direction() {
+        return Optional.ofNullable(direction);
     }
 }

@@ -42,6 +42,24 @@ public final class ResourceLimits {
         return Map.copyOf(limits);
     }
 
+    /** A copy where every limit set in {@code other} replaces this one's. */
+    public ResourceLimits overriddenBy(ResourceLimits other) {
+        EnumMap<Resource, Long> copy = new EnumMap<>(Resource.class);
+        copy.putAll(limits);
+        copy.putAll(other.limits);
+        return new ResourceLimits(copy);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ResourceLimits l && l.limits.equals(limits);
+    }
+
+    @Override
+    public int hashCode() {
+        return limits.hashCode();
+    }
+
     @Override
     public String toString() {
         return limits.toString();

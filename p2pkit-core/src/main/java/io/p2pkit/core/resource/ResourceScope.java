@@ -5,7 +5,7 @@ import java.util.Map;
 
 /**
  * One scope of the accounting hierarchy: system, transient, a peer, a protocol, a connection or a
- * stream. A scope only counts; {@link ResourceManager} charges a reservation to every scope it
+ * stream (and the allow-listed system and transient scopes). A scope only counts; {@link ResourceManager} charges a reservation to every scope it
  * concerns at once, under one lock, or to none of them if any limit would be passed.
  */
 public final class ResourceScope {
@@ -30,11 +30,11 @@ public final class ResourceScope {
         return limits;
     }
 
-    /** How much of {@code resource} this scope holds now. */
+    /** How much of {@code resource} this scope holds now (for a total: the sum of both directions). */
     public long used(Resource resource) {
         manager.lock.lock();
         try {
-            return used.getOrDefault(resource, 0L);
+            return resource.isTotal() ? totalUsed(resource) : used.getOrDefault(resource, 0L);
         } finally {
             manager.lock.unlock();
         }
@@ -53,10 +53,37 @@ public final class ResourceScope {
     // The methods below run under the manager's lock.
 
     void check(Resource resource, long amount) throws ResourceLimitException {
+        check(resource, amount, MemoryPriority.ALWAYS);
+    }
+
+    /**
+     * Refuses {@code amount} more of {@code resource} if it would pass this scope's limit, or its
+     * total's limit; memory with a priority below {@link MemoryPriority#ALWAYS} may use only the
+     * fraction {@code (priority + 1) / 256} of the limit, like go-libp2p's reservation priorities.
+     */
+    void check(Resource resource, long amount, int priority) throws ResourceLimitException {
+        long have = used.getOrDefault(resource, 0L);
         long limit = limits.limit(resource);
-        if (used.getOrDefault(resource, 0L) + amount > limit) {
-            throw new ResourceLimitException(name, resource, limit);
+        if (resource == Resource.MEMORY && priority < MemoryPriority.ALWAYS && limit != Long.MAX_VALUE) {
+            limit = (long) (limit * ((priority + 1) / 256.0));
         }
+        if (amount > limit - have) {
+            throw manager.refused(this, resource, limit, have);
+        }
+        java.util.Optional<Resource> total = resource.total();
+        if (total.isPresent()) {
+            long totalLimit = limits.limit(total.get());
+            long sum = totalUsed(total.get());
+            if (amount > totalLimit - sum) {
+                throw manager.refused(this, total.get(), totalLimit, sum, resource.direction().orElse(null));
+            }
+        }
+    }
+
+    private long totalUsed(Resource total) {
+        Resource in = total == Resource.CONNECTIONS ? Resource.INBOUND_CONNECTIONS : Resource.INBOUND_STREAMS;
+        Resource out = total == Resource.CONNECTIONS ? Resource.OUTBOUND_CONNECTIONS : Resource.OUTBOUND_STREAMS;
+        return used.getOrDefault(in, 0L) + used.getOrDefault(out, 0L);
     }
 
     void add(Resource resource, long delta) {

@@ -2,6 +2,7 @@ package io.p2pkit.core.resource;
 
 import io.p2pkit.core.Direction;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -11,17 +12,20 @@ public final class StreamSpan implements AutoCloseable {
     private final ResourceManager manager;
     private final ResourceScope own;
     private final Direction direction;
+    private final ResourceScope transientScope;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile List<ResourceScope> scopes;
     private volatile String protocol;
+    private volatile String service;
     private final Runnable onClose;
 
     StreamSpan(ResourceManager manager, ResourceScope own, Direction direction, List<ResourceScope> scopes,
-               Runnable onClose) {
+               ResourceScope transientScope, Runnable onClose) {
         this.manager = manager;
         this.own = own;
         this.direction = direction;
         this.scopes = scopes;
+        this.transientScope = transientScope;
         this.onClose = onClose;
     }
 
@@ -30,9 +34,19 @@ public final class StreamSpan implements AutoCloseable {
         return own;
     }
 
+    /** The direction of the stream. */
+    public Direction direction() {
+        return direction;
+    }
+
     /** The protocol the stream is charged to, once negotiated. */
     public String protocol() {
         return protocol;
+    }
+
+    /** The service the stream is charged to, if any. */
+    public String service() {
+        return service;
     }
 
     /**
@@ -45,18 +59,56 @@ public final class StreamSpan implements AutoCloseable {
             throw new IllegalStateException("stream already belongs to " + this.protocol);
         }
         ResourceScope target = manager.protocol(protocol);
-        manager.move(Map.copyOf(own.usage()), manager.transientScope(), target);
-        scopes = ResourceManager.replace(scopes, manager.transientScope(), target);
+        manager.move(Map.copyOf(own.usage()), transientScope, target);
+        scopes = ResourceManager.replace(scopes, transientScope, target);
         this.protocol = protocol;
     }
 
-    /** Releases the stream. Idempotent. */
+    /**
+     * Also charges the stream to {@code service}'s scope (a service such as identify or a DHT
+     * spans several protocols). The protocol must be set first, as in go-libp2p.
+     *
+     * @throws ResourceLimitException when the service's scope is full
+     */
+    public void setService(String service) throws ResourceLimitException {
+        if (protocol == null) {
+            throw new IllegalStateException("set the protocol before the service");
+        }
+        if (this.service != null) {
+            throw new IllegalStateException("stream already belongs to service " + this.service);
+        }
+        ResourceScope target = manager.service(service);
+        manager.move(Map.copyOf(own.usage()), null, target);
+        List<ResourceScope> l = new ArrayList<>(scopes);
+        l.add(target);
+        scopes = List.copyOf(l);
+        this.service = service;
+    }
+
+    /** Reserves buffer memory for this stream in all its scopes, at a {@link MemoryPriority}. */
+    public void reserveMemory(long bytes, int priority) throws ResourceLimitException {
+        if (closed.get()) {
+            throw new IllegalStateException("stream span is closed");
+        }
+        manager.reserve(scopes, Resource.MEMORY, bytes, priority);
+    }
+
+    /** Returns memory reserved with {@link #reserveMemory}. */
+    public void releaseMemory(long bytes) {
+        manager.release(scopes, Resource.MEMORY, bytes);
+    }
+
+    /** Releases the stream and any memory it still holds. Idempotent. */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
         try {
+            long mem = own.used(Resource.MEMORY);
+            if (mem > 0) {
+                manager.release(scopes, Resource.MEMORY, mem);
+            }
             manager.release(scopes, Resource.streams(direction), 1);
         } finally {
             onClose.run();

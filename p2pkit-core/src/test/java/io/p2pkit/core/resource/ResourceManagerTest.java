@@ -44,8 +44,7 @@ class ResourceManagerTest {
     void aLimitRefusesWithTheScopeAndChargesNothing() throws Exception {
         ResourceLimits sys = ResourceLimits.unlimited().with(Resource.OUTBOUND_CONNECTIONS, 1);
         ResourceLimits peerLimits = ResourceLimits.unlimited().with(Resource.INBOUND_STREAMS, 2);
-        ResourceManagerConfig cfg = new ResourceManagerConfig(sys, ResourceLimits.unlimited(), peerLimits, Map.of(),
-                ResourceLimits.unlimited(), Map.of(), ResourceLimits.unlimited(), ResourceLimits.unlimited());
+        ResourceManagerConfig cfg = ResourceManagerConfig.builder().system(sys).peerDefault(peerLimits).build();
         ResourceManager rm = new ResourceManager(cfg);
         ConnectionSpan c = rm.openConnection(Direction.OUTBOUND, true);
         ResourceLimitException e = assertThrows(ResourceLimitException.class,

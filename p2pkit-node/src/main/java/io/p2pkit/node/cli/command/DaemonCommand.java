@@ -1,6 +1,15 @@
 package io.p2pkit.node.cli.command;
 
 import io.p2pkit.core.DecodeException;
+import io.p2pkit.core.connmgr.ConnectionManager;
+import io.p2pkit.core.connmgr.ConnectionManagerConfig;
+import io.p2pkit.core.metrics.HostMetrics;
+import io.p2pkit.core.metrics.MetricRegistry;
+import io.p2pkit.core.resource.LimitsFile;
+import io.p2pkit.core.resource.ResourceManager;
+import io.p2pkit.core.resource.ResourceManagerConfig;
+import io.p2pkit.node.cli.DurationOption;
+import io.p2pkit.node.metrics.MetricsServer;
 import io.p2pkit.core.crypto.KeyType;
 import io.p2pkit.core.host.Host;
 import io.p2pkit.core.host.HostBuilder;
@@ -17,7 +26,9 @@ import io.p2pkit.node.cli.UsageException;
 import io.p2pkit.node.config.IdentityFile;
 import io.p2pkit.node.config.NodeHome;
 
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,6 +54,8 @@ public final class DaemonCommand implements Command {
         return """
                 Usage: p2pkit daemon [--identity FILE] [--listen MADDR]... [--bootstrap MADDR]...
                                      [--security LIST] [--muxer LIST] [--json]
+                                     [--conn-low N] [--conn-high N] [--conn-grace DURATION]
+                                     [--limits FILE] [--metrics HOST:PORT]
 
                 Runs a libp2p node with identify and ping until SIGINT or SIGTERM.
 
@@ -54,6 +67,19 @@ public final class DaemonCommand implements Command {
                   --bootstrap MADDR a peer to connect to at start, /…/p2p/<id>; repeatable
                 """ + HostOptions.HELP + """
 
+                  --conn-low N      trim connections down to N when above the high
+                                    watermark (default: 160, or lower to fit the limits)
+                  --conn-high N     start trimming above N connections (default: 192, or
+                                    90 % of the system connection limits if lower)
+                  --conn-grace DURATION
+                                    never trim a peer this soon after it connected (default 1m)
+                  --limits FILE     resource limits overriding the defaults scaled from the
+                                    heap and the fd limit; a properties file, one limit per
+                                    line, e.g. system.connections.inbound = 256 (docs/RESOURCES.md)
+                  --metrics HOST:PORT
+                                    serve Prometheus metrics at /debug/metrics/prometheus and
+                                    /metrics (e.g. 127.0.0.1:5001)
+
                   --json            print events as JSON lines: first
                                     {"event":"ready","peerId":…,"addrs":[…]}, then
                                     connected, identified, disconnected and bootstrap events""";
@@ -61,7 +87,8 @@ public final class DaemonCommand implements Command {
 
     @Override
     public int run(List<String> argv, Console console) throws Exception {
-        List<String> valued = new ArrayList<>(List.of("identity", "listen", "bootstrap"));
+        List<String> valued = new ArrayList<>(List.of("identity", "listen", "bootstrap", "conn-low", "conn-high",
+                "conn-grace", "limits", "metrics"));
         valued.addAll(HostOptions.VALUED);
         Args args = Args.parse(argv, List.of("json"), valued).requirePositional(0, 0, "");
         boolean json = args.flag("json");
@@ -84,14 +111,63 @@ public final class DaemonCommand implements Command {
             console.info("p2pkit daemon: created a new identity in " + identityPath);
         }
 
+        ResourceManagerConfig limits = ResourceManagerConfig.defaults();
+        if (args.value("limits").isPresent()) {
+            try {
+                limits = LimitsFile.read(Path.of(args.value("limits").get()), limits);
+            } catch (DecodeException e) {
+                throw new UsageException("--limits: " + e.getMessage());
+            } catch (java.io.IOException e) {
+                throw new UsageException("--limits: cannot read " + args.value("limits").get() + ": " + e.getMessage());
+            }
+        }
+        ConnectionManagerConfig fit = ConnectionManagerConfig.fitting(limits);
+        int low = args.value("conn-low").map(v -> count("conn-low", v)).orElse(fit.lowWater());
+        int high = args.value("conn-high").map(v -> count("conn-high", v)).orElse(fit.highWater());
+        Duration grace = args.value("conn-grace").map(v -> DurationOption.parse("conn-grace", v))
+                .orElse(fit.gracePeriod());
+        if (low > high) {
+            if (args.value("conn-low").isPresent() && args.value("conn-high").isPresent()) {
+                throw new UsageException("--conn-low " + low + " is above --conn-high " + high);
+            }
+            low = Math.min(low, high); // only one was given: keep the other consistent with it
+        }
+        ConnectionManager connections = new ConnectionManager(ConnectionManagerConfig.of(low, high, grace));
+        connections.checkAgainst(limits).ifPresent(problem -> console.info("p2pkit daemon: warning: " + problem));
+        InetSocketAddress metricsAddress = null;
+        if (args.value("metrics").isPresent()) {
+            try {
+                metricsAddress = MetricsServer.parseAddress(args.value("metrics").get());
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--metrics: " + e.getMessage());
+            }
+        }
+
         HostBuilder builder = Host.builder().identity(identity.key()).listen(listen)
-                .agentVersion("p2pkit/" + NodeVersion.get());
+                .agentVersion("p2pkit/" + NodeVersion.get())
+                .resourceManager(new ResourceManager(limits)).connectionManager(connections);
         HostOptions.apply(args, builder);
         Host host = builder.build();
+        MetricsServer metrics = null;
+        if (metricsAddress != null) {
+            MetricRegistry registry = new MetricRegistry();
+            HostMetrics.attach(host, registry);
+            try {
+                metrics = MetricsServer.start(metricsAddress, registry);
+            } catch (java.io.IOException e) {
+                host.close();
+                throw new UsageException("--metrics: cannot listen on " + args.value("metrics").get() + ": "
+                        + e.getMessage());
+            }
+        }
+        MetricsServer metricsServer = metrics;
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             console.info("p2pkit daemon: stopping");
             try {
+                if (metricsServer != null) {
+                    metricsServer.close();
+                }
                 host.close();
             } catch (RuntimeException e) {
                 console.info("p2pkit daemon: error while stopping: " + e);
@@ -131,6 +207,14 @@ public final class DaemonCommand implements Command {
         ready.put("addrs", addrs);
         StringBuilder text = new StringBuilder("p2pkit daemon is ready\npeer ID: " + host.peerId());
         addrs.forEach(a -> text.append("\nlistening on ").append(a));
+        if (metricsServer != null) {
+            InetSocketAddress bound = metricsServer.address();
+            String url = "http://" + (bound.getAddress() instanceof java.net.Inet6Address
+                    ? "[" + bound.getAddress().getHostAddress() + "]" : bound.getAddress().getHostAddress())
+                    + ":" + bound.getPort() + MetricsServer.PATHS.get(0);
+            ready.put("metrics", url);
+            text.append("\nmetrics at ").append(url);
+        }
         event(console, json, ready, text.toString());
 
         for (PeerInfo peer : bootstrap) {
@@ -148,6 +232,18 @@ public final class DaemonCommand implements Command {
         }
         stopped.await();
         return 0;
+    }
+
+    private static int count(String option, String text) {
+        try {
+            int n = Integer.parseInt(text.trim());
+            if (n < 0) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + option + " needs a whole number, got '" + text + "'");
+        }
     }
 
     private static Map<String, Object> connectionEvent(String name, Connection c) {

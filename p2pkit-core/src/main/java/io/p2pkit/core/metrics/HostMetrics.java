@@ -1,0 +1,250 @@
+package io.p2pkit.core.metrics;
+
+import io.p2pkit.core.Direction;
+import io.p2pkit.core.crypto.KeyType;
+import io.p2pkit.core.host.Host;
+import io.p2pkit.core.identify.IdentifyService;
+import io.p2pkit.core.identity.PeerId;
+import io.p2pkit.core.multiaddr.Multiaddr;
+import io.p2pkit.core.multiaddr.Protocol;
+import io.p2pkit.core.network.Connection;
+import io.p2pkit.core.network.ConnectionListener;
+import io.p2pkit.core.network.NetworkObserver;
+import io.p2pkit.core.network.dial.BlackHoleDetector;
+import io.p2pkit.core.resource.Resource;
+import io.p2pkit.core.resource.ResourceManager;
+import io.p2pkit.core.resource.ResourceScope;
+
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The metrics of a host under go-libp2p's names and labels, so that its Grafana dashboards work:
+ * {@code libp2p_swarm_*} (connections opened and closed, their duration, handshake latency, dial
+ * errors, key types, black-hole filters), {@code libp2p_rcmgr_*} (connections, streams by
+ * protocol, memory, descriptors and blocked resources, read from the resource manager at scrape
+ * time) and {@code libp2p_identify_*}. Attach once per host.
+ */
+public final class HostMetrics {
+    private static final String[] CONN_LABELS = {"dir", "transport", "security", "muxer", "early_muxer", "ip_version"};
+
+    private final Counter opened;
+    private final Counter closed;
+    private final Histogram duration;
+    private final Histogram handshake;
+    private final Counter dialErrors;
+    private final Counter peerDials;
+    private final Counter keyTypes;
+    private final Histogram identifyProtocols;
+    private final Histogram identifyAddrs;
+
+    private HostMetrics(MetricRegistry r) {
+        opened = r.counter("libp2p_swarm_connections_opened_total", "Connections Opened", CONN_LABELS);
+        closed = r.counter("libp2p_swarm_connections_closed_total", "Connections Closed", CONN_LABELS);
+        duration = r.histogram("libp2p_swarm_connection_duration_seconds", "Duration of a Connection",
+                Histogram.exponentialBuckets(1.0 / 16, 2, 25), CONN_LABELS);
+        handshake = r.histogram("libp2p_swarm_handshake_latency_seconds", "Duration of the libp2p Handshake",
+                Histogram.exponentialBuckets(0.001, 1.3, 35), "transport", "security", "muxer", "early_muxer",
+                "ip_version");
+        dialErrors = r.counter("libp2p_swarm_dial_errors_total", "Dial Error", "transport", "error", "ip_version");
+        peerDials = r.counter("p2pkit_swarm_peer_dials_total", "Dials of a peer over all its addresses, by outcome",
+                "outcome");
+        keyTypes = r.counter("libp2p_swarm_key_types_total", "key type", "dir", "key_type");
+        double[] counts = {0, 1, 2, 3, 4, 5, 10, 20, 50, 100, 200};
+        identifyProtocols = r.histogram("libp2p_identify_protocols_received",
+                "Number of protocols received in identify", counts);
+        identifyAddrs = r.histogram("libp2p_identify_addrs_received",
+                "Number of addresses received in identify", counts);
+    }
+
+    /** Registers the host's metrics in {@code registry} and starts recording. */
+    public static HostMetrics attach(Host host, MetricRegistry registry) {
+        HostMetrics m = new HostMetrics(registry);
+        host.addConnectionListener(new ConnectionListener() {
+            @Override
+            public void connected(Connection c) {
+                m.opened.inc(labels(c));
+                m.keyTypes.inc(dir(c.direction()), keyTypeName(c.remotePublicKey().type()));
+            }
+
+            @Override
+            public void disconnected(Connection c) {
+                String[] l = labels(c);
+                m.closed.inc(l);
+                m.duration.observe(java.time.Duration.between(c.opened(), java.time.Instant.now()).toNanos() / 1e9, l);
+            }
+        });
+        host.network().addObserver(new NetworkObserver() {
+            @Override
+            public void handshakeCompleted(Connection c, long nanos) {
+                String[] l = labels(c);
+                m.handshake.observe(nanos / 1e9, java.util.Arrays.copyOfRange(l, 1, l.length));
+            }
+
+            @Override
+            public void dialFailed(PeerId peer, Multiaddr address, Throwable cause, long nanos) {
+                m.dialErrors.inc(transport(address), errorKind(cause), ipVersion(address));
+            }
+
+            @Override
+            public void peerDialed(PeerId peer, boolean success) {
+                m.peerDials.inc(success ? "success" : "failed");
+            }
+        });
+        host.service(IdentifyService.class).ifPresent(id -> id.addListener(r -> {
+            m.identifyProtocols.observe(r.protocols().size());
+            m.identifyAddrs.observe(r.listenAddrs().size());
+        }));
+        registry.gaugeCallback("libp2p_identify_protocols_count", "Number of protocols we support", List.of(),
+                () -> Map.of(List.of(), (double) host.protocols().size()));
+        registry.gaugeCallback("libp2p_identify_addrs_count", "Number of addresses we announce", List.of(),
+                () -> Map.of(List.of(), (double) host.addresses().size()));
+        registerResourceGauges(host.network().resources(), registry);
+        registry.gaugeCallback("libp2p_swarm_black_hole_filter_state",
+                "State of the black hole filter (0 probing, 1 allowed, 2 blocked)", List.of("name"), () -> {
+                    Map<List<String>, Double> out = new HashMap<>();
+                    for (BlackHoleDetector d : host.network().dialPolicy().blackHoleDetectors()) {
+                        out.put(List.of(d.name()), (double) d.state().ordinal());
+                    }
+                    return out;
+                });
+        registry.gaugeCallback("libp2p_swarm_black_hole_filter_success_fraction",
+                "Fraction of successful dials among the last n requests", List.of("name"), () -> {
+                    Map<List<String>, Double> out = new HashMap<>();
+                    for (BlackHoleDetector d : host.network().dialPolicy().blackHoleDetectors()) {
+                        out.put(List.of(d.name()), d.successFraction());
+                    }
+                    return out;
+                });
+        registry.gaugeCallback("p2pkit_swarm_dials_in_progress", "Address dials in progress", List.of(),
+                () -> Map.of(List.of(), (double) host.network().dialPolicy().dialsInProgress()));
+        return m;
+    }
+
+    private static void registerResourceGauges(ResourceManager rm, MetricRegistry registry) {
+        registry.gaugeCallback("libp2p_rcmgr_connections", "Number of Connections", List.of("dir", "scope"), () -> {
+            Map<List<String>, Double> out = new HashMap<>();
+            for (ResourceScope s : List.of(rm.system(), rm.transientScope())) {
+                out.put(List.of("inbound", s.name()), (double) s.used(Resource.INBOUND_CONNECTIONS));
+                out.put(List.of("outbound", s.name()), (double) s.used(Resource.OUTBOUND_CONNECTIONS));
+            }
+            return out;
+        });
+        registry.gaugeCallback("libp2p_rcmgr_streams", "Number of Streams", List.of("dir", "scope", "protocol"), () -> {
+            Map<List<String>, Double> out = new HashMap<>();
+            for (ResourceScope s : List.of(rm.system(), rm.transientScope())) {
+                out.put(List.of("inbound", s.name(), ""), (double) s.used(Resource.INBOUND_STREAMS));
+                out.put(List.of("outbound", s.name(), ""), (double) s.used(Resource.OUTBOUND_STREAMS));
+            }
+            rm.protocolScopes().forEach((p, s) -> {
+                out.put(List.of("inbound", "protocol", p), (double) s.used(Resource.INBOUND_STREAMS));
+                out.put(List.of("outbound", "protocol", p), (double) s.used(Resource.OUTBOUND_STREAMS));
+            });
+            return out;
+        });
+        registry.gaugeCallback("libp2p_rcmgr_memory", "Amount of memory reserved as reported to the Resource Manager",
+                List.of("scope", "protocol"), () -> {
+                    Map<List<String>, Double> out = new HashMap<>();
+                    out.put(List.of("system", ""), (double) rm.system().used(Resource.MEMORY));
+                    out.put(List.of("transient", ""), (double) rm.transientScope().used(Resource.MEMORY));
+                    rm.protocolScopes().forEach((p, s) -> out.put(List.of("protocol", p), (double) s.used(Resource.MEMORY)));
+                    return out;
+                });
+        registry.gaugeCallback("libp2p_rcmgr_fds", "Number of file descriptors reserved as reported to the Resource Manager",
+                List.of("scope"), () -> Map.of(List.of("system"), (double) rm.system().used(Resource.FILE_DESCRIPTORS),
+                        List.of("transient"), (double) rm.transientScope().used(Resource.FILE_DESCRIPTORS)));
+        registry.gaugeCallback("libp2p_rcmgr_blocked_resources", "Number of blocked resources",
+                List.of("dir", "scope", "resource"), () -> {
+                    Map<List<String>, Double> out = new HashMap<>();
+                    rm.blocked().forEach((k, v) -> {
+                        String scope = k.scope().equals("connection") ? "conn" : k.scope();
+                        String dir = k.direction().map(HostMetrics::dir).orElse("");
+                        out.merge(List.of(dir, scope, resourceName(k.resource())), (double) v, Double::sum);
+                    });
+                    return out;
+                });
+    }
+
+    private static String resourceName(Resource r) {
+        return switch (r) {
+            case INBOUND_CONNECTIONS, OUTBOUND_CONNECTIONS, CONNECTIONS -> "connection";
+            case INBOUND_STREAMS, OUTBOUND_STREAMS, STREAMS -> "stream";
+            case MEMORY -> "memory";
+            case FILE_DESCRIPTORS -> "fd";
+        };
+    }
+
+    private static String[] labels(Connection c) {
+        return new String[]{dir(c.direction()), transport(c.remoteAddress()), c.security(), c.muxer(),
+                Boolean.toString(c.earlyMuxerNegotiation()), ipVersion(c.localAddress())};
+    }
+
+    static String dir(Direction d) {
+        return d == Direction.INBOUND ? "inbound" : "outbound";
+    }
+
+    /** The transport label go-libp2p uses for an address. */
+    static String transport(Multiaddr a) {
+        if (a.hasProtocol(Protocol.P2P_CIRCUIT)) {
+            return "circuit-relay";
+        }
+        if (a.hasProtocol(Protocol.WEBTRANSPORT)) {
+            return "webtransport";
+        }
+        if (a.hasProtocol(Protocol.QUIC_V1)) {
+            return "quic-v1";
+        }
+        if (a.hasProtocol(Protocol.QUIC)) {
+            return "quic";
+        }
+        if (a.hasProtocol(Protocol.WS)) {
+            return "websocket";
+        }
+        if (a.hasProtocol(Protocol.WEBRTC_DIRECT)) {
+            return "webrtc-direct";
+        }
+        if (a.hasProtocol(Protocol.TCP)) {
+            return "tcp";
+        }
+        if (a.hasProtocol(Protocol.MEMORY)) {
+            return "memory";
+        }
+        return "other";
+    }
+
+    static String ipVersion(Multiaddr a) {
+        if (a.hasProtocol(Protocol.IP4) || a.hasProtocol(Protocol.DNS4)) {
+            return "ip4";
+        }
+        if (a.hasProtocol(Protocol.IP6) || a.hasProtocol(Protocol.DNS6)) {
+            return "ip6";
+        }
+        return "unknown";
+    }
+
+    static String errorKind(Throwable t) {
+        if (t instanceof InterruptedIOException && !(t instanceof SocketTimeoutException)) {
+            return "canceled";
+        }
+        if (t instanceof SocketTimeoutException || (t.getMessage() != null && t.getMessage().contains("timed out"))) {
+            return "timeout";
+        }
+        if (t instanceof ConnectException) {
+            return "connection refused";
+        }
+        return "other";
+    }
+
+    private static String keyTypeName(KeyType t) {
+        return switch (t) {
+            case RSA -> "RSA";
+            case ED25519 -> "Ed25519";
+            case SECP256K1 -> "Secp256k1";
+            case ECDSA -> "ECDSA";
+        };
+    }
+}

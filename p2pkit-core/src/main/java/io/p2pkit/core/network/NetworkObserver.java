@@ -1,0 +1,22 @@
+package io.p2pkit.core.network;
+
+import io.p2pkit.core.identity.PeerId;
+import io.p2pkit.core.multiaddr.Multiaddr;
+
+/**
+ * Told about dial outcomes and handshake times, for metrics. Called on network threads: return
+ * quickly. Connection and stream events come through {@link ConnectionListener}.
+ */
+public interface NetworkObserver {
+    /** A connection finished its security and muxer handshakes in {@code handshakeNanos}. */
+    default void handshakeCompleted(Connection connection, long handshakeNanos) {
+    }
+
+    /** Dialing {@code address} of {@code peer} failed after {@code nanos}. */
+    default void dialFailed(PeerId peer, Multiaddr address, Throwable cause, long nanos) {
+    }
+
+    /** A dial of {@code peer} over all its addresses ended. */
+    default void peerDialed(PeerId peer, boolean success) {
+    }
+}

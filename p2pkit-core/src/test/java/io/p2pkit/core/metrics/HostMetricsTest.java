@@ -1,0 +1,90 @@
+package io.p2pkit.core.metrics;
+
+import io.p2pkit.core.host.Host;
+import io.p2pkit.core.host.PeerInfo;
+import io.p2pkit.core.ping.PingService;
+import io.p2pkit.core.resource.Resource;
+import io.p2pkit.core.resource.ResourceLimits;
+import io.p2pkit.core.resource.ResourceManager;
+import io.p2pkit.core.resource.ResourceManagerConfig;
+import io.p2pkit.core.host.Stream;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class HostMetricsTest {
+    @Test
+    void recordsConnectionsStreamsHandshakesAndBlocks() throws Exception {
+        ResourceManager limited = new ResourceManager(ResourceManagerConfig.builder()
+                .protocol("/blocked/1.0.0", ResourceLimits.unlimited().with(Resource.INBOUND_STREAMS, 0)).build());
+        MetricRegistry registry = new MetricRegistry();
+        try (Host server = Host.builder().listen("/ip4/127.0.0.1/tcp/0").resourceManager(limited).build();
+             Host client = Host.builder().build()) {
+            HostMetrics.attach(server, registry);
+            server.setStreamHandler("/blocked/1.0.0", s -> s.out().write(1));
+            java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
+            server.setStreamHandler("/hold/1.0.0", s -> {
+                holding.countDown();
+                s.in().readAllBytes();
+            });
+            PeerInfo info = new PeerInfo(server.peerId(), server.addresses());
+            client.service(PingService.class).orElseThrow().ping(info);
+            try (Stream held = client.newStream(info, "/hold/1.0.0")) {
+                held.out().write(0);
+                held.out().flush();
+                assertTrue(holding.await(10, java.util.concurrent.TimeUnit.SECONDS));
+                Stream blocked = client.newStream(info, "/blocked/1.0.0");
+                assertThrows(IOException.class, () -> blocked.in().read());
+                String text = PrometheusText.write(registry);
+                assertTrue(text.contains("libp2p_swarm_connections_opened_total{dir=\"inbound\",transport=\"tcp\","
+                        + "security=\"/noise\",muxer=\"/yamux/1.0.0\",early_muxer=\"true\",ip_version=\"ip4\"} 1"), text);
+                assertTrue(text.contains("libp2p_rcmgr_connections{dir=\"inbound\",scope=\"system\"} 1"), text);
+                assertTrue(text.contains("libp2p_rcmgr_streams{dir=\"inbound\",scope=\"protocol\",protocol=\"/hold/1.0.0\"}"),
+                        text);
+                assertTrue(text.contains("libp2p_swarm_handshake_latency_seconds_count{transport=\"tcp\""), text);
+                assertTrue(text.contains("libp2p_rcmgr_blocked_resources{dir=\"inbound\",scope=\"protocol\","
+                        + "resource=\"stream\"} 1"), text);
+                assertTrue(text.contains("libp2p_swarm_key_types_total{dir=\"inbound\",key_type=\"Ed25519\"} 1"), text);
+                assertTrue(text.contains("libp2p_swarm_black_hole_filter_state{name=\"UDP\"} 0"), text);
+            }
+        }
+    }
+
+    @Test
+    void theGrafanaDashboardUsesOnlyMetricsWeExport() throws Exception {
+        java.nio.file.Path dashboard = java.nio.file.Path.of("..", "docs", "grafana", "p2pkit.json");
+        String json = java.nio.file.Files.readString(dashboard);
+        MetricRegistry registry = new MetricRegistry();
+        try (Host host = Host.builder().build()) {
+            HostMetrics.attach(host, registry);
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\b((?:libp2p|p2pkit)_[a-z0-9_]+)").matcher(json);
+        int found = 0;
+        while (m.find()) {
+            String name = m.group(1);
+            if (registry.family(name).isEmpty()) {
+                name = name.replaceAll("_(bucket|count|sum)$", ""); // a histogram's series
+            }
+            assertTrue(registry.family(name).isPresent(), "the dashboard uses " + name + ", which is not exported");
+            found++;
+        }
+        assertTrue(found >= 12, "panels found: " + found);
+    }
+
+    @Test
+    void classifiesDialErrorsAndAddresses() {
+        assertEquals("connection refused", HostMetrics.errorKind(new ConnectException("refused")));
+        assertEquals("timeout", HostMetrics.errorKind(new SocketTimeoutException("x")));
+        assertEquals("canceled", HostMetrics.errorKind(new java.io.InterruptedIOException("x")));
+        assertEquals("other", HostMetrics.errorKind(new IOException("x")));
+        assertEquals("quic-v1", HostMetrics.transport(io.p2pkit.core.multiaddr.Multiaddr.parse("/ip4/1.2.3.4/udp/1/quic-v1")));
+        assertEquals("ip6", HostMetrics.ipVersion(io.p2pkit.core.multiaddr.Multiaddr.parse("/ip6/::1/tcp/1")));
+        assertEquals("unknown", HostMetrics.ipVersion(io.p2pkit.core.multiaddr.Multiaddr.parse("/dns/x/tcp/1")));
+    }
+}
