@@ -5,6 +5,7 @@ import io.p2pkit.core.host.Host;
 import io.p2pkit.core.host.PeerInfo;
 import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.core.multiaddr.Multiaddr;
+import io.p2pkit.core.muxer.yamux.YamuxConfig;
 import io.p2pkit.core.network.Connection;
 import io.p2pkit.core.transport.tcp.TcpTransport;
 
@@ -37,6 +38,12 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class IdleConnections {
     private static final Duration SETTLE_TIMEOUT = Duration.ofMinutes(5);
+    /**
+     * Default yamux settings but a keep-alive timeout of two minutes: a full GC of a heap of
+     * several gigabytes, while measuring, stops one process for seconds, and the other side must
+     * not take that for a dead connection.
+     */
+    static final YamuxConfig YAMUX = YamuxConfig.defaults().withKeepAlive(Duration.ofSeconds(30), Duration.ofMinutes(2));
 
     private final BufferedReader fromListener;
     private final PrintWriter toListener;
@@ -93,7 +100,7 @@ public final class IdleConnections {
         for (int i = 0; i < max; i++) {
             // No listening and no port reuse: each connection leaves from its own ephemeral port.
             dialers.add(Host.builder().identity(PrivateKey.generateEd25519()).security("noise").muxers("yamux")
-                    .transports(new TcpTransport(false)).scheduler(scheduler).build());
+                    .yamux(YAMUX).transports(new TcpTransport(false)).scheduler(scheduler).build());
         }
         System.out.printf("built %d dialer hosts in %d ms%n", max, (System.nanoTime() - start) / 1_000_000);
         Stage baseline = measure(0, top);
@@ -111,6 +118,17 @@ public final class IdleConnections {
                 stages.add(s);
                 System.out.printf("%d connections (opened in %d ms): dialer %s | listener %s%n", count,
                         connectMillis, s.dialer.toLine(), s.listener.toLine());
+                // The figures count only if every connection outlived the measurement.
+                toListener.println("count");
+                String after = expect("COUNT");
+                int local = 0;
+                for (Host h : dialers.subList(0, count)) {
+                    local += h.network().connections().size();
+                }
+                System.out.printf("  still open after measuring: dialer %d, listener %s%n", local, after.split(" ")[0]);
+                if (local != count || Integer.parseInt(after.split(" ")[0]) != count) {
+                    throw new IOException("connections closed while measuring: the figures above are not valid");
+                }
             }
             report(baseline, stages);
         } finally {

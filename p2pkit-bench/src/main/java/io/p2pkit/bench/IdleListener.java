@@ -29,7 +29,7 @@ public final class IdleListener {
         for (int i = 0; i < ports; i++) {
             listen[i] = "/ip4/127.0.0.1/tcp/0";
         }
-        try (Host host = Host.builder().listen(listen).build()) {
+        try (Host host = Host.builder().listen(listen).yamux(IdleConnections.YAMUX).build()) {
             StringBuilder ready = new StringBuilder("READY ").append(host.peerId());
             for (Multiaddr a : host.network().listenAddresses()) {
                 ready.append(' ').append(a);

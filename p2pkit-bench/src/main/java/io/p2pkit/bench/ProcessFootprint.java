@@ -17,8 +17,10 @@ import java.util.stream.Stream;
  *
  * <p>The live heap and the virtual thread count come from the class histogram
  * ({@code GC.class_histogram}, which runs a full GC first), so they count only reachable objects.
+ * G1's filler arrays ({@code jdk.internal.vm.FillerElement[]}, the unused tails of allocation
+ * buffers) are not objects of the program and are left out.
  *
- * @param liveHeapBytes   total bytes of live objects
+ * @param liveHeapBytes   total bytes of live objects, without G1's filler arrays
  * @param platformThreads live platform threads (virtual threads are not counted by the thread bean)
  * @param virtualThreads  live {@code java.lang.VirtualThread} objects
  * @param fileDescriptors open file descriptors of the process, or -1 where unknown
@@ -35,18 +37,21 @@ record ProcessFootprint(long liveHeapBytes, int platformThreads, long virtualThr
 
     /** Measures this JVM; keeps {@code topLines} rows of the histogram. */
     static ProcessFootprint measure(int topLines) throws IOException {
-        // Two collections first: objects with finalizers or cleaners need a second one to go.
-        System.gc();
-        System.gc();
+        // One full GC only (the histogram's): with gigabytes of heap, every extra pause risks the
+        // other side's keep-alive timing out.
         String histogram = classHistogram();
         long total = -1;
         long virtual = 0;
+        long fillers = 0;
         List<String> top = new ArrayList<>();
         for (String line : histogram.split("\n")) {
             Matcher row = ROW.matcher(line);
             if (row.matches()) {
                 if (row.group(3).equals("java.lang.VirtualThread")) {
                     virtual = Long.parseLong(row.group(1));
+                }
+                if (row.group(3).equals("[Ljdk.internal.vm.FillerElement;")) {
+                    fillers = Long.parseLong(row.group(2));
                 }
                 if (top.size() < topLines + 2) {
                     top.add(line.stripTrailing());
@@ -64,7 +69,7 @@ record ProcessFootprint(long liveHeapBytes, int platformThreads, long virtualThr
             throw new IOException("no total in the class histogram");
         }
         int platform = ManagementFactory.getThreadMXBean().getThreadCount();
-        return new ProcessFootprint(total, platform, virtual, countFileDescriptors(), top);
+        return new ProcessFootprint(total - fillers, platform, virtual, countFileDescriptors(), top);
     }
 
     /** The output of {@code jcmd <pid> GC.class_histogram}, asked of this JVM through its MBean. */
