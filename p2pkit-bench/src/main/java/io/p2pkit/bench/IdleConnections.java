@@ -113,7 +113,7 @@ public final class IdleConnections {
                 connect(dialers.subList(open, count), listenerId, addrs, parallel);
                 open = count;
                 long connectMillis = (System.nanoTime() - start) / 1_000_000;
-                settle(dialers.subList(0, count), count);
+                settle(dialers.subList(0, count), count, listenerId, addrs);
                 Stage s = measure(count, top);
                 stages.add(s);
                 System.out.printf("%d connections (opened in %d ms): dialer %s | listener %s%n", count,
@@ -168,24 +168,39 @@ public final class IdleConnections {
         }
     }
 
-    /** Waits until the listener sees every connection and no stream (identify) is open on either side. */
-    private void settle(List<Host> hosts, int count) throws IOException, InterruptedException {
+    /**
+     * Waits until the listener sees every connection and no stream (identify) is open on either
+     * side. A connection lost on the way (on an overloaded machine a handshake can time out on the
+     * listener after the dialer finished) is dialed again, so that the count stays exact.
+     */
+    private void settle(List<Host> hosts, int count, PeerId listener, List<Multiaddr> addrs)
+            throws IOException, InterruptedException {
         long deadline = System.nanoTime() + SETTLE_TIMEOUT.toNanos();
         String last = "";
+        int redialed = 0;
         while (System.nanoTime() < deadline) {
             toListener.println("count");
             last = expect("COUNT");
             String[] c = last.split(" ");
             int localStreams = 0;
             int localConns = 0;
-            for (Host h : hosts) {
-                for (Connection conn : h.network().connections()) {
+            for (int i = 0; i < hosts.size(); i++) {
+                List<Connection> conns = hosts.get(i).network().connections();
+                if (conns.isEmpty()) {
+                    hosts.get(i).connect(new PeerInfo(listener, List.of(addrs.get(i % addrs.size()))));
+                    redialed++;
+                    conns = hosts.get(i).network().connections();
+                }
+                for (Connection conn : conns) {
                     localConns++;
                     localStreams += conn.streamCount();
                 }
             }
             if (Integer.parseInt(c[0]) == count && Integer.parseInt(c[1]) == 0 && localConns == count
                     && localStreams == 0) {
+                if (redialed > 0) {
+                    System.out.printf("  %d connections were lost on the way and dialed again%n", redialed);
+                }
                 return;
             }
             Thread.sleep(200); // polling another process; there is no event to wait on
