@@ -33,52 +33,71 @@ import java.util.concurrent.TimeUnit;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
-@State(Scope.Benchmark)
 public class YamuxBenchmark {
-    @Param({"1024", "65536"})
-    public int size;
+    /** One open stream between the sessions, written by the dialer and read by the listener. */
+    @State(Scope.Benchmark)
+    public static class OpenStream {
+        @Param({"1024", "65536"})
+        public int size;
 
-    private Sessions sessions;
-    private MuxedStream writer;
-    private MuxedStream reader;
-    private byte[] data;
-    private byte[] received;
+        Sessions sessions;
+        MuxedStream writer;
+        MuxedStream reader;
+        byte[] data;
+        byte[] received;
 
-    @Setup(Level.Trial)
-    public void setup() throws IOException {
-        sessions = Sessions.open();
-        writer = sessions.dialer.openStream();
-        data = new byte[size];
-        new SplittableRandom(2).nextBytes(data);
-        received = new byte[size];
-        // The first write carries the SYN; the listener can accept only after it.
-        writer.out().write(data);
-        reader = sessions.listener.acceptStream();
-        reader.in().readNBytes(received, 0, size);
+        @Setup(Level.Trial)
+        public void setup() throws IOException {
+            sessions = Sessions.open();
+            writer = sessions.dialer.openStream();
+            data = new byte[size];
+            new SplittableRandom(2).nextBytes(data);
+            received = new byte[size];
+            // The first write carries the SYN; the listener can accept only after it.
+            writer.out().write(data);
+            reader = sessions.listener.acceptStream();
+            reader.in().readNBytes(received, 0, size);
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() throws IOException {
+            sessions.close();
+        }
     }
 
-    @TearDown(Level.Trial)
-    public void tearDown() throws IOException {
-        sessions.close();
+    /** Two sessions without streams. */
+    @State(Scope.Benchmark)
+    public static class Idle {
+        Sessions sessions;
+
+        @Setup(Level.Trial)
+        public void setup() throws IOException {
+            sessions = Sessions.open();
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() throws IOException {
+            sessions.close();
+        }
     }
 
     /** One write on the dialer's stream, read completely on the listener's. */
     @Benchmark
-    public byte[] writeRead() throws IOException {
-        writer.out().write(data);
-        int n = reader.in().readNBytes(received, 0, size);
-        if (n != size) {
+    public byte[] writeRead(OpenStream s) throws IOException {
+        s.writer.out().write(s.data);
+        int n = s.reader.in().readNBytes(s.received, 0, s.size);
+        if (n != s.size) {
             throw new IllegalStateException("short read: " + n);
         }
-        return received;
+        return s.received;
     }
 
     /** A stream opened, half-closed by both sides and seen to end on both. */
     @Benchmark
-    public void openClose() throws IOException {
-        MuxedStream s = sessions.dialer.openStream();
+    public void openClose(Idle idle) throws IOException {
+        MuxedStream s = idle.sessions.dialer.openStream();
         s.closeWrite();
-        MuxedStream accepted = sessions.listener.acceptStream();
+        MuxedStream accepted = idle.sessions.listener.acceptStream();
         if (accepted.in().read() != -1) {
             throw new IllegalStateException("expected end of stream");
         }
