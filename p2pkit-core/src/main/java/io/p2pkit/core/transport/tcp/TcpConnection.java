@@ -3,7 +3,6 @@ package io.p2pkit.core.transport.tcp;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.transport.TransportConnection;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -12,9 +11,6 @@ import java.net.Socket;
 
 /** A TCP socket as a {@link TransportConnection}. */
 final class TcpConnection implements TransportConnection {
-    /** Read buffer: upper layers read small headers (varints, 2-byte Noise lengths) one at a time. */
-    private static final int READ_BUFFER_BYTES = 64 * 1024;
-
     private final Socket socket;
     private final InputStream in;
     private final OutputStream out;
@@ -23,7 +19,8 @@ final class TcpConnection implements TransportConnection {
 
     TcpConnection(Socket socket) throws IOException {
         this.socket = socket;
-        this.in = new BufferedInputStream(socket.getInputStream(), READ_BUFFER_BYTES);
+        // Multistream reads small messages; the buffer for them is dropped while the connection is idle.
+        this.in = new SocketInputStream(socket.getInputStream());
         this.out = socket.getOutputStream();
         this.local = Multiaddr.of((InetSocketAddress) socket.getLocalSocketAddress(), "tcp");
         this.remote = Multiaddr.of((InetSocketAddress) socket.getRemoteSocketAddress(), "tcp");
