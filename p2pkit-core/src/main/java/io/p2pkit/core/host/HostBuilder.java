@@ -45,6 +45,7 @@ public final class HostBuilder {
     private List<String> security = DEFAULT_SECURITY;
     private List<String> muxers = DEFAULT_MUXERS;
     private List<Transport> transports;
+    private final List<Transport> addedTransports = new ArrayList<>();
     private ResourceManager resourceManager;
     private PeerStore peerStore;
     private NetworkConfig networkConfig = NetworkConfig.defaults();
@@ -97,6 +98,16 @@ public final class HostBuilder {
     /** Transports (default: TCP with port reuse). */
     public HostBuilder transports(Transport... transports) {
         this.transports = List.of(transports);
+        return this;
+    }
+
+    /**
+     * Adds a transport after the default TCP (or after those given to {@link #transports}), for
+     * example a WebSocket transport. Dialing and listening use the first transport that accepts
+     * an address.
+     */
+    public HostBuilder addTransport(Transport transport) {
+        addedTransports.add(java.util.Objects.requireNonNull(transport, "transport"));
         return this;
     }
 
@@ -189,8 +200,10 @@ public final class HostBuilder {
             Upgrader upgrader = new Upgrader(securityList, muxerList, sched,
                     networkConfig.upgradeTimeout(), networkConfig.upgradeTimeout());
             Host[] holder = new Host[1];
+            List<Transport> transportList = new ArrayList<>(transports != null ? transports : List.of(new TcpTransport()));
+            transportList.addAll(addedTransports);
             Network network = new Network(identity.publicKey().toPeerId(),
-                    transports != null ? transports : List.of(new TcpTransport()), upgrader,
+                    transportList, upgrader,
                     resourceManager != null ? resourceManager : new ResourceManager(), networkConfig,
                     (stream, span, conn) -> holder[0].handleInbound(stream, span, conn));
             Host host = new Host(this, network, peerStore != null ? peerStore : new PeerStore(), sched, ownsScheduler);
