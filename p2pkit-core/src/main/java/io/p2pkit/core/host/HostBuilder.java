@@ -1,6 +1,9 @@
 package io.p2pkit.core.host;
 
 import io.p2pkit.core.crypto.PrivateKey;
+import io.p2pkit.core.dns.DnsResolver;
+import io.p2pkit.core.dns.MultiaddrResolver;
+import io.p2pkit.core.dns.SystemResolver;
 import io.p2pkit.core.identify.IdentifyService;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.muxer.Muxer;
@@ -46,6 +49,7 @@ public final class HostBuilder {
     private List<String> muxers = DEFAULT_MUXERS;
     private List<Transport> transports;
     private final List<Transport> addedTransports = new ArrayList<>();
+    private DnsResolver dnsResolver;
     private ResourceManager resourceManager;
     private PeerStore peerStore;
     private NetworkConfig networkConfig = NetworkConfig.defaults();
@@ -108,6 +112,15 @@ public final class HostBuilder {
      */
     public HostBuilder addTransport(Transport transport) {
         addedTransports.add(java.util.Objects.requireNonNull(transport, "transport"));
+        return this;
+    }
+
+    /**
+     * Where {@code /dns*} and {@code /dnsaddr} addresses are looked up before dialing (default:
+     * the operating system's resolver).
+     */
+    public HostBuilder dnsResolver(DnsResolver resolver) {
+        this.dnsResolver = java.util.Objects.requireNonNull(resolver, "resolver");
         return this;
     }
 
@@ -205,7 +218,8 @@ public final class HostBuilder {
             Network network = new Network(identity.publicKey().toPeerId(),
                     transportList, upgrader,
                     resourceManager != null ? resourceManager : new ResourceManager(), networkConfig,
-                    (stream, span, conn) -> holder[0].handleInbound(stream, span, conn));
+                    (stream, span, conn) -> holder[0].handleInbound(stream, span, conn),
+                    new MultiaddrResolver(dnsResolver != null ? dnsResolver : new SystemResolver()));
             Host host = new Host(this, network, peerStore != null ? peerStore : new PeerStore(), sched, ownsScheduler);
             holder[0] = host;
             try {
