@@ -9,6 +9,7 @@ import io.p2pkit.core.ping.PingService;
 import io.p2pkit.core.ping.PingSession;
 import io.p2pkit.core.transport.Listener;
 import io.p2pkit.core.transport.TransportConnection;
+import io.p2pkit.websocket.testing.TestCa;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,4 +1,4 @@
-package io.p2pkit.websocket;
+package io.p2pkit.websocket.testing;
 
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
@@ -25,12 +25,15 @@ import java.time.temporal.ChronoUnit;
 import java.util.Date;
 
 /** A throw-away certificate authority made at test time, and server certificates it signs. */
-final class TestCa {
-    final KeyPair key;
-    final X509Certificate certificate;
+public final class TestCa {
+    /** The CA's key. */
+    public final KeyPair key;
+    /** The CA's self-signed certificate. */
+    public final X509Certificate certificate;
     private long serial = 2;
 
-    TestCa(String name) throws Exception {
+    /** A new CA named {@code CN=name}. */
+    public TestCa(String name) throws Exception {
         key = ecKey();
         X500Name subject = new X500Name("CN=" + name);
         Instant now = Instant.now();
@@ -43,7 +46,7 @@ final class TestCa {
     }
 
     /** A server key and certificate for the given DNS names and IP addresses. */
-    Issued issue(String[] dnsNames, String[] ips) throws Exception {
+    public Issued issue(String[] dnsNames, String[] ips) throws Exception {
         KeyPair k = ecKey();
         Instant now = Instant.now();
         var b = new JcaX509v3CertificateBuilder(new X500Name(certificate.getSubjectX500Principal().getName()),
@@ -65,14 +68,15 @@ final class TestCa {
     }
 
     /** Writes the CA certificate as PEM. */
-    Path writeCertificate(Path file) throws IOException {
+    public Path writeCertificate(Path file) throws IOException {
         writePem(file, certificate);
         return file;
     }
 
-    record Issued(KeyPair key, X509Certificate certificate) {
+    /** A server key and its certificate. */
+    public record Issued(KeyPair key, X509Certificate certificate) {
         /** Writes the chain (this certificate, then the CA's) and the PKCS#8 key as PEM. */
-        void write(Path chain, Path keyFile, TestCa ca) throws IOException {
+        public void write(Path chain, Path keyFile, TestCa ca) throws IOException {
             try (Writer w = Files.newBufferedWriter(chain); JcaPEMWriter pem = new JcaPEMWriter(w)) {
                 pem.writeObject(certificate);
                 pem.writeObject(ca.certificate);
@@ -83,7 +87,8 @@ final class TestCa {
         }
     }
 
-    static void writePem(Path file, Object o) throws IOException {
+    /** Writes one object as PEM. */
+    public static void writePem(Path file, Object o) throws IOException {
         try (Writer w = Files.newBufferedWriter(file); JcaPEMWriter pem = new JcaPEMWriter(w)) {
             pem.writeObject(o);
         }
