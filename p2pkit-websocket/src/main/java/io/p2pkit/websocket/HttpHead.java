@@ -60,6 +60,7 @@ public record HttpHead(String startLine, Map<String, String> headers) {
     public static HttpHead read(InputStream in) throws IOException {
         byte[] buf = new byte[MAX_BYTES];
         int n = 0;
+        int lineStart = 0;
         while (true) {
             int b = in.read();
             if (b < 0) {
@@ -69,8 +70,13 @@ public record HttpHead(String startLine, Map<String, String> headers) {
                 throw new DecodeException("http", "head longer than " + MAX_BYTES + " bytes");
             }
             buf[n++] = (byte) b;
-            if (b == '\n' && (endsWith(buf, n, "\n\n") || endsWith(buf, n, "\r\n\r\n"))) {
-                return parse(java.util.Arrays.copyOf(buf, n));
+            if (b == '\n') {
+                int lineLength = n - 1 - lineStart;
+                // An empty line (CRLF or bare LF) ends the head, as parse() reads it.
+                if (lineLength == 0 || (lineLength == 1 && buf[lineStart] == '\r')) {
+                    return parse(java.util.Arrays.copyOf(buf, n));
+                }
+                lineStart = n;
             }
         }
     }
@@ -106,6 +112,9 @@ public record HttpHead(String startLine, Map<String, String> headers) {
         int fields = 0;
         for (int i = 1; i < lines.size() - 1; i++) {
             String line = lines.get(i);
+            if (line.isEmpty()) {
+                throw new DecodeException("http", "bytes after the empty line that ends the head");
+            }
             if (++fields > MAX_FIELDS) {
                 throw new DecodeException("http", "more than " + MAX_FIELDS + " header fields");
             }
@@ -124,7 +133,9 @@ public record HttpHead(String startLine, Map<String, String> headers) {
             }
             String value = line.substring(colon + 1).strip();
             checkText(value, "header " + name);
-            headers.merge(name.toLowerCase(Locale.ROOT), value, (a, b) -> a + ", " + b);
+            // Empty list elements carry nothing (RFC 9110 section 5.6.1): never join them in.
+            headers.merge(name.toLowerCase(Locale.ROOT), value,
+                    (a, b) -> a.isEmpty() ? b : b.isEmpty() ? a : a + ", " + b);
         }
         return new HttpHead(startLine, headers);
     }
@@ -157,17 +168,5 @@ public record HttpHead(String startLine, Map<String, String> headers) {
             sb.append(c >= 0x20 && c < 0x7F ? String.valueOf(c) : String.format("\\x%02x", (int) c));
         }
         return sb.append('\'').toString();
-    }
-
-    private static boolean endsWith(byte[] buf, int n, String suffix) {
-        if (n < suffix.length()) {
-            return false;
-        }
-        for (int i = 0; i < suffix.length(); i++) {
-            if (buf[n - suffix.length() + i] != suffix.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -91,7 +91,7 @@ class HandshakeTest {
     }
 
     @Test
-    void headParsing() {
+    void headParsing() throws IOException {
         HttpHead h = HttpHead.parse("GET / HTTP/1.1\nA: 1\nb:  2 \na: 3\n\n".getBytes(StandardCharsets.ISO_8859_1));
         assertEquals("1, 3", h.header("A").orElseThrow());
         assertEquals("2", h.header("B").orElseThrow());
@@ -106,6 +106,11 @@ class HandshakeTest {
         }
         assertThrows(DecodeException.class, () -> HttpHead.parse(many.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1)));
         assertThrows(java.io.EOFException.class, () -> HttpHead.read(text("GET / HTTP/1.1\r\n")));
+        // Found by fuzzing: an empty line inside, and a bare-LF line followed by a CRLF empty line.
+        assertThrows(DecodeException.class, () -> HttpHead.parse("GET / HTTP/1.1\n\nx: y\n\n".getBytes(StandardCharsets.ISO_8859_1)));
+        ByteArrayInputStream mixed = text("GET / HTTP/1.1\nA: b\n\r\nrest");
+        assertEquals("b", HttpHead.read(mixed).header("a").orElseThrow());
+        assertEquals("rest", new String(mixed.readAllBytes(), StandardCharsets.ISO_8859_1));
         assertNull(Handshake.requestProblem(HttpHead.parse(("GET / HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                 + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1))));
     }
