@@ -6,17 +6,9 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,39 +18,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** {@code p2pkit daemon} listening on ws and wss, pinged by {@code p2pkit ping} over them and through DNS names. */
 class WebSocketDaemonTest {
     private static final Pattern READY = Pattern.compile("\\{\"event\":\"ready\",\"peerId\":\"([^\"]+)\",\"addrs\":\\[(.*)]}");
-
-    private static Process daemon(Path home, BlockingQueue<String> lines, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
-                System.getProperty("java.class.path"), Main.class.getName(), "daemon", "--json"));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(home.resolve("daemon.err").toFile());
-        pb.environment().put("P2PKIT_HOME", home.toString());
-        Process p = pb.start();
-        Thread.ofVirtual().start(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) {
-                    lines.add(line);
-                }
-            } catch (IOException ignored) {
-                // the process ended
-            }
-        });
-        return p;
-    }
-
-    private static Matcher ready(BlockingQueue<String> lines, Path home) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            String line = lines.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            if (line == null) {
-                throw new AssertionError("daemon not ready; stderr:\n" + Files.readString(home.resolve("daemon.err")));
-            }
-            Matcher m = READY.matcher(line);
-            if (m.matches()) {
-                return m;
-            }
-        }
-    }
 
     private static String addressEndingWith(Matcher ready, String suffix) {
         for (String a : ready.group(2).split(",")) {
@@ -88,11 +47,10 @@ class WebSocketDaemonTest {
         Path key = home.resolve("key.pem");
         ca.issue(new String[] {"node.test"}, new String[] {"127.0.0.1"}).write(chain, key, ca);
         Path caFile = ca.writeCertificate(home.resolve("ca.pem"));
-        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        Process p = daemon(home, lines, "--listen", "/ip4/127.0.0.1/tcp/0/ws", "--listen", "/ip4/127.0.0.1/tcp/0/wss",
-                "--wss-cert", chain.toString(), "--wss-key", key.toString());
-        try {
-            Matcher m = ready(lines, home);
+        try (DaemonAndPingTest.Daemon d = DaemonAndPingTest.Daemon.start(home, "--json", "--listen", "/ip4/127.0.0.1/tcp/0/ws",
+                "--listen", "/ip4/127.0.0.1/tcp/0/wss", "--wss-cert", chain.toString(), "--wss-key", key.toString())) {
+            Matcher m = READY.matcher(d.next("{\"event\":\"ready\""));
+            assertTrue(m.matches(), m.toString());
             String ws = addressEndingWith(m, "/ws");
             String wss = addressEndingWith(m, "/wss");
             assertPings(ws);
@@ -112,11 +70,6 @@ class WebSocketDaemonTest {
                 // The name is kept for TLS: the certificate holds node.test.
                 assertPings("/dns4/node.test/tcp/" + wssPort + "/wss/p2p/" + m.group(1), "--dns-server", server,
                         "--wss-ca", caFile.toString());
-            }
-        } finally {
-            p.destroy();
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
             }
         }
     }
