@@ -5,6 +5,9 @@
 //	peer --listen /ip4/127.0.0.1/tcp/0 --security noise|tls --muxer yamux [--identity-key FILE]
 //	peer --dial <multiaddr/p2p/ID> --security noise|tls --muxer yamux [--echo-bytes N] [--streams N]
 //
+// The transport follows the address: TCP, or WebSocket for .../ws and .../tls/ws (wss). wss needs
+// --wss-cert FILE --wss-key FILE (PEM) to listen; --wss-ca FILE (PEM) is the CA trusted when dialing.
+//
 // Events go to stdout as one JSON object per line; diagnostics go to stderr.
 package main
 
@@ -12,6 +15,8 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -35,6 +40,7 @@ import (
 	"github.com/libp2p/go-libp2p/p2p/security/noise"
 	tlssec "github.com/libp2p/go-libp2p/p2p/security/tls"
 	"github.com/libp2p/go-libp2p/p2p/transport/tcp"
+	"github.com/libp2p/go-libp2p/p2p/transport/websocket"
 	ma "github.com/multiformats/go-multiaddr"
 )
 
@@ -77,6 +83,9 @@ func main() {
 	keyFile := flag.String("identity-key", "", "file with a protobuf-encoded libp2p private key")
 	echoBytes := flag.Int("echo-bytes", 1<<20, "bytes sent on the single echo stream")
 	streams := flag.Int("streams", 100, "number of concurrent 1 KiB echo streams")
+	wssCert := flag.String("wss-cert", "", "PEM certificate chain for listening on wss")
+	wssKey := flag.String("wss-key", "", "PEM key of that certificate")
+	wssCA := flag.String("wss-ca", "", "PEM CA certificates trusted when dialing wss")
 	flag.Parse()
 
 	if (*listen == "") == (*dial == "") {
@@ -85,9 +94,32 @@ func main() {
 	if *muxer != "yamux" {
 		usage("go-libp2p only offers --muxer yamux")
 	}
+	if (*wssCert == "") != (*wssKey == "") {
+		usage("--wss-cert and --wss-key go together")
+	}
+	var wsOpts []interface{}
+	if *wssCert != "" {
+		cert, err := tls.LoadX509KeyPair(*wssCert, *wssKey)
+		if err != nil {
+			fail("setup", err)
+		}
+		wsOpts = append(wsOpts, websocket.WithTLSConfig(&tls.Config{Certificates: []tls.Certificate{cert}}))
+	}
+	if *wssCA != "" {
+		pem, err := os.ReadFile(*wssCA)
+		if err != nil {
+			fail("setup", err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			fail("setup", fmt.Errorf("no certificate in %s", *wssCA))
+		}
+		wsOpts = append(wsOpts, websocket.WithTLSClientConfig(&tls.Config{RootCAs: pool}))
+	}
 	opts := []libp2p.Option{
 		libp2p.NoTransports,
 		libp2p.Transport(tcp.NewTCPTransport),
+		libp2p.Transport(websocket.New, wsOpts...),
 		libp2p.Muxer(yamux.ID, yamux.DefaultTransport),
 		libp2p.DisableRelay(),
 		libp2p.DisableMetrics(),

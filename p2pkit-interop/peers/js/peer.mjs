@@ -3,6 +3,8 @@
 // Command-line contract shared with the go and rust peers:
 //   peer --listen /ip4/127.0.0.1/tcp/0 --security noise|tls --muxer yamux|mplex [--identity-key FILE]
 //   peer --dial <multiaddr/p2p/ID> --security noise|tls --muxer yamux|mplex [--echo-bytes N] [--streams N]
+// The transport follows the address: TCP, or WebSocket for .../ws and .../tls/ws (wss). wss needs
+// --wss-cert FILE --wss-key FILE (PEM) to listen; --wss-ca FILE (PEM) is the CA trusted when dialing.
 // Events go to stdout as one JSON object per line; diagnostics go to stderr.
 
 import { readFileSync } from 'node:fs'
@@ -24,6 +26,7 @@ if (typeof globalThis.WebSocket === 'undefined') {
 
 const { createLibp2p } = await import('libp2p')
 const { tcp } = await import('@libp2p/tcp')
+const { webSockets } = await import('@libp2p/websockets')
 const { noise } = await import('@chainsafe/libp2p-noise')
 const { tls } = await import('@libp2p/tls')
 const { yamux } = await import('@chainsafe/libp2p-yamux')
@@ -64,7 +67,10 @@ function parseArgs (argv) {
     '--muxer': 'muxer',
     '--identity-key': 'identityKey',
     '--echo-bytes': 'echoBytes',
-    '--streams': 'streams'
+    '--streams': 'streams',
+    '--wss-cert': 'wssCert',
+    '--wss-key': 'wssKey',
+    '--wss-ca': 'wssCa'
   }
   for (let i = 0; i < argv.length; i += 2) {
     const name = names[argv[i]]
@@ -79,6 +85,7 @@ function parseArgs (argv) {
   if ((args.listen === undefined) === (args.dial === undefined)) usage('give exactly one of --listen and --dial')
   if (!['noise', 'tls'].includes(args.security)) usage('--security must be noise or tls')
   if (!['yamux', 'mplex'].includes(args.muxer)) usage('--muxer must be yamux or mplex')
+  if ((args.wssCert === undefined) !== (args.wssKey === undefined)) usage('--wss-cert and --wss-key go together')
   return args
 }
 
@@ -200,10 +207,25 @@ async function main () {
     fail('setup', err)
   }
 
+  if (args.wssCa !== undefined) {
+    // The websockets transport dials with the global WebSocket and no TLS options: make the
+    // global one trust the given CA (undici takes a dispatcher with TLS settings).
+    const undici = await import('undici')
+    const dispatcher = new undici.Agent({ connect: { ca: readFileSync(args.wssCa) } })
+    globalThis.WebSocket = class extends undici.WebSocket {
+      constructor (url, protocols) {
+        super(url, { protocols, dispatcher })
+      }
+    }
+  }
+  const wsInit = args.wssCert !== undefined
+    ? { https: { cert: readFileSync(args.wssCert), key: readFileSync(args.wssKey) } }
+    : {}
+
   const node = await createLibp2p({
     privateKey,
     addresses: { listen: args.listen !== undefined ? [args.listen] : [] },
-    transports: [tcp({ dialOpts: { noDelay: true }, listenOpts: { noDelay: true } })],
+    transports: [tcp({ dialOpts: { noDelay: true }, listenOpts: { noDelay: true } }), webSockets(wsInit)],
     connectionEncrypters: [args.security === 'tls' ? tls() : noise()],
     // js mplex's default limiter closes the connection after 5 new streams in one second.
     streamMuxers: [args.muxer === 'mplex' ? mplex({ disconnectThreshold: 100_000 }) : yamux()],

@@ -2,6 +2,7 @@
 //!
 //! One command-line contract shared with the js and go peers:
 //!   peer --listen /ip4/127.0.0.1/tcp/0 --security noise|tls --muxer yamux|mplex [--identity-key FILE]
+//!   (the transport follows the address: TCP, or WebSocket for .../ws; this peer has no wss)
 //!   peer --dial <multiaddr/p2p/ID> --security noise|tls --muxer yamux|mplex [--echo-bytes N] [--streams N]
 //! Events go to stdout as one JSON object per line; diagnostics go to stderr.
 
@@ -99,9 +100,11 @@ fn muxer_id(name: &str) -> &'static str {
     if name == "mplex" { "/mplex/6.7.0" } else { "/yamux/1.0.0" }
 }
 
-/// TCP upgraded with exactly the one security protocol and muxer asked for.
+/// WebSocket (for .../ws addresses) or else TCP, upgraded with exactly the one security protocol
+/// and muxer asked for.
 fn transport(key: &Keypair, security: &str, muxer: &str) -> Boxed<(PeerId, StreamMuxerBox)> {
-    let tcp = || tcp::tokio::Transport::new(tcp::Config::default().nodelay(true)).upgrade(Version::V1);
+    let raw = || tcp::tokio::Transport::new(tcp::Config::default().nodelay(true));
+    let tcp = || libp2p_websocket::Config::new(raw()).or_transport(raw()).upgrade(Version::V1);
     let mut mplex = libp2p_mplex::Config::new();
     mplex.set_max_num_streams(512);
     let yamux = yamux::Config::default();

@@ -39,10 +39,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * a 1 MiB echo on a custom protocol and 100 concurrent streams.
  */
 class P2pkitInteropTest {
-    private static final Duration STEP = Duration.ofSeconds(30);
-    private static final String ECHO = "/p2pkit/echo/1.0.0";
-    private static final int ECHO_BYTES = 1 << 20;
-    private static final int STREAMS = 100;
+    static final Duration STEP = Duration.ofSeconds(30);
+    static final String ECHO = "/p2pkit/echo/1.0.0";
+    static final int ECHO_BYTES = 1 << 20;
+    static final int STREAMS = 100;
 
     /**
      * Combinations that do not work yet, keyed {@code dialer>listener/security}, with the reason.
@@ -119,11 +119,11 @@ class P2pkitInteropTest {
         return h;
     }
 
-    private static String securityId(String security) {
+    static String securityId(String security) {
         return security.equals("tls") ? "/tls/1.0.0" : "/noise";
     }
 
-    private static String muxerId(String muxer) {
+    static String muxerId(String muxer) {
         return muxer.equals("mplex") ? "/mplex/6.7.0" : "/yamux/1.0.0";
     }
 
@@ -198,7 +198,7 @@ class P2pkitInteropTest {
     }
 
     /** Our side registers an inbound connection just after the dialer reports it: wait for it. */
-    private static Connection awaitConnection(Host host) throws InterruptedException {
+    static Connection awaitConnection(Host host) throws InterruptedException {
         long deadline = System.nanoTime() + STEP.toNanos();
         while (host.network().connections().isEmpty()) {
             if (System.nanoTime() > deadline) {
@@ -210,7 +210,7 @@ class P2pkitInteropTest {
     }
 
     /** Checks an identify event in which the other implementation describes p2pkit. */
-    private static void checkTheyIdentifiedUs(PeerEvent e, Host host, Implementation impl, String security,
+    static void checkTheyIdentifiedUs(PeerEvent e, Host host, Implementation impl, String security,
                                               String muxer, boolean weListen) {
         assertEquals(host.peerId().toString(), e.string("peerId"));
         assertEquals("p2pkit/interop", e.string("agentVersion"));
@@ -230,7 +230,7 @@ class P2pkitInteropTest {
         assertEquals(muxerId(muxer), e.string("muxer"));
     }
 
-    private static void echo(Host host, PeerId peer, int size, int seed) throws Exception {
+    static void echo(Host host, PeerId peer, int size, int seed) throws Exception {
         byte[] data = new byte[size];
         new SplittableRandom(seed).nextBytes(data);
         try (Stream s = host.newStream(peer, ECHO)) {
@@ -248,7 +248,7 @@ class P2pkitInteropTest {
         }
     }
 
-    private static void concurrentStreams(Host host, PeerId peer) throws Exception {
+    static void concurrentStreams(Host host, PeerId peer) throws Exception {
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<Boolean>> results = new ArrayList<>();
             for (int i = 0; i < STREAMS; i++) {

@@ -1,6 +1,9 @@
 package io.p2pkit.core.host;
 
 import io.p2pkit.core.crypto.PrivateKey;
+import io.p2pkit.core.dns.DnsResolver;
+import io.p2pkit.core.dns.MultiaddrResolver;
+import io.p2pkit.core.dns.SystemResolver;
 import io.p2pkit.core.identify.IdentifyService;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.muxer.Muxer;
@@ -45,6 +48,8 @@ public final class HostBuilder {
     private List<String> security = DEFAULT_SECURITY;
     private List<String> muxers = DEFAULT_MUXERS;
     private List<Transport> transports;
+    private final List<Transport> addedTransports = new ArrayList<>();
+    private DnsResolver dnsResolver;
     private ResourceManager resourceManager;
     private PeerStore peerStore;
     private NetworkConfig networkConfig = NetworkConfig.defaults();
@@ -100,6 +105,25 @@ public final class HostBuilder {
     /** Transports (default: TCP with port reuse). */
     public HostBuilder transports(Transport... transports) {
         this.transports = List.of(transports);
+        return this;
+    }
+
+    /**
+     * Adds a transport after the default TCP (or after those given to {@link #transports}), for
+     * example a WebSocket transport. Dialing and listening use the first transport that accepts
+     * an address.
+     */
+    public HostBuilder addTransport(Transport transport) {
+        addedTransports.add(java.util.Objects.requireNonNull(transport, "transport"));
+        return this;
+    }
+
+    /**
+     * Where {@code /dns*} and {@code /dnsaddr} addresses are looked up before dialing (default:
+     * the operating system's resolver).
+     */
+    public HostBuilder dnsResolver(DnsResolver resolver) {
+        this.dnsResolver = java.util.Objects.requireNonNull(resolver, "resolver");
         return this;
     }
 
@@ -217,11 +241,14 @@ public final class HostBuilder {
             Upgrader upgrader = new Upgrader(securityList, muxerList, sched,
                     networkConfig.upgradeTimeout(), networkConfig.upgradeTimeout());
             Host[] holder = new Host[1];
+            List<Transport> transportList = new ArrayList<>(transports != null ? transports : List.of(new TcpTransport()));
+            transportList.addAll(addedTransports);
             Network network = new Network(identity.publicKey().toPeerId(),
-                    transports != null ? transports : List.of(new TcpTransport()), upgrader,
+                    transportList, upgrader,
                     resourceManager != null ? resourceManager
                             : new ResourceManager(io.p2pkit.core.resource.ResourceManagerConfig.defaults()), networkConfig,
-                    (stream, span, conn) -> holder[0].handleInbound(stream, span, conn));
+                    (stream, span, conn) -> holder[0].handleInbound(stream, span, conn),
+                    new MultiaddrResolver(dnsResolver != null ? dnsResolver : new SystemResolver()));
             if (dialPolicy != null) {
                 network.setDialPolicy(dialPolicy);
             }

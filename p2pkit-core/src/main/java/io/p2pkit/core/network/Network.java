@@ -1,6 +1,8 @@
 package io.p2pkit.core.network;
 
 import io.p2pkit.core.Direction;
+import io.p2pkit.core.dns.MultiaddrResolver;
+import io.p2pkit.core.dns.SystemResolver;
 import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.muxer.MuxedStream;
@@ -58,6 +60,7 @@ public final class Network implements Closeable {
     private final ResourceManager resources;
     private final NetworkConfig config;
     private final InboundStreamHandler streamHandler;
+    private final MultiaddrResolver resolver;
     private final List<ConnectionListener> listeners = new CopyOnWriteArrayList<>();
     private final List<Listener> transportListeners = new CopyOnWriteArrayList<>();
     private final Map<PeerId, List<Connection>> connections = new HashMap<>();
@@ -73,6 +76,16 @@ public final class Network implements Closeable {
 
     public Network(PeerId localPeer, List<Transport> transports, Upgrader upgrader, ResourceManager resources,
                    NetworkConfig config, InboundStreamHandler streamHandler) {
+        this(localPeer, transports, upgrader, resources, config, streamHandler, new MultiaddrResolver(new SystemResolver()));
+    }
+
+    /**
+     * A network that resolves {@code /dns*} and {@code /dnsaddr} addresses with {@code resolver}
+     * before dialing (the other constructor uses the system resolver).
+     */
+    public Network(PeerId localPeer, List<Transport> transports, Upgrader upgrader, ResourceManager resources,
+                   NetworkConfig config, InboundStreamHandler streamHandler, MultiaddrResolver resolver) {
+        this.resolver = resolver;
         this.localPeer = localPeer;
         this.transports = List.copyOf(transports);
         this.upgrader = upgrader;
@@ -314,7 +327,8 @@ public final class Network implements Closeable {
     private Connection dialAddresses(PeerId peer, List<Multiaddr> addresses, int[] attempted) throws IOException {
         Map<Multiaddr, Throwable> failures = new LinkedHashMap<>();
         DialPolicy policy = dialPolicy;
-        List<RankedAddress> ranked = policy.plan(peer, rank(peer, addresses, failures), config.dialStagger(), failures);
+        List<RankedAddress> ranked = policy.plan(peer,
+                rank(peer, resolveNames(peer, addresses, failures), failures), config.dialStagger(), failures);
         if (ranked.isEmpty()) {
             for (Multiaddr a : addresses) {
                 failures.putIfAbsent(a.withoutPeerId(), new IOException("no transport for this address"));
@@ -462,6 +476,33 @@ public final class Network implements Closeable {
                 throw e;
             }
         }
+    }
+
+    /**
+     * Replaces {@code /dns*} and {@code /dnsaddr} addresses by what they resolve to (for
+     * {@code peer} only); a lookup that fails or finds nothing is recorded as that address's failure.
+     */
+    private List<Multiaddr> resolveNames(PeerId peer, List<Multiaddr> addresses, Map<Multiaddr, Throwable> failures) {
+        if (addresses.stream().noneMatch(MultiaddrResolver::needsResolving)) {
+            return addresses;
+        }
+        List<Multiaddr> out = new ArrayList<>();
+        for (Multiaddr a : addresses) {
+            if (!MultiaddrResolver.needsResolving(a)) {
+                out.add(a);
+                continue;
+            }
+            try {
+                List<Multiaddr> resolved = resolver.resolve(a, Optional.of(peer));
+                if (resolved.isEmpty()) {
+                    failures.put(a, new IOException("the name resolved to no address for " + peer));
+                }
+                out.addAll(resolved);
+            } catch (IOException | RuntimeException e) {
+                failures.put(a, e);
+            }
+        }
+        return out;
     }
 
     /** Addresses this node can dial and the gater allows, deduplicated, loopback first, then private, then the rest. */

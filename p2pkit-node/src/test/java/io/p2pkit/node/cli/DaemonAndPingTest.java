@@ -28,7 +28,7 @@ class DaemonAndPingTest {
             "\\{\"event\":\"ready\",\"peerId\":\"([^\"]+)\",\"addrs\":\\[\"([^\"]+)\".*");
 
     /** A daemon process whose stdout lines arrive on a queue. */
-    private record Daemon(Process process, BlockingQueue<String> lines, Path stderr) implements AutoCloseable {
+    record Daemon(Process process, BlockingQueue<String> lines, Path stderr) implements AutoCloseable {
         static Daemon start(Path home, String... args) throws IOException {
             List<String> cmd = new ArrayList<>();
             cmd.add(ProcessHandle.current().info().command().orElse("java"));

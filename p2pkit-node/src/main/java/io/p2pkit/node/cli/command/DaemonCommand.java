@@ -63,7 +63,9 @@ public final class DaemonCommand implements Command {
                   --identity FILE   the identity key file, created when missing
                                     (default $P2PKIT_HOME/identity.key, P2PKIT_HOME=~/.p2pkit)
                   --listen MADDR    an address to listen on; repeatable (default
-                                    /ip4/0.0.0.0/tcp/4001 and /ip6/::/tcp/4001)
+                                    /ip4/0.0.0.0/tcp/4001 and /ip6/::/tcp/4001); WebSocket
+                                    when asked: /ip4/0.0.0.0/tcp/4002/ws, or /wss with
+                                    --wss-cert and --wss-key
                   --bootstrap MADDR a peer to connect to at start, /…/p2p/<id>; repeatable
                 """ + HostOptions.HELP + """
 
