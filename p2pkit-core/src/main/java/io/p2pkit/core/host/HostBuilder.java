@@ -10,6 +10,7 @@ import io.p2pkit.core.muxer.yamux.YamuxConfig;
 import io.p2pkit.core.network.Network;
 import io.p2pkit.core.network.NetworkConfig;
 import io.p2pkit.core.peerstore.PeerStore;
+import io.p2pkit.core.perf.PerfService;
 import io.p2pkit.core.ping.PingService;
 import io.p2pkit.core.resource.ResourceManager;
 import io.p2pkit.core.security.SecureTransport;
@@ -52,6 +53,7 @@ public final class HostBuilder {
     private ScheduledExecutorService scheduler;
     private boolean identify = true;
     private boolean ping = true;
+    private boolean perf;
 
     HostBuilder() {
         if (agentVersion.endsWith("/null")) {
@@ -154,6 +156,12 @@ public final class HostBuilder {
         return this;
     }
 
+    /** Whether to serve {@code /perf/1.0.0} (default off: it lets any peer make this node send data). */
+    public HostBuilder perf(boolean enabled) {
+        this.perf = enabled;
+        return this;
+    }
+
     /** Builds the host and starts listening. */
     public Host build() throws IOException {
         if (identity == null) {
@@ -201,6 +209,9 @@ public final class HostBuilder {
                 }
                 if (identify) {
                     host.addService(IdentifyService.attach(host));
+                }
+                if (perf) {
+                    host.addService(PerfService.attach(host));
                 }
                 for (Multiaddr a : listen) {
                     host.listen(a);
