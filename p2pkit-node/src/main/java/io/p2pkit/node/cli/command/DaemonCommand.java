@@ -42,7 +42,7 @@ public final class DaemonCommand implements Command {
     public String help() {
         return """
                 Usage: p2pkit daemon [--identity FILE] [--listen MADDR]... [--bootstrap MADDR]...
-                                     [--security LIST] [--muxer LIST] [--json]
+                                     [--security LIST] [--muxer LIST] [--enable-perf] [--json]
 
                 Runs a libp2p node with identify and ping until SIGINT or SIGTERM.
 
@@ -52,6 +52,8 @@ public final class DaemonCommand implements Command {
                   --listen MADDR    an address to listen on; repeatable (default
                                     /ip4/0.0.0.0/tcp/4001 and /ip6/::/tcp/4001)
                   --bootstrap MADDR a peer to connect to at start, /…/p2p/<id>; repeatable
+                  --enable-perf     serve /perf/1.0.0 (off by default: any peer could make
+                                    this node send data)
                 """ + HostOptions.HELP + """
 
                   --json            print events as JSON lines: first
@@ -63,7 +65,7 @@ public final class DaemonCommand implements Command {
     public int run(List<String> argv, Console console) throws Exception {
         List<String> valued = new ArrayList<>(List.of("identity", "listen", "bootstrap"));
         valued.addAll(HostOptions.VALUED);
-        Args args = Args.parse(argv, List.of("json"), valued).requirePositional(0, 0, "");
+        Args args = Args.parse(argv, List.of("json", "enable-perf"), valued).requirePositional(0, 0, "");
         boolean json = args.flag("json");
 
         List<Multiaddr> listen = new ArrayList<>();
@@ -85,7 +87,7 @@ public final class DaemonCommand implements Command {
         }
 
         HostBuilder builder = Host.builder().identity(identity.key()).listen(listen)
-                .agentVersion("p2pkit/" + NodeVersion.get());
+                .agentVersion("p2pkit/" + NodeVersion.get()).perf(args.flag("enable-perf"));
         HostOptions.apply(args, builder);
         Host host = builder.build();
         CountDownLatch stopped = new CountDownLatch(1);
