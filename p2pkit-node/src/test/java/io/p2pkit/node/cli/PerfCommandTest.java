@@ -59,6 +59,22 @@ class PerfCommandTest {
     }
 
     @Test
+    void runsRepeatOnNewConnections() throws Exception {
+        try (Host server = Host.builder().identity(PerfCommand.serverIdentity()).listen("/ip4/127.0.0.1/tcp/0")
+                .perf(true).build()) {
+            String hostPort = "127.0.0.1:" + server.addresses().get(0).toSocketAddress().orElseThrow().getPort();
+            CliRunner r = CliRunner.run("perf", "--server-address", hostPort, "--upload-bytes", "1",
+                    "--download-bytes", "1", "--runs", "3");
+            assertEquals(0, r.status(), r.err());
+            String[] lines = r.out().strip().split("\n");
+            assertEquals(3, lines.length, r.out());
+            for (String l : lines) {
+                assertTrue(FINAL.matcher(l).matches(), l);
+            }
+        }
+    }
+
+    @Test
     void quicIsRefusedClearly() {
         CliRunner r = CliRunner.run("perf", "--server-address", "127.0.0.1:4001", "--transport", "quic-v1");
         assertEquals(2, r.status());
@@ -72,6 +88,7 @@ class PerfCommandTest {
             "--transport|udp",
             "--upload-bytes|-1",
             "--download-bytes|lots",
+            "--runs|0",
     })
     void badOptionsAreUsageErrors(String option, String value) {
         CliRunner r = option.equals("--server-address")

@@ -49,7 +49,7 @@ public final class PerfCommand implements Command {
         return """
                 Usage: p2pkit perf --run-server --server-address HOST:PORT
                        p2pkit perf --server-address HOST:PORT|MADDR [--transport tcp|quic-v1]
-                                   [--upload-bytes N] [--download-bytes N]
+                                   [--upload-bytes N] [--download-bytes N] [--runs N]
 
                 The perf program of libp2p's test plans. The server listens on HOST:PORT with the
                 fixed identity the test plans use (%s), prints its
@@ -67,12 +67,14 @@ public final class PerfCommand implements Command {
                   --transport T         tcp (default) or quic-v1 (not available yet: exit 2)
                   --upload-bytes N      bytes to send (default 0)
                   --download-bytes N    bytes to ask for (default 0)
+                  --runs N              repeat N times, each on a new connection, one final
+                                        line per run (default 1; not in the test plans)
                 """.formatted(SERVER_PEER_ID) + HostOptions.HELP;
     }
 
     @Override
     public int run(List<String> argv, Console console) throws Exception {
-        List<String> valued = new ArrayList<>(List.of("server-address", "transport", "upload-bytes", "download-bytes"));
+        List<String> valued = new ArrayList<>(List.of("server-address", "transport", "upload-bytes", "download-bytes", "runs"));
         valued.addAll(HostOptions.VALUED);
         Args args = Args.parse(argv, List.of("run-server"), valued).requirePositional(0, 0, "");
         String transport = args.value("transport").orElse("tcp");
@@ -87,14 +89,19 @@ public final class PerfCommand implements Command {
         HostBuilder builder = Host.builder().agentVersion("p2pkit/" + NodeVersion.get());
         HostOptions.apply(args, builder);
         if (args.flag("run-server")) {
-            if (args.value("upload-bytes").isPresent() || args.value("download-bytes").isPresent()) {
-                throw new UsageException("--upload-bytes and --download-bytes are for the client");
+            if (args.value("upload-bytes").isPresent() || args.value("download-bytes").isPresent()
+                    || args.value("runs").isPresent()) {
+                throw new UsageException("--upload-bytes, --download-bytes and --runs are for the client");
             }
             return serve(builder, listenAddress(address), console);
         }
         long upload = count(args, "upload-bytes");
         long download = count(args, "download-bytes");
-        return measure(builder, serverInfo(address), upload, download, console);
+        long runs = args.value("runs").isPresent() ? count(args, "runs") : 1;
+        if (runs < 1) {
+            throw new UsageException("--runs needs at least 1");
+        }
+        return measure(builder, serverInfo(address), upload, download, runs, console);
     }
 
     /** The test plans' server identity: Ed25519 from an all-zero seed. */
@@ -124,15 +131,19 @@ public final class PerfCommand implements Command {
         return 0;
     }
 
-    private static int measure(HostBuilder builder, PeerInfo server, long upload, long download, Console console)
-            throws Exception {
+    private static int measure(HostBuilder builder, PeerInfo server, long upload, long download, long runs,
+                               Console console) throws Exception {
         try (Host host = builder.build()) {
-            long start = System.nanoTime();
-            Connection c = host.connect(server);
-            PerfService.client(host).measure(c, upload, download, p -> console.json(line("intermediary",
-                    p.timeSeconds(), p.uploadBytes(), p.downloadBytes())));
-            double seconds = (System.nanoTime() - start) / 1e9;
-            console.json(line("final", seconds, upload, download));
+            PerfService perf = PerfService.client(host);
+            for (long i = 0; i < runs; i++) {
+                long start = System.nanoTime();
+                Connection c = host.connect(server);
+                perf.measure(c, upload, download, p -> console.json(line("intermediary",
+                        p.timeSeconds(), p.uploadBytes(), p.downloadBytes())));
+                double seconds = (System.nanoTime() - start) / 1e9;
+                console.json(line("final", seconds, upload, download));
+                c.close();
+            }
         }
         return 0;
     }
