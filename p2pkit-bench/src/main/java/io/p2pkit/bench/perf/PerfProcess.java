@@ -111,6 +111,11 @@ final class PerfProcess implements AutoCloseable {
         return out;
     }
 
+    /** Ends the process at once, without waiting (for shutdown hooks). */
+    void kill() {
+        process.destroy();
+    }
+
     @Override
     public void close() throws InterruptedException {
         process.destroy();

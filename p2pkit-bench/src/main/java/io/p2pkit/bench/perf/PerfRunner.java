@@ -132,7 +132,10 @@ public final class PerfRunner {
                 mib(tcp), mib(chacha));
 
         Map<Implementation, Map<String, String>> servers = new EnumMap<>(Implementation.class);
-        List<PerfProcess> running = new ArrayList<>();
+        List<PerfProcess> running = new java.util.concurrent.CopyOnWriteArrayList<>();
+        // An interrupted run (SIGINT, SIGTERM) must not leave servers behind.
+        Thread reaper = new Thread(() -> running.forEach(PerfProcess::kill), "perf-runner-reaper");
+        Runtime.getRuntime().addShutdownHook(reaper);
         try {
             for (Implementation i : impls) {
                 for (String sec : securities) {
@@ -149,12 +152,16 @@ public final class PerfRunner {
                         for (String dir : List.of("upload", "download")) {
                             long up = dir.equals("upload") ? bytes : 0;
                             long down = dir.equals("download") ? bytes : 0;
-                            List<Double> t = client(pair, sec, servers.get(pair.server()).get(sec), up, down, 1);
-                            if (t.size() == 1) {
-                                throughput.computeIfAbsent(new Key(pair, sec, dir), k -> new ArrayList<>())
+                            // Two runs per process: the first is what the test plans measure (a
+                            // fresh process, JITs cold), the second the steady state.
+                            List<Double> t = client(pair, sec, servers.get(pair.server()).get(sec), up, down, 2);
+                            if (t.size() == 2) {
+                                throughput.computeIfAbsent(new Key(pair, sec, dir + "-cold"), k -> new ArrayList<>())
                                         .add(bytes / t.get(0));
-                                System.err.printf(Locale.ROOT, "perf-runner: rep %d %s %s %s %.1f MiB/s%n", rep,
-                                        pair.label(), sec, dir, mib(bytes / t.get(0)));
+                                throughput.computeIfAbsent(new Key(pair, sec, dir), k -> new ArrayList<>())
+                                        .add(bytes / t.get(1));
+                                System.err.printf(Locale.ROOT, "perf-runner: rep %d %s %s %s %.1f MiB/s cold, %.1f warm%n",
+                                        rep, pair.label(), sec, dir, mib(bytes / t.get(0)), mib(bytes / t.get(1)));
                             }
                         }
                     }
@@ -174,6 +181,7 @@ public final class PerfRunner {
             for (PerfProcess p : running) {
                 p.close();
             }
+            Runtime.getRuntime().removeShutdownHook(reaper);
         }
         return Report.render(machine, reps, bytes, rttRuns, tcp, chacha, securities, pairs(), throughput, rtt, failures);
     }

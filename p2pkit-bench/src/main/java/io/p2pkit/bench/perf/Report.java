@@ -26,15 +26,20 @@ final class Report {
 
         b.append(String.format(Locale.ROOT, "### Throughput, %d MiB, median of %d alternating repetitions (MiB/s; min–max)%n%n",
                 bytes >> 20, reps));
-        b.append("| client → server | security | upload | download |\n|---|---|---:|---:|\n");
+        b.append("*Warm* is the second run in the client process (steady state); *cold* the first, in a fresh "
+                + "process, which is what libp2p's perf test plans measure.\n\n");
+        b.append("| client → server | security | upload warm | download warm | upload cold | download cold |\n"
+                + "|---|---|---:|---:|---:|---:|\n");
         for (String sec : securities) {
             for (PerfRunner.Pair p : pairs) {
-                b.append("| ").append(p.label()).append(" | ").append(sec).append(" | ")
-                        .append(cell(throughput.get(key(p, sec, "upload")))).append(" | ")
-                        .append(cell(throughput.get(key(p, sec, "download")))).append(" |\n");
+                b.append("| ").append(p.label()).append(" | ").append(sec);
+                for (String dir : List.of("upload", "download", "upload-cold", "download-cold")) {
+                    b.append(" | ").append(cell(throughput.get(key(p, sec, dir))));
+                }
+                b.append(" |\n");
             }
         }
-        b.append("\n### Ratios of the medians\n\n| ratio | security | upload | download |\n|---|---|---:|---:|\n");
+        b.append("\n### Ratios of the medians (warm)\n\n| ratio | security | upload | download |\n|---|---|---:|---:|\n");
         Implementation p2pkit = Implementation.P2PKIT;
         for (String sec : securities) {
             for (Implementation other : List.of(Implementation.JS, Implementation.GO)) {
