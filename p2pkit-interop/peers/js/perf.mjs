@@ -183,7 +183,10 @@ async function main () {
     addresses: { listen: args.runServer ? [address] : [] },
     transports: [tcp({ dialOpts: { noDelay: true }, listenOpts: { noDelay: true } })],
     connectionEncrypters: [args.security === 'tls' ? tls() : noise()],
-    streamMuxers: [yamux()]
+    streamMuxers: [yamux()],
+    // js-libp2p refuses more than 5 inbound connections per second from one host by default,
+    // which breaks repeated runs (--runs) against a js server.
+    connectionManager: { inboundConnectionThreshold: 1_000_000 }
   })
   await node.handle(PERF, servePerf)
   if (args.runServer) {
