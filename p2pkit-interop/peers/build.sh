@@ -6,6 +6,7 @@
 # clone, so reruns on the same machine are fast. Never reads standard input (CI-safe).
 # A successful build writes peers/<name>/.built (the harness looks for it) and a launcher:
 #   js:   node peers/js/peer.mjs        go: peers/go/peer        rust: peers/rust/peer
+#   perf programs: node peers/js/perf.mjs, peers/go/perf-peer
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -35,6 +36,7 @@ build_js() {
         cp package-lock.json node_modules/.package-lock.json.p2pkit
     fi
     node --check peer.mjs || return 1
+    node --check perf.mjs || return 1
     touch .built
     echo "interop: js peer ready (node $(node --version))"
 }
@@ -48,6 +50,7 @@ build_go() {
     rm -f .built
     # Go keeps its module and build caches under the home directory by default.
     GOFLAGS=-mod=readonly go build -trimpath -o peer . || return 1
+    GOFLAGS=-mod=readonly go build -trimpath -o perf-peer ./perf || return 1
     touch .built
     echo "interop: go peer ready ($(go version | cut -d' ' -f3))"
 }

@@ -72,6 +72,22 @@ public enum Implementation {
     }
 
     /**
+     * The command line that starts this implementation's perf program (the libp2p perf test
+     * plans' flags), if it has one: js and go do, rust not yet.
+     *
+     * @param peers the {@code peers/} directory
+     * @return the program and its leading arguments, or empty
+     */
+    public java.util.Optional<List<String>> perfCommand(Path peers) {
+        Path home = peers.resolve(dir);
+        return switch (this) {
+            case JS -> java.util.Optional.of(List.of("node", home.resolve("perf.mjs").toString()));
+            case GO -> java.util.Optional.of(List.of(home.resolve("perf-peer").toString()));
+            case RUST -> java.util.Optional.empty();
+        };
+    }
+
+    /**
      * Whether {@code build.sh} finished building this peer.
      *
      * @param peers the {@code peers/} directory

@@ -13,6 +13,7 @@ import io.p2pkit.core.muxer.yamux.YamuxConfig;
 import io.p2pkit.core.network.Network;
 import io.p2pkit.core.network.NetworkConfig;
 import io.p2pkit.core.peerstore.PeerStore;
+import io.p2pkit.core.perf.PerfService;
 import io.p2pkit.core.ping.PingService;
 import io.p2pkit.core.resource.ResourceManager;
 import io.p2pkit.core.security.SecureTransport;
@@ -60,6 +61,7 @@ public final class HostBuilder {
     private io.p2pkit.core.network.dial.DialPolicy dialPolicy;
     private boolean identify = true;
     private boolean ping = true;
+    private boolean perf;
 
     HostBuilder() {
         if (agentVersion.endsWith("/null")) {
@@ -206,6 +208,12 @@ public final class HostBuilder {
         return this;
     }
 
+    /** Whether to serve {@code /perf/1.0.0} (default off: it lets any peer make this node send data). */
+    public HostBuilder perf(boolean enabled) {
+        this.perf = enabled;
+        return this;
+    }
+
     /** Builds the host and starts listening. */
     public Host build() throws IOException {
         if (identity == null) {
@@ -270,6 +278,9 @@ public final class HostBuilder {
                 }
                 if (identify) {
                     host.addService(IdentifyService.attach(host));
+                }
+                if (perf) {
+                    host.addService(PerfService.attach(host));
                 }
                 for (Multiaddr a : listen) {
                     host.listen(a);

@@ -30,12 +30,17 @@ class DaemonAndPingTest {
     /** A daemon process whose stdout lines arrive on a queue. */
     record Daemon(Process process, BlockingQueue<String> lines, Path stderr) implements AutoCloseable {
         static Daemon start(Path home, String... args) throws IOException {
+            return command(home, "daemon", args);
+        }
+
+        /** Any long-running p2pkit command as a process (the perf server, for one). */
+        static Daemon command(Path home, String command, String... args) throws IOException {
             List<String> cmd = new ArrayList<>();
             cmd.add(ProcessHandle.current().info().command().orElse("java"));
             cmd.add("-cp");
             cmd.add(System.getProperty("java.class.path"));
             cmd.add(Main.class.getName());
-            cmd.add("daemon");
+            cmd.add(command);
             cmd.addAll(List.of(args));
             Path stderr = java.nio.file.Files.createTempFile(home, "daemon", ".err");
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(stderr.toFile());

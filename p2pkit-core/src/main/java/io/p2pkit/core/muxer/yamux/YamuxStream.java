@@ -24,9 +24,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * a window in less than four round-trip times, the window, not the application, is what limits
  * throughput (the bandwidth-delay product exceeds it), so the window doubles, up to
  * {@link YamuxConfig#maxStreamWindow()}, and the extra credit rides on the same update. The
- * round-trip time is the session's smoothed ping RTT ({@link YamuxSession#rttNanos()}); until a
- * ping has been answered nothing grows. A slow reader never causes growth, so memory goes only to
- * streams that can use it.
+ * round-trip time is the session's smoothed ping RTT ({@link YamuxSession#rttNanos()}), but at
+ * least {@link #MIN_GROWTH_RTT_NANOS}; until a ping has been answered nothing grows. A slow reader
+ * never causes growth, so memory goes only to streams that can use it.
  *
  * <h2>Opening and closing</h2>
  * An opened stream sends its SYN with its first frame: the first data, a FIN, or, if the
@@ -37,6 +37,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * writing and send its own FIN; no RST is sent, since the remote did nothing wrong.
  */
 public final class YamuxStream implements MuxedStream {
+    /**
+     * The least round-trip time window growth assumes. Credit comes back only when the reading
+     * thread has run, so the loop the window must cover is the ping RTT plus that thread's
+     * scheduling delay; on loopback the ping RTT is tens of microseconds while a busy machine
+     * delays a woken reader by milliseconds, and a window sized for the ping alone stalls the
+     * sender (seen as upload running at a third of download in the perf benchmark).
+     */
+    static final long MIN_GROWTH_RTT_NANOS = 1_000_000L;
+
     private final YamuxSession session;
     private final int id;
     private final ReentrantLock lock = new ReentrantLock();
@@ -212,7 +221,8 @@ public final class YamuxStream implements MuxedStream {
     private long grantLocked(boolean mayGrow) {
         long now = session.nanoTime();
         long rtt = session.rttNanos();
-        if (mayGrow && rtt > 0 && now - epochStart < rtt * 4 && recvWindow < session.config().maxStreamWindow()) {
+        if (mayGrow && rtt > 0 && now - epochStart < Math.max(rtt, MIN_GROWTH_RTT_NANOS) * 4
+                && recvWindow < session.config().maxStreamWindow()) {
             recvWindow = Math.min(recvWindow * 2, session.config().maxStreamWindow());
         }
         epochStart = now;

@@ -53,7 +53,7 @@ public final class DaemonCommand implements Command {
     public String help() {
         return """
                 Usage: p2pkit daemon [--identity FILE] [--listen MADDR]... [--bootstrap MADDR]...
-                                     [--security LIST] [--muxer LIST] [--json]
+                                     [--security LIST] [--muxer LIST] [--enable-perf] [--json]
                                      [--conn-low N] [--conn-high N] [--conn-grace DURATION]
                                      [--limits FILE] [--metrics HOST:PORT]
 
@@ -67,6 +67,8 @@ public final class DaemonCommand implements Command {
                                     when asked: /ip4/0.0.0.0/tcp/4002/ws, or /wss with
                                     --wss-cert and --wss-key
                   --bootstrap MADDR a peer to connect to at start, /…/p2p/<id>; repeatable
+                  --enable-perf     serve /perf/1.0.0 (off by default: any peer could make
+                                    this node send data)
                 """ + HostOptions.HELP + """
 
                   --conn-low N      trim connections down to N when above the high
@@ -92,7 +94,7 @@ public final class DaemonCommand implements Command {
         List<String> valued = new ArrayList<>(List.of("identity", "listen", "bootstrap", "conn-low", "conn-high",
                 "conn-grace", "limits", "metrics"));
         valued.addAll(HostOptions.VALUED);
-        Args args = Args.parse(argv, List.of("json"), valued).requirePositional(0, 0, "");
+        Args args = Args.parse(argv, List.of("json", "enable-perf"), valued).requirePositional(0, 0, "");
         boolean json = args.flag("json");
 
         List<Multiaddr> listen = new ArrayList<>();
@@ -146,7 +148,7 @@ public final class DaemonCommand implements Command {
         }
 
         HostBuilder builder = Host.builder().identity(identity.key()).listen(listen)
-                .agentVersion("p2pkit/" + NodeVersion.get())
+                .agentVersion("p2pkit/" + NodeVersion.get()).perf(args.flag("enable-perf"))
                 .resourceManager(new ResourceManager(limits)).connectionManager(connections);
         HostOptions.apply(args, builder);
         Host host = builder.build();

@@ -1,0 +1,53 @@
+package io.p2pkit.bench.perf;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A libp2p implementation whose perf program the runner drives. */
+enum Implementation {
+    /** p2pkit's own {@code p2pkit perf} command, on the JDK running the runner. */
+    P2PKIT("p2pkit"),
+    /** js-libp2p's perf program of the interop suite ({@code peers/js/perf.mjs}). */
+    JS("js"),
+    /** go-libp2p's perf program of the interop suite ({@code peers/go/perf-peer}). */
+    GO("go");
+
+    private final String label;
+
+    Implementation(String label) {
+        this.label = label;
+    }
+
+    String label() {
+        return label;
+    }
+
+    /** The program and its leading arguments; perf flags follow. */
+    List<String> command(Path root, List<String> jvmArgs) {
+        Path peers = root.resolve("p2pkit-interop/peers");
+        return switch (this) {
+            case P2PKIT -> {
+                List<String> c = new ArrayList<>();
+                c.add(ProcessHandle.current().info().command().orElse("java"));
+                c.addAll(jvmArgs);
+                c.add("-jar");
+                c.add(root.resolve("p2pkit-node/target/p2pkit-node.jar").toString());
+                c.add("perf");
+                yield c;
+            }
+            case JS -> List.of("node", peers.resolve("js/perf.mjs").toString());
+            case GO -> List.of(peers.resolve("go/perf-peer").toString());
+        };
+    }
+
+    /** Whether the program is built (the runner's script builds all it can). */
+    boolean available(Path root) {
+        return switch (this) {
+            case P2PKIT -> Files.exists(root.resolve("p2pkit-node/target/p2pkit-node.jar"));
+            case JS -> Files.isDirectory(root.resolve("p2pkit-interop/peers/js/node_modules"));
+            case GO -> Files.isExecutable(root.resolve("p2pkit-interop/peers/go/perf-peer"));
+        };
+    }
+}

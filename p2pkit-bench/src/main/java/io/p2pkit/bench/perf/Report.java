@@ -1,0 +1,98 @@
+package io.p2pkit.bench.perf;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Renders one run of the perf runner as a Markdown section. */
+final class Report {
+    private Report() {
+    }
+
+    static String render(String machine, int reps, long bytes, int rttRuns, double tcp, double chacha,
+                         List<String> securities, List<PerfRunner.Pair> pairs, Map<?, List<Double>> throughput,
+                         Map<?, List<Double>> rtt, List<String> failures) {
+        StringBuilder b = new StringBuilder();
+        b.append("## Throughput and latency side by side (perf runner)\n\n");
+        b.append("Command: `scripts/bench-perf` (options: `--reps N --bytes N --rtt-runs N --security noise,tls "
+                + "--impls p2pkit,js,go`). Each measurement is a fresh client process of the implementation "
+                + "(`p2pkit perf`, `peers/js/perf.mjs`, `peers/go/perf-peer`) against a long-running server "
+                + "process on 127.0.0.1, TCP + yamux; the time is the client's own `final` `timeSeconds` "
+                + "(from dialing to the last byte, so it includes the connection's handshake but not process start).\n\n");
+        b.append("Machine: ").append(machine).append(".\n\n");
+        b.append(String.format(Locale.ROOT, "Ceilings measured in the same run: loopback TCP, one Java socket pair, "
+                + "64 KiB writes: **%.0f MiB/s**; JDK ChaCha20-Poly1305 encryption on one core, 64 KiB frames: "
+                + "**%.0f MiB/s**.%n%n", PerfRunner.mib(tcp), PerfRunner.mib(chacha)));
+
+        b.append(String.format(Locale.ROOT, "### Throughput, %d MiB, median of %d alternating repetitions (MiB/s; min–max)%n%n",
+                bytes >> 20, reps));
+        b.append("*Warm* is the second run in the client process (steady state); *cold* the first, in a fresh "
+                + "process, which is what libp2p's perf test plans measure.\n\n");
+        b.append("| client → server | security | upload warm | download warm | upload cold | download cold |\n"
+                + "|---|---|---:|---:|---:|---:|\n");
+        for (String sec : securities) {
+            for (PerfRunner.Pair p : pairs) {
+                b.append("| ").append(p.label()).append(" | ").append(sec);
+                for (String dir : List.of("upload", "download", "upload-cold", "download-cold")) {
+                    b.append(" | ").append(cell(throughput.get(key(p, sec, dir))));
+                }
+                b.append(" |\n");
+            }
+        }
+        b.append("\n### Ratios of the medians (warm)\n\n| ratio | security | upload | download |\n|---|---|---:|---:|\n");
+        Implementation p2pkit = Implementation.P2PKIT;
+        for (String sec : securities) {
+            for (Implementation other : List.of(Implementation.JS, Implementation.GO)) {
+                b.append("| p2pkit↔p2pkit / ").append(other.label()).append("↔").append(other.label()).append(" | ")
+                        .append(sec).append(" | ");
+                for (String dir : List.of("upload", "download")) {
+                    double a = Stats.median(orEmpty(throughput.get(key(new PerfRunner.Pair(p2pkit, p2pkit), sec, dir))));
+                    double o = Stats.median(orEmpty(throughput.get(key(new PerfRunner.Pair(other, other), sec, dir))));
+                    b.append(Double.isNaN(a) || Double.isNaN(o) ? "–" : String.format(Locale.ROOT, "%.2f×", a / o));
+                    b.append(dir.equals("upload") ? " | " : " |\n");
+                }
+            }
+            b.append("| p2pkit↔p2pkit / ChaCha20-Poly1305 1-core | ").append(sec).append(" | ");
+            for (String dir : List.of("upload", "download")) {
+                double a = Stats.median(orEmpty(throughput.get(key(new PerfRunner.Pair(p2pkit, p2pkit), sec, dir))));
+                b.append(Double.isNaN(a) ? "–" : String.format(Locale.ROOT, "%.2f", a / chacha));
+                b.append(dir.equals("upload") ? " | " : " |\n");
+            }
+        }
+        b.append(String.format(Locale.ROOT, "%n### Connection + 1-byte round trip (%d runs per pair, each on a new "
+                + "connection: dial, handshake, muxer, perf stream with 1 byte up and 1 byte down)%n%n", rttRuns));
+        b.append("| client → server | security | median ms | p95 ms |\n|---|---|---:|---:|\n");
+        for (String sec : securities) {
+            for (PerfRunner.Pair p : pairs) {
+                List<Double> t = orEmpty(rtt.get(key(p, sec, "rtt")));
+                b.append("| ").append(p.label()).append(" | ").append(sec).append(" | ")
+                        .append(t.isEmpty() ? "failed" : String.format(Locale.ROOT, "%.2f | %.2f",
+                                Stats.median(t), Stats.percentile(t, 95)))
+                        .append(t.isEmpty() ? " | failed |\n" : " |\n");
+            }
+        }
+        if (!failures.isEmpty()) {
+            b.append("\nFailed measurements (left out of the medians):\n\n");
+            for (String f : failures) {
+                b.append("- ").append(f.replace('\n', ' ')).append('\n');
+            }
+        }
+        return b.toString();
+    }
+
+    private static Object key(PerfRunner.Pair p, String sec, String dir) {
+        return PerfRunner.key(p, sec, dir);
+    }
+
+    private static List<Double> orEmpty(List<Double> v) {
+        return v == null ? List.of() : v;
+    }
+
+    private static String cell(List<Double> v) {
+        if (v == null || v.isEmpty()) {
+            return "failed";
+        }
+        return String.format(Locale.ROOT, "%.0f (%.0f–%.0f)", PerfRunner.mib(Stats.median(v)),
+                PerfRunner.mib(Stats.min(v)), PerfRunner.mib(Stats.max(v)));
+    }
+}

@@ -1,0 +1,285 @@
+// Command perf is the go-libp2p perf program of p2pkit's interop suite and benchmark runner.
+//
+// go-libp2p's main module has no perf package, so /perf/1.0.0 is written here, after the libp2p
+// perf spec. The command line is the one of libp2p's perf test plans, plus a few options:
+//
+//	perf --run-server --server-address HOST:PORT [--security noise|tls]
+//	perf --server-address HOST:PORT|MADDR [--transport tcp] [--upload-bytes N] [--download-bytes N]
+//	     [--security noise|tls] [--runs N]
+//
+// The server uses the test plans' fixed identity (Ed25519 from a zero seed) and prints its
+// addresses, one per line. The client prints {"type":"intermediary",...} lines about once per
+// second and one {"type":"final",...} line per run; each run dials a new connection.
+package main
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/libp2p/go-libp2p"
+	"github.com/libp2p/go-libp2p/core/crypto"
+	"github.com/libp2p/go-libp2p/core/host"
+	"github.com/libp2p/go-libp2p/core/network"
+	"github.com/libp2p/go-libp2p/core/peer"
+	"github.com/libp2p/go-libp2p/core/protocol"
+	"github.com/libp2p/go-libp2p/p2p/muxer/yamux"
+	"github.com/libp2p/go-libp2p/p2p/security/noise"
+	tlssec "github.com/libp2p/go-libp2p/p2p/security/tls"
+	"github.com/libp2p/go-libp2p/p2p/transport/tcp"
+	ma "github.com/multiformats/go-multiaddr"
+)
+
+const (
+	perfID    = protocol.ID("/perf/1.0.0")
+	blockSize = 128 << 10
+	// The peer ID of an Ed25519 key made from 32 zero bytes, as in the test plans.
+	serverID = "12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN"
+)
+
+type result struct {
+	Type          string  `json:"type"`
+	TimeSeconds   float64 `json:"timeSeconds"`
+	UploadBytes   uint64  `json:"uploadBytes"`
+	DownloadBytes uint64  `json:"downloadBytes"`
+}
+
+func emit(r result) {
+	b, _ := json.Marshal(r)
+	os.Stdout.Write(append(b, '\n'))
+}
+
+func usage(msg string) {
+	fmt.Fprintln(os.Stderr, "perf:", msg)
+	os.Exit(2)
+}
+
+type zeroReader struct{}
+
+func (zeroReader) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = 0
+	}
+	return len(p), nil
+}
+
+func main() {
+	runServer := flag.Bool("run-server", false, "run the server")
+	serverAddr := flag.String("server-address", "", "HOST:PORT or a multiaddr")
+	transport := flag.String("transport", "tcp", "tcp (quic-v1 is not offered here)")
+	upload := flag.Uint64("upload-bytes", 0, "bytes to upload")
+	download := flag.Uint64("download-bytes", 0, "bytes to download")
+	security := flag.String("security", "noise", "noise or tls")
+	runs := flag.Int("runs", 1, "runs, each on a new connection")
+	flag.Parse()
+
+	if *transport != "tcp" {
+		usage("only --transport tcp is offered")
+	}
+	addr, err := tcpAddress(*serverAddr)
+	if err != nil {
+		usage(err.Error())
+	}
+	opts := []libp2p.Option{
+		libp2p.NoTransports,
+		libp2p.Transport(tcp.NewTCPTransport),
+		libp2p.Muxer(yamux.ID, yamux.DefaultTransport),
+		libp2p.DisableRelay(),
+		libp2p.DisableMetrics(),
+		libp2p.ResourceManager(&network.NullResourceManager{}),
+	}
+	switch *security {
+	case "noise":
+		opts = append(opts, libp2p.Security(noise.ID, noise.New))
+	case "tls":
+		opts = append(opts, libp2p.Security(tlssec.ID, tlssec.New))
+	default:
+		usage("--security must be noise or tls")
+	}
+	if *runServer {
+		priv, _, err := crypto.GenerateEd25519Key(zeroReader{})
+		if err != nil {
+			usage(err.Error())
+		}
+		opts = append(opts, libp2p.Identity(priv), libp2p.ListenAddrs(addr))
+	} else {
+		opts = append(opts, libp2p.NoListenAddrs)
+	}
+	h, err := libp2p.New(opts...)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "perf: setup:", err)
+		os.Exit(1)
+	}
+	defer h.Close()
+	h.SetStreamHandler(perfID, servePerf)
+
+	if *runServer {
+		for _, a := range h.Addrs() {
+			fmt.Println(a.Encapsulate(ma.StringCast("/p2p/" + h.ID().String())))
+		}
+		stop := make(chan os.Signal, 1)
+		signal.Notify(stop, syscall.SIGINT, syscall.SIGTERM)
+		<-stop
+		return
+	}
+
+	info, err := serverInfo(addr)
+	if err != nil {
+		usage(err.Error())
+	}
+	for i := 0; i < *runs; i++ {
+		start := time.Now()
+		if err := h.Connect(context.Background(), *info); err != nil {
+			fmt.Fprintln(os.Stderr, "perf: dial:", err)
+			os.Exit(1)
+		}
+		if err := runPerf(h, info.ID, *upload, *download); err != nil {
+			fmt.Fprintln(os.Stderr, "perf:", err)
+			os.Exit(1)
+		}
+		emit(result{Type: "final", TimeSeconds: time.Since(start).Seconds(), UploadBytes: *upload, DownloadBytes: *download})
+		h.Network().ClosePeer(info.ID)
+	}
+}
+
+// tcpAddress turns HOST:PORT into /ip4|ip6/HOST/tcp/PORT; a multiaddr passes through.
+func tcpAddress(s string) (ma.Multiaddr, error) {
+	if strings.HasPrefix(s, "/") {
+		return ma.NewMultiaddr(s)
+	}
+	host, port, err := net.SplitHostPort(s)
+	if err != nil {
+		return nil, fmt.Errorf("--server-address: %w", err)
+	}
+	ip := net.ParseIP(host)
+	if ip == nil {
+		return nil, fmt.Errorf("--server-address needs an IP address, got %q", host)
+	}
+	if ip.To4() != nil {
+		return ma.NewMultiaddr("/ip4/" + host + "/tcp/" + port)
+	}
+	return ma.NewMultiaddr("/ip6/" + host + "/tcp/" + port)
+}
+
+// serverInfo takes the peer ID from /p2p/ when present, else the fixed server identity.
+func serverInfo(a ma.Multiaddr) (*peer.AddrInfo, error) {
+	if _, err := a.ValueForProtocol(ma.P_P2P); err == nil {
+		return peer.AddrInfoFromP2pAddr(a)
+	}
+	return peer.AddrInfoFromString(a.String() + "/p2p/" + serverID)
+}
+
+func servePerf(s network.Stream) {
+	var req [8]byte
+	if _, err := io.ReadFull(s, req[:]); err != nil {
+		s.Reset()
+		return
+	}
+	if _, err := io.Copy(io.Discard, s); err != nil {
+		s.Reset()
+		return
+	}
+	if err := send(s, binary.BigEndian.Uint64(req[:])); err != nil {
+		s.Reset()
+		return
+	}
+	s.Close()
+}
+
+func runPerf(h host.Host, p peer.ID, upload, download uint64) error {
+	s, err := h.NewStream(context.Background(), p, perfID)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	var req [8]byte
+	binary.BigEndian.PutUint64(req[:], download)
+	if _, err := s.Write(req[:]); err != nil {
+		return err
+	}
+	if err := sendReporting(s, upload); err != nil {
+		return err
+	}
+	if err := s.CloseWrite(); err != nil {
+		return err
+	}
+	got, err := drainReporting(s, download)
+	if err != nil {
+		return err
+	}
+	if got != download {
+		return fmt.Errorf("asked for %d bytes, got %d", download, got)
+	}
+	return nil
+}
+
+var block = make([]byte, blockSize)
+
+func send(w io.Writer, n uint64) error {
+	for n > 0 {
+		chunk := block
+		if n < uint64(len(chunk)) {
+			chunk = chunk[:n]
+		}
+		k, err := w.Write(chunk)
+		if err != nil {
+			return err
+		}
+		n -= uint64(k)
+	}
+	return nil
+}
+
+func sendReporting(w io.Writer, n uint64) error {
+	last, sent := time.Now(), uint64(0)
+	for n > 0 {
+		chunk := block
+		if n < uint64(len(chunk)) {
+			chunk = chunk[:n]
+		}
+		k, err := w.Write(chunk)
+		if err != nil {
+			return err
+		}
+		n -= uint64(k)
+		sent += uint64(k)
+		if now := time.Now(); now.Sub(last) >= time.Second {
+			emit(result{Type: "intermediary", TimeSeconds: now.Sub(last).Seconds(), UploadBytes: sent})
+			last, sent = now, 0
+		}
+	}
+	return nil
+}
+
+func drainReporting(r io.Reader, limit uint64) (uint64, error) {
+	buf := make([]byte, blockSize)
+	last, recvd, total := time.Now(), uint64(0), uint64(0)
+	for {
+		k, err := r.Read(buf)
+		total += uint64(k)
+		recvd += uint64(k)
+		if total > limit {
+			return total, fmt.Errorf("server sent more than the %d bytes asked for", limit)
+		}
+		if now := time.Now(); now.Sub(last) >= time.Second {
+			emit(result{Type: "intermediary", TimeSeconds: now.Sub(last).Seconds(), DownloadBytes: recvd})
+			last, recvd = now, 0
+		}
+		if errors.Is(err, io.EOF) {
+			return total, nil
+		}
+		if err != nil {
+			return total, err
+		}
+	}
+}

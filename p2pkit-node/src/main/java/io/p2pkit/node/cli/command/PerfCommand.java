@@ -1,0 +1,217 @@
+package io.p2pkit.node.cli.command;
+
+import io.p2pkit.core.DecodeException;
+import io.p2pkit.core.crypto.KeyType;
+import io.p2pkit.core.crypto.PrivateKey;
+import io.p2pkit.core.host.Host;
+import io.p2pkit.core.host.HostBuilder;
+import io.p2pkit.core.host.PeerInfo;
+import io.p2pkit.core.identity.PeerId;
+import io.p2pkit.core.multiaddr.Multiaddr;
+import io.p2pkit.core.network.Connection;
+import io.p2pkit.core.perf.PerfProgress;
+import io.p2pkit.core.perf.PerfService;
+import io.p2pkit.node.NodeVersion;
+import io.p2pkit.node.cli.Args;
+import io.p2pkit.node.cli.Command;
+import io.p2pkit.node.cli.Console;
+import io.p2pkit.node.cli.UsageException;
+
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code p2pkit perf}: the perf binary of libp2p's perf test plans (same flags, same JSON lines).
+ * The server's identity is the Ed25519 key whose seed is 32 zero bytes, as in the test plans, so
+ * a client needs only {@code HOST:PORT}.
+ */
+public final class PerfCommand implements Command {
+    /** The peer ID of the test plans' fixed server identity. */
+    public static final String SERVER_PEER_ID = "12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN";
+
+    @Override
+    public String name() {
+        return "perf";
+    }
+
+    @Override
+    public String summary() {
+        return "Measure throughput with /perf/1.0.0 (libp2p perf test plans)";
+    }
+
+    @Override
+    public String help() {
+        return """
+                Usage: p2pkit perf --run-server --server-address HOST:PORT
+                       p2pkit perf --server-address HOST:PORT|MADDR [--transport tcp|quic-v1]
+                                   [--upload-bytes N] [--download-bytes N] [--runs N]
+
+                The perf program of libp2p's test plans. The server listens on HOST:PORT with the
+                fixed identity the test plans use (%s), prints its
+                addresses and serves /perf/1.0.0 until SIGINT or SIGTERM. The client connects,
+                uploads N bytes, downloads N bytes on one stream, and prints one JSON line per
+                second and a final one:
+                  {"type":"intermediary","timeSeconds":…,"uploadBytes":…,"downloadBytes":…}
+                  {"type":"final","timeSeconds":…,"uploadBytes":…,"downloadBytes":…}
+                (intermediary lines count the bytes of their interval; the final time includes
+                connecting). A MADDR without /p2p/ is taken to be the fixed server identity.
+
+                Options:
+                  --run-server          run the server instead of the client
+                  --server-address A    HOST:PORT ([v6]:PORT for IPv6) or a multiaddr
+                  --transport T         tcp (default) or quic-v1 (not available yet: exit 2)
+                  --upload-bytes N      bytes to send (default 0)
+                  --download-bytes N    bytes to ask for (default 0)
+                  --runs N              repeat N times, each on a new connection, one final
+                                        line per run (default 1; not in the test plans)
+                """.formatted(SERVER_PEER_ID) + HostOptions.HELP;
+    }
+
+    @Override
+    public int run(List<String> argv, Console console) throws Exception {
+        List<String> valued = new ArrayList<>(List.of("server-address", "transport", "upload-bytes", "download-bytes", "runs"));
+        valued.addAll(HostOptions.VALUED);
+        Args args = Args.parse(argv, List.of("run-server"), valued).requirePositional(0, 0, "");
+        String transport = args.value("transport").orElse("tcp");
+        if (transport.equals("quic-v1")) {
+            throw new UsageException("QUIC not available: this build has no QUIC transport (use --transport tcp)");
+        }
+        if (!transport.equals("tcp")) {
+            throw new UsageException("--transport must be tcp or quic-v1, got '" + transport + "'");
+        }
+        String address = args.value("server-address")
+                .orElseThrow(() -> new UsageException("--server-address is required"));
+        HostBuilder builder = Host.builder().agentVersion("p2pkit/" + NodeVersion.get());
+        HostOptions.apply(args, builder);
+        if (args.flag("run-server")) {
+            if (args.value("upload-bytes").isPresent() || args.value("download-bytes").isPresent()
+                    || args.value("runs").isPresent()) {
+                throw new UsageException("--upload-bytes, --download-bytes and --runs are for the client");
+            }
+            return serve(builder, listenAddress(address), console);
+        }
+        long upload = count(args, "upload-bytes");
+        long download = count(args, "download-bytes");
+        long runs = args.value("runs").isPresent() ? count(args, "runs") : 1;
+        if (runs < 1) {
+            throw new UsageException("--runs needs at least 1");
+        }
+        return measure(builder, serverInfo(address), upload, download, runs, console);
+    }
+
+    /** The test plans' server identity: Ed25519 from an all-zero seed. */
+    public static PrivateKey serverIdentity() {
+        return PrivateKey.generate(KeyType.ED25519, new SecureRandom() {
+            @Override
+            public void nextBytes(byte[] bytes) {
+                Arrays.fill(bytes, (byte) 0);
+            }
+        });
+    }
+
+    private static int serve(HostBuilder builder, Multiaddr listen, Console console) throws Exception {
+        Host host = builder.identity(serverIdentity()).listen(List.of(listen)).perf(true).build();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                host.close();
+            } finally {
+                stopped.countDown();
+            }
+        }, "p2pkit-perf-shutdown"));
+        for (Multiaddr a : host.addresses()) {
+            console.println(a.encapsulate("/p2p/" + host.peerId()).toString());
+        }
+        stopped.await();
+        return 0;
+    }
+
+    private static int measure(HostBuilder builder, PeerInfo server, long upload, long download, long runs,
+                               Console console) throws Exception {
+        try (Host host = builder.build()) {
+            PerfService perf = PerfService.client(host);
+            for (long i = 0; i < runs; i++) {
+                long start = System.nanoTime();
+                Connection c = host.connect(server);
+                perf.measure(c, upload, download, p -> console.json(line("intermediary",
+                        p.timeSeconds(), p.uploadBytes(), p.downloadBytes())));
+                double seconds = (System.nanoTime() - start) / 1e9;
+                console.json(line("final", seconds, upload, download));
+                c.close();
+            }
+        }
+        return 0;
+    }
+
+    private static Map<String, Object> line(String type, double seconds, long upload, long download) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("type", type);
+        o.put("timeSeconds", seconds);
+        o.put("uploadBytes", upload);
+        o.put("downloadBytes", download);
+        return o;
+    }
+
+    private static long count(Args args, String name) {
+        String v = args.value(name).orElse("0");
+        try {
+            long n = Long.parseLong(v);
+            if (n < 0) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + name + " needs a whole number of bytes, got '" + v + "'");
+        }
+    }
+
+    /** {@code HOST:PORT} or {@code [V6]:PORT} as a TCP multiaddr; a multiaddr passes through. */
+    static Multiaddr tcpAddress(String address) {
+        try {
+            if (address.startsWith("/")) {
+                return Multiaddr.parse(address);
+            }
+            int colon = address.lastIndexOf(':');
+            if (colon <= 0 || colon == address.length() - 1) {
+                throw new UsageException("--server-address must be HOST:PORT or a multiaddr, got '" + address + "'");
+            }
+            String host = address.substring(0, colon);
+            String port = address.substring(colon + 1);
+            if (host.startsWith("[") && host.endsWith("]")) {
+                return Multiaddr.parse("/ip6/" + host.substring(1, host.length() - 1) + "/tcp/" + port);
+            }
+            if (host.contains(":")) {
+                throw new UsageException("write an IPv6 server address as [ADDR]:PORT");
+            }
+            String proto = host.chars().allMatch(ch -> ch == '.' || Character.isDigit(ch)) ? "/ip4/" : "/dns/";
+            return Multiaddr.parse(proto + host + "/tcp/" + port);
+        } catch (DecodeException e) {
+            throw new UsageException("bad --server-address '" + address + "': " + e.getMessage());
+        }
+    }
+
+    private static Multiaddr listenAddress(String address) {
+        Multiaddr m = tcpAddress(address);
+        if (m.toString().contains("/p2p/")) {
+            throw new UsageException("the server's --server-address takes no /p2p/ part");
+        }
+        return m;
+    }
+
+    static PeerInfo serverInfo(String address) {
+        Multiaddr m = tcpAddress(address);
+        try {
+            if (m.toString().contains("/p2p/")) {
+                return PeerInfo.fromMultiaddr(m);
+            }
+            return new PeerInfo(PeerId.parse(SERVER_PEER_ID), List.of(m));
+        } catch (DecodeException e) {
+            throw new UsageException("bad --server-address '" + address + "': " + e.getMessage());
+        }
+    }
+}

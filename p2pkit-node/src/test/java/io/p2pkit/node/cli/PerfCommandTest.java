@@ -1,0 +1,143 @@
+package io.p2pkit.node.cli;
+
+import io.p2pkit.core.host.Host;
+import io.p2pkit.node.cli.command.PerfCommand;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code p2pkit perf} in both roles, and {@code p2pkit daemon --enable-perf}. */
+class PerfCommandTest {
+    private static final Pattern FINAL = Pattern.compile(
+            "\\{\"type\":\"final\",\"timeSeconds\":[0-9.eE-]+,\"uploadBytes\":(\\d+),\"downloadBytes\":(\\d+)}");
+
+    private static void assertFinal(CliRunner r, long upload, long download) {
+        assertEquals(0, r.status(), r.err());
+        String[] lines = r.out().strip().split("\n");
+        for (int i = 0; i < lines.length - 1; i++) {
+            assertTrue(lines[i].startsWith("{\"type\":\"intermediary\",\"timeSeconds\":"), lines[i]);
+        }
+        Matcher m = FINAL.matcher(lines[lines.length - 1]);
+        assertTrue(m.matches(), r.out());
+        assertEquals(upload, Long.parseLong(m.group(1)));
+        assertEquals(download, Long.parseLong(m.group(2)));
+    }
+
+    @Test
+    void serverIdentityIsTheTestPlansOne() {
+        assertEquals(PerfCommand.SERVER_PEER_ID, PerfCommand.serverIdentity().publicKey().toPeerId().toString());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"0, 0", "1000000, 0", "0, 3000000", "123457, 65537"})
+    void clientAgainstAFixedIdentityServer(long upload, long download) throws Exception {
+        try (Host server = Host.builder().identity(PerfCommand.serverIdentity()).listen("/ip4/127.0.0.1/tcp/0")
+                .perf(true).build()) {
+            String hostPort = "127.0.0.1:" + server.addresses().get(0).toSocketAddress().orElseThrow().getPort();
+            assertFinal(CliRunner.run("perf", "--server-address", hostPort, "--transport", "tcp",
+                    "--upload-bytes", Long.toString(upload), "--download-bytes", Long.toString(download)), upload, download);
+        }
+    }
+
+    @Test
+    void clientTakesAFullMultiaddrAndSecurityChoice() throws Exception {
+        try (Host server = Host.builder().listen("/ip4/127.0.0.1/tcp/0").security("tls").perf(true).build()) {
+            String addr = server.addresses().get(0).encapsulate("/p2p/" + server.peerId()).toString();
+            assertFinal(CliRunner.run("perf", "--server-address", addr, "--security", "tls",
+                    "--upload-bytes", "5000", "--download-bytes", "7000"), 5000, 7000);
+        }
+    }
+
+    @Test
+    void runsRepeatOnNewConnections() throws Exception {
+        try (Host server = Host.builder().identity(PerfCommand.serverIdentity()).listen("/ip4/127.0.0.1/tcp/0")
+                .perf(true).build()) {
+            String hostPort = "127.0.0.1:" + server.addresses().get(0).toSocketAddress().orElseThrow().getPort();
+            CliRunner r = CliRunner.run("perf", "--server-address", hostPort, "--upload-bytes", "1",
+                    "--download-bytes", "1", "--runs", "3");
+            assertEquals(0, r.status(), r.err());
+            String[] lines = r.out().strip().split("\n");
+            assertEquals(3, lines.length, r.out());
+            for (String l : lines) {
+                assertTrue(FINAL.matcher(l).matches(), l);
+            }
+        }
+    }
+
+    @Test
+    void quicIsRefusedClearly() {
+        CliRunner r = CliRunner.run("perf", "--server-address", "127.0.0.1:4001", "--transport", "quic-v1");
+        assertEquals(2, r.status());
+        assertTrue(r.err().contains("QUIC not available"), r.err());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "--server-address|127.0.0.1",
+            "--server-address|::1:4001",
+            "--transport|udp",
+            "--upload-bytes|-1",
+            "--download-bytes|lots",
+            "--runs|0",
+    })
+    void badOptionsAreUsageErrors(String option, String value) {
+        CliRunner r = option.equals("--server-address")
+                ? CliRunner.run("perf", option, value)
+                : CliRunner.run("perf", "--server-address", "127.0.0.1:1", option, value);
+        assertEquals(2, r.status(), r.err());
+        assertTrue(r.err().contains("p2pkit perf:"), r.err());
+    }
+
+    @Test
+    void unreachableServerFails() {
+        CliRunner r = CliRunner.run("perf", "--server-address", "127.0.0.1:1", "--download-bytes", "10");
+        assertEquals(1, r.status(), r.err());
+    }
+
+    @Test
+    void serverProcessServesAClient(@TempDir Path home) throws Exception {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        try (DaemonAndPingTest.Daemon server = DaemonAndPingTest.Daemon.command(home, "perf", "--run-server",
+                "--server-address", "127.0.0.1:" + port)) {
+            String line = server.next("/ip4/127.0.0.1/tcp/" + port);
+            assertEquals("/ip4/127.0.0.1/tcp/" + port + "/p2p/" + PerfCommand.SERVER_PEER_ID, line);
+            assertFinal(CliRunner.run("perf", "--server-address", "127.0.0.1:" + port,
+                    "--upload-bytes", "2000000", "--download-bytes", "2000000"), 2_000_000, 2_000_000);
+        }
+    }
+
+    @Test
+    void daemonServesPerfOnlyWhenEnabled(@TempDir Path home) throws Exception {
+        try (DaemonAndPingTest.Daemon d = DaemonAndPingTest.Daemon.start(home, "--listen", "/ip4/127.0.0.1/tcp/0",
+                "--json", "--enable-perf")) {
+            String addr = readyAddress(d);
+            assertFinal(CliRunner.run("perf", "--server-address", addr, "--upload-bytes", "100000",
+                    "--download-bytes", "100000"), 100_000, 100_000);
+        }
+        try (DaemonAndPingTest.Daemon d = DaemonAndPingTest.Daemon.start(home, "--listen", "/ip4/127.0.0.1/tcp/0",
+                "--json")) {
+            CliRunner r = CliRunner.run("perf", "--server-address", readyAddress(d), "--download-bytes", "10");
+            assertEquals(1, r.status(), r.err());
+            assertTrue(r.err().contains("/perf/1.0.0"), r.err());
+        }
+    }
+
+    private static String readyAddress(DaemonAndPingTest.Daemon d) throws InterruptedException, IOException {
+        Matcher m = Pattern.compile(".*\"addrs\":\\[\"([^\"]+)\".*").matcher(d.next("{\"event\":\"ready\""));
+        assertTrue(m.matches());
+        return m.group(1);
+    }
+}
