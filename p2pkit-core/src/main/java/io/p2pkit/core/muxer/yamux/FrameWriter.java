@@ -1,5 +1,6 @@
 package io.p2pkit.core.muxer.yamux;
 
+import io.p2pkit.core.buffer.BufferPool;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -25,11 +26,13 @@ final class FrameWriter {
 
     private final OutputStream out;
     private final ReentrantLock lock = new ReentrantLock();
-    private final byte[] buffer;
+    /** Only while a write is under way, so idle connections hold no 64 KiB buffer. */
+    private byte[] buffer;
     private final int controlLimit;
     private final ConcurrentLinkedQueue<byte[]> control = new ConcurrentLinkedQueue<>();
     private final AtomicInteger controlSize = new AtomicInteger();
     private final int maxControl;
+    private final int maxFrameData;
     private final FailureListener onFailure;
     private final Semaphore wake = new Semaphore(0);
     private final Thread flusher;
@@ -43,7 +46,7 @@ final class FrameWriter {
     FrameWriter(OutputStream out, int maxFrameData, int maxControl, String name, FailureListener onFailure) {
         this.out = out;
         this.controlLimit = CONTROL_SLOTS * FrameHeader.SIZE;
-        this.buffer = new byte[controlLimit + FrameHeader.SIZE + maxFrameData];
+        this.maxFrameData = maxFrameData;
         this.maxControl = maxControl;
         this.onFailure = onFailure;
         this.flusher = Thread.ofVirtual().name(name).unstarted(this::runFlusher);
@@ -102,13 +105,14 @@ final class FrameWriter {
             if (closed) {
                 throw new IOException("connection closed");
             }
+            buffer = BufferPool.take(controlLimit + FrameHeader.SIZE + maxFrameData);
             int pos = appendControl();
             while (pos == controlLimit && !control.isEmpty()) {
                 // More control frames than fit: they were queued first, so they go out first.
                 out.write(buffer, 0, pos);
                 pos = appendControl();
             }
-            int maxFrame = buffer.length - controlLimit - FrameHeader.SIZE;
+            int maxFrame = maxFrameData;
             do {
                 int n = Math.min(length, maxFrame);
                 FrameHeader.write(buffer, pos, FrameHeader.DATA, flags, streamId, n);
@@ -125,6 +129,8 @@ final class FrameWriter {
             fail(e);
             throw e;
         } finally {
+            BufferPool.give(buffer);
+            buffer = null;
             lock.unlock();
         }
         if (!control.isEmpty()) {
@@ -196,6 +202,15 @@ final class FrameWriter {
 
     /** Writes and flushes every queued control frame. Lock held. */
     private void writeQueued() throws IOException {
+        buffer = new byte[controlLimit];
+        try {
+            writeQueuedInto();
+        } finally {
+            buffer = null;
+        }
+    }
+
+    private void writeQueuedInto() throws IOException {
         int pos;
         boolean wrote = false;
         while ((pos = appendControl()) > 0) {

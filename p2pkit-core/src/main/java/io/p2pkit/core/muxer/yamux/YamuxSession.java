@@ -3,9 +3,9 @@ package io.p2pkit.core.muxer.yamux;
 import io.p2pkit.core.DecodeException;
 import io.p2pkit.core.muxer.MuxedConnection;
 import io.p2pkit.core.muxer.StreamResetException;
+import io.p2pkit.core.transport.LeanInputStream;
 import io.p2pkit.core.transport.RawConnection;
 
-import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,7 +34,6 @@ import java.util.function.LongSupplier;
  */
 public final class YamuxSession implements MuxedConnection {
     private static final Object CLOSED_MARKER = new Object();
-    private static final int READ_BUFFER = 64 * 1024;
     private static final int MAX_PENDING_PINGS = 32;
     /** How long close() waits for a busy connection to send GoAway (go-yamux waits 100 ms too). */
     private static final long GO_AWAY_WAIT_MILLIS = 100;
@@ -79,7 +78,7 @@ public final class YamuxSession implements MuxedConnection {
         this.nextLocalId = initiator ? 1 : 2;
         this.nextLocalIdSnapshot = nextLocalId;
         this.acceptQueue = new LinkedBlockingQueue<>(config.acceptBacklog());
-        this.in = new BufferedInputStream(raw.in(), READ_BUFFER);
+        this.in = new LeanInputStream(raw.in());
         this.writer = new FrameWriter(raw.out(), config.maxFrameData(), config.maxControlBacklog(),
                 "yamux-flush-" + (initiator ? "dialer" : "listener"), e -> shutdown(YamuxException.Reason.CONNECTION_LOST, "write failed: " + e.getMessage(), e, false));
         this.readLoop = Thread.ofVirtual().name("yamux-read-" + (initiator ? "dialer" : "listener"))

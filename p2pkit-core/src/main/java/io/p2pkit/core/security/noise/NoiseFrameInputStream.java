@@ -1,5 +1,6 @@
 package io.p2pkit.core.security.noise;
 
+import io.p2pkit.core.buffer.BufferPool;
 import io.p2pkit.core.transport.RawConnection;
 
 import java.io.EOFException;
@@ -177,8 +178,30 @@ final class NoiseFrameInputStream extends InputStream {
 
     /** Reads the 2-byte length of the next frame; -1 if the stream ends cleanly before it. */
     private int frameLength() throws IOException {
+        if (cipher != null && dataPos == dataEnd && raw.available() <= 0) {
+            // Nothing buffered and nothing waiting: an idle connection waits here, so it waits
+            // without its 128 KiB buffer. Under load bytes are waiting and the buffer is kept.
+            BufferPool.give(buf);
+            buf = null;
+            dataPos = dataEnd = 0;
+            plainPos = plainEnd = 0;
+            byte[] head = new byte[2];
+            int got = 0;
+            while (got < 2) {
+                int r = raw.read(head, got, 2 - got);
+                if (r < 0) {
+                    if (got == 0) {
+                        return -1;
+                    }
+                    throw new EOFException("the connection ended inside a Noise frame header");
+                }
+                got += r;
+            }
+            buf = BufferPool.take(BUFFER_BYTES);
+            return ((head[0] & 0xFF) << 8) | (head[1] & 0xFF);
+        }
         if (buf == null) {
-            buf = new byte[BUFFER_BYTES];
+            buf = BufferPool.take(BUFFER_BYTES);
         }
         if (dataEnd - dataPos < 2 && !fillAtLeast(2)) {
             if (dataEnd == dataPos) {

@@ -1,10 +1,10 @@
 package io.p2pkit.core.security.noise;
 
+import io.p2pkit.core.buffer.BufferPool;
 import io.p2pkit.core.transport.RawConnection;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -70,7 +70,6 @@ final class NoiseFrameOutputStream extends OutputStream {
         lock.lock();
         try {
             cipher = sendCipher;
-            buf = new byte[FRAME_BYTES];
         } finally {
             lock.unlock();
         }
@@ -93,6 +92,9 @@ final class NoiseFrameOutputStream extends OutputStream {
         lock.lock();
         try {
             checkOpen();
+            if (buf == null) {
+                buf = BufferPool.take(FRAME_BYTES);
+            }
             while (len > 0) {
                 if (openLength == 0) {
                     makeRoomForFrame(len >= MAX_PLAINTEXT);
@@ -130,6 +132,11 @@ final class NoiseFrameOutputStream extends OutputStream {
             }
             sendSealed();
             raw.flush();
+            if (openLength == 0) {
+                // Everything is sent: an idle connection keeps no frame buffer.
+                BufferPool.give(buf);
+                buf = null;
+            }
         } finally {
             lock.unlock();
         }
@@ -175,7 +182,10 @@ final class NoiseFrameOutputStream extends OutputStream {
     /** Ensures a full frame fits at {@code sealedEnd}; grows the buffer for bulk writes. */
     private void makeRoomForFrame(boolean bulk) throws IOException {
         if (bulk && buf.length < BULK_FRAMES * FRAME_BYTES) {
-            buf = Arrays.copyOf(buf, BULK_FRAMES * FRAME_BYTES);
+            byte[] bigger = BufferPool.take(BULK_FRAMES * FRAME_BYTES);
+            System.arraycopy(buf, 0, bigger, 0, buf.length);
+            BufferPool.give(buf);
+            buf = bigger;
         }
         if (buf.length - sealedEnd < FRAME_BYTES) {
             sendSealed();
@@ -204,6 +214,9 @@ final class NoiseFrameOutputStream extends OutputStream {
 
     /** Writes the sealed frames in one call; resets the buffer when no open frame remains. */
     private void sendSealed() throws IOException {
+        if (buf == null) {
+            return;
+        }
         if (sealedEnd > sentUpTo) {
             raw.write(buf, sentUpTo, sealedEnd - sentUpTo);
             sentUpTo = sealedEnd;

@@ -1,6 +1,7 @@
 package io.p2pkit.core.transport.tcp;
 
 import io.p2pkit.core.multiaddr.Multiaddr;
+import io.p2pkit.core.transport.LeanInputStream;
 import io.p2pkit.core.transport.TransportConnection;
 
 import java.io.IOException;
@@ -20,7 +21,7 @@ final class TcpConnection implements TransportConnection {
     TcpConnection(Socket socket) throws IOException {
         this.socket = socket;
         // Multistream reads small messages; the buffer for them is dropped while the connection is idle.
-        this.in = new SocketInputStream(socket.getInputStream());
+        this.in = new LeanInputStream(socket.getInputStream());
         this.out = socket.getOutputStream();
         this.local = Multiaddr.of((InetSocketAddress) socket.getLocalSocketAddress(), "tcp");
         this.remote = Multiaddr.of((InetSocketAddress) socket.getRemoteSocketAddress(), "tcp");

@@ -1,4 +1,4 @@
-package io.p2pkit.core.transport.tcp;
+package io.p2pkit.core.transport;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class SocketInputStreamTest {
+class LeanInputStreamTest {
     /**
      * A socket stand-in: bytes arrive in bursts; {@code available()} reports what is left of the
      * burst that has arrived, and a read past it "waits" for the next burst.
@@ -70,7 +70,7 @@ class SocketInputStreamTest {
             socket.arrive(burst);
             sent.writeBytes(burst);
         }
-        SocketInputStream in = new SocketInputStream(socket);
+        LeanInputStream in = new LeanInputStream(socket);
         ByteArrayOutputStream got = new ByteArrayOutputStream();
         while (true) {
             if (random.nextInt(10) == 0) {
@@ -96,7 +96,7 @@ class SocketInputStreamTest {
         Bursts socket = new Bursts();
         socket.arrive(new byte[] {1, 2, 3, 4, 5});
         socket.arrive(new byte[] {6, 7});
-        SocketInputStream in = new SocketInputStream(socket);
+        LeanInputStream in = new LeanInputStream(socket);
         byte[] b = new byte[8];
 
         // Nothing has arrived yet as far as available() knows: wait on the socket, no buffer.
@@ -118,10 +118,10 @@ class SocketInputStreamTest {
     @Test
     void largeReadsBypassTheBuffer() throws IOException {
         Bursts socket = new Bursts();
-        byte[] burst = new byte[3 * SocketInputStream.BUFFER_BYTES];
+        byte[] burst = new byte[3 * LeanInputStream.BUFFER_BYTES];
         new SplittableRandom(9).nextBytes(burst);
         socket.arrive(burst);
-        SocketInputStream in = new SocketInputStream(socket);
+        LeanInputStream in = new LeanInputStream(socket);
         byte[] got = new byte[burst.length];
         assertEquals(1, in.read(got, 0, 1));
         assertEquals(burst.length - 1, in.read(got, 1, burst.length - 1));

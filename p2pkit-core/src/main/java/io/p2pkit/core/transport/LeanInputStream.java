@@ -1,11 +1,12 @@
-package io.p2pkit.core.transport.tcp;
+package io.p2pkit.core.transport;
 
+import io.p2pkit.core.buffer.BufferPool;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Objects;
 
 /**
- * A socket's input with a read buffer that exists only while it holds bytes. Small reads
+ * An input (a socket, or a secured connection) with a read buffer that exists only while it holds bytes. Small reads
  * (multistream messages, varints) are served from a buffer filled with one socket read; large
  * reads, and any read that would have to wait for the remote, go straight to the socket and
  * drop the empty buffer. An idle connection, whose reader is blocked waiting, so holds no buffer
@@ -13,16 +14,17 @@ import java.util.Objects;
  *
  * <p>Not thread-safe: one reader at a time, as for any connection's input.
  */
-final class SocketInputStream extends InputStream {
+public final class LeanInputStream extends InputStream {
     /** Enough for every negotiation message; a larger read bypasses the buffer anyway. */
-    static final int BUFFER_BYTES = 8 * 1024;
+    public static final int BUFFER_BYTES = 8 * 1024;
 
     private final InputStream socket;
     private byte[] buf;
     private int pos;
     private int end;
 
-    SocketInputStream(InputStream socket) {
+    /** Wraps {@code socket}, the stream to read from. */
+    public LeanInputStream(InputStream socket) {
         this.socket = socket;
     }
 
@@ -66,12 +68,13 @@ final class SocketInputStream extends InputStream {
     private boolean refill() throws IOException {
         int waiting = socket.available();
         if (waiting <= 0) {
+            BufferPool.give(buf);
             buf = null;
             pos = end = 0;
             return false;
         }
         if (buf == null) {
-            buf = new byte[BUFFER_BYTES];
+            buf = BufferPool.take(BUFFER_BYTES);
         }
         int n = socket.read(buf, 0, BUFFER_BYTES);
         if (n <= 0) {
@@ -85,7 +88,7 @@ final class SocketInputStream extends InputStream {
     }
 
     /** Whether a buffer is allocated now; for tests. */
-    boolean holdsBuffer() {
+    public boolean holdsBuffer() {
         return buf != null;
     }
 
