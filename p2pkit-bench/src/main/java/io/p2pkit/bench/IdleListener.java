@@ -2,6 +2,8 @@ package io.p2pkit.bench;
 
 import io.p2pkit.core.host.Host;
 import io.p2pkit.core.multiaddr.Multiaddr;
+import io.p2pkit.core.resource.ResourceManager;
+import io.p2pkit.core.resource.ResourceManagerConfig;
 import io.p2pkit.core.network.Connection;
 
 import java.io.BufferedReader;
@@ -29,7 +31,10 @@ public final class IdleListener {
         for (int i = 0; i < ports; i++) {
             listen[i] = "/ip4/127.0.0.1/tcp/0";
         }
-        try (Host host = Host.builder().listen(listen).yamux(IdleConnections.YAMUX).build()) {
+        // This measures memory, not admission: the default limits (scaled from the heap, like
+        // go-libp2p's) would refuse most of 10,000 inbound connections, as they should on a node.
+        try (Host host = Host.builder().listen(listen).yamux(IdleConnections.YAMUX)
+                .resourceManager(new ResourceManager(ResourceManagerConfig.unlimited())).build()) {
             StringBuilder ready = new StringBuilder("READY ").append(host.peerId());
             for (Multiaddr a : host.network().listenAddresses()) {
                 ready.append(' ').append(a);
