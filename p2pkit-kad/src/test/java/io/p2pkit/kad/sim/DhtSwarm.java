@@ -1,0 +1,157 @@
+package io.p2pkit.kad.sim;
+
+import io.p2pkit.core.crypto.PrivateKey;
+import io.p2pkit.core.host.Host;
+import io.p2pkit.core.host.PeerInfo;
+import io.p2pkit.core.transport.memory.MemoryNetwork;
+import io.p2pkit.kad.KadConfig;
+import io.p2pkit.kad.KadDht;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.UnaryOperator;
+
+/**
+ * Many hosts with a DHT each on one {@link MemoryNetwork}, for tests and the simulation. Hosts
+ * use plaintext security (the simulation measures the DHT, not Noise) and yamux.
+ */
+public final class DhtSwarm implements AutoCloseable {
+    /** One simulated node. */
+    public record Node(Host host, KadDht dht) {
+        /** How to reach it. */
+        public PeerInfo info() {
+            return new PeerInfo(host.peerId(), host.addresses());
+        }
+    }
+
+    private final MemoryNetwork network;
+    private final List<Node> nodes = new ArrayList<>();
+    private final UnaryOperator<KadConfig.Builder> configure;
+    private final SplittableRandom random;
+
+    /** A swarm on {@code network}; {@code configure} adjusts each node's config. */
+    public DhtSwarm(MemoryNetwork network, long seed, UnaryOperator<KadConfig.Builder> configure) {
+        this.network = network;
+        this.configure = configure;
+        this.random = new SplittableRandom(seed);
+    }
+
+    /** The network. */
+    public MemoryNetwork network() {
+        return network;
+    }
+
+    /** Starts a node (not bootstrapped) and adds it to the swarm. */
+    public Node start(List<PeerInfo> bootstrap) throws IOException {
+        Host host = Host.builder()
+                .identity(PrivateKey.generateEd25519())
+                .transports(network.transport())
+                .security("plaintext")
+                .muxers("yamux")
+                .listen("/memory/0")
+                .build();
+        try {
+            KadConfig.Builder b = KadConfig.builder()
+                    .bootstrap(bootstrap)
+                    .periodicTasks(false)
+                    .random(new java.util.Random(random.nextLong()));
+            KadDht dht = KadDht.attach(host, configure.apply(b).build());
+            Node n = new Node(host, dht);
+            synchronizedAdd(n);
+            return n;
+        } catch (IOException | RuntimeException e) {
+            host.close();
+            throw e;
+        }
+    }
+
+    private void synchronizedAdd(Node n) {
+        lock.lock();
+        try {
+            nodes.add(n);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
+
+    /**
+     * Starts {@code count} nodes: the first alone, each later one bootstrapping from up to three
+     * random earlier nodes; joins run {@code parallel} at a time.
+     */
+    public void grow(int count, int parallel) throws Exception {
+        if (nodes().isEmpty()) {
+            start(List.of());
+            count--;
+        }
+        try (ExecutorService pool = Executors.newFixedThreadPool(parallel, Thread.ofVirtual().factory())) {
+            List<Future<?>> joins = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                List<Node> existing = nodes();
+                List<PeerInfo> boot = new ArrayList<>();
+                for (int j = 0; j < Math.min(3, existing.size()); j++) {
+                    boot.add(existing.get(random.nextInt(existing.size())).info());
+                }
+                joins.add(pool.submit(() -> {
+                    Node n = start(boot);
+                    n.dht().bootstrap();
+                    return null;
+                }));
+                if (joins.size() >= parallel) {
+                    for (Future<?> f : joins) {
+                        f.get();
+                    }
+                    joins.clear();
+                }
+            }
+            for (Future<?> f : joins) {
+                f.get();
+            }
+        }
+    }
+
+    /** Stops node {@code n} and removes it from the swarm. */
+    public void stop(Node n) {
+        lock.lock();
+        try {
+            nodes.remove(n);
+        } finally {
+            lock.unlock();
+        }
+        n.host().close();
+    }
+
+    /** The live nodes. */
+    public List<Node> nodes() {
+        lock.lock();
+        try {
+            return List.copyOf(nodes);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A random live node. */
+    public Node randomNode() {
+        List<Node> all = nodes();
+        return all.get(random.nextInt(all.size()));
+    }
+
+    /** Random numbers from the swarm's seed. */
+    public SplittableRandom random() {
+        return random;
+    }
+
+    @Override
+    public void close() {
+        for (Node n : nodes()) {
+            n.host().close();
+        }
+    }
+}
