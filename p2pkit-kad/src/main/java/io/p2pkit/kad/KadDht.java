@@ -246,6 +246,18 @@ public final class KadDht implements Closeable {
      * @return the number of bootstrap peers reached
      */
     public int bootstrap() throws IOException {
+        int reached = connectBootstrapPeers();
+        refresh();
+        return reached;
+    }
+
+    /**
+     * Connects to the configured bootstrap peers and adds those that identify as DHT servers,
+     * without any lookup (an ephemeral node then runs just the lookup it needs).
+     *
+     * @return the number of bootstrap peers reached
+     */
+    public int connectBootstrapPeers() {
         int reached = 0;
         IdentifyService identify = host.service(IdentifyService.class).orElseThrow();
         for (PeerInfo p : config.bootstrapPeers()) {
@@ -258,7 +270,6 @@ public final class KadDht implements Closeable {
                 // try the others
             }
         }
-        refresh();
         return reached;
     }
 

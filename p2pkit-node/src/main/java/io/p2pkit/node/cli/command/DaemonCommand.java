@@ -9,6 +9,9 @@ import io.p2pkit.core.identify.IdentifyService;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.network.Connection;
 import io.p2pkit.core.network.ConnectionListener;
+import io.p2pkit.kad.KadConfig;
+import io.p2pkit.kad.KadDht;
+import io.p2pkit.kad.Mode;
 import io.p2pkit.node.NodeVersion;
 import io.p2pkit.node.cli.Args;
 import io.p2pkit.node.cli.Command;
@@ -22,6 +25,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 /** {@code p2pkit daemon}: runs a node until SIGINT or SIGTERM. */
@@ -42,7 +46,7 @@ public final class DaemonCommand implements Command {
     public String help() {
         return """
                 Usage: p2pkit daemon [--identity FILE] [--listen MADDR]... [--bootstrap MADDR]...
-                                     [--security LIST] [--muxer LIST] [--json]
+                                     [--security LIST] [--muxer LIST] [--dht MODE] [--json]
 
                 Runs a libp2p node with identify and ping until SIGINT or SIGTERM.
 
@@ -52,7 +56,7 @@ public final class DaemonCommand implements Command {
                   --listen MADDR    an address to listen on; repeatable (default
                                     /ip4/0.0.0.0/tcp/4001 and /ip6/::/tcp/4001)
                   --bootstrap MADDR a peer to connect to at start, /…/p2p/<id>; repeatable
-                """ + HostOptions.HELP + """
+                """ + HostOptions.HELP + "\n" + DhtOptions.HELP + """
 
                   --json            print events as JSON lines: first
                                     {"event":"ready","peerId":…,"addrs":[…]}, then
@@ -61,7 +65,7 @@ public final class DaemonCommand implements Command {
 
     @Override
     public int run(List<String> argv, Console console) throws Exception {
-        List<String> valued = new ArrayList<>(List.of("identity", "listen", "bootstrap"));
+        List<String> valued = new ArrayList<>(List.of("identity", "listen", "bootstrap", "dht"));
         valued.addAll(HostOptions.VALUED);
         Args args = Args.parse(argv, List.of("json"), valued).requirePositional(0, 0, "");
         boolean json = args.flag("json");
@@ -78,6 +82,7 @@ public final class DaemonCommand implements Command {
         } catch (DecodeException e) {
             throw new UsageException(e.getMessage());
         }
+        Optional<Mode> dhtMode = DhtOptions.parse(args.value("dht"));
         Path identityPath = args.value("identity").map(Path::of).orElseGet(NodeHome::identityFile);
         IdentityFile.Loaded identity = IdentityFile.loadOrCreate(identityPath, KeyType.ED25519);
         if (identity.created()) {
@@ -88,6 +93,13 @@ public final class DaemonCommand implements Command {
                 .agentVersion("p2pkit/" + NodeVersion.get());
         HostOptions.apply(args, builder);
         Host host = builder.build();
+        KadDht dht = null;
+        if (dhtMode.isPresent()) {
+            // Providers are kept next to the identity, so a restart keeps what the node provides.
+            Path providers = identityPath.toAbsolutePath().resolveSibling("kad-providers.log");
+            dht = KadDht.attach(host, KadConfig.builder().mode(dhtMode.get()).bootstrap(bootstrap)
+                    .providerStoreFile(providers).build());
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             console.info("p2pkit daemon: stopping");
@@ -143,6 +155,24 @@ public final class DaemonCommand implements Command {
                     o.put("peerId", peer.peerId().toString());
                     o.put("error", String.valueOf(e.getMessage()));
                     event(console, json, o, "bootstrap to " + peer.peerId() + " failed: " + e.getMessage());
+                }
+            });
+        }
+        if (dht != null) {
+            KadDht d = dht;
+            host.spawn("p2pkit-dht-bootstrap", () -> {
+                try {
+                    int reached = d.bootstrap();
+                    Map<String, Object> o = new LinkedHashMap<>();
+                    o.put("event", "dht-bootstrapped");
+                    o.put("mode", d.effectiveMode().name().toLowerCase(java.util.Locale.ROOT));
+                    o.put("bootstrapPeers", reached);
+                    o.put("routingTable", d.routingTable().size());
+                    event(console, json, o, "DHT (" + o.get("mode") + ") bootstrapped: " + reached
+                            + " bootstrap peers, " + o.get("routingTable") + " peers in the routing table");
+                } catch (Exception e) {
+                    event(console, json, Map.of("event", "dht-bootstrap-failed", "error", String.valueOf(e.getMessage())),
+                            "DHT bootstrap failed: " + e.getMessage());
                 }
             });
         }
