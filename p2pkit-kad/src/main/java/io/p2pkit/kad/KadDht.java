@@ -276,11 +276,14 @@ public final class KadDht implements Closeable {
     /** Refreshes every non-empty bucket with a lookup of a random key in it, plus a self-lookup. */
     public void refresh() throws IOException {
         lookup(host.peerId().bytes(), MessageType.FIND_NODE, null);
+        // The bucket lookups are independent: run them side by side (each keeps its own alpha).
+        List<PeerId> targets = new ArrayList<>();
         for (int cpl : table.nonEmptyBuckets()) {
             if (cpl <= MAX_REFRESH_CPL) {
-                lookup(randomPeerIdIn(cpl).bytes(), MessageType.FIND_NODE, null);
+                targets.add(randomPeerIdIn(cpl));
             }
         }
+        fanOut(targets, target -> lookup(target.bytes(), MessageType.FIND_NODE, null));
     }
 
     /** A random peer ID (SHA-256 multihash) whose key shares exactly {@code cpl} bits with ours. */

@@ -34,11 +34,19 @@ public final class DhtSwarm implements AutoCloseable {
     private final UnaryOperator<KadConfig.Builder> configure;
     private final SplittableRandom random;
 
+    private java.util.concurrent.ScheduledExecutorService scheduler;
+
     /** A swarm on {@code network}; {@code configure} adjusts each node's config. */
     public DhtSwarm(MemoryNetwork network, long seed, UnaryOperator<KadConfig.Builder> configure) {
         this.network = network;
         this.configure = configure;
         this.random = new SplittableRandom(seed);
+    }
+
+    /** Shares one scheduler among all hosts started from now on (a thousand hosts need not a thousand timer threads). */
+    public DhtSwarm sharedScheduler(java.util.concurrent.ScheduledExecutorService scheduler) {
+        this.scheduler = scheduler;
+        return this;
     }
 
     /** The network. */
@@ -48,7 +56,11 @@ public final class DhtSwarm implements AutoCloseable {
 
     /** Starts a node (not bootstrapped) and adds it to the swarm. */
     public Node start(List<PeerInfo> bootstrap) throws IOException {
-        Host host = Host.builder()
+        var builder = Host.builder();
+        if (scheduler != null) {
+            builder.scheduler(scheduler);
+        }
+        Host host = builder
                 .identity(PrivateKey.generateEd25519())
                 .transports(network.transport())
                 .security("plaintext")
