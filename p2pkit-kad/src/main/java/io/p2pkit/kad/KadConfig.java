@@ -43,6 +43,7 @@ public final class KadConfig {
     private final int maxPerIpGroupPerBucket;
     private final int maxPerIpGroup;
     private final boolean periodicTasks;
+    private final boolean optimisticProvide;
 
     private KadConfig(Builder b) {
         this.protocolPrefix = b.protocolPrefix;
@@ -67,6 +68,7 @@ public final class KadConfig {
         this.maxPerIpGroupPerBucket = b.maxPerIpGroupPerBucket;
         this.maxPerIpGroup = b.maxPerIpGroup;
         this.periodicTasks = b.periodicTasks;
+        this.optimisticProvide = b.optimisticProvide;
     }
 
     /** A builder with the defaults. */
@@ -189,6 +191,11 @@ public final class KadConfig {
         return periodicTasks;
     }
 
+    /** Whether provide stops its lookup once the network-size estimate says the closest peers were reached. */
+    public boolean optimisticProvide() {
+        return optimisticProvide;
+    }
+
     @Override
     public String toString() {
         return "KadConfig[" + protocolId() + " k=" + k + " alpha=" + alpha + " mode=" + mode + "]";
@@ -218,6 +225,7 @@ public final class KadConfig {
         private int maxPerIpGroupPerBucket = 2;
         private int maxPerIpGroup = 3 * 20;
         private boolean periodicTasks = true;
+        private boolean optimisticProvide;
 
         private Builder() {
         }
@@ -355,6 +363,16 @@ public final class KadConfig {
         /** Whether timers run refresh, republish and GC (default true; tests drive them by hand). */
         public Builder periodicTasks(boolean on) {
             this.periodicTasks = on;
+            return this;
+        }
+
+        /**
+         * Optimistic provide (default off): a provide's lookup stops as soon as k peers have
+         * answered that lie within the distance where the network-size estimate expects the k
+         * closest, instead of waiting for convergence.
+         */
+        public Builder optimisticProvide(boolean on) {
+            this.optimisticProvide = on;
             return this;
         }
 

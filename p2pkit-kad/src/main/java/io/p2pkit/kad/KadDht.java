@@ -16,6 +16,7 @@ import io.p2pkit.core.protobuf.LengthPrefixed;
 import io.p2pkit.kad.provider.ProviderStore;
 import io.p2pkit.kad.query.Lookup;
 import io.p2pkit.kad.query.LookupResult;
+import io.p2pkit.kad.query.NetworkSizeEstimator;
 import io.p2pkit.kad.record.InvalidRecordException;
 import io.p2pkit.kad.record.PublicKeyValidator;
 import io.p2pkit.kad.record.RecordStore;
@@ -79,6 +80,7 @@ public final class KadDht implements Closeable {
     private final Set<PeerId> checking = ConcurrentHashMap.newKeySet();
     private final List<ScheduledFuture<?>> timers = new CopyOnWriteArrayList<>();
     private final AtomicReference<Mode> mode = new AtomicReference<>();
+    private final NetworkSizeEstimator networkSize = new NetworkSizeEstimator();
     private volatile boolean publiclyReachable;
     private volatile boolean closed;
 
@@ -371,7 +373,12 @@ public final class KadDht implements Closeable {
         });
         holder[0] = lookup;
         try {
-            return lookup.run(seeds);
+            LookupResult result = lookup.run(seeds);
+            if (type == MessageType.FIND_NODE && !result.stoppedEarly() && !result.timedOut()
+                    && result.closest().size() >= config.k()) {
+                networkSize.record(target, result.closest());
+            }
+            return result;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("lookup interrupted");
@@ -392,11 +399,24 @@ public final class KadDht implements Closeable {
         checkMultihash(multihash);
         providers.addLocal(multihash);
         providers.addProvider(multihash, host.peerId());
-        return announce(multihash);
+        return announce(multihash, config.optimisticProvide());
     }
 
-    private ProvideResult announce(byte[] multihash) throws IOException {
-        LookupResult r = lookup(multihash, MessageType.FIND_NODE, null);
+    /**
+     * {@link #provide} with optimistic provide whatever the config says (classic provide while
+     * there is no network-size estimate yet).
+     */
+    public ProvideResult provideOptimistically(byte[] multihash) throws IOException {
+        checkMultihash(multihash);
+        providers.addLocal(multihash);
+        providers.addProvider(multihash, host.peerId());
+        return announce(multihash, true);
+    }
+
+    private ProvideResult announce(byte[] multihash, boolean optimistic) throws IOException {
+        LookupResult r = optimistic && networkSize.estimate().isPresent()
+                ? optimisticLookup(multihash, networkSize.estimate().getAsDouble())
+                : lookup(multihash, MessageType.FIND_NODE, null);
         KadMessage msg = KadMessage.request(MessageType.ADD_PROVIDER, multihash)
                 .withProviderPeers(List.of(new KadPeer(host.peerId(), host.addresses(), ConnectionType.CONNECTED)));
         int ok = 0;
@@ -404,6 +424,29 @@ public final class KadDht implements Closeable {
             ok++;
         }
         return new ProvideResult(ok, r);
+    }
+
+    /**
+     * A FIND_NODE lookup that stops once k peers have answered from within the distance where,
+     * for a network of {@code size} peers, the k closest are expected (with some slack).
+     */
+    private LookupResult optimisticLookup(byte[] key, double size) throws IOException {
+        KadKey target = KadKey.of(key);
+        double threshold = 1.5 * config.k() / (size + 1);
+        Set<PeerId> near = ConcurrentHashMap.newKeySet();
+        return lookup(key, MessageType.FIND_NODE, (lookup, from, reply) -> {
+            if (NetworkSizeEstimator.normalisedDistance(target, KadKey.of(from)) <= threshold) {
+                near.add(from);
+                if (near.size() >= config.k()) {
+                    lookup.stop();
+                }
+            }
+        });
+    }
+
+    /** The current network-size estimate (from converged lookups), if there is one yet. */
+    public java.util.OptionalDouble networkSizeEstimate() {
+        return networkSize.estimate();
     }
 
     /** Stops providing {@code multihash} (records already sent expire by themselves). */
@@ -415,7 +458,7 @@ public final class KadDht implements Closeable {
     public void republish() throws IOException {
         for (byte[] key : providers.localKeys()) {
             providers.addProvider(key, host.peerId());
-            announce(key);
+            announce(key, config.optimisticProvide());
         }
         for (Map.Entry<KeyBytes, byte[]> e : ownValues.entrySet()) {
             putValue(e.getKey().bytes(), e.getValue());

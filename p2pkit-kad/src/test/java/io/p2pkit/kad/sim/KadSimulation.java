@@ -145,6 +145,35 @@ public final class KadSimulation {
         }
         results.add(stats(phase, "provide", runAll(provides)));
         results.add(stats(phase, "findProviders", findProviders(keys)));
+        if (phase.equals("stable")) {
+            // The same with optimistic provide, from the same kind of random nodes.
+            List<byte[]> optimisticKeys = new ArrayList<>();
+            List<Callable<Sample>> optimistic = new ArrayList<>();
+            for (int i = 0; i < settings.provides(); i++) {
+                byte[] mh = Multihash.digest(Multicodec.SHA2_256, ("optimistic" + i + settings.seed()).getBytes()).bytes();
+                optimisticKeys.add(mh);
+                DhtSwarm.Node from = nodes.get(swarm.random().nextInt(nodes.size()));
+                optimistic.add(() -> {
+                    long t = System.nanoTime();
+                    KadDht.ProvideResult r = from.dht().provideOptimistically(mh);
+                    return new Sample(r.peers() > 0, r.lookup().hops(), r.lookup().messages() + r.peers(),
+                            (System.nanoTime() - t) / 1000, overlap(mh, r.lookup().closest(), from.host().peerId()));
+                });
+            }
+            results.add(stats(phase, "provide (optimistic)", runAll(optimistic)));
+            results.add(stats(phase, "findProviders (optimistic content)", findProviders(optimisticKeys)));
+            double sum = 0;
+            int with = 0;
+            for (DhtSwarm.Node n : nodes) {
+                var e = n.dht().networkSizeEstimate();
+                if (e.isPresent()) {
+                    sum += e.getAsDouble();
+                    with++;
+                }
+            }
+            log("network size estimate: %d of %d nodes have one, mean %.0f (true %d)", with, nodes.size(),
+                    with == 0 ? Double.NaN : sum / with, nodes.size());
+        }
         return keys;
     }
 
