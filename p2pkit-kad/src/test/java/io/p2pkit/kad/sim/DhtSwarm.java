@@ -35,6 +35,37 @@ public final class DhtSwarm implements AutoCloseable {
     private final SplittableRandom random;
 
     private java.util.concurrent.ScheduledExecutorService scheduler;
+    private int maxConnections = Integer.MAX_VALUE;
+    private io.p2pkit.core.muxer.yamux.YamuxConfig yamux = io.p2pkit.core.muxer.yamux.YamuxConfig.defaults();
+
+    /**
+     * Caps every node's connections, as a connection manager would: after each batch of joins
+     * (and on {@link #trimConnections()}) a node over the cap closes its oldest connections.
+     * Each yamux session holds about 130 KiB of buffers, so a thousand fully meshed nodes would
+     * not fit in memory otherwise. The DHT redials when it needs a peer again.
+     */
+    public DhtSwarm maxConnections(int max, io.p2pkit.core.muxer.yamux.YamuxConfig yamuxConfig) {
+        this.maxConnections = max;
+        this.yamux = yamuxConfig;
+        return this;
+    }
+
+    /** Closes the oldest connections of every node over the cap. */
+    public void trimConnections() {
+        if (maxConnections == Integer.MAX_VALUE) {
+            return;
+        }
+        for (Node n : nodes()) {
+            List<io.p2pkit.core.network.Connection> conns = new ArrayList<>(n.host().network().connections());
+            if (conns.size() <= maxConnections) {
+                continue;
+            }
+            conns.sort(java.util.Comparator.comparing(io.p2pkit.core.network.Connection::opened));
+            for (int i = 0; i < conns.size() - maxConnections; i++) {
+                conns.get(i).close();
+            }
+        }
+    }
 
     /** A swarm on {@code network}; {@code configure} adjusts each node's config. */
     public DhtSwarm(MemoryNetwork network, long seed, UnaryOperator<KadConfig.Builder> configure) {
@@ -65,6 +96,7 @@ public final class DhtSwarm implements AutoCloseable {
                 .transports(network.transport())
                 .security("plaintext")
                 .muxers("yamux")
+                .yamux(yamux)
                 .listen("/memory/0")
                 .build();
         try {
@@ -120,12 +152,14 @@ public final class DhtSwarm implements AutoCloseable {
                         f.get();
                     }
                     joins.clear();
+                    trimConnections();
                 }
             }
             for (Future<?> f : joins) {
                 f.get();
             }
         }
+        trimConnections();
     }
 
     /** Stops node {@code n} and removes it from the swarm. */

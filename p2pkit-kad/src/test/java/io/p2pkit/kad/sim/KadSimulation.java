@@ -33,7 +33,7 @@ import java.util.concurrent.ScheduledExecutorService;
 public final class KadSimulation {
     /** The simulation's settings. */
     public record Settings(int nodes, int lookups, int provides, double churn, long seed, int minLatencyMs,
-                           int maxLatencyMs, int k, int alpha, int parallelJoins) {
+                           int maxLatencyMs, int k, int alpha, int parallelJoins, int maxConnections) {
     }
 
     /** One measured operation. */
@@ -68,7 +68,9 @@ public final class KadSimulation {
         });
         this.swarm = new DhtSwarm(network, s.seed(), b -> b.k(s.k()).alpha(s.alpha())
                 .queryTimeout(Duration.ofSeconds(30)).requestTimeout(Duration.ofSeconds(2)))
-                .sharedScheduler(scheduler);
+                .sharedScheduler(scheduler)
+                .maxConnections(s.maxConnections(), io.p2pkit.core.muxer.yamux.YamuxConfig.defaults()
+                        .withKeepAlive(Duration.ZERO, Duration.ofSeconds(10)));
     }
 
     /** Runs the whole simulation and returns the table rows. */
@@ -127,7 +129,9 @@ public final class KadSimulation {
             lookups.add(() -> lookup(from, t));
             finds.add(() -> findPeer(from, t));
         }
+        swarm.trimConnections();
         results.add(stats(phase, "lookup (FIND_NODE to a peer's key)", runAll(lookups)));
+        swarm.trimConnections();
         results.add(stats(phase, "findPeer", runAll(finds)));
 
         List<byte[]> keys = new ArrayList<>();
@@ -143,7 +147,9 @@ public final class KadSimulation {
                         (System.nanoTime() - t) / 1000, overlap(mh, r.lookup().closest(), from.host().peerId()));
             });
         }
+        swarm.trimConnections();
         results.add(stats(phase, "provide", runAll(provides)));
+        swarm.trimConnections();
         results.add(stats(phase, "findProviders", findProviders(keys)));
         if (phase.equals("stable")) {
             // The same with optimistic provide, from the same kind of random nodes.
@@ -259,8 +265,8 @@ public final class KadSimulation {
     /** Prints the results as a Markdown table. */
     public static String table(Settings s, List<Stats> rows) {
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "%d nodes, k=%d, alpha=%d, one-way link latency %d-%d ms, seed %d%n%n",
-                s.nodes(), s.k(), s.alpha(), s.minLatencyMs(), s.maxLatencyMs(), s.seed()));
+        b.append(String.format(Locale.ROOT, "%d nodes, k=%d, alpha=%d, one-way link latency %d-%d ms, at most %d connections per node, seed %d%n%n",
+                s.nodes(), s.k(), s.alpha(), s.minLatencyMs(), s.maxLatencyMs(), s.maxConnections(), s.seed()));
         b.append("| phase | operation | count | success | hops (mean) | messages (mean) | p50 ms | p95 ms | true k closest reached |\n");
         b.append("|---|---|---|---|---|---|---|---|---|\n");
         for (Stats r : rows) {
@@ -280,6 +286,7 @@ public final class KadSimulation {
         int k = 20;
         int alpha = 10;
         int parallel = 32;
+        int maxConns = 48;
         for (int i = 0; i + 1 < argv.length; i += 2) {
             String v = argv[i + 1];
             switch (argv[i]) {
@@ -293,10 +300,11 @@ public final class KadSimulation {
                 case "--k" -> k = Integer.parseInt(v);
                 case "--alpha" -> alpha = Integer.parseInt(v);
                 case "--parallel-joins" -> parallel = Integer.parseInt(v);
+                case "--max-connections" -> maxConns = Integer.parseInt(v);
                 default -> throw new IllegalArgumentException("unknown option " + argv[i]);
             }
         }
-        Settings s = new Settings(nodes, lookups, provides, churn, seed, minLat, maxLat, k, alpha, parallel);
+        Settings s = new Settings(nodes, lookups, provides, churn, seed, minLat, maxLat, k, alpha, parallel, maxConns);
         long t0 = System.nanoTime();
         List<Stats> rows = run(s);
         System.out.print(table(s, rows));

@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class KadSimulationTest {
     @Test
     void smallNetworkWithChurn() throws Exception {
-        KadSimulation.Settings s = new KadSimulation.Settings(60, 40, 10, 0.10, 7, 1, 5, 10, 3, 8);
+        KadSimulation.Settings s = new KadSimulation.Settings(60, 40, 10, 0.10, 7, 1, 5, 10, 3, 8, 24);
         List<KadSimulation.Stats> rows = KadSimulation.run(s);
         System.out.print(KadSimulation.table(s, rows));
         assertEquals(11, rows.size());

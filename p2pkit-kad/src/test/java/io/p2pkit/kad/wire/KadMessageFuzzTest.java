@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class KadMessageFuzzTest {
     /** Any input decodes to a message that survives re-encoding, or is rejected with a DecodeException. */
-    @FuzzTest
+    @FuzzTest(maxDuration = "60s")
     void decode(byte[] input) {
         KadMessage m;
         try {
