@@ -64,7 +64,14 @@ final class KadClient implements Closeable {
                 // The pooled stream died while idle: fall through to a fresh one.
             }
         }
-        return once(host.newStream(peer, protocol), msg, reply, peer);
+        Stream fresh;
+        try {
+            fresh = host.newStream(peer, protocol);
+        } catch (RuntimeException e) {
+            // A connection closing under us surfaces as an unchecked exception from the network layer.
+            throw new IOException("cannot open a stream to " + peer + ": " + e.getMessage(), e);
+        }
+        return once(fresh, msg, reply, peer);
     }
 
     private KadMessage once(Stream s, KadMessage msg, boolean reply, PeerId peer) throws IOException {

@@ -69,8 +69,10 @@ public final class KadSimulation {
         this.swarm = new DhtSwarm(network, s.seed(), b -> b.k(s.k()).alpha(s.alpha())
                 .queryTimeout(Duration.ofSeconds(30)).requestTimeout(Duration.ofSeconds(2)))
                 .sharedScheduler(scheduler)
-                .maxConnections(s.maxConnections(), io.p2pkit.core.muxer.yamux.YamuxConfig.defaults()
-                        .withKeepAlive(Duration.ZERO, Duration.ofSeconds(10)));
+                // Small frames and windows: DHT messages are small, and a thousand nodes' session buffers add up.
+                .maxConnections(s.maxConnections(), new io.p2pkit.core.muxer.yamux.YamuxConfig(
+                        io.p2pkit.core.muxer.yamux.YamuxConfig.SPEC_INITIAL_WINDOW, 1024 * 1024, 1000, 1000, 256,
+                        16 * 1024, Duration.ZERO, Duration.ofSeconds(10), 4096));
     }
 
     /** Runs the whole simulation and returns the table rows. */
@@ -286,7 +288,7 @@ public final class KadSimulation {
         int k = 20;
         int alpha = 10;
         int parallel = 32;
-        int maxConns = 48;
+        int maxConns = 24;
         for (int i = 0; i + 1 < argv.length; i += 2) {
             String v = argv[i + 1];
             switch (argv[i]) {
