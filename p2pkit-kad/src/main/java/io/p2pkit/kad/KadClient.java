@@ -23,6 +23,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * deadline after which its stream is reset.
  */
 final class KadClient implements Closeable {
+    /** Most idle streams kept; beyond it a finished stream is closed instead of pooled. */
+    static final int MAX_IDLE = 1024;
+
     private final Host host;
     private final String protocol;
     private final Duration timeout;
@@ -96,11 +99,28 @@ final class KadClient implements Closeable {
         } finally {
             watchdog.cancel(false);
         }
-        Stream previous = idle.putIfAbsent(peer, s);
-        if (previous != null || closed) {
+        Stream previous = idle.size() < MAX_IDLE ? idle.putIfAbsent(peer, s) : s;
+        if (previous != null || closed || s.connection().isClosed()) {
+            idle.remove(peer, s);
             s.close();
         }
         return answer;
+    }
+
+    /**
+     * Forgets the idle stream on a connection that closed: a pooled stream pins its connection's
+     * buffers (about 130 KiB for yamux) until it is dropped.
+     */
+    void connectionClosed(io.p2pkit.core.network.Connection c) {
+        Stream s = idle.get(c.remotePeer());
+        if (s != null && s.connection() == c && idle.remove(c.remotePeer(), s)) {
+            s.reset();
+        }
+    }
+
+    /** Idle streams held (for tests). */
+    int idleStreams() {
+        return idle.size();
     }
 
     @Override

@@ -119,6 +119,12 @@ public final class KadDht implements Closeable {
                 : ProviderStore.inMemory(config.clock(), config.providerLimits());
         KadDht dht = new KadDht(host, config, store);
         identify.addListener(dht::identified);
+        host.addConnectionListener(new io.p2pkit.core.network.ConnectionListener() {
+            @Override
+            public void disconnected(Connection c) {
+                dht.client.connectionClosed(c);
+            }
+        });
         dht.setMode(config.mode());
         host.addService(dht);
         if (config.periodicTasks()) {
@@ -766,6 +772,11 @@ public final class KadDht implements Closeable {
     }
 
     // ------------------------------------------------------------------ lifecycle
+
+    /** The request sender (tests look at its stream pool). */
+    KadClient clientForTests() {
+        return client;
+    }
 
     /** Requests sent since start (for measurements). */
     public long requestsSent() {

@@ -195,6 +195,15 @@ class KadRobustnessTest {
         }
     }
 
+    @Test
+    void pooledStreamsAreDroppedWithTheirConnection() throws Exception {
+        DhtSwarm.Node other = swarm.start(List.of(honest.info()));
+        other.dht().bootstrap();
+        assertEquals(1, other.dht().clientForTests().idleStreams());
+        other.host().network().connection(honest.host().peerId()).orElseThrow().close();
+        assertEquals(0, other.dht().clientForTests().idleStreams());
+    }
+
     private static void awaitTableContains(DhtSwarm.Node n, PeerId p) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
