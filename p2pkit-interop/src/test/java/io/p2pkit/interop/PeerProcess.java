@@ -62,6 +62,37 @@ public final class PeerProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts another program of an implementation's peer directory that is not the contract peer
+     * (e.g. {@code node peers/js/kad.mjs}), with the same event handling.
+     *
+     * @param impl    which implementation (names the toolchain in failure messages)
+     * @param command the full command line
+     * @return the running program
+     */
+    public static PeerProcess startProgram(Implementation impl, List<String> command) {
+        try {
+            return new PeerProcess(impl, new ProcessBuilder(command).start());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + command, e);
+        }
+    }
+
+    /**
+     * Writes one line (a command, for programs that read commands) to the peer's stdin.
+     *
+     * @param line the line, without its newline
+     */
+    public void sendLine(String line) {
+        try {
+            var in = process.getOutputStream();
+            in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            in.flush();
+        } catch (IOException e) {
+            throw failure("did not take a command: " + e.getMessage());
+        }
+    }
+
     /** @return the implementation this peer runs */
     public Implementation implementation() {
         return impl;

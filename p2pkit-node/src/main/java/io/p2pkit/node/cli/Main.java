@@ -5,6 +5,7 @@ import io.p2pkit.node.cli.command.DaemonCommand;
 import io.p2pkit.node.cli.command.IdCommand;
 import io.p2pkit.node.cli.command.PerfCommand;
 import io.p2pkit.node.cli.command.PingCommand;
+import io.p2pkit.node.cli.command.RoutingCommand;
 import io.p2pkit.node.cli.command.TransportInteropCommand;
 import io.p2pkit.node.cli.command.VersionCommand;
 
@@ -32,7 +33,7 @@ public final class Main {
     /** A command table with every built-in command. */
     public Main() {
         for (Command c : List.of(new VersionCommand(), new IdCommand(), new DaemonCommand(), new PingCommand(),
-                new TransportInteropCommand(), new PerfCommand())) {
+                new TransportInteropCommand(), new PerfCommand(), new RoutingCommand())) {
             commands.put(c.name(), c);
         }
     }

@@ -18,6 +18,9 @@ import io.p2pkit.core.identify.IdentifyService;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.network.Connection;
 import io.p2pkit.core.network.ConnectionListener;
+import io.p2pkit.kad.KadConfig;
+import io.p2pkit.kad.KadDht;
+import io.p2pkit.kad.Mode;
 import io.p2pkit.node.NodeVersion;
 import io.p2pkit.node.cli.Args;
 import io.p2pkit.node.cli.Command;
@@ -33,6 +36,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 /** {@code p2pkit daemon}: runs a node until SIGINT or SIGTERM. */
@@ -53,7 +57,7 @@ public final class DaemonCommand implements Command {
     public String help() {
         return """
                 Usage: p2pkit daemon [--identity FILE] [--listen MADDR]... [--bootstrap MADDR]...
-                                     [--security LIST] [--muxer LIST] [--enable-perf] [--json]
+                                     [--security LIST] [--muxer LIST] [--enable-perf] [--dht MODE] [--json]
                                      [--conn-low N] [--conn-high N] [--conn-grace DURATION]
                                      [--limits FILE] [--metrics HOST:PORT]
 
@@ -69,7 +73,7 @@ public final class DaemonCommand implements Command {
                   --bootstrap MADDR a peer to connect to at start, /…/p2p/<id>; repeatable
                   --enable-perf     serve /perf/1.0.0 (off by default: any peer could make
                                     this node send data)
-                """ + HostOptions.HELP + """
+                """ + HostOptions.HELP + "\n" + DhtOptions.HELP + """
 
                   --conn-low N      trim connections down to N when above the high
                                     watermark (default: 160, or lower to fit the limits)
@@ -92,7 +96,7 @@ public final class DaemonCommand implements Command {
     @Override
     public int run(List<String> argv, Console console) throws Exception {
         List<String> valued = new ArrayList<>(List.of("identity", "listen", "bootstrap", "conn-low", "conn-high",
-                "conn-grace", "limits", "metrics"));
+                "conn-grace", "limits", "metrics", "dht"));
         valued.addAll(HostOptions.VALUED);
         Args args = Args.parse(argv, List.of("json", "enable-perf"), valued).requirePositional(0, 0, "");
         boolean json = args.flag("json");
@@ -109,6 +113,7 @@ public final class DaemonCommand implements Command {
         } catch (DecodeException e) {
             throw new UsageException(e.getMessage());
         }
+        Optional<Mode> dhtMode = DhtOptions.parse(args.value("dht"));
         Path identityPath = args.value("identity").map(Path::of).orElseGet(NodeHome::identityFile);
         IdentityFile.Loaded identity = IdentityFile.loadOrCreate(identityPath, KeyType.ED25519);
         if (identity.created()) {
@@ -165,6 +170,13 @@ public final class DaemonCommand implements Command {
             }
         }
         MetricsServer metricsServer = metrics;
+        KadDht dht = null;
+        if (dhtMode.isPresent()) {
+            // Providers are kept next to the identity, so a restart keeps what the node provides.
+            Path providers = identityPath.toAbsolutePath().resolveSibling("kad-providers.log");
+            dht = KadDht.attach(host, KadConfig.builder().mode(dhtMode.get()).bootstrap(bootstrap)
+                    .providerStoreFile(providers).build());
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             console.info("p2pkit daemon: stopping");
@@ -231,6 +243,24 @@ public final class DaemonCommand implements Command {
                     o.put("peerId", peer.peerId().toString());
                     o.put("error", String.valueOf(e.getMessage()));
                     event(console, json, o, "bootstrap to " + peer.peerId() + " failed: " + e.getMessage());
+                }
+            });
+        }
+        if (dht != null) {
+            KadDht d = dht;
+            host.spawn("p2pkit-dht-bootstrap", () -> {
+                try {
+                    int reached = d.bootstrap();
+                    Map<String, Object> o = new LinkedHashMap<>();
+                    o.put("event", "dht-bootstrapped");
+                    o.put("mode", d.effectiveMode().name().toLowerCase(java.util.Locale.ROOT));
+                    o.put("bootstrapPeers", reached);
+                    o.put("routingTable", d.routingTable().size());
+                    event(console, json, o, "DHT (" + o.get("mode") + ") bootstrapped: " + reached
+                            + " bootstrap peers, " + o.get("routingTable") + " peers in the routing table");
+                } catch (Exception e) {
+                    event(console, json, Map.of("event", "dht-bootstrap-failed", "error", String.valueOf(e.getMessage())),
+                            "DHT bootstrap failed: " + e.getMessage());
                 }
             });
         }

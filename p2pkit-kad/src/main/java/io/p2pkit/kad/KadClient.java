@@ -1,0 +1,134 @@
+package io.p2pkit.kad;
+
+import io.p2pkit.core.host.Host;
+import io.p2pkit.core.host.Stream;
+import io.p2pkit.core.identity.PeerId;
+import io.p2pkit.core.protobuf.LengthPrefixed;
+import io.p2pkit.kad.wire.KadMessage;
+
+import java.io.Closeable;
+import java.io.EOFException;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Sends requests to other DHT servers. As go and js do, a stream is reused for several requests:
+ * after an answer the stream goes back to a one-per-peer idle pool; a reused stream that turns out
+ * dead (the remote closed it while idle) is replaced by a new one once. Each request has a
+ * deadline after which its stream is reset.
+ */
+final class KadClient implements Closeable {
+    /** Most idle streams kept; beyond it a finished stream is closed instead of pooled. */
+    static final int MAX_IDLE = 1024;
+
+    private final Host host;
+    private final String protocol;
+    private final Duration timeout;
+    private final ConcurrentHashMap<PeerId, Stream> idle = new ConcurrentHashMap<>();
+    private final AtomicLong sent = new AtomicLong();
+    private volatile boolean closed;
+
+    KadClient(Host host, String protocol, Duration timeout) {
+        this.host = host;
+        this.protocol = protocol;
+        this.timeout = timeout;
+    }
+
+    /** Sends {@code request} and reads the reply. */
+    KadMessage request(PeerId peer, KadMessage request) throws IOException {
+        return exchange(peer, request, true);
+    }
+
+    /** Sends {@code message} that expects no reply (ADD_PROVIDER). */
+    void send(PeerId peer, KadMessage message) throws IOException {
+        exchange(peer, message, false);
+    }
+
+    /** Requests sent so far. */
+    long sent() {
+        return sent.get();
+    }
+
+    private KadMessage exchange(PeerId peer, KadMessage msg, boolean reply) throws IOException {
+        if (closed) {
+            throw new IOException("the DHT is closed");
+        }
+        sent.incrementAndGet();
+        Stream pooled = idle.remove(peer);
+        if (pooled != null) {
+            try {
+                return once(pooled, msg, reply, peer);
+            } catch (IOException e) {
+                // The pooled stream died while idle: fall through to a fresh one.
+            }
+        }
+        Stream fresh;
+        try {
+            fresh = host.newStream(peer, protocol);
+        } catch (RuntimeException e) {
+            // A connection closing under us surfaces as an unchecked exception from the network layer.
+            throw new IOException("cannot open a stream to " + peer + ": " + e.getMessage(), e);
+        }
+        return once(fresh, msg, reply, peer);
+    }
+
+    private KadMessage once(Stream s, KadMessage msg, boolean reply, PeerId peer) throws IOException {
+        ScheduledFuture<?> watchdog = host.scheduler().schedule(s::reset, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        KadMessage answer = null;
+        try {
+            LengthPrefixed.write(s.out(), msg.encode());
+            s.out().flush();
+            if (reply) {
+                byte[] raw = LengthPrefixed.read(s.in(), KadMessage.MAX_BYTES);
+                if (raw == null) {
+                    throw new EOFException("stream ended before the reply");
+                }
+                answer = KadMessage.decode(raw);
+                if (answer.type() != msg.type()) {
+                    throw new IOException("asked " + msg.type() + ", got a " + answer.type() + " reply");
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            s.reset();
+            throw e instanceof IOException io ? io : new IOException("bad reply from " + peer + ": " + e.getMessage(), e);
+        } finally {
+            watchdog.cancel(false);
+        }
+        Stream previous = idle.size() < MAX_IDLE ? idle.putIfAbsent(peer, s) : s;
+        if (previous != null || closed || s.connection().isClosed()) {
+            idle.remove(peer, s);
+            s.close();
+        }
+        return answer;
+    }
+
+    /**
+     * Forgets the idle stream on a connection that closed: a pooled stream pins its connection's
+     * buffers (about 130 KiB for yamux) until it is dropped.
+     */
+    void connectionClosed(io.p2pkit.core.network.Connection c) {
+        Stream s = idle.get(c.remotePeer());
+        if (s != null && s.connection() == c && idle.remove(c.remotePeer(), s)) {
+            s.reset();
+        }
+    }
+
+    /** Idle streams held (for tests). */
+    int idleStreams() {
+        return idle.size();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        for (Stream s : new ArrayList<>(idle.values())) {
+            s.reset();
+        }
+        idle.clear();
+    }
+}

@@ -1,0 +1,804 @@
+package io.p2pkit.kad;
+
+import io.p2pkit.core.DecodeException;
+import io.p2pkit.core.host.Host;
+import io.p2pkit.core.host.PeerInfo;
+import io.p2pkit.core.host.Stream;
+import io.p2pkit.core.identify.IdentifyResult;
+import io.p2pkit.core.identify.IdentifyService;
+import io.p2pkit.core.identity.PeerId;
+import io.p2pkit.core.multiaddr.Multiaddr;
+import io.p2pkit.core.multiformats.Multicodec;
+import io.p2pkit.core.multiformats.Multihash;
+import io.p2pkit.core.network.Connection;
+import io.p2pkit.core.peerstore.AddressTtl;
+import io.p2pkit.core.protobuf.LengthPrefixed;
+import io.p2pkit.kad.provider.ProviderStore;
+import io.p2pkit.kad.query.Lookup;
+import io.p2pkit.kad.query.LookupResult;
+import io.p2pkit.kad.query.NetworkSizeEstimator;
+import io.p2pkit.kad.record.InvalidRecordException;
+import io.p2pkit.kad.record.PublicKeyValidator;
+import io.p2pkit.kad.record.RecordStore;
+import io.p2pkit.kad.routing.IpGroup;
+import io.p2pkit.kad.routing.KadKey;
+import io.p2pkit.kad.routing.RoutingTable;
+import io.p2pkit.kad.wire.ConnectionType;
+import io.p2pkit.kad.wire.KadMessage;
+import io.p2pkit.kad.wire.KadPeer;
+import io.p2pkit.kad.wire.KadRecord;
+import io.p2pkit.kad.wire.MessageType;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+/**
+ * The Kademlia DHT ({@code /ipfs/kad/1.0.0}) attached to a {@link Host}: peer routing, provider
+ * records and value records, in server or client mode.
+ *
+ * <pre>{@code
+ * KadDht dht = KadDht.attach(host, KadConfig.builder().bootstrap(peers).build());
+ * dht.bootstrap();
+ * dht.provide(cid.multihash().bytes());
+ * dht.findProviders(mh, 20, p -> System.out.println(p));
+ * }</pre>
+ *
+ * <p>All operations block; call them from virtual threads. The routing table, the provider store
+ * and the record store each guard their own state with one lock.
+ */
+public final class KadDht implements Closeable {
+    /** Most peers whose identify may be awaited at once during bootstrap. */
+    private static final Duration IDENTIFY_WAIT = Duration.ofSeconds(10);
+    /** Buckets deeper than this are not refreshed (finding a key for them costs 2^(cpl+1) hashes). */
+    static final int MAX_REFRESH_CPL = 15;
+
+    private final Host host;
+    private final KadConfig config;
+    private final String protocol;
+    private final RoutingTable table;
+    private final ProviderStore providers;
+    private final RecordStore records;
+    private final KadClient client;
+    private final Map<KeyBytes, byte[]> ownValues = new ConcurrentHashMap<>();
+    private final Set<PeerId> checking = ConcurrentHashMap.newKeySet();
+    private final List<ScheduledFuture<?>> timers = new CopyOnWriteArrayList<>();
+    private final AtomicReference<Mode> mode = new AtomicReference<>();
+    private final NetworkSizeEstimator networkSize = new NetworkSizeEstimator();
+    private volatile boolean publiclyReachable;
+    private volatile boolean closed;
+
+    private record KeyBytes(byte[] bytes) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof KeyBytes k && Arrays.equals(bytes, k.bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(bytes);
+        }
+    }
+
+    private KadDht(Host host, KadConfig config, ProviderStore providers) {
+        this.host = host;
+        this.config = config;
+        this.protocol = config.protocolId();
+        this.table = new RoutingTable(host.peerId(), config.k(), config.maxPerIpGroupPerBucket(),
+                config.maxPerIpGroup(), config.clock());
+        this.providers = providers;
+        this.records = new RecordStore(config.clock(), config.recordExpiry(), config.maxRecords());
+        this.client = new KadClient(host, protocol, config.requestTimeout());
+    }
+
+    /**
+     * Attaches a DHT to {@code host} (which must run identify): opens the provider store, applies
+     * the mode, and starts the periodic tasks. Closed with the host. Call {@link #bootstrap()} next.
+     */
+    public static KadDht attach(Host host, KadConfig config) throws IOException {
+        IdentifyService identify = host.service(IdentifyService.class).orElseThrow(
+                () -> new IllegalStateException("the DHT needs identify to learn which peers are DHT servers"));
+        ProviderStore store = config.providerStoreFile().isPresent()
+                ? ProviderStore.open(config.providerStoreFile().get(), config.clock(), config.providerLimits())
+                : ProviderStore.inMemory(config.clock(), config.providerLimits());
+        KadDht dht = new KadDht(host, config, store);
+        identify.addListener(dht::identified);
+        host.addConnectionListener(new io.p2pkit.core.network.ConnectionListener() {
+            @Override
+            public void disconnected(Connection c) {
+                dht.client.connectionClosed(c);
+            }
+        });
+        dht.setMode(config.mode());
+        host.addService(dht);
+        if (config.periodicTasks()) {
+            dht.every(config.refreshInterval(), "refresh", dht::refresh);
+            dht.every(config.providerRepublish(), "republish", dht::republish);
+            dht.every(Duration.ofMinutes(5), "gc", () -> {
+                dht.providers.collectGarbage();
+                dht.records.collectGarbage();
+            });
+        }
+        return dht;
+    }
+
+    private void every(Duration period, String name, ThrowingTask task) {
+        long ms = period.toMillis();
+        timers.add(host.scheduler().scheduleAtFixedRate(() -> host.spawn("p2pkit-kad-" + name, () -> {
+            try {
+                task.run();
+            } catch (Exception e) {
+                // the next round tries again
+            }
+        }), ms, ms, TimeUnit.MILLISECONDS));
+    }
+
+    @FunctionalInterface
+    private interface ThrowingTask {
+        void run() throws Exception;
+    }
+
+    // ------------------------------------------------------------------ mode
+
+    /** The configured mode (possibly {@link Mode#AUTO}). */
+    public Mode mode() {
+        return mode.get();
+    }
+
+    /** The mode in effect: {@link Mode#AUTO} resolved by the reachability known so far. */
+    public Mode effectiveMode() {
+        Mode m = mode.get();
+        if (m == Mode.AUTO) {
+            return publiclyReachable ? Mode.SERVER : Mode.CLIENT;
+        }
+        return m;
+    }
+
+    /**
+     * Changes the mode. In server mode the protocol is served and so advertised; in client mode it
+     * is not. Identify push tells connected peers of the change.
+     */
+    public void setMode(Mode m) {
+        mode.set(m);
+        applyMode();
+    }
+
+    /** Reports whether the node is publicly reachable (for {@link Mode#AUTO}; AutoNAT's job). */
+    public void setPubliclyReachable(boolean reachable) {
+        this.publiclyReachable = reachable;
+        applyMode();
+    }
+
+    private void applyMode() {
+        if (effectiveMode() == Mode.SERVER) {
+            host.setStreamHandler(protocol, this::serve);
+        } else {
+            host.removeStreamHandler(protocol);
+        }
+    }
+
+    // ------------------------------------------------------------------ routing table upkeep
+
+    /** The routing table. */
+    public RoutingTable routingTable() {
+        return table;
+    }
+
+    /** The provider store. */
+    public ProviderStore providerStore() {
+        return providers;
+    }
+
+    /** The value records held for others. */
+    public RecordStore recordStore() {
+        return records;
+    }
+
+    /** The protocol ID served. */
+    public String protocolId() {
+        return protocol;
+    }
+
+    private void identified(IdentifyResult r) {
+        if (r.protocols().contains(protocol)) {
+            offer(r.peerId(), r.connection().remoteAddress());
+        } else {
+            table.remove(r.peerId());
+        }
+    }
+
+    private void offer(PeerId peer, Multiaddr via) {
+        Optional<String> group = via == null ? Optional.empty() : IpGroup.of(via);
+        RoutingTable.Offer o = table.offer(peer, group);
+        if (o.outcome() == RoutingTable.Outcome.BUCKET_FULL) {
+            PeerId oldest = o.oldest().orElseThrow();
+            if (checking.add(oldest)) {
+                host.spawn("p2pkit-kad-check", () -> {
+                    try {
+                        boolean alive;
+                        try {
+                            client.request(oldest, KadMessage.request(MessageType.FIND_NODE, host.peerId().bytes()));
+                            alive = true;
+                        } catch (IOException e) {
+                            alive = false;
+                        }
+                        table.resolve(oldest, alive, peer, group);
+                    } finally {
+                        checking.remove(oldest);
+                    }
+                });
+            }
+        }
+    }
+
+    /**
+     * Connects to the configured bootstrap peers, adds those that are DHT servers, then runs a
+     * self-lookup and refreshes every bucket.
+     *
+     * @return the number of bootstrap peers reached
+     */
+    public int bootstrap() throws IOException {
+        int reached = connectBootstrapPeers();
+        refresh();
+        return reached;
+    }
+
+    /**
+     * Connects to the configured bootstrap peers and adds those that identify as DHT servers,
+     * without any lookup (an ephemeral node then runs just the lookup it needs).
+     *
+     * @return the number of bootstrap peers reached
+     */
+    public int connectBootstrapPeers() {
+        int reached = 0;
+        IdentifyService identify = host.service(IdentifyService.class).orElseThrow();
+        for (PeerInfo p : config.bootstrapPeers()) {
+            try {
+                Connection c = host.connect(p);
+                IdentifyResult r = identify.awaitIdentified(c, IDENTIFY_WAIT);
+                identified(r);
+                reached++;
+            } catch (IOException e) {
+                // try the others
+            }
+        }
+        return reached;
+    }
+
+    /** Refreshes every non-empty bucket with a lookup of a random key in it, plus a self-lookup. */
+    public void refresh() throws IOException {
+        lookup(host.peerId().bytes(), MessageType.FIND_NODE, null);
+        // The bucket lookups are independent: run them side by side (each keeps its own alpha).
+        List<PeerId> targets = new ArrayList<>();
+        for (int cpl : table.nonEmptyBuckets()) {
+            if (cpl <= MAX_REFRESH_CPL) {
+                targets.add(randomPeerIdIn(cpl));
+            }
+        }
+        fanOut(targets, target -> lookup(target.bytes(), MessageType.FIND_NODE, null));
+    }
+
+    /** A random peer ID (SHA-256 multihash) whose key shares exactly {@code cpl} bits with ours. */
+    PeerId randomPeerIdIn(int cpl) {
+        byte[] digest = new byte[32];
+        while (true) {
+            config.random().nextBytes(digest);
+            PeerId p = PeerId.fromMultihash(Multihash.of(Multicodec.SHA2_256, digest));
+            if (table.localKey().commonPrefixLength(KadKey.of(p)) == cpl) {
+                return p;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ lookups
+
+    /** The k peers closest to {@code key} (any bytes; a peer ID's bytes for peer routing). */
+    public LookupResult getClosestPeers(byte[] key) throws IOException {
+        return lookup(key, MessageType.FIND_NODE, null);
+    }
+
+    /** What {@link #findPeer} found. */
+    public record FindPeerResult(Optional<PeerInfo> peer, LookupResult lookup) {
+    }
+
+    /** Finds the addresses of {@code target}: from a live connection, or by a lookup. */
+    public FindPeerResult findPeer(PeerId target) throws IOException {
+        if (host.network().connection(target).isPresent()) {
+            return new FindPeerResult(Optional.of(new PeerInfo(target, host.peerStore().addresses(target))),
+                    new LookupResult(List.of(), 0, 0, 0, Duration.ZERO, true, false));
+        }
+        AtomicReference<PeerInfo> found = new AtomicReference<>();
+        LookupResult r = lookup(target.bytes(), MessageType.FIND_NODE, (lookup, from, reply) -> {
+            for (KadPeer p : reply.closerPeers()) {
+                if (p.peerId().equals(target) && !p.addresses().isEmpty()) {
+                    found.compareAndSet(null, new PeerInfo(target, p.addresses()));
+                    lookup.stop();
+                }
+            }
+        });
+        if (found.get() == null && r.closest().contains(target)) {
+            found.set(new PeerInfo(target, host.peerStore().addresses(target)));
+        }
+        return new FindPeerResult(Optional.ofNullable(found.get()), r);
+    }
+
+    /** Sees each reply of a lookup (on the lookup's request threads). */
+    @FunctionalInterface
+    private interface ReplyObserver {
+        void reply(Lookup lookup, PeerId from, KadMessage reply);
+    }
+
+    private LookupResult lookup(byte[] key, MessageType type, ReplyObserver observer) throws IOException {
+        KadKey target = KadKey.of(key);
+        List<PeerId> seeds = table.nearest(target, config.k());
+        if (seeds.isEmpty()) {
+            return new LookupResult(List.of(), 0, 0, 0, Duration.ZERO, false, false);
+        }
+        Lookup[] holder = new Lookup[1];
+        Lookup lookup = new Lookup(target, host.peerId(), config.k(), config.alpha(), config.queryTimeout(), peer -> {
+            KadMessage reply;
+            try {
+                reply = client.request(peer, KadMessage.request(type, key));
+            } catch (IOException e) {
+                table.remove(peer);
+                throw e;
+            }
+            if (host.peerStore().supports(peer, protocol)) {
+                offer(peer, host.network().connection(peer).map(Connection::remoteAddress).orElse(null));
+            }
+            List<PeerId> closer = new ArrayList<>();
+            for (KadPeer p : reply.closerPeers()) {
+                if (p.peerId().equals(host.peerId())) {
+                    continue;
+                }
+                if (!p.addresses().isEmpty()) {
+                    host.peerStore().addAddresses(p.peerId(), p.addresses(), AddressTtl.TEMPORARY);
+                }
+                closer.add(p.peerId());
+            }
+            if (observer != null) {
+                observer.reply(holder[0], peer, reply);
+            }
+            return closer;
+        });
+        holder[0] = lookup;
+        try {
+            LookupResult result = lookup.run(seeds);
+            if (type == MessageType.FIND_NODE && !result.stoppedEarly() && !result.timedOut()
+                    && result.closest().size() >= config.k()) {
+                networkSize.record(target, result.closest());
+            }
+            return result;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("lookup interrupted");
+        }
+    }
+
+    // ------------------------------------------------------------------ providers
+
+    /** What {@link #provide} did: how many of the closest peers took the record. */
+    public record ProvideResult(int peers, LookupResult lookup) {
+    }
+
+    /**
+     * Announces that this node provides {@code multihash} (the bytes of a multihash, as a CID's
+     * {@code multihash().bytes()}) to the k closest peers, and remembers it for republishing.
+     */
+    public ProvideResult provide(byte[] multihash) throws IOException {
+        checkMultihash(multihash);
+        providers.addLocal(multihash);
+        providers.addProvider(multihash, host.peerId());
+        return announce(multihash, config.optimisticProvide());
+    }
+
+    /**
+     * {@link #provide} with optimistic provide whatever the config says (classic provide while
+     * there is no network-size estimate yet).
+     */
+    public ProvideResult provideOptimistically(byte[] multihash) throws IOException {
+        checkMultihash(multihash);
+        providers.addLocal(multihash);
+        providers.addProvider(multihash, host.peerId());
+        return announce(multihash, true);
+    }
+
+    private ProvideResult announce(byte[] multihash, boolean optimistic) throws IOException {
+        LookupResult r = optimistic && networkSize.estimate().isPresent()
+                ? optimisticLookup(multihash, networkSize.estimate().getAsDouble())
+                : lookup(multihash, MessageType.FIND_NODE, null);
+        KadMessage msg = KadMessage.request(MessageType.ADD_PROVIDER, multihash)
+                .withProviderPeers(List.of(new KadPeer(host.peerId(), host.addresses(), ConnectionType.CONNECTED)));
+        int ok = 0;
+        for (PeerId p : fanOut(r.closest(), peer -> client.send(peer, msg))) {
+            ok++;
+        }
+        return new ProvideResult(ok, r);
+    }
+
+    /**
+     * A FIND_NODE lookup that stops once k peers have answered from within the distance where,
+     * for a network of {@code size} peers, the k closest are expected (with some slack).
+     */
+    private LookupResult optimisticLookup(byte[] key, double size) throws IOException {
+        KadKey target = KadKey.of(key);
+        double threshold = 1.5 * config.k() / (size + 1);
+        Set<PeerId> near = ConcurrentHashMap.newKeySet();
+        return lookup(key, MessageType.FIND_NODE, (lookup, from, reply) -> {
+            if (NetworkSizeEstimator.normalisedDistance(target, KadKey.of(from)) <= threshold) {
+                near.add(from);
+                if (near.size() >= config.k()) {
+                    lookup.stop();
+                }
+            }
+        });
+    }
+
+    /** The current network-size estimate (from converged lookups), if there is one yet. */
+    public java.util.OptionalDouble networkSizeEstimate() {
+        return networkSize.estimate();
+    }
+
+    /** Stops providing {@code multihash} (records already sent expire by themselves). */
+    public void stopProviding(byte[] multihash) {
+        providers.removeLocal(multihash);
+    }
+
+    /** Republishes every key this node provides, and every value it put. */
+    public void republish() throws IOException {
+        for (byte[] key : providers.localKeys()) {
+            providers.addProvider(key, host.peerId());
+            announce(key, config.optimisticProvide());
+        }
+        for (Map.Entry<KeyBytes, byte[]> e : ownValues.entrySet()) {
+            putValue(e.getKey().bytes(), e.getValue());
+        }
+    }
+
+    /** What {@link #findProviders} found. */
+    public record FindProvidersResult(List<PeerInfo> providers, LookupResult lookup) {
+        /** Copies the list. */
+        public FindProvidersResult {
+            providers = List.copyOf(providers);
+        }
+    }
+
+    /**
+     * Finds up to {@code limit} providers of {@code multihash}, handing each to {@code onProvider}
+     * as it arrives (from the local store first, then from the lookup's replies).
+     */
+    public FindProvidersResult findProviders(byte[] multihash, int limit, Consumer<PeerInfo> onProvider) throws IOException {
+        checkMultihash(multihash);
+        Map<PeerId, PeerInfo> seen = Collections.synchronizedMap(new LinkedHashMap<>());
+        Consumer<PeerInfo> emit = p -> {
+            boolean fresh;
+            synchronized (seen) {
+                fresh = seen.size() < limit && seen.putIfAbsent(p.peerId(), p) == null;
+            }
+            if (fresh) {
+                onProvider.accept(p);
+            }
+        };
+        for (PeerId p : providers.providers(multihash)) {
+            emit.accept(new PeerInfo(p, p.equals(host.peerId()) ? host.addresses() : host.peerStore().addresses(p)));
+        }
+        if (seen.size() >= limit) {
+            return new FindProvidersResult(List.copyOf(seen.values()), new LookupResult(List.of(), 0, 0, 0, Duration.ZERO, true, false));
+        }
+        LookupResult r = lookup(multihash, MessageType.GET_PROVIDERS, (lookup, from, reply) -> {
+            for (KadPeer p : reply.providerPeers()) {
+                if (!p.addresses().isEmpty() && !p.peerId().equals(host.peerId())) {
+                    host.peerStore().addAddresses(p.peerId(), p.addresses(), config.providerAddressTtl());
+                }
+                emit.accept(new PeerInfo(p.peerId(), p.addresses()));
+            }
+            if (seen.size() >= limit) {
+                lookup.stop();
+            }
+        });
+        synchronized (seen) {
+            return new FindProvidersResult(List.copyOf(seen.values()), r);
+        }
+    }
+
+    private static void checkMultihash(byte[] multihash) {
+        Multihash.decode(multihash);
+    }
+
+    // ------------------------------------------------------------------ values
+
+    /** What {@link #putValue} did. */
+    public record PutResult(int peers, LookupResult lookup) {
+    }
+
+    /**
+     * Validates the record, stores it locally and puts it to the k closest peers.
+     *
+     * @throws InvalidRecordException if the record is not valid
+     */
+    public PutResult putValue(byte[] key, byte[] value) throws IOException {
+        config.validators().validate(key, value);
+        records.put(key, value);
+        ownValues.put(new KeyBytes(key.clone()), value.clone());
+        LookupResult r = lookup(key, MessageType.FIND_NODE, null);
+        KadMessage msg = KadMessage.request(MessageType.PUT_VALUE, key)
+                .withRecord(new KadRecord(key, value, timestamp()));
+        int ok = fanOut(r.closest(), peer -> client.request(peer, msg)).size();
+        return new PutResult(ok, r);
+    }
+
+    /**
+     * What {@link #getValue} found.
+     *
+     * @param value     the best valid record, if any
+     * @param received  how many valid records arrived (the local one included)
+     * @param corrected peers that had sent an outdated record and were sent the best one
+     * @param lookup    the lookup's cost
+     */
+    public record GetResult(Optional<byte[]> value, int received, List<PeerId> corrected, LookupResult lookup) {
+    }
+
+    /**
+     * Looks up the record under {@code key}, stopping once {@code quorum} valid records arrived,
+     * and returns the best; peers that returned an outdated one are sent the best (entry correction).
+     */
+    public GetResult getValue(byte[] key, int quorum) throws IOException {
+        if (quorum < 1) {
+            throw new IllegalArgumentException("quorum must be at least 1");
+        }
+        config.validators().forKey(key).orElseThrow(
+                () -> new InvalidRecordException("key", "no validator for the key's namespace"));
+        Map<PeerId, byte[]> got = new ConcurrentHashMap<>();
+        List<byte[]> values = new CopyOnWriteArrayList<>();
+        Optional<byte[]> local = localValue(key);
+        local.ifPresent(values::add);
+        LookupResult r = lookup(key, MessageType.GET_VALUE, (lookup, from, reply) -> {
+            Optional<KadRecord> rec = reply.record();
+            if (rec.isEmpty() || !Arrays.equals(rec.get().key(), key)) {
+                return;
+            }
+            byte[] v = rec.get().value();
+            try {
+                config.validators().validate(key, v);
+            } catch (DecodeException e) {
+                return; // an invalid record neither counts nor gets corrected
+            }
+            got.put(from, v);
+            values.add(v);
+            if (values.size() >= quorum) {
+                lookup.stop();
+            }
+        });
+        if (values.isEmpty()) {
+            return new GetResult(Optional.empty(), 0, List.of(), r);
+        }
+        List<byte[]> all = List.copyOf(values);
+        byte[] best = all.get(config.validators().select(key, all));
+        List<PeerId> stale = new ArrayList<>();
+        for (Map.Entry<PeerId, byte[]> e : got.entrySet()) {
+            if (!Arrays.equals(e.getValue(), best)) {
+                stale.add(e.getKey());
+            }
+        }
+        KadMessage fix = KadMessage.request(MessageType.PUT_VALUE, key).withRecord(new KadRecord(key, best, timestamp()));
+        List<PeerId> corrected = fanOut(stale, peer -> client.request(peer, fix));
+        return new GetResult(Optional.of(best), all.size(), corrected, r);
+    }
+
+    private Optional<byte[]> localValue(byte[] key) {
+        Optional<byte[]> v = records.get(key).map(RecordStore.Stored::value);
+        if (v.isEmpty() && Arrays.equals(Arrays.copyOf(key, Math.min(key.length, 4)), PublicKeyValidator.PREFIX.getBytes())) {
+            // Answer /pk/ keys from the peerstore, as go does.
+            try {
+                PeerId p = PeerId.decode(Arrays.copyOfRange(key, 4, key.length));
+                v = host.peerStore().publicKey(p).map(pk -> pk.marshal());
+            } catch (IllegalArgumentException e) {
+                return Optional.empty();
+            }
+        }
+        if (v.isPresent()) {
+            try {
+                config.validators().validate(key, v.get());
+            } catch (DecodeException e) {
+                return Optional.empty();
+            }
+        }
+        return v;
+    }
+
+    private String timestamp() {
+        return config.clock().instant().toString();
+    }
+
+    /** Sends to each peer in parallel; returns those that succeeded. */
+    private List<PeerId> fanOut(List<PeerId> peers, PeerAction action) throws IOException {
+        List<PeerId> ok = new CopyOnWriteArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        for (PeerId p : peers) {
+            threads.add(Thread.ofVirtual().name("p2pkit-kad-send").start(() -> {
+                try {
+                    action.run(p);
+                    ok.add(p);
+                } catch (IOException | RuntimeException e) {
+                    // that peer missed it
+                }
+            }));
+        }
+        try {
+            for (Thread t : threads) {
+                t.join();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while sending");
+        }
+        return new ArrayList<>(ok);
+    }
+
+    @FunctionalInterface
+    private interface PeerAction {
+        void run(PeerId peer) throws IOException;
+    }
+
+    // ------------------------------------------------------------------ serving
+
+    private void serve(Stream s) throws IOException {
+        PeerId remote = s.remotePeer();
+        while (!closed) {
+            ScheduledFuture<?> idle = host.scheduler().schedule(s::reset, config.streamIdleTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            byte[] raw;
+            try {
+                raw = LengthPrefixed.read(s.in(), KadMessage.MAX_BYTES);
+            } finally {
+                idle.cancel(false);
+            }
+            if (raw == null) {
+                return;
+            }
+            KadMessage request = KadMessage.decode(raw);
+            KadMessage reply = handle(remote, request);
+            if (reply != null) {
+                LengthPrefixed.write(s.out(), reply.encode());
+                s.out().flush();
+            }
+        }
+    }
+
+    /** Answers one request from {@code from}; null when no reply is due. */
+    KadMessage handle(PeerId from, KadMessage req) {
+        byte[] key = req.key();
+        return switch (req.type()) {
+            case PING -> KadMessage.request(MessageType.PING, new byte[0]);
+            case FIND_NODE -> KadMessage.request(MessageType.FIND_NODE, key).withCloserPeers(closerPeers(key, from, true));
+            case GET_VALUE -> {
+                KadMessage reply = KadMessage.request(MessageType.GET_VALUE, key).withCloserPeers(closerPeers(key, from, false));
+                Optional<byte[]> v = localValue(key);
+                if (v.isPresent()) {
+                    Instant at = records.get(key).map(RecordStore.Stored::received).orElse(config.clock().instant());
+                    reply = reply.withRecord(new KadRecord(key, v.get(), at.toString()));
+                }
+                yield reply;
+            }
+            case PUT_VALUE -> {
+                KadRecord rec = req.record().orElseThrow(() -> new DecodeException("Message.record", "PUT_VALUE without a record"));
+                if (!Arrays.equals(rec.key(), key)) {
+                    throw new DecodeException("Record.key", "the record's key differs from the message's");
+                }
+                byte[] value = rec.value();
+                config.validators().validate(key, value);
+                Optional<byte[]> existing = records.get(key).map(RecordStore.Stored::value);
+                if (existing.isEmpty() || (!Arrays.equals(existing.get(), value)
+                        && config.validators().select(key, List.of(existing.get(), value)) == 1)) {
+                    records.put(key, value);
+                }
+                yield req;
+            }
+            case GET_PROVIDERS -> {
+                checkMultihash(key);
+                List<KadPeer> provs = new ArrayList<>();
+                for (PeerId p : providers.providers(key)) {
+                    List<Multiaddr> addrs = p.equals(host.peerId()) ? host.addresses() : host.peerStore().addresses(p);
+                    provs.add(new KadPeer(p, addrs, connectionType(p)));
+                    if (provs.size() >= config.k()) {
+                        break;
+                    }
+                }
+                yield KadMessage.request(MessageType.GET_PROVIDERS, key)
+                        .withCloserPeers(closerPeers(key, from, false)).withProviderPeers(provs);
+            }
+            case ADD_PROVIDER -> {
+                checkMultihash(key);
+                for (KadPeer p : req.providerPeers()) {
+                    // Only the sender may announce itself: anything else would let one peer poison the store.
+                    if (p.peerId().equals(from)) {
+                        if (providers.addProvider(key, from) && !p.addresses().isEmpty()) {
+                            host.peerStore().addAddresses(from, p.addresses(), config.providerAddressTtl());
+                        }
+                    }
+                }
+                yield null;
+            }
+        };
+    }
+
+    private List<KadPeer> closerPeers(byte[] key, PeerId requester, boolean includeTarget) {
+        List<KadPeer> out = new ArrayList<>();
+        if (includeTarget) {
+            try {
+                PeerId target = PeerId.decode(key);
+                if (target.equals(host.peerId())) {
+                    out.add(new KadPeer(target, host.addresses(), ConnectionType.CONNECTED));
+                } else if (!target.equals(requester) && !table.contains(target)
+                        && host.network().connection(target).isPresent()) {
+                    List<Multiaddr> a = host.peerStore().addresses(target);
+                    if (!a.isEmpty()) {
+                        out.add(new KadPeer(target, a, ConnectionType.CONNECTED));
+                    }
+                }
+            } catch (IllegalArgumentException e) {
+                // not a peer ID: just closer peers
+            }
+        }
+        for (PeerId p : table.nearest(KadKey.of(key), config.k() + 1)) {
+            if (p.equals(requester) || out.size() >= config.k()) {
+                continue;
+            }
+            List<Multiaddr> a = host.peerStore().addresses(p);
+            if (!a.isEmpty()) {
+                out.add(new KadPeer(p, a, connectionType(p)));
+            }
+        }
+        return out;
+    }
+
+    private ConnectionType connectionType(PeerId p) {
+        return host.network().connection(p).isPresent() ? ConnectionType.CONNECTED : ConnectionType.NOT_CONNECTED;
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    /** The request sender (tests look at its stream pool). */
+    KadClient clientForTests() {
+        return client;
+    }
+
+    /** Requests sent since start (for measurements). */
+    public long requestsSent() {
+        return client.sent();
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (ScheduledFuture<?> t : timers) {
+            t.cancel(false);
+        }
+        host.removeStreamHandler(protocol);
+        client.close();
+        providers.close();
+    }
+
+    @Override
+    public String toString() {
+        return "KadDht[" + protocol + " " + effectiveMode() + " " + table + "]";
+    }
+}

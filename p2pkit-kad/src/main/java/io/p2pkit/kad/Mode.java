@@ -1,0 +1,14 @@
+package io.p2pkit.kad;
+
+/** Whether a node serves the DHT protocol to others. */
+public enum Mode {
+    /** Serve the protocol: advertise it in identify and answer requests. */
+    SERVER,
+    /** Only query others; the protocol is neither advertised nor answered. */
+    CLIENT,
+    /**
+     * Server when the node is publicly reachable, client otherwise. Until reachability is reported
+     * through {@link KadDht#setPubliclyReachable} (AutoNAT would do it) this means client, as in Kubo.
+     */
+    AUTO
+}

@@ -1,0 +1,121 @@
+package io.p2pkit.kad;
+
+import io.p2pkit.core.crypto.PrivateKey;
+import io.p2pkit.core.host.PeerInfo;
+import io.p2pkit.core.multiformats.Multicodec;
+import io.p2pkit.core.multiformats.Multihash;
+import io.p2pkit.core.transport.memory.MemoryNetwork;
+import io.p2pkit.kad.query.LookupResult;
+import io.p2pkit.kad.record.InvalidRecordException;
+import io.p2pkit.kad.record.PublicKeyValidator;
+import io.p2pkit.kad.routing.KadKey;
+import io.p2pkit.kad.sim.DhtSwarm;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A 30-node DHT on the memory transport: peer routing, providers and values end to end. */
+class KadDhtTest {
+    private static DhtSwarm swarm;
+
+    @BeforeAll
+    static void grow() throws Exception {
+        swarm = new DhtSwarm(new MemoryNetwork(), 42, b -> b.k(8).alpha(3));
+        swarm.grow(30, 6);
+    }
+
+    @AfterAll
+    static void close() {
+        swarm.close();
+    }
+
+    @Test
+    void everyNodeHasARoutingTable() {
+        for (DhtSwarm.Node n : swarm.nodes()) {
+            assertTrue(n.dht().routingTable().size() >= 3, n + " has " + n.dht().routingTable());
+        }
+    }
+
+    @Test
+    void closestPeersAreTheTrueClosest() throws Exception {
+        byte[] key = "some key".getBytes(StandardCharsets.UTF_8);
+        DhtSwarm.Node asker = swarm.nodes().get(7);
+        LookupResult r = asker.dht().getClosestPeers(key);
+        KadKey target = KadKey.of(key);
+        List<io.p2pkit.core.identity.PeerId> truth = new ArrayList<>();
+        for (DhtSwarm.Node n : swarm.nodes()) {
+            if (!n.host().peerId().equals(asker.host().peerId())) {
+                truth.add(n.host().peerId());
+            }
+        }
+        truth.sort(Comparator.comparing(KadKey::of, target::compareDistance));
+        assertEquals(truth.subList(0, 8), r.closest());
+        assertTrue(r.hops() >= 1 && r.messages() >= 8, r.toString());
+    }
+
+    @Test
+    void findPeerFindsAPeerNotConnected() throws Exception {
+        DhtSwarm.Node a = swarm.nodes().get(3);
+        for (DhtSwarm.Node b : swarm.nodes()) {
+            if (b != a && a.host().network().connection(b.host().peerId()).isEmpty()) {
+                KadDht.FindPeerResult r = a.dht().findPeer(b.host().peerId());
+                assertTrue(r.peer().isPresent(), "did not find " + b.host().peerId());
+                assertEquals(b.host().addresses(), r.peer().get().addresses());
+                return;
+            }
+        }
+    }
+
+    @Test
+    void provideThenFindProviders() throws Exception {
+        byte[] mh = Multihash.digest(Multicodec.SHA2_256, "content".getBytes(StandardCharsets.UTF_8)).bytes();
+        DhtSwarm.Node provider = swarm.nodes().get(11);
+        KadDht.ProvideResult p = provider.dht().provide(mh);
+        assertEquals(8, p.peers());
+        List<PeerInfo> found = new CopyOnWriteArrayList<>();
+        KadDht.FindProvidersResult r = swarm.nodes().get(22).dht().findProviders(mh, 5, found::add);
+        assertEquals(1, found.size());
+        assertEquals(provider.host().peerId(), found.get(0).peerId());
+        assertEquals(provider.host().addresses(), found.get(0).addresses());
+        assertEquals(found, r.providers());
+    }
+
+    @Test
+    void putAndGetPublicKeyRecord() throws Exception {
+        PrivateKey someone = PrivateKey.generateEd25519();
+        byte[] key = PublicKeyValidator.keyFor(someone.publicKey().toPeerId());
+        DhtSwarm.Node putter = swarm.nodes().get(5);
+        KadDht.PutResult put = putter.dht().putValue(key, someone.publicKey().marshal());
+        assertEquals(8, put.peers());
+        KadDht.GetResult got = swarm.nodes().get(17).dht().getValue(key, 3);
+        assertArrayEquals(someone.publicKey().marshal(), got.value().orElseThrow());
+        assertTrue(got.received() >= 3);
+    }
+
+    @Test
+    void putRefusesInvalidRecords() {
+        PrivateKey someone = PrivateKey.generateEd25519();
+        PrivateKey other = PrivateKey.generateEd25519();
+        byte[] key = PublicKeyValidator.keyFor(someone.publicKey().toPeerId());
+        assertThrows(InvalidRecordException.class, () -> swarm.nodes().get(1).dht().putValue(key, other.publicKey().marshal()));
+        assertThrows(InvalidRecordException.class, () -> swarm.nodes().get(1).dht().putValue("/x/1".getBytes(), new byte[1]));
+    }
+
+    @Test
+    void missingValueIsEmpty() throws Exception {
+        byte[] key = PublicKeyValidator.keyFor(PrivateKey.generateEd25519().publicKey().toPeerId());
+        assertFalse(swarm.nodes().get(9).dht().getValue(key, 2).value().isPresent());
+    }
+}

@@ -1,0 +1,25 @@
+package io.p2pkit.kad.sim;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A small run of the simulation (60 nodes, 10 % churn) as a CI test. */
+class KadSimulationTest {
+    @Test
+    void smallNetworkWithChurn() throws Exception {
+        KadSimulation.Settings s = new KadSimulation.Settings(60, 40, 10, 0.10, 7, 1, 5, 10, 3, 8, 24);
+        List<KadSimulation.Stats> rows = KadSimulation.run(s);
+        System.out.print(KadSimulation.table(s, rows));
+        assertEquals(11, rows.size());
+        for (KadSimulation.Stats r : rows) {
+            if (r.operation().equals("findProviders (old content)")) {
+                continue; // some providers left with the churn
+            }
+            assertTrue(r.successRate() >= 0.95, r.toString());
+        }
+    }
+}
