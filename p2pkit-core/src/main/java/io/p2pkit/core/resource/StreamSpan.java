@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 
 /** The resources one stream holds. Closing it releases them; idempotent. */
 public final class StreamSpan implements AutoCloseable {
@@ -18,6 +19,12 @@ public final class StreamSpan implements AutoCloseable {
     private volatile String protocol;
     private volatile String service;
     private final Runnable onClose;
+    /**
+     * Orders attribution against release: the connection's close may release a stream from another
+     * thread while its handler attributes it to a protocol, and the two must not both move and
+     * release the same count.
+     */
+    private final ReentrantLock lock = new ReentrantLock();
 
     StreamSpan(ResourceManager manager, ResourceScope own, Direction direction, List<ResourceScope> scopes,
                ResourceScope transientScope, Runnable onClose) {
@@ -55,13 +62,23 @@ public final class StreamSpan implements AutoCloseable {
      * @throws ResourceLimitException when the protocol's scope is full
      */
     public void setProtocol(String protocol) throws ResourceLimitException {
-        if (this.protocol != null) {
-            throw new IllegalStateException("stream already belongs to " + this.protocol);
+        lock.lock();
+        try {
+            if (this.protocol != null) {
+                throw new IllegalStateException("stream already belongs to " + this.protocol);
+            }
+            if (closed.get()) {
+                // released already (its connection closed): nothing left to move
+                this.protocol = protocol;
+                return;
+            }
+            ResourceScope target = manager.protocol(protocol);
+            manager.move(Map.copyOf(own.usage()), transientScope, target);
+            scopes = ResourceManager.replace(scopes, transientScope, target);
+            this.protocol = protocol;
+        } finally {
+            lock.unlock();
         }
-        ResourceScope target = manager.protocol(protocol);
-        manager.move(Map.copyOf(own.usage()), transientScope, target);
-        scopes = ResourceManager.replace(scopes, transientScope, target);
-        this.protocol = protocol;
     }
 
     /**
@@ -71,47 +88,70 @@ public final class StreamSpan implements AutoCloseable {
      * @throws ResourceLimitException when the service's scope is full
      */
     public void setService(String service) throws ResourceLimitException {
-        if (protocol == null) {
-            throw new IllegalStateException("set the protocol before the service");
+        lock.lock();
+        try {
+            if (protocol == null) {
+                throw new IllegalStateException("set the protocol before the service");
+            }
+            if (this.service != null) {
+                throw new IllegalStateException("stream already belongs to service " + this.service);
+            }
+            if (closed.get()) {
+                this.service = service;
+                return;
+            }
+            ResourceScope target = manager.service(service);
+            manager.move(Map.copyOf(own.usage()), null, target);
+            List<ResourceScope> l = new ArrayList<>(scopes);
+            l.add(target);
+            scopes = List.copyOf(l);
+            this.service = service;
+        } finally {
+            lock.unlock();
         }
-        if (this.service != null) {
-            throw new IllegalStateException("stream already belongs to service " + this.service);
-        }
-        ResourceScope target = manager.service(service);
-        manager.move(Map.copyOf(own.usage()), null, target);
-        List<ResourceScope> l = new ArrayList<>(scopes);
-        l.add(target);
-        scopes = List.copyOf(l);
-        this.service = service;
     }
 
     /** Reserves buffer memory for this stream in all its scopes, at a {@link MemoryPriority}. */
     public void reserveMemory(long bytes, int priority) throws ResourceLimitException {
-        if (closed.get()) {
-            throw new IllegalStateException("stream span is closed");
+        lock.lock();
+        try {
+            if (closed.get()) {
+                throw new IllegalStateException("stream span is closed");
+            }
+            manager.reserve(scopes, Resource.MEMORY, bytes, priority);
+        } finally {
+            lock.unlock();
         }
-        manager.reserve(scopes, Resource.MEMORY, bytes, priority);
     }
 
-    /** Returns memory reserved with {@link #reserveMemory}. */
+    /** Returns memory reserved with {@link #reserveMemory}; nothing once the span is closed. */
     public void releaseMemory(long bytes) {
-        manager.release(scopes, Resource.MEMORY, bytes);
+        lock.lock();
+        try {
+            if (!closed.get()) {
+                manager.release(scopes, Resource.MEMORY, bytes);
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Releases the stream and any memory it still holds. Idempotent. */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
+        lock.lock();
         try {
+            if (!closed.compareAndSet(false, true)) {
+                return;
+            }
             long mem = own.used(Resource.MEMORY);
             if (mem > 0) {
                 manager.release(scopes, Resource.MEMORY, mem);
             }
             manager.release(scopes, Resource.streams(direction), 1);
         } finally {
-            onClose.run();
+            lock.unlock();
         }
+        onClose.run();
     }
 }
