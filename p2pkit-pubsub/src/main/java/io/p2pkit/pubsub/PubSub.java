@@ -790,6 +790,11 @@ public final class PubSub implements Closeable {
         }
 
         @Override
+        public boolean seen(MessageId id) {
+            return seen.contains(id);
+        }
+
+        @Override
         public boolean sendControl(PeerId peer, Rpc rpc) {
             PeerState ps = peers.get(peer);
             return ps != null && ps.protocol != null && ps.sender.offerControl(rpc);

@@ -44,6 +44,9 @@ public interface RouterContext {
     /** The topics this node has joined. */
     Set<String> joinedTopics();
 
+    /** Whether a message with this ID was seen within the seen-cache TTL. */
+    boolean seen(MessageId id);
+
     /** Queues an RPC in {@code peer}'s priority lane; false if the lane was full and it was dropped. */
     boolean sendControl(PeerId peer, Rpc rpc);
 
