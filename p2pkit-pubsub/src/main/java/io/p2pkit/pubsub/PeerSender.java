@@ -39,6 +39,9 @@ final class PeerSender {
     private final int maxBatchBytes;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition ready = lock.newCondition();
+    private final Condition drained = lock.newCondition();
+    private boolean writing;
+    private final java.util.concurrent.CountDownLatch remoteEnded = new java.util.concurrent.CountDownLatch(1);
     private final ArrayDeque<Rpc> control = new ArrayDeque<>();
     private final ArrayDeque<PubsubMessage> messages = new ArrayDeque<>();
     private final AtomicLong droppedControl = new AtomicLong();
@@ -110,6 +113,57 @@ final class PeerSender {
         return sentRpcs.get();
     }
 
+    /**
+     * Waits until everything queued so far has been written and flushed, or the sender closed.
+     *
+     * @return false if the deadline passed first
+     */
+    boolean awaitDrained(long deadlineNanos) throws InterruptedException {
+        lock.lock();
+        try {
+            while (!closed && (writing || !control.isEmpty() || !messages.isEmpty() || stream == null)) {
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                drained.awaitNanos(left);
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Ends the stream politely: waits for what is queued to be written, half-closes, and waits
+     * (until the deadline) for the remote to close its side, so that closing the connection right
+     * after cannot cut off data the remote has not read yet. Then closes.
+     */
+    void finish(long deadlineNanos) throws InterruptedException {
+        awaitDrained(deadlineNanos);
+        Stream s;
+        lock.lock();
+        try {
+            closed = true;
+            control.clear();
+            messages.clear();
+            s = stream;
+            ready.signalAll();
+            drained.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        if (s != null) {
+            try {
+                s.closeWrite();
+                remoteEnded.await(Math.max(0, deadlineNanos - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+        close();
+    }
+
     /** Stops the writer and closes the stream. */
     void close() {
         Stream s;
@@ -120,6 +174,7 @@ final class PeerSender {
             messages.clear();
             s = stream;
             ready.signalAll();
+            drained.signalAll();
         } finally {
             lock.unlock();
         }
@@ -165,6 +220,15 @@ final class PeerSender {
                 sentBytes.addAndGet(frame.length);
                 if (isIdle()) {
                     out.flush();
+                    lock.lock();
+                    try {
+                        writing = false;
+                        if (control.isEmpty() && messages.isEmpty()) {
+                            drained.signalAll();
+                        }
+                    } finally {
+                        lock.unlock();
+                    }
                 }
             }
             events.ended(this, null);
@@ -190,6 +254,7 @@ final class PeerSender {
             } catch (IOException | RuntimeException e) {
                 cause = e;
             }
+            remoteEnded.countDown();
             boolean wasOpen;
             lock.lock();
             try {
@@ -223,6 +288,7 @@ final class PeerSender {
             if (closed) {
                 return null;
             }
+            writing = true;
             Rpc c = control.poll();
             if (c != null) {
                 return RpcCodec.encode(c);

@@ -58,6 +58,8 @@ public final class PubSub implements Closeable {
     private static final System.Logger LOG = System.getLogger(PubSub.class.getName());
     /** Seen-cache capacity: at 2 minutes TTL this is over 2,000 messages per second. */
     private static final int SEEN_CAPACITY = 262_144;
+    /** How long closing waits for peers to read what was sent. */
+    private static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
 
     private final Host host;
     private final PubsubConfig config;
@@ -71,6 +73,7 @@ public final class PubSub implements Closeable {
     private final ConnectionListener connectionListener;
     private final ScheduledFuture<?> heartbeatTask;
     private volatile boolean closed;
+    private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
 
     // Owner-thread state.
     private final Map<PeerId, PeerState> peers = new LinkedHashMap<>();
@@ -204,6 +207,24 @@ public final class PubSub implements Closeable {
     /** Bytes written to all peers' pubsub streams so far. */
     public long sentBytes() {
         return call(() -> peers.values().stream().mapToLong(p -> p.sender == null ? 0 : p.sender.sentBytes()).sum());
+    }
+
+    /**
+     * Waits until every message and control RPC queued so far has been written to the peers'
+     * streams (for a short-lived publisher that is about to close).
+     *
+     * @return false if the deadline passed first
+     */
+    public boolean flush(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<PeerSender> senders = call(() -> peers.values().stream()
+                .filter(p -> p.protocol != null).map(p -> p.sender).toList());
+        for (PeerSender s : senders) {
+            if (!s.awaitDrained(deadline)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Runs one heartbeat now and waits for it (with {@link PubsubConfig#manualHeartbeat()} in tests). */
@@ -445,7 +466,7 @@ public final class PubSub implements Closeable {
     }
 
     private void ensurePeer(PeerId peer) {
-        if (closed || peer.equals(host.peerId())) {
+        if (closing.get() || peer.equals(host.peerId())) {
             return;
         }
         PeerState ps = peers.computeIfAbsent(peer, p -> new PeerState());
@@ -681,10 +702,11 @@ public final class PubSub implements Closeable {
     /** Stops pubsub: removes the protocol handlers, closes the streams, ends subscriptions. Idempotent. */
     @Override
     public void close() {
-        if (closed) {
+        if (!closing.compareAndSet(false, true)) {
             return;
         }
         List<Subscription> subs = new ArrayList<>();
+        List<PeerSender> senders = new ArrayList<>();
         try {
             call(() -> {
                 for (TopicState ts : topics.values()) {
@@ -693,7 +715,7 @@ public final class PubSub implements Closeable {
                 }
                 for (PeerState ps : peers.values()) {
                     if (ps.sender != null) {
-                        ps.sender.close();
+                        senders.add(ps.sender);
                     }
                 }
                 peers.clear();
@@ -702,6 +724,27 @@ public final class PubSub implements Closeable {
         } catch (IllegalStateException ignored) {
             // already shutting down
         }
+        // Close the streams politely, in parallel, within a bounded time.
+        long deadline = System.nanoTime() + CLOSE_GRACE.toNanos();
+        List<Thread> closers = new ArrayList<>();
+        for (PeerSender sender : senders) {
+            closers.add(Thread.ofVirtual().start(() -> {
+                try {
+                    sender.finish(deadline);
+                } catch (InterruptedException e) {
+                    sender.close();
+                }
+            }));
+        }
+        for (Thread t : closers) {
+            try {
+                t.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime() + 1_000_000)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        senders.forEach(PeerSender::close);
         closed = true;
         if (heartbeatTask != null) {
             heartbeatTask.cancel(false);

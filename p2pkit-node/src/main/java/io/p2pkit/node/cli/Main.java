@@ -4,6 +4,7 @@ import io.p2pkit.core.DecodeException;
 import io.p2pkit.node.cli.command.DaemonCommand;
 import io.p2pkit.node.cli.command.IdCommand;
 import io.p2pkit.node.cli.command.PingCommand;
+import io.p2pkit.node.cli.command.PubsubCommand;
 import io.p2pkit.node.cli.command.TransportInteropCommand;
 import io.p2pkit.node.cli.command.VersionCommand;
 
@@ -31,7 +32,7 @@ public final class Main {
     /** A command table with every built-in command. */
     public Main() {
         for (Command c : List.of(new VersionCommand(), new IdCommand(), new DaemonCommand(), new PingCommand(),
-                new TransportInteropCommand())) {
+                new TransportInteropCommand(), new PubsubCommand())) {
             commands.put(c.name(), c);
         }
     }

@@ -43,6 +43,8 @@ public final class DaemonCommand implements Command {
         return """
                 Usage: p2pkit daemon [--identity FILE] [--listen MADDR]... [--bootstrap MADDR]...
                                      [--security LIST] [--muxer LIST] [--json]
+                                     [--subscribe TOPIC]... [--pubsub ROUTER]
+                                     [--pubsub-signing POLICY]
 
                 Runs a libp2p node with identify and ping until SIGINT or SIGTERM.
 
@@ -52,17 +54,23 @@ public final class DaemonCommand implements Command {
                   --listen MADDR    an address to listen on; repeatable (default
                                     /ip4/0.0.0.0/tcp/4001 and /ip6/::/tcp/4001)
                   --bootstrap MADDR a peer to connect to at start, /…/p2p/<id>; repeatable
-                """ + HostOptions.HELP + """
+                """ + HostOptions.HELP + "\n" + """
+                  --subscribe TOPIC run pubsub and print each message of TOPIC; repeatable
+                """ + PubsubOptions.HELP + """
 
                   --json            print events as JSON lines: first
                                     {"event":"ready","peerId":…,"addrs":[…]}, then
-                                    connected, identified, disconnected and bootstrap events""";
+                                    connected, identified, disconnected and bootstrap events,
+                                    and {"event":"message","topic":…,"from":…,"seqno":…,
+                                    "data":"<utf-8>","dataBase64":…} per pubsub message""";
     }
 
     @Override
     public int run(List<String> argv, Console console) throws Exception {
         List<String> valued = new ArrayList<>(List.of("identity", "listen", "bootstrap"));
         valued.addAll(HostOptions.VALUED);
+        valued.add("subscribe");
+        valued.addAll(PubsubOptions.VALUED);
         Args args = Args.parse(argv, List.of("json"), valued).requirePositional(0, 0, "");
         boolean json = args.flag("json");
 
@@ -88,6 +96,12 @@ public final class DaemonCommand implements Command {
                 .agentVersion("p2pkit/" + NodeVersion.get());
         HostOptions.apply(args, builder);
         Host host = builder.build();
+        if (!args.values("subscribe").isEmpty() || args.value("pubsub").isPresent()) {
+            io.p2pkit.pubsub.PubSub pubsub = PubsubOptions.start(args, host);
+            for (String topic : args.values("subscribe")) {
+                pubsub.join(topic).subscribe(m -> PubsubOptions.printMessage(console, json, m));
+            }
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             console.info("p2pkit daemon: stopping");
