@@ -35,6 +35,7 @@ build_js() {
         cp package-lock.json node_modules/.package-lock.json.p2pkit
     fi
     node --check peer.mjs || return 1
+    node --check pubsub.mjs || return 1
     touch .built
     echo "interop: js peer ready (node $(node --version))"
 }

@@ -62,6 +62,21 @@ public final class PeerProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts another program of a peer's directory (for example {@code node peers/js/pubsub.mjs}).
+     *
+     * @param impl    which implementation
+     * @param command the whole command line
+     * @return the running program
+     */
+    public static PeerProcess startCommand(Implementation impl, List<String> command) {
+        try {
+            return new PeerProcess(impl, new ProcessBuilder(command).start());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + command, e);
+        }
+    }
+
     /** @return the implementation this peer runs */
     public Implementation implementation() {
         return impl;

@@ -6,7 +6,7 @@ import java.security.NoSuchAlgorithmException;
 /**
  * Computes a message's ID, which the seen cache, message cache, IHAVE/IWANT and IDONTWANT use.
  * All nodes of a topic must agree on it: go-libp2p-pubsub's default is {@link #FROM_AND_SEQNO};
- * js gossipsub uses the same for signed messages and {@link #SHA256_OF_DATA} for unsigned ones.
+ * js gossipsub uses {@link #KEY_AND_SEQNO} for signed messages and {@link #SHA256_OF_DATA} for unsigned ones.
  */
 @FunctionalInterface
 public interface MessageIdFunction {
@@ -17,6 +17,24 @@ public interface MessageIdFunction {
         byte[] id = new byte[from.length + seqno.length];
         System.arraycopy(from, 0, id, 0, from.length);
         System.arraycopy(seqno, 0, id, from.length, seqno.length);
+        return MessageId.of(id);
+    };
+
+    /**
+     * The author's public key in protobuf form followed by the {@code seqno} bytes: js-libp2p
+     * gossipsub's default for signed messages. It differs from go's {@link #FROM_AND_SEQNO} for
+     * every key type (the peer ID wraps the key in a multihash), so a mixed network must agree on one.
+     */
+    MessageIdFunction KEY_AND_SEQNO = m -> {
+        byte[] key = m.key();
+        if (key == null) {
+            key = m.author().flatMap(io.p2pkit.core.crypto.PublicKey::fromPeerId)
+                    .map(io.p2pkit.core.crypto.PublicKey::marshal).orElse(new byte[0]);
+        }
+        byte[] seqno = m.seqno() == null ? new byte[0] : m.seqno();
+        byte[] id = new byte[key.length + seqno.length];
+        System.arraycopy(key, 0, id, 0, key.length);
+        System.arraycopy(seqno, 0, id, key.length, seqno.length);
         return MessageId.of(id);
     };
 
