@@ -81,6 +81,14 @@ public final class PubSub implements Closeable {
     private final Context context = new Context();
     private int pendingValidations;
     private long validationDrops;
+    private long received;
+    private long duplicates;
+    private long rejected;
+    private long delivered;
+    /** Totals of senders already closed, so that stats survive peers leaving. */
+    private long closedSentBytes;
+    private long closedDroppedMessages;
+    private long closedDroppedControl;
 
     private static final class PeerState {
         PeerSender sender;
@@ -206,7 +214,24 @@ public final class PubSub implements Closeable {
 
     /** Bytes written to all peers' pubsub streams so far. */
     public long sentBytes() {
-        return call(() -> peers.values().stream().mapToLong(p -> p.sender == null ? 0 : p.sender.sentBytes()).sum());
+        return stats().sentBytes();
+    }
+
+    /** The node's counters. */
+    public PubsubStats stats() {
+        return call(() -> {
+            long sent = closedSentBytes;
+            long droppedM = closedDroppedMessages;
+            long droppedC = closedDroppedControl;
+            for (PeerState ps : peers.values()) {
+                if (ps.sender != null) {
+                    sent += ps.sender.sentBytes();
+                    droppedM += ps.sender.droppedMessages();
+                    droppedC += ps.sender.droppedControl();
+                }
+            }
+            return new PubsubStats(received, duplicates, rejected, delivered, validationDrops, sent, droppedM, droppedC);
+        });
     }
 
     /**
@@ -491,7 +516,19 @@ public final class PubSub implements Closeable {
                 submitAsync(() -> {
                     PeerState current = peers.get(s.peer());
                     if (current != null && current.sender == s) {
+                        boolean wasReady = current.protocol != null;
+                        Set<String> theirTopics = new LinkedHashSet<>(current.topics);
                         dropPeer(s.peer(), cause);
+                        // The stream's connection closed but another one is up: open a new stream on it,
+                        // keeping the topics the peer announced (it will not announce them again).
+                        // Not after a refusal: a peer without pubsub would be asked again and again.
+                        if (wasReady && !closing.get() && !host.network().connections(s.peer()).isEmpty()) {
+                            ensurePeer(s.peer());
+                            PeerState again = peers.get(s.peer());
+                            if (again != null) {
+                                again.topics.addAll(theirTopics);
+                            }
+                        }
                     }
                 });
             }
@@ -526,6 +563,9 @@ public final class PubSub implements Closeable {
         }
         if (ps.sender != null) {
             ps.sender.close();
+            closedSentBytes += ps.sender.sentBytes();
+            closedDroppedMessages += ps.sender.droppedMessages();
+            closedDroppedControl += ps.sender.droppedControl();
         }
         if (ps.protocol != null) {
             for (String t : ps.topics) {
@@ -619,23 +659,28 @@ public final class PubSub implements Closeable {
     }
 
     private void receive(PeerId peer, PubsubMessage m) {
+        received++;
         MessageId id;
         try {
             id = config.messageIdFunction().apply(m);
         } catch (RuntimeException e) {
+            rejected++;
             router.rejected(peer, null, m, "message ID function failed: " + e);
             return;
         }
         if (m.dataLength() > config.maxMessageBytes()) {
+            rejected++;
             router.rejected(peer, id, m, "over the size cap");
             return;
         }
         if (seen.contains(id)) {
+            duplicates++;
             router.duplicate(peer, id, m);
             return;
         }
         Optional<String> bad = MessageSigning.check(config.signaturePolicy(), m);
         if (bad.isPresent()) {
+            rejected++;
             router.rejected(peer, id, m, bad.get());
             return;
         }
@@ -676,7 +721,10 @@ public final class PubSub implements Closeable {
                 pendingValidations--;
                 switch (result) {
                     case ACCEPT -> accepted(peer, id, m);
-                    case REJECT -> router.rejected(peer, id, m, "validator rejected it");
+                    case REJECT -> {
+                        rejected++;
+                        router.rejected(peer, id, m, "validator rejected it");
+                    }
                     case IGNORE -> router.ignored(peer, id, m);
                 }
             });
@@ -689,6 +737,7 @@ public final class PubSub implements Closeable {
     }
 
     private void deliverLocally(PubsubMessage m) {
+        delivered++;
         TopicState ts = topics.get(m.topic());
         if (ts != null) {
             for (Subscription s : ts.subscriptions) {
