@@ -3,7 +3,6 @@ package io.p2pkit.pubsub.simulation;
 import io.p2pkit.core.crypto.PrivateKey;
 import io.p2pkit.core.host.Host;
 import io.p2pkit.core.host.PeerInfo;
-import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.core.transport.memory.MemoryNetwork;
 import io.p2pkit.pubsub.PubSub;
 import io.p2pkit.pubsub.PubsubConfig;
@@ -262,7 +261,9 @@ public final class PubsubSimulation {
         TopicScoreParams topic = new TopicScoreParams(1.0,
                 0.01, Duration.ofSeconds(1), 100,
                 1.0, 0.9, 50,
-                -100.0 / (thr * thr), 0.9, 4 * thr, thr, Duration.ofSeconds(2), Duration.ofSeconds(5),
+                // P3 must not activate before traffic flows: in a quiet topic every mesh peer has a
+                // full deficit, goes negative and is pruned (go's documentation warns about the same).
+                -100.0 / (thr * thr), 0.9, 4 * thr, thr, Duration.ofSeconds(2), s.warmup().plusSeconds(5),
                 -100.0 / (thr * thr), 0.9,
                 -100.0, 0.9);
         PeerScoreParams score = PeerScoreParams.defaults(Map.of(TOPIC, topic));
