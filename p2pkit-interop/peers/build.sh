@@ -37,6 +37,7 @@ build_js() {
     fi
     node --check peer.mjs || return 1
     node --check perf.mjs || return 1
+    node --check pubsub.mjs || return 1
     touch .built
     echo "interop: js peer ready (node $(node --version))"
 }

@@ -6,6 +6,7 @@ import io.p2pkit.node.cli.command.IdCommand;
 import io.p2pkit.node.cli.command.PerfCommand;
 import io.p2pkit.node.cli.command.PingCommand;
 import io.p2pkit.node.cli.command.RoutingCommand;
+import io.p2pkit.node.cli.command.PubsubCommand;
 import io.p2pkit.node.cli.command.TransportInteropCommand;
 import io.p2pkit.node.cli.command.VersionCommand;
 
@@ -33,7 +34,8 @@ public final class Main {
     /** A command table with every built-in command. */
     public Main() {
         for (Command c : List.of(new VersionCommand(), new IdCommand(), new DaemonCommand(), new PingCommand(),
-                new TransportInteropCommand(), new PerfCommand(), new RoutingCommand())) {
+                new TransportInteropCommand(), new PerfCommand(), new RoutingCommand(),
+                new PubsubCommand())) {
             commands.put(c.name(), c);
         }
     }

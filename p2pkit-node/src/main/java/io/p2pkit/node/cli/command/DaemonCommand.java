@@ -60,6 +60,8 @@ public final class DaemonCommand implements Command {
                                      [--security LIST] [--muxer LIST] [--enable-perf] [--dht MODE] [--json]
                                      [--conn-low N] [--conn-high N] [--conn-grace DURATION]
                                      [--limits FILE] [--metrics HOST:PORT]
+                                     [--subscribe TOPIC]... [--pubsub ROUTER]
+                                     [--pubsub-signing POLICY]
 
                 Runs a libp2p node with identify and ping until SIGINT or SIGTERM.
 
@@ -87,10 +89,14 @@ public final class DaemonCommand implements Command {
                   --metrics HOST:PORT
                                     serve Prometheus metrics at /debug/metrics/prometheus and
                                     /metrics (e.g. 127.0.0.1:5001)
+                  --subscribe TOPIC run pubsub and print each message of TOPIC; repeatable
+                """ + PubsubOptions.HELP + """
 
                   --json            print events as JSON lines: first
                                     {"event":"ready","peerId":…,"addrs":[…]}, then
-                                    connected, identified, disconnected and bootstrap events""";
+                                    connected, identified, disconnected and bootstrap events,
+                                    and {"event":"message","topic":…,"from":…,"seqno":…,
+                                    "data":"<utf-8>","dataBase64":…} per pubsub message""";
     }
 
     @Override
@@ -98,6 +104,8 @@ public final class DaemonCommand implements Command {
         List<String> valued = new ArrayList<>(List.of("identity", "listen", "bootstrap", "conn-low", "conn-high",
                 "conn-grace", "limits", "metrics", "dht"));
         valued.addAll(HostOptions.VALUED);
+        valued.add("subscribe");
+        valued.addAll(PubsubOptions.VALUED);
         Args args = Args.parse(argv, List.of("json", "enable-perf"), valued).requirePositional(0, 0, "");
         boolean json = args.flag("json");
 
@@ -176,6 +184,12 @@ public final class DaemonCommand implements Command {
             Path providers = identityPath.toAbsolutePath().resolveSibling("kad-providers.log");
             dht = KadDht.attach(host, KadConfig.builder().mode(dhtMode.get()).bootstrap(bootstrap)
                     .providerStoreFile(providers).build());
+        }
+        if (!args.values("subscribe").isEmpty() || args.value("pubsub").isPresent()) {
+            io.p2pkit.pubsub.PubSub pubsub = PubsubOptions.start(args, host);
+            for (String topic : args.values("subscribe")) {
+                pubsub.join(topic).subscribe(m -> PubsubOptions.printMessage(console, json, m));
+            }
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {

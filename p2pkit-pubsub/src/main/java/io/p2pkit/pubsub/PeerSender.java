@@ -1,0 +1,316 @@
+package io.p2pkit.pubsub;
+
+import io.p2pkit.core.host.Stream;
+import io.p2pkit.core.identity.PeerId;
+import io.p2pkit.core.protobuf.LengthPrefixed;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The one long-lived outbound pubsub stream to a peer and its bounded send queue: a priority lane
+ * for control RPCs (subscriptions, GRAFT/PRUNE, IHAVE/IWANT) and a dropping lane for messages.
+ * When a lane is full, new items are dropped and counted, never blocking the router. A writer
+ * virtual thread drains the control lane first and batches queued messages into one RPC.
+ */
+final class PeerSender {
+    /** Opens the stream; runs on the writer thread. */
+    interface Opener {
+        Stream open() throws IOException;
+    }
+
+    /** Told when the stream opened or ended; called on the sender's threads. */
+    interface Events {
+        void opened(PeerSender sender, String protocol);
+
+        void ended(PeerSender sender, Exception cause);
+    }
+
+    private final PeerId peer;
+    private final int controlCapacity;
+    private final int messageCapacity;
+    private final int maxBatchBytes;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition ready = lock.newCondition();
+    private final Condition drained = lock.newCondition();
+    private boolean writing;
+    private final java.util.concurrent.CountDownLatch remoteEnded = new java.util.concurrent.CountDownLatch(1);
+    private final ArrayDeque<Rpc> control = new ArrayDeque<>();
+    private final ArrayDeque<PubsubMessage> messages = new ArrayDeque<>();
+    private final AtomicLong droppedControl = new AtomicLong();
+    private final AtomicLong droppedMessages = new AtomicLong();
+    private final AtomicLong sentRpcs = new AtomicLong();
+    private final AtomicLong sentBytes = new AtomicLong();
+    private boolean closed;
+    private Stream stream;
+
+    PeerSender(PeerId peer, int controlCapacity, int messageCapacity, int maxBatchBytes) {
+        this.peer = peer;
+        this.controlCapacity = controlCapacity;
+        this.messageCapacity = messageCapacity;
+        this.maxBatchBytes = maxBatchBytes;
+    }
+
+    PeerId peer() {
+        return peer;
+    }
+
+    /** Starts the writer thread, which opens the stream and then sends what is queued. */
+    void start(Opener opener, Events events) {
+        Thread.ofVirtual().name("pubsub-send " + peer).start(() -> run(opener, events));
+    }
+
+    boolean offerControl(Rpc rpc) {
+        lock.lock();
+        try {
+            if (closed || control.size() >= controlCapacity) {
+                droppedControl.incrementAndGet();
+                return false;
+            }
+            control.add(rpc);
+            ready.signal();
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    boolean offerMessage(PubsubMessage message) {
+        lock.lock();
+        try {
+            if (closed || messages.size() >= messageCapacity) {
+                droppedMessages.incrementAndGet();
+                return false;
+            }
+            messages.add(message);
+            ready.signal();
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    long droppedMessages() {
+        return droppedMessages.get();
+    }
+
+    long droppedControl() {
+        return droppedControl.get();
+    }
+
+    long sentBytes() {
+        return sentBytes.get();
+    }
+
+    long sentRpcs() {
+        return sentRpcs.get();
+    }
+
+    /**
+     * Waits until everything queued so far has been written and flushed, or the sender closed.
+     *
+     * @return false if the deadline passed first
+     */
+    boolean awaitDrained(long deadlineNanos) throws InterruptedException {
+        lock.lock();
+        try {
+            while (!closed && (writing || !control.isEmpty() || !messages.isEmpty() || stream == null)) {
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                drained.awaitNanos(left);
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Ends the stream politely: waits for what is queued to be written, half-closes, and waits
+     * (until the deadline) for the remote to close its side, so that closing the connection right
+     * after cannot cut off data the remote has not read yet. Then closes.
+     */
+    void finish(long deadlineNanos) throws InterruptedException {
+        awaitDrained(deadlineNanos);
+        Stream s;
+        lock.lock();
+        try {
+            closed = true;
+            control.clear();
+            messages.clear();
+            s = stream;
+            ready.signalAll();
+            drained.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        if (s != null) {
+            try {
+                s.closeWrite();
+                remoteEnded.await(Math.max(0, deadlineNanos - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+        close();
+    }
+
+    /** Stops the writer and closes the stream. */
+    void close() {
+        Stream s;
+        lock.lock();
+        try {
+            closed = true;
+            control.clear();
+            messages.clear();
+            s = stream;
+            ready.signalAll();
+            drained.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        if (s != null) {
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+    }
+
+    private void run(Opener opener, Events events) {
+        Stream s;
+        try {
+            s = opener.open();
+        } catch (IOException | RuntimeException e) {
+            close();
+            events.ended(this, e);
+            return;
+        }
+        lock.lock();
+        try {
+            if (closed) {
+                s.reset();
+                return;
+            }
+            stream = s;
+        } finally {
+            lock.unlock();
+        }
+        watchRemoteClose(s, events);
+        events.opened(this, s.protocol());
+        OutputStream out = s.out();
+        try {
+            while (true) {
+                byte[] frame = nextFrame();
+                if (frame == null) {
+                    break;
+                }
+                LengthPrefixed.write(out, frame);
+                sentRpcs.incrementAndGet();
+                sentBytes.addAndGet(frame.length);
+                if (isIdle()) {
+                    out.flush();
+                    lock.lock();
+                    try {
+                        writing = false;
+                        if (control.isEmpty() && messages.isEmpty()) {
+                            drained.signalAll();
+                        }
+                    } finally {
+                        lock.unlock();
+                    }
+                }
+            }
+            events.ended(this, null);
+        } catch (IOException | RuntimeException e) {
+            close();
+            events.ended(this, e);
+        } catch (InterruptedException e) {
+            close();
+            events.ended(this, e);
+        }
+    }
+
+    /** The remote never writes on our stream: a read returning means it closed or refused it. */
+    private void watchRemoteClose(Stream s, Events events) {
+        Thread.ofVirtual().name("pubsub-watch " + peer).start(() -> {
+            Exception cause = null;
+            try {
+                InputStream in = s.in();
+                byte[] sink = new byte[256];
+                while (in.read(sink) >= 0) {
+                    // ignore anything sent on our outbound stream
+                }
+            } catch (IOException | RuntimeException e) {
+                cause = e;
+            }
+            remoteEnded.countDown();
+            boolean wasOpen;
+            lock.lock();
+            try {
+                wasOpen = !closed;
+            } finally {
+                lock.unlock();
+            }
+            if (wasOpen) {
+                close();
+                events.ended(this, cause == null ? new IOException("remote closed the pubsub stream") : cause);
+            }
+        });
+    }
+
+    private boolean isIdle() {
+        lock.lock();
+        try {
+            return control.isEmpty() && messages.isEmpty();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The next frame to write, control first; null once closed. */
+    private byte[] nextFrame() throws InterruptedException {
+        lock.lock();
+        try {
+            while (!closed && control.isEmpty() && messages.isEmpty()) {
+                ready.await();
+            }
+            if (closed) {
+                return null;
+            }
+            writing = true;
+            Rpc c = control.poll();
+            if (c != null) {
+                return RpcCodec.encode(c);
+            }
+            List<PubsubMessage> batch = new ArrayList<>();
+            int bytes = 0;
+            while (!messages.isEmpty()) {
+                int size = RpcCodec.encodedSize(messages.peek());
+                if (!batch.isEmpty() && bytes + size > maxBatchBytes) {
+                    break;
+                }
+                batch.add(messages.poll());
+                bytes += size;
+            }
+            return RpcCodec.encode(Rpc.ofMessages(batch));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "PeerSender[" + peer + "]";
+    }
+}

@@ -1,0 +1,50 @@
+package io.p2pkit.pubsub.score;
+
+import java.time.Duration;
+
+/**
+ * The per-topic part of the v1.1 peer score: P1 time in mesh, P2 first deliveries, P3 mesh
+ * delivery rate, P3b mesh failure penalty, P4 invalid messages. Weights of P3, P3b and P4 must
+ * be negative, P1 and P2 positive, as the spec requires. Decays are factors applied every
+ * {@link PeerScoreParams#decayInterval()}.
+ */
+public record TopicScoreParams(double topicWeight,
+                               double timeInMeshWeight, Duration timeInMeshQuantum, double timeInMeshCap,
+                               double firstMessageDeliveriesWeight, double firstMessageDeliveriesDecay,
+                               double firstMessageDeliveriesCap,
+                               double meshMessageDeliveriesWeight, double meshMessageDeliveriesDecay,
+                               double meshMessageDeliveriesCap, double meshMessageDeliveriesThreshold,
+                               Duration meshMessageDeliveriesWindow, Duration meshMessageDeliveriesActivation,
+                               double meshFailurePenaltyWeight, double meshFailurePenaltyDecay,
+                               double invalidMessageDeliveriesWeight, double invalidMessageDeliveriesDecay) {
+    public TopicScoreParams {
+        if (topicWeight < 0 || timeInMeshWeight < 0 || firstMessageDeliveriesWeight < 0
+                || meshMessageDeliveriesWeight > 0 || meshFailurePenaltyWeight > 0 || invalidMessageDeliveriesWeight > 0) {
+            throw new IllegalArgumentException("topic score weights have the wrong sign");
+        }
+        if (timeInMeshQuantum.isZero() || timeInMeshQuantum.isNegative()) {
+            throw new IllegalArgumentException("time in mesh quantum must be positive");
+        }
+        for (double d : new double[]{firstMessageDeliveriesDecay, meshMessageDeliveriesDecay, meshFailurePenaltyDecay,
+                invalidMessageDeliveriesDecay}) {
+            if (d <= 0 || d >= 1) {
+                throw new IllegalArgumentException("decay factors must be in (0, 1)");
+            }
+        }
+    }
+
+    /**
+     * Reasonable parameters for a topic with about {@code messagesPerSecond} messages: P1 up to
+     * 10, P2 up to 20, P3 penalising a mesh peer that delivers less than a tenth of the traffic
+     * after 30 s, P4 heavily penalising invalid messages.
+     */
+    public static TopicScoreParams forRate(double messagesPerSecond) {
+        double threshold = Math.max(1, messagesPerSecond * 0.1 * 10);
+        return new TopicScoreParams(1.0,
+                0.01, Duration.ofSeconds(1), 1000,
+                1.0, 0.5, 20,
+                -1.0, 0.5, threshold * 4, threshold, Duration.ofMillis(10), Duration.ofSeconds(30),
+                -1.0, 0.5,
+                -100.0, 0.3);
+    }
+}

@@ -1,0 +1,383 @@
+package io.p2pkit.pubsub.simulation;
+
+import io.p2pkit.core.crypto.PrivateKey;
+import io.p2pkit.core.host.Host;
+import io.p2pkit.core.host.PeerInfo;
+import io.p2pkit.core.transport.memory.MemoryNetwork;
+import io.p2pkit.pubsub.PubSub;
+import io.p2pkit.pubsub.PubsubConfig;
+import io.p2pkit.pubsub.PubsubStats;
+import io.p2pkit.pubsub.Router;
+import io.p2pkit.pubsub.Topic;
+import io.p2pkit.pubsub.ValidationResult;
+import io.p2pkit.pubsub.gossip.GossipParams;
+import io.p2pkit.pubsub.gossip.GossipRouter;
+import io.p2pkit.pubsub.score.PeerScoreParams;
+import io.p2pkit.pubsub.score.PeerScoreThresholds;
+import io.p2pkit.pubsub.score.TopicScoreParams;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * An in-JVM gossipsub network over the memory transport with injected latency, honest nodes and
+ * optionally attackers, measuring delivery, latency, duplicates and bandwidth. Run it with
+ * {@code scripts/sim-pubsub} (see {@link #main}); small runs back a CI test.
+ */
+public final class PubsubSimulation {
+    /** The scenarios. */
+    public enum Scenario {
+        /** Honest nodes only. */
+        BASELINE,
+        /** Silent sybils joining meshes and never forwarding. */
+        SYBIL,
+        /** Attackers publishing floods of messages honest validators reject. */
+        INVALID_FLOOD,
+        /** Silent attackers all connecting to and grafting one victim. */
+        ECLIPSE,
+        /** Attackers asking for every message many times and advertising messages they do not have. */
+        IWANT_SPAM,
+        /** Attackers behaving well to build score, then all going silent at once half-way. */
+        FLASH
+    }
+
+    /**
+     * Simulation settings.
+     *
+     * @param nodes          honest nodes
+     * @param attackers      attacker nodes
+     * @param degree         connections each node dials (attackers dial twice as many)
+     * @param messages       honest messages to publish
+     * @param rate           honest messages per second
+     * @param size           message size in bytes
+     * @param minLatency     lowest one-way link latency
+     * @param maxLatency     highest one-way link latency
+     * @param warmup         time for meshes (and scores) to form before publishing
+     * @param drain          how long to wait for stragglers after the last publish
+     * @param scoring        whether honest nodes score peers
+     * @param seed           randomness seed
+     */
+    public record Settings(Scenario scenario, int nodes, int attackers, int degree, int messages, double rate, int size,
+                           Duration minLatency, Duration maxLatency, Duration warmup, Duration drain, boolean scoring,
+                           long seed) {
+    }
+
+    private static final String TOPIC = "sim";
+    private static final byte[] BAD = {'B', 'A', 'D'};
+
+    private PubsubSimulation() {
+    }
+
+    /** Runs one simulation and returns what it measured. */
+    public static SimulationResult run(Settings s) throws Exception {
+        Random random = new Random(s.seed());
+        MemoryNetwork network = new MemoryNetwork();
+        long minNs = s.minLatency().toNanos();
+        long spanNs = Math.max(0, s.maxLatency().toNanos() - minNs);
+        // A fixed latency per unordered pair of addresses, from a hash: symmetric and reproducible.
+        network.latency((a, b) -> {
+            long h = (Math.min(a, b) * 0x9E3779B97F4A7C15L) ^ (Math.max(a, b) * 0xC2B2AE3D27D4EB4FL) ^ s.seed();
+            h ^= h >>> 31;
+            return Duration.ofNanos(minNs + (spanNs == 0 ? 0 : Math.floorMod(h, spanNs)));
+        });
+        ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
+        int total = s.nodes() + s.attackers();
+        List<Host> hosts = new ArrayList<>();
+        List<PubSub> pubsubs = new ArrayList<>();
+        List<AttackRouter> attackRouters = new ArrayList<>();
+        AtomicLongArray[] arrival = new AtomicLongArray[s.messages()];
+        for (int i = 0; i < s.messages(); i++) {
+            arrival[i] = new AtomicLongArray(s.nodes());
+        }
+        long[] publishedAt = new long[s.messages()];
+        CountDownLatch allDelivered = new CountDownLatch(s.messages() * (s.nodes() - 1));
+        try {
+            for (int i = 0; i < total; i++) {
+                boolean attacker = i >= s.nodes();
+                Host h = Host.builder().identity(PrivateKey.generateEd25519()).transports(network.transport())
+                        .listen("/memory/0").security("plaintext").muxers("yamux").identify(false).ping(false)
+                        .scheduler(scheduler).build();
+                hosts.add(h);
+                PubsubConfig config = PubsubConfig.builder().random(new Random(s.seed() * 31 + i)).build();
+                Router router;
+                if (attacker && s.scenario() != Scenario.INVALID_FLOOD) {
+                    AttackRouter.Mode mode = switch (s.scenario()) {
+                        case FLASH -> AttackRouter.Mode.FLASH;
+                        case IWANT_SPAM -> AttackRouter.Mode.IWANT_SPAM;
+                        default -> AttackRouter.Mode.SILENT;
+                    };
+                    AttackRouter a = new AttackRouter(mode, GossipParams.defaults());
+                    attackRouters.add(a);
+                    router = a;
+                } else {
+                    router = new GossipRouter(attacker ? GossipParams.defaults() : honestParams(s));
+                }
+                PubSub p = PubSub.start(h, config, router);
+                pubsubs.add(p);
+                Topic t = p.join(TOPIC);
+                if (attacker) {
+                    t.relay();
+                    continue;
+                }
+                t.validator((src, m) -> startsWith(m.data(), BAD) ? ValidationResult.REJECT : ValidationResult.ACCEPT);
+                int node = i;
+                t.subscribe(m -> {
+                    byte[] d = m.data();
+                    if (d.length < 12 || startsWith(d, BAD)) {
+                        return;
+                    }
+                    ByteBuffer b = ByteBuffer.wrap(d);
+                    long sentAt = b.getLong();
+                    int index = b.getInt();
+                    if (index >= 0 && index < arrival.length
+                            && arrival[index].compareAndSet(node, 0, Math.max(1, System.nanoTime() - sentAt))) {
+                        allDelivered.countDown();
+                    }
+                });
+            }
+            connect(s, hosts, random);
+            Thread.sleep(s.warmup());
+
+            // Attackers that flood invalid messages do so from here on.
+            List<Thread> flooders = new ArrayList<>();
+            if (s.scenario() == Scenario.INVALID_FLOOD) {
+                for (int i = s.nodes(); i < total; i++) {
+                    PubSub p = pubsubs.get(i);
+                    flooders.add(Thread.ofVirtual().start(() -> flood(p)));
+                }
+            }
+            long start = System.nanoTime();
+            long interval = (long) (1e9 / s.rate());
+            long[] sentBefore = new long[s.nodes()];
+            for (int i = 0; i < s.nodes(); i++) {
+                sentBefore[i] = pubsubs.get(i).stats().sentBytes();
+            }
+            for (int m = 0; m < s.messages(); m++) {
+                if (s.scenario() == Scenario.FLASH && m == s.messages() / 2) {
+                    attackRouters.forEach(AttackRouter::strike);
+                }
+                long due = start + m * interval;
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    Thread.sleep(Duration.ofNanos(wait));
+                }
+                int from = random.nextInt(s.nodes());
+                ByteBuffer b = ByteBuffer.allocate(Math.max(12, s.size()));
+                publishedAt[m] = System.nanoTime();
+                b.putLong(publishedAt[m]).putInt(m);
+                arrival[m].set(from, -1); // the publisher itself is not counted
+                try {
+                    pubsubs.get(from).join(TOPIC).publish(b.array());
+                } catch (IOException e) {
+                    // counted as undelivered
+                }
+            }
+            allDelivered.await(s.drain().toMillis(), TimeUnit.MILLISECONDS);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            flooders.forEach(Thread::interrupt);
+            return measure(s, pubsubs, arrival, sentBefore, seconds);
+        } finally {
+            for (Host h : hosts) {
+                h.close();
+            }
+            scheduler.shutdownNow();
+        }
+    }
+
+    private static void flood(PubSub p) {
+        Topic t = p.join(TOPIC);
+        byte[] junk = new byte[64];
+        System.arraycopy(BAD, 0, junk, 0, BAD.length);
+        long n = 0;
+        try {
+            while (!Thread.currentThread().isInterrupted()) {
+                ByteBuffer.wrap(junk).putLong(8, n++);
+                t.publish(junk);
+                Thread.sleep(20); // 50 invalid messages per second per attacker
+            }
+        } catch (InterruptedException | IOException | RuntimeException e) {
+            // stopped
+        }
+    }
+
+    private static boolean startsWith(byte[] d, byte[] prefix) {
+        return d.length >= prefix.length && Arrays.equals(d, 0, prefix.length, prefix, 0, prefix.length);
+    }
+
+    /** Honest nodes dial {@code degree} random others; attackers dial twice as many, and all of them the victim. */
+    private static void connect(Settings s, List<Host> hosts, Random random) throws InterruptedException {
+        int total = hosts.size();
+        List<Thread> dialers = new ArrayList<>();
+        for (int i = 0; i < total; i++) {
+            boolean attacker = i >= s.nodes();
+            Set<Integer> targets = new HashSet<>();
+            if (attacker && s.scenario() == Scenario.ECLIPSE) {
+                targets.add(0);
+            }
+            int want = Math.min(total - 1, attacker ? 2 * s.degree() : s.degree());
+            while (targets.size() < want) {
+                int t = random.nextInt(total);
+                if (t != i) {
+                    targets.add(t);
+                }
+            }
+            Host h = hosts.get(i);
+            for (int t : targets) {
+                Host target = hosts.get(t);
+                PeerInfo info = new PeerInfo(target.peerId(), target.addresses());
+                dialers.add(Thread.ofVirtual().start(() -> {
+                    try {
+                        h.connect(info);
+                    } catch (IOException e) {
+                        // a lost link: the network copes
+                    }
+                }));
+            }
+        }
+        for (Thread t : dialers) {
+            t.join();
+        }
+    }
+
+    private static GossipParams honestParams(Settings s) {
+        if (!s.scoring()) {
+            return GossipParams.defaults();
+        }
+        double thr = Math.max(1, s.rate());
+        TopicScoreParams topic = new TopicScoreParams(1.0,
+                0.01, Duration.ofSeconds(1), 100,
+                1.0, 0.9, 50,
+                // P3 must not activate before traffic flows: in a quiet topic every mesh peer has a
+                // full deficit, goes negative and is pruned (go's documentation warns about the same).
+                -100.0 / (thr * thr), 0.9, 4 * thr, thr, Duration.ofSeconds(2), s.warmup().plusSeconds(5),
+                -100.0 / (thr * thr), 0.9,
+                -100.0, 0.9);
+        PeerScoreParams score = PeerScoreParams.defaults(Map.of(TOPIC, topic));
+        return GossipParams.builder().scoring(score, new PeerScoreThresholds(-10, -50, -80, 5, 2)).build();
+    }
+
+    private static SimulationResult measure(Settings s, List<PubSub> pubsubs, AtomicLongArray[] arrival,
+                                            long[] sentBefore, double seconds) {
+        long delivered = 0;
+        long expected = 0;
+        long victimDelivered = 0;
+        List<Long> latencies = new ArrayList<>();
+        for (AtomicLongArray a : arrival) {
+            for (int n = 0; n < s.nodes(); n++) {
+                long v = a.get(n);
+                if (v == -1) {
+                    continue; // publisher
+                }
+                expected++;
+                if (v > 0) {
+                    delivered++;
+                    latencies.add(v);
+                    if (n == 0) {
+                        victimDelivered++;
+                    }
+                }
+            }
+        }
+        long victimExpected = 0;
+        for (AtomicLongArray a : arrival) {
+            if (a.get(0) != -1) {
+                victimExpected++;
+            }
+        }
+        latencies.sort(null);
+        long duplicates = 0;
+        long bytes = 0;
+        for (int i = 0; i < s.nodes(); i++) {
+            PubsubStats st = pubsubs.get(i).stats();
+            duplicates += st.duplicates();
+            bytes += st.sentBytes() - sentBefore[i];
+        }
+        return new SimulationResult(s.scenario().name().toLowerCase(Locale.ROOT), s.nodes(), s.attackers(), s.messages(),
+                expected == 0 ? 0 : (double) delivered / expected,
+                s.scenario() == Scenario.ECLIPSE && victimExpected > 0 ? (double) victimDelivered / victimExpected : 1.0,
+                percentile(latencies, 0.5), percentile(latencies, 0.99),
+                (double) duplicates / Math.max(1, s.messages()) / s.nodes(),
+                bytes / (double) s.nodes() / seconds, seconds);
+    }
+
+    private static double percentile(List<Long> sorted, double p) {
+        if (sorted.isEmpty()) {
+            return Double.NaN;
+        }
+        int i = (int) Math.min(sorted.size() - 1, Math.round(p * (sorted.size() - 1)));
+        return sorted.get(i) / 1e6;
+    }
+
+    /**
+     * {@code PubsubSimulation [--scenario NAME] [--nodes N] [--attackers N] [--degree N] [--messages N]
+     * [--rate PER_SECOND] [--size BYTES] [--latency MIN_MS-MAX_MS] [--warmup SECONDS] [--drain SECONDS]
+     * [--no-scoring] [--seed N]}:
+     * prints the result as one JSON line.
+     */
+    public static void main(String[] args) throws Exception {
+        Scenario scenario = Scenario.BASELINE;
+        int nodes = 1000;
+        int attackers = -1;
+        int degree = 8;
+        int messages = 100;
+        double rate = 10;
+        int size = 256;
+        long minMs = 10;
+        long maxMs = 100;
+        long warmup = 10;
+        long drain = 30;
+        boolean scoring = true;
+        long seed = 1;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--no-scoring")) {
+                scoring = false;
+                continue;
+            }
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException(a + " needs a value");
+            }
+            String v = args[++i];
+            switch (a) {
+                case "--scenario" -> scenario = Scenario.valueOf(v.toUpperCase(Locale.ROOT).replace('-', '_'));
+                case "--nodes" -> nodes = Integer.parseInt(v);
+                case "--attackers" -> attackers = Integer.parseInt(v);
+                case "--degree" -> degree = Integer.parseInt(v);
+                case "--messages" -> messages = Integer.parseInt(v);
+                case "--rate" -> rate = Double.parseDouble(v);
+                case "--size" -> size = Integer.parseInt(v);
+                case "--latency" -> {
+                    String[] p = v.split("-");
+                    minMs = Long.parseLong(p[0]);
+                    maxMs = Long.parseLong(p[p.length - 1]);
+                }
+                case "--warmup" -> warmup = Long.parseLong(v);
+                case "--drain" -> drain = Long.parseLong(v);
+                case "--seed" -> seed = Long.parseLong(v);
+                default -> throw new IllegalArgumentException("unknown option " + a);
+            }
+        }
+        if (attackers < 0) {
+            attackers = scenario == Scenario.BASELINE ? 0 : scenario == Scenario.ECLIPSE ? 50 : nodes / 5;
+        }
+        Settings s = new Settings(scenario, nodes, attackers, degree, messages, rate, size, Duration.ofMillis(minMs),
+                Duration.ofMillis(maxMs), Duration.ofSeconds(warmup), Duration.ofSeconds(drain), scoring, seed);
+        SimulationResult r = run(s);
+        System.out.println(r.toJson());
+        System.exit(0);
+    }
+}

@@ -1,0 +1,148 @@
+package io.p2pkit.pubsub.score;
+
+import io.p2pkit.core.identity.PeerId;
+import io.p2pkit.pubsub.FakeContext;
+import io.p2pkit.pubsub.MessageId;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class PeerScoreTest {
+    private static final String T = "t";
+    private static final double EPS = 1e-9;
+    private final FakeContext ctx = new FakeContext(3);
+    private final TopicScoreParams topic = new TopicScoreParams(1.0,
+            0.01, Duration.ofSeconds(1), 100,
+            1.0, 0.5, 20,
+            -1.0, 0.5, 40, 10, Duration.ofMillis(10), Duration.ofSeconds(5),
+            -2.0, 0.5,
+            -100.0, 0.5);
+    private final PeerScoreParams params = PeerScoreParams.defaults(Map.of(T, topic));
+
+    private PeerScore score(PeerScoreParams p) {
+        return new PeerScore(p, ctx.clock, Duration.ofMinutes(2));
+    }
+
+    private static MessageId id(int i) {
+        return MessageId.of(new byte[]{(byte) i});
+    }
+
+    @Test
+    void p1TimeInMeshAndP2FirstDeliveries() {
+        PeerScore s = score(params);
+        PeerId p = ctx.newPeerId();
+        s.addPeer(p, "10.0.0.1");
+        s.graft(p, T);
+        ctx.clock.advance(Duration.ofSeconds(3));
+        assertEquals(0.03, s.score(p), EPS);
+        s.validateMessage(p, id(1));
+        s.deliverMessage(p, id(1), T);
+        assertEquals(1.03, s.score(p), EPS);
+        // A second delivery of the same message is not a first delivery.
+        s.deliverMessage(p, id(1), T);
+        assertEquals(1.03, s.score(p), EPS);
+    }
+
+    @Test
+    void p3MeshDeliveryDeficitAfterActivationAndP3bOnPrune() {
+        PeerScore s = score(params);
+        PeerId p = ctx.newPeerId();
+        s.addPeer(p, null);
+        s.graft(p, T);
+        for (int i = 0; i < 4; i++) {
+            s.validateMessage(p, id(i));
+            s.deliverMessage(p, id(i), T);
+        }
+        ctx.clock.advance(Duration.ofSeconds(6));
+        s.refreshIfDue(); // activates P3; decays 4 deliveries six times to 0.0625, under decayToZero? no: 4*0.5^6 = 0.0625
+        double deficit = 10 - 4 * Math.pow(0.5, 6);
+        double p1 = 0.06;
+        double p2 = 4 * Math.pow(0.5, 6);
+        assertEquals(p1 + p2 - deficit * deficit, s.score(p), 1e-6);
+        s.prune(p, T);
+        // P3b keeps the deficit as a failure penalty after leaving the mesh.
+        assertEquals(p2 - 2.0 * deficit * deficit, s.score(p), 1e-6);
+    }
+
+    @Test
+    void duplicatesWithinTheWindowCountAsMeshDeliveries() {
+        PeerScore s = score(params);
+        PeerId first = ctx.newPeerId();
+        PeerId second = ctx.newPeerId();
+        s.addPeer(first, null);
+        s.addPeer(second, null);
+        s.graft(second, T);
+        s.validateMessage(first, id(1));
+        s.duplicateMessage(second, id(1), T); // arrives while validating
+        s.deliverMessage(first, id(1), T);
+        ctx.clock.advance(Duration.ofSeconds(6));
+        s.refreshIfDue();
+        double deficit = 10 - Math.pow(0.5, 6);
+        assertEquals(0.06 - deficit * deficit, s.score(second), 1e-6);
+    }
+
+    @Test
+    void p4InvalidMessagesIncludingThoseThatArriveDuringValidation() {
+        PeerScore s = score(params);
+        PeerId a = ctx.newPeerId();
+        PeerId b = ctx.newPeerId();
+        s.addPeer(a, null);
+        s.addPeer(b, null);
+        s.validateMessage(a, id(1));
+        s.duplicateMessage(b, id(1), T);
+        s.rejectMessage(a, id(1), T, true);
+        assertEquals(-100, s.score(a), EPS);
+        assertEquals(-100, s.score(b), EPS);
+        s.rejectMessage(a, null, T, false); // a bad signature
+        assertEquals(-400, s.score(a), EPS);
+        // Ignored messages cost nothing.
+        s.validateMessage(b, id(2));
+        s.ignoreMessage(b, id(2));
+        assertEquals(-100, s.score(b), EPS);
+    }
+
+    @Test
+    void p5P6P7() {
+        PeerId favourite = ctx.newPeerId();
+        PeerScore s = score(params.withAppSpecificScore(p -> p.equals(favourite) ? 5 : 0, 2));
+        s.addPeer(favourite, "10.0.0.9");
+        assertEquals(10, s.score(favourite), EPS);
+        List<PeerId> sybils = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            PeerId p = ctx.newPeerId();
+            s.addPeer(p, "10.0.0.1");
+            sybils.add(p);
+        }
+        // 12 peers on one IP, threshold 10: surplus 2, squared, weight -10.
+        assertEquals(-40, s.score(sybils.get(0)), EPS);
+        s.addPenalty(favourite, 3);
+        assertEquals(10 - 90, s.score(favourite), EPS);
+    }
+
+    @Test
+    void decayAndRetentionOfNegativeScores() {
+        PeerScore s = score(params);
+        PeerId p = ctx.newPeerId();
+        s.addPeer(p, null);
+        s.addPenalty(p, 10);
+        assertEquals(-1000, s.score(p), EPS);
+        ctx.clock.advance(Duration.ofSeconds(1));
+        s.refreshIfDue();
+        assertEquals(-10 * 9 * 9, s.score(p), 1e-6);
+        s.removePeer(p);
+        s.addPeer(p, null);
+        assertTrue(s.score(p) < 0, "a reconnecting peer keeps its negative score");
+        PeerId good = ctx.newPeerId();
+        s.addPeer(good, null);
+        s.validateMessage(good, id(5));
+        s.deliverMessage(good, id(5), T);
+        s.removePeer(good);
+        assertEquals(0, s.score(good), EPS);
+    }
+}
