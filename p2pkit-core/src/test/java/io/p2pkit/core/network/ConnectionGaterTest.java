@@ -99,7 +99,12 @@ class ConnectionGaterTest {
                     () -> client.newStream(serverInfo, "/ipfs/ping/1.0.0").in().read());
             assertFalse(refused.getMessage().isEmpty());
 
-            // Denied before dialing.
+            // Denied before dialing (once the client has noticed that the server closed the last connection).
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+            while (client.network().connection(server.peerId()).isPresent()) {
+                assertTrue(System.nanoTime() < deadline, "the client still holds the refused connection");
+                java.util.concurrent.locks.LockSupport.parkNanos(5_000_000); // poll the condition, bounded by the deadline
+            }
             filter.undenyPeer(client.peerId()).denyPeer(server.peerId());
             DialException d = assertThrows(DialException.class, () -> client.connect(serverInfo));
             assertTrue(d.getMessage().contains("gater"), d.getMessage());
