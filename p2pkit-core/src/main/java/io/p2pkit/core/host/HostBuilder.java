@@ -45,6 +45,7 @@ public final class HostBuilder {
     private List<String> security = DEFAULT_SECURITY;
     private List<String> muxers = DEFAULT_MUXERS;
     private List<Transport> transports;
+    private final List<java.util.function.Function<PrivateKey, Transport>> transportFactories = new ArrayList<>();
     private ResourceManager resourceManager;
     private PeerStore peerStore;
     private NetworkConfig networkConfig = NetworkConfig.defaults();
@@ -91,6 +92,15 @@ public final class HostBuilder {
     /** Muxers in preference order, by short name: {@code yamux}, {@code mplex}. */
     public HostBuilder muxers(String... names) {
         this.muxers = normalise(List.of(names), List.of("yamux", "mplex"), "muxer");
+        return this;
+    }
+
+    /**
+     * Adds a transport made from the host's identity (QUIC needs it for its TLS certificate), on
+     * top of {@link #transports} or the default TCP.
+     */
+    public HostBuilder transport(java.util.function.Function<PrivateKey, Transport> factory) {
+        transportFactories.add(factory);
         return this;
     }
 
@@ -189,8 +199,11 @@ public final class HostBuilder {
             Upgrader upgrader = new Upgrader(securityList, muxerList, sched,
                     networkConfig.upgradeTimeout(), networkConfig.upgradeTimeout());
             Host[] holder = new Host[1];
-            Network network = new Network(identity.publicKey().toPeerId(),
-                    transports != null ? transports : List.of(new TcpTransport()), upgrader,
+            List<Transport> transportList = new ArrayList<>(transports != null ? transports : List.of(new TcpTransport()));
+            for (var factory : transportFactories) {
+                transportList.add(factory.apply(identity));
+            }
+            Network network = new Network(identity.publicKey().toPeerId(), transportList, upgrader,
                     resourceManager != null ? resourceManager : new ResourceManager(), networkConfig,
                     (stream, span, conn) -> holder[0].handleInbound(stream, span, conn));
             Host host = new Host(this, network, peerStore != null ? peerStore : new PeerStore(), sched, ownsScheduler);

@@ -8,7 +8,9 @@ import io.p2pkit.core.resource.ConnectionSpan;
 import io.p2pkit.core.resource.ResourceLimitException;
 import io.p2pkit.core.resource.ResourceManager;
 import io.p2pkit.core.resource.StreamSpan;
+import io.p2pkit.core.security.HandshakeException;
 import io.p2pkit.core.transport.Listener;
+import io.p2pkit.core.transport.ReadyConnection;
 import io.p2pkit.core.transport.Transport;
 import io.p2pkit.core.transport.TransportConnection;
 import io.p2pkit.core.upgrader.LazyProposalRefusedException;
@@ -160,7 +162,7 @@ public final class Network implements Closeable {
             return;
         }
         try {
-            UpgradedConnection up = upgrader.upgradeInbound(raw);
+            UpgradedConnection up = raw instanceof ReadyConnection ready ? ready.upgraded() : upgrader.upgradeInbound(raw);
             register(up, raw, Direction.INBOUND, span);
         } catch (IOException | RuntimeException e) {
             span.close();
@@ -349,8 +351,9 @@ public final class Network implements Closeable {
             ConnectionSpan span = resources.openConnection(Direction.OUTBOUND, true);
             TransportConnection raw = null;
             try {
-                raw = t.dial(addr.withoutPeerId(), config.dialTimeout());
-                UpgradedConnection up = upgrader.upgradeOutbound(raw, peer, lazy);
+                raw = t.dial(addr.withoutPeerId(), peer, config.dialTimeout());
+                UpgradedConnection up = raw instanceof ReadyConnection ready ? checkedPeer(ready, peer)
+                        : upgrader.upgradeOutbound(raw, peer, lazy);
                 return register(up, raw, Direction.OUTBOUND, span);
             } catch (LazyProposalRefusedException e) {
                 span.close();
@@ -366,6 +369,15 @@ public final class Network implements Closeable {
                 throw e;
             }
         }
+    }
+
+    /** A connection that arrived secured (QUIC) must still be with the peer we dialed. */
+    private static UpgradedConnection checkedPeer(ReadyConnection ready, PeerId peer) throws HandshakeException {
+        PeerId remote = ready.upgraded().secure().remotePeer();
+        if (!remote.equals(peer)) {
+            throw new HandshakeException("dialed " + peer + " but reached " + remote);
+        }
+        return ready.upgraded();
     }
 
     /** Addresses this node can dial, deduplicated, loopback first, then private, then the rest. */
@@ -493,7 +505,7 @@ public final class Network implements Closeable {
 
     // ------------------------------------------------------------------ lifecycle
 
-    /** Closes every listener and connection. Idempotent. */
+    /** Closes every listener and connection, then the transports that hold resources of their own (AutoCloseable). Idempotent. */
     @Override
     public void close() {
         lock.lock();
@@ -511,6 +523,11 @@ public final class Network implements Closeable {
         transportListeners.clear();
         for (Connection c : connections()) {
             c.close();
+        }
+        for (Transport t : transports) {
+            if (t instanceof AutoCloseable owned) {
+                closeQuietly(owned); // e.g. QUIC's sockets and event loop
+            }
         }
         for (Thread t : threads) {
             t.interrupt();
