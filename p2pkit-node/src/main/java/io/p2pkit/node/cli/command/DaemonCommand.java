@@ -26,7 +26,8 @@ import java.util.concurrent.CountDownLatch;
 
 /** {@code p2pkit daemon}: runs a node until SIGINT or SIGTERM. */
 public final class DaemonCommand implements Command {
-    static final List<String> DEFAULT_LISTEN = List.of("/ip4/0.0.0.0/tcp/4001", "/ip6/::/tcp/4001");
+    static final List<String> DEFAULT_LISTEN = List.of("/ip4/0.0.0.0/tcp/4001", "/ip6/::/tcp/4001",
+            "/ip4/0.0.0.0/udp/4001/quic-v1", "/ip6/::/udp/4001/quic-v1");
 
     @Override
     public String name() {
@@ -50,7 +51,8 @@ public final class DaemonCommand implements Command {
                   --identity FILE   the identity key file, created when missing
                                     (default $P2PKIT_HOME/identity.key, P2PKIT_HOME=~/.p2pkit)
                   --listen MADDR    an address to listen on; repeatable (default
-                                    /ip4/0.0.0.0/tcp/4001 and /ip6/::/tcp/4001)
+                                    /ip4/0.0.0.0/tcp/4001 and /ip6/::/tcp/4001, plus
+                                    /ip4/0.0.0.0/udp/4001/quic-v1 and /ip6/::/udp/4001/quic-v1)
                   --bootstrap MADDR a peer to connect to at start, /…/p2p/<id>; repeatable
                 """ + HostOptions.HELP + """
 

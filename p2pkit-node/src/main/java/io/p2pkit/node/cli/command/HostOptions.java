@@ -3,6 +3,7 @@ package io.p2pkit.node.cli.command;
 import io.p2pkit.core.host.HostBuilder;
 import io.p2pkit.node.cli.Args;
 import io.p2pkit.node.cli.UsageException;
+import io.p2pkit.quic.QuicTransport;
 
 import java.util.Arrays;
 import java.util.List;
@@ -19,6 +20,9 @@ final class HostOptions {
         try {
             args.value("security").ifPresent(v -> builder.security(split(v)));
             args.value("muxer").ifPresent(v -> builder.muxers(split(v)));
+            if (QuicTransport.isAvailable()) {
+                builder.transport(QuicTransport::new); // /quic-v1 beside TCP; the host's network closes it
+            }
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
