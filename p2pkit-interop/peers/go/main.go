@@ -5,6 +5,8 @@
 //	peer --listen /ip4/127.0.0.1/tcp/0 --security noise|tls --muxer yamux [--identity-key FILE]
 //	peer --dial <multiaddr/p2p/ID> --security noise|tls --muxer yamux [--echo-bytes N] [--streams N]
 //
+// A /udp/…/quic-v1 address selects QUIC v1 (TLS and muxing built in; --security/--muxer then do not apply).
+//
 // Events go to stdout as one JSON object per line; diagnostics go to stderr.
 package main
 
@@ -34,6 +36,7 @@ import (
 	"github.com/libp2p/go-libp2p/p2p/protocol/ping"
 	"github.com/libp2p/go-libp2p/p2p/security/noise"
 	tlssec "github.com/libp2p/go-libp2p/p2p/security/tls"
+	libp2pquic "github.com/libp2p/go-libp2p/p2p/transport/quic"
 	"github.com/libp2p/go-libp2p/p2p/transport/tcp"
 	ma "github.com/multiformats/go-multiaddr"
 )
@@ -88,6 +91,8 @@ func main() {
 	opts := []libp2p.Option{
 		libp2p.NoTransports,
 		libp2p.Transport(tcp.NewTCPTransport),
+		// QUIC v1 brings its own TLS and muxing: --security/--muxer apply to TCP only.
+		libp2p.Transport(libp2pquic.NewTransport),
 		libp2p.Muxer(yamux.ID, yamux.DefaultTransport),
 		libp2p.DisableRelay(),
 		libp2p.DisableMetrics(),

@@ -198,7 +198,7 @@ class P2pkitInteropTest {
     }
 
     /** Our side registers an inbound connection just after the dialer reports it: wait for it. */
-    private static Connection awaitConnection(Host host) throws InterruptedException {
+    static Connection awaitConnection(Host host) throws InterruptedException {
         long deadline = System.nanoTime() + STEP.toNanos();
         while (host.network().connections().isEmpty()) {
             if (System.nanoTime() > deadline) {
@@ -230,7 +230,7 @@ class P2pkitInteropTest {
         assertEquals(muxerId(muxer), e.string("muxer"));
     }
 
-    private static void echo(Host host, PeerId peer, int size, int seed) throws Exception {
+    static void echo(Host host, PeerId peer, int size, int seed) throws Exception {
         byte[] data = new byte[size];
         new SplittableRandom(seed).nextBytes(data);
         try (Stream s = host.newStream(peer, ECHO)) {
@@ -248,7 +248,7 @@ class P2pkitInteropTest {
         }
     }
 
-    private static void concurrentStreams(Host host, PeerId peer) throws Exception {
+    static void concurrentStreams(Host host, PeerId peer) throws Exception {
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<Boolean>> results = new ArrayList<>();
             for (int i = 0; i < STREAMS; i++) {

@@ -3,6 +3,8 @@ package io.p2pkit.quic;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicException;
+import io.netty.handler.codec.quic.QuicTransportError;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamType;
 import io.p2pkit.core.crypto.PublicKey;
@@ -25,6 +27,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One QUIC connection, secured by TLS inside the QUIC handshake and multiplexed by QUIC itself, handed
@@ -45,6 +49,9 @@ final class QuicConnection implements MuxedConnection, ReadyConnection {
     private volatile long lastActivity = System.nanoTime();
     private volatile ScheduledFuture<?> keepAlive;
     private volatile Multiaddr localAddress;
+    private final ReentrantLock creditLock = new ReentrantLock();
+    private final Condition creditChanged = creditLock.newCondition();
+    private volatile long creditGeneration;
     private volatile Multiaddr remoteAddress;
 
     QuicConnection(QuicChannel channel, QuicConfig config) {
@@ -95,25 +102,80 @@ final class QuicConnection implements MuxedConnection, ReadyConnection {
         return s;
     }
 
+    /**
+     * Opens a stream. When the remote's stream credit is used up (it allows {@code n} open streams),
+     * waits until it grants more, as a closed stream does, for up to 30 s.
+     */
     @Override
     public MuxedStream openStream() throws IOException {
-        if (closed.get()) {
-            throw new IOException("QUIC connection is closed");
+        long deadline = System.nanoTime() + OPEN_TIMEOUT.toNanos();
+        while (true) {
+            if (closed.get()) {
+                throw new IOException("QUIC connection is closed");
+            }
+            long generation = creditGeneration;
+            QuicStream[] holder = new QuicStream[1];
+            QuicStreamChannel ch;
+            try {
+                ch = NettyFutures.await(channel.createStream(QuicStreamType.BIDIRECTIONAL,
+                        new ChannelInitializer<QuicStreamChannel>() {
+                            @Override
+                            protected void initChannel(QuicStreamChannel c) {
+                                holder[0] = attach(c);
+                            }
+                        }), OPEN_TIMEOUT, "opening a QUIC stream");
+            } catch (IOException e) {
+                if (!isStreamLimit(e)) {
+                    throw e;
+                }
+                awaitCredit(generation, deadline);
+                continue;
+            }
+            touch();
+            if (holder[0] == null) {
+                ch.close();
+                throw new IOException("QUIC stream was not initialised");
+            }
+            return holder[0];
         }
-        QuicStream[] holder = new QuicStream[1];
-        QuicStreamChannel ch = NettyFutures.await(channel.createStream(QuicStreamType.BIDIRECTIONAL,
-                new ChannelInitializer<QuicStreamChannel>() {
-                    @Override
-                    protected void initChannel(QuicStreamChannel c) {
-                        holder[0] = attach(c);
-                    }
-                }), OPEN_TIMEOUT, "opening a QUIC stream");
-        touch();
-        if (holder[0] == null) {
-            ch.close();
-            throw new IOException("QUIC stream was not initialised");
+    }
+
+    private static boolean isStreamLimit(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof QuicException q && q.error() == QuicTransportError.STREAM_LIMIT_ERROR) {
+                return true;
+            }
         }
-        return holder[0];
+        return false;
+    }
+
+    private void awaitCredit(long generation, long deadline) throws IOException {
+        creditLock.lock();
+        try {
+            while (creditGeneration == generation && !closed.get()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new IOException("the remote allowed no new stream within " + OPEN_TIMEOUT);
+                }
+                creditChanged.awaitNanos(left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for QUIC stream credit");
+        } finally {
+            creditLock.unlock();
+        }
+    }
+
+    /** The remote granted more streams (QUIC MAX_STREAMS); called on the event loop. */
+    void streamCreditChanged() {
+        creditLock.lock();
+        try {
+            creditGeneration++;
+            creditChanged.signalAll();
+        } finally {
+            creditLock.unlock();
+        }
     }
 
     @Override
@@ -175,6 +237,7 @@ final class QuicConnection implements MuxedConnection, ReadyConnection {
 
     private void closed() {
         closed.set(true);
+        streamCreditChanged(); // wakes openers
         ScheduledFuture<?> k = keepAlive;
         if (k != null) {
             k.cancel(false);

@@ -16,6 +16,7 @@ import io.netty.handler.codec.quic.QuicConnectionAddress;
 import io.netty.handler.codec.quic.QuicServerCodecBuilder;
 import io.netty.handler.codec.quic.QuicSslEngine;
 import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.handler.codec.quic.QuicStreamLimitChangedEvent;
 import io.netty.util.AttributeKey;
 import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.core.security.HandshakeException;
@@ -284,6 +285,14 @@ final class QuicEndpoint {
                 return;
             }
             ctx.fireChannelActive();
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof QuicStreamLimitChangedEvent) {
+                connection.streamCreditChanged();
+            }
+            ctx.fireUserEventTriggered(evt);
         }
 
         @Override

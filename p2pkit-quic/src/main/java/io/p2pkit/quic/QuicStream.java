@@ -48,6 +48,7 @@ final class QuicStream extends ChannelInboundHandlerAdapter implements MuxedStre
     private boolean readStopped;
     private boolean writeClosed;
     private IOException failure;
+    private IOException writeFailure;
     private volatile ChannelFuture lastWrite;
 
     QuicStream(QuicStreamChannel channel, QuicConnection connection, int readBuffer) {
@@ -159,6 +160,20 @@ final class QuicStream extends ChannelInboundHandlerAdapter implements MuxedStre
         }
     }
 
+    /** A write failed, for example after the remote's STOP_SENDING: reading goes on. */
+    private void failWrite(Throwable cause) {
+        lock.lock();
+        try {
+            if (writeFailure == null) {
+                writeFailure = cause instanceof IOException io ? io
+                        : new IOException("write on stream " + id() + " failed: " + cause, cause);
+            }
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private void signal() {
         lock.lock();
         try {
@@ -226,8 +241,9 @@ final class QuicStream extends ChannelInboundHandlerAdapter implements MuxedStre
             lastWrite = f;
             f.addListener(done -> {
                 if (!done.isSuccess()) {
-                    fail(done.cause() instanceof IOException io ? io
-                            : new IOException("write on stream " + id() + " failed", done.cause()));
+                    failWrite(done.cause());
+                } else {
+                    signal();
                 }
             });
             connection.touch();
@@ -246,13 +262,20 @@ final class QuicStream extends ChannelInboundHandlerAdapter implements MuxedStre
                 if (failure != null) {
                     throw failure;
                 }
+                if (writeFailure != null) {
+                    throw writeFailure;
+                }
                 if (!channel.isActive()) {
                     throw new StreamResetException("stream " + id() + " is closed", false);
                 }
-                if (channel.isWritable()) {
+                ChannelFuture previous = lastWrite;
+                if (previous == null || previous.isDone()) {
                     return;
                 }
-                changed.await(); // woken by writability, failure or close
+                // At most one chunk waits in Netty beyond what quiche took: quiche takes data only
+                // within the stream's and connection's flow-control credit, so this is the
+                // backpressure. (Netty's writability flag alone was seen to stay false for good.)
+                changed.await(); // woken by the previous write's completion, failure or close
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -264,23 +287,25 @@ final class QuicStream extends ChannelInboundHandlerAdapter implements MuxedStre
 
     @Override
     public void closeWrite() throws IOException {
+        ChannelFuture pending;
         lock.lock();
         try {
             if (writeClosed || failure != null) {
                 return;
             }
             writeClosed = true;
+            pending = writeFailure == null ? lastWrite : null;
         } finally {
             lock.unlock();
         }
         // Netty hands a FIN to quiche at once even while earlier data still waits in its queue for
         // flow-control credit, which would cut the stream short: the data must be in quiche first.
-        ChannelFuture pending = lastWrite;
         if (pending != null) {
             NettyFutures.await(pending, SHUTDOWN_WAIT, "flushing stream " + id());
         }
+        // Not waited for: after the remote's STOP_SENDING the FIN stays queued in Netty for good.
         if (channel.isActive()) {
-            NettyFutures.await(channel.shutdownOutput(), SHUTDOWN_WAIT, "closing stream " + id());
+            channel.shutdownOutput();
         }
     }
 
@@ -324,6 +349,8 @@ final class QuicStream extends ChannelInboundHandlerAdapter implements MuxedStre
         if (stopSending && channel.isActive()) {
             channel.shutdownInput(RESET_CODE); // STOP_SENDING: we will not read the rest
         }
+        // The channel closes by itself once both FINs went through (Netty closes a stream when it
+        // has sent and received FIN); closing it here could drop a FIN still queued for credit.
     }
 
     @Override
