@@ -7,6 +7,7 @@
 //
 // The transport follows the address: TCP, or WebSocket for .../ws and .../tls/ws (wss). wss needs
 // --wss-cert FILE --wss-key FILE (PEM) to listen; --wss-ca FILE (PEM) is the CA trusted when dialing.
+// A /udp/…/quic-v1 address selects QUIC v1 (TLS and muxing built in; --security/--muxer then do not apply).
 //
 // Events go to stdout as one JSON object per line; diagnostics go to stderr.
 package main
@@ -39,6 +40,7 @@ import (
 	"github.com/libp2p/go-libp2p/p2p/protocol/ping"
 	"github.com/libp2p/go-libp2p/p2p/security/noise"
 	tlssec "github.com/libp2p/go-libp2p/p2p/security/tls"
+	libp2pquic "github.com/libp2p/go-libp2p/p2p/transport/quic"
 	"github.com/libp2p/go-libp2p/p2p/transport/tcp"
 	"github.com/libp2p/go-libp2p/p2p/transport/websocket"
 	ma "github.com/multiformats/go-multiaddr"
@@ -120,6 +122,8 @@ func main() {
 		libp2p.NoTransports,
 		libp2p.Transport(tcp.NewTCPTransport),
 		libp2p.Transport(websocket.New, wsOpts...),
+		// QUIC v1 brings its own TLS and muxing: --security/--muxer apply to TCP only.
+		libp2p.Transport(libp2pquic.NewTransport),
 		libp2p.Muxer(yamux.ID, yamux.DefaultTransport),
 		libp2p.DisableRelay(),
 		libp2p.DisableMetrics(),

@@ -51,6 +51,7 @@ public final class HostBuilder {
     private List<Transport> transports;
     private final List<Transport> addedTransports = new ArrayList<>();
     private DnsResolver dnsResolver;
+    private final List<java.util.function.Function<PrivateKey, Transport>> transportFactories = new ArrayList<>();
     private ResourceManager resourceManager;
     private PeerStore peerStore;
     private NetworkConfig networkConfig = NetworkConfig.defaults();
@@ -101,6 +102,15 @@ public final class HostBuilder {
     /** Muxers in preference order, by short name: {@code yamux}, {@code mplex}. */
     public HostBuilder muxers(String... names) {
         this.muxers = normalise(List.of(names), List.of("yamux", "mplex"), "muxer");
+        return this;
+    }
+
+    /**
+     * Adds a transport made from the host's identity (QUIC needs it for its TLS certificate), on
+     * top of {@link #transports} or the default TCP.
+     */
+    public HostBuilder transport(java.util.function.Function<PrivateKey, Transport> factory) {
+        transportFactories.add(factory);
         return this;
     }
 
@@ -251,6 +261,9 @@ public final class HostBuilder {
             Host[] holder = new Host[1];
             List<Transport> transportList = new ArrayList<>(transports != null ? transports : List.of(new TcpTransport()));
             transportList.addAll(addedTransports);
+            for (var factory : transportFactories) {
+                transportList.add(factory.apply(identity));
+            }
             Network network = new Network(identity.publicKey().toPeerId(),
                     transportList, upgrader,
                     resourceManager != null ? resourceManager

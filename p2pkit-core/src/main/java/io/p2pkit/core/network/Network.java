@@ -12,7 +12,9 @@ import io.p2pkit.core.resource.ConnectionSpan;
 import io.p2pkit.core.resource.ResourceLimitException;
 import io.p2pkit.core.resource.ResourceManager;
 import io.p2pkit.core.resource.StreamSpan;
+import io.p2pkit.core.security.HandshakeException;
 import io.p2pkit.core.transport.Listener;
+import io.p2pkit.core.transport.ReadyConnection;
 import io.p2pkit.core.transport.Transport;
 import io.p2pkit.core.transport.TransportConnection;
 import io.p2pkit.core.upgrader.LazyProposalRefusedException;
@@ -210,7 +212,7 @@ public final class Network implements Closeable {
         }
         try {
             long started = System.nanoTime();
-            UpgradedConnection up = upgrader.upgradeInbound(raw);
+            UpgradedConnection up = raw instanceof ReadyConnection ready ? ready.upgraded() : upgrader.upgradeInbound(raw);
             Connection c = register(up, raw, Direction.INBOUND, span);
             long nanos = System.nanoTime() - started;
             fire(o -> o.handshakeCompleted(c, nanos));
@@ -455,9 +457,10 @@ public final class Network implements Closeable {
             ConnectionSpan span = resources.openConnection(Direction.OUTBOUND, true, addr, peer);
             TransportConnection raw = null;
             try {
-                raw = t.dial(addr.withoutPeerId(), config.dialTimeout());
+                raw = t.dial(addr.withoutPeerId(), peer, config.dialTimeout());
                 long started = System.nanoTime();
-                UpgradedConnection up = upgrader.upgradeOutbound(raw, peer, lazy);
+                UpgradedConnection up = raw instanceof ReadyConnection ready ? checkedPeer(ready, peer)
+                        : upgrader.upgradeOutbound(raw, peer, lazy);
                 Connection c = register(up, raw, Direction.OUTBOUND, span);
                 long nanos = System.nanoTime() - started;
                 fire(o -> o.handshakeCompleted(c, nanos));
@@ -476,6 +479,15 @@ public final class Network implements Closeable {
                 throw e;
             }
         }
+    }
+
+    /** A connection that arrived secured (QUIC) must still be with the peer we dialed. */
+    private static UpgradedConnection checkedPeer(ReadyConnection ready, PeerId peer) throws HandshakeException {
+        PeerId remote = ready.upgraded().secure().remotePeer();
+        if (!remote.equals(peer)) {
+            throw new HandshakeException("dialed " + peer + " but reached " + remote);
+        }
+        return ready.upgraded();
     }
 
     /**
@@ -642,7 +654,7 @@ public final class Network implements Closeable {
 
     // ------------------------------------------------------------------ lifecycle
 
-    /** Closes every listener and connection. Idempotent. */
+    /** Closes every listener and connection, then the transports that hold resources of their own (AutoCloseable). Idempotent. */
     @Override
     public void close() {
         lock.lock();
@@ -660,6 +672,11 @@ public final class Network implements Closeable {
         transportListeners.clear();
         for (Connection c : connections()) {
             c.close();
+        }
+        for (Transport t : transports) {
+            if (t instanceof AutoCloseable owned) {
+                closeQuietly(owned); // e.g. QUIC's sockets and event loop
+            }
         }
         for (Thread t : threads) {
             t.interrupt();

@@ -1,5 +1,6 @@
 package io.p2pkit.core.transport;
 
+import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.core.multiaddr.Multiaddr;
 
 import java.io.IOException;
@@ -20,6 +21,17 @@ public interface Transport {
      * @throws IOException when the address cannot be reached in time
      */
     TransportConnection dial(Multiaddr address, Duration timeout) throws IOException;
+
+    /**
+     * Opens a connection to {@code address} meant for {@code expectedRemote}. A transport that
+     * authenticates the remote itself (QUIC, returning a {@link ReadyConnection}) checks the peer
+     * ID inside its handshake; the others ignore it, since the upgrader checks it later.
+     *
+     * @param expectedRemote the peer we mean to reach, or null for any
+     */
+    default TransportConnection dial(Multiaddr address, PeerId expectedRemote, Duration timeout) throws IOException {
+        return dial(address, timeout);
+    }
 
     /** Starts listening on {@code address} (port 0 picks a free port). */
     Listener listen(Multiaddr address) throws IOException;

@@ -117,6 +117,23 @@ class DaemonAndPingTest {
     }
 
     @Test
+    void pingsADaemonOverQuic(@TempDir Path home) throws Exception {
+        try (Daemon d = Daemon.start(home, "--listen", "/ip4/127.0.0.1/udp/0/quic-v1", "--json")) {
+            Matcher m = READY.matcher(d.next("{\"event\":\"ready\""));
+            assertTrue(m.matches());
+            String addr = m.group(2);
+            assertTrue(addr.startsWith("/ip4/127.0.0.1/udp/") && addr.endsWith("/quic-v1/p2p/" + m.group(1)), addr);
+
+            CliRunner r = CliRunner.run("ping", addr, "--count", "2", "--interval", "10ms", "--json");
+            assertEquals(0, r.status(), r.err());
+            String[] out = r.out().strip().split("\n");
+            assertEquals(3, out.length, r.out());
+            assertTrue(out[0].contains("\"muxer\":\"/quic-v1\""), out[0]);
+            assertNotNull(d.next("{\"event\":\"connected\""));
+        }
+    }
+
+    @Test
     void stopsCleanlyOnSigterm(@TempDir Path home) throws Exception {
         Daemon d = Daemon.start(home, "--listen", "/ip4/127.0.0.1/tcp/0", "--json");
         d.next("{\"event\":\"ready\"");

@@ -1,5 +1,6 @@
 package io.p2pkit.node.cli;
 
+import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.host.Host;
 import io.p2pkit.node.cli.command.PerfCommand;
 import org.junit.jupiter.api.Test;
@@ -75,10 +76,10 @@ class PerfCommandTest {
     }
 
     @Test
-    void quicIsRefusedClearly() {
-        CliRunner r = CliRunner.run("perf", "--server-address", "127.0.0.1:4001", "--transport", "quic-v1");
-        assertEquals(2, r.status());
-        assertTrue(r.err().contains("QUIC not available"), r.err());
+    void quicServerAddressesAreUdp() {
+        assertEquals(Multiaddr.parse("/ip4/127.0.0.1/udp/4001/quic-v1"), PerfCommand.serverAddress("127.0.0.1:4001", true));
+        assertEquals(Multiaddr.parse("/ip6/::1/udp/4001/quic-v1"), PerfCommand.serverAddress("[::1]:4001", true));
+        assertEquals(Multiaddr.parse("/ip4/127.0.0.1/tcp/4001"), PerfCommand.serverAddress("127.0.0.1:4001", false));
     }
 
     @ParameterizedTest
@@ -116,6 +117,21 @@ class PerfCommandTest {
             assertEquals("/ip4/127.0.0.1/tcp/" + port + "/p2p/" + PerfCommand.SERVER_PEER_ID, line);
             assertFinal(CliRunner.run("perf", "--server-address", "127.0.0.1:" + port,
                     "--upload-bytes", "2000000", "--download-bytes", "2000000"), 2_000_000, 2_000_000);
+        }
+    }
+
+    @Test
+    void serverProcessServesAClientOverQuic(@TempDir Path home) throws Exception {
+        int port;
+        try (java.net.DatagramSocket probe = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        try (DaemonAndPingTest.Daemon server = DaemonAndPingTest.Daemon.command(home, "perf", "--run-server",
+                "--transport", "quic-v1", "--server-address", "127.0.0.1:" + port)) {
+            String line = server.next("/ip4/127.0.0.1/udp/" + port);
+            assertEquals("/ip4/127.0.0.1/udp/" + port + "/quic-v1/p2p/" + PerfCommand.SERVER_PEER_ID, line);
+            assertFinal(CliRunner.run("perf", "--transport", "quic-v1", "--server-address", "127.0.0.1:" + port,
+                    "--upload-bytes", "1000000", "--download-bytes", "1000000"), 1_000_000, 1_000_000);
         }
     }
 

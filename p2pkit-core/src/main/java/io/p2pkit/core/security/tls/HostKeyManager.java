@@ -10,9 +10,10 @@ import java.util.Set;
 
 /**
  * Offers the host's one certificate to the TLS engine, on both sides of a handshake and
- * whatever certificate authorities the peer names (libp2p peers name none).
+ * whatever certificate authorities the peer names (libp2p peers name none). Public so that TLS
+ * engines outside this package (QUIC) present the same certificate.
  */
-final class HostKeyManager extends X509ExtendedKeyManager {
+public final class HostKeyManager extends X509ExtendedKeyManager {
     /** The one alias. */
     static final String ALIAS = "libp2p";
     /** The certificate key's type as JSSE names it; BCJSSE names TLS 1.3 key types with their curve. */
@@ -20,7 +21,8 @@ final class HostKeyManager extends X509ExtendedKeyManager {
 
     private final HostCertificate certificate;
 
-    HostKeyManager(HostCertificate certificate) {
+    /** @param certificate the one certificate to offer */
+    public HostKeyManager(HostCertificate certificate) {
         this.certificate = certificate;
     }
 

@@ -18,24 +18,26 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>One instance serves every handshake of a transport; each handshake registers its engine
  * with {@link #expect} first and collects the outcome from the returned {@link Verification}.
+ * Public so that TLS engines outside this package (QUIC) verify peers the same way.
  */
-final class PeerTrustManager extends X509ExtendedTrustManager {
+public final class PeerTrustManager extends X509ExtendedTrustManager {
     private final Clock clock;
     private final ConcurrentHashMap<SSLEngine, Verification> handshakes = new ConcurrentHashMap<>();
 
-    PeerTrustManager(Clock clock) {
+    /** @param clock the time certificates are checked against */
+    public PeerTrustManager(Clock clock) {
         this.clock = clock;
     }
 
     /** Registers a handshake on {@code engine}; {@code expected} is the peer to insist on, or null. */
-    Verification expect(SSLEngine engine, PeerId expected) {
+    public Verification expect(SSLEngine engine, PeerId expected) {
         Verification verification = new Verification(expected);
         handshakes.put(engine, verification);
         return verification;
     }
 
     /** Ends the registration made by {@link #expect}. */
-    void forget(SSLEngine engine) {
+    public void forget(SSLEngine engine) {
         handshakes.remove(engine);
     }
 
@@ -88,7 +90,7 @@ final class PeerTrustManager extends X509ExtendedTrustManager {
     }
 
     /** The expectation and outcome of one handshake's certificate check. */
-    static final class Verification {
+    public static final class Verification {
         private final PeerId expected;
         private volatile PeerCertificate verified;
         private volatile String failure;
@@ -98,12 +100,12 @@ final class PeerTrustManager extends X509ExtendedTrustManager {
         }
 
         /** The verified peer certificate, or null when none was verified (yet). */
-        PeerCertificate verified() {
+        public PeerCertificate verified() {
             return verified;
         }
 
         /** Why verification failed, or null when it did not. */
-        String failure() {
+        public String failure() {
             return failure;
         }
 

@@ -7,6 +7,7 @@ import io.p2pkit.websocket.WebSocketTransport;
 import io.p2pkit.websocket.WssTls;
 import io.p2pkit.node.cli.Args;
 import io.p2pkit.node.cli.UsageException;
+import io.p2pkit.quic.QuicTransport;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -33,6 +34,9 @@ final class HostOptions {
             args.value("security").ifPresent(v -> builder.security(split(v)));
             args.value("muxer").ifPresent(v -> builder.muxers(split(v)));
             args.value("dns-server").ifPresent(v -> builder.dnsResolver(new ServerResolver(dnsServer(v), Duration.ofSeconds(2))));
+            if (QuicTransport.isAvailable()) {
+                builder.transport(QuicTransport::new); // /quic-v1 beside TCP; the host's network closes it
+            }
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

@@ -64,7 +64,7 @@ public final class PerfCommand implements Command {
                 Options:
                   --run-server          run the server instead of the client
                   --server-address A    HOST:PORT ([v6]:PORT for IPv6) or a multiaddr
-                  --transport T         tcp (default) or quic-v1 (not available yet: exit 2)
+                  --transport T         tcp (default) or quic-v1 (HOST:PORT is then a UDP port)
                   --upload-bytes N      bytes to send (default 0)
                   --download-bytes N    bytes to ask for (default 0)
                   --runs N              repeat N times, each on a new connection, one final
@@ -78,12 +78,14 @@ public final class PerfCommand implements Command {
         valued.addAll(HostOptions.VALUED);
         Args args = Args.parse(argv, List.of("run-server"), valued).requirePositional(0, 0, "");
         String transport = args.value("transport").orElse("tcp");
-        if (transport.equals("quic-v1")) {
-            throw new UsageException("QUIC not available: this build has no QUIC transport (use --transport tcp)");
-        }
-        if (!transport.equals("tcp")) {
+        if (!transport.equals("tcp") && !transport.equals("quic-v1")) {
             throw new UsageException("--transport must be tcp or quic-v1, got '" + transport + "'");
         }
+        if (transport.equals("quic-v1") && !io.p2pkit.quic.QuicTransport.isAvailable()) {
+            throw new UsageException("QUIC not available: Netty's native QUIC library does not load on this platform"
+                    + " (use --transport tcp)");
+        }
+        boolean quic = transport.equals("quic-v1");
         String address = args.value("server-address")
                 .orElseThrow(() -> new UsageException("--server-address is required"));
         HostBuilder builder = Host.builder().agentVersion("p2pkit/" + NodeVersion.get());
@@ -93,7 +95,7 @@ public final class PerfCommand implements Command {
                     || args.value("runs").isPresent()) {
                 throw new UsageException("--upload-bytes, --download-bytes and --runs are for the client");
             }
-            return serve(builder, listenAddress(address), console);
+            return serve(builder, listenAddress(address, quic), console);
         }
         long upload = count(args, "upload-bytes");
         long download = count(args, "download-bytes");
@@ -101,7 +103,7 @@ public final class PerfCommand implements Command {
         if (runs < 1) {
             throw new UsageException("--runs needs at least 1");
         }
-        return measure(builder, serverInfo(address), upload, download, runs, console);
+        return measure(builder, serverInfo(address, quic), upload, download, runs, console);
     }
 
     /** The test plans' server identity: Ed25519 from an all-zero seed. */
@@ -171,6 +173,17 @@ public final class PerfCommand implements Command {
     }
 
     /** {@code HOST:PORT} or {@code [V6]:PORT} as a TCP multiaddr; a multiaddr passes through. */
+    /** {@code HOST:PORT} as a TCP address, or as {@code /udp/PORT/quic-v1} with {@code quic}; a multiaddr as is. */
+    public static Multiaddr serverAddress(String address, boolean quic) {
+        Multiaddr m = tcpAddress(address);
+        if (!quic || address.startsWith("/")) {
+            return m;
+        }
+        String text = m.toString();
+        return Multiaddr.parse(text.substring(0, text.lastIndexOf("/tcp/")) + "/udp/"
+                + text.substring(text.lastIndexOf('/') + 1) + "/quic-v1");
+    }
+
     static Multiaddr tcpAddress(String address) {
         try {
             if (address.startsWith("/")) {
@@ -195,8 +208,8 @@ public final class PerfCommand implements Command {
         }
     }
 
-    private static Multiaddr listenAddress(String address) {
-        Multiaddr m = tcpAddress(address);
+    private static Multiaddr listenAddress(String address, boolean quic) {
+        Multiaddr m = serverAddress(address, quic);
         if (m.toString().contains("/p2p/")) {
             throw new UsageException("the server's --server-address takes no /p2p/ part");
         }
@@ -204,7 +217,11 @@ public final class PerfCommand implements Command {
     }
 
     static PeerInfo serverInfo(String address) {
-        Multiaddr m = tcpAddress(address);
+        return serverInfo(address, false);
+    }
+
+    static PeerInfo serverInfo(String address, boolean quic) {
+        Multiaddr m = serverAddress(address, quic);
         try {
             if (m.toString().contains("/p2p/")) {
                 return PeerInfo.fromMultiaddr(m);

@@ -1,0 +1,78 @@
+package io.p2pkit.quic;
+
+import java.time.Duration;
+
+/**
+ * Limits, windows and timers of the QUIC transport.
+ *
+ * @param maxIdleTimeout        a connection with no packets for this long is closed (both sides
+ *                              announce theirs; the smaller one applies)
+ * @param keepAliveInterval     after this long without stream traffic, a connection sends an
+ *                              ack-eliciting packet so that neither side's idle timer fires;
+ *                              {@link Duration#ZERO} turns keep-alive off
+ * @param handshakeTimeout      how long a dial's QUIC + TLS handshake may take at most
+ * @param maxStreamsPerConnection how many streams the remote may have open at once on a connection
+ * @param maxConnections        how many connections (inbound and outbound) the transport keeps at once
+ * @param maxPendingInbound     how many handshaken inbound connections may wait for {@code accept}
+ * @param streamWindow          the initial flow-control window of each stream, in bytes
+ * @param connectionWindow      the initial flow-control window of a connection, in bytes
+ * @param streamReadBuffer      how many received bytes a stream buffers before it stops reading
+ *                              (and so stops returning flow-control credit)
+ * @param udpReceiveBuffer      SO_RCVBUF asked for on each UDP socket (the kernel caps it at net.core.rmem_max)
+ * @param udpSendBuffer         SO_SNDBUF asked for on each UDP socket (capped at net.core.wmem_max)
+ */
+public record QuicConfig(Duration maxIdleTimeout, Duration keepAliveInterval, Duration handshakeTimeout,
+                         int maxStreamsPerConnection, int maxConnections, int maxPendingInbound,
+                         long streamWindow, long connectionWindow, int streamReadBuffer,
+                         int udpReceiveBuffer, int udpSendBuffer) {
+    /** Checks the values. */
+    public QuicConfig {
+        if (maxIdleTimeout.isNegative() || maxIdleTimeout.isZero()) {
+            throw new IllegalArgumentException("maxIdleTimeout must be positive");
+        }
+        if (keepAliveInterval.isNegative()) {
+            throw new IllegalArgumentException("keepAliveInterval must not be negative");
+        }
+        if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
+            throw new IllegalArgumentException("handshakeTimeout must be positive");
+        }
+        if (maxStreamsPerConnection < 1 || maxConnections < 1 || maxPendingInbound < 1) {
+            throw new IllegalArgumentException("stream and connection limits must be at least 1");
+        }
+        if (streamWindow < 1024 || connectionWindow < streamWindow) {
+            throw new IllegalArgumentException("windows too small: stream " + streamWindow + ", connection "
+                    + connectionWindow);
+        }
+        if (streamReadBuffer < 1024 || udpReceiveBuffer < 1024 || udpSendBuffer < 1024) {
+            throw new IllegalArgumentException("buffers must be at least 1 KiB");
+        }
+    }
+
+    /**
+     * Defaults close to go-libp2p's: 30 s idle timeout, 15 s keep-alive, 10 s handshake, 256 streams
+     * per connection, 1024 connections, 64 waiting inbound, 1 MiB stream window, 16 MiB connection
+     * window, 1 MiB stream read buffer, 4 MiB UDP socket buffers (see docs/QUIC.md for the measurements).
+     */
+    public static QuicConfig defaults() {
+        return new QuicConfig(Duration.ofSeconds(30), Duration.ofSeconds(15), Duration.ofSeconds(10),
+                256, 1024, 64, 1 << 20, 16 << 20, 1 << 20, 4 << 20, 4 << 20);
+    }
+
+    /** A copy with another idle timeout and keep-alive interval. */
+    public QuicConfig withTimers(Duration idleTimeout, Duration keepAlive) {
+        return new QuicConfig(idleTimeout, keepAlive, handshakeTimeout, maxStreamsPerConnection, maxConnections,
+                maxPendingInbound, streamWindow, connectionWindow, streamReadBuffer, udpReceiveBuffer, udpSendBuffer);
+    }
+
+    /** A copy with other stream and connection limits. */
+    public QuicConfig withLimits(int streamsPerConnection, int connections) {
+        return new QuicConfig(maxIdleTimeout, keepAliveInterval, handshakeTimeout, streamsPerConnection, connections,
+                maxPendingInbound, streamWindow, connectionWindow, streamReadBuffer, udpReceiveBuffer, udpSendBuffer);
+    }
+
+    /** A copy with other flow-control windows and stream read buffer. */
+    public QuicConfig withWindows(long stream, long connection, int readBuffer) {
+        return new QuicConfig(maxIdleTimeout, keepAliveInterval, handshakeTimeout, maxStreamsPerConnection,
+                maxConnections, maxPendingInbound, stream, connection, readBuffer, udpReceiveBuffer, udpSendBuffer);
+    }
+}

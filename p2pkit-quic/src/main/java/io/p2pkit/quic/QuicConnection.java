@@ -1,0 +1,292 @@
+package io.p2pkit.quic;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelInitializer;
+import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicException;
+import io.netty.handler.codec.quic.QuicTransportError;
+import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.handler.codec.quic.QuicStreamType;
+import io.p2pkit.core.crypto.PublicKey;
+import io.p2pkit.core.identity.PeerId;
+import io.p2pkit.core.multiaddr.Multiaddr;
+import io.p2pkit.core.muxer.MuxedConnection;
+import io.p2pkit.core.muxer.MuxedStream;
+import io.p2pkit.core.transport.ReadyConnection;
+import io.p2pkit.core.upgrader.UpgradedConnection;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One QUIC connection, secured by TLS inside the QUIC handshake and multiplexed by QUIC itself, handed
+ * to the network ready for use ({@link ReadyConnection}). Streams are native bidirectional QUIC
+ * streams; the remote may have {@link QuicConfig#maxStreamsPerConnection()} open at once (QUIC's own
+ * stream credit enforces it).
+ */
+final class QuicConnection implements MuxedConnection, ReadyConnection {
+    private static final Object END = new Object();
+    private static final Duration OPEN_TIMEOUT = Duration.ofSeconds(30);
+
+    private final QuicChannel channel;
+    private final QuicConfig config;
+    private final LinkedBlockingQueue<Object> inbound = new LinkedBlockingQueue<>();
+    private final Set<QuicStream> streams = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile UpgradedConnection upgraded;
+    private volatile long lastActivity = System.nanoTime();
+    private volatile ScheduledFuture<?> keepAlive;
+    private volatile Multiaddr localAddress;
+    private final ReentrantLock creditLock = new ReentrantLock();
+    private final Condition creditChanged = creditLock.newCondition();
+    private volatile long creditGeneration;
+    private volatile Multiaddr remoteAddress;
+
+    QuicConnection(QuicChannel channel, QuicConfig config) {
+        this.channel = channel;
+        this.config = config;
+        channel.closeFuture().addListener(f -> closed());
+    }
+
+    /** Called on the event loop once the handshake verified the remote. */
+    void established(PeerId local, PeerId remote, PublicKey remoteKey) {
+        localAddress = QuicAddresses.multiaddr((InetSocketAddress) channel.localSocketAddress());
+        remoteAddress = QuicAddresses.multiaddr((InetSocketAddress) channel.remoteSocketAddress());
+        QuicSecurity security = new QuicSecurity(local, remote, remoteKey, this);
+        upgraded = new UpgradedConnection(security, this, QuicSecurity.PROTOCOL, true);
+        long every = config.keepAliveInterval().toNanos();
+        if (every > 0) {
+            keepAlive = channel.eventLoop().scheduleAtFixedRate(this::keepAlive, every, every, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    @Override
+    public UpgradedConnection upgraded() {
+        UpgradedConnection u = upgraded;
+        if (u == null) {
+            throw new IllegalStateException("QUIC handshake not finished");
+        }
+        return u;
+    }
+
+    /** Takes a stream the remote opened (on the event loop). */
+    void accepted(QuicStreamChannel ch) {
+        QuicStream s = attach(ch);
+        if (closed.get() || !inbound.offer(s)) {
+            ch.shutdown(0).addListener(f -> ch.close());
+        }
+    }
+
+    /** Runs {@code action} once the connection has closed (at once if it already has). */
+    void onClose(Runnable action) {
+        channel.closeFuture().addListener(f -> action.run());
+    }
+
+    private QuicStream attach(QuicStreamChannel ch) {
+        ch.config().setAllowHalfClosure(true);
+        QuicStream s = new QuicStream(ch, this, config.streamReadBuffer());
+        ch.pipeline().addLast(s);
+        streams.add(s);
+        return s;
+    }
+
+    /**
+     * Opens a stream. When the remote's stream credit is used up (it allows {@code n} open streams),
+     * waits until it grants more, as a closed stream does, for up to 30 s.
+     */
+    @Override
+    public MuxedStream openStream() throws IOException {
+        long deadline = System.nanoTime() + OPEN_TIMEOUT.toNanos();
+        while (true) {
+            if (closed.get()) {
+                throw new IOException("QUIC connection is closed");
+            }
+            long generation = creditGeneration;
+            QuicStream[] holder = new QuicStream[1];
+            QuicStreamChannel ch;
+            try {
+                ch = NettyFutures.await(channel.createStream(QuicStreamType.BIDIRECTIONAL,
+                        new ChannelInitializer<QuicStreamChannel>() {
+                            @Override
+                            protected void initChannel(QuicStreamChannel c) {
+                                holder[0] = attach(c);
+                            }
+                        }), OPEN_TIMEOUT, "opening a QUIC stream");
+            } catch (IOException e) {
+                if (!isStreamLimit(e)) {
+                    throw e;
+                }
+                awaitCredit(generation, deadline);
+                continue;
+            }
+            touch();
+            if (holder[0] == null) {
+                ch.close();
+                throw new IOException("QUIC stream was not initialised");
+            }
+            return holder[0];
+        }
+    }
+
+    private static boolean isStreamLimit(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof QuicException q && q.error() == QuicTransportError.STREAM_LIMIT_ERROR) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void awaitCredit(long generation, long deadline) throws IOException {
+        creditLock.lock();
+        try {
+            while (creditGeneration == generation && !closed.get()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new IOException("the remote allowed no new stream within " + OPEN_TIMEOUT);
+                }
+                creditChanged.awaitNanos(left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for QUIC stream credit");
+        } finally {
+            creditLock.unlock();
+        }
+    }
+
+    /** The remote granted more streams (QUIC MAX_STREAMS); called on the event loop. */
+    void streamCreditChanged() {
+        creditLock.lock();
+        try {
+            creditGeneration++;
+            creditChanged.signalAll();
+        } finally {
+            creditLock.unlock();
+        }
+    }
+
+    @Override
+    public MuxedStream acceptStream() throws IOException {
+        try {
+            Object next = inbound.take();
+            if (next == END) {
+                inbound.offer(END); // for any other thread waiting
+                return null;
+            }
+            return (QuicStream) next;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while accepting a QUIC stream");
+        }
+    }
+
+    void streamGone(QuicStream s) {
+        streams.remove(s);
+    }
+
+    /** Notes traffic, so keep-alive stays quiet on busy connections. */
+    void touch() {
+        lastActivity = System.nanoTime();
+    }
+
+    /**
+     * Runs on the event loop. quiche sends no PING of its own and Netty offers none, so the
+     * ack-eliciting packet is a stream opened and reset at once: the remote's libp2p stack accepts
+     * it, fails to negotiate a protocol on it and forgets it, and its ACK restarts our idle timer.
+     */
+    private void keepAlive() {
+        if (closed.get() || System.nanoTime() - lastActivity < config.keepAliveInterval().toNanos()) {
+            return;
+        }
+        touch();
+        channel.createStream(QuicStreamType.BIDIRECTIONAL, new ChannelInitializer<QuicStreamChannel>() {
+            @Override
+            protected void initChannel(QuicStreamChannel c) {
+                // nothing to handle: the stream is reset right away
+            }
+        }).addListener(f -> {
+            if (f.isSuccess()) {
+                QuicStreamChannel s = (QuicStreamChannel) f.getNow();
+                s.shutdown(0).addListener(x -> s.close());
+            }
+        });
+    }
+
+    /** How many streams are open now (for tests). */
+    int streamCount() {
+        return streams.size();
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed.get() || !channel.isActive();
+    }
+
+    private void closed() {
+        closed.set(true);
+        streamCreditChanged(); // wakes openers
+        ScheduledFuture<?> k = keepAlive;
+        if (k != null) {
+            k.cancel(false);
+        }
+        inbound.offer(END);
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        inbound.offer(END);
+        if (channel.isOpen()) {
+            // an application close with code 0, as go-libp2p sends on a normal close
+            NettyFutures.await(channel.close(true, 0, Unpooled.EMPTY_BUFFER), Duration.ofSeconds(5),
+                    "closing QUIC connection");
+        }
+    }
+
+    @Override
+    public Multiaddr localAddress() {
+        return localAddress;
+    }
+
+    @Override
+    public Multiaddr remoteAddress() {
+        return remoteAddress;
+    }
+
+    @Override
+    public InputStream in() {
+        throw new UnsupportedOperationException("a QUIC connection carries data on its streams only");
+    }
+
+    @Override
+    public OutputStream out() {
+        throw new UnsupportedOperationException("a QUIC connection carries data on its streams only");
+    }
+
+    @Override
+    public void closeWrite() {
+        throw new UnsupportedOperationException("a QUIC connection carries data on its streams only");
+    }
+
+    @Override
+    public String toString() {
+        UpgradedConnection u = upgraded;
+        return "QuicConnection[" + (u == null ? "handshaking" : u.secure().remotePeer()) + " "
+                + channel.remoteSocketAddress() + "]";
+    }
+}

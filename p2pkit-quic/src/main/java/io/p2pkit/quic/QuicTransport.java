@@ -1,0 +1,247 @@
+package io.p2pkit.quic;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.handler.codec.quic.Quic;
+import io.p2pkit.core.crypto.PrivateKey;
+import io.p2pkit.core.identity.PeerId;
+import io.p2pkit.core.multiaddr.Multiaddr;
+import io.p2pkit.core.transport.Listener;
+import io.p2pkit.core.transport.Transport;
+import io.p2pkit.core.transport.TransportConnection;
+
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The QUIC v1 transport ({@code /ip4|ip6/…/udp/…/quic-v1}) on Netty's native QUIC codec (quiche and
+ * BoringSSL). A QUIC connection is secured (libp2p TLS, see {@link QuicTls}) and multiplexed by QUIC
+ * itself, so {@link #dial} and {@link Listener#accept()} return connections the network uses
+ * without its upgrader ({@link io.p2pkit.core.transport.ReadyConnection}).
+ *
+ * <p>Dials leave from a listening socket of the same address family when there is one (port
+ * reuse, so the remote sees our listen port and hole punching can work later), otherwise from
+ * one shared ephemeral socket per family. One event loop thread serves every socket.
+ *
+ * <p>The transport owns native resources: {@link #close()} closes every socket and connection and
+ * stops the event loop. The network closes it when it closes.
+ */
+public final class QuicTransport implements Transport, AutoCloseable {
+    private final PeerId localPeer;
+    private final QuicConfig config;
+    private final QuicTls tls;
+    private final EventLoopGroup eventLoop;
+    private final UnpooledByteBufAllocator allocator = new UnpooledByteBufAllocator(true);
+    private final List<QuicEndpoint> endpoints = new CopyOnWriteArrayList<>();
+    private final AtomicInteger connections = new AtomicInteger();
+    private final ReentrantLock lock = new ReentrantLock();
+    private QuicEndpoint dialV4;
+    private QuicEndpoint dialV6;
+    private volatile boolean closed;
+
+    /** A transport with {@link QuicConfig#defaults()}. */
+    public QuicTransport(PrivateKey identity) {
+        this(identity, QuicConfig.defaults());
+    }
+
+    /**
+     * @param identity the host's identity key; its certificate is made once here
+     * @param config   limits, windows and timers
+     * @throws IllegalStateException when the native QUIC library cannot load on this platform
+     */
+    public QuicTransport(PrivateKey identity, QuicConfig config) {
+        Quic.ensureAvailability();
+        this.localPeer = identity.publicKey().toPeerId();
+        this.config = config;
+        this.tls = new QuicTls(identity, Clock.systemUTC());
+        this.eventLoop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    }
+
+    /** Whether the native QUIC library loads on this machine (linux x86_64 only is bundled). */
+    public static boolean isAvailable() {
+        return Quic.isAvailable();
+    }
+
+    @Override
+    public boolean canDial(Multiaddr address) {
+        return QuicAddresses.isQuicV1(address.withoutPeerId());
+    }
+
+    @Override
+    public boolean canListen(Multiaddr address) {
+        return QuicAddresses.isQuicV1(address);
+    }
+
+    @Override
+    public TransportConnection dial(Multiaddr address, Duration timeout) throws IOException {
+        return dial(address, null, timeout);
+    }
+
+    @Override
+    public TransportConnection dial(Multiaddr address, PeerId expectedRemote, Duration timeout) throws IOException {
+        checkOpen();
+        PeerId expected = expectedRemote != null ? expectedRemote : address.peerId().orElse(null);
+        InetSocketAddress target = QuicAddresses.socketAddress(address.withoutPeerId());
+        return endpointFor(target).dial(target, expected, timeout);
+    }
+
+    @Override
+    public Listener listen(Multiaddr address) throws IOException {
+        checkOpen();
+        if (!canListen(address)) {
+            throw new IOException("QUIC cannot listen on " + address);
+        }
+        QuicEndpoint e;
+        try {
+            e = QuicEndpoint.bind(this, QuicAddresses.socketAddress(address), false);
+        } catch (IOException ex) {
+            throw new IOException("cannot listen on " + address + ": " + ex.getMessage(), ex);
+        }
+        endpoints.add(e);
+        QuicListener l = new QuicListener(e, config.maxPendingInbound());
+        e.attach(l);
+        return l;
+    }
+
+    /** A listening socket to dial from (same family; loopback reaches loopback only), else the shared one. */
+    private QuicEndpoint endpointFor(InetSocketAddress target) throws IOException {
+        boolean v4 = target.getAddress() instanceof Inet4Address;
+        for (QuicEndpoint e : endpoints) {
+            if (!e.isOpen() || e == dialV4 || e == dialV6) {
+                continue;
+            }
+            InetAddress a = e.localAddress().getAddress();
+            if ((a instanceof Inet4Address) == v4
+                    && (a.isAnyLocalAddress() || a.isLoopbackAddress() == target.getAddress().isLoopbackAddress())) {
+                return e;
+            }
+        }
+        lock.lock();
+        try {
+            QuicEndpoint shared = v4 ? dialV4 : dialV6;
+            if (shared == null || !shared.isOpen()) {
+                shared = QuicEndpoint.bind(this, new InetSocketAddress(v4 ? "0.0.0.0" : "::", 0), true);
+                endpoints.add(shared);
+                if (v4) {
+                    dialV4 = shared;
+                } else {
+                    dialV6 = shared;
+                }
+            }
+            return shared;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------ for the endpoints
+
+    QuicConfig config() {
+        return config;
+    }
+
+    QuicTls tls() {
+        return tls;
+    }
+
+    EventLoopGroup eventLoop() {
+        return eventLoop;
+    }
+
+    ByteBufAllocator allocator() {
+        return allocator;
+    }
+
+    PeerId localPeer() {
+        return localPeer;
+    }
+
+    boolean reserveConnection() {
+        while (true) {
+            int n = connections.get();
+            if (n >= config.maxConnections() || closed) {
+                return false;
+            }
+            if (connections.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
+    }
+
+    void releaseConnection() {
+        connections.decrementAndGet();
+    }
+
+    void endpointClosed(QuicEndpoint e) {
+        endpoints.remove(e);
+    }
+
+    // ------------------------------------------------------------------ lifecycle and counts
+
+    /** Connections open now, inbound and outbound (for leak tests and metrics). */
+    public int connectionCount() {
+        return connections.get();
+    }
+
+    /** UDP sockets open now (for leak tests). */
+    public int socketCount() {
+        return (int) endpoints.stream().filter(QuicEndpoint::isOpen).count();
+    }
+
+    /** Direct (native) memory held by this transport's buffers now, in bytes (for leak tests). */
+    public long directMemoryInUse() {
+        return allocator.metric().usedDirectMemory();
+    }
+
+    /** Whether {@link #close()} finished: sockets closed and the event loop stopped. */
+    public boolean isTerminated() {
+        return closed && eventLoop.isTerminated();
+    }
+
+    /** Closes every socket and connection and stops the event loop; waits up to 5 s. Idempotent. */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        } finally {
+            lock.unlock();
+        }
+        for (QuicEndpoint e : List.copyOf(endpoints)) {
+            e.close();
+            e.awaitClosed(Duration.ofSeconds(2));
+        }
+        eventLoop.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        try {
+            eventLoop.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void checkOpen() throws IOException {
+        if (closed) {
+            throw new IOException("QUIC transport is closed");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "QuicTransport[" + localPeer + ", " + socketCount() + " sockets, " + connectionCount() + " connections]";
+    }
+}
