@@ -169,6 +169,7 @@ class P2pkitInteropTest {
         Path peers = Toolchains.get().peers();
         try (Host host = host(security, muxer, true)) {
             Multiaddr addr = host.addresses().getFirst().encapsulate("/p2p/" + host.peerId());
+            InboundWatch inbound = InboundWatch.of(host);
             try (PeerProcess dialer = PeerProcess.start(impl, peers, List.of("--dial", addr.toString(),
                     "--security", security, "--muxer", muxer,
                     "--echo-bytes", Integer.toString(ECHO_BYTES), "--streams", Integer.toString(STREAMS)))) {
@@ -178,8 +179,8 @@ class P2pkitInteropTest {
                 assertEquals(muxerId(muxer), connected.string("muxer"));
 
                 // We identify the dialer while it runs its steps.
-                Connection c = awaitConnection(host);
-                IdentifyResult id = host.service(IdentifyService.class).orElseThrow().awaitIdentified(c, STEP);
+                inbound.connection(STEP);
+                IdentifyResult id = inbound.identified(STEP);
                 assertTrue(id.agentVersion().contains(impl.id() + "-libp2p"), "agent " + id.agentVersion());
                 assertTrue(id.protocols().contains(ECHO), "protocols " + id.protocols());
 
@@ -195,18 +196,6 @@ class P2pkitInteropTest {
                 assertEquals(0, dialer.awaitExit(STEP));
             }
         }
-    }
-
-    /** Our side registers an inbound connection just after the dialer reports it: wait for it. */
-    static Connection awaitConnection(Host host) throws InterruptedException {
-        long deadline = System.nanoTime() + STEP.toNanos();
-        while (host.network().connections().isEmpty()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the dialer connected but p2pkit registered no connection");
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2)); // poll, bounded
-        }
-        return host.network().connections().getFirst();
     }
 
     /** Checks an identify event in which the other implementation describes p2pkit. */

@@ -135,14 +135,15 @@ class QuicInteropTest {
         Path peers = Toolchains.get().peers();
         try (Host host = host(true)) {
             Multiaddr addr = host.addresses().getFirst().encapsulate("/p2p/" + host.peerId());
+            InboundWatch inbound = InboundWatch.of(host);
             try (PeerProcess dialer = PeerProcess.start(impl, peers, List.of("--dial", addr.toString(),
                     "--echo-bytes", Integer.toString(ECHO_BYTES), "--streams", Integer.toString(STREAMS)))) {
                 PeerEvent connected = dialer.awaitEvent("connected", STEP);
                 assertEquals(host.peerId().toString(), connected.string("peerId"));
 
-                Connection c = P2pkitInteropTest.awaitConnection(host);
+                Connection c = inbound.connection(STEP);
                 assertEquals("/quic-v1", c.muxer());
-                IdentifyResult id = host.service(IdentifyService.class).orElseThrow().awaitIdentified(c, STEP);
+                IdentifyResult id = inbound.identified(STEP);
                 assertTrue(id.agentVersion().contains(impl.id() + "-libp2p"), "agent " + id.agentVersion());
                 assertTrue(id.protocols().contains(ECHO), "protocols " + id.protocols());
 

@@ -162,12 +162,13 @@ class WebSocketInteropTest {
             if (ws.equals("wss")) {
                 args.addAll(List.of("--wss-ca", caFile.toString()));
             }
+            InboundWatch inbound = InboundWatch.of(host);
             try (PeerProcess dialer = PeerProcess.start(impl, Toolchains.get().peers(), args)) {
                 PeerEvent connected = dialer.awaitEvent("connected", STEP);
                 assertEquals(host.peerId().toString(), connected.string("peerId"));
-                Connection c = P2pkitInteropTest.awaitConnection(host);
+                Connection c = inbound.connection(STEP);
                 assertTrue(c.remoteAddress().toString().endsWith("/ws"), "connection over " + c.remoteAddress());
-                IdentifyResult id = host.service(IdentifyService.class).orElseThrow().awaitIdentified(c, STEP);
+                IdentifyResult id = inbound.identified(STEP);
                 assertTrue(id.agentVersion().contains(impl.id() + "-libp2p"), "agent " + id.agentVersion());
                 P2pkitInteropTest.checkTheyIdentifiedUs(dialer.awaitEvent("identify", STEP), host, impl, SECURITY, MUXER, true);
                 assertTrue(dialer.awaitEvent("ping", STEP).number("rttMillis").doubleValue() >= 0);
