@@ -91,9 +91,9 @@ class ConnectionGaterTest {
             PeerInfo serverInfo = new PeerInfo(server.peerId(), server.addresses());
             client.connect(serverInfo).close();
             // The dialer finishes its handshake first; the server's "secured" step may come just after.
-            List<String> all = List.of("peer dial", "addr dial", "accept", "secured INBOUND", "secured OUTBOUND", "upgraded");
+            List<String> expected = List.of("peer dial", "addr dial", "accept", "secured INBOUND", "secured OUTBOUND", "upgraded");
             long stepsDeadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
-            while (!steps.containsAll(all)) {
+            while (!steps.containsAll(expected)) {
                 assertTrue(System.nanoTime() < stepsDeadline, steps.toString());
                 java.util.concurrent.locks.LockSupport.parkNanos(5_000_000); // poll the condition, bounded by the deadline
             }
