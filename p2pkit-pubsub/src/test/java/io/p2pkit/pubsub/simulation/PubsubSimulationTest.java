@@ -10,8 +10,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Small versions of the simulation (the 1,000-node runs are scripts/sim-pubsub, not CI). */
 class PubsubSimulationTest {
     private static PubsubSimulation.Settings settings(PubsubSimulation.Scenario scenario, int attackers) {
+        return settings(scenario, attackers, Duration.ofSeconds(3));
+    }
+
+    private static PubsubSimulation.Settings settings(PubsubSimulation.Scenario scenario, int attackers,
+                                                      Duration warmup) {
         return new PubsubSimulation.Settings(scenario, 30, attackers, 6, 20, 20, 128,
-                Duration.ofMillis(1), Duration.ofMillis(10), Duration.ofSeconds(3), Duration.ofSeconds(20), true, 7);
+                Duration.ofMillis(1), Duration.ofMillis(10), warmup, Duration.ofSeconds(20), true, 7);
     }
 
     @Test
@@ -23,7 +28,9 @@ class PubsubSimulationTest {
 
     @Test
     void silentSybilsDoNotStopDelivery() throws Exception {
-        SimulationResult r = PubsubSimulation.run(settings(PubsubSimulation.Scenario.SYBIL, 10));
+        // A 3 s warm-up delivered only 31 % once in five CI-machine runs (meshes not yet formed in a
+        // cold JVM with 40 hosts); under investigation (issue 7). 6 s gives the meshes six heartbeats.
+        SimulationResult r = PubsubSimulation.run(settings(PubsubSimulation.Scenario.SYBIL, 10, Duration.ofSeconds(6)));
         assertTrue(r.deliveryRatio() >= 0.99, r.toJson());
     }
 }
