@@ -56,8 +56,14 @@ class RoutingCommandTest {
         CliRunner p = CliRunner.run("routing", "provide", cid.toString(), "--bootstrap", boot(1), "--json");
         assertEquals(0, p.status(), p.err());
         assertEquals("{\"event\":\"provided\",\"peers\":3}", p.out().strip());
+        // ADD_PROVIDER has no reply: the servers store the record just after the provider is done.
+        // Ask again until they have (bounded by a deadline) rather than racing them.
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
         CliRunner f = CliRunner.run("routing", "findprovs", cid.toString(), "--bootstrap", boot(2), "--json");
-        assertEquals(0, f.status(), f.err());
+        while (f.status() != 0 && System.nanoTime() < deadline) {
+            f = CliRunner.run("routing", "findprovs", cid.toString(), "--bootstrap", boot(2), "--json");
+        }
+        assertEquals(0, f.status(), "findprovs: " + f.err() + f.out());
         assertTrue(f.out().startsWith("{\"event\":\"provider\",\"peerId\":\""), f.out());
         assertTrue(f.out().contains("\"addrs\":[\"/ip4/127.0.0.1/tcp/"), f.out());
     }
