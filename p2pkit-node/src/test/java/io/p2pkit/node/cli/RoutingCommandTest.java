@@ -69,6 +69,14 @@ class RoutingCommandTest {
     }
 
     @Test
+    void findprovsSaysWhenNobodyProvides() {
+        Cid cid = Cid.v1(Multicodec.RAW, Multihash.digest(Multicodec.SHA2_256, "nobody provides this".getBytes()));
+        CliRunner f = CliRunner.run("routing", "findprovs", cid.toString(), "--bootstrap", boot(0), "--timeout", "5s");
+        assertEquals(1, f.status(), f.out());
+        assertTrue(f.err().contains("no provider found for " + cid), f.err());
+    }
+
+    @Test
     void findpeer() {
         CliRunner r = CliRunner.run("routing", "findpeer", hosts.get(2).peerId().toString(), "--bootstrap", boot(0), "--json");
         assertEquals(0, r.status(), r.err());

@@ -149,7 +149,11 @@ public final class RoutingCommand implements Command {
                         o.put("addrs", p.addresses().stream().map(Multiaddr::toString).toList());
                         print(console, json, o, p.peerId() + " " + p.addresses());
                     });
-                    return n[0] > 0 ? 0 : 1;
+                    if (n[0] == 0) {
+                        console.info("p2pkit routing: no provider found for " + arg);
+                        return 1;
+                    }
+                    return 0;
                 }
                 case "provide" -> {
                     KadDht.ProvideResult r = dht.provide(multihash);
@@ -157,7 +161,11 @@ public final class RoutingCommand implements Command {
                     o.put("event", "provided");
                     o.put("peers", r.peers());
                     print(console, json, o, "provided to " + r.peers() + " peers");
-                    return r.peers() > 0 ? 0 : 1;
+                    if (r.peers() == 0) {
+                        console.info("p2pkit routing: no DHT server took the provider record");
+                        return 1;
+                    }
+                    return 0;
                 }
                 case "findpeer" -> {
                     Optional<PeerInfo> found = dht.findPeer(peer).peer();
