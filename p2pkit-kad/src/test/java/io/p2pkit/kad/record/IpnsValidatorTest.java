@@ -1,5 +1,6 @@
 package io.p2pkit.kad.record;
 
+import io.p2pkit.core.crypto.PrivateKey;
 import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.core.multiformats.Cid;
 import io.p2pkit.core.testing.Vectors;
@@ -9,6 +10,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -74,12 +76,13 @@ class IpnsValidatorTest {
 
     @Test
     void selectionPrefersHigherSequenceThenLaterValidity() {
-        IpnsRecordsForTests.Signer s = new IpnsRecordsForTests.Signer();
-        byte[] seq1 = s.record("/ipfs/a", 1, "2030-01-01T00:00:00Z");
-        byte[] seq2 = s.record("/ipfs/b", 2, "2029-01-01T00:00:00Z");
-        byte[] seq2later = s.record("/ipfs/c", 2, "2031-01-01T00:00:00Z");
+        PrivateKey k = PrivateKey.generateEd25519();
+        Duration ttl = Duration.ofHours(1);
+        byte[] seq1 = IpnsRecordSigner.sign(k, "/ipfs/a", 1, Instant.parse("2030-01-01T00:00:00Z"), ttl);
+        byte[] seq2 = IpnsRecordSigner.sign(k, "/ipfs/b", 2, Instant.parse("2029-01-01T00:00:00Z"), ttl);
+        byte[] seq2later = IpnsRecordSigner.sign(k, "/ipfs/c", 2, Instant.parse("2031-01-01T00:00:00Z"), ttl);
         IpnsValidator v = new IpnsValidator(NOW);
-        byte[] key = IpnsValidator.keyFor(s.peerId());
+        byte[] key = IpnsValidator.keyFor(k.publicKey().toPeerId());
         for (byte[] r : List.of(seq1, seq2, seq2later)) {
             v.validate(key, r);
         }
