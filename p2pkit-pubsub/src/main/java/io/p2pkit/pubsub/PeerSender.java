@@ -141,18 +141,7 @@ final class PeerSender {
      */
     void finish(long deadlineNanos) throws InterruptedException {
         awaitDrained(deadlineNanos);
-        Stream s;
-        lock.lock();
-        try {
-            closed = true;
-            control.clear();
-            messages.clear();
-            s = stream;
-            ready.signalAll();
-            drained.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        Stream s = stop();
         if (s != null) {
             try {
                 s.closeWrite();
@@ -164,20 +153,24 @@ final class PeerSender {
         close();
     }
 
-    /** Stops the writer and closes the stream. */
-    void close() {
-        Stream s;
+    /** Marks the sender closed, drops what is queued, wakes every waiter; returns the stream, if any. */
+    private Stream stop() {
         lock.lock();
         try {
             closed = true;
             control.clear();
             messages.clear();
-            s = stream;
             ready.signalAll();
             drained.signalAll();
+            return stream;
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Stops the writer and closes the stream. */
+    void close() {
+        Stream s = stop();
         if (s != null) {
             try {
                 s.close();
