@@ -35,6 +35,7 @@ build_js() {
         npm_config_cache="$cache/npm" npm ci --no-audit --no-fund --loglevel=error || return 1
         cp package-lock.json node_modules/.package-lock.json.p2pkit
     fi
+    node --check node20.mjs || return 1
     node --check peer.mjs || return 1
     node --check perf.mjs || return 1
     node --check pubsub.mjs || return 1

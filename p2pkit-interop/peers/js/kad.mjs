@@ -17,17 +17,7 @@
 
 import { createInterface } from 'node:readline'
 
-if (typeof Promise.withResolvers !== 'function') {
-  Promise.withResolvers = function withResolvers () {
-    let resolve
-    let reject
-    const promise = new Promise((res, rej) => { resolve = res; reject = rej })
-    return { promise, resolve, reject }
-  }
-}
-if (typeof globalThis.WebSocket === 'undefined') {
-  globalThis.WebSocket = (await import('undici')).WebSocket
-}
+await import('./node20.mjs')
 
 const { createLibp2p } = await import('libp2p')
 const { tcp } = await import('@libp2p/tcp')

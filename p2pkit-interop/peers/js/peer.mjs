@@ -12,17 +12,7 @@ import { randomBytes } from 'node:crypto'
 
 // js-libp2p 3 targets Node 22; Node 20 lacks these two globals, so they are supplied
 // before any libp2p module is loaded (hence the dynamic imports below).
-if (typeof Promise.withResolvers !== 'function') {
-  Promise.withResolvers = function withResolvers () {
-    let resolve
-    let reject
-    const promise = new Promise((res, rej) => { resolve = res; reject = rej })
-    return { promise, resolve, reject }
-  }
-}
-if (typeof globalThis.WebSocket === 'undefined') {
-  globalThis.WebSocket = (await import('undici')).WebSocket
-}
+await import('./node20.mjs')
 
 const { createLibp2p } = await import('libp2p')
 const { tcp } = await import('@libp2p/tcp')
