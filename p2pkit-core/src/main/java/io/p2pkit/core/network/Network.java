@@ -337,6 +337,18 @@ public final class Network implements Closeable {
             }
             throw new DialException(peer, addresses.isEmpty() ? "no addresses" : "no dialable addresses", failures);
         }
+        if (ranked.size() == 1) {
+            // One address: dial on the caller's thread; a hand-off to a dial thread and back costs
+            // two scheduling delays, which on a loaded machine are most of a loopback connect.
+            Multiaddr addr = ranked.get(0).address();
+            attempted[0]++;
+            try {
+                return dialOne(peer, addr, policy);
+            } catch (IOException | RuntimeException e) {
+                failures.put(addr, e);
+                throw new DialException(peer, "all 1 addresses failed", failures);
+            }
+        }
         LinkedBlockingQueue<Object[]> results = new LinkedBlockingQueue<>();
         Set<Multiaddr> inFlight = new LinkedHashSet<>();
         long start = System.nanoTime();

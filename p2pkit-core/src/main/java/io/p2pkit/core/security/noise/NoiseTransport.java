@@ -43,6 +43,7 @@ public final class NoiseTransport implements SecureTransport {
     private final List<String> muxers;
     private final SecureRandom random;
     private final byte[] staticPrivateKey;
+    private final byte[] staticPublicKey;
     private final byte[] localPayload;
 
     /**
@@ -61,7 +62,8 @@ public final class NoiseTransport implements SecureTransport {
         this.random = Objects.requireNonNull(random, "random");
         this.localPeer = identity.publicKey().toPeerId();
         this.staticPrivateKey = NoiseXXHandshake.generatePrivateKey(random);
-        byte[] staticPublic = NoiseXXHandshake.publicKey(staticPrivateKey);
+        this.staticPublicKey = NoiseXXHandshake.publicKey(staticPrivateKey);
+        byte[] staticPublic = staticPublicKey;
         byte[] signature = identity.sign(signedData(staticPublic));
         NoiseExtensions extensions = this.muxers.isEmpty() ? null : NoiseExtensions.ofMuxers(this.muxers);
         this.localPayload = new NoiseHandshakePayload(identity.publicKey().marshal(), signature, extensions).encode();
@@ -96,7 +98,8 @@ public final class NoiseTransport implements SecureTransport {
             throws HandshakeException {
         NoiseFrameInputStream in = new NoiseFrameInputStream(connection);
         NoiseFrameOutputStream out = new NoiseFrameOutputStream(connection);
-        NoiseXXHandshake hs = new NoiseXXHandshake(initiator, EMPTY, staticPrivateKey, random);
+        NoiseXXHandshake hs = new NoiseXXHandshake(initiator, EMPTY, staticPrivateKey, staticPublicKey,
+                NoiseXXHandshake.generatePrivateKey(random));
         try {
             Remote remote;
             if (initiator) {

@@ -53,13 +53,22 @@ public final class NoiseXXHandshake {
      * @param ephemeralPrivateKey this side's ephemeral X25519 private key, 32 bytes
      */
     public NoiseXXHandshake(boolean initiator, byte[] prologue, byte[] staticPrivateKey, byte[] ephemeralPrivateKey) {
+        this(initiator, prologue, staticPrivateKey, null, ephemeralPrivateKey);
+    }
+
+    /**
+     * With the static public key already known, so that a transport making many handshakes with one
+     * static key does not pay a scalar multiplication for it each time.
+     */
+    NoiseXXHandshake(boolean initiator, byte[] prologue, byte[] staticPrivateKey, byte[] staticPublicKey,
+                     byte[] ephemeralPrivateKey) {
         if (staticPrivateKey.length != KEY_LENGTH || ephemeralPrivateKey.length != KEY_LENGTH) {
             throw new IllegalArgumentException("X25519 private keys are 32 bytes");
         }
         this.initiator = initiator;
         this.symmetric = new SymmetricState(PROTOCOL_NAME);
         this.staticPrivate = staticPrivateKey.clone();
-        this.staticPublic = publicKey(staticPrivate);
+        this.staticPublic = staticPublicKey == null ? publicKey(staticPrivate) : staticPublicKey.clone();
         this.ephemeralPrivate = ephemeralPrivateKey.clone();
         this.ephemeralPublic = publicKey(ephemeralPrivate);
         symmetric.mixHash(prologue);
