@@ -20,7 +20,7 @@ import java.util.Map;
  * ceilings measured in the same run. Writes a Markdown section into {@code docs/PERFORMANCE.md}.
  *
  * <pre>
- * scripts/bench-perf [--reps 5] [--bytes 104857600] [--rtt-runs 100] [--security noise,tls]
+ * scripts/bench-perf [--reps 5] [--bytes 104857600] [--rtt-runs 100] [--rtt-warmup 200] [--security noise,tls]
  *                    [--impls p2pkit,js,go] [--doc docs/PERFORMANCE.md|-] [--jvm-args "..."]
  * </pre>
  */
@@ -48,6 +48,7 @@ public final class PerfRunner {
     private final int reps;
     private final long bytes;
     private final int rttRuns;
+    private final int rttWarmup;
     private final List<String> securities;
     private final List<Implementation> impls;
     private final List<String> jvmArgs;
@@ -60,6 +61,7 @@ public final class PerfRunner {
         reps = Integer.parseInt(o.getOrDefault("reps", "5"));
         bytes = Long.parseLong(o.getOrDefault("bytes", Long.toString(100L << 20)));
         rttRuns = Integer.parseInt(o.getOrDefault("rtt-runs", "100"));
+        rttWarmup = Integer.parseInt(o.getOrDefault("rtt-warmup", "200"));
         securities = List.of(o.getOrDefault("security", "noise,tls").split(","));
         List<Implementation> wanted = Arrays.stream(o.getOrDefault("impls", "p2pkit,js,go").split(","))
                 .map(s -> Implementation.valueOf(s.trim().toUpperCase(Locale.ROOT))).toList();
@@ -78,7 +80,7 @@ public final class PerfRunner {
         Map<String, String> o = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                System.err.println("usage: PerfRunner [--root DIR] [--reps N] [--bytes N] [--rtt-runs N] "
+                System.err.println("usage: PerfRunner [--root DIR] [--reps N] [--bytes N] [--rtt-runs N] [--rtt-warmup N] "
                         + "[--security noise,tls] [--impls p2pkit,js,go] [--doc FILE|-] [--jvm-args ARGS]");
                 System.exit(2);
             }
@@ -169,11 +171,16 @@ public final class PerfRunner {
             }
             for (String sec : securities) {
                 for (Pair pair : pairs()) {
-                    List<Double> t = client(pair, sec, servers.get(pair.server()).get(sec), 1, 1, rttRuns);
+                    // One process: its first runs are the cold figure (what a fresh process sees, JITs
+                    // included), its last runs after the warm-up the steady state of a long-lived node.
+                    List<Double> t = client(pair, sec, servers.get(pair.server()).get(sec), 1, 1, rttWarmup + rttRuns);
                     if (!t.isEmpty()) {
-                        rtt.put(new Key(pair, sec, "rtt"), t.stream().map(s -> s * 1000).toList());
-                        System.err.printf(Locale.ROOT, "perf-runner: %s %s connect+1-byte median %.2f ms%n",
-                                pair.label(), sec, Stats.median(rtt.get(new Key(pair, sec, "rtt"))));
+                        List<Double> ms = t.stream().map(s -> s * 1000).toList();
+                        rtt.put(new Key(pair, sec, "rtt-cold"), ms.subList(0, rttRuns));
+                        rtt.put(new Key(pair, sec, "rtt"), ms.subList(ms.size() - rttRuns, ms.size()));
+                        System.err.printf(Locale.ROOT, "perf-runner: %s %s connect+1-byte median %.2f ms cold, %.2f warm%n",
+                                pair.label(), sec, Stats.median(rtt.get(new Key(pair, sec, "rtt-cold"))),
+                                Stats.median(rtt.get(new Key(pair, sec, "rtt"))));
                     }
                 }
             }
@@ -183,7 +190,7 @@ public final class PerfRunner {
             }
             Runtime.getRuntime().removeShutdownHook(reaper);
         }
-        return Report.render(machine, reps, bytes, rttRuns, tcp, chacha, securities, pairs(), throughput, rtt, failures);
+        return Report.render(machine, reps, bytes, rttRuns, rttWarmup, tcp, chacha, securities, pairs(), throughput, rtt, failures);
     }
 
     private List<Double> client(Pair pair, String sec, String serverAddr, long up, long down, int runs)

@@ -9,12 +9,12 @@ final class Report {
     private Report() {
     }
 
-    static String render(String machine, int reps, long bytes, int rttRuns, double tcp, double chacha,
+    static String render(String machine, int reps, long bytes, int rttRuns, int rttWarmup, double tcp, double chacha,
                          List<String> securities, List<PerfRunner.Pair> pairs, Map<?, List<Double>> throughput,
                          Map<?, List<Double>> rtt, List<String> failures) {
         StringBuilder b = new StringBuilder();
         b.append("## Throughput and latency side by side (perf runner)\n\n");
-        b.append("Command: `scripts/bench-perf` (options: `--reps N --bytes N --rtt-runs N --security noise,tls "
+        b.append("Command: `scripts/bench-perf` (options: `--reps N --bytes N --rtt-runs N --rtt-warmup N --security noise,tls "
                 + "--impls p2pkit,js,go`). Each measurement is a fresh client process of the implementation "
                 + "(`p2pkit perf`, `peers/js/perf.mjs`, `peers/go/perf-peer`) against a long-running server "
                 + "process on 127.0.0.1, TCP + yamux; the time is the client's own `final` `timeSeconds` "
@@ -59,16 +59,21 @@ final class Report {
                 b.append(dir.equals("upload") ? " | " : " |\n");
             }
         }
-        b.append(String.format(Locale.ROOT, "%n### Connection + 1-byte round trip (%d runs per pair, each on a new "
-                + "connection: dial, handshake, muxer, perf stream with 1 byte up and 1 byte down)%n%n", rttRuns));
-        b.append("| client → server | security | median ms | p95 ms |\n|---|---|---:|---:|\n");
+        b.append(String.format(Locale.ROOT, "%n### Connection + 1-byte round trip (each run on a new connection: "
+                + "dial, handshake, muxer, perf stream with 1 byte up and 1 byte down)%n%n"
+                + "One client process per pair makes %d runs: *cold* is its first %d (a fresh process, JITs "
+                + "compiling), *warm* its last %d (a long-lived node).%n%n", rttWarmup + rttRuns, rttRuns, rttRuns));
+        b.append("| client → server | security | cold median ms | cold p95 ms | warm median ms | warm p95 ms |\n"
+                + "|---|---|---:|---:|---:|---:|\n");
         for (String sec : securities) {
             for (PerfRunner.Pair p : pairs) {
-                List<Double> t = orEmpty(rtt.get(key(p, sec, "rtt")));
-                b.append("| ").append(p.label()).append(" | ").append(sec).append(" | ")
-                        .append(t.isEmpty() ? "failed" : String.format(Locale.ROOT, "%.2f | %.2f",
-                                Stats.median(t), Stats.percentile(t, 95)))
-                        .append(t.isEmpty() ? " | failed |\n" : " |\n");
+                b.append("| ").append(p.label()).append(" | ").append(sec);
+                for (String kind : List.of("rtt-cold", "rtt")) {
+                    List<Double> t = orEmpty(rtt.get(key(p, sec, kind)));
+                    b.append(t.isEmpty() ? " | failed | failed" : String.format(Locale.ROOT, " | %.2f | %.2f",
+                            Stats.median(t), Stats.percentile(t, 95)));
+                }
+                b.append(" |\n");
             }
         }
         if (!failures.isEmpty()) {

@@ -284,11 +284,11 @@ public final class Host implements Closeable {
             if (protocols.length == 1) {
                 LazySelection lazy = protocolNegotiation.selectLazily(Duplex.of(s), List.of(protocols));
                 span.setProtocol(protocols[0]);
-                return stream(s, lazy.in(), lazy.out(), protocols[0], Direction.OUTBOUND, connection, span);
+                return stream(s, lazy.in(), lazy.out(), protocols[0], Direction.OUTBOUND, connection, span, lazy);
             }
             String chosen = protocolNegotiation.select(Duplex.of(s), List.of(protocols));
             span.setProtocol(chosen);
-            return stream(s, s.in(), s.out(), chosen, Direction.OUTBOUND, connection, span);
+            return stream(s, s.in(), s.out(), chosen, Direction.OUTBOUND, connection, span, null);
         } catch (IOException | RuntimeException e) {
             try {
                 s.reset();
@@ -303,9 +303,9 @@ public final class Host implements Closeable {
 
     /** A stream whose opening and closing are announced to connection listeners. */
     private Stream stream(MuxedStream s, java.io.InputStream in, java.io.OutputStream out, String protocol,
-                          Direction direction, Connection c, StreamSpan span) {
+                          Direction direction, Connection c, StreamSpan span, LazySelection lazy) {
         network.notifyStreamOpened(c, protocol, direction);
-        return new Stream(s, in, out, () -> protocol, direction, c, span,
+        return new Stream(s, in, out, () -> protocol, direction, c, span, lazy,
                 () -> network.notifyStreamClosed(c, protocol, direction));
     }
 
@@ -316,7 +316,7 @@ public final class Host implements Closeable {
             String protocol = protocolNegotiation.negotiate(Duplex.of(s), handlers::containsKey, protocols());
             StreamHandler handler = handlers.get(protocol);
             span.setProtocol(protocol);
-            stream = stream(s, s.in(), s.out(), protocol, Direction.INBOUND, c, span);
+            stream = stream(s, s.in(), s.out(), protocol, Direction.INBOUND, c, span, null);
             if (handler == null) {
                 stream.reset();
                 return;

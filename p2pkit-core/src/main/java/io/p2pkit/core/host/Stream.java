@@ -2,6 +2,7 @@ package io.p2pkit.core.host;
 
 import io.p2pkit.core.Direction;
 import io.p2pkit.core.identity.PeerId;
+import io.p2pkit.core.multistream.LazySelection;
 import io.p2pkit.core.muxer.MuxedStream;
 import io.p2pkit.core.network.Connection;
 import io.p2pkit.core.resource.StreamSpan;
@@ -27,9 +28,12 @@ public final class Stream implements Closeable {
     private final StreamSpan span;
     private final AtomicBoolean released = new AtomicBoolean();
     private final Runnable onRelease;
+    /** The pipelined negotiation of a stream we opened with one protocol, or null. */
+    private final LazySelection lazy;
 
     Stream(MuxedStream muxed, InputStream in, OutputStream out, Supplier<String> protocol, Direction direction,
-           Connection connection, StreamSpan span, Runnable onRelease) {
+           Connection connection, StreamSpan span, LazySelection lazy, Runnable onRelease) {
+        this.lazy = lazy;
         this.muxed = muxed;
         this.in = in;
         this.out = out;
@@ -73,9 +77,17 @@ public final class Stream implements Closeable {
         return connection.remotePeer();
     }
 
-    /** Flushes and half-closes: the remote reads end of stream; reading goes on. */
+    /**
+     * Flushes and half-closes: the remote reads end of stream; reading goes on. On a stream whose
+     * negotiation was pipelined, the end goes out once the remote has accepted the protocol (see
+     * {@link LazySelection}); a refusal is thrown here as a
+     * {@link io.p2pkit.core.multistream.NegotiationException}.
+     */
     public void closeWrite() throws IOException {
         out.flush();
+        if (lazy != null) {
+            lazy.protocol();
+        }
         muxed.closeWrite();
     }
 
@@ -96,6 +108,14 @@ public final class Stream implements Closeable {
         try {
             try {
                 out.flush();
+                if (lazy != null) {
+                    try {
+                        lazy.protocol(); // as closeWrite: the end follows the remote's acceptance
+                    } catch (IOException refusedOrBroken) {
+                        // reads have reported or will report it; closing just ends the stream
+                        muxed.reset();
+                    }
+                }
             } finally {
                 muxed.close();
             }

@@ -1,5 +1,6 @@
 package io.p2pkit.core.multistream;
 
+import io.p2pkit.core.muxer.StreamResetException;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -119,8 +120,17 @@ public final class LazySelection implements Closeable {
             dialer.send(List.of(Multistream.PROTOCOL_ID, protocols.getFirst()));
             proposalSent = true;
         }
-        dialer.expectHeader();
-        if (dialer.answer(protocols.getFirst())) {
+        boolean accepted;
+        try {
+            dialer.expectHeader();
+            accepted = dialer.answer(protocols.getFirst());
+        } catch (StreamResetException e) {
+            // A listener that refused reads our pipelined data as proposals and resets; its
+            // refusal may be lost with the reset, so the reset is reported as the refusal it is.
+            throw new NegotiationException("the remote reset the stream before accepting the protocol",
+                    dialer.proposed, dialer.answers, false, e);
+        }
+        if (accepted) {
             return protocols.getFirst();
         }
         if (dataSent) {
@@ -225,9 +235,19 @@ public final class LazySelection implements Closeable {
             duplex.out().flush();
         }
 
+        /**
+         * Ends the output once the listener has accepted the protocol. Sending the end of the
+         * stream together with the pipelined proposal and data is legal, but js-libp2p 3 then
+         * fails the stream ("Cannot push data onto a stream that is closed": it puts the data
+         * read past the proposal back onto a stream already ended). Waiting costs no extra round
+         * trip for a request the listener answers without waiting for our end (identify), and one
+         * for a request it answers only after it (perf), which is what go-libp2p pays anyway by
+         * negotiating before its first write.
+         */
         @Override
         public void close() throws IOException {
             flush();
+            complete();
             duplex.out().close();
         }
     }

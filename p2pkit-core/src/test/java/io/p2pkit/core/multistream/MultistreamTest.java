@@ -282,6 +282,26 @@ class MultistreamTest {
     }
 
     @Test
+    void lazyDialerEndsItsOutputOnlyAfterTheListenerAccepted() throws Exception {
+        MemoryConnection.Pair p = MemoryConnection.pair();
+        LazySelection lazy = mss.selectLazily(Duplex.of(p.initiator()), List.of("/perf/1.0.0"));
+        lazy.out().write(new byte[] {1, 2, 3});
+        Future<?> closing = pool.submit(() -> {
+            lazy.out().close();
+            return null;
+        });
+        byte[] pipelined = Message.encodeAll(List.of(Multistream.PROTOCOL_ID, "/perf/1.0.0"));
+        assertArrayEquals(pipelined, p.responder().in().readNBytes(pipelined.length));
+        assertArrayEquals(new byte[] {1, 2, 3}, p.responder().in().readNBytes(3));
+        // the dialer holds its end back while the listener has not answered
+        assertFalse(closing.isDone());
+        p.responder().out().write(pipelined);
+        get(closing);
+        assertEquals(-1, p.responder().in().read());
+        assertEquals("/perf/1.0.0", lazy.protocol());
+    }
+
+    @Test
     void lazyDialerPipelinesHeaderProposalAndDataInOneWrite() throws Exception {
         MemoryConnection.Pair p = MemoryConnection.pair();
         LazySelection lazy = mss.selectLazily(Duplex.of(p.initiator()), List.of("/echo/1.0.0"));
