@@ -45,6 +45,9 @@ public final class LoopbackPerf {
                     long cpuNanos = os.getProcessCpuTime() - cpu0;
                     mibs.add(bytes / (r.total().toNanos() / 1e9) / (1 << 20));
                     cpu.add(cpuNanos / 1e6 * ((1L << 30) / (double) bytes));
+                    // each run on stderr: the ramp shows how long the JITs take to reach steady state
+                    System.err.printf(Locale.ROOT, "  %s run %d: %.0f MiB/s, CPU %.0f ms per GiB%n",
+                            dir, i + 1, mibs.getLast(), cpu.getLast());
                 }
                 System.out.printf(Locale.ROOT, "%s %s: median %.0f MiB/s (best %.0f), CPU %.0f ms per GiB (median)%n",
                         security, dir, Stats.median(mibs), Stats.max(mibs), Stats.median(cpu));

@@ -20,7 +20,7 @@ import java.util.Map;
  * ceilings measured in the same run. Writes a Markdown section into {@code docs/PERFORMANCE.md}.
  *
  * <pre>
- * scripts/bench-perf [--reps 5] [--bytes 104857600] [--rtt-runs 100] [--rtt-warmup 200] [--security noise,tls]
+ * scripts/bench-perf [--reps 5] [--bytes 104857600] [--rtt-runs 100] [--rtt-warmup 200] [--runs-per-process 2] [--security noise,tls]
  *                    [--impls p2pkit,js,go] [--doc docs/PERFORMANCE.md|-] [--jvm-args "..."]
  * </pre>
  */
@@ -49,6 +49,7 @@ public final class PerfRunner {
     private final long bytes;
     private final int rttRuns;
     private final int rttWarmup;
+    private final int runsPerProcess;
     private final List<String> securities;
     private final List<Implementation> impls;
     private final List<String> jvmArgs;
@@ -62,6 +63,7 @@ public final class PerfRunner {
         bytes = Long.parseLong(o.getOrDefault("bytes", Long.toString(100L << 20)));
         rttRuns = Integer.parseInt(o.getOrDefault("rtt-runs", "100"));
         rttWarmup = Integer.parseInt(o.getOrDefault("rtt-warmup", "200"));
+        runsPerProcess = Math.max(2, Integer.parseInt(o.getOrDefault("runs-per-process", "2")));
         securities = List.of(o.getOrDefault("security", "noise,tls").split(","));
         List<Implementation> wanted = Arrays.stream(o.getOrDefault("impls", "p2pkit,js,go").split(","))
                 .map(s -> Implementation.valueOf(s.trim().toUpperCase(Locale.ROOT))).toList();
@@ -80,7 +82,7 @@ public final class PerfRunner {
         Map<String, String> o = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                System.err.println("usage: PerfRunner [--root DIR] [--reps N] [--bytes N] [--rtt-runs N] [--rtt-warmup N] "
+                System.err.println("usage: PerfRunner [--root DIR] [--reps N] [--bytes N] [--rtt-runs N] [--rtt-warmup N] [--runs-per-process N] "
                         + "[--security noise,tls] [--impls p2pkit,js,go] [--doc FILE|-] [--jvm-args ARGS]");
                 System.exit(2);
             }
@@ -154,16 +156,17 @@ public final class PerfRunner {
                         for (String dir : List.of("upload", "download")) {
                             long up = dir.equals("upload") ? bytes : 0;
                             long down = dir.equals("download") ? bytes : 0;
-                            // Two runs per process: the first is what the test plans measure (a
-                            // fresh process, JITs cold), the second the steady state.
-                            List<Double> t = client(pair, sec, servers.get(pair.server()).get(sec), up, down, 2);
-                            if (t.size() == 2) {
+                            // Several runs per process: the first is what the test plans measure (a
+                            // fresh process, JITs cold), the last the steady state.
+                            List<Double> t = client(pair, sec, servers.get(pair.server()).get(sec), up, down,
+                                    runsPerProcess);
+                            if (t.size() == runsPerProcess) {
                                 throughput.computeIfAbsent(new Key(pair, sec, dir + "-cold"), k -> new ArrayList<>())
-                                        .add(bytes / t.get(0));
+                                        .add(bytes / t.getFirst());
                                 throughput.computeIfAbsent(new Key(pair, sec, dir), k -> new ArrayList<>())
-                                        .add(bytes / t.get(1));
+                                        .add(bytes / t.getLast());
                                 System.err.printf(Locale.ROOT, "perf-runner: rep %d %s %s %s %.1f MiB/s cold, %.1f warm%n",
-                                        rep, pair.label(), sec, dir, mib(bytes / t.get(0)), mib(bytes / t.get(1)));
+                                        rep, pair.label(), sec, dir, mib(bytes / t.getFirst()), mib(bytes / t.getLast()));
                             }
                         }
                     }
@@ -190,7 +193,7 @@ public final class PerfRunner {
             }
             Runtime.getRuntime().removeShutdownHook(reaper);
         }
-        return Report.render(machine, reps, bytes, rttRuns, rttWarmup, tcp, chacha, securities, pairs(), throughput, rtt, failures);
+        return Report.render(machine, reps, bytes, rttRuns, rttWarmup, runsPerProcess, tcp, chacha, securities, pairs(), throughput, rtt, failures);
     }
 
     private List<Double> client(Pair pair, String sec, String serverAddr, long up, long down, int runs)

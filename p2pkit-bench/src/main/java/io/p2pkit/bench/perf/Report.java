@@ -9,12 +9,13 @@ final class Report {
     private Report() {
     }
 
-    static String render(String machine, int reps, long bytes, int rttRuns, int rttWarmup, double tcp, double chacha,
+    static String render(String machine, int reps, long bytes, int rttRuns, int rttWarmup, int runsPerProcess,
+                         double tcp, double chacha,
                          List<String> securities, List<PerfRunner.Pair> pairs, Map<?, List<Double>> throughput,
                          Map<?, List<Double>> rtt, List<String> failures) {
         StringBuilder b = new StringBuilder();
         b.append("## Throughput and latency side by side (perf runner)\n\n");
-        b.append("Command: `scripts/bench-perf` (options: `--reps N --bytes N --rtt-runs N --rtt-warmup N --security noise,tls "
+        b.append("Command: `scripts/bench-perf` (options: `--reps N --bytes N --rtt-runs N --rtt-warmup N --runs-per-process N --security noise,tls "
                 + "--impls p2pkit,js,go`). Each measurement is a fresh client process of the implementation "
                 + "(`p2pkit perf`, `peers/js/perf.mjs`, `peers/go/perf-peer`) against a long-running server "
                 + "process on 127.0.0.1, TCP + yamux; the time is the client's own `final` `timeSeconds` "
@@ -26,8 +27,9 @@ final class Report {
 
         b.append(String.format(Locale.ROOT, "### Throughput, %d MiB, median of %d alternating repetitions (MiB/s; min–max)%n%n",
                 bytes >> 20, reps));
-        b.append("*Warm* is the second run in the client process (steady state); *cold* the first, in a fresh "
-                + "process, which is what libp2p's perf test plans measure.\n\n");
+        b.append(String.format(Locale.ROOT, "*Warm* is the last of %d runs in the client process (steady state); "
+                + "*cold* the first, in a fresh process, which is what libp2p's perf test plans measure.%n%n",
+                runsPerProcess));
         b.append("| client → server | security | upload warm | download warm | upload cold | download cold |\n"
                 + "|---|---|---:|---:|---:|---:|\n");
         for (String sec : securities) {
