@@ -76,6 +76,7 @@ public final class KadDht implements Closeable {
     private final ProviderStore providers;
     private final RecordStore records;
     private final KadClient client;
+    private final SignedPeerRecords signedRecords;
     private final Map<KeyBytes, byte[]> ownValues = new ConcurrentHashMap<>();
     private final Set<PeerId> checking = ConcurrentHashMap.newKeySet();
     private final List<ScheduledFuture<?>> timers = new CopyOnWriteArrayList<>();
@@ -105,6 +106,7 @@ public final class KadDht implements Closeable {
         this.providers = providers;
         this.records = new RecordStore(config.clock(), config.recordExpiry(), config.maxRecords());
         this.client = new KadClient(host, protocol, config.requestTimeout());
+        this.signedRecords = new SignedPeerRecords(host);
     }
 
     /**
@@ -326,9 +328,12 @@ public final class KadDht implements Closeable {
         AtomicReference<PeerInfo> found = new AtomicReference<>();
         LookupResult r = lookup(target.bytes(), MessageType.FIND_NODE, (lookup, from, reply) -> {
             for (KadPeer p : reply.closerPeers()) {
-                if (p.peerId().equals(target) && !p.addresses().isEmpty()) {
-                    found.compareAndSet(null, new PeerInfo(target, p.addresses()));
-                    lookup.stop();
+                if (p.peerId().equals(target)) {
+                    List<Multiaddr> addrs = signedRecords.learn(p, AddressTtl.TEMPORARY);
+                    if (!addrs.isEmpty()) {
+                        found.compareAndSet(null, new PeerInfo(target, addrs));
+                        lookup.stop();
+                    }
                 }
             }
         });
@@ -367,9 +372,7 @@ public final class KadDht implements Closeable {
                 if (p.peerId().equals(host.peerId())) {
                     continue;
                 }
-                if (!p.addresses().isEmpty()) {
-                    host.peerStore().addAddresses(p.peerId(), p.addresses(), AddressTtl.TEMPORARY);
-                }
+                signedRecords.learn(p, AddressTtl.TEMPORARY);
                 closer.add(p.peerId());
             }
             if (observer != null) {
@@ -424,7 +427,7 @@ public final class KadDht implements Closeable {
                 ? optimisticLookup(multihash, networkSize.estimate().getAsDouble())
                 : lookup(multihash, MessageType.FIND_NODE, null);
         KadMessage msg = KadMessage.request(MessageType.ADD_PROVIDER, multihash)
-                .withProviderPeers(List.of(new KadPeer(host.peerId(), host.addresses(), ConnectionType.CONNECTED)));
+                .withProviderPeers(List.of(signedRecords.entry(host.peerId(), host.addresses(), ConnectionType.CONNECTED)));
         int ok = 0;
         for (PeerId p : fanOut(r.closest(), peer -> client.send(peer, msg))) {
             ok++;
@@ -503,10 +506,7 @@ public final class KadDht implements Closeable {
         }
         LookupResult r = lookup(multihash, MessageType.GET_PROVIDERS, (lookup, from, reply) -> {
             for (KadPeer p : reply.providerPeers()) {
-                if (!p.addresses().isEmpty() && !p.peerId().equals(host.peerId())) {
-                    host.peerStore().addAddresses(p.peerId(), p.addresses(), config.providerAddressTtl());
-                }
-                emit.accept(new PeerInfo(p.peerId(), p.addresses()));
+                emit.accept(new PeerInfo(p.peerId(), signedRecords.learn(p, config.providerAddressTtl())));
             }
             if (seen.size() >= limit) {
                 lookup.stop();
@@ -714,7 +714,7 @@ public final class KadDht implements Closeable {
                 List<KadPeer> provs = new ArrayList<>();
                 for (PeerId p : providers.providers(key)) {
                     List<Multiaddr> addrs = p.equals(host.peerId()) ? host.addresses() : host.peerStore().addresses(p);
-                    provs.add(new KadPeer(p, addrs, connectionType(p)));
+                    provs.add(signedRecords.entry(p, addrs, connectionType(p)));
                     if (provs.size() >= config.k()) {
                         break;
                     }
@@ -727,8 +727,8 @@ public final class KadDht implements Closeable {
                 for (KadPeer p : req.providerPeers()) {
                     // Only the sender may announce itself: anything else would let one peer poison the store.
                     if (p.peerId().equals(from)) {
-                        if (providers.addProvider(key, from) && !p.addresses().isEmpty()) {
-                            host.peerStore().addAddresses(from, p.addresses(), config.providerAddressTtl());
+                        if (providers.addProvider(key, from)) {
+                            signedRecords.learn(p, config.providerAddressTtl());
                         }
                     }
                 }
@@ -743,12 +743,12 @@ public final class KadDht implements Closeable {
             try {
                 PeerId target = PeerId.decode(key);
                 if (target.equals(host.peerId())) {
-                    out.add(new KadPeer(target, host.addresses(), ConnectionType.CONNECTED));
+                    out.add(signedRecords.entry(target, host.addresses(), ConnectionType.CONNECTED));
                 } else if (!target.equals(requester) && !table.contains(target)
                         && host.network().connection(target).isPresent()) {
                     List<Multiaddr> a = host.peerStore().addresses(target);
                     if (!a.isEmpty()) {
-                        out.add(new KadPeer(target, a, ConnectionType.CONNECTED));
+                        out.add(signedRecords.entry(target, a, ConnectionType.CONNECTED));
                     }
                 }
             } catch (IllegalArgumentException e) {
@@ -761,7 +761,7 @@ public final class KadDht implements Closeable {
             }
             List<Multiaddr> a = host.peerStore().addresses(p);
             if (!a.isEmpty()) {
-                out.add(new KadPeer(p, a, connectionType(p)));
+                out.add(signedRecords.entry(p, a, connectionType(p)));
             }
         }
         return out;
