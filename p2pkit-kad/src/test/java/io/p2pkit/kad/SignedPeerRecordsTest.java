@@ -60,11 +60,13 @@ class SignedPeerRecordsTest {
         assertEquals(a.host().peerId(), r.peerId());
         assertEquals(a.host().addresses(), r.addresses());
 
-        // Asked for itself, the server lists itself with its own record.
+        // Asked for itself, the server lists itself without a record: the asker, connected to it,
+        // has the server's record from identify.
         KadMessage self = asker.dht().clientForTests().request(server.host().peerId(),
                 KadMessage.request(MessageType.FIND_NODE, server.host().peerId().bytes()));
         KadPeer own = self.closerPeers().stream().filter(p -> p.peerId().equals(server.host().peerId())).findFirst().orElseThrow();
-        assertEquals(server.host().addresses(), PeerRecord.open(own.signedRecord()).addresses());
+        assertFalse(own.hasSignedRecord());
+        assertTrue(asker.host().peerStore().peerRecord(server.host().peerId()).isPresent());
     }
 
     @Test
@@ -72,16 +74,23 @@ class SignedPeerRecordsTest {
         SignedPeerRecords records = new SignedPeerRecords(asker.host());
         PrivateKey x = PrivateKey.generateEd25519();
         PeerId id = x.publicKey().toPeerId();
-        List<Multiaddr> used = records.learn(new KadPeer(id, PLAIN, ConnectionType.NOT_CONNECTED, record(x, 5, SIGNED)), AddressTtl.TEMPORARY);
+        byte[] signed = record(x, 5, SIGNED);
+        List<Multiaddr> used = records.learn(new KadPeer(id, PLAIN, ConnectionType.NOT_CONNECTED, signed), AddressTtl.TEMPORARY);
         assertEquals(SIGNED, used);
         assertEquals(SIGNED, asker.host().peerStore().addresses(id));
-        assertTrue(asker.host().peerStore().peerRecord(id).isPresent());
+        // A third party's record is not stored as the peer's own: identify's stays the authority.
+        assertFalse(asker.host().peerStore().peerRecord(id).isPresent());
+        // The same record again comes from the cache of verified records.
+        assertEquals(SIGNED, records.learn(new KadPeer(id, List.of(), ConnectionType.NOT_CONNECTED, signed), AddressTtl.TEMPORARY));
+    }
 
-        // An older record does not roll the addresses back; the newest known one is used.
-        List<Multiaddr> older = List.of(Multiaddr.parse("/ip4/127.0.0.1/tcp/3003"));
-        assertEquals(SIGNED, records.learn(new KadPeer(id, PLAIN, ConnectionType.NOT_CONNECTED, record(x, 4, older)), AddressTtl.TEMPORARY));
-        // The same record again is taken from the peerstore without another signature check.
-        assertEquals(SIGNED, records.learn(new KadPeer(id, List.of(), ConnectionType.NOT_CONNECTED, record(x, 5, SIGNED)), AddressTtl.TEMPORARY));
+    @Test
+    void theRecordIdentifyStoredIsUsedAsIs() {
+        SignedPeerRecords records = new SignedPeerRecords(asker.host());
+        PeerId serverId = server.host().peerId();
+        byte[] held = asker.host().peerStore().peerRecord(serverId).orElseThrow().marshal();
+        assertEquals(server.host().addresses(),
+                records.learn(new KadPeer(serverId, PLAIN, ConnectionType.CONNECTED, held), AddressTtl.TEMPORARY));
     }
 
     @Test
