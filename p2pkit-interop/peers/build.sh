@@ -7,6 +7,7 @@
 # A successful build writes peers/<name>/.built (the harness looks for it) and a launcher:
 #   js:   node peers/js/peer.mjs        go: peers/go/peer        rust: peers/rust/peer
 #   perf programs: node peers/js/perf.mjs, peers/go/perf-peer
+#   DHT programs: node peers/js/kad.mjs, peers/go-kad/peer
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -55,6 +56,12 @@ build_go() {
     GOFLAGS=-mod=readonly go build -trimpath -o perf-peer ./perf || return 1
     touch .built
     echo "interop: go peer ready ($(go version | cut -d' ' -f3))"
+    # The go-libp2p-kad-dht peer is a module of its own (peers/go-kad/peer).
+    cd "$here/go-kad" || return 1
+    rm -f .built
+    GOFLAGS=-mod=readonly go build -trimpath -o peer . || return 1
+    touch .built
+    echo "interop: go kad peer ready"
 }
 
 build_rust() {

@@ -1,225 +1,26 @@
 package io.p2pkit.interop;
 
-import io.p2pkit.core.crypto.PrivateKey;
-import io.p2pkit.core.host.Host;
-import io.p2pkit.core.host.PeerInfo;
-import io.p2pkit.core.identity.PeerId;
-import io.p2pkit.core.multiaddr.Multiaddr;
-import io.p2pkit.core.multiformats.Cid;
-import io.p2pkit.core.multiformats.Multicodec;
-import io.p2pkit.core.multiformats.Multihash;
-import io.p2pkit.kad.KadConfig;
-import io.p2pkit.kad.KadDht;
-import io.p2pkit.kad.record.IpnsRecord;
-import io.p2pkit.kad.record.IpnsRecordSigner;
-import io.p2pkit.kad.record.IpnsValidator;
-import io.p2pkit.kad.record.PublicKeyValidator;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A mixed Kademlia network on loopback: two js-libp2p {@code @libp2p/kad-dht} servers
- * ({@code peers/js/kad.mjs}) and two p2pkit DHT servers, plus fresh nodes of either kind that know
- * only one peer. Providers, peer routing and {@code /pk/} and {@code /ipns/} records cross in
- * both directions, and the js nodes must keep p2pkit in their routing tables.
+ * The mixed DHT network with js-libp2p: {@code @libp2p/kad-dht} servers run by
+ * {@code peers/js/kad.mjs}.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class KadInteropTest {
-    private static final Duration STEP = Duration.ofSeconds(60);
-
-    private final List<PeerProcess> js = new ArrayList<>();
-    private final List<Host> hosts = new ArrayList<>();
-    private final List<KadDht> dhts = new ArrayList<>();
-    private final List<PeerEvent> jsReady = new ArrayList<>();
-    private Path peers;
-
-    @BeforeAll
-    void network() throws Exception {
-        Toolchains tools = Toolchains.get();
-        Assumptions.assumeTrue(tools.available(Implementation.JS), () -> tools.whyMissing(Implementation.JS));
-        peers = tools.peers();
-        for (int i = 0; i < 2; i++) {
-            startJs();
-        }
-        for (int i = 0; i < 2; i++) {
-            startP2pkit(List.of(jsInfo(0), jsInfo(1))).bootstrap();
-        }
-        command(js.get(1), "{\"cmd\":\"connect\",\"addr\":\"" + jsAddr(0) + "\"}", "connected");
+class KadInteropTest extends MixedKadNetworkCases {
+    @Override
+    Implementation implementation() {
+        return Implementation.JS;
     }
 
-    @AfterAll
-    void stop() {
-        js.forEach(PeerProcess::close);
-        hosts.forEach(Host::close);
+    @Override
+    List<String> command(Path peers) {
+        return List.of("node", peers.resolve("js").resolve("kad.mjs").toString(), "--listen", "/ip4/127.0.0.1/tcp/0");
     }
 
-    private PeerProcess startJs() {
-        PeerProcess p = PeerProcess.startProgram(Implementation.JS,
-                List.of("node", peers.resolve("js").resolve("kad.mjs").toString(), "--listen", "/ip4/127.0.0.1/tcp/0"));
-        js.add(p);
-        jsReady.add(p.awaitEvent("ready", STEP));
-        return p;
-    }
-
-    private String jsAddr(int i) {
-        return jsReady.get(i).strings("addrs").get(0);
-    }
-
-    private PeerId jsId(int i) {
-        return PeerId.parse(jsReady.get(i).string("peerId"));
-    }
-
-    private PeerInfo jsInfo(int i) {
-        return PeerInfo.parse(jsAddr(i));
-    }
-
-    private KadDht startP2pkit(List<PeerInfo> bootstrap) throws Exception {
-        Host h = Host.builder().listen("/ip4/127.0.0.1/tcp/0").build();
-        hosts.add(h);
-        KadDht d = KadDht.attach(h, KadConfig.builder().bootstrap(bootstrap).periodicTasks(false).build());
-        dhts.add(d);
-        return d;
-    }
-
-    private static PeerEvent command(PeerProcess p, String json, String expect) {
-        p.sendLine(json);
-        return p.awaitEvent(expect, STEP);
-    }
-
-    private static String addr(Host h) {
-        return h.addresses().get(0) + "/p2p/" + h.peerId();
-    }
-
-    private static byte[] key(String prefix, PeerId p) {
-        return (prefix.equals("/pk/") ? PublicKeyValidator.keyFor(p) : IpnsValidator.keyFor(p));
-    }
-
-    /**
-     * Waits until the js node has {@code peer} in its routing table. js adds peers from a queue fed
-     * by identify, so each miss is followed by a round trip (a dial of a live connection) before
-     * asking again.
-     */
-    private void awaitInJsTable(PeerProcess node, PeerId peer) {
-        long deadline = System.nanoTime() + STEP.toNanos();
-        while (true) {
-            node.sendLine("{\"cmd\":\"in-table\",\"peerId\":\"" + peer + "\"}");
-            if (node.awaitEvent("in-table", STEP).bool("present")) {
-                return;
-            }
-            assertTrue(System.nanoTime() < deadline, "the js node never added " + peer);
-            Host h = hosts.stream().filter(x -> x.peerId().equals(peer)).findFirst().orElseThrow();
-            command(node, "{\"cmd\":\"connect\",\"addr\":\"" + addr(h) + "\"}", "connected");
-        }
-    }
-
-    @Test
-    void p2pkitIsInTheJsRoutingTables() throws Exception {
-        for (int j = 0; j < 2; j++) {
-            for (Host h : hosts.subList(0, 2)) {
-                awaitInJsTable(js.get(j), h.peerId());
-            }
-        }
-        // And the js nodes are in p2pkit's.
-        assertTrue(dhts.get(0).routingTable().contains(jsId(0)));
-        assertTrue(dhts.get(1).routingTable().contains(jsId(1)));
-    }
-
-    @Test
-    void p2pkitProvidesJsFinds() throws Exception {
-        Cid cid = Cid.v1(Multicodec.RAW, Multihash.digest(Multicodec.SHA2_256, "p2pkit provides".getBytes(StandardCharsets.UTF_8)));
-        KadDht.ProvideResult r = dhts.get(0).provide(cid.multihash().bytes());
-        assertTrue(r.peers() >= 2, "provided to " + r.peers());
-        PeerProcess finder = js.get(1);
-        finder.sendLine("{\"cmd\":\"findprovs\",\"cid\":\"" + cid + "\",\"count\":1}");
-        PeerEvent p = finder.awaitEvent("provider", STEP);
-        assertEquals(hosts.get(0).peerId().toString(), p.string("peerId"));
-        assertTrue(p.strings("addrs").contains(hosts.get(0).addresses().get(0).toString()), p.toString());
-        finder.awaitEvent("findprovs-done", STEP);
-    }
-
-    @Test
-    void jsProvidesP2pkitFinds() throws Exception {
-        Cid cid = Cid.v1(Multicodec.RAW, Multihash.digest(Multicodec.SHA2_256, "js provides".getBytes(StandardCharsets.UTF_8)));
-        command(js.get(0), "{\"cmd\":\"provide\",\"cid\":\"" + cid + "\"}", "provided");
-        List<PeerInfo> found = new CopyOnWriteArrayList<>();
-        dhts.get(1).findProviders(cid.multihash().bytes(), 1, found::add);
-        assertEquals(1, found.size());
-        assertEquals(jsId(0), found.get(0).peerId());
-        assertTrue(found.get(0).addresses().contains(Multiaddr.parse(jsAddr(0)).withoutPeerId()), found.toString());
-    }
-
-    @Test
-    void p2pkitFindsAJsPeerThroughJs() throws Exception {
-        // A fresh p2pkit node that knows only js node 0 looks up js node 1.
-        KadDht fresh = startP2pkit(List.of(jsInfo(0)));
-        assertEquals(1, fresh.connectBootstrapPeers());
-        Host freshHost = hosts.get(hosts.size() - 1);
-        assertTrue(freshHost.network().connection(jsId(1)).isEmpty());
-        KadDht.FindPeerResult r = fresh.findPeer(jsId(1));
-        assertTrue(r.peer().isPresent(), r.toString());
-        assertTrue(r.peer().get().addresses().contains(Multiaddr.parse(jsAddr(1)).withoutPeerId()), r.toString());
-    }
-
-    @Test
-    void jsFindsAP2pkitPeerThroughP2pkit() {
-        PeerProcess fresh = startJs();
-        command(fresh, "{\"cmd\":\"connect\",\"addr\":\"" + addr(hosts.get(0)) + "\"}", "connected");
-        awaitInJsTable(fresh, hosts.get(0).peerId());
-        fresh.sendLine("{\"cmd\":\"findpeer\",\"peerId\":\"" + hosts.get(1).peerId() + "\"}");
-        PeerEvent e;
-        try {
-            e = fresh.awaitEvent("peer", STEP);
-        } catch (PeerProcess.PeerFailure f) {
-            throw new AssertionError("events: " + fresh.events(), f);
-        }
-        assertTrue(e.strings("addrs").contains(hosts.get(1).addresses().get(0).toString()), e.toString());
-    }
-
-    @Test
-    void publicKeyRecordsBothWays() throws Exception {
-        PrivateKey a = PrivateKey.generateEd25519();
-        PeerId aId = a.publicKey().toPeerId();
-        assertTrue(dhts.get(0).putValue(key("/pk/", aId), a.publicKey().marshal()).peers() >= 2);
-        js.get(1).sendLine("{\"cmd\":\"get\",\"key\":\"/pk/" + aId + "\"}");
-        assertEquals(Base64.getEncoder().encodeToString(a.publicKey().marshal()), js.get(1).awaitEvent("value", STEP).string("value"));
-
-        PrivateKey b = PrivateKey.generate(io.p2pkit.core.crypto.KeyType.SECP256K1);
-        PeerId bId = b.publicKey().toPeerId();
-        command(js.get(0), "{\"cmd\":\"put\",\"key\":\"/pk/" + bId + "\",\"value\":\""
-                + Base64.getEncoder().encodeToString(b.publicKey().marshal()) + "\"}", "put-done");
-        KadDht.GetResult got = dhts.get(1).getValue(key("/pk/", bId), 1);
-        assertArrayEquals(b.publicKey().marshal(), got.value().orElseThrow());
-    }
-
-    @Test
-    void ipnsRecordsBothWays() throws Exception {
-        command(js.get(0), "{\"cmd\":\"put-ipns\",\"value\":\"/ipfs/bafkqaaa\",\"seq\":5}", "put-done");
-        KadDht.GetResult got = dhts.get(1).getValue(key("/ipns/", jsId(0)), 1);
-        IpnsRecord r = IpnsRecord.decode(got.value().orElseThrow());
-        assertEquals("/ipfs/bafkqaaa", r.valueText());
-        assertEquals(5, r.sequence());
-
-        Host h = hosts.get(0);
-        byte[] record = IpnsRecordSigner.sign(h.identity(), "/ipfs/bafkqaaa", 7,
-                Instant.now().plus(Duration.ofHours(24)), Duration.ofMinutes(5));
-        assertTrue(dhts.get(0).putValue(key("/ipns/", h.peerId()), record).peers() >= 2);
-        js.get(1).sendLine("{\"cmd\":\"get\",\"key\":\"/ipns/" + h.peerId() + "\"}");
-        assertEquals(Base64.getEncoder().encodeToString(record), js.get(1).awaitEvent("value", STEP).string("value"));
+    @Override
+    boolean built(Path peers) {
+        return Files.exists(peers.resolve("js").resolve(".built"));
     }
 }

@@ -17,6 +17,7 @@ import io.p2pkit.kad.provider.ProviderStore;
 import io.p2pkit.kad.query.Lookup;
 import io.p2pkit.kad.query.LookupResult;
 import io.p2pkit.kad.query.NetworkSizeEstimator;
+import io.p2pkit.kad.query.OptimisticThresholds;
 import io.p2pkit.kad.record.InvalidRecordException;
 import io.p2pkit.kad.record.PublicKeyValidator;
 import io.p2pkit.kad.record.RecordStore;
@@ -37,6 +38,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,9 +47,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
@@ -76,6 +82,7 @@ public final class KadDht implements Closeable {
     private final ProviderStore providers;
     private final RecordStore records;
     private final KadClient client;
+    private final SignedPeerRecords signedRecords;
     private final Map<KeyBytes, byte[]> ownValues = new ConcurrentHashMap<>();
     private final Set<PeerId> checking = ConcurrentHashMap.newKeySet();
     private final List<ScheduledFuture<?>> timers = new CopyOnWriteArrayList<>();
@@ -105,6 +112,7 @@ public final class KadDht implements Closeable {
         this.providers = providers;
         this.records = new RecordStore(config.clock(), config.recordExpiry(), config.maxRecords());
         this.client = new KadClient(host, protocol, config.requestTimeout());
+        this.signedRecords = new SignedPeerRecords(host);
     }
 
     /**
@@ -283,6 +291,8 @@ public final class KadDht implements Closeable {
 
     /** Refreshes every non-empty bucket with a lookup of a random key in it, plus a self-lookup. */
     public void refresh() throws IOException {
+        // A refresh re-measures the network: the size estimate moves on to its lookups.
+        networkSize.startRound();
         lookup(host.peerId().bytes(), MessageType.FIND_NODE, null);
         // The bucket lookups are independent: run them side by side (each keeps its own alpha).
         List<PeerId> targets = new ArrayList<>();
@@ -326,9 +336,12 @@ public final class KadDht implements Closeable {
         AtomicReference<PeerInfo> found = new AtomicReference<>();
         LookupResult r = lookup(target.bytes(), MessageType.FIND_NODE, (lookup, from, reply) -> {
             for (KadPeer p : reply.closerPeers()) {
-                if (p.peerId().equals(target) && !p.addresses().isEmpty()) {
-                    found.compareAndSet(null, new PeerInfo(target, p.addresses()));
-                    lookup.stop();
+                if (p.peerId().equals(target)) {
+                    List<Multiaddr> addrs = signedRecords.learn(p, AddressTtl.TEMPORARY);
+                    if (!addrs.isEmpty()) {
+                        found.compareAndSet(null, new PeerInfo(target, addrs));
+                        lookup.stop();
+                    }
                 }
             }
         });
@@ -367,9 +380,7 @@ public final class KadDht implements Closeable {
                 if (p.peerId().equals(host.peerId())) {
                     continue;
                 }
-                if (!p.addresses().isEmpty()) {
-                    host.peerStore().addAddresses(p.peerId(), p.addresses(), AddressTtl.TEMPORARY);
-                }
+                signedRecords.learn(p, AddressTtl.TEMPORARY);
                 closer.add(p.peerId());
             }
             if (observer != null) {
@@ -382,7 +393,7 @@ public final class KadDht implements Closeable {
             LookupResult result = lookup.run(seeds);
             if (type == MessageType.FIND_NODE && !result.stoppedEarly() && !result.timedOut()
                     && result.closest().size() >= config.k()) {
-                networkSize.record(target, result.closest());
+                networkSize.record(target, result.closest(), host.peerId());
             }
             return result;
         } catch (InterruptedException e) {
@@ -420,11 +431,12 @@ public final class KadDht implements Closeable {
     }
 
     private ProvideResult announce(byte[] multihash, boolean optimistic) throws IOException {
-        LookupResult r = optimistic && networkSize.estimate().isPresent()
-                ? optimisticLookup(multihash, networkSize.estimate().getAsDouble())
-                : lookup(multihash, MessageType.FIND_NODE, null);
         KadMessage msg = KadMessage.request(MessageType.ADD_PROVIDER, multihash)
-                .withProviderPeers(List.of(new KadPeer(host.peerId(), host.addresses(), ConnectionType.CONNECTED)));
+                .withProviderPeers(List.of(signedRecords.entry(host.peerId(), host.addresses(), ConnectionType.CONNECTED)));
+        if (optimistic && networkSize.estimate().isPresent()) {
+            return optimisticProvide(multihash, networkSize.estimate().getAsDouble(), msg);
+        }
+        LookupResult r = lookup(multihash, MessageType.FIND_NODE, null);
         int ok = 0;
         for (PeerId p : fanOut(r.closest(), peer -> client.send(peer, msg))) {
             ok++;
@@ -433,21 +445,96 @@ public final class KadDht implements Closeable {
     }
 
     /**
-     * A FIND_NODE lookup that stops once k peers have answered from within the distance where,
-     * for a network of {@code size} peers, the k closest are expected (with some slack).
+     * Optimistic provide, after go-libp2p-kad-dht's: during the FIND_NODE lookup, every peer heard
+     * of (answering or only named in a reply) that is nearer than the individual threshold gets the
+     * record at once; the lookup stops when k peers got it or when the mean distance of the k
+     * closest heard of falls below the set threshold ({@link OptimisticThresholds}). The k closest
+     * heard of that did not get it yet get it then, and the call returns once 75 % of the
+     * ADD_PROVIDERs have completed (the rest finish in the background). The result's lookup lists
+     * the peers the record was sent to.
      */
-    private LookupResult optimisticLookup(byte[] key, double size) throws IOException {
-        KadKey target = KadKey.of(key);
-        double threshold = 1.5 * config.k() / (size + 1);
-        Set<PeerId> near = ConcurrentHashMap.newKeySet();
-        return lookup(key, MessageType.FIND_NODE, (lookup, from, reply) -> {
-            if (NetworkSizeEstimator.normalisedDistance(target, KadKey.of(from)) <= threshold) {
-                near.add(from);
-                if (near.size() >= config.k()) {
-                    lookup.stop();
-                }
+    private ProvideResult optimisticProvide(byte[] multihash, double size, KadMessage msg) throws IOException {
+        KadKey target = KadKey.of(multihash);
+        int k = config.k();
+        double individual = OptimisticThresholds.individual(k, size);
+        double setThreshold = OptimisticThresholds.set(k, size);
+        ReentrantLock lock = new ReentrantLock();
+        Map<PeerId, Double> heard = new HashMap<>();
+        Set<PeerId> sent = new LinkedHashSet<>();
+        Semaphore done = new Semaphore(0);
+        AtomicInteger stored = new AtomicInteger();
+        Consumer<PeerId> store = peer -> Thread.ofVirtual().name("p2pkit-kad-optprov").start(() -> {
+            try {
+                client.send(peer, msg);
+                stored.incrementAndGet();
+            } catch (IOException | RuntimeException e) {
+                // that peer missed it
+            } finally {
+                done.release();
             }
         });
+        LookupResult r = lookup(multihash, MessageType.FIND_NODE, (lookup, from, reply) -> {
+            List<PeerId> now = new ArrayList<>();
+            boolean stop;
+            lock.lock();
+            try {
+                heard.computeIfAbsent(from, p -> NetworkSizeEstimator.normalisedDistance(target, KadKey.of(p)));
+                for (KadPeer p : reply.closerPeers()) {
+                    if (!p.peerId().equals(host.peerId())) {
+                        heard.computeIfAbsent(p.peerId(), q -> NetworkSizeEstimator.normalisedDistance(target, KadKey.of(q)));
+                    }
+                }
+                List<Map.Entry<PeerId, Double>> closest = closestHeard(heard, k);
+                double sum = 0;
+                for (Map.Entry<PeerId, Double> e : closest) {
+                    sum += e.getValue();
+                    if (e.getValue() <= individual && sent.add(e.getKey())) {
+                        now.add(e.getKey());
+                    }
+                }
+                stop = sent.size() >= k || (closest.size() >= k && sum / closest.size() < setThreshold);
+            } finally {
+                lock.unlock();
+            }
+            now.forEach(store);
+            if (stop) {
+                lookup.stop();
+            }
+        });
+        List<PeerId> rest = new ArrayList<>();
+        List<PeerId> all = new ArrayList<>();
+        lock.lock();
+        try {
+            for (Map.Entry<PeerId, Double> e : closestHeard(heard, k)) {
+                if (sent.size() >= k) {
+                    break;
+                }
+                if (sent.add(e.getKey())) {
+                    rest.add(e.getKey());
+                }
+            }
+            all.addAll(sent);
+        } finally {
+            lock.unlock();
+        }
+        rest.forEach(store);
+        int returnAfter = (int) Math.ceil(all.size() * 0.75);
+        try {
+            // Past the request timeout the stragglers go on in the background; the count says what is known now.
+            done.tryAcquire(returnAfter, config.requestTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while providing");
+        }
+        all.sort((a, b) -> target.compareDistance(KadKey.of(a), KadKey.of(b)));
+        return new ProvideResult(stored.get(), new LookupResult(all, r.hops(), r.messages(), r.failures(),
+                r.elapsed(), r.stoppedEarly(), r.timedOut()));
+    }
+
+    /** The {@code n} entries of {@code heard} with the smallest distance, nearest first. */
+    private static List<Map.Entry<PeerId, Double>> closestHeard(Map<PeerId, Double> heard, int n) {
+        return heard.entrySet().stream().sorted(Map.Entry.comparingByValue()).limit(n)
+                .map(e -> Map.entry(e.getKey(), e.getValue())).toList();
     }
 
     /** The current network-size estimate (from converged lookups), if there is one yet. */
@@ -503,10 +590,7 @@ public final class KadDht implements Closeable {
         }
         LookupResult r = lookup(multihash, MessageType.GET_PROVIDERS, (lookup, from, reply) -> {
             for (KadPeer p : reply.providerPeers()) {
-                if (!p.addresses().isEmpty() && !p.peerId().equals(host.peerId())) {
-                    host.peerStore().addAddresses(p.peerId(), p.addresses(), config.providerAddressTtl());
-                }
-                emit.accept(new PeerInfo(p.peerId(), p.addresses()));
+                emit.accept(new PeerInfo(p.peerId(), signedRecords.learn(p, config.providerAddressTtl())));
             }
             if (seen.size() >= limit) {
                 lookup.stop();
@@ -714,7 +798,7 @@ public final class KadDht implements Closeable {
                 List<KadPeer> provs = new ArrayList<>();
                 for (PeerId p : providers.providers(key)) {
                     List<Multiaddr> addrs = p.equals(host.peerId()) ? host.addresses() : host.peerStore().addresses(p);
-                    provs.add(new KadPeer(p, addrs, connectionType(p)));
+                    provs.add(signedRecords.entry(p, addrs, connectionType(p)));
                     if (provs.size() >= config.k()) {
                         break;
                     }
@@ -727,8 +811,8 @@ public final class KadDht implements Closeable {
                 for (KadPeer p : req.providerPeers()) {
                     // Only the sender may announce itself: anything else would let one peer poison the store.
                     if (p.peerId().equals(from)) {
-                        if (providers.addProvider(key, from) && !p.addresses().isEmpty()) {
-                            host.peerStore().addAddresses(from, p.addresses(), config.providerAddressTtl());
+                        if (providers.addProvider(key, from)) {
+                            signedRecords.learn(p, config.providerAddressTtl());
                         }
                     }
                 }
@@ -743,12 +827,12 @@ public final class KadDht implements Closeable {
             try {
                 PeerId target = PeerId.decode(key);
                 if (target.equals(host.peerId())) {
-                    out.add(new KadPeer(target, host.addresses(), ConnectionType.CONNECTED));
+                    out.add(signedRecords.entry(target, host.addresses(), ConnectionType.CONNECTED));
                 } else if (!target.equals(requester) && !table.contains(target)
                         && host.network().connection(target).isPresent()) {
                     List<Multiaddr> a = host.peerStore().addresses(target);
                     if (!a.isEmpty()) {
-                        out.add(new KadPeer(target, a, ConnectionType.CONNECTED));
+                        out.add(signedRecords.entry(target, a, ConnectionType.CONNECTED));
                     }
                 }
             } catch (IllegalArgumentException e) {
@@ -761,7 +845,7 @@ public final class KadDht implements Closeable {
             }
             List<Multiaddr> a = host.peerStore().addresses(p);
             if (!a.isEmpty()) {
-                out.add(new KadPeer(p, a, connectionType(p)));
+                out.add(signedRecords.entry(p, a, connectionType(p)));
             }
         }
         return out;

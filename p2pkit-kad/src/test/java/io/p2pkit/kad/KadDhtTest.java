@@ -93,6 +93,20 @@ class KadDhtTest {
     }
 
     @Test
+    void optimisticProvideIsFound() throws Exception {
+        DhtSwarm.Node provider = swarm.nodes().get(13);
+        provider.dht().refresh();
+        double size = provider.dht().networkSizeEstimate().orElseThrow();
+        assertTrue(size > 10 && size < 90, "estimate " + size + " for 30 nodes");
+        byte[] mh = Multihash.digest(Multicodec.SHA2_256, "optimistic".getBytes(StandardCharsets.UTF_8)).bytes();
+        KadDht.ProvideResult p = provider.dht().provideOptimistically(mh);
+        assertTrue(p.peers() >= 6, p.toString());
+        List<PeerInfo> found = new CopyOnWriteArrayList<>();
+        swarm.nodes().get(24).dht().findProviders(mh, 1, found::add);
+        assertEquals(List.of(provider.host().peerId()), found.stream().map(PeerInfo::peerId).toList());
+    }
+
+    @Test
     void putAndGetPublicKeyRecord() throws Exception {
         PrivateKey someone = PrivateKey.generateEd25519();
         byte[] key = PublicKeyValidator.keyFor(someone.publicKey().toPeerId());

@@ -19,7 +19,9 @@ import java.util.Optional;
  * default); {@code clusterLevelRaw} (field 10) is read and ignored; provider keys are multihash
  * bytes; peer entries whose ID does not decode, and addresses that do not decode, are dropped
  * (go does the same) rather than failing the whole message, so a peer speaking a newer multiaddr
- * protocol is still usable.
+ * protocol is still usable. A peer entry's signed peer record (field 4, py-libp2p's
+ * {@code signedRecord}) is kept as bytes up to {@link KadPeer#MAX_RECORD_BYTES}; it is verified
+ * where it is used.
  */
 public final class KadMessage {
     /** Most bytes in one message (go's limit is 4 MiB). */
@@ -136,6 +138,9 @@ public final class KadMessage {
         if (p.connection() != ConnectionType.NOT_CONNECTED) {
             w.varint(3, p.connection().ordinal());
         }
+        if (p.hasSignedRecord()) {
+            w.bytes(4, p.signedRecord());
+        }
         return w;
     }
 
@@ -209,6 +214,7 @@ public final class KadMessage {
         byte[] id = null;
         List<Multiaddr> addrs = new ArrayList<>();
         ConnectionType conn = ConnectionType.NOT_CONNECTED;
+        byte[] signedRecord = new byte[0];
         while (r.next()) {
             switch (r.field()) {
                 case 1 -> id = r.bytes();
@@ -223,6 +229,11 @@ public final class KadMessage {
                     }
                 }
                 case 3 -> conn = ConnectionType.of(r.varint());
+                case 4 -> {
+                    // An oversized record is dropped like an unreadable address; the entry stays.
+                    byte[] rec = r.bytes();
+                    signedRecord = rec.length <= KadPeer.MAX_RECORD_BYTES ? rec : new byte[0];
+                }
                 default -> r.skip();
             }
         }
@@ -230,7 +241,7 @@ public final class KadMessage {
             return Optional.empty();
         }
         try {
-            return Optional.of(new KadPeer(PeerId.decode(id), addrs, conn));
+            return Optional.of(new KadPeer(PeerId.decode(id), addrs, conn, signedRecord));
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }

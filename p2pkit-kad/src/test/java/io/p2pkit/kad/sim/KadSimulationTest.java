@@ -14,7 +14,7 @@ class KadSimulationTest {
         KadSimulation.Settings s = new KadSimulation.Settings(60, 40, 10, 0.10, 7, 1, 5, 10, 3, 8, 24);
         List<KadSimulation.Stats> rows = KadSimulation.run(s);
         System.out.print(KadSimulation.table(s, rows));
-        assertEquals(11, rows.size());
+        assertEquals(12, rows.size());
         for (KadSimulation.Stats r : rows) {
             if (r.operation().equals("findProviders (old content)")) {
                 continue; // some providers left with the churn

@@ -2,6 +2,7 @@ package io.p2pkit.kad.wire;
 
 import io.p2pkit.core.DecodeException;
 import io.p2pkit.core.crypto.PrivateKey;
+import io.p2pkit.core.identity.PeerRecord;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.multiformats.Multihash;
 import io.p2pkit.core.protobuf.ProtobufWriter;
@@ -97,6 +98,33 @@ class KadMessageTest {
         KadMessage m = KadMessage.decode(bytes);
         assertEquals(1, m.closerPeers().size());
         assertEquals(List.of(Multiaddr.parse("/ip4/1.2.3.4/tcp/5")), m.closerPeers().get(0).addresses());
+    }
+
+    @Test
+    void peerEntriesCarryASignedRecordAsField4() {
+        PrivateKey key = PrivateKey.generateEd25519();
+        var id = key.publicKey().toPeerId();
+        byte[] record = new PeerRecord(id, 7, List.of(Multiaddr.parse("/ip4/127.0.0.1/tcp/9"))).seal(key).marshal();
+        KadMessage m = KadMessage.request(MessageType.FIND_NODE, id.bytes())
+                .withCloserPeers(List.of(new KadPeer(id, List.of(), ConnectionType.NOT_CONNECTED, record)));
+        KadMessage back = KadMessage.decode(m.encode());
+        assertEquals(m, back);
+        assertArrayEquals(record, back.closerPeers().get(0).signedRecord());
+        // Field 4 inside Message.Peer, as py-libp2p writes it.
+        ProtobufWriter entry = new ProtobufWriter().bytes(1, id.bytes()).bytes(4, record);
+        byte[] bytes = new ProtobufWriter().varint(1, 4).message(8, entry).toByteArray();
+        assertArrayEquals(record, KadMessage.decode(bytes).closerPeers().get(0).signedRecord());
+    }
+
+    @Test
+    void anOversizedSignedRecordIsDroppedAndTheEntryKept() {
+        var id = PrivateKey.generateEd25519().publicKey().toPeerId();
+        ProtobufWriter entry = new ProtobufWriter().bytes(1, id.bytes())
+                .bytes(2, Multiaddr.parse("/ip4/1.2.3.4/tcp/5").bytes()).bytes(4, new byte[KadPeer.MAX_RECORD_BYTES + 1]);
+        KadMessage m = KadMessage.decode(new ProtobufWriter().varint(1, 4).message(8, entry).toByteArray());
+        assertEquals(1, m.closerPeers().size());
+        assertFalse(m.closerPeers().get(0).hasSignedRecord());
+        assertEquals(1, m.closerPeers().get(0).addresses().size());
     }
 
     @Test

@@ -61,14 +61,20 @@ final class BytePipe {
         lock.lock();
         try {
             int ready;
-            while ((ready = readableNow()) == 0) {
+            while (true) {
+                // One clock reading for both the check and the wait: with two, bytes found not yet
+                // due could be due by the second reading, and the negative wait meant "no deadline".
+                long now = System.nanoTime();
+                if ((ready = readableAt(now)) > 0) {
+                    break;
+                }
                 if (readerClosed) {
                     throw new IOException("connection closed");
                 }
                 if (count == 0 && writerClosed) {
                     return -1;
                 }
-                long wait = count == 0 ? -1 : arrivals.peekFirst()[1] - System.nanoTime();
+                long wait = count == 0 ? -1 : Math.max(1, arrivals.peekFirst()[1] - now);
                 await(readable, wait);
             }
             if (readerClosed) {
@@ -94,12 +100,11 @@ final class BytePipe {
         }
     }
 
-    /** Buffered bytes whose delay has passed; caller holds the lock. */
-    private int readableNow() {
+    /** Buffered bytes whose delay has passed by {@code now}; caller holds the lock. */
+    private int readableAt(long now) {
         if (delayNanos == 0 || count == 0) {
             return count;
         }
-        long now = System.nanoTime();
         long upTo = read;
         for (long[] arrival : arrivals) {
             if (arrival[1] - now > 0) {
@@ -114,7 +119,7 @@ final class BytePipe {
     int available() {
         lock.lock();
         try {
-            return readerClosed ? 0 : readableNow();
+            return readerClosed ? 0 : readableAt(System.nanoTime());
         } finally {
             lock.unlock();
         }
