@@ -199,6 +199,17 @@ class PeerScoreTest {
     }
 
     @Test
+    void p7ThresholdToleratesAFewPenalties() {
+        PeerScore s = score(params.withBehaviourPenalty(-10, 6, 0.9));
+        PeerId p = ctx.newPeerId();
+        s.addPeer(p, null);
+        s.addPenalty(p, 6);
+        assertEquals(0, s.score(p), EPS, "up to the threshold costs nothing");
+        s.addPenalty(p, 3);
+        assertEquals(-90, s.score(p), EPS, "3 over the threshold, squared, weight -10");
+    }
+
+    @Test
     void decayAndRetentionOfNegativeScores() {
         PeerScore s = score(params);
         PeerId p = ctx.newPeerId();
