@@ -7,6 +7,7 @@
 # A successful build writes peers/<name>/.built (the harness looks for it) and a launcher:
 #   js:   node peers/js/peer.mjs        go: peers/go/peer        rust: peers/rust/peer
 #   perf programs: node peers/js/perf.mjs, peers/go/perf-peer
+#   pubsub programs: node peers/js/pubsub.mjs, peers/go-pubsub/peer (built with the go peer)
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -55,6 +56,16 @@ build_go() {
     GOFLAGS=-mod=readonly go build -trimpath -o perf-peer ./perf || return 1
     touch .built
     echo "interop: go peer ready ($(go version | cut -d' ' -f3))"
+    # The go-libp2p-pubsub peer has its own module; its failure does not take the go peer down.
+    build_go_pubsub || echo "interop: building the go-pubsub peer FAILED" >&2
+}
+
+build_go_pubsub() {
+    cd "$here/go-pubsub" || return 1
+    rm -f .built
+    GOFLAGS=-mod=readonly go build -trimpath -o peer . || return 1
+    touch .built
+    echo "interop: go-pubsub peer ready (go-libp2p-pubsub v0.14.2)"
 }
 
 build_rust() {
