@@ -151,7 +151,9 @@ public final class PubsubSimulation {
                 });
             }
             connect(s, hosts, random);
-            awaitMeshes(s, hosts, pubsubs, System.nanoTime() + s.warmup().toNanos());
+            long settleStart = System.nanoTime();
+            boolean settled = awaitMeshes(s, hosts, pubsubs, settleStart + s.warmup().toNanos());
+            double settleSeconds = settled ? (System.nanoTime() - settleStart) / 1e9 : -1;
 
             // Attackers that flood invalid messages do so from here on.
             List<Thread> flooders = new ArrayList<>();
@@ -190,7 +192,7 @@ public final class PubsubSimulation {
             allDelivered.await(s.drain().toMillis(), TimeUnit.MILLISECONDS);
             double seconds = (System.nanoTime() - start) / 1e9;
             flooders.forEach(Thread::interrupt);
-            return measure(s, pubsubs, arrival, sentBefore, seconds);
+            return measure(s, pubsubs, arrival, sentBefore, seconds, settleSeconds);
         } finally {
             for (Host h : hosts) {
                 h.close();
@@ -205,7 +207,7 @@ public final class PubsubSimulation {
      * Publishing on a condition rather than after a fixed sleep keeps a loaded machine from
      * changing what is measured.
      */
-    private static void awaitMeshes(Settings s, List<Host> hosts, List<PubSub> pubsubs, long deadline)
+    private static boolean awaitMeshes(Settings s, List<Host> hosts, List<PubSub> pubsubs, long deadline)
             throws InterruptedException {
         int dLo = GossipParams.defaults().dLo();
         int next = 0;
@@ -221,6 +223,7 @@ public final class PubsubSimulation {
                 Thread.sleep(20); // polling a condition under a deadline, not a warm-up
             }
         }
+        return next >= s.nodes();
     }
 
     private static void flood(PubSub p) {
@@ -299,7 +302,7 @@ public final class PubsubSimulation {
     }
 
     private static SimulationResult measure(Settings s, List<PubSub> pubsubs, AtomicLongArray[] arrival,
-                                            long[] sentBefore, double seconds) {
+                                            long[] sentBefore, double seconds, double settleSeconds) {
         long delivered = 0;
         long expected = 0;
         long victimDelivered = 0;
@@ -339,7 +342,7 @@ public final class PubsubSimulation {
                 s.scenario() == Scenario.ECLIPSE && victimExpected > 0 ? (double) victimDelivered / victimExpected : 1.0,
                 percentile(latencies, 0.5), percentile(latencies, 0.99),
                 (double) duplicates / Math.max(1, s.messages()) / s.nodes(),
-                bytes / (double) s.nodes() / seconds, seconds);
+                bytes / (double) s.nodes() / seconds, seconds, settleSeconds);
     }
 
     private static double percentile(List<Long> sorted, double p) {

@@ -18,6 +18,7 @@ class PubsubSimulationTest {
     @Test
     void thirtyHonestNodesDeliverEverything() throws Exception {
         SimulationResult r = PubsubSimulation.run(settings(PubsubSimulation.Scenario.BASELINE, 0));
+        assertTrue(r.settleSeconds() >= 0, "the meshes never formed: " + r.toJson());
         assertEquals(1.0, r.deliveryRatio(), r.toJson());
         assertTrue(r.duplicatesPerMessagePerNode() > 0, "a mesh of degree > 1 sees duplicates: " + r.toJson());
     }
@@ -25,6 +26,7 @@ class PubsubSimulationTest {
     @Test
     void silentSybilsDoNotStopDelivery() throws Exception {
         SimulationResult r = PubsubSimulation.run(settings(PubsubSimulation.Scenario.SYBIL, 10));
+        assertTrue(r.settleSeconds() >= 0, "the meshes never formed: " + r.toJson());
         assertTrue(r.deliveryRatio() >= 0.99, r.toJson());
     }
 }
