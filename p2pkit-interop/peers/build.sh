@@ -8,6 +8,7 @@
 #   js:   node peers/js/peer.mjs        go: peers/go/peer        rust: peers/rust/peer
 #   perf programs: node peers/js/perf.mjs, peers/go/perf-peer
 #   DHT programs: node peers/js/kad.mjs, peers/go-kad/peer
+#   pubsub programs: node peers/js/pubsub.mjs, peers/go-pubsub/peer (built with the go peer)
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -56,12 +57,26 @@ build_go() {
     GOFLAGS=-mod=readonly go build -trimpath -o perf-peer ./perf || return 1
     touch .built
     echo "interop: go peer ready ($(go version | cut -d' ' -f3))"
-    # The go-libp2p-kad-dht peer is a module of its own (peers/go-kad/peer).
+    # The go-libp2p-kad-dht and go-libp2p-pubsub peers have their own modules; their failure
+    # does not take the go peer down.
+    build_go_kad || echo "interop: building the go-kad peer FAILED" >&2
+    build_go_pubsub || echo "interop: building the go-pubsub peer FAILED" >&2
+}
+
+build_go_kad() {
     cd "$here/go-kad" || return 1
     rm -f .built
     GOFLAGS=-mod=readonly go build -trimpath -o peer . || return 1
     touch .built
-    echo "interop: go kad peer ready"
+    echo "interop: go kad peer ready (go-libp2p-kad-dht v0.35.1)"
+}
+
+build_go_pubsub() {
+    cd "$here/go-pubsub" || return 1
+    rm -f .built
+    GOFLAGS=-mod=readonly go build -trimpath -o peer . || return 1
+    touch .built
+    echo "interop: go-pubsub peer ready (go-libp2p-pubsub v0.14.2)"
 }
 
 build_rust() {

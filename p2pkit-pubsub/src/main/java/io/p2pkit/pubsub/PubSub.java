@@ -72,6 +72,8 @@ public final class PubSub implements Closeable {
     private final AtomicLong seqno;
     private final ConnectionListener connectionListener;
     private final ScheduledFuture<?> heartbeatTask;
+    private final java.util.concurrent.atomic.AtomicBoolean heartbeatQueued = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicLong lastHeartbeatNanos = new AtomicLong();
     private volatile boolean closed;
     private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -140,10 +142,8 @@ public final class PubSub implements Closeable {
             submitAsync(() -> ensurePeer(c.remotePeer()));
         }
         long period = config.heartbeatInterval().toNanos();
-        this.heartbeatTask = config.manualHeartbeat() ? null : host.scheduler().scheduleAtFixedRate(() -> {
-            // Skipped rather than blocking the host's scheduler when the owner is overloaded.
-            commands.offer(this::doHeartbeat);
-        }, period, period, TimeUnit.NANOSECONDS);
+        this.heartbeatTask = config.manualHeartbeat() ? null : host.scheduler().scheduleAtFixedRate(
+                this::heartbeatTick, period, period, TimeUnit.NANOSECONDS);
         host.addService(this);
     }
 
@@ -482,6 +482,31 @@ public final class PubSub implements Closeable {
                     // shutting down
                 }
             });
+        }
+    }
+
+    /**
+     * A timer tick: queues one heartbeat unless one is still queued, or the last one ran less than
+     * half a period ago. A stalled scheduler catches up on a fixed-rate task with a burst of ticks;
+     * run as heartbeats, such a burst would shift the message cache several windows at once and
+     * drop messages from gossip before any peer could ask for them (go's ticker drops ticks too).
+     */
+    private void heartbeatTick() {
+        long now = System.nanoTime();
+        long last = lastHeartbeatNanos.get();
+        if (last != 0 && now - last < config.heartbeatInterval().toNanos() / 2) {
+            return;
+        }
+        if (!heartbeatQueued.compareAndSet(false, true)) {
+            return;
+        }
+        // Skipped rather than blocking the host's scheduler when the owner is overloaded.
+        if (!commands.offer(() -> {
+            heartbeatQueued.set(false);
+            lastHeartbeatNanos.set(System.nanoTime());
+            doHeartbeat();
+        })) {
+            heartbeatQueued.set(false);
         }
     }
 

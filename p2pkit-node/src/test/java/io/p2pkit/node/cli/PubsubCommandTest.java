@@ -96,6 +96,69 @@ class PubsubCommandTest {
         }
     }
 
+    @Test
+    void daemonTakesScoreParametersFromAFileAndDirectPeers(@TempDir Path home) throws Exception {
+        Path score = home.resolve("score.properties");
+        Files.writeString(score, """
+                thresholds.gossip = -10
+                thresholds.publish = -50
+                thresholds.graylist = -80
+                behaviour-penalty.threshold = 6
+                topic[news].rate = 5
+                """);
+        try (Host host = Host.builder().listen("/ip4/127.0.0.1/tcp/0").build()) {
+            PubSub pubsub = PubSub.start(host, PubsubConfig.defaults(), new GossipRouter());
+            io.p2pkit.pubsub.Topic news = pubsub.join("news");
+            news.subscribe();
+            String addr = host.addresses().get(0).encapsulate("/p2p/" + host.peerId()).toString();
+            // No --bootstrap: the daemon reaches the library node only as its direct peer.
+            List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
+                    System.getProperty("java.class.path"), Main.class.getName(), "daemon", "--listen",
+                    "/ip4/127.0.0.1/tcp/0", "--json", "--subscribe", "news", "--pubsub-score", score.toString(),
+                    "--pubsub-direct", addr));
+            Path stderr = Files.createTempFile(home, "daemon", ".err");
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(stderr.toFile());
+            pb.environment().put("P2PKIT_HOME", home.toString());
+            Process p = pb.start();
+            BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+            Thread.ofVirtual().start(() -> {
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = r.readLine()) != null) {
+                        lines.add(line);
+                    }
+                } catch (java.io.IOException ignored) {
+                    // the process ended
+                }
+            });
+            try {
+                next(lines, "{\"event\":\"ready\"", stderr);
+                assertTrue(news.awaitPeers(1, Duration.ofSeconds(60)), "the daemon never dialed its direct peer");
+                news.publish("direct".getBytes(StandardCharsets.UTF_8));
+                String event = next(lines, "{\"event\":\"message\"", stderr);
+                assertTrue(event.contains("\"data\":\"direct\""), event);
+            } finally {
+                p.toHandle().destroy();
+                if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            }
+        }
+    }
+
+    @Test
+    void daemonRefusesABadScoreFileNamingTheKey(@TempDir Path home) throws Exception {
+        Path score = home.resolve("score.properties");
+        Files.writeString(score, "topic[news].colour = blue\n");
+        CliRunner r = CliRunner.run("daemon", "--identity", home.resolve("id.key").toString(), "--listen",
+                "/ip4/127.0.0.1/tcp/0", "--subscribe", "news", "--pubsub-score", score.toString());
+        assertEquals(2, r.status(), r.err());
+        assertTrue(r.err().contains("topic[news].colour"), r.err());
+        CliRunner flood = CliRunner.run("daemon", "--identity", home.resolve("id.key").toString(), "--listen",
+                "/ip4/127.0.0.1/tcp/0", "--subscribe", "news", "--pubsub", "floodsub", "--pubsub-score", score.toString());
+        assertEquals(2, flood.status(), flood.err());
+    }
+
     private static String next(BlockingQueue<String> lines, String prefix, Path stderr) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true) {

@@ -96,6 +96,11 @@ public final class GossipParams {
         return d;
     }
 
+    /** The mesh degree D_lo below which the heartbeat grafts more peers. */
+    public int dLo() {
+        return dLo;
+    }
+
     /** Whether peer scoring is on. */
     public boolean scoring() {
         return scoreParams != null;

@@ -62,6 +62,7 @@ public final class GossipRouter implements Router {
     private final Map<String, Map<PeerId, Long>> backoff = new HashMap<>();
     private final Map<PeerId, Integer> ihavesReceived = new HashMap<>();
     private final Map<PeerId, Integer> idsAsked = new HashMap<>();
+    private final Map<PeerId, Integer> iwantServed = new HashMap<>();
     private final Map<MessageId, Map<PeerId, Long>> promises = new HashMap<>();
     private final Map<PeerId, Map<MessageId, Long>> dontWant = new HashMap<>();
     private final Map<PeerId, Integer> dontWantReceived = new HashMap<>();
@@ -155,6 +156,7 @@ public final class GossipRouter implements Router {
         outbound.remove(peer);
         dontWant.remove(peer);
         pendingGossip.remove(peer);
+        iwantServed.remove(peer);
         promises.values().forEach(m -> m.remove(peer));
         if (score != null) {
             score.removePeer(peer);
@@ -319,18 +321,29 @@ public final class GossipRouter implements Router {
         if (iwants.isEmpty() || scoreOf(peer) < gossipThreshold()) {
             return;
         }
-        int served = 0;
-        for (ControlMessage.IWant w : iwants) {
-            for (MessageId id : w.messageIds()) {
-                if (served >= params.maxIHaveLength) {
-                    return; // IWANT spam: answer at most what we could have advertised
-                }
-                PubsubMessage m = cache.getForPeer(id, peer, params.gossipRetransmission);
-                if (m != null && !peerDoesNotWant(peer, id)) {
-                    ctx.sendMessage(peer, m);
-                    served++;
+        // IWANT spam: each ID once per RPC (repeating an ID must not multiply the answer, as it
+        // would through the retransmission allowance), and per heartbeat at most what one IHAVE
+        // could have advertised, however many RPCs the peer sends.
+        int served = iwantServed.getOrDefault(peer, 0);
+        Set<MessageId> asked = new HashSet<>();
+        try {
+            for (ControlMessage.IWant w : iwants) {
+                for (MessageId id : w.messageIds()) {
+                    if (served >= params.maxIHaveLength) {
+                        return;
+                    }
+                    if (!asked.add(id)) {
+                        continue;
+                    }
+                    PubsubMessage m = cache.getForPeer(id, peer, params.gossipRetransmission);
+                    if (m != null && !peerDoesNotWant(peer, id)) {
+                        ctx.sendMessage(peer, m);
+                        served++;
+                    }
                 }
             }
+        } finally {
+            iwantServed.put(peer, served);
         }
     }
 
@@ -588,6 +601,7 @@ public final class GossipRouter implements Router {
         long now = now();
         ihavesReceived.clear();
         idsAsked.clear();
+        iwantServed.clear();
         dontWantReceived.clear();
         applyBrokenPromises(now);
         if (score != null) {

@@ -23,6 +23,8 @@ public final class PeerScore {
     private final Map<PeerId, PeerStats> stats = new HashMap<>();
     private final Map<String, Set<PeerId>> peersByIp = new HashMap<>();
     private final LinkedHashMap<MessageId, DeliveryRecord> deliveries = new LinkedHashMap<>();
+    /** Valid messages received per scored topic, decayed like the mesh delivery counters (P3's yardstick). */
+    private final Map<String, Double> topicDeliveries = new HashMap<>();
     private long lastDecay;
 
     private enum Status { UNKNOWN, VALID, INVALID, IGNORED }
@@ -137,10 +139,27 @@ public final class PeerScore {
 
     private void applyMeshFailure(String topic, TopicStats ts) {
         TopicScoreParams tp = params.topics().get(topic);
-        if (tp != null && ts.meshMessageDeliveriesActive && ts.meshMessageDeliveries < tp.meshMessageDeliveriesThreshold()) {
-            double deficit = tp.meshMessageDeliveriesThreshold() - ts.meshMessageDeliveries;
-            ts.meshFailurePenalty += deficit * deficit;
+        if (tp != null && ts.meshMessageDeliveriesActive) {
+            double deficit = meshDeliveryThreshold(topic, tp) - ts.meshMessageDeliveries;
+            if (deficit > 0) {
+                ts.meshFailurePenalty += deficit * deficit;
+            }
         }
+    }
+
+    /** P3's threshold: the configured one, bounded by the topic's share of what actually arrived. */
+    private double meshDeliveryThreshold(String topic, TopicScoreParams tp) {
+        double share = tp.meshMessageDeliveriesTopicShare();
+        if (share <= 0) {
+            return tp.meshMessageDeliveriesThreshold();
+        }
+        return Math.min(tp.meshMessageDeliveriesThreshold(), share * topicDeliveries.getOrDefault(topic, 0.0));
+    }
+
+    /** The current P3 threshold of {@code topic} (tests, metrics). */
+    public double meshDeliveryThreshold(String topic) {
+        TopicScoreParams tp = params.topics().get(topic);
+        return tp == null ? 0 : meshDeliveryThreshold(topic, tp);
     }
 
     /** Adds to P7 (broken promises, GRAFT during backoff, …). */
@@ -167,6 +186,9 @@ public final class PeerScore {
         r.validated = now;
         TopicStats ts = topicStats(peer, topic);
         TopicScoreParams tp = params.topics().get(topic);
+        if (tp != null) {
+            topicDeliveries.merge(topic, 1.0, Double::sum);
+        }
         if (ts != null && tp != null) {
             ts.firstMessageDeliveries = Math.min(tp.firstMessageDeliveriesCap(), ts.firstMessageDeliveries + 1);
             if (ts.inMesh) {
@@ -268,6 +290,8 @@ public final class PeerScore {
     }
 
     private void refresh(long now) {
+        topicDeliveries.replaceAll((topic, n) -> decay(n, params.topics().get(topic).meshMessageDeliveriesDecay()));
+        topicDeliveries.values().removeIf(n -> n == 0);
         Iterator<Map.Entry<PeerId, PeerStats>> it = stats.entrySet().iterator();
         while (it.hasNext()) {
             PeerStats ps = it.next().getValue();
@@ -318,9 +342,11 @@ public final class PeerScore {
                 s += p1 * tp.timeInMeshWeight();
             }
             s += ts.firstMessageDeliveries * tp.firstMessageDeliveriesWeight();
-            if (ts.meshMessageDeliveriesActive && ts.meshMessageDeliveries < tp.meshMessageDeliveriesThreshold()) {
-                double deficit = tp.meshMessageDeliveriesThreshold() - ts.meshMessageDeliveries;
-                s += deficit * deficit * tp.meshMessageDeliveriesWeight();
+            if (ts.meshMessageDeliveriesActive) {
+                double deficit = meshDeliveryThreshold(e.getKey(), tp) - ts.meshMessageDeliveries;
+                if (deficit > 0) {
+                    s += deficit * deficit * tp.meshMessageDeliveriesWeight();
+                }
             }
             s += ts.meshFailurePenalty * tp.meshFailurePenaltyWeight();
             s += ts.invalidMessageDeliveries * ts.invalidMessageDeliveries * tp.invalidMessageDeliveriesWeight();

@@ -63,6 +63,18 @@ public record PeerScoreParams(Map<String, TopicScoreParams> topics, double topic
                 behaviourPenaltyDecay, decayInterval, decayToZero, retainScore);
     }
 
+    /**
+     * These parameters with another P7: {@code weight} per excess penalty squared once the decayed
+     * penalty count is above {@code threshold}. A threshold above 0 (Lodestar uses 6) tolerates
+     * the occasional IWANT answer that misses the follow-up time on a slow link or a busy node;
+     * without it such misses push honest peers below the gossip threshold.
+     */
+    public PeerScoreParams withBehaviourPenalty(double weight, double threshold, double decay) {
+        return new PeerScoreParams(topics, topicScoreCap, appSpecificScore, appSpecificWeight, ipColocationFactorWeight,
+                ipColocationFactorThreshold, ipColocationWhitelist, weight, threshold, decay, decayInterval, decayToZero,
+                retainScore);
+    }
+
     /** These parameters with another IP colocation threshold. */
     public PeerScoreParams withIpColocationThreshold(int threshold) {
         return new PeerScoreParams(topics, topicScoreCap, appSpecificScore, appSpecificWeight, ipColocationFactorWeight,

@@ -7,6 +7,13 @@ import java.time.Duration;
  * delivery rate, P3b mesh failure penalty, P4 invalid messages. Weights of P3, P3b and P4 must
  * be negative, P1 and P2 positive, as the spec requires. Decays are factors applied every
  * {@link PeerScoreParams#decayInterval()}.
+ *
+ * <p>{@code meshMessageDeliveriesTopicShare} bounds the P3 threshold by the traffic the topic
+ * actually carried: a mesh peer is expected to deliver at most that share of the (equally decayed)
+ * count of messages this node received in the topic. In a quiet topic every mesh peer delivers
+ * nothing, and go's absolute threshold then penalises every honest peer at once (pruned, below
+ * the gossip threshold, gossip stops); with the share a silent peer in a busy topic is still
+ * penalised in full. 0 restores go's absolute threshold.
  */
 public record TopicScoreParams(double topicWeight,
                                double timeInMeshWeight, Duration timeInMeshQuantum, double timeInMeshCap,
@@ -16,11 +23,18 @@ public record TopicScoreParams(double topicWeight,
                                double meshMessageDeliveriesCap, double meshMessageDeliveriesThreshold,
                                Duration meshMessageDeliveriesWindow, Duration meshMessageDeliveriesActivation,
                                double meshFailurePenaltyWeight, double meshFailurePenaltyDecay,
-                               double invalidMessageDeliveriesWeight, double invalidMessageDeliveriesDecay) {
+                               double invalidMessageDeliveriesWeight, double invalidMessageDeliveriesDecay,
+                               double meshMessageDeliveriesTopicShare) {
+    /** The share of the topic's traffic a mesh peer is expected to deliver, unless given. */
+    public static final double DEFAULT_TOPIC_SHARE = 0.25;
+
     public TopicScoreParams {
         if (topicWeight < 0 || timeInMeshWeight < 0 || firstMessageDeliveriesWeight < 0
                 || meshMessageDeliveriesWeight > 0 || meshFailurePenaltyWeight > 0 || invalidMessageDeliveriesWeight > 0) {
             throw new IllegalArgumentException("topic score weights have the wrong sign");
+        }
+        if (!(meshMessageDeliveriesTopicShare >= 0 && meshMessageDeliveriesTopicShare <= 1)) {
+            throw new IllegalArgumentException("the topic share of mesh deliveries must be in [0, 1]");
         }
         if (timeInMeshQuantum.isZero() || timeInMeshQuantum.isNegative()) {
             throw new IllegalArgumentException("time in mesh quantum must be positive");
@@ -31,6 +45,34 @@ public record TopicScoreParams(double topicWeight,
                 throw new IllegalArgumentException("decay factors must be in (0, 1)");
             }
         }
+    }
+
+    /** Parameters with the {@link #DEFAULT_TOPIC_SHARE default topic share} of P3. */
+    public TopicScoreParams(double topicWeight,
+                            double timeInMeshWeight, Duration timeInMeshQuantum, double timeInMeshCap,
+                            double firstMessageDeliveriesWeight, double firstMessageDeliveriesDecay,
+                            double firstMessageDeliveriesCap,
+                            double meshMessageDeliveriesWeight, double meshMessageDeliveriesDecay,
+                            double meshMessageDeliveriesCap, double meshMessageDeliveriesThreshold,
+                            Duration meshMessageDeliveriesWindow, Duration meshMessageDeliveriesActivation,
+                            double meshFailurePenaltyWeight, double meshFailurePenaltyDecay,
+                            double invalidMessageDeliveriesWeight, double invalidMessageDeliveriesDecay) {
+        this(topicWeight, timeInMeshWeight, timeInMeshQuantum, timeInMeshCap, firstMessageDeliveriesWeight,
+                firstMessageDeliveriesDecay, firstMessageDeliveriesCap, meshMessageDeliveriesWeight,
+                meshMessageDeliveriesDecay, meshMessageDeliveriesCap, meshMessageDeliveriesThreshold,
+                meshMessageDeliveriesWindow, meshMessageDeliveriesActivation, meshFailurePenaltyWeight,
+                meshFailurePenaltyDecay, invalidMessageDeliveriesWeight, invalidMessageDeliveriesDecay,
+                DEFAULT_TOPIC_SHARE);
+    }
+
+    /** These parameters with another topic share for P3 (0: go's absolute threshold). */
+    public TopicScoreParams withMeshMessageDeliveriesTopicShare(double share) {
+        return new TopicScoreParams(topicWeight, timeInMeshWeight, timeInMeshQuantum, timeInMeshCap,
+                firstMessageDeliveriesWeight, firstMessageDeliveriesDecay, firstMessageDeliveriesCap,
+                meshMessageDeliveriesWeight, meshMessageDeliveriesDecay, meshMessageDeliveriesCap,
+                meshMessageDeliveriesThreshold, meshMessageDeliveriesWindow, meshMessageDeliveriesActivation,
+                meshFailurePenaltyWeight, meshFailurePenaltyDecay, invalidMessageDeliveriesWeight,
+                invalidMessageDeliveriesDecay, share);
     }
 
     /**

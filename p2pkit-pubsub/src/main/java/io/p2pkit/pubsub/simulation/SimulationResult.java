@@ -16,16 +16,19 @@ import java.util.Locale;
  * @param duplicatesPerMessagePerNode duplicate receptions per message per honest node
  * @param bytesPerNodePerSecond       bytes sent per honest node per second of publishing
  * @param seconds           duration of the publishing phase
+ * @param settleSeconds     how long the meshes took to form before publishing (-1: the deadline passed first)
  */
 public record SimulationResult(String scenario, int nodes, int attackers, int messages, double deliveryRatio,
                                double victimDelivery, double medianMillis, double p99Millis,
-                               double duplicatesPerMessagePerNode, double bytesPerNodePerSecond, double seconds) {
+                               double duplicatesPerMessagePerNode, double bytesPerNodePerSecond, double seconds,
+                               double settleSeconds) {
     /** One JSON line. */
     public String toJson() {
         return String.format(Locale.ROOT, "{\"scenario\":\"%s\",\"nodes\":%d,\"attackers\":%d,\"messages\":%d,"
                         + "\"deliveryRatio\":%.5f,\"victimDelivery\":%.5f,\"medianMillis\":%.1f,\"p99Millis\":%.1f,"
-                        + "\"duplicatesPerMessagePerNode\":%.2f,\"bytesPerNodePerSecond\":%.0f,\"seconds\":%.1f}",
+                        + "\"duplicatesPerMessagePerNode\":%.2f,\"bytesPerNodePerSecond\":%.0f,\"seconds\":%.1f,"
+                        + "\"settleSeconds\":%.1f}",
                 scenario, nodes, attackers, messages, deliveryRatio, victimDelivery, medianMillis, p99Millis,
-                duplicatesPerMessagePerNode, bytesPerNodePerSecond, seconds);
+                duplicatesPerMessagePerNode, bytesPerNodePerSecond, seconds, settleSeconds);
     }
 }

@@ -202,6 +202,39 @@ class GossipRouterTest {
     }
 
     @Test
+    void iwantSpamIsAnsweredOncePerIdPerRpcAndCappedPerHeartbeat() {
+        FakeContext ctx = new FakeContext(13);
+        GossipRouter r = router(ctx, GossipParams.builder().ihaveLimits(4, 10).build());
+        List<PeerId> peers = addPeers(ctx, r, 3, GossipRouter.MESHSUB_V11, Direction.OUTBOUND);
+        ctx.joined.add(T);
+        r.join(T);
+        List<MessageId> ids = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            PubsubMessage m = message(peers.get(0), i, 10);
+            r.forward(peers.get(0), id(m), m);
+            ids.add(id(m));
+        }
+        PeerId spammer = peers.get(1);
+        ctx.sent.clear();
+        // The same ID three times in one RPC: one answer, not three.
+        MessageId one = ids.get(0);
+        r.handleControl(spammer, new ControlMessage(List.of(), List.of(new ControlMessage.IWant(List.of(one, one)),
+                new ControlMessage.IWant(List.of(one))), List.of(), List.of(), List.of()));
+        assertEquals(1, ctx.messagesTo(spammer).size());
+        // Every ID in many RPCs: 4 answers in all until the next heartbeat.
+        for (int i = 0; i < 5; i++) {
+            r.handleControl(spammer, new ControlMessage(List.of(), List.of(new ControlMessage.IWant(ids)),
+                    List.of(), List.of(), List.of()));
+        }
+        assertEquals(4, ctx.messagesTo(spammer).size());
+        r.heartbeat();
+        ctx.sent.clear();
+        r.handleControl(spammer, new ControlMessage(List.of(), List.of(new ControlMessage.IWant(ids.subList(4, 6))),
+                List.of(), List.of(), List.of()));
+        assertEquals(2, ctx.messagesTo(spammer).size(), "a new heartbeat, a new allowance");
+    }
+
+    @Test
     void ihaveAsksOnlyForUnseenMessagesAndIsCappedPerHeartbeat() {
         FakeContext ctx = new FakeContext(9);
         GossipRouter r = router(ctx, GossipParams.defaults());

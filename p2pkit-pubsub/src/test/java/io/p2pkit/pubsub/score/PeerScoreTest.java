@@ -22,8 +22,10 @@ class PeerScoreTest {
             1.0, 0.5, 20,
             -1.0, 0.5, 40, 10, Duration.ofMillis(10), Duration.ofSeconds(5),
             -2.0, 0.5,
-            -100.0, 0.5);
+            -100.0, 0.5).withMeshMessageDeliveriesTopicShare(0); // go's absolute P3 threshold
     private final PeerScoreParams params = PeerScoreParams.defaults(Map.of(T, topic));
+    private final PeerScoreParams shared = PeerScoreParams.defaults(Map.of(T,
+            topic.withMeshMessageDeliveriesTopicShare(0.25)));
 
     private PeerScore score(PeerScoreParams p) {
         return new PeerScore(p, ctx.clock, Duration.ofMinutes(2));
@@ -88,6 +90,77 @@ class PeerScoreTest {
     }
 
     @Test
+    void p3InAQuietTopicCostsNothingWithTheTopicShare() {
+        PeerScore s = score(shared);
+        PeerId p = ctx.newPeerId();
+        s.addPeer(p, null);
+        s.graft(p, T);
+        ctx.clock.advance(Duration.ofSeconds(6));
+        s.refreshIfDue();
+        assertEquals(0, s.meshDeliveryThreshold(T), EPS);
+        assertEquals(0.06, s.score(p), 1e-6, "nothing arrived, so nothing was owed");
+        s.prune(p, T);
+        assertEquals(0, s.score(p), 1e-6, "and no mesh failure penalty either");
+    }
+
+    @Test
+    void p3WithTheTopicShareStillPunishesASilentPeerInABusyTopic() {
+        PeerScore s = score(shared);
+        PeerId silent = ctx.newPeerId();
+        PeerId honest = ctx.newPeerId();
+        PeerId source = ctx.newPeerId();
+        for (PeerId p : List.of(silent, honest, source)) {
+            s.addPeer(p, null);
+        }
+        s.graft(silent, T);
+        s.graft(honest, T);
+        ctx.clock.advance(Duration.ofSeconds(6));
+        s.refreshIfDue(); // P3 active for both
+        // 100 messages first from a non-mesh peer; the honest mesh peer sends a third of them too.
+        for (int i = 0; i < 100; i++) {
+            MessageId id = MessageId.of(new byte[]{1, (byte) i});
+            s.validateMessage(source, id);
+            if (i % 3 == 0) {
+                s.duplicateMessage(honest, id, T);
+            }
+            s.deliverMessage(source, id, T);
+        }
+        assertEquals(10, s.meshDeliveryThreshold(T), EPS, "min(threshold 10, 0.25 * 100)");
+        double p1 = 0.06;
+        assertEquals(p1 - 100, s.score(silent), 1e-6, "the full deficit of 10, squared");
+        assertEquals(p1, s.score(honest), 1e-6, "34 deliveries cover the threshold");
+    }
+
+    @Test
+    void p3TopicShareFollowsTheTrafficAsItDecays() {
+        PeerScore s = score(shared);
+        PeerId silent = ctx.newPeerId();
+        PeerId source = ctx.newPeerId();
+        s.addPeer(silent, null);
+        s.addPeer(source, null);
+        s.graft(silent, T);
+        for (int i = 0; i < 20; i++) {
+            MessageId id = MessageId.of(new byte[]{2, (byte) i});
+            s.validateMessage(source, id);
+            s.deliverMessage(source, id, T);
+        }
+        assertEquals(5, s.meshDeliveryThreshold(T), EPS);
+        ctx.clock.advance(Duration.ofSeconds(6));
+        s.refreshIfDue();
+        double threshold = 0.25 * 20 * Math.pow(0.5, 6);
+        assertEquals(threshold, s.meshDeliveryThreshold(T), 1e-9);
+        assertEquals(0.06 - threshold * threshold, s.score(silent), 1e-6);
+    }
+
+    @Test
+    void topicShareOutsideZeroToOneIsRefused() {
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> topic.withMeshMessageDeliveriesTopicShare(1.5));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> topic.withMeshMessageDeliveriesTopicShare(Double.NaN));
+    }
+
+    @Test
     void p4InvalidMessagesIncludingThoseThatArriveDuringValidation() {
         PeerScore s = score(params);
         PeerId a = ctx.newPeerId();
@@ -123,6 +196,17 @@ class PeerScoreTest {
         assertEquals(-40, s.score(sybils.get(0)), EPS);
         s.addPenalty(favourite, 3);
         assertEquals(10 - 90, s.score(favourite), EPS);
+    }
+
+    @Test
+    void p7ThresholdToleratesAFewPenalties() {
+        PeerScore s = score(params.withBehaviourPenalty(-10, 6, 0.9));
+        PeerId p = ctx.newPeerId();
+        s.addPeer(p, null);
+        s.addPenalty(p, 6);
+        assertEquals(0, s.score(p), EPS, "up to the threshold costs nothing");
+        s.addPenalty(p, 3);
+        assertEquals(-90, s.score(p), EPS, "3 over the threshold, squared, weight -10");
     }
 
     @Test

@@ -64,6 +64,7 @@ public final class DaemonCommand implements Command {
                                      [--limits FILE] [--metrics HOST:PORT]
                                      [--subscribe TOPIC]... [--pubsub ROUTER]
                                      [--pubsub-signing POLICY]
+                                     [--pubsub-score FILE] [--pubsub-direct MADDR]...
 
                 Runs a libp2p node with identify and ping until SIGINT or SIGTERM.
 
