@@ -41,8 +41,7 @@ class QuicInteropTest {
      * still run and must still fail, so that extending their peer shows up as a test failure asking
      * to remove the entry.
      */
-    private static final Map<Implementation, String> KNOWN_FAILURES = Map.of(
-            Implementation.RUST, "the rust peer is built without libp2p's quic feature yet");
+    private static final Map<Implementation, String> KNOWN_FAILURES = Map.of();
 
     @ParameterizedTest(name = "p2pkit dials {0} over quic-v1")
     @EnumSource(Implementation.class)
