@@ -34,7 +34,11 @@ build_js() {
     rm -f .built
     # npm ci only when the lockfile changed since the last install.
     if [ ! -d node_modules ] || ! cmp -s package-lock.json node_modules/.package-lock.json.p2pkit 2>/dev/null; then
-        npm_config_cache="$cache/npm" npm ci --no-audit --no-fund --loglevel=error || return 1
+        # npm ci refuses the lockfile when optional platform packages (libp2p-quic's bindings for
+        # other systems) cannot be resolved from the registry in use; npm install then installs
+        # the same locked versions.
+        npm_config_cache="$cache/npm" npm ci --no-audit --no-fund --loglevel=error \
+            || npm_config_cache="$cache/npm" npm install --no-audit --no-fund --loglevel=error || return 1
         cp package-lock.json node_modules/.package-lock.json.p2pkit
     fi
     node --check node20.mjs || return 1

@@ -17,6 +17,7 @@ await import('./node20.mjs')
 const { createLibp2p } = await import('libp2p')
 const { tcp } = await import('@libp2p/tcp')
 const { webSockets } = await import('@libp2p/websockets')
+const { quic } = await import('@chainsafe/libp2p-quic')
 const { noise } = await import('@chainsafe/libp2p-noise')
 const { tls } = await import('@libp2p/tls')
 const { yamux } = await import('@chainsafe/libp2p-yamux')
@@ -215,7 +216,7 @@ async function main () {
   const node = await createLibp2p({
     privateKey,
     addresses: { listen: args.listen !== undefined ? [args.listen] : [] },
-    transports: [tcp({ dialOpts: { noDelay: true }, listenOpts: { noDelay: true } }), webSockets(wsInit)],
+    transports: [tcp({ dialOpts: { noDelay: true }, listenOpts: { noDelay: true } }), webSockets(wsInit), quic()],
     connectionEncrypters: [args.security === 'tls' ? tls() : noise()],
     // js mplex's default limiter closes the connection after 5 new streams in one second.
     streamMuxers: [args.muxer === 'mplex' ? mplex({ disconnectThreshold: 100_000 }) : yamux()],

@@ -2,7 +2,7 @@
 //!
 //! One command-line contract shared with the js and go peers:
 //!   peer --listen /ip4/127.0.0.1/tcp/0 --security noise|tls --muxer yamux|mplex [--identity-key FILE]
-//!   (the transport follows the address: TCP, or WebSocket for .../ws; this peer has no wss)
+//!   (the transport follows the address: TCP, WebSocket for .../ws, QUIC for .../quic-v1; no wss)
 //!   peer --dial <multiaddr/p2p/ID> --security noise|tls --muxer yamux|mplex [--echo-bytes N] [--streams N]
 //! Events go to stdout as one JSON object per line; diagnostics go to stderr.
 
@@ -109,7 +109,7 @@ fn transport(key: &Keypair, security: &str, muxer: &str) -> Boxed<(PeerId, Strea
     mplex.set_max_num_streams(512);
     let yamux = yamux::Config::default();
     let timeout = Duration::from_secs(20);
-    match (security, muxer) {
+    let stack = match (security, muxer) {
         ("noise", "yamux") => tcp()
             .authenticate(noise::Config::new(key).unwrap_or_else(|e| fail("setup", e)))
             .multiplex(yamux)
@@ -130,7 +130,11 @@ fn transport(key: &Keypair, security: &str, muxer: &str) -> Boxed<(PeerId, Strea
             .multiplex(mplex)
             .timeout(timeout)
             .boxed(),
-    }
+    };
+    // QUIC v1 for .../udp/.../quic-v1 addresses (TLS and muxing are QUIC's own)
+    let quic = libp2p::quic::tokio::Transport::new(libp2p::quic::Config::new(key))
+        .map(|(peer, conn), _| (peer, StreamMuxerBox::new(conn)));
+    quic.or_transport(stack).map(|either, _| either.into_inner()).boxed()
 }
 
 #[derive(NetworkBehaviour)]

@@ -26,7 +26,16 @@ final class PacketRouter extends ChannelInboundHandlerAdapter {
     static final int ID_LENGTH = 20;
 
     private final Set<ByteBuffer> dialedIds = ConcurrentHashMap.newKeySet();
+    private final Runnable afterPackets;
     private volatile ChannelHandlerContext clientEntry;
+
+    /**
+     * @param afterPackets runs after each batch of received packets was handed to quiche and
+     *                     before the codecs finish the batch (and let streams write again)
+     */
+    PacketRouter(Runnable afterPackets) {
+        this.afterPackets = afterPackets;
+    }
 
     /** Routes packets addressed to {@code id} to the client codec from now on. */
     void addDialed(byte[] id) {
@@ -76,6 +85,7 @@ final class PacketRouter extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        afterPackets.run();
         // the server codec does not pass this event on, so each codec gets it here
         ctx.fireChannelReadComplete();
         ChannelHandlerContext entry = clientEntry(ctx);

@@ -20,11 +20,13 @@ import java.time.Duration;
  *                              (and so stops returning flow-control credit)
  * @param udpReceiveBuffer      SO_RCVBUF asked for on each UDP socket (the kernel caps it at net.core.rmem_max)
  * @param udpSendBuffer         SO_SNDBUF asked for on each UDP socket (capped at net.core.wmem_max)
+ * @param streamOpenTimeout     how long opening a stream waits for the remote to allow one more
+ *                              (QUIC MAX_STREAMS) before it fails
  */
 public record QuicConfig(Duration maxIdleTimeout, Duration keepAliveInterval, Duration handshakeTimeout,
                          int maxStreamsPerConnection, int maxConnections, int maxPendingInbound,
                          long streamWindow, long connectionWindow, int streamReadBuffer,
-                         int udpReceiveBuffer, int udpSendBuffer) {
+                         int udpReceiveBuffer, int udpSendBuffer, Duration streamOpenTimeout) {
     /** Checks the values. */
     public QuicConfig {
         if (maxIdleTimeout.isNegative() || maxIdleTimeout.isZero()) {
@@ -46,33 +48,47 @@ public record QuicConfig(Duration maxIdleTimeout, Duration keepAliveInterval, Du
         if (streamReadBuffer < 1024 || udpReceiveBuffer < 1024 || udpSendBuffer < 1024) {
             throw new IllegalArgumentException("buffers must be at least 1 KiB");
         }
+        if (streamOpenTimeout.isNegative() || streamOpenTimeout.isZero()) {
+            throw new IllegalArgumentException("streamOpenTimeout must be positive");
+        }
     }
 
     /**
      * Defaults close to go-libp2p's: 30 s idle timeout, 15 s keep-alive, 10 s handshake, 256 streams
      * per connection, 1024 connections, 64 waiting inbound, 1 MiB stream window, 16 MiB connection
-     * window, 1 MiB stream read buffer, 4 MiB UDP socket buffers (see docs/QUIC.md for the measurements).
+     * window, 1 MiB stream read buffer, 4 MiB UDP socket buffers (see docs/QUIC.md for the measurements),
+     * 30 s to wait for stream credit.
      */
     public static QuicConfig defaults() {
         return new QuicConfig(Duration.ofSeconds(30), Duration.ofSeconds(15), Duration.ofSeconds(10),
-                256, 1024, 64, 1 << 20, 16 << 20, 1 << 20, 4 << 20, 4 << 20);
+                256, 1024, 64, 1 << 20, 16 << 20, 1 << 20, 4 << 20, 4 << 20, Duration.ofSeconds(30));
     }
 
     /** A copy with another idle timeout and keep-alive interval. */
     public QuicConfig withTimers(Duration idleTimeout, Duration keepAlive) {
         return new QuicConfig(idleTimeout, keepAlive, handshakeTimeout, maxStreamsPerConnection, maxConnections,
-                maxPendingInbound, streamWindow, connectionWindow, streamReadBuffer, udpReceiveBuffer, udpSendBuffer);
+                maxPendingInbound, streamWindow, connectionWindow, streamReadBuffer, udpReceiveBuffer, udpSendBuffer,
+                streamOpenTimeout);
     }
 
     /** A copy with other stream and connection limits. */
     public QuicConfig withLimits(int streamsPerConnection, int connections) {
         return new QuicConfig(maxIdleTimeout, keepAliveInterval, handshakeTimeout, streamsPerConnection, connections,
-                maxPendingInbound, streamWindow, connectionWindow, streamReadBuffer, udpReceiveBuffer, udpSendBuffer);
+                maxPendingInbound, streamWindow, connectionWindow, streamReadBuffer, udpReceiveBuffer, udpSendBuffer,
+                streamOpenTimeout);
     }
 
     /** A copy with other flow-control windows and stream read buffer. */
     public QuicConfig withWindows(long stream, long connection, int readBuffer) {
         return new QuicConfig(maxIdleTimeout, keepAliveInterval, handshakeTimeout, maxStreamsPerConnection,
-                maxConnections, maxPendingInbound, stream, connection, readBuffer, udpReceiveBuffer, udpSendBuffer);
+                maxConnections, maxPendingInbound, stream, connection, readBuffer, udpReceiveBuffer, udpSendBuffer,
+                streamOpenTimeout);
+    }
+
+    /** A copy in which opening a stream waits at most {@code timeout} for the remote's stream credit. */
+    public QuicConfig withStreamOpenTimeout(Duration timeout) {
+        return new QuicConfig(maxIdleTimeout, keepAliveInterval, handshakeTimeout, maxStreamsPerConnection,
+                maxConnections, maxPendingInbound, streamWindow, connectionWindow, streamReadBuffer, udpReceiveBuffer,
+                udpSendBuffer, timeout);
     }
 }

@@ -21,6 +21,7 @@ import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -38,7 +39,8 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class QuicConnection implements MuxedConnection, ReadyConnection {
     private static final Object END = new Object();
-    private static final Duration OPEN_TIMEOUT = Duration.ofSeconds(30);
+    /** After this long a waiting FIN is written even without send capacity. */
+    private static final Duration FIN_WAIT = Duration.ofSeconds(5);
 
     private final QuicChannel channel;
     private final QuicConfig config;
@@ -53,6 +55,8 @@ final class QuicConnection implements MuxedConnection, ReadyConnection {
     private final Condition creditChanged = creditLock.newCondition();
     private volatile long creditGeneration;
     private volatile Multiaddr remoteAddress;
+    /** Streams whose FIN waits for send capacity (event loop only; see {@link QuicStream#sendFinIfRoom}). */
+    private final ArrayDeque<QuicStream> finsWaiting = new ArrayDeque<>();
 
     QuicConnection(QuicChannel channel, QuicConfig config) {
         this.channel = channel;
@@ -104,11 +108,13 @@ final class QuicConnection implements MuxedConnection, ReadyConnection {
 
     /**
      * Opens a stream. When the remote's stream credit is used up (it allows {@code n} open streams),
-     * waits until it grants more, as a closed stream does, for up to 30 s.
+     * waits until it grants more, as a closed stream does, for up to
+     * {@link QuicConfig#streamOpenTimeout()}.
      */
     @Override
     public MuxedStream openStream() throws IOException {
-        long deadline = System.nanoTime() + OPEN_TIMEOUT.toNanos();
+        Duration timeout = config.streamOpenTimeout();
+        long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             if (closed.get()) {
                 throw new IOException("QUIC connection is closed");
@@ -117,17 +123,19 @@ final class QuicConnection implements MuxedConnection, ReadyConnection {
             QuicStream[] holder = new QuicStream[1];
             QuicStreamChannel ch;
             try {
-                ch = NettyFutures.await(channel.createStream(QuicStreamType.BIDIRECTIONAL,
-                        new ChannelInitializer<QuicStreamChannel>() {
-                            @Override
-                            protected void initChannel(QuicStreamChannel c) {
-                                holder[0] = attach(c);
-                            }
-                        }), OPEN_TIMEOUT, "opening a QUIC stream");
+                ch = NettyFutures.await(createIfAllowed(new ChannelInitializer<QuicStreamChannel>() {
+                    @Override
+                    protected void initChannel(QuicStreamChannel c) {
+                        holder[0] = attach(c);
+                    }
+                }), timeout, "opening a QUIC stream");
             } catch (IOException e) {
                 if (!isStreamLimit(e)) {
                     throw e;
                 }
+                ch = null;
+            }
+            if (ch == null) {
                 awaitCredit(generation, deadline);
                 continue;
             }
@@ -138,6 +146,30 @@ final class QuicConnection implements MuxedConnection, ReadyConnection {
             }
             return holder[0];
         }
+    }
+
+    /**
+     * Creates a stream on the event loop if the remote's stream credit allows one, else completes
+     * with {@code null}. Asking Netty for a stream without credit is not harmless: the failed attempt
+     * still uses up a stream ID, and a later stream with a higher ID counts the skipped ones against
+     * the credit too, so waiting openers would never fit again.
+     */
+    private io.netty.util.concurrent.Future<QuicStreamChannel> createIfAllowed(ChannelInitializer<QuicStreamChannel> init) {
+        io.netty.util.concurrent.Promise<QuicStreamChannel> result = channel.eventLoop().newPromise();
+        channel.eventLoop().execute(() -> {
+            if (channel.peerAllowedStreams(QuicStreamType.BIDIRECTIONAL) <= 0) {
+                result.trySuccess(null);
+                return;
+            }
+            channel.createStream(QuicStreamType.BIDIRECTIONAL, init).addListener(f -> {
+                if (f.isSuccess()) {
+                    result.trySuccess((QuicStreamChannel) f.getNow());
+                } else {
+                    result.tryFailure(f.cause());
+                }
+            });
+        });
+        return result;
     }
 
     private static boolean isStreamLimit(Throwable e) {
@@ -155,7 +187,7 @@ final class QuicConnection implements MuxedConnection, ReadyConnection {
             while (creditGeneration == generation && !closed.get()) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    throw new IOException("the remote allowed no new stream within " + OPEN_TIMEOUT);
+                    throw new IOException("the remote allowed no new stream within " + config.streamOpenTimeout());
                 }
                 creditChanged.awaitNanos(left);
             }
@@ -193,6 +225,36 @@ final class QuicConnection implements MuxedConnection, ReadyConnection {
         }
     }
 
+    /**
+     * Sends the FIN of {@code s} from the event loop as soon as quiche will emit it at once: now, or
+     * after a batch of received packets freed the congestion window ({@link #retryFins()}), or at
+     * the latest after {@link #FIN_WAIT}.
+     */
+    void finish(QuicStream s) {
+        channel.eventLoop().execute(() -> {
+            if (s.sendFinIfRoom(false)) {
+                return;
+            }
+            finsWaiting.add(s);
+            channel.eventLoop().schedule(() -> {
+                if (finsWaiting.remove(s)) {
+                    s.sendFinIfRoom(true);
+                }
+            }, FIN_WAIT.toNanos(), TimeUnit.NANOSECONDS);
+        });
+    }
+
+    /**
+     * Called on the event loop after the socket processed a batch of packets and before Netty
+     * lets streams refill the congestion window: ACKs have just freed room, so waiting FINs go first.
+     */
+    void retryFins() {
+        if (finsWaiting.isEmpty()) {
+            return;
+        }
+        finsWaiting.removeIf(s -> s.sendFinIfRoom(false));
+    }
+
     void streamGone(QuicStream s) {
         streams.remove(s);
     }
@@ -212,6 +274,9 @@ final class QuicConnection implements MuxedConnection, ReadyConnection {
             return;
         }
         touch();
+        if (channel.peerAllowedStreams(QuicStreamType.BIDIRECTIONAL) <= 0) {
+            return; // streams are busy: no stream ID to spend, and their traffic keeps the connection alive
+        }
         channel.createStream(QuicStreamType.BIDIRECTIONAL, new ChannelInitializer<QuicStreamChannel>() {
             @Override
             protected void initChannel(QuicStreamChannel c) {
@@ -224,6 +289,7 @@ final class QuicConnection implements MuxedConnection, ReadyConnection {
             }
         });
     }
+
 
     /** How many streams are open now (for tests). */
     int streamCount() {

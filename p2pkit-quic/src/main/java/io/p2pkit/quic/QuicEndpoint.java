@@ -47,10 +47,12 @@ final class QuicEndpoint {
     private static final AttributeKey<CompletableFuture<QuicConnection>> READY =
             AttributeKey.valueOf("p2pkit.quic.ready");
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** The initial congestion window, in packets. */
+    private static final int INITIAL_WINDOW_PACKETS = 32;
 
     private final QuicTransport transport;
     private final QuicConfig config;
-    private final PacketRouter router = new PacketRouter();
+    private final PacketRouter router = new PacketRouter(this::afterPackets);
     private final Set<QuicConnection> connections = ConcurrentHashMap.newKeySet();
     private final boolean keepWithoutListener;
     private volatile QuicListener listener;
@@ -108,6 +110,8 @@ final class QuicEndpoint {
                 .initialMaxStreamsBidirectional(config.maxStreamsPerConnection())
                 .initialMaxStreamsUnidirectional(0)
                 .activeMigration(false)
+                // quic-go's initial window (quiche's default is 10): fewer FINs wait for window room
+                .initialCongestionWindowPackets(INITIAL_WINDOW_PACKETS)
                 .localConnectionIdLength(PacketRouter.ID_LENGTH);
     }
 
@@ -117,6 +121,13 @@ final class QuicEndpoint {
         ch.attr(VERIFICATION).set(trust.expect(engine, ch.attr(EXPECTED).get()));
         ch.closeFuture().addListener(f -> trust.forget(engine));
         return engine;
+    }
+
+    /** ACKs were just processed: FINs that waited for congestion-window room go out first. */
+    private void afterPackets() {
+        for (QuicConnection c : connections) {
+            c.retryFins();
+        }
     }
 
     void attach(QuicListener l) {

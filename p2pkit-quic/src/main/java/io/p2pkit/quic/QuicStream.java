@@ -2,10 +2,13 @@ package io.p2pkit.quic;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.codec.quic.DefaultQuicStreamFrame;
 import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.handler.codec.quic.QuicStreamPriority;
 import io.netty.handler.codec.quic.QuicStreamResetException;
 import io.p2pkit.core.muxer.MuxedStream;
 import io.p2pkit.core.muxer.StreamResetException;
@@ -17,6 +20,7 @@ import java.io.OutputStream;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -32,6 +36,12 @@ final class QuicStream extends ChannelInboundHandlerAdapter implements MuxedStre
     /** The application error code sent with RESET_STREAM and STOP_SENDING (libp2p uses 0). */
     private static final int RESET_CODE = 0;
     private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(30);
+    /** How long the newest chunk may wait for more data or the FIN before it is sent alone. */
+    static final long HOLD_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+    /** Send capacity that guarantees quiche emits a waiting FIN at once: one full packet. */
+    static final long FIN_ROOM = 1200;
+    /** A stream whose FIN is written goes first among streams with data waiting (urgency 0 is the highest). */
+    private static final QuicStreamPriority FIN_PRIORITY = new QuicStreamPriority(0, false);
 
     private final QuicStreamChannel channel;
     private final QuicConnection connection;
@@ -50,6 +60,8 @@ final class QuicStream extends ChannelInboundHandlerAdapter implements MuxedStre
     private IOException failure;
     private IOException writeFailure;
     private volatile ChannelFuture lastWrite;
+    /** The newest written chunk not yet handed to Netty (guarded by {@link #lock}). */
+    private ByteBuf held;
 
     QuicStream(QuicStreamChannel channel, QuicConnection connection, int readBuffer) {
         this.channel = channel;
@@ -95,6 +107,11 @@ final class QuicStream extends ChannelInboundHandlerAdapter implements MuxedStre
             }
             chunks.add(bytes);
             buffered += bytes.length;
+            if (channel.isInputShutdown()) {
+                // Netty marks the FIN before it hands over the last bytes: the reader learns both at
+                // once, so a reply written now is still held when it closes and leaves with the FIN
+                remoteFinished = true;
+            }
             if (buffered >= readBuffer && !paused) {
                 paused = true;
                 channel.config().setAutoRead(false);
@@ -137,6 +154,7 @@ final class QuicStream extends ChannelInboundHandlerAdapter implements MuxedStre
     public void channelInactive(ChannelHandlerContext ctx) {
         lock.lock();
         try {
+            dropHeld();
             if (!remoteFinished && failure == null) {
                 failure = new StreamResetException("stream " + id() + " closed before its end ("
                         + (connection.isClosed() ? "connection closed" : "reset") + ")", true);
@@ -202,6 +220,7 @@ final class QuicStream extends ChannelInboundHandlerAdapter implements MuxedStre
                 if (failure != null) {
                     throw failure;
                 }
+                flushHeld(); // about to wait: the remote may be waiting for it before it answers
                 changed.await();
             }
             int n = 0;
@@ -237,18 +256,67 @@ final class QuicStream extends ChannelInboundHandlerAdapter implements MuxedStre
             int n = Math.min(len, CHUNK);
             ByteBuf buf = channel.alloc().directBuffer(n);
             buf.writeBytes(b, off, n);
-            ChannelFuture f = channel.writeAndFlush(buf);
-            lastWrite = f;
-            f.addListener(done -> {
-                if (!done.isSuccess()) {
-                    failWrite(done.cause());
-                } else {
-                    signal();
+            lock.lock();
+            try {
+                if (writeClosed || failure != null) {
+                    buf.release();
+                    throw new IOException("stream " + id() + " is closed for writing");
                 }
-            });
+                // The newest chunk is held back briefly so that a closeWrite() right after it sends
+                // it together with the FIN; the one held before goes out now.
+                ByteBuf previous = held;
+                held = buf;
+                if (previous != null) {
+                    send(previous, false);
+                }
+            } finally {
+                lock.unlock();
+            }
+            channel.eventLoop().schedule(this::flushHeld, HOLD_NANOS, TimeUnit.NANOSECONDS);
             connection.touch();
             off += n;
             len -= n;
+        }
+    }
+
+    /**
+     * Hands {@code data} to Netty, with the FIN when {@code fin}. Always through the event loop's
+     * task queue and with the lock held, so writes keep their order whichever thread sends them.
+     */
+    private void send(ByteBuf data, boolean fin) {
+        ChannelPromise promise = channel.newPromise();
+        lastWrite = promise;
+        promise.addListener(done -> {
+            if (!done.isSuccess()) {
+                failWrite(done.cause());
+            } else {
+                signal();
+            }
+        });
+        Object message = fin ? new DefaultQuicStreamFrame(data, true) : data;
+        channel.eventLoop().execute(() -> channel.writeAndFlush(message, promise));
+    }
+
+    /** Sends the held chunk, if any, without the FIN: the writer paused or a read waits. */
+    private void flushHeld() {
+        lock.lock();
+        try {
+            ByteBuf h = held;
+            held = null;
+            if (h != null) {
+                send(h, false);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Drops the held chunk (the stream is reset or failed). Call with the lock held. */
+    private void dropHeld() {
+        ByteBuf h = held;
+        held = null;
+        if (h != null) {
+            h.release();
         }
     }
 
@@ -294,19 +362,56 @@ final class QuicStream extends ChannelInboundHandlerAdapter implements MuxedStre
                 return;
             }
             writeClosed = true;
+            ByteBuf last = held;
+            held = null;
+            if (last != null && writeFailure == null) {
+                // the FIN rides on the last data: quiche's bug with bare FINs (below) cannot hit
+                send(last, true);
+                return;
+            }
+            if (last != null) {
+                last.release();
+            }
             pending = writeFailure == null ? lastWrite : null;
         } finally {
             lock.unlock();
         }
-        // Netty hands a FIN to quiche at once even while earlier data still waits in its queue for
-        // flow-control credit, which would cut the stream short: the data must be in quiche first.
+        // Netty hands a bare FIN to quiche at once even while earlier data still waits in its queue
+        // for flow-control credit, which would cut the stream short: the data must be in quiche first.
         if (pending != null) {
             NettyFutures.await(pending, SHUTDOWN_WAIT, "flushing stream " + id());
         }
         // Not waited for: after the remote's STOP_SENDING the FIN stays queued in Netty for good.
         if (channel.isActive()) {
-            channel.shutdownOutput();
+            connection.finish(this);
         }
+    }
+
+    /**
+     * Hands the FIN to quiche, on the event loop, but only when quiche will put it on the wire in
+     * the same turn (unless {@code force}); returns whether it did. The reason is a quiche bug
+     * (cloudflare/quiche#2525): a FIN without data, written after the stream's data was sent,
+     * makes the stream's send side look complete as soon as that data is ACKed. If the ACK is
+     * processed while the FIN still waits for congestion-window room, quiche collects the stream
+     * and the FIN is never sent; the remote then reads every byte and waits for the end forever.
+     * With room in the window and the highest priority the FIN nearly always leaves in the same
+     * turn, before any further ACK is processed (not always: quiche sometimes sends nothing in
+     * that turn although the window has room). Most FINs avoid this path: {@link #closeWrite()}
+     * sends them with the held last chunk of data.
+     */
+    boolean sendFinIfRoom(boolean force) {
+        if (!channel.isActive() || channel.isOutputShutdown()) {
+            return true;
+        }
+        if (!force) {
+            long room = SendCapacity.of(channel);
+            if (room >= 0 && room < FIN_ROOM) {
+                return false;
+            }
+        }
+        channel.updatePriority(FIN_PRIORITY);
+        channel.shutdownOutput();
+        return true;
     }
 
     @Override
@@ -315,6 +420,7 @@ final class QuicStream extends ChannelInboundHandlerAdapter implements MuxedStre
         try {
             writeClosed = true;
             readStopped = true;
+            dropHeld();
             chunks.clear();
             if (failure == null) {
                 failure = new StreamResetException("stream " + id() + " was reset", false);
@@ -396,6 +502,16 @@ final class QuicStream extends ChannelInboundHandlerAdapter implements MuxedStre
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
             QuicStream.this.write(b, off, len);
+        }
+
+        /**
+         * Does not send the held chunk at once: callers flush right before closeWrite(), and the
+         * chunk should leave with the FIN. It goes out within {@link #HOLD_NANOS} anyway, or as
+         * soon as a read on this stream has to wait.
+         */
+        @Override
+        public void flush() {
+            // see above: the hold timer and waiting reads send it
         }
 
         @Override

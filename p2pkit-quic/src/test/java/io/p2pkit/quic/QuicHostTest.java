@@ -11,6 +11,10 @@ import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.network.Connection;
 import io.p2pkit.core.network.DialException;
 import io.p2pkit.core.ping.PingService;
+import io.p2pkit.core.transport.Listener;
+import io.p2pkit.core.transport.Transport;
+import io.p2pkit.core.transport.TransportConnection;
+import io.p2pkit.core.transport.tcp.TcpTransport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -39,7 +43,7 @@ class QuicHostTest {
         hosts.forEach(Host::close);
     }
 
-    private Host host(String listen) throws IOException {
+    private Host host(String... listen) throws IOException {
         Host h = Host.builder().listen(listen).transport(key -> {
             QuicTransport t = new QuicTransport(key);
             transports.add(t);
@@ -97,22 +101,21 @@ class QuicHostTest {
         assertFalse(a.service(PingService.class).orElseThrow().ping(info(b)).isNegative());
     }
 
+    /**
+     * 100 echo streams at once on one connection between two p2pkit nodes. This used to leave some
+     * readers waiting forever: the echoing side's FIN, written after its data, was dropped by
+     * quiche (cloudflare/quiche#2525; see {@code QuicStream.sendFinIfRoom}).
+     */
     @Test
-    @org.junit.jupiter.api.Disabled("between two p2pkit nodes streams stall after a few dozen (100 concurrent against"
-            + " go-libp2p pass, see QuicInteropTest); open bug, see docs/QUIC.md")
-    void hundredStreamsSixteenAtATime() throws Exception {
+    void hundredConcurrentStreams() throws Exception {
         Host a = host("/ip4/127.0.0.1/udp/0/quic-v1");
         Host b = host("/ip4/127.0.0.1/udp/0/quic-v1");
         a.connect(info(b));
         int n = 100;
         CountDownLatch done = new CountDownLatch(n);
         AtomicReference<Throwable> failed = new AtomicReference<>();
-        // 16 at a time: with all 100 at once between two p2pkit nodes some streams hang (under
-        // investigation, see docs/QUIC.md); 100 concurrent streams against go-libp2p pass.
-        java.util.concurrent.Semaphore atOnce = new java.util.concurrent.Semaphore(16);
         for (int i = 0; i < n; i++) {
             int seed = i;
-            atOnce.acquire();
             Thread.ofVirtual().start(() -> {
                 try {
                     byte[] data = new byte[1000 + seed * 97];
@@ -121,16 +124,129 @@ class QuicHostTest {
                 } catch (Throwable t) {
                     failed.compareAndSet(null, t);
                 } finally {
-                    atOnce.release();
                     done.countDown();
                 }
             });
         }
-        assertTrue(done.await(60, TimeUnit.SECONDS));
+        assertTrue(done.await(60, TimeUnit.SECONDS), done.getCount() + " of " + n + " streams did not finish");
         if (failed.get() != null) {
             throw new AssertionError(failed.get());
         }
         assertEquals(1, a.network().connections(b.peerId()).size());
+    }
+
+    private Host tcpAndQuicHost() throws IOException {
+        return host("/ip4/127.0.0.1/tcp/0", "/ip4/127.0.0.1/udp/0/quic-v1");
+    }
+
+    /** Records the order in which dials start; the TCP dials wait until the QUIC dial has finished. */
+    private static final class DialOrder {
+        final List<String> started = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final CountDownLatch quicDone = new CountDownLatch(1);
+
+        Transport quic(QuicTransport inner) {
+            return new Recording(inner, "quic", true);
+        }
+
+        Transport tcp(Transport inner) {
+            return new Recording(inner, "tcp", false);
+        }
+
+        private final class Recording implements Transport, AutoCloseable {
+            private final Transport inner;
+            private final String name;
+            private final boolean isQuic;
+
+            Recording(Transport inner, String name, boolean isQuic) {
+                this.inner = inner;
+                this.name = name;
+                this.isQuic = isQuic;
+            }
+
+            @Override
+            public boolean canDial(Multiaddr address) {
+                return inner.canDial(address);
+            }
+
+            @Override
+            public boolean canListen(Multiaddr address) {
+                return inner.canListen(address);
+            }
+
+            @Override
+            public TransportConnection dial(Multiaddr address, Duration timeout) throws IOException {
+                return dial(address, null, timeout);
+            }
+
+            @Override
+            public TransportConnection dial(Multiaddr address, PeerId expected, Duration timeout) throws IOException {
+                started.add(name);
+                if (!isQuic) {
+                    try {
+                        // a slow TCP path: the ranking, not a race, must decide
+                        quicDone.await(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new java.io.InterruptedIOException();
+                    }
+                }
+                try {
+                    return inner.dial(address, expected, timeout);
+                } finally {
+                    if (isQuic) {
+                        quicDone.countDown();
+                    }
+                }
+            }
+
+            @Override
+            public Listener listen(Multiaddr address) throws IOException {
+                return inner.listen(address);
+            }
+
+            @Override
+            public void close() throws Exception {
+                if (inner instanceof AutoCloseable c) {
+                    c.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    void aNodeWithTcpAndQuicDialsQuicFirst() throws Exception {
+        Host b = tcpAndQuicHost();
+        DialOrder order = new DialOrder();
+        Host a = Host.builder().listen("/ip4/127.0.0.1/tcp/0", "/ip4/127.0.0.1/udp/0/quic-v1")
+                .transports(order.tcp(new TcpTransport()))
+                .transport(key -> order.quic(new QuicTransport(key))).build();
+        hosts.add(a);
+        assertEquals(2, b.addresses().size(), b.addresses().toString());
+        // TCP listed first: the ranking, not the order of the addresses, decides
+        List<Multiaddr> tcpFirst = new ArrayList<>(b.addresses());
+        tcpFirst.sort((x, y) -> Boolean.compare(x.toString().contains("/udp/"), y.toString().contains("/udp/")));
+        a.connect(new PeerInfo(b.peerId(), tcpFirst));
+        assertEquals("quic", order.started.get(0), order.started.toString());
+        Connection c = a.network().connection(b.peerId()).orElseThrow();
+        assertEquals("/quic-v1", c.muxer());
+        assertTrue(c.remoteAddress().toString().endsWith("/quic-v1"), c.remoteAddress().toString());
+        assertArrayEquals(new byte[] {9}, echo(a, b, new byte[] {9}));
+    }
+
+    @Test
+    void aNodeFallsBackToTcpWhenQuicDoesNotAnswer() throws Exception {
+        Host a = tcpAndQuicHost();
+        Host b = tcpAndQuicHost();
+        Multiaddr tcp = b.addresses().stream().filter(x -> x.toString().contains("/tcp/")).findFirst().orElseThrow();
+        // a UDP port with no QUIC listener behind it (bound and silent, so nothing else answers either)
+        try (java.net.DatagramSocket silent = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            Multiaddr deadQuic = Multiaddr.parse("/ip4/127.0.0.1/udp/" + silent.getLocalPort() + "/quic-v1");
+            a.connect(new PeerInfo(b.peerId(), List.of(deadQuic, tcp)));
+            Connection c = a.network().connection(b.peerId()).orElseThrow();
+            assertTrue(c.remoteAddress().toString().contains("/tcp/"), c.remoteAddress().toString());
+            assertFalse("/quic-v1".equals(c.muxer()), c.muxer());
+            assertArrayEquals(new byte[] {8}, echo(a, b, new byte[] {8}));
+        }
     }
 
     @Test

@@ -41,9 +41,14 @@ import java.util.concurrent.CountDownLatch;
 
 /** {@code p2pkit daemon}: runs a node until SIGINT or SIGTERM. */
 public final class DaemonCommand implements Command {
-    // QUIC is dialable but not listened on by default yet: two p2pkit nodes would prefer it, and
-    // p2pkit<->p2pkit QUIC still stalls some streams under many concurrent ones (docs/QUIC.md).
-    static final List<String> DEFAULT_LISTEN = List.of("/ip4/0.0.0.0/tcp/4001", "/ip6/::/tcp/4001");
+    // TCP and QUIC on the same port number, as go-libp2p and kubo listen by default.
+    static final List<String> DEFAULT_LISTEN = List.of("/ip4/0.0.0.0/tcp/4001", "/ip6/::/tcp/4001",
+            "/ip4/0.0.0.0/udp/4001/quic-v1", "/ip6/::/udp/4001/quic-v1");
+
+    /** The addresses listened on without {@code --listen}: {@link #DEFAULT_LISTEN}, less QUIC where it cannot load. */
+    static List<String> defaultListen(boolean quicAvailable) {
+        return DEFAULT_LISTEN.stream().filter(a -> quicAvailable || !a.endsWith("/quic-v1")).toList();
+    }
 
     @Override
     public String name() {
@@ -71,9 +76,10 @@ public final class DaemonCommand implements Command {
                 Options:
                   --identity FILE   the identity key file, created when missing
                                     (default $P2PKIT_HOME/identity.key, P2PKIT_HOME=~/.p2pkit)
-                  --listen MADDR    an address to listen on; repeatable (default
-                                    /ip4/0.0.0.0/tcp/4001 and /ip6/::/tcp/4001); QUIC when
-                                    asked: /ip4/0.0.0.0/udp/4001/quic-v1; WebSocket when
+                  --listen MADDR    an address to listen on; repeatable (default TCP and
+                                    QUIC: /ip4/0.0.0.0/tcp/4001, /ip6/::/tcp/4001,
+                                    /ip4/0.0.0.0/udp/4001/quic-v1, /ip6/::/udp/4001/quic-v1;
+                                    QUIC only where its native library loads); WebSocket when
                                     asked: /ip4/0.0.0.0/tcp/4002/ws, or /wss with
                                     --wss-cert and --wss-key
                   --bootstrap MADDR a peer to connect to at start, /…/p2p/<id>; repeatable
@@ -116,7 +122,8 @@ public final class DaemonCommand implements Command {
         List<Multiaddr> listen = new ArrayList<>();
         List<PeerInfo> bootstrap = new ArrayList<>();
         try {
-            for (String a : args.values("listen").isEmpty() ? DEFAULT_LISTEN : args.values("listen")) {
+            for (String a : args.values("listen").isEmpty()
+                    ? defaultListen(io.p2pkit.quic.QuicTransport.isAvailable()) : args.values("listen")) {
                 listen.add(Multiaddr.parse(a));
             }
             for (String a : args.values("bootstrap")) {
