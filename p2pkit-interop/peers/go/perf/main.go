@@ -4,7 +4,7 @@
 // perf spec. The command line is the one of libp2p's perf test plans, plus a few options:
 //
 //	perf --run-server --server-address HOST:PORT [--security noise|tls]
-//	perf --server-address HOST:PORT|MADDR [--transport tcp] [--upload-bytes N] [--download-bytes N]
+//	perf --server-address HOST:PORT|MADDR [--transport tcp|quic-v1] [--upload-bytes N] [--download-bytes N]
 //	     [--security noise|tls] [--runs N]
 //
 // The server uses the test plans' fixed identity (Ed25519 from a zero seed) and prints its
@@ -36,6 +36,7 @@ import (
 	"github.com/libp2p/go-libp2p/p2p/muxer/yamux"
 	"github.com/libp2p/go-libp2p/p2p/security/noise"
 	tlssec "github.com/libp2p/go-libp2p/p2p/security/tls"
+	libp2pquic "github.com/libp2p/go-libp2p/p2p/transport/quic"
 	"github.com/libp2p/go-libp2p/p2p/transport/tcp"
 	ma "github.com/multiformats/go-multiaddr"
 )
@@ -76,15 +77,15 @@ func (zeroReader) Read(p []byte) (int, error) {
 func main() {
 	runServer := flag.Bool("run-server", false, "run the server")
 	serverAddr := flag.String("server-address", "", "HOST:PORT or a multiaddr")
-	transport := flag.String("transport", "tcp", "tcp (quic-v1 is not offered here)")
+	transport := flag.String("transport", "tcp", "tcp or quic-v1")
 	upload := flag.Uint64("upload-bytes", 0, "bytes to upload")
 	download := flag.Uint64("download-bytes", 0, "bytes to download")
 	security := flag.String("security", "noise", "noise or tls")
 	runs := flag.Int("runs", 1, "runs, each on a new connection")
 	flag.Parse()
 
-	if *transport != "tcp" {
-		usage("only --transport tcp is offered")
+	if *transport != "tcp" && *transport != "quic-v1" {
+		usage("--transport must be tcp or quic-v1")
 	}
 	addr, err := tcpAddress(*serverAddr)
 	if err != nil {
@@ -92,19 +93,29 @@ func main() {
 	}
 	opts := []libp2p.Option{
 		libp2p.NoTransports,
-		libp2p.Transport(tcp.NewTCPTransport),
-		libp2p.Muxer(yamux.ID, yamux.DefaultTransport),
 		libp2p.DisableRelay(),
 		libp2p.DisableMetrics(),
 		libp2p.ResourceManager(&network.NullResourceManager{}),
 	}
-	switch *security {
-	case "noise":
-		opts = append(opts, libp2p.Security(noise.ID, noise.New))
-	case "tls":
-		opts = append(opts, libp2p.Security(tlssec.ID, tlssec.New))
-	default:
-		usage("--security must be noise or tls")
+	if *transport == "quic-v1" {
+		// QUIC brings its own TLS and streams: --security does not apply.
+		if !strings.HasPrefix(*serverAddr, "/") {
+			addr, err = ma.NewMultiaddr(strings.Replace(addr.String(), "/tcp/", "/udp/", 1) + "/quic-v1")
+			if err != nil {
+				usage(err.Error())
+			}
+		}
+		opts = append(opts, libp2p.Transport(libp2pquic.NewTransport))
+	} else {
+		opts = append(opts, libp2p.Transport(tcp.NewTCPTransport), libp2p.Muxer(yamux.ID, yamux.DefaultTransport))
+		switch *security {
+		case "noise":
+			opts = append(opts, libp2p.Security(noise.ID, noise.New))
+		case "tls":
+			opts = append(opts, libp2p.Security(tlssec.ID, tlssec.New))
+		default:
+			usage("--security must be noise or tls")
+		}
 	}
 	if *runServer {
 		priv, _, err := crypto.GenerateEd25519Key(zeroReader{})

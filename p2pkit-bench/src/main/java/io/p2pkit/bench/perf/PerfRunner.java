@@ -20,7 +20,7 @@ import java.util.Map;
  * ceilings measured in the same run. Writes a Markdown section into {@code docs/PERFORMANCE.md}.
  *
  * <pre>
- * scripts/bench-perf [--reps 5] [--bytes 104857600] [--rtt-runs 100] [--rtt-warmup 200] [--runs-per-process 2] [--security noise,tls]
+ * scripts/bench-perf [--reps 5] [--bytes 104857600] [--rtt-runs 100] [--rtt-warmup 200] [--runs-per-process 2] [--security noise,tls,quic]
  *                    [--impls p2pkit,js,go] [--doc docs/PERFORMANCE.md|-] [--jvm-args "..."]
  * </pre>
  */
@@ -64,7 +64,7 @@ public final class PerfRunner {
         rttRuns = Integer.parseInt(o.getOrDefault("rtt-runs", "100"));
         rttWarmup = Integer.parseInt(o.getOrDefault("rtt-warmup", "200"));
         runsPerProcess = Math.max(2, Integer.parseInt(o.getOrDefault("runs-per-process", "2")));
-        securities = List.of(o.getOrDefault("security", "noise,tls").split(","));
+        securities = List.of(o.getOrDefault("security", "noise,tls,quic").split(","));
         List<Implementation> wanted = Arrays.stream(o.getOrDefault("impls", "p2pkit,js,go").split(","))
                 .map(s -> Implementation.valueOf(s.trim().toUpperCase(Locale.ROOT))).toList();
         impls = wanted.stream().filter(i -> {
@@ -83,7 +83,7 @@ public final class PerfRunner {
         for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
                 System.err.println("usage: PerfRunner [--root DIR] [--reps N] [--bytes N] [--rtt-runs N] [--rtt-warmup N] [--runs-per-process N] "
-                        + "[--security noise,tls] [--impls p2pkit,js,go] [--doc FILE|-] [--jvm-args ARGS]");
+                        + "[--security noise,tls,quic] [--impls p2pkit,js,go] [--doc FILE|-] [--jvm-args ARGS]");
                 System.exit(2);
             }
             o.put(args[i].substring(2), args[++i]);
@@ -144,7 +144,7 @@ public final class PerfRunner {
             for (Implementation i : impls) {
                 for (String sec : securities) {
                     PerfProcess p = PerfProcess.start(command(i, "--run-server", "--server-address", "127.0.0.1:0",
-                            "--security", sec));
+                            securityArgs(sec)));
                     running.add(p);
                     servers.computeIfAbsent(i, k -> new LinkedHashMap<>())
                             .put(sec, p.awaitLine("/ip4/127.0.0.1/", Duration.ofSeconds(60)));
@@ -198,7 +198,7 @@ public final class PerfRunner {
 
     private List<Double> client(Pair pair, String sec, String serverAddr, long up, long down, int runs)
             throws InterruptedException {
-        List<String> cmd = command(pair.client(), "--server-address", serverAddr, "--security", sec,
+        List<String> cmd = command(pair.client(), "--server-address", serverAddr, securityArgs(sec),
                 "--upload-bytes", Long.toString(up), "--download-bytes", Long.toString(down), "--runs", Integer.toString(runs));
         try (PerfProcess p = PerfProcess.start(cmd)) {
             List<Double> t = p.finals(CLIENT_TIMEOUT);
@@ -214,10 +214,22 @@ public final class PerfRunner {
         }
     }
 
-    private List<String> command(Implementation impl, String... args) {
+    private List<String> command(Implementation impl, Object... args) {
         List<String> c = new ArrayList<>(impl.command(root, jvmArgs));
-        c.addAll(List.of(args));
+        for (Object a : args) {
+            if (a instanceof String[] several) {
+                c.addAll(List.of(several));
+            } else {
+                c.add((String) a);
+            }
+        }
         return c;
+    }
+
+    /** {@code noise} and {@code tls} run over TCP; {@code quic} is QUIC v1 with its own TLS. */
+    static String[] securityArgs(String security) {
+        return security.equals("quic") ? new String[] {"--transport", "quic-v1"}
+                : new String[] {"--security", security};
     }
 
     static double mib(double bytesPerSecond) {
