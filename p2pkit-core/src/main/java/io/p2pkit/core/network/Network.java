@@ -212,7 +212,7 @@ public final class Network implements Closeable {
         }
         try {
             long started = System.nanoTime();
-            UpgradedConnection up = raw instanceof ReadyConnection ready ? ready.upgraded() : upgrader.upgradeInbound(raw);
+            UpgradedConnection up = raw instanceof ReadyConnection ready ? ready.upgraded() : upgrader.upgradeInbound(raw, span);
             Connection c = register(up, raw, Direction.INBOUND, span);
             long nanos = System.nanoTime() - started;
             fire(o -> o.handshakeCompleted(c, nanos));
@@ -460,7 +460,7 @@ public final class Network implements Closeable {
                 raw = t.dial(addr.withoutPeerId(), peer, config.dialTimeout());
                 long started = System.nanoTime();
                 UpgradedConnection up = raw instanceof ReadyConnection ready ? checkedPeer(ready, peer)
-                        : upgrader.upgradeOutbound(raw, peer, lazy);
+                        : upgrader.upgradeOutbound(raw, peer, lazy, span);
                 Connection c = register(up, raw, Direction.OUTBOUND, span);
                 long nanos = System.nanoTime() - started;
                 fire(o -> o.handshakeCompleted(c, nanos));

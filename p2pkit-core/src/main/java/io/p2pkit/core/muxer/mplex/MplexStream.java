@@ -2,6 +2,8 @@ package io.p2pkit.core.muxer.mplex;
 
 import io.p2pkit.core.muxer.MuxedStream;
 import io.p2pkit.core.muxer.StreamResetException;
+import io.p2pkit.core.resource.MemoryPriority;
+import io.p2pkit.core.resource.ResourceLimitException;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -98,8 +100,7 @@ final class MplexStream implements MuxedStream {
         lock.lock();
         try {
             localReadClosed = true;
-            chunks.clear();
-            buffered = 0;
+            discardBufferedLocked();
             readable.signalAll();
         } finally {
             lock.unlock();
@@ -115,8 +116,14 @@ final class MplexStream implements MuxedStream {
         return "MplexStream[" + id + (openedLocally ? " outbound" : " inbound") + "]";
     }
 
-    /** Buffers a data frame; false if that would overflow the receive buffer. Called by the read loop. */
-    boolean deliver(MplexFrame frame) {
+    /**
+     * Buffers a data frame, reserving its bytes in the connection's memory scope until they are
+     * read; false if that would overflow the receive buffer. Called by the read loop.
+     *
+     * @throws ResourceLimitException when the memory limit refuses the payload (at
+     *                                {@link MemoryPriority#HIGH}, so Noise's frame buffers still fit)
+     */
+    boolean deliver(MplexFrame frame) throws ResourceLimitException {
         byte[] data = frame.payload();
         lock.lock();
         try {
@@ -127,6 +134,7 @@ final class MplexStream implements MuxedStream {
             if (data.length > bufferLimit - buffered) {
                 return false;
             }
+            connection.memory().reserveMemory(data.length, MemoryPriority.HIGH);
             chunks.add(data);
             buffered += data.length;
             readable.signalAll();
@@ -177,13 +185,22 @@ final class MplexStream implements MuxedStream {
                 return false;
             }
             reset = e;
-            chunks.clear();
-            buffered = 0;
+            discardBufferedLocked();
             readable.signalAll();
             return true;
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Drops unread data and gives its reservation back. Lock held. */
+    private void discardBufferedLocked() {
+        chunks.clear();
+        headOffset = 0;
+        if (buffered > 0) {
+            connection.memory().releaseMemory(buffered);
+        }
+        buffered = 0;
     }
 
     private void forgetIfDone() {
@@ -238,6 +255,7 @@ final class MplexStream implements MuxedStream {
             }
             buffered -= n;
             drained = buffered == 0;
+            connection.memory().releaseMemory(n);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while reading mplex stream " + id);
