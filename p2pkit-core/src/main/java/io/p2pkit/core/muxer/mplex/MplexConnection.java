@@ -230,7 +230,7 @@ final class MplexConnection implements MuxedConnection {
                         s.resetLocally("receive buffer of " + config.streamBufferBytes() + " bytes overflowed");
                     }
                 } catch (ResourceLimitException e) {
-                    s.resetLocally(e.getMessage());
+                    s.resetLocally(e.getMessage(), e);
                 }
             }
             case MplexFrame.CLOSE_RECEIVER, MplexFrame.CLOSE_INITIATOR -> s.remoteClosed();

@@ -165,7 +165,16 @@ final class MplexStream implements MuxedStream {
 
     /** This side gives up on the stream (e.g. its buffer overflowed) and tells the remote. */
     void resetLocally(String why) throws IOException {
-        if (markReset(new StreamResetException("stream " + id + " reset: " + why, false))) {
+        resetLocally(why, null);
+    }
+
+    /** As {@link #resetLocally(String)}, keeping {@code cause} (a local resource limit) as the reset's cause. */
+    void resetLocally(String why, Throwable cause) throws IOException {
+        StreamResetException e = new StreamResetException("stream " + id + " reset: " + why, false);
+        if (cause != null) {
+            e.initCause(cause);
+        }
+        if (markReset(e)) {
             connection.forget(this);
             connection.writeFrame(id, openedLocally ? MplexFrame.RESET_INITIATOR : MplexFrame.RESET_RECEIVER,
                     new byte[0]);

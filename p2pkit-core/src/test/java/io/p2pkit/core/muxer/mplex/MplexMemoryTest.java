@@ -66,6 +66,7 @@ class MplexMemoryTest {
             assertTrue(reset != null, "the stream was reset");
             assertFalse(reset.byRemote());
             assertTrue(reset.getMessage().contains("local resource limit reached"), reset.getMessage());
+            assertEquals("connection", io.p2pkit.core.resource.ResourceLimitException.find(reset).orElseThrow().scope());
             waitFor("the discarded data released", () -> rm.system().used(Resource.MEMORY) == 0);
             assertThrows(IOException.class, () -> hog.in().read(), "the remote was told with a reset");
 

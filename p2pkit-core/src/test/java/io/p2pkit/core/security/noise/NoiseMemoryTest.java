@@ -111,6 +111,47 @@ class NoiseMemoryTest {
     }
 
     @Test
+    void streamsOfAConnectionClosedByALocalLimitSayWhy() throws Exception {
+        ResourceManager rm = manager(4 << 20);
+        ConnectionSpan span = rm.openConnection(Direction.INBOUND, true);
+        MemoryConnection.Pair pair = MemoryConnection.pair();
+        NoiseTransport dialer = new NoiseTransport(PrivateKey.generate(KeyType.ED25519), MUXERS);
+        NoiseTransport listener = new NoiseTransport(PrivateKey.generate(KeyType.ED25519), MUXERS);
+        CompletableFuture<SecureConnection> d = async(() -> dialer.secureOutbound(pair.initiator(), null));
+        CompletableFuture<SecureConnection> l = async(() -> listener.secureInbound(pair.responder(), span));
+        io.p2pkit.core.muxer.yamux.Yamux yamux = new io.p2pkit.core.muxer.yamux.Yamux();
+        io.p2pkit.core.muxer.MuxedConnection client = yamux.wrap(await(d), true);
+        io.p2pkit.core.muxer.MuxedConnection server = yamux.wrap(await(l), false, span);
+        try {
+            io.p2pkit.core.muxer.MuxedStream out = client.openStream();
+            out.out().write(1);
+            out.out().flush();
+            io.p2pkit.core.muxer.MuxedStream in = server.acceptStream();
+            assertEquals(1, in.in().read());
+            // Fill the scope: the next frame finds no room for Noise's read buffer.
+            waitFor("the server's read buffer given back", () -> rm.system().used(Resource.MEMORY)
+                    == io.p2pkit.core.muxer.yamux.YamuxConfig.SPEC_INITIAL_WINDOW);
+            long rest = (4 << 20) - rm.system().used(Resource.MEMORY) - 1024;
+            span.reserveMemory(rest, MemoryPriority.ALWAYS);
+            out.out().write(2);
+            out.out().flush();
+            IOException local = assertThrows(IOException.class, () -> in.in().read());
+            ResourceLimitException limit = ResourceLimitException.find(local).orElseThrow(
+                    () -> new AssertionError("no local limit in " + local, local));
+            assertEquals(Resource.MEMORY, limit.resource());
+            // The client only sees its connection end: nothing there blames a local limit.
+            IOException remote = assertThrows(IOException.class, () -> out.in().read());
+            assertTrue(ResourceLimitException.find(remote).isEmpty(), remote.toString());
+            span.releaseMemory(rest);
+        } finally {
+            client.close();
+            server.close();
+        }
+        waitFor("everything released", () -> rm.system().used(Resource.MEMORY) == 0);
+        span.close();
+    }
+
+    @Test
     void bulkWritesFallBackToSingleFramesWhenTheLargerBufferIsRefused() throws Exception {
         // 512 KiB at MEDIUM (153/256) allows about 306 KiB: the one-frame send buffer fits, the
         // four-frame bulk buffer (256 KiB more) does not.
