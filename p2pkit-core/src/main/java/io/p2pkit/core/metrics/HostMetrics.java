@@ -211,6 +211,7 @@ public final class HostMetrics {
         registry.gaugeCallback("libp2p_identify_addrs_count", "Number of addresses we announce", List.of(),
                 () -> Map.of(List.of(), (double) host.addresses().size()));
         registerResourceGauges(host.network().resources(), registry);
+        registerPeerDistributions(host, registry);
         registry.gaugeCallback("libp2p_swarm_black_hole_filter_state",
                 "State of the black hole filter (0 probing, 1 allowed, 2 blocked)", List.of("name"), () -> {
                     Map<List<String>, Double> out = new HashMap<>();
@@ -274,6 +275,65 @@ public final class HostMetrics {
                     });
                     return out;
                 });
+    }
+
+    private static final double[] PER_PEER_BUCKETS = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 16, 32, 64, 128, 256};
+    private static final double[] MEMORY_BUCKETS = {1 << 10, 4 << 10, 32 << 10, 1 << 20, 32 << 20, 256 << 20,
+            512 << 20, 1L << 30, 2L << 30, 4L << 30};
+
+    /**
+     * go's per-peer distributions. go observes each change into {@code X} and the value it
+     * replaced into {@code previous_X}, so that {@code X - previous_X} is the current distribution;
+     * here {@code X} is that distribution, computed at each scrape, and {@code previous_X} is
+     * exported empty, so the same queries give the same answer.
+     */
+    private static void registerPeerDistributions(Host host, MetricRegistry registry) {
+        ResourceManager rm = host.network().resources();
+        for (String what : List.of("connections", "streams")) {
+            Resource in = what.equals("connections") ? Resource.INBOUND_CONNECTIONS : Resource.INBOUND_STREAMS;
+            Resource out = what.equals("connections") ? Resource.OUTBOUND_CONNECTIONS : Resource.OUTBOUND_STREAMS;
+            registry.histogramCallback("libp2p_rcmgr_peer_" + what, "Number of " + what + " this peer has",
+                    PER_PEER_BUCKETS, List.of("dir"), () -> {
+                        List<Double> inbound = new java.util.ArrayList<>();
+                        List<Double> outbound = new java.util.ArrayList<>();
+                        for (ResourceScope s : rm.peerScopes().values()) {
+                            addIfPositive(inbound, s.used(in));
+                            addIfPositive(outbound, s.used(out));
+                        }
+                        return Map.of(List.of("inbound"), inbound, List.of("outbound"), outbound);
+                    });
+            registry.histogramCallback("libp2p_rcmgr_previous_peer_" + what,
+                    "Number of " + what + " this peer previously had (always empty here, see HostMetrics)",
+                    PER_PEER_BUCKETS, List.of("dir"),
+                    () -> Map.of(List.of("inbound"), List.of(), List.of("outbound"), List.of()));
+        }
+        registry.histogramCallback("libp2p_rcmgr_peer_memory",
+                "How many peers have reserved this bucket of memory, as reported to the Resource Manager",
+                MEMORY_BUCKETS, List.of(), () -> {
+                    List<Double> values = new java.util.ArrayList<>();
+                    rm.peerScopes().values().forEach(s -> addIfPositive(values, s.used(Resource.MEMORY)));
+                    return Map.of(List.of(), values);
+                });
+        registry.histogramCallback("libp2p_rcmgr_conn_memory",
+                "How many conns have reserved this bucket of memory, as reported to the Resource Manager",
+                MEMORY_BUCKETS, List.of(), () -> {
+                    List<Double> values = new java.util.ArrayList<>();
+                    for (Connection c : host.network().connections()) {
+                        addIfPositive(values, c.resources().scope().used(Resource.MEMORY));
+                    }
+                    return Map.of(List.of(), values);
+                });
+        for (String what : List.of("peer_memory", "conn_memory")) {
+            registry.histogramCallback("libp2p_rcmgr_previous_" + what,
+                    "Previously reserved memory (always empty here, see HostMetrics)", MEMORY_BUCKETS, List.of(),
+                    () -> Map.of(List.of(), List.of()));
+        }
+    }
+
+    private static void addIfPositive(List<Double> values, long v) {
+        if (v > 0) {
+            values.add((double) v);
+        }
     }
 
     private static String resourceName(Resource r) {

@@ -52,6 +52,13 @@ class HostMetricsTest {
                         + "resource=\"stream\"} 1"), text);
                 assertTrue(text.contains("libp2p_swarm_key_types_total{dir=\"inbound\",key_type=\"Ed25519\"} 1"), text);
                 assertTrue(text.contains("libp2p_swarm_black_hole_filter_state{name=\"UDP\"} 0"), text);
+                // go's per-peer distributions: one peer with one inbound connection and one held stream.
+                assertTrue(text.contains("libp2p_rcmgr_peer_connections_bucket{dir=\"inbound\",le=\"1\"} 1"), text);
+                assertTrue(text.contains("libp2p_rcmgr_peer_connections_count{dir=\"outbound\"} 0"), text);
+                assertTrue(text.contains("libp2p_rcmgr_previous_peer_connections_count{dir=\"inbound\"} 0"), text);
+                assertTrue(text.contains("libp2p_rcmgr_peer_streams_bucket{dir=\"inbound\",le=\"1\"} 1"), text);
+                assertTrue(text.contains("libp2p_rcmgr_conn_memory_count 1"), "the held stream's window: " + text);
+                assertTrue(text.contains("libp2p_rcmgr_previous_conn_memory_count 0"), text);
             }
         }
     }
