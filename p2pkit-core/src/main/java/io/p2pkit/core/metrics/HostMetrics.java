@@ -228,6 +228,14 @@ public final class HostMetrics {
                     }
                     return out;
                 });
+        registry.gaugeCallback("libp2p_swarm_black_hole_filter_next_request_allowed_after",
+                "Number of requests after which the next request will be allowed", List.of("name"), () -> {
+                    Map<List<String>, Double> out = new HashMap<>();
+                    for (BlackHoleDetector d : host.network().dialPolicy().blackHoleDetectors()) {
+                        out.put(List.of(d.name()), (double) d.nextProbeAfter());
+                    }
+                    return out;
+                });
         registry.gaugeCallback("p2pkit_swarm_dials_in_progress", "Address dials in progress", List.of(),
                 () -> Map.of(List.of(), (double) host.network().dialPolicy().dialsInProgress()));
         return m;

@@ -52,6 +52,8 @@ class HostMetricsTest {
                         + "resource=\"stream\"} 1"), text);
                 assertTrue(text.contains("libp2p_swarm_key_types_total{dir=\"inbound\",key_type=\"Ed25519\"} 1"), text);
                 assertTrue(text.contains("libp2p_swarm_black_hole_filter_state{name=\"UDP\"} 0"), text);
+                assertTrue(text.contains("libp2p_swarm_black_hole_filter_next_request_allowed_after{name=\"IPv6\"} 0"),
+                        text);
                 // go's per-peer distributions: one peer with one inbound connection and one held stream.
                 assertTrue(text.contains("libp2p_rcmgr_peer_connections_bucket{dir=\"inbound\",le=\"1\"} 1"), text);
                 assertTrue(text.contains("libp2p_rcmgr_peer_connections_count{dir=\"outbound\"} 0"), text);

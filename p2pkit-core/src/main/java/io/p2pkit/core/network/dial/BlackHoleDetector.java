@@ -120,6 +120,16 @@ public final class BlackHoleDetector {
         }
     }
 
+    /** While blocked, how many more requests until the next probe goes through; 0 otherwise (go's metric). */
+    public long nextProbeAfter() {
+        lock.lock();
+        try {
+            return state == State.BLOCKED ? window - (requests % window) : 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** The fraction of successes among the kept outcomes (0 when none). */
     public double successFraction() {
         lock.lock();

@@ -58,9 +58,11 @@ class DialPolicyPartsTest {
             d.record(false);
         }
         assertEquals(BlackHoleDetector.State.BLOCKED, d.state());
+        assertEquals(4, d.nextProbeAfter());
         assertEquals(BlackHoleDetector.State.BLOCKED, d.handleRequest());
         assertEquals(BlackHoleDetector.State.BLOCKED, d.handleRequest());
         assertEquals(BlackHoleDetector.State.BLOCKED, d.handleRequest());
+        assertEquals(1, d.nextProbeAfter(), "the next request is the probe");
         assertEquals(BlackHoleDetector.State.PROBING, d.handleRequest(), "every window-th request probes");
         d.record(false);
         assertEquals(BlackHoleDetector.State.BLOCKED, d.state(), "a failed probe keeps it blocked");
