@@ -21,7 +21,9 @@ import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.IntUnaryOperator;
 import java.util.function.LongSupplier;
 
@@ -45,6 +47,8 @@ public final class ConnectionManager implements ConnectionListener, Closeable {
     private final LongSupplier clock;
     private final Executor executor;
     private final ReentrantLock lock = new ReentrantLock();
+    /** Whether a watermark conflict was reported, so that it is reported once. */
+    private final AtomicBoolean reported = new AtomicBoolean();
     private final Map<PeerId, PeerEntry> peers = new HashMap<>();
     private final Map<PeerId, Set<String>> protections = new HashMap<>();
     private final Map<String, DecayingTag> decayingTags = new HashMap<>();
@@ -108,10 +112,26 @@ public final class ConnectionManager implements ConnectionListener, Closeable {
                 + "the limits (--limits FILE).");
     }
 
-    /** Runs {@link #checkAgainst} and logs a warning when the watermarks do not fit. */
+    /**
+     * Runs {@link #checkAgainst} and logs a warning when the watermarks do not fit, unless the
+     * conflict was already reported (see {@link #warnIfInconsistent(ResourceManagerConfig, Consumer)}).
+     */
     public Optional<String> warnIfInconsistent(ResourceManagerConfig limits) {
+        return warnIfInconsistent(limits, p -> LOG.log(System.Logger.Level.WARNING, p));
+    }
+
+    /**
+     * Runs {@link #checkAgainst} and hands a conflict to {@code report}, at most once per manager:
+     * an application that reports it its own way (the daemon on stderr) calls this first, and the
+     * host builder's later check then stays quiet instead of printing the same warning again.
+     *
+     * @return the conflict, whether or not it was reported by this call
+     */
+    public Optional<String> warnIfInconsistent(ResourceManagerConfig limits, Consumer<String> report) {
         Optional<String> problem = checkAgainst(limits);
-        problem.ifPresent(p -> LOG.log(System.Logger.Level.WARNING, p));
+        if (problem.isPresent() && reported.compareAndSet(false, true)) {
+            report.accept(problem.get());
+        }
         return problem;
     }
 

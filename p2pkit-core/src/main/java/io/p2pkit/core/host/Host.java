@@ -58,6 +58,7 @@ public final class Host implements Closeable {
     private final List<Runnable> protocolListeners = new CopyOnWriteArrayList<>();
     private final List<Closeable> services = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
+    private volatile StreamMeter streamMeter;
 
     Host(HostBuilder b, Network network, PeerStore peerStore, ScheduledExecutorService scheduler, boolean ownsScheduler) {
         this.identity = b.identity;
@@ -301,9 +302,23 @@ public final class Host implements Closeable {
         }
     }
 
+    /**
+     * Counts the bytes of every stream opened from now on with {@code meter} (bandwidth metrics);
+     * null stops counting new streams. Without a meter streams are not wrapped at all.
+     */
+    public void setStreamMeter(StreamMeter meter) {
+        this.streamMeter = meter;
+    }
+
     /** A stream whose opening and closing are announced to connection listeners. */
     private Stream stream(MuxedStream s, java.io.InputStream in, java.io.OutputStream out, String protocol,
                           Direction direction, Connection c, StreamSpan span, LazySelection lazy) {
+        StreamMeter meter = streamMeter;
+        if (meter != null) {
+            StreamMeter.Counters counters = meter.open(protocol, direction, c);
+            in = new MeteredInputStream(in, counters.received());
+            out = new MeteredOutputStream(out, counters.sent());
+        }
         network.notifyStreamOpened(c, protocol, direction);
         return new Stream(s, in, out, () -> protocol, direction, c, span, lazy,
                 () -> network.notifyStreamClosed(c, protocol, direction));

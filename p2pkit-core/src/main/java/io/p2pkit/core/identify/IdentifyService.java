@@ -59,6 +59,7 @@ public final class IdentifyService implements Closeable {
     private final ObservedAddresses observed = new ObservedAddresses();
     private final Map<Long, CompletableFuture<IdentifyResult>> results = new ConcurrentHashMap<>();
     private final List<Consumer<IdentifyResult>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Observer> observers = new CopyOnWriteArrayList<>();
     private final AtomicReference<ScheduledFuture<?>> pendingPush = new AtomicReference<>();
     private final ConnectionListener connectionListener;
     private volatile CachedRecord record;
@@ -104,6 +105,39 @@ public final class IdentifyService implements Closeable {
         return observed;
     }
 
+    /**
+     * Told about identify exchanges, for metrics (go-libp2p's identify metrics tracer). Called on
+     * identify's threads: return quickly.
+     */
+    public interface Observer {
+        /** We answered an identify request ({@code push} false) or pushed our state ({@code push} true). */
+        default void sent(boolean push) {
+        }
+
+        /** We received an identify answer or a push; {@code pushSupported} says whether the peer takes pushes. */
+        default void received(boolean push, boolean pushSupported) {
+        }
+
+        /** A local change (protocols or addresses) scheduled a push. */
+        default void pushTriggered() {
+        }
+    }
+
+    /** Adds an {@link Observer}. */
+    public void addObserver(Observer observer) {
+        observers.add(observer);
+    }
+
+    private void tell(Consumer<Observer> event) {
+        for (Observer o : observers) {
+            try {
+                event.accept(o);
+            } catch (RuntimeException ignored) {
+                // an observer's bug does not fail identify
+            }
+        }
+    }
+
     /** Calls {@code listener} with every identify result, from the thread that obtained it. */
     public void addListener(Consumer<IdentifyResult> listener) {
         listeners.add(listener);
@@ -137,6 +171,8 @@ public final class IdentifyService implements Closeable {
     private void identify(Connection c, CompletableFuture<IdentifyResult> f) {
         try {
             IdentifyResult r = requestIdentify(c);
+            boolean pushSupported = r.protocols().contains(PUSH_PROTOCOL_ID);
+            tell(o -> o.received(false, pushSupported));
             f.complete(r);
             for (Consumer<IdentifyResult> l : listeners) {
                 try {
@@ -240,12 +276,15 @@ public final class IdentifyService implements Closeable {
     private void respond(Stream s) throws IOException {
         LengthPrefixed.write(s.out(), ownMessage(s.connection()).encode());
         s.closeWrite();
+        tell(o -> o.sent(false));
     }
 
     private void receivePush(Stream s) throws IOException {
         IdentifyMessage msg = readMessages(s);
         if (msg != null) {
             IdentifyResult r = apply(s.connection(), msg, true);
+            // a push that leaves the protocols out keeps the known ones, push among them
+            tell(o -> o.received(true, true));
             for (Consumer<IdentifyResult> l : listeners) {
                 try {
                     l.accept(r);
@@ -280,6 +319,7 @@ public final class IdentifyService implements Closeable {
         if (closed) {
             return;
         }
+        tell(Observer::pushTriggered);
         ScheduledFuture<?> next = host.scheduler().schedule(
                 () -> host.spawn("p2pkit-identify-push", this::pushAll), PUSH_DELAY.toMillis(), TimeUnit.MILLISECONDS);
         ScheduledFuture<?> previous = pendingPush.getAndSet(next);
@@ -299,6 +339,7 @@ public final class IdentifyService implements Closeable {
             try (Stream s = host.newStream(c, PUSH_PROTOCOL_ID)) {
                 LengthPrefixed.write(s.out(), ownMessage(c).encode());
                 s.closeWrite();
+                tell(o -> o.sent(true));
             } catch (IOException | RuntimeException ignored) {
                 // a peer that cannot take the push will learn on its next identify
             }

@@ -64,6 +64,11 @@ public final class Histogram extends MetricFamily {
         }
     }
 
+    /** Makes the histogram with these label values exist, with no observations. */
+    void touch(String... labelValues) {
+        children.computeIfAbsent(checkValues(labelValues), k -> new Child(bounds.length));
+    }
+
     /** How many observations the histogram with these label values has. */
     public long count(String... labelValues) {
         Child c = children.get(checkValues(labelValues));

@@ -27,7 +27,9 @@ import java.util.Map;
  * {@code libp2p_swarm_*} (connections opened and closed, their duration, handshake latency, dial
  * errors, key types, black-hole filters), {@code libp2p_rcmgr_*} (connections, streams by
  * protocol, memory, descriptors and blocked resources, read from the resource manager at scrape
- * time) and {@code libp2p_identify_*}. Attach once per host.
+ * time) and {@code libp2p_identify_*}, plus bytes by protocol and by peer group
+ * ({@code libp2p_bandwidth_*}, which go-libp2p keeps in its BandwidthCounter without exporting).
+ * Attach once per host.
  */
 public final class HostMetrics {
     private static final String[] CONN_LABELS = {"dir", "transport", "security", "muxer", "early_muxer", "ip_version"};
@@ -41,6 +43,14 @@ public final class HostMetrics {
     private final Counter keyTypes;
     private final Histogram identifyProtocols;
     private final Histogram identifyAddrs;
+    private final Counter dialsPerPeer;
+    private final Histogram dialLatency;
+    private final Counter identifyTotal;
+    private final Counter identifyPush;
+    private final Counter pushesTriggered;
+    private final Counter pushSupport;
+    private final Counter protocolBytes;
+    private final Counter peerGroupBytes;
 
     private HostMetrics(MetricRegistry r) {
         opened = r.counter("libp2p_swarm_connections_opened_total", "Connections Opened", CONN_LABELS);
@@ -59,6 +69,52 @@ public final class HostMetrics {
                 "Number of protocols received in identify", counts);
         identifyAddrs = r.histogram("libp2p_identify_addrs_received",
                 "Number of addresses received in identify", counts);
+        dialsPerPeer = r.counter("libp2p_swarm_dials_per_peer_total", "Number of addresses dialed per peer",
+                "outcome", "num_dials");
+        dialLatency = r.histogram("libp2p_swarm_dial_latency_seconds", "time taken to establish connection with the peer",
+                new double[]{0.001, 0.01, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.75, 1, 2}, "outcome", "num_dials");
+        identifyTotal = r.counter("libp2p_identify_identify_total", "Identify", "dir");
+        identifyPush = r.counter("libp2p_identify_identify_push_total", "Identify Push", "dir");
+        pushesTriggered = r.counter("libp2p_identify_identify_pushes_triggered_total", "Pushes Triggered", "trigger");
+        pushSupport = r.counter("libp2p_identify_conn_push_support_total", "Identify Connection Push Support",
+                "support");
+        protocolBytes = r.counter("libp2p_bandwidth_protocol_bytes_total",
+                "Bytes carried by streams, by direction (in, out) and protocol", "dir", "protocol");
+        peerGroupBytes = r.counter("libp2p_bandwidth_peer_group_bytes_total",
+                "Bytes carried by streams, by direction (in, out) and peer group (the remote's implementation, "
+                        + "from its identify agent version when the stream opened)", "dir", "group");
+    }
+
+    /** go's {@code num_dials} label: the number of addresses dialed, 6 and more as {@code >=6}. */
+    static String numDials(int dialed) {
+        return dialed >= 6 ? ">=6" : Integer.toString(Math.max(0, dialed));
+    }
+
+    /**
+     * The peer group of a remote, from its identify agent version: a few implementation families,
+     * so that the label's values stay bounded however many peers come and go.
+     */
+    static String peerGroup(java.util.Optional<String> agentVersion) {
+        String a = agentVersion.map(v -> v.trim().toLowerCase(java.util.Locale.ROOT)).orElse("");
+        if (a.isEmpty()) {
+            return "unknown";
+        }
+        if (a.startsWith("kubo") || a.startsWith("go-ipfs")) {
+            return "kubo";
+        }
+        if (a.startsWith("p2pkit")) {
+            return "p2pkit";
+        }
+        if (a.contains("go-libp2p")) {
+            return "go-libp2p";
+        }
+        if (a.contains("rust-libp2p")) {
+            return "rust-libp2p";
+        }
+        if (a.contains("js-libp2p") || a.startsWith("helia")) {
+            return "js-libp2p";
+        }
+        return "other";
     }
 
     /** Registers the host's metrics in {@code registry} and starts recording. */
@@ -94,16 +150,68 @@ public final class HostMetrics {
             public void peerDialed(PeerId peer, boolean success) {
                 m.peerDials.inc(success ? "success" : "failed");
             }
+
+            @Override
+            public void peerDialCompleted(PeerId peer, boolean success, int addressesDialed, long nanos) {
+                String outcome = success ? "success" : "failed";
+                String n = numDials(addressesDialed);
+                m.dialsPerPeer.inc(outcome, n);
+                m.dialLatency.observe(nanos / 1e9, outcome, n);
+            }
         });
-        host.service(IdentifyService.class).ifPresent(id -> id.addListener(r -> {
-            m.identifyProtocols.observe(r.protocols().size());
-            m.identifyAddrs.observe(r.listenAddrs().size());
-        }));
+        host.setStreamMeter((protocol, direction, c) -> {
+            String group = peerGroup(host.peerStore().agentVersion(c.remotePeer()));
+            java.util.function.LongConsumer inByProtocol = m.protocolBytes.adder("in", protocol);
+            java.util.function.LongConsumer outByProtocol = m.protocolBytes.adder("out", protocol);
+            java.util.function.LongConsumer inByGroup = m.peerGroupBytes.adder("in", group);
+            java.util.function.LongConsumer outByGroup = m.peerGroupBytes.adder("out", group);
+            return new io.p2pkit.core.host.StreamMeter.Counters(n -> {
+                inByProtocol.accept(n);
+                inByGroup.accept(n);
+            }, n -> {
+                outByProtocol.accept(n);
+                outByGroup.accept(n);
+            });
+        });
+        host.service(IdentifyService.class).ifPresent(id -> {
+            id.addListener(r -> {
+                m.identifyProtocols.observe(r.protocols().size());
+                m.identifyAddrs.observe(r.listenAddrs().size());
+            });
+            // Directions as go's tracer: a request is outbound when we receive the answer, a push inbound.
+            id.addObserver(new IdentifyService.Observer() {
+                @Override
+                public void sent(boolean push) {
+                    if (push) {
+                        m.identifyPush.inc("outbound");
+                    } else {
+                        m.identifyTotal.inc("inbound");
+                    }
+                }
+
+                @Override
+                public void received(boolean push, boolean pushSupported) {
+                    if (push) {
+                        m.identifyPush.inc("inbound");
+                    } else {
+                        m.identifyTotal.inc("outbound");
+                        m.pushSupport.inc(pushSupported ? "supported" : "unsupported");
+                    }
+                }
+
+                @Override
+                public void pushTriggered() {
+                    // go names the event (protocols_updated, addresses_updated); our hook does not say which
+                    m.pushesTriggered.inc("unknown");
+                }
+            });
+        });
         registry.gaugeCallback("libp2p_identify_protocols_count", "Number of protocols we support", List.of(),
                 () -> Map.of(List.of(), (double) host.protocols().size()));
         registry.gaugeCallback("libp2p_identify_addrs_count", "Number of addresses we announce", List.of(),
                 () -> Map.of(List.of(), (double) host.addresses().size()));
         registerResourceGauges(host.network().resources(), registry);
+        registerPeerDistributions(host, registry);
         registry.gaugeCallback("libp2p_swarm_black_hole_filter_state",
                 "State of the black hole filter (0 probing, 1 allowed, 2 blocked)", List.of("name"), () -> {
                     Map<List<String>, Double> out = new HashMap<>();
@@ -117,6 +225,14 @@ public final class HostMetrics {
                     Map<List<String>, Double> out = new HashMap<>();
                     for (BlackHoleDetector d : host.network().dialPolicy().blackHoleDetectors()) {
                         out.put(List.of(d.name()), d.successFraction());
+                    }
+                    return out;
+                });
+        registry.gaugeCallback("libp2p_swarm_black_hole_filter_next_request_allowed_after",
+                "Number of requests after which the next request will be allowed", List.of("name"), () -> {
+                    Map<List<String>, Double> out = new HashMap<>();
+                    for (BlackHoleDetector d : host.network().dialPolicy().blackHoleDetectors()) {
+                        out.put(List.of(d.name()), (double) d.nextProbeAfter());
                     }
                     return out;
                 });
@@ -167,6 +283,65 @@ public final class HostMetrics {
                     });
                     return out;
                 });
+    }
+
+    private static final double[] PER_PEER_BUCKETS = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 16, 32, 64, 128, 256};
+    private static final double[] MEMORY_BUCKETS = {1 << 10, 4 << 10, 32 << 10, 1 << 20, 32 << 20, 256 << 20,
+            512 << 20, 1L << 30, 2L << 30, 4L << 30};
+
+    /**
+     * go's per-peer distributions. go observes each change into {@code X} and the value it
+     * replaced into {@code previous_X}, so that {@code X - previous_X} is the current distribution;
+     * here {@code X} is that distribution, computed at each scrape, and {@code previous_X} is
+     * exported empty, so the same queries give the same answer.
+     */
+    private static void registerPeerDistributions(Host host, MetricRegistry registry) {
+        ResourceManager rm = host.network().resources();
+        for (String what : List.of("connections", "streams")) {
+            Resource in = what.equals("connections") ? Resource.INBOUND_CONNECTIONS : Resource.INBOUND_STREAMS;
+            Resource out = what.equals("connections") ? Resource.OUTBOUND_CONNECTIONS : Resource.OUTBOUND_STREAMS;
+            registry.histogramCallback("libp2p_rcmgr_peer_" + what, "Number of " + what + " this peer has",
+                    PER_PEER_BUCKETS, List.of("dir"), () -> {
+                        List<Double> inbound = new java.util.ArrayList<>();
+                        List<Double> outbound = new java.util.ArrayList<>();
+                        for (ResourceScope s : rm.peerScopes().values()) {
+                            addIfPositive(inbound, s.used(in));
+                            addIfPositive(outbound, s.used(out));
+                        }
+                        return Map.of(List.of("inbound"), inbound, List.of("outbound"), outbound);
+                    });
+            registry.histogramCallback("libp2p_rcmgr_previous_peer_" + what,
+                    "Number of " + what + " this peer previously had (always empty here, see HostMetrics)",
+                    PER_PEER_BUCKETS, List.of("dir"),
+                    () -> Map.of(List.of("inbound"), List.of(), List.of("outbound"), List.of()));
+        }
+        registry.histogramCallback("libp2p_rcmgr_peer_memory",
+                "How many peers have reserved this bucket of memory, as reported to the Resource Manager",
+                MEMORY_BUCKETS, List.of(), () -> {
+                    List<Double> values = new java.util.ArrayList<>();
+                    rm.peerScopes().values().forEach(s -> addIfPositive(values, s.used(Resource.MEMORY)));
+                    return Map.of(List.of(), values);
+                });
+        registry.histogramCallback("libp2p_rcmgr_conn_memory",
+                "How many conns have reserved this bucket of memory, as reported to the Resource Manager",
+                MEMORY_BUCKETS, List.of(), () -> {
+                    List<Double> values = new java.util.ArrayList<>();
+                    for (Connection c : host.network().connections()) {
+                        addIfPositive(values, c.resources().scope().used(Resource.MEMORY));
+                    }
+                    return Map.of(List.of(), values);
+                });
+        for (String what : List.of("peer_memory", "conn_memory")) {
+            registry.histogramCallback("libp2p_rcmgr_previous_" + what,
+                    "Previously reserved memory (always empty here, see HostMetrics)", MEMORY_BUCKETS, List.of(),
+                    () -> Map.of(List.of(), List.of()));
+        }
+    }
+
+    private static void addIfPositive(List<Double> values, long v) {
+        if (v > 0) {
+            values.add((double) v);
+        }
     }
 
     private static String resourceName(Resource r) {

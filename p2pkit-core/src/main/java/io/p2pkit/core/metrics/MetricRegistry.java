@@ -36,6 +36,15 @@ public final class MetricRegistry {
         return register(new Histogram(name, help, List.of(labelNames), buckets), Histogram.class);
     }
 
+    /**
+     * A histogram family computed at each scrape from {@code values} (label values → the values to
+     * count), for distributions of the current state.
+     */
+    public SnapshotHistogram histogramCallback(String name, String help, double[] buckets, List<String> labelNames,
+                                               Supplier<Map<List<String>, List<Double>>> values) {
+        return register(new SnapshotHistogram(name, help, labelNames, buckets, values), SnapshotHistogram.class);
+    }
+
     private <T extends MetricFamily> T register(T family, Class<T> type) {
         MetricFamily existing = families.putIfAbsent(family.name(), family);
         if (existing == null) {

@@ -1,5 +1,6 @@
 package io.p2pkit.core.muxer;
 
+import io.p2pkit.core.resource.MemoryScope;
 import io.p2pkit.core.transport.RawConnection;
 
 import java.io.IOException;
@@ -16,4 +17,13 @@ public interface Muxer {
      * @param initiator whether this side dialed (it decides, for example, odd or even stream IDs)
      */
     MuxedConnection wrap(RawConnection connection, boolean initiator) throws IOException;
+
+    /**
+     * Starts multiplexing as {@link #wrap(RawConnection, boolean)}, charging the muxer's receive
+     * buffers to {@code memory} before they are allocated. Muxers that buffer nothing of their own
+     * ignore it (the default).
+     */
+    default MuxedConnection wrap(RawConnection connection, boolean initiator, MemoryScope memory) throws IOException {
+        return wrap(connection, initiator);
+    }
 }

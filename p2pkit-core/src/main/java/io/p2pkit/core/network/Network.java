@@ -212,7 +212,7 @@ public final class Network implements Closeable {
         }
         try {
             long started = System.nanoTime();
-            UpgradedConnection up = raw instanceof ReadyConnection ready ? ready.upgraded() : upgrader.upgradeInbound(raw);
+            UpgradedConnection up = raw instanceof ReadyConnection ready ? ready.upgraded() : upgrader.upgradeInbound(raw, span);
             Connection c = register(up, raw, Direction.INBOUND, span);
             long nanos = System.nanoTime() - started;
             fire(o -> o.handshakeCompleted(c, nanos));
@@ -285,6 +285,7 @@ public final class Network implements Closeable {
         if (mine) {
             DialPolicy policy = dialPolicy;
             int[] attempted = {0};
+            long dialStarted = System.nanoTime();
             try {
                 // Only the dial that others join asks the policy, so joiners never take a breaker's probe.
                 Optional<String> refused = policy.refusePeer(peer);
@@ -294,6 +295,8 @@ public final class Network implements Closeable {
                 dial.complete(dialAddresses(peer, addresses, attempted));
                 policy.peerSucceeded(peer);
                 fire(o -> o.peerDialed(peer, true));
+                long nanos = System.nanoTime() - dialStarted;
+                fire(o -> o.peerDialCompleted(peer, true, attempted[0], nanos));
             } catch (IOException | RuntimeException e) {
                 if (attempted[0] > 0) {
                     policy.peerFailed(peer);
@@ -301,6 +304,8 @@ public final class Network implements Closeable {
                 } else {
                     policy.peerNotDialed(peer); // nothing was dialed (all backed off, gated): no verdict
                 }
+                long nanos = System.nanoTime() - dialStarted;
+                fire(o -> o.peerDialCompleted(peer, false, attempted[0], nanos));
                 dial.completeExceptionally(e);
             } finally {
                 lock.lock();
@@ -472,7 +477,7 @@ public final class Network implements Closeable {
                 raw = t.dial(addr.withoutPeerId(), peer, config.dialTimeout());
                 long started = System.nanoTime();
                 UpgradedConnection up = raw instanceof ReadyConnection ready ? checkedPeer(ready, peer)
-                        : upgrader.upgradeOutbound(raw, peer, lazy);
+                        : upgrader.upgradeOutbound(raw, peer, lazy, span);
                 Connection c = register(up, raw, Direction.OUTBOUND, span);
                 long nanos = System.nanoTime() - started;
                 fire(o -> o.handshakeCompleted(c, nanos));

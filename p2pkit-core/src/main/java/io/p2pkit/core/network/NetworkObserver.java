@@ -19,4 +19,11 @@ public interface NetworkObserver {
     /** A dial of {@code peer} over all its addresses ended. */
     default void peerDialed(PeerId peer, boolean success) {
     }
+
+    /**
+     * A dial of {@code peer} ended after trying {@code addressesDialed} addresses in
+     * {@code nanos} (go's {@code DialCompleted}: dials per peer and dial latency).
+     */
+    default void peerDialCompleted(PeerId peer, boolean success, int addressesDialed, long nanos) {
+    }
 }

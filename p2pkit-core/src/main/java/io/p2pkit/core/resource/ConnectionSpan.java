@@ -8,12 +8,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The resources one connection holds, from before its socket exists until it is closed. Closing
  * the span releases them; it is idempotent so that every error path can simply close it.
  */
-public final class ConnectionSpan implements AutoCloseable {
+public final class ConnectionSpan implements AutoCloseable, MemoryScope {
     private final ResourceManager manager;
     private final ResourceScope own;
     private final Direction direction;
@@ -24,6 +25,12 @@ public final class ConnectionSpan implements AutoCloseable {
     private volatile List<ResourceScope> scopes;
     private volatile PeerId peer;
     private final java.util.Set<StreamSpan> openStreams = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /**
+     * Orders memory reservations (made by the read loops of Noise and the muxer) against
+     * {@link #setPeer} and {@link #close}: a reservation must land in the scopes it is later
+     * released from, and nothing may be released twice.
+     */
+    private final ReentrantLock lock = new ReentrantLock();
 
     ConnectionSpan(ResourceManager manager, ResourceScope own, Direction direction, List<ResourceScope> scopes,
                    ResourceScope transientScope, boolean usesFd, Multiaddr remote) {
@@ -74,10 +81,15 @@ public final class ConnectionSpan implements AutoCloseable {
             throw manager.refused(transientScope, Resource.connections(direction), 0,
                     transientScope.used(Resource.connections(direction)));
         }
-        ResourceScope target = manager.peer(peer);
-        manager.move(Map.copyOf(own.usage()), transientScope, target);
-        scopes = ResourceManager.replace(scopes, transientScope, target);
-        this.peer = peer;
+        lock.lock();
+        try {
+            ResourceScope target = manager.peer(peer);
+            manager.move(Map.copyOf(own.usage()), transientScope, target);
+            scopes = ResourceManager.replace(scopes, transientScope, target);
+            this.peer = peer;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
@@ -118,33 +130,63 @@ public final class ConnectionSpan implements AutoCloseable {
         reserveMemory(bytes, MemoryPriority.ALWAYS);
     }
 
-    /** Reserves buffer memory for this connection at a {@link MemoryPriority}. */
+    /**
+     * Reserves buffer memory for this connection at a {@link MemoryPriority}, in its own scope,
+     * the transient or peer scope and the system. Once the span is closed this does nothing: the
+     * connection's buffers are on their way out, and the matching release is ignored too.
+     */
+    @Override
     public void reserveMemory(long bytes, int priority) throws ResourceLimitException {
-        manager.reserve(scopes, Resource.MEMORY, bytes, priority);
+        lock.lock();
+        try {
+            if (!closed.get()) {
+                manager.reserve(scopes, Resource.MEMORY, bytes, priority);
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
-    /** Returns buffer memory reserved with {@link #reserveMemory}. */
+    /** Returns buffer memory reserved with {@link #reserveMemory}; nothing once the span is closed. */
+    @Override
     public void releaseMemory(long bytes) {
-        manager.release(scopes, Resource.MEMORY, bytes);
+        lock.lock();
+        try {
+            if (!closed.get()) {
+                manager.release(scopes, Resource.MEMORY, bytes);
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Releases the connection and file descriptor (and any memory still reserved). Idempotent. */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
+        lock.lock();
+        try {
+            if (!closed.compareAndSet(false, true)) {
+                return;
+            }
+        } finally {
+            lock.unlock();
         }
         // Streams end with their connection, even while a handler still holds them.
         for (StreamSpan stream : List.copyOf(openStreams)) {
             stream.close();
         }
-        manager.release(scopes, Resource.connections(direction), 1);
-        if (usesFd) {
-            manager.release(scopes, Resource.FILE_DESCRIPTORS, 1);
-        }
-        long mem = own.used(Resource.MEMORY);
-        if (mem > 0) {
-            manager.release(scopes, Resource.MEMORY, mem);
+        lock.lock();
+        try {
+            manager.release(scopes, Resource.connections(direction), 1);
+            if (usesFd) {
+                manager.release(scopes, Resource.FILE_DESCRIPTORS, 1);
+            }
+            long mem = own.used(Resource.MEMORY);
+            if (mem > 0) {
+                manager.release(scopes, Resource.MEMORY, mem);
+            }
+        } finally {
+            lock.unlock();
         }
     }
 }

@@ -59,4 +59,20 @@ public class ResourceLimitException extends IOException {
     public Optional<Direction> direction() {
         return Optional.ofNullable(direction);
     }
+
+    /**
+     * The local limit behind {@code error}, if one is in its cause chain: a stream reset or a
+     * connection closed because this node ran out of a resource (for example a
+     * {@link io.p2pkit.core.muxer.StreamResetException} whose connection died when a Noise buffer
+     * was refused) rather than because the remote gave up.
+     */
+    public static Optional<ResourceLimitException> find(Throwable error) {
+        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (Throwable t = error; t != null && seen.add(t); t = t.getCause()) {
+            if (t instanceof ResourceLimitException limit) {
+                return Optional.of(limit);
+            }
+        }
+        return Optional.empty();
+    }
 }

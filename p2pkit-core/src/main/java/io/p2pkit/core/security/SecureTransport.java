@@ -1,6 +1,7 @@
 package io.p2pkit.core.security;
 
 import io.p2pkit.core.identity.PeerId;
+import io.p2pkit.core.resource.MemoryScope;
 import io.p2pkit.core.transport.RawConnection;
 
 import java.io.IOException;
@@ -20,4 +21,19 @@ public interface SecureTransport {
 
     /** Runs the handshake as the listener. */
     SecureConnection secureInbound(RawConnection connection) throws IOException;
+
+    /**
+     * Runs the handshake as the dialer, charging the secured connection's frame buffers to
+     * {@code memory} before they are allocated. Transports without buffers of their own ignore it
+     * (the default).
+     */
+    default SecureConnection secureOutbound(RawConnection connection, PeerId expectedRemote, MemoryScope memory)
+            throws IOException {
+        return secureOutbound(connection, expectedRemote);
+    }
+
+    /** Runs the handshake as the listener, charging frame buffers to {@code memory} (see above). */
+    default SecureConnection secureInbound(RawConnection connection, MemoryScope memory) throws IOException {
+        return secureInbound(connection);
+    }
 }

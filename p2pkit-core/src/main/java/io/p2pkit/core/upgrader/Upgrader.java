@@ -8,6 +8,7 @@ import io.p2pkit.core.multistream.NegotiationException;
 import io.p2pkit.core.multistream.NegotiationTimer;
 import io.p2pkit.core.muxer.MuxedConnection;
 import io.p2pkit.core.muxer.Muxer;
+import io.p2pkit.core.resource.MemoryScope;
 import io.p2pkit.core.security.HandshakeException;
 import io.p2pkit.core.security.SecureConnection;
 import io.p2pkit.core.security.SecureTransport;
@@ -87,22 +88,33 @@ public final class Upgrader {
      * @throws LazyProposalRefusedException when {@code lazy} and the listener refused the first proposal
      */
     public UpgradedConnection upgradeOutbound(RawConnection raw, PeerId expectedRemote, boolean lazy) throws IOException {
+        return upgradeOutbound(raw, expectedRemote, lazy, MemoryScope.UNLIMITED);
+    }
+
+    /**
+     * Upgrades a connection this side dialed, charging the security protocol's and the muxer's
+     * buffers to {@code memory} (the connection's resource span).
+     *
+     * @throws LazyProposalRefusedException when {@code lazy} and the listener refused the first proposal
+     */
+    public UpgradedConnection upgradeOutbound(RawConnection raw, PeerId expectedRemote, boolean lazy,
+                                              MemoryScope memory) throws IOException {
         try {
             SecureConnection secure = securityTimer.run(raw, () -> {
                 if (lazy) {
                     LazySelection sel = securityNegotiation.selectLazily(Duplex.of(raw), List.of(securityProtocols().get(0)));
                     SecureTransport st = security.get(securityProtocols().get(0));
                     try {
-                        return st.secureOutbound(new LazyConnection(raw, sel), expectedRemote);
+                        return st.secureOutbound(new LazyConnection(raw, sel), expectedRemote, memory);
                     } catch (IOException e) {
                         refusedLazy(sel, e);
                         throw e;
                     }
                 }
                 String chosen = securityNegotiation.select(Duplex.of(raw), securityProtocols());
-                return security.get(chosen).secureOutbound(raw, expectedRemote);
+                return security.get(chosen).secureOutbound(raw, expectedRemote, memory);
             });
-            return muxOver(secure, true);
+            return muxOver(secure, true, memory);
         } catch (IOException | RuntimeException e) {
             closeQuietly(raw);
             throw handshakeError(e);
@@ -111,19 +123,25 @@ public final class Upgrader {
 
     /** Upgrades a connection the remote dialed. */
     public UpgradedConnection upgradeInbound(RawConnection raw) throws IOException {
+        return upgradeInbound(raw, MemoryScope.UNLIMITED);
+    }
+
+    /** Upgrades a connection the remote dialed, charging buffers to {@code memory}. */
+    public UpgradedConnection upgradeInbound(RawConnection raw, MemoryScope memory) throws IOException {
         try {
             SecureConnection secure = securityTimer.run(raw, () -> {
                 String chosen = securityNegotiation.negotiate(Duplex.of(raw), securityProtocols());
-                return security.get(chosen).secureInbound(raw);
+                return security.get(chosen).secureInbound(raw, memory);
             });
-            return muxOver(secure, false);
+            return muxOver(secure, false, memory);
         } catch (IOException | RuntimeException e) {
             closeQuietly(raw);
             throw handshakeError(e);
         }
     }
 
-    private UpgradedConnection muxOver(SecureConnection secure, boolean initiator) throws IOException {
+    private UpgradedConnection muxOver(SecureConnection secure, boolean initiator, MemoryScope memory)
+            throws IOException {
         try {
             Optional<String> early = secure.earlyMuxer().filter(muxers::containsKey);
             String muxerId;
@@ -134,7 +152,7 @@ public final class Upgrader {
                         ? muxerNegotiation.select(Duplex.of(secure), muxerProtocols())
                         : muxerNegotiation.negotiate(Duplex.of(secure), muxerProtocols()));
             }
-            MuxedConnection muxed = muxers.get(muxerId).wrap(secure, initiator);
+            MuxedConnection muxed = muxers.get(muxerId).wrap(secure, initiator, memory);
             return new UpgradedConnection(secure, muxed, muxerId, early.isPresent());
         } catch (IOException | RuntimeException e) {
             closeQuietly(secure);

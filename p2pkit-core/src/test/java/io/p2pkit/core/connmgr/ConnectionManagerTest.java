@@ -193,6 +193,21 @@ class ConnectionManagerTest {
     }
 
     @Test
+    void aWatermarkConflictIsReportedOnce() {
+        ConnectionManager cm = manager(100, 200, Duration.ZERO, Duration.ZERO);
+        ResourceManagerConfig tight = ResourceManagerConfig.builder()
+                .system(ResourceLimits.unlimited().with(Resource.INBOUND_CONNECTIONS, 100)).build();
+        List<String> reports = new java.util.ArrayList<>();
+        assertTrue(cm.warnIfInconsistent(ResourceManagerConfig.unlimited(), reports::add).isEmpty());
+        assertTrue(cm.warnIfInconsistent(tight, reports::add).isPresent());
+        // The host builder checks again at build: the conflict is still returned, but not reported twice.
+        assertTrue(cm.warnIfInconsistent(tight, reports::add).isPresent());
+        assertTrue(cm.warnIfInconsistent(tight).isPresent());
+        assertEquals(1, reports.size(), reports.toString());
+        assertTrue(reports.get(0).contains("high watermark 200 exceeds the system limit of 100 inbound"), reports.get(0));
+    }
+
+    @Test
     void defaultWatermarksFitTheLimits() {
         ResourceManagerConfig small = ResourceManagerConfig.scaled(128L << 20, 1024); // 64 inbound connections
         ConnectionManagerConfig fit = ConnectionManagerConfig.fitting(small);

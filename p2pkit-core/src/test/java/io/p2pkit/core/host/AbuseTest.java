@@ -39,13 +39,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A node under abuse over loopback: a peer opening 10,000 streams, a flood of connections, a peer
- * that never reads. The limits hold, a well-behaved peer still gets its pings answered, and the
- * node's threads and file descriptors return to their baseline once the abusers leave.
+ * that never reads. The limits hold, the memory reserved for buffers stays under the connection
+ * limit, a well-behaved peer still gets its pings answered, and the node's threads, file
+ * descriptors and reserved memory return to their baseline once the abusers leave.
  */
 class AbuseTest {
     private static final int PEER_INBOUND_STREAMS = 64;
     private static final int TRANSIENT_INBOUND_CONNECTIONS = 16;
     private static final int SYSTEM_INBOUND_CONNECTIONS = 64;
+    /** go's default per-connection memory: about a hundred untouched yamux windows. */
+    private static final long CONNECTION_MEMORY = 32L << 20;
 
     private Host server;
     private Host good;
@@ -53,6 +56,7 @@ class AbuseTest {
     private int baselineNetworkThreads;
     private int baselinePlatformThreads;
     private long baselineFds;
+    private long baselineMemory;
 
     @BeforeEach
     void start() throws Exception {
@@ -64,6 +68,7 @@ class AbuseTest {
                 .allowlistedSystem(u.with(Resource.INBOUND_CONNECTIONS, 8))
                 .allowlistedTransient(u.with(Resource.INBOUND_CONNECTIONS, 8))
                 .peerDefault(u.with(Resource.INBOUND_STREAMS, PEER_INBOUND_STREAMS).with(Resource.INBOUND_CONNECTIONS, 4))
+                .connection(u.with(Resource.MEMORY, CONNECTION_MEMORY))
                 // The well-behaved peer comes over IPv6 loopback, the abusers over IPv4.
                 .allowList(AllowList.empty().withNetwork(IpNetwork.parse("::1/128")))
                 .build();
@@ -76,6 +81,7 @@ class AbuseTest {
         baselineNetworkThreads = server.network().threadCount();
         baselinePlatformThreads = platformThreads();
         baselineFds = openFds();
+        baselineMemory = reservedMemory();
     }
 
     @AfterEach
@@ -101,7 +107,11 @@ class AbuseTest {
             Connection c = abuser.connect(new PeerInfo(server.peerId(), ipv4(server)));
             int refused = 0;
             List<io.p2pkit.core.host.Stream> open = new ArrayList<>();
+            long maxMemory = 0;
             for (int i = 0; i < 10_000; i++) {
+                if (i % 100 == 0) {
+                    maxMemory = Math.max(maxMemory, reservedMemory());
+                }
                 try {
                     io.p2pkit.core.host.Stream s = abuser.newStream(c, "/hold/1.0.0");
                     s.out().write(1);
@@ -122,6 +132,10 @@ class AbuseTest {
             long blocked = server.network().resources().blocked().entrySet().stream()
                     .filter(e -> e.getKey().resource() == Resource.INBOUND_STREAMS).mapToLong(e -> e.getValue()).sum();
             assertTrue(blocked > 0, "the resource manager refused streams");
+            // Every accepted stream reserves its yamux window: the abuser's connection stays under its limit.
+            maxMemory = Math.max(maxMemory, reservedMemory());
+            assertTrue(maxMemory <= CONNECTION_MEMORY + baselineMemory, "reserved memory bounded: " + maxMemory);
+            assertTrue(maxMemory > 0, "stream windows were reserved");
         }
         assertBackToBaseline();
         assertEquals(0, running.get());
@@ -201,6 +215,7 @@ class AbuseTest {
             assertTrue(before <= 256 * 1024, "bounded by the initial yamux window: " + before);
             ping();
             assertEquals(before, written.get(), "still blocked after the ping");
+            assertTrue(reservedMemory() <= CONNECTION_MEMORY + baselineMemory, "reserved: " + reservedMemory());
         }
         assertTrue(ended.await(20, TimeUnit.SECONDS), "the handler ended when the abuser left");
         assertBackToBaseline();
@@ -227,7 +242,13 @@ class AbuseTest {
         waitFor(() -> platformThreads() <= baselinePlatformThreads,
                 () -> "platform threads " + platformThreads() + " > " + baselinePlatformThreads);
         waitFor(() -> openFds() <= baselineFds, () -> "fds " + openFds() + " > " + baselineFds);
+        waitFor(() -> reservedMemory() <= baselineMemory,
+                () -> "reserved memory " + reservedMemory() + " > " + baselineMemory);
         ping();
+    }
+
+    private long reservedMemory() {
+        return server.network().resources().system().used(Resource.MEMORY);
     }
 
     /** Platform threads other than virtual-thread carriers, whose pool keeps idle ones for a while. */

@@ -52,8 +52,100 @@ class HostMetricsTest {
                         + "resource=\"stream\"} 1"), text);
                 assertTrue(text.contains("libp2p_swarm_key_types_total{dir=\"inbound\",key_type=\"Ed25519\"} 1"), text);
                 assertTrue(text.contains("libp2p_swarm_black_hole_filter_state{name=\"UDP\"} 0"), text);
+                assertTrue(text.contains("libp2p_swarm_black_hole_filter_next_request_allowed_after{name=\"IPv6\"} 0"),
+                        text);
+                // go's per-peer distributions: one peer with one inbound connection and one held stream.
+                assertTrue(text.contains("libp2p_rcmgr_peer_connections_bucket{dir=\"inbound\",le=\"1\"} 1"), text);
+                assertTrue(text.contains("libp2p_rcmgr_peer_connections_count{dir=\"outbound\"} 0"), text);
+                assertTrue(text.contains("libp2p_rcmgr_previous_peer_connections_count{dir=\"inbound\"} 0"), text);
+                assertTrue(text.contains("libp2p_rcmgr_peer_streams_bucket{dir=\"inbound\",le=\"1\"} 1"), text);
+                assertTrue(text.contains("libp2p_rcmgr_conn_memory_count 1"), "the held stream's window: " + text);
+                assertTrue(text.contains("libp2p_rcmgr_previous_conn_memory_count 0"), text);
             }
         }
+    }
+
+    private static void waitUntil(String what, java.util.function.BooleanSupplier condition) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
+        }
+    }
+
+    private static double value(MetricRegistry r, String name, String... labels) {
+        return ((Counter) r.family(name).orElseThrow()).value(labels);
+    }
+
+    @Test
+    void recordsBytesByProtocolAndPeerGroupDialsPerPeerAndIdentifyPushes() throws Exception {
+        MetricRegistry serverMetrics = new MetricRegistry();
+        MetricRegistry clientMetrics = new MetricRegistry();
+        try (Host server = Host.builder().listen("/ip4/127.0.0.1/tcp/0").build();
+             Host client = Host.builder().build()) {
+            HostMetrics.attach(server, serverMetrics);
+            HostMetrics.attach(client, clientMetrics);
+            server.setStreamHandler("/echo/1.0.0", s -> {
+                s.out().write(s.in().readAllBytes());
+                s.out().flush();
+            });
+            io.p2pkit.core.network.Connection c = client.connect(new PeerInfo(server.peerId(), server.addresses()));
+            io.p2pkit.core.identify.IdentifyService clientId =
+                    client.service(io.p2pkit.core.identify.IdentifyService.class).orElseThrow();
+            clientId.awaitIdentified(c, java.time.Duration.ofSeconds(30));
+            io.p2pkit.core.network.Connection serverSide = server.network().connections(client.peerId()).get(0);
+            server.service(io.p2pkit.core.identify.IdentifyService.class).orElseThrow()
+                    .awaitIdentified(serverSide, java.time.Duration.ofSeconds(30));
+
+            byte[] data = new byte[100_000];
+            new java.util.SplittableRandom(1).nextBytes(data);
+            try (Stream s = client.newStream(c, "/echo/1.0.0")) {
+                s.out().write(data);
+                s.closeWrite();
+                assertEquals(data.length, s.in().readAllBytes().length);
+            }
+            String proto = "/echo/1.0.0";
+            waitUntil("the server's handler done", () -> value(serverMetrics,
+                    "libp2p_bandwidth_protocol_bytes_total", "out", proto) == data.length);
+            assertEquals(data.length, value(serverMetrics, "libp2p_bandwidth_protocol_bytes_total", "in", proto));
+            assertEquals(data.length, value(clientMetrics, "libp2p_bandwidth_protocol_bytes_total", "out", proto));
+            assertEquals(data.length, value(clientMetrics, "libp2p_bandwidth_protocol_bytes_total", "in", proto));
+            assertTrue(value(serverMetrics, "libp2p_bandwidth_peer_group_bytes_total", "in", "p2pkit") >= data.length,
+                    "the echo came from a p2pkit peer");
+
+            assertEquals(1, value(clientMetrics, "libp2p_swarm_dials_per_peer_total", "success", "1"));
+            String text = PrometheusText.write(clientMetrics);
+            assertTrue(text.contains("libp2p_swarm_dial_latency_seconds_count{outcome=\"success\",num_dials=\"1\"} 1"),
+                    text);
+
+            assertEquals(1, value(clientMetrics, "libp2p_identify_identify_total", "outbound"));
+            assertEquals(1, value(clientMetrics, "libp2p_identify_conn_push_support_total", "supported"));
+            waitUntil("the server answered identify", () ->
+                    value(serverMetrics, "libp2p_identify_identify_total", "inbound") >= 1);
+            // A new protocol on the server is pushed to the connected client.
+            server.setStreamHandler("/new/1.0.0", s -> s.close());
+            waitUntil("the push arrived", () ->
+                    value(clientMetrics, "libp2p_identify_identify_push_total", "inbound") >= 1);
+            assertTrue(value(serverMetrics, "libp2p_identify_identify_push_total", "outbound") >= 1);
+            assertTrue(value(serverMetrics, "libp2p_identify_identify_pushes_triggered_total", "unknown") >= 1);
+        }
+    }
+
+    @Test
+    void labelsDialCountsAndPeerGroupsAsGoDoes() {
+        assertEquals("0", HostMetrics.numDials(0));
+        assertEquals("5", HostMetrics.numDials(5));
+        assertEquals(">=6", HostMetrics.numDials(6));
+        assertEquals(">=6", HostMetrics.numDials(40));
+        assertEquals("kubo", HostMetrics.peerGroup(java.util.Optional.of("kubo/0.30.0/")));
+        assertEquals("go-libp2p", HostMetrics.peerGroup(java.util.Optional.of("github.com/libp2p/go-libp2p")));
+        assertEquals("rust-libp2p", HostMetrics.peerGroup(java.util.Optional.of("rust-libp2p/0.44.0")));
+        assertEquals("js-libp2p", HostMetrics.peerGroup(java.util.Optional.of("js-libp2p/2.0.0 UserAgent=v20")));
+        assertEquals("p2pkit", HostMetrics.peerGroup(java.util.Optional.of("p2pkit/0.1")));
+        assertEquals("other", HostMetrics.peerGroup(java.util.Optional.of("something")));
+        assertEquals("unknown", HostMetrics.peerGroup(java.util.Optional.empty()));
     }
 
     @Test

@@ -63,6 +63,19 @@ class ResourceManagerTest {
     }
 
     @Test
+    void aLocalLimitIsFoundInACauseChainAndARemoteResetIsNot() {
+        ResourceLimitException limit = new ResourceLimitException("connection", Resource.MEMORY, 10, 9, null);
+        io.p2pkit.core.muxer.StreamResetException local =
+                new io.p2pkit.core.muxer.StreamResetException("connection closed", false);
+        local.initCause(new java.io.IOException("read failed", limit));
+        assertEquals(java.util.Optional.of(limit), ResourceLimitException.find(local));
+        assertEquals(java.util.Optional.of(limit), ResourceLimitException.find(limit));
+        assertTrue(ResourceLimitException.find(new io.p2pkit.core.muxer.StreamResetException("reset by remote", true))
+                .isEmpty());
+        assertTrue(ResourceLimitException.find(null).isEmpty());
+    }
+
+    @Test
     void peerMustBeSetBeforeStreams() throws Exception {
         ResourceManager rm = new ResourceManager();
         ConnectionSpan c = rm.openConnection(Direction.OUTBOUND, false);

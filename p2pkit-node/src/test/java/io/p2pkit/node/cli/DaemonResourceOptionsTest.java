@@ -59,6 +59,7 @@ class DaemonResourceOptionsTest {
             String err = Files.readString(stderr);
             assertTrue(err.contains("warning: connection manager high watermark 50 exceeds the system limit of 10 "
                     + "inbound connections"), err);
+            assertEquals(1, err.split("high watermark 50 exceeds", -1).length - 1, "the warning is printed once: " + err);
         } finally {
             p.toHandle().destroy();
             if (!p.waitFor(30, TimeUnit.SECONDS)) {

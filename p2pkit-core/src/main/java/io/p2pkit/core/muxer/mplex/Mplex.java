@@ -2,6 +2,7 @@ package io.p2pkit.core.muxer.mplex;
 
 import io.p2pkit.core.muxer.MuxedConnection;
 import io.p2pkit.core.muxer.Muxer;
+import io.p2pkit.core.resource.MemoryScope;
 import io.p2pkit.core.transport.RawConnection;
 
 import java.io.IOException;
@@ -32,7 +33,17 @@ public final class Mplex implements Muxer {
     /** Starts the connection's read loop on a virtual thread. mplex streams do not depend on the role. */
     @Override
     public MuxedConnection wrap(RawConnection connection, boolean initiator) throws IOException {
-        return MplexConnection.start(connection, config);
+        return MplexConnection.start(connection, config, MemoryScope.UNLIMITED);
+    }
+
+    /**
+     * Starts the connection's read loop; every received payload is reserved in {@code memory}
+     * until it is read. mplex has no flow control, so a refused reservation resets that stream
+     * (as a full receive buffer does) with the limit error, and the connection lives on.
+     */
+    @Override
+    public MuxedConnection wrap(RawConnection connection, boolean initiator, MemoryScope memory) throws IOException {
+        return MplexConnection.start(connection, config, Objects.requireNonNull(memory, "memory"));
     }
 
     @Override

@@ -3,6 +3,8 @@ package io.p2pkit.core.muxer.mplex;
 import io.p2pkit.core.DecodeException;
 import io.p2pkit.core.muxer.MuxedConnection;
 import io.p2pkit.core.muxer.MuxedStream;
+import io.p2pkit.core.resource.MemoryScope;
+import io.p2pkit.core.resource.ResourceLimitException;
 import io.p2pkit.core.transport.RawConnection;
 
 import java.io.BufferedInputStream;
@@ -29,6 +31,7 @@ import java.util.concurrent.locks.ReentrantLock;
 final class MplexConnection implements MuxedConnection {
     private final RawConnection raw;
     private final MplexConfig config;
+    private final MemoryScope memory;
     private final InputStream in;
     private final OutputStream out;
     private final ReentrantLock writeLock = new ReentrantLock();
@@ -44,16 +47,21 @@ final class MplexConnection implements MuxedConnection {
     private volatile boolean closed;
     private volatile IOException closeCause;
 
-    private MplexConnection(RawConnection raw, MplexConfig config) {
+    MemoryScope memory() {
+        return memory;
+    }
+
+    private MplexConnection(RawConnection raw, MplexConfig config, MemoryScope memory) {
         this.raw = raw;
         this.config = config;
+        this.memory = memory;
         // the session owns the connection, so reading ahead into a buffer loses nothing
         this.in = new BufferedInputStream(raw.in(), 64 * 1024);
         this.out = raw.out();
     }
 
-    static MplexConnection start(RawConnection raw, MplexConfig config) {
-        MplexConnection c = new MplexConnection(raw, config);
+    static MplexConnection start(RawConnection raw, MplexConfig config, MemoryScope memory) {
+        MplexConnection c = new MplexConnection(raw, config, memory);
         Thread.ofVirtual().name("mplex-reader").start(c::readLoop);
         return c;
     }
@@ -217,8 +225,12 @@ final class MplexConnection implements MuxedConnection {
         }
         switch (flag) {
             case MplexFrame.MESSAGE_RECEIVER, MplexFrame.MESSAGE_INITIATOR -> {
-                if (!s.deliver(frame)) {
-                    s.resetLocally("receive buffer of " + config.streamBufferBytes() + " bytes overflowed");
+                try {
+                    if (!s.deliver(frame)) {
+                        s.resetLocally("receive buffer of " + config.streamBufferBytes() + " bytes overflowed");
+                    }
+                } catch (ResourceLimitException e) {
+                    s.resetLocally(e.getMessage(), e);
                 }
             }
             case MplexFrame.CLOSE_RECEIVER, MplexFrame.CLOSE_INITIATOR -> s.remoteClosed();

@@ -2,6 +2,8 @@ package io.p2pkit.core.muxer.mplex;
 
 import io.p2pkit.core.muxer.MuxedStream;
 import io.p2pkit.core.muxer.StreamResetException;
+import io.p2pkit.core.resource.MemoryPriority;
+import io.p2pkit.core.resource.ResourceLimitException;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -98,8 +100,7 @@ final class MplexStream implements MuxedStream {
         lock.lock();
         try {
             localReadClosed = true;
-            chunks.clear();
-            buffered = 0;
+            discardBufferedLocked();
             readable.signalAll();
         } finally {
             lock.unlock();
@@ -115,8 +116,14 @@ final class MplexStream implements MuxedStream {
         return "MplexStream[" + id + (openedLocally ? " outbound" : " inbound") + "]";
     }
 
-    /** Buffers a data frame; false if that would overflow the receive buffer. Called by the read loop. */
-    boolean deliver(MplexFrame frame) {
+    /**
+     * Buffers a data frame, reserving its bytes in the connection's memory scope until they are
+     * read; false if that would overflow the receive buffer. Called by the read loop.
+     *
+     * @throws ResourceLimitException when the memory limit refuses the payload (at
+     *                                {@link MemoryPriority#HIGH}, so Noise's frame buffers still fit)
+     */
+    boolean deliver(MplexFrame frame) throws ResourceLimitException {
         byte[] data = frame.payload();
         lock.lock();
         try {
@@ -127,6 +134,7 @@ final class MplexStream implements MuxedStream {
             if (data.length > bufferLimit - buffered) {
                 return false;
             }
+            connection.memory().reserveMemory(data.length, MemoryPriority.HIGH);
             chunks.add(data);
             buffered += data.length;
             readable.signalAll();
@@ -157,7 +165,16 @@ final class MplexStream implements MuxedStream {
 
     /** This side gives up on the stream (e.g. its buffer overflowed) and tells the remote. */
     void resetLocally(String why) throws IOException {
-        if (markReset(new StreamResetException("stream " + id + " reset: " + why, false))) {
+        resetLocally(why, null);
+    }
+
+    /** As {@link #resetLocally(String)}, keeping {@code cause} (a local resource limit) as the reset's cause. */
+    void resetLocally(String why, Throwable cause) throws IOException {
+        StreamResetException e = new StreamResetException("stream " + id + " reset: " + why, false);
+        if (cause != null) {
+            e.initCause(cause);
+        }
+        if (markReset(e)) {
             connection.forget(this);
             connection.writeFrame(id, openedLocally ? MplexFrame.RESET_INITIATOR : MplexFrame.RESET_RECEIVER,
                     new byte[0]);
@@ -177,13 +194,22 @@ final class MplexStream implements MuxedStream {
                 return false;
             }
             reset = e;
-            chunks.clear();
-            buffered = 0;
+            discardBufferedLocked();
             readable.signalAll();
             return true;
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Drops unread data and gives its reservation back. Lock held. */
+    private void discardBufferedLocked() {
+        chunks.clear();
+        headOffset = 0;
+        if (buffered > 0) {
+            connection.memory().releaseMemory(buffered);
+        }
+        buffered = 0;
     }
 
     private void forgetIfDone() {
@@ -238,6 +264,7 @@ final class MplexStream implements MuxedStream {
             }
             buffered -= n;
             drained = buffered == 0;
+            connection.memory().releaseMemory(n);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while reading mplex stream " + id);

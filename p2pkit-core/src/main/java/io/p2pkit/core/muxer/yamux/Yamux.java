@@ -1,6 +1,7 @@
 package io.p2pkit.core.muxer.yamux;
 
 import io.p2pkit.core.muxer.Muxer;
+import io.p2pkit.core.resource.MemoryScope;
 import io.p2pkit.core.transport.RawConnection;
 
 import java.io.IOException;
@@ -72,8 +73,20 @@ public final class Yamux implements Muxer {
 
     @Override
     public YamuxSession wrap(RawConnection connection, boolean initiator) throws IOException {
+        return wrap(connection, initiator, MemoryScope.UNLIMITED);
+    }
+
+    /**
+     * Starts a session whose streams' receive windows are charged to {@code memory}: each stream
+     * reserves its initial window when it opens (a refusal fails the open, or resets the remote's
+     * stream), each window growth reserves the increase (a refusal keeps the window as it is), and
+     * everything is released when the stream ends.
+     */
+    @Override
+    public YamuxSession wrap(RawConnection connection, boolean initiator, MemoryScope memory) throws IOException {
         Objects.requireNonNull(connection, "connection");
-        YamuxSession session = new YamuxSession(connection, initiator, config, scheduler, clock);
+        Objects.requireNonNull(memory, "memory");
+        YamuxSession session = new YamuxSession(connection, initiator, config, scheduler, clock, memory);
         session.start();
         return session;
     }

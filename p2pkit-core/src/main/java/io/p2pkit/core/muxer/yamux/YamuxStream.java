@@ -2,6 +2,7 @@ package io.p2pkit.core.muxer.yamux;
 
 import io.p2pkit.core.muxer.MuxedStream;
 import io.p2pkit.core.muxer.StreamResetException;
+import io.p2pkit.core.resource.ResourceLimitException;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,6 +46,11 @@ public final class YamuxStream implements MuxedStream {
      * sender (seen as upload running at a third of download in the perf benchmark).
      */
     static final long MIN_GROWTH_RTT_NANOS = 1_000_000L;
+    /**
+     * The memory priority of window growth, go-yamux's: growth is optional, so it stops once the
+     * connection's scope is about half full, leaving the rest for new streams and frame buffers.
+     */
+    static final int GROWTH_PRIORITY = 128;
 
     private final YamuxSession session;
     private final int id;
@@ -73,11 +79,14 @@ public final class YamuxStream implements MuxedStream {
     private boolean writeClosed;
     private boolean finished;
     private IOException error;
+    /** Bytes of the receive window reserved in the session's memory scope; -1 once released. */
+    private long reservedWindow;
 
     YamuxStream(YamuxSession session, int id, boolean outbound, int initialWindow, long now) {
         this.session = session;
         this.id = id;
         this.recvWindow = initialWindow;
+        this.reservedWindow = initialWindow; // reserved by the session before it made the stream
         this.epochStart = now;
         this.pendingFlags = outbound ? FrameHeader.SYN : FrameHeader.ACK;
     }
@@ -222,8 +231,15 @@ public final class YamuxStream implements MuxedStream {
         long now = session.nanoTime();
         long rtt = session.rttNanos();
         if (mayGrow && rtt > 0 && now - epochStart < Math.max(rtt, MIN_GROWTH_RTT_NANOS) * 4
-                && recvWindow < session.config().maxStreamWindow()) {
-            recvWindow = Math.min(recvWindow * 2, session.config().maxStreamWindow());
+                && recvWindow < session.config().maxStreamWindow() && reservedWindow >= 0) {
+            long grown = Math.min(recvWindow * 2, session.config().maxStreamWindow());
+            try {
+                session.memory().reserveMemory(grown - recvWindow, GROWTH_PRIORITY);
+                reservedWindow += grown - recvWindow;
+                recvWindow = grown;
+            } catch (ResourceLimitException e) {
+                // Over the memory limit the window simply stays: slower, but nothing breaks.
+            }
         }
         epochStart = now;
         long delta = recvWindow - remoteCredit - buffered - inFlight;
@@ -500,6 +516,31 @@ public final class YamuxStream implements MuxedStream {
     /** The remote reset the stream. */
     void remoteReset() {
         fail(new StreamResetException("stream " + id() + " reset by remote", true));
+    }
+
+    /** Gives the reserved receive window back to the session's memory scope, once. */
+    void releaseWindowMemory() {
+        long release;
+        lock.lock();
+        try {
+            release = reservedWindow;
+            reservedWindow = -1;
+        } finally {
+            lock.unlock();
+        }
+        if (release > 0) {
+            session.memory().releaseMemory(release);
+        }
+    }
+
+    /** The receive window bytes reserved in the memory scope now (0 once released). */
+    long reservedWindow() {
+        lock.lock();
+        try {
+            return Math.max(0, reservedWindow);
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Fails the stream with {@code e} and wakes every waiting reader and writer. */

@@ -8,8 +8,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * success-fraction model: it keeps the outcomes of the last {@code window} dials of that class.
  * With fewer outcomes than the window it is probing and allows every dial; with the window full it
  * is allowed when at least {@code minSuccesses} of them succeeded, and blocked otherwise. While
- * blocked it still lets one dial in every {@code window} through as a probe, and a single success
- * then re-opens it.
+ * blocked it still lets one request in every {@code window} through as a probe, and a single
+ * success then starts it afresh (probing, with an empty window), as go's does.
+ *
+ * <p>A request is one dial of a peer that has addresses of this class ({@link #handleRequest}),
+ * not one per address, so a peer with many QUIC addresses does not use up several probes.
  */
 public final class BlackHoleDetector {
     /** The detector's verdict. */
@@ -56,10 +59,22 @@ public final class BlackHoleDetector {
      * @return whether to dial it
      */
     public boolean allowDial() {
+        return handleRequest() != State.BLOCKED;
+    }
+
+    /**
+     * Counts one request to dial addresses of this class and says how to treat them: ALLOWED and
+     * PROBING dial, BLOCKED does not. A blocked detector answers PROBING for every
+     * {@code window}-th request, its probe.
+     */
+    public State handleRequest() {
         lock.lock();
         try {
             requests++;
-            return state != State.BLOCKED || requests % window == 0;
+            if (state == State.BLOCKED && requests % window == 0) {
+                return State.PROBING;
+            }
+            return state;
         } finally {
             lock.unlock();
         }
@@ -70,11 +85,12 @@ public final class BlackHoleDetector {
         lock.lock();
         try {
             if (state == State.BLOCKED && success) {
-                // A probe got through: the black hole is gone.
+                // A probe got through: a black hole is all or nothing, so start afresh rather
+                // than wait for the fraction to recover.
                 outcomes.clear();
                 successes = 0;
                 requests = 0;
-                state = State.ALLOWED;
+                state = State.PROBING;
                 return;
             }
             outcomes.addLast(success);
@@ -85,7 +101,7 @@ public final class BlackHoleDetector {
                 successes--;
             }
             if (outcomes.size() < window) {
-                state = state == State.ALLOWED ? State.ALLOWED : State.PROBING;
+                state = State.PROBING;
             } else {
                 state = successes >= minSuccesses ? State.ALLOWED : State.BLOCKED;
             }
@@ -99,6 +115,16 @@ public final class BlackHoleDetector {
         lock.lock();
         try {
             return state;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** While blocked, how many more requests until the next probe goes through; 0 otherwise (go's metric). */
+    public long nextProbeAfter() {
+        lock.lock();
+        try {
+            return state == State.BLOCKED ? window - (requests % window) : 0;
         } finally {
             lock.unlock();
         }

@@ -93,6 +93,17 @@ public final class DialPolicy {
      */
     public List<RankedAddress> plan(PeerId peer, List<Multiaddr> addresses, Duration publicDelay,
                                     Map<Multiaddr, Throwable> skipped) {
+        // One request per detector per dial of the peer, as go counts them, whatever the number of addresses.
+        boolean anyUdp = false;
+        boolean anyIp6 = false;
+        for (Multiaddr a : addresses) {
+            if (AddressShape.isPublicIp(a)) {
+                anyUdp |= AddressShape.isUdp(a);
+                anyIp6 |= AddressShape.isIp6(a);
+            }
+        }
+        boolean udpBlocked = anyUdp && udp.handleRequest() == BlackHoleDetector.State.BLOCKED;
+        boolean ip6Blocked = anyIp6 && ip6.handleRequest() == BlackHoleDetector.State.BLOCKED;
         List<RankedAddress> out = new ArrayList<>();
         for (RankedAddress r : DialRanker.rank(addresses, publicDelay)) {
             Multiaddr a = r.address();
@@ -102,11 +113,14 @@ public final class DialPolicy {
                         + " ms left"));
                 continue;
             }
-            Optional<BlackHoleDetector> hole = AddressShape.isPublicIp(a) ? blackHoleFor(a) : Optional.empty();
-            if (hole.isPresent() && !hole.get().allowDial()) {
-                skipped.put(a, new IOException(hole.get().name() + " black hole: too few recent "
-                        + hole.get().name() + " dials succeeded"));
-                continue;
+            if (AddressShape.isPublicIp(a)) {
+                // An IPv6 QUIC address is in both classes: either black hole holds it back.
+                String hole = udpBlocked && AddressShape.isUdp(a) ? udp.name()
+                        : ip6Blocked && AddressShape.isIp6(a) ? ip6.name() : null;
+                if (hole != null) {
+                    skipped.put(a, new IOException(hole + " black hole: too few recent " + hole + " dials succeeded"));
+                    continue;
+                }
             }
             out.add(r);
         }
@@ -135,17 +149,13 @@ public final class DialPolicy {
     /** One address of {@code peer} was dialed successfully. */
     public void addressSucceeded(PeerId peer, Multiaddr address) {
         addressBackoff.succeeded(new AddressKey(peer, address));
-        if (AddressShape.isPublicIp(address)) {
-            blackHoleFor(address).ifPresent(d -> d.record(true));
-        }
+        recordBlackHole(address, true);
     }
 
     /** Dialing one address of {@code peer} failed. */
     public void addressFailed(PeerId peer, Multiaddr address) {
         addressBackoff.failed(new AddressKey(peer, address));
-        if (AddressShape.isPublicIp(address)) {
-            blackHoleFor(address).ifPresent(d -> d.record(false));
-        }
+        recordBlackHole(address, false);
     }
 
     /** Dialing {@code peer} worked: forget its back-off and close its breaker. */
@@ -211,13 +221,16 @@ public final class DialPolicy {
         }
     }
 
-    private Optional<BlackHoleDetector> blackHoleFor(Multiaddr a) {
+    /** Feeds a public address's outcome to each detector whose class it is in (both for IPv6 over UDP). */
+    private void recordBlackHole(Multiaddr a, boolean success) {
+        if (!AddressShape.isPublicIp(a)) {
+            return; // private addresses say nothing about the internet
+        }
         if (AddressShape.isUdp(a)) {
-            return Optional.of(udp);
+            udp.record(success);
         }
         if (AddressShape.isIp6(a)) {
-            return Optional.of(ip6);
+            ip6.record(success);
         }
-        return Optional.empty();
     }
 }

@@ -1,6 +1,9 @@
 package io.p2pkit.core.security.noise;
 
 import io.p2pkit.core.buffer.BufferPool;
+import io.p2pkit.core.resource.MemoryPriority;
+import io.p2pkit.core.resource.MemoryScope;
+import io.p2pkit.core.resource.ResourceLimitException;
 import io.p2pkit.core.transport.RawConnection;
 
 import java.io.EOFException;
@@ -29,6 +32,7 @@ final class NoiseFrameInputStream extends InputStream {
     private static final int BUFFER_BYTES = 2 * (2 + NoiseXXHandshake.MAX_MESSAGE_LENGTH);
 
     private final RawConnection connection;
+    private final MemoryScope memory;
     private final InputStream raw;
     private final ReentrantLock lock = new ReentrantLock();
     private final byte[] one = new byte[1];
@@ -43,9 +47,13 @@ final class NoiseFrameInputStream extends InputStream {
     private IOException failure;
     private boolean endOfStream;
 
-    /** @param connection the raw connection the frames come from */
-    NoiseFrameInputStream(RawConnection connection) {
+    /**
+     * @param connection the raw connection the frames come from
+     * @param memory     where the frame buffer is reserved while it is held
+     */
+    NoiseFrameInputStream(RawConnection connection, MemoryScope memory) {
         this.connection = connection;
+        this.memory = memory;
         this.raw = connection.in();
     }
 
@@ -127,8 +135,10 @@ final class NoiseFrameInputStream extends InputStream {
             System.arraycopy(buf, plainPos, b, off, n);
             plainPos += n;
             return n;
-        } catch (BadTagException | NonceExhaustedException | EOFException e) {
+        } catch (BadTagException | NonceExhaustedException | EOFException | ResourceLimitException e) {
+            // Without a frame buffer nothing more can be read: the connection ends with the limit error.
             failure = e;
+            dropBuffer();
             closeQuietly(connection);
             throw e;
         } finally {
@@ -162,6 +172,7 @@ final class NoiseFrameInputStream extends InputStream {
         int length = frameLength();
         if (length < 0) {
             endOfStream = true;
+            dropBuffer(); // nothing more will arrive
             return 0;
         }
         fill(length);
@@ -181,8 +192,7 @@ final class NoiseFrameInputStream extends InputStream {
         if (cipher != null && dataPos == dataEnd && raw.available() <= 0) {
             // Nothing buffered and nothing waiting: an idle connection waits here, so it waits
             // without its 128 KiB buffer. Under load bytes are waiting and the buffer is kept.
-            BufferPool.give(buf);
-            buf = null;
+            giveBuffer();
             dataPos = dataEnd = 0;
             plainPos = plainEnd = 0;
             byte[] head = new byte[2];
@@ -197,11 +207,11 @@ final class NoiseFrameInputStream extends InputStream {
                 }
                 got += r;
             }
-            buf = BufferPool.take(BUFFER_BYTES);
+            takeBuffer();
             return ((head[0] & 0xFF) << 8) | (head[1] & 0xFF);
         }
         if (buf == null) {
-            buf = BufferPool.take(BUFFER_BYTES);
+            takeBuffer();
         }
         if (dataEnd - dataPos < 2 && !fillAtLeast(2)) {
             if (dataEnd == dataPos) {
@@ -212,6 +222,31 @@ final class NoiseFrameInputStream extends InputStream {
         int length = ((buf[dataPos] & 0xFF) << 8) | (buf[dataPos + 1] & 0xFF);
         dataPos += 2;
         return length;
+    }
+
+    /**
+     * Reserves, then takes the frame buffer. Essential to progress, so at
+     * {@link MemoryPriority#ALWAYS}: optional buffers (window growth, new streams) give way first.
+     */
+    private void takeBuffer() throws ResourceLimitException {
+        memory.reserveMemory(BUFFER_BYTES, MemoryPriority.ALWAYS);
+        buf = BufferPool.take(BUFFER_BYTES);
+    }
+
+    /** Hands the frame buffer back to the pool and its reservation to the scope. */
+    private void giveBuffer() {
+        if (buf != null) {
+            BufferPool.give(buf);
+            buf = null;
+            memory.releaseMemory(BUFFER_BYTES);
+        }
+    }
+
+    /** Gives the buffer back after a fatal error; later reads fail before touching it. */
+    private void dropBuffer() {
+        giveBuffer();
+        dataPos = dataEnd = 0;
+        plainPos = plainEnd = 0;
     }
 
     private void fill(int n) throws IOException {

@@ -1,6 +1,9 @@
 package io.p2pkit.core.security.noise;
 
 import io.p2pkit.core.buffer.BufferPool;
+import io.p2pkit.core.resource.MemoryPriority;
+import io.p2pkit.core.resource.MemoryScope;
+import io.p2pkit.core.resource.ResourceLimitException;
 import io.p2pkit.core.transport.RawConnection;
 
 import java.io.IOException;
@@ -29,6 +32,7 @@ final class NoiseFrameOutputStream extends OutputStream {
     private static final int BULK_FRAMES = 4;
 
     private final RawConnection connection;
+    private final MemoryScope memory;
     private final OutputStream raw;
     private final ReentrantLock lock = new ReentrantLock();
     private final byte[] one = new byte[1];
@@ -41,9 +45,13 @@ final class NoiseFrameOutputStream extends OutputStream {
     private CipherState cipher;
     private volatile boolean closed;
 
-    /** @param connection the raw connection the frames go to */
-    NoiseFrameOutputStream(RawConnection connection) {
+    /**
+     * @param connection the raw connection the frames go to
+     * @param memory     where the send buffer is reserved while it is held
+     */
+    NoiseFrameOutputStream(RawConnection connection, MemoryScope memory) {
         this.connection = connection;
+        this.memory = memory;
         this.raw = connection.out();
     }
 
@@ -93,7 +101,7 @@ final class NoiseFrameOutputStream extends OutputStream {
         try {
             checkOpen();
             if (buf == null) {
-                buf = BufferPool.take(FRAME_BYTES);
+                takeBuffer();
             }
             while (len > 0) {
                 if (openLength == 0) {
@@ -134,8 +142,7 @@ final class NoiseFrameOutputStream extends OutputStream {
             raw.flush();
             if (openLength == 0) {
                 // Everything is sent: an idle connection keeps no frame buffer.
-                BufferPool.give(buf);
-                buf = null;
+                giveBuffer();
             }
         } finally {
             lock.unlock();
@@ -181,7 +188,7 @@ final class NoiseFrameOutputStream extends OutputStream {
 
     /** Ensures a full frame fits at {@code sealedEnd}; grows the buffer for bulk writes. */
     private void makeRoomForFrame(boolean bulk) throws IOException {
-        if (bulk && buf.length < BULK_FRAMES * FRAME_BYTES) {
+        if (bulk && buf.length < BULK_FRAMES * FRAME_BYTES && reserveBulk()) {
             byte[] bigger = BufferPool.take(BULK_FRAMES * FRAME_BYTES);
             System.arraycopy(buf, 0, bigger, 0, buf.length);
             BufferPool.give(buf);
@@ -189,6 +196,40 @@ final class NoiseFrameOutputStream extends OutputStream {
         }
         if (buf.length - sealedEnd < FRAME_BYTES) {
             sendSealed();
+        }
+    }
+
+    /**
+     * Reserves, then takes the one-frame buffer; without it nothing can be sent, so the
+     * reservation is at {@link MemoryPriority#ALWAYS} and a refusal closes the connection.
+     */
+    private void takeBuffer() throws ResourceLimitException {
+        try {
+            memory.reserveMemory(FRAME_BYTES, MemoryPriority.ALWAYS);
+        } catch (ResourceLimitException e) {
+            closed = true;
+            NoiseFrameInputStream.closeQuietly(connection);
+            throw e;
+        }
+        buf = BufferPool.take(FRAME_BYTES);
+    }
+
+    /** Reserves the growth to a bulk buffer; it only saves system calls, so it is optional (MEDIUM). */
+    private boolean reserveBulk() {
+        try {
+            memory.reserveMemory((long) (BULK_FRAMES - 1) * FRAME_BYTES, MemoryPriority.MEDIUM);
+            return true;
+        } catch (ResourceLimitException e) {
+            return false; // frames go out one at a time instead
+        }
+    }
+
+    /** Hands the send buffer back to the pool and its reservation to the scope. */
+    private void giveBuffer() {
+        if (buf != null) {
+            memory.releaseMemory(buf.length);
+            BufferPool.give(buf);
+            buf = null;
         }
     }
 

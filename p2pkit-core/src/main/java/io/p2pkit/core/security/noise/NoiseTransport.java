@@ -4,6 +4,7 @@ import io.p2pkit.core.DecodeException;
 import io.p2pkit.core.crypto.PrivateKey;
 import io.p2pkit.core.crypto.PublicKey;
 import io.p2pkit.core.identity.PeerId;
+import io.p2pkit.core.resource.MemoryScope;
 import io.p2pkit.core.security.HandshakeException;
 import io.p2pkit.core.security.SecureTransport;
 import io.p2pkit.core.transport.RawConnection;
@@ -86,18 +87,36 @@ public final class NoiseTransport implements SecureTransport {
 
     @Override
     public NoiseConnection secureOutbound(RawConnection connection, PeerId expectedRemote) throws HandshakeException {
-        return handshake(connection, true, expectedRemote);
+        return handshake(connection, true, expectedRemote, MemoryScope.UNLIMITED);
     }
 
     @Override
     public NoiseConnection secureInbound(RawConnection connection) throws HandshakeException {
-        return handshake(connection, false, null);
+        return handshake(connection, false, null, MemoryScope.UNLIMITED);
     }
 
-    private NoiseConnection handshake(RawConnection connection, boolean initiator, PeerId expectedRemote)
+    /**
+     * Runs the handshake as the dialer; the frame buffers are reserved in {@code memory} while
+     * they are held. A refused reservation closes the connection with the
+     * {@link io.p2pkit.core.resource.ResourceLimitException} (during the handshake, as the cause of
+     * the {@link HandshakeException}).
+     */
+    @Override
+    public NoiseConnection secureOutbound(RawConnection connection, PeerId expectedRemote, MemoryScope memory)
             throws HandshakeException {
-        NoiseFrameInputStream in = new NoiseFrameInputStream(connection);
-        NoiseFrameOutputStream out = new NoiseFrameOutputStream(connection);
+        return handshake(connection, true, expectedRemote, memory);
+    }
+
+    /** Runs the handshake as the listener, with frame buffers reserved in {@code memory} (see above). */
+    @Override
+    public NoiseConnection secureInbound(RawConnection connection, MemoryScope memory) throws HandshakeException {
+        return handshake(connection, false, null, memory);
+    }
+
+    private NoiseConnection handshake(RawConnection connection, boolean initiator, PeerId expectedRemote,
+                                      MemoryScope memory) throws HandshakeException {
+        NoiseFrameInputStream in = new NoiseFrameInputStream(connection, memory);
+        NoiseFrameOutputStream out = new NoiseFrameOutputStream(connection, memory);
         NoiseXXHandshake hs = new NoiseXXHandshake(initiator, EMPTY, staticPrivateKey, staticPublicKey,
                 NoiseXXHandshake.generatePrivateKey(random));
         try {

@@ -41,12 +41,78 @@ class DialPolicyPartsTest {
         }
         assertEquals(3, allowed, "one probe per window of requests");
         d.record(true);
-        assertEquals(BlackHoleDetector.State.ALLOWED, d.state(), "a successful probe reopens it");
+        assertEquals(BlackHoleDetector.State.PROBING, d.state(), "a successful probe starts it afresh, as go's");
+        assertEquals(0.0, d.successFraction(), 1e-9);
+        assertTrue(d.allowDial());
         for (int i = 0; i < 10; i++) {
             d.record(i < 2);
         }
         assertEquals(BlackHoleDetector.State.ALLOWED, d.state());
         assertEquals(0.2, d.successFraction(), 1e-9);
+    }
+
+    @Test
+    void blackHoleProbesAreRequestsAndAnswerProbing() {
+        BlackHoleDetector d = new BlackHoleDetector("IPv6", 4, 1);
+        for (int i = 0; i < 4; i++) {
+            d.record(false);
+        }
+        assertEquals(BlackHoleDetector.State.BLOCKED, d.state());
+        assertEquals(4, d.nextProbeAfter());
+        assertEquals(BlackHoleDetector.State.BLOCKED, d.handleRequest());
+        assertEquals(BlackHoleDetector.State.BLOCKED, d.handleRequest());
+        assertEquals(BlackHoleDetector.State.BLOCKED, d.handleRequest());
+        assertEquals(1, d.nextProbeAfter(), "the next request is the probe");
+        assertEquals(BlackHoleDetector.State.PROBING, d.handleRequest(), "every window-th request probes");
+        d.record(false);
+        assertEquals(BlackHoleDetector.State.BLOCKED, d.state(), "a failed probe keeps it blocked");
+    }
+
+    @Test
+    void ipv6OverUdpIsHeldBackByEitherDetectorAndFeedsBoth() {
+        DialPolicyConfig cfg = new DialPolicyConfig(Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(1),
+                Duration.ofSeconds(1), Duration.ofMinutes(5), 0, 2, Duration.ofMinutes(1), 4, 1, 2, 100);
+        DialPolicy p = new DialPolicy(cfg, now::get, () -> 0);
+        Multiaddr v6Tcp = Multiaddr.parse("/ip6/2001:db8::1/tcp/1");
+        Multiaddr v6Quic = Multiaddr.parse("/ip6/2001:db8::1/udp/1/quic-v1");
+        Multiaddr v4Quic = Multiaddr.parse("/ip4/1.2.3.4/udp/1/quic-v1");
+        Multiaddr v4Tcp = Multiaddr.parse("/ip4/1.2.3.4/tcp/1");
+        BlackHoleDetector udp = p.blackHoleDetectors().get(0);
+        BlackHoleDetector ip6 = p.blackHoleDetectors().get(1);
+
+        // IPv6 QUIC outcomes count for both classes.
+        PeerId other = PrivateKey.generateEd25519().publicKey().toPeerId();
+        for (int i = 0; i < 4; i++) {
+            p.addressFailed(other, v6Quic);
+        }
+        assertEquals(BlackHoleDetector.State.BLOCKED, udp.state());
+        assertEquals(BlackHoleDetector.State.BLOCKED, ip6.state());
+
+        // IPv4 UDP works again: UDP is open, IPv6 still is not, so the IPv6 QUIC address stays held back.
+        for (int i = 0; i < 3; i++) {
+            p.plan(peer, List.of(v4Quic), DialRanker.PUBLIC_DELAY, new LinkedHashMap<>());
+        }
+        Map<Multiaddr, Throwable> skipped = new LinkedHashMap<>();
+        List<RankedAddress> probe = p.plan(peer, List.of(v4Quic), DialRanker.PUBLIC_DELAY, skipped);
+        assertEquals(List.of(v4Quic), probe.stream().map(RankedAddress::address).toList(), "the fourth request probes");
+        p.addressSucceeded(peer, v4Quic);
+        assertEquals(BlackHoleDetector.State.PROBING, udp.state());
+        skipped.clear();
+        List<RankedAddress> plan = p.plan(peer, List.of(v6Tcp, v6Quic, v4Quic, v4Tcp), DialRanker.PUBLIC_DELAY, skipped);
+        assertEquals(java.util.Set.of(v4Quic, v4Tcp),
+                plan.stream().map(RankedAddress::address).collect(java.util.stream.Collectors.toSet()));
+        assertTrue(skipped.get(v6Quic).getMessage().contains("IPv6 black hole"), skipped.toString());
+        assertTrue(skipped.get(v6Tcp).getMessage().contains("IPv6 black hole"), skipped.toString());
+
+        // Three more dials of that peer are three requests, not six (two IPv6 addresses each); the fourth probes.
+        for (int i = 0; i < 2; i++) {
+            skipped.clear();
+            assertEquals(1, p.plan(peer, List.of(v6Tcp, v6Quic, v4Tcp), DialRanker.PUBLIC_DELAY, skipped).size());
+            assertEquals(2, skipped.size(), "both IPv6 addresses held back");
+        }
+        skipped.clear();
+        plan = p.plan(peer, List.of(v6Tcp, v6Quic, v4Tcp), DialRanker.PUBLIC_DELAY, skipped);
+        assertTrue(plan.stream().anyMatch(r -> r.address().equals(v6Tcp)), "the IPv6 probe: " + skipped);
     }
 
     @Test

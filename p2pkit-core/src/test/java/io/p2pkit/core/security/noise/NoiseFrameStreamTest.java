@@ -1,5 +1,6 @@
 package io.p2pkit.core.security.noise;
 
+import io.p2pkit.core.resource.MemoryScope;
 import io.p2pkit.core.transport.memory.MemoryConnection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -50,9 +51,9 @@ class NoiseFrameStreamTest {
     @ValueSource(longs = {1, 2, 3})
     void randomWritesFlushesAndReadsCarryTheSameBytes(long seed) throws Exception {
         MemoryConnection.Pair pair = MemoryConnection.pair();
-        NoiseFrameOutputStream out = new NoiseFrameOutputStream(pair.initiator());
+        NoiseFrameOutputStream out = new NoiseFrameOutputStream(pair.initiator(), MemoryScope.UNLIMITED);
         out.startTransport(new CipherState(KEY));
-        NoiseFrameInputStream in = new NoiseFrameInputStream(pair.responder());
+        NoiseFrameInputStream in = new NoiseFrameInputStream(pair.responder(), MemoryScope.UNLIMITED);
         in.startTransport(new CipherState(KEY));
         SplittableRandom random = new SplittableRandom(seed);
         byte[] data = new byte[3_000_000];
@@ -101,7 +102,7 @@ class NoiseFrameStreamTest {
     @Test
     void aLargeWriteBecomesMaximalFramesAndFlushSendsTheRest() throws Exception {
         MemoryConnection.Pair pair = MemoryConnection.pair(1 << 20);
-        NoiseFrameOutputStream out = new NoiseFrameOutputStream(pair.initiator());
+        NoiseFrameOutputStream out = new NoiseFrameOutputStream(pair.initiator(), MemoryScope.UNLIMITED);
         out.startTransport(new CipherState(KEY));
         int total = 2 * NoiseFrameOutputStream.MAX_PLAINTEXT + 10;
         out.write(new byte[total]);
@@ -127,7 +128,7 @@ class NoiseFrameStreamTest {
         pair.initiator().out().write(new byte[] {0, 2, 42, 43, 0, (byte) transport.length});
         pair.initiator().out().write(transport);
         pair.initiator().closeWrite();
-        NoiseFrameInputStream in = new NoiseFrameInputStream(pair.responder());
+        NoiseFrameInputStream in = new NoiseFrameInputStream(pair.responder(), MemoryScope.UNLIMITED);
         assertArrayEquals(new byte[] {42, 43}, in.readHandshakeMessage());
         in.startTransport(new CipherState(KEY));
         assertArrayEquals(new byte[] {1, 2, 3}, in.readAllBytes());
@@ -140,7 +141,7 @@ class NoiseFrameStreamTest {
         ct[1] ^= 1;
         pair.initiator().out().write(new byte[] {0, (byte) ct.length});
         pair.initiator().out().write(ct);
-        NoiseFrameInputStream in = new NoiseFrameInputStream(pair.responder());
+        NoiseFrameInputStream in = new NoiseFrameInputStream(pair.responder(), MemoryScope.UNLIMITED);
         in.startTransport(new CipherState(KEY));
         assertThrows(BadTagException.class, () -> in.read(new byte[10]));
         assertThrows(BadTagException.class, in::read);
@@ -151,7 +152,7 @@ class NoiseFrameStreamTest {
     void framesShorterThanATagAreRejected() throws Exception {
         MemoryConnection.Pair pair = MemoryConnection.pair();
         pair.initiator().out().write(new byte[] {0, 3, 1, 2, 3});
-        NoiseFrameInputStream in = new NoiseFrameInputStream(pair.responder());
+        NoiseFrameInputStream in = new NoiseFrameInputStream(pair.responder(), MemoryScope.UNLIMITED);
         in.startTransport(new CipherState(KEY));
         assertThrows(BadTagException.class, in::read);
     }
@@ -161,33 +162,33 @@ class NoiseFrameStreamTest {
         MemoryConnection.Pair pair = MemoryConnection.pair();
         pair.initiator().out().write(new byte[] {0, 100, 1, 2, 3});
         pair.initiator().closeWrite();
-        NoiseFrameInputStream in = new NoiseFrameInputStream(pair.responder());
+        NoiseFrameInputStream in = new NoiseFrameInputStream(pair.responder(), MemoryScope.UNLIMITED);
         in.startTransport(new CipherState(KEY));
         assertThrows(EOFException.class, in::read);
 
         MemoryConnection.Pair clean = MemoryConnection.pair();
         clean.initiator().closeWrite();
-        NoiseFrameInputStream in2 = new NoiseFrameInputStream(clean.responder());
+        NoiseFrameInputStream in2 = new NoiseFrameInputStream(clean.responder(), MemoryScope.UNLIMITED);
         in2.startTransport(new CipherState(KEY));
         assertEquals(-1, in2.read());
 
         MemoryConnection.Pair half = MemoryConnection.pair();
         half.initiator().out().write(new byte[] {0});
         half.initiator().closeWrite();
-        NoiseFrameInputStream in3 = new NoiseFrameInputStream(half.responder());
+        NoiseFrameInputStream in3 = new NoiseFrameInputStream(half.responder(), MemoryScope.UNLIMITED);
         assertThrows(EOFException.class, in3::readHandshakeMessage);
     }
 
     @Test
     void writesAfterCloseFail() throws Exception {
         MemoryConnection.Pair pair = MemoryConnection.pair();
-        NoiseFrameOutputStream out = new NoiseFrameOutputStream(pair.initiator());
+        NoiseFrameOutputStream out = new NoiseFrameOutputStream(pair.initiator(), MemoryScope.UNLIMITED);
         out.startTransport(new CipherState(KEY));
         out.write(1);
         out.close();
         assertThrows(IOException.class, () -> out.write(2));
         try (var exec = Executors.newVirtualThreadPerTaskExecutor()) {
-            NoiseFrameInputStream in = new NoiseFrameInputStream(pair.responder());
+            NoiseFrameInputStream in = new NoiseFrameInputStream(pair.responder(), MemoryScope.UNLIMITED);
             in.startTransport(new CipherState(KEY));
             assertArrayEquals(new byte[] {1}, exec.submit(() -> in.readAllBytes()).get(10, TimeUnit.SECONDS));
         }

@@ -161,7 +161,8 @@ public final class DaemonCommand implements Command {
             low = Math.min(low, high); // only one was given: keep the other consistent with it
         }
         ConnectionManager connections = new ConnectionManager(ConnectionManagerConfig.of(low, high, grace));
-        connections.checkAgainst(limits).ifPresent(problem -> console.info("p2pkit daemon: warning: " + problem));
+        // Reported here once; the host builder's own check then stays quiet.
+        connections.warnIfInconsistent(limits, problem -> console.info("p2pkit daemon: warning: " + problem));
         InetSocketAddress metricsAddress = null;
         if (args.value("metrics").isPresent()) {
             try {
