@@ -77,10 +77,11 @@ public final class Yamux implements Muxer {
     }
 
     /**
-     * Starts a session whose streams' receive windows are charged to {@code memory}: each stream
-     * reserves its initial window when it opens (a refusal fails the open, or resets the remote's
-     * stream), each window growth reserves the increase (a refusal keeps the window as it is), and
-     * everything is released when the stream ends.
+     * Starts a session whose streams' receive-window growth is charged to {@code memory}: each
+     * growth reserves the increase (a refusal keeps the window as it is) and everything is released
+     * when the stream ends. The initial window is not charged, as in go-yamux: the stream limits
+     * bound it, and charging it made many concurrent streams on one connection fail at default
+     * limits.
      */
     @Override
     public YamuxSession wrap(RawConnection connection, boolean initiator, MemoryScope memory) throws IOException {

@@ -3,9 +3,7 @@ package io.p2pkit.core.muxer.yamux;
 import io.p2pkit.core.DecodeException;
 import io.p2pkit.core.muxer.MuxedConnection;
 import io.p2pkit.core.muxer.StreamResetException;
-import io.p2pkit.core.resource.MemoryPriority;
 import io.p2pkit.core.resource.MemoryScope;
-import io.p2pkit.core.resource.ResourceLimitException;
 import io.p2pkit.core.transport.LeanInputStream;
 import io.p2pkit.core.transport.RawConnection;
 
@@ -41,11 +39,6 @@ public final class YamuxSession implements MuxedConnection {
     /** How long close() waits for a busy connection to send GoAway (go-yamux waits 100 ms too). */
     private static final long GO_AWAY_WAIT_MILLIS = 100;
     private static final long MAX_STREAM_ID = 0xFFFF_FFFFL;
-    /**
-     * The priority of a new stream's initial window. Below {@link MemoryPriority#ALWAYS}, so that
-     * streams are refused while the connection's essential buffers (Noise frames) still fit.
-     */
-    static final int OPEN_PRIORITY = MemoryPriority.HIGH;
 
     private final RawConnection raw;
     private final YamuxConfig config;
@@ -61,7 +54,6 @@ public final class YamuxSession implements MuxedConnection {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final ConcurrentHashMap<Integer, PendingPing> pings = new ConcurrentHashMap<>();
     private final AtomicInteger nextPingId = new AtomicInteger();
-    private final AtomicInteger refusedForMemory = new AtomicInteger();
     private final Thread readLoop;
 
     // Guarded by sessionLock.
@@ -159,18 +151,11 @@ public final class YamuxSession implements MuxedConnection {
         return streams.size();
     }
 
-    /** How many streams of the remote were reset because their window did not fit the memory limit. */
-    public int streamsRefusedForMemory() {
-        return refusedForMemory.get();
-    }
-
     // ---------------------------------------------------------------- MuxedConnection
 
     @Override
     public YamuxStream openStream() throws IOException {
-        YamuxStream stream = null;
-        // The window is reserved before the stream exists: a refusal is a local limit, not the remote's doing.
-        memory.reserveMemory(config.initialStreamWindow(), OPEN_PRIORITY);
+        YamuxStream stream;
         sessionLock.lock();
         try {
             if (closed.get()) {
@@ -196,9 +181,6 @@ public final class YamuxSession implements MuxedConnection {
             outboundCount++;
         } finally {
             sessionLock.unlock();
-            if (stream == null) {
-                memory.releaseMemory(config.initialStreamWindow());
-            }
         }
         return stream;
     }
@@ -424,17 +406,9 @@ public final class YamuxSession implements MuxedConnection {
         // a frame without SYN above it is for a stream that was never opened.
         highestRemoteId = Math.max(highestRemoteId, id);
         YamuxStream stream = null;
-        boolean reserved = false;
-        try {
-            memory.reserveMemory(config.initialStreamWindow(), OPEN_PRIORITY);
-            reserved = true;
-        } catch (ResourceLimitException e) {
-            // Our memory limit: the stream is reset like one over the stream limit; the session lives on.
-            refusedForMemory.incrementAndGet();
-        }
         sessionLock.lock();
         try {
-            if (reserved && !closed.get() && inboundCount < config.maxIncomingStreams()) {
+            if (!closed.get() && inboundCount < config.maxIncomingStreams()) {
                 YamuxStream s = new YamuxStream(this, (int) id, false, config.initialStreamWindow(), nanoTime());
                 streams.put((int) id, s);
                 if (acceptQueue.offer(s)) {
@@ -446,9 +420,6 @@ public final class YamuxSession implements MuxedConnection {
             }
         } finally {
             sessionLock.unlock();
-        }
-        if (stream == null && reserved) {
-            memory.releaseMemory(config.initialStreamWindow());
         }
         if (stream == null) {
             control(FrameHeader.WINDOW_UPDATE, FrameHeader.RST, (int) id, 0);

@@ -79,14 +79,15 @@ public final class YamuxStream implements MuxedStream {
     private boolean writeClosed;
     private boolean finished;
     private IOException error;
-    /** Bytes of the receive window reserved in the session's memory scope; -1 once released. */
+    /** Bytes of window growth reserved in the session's memory scope; -1 once released. */
     private long reservedWindow;
 
     YamuxStream(YamuxSession session, int id, boolean outbound, int initialWindow, long now) {
         this.session = session;
         this.id = id;
         this.recvWindow = initialWindow;
-        this.reservedWindow = initialWindow; // reserved by the session before it made the stream
+        // As in go-yamux, the initial window is not reserved (the stream limits bound it); only growth is.
+        this.reservedWindow = 0;
         this.epochStart = now;
         this.pendingFlags = outbound ? FrameHeader.SYN : FrameHeader.ACK;
     }
