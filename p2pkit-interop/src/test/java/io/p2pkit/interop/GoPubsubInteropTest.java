@@ -4,20 +4,15 @@ import io.p2pkit.core.host.Host;
 import io.p2pkit.core.host.PeerInfo;
 import io.p2pkit.pubsub.MessageIdFunction;
 import io.p2pkit.pubsub.PubSub;
-import io.p2pkit.pubsub.PubsubConfig;
 import io.p2pkit.pubsub.PubsubMessage;
-import io.p2pkit.pubsub.Router;
-import io.p2pkit.pubsub.SignaturePolicy;
 import io.p2pkit.pubsub.Subscription;
 import io.p2pkit.pubsub.Topic;
-import io.p2pkit.pubsub.flood.FloodRouter;
 import io.p2pkit.pubsub.gossip.GossipRouter;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,10 +31,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * p2pkit pubsub against go-libp2p-pubsub v0.14.2 (peers/go-pubsub, on go-libp2p v0.51.0) on
- * loopback: gossipsub and floodsub both ways, signed and unsigned, and a mixed mesh.
+ * loopback: gossipsub and floodsub both ways, signed and unsigned, and a mixed mesh. Message IDs
+ * are from + seqno when signed (both defaults agree) and the SHA-256 of the data when unsigned (the
+ * go peer is configured the same way, since go's default would give every unsigned message one
+ * empty ID).
  */
 class GoPubsubInteropTest {
-    private static final Duration STEP = Duration.ofSeconds(30);
+    private static final Duration STEP = PubsubPeers.STEP;
     private static final String TOPIC = "p2pkit-interop";
 
     private static Path goPubsub() {
@@ -57,47 +55,6 @@ class GoPubsubInteropTest {
         return PeerProcess.startProgram(Implementation.GO, cmd);
     }
 
-    /**
-     * p2pkit's side with go's message IDs: from + seqno when signed (both defaults agree); the
-     * SHA-256 of the data when unsigned (the go peer is configured the same way, since go's
-     * default would give every unsigned message one empty ID).
-     */
-    private static PubSub p2pkit(Host host, String router, String signing) {
-        SignaturePolicy policy = signing.equals("strict") ? SignaturePolicy.STRICT_SIGN : SignaturePolicy.STRICT_NO_SIGN;
-        PubsubConfig config = PubsubConfig.builder().signaturePolicy(policy)
-                .messageIdFunction(policy == SignaturePolicy.STRICT_SIGN ? MessageIdFunction.FROM_AND_SEQNO
-                        : MessageIdFunction.SHA256_OF_DATA)
-                .heartbeatInterval(Duration.ofMillis(500)).build();
-        Router r = router.equals("gossipsub") ? new GossipRouter() : new FloodRouter();
-        return PubSub.start(host, config, r);
-    }
-
-    private static Host host() throws IOException {
-        return Host.builder().listen("/ip4/127.0.0.1/tcp/0").agentVersion("p2pkit/interop").build();
-    }
-
-    private static String addr(Host h) {
-        return h.addresses().getFirst().encapsulate("/p2p/" + h.peerId()).toString();
-    }
-
-    private static Set<String> receive(Subscription s, int n) throws InterruptedException {
-        Set<String> got = new HashSet<>();
-        while (got.size() < n) {
-            PubsubMessage m = s.next(STEP);
-            assertNotNull(m, "received only " + got);
-            got.add(new String(m.data(), StandardCharsets.UTF_8));
-        }
-        return got;
-    }
-
-    private static Set<String> goReceive(PeerProcess p, int n) {
-        Set<String> got = new HashSet<>();
-        while (got.size() < n) {
-            got.add(p.awaitEvent("message", STEP).string("data"));
-        }
-        return got;
-    }
-
     @ParameterizedTest(name = "p2pkit {0} <-> go {1}, signing {2}")
     @CsvSource({
             "gossipsub, gossipsub, strict",
@@ -110,11 +67,11 @@ class GoPubsubInteropTest {
             "floodsub, floodsub, none"})
     void messagesFlowBothWays(String ours, String theirs, String signing) throws Exception {
         Path program = goPubsub();
-        try (Host host = host()) {
-            PubSub pubsub = p2pkit(host, ours, signing);
+        try (Host host = PubsubPeers.host()) {
+            PubSub pubsub = PubsubPeers.p2pkit(host, ours, signing, MessageIdFunction.FROM_AND_SEQNO);
             Topic topic = pubsub.join(TOPIC);
             Subscription sub = topic.subscribe();
-            try (PeerProcess go = go(program, List.of("--dial", addr(host), "--router", theirs, "--signing", signing,
+            try (PeerProcess go = go(program, List.of("--dial", PubsubPeers.addr(host), "--router", theirs, "--signing", signing,
                     "--topic", TOPIC, "--publish", "from-go"))) {
                 PeerEvent ready = go.awaitEvent("ready", STEP);
                 assertTrue(topic.awaitPeers(1, STEP), "go never subscribed; stderr: " + go.stderrTail());
@@ -156,15 +113,15 @@ class GoPubsubInteropTest {
     @Test
     void mixedMeshDeliversEverythingEverywhere() throws Exception {
         Path program = goPubsub();
-        try (Host a = host(); Host b = host()) {
-            PubSub pa = p2pkit(a, "gossipsub", "strict");
-            PubSub pb = p2pkit(b, "gossipsub", "strict");
+        try (Host a = PubsubPeers.host(); Host b = PubsubPeers.host()) {
+            PubSub pa = PubsubPeers.p2pkit(a, "gossipsub", "strict", MessageIdFunction.FROM_AND_SEQNO);
+            PubSub pb = PubsubPeers.p2pkit(b, "gossipsub", "strict", MessageIdFunction.FROM_AND_SEQNO);
             Subscription sa = pa.join(TOPIC).subscribe();
             Subscription sb = pb.join(TOPIC).subscribe();
             // The go peers publish once A's message reached them, when the meshes demonstrably work.
-            try (PeerProcess go1 = go(program, List.of("--dial", addr(a), "--topic", TOPIC, "--publish", "go1",
+            try (PeerProcess go1 = go(program, List.of("--dial", PubsubPeers.addr(a), "--topic", TOPIC, "--publish", "go1",
                     "--publish-on-message"));
-                 PeerProcess go2 = go(program, List.of("--listen", "/ip4/127.0.0.1/tcp/0", "--dial", addr(a),
+                 PeerProcess go2 = go(program, List.of("--listen", "/ip4/127.0.0.1/tcp/0", "--dial", PubsubPeers.addr(a),
                          "--topic", TOPIC, "--publish", "go2", "--publish-on-message"))) {
                 go1.awaitEvent("ready", STEP);
                 PeerEvent ready2 = go2.awaitEvent("ready", STEP);
@@ -175,15 +132,15 @@ class GoPubsubInteropTest {
                 awaitMesh(pa, 2);
                 awaitMesh(pb, 1);
                 pa.join(TOPIC).publish("A".getBytes(StandardCharsets.UTF_8));
-                Set<String> atB = new HashSet<>(receive(sb, 1));
+                Set<String> atB = new HashSet<>(PubsubPeers.receive(sb, 1));
                 assertEquals(Set.of("A"), atB);
                 pb.join(TOPIC).publish("B".getBytes(StandardCharsets.UTF_8));
-                atB.addAll(receive(sb, 3));
+                atB.addAll(PubsubPeers.receive(sb, 3));
                 // p2pkit subscribers also get their own node's messages; the go peer does not report its own.
                 assertEquals(Set.of("go1", "go2", "A", "B"), atB);
-                assertEquals(Set.of("go1", "go2", "A", "B"), receive(sa, 4));
-                assertEquals(Set.of("go1", "A", "B"), goReceive(go2, 3));
-                assertEquals(Set.of("go2", "A", "B"), goReceive(go1, 3));
+                assertEquals(Set.of("go1", "go2", "A", "B"), PubsubPeers.receive(sa, 4));
+                assertEquals(Set.of("go1", "A", "B"), PubsubPeers.receive(go2, 3));
+                assertEquals(Set.of("go2", "A", "B"), PubsubPeers.receive(go1, 3));
                 go1.closeStdin();
                 go2.closeStdin();
             }

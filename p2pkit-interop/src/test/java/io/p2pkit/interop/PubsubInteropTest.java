@@ -4,20 +4,14 @@ import io.p2pkit.core.host.Host;
 import io.p2pkit.core.host.PeerInfo;
 import io.p2pkit.pubsub.MessageIdFunction;
 import io.p2pkit.pubsub.PubSub;
-import io.p2pkit.pubsub.PubsubConfig;
-import io.p2pkit.pubsub.PubsubMessage;
-import io.p2pkit.pubsub.Router;
-import io.p2pkit.pubsub.SignaturePolicy;
 import io.p2pkit.pubsub.Subscription;
 import io.p2pkit.pubsub.Topic;
-import io.p2pkit.pubsub.flood.FloodRouter;
 import io.p2pkit.pubsub.gossip.GossipRouter;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +21,6 @@ import java.util.List;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -35,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (peers/js/pubsub.mjs) on loopback: messages published on either side reach every subscriber.
  */
 class PubsubInteropTest {
-    private static final Duration STEP = Duration.ofSeconds(30);
+    private static final Duration STEP = PubsubPeers.STEP;
     private static final String TOPIC = "p2pkit-interop";
 
     private static Path jsPeers() {
@@ -48,43 +41,6 @@ class PubsubInteropTest {
         List<String> cmd = new ArrayList<>(List.of("node", peers.resolve("js").resolve("pubsub.mjs").toString()));
         cmd.addAll(args);
         return PeerProcess.startProgram(Implementation.JS, cmd);
-    }
-
-    /** p2pkit's side: IDs as js computes them (key + seqno when signed, SHA-256 of data when not). */
-    private static PubSub p2pkit(Host host, String router, String signing) {
-        SignaturePolicy policy = signing.equals("strict") ? SignaturePolicy.STRICT_SIGN : SignaturePolicy.STRICT_NO_SIGN;
-        PubsubConfig config = PubsubConfig.builder().signaturePolicy(policy)
-                .messageIdFunction(policy == SignaturePolicy.STRICT_SIGN ? MessageIdFunction.KEY_AND_SEQNO
-                        : MessageIdFunction.SHA256_OF_DATA)
-                .heartbeatInterval(Duration.ofMillis(500)).build();
-        Router r = router.equals("gossipsub") ? new GossipRouter() : new FloodRouter();
-        return PubSub.start(host, config, r);
-    }
-
-    private static Host host() throws IOException {
-        return Host.builder().listen("/ip4/127.0.0.1/tcp/0").agentVersion("p2pkit/interop").build();
-    }
-
-    private static String addr(Host h) {
-        return h.addresses().getFirst().encapsulate("/p2p/" + h.peerId()).toString();
-    }
-
-    private static Set<String> receive(Subscription s, int n) throws InterruptedException {
-        Set<String> got = new HashSet<>();
-        while (got.size() < n) {
-            PubsubMessage m = s.next(STEP);
-            assertNotNull(m, "received only " + got);
-            got.add(new String(m.data(), StandardCharsets.UTF_8));
-        }
-        return got;
-    }
-
-    private static Set<String> jsReceive(PeerProcess p, int n) {
-        Set<String> got = new HashSet<>();
-        while (got.size() < n) {
-            got.add(p.awaitEvent("message", STEP).string("data"));
-        }
-        return got;
     }
 
     @ParameterizedTest(name = "p2pkit {0} <-> js {1}, signing {2}")
@@ -103,16 +59,16 @@ class PubsubInteropTest {
         String signing = signingCase.split(":")[0];
         boolean onlyFromJs = signingCase.endsWith(":js-to-p2pkit-only");
         Path peers = jsPeers();
-        try (Host host = host()) {
-            PubSub pubsub = p2pkit(host, ours, signing);
+        try (Host host = PubsubPeers.host()) {
+            PubSub pubsub = PubsubPeers.p2pkit(host, ours, signing, MessageIdFunction.KEY_AND_SEQNO);
             Topic topic = pubsub.join(TOPIC);
             Subscription sub = topic.subscribe();
-            try (PeerProcess js = js(peers, List.of("--dial", addr(host), "--router", theirs, "--signing", signing,
+            try (PeerProcess js = js(peers, List.of("--dial", PubsubPeers.addr(host), "--router", theirs, "--signing", signing,
                     "--topic", TOPIC, "--publish", "from-js"))) {
                 js.awaitEvent("ready", STEP);
                 assertTrue(topic.awaitPeers(1, STEP), "js never subscribed; stderr: " + js.stderrTail());
                 js.awaitEvent("subscribed", STEP);
-                assertEquals(Set.of("from-js"), receive(sub, 1));
+                assertEquals(Set.of("from-js"), PubsubPeers.receive(sub, 1));
                 assertTrue(topic.publish("from-p2pkit".getBytes(StandardCharsets.UTF_8)).recipients().size() >= 1);
                 if (onlyFromJs) {
                     PeerProcess.PeerFailure f = org.junit.jupiter.api.Assertions.assertThrows(PeerProcess.PeerFailure.class,
@@ -120,7 +76,7 @@ class PubsubInteropTest {
                             "js floodsub now accepts unsigned messages: make this case an ordinary one");
                     assertTrue(f.getMessage().contains("no \"message\" event"), f.getMessage());
                 } else {
-                    assertEquals(Set.of("from-p2pkit"), jsReceive(js, 1));
+                    assertEquals(Set.of("from-p2pkit"), PubsubPeers.receive(js, 1));
                 }
                 js.closeStdin();
             }
@@ -140,15 +96,15 @@ class PubsubInteropTest {
     @Test
     void mixedMeshDeliversEverythingEverywhere() throws Exception {
         Path peers = jsPeers();
-        try (Host a = host(); Host b = host()) {
-            PubSub pa = p2pkit(a, "gossipsub", "strict");
-            PubSub pb = p2pkit(b, "gossipsub", "strict");
+        try (Host a = PubsubPeers.host(); Host b = PubsubPeers.host()) {
+            PubSub pa = PubsubPeers.p2pkit(a, "gossipsub", "strict", MessageIdFunction.KEY_AND_SEQNO);
+            PubSub pb = PubsubPeers.p2pkit(b, "gossipsub", "strict", MessageIdFunction.KEY_AND_SEQNO);
             Subscription sa = pa.join(TOPIC).subscribe();
             Subscription sb = pb.join(TOPIC).subscribe();
             // The js peers publish once A's message reached them, when the meshes demonstrably work.
-            try (PeerProcess js1 = js(peers, List.of("--dial", addr(a), "--topic", TOPIC, "--publish", "js1",
+            try (PeerProcess js1 = js(peers, List.of("--dial", PubsubPeers.addr(a), "--topic", TOPIC, "--publish", "js1",
                     "--publish-on-message", "true"));
-                 PeerProcess js2 = js(peers, List.of("--listen", "/ip4/127.0.0.1/tcp/0", "--dial", addr(a),
+                 PeerProcess js2 = js(peers, List.of("--listen", "/ip4/127.0.0.1/tcp/0", "--dial", PubsubPeers.addr(a),
                          "--topic", TOPIC, "--publish", "js2", "--publish-on-message", "true"))) {
                 js1.awaitEvent("ready", STEP);
                 PeerEvent ready2 = js2.awaitEvent("ready", STEP);
@@ -160,15 +116,15 @@ class PubsubInteropTest {
                 awaitMesh(pa, 2);
                 awaitMesh(pb, 1);
                 pa.join(TOPIC).publish("A".getBytes(StandardCharsets.UTF_8));
-                Set<String> atB = new HashSet<>(receive(sb, 1));
+                Set<String> atB = new HashSet<>(PubsubPeers.receive(sb, 1));
                 assertEquals(Set.of("A"), atB);
                 pb.join(TOPIC).publish("B".getBytes(StandardCharsets.UTF_8));
-                atB.addAll(receive(sb, 3));
+                atB.addAll(PubsubPeers.receive(sb, 3));
                 // p2pkit subscribers also get their own node's messages; js ones do not (emitSelf off).
                 assertEquals(Set.of("js1", "js2", "A", "B"), atB);
-                assertEquals(Set.of("js1", "js2", "A", "B"), receive(sa, 4));
-                assertEquals(Set.of("js1", "A", "B"), jsReceive(js2, 3));
-                assertEquals(Set.of("js2", "A", "B"), jsReceive(js1, 3));
+                assertEquals(Set.of("js1", "js2", "A", "B"), PubsubPeers.receive(sa, 4));
+                assertEquals(Set.of("js1", "A", "B"), PubsubPeers.receive(js2, 3));
+                assertEquals(Set.of("js2", "A", "B"), PubsubPeers.receive(js1, 3));
                 js1.closeStdin();
                 js2.closeStdin();
             }
