@@ -9,6 +9,7 @@ import io.p2pkit.core.perf.PerfService;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.BufferedReader;
@@ -139,6 +140,32 @@ class PerfInteropTest {
                     assertTrue(m.matches());
                     assertEquals(UPLOAD, Long.parseLong(m.group(1)));
                     assertEquals(DOWNLOAD, Long.parseLong(m.group(2)));
+                }
+                assertTrue(client.process().waitFor(60, TimeUnit.SECONDS));
+                assertEquals(0, client.process().exitValue(), client.stderr()::toString);
+            }
+        }
+    }
+
+    /**
+     * Over QUIC, three runs from one client process, each on a new connection. js-libp2p's QUIC
+     * resumes the TLS session of the first connection on the next ones and sends no certificate;
+     * p2pkit then verifies the peer from the session (it used to close those connections).
+     */
+    @ParameterizedTest(name = "{0} client, p2pkit server, quic-v1")
+    @EnumSource(value = Implementation.class, names = {"JS", "GO"})
+    void theirClientMeasuresAgainstP2pkitOverQuic(Implementation impl) throws Exception {
+        assumeBuilt(impl);
+        Assumptions.assumeTrue(io.p2pkit.quic.QuicTransport.isAvailable(), "Netty's native QUIC does not load here");
+        try (Host server = Host.builder().listen("/ip4/127.0.0.1/udp/0/quic-v1")
+                .transport(io.p2pkit.quic.QuicTransport::new).perf(true).build()) {
+            String addr = server.addresses().get(0).encapsulate("/p2p/" + server.peerId()).toString();
+            try (Program client = Program.start(impl, List.of("--server-address", addr, "--transport", "quic-v1",
+                    "--upload-bytes", "1000", "--download-bytes", "1000", "--runs", "3"))) {
+                for (int run = 0; run < 3; run++) {
+                    Matcher m = FINAL.matcher(client.next("{\"type\":\"final\""));
+                    assertTrue(m.matches());
+                    assertEquals(1000, Long.parseLong(m.group(2)));
                 }
                 assertTrue(client.process().waitFor(60, TimeUnit.SECONDS));
                 assertEquals(0, client.process().exitValue(), client.stderr()::toString);

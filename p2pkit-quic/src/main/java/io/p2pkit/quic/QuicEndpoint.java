@@ -261,6 +261,9 @@ final class QuicEndpoint {
             CompletableFuture<QuicConnection> ready = ch.attr(READY).get();
             try {
                 PeerTrustManager.Verification v = ch.attr(VERIFICATION).get();
+                if (v != null && v.verified() == null && v.failure() == null) {
+                    verifyResumed(ch);
+                }
                 PeerCertificate peer = v == null ? null : v.verified();
                 if (peer == null) {
                     throw new HandshakeException("QUIC peer not verified"
@@ -296,6 +299,26 @@ final class QuicEndpoint {
                 return;
             }
             ctx.fireChannelActive();
+        }
+
+        /**
+         * A resumed TLS session (a client that kept a session ticket from an earlier connection,
+         * as js-libp2p's QUIC does) sends no certificate, so the trust manager never ran: the peer
+         * is verified from the certificate stored in the session instead. BoringSSL, under Netty,
+         * offers no switch to stop issuing tickets, which go-libp2p turns off.
+         */
+        private void verifyResumed(QuicChannel ch) throws HandshakeException {
+            try {
+                java.security.cert.Certificate[] stored = ch.sslEngine().getSession().getPeerCertificates();
+                java.security.cert.X509Certificate[] chain = new java.security.cert.X509Certificate[stored.length];
+                for (int i = 0; i < stored.length; i++) {
+                    chain[i] = (java.security.cert.X509Certificate) stored[i];
+                }
+                transport.tls().trustManager().checkClientTrusted(chain, "UNKNOWN", ch.sslEngine());
+            } catch (javax.net.ssl.SSLPeerUnverifiedException | java.security.cert.CertificateException
+                     | ClassCastException e) {
+                throw new HandshakeException("QUIC peer of a resumed session not verified: " + e.getMessage(), e);
+            }
         }
 
         @Override
