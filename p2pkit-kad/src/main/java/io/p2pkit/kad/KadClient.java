@@ -123,11 +123,21 @@ final class KadClient implements Closeable {
         return idle.size();
     }
 
+    /**
+     * Ends the idle streams with a FIN, not a reset: the last message on one may be an
+     * ADD_PROVIDER the remote has not read yet, and a reset would make it drop that (a reset
+     * stream's unread data is discarded), which lost the records of short-lived providers such as
+     * {@code p2pkit routing provide} on a loaded machine.
+     */
     @Override
     public void close() {
         closed = true;
         for (Stream s : new ArrayList<>(idle.values())) {
-            s.reset();
+            try {
+                s.close();
+            } catch (IOException e) {
+                s.reset();
+            }
         }
         idle.clear();
     }

@@ -131,8 +131,9 @@ public final class RoutingCommand implements Command {
         KadConfig.Builder config = KadConfig.builder().mode(Mode.CLIENT).bootstrap(bootstrap).queryTimeout(timeout)
                 .periodicTasks(false);
         args.value("protocol-prefix").ifPresent(config::protocolPrefix);
-        try (Host host = builder.build()) {
-            KadDht dht = KadDht.attach(host, config.build());
+        // The DHT closes before the host: its idle streams end with a FIN, so a peer still reading
+        // our last ADD_PROVIDER keeps it (a closing connection would reset them).
+        try (Host host = builder.build(); KadDht dht = KadDht.attach(host, config.build())) {
             if (dht.connectBootstrapPeers() == 0) {
                 console.info("p2pkit routing: no bootstrap peer could be reached");
                 return 1;
