@@ -127,8 +127,7 @@ public final class LazySelection implements Closeable {
         } catch (StreamResetException e) {
             // A listener that refused reads our pipelined data as proposals and resets; its
             // refusal may be lost with the reset, so the reset is reported as the refusal it is.
-            throw new NegotiationException("the remote reset the stream before accepting the protocol",
-                    dialer.proposed, dialer.answers, false, e);
+            throw asRefusal(e);
         }
         if (accepted) {
             return protocols.getFirst();
@@ -146,7 +145,7 @@ public final class LazySelection implements Closeable {
             throw failure;
         }
         if (agreed != null || dataSent) {
-            duplex.out().write(b, off, len);
+            writeData(b, off, len);
             return;
         }
         int pipelined = 0;
@@ -179,8 +178,30 @@ public final class LazySelection implements Closeable {
         }
         if (len > pipelined) {
             dataSent = true;
-            duplex.out().write(b, off + pipelined, len - pipelined);
+            writeData(b, off + pipelined, len - pipelined);
         }
+    }
+
+    /**
+     * Writes data after the proposal. A listener that refused reads our data as proposals and
+     * resets the stream, which can reach a later write before any read: that reset is reported as
+     * the refusal it is, as {@link #readAnswers} does.
+     */
+    private void writeData(byte[] b, int off, int len) throws IOException {
+        try {
+            duplex.out().write(b, off, len);
+        } catch (StreamResetException e) {
+            throw asRefusal(e);
+        }
+    }
+
+    /** A reset before the listener accepted is its refusal; after, it is just a reset. */
+    private IOException asRefusal(StreamResetException e) {
+        if (agreed != null) {
+            return e;
+        }
+        return new NegotiationException("the remote reset the stream before accepting the protocol",
+                dialer.proposed, dialer.answers, false, e);
     }
 
     private final class In extends InputStream {
@@ -232,7 +253,11 @@ public final class LazySelection implements Closeable {
                     negotiation.unlock();
                 }
             }
-            duplex.out().flush();
+            try {
+                duplex.out().flush();
+            } catch (StreamResetException e) {
+                throw asRefusal(e);
+            }
         }
 
         /**
