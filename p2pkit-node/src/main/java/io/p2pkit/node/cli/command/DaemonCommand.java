@@ -41,9 +41,11 @@ import java.util.concurrent.CountDownLatch;
 
 /** {@code p2pkit daemon}: runs a node until SIGINT or SIGTERM. */
 public final class DaemonCommand implements Command {
-    // TCP and QUIC on the same port number, as go-libp2p and kubo listen by default.
+    // TCP and QUIC on the same port number, as go-libp2p and kubo listen by default. QUIC on IPv4
+    // only for now: the QUIC transport's IPv6 wildcard socket is dual-stack, so it cannot bind the
+    // port the IPv4 one already holds (see docs/QUIC.md).
     static final List<String> DEFAULT_LISTEN = List.of("/ip4/0.0.0.0/tcp/4001", "/ip6/::/tcp/4001",
-            "/ip4/0.0.0.0/udp/4001/quic-v1", "/ip6/::/udp/4001/quic-v1");
+            "/ip4/0.0.0.0/udp/4001/quic-v1");
 
     /** The addresses listened on without {@code --listen}: {@link #DEFAULT_LISTEN}, less QUIC where it cannot load. */
     static List<String> defaultListen(boolean quicAvailable) {
@@ -78,8 +80,8 @@ public final class DaemonCommand implements Command {
                                     (default $P2PKIT_HOME/identity.key, P2PKIT_HOME=~/.p2pkit)
                   --listen MADDR    an address to listen on; repeatable (default TCP and
                                     QUIC: /ip4/0.0.0.0/tcp/4001, /ip6/::/tcp/4001,
-                                    /ip4/0.0.0.0/udp/4001/quic-v1, /ip6/::/udp/4001/quic-v1;
-                                    QUIC only where its native library loads); WebSocket when
+                                    /ip4/0.0.0.0/udp/4001/quic-v1; QUIC only where its
+                                    native library loads); WebSocket when
                                     asked: /ip4/0.0.0.0/tcp/4002/ws, or /wss with
                                     --wss-cert and --wss-key
                   --bootstrap MADDR a peer to connect to at start, /…/p2p/<id>; repeatable
