@@ -8,6 +8,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicClientCodecBuilder;
@@ -84,7 +85,14 @@ final class QuicEndpoint {
                 .handler(new ConnectionInit(false)).streamHandler(new StreamInit()).build();
         ChannelHandler client = codec(new QuicClientCodecBuilder(), ch -> engine(ch, transport.tls().clientEngine(ch)))
                 .build();
-        Bootstrap b = new Bootstrap().group(transport.eventLoop()).channel(NioDatagramChannel.class)
+        // An IPv4 address gets an IPv4 socket: Java's default is a dual-stack IPv6 socket, whose
+        // wildcard made a listener on 0.0.0.0 announce the host's IPv6 addresses instead of its
+        // IPv4 ones. (An IPv6 wildcard socket stays dual-stack: NIO cannot set IPV6_V6ONLY, so it
+        // cannot share a port with the IPv4 one; see docs/QUIC.md.)
+        SocketProtocolFamily family = address.getAddress() instanceof java.net.Inet4Address
+                ? SocketProtocolFamily.INET : SocketProtocolFamily.INET6;
+        Bootstrap b = new Bootstrap().group(transport.eventLoop())
+                .channelFactory(() -> new NioDatagramChannel(family))
                 .option(ChannelOption.SO_RCVBUF, config.udpReceiveBuffer())
                 .option(ChannelOption.SO_SNDBUF, config.udpSendBuffer())
                 .option(ChannelOption.ALLOCATOR, transport.allocator())

@@ -78,6 +78,16 @@ class QuicHostTest {
         }
     }
 
+    /** A listener on the IPv4 wildcard announces IPv4 addresses (it used to be a dual-stack socket announcing IPv6 ones). */
+    @Test
+    void theIpv4WildcardAnnouncesIpv4Addresses() throws Exception {
+        Host h = host("/ip4/0.0.0.0/udp/0/quic-v1");
+        assertFalse(h.addresses().isEmpty());
+        for (var a : h.addresses()) {
+            assertTrue(a.toString().startsWith("/ip4/") && a.toString().endsWith("/quic-v1"), h.addresses().toString());
+        }
+    }
+
     @Test
     void connectsEchoesIdentifiesAndPingsOverQuic() throws Exception {
         Host a = host("/ip4/127.0.0.1/udp/0/quic-v1");

@@ -183,11 +183,13 @@ public final class Host implements Closeable {
                 }
                 for (InetAddress ip : Collections.list(ni.getInetAddresses())) {
                     if ((ip instanceof Inet4Address) == v4 && !ip.isLinkLocalAddress()) {
-                        out.add(ip);
+                        // Java scopes every IPv6 interface address; only link-local ones (left
+                        // out here) need a zone, so the others are announced as plain /ip6.
+                        out.add(v4 ? ip : InetAddress.getByAddress(ip.getAddress()));
                     }
                 }
             }
-        } catch (SocketException e) {
+        } catch (java.io.IOException e) {
             // no interfaces to report
         }
         out.sort((x, y) -> Boolean.compare(!x.isLoopbackAddress(), !y.isLoopbackAddress()));
