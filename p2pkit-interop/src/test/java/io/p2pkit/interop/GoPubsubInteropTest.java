@@ -1,13 +1,11 @@
 package io.p2pkit.interop;
 
 import io.p2pkit.core.host.Host;
-import io.p2pkit.core.host.PeerInfo;
 import io.p2pkit.pubsub.MessageIdFunction;
 import io.p2pkit.pubsub.PubSub;
 import io.p2pkit.pubsub.PubsubMessage;
 import io.p2pkit.pubsub.Subscription;
 import io.p2pkit.pubsub.Topic;
-import io.p2pkit.pubsub.gossip.GossipRouter;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,11 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -97,53 +91,11 @@ class GoPubsubInteropTest {
         }
     }
 
-    private static void awaitMesh(PubSub p, int n) throws InterruptedException {
-        long deadline = System.nanoTime() + STEP.toNanos();
-        CountDownLatch never = new CountDownLatch(1);
-        while (p.inspect(r -> ((GossipRouter) r).meshPeers(TOPIC)).size() < n) {
-            assertTrue(System.nanoTime() < deadline, "no mesh of " + n + " formed");
-            never.await(50, TimeUnit.MILLISECONDS); // polling interval only
-        }
-    }
-
-    /**
-     * Two go and two p2pkit gossipsub nodes in a line go1 - A - go2 - B, signed with go's default
-     * IDs: four messages reach all four, crossing go and p2pkit hops in both directions.
-     */
+    /** Two go and two p2pkit gossipsub nodes in a line go1 - A - go2 - B: four messages reach all four. */
     @Test
     void mixedMeshDeliversEverythingEverywhere() throws Exception {
         Path program = goPubsub();
-        try (Host a = PubsubPeers.host(); Host b = PubsubPeers.host()) {
-            PubSub pa = PubsubPeers.p2pkit(a, "gossipsub", "strict", MessageIdFunction.FROM_AND_SEQNO);
-            PubSub pb = PubsubPeers.p2pkit(b, "gossipsub", "strict", MessageIdFunction.FROM_AND_SEQNO);
-            Subscription sa = pa.join(TOPIC).subscribe();
-            Subscription sb = pb.join(TOPIC).subscribe();
-            // The go peers publish once A's message reached them, when the meshes demonstrably work.
-            try (PeerProcess go1 = go(program, List.of("--dial", PubsubPeers.addr(a), "--topic", TOPIC, "--publish", "go1",
-                    "--publish-on-message"));
-                 PeerProcess go2 = go(program, List.of("--listen", "/ip4/127.0.0.1/tcp/0", "--dial", PubsubPeers.addr(a),
-                         "--topic", TOPIC, "--publish", "go2", "--publish-on-message"))) {
-                go1.awaitEvent("ready", STEP);
-                PeerEvent ready2 = go2.awaitEvent("ready", STEP);
-                b.connect(PeerInfo.parse(ready2.strings("addrs").getFirst() + "/p2p/" + ready2.string("peerId")));
-                assertTrue(pa.join(TOPIC).awaitPeers(2, STEP));
-                assertTrue(pb.join(TOPIC).awaitPeers(1, STEP));
-                // A message published before the meshes formed can miss a node for good: wait for them.
-                awaitMesh(pa, 2);
-                awaitMesh(pb, 1);
-                pa.join(TOPIC).publish("A".getBytes(StandardCharsets.UTF_8));
-                Set<String> atB = new HashSet<>(PubsubPeers.receive(sb, 1));
-                assertEquals(Set.of("A"), atB);
-                pb.join(TOPIC).publish("B".getBytes(StandardCharsets.UTF_8));
-                atB.addAll(PubsubPeers.receive(sb, 3));
-                // p2pkit subscribers also get their own node's messages; the go peer does not report its own.
-                assertEquals(Set.of("go1", "go2", "A", "B"), atB);
-                assertEquals(Set.of("go1", "go2", "A", "B"), PubsubPeers.receive(sa, 4));
-                assertEquals(Set.of("go1", "A", "B"), PubsubPeers.receive(go2, 3));
-                assertEquals(Set.of("go2", "A", "B"), PubsubPeers.receive(go1, 3));
-                go1.closeStdin();
-                go2.closeStdin();
-            }
-        }
+        PubsubPeers.mixedMesh(args -> go(program, args), List.of("--publish-on-message"), "go",
+                MessageIdFunction.FROM_AND_SEQNO, TOPIC);
     }
 }

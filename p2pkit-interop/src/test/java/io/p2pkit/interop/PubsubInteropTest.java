@@ -1,12 +1,10 @@
 package io.p2pkit.interop;
 
 import io.p2pkit.core.host.Host;
-import io.p2pkit.core.host.PeerInfo;
 import io.p2pkit.pubsub.MessageIdFunction;
 import io.p2pkit.pubsub.PubSub;
 import io.p2pkit.pubsub.Subscription;
 import io.p2pkit.pubsub.Topic;
-import io.p2pkit.pubsub.gossip.GossipRouter;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -16,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -83,51 +80,11 @@ class PubsubInteropTest {
         }
     }
 
-    private static void awaitMesh(PubSub p, int n) throws InterruptedException {
-        long deadline = System.nanoTime() + STEP.toNanos();
-        java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
-        while (p.inspect(r -> ((GossipRouter) r).meshPeers(TOPIC)).size() < n) {
-            assertTrue(System.nanoTime() < deadline, "no mesh of " + n + " formed");
-            never.await(50, java.util.concurrent.TimeUnit.MILLISECONDS); // polling interval only
-        }
-    }
-
     /** Two js and two p2pkit gossipsub nodes in a line js1 - A - js2 - B: four messages reach all four. */
     @Test
     void mixedMeshDeliversEverythingEverywhere() throws Exception {
-        Path peers = jsPeers();
-        try (Host a = PubsubPeers.host(); Host b = PubsubPeers.host()) {
-            PubSub pa = PubsubPeers.p2pkit(a, "gossipsub", "strict", MessageIdFunction.KEY_AND_SEQNO);
-            PubSub pb = PubsubPeers.p2pkit(b, "gossipsub", "strict", MessageIdFunction.KEY_AND_SEQNO);
-            Subscription sa = pa.join(TOPIC).subscribe();
-            Subscription sb = pb.join(TOPIC).subscribe();
-            // The js peers publish once A's message reached them, when the meshes demonstrably work.
-            try (PeerProcess js1 = js(peers, List.of("--dial", PubsubPeers.addr(a), "--topic", TOPIC, "--publish", "js1",
-                    "--publish-on-message", "true"));
-                 PeerProcess js2 = js(peers, List.of("--listen", "/ip4/127.0.0.1/tcp/0", "--dial", PubsubPeers.addr(a),
-                         "--topic", TOPIC, "--publish", "js2", "--publish-on-message", "true"))) {
-                js1.awaitEvent("ready", STEP);
-                PeerEvent ready2 = js2.awaitEvent("ready", STEP);
-                b.connect(PeerInfo.parse(ready2.strings("addrs").getFirst() + "/p2p/" + ready2.string("peerId")));
-                assertTrue(pa.join(TOPIC).awaitPeers(2, STEP));
-                assertTrue(pb.join(TOPIC).awaitPeers(1, STEP));
-                // Gossipsub forwards along the mesh: a message published before a node joined its
-                // neighbours' meshes can miss it for good, so wait for the meshes to form first.
-                awaitMesh(pa, 2);
-                awaitMesh(pb, 1);
-                pa.join(TOPIC).publish("A".getBytes(StandardCharsets.UTF_8));
-                Set<String> atB = new HashSet<>(PubsubPeers.receive(sb, 1));
-                assertEquals(Set.of("A"), atB);
-                pb.join(TOPIC).publish("B".getBytes(StandardCharsets.UTF_8));
-                atB.addAll(PubsubPeers.receive(sb, 3));
-                // p2pkit subscribers also get their own node's messages; js ones do not (emitSelf off).
-                assertEquals(Set.of("js1", "js2", "A", "B"), atB);
-                assertEquals(Set.of("js1", "js2", "A", "B"), PubsubPeers.receive(sa, 4));
-                assertEquals(Set.of("js1", "A", "B"), PubsubPeers.receive(js2, 3));
-                assertEquals(Set.of("js2", "A", "B"), PubsubPeers.receive(js1, 3));
-                js1.closeStdin();
-                js2.closeStdin();
-            }
-        }
+        Path program = jsPeers();
+        PubsubPeers.mixedMesh(args -> js(program, args), List.of("--publish-on-message", "true"), "js",
+                MessageIdFunction.KEY_AND_SEQNO, TOPIC);
     }
 }

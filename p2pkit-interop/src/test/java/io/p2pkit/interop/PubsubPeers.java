@@ -1,6 +1,7 @@
 package io.p2pkit.interop;
 
 import io.p2pkit.core.host.Host;
+import io.p2pkit.core.host.PeerInfo;
 import io.p2pkit.pubsub.MessageIdFunction;
 import io.p2pkit.pubsub.PubSub;
 import io.p2pkit.pubsub.PubsubConfig;
@@ -15,9 +16,15 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The p2pkit side of the pubsub interop tests (js and go): hosts, routers and receiving. */
 final class PubsubPeers {
@@ -69,5 +76,70 @@ final class PubsubPeers {
             got.add(p.awaitEvent("message", STEP).string("data"));
         }
         return got;
+    }
+
+    /** Waits until {@code p}'s gossipsub mesh for {@code topic} has {@code n} peers. */
+    static void awaitMesh(PubSub p, String topic, int n) throws InterruptedException {
+        long deadline = System.nanoTime() + STEP.toNanos();
+        CountDownLatch never = new CountDownLatch(1);
+        while (p.inspect(r -> ((GossipRouter) r).meshPeers(topic)).size() < n) {
+            assertTrue(System.nanoTime() < deadline, "no mesh of " + n + " formed");
+            never.await(50, TimeUnit.MILLISECONDS); // polling interval only
+        }
+    }
+
+    /**
+     * Two peer programs and two p2pkit gossipsub nodes in a line {@code other1 - A - other2 - B},
+     * signed with {@code signedIds}: four messages reach all four, crossing both implementations'
+     * hops in both directions. {@code start} launches a peer program with the given arguments
+     * (the program's own publish-on-message flag included); its {@code name} prefixes what it
+     * publishes.
+     */
+    static void mixedMesh(Function<List<String>, PeerProcess> start, List<String> publishOnMessage, String name,
+                          MessageIdFunction signedIds, String topic) throws Exception {
+        try (Host a = host(); Host b = host()) {
+            PubSub pa = p2pkit(a, "gossipsub", "strict", signedIds);
+            PubSub pb = p2pkit(b, "gossipsub", "strict", signedIds);
+            Subscription sa = pa.join(topic).subscribe();
+            Subscription sb = pb.join(topic).subscribe();
+            String first = name + "1";
+            String second = name + "2";
+            List<String> common = List.of("--dial", addr(a), "--topic", topic);
+            // The other peers publish once A's message reached them, when the meshes demonstrably work.
+            try (PeerProcess other1 = start.apply(concat(common, List.of("--publish", first), publishOnMessage));
+                 PeerProcess other2 = start.apply(concat(List.of("--listen", "/ip4/127.0.0.1/tcp/0"), common,
+                         List.of("--publish", second), publishOnMessage))) {
+                other1.awaitEvent("ready", STEP);
+                PeerEvent ready2 = other2.awaitEvent("ready", STEP);
+                b.connect(PeerInfo.parse(ready2.strings("addrs").getFirst() + "/p2p/" + ready2.string("peerId")));
+                assertTrue(pa.join(topic).awaitPeers(2, STEP));
+                assertTrue(pb.join(topic).awaitPeers(1, STEP));
+                // Gossipsub forwards along the mesh: a message published before a node joined its
+                // neighbours' meshes can miss it for good, so wait for the meshes to form first.
+                awaitMesh(pa, topic, 2);
+                awaitMesh(pb, topic, 1);
+                pa.join(topic).publish("A".getBytes(StandardCharsets.UTF_8));
+                Set<String> atB = new HashSet<>(receive(sb, 1));
+                assertEquals(Set.of("A"), atB);
+                pb.join(topic).publish("B".getBytes(StandardCharsets.UTF_8));
+                atB.addAll(receive(sb, 3));
+                // p2pkit subscribers also get their own node's messages; the peer programs do not report theirs.
+                assertEquals(Set.of(first, second, "A", "B"), atB);
+                assertEquals(Set.of(first, second, "A", "B"), receive(sa, 4));
+                assertEquals(Set.of(first, "A", "B"), receive(other2, 3));
+                assertEquals(Set.of(second, "A", "B"), receive(other1, 3));
+                other1.closeStdin();
+                other2.closeStdin();
+            }
+        }
+    }
+
+    @SafeVarargs
+    private static List<String> concat(List<String>... parts) {
+        List<String> all = new java.util.ArrayList<>();
+        for (List<String> p : parts) {
+            all.addAll(p);
+        }
+        return all;
     }
 }
