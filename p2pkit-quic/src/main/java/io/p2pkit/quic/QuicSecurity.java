@@ -28,19 +28,20 @@ record QuicSecurity(PeerId localPeer, PeerId remotePeer, PublicKey remotePublicK
         return Optional.of(PROTOCOL);
     }
 
+    // No byte stream of its own: the connection's methods say so.
     @Override
     public InputStream in() {
-        throw new UnsupportedOperationException("a QUIC connection carries data on its streams only");
+        return connection.in();
     }
 
     @Override
     public OutputStream out() {
-        throw new UnsupportedOperationException("a QUIC connection carries data on its streams only");
+        return connection.out();
     }
 
     @Override
-    public void closeWrite() {
-        throw new UnsupportedOperationException("a QUIC connection carries data on its streams only");
+    public void closeWrite() throws IOException {
+        connection.closeWrite();
     }
 
     @Override
