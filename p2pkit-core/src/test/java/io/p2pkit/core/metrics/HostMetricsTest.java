@@ -41,6 +41,10 @@ class HostMetricsTest {
                 assertTrue(holding.await(10, java.util.concurrent.TimeUnit.SECONDS));
                 Stream blocked = client.newStream(info, "/blocked/1.0.0");
                 assertThrows(IOException.class, () -> blocked.in().read());
+                // The blocked stream and the identify and ping streams close on their own time:
+                // scrape once only the held stream is open on the server.
+                waitUntil("only the held stream open", () -> limited.peerScopes().values().stream()
+                        .mapToLong(scope -> scope.used(Resource.INBOUND_STREAMS)).sum() == 1);
                 // Buffers come and go with traffic; a fixed reservation makes the connection count.
                 io.p2pkit.core.resource.ConnectionSpan span = server.network().connections().getFirst().resources();
                 span.reserveMemory(1024);
