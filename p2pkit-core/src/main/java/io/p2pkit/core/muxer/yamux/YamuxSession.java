@@ -372,10 +372,7 @@ public final class YamuxSession implements MuxedConnection {
             throw violation("stream " + id + " sent " + length + " bytes beyond its receive window");
         }
         if (length > 0) {
-            byte[] chunk = new byte[length];
-            if (in.readNBytes(chunk, 0, length) < length) {
-                throw new EOFException("connection ended inside a data frame");
-            }
+            DataChunk chunk = DataChunk.read(in, length);
             if (!stream.deliver(chunk)) {
                 // Data after FIN: the stream is broken, the session is not.
                 stream.reset();

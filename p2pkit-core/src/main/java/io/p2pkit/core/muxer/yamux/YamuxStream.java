@@ -59,7 +59,7 @@ public final class YamuxStream implements MuxedStream {
     private final Condition writable = lock.newCondition();
     /** Serialises writers of this stream so frames of one write stay in order. */
     private final ReentrantLock writeLock = new ReentrantLock();
-    private final ArrayDeque<byte[]> chunks = new ArrayDeque<>();
+    private final ArrayDeque<DataChunk> chunks = new ArrayDeque<>();
     private final Input input = new Input();
     private final Output output = new Output();
 
@@ -159,13 +159,13 @@ public final class YamuxStream implements MuxedStream {
             }
             n = 0;
             while (n < len && !chunks.isEmpty()) {
-                byte[] head = chunks.peekFirst();
-                int take = Math.min(len - n, head.length - headOffset);
-                System.arraycopy(head, headOffset, b, off + n, take);
+                DataChunk head = chunks.peekFirst();
+                int take = Math.min(len - n, head.length() - headOffset);
+                System.arraycopy(head.bytes(), headOffset, b, off + n, take);
                 n += take;
                 headOffset += take;
-                if (headOffset == head.length) {
-                    chunks.pollFirst();
+                if (headOffset == head.length()) {
+                    chunks.pollFirst().release();
                     headOffset = 0;
                 }
             }
@@ -356,7 +356,7 @@ public final class YamuxStream implements MuxedStream {
                 return;
             }
             readClosed = true;
-            chunks.clear();
+            dropChunksLocked();
             headOffset = 0;
             unCredited += buffered;
             buffered = 0;
@@ -445,23 +445,25 @@ public final class YamuxStream implements MuxedStream {
     }
 
     /** Appends a payload admitted by {@link #admit}; returns false if the remote wrote after its FIN. */
-    boolean deliver(byte[] chunk) {
+    boolean deliver(DataChunk chunk) {
         long delta = 0;
         boolean ok = true;
         lock.lock();
         try {
-            inFlight -= chunk.length;
+            inFlight -= chunk.length();
             if (remoteFin) {
                 ok = false;
+                chunk.release();
             } else if (error != null || readClosed) {
                 // Nobody will read it: hand the credit straight back.
-                unCredited += chunk.length;
+                unCredited += chunk.length();
+                chunk.release();
                 if (error == null && unCredited >= recvWindow / 2 && (pendingFlags & FrameHeader.SYN) == 0) {
                     delta = grantLocked(false);
                 }
             } else {
                 chunks.addLast(chunk);
-                buffered += chunk.length;
+                buffered += chunk.length();
                 readable.signalAll();
             }
         } finally {
@@ -557,10 +559,18 @@ public final class YamuxStream implements MuxedStream {
         }
     }
 
+    /** Drops unread payloads, giving their arrays back. Caller holds {@code lock}. */
+    private void dropChunksLocked() {
+        for (DataChunk c : chunks) {
+            c.release();
+        }
+        chunks.clear();
+    }
+
     private void failLocked(IOException e) {
         error = e;
         finished = true;
-        chunks.clear();
+        dropChunksLocked();
         buffered = 0;
         readable.signalAll();
         writable.signalAll();

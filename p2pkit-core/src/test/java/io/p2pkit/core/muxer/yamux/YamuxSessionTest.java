@@ -110,6 +110,60 @@ class YamuxSessionTest {
         }
     }
 
+    /**
+     * Frames just below, at and above the sizes where received payloads move into recycled
+     * arrays, read back in odd-sized pieces on two streams at once: a recycled array handed out
+     * while still queued would show up as corrupted bytes here.
+     */
+    @Test
+    void payloadsAroundThePooledSizesArriveIntact() throws Exception {
+        int[] sizes = {1, DataChunk.POOLED_MIN - 1, DataChunk.POOLED_MIN, DataChunk.POOLED_MIN + 1, 65535, 65536,
+                65537, DataChunk.POOLED_MAX, DataChunk.POOLED_MAX + 1};
+        try (SessionPair p = new SessionPair(new Yamux(quiet()))) {
+            MuxedStream a = p.dialer.openStream();
+            MuxedStream b = p.dialer.openStream();
+            var expectedA = new java.io.ByteArrayOutputStream();
+            var expectedB = new java.io.ByteArrayOutputStream();
+            for (int i = 0; i < sizes.length; i++) {
+                expectedA.write(random(2L * i, sizes[i]));
+                expectedB.write(random(2L * i + 1, sizes[sizes.length - 1 - i]));
+            }
+            // Streams are announced by their first write, so the writer runs while we accept.
+            var written = CompletableFuture.runAsync(() -> {
+                try {
+                    for (int i = 0; i < sizes.length; i++) {
+                        a.out().write(random(2L * i, sizes[i]));
+                        b.out().write(random(2L * i + 1, sizes[sizes.length - 1 - i]));
+                    }
+                    a.closeWrite();
+                    b.closeWrite();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            MuxedStream inA = p.listener.acceptStream();
+            MuxedStream inB = p.listener.acceptStream();
+            var readA = CompletableFuture.supplyAsync(() -> readInPieces(inA, 7919));
+            var readB = CompletableFuture.supplyAsync(() -> readInPieces(inB, 65521));
+            written.get(60, TimeUnit.SECONDS);
+            assertArrayEquals(expectedA.toByteArray(), readA.get(60, TimeUnit.SECONDS));
+            assertArrayEquals(expectedB.toByteArray(), readB.get(60, TimeUnit.SECONDS));
+        }
+    }
+
+    private static byte[] readInPieces(MuxedStream s, int piece) {
+        try {
+            var all = new java.io.ByteArrayOutputStream();
+            byte[] buf = new byte[piece];
+            for (int n; (n = s.in().read(buf)) != -1; ) {
+                all.write(buf, 0, n);
+            }
+            return all.toByteArray();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     @Test
     void hundredConcurrentStreamsOfOneMebibyte() throws Exception {
         try (SessionPair p = new SessionPair(new Yamux(quiet()))) {
