@@ -23,6 +23,12 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class FrameWriter {
     private static final int CONTROL_SLOTS = 64;
+    /**
+     * Payloads of at least this many bytes are written from the caller's array after their
+     * header, in a second write; smaller ones are copied behind the header so that a small
+     * message stays one write (one TLS record, one socket write).
+     */
+    static final int DIRECT_DATA = 8 * 1024;
 
     private final OutputStream out;
     private final ReentrantLock lock = new ReentrantLock();
@@ -117,8 +123,15 @@ final class FrameWriter {
                 int n = Math.min(length, maxFrame);
                 FrameHeader.write(buffer, pos, FrameHeader.DATA, flags, streamId, n);
                 pos += FrameHeader.SIZE;
-                System.arraycopy(data, offset, buffer, pos, n);
-                out.write(buffer, 0, pos + n);
+                if (n >= DIRECT_DATA) {
+                    // Large payloads go from the caller's array: Noise encrypts them from there,
+                    // and the header in its own write lets the receiver decrypt them in place.
+                    out.write(buffer, 0, pos);
+                    out.write(data, offset, n);
+                } else {
+                    System.arraycopy(data, offset, buffer, pos, n);
+                    out.write(buffer, 0, pos + n);
+                }
                 flags = 0;
                 pos = 0;
                 offset += n;

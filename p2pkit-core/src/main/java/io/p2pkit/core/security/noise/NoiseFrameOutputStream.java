@@ -28,6 +28,8 @@ final class NoiseFrameOutputStream extends OutputStream {
     /** The most plaintext one transport message carries. */
     static final int MAX_PLAINTEXT = NoiseXXHandshake.MAX_MESSAGE_LENGTH - CipherState.TAG_LENGTH;
     private static final int FRAME_BYTES = 2 + NoiseXXHandshake.MAX_MESSAGE_LENGTH;
+    /** An open frame this short is sealed on its own before a bulk write rather than filled from it. */
+    static final int SHORT_FRAME = 1024;
     /** How many sealed frames a bulk write gathers into one raw write. */
     private static final int BULK_FRAMES = 4;
 
@@ -102,6 +104,13 @@ final class NoiseFrameOutputStream extends OutputStream {
             checkOpen();
             if (buf == null) {
                 takeBuffer();
+            }
+            if (len >= MAX_PLAINTEXT && openLength > 0 && openLength <= SHORT_FRAME) {
+                // A few bytes (a muxer's frame header) ahead of a bulk write get a frame of their
+                // own, so the bulk frames start at the payload: the receiver can then decrypt them
+                // straight into its destination, and we encrypt them straight from the caller.
+                // The open frame was given room for a full frame, so it seals where it is.
+                sealOpenFrame();
             }
             while (len > 0) {
                 if (openLength == 0) {

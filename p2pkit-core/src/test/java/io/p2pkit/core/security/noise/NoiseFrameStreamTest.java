@@ -120,6 +120,37 @@ class NoiseFrameStreamTest {
         assertEquals(List.of(65535, 65535, 15 + 16), lengths);
     }
 
+    /**
+     * A muxer writes a 12-byte header, then a large payload: the header gets a frame of its own,
+     * so the payload's frames start at the payload and the reader can decrypt them in place. A
+     * longer open frame is filled from the large write as before.
+     */
+    @Test
+    void aShortOpenFrameIsSealedOnItsOwnBeforeABulkWrite() throws Exception {
+        MemoryConnection.Pair pair = MemoryConnection.pair(1 << 20);
+        NoiseFrameOutputStream out = new NoiseFrameOutputStream(pair.initiator(), MemoryScope.UNLIMITED);
+        out.startTransport(new CipherState(KEY));
+        int max = NoiseFrameOutputStream.MAX_PLAINTEXT;
+        byte[] data = new byte[max + 17];
+        new SplittableRandom(9).nextBytes(data);
+        out.write(new byte[12]);
+        out.write(data);
+        out.write(new byte[NoiseFrameOutputStream.SHORT_FRAME + 1]);
+        out.write(data);
+        out.flush();
+        out.close();
+        byte[] wire = pair.responder().in().readAllBytes();
+        List<Integer> lengths = new ArrayList<>();
+        int pos = 0;
+        while (pos < wire.length) {
+            int len = ((wire[pos] & 0xFF) << 8) | (wire[pos + 1] & 0xFF);
+            lengths.add(len - CipherState.TAG_LENGTH);
+            pos += 2 + len;
+        }
+        // [header] [payload] [payload's tail 17 + 1,025 + the second payload's start] [the rest]
+        assertEquals(List.of(12, max, max, 17 + NoiseFrameOutputStream.SHORT_FRAME + 1 + 17), lengths);
+    }
+
     @Test
     void handshakeMessagesAndPipelinedTransportDataShareTheBuffer() throws Exception {
         MemoryConnection.Pair pair = MemoryConnection.pair();
