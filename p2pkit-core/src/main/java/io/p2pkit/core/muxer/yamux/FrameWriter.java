@@ -12,8 +12,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * Serialises frames onto the connection.
  *
  * <p>Data frames are written on the caller's thread under the write lock: pending control
- * frames, the header and the payload are copied into one buffer and go out with one write and
- * one flush.
+ * frames, the header and a small payload are copied into one buffer and go out with one write;
+ * a payload of {@link #DIRECT_DATA} bytes or more follows its header in a second write, straight
+ * from the caller's array. A call flushes once.
  *
  * <p>Control frames (window updates, pongs, resets, GoAway) go through a bounded queue. An
  * application thread that queues one writes the queue itself if the lock is free; the read loop
@@ -32,7 +33,7 @@ final class FrameWriter {
 
     private final OutputStream out;
     private final ReentrantLock lock = new ReentrantLock();
-    /** Only while a write is under way, so idle connections hold no 64 KiB buffer. */
+    /** Only while a write is under way, so idle connections hold no buffer. */
     private byte[] buffer;
     private final int controlLimit;
     private final ConcurrentLinkedQueue<byte[]> control = new ConcurrentLinkedQueue<>();
@@ -111,7 +112,7 @@ final class FrameWriter {
             if (closed) {
                 throw new IOException("connection closed");
             }
-            buffer = BufferPool.take(controlLimit + FrameHeader.SIZE + maxFrameData);
+            buffer = BufferPool.take(controlLimit + FrameHeader.SIZE + Math.min(maxFrameData, DIRECT_DATA));
             int pos = appendControl();
             while (pos == controlLimit && !control.isEmpty()) {
                 // More control frames than fit: they were queued first, so they go out first.
