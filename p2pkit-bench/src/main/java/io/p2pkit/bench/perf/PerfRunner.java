@@ -132,8 +132,9 @@ public final class PerfRunner {
         long ceilingBytes = Math.min(1L << 30, Math.max(64L << 20, 8 * bytes));
         double tcp = Ceilings.loopbackTcp(ceilingBytes);
         double chacha = Ceilings.chacha20Poly1305(ceilingBytes);
-        System.err.printf(Locale.ROOT, "perf-runner: loopback TCP %.0f MiB/s, ChaCha20-Poly1305 %.0f MiB/s%n",
-                mib(tcp), mib(chacha));
+        double chachaOpen = Ceilings.chacha20Poly1305Open(ceilingBytes);
+        System.err.printf(Locale.ROOT, "perf-runner: loopback TCP %.0f MiB/s, ChaCha20-Poly1305 %.0f MiB/s (decryption %.0f)%n",
+                mib(tcp), mib(chacha), mib(chachaOpen));
 
         Map<Implementation, Map<String, String>> servers = new EnumMap<>(Implementation.class);
         List<PerfProcess> running = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -193,7 +194,7 @@ public final class PerfRunner {
             }
             Runtime.getRuntime().removeShutdownHook(reaper);
         }
-        return Report.render(machine, reps, bytes, rttRuns, rttWarmup, runsPerProcess, tcp, chacha, securities, pairs(), throughput, rtt, failures);
+        return Report.render(machine, reps, bytes, rttRuns, rttWarmup, runsPerProcess, tcp, chacha, chachaOpen, securities, pairs(), throughput, rtt, failures);
     }
 
     private List<Double> client(Pair pair, String sec, String serverAddr, long up, long down, int runs)
