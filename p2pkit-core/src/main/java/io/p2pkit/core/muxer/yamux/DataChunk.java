@@ -12,8 +12,9 @@ import java.io.InputStream;
  * <p>Large payloads live in recycled arrays from {@link BufferPool}: a busy stream receives one
  * frame per 64 KiB or so, and a fresh array per frame was nearly all the data path's allocation
  * (its zeroing and the collections it caused cost about a tenth of the CPU per byte). Arrays are
- * rounded up to a power of two so that a few pool sizes serve every frame length; small payloads
- * get an exact array, so a flood of tiny frames cannot hold many mostly empty large ones.
+ * powers of two, so that a few pool sizes serve the usual frame lengths; payloads that would fill
+ * less than three quarters of one, and small ones, get an exact array, so no choice of frame
+ * lengths makes a stream hold much more memory than its window.
  */
 final class DataChunk {
     /** Payloads below this get an exact, unpooled array. */
@@ -33,8 +34,9 @@ final class DataChunk {
 
     /** Reads exactly {@code length} (&gt; 0) bytes of a frame's payload from {@code in}. */
     static DataChunk read(InputStream in, int length) throws IOException {
-        boolean pooled = length >= POOLED_MIN && length <= POOLED_MAX;
-        byte[] bytes = pooled ? BufferPool.take(Integer.highestOneBit(length - 1) << 1) : new byte[length];
+        int size = pooledSize(length);
+        boolean pooled = size > 0;
+        byte[] bytes = pooled ? BufferPool.take(size) : new byte[length];
         boolean ok = false;
         try {
             if (in.readNBytes(bytes, 0, length) < length) {
@@ -47,6 +49,20 @@ final class DataChunk {
                 BufferPool.give(bytes);
             }
         }
+    }
+
+    /**
+     * The size of the recycled array for a payload of {@code length} bytes, or 0 for an exact,
+     * unpooled one: the next power of two, when the payload fills at least three quarters of it.
+     * The bound keeps a peer that picks awkward frame lengths from making us hold much more than
+     * the window it was granted.
+     */
+    static int pooledSize(int length) {
+        if (length < POOLED_MIN || length > POOLED_MAX) {
+            return 0;
+        }
+        int size = Integer.highestOneBit(length - 1) << 1;
+        return length >= size - size / 4 ? size : 0;
     }
 
     /** The payload's bytes, valid from index 0 to {@link #length()}; not after {@link #release()}. */

@@ -28,11 +28,27 @@ class DataChunkTest {
         var in = new ByteArrayInputStream(wire);
         DataChunk c = DataChunk.read(in, length);
         assertEquals(length, c.length());
-        boolean pooled = length >= DataChunk.POOLED_MIN && length <= DataChunk.POOLED_MAX;
-        int expectedArray = pooled ? Integer.highestOneBit(length - 1) << 1 : length;
-        assertEquals(expectedArray, c.bytes().length, "pooled arrays are the next power of two");
+        int expectedArray = switch (length) {
+            case 4096, 65535, 65536, 262144 -> Integer.highestOneBit(length - 1) << 1;
+            default -> length; // small, large, or less than 3/4 of the next power of two
+        };
+        assertEquals(expectedArray, c.bytes().length);
         assertArrayEquals(java.util.Arrays.copyOf(wire, length), java.util.Arrays.copyOf(c.bytes(), length));
         assertEquals(10, in.available(), "nothing read past the payload");
+    }
+
+    @Test
+    void pooledArraysAreAtMostAThirdLargerThanThePayload() {
+        for (int length = 1; length <= DataChunk.POOLED_MAX + 1; length++) {
+            int size = DataChunk.pooledSize(length);
+            if (size > 0) {
+                assertEquals(1, Integer.bitCount(size), "a power of two");
+                org.junit.jupiter.api.Assertions.assertTrue(size >= length && 3L * size <= 4L * length,
+                        length + " in " + size);
+            }
+        }
+        assertEquals(65536, DataChunk.pooledSize(65536));
+        assertEquals(0, DataChunk.pooledSize(4097), "4,097 bytes would waste almost half of 8 KiB");
     }
 
     @Test
