@@ -81,7 +81,7 @@ public final class YamuxSession implements MuxedConnection {
         this.nextLocalId = initiator ? 1 : 2;
         this.nextLocalIdSnapshot = nextLocalId;
         this.acceptQueue = new LinkedBlockingQueue<>(config.acceptBacklog());
-        this.in = new LeanInputStream(raw.in());
+        this.in = new LeanInputStream(raw.in(), memory);
         this.writer = new FrameWriter(raw.out(), config.maxFrameData(), config.maxControlBacklog(),
                 "yamux-flush-" + (initiator ? "dialer" : "listener"), e -> shutdown(YamuxException.Reason.CONNECTION_LOST, "write failed: " + e.getMessage(), e, false));
         this.readLoop = Thread.ofVirtual().name("yamux-read-" + (initiator ? "dialer" : "listener"))

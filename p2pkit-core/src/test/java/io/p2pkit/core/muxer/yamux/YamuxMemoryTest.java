@@ -10,6 +10,7 @@ import io.p2pkit.core.resource.ResourceLimitException;
 import io.p2pkit.core.resource.ResourceLimits;
 import io.p2pkit.core.resource.ResourceManager;
 import io.p2pkit.core.resource.ResourceManagerConfig;
+import io.p2pkit.core.transport.LeanInputStream;
 import io.p2pkit.core.transport.memory.MemoryConnection;
 import org.junit.jupiter.api.Test;
 
@@ -170,7 +171,9 @@ class YamuxMemoryTest {
         AtomicLong peak = new AtomicLong();
         long window = transfer(span, 8 << 20, peak, rm);
         assertEquals(WINDOW, window, "the window stayed at its initial size");
-        assertEquals(0, peak.get(), "nothing was ever reserved");
+        // the read loop's 8 KiB header buffer comes and goes; window growth is never reserved
+        assertTrue(peak.get() <= LeanInputStream.BUFFER_BYTES,
+                "nothing but the read buffer was ever reserved: " + peak.get());
         assertEquals(0, rm.system().used(Resource.MEMORY));
         span.close();
     }
