@@ -154,6 +154,14 @@ public final class LeanInputStream extends InputStream {
         pos = end = 0;
     }
 
+    /**
+     * The reader is done: gives back the buffer and its reservation, with any bytes still in it.
+     * Only the reader may call this (a read loop as it ends), never concurrently with a read.
+     */
+    public void discardBuffer() {
+        dropBuffer();
+    }
+
     /** Whether a buffer is allocated now; for tests. */
     public boolean holdsBuffer() {
         return buf != null;

@@ -47,7 +47,7 @@ public final class YamuxSession implements MuxedConnection {
     private final LongSupplier clock;
     private final MemoryScope memory;
     private final FrameWriter writer;
-    private final InputStream in;
+    private final LeanInputStream in;
     private final ConcurrentHashMap<Integer, YamuxStream> streams = new ConcurrentHashMap<>();
     private final LinkedBlockingQueue<Object> acceptQueue;
     private final ReentrantLock sessionLock = new ReentrantLock();
@@ -322,6 +322,9 @@ public final class YamuxSession implements MuxedConnection {
             if (e instanceof Error err) {
                 throw err;
             }
+        } finally {
+            // the loop was the only reader: its read buffer, and that buffer's reservation, go back now
+            in.discardBuffer();
         }
     }
 
