@@ -4,6 +4,7 @@ import io.p2pkit.core.DecodeException;
 import io.p2pkit.core.muxer.MuxedConnection;
 import io.p2pkit.core.muxer.StreamResetException;
 import io.p2pkit.core.resource.MemoryScope;
+import io.p2pkit.core.resource.ResourceLimitException;
 import io.p2pkit.core.transport.LeanInputStream;
 import io.p2pkit.core.transport.RawConnection;
 
@@ -82,7 +83,7 @@ public final class YamuxSession implements MuxedConnection {
         this.nextLocalIdSnapshot = nextLocalId;
         this.acceptQueue = new LinkedBlockingQueue<>(config.acceptBacklog());
         this.in = new LeanInputStream(raw.in(), memory);
-        this.writer = new FrameWriter(raw.out(), config.maxFrameData(), config.maxControlBacklog(),
+        this.writer = new FrameWriter(raw.out(), memory, config.maxFrameData(), config.maxControlBacklog(),
                 "yamux-flush-" + (initiator ? "dialer" : "listener"), e -> shutdown(YamuxException.Reason.CONNECTION_LOST, "write failed: " + e.getMessage(), e, false));
         this.readLoop = Thread.ofVirtual().name("yamux-read-" + (initiator ? "dialer" : "listener"))
                 .unstarted(this::readLoop);
@@ -248,6 +249,8 @@ public final class YamuxSession implements MuxedConnection {
     void sendData(YamuxStream stream, int flags, byte[] data, int offset, int length) throws IOException {
         try {
             writer.sendData(flags, stream.rawId(), data, offset, length);
+        } catch (ResourceLimitException e) {
+            throw e; // our own limit refused the write buffer: nothing was sent, the connection lives on
         } catch (IOException e) {
             StreamResetException r = new StreamResetException("connection closed", false);
             r.initCause(closeCause != null ? closeCause : e);

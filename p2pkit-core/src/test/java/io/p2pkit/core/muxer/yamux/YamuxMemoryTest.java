@@ -202,4 +202,36 @@ class YamuxMemoryTest {
         waitFor("everything released", () -> rm.system().used(Resource.MEMORY) == 0);
         span.close();
     }
+
+    @Test
+    void aWriteWithoutRoomForItsBufferFailsAloneAndTheConnectionLivesOn() throws Exception {
+        ResourceManager rm = manager(1L << 20);
+        ConnectionSpan span = span(rm);
+        MemoryConnection.Pair pair = MemoryConnection.pair(256 * KIB);
+        Yamux yamux = new Yamux(quiet());
+        YamuxSession dialer = yamux.wrap(pair.initiator(), true, span);
+        YamuxSession listener = yamux.wrap(pair.responder(), false);
+        try {
+            YamuxStream out = dialer.openStream();
+            waitFor("the dialer idle", () -> rm.system().used(Resource.MEMORY) == 0);
+            long rest = (1L << 20) - 1024; // the frame writer's buffer no longer fits
+            span.reserveMemory(rest, io.p2pkit.core.resource.MemoryPriority.ALWAYS);
+            ResourceLimitException refused = assertThrows(ResourceLimitException.class, () -> out.out().write(7));
+            assertEquals(Resource.MEMORY, refused.resource());
+            span.releaseMemory(rest);
+            // nothing was sent and nothing lost: the stream opens with the next write
+            out.out().write(8);
+            out.out().flush();
+            YamuxStream in = listener.acceptStream();
+            assertEquals(8, in.in().read());
+            in.out().write(9);
+            in.out().flush();
+            assertEquals(9, out.in().read());
+        } finally {
+            dialer.close();
+            listener.close();
+        }
+        waitFor("everything released", () -> rm.system().used(Resource.MEMORY) == 0);
+        span.close();
+    }
 }
