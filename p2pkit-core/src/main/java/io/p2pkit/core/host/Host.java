@@ -28,10 +28,12 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The facade applications and protocols use: one identity, its listeners and connections, the
@@ -55,7 +57,7 @@ public final class Host implements Closeable {
     private final Multistream protocolNegotiation;
     private final String agentVersion;
     private final Map<String, StreamHandler> handlers = new ConcurrentHashMap<>();
-    private final List<Runnable> protocolListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<LocalChange>> protocolListeners = new CopyOnWriteArrayList<>();
     private final List<Closeable> services = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
     private volatile StreamMeter streamMeter;
@@ -124,7 +126,7 @@ public final class Host implements Closeable {
     /** Starts listening on one more address and returns the bound one. */
     public Multiaddr listen(Multiaddr address) throws IOException {
         Multiaddr bound = network.listen(address);
-        fireProtocolsChanged();
+        fireLocalChange(LocalChange.ADDRESSES);
         return bound;
     }
 
@@ -201,14 +203,14 @@ public final class Host implements Closeable {
     /** Serves {@code protocol} with {@code handler}, replacing any earlier handler. */
     public void setStreamHandler(String protocol, StreamHandler handler) {
         if (handlers.put(protocol, handler) == null) {
-            fireProtocolsChanged();
+            fireLocalChange(LocalChange.PROTOCOLS);
         }
     }
 
     /** Stops serving {@code protocol}. */
     public void removeStreamHandler(String protocol) {
         if (handlers.remove(protocol) != null) {
-            fireProtocolsChanged();
+            fireLocalChange(LocalChange.PROTOCOLS);
         }
     }
 
@@ -219,15 +221,24 @@ public final class Host implements Closeable {
         return p;
     }
 
-    /** Runs {@code listener} whenever the served protocols or listen addresses change (identify push uses it). */
+    /** Runs {@code listener} whenever the served protocols or listen addresses change. */
     public void onLocalChange(Runnable listener) {
-        protocolListeners.add(listener);
+        Objects.requireNonNull(listener, "listener");
+        onLocalChange(change -> listener.run());
     }
 
-    private void fireProtocolsChanged() {
-        for (Runnable r : protocolListeners) {
+    /**
+     * Tells {@code listener} what changed whenever the served protocols or listen addresses change
+     * (identify push uses it, and its metrics label pushes with it).
+     */
+    public void onLocalChange(Consumer<LocalChange> listener) {
+        protocolListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    private void fireLocalChange(LocalChange change) {
+        for (Consumer<LocalChange> r : protocolListeners) {
             try {
-                r.run();
+                r.accept(change);
             } catch (RuntimeException ignored) {
                 // one listener's bug must not affect the others
             }

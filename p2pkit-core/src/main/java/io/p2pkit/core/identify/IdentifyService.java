@@ -3,6 +3,7 @@ package io.p2pkit.core.identify;
 import io.p2pkit.core.DecodeException;
 import io.p2pkit.core.crypto.PublicKey;
 import io.p2pkit.core.host.Host;
+import io.p2pkit.core.host.LocalChange;
 import io.p2pkit.core.host.Stream;
 import io.p2pkit.core.identity.Envelope;
 import io.p2pkit.core.identity.PeerId;
@@ -118,8 +119,8 @@ public final class IdentifyService implements Closeable {
         default void received(boolean push, boolean pushSupported) {
         }
 
-        /** A local change (protocols or addresses) scheduled a push. */
-        default void pushTriggered() {
+        /** A local change, of the protocols or the addresses, scheduled a push. */
+        default void pushTriggered(LocalChange change) {
         }
     }
 
@@ -315,11 +316,11 @@ public final class IdentifyService implements Closeable {
 
     // ---------------------------------------------------------------- push
 
-    private void schedulePush() {
+    private void schedulePush(LocalChange change) {
         if (closed) {
             return;
         }
-        tell(Observer::pushTriggered);
+        tell(o -> o.pushTriggered(change));
         ScheduledFuture<?> next = host.scheduler().schedule(
                 () -> host.spawn("p2pkit-identify-push", this::pushAll), PUSH_DELAY.toMillis(), TimeUnit.MILLISECONDS);
         ScheduledFuture<?> previous = pendingPush.getAndSet(next);

@@ -3,6 +3,7 @@ package io.p2pkit.core.metrics;
 import io.p2pkit.core.Direction;
 import io.p2pkit.core.crypto.KeyType;
 import io.p2pkit.core.host.Host;
+import io.p2pkit.core.host.LocalChange;
 import io.p2pkit.core.identify.IdentifyService;
 import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.core.multiaddr.Multiaddr;
@@ -45,6 +46,7 @@ public final class HostMetrics {
     private final Histogram identifyAddrs;
     private final Counter dialsPerPeer;
     private final Histogram dialLatency;
+    private final Histogram dialRankingDelay;
     private final Counter identifyTotal;
     private final Counter identifyPush;
     private final Counter pushesTriggered;
@@ -73,6 +75,9 @@ public final class HostMetrics {
                 "outcome", "num_dials");
         dialLatency = r.histogram("libp2p_swarm_dial_latency_seconds", "time taken to establish connection with the peer",
                 new double[]{0.001, 0.01, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.75, 1, 2}, "outcome", "num_dials");
+        dialRankingDelay = r.histogram("libp2p_swarm_dial_ranking_delay_seconds",
+                "delay introduced by the dial ranking logic",
+                new double[]{0.001, 0.01, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.75, 1, 2});
         identifyTotal = r.counter("libp2p_identify_identify_total", "Identify", "dir");
         identifyPush = r.counter("libp2p_identify_identify_push_total", "Identify Push", "dir");
         pushesTriggered = r.counter("libp2p_identify_identify_pushes_triggered_total", "Pushes Triggered", "trigger");
@@ -88,6 +93,17 @@ public final class HostMetrics {
     /** go's {@code num_dials} label: the number of addresses dialed, 6 and more as {@code >=6}. */
     static String numDials(int dialed) {
         return dialed >= 6 ? ">=6" : Integer.toString(Math.max(0, dialed));
+    }
+
+    /** go's {@code trigger} label of a push: the event that caused it. */
+    static String pushTrigger(LocalChange change) {
+        if (change == null) {
+            return "unknown";
+        }
+        return switch (change) {
+            case PROTOCOLS -> "protocols_updated";
+            case ADDRESSES -> "addresses_updated";
+        };
     }
 
     /**
@@ -158,6 +174,11 @@ public final class HostMetrics {
                 m.dialsPerPeer.inc(outcome, n);
                 m.dialLatency.observe(nanos / 1e9, outcome, n);
             }
+
+            @Override
+            public void dialRankingDelay(PeerId peer, long nanos) {
+                m.dialRankingDelay.observe(nanos / 1e9);
+            }
         });
         host.setStreamMeter((protocol, direction, c) -> {
             String group = peerGroup(host.peerStore().agentVersion(c.remotePeer()));
@@ -200,9 +221,8 @@ public final class HostMetrics {
                 }
 
                 @Override
-                public void pushTriggered() {
-                    // go names the event (protocols_updated, addresses_updated); our hook does not say which
-                    m.pushesTriggered.inc("unknown");
+                public void pushTriggered(LocalChange change) {
+                    m.pushesTriggered.inc(pushTrigger(change));
                 }
             });
         });

@@ -348,7 +348,9 @@ public final class Network implements Closeable {
             Multiaddr addr = ranked.get(0).address();
             attempted[0]++;
             try {
-                return dialOne(peer, addr, policy);
+                Connection c = dialOne(peer, addr, policy);
+                fire(o -> o.dialRankingDelay(peer, 0));
+                return c;
             } catch (IOException | RuntimeException e) {
                 failures.put(addr, e);
                 throw new DialException(peer, "all 1 addresses failed", failures);
@@ -356,11 +358,14 @@ public final class Network implements Closeable {
         }
         LinkedBlockingQueue<Object[]> results = new LinkedBlockingQueue<>();
         Set<Multiaddr> inFlight = new LinkedHashSet<>();
+        // how long each address waited between the start of the dial and its own (go's ranking delay)
+        Map<Multiaddr, Long> heldBack = new HashMap<>();
         long start = System.nanoTime();
         long deadline = start + config.peerDialTimeout().toNanos();
         int next = 0;
         int pending = 0;
         Connection winner = null;
+        long winnerDelay = 0;
         try {
             while (winner == null) {
                 // Start every address whose delay has passed, or the next one at once if nothing is pending.
@@ -370,6 +375,7 @@ public final class Network implements Closeable {
                     pending++;
                     attempted[0]++;
                     inFlight.add(addr);
+                    heldBack.put(addr, System.nanoTime() - start);
                     start("p2pkit-dial " + addr, () -> {
                         try {
                             results.add(new Object[]{addr, dialOne(peer, addr, policy)});
@@ -397,6 +403,7 @@ public final class Network implements Closeable {
                 inFlight.remove((Multiaddr) r[0]);
                 if (r[1] instanceof Connection c) {
                     winner = c;
+                    winnerDelay = heldBack.getOrDefault((Multiaddr) r[0], 0L);
                 } else {
                     failures.put((Multiaddr) r[0], (Throwable) r[1]);
                 }
@@ -412,6 +419,8 @@ public final class Network implements Closeable {
             }
         }
         if (winner != null) {
+            long delay = winnerDelay;
+            fire(o -> o.dialRankingDelay(peer, delay));
             return winner;
         }
         for (Multiaddr a : inFlight) {

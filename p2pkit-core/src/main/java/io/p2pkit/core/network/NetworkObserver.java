@@ -26,4 +26,12 @@ public interface NetworkObserver {
      */
     default void peerDialCompleted(PeerId peer, boolean success, int addressesDialed, long nanos) {
     }
+
+    /**
+     * A dial of {@code peer} got its first connection from an address that the ranking held back
+     * for {@code nanos} after the dial began (go's {@code DialRankingDelay}: 0 for an address
+     * dialed at once). Called once per successful peer dial.
+     */
+    default void dialRankingDelay(PeerId peer, long nanos) {
+    }
 }

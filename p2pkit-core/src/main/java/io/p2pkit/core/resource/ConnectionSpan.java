@@ -28,13 +28,17 @@ public final class ConnectionSpan implements AutoCloseable, MemoryScope {
     /**
      * Orders memory reservations (made by the read loops of Noise and the muxer) against
      * {@link #setPeer} and {@link #close}: a reservation must land in the scopes it is later
-     * released from, and nothing may be released twice.
+     * released from, and nothing may be released twice. It is the manager's own lock (reentrant),
+     * so a reservation on the data path takes one lock, not two: the buffers of a busy connection
+     * come and go with its bursts, and each extra lock is a chance for the two ends of a
+     * connection, or many connections, to collide (measured in docs/PERFORMANCE.md).
      */
-    private final ReentrantLock lock = new ReentrantLock();
+    private final ReentrantLock lock;
 
     ConnectionSpan(ResourceManager manager, ResourceScope own, Direction direction, List<ResourceScope> scopes,
                    ResourceScope transientScope, boolean usesFd, Multiaddr remote) {
         this.manager = manager;
+        this.lock = manager.lock;
         this.own = own;
         this.direction = direction;
         this.scopes = scopes;

@@ -12,7 +12,11 @@ public final class ResourceScope {
     private final ResourceManager manager;
     private final String name;
     private final ResourceLimits limits;
-    private final EnumMap<Resource, Long> used = new EnumMap<>(Resource.class);
+    private static final Resource[] RESOURCES = Resource.values();
+    /** Usage by {@link Resource#ordinal()}: plain longs, as reservations on the data path are frequent. */
+    private final long[] used = new long[RESOURCES.length];
+    /** How many entries of {@link #used} are not zero. */
+    private int inUse;
 
     ResourceScope(ResourceManager manager, String name, ResourceLimits limits) {
         this.manager = manager;
@@ -34,7 +38,7 @@ public final class ResourceScope {
     public long used(Resource resource) {
         manager.lock.lock();
         try {
-            return resource.isTotal() ? totalUsed(resource) : used.getOrDefault(resource, 0L);
+            return resource.isTotal() ? totalUsed(resource) : used[resource.ordinal()];
         } finally {
             manager.lock.unlock();
         }
@@ -44,7 +48,13 @@ public final class ResourceScope {
     public Map<Resource, Long> usage() {
         manager.lock.lock();
         try {
-            return Map.copyOf(used);
+            EnumMap<Resource, Long> snapshot = new EnumMap<>(Resource.class);
+            for (Resource r : RESOURCES) {
+                if (used[r.ordinal()] != 0) {
+                    snapshot.put(r, used[r.ordinal()]);
+                }
+            }
+            return Map.copyOf(snapshot);
         } finally {
             manager.lock.unlock();
         }
@@ -62,7 +72,7 @@ public final class ResourceScope {
      * fraction {@code (priority + 1) / 256} of the limit, like go-libp2p's reservation priorities.
      */
     void check(Resource resource, long amount, int priority) throws ResourceLimitException {
-        long have = used.getOrDefault(resource, 0L);
+        long have = used[resource.ordinal()];
         long limit = limits.limit(resource);
         if (resource == Resource.MEMORY && priority < MemoryPriority.ALWAYS && limit != Long.MAX_VALUE) {
             limit = (long) (limit * ((priority + 1) / 256.0));
@@ -83,23 +93,25 @@ public final class ResourceScope {
     private long totalUsed(Resource total) {
         Resource in = total == Resource.CONNECTIONS ? Resource.INBOUND_CONNECTIONS : Resource.INBOUND_STREAMS;
         Resource out = total == Resource.CONNECTIONS ? Resource.OUTBOUND_CONNECTIONS : Resource.OUTBOUND_STREAMS;
-        return used.getOrDefault(in, 0L) + used.getOrDefault(out, 0L);
+        return used[in.ordinal()] + used[out.ordinal()];
     }
 
     void add(Resource resource, long delta) {
-        long v = used.getOrDefault(resource, 0L) + delta;
+        long before = used[resource.ordinal()];
+        long v = before + delta;
         if (v < 0) {
             throw new IllegalStateException("scope " + name + " released more " + resource + " than it reserved");
         }
-        if (v == 0) {
-            used.remove(resource);
-        } else {
-            used.put(resource, v);
+        used[resource.ordinal()] = v;
+        if (before == 0 && v != 0) {
+            inUse++;
+        } else if (before != 0 && v == 0) {
+            inUse--;
         }
     }
 
     boolean isEmpty() {
-        return used.isEmpty();
+        return inUse == 0;
     }
 
     @Override

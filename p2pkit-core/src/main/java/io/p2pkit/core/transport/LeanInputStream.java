@@ -1,9 +1,12 @@
 package io.p2pkit.core.transport;
 
 import io.p2pkit.core.buffer.BufferPool;
+import io.p2pkit.core.resource.MemoryPriority;
+import io.p2pkit.core.resource.MemoryScope;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * An input (a socket, or a secured connection) with a read buffer that exists only while it holds bytes. Small reads
@@ -12,20 +15,51 @@ import java.util.Objects;
  * drop the empty buffer. An idle connection, whose reader is blocked waiting, so holds no buffer
  * (the layers above, Noise and TLS, read in large chunks and keep their own).
  *
- * <p>Not thread-safe: one reader at a time, as for any connection's input.
+ * <p>The buffer is reserved in a {@link MemoryScope} (the connection's resource span, set with
+ * {@link #chargeTo} once it is known) while it is held. It only saves reads from the socket, so it
+ * is reserved at {@link MemoryPriority#MEDIUM}: when refused, the stream reads straight from the
+ * socket, and nothing else changes.
+ *
+ * <p>Not thread-safe: one reader at a time, as for any connection's input; {@link #close()} may
+ * come from another thread.
  */
 public final class LeanInputStream extends InputStream {
     /** Enough for every negotiation message; a larger read bypasses the buffer anyway. */
     public static final int BUFFER_BYTES = 8 * 1024;
 
     private final InputStream socket;
+    private volatile MemoryScope memory;
+    /** The scope holding the buffer's reservation; taken by whoever gives it back first (reader or close). */
+    private final AtomicReference<MemoryScope> reservedIn = new AtomicReference<>();
+    private volatile boolean closed;
     private byte[] buf;
     private int pos;
     private int end;
 
-    /** Wraps {@code socket}, the stream to read from. */
+    /** Wraps {@code socket}, the stream to read from, with the buffer charged nowhere until {@link #chargeTo}. */
     public LeanInputStream(InputStream socket) {
-        this.socket = socket;
+        this(socket, MemoryScope.UNLIMITED);
+    }
+
+    /** Wraps {@code socket}, reserving the buffer in {@code memory} while it is held. */
+    public LeanInputStream(InputStream socket, MemoryScope memory) {
+        this.socket = Objects.requireNonNull(socket, "socket");
+        this.memory = Objects.requireNonNull(memory, "memory");
+    }
+
+    /**
+     * Charges the buffer to {@code memory} from its next use on (a buffer held now stays charged
+     * where it was reserved). The network calls this once the connection's span exists.
+     */
+    public void chargeTo(MemoryScope memory) {
+        this.memory = Objects.requireNonNull(memory, "memory");
+    }
+
+    /** Charges {@code in}'s buffer to {@code memory} if {@code in} is a lean stream; otherwise does nothing. */
+    public static void chargeTo(InputStream in, MemoryScope memory) {
+        if (in instanceof LeanInputStream lean) {
+            lean.chargeTo(memory);
+        }
     }
 
     @Override
@@ -50,7 +84,12 @@ public final class LeanInputStream extends InputStream {
             pos += n;
             return n;
         }
-        if (len >= BUFFER_BYTES || !refill()) {
+        if (len >= BUFFER_BYTES) {
+            // a large read needs no buffer: do not hold an empty one while it waits
+            dropBuffer();
+            return socket.read(b, off, len);
+        }
+        if (!refill()) {
             return socket.read(b, off, len);
         }
         int n = Math.min(len, end - pos);
@@ -67,14 +106,12 @@ public final class LeanInputStream extends InputStream {
      */
     private boolean refill() throws IOException {
         int waiting = socket.available();
-        if (waiting <= 0) {
-            BufferPool.give(buf);
-            buf = null;
-            pos = end = 0;
+        if (waiting <= 0 || closed) {
+            dropBuffer();
             return false;
         }
-        if (buf == null) {
-            buf = BufferPool.take(BUFFER_BYTES);
+        if (buf == null && !takeBuffer()) {
+            return false; // no room for it: read straight from the socket
         }
         int n = socket.read(buf, 0, BUFFER_BYTES);
         if (n <= 0) {
@@ -87,6 +124,44 @@ public final class LeanInputStream extends InputStream {
         return true;
     }
 
+    private boolean takeBuffer() {
+        MemoryScope scope = memory;
+        byte[] taken = scope.tryTakeBuffer(BUFFER_BYTES, MemoryPriority.MEDIUM);
+        if (taken == null) {
+            return false;
+        }
+        buf = taken;
+        reservedIn.set(scope);
+        if (closed) {
+            // closed meanwhile: close() may have missed this reservation
+            dropBuffer();
+            return false;
+        }
+        return true;
+    }
+
+    /** Gives the empty buffer back to the pool, and its reservation unless close() already did. */
+    private void dropBuffer() {
+        if (buf != null) {
+            byte[] b = buf;
+            buf = null;
+            MemoryScope scope = reservedIn.getAndSet(null);
+            BufferPool.give(b);
+            if (scope != null) {
+                scope.releaseMemory(b.length);
+            }
+        }
+        pos = end = 0;
+    }
+
+    /**
+     * The reader is done: gives back the buffer and its reservation, with any bytes still in it.
+     * Only the reader may call this (a read loop as it ends), never concurrently with a read.
+     */
+    public void discardBuffer() {
+        dropBuffer();
+    }
+
     /** Whether a buffer is allocated now; for tests. */
     public boolean holdsBuffer() {
         return buf != null;
@@ -97,9 +172,17 @@ public final class LeanInputStream extends InputStream {
         return (end - pos) + socket.available();
     }
 
+    /**
+     * Closes the socket and releases the buffer's reservation. The array itself stays with the
+     * reader, which may be copying from it on another thread; it goes to the garbage collector.
+     */
     @Override
     public void close() throws IOException {
-        buf = null;
+        closed = true;
+        MemoryScope scope = reservedIn.getAndSet(null);
+        if (scope != null) {
+            scope.releaseMemory(BUFFER_BYTES);
+        }
         socket.close();
     }
 }

@@ -127,6 +127,9 @@ class HostMetricsTest {
             String text = PrometheusText.write(clientMetrics);
             assertTrue(text.contains("libp2p_swarm_dial_latency_seconds_count{outcome=\"success\",num_dials=\"1\"} 1"),
                     text);
+            // one address, dialed at once: a ranking delay of 0, in go's first bucket
+            assertTrue(text.contains("libp2p_swarm_dial_ranking_delay_seconds_bucket{le=\"0.001\"} 1"), text);
+            assertTrue(text.contains("libp2p_swarm_dial_ranking_delay_seconds_count 1"), text);
 
             assertEquals(1, value(clientMetrics, "libp2p_identify_identify_total", "outbound"));
             assertEquals(1, value(clientMetrics, "libp2p_identify_conn_push_support_total", "supported"));
@@ -136,8 +139,51 @@ class HostMetricsTest {
             server.setStreamHandler("/new/1.0.0", s -> s.close());
             waitUntil("the push arrived", () ->
                     value(clientMetrics, "libp2p_identify_identify_push_total", "inbound") >= 1);
-            assertTrue(value(serverMetrics, "libp2p_identify_identify_push_total", "outbound") >= 1);
-            assertTrue(value(serverMetrics, "libp2p_identify_identify_pushes_triggered_total", "unknown") >= 1);
+            // the server counts its push once written, which may be after the client has read it
+            waitUntil("the server counted its push", () ->
+                    value(serverMetrics, "libp2p_identify_identify_push_total", "outbound") >= 1);
+            // the two handlers set since the metrics were attached (/echo, /new)
+            assertEquals(2, value(serverMetrics, "libp2p_identify_identify_pushes_triggered_total", "protocols_updated"));
+            assertEquals(0, value(serverMetrics, "libp2p_identify_identify_pushes_triggered_total", "addresses_updated"));
+            // A new listen address is pushed too, labelled with what changed.
+            double pushesBefore = value(clientMetrics, "libp2p_identify_identify_push_total", "inbound");
+            server.listen(io.p2pkit.core.multiaddr.Multiaddr.parse("/ip4/127.0.0.1/tcp/0"));
+            assertEquals(1, value(serverMetrics, "libp2p_identify_identify_pushes_triggered_total", "addresses_updated"));
+            assertEquals(2, value(serverMetrics, "libp2p_identify_identify_pushes_triggered_total", "protocols_updated"));
+            waitUntil("the address push arrived", () ->
+                    value(clientMetrics, "libp2p_identify_identify_push_total", "inbound") > pushesBefore);
+            assertEquals(0, value(serverMetrics, "libp2p_identify_identify_pushes_triggered_total", "unknown"));
+        }
+    }
+
+    /** A loopback TCP address where nothing listens (a port just released). */
+    private static io.p2pkit.core.multiaddr.Multiaddr closedPort() throws IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return io.p2pkit.core.multiaddr.Multiaddr.parse("/ip4/127.0.0.1/tcp/" + socket.getLocalPort());
+        }
+    }
+
+    @Test
+    void recordsTheRankingDelayOfTheWinningAddressOncePerSuccessfulDial() throws Exception {
+        MetricRegistry clientMetrics = new MetricRegistry();
+        try (Host server = Host.builder().listen("/ip4/127.0.0.1/tcp/0").build();
+             Host client = Host.builder().build()) {
+            HostMetrics.attach(client, clientMetrics);
+            // a dial that fails everywhere observes nothing
+            io.p2pkit.core.identity.PeerId nobody =
+                    io.p2pkit.core.crypto.PrivateKey.generate(io.p2pkit.core.crypto.KeyType.ED25519).publicKey().toPeerId();
+            assertThrows(IOException.class, () -> client.connect(new PeerInfo(nobody, java.util.List.of(closedPort()))));
+            assertTrue(!PrometheusText.write(clientMetrics).contains("libp2p_swarm_dial_ranking_delay_seconds_count 1"));
+            // two addresses, one refused: the winner's delay is observed once
+            java.util.List<io.p2pkit.core.multiaddr.Multiaddr> addrs = new java.util.ArrayList<>();
+            addrs.add(closedPort());
+            addrs.addAll(server.addresses());
+            client.connect(new PeerInfo(server.peerId(), addrs));
+            String text = PrometheusText.write(clientMetrics);
+            assertTrue(text.contains("libp2p_swarm_dial_ranking_delay_seconds_count 1"), text);
+            assertTrue(text.contains("libp2p_swarm_dial_ranking_delay_seconds_bucket{le=\"+Inf\"} 1"), text);
+            assertEquals(1, value(clientMetrics, "libp2p_swarm_dials_per_peer_total", "success", "2")
+                    + value(clientMetrics, "libp2p_swarm_dials_per_peer_total", "success", "1"));
         }
     }
 
@@ -154,6 +200,9 @@ class HostMetricsTest {
         assertEquals("p2pkit", HostMetrics.peerGroup(java.util.Optional.of("p2pkit/0.1")));
         assertEquals("other", HostMetrics.peerGroup(java.util.Optional.of("something")));
         assertEquals("unknown", HostMetrics.peerGroup(java.util.Optional.empty()));
+        assertEquals("protocols_updated", HostMetrics.pushTrigger(io.p2pkit.core.host.LocalChange.PROTOCOLS));
+        assertEquals("addresses_updated", HostMetrics.pushTrigger(io.p2pkit.core.host.LocalChange.ADDRESSES));
+        assertEquals("unknown", HostMetrics.pushTrigger(null));
     }
 
     @Test

@@ -1,5 +1,11 @@
 package io.p2pkit.core.transport;
 
+import io.p2pkit.core.Direction;
+import io.p2pkit.core.resource.ConnectionSpan;
+import io.p2pkit.core.resource.Resource;
+import io.p2pkit.core.resource.ResourceLimits;
+import io.p2pkit.core.resource.ResourceManager;
+import io.p2pkit.core.resource.ResourceManagerConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -127,5 +133,81 @@ class LeanInputStreamTest {
         assertEquals(burst.length - 1, in.read(got, 1, burst.length - 1));
         assertFalse(in.holdsBuffer());
         assertArrayEquals(burst, got);
+    }
+
+    private static ResourceManager manager(long connectionMemory) {
+        return new ResourceManager(ResourceManagerConfig.builder()
+                .connection(ResourceLimits.unlimited().with(Resource.MEMORY, connectionMemory)).build());
+    }
+
+    @Test
+    void theBufferIsReservedWhileHeldAndGivenBackWhenDropped() throws IOException {
+        ResourceManager rm = manager(1 << 20);
+        ConnectionSpan span = rm.openConnection(Direction.INBOUND, true);
+        Bursts socket = new Bursts();
+        socket.arrive(new byte[] {1, 2, 3, 4, 5});
+        socket.arrive(new byte[2 * LeanInputStream.BUFFER_BYTES]);
+        LeanInputStream in = new LeanInputStream(socket);
+        in.chargeTo(span);
+        byte[] b = new byte[LeanInputStream.BUFFER_BYTES];
+        assertEquals(1, in.read(b, 0, 1));
+        assertEquals(0, span.scope().used(Resource.MEMORY), "a read that waits holds nothing");
+        assertEquals(2, in.read(b, 0, 2));
+        assertEquals(LeanInputStream.BUFFER_BYTES, span.scope().used(Resource.MEMORY));
+        assertEquals(LeanInputStream.BUFFER_BYTES, rm.system().used(Resource.MEMORY));
+        assertEquals(2, in.read(b, 0, 8)); // drains the buffer
+        // A large read goes to the socket and drops the empty buffer, so a reader parked there holds nothing.
+        assertEquals(b.length, in.read(b, 0, b.length));
+        assertFalse(in.holdsBuffer());
+        assertEquals(0, rm.system().used(Resource.MEMORY));
+        span.close();
+        assertTrue(rm.system().usage().isEmpty(), "nothing held: " + rm.system().usage());
+    }
+
+    @Test
+    void aRefusedBufferMeansReadingStraightFromTheSocket() throws IOException {
+        // MEDIUM may use about 60 % of the limit: 12 KiB allows 7 KiB, less than the 8 KiB buffer.
+        ResourceManager rm = manager(12 * 1024);
+        ConnectionSpan span = rm.openConnection(Direction.OUTBOUND, true);
+        Bursts socket = new Bursts();
+        byte[] burst = new byte[1000];
+        new SplittableRandom(4).nextBytes(burst);
+        socket.arrive(burst);
+        LeanInputStream in = new LeanInputStream(socket, span);
+        byte[] got = new byte[burst.length];
+        got[0] = (byte) in.read();
+        int at = 1;
+        while (at < got.length) {
+            int n = in.read(got, at, Math.min(7, got.length - at));
+            assertTrue(n > 0);
+            at += n;
+            assertFalse(in.holdsBuffer());
+        }
+        assertArrayEquals(burst, got);
+        assertEquals(-1, in.read());
+        assertTrue(rm.blocked().keySet().stream().anyMatch(k -> k.resource() == Resource.MEMORY),
+                "the refusal is counted");
+        assertEquals(0, rm.system().used(Resource.MEMORY));
+        span.close();
+    }
+
+    @Test
+    void closeReleasesAHeldBuffer() throws IOException {
+        ResourceManager rm = manager(1 << 20);
+        ConnectionSpan span = rm.openConnection(Direction.INBOUND, true);
+        Bursts socket = new Bursts();
+        socket.arrive(new byte[] {1, 2, 3, 4, 5});
+        LeanInputStream in = new LeanInputStream(socket, span);
+        assertEquals(1, in.read());
+        assertEquals(2, in.read());
+        assertTrue(in.holdsBuffer());
+        assertEquals(LeanInputStream.BUFFER_BYTES, span.scope().used(Resource.MEMORY));
+        in.close();
+        assertEquals(0, span.scope().used(Resource.MEMORY));
+        // the reader may still drain what it holds; nothing is released twice
+        assertEquals(3, in.read(new byte[8], 0, 8));
+        assertEquals(0, rm.system().used(Resource.MEMORY));
+        span.close();
+        assertTrue(rm.system().usage().isEmpty(), "nothing held: " + rm.system().usage());
     }
 }

@@ -57,12 +57,18 @@ class RoutingCommandTest {
         assertEquals(0, p.status(), p.err());
         assertEquals("{\"event\":\"provided\",\"peers\":3}", p.out().strip());
         // ADD_PROVIDER has no reply: the servers store the record just after the provider is done.
-        // Ask again until they have (bounded by a deadline) rather than racing them.
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
-        CliRunner f = CliRunner.run("routing", "findprovs", cid.toString(), "--bootstrap", boot(2), "--json");
-        while (f.status() != 0 && System.nanoTime() < deadline) {
-            f = CliRunner.run("routing", "findprovs", cid.toString(), "--bootstrap", boot(2), "--json");
+        // Wait until a server has it (the condition, with a generous deadline for a loaded machine;
+        // a lookup among three servers reaches every one), then ask once, rather than racing them
+        // against a fixed retry window.
+        byte[] key = cid.multihash().bytes();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
+        while (dhts.stream().allMatch(d -> d.providerStore().providers(key).isEmpty())) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the servers never stored the provider record");
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
         }
+        CliRunner f = CliRunner.run("routing", "findprovs", cid.toString(), "--bootstrap", boot(2), "--json");
         assertEquals(0, f.status(), "findprovs: " + f.err() + f.out());
         assertTrue(f.out().startsWith("{\"event\":\"provider\",\"peerId\":\""), f.out());
         assertTrue(f.out().contains("\"addrs\":[\"/ip4/127.0.0.1/tcp/"), f.out());

@@ -1,6 +1,7 @@
 package io.p2pkit.core.muxer.yamux;
 
-import io.p2pkit.core.buffer.BufferPool;
+import io.p2pkit.core.resource.MemoryPriority;
+import io.p2pkit.core.resource.MemoryScope;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -14,7 +15,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Data frames are written on the caller's thread under the write lock: pending control
  * frames, the header and a small payload are copied into one buffer and go out with one write;
  * a payload of {@link #DIRECT_DATA} bytes or more follows its header in a second write, straight
- * from the caller's array. A call flushes once.
+ * from the caller's array. A call flushes once. The buffer exists only during the write and is
+ * reserved in the connection's {@link MemoryScope} first, at {@link MemoryPriority#ALWAYS}; a
+ * refusal fails that write with the limit error and leaves the connection as it was.
  *
  * <p>Control frames (window updates, pongs, resets, GoAway) go through a bounded queue. An
  * application thread that queues one writes the queue itself if the lock is free; the read loop
@@ -32,6 +35,7 @@ final class FrameWriter {
     static final int DIRECT_DATA = 8 * 1024;
 
     private final OutputStream out;
+    private final MemoryScope memory;
     private final ReentrantLock lock = new ReentrantLock();
     /** Only while a write is under way, so idle connections hold no buffer. */
     private byte[] buffer;
@@ -50,8 +54,10 @@ final class FrameWriter {
         void writeFailed(IOException e);
     }
 
-    FrameWriter(OutputStream out, int maxFrameData, int maxControl, String name, FailureListener onFailure) {
+    FrameWriter(OutputStream out, MemoryScope memory, int maxFrameData, int maxControl, String name,
+                FailureListener onFailure) {
         this.out = out;
+        this.memory = memory;
         this.controlLimit = CONTROL_SLOTS * FrameHeader.SIZE;
         this.maxFrameData = maxFrameData;
         this.maxControl = maxControl;
@@ -112,7 +118,14 @@ final class FrameWriter {
             if (closed) {
                 throw new IOException("connection closed");
             }
-            buffer = BufferPool.take(controlLimit + FrameHeader.SIZE + Math.min(maxFrameData, DIRECT_DATA));
+            // before the try below: a refusal fails this write only, not the connection
+            buffer = memory.takeBuffer(controlLimit + FrameHeader.SIZE + Math.min(maxFrameData, DIRECT_DATA),
+                    MemoryPriority.ALWAYS);
+        } catch (IOException e) {
+            lock.unlock();
+            throw e;
+        }
+        try {
             int pos = appendControl();
             while (pos == controlLimit && !control.isEmpty()) {
                 // More control frames than fit: they were queued first, so they go out first.
@@ -143,7 +156,7 @@ final class FrameWriter {
             fail(e);
             throw e;
         } finally {
-            BufferPool.give(buffer);
+            memory.giveBuffer(buffer);
             buffer = null;
             lock.unlock();
         }

@@ -4,6 +4,7 @@ import io.p2pkit.core.DecodeException;
 import io.p2pkit.core.muxer.MuxedConnection;
 import io.p2pkit.core.muxer.StreamResetException;
 import io.p2pkit.core.resource.MemoryScope;
+import io.p2pkit.core.resource.ResourceLimitException;
 import io.p2pkit.core.transport.LeanInputStream;
 import io.p2pkit.core.transport.RawConnection;
 
@@ -47,7 +48,7 @@ public final class YamuxSession implements MuxedConnection {
     private final LongSupplier clock;
     private final MemoryScope memory;
     private final FrameWriter writer;
-    private final InputStream in;
+    private final LeanInputStream in;
     private final ConcurrentHashMap<Integer, YamuxStream> streams = new ConcurrentHashMap<>();
     private final LinkedBlockingQueue<Object> acceptQueue;
     private final ReentrantLock sessionLock = new ReentrantLock();
@@ -81,8 +82,8 @@ public final class YamuxSession implements MuxedConnection {
         this.nextLocalId = initiator ? 1 : 2;
         this.nextLocalIdSnapshot = nextLocalId;
         this.acceptQueue = new LinkedBlockingQueue<>(config.acceptBacklog());
-        this.in = new LeanInputStream(raw.in());
-        this.writer = new FrameWriter(raw.out(), config.maxFrameData(), config.maxControlBacklog(),
+        this.in = new LeanInputStream(raw.in(), memory);
+        this.writer = new FrameWriter(raw.out(), memory, config.maxFrameData(), config.maxControlBacklog(),
                 "yamux-flush-" + (initiator ? "dialer" : "listener"), e -> shutdown(YamuxException.Reason.CONNECTION_LOST, "write failed: " + e.getMessage(), e, false));
         this.readLoop = Thread.ofVirtual().name("yamux-read-" + (initiator ? "dialer" : "listener"))
                 .unstarted(this::readLoop);
@@ -248,6 +249,8 @@ public final class YamuxSession implements MuxedConnection {
     void sendData(YamuxStream stream, int flags, byte[] data, int offset, int length) throws IOException {
         try {
             writer.sendData(flags, stream.rawId(), data, offset, length);
+        } catch (ResourceLimitException e) {
+            throw e; // our own limit refused the write buffer: nothing was sent, the connection lives on
         } catch (IOException e) {
             StreamResetException r = new StreamResetException("connection closed", false);
             r.initCause(closeCause != null ? closeCause : e);
@@ -322,6 +325,9 @@ public final class YamuxSession implements MuxedConnection {
             if (e instanceof Error err) {
                 throw err;
             }
+        } finally {
+            // the loop was the only reader: its read buffer, and that buffer's reservation, go back now
+            in.discardBuffer();
         }
     }
 

@@ -295,7 +295,19 @@ public final class YamuxStream implements MuxedStream {
                 } finally {
                     lock.unlock();
                 }
-                session.sendData(this, flags, b, off, n);
+                try {
+                    session.sendData(this, flags, b, off, n);
+                } catch (ResourceLimitException e) {
+                    // nothing was sent: the credit and the flags (a SYN) stay for a later write
+                    lock.lock();
+                    try {
+                        sendWindow += n;
+                        pendingFlags |= flags;
+                    } finally {
+                        lock.unlock();
+                    }
+                    throw e;
+                }
                 off += n;
                 len -= n;
             }

@@ -1,6 +1,5 @@
 package io.p2pkit.core.security.noise;
 
-import io.p2pkit.core.buffer.BufferPool;
 import io.p2pkit.core.resource.MemoryPriority;
 import io.p2pkit.core.resource.MemoryScope;
 import io.p2pkit.core.resource.ResourceLimitException;
@@ -229,17 +228,13 @@ final class NoiseFrameInputStream extends InputStream {
      * {@link MemoryPriority#ALWAYS}: optional buffers (window growth, new streams) give way first.
      */
     private void takeBuffer() throws ResourceLimitException {
-        memory.reserveMemory(BUFFER_BYTES, MemoryPriority.ALWAYS);
-        buf = BufferPool.take(BUFFER_BYTES);
+        buf = memory.takeBuffer(BUFFER_BYTES, MemoryPriority.ALWAYS);
     }
 
     /** Hands the frame buffer back to the pool and its reservation to the scope. */
     private void giveBuffer() {
-        if (buf != null) {
-            BufferPool.give(buf);
-            buf = null;
-            memory.releaseMemory(BUFFER_BYTES);
-        }
+        memory.giveBuffer(buf);
+        buf = null;
     }
 
     /** Gives the buffer back after a fatal error; later reads fail before touching it. */

@@ -1,6 +1,5 @@
 package io.p2pkit.core.security.noise;
 
-import io.p2pkit.core.buffer.BufferPool;
 import io.p2pkit.core.resource.MemoryPriority;
 import io.p2pkit.core.resource.MemoryScope;
 import io.p2pkit.core.resource.ResourceLimitException;
@@ -103,7 +102,7 @@ final class NoiseFrameOutputStream extends OutputStream {
         try {
             checkOpen();
             if (buf == null) {
-                takeBuffer();
+                takeBuffer(len >= MAX_PLAINTEXT);
             }
             if (len >= MAX_PLAINTEXT && openLength > 0 && openLength <= SHORT_FRAME) {
                 // A few bytes (a muxer's frame header) ahead of a bulk write get a frame of their
@@ -197,11 +196,15 @@ final class NoiseFrameOutputStream extends OutputStream {
 
     /** Ensures a full frame fits at {@code sealedEnd}; grows the buffer for bulk writes. */
     private void makeRoomForFrame(boolean bulk) throws IOException {
-        if (bulk && buf.length < BULK_FRAMES * FRAME_BYTES && reserveBulk()) {
-            byte[] bigger = BufferPool.take(BULK_FRAMES * FRAME_BYTES);
-            System.arraycopy(buf, 0, bigger, 0, buf.length);
-            BufferPool.give(buf);
-            buf = bigger;
+        if (bulk && buf.length < BULK_FRAMES * FRAME_BYTES) {
+            // the bigger buffer only saves system calls, so it is optional (MEDIUM): when refused,
+            // frames go out one at a time instead
+            byte[] bigger = memory.tryTakeBuffer(BULK_FRAMES * FRAME_BYTES, MemoryPriority.MEDIUM);
+            if (bigger != null) {
+                System.arraycopy(buf, 0, bigger, 0, sealedEnd); // no open frame here
+                memory.giveBuffer(buf);
+                buf = bigger;
+            }
         }
         if (buf.length - sealedEnd < FRAME_BYTES) {
             sendSealed();
@@ -209,37 +212,32 @@ final class NoiseFrameOutputStream extends OutputStream {
     }
 
     /**
-     * Reserves, then takes the one-frame buffer; without it nothing can be sent, so the
-     * reservation is at {@link MemoryPriority#ALWAYS} and a refusal closes the connection.
+     * Reserves, then takes the send buffer: for a bulk write (at least a full frame) the
+     * four-frame buffer if the scope has room for it at {@link MemoryPriority#MEDIUM} (it only
+     * saves system calls), so that a busy period costs one reservation and one release; otherwise
+     * the one-frame buffer, without which nothing can be sent, at {@link MemoryPriority#ALWAYS}. A
+     * refusal of that closes the connection.
      */
-    private void takeBuffer() throws ResourceLimitException {
+    private void takeBuffer(boolean bulk) throws ResourceLimitException {
+        if (bulk) {
+            buf = memory.tryTakeBuffer(BULK_FRAMES * FRAME_BYTES, MemoryPriority.MEDIUM);
+            if (buf != null) {
+                return;
+            }
+        }
         try {
-            memory.reserveMemory(FRAME_BYTES, MemoryPriority.ALWAYS);
+            buf = memory.takeBuffer(FRAME_BYTES, MemoryPriority.ALWAYS);
         } catch (ResourceLimitException e) {
             closed = true;
             NoiseFrameInputStream.closeQuietly(connection);
             throw e;
         }
-        buf = BufferPool.take(FRAME_BYTES);
-    }
-
-    /** Reserves the growth to a bulk buffer; it only saves system calls, so it is optional (MEDIUM). */
-    private boolean reserveBulk() {
-        try {
-            memory.reserveMemory((long) (BULK_FRAMES - 1) * FRAME_BYTES, MemoryPriority.MEDIUM);
-            return true;
-        } catch (ResourceLimitException e) {
-            return false; // frames go out one at a time instead
-        }
     }
 
     /** Hands the send buffer back to the pool and its reservation to the scope. */
     private void giveBuffer() {
-        if (buf != null) {
-            memory.releaseMemory(buf.length);
-            BufferPool.give(buf);
-            buf = null;
-        }
+        memory.giveBuffer(buf);
+        buf = null;
     }
 
     private void sealOpenFrame() throws IOException {

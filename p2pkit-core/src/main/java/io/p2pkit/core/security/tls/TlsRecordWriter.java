@@ -1,5 +1,10 @@
 package io.p2pkit.core.security.tls;
 
+import io.p2pkit.core.resource.MemoryPriority;
+import io.p2pkit.core.resource.MemoryScope;
+import io.p2pkit.core.resource.ResourceLimitException;
+import io.p2pkit.core.transport.RawConnection;
+
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import java.io.IOException;
@@ -13,6 +18,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * the caller flushes; writes of at least that size are encrypted straight from the caller's
  * array. Encrypted records gather in a second buffer and reach the raw stream in one write.
  * One lock serialises writers; the reading side calls in here for post-handshake messages.
+ *
+ * <p>Both buffers are slices of one array that exists only while bytes wait in it: it is taken
+ * on the first write and given back once a flush has sent everything, so an idle connection holds
+ * none. It is reserved in the connection's {@link MemoryScope} at {@link MemoryPriority#ALWAYS}
+ * with one reservation for both (one trip to the resource manager per busy period); a refusal
+ * closes the connection and fails the write with the {@link ResourceLimitException}.
  */
 final class TlsRecordWriter {
     /** Plaintext gathered before encrypting: four full records. */
@@ -22,19 +33,69 @@ final class TlsRecordWriter {
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
     private final SSLEngine engine;
+    private final RawConnection connection;
     private final OutputStream raw;
+    private final MemoryScope memory;
     private final ReentrantLock lock = new ReentrantLock();
-    /** Plaintext not yet encrypted, in write mode. */
-    private final ByteBuffer plain = ByteBuffer.allocate(PLAIN_BATCH);
-    /** Records not yet sent, in write mode. */
+    /** The array {@link #plain} and (unless it grew) {@link #net} are slices of; null while idle. */
+    private byte[] batch;
+    /** A record buffer that outgrew its slice of {@link #batch}, reserved on its own; usually null. */
+    private byte[] grownNet;
+    /** Plaintext not yet encrypted, in write mode; null while idle. */
+    private ByteBuffer plain;
+    /** Records not yet sent, in write mode; null while idle. */
     private ByteBuffer net;
     /** No more application data: writing finished, or close_notify was sent. */
     private boolean closed;
 
-    TlsRecordWriter(SSLEngine engine, OutputStream raw) {
+    TlsRecordWriter(SSLEngine engine, RawConnection connection, MemoryScope memory) {
         this.engine = engine;
-        this.raw = raw;
-        this.net = ByteBuffer.allocate(4 * engine.getSession().getPacketBufferSize());
+        this.connection = connection;
+        this.raw = connection.out();
+        this.memory = memory;
+    }
+
+    /** Takes the buffers if they are not held; a refusal closes the connection. Lock held. */
+    private void takeBuffers() throws ResourceLimitException {
+        if (batch != null) {
+            return;
+        }
+        int netBytes = 4 * engine.getSession().getPacketBufferSize();
+        try {
+            batch = memory.takeBuffer(PLAIN_BATCH + netBytes, MemoryPriority.ALWAYS);
+        } catch (ResourceLimitException e) {
+            closed = true;
+            try {
+                connection.close();
+            } catch (IOException | RuntimeException ignored) {
+                // the refusal is what the writer reports
+            }
+            throw e;
+        }
+        plain = ByteBuffer.wrap(batch, 0, PLAIN_BATCH).slice();
+        net = ByteBuffer.wrap(batch, PLAIN_BATCH, netBytes).slice();
+    }
+
+    /** Gives the buffers back once nothing waits in them. Lock held. */
+    private void giveBuffersIfEmpty() {
+        if (batch != null && plain.position() == 0 && net.position() == 0) {
+            memory.giveBuffer(batch);
+            memory.giveBuffer(grownNet);
+            batch = null;
+            grownNet = null;
+            plain = null;
+            net = null;
+        }
+    }
+
+    /** Whether the buffers are held now; for tests. */
+    boolean holdsBuffers() {
+        lock.lock();
+        try {
+            return batch != null;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Buffers or encrypts application bytes; records reach the raw stream when the batch is full. */
@@ -42,6 +103,7 @@ final class TlsRecordWriter {
         lock.lock();
         try {
             ensureOpen();
+            takeBuffers();
             if (plain.position() == 0 && len >= plain.capacity()) {
                 // a bulk write: encrypt from the caller's array, no plaintext copy
                 wrapAll(ByteBuffer.wrap(b, off, len));
@@ -66,9 +128,14 @@ final class TlsRecordWriter {
         lock.lock();
         try {
             ensureOpen();
+            if (batch == null) {
+                raw.flush();
+                return;
+            }
             drainPlain();
             sendRecords();
             raw.flush();
+            giveBuffersIfEmpty();
         } finally {
             lock.unlock();
         }
@@ -89,8 +156,11 @@ final class TlsRecordWriter {
                 return false;
             }
             closed = true;
-            drainPlain();
-            sendRecords();
+            if (batch != null) {
+                drainPlain();
+                sendRecords();
+                giveBuffersIfEmpty();
+            }
             raw.flush();
             return true;
         } finally {
@@ -109,12 +179,19 @@ final class TlsRecordWriter {
         try {
             if (!closed) {
                 closed = true;
+                takeBuffers();
                 drainPlain();
                 sendCloseNotify();
             }
         } catch (IOException | RuntimeException e) {
             // the connection is going away; close_notify was a courtesy
         } finally {
+            if (batch != null) {
+                // whatever could not be sent will not be: nothing here is needed any more
+                plain.clear();
+                net.clear();
+                giveBuffersIfEmpty();
+            }
             lock.unlock();
         }
     }
@@ -123,6 +200,7 @@ final class TlsRecordWriter {
     void wrapHandshake() throws IOException {
         lock.lock();
         try {
+            takeBuffers();
             wrapOnce(EMPTY);
         } finally {
             lock.unlock();
@@ -133,7 +211,10 @@ final class TlsRecordWriter {
     void sendPending() throws IOException {
         lock.lock();
         try {
-            sendRecords();
+            if (batch != null) {
+                sendRecords();
+                giveBuffersIfEmpty();
+            }
             raw.flush();
         } finally {
             lock.unlock();
@@ -147,6 +228,7 @@ final class TlsRecordWriter {
     void replyToPostHandshake() throws IOException {
         lock.lock();
         try {
+            takeBuffers();
             while (engine.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_WRAP) {
                 SSLEngineResult result = wrapOnce(EMPTY);
                 if (result.getStatus() == SSLEngineResult.Status.CLOSED || result.bytesProduced() == 0) {
@@ -155,6 +237,7 @@ final class TlsRecordWriter {
             }
             sendRecords();
             raw.flush();
+            giveBuffersIfEmpty();
         } finally {
             lock.unlock();
         }
@@ -210,7 +293,7 @@ final class TlsRecordWriter {
             if (net.remaining() < packetSize) {
                 sendRecords();
                 if (net.capacity() < packetSize) {
-                    net = ByteBuffer.allocate(packetSize);
+                    growNet(packetSize);
                 }
             }
             SSLEngineResult result = engine.wrap(src, net);
@@ -221,7 +304,7 @@ final class TlsRecordWriter {
                         throw new IOException("TLS engine asks for more than " + MAX_RECORD_BUFFER
                                 + " bytes to encrypt one record");
                     }
-                    net = ByteBuffer.allocate(Math.min(MAX_RECORD_BUFFER, Math.max(2 * net.capacity(), packetSize)));
+                    growNet(Math.min(MAX_RECORD_BUFFER, Math.max(2 * net.capacity(), packetSize)));
                 }
                 sendRecords();
                 continue;
@@ -231,6 +314,14 @@ final class TlsRecordWriter {
             }
             return result;
         }
+    }
+
+    /** Replaces the empty record buffer with a bigger one, reserved on its own. */
+    private void growNet(int capacity) throws ResourceLimitException {
+        byte[] bigger = memory.takeBuffer(capacity, MemoryPriority.ALWAYS);
+        memory.giveBuffer(grownNet);
+        grownNet = bigger;
+        net = ByteBuffer.wrap(bigger);
     }
 
     private void sendRecords() throws IOException {

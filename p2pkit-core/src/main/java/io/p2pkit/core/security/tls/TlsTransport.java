@@ -2,6 +2,7 @@ package io.p2pkit.core.security.tls;
 
 import io.p2pkit.core.crypto.PrivateKey;
 import io.p2pkit.core.identity.PeerId;
+import io.p2pkit.core.resource.MemoryScope;
 import io.p2pkit.core.security.HandshakeException;
 import io.p2pkit.core.security.SecureConnection;
 import io.p2pkit.core.security.SecureTransport;
@@ -121,24 +122,41 @@ public final class TlsTransport implements SecureTransport {
 
     @Override
     public SecureConnection secureOutbound(RawConnection connection, PeerId expectedRemote) throws IOException {
-        return handshake(connection, true, expectedRemote);
+        return handshake(connection, true, expectedRemote, MemoryScope.UNLIMITED);
     }
 
     @Override
     public SecureConnection secureInbound(RawConnection connection) throws IOException {
-        return handshake(connection, false, null);
+        return handshake(connection, false, null, MemoryScope.UNLIMITED);
     }
 
-    private SecureConnection handshake(RawConnection connection, boolean dialer, PeerId expectedRemote)
-            throws HandshakeException {
+    /**
+     * Runs the handshake as the dialer; the record buffers are reserved in {@code memory} while
+     * they are held (only while bytes are in flight). A refused reservation closes the connection:
+     * during the handshake it is the {@link HandshakeException}'s cause, later reads or writes throw it.
+     */
+    @Override
+    public SecureConnection secureOutbound(RawConnection connection, PeerId expectedRemote, MemoryScope memory)
+            throws IOException {
+        return handshake(connection, true, expectedRemote, Objects.requireNonNull(memory, "memory"));
+    }
+
+    /** Runs the handshake as the listener, with record buffers reserved in {@code memory} (see above). */
+    @Override
+    public SecureConnection secureInbound(RawConnection connection, MemoryScope memory) throws IOException {
+        return handshake(connection, false, null, Objects.requireNonNull(memory, "memory"));
+    }
+
+    private SecureConnection handshake(RawConnection connection, boolean dialer, PeerId expectedRemote,
+                                       MemoryScope memory) throws HandshakeException {
         Objects.requireNonNull(connection, "connection");
         SSLEngine engine;
         TlsRecordWriter writer;
         TlsRecordReader reader;
         try {
             engine = newEngine(dialer);
-            writer = new TlsRecordWriter(engine, connection.out());
-            reader = new TlsRecordReader(engine, connection.in(), writer);
+            writer = new TlsRecordWriter(engine, connection, memory);
+            reader = new TlsRecordReader(engine, connection, memory, writer);
         } catch (RuntimeException e) {
             closeQuietly(connection);
             throw new HandshakeException("TLS handshake could not start: " + e.getMessage(), e);
@@ -146,6 +164,7 @@ public final class TlsTransport implements SecureTransport {
         PeerTrustManager.Verification verification = trustManager.expect(engine, expectedRemote);
         try {
             TlsHandshake.run(engine, reader, writer);
+            reader.handshakeDone();
             PeerCertificate remote = verification.verified();
             if (remote == null) {
                 throw new HandshakeException("TLS handshake ended without a verified peer certificate");

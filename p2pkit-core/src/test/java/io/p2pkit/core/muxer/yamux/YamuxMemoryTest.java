@@ -10,6 +10,7 @@ import io.p2pkit.core.resource.ResourceLimitException;
 import io.p2pkit.core.resource.ResourceLimits;
 import io.p2pkit.core.resource.ResourceManager;
 import io.p2pkit.core.resource.ResourceManagerConfig;
+import io.p2pkit.core.transport.LeanInputStream;
 import io.p2pkit.core.transport.memory.MemoryConnection;
 import org.junit.jupiter.api.Test;
 
@@ -40,6 +41,16 @@ class YamuxMemoryTest {
         return rm.openConnection(Direction.INBOUND, false);
     }
 
+    private static void waitFor(String what, java.util.function.BooleanSupplier condition) {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
+    }
+
     private static ResourceManager manager(long connectionMemory) {
         return new ResourceManager(ResourceManagerConfig.builder()
                 .connection(ResourceLimits.unlimited().with(Resource.MEMORY, connectionMemory)).build());
@@ -60,7 +71,8 @@ class YamuxMemoryTest {
             a.out().flush();
             YamuxStream in = listener.acceptStream();
             assertEquals(1, in.in().read());
-            assertEquals(0, rm.system().used(Resource.MEMORY));
+            // only the read loops' header buffers come and go (8 KiB while bytes wait in them)
+            waitFor("the read loops idle, nothing charged", () -> rm.system().used(Resource.MEMORY) == 0);
             in.close();
             a.close();
             b.reset();
@@ -68,7 +80,7 @@ class YamuxMemoryTest {
             dialer.close();
             listener.close();
         }
-        assertEquals(0, rm.system().used(Resource.MEMORY));
+        waitFor("everything released", () -> rm.system().used(Resource.MEMORY) == 0);
         span.close();
         assertTrue(rm.system().usage().isEmpty(), "nothing left: " + rm.system().usage());
     }
@@ -102,7 +114,7 @@ class YamuxMemoryTest {
             dialer.close();
             listener.close();
         }
-        assertEquals(0, rm.system().used(Resource.MEMORY));
+        waitFor("everything released", () -> rm.system().used(Resource.MEMORY) == 0);
         span.close();
     }
 
@@ -170,8 +182,10 @@ class YamuxMemoryTest {
         AtomicLong peak = new AtomicLong();
         long window = transfer(span, 8 << 20, peak, rm);
         assertEquals(WINDOW, window, "the window stayed at its initial size");
-        assertEquals(0, peak.get(), "nothing was ever reserved");
-        assertEquals(0, rm.system().used(Resource.MEMORY));
+        // the read loop's 8 KiB header buffer comes and goes; window growth is never reserved
+        assertTrue(peak.get() <= LeanInputStream.BUFFER_BYTES,
+                "nothing but the read buffer was ever reserved: " + peak.get());
+        waitFor("everything released", () -> rm.system().used(Resource.MEMORY) == 0);
         span.close();
     }
 
@@ -184,7 +198,40 @@ class YamuxMemoryTest {
         long window = transfer(span, 32 << 20, peak, rm);
         assertEquals(2L << 20, window);
         assertTrue(peak.get() <= (4L << 20) * 129 / 256, "reserved at most the growth share: " + peak.get());
-        assertEquals(0, rm.system().used(Resource.MEMORY));
+        // the read loop gives its read buffer back as it ends, just after the close
+        waitFor("everything released", () -> rm.system().used(Resource.MEMORY) == 0);
+        span.close();
+    }
+
+    @Test
+    void aWriteWithoutRoomForItsBufferFailsAloneAndTheConnectionLivesOn() throws Exception {
+        ResourceManager rm = manager(1L << 20);
+        ConnectionSpan span = span(rm);
+        MemoryConnection.Pair pair = MemoryConnection.pair(256 * KIB);
+        Yamux yamux = new Yamux(quiet());
+        YamuxSession dialer = yamux.wrap(pair.initiator(), true, span);
+        YamuxSession listener = yamux.wrap(pair.responder(), false);
+        try {
+            YamuxStream out = dialer.openStream();
+            waitFor("the dialer idle", () -> rm.system().used(Resource.MEMORY) == 0);
+            long rest = (1L << 20) - 1024; // the frame writer's buffer no longer fits
+            span.reserveMemory(rest, io.p2pkit.core.resource.MemoryPriority.ALWAYS);
+            ResourceLimitException refused = assertThrows(ResourceLimitException.class, () -> out.out().write(7));
+            assertEquals(Resource.MEMORY, refused.resource());
+            span.releaseMemory(rest);
+            // nothing was sent and nothing lost: the stream opens with the next write
+            out.out().write(8);
+            out.out().flush();
+            YamuxStream in = listener.acceptStream();
+            assertEquals(8, in.in().read());
+            in.out().write(9);
+            in.out().flush();
+            assertEquals(9, out.in().read());
+        } finally {
+            dialer.close();
+            listener.close();
+        }
+        waitFor("everything released", () -> rm.system().used(Resource.MEMORY) == 0);
         span.close();
     }
 }
