@@ -11,6 +11,11 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +35,10 @@ final class KadClient implements Closeable {
     private final String protocol;
     private final Duration timeout;
     private final ConcurrentHashMap<PeerId, Stream> idle = new ConcurrentHashMap<>();
+    /** Streams carrying a request now (closing waits for them, then resets what is left). */
+    private final Set<Stream> busy = ConcurrentHashMap.newKeySet();
+    private final ReentrantLock busyLock = new ReentrantLock();
+    private final Condition busyEnded = busyLock.newCondition();
     private final AtomicLong sent = new AtomicLong();
     private volatile boolean closed;
 
@@ -62,7 +71,7 @@ final class KadClient implements Closeable {
         Stream pooled = idle.remove(peer);
         if (pooled != null) {
             try {
-                return once(pooled, msg, reply, peer);
+                return tracked(pooled, msg, reply, peer);
             } catch (IOException e) {
                 // The pooled stream died while idle: fall through to a fresh one.
             }
@@ -74,7 +83,28 @@ final class KadClient implements Closeable {
             // A connection closing under us surfaces as an unchecked exception from the network layer.
             throw new IOException("cannot open a stream to " + peer + ": " + e.getMessage(), e);
         }
-        return once(fresh, msg, reply, peer);
+        return tracked(fresh, msg, reply, peer);
+    }
+
+    /** {@link #once} with the stream counted as busy until it is pooled or closed. */
+    private KadMessage tracked(Stream s, KadMessage msg, boolean reply, PeerId peer) throws IOException {
+        busy.add(s);
+        try {
+            if (closed) {
+                // close() may already have looked at the busy set: do not start on a stream it cannot see.
+                s.reset();
+                throw new IOException("the DHT is closed");
+            }
+            return once(s, msg, reply, peer);
+        } finally {
+            busyLock.lock();
+            try {
+                busy.remove(s);
+                busyEnded.signalAll();
+            } finally {
+                busyLock.unlock();
+            }
+        }
     }
 
     private KadMessage once(Stream s, KadMessage msg, boolean reply, PeerId peer) throws IOException {
@@ -123,22 +153,75 @@ final class KadClient implements Closeable {
         return idle.size();
     }
 
-    /**
-     * Ends the idle streams with a FIN, not a reset: the last message on one may be an
-     * ADD_PROVIDER the remote has not read yet, and a reset would make it drop that (a reset
-     * stream's unread data is discarded), which lost the records of short-lived providers such as
-     * {@code p2pkit routing provide} on a loaded machine.
-     */
+    /** Streams carrying a request now (for tests). */
+    int busyStreams() {
+        return busy.size();
+    }
+
+    /** {@link #close(Duration)} with no grace: everything still open is reset. */
     @Override
     public void close() {
+        close(Duration.ZERO);
+    }
+
+    /**
+     * Refuses new requests, ends the idle streams with a FIN, lets requests in flight finish, and
+     * after {@code grace} resets whatever has not ended.
+     *
+     * <p>A FIN rather than a reset: the last message on a stream may be an ADD_PROVIDER the remote
+     * has not read yet, and a reset would make it drop that (a reset stream's unread data is
+     * discarded), which lost the records of short-lived providers such as {@code p2pkit routing
+     * provide} on a loaded machine. But the FIN of a stream whose protocol negotiation was
+     * pipelined waits for the remote's answer, up to the host's negotiation deadline (10 s), and
+     * a remote that stopped answering would hold the close that long for every such stream, one
+     * after the other. So the idle streams end all at once on their own threads, and the wait for
+     * them and for requests in flight shares one deadline.
+     */
+    void close(Duration grace) {
         closed = true;
-        for (Stream s : new ArrayList<>(idle.values())) {
+        long deadline = System.nanoTime() + grace.toNanos();
+        List<Stream> ending = new ArrayList<>(idle.values());
+        idle.clear();
+        Set<Stream> ended = ConcurrentHashMap.newKeySet();
+        CountDownLatch allEnded = new CountDownLatch(ending.size());
+        for (Stream s : ending) {
+            Thread.ofVirtual().name("p2pkit-kad-close").start(() -> {
+                try {
+                    s.close();
+                    ended.add(s);
+                } catch (IOException e) {
+                    s.reset();
+                    ended.add(s);
+                } finally {
+                    allEnded.countDown();
+                }
+            });
+        }
+        boolean interrupted = false;
+        try {
+            allEnded.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            busyLock.lock();
             try {
-                s.close();
-            } catch (IOException e) {
-                s.reset();
+                long left = deadline - System.nanoTime();
+                while (!busy.isEmpty() && left > 0) {
+                    left = busyEnded.awaitNanos(left);
+                }
+            } finally {
+                busyLock.unlock();
+            }
+        } catch (InterruptedException e) {
+            interrupted = true;
+        }
+        for (Stream s : ending) {
+            if (!ended.contains(s)) {
+                s.reset(); // wakes its closing thread, which waits for the negotiation's answer
             }
         }
-        idle.clear();
+        for (Stream s : new ArrayList<>(busy)) {
+            s.reset();
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
