@@ -130,7 +130,11 @@ final class KadClient implements Closeable {
             watchdog.cancel(false);
         }
         Stream previous = idle.size() < MAX_IDLE ? idle.putIfAbsent(peer, s) : s;
-        if (previous != null || closed || s.connection().isClosed()) {
+        if (closed) {
+            // Still counted busy: the closing DHT waits for this end within its grace.
+            idle.remove(peer, s);
+            endGracefully(s);
+        } else if (previous != null || s.connection().isClosed()) {
             idle.remove(peer, s);
             s.close();
         }
@@ -153,6 +157,26 @@ final class KadClient implements Closeable {
         return idle.size();
     }
 
+    /**
+     * Half-closes {@code s} and waits for the remote's end of it before closing: a server reads a
+     * stream's requests in order and ends its side when it reads ours, so its end means it has
+     * read, and handled, our last message (an ADD_PROVIDER has no reply that would say so). The
+     * host closes its connections right after the DHT, and a connection going away takes unread
+     * data with it. Bounded by the close's grace, after which the stream is reset.
+     */
+    private static void endGracefully(Stream s) {
+        try {
+            s.closeWrite();
+            byte[] discard = new byte[256];
+            while (s.in().read(discard) >= 0) {
+                // a server sends nothing unasked; whatever comes is dropped
+            }
+            s.close();
+        } catch (IOException e) {
+            s.reset();
+        }
+    }
+
     /** Streams carrying a request now (for tests). */
     int busyStreams() {
         return busy.size();
@@ -168,10 +192,10 @@ final class KadClient implements Closeable {
      * Refuses new requests, ends the idle streams with a FIN, lets requests in flight finish, and
      * after {@code grace} resets whatever has not ended.
      *
-     * <p>A FIN rather than a reset: the last message on a stream may be an ADD_PROVIDER the remote
-     * has not read yet, and a reset would make it drop that (a reset stream's unread data is
-     * discarded), which lost the records of short-lived providers such as {@code p2pkit routing
-     * provide} on a loaded machine. But the FIN of a stream whose protocol negotiation was
+     * <p>A FIN rather than a reset, and then the remote's own end (see {@link #endGracefully}):
+     * the last message on a stream may be an ADD_PROVIDER the remote has not read yet, and a reset
+     * would make it drop that (a reset stream's unread data is discarded), which lost the records
+     * of short-lived providers such as {@code p2pkit routing provide} on a loaded machine. But the FIN of a stream whose protocol negotiation was
      * pipelined waits for the remote's answer, up to the host's negotiation deadline (10 s), and
      * a remote that stopped answering would hold the close that long for every such stream, one
      * after the other. So the idle streams end all at once on their own threads, and the wait for
@@ -187,12 +211,9 @@ final class KadClient implements Closeable {
         for (Stream s : ending) {
             Thread.ofVirtual().name("p2pkit-kad-close").start(() -> {
                 try {
-                    s.close();
-                    ended.add(s);
-                } catch (IOException e) {
-                    s.reset();
-                    ended.add(s);
+                    endGracefully(s);
                 } finally {
+                    ended.add(s);
                     allEnded.countDown();
                 }
             });

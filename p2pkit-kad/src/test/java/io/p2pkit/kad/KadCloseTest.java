@@ -93,4 +93,27 @@ class KadCloseTest {
         assertEquals(0, client.busyStreams());
         assertThrows(IOException.class, () -> client.send(silent.info().peerId(), addProvider()));
     }
+
+    @Test
+    void closeReturnsOnlyOnceTheServerHasReadTheLastAddProvider() throws Exception {
+        io.p2pkit.kad.sim.DhtSwarm swarm = new io.p2pkit.kad.sim.DhtSwarm(memory, 3, b -> b);
+        try {
+            io.p2pkit.kad.sim.DhtSwarm.Node server = swarm.start(java.util.List.of());
+            Host provider = Host.builder().transports(memory.transport()).security("plaintext").muxers("yamux")
+                    .listen("/memory/0").build();
+            KadDht providing = KadDht.attach(provider, KadConfig.builder().periodicTasks(false).mode(Mode.CLIENT)
+                    .bootstrap(java.util.List.of(server.info())).closeGrace(Duration.ofSeconds(30)).build());
+            assertEquals(1, providing.connectBootstrapPeers());
+            byte[] mh = Multihash.digest(Multicodec.SHA2_256, new byte[] {2}).bytes();
+            assertEquals(1, providing.provide(mh).peers());
+            // No reply says the server stored it; closing waits for the server's end of the stream,
+            // which it sends after reading (and storing) everything before our end. (Without that
+            // wait this passes too on an idle machine: the loss needs a loaded one, as in CI.)
+            providing.close();
+            provider.close();
+            assertEquals(java.util.List.of(provider.peerId()), server.dht().providerStore().providers(mh));
+        } finally {
+            swarm.close();
+        }
+    }
 }
