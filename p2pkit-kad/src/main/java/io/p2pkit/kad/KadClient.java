@@ -32,6 +32,7 @@ final class KadClient implements Closeable {
     static final int MAX_IDLE = 1024;
 
     private final Host host;
+    private final SignedPeerRecords records;
     private final String protocol;
     private final Duration timeout;
     private final ConcurrentHashMap<PeerId, Stream> idle = new ConcurrentHashMap<>();
@@ -42,8 +43,9 @@ final class KadClient implements Closeable {
     private final AtomicLong sent = new AtomicLong();
     private volatile boolean closed;
 
-    KadClient(Host host, String protocol, Duration timeout) {
+    KadClient(Host host, SignedPeerRecords records, String protocol, Duration timeout) {
         this.host = host;
+        this.records = records;
         this.protocol = protocol;
         this.timeout = timeout;
     }
@@ -68,6 +70,7 @@ final class KadClient implements Closeable {
             throw new IOException("the DHT is closed");
         }
         sent.incrementAndGet();
+        msg = msg.withSenderRecord(records.own());
         Stream pooled = idle.remove(peer);
         if (pooled != null) {
             try {
@@ -122,6 +125,7 @@ final class KadClient implements Closeable {
                 if (answer.type() != msg.type()) {
                     throw new IOException("asked " + msg.type() + ", got a " + answer.type() + " reply");
                 }
+                records.learnSender(peer, answer);
             }
         } catch (IOException | RuntimeException e) {
             s.reset();

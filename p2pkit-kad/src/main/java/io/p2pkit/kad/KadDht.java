@@ -116,8 +116,8 @@ public final class KadDht implements Closeable {
                 config.maxPerIpGroup(), config.clock());
         this.providers = providers;
         this.records = new RecordStore(config.clock(), config.recordExpiry(), config.maxRecords());
-        this.client = new KadClient(host, protocol, config.requestTimeout());
         this.signedRecords = new SignedPeerRecords(host);
+        this.client = new KadClient(host, signedRecords, protocol, config.requestTimeout());
         this.networkSize = new NetworkSizeEstimator(config.clock(), config.networkSizeMaxAge(), Math.max(1, config.k() / 2));
         this.backgroundSends = new BackgroundSends(config.optimisticBackgroundSends());
     }
@@ -823,9 +823,10 @@ public final class KadDht implements Closeable {
                 return;
             }
             KadMessage request = KadMessage.decode(raw);
+            signedRecords.learnSender(remote, request);
             KadMessage reply = handle(remote, request);
             if (reply != null) {
-                LengthPrefixed.write(s.out(), reply.encode());
+                LengthPrefixed.write(s.out(), reply.withSenderRecord(signedRecords.own()).encode());
                 s.out().flush();
             }
         }
