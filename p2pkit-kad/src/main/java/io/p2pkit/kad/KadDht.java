@@ -855,8 +855,9 @@ public final class KadDht implements Closeable {
                 byte[] value = rec.value();
                 config.validators().validate(key, value);
                 Optional<byte[]> existing = records.get(key).map(RecordStore.Stored::value);
-                if (existing.isEmpty() || (!Arrays.equals(existing.get(), value)
-                        && config.validators().select(key, List.of(existing.get(), value)) == 1)) {
+                // The same record again is a republish: stored anew, so its 48 h start over.
+                if (existing.isEmpty() || Arrays.equals(existing.get(), value)
+                        || config.validators().select(key, List.of(existing.get(), value)) == 1) {
                     records.put(key, value);
                 }
                 yield req;
