@@ -199,11 +199,12 @@ final class KadClient implements Closeable {
      * <p>A FIN rather than a reset, and then the remote's own end (see {@link #endGracefully}):
      * the last message on a stream may be an ADD_PROVIDER the remote has not read yet, and a reset
      * would make it drop that (a reset stream's unread data is discarded), which lost the records
-     * of short-lived providers such as {@code p2pkit routing provide} on a loaded machine. But the FIN of a stream whose protocol negotiation was
-     * pipelined waits for the remote's answer, up to the host's negotiation deadline (10 s), and
-     * a remote that stopped answering would hold the close that long for every such stream, one
-     * after the other. So the idle streams end all at once on their own threads, and the wait for
-     * them and for requests in flight shares one deadline.
+     * of short-lived providers such as {@code p2pkit routing provide} on a loaded machine. But the
+     * FIN of a stream whose protocol negotiation was pipelined waits for the remote's answer, up
+     * to the host's negotiation deadline (10 s), and a remote that stopped answering would hold
+     * the close that long for every such stream, one after the other. So the idle streams end all
+     * at once on their own threads, and the wait for them and for requests in flight shares one
+     * deadline.
      */
     void close(Duration grace) {
         closed = true;
