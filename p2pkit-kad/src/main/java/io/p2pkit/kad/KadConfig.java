@@ -44,6 +44,10 @@ public final class KadConfig {
     private final int maxPerIpGroup;
     private final boolean periodicTasks;
     private final boolean optimisticProvide;
+    private final OptimisticFallback optimisticFallback;
+    private final Duration networkSizeMaxAge;
+    private final int optimisticBackgroundSends;
+    private final Duration closeGrace;
 
     private KadConfig(Builder b) {
         this.protocolPrefix = b.protocolPrefix;
@@ -69,6 +73,10 @@ public final class KadConfig {
         this.maxPerIpGroup = b.maxPerIpGroup;
         this.periodicTasks = b.periodicTasks;
         this.optimisticProvide = b.optimisticProvide;
+        this.optimisticFallback = b.optimisticFallback;
+        this.networkSizeMaxAge = b.networkSizeMaxAge != null ? b.networkSizeMaxAge : b.refreshInterval.multipliedBy(3);
+        this.optimisticBackgroundSends = b.optimisticBackgroundSends;
+        this.closeGrace = b.closeGrace;
     }
 
     /** A builder with the defaults. */
@@ -196,6 +204,26 @@ public final class KadConfig {
         return optimisticProvide;
     }
 
+    /** What an optimistic provide does when the network-size estimate is missing or stale. */
+    public OptimisticFallback optimisticFallback() {
+        return optimisticFallback;
+    }
+
+    /** Lookups older than this do not count towards the network-size estimate. */
+    public Duration networkSizeMaxAge() {
+        return networkSizeMaxAge;
+    }
+
+    /** Most ADD_PROVIDER sends that optimistic provides leave running after they return, per DHT. */
+    public int optimisticBackgroundSends() {
+        return optimisticBackgroundSends;
+    }
+
+    /** How long {@link KadDht#close()} lets sends in flight and stream ends finish before resetting them. */
+    public Duration closeGrace() {
+        return closeGrace;
+    }
+
     @Override
     public String toString() {
         return "KadConfig[" + protocolId() + " k=" + k + " alpha=" + alpha + " mode=" + mode + "]";
@@ -226,6 +254,10 @@ public final class KadConfig {
         private int maxPerIpGroup = 3 * 20;
         private boolean periodicTasks = true;
         private boolean optimisticProvide;
+        private OptimisticFallback optimisticFallback = OptimisticFallback.CLASSIC;
+        private Duration networkSizeMaxAge;
+        private int optimisticBackgroundSends = 60;
+        private Duration closeGrace = Duration.ofSeconds(2);
 
         private Builder() {
         }
@@ -373,6 +405,48 @@ public final class KadConfig {
          */
         public Builder optimisticProvide(boolean on) {
             this.optimisticProvide = on;
+            return this;
+        }
+
+        /**
+         * What an optimistic provide does when the network-size estimate rests on too few lookups,
+         * on old ones, or on ones made with a routing table of another size (default
+         * {@link OptimisticFallback#CLASSIC}, as go-libp2p-kad-dht).
+         */
+        public Builder optimisticFallback(OptimisticFallback fallback) {
+            this.optimisticFallback = java.util.Objects.requireNonNull(fallback, "fallback");
+            return this;
+        }
+
+        /**
+         * Lookups older than this do not count towards the network-size estimate (default three
+         * refresh intervals, 30 minutes: a live node measures at every refresh, so an estimate
+         * older than that means refreshes stopped or failed twice in a row).
+         */
+        public Builder networkSizeMaxAge(Duration d) {
+            this.networkSizeMaxAge = positive(d);
+            return this;
+        }
+
+        /**
+         * Most ADD_PROVIDER sends that optimistic provides leave running after they return, for the
+         * whole DHT (default 60, go's {@code OptimisticProvideJobsPoolSize}); a provide whose
+         * remaining sends do not fit waits for them.
+         */
+        public Builder optimisticBackgroundSends(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("at least one background send: " + n);
+            }
+            this.optimisticBackgroundSends = n;
+            return this;
+        }
+
+        /**
+         * How long closing the DHT lets requests in flight and the ends of pooled streams finish
+         * (all at once) before resetting what is left (default 2 s).
+         */
+        public Builder closeGrace(Duration d) {
+            this.closeGrace = positive(d);
             return this;
         }
 

@@ -87,7 +87,12 @@ public final class KadDht implements Closeable {
     private final Set<PeerId> checking = ConcurrentHashMap.newKeySet();
     private final List<ScheduledFuture<?>> timers = new CopyOnWriteArrayList<>();
     private final AtomicReference<Mode> mode = new AtomicReference<>();
-    private final NetworkSizeEstimator networkSize = new NetworkSizeEstimator();
+    private final NetworkSizeEstimator networkSize;
+    private final BackgroundSends backgroundSends;
+    /** One refresh at a time for providers whose estimate is stale (the others wait and reuse it). */
+    private final ReentrantLock estimateRefresh = new ReentrantLock();
+    /** Inbound streams being served, ended when the DHT closes. */
+    private final Set<Stream> serving = ConcurrentHashMap.newKeySet();
     private volatile boolean publiclyReachable;
     private volatile boolean closed;
 
@@ -111,8 +116,10 @@ public final class KadDht implements Closeable {
                 config.maxPerIpGroup(), config.clock());
         this.providers = providers;
         this.records = new RecordStore(config.clock(), config.recordExpiry(), config.maxRecords());
-        this.client = new KadClient(host, protocol, config.requestTimeout());
         this.signedRecords = new SignedPeerRecords(host);
+        this.client = new KadClient(host, signedRecords, protocol, config.requestTimeout());
+        this.networkSize = new NetworkSizeEstimator(config.clock(), config.networkSizeMaxAge(), Math.max(1, config.k() / 2));
+        this.backgroundSends = new BackgroundSends(config.optimisticBackgroundSends());
     }
 
     /**
@@ -302,6 +309,7 @@ public final class KadDht implements Closeable {
             }
         }
         fanOut(targets, target -> lookup(target.bytes(), MessageType.FIND_NODE, null));
+        networkSize.endRound(table.size());
     }
 
     /** A random peer ID (SHA-256 multihash) whose key shares exactly {@code cpl} bits with ours. */
@@ -393,7 +401,7 @@ public final class KadDht implements Closeable {
             LookupResult result = lookup.run(seeds);
             if (type == MessageType.FIND_NODE && !result.stoppedEarly() && !result.timedOut()
                     && result.closest().size() >= config.k()) {
-                networkSize.record(target, result.closest(), host.peerId());
+                networkSize.record(target, result.closest(), host.peerId(), table.size());
             }
             return result;
         } catch (InterruptedException e) {
@@ -404,8 +412,19 @@ public final class KadDht implements Closeable {
 
     // ------------------------------------------------------------------ providers
 
-    /** What {@link #provide} did: how many of the closest peers took the record. */
-    public record ProvideResult(int peers, LookupResult lookup) {
+    /**
+     * What {@link #provide} did.
+     *
+     * @param peers    how many peers took the record (the ADD_PROVIDER went out without error; it
+     *                 has no reply, as in go); for an optimistic provide, those known when it returned
+     * @param lookup   the lookup's cost; for an optimistic provide, its closest are the peers the
+     *                 record was sent to
+     * @param strategy how the provide went about it
+     * @param estimate the network-size estimate consulted (its status says why optimistic provide
+     *                 fell back to classic)
+     */
+    public record ProvideResult(int peers, LookupResult lookup, ProvideStrategy strategy,
+                                NetworkSizeEstimator.Estimate estimate) {
     }
 
     /**
@@ -420,8 +439,8 @@ public final class KadDht implements Closeable {
     }
 
     /**
-     * {@link #provide} with optimistic provide whatever the config says (classic provide while
-     * there is no network-size estimate yet).
+     * {@link #provide} with optimistic provide whatever the config says (when the network-size
+     * estimate cannot be used, what {@link KadConfig#optimisticFallback()} says).
      */
     public ProvideResult provideOptimistically(byte[] multihash) throws IOException {
         checkMultihash(multihash);
@@ -433,15 +452,36 @@ public final class KadDht implements Closeable {
     private ProvideResult announce(byte[] multihash, boolean optimistic) throws IOException {
         KadMessage msg = KadMessage.request(MessageType.ADD_PROVIDER, multihash)
                 .withProviderPeers(List.of(signedRecords.entry(host.peerId(), host.addresses(), ConnectionType.CONNECTED)));
-        if (optimistic && networkSize.estimate().isPresent()) {
-            return optimisticProvide(multihash, networkSize.estimate().getAsDouble(), msg);
+        NetworkSizeEstimator.Estimate estimate = networkSize.estimate(table.size());
+        if (!optimistic) {
+            return classicProvide(multihash, msg, ProvideStrategy.CLASSIC, estimate);
         }
+        ProvideStrategy strategy = ProvideStrategy.OPTIMISTIC;
+        if (!estimate.usable() && config.optimisticFallback() == OptimisticFallback.REFRESH && table.size() > 0) {
+            estimateRefresh.lock();
+            try {
+                // Another provide may have refreshed while this one waited for the lock.
+                estimate = networkSize.estimate(table.size());
+                if (!estimate.usable()) {
+                    refresh();
+                    estimate = networkSize.estimate(table.size());
+                    strategy = ProvideStrategy.OPTIMISTIC_AFTER_REFRESH;
+                }
+            } finally {
+                estimateRefresh.unlock();
+            }
+        }
+        if (!estimate.usable()) {
+            return classicProvide(multihash, msg, ProvideStrategy.CLASSIC_FALLBACK, estimate);
+        }
+        return optimisticProvide(multihash, estimate, msg, strategy);
+    }
+
+    private ProvideResult classicProvide(byte[] multihash, KadMessage msg, ProvideStrategy strategy,
+                                         NetworkSizeEstimator.Estimate estimate) throws IOException {
         LookupResult r = lookup(multihash, MessageType.FIND_NODE, null);
-        int ok = 0;
-        for (PeerId p : fanOut(r.closest(), peer -> client.send(peer, msg))) {
-            ok++;
-        }
-        return new ProvideResult(ok, r);
+        int ok = fanOut(r.closest(), peer -> client.send(peer, msg)).size();
+        return new ProvideResult(ok, r, strategy, estimate);
     }
 
     /**
@@ -449,11 +489,13 @@ public final class KadDht implements Closeable {
      * of (answering or only named in a reply) that is nearer than the individual threshold gets the
      * record at once; the lookup stops when k peers got it or when the mean distance of the k
      * closest heard of falls below the set threshold ({@link OptimisticThresholds}). The k closest
-     * heard of that did not get it yet get it then, and the call returns once 75 % of the
-     * ADD_PROVIDERs have completed (the rest finish in the background). The result's lookup lists
-     * the peers the record was sent to.
+     * heard of that did not get it yet get it then. The call returns once 75 % of the
+     * ADD_PROVIDERs have ended and at least one of them stored the record (or all ended); the
+     * rest finish in the background, within the DHT's cap ({@link BackgroundSends}).
      */
-    private ProvideResult optimisticProvide(byte[] multihash, double size, KadMessage msg) throws IOException {
+    private ProvideResult optimisticProvide(byte[] multihash, NetworkSizeEstimator.Estimate estimate, KadMessage msg,
+                                            ProvideStrategy strategy) throws IOException {
+        double size = estimate.size().orElseThrow();
         KadKey target = KadKey.of(multihash);
         int k = config.k();
         double individual = OptimisticThresholds.individual(k, size);
@@ -461,18 +503,21 @@ public final class KadDht implements Closeable {
         ReentrantLock lock = new ReentrantLock();
         Map<PeerId, Double> heard = new HashMap<>();
         Set<PeerId> sent = new LinkedHashSet<>();
-        Semaphore done = new Semaphore(0);
-        AtomicInteger stored = new AtomicInteger();
-        Consumer<PeerId> store = peer -> Thread.ofVirtual().name("p2pkit-kad-optprov").start(() -> {
-            try {
-                client.send(peer, msg);
-                stored.incrementAndGet();
-            } catch (IOException | RuntimeException e) {
-                // that peer missed it
-            } finally {
-                done.release();
-            }
-        });
+        BackgroundSends.Batch batch = backgroundSends.batch();
+        Consumer<PeerId> store = peer -> {
+            batch.started();
+            Thread.ofVirtual().name("p2pkit-kad-optprov").start(() -> {
+                boolean ok = false;
+                try {
+                    client.send(peer, msg);
+                    ok = true;
+                } catch (IOException | RuntimeException e) {
+                    // that peer missed it
+                } finally {
+                    batch.finished(ok);
+                }
+            });
+        };
         LookupResult r = lookup(multihash, MessageType.FIND_NODE, (lookup, from, reply) -> {
             List<PeerId> now = new ArrayList<>();
             boolean stop;
@@ -518,17 +563,17 @@ public final class KadDht implements Closeable {
             lock.unlock();
         }
         rest.forEach(store);
-        int returnAfter = (int) Math.ceil(all.size() * 0.75);
+        int stored;
         try {
-            // Past the request timeout the stragglers go on in the background; the count says what is known now.
-            done.tryAcquire(returnAfter, config.requestTimeout().toNanos(), TimeUnit.NANOSECONDS);
+            stored = batch.awaitReturn((int) Math.ceil(all.size() * 0.75));
+            batch.handOver();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while providing");
         }
         all.sort((a, b) -> target.compareDistance(KadKey.of(a), KadKey.of(b)));
-        return new ProvideResult(stored.get(), new LookupResult(all, r.hops(), r.messages(), r.failures(),
-                r.elapsed(), r.stoppedEarly(), r.timedOut()));
+        return new ProvideResult(stored, new LookupResult(all, r.hops(), r.messages(), r.failures(),
+                r.elapsed(), r.stoppedEarly(), r.timedOut()), strategy, estimate);
     }
 
     /** The {@code n} entries of {@code heard} with the smallest distance, nearest first. */
@@ -537,9 +582,20 @@ public final class KadDht implements Closeable {
                 .map(e -> Map.entry(e.getKey(), e.getValue())).toList();
     }
 
-    /** The current network-size estimate (from converged lookups), if there is one yet. */
+    /** The current network-size estimate, if it is usable (see {@link #networkSize()}). */
     public java.util.OptionalDouble networkSizeEstimate() {
-        return networkSize.estimate();
+        NetworkSizeEstimator.Estimate e = networkSize();
+        return e.usable() ? e.size() : java.util.OptionalDouble.empty();
+    }
+
+    /** The network-size estimator's verdict given the routing table now. */
+    public NetworkSizeEstimator.Estimate networkSize() {
+        return networkSize.estimate(table.size());
+    }
+
+    /** ADD_PROVIDER sends that optimistic provides left running (for tests and measurements). */
+    public int backgroundSends() {
+        return backgroundSends.running();
     }
 
     /** Stops providing {@code multihash} (records already sent expire by themselves). */
@@ -743,6 +799,17 @@ public final class KadDht implements Closeable {
     // ------------------------------------------------------------------ serving
 
     private void serve(Stream s) throws IOException {
+        serving.add(s);
+        try {
+            if (!closed) {
+                serveRequests(s);
+            }
+        } finally {
+            serving.remove(s);
+        }
+    }
+
+    private void serveRequests(Stream s) throws IOException {
         PeerId remote = s.remotePeer();
         while (!closed) {
             ScheduledFuture<?> idle = host.scheduler().schedule(s::reset, config.streamIdleTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -756,9 +823,10 @@ public final class KadDht implements Closeable {
                 return;
             }
             KadMessage request = KadMessage.decode(raw);
+            signedRecords.learnSender(remote, request);
             KadMessage reply = handle(remote, request);
             if (reply != null) {
-                LengthPrefixed.write(s.out(), reply.encode());
+                LengthPrefixed.write(s.out(), reply.withSenderRecord(signedRecords.own()).encode());
                 s.out().flush();
             }
         }
@@ -787,8 +855,9 @@ public final class KadDht implements Closeable {
                 byte[] value = rec.value();
                 config.validators().validate(key, value);
                 Optional<byte[]> existing = records.get(key).map(RecordStore.Stored::value);
-                if (existing.isEmpty() || (!Arrays.equals(existing.get(), value)
-                        && config.validators().select(key, List.of(existing.get(), value)) == 1)) {
+                // The same record again is a republish: stored anew, so its 48 h start over.
+                if (existing.isEmpty() || Arrays.equals(existing.get(), value)
+                        || config.validators().select(key, List.of(existing.get(), value)) == 1) {
                     records.put(key, value);
                 }
                 yield req;
@@ -877,7 +946,12 @@ public final class KadDht implements Closeable {
             t.cancel(false);
         }
         host.removeStreamHandler(protocol);
-        client.close();
+        backgroundSends.close();
+        client.close(config.closeGrace());
+        // Inbound streams would otherwise stay until their remote ends them or the idle timeout.
+        for (Stream s : new ArrayList<>(serving)) {
+            s.reset();
+        }
         providers.close();
     }
 

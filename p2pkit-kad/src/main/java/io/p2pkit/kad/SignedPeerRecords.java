@@ -7,6 +7,8 @@ import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.core.identity.PeerRecord;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.kad.wire.ConnectionType;
+import io.p2pkit.core.peerstore.AddressTtl;
+import io.p2pkit.kad.wire.KadMessage;
 import io.p2pkit.kad.wire.KadPeer;
 
 import java.nio.ByteBuffer;
@@ -33,6 +35,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * ignores plain addresses while it holds a record, so a peer could end up with none. Our own
  * entries carry no record: they only go to peers connected to us, which have it from identify.
  *
+ * <p>A message's {@code senderRecord} (field 11, py-libp2p's) is the other case: every request
+ * and reply we send carries our own record, and the sender's record in one we receive is stored
+ * like identify's ({@link #learnSender}).
+ *
  * <p>Verification costs a signature check; the records seen recently are remembered by their
  * SHA-256 (at most {@link #CACHE} of them), and the record identify stored is not checked again,
  * so a lookup that sees the same peer in many replies pays at most one check.
@@ -50,8 +56,73 @@ final class SignedPeerRecords {
         }
     };
 
+    /** Our own sealed record and the addresses it was made for. */
+    private record Own(List<Multiaddr> addresses, byte[] envelope) {
+    }
+
+    private volatile Own own;
+
     SignedPeerRecords(Host host) {
         this.host = host;
+    }
+
+    /**
+     * Our own signed peer record, for a message's {@code senderRecord} (py-libp2p sends one in
+     * every request and response); sealed again only when our addresses change, as identify does.
+     */
+    byte[] own() {
+        List<Multiaddr> addrs = host.addresses();
+        Own o = own;
+        if (o == null || !o.addresses().equals(addrs)) {
+            byte[] sealed = new PeerRecord(host.peerId(), PeerRecord.nextSeq(), addrs).seal(host.identity()).marshal();
+            o = new Own(addrs, sealed);
+            own = o;
+        }
+        return o.envelope();
+    }
+
+    /**
+     * Learns the {@code senderRecord} of a message that came from {@code from} on a stream: a
+     * first-party record, so, unlike a third party's, it is stored as the peer's record in the
+     * peerstore (as identify stores the one it receives), if it verifies, names the sender and is
+     * newer than the one held. The same record from the same peer costs one check, not one per
+     * message: the peerstore's copy, or the cache of verified records, recognises it.
+     */
+    void learnSender(PeerId from, KadMessage message) {
+        if (!message.hasSenderRecord()) {
+            return;
+        }
+        byte[] bytes = message.senderRecord();
+        Optional<Envelope> held = host.peerStore().peerRecord(from);
+        if (held.isPresent() && Arrays.equals(held.get().marshal(), bytes)) {
+            return;
+        }
+        ByteBuffer digest = ByteBuffer.wrap(sha256(bytes));
+        lock.lock();
+        try {
+            if (verified.containsKey(digest)) {
+                return; // seen before: stored then, or it was older or named someone else
+            }
+        } finally {
+            lock.unlock();
+        }
+        Envelope envelope;
+        PeerRecord record;
+        try {
+            envelope = Envelope.open(bytes, PeerRecord.DOMAIN);
+            record = PeerRecord.fromEnvelope(envelope);
+        } catch (IllegalArgumentException e) {
+            return; // not a valid peer record: ignored, as identify ignores one
+        }
+        lock.lock();
+        try {
+            verified.put(digest, record);
+        } finally {
+            lock.unlock();
+        }
+        if (record.peerId().equals(from)) {
+            host.peerStore().consumePeerRecord(envelope, AddressTtl.CONNECTED);
+        }
     }
 
     /**

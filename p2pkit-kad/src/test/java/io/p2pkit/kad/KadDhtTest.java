@@ -7,6 +7,8 @@ import io.p2pkit.core.multiformats.Multihash;
 import io.p2pkit.core.transport.memory.MemoryNetwork;
 import io.p2pkit.kad.query.LookupResult;
 import io.p2pkit.kad.record.InvalidRecordException;
+import io.p2pkit.kad.record.IpnsRecordSigner;
+import io.p2pkit.kad.record.IpnsValidator;
 import io.p2pkit.kad.record.PublicKeyValidator;
 import io.p2pkit.kad.routing.KadKey;
 import io.p2pkit.kad.sim.DhtSwarm;
@@ -131,5 +133,46 @@ class KadDhtTest {
     void missingValueIsEmpty() throws Exception {
         byte[] key = PublicKeyValidator.keyFor(PrivateKey.generateEd25519().publicKey().toPeerId());
         assertFalse(swarm.nodes().get(9).dht().getValue(key, 2).value().isPresent());
+    }
+
+    @Test
+    void getValueCorrectsPeersThatReturnedAnOutdatedRecord() throws Exception {
+        PrivateKey name = PrivateKey.generateEd25519();
+        byte[] key = IpnsValidator.keyFor(name.publicKey().toPeerId());
+        java.time.Instant until = java.time.Instant.now().plus(java.time.Duration.ofDays(1));
+        byte[] old = IpnsRecordSigner.sign(name, "/ipfs/bafkqaaa", 1, until, java.time.Duration.ofHours(1));
+        byte[] current = IpnsRecordSigner.sign(name, "/ipfs/bafkqaab", 2, until, java.time.Duration.ofHours(1));
+        DhtSwarm.Node putter = swarm.nodes().get(4);
+        assertEquals(8, putter.dht().putValue(key, current).peers());
+        // Three of the holders missed the update and still have the old record.
+        List<io.p2pkit.core.identity.PeerId> holders = putter.dht().getClosestPeers(key).closest();
+        java.util.Set<io.p2pkit.core.identity.PeerId> stale = new java.util.HashSet<>(holders.subList(0, 3));
+        DhtSwarm.Node getter = null;
+        for (DhtSwarm.Node n : swarm.nodes()) {
+            if (stale.contains(n.host().peerId())) {
+                n.dht().recordStore().put(key, old);
+            } else if (getter == null && n != putter && !holders.contains(n.host().peerId())) {
+                getter = n;
+            }
+        }
+        // A quorum above the number of holders: the lookup runs until the k closest all answered,
+        // the stale ones included.
+        KadDht.GetResult got = getter.dht().getValue(key, 20);
+        assertArrayEquals(current, got.value().orElseThrow());
+        assertEquals(stale, new java.util.HashSet<>(got.corrected()));
+        for (DhtSwarm.Node n : swarm.nodes()) {
+            if (stale.contains(n.host().peerId())) {
+                assertArrayEquals(current, n.dht().recordStore().get(key).orElseThrow().value(), n + " was not corrected");
+            }
+        }
+    }
+
+    @Test
+    void refreshKeysFallInTheirBucket() {
+        KadDht dht = swarm.nodes().get(0).dht();
+        for (int cpl = 0; cpl <= 6; cpl++) {
+            io.p2pkit.core.identity.PeerId p = dht.randomPeerIdIn(cpl);
+            assertEquals(cpl, dht.routingTable().localKey().commonPrefixLength(KadKey.of(p)));
+        }
     }
 }

@@ -109,4 +109,43 @@ class SignedPeerRecordsTest {
         assertFalse(asker.host().peerStore().peerRecord(id).isPresent());
         assertEquals(PLAIN, asker.host().peerStore().addresses(id));
     }
+
+    @Test
+    void requestsAndRepliesCarryTheSendersOwnRecord() throws Exception {
+        // The client attaches our record to the request; the server attaches its own to the reply.
+        KadMessage reply = asker.dht().clientForTests().request(server.host().peerId(),
+                KadMessage.request(MessageType.FIND_NODE, a.host().peerId().bytes()));
+        assertTrue(reply.hasSenderRecord(), reply.toString());
+        PeerRecord r = PeerRecord.open(reply.senderRecord());
+        assertEquals(server.host().peerId(), r.peerId());
+        assertEquals(server.host().addresses(), r.addresses());
+        // The server verified and kept ours (newer than the one identify gave it, same addresses).
+        assertTrue(server.host().peerStore().peerRecord(asker.host().peerId()).isPresent());
+    }
+
+    @Test
+    void aSendersOwnRecordIsStoredAndNobodyElses() {
+        SignedPeerRecords records = new SignedPeerRecords(asker.host());
+        PrivateKey x = PrivateKey.generateEd25519();
+        PeerId id = x.publicKey().toPeerId();
+        KadMessage from = KadMessage.request(MessageType.PING, new byte[0]);
+        // First party: stored as x's record, its addresses certified.
+        records.learnSender(id, from.withSenderRecord(record(x, 3, SIGNED)));
+        assertEquals(SIGNED, asker.host().peerStore().addresses(id));
+        assertEquals(3, PeerRecord.fromEnvelope(asker.host().peerStore().peerRecord(id).orElseThrow()).seq());
+        // An older one does not replace it; a newer one does.
+        records.learnSender(id, from.withSenderRecord(record(x, 2, PLAIN)));
+        assertEquals(SIGNED, asker.host().peerStore().addresses(id));
+        records.learnSender(id, from.withSenderRecord(record(x, 4, PLAIN)));
+        assertEquals(PLAIN, asker.host().peerStore().addresses(id));
+        // Someone else's record sent by x, a tampered one and garbage: nothing stored.
+        PrivateKey y = PrivateKey.generateEd25519();
+        records.learnSender(id, from.withSenderRecord(record(y, 9, SIGNED)));
+        assertFalse(asker.host().peerStore().peerRecord(y.publicKey().toPeerId()).isPresent());
+        byte[] tampered = record(x, 10, SIGNED);
+        tampered[tampered.length - 1] ^= 1;
+        records.learnSender(id, from.withSenderRecord(tampered));
+        records.learnSender(id, from.withSenderRecord(new byte[] {1, 2, 3}));
+        assertEquals(PLAIN, asker.host().peerStore().addresses(id));
+    }
 }

@@ -21,7 +21,8 @@ import java.util.Optional;
  * (go does the same) rather than failing the whole message, so a peer speaking a newer multiaddr
  * protocol is still usable. A peer entry's signed peer record (field 4, py-libp2p's
  * {@code signedRecord}) is kept as bytes up to {@link KadPeer#MAX_RECORD_BYTES}; it is verified
- * where it is used.
+ * where it is used. So is the message's {@code senderRecord} (field 11, py-libp2p's: the
+ * sender's own signed peer record).
  */
 public final class KadMessage {
     /** Most bytes in one message (go's limit is 4 MiB). */
@@ -39,16 +40,27 @@ public final class KadMessage {
     private final List<KadPeer> closerPeers;
     private final List<KadPeer> providerPeers;
     private final int clusterLevel;
+    private final byte[] senderRecord;
 
     /** A message; {@code record} may be null. The arrays and lists are copied. */
     public KadMessage(MessageType type, byte[] key, KadRecord record, List<KadPeer> closerPeers,
                       List<KadPeer> providerPeers, int clusterLevel) {
+        this(type, key, record, closerPeers, providerPeers, clusterLevel, new byte[0]);
+    }
+
+    /**
+     * A message with the sender's signed peer record ({@code senderRecord}, field 11, as
+     * py-libp2p sends; empty for none). The arrays and lists are copied.
+     */
+    public KadMessage(MessageType type, byte[] key, KadRecord record, List<KadPeer> closerPeers,
+                      List<KadPeer> providerPeers, int clusterLevel, byte[] senderRecord) {
         this.type = Objects.requireNonNull(type, "type");
         this.key = key.clone();
         this.record = record;
         this.closerPeers = List.copyOf(closerPeers);
         this.providerPeers = List.copyOf(providerPeers);
         this.clusterLevel = clusterLevel;
+        this.senderRecord = senderRecord.clone();
     }
 
     /** A request of {@code type} about {@code key}. */
@@ -88,17 +100,32 @@ public final class KadMessage {
 
     /** This message with other closer peers. */
     public KadMessage withCloserPeers(List<KadPeer> peers) {
-        return new KadMessage(type, key, record, peers, providerPeers, clusterLevel);
+        return new KadMessage(type, key, record, peers, providerPeers, clusterLevel, senderRecord);
     }
 
     /** This message with other provider peers. */
     public KadMessage withProviderPeers(List<KadPeer> peers) {
-        return new KadMessage(type, key, record, closerPeers, peers, clusterLevel);
+        return new KadMessage(type, key, record, closerPeers, peers, clusterLevel, senderRecord);
     }
 
     /** This message with a record. */
     public KadMessage withRecord(KadRecord r) {
-        return new KadMessage(type, key, r, closerPeers, providerPeers, clusterLevel);
+        return new KadMessage(type, key, r, closerPeers, providerPeers, clusterLevel, senderRecord);
+    }
+
+    /** The sender's signed peer record (a marshalled envelope; empty when absent). */
+    public byte[] senderRecord() {
+        return senderRecord.clone();
+    }
+
+    /** Whether the message carries the sender's signed peer record. */
+    public boolean hasSenderRecord() {
+        return senderRecord.length > 0;
+    }
+
+    /** This message with the sender's signed peer record (empty for none). */
+    public KadMessage withSenderRecord(byte[] envelope) {
+        return new KadMessage(type, key, record, closerPeers, providerPeers, clusterLevel, envelope);
     }
 
     /** The protobuf encoding (fields in number order; the type always written, even PUT_VALUE's 0). */
@@ -125,6 +152,9 @@ public final class KadMessage {
         }
         if (clusterLevel != 0) {
             w.varint(10, clusterLevel);
+        }
+        if (senderRecord.length > 0) {
+            w.bytes(11, senderRecord);
         }
         return w.toByteArray();
     }
@@ -162,6 +192,7 @@ public final class KadMessage {
         List<KadPeer> closer = new ArrayList<>();
         List<KadPeer> providers = new ArrayList<>();
         int clusterLevel = 0;
+        byte[] sender = new byte[0];
         int closerSeen = 0;
         int providersSeen = 0;
         while (r.next()) {
@@ -182,10 +213,15 @@ public final class KadMessage {
                     peer(r.message("Message.Peer")).ifPresent(providers::add);
                 }
                 case 10 -> clusterLevel = (int) r.varint();
+                case 11 -> {
+                    // Like a peer entry's record: one over the cap is dropped, the message kept.
+                    byte[] rec = r.bytes();
+                    sender = rec.length <= KadPeer.MAX_RECORD_BYTES ? rec : new byte[0];
+                }
                 default -> r.skip();
             }
         }
-        return new KadMessage(type, key, record, closer, providers, clusterLevel);
+        return new KadMessage(type, key, record, closer, providers, clusterLevel, sender);
     }
 
     private static byte[] checkedKey(byte[] key, String field) {
@@ -251,12 +287,14 @@ public final class KadMessage {
     public boolean equals(Object o) {
         return o instanceof KadMessage m && type == m.type && Arrays.equals(key, m.key)
                 && Objects.equals(record, m.record) && closerPeers.equals(m.closerPeers)
-                && providerPeers.equals(m.providerPeers) && clusterLevel == m.clusterLevel;
+                && providerPeers.equals(m.providerPeers) && clusterLevel == m.clusterLevel
+                && Arrays.equals(senderRecord, m.senderRecord);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(type, Arrays.hashCode(key), record, closerPeers, providerPeers, clusterLevel);
+        return Objects.hash(type, Arrays.hashCode(key), record, closerPeers, providerPeers, clusterLevel,
+                Arrays.hashCode(senderRecord));
     }
 
     @Override
@@ -264,6 +302,7 @@ public final class KadMessage {
         return "KadMessage[" + type + " " + RecordKeys.printable(key)
                 + (record != null ? " " + record : "")
                 + (closerPeers.isEmpty() ? "" : " closer=" + closerPeers.size())
-                + (providerPeers.isEmpty() ? "" : " providers=" + providerPeers.size()) + "]";
+                + (providerPeers.isEmpty() ? "" : " providers=" + providerPeers.size())
+                + (senderRecord.length == 0 ? "" : " senderRecord") + "]";
     }
 }

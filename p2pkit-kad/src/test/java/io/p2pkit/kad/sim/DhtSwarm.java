@@ -87,6 +87,11 @@ public final class DhtSwarm implements AutoCloseable {
 
     /** Starts a node (not bootstrapped) and adds it to the swarm. */
     public Node start(List<PeerInfo> bootstrap) throws IOException {
+        return start(bootstrap, UnaryOperator.identity());
+    }
+
+    /** Starts a node whose config {@code extra} adjusts after the swarm's own adjustment. */
+    public Node start(List<PeerInfo> bootstrap, UnaryOperator<KadConfig.Builder> extra) throws IOException {
         var builder = Host.builder();
         if (scheduler != null) {
             builder.scheduler(scheduler);
@@ -104,7 +109,7 @@ public final class DhtSwarm implements AutoCloseable {
                     .bootstrap(bootstrap)
                     .periodicTasks(false)
                     .random(new java.util.Random(random.nextLong()));
-            KadDht dht = KadDht.attach(host, configure.apply(b).build());
+            KadDht dht = KadDht.attach(host, extra.apply(configure.apply(b)).build());
             Node n = new Node(host, dht);
             synchronizedAdd(n);
             return n;

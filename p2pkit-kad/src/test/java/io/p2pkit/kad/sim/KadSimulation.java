@@ -6,6 +6,8 @@ import io.p2pkit.core.multiformats.Multicodec;
 import io.p2pkit.core.multiformats.Multihash;
 import io.p2pkit.core.transport.memory.MemoryNetwork;
 import io.p2pkit.kad.KadDht;
+import io.p2pkit.kad.OptimisticFallback;
+import io.p2pkit.kad.ProvideStrategy;
 import io.p2pkit.kad.query.LookupResult;
 import io.p2pkit.kad.routing.KadKey;
 
@@ -28,12 +30,14 @@ import java.util.concurrent.ScheduledExecutorService;
  * <pre>
  * scripts/sim-kad [--nodes 1000] [--lookups 200] [--provides 50] [--churn 0.10] [--seed 1]
  *                 [--min-latency-ms 5] [--max-latency-ms 50] [--k 20] [--alpha 10]
+ *                 [--optimistic-fallback classic|refresh]
  * </pre>
  */
 public final class KadSimulation {
     /** The simulation's settings. */
     public record Settings(int nodes, int lookups, int provides, double churn, long seed, int minLatencyMs,
-                           int maxLatencyMs, int k, int alpha, int parallelJoins, int maxConnections) {
+                           int maxLatencyMs, int k, int alpha, int parallelJoins, int maxConnections,
+                           OptimisticFallback fallback) {
     }
 
     /** One measured operation. */
@@ -67,7 +71,8 @@ public final class KadSimulation {
             return Duration.ofMillis(s.minLatencyMs() + Math.floorMod(h, span + 1));
         });
         this.swarm = new DhtSwarm(network, s.seed(), b -> b.k(s.k()).alpha(s.alpha())
-                .queryTimeout(Duration.ofSeconds(30)).requestTimeout(Duration.ofSeconds(2)))
+                .queryTimeout(Duration.ofSeconds(30)).requestTimeout(Duration.ofSeconds(2))
+                .optimisticFallback(s.fallback()))
                 .sharedScheduler(scheduler)
                 // Small frames and windows: DHT messages are small, and a thousand nodes' session buffers add up.
                 .maxConnections(s.maxConnections(), new io.p2pkit.core.muxer.yamux.YamuxConfig(
@@ -154,6 +159,34 @@ public final class KadSimulation {
         swarm.trimConnections();
         results.add(stats(phase, "findProviders", findProviders(keys)));
         if (phase.equals("stable")) {
+            // Optimistic provide from nodes as they are: most have not refreshed since they joined,
+            // when the network was smaller. Their estimate is not used (the table changed since):
+            // they fall back to classic, or refresh first, as configured.
+            List<byte[]> asIsKeys = new ArrayList<>();
+            List<Callable<Sample>> asIs = new ArrayList<>();
+            java.util.Map<String, Integer> how = new java.util.concurrent.ConcurrentSkipListMap<>();
+            List<Long> allRequests = new java.util.concurrent.CopyOnWriteArrayList<>();
+            for (int i = 0; i < settings.provides(); i++) {
+                DhtSwarm.Node from = nodes.get(swarm.random().nextInt(nodes.size()));
+                byte[] mh = Multihash.digest(Multicodec.SHA2_256, ("as-is" + i + settings.seed()).getBytes()).bytes();
+                asIsKeys.add(mh);
+                asIs.add(() -> {
+                    long t = System.nanoTime();
+                    long before = from.dht().requestsSent();
+                    KadDht.ProvideResult r = from.dht().provideOptimistically(mh);
+                    // Everything the node sent meanwhile: a refresh first, when the fallback ran one
+                    // (other operations on the same node at the same time would count too; rare here).
+                    allRequests.add(from.dht().requestsSent() - before);
+                    how.merge(r.strategy() + (r.strategy() == ProvideStrategy.OPTIMISTIC ? "" : " (" + r.estimate().status() + ")"), 1, Integer::sum);
+                    return new Sample(r.peers() > 0, r.lookup().hops(), r.lookup().messages() + r.lookup().closest().size(),
+                            (System.nanoTime() - t) / 1000, overlap(mh, r.lookup().closest(), from.host().peerId()));
+                });
+            }
+            swarm.trimConnections();
+            results.add(stats(phase, "provide (optimistic asked, nodes not refreshed, fallback " + settings.fallback().name().toLowerCase(Locale.ROOT) + ")", runAll(asIs)));
+            log("not-refreshed optimistic provides went: %s; requests sent during the call, refresh included: mean %.1f",
+                    how, allRequests.stream().mapToLong(Long::longValue).average().orElse(Double.NaN));
+            results.add(stats(phase, "findProviders (that content)", findProviders(asIsKeys)));
             // Optimistic against classic provide from the same random nodes. They refresh their
             // routing tables first, as a live node does every 10 minutes: in this network, which
             // grew while it was built, a node has not measured the network since it joined, when
@@ -175,6 +208,7 @@ public final class KadSimulation {
             }
             log("network size estimate of the %d refreshed provider nodes: mean %.0f (true %d)",
                     providers.size(), estimates / providers.size(), nodes.size());
+            java.util.Map<String, Integer> refreshedHow = new java.util.concurrent.ConcurrentSkipListMap<>();
             List<Callable<Sample>> classic = new ArrayList<>();
             List<byte[]> optimisticKeys = new ArrayList<>();
             List<Callable<Sample>> optimistic = new ArrayList<>();
@@ -193,6 +227,7 @@ public final class KadSimulation {
                 optimistic.add(() -> {
                     long t = System.nanoTime();
                     KadDht.ProvideResult r = from.dht().provideOptimistically(mh);
+                    refreshedHow.merge(r.strategy() + (r.strategy() == ProvideStrategy.OPTIMISTIC ? "" : " (" + r.estimate().status() + ")"), 1, Integer::sum);
                     // the optimistic result lists every peer the record was sent to
                     return new Sample(r.peers() > 0, r.lookup().hops(), r.lookup().messages() + r.lookup().closest().size(),
                             (System.nanoTime() - t) / 1000, overlap(mh, r.lookup().closest(), from.host().peerId()));
@@ -201,19 +236,22 @@ public final class KadSimulation {
             swarm.trimConnections();
             results.add(stats(phase, "provide (classic, refreshed nodes)", runAll(classic)));
             swarm.trimConnections();
-            results.add(stats(phase, "provide (optimistic)", runAll(optimistic)));
+            results.add(stats(phase, "provide (optimistic, refreshed nodes)", runAll(optimistic)));
+            log("refreshed optimistic provides went: %s", refreshedHow);
             results.add(stats(phase, "findProviders (optimistic content)", findProviders(optimisticKeys)));
             double sum = 0;
             int with = 0;
+            java.util.Map<String, Integer> statuses = new java.util.TreeMap<>();
             for (DhtSwarm.Node n : nodes) {
-                var e = n.dht().networkSizeEstimate();
-                if (e.isPresent()) {
-                    sum += e.getAsDouble();
+                var e = n.dht().networkSize();
+                statuses.merge(e.status().name(), 1, Integer::sum);
+                if (e.size().isPresent()) {
+                    sum += e.size().getAsDouble();
                     with++;
                 }
             }
-            log("network size estimate: %d of %d nodes have one, mean %.0f (true %d)", with, nodes.size(),
-                    with == 0 ? Double.NaN : sum / with, nodes.size());
+            log("network size estimate: %d of %d nodes have one (usable or not), mean %.0f (true %d); status: %s",
+                    with, nodes.size(), with == 0 ? Double.NaN : sum / with, nodes.size(), statuses);
         }
         return keys;
     }
@@ -322,6 +360,7 @@ public final class KadSimulation {
         int alpha = 10;
         int parallel = 32;
         int maxConns = 24;
+        OptimisticFallback fallback = OptimisticFallback.CLASSIC;
         for (int i = 0; i + 1 < argv.length; i += 2) {
             String v = argv[i + 1];
             switch (argv[i]) {
@@ -336,10 +375,11 @@ public final class KadSimulation {
                 case "--alpha" -> alpha = Integer.parseInt(v);
                 case "--parallel-joins" -> parallel = Integer.parseInt(v);
                 case "--max-connections" -> maxConns = Integer.parseInt(v);
+                case "--optimistic-fallback" -> fallback = OptimisticFallback.valueOf(v.toUpperCase(Locale.ROOT));
                 default -> throw new IllegalArgumentException("unknown option " + argv[i]);
             }
         }
-        Settings s = new Settings(nodes, lookups, provides, churn, seed, minLat, maxLat, k, alpha, parallel, maxConns);
+        Settings s = new Settings(nodes, lookups, provides, churn, seed, minLat, maxLat, k, alpha, parallel, maxConns, fallback);
         long t0 = System.nanoTime();
         List<Stats> rows = run(s);
         System.out.print(table(s, rows));

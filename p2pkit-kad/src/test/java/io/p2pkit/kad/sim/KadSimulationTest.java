@@ -11,10 +11,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class KadSimulationTest {
     @Test
     void smallNetworkWithChurn() throws Exception {
-        KadSimulation.Settings s = new KadSimulation.Settings(60, 40, 10, 0.10, 7, 1, 5, 10, 3, 8, 24);
+        KadSimulation.Settings s = new KadSimulation.Settings(60, 40, 10, 0.10, 7, 1, 5, 10, 3, 8, 24,
+                io.p2pkit.kad.OptimisticFallback.CLASSIC);
         List<KadSimulation.Stats> rows = KadSimulation.run(s);
         System.out.print(KadSimulation.table(s, rows));
-        assertEquals(12, rows.size());
+        assertEquals(14, rows.size());
         for (KadSimulation.Stats r : rows) {
             if (r.operation().equals("findProviders (old content)")) {
                 continue; // some providers left with the churn

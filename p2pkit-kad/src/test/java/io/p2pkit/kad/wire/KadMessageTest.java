@@ -139,4 +139,21 @@ class KadMessageTest {
         assertTrue(e.getMessage().contains("closerPeers"));
         assertThrows(DecodeException.class, () -> KadMessage.decode(new byte[] {0x0a, 0x05, 1}));
     }
+
+    @Test
+    void senderRecordRoundTripsAndAnOversizedOneIsDropped() {
+        byte[] rec = new byte[300];
+        java.util.Arrays.fill(rec, (byte) 7);
+        KadMessage m = KadMessage.request(MessageType.FIND_NODE, new byte[] {1, 2}).withSenderRecord(rec);
+        KadMessage back = KadMessage.decode(m.encode());
+        assertEquals(m, back);
+        assertArrayEquals(rec, back.senderRecord());
+        // Field 11, length-delimited: tag 0x5a.
+        byte[] wire = m.encode();
+        assertEquals(0x5a, wire[wire.length - rec.length - 3] & 0xFF); // then a two-byte length
+        byte[] huge = new byte[KadPeer.MAX_RECORD_BYTES + 1];
+        KadMessage dropped = KadMessage.decode(KadMessage.request(MessageType.FIND_NODE, new byte[] {1}).withSenderRecord(huge).encode());
+        assertFalse(dropped.hasSenderRecord());
+        assertEquals(MessageType.FIND_NODE, dropped.type());
+    }
 }
