@@ -11,6 +11,7 @@ import io.p2pkit.pubsub.RouterContext;
 import io.p2pkit.pubsub.Rpc;
 import io.p2pkit.pubsub.RpcCodec;
 import io.p2pkit.pubsub.score.PeerScore;
+import io.p2pkit.pubsub.score.ScoreBreakdown;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -113,6 +114,16 @@ public final class GossipRouter implements Router {
     /** The score of {@code peer} (0 with scoring off). */
     public double score(PeerId peer) {
         return score == null ? 0 : score.score(peer);
+    }
+
+    /** The peers this router speaks to. */
+    public Set<PeerId> peers() {
+        return Set.copyOf(protocols.keySet());
+    }
+
+    /** The components of {@code peer}'s score; empty with scoring off. */
+    public Optional<ScoreBreakdown> scoreBreakdown(PeerId peer) {
+        return score == null ? Optional.empty() : Optional.of(score.breakdown(peer));
     }
 
     /** Whether {@code peer} is in backoff for {@code topic}. */

@@ -73,6 +73,32 @@ class PeerScoreTest {
     }
 
     @Test
+    void breakdownExplainsTheScoreComponentByComponent() {
+        PeerScore s = score(params);
+        PeerId p = ctx.newPeerId();
+        s.addPeer(p, null);
+        s.graft(p, T);
+        for (int i = 0; i < 4; i++) {
+            s.validateMessage(p, id(i));
+            s.deliverMessage(p, id(i), T);
+        }
+        ctx.clock.advance(Duration.ofSeconds(6));
+        s.refreshIfDue();
+        s.addPenalty(p, 4);
+        ScoreBreakdown b = s.breakdown(p);
+        double deficit = 10 - 4 * Math.pow(0.5, 6);
+        assertEquals(0.06, b.timeInMesh(), 1e-6);
+        assertEquals(4 * Math.pow(0.5, 6), b.firstDeliveries(), 1e-6);
+        assertEquals(-deficit * deficit, b.meshDeliveries(), 1e-6);
+        assertEquals(0, b.meshFailure(), EPS);
+        assertEquals(-10.0 * 16, b.behaviour(), EPS); // default P7: weight -10, threshold 0, squared
+        assertEquals(s.score(p), b.total(), EPS);
+        assertEquals(b.timeInMesh() + b.firstDeliveries() + b.meshDeliveries() + b.behaviour(), b.total(), 1e-6);
+        assertEquals("P7", b.worst());
+        assertEquals("none", s.breakdown(ctx.newPeerId()).worst());
+    }
+
+    @Test
     void duplicatesWithinTheWindowCountAsMeshDeliveries() {
         PeerScore s = score(params);
         PeerId first = ctx.newPeerId();
