@@ -8,6 +8,7 @@ import io.p2pkit.core.host.Stream;
 import io.p2pkit.core.identity.Envelope;
 import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.core.identity.PeerRecord;
+import io.p2pkit.core.multistream.NegotiationException;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.network.Connection;
 import io.p2pkit.core.network.ConnectionListener;
@@ -20,6 +21,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -80,6 +82,11 @@ public final class PubSub implements Closeable {
     // Owner-thread state.
     private final Map<PeerId, PeerState> peers = new LinkedHashMap<>();
     private final Map<String, TopicState> topics = new LinkedHashMap<>();
+    /**
+     * Ready peers (stream open) by the topics they announced, kept in step with {@link #peers} so
+     * that routers asking for a topic's peers on every message and heartbeat get a set, not a scan.
+     */
+    private final Map<String, Set<PeerId>> topicPeers = new LinkedHashMap<>();
     private final Context context = new Context();
     private int pendingValidations;
     private long validationDrops;
@@ -544,10 +551,13 @@ public final class PubSub implements Closeable {
                         boolean wasReady = current.protocol != null;
                         Set<String> theirTopics = new LinkedHashSet<>(current.topics);
                         dropPeer(s.peer(), cause);
-                        // The stream's connection closed but another one is up: open a new stream on it,
-                        // keeping the topics the peer announced (it will not announce them again).
+                        // The stream's connection closed but another one is up, or opening the stream
+                        // timed out (a busy peer, not a refusal): open a new stream, keeping the topics
+                        // the peer announced on its own stream (it will not announce them again).
                         // Not after a refusal: a peer without pubsub would be asked again and again.
-                        if (wasReady && !closing.get() && !host.network().connections(s.peer()).isEmpty()) {
+                        boolean timedOut = cause instanceof NegotiationException ne && ne.timedOut();
+                        if ((wasReady || timedOut) && !closing.get()
+                                && !host.network().connections(s.peer()).isEmpty()) {
                             ensurePeer(s.peer());
                             PeerState again = peers.get(s.peer());
                             if (again != null) {
@@ -576,6 +586,7 @@ public final class PubSub implements Closeable {
             sender.offerControl(Rpc.ofSubscriptions(hello));
         }
         for (String t : ps.topics) {
+            addTopicPeer(t, sender.peer());
             router.peerSubscribed(sender.peer(), t);
             fireJoined(t, sender.peer());
         }
@@ -594,12 +605,24 @@ public final class PubSub implements Closeable {
         }
         if (ps.protocol != null) {
             for (String t : ps.topics) {
+                removeTopicPeer(t, peer);
                 fireLeft(t, peer);
             }
             router.removePeer(peer);
         }
         if (cause != null) {
             LOG.log(System.Logger.Level.DEBUG, () -> "pubsub peer " + peer + " dropped: " + cause);
+        }
+    }
+
+    private void addTopicPeer(String topic, PeerId peer) {
+        topicPeers.computeIfAbsent(topic, t -> new LinkedHashSet<>()).add(peer);
+    }
+
+    private void removeTopicPeer(String topic, PeerId peer) {
+        Set<PeerId> s = topicPeers.get(topic);
+        if (s != null && s.remove(peer) && s.isEmpty()) {
+            topicPeers.remove(topic);
         }
     }
 
@@ -667,10 +690,12 @@ public final class PubSub implements Closeable {
         for (Rpc.SubOpts s : rpc.subscriptions()) {
             if (s.subscribe()) {
                 if (ps.topics.size() < config.maxTopicsPerPeer() && ps.topics.add(s.topic()) && ps.protocol != null) {
+                    addTopicPeer(s.topic(), peer);
                     router.peerSubscribed(peer, s.topic());
                     fireJoined(s.topic(), peer);
                 }
             } else if (ps.topics.remove(s.topic()) && ps.protocol != null) {
+                removeTopicPeer(s.topic(), peer);
                 router.peerUnsubscribed(peer, s.topic());
                 fireLeft(s.topic(), peer);
             }
@@ -793,6 +818,7 @@ public final class PubSub implements Closeable {
                     }
                 }
                 peers.clear();
+                topicPeers.clear();
                 return null;
             });
         } catch (IllegalStateException ignored) {
@@ -880,13 +906,8 @@ public final class PubSub implements Closeable {
 
         @Override
         public Set<PeerId> topicPeers(String topic) {
-            Set<PeerId> out = new LinkedHashSet<>();
-            peers.forEach((id, ps) -> {
-                if (ps.protocol != null && ps.topics.contains(topic)) {
-                    out.add(id);
-                }
-            });
-            return out;
+            Set<PeerId> s = PubSub.this.topicPeers.get(topic);
+            return s == null ? Set.of() : Collections.unmodifiableSet(s);
         }
 
         @Override

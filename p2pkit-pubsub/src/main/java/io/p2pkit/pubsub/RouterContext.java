@@ -35,7 +35,7 @@ public interface RouterContext {
     /** Who opened the connection to {@code peer} (v1.1 outbound quotas), if connected. */
     Optional<Direction> connectionDirection(PeerId peer);
 
-    /** Pubsub peers that announced a subscription to {@code topic}. */
+    /** Pubsub peers that announced a subscription to {@code topic}: a read-only live view, not to be kept across calls. */
     Set<PeerId> topicPeers(String topic);
 
     /** Whether this node has joined {@code topic}. */
