@@ -22,6 +22,16 @@ public final class RpcCodec {
 
     /** Encodes an RPC. */
     public static byte[] encode(Rpc rpc) {
+        return rpc.encoded().clone();
+    }
+
+    /** The encoding of {@code rpc} without copying it: for writing to streams, never to be modified. */
+    static byte[] encodedShared(Rpc rpc) {
+        return rpc.encoded();
+    }
+
+    /** Encodes the fields of {@code rpc}; {@link Rpc#encoded()} caches the result. */
+    static byte[] encodeFields(Rpc rpc) {
         ProtobufWriter w = new ProtobufWriter(256);
         for (Rpc.SubOpts s : rpc.subscriptions()) {
             w.message(1, new ProtobufWriter(s.topic().length() + 8).bool(1, s.subscribe()).string(2, s.topic()));
@@ -260,7 +270,7 @@ public final class RpcCodec {
             if (++ids > limits.maxMessageIds()) {
                 throw new DecodeException("ControlMessage", "more than " + limits.maxMessageIds() + " message IDs");
             }
-            return MessageId.of(capped(r.bytes(), limits.maxMessageIdLength(), "messageID"));
+            return MessageId.wrap(capped(r.bytes(), limits.maxMessageIdLength(), "messageID"));
         }
 
         private List<MessageId> ids(ProtobufReader r, int field) {

@@ -302,7 +302,11 @@ public final class GossipRouter implements Router {
         if (asked >= params.maxIHaveLength) {
             return List.of();
         }
-        Set<MessageId> want = new LinkedHashSet<>();
+        int advertised = 0;
+        for (ControlMessage.IHave h : ihaves) {
+            advertised += h.messageIds().size();
+        }
+        Set<MessageId> want = LinkedHashSet.newLinkedHashSet(advertised); // sized once: spam sends hundreds
         for (ControlMessage.IHave h : ihaves) {
             if (!mesh.containsKey(h.topic())) {
                 continue;
@@ -336,7 +340,11 @@ public final class GossipRouter implements Router {
         // would through the retransmission allowance), and per heartbeat at most what one IHAVE
         // could have advertised, however many RPCs the peer sends.
         int served = iwantServed.getOrDefault(peer, 0);
-        Set<MessageId> asked = new HashSet<>();
+        int requested = 0;
+        for (ControlMessage.IWant w : iwants) {
+            requested += w.messageIds().size();
+        }
+        Set<MessageId> asked = HashSet.newHashSet(Math.min(requested, params.maxIHaveLength));
         try {
             for (ControlMessage.IWant w : iwants) {
                 for (MessageId id : w.messageIds()) {
