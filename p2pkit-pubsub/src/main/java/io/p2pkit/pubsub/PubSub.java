@@ -28,8 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -43,10 +41,11 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Publish/subscribe on a {@link Host}, with a pluggable {@link Router} (floodsub or gossipsub).
  *
- * <p>All router state lives on one owner thread fed by a bounded command queue: inbound stream
- * readers, validators, timers and API calls hand it commands. Each peer gets one long-lived
- * outbound stream with a bounded two-lane send queue; inbound streams are read on their handler
- * threads, which block when the command queue is full (back-pressure on the peer).
+ * <p>All router state lives on one owner thread fed by a bounded {@link CommandQueue}: local work
+ * (timers, API calls, validation results) goes before RPCs from peers, so that a flood cannot
+ * delay heartbeats and publishing. Each peer gets one long-lived outbound stream with a bounded
+ * two-lane send queue; inbound streams are read on their handler threads, each with a few RPCs
+ * queued at most, beyond which the reader waits (back-pressure on that peer alone).
  *
  * <pre>{@code
  * PubSub ps = PubSub.start(host, PubsubConfig.defaults(), new GossipRouter(GossipParams.defaults()));
@@ -60,13 +59,19 @@ public final class PubSub implements Closeable {
     private static final System.Logger LOG = System.getLogger(PubSub.class.getName());
     /** Seen-cache capacity: at 2 minutes TTL this is over 2,000 messages per second. */
     private static final int SEEN_CAPACITY = 262_144;
+    /**
+     * RPCs of one inbound stream queued for the owner at most; its reader then waits, which
+     * back-pressures that peer alone (through yamux's window) instead of letting one flooding peer
+     * fill the queue that every other peer's RPCs wait in.
+     */
+    private static final int MAX_QUEUED_RPCS_PER_STREAM = 8;
     /** How long closing waits for peers to read what was sent. */
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
 
     private final Host host;
     private final PubsubConfig config;
     private final Router router;
-    private final BlockingQueue<Runnable> commands;
+    private final CommandQueue commands;
     private final Thread owner;
     private final SeenCache seen;
     private final Semaphore validationSlots;
@@ -119,7 +124,7 @@ public final class PubSub implements Closeable {
         this.host = host;
         this.config = config;
         this.router = router;
-        this.commands = new ArrayBlockingQueue<>(config.commandQueueCapacity());
+        this.commands = new CommandQueue(config.commandQueueCapacity());
         this.seen = new SeenCache(config.clock(), config.seenTtl(), SEEN_CAPACITY);
         this.validationSlots = new Semaphore(config.validationConcurrency());
         // go starts the sequence number at the time in nanoseconds, so a restarted node does not reuse numbers.
@@ -444,7 +449,7 @@ public final class PubSub implements Closeable {
             }
         }
         CompletableFuture<T> f = new CompletableFuture<>();
-        submit(() -> {
+        submitLocal(() -> {
             try {
                 f.complete(task.call());
             } catch (Exception | Error e) {
@@ -464,12 +469,12 @@ public final class PubSub implements Closeable {
         }
     }
 
-    private void submit(Runnable r) {
+    private void submitLocal(Runnable r) {
         if (closed) {
             throw new IllegalStateException("pubsub is closed");
         }
         try {
-            commands.put(r);
+            commands.putLocal(r);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
@@ -481,10 +486,10 @@ public final class PubSub implements Closeable {
         if (closed) {
             return;
         }
-        if (!commands.offer(r)) {
+        if (!commands.offerLocal(r)) {
             Thread.ofVirtual().start(() -> {
                 try {
-                    commands.put(r);
+                    commands.putLocal(r);
                 } catch (InterruptedException ignored) {
                     // shutting down
                 }
@@ -508,7 +513,7 @@ public final class PubSub implements Closeable {
             return;
         }
         // Skipped rather than blocking the host's scheduler when the owner is overloaded.
-        if (!commands.offer(() -> {
+        if (!commands.offerLocal(() -> {
             heartbeatQueued.set(false);
             lastHeartbeatNanos.set(System.nanoTime());
             doHeartbeat();
@@ -662,6 +667,7 @@ public final class PubSub implements Closeable {
         submitAsync(() -> ensurePeer(peer));
         InputStream in = stream.in();
         int max = config.rpcLimits().maxRpcBytes();
+        Semaphore queued = new Semaphore(MAX_QUEUED_RPCS_PER_STREAM);
         while (!closed) {
             byte[] frame = LengthPrefixed.read(in, max);
             if (frame == null) {
@@ -675,10 +681,26 @@ public final class PubSub implements Closeable {
                 stream.reset();
                 return;
             }
-            if (closed) {
+            try {
+                while (!queued.tryAcquire(1, TimeUnit.SECONDS)) {
+                    if (closed) {
+                        return; // queued RPCs were dropped on close and will not give their permits back
+                    }
+                }
+                if (closed) {
+                    return;
+                }
+                commands.putRemote(() -> {
+                    try {
+                        handleRpc(peer, rpc);
+                    } finally {
+                        queued.release();
+                    }
+                });
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
                 return;
             }
-            submit(() -> handleRpc(peer, rpc));
         }
     }
 
@@ -854,7 +876,7 @@ public final class PubSub implements Closeable {
             host.removeStreamHandler(protocol);
         }
         commands.clear();
-        commands.offer(STOP);
+        commands.offerLocal(STOP);
         for (Subscription s : subs) {
             s.cancel();
         }
