@@ -94,6 +94,8 @@ public final class PubSub implements Closeable {
     private final Map<String, Set<PeerId>> topicPeers = new LinkedHashMap<>();
     private final Context context = new Context();
     private int pendingValidations;
+    /** When the RPC being handled was read (clock millis), -1 outside RPC handling. */
+    private long rpcReceivedAt = -1;
     private long validationDrops;
     private long received;
     private long duplicates;
@@ -673,6 +675,7 @@ public final class PubSub implements Closeable {
             if (frame == null) {
                 return;
             }
+            long receivedAt = config.clock().millis();
             Rpc rpc;
             try {
                 rpc = RpcCodec.decode(frame, config.rpcLimits());
@@ -692,7 +695,7 @@ public final class PubSub implements Closeable {
                 }
                 commands.putRemote(() -> {
                     try {
-                        handleRpc(peer, rpc);
+                        handleRpc(peer, rpc, receivedAt);
                     } finally {
                         queued.release();
                     }
@@ -701,6 +704,15 @@ public final class PubSub implements Closeable {
                 Thread.currentThread().interrupt();
                 return;
             }
+        }
+    }
+
+    private void handleRpc(PeerId peer, Rpc rpc, long receivedAt) {
+        rpcReceivedAt = receivedAt;
+        try {
+            handleRpc(peer, rpc);
+        } finally {
+            rpcReceivedAt = -1;
         }
     }
 
@@ -902,6 +914,11 @@ public final class PubSub implements Closeable {
         @Override
         public PubsubConfig config() {
             return config;
+        }
+
+        @Override
+        public long receivedAt() {
+            return rpcReceivedAt >= 0 ? rpcReceivedAt : config.clock().millis();
         }
 
         @Override

@@ -539,7 +539,7 @@ public final class GossipRouter implements Router {
     @Override
     public void duplicate(PeerId peer, MessageId id, PubsubMessage message) {
         if (score != null) {
-            score.duplicateMessage(peer, id, message.topic());
+            score.duplicateMessage(peer, id, message.topic(), ctx.receivedAt());
         }
     }
 

@@ -227,8 +227,18 @@ public final class PeerScore {
         }
     }
 
-    /** A message already seen arrived again from {@code peer}. */
+    /** A message already seen arrived again from {@code peer}, now. */
     public void duplicateMessage(PeerId peer, MessageId id, String topic) {
+        duplicateMessage(peer, id, topic, clock.millis());
+    }
+
+    /**
+     * A message already seen arrived again from {@code peer}, read from its stream at
+     * {@code receivedAt} (clock millis). The P3 window is judged at that time, not when the copy
+     * was handled: on a node behind on its queue, a copy that arrived right after the first one
+     * would otherwise fall outside the window and count against an honest mesh peer.
+     */
+    public void duplicateMessage(PeerId peer, MessageId id, String topic, long receivedAt) {
         DeliveryRecord r = record(id);
         if (!r.peers.add(peer)) {
             return;
@@ -237,7 +247,7 @@ public final class PeerScore {
             case UNKNOWN, IGNORED -> {
                 // credited (or not) when validation ends
             }
-            case VALID -> markDuplicateDelivery(peer, topic, clock.millis(), r.validated);
+            case VALID -> markDuplicateDelivery(peer, topic, receivedAt, r.validated);
             case INVALID -> markInvalid(peer, topic);
         }
     }

@@ -115,6 +115,36 @@ class PeerScoreTest {
         assertEquals(0.06 - deficit * deficit, s.score(second), 1e-6);
     }
 
+    /**
+     * A node behind on its queue handles a mesh peer's copy long after it arrived; the P3 window is
+     * judged at arrival, so the honest peer whose copy came right after the first still earns it.
+     */
+    @Test
+    void aDuplicateHandledLateCountsByWhenItArrived() {
+        PeerScore s = score(params);
+        PeerId first = ctx.newPeerId();
+        PeerId prompt = ctx.newPeerId();
+        PeerId late = ctx.newPeerId();
+        for (PeerId p : List.of(first, prompt, late)) {
+            s.addPeer(p, null);
+        }
+        s.graft(prompt, T);
+        s.graft(late, T);
+        long arrived = ctx.clock.millis();
+        s.validateMessage(first, id(1));
+        s.deliverMessage(first, id(1), T);
+        // One second of backlog later (the window is 10 ms), both copies get handled:
+        ctx.clock.advance(Duration.ofSeconds(1));
+        s.duplicateMessage(prompt, id(1), T, arrived + 5);  // read 5 ms after the first copy
+        s.duplicateMessage(late, id(1), T);                 // really late: read now
+        ctx.clock.advance(Duration.ofSeconds(5));
+        s.refreshIfDue();
+        double credited = 10 - Math.pow(0.5, 6);
+        double notCredited = 10;
+        assertEquals(0.06 - credited * credited, s.score(prompt), 1e-6);
+        assertEquals(0.06 - notCredited * notCredited, s.score(late), 1e-6);
+    }
+
     @Test
     void p3InAQuietTopicCostsNothingWithTheTopicShare() {
         PeerScore s = score(shared);
