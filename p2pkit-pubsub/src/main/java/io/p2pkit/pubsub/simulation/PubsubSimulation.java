@@ -346,7 +346,7 @@ public final class PubsubSimulation {
         TopicScoreParams topic = new TopicScoreParams(1.0,
                 0.01, Duration.ofSeconds(1), 100,
                 1.0, 0.9, 50,
-                // P3's threshold follows the topic's own traffic (a quarter of it, the default share),
+                // P3's threshold follows the topic's own traffic (the default share of it),
                 // so the quiet time before and after publishing costs honest mesh peers nothing and
                 // the activation need not be timed against the warm-up.
                 -100.0 / (thr * thr), 0.9, 4 * thr, thr, Duration.ofSeconds(2), Duration.ofSeconds(5),

@@ -145,6 +145,36 @@ class PeerScoreTest {
         assertEquals(0.06 - notCredited * notCredited, s.score(late), 1e-6);
     }
 
+    /**
+     * An honest mesh peer whose duplicates all miss the window (slow links, a busy node) is still
+     * credited with what it delivered first: about 1/|mesh| of the traffic, 1/12 at D_hi. The
+     * default share stays below that; a share of a quarter would penalise it.
+     */
+    @Test
+    void theDefaultTopicShareSparesAPeerCreditedOnlyWithItsFirstDeliveries() {
+        for (double share : new double[] {TopicScoreParams.DEFAULT_TOPIC_SHARE, 0.25}) {
+            PeerScore s = score(PeerScoreParams.defaults(Map.of(T, topic.withMeshMessageDeliveriesTopicShare(share))));
+            PeerId meshPeer = ctx.newPeerId();
+            PeerId others = ctx.newPeerId();
+            s.addPeer(meshPeer, null);
+            s.addPeer(others, null);
+            s.graft(meshPeer, T);
+            for (int i = 0; i < 120; i++) {
+                PeerId from = i % 12 == 0 ? meshPeer : others;
+                s.validateMessage(from, id(i));
+                s.deliverMessage(from, id(i), T);
+            }
+            ctx.clock.advance(Duration.ofSeconds(6));
+            s.refreshIfDue();
+            double p3 = s.breakdown(meshPeer).meshDeliveries();
+            if (share == TopicScoreParams.DEFAULT_TOPIC_SHARE) {
+                assertEquals(0, p3, EPS, "default share");
+            } else {
+                assertTrue(p3 < 0, "a quarter of the traffic is more than a 1/12 first-delivery share: " + p3);
+            }
+        }
+    }
+
     @Test
     void p3InAQuietTopicCostsNothingWithTheTopicShare() {
         PeerScore s = score(shared);
