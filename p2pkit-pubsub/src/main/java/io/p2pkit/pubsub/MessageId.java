@@ -18,6 +18,11 @@ public final class MessageId {
         return new MessageId(bytes.clone());
     }
 
+    /** An ID over {@code bytes}, which nobody else holds (no copy). */
+    static MessageId wrap(byte[] bytes) {
+        return new MessageId(bytes);
+    }
+
     /** The ID's bytes (a copy). */
     public byte[] bytes() {
         return bytes.clone();

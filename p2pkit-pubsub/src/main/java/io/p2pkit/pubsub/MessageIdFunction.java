@@ -12,12 +12,12 @@ import java.security.NoSuchAlgorithmException;
 public interface MessageIdFunction {
     /** The {@code from} bytes followed by the {@code seqno} bytes (go-libp2p-pubsub's default). */
     MessageIdFunction FROM_AND_SEQNO = m -> {
-        byte[] from = m.from() == null ? new byte[0] : m.from();
-        byte[] seqno = m.seqno() == null ? new byte[0] : m.seqno();
+        byte[] from = m.rawFrom() == null ? new byte[0] : m.rawFrom();
+        byte[] seqno = m.rawSeqno() == null ? new byte[0] : m.rawSeqno();
         byte[] id = new byte[from.length + seqno.length];
         System.arraycopy(from, 0, id, 0, from.length);
         System.arraycopy(seqno, 0, id, from.length, seqno.length);
-        return MessageId.of(id);
+        return MessageId.wrap(id);
     };
 
     /**

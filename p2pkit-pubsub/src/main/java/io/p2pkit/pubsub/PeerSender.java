@@ -273,6 +273,7 @@ final class PeerSender {
 
     /** The next frame to write, control first; null once closed. */
     private byte[] nextFrame() throws InterruptedException {
+        Rpc rpc;
         lock.lock();
         try {
             while (!closed && control.isEmpty() && messages.isEmpty()) {
@@ -284,22 +285,26 @@ final class PeerSender {
             writing = true;
             Rpc c = control.poll();
             if (c != null) {
-                return RpcCodec.encode(c);
-            }
-            List<PubsubMessage> batch = new ArrayList<>();
-            int bytes = 0;
-            while (!messages.isEmpty()) {
-                int size = RpcCodec.encodedSize(messages.peek());
-                if (!batch.isEmpty() && bytes + size > maxBatchBytes) {
-                    break;
+                rpc = c;
+            } else {
+                List<PubsubMessage> batch = new ArrayList<>();
+                int bytes = 0;
+                while (!messages.isEmpty()) {
+                    int size = RpcCodec.encodedSize(messages.peek());
+                    if (!batch.isEmpty() && bytes + size > maxBatchBytes) {
+                        break;
+                    }
+                    batch.add(messages.poll());
+                    bytes += size;
                 }
-                batch.add(messages.poll());
-                bytes += size;
+                rpc = Rpc.ofMessages(batch);
             }
-            return RpcCodec.encode(Rpc.ofMessages(batch));
         } finally {
             lock.unlock();
         }
+        // Encoded outside the lock, so that the router queueing more is not held up; an RPC sent
+        // to many peers (and each message in a batch) is encoded once and shared.
+        return RpcCodec.encodedShared(rpc);
     }
 
     @Override

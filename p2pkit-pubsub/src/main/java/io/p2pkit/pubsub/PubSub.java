@@ -8,6 +8,7 @@ import io.p2pkit.core.host.Stream;
 import io.p2pkit.core.identity.Envelope;
 import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.core.identity.PeerRecord;
+import io.p2pkit.core.multistream.NegotiationException;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.network.Connection;
 import io.p2pkit.core.network.ConnectionListener;
@@ -20,14 +21,13 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -41,10 +41,11 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Publish/subscribe on a {@link Host}, with a pluggable {@link Router} (floodsub or gossipsub).
  *
- * <p>All router state lives on one owner thread fed by a bounded command queue: inbound stream
- * readers, validators, timers and API calls hand it commands. Each peer gets one long-lived
- * outbound stream with a bounded two-lane send queue; inbound streams are read on their handler
- * threads, which block when the command queue is full (back-pressure on the peer).
+ * <p>All router state lives on one owner thread fed by a bounded {@link CommandQueue}: local work
+ * (timers, API calls, validation results) goes before RPCs from peers, so that a flood cannot
+ * delay heartbeats and publishing. Each peer gets one long-lived outbound stream with a bounded
+ * two-lane send queue; inbound streams are read on their handler threads, each with a few RPCs
+ * queued at most, beyond which the reader waits (back-pressure on that peer alone).
  *
  * <pre>{@code
  * PubSub ps = PubSub.start(host, PubsubConfig.defaults(), new GossipRouter(GossipParams.defaults()));
@@ -58,13 +59,19 @@ public final class PubSub implements Closeable {
     private static final System.Logger LOG = System.getLogger(PubSub.class.getName());
     /** Seen-cache capacity: at 2 minutes TTL this is over 2,000 messages per second. */
     private static final int SEEN_CAPACITY = 262_144;
+    /**
+     * RPCs of one inbound stream queued for the owner at most; its reader then waits, which
+     * back-pressures that peer alone (through yamux's window) instead of letting one flooding peer
+     * fill the queue that every other peer's RPCs wait in.
+     */
+    private static final int MAX_QUEUED_RPCS_PER_STREAM = 8;
     /** How long closing waits for peers to read what was sent. */
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
 
     private final Host host;
     private final PubsubConfig config;
     private final Router router;
-    private final BlockingQueue<Runnable> commands;
+    private final CommandQueue commands;
     private final Thread owner;
     private final SeenCache seen;
     private final Semaphore validationSlots;
@@ -80,8 +87,15 @@ public final class PubSub implements Closeable {
     // Owner-thread state.
     private final Map<PeerId, PeerState> peers = new LinkedHashMap<>();
     private final Map<String, TopicState> topics = new LinkedHashMap<>();
+    /**
+     * Ready peers (stream open) by the topics they announced, kept in step with {@link #peers} so
+     * that routers asking for a topic's peers on every message and heartbeat get a set, not a scan.
+     */
+    private final Map<String, Set<PeerId>> topicPeers = new LinkedHashMap<>();
     private final Context context = new Context();
     private int pendingValidations;
+    /** When the RPC being handled was read (clock millis), -1 outside RPC handling. */
+    private long rpcReceivedAt = -1;
     private long validationDrops;
     private long received;
     private long duplicates;
@@ -112,7 +126,7 @@ public final class PubSub implements Closeable {
         this.host = host;
         this.config = config;
         this.router = router;
-        this.commands = new ArrayBlockingQueue<>(config.commandQueueCapacity());
+        this.commands = new CommandQueue(config.commandQueueCapacity());
         this.seen = new SeenCache(config.clock(), config.seenTtl(), SEEN_CAPACITY);
         this.validationSlots = new Semaphore(config.validationConcurrency());
         // go starts the sequence number at the time in nanoseconds, so a restarted node does not reuse numbers.
@@ -437,7 +451,7 @@ public final class PubSub implements Closeable {
             }
         }
         CompletableFuture<T> f = new CompletableFuture<>();
-        submit(() -> {
+        submitLocal(() -> {
             try {
                 f.complete(task.call());
             } catch (Exception | Error e) {
@@ -457,12 +471,12 @@ public final class PubSub implements Closeable {
         }
     }
 
-    private void submit(Runnable r) {
+    private void submitLocal(Runnable r) {
         if (closed) {
             throw new IllegalStateException("pubsub is closed");
         }
         try {
-            commands.put(r);
+            commands.putLocal(r);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
@@ -474,10 +488,10 @@ public final class PubSub implements Closeable {
         if (closed) {
             return;
         }
-        if (!commands.offer(r)) {
+        if (!commands.offerLocal(r)) {
             Thread.ofVirtual().start(() -> {
                 try {
-                    commands.put(r);
+                    commands.putLocal(r);
                 } catch (InterruptedException ignored) {
                     // shutting down
                 }
@@ -501,7 +515,7 @@ public final class PubSub implements Closeable {
             return;
         }
         // Skipped rather than blocking the host's scheduler when the owner is overloaded.
-        if (!commands.offer(() -> {
+        if (!commands.offerLocal(() -> {
             heartbeatQueued.set(false);
             lastHeartbeatNanos.set(System.nanoTime());
             doHeartbeat();
@@ -544,10 +558,13 @@ public final class PubSub implements Closeable {
                         boolean wasReady = current.protocol != null;
                         Set<String> theirTopics = new LinkedHashSet<>(current.topics);
                         dropPeer(s.peer(), cause);
-                        // The stream's connection closed but another one is up: open a new stream on it,
-                        // keeping the topics the peer announced (it will not announce them again).
+                        // The stream's connection closed but another one is up, or opening the stream
+                        // timed out (a busy peer, not a refusal): open a new stream, keeping the topics
+                        // the peer announced on its own stream (it will not announce them again).
                         // Not after a refusal: a peer without pubsub would be asked again and again.
-                        if (wasReady && !closing.get() && !host.network().connections(s.peer()).isEmpty()) {
+                        boolean timedOut = cause instanceof NegotiationException ne && ne.timedOut();
+                        if ((wasReady || timedOut) && !closing.get()
+                                && !host.network().connections(s.peer()).isEmpty()) {
                             ensurePeer(s.peer());
                             PeerState again = peers.get(s.peer());
                             if (again != null) {
@@ -576,6 +593,7 @@ public final class PubSub implements Closeable {
             sender.offerControl(Rpc.ofSubscriptions(hello));
         }
         for (String t : ps.topics) {
+            addTopicPeer(t, sender.peer());
             router.peerSubscribed(sender.peer(), t);
             fireJoined(t, sender.peer());
         }
@@ -594,12 +612,24 @@ public final class PubSub implements Closeable {
         }
         if (ps.protocol != null) {
             for (String t : ps.topics) {
+                removeTopicPeer(t, peer);
                 fireLeft(t, peer);
             }
             router.removePeer(peer);
         }
         if (cause != null) {
             LOG.log(System.Logger.Level.DEBUG, () -> "pubsub peer " + peer + " dropped: " + cause);
+        }
+    }
+
+    private void addTopicPeer(String topic, PeerId peer) {
+        topicPeers.computeIfAbsent(topic, t -> new LinkedHashSet<>()).add(peer);
+    }
+
+    private void removeTopicPeer(String topic, PeerId peer) {
+        Set<PeerId> s = topicPeers.get(topic);
+        if (s != null && s.remove(peer) && s.isEmpty()) {
+            topicPeers.remove(topic);
         }
     }
 
@@ -639,11 +669,13 @@ public final class PubSub implements Closeable {
         submitAsync(() -> ensurePeer(peer));
         InputStream in = stream.in();
         int max = config.rpcLimits().maxRpcBytes();
+        Semaphore queued = new Semaphore(MAX_QUEUED_RPCS_PER_STREAM);
         while (!closed) {
             byte[] frame = LengthPrefixed.read(in, max);
             if (frame == null) {
                 return;
             }
+            long receivedAt = config.clock().millis();
             Rpc rpc;
             try {
                 rpc = RpcCodec.decode(frame, config.rpcLimits());
@@ -652,10 +684,35 @@ public final class PubSub implements Closeable {
                 stream.reset();
                 return;
             }
-            if (closed) {
+            try {
+                while (!queued.tryAcquire(1, TimeUnit.SECONDS)) {
+                    if (closed) {
+                        return; // queued RPCs were dropped on close and will not give their permits back
+                    }
+                }
+                if (closed) {
+                    return;
+                }
+                commands.putRemote(() -> {
+                    try {
+                        handleRpc(peer, rpc, receivedAt);
+                    } finally {
+                        queued.release();
+                    }
+                });
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
                 return;
             }
-            submit(() -> handleRpc(peer, rpc));
+        }
+    }
+
+    private void handleRpc(PeerId peer, Rpc rpc, long receivedAt) {
+        rpcReceivedAt = receivedAt;
+        try {
+            handleRpc(peer, rpc);
+        } finally {
+            rpcReceivedAt = -1;
         }
     }
 
@@ -667,10 +724,12 @@ public final class PubSub implements Closeable {
         for (Rpc.SubOpts s : rpc.subscriptions()) {
             if (s.subscribe()) {
                 if (ps.topics.size() < config.maxTopicsPerPeer() && ps.topics.add(s.topic()) && ps.protocol != null) {
+                    addTopicPeer(s.topic(), peer);
                     router.peerSubscribed(peer, s.topic());
                     fireJoined(s.topic(), peer);
                 }
             } else if (ps.topics.remove(s.topic()) && ps.protocol != null) {
+                removeTopicPeer(s.topic(), peer);
                 router.peerUnsubscribed(peer, s.topic());
                 fireLeft(s.topic(), peer);
             }
@@ -793,6 +852,7 @@ public final class PubSub implements Closeable {
                     }
                 }
                 peers.clear();
+                topicPeers.clear();
                 return null;
             });
         } catch (IllegalStateException ignored) {
@@ -828,7 +888,7 @@ public final class PubSub implements Closeable {
             host.removeStreamHandler(protocol);
         }
         commands.clear();
-        commands.offer(STOP);
+        commands.offerLocal(STOP);
         for (Subscription s : subs) {
             s.cancel();
         }
@@ -857,6 +917,11 @@ public final class PubSub implements Closeable {
         }
 
         @Override
+        public long receivedAt() {
+            return rpcReceivedAt >= 0 ? rpcReceivedAt : config.clock().millis();
+        }
+
+        @Override
         public Set<PeerId> peers() {
             Set<PeerId> out = new LinkedHashSet<>();
             peers.forEach((id, ps) -> {
@@ -880,13 +945,8 @@ public final class PubSub implements Closeable {
 
         @Override
         public Set<PeerId> topicPeers(String topic) {
-            Set<PeerId> out = new LinkedHashSet<>();
-            peers.forEach((id, ps) -> {
-                if (ps.protocol != null && ps.topics.contains(topic)) {
-                    out.add(id);
-                }
-            });
-            return out;
+            Set<PeerId> s = PubSub.this.topicPeers.get(topic);
+            return s == null ? Set.of() : Collections.unmodifiableSet(s);
         }
 
         @Override

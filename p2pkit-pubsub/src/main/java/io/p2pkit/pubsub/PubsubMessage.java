@@ -20,15 +20,34 @@ public final class PubsubMessage {
     private final String topic;
     private final byte[] signature;
     private final byte[] key;
+    /**
+     * The wire form, encoded once on first use and shared by every RPC that carries this message
+     * (a node forwards each message to several peers). Volatile so that a reader on another
+     * thread sees the whole array.
+     */
+    private volatile byte[] encoded;
+    /** The decoded {@code from}, once asked for (null: not yet, or absent). */
+    private volatile PeerId author;
 
     /** A message; null means "field absent". Arrays are copied. */
     public PubsubMessage(byte[] from, byte[] data, byte[] seqno, String topic, byte[] signature, byte[] key) {
-        this.from = copy(from);
-        this.data = copy(data);
-        this.seqno = copy(seqno);
+        this(copy(from), copy(data), copy(seqno), topic, copy(signature), copy(key), true);
+    }
+
+    /** A message taking ownership of the arrays (the codec's freshly decoded ones, or this class's own). */
+    private PubsubMessage(byte[] from, byte[] data, byte[] seqno, String topic, byte[] signature, byte[] key,
+                          boolean owned) { // owned: only sets this constructor apart from the public one
+        this.from = from;
+        this.data = data;
+        this.seqno = seqno;
         this.topic = Objects.requireNonNull(topic, "topic");
-        this.signature = copy(signature);
-        this.key = copy(key);
+        this.signature = signature;
+        this.key = key;
+    }
+
+    /** A message over arrays nobody else holds (the decoder's), without copying them. */
+    static PubsubMessage owning(byte[] from, byte[] data, byte[] seqno, String topic, byte[] signature, byte[] key) {
+        return new PubsubMessage(from, data, seqno, topic, signature, key, true);
     }
 
     /** An unsigned message with only a topic and data, as the strict-no-sign policy sends. */
@@ -50,11 +69,16 @@ public final class PubsubMessage {
         if (from == null) {
             return Optional.empty();
         }
-        try {
-            return Optional.of(PeerId.decode(from));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
+        PeerId a = author;
+        if (a == null) {
+            try {
+                a = PeerId.decode(from);
+            } catch (IllegalArgumentException e) {
+                return Optional.empty();
+            }
+            author = a;
         }
+        return Optional.of(a);
     }
 
     /** The payload; empty when the field is absent. */
@@ -94,12 +118,22 @@ public final class PubsubMessage {
 
     /** This message without signature and key: what the signature covers. */
     public PubsubMessage unsigned() {
-        return new PubsubMessage(from, data, seqno, topic, null, null);
+        return new PubsubMessage(from, data, seqno, topic, null, null, true);
     }
 
     /** This message with a signature and (possibly null) key. */
     public PubsubMessage withSignature(byte[] signature, byte[] key) {
-        return new PubsubMessage(from, data, seqno, topic, signature, key);
+        return new PubsubMessage(from, data, seqno, topic, copy(signature), copy(key), true);
+    }
+
+    /** The wire form (shared: callers must not modify it), encoded on first use. */
+    byte[] encoded() {
+        byte[] e = encoded;
+        if (e == null) {
+            e = RpcCodec.encodeFields(this);
+            encoded = e; // a race encodes twice, to equal bytes
+        }
+        return e;
     }
 
     // Raw accessors without copies, for the codec in this package.

@@ -21,6 +21,15 @@ public interface RouterContext {
         return config().clock();
     }
 
+    /**
+     * When the RPC being handled was read from its stream (clock millis); the current time outside
+     * RPC handling. A node behind on its queue must judge a peer's timing by when the peer's data
+     * arrived, not by when this node got round to it.
+     */
+    default long receivedAt() {
+        return clock().millis();
+    }
+
     /** The randomness source. */
     default Random random() {
         return config().random();
@@ -35,7 +44,7 @@ public interface RouterContext {
     /** Who opened the connection to {@code peer} (v1.1 outbound quotas), if connected. */
     Optional<Direction> connectionDirection(PeerId peer);
 
-    /** Pubsub peers that announced a subscription to {@code topic}. */
+    /** Pubsub peers that announced a subscription to {@code topic}: a read-only live view, not to be kept across calls. */
     Set<PeerId> topicPeers(String topic);
 
     /** Whether this node has joined {@code topic}. */

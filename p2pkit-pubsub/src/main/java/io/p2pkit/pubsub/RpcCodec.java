@@ -22,12 +22,22 @@ public final class RpcCodec {
 
     /** Encodes an RPC. */
     public static byte[] encode(Rpc rpc) {
+        return rpc.encoded().clone();
+    }
+
+    /** The encoding of {@code rpc} without copying it: for writing to streams, never to be modified. */
+    static byte[] encodedShared(Rpc rpc) {
+        return rpc.encoded();
+    }
+
+    /** Encodes the fields of {@code rpc}; {@link Rpc#encoded()} caches the result. */
+    static byte[] encodeFields(Rpc rpc) {
         ProtobufWriter w = new ProtobufWriter(256);
         for (Rpc.SubOpts s : rpc.subscriptions()) {
             w.message(1, new ProtobufWriter(s.topic().length() + 8).bool(1, s.subscribe()).string(2, s.topic()));
         }
         for (PubsubMessage m : rpc.messages()) {
-            w.message(2, messageWriter(m));
+            w.bytes(2, m.encoded()); // encoded once per message, however many peers it goes to
         }
         if (!rpc.control().isEmpty()) {
             w.message(3, controlWriter(rpc.control()));
@@ -37,12 +47,17 @@ public final class RpcCodec {
 
     /** Encodes one message in its wire form (signatures are computed over the unsigned form). */
     public static byte[] encodeMessage(PubsubMessage m) {
-        return messageWriter(m).toByteArray();
+        return m.encoded().clone();
     }
 
     /** The encoded size of a message inside an RPC, for queue accounting. */
     public static int encodedSize(PubsubMessage m) {
-        return messageWriter(m).size() + 8;
+        return m.encoded().length + 8;
+    }
+
+    /** Encodes the fields of {@code m}; {@link PubsubMessage#encoded()} caches the result. */
+    static byte[] encodeFields(PubsubMessage m) {
+        return messageWriter(m).toByteArray();
     }
 
     private static ProtobufWriter messageWriter(PubsubMessage m) {
@@ -184,7 +199,7 @@ public final class RpcCodec {
         if (topic == null) {
             throw new DecodeException("Message.topic", "missing");
         }
-        return new PubsubMessage(from, data, seqno, topic, signature, key);
+        return PubsubMessage.owning(from, data, seqno, topic, signature, key);
     }
 
     private static String topic(ProtobufReader r, String field, RpcLimits limits) {
@@ -255,7 +270,7 @@ public final class RpcCodec {
             if (++ids > limits.maxMessageIds()) {
                 throw new DecodeException("ControlMessage", "more than " + limits.maxMessageIds() + " message IDs");
             }
-            return MessageId.of(capped(r.bytes(), limits.maxMessageIdLength(), "messageID"));
+            return MessageId.wrap(capped(r.bytes(), limits.maxMessageIdLength(), "messageID"));
         }
 
         private List<MessageId> ids(ProtobufReader r, int field) {

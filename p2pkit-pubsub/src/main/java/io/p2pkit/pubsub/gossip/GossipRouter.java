@@ -11,6 +11,7 @@ import io.p2pkit.pubsub.RouterContext;
 import io.p2pkit.pubsub.Rpc;
 import io.p2pkit.pubsub.RpcCodec;
 import io.p2pkit.pubsub.score.PeerScore;
+import io.p2pkit.pubsub.score.ScoreBreakdown;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -113,6 +114,16 @@ public final class GossipRouter implements Router {
     /** The score of {@code peer} (0 with scoring off). */
     public double score(PeerId peer) {
         return score == null ? 0 : score.score(peer);
+    }
+
+    /** The peers this router speaks to. */
+    public Set<PeerId> peers() {
+        return Set.copyOf(protocols.keySet());
+    }
+
+    /** The components of {@code peer}'s score; empty with scoring off. */
+    public Optional<ScoreBreakdown> scoreBreakdown(PeerId peer) {
+        return score == null ? Optional.empty() : Optional.of(score.breakdown(peer));
     }
 
     /** Whether {@code peer} is in backoff for {@code topic}. */
@@ -291,7 +302,11 @@ public final class GossipRouter implements Router {
         if (asked >= params.maxIHaveLength) {
             return List.of();
         }
-        Set<MessageId> want = new LinkedHashSet<>();
+        int advertised = 0;
+        for (ControlMessage.IHave h : ihaves) {
+            advertised += h.messageIds().size();
+        }
+        Set<MessageId> want = LinkedHashSet.newLinkedHashSet(advertised); // sized once: spam sends hundreds
         for (ControlMessage.IHave h : ihaves) {
             if (!mesh.containsKey(h.topic())) {
                 continue;
@@ -325,7 +340,11 @@ public final class GossipRouter implements Router {
         // would through the retransmission allowance), and per heartbeat at most what one IHAVE
         // could have advertised, however many RPCs the peer sends.
         int served = iwantServed.getOrDefault(peer, 0);
-        Set<MessageId> asked = new HashSet<>();
+        int requested = 0;
+        for (ControlMessage.IWant w : iwants) {
+            requested += w.messageIds().size();
+        }
+        Set<MessageId> asked = HashSet.newHashSet(Math.min(requested, params.maxIHaveLength));
         try {
             for (ControlMessage.IWant w : iwants) {
                 for (MessageId id : w.messageIds()) {
@@ -520,7 +539,7 @@ public final class GossipRouter implements Router {
     @Override
     public void duplicate(PeerId peer, MessageId id, PubsubMessage message) {
         if (score != null) {
-            score.duplicateMessage(peer, id, message.topic());
+            score.duplicateMessage(peer, id, message.topic(), ctx.receivedAt());
         }
     }
 

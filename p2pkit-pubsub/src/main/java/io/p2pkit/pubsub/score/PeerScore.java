@@ -227,8 +227,18 @@ public final class PeerScore {
         }
     }
 
-    /** A message already seen arrived again from {@code peer}. */
+    /** A message already seen arrived again from {@code peer}, now. */
     public void duplicateMessage(PeerId peer, MessageId id, String topic) {
+        duplicateMessage(peer, id, topic, clock.millis());
+    }
+
+    /**
+     * A message already seen arrived again from {@code peer}, read from its stream at
+     * {@code receivedAt} (clock millis). The P3 window is judged at that time, not when the copy
+     * was handled: on a node behind on its queue, a copy that arrived right after the first one
+     * would otherwise fall outside the window and count against an honest mesh peer.
+     */
+    public void duplicateMessage(PeerId peer, MessageId id, String topic, long receivedAt) {
         DeliveryRecord r = record(id);
         if (!r.peers.add(peer)) {
             return;
@@ -237,7 +247,7 @@ public final class PeerScore {
             case UNKNOWN, IGNORED -> {
                 // credited (or not) when validation ends
             }
-            case VALID -> markDuplicateDelivery(peer, topic, clock.millis(), r.validated);
+            case VALID -> markDuplicateDelivery(peer, topic, receivedAt, r.validated);
             case INVALID -> markInvalid(peer, topic);
         }
     }
@@ -327,36 +337,58 @@ public final class PeerScore {
     /** The peer's score now (0 for unknown peers). */
     public double score(PeerId peer) {
         PeerStats ps = stats.get(peer);
-        if (ps == null) {
-            return 0;
-        }
+        return ps == null ? 0 : compute(peer, ps, null);
+    }
+
+    /** The peer's score split into its components (all zero for unknown peers). */
+    public ScoreBreakdown breakdown(PeerId peer) {
+        PeerStats ps = stats.get(peer);
+        double[] parts = new double[ScoreBreakdown.NAMES.length];
+        double total = ps == null ? 0 : compute(peer, ps, parts);
+        return new ScoreBreakdown(parts[0], parts[1], parts[2], parts[3], parts[4], parts[5], parts[6], parts[7], total);
+    }
+
+    /**
+     * The score of a known peer; when {@code parts} is not null, also adds each weighted component
+     * to it (in {@link ScoreBreakdown#NAMES} order). One code path for both, so the breakdown
+     * always explains the score that the router acts on.
+     */
+    private double compute(PeerId peer, PeerStats ps, double[] parts) {
         double topicsScore = 0;
         long now = clock.millis();
         for (Map.Entry<String, TopicStats> e : ps.topics.entrySet()) {
             TopicScoreParams tp = params.topics().get(e.getKey());
             TopicStats ts = e.getValue();
-            double s = 0;
+            double w = tp.topicWeight();
+            double p1 = 0;
             if (ts.inMesh) {
                 double meshTime = ps.connected ? now - ts.graftTime : ts.meshTime;
-                double p1 = Math.min(meshTime / tp.timeInMeshQuantum().toMillis(), tp.timeInMeshCap());
-                s += p1 * tp.timeInMeshWeight();
+                p1 = Math.min(meshTime / tp.timeInMeshQuantum().toMillis(), tp.timeInMeshCap()) * tp.timeInMeshWeight();
             }
-            s += ts.firstMessageDeliveries * tp.firstMessageDeliveriesWeight();
+            double p2 = ts.firstMessageDeliveries * tp.firstMessageDeliveriesWeight();
+            double p3 = 0;
             if (ts.meshMessageDeliveriesActive) {
                 double deficit = meshDeliveryThreshold(e.getKey(), tp) - ts.meshMessageDeliveries;
                 if (deficit > 0) {
-                    s += deficit * deficit * tp.meshMessageDeliveriesWeight();
+                    p3 = deficit * deficit * tp.meshMessageDeliveriesWeight();
                 }
             }
-            s += ts.meshFailurePenalty * tp.meshFailurePenaltyWeight();
-            s += ts.invalidMessageDeliveries * ts.invalidMessageDeliveries * tp.invalidMessageDeliveriesWeight();
-            topicsScore += s * tp.topicWeight();
+            double p3b = ts.meshFailurePenalty * tp.meshFailurePenaltyWeight();
+            double p4 = ts.invalidMessageDeliveries * ts.invalidMessageDeliveries * tp.invalidMessageDeliveriesWeight();
+            topicsScore += (p1 + p2 + p3 + p3b + p4) * w;
+            if (parts != null) {
+                parts[0] += p1 * w;
+                parts[1] += p2 * w;
+                parts[2] += p3 * w;
+                parts[3] += p3b * w;
+                parts[4] += p4 * w;
+            }
         }
         if (params.topicScoreCap() > 0 && topicsScore > params.topicScoreCap()) {
             topicsScore = params.topicScoreCap();
         }
-        double score = topicsScore;
-        score += params.appSpecificScore().applyAsDouble(peer) * params.appSpecificWeight();
+        double p5 = params.appSpecificScore().applyAsDouble(peer) * params.appSpecificWeight();
+        double p6 = 0;
         for (String ip : ps.ips) {
             if (params.ipColocationWhitelist().contains(ip)) {
                 continue;
@@ -364,14 +396,20 @@ public final class PeerScore {
             int n = peersByIp.getOrDefault(ip, Set.of()).size();
             if (n > params.ipColocationFactorThreshold()) {
                 double surplus = n - params.ipColocationFactorThreshold();
-                score += surplus * surplus * params.ipColocationFactorWeight();
+                p6 += surplus * surplus * params.ipColocationFactorWeight();
             }
         }
+        double p7 = 0;
         if (ps.behaviourPenalty > params.behaviourPenaltyThreshold()) {
             double excess = ps.behaviourPenalty - params.behaviourPenaltyThreshold();
-            score += excess * excess * params.behaviourPenaltyWeight();
+            p7 = excess * excess * params.behaviourPenaltyWeight();
         }
-        return score;
+        if (parts != null) {
+            parts[5] += p5;
+            parts[6] += p6;
+            parts[7] += p7;
+        }
+        return topicsScore + p5 + p6 + p7;
     }
 
     @Override

@@ -13,7 +13,10 @@ import java.time.Duration;
  * count of messages this node received in the topic. In a quiet topic every mesh peer delivers
  * nothing, and go's absolute threshold then penalises every honest peer at once (pruned, below
  * the gossip threshold, gossip stops); with the share a silent peer in a busy topic is still
- * penalised in full. 0 restores go's absolute threshold.
+ * penalised in full. 0 restores go's absolute threshold. The default share is below 1/D_hi: an
+ * honest mesh peer is only sure to be credited with the messages it delivers first (about
+ * 1/|mesh| of the traffic), since its duplicates count only within the window, which on slow links
+ * or a busy node they miss.
  */
 public record TopicScoreParams(double topicWeight,
                                double timeInMeshWeight, Duration timeInMeshQuantum, double timeInMeshCap,
@@ -26,7 +29,7 @@ public record TopicScoreParams(double topicWeight,
                                double invalidMessageDeliveriesWeight, double invalidMessageDeliveriesDecay,
                                double meshMessageDeliveriesTopicShare) {
     /** The share of the topic's traffic a mesh peer is expected to deliver, unless given. */
-    public static final double DEFAULT_TOPIC_SHARE = 0.25;
+    public static final double DEFAULT_TOPIC_SHARE = 0.05;
 
     public TopicScoreParams {
         if (topicWeight < 0 || timeInMeshWeight < 0 || firstMessageDeliveriesWeight < 0

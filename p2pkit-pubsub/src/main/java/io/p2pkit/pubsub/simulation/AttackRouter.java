@@ -39,6 +39,7 @@ final class AttackRouter implements Router {
     private final ArrayDeque<MessageId> recent = new ArrayDeque<>();
     private RouterContext ctx;
     private long fakeCounter;
+    private byte[] fakePrefix;
 
     AttackRouter(Mode mode, GossipParams params) {
         this.mode = mode;
@@ -123,9 +124,15 @@ final class AttackRouter implements Router {
         if (mode != Mode.IWANT_SPAM) {
             return;
         }
-        List<MessageId> fake = new ArrayList<>();
+        if (fakePrefix == null) {
+            fakePrefix = ("fake-" + ctx.localPeer() + "-").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }
+        List<MessageId> fake = new ArrayList<>(SPAM_IDS);
         for (int i = 0; i < SPAM_IDS; i++) {
-            fake.add(MessageId.of(("fake-" + ctx.localPeer() + "-" + fakeCounter++).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            // prefix + counter: unique IDs without formatting a peer ID 200 times a second
+            byte[] id = java.util.Arrays.copyOf(fakePrefix, fakePrefix.length + Long.BYTES);
+            java.nio.ByteBuffer.wrap(id, fakePrefix.length, Long.BYTES).putLong(fakeCounter++);
+            fake.add(MessageId.of(id));
         }
         List<MessageId> want = new ArrayList<>(recent);
         for (String topic : ctx.joinedTopics()) {

@@ -67,6 +67,11 @@ final class FilteringContext implements RouterContext {
     }
 
     @Override
+    public long receivedAt() {
+        return inner.receivedAt();
+    }
+
+    @Override
     public boolean seen(MessageId id) {
         return inner.seen(id);
     }

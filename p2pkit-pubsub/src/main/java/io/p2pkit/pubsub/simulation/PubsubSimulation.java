@@ -3,6 +3,7 @@ package io.p2pkit.pubsub.simulation;
 import io.p2pkit.core.crypto.PrivateKey;
 import io.p2pkit.core.host.Host;
 import io.p2pkit.core.host.PeerInfo;
+import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.core.transport.memory.MemoryNetwork;
 import io.p2pkit.pubsub.PubSub;
 import io.p2pkit.pubsub.PubsubConfig;
@@ -14,6 +15,7 @@ import io.p2pkit.pubsub.gossip.GossipParams;
 import io.p2pkit.pubsub.gossip.GossipRouter;
 import io.p2pkit.pubsub.score.PeerScoreParams;
 import io.p2pkit.pubsub.score.PeerScoreThresholds;
+import io.p2pkit.pubsub.score.ScoreBreakdown;
 import io.p2pkit.pubsub.score.TopicScoreParams;
 
 import java.io.IOException;
@@ -79,6 +81,8 @@ public final class PubsubSimulation {
 
     private static final String TOPIC = "sim";
     private static final byte[] BAD = {'B', 'A', 'D'};
+    /** The honest nodes' gossip threshold. */
+    private static final double GOSSIP_THRESHOLD = -10;
 
     private PubsubSimulation() {
     }
@@ -163,6 +167,9 @@ public final class PubsubSimulation {
                     flooders.add(Thread.ofVirtual().start(() -> flood(p)));
                 }
             }
+            ScoreSamples honestScores = new ScoreSamples(GOSSIP_THRESHOLD);
+            Thread sampler = s.scoring() ? Thread.ofVirtual().name("sim-score-sampler")
+                    .start(() -> sampleScores(s, hosts, pubsubs, honestScores)) : null;
             long start = System.nanoTime();
             long interval = (long) (1e9 / s.rate());
             long[] sentBefore = new long[s.nodes()];
@@ -192,11 +199,13 @@ public final class PubsubSimulation {
             allDelivered.await(s.drain().toMillis(), TimeUnit.MILLISECONDS);
             double seconds = (System.nanoTime() - start) / 1e9;
             flooders.forEach(Thread::interrupt);
-            return measure(s, pubsubs, arrival, sentBefore, seconds, settleSeconds);
-        } finally {
-            for (Host h : hosts) {
-                h.close();
+            if (sampler != null) {
+                sampler.interrupt();
+                sampler.join();
             }
+            return measure(s, pubsubs, arrival, sentBefore, seconds, settleSeconds, honestScores);
+        } finally {
+            closeAll(hosts);
             scheduler.shutdownNow();
         }
     }
@@ -224,6 +233,54 @@ public final class PubsubSimulation {
             }
         }
         return next >= s.nodes();
+    }
+
+    /**
+     * Every two seconds until interrupted, records each honest node's score of each honest peer
+     * it knows, to tell which component (if any) pushes honest peers below the thresholds.
+     */
+    private static void sampleScores(Settings s, List<Host> hosts, List<PubSub> pubsubs, ScoreSamples out) {
+        Set<PeerId> honest = new HashSet<>();
+        for (int i = 0; i < s.nodes(); i++) {
+            honest.add(hosts.get(i).peerId());
+        }
+        try {
+            while (!Thread.currentThread().isInterrupted()) {
+                Thread.sleep(2000); // a sampling period, not a wait for a condition
+                for (int i = 0; i < s.nodes(); i++) {
+                    List<ScoreBreakdown> scores = pubsubs.get(i).inspect(r -> {
+                        GossipRouter g = (GossipRouter) r;
+                        List<ScoreBreakdown> l = new ArrayList<>();
+                        for (PeerId p : g.peers()) {
+                            if (honest.contains(p)) {
+                                g.scoreBreakdown(p).ifPresent(l::add);
+                            }
+                        }
+                        return l;
+                    });
+                    scores.forEach(out::add);
+                }
+            }
+        } catch (InterruptedException | IllegalStateException e) {
+            // the run is over
+        }
+    }
+
+    /** Closes every host, in parallel: closing waits for peers to read what was sent. */
+    private static void closeAll(List<Host> hosts) throws InterruptedException {
+        List<Thread> closers = new ArrayList<>();
+        for (Host h : hosts) {
+            closers.add(Thread.ofVirtual().start(() -> {
+                try {
+                    h.close();
+                } catch (RuntimeException e) {
+                    // closing anyway
+                }
+            }));
+        }
+        for (Thread t : closers) {
+            t.join();
+        }
     }
 
     private static void flood(PubSub p) {
@@ -289,7 +346,7 @@ public final class PubsubSimulation {
         TopicScoreParams topic = new TopicScoreParams(1.0,
                 0.01, Duration.ofSeconds(1), 100,
                 1.0, 0.9, 50,
-                // P3's threshold follows the topic's own traffic (a quarter of it, the default share),
+                // P3's threshold follows the topic's own traffic (the default share of it),
                 // so the quiet time before and after publishing costs honest mesh peers nothing and
                 // the activation need not be timed against the warm-up.
                 -100.0 / (thr * thr), 0.9, 4 * thr, thr, Duration.ofSeconds(2), Duration.ofSeconds(5),
@@ -298,11 +355,12 @@ public final class PubsubSimulation {
         // P7 tolerates a few misses (Lodestar's threshold 6): on a starved machine honest IWANT
         // answers miss the 3 s follow-up too, and with threshold 0 one miss costs -10, two -40.
         PeerScoreParams score = PeerScoreParams.defaults(Map.of(TOPIC, topic)).withBehaviourPenalty(-10, 6, 0.9);
-        return GossipParams.builder().scoring(score, new PeerScoreThresholds(-10, -50, -80, 5, 2)).build();
+        return GossipParams.builder().scoring(score, new PeerScoreThresholds(GOSSIP_THRESHOLD, -50, -80, 5, 2)).build();
     }
 
     private static SimulationResult measure(Settings s, List<PubSub> pubsubs, AtomicLongArray[] arrival,
-                                            long[] sentBefore, double seconds, double settleSeconds) {
+                                            long[] sentBefore, double seconds, double settleSeconds,
+                                            ScoreSamples honestScores) {
         long delivered = 0;
         long expected = 0;
         long victimDelivered = 0;
@@ -342,7 +400,15 @@ public final class PubsubSimulation {
                 s.scenario() == Scenario.ECLIPSE && victimExpected > 0 ? (double) victimDelivered / victimExpected : 1.0,
                 percentile(latencies, 0.5), percentile(latencies, 0.99),
                 (double) duplicates / Math.max(1, s.messages()) / s.nodes(),
-                bytes / (double) s.nodes() / seconds, seconds, settleSeconds);
+                bytes / (double) s.nodes() / seconds, seconds, settleSeconds, honestScores, meanMeshSize(s, pubsubs));
+    }
+
+    private static double meanMeshSize(Settings s, List<PubSub> pubsubs) {
+        long total = 0;
+        for (int i = 0; i < s.nodes(); i++) {
+            total += pubsubs.get(i).inspect(r -> ((GossipRouter) r).meshPeers(TOPIC).size());
+        }
+        return total / (double) s.nodes();
     }
 
     private static double percentile(List<Long> sorted, double p) {

@@ -73,6 +73,32 @@ class PeerScoreTest {
     }
 
     @Test
+    void breakdownExplainsTheScoreComponentByComponent() {
+        PeerScore s = score(params);
+        PeerId p = ctx.newPeerId();
+        s.addPeer(p, null);
+        s.graft(p, T);
+        for (int i = 0; i < 4; i++) {
+            s.validateMessage(p, id(i));
+            s.deliverMessage(p, id(i), T);
+        }
+        ctx.clock.advance(Duration.ofSeconds(6));
+        s.refreshIfDue();
+        s.addPenalty(p, 4);
+        ScoreBreakdown b = s.breakdown(p);
+        double deficit = 10 - 4 * Math.pow(0.5, 6);
+        assertEquals(0.06, b.timeInMesh(), 1e-6);
+        assertEquals(4 * Math.pow(0.5, 6), b.firstDeliveries(), 1e-6);
+        assertEquals(-deficit * deficit, b.meshDeliveries(), 1e-6);
+        assertEquals(0, b.meshFailure(), EPS);
+        assertEquals(-10.0 * 16, b.behaviour(), EPS); // default P7: weight -10, threshold 0, squared
+        assertEquals(s.score(p), b.total(), EPS);
+        assertEquals(b.timeInMesh() + b.firstDeliveries() + b.meshDeliveries() + b.behaviour(), b.total(), 1e-6);
+        assertEquals("P7", b.worst());
+        assertEquals("none", s.breakdown(ctx.newPeerId()).worst());
+    }
+
+    @Test
     void duplicatesWithinTheWindowCountAsMeshDeliveries() {
         PeerScore s = score(params);
         PeerId first = ctx.newPeerId();
@@ -87,6 +113,66 @@ class PeerScoreTest {
         s.refreshIfDue();
         double deficit = 10 - Math.pow(0.5, 6);
         assertEquals(0.06 - deficit * deficit, s.score(second), 1e-6);
+    }
+
+    /**
+     * A node behind on its queue handles a mesh peer's copy long after it arrived; the P3 window is
+     * judged at arrival, so the honest peer whose copy came right after the first still earns it.
+     */
+    @Test
+    void aDuplicateHandledLateCountsByWhenItArrived() {
+        PeerScore s = score(params);
+        PeerId first = ctx.newPeerId();
+        PeerId prompt = ctx.newPeerId();
+        PeerId late = ctx.newPeerId();
+        for (PeerId p : List.of(first, prompt, late)) {
+            s.addPeer(p, null);
+        }
+        s.graft(prompt, T);
+        s.graft(late, T);
+        long arrived = ctx.clock.millis();
+        s.validateMessage(first, id(1));
+        s.deliverMessage(first, id(1), T);
+        // One second of backlog later (the window is 10 ms), both copies get handled:
+        ctx.clock.advance(Duration.ofSeconds(1));
+        s.duplicateMessage(prompt, id(1), T, arrived + 5);  // read 5 ms after the first copy
+        s.duplicateMessage(late, id(1), T);                 // really late: read now
+        ctx.clock.advance(Duration.ofSeconds(5));
+        s.refreshIfDue();
+        double credited = 10 - Math.pow(0.5, 6);
+        double notCredited = 10;
+        assertEquals(0.06 - credited * credited, s.score(prompt), 1e-6);
+        assertEquals(0.06 - notCredited * notCredited, s.score(late), 1e-6);
+    }
+
+    /**
+     * An honest mesh peer whose duplicates all miss the window (slow links, a busy node) is still
+     * credited with what it delivered first: about 1/|mesh| of the traffic, 1/12 at D_hi. The
+     * default share stays below that; a share of a quarter would penalise it.
+     */
+    @Test
+    void theDefaultTopicShareSparesAPeerCreditedOnlyWithItsFirstDeliveries() {
+        for (double share : new double[] {TopicScoreParams.DEFAULT_TOPIC_SHARE, 0.25}) {
+            PeerScore s = score(PeerScoreParams.defaults(Map.of(T, topic.withMeshMessageDeliveriesTopicShare(share))));
+            PeerId meshPeer = ctx.newPeerId();
+            PeerId others = ctx.newPeerId();
+            s.addPeer(meshPeer, null);
+            s.addPeer(others, null);
+            s.graft(meshPeer, T);
+            for (int i = 0; i < 120; i++) {
+                PeerId from = i % 12 == 0 ? meshPeer : others;
+                s.validateMessage(from, id(i));
+                s.deliverMessage(from, id(i), T);
+            }
+            ctx.clock.advance(Duration.ofSeconds(6));
+            s.refreshIfDue();
+            double p3 = s.breakdown(meshPeer).meshDeliveries();
+            if (share == TopicScoreParams.DEFAULT_TOPIC_SHARE) {
+                assertEquals(0, p3, EPS, "default share");
+            } else {
+                assertTrue(p3 < 0, "a quarter of the traffic is more than a 1/12 first-delivery share: " + p3);
+            }
+        }
     }
 
     @Test

@@ -70,6 +70,8 @@ public final class YamuxSession implements MuxedConnection {
     private volatile long rttNanos;
     private volatile ScheduledFuture<?> keepAliveTask;
     private volatile PendingPing keepAlivePing;
+    /** When the read loop last decoded a frame header (any frame shows the remote is alive). */
+    private volatile long lastFrameNanos;
 
     YamuxSession(RawConnection raw, boolean initiator, YamuxConfig config,
                  ScheduledExecutorService scheduler, LongSupplier clock, MemoryScope memory) {
@@ -304,6 +306,7 @@ public final class YamuxSession implements MuxedConnection {
                 if (got < FrameHeader.SIZE) {
                     throw new EOFException("connection ended inside a frame header");
                 }
+                lastFrameNanos = nanoTime();
                 FrameHeader h;
                 try {
                     h = FrameHeader.decode(header, 0);
@@ -512,15 +515,43 @@ public final class YamuxSession implements MuxedConnection {
             return;
         }
         keepAlivePing = ping;
-        ping.deadline = scheduler.schedule(() -> {
-            if (ping.done.getCount() > 0 && !closed.get()) {
-                Thread.ofVirtual().name("yamux-keepalive-timeout").start(() -> shutdown(
-                        YamuxException.Reason.KEEPALIVE_TIMEOUT, "keep-alive ping not answered within "
-                                + config.keepAliveTimeout(), null, true));
-            }
-        }, config.keepAliveTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        armKeepAliveDeadline(ping);
+    }
+
+    private void armKeepAliveDeadline(PendingPing ping) {
+        ping.deadline = scheduler.schedule(() -> keepAliveDeadline(ping),
+                config.keepAliveTimeout().toNanos(), TimeUnit.NANOSECONDS);
         if (closed.get() || ping.done.getCount() == 0) {
             cancel(ping.deadline);
+        }
+    }
+
+    /**
+     * The keep-alive ping's deadline passed. Keep-alive detects dead connections, so the session
+     * closes only if nothing at all came from the remote within the timeout and nothing is waiting
+     * to be read. A late pong with other frames arriving, or with unread bytes, means a backlog
+     * (on a busy machine often our own: the pong sits unread behind a starved read loop), not a
+     * dead peer; closing then would drop a healthy connection. Runs on the scheduler: no blocking.
+     */
+    private void keepAliveDeadline(PendingPing ping) {
+        if (ping.done.getCount() == 0 || closed.get()) {
+            return;
+        }
+        boolean recentFrame = nanoTime() - lastFrameNanos < config.keepAliveTimeout().toNanos();
+        if (recentFrame || unreadBytes()) {
+            armKeepAliveDeadline(ping);
+            return;
+        }
+        Thread.ofVirtual().name("yamux-keepalive-timeout").start(() -> shutdown(
+                YamuxException.Reason.KEEPALIVE_TIMEOUT, "keep-alive ping not answered within "
+                        + config.keepAliveTimeout(), null, true));
+    }
+
+    private boolean unreadBytes() {
+        try {
+            return in.available() > 0;
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
     }
 

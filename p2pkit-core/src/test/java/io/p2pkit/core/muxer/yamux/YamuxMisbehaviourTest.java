@@ -25,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -307,6 +308,39 @@ class YamuxMisbehaviourTest {
                     }
                 }
             }
+            assertEquals(FrameHeader.GO_AWAY_INTERNAL_ERROR, peer.expectGoAway());
+            assertEquals(YamuxException.Reason.KEEPALIVE_TIMEOUT, peer.session.closeCause().reason());
+        }
+    }
+
+    /**
+     * A pong that is late while the remote keeps sending other frames (on a busy machine, a pong
+     * queued behind a backlog) does not close the session: keep-alive is about dead connections.
+     * Once the remote goes quiet too, the unanswered ping closes it.
+     */
+    @Test
+    void lateKeepAlivePongWithTrafficKeepsTheSession() throws Exception {
+        Duration timeout = Duration.ofSeconds(1);
+        Yamux yamux = new Yamux(YamuxConfig.defaults().withKeepAlive(Duration.ofMillis(10), timeout));
+        try (RawPeer peer = new RawPeer(yamux)) {
+            long firstUnanswered = 0;
+            int own = 1000;
+            // Ping-pong with our own pings, never answering the session's keep-alive pings, until
+            // three timeouts have passed since the first keep-alive ping arrived.
+            while (firstUnanswered == 0 || System.nanoTime() - firstUnanswered < 3 * timeout.toNanos()) {
+                peer.send(PING, SYN, 0, ++own);
+                RawPeer.Frame f;
+                do {
+                    f = peer.nextAny();
+                    assertNotNull(f, "the session closed while frames were flowing");
+                    if (f.header().type() == PING && f.header().has(SYN) && f.header().length() > 1
+                            && firstUnanswered == 0) {
+                        firstUnanswered = System.nanoTime(); // 1 is the RTT probe sent at start
+                    }
+                } while (!(f.header().type() == PING && f.header().has(ACK) && f.header().length() == own));
+                assertNull(peer.session.closeCause());
+            }
+            // Silence: now the unanswered ping closes the session.
             assertEquals(FrameHeader.GO_AWAY_INTERNAL_ERROR, peer.expectGoAway());
             assertEquals(YamuxException.Reason.KEEPALIVE_TIMEOUT, peer.session.closeCause().reason());
         }
