@@ -4,7 +4,7 @@
 // here, after the libp2p perf spec. The command line is the one of libp2p's perf test plans,
 // plus a few options shared with the go perf program and `p2pkit perf`:
 //   perf.mjs --run-server --server-address HOST:PORT [--security noise|tls]
-//   perf.mjs --server-address HOST:PORT|MADDR [--transport tcp|quic-v1] [--upload-bytes N]
+//   perf.mjs --server-address HOST:PORT|MADDR [--transport tcp|quic-v1|ws] [--upload-bytes N]
 //            [--download-bytes N] [--security noise|tls] [--runs N]
 // The server uses the test plans' fixed identity (Ed25519 from a zero seed) and prints its
 // addresses, one per line. The client prints {"type":"intermediary",...} about once per second
@@ -19,6 +19,7 @@ const { noise } = await import('@chainsafe/libp2p-noise')
 const { tls } = await import('@libp2p/tls')
 const { yamux } = await import('@chainsafe/libp2p-yamux')
 const { quic } = await import('@chainsafe/libp2p-quic')
+const { webSockets } = await import('@libp2p/websockets')
 const { generateKeyPairFromSeed } = await import('@libp2p/crypto/keys')
 const { multiaddr } = await import('@multiformats/multiaddr')
 
@@ -58,7 +59,7 @@ function parseArgs (argv) {
     if (!Number.isSafeInteger(args[n]) || args[n] < 0) usage(`bad --${n}`)
   }
   if (args.serverAddress === undefined) usage('--server-address is required')
-  if (!['tcp', 'quic-v1'].includes(args.transport)) usage('--transport must be tcp or quic-v1')
+  if (!['tcp', 'quic-v1', 'ws'].includes(args.transport)) usage('--transport must be tcp, quic-v1 or ws')
   if (!['noise', 'tls'].includes(args.security)) usage('--security must be noise or tls')
   return args
 }
@@ -171,11 +172,14 @@ async function main () {
   let address = tcpAddress(args.serverAddress)
   // HOST:PORT names a UDP port for QUIC, which brings its own TLS and streams.
   if (onQuic && !args.serverAddress.startsWith('/')) address = address.replace('/tcp/', '/udp/') + '/quic-v1'
+  // ws: plain WebSocket over the TCP port, upgraded with --security and yamux like TCP
+  const onWs = args.transport === 'ws'
+  if (onWs && !args.serverAddress.startsWith('/')) address = address + '/ws'
   const privateKey = args.runServer ? await generateKeyPairFromSeed('Ed25519', new Uint8Array(32)) : undefined
   const node = await createLibp2p({
     ...(privateKey ? { privateKey } : {}),
     addresses: { listen: args.runServer ? [address] : [] },
-    transports: onQuic ? [quic()] : [tcp({ dialOpts: { noDelay: true }, listenOpts: { noDelay: true } })],
+    transports: onQuic ? [quic()] : onWs ? [webSockets()] : [tcp({ dialOpts: { noDelay: true }, listenOpts: { noDelay: true } })],
     connectionEncrypters: onQuic ? [] : [args.security === 'tls' ? tls() : noise()],
     streamMuxers: onQuic ? [] : [yamux()],
     // js-libp2p refuses more than 5 inbound connections per second from one host by default,

@@ -4,7 +4,7 @@
 // perf spec. The command line is the one of libp2p's perf test plans, plus a few options:
 //
 //	perf --run-server --server-address HOST:PORT [--security noise|tls]
-//	perf --server-address HOST:PORT|MADDR [--transport tcp|quic-v1] [--upload-bytes N] [--download-bytes N]
+//	perf --server-address HOST:PORT|MADDR [--transport tcp|quic-v1|ws] [--upload-bytes N] [--download-bytes N]
 //	     [--security noise|tls] [--runs N]
 //
 // The server uses the test plans' fixed identity (Ed25519 from a zero seed) and prints its
@@ -38,6 +38,7 @@ import (
 	tlssec "github.com/libp2p/go-libp2p/p2p/security/tls"
 	libp2pquic "github.com/libp2p/go-libp2p/p2p/transport/quic"
 	"github.com/libp2p/go-libp2p/p2p/transport/tcp"
+	"github.com/libp2p/go-libp2p/p2p/transport/websocket"
 	ma "github.com/multiformats/go-multiaddr"
 )
 
@@ -77,15 +78,15 @@ func (zeroReader) Read(p []byte) (int, error) {
 func main() {
 	runServer := flag.Bool("run-server", false, "run the server")
 	serverAddr := flag.String("server-address", "", "HOST:PORT or a multiaddr")
-	transport := flag.String("transport", "tcp", "tcp or quic-v1")
+	transport := flag.String("transport", "tcp", "tcp, quic-v1 or ws")
 	upload := flag.Uint64("upload-bytes", 0, "bytes to upload")
 	download := flag.Uint64("download-bytes", 0, "bytes to download")
 	security := flag.String("security", "noise", "noise or tls")
 	runs := flag.Int("runs", 1, "runs, each on a new connection")
 	flag.Parse()
 
-	if *transport != "tcp" && *transport != "quic-v1" {
-		usage("--transport must be tcp or quic-v1")
+	if *transport != "tcp" && *transport != "quic-v1" && *transport != "ws" {
+		usage("--transport must be tcp, quic-v1 or ws")
 	}
 	addr, err := tcpAddress(*serverAddr)
 	if err != nil {
@@ -107,7 +108,16 @@ func main() {
 		}
 		opts = append(opts, libp2p.Transport(libp2pquic.NewTransport))
 	} else {
-		opts = append(opts, libp2p.Transport(tcp.NewTCPTransport), libp2p.Muxer(yamux.ID, yamux.DefaultTransport))
+		if *transport == "ws" {
+			// WebSocket over TCP (plain ws), upgraded with --security and yamux like TCP
+			if !strings.HasPrefix(*serverAddr, "/") {
+				addr = addr.Encapsulate(ma.StringCast("/ws"))
+			}
+			opts = append(opts, libp2p.Transport(websocket.New))
+		} else {
+			opts = append(opts, libp2p.Transport(tcp.NewTCPTransport))
+		}
+		opts = append(opts, libp2p.Muxer(yamux.ID, yamux.DefaultTransport))
 		switch *security {
 		case "noise":
 			opts = append(opts, libp2p.Security(noise.ID, noise.New))

@@ -2,7 +2,8 @@
 //!
 //! One command-line contract shared with the js and go peers:
 //!   peer --listen /ip4/127.0.0.1/tcp/0 --security noise|tls --muxer yamux|mplex [--identity-key FILE]
-//!   (the transport follows the address: TCP, WebSocket for .../ws, QUIC for .../quic-v1; no wss)
+//!   (the transport follows the address: TCP, WebSocket for .../ws, wss for .../tls/ws, QUIC for .../quic-v1)
+//!   wss: --wss-cert FILE --wss-key FILE (PEM chain and PKCS#8 key) to listen, --wss-ca FILE (PEM) to dial
 //!   peer --dial <multiaddr/p2p/ID> --security noise|tls --muxer yamux|mplex [--echo-bytes N] [--streams N]
 //! Events go to stdout as one JSON object per line; diagnostics go to stderr.
 
@@ -36,13 +37,16 @@ struct Args {
     security: String,
     muxer: String,
     identity_key: Option<String>,
+    wss_cert: Option<String>,
+    wss_key: Option<String>,
+    wss_ca: Option<String>,
     echo_bytes: usize,
     streams: usize,
 }
 
 fn usage(msg: &str) -> ! {
     eprintln!("peer: {msg}");
-    eprintln!("usage: peer --listen MADDR | --dial MADDR --security noise|tls --muxer yamux|mplex [--identity-key FILE] [--echo-bytes N] [--streams N]");
+    eprintln!("usage: peer --listen MADDR | --dial MADDR --security noise|tls --muxer yamux|mplex [--identity-key FILE] [--echo-bytes N] [--streams N] [--wss-cert FILE --wss-key FILE] [--wss-ca FILE]");
     exit(2)
 }
 
@@ -53,6 +57,9 @@ fn parse_args() -> Args {
         security: "noise".into(),
         muxer: "yamux".into(),
         identity_key: None,
+        wss_cert: None,
+        wss_key: None,
+        wss_ca: None,
         echo_bytes: 1 << 20,
         streams: 100,
     };
@@ -65,6 +72,9 @@ fn parse_args() -> Args {
             "--security" => a.security = value,
             "--muxer" => a.muxer = value,
             "--identity-key" => a.identity_key = Some(value),
+            "--wss-cert" => a.wss_cert = Some(value),
+            "--wss-key" => a.wss_key = Some(value),
+            "--wss-ca" => a.wss_ca = Some(value),
             "--echo-bytes" => a.echo_bytes = value.parse().unwrap_or_else(|_| usage("bad --echo-bytes")),
             "--streams" => a.streams = value.parse().unwrap_or_else(|_| usage("bad --streams")),
             _ => usage(&format!("unknown flag {flag}")),
@@ -78,6 +88,9 @@ fn parse_args() -> Args {
     }
     if a.muxer != "yamux" && a.muxer != "mplex" {
         usage("--muxer must be yamux or mplex");
+    }
+    if a.wss_cert.is_some() != a.wss_key.is_some() {
+        usage("--wss-cert and --wss-key go together");
     }
     a
 }
@@ -100,11 +113,43 @@ fn muxer_id(name: &str) -> &'static str {
     if name == "mplex" { "/mplex/6.7.0" } else { "/yamux/1.0.0" }
 }
 
-/// WebSocket (for .../ws addresses) or else TCP, upgraded with exactly the one security protocol
-/// and muxer asked for.
-fn transport(key: &Keypair, security: &str, muxer: &str) -> Boxed<(PeerId, StreamMuxerBox)> {
+/// The WebSocket TLS settings: the server certificate and key for listening on wss, and the CA
+/// trusted when dialing wss (added to the web PKI roots the crate starts from).
+fn wss_config(args: &Args) -> libp2p_websocket::tls::Config {
+    use rustls_pki_types::pem::PemObject;
+    use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+    let mut builder = libp2p_websocket::tls::Config::builder();
+    if let (Some(cert), Some(key)) = (&args.wss_cert, &args.wss_key) {
+        let chain: Vec<libp2p_websocket::tls::Certificate> = CertificateDer::pem_file_iter(cert)
+            .unwrap_or_else(|e| fail("setup", format!("--wss-cert {cert}: {e}")))
+            .map(|c| c.unwrap_or_else(|e| fail("setup", format!("--wss-cert {cert}: {e}"))))
+            .map(|c| libp2p_websocket::tls::Certificate::new(c.to_vec()))
+            .collect();
+        let der = PrivateKeyDer::from_pem_file(key).unwrap_or_else(|e| fail("setup", format!("--wss-key {key}: {e}")));
+        builder
+            .server(libp2p_websocket::tls::PrivateKey::new(der.secret_der().to_vec()), chain)
+            .unwrap_or_else(|e| fail("setup", format!("wss server: {e}")));
+    }
+    if let Some(ca) = &args.wss_ca {
+        for c in CertificateDer::pem_file_iter(ca).unwrap_or_else(|e| fail("setup", format!("--wss-ca {ca}: {e}"))) {
+            let c = c.unwrap_or_else(|e| fail("setup", format!("--wss-ca {ca}: {e}")));
+            builder
+                .add_trust(&libp2p_websocket::tls::Certificate::new(c.to_vec()))
+                .unwrap_or_else(|e| fail("setup", format!("--wss-ca {ca}: {e}")));
+        }
+    }
+    builder.finish()
+}
+
+/// WebSocket (for .../ws and .../tls/ws addresses) or else TCP, upgraded with exactly the one
+/// security protocol and muxer asked for.
+fn transport(key: &Keypair, security: &str, muxer: &str, wss: libp2p_websocket::tls::Config) -> Boxed<(PeerId, StreamMuxerBox)> {
     let raw = || tcp::tokio::Transport::new(tcp::Config::default().nodelay(true));
-    let tcp = || libp2p_websocket::Config::new(raw()).or_transport(raw()).upgrade(Version::V1);
+    let tcp = || {
+        let mut ws = libp2p_websocket::Config::new(raw());
+        ws.set_tls_config(wss.clone());
+        ws.or_transport(raw()).upgrade(Version::V1)
+    };
     let mut mplex = libp2p_mplex::Config::new();
     mplex.set_max_num_streams(512);
     let yamux = yamux::Config::default();
@@ -228,7 +273,7 @@ async fn main() {
     let config = libp2p::swarm::Config::with_tokio_executor()
         .with_idle_connection_timeout(Duration::from_secs(60))
         .with_max_negotiating_inbound_streams(1024);
-    let mut swarm = Swarm::new(transport(&key, &args.security, &args.muxer), behaviour, local, config);
+    let mut swarm = Swarm::new(transport(&key, &args.security, &args.muxer, wss_config(&args)), behaviour, local, config);
 
     let control = swarm.behaviour().stream.new_control();
 

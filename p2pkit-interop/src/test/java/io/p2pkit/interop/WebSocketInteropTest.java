@@ -33,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * p2pkit against real js-libp2p, go-libp2p and rust-libp2p peers over WebSocket, both directions:
- * {@code /ws} with all three, {@code /tls/ws} (wss) with js and go (the rust peer has no wss),
+ * {@code /ws} and {@code /tls/ws} (wss) with all three,
  * the server certificate issued by a CA made here. Noise and yamux only: the security and muxer
  * pairs are covered over TCP; what is new here is the transport. Each case checks identify,
  * ping, a 1 MiB echo and 100 concurrent streams.
@@ -67,6 +67,7 @@ class WebSocketInteropTest {
         }
         out.add(Arguments.of(Implementation.JS, "wss"));
         out.add(Arguments.of(Implementation.GO, "wss"));
+        out.add(Arguments.of(Implementation.RUST, "wss"));
         return out.stream();
     }
 

@@ -254,25 +254,35 @@ final class QuicStream extends ChannelInboundHandlerAdapter implements MuxedStre
         while (len > 0) {
             awaitWritable();
             int n = Math.min(len, CHUNK);
-            ByteBuf buf = channel.alloc().directBuffer(n);
-            buf.writeBytes(b, off, n);
+            boolean newHold;
             lock.lock();
             try {
                 if (writeClosed || failure != null) {
-                    buf.release();
                     throw new IOException("stream " + id() + " is closed for writing");
                 }
-                // The newest chunk is held back briefly so that a closeWrite() right after it sends
-                // it together with the FIN; the one held before goes out now.
                 ByteBuf previous = held;
-                held = buf;
-                if (previous != null) {
-                    send(previous, false);
+                if (previous != null && previous.readableBytes() + n <= CHUNK) {
+                    // Small writes in a row (a multistream header, then the message) join the held
+                    // chunk and leave as one frame: one event-loop task and one packet, not several.
+                    previous.writeBytes(b, off, n);
+                    newHold = false;
+                } else {
+                    // The newest chunk is held back briefly so that a closeWrite() right after it
+                    // sends it together with the FIN; the one held before goes out now.
+                    ByteBuf buf = channel.alloc().directBuffer(n);
+                    buf.writeBytes(b, off, n);
+                    held = buf;
+                    newHold = true;
+                    if (previous != null) {
+                        send(previous, false);
+                    }
                 }
             } finally {
                 lock.unlock();
             }
-            channel.eventLoop().schedule(this::flushHeld, HOLD_NANOS, TimeUnit.NANOSECONDS);
+            if (newHold) {
+                channel.eventLoop().schedule(this::flushHeld, HOLD_NANOS, TimeUnit.NANOSECONDS);
+            }
             connection.touch();
             off += n;
             len -= n;

@@ -11,6 +11,8 @@ import io.p2pkit.core.transport.ReadyConnection;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -250,6 +252,114 @@ class QuicStreamTest {
         }
         for (CompletableFuture<Boolean> e : echoes) {
             assertTrue(e.get(30, TimeUnit.SECONDS));
+        }
+    }
+
+    /**
+     * The case the FIN hold cannot cover: the writer's last data went out alone (the remote has
+     * read all of it, so the hold had expired) and only then does it close, so the FIN is bare
+     * and written after its data. Many streams at once keep the congestion window busy, the
+     * condition in which quiche bug #2525 drops such a FIN. {@code viaStream}: the writer learns
+     * that its data arrived from a byte the remote sends back (the data's ACK has most likely
+     * been processed too); otherwise from a latch in this JVM (the ACK may still be on its way).
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void aBareFinAfterTheDataWasReadStillEndsTheStream(boolean viaStream) throws Exception {
+        int n = 200;
+        java.util.concurrent.ConcurrentHashMap<Integer, java.util.concurrent.CountDownLatch> arrived =
+                new java.util.concurrent.ConcurrentHashMap<>();
+        for (int i = 0; i < n; i++) {
+            arrived.put(i, new java.util.concurrent.CountDownLatch(1));
+        }
+        Thread.ofVirtual().start(() -> {
+            try {
+                MuxedStream s;
+                while ((s = accepted.acceptStream()) != null) {
+                    MuxedStream t = s;
+                    Thread.ofVirtual().start(() -> {
+                        try (t) {
+                            java.io.DataInputStream in = new java.io.DataInputStream(t.in());
+                            int index = in.readInt();
+                            byte[] data = in.readNBytes(in.readInt());
+                            if (viaStream) {
+                                t.out().write(1);
+                            } else {
+                                arrived.get(index).countDown();
+                            }
+                            if (t.in().read() != -1) {
+                                return; // more than announced: no echo, the dialer fails
+                            }
+                            t.out().write(data);
+                            t.closeWrite();
+                        } catch (IOException ignored) {
+                            // the test fails on the dialing side
+                        }
+                    });
+                }
+            } catch (IOException ignored) {
+                // connection closed at the end
+            }
+        });
+        java.util.List<CompletableFuture<Boolean>> echoes = new java.util.ArrayList<>();
+        java.util.concurrent.Semaphore atOnce = new java.util.concurrent.Semaphore(64);
+        for (int i = 0; i < n; i++) {
+            int index = i;
+            byte[] data = new byte[1000 + i * 97];
+            new java.util.SplittableRandom(i).nextBytes(data);
+            atOnce.acquire();
+            echoes.add(inThread(() -> {
+                try {
+                    MuxedStream s = dialed.openStream();
+                    java.io.DataOutputStream out = new java.io.DataOutputStream(s.out());
+                    out.writeInt(index);
+                    out.writeInt(data.length);
+                    out.write(data);
+                    if (viaStream) {
+                        assertEquals(1, s.in().read());
+                    } else {
+                        assertTrue(arrived.get(index).await(30, TimeUnit.SECONDS));
+                    }
+                    s.closeWrite(); // a bare FIN: every byte was sent (and read) before
+                    byte[] back = s.in().readAllBytes();
+                    s.close();
+                    return java.util.Arrays.equals(data, back);
+                } finally {
+                    atOnce.release();
+                }
+            }));
+        }
+        for (CompletableFuture<Boolean> e : echoes) {
+            assertTrue(e.get(30, TimeUnit.SECONDS));
+        }
+    }
+
+    /**
+     * Streams whose one or both sides carry no data, only a FIN at offset 0, must still end and
+     * return their stream credit: with a limit of 4 streams, 60 such streams in a row only open
+     * if every finished one was counted as done by both quiche instances.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"both-fin-only", "dialer-fin-only", "listener-fin-only"})
+    void finOnlyStreamsGiveTheirCreditBack(String shape) throws Exception {
+        connect(QuicConfig.defaults().withLimits(4, 16).withStreamOpenTimeout(Duration.ofSeconds(10)));
+        boolean dialerSends = shape.equals("listener-fin-only");
+        boolean listenerSends = shape.equals("dialer-fin-only");
+        for (int i = 0; i < 60; i++) {
+            MuxedStream out = dialed.openStream();
+            if (dialerSends) {
+                out.out().write(i);
+            }
+            out.closeWrite();
+            MuxedStream in = accepted.acceptStream();
+            assertArrayEquals(dialerSends ? new byte[] {(byte) i} : new byte[0], in.in().readAllBytes());
+            if (listenerSends) {
+                in.out().write(i);
+            }
+            in.closeWrite();
+            assertArrayEquals(listenerSends ? new byte[] {(byte) i} : new byte[0], out.in().readAllBytes());
+            out.close();
+            in.close();
         }
     }
 

@@ -20,7 +20,7 @@ import java.util.Map;
  * ceilings measured in the same run. Writes a Markdown section into {@code docs/PERFORMANCE.md}.
  *
  * <pre>
- * scripts/bench-perf [--reps 5] [--bytes 104857600] [--rtt-runs 100] [--rtt-warmup 200] [--runs-per-process 2] [--security noise,tls,quic]
+ * scripts/bench-perf [--reps 5] [--bytes 104857600] [--rtt-runs 100] [--rtt-warmup 200] [--runs-per-process 2] [--security noise,tls,quic,ws]
  *                    [--impls p2pkit,js,go] [--doc docs/PERFORMANCE.md|-] [--jvm-args "..."]
  * </pre>
  */
@@ -64,7 +64,7 @@ public final class PerfRunner {
         rttRuns = Integer.parseInt(o.getOrDefault("rtt-runs", "100"));
         rttWarmup = Integer.parseInt(o.getOrDefault("rtt-warmup", "200"));
         runsPerProcess = Math.max(2, Integer.parseInt(o.getOrDefault("runs-per-process", "2")));
-        securities = List.of(o.getOrDefault("security", "noise,tls,quic").split(","));
+        securities = List.of(o.getOrDefault("security", "noise,tls,quic,ws").split(","));
         List<Implementation> wanted = Arrays.stream(o.getOrDefault("impls", "p2pkit,js,go").split(","))
                 .map(s -> Implementation.valueOf(s.trim().toUpperCase(Locale.ROOT))).toList();
         impls = wanted.stream().filter(i -> {
@@ -83,7 +83,7 @@ public final class PerfRunner {
         for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
                 System.err.println("usage: PerfRunner [--root DIR] [--reps N] [--bytes N] [--rtt-runs N] [--rtt-warmup N] [--runs-per-process N] "
-                        + "[--security noise,tls,quic] [--impls p2pkit,js,go] [--doc FILE|-] [--jvm-args ARGS]");
+                        + "[--security noise,tls,quic,ws] [--impls p2pkit,js,go] [--doc FILE|-] [--jvm-args ARGS]");
                 System.exit(2);
             }
             o.put(args[i].substring(2), args[++i]);
@@ -227,10 +227,16 @@ public final class PerfRunner {
         return c;
     }
 
-    /** {@code noise} and {@code tls} run over TCP; {@code quic} is QUIC v1 with its own TLS. */
+    /**
+     * {@code noise} and {@code tls} run over TCP; {@code quic} is QUIC v1 with its own TLS; {@code ws}
+     * is plain WebSocket ({@code /tcp/PORT/ws}) with Noise and yamux on top.
+     */
     static String[] securityArgs(String security) {
-        return security.equals("quic") ? new String[] {"--transport", "quic-v1"}
-                : new String[] {"--security", security};
+        return switch (security) {
+            case "quic" -> new String[] {"--transport", "quic-v1"};
+            case "ws" -> new String[] {"--transport", "ws", "--security", "noise"};
+            default -> new String[] {"--security", security};
+        };
     }
 
     static double mib(double bytesPerSecond) {

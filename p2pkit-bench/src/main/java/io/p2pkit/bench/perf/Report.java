@@ -15,11 +15,11 @@ final class Report {
                          Map<?, List<Double>> rtt, List<String> failures) {
         StringBuilder b = new StringBuilder();
         b.append("## Throughput and latency side by side (perf runner)\n\n");
-        b.append("Command: `scripts/bench-perf` (options: `--reps N --bytes N --rtt-runs N --rtt-warmup N --runs-per-process N --security noise,tls,quic "
+        b.append("Command: `scripts/bench-perf` (options: `--reps N --bytes N --rtt-runs N --rtt-warmup N --runs-per-process N --security noise,tls,quic,ws "
                 + "--impls p2pkit,js,go`). Each measurement is a fresh client process of the implementation "
                 + "(`p2pkit perf`, `peers/js/perf.mjs`, `peers/go/perf-peer`) against a long-running server "
                 + "process on 127.0.0.1: `noise` and `tls` rows run over TCP + yamux, `quic` rows over QUIC v1 "
-                + "(its own TLS 1.3 and streams); the time is the client's own `final` `timeSeconds` "
+                + "(its own TLS 1.3 and streams), `ws` rows over plain WebSocket on TCP + Noise + yamux; the time is the client's own `final` `timeSeconds` "
                 + "(from dialing to the last byte, so it includes the connection's handshake but not process start).\n\n");
         b.append("Machine: ").append(machine).append(".\n\n");
         b.append(String.format(Locale.ROOT, "Ceilings measured in the same run: loopback TCP, one Java socket pair, "

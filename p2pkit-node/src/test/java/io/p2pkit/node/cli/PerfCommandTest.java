@@ -76,10 +76,30 @@ class PerfCommandTest {
     }
 
     @Test
+    void runsOverWebSocket() throws Exception {
+        try (Host server = Host.builder().identity(PerfCommand.serverIdentity())
+                .addTransport(new io.p2pkit.websocket.WebSocketTransport()).listen("/ip4/127.0.0.1/tcp/0/ws")
+                .perf(true).build()) {
+            String hostPort = "127.0.0.1:" + server.addresses().get(0).toSocketAddress().orElseThrow().getPort();
+            CliRunner r = CliRunner.run("perf", "--server-address", hostPort, "--transport", "ws",
+                    "--upload-bytes", "1000", "--download-bytes", "1000", "--runs", "2");
+            assertEquals(0, r.status(), r.err());
+            String[] lines = r.out().strip().split("\n");
+            assertEquals(2, lines.length, r.out());
+            for (String l : lines) {
+                assertTrue(FINAL.matcher(l).matches(), l);
+            }
+        }
+    }
+
+    @Test
     void quicServerAddressesAreUdp() {
         assertEquals(Multiaddr.parse("/ip4/127.0.0.1/udp/4001/quic-v1"), PerfCommand.serverAddress("127.0.0.1:4001", true));
         assertEquals(Multiaddr.parse("/ip6/::1/udp/4001/quic-v1"), PerfCommand.serverAddress("[::1]:4001", true));
         assertEquals(Multiaddr.parse("/ip4/127.0.0.1/tcp/4001"), PerfCommand.serverAddress("127.0.0.1:4001", false));
+        assertEquals(Multiaddr.parse("/ip4/127.0.0.1/tcp/4001/ws"), PerfCommand.serverAddress("127.0.0.1:4001", "ws"));
+        assertEquals(Multiaddr.parse("/ip6/::1/tcp/4001/ws"), PerfCommand.serverAddress("[::1]:4001", "ws"));
+        assertEquals(Multiaddr.parse("/ip4/127.0.0.1/udp/4001/quic-v1"), PerfCommand.serverAddress("127.0.0.1:4001", "quic-v1"));
     }
 
     @ParameterizedTest

@@ -82,8 +82,22 @@ public final class TestCa {
                 pem.writeObject(ca.certificate);
             }
             try (Writer w = Files.newBufferedWriter(keyFile); JcaPEMWriter pem = new JcaPEMWriter(w)) {
-                pem.writeObject(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(key.getPrivate(), null));
+                pem.writeObject(new org.bouncycastle.util.io.pem.PemObject("PRIVATE KEY", pkcs8WithPublicKey(key)));
             }
+        }
+
+        /**
+         * The PKCS#8 encoding with the optional public key inside the EC private key filled in:
+         * the JDK leaves it out, and rustls' ring backend (the rust peer's wss) refuses EC keys
+         * without it.
+         */
+        private static byte[] pkcs8WithPublicKey(KeyPair key) throws IOException {
+            var info = org.bouncycastle.asn1.pkcs.PrivateKeyInfo.getInstance(key.getPrivate().getEncoded());
+            var ec = org.bouncycastle.asn1.sec.ECPrivateKey.getInstance(info.parsePrivateKey());
+            var publicKey = org.bouncycastle.asn1.x509.SubjectPublicKeyInfo.getInstance(key.getPublic().getEncoded())
+                    .getPublicKeyData();
+            var full = new org.bouncycastle.asn1.sec.ECPrivateKey(256, ec.getKey(), publicKey, null);
+            return new org.bouncycastle.asn1.pkcs.PrivateKeyInfo(info.getPrivateKeyAlgorithm(), full).getEncoded();
         }
     }
 

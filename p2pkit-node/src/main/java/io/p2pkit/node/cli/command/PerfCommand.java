@@ -48,7 +48,7 @@ public final class PerfCommand implements Command {
     public String help() {
         return """
                 Usage: p2pkit perf --run-server --server-address HOST:PORT
-                       p2pkit perf --server-address HOST:PORT|MADDR [--transport tcp|quic-v1]
+                       p2pkit perf --server-address HOST:PORT|MADDR [--transport tcp|quic-v1|ws]
                                    [--upload-bytes N] [--download-bytes N] [--runs N]
 
                 The perf program of libp2p's test plans. The server listens on HOST:PORT with the
@@ -64,7 +64,8 @@ public final class PerfCommand implements Command {
                 Options:
                   --run-server          run the server instead of the client
                   --server-address A    HOST:PORT ([v6]:PORT for IPv6) or a multiaddr
-                  --transport T         tcp (default) or quic-v1 (HOST:PORT is then a UDP port)
+                  --transport T         tcp (default), quic-v1 (HOST:PORT is then a UDP port) or
+                                        ws (WebSocket on the TCP port, then security and muxer)
                   --upload-bytes N      bytes to send (default 0)
                   --download-bytes N    bytes to ask for (default 0)
                   --runs N              repeat N times, each on a new connection, one final
@@ -78,14 +79,13 @@ public final class PerfCommand implements Command {
         valued.addAll(HostOptions.VALUED);
         Args args = Args.parse(argv, List.of("run-server"), valued).requirePositional(0, 0, "");
         String transport = args.value("transport").orElse("tcp");
-        if (!transport.equals("tcp") && !transport.equals("quic-v1")) {
-            throw new UsageException("--transport must be tcp or quic-v1, got '" + transport + "'");
+        if (!transport.equals("tcp") && !transport.equals("quic-v1") && !transport.equals("ws")) {
+            throw new UsageException("--transport must be tcp, quic-v1 or ws, got '" + transport + "'");
         }
         if (transport.equals("quic-v1") && !io.p2pkit.quic.QuicTransport.isAvailable()) {
             throw new UsageException("QUIC not available: Netty's native QUIC library does not load on this platform"
                     + " (use --transport tcp)");
         }
-        boolean quic = transport.equals("quic-v1");
         String address = args.value("server-address")
                 .orElseThrow(() -> new UsageException("--server-address is required"));
         HostBuilder builder = Host.builder().agentVersion("p2pkit/" + NodeVersion.get());
@@ -95,7 +95,7 @@ public final class PerfCommand implements Command {
                     || args.value("runs").isPresent()) {
                 throw new UsageException("--upload-bytes, --download-bytes and --runs are for the client");
             }
-            return serve(builder, listenAddress(address, quic), console);
+            return serve(builder, listenAddress(address, transport), console);
         }
         long upload = count(args, "upload-bytes");
         long download = count(args, "download-bytes");
@@ -103,7 +103,7 @@ public final class PerfCommand implements Command {
         if (runs < 1) {
             throw new UsageException("--runs needs at least 1");
         }
-        return measure(builder, serverInfo(address, quic), upload, download, runs, console);
+        return measure(builder, serverInfo(address, transport), upload, download, runs, console);
     }
 
     /** The test plans' server identity: Ed25519 from an all-zero seed. */
@@ -208,8 +208,19 @@ public final class PerfCommand implements Command {
         }
     }
 
-    private static Multiaddr listenAddress(String address, boolean quic) {
-        Multiaddr m = serverAddress(address, quic);
+    /**
+     * {@code HOST:PORT} for {@code transport}: TCP for {@code tcp}, UDP + {@code /quic-v1} for
+     * {@code quic-v1}, TCP + {@code /ws} for {@code ws}; a multiaddr as is.
+     */
+    public static Multiaddr serverAddress(String address, String transport) {
+        if (transport.equals("ws") && !address.startsWith("/")) {
+            return tcpAddress(address).encapsulate("/ws");
+        }
+        return serverAddress(address, transport.equals("quic-v1"));
+    }
+
+    private static Multiaddr listenAddress(String address, String transport) {
+        Multiaddr m = serverAddress(address, transport);
         if (m.toString().contains("/p2p/")) {
             throw new UsageException("the server's --server-address takes no /p2p/ part");
         }
@@ -221,7 +232,11 @@ public final class PerfCommand implements Command {
     }
 
     static PeerInfo serverInfo(String address, boolean quic) {
-        Multiaddr m = serverAddress(address, quic);
+        return serverInfo(address, quic ? "quic-v1" : "tcp");
+    }
+
+    static PeerInfo serverInfo(String address, String transport) {
+        Multiaddr m = serverAddress(address, transport);
         try {
             if (m.toString().contains("/p2p/")) {
                 return PeerInfo.fromMultiaddr(m);
