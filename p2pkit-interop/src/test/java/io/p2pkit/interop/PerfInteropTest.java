@@ -172,4 +172,25 @@ class PerfInteropTest {
             }
         }
     }
+
+    /** Over plain WebSocket (then Noise and yamux), the benchmark runner's ws row: two runs per client. */
+    @ParameterizedTest(name = "{0} client, p2pkit server, ws")
+    @EnumSource(value = Implementation.class, names = {"JS", "GO"})
+    void theirClientMeasuresAgainstP2pkitOverWebSocket(Implementation impl) throws Exception {
+        assumeBuilt(impl);
+        try (Host server = Host.builder().addTransport(new io.p2pkit.websocket.WebSocketTransport())
+                .listen("/ip4/127.0.0.1/tcp/0/ws").perf(true).build()) {
+            String addr = server.addresses().get(0).encapsulate("/p2p/" + server.peerId()).toString();
+            try (Program client = Program.start(impl, List.of("--server-address", addr, "--transport", "ws",
+                    "--upload-bytes", "1000", "--download-bytes", "1000", "--runs", "2"))) {
+                for (int run = 0; run < 2; run++) {
+                    Matcher m = FINAL.matcher(client.next("{\"type\":\"final\""));
+                    assertTrue(m.matches());
+                    assertEquals(1000, Long.parseLong(m.group(2)));
+                }
+                assertTrue(client.process().waitFor(60, TimeUnit.SECONDS));
+                assertEquals(0, client.process().exitValue(), client.stderr()::toString);
+            }
+        }
+    }
 }

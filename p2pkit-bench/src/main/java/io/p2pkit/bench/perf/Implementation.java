@@ -12,7 +12,12 @@ enum Implementation {
     /** js-libp2p's perf program of the interop suite ({@code peers/js/perf.mjs}). */
     JS("js"),
     /** go-libp2p's perf program of the interop suite ({@code peers/go/perf-peer}). */
-    GO("go");
+    GO("go"),
+    /**
+     * Another build of {@code p2pkit perf} (the runner's {@code --baseline-jar}), for measuring a
+     * change A/B side by side in one run.
+     */
+    P2PKIT_BASE("p2pkit-base");
 
     private final String label;
 
@@ -24,16 +29,30 @@ enum Implementation {
         return label;
     }
 
-    /** The program and its leading arguments; perf flags follow. */
-    List<String> command(Path root, List<String> jvmArgs) {
+    /** The implementation named {@code name} ({@code p2pkit}, {@code js}, {@code go}, {@code p2pkit-base}). */
+    static Implementation named(String name) {
+        for (Implementation i : values()) {
+            if (i.label.equals(name.trim())) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("unknown implementation '" + name + "'");
+    }
+
+    /**
+     * The program and its leading arguments; perf flags follow. {@code baselineJar} is the other
+     * build's {@code p2pkit-node.jar} ({@link #P2PKIT_BASE}), or null.
+     */
+    List<String> command(Path root, List<String> jvmArgs, Path baselineJar) {
         Path peers = root.resolve("p2pkit-interop/peers");
         return switch (this) {
-            case P2PKIT -> {
+            case P2PKIT, P2PKIT_BASE -> {
                 List<String> c = new ArrayList<>();
                 c.add(ProcessHandle.current().info().command().orElse("java"));
                 c.addAll(jvmArgs);
                 c.add("-jar");
-                c.add(root.resolve("p2pkit-node/target/p2pkit-node.jar").toString());
+                c.add(this == P2PKIT ? root.resolve("p2pkit-node/target/p2pkit-node.jar").toString()
+                        : baselineJar.toString());
                 c.add("perf");
                 yield c;
             }
@@ -43,8 +62,9 @@ enum Implementation {
     }
 
     /** Whether the program is built (the runner's script builds all it can). */
-    boolean available(Path root) {
+    boolean available(Path root, Path baselineJar) {
         return switch (this) {
+            case P2PKIT_BASE -> baselineJar != null && Files.exists(baselineJar);
             case P2PKIT -> Files.exists(root.resolve("p2pkit-node/target/p2pkit-node.jar"));
             case JS -> Files.isDirectory(root.resolve("p2pkit-interop/peers/js/node_modules"));
             case GO -> Files.isExecutable(root.resolve("p2pkit-interop/peers/go/perf-peer"));

@@ -22,6 +22,7 @@ import java.util.Map;
  * <pre>
  * scripts/bench-perf [--reps 5] [--bytes 104857600] [--rtt-runs 100] [--rtt-warmup 200] [--runs-per-process 2] [--security noise,tls,quic,ws]
  *                    [--impls p2pkit,js,go] [--doc docs/PERFORMANCE.md|-] [--jvm-args "..."]
+ *                    [--baseline-jar OTHER/p2pkit-node.jar]   (then --impls p2pkit,p2pkit-base: an A/B of two builds)
  * </pre>
  */
 public final class PerfRunner {
@@ -53,6 +54,7 @@ public final class PerfRunner {
     private final List<String> securities;
     private final List<Implementation> impls;
     private final List<String> jvmArgs;
+    private final Path baselineJar;
     private final Map<Key, List<Double>> throughput = new LinkedHashMap<>();
     private final Map<Key, List<Double>> rtt = new LinkedHashMap<>();
     private final List<String> failures = new ArrayList<>();
@@ -65,10 +67,11 @@ public final class PerfRunner {
         rttWarmup = Integer.parseInt(o.getOrDefault("rtt-warmup", "200"));
         runsPerProcess = Math.max(2, Integer.parseInt(o.getOrDefault("runs-per-process", "2")));
         securities = List.of(o.getOrDefault("security", "noise,tls,quic,ws").split(","));
+        baselineJar = o.containsKey("baseline-jar") ? Path.of(o.get("baseline-jar")).toAbsolutePath() : null;
         List<Implementation> wanted = Arrays.stream(o.getOrDefault("impls", "p2pkit,js,go").split(","))
-                .map(s -> Implementation.valueOf(s.trim().toUpperCase(Locale.ROOT))).toList();
+                .map(Implementation::named).toList();
         impls = wanted.stream().filter(i -> {
-            boolean ok = i.available(root);
+            boolean ok = i.available(root, baselineJar);
             if (!ok) {
                 System.err.println("perf-runner: " + i.label() + " is not built: left out");
             }
@@ -83,7 +86,8 @@ public final class PerfRunner {
         for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
                 System.err.println("usage: PerfRunner [--root DIR] [--reps N] [--bytes N] [--rtt-runs N] [--rtt-warmup N] [--runs-per-process N] "
-                        + "[--security noise,tls,quic,ws] [--impls p2pkit,js,go] [--doc FILE|-] [--jvm-args ARGS]");
+                        + "[--security noise,tls,quic,ws] [--impls p2pkit,js,go,p2pkit-base] [--doc FILE|-] [--jvm-args ARGS] "
+                        + "[--baseline-jar FILE]");
                 System.exit(2);
             }
             o.put(args[i].substring(2), args[++i]);
@@ -216,7 +220,7 @@ public final class PerfRunner {
     }
 
     private List<String> command(Implementation impl, Object... args) {
-        List<String> c = new ArrayList<>(impl.command(root, jvmArgs));
+        List<String> c = new ArrayList<>(impl.command(root, jvmArgs, baselineJar));
         for (Object a : args) {
             if (a instanceof String[] several) {
                 c.addAll(List.of(several));

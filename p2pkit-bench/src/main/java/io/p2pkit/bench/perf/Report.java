@@ -48,7 +48,10 @@ final class Report {
         b.append("\n### Ratios of the medians (warm)\n\n| ratio | security | upload | download |\n|---|---|---:|---:|\n");
         Implementation p2pkit = Implementation.P2PKIT;
         for (String sec : securities) {
-            for (Implementation other : List.of(Implementation.JS, Implementation.GO)) {
+            for (Implementation other : List.of(Implementation.JS, Implementation.GO, Implementation.P2PKIT_BASE)) {
+                if (other == Implementation.P2PKIT_BASE && !pairs.contains(new PerfRunner.Pair(other, other))) {
+                    continue; // an A/B row only when the run had a baseline build
+                }
                 b.append("| p2pkit↔p2pkit / ").append(other.label()).append("↔").append(other.label()).append(" | ")
                         .append(sec).append(" | ");
                 for (String dir : List.of("upload", "download")) {
