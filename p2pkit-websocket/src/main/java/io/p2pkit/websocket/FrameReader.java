@@ -1,5 +1,8 @@
 package io.p2pkit.websocket;
 
+import io.p2pkit.core.resource.MemoryCharged;
+import io.p2pkit.core.resource.MemoryScope;
+
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,7 +21,7 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Not thread-safe: one reader at a time, as for any socket input.
  */
-public final class FrameReader extends InputStream {
+public final class FrameReader extends InputStream implements MemoryCharged {
     /** What the reader asks of the connection when control frames arrive. */
     public interface ControlHandler {
         /** A ping arrived: answer with a pong carrying {@code payload}. */
@@ -45,8 +48,14 @@ public final class FrameReader extends InputStream {
     private long messageBytes;
     private boolean eof;
 
+    /** Charges the socket input's read-ahead buffer, if it has one, to {@code memory}. */
+    @Override
+    public void chargeTo(MemoryScope memory) {
+        MemoryCharged.charge(in, memory);
+    }
+
     /**
-     * @param in              the socket's input (buffered)
+     * @param in              the socket's input (read ahead with a buffer held only while it has bytes)
      * @param expectMasked    true on the server side (client frames must be masked), false on the
      *                        client side (server frames must not be)
      * @param maxFramePayload the largest frame payload accepted

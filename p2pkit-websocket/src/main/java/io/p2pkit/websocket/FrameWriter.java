@@ -1,5 +1,9 @@
 package io.p2pkit.websocket;
 
+import io.p2pkit.core.resource.MemoryCharged;
+import io.p2pkit.core.resource.MemoryPriority;
+import io.p2pkit.core.resource.MemoryScope;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -12,14 +16,23 @@ import java.util.concurrent.locks.ReentrantLock;
  * that each flush of an upper layer (a Noise frame, a yamux frame) becomes one WebSocket frame
  * written with one socket write. Clients mask every frame with a fresh random key (RFC 6455
  * section 5.3). Control frames go out under the same lock, between data frames.
+ *
+ * <p>The buffer exists only between a write and the flush that sends it, so an idle connection
+ * holds none. It is reserved in the connection's {@link MemoryScope} (set with {@link #chargeTo}
+ * once the span exists) at {@link MemoryPriority#ALWAYS}: without it nothing can be sent, so a
+ * refusal fails the write with the limit error.
  */
-public final class FrameWriter extends OutputStream {
+public final class FrameWriter extends OutputStream implements MemoryCharged {
     private final OutputStream out;
     private final boolean mask;
     private final SecureRandom random;
     private final ReentrantLock lock = new ReentrantLock();
-    /** Header room, then the payload being collected. */
-    private final byte[] buf;
+    /** Header room, then the payload being collected; null while nothing is collected. */
+    private byte[] buf;
+    private final int bufferBytes;
+    private volatile MemoryScope memory = MemoryScope.UNLIMITED;
+    /** The scope {@link #buf} is reserved in, which a later {@link #chargeTo} does not change. */
+    private MemoryScope reservedIn;
     private int count;
     private boolean closeSent;
 
@@ -35,7 +48,12 @@ public final class FrameWriter extends OutputStream {
         this.out = out;
         this.mask = mask;
         this.random = mask ? new SecureRandom() : null;
-        this.buf = new byte[FrameHeader.MAX_BYTES + bufferBytes];
+        this.bufferBytes = bufferBytes;
+    }
+
+    @Override
+    public void chargeTo(MemoryScope memory) {
+        this.memory = java.util.Objects.requireNonNull(memory, "memory");
     }
 
     @Override
@@ -49,7 +67,12 @@ public final class FrameWriter extends OutputStream {
         lock.lock();
         try {
             checkOpen();
-            int capacity = buf.length - FrameHeader.MAX_BYTES;
+            if (len > 0 && buf == null) {
+                MemoryScope scope = memory;
+                buf = scope.takeBuffer(FrameHeader.MAX_BYTES + bufferBytes, MemoryPriority.ALWAYS);
+                reservedIn = scope;
+            }
+            int capacity = bufferBytes;
             while (len > 0) {
                 int n = Math.min(len, capacity - count);
                 System.arraycopy(b, off, buf, FrameHeader.MAX_BYTES + count, n);
@@ -60,6 +83,11 @@ public final class FrameWriter extends OutputStream {
                     sendBuffered();
                 }
             }
+        } catch (IOException e) {
+            // the socket failed: what was collected cannot be sent, and the buffer goes back
+            count = 0;
+            giveBuffer();
+            throw e;
         } finally {
             lock.unlock();
         }
@@ -74,7 +102,12 @@ public final class FrameWriter extends OutputStream {
                 checkOpen();
                 sendBuffered();
             }
+            giveBuffer();
             out.flush();
+        } catch (IOException e) {
+            count = 0;
+            giveBuffer();
+            throw e;
         } finally {
             lock.unlock();
         }
@@ -116,6 +149,7 @@ public final class FrameWriter extends OutputStream {
             if (count > 0) {
                 sendBuffered();
             }
+            giveBuffer();
             closeSent = true;
             byte[] r = reason.getBytes(StandardCharsets.UTF_8);
             int rlen = Math.min(r.length, FrameHeader.MAX_CONTROL_PAYLOAD - 2);
@@ -169,6 +203,15 @@ public final class FrameWriter extends OutputStream {
     private void checkOpen() throws IOException {
         if (closeSent) {
             throw new IOException("WebSocket closed for writing");
+        }
+    }
+
+    /** Hands the empty buffer back to the pool and its reservation to its scope. Lock held. */
+    private void giveBuffer() {
+        if (buf != null && count == 0) {
+            reservedIn.giveBuffer(buf);
+            buf = null;
+            reservedIn = null;
         }
     }
 

@@ -1,13 +1,13 @@
 package io.p2pkit.websocket;
 
 import io.p2pkit.core.multiaddr.Multiaddr;
+import io.p2pkit.core.transport.LeanInputStream;
 import io.p2pkit.core.transport.Listener;
 import io.p2pkit.core.transport.TransportConnection;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -126,7 +126,7 @@ final class WebSocketListener implements Listener {
             ssl.startHandshake();
             s = ssl;
         }
-        InputStream in = new BufferedInputStream(s.getInputStream(), config.readBufferBytes());
+        InputStream in = new LeanInputStream(s.getInputStream(), config.readBufferBytes());
         Handshake.server(in, s.getOutputStream());
         s.setSoTimeout(0);
         return new WebSocketConnection(s, in, false, config, local, remote);

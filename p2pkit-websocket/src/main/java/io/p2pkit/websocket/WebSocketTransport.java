@@ -1,6 +1,7 @@
 package io.p2pkit.websocket;
 
 import io.p2pkit.core.multiaddr.Multiaddr;
+import io.p2pkit.core.transport.LeanInputStream;
 import io.p2pkit.core.transport.Listener;
 import io.p2pkit.core.transport.Transport;
 import io.p2pkit.core.transport.TransportConnection;
@@ -9,7 +10,6 @@ import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -77,7 +77,7 @@ public final class WebSocketTransport implements Transport {
             if (a.secure()) {
                 s = startClientTls(socket, a, target);
             }
-            InputStream in = new BufferedInputStream(s.getInputStream(), config.readBufferBytes());
+            InputStream in = new LeanInputStream(s.getInputStream(), config.readBufferBytes());
             Handshake.client(in, s.getOutputStream(), a.hostHeader(), "/");
             s.setSoTimeout(0);
             return new WebSocketConnection(s, in, true, config, local, remote);

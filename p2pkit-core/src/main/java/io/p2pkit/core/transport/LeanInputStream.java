@@ -1,6 +1,7 @@
 package io.p2pkit.core.transport;
 
 import io.p2pkit.core.buffer.BufferPool;
+import io.p2pkit.core.resource.MemoryCharged;
 import io.p2pkit.core.resource.MemoryPriority;
 import io.p2pkit.core.resource.MemoryScope;
 import java.io.IOException;
@@ -23,11 +24,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>Not thread-safe: one reader at a time, as for any connection's input; {@link #close()} may
  * come from another thread.
  */
-public final class LeanInputStream extends InputStream {
+public final class LeanInputStream extends InputStream implements MemoryCharged {
     /** Enough for every negotiation message; a larger read bypasses the buffer anyway. */
     public static final int BUFFER_BYTES = 8 * 1024;
 
     private final InputStream socket;
+    private final int bufferBytes;
     private volatile MemoryScope memory;
     /** The scope holding the buffer's reservation; taken by whoever gives it back first (reader or close). */
     private final AtomicReference<MemoryScope> reservedIn = new AtomicReference<>();
@@ -43,23 +45,33 @@ public final class LeanInputStream extends InputStream {
 
     /** Wraps {@code socket}, reserving the buffer in {@code memory} while it is held. */
     public LeanInputStream(InputStream socket, MemoryScope memory) {
+        this(socket, BUFFER_BYTES, memory);
+    }
+
+    /**
+     * Wraps {@code socket} with a buffer of {@code bufferBytes} (reads of at least that many go
+     * straight to the socket), charged nowhere until {@link #chargeTo}.
+     */
+    public LeanInputStream(InputStream socket, int bufferBytes) {
+        this(socket, bufferBytes, MemoryScope.UNLIMITED);
+    }
+
+    private LeanInputStream(InputStream socket, int bufferBytes, MemoryScope memory) {
+        if (bufferBytes < 1) {
+            throw new IllegalArgumentException("buffer must hold at least one byte");
+        }
         this.socket = Objects.requireNonNull(socket, "socket");
         this.memory = Objects.requireNonNull(memory, "memory");
+        this.bufferBytes = bufferBytes;
     }
 
     /**
      * Charges the buffer to {@code memory} from its next use on (a buffer held now stays charged
-     * where it was reserved). The network calls this once the connection's span exists.
+     * where it was reserved). The upgrader calls this once the connection's span exists.
      */
+    @Override
     public void chargeTo(MemoryScope memory) {
         this.memory = Objects.requireNonNull(memory, "memory");
-    }
-
-    /** Charges {@code in}'s buffer to {@code memory} if {@code in} is a lean stream; otherwise does nothing. */
-    public static void chargeTo(InputStream in, MemoryScope memory) {
-        if (in instanceof LeanInputStream lean) {
-            lean.chargeTo(memory);
-        }
     }
 
     @Override
@@ -84,7 +96,7 @@ public final class LeanInputStream extends InputStream {
             pos += n;
             return n;
         }
-        if (len >= BUFFER_BYTES) {
+        if (len >= bufferBytes) {
             // a large read needs no buffer: do not hold an empty one while it waits
             dropBuffer();
             return socket.read(b, off, len);
@@ -113,7 +125,7 @@ public final class LeanInputStream extends InputStream {
         if (buf == null && !takeBuffer()) {
             return false; // no room for it: read straight from the socket
         }
-        int n = socket.read(buf, 0, BUFFER_BYTES);
+        int n = socket.read(buf, 0, bufferBytes);
         if (n <= 0) {
             // available() promised bytes; an end of stream or error surfaces on the direct read
             pos = end = 0;
@@ -126,7 +138,7 @@ public final class LeanInputStream extends InputStream {
 
     private boolean takeBuffer() {
         MemoryScope scope = memory;
-        byte[] taken = scope.tryTakeBuffer(BUFFER_BYTES, MemoryPriority.MEDIUM);
+        byte[] taken = scope.tryTakeBuffer(bufferBytes, MemoryPriority.MEDIUM);
         if (taken == null) {
             return false;
         }
@@ -181,7 +193,7 @@ public final class LeanInputStream extends InputStream {
         closed = true;
         MemoryScope scope = reservedIn.getAndSet(null);
         if (scope != null) {
-            scope.releaseMemory(BUFFER_BYTES);
+            scope.releaseMemory(bufferBytes);
         }
         socket.close();
     }

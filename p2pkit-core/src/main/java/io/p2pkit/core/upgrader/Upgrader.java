@@ -8,11 +8,11 @@ import io.p2pkit.core.multistream.NegotiationException;
 import io.p2pkit.core.multistream.NegotiationTimer;
 import io.p2pkit.core.muxer.MuxedConnection;
 import io.p2pkit.core.muxer.Muxer;
+import io.p2pkit.core.resource.MemoryCharged;
 import io.p2pkit.core.resource.MemoryScope;
 import io.p2pkit.core.security.HandshakeException;
 import io.p2pkit.core.security.SecureConnection;
 import io.p2pkit.core.security.SecureTransport;
-import io.p2pkit.core.transport.LeanInputStream;
 import io.p2pkit.core.transport.RawConnection;
 
 import java.io.IOException;
@@ -100,8 +100,9 @@ public final class Upgrader {
      */
     public UpgradedConnection upgradeOutbound(RawConnection raw, PeerId expectedRemote, boolean lazy,
                                               MemoryScope memory) throws IOException {
-        // the transport's read buffer (negotiation messages) is the connection's memory too
-        LeanInputStream.chargeTo(raw.in(), memory);
+        // the transport's buffers (negotiation messages, framing) are the connection's memory too
+        MemoryCharged.charge(raw.in(), memory);
+        MemoryCharged.charge(raw.out(), memory);
         try {
             SecureConnection secure = securityTimer.run(raw, () -> {
                 if (lazy) {
@@ -131,7 +132,8 @@ public final class Upgrader {
 
     /** Upgrades a connection the remote dialed, charging buffers to {@code memory}. */
     public UpgradedConnection upgradeInbound(RawConnection raw, MemoryScope memory) throws IOException {
-        LeanInputStream.chargeTo(raw.in(), memory);
+        MemoryCharged.charge(raw.in(), memory);
+        MemoryCharged.charge(raw.out(), memory);
         try {
             SecureConnection secure = securityTimer.run(raw, () -> {
                 String chosen = securityNegotiation.negotiate(Duplex.of(raw), securityProtocols());

@@ -1,0 +1,114 @@
+package io.p2pkit.websocket;
+
+import io.p2pkit.core.resource.MemoryCharged;
+import io.p2pkit.core.resource.MemoryScope;
+import io.p2pkit.core.resource.Resource;
+import io.p2pkit.core.resource.ResourceLimitException;
+import io.p2pkit.core.transport.LeanInputStream;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The WebSocket streams' buffers are held only while in use and charged to the connection's scope. */
+class FrameWriterMemoryTest {
+    /** Counts reservations; refuses any that would pass {@code limit}. */
+    private static final class CountingScope implements MemoryScope {
+        final AtomicLong used = new AtomicLong();
+        final long limit;
+
+        CountingScope(long limit) {
+            this.limit = limit;
+        }
+
+        @Override
+        public void reserveMemory(long bytes, int priority) throws ResourceLimitException {
+            if (used.get() + bytes > limit) {
+                throw new ResourceLimitException("connection", Resource.MEMORY, limit, used.get(),
+                        io.p2pkit.core.Direction.OUTBOUND);
+            }
+            used.addAndGet(bytes);
+        }
+
+        @Override
+        public void releaseMemory(long bytes) {
+            used.addAndGet(-bytes);
+        }
+    }
+
+    @Test
+    void theSendBufferIsReservedFromAWriteToTheFlushThatSendsIt() throws Exception {
+        var wire = new ByteArrayOutputStream();
+        FrameWriter w = new FrameWriter(wire, false, 1024);
+        CountingScope scope = new CountingScope(1 << 20);
+        MemoryCharged.charge(w, scope);
+        assertEquals(0, scope.used.get(), "nothing held before the first write");
+        w.write(new byte[100]);
+        assertTrue(scope.used.get() >= 1024, "the buffer is reserved while bytes wait: " + scope.used.get());
+        w.write(new byte[3000]); // fills the buffer twice: frames go out, the buffer stays for the rest
+        assertTrue(scope.used.get() >= 1024);
+        w.flush();
+        assertEquals(0, scope.used.get(), "an idle connection holds no send buffer");
+        assertEquals(3100, framedPayload(wire.toByteArray()));
+    }
+
+    @Test
+    void aRefusedReservationFailsTheWriteWithTheLimitError() throws Exception {
+        FrameWriter w = new FrameWriter(new ByteArrayOutputStream(), true, 64 * 1024);
+        CountingScope scope = new CountingScope(1024);
+        w.chargeTo(scope);
+        ResourceLimitException e = assertThrows(ResourceLimitException.class, () -> w.write(new byte[10]));
+        assertSame(Resource.MEMORY, e.resource());
+        assertEquals(0, scope.used.get());
+    }
+
+    @Test
+    void theReaderChargesTheReadAheadBufferOfItsInput() throws Exception {
+        // one 5-byte binary frame from a server (unmasked): 0x82, length 5
+        byte[] frame = {(byte) 0x82, 5, 1, 2, 3, 4, 5};
+        var lean = new LeanInputStream(new ByteArrayInputStream(frame), 4096);
+        FrameReader r = new FrameReader(lean, false, 1 << 20, 1 << 20, new FrameReader.ControlHandler() {
+            @Override
+            public void ping(byte[] payload) {
+            }
+
+            @Override
+            public void closeReceived(int status, String reason) {
+            }
+
+            @Override
+            public void failed(WebSocketException e) {
+            }
+        });
+        CountingScope scope = new CountingScope(1 << 20);
+        MemoryCharged.charge(r, scope);
+        assertEquals(1, r.read(), "the first payload byte");
+        assertEquals(4096, scope.used.get(), "the read-ahead buffer holds the rest, charged to the scope");
+        byte[] rest = new byte[4];
+        assertEquals(4, r.read(rest));
+        assertEquals(5, rest[3]);
+    }
+
+    /** Sums the payload lengths of unmasked frames with 7-bit or 16-bit lengths. */
+    private static int framedPayload(byte[] wire) {
+        int pos = 0;
+        int total = 0;
+        while (pos < wire.length) {
+            int len = wire[pos + 1] & 0x7F;
+            pos += 2;
+            if (len == 126) {
+                len = ((wire[pos] & 0xFF) << 8) | (wire[pos + 1] & 0xFF);
+                pos += 2;
+            }
+            pos += len;
+            total += len;
+        }
+        return total;
+    }
+}
