@@ -12,6 +12,8 @@ import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.muxer.MuxedConnection;
 import io.p2pkit.core.muxer.MuxedStream;
+import io.p2pkit.core.resource.MemoryCharged;
+import io.p2pkit.core.resource.MemoryScope;
 import io.p2pkit.core.transport.ReadyConnection;
 import io.p2pkit.core.upgrader.UpgradedConnection;
 
@@ -37,7 +39,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * streams; the remote may have {@link QuicConfig#maxStreamsPerConnection()} open at once (QUIC's own
  * stream credit enforces it).
  */
-final class QuicConnection implements MuxedConnection, ReadyConnection {
+final class QuicConnection implements MuxedConnection, ReadyConnection, MemoryCharged {
     private static final Object END = new Object();
     /** After this long a waiting FIN is written even without send capacity. */
     private static final Duration FIN_WAIT = Duration.ofSeconds(5);
@@ -48,6 +50,8 @@ final class QuicConnection implements MuxedConnection, ReadyConnection {
     private final Set<QuicStream> streams = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile UpgradedConnection upgraded;
+    /** Where streams made from now on charge the bytes they hold until the application reads them. */
+    private volatile MemoryScope memory = MemoryScope.UNLIMITED;
     private volatile long lastActivity = System.nanoTime();
     private volatile ScheduledFuture<?> keepAlive;
     private volatile Multiaddr localAddress;
@@ -83,6 +87,20 @@ final class QuicConnection implements MuxedConnection, ReadyConnection {
             throw new IllegalStateException("QUIC handshake not finished");
         }
         return u;
+    }
+
+    /**
+     * Charges the bytes that streams opened from now on hold for the application to
+     * {@code memory} (the connection's resource span, set by the network once it exists).
+     */
+    @Override
+    public void chargeTo(MemoryScope memory) {
+        this.memory = java.util.Objects.requireNonNull(memory, "memory");
+    }
+
+    /** Where a new stream charges its received bytes. */
+    MemoryScope memory() {
+        return memory;
     }
 
     /** Takes a stream the remote opened (on the event loop). */

@@ -12,6 +12,9 @@ import io.netty.handler.codec.quic.QuicStreamPriority;
 import io.netty.handler.codec.quic.QuicStreamResetException;
 import io.p2pkit.core.muxer.MuxedStream;
 import io.p2pkit.core.muxer.StreamResetException;
+import io.p2pkit.core.resource.MemoryPriority;
+import io.p2pkit.core.resource.MemoryScope;
+import io.p2pkit.core.resource.ResourceLimitException;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -46,6 +49,8 @@ final class QuicStream extends ChannelInboundHandlerAdapter implements MuxedStre
     private final QuicStreamChannel channel;
     private final QuicConnection connection;
     private final int readBuffer;
+    /** Charged with the received bytes waiting in {@link #chunks}. */
+    private final MemoryScope memory;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final ArrayDeque<byte[]> chunks = new ArrayDeque<>();
@@ -67,6 +72,7 @@ final class QuicStream extends ChannelInboundHandlerAdapter implements MuxedStre
         this.channel = channel;
         this.connection = connection;
         this.readBuffer = readBuffer;
+        this.memory = connection.memory();
     }
 
     @Override
@@ -100,10 +106,25 @@ final class QuicStream extends ChannelInboundHandlerAdapter implements MuxedStre
             return;
         }
         connection.touch();
+        ResourceLimitException refused = null;
         lock.lock();
         try {
             if (readStopped || failure != null) {
                 return; // nobody will read it
+            }
+            try {
+                // as mplex's queue: a refusal costs this stream alone, not the connection
+                memory.reserveMemory(bytes.length, MemoryPriority.HIGH);
+            } catch (ResourceLimitException e) {
+                refused = e;
+                releaseChunksLocked();
+                StreamResetException reset = new StreamResetException("stream " + id() + " reset: " + e.getMessage(), false);
+                reset.initCause(e);
+                failure = reset;
+                writeClosed = true;
+                dropHeld();
+                changed.signalAll();
+                return;
             }
             chunks.add(bytes);
             buffered += bytes.length;
@@ -119,6 +140,9 @@ final class QuicStream extends ChannelInboundHandlerAdapter implements MuxedStre
             changed.signalAll();
         } finally {
             lock.unlock();
+            if (refused != null && channel.isActive()) {
+                channel.shutdown(RESET_CODE).addListener(f -> channel.close());
+            }
         }
     }
 
@@ -164,6 +188,14 @@ final class QuicStream extends ChannelInboundHandlerAdapter implements MuxedStre
             lock.unlock();
         }
         connection.streamGone(this);
+    }
+
+    /** Drops the unread bytes and releases their reservation. Lock held. */
+    private void releaseChunksLocked() {
+        chunks.clear();
+        headOffset = 0;
+        memory.releaseMemory(buffered);
+        buffered = 0;
     }
 
     private void fail(IOException e) {
@@ -236,6 +268,7 @@ final class QuicStream extends ChannelInboundHandlerAdapter implements MuxedStre
                 }
             }
             buffered -= n;
+            memory.releaseMemory(n);
             if (paused && buffered <= readBuffer / 2) {
                 paused = false;
                 channel.config().setAutoRead(true); // reads again, and so returns credit to the sender
@@ -431,7 +464,7 @@ final class QuicStream extends ChannelInboundHandlerAdapter implements MuxedStre
             writeClosed = true;
             readStopped = true;
             dropHeld();
-            chunks.clear();
+            releaseChunksLocked();
             if (failure == null) {
                 failure = new StreamResetException("stream " + id() + " was reset", false);
             }
@@ -456,8 +489,7 @@ final class QuicStream extends ChannelInboundHandlerAdapter implements MuxedStre
         try {
             stopSending = !remoteFinished && failure == null && !readStopped;
             readStopped = true;
-            chunks.clear();
-            buffered = 0;
+            releaseChunksLocked();
             changed.signalAll();
         } finally {
             lock.unlock();

@@ -9,6 +9,7 @@ import io.p2pkit.core.muxer.MuxedStream;
 import io.p2pkit.core.network.dial.DialPolicy;
 import io.p2pkit.core.network.dial.RankedAddress;
 import io.p2pkit.core.resource.ConnectionSpan;
+import io.p2pkit.core.resource.MemoryCharged;
 import io.p2pkit.core.resource.ResourceLimitException;
 import io.p2pkit.core.resource.ResourceManager;
 import io.p2pkit.core.resource.StreamSpan;
@@ -212,6 +213,8 @@ public final class Network implements Closeable {
         }
         try {
             long started = System.nanoTime();
+            // a ready connection (QUIC) charges the bytes its streams hold to the span, as the upgrader's layers do
+            MemoryCharged.charge(raw, span);
             UpgradedConnection up = raw instanceof ReadyConnection ready ? ready.upgraded() : upgrader.upgradeInbound(raw, span);
             Connection c = register(up, raw, Direction.INBOUND, span);
             long nanos = System.nanoTime() - started;
@@ -485,6 +488,7 @@ public final class Network implements Closeable {
             try {
                 raw = t.dial(addr.withoutPeerId(), peer, config.dialTimeout());
                 long started = System.nanoTime();
+                MemoryCharged.charge(raw, span);
                 UpgradedConnection up = raw instanceof ReadyConnection ready ? checkedPeer(ready, peer)
                         : upgrader.upgradeOutbound(raw, peer, lazy, span);
                 Connection c = register(up, raw, Direction.OUTBOUND, span);

@@ -1,0 +1,104 @@
+package io.p2pkit.quic;
+
+import io.p2pkit.core.host.Host;
+import io.p2pkit.core.host.PeerInfo;
+import io.p2pkit.core.host.Stream;
+import io.p2pkit.core.muxer.StreamResetException;
+import io.p2pkit.core.network.Connection;
+import io.p2pkit.core.resource.Resource;
+import io.p2pkit.core.resource.ResourceLimitException;
+import io.p2pkit.core.resource.ResourceLimits;
+import io.p2pkit.core.resource.ResourceManager;
+import io.p2pkit.core.resource.ResourceManagerConfig;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Bytes a QUIC stream holds until the application reads them are charged to the connection's
+ * resource span: over the limit that stream alone is reset, with the local limit as the cause.
+ */
+class QuicMemoryTest {
+    private static void waitFor(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            LockSupport.parkNanos(1_000_000);
+        }
+    }
+
+    @Test
+    void unreadDataOverTheMemoryLimitResetsOnlyThatStream() throws Exception {
+        // 256 KiB at HIGH priority (204/256) admits about 204 KiB of unread data per connection.
+        ResourceManager rm = new ResourceManager(ResourceManagerConfig.builder()
+                .connection(ResourceLimits.unlimited().with(Resource.MEMORY, 256 * 1024)).build());
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<IOException> seen = new CompletableFuture<>();
+        CompletableFuture<Void> refusedSeen = new CompletableFuture<>();
+        try (Host server = Host.builder().listen("/ip4/127.0.0.1/udp/0/quic-v1").transport(QuicTransport::new)
+                .resourceManager(rm).build();
+             Host client = Host.builder().transport(QuicTransport::new).build()) {
+            server.setStreamHandler("/hog/1.0.0", s -> {
+                try {
+                    // read nothing until the limit refused the stream's data
+                    refusedSeen.get(60, TimeUnit.SECONDS);
+                    while (s.in().read(new byte[8192]) >= 0) {
+                        // drain what was admitted until the reset surfaces
+                    }
+                    seen.complete(null);
+                } catch (IOException e) {
+                    seen.complete(e);
+                } catch (Exception e) {
+                    seen.completeExceptionally(e);
+                }
+                release.await();
+            });
+            server.setStreamHandler("/echo/1.0.0", s -> {
+                s.out().write(s.in().readAllBytes());
+                s.out().close();
+            });
+            Connection c = client.connect(new PeerInfo(server.peerId(), server.addresses()));
+            Stream hog = client.newStream(c, "/hog/1.0.0");
+            Thread writer = Thread.ofVirtual().start(() -> {
+                try {
+                    hog.out().write(new byte[1 << 20]);
+                    hog.out().flush();
+                } catch (IOException expected) {
+                    // the server resets the stream
+                }
+            });
+            waitFor("the hog's data refused", () -> rm.blocked().keySet().stream()
+                    .anyMatch(k -> k.resource() == Resource.MEMORY));
+            refusedSeen.complete(null);
+
+            IOException e = seen.get(60, TimeUnit.SECONDS);
+            assertTrue(e instanceof StreamResetException, "the reader learns of a reset: " + e);
+            assertFalse(((StreamResetException) e).byRemote(), "reset by this side");
+            assertEquals("connection", ResourceLimitException.find(e).orElseThrow().scope());
+            waitFor("the refused stream's data released", () -> rm.system().used(Resource.MEMORY) == 0);
+            assertTrue(writer.join(Duration.ofSeconds(60)), "the writer learned of the reset");
+
+            // The connection and its other streams carry on.
+            Stream echo = client.newStream(c, "/echo/1.0.0");
+            echo.out().write(new byte[] {1, 2, 3});
+            echo.out().close();
+            assertArrayEquals(new byte[] {1, 2, 3}, echo.in().readAllBytes());
+            waitFor("nothing held once read", () -> rm.system().used(Resource.MEMORY) == 0);
+        } finally {
+            release.countDown();
+        }
+    }
+}
