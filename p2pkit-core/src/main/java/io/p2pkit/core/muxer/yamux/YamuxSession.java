@@ -528,31 +528,23 @@ public final class YamuxSession implements MuxedConnection {
 
     /**
      * The keep-alive ping's deadline passed. Keep-alive detects dead connections, so the session
-     * closes only if nothing at all came from the remote within the timeout and nothing is waiting
-     * to be read. A late pong with other frames arriving, or with unread bytes, means a backlog
-     * (on a busy machine often our own: the pong sits unread behind a starved read loop), not a
-     * dead peer; closing then would drop a healthy connection. Runs on the scheduler: no blocking.
+     * closes only if nothing at all came from the remote within the timeout. A late pong while
+     * other frames arrive means a backlog (on a busy machine the pong queues behind data, or our
+     * own read loop is behind), not a dead peer; closing then would drop a healthy connection.
+     * Runs on the scheduler: no blocking (not even {@code available()}, which a secure channel's
+     * stream may answer only once its blocked reader returns).
      */
     private void keepAliveDeadline(PendingPing ping) {
         if (ping.done.getCount() == 0 || closed.get()) {
             return;
         }
-        boolean recentFrame = nanoTime() - lastFrameNanos < config.keepAliveTimeout().toNanos();
-        if (recentFrame || unreadBytes()) {
+        if (nanoTime() - lastFrameNanos < config.keepAliveTimeout().toNanos()) {
             armKeepAliveDeadline(ping);
             return;
         }
         Thread.ofVirtual().name("yamux-keepalive-timeout").start(() -> shutdown(
                 YamuxException.Reason.KEEPALIVE_TIMEOUT, "keep-alive ping not answered within "
                         + config.keepAliveTimeout(), null, true));
-    }
-
-    private boolean unreadBytes() {
-        try {
-            return in.available() > 0;
-        } catch (IOException | RuntimeException e) {
-            return false;
-        }
     }
 
     // ---------------------------------------------------------------- shutdown
