@@ -10,6 +10,7 @@ import io.p2pkit.core.resource.ResourceLimitException;
 import io.p2pkit.core.resource.ResourceLimits;
 import io.p2pkit.core.resource.ResourceManager;
 import io.p2pkit.core.resource.ResourceManagerConfig;
+import io.p2pkit.core.testing.Await;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -17,8 +18,6 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -30,15 +29,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * resource span: over the limit that stream alone is reset, with the local limit as the cause.
  */
 class QuicMemoryTest {
-    private static void waitFor(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            LockSupport.parkNanos(1_000_000);
-        }
-    }
 
     @Test
     void unreadDataOverTheMemoryLimitResetsOnlyThatStream() throws Exception {
@@ -80,7 +70,7 @@ class QuicMemoryTest {
                     // the server resets the stream
                 }
             });
-            waitFor("the hog's data refused", () -> rm.blocked().keySet().stream()
+            Await.until("the hog's data refused", () -> rm.blocked().keySet().stream()
                     .anyMatch(k -> k.resource() == Resource.MEMORY));
             refusedSeen.complete(null);
 
@@ -88,7 +78,7 @@ class QuicMemoryTest {
             assertTrue(e instanceof StreamResetException, "the reader learns of a reset: " + e);
             assertFalse(((StreamResetException) e).byRemote(), "reset by this side");
             assertEquals("connection", ResourceLimitException.find(e).orElseThrow().scope());
-            waitFor("the refused stream's data released", () -> rm.system().used(Resource.MEMORY) == 0);
+            Await.until("the refused stream's data released", () -> rm.system().used(Resource.MEMORY) == 0);
             assertTrue(writer.join(Duration.ofSeconds(60)), "the writer learned of the reset");
 
             // The connection and its other streams carry on.
@@ -96,7 +86,7 @@ class QuicMemoryTest {
             echo.out().write(new byte[] {1, 2, 3});
             echo.out().close();
             assertArrayEquals(new byte[] {1, 2, 3}, echo.in().readAllBytes());
-            waitFor("nothing held once read", () -> rm.system().used(Resource.MEMORY) == 0);
+            Await.until("nothing held once read", () -> rm.system().used(Resource.MEMORY) == 0);
         } finally {
             release.countDown();
         }

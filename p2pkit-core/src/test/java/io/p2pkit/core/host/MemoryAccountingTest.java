@@ -4,14 +4,13 @@ import io.p2pkit.core.network.Connection;
 import io.p2pkit.core.resource.Resource;
 import io.p2pkit.core.resource.ResourceManager;
 import io.p2pkit.core.resource.ResourceManagerConfig;
+import io.p2pkit.core.testing.Await;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.time.Duration;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,15 +21,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * is back to zero once the connection has closed.
  */
 class MemoryAccountingTest {
-    private static void waitFor(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            LockSupport.parkNanos(1_000_000);
-        }
-    }
 
     @ParameterizedTest
     @CsvSource({"noise,yamux", "noise,mplex", "tls,yamux"})
@@ -70,12 +60,12 @@ class MemoryAccountingTest {
                 assertTrue(peakWhileEchoing.get() > 0, "buffers were charged while data flowed");
             }
             c.close();
-            waitFor("the server's connection gone", () -> server.network().connections().isEmpty());
-            waitFor("server memory back to zero", () -> serverRm.system().used(Resource.MEMORY) == 0);
-            waitFor("client memory back to zero", () -> clientRm.system().used(Resource.MEMORY) == 0);
-            waitFor("server scopes empty", () -> serverRm.system().usage().isEmpty()
+            Await.until("the server's connection gone", () -> server.network().connections().isEmpty());
+            Await.until("server memory back to zero", () -> serverRm.system().used(Resource.MEMORY) == 0);
+            Await.until("client memory back to zero", () -> clientRm.system().used(Resource.MEMORY) == 0);
+            Await.until("server scopes empty", () -> serverRm.system().usage().isEmpty()
                     && serverRm.transientScope().usage().isEmpty() && serverRm.peerScopes().isEmpty());
-            waitFor("client scopes empty", () -> clientRm.system().usage().isEmpty()
+            Await.until("client scopes empty", () -> clientRm.system().usage().isEmpty()
                     && clientRm.peerScopes().isEmpty());
         }
     }

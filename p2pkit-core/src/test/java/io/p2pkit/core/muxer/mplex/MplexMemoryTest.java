@@ -9,13 +9,11 @@ import io.p2pkit.core.resource.Resource;
 import io.p2pkit.core.resource.ResourceLimits;
 import io.p2pkit.core.resource.ResourceManager;
 import io.p2pkit.core.resource.ResourceManagerConfig;
+import io.p2pkit.core.testing.Await;
 import io.p2pkit.core.transport.memory.MemoryConnection;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.time.Duration;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -24,15 +22,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** mplex's received payloads are reserved in the connection's memory scope until they are read. */
 class MplexMemoryTest {
-    private static void waitFor(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            LockSupport.parkNanos(1_000_000);
-        }
-    }
 
     @Test
     void unreadDataOverTheMemoryLimitResetsOnlyThatStream() throws Exception {
@@ -48,10 +37,10 @@ class MplexMemoryTest {
             hog.out().write(new byte[60 * 1024]);
             hog.out().flush();
             MuxedStream held = listener.acceptStream();
-            waitFor("the first payload buffered", () -> rm.system().used(Resource.MEMORY) == 60 * 1024);
+            Await.until("the first payload buffered", () -> rm.system().used(Resource.MEMORY) == 60 * 1024);
             hog.out().write(new byte[30 * 1024]);
             hog.out().flush();
-            waitFor("the second payload refused", () -> rm.blocked().keySet().stream()
+            Await.until("the second payload refused", () -> rm.blocked().keySet().stream()
                     .anyMatch(k -> k.resource() == Resource.MEMORY));
 
             // The listener's reader learns why: a local limit, not the remote.
@@ -67,7 +56,7 @@ class MplexMemoryTest {
             assertFalse(reset.byRemote());
             assertTrue(reset.getMessage().contains("local resource limit reached"), reset.getMessage());
             assertEquals("connection", io.p2pkit.core.resource.ResourceLimitException.find(reset).orElseThrow().scope());
-            waitFor("the discarded data released", () -> rm.system().used(Resource.MEMORY) == 0);
+            Await.until("the discarded data released", () -> rm.system().used(Resource.MEMORY) == 0);
             assertThrows(IOException.class, () -> hog.in().read(), "the remote was told with a reset");
 
             // Other streams carry on, and their data is released as it is read.
