@@ -60,6 +60,8 @@ final class QuicStream extends ChannelInboundHandlerAdapter implements MuxedStre
     private long buffered;
     private boolean paused;
     private boolean remoteFinished;
+    /** Received data was dropped (a local memory limit): reads fail with {@link #failure}, never end cleanly. */
+    private boolean dropped;
     private boolean readStopped;
     private boolean writeClosed;
     private IOException failure;
@@ -121,6 +123,7 @@ final class QuicStream extends ChannelInboundHandlerAdapter implements MuxedStre
                 StreamResetException reset = new StreamResetException("stream " + id() + " reset: " + e.getMessage(), false);
                 reset.initCause(e);
                 failure = reset;
+                dropped = true;
                 writeClosed = true;
                 dropHeld();
                 changed.signalAll();
@@ -245,6 +248,9 @@ final class QuicStream extends ChannelInboundHandlerAdapter implements MuxedStre
             while (chunks.isEmpty()) {
                 if (readStopped) {
                     throw new IOException("stream " + id() + " is closed");
+                }
+                if (dropped) {
+                    throw failure; // data was lost: never an end of stream, even after the remote's FIN
                 }
                 if (remoteFinished) {
                     return -1;
