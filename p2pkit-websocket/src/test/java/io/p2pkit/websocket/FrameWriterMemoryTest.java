@@ -1,15 +1,18 @@
 package io.p2pkit.websocket;
 
 import io.p2pkit.core.resource.MemoryCharged;
-import io.p2pkit.core.resource.MemoryScope;
+import io.p2pkit.core.Direction;
+import io.p2pkit.core.resource.ConnectionSpan;
 import io.p2pkit.core.resource.Resource;
 import io.p2pkit.core.resource.ResourceLimitException;
+import io.p2pkit.core.resource.ResourceLimits;
+import io.p2pkit.core.resource.ResourceManager;
+import io.p2pkit.core.resource.ResourceManagerConfig;
 import io.p2pkit.core.transport.LeanInputStream;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -18,54 +21,39 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The WebSocket streams' buffers are held only while in use and charged to the connection's scope. */
 class FrameWriterMemoryTest {
-    /** Counts reservations; refuses any that would pass {@code limit}. */
-    private static final class CountingScope implements MemoryScope {
-        final AtomicLong used = new AtomicLong();
-        final long limit;
-
-        CountingScope(long limit) {
-            this.limit = limit;
-        }
-
-        @Override
-        public void reserveMemory(long bytes, int priority) throws ResourceLimitException {
-            if (used.get() + bytes > limit) {
-                throw new ResourceLimitException("connection", Resource.MEMORY, limit, used.get(),
-                        io.p2pkit.core.Direction.OUTBOUND);
-            }
-            used.addAndGet(bytes);
-        }
-
-        @Override
-        public void releaseMemory(long bytes) {
-            used.addAndGet(-bytes);
-        }
+    /** A resource manager whose connections may hold {@code limit} bytes of memory. */
+    private static ResourceManager manager(long limit) {
+        return new ResourceManager(ResourceManagerConfig.builder()
+                .connection(ResourceLimits.unlimited().with(Resource.MEMORY, limit)).build());
     }
 
     @Test
     void theSendBufferIsReservedFromAWriteToTheFlushThatSendsIt() throws Exception {
         var wire = new ByteArrayOutputStream();
         FrameWriter w = new FrameWriter(wire, false, 1024);
-        CountingScope scope = new CountingScope(1 << 20);
+        ResourceManager rm = manager(1 << 20);
+        ConnectionSpan scope = rm.openConnection(Direction.OUTBOUND, true);
         MemoryCharged.charge(w, scope);
-        assertEquals(0, scope.used.get(), "nothing held before the first write");
+        assertEquals(0, rm.system().used(Resource.MEMORY), "nothing held before the first write");
         w.write(new byte[100]);
-        assertTrue(scope.used.get() >= 1024, "the buffer is reserved while bytes wait: " + scope.used.get());
+        assertTrue(rm.system().used(Resource.MEMORY) >= 1024, "the buffer is reserved while bytes wait: " + rm.system().used(Resource.MEMORY));
         w.write(new byte[3000]); // fills the buffer twice: frames go out, the buffer stays for the rest
-        assertTrue(scope.used.get() >= 1024);
+        assertTrue(rm.system().used(Resource.MEMORY) >= 1024);
         w.flush();
-        assertEquals(0, scope.used.get(), "an idle connection holds no send buffer");
+        assertEquals(0, rm.system().used(Resource.MEMORY), "an idle connection holds no send buffer");
         assertEquals(3100, framedPayload(wire.toByteArray()));
     }
 
     @Test
     void aRefusedReservationFailsTheWriteWithTheLimitError() throws Exception {
         FrameWriter w = new FrameWriter(new ByteArrayOutputStream(), true, 64 * 1024);
-        CountingScope scope = new CountingScope(1024);
+        ResourceManager rm = manager(1024);
+        ConnectionSpan scope = rm.openConnection(Direction.OUTBOUND, true);
         w.chargeTo(scope);
         ResourceLimitException e = assertThrows(ResourceLimitException.class, () -> w.write(new byte[10]));
         assertSame(Resource.MEMORY, e.resource());
-        assertEquals(0, scope.used.get());
+        assertEquals("connection", e.scope());
+        assertEquals(0, rm.system().used(Resource.MEMORY));
     }
 
     @Test
@@ -86,10 +74,11 @@ class FrameWriterMemoryTest {
             public void failed(WebSocketException e) {
             }
         });
-        CountingScope scope = new CountingScope(1 << 20);
+        ResourceManager rm = manager(1 << 20);
+        ConnectionSpan scope = rm.openConnection(Direction.OUTBOUND, true);
         MemoryCharged.charge(r, scope);
         assertEquals(1, r.read(), "the first payload byte");
-        assertEquals(4096, scope.used.get(), "the read-ahead buffer holds the rest, charged to the scope");
+        assertEquals(4096, rm.system().used(Resource.MEMORY), "the read-ahead buffer holds the rest, charged to the scope");
         byte[] rest = new byte[4];
         assertEquals(4, r.read(rest));
         assertEquals(5, rest[3]);
