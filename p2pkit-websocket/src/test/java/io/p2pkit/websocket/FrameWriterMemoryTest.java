@@ -5,15 +5,14 @@ import io.p2pkit.core.Direction;
 import io.p2pkit.core.resource.ConnectionSpan;
 import io.p2pkit.core.resource.Resource;
 import io.p2pkit.core.resource.ResourceLimitException;
-import io.p2pkit.core.resource.ResourceLimits;
 import io.p2pkit.core.resource.ResourceManager;
-import io.p2pkit.core.resource.ResourceManagerConfig;
 import io.p2pkit.core.transport.LeanInputStream;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 
+import static io.p2pkit.core.testing.MemoryLimits.manager;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -21,11 +20,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The WebSocket streams' buffers are held only while in use and charged to the connection's scope. */
 class FrameWriterMemoryTest {
-    /** A resource manager whose connections may hold {@code limit} bytes of memory. */
-    private static ResourceManager manager(long limit) {
-        return new ResourceManager(ResourceManagerConfig.builder()
-                .connection(ResourceLimits.unlimited().with(Resource.MEMORY, limit)).build());
-    }
 
     @Test
     void theSendBufferIsReservedFromAWriteToTheFlushThatSendsIt() throws Exception {

@@ -3,9 +3,7 @@ package io.p2pkit.core.transport;
 import io.p2pkit.core.Direction;
 import io.p2pkit.core.resource.ConnectionSpan;
 import io.p2pkit.core.resource.Resource;
-import io.p2pkit.core.resource.ResourceLimits;
 import io.p2pkit.core.resource.ResourceManager;
-import io.p2pkit.core.resource.ResourceManagerConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -16,6 +14,7 @@ import java.io.InputStream;
 import java.util.ArrayDeque;
 import java.util.SplittableRandom;
 
+import static io.p2pkit.core.testing.MemoryLimits.manager;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -133,11 +132,6 @@ class LeanInputStreamTest {
         assertEquals(burst.length - 1, in.read(got, 1, burst.length - 1));
         assertFalse(in.holdsBuffer());
         assertArrayEquals(burst, got);
-    }
-
-    private static ResourceManager manager(long connectionMemory) {
-        return new ResourceManager(ResourceManagerConfig.builder()
-                .connection(ResourceLimits.unlimited().with(Resource.MEMORY, connectionMemory)).build());
     }
 
     @Test

@@ -7,9 +7,8 @@ import io.p2pkit.core.resource.ConnectionSpan;
 import io.p2pkit.core.resource.MemoryScope;
 import io.p2pkit.core.resource.Resource;
 import io.p2pkit.core.resource.ResourceLimitException;
-import io.p2pkit.core.resource.ResourceLimits;
 import io.p2pkit.core.resource.ResourceManager;
-import io.p2pkit.core.resource.ResourceManagerConfig;
+import io.p2pkit.core.testing.Await;
 import io.p2pkit.core.transport.LeanInputStream;
 import io.p2pkit.core.transport.memory.MemoryConnection;
 import org.junit.jupiter.api.Test;
@@ -26,6 +25,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import static io.p2pkit.core.muxer.yamux.SessionPair.await;
 import static io.p2pkit.core.muxer.yamux.SessionPair.quiet;
+import static io.p2pkit.core.testing.MemoryLimits.manager;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -39,21 +39,6 @@ class YamuxMemoryTest {
     /** A manager whose connection scope allows {@code bytes} of memory, and a connection span in it. */
     private static ConnectionSpan span(ResourceManager rm) throws ResourceLimitException {
         return rm.openConnection(Direction.INBOUND, false);
-    }
-
-    private static void waitFor(String what, java.util.function.BooleanSupplier condition) {
-        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
-        }
-    }
-
-    private static ResourceManager manager(long connectionMemory) {
-        return new ResourceManager(ResourceManagerConfig.builder()
-                .connection(ResourceLimits.unlimited().with(Resource.MEMORY, connectionMemory)).build());
     }
 
     @Test
@@ -72,7 +57,7 @@ class YamuxMemoryTest {
             YamuxStream in = listener.acceptStream();
             assertEquals(1, in.in().read());
             // only the read loops' header buffers come and go (8 KiB while bytes wait in them)
-            waitFor("the read loops idle, nothing charged", () -> rm.system().used(Resource.MEMORY) == 0);
+            Await.until("the read loops idle, nothing charged", () -> rm.system().used(Resource.MEMORY) == 0);
             in.close();
             a.close();
             b.reset();
@@ -80,7 +65,7 @@ class YamuxMemoryTest {
             dialer.close();
             listener.close();
         }
-        waitFor("everything released", () -> rm.system().used(Resource.MEMORY) == 0);
+        Await.until("everything released", () -> rm.system().used(Resource.MEMORY) == 0);
         span.close();
         assertTrue(rm.system().usage().isEmpty(), "nothing left: " + rm.system().usage());
     }
@@ -114,7 +99,7 @@ class YamuxMemoryTest {
             dialer.close();
             listener.close();
         }
-        waitFor("everything released", () -> rm.system().used(Resource.MEMORY) == 0);
+        Await.until("everything released", () -> rm.system().used(Resource.MEMORY) == 0);
         span.close();
     }
 
@@ -185,7 +170,7 @@ class YamuxMemoryTest {
         // the read loop's 8 KiB header buffer comes and goes; window growth is never reserved
         assertTrue(peak.get() <= LeanInputStream.BUFFER_BYTES,
                 "nothing but the read buffer was ever reserved: " + peak.get());
-        waitFor("everything released", () -> rm.system().used(Resource.MEMORY) == 0);
+        Await.until("everything released", () -> rm.system().used(Resource.MEMORY) == 0);
         span.close();
     }
 
@@ -199,7 +184,7 @@ class YamuxMemoryTest {
         assertEquals(2L << 20, window);
         assertTrue(peak.get() <= (4L << 20) * 129 / 256, "reserved at most the growth share: " + peak.get());
         // the read loop gives its read buffer back as it ends, just after the close
-        waitFor("everything released", () -> rm.system().used(Resource.MEMORY) == 0);
+        Await.until("everything released", () -> rm.system().used(Resource.MEMORY) == 0);
         span.close();
     }
 
@@ -213,7 +198,7 @@ class YamuxMemoryTest {
         YamuxSession listener = yamux.wrap(pair.responder(), false);
         try {
             YamuxStream out = dialer.openStream();
-            waitFor("the dialer idle", () -> rm.system().used(Resource.MEMORY) == 0);
+            Await.until("the dialer idle", () -> rm.system().used(Resource.MEMORY) == 0);
             long rest = (1L << 20) - 1024; // the frame writer's buffer no longer fits
             span.reserveMemory(rest, io.p2pkit.core.resource.MemoryPriority.ALWAYS);
             ResourceLimitException refused = assertThrows(ResourceLimitException.class, () -> out.out().write(7));
@@ -231,7 +216,7 @@ class YamuxMemoryTest {
             dialer.close();
             listener.close();
         }
-        waitFor("everything released", () -> rm.system().used(Resource.MEMORY) == 0);
+        Await.until("everything released", () -> rm.system().used(Resource.MEMORY) == 0);
         span.close();
     }
 }

@@ -7,24 +7,21 @@ import io.p2pkit.core.resource.ConnectionSpan;
 import io.p2pkit.core.resource.MemoryPriority;
 import io.p2pkit.core.resource.Resource;
 import io.p2pkit.core.resource.ResourceLimitException;
-import io.p2pkit.core.resource.ResourceLimits;
 import io.p2pkit.core.resource.ResourceManager;
-import io.p2pkit.core.resource.ResourceManagerConfig;
 import io.p2pkit.core.security.HandshakeException;
 import io.p2pkit.core.security.SecureConnection;
+import io.p2pkit.core.testing.Await;
 import io.p2pkit.core.transport.memory.MemoryConnection;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 
 import static io.p2pkit.core.security.noise.NoiseTransportTest.async;
 import static io.p2pkit.core.security.noise.NoiseTransportTest.await;
 import static io.p2pkit.core.security.noise.NoiseTransportTest.failure;
+import static io.p2pkit.core.testing.MemoryLimits.manager;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -34,21 +31,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Noise's frame buffers are reserved in the connection's memory scope while they are held. */
 class NoiseMemoryTest {
     private static final List<String> MUXERS = List.of("/yamux/1.0.0");
-
-    private static ResourceManager manager(long connectionMemory) {
-        return new ResourceManager(ResourceManagerConfig.builder()
-                .connection(ResourceLimits.unlimited().with(Resource.MEMORY, connectionMemory)).build());
-    }
-
-    private static void waitFor(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            LockSupport.parkNanos(1_000_000);
-        }
-    }
 
     @Test
     void aHandshakeWithoutRoomForTheFrameBufferFailsWithTheLimitAsCause() throws Exception {
@@ -92,7 +74,7 @@ class NoiseMemoryTest {
         assertArrayEquals(message, client.in().readNBytes(message.length));
         // A reader back to waiting for the next frame (as a muxer's read loop always is) holds nothing.
         CompletableFuture<Integer> read = async(() -> server.in().read());
-        waitFor("an idle connection holds no reserved buffer", () -> rm.system().used(Resource.MEMORY) == 0);
+        Await.until("an idle connection holds no reserved buffer", () -> rm.system().used(Resource.MEMORY) == 0);
 
         // Fill the scope meanwhile: the next frame finds no room for its buffer.
         span.reserveMemory((1 << 20) - 64 * 1024, MemoryPriority.ALWAYS);
@@ -105,7 +87,7 @@ class NoiseMemoryTest {
         assertEquals(-1, client.in().read());
         assertThrows(ResourceLimitException.class, () -> server.in().read());
         span.releaseMemory((1 << 20) - 64 * 1024);
-        waitFor("the reservations released", () -> rm.system().used(Resource.MEMORY) == 0);
+        Await.until("the reservations released", () -> rm.system().used(Resource.MEMORY) == 0);
         span.close();
         assertTrue(rm.system().usage().isEmpty(), "nothing held: " + rm.system().usage());
     }
@@ -129,7 +111,7 @@ class NoiseMemoryTest {
             io.p2pkit.core.muxer.MuxedStream in = server.acceptStream();
             assertEquals(1, in.in().read());
             // Fill the scope: the next frame finds no room for Noise's read buffer.
-            waitFor("the server's read buffer given back", () -> rm.system().used(Resource.MEMORY) == 0);
+            Await.until("the server's read buffer given back", () -> rm.system().used(Resource.MEMORY) == 0);
             long rest = (4 << 20) - rm.system().used(Resource.MEMORY) - 1024;
             span.reserveMemory(rest, MemoryPriority.ALWAYS);
             out.out().write(2);
@@ -146,7 +128,7 @@ class NoiseMemoryTest {
             client.close();
             server.close();
         }
-        waitFor("everything released", () -> rm.system().used(Resource.MEMORY) == 0);
+        Await.until("everything released", () -> rm.system().used(Resource.MEMORY) == 0);
         span.close();
     }
 
@@ -172,7 +154,7 @@ class NoiseMemoryTest {
         assertTrue(rm.blocked().keySet().stream().anyMatch(k -> k.resource() == Resource.MEMORY),
                 "the bulk buffer was refused");
         CompletableFuture<Integer> idle = async(() -> client.in().read()); // waits without a buffer
-        waitFor("the client's buffers released", () -> rm.system().used(Resource.MEMORY) == 0);
+        Await.until("the client's buffers released", () -> rm.system().used(Resource.MEMORY) == 0);
         server.close();
         assertEquals(-1, await(idle));
         client.close();

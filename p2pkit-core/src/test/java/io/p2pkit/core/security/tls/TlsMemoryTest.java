@@ -7,24 +7,21 @@ import io.p2pkit.core.resource.ConnectionSpan;
 import io.p2pkit.core.resource.MemoryPriority;
 import io.p2pkit.core.resource.Resource;
 import io.p2pkit.core.resource.ResourceLimitException;
-import io.p2pkit.core.resource.ResourceLimits;
 import io.p2pkit.core.resource.ResourceManager;
-import io.p2pkit.core.resource.ResourceManagerConfig;
 import io.p2pkit.core.security.HandshakeException;
 import io.p2pkit.core.security.SecureConnection;
+import io.p2pkit.core.testing.Await;
 import io.p2pkit.core.transport.memory.MemoryConnection;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 
+import static io.p2pkit.core.testing.MemoryLimits.manager;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -65,25 +62,10 @@ class TlsMemoryTest {
         return assertThrows(ExecutionException.class, () -> f.get(TIMEOUT_SECONDS, TimeUnit.SECONDS)).getCause();
     }
 
-    private static void waitFor(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(TIMEOUT_SECONDS).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            LockSupport.parkNanos(1_000_000);
-        }
-    }
-
     /** A pending read ends, with end of stream or an I/O error, once its connection is gone. */
     private static void assertEnded(CompletableFuture<Integer> read) throws Exception {
         Object end = read.handle((n, e) -> e != null ? e : n).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         assertTrue(end instanceof IOException || Integer.valueOf(-1).equals(end), "the read ended with " + end);
-    }
-
-    private static ResourceManager manager(long connectionMemory) {
-        return new ResourceManager(ResourceManagerConfig.builder()
-                .connection(ResourceLimits.unlimited().with(Resource.MEMORY, connectionMemory)).build());
     }
 
     private static TlsTransport transport() {
@@ -132,7 +114,7 @@ class TlsMemoryTest {
         assertArrayEquals(message, client.in().readNBytes(message.length));
         // A reader back to waiting for the next record (as a muxer's read loop always is) holds nothing.
         CompletableFuture<Integer> read = async(() -> server.in().read());
-        waitFor("an idle connection holds no reserved buffer", () -> rm.system().used(Resource.MEMORY) == 0);
+        Await.until("an idle connection holds no reserved buffer", () -> rm.system().used(Resource.MEMORY) == 0);
 
         // Fill the scope meanwhile: the next record finds no room for its buffer.
         long rest = (1 << 20) - 16 * 1024;
@@ -150,7 +132,7 @@ class TlsMemoryTest {
         });
         assertThrows(ResourceLimitException.class, () -> server.in().read());
         span.releaseMemory(rest);
-        waitFor("the reservations released", () -> rm.system().used(Resource.MEMORY) == 0);
+        Await.until("the reservations released", () -> rm.system().used(Resource.MEMORY) == 0);
         span.close();
         assertTrue(rm.system().usage().isEmpty(), "nothing held: " + rm.system().usage());
     }
@@ -168,7 +150,7 @@ class TlsMemoryTest {
         SecureConnection server = await(l);
         CompletableFuture<Integer> serverRead = async(() -> server.in().read());
         CompletableFuture<Integer> clientRead = async(() -> client.in().read()); // as a muxer's read loop
-        waitFor("the client idle", () -> rm.system().used(Resource.MEMORY) == 0);
+        Await.until("the client idle", () -> rm.system().used(Resource.MEMORY) == 0);
         long rest = (1 << 20) - 64 * 1024; // the send buffers (64 KiB plaintext + four records) no longer fit
         span.reserveMemory(rest, MemoryPriority.ALWAYS);
         ResourceLimitException limit = assertThrows(ResourceLimitException.class, () -> client.out().write(7));
@@ -220,7 +202,7 @@ class TlsMemoryTest {
         assertArrayEquals(data, await(received));
         CompletableFuture<Integer> idle = async(() -> server.in().read());
         CompletableFuture<Integer> idleClient = async(() -> client.in().read());
-        waitFor("both sides' buffers given back", () -> rm.system().used(Resource.MEMORY) == 0);
+        Await.until("both sides' buffers given back", () -> rm.system().used(Resource.MEMORY) == 0);
         assertFalse(idle.isDone());
         client.close();
         assertEnded(idle);
