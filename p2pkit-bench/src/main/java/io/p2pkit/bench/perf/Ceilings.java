@@ -74,37 +74,37 @@ final class Ceilings {
         SecretKeySpec key = new SecretKeySpec(new byte[32], "ChaCha20");
         byte[] plain = new byte[FRAME];
         byte[] sealed = new byte[FRAME + 16];
-        byte[] nonce = new byte[12];
         // Decryption needs a genuine frame: every decryption opens this nonce-0 one (the JDK
-        // refuses a repeated key and nonce only when encrypting).
-        cipher.init(Cipher.ENCRYPT_MODE, key, new IvParameterSpec(nonce));
+        // refuses a repeated key and nonce only when encrypting, so encryption counts nonces up).
+        cipher.init(Cipher.ENCRYPT_MODE, key, nonce(0));
         cipher.doFinal(plain, 0, FRAME, sealed, 0);
-        long counter = 1;
-        long warmup = Math.min(bytes, 256L << 20);
-        for (long done = 0; done < warmup; done += FRAME) {
-            counter = open ? decrypt(cipher, key, sealed, plain, counter) : encrypt(cipher, key, nonce, counter, plain, sealed);
-        }
+        long next = frames(cipher, key, open, plain, sealed, Math.min(bytes, 256L << 20), 1); // warm-up
         long start = System.nanoTime();
-        for (long done = 0; done < bytes; done += FRAME) {
-            counter = open ? decrypt(cipher, key, sealed, plain, counter) : encrypt(cipher, key, nonce, counter, plain, sealed);
-        }
+        frames(cipher, key, open, plain, sealed, bytes, next);
         return bytes / ((System.nanoTime() - start) / 1e9);
     }
 
-    private static long encrypt(Cipher cipher, SecretKeySpec key, byte[] nonce, long counter, byte[] in, byte[] out)
-            throws GeneralSecurityException {
-        for (int i = 0; i < 8; i++) {
-            nonce[4 + i] = (byte) (counter >>> (8 * i));
+    /** Encrypts {@code plain} or decrypts {@code sealed} until {@code bytes} went through; returns the next nonce. */
+    private static long frames(Cipher cipher, SecretKeySpec key, boolean open, byte[] plain, byte[] sealed,
+                               long bytes, long counter) throws GeneralSecurityException {
+        for (long done = 0; done < bytes; done += FRAME) {
+            if (open) {
+                cipher.init(Cipher.DECRYPT_MODE, key, nonce(0));
+                cipher.doFinal(sealed, 0, sealed.length, plain, 0);
+            } else {
+                cipher.init(Cipher.ENCRYPT_MODE, key, nonce(counter++));
+                cipher.doFinal(plain, 0, plain.length, sealed, 0);
+            }
         }
-        cipher.init(Cipher.ENCRYPT_MODE, key, new IvParameterSpec(nonce));
-        cipher.doFinal(in, 0, in.length, out, 0);
-        return counter + 1;
+        return counter;
     }
 
-    private static long decrypt(Cipher cipher, SecretKeySpec key, byte[] in, byte[] out, long counter)
-            throws GeneralSecurityException {
-        cipher.init(Cipher.DECRYPT_MODE, key, new IvParameterSpec(new byte[12]));
-        cipher.doFinal(in, 0, in.length, out, 0);
-        return counter + 1;
+    /** The Noise nonce for {@code counter}: 4 zero bytes, then the counter in little-endian order. */
+    private static IvParameterSpec nonce(long counter) {
+        byte[] n = new byte[12];
+        for (int i = 0; i < 8; i++) {
+            n[4 + i] = (byte) (counter >>> (8 * i));
+        }
+        return new IvParameterSpec(n);
     }
 }
