@@ -7,20 +7,17 @@ import io.p2pkit.core.protobuf.LengthPrefixed;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The one long-lived outbound pubsub stream to a peer and its bounded send queue: a priority lane
- * for control RPCs (subscriptions, GRAFT/PRUNE, IHAVE/IWANT) and a dropping lane for messages.
- * When a lane is full, new items are dropped and counted, never blocking the router. A writer
- * virtual thread drains the control lane first and batches queued messages into one RPC.
+ * The one long-lived outbound pubsub stream to a peer and its bounded send queue ({@link SendLanes}:
+ * a priority lane for control RPCs, a dropping lane for messages). When a lane is full, new items
+ * are dropped and counted, never blocking the router. A writer virtual thread drains the control
+ * lane first and batches queued messages into one RPC.
  */
-final class PeerSender {
+final class PeerSender implements PeerLink {
     /** Opens the stream; runs on the writer thread. */
     interface Opener {
         Stream open() throws IOException;
@@ -34,31 +31,24 @@ final class PeerSender {
     }
 
     private final PeerId peer;
-    private final int controlCapacity;
-    private final int messageCapacity;
-    private final int maxBatchBytes;
+    private final SendLanes lanes;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition ready = lock.newCondition();
     private final Condition drained = lock.newCondition();
     private boolean writing;
     private final java.util.concurrent.CountDownLatch remoteEnded = new java.util.concurrent.CountDownLatch(1);
-    private final ArrayDeque<Rpc> control = new ArrayDeque<>();
-    private final ArrayDeque<PubsubMessage> messages = new ArrayDeque<>();
-    private final AtomicLong droppedControl = new AtomicLong();
-    private final AtomicLong droppedMessages = new AtomicLong();
     private final AtomicLong sentRpcs = new AtomicLong();
     private final AtomicLong sentBytes = new AtomicLong();
     private boolean closed;
     private Stream stream;
 
-    PeerSender(PeerId peer, int controlCapacity, int messageCapacity, int maxBatchBytes) {
+    PeerSender(PeerId peer, SendLanes lanes) {
         this.peer = peer;
-        this.controlCapacity = controlCapacity;
-        this.messageCapacity = messageCapacity;
-        this.maxBatchBytes = maxBatchBytes;
+        this.lanes = lanes;
     }
 
-    PeerId peer() {
+    @Override
+    public PeerId peer() {
         return peer;
     }
 
@@ -67,14 +57,17 @@ final class PeerSender {
         Thread.ofVirtual().name("pubsub-send " + peer).start(() -> run(opener, events));
     }
 
-    boolean offerControl(Rpc rpc) {
+    @Override
+    public boolean offerControl(Rpc rpc) {
         lock.lock();
         try {
-            if (closed || control.size() >= controlCapacity) {
-                droppedControl.incrementAndGet();
+            if (closed) {
+                lanes.refusedControl();
                 return false;
             }
-            control.add(rpc);
+            if (!lanes.offerControl(rpc)) {
+                return false;
+            }
             ready.signal();
             return true;
         } finally {
@@ -82,14 +75,17 @@ final class PeerSender {
         }
     }
 
-    boolean offerMessage(PubsubMessage message) {
+    @Override
+    public boolean offerMessage(PubsubMessage message) {
         lock.lock();
         try {
-            if (closed || messages.size() >= messageCapacity) {
-                droppedMessages.incrementAndGet();
+            if (closed) {
+                lanes.refusedMessage();
                 return false;
             }
-            messages.add(message);
+            if (!lanes.offerMessage(message)) {
+                return false;
+            }
             ready.signal();
             return true;
         } finally {
@@ -97,15 +93,28 @@ final class PeerSender {
         }
     }
 
-    long droppedMessages() {
-        return droppedMessages.get();
+    @Override
+    public long droppedMessages() {
+        lock.lock();
+        try {
+            return lanes.droppedMessages();
+        } finally {
+            lock.unlock();
+        }
     }
 
-    long droppedControl() {
-        return droppedControl.get();
+    @Override
+    public long droppedControl() {
+        lock.lock();
+        try {
+            return lanes.droppedControl();
+        } finally {
+            lock.unlock();
+        }
     }
 
-    long sentBytes() {
+    @Override
+    public long sentBytes() {
         return sentBytes.get();
     }
 
@@ -121,7 +130,7 @@ final class PeerSender {
     boolean awaitDrained(long deadlineNanos) throws InterruptedException {
         lock.lock();
         try {
-            while (!closed && (writing || !control.isEmpty() || !messages.isEmpty() || stream == null)) {
+            while (!closed && (writing || !lanes.isEmpty() || stream == null)) {
                 long left = deadlineNanos - System.nanoTime();
                 if (left <= 0) {
                     return false;
@@ -158,8 +167,7 @@ final class PeerSender {
         lock.lock();
         try {
             closed = true;
-            control.clear();
-            messages.clear();
+            lanes.clear();
             ready.signalAll();
             drained.signalAll();
             return stream;
@@ -169,7 +177,8 @@ final class PeerSender {
     }
 
     /** Stops the writer and closes the stream. */
-    void close() {
+    @Override
+    public void close() {
         Stream s = stop();
         if (s != null) {
             try {
@@ -216,7 +225,7 @@ final class PeerSender {
                     lock.lock();
                     try {
                         writing = false;
-                        if (control.isEmpty() && messages.isEmpty()) {
+                        if (lanes.isEmpty()) {
                             drained.signalAll();
                         }
                     } finally {
@@ -265,7 +274,7 @@ final class PeerSender {
     private boolean isIdle() {
         lock.lock();
         try {
-            return control.isEmpty() && messages.isEmpty();
+            return lanes.isEmpty();
         } finally {
             lock.unlock();
         }
@@ -276,29 +285,14 @@ final class PeerSender {
         Rpc rpc;
         lock.lock();
         try {
-            while (!closed && control.isEmpty() && messages.isEmpty()) {
+            while (!closed && lanes.isEmpty()) {
                 ready.await();
             }
             if (closed) {
                 return null;
             }
             writing = true;
-            Rpc c = control.poll();
-            if (c != null) {
-                rpc = c;
-            } else {
-                List<PubsubMessage> batch = new ArrayList<>();
-                int bytes = 0;
-                while (!messages.isEmpty()) {
-                    int size = RpcCodec.encodedSize(messages.peek());
-                    if (!batch.isEmpty() && bytes + size > maxBatchBytes) {
-                        break;
-                    }
-                    batch.add(messages.poll());
-                    bytes += size;
-                }
-                rpc = Rpc.ofMessages(batch);
-            }
+            rpc = lanes.poll();
         } finally {
             lock.unlock();
         }

@@ -26,7 +26,7 @@ public final class RpcCodec {
     }
 
     /** The encoding of {@code rpc} without copying it: for writing to streams, never to be modified. */
-    static byte[] encodedShared(Rpc rpc) {
+    public static byte[] encodedShared(Rpc rpc) {
         return rpc.encoded();
     }
 
