@@ -15,7 +15,6 @@ import io.p2pkit.pubsub.gossip.GossipParams;
 import io.p2pkit.pubsub.gossip.GossipRouter;
 import io.p2pkit.pubsub.score.PeerScoreParams;
 import io.p2pkit.pubsub.score.PeerScoreThresholds;
-import io.p2pkit.pubsub.score.ScoreBreakdown;
 import io.p2pkit.pubsub.score.TopicScoreParams;
 
 import java.io.IOException;
@@ -24,16 +23,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * An in-JVM gossipsub network over the memory transport with injected latency, honest nodes and
@@ -62,7 +60,8 @@ public final class PubsubSimulation {
      *
      * @param nodes          honest nodes
      * @param attackers      attacker nodes
-     * @param degree         connections each node dials (attackers dial twice as many)
+     * @param degree         connections each honest node dials
+     * @param attackerDegree honest nodes each attacker dials
      * @param messages       honest messages to publish
      * @param rate           honest messages per second
      * @param size           message size in bytes
@@ -74,21 +73,27 @@ public final class PubsubSimulation {
      * @param scoring        whether honest nodes score peers
      * @param seed           randomness seed
      */
-    public record Settings(Scenario scenario, int nodes, int attackers, int degree, int messages, double rate, int size,
+    public record Settings(Scenario scenario, int nodes, int attackers, int degree, int attackerDegree, int messages,
+                           double rate, int size,
                            Duration minLatency, Duration maxLatency, Duration warmup, Duration drain, boolean scoring,
                            long seed) {
     }
 
-    private static final String TOPIC = "sim";
-    private static final byte[] BAD = {'B', 'A', 'D'};
+    /** The topic every node joins. */
+    static final String TOPIC = "sim";
+    /** The prefix of the payloads honest validators reject. */
+    static final byte[] BAD = {'B', 'A', 'D'};
     /** The honest nodes' gossip threshold. */
-    private static final double GOSSIP_THRESHOLD = -10;
+    static final double GOSSIP_THRESHOLD = -10;
+    /** How often an invalid-flood attacker publishes. */
+    static final Duration FLOOD_INTERVAL = Duration.ofMillis(20);
 
     private PubsubSimulation() {
     }
 
     /** Runs one simulation and returns what it measured. */
     public static SimulationResult run(Settings s) throws Exception {
+        long wallStart = System.nanoTime();
         Random random = new Random(s.seed());
         MemoryNetwork network = new MemoryNetwork();
         long minNs = s.minLatency().toNanos();
@@ -104,12 +109,7 @@ public final class PubsubSimulation {
         List<Host> hosts = new ArrayList<>();
         List<PubSub> pubsubs = new ArrayList<>();
         List<AttackRouter> attackRouters = new ArrayList<>();
-        AtomicLongArray[] arrival = new AtomicLongArray[s.messages()];
-        for (int i = 0; i < s.messages(); i++) {
-            arrival[i] = new AtomicLongArray(s.nodes());
-        }
-        long[] publishedAt = new long[s.messages()];
-        CountDownLatch allDelivered = new CountDownLatch(s.messages() * (s.nodes() - 1));
+        Arrivals arrivals = new Arrivals(s.messages(), s.nodes());
         try {
             for (int i = 0; i < total; i++) {
                 boolean attacker = i >= s.nodes();
@@ -118,18 +118,9 @@ public final class PubsubSimulation {
                         .scheduler(scheduler).build();
                 hosts.add(h);
                 PubsubConfig config = PubsubConfig.builder().random(new Random(s.seed() * 31 + i)).build();
-                Router router;
-                if (attacker && s.scenario() != Scenario.INVALID_FLOOD) {
-                    AttackRouter.Mode mode = switch (s.scenario()) {
-                        case FLASH -> AttackRouter.Mode.FLASH;
-                        case IWANT_SPAM -> AttackRouter.Mode.IWANT_SPAM;
-                        default -> AttackRouter.Mode.SILENT;
-                    };
-                    AttackRouter a = new AttackRouter(mode, GossipParams.defaults());
+                Router router = attacker ? attackerRouter(s) : new GossipRouter(honestParams(s));
+                if (router instanceof AttackRouter a) {
                     attackRouters.add(a);
-                    router = a;
-                } else {
-                    router = new GossipRouter(attacker ? GossipParams.defaults() : honestParams(s));
                 }
                 PubSub p = PubSub.start(h, config, router);
                 pubsubs.add(p);
@@ -148,9 +139,8 @@ public final class PubsubSimulation {
                     ByteBuffer b = ByteBuffer.wrap(d);
                     long sentAt = b.getLong();
                     int index = b.getInt();
-                    if (index >= 0 && index < arrival.length
-                            && arrival[index].compareAndSet(node, 0, Math.max(1, System.nanoTime() - sentAt))) {
-                        allDelivered.countDown();
+                    if (arrivals.measured(index)) {
+                        arrivals.arrived(index, node, System.nanoTime() - sentAt);
                     }
                 });
             }
@@ -187,23 +177,22 @@ public final class PubsubSimulation {
                 }
                 int from = random.nextInt(s.nodes());
                 ByteBuffer b = ByteBuffer.allocate(Math.max(12, s.size()));
-                publishedAt[m] = System.nanoTime();
-                b.putLong(publishedAt[m]).putInt(m);
-                arrival[m].set(from, -1); // the publisher itself is not counted
+                b.putLong(System.nanoTime()).putInt(m);
+                arrivals.published(m, from);
                 try {
                     pubsubs.get(from).join(TOPIC).publish(b.array());
                 } catch (IOException e) {
                     // counted as undelivered
                 }
             }
-            allDelivered.await(s.drain().toMillis(), TimeUnit.MILLISECONDS);
+            arrivals.await(s.drain().toMillis());
             double seconds = (System.nanoTime() - start) / 1e9;
             flooders.forEach(Thread::interrupt);
             if (sampler != null) {
                 sampler.interrupt();
                 sampler.join();
             }
-            return measure(s, pubsubs, arrival, sentBefore, seconds, settleSeconds, honestScores);
+            return measure(s, pubsubs, arrivals, sentBefore, seconds, settleSeconds, honestScores, wallStart);
         } finally {
             closeAll(hosts);
             scheduler.shutdownNow();
@@ -248,17 +237,11 @@ public final class PubsubSimulation {
             while (!Thread.currentThread().isInterrupted()) {
                 Thread.sleep(2000); // a sampling period, not a wait for a condition
                 for (int i = 0; i < s.nodes(); i++) {
-                    List<ScoreBreakdown> scores = pubsubs.get(i).inspect(r -> {
-                        GossipRouter g = (GossipRouter) r;
-                        List<ScoreBreakdown> l = new ArrayList<>();
-                        for (PeerId p : g.peers()) {
-                            if (honest.contains(p)) {
-                                g.scoreBreakdown(p).ifPresent(l::add);
-                            }
-                        }
-                        return l;
+                    // Each node's router is read on its owner thread, one node at a time.
+                    pubsubs.get(i).inspect(r -> {
+                        out.sample((GossipRouter) r, honest);
+                        return null;
                     });
-                    scores.forEach(out::add);
                 }
             }
         } catch (InterruptedException | IllegalStateException e) {
@@ -292,36 +275,24 @@ public final class PubsubSimulation {
             while (!Thread.currentThread().isInterrupted()) {
                 ByteBuffer.wrap(junk).putLong(8, n++);
                 t.publish(junk);
-                Thread.sleep(20); // 50 invalid messages per second per attacker
+                Thread.sleep(FLOOD_INTERVAL); // 50 invalid messages per second per attacker
             }
         } catch (InterruptedException | IOException | RuntimeException e) {
             // stopped
         }
     }
 
-    private static boolean startsWith(byte[] d, byte[] prefix) {
+    static boolean startsWith(byte[] d, byte[] prefix) {
         return d.length >= prefix.length && Arrays.equals(d, 0, prefix.length, prefix, 0, prefix.length);
     }
 
-    /** Honest nodes dial {@code degree} random others; attackers dial twice as many, and all of them the victim. */
+    /** Dials as {@link #dialTargets} says, all at once, and waits for the dials to end. */
     private static void connect(Settings s, List<Host> hosts, Random random) throws InterruptedException {
-        int total = hosts.size();
+        List<Set<Integer>> targets = dialTargets(s, random);
         List<Thread> dialers = new ArrayList<>();
-        for (int i = 0; i < total; i++) {
-            boolean attacker = i >= s.nodes();
-            Set<Integer> targets = new HashSet<>();
-            if (attacker && s.scenario() == Scenario.ECLIPSE) {
-                targets.add(0);
-            }
-            int want = Math.min(total - 1, attacker ? 2 * s.degree() : s.degree());
-            while (targets.size() < want) {
-                int t = random.nextInt(total);
-                if (t != i) {
-                    targets.add(t);
-                }
-            }
+        for (int i = 0; i < hosts.size(); i++) {
             Host h = hosts.get(i);
-            for (int t : targets) {
+            for (int t : targets.get(i)) {
                 Host target = hosts.get(t);
                 PeerInfo info = new PeerInfo(target.peerId(), target.addresses());
                 dialers.add(Thread.ofVirtual().start(() -> {
@@ -338,7 +309,46 @@ public final class PubsubSimulation {
         }
     }
 
-    private static GossipParams honestParams(Settings s) {
+    /**
+     * Whom each node dials: an honest node {@code degree} random others; an attacker
+     * {@code attackerDegree} honest nodes (links between attackers would test nothing), and in the
+     * eclipse scenario the victim, node 0, first.
+     */
+    static List<Set<Integer>> dialTargets(Settings s, Random random) {
+        int total = s.nodes() + s.attackers();
+        List<Set<Integer>> all = new ArrayList<>();
+        for (int i = 0; i < total; i++) {
+            boolean attacker = i >= s.nodes();
+            int pool = attacker ? s.nodes() : total;
+            Set<Integer> targets = new LinkedHashSet<>();
+            if (attacker && s.scenario() == Scenario.ECLIPSE) {
+                targets.add(0);
+            }
+            int want = Math.min(attacker ? pool : pool - 1, attacker ? s.attackerDegree() : s.degree());
+            while (targets.size() < want) {
+                int t = random.nextInt(pool);
+                if (t != i) {
+                    targets.add(t);
+                }
+            }
+            all.add(targets);
+        }
+        return all;
+    }
+
+    /** The router of an attacker in this scenario: a plain gossipsub router for the invalid flood. */
+    static Router attackerRouter(Settings s) {
+        AttackRouter.Mode mode = switch (s.scenario()) {
+            case FLASH -> AttackRouter.Mode.FLASH;
+            case IWANT_SPAM -> AttackRouter.Mode.IWANT_SPAM;
+            case INVALID_FLOOD -> null;
+            default -> AttackRouter.Mode.SILENT;
+        };
+        return mode == null ? new GossipRouter(GossipParams.defaults()) : new AttackRouter(mode, GossipParams.defaults());
+    }
+
+    /** The honest nodes' router parameters: the defaults, with scoring scaled to the message rate unless it is off. */
+    static GossipParams honestParams(Settings s) {
         if (!s.scoring()) {
             return GossipParams.defaults();
         }
@@ -358,49 +368,36 @@ public final class PubsubSimulation {
         return GossipParams.builder().scoring(score, new PeerScoreThresholds(GOSSIP_THRESHOLD, -50, -80, 5, 2)).build();
     }
 
-    private static SimulationResult measure(Settings s, List<PubSub> pubsubs, AtomicLongArray[] arrival,
+    private static SimulationResult measure(Settings s, List<PubSub> pubsubs, Arrivals arrivals,
                                             long[] sentBefore, double seconds, double settleSeconds,
-                                            ScoreSamples honestScores) {
-        long delivered = 0;
-        long expected = 0;
-        long victimDelivered = 0;
-        List<Long> latencies = new ArrayList<>();
-        for (AtomicLongArray a : arrival) {
-            for (int n = 0; n < s.nodes(); n++) {
-                long v = a.get(n);
-                if (v == -1) {
-                    continue; // publisher
-                }
-                expected++;
-                if (v > 0) {
-                    delivered++;
-                    latencies.add(v);
-                    if (n == 0) {
-                        victimDelivered++;
-                    }
-                }
-            }
-        }
-        long victimExpected = 0;
-        for (AtomicLongArray a : arrival) {
-            if (a.get(0) != -1) {
-                victimExpected++;
-            }
-        }
-        latencies.sort(null);
+                                            ScoreSamples honestScores, long wallStart) {
         long duplicates = 0;
         long bytes = 0;
+        long droppedMessages = 0;
+        long droppedControl = 0;
         for (int i = 0; i < s.nodes(); i++) {
             PubsubStats st = pubsubs.get(i).stats();
             duplicates += st.duplicates();
             bytes += st.sentBytes() - sentBefore[i];
+            droppedMessages += st.droppedMessages();
+            droppedControl += st.droppedControl();
         }
+        return result(s, arrivals, duplicates, bytes, seconds, settleSeconds, honestScores, meanMeshSize(s, pubsubs),
+                "real", (System.nanoTime() - wallStart) / 1e9,
+                Map.of("honestDroppedMessages", droppedMessages, "honestDroppedControl", droppedControl));
+    }
+
+    /** The result of a run, from what arrived and the honest nodes' totals. */
+    static SimulationResult result(Settings s, Arrivals arrivals, long duplicates, long bytes, double seconds,
+                                   double settleSeconds, ScoreSamples honestScores, double meanMeshSize,
+                                   String clock, double wallSeconds, Map<String, Long> counters) {
+        // Delivery per 10 seconds of publishing, to show attacks that are beaten only after a while.
+        Arrivals.Summary a = arrivals.summary(Math.max(1, (int) Math.round(10 * s.rate())));
         return new SimulationResult(s.scenario().name().toLowerCase(Locale.ROOT), s.nodes(), s.attackers(), s.messages(),
-                expected == 0 ? 0 : (double) delivered / expected,
-                s.scenario() == Scenario.ECLIPSE && victimExpected > 0 ? (double) victimDelivered / victimExpected : 1.0,
-                percentile(latencies, 0.5), percentile(latencies, 0.99),
-                (double) duplicates / Math.max(1, s.messages()) / s.nodes(),
-                bytes / (double) s.nodes() / seconds, seconds, settleSeconds, honestScores, meanMeshSize(s, pubsubs));
+                a.ratio(), s.scenario() == Scenario.ECLIPSE ? a.nodeZero() : 1.0, a.medianMillis(), a.p99Millis(),
+                a.ratioByWindow(), (double) duplicates / Math.max(1, s.messages()) / s.nodes(),
+                bytes / (double) s.nodes() / seconds, seconds, settleSeconds, honestScores, meanMeshSize,
+                clock, wallSeconds, new java.util.TreeMap<>(counters));
     }
 
     private static double meanMeshSize(Settings s, List<PubSub> pubsubs) {
@@ -411,30 +408,28 @@ public final class PubsubSimulation {
         return total / (double) s.nodes();
     }
 
-    private static double percentile(List<Long> sorted, double p) {
-        if (sorted.isEmpty()) {
-            return Double.NaN;
-        }
-        int i = (int) Math.min(sorted.size() - 1, Math.round(p * (sorted.size() - 1)));
-        return sorted.get(i) / 1e6;
-    }
-
     /**
-     * {@code PubsubSimulation [--scenario NAME] [--nodes N] [--attackers N] [--degree N] [--messages N]
-     * [--rate PER_SECOND] [--size BYTES] [--latency MIN_MS-MAX_MS] [--warmup SECONDS] [--drain SECONDS]
-     * [--no-scoring] [--seed N]}:
-     * prints the result as one JSON line.
+     * {@code PubsubSimulation [--clock virtual|real] [--scenario NAME] [--nodes N] [--attackers N] [--degree N]
+     * [--attacker-degree N (default twice --degree)]
+     * [--messages N] [--rate PER_SECOND] [--size BYTES] [--latency MIN_MS-MAX_MS] [--bandwidth MBIT_PER_S]
+     * [--warmup SECONDS] [--drain SECONDS] [--no-scoring] [--seed N]}: prints the result as one JSON line.
+     * {@code --clock virtual} (the default) runs {@link VirtualSimulation}; {@code real} runs this
+     * class's threads over the memory transport. {@code --bandwidth} (default 100, 0 for none)
+     * applies to virtual time only.
      */
     public static void main(String[] args) throws Exception {
         Scenario scenario = Scenario.BASELINE;
+        boolean virtual = true;
         int nodes = 1000;
         int attackers = -1;
         int degree = 8;
+        int attackerDegree = -1;
         int messages = 100;
         double rate = 10;
         int size = 256;
         long minMs = 10;
         long maxMs = 100;
+        double mbit = VirtualSimulation.DEFAULT_BYTES_PER_SECOND * 8 / 1e6;
         long warmup = 10;
         long drain = 30;
         boolean scoring = true;
@@ -450,10 +445,16 @@ public final class PubsubSimulation {
             }
             String v = args[++i];
             switch (a) {
+                case "--clock" -> virtual = switch (v) {
+                    case "virtual" -> true;
+                    case "real" -> false;
+                    default -> throw new IllegalArgumentException("--clock is virtual or real, not " + v);
+                };
                 case "--scenario" -> scenario = Scenario.valueOf(v.toUpperCase(Locale.ROOT).replace('-', '_'));
                 case "--nodes" -> nodes = Integer.parseInt(v);
                 case "--attackers" -> attackers = Integer.parseInt(v);
                 case "--degree" -> degree = Integer.parseInt(v);
+                case "--attacker-degree" -> attackerDegree = Integer.parseInt(v);
                 case "--messages" -> messages = Integer.parseInt(v);
                 case "--rate" -> rate = Double.parseDouble(v);
                 case "--size" -> size = Integer.parseInt(v);
@@ -462,6 +463,7 @@ public final class PubsubSimulation {
                     minMs = Long.parseLong(p[0]);
                     maxMs = Long.parseLong(p[p.length - 1]);
                 }
+                case "--bandwidth" -> mbit = Double.parseDouble(v);
                 case "--warmup" -> warmup = Long.parseLong(v);
                 case "--drain" -> drain = Long.parseLong(v);
                 case "--seed" -> seed = Long.parseLong(v);
@@ -471,9 +473,10 @@ public final class PubsubSimulation {
         if (attackers < 0) {
             attackers = scenario == Scenario.BASELINE ? 0 : scenario == Scenario.ECLIPSE ? 50 : nodes / 5;
         }
-        Settings s = new Settings(scenario, nodes, attackers, degree, messages, rate, size, Duration.ofMillis(minMs),
+        Settings s = new Settings(scenario, nodes, attackers, degree, attackerDegree < 0 ? 2 * degree : attackerDegree,
+                messages, rate, size, Duration.ofMillis(minMs),
                 Duration.ofMillis(maxMs), Duration.ofSeconds(warmup), Duration.ofSeconds(drain), scoring, seed);
-        SimulationResult r = run(s);
+        SimulationResult r = virtual ? VirtualSimulation.run(s, (long) (mbit * 1e6 / 8)) : run(s);
         System.out.println(r.toJson());
         System.exit(0);
     }

@@ -1,8 +1,11 @@
 package io.p2pkit.pubsub.simulation;
 
+import io.p2pkit.core.identity.PeerId;
+import io.p2pkit.pubsub.gossip.GossipRouter;
 import io.p2pkit.pubsub.score.ScoreBreakdown;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -33,6 +36,15 @@ public final class ScoreSamples {
         }
         if (b.total() < gossipThreshold) {
             belowGossip.computeIfAbsent(b.worst(), k -> new LongAdder()).increment();
+        }
+    }
+
+    /** Records {@code router}'s score of each of its peers in {@code honest} (on the router's owner thread). */
+    public void sample(GossipRouter router, Set<PeerId> honest) {
+        for (PeerId p : router.peers()) {
+            if (honest.contains(p)) {
+                router.scoreBreakdown(p).ifPresent(this::add);
+            }
         }
     }
 

@@ -1,6 +1,9 @@
 package io.p2pkit.pubsub.simulation;
 
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * What a simulation run measured, over honest messages and honest subscribers only.
@@ -13,6 +16,7 @@ import java.util.Locale;
  * @param victimDelivery    the eclipse victim's delivery ratio (1 when there is no victim)
  * @param medianMillis      median first-arrival latency
  * @param p99Millis         99th percentile first-arrival latency
+ * @param deliveryBy10s     the delivery ratio of the messages published in each successive 10 s
  * @param duplicatesPerMessagePerNode duplicate receptions per message per honest node
  * @param bytesPerNodePerSecond       bytes sent per honest node per second of publishing
  * @param seconds           duration of the publishing phase
@@ -21,18 +25,32 @@ import java.util.Locale;
  *                          the first publish on: the samples, and those below zero (pruned from meshes)
  *                          and below the gossip threshold, by the most negative component
  * @param meanMeshSize      the honest nodes' mean mesh size at the end of the run
+ * @param clock             "virtual" (simulated time, {@link VirtualSimulation}) or "real" (threads
+ *                          and the memory transport, {@link PubsubSimulation})
+ * @param wallSeconds       how long the whole run took on the machine
+ * @param counters          further counts of the run, by name (dropped sends, engine failures, events, …)
  */
 public record SimulationResult(String scenario, int nodes, int attackers, int messages, double deliveryRatio,
                                double victimDelivery, double medianMillis, double p99Millis,
-                               double duplicatesPerMessagePerNode, double bytesPerNodePerSecond, double seconds,
-                               double settleSeconds, ScoreSamples honestScores, double meanMeshSize) {
+                               List<Double> deliveryBy10s, double duplicatesPerMessagePerNode, double bytesPerNodePerSecond, double seconds,
+                               double settleSeconds, ScoreSamples honestScores, double meanMeshSize,
+                               String clock, double wallSeconds, Map<String, Long> counters) {
     /** One JSON line. */
     public String toJson() {
         return String.format(Locale.ROOT, "{\"scenario\":\"%s\",\"nodes\":%d,\"attackers\":%d,\"messages\":%d,"
-                        + "\"deliveryRatio\":%.5f,\"victimDelivery\":%.5f,\"medianMillis\":%.1f,\"p99Millis\":%.1f,"
+                        + "\"deliveryRatio\":%.5f,\"victimDelivery\":%.5f,\"medianMillis\":%.1f,\"p99Millis\":%.1f,\"deliveryBy10s\":%s,"
                         + "\"duplicatesPerMessagePerNode\":%.2f,\"bytesPerNodePerSecond\":%.0f,\"seconds\":%.1f,"
-                        + "\"settleSeconds\":%.1f,\"meanMeshSize\":%.2f,\"honestScores\":%s}",
+                        + "\"settleSeconds\":%.1f,\"meanMeshSize\":%.2f,\"clock\":\"%s\",\"wallSeconds\":%.1f,"
+                        + "\"counters\":%s,\"honestScores\":%s}",
                 scenario, nodes, attackers, messages, deliveryRatio, victimDelivery, medianMillis, p99Millis,
-                duplicatesPerMessagePerNode, bytesPerNodePerSecond, seconds, settleSeconds, meanMeshSize, honestScores.toJson());
+                deliveryBy10s.stream().map(d -> String.format(Locale.ROOT, "%.5f", d)).collect(Collectors.joining(",", "[", "]")),
+                duplicatesPerMessagePerNode, bytesPerNodePerSecond, seconds, settleSeconds, meanMeshSize, clock,
+                wallSeconds, countersJson(), honestScores.toJson());
+    }
+
+    private String countersJson() {
+        StringBuilder b = new StringBuilder("{");
+        counters.forEach((k, v) -> b.append(b.length() > 1 ? "," : "").append('"').append(k).append("\":").append(v));
+        return b.append('}').toString();
     }
 }

@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PubsubSimulationTest {
     /** Publishing starts once the meshes have formed (60 s is only the deadline for that). */
     private static PubsubSimulation.Settings settings(PubsubSimulation.Scenario scenario, int attackers) {
-        return new PubsubSimulation.Settings(scenario, 30, attackers, 6, 20, 20, 128,
+        return new PubsubSimulation.Settings(scenario, 30, attackers, 6, 12, 20, 20, 128,
                 Duration.ofMillis(1), Duration.ofMillis(10), Duration.ofSeconds(60), Duration.ofSeconds(20), true, 7);
     }
 
