@@ -22,6 +22,8 @@ final class CommandQueue {
     private final Condition remoteNotFull = lock.newCondition();
     private final ArrayDeque<Runnable> local = new ArrayDeque<>();
     private final ArrayDeque<Runnable> remote = new ArrayDeque<>();
+    /** When each RPC in the remote lane was read (clock millis), in the lane's order. */
+    private final ArrayDeque<Long> remoteReadAt = new ArrayDeque<>();
     private final int capacity;
 
     /** Lanes of at most {@code capacity} commands each. */
@@ -52,9 +54,19 @@ final class CommandQueue {
         put(local, localNotFull, r);
     }
 
-    /** Queues an RPC's handling, waiting while the remote lane is full. */
-    void putRemote(Runnable r) throws InterruptedException {
-        put(remote, remoteNotFull, r);
+    /** Queues the handling of an RPC read at {@code readAt} (clock millis), waiting while the remote lane is full. */
+    void putRemote(Runnable r, long readAt) throws InterruptedException {
+        lock.lockInterruptibly();
+        try {
+            while (remote.size() >= capacity) {
+                remoteNotFull.await();
+            }
+            remote.add(r);
+            remoteReadAt.add(readAt);
+            notEmpty.signal();
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void put(ArrayDeque<Runnable> lane, Condition notFull, Runnable r) throws InterruptedException {
@@ -65,6 +77,23 @@ final class CommandQueue {
             }
             lane.add(r);
             notEmpty.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * When the oldest RPC waiting in the remote lane was read, or {@code otherwise} if none waits.
+     * Readers on several threads may queue slightly out of read order, so this is the least of them.
+     */
+    long oldestRemoteReadAt(long otherwise) {
+        lock.lock();
+        try {
+            long oldest = otherwise;
+            for (long t : remoteReadAt) {
+                oldest = Math.min(oldest, t);
+            }
+            return oldest;
         } finally {
             lock.unlock();
         }
@@ -82,6 +111,7 @@ final class CommandQueue {
                 return local.poll();
             }
             remoteNotFull.signal();
+            remoteReadAt.poll();
             return remote.poll();
         } finally {
             lock.unlock();
@@ -94,6 +124,7 @@ final class CommandQueue {
         try {
             local.clear();
             remote.clear();
+            remoteReadAt.clear();
             localNotFull.signalAll();
             remoteNotFull.signalAll();
         } finally {

@@ -391,7 +391,7 @@ public final class PubSub implements Closeable {
         if (!commands.offerLocal(() -> {
             heartbeatQueued.set(false);
             lastHeartbeatNanos.set(System.nanoTime());
-            engine.heartbeat();
+            engine.heartbeat(commands.oldestRemoteReadAt(config.clock().millis()));
         })) {
             heartbeatQueued.set(false);
         }
@@ -434,7 +434,7 @@ public final class PubSub implements Closeable {
                     } finally {
                         queued.release();
                     }
-                });
+                }, receivedAt);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;

@@ -52,6 +52,8 @@ public final class PubsubEngine {
     private int pendingValidations;
     /** When the RPC being handled was read (clock millis), -1 outside RPC handling. */
     private long rpcReceivedAt = -1;
+    /** During a heartbeat, when the oldest RPC still waiting to be handled was read; -1 otherwise. */
+    private long heartbeatHandledUntil = -1;
     private long validationDrops;
     private long received;
     private long duplicates;
@@ -262,10 +264,25 @@ public final class PubsubEngine {
         return new PubsubStats(received, duplicates, rejected, delivered, validationDrops, sent, droppedM, droppedC);
     }
 
-    /** Periodic maintenance: expires the seen cache and runs the router's heartbeat. */
+    /** Periodic maintenance, with nothing read from peers left unhandled. */
     public void heartbeat() {
-        seen.expire();
-        router.heartbeat();
+        heartbeat(config.clock().millis());
+    }
+
+    /**
+     * Periodic maintenance: expires the seen cache and runs the router's heartbeat.
+     *
+     * @param handledUntil when the oldest RPC read from a peer but not yet handled was read (clock
+     *                     millis), or the current time if none waits: see {@link RouterContext#handledUntil()}
+     */
+    public void heartbeat(long handledUntil) {
+        heartbeatHandledUntil = handledUntil;
+        try {
+            seen.expire();
+            router.heartbeat();
+        } finally {
+            heartbeatHandledUntil = -1;
+        }
     }
 
     /**
@@ -565,6 +582,12 @@ public final class PubsubEngine {
         @Override
         public long receivedAt() {
             return rpcReceivedAt >= 0 ? rpcReceivedAt : config.clock().millis();
+        }
+
+        @Override
+        public long handledUntil() {
+            long now = config.clock().millis();
+            return heartbeatHandledUntil >= 0 ? Math.min(now, heartbeatHandledUntil) : now;
         }
 
         @Override

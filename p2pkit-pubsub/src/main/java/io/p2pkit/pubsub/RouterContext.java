@@ -30,6 +30,16 @@ public interface RouterContext {
         return clock().millis();
     }
 
+    /**
+     * The time (clock millis) before which everything this node read from peers has been handled:
+     * the current time unless RPCs that were read wait in the node's queue, else when the oldest
+     * of them was read. An IWANT promise due after this may still be kept by an RPC already read,
+     * so it is not judged yet: a node behind on its queue must not blame peers for its own delay.
+     */
+    default long handledUntil() {
+        return clock().millis();
+    }
+
     /** The randomness source. */
     default Random random() {
         return config().random();

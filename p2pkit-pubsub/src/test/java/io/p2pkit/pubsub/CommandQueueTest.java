@@ -22,7 +22,7 @@ class CommandQueueTest {
         CommandQueue q = new CommandQueue(100);
         List<String> log = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
-            q.putRemote(tagged(log, "rpc" + i));
+            q.putRemote(tagged(log, "rpc" + i), 0);
         }
         // A heartbeat and a publish arriving behind 50 RPCs run first, in their own order.
         assertTrue(q.offerLocal(tagged(log, "heartbeat")));
@@ -39,7 +39,7 @@ class CommandQueueTest {
         CommandQueue q = new CommandQueue(10);
         List<String> log = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
-            q.putRemote(tagged(log, "rpc" + i));
+            q.putRemote(tagged(log, "rpc" + i), 0);
         }
         for (int i = 0; i < 10; i++) {
             q.take().run();
@@ -51,8 +51,8 @@ class CommandQueueTest {
     void lanesAreBoundedSeparately() throws Exception {
         CommandQueue q = new CommandQueue(2);
         List<String> log = new ArrayList<>();
-        q.putRemote(tagged(log, "r0"));
-        q.putRemote(tagged(log, "r1"));
+        q.putRemote(tagged(log, "r0"), 0);
+        q.putRemote(tagged(log, "r1"), 0);
         // A full remote lane does not stop local work...
         assertTrue(q.offerLocal(tagged(log, "l0")));
         assertTrue(q.offerLocal(tagged(log, "l1")));
@@ -62,7 +62,7 @@ class CommandQueueTest {
         CountDownLatch queued = new CountDownLatch(1);
         Thread reader = Thread.ofVirtual().start(() -> {
             try {
-                q.putRemote(tagged(log, "r2"));
+                q.putRemote(tagged(log, "r2"), 0);
                 queued.countDown();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -83,7 +83,7 @@ class CommandQueueTest {
     void clearDropsEverythingAndCapacityMustBePositive() throws Exception {
         CommandQueue q = new CommandQueue(4);
         List<String> log = new ArrayList<>();
-        q.putRemote(tagged(log, "r"));
+        q.putRemote(tagged(log, "r"), 0);
         q.putLocal(tagged(log, "l"));
         q.clear();
         assertEquals(0, q.remoteSize());
@@ -91,5 +91,19 @@ class CommandQueueTest {
         q.take().run();
         assertEquals(List.of("after"), log);
         assertThrows(IllegalArgumentException.class, () -> new CommandQueue(0));
+    }
+
+    @Test
+    void theOldestReadTimeOfQueuedRpcsIsKnownUntilTheyAreTaken() throws Exception {
+        CommandQueue q = new CommandQueue(4);
+        List<String> log = new ArrayList<>();
+        assertEquals(500, q.oldestRemoteReadAt(500), "nothing queued: the time given");
+        q.putRemote(tagged(log, "late reader"), 120);
+        q.putRemote(tagged(log, "early reader, queued second"), 100);
+        assertEquals(100, q.oldestRemoteReadAt(500), "the least read time, whatever the queue order");
+        q.take().run();
+        assertEquals(100, q.oldestRemoteReadAt(500));
+        q.take().run();
+        assertEquals(500, q.oldestRemoteReadAt(500));
     }
 }

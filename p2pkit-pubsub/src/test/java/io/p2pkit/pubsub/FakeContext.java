@@ -66,6 +66,8 @@ public final class FakeContext implements RouterContext {
     public final Set<MessageId> seenIds = new HashSet<>();
     public final List<Sent> sent = new ArrayList<>();
     public final List<PeerId> dialed = new ArrayList<>();
+    /** What {@link #handledUntil()} answers; negative: the clock's time (nothing waits unhandled). */
+    public long handledUntil = -1;
     private final SeededRandom keys;
 
     public FakeContext(long seed) {
@@ -97,6 +99,11 @@ public final class FakeContext implements RouterContext {
 
     public List<PubsubMessage> messagesTo(PeerId p) {
         return sentTo(p).stream().filter(s -> s.message() != null).map(Sent::message).toList();
+    }
+
+    @Override
+    public long handledUntil() {
+        return handledUntil < 0 ? clock.millis() : handledUntil;
     }
 
     @Override

@@ -622,7 +622,8 @@ public final class GossipRouter implements Router {
         idsAsked.clear();
         iwantServed.clear();
         dontWantReceived.clear();
-        applyBrokenPromises(now);
+        // Promises due after the oldest RPC still waiting to be handled wait for it.
+        applyBrokenPromises(Math.min(now, ctx.handledUntil()));
         if (score != null) {
             score.refreshIfDue();
         }

@@ -45,6 +45,15 @@ final class Arrivals {
         }
     }
 
+    /** How many measured messages never reached {@code node} (its own message not counted). */
+    long missed(int node) {
+        long n = 0;
+        for (AtomicLongArray a : latency) {
+            n += a.get(node) == NONE ? 1 : 0;
+        }
+        return n;
+    }
+
     /** Whether every message reached every node. */
     boolean complete() {
         return outstanding.getCount() == 0;

@@ -92,6 +92,15 @@ final class SimNode implements PubsubEnvironment {
         return connections.size();
     }
 
+    /** The number of connected peers that are in {@code peers}. */
+    int connectionsAmong(java.util.Set<PeerId> peers) {
+        int n = 0;
+        for (PeerId p : connections.keySet()) {
+            n += peers.contains(p) ? 1 : 0;
+        }
+        return n;
+    }
+
     boolean isClosed() {
         return closed;
     }

@@ -44,6 +44,8 @@ public final class VirtualSimulation {
     public static final long DEFAULT_BYTES_PER_SECOND = 12_500_000L;
     /** How often the warm-up checks whether the meshes have formed. */
     private static final long SETTLE_CHECK_NANOS = 100_000_000L;
+    /** The window of the per-10-second series. */
+    private static final long WINDOW_NANOS = 10_000_000_000L;
     /** How often honest scores are sampled. */
     private static final long SAMPLE_NANOS = 2_000_000_000L;
 
@@ -135,6 +137,14 @@ public final class VirtualSimulation {
         for (int i = 0; i < s.nodes(); i++) {
             sentBefore[i] = nodes.get(i).engine().stats().sentBytes();
         }
+        // Honest bytes sent in each 10 s: how an attack's cost changes once scores catch up with it.
+        List<Double> bytesBy10s = new ArrayList<>();
+        long[] windowStart = {honestBytes(s, nodes)};
+        time.every(WINDOW_NANOS, WINDOW_NANOS, () -> {
+            long now = honestBytes(s, nodes);
+            bytesBy10s.add((now - windowStart[0]) / (double) s.nodes() / (WINDOW_NANOS / 1e9));
+            windowStart[0] = now;
+        });
         long interval = (long) (1e9 / s.rate());
         for (int m = 0; m < s.messages(); m++) {
             int message = m;
@@ -153,7 +163,11 @@ public final class VirtualSimulation {
         long lastPublish = start + (s.messages() - 1) * interval;
         time.runUntil(lastPublish + s.drain().toNanos(), arrivals::complete);
         double seconds = (time.nanos() - start) / 1e9;
-        return measure(s, nodes, net, arrivals, sentBefore, seconds, settleSeconds, honestScores, time, wallStart);
+        double partial = ((time.nanos() - start) % WINDOW_NANOS) / 1e9;
+        if (partial > 0) {
+            bytesBy10s.add((honestBytes(s, nodes) - windowStart[0]) / (double) s.nodes() / partial);
+        }
+        return measure(s, nodes, net, arrivals, honest, sentBefore, bytesBy10s, seconds, settleSeconds, honestScores, time, wallStart);
     }
 
     /**
@@ -181,7 +195,9 @@ public final class VirtualSimulation {
     }
 
     private static SimulationResult measure(PubsubSimulation.Settings s, List<SimNode> nodes, SimNetwork net,
-                                            Arrivals arrivals, long[] sentBefore, double seconds, double settleSeconds,
+                                            Arrivals arrivals, Set<PeerId> honest, long[] sentBefore,
+                                            List<Double> bytesBy10s, double seconds,
+                                            double settleSeconds,
                                             ScoreSamples honestScores, VirtualTime time, long wallStart) {
         long duplicates = 0;
         long bytes = 0;
@@ -196,6 +212,12 @@ public final class VirtualSimulation {
             counters.merge("honestDroppedMessages", st.droppedMessages(), Long::sum);
             counters.merge("honestDroppedControl", st.droppedControl(), Long::sum);
             counters.merge("honestRejected", st.rejected(), Long::sum);
+            // A node with no honest connection can only hear what attackers pass on: no router helps it.
+            int honestPeers = nodes.get(i).connectionsAmong(honest);
+            counters.merge("honestNodesWithNoHonestPeer", honestPeers == 0 ? 1L : 0L, Long::sum);
+            counters.merge("honestNodesWithOneHonestPeer", honestPeers == 1 ? 1L : 0L, Long::sum);
+            counters.merge("missedAtNodesWithNoHonestPeer", honestPeers == 0 ? arrivals.missed(i) : 0L, Long::sum);
+            counters.merge("missedAtNodesWithOneHonestPeer", honestPeers == 1 ? arrivals.missed(i) : 0L, Long::sum);
         }
         long failures = 0;
         long badFrames = 0;
@@ -208,8 +230,16 @@ public final class VirtualSimulation {
         counters.put("connectionsOpened", net.connectionsOpened());
         counters.put("connectionsClosed", net.connectionsClosed());
         counters.put("events", time.eventsRun());
-        return PubsubSimulation.result(s, arrivals, duplicates, bytes, seconds, settleSeconds, honestScores,
+        return PubsubSimulation.result(s, arrivals, duplicates, bytes, bytesBy10s, seconds, settleSeconds, honestScores,
                 mesh / (double) s.nodes(), "virtual", (System.nanoTime() - wallStart) / 1e9, counters);
+    }
+
+    private static long honestBytes(PubsubSimulation.Settings s, List<SimNode> nodes) {
+        long total = 0;
+        for (int i = 0; i < s.nodes(); i++) {
+            total += nodes.get(i).engine().stats().sentBytes();
+        }
+        return total;
     }
 
     /** Key material from the seed, so that the same seed gives the same peer IDs, and so the same run. */

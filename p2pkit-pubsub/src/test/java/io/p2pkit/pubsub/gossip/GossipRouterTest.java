@@ -271,6 +271,29 @@ class GossipRouterTest {
     }
 
     @Test
+    void aPromiseIsNotJudgedWhileAnRpcReadBeforeItsDeadlineWaitsInOurQueue() {
+        FakeContext ctx = new FakeContext(10);
+        GossipRouter r = router(ctx, scored(GossipParams.builder()).build());
+        PeerId p = addPeers(ctx, r, 1, GossipRouter.MESHSUB_V11, Direction.OUTBOUND).get(0);
+        ctx.joined.add(T);
+        r.join(T);
+        PubsubMessage m = message(p, 1, 100);
+        r.handleControl(p, new ControlMessage(List.of(new ControlMessage.IHave(T, List.of(id(m)))),
+                List.of(), List.of(), List.of(), List.of()));
+        long readAt = ctx.clock.millis() + 1_000; // the answer was read 1 s after the IWANT, well in time
+        ctx.clock.advance(Duration.ofSeconds(4));
+        ctx.handledUntil = readAt;                // ...but still waits in this node's queue
+        r.heartbeat();
+        assertEquals(0, r.brokenPromises(), "a node behind on its queue does not blame the peer");
+        r.firstSeen(p, id(m), m);                 // the queued answer is handled
+        ctx.handledUntil = -1;
+        ctx.clock.advance(Duration.ofSeconds(1));
+        r.heartbeat();
+        assertEquals(0, r.brokenPromises(), "the promise was kept");
+        assertTrue(r.score(p) >= 0, "no P7 penalty: " + r.score(p));
+    }
+
+    @Test
     void graftDuringBackoffIsPrunedAndPenalised() {
         FakeContext ctx = new FakeContext(11);
         GossipRouter r = router(ctx, scored(GossipParams.builder()).build());
