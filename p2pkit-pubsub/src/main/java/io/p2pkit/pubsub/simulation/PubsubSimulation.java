@@ -382,13 +382,13 @@ public final class PubsubSimulation {
             droppedMessages += st.droppedMessages();
             droppedControl += st.droppedControl();
         }
-        return result(s, arrivals, duplicates, bytes, List.of(), seconds, settleSeconds, honestScores, meanMeshSize(s, pubsubs),
+        return result(s, arrivals, duplicates, bytes, Map.of(), seconds, settleSeconds, honestScores, meanMeshSize(s, pubsubs),
                 "real", (System.nanoTime() - wallStart) / 1e9,
                 Map.of("honestDroppedMessages", droppedMessages, "honestDroppedControl", droppedControl));
     }
 
     /** The result of a run, from what arrived and the honest nodes' totals. */
-    static SimulationResult result(Settings s, Arrivals arrivals, long duplicates, long bytes, List<Double> bytesBy10s,
+    static SimulationResult result(Settings s, Arrivals arrivals, long duplicates, long bytes, Map<String, List<Double>> by10s,
                                    double seconds,
                                    double settleSeconds, ScoreSamples honestScores, double meanMeshSize,
                                    String clock, double wallSeconds, Map<String, Long> counters) {
@@ -397,7 +397,7 @@ public final class PubsubSimulation {
         return new SimulationResult(s.scenario().name().toLowerCase(Locale.ROOT), s.nodes(), s.attackers(), s.messages(),
                 a.ratio(), s.scenario() == Scenario.ECLIPSE ? a.nodeZero() : 1.0, a.medianMillis(), a.p99Millis(),
                 a.ratioByWindow(), (double) duplicates / Math.max(1, s.messages()) / s.nodes(),
-                bytes / (double) s.nodes() / seconds, bytesBy10s, seconds, settleSeconds, honestScores, meanMeshSize,
+                bytes / (double) s.nodes() / seconds, by10s, seconds, settleSeconds, honestScores, meanMeshSize,
                 clock, wallSeconds, new java.util.TreeMap<>(counters));
     }
 

@@ -137,13 +137,16 @@ public final class VirtualSimulation {
         for (int i = 0; i < s.nodes(); i++) {
             sentBefore[i] = nodes.get(i).engine().stats().sentBytes();
         }
-        // Honest bytes sent in each 10 s: how an attack's cost changes once scores catch up with it.
+        // Every 10 s: honest bytes sent and attackers' share of honest meshes, to show how an attack's
+        // cost and reach change once scores catch up with it.
         List<Double> bytesBy10s = new ArrayList<>();
+        List<Double> attackerShare = new ArrayList<>();
         long[] windowStart = {honestBytes(s, nodes)};
         time.every(WINDOW_NANOS, WINDOW_NANOS, () -> {
             long now = honestBytes(s, nodes);
             bytesBy10s.add((now - windowStart[0]) / (double) s.nodes() / (WINDOW_NANOS / 1e9));
             windowStart[0] = now;
+            attackerShare.add(attackerMeshShare(s, nodes, honest));
         });
         long interval = (long) (1e9 / s.rate());
         for (int m = 0; m < s.messages(); m++) {
@@ -166,8 +169,14 @@ public final class VirtualSimulation {
         double partial = ((time.nanos() - start) % WINDOW_NANOS) / 1e9;
         if (partial > 0) {
             bytesBy10s.add((honestBytes(s, nodes) - windowStart[0]) / (double) s.nodes() / partial);
+            attackerShare.add(attackerMeshShare(s, nodes, honest));
         }
-        return measure(s, nodes, net, arrivals, honest, sentBefore, bytesBy10s, seconds, settleSeconds, honestScores, time, wallStart);
+        Map<String, List<Double>> by10s = new LinkedHashMap<>();
+        by10s.put("bytesPerNodePerSecond", bytesBy10s);
+        if (s.attackers() > 0) {
+            by10s.put("attackerMeshShare", attackerShare);
+        }
+        return measure(s, nodes, net, arrivals, honest, sentBefore, by10s, seconds, settleSeconds, honestScores, time, wallStart);
     }
 
     /**
@@ -196,7 +205,7 @@ public final class VirtualSimulation {
 
     private static SimulationResult measure(PubsubSimulation.Settings s, List<SimNode> nodes, SimNetwork net,
                                             Arrivals arrivals, Set<PeerId> honest, long[] sentBefore,
-                                            List<Double> bytesBy10s, double seconds,
+                                            Map<String, List<Double>> by10s, double seconds,
                                             double settleSeconds,
                                             ScoreSamples honestScores, VirtualTime time, long wallStart) {
         long duplicates = 0;
@@ -230,8 +239,21 @@ public final class VirtualSimulation {
         counters.put("connectionsOpened", net.connectionsOpened());
         counters.put("connectionsClosed", net.connectionsClosed());
         counters.put("events", time.eventsRun());
-        return PubsubSimulation.result(s, arrivals, duplicates, bytes, bytesBy10s, seconds, settleSeconds, honestScores,
+        return PubsubSimulation.result(s, arrivals, duplicates, bytes, by10s, seconds, settleSeconds, honestScores,
                 mesh / (double) s.nodes(), "virtual", (System.nanoTime() - wallStart) / 1e9, counters);
+    }
+
+    /** The share of honest nodes' mesh places that attackers hold. */
+    private static double attackerMeshShare(PubsubSimulation.Settings s, List<SimNode> nodes, Set<PeerId> honest) {
+        long places = 0;
+        long held = 0;
+        for (int i = 0; i < s.nodes(); i++) {
+            for (PeerId p : ((GossipRouter) nodes.get(i).engine().router()).meshPeers(TOPIC)) {
+                places++;
+                held += honest.contains(p) ? 0 : 1;
+            }
+        }
+        return places == 0 ? 0 : held / (double) places;
     }
 
     private static long honestBytes(PubsubSimulation.Settings s, List<SimNode> nodes) {
