@@ -234,6 +234,10 @@ public final class VirtualSimulation {
             failures += n.failures();
             badFrames += n.badFrames();
         }
+        // Node 0 is the eclipse victim: whom its mesh holds at the end.
+        Set<PeerId> victimMesh = ((GossipRouter) nodes.get(0).engine().router()).meshPeers(TOPIC);
+        counters.put("node0Mesh", (long) victimMesh.size());
+        counters.put("node0MeshAttackers", victimMesh.stream().filter(p -> !honest.contains(p)).count());
         counters.put("engineFailures", failures);
         counters.put("badFrames", badFrames);
         counters.put("connectionsOpened", net.connectionsOpened());
