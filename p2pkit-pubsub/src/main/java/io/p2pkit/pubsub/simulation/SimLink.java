@@ -31,10 +31,6 @@ final class SimLink implements PeerLink {
         this.lanes = lanes;
     }
 
-    SimNetwork.Connection connection() {
-        return connection;
-    }
-
     @Override
     public PeerId peer() {
         return to.peerId();

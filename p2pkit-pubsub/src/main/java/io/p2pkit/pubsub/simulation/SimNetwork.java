@@ -4,7 +4,6 @@ import io.p2pkit.core.identity.PeerId;
 
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -125,10 +124,5 @@ final class SimNetwork {
     /** Connections closed so far. */
     long connectionsClosed() {
         return connectionsClosed;
-    }
-
-    /** All nodes, by peer ID. */
-    List<SimNode> nodes() {
-        return List.copyOf(nodes.values());
     }
 }

@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -93,7 +94,7 @@ final class SimNode implements PubsubEnvironment {
     }
 
     /** The number of connected peers that are in {@code peers}. */
-    int connectionsAmong(java.util.Set<PeerId> peers) {
+    int connectionsAmong(Set<PeerId> peers) {
         int n = 0;
         for (PeerId p : connections.keySet()) {
             n += peers.contains(p) ? 1 : 0;

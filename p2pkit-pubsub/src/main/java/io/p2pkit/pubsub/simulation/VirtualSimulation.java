@@ -101,7 +101,7 @@ public final class VirtualSimulation {
             // Honest nodes relay: they measure arrivals in their validator, and need no subscription buffer.
             engine.subscribe(TOPIC, true, () -> { });
         }
-        List<java.util.Set<Integer>> targets = PubsubSimulation.dialTargets(s, random);
+        List<Set<Integer>> targets = PubsubSimulation.dialTargets(s, random);
         for (int i = 0; i < total; i++) {
             for (int t : targets.get(i)) {
                 net.dial(nodes.get(i), nodes.get(t));
