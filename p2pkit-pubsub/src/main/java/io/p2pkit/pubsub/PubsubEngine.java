@@ -231,7 +231,7 @@ public final class PubsubEngine {
 
     /** Peers with an open pubsub stream. */
     public Set<PeerId> peers() {
-        return context.peers();
+        return Set.copyOf(context.peers());
     }
 
     /** The protocol negotiated with {@code peer}, if it is a pubsub peer. */
