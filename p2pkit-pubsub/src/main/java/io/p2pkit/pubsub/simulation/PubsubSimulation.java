@@ -207,7 +207,6 @@ public final class PubsubSimulation {
      */
     private static boolean awaitMeshes(Settings s, List<Host> hosts, List<PubSub> pubsubs, long deadline)
             throws InterruptedException {
-        int dLo = GossipParams.defaults().dLo();
         int next = 0;
         while (next < s.nodes() && System.nanoTime() < deadline) {
             Host h = hosts.get(next);
@@ -215,13 +214,21 @@ public final class PubsubSimulation {
             long connected = h.network().connections().stream().map(c -> c.remotePeer()).distinct().count();
             int topicPeers = p.topicPeers(TOPIC).size();
             int mesh = p.inspect(r -> ((GossipRouter) r).meshPeers(TOPIC).size());
-            if (topicPeers >= connected && mesh >= Math.min(dLo, topicPeers)) {
+            if (meshFormed(connected, topicPeers, mesh)) {
                 next++;
             } else {
                 Thread.sleep(20); // polling a condition under a deadline, not a warm-up
             }
         }
         return next >= s.nodes();
+    }
+
+    /**
+     * Whether a node is ready for publishing: it is connected, has heard the subscriptions of all
+     * its connected peers, and has a mesh of at least D_lo (or of every topic peer, if fewer).
+     */
+    static boolean meshFormed(long connected, int topicPeers, int mesh) {
+        return connected > 0 && topicPeers >= connected && mesh >= Math.min(GossipParams.defaults().dLo(), topicPeers);
     }
 
     /**

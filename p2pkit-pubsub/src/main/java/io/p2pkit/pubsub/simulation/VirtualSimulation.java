@@ -8,7 +8,6 @@ import io.p2pkit.pubsub.PubsubEngine;
 import io.p2pkit.pubsub.PubsubStats;
 import io.p2pkit.pubsub.Router;
 import io.p2pkit.pubsub.ValidationResult;
-import io.p2pkit.pubsub.gossip.GossipParams;
 import io.p2pkit.pubsub.gossip.GossipRouter;
 
 import java.nio.ByteBuffer;
@@ -185,7 +184,6 @@ public final class VirtualSimulation {
      * the warm-up deadline.
      */
     private static boolean awaitMeshes(PubsubSimulation.Settings s, VirtualTime time, List<SimNode> nodes) {
-        int dLo = GossipParams.defaults().dLo();
         int[] next = {0};
         boolean[] settled = {false};
         time.every(SETTLE_CHECK_NANOS, SETTLE_CHECK_NANOS, () -> {
@@ -193,7 +191,7 @@ public final class VirtualSimulation {
                 SimNode n = nodes.get(next[0]);
                 int topicPeers = n.engine().topicPeers(TOPIC).size();
                 int mesh = ((GossipRouter) n.engine().router()).meshPeers(TOPIC).size();
-                if (n.connectionCount() == 0 || topicPeers < n.connectionCount() || mesh < Math.min(dLo, topicPeers)) {
+                if (!PubsubSimulation.meshFormed(n.connectionCount(), topicPeers, mesh)) {
                     return;
                 }
                 next[0]++;
