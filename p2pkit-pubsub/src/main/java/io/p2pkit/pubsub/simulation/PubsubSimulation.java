@@ -426,6 +426,17 @@ public final class PubsubSimulation {
      * applies to virtual time only.
      */
     public static void main(String[] args) throws Exception {
+        try {
+            SimulationResult r = runFromArgs(args);
+            System.out.println(r.toJson());
+            System.exit(0);
+        } catch (IllegalArgumentException e) {
+            System.err.println("sim-pubsub: " + e.getMessage());
+            System.exit(2);
+        }
+    }
+
+    private static SimulationResult runFromArgs(String[] args) throws Exception {
         Scenario scenario = Scenario.BASELINE;
         boolean virtual = true;
         int nodes = 1000;
@@ -452,40 +463,55 @@ public final class PubsubSimulation {
                 throw new IllegalArgumentException(a + " needs a value");
             }
             String v = args[++i];
-            switch (a) {
-                case "--clock" -> virtual = switch (v) {
-                    case "virtual" -> true;
-                    case "real" -> false;
-                    default -> throw new IllegalArgumentException("--clock is virtual or real, not " + v);
-                };
-                case "--scenario" -> scenario = Scenario.valueOf(v.toUpperCase(Locale.ROOT).replace('-', '_'));
-                case "--nodes" -> nodes = Integer.parseInt(v);
-                case "--attackers" -> attackers = Integer.parseInt(v);
-                case "--degree" -> degree = Integer.parseInt(v);
-                case "--attacker-degree" -> attackerDegree = Integer.parseInt(v);
-                case "--messages" -> messages = Integer.parseInt(v);
-                case "--rate" -> rate = Double.parseDouble(v);
-                case "--size" -> size = Integer.parseInt(v);
-                case "--latency" -> {
-                    String[] p = v.split("-");
-                    minMs = Long.parseLong(p[0]);
-                    maxMs = Long.parseLong(p[p.length - 1]);
+            try {
+                switch (a) {
+                    case "--clock" -> virtual = switch (v) {
+                        case "virtual" -> true;
+                        case "real" -> false;
+                        default -> throw new IllegalArgumentException("--clock is virtual or real, not " + v);
+                    };
+                    case "--scenario" -> scenario = scenario(v);
+                    case "--nodes" -> nodes = Integer.parseInt(v);
+                    case "--attackers" -> attackers = Integer.parseInt(v);
+                    case "--degree" -> degree = Integer.parseInt(v);
+                    case "--attacker-degree" -> attackerDegree = Integer.parseInt(v);
+                    case "--messages" -> messages = Integer.parseInt(v);
+                    case "--rate" -> rate = Double.parseDouble(v);
+                    case "--size" -> size = Integer.parseInt(v);
+                    case "--latency" -> {
+                        String[] p = v.split("-");
+                        minMs = Long.parseLong(p[0]);
+                        maxMs = Long.parseLong(p[p.length - 1]);
+                    }
+                    case "--bandwidth" -> mbit = Double.parseDouble(v);
+                    case "--warmup" -> warmup = Long.parseLong(v);
+                    case "--drain" -> drain = Long.parseLong(v);
+                    case "--seed" -> seed = Long.parseLong(v);
+                    default -> throw new IllegalArgumentException("unknown option " + a);
                 }
-                case "--bandwidth" -> mbit = Double.parseDouble(v);
-                case "--warmup" -> warmup = Long.parseLong(v);
-                case "--drain" -> drain = Long.parseLong(v);
-                case "--seed" -> seed = Long.parseLong(v);
-                default -> throw new IllegalArgumentException("unknown option " + a);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(a + " wants a number, not " + v);
             }
         }
         if (attackers < 0) {
             attackers = scenario == Scenario.BASELINE ? 0 : scenario == Scenario.ECLIPSE ? 50 : nodes / 5;
         }
+        if (nodes < 2 || degree < 1 || messages < 1 || !(rate > 0) || minMs < 0 || maxMs < minMs || !(mbit >= 0)) {
+            throw new IllegalArgumentException("want --nodes ≥ 2, --degree ≥ 1, --messages ≥ 1, --rate > 0, "
+                    + "--latency MIN-MAX with 0 ≤ MIN ≤ MAX and --bandwidth ≥ 0");
+        }
         Settings s = new Settings(scenario, nodes, attackers, degree, attackerDegree < 0 ? 2 * degree : attackerDegree,
                 messages, rate, size, Duration.ofMillis(minMs),
                 Duration.ofMillis(maxMs), Duration.ofSeconds(warmup), Duration.ofSeconds(drain), scoring, seed);
-        SimulationResult r = virtual ? VirtualSimulation.run(s, (long) (mbit * 1e6 / 8)) : run(s);
-        System.out.println(r.toJson());
-        System.exit(0);
+        return virtual ? VirtualSimulation.run(s, (long) (mbit * 1e6 / 8)) : run(s);
+    }
+
+    private static Scenario scenario(String name) {
+        try {
+            return Scenario.valueOf(name.toUpperCase(Locale.ROOT).replace('-', '_'));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("unknown scenario " + name + "; the scenarios are "
+                    + java.util.Arrays.stream(Scenario.values()).map(x -> x.name().toLowerCase(Locale.ROOT).replace('_', '-')).toList());
+        }
     }
 }
