@@ -39,7 +39,6 @@ final class PeerSender implements PeerLink {
     private final java.util.concurrent.CountDownLatch remoteEnded = new java.util.concurrent.CountDownLatch(1);
     private final AtomicLong sentRpcs = new AtomicLong();
     private final AtomicLong sentBytes = new AtomicLong();
-    private boolean closed;
     private Stream stream;
 
     PeerSender(PeerId peer, SendLanes lanes) {
@@ -61,10 +60,6 @@ final class PeerSender implements PeerLink {
     public boolean offerControl(Rpc rpc) {
         lock.lock();
         try {
-            if (closed) {
-                lanes.refusedControl();
-                return false;
-            }
             if (!lanes.offerControl(rpc)) {
                 return false;
             }
@@ -79,10 +74,6 @@ final class PeerSender implements PeerLink {
     public boolean offerMessage(PubsubMessage message) {
         lock.lock();
         try {
-            if (closed) {
-                lanes.refusedMessage();
-                return false;
-            }
             if (!lanes.offerMessage(message)) {
                 return false;
             }
@@ -130,7 +121,7 @@ final class PeerSender implements PeerLink {
     boolean awaitDrained(long deadlineNanos) throws InterruptedException {
         lock.lock();
         try {
-            while (!closed && (writing || !lanes.isEmpty() || stream == null)) {
+            while (!lanes.isClosed() && (writing || !lanes.isEmpty() || stream == null)) {
                 long left = deadlineNanos - System.nanoTime();
                 if (left <= 0) {
                     return false;
@@ -166,8 +157,7 @@ final class PeerSender implements PeerLink {
     private Stream stop() {
         lock.lock();
         try {
-            closed = true;
-            lanes.clear();
+            lanes.close();
             ready.signalAll();
             drained.signalAll();
             return stream;
@@ -200,7 +190,7 @@ final class PeerSender implements PeerLink {
         }
         lock.lock();
         try {
-            if (closed) {
+            if (lanes.isClosed()) {
                 s.reset();
                 return;
             }
@@ -260,7 +250,7 @@ final class PeerSender implements PeerLink {
             boolean wasOpen;
             lock.lock();
             try {
-                wasOpen = !closed;
+                wasOpen = !lanes.isClosed();
             } finally {
                 lock.unlock();
             }
@@ -285,10 +275,10 @@ final class PeerSender implements PeerLink {
         Rpc rpc;
         lock.lock();
         try {
-            while (!closed && lanes.isEmpty()) {
+            while (!lanes.isClosed() && lanes.isEmpty()) {
                 ready.await();
             }
-            if (closed) {
+            if (lanes.isClosed()) {
                 return null;
             }
             writing = true;

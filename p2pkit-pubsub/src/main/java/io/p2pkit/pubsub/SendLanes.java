@@ -17,6 +17,7 @@ public final class SendLanes {
     private final int maxBatchBytes;
     private long droppedControl;
     private long droppedMessages;
+    private boolean closed;
 
     /**
      * Lanes of the given capacities (in RPCs and in messages); a batch of messages stops before
@@ -34,9 +35,9 @@ public final class SendLanes {
                 Math.max(1024, config.rpcLimits().maxRpcBytes() / 2));
     }
 
-    /** Queues a control RPC; false (and counted) if its lane is full. */
+    /** Queues a control RPC; false (and counted) if its lane is full or the lanes are closed. */
     public boolean offerControl(Rpc rpc) {
-        if (control.size() >= controlCapacity) {
+        if (closed || control.size() >= controlCapacity) {
             droppedControl++;
             return false;
         }
@@ -44,24 +45,14 @@ public final class SendLanes {
         return true;
     }
 
-    /** Queues a message; false (and counted) if its lane is full. */
+    /** Queues a message; false (and counted) if its lane is full or the lanes are closed. */
     public boolean offerMessage(PubsubMessage message) {
-        if (messages.size() >= messageCapacity) {
+        if (closed || messages.size() >= messageCapacity) {
             droppedMessages++;
             return false;
         }
         messages.add(message);
         return true;
-    }
-
-    /** Counts an offer refused because the link is closed. */
-    void refusedControl() {
-        droppedControl++;
-    }
-
-    /** Counts an offer refused because the link is closed. */
-    void refusedMessage() {
-        droppedMessages++;
     }
 
     /** Whether both lanes are empty. */
@@ -91,10 +82,19 @@ public final class SendLanes {
         return Rpc.ofMessages(batch);
     }
 
-    /** Drops everything queued (not counted as dropped: the link is going away). */
-    public void clear() {
+    /**
+     * Drops everything queued (not counted as dropped: the link is going away); later offers are
+     * refused and counted. Idempotent.
+     */
+    public void close() {
+        closed = true;
         control.clear();
         messages.clear();
+    }
+
+    /** Whether {@link #close()} was called. */
+    public boolean isClosed() {
+        return closed;
     }
 
     /** Messages dropped because the message lane was full. */

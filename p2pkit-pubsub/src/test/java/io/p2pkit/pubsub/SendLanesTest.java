@@ -54,8 +54,13 @@ class SendLanesTest {
         assertFalse(lanes.offerMessage(message(1)));
         assertEquals(1, lanes.droppedControl());
         assertEquals(1, lanes.droppedMessages());
-        lanes.clear();
+        lanes.close();
         assertTrue(lanes.isEmpty());
-        assertEquals(1, lanes.droppedMessages(), "clearing a closing link is not counted as drops");
+        assertEquals(1, lanes.droppedMessages(), "what a closing link held is not counted as drops");
+        assertFalse(lanes.offerMessage(message(1)));
+        assertFalse(lanes.offerControl(c));
+        assertNull(lanes.poll());
+        assertEquals(2, lanes.droppedMessages(), "offers after closing are refused and counted");
+        assertEquals(2, lanes.droppedControl());
     }
 }

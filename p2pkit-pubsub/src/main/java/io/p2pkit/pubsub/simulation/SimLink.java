@@ -18,11 +18,8 @@ final class SimLink implements PeerLink {
     private final SimNode to;
     private final SimNetwork.Connection connection;
     private final SendLanes lanes;
-    private boolean closed;
     private boolean writing;
     private long sentBytes;
-    private long refusedControl;
-    private long refusedMessages;
 
     SimLink(SimNode from, SimNode to, SimNetwork.Connection connection, SendLanes lanes) {
         this.from = from;
@@ -38,10 +35,6 @@ final class SimLink implements PeerLink {
 
     @Override
     public boolean offerControl(Rpc rpc) {
-        if (closed) {
-            refusedControl++;
-            return false;
-        }
         if (!lanes.offerControl(rpc)) {
             return false;
         }
@@ -51,10 +44,6 @@ final class SimLink implements PeerLink {
 
     @Override
     public boolean offerMessage(PubsubMessage message) {
-        if (closed) {
-            refusedMessages++;
-            return false;
-        }
         if (!lanes.offerMessage(message)) {
             return false;
         }
@@ -71,7 +60,7 @@ final class SimLink implements PeerLink {
 
     /** Sends the next RPC, or goes idle; the link is busy for the frame's transmission time. */
     private void writeNext() {
-        Rpc rpc = closed ? null : lanes.poll();
+        Rpc rpc = lanes.poll();
         if (rpc == null) {
             writing = false;
             return;
@@ -96,26 +85,25 @@ final class SimLink implements PeerLink {
 
     @Override
     public long droppedMessages() {
-        return lanes.droppedMessages() + refusedMessages;
+        return lanes.droppedMessages();
     }
 
     @Override
     public long droppedControl() {
-        return lanes.droppedControl() + refusedControl;
+        return lanes.droppedControl();
     }
 
     @Override
     public void close() {
-        closed = true;
-        lanes.clear();
+        lanes.close();
     }
 
     boolean isClosed() {
-        return closed;
+        return lanes.isClosed();
     }
 
     @Override
     public String toString() {
-        return "SimLink[" + from.index() + " -> " + to.index() + (closed ? ", closed" : "") + "]";
+        return "SimLink[" + from.index() + " -> " + to.index() + (lanes.isClosed() ? ", closed" : "") + "]";
     }
 }

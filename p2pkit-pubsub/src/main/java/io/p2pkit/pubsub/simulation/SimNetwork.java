@@ -91,7 +91,7 @@ final class SimNetwork {
         }
         time.after(SETUP_ROUND_TRIPS * 2 * latencyNanos(a, b), () -> {
             dialing.remove(key);
-            if (a.isClosed() || b.isClosed() || a.connection(b.peerId()) != null) {
+            if (a.connection(b.peerId()) != null) {
                 return;
             }
             Connection c = new Connection(a, b);

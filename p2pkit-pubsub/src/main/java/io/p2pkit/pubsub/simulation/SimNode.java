@@ -43,7 +43,6 @@ final class SimNode implements PubsubEnvironment {
     private final SimNetwork network;
     private final Map<PeerId, SimNetwork.Connection> connections = new LinkedHashMap<>();
     private PubsubEngine engine;
-    private boolean closed;
     private long failures;
     private long badFrames;
 
@@ -102,10 +101,6 @@ final class SimNode implements PubsubEnvironment {
         return n;
     }
 
-    boolean isClosed() {
-        return closed;
-    }
-
     /** Engine calls that threw (a real node logs them and goes on); a correct run has none. */
     long failures() {
         return failures;
@@ -118,9 +113,6 @@ final class SimNode implements PubsubEnvironment {
 
     /** Runs an engine call as the owner thread would: a failure is counted and logged, the node goes on. */
     void run(Runnable call) {
-        if (closed) {
-            return;
-        }
         try {
             call.run();
         } catch (RuntimeException e) {
@@ -270,14 +262,6 @@ final class SimNode implements PubsubEnvironment {
         }
         ValidationResult result = r;
         time().after(0, () -> run(() -> done.accept(result)));
-    }
-
-    /** Stops the node: no more events reach its engine. */
-    void close() {
-        if (!closed) {
-            engine.close().links().forEach(PeerLink::close);
-            closed = true;
-        }
     }
 
     @Override
