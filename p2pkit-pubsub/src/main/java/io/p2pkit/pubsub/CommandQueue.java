@@ -21,9 +21,11 @@ final class CommandQueue {
     private final Condition localNotFull = lock.newCondition();
     private final Condition remoteNotFull = lock.newCondition();
     private final ArrayDeque<Runnable> local = new ArrayDeque<>();
-    private final ArrayDeque<Runnable> remote = new ArrayDeque<>();
-    /** When each RPC in the remote lane was read (clock millis), in the lane's order. */
-    private final ArrayDeque<Long> remoteReadAt = new ArrayDeque<>();
+    /** An RPC's handling, and when the RPC was read (clock millis). */
+    private record Remote(Runnable handling, long readAt) {
+    }
+
+    private final ArrayDeque<Remote> remote = new ArrayDeque<>();
     private final int capacity;
 
     /** Lanes of at most {@code capacity} commands each. */
@@ -61,8 +63,7 @@ final class CommandQueue {
             while (remote.size() >= capacity) {
                 remoteNotFull.await();
             }
-            remote.add(r);
-            remoteReadAt.add(readAt);
+            remote.add(new Remote(r, readAt));
             notEmpty.signal();
         } finally {
             lock.unlock();
@@ -90,8 +91,8 @@ final class CommandQueue {
         lock.lock();
         try {
             long oldest = otherwise;
-            for (long t : remoteReadAt) {
-                oldest = Math.min(oldest, t);
+            for (Remote r : remote) {
+                oldest = Math.min(oldest, r.readAt());
             }
             return oldest;
         } finally {
@@ -111,8 +112,7 @@ final class CommandQueue {
                 return local.poll();
             }
             remoteNotFull.signal();
-            remoteReadAt.poll();
-            return remote.poll();
+            return remote.poll().handling();
         } finally {
             lock.unlock();
         }
@@ -124,7 +124,6 @@ final class CommandQueue {
         try {
             local.clear();
             remote.clear();
-            remoteReadAt.clear();
             localNotFull.signalAll();
             remoteNotFull.signalAll();
         } finally {
