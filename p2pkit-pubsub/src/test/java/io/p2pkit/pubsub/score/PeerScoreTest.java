@@ -51,9 +51,11 @@ class PeerScoreTest {
         assertEquals(1.03, s.score(p), EPS);
     }
 
-    @Test
-    void p3MeshDeliveryDeficitAfterActivationAndP3bOnPrune() {
-        PeerScore s = score(params);
+    /**
+     * A mesh peer that delivered 4 messages first, 6 s ago: P3 is now active, and the deliveries
+     * have decayed six times, to 4 × 0.5^6.
+     */
+    private PeerId meshPeerWithFourDeliveriesAfterActivation(PeerScore s) {
         PeerId p = ctx.newPeerId();
         s.addPeer(p, null);
         s.graft(p, T);
@@ -62,7 +64,14 @@ class PeerScoreTest {
             s.deliverMessage(p, id(i), T);
         }
         ctx.clock.advance(Duration.ofSeconds(6));
-        s.refreshIfDue(); // activates P3; decays 4 deliveries six times to 0.0625, under decayToZero? no: 4*0.5^6 = 0.0625
+        s.refreshIfDue();
+        return p;
+    }
+
+    @Test
+    void p3MeshDeliveryDeficitAfterActivationAndP3bOnPrune() {
+        PeerScore s = score(params);
+        PeerId p = meshPeerWithFourDeliveriesAfterActivation(s);
         double deficit = 10 - 4 * Math.pow(0.5, 6);
         double p1 = 0.06;
         double p2 = 4 * Math.pow(0.5, 6);
@@ -75,15 +84,7 @@ class PeerScoreTest {
     @Test
     void breakdownExplainsTheScoreComponentByComponent() {
         PeerScore s = score(params);
-        PeerId p = ctx.newPeerId();
-        s.addPeer(p, null);
-        s.graft(p, T);
-        for (int i = 0; i < 4; i++) {
-            s.validateMessage(p, id(i));
-            s.deliverMessage(p, id(i), T);
-        }
-        ctx.clock.advance(Duration.ofSeconds(6));
-        s.refreshIfDue();
+        PeerId p = meshPeerWithFourDeliveriesAfterActivation(s);
         s.addPenalty(p, 4);
         ScoreBreakdown b = s.breakdown(p);
         double deficit = 10 - 4 * Math.pow(0.5, 6);
