@@ -204,8 +204,18 @@ class QuicStreamTest {
      * has no data of its own). Before the FIN gate, quiche dropped some of these FINs (see
      * {@link QuicStream#sendFinIfRoom}) and their readers waited forever.
      */
-    @Test
-    void everyEchoStreamEndsWhenManyRunAtOnce() throws Exception {
+    /** What the listening side does with one accepted stream (on a thread of its own; the stream is closed after). */
+    private interface StreamServer {
+        void serve(MuxedStream stream) throws IOException;
+    }
+
+    /** One exchange on the dialing side; returns whether it went as it should. */
+    private interface Exchange {
+        boolean run(int index) throws Exception;
+    }
+
+    /** Serves every stream the listener accepts, each on a virtual thread, until the connection closes. */
+    private void serveEachStream(StreamServer server) {
         Thread.ofVirtual().start(() -> {
             try {
                 MuxedStream s;
@@ -213,7 +223,7 @@ class QuicStreamTest {
                     MuxedStream t = s;
                     Thread.ofVirtual().start(() -> {
                         try (t) {
-                            t.in().transferTo(t.out());
+                            server.serve(t);
                         } catch (IOException ignored) {
                             // the test fails on the dialing side
                         }
@@ -223,36 +233,54 @@ class QuicStreamTest {
                 // connection closed at the end
             }
         });
-        int n = 300;
-        java.util.List<CompletableFuture<Boolean>> echoes = new java.util.ArrayList<>();
+    }
+
+    /** Runs {@code n} exchanges, at most 64 at once, and asserts that each went as it should within 30 s. */
+    private static void runManyAtOnce(int n, Exchange exchange) throws Exception {
+        java.util.List<CompletableFuture<Boolean>> results = new java.util.ArrayList<>();
         java.util.concurrent.Semaphore atOnce = new java.util.concurrent.Semaphore(64);
         for (int i = 0; i < n; i++) {
-            byte[] data = new byte[500 + i * 131];
-            new java.util.SplittableRandom(i).nextBytes(data);
+            int index = i;
             atOnce.acquire();
-            echoes.add(inThread(() -> {
+            results.add(inThread(() -> {
                 try {
-                    MuxedStream s = dialed.openStream();
-                    Thread writer = Thread.ofVirtual().start(() -> {
-                        try {
-                            s.out().write(data);
-                            s.closeWrite();
-                        } catch (IOException ignored) {
-                            // seen as a wrong echo below
-                        }
-                    });
-                    byte[] back = s.in().readAllBytes();
-                    writer.join();
-                    s.close();
-                    return java.util.Arrays.equals(data, back);
+                    return exchange.run(index);
                 } finally {
                     atOnce.release();
                 }
             }));
         }
-        for (CompletableFuture<Boolean> e : echoes) {
-            assertTrue(e.get(30, TimeUnit.SECONDS));
+        for (CompletableFuture<Boolean> r : results) {
+            assertTrue(r.get(30, TimeUnit.SECONDS));
         }
+    }
+
+    /** Seeded test data of {@code size} bytes. */
+    private static byte[] data(int seed, int size) {
+        byte[] data = new byte[size];
+        new java.util.SplittableRandom(seed).nextBytes(data);
+        return data;
+    }
+
+    @Test
+    void everyEchoStreamEndsWhenManyRunAtOnce() throws Exception {
+        serveEachStream(t -> t.in().transferTo(t.out()));
+        runManyAtOnce(300, i -> {
+            byte[] data = data(i, 500 + i * 131);
+            MuxedStream s = dialed.openStream();
+            Thread writer = Thread.ofVirtual().start(() -> {
+                try {
+                    s.out().write(data);
+                    s.closeWrite();
+                } catch (IOException ignored) {
+                    // seen as a wrong echo below
+                }
+            });
+            byte[] back = s.in().readAllBytes();
+            writer.join();
+            s.close();
+            return java.util.Arrays.equals(data, back);
+        });
     }
 
     /**
@@ -272,66 +300,38 @@ class QuicStreamTest {
         for (int i = 0; i < n; i++) {
             arrived.put(i, new java.util.concurrent.CountDownLatch(1));
         }
-        Thread.ofVirtual().start(() -> {
-            try {
-                MuxedStream s;
-                while ((s = accepted.acceptStream()) != null) {
-                    MuxedStream t = s;
-                    Thread.ofVirtual().start(() -> {
-                        try (t) {
-                            java.io.DataInputStream in = new java.io.DataInputStream(t.in());
-                            int index = in.readInt();
-                            byte[] data = in.readNBytes(in.readInt());
-                            if (viaStream) {
-                                t.out().write(1);
-                            } else {
-                                arrived.get(index).countDown();
-                            }
-                            if (t.in().read() != -1) {
-                                return; // more than announced: no echo, the dialer fails
-                            }
-                            t.out().write(data);
-                            t.closeWrite();
-                        } catch (IOException ignored) {
-                            // the test fails on the dialing side
-                        }
-                    });
-                }
-            } catch (IOException ignored) {
-                // connection closed at the end
+        serveEachStream(t -> {
+            java.io.DataInputStream in = new java.io.DataInputStream(t.in());
+            int index = in.readInt();
+            byte[] data = in.readNBytes(in.readInt());
+            if (viaStream) {
+                t.out().write(1);
+            } else {
+                arrived.get(index).countDown();
             }
+            if (t.in().read() != -1) {
+                return; // more than announced: no echo, the dialer fails
+            }
+            t.out().write(data);
+            t.closeWrite();
         });
-        java.util.List<CompletableFuture<Boolean>> echoes = new java.util.ArrayList<>();
-        java.util.concurrent.Semaphore atOnce = new java.util.concurrent.Semaphore(64);
-        for (int i = 0; i < n; i++) {
-            int index = i;
-            byte[] data = new byte[1000 + i * 97];
-            new java.util.SplittableRandom(i).nextBytes(data);
-            atOnce.acquire();
-            echoes.add(inThread(() -> {
-                try {
-                    MuxedStream s = dialed.openStream();
-                    java.io.DataOutputStream out = new java.io.DataOutputStream(s.out());
-                    out.writeInt(index);
-                    out.writeInt(data.length);
-                    out.write(data);
-                    if (viaStream) {
-                        assertEquals(1, s.in().read());
-                    } else {
-                        assertTrue(arrived.get(index).await(30, TimeUnit.SECONDS));
-                    }
-                    s.closeWrite(); // a bare FIN: every byte was sent (and read) before
-                    byte[] back = s.in().readAllBytes();
-                    s.close();
-                    return java.util.Arrays.equals(data, back);
-                } finally {
-                    atOnce.release();
-                }
-            }));
-        }
-        for (CompletableFuture<Boolean> e : echoes) {
-            assertTrue(e.get(30, TimeUnit.SECONDS));
-        }
+        runManyAtOnce(n, index -> {
+            byte[] data = data(index, 1000 + index * 97);
+            MuxedStream s = dialed.openStream();
+            java.io.DataOutputStream out = new java.io.DataOutputStream(s.out());
+            out.writeInt(index);
+            out.writeInt(data.length);
+            out.write(data);
+            if (viaStream) {
+                assertEquals(1, s.in().read());
+            } else {
+                assertTrue(arrived.get(index).await(30, TimeUnit.SECONDS));
+            }
+            s.closeWrite(); // a bare FIN: every byte was sent (and read) before
+            byte[] back = s.in().readAllBytes();
+            s.close();
+            return java.util.Arrays.equals(data, back);
+        });
     }
 
     /**
