@@ -5,6 +5,7 @@ import io.p2pkit.core.crypto.KeyType;
 import io.p2pkit.core.crypto.PrivateKey;
 import io.p2pkit.core.resource.ConnectionSpan;
 import io.p2pkit.core.resource.MemoryPriority;
+import io.p2pkit.core.resource.MemoryScope;
 import io.p2pkit.core.resource.Resource;
 import io.p2pkit.core.resource.ResourceLimitException;
 import io.p2pkit.core.resource.ResourceManager;
@@ -72,15 +73,26 @@ class TlsMemoryTest {
         return new TlsTransport(PrivateKey.generate(KeyType.ED25519), MUXERS);
     }
 
+    /** The two ends of a TLS handshake under way over a memory connection. */
+    private record Sides(CompletableFuture<SecureConnection> dialer, CompletableFuture<SecureConnection> listener) {
+    }
+
+    /** Starts a handshake over a new memory connection, each side charging its buffers to the scope given. */
+    private Sides handshake(MemoryScope dialerMemory, MemoryScope listenerMemory) {
+        MemoryConnection.Pair pair = MemoryConnection.pair();
+        TlsTransport dialer = transport();
+        TlsTransport listener = transport();
+        return new Sides(async(() -> dialer.secureOutbound(pair.initiator(), null, dialerMemory)),
+                async(() -> listener.secureInbound(pair.responder(), listenerMemory)));
+    }
+
     @Test
     void aHandshakeWithoutRoomForTheRecordBuffersFailsWithTheLimitAsCause() throws Exception {
         ResourceManager rm = manager(32 * 1024); // less than one record buffer
         ConnectionSpan span = rm.openConnection(Direction.INBOUND, true);
-        MemoryConnection.Pair pair = MemoryConnection.pair();
-        TlsTransport dialer = transport();
-        TlsTransport listener = transport();
-        CompletableFuture<SecureConnection> d = async(() -> dialer.secureOutbound(pair.initiator(), null));
-        CompletableFuture<SecureConnection> l = async(() -> listener.secureInbound(pair.responder(), span));
+        Sides sides = handshake(MemoryScope.UNLIMITED, span);
+        CompletableFuture<SecureConnection> d = sides.dialer();
+        CompletableFuture<SecureConnection> l = sides.listener();
         HandshakeException h = assertInstanceOf(HandshakeException.class, failure(l));
         ResourceLimitException limit = ResourceLimitException.find(h).orElseThrow(
                 () -> new AssertionError("no local limit in " + h, h));
@@ -95,11 +107,9 @@ class TlsMemoryTest {
     void buffersAreReservedOnlyWhileBytesAreInFlightAndARefusalClosesTheConnection() throws Exception {
         ResourceManager rm = manager(1 << 20);
         ConnectionSpan span = rm.openConnection(Direction.INBOUND, true);
-        MemoryConnection.Pair pair = MemoryConnection.pair();
-        TlsTransport dialer = transport();
-        TlsTransport listener = transport();
-        CompletableFuture<SecureConnection> d = async(() -> dialer.secureOutbound(pair.initiator(), null));
-        CompletableFuture<SecureConnection> l = async(() -> listener.secureInbound(pair.responder(), span));
+        Sides sides = handshake(MemoryScope.UNLIMITED, span);
+        CompletableFuture<SecureConnection> d = sides.dialer();
+        CompletableFuture<SecureConnection> l = sides.listener();
         SecureConnection client = await(d);
         SecureConnection server = await(l);
 
@@ -141,11 +151,9 @@ class TlsMemoryTest {
     void aWriteWithoutRoomForItsBuffersFailsAndClosesTheConnection() throws Exception {
         ResourceManager rm = manager(1 << 20);
         ConnectionSpan span = rm.openConnection(Direction.OUTBOUND, true);
-        MemoryConnection.Pair pair = MemoryConnection.pair();
-        TlsTransport dialer = transport();
-        TlsTransport listener = transport();
-        CompletableFuture<SecureConnection> d = async(() -> dialer.secureOutbound(pair.initiator(), null, span));
-        CompletableFuture<SecureConnection> l = async(() -> listener.secureInbound(pair.responder()));
+        Sides sides = handshake(span, MemoryScope.UNLIMITED);
+        CompletableFuture<SecureConnection> d = sides.dialer();
+        CompletableFuture<SecureConnection> l = sides.listener();
         SecureConnection client = await(d);
         SecureConnection server = await(l);
         CompletableFuture<Integer> serverRead = async(() -> server.in().read());
@@ -167,11 +175,9 @@ class TlsMemoryTest {
         ResourceManager rm = manager(4 << 20);
         ConnectionSpan dialSpan = rm.openConnection(Direction.OUTBOUND, true);
         ConnectionSpan listenSpan = rm.openConnection(Direction.INBOUND, true);
-        MemoryConnection.Pair pair = MemoryConnection.pair();
-        TlsTransport dialer = transport();
-        TlsTransport listener = transport();
-        CompletableFuture<SecureConnection> d = async(() -> dialer.secureOutbound(pair.initiator(), null, dialSpan));
-        CompletableFuture<SecureConnection> l = async(() -> listener.secureInbound(pair.responder(), listenSpan));
+        Sides sides = handshake(dialSpan, listenSpan);
+        CompletableFuture<SecureConnection> d = sides.dialer();
+        CompletableFuture<SecureConnection> l = sides.listener();
         SecureConnection client = await(d);
         SecureConnection server = await(l);
         byte[] data = new byte[3 << 20];
