@@ -99,6 +99,18 @@ class NoiseFrameStreamTest {
         return 1;
     }
 
+    /** The lengths of the Noise frames in {@code wire} (each a 2-byte big-endian length, then that many bytes). */
+    private static List<Integer> frameLengths(byte[] wire) {
+        List<Integer> lengths = new ArrayList<>();
+        int pos = 0;
+        while (pos < wire.length) {
+            int len = ((wire[pos] & 0xFF) << 8) | (wire[pos + 1] & 0xFF);
+            lengths.add(len);
+            pos += 2 + len;
+        }
+        return lengths;
+    }
+
     @Test
     void aLargeWriteBecomesMaximalFramesAndFlushSendsTheRest() throws Exception {
         MemoryConnection.Pair pair = MemoryConnection.pair(1 << 20);
@@ -109,15 +121,7 @@ class NoiseFrameStreamTest {
         out.write(new byte[5]);
         out.flush();
         out.close();
-        byte[] wire = pair.responder().in().readAllBytes();
-        List<Integer> lengths = new ArrayList<>();
-        int pos = 0;
-        while (pos < wire.length) {
-            int len = ((wire[pos] & 0xFF) << 8) | (wire[pos + 1] & 0xFF);
-            lengths.add(len);
-            pos += 2 + len;
-        }
-        assertEquals(List.of(65535, 65535, 15 + 16), lengths);
+        assertEquals(List.of(65535, 65535, 15 + 16), frameLengths(pair.responder().in().readAllBytes()));
     }
 
     /**
@@ -139,14 +143,8 @@ class NoiseFrameStreamTest {
         out.write(data);
         out.flush();
         out.close();
-        byte[] wire = pair.responder().in().readAllBytes();
-        List<Integer> lengths = new ArrayList<>();
-        int pos = 0;
-        while (pos < wire.length) {
-            int len = ((wire[pos] & 0xFF) << 8) | (wire[pos + 1] & 0xFF);
-            lengths.add(len - CipherState.TAG_LENGTH);
-            pos += 2 + len;
-        }
+        List<Integer> lengths = frameLengths(pair.responder().in().readAllBytes()).stream()
+                .map(len -> len - CipherState.TAG_LENGTH).toList();
         // [header] [payload] [payload's tail 17 + 1,025 + the second payload's start] [the rest]
         assertEquals(List.of(12, max, max, 17 + NoiseFrameOutputStream.SHORT_FRAME + 1 + 17), lengths);
     }
