@@ -5,23 +5,12 @@ import org.junit.jupiter.api.Test;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import static io.p2pkit.core.testing.Futures.async;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /** The return rule of an optimistic provide and the per-DHT cap on the sends it leaves running. */
 class BackgroundSendsTest {
-    private static <T> CompletableFuture<T> onThread(java.util.concurrent.Callable<T> task) {
-        CompletableFuture<T> f = new CompletableFuture<>();
-        Thread.ofVirtual().start(() -> {
-            try {
-                f.complete(task.call());
-            } catch (Throwable t) {
-                f.completeExceptionally(t);
-            }
-        });
-        return f;
-    }
-
     /**
      * Waits until the thread in {@code ref} is parked (in an await), so that a "not done
      * yet" check means something.
@@ -47,7 +36,7 @@ class BackgroundSendsTest {
             b.started();
         }
         java.util.concurrent.atomic.AtomicReference<Thread> waiter = new java.util.concurrent.atomic.AtomicReference<>();
-        CompletableFuture<Integer> stored = onThread(() -> {
+        CompletableFuture<Integer> stored = async(() -> {
             waiter.set(Thread.currentThread());
             return b.awaitReturn(3);
         });
@@ -66,7 +55,7 @@ class BackgroundSendsTest {
         BackgroundSends.Batch b = new BackgroundSends(60).batch();
         b.started();
         b.started();
-        CompletableFuture<Integer> stored = onThread(() -> b.awaitReturn(2));
+        CompletableFuture<Integer> stored = async(() -> b.awaitReturn(2));
         b.finished(false);
         b.finished(false);
         assertEquals(0, stored.get(10, TimeUnit.SECONDS));
@@ -85,7 +74,7 @@ class BackgroundSendsTest {
             a.started();
         }
         java.util.concurrent.atomic.AtomicReference<Thread> waiter = new java.util.concurrent.atomic.AtomicReference<>();
-        CompletableFuture<Boolean> handedA = onThread(() -> {
+        CompletableFuture<Boolean> handedA = async(() -> {
             waiter.set(Thread.currentThread());
             a.handOver();
             return true;
@@ -99,7 +88,7 @@ class BackgroundSendsTest {
         BackgroundSends.Batch b = sends.batch();
         b.started();
         java.util.concurrent.atomic.AtomicReference<Thread> waiterB = new java.util.concurrent.atomic.AtomicReference<>();
-        CompletableFuture<Boolean> handedB = onThread(() -> {
+        CompletableFuture<Boolean> handedB = async(() -> {
             waiterB.set(Thread.currentThread());
             b.handOver();
             return true;
@@ -121,7 +110,7 @@ class BackgroundSendsTest {
         a.started();
         a.started();
         java.util.concurrent.atomic.AtomicReference<Thread> waiter = new java.util.concurrent.atomic.AtomicReference<>();
-        CompletableFuture<Boolean> handed = onThread(() -> {
+        CompletableFuture<Boolean> handed = async(() -> {
             waiter.set(Thread.currentThread());
             a.handOver();
             return true;

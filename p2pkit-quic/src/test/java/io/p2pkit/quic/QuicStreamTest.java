@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import static io.p2pkit.core.testing.Futures.async;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -140,18 +141,6 @@ class QuicStreamTest {
         assertTrue(accepted.isClosed());
     }
 
-    private static <T> CompletableFuture<T> inThread(java.util.concurrent.Callable<T> body) {
-        CompletableFuture<T> f = new CompletableFuture<>();
-        Thread.ofVirtual().start(() -> {
-            try {
-                f.complete(body.call());
-            } catch (Throwable t) {
-                f.completeExceptionally(t);
-            }
-        });
-        return f;
-    }
-
     @Test
     void openingBeyondTheStreamCreditWaitsUntilTheRemoteAllowsMore() throws Exception {
         connect(QuicConfig.defaults().withLimits(2, 16));
@@ -164,7 +153,7 @@ class QuicStreamTest {
             MuxedStream s = accepted.acceptStream();
             in.put(s.id(), s);
         }
-        CompletableFuture<MuxedStream> third = inThread(dialed::openStream);
+        CompletableFuture<MuxedStream> third = async(dialed::openStream);
         // the remote allows two streams: the third waits
         assertThrows(java.util.concurrent.TimeoutException.class, () -> third.get(500, TimeUnit.MILLISECONDS));
 
@@ -242,7 +231,7 @@ class QuicStreamTest {
         for (int i = 0; i < n; i++) {
             int index = i;
             atOnce.acquire();
-            results.add(inThread(() -> {
+            results.add(async(() -> {
                 try {
                     return exchange.run(index);
                 } finally {

@@ -18,9 +18,9 @@ import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-import static io.p2pkit.core.security.noise.NoiseTransportTest.async;
-import static io.p2pkit.core.security.noise.NoiseTransportTest.await;
-import static io.p2pkit.core.security.noise.NoiseTransportTest.failure;
+import static io.p2pkit.core.testing.Futures.async;
+import static io.p2pkit.core.testing.Futures.await;
+import static io.p2pkit.core.testing.Futures.failure;
 import static io.p2pkit.core.testing.MemoryLimits.manager;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -22,10 +22,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import static io.p2pkit.core.testing.Futures.async;
+import static io.p2pkit.core.testing.Futures.await;
+import static io.p2pkit.core.testing.Futures.failure;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -34,41 +35,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class NoiseTransportTest {
     private static final List<String> YAMUX_MPLEX = List.of("/yamux/1.0.0", "/mplex/6.7.0");
-    private static final long TIMEOUT = 60;
-
-    interface IoCall<T> {
-        T call() throws Exception;
-    }
-
-    /** Runs {@code call} on a virtual thread. */
-    static <T> CompletableFuture<T> async(IoCall<T> call) {
-        CompletableFuture<T> f = new CompletableFuture<>();
-        Thread.ofVirtual().start(() -> {
-            try {
-                f.complete(call.call());
-            } catch (Throwable t) {
-                f.completeExceptionally(t);
-            }
-        });
-        return f;
-    }
-
-    static <T> T await(CompletableFuture<T> f) throws Exception {
-        try {
-            return f.get(TIMEOUT, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof Exception ex) {
-                throw ex;
-            }
-            throw e;
-        }
-    }
-
-    /** The error {@code f} failed with. */
-    static Throwable failure(CompletableFuture<?> f) throws Exception {
-        ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(TIMEOUT, TimeUnit.SECONDS));
-        return e.getCause();
-    }
 
     record Secured(SecureConnection dialer, SecureConnection listener) {
     }

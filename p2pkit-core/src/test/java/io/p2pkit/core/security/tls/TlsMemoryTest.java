@@ -19,9 +19,11 @@ import java.io.IOException;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import static io.p2pkit.core.testing.Futures.async;
+import static io.p2pkit.core.testing.Futures.await;
+import static io.p2pkit.core.testing.Futures.failure;
 import static io.p2pkit.core.testing.MemoryLimits.manager;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -34,34 +36,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TlsMemoryTest {
     private static final List<String> MUXERS = List.of("/yamux/1.0.0");
     private static final long TIMEOUT_SECONDS = 30;
-
-    private interface IoCall<T> {
-        T call() throws Exception;
-    }
-
-    private static <T> CompletableFuture<T> async(IoCall<T> call) {
-        CompletableFuture<T> f = new CompletableFuture<>();
-        Thread.ofVirtual().start(() -> {
-            try {
-                f.complete(call.call());
-            } catch (Throwable t) {
-                f.completeExceptionally(t);
-            }
-        });
-        return f;
-    }
-
-    private static <T> T await(CompletableFuture<T> f) throws Exception {
-        try {
-            return f.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof Exception ex ? ex : e;
-        }
-    }
-
-    private static Throwable failure(CompletableFuture<?> f) {
-        return assertThrows(ExecutionException.class, () -> f.get(TIMEOUT_SECONDS, TimeUnit.SECONDS)).getCause();
-    }
 
     /** A pending read ends, with end of stream or an I/O error, once its connection is gone. */
     private static void assertEnded(CompletableFuture<Integer> read) throws Exception {
