@@ -1,7 +1,5 @@
 package io.p2pkit.interop;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -21,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * both offer), proving the peers and this harness before p2pkit's own host joins the matrix.
  * The echo payloads are smaller than the contract's defaults to keep this set quick in CI.
  */
+@InteropArea("Connection over TCP: the other implementations with each other (proves the peers and the harness)")
 class CrossImplementationInteropTest {
     private static final Duration STEP = Duration.ofSeconds(30);
     private static final int ECHO_BYTES = 256 * 1024;
@@ -48,24 +47,9 @@ class CrossImplementationInteropTest {
     @ParameterizedTest(name = "{0} dials {1} over tcp/{2}/{3}")
     @MethodSource("cases")
     void dialerCompletesEveryStep(Implementation dialer, Implementation listener, String security, String muxer) {
-        Toolchains tools = Toolchains.get();
-        for (Implementation impl : List.of(dialer, listener)) {
-            if (!tools.available(impl)) {
-                InteropMatrix.shared().note(tools.whyMissing(impl));
-                InteropMatrix.shared().record(new InteropMatrix.Result(dialer.id(), listener.id(), "tcp", security, muxer,
-                        InteropMatrix.Outcome.SKIP, tools.whyMissing(impl)));
-                Assumptions.abort(tools.whyMissing(impl));
-            }
-        }
-        try {
-            runCase(tools.peers(), dialer, listener, security, muxer);
-            InteropMatrix.shared().record(new InteropMatrix.Result(dialer.id(), listener.id(), "tcp", security, muxer,
-                    InteropMatrix.Outcome.PASS, ""));
-        } catch (RuntimeException | AssertionError e) {
-            InteropMatrix.shared().record(new InteropMatrix.Result(dialer.id(), listener.id(), "tcp", security, muxer,
-                    InteropMatrix.Outcome.FAIL, String.valueOf(e.getMessage())));
-            throw e;
-        }
+        Toolchains.require(dialer);
+        Path peers = Toolchains.require(listener);
+        runCase(peers, dialer, listener, security, muxer);
     }
 
     private static void runCase(Path peers, Implementation dialerImpl, Implementation listenerImpl,
@@ -96,8 +80,7 @@ class CrossImplementationInteropTest {
                 assertTrue(identify.strings("listenAddrs").contains(listenAddr),
                         "listener's identify should list " + listenAddr + ": " + identify.strings("listenAddrs"));
 
-                PeerEvent ping = dialer.awaitEvent("ping", STEP);
-                assertTrue(ping.number("rttMillis") != null && ping.number("rttMillis").doubleValue() >= 0, "ping RTT");
+                dialer.awaitEvent("ping", STEP).pingRoundTrip(STEP);
                 PeerEvent echo = dialer.awaitEvent("echo", STEP);
                 assertTrue(echo.bool("ok"), "echo ok");
                 assertEquals(ECHO_BYTES, echo.number("bytes").intValue(), "echo bytes");
@@ -140,8 +123,4 @@ class CrossImplementationInteropTest {
         assertEquals(muxerId, e.string("muxer"), "muxer on the identified connection");
     }
 
-    @AfterAll
-    static void printMatrix() {
-        InteropMatrix.shared().report(Path.of(System.getProperty("p2pkit.interop.report", "target/interop-matrix.md")));
-    }
 }

@@ -8,6 +8,7 @@ import java.util.List;
  * The mixed DHT network with go-libp2p: go-libp2p-kad-dht 0.35.1 servers run by
  * {@code peers/go-kad/peer} (its own Go module, built by {@code peers/build.sh go}).
  */
+@InteropArea("DHT with go-libp2p-kad-dht")
 class GoKadInteropTest extends MixedKadNetworkCases {
     @Override
     Implementation implementation() {

@@ -6,13 +6,11 @@ import io.p2pkit.pubsub.PubSub;
 import io.p2pkit.pubsub.PubsubMessage;
 import io.p2pkit.pubsub.Subscription;
 import io.p2pkit.pubsub.Topic;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,17 +28,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * go peer is configured the same way, since go's default would give every unsigned message one
  * empty ID).
  */
+@InteropArea("Pubsub with go-libp2p-pubsub")
 class GoPubsubInteropTest {
     private static final Duration STEP = PubsubPeers.STEP;
     private static final String TOPIC = "p2pkit-interop";
 
     private static Path goPubsub() {
-        Toolchains tools = Toolchains.get();
-        Assumptions.assumeTrue(tools.available(Implementation.GO), () -> tools.whyMissing(Implementation.GO));
-        Path dir = tools.peers().resolve("go-pubsub");
-        Assumptions.assumeTrue(Files.exists(dir.resolve(".built")),
-                "go-pubsub peer skipped: its build failed (see the build.sh output above)");
-        return dir.resolve("peer");
+        return Toolchains.requireBuilt(Implementation.GO, "go-pubsub").resolve("peer");
     }
 
     private static PeerProcess go(Path program, List<String> args) {

@@ -6,20 +6,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Collects interop results and renders them as a Markdown table, printed at the end of the run and
- * written to {@code target/interop-matrix.md}.
+ * Collects the outcome of every interop case ({@link InteropRecorder} records each test) and
+ * renders them as Markdown: one table per area, then the totals. The run writes it to
+ * {@code target/interop-matrix.md}; {@code scripts/interop-doc} copies it into docs/INTEROP.md.
  */
 public final class InteropMatrix {
     private static final InteropMatrix SHARED = new InteropMatrix();
 
     private final ReentrantLock lock = new ReentrantLock();
     private final List<Result> results = new ArrayList<>();
-    private final List<String> notes = new ArrayList<>();
 
     /** @return a new, empty matrix */
     public static InteropMatrix create() {
@@ -37,34 +40,50 @@ public final class InteropMatrix {
         PASS,
         /** A step failed. */
         FAIL,
-        /** Not run, e.g. a toolchain is missing. */
+        /** Not run, e.g. a toolchain is missing (never under CI, where that is a failure). */
         SKIP,
         /** Failed as expected: a known incompatibility, listed with its reason. */
-        KNOWN_FAILURE
+        KNOWN_FAILURE;
+
+        /** @return whether the case ran (passed, failed, or failed as expected) */
+        public boolean executed() {
+            return this != SKIP;
+        }
+
+        String label() {
+            return name().toLowerCase(Locale.ROOT).replace('_', ' ');
+        }
     }
 
     /**
      * One row of the matrix.
      *
-     * @param dialer    who dialed
-     * @param listener  who listened
-     * @param transport e.g. {@code tcp}
-     * @param security  e.g. {@code noise}
-     * @param muxer     e.g. {@code yamux}
-     * @param outcome   pass, fail or skip
-     * @param reason    why it failed or was skipped; empty on a pass
+     * @param area    what the case exercises, e.g. {@code connection over TCP}; one table per area
+     * @param name    the case, e.g. {@code p2pkit dials go over tcp/noise/yamux}
+     * @param outcome what happened
+     * @param reason  why it failed or was skipped; empty on a pass
      */
-    public record Result(String dialer, String listener, String transport, String security, String muxer,
-                         Outcome outcome, String reason) {
+    public record Result(String area, String name, Outcome outcome, String reason) {
         /** Checks the members. */
         public Result {
-            Objects.requireNonNull(dialer);
-            Objects.requireNonNull(listener);
-            Objects.requireNonNull(transport);
-            Objects.requireNonNull(security);
-            Objects.requireNonNull(muxer);
+            Objects.requireNonNull(area);
+            Objects.requireNonNull(name);
             Objects.requireNonNull(outcome);
             reason = reason == null ? "" : reason;
+        }
+    }
+
+    /** Totals by outcome. */
+    public record Totals(int pass, int fail, int knownFailures, int skipped) {
+        /** @return the cases that ran */
+        public int executed() {
+            return pass + fail + knownFailures;
+        }
+
+        @Override
+        public String toString() {
+            // Worded so that CI's "N passed, N failed" reader does not take it for the test summary.
+            return "pass " + pass + ", fail " + fail + ", known failures " + knownFailures + ", skipped " + skipped;
         }
     }
 
@@ -82,22 +101,6 @@ public final class InteropMatrix {
         }
     }
 
-    /**
-     * Adds a line shown under the table, e.g. which toolchain is missing.
-     *
-     * @param note the text
-     */
-    public void note(String note) {
-        lock.lock();
-        try {
-            if (!notes.contains(note)) {
-                notes.add(note);
-            }
-        } finally {
-            lock.unlock();
-        }
-    }
-
     /** @return the results recorded so far */
     public List<Result> results() {
         lock.lock();
@@ -108,38 +111,31 @@ public final class InteropMatrix {
         }
     }
 
-    /** @return the matrix as Markdown */
+    /** @return the counts of the results recorded so far */
+    public Totals totals() {
+        int[] n = new int[Outcome.values().length];
+        results().forEach(r -> n[r.outcome().ordinal()]++);
+        return new Totals(n[Outcome.PASS.ordinal()], n[Outcome.FAIL.ordinal()], n[Outcome.KNOWN_FAILURE.ordinal()],
+                n[Outcome.SKIP.ordinal()]);
+    }
+
+    /** @return the matrix as Markdown: a table per area (in the order areas first appeared), then the totals */
     public String toMarkdown() {
-        List<Result> rows = new ArrayList<>(results());
-        rows.sort(Comparator.comparing(Result::dialer).thenComparing(Result::listener)
-                .thenComparing(Result::transport).thenComparing(Result::security).thenComparing(Result::muxer));
-        StringBuilder sb = new StringBuilder("# Interop matrix\n\n")
-                .append("| dialer | listener | transport | security | muxer | result | reason |\n")
-                .append("|---|---|---|---|---|---|---|\n");
-        for (Result r : rows) {
-            sb.append("| ").append(r.dialer()).append(" | ").append(r.listener()).append(" | ").append(r.transport())
-                    .append(" | ").append(r.security()).append(" | ").append(r.muxer()).append(" | ")
-                    .append(r.outcome().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')).append(" | ")
-                    .append(oneLine(r.reason())).append(" |\n");
+        Map<String, List<Result>> byArea = new LinkedHashMap<>();
+        for (Result r : results()) {
+            byArea.computeIfAbsent(r.area(), a -> new ArrayList<>()).add(r);
         }
-        long pass = rows.stream().filter(r -> r.outcome() == Outcome.PASS).count();
-        long fail = rows.stream().filter(r -> r.outcome() == Outcome.FAIL).count();
-        long skip = rows.stream().filter(r -> r.outcome() == Outcome.SKIP).count();
-        long known = rows.stream().filter(r -> r.outcome() == Outcome.KNOWN_FAILURE).count();
-        // Worded so that CI's "N passed, N failed" reader does not take it for the test summary.
-        sb.append("\nTotals: pass ").append(pass).append(", fail ").append(fail).append(", known failures ")
-                .append(known).append(", skipped ").append(skip).append(".\n");
-        List<String> n;
-        lock.lock();
-        try {
-            n = List.copyOf(notes);
-        } finally {
-            lock.unlock();
-        }
-        if (!n.isEmpty()) {
+        StringBuilder sb = new StringBuilder();
+        byArea.forEach((area, rows) -> {
+            rows.sort(Comparator.comparing(Result::name));
+            sb.append("### ").append(area).append("\n\n| case | result | note |\n|---|---|---|\n");
+            for (Result r : rows) {
+                sb.append("| ").append(cell(r.name())).append(" | ").append(r.outcome().label()).append(" | ")
+                        .append(cell(r.reason())).append(" |\n");
+            }
             sb.append('\n');
-            n.forEach(line -> sb.append("- ").append(line).append('\n'));
-        }
+        });
+        sb.append("Totals: ").append(totals()).append(".\n");
         return sb.toString();
     }
 
@@ -160,8 +156,7 @@ public final class InteropMatrix {
     }
 
     // A table cell holds one line; the first line of a failure says what went wrong.
-    private static String oneLine(String s) {
-        String first = s.lines().findFirst().orElse("");
-        return first.replace("|", "\\|");
+    private static String cell(String s) {
+        return s.lines().findFirst().orElse("").replace("|", "\\|");
     }
 }

@@ -54,4 +54,16 @@ class JsonTest {
         Json.parse(ok);
         assertThrows(DecodeException.class, () -> Json.parse("\"" + "x".repeat(Json.MAX_LENGTH) + "\""));
     }
+
+    @Test
+    void aPingRoundTripMustBeANumberWithinTheStep() {
+        java.time.Duration step = java.time.Duration.ofSeconds(30);
+        assertEquals(0.25, PeerEvent.parse("{\"event\":\"ping\",\"rttMillis\":0.25}").pingRoundTrip(step));
+        assertEquals(0.0, PeerEvent.parse("{\"event\":\"ping\",\"rttMillis\":0}").pingRoundTrip(step));
+        for (String bad : List.of("{\"event\":\"ping\"}", "{\"event\":\"ping\",\"rttMillis\":-1}",
+                "{\"event\":\"ping\",\"rttMillis\":30001}", "{\"event\":\"ping\",\"rttMillis\":\"fast\"}",
+                "{\"event\":\"echo\",\"rttMillis\":1}")) {
+            assertThrows(AssertionError.class, () -> PeerEvent.parse(bad).pingRoundTrip(step), bad);
+        }
+    }
 }

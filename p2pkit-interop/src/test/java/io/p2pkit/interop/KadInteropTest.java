@@ -8,6 +8,7 @@ import java.util.List;
  * The mixed DHT network with js-libp2p: {@code @libp2p/kad-dht} servers run by
  * {@code peers/js/kad.mjs}.
  */
+@InteropArea("DHT with js-libp2p (@libp2p/kad-dht)")
 class KadInteropTest extends MixedKadNetworkCases {
     @Override
     Implementation implementation() {

@@ -14,8 +14,8 @@ import io.p2pkit.kad.record.IpnsRecord;
 import io.p2pkit.kad.record.IpnsRecordSigner;
 import io.p2pkit.kad.record.IpnsValidator;
 import io.p2pkit.kad.record.PublicKeyValidator;
+import io.p2pkit.testing.Prerequisites;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -71,11 +71,9 @@ abstract class MixedKadNetworkCases {
 
     @BeforeAll
     void network() throws Exception {
-        Toolchains tools = Toolchains.get();
         Implementation impl = implementation();
-        Assumptions.assumeTrue(tools.available(impl), () -> tools.whyMissing(impl));
-        peers = tools.peers();
-        Assumptions.assumeTrue(built(peers), () -> impl.id() + " DHT peer skipped: its build failed");
+        peers = Toolchains.require(impl);
+        Prerequisites.require(built(peers), () -> "the " + impl.id() + " DHT peer is not built (see peers/build.sh's output)");
         for (int i = 0; i < 2; i++) {
             startOther();
         }

@@ -9,8 +9,7 @@ import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.network.Connection;
 import io.p2pkit.core.ping.PingService;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
+import io.p2pkit.testing.Await;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -38,6 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * connection, identify both ways (agent, protocols, listen addresses, signed peer record), ping,
  * a 1 MiB echo on a custom protocol and 100 concurrent streams.
  */
+@InteropArea("Connection over TCP: p2pkit with each implementation")
 class P2pkitInteropTest {
     static final Duration STEP = Duration.ofSeconds(30);
     static final String ECHO = "/p2pkit/echo/1.0.0";
@@ -66,47 +66,15 @@ class P2pkitInteropTest {
     @ParameterizedTest(name = "p2pkit dials {0} over tcp/{1}/{2}")
     @MethodSource("cases")
     void p2pkitDials(Implementation impl, String security, String muxer) throws Exception {
-        run("p2pkit", impl.id(), impl, security, muxer, () -> dialOut(impl, security, muxer));
+        Toolchains.require(impl);
+        KnownFailure.expect(KNOWN_FAILURES.get("p2pkit>" + impl.id() + "/" + security), () -> dialOut(impl, security, muxer));
     }
 
     @ParameterizedTest(name = "{0} dials p2pkit over tcp/{1}/{2}")
     @MethodSource("cases")
     void otherDials(Implementation impl, String security, String muxer) throws Exception {
-        run(impl.id(), "p2pkit", impl, security, muxer, () -> dialIn(impl, security, muxer));
-    }
-
-    private interface Case {
-        void run() throws Exception;
-    }
-
-    private static void run(String dialer, String listener, Implementation impl, String security, String muxer, Case c)
-            throws Exception {
-        Toolchains tools = Toolchains.get();
-        if (!tools.available(impl)) {
-            InteropMatrix.shared().note(tools.whyMissing(impl));
-            InteropMatrix.shared().record(new InteropMatrix.Result(dialer, listener, "tcp", security, muxer,
-                    InteropMatrix.Outcome.SKIP, tools.whyMissing(impl)));
-            Assumptions.abort(tools.whyMissing(impl));
-        }
-        String known = KNOWN_FAILURES.get(dialer + ">" + listener + "/" + security);
-        try {
-            c.run();
-        } catch (Exception | AssertionError e) {
-            if (known != null) {
-                InteropMatrix.shared().record(new InteropMatrix.Result(dialer, listener, "tcp", security, muxer,
-                        InteropMatrix.Outcome.KNOWN_FAILURE, known));
-                return;
-            }
-            InteropMatrix.shared().record(new InteropMatrix.Result(dialer, listener, "tcp", security, muxer,
-                    InteropMatrix.Outcome.FAIL, String.valueOf(e.getMessage())));
-            throw e;
-        }
-        InteropMatrix.shared().record(new InteropMatrix.Result(dialer, listener, "tcp", security, muxer,
-                InteropMatrix.Outcome.PASS, ""));
-        if (known != null) {
-            throw new AssertionError(dialer + " -> " + listener + " over " + security
-                    + " works now: remove it from KNOWN_FAILURES (" + known + ")");
-        }
+        Toolchains.require(impl);
+        KnownFailure.expect(KNOWN_FAILURES.get(impl.id() + ">p2pkit/" + security), () -> dialIn(impl, security, muxer));
     }
 
     private static Host host(String security, String muxer, boolean listen) throws IOException {
@@ -185,7 +153,7 @@ class P2pkitInteropTest {
                 assertTrue(id.protocols().contains(ECHO), "protocols " + id.protocols());
 
                 checkTheyIdentifiedUs(dialer.awaitEvent("identify", STEP), host, impl, security, muxer, true);
-                assertTrue(dialer.awaitEvent("ping", STEP).number("rttMillis").doubleValue() >= 0);
+                dialer.awaitEvent("ping", STEP).pingRoundTrip(STEP);
                 PeerEvent echo = dialer.awaitEvent("echo", STEP);
                 assertTrue(echo.bool("ok"));
                 assertEquals(ECHO_BYTES, echo.number("bytes").intValue());
@@ -232,7 +200,7 @@ class P2pkitInteropTest {
                 }
             });
             byte[] back = s.in().readAllBytes();
-            writer.join();
+            Await.join(writer);
             assertArrayEquals(data, back, "echo of " + size + " bytes");
         }
     }
@@ -258,8 +226,4 @@ class P2pkitInteropTest {
         }
     }
 
-    @AfterAll
-    static void printMatrix() {
-        InteropMatrix.shared().report(Path.of(System.getProperty("p2pkit.interop.report", "target/interop-matrix.md")));
-    }
 }

@@ -95,4 +95,24 @@ public record PeerEvent(String type, Map<String, Object> fields) {
     public String toString() {
         return type + fields;
     }
+
+    /**
+     * Checks a {@code ping} event. A peer prints it only after its ping protocol got its 32 random
+     * bytes back unchanged (a mismatch is an {@code error} event, which fails the wait for this
+     * one); what is left to check is the round trip it measured: a number, not negative (js-libp2p
+     * counts whole milliseconds, so loopback may give 0) and within the step's deadline.
+     *
+     * @param deadline how long the step may take
+     * @return the round trip in milliseconds
+     */
+    public double pingRoundTrip(java.time.Duration deadline) {
+        if (!"ping".equals(type)) {
+            throw new AssertionError("not a ping event: " + this);
+        }
+        Number rtt = number("rttMillis");
+        if (rtt == null || !(rtt.doubleValue() >= 0 && rtt.doubleValue() <= deadline.toMillis())) {
+            throw new AssertionError("ping round trip should be 0.." + deadline.toMillis() + " ms: " + this);
+        }
+        return rtt.doubleValue();
+    }
 }

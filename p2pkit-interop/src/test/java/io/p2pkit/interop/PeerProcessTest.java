@@ -1,6 +1,5 @@
 package io.p2pkit.interop;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -21,9 +20,8 @@ class PeerProcessTest {
     private static final String SOME_PEER = "12D3KooWDnxHwYJA3jsZvtZi9FHVtdAtSs8F2WDH58HTAh4whhbs";
 
     private static Toolchains tools(Implementation impl) {
-        Toolchains tools = Toolchains.get();
-        Assumptions.assumeTrue(tools.available(impl), () -> tools.whyMissing(impl));
-        return tools;
+        Toolchains.require(impl);
+        return Toolchains.get();
     }
 
     @ParameterizedTest

@@ -6,7 +6,7 @@ import io.p2pkit.core.network.Connection;
 import io.p2pkit.core.perf.PerfListener;
 import io.p2pkit.core.perf.PerfResult;
 import io.p2pkit.core.perf.PerfService;
-import org.junit.jupiter.api.Assumptions;
+import io.p2pkit.testing.Prerequisites;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -31,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code /perf/1.0.0} between p2pkit and the js and go perf programs, both directions, over Noise
  * and TLS (yamux). Sizes stay at a few MiB so the suite stays fast.
  */
+@InteropArea("Perf (/perf/1.0.0)")
 class PerfInteropTest {
     private static final long UPLOAD = 2L << 20;
     private static final long DOWNLOAD = 3L << 20;
@@ -102,15 +103,14 @@ class PerfInteropTest {
         }
     }
 
-    private static void assumeBuilt(Implementation impl) {
-        Toolchains tools = Toolchains.get();
-        Assumptions.assumeTrue(tools.available(impl), () -> tools.whyMissing(impl));
+    private static void requireBuilt(Implementation impl) {
+        Toolchains.require(impl);
     }
 
     @ParameterizedTest(name = "p2pkit client, {0} server, {1}")
     @MethodSource("cases")
     void p2pkitMeasuresAgainstTheirServer(Implementation impl, String security) throws Exception {
-        assumeBuilt(impl);
+        requireBuilt(impl);
         try (Program server = Program.start(impl, List.of("--run-server", "--server-address", "127.0.0.1:0",
                 "--security", security));
              Host client = Host.builder().security(security).muxers("yamux").build()) {
@@ -128,7 +128,7 @@ class PerfInteropTest {
     @ParameterizedTest(name = "{0} client, p2pkit server, {1}")
     @MethodSource("cases")
     void theirClientMeasuresAgainstP2pkit(Implementation impl, String security) throws Exception {
-        assumeBuilt(impl);
+        requireBuilt(impl);
         try (Host server = Host.builder().listen("/ip4/127.0.0.1/tcp/0").security(security).muxers("yamux")
                 .perf(true).build()) {
             String addr = server.addresses().get(0).encapsulate("/p2p/" + server.peerId()).toString();
@@ -155,8 +155,8 @@ class PerfInteropTest {
     @ParameterizedTest(name = "{0} client, p2pkit server, quic-v1")
     @EnumSource(value = Implementation.class, names = {"JS", "GO"})
     void theirClientMeasuresAgainstP2pkitOverQuic(Implementation impl) throws Exception {
-        assumeBuilt(impl);
-        Assumptions.assumeTrue(io.p2pkit.quic.QuicTransport.isAvailable(), "Netty's native QUIC does not load here");
+        requireBuilt(impl);
+        Prerequisites.require(io.p2pkit.quic.QuicTransport.isAvailable(), "Netty's native QUIC library does not load on this machine");
         try (Host server = Host.builder().listen("/ip4/127.0.0.1/udp/0/quic-v1")
                 .transport(io.p2pkit.quic.QuicTransport::new).perf(true).build()) {
             String addr = server.addresses().get(0).encapsulate("/p2p/" + server.peerId()).toString();
@@ -177,7 +177,7 @@ class PerfInteropTest {
     @ParameterizedTest(name = "{0} client, p2pkit server, ws")
     @EnumSource(value = Implementation.class, names = {"JS", "GO"})
     void theirClientMeasuresAgainstP2pkitOverWebSocket(Implementation impl) throws Exception {
-        assumeBuilt(impl);
+        requireBuilt(impl);
         try (Host server = Host.builder().addTransport(new io.p2pkit.websocket.WebSocketTransport())
                 .listen("/ip4/127.0.0.1/tcp/0/ws").perf(true).build()) {
             String addr = server.addresses().get(0).encapsulate("/p2p/" + server.peerId()).toString();

@@ -5,7 +5,6 @@ import io.p2pkit.pubsub.MessageIdFunction;
 import io.p2pkit.pubsub.PubSub;
 import io.p2pkit.pubsub.Subscription;
 import io.p2pkit.pubsub.Topic;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -24,14 +23,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * p2pkit pubsub against js-libp2p's {@code @libp2p/gossipsub} and {@code @libp2p/floodsub}
  * (peers/js/pubsub.mjs) on loopback: messages published on either side reach every subscriber.
  */
+@InteropArea("Pubsub with js-libp2p (@libp2p/gossipsub, @libp2p/floodsub)")
 class PubsubInteropTest {
     private static final Duration STEP = PubsubPeers.STEP;
     private static final String TOPIC = "p2pkit-interop";
 
     private static Path jsPeers() {
-        Toolchains tools = Toolchains.get();
-        Assumptions.assumeTrue(tools.available(Implementation.JS), () -> tools.whyMissing(Implementation.JS));
-        return tools.peers();
+        return Toolchains.require(Implementation.JS);
     }
 
     private static PeerProcess js(Path peers, List<String> args) {

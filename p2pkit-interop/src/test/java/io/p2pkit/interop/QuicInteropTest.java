@@ -8,8 +8,7 @@ import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.network.Connection;
 import io.p2pkit.core.ping.PingService;
 import io.p2pkit.quic.QuicTransport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
+import io.p2pkit.testing.Prerequisites;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -28,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * concurrent streams. The peers take the transport from the address ({@code /udp/…/quic-v1});
  * their {@code --security}/{@code --muxer} options apply to TCP only.
  */
+@InteropArea("Connection over QUIC v1")
 class QuicInteropTest {
     private static final Duration STEP = Duration.ofSeconds(30);
     private static final String ECHO = "/p2pkit/echo/1.0.0";
@@ -46,46 +46,20 @@ class QuicInteropTest {
     @ParameterizedTest(name = "p2pkit dials {0} over quic-v1")
     @EnumSource(Implementation.class)
     void p2pkitDials(Implementation impl) throws Exception {
-        run("p2pkit", impl.id(), impl, () -> dialOut(impl));
+        requireQuic(impl);
+        KnownFailure.expect(KNOWN_FAILURES.get(impl), () -> dialOut(impl));
     }
 
     @ParameterizedTest(name = "{0} dials p2pkit over quic-v1")
     @EnumSource(Implementation.class)
     void otherDials(Implementation impl) throws Exception {
-        run(impl.id(), "p2pkit", impl, () -> dialIn(impl));
+        requireQuic(impl);
+        KnownFailure.expect(KNOWN_FAILURES.get(impl), () -> dialIn(impl));
     }
 
-    private interface Case {
-        void run() throws Exception;
-    }
-
-    private static void run(String dialer, String listener, Implementation impl, Case c) throws Exception {
-        Toolchains tools = Toolchains.get();
-        if (!tools.available(impl) || !QuicTransport.isAvailable()) {
-            String why = !QuicTransport.isAvailable() ? "Netty's native QUIC does not load here" : tools.whyMissing(impl);
-            record(dialer, listener, InteropMatrix.Outcome.SKIP, why);
-            Assumptions.abort(why);
-        }
-        String known = KNOWN_FAILURES.get(impl);
-        try {
-            c.run();
-        } catch (Exception | AssertionError e) {
-            if (known != null) {
-                record(dialer, listener, InteropMatrix.Outcome.KNOWN_FAILURE, known);
-                return;
-            }
-            record(dialer, listener, InteropMatrix.Outcome.FAIL, String.valueOf(e.getMessage()));
-            throw e;
-        }
-        record(dialer, listener, InteropMatrix.Outcome.PASS, "");
-        if (known != null) {
-            throw new AssertionError(impl.id() + " over QUIC works now: remove it from KNOWN_FAILURES (" + known + ")");
-        }
-    }
-
-    private static void record(String dialer, String listener, InteropMatrix.Outcome outcome, String note) {
-        InteropMatrix.shared().record(new InteropMatrix.Result(dialer, listener, "quic-v1", "tls", "quic",
-                outcome, note));
+    static void requireQuic(Implementation impl) {
+        Toolchains.require(impl);
+        Prerequisites.require(QuicTransport.isAvailable(), "Netty's native QUIC library does not load on this machine");
     }
 
     private static Host host(boolean listen) throws IOException {
@@ -148,7 +122,7 @@ class QuicInteropTest {
                 assertTrue(id.protocols().contains(ECHO), "protocols " + id.protocols());
 
                 checkTheyIdentifiedUs(dialer.awaitEvent("identify", STEP), host, true);
-                assertTrue(dialer.awaitEvent("ping", STEP).number("rttMillis").doubleValue() >= 0);
+                dialer.awaitEvent("ping", STEP).pingRoundTrip(STEP);
                 PeerEvent echo = dialer.awaitEvent("echo", STEP);
                 assertTrue(echo.bool("ok"));
                 assertEquals(ECHO_BYTES, echo.number("bytes").intValue());
@@ -175,8 +149,4 @@ class QuicInteropTest {
                 "observed " + observed);
     }
 
-    @AfterAll
-    static void printMatrix() {
-        InteropMatrix.shared().report(Path.of(System.getProperty("p2pkit.interop.report", "target/interop-matrix.md")));
-    }
 }

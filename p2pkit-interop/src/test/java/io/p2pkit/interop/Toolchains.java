@@ -1,55 +1,34 @@
 package io.p2pkit.interop;
 
-import java.io.File;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import io.p2pkit.testing.Prerequisites;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Which peer toolchains (node/npm, go, cargo) exist on this machine and which peers are built.
+ * Which peer programs can run here: their toolchain (node/npm, go, cargo) is installed and
+ * {@code peers/build.sh} built them.
  *
- * <p>The first call to {@link #get()} runs {@code peers/build.sh} once for the whole test JVM, so
- * the peers are built by the interop tests themselves: {@code mvn verify} builds them, and builds
- * that leave this module out ({@code -pl p2pkit-node -am}) or skip tests never do. Set the system
- * property {@code p2pkit.interop.build=false} to use what is already built.
+ * <p>The build is a step of this module's Maven build, before the tests ({@code pom.xml}); under
+ * {@code CI=true} it fails the build when a toolchain is missing or a peer does not build.
+ * {@code -Dp2pkit.interop.skipBuild=true} skips it and uses what is already built.
  */
 public final class Toolchains {
-    private static final ReentrantLock LOCK = new ReentrantLock();
-    private static Toolchains instance;
+    private static final Toolchains INSTANCE = detect();
 
     private final Path peers;
     private final Map<Implementation, String> missing;
-    private final String buildLog;
 
-    private Toolchains(Path peers, Map<Implementation, String> missing, String buildLog) {
+    private Toolchains(Path peers, Map<Implementation, String> missing) {
         this.peers = peers;
         this.missing = missing;
-        this.buildLog = buildLog;
     }
 
-    /**
-     * Detects the toolchains and builds the peers, once per JVM.
-     *
-     * @return the shared result
-     */
+    /** @return what this machine has, detected once per JVM */
     public static Toolchains get() {
-        LOCK.lock();
-        try {
-            if (instance == null) {
-                instance = detectAndBuild();
-            }
-            return instance;
-        } finally {
-            LOCK.unlock();
-        }
+        return INSTANCE;
     }
 
     /** @return the {@code peers/} directory */
@@ -77,72 +56,51 @@ public final class Toolchains {
         return missing.get(impl);
     }
 
-    /** @return the output of {@code build.sh} (empty when building was switched off) */
-    public String buildLog() {
-        return buildLog;
+    /**
+     * Requires a peer: fails under CI and skips elsewhere when it cannot run.
+     *
+     * @param impl the implementation
+     * @return the {@code peers/} directory
+     */
+    public static Path require(Implementation impl) {
+        Toolchains t = get();
+        Prerequisites.require(t.available(impl), () -> t.whyMissing(impl));
+        return t.peers;
     }
 
     /**
-     * Looks a command up on the PATH and in the usual install folders that are often not on it.
+     * Requires one of the extra peer programs an implementation's build makes in a folder of its
+     * own ({@code go-kad}, {@code go-pubsub}).
      *
-     * @param command the program name
-     * @return true when an executable of that name was found
+     * @param impl the implementation whose toolchain builds it
+     * @param dir  its folder under {@code peers/}
+     * @return that folder
      */
-    static boolean onPath(String command) {
-        List<String> dirs = new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)));
-        dirs.add("/usr/local/go/bin");
-        dirs.add(System.getProperty("user.home") + "/.cargo/bin");
-        for (String d : dirs) {
-            if (!d.isEmpty() && Files.isExecutable(Path.of(d, command))) {
-                return true;
-            }
-        }
-        return false;
+    public static Path requireBuilt(Implementation impl, String dir) {
+        Path peers = require(impl);
+        Path home = peers.resolve(dir);
+        Prerequisites.require(Files.exists(home.resolve(".built")),
+                () -> "the " + dir + " peer is not built (peers/build.sh failed or did not run; see its output)");
+        return home;
     }
 
-    private static Toolchains detectAndBuild() {
+    private static Toolchains detect() {
         Path peers = Path.of(System.getProperty("p2pkit.interop.peers", "peers")).toAbsolutePath().normalize();
-        String log = "";
-        if (!"false".equals(System.getProperty("p2pkit.interop.build"))) {
-            log = runBuild(peers);
-            System.out.print(log);
-        }
         Map<Implementation, String> missing = new EnumMap<>(Implementation.class);
         for (Implementation impl : Implementation.values()) {
             boolean tools = switch (impl) {
-                case JS -> onPath("node") && onPath("npm");
-                case GO -> onPath("go");
-                case RUST -> onPath("cargo");
+                case JS -> Prerequisites.findProgram("node").isPresent() && Prerequisites.findProgram("npm").isPresent();
+                case GO -> Prerequisites.findProgram("go").isPresent();
+                case RUST -> Prerequisites.findProgram("cargo").isPresent();
             };
             if (!tools) {
-                missing.put(impl, impl.id() + " peer skipped: " + (impl == Implementation.JS ? "node/npm" : impl.toolchain())
-                        + " is not installed");
+                missing.put(impl, "the " + impl.id() + " peer cannot run: "
+                        + (impl == Implementation.JS ? "node/npm" : impl.toolchain()) + " is not installed");
             } else if (!impl.isBuilt(peers)) {
-                missing.put(impl, impl.id() + " peer skipped: its build failed (see the build.sh output above)");
+                missing.put(impl, "the " + impl.id() + " peer is not built (peers/build.sh failed or did not run;"
+                        + " see its output)");
             }
         }
-        missing.values().forEach(m -> System.out.println("interop: " + m));
-        return new Toolchains(peers, missing, log);
-    }
-
-    private static String runBuild(Path peers) {
-        ProcessBuilder pb = new ProcessBuilder("bash", peers.resolve("build.sh").toString())
-                .redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        try {
-            Process p = pb.start();
-            // build.sh's output is short; reading it to the end is how we wait for it.
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(30, TimeUnit.MINUTES)) {
-                p.destroyForcibly();
-                return out + "interop: build.sh did not finish in 30 minutes\n";
-            }
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot run " + peers.resolve("build.sh"), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while building the interop peers", e);
-        }
+        return new Toolchains(peers, missing);
     }
 }

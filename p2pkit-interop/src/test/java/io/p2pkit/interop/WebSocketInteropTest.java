@@ -10,9 +10,7 @@ import io.p2pkit.core.ping.PingService;
 import io.p2pkit.websocket.WebSocketConfig;
 import io.p2pkit.websocket.WebSocketTransport;
 import io.p2pkit.websocket.WssTls;
-import io.p2pkit.websocket.testing.TestCa;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
+import io.p2pkit.testing.TestCa;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -38,6 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * pairs are covered over TCP; what is new here is the transport. Each case checks identify,
  * ping, a 1 MiB echo and 100 concurrent streams.
  */
+@InteropArea("Connection over WebSocket (noise, yamux)")
 class WebSocketInteropTest {
     private static final String SECURITY = "noise";
     private static final String MUXER = "yamux";
@@ -74,35 +73,15 @@ class WebSocketInteropTest {
     @ParameterizedTest(name = "p2pkit dials {0} over {1}")
     @MethodSource("cases")
     void p2pkitDials(Implementation impl, String ws) throws Exception {
-        run("p2pkit", impl.id(), impl, ws, () -> dialOut(impl, ws));
+        Toolchains.require(impl);
+        dialOut(impl, ws);
     }
 
     @ParameterizedTest(name = "{0} dials p2pkit over {1}")
     @MethodSource("cases")
     void otherDials(Implementation impl, String ws) throws Exception {
-        run(impl.id(), "p2pkit", impl, ws, () -> dialIn(impl, ws));
-    }
-
-    private interface Case {
-        void run() throws Exception;
-    }
-
-    private static void run(String dialer, String listener, Implementation impl, String ws, Case c) throws Exception {
-        Toolchains tools = Toolchains.get();
-        if (!tools.available(impl)) {
-            InteropMatrix.shared().record(new InteropMatrix.Result(dialer, listener, ws, SECURITY, MUXER,
-                    InteropMatrix.Outcome.SKIP, tools.whyMissing(impl)));
-            Assumptions.abort(tools.whyMissing(impl));
-        }
-        try {
-            c.run();
-        } catch (Exception | AssertionError e) {
-            InteropMatrix.shared().record(new InteropMatrix.Result(dialer, listener, ws, SECURITY, MUXER,
-                    InteropMatrix.Outcome.FAIL, String.valueOf(e.getMessage())));
-            throw e;
-        }
-        InteropMatrix.shared().record(new InteropMatrix.Result(dialer, listener, ws, SECURITY, MUXER,
-                InteropMatrix.Outcome.PASS, ""));
+        Toolchains.require(impl);
+        dialIn(impl, ws);
     }
 
     private static String listenAddress(String ws) {
@@ -172,7 +151,7 @@ class WebSocketInteropTest {
                 IdentifyResult id = inbound.identified(STEP);
                 assertTrue(id.agentVersion().contains(impl.id() + "-libp2p"), "agent " + id.agentVersion());
                 P2pkitInteropTest.checkTheyIdentifiedUs(dialer.awaitEvent("identify", STEP), host, impl, SECURITY, MUXER, true);
-                assertTrue(dialer.awaitEvent("ping", STEP).number("rttMillis").doubleValue() >= 0);
+                dialer.awaitEvent("ping", STEP).pingRoundTrip(STEP);
                 assertTrue(dialer.awaitEvent("echo", STEP).bool("ok"));
                 assertEquals(STREAMS, dialer.awaitEvent("streams", STEP).number("count").intValue());
                 dialer.awaitEvent("done", STEP);
@@ -181,8 +160,4 @@ class WebSocketInteropTest {
         }
     }
 
-    @AfterAll
-    static void printMatrix() {
-        InteropMatrix.shared().report(Path.of(System.getProperty("p2pkit.interop.report", "target/interop-matrix.md")));
-    }
 }

@@ -1,5 +1,6 @@
 package io.p2pkit.pubsub;
 
+import io.p2pkit.testing.Await;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -73,7 +74,7 @@ class CommandQueueTest {
             q.take().run(); // l0, l1, r0: the last frees a remote slot
         }
         assertTrue(queued.await(10, TimeUnit.SECONDS));
-        reader.join();
+        Await.join(reader);
         q.take().run();
         q.take().run();
         assertEquals(List.of("l0", "l1", "r0", "r1", "r2"), log);

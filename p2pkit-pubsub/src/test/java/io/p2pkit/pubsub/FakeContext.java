@@ -3,7 +3,7 @@ package io.p2pkit.pubsub;
 import io.p2pkit.core.Direction;
 import io.p2pkit.core.crypto.PrivateKey;
 import io.p2pkit.core.identity.PeerId;
-import io.p2pkit.core.testing.SeededRandom;
+import io.p2pkit.testing.SeededRandom;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -6,6 +6,7 @@ import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.core.multistream.NegotiationException;
 import io.p2pkit.core.multistream.NegotiationTimer;
 import io.p2pkit.pubsub.flood.FloodRouter;
+import io.p2pkit.testing.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -149,7 +150,7 @@ class PubsubEngineTest {
         try {
             timer.run(aborted::countDown, () -> {
                 try {
-                    aborted.await();
+                    Await.await("the timer to abort the step", aborted);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }

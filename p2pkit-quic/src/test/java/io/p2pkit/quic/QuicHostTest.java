@@ -15,6 +15,7 @@ import io.p2pkit.core.transport.Listener;
 import io.p2pkit.core.transport.Transport;
 import io.p2pkit.core.transport.TransportConnection;
 import io.p2pkit.core.transport.tcp.TcpTransport;
+import io.p2pkit.testing.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -70,7 +71,7 @@ class QuicHostTest {
                 }
             });
             byte[] back = s.in().readAllBytes();
-            writer.join();
+            Await.join(writer);
             if (failed.get() != null) {
                 throw failed.get();
             }

@@ -10,7 +10,7 @@ import io.p2pkit.core.resource.ResourceLimitException;
 import io.p2pkit.core.resource.ResourceLimits;
 import io.p2pkit.core.resource.ResourceManager;
 import io.p2pkit.core.resource.ResourceManagerConfig;
-import io.p2pkit.core.testing.Await;
+import io.p2pkit.testing.Await;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -54,7 +54,7 @@ class QuicMemoryTest {
                 } catch (Exception e) {
                     seen.completeExceptionally(e);
                 }
-                release.await();
+                Await.await("the test to release the handler", release);
             });
             server.setStreamHandler("/echo/1.0.0", s -> {
                 s.out().write(s.in().readAllBytes());

@@ -8,6 +8,7 @@ import io.p2pkit.core.muxer.MuxedStream;
 import io.p2pkit.core.muxer.StreamResetException;
 import io.p2pkit.core.transport.Listener;
 import io.p2pkit.core.transport.ReadyConnection;
+import io.p2pkit.testing.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,7 +20,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import static io.p2pkit.core.testing.Futures.async;
+import static io.p2pkit.testing.Futures.async;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -230,7 +231,7 @@ class QuicStreamTest {
         java.util.concurrent.Semaphore atOnce = new java.util.concurrent.Semaphore(64);
         for (int i = 0; i < n; i++) {
             int index = i;
-            atOnce.acquire();
+            Await.acquire("one of the 64 slots for exchanges at once", atOnce);
             results.add(async(() -> {
                 try {
                     return exchange.run(index);
@@ -266,7 +267,7 @@ class QuicStreamTest {
                 }
             });
             byte[] back = s.in().readAllBytes();
-            writer.join();
+            Await.join(writer);
             s.close();
             return java.util.Arrays.equals(data, back);
         });

@@ -5,14 +5,15 @@ import io.p2pkit.core.Direction;
 import io.p2pkit.core.resource.ConnectionSpan;
 import io.p2pkit.core.resource.Resource;
 import io.p2pkit.core.resource.ResourceLimitException;
+import io.p2pkit.core.resource.ResourceLimits;
 import io.p2pkit.core.resource.ResourceManager;
+import io.p2pkit.core.resource.ResourceManagerConfig;
 import io.p2pkit.core.transport.LeanInputStream;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 
-import static io.p2pkit.core.testing.MemoryLimits.manager;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -93,5 +94,11 @@ class FrameWriterMemoryTest {
             total += len;
         }
         return total;
+    }
+
+    /** A resource manager whose connections may each hold {@code connectionMemory} bytes; nothing else is limited. */
+    private static ResourceManager manager(long connectionMemory) {
+        return new ResourceManager(ResourceManagerConfig.builder()
+                .connection(ResourceLimits.unlimited().with(Resource.MEMORY, connectionMemory)).build());
     }
 }

@@ -1,12 +1,14 @@
 package io.p2pkit.websocket;
 
 import io.p2pkit.core.DecodeException;
+import io.p2pkit.testing.Futures;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -79,15 +81,15 @@ class HandshakeTest {
         java.io.PipedOutputStream clientOut = new java.io.PipedOutputStream(serverIn);
         java.io.PipedInputStream clientIn = new java.io.PipedInputStream(16384);
         java.io.PipedOutputStream serverOut = new java.io.PipedOutputStream(clientIn);
-        Thread server = Thread.ofVirtual().start(() -> {
-            try {
-                Handshake.server(serverIn, serverOut);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
+        // The server's outcome (its parsed request, or what it threw) comes back to this thread.
+        CompletableFuture<HttpHead> server = Futures.async(() -> Handshake.server(serverIn, serverOut));
         Handshake.client(clientIn, clientOut, "127.0.0.1:4001", "/");
-        server.join();
+        HttpHead request = Futures.await(server);
+        assertEquals("GET / HTTP/1.1", request.startLine());
+        assertEquals("127.0.0.1:4001", request.header("Host").orElseThrow());
+        assertTrue(request.hasToken("Upgrade", "websocket"), request.toString());
+        assertTrue(request.hasToken("Connection", "Upgrade"), request.toString());
+        assertEquals("13", request.header("Sec-WebSocket-Version").orElseThrow());
     }
 
     @Test

@@ -9,7 +9,8 @@ import io.p2pkit.core.ping.PingService;
 import io.p2pkit.core.ping.PingSession;
 import io.p2pkit.core.transport.Listener;
 import io.p2pkit.core.transport.TransportConnection;
-import io.p2pkit.websocket.testing.TestCa;
+import io.p2pkit.testing.Await;
+import io.p2pkit.testing.TestCa;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -106,7 +107,7 @@ class WebSocketTransportTest {
                 assertArrayEquals(data, c.in().readAllBytes());
             }
             assertArrayEquals(data, echoed.get(10, TimeUnit.SECONDS));
-            server.join();
+            Await.join(server);
         }
     }
 
@@ -216,7 +217,7 @@ class WebSocketTransportTest {
                 try (InputStream in = s.in()) {
                     assertArrayEquals(data, in.readAllBytes());
                 }
-                writer.join();
+                Await.join(writer);
             }
         }
     }

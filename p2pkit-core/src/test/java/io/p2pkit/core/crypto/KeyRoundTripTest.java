@@ -1,6 +1,6 @@
 package io.p2pkit.core.crypto;
 
-import io.p2pkit.core.testing.SeededRandom;
+import io.p2pkit.testing.SeededRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;

@@ -1,6 +1,6 @@
 package io.p2pkit.core.crypto;
 
-import io.p2pkit.core.testing.Vectors;
+import io.p2pkit.testing.Vectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -1,8 +1,8 @@
 package io.p2pkit.core.crypto;
 
 import io.p2pkit.core.identity.PeerId;
-import io.p2pkit.core.testing.Vectors;
-import io.p2pkit.core.testing.SeededRandom;
+import io.p2pkit.testing.Vectors;
+import io.p2pkit.testing.SeededRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

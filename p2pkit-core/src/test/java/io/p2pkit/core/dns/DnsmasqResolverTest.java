@@ -4,9 +4,8 @@ import io.p2pkit.core.host.Host;
 import io.p2pkit.core.host.PeerInfo;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.network.Connection;
-import io.p2pkit.core.testing.Dnsmasq;
+import io.p2pkit.testing.Dnsmasq;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Resolution against a real DNS server (dnsmasq on loopback, started here); skipped without dnsmasq. */
+/** Resolution against a real DNS server (dnsmasq on loopback, started here); skipped without dnsmasq (a failure under CI). */
 class DnsmasqResolverTest {
     static Host target;
     static Host other;
@@ -29,8 +28,7 @@ class DnsmasqResolverTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Assumptions.assumeTrue(Dnsmasq.binary().isPresent(),
-                "dnsmasq is not installed (apt-get install dnsmasq): the DNS tests against a real server are skipped");
+        Dnsmasq.required();
         target = Host.builder().listen("/ip4/127.0.0.1/tcp/0").build();
         other = Host.builder().listen("/ip4/127.0.0.1/tcp/0").build();
         int port = target.addresses().get(0).toSocketAddress().orElseThrow().getPort();

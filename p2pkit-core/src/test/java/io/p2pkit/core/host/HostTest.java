@@ -9,6 +9,7 @@ import io.p2pkit.core.network.Connection;
 import io.p2pkit.core.network.DialException;
 import io.p2pkit.core.ping.PingService;
 import io.p2pkit.core.resource.Resource;
+import io.p2pkit.testing.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -76,7 +77,7 @@ class HostTest {
                 }
             });
             assertArrayEquals(data, s.in().readAllBytes());
-            writer.join();
+            Await.join(writer);
         }
 
         Connection c = a.network().connection(b.peerId()).orElseThrow();
@@ -189,7 +190,7 @@ class HostTest {
                             }
                         });
                         byte[] back = s.in().readAllBytes();
-                        w.join();
+                        Await.join(w);
                         return MessageDigest.isEqual(data, back);
                     }
                 }));

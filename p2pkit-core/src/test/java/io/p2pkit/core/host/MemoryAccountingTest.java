@@ -4,7 +4,7 @@ import io.p2pkit.core.network.Connection;
 import io.p2pkit.core.resource.Resource;
 import io.p2pkit.core.resource.ResourceManager;
 import io.p2pkit.core.resource.ResourceManagerConfig;
-import io.p2pkit.core.testing.Await;
+import io.p2pkit.testing.Await;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 

@@ -5,7 +5,7 @@ import io.p2pkit.core.crypto.KeyType;
 import io.p2pkit.core.crypto.PrivateKey;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.protobuf.ProtobufWriter;
-import io.p2pkit.core.testing.SeededRandom;
+import io.p2pkit.testing.SeededRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;

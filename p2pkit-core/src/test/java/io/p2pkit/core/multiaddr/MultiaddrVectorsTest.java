@@ -1,8 +1,8 @@
 package io.p2pkit.core.multiaddr;
 
-import io.p2pkit.core.testing.TinyJson;
+import io.p2pkit.testing.TinyJson;
 import io.p2pkit.core.DecodeException;
-import io.p2pkit.core.testing.Vectors;
+import io.p2pkit.testing.Vectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;

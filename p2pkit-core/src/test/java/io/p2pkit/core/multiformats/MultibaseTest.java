@@ -2,7 +2,7 @@ package io.p2pkit.core.multiformats;
 
 import io.p2pkit.core.DecodeException;
 import io.p2pkit.core.multiformats.Multibase.Encoding;
-import io.p2pkit.core.testing.Vectors;
+import io.p2pkit.testing.Vectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;

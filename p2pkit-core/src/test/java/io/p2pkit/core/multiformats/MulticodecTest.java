@@ -1,6 +1,6 @@
 package io.p2pkit.core.multiformats;
 
-import io.p2pkit.core.testing.Vectors;
+import io.p2pkit.testing.Vectors;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

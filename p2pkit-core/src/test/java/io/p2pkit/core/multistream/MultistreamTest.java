@@ -1,6 +1,6 @@
 package io.p2pkit.core.multistream;
 
-import io.p2pkit.core.testing.Vectors;
+import io.p2pkit.testing.Vectors;
 import io.p2pkit.core.transport.memory.MemoryConnection;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -14,7 +14,7 @@ import java.io.InputStream;
 import java.util.ArrayDeque;
 import java.util.SplittableRandom;
 
-import static io.p2pkit.core.testing.MemoryLimits.manager;
+import static io.p2pkit.core.resource.MemoryLimits.manager;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

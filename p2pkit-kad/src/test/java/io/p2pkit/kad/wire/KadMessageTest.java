@@ -6,7 +6,7 @@ import io.p2pkit.core.identity.PeerRecord;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.multiformats.Multihash;
 import io.p2pkit.core.protobuf.ProtobufWriter;
-import io.p2pkit.core.testing.Vectors;
+import io.p2pkit.testing.Vectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

@@ -1,8 +1,8 @@
 package io.p2pkit.node.cli;
 
 import io.p2pkit.node.cli.command.TransportInteropCommand;
+import io.p2pkit.testing.Prerequisites;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -13,7 +13,6 @@ import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,9 +32,7 @@ class TransportInteropTest {
 
     @BeforeAll
     static void startRedis() throws Exception {
-        Path server = Path.of("/usr/bin/redis-server");
-        Assumptions.assumeTrue(Files.isExecutable(server),
-                "redis-server is not installed (apt-get install redis-server); .ci/run installs it");
+        Path server = Prerequisites.program("redis-server", "Debian: apt-get install redis-server; .ci/run installs it");
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();

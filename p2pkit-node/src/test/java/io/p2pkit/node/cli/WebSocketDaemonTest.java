@@ -1,8 +1,7 @@
 package io.p2pkit.node.cli;
 
-import io.p2pkit.core.testing.Dnsmasq;
-import io.p2pkit.websocket.testing.TestCa;
-import org.junit.jupiter.api.Assumptions;
+import io.p2pkit.testing.Dnsmasq;
+import io.p2pkit.testing.TestCa;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,9 +58,7 @@ class WebSocketDaemonTest {
             CliRunner untrusted = CliRunner.run("ping", wss, "--count", "1");
             assertEquals(1, untrusted.status(), untrusted.out());
 
-            if (Dnsmasq.binary().isEmpty()) {
-                Assumptions.abort("dnsmasq is not installed: the DNS part of this test is skipped");
-            }
+            Dnsmasq.required();
             int wssPort = Integer.parseInt(wss.split("/")[4]);
             try (Dnsmasq dns = Dnsmasq.start(List.of("--local=/test/", "--address=/node.test/127.0.0.1",
                     "--txt-record=_dnsaddr.boot.test,dnsaddr=" + ws))) {

@@ -6,7 +6,7 @@ import io.p2pkit.core.crypto.PrivateKey;
 import io.p2pkit.core.host.PeerInfo;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.protobuf.ProtobufWriter;
-import io.p2pkit.core.testing.SeededRandom;
+import io.p2pkit.testing.SeededRandom;
 import io.p2pkit.pubsub.PubSub;
 import io.p2pkit.pubsub.PubsubConfig;
 import io.p2pkit.pubsub.TestNet;

@@ -9,7 +9,7 @@ import io.p2pkit.core.resource.Resource;
 import io.p2pkit.core.resource.ResourceLimits;
 import io.p2pkit.core.resource.ResourceManager;
 import io.p2pkit.core.resource.ResourceManagerConfig;
-import io.p2pkit.core.testing.Await;
+import io.p2pkit.testing.Await;
 import io.p2pkit.core.transport.memory.MemoryConnection;
 import org.junit.jupiter.api.Test;
 

@@ -2,13 +2,12 @@ package io.p2pkit.core.muxer.yamux;
 
 import io.p2pkit.core.Direction;
 import io.p2pkit.core.muxer.MuxedStream;
-import io.p2pkit.core.muxer.StreamResetException;
 import io.p2pkit.core.resource.ConnectionSpan;
 import io.p2pkit.core.resource.MemoryScope;
 import io.p2pkit.core.resource.Resource;
 import io.p2pkit.core.resource.ResourceLimitException;
 import io.p2pkit.core.resource.ResourceManager;
-import io.p2pkit.core.testing.Await;
+import io.p2pkit.testing.Await;
 import io.p2pkit.core.transport.LeanInputStream;
 import io.p2pkit.core.transport.memory.MemoryConnection;
 import org.junit.jupiter.api.Test;
@@ -23,11 +22,9 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
-import static io.p2pkit.core.muxer.yamux.SessionPair.await;
 import static io.p2pkit.core.muxer.yamux.SessionPair.quiet;
-import static io.p2pkit.core.testing.MemoryLimits.manager;
+import static io.p2pkit.core.resource.MemoryLimits.manager;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -5,6 +5,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.p2pkit.core.crypto.PrivateKey;
 import io.p2pkit.core.security.HandshakeException;
 import io.p2pkit.core.transport.memory.MemoryConnection;
+import io.p2pkit.testing.Await;
 
 import java.io.IOException;
 import java.util.List;
@@ -47,7 +48,7 @@ class NoiseResponderFuzzTest {
             // the only acceptable outcome
         } finally {
             pair.closeBoth();
-            feeder.join();
+            Await.join(feeder);
         }
     }
 

@@ -24,9 +24,9 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import static io.p2pkit.core.testing.Futures.async;
-import static io.p2pkit.core.testing.Futures.await;
-import static io.p2pkit.core.testing.Futures.failure;
+import static io.p2pkit.testing.Futures.async;
+import static io.p2pkit.testing.Futures.await;
+import static io.p2pkit.testing.Futures.failure;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

@@ -1,7 +1,7 @@
 package io.p2pkit.core.security.noise;
 
-import io.p2pkit.core.testing.TinyJson;
-import io.p2pkit.core.testing.Vectors;
+import io.p2pkit.testing.TinyJson;
+import io.p2pkit.testing.Vectors;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 

@@ -1,10 +1,9 @@
 package io.p2pkit.core.security.tls;
 
-import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.core.DecodeException;
 import io.p2pkit.core.crypto.KeyType;
 import io.p2pkit.core.crypto.PrivateKey;
-import io.p2pkit.core.testing.Vectors;
+import io.p2pkit.testing.Vectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

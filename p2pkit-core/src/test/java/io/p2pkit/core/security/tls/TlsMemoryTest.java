@@ -11,7 +11,7 @@ import io.p2pkit.core.resource.ResourceLimitException;
 import io.p2pkit.core.resource.ResourceManager;
 import io.p2pkit.core.security.HandshakeException;
 import io.p2pkit.core.security.SecureConnection;
-import io.p2pkit.core.testing.Await;
+import io.p2pkit.testing.Await;
 import io.p2pkit.core.transport.memory.MemoryConnection;
 import org.junit.jupiter.api.Test;
 
@@ -21,10 +21,10 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import static io.p2pkit.core.testing.Futures.async;
-import static io.p2pkit.core.testing.Futures.await;
-import static io.p2pkit.core.testing.Futures.failure;
-import static io.p2pkit.core.testing.MemoryLimits.manager;
+import static io.p2pkit.testing.Futures.async;
+import static io.p2pkit.testing.Futures.await;
+import static io.p2pkit.testing.Futures.failure;
+import static io.p2pkit.core.resource.MemoryLimits.manager;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

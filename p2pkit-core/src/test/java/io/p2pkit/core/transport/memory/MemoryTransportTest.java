@@ -8,6 +8,7 @@ import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.ping.PingService;
 import io.p2pkit.core.transport.Listener;
 import io.p2pkit.core.transport.TransportConnection;
+import io.p2pkit.testing.Await;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -55,7 +56,7 @@ class MemoryTransportTest {
                     }
                 });
                 assertArrayEquals(data, accepted.in().readAllBytes());
-                writer.join();
+                Await.join(writer);
             }
         }
         assertEquals(0, network.listenerCount());

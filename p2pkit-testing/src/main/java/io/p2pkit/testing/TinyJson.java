@@ -1,4 +1,4 @@
-package io.p2pkit.core.testing;
+package io.p2pkit.testing;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package io.p2pkit.websocket.testing;
+package io.p2pkit.testing;
 
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;

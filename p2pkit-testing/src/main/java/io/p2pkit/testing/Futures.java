@@ -1,4 +1,4 @@
-package io.p2pkit.core.testing;
+package io.p2pkit.testing;
 
 import java.time.Duration;
 import java.util.concurrent.Callable;

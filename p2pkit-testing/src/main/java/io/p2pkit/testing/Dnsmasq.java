@@ -1,4 +1,4 @@
-package io.p2pkit.core.testing;
+package io.p2pkit.testing;
 
 import java.io.IOException;
 import java.net.DatagramSocket;
@@ -6,7 +6,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,18 +28,12 @@ public final class Dnsmasq implements AutoCloseable {
 
     /** The dnsmasq binary, if installed ({@code apt-get install dnsmasq}). */
     public static Optional<Path> binary() {
-        List<String> dirs = new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "").split(":")));
-        dirs.addAll(List.of("/usr/sbin", "/sbin", "/usr/local/sbin"));
-        for (String d : dirs) {
-            if (d.isEmpty()) {
-                continue;
-            }
-            Path p = Path.of(d, "dnsmasq");
-            if (Files.isExecutable(p)) {
-                return Optional.of(p);
-            }
-        }
-        return Optional.empty();
+        return Prerequisites.findProgram("dnsmasq");
+    }
+
+    /** The dnsmasq binary; fails under CI and skips elsewhere when it is not installed. */
+    public static Path required() {
+        return Prerequisites.program("dnsmasq", "Debian: apt-get install dnsmasq");
     }
 
     /**

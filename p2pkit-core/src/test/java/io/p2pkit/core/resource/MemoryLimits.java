@@ -1,9 +1,4 @@
-package io.p2pkit.core.testing;
-
-import io.p2pkit.core.resource.Resource;
-import io.p2pkit.core.resource.ResourceLimits;
-import io.p2pkit.core.resource.ResourceManager;
-import io.p2pkit.core.resource.ResourceManagerConfig;
+package io.p2pkit.core.resource;
 
 /** Resource managers for the memory-accounting tests. */
 public final class MemoryLimits {
