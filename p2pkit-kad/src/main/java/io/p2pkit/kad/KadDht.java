@@ -37,7 +37,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
@@ -54,6 +53,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The Kademlia DHT ({@code /ipfs/kad/1.0.0}) attached to a {@link Host}: peer routing, provider
@@ -628,11 +628,24 @@ public final class KadDht implements Closeable {
      */
     public FindProvidersResult findProviders(byte[] multihash, int limit, Consumer<PeerInfo> onProvider) throws IOException {
         checkMultihash(multihash);
-        Map<PeerId, PeerInfo> seen = Collections.synchronizedMap(new LinkedHashMap<>());
+        // Replies arrive on the lookup's threads: the set of providers seen is guarded by one lock.
+        Map<PeerId, PeerInfo> seen = new LinkedHashMap<>();
+        ReentrantLock seenLock = new ReentrantLock();
+        Supplier<List<PeerInfo>> found = () -> {
+            seenLock.lock();
+            try {
+                return List.copyOf(seen.values());
+            } finally {
+                seenLock.unlock();
+            }
+        };
         Consumer<PeerInfo> emit = p -> {
             boolean fresh;
-            synchronized (seen) {
+            seenLock.lock();
+            try {
                 fresh = seen.size() < limit && seen.putIfAbsent(p.peerId(), p) == null;
+            } finally {
+                seenLock.unlock();
             }
             if (fresh) {
                 onProvider.accept(p);
@@ -641,20 +654,19 @@ public final class KadDht implements Closeable {
         for (PeerId p : providers.providers(multihash)) {
             emit.accept(new PeerInfo(p, p.equals(host.peerId()) ? host.addresses() : host.peerStore().addresses(p)));
         }
-        if (seen.size() >= limit) {
-            return new FindProvidersResult(List.copyOf(seen.values()), new LookupResult(List.of(), 0, 0, 0, Duration.ZERO, true, false));
+        List<PeerInfo> local = found.get();
+        if (local.size() >= limit) {
+            return new FindProvidersResult(local, new LookupResult(List.of(), 0, 0, 0, Duration.ZERO, true, false));
         }
         LookupResult r = lookup(multihash, MessageType.GET_PROVIDERS, (lookup, from, reply) -> {
             for (KadPeer p : reply.providerPeers()) {
                 emit.accept(new PeerInfo(p.peerId(), signedRecords.learn(p, config.providerAddressTtl())));
             }
-            if (seen.size() >= limit) {
+            if (found.get().size() >= limit) {
                 lookup.stop();
             }
         });
-        synchronized (seen) {
-            return new FindProvidersResult(List.copyOf(seen.values()), r);
-        }
+        return new FindProvidersResult(found.get(), r);
     }
 
     private static void checkMultihash(byte[] multihash) {
