@@ -6,6 +6,7 @@ import io.p2pkit.pubsub.PubSub;
 import io.p2pkit.pubsub.PubsubMessage;
 import io.p2pkit.pubsub.Subscription;
 import io.p2pkit.pubsub.Topic;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -87,6 +88,7 @@ class GoPubsubInteropTest {
 
     /** Two go and two p2pkit gossipsub nodes in a line go1 - A - go2 - B: four messages reach all four. */
     @Test
+    @DisplayName("a mixed mesh of two p2pkit and two other nodes delivers every message to every node")
     void mixedMeshDeliversEverythingEverywhere() throws Exception {
         Path program = goPubsub();
         PubsubPeers.mixedMesh(args -> go(program, args), List.of("--publish-on-message"), "go",

@@ -27,6 +27,12 @@ public enum Implementation {
         this.standardPeerRecords = standardPeerRecords;
     }
 
+    /** @return the short name (as in test and matrix names) */
+    @Override
+    public String toString() {
+        return dir;
+    }
+
     /** @return the short name, which is also the peer's directory under {@code peers/} */
     public String id() {
         return dir;

@@ -36,11 +36,12 @@ final class InteropRecorder implements TestWatcher {
         InteropMatrix.shared().record(new InteropMatrix.Result(area, name(context), outcome, reason));
     }
 
-    // A parameterized case is named by its display name; a plain test by its method, in words.
+    // The display name, without the quotes JUnit puts around text arguments; a test without a
+    // @DisplayName by its method name, in words.
     private static String name(ExtensionContext context) {
         String display = context.getDisplayName();
         if (!display.endsWith("()")) {
-            return display;
+            return display.replace("\"", "");
         }
         return context.getRequiredTestMethod().getName().replaceAll("([a-z0-9])([A-Z])", "$1 $2")
                 .toLowerCase(java.util.Locale.ROOT);

@@ -17,6 +17,7 @@ import io.p2pkit.kad.record.PublicKeyValidator;
 import io.p2pkit.testing.Prerequisites;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -149,6 +150,7 @@ abstract class MixedKadNetworkCases {
     }
 
     @Test
+    @DisplayName("p2pkit is in the other's routing tables, and the other in p2pkit's")
     void p2pkitIsInTheOtherRoutingTables() throws Exception {
         for (int j = 0; j < 2; j++) {
             for (Host h : hosts.subList(0, 2)) {
@@ -161,6 +163,7 @@ abstract class MixedKadNetworkCases {
     }
 
     @Test
+    @DisplayName("p2pkit provides, the other finds the provider with its address")
     void p2pkitProvidesOtherFinds() throws Exception {
         Cid cid = Cid.v1(Multicodec.RAW, Multihash.digest(Multicodec.SHA2_256, "p2pkit provides".getBytes(StandardCharsets.UTF_8)));
         KadDht.ProvideResult r = dhts.get(0).provide(cid.multihash().bytes());
@@ -174,6 +177,7 @@ abstract class MixedKadNetworkCases {
     }
 
     @Test
+    @DisplayName("the other provides, p2pkit finds")
     void otherProvidesP2pkitFinds() throws Exception {
         Cid cid = Cid.v1(Multicodec.RAW, Multihash.digest(Multicodec.SHA2_256, (implementation().id() + " provides").getBytes(StandardCharsets.UTF_8)));
         command(others.get(0), "{\"cmd\":\"provide\",\"cid\":\"" + cid + "\"}", "provided");
@@ -185,6 +189,7 @@ abstract class MixedKadNetworkCases {
     }
 
     @Test
+    @DisplayName("find-peer: a fresh p2pkit node finds the other's node through it")
     void p2pkitFindsAnOtherPeerThroughIt() throws Exception {
         // A fresh p2pkit node that knows only other node 0 looks up other node 1.
         KadDht fresh = startP2pkit(List.of(otherInfo(0)));
@@ -197,6 +202,7 @@ abstract class MixedKadNetworkCases {
     }
 
     @Test
+    @DisplayName("find-peer: a fresh node of the other finds a p2pkit node through p2pkit")
     void otherFindsAP2pkitPeerThroughP2pkit() {
         PeerProcess fresh = startOther();
         command(fresh, "{\"cmd\":\"connect\",\"addr\":\"" + addr(hosts.get(0)) + "\"}", "connected");
@@ -212,6 +218,7 @@ abstract class MixedKadNetworkCases {
     }
 
     @Test
+    @DisplayName("/pk/ records put by either side, got by the other")
     void publicKeyRecordsBothWays() throws Exception {
         PrivateKey a = PrivateKey.generateEd25519();
         PeerId aId = a.publicKey().toPeerId();
@@ -228,6 +235,7 @@ abstract class MixedKadNetworkCases {
     }
 
     @Test
+    @DisplayName("/ipns/ records put by either side (its own signer), got and validated by the other")
     void ipnsRecordsBothWays() throws Exception {
         command(others.get(0), "{\"cmd\":\"put-ipns\",\"value\":\"/ipfs/bafkqaaa\",\"seq\":5}", "put-done");
         KadDht.GetResult got = dhts.get(1).getValue(key("/ipns/", otherId(0)), 1);

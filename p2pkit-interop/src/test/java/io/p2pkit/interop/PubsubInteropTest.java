@@ -5,6 +5,7 @@ import io.p2pkit.pubsub.MessageIdFunction;
 import io.p2pkit.pubsub.PubSub;
 import io.p2pkit.pubsub.Subscription;
 import io.p2pkit.pubsub.Topic;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -80,6 +81,7 @@ class PubsubInteropTest {
 
     /** Two js and two p2pkit gossipsub nodes in a line js1 - A - js2 - B: four messages reach all four. */
     @Test
+    @DisplayName("a mixed mesh of two p2pkit and two other nodes delivers every message to every node")
     void mixedMeshDeliversEverythingEverywhere() throws Exception {
         Path program = jsPeers();
         PubsubPeers.mixedMesh(args -> js(program, args), List.of("--publish-on-message", "true"), "js",
