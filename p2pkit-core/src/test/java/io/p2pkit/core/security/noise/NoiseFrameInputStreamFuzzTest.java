@@ -57,6 +57,7 @@ class NoiseFrameInputStreamFuzzTest {
      *   4 pos16 mask flip the bits of mask in the byte at pos (modulo the size)
      *   5 n16        cut the last n bytes
      *   6 n16        replay the last n bytes
+     *   7            an empty transport message, sealed with the writer's cipher (legal, if rare)
      * </pre>
      */
     @FuzzTest(maxDuration = "30s")
@@ -69,14 +70,16 @@ class NoiseFrameInputStreamFuzzTest {
         // the writer's output goes to the wire the input tampers with, and untouched to `written`
         FuzzWire wire = new FuzzWire();
         ByteArrayOutputStream written = new ByteArrayOutputStream();
+        OutputStream sent = tee(wire, written);
         NoiseFrameOutputStream writer = new NoiseFrameOutputStream(
-                FuzzWire.connection(InputStream.nullInputStream(), tee(wire, written)), new CountingMemory());
+                FuzzWire.connection(InputStream.nullInputStream(), sent), new CountingMemory());
+        CipherState sendCipher = cipher(nearLimit);
         List<byte[]> handshake = new ArrayList<>();
         long plaintext = 0;
         boolean transport = false;
         boolean writerFailed = false;
         while (c.hasMore()) {
-            switch (c.u8() % 7) {
+            switch (c.u8() % 8) {
                 case 0 -> {
                     byte[] message = FuzzWire.pattern(~handshake.size(), c.u16());
                     if (transport) {
@@ -90,7 +93,7 @@ class NoiseFrameInputStreamFuzzTest {
                     int len = c.u16();
                     if (!transport) {
                         transport = true;
-                        writer.startTransport(cipher(nearLimit));
+                        writer.startTransport(sendCipher);
                     }
                     if (!writerFailed && plaintext + len <= MAX_PLAINTEXT) {
                         try {
@@ -113,7 +116,17 @@ class NoiseFrameInputStreamFuzzTest {
                 case 3 -> wire.raw(c.bytes(c.u8()));
                 case 4 -> wire.flip(c.u16(), c.u8());
                 case 5 -> wire.truncate(c.u16());
-                default -> wire.replay(c.u16());
+                case 6 -> wire.replay(c.u16());
+                default -> {
+                    // every write leaves only the open frame unsealed, so the empty one takes the next nonce
+                    if (transport && !writerFailed) {
+                        try {
+                            sent.write(frame(sendCipher.encryptWithAd(null, new byte[0])));
+                        } catch (NonceExhaustedException e) {
+                            writerFailed = true;
+                        }
+                    }
+                }
             }
         }
         if (transport && !writerFailed) {
