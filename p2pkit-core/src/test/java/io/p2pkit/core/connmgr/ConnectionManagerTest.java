@@ -242,6 +242,43 @@ class ConnectionManagerTest {
     }
 
     @Test
+    void aTrimHeldBackByTheSilencePeriodRunsWhenItEnds() {
+        ManualScheduler scheduler = new ManualScheduler();
+        ConnectionManager cm = new ConnectionManager(
+                new ConnectionManagerConfig(2, 4, Duration.ZERO, Duration.ofSeconds(10)), scheduler.clock(), scheduler);
+        scheduler.advance(Duration.ofSeconds(3));
+        for (int i = 0; i < 5; i++) {
+            connect(cm, i);
+        }
+        scheduler.runDue();
+        assertEquals(2, cm.connectionCount(), "the first trim runs at once");
+        scheduler.advance(Duration.ofSeconds(1));
+        for (int i = 5; i < 8; i++) {
+            connect(cm, i); // over the high watermark again, within the silence period
+        }
+        scheduler.advance(Duration.ofMillis(8_900)); // the periodic check at 10 s is still within it
+        assertEquals(5, cm.connectionCount());
+        scheduler.advance(Duration.ofMillis(100)); // 10 s after the first trim
+        assertEquals(2, cm.connectionCount());
+    }
+
+    @Test
+    void closingStopsTheTimer() {
+        ManualScheduler scheduler = new ManualScheduler();
+        ConnectionManager cm = new ConnectionManager(ConnectionManagerConfig.of(1, 2, Duration.ofSeconds(5)),
+                scheduler.clock(), scheduler);
+        for (int i = 0; i < 3; i++) {
+            connect(cm, i);
+        }
+        scheduler.runDue();
+        assertEquals(3, cm.connectionCount());
+        cm.close();
+        assertEquals(0, scheduler.pending());
+        scheduler.advance(Duration.ofMinutes(1));
+        assertTrue(closedPeers.isEmpty());
+    }
+
+    @Test
     void configRejectsInvertedWatermarks() {
         assertThrows(IllegalArgumentException.class, () -> ConnectionManagerConfig.of(10, 5, Duration.ZERO));
         assertEquals(160, ConnectionManagerConfig.defaults().lowWater());
