@@ -29,13 +29,6 @@ public final class Main {
     /** Exit status for a wrong command line. */
     public static final int USAGE = 2;
 
-    /**
-     * BouncyCastle's TLS provider logs its configuration at INFO and WARNING through
-     * java.util.logging; the command keeps stderr for what the user needs to see. Held in a field
-     * because java.util.logging forgets the level of a logger nobody references.
-     */
-    private static final java.util.logging.Logger BC_JSSE_LOG = java.util.logging.Logger.getLogger("org.bouncycastle.jsse");
-
     private final Map<String, Command> commands = new LinkedHashMap<>();
 
     /** A command table with every built-in command. */
@@ -48,7 +41,6 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        BC_JSSE_LOG.setLevel(java.util.logging.Level.SEVERE);
         PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(System.err, true, StandardCharsets.UTF_8);
         int status = new Main().run(Arrays.asList(args), new Console(out, err));
