@@ -24,7 +24,7 @@ public abstract class CliCommand implements Callable<Integer> {
     private Console console;
 
     /** Where to print; set by {@link Main} before the command runs. */
-    public final void console(Console console) {
+    final void console(Console console) {
         this.console = console;
     }
 

@@ -40,7 +40,8 @@ public final class PubsubCommand extends CliCommand {
             "Starts a node, connects to the --bootstrap peers (at least one), waits until at least one of them "
                     + "(or a peer they lead to) is subscribed to TOPIC, publishes MESSAGE (as UTF-8) and waits for "
                     + "it to be written. Exits 1 if no subscriber showed up within the timeout. Without --identity "
-                    + "the message is signed by a new, throw-away identity; with it, by that key.", ""},
+                    + "the message is signed by a new, throw-away identity; with it, by that key. Without --listen it only "
+                    + "dials.", ""},
             footer = {"", "With --json: {\"event\":\"published\",\"recipients\":N}"})
     static final class Pub extends CliCommand {
         @Parameters(index = "0", paramLabel = "TOPIC", description = "the topic")

@@ -48,6 +48,10 @@ import java.util.Optional;
         subcommands = {RoutingCommand.FindProvs.class, RoutingCommand.Provide.class, RoutingCommand.FindPeer.class,
                 RoutingCommand.Get.class, RoutingCommand.Put.class})
 public final class RoutingCommand extends CliCommand {
+    /** What every subcommand does without the options, in its --help. */
+    static final String DEFAULTS = "Without --listen the node listens on /ip4/127.0.0.1/tcp/0 (providers must be "
+            + "reachable at what they announce); without --identity it is a new throw-away identity.";
+
     @Override
     public int run() {
         throw new UsageException("missing subcommand: findprovs, provide, findpeer, get or put");
@@ -123,7 +127,7 @@ public final class RoutingCommand extends CliCommand {
     }
 
     @Command(name = "findprovs", description = {"Find peers that provide a CID.", "",
-            "Exits 1 when no provider was found.", ""},
+            "Exits 1 when no provider was found.", "", DEFAULTS, ""},
             footer = {"", "With --json: {\"event\":\"provider\",\"peerId\":…,\"addrs\":[…]} per provider"})
     static final class FindProvs extends Operation {
         @Parameters(index = "0", paramLabel = "CID", description = "the content identifier")
@@ -162,7 +166,7 @@ public final class RoutingCommand extends CliCommand {
     @Command(name = "provide", description = {"Announce to the DHT that this node provides a CID.", "",
             "The provider record names the peer of --identity: give the key file of the node that has the content "
                     + "(for example the daemon's), or the record names a throw-away peer that is gone when this "
-                    + "command exits. Exits 1 when no DHT server took the record.", ""},
+                    + "command exits. Exits 1 when no DHT server took the record.", "", DEFAULTS, ""},
             footer = {"", "With --json: {\"event\":\"provided\",\"peers\":N}"})
     static final class Provide extends Operation {
         @Parameters(index = "0", paramLabel = "CID", description = "the content identifier")
@@ -195,7 +199,7 @@ public final class RoutingCommand extends CliCommand {
     }
 
     @Command(name = "findpeer", description = {"Find the addresses of a peer.", "",
-            "Exits 1 when the peer was not found.", ""},
+            "Exits 1 when the peer was not found.", "", DEFAULTS, ""},
             footer = {"", "With --json: {\"event\":\"peer\",\"peerId\":…,\"addrs\":[…]}"})
     static final class FindPeer extends Operation {
         @Parameters(index = "0", paramLabel = "PEERID", description = "the peer ID")
@@ -227,7 +231,7 @@ public final class RoutingCommand extends CliCommand {
 
     @Command(name = "get", description = {"Get a record from the DHT.", "",
             "KEY is /pk/<peer ID> or /ipns/<peer ID or name>. Without --json the value's bytes are written to "
-                    + "stdout. Exits 1 when no record was found.", ""},
+                    + "stdout. Exits 1 when no record was found.", "", DEFAULTS, ""},
             footer = {"", "With --json: {\"event\":\"value\",\"key\":…,\"value\":<base64>,\"received\":N}"})
     static final class Get extends Operation {
         @Parameters(index = "0", paramLabel = "KEY", description = "/pk/<peer ID> or /ipns/<peer ID>")
@@ -268,7 +272,7 @@ public final class RoutingCommand extends CliCommand {
 
     @Command(name = "put", description = {"Put a record into the DHT.", "",
             "KEY is /pk/<peer ID> or /ipns/<peer ID>; FILE holds the record's bytes. Exits 1 when no peer took it.",
-            ""},
+            "", DEFAULTS, ""},
             footer = {"", "With --json: {\"event\":\"put\",\"peers\":N}"})
     static final class Put extends Operation {
         @Parameters(index = "0", paramLabel = "KEY", description = "/pk/<peer ID> or /ipns/<peer ID>")

@@ -21,7 +21,8 @@ import java.util.Optional;
 public final class IdentityOption {
     @Option(names = "--identity", paramLabel = "FILE",
             description = "the identity key file (the libp2p PrivateKey protobuf, as go-libp2p and js-libp2p write "
-                    + "it), created when missing (the default is the command's, see above)")
+                    + "it), created when missing (default: the node's key, $P2PKIT_HOME/identity.key, for id and "
+                    + "daemon; a new throw-away key for the other commands)")
     private Path file;
 
     /** The given file, if any. */

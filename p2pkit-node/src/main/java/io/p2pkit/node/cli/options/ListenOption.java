@@ -11,8 +11,8 @@ import java.util.List;
 /** {@code --listen MADDR}, repeatable: the addresses to listen on. */
 public final class ListenOption {
     @Option(names = "--listen", paramLabel = "MADDR",
-            description = "an address to listen on (a multiaddr such as /ip4/0.0.0.0/tcp/4001); repeatable; the "
-                    + "default is the command's, see above")
+            description = "an address to listen on (a multiaddr such as /ip4/0.0.0.0/tcp/4001); repeatable (default: "
+                    + "see the command's description)")
     private List<String> listen = new ArrayList<>();
 
     /** Whether any {@code --listen} was given. */
