@@ -64,6 +64,7 @@ public final class Main {
         }
         cl.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
         cl.setUsageHelpWidth(100);
+        cl.setOverwrittenOptionsAllowed(true); // the last --name value wins, as with Go's flag package
         cl.setOut(new PrintWriter(console.out(), true, StandardCharsets.UTF_8));
         cl.setErr(new PrintWriter(console.err(), true, StandardCharsets.UTF_8));
         cl.setParameterExceptionHandler(Main::usageError);
