@@ -161,15 +161,19 @@ public final class ConnectionManager implements ConnectionListener, Closeable {
             followUp.cancel(false);
         }
         followUpAt = at;
-        followUp = timers.schedule(() -> {
-            lock.lock();
-            try {
-                followUp = null;
-            } finally {
-                lock.unlock();
-            }
-            check();
-        }, Math.max(0, at - now), TimeUnit.NANOSECONDS);
+        try {
+            followUp = timers.schedule(() -> {
+                lock.lock();
+                try {
+                    followUp = null;
+                } finally {
+                    lock.unlock();
+                }
+                check();
+            }, Math.max(0, at - now), TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            followUp = null; // the host is closing: nothing left to trim for
+        }
     }
 
     /** The watermarks and timings. */
