@@ -112,12 +112,12 @@ public final class ManualScheduler extends AbstractExecutorService implements Sc
 
     @Override
     public void execute(Runnable command) {
-        enqueue(new Task<Void>(Executors.callable(command), now.get(), 0));
+        enqueue(new Task<Void>(callable(command), now.get(), 0));
     }
 
     @Override
     public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
-        return enqueue(new Task<Void>(Executors.callable(command), now.get() + Math.max(0, unit.toNanos(delay)), 0));
+        return enqueue(new Task<Void>(callable(command), now.get() + Math.max(0, unit.toNanos(delay)), 0));
     }
 
     @Override
@@ -139,7 +139,7 @@ public final class ManualScheduler extends AbstractExecutorService implements Sc
         if (period <= 0) {
             throw new IllegalArgumentException("period must be positive");
         }
-        return enqueue(new Task<Void>(Executors.callable(command), now.get() + Math.max(0, unit.toNanos(initialDelay)),
+        return enqueue(new Task<Void>(callable(command), now.get() + Math.max(0, unit.toNanos(initialDelay)),
                 unit.toNanos(period)));
     }
 
@@ -244,13 +244,10 @@ public final class ManualScheduler extends AbstractExecutorService implements Sc
         }
     }
 
-    /** {@link java.util.concurrent.Executors#callable} under a shorter name. */
-    private static final class Executors {
-        static Callable<Void> callable(Runnable r) {
-            return () -> {
-                r.run();
-                return null;
-            };
-        }
+    private static Callable<Void> callable(Runnable r) {
+        return () -> {
+            r.run();
+            return null;
+        };
     }
 }
