@@ -32,6 +32,7 @@ public final class KadConfig {
     private final RandomGenerator random;
     private final List<PeerInfo> bootstrapPeers;
     private final Duration refreshInterval;
+    private final Duration lowPeersInterval;
     private final Path providerStoreFile;
     private final ProviderStore.Limits providerLimits;
     private final Duration providerRepublish;
@@ -61,6 +62,7 @@ public final class KadConfig {
         this.random = b.random;
         this.bootstrapPeers = List.copyOf(b.bootstrapPeers);
         this.refreshInterval = b.refreshInterval;
+        this.lowPeersInterval = b.lowPeersInterval;
         this.providerStoreFile = b.providerStoreFile;
         this.providerLimits = b.providerLimits;
         this.providerRepublish = b.providerRepublish;
@@ -142,6 +144,15 @@ public final class KadConfig {
     /** How often every non-empty bucket is refreshed. */
     public Duration refreshInterval() {
         return refreshInterval;
+    }
+
+    /**
+     * How often the routing table is checked for too few peers (go-libp2p-kad-dht's 2 minutes):
+     * at {@value KadDht#LOW_PEERS} or fewer, connected DHT servers are added again, an empty table
+     * reconnects to the bootstrap peers, and a refresh follows.
+     */
+    public Duration lowPeersInterval() {
+        return lowPeersInterval;
     }
 
     /** Where provider records are persisted; empty for memory only. */
@@ -242,6 +253,7 @@ public final class KadConfig {
         private RandomGenerator random = new java.security.SecureRandom();
         private final List<PeerInfo> bootstrapPeers = new ArrayList<>();
         private Duration refreshInterval = Duration.ofMinutes(10);
+        private Duration lowPeersInterval = Duration.ofMinutes(2);
         private Path providerStoreFile;
         private ProviderStore.Limits providerLimits = ProviderStore.Limits.defaults();
         private Duration providerRepublish = Duration.ofHours(22);
@@ -334,6 +346,12 @@ public final class KadConfig {
         /** Bucket refresh interval (default 10 min). */
         public Builder refreshInterval(Duration d) {
             this.refreshInterval = positive(d);
+            return this;
+        }
+
+        /** How often the routing table is checked for too few peers (default 2 min, as go). */
+        public Builder lowPeersInterval(Duration d) {
+            this.lowPeersInterval = positive(d);
             return this;
         }
 

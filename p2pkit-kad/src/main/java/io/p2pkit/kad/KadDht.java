@@ -89,6 +89,16 @@ public final class KadDht implements Closeable {
     private final AtomicReference<Mode> mode = new AtomicReference<>();
     private final NetworkSizeEstimator networkSize;
     private final BackgroundSends backgroundSends;
+    /**
+     * At this many routing-table peers or fewer the table is topped up (go-libp2p-kad-dht's
+     * minRTRefreshThreshold): see {@link #fixLowPeers()}.
+     */
+    public static final int LOW_PEERS = 10;
+    /** One top-up at a time: the timer's and the one an emptied table asks for. */
+    private final java.util.concurrent.atomic.AtomicBoolean fixingLowPeers = new java.util.concurrent.atomic.AtomicBoolean();
+    /** When the last top-up started (clock millis), so that an emptied table asks for one at most every 10 s. */
+    private volatile long lastLowPeersFix = Long.MIN_VALUE / 2;
+
     /** One refresh at a time for providers whose estimate is stale (the others wait and reuse it). */
     private final ReentrantLock estimateRefresh = new ReentrantLock();
     /** Inbound streams being served, ended when the DHT closes. */
@@ -144,6 +154,7 @@ public final class KadDht implements Closeable {
         host.addService(dht);
         if (config.periodicTasks()) {
             dht.every(config.refreshInterval(), "refresh", dht::refresh);
+            dht.every(config.lowPeersInterval(), "low-peers", dht::fixLowPeers);
             dht.every(config.providerRepublish(), "republish", dht::republish);
             dht.every(Duration.ofMinutes(5), "gc", () -> {
                 dht.providers.collectGarbage();
@@ -296,6 +307,55 @@ public final class KadDht implements Closeable {
         return reached;
     }
 
+    /**
+     * Tops up a routing table that has {@link #LOW_PEERS} peers or fewer, as go-libp2p-kad-dht's
+     * fixLowPeers: connected peers that serve the DHT go back in; a table still empty reconnects to
+     * the bootstrap peers; then, if the table has anyone, a refresh. Runs on a timer
+     * ({@link KadConfig#lowPeersInterval()}) and when failed requests empty the table: peers leave
+     * the table on events (a failed request, an identify without the protocol) but, without this,
+     * come back only through lookups, which an empty table cannot make, so a node that lost its
+     * peers (a network outage, all of them restarting) stayed out of the DHT for good.
+     *
+     * @return whether it refreshed
+     */
+    public boolean fixLowPeers() throws IOException {
+        if (table.size() > LOW_PEERS || !fixingLowPeers.compareAndSet(false, true)) {
+            return false;
+        }
+        lastLowPeersFix = config.clock().millis();
+        try {
+            for (Connection c : host.network().connections()) {
+                if (host.peerStore().supports(c.remotePeer(), protocol)) {
+                    offer(c.remotePeer(), c.remoteAddress());
+                }
+            }
+            if (table.size() == 0) {
+                connectBootstrapPeers();
+            }
+            if (table.size() == 0) {
+                return false; // nobody to ask; the next check tries again
+            }
+            refresh();
+            return true;
+        } finally {
+            fixingLowPeers.set(false);
+        }
+    }
+
+    // A failed request emptied the table: top it up now rather than at the next check.
+    private void tableMayBeEmpty() {
+        if (table.size() == 0 && config.periodicTasks() && !fixingLowPeers.get()
+                && config.clock().millis() - lastLowPeersFix >= 10_000) {
+            host.spawn("p2pkit-kad-low-peers", () -> {
+                try {
+                    fixLowPeers();
+                } catch (IOException e) {
+                    // the timer tries again
+                }
+            });
+        }
+    }
+
     /** Refreshes every non-empty bucket with a lookup of a random key in it, plus a self-lookup. */
     public void refresh() throws IOException {
         // A refresh re-measures the network: the size estimate moves on to its lookups.
@@ -377,7 +437,9 @@ public final class KadDht implements Closeable {
             try {
                 reply = client.request(peer, KadMessage.request(type, key));
             } catch (IOException e) {
-                table.remove(peer);
+                if (table.remove(peer)) {
+                    tableMayBeEmpty();
+                }
                 throw e;
             }
             if (host.peerStore().supports(peer, protocol)) {

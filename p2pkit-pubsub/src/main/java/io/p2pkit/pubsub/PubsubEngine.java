@@ -270,7 +270,8 @@ public final class PubsubEngine {
     }
 
     /**
-     * Periodic maintenance: expires the seen cache and runs the router's heartbeat.
+     * Periodic maintenance: forgets peers that are no longer connected, expires the seen cache and
+     * runs the router's heartbeat.
      *
      * @param handledUntil when the oldest RPC read from a peer but not yet handled was read (clock
      *                     millis), or the current time if none waits: see {@link RouterContext#handledUntil()}
@@ -278,6 +279,7 @@ public final class PubsubEngine {
     public void heartbeat(long handledUntil) {
         heartbeatHandledUntil = handledUntil;
         try {
+            forgetDisconnectedPeers();
             seen.expire();
             router.heartbeat();
         } finally {
@@ -311,11 +313,12 @@ public final class PubsubEngine {
 
     /** A connection to {@code peer} is up (or an inbound stream arrived): opens our stream if none is. */
     public void peerConnected(PeerId peer) {
-        if (closing || peer.equals(localPeer)) {
+        // A late event (queued behind the disconnection) must not leave a state no event removes.
+        if (closing || peer.equals(localPeer) || !env.connected(peer)) {
             return;
         }
         PeerState ps = peers.computeIfAbsent(peer, p -> new PeerState());
-        if (ps.link != null || !env.connected(peer)) {
+        if (ps.link != null) {
             return;
         }
         ps.link = env.openLink(peer, router.protocols());
@@ -373,6 +376,23 @@ public final class PubsubEngine {
             if (again != null) {
                 again.topics.addAll(theirTopics);
             }
+        }
+    }
+
+    /**
+     * Drops the peers that are no longer connected. Peers normally leave on events (the last
+     * connection closed, the stream ended); this catches an event that was missed or handled out of
+     * order, so that a departed peer's state, and the topics it once announced, do not outlive it.
+     */
+    private void forgetDisconnectedPeers() {
+        List<PeerId> gone = new ArrayList<>();
+        for (PeerId p : peers.keySet()) {
+            if (!env.connected(p)) {
+                gone.add(p);
+            }
+        }
+        for (PeerId p : gone) {
+            dropPeer(p, null);
         }
     }
 
@@ -469,7 +489,19 @@ public final class PubsubEngine {
         if (!router.acceptFrom(peer)) {
             return;
         }
-        PeerState ps = peers.computeIfAbsent(peer, p -> new PeerState());
+        PeerState ps = peers.get(peer);
+        if (ps == null && !env.connected(peer)) {
+            // Read before the peer left and handled after: its messages still count, but its
+            // subscriptions would make a state that no later event removes.
+            for (PubsubMessage m : rpc.messages()) {
+                receive(peer, m);
+            }
+            return;
+        }
+        if (ps == null) {
+            ps = new PeerState();
+            peers.put(peer, ps);
+        }
         for (Rpc.SubOpts s : rpc.subscriptions()) {
             if (s.subscribe()) {
                 if (ps.topics.size() < config.maxTopicsPerPeer() && ps.topics.add(s.topic()) && ps.protocol != null) {

@@ -187,6 +187,40 @@ class PubsubEngineTest {
         assertEquals(Optional.of(FLOODSUB), engine.protocolOf(peer));
     }
 
+    /**
+     * Issue 16's question for pubsub: peers leave on events only. Events handled out of order (the
+     * connection event and an RPC queued behind the disconnection) used to leave a state no event
+     * removed, and the topics in it came back as the peer's when it reconnected.
+     */
+    @Test
+    void eventsHandledAfterTheDisconnectionLeaveNothingBehind() {
+        FakeLink first = peerAnnouncedTopicWhileOurStreamOpens();
+        engine.linkOpened(first, FLOODSUB);
+        env.connected.remove(peer);
+        engine.peerDisconnected(peer);
+        engine.peerConnected(peer); // late: queued before the disconnection, handled after it
+        engine.handleRpc(peer, Rpc.ofSubscriptions(List.of(new Rpc.SubOpts(true, TOPIC))), 0);
+        engine.heartbeat();
+        // The peer comes back, no longer subscribed to anything.
+        env.connected.add(peer);
+        engine.peerConnected(peer);
+        engine.linkOpened(env.links.get(env.links.size() - 1), FLOODSUB);
+        assertEquals(Set.of(), engine.topicPeers(TOPIC), "a topic from before the reconnection came back");
+        assertEquals(Set.of(peer), engine.peers());
+    }
+
+    @Test
+    void theHeartbeatForgetsAPeerWhoseDisconnectionWasMissed() {
+        FakeLink first = peerAnnouncedTopicWhileOurStreamOpens();
+        engine.linkOpened(first, FLOODSUB);
+        assertEquals(Set.of(peer), engine.topicPeers(TOPIC));
+        env.connected.remove(peer); // and no peerDisconnected
+        engine.heartbeat();
+        assertEquals(Set.of(), engine.peers());
+        assertEquals(Set.of(), engine.topicPeers(TOPIC));
+        assertTrue(first.closed, "its stream is closed");
+    }
+
     @Test
     void aRefusedStreamIsNotOpenedAgain() {
         FakeLink first = peerAnnouncedTopicWhileOurStreamOpens();

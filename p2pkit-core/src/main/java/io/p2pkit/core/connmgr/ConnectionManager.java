@@ -21,6 +21,9 @@ import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -34,9 +37,16 @@ import java.util.function.LongSupplier;
  * peers and peers still in their grace period are never trimmed; a trim runs at most once per
  * silence period, so a node hovering around the high watermark does not oscillate.
  *
+ * <p>A trim starts when a connection takes the count over the high watermark, and also on a timer
+ * (as go-libp2p's background loop): every silence period while the count is above the high
+ * watermark, and as soon as a trim that was held back (by the silence period, or because the
+ * surplus peers were still in their grace period) can make progress. Without the timer a burst of
+ * newcomers, all in their grace period when they arrive, would keep the node above its high
+ * watermark until someone else connected.
+ *
  * <p>Attach it to a host with {@link io.p2pkit.core.host.HostBuilder#connectionManager}; it listens to
- * connection events. Time comes from an injectable nanosecond clock, and closing happens on an
- * injectable executor, so tests are deterministic.
+ * connection events and runs its timer on the host's scheduler. Time comes from an injectable
+ * nanosecond clock, and closing happens on an injectable executor, so tests are deterministic.
  */
 public final class ConnectionManager implements ConnectionListener, Closeable {
     private static final System.Logger LOG = System.getLogger(ConnectionManager.class.getName());
@@ -57,6 +67,12 @@ public final class ConnectionManager implements ConnectionListener, Closeable {
     private boolean trimmedOnce;
     private boolean trimScheduled;
     private volatile boolean closed;
+    /** The timer's scheduler, once {@link #start} gave one. */
+    private ScheduledExecutorService timers;
+    private ScheduledFuture<?> background;
+    /** The one follow-up trim waiting for a silence or grace period to end, and when it runs. */
+    private ScheduledFuture<?> followUp;
+    private long followUpAt;
 
     private static final class PeerEntry {
         long firstSeenNanos;
@@ -79,6 +95,85 @@ public final class ConnectionManager implements ConnectionListener, Closeable {
         this.config = config;
         this.clock = nanoClock;
         this.executor = executor;
+    }
+
+    /**
+     * A manager whose timer, trims and closes all run on {@code scheduler}, with the injected
+     * clock; the timer starts at once (tests pass a scheduler on virtual time).
+     */
+    public ConnectionManager(ConnectionManagerConfig config, LongSupplier nanoClock, ScheduledExecutorService scheduler) {
+        this(config, nanoClock, (Executor) scheduler);
+        start(scheduler);
+    }
+
+    /**
+     * Starts the timer on {@code scheduler}: a check every silence period (half the grace period
+     * when the silence period is zero) that trims while the count is above the high watermark, and
+     * follow-up trims when a silence or grace period ends. {@link io.p2pkit.core.host.HostBuilder}
+     * calls it with the host's scheduler; a manager used without a host needs it to trim on time.
+     * Only the first call counts. The timer's tasks are short: closing happens on the executor.
+     */
+    public void start(ScheduledExecutorService scheduler) {
+        lock.lock();
+        try {
+            if (closed || timers != null) {
+                return;
+            }
+            timers = scheduler;
+            long period = checkInterval().toNanos();
+            background = scheduler.scheduleAtFixedRate(this::check, period, period, TimeUnit.NANOSECONDS);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** How often the timer checks the count: go-libp2p's choice (the silence period, else half the grace). */
+    private Duration checkInterval() {
+        if (config.silencePeriod().isPositive()) {
+            return config.silencePeriod();
+        }
+        if (config.gracePeriod().toMillis() >= 2) {
+            return config.gracePeriod().dividedBy(2);
+        }
+        return Duration.ofSeconds(1);
+    }
+
+    // The timer's periodic check: go's background loop.
+    private void check() {
+        try {
+            if (connectionCount() > config.highWater()) {
+                trimOpenConnections();
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "connection manager check failed", e);
+        }
+    }
+
+    /** Schedules one trim at {@code at} (clock nanoseconds), unless an earlier one is waiting. Under the lock. */
+    private void followUpAt(long at, long now) {
+        if (timers == null || closed) {
+            return;
+        }
+        if (followUp != null && !followUp.isDone() && followUpAt <= at) {
+            return;
+        }
+        if (followUp != null) {
+            followUp.cancel(false);
+        }
+        followUpAt = at;
+        try {
+            followUp = timers.schedule(() -> {
+                lock.lock();
+                try {
+                    followUp = null;
+                } finally {
+                    lock.unlock();
+                }
+                check();
+            }, Math.max(0, at - now), TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            followUp = null; // the host is closing: nothing left to trim for
+        }
     }
 
     /** The watermarks and timings. */
@@ -428,6 +523,9 @@ public final class ConnectionManager implements ConnectionListener, Closeable {
                 return 0;
             }
             if (trimmedOnce && now - lastTrimNanos < config.silencePeriod().toNanos()) {
+                if (connectionCount > config.highWater()) {
+                    followUpAt(lastTrimNanos + config.silencePeriod().toNanos(), now);
+                }
                 return 0;
             }
             trimmedOnce = true;
@@ -437,9 +535,14 @@ public final class ConnectionManager implements ConnectionListener, Closeable {
             }
             List<Candidate> candidates = new ArrayList<>();
             long grace = config.gracePeriod().toNanos();
+            long firstGraceEnd = Long.MAX_VALUE;
             for (Map.Entry<PeerId, PeerEntry> en : peers.entrySet()) {
                 PeerEntry e = en.getValue();
-                if (protections.containsKey(en.getKey()) || now - e.firstSeenNanos < grace) {
+                if (protections.containsKey(en.getKey())) {
+                    continue;
+                }
+                if (now - e.firstSeenNanos < grace) {
+                    firstGraceEnd = Math.min(firstGraceEnd, e.firstSeenNanos + grace);
                     continue;
                 }
                 applyDecay(e, now);
@@ -457,6 +560,11 @@ public final class ConnectionManager implements ConnectionListener, Closeable {
                 excess -= c.entry().connections.size();
                 toClose.addAll(c.entry().connections.values());
             }
+            // Peers in their grace period kept the count above the high watermark: trim again once
+            // the first of them is out of it (and the silence period allows).
+            if (connectionCount - toClose.size() > config.highWater() && firstGraceEnd != Long.MAX_VALUE) {
+                followUpAt(Math.max(firstGraceEnd, now + config.silencePeriod().toNanos()), now);
+            }
         } finally {
             lock.unlock();
         }
@@ -470,12 +578,18 @@ public final class ConnectionManager implements ConnectionListener, Closeable {
         return peers.computeIfAbsent(peer, p -> new PeerEntry());
     }
 
-    /** Stops trimming; the connections stay open. */
+    /** Stops trimming and the timer; the connections stay open. */
     @Override
     public void close() {
         lock.lock();
         try {
             closed = true;
+            if (background != null) {
+                background.cancel(false);
+            }
+            if (followUp != null) {
+                followUp.cancel(false);
+            }
             peers.clear();
             connectionCount = 0;
         } finally {

@@ -279,6 +279,7 @@ public final class HostBuilder {
             if (connectionManager != null) {
                 network.addConnectionListener(connectionManager);
                 connectionManager.warnIfInconsistent(network.resources().config());
+                connectionManager.start(sched); // trims on a timer too, not only when a peer connects
             }
             Host host = new Host(this, network, peerStore != null ? peerStore : new PeerStore(), sched, ownsScheduler);
             holder[0] = host;

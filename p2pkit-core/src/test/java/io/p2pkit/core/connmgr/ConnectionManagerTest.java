@@ -5,6 +5,7 @@ import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.core.resource.Resource;
 import io.p2pkit.core.resource.ResourceLimits;
 import io.p2pkit.core.resource.ResourceManagerConfig;
+import io.p2pkit.testing.ManualScheduler;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -217,6 +218,64 @@ class ConnectionManagerTest {
         assertEquals(ConnectionManagerConfig.defaults(), ConnectionManagerConfig.fitting(ResourceManagerConfig.unlimited()));
         assertEquals(ConnectionManagerConfig.defaults(),
                 ConnectionManagerConfig.fitting(ResourceManagerConfig.scaled(4L << 30, 65536)));
+    }
+
+    /**
+     * Issue 16: a burst of inbound connections within the grace period. The trim the ninth
+     * connection starts finds the newcomers in their grace period; once it is over the manager
+     * must trim by itself (on its timer), without waiting for another connection to arrive.
+     */
+    @Test
+    void aBurstInsideTheGracePeriodIsTrimmedOnceTheGraceIsOver() {
+        ManualScheduler scheduler = new ManualScheduler();
+        ConnectionManager cm = new ConnectionManager(ConnectionManagerConfig.of(4, 8, Duration.ofSeconds(1)),
+                scheduler.clock(), scheduler);
+        for (int i = 0; i < 12; i++) { // 12 connections in 2 s
+            connect(cm, i);
+            scheduler.advance(Duration.ofMillis(2000 / 12));
+        }
+        assertTrue(cm.connectionCount() > 8, "the grace period protects most of the burst: " + cm.connectionCount());
+        scheduler.advance(Duration.ofSeconds(40));
+        assertTrue(cm.connectionCount() <= 4, "still " + cm.connectionCount() + " connections 40 s after the burst");
+        assertEquals(12 - cm.connectionCount(), closedPeers.size());
+        cm.close();
+    }
+
+    @Test
+    void aTrimHeldBackByTheSilencePeriodRunsWhenItEnds() {
+        ManualScheduler scheduler = new ManualScheduler();
+        ConnectionManager cm = new ConnectionManager(
+                new ConnectionManagerConfig(2, 4, Duration.ZERO, Duration.ofSeconds(10)), scheduler.clock(), scheduler);
+        scheduler.advance(Duration.ofSeconds(3));
+        for (int i = 0; i < 5; i++) {
+            connect(cm, i);
+        }
+        scheduler.runDue();
+        assertEquals(2, cm.connectionCount(), "the first trim runs at once");
+        scheduler.advance(Duration.ofSeconds(1));
+        for (int i = 5; i < 8; i++) {
+            connect(cm, i); // over the high watermark again, within the silence period
+        }
+        scheduler.advance(Duration.ofMillis(8_900)); // the periodic check at 10 s is still within it
+        assertEquals(5, cm.connectionCount());
+        scheduler.advance(Duration.ofMillis(100)); // 10 s after the first trim
+        assertEquals(2, cm.connectionCount());
+    }
+
+    @Test
+    void closingStopsTheTimer() {
+        ManualScheduler scheduler = new ManualScheduler();
+        ConnectionManager cm = new ConnectionManager(ConnectionManagerConfig.of(1, 2, Duration.ofSeconds(5)),
+                scheduler.clock(), scheduler);
+        for (int i = 0; i < 3; i++) {
+            connect(cm, i);
+        }
+        scheduler.runDue();
+        assertEquals(3, cm.connectionCount());
+        cm.close();
+        assertEquals(0, scheduler.pending());
+        scheduler.advance(Duration.ofMinutes(1));
+        assertTrue(closedPeers.isEmpty());
     }
 
     @Test

@@ -40,6 +40,39 @@ class ResourceManagerTest {
         assertTrue(rm.protocolScope("/echo").isEmpty());
     }
 
+    /**
+     * Issue 16 asked whether the resource manager, like the connection manager, leaves state that
+     * only a later event would clean up. It does not: limits are checked when a reservation is
+     * made, and a scope is dropped by the release or the refused move that empties it, so there
+     * is nothing for a timer to do (go-libp2p's rcmgr needs a GC loop because its scopes are
+     * reference-counted). This pins that down for the refusal paths.
+     */
+    @Test
+    void refusedAttributionsLeaveNoScopeBehind() throws Exception {
+        ResourceManagerConfig cfg = ResourceManagerConfig.builder()
+                .peerDefault(ResourceLimits.unlimited().with(Resource.INBOUND_CONNECTIONS, 1))
+                .protocolDefault(ResourceLimits.unlimited().with(Resource.INBOUND_STREAMS, 0)).build();
+        ResourceManager rm = new ResourceManager(cfg);
+        PeerId other = PrivateKey.generateEd25519().publicKey().toPeerId();
+        ConnectionSpan first = rm.openConnection(Direction.INBOUND, true);
+        first.setPeer(peer);
+        ConnectionSpan second = rm.openConnection(Direction.INBOUND, true);
+        assertThrows(ResourceLimitException.class, () -> second.setPeer(peer));
+        second.close();
+        StreamSpan s = first.openStream(Direction.INBOUND);
+        assertThrows(ResourceLimitException.class, () -> s.setProtocol("/refused"));
+        assertTrue(rm.protocolScope("/refused").isEmpty(), "a refused protocol leaves no scope");
+        s.close();
+        ConnectionSpan third = rm.openConnection(Direction.INBOUND, true);
+        third.setPeer(other);
+        third.close();
+        assertTrue(rm.peerScope(other).isEmpty(), "a closed peer's scope is gone at once");
+        first.close();
+        assertTrue(rm.peerScopes().isEmpty(), rm.peerScopes().toString());
+        assertTrue(rm.protocolScopes().isEmpty(), rm.protocolScopes().toString());
+        assertTrue(rm.system().usage().isEmpty(), rm.system().usage().toString());
+    }
+
     @Test
     void aLimitRefusesWithTheScopeAndChargesNothing() throws Exception {
         ResourceLimits sys = ResourceLimits.unlimited().with(Resource.OUTBOUND_CONNECTIONS, 1);

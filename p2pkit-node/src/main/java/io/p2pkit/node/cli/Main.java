@@ -5,21 +5,24 @@ import io.p2pkit.node.cli.command.DaemonCommand;
 import io.p2pkit.node.cli.command.IdCommand;
 import io.p2pkit.node.cli.command.PerfCommand;
 import io.p2pkit.node.cli.command.PingCommand;
-import io.p2pkit.node.cli.command.RoutingCommand;
 import io.p2pkit.node.cli.command.PubsubCommand;
+import io.p2pkit.node.cli.command.RoutingCommand;
 import io.p2pkit.node.cli.command.TransportInteropCommand;
 import io.p2pkit.node.cli.command.VersionCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
- * Entry point of the {@code p2pkit} command. Exit status: 0 success, 1 the operation failed,
- * 2 usage error. Results go to stdout, diagnostics to stderr.
+ * Entry point of the {@code p2pkit} command, parsed by picocli. Exit status: 0 success, 1 the
+ * operation failed, 2 usage error. Results go to stdout, diagnostics to stderr.
  */
 public final class Main {
     /** Exit status for success. */
@@ -30,25 +33,15 @@ public final class Main {
     public static final int USAGE = 2;
 
     /**
-     * BouncyCastle's TLS provider logs its configuration at INFO and WARNING through
-     * java.util.logging; the command keeps stderr for what the user needs to see. Held in a field
-     * because java.util.logging forgets the level of a logger nobody references.
+     * Every command, in the order {@code p2pkit --help} lists them: the one place a new command
+     * is added.
      */
-    private static final java.util.logging.Logger BC_JSSE_LOG = java.util.logging.Logger.getLogger("org.bouncycastle.jsse");
-
-    private final Map<String, Command> commands = new LinkedHashMap<>();
-
-    /** A command table with every built-in command. */
-    public Main() {
-        for (Command c : List.of(new VersionCommand(), new IdCommand(), new DaemonCommand(), new PingCommand(),
-                new TransportInteropCommand(), new PerfCommand(), new RoutingCommand(),
-                new PubsubCommand())) {
-            commands.put(c.name(), c);
-        }
+    public static List<CliCommand> commands() {
+        return List.of(new VersionCommand(), new IdCommand(), new DaemonCommand(), new PingCommand(),
+                new TransportInteropCommand(), new PerfCommand(), new RoutingCommand(), new PubsubCommand());
     }
 
     public static void main(String[] args) {
-        BC_JSSE_LOG.setLevel(java.util.logging.Level.SEVERE);
         PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(System.err, true, StandardCharsets.UTF_8);
         int status = new Main().run(Arrays.asList(args), new Console(out, err));
@@ -58,64 +51,106 @@ public final class Main {
 
     /** Runs one command line and returns its exit status; never calls {@code System.exit}. */
     public int run(List<String> argv, Console console) {
-        if (argv.isEmpty()) {
-            console.info(usage());
-            return USAGE;
+        return commandLine(commands(), console).execute(argv.toArray(String[]::new));
+    }
+
+    /** The command tree over {@code commands}, printing to {@code console}. */
+    public static CommandLine commandLine(List<CliCommand> commands, Console console) {
+        Root root = new Root();
+        CommandLine cl = new CommandLine(root);
+        cl.addSubcommand(new CommandLine.HelpCommand());
+        for (CliCommand c : commands) {
+            cl.addSubcommand(c);
         }
-        if (argv.get(0).equals("--help") || argv.get(0).equals("-h")
-                || argv.get(0).equals("help") && argv.size() == 1) {
-            console.println(usage());
-            return OK;
-        }
-        String name = argv.get(0);
-        List<String> rest = argv.subList(1, argv.size());
-        if (name.equals("help")) {
-            // `p2pkit help CMD` is `p2pkit CMD --help`.
-            name = rest.get(0);
-            rest = List.of("--help");
-        }
-        if (name.equals("--version")) {
-            name = "version";
-        }
-        Command command = commands.get(name);
-        if (command == null) {
-            console.info("p2pkit: unknown command '" + name + "'");
-            console.info("Run 'p2pkit --help' for the list of commands.");
-            return USAGE;
-        }
-        if (rest.contains("--help") || rest.contains("-h")) {
-            console.println(command.help());
-            return OK;
-        }
-        try {
-            return command.run(rest, console);
-        } catch (UsageException e) {
-            console.info("p2pkit " + command.name() + ": " + e.getMessage());
-            console.info("Run 'p2pkit " + command.name() + " --help' for usage.");
-            return USAGE;
-        } catch (DecodeException e) {
-            console.info("p2pkit " + command.name() + ": invalid input: " + e.getMessage());
-            return FAILED;
-        } catch (Exception e) {
-            String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            console.info("p2pkit " + command.name() + ": error: " + msg);
-            if (System.getenv("P2PKIT_DEBUG") != null) {
-                e.printStackTrace(console.err());
+        cl.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
+        cl.setUsageHelpWidth(100);
+        cl.setOverwrittenOptionsAllowed(true); // the last --name value wins, as with Go's flag package
+        cl.setOut(new PrintWriter(console.out(), true, StandardCharsets.UTF_8));
+        cl.setErr(new PrintWriter(console.err(), true, StandardCharsets.UTF_8));
+        cl.setParameterExceptionHandler(Main::usageError);
+        cl.setExecutionExceptionHandler((e, command, parsed) -> failure(e, command, console));
+        for (CommandLine c : all(cl)) {
+            if (c.getCommand() instanceof CliCommand command) {
+                command.console(console);
             }
-            return FAILED;
+        }
+        return cl;
+    }
+
+    private static List<CommandLine> all(CommandLine cl) {
+        List<CommandLine> out = new ArrayList<>(List.of(cl));
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            if (!out.contains(sub)) {
+                out.addAll(all(sub));
+            }
+        }
+        return out;
+    }
+
+    /** {@code p2pkit} itself: lists the commands. */
+    @Command(name = "p2pkit", description = "p2pkit: a libp2p node and IPFS peer for the JVM%n",
+            customSynopsis = "p2pkit COMMAND [OPTIONS]",
+            commandListHeading = "%nCommands:%n",
+            footer = {"", "Every command takes --help (or: p2pkit help COMMAND). With --json, results are printed as "
+                    + "one JSON object per line on stdout; diagnostics go to stderr. Exit status: 0 success, 1 failure, "
+                    + "2 usage error."})
+    static final class Root extends CliCommand {
+        @Option(names = "--version", description = "the same as p2pkit version")
+        private boolean version;
+
+        @CommandLine.Spec
+        private CommandLine.Model.CommandSpec spec;
+
+        @Override
+        protected int run() throws Exception {
+            if (version) {
+                return spec.commandLine().getSubcommands().get("version").execute();
+            }
+            spec.commandLine().usage(console().err(), CommandLine.Help.Ansi.OFF);
+            return USAGE;
         }
     }
 
-    private String usage() {
-        StringBuilder sb = new StringBuilder();
-        sb.append("p2pkit: a libp2p node and IPFS peer for the JVM\n\n");
-        sb.append("Usage: p2pkit COMMAND [OPTIONS]\n\nCommands:\n");
-        for (Command c : commands.values()) {
-            sb.append(String.format("  %-10s %s%n", c.name(), c.summary()));
+    /** A wrong command line: one line saying what, one saying where to look. Exit status 2. */
+    private static int usageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine cl = e.getCommandLine();
+        PrintWriter err = cl.getErr();
+        String name = cl.getCommandSpec().qualifiedName();
+        if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
+            String first = u.getUnmatched().get(0);
+            if (cl.getCommand() instanceof Root && !first.startsWith("-")) {
+                err.println("p2pkit: unknown command '" + first + "'");
+                CommandLine.UnmatchedArgumentException.printSuggestions(u, err);
+                err.println("Run 'p2pkit --help' for the list of commands.");
+                return USAGE;
+            }
+            err.println(name + ": " + (first.startsWith("-") ? "unknown option " : "unexpected argument ") + first);
+            CommandLine.UnmatchedArgumentException.printSuggestions(u, err);
+        } else {
+            err.println(name + ": " + e.getMessage());
         }
-        sb.append("\nEvery command takes --help. With --json, results are printed as one JSON object\n");
-        sb.append("per line on stdout; diagnostics go to stderr. Exit status: 0 success, 1 failure,\n");
-        sb.append("2 usage error.");
-        return sb.toString();
+        err.println("Run '" + name + " --help' for usage.");
+        err.flush();
+        return USAGE;
+    }
+
+    /** A command threw: a usage error (2), bad input (1) or a failure (1), said on stderr. */
+    private static int failure(Exception e, CommandLine cl, Console console) {
+        String name = cl.getCommandSpec().qualifiedName();
+        String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (e instanceof UsageException) {
+            console.info(name + ": " + msg);
+            console.info("Run '" + name + " --help' for usage.");
+            return USAGE;
+        }
+        if (e instanceof DecodeException) {
+            console.info(name + ": invalid input: " + msg);
+            return FAILED;
+        }
+        console.info(name + ": error: " + msg);
+        if (System.getenv("P2PKIT_DEBUG") != null) {
+            e.printStackTrace(console.err());
+        }
+        return FAILED;
     }
 }

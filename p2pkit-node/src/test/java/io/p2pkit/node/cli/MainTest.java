@@ -50,6 +50,16 @@ class MainTest {
     }
 
     @Test
+    void theLastValueOfAnOptionWinsAndBothSpellingsWork(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        String first = dir.resolve("first.key").toString();
+        String second = dir.resolve("second.key").toString();
+        CliRunner r = CliRunner.run("id", "--identity", first, "--identity=" + second, "--json", "--json");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(java.nio.file.Files.exists(java.nio.file.Path.of(second)));
+        assertTrue(!java.nio.file.Files.exists(java.nio.file.Path.of(first)), "the first --identity was overridden");
+    }
+
+    @Test
     void versionPrintsOneJsonLine() {
         CliRunner r = CliRunner.run("version", "--json");
         assertEquals(0, r.status());

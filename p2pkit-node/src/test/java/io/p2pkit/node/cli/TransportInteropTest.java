@@ -76,8 +76,9 @@ class TransportInteropTest {
                     "is_dialer", "true", "redis_addr", redisAddr, "test_timeout_seconds", "60");
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ByteArrayOutputStream err = new ByteArrayOutputStream();
-            int status = new TransportInteropCommand(env::get).run(List.of(),
-                    new Console(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8)));
+            int status = Main.commandLine(List.of(new TransportInteropCommand(env::get)),
+                    new Console(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8)))
+                    .execute("transport-interop", "--json");
             assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
             String line = out.toString(StandardCharsets.UTF_8).strip();
             assertTrue(line.matches("\\{\"handshakePlusOneRTTMillis\":[0-9.E-]+,\"pingRTTMilllis\":[0-9.E-]+}"), line);

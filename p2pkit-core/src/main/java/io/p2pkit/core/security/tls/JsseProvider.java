@@ -25,6 +25,8 @@ import java.security.cert.CertificateFactory;
  * helper, which here uses BouncyCastle's lenient X.509 parser; every other algorithm (AES-GCM,
  * ChaCha20-Poly1305, ECDHE, signatures, hashes) still comes from the JDK's providers, whose
  * intrinsics keep the record layer fast.
+ *
+ * <p>BCJSSE's log records go to p2pkit's logger at DEBUG instead of the console ({@link BouncyCastleLogging}).
  */
 final class JsseProvider {
     private static final String TLS_1_3 = "TLSv1.3";
@@ -49,7 +51,12 @@ final class JsseProvider {
 
     /** Made on first use: building the providers registers hundreds of algorithms. */
     private static final class Holder {
-        static final Provider PROVIDER = new BouncyCastleJsseProvider(false, new CryptoProvider());
+        static final Provider PROVIDER = create();
+
+        private static Provider create() {
+            BouncyCastleLogging.install(); // before BCJSSE logs what it reads at start
+            return new BouncyCastleJsseProvider(false, new CryptoProvider());
+        }
     }
 
     /** Builds BCJSSE's crypto on the JDK's providers, except for parsing certificates. */

@@ -8,7 +8,6 @@ import io.p2pkit.core.metrics.MetricRegistry;
 import io.p2pkit.core.resource.LimitsFile;
 import io.p2pkit.core.resource.ResourceManager;
 import io.p2pkit.core.resource.ResourceManagerConfig;
-import io.p2pkit.node.cli.DurationOption;
 import io.p2pkit.node.metrics.MetricsServer;
 import io.p2pkit.core.crypto.KeyType;
 import io.p2pkit.core.host.Host;
@@ -22,12 +21,19 @@ import io.p2pkit.kad.KadConfig;
 import io.p2pkit.kad.KadDht;
 import io.p2pkit.kad.Mode;
 import io.p2pkit.node.NodeVersion;
-import io.p2pkit.node.cli.Args;
-import io.p2pkit.node.cli.Command;
+import io.p2pkit.core.crypto.PrivateKey;
+import io.p2pkit.node.cli.CliCommand;
 import io.p2pkit.node.cli.Console;
 import io.p2pkit.node.cli.UsageException;
-import io.p2pkit.node.config.IdentityFile;
-import io.p2pkit.node.config.NodeHome;
+import io.p2pkit.node.cli.options.BootstrapOption;
+import io.p2pkit.node.cli.options.DurationConverter;
+import io.p2pkit.node.cli.options.IdentityOption;
+import io.p2pkit.node.cli.options.JsonOption;
+import io.p2pkit.node.cli.options.ListenOption;
+import io.p2pkit.node.cli.options.TransportOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -40,7 +46,22 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 /** {@code p2pkit daemon}: runs a node until SIGINT or SIGTERM. */
-public final class DaemonCommand implements Command {
+@Command(name = "daemon", description = {
+        "Run a node.",
+        "",
+        "Runs a libp2p node with identify and ping until SIGINT or SIGTERM.",
+        "",
+        "Without --identity: the node's key file, $P2PKIT_HOME/identity.key (P2PKIT_HOME defaults to",
+        "~/.p2pkit), created when missing.",
+        "Without --listen: TCP and QUIC on port 4001: /ip4/0.0.0.0/tcp/4001, /ip6/::/tcp/4001 and",
+        "/ip4/0.0.0.0/udp/4001/quic-v1 (QUIC only where its native library loads). WebSocket when asked:",
+        "--listen /ip4/0.0.0.0/tcp/4002/ws, or /wss with --wss-cert and --wss-key.",
+        "--bootstrap peers are connected to at start.",
+        ""},
+        footer = {"", "With --json, events as JSON lines: first {\"event\":\"ready\",\"peerId\":…,\"addrs\":[…]}, "
+                + "then connected, identified, disconnected and bootstrap events, and {\"event\":\"message\","
+                + "\"topic\":…,\"from\":…,\"seqno\":…,\"data\":\"<utf-8>\",\"dataBase64\":…} per pubsub message."})
+public final class DaemonCommand extends CliCommand {
     // TCP and QUIC on the same port number, as go-libp2p and kubo listen by default. QUIC on IPv4
     // only for now: the QUIC transport's IPv6 wildcard socket is dual-stack, so it cannot bind the
     // port the IPv4 one already holds (see docs/QUIC.md).
@@ -52,112 +73,82 @@ public final class DaemonCommand implements Command {
         return DEFAULT_LISTEN.stream().filter(a -> quicAvailable || !a.endsWith("/quic-v1")).toList();
     }
 
-    @Override
-    public String name() {
-        return "daemon";
-    }
+    @Mixin
+    private IdentityOption identity;
+
+    @Mixin
+    private ListenOption listenOption;
+
+    @Mixin
+    private BootstrapOption bootstrapOption;
+
+    @Mixin
+    private TransportOptions transport;
+
+    @Option(names = "--enable-perf", description = "serve /perf/1.0.0 (off by default: any peer could make this node "
+            + "send data)")
+    private boolean enablePerf;
+
+    @Option(names = "--dht", paramLabel = "MODE", description = DhtOptions.DESCRIPTION)
+    private String dht;
+
+    @Option(names = "--conn-low", paramLabel = "N", description = "trim connections down to N when above the high "
+            + "watermark (default: 160, or lower to fit the limits)")
+    private Integer connLow;
+
+    @Option(names = "--conn-high", paramLabel = "N", description = "start trimming above N connections (default: 192, "
+            + "or 90 %% of the system connection limits if lower)")
+    private Integer connHigh;
+
+    @Option(names = "--conn-grace", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "never trim a peer this soon after it connected (default 1m)")
+    private Duration connGrace;
+
+    @Option(names = "--limits", paramLabel = "FILE", description = "resource limits overriding the defaults scaled "
+            + "from the heap and the fd limit; a properties file, one limit per line, for example "
+            + "system.connections.inbound = 256 (docs/RESOURCES.md)")
+    private String limitsFile;
+
+    @Option(names = "--metrics", paramLabel = "HOST:PORT", description = "serve Prometheus metrics at "
+            + "/debug/metrics/prometheus and /metrics (for example 127.0.0.1:5001)")
+    private String metricsOption;
+
+    @Option(names = "--subscribe", paramLabel = "TOPIC", description = "run pubsub and print each message of TOPIC; "
+            + "repeatable")
+    private List<String> subscribe = new ArrayList<>();
+
+    @Mixin
+    private PubsubOptions pubsubOptions;
+
+    @Mixin
+    private JsonOption output;
 
     @Override
-    public String summary() {
-        return "Run a node";
-    }
-
-    @Override
-    public String help() {
-        return """
-                Usage: p2pkit daemon [--identity FILE] [--listen MADDR]... [--bootstrap MADDR]...
-                                     [--security LIST] [--muxer LIST] [--enable-perf] [--dht MODE] [--json]
-                                     [--conn-low N] [--conn-high N] [--conn-grace DURATION]
-                                     [--limits FILE] [--metrics HOST:PORT]
-                                     [--subscribe TOPIC]... [--pubsub ROUTER]
-                                     [--pubsub-signing POLICY]
-                                     [--pubsub-score FILE] [--pubsub-direct MADDR]...
-
-                Runs a libp2p node with identify and ping until SIGINT or SIGTERM.
-
-                Options:
-                  --identity FILE   the identity key file, created when missing
-                                    (default $P2PKIT_HOME/identity.key, P2PKIT_HOME=~/.p2pkit)
-                  --listen MADDR    an address to listen on; repeatable (default TCP and
-                                    QUIC: /ip4/0.0.0.0/tcp/4001, /ip6/::/tcp/4001,
-                                    /ip4/0.0.0.0/udp/4001/quic-v1; QUIC only where its
-                                    native library loads); WebSocket when
-                                    asked: /ip4/0.0.0.0/tcp/4002/ws, or /wss with
-                                    --wss-cert and --wss-key
-                  --bootstrap MADDR a peer to connect to at start, /…/p2p/<id>; repeatable
-                  --enable-perf     serve /perf/1.0.0 (off by default: any peer could make
-                                    this node send data)
-                """ + HostOptions.HELP + "\n" + DhtOptions.HELP + """
-
-                  --conn-low N      trim connections down to N when above the high
-                                    watermark (default: 160, or lower to fit the limits)
-                  --conn-high N     start trimming above N connections (default: 192, or
-                                    90 % of the system connection limits if lower)
-                  --conn-grace DURATION
-                                    never trim a peer this soon after it connected (default 1m)
-                  --limits FILE     resource limits overriding the defaults scaled from the
-                                    heap and the fd limit; a properties file, one limit per
-                                    line, e.g. system.connections.inbound = 256 (docs/RESOURCES.md)
-                  --metrics HOST:PORT
-                                    serve Prometheus metrics at /debug/metrics/prometheus and
-                                    /metrics (e.g. 127.0.0.1:5001)
-                  --subscribe TOPIC run pubsub and print each message of TOPIC; repeatable
-                """ + PubsubOptions.HELP + """
-
-                  --json            print events as JSON lines: first
-                                    {"event":"ready","peerId":…,"addrs":[…]}, then
-                                    connected, identified, disconnected and bootstrap events,
-                                    and {"event":"message","topic":…,"from":…,"seqno":…,
-                                    "data":"<utf-8>","dataBase64":…} per pubsub message""";
-    }
-
-    @Override
-    public int run(List<String> argv, Console console) throws Exception {
-        List<String> valued = new ArrayList<>(List.of("identity", "listen", "bootstrap", "conn-low", "conn-high",
-                "conn-grace", "limits", "metrics", "dht"));
-        valued.addAll(HostOptions.VALUED);
-        valued.add("subscribe");
-        valued.addAll(PubsubOptions.VALUED);
-        Args args = Args.parse(argv, List.of("json", "enable-perf"), valued).requirePositional(0, 0, "");
-        boolean json = args.flag("json");
-
-        List<Multiaddr> listen = new ArrayList<>();
-        List<PeerInfo> bootstrap = new ArrayList<>();
-        try {
-            for (String a : args.values("listen").isEmpty()
-                    ? defaultListen(io.p2pkit.quic.QuicTransport.isAvailable()) : args.values("listen")) {
-                listen.add(Multiaddr.parse(a));
-            }
-            for (String a : args.values("bootstrap")) {
-                bootstrap.add(PeerInfo.parse(a));
-            }
-        } catch (DecodeException e) {
-            throw new UsageException(e.getMessage());
-        }
-        Optional<Mode> dhtMode = DhtOptions.parse(args.value("dht"));
-        Path identityPath = args.value("identity").map(Path::of).orElseGet(NodeHome::identityFile);
-        IdentityFile.Loaded identity = IdentityFile.loadOrCreate(identityPath, KeyType.ED25519);
-        if (identity.created()) {
-            console.info("p2pkit daemon: created a new identity in " + identityPath);
-        }
+    public int run() throws Exception {
+        Console console = console();
+        boolean json = output.json();
+        List<Multiaddr> listen = listenOption.addresses(defaultListen(io.p2pkit.quic.QuicTransport.isAvailable()));
+        List<PeerInfo> bootstrap = bootstrapOption.peers();
+        Optional<Mode> dhtMode = DhtOptions.parse(Optional.ofNullable(dht));
+        Path identityPath = identity.fileOrNodeKey();
+        PrivateKey key = identity.nodeKey(console, "daemon", KeyType.ED25519);
 
         ResourceManagerConfig limits = ResourceManagerConfig.defaults();
-        if (args.value("limits").isPresent()) {
+        if (limitsFile != null) {
             try {
-                limits = LimitsFile.read(Path.of(args.value("limits").get()), limits);
+                limits = LimitsFile.read(Path.of(limitsFile), limits);
             } catch (DecodeException e) {
                 throw new UsageException("--limits: " + e.getMessage());
             } catch (java.io.IOException e) {
-                throw new UsageException("--limits: cannot read " + args.value("limits").get() + ": " + e.getMessage());
+                throw new UsageException("--limits: cannot read " + limitsFile + ": " + e.getMessage());
             }
         }
         ConnectionManagerConfig fit = ConnectionManagerConfig.fitting(limits);
-        int low = args.value("conn-low").map(v -> count("conn-low", v)).orElse(fit.lowWater());
-        int high = args.value("conn-high").map(v -> count("conn-high", v)).orElse(fit.highWater());
-        Duration grace = args.value("conn-grace").map(v -> DurationOption.parse("conn-grace", v))
-                .orElse(fit.gracePeriod());
+        int low = connLow != null ? nonNegative("conn-low", connLow) : fit.lowWater();
+        int high = connHigh != null ? nonNegative("conn-high", connHigh) : fit.highWater();
+        Duration grace = connGrace != null ? connGrace : fit.gracePeriod();
         if (low > high) {
-            if (args.value("conn-low").isPresent() && args.value("conn-high").isPresent()) {
+            if (connLow != null && connHigh != null) {
                 throw new UsageException("--conn-low " + low + " is above --conn-high " + high);
             }
             low = Math.min(low, high); // only one was given: keep the other consistent with it
@@ -166,18 +157,18 @@ public final class DaemonCommand implements Command {
         // Reported here once; the host builder's own check then stays quiet.
         connections.warnIfInconsistent(limits, problem -> console.info("p2pkit daemon: warning: " + problem));
         InetSocketAddress metricsAddress = null;
-        if (args.value("metrics").isPresent()) {
+        if (metricsOption != null) {
             try {
-                metricsAddress = MetricsServer.parseAddress(args.value("metrics").get());
+                metricsAddress = MetricsServer.parseAddress(metricsOption);
             } catch (IllegalArgumentException e) {
                 throw new UsageException("--metrics: " + e.getMessage());
             }
         }
 
-        HostBuilder builder = Host.builder().identity(identity.key()).listen(listen)
-                .agentVersion("p2pkit/" + NodeVersion.get()).perf(args.flag("enable-perf"))
+        HostBuilder builder = Host.builder().identity(key).listen(listen)
+                .agentVersion("p2pkit/" + NodeVersion.get()).perf(enablePerf)
                 .resourceManager(new ResourceManager(limits)).connectionManager(connections);
-        HostOptions.apply(args, builder);
+        transport.apply(builder);
         Host host = builder.build();
         MetricsServer metrics = null;
         if (metricsAddress != null) {
@@ -187,7 +178,7 @@ public final class DaemonCommand implements Command {
                 metrics = MetricsServer.start(metricsAddress, registry);
             } catch (java.io.IOException e) {
                 host.close();
-                throw new UsageException("--metrics: cannot listen on " + args.value("metrics").get() + ": "
+                throw new UsageException("--metrics: cannot listen on " + metricsOption + ": "
                         + e.getMessage());
             }
         }
@@ -199,9 +190,9 @@ public final class DaemonCommand implements Command {
             dht = KadDht.attach(host, KadConfig.builder().mode(dhtMode.get()).bootstrap(bootstrap)
                     .providerStoreFile(providers).build());
         }
-        if (!args.values("subscribe").isEmpty() || args.value("pubsub").isPresent()) {
-            io.p2pkit.pubsub.PubSub pubsub = PubsubOptions.start(args, host);
-            for (String topic : args.values("subscribe")) {
+        if (!subscribe.isEmpty() || pubsubOptions.routerGiven()) {
+            io.p2pkit.pubsub.PubSub pubsub = pubsubOptions.start(host);
+            for (String topic : subscribe) {
                 pubsub.join(topic).subscribe(m -> PubsubOptions.printMessage(console, json, m));
             }
         }
@@ -296,16 +287,11 @@ public final class DaemonCommand implements Command {
         return 0;
     }
 
-    private static int count(String option, String text) {
-        try {
-            int n = Integer.parseInt(text.trim());
-            if (n < 0) {
-                throw new NumberFormatException();
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new UsageException("--" + option + " needs a whole number, got '" + text + "'");
+    private static int nonNegative(String option, int n) {
+        if (n < 0) {
+            throw new UsageException("--" + option + " needs a whole number, got '" + n + "'");
         }
+        return n;
     }
 
     private static Map<String, Object> connectionEvent(String name, Connection c) {

@@ -11,12 +11,10 @@ final class DhtOptions {
     private DhtOptions() {
     }
 
-    static final String HELP = """
-              --dht MODE        the Kademlia DHT (/ipfs/kad/1.0.0): server, client, auto
-                                or off (default auto: client until the node is known
-                                to be publicly reachable, as in Kubo; p2pkit has no
-                                AutoNAT yet, so auto stays client and --dht server is
-                                how a reachable node serves the DHT)""";
+    /** The option's description in {@code daemon --help}. */
+    static final String DESCRIPTION = "the Kademlia DHT (/ipfs/kad/1.0.0): server, client, auto or off (default "
+            + "auto: client until the node is known to be publicly reachable, as in Kubo; p2pkit has no AutoNAT "
+            + "yet, so auto stays client and --dht server is how a reachable node serves the DHT)";
 
     /** The mode, or empty for {@code off}. */
     static Optional<Mode> parse(Optional<String> value) {

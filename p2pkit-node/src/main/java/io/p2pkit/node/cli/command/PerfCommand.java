@@ -12,13 +12,16 @@ import io.p2pkit.core.network.Connection;
 import io.p2pkit.core.perf.PerfProgress;
 import io.p2pkit.core.perf.PerfService;
 import io.p2pkit.node.NodeVersion;
-import io.p2pkit.node.cli.Args;
-import io.p2pkit.node.cli.Command;
+import io.p2pkit.node.cli.CliCommand;
 import io.p2pkit.node.cli.Console;
 import io.p2pkit.node.cli.UsageException;
+import io.p2pkit.node.cli.options.JsonOption;
+import io.p2pkit.node.cli.options.TransportOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,80 +33,79 @@ import java.util.concurrent.CountDownLatch;
  * The server's identity is the Ed25519 key whose seed is 32 zero bytes, as in the test plans, so
  * a client needs only {@code HOST:PORT}.
  */
-public final class PerfCommand implements Command {
+@Command(name = "perf", description = {
+        "Measure throughput with /perf/1.0.0 (libp2p perf test plans).",
+        "",
+        "The perf program of libp2p's test plans (same flags, same JSON lines). With --run-server it listens on "
+                + "HOST:PORT with the fixed identity the test plans use (" + PerfCommand.SERVER_PEER_ID + "), "
+                + "prints its addresses and serves /perf/1.0.0 until SIGINT or SIGTERM. Otherwise it connects, "
+                + "uploads N bytes, downloads N bytes on one stream, and prints one JSON line per second and a final "
+                + "one:",
+        "  {\"type\":\"intermediary\",\"timeSeconds\":…,\"uploadBytes\":…,\"downloadBytes\":…}",
+        "  {\"type\":\"final\",\"timeSeconds\":…,\"uploadBytes\":…,\"downloadBytes\":…}",
+        "(intermediary lines count the bytes of their interval; the final time includes connecting). A MADDR "
+                + "without /p2p/ is taken to be the fixed server identity. The client always prints JSON; --json "
+                + "is accepted for the same command line as every other command, and makes the server print "
+                + "{\"event\":\"listening\",\"addr\":…} per address instead of bare addresses.",
+        ""})
+public final class PerfCommand extends CliCommand {
     /** The peer ID of the test plans' fixed server identity. */
     public static final String SERVER_PEER_ID = "12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN";
 
-    @Override
-    public String name() {
-        return "perf";
-    }
+    @Option(names = "--run-server", description = "run the server instead of the client")
+    private boolean runServer;
+
+    @Option(names = "--server-address", paramLabel = "ADDR", description = "HOST:PORT ([v6]:PORT for IPv6) or a multiaddr")
+    private String serverAddress;
+
+    @Option(names = "--transport", paramLabel = "T", description = "tcp (default), quic-v1 (HOST:PORT is then a UDP "
+            + "port) or ws (WebSocket on the TCP port, then security and muxer)")
+    private String transportName = "tcp";
+
+    @Option(names = "--upload-bytes", paramLabel = "N", description = "bytes to send (default 0)")
+    private Long uploadBytes;
+
+    @Option(names = "--download-bytes", paramLabel = "N", description = "bytes to ask for (default 0)")
+    private Long downloadBytes;
+
+    @Option(names = "--runs", paramLabel = "N", description = "repeat N times, each on a new connection, one final "
+            + "line per run (default 1; not in the test plans)")
+    private Long runsOption;
+
+    @Mixin
+    private TransportOptions transport;
+
+    @Mixin
+    private JsonOption output;
 
     @Override
-    public String summary() {
-        return "Measure throughput with /perf/1.0.0 (libp2p perf test plans)";
-    }
-
-    @Override
-    public String help() {
-        return """
-                Usage: p2pkit perf --run-server --server-address HOST:PORT
-                       p2pkit perf --server-address HOST:PORT|MADDR [--transport tcp|quic-v1|ws]
-                                   [--upload-bytes N] [--download-bytes N] [--runs N]
-
-                The perf program of libp2p's test plans. The server listens on HOST:PORT with the
-                fixed identity the test plans use (%s), prints its
-                addresses and serves /perf/1.0.0 until SIGINT or SIGTERM. The client connects,
-                uploads N bytes, downloads N bytes on one stream, and prints one JSON line per
-                second and a final one:
-                  {"type":"intermediary","timeSeconds":…,"uploadBytes":…,"downloadBytes":…}
-                  {"type":"final","timeSeconds":…,"uploadBytes":…,"downloadBytes":…}
-                (intermediary lines count the bytes of their interval; the final time includes
-                connecting). A MADDR without /p2p/ is taken to be the fixed server identity.
-
-                Options:
-                  --run-server          run the server instead of the client
-                  --server-address A    HOST:PORT ([v6]:PORT for IPv6) or a multiaddr
-                  --transport T         tcp (default), quic-v1 (HOST:PORT is then a UDP port) or
-                                        ws (WebSocket on the TCP port, then security and muxer)
-                  --upload-bytes N      bytes to send (default 0)
-                  --download-bytes N    bytes to ask for (default 0)
-                  --runs N              repeat N times, each on a new connection, one final
-                                        line per run (default 1; not in the test plans)
-                """.formatted(SERVER_PEER_ID) + HostOptions.HELP;
-    }
-
-    @Override
-    public int run(List<String> argv, Console console) throws Exception {
-        List<String> valued = new ArrayList<>(List.of("server-address", "transport", "upload-bytes", "download-bytes", "runs"));
-        valued.addAll(HostOptions.VALUED);
-        Args args = Args.parse(argv, List.of("run-server"), valued).requirePositional(0, 0, "");
-        String transport = args.value("transport").orElse("tcp");
-        if (!transport.equals("tcp") && !transport.equals("quic-v1") && !transport.equals("ws")) {
-            throw new UsageException("--transport must be tcp, quic-v1 or ws, got '" + transport + "'");
+    public int run() throws Exception {
+        Console console = console();
+        if (!transportName.equals("tcp") && !transportName.equals("quic-v1") && !transportName.equals("ws")) {
+            throw new UsageException("--transport must be tcp, quic-v1 or ws, got '" + transportName + "'");
         }
-        if (transport.equals("quic-v1") && !io.p2pkit.quic.QuicTransport.isAvailable()) {
+        if (transportName.equals("quic-v1") && !io.p2pkit.quic.QuicTransport.isAvailable()) {
             throw new UsageException("QUIC not available: Netty's native QUIC library does not load on this platform"
                     + " (use --transport tcp)");
         }
-        String address = args.value("server-address")
-                .orElseThrow(() -> new UsageException("--server-address is required"));
+        if (serverAddress == null) {
+            throw new UsageException("--server-address is required");
+        }
         HostBuilder builder = Host.builder().agentVersion("p2pkit/" + NodeVersion.get());
-        HostOptions.apply(args, builder);
-        if (args.flag("run-server")) {
-            if (args.value("upload-bytes").isPresent() || args.value("download-bytes").isPresent()
-                    || args.value("runs").isPresent()) {
+        transport.apply(builder);
+        if (runServer) {
+            if (uploadBytes != null || downloadBytes != null || runsOption != null) {
                 throw new UsageException("--upload-bytes, --download-bytes and --runs are for the client");
             }
-            return serve(builder, listenAddress(address, transport), console);
+            return serve(builder, listenAddress(serverAddress, transportName), console, output.json());
         }
-        long upload = count(args, "upload-bytes");
-        long download = count(args, "download-bytes");
-        long runs = args.value("runs").isPresent() ? count(args, "runs") : 1;
+        long upload = bytes("upload-bytes", uploadBytes);
+        long download = bytes("download-bytes", downloadBytes);
+        long runs = runsOption != null ? runsOption : 1;
         if (runs < 1) {
             throw new UsageException("--runs needs at least 1");
         }
-        return measure(builder, serverInfo(address, transport), upload, download, runs, console);
+        return measure(builder, serverInfo(serverAddress, transportName), upload, download, runs, console);
     }
 
     /** The test plans' server identity: Ed25519 from an all-zero seed. */
@@ -116,7 +118,7 @@ public final class PerfCommand implements Command {
         });
     }
 
-    private static int serve(HostBuilder builder, Multiaddr listen, Console console) throws Exception {
+    private static int serve(HostBuilder builder, Multiaddr listen, Console console, boolean json) throws Exception {
         Host host = builder.identity(serverIdentity()).listen(List.of(listen)).perf(true).build();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -127,7 +129,15 @@ public final class PerfCommand implements Command {
             }
         }, "p2pkit-perf-shutdown"));
         for (Multiaddr a : host.addresses()) {
-            console.println(a.encapsulate("/p2p/" + host.peerId()).toString());
+            String addr = a.encapsulate("/p2p/" + host.peerId()).toString();
+            if (json) {
+                Map<String, Object> o = new LinkedHashMap<>();
+                o.put("event", "listening");
+                o.put("addr", addr);
+                console.json(o);
+            } else {
+                console.println(addr);
+            }
         }
         stopped.await();
         return 0;
@@ -159,20 +169,14 @@ public final class PerfCommand implements Command {
         return o;
     }
 
-    private static long count(Args args, String name) {
-        String v = args.value(name).orElse("0");
-        try {
-            long n = Long.parseLong(v);
-            if (n < 0) {
-                throw new NumberFormatException();
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new UsageException("--" + name + " needs a whole number of bytes, got '" + v + "'");
+    private static long bytes(String name, Long value) {
+        long n = value != null ? value : 0;
+        if (n < 0) {
+            throw new UsageException("--" + name + " needs a whole number of bytes, got '" + n + "'");
         }
+        return n;
     }
 
-    /** {@code HOST:PORT} or {@code [V6]:PORT} as a TCP multiaddr; a multiaddr passes through. */
     /** {@code HOST:PORT} as a TCP address, or as {@code /udp/PORT/quic-v1} with {@code quic}; a multiaddr as is. */
     public static Multiaddr serverAddress(String address, boolean quic) {
         Multiaddr m = tcpAddress(address);

@@ -4,7 +4,6 @@ import io.p2pkit.core.DecodeException;
 import io.p2pkit.core.host.Host;
 import io.p2pkit.core.host.PeerInfo;
 import io.p2pkit.core.peerstore.AddressTtl;
-import io.p2pkit.node.cli.Args;
 import io.p2pkit.node.cli.Console;
 import io.p2pkit.node.cli.UsageException;
 import io.p2pkit.pubsub.PubSub;
@@ -16,6 +15,7 @@ import io.p2pkit.pubsub.flood.FloodRouter;
 import io.p2pkit.pubsub.gossip.GossipParams;
 import io.p2pkit.pubsub.gossip.GossipRouter;
 import io.p2pkit.pubsub.score.ScoreFile;
+import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -27,53 +27,61 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The pubsub options shared by {@code daemon} and {@code pubsub}: router, signature policy, scoring, direct peers. */
+/**
+ * The pubsub options shared by {@code daemon} and {@code pubsub pub}: router, signature policy,
+ * scoring, direct peers.
+ */
 final class PubsubOptions {
-    static final List<String> VALUED = List.of("pubsub", "pubsub-signing", "pubsub-score", "pubsub-direct");
+    @Option(names = "--pubsub", paramLabel = "ROUTER", description = "gossipsub (default) or floodsub")
+    private String router;
 
-    static final String HELP = """
-              --pubsub ROUTER   gossipsub (default) or floodsub
-              --pubsub-signing POLICY
-                                strict (default: sign, accept only signed messages) or
-                                none (strict no-sign; message IDs are SHA-256 of the data)
-              --pubsub-score FILE
-                                gossipsub peer scoring on, with the parameters and
-                                thresholds in FILE (properties; topics named there are
-                                scored; see docs/PUBSUB.md)
-              --pubsub-direct MADDR
-                                a gossipsub direct peer, /…/p2p/<id>: always sent every
-                                message, never meshed, kept connected; repeatable""";
+    @Option(names = "--pubsub-signing", paramLabel = "POLICY",
+            description = "strict (default: sign, accept only signed messages) or none (strict no-sign; message IDs "
+                    + "are SHA-256 of the data)")
+    private String signing;
 
-    private PubsubOptions() {
+    @Option(names = "--pubsub-score", paramLabel = "FILE",
+            description = "gossipsub peer scoring on, with the parameters and thresholds in FILE (properties; topics "
+                    + "named there are scored; see docs/PUBSUB.md)")
+    private String scoreFile;
+
+    @Option(names = "--pubsub-direct", paramLabel = "MADDR",
+            description = "a gossipsub direct peer, /…/p2p/<id>: always sent every message, never meshed, kept "
+                    + "connected; repeatable")
+    private List<String> direct = new ArrayList<>();
+
+    /** Whether a router was chosen with {@code --pubsub}. */
+    boolean routerGiven() {
+        return router != null;
     }
 
     /** Starts pubsub on {@code host} as the options say. */
-    static PubSub start(Args args, Host host) {
-        String router = args.value("pubsub").orElse("gossipsub");
-        Router r = switch (router) {
-            case "gossipsub" -> new GossipRouter(gossipParams(args, host));
+    PubSub start(Host host) {
+        String name = router != null ? router : "gossipsub";
+        Router r = switch (name) {
+            case "gossipsub" -> new GossipRouter(gossipParams(host));
             case "floodsub" -> {
-                if (args.value("pubsub-score").isPresent() || !args.values("pubsub-direct").isEmpty()) {
+                if (scoreFile != null || !direct.isEmpty()) {
                     throw new UsageException("--pubsub-score and --pubsub-direct need --pubsub gossipsub");
                 }
                 yield new FloodRouter();
             }
-            default -> throw new UsageException("--pubsub must be gossipsub or floodsub, got '" + router + "'");
+            default -> throw new UsageException("--pubsub must be gossipsub or floodsub, got '" + name + "'");
         };
-        String signing = args.value("pubsub-signing").orElse("strict");
-        SignaturePolicy policy = switch (signing) {
+        String policyName = signing != null ? signing : "strict";
+        SignaturePolicy policy = switch (policyName) {
             case "strict" -> SignaturePolicy.STRICT_SIGN;
             case "none" -> SignaturePolicy.STRICT_NO_SIGN;
-            default -> throw new UsageException("--pubsub-signing must be strict or none, got '" + signing + "'");
+            default -> throw new UsageException("--pubsub-signing must be strict or none, got '" + policyName + "'");
         };
         return PubSub.start(host, PubsubConfig.builder().signaturePolicy(policy).build(), r);
     }
 
     /** Gossipsub parameters: the defaults, with scoring and direct peers if asked. */
-    private static GossipParams gossipParams(Args args, Host host) {
+    private GossipParams gossipParams(Host host) {
         GossipParams.Builder b = GossipParams.builder();
-        if (args.value("pubsub-score").isPresent()) {
-            String file = args.value("pubsub-score").get();
+        if (scoreFile != null) {
+            String file = scoreFile;
             try {
                 ScoreFile score = ScoreFile.read(Path.of(file));
                 b.scoring(score.params(), score.thresholds());
@@ -83,8 +91,8 @@ final class PubsubOptions {
                 throw new UsageException("--pubsub-score: cannot read " + file + ": " + e.getMessage());
             }
         }
-        List<PeerInfo> direct = new ArrayList<>();
-        for (String a : args.values("pubsub-direct")) {
+        List<PeerInfo> directPeers = new ArrayList<>();
+        for (String a : direct) {
             PeerInfo info;
             try {
                 info = PeerInfo.parse(a);
@@ -93,9 +101,9 @@ final class PubsubOptions {
             }
             // The router reconnects direct peers through the peer store.
             host.peerStore().addAddresses(info.peerId(), info.addresses(), AddressTtl.PERMANENT);
-            direct.add(info);
+            directPeers.add(info);
         }
-        return b.directPeers(direct).build();
+        return b.directPeers(directPeers).build();
     }
 
     /** Prints one received message: a JSON event, or a line of text. */

@@ -12,16 +12,22 @@ import io.p2pkit.kad.KadDht;
 import io.p2pkit.kad.Mode;
 import io.p2pkit.kad.record.NamespacedKey;
 import io.p2pkit.node.NodeVersion;
-import io.p2pkit.node.cli.Args;
-import io.p2pkit.node.cli.Command;
+import io.p2pkit.node.cli.CliCommand;
 import io.p2pkit.node.cli.Console;
-import io.p2pkit.node.cli.DurationOption;
 import io.p2pkit.node.cli.UsageException;
+import io.p2pkit.node.cli.options.BootstrapOption;
+import io.p2pkit.node.cli.options.IdentityOption;
+import io.p2pkit.node.cli.options.JsonOption;
+import io.p2pkit.node.cli.options.ListenOption;
+import io.p2pkit.node.cli.options.TimeoutOption;
+import io.p2pkit.node.cli.options.TransportOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,212 +35,275 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code p2pkit routing}: DHT operations from an ephemeral node (a new identity, DHT client mode)
- * that joins through {@code --bootstrap} peers, does one thing and exits.
+ * {@code p2pkit routing}: DHT operations from a node in DHT client mode that joins through
+ * {@code --bootstrap} peers, does one thing and exits; Kubo's {@code ipfs routing} vocabulary.
  */
-public final class RoutingCommand implements Command {
-    private static final List<String> SUBCOMMANDS = List.of("findprovs", "provide", "findpeer", "get", "put");
+@Command(name = "routing", description = {
+        "Find providers and peers, provide, get and put records in the DHT.",
+        "",
+        "Each subcommand starts a node in DHT client mode, joins the DHT through the --bootstrap peers "
+                + "(/…/p2p/<id>; at least one) and runs one operation. Run 'p2pkit routing SUBCOMMAND --help' for "
+                + "its options.",
+        ""},
+        subcommands = {RoutingCommand.FindProvs.class, RoutingCommand.Provide.class, RoutingCommand.FindPeer.class,
+                RoutingCommand.Get.class, RoutingCommand.Put.class})
+public final class RoutingCommand extends CliCommand {
+    /** What every subcommand does without the options, in its --help. */
+    static final String DEFAULTS = "Without --listen the node listens on /ip4/127.0.0.1/tcp/0 (providers must be "
+            + "reachable at what they announce); without --identity it is a new throw-away identity.";
 
     @Override
-    public String name() {
-        return "routing";
+    public int run() {
+        throw new UsageException("missing subcommand: findprovs, provide, findpeer, get or put");
     }
 
-    @Override
-    public String summary() {
-        return "Find providers and peers, provide, get and put records in the DHT";
+    /** The options every routing subcommand takes. */
+    static final class DhtClientOptions {
+        @Mixin
+        BootstrapOption bootstrap;
+
+        @Mixin
+        ListenOption listen;
+
+        @Mixin
+        IdentityOption identity;
+
+        @Option(names = "--protocol-prefix", paramLabel = "P", description = "the DHT protocol prefix (default /ipfs)")
+        String protocolPrefix;
+
+        @Mixin
+        TimeoutOption timeout;
+
+        @Mixin
+        TransportOptions transport;
+
+        @Mixin
+        JsonOption output;
     }
 
-    @Override
-    public String help() {
-        return """
-                Usage: p2pkit routing findprovs CID     [--count N]
-                       p2pkit routing provide CID
-                       p2pkit routing findpeer PEERID
-                       p2pkit routing get KEY            [--quorum Q]
-                       p2pkit routing put KEY FILE
-                         each with --bootstrap MADDR... [--listen MADDR]... [--protocol-prefix P]
-                                   [--timeout DUR] [--security LIST] [--muxer LIST] [--json]
+    /** One routing operation: parses its argument, joins the DHT, runs. */
+    abstract static class Operation extends CliCommand {
+        @Mixin
+        DhtClientOptions options;
 
-                Starts a throw-away node in DHT client mode, joins the DHT through the
-                --bootstrap peers (/…/p2p/<id>; at least one) and runs one operation.
-                KEY is /pk/<peer ID> or /ipns/<peer ID or name>. Exits 1 when nothing
-                was found (findprovs, findpeer, get) or no peer took the record.
+        /** Checks the arguments before anything starts, so that a typo costs nothing. */
+        abstract void prepare() throws Exception;
 
-                Options:
-                  --bootstrap MADDR  a DHT server to join through; repeatable
-                  --listen MADDR     an address to listen on (default /ip4/127.0.0.1/tcp/0;
-                                     providers must be reachable at what they announce)
-                  --count N          findprovs: stop after N providers (default 20)
-                  --quorum Q         get: stop after Q valid records (default 1)
-                  --protocol-prefix P  the DHT protocol prefix (default /ipfs)
-                  --timeout DUR      how long a lookup may take (default 30s)
-                """ + HostOptions.HELP + """
+        /** Runs the operation on a node that has joined the DHT. */
+        abstract int operate(KadDht dht) throws Exception;
 
-                  --json            findprovs: {"event":"provider","peerId":…,"addrs":[…]} per
-                                    provider; provide: {"event":"provided","peers":N};
-                                    findpeer: {"event":"peer","peerId":…,"addrs":[…]};
-                                    get: {"event":"value","key":…,"value":<base64>,"received":N};
-                                    put: {"event":"put","peers":N}""";
-    }
-
-    @Override
-    public int run(List<String> argv, Console console) throws Exception {
-        List<String> valued = new ArrayList<>(List.of("bootstrap", "listen", "count", "quorum", "protocol-prefix", "timeout"));
-        valued.addAll(HostOptions.VALUED);
-        Args args = Args.parse(argv, List.of("json"), valued).requirePositional(2, 3, "a subcommand and its argument");
-        String sub = args.positional().get(0);
-        if (!SUBCOMMANDS.contains(sub)) {
-            throw new UsageException("unknown routing subcommand '" + sub + "' (expected one of " + SUBCOMMANDS + ")");
-        }
-        if (args.positional().size() != (sub.equals("put") ? 3 : 2)) {
-            throw new UsageException("routing " + sub + " takes " + (sub.equals("put") ? "KEY FILE" : "one argument"));
-        }
-        String arg = args.positional().get(1);
-        boolean json = args.flag("json");
-        List<PeerInfo> bootstrap = new ArrayList<>();
-        List<Multiaddr> listen = new ArrayList<>();
-        try {
-            for (String a : args.values("bootstrap")) {
-                bootstrap.add(PeerInfo.parse(a));
+        @Override
+        public int run() throws Exception {
+            String name = "routing " + getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
+            List<PeerInfo> bootstrap = options.bootstrap.required("routing");
+            List<Multiaddr> listen = options.listen.addresses(List.of("/ip4/127.0.0.1/tcp/0"));
+            prepare();
+            HostBuilder builder = Host.builder().identity(options.identity.keyOrThrowAway(console(), name))
+                    .listen(listen).agentVersion("p2pkit/" + NodeVersion.get());
+            options.transport.apply(builder);
+            KadConfig.Builder config = KadConfig.builder().mode(Mode.CLIENT).bootstrap(bootstrap)
+                    .queryTimeout(options.timeout.timeout()).periodicTasks(false);
+            if (options.protocolPrefix != null) {
+                config.protocolPrefix(options.protocolPrefix);
             }
-            for (String a : args.values("listen").isEmpty() ? List.of("/ip4/127.0.0.1/tcp/0") : args.values("listen")) {
-                listen.add(Multiaddr.parse(a));
-            }
-        } catch (DecodeException e) {
-            throw new UsageException(e.getMessage());
-        }
-        if (bootstrap.isEmpty()) {
-            throw new UsageException("routing needs at least one --bootstrap peer");
-        }
-        Duration timeout = args.value("timeout").map(v -> DurationOption.parse("timeout", v)).orElse(Duration.ofSeconds(30));
-        int count = positive(args.value("count"), "count", 20);
-        int quorum = positive(args.value("quorum"), "quorum", 1);
-        // Parse the argument before starting anything, so that a typo costs nothing.
-        byte[] multihash = null;
-        PeerId peer = null;
-        byte[] key = null;
-        byte[] value = null;
-        switch (sub) {
-            case "findprovs", "provide" -> multihash = cid(arg).multihash().bytes();
-            case "findpeer" -> peer = peerId(arg);
-            default -> {
-                key = recordKey(arg);
-                if (sub.equals("put")) {
-                    value = Files.readAllBytes(Path.of(args.positional().get(2)));
+            // The DHT closes before the host: its idle streams end with a FIN, so a peer still reading
+            // our last ADD_PROVIDER keeps it (a closing connection would reset them).
+            try (Host host = builder.build(); KadDht dht = KadDht.attach(host, config.build())) {
+                if (dht.connectBootstrapPeers() == 0) {
+                    console().info("p2pkit routing: no bootstrap peer could be reached");
+                    return 1;
                 }
-            }
-        }
-
-        HostBuilder builder = Host.builder().listen(listen).agentVersion("p2pkit/" + NodeVersion.get());
-        HostOptions.apply(args, builder);
-        KadConfig.Builder config = KadConfig.builder().mode(Mode.CLIENT).bootstrap(bootstrap).queryTimeout(timeout)
-                .periodicTasks(false);
-        args.value("protocol-prefix").ifPresent(config::protocolPrefix);
-        // The DHT closes before the host: its idle streams end with a FIN, so a peer still reading
-        // our last ADD_PROVIDER keeps it (a closing connection would reset them).
-        try (Host host = builder.build(); KadDht dht = KadDht.attach(host, config.build())) {
-            if (dht.connectBootstrapPeers() == 0) {
-                console.info("p2pkit routing: no bootstrap peer could be reached");
+                dht.getClosestPeers(host.peerId().bytes());
+                return operate(dht);
+            } catch (DecodeException e) {
+                console().info("p2pkit routing: " + e.getMessage());
                 return 1;
             }
-            dht.getClosestPeers(host.peerId().bytes());
-            switch (sub) {
-                case "findprovs" -> {
-                    int[] n = {0};
-                    dht.findProviders(multihash, count, p -> {
-                        n[0]++;
-                        Map<String, Object> o = new LinkedHashMap<>();
-                        o.put("event", "provider");
-                        o.put("peerId", p.peerId().toString());
-                        o.put("addrs", p.addresses().stream().map(Multiaddr::toString).toList());
-                        print(console, json, o, p.peerId() + " " + p.addresses());
-                    });
-                    if (n[0] == 0) {
-                        console.info("p2pkit routing: no provider found for " + arg);
-                        return 1;
-                    }
-                    return 0;
-                }
-                case "provide" -> {
-                    KadDht.ProvideResult r = dht.provide(multihash);
-                    Map<String, Object> o = new LinkedHashMap<>();
-                    o.put("event", "provided");
-                    o.put("peers", r.peers());
-                    print(console, json, o, "provided to " + r.peers() + " peers");
-                    if (r.peers() == 0) {
-                        console.info("p2pkit routing: no DHT server took the provider record");
-                        return 1;
-                    }
-                    return 0;
-                }
-                case "findpeer" -> {
-                    Optional<PeerInfo> found = dht.findPeer(peer).peer();
-                    if (found.isEmpty()) {
-                        console.info("p2pkit routing: peer " + peer + " not found");
-                        return 1;
-                    }
-                    Map<String, Object> o = new LinkedHashMap<>();
-                    o.put("event", "peer");
-                    o.put("peerId", peer.toString());
-                    o.put("addrs", found.get().addresses().stream().map(Multiaddr::toString).toList());
-                    print(console, json, o, String.join("\n", found.get().addresses().stream().map(Multiaddr::toString).toList()));
-                    return 0;
-                }
-                case "get" -> {
-                    KadDht.GetResult r = dht.getValue(key, quorum);
-                    if (r.value().isEmpty()) {
-                        console.info("p2pkit routing: no record found for " + arg);
-                        return 1;
-                    }
-                    if (json) {
-                        Map<String, Object> o = new LinkedHashMap<>();
-                        o.put("event", "value");
-                        o.put("key", arg);
-                        o.put("value", Base64.getEncoder().encodeToString(r.value().get()));
-                        o.put("received", r.received());
-                        console.json(o);
-                    } else {
-                        console.out().write(r.value().get());
-                        console.out().flush();
-                    }
-                    return 0;
-                }
-                default -> {
-                    KadDht.PutResult r = dht.putValue(key, value);
-                    Map<String, Object> o = new LinkedHashMap<>();
-                    o.put("event", "put");
-                    o.put("peers", r.peers());
-                    print(console, json, o, "stored on " + r.peers() + " peers");
-                    return r.peers() > 0 ? 0 : 1;
-                }
-            }
-        } catch (DecodeException e) {
-            console.info("p2pkit routing: " + e.getMessage());
-            return 1;
+        }
+
+        void print(Map<String, Object> o, String text) {
+            options.output.print(console(), o, text);
         }
     }
 
-    private static void print(Console console, boolean json, Map<String, Object> o, String text) {
-        if (json) {
-            console.json(o);
-        } else {
-            console.println(text);
+    @Command(name = "findprovs", description = {"Find peers that provide a CID.", "",
+            "Exits 1 when no provider was found.", "", DEFAULTS, ""},
+            footer = {"", "With --json: {\"event\":\"provider\",\"peerId\":…,\"addrs\":[…]} per provider"})
+    static final class FindProvs extends Operation {
+        @Parameters(index = "0", paramLabel = "CID", description = "the content identifier")
+        String cid;
+
+        @Option(names = "--count", paramLabel = "N", description = "stop after N providers (default 20)")
+        int count = 20;
+
+        private byte[] multihash;
+
+        @Override
+        void prepare() {
+            multihash = cid(cid).multihash().bytes();
+            positive("count", count);
+        }
+
+        @Override
+        int operate(KadDht dht) throws Exception {
+            int[] n = {0};
+            dht.findProviders(multihash, count, p -> {
+                n[0]++;
+                Map<String, Object> o = new LinkedHashMap<>();
+                o.put("event", "provider");
+                o.put("peerId", p.peerId().toString());
+                o.put("addrs", p.addresses().stream().map(Multiaddr::toString).toList());
+                print(o, p.peerId() + " " + p.addresses());
+            });
+            if (n[0] == 0) {
+                console().info("p2pkit routing: no provider found for " + cid);
+                return 1;
+            }
+            return 0;
         }
     }
 
-    private static int positive(Optional<String> v, String name, int dflt) {
-        if (v.isEmpty()) {
-            return dflt;
-        }
-        try {
-            int n = Integer.parseInt(v.get());
-            if (n < 1) {
-                throw new NumberFormatException();
+    @Command(name = "provide", description = {"Announce to the DHT that this node provides a CID.", "",
+            "The provider record names the peer of --identity: give the key file of the node that has the content "
+                    + "(for example the daemon's), or the record names a throw-away peer that is gone when this "
+                    + "command exits. Exits 1 when no DHT server took the record.", "", DEFAULTS, ""},
+            footer = {"", "With --json: {\"event\":\"provided\",\"peers\":N}"})
+    static final class Provide extends Operation {
+        @Parameters(index = "0", paramLabel = "CID", description = "the content identifier")
+        String cid;
+
+        private byte[] multihash;
+
+        @Override
+        void prepare() {
+            multihash = cid(cid).multihash().bytes();
+            if (options.identity.file().isEmpty()) {
+                console().info("p2pkit routing provide: warning: providing as a throw-away peer that exits with this "
+                        + "command; pass --identity FILE (for example the daemon's key) to name a peer that stays");
             }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new UsageException("--" + name + " needs a positive whole number, got '" + v.get() + "'");
+        }
+
+        @Override
+        int operate(KadDht dht) throws Exception {
+            KadDht.ProvideResult r = dht.provide(multihash);
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("event", "provided");
+            o.put("peers", r.peers());
+            print(o, "provided to " + r.peers() + " peers");
+            if (r.peers() == 0) {
+                console().info("p2pkit routing: no DHT server took the provider record");
+                return 1;
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "findpeer", description = {"Find the addresses of a peer.", "",
+            "Exits 1 when the peer was not found.", "", DEFAULTS, ""},
+            footer = {"", "With --json: {\"event\":\"peer\",\"peerId\":…,\"addrs\":[…]}"})
+    static final class FindPeer extends Operation {
+        @Parameters(index = "0", paramLabel = "PEERID", description = "the peer ID")
+        String peerId;
+
+        private PeerId peer;
+
+        @Override
+        void prepare() {
+            peer = peerId(peerId);
+        }
+
+        @Override
+        int operate(KadDht dht) throws Exception {
+            Optional<PeerInfo> found = dht.findPeer(peer).peer();
+            if (found.isEmpty()) {
+                console().info("p2pkit routing: peer " + peer + " not found");
+                return 1;
+            }
+            List<String> addrs = found.get().addresses().stream().map(Multiaddr::toString).toList();
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("event", "peer");
+            o.put("peerId", peer.toString());
+            o.put("addrs", addrs);
+            print(o, String.join("\n", addrs));
+            return 0;
+        }
+    }
+
+    @Command(name = "get", description = {"Get a record from the DHT.", "",
+            "KEY is /pk/<peer ID> or /ipns/<peer ID or name>. Without --json the value's bytes are written to "
+                    + "stdout. Exits 1 when no record was found.", "", DEFAULTS, ""},
+            footer = {"", "With --json: {\"event\":\"value\",\"key\":…,\"value\":<base64>,\"received\":N}"})
+    static final class Get extends Operation {
+        @Parameters(index = "0", paramLabel = "KEY", description = "/pk/<peer ID> or /ipns/<peer ID>")
+        String keyText;
+
+        @Option(names = "--quorum", paramLabel = "Q", description = "stop after Q valid records (default 1)")
+        int quorum = 1;
+
+        private byte[] key;
+
+        @Override
+        void prepare() {
+            key = recordKey(keyText);
+            positive("quorum", quorum);
+        }
+
+        @Override
+        int operate(KadDht dht) throws Exception {
+            KadDht.GetResult r = dht.getValue(key, quorum);
+            if (r.value().isEmpty()) {
+                console().info("p2pkit routing: no record found for " + keyText);
+                return 1;
+            }
+            if (options.output.json()) {
+                Map<String, Object> o = new LinkedHashMap<>();
+                o.put("event", "value");
+                o.put("key", keyText);
+                o.put("value", Base64.getEncoder().encodeToString(r.value().get()));
+                o.put("received", r.received());
+                console().json(o);
+            } else {
+                console().out().write(r.value().get());
+                console().out().flush();
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "put", description = {"Put a record into the DHT.", "",
+            "KEY is /pk/<peer ID> or /ipns/<peer ID>; FILE holds the record's bytes. Exits 1 when no peer took it.",
+            "", DEFAULTS, ""},
+            footer = {"", "With --json: {\"event\":\"put\",\"peers\":N}"})
+    static final class Put extends Operation {
+        @Parameters(index = "0", paramLabel = "KEY", description = "/pk/<peer ID> or /ipns/<peer ID>")
+        String keyText;
+
+        @Parameters(index = "1", paramLabel = "FILE", description = "the record's bytes")
+        Path file;
+
+        private byte[] key;
+        private byte[] value;
+
+        @Override
+        void prepare() throws Exception {
+            key = recordKey(keyText);
+            value = Files.readAllBytes(file);
+        }
+
+        @Override
+        int operate(KadDht dht) throws Exception {
+            KadDht.PutResult r = dht.putValue(key, value);
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("event", "put");
+            o.put("peers", r.peers());
+            print(o, "stored on " + r.peers() + " peers");
+            return r.peers() > 0 ? 0 : 1;
+        }
+    }
+
+    private static void positive(String name, int n) {
+        if (n < 1) {
+            throw new UsageException("--" + name + " needs a positive whole number, got '" + n + "'");
         }
     }
 

@@ -7,8 +7,10 @@ import io.p2pkit.core.network.Connection;
 import io.p2pkit.core.ping.PingService;
 import io.p2pkit.core.ping.PingSession;
 import io.p2pkit.node.NodeVersion;
-import io.p2pkit.node.cli.Args;
-import io.p2pkit.node.cli.Command;
+import io.p2pkit.node.cli.CliCommand;
+import io.p2pkit.node.cli.options.JsonOption;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import io.p2pkit.node.cli.Console;
 import io.p2pkit.node.cli.UsageException;
 import io.p2pkit.node.interop.RedisClient;
@@ -24,7 +26,25 @@ import java.util.function.Function;
  * {@code p2pkit transport-interop}: the ping test of libp2p's transport-interop test plans,
  * configured by environment variables as those plans do, so that p2pkit can join their matrix.
  */
-public final class TransportInteropCommand implements Command {
+@Command(name = "transport-interop", description = {
+        "Run the ping test of libp2p's transport-interop test plans.",
+        "",
+        "The entry point of libp2p's transport-interop test plans, configured by the plans' environment variables:",
+        "  transport             tcp (the only transport so far)",
+        "  security              noise | tls",
+        "  muxer                 yamux | mplex",
+        "  is_dialer             true | false",
+        "  ip                    the address to listen on (listener), e.g. 0.0.0.0",
+        "  redis_addr            host:port of the plans' Redis (default redis:6379)",
+        "  test_timeout_seconds  overall limit (default 180)",
+        "The listener pushes its address to the Redis list listenerAddr and runs until stopped; the dialer takes "
+                + "it, connects, pings once and prints {\"handshakePlusOneRTTMillis\":…,\"pingRTTMilllis\":…} "
+                + "(sic, as the plans spell it): JSON with or without --json.",
+        ""})
+public final class TransportInteropCommand extends CliCommand {
+    @Mixin
+    private JsonOption output;
+
     private final Function<String, String> env;
 
     /** Reads the real environment. */
@@ -38,37 +58,8 @@ public final class TransportInteropCommand implements Command {
     }
 
     @Override
-    public String name() {
-        return "transport-interop";
-    }
-
-    @Override
-    public String summary() {
-        return "Run the ping test of libp2p's transport-interop test plans";
-    }
-
-    @Override
-    public String help() {
-        return """
-                Usage: p2pkit transport-interop
-
-                The entry point of libp2p's transport-interop test plans, configured by the plans'
-                environment variables:
-                  transport             tcp (the only transport so far)
-                  security              noise | tls
-                  muxer                 yamux | mplex
-                  is_dialer             true | false
-                  ip                    the address to listen on (listener), e.g. 0.0.0.0
-                  redis_addr            host:port of the plans' Redis (default redis:6379)
-                  test_timeout_seconds  overall limit (default 180)
-                The listener pushes its address to the Redis list listenerAddr and runs until
-                stopped; the dialer takes it, connects, pings once and prints
-                {"handshakePlusOneRTTMillis":…,"pingRTTMilllis":…} (sic, as the plans spell it).""";
-    }
-
-    @Override
-    public int run(List<String> argv, Console console) throws Exception {
-        Args.parse(argv, List.of(), List.of()).requirePositional(0, 0, "");
+    public int run() throws Exception {
+        Console console = console();
         String transport = get("transport").orElseThrow(() -> new UsageException("transport is not set"));
         if (!transport.equals("tcp")) {
             throw new UsageException("transport " + transport + " is not supported yet (tcp only)");

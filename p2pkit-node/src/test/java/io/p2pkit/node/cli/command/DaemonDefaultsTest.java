@@ -24,8 +24,15 @@ class DaemonDefaultsTest {
 
     @Test
     void theHelpNamesTheDefaults() {
-        String help = new DaemonCommand().help();
+        String help = helpOf("daemon");
         assertTrue(help.contains("/ip4/0.0.0.0/udp/4001/quic-v1"), help);
         assertTrue(help.contains("/ip4/0.0.0.0/tcp/4001"), help);
+    }
+
+    private static String helpOf(String command) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream ps = new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, new io.p2pkit.node.cli.Main().run(List.of(command, "--help"), new io.p2pkit.node.cli.Console(ps, ps)));
+        return out.toString(java.nio.charset.StandardCharsets.UTF_8);
     }
 }

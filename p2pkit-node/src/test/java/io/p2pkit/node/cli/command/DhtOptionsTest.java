@@ -24,7 +24,7 @@ class DhtOptionsTest {
 
     @Test
     void theHelpSaysAutoStaysClientWithoutAutoNat() {
-        assertTrue(DhtOptions.HELP.contains("AutoNAT"), DhtOptions.HELP);
-        assertTrue(DhtOptions.HELP.contains("auto stays client"), DhtOptions.HELP);
+        assertTrue(DhtOptions.DESCRIPTION.contains("AutoNAT"), DhtOptions.DESCRIPTION);
+        assertTrue(DhtOptions.DESCRIPTION.contains("auto stays client"), DhtOptions.DESCRIPTION);
     }
 }

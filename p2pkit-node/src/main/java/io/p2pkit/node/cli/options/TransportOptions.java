@@ -1,13 +1,13 @@
-package io.p2pkit.node.cli.command;
+package io.p2pkit.node.cli.options;
 
 import io.p2pkit.core.dns.ServerResolver;
 import io.p2pkit.core.host.HostBuilder;
 import io.p2pkit.websocket.WebSocketConfig;
 import io.p2pkit.websocket.WebSocketTransport;
 import io.p2pkit.websocket.WssTls;
-import io.p2pkit.node.cli.Args;
 import io.p2pkit.node.cli.UsageException;
 import io.p2pkit.quic.QuicTransport;
+import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -15,40 +15,68 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
 
-/** The options that choose security protocols and muxers, shared by the commands that make a host. */
-final class HostOptions {
-    static final List<String> VALUED = List.of("security", "muxer", "wss-cert", "wss-key", "wss-ca", "dns-server");
+/**
+ * How a command's host connects: {@code --security} and {@code --muxer} (comma-separated, in
+ * preference order), WebSocket certificates ({@code --wss-cert}, {@code --wss-key},
+ * {@code --wss-ca}) and {@code --dns-server}. Shared by every command that makes a host.
+ */
+public final class TransportOptions {
+    @Option(names = "--security", paramLabel = "LIST",
+            description = "security protocols in preference order, comma-separated: noise, tls, plaintext "
+                    + "(default noise,tls; plaintext is unencrypted and for tests only)")
+    private String security;
 
-    private HostOptions() {
-    }
+    @Option(names = "--muxer", paramLabel = "LIST",
+            description = "stream muxers in preference order: yamux, mplex (default yamux,mplex)")
+    private String muxer;
+
+    @Option(names = "--wss-cert", paramLabel = "FILE", description = "PEM certificate chain for listening on /wss (/tls/ws)")
+    private Path wssCert;
+
+    @Option(names = "--wss-key", paramLabel = "FILE", description = "PEM private key of that certificate")
+    private Path wssKey;
+
+    @Option(names = "--wss-ca", paramLabel = "FILE",
+            description = "PEM CA certificates to trust when dialing wss (default: the system's trust store)")
+    private Path wssCa;
+
+    @Option(names = "--dns-server", paramLabel = "IP[:PORT]",
+            description = "resolve /dns* and /dnsaddr addresses with this DNS server (default: the system's resolver)")
+    private String dnsServer;
 
     /**
-     * Applies {@code --security a,b} and {@code --muxer a,b} (comma-separated, in preference order),
-     * adds the WebSocket transport (wss listening with {@code --wss-cert} and {@code --wss-key},
-     * wss dialing trusting {@code --wss-ca} or else the system's CAs) and {@code --dns-server}.
+     * Applies the options to {@code builder}: security and muxers, the QUIC transport where its
+     * native library loads, the WebSocket transport (wss listening with {@code --wss-cert} and
+     * {@code --wss-key}, wss dialing trusting {@code --wss-ca} or else the system's CAs), and the
+     * DNS server.
+     *
+     * @throws io.p2pkit.node.cli.UsageException for a value the builder refuses
      */
-    static HostBuilder apply(Args args, HostBuilder builder) {
+    public HostBuilder apply(HostBuilder builder) {
         try {
-            args.value("security").ifPresent(v -> builder.security(split(v)));
-            args.value("muxer").ifPresent(v -> builder.muxers(split(v)));
-            args.value("dns-server").ifPresent(v -> builder.dnsResolver(new ServerResolver(dnsServer(v), Duration.ofSeconds(2))));
+            if (security != null) {
+                builder.security(split(security));
+            }
+            if (muxer != null) {
+                builder.muxers(split(muxer));
+            }
+            if (dnsServer != null) {
+                builder.dnsResolver(new ServerResolver(dnsServer(dnsServer), Duration.ofSeconds(2)));
+            }
             if (QuicTransport.isAvailable()) {
                 builder.transport(QuicTransport::new); // /quic-v1 beside TCP; the host's network closes it
             }
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
-        var cert = args.value("wss-cert");
-        var key = args.value("wss-key");
-        if (cert.isPresent() != key.isPresent()) {
+        if ((wssCert == null) != (wssKey == null)) {
             throw new UsageException("--wss-cert and --wss-key go together");
         }
         try {
             builder.addTransport(new WebSocketTransport(WebSocketConfig.defaults(),
-                    cert.isPresent() ? WssTls.serverContext(Path.of(cert.get()), Path.of(key.get())) : null,
-                    args.value("wss-ca").isPresent() ? WssTls.clientContext(Path.of(args.value("wss-ca").get())) : null));
+                    wssCert != null ? WssTls.serverContext(wssCert, wssKey) : null,
+                    wssCa != null ? WssTls.clientContext(wssCa) : null));
         } catch (IOException e) {
             throw new UsageException(e.getMessage());
         }
@@ -99,18 +127,4 @@ final class HostOptions {
     private static String[] split(String v) {
         return Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toArray(String[]::new);
     }
-
-    static final String HELP = """
-              --security LIST   security protocols in preference order, comma-separated:
-                                noise, tls, plaintext (default noise,tls; plaintext is
-                                unencrypted and for tests only)
-              --muxer LIST      stream muxers in preference order: yamux, mplex
-                                (default yamux,mplex)
-              --wss-cert FILE   PEM certificate chain for listening on /wss (/tls/ws)
-              --wss-key FILE    PEM private key of that certificate
-              --wss-ca FILE     PEM CA certificates to trust when dialing wss (default:
-                                the system's trust store)
-              --dns-server IP[:PORT]
-                                resolve /dns* and /dnsaddr addresses with this DNS
-                                server (default: the system's resolver)""";
 }

@@ -1,0 +1,26 @@
+package io.p2pkit.node.cli.options;
+
+import io.p2pkit.node.cli.Console;
+import picocli.CommandLine.Option;
+
+import java.util.Map;
+
+/** {@code --json}: results as JSON, one object per line on stdout. */
+public final class JsonOption {
+    @Option(names = "--json", description = "print results as JSON, one object per line on stdout")
+    private boolean json;
+
+    /** Whether {@code --json} was given. */
+    public boolean json() {
+        return json;
+    }
+
+    /** Prints {@code object} as a JSON line with {@code --json}, else {@code text} as it is. */
+    public void print(Console console, Map<String, ?> object, String text) {
+        if (json) {
+            console.json(object);
+        } else {
+            console.println(text);
+        }
+    }
+}
