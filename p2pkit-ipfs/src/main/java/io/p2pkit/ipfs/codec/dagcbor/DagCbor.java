@@ -1,10 +1,12 @@
 package io.p2pkit.ipfs.codec.dagcbor;
 
+import io.p2pkit.core.multiformats.Cid;
 import io.p2pkit.core.multiformats.Multicodec;
 import io.p2pkit.ipfs.codec.Codec;
 import io.p2pkit.ipfs.codec.Limits;
 import io.p2pkit.ipfs.ipld.Node;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -19,6 +21,8 @@ import java.util.Objects;
  * holding exactly one valid CID; 16- and 32-bit floats; NaN and infinities; undefined and other
  * simple values; invalid UTF-8; bytes after the top-level item. {@link Limits} caps the block size,
  * the nesting depth and the number of nodes.
+ *
+ * <p>{@link #links} alone is lenient, so that data from looser encoders can still be pinned.
  */
 public final class DagCbor implements Codec {
     /** With {@link Limits#DEFAULT}. */
@@ -44,6 +48,16 @@ public final class DagCbor implements Codec {
     @Override
     public Node decode(byte[] data) {
         return new CborDecoder(data, limits).readDocument();
+    }
+
+    /**
+     * The tag-42 links, depth first in the block's order, read leniently (see
+     * {@link CborLinkScanner}): a block that is valid CBOR but not canonical DAG-CBOR (older
+     * encoders, Filecoin data) still gives its links, so pins and garbage collection can walk it.
+     */
+    @Override
+    public List<Cid> links(byte[] data) {
+        return new CborLinkScanner(data, limits).scan();
     }
 
     @Override

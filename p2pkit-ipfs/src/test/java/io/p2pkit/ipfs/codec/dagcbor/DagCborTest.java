@@ -154,6 +154,27 @@ class DagCborTest {
     }
 
     @Test
+    void linksAreFoundInLooseCborThatDecodingRefuses() {
+        Cid cid = Cid.parse("bafyreihyrpefhacm6kkp4ql6j6udakdit7g3dmkzfriqfykhjw6cad5lrm");
+        byte[] link = CBOR.encode(Node.of(cid));
+        // {"zz": "\xff", "a": [1 (as a 2-byte int), 1.5 as a 32-bit float, link]}: out of key
+        // order, not UTF-8, not shortest, not 64-bit; only the link matters to pins.
+        byte[] loose = concat(hex("a2 627a7a 41ff 6161 83 190001 fa3fc00000"), link);
+        loose[4] = 0x61; // the "\xff" byte string becomes a text string holding 0xff
+        assertThrows(DecodeException.class, () -> CBOR.decode(loose));
+        assertEquals(java.util.List.of(cid), CBOR.links(loose));
+        for (String bad : java.util.List.of("c0 00", "9f ff", "d82a 4101", "82 01", "00 00", "5f")) {
+            assertThrows(DecodeException.class, () -> CBOR.links(hex(bad)), bad);
+        }
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    @Test
     void theEncoderRefusesNestingPastTheCap() {
         Node n = Node.of(1);
         for (int i = 0; i < 600; i++) {
