@@ -190,14 +190,7 @@ final class PbCodec {
                     }
                     case 2 -> {
                         int length = length(end, "a link Name");
-                        try {
-                            name = StandardCharsets.UTF_8.newDecoder()
-                                    .onMalformedInput(CodingErrorAction.REPORT)
-                                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                                    .decode(ByteBuffer.wrap(buf, pos, length)).toString();
-                        } catch (CharacterCodingException e) {
-                            throw error(at, "link " + index + ": Name is not valid UTF-8");
-                        }
+                        name = utf8(at, index, length);
                         pos += length;
                     }
                     default -> {
@@ -213,6 +206,28 @@ final class PbCodec {
                 throw error(start, "link " + index + " has no Hash (every link needs a CID)");
             }
             return new PBLink(hash, name, tsize);
+        }
+
+        /** A Name: UTF-8, strictly; the empty and ASCII names of UnixFS take the quick way. */
+        private String utf8(int at, int index, int length) {
+            boolean ascii = true;
+            for (int i = pos; i < pos + length; i++) {
+                if (buf[i] < 0) {
+                    ascii = false;
+                    break;
+                }
+            }
+            if (ascii) {
+                return length == 0 ? "" : new String(buf, pos, length, StandardCharsets.ISO_8859_1);
+            }
+            try {
+                return StandardCharsets.UTF_8.newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT)
+                        .decode(ByteBuffer.wrap(buf, pos, length)).toString();
+            } catch (CharacterCodingException e) {
+                throw error(at, "link " + index + ": Name is not valid UTF-8");
+            }
         }
 
         /** A length-delimited field's length, checked against the bytes left before {@code end}. */
