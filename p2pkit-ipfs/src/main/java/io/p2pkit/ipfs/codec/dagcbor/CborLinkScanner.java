@@ -73,14 +73,14 @@ final class CborLinkScanner {
                 pos += (int) arg;
             }
             case 4, 5 -> {
-                long items = major == 5 ? arg * 2 : arg;
-                if (arg < 0 || items > end - pos) {
+                // arg is checked first: doubling a huge count would overflow into a negative one
+                if (arg < 0 || arg > end - pos || (major == 5 ? arg * 2 : arg) > end - pos) {
                     throw error(start, "container of " + Long.toUnsignedString(arg) + " entries cannot fit the " + (end - pos) + " bytes left");
                 }
                 if (depth >= limits.maxDepth()) {
                     throw error(start, "nested deeper than " + limits.maxDepth() + " levels");
                 }
-                for (long i = 0; i < items; i++) {
+                for (long i = 0, items = major == 5 ? arg * 2 : arg; i < items; i++) {
                     item(depth + 1);
                 }
             }

@@ -163,7 +163,8 @@ class DagCborTest {
         loose[4] = 0x61; // the "\xff" byte string becomes a text string holding 0xff
         assertThrows(DecodeException.class, () -> CBOR.decode(loose));
         assertEquals(java.util.List.of(cid), CBOR.links(loose));
-        for (String bad : java.util.List.of("c0 00", "9f ff", "d82a 4101", "82 01", "00 00", "5f")) {
+        for (String bad : java.util.List.of("c0 00", "9f ff", "d82a 4101", "82 01", "00 00", "5f", "bb4000000000000001",
+                "9bffffffffffffffff")) {
             assertThrows(DecodeException.class, () -> CBOR.links(hex(bad)), bad);
         }
     }
