@@ -78,6 +78,9 @@ public final class CarIndex {
                 List<Entry> list = new ArrayList<>(byWidth.getValue());
                 list.sort(Comparator.<Entry, byte[]>comparing(e -> e.multihash().digest(), Arrays::compareUnsigned)
                         .thenComparingLong(Entry::offset));
+                if ((long) width * list.size() > Integer.MAX_VALUE - 8) {
+                    throw new IllegalArgumentException("an index bucket of " + list.size() + " entries exceeds 2 GiB");
+                }
                 ByteBuffer b = ByteBuffer.allocate(width * list.size()).order(ByteOrder.LITTLE_ENDIAN);
                 for (Entry e : list) {
                     b.put(e.multihash().digest()).putLong(e.offset());
@@ -275,8 +278,8 @@ public final class CarIndex {
                 if (length < 0 || length % width != 0) {
                     throw error("bucket of width " + width + " has " + Long.toUnsignedString(length) + " bytes, not a multiple of the width");
                 }
-                if (length > budget) {
-                    throw error("bucket claims " + length + " bytes but at most " + budget + " remain");
+                if (length > budget || length > Integer.MAX_VALUE - 8) {
+                    throw error("bucket claims " + length + " bytes but at most " + Math.min(budget, Integer.MAX_VALUE - 8) + " can be read");
                 }
                 if (widths.containsKey((int) width)) {
                     throw error("two buckets of width " + width);
