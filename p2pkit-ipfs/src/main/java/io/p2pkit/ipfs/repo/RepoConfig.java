@@ -200,7 +200,10 @@ public record RepoConfig(FlatfsBlockstore.Options disk, TierPolicy tiers, Durati
         return out.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    /** Escapes text the way Properties.load reads it back (non-ASCII stays as UTF-8). */
+    /**
+     * Escapes text the way Properties.load reads it back; everything outside printable ASCII is
+     * written as a backslash-u escape, which keeps even unpaired surrogates exactly.
+     */
     private static String escape(String s, boolean key) {
         StringBuilder b = new StringBuilder(s.length());
         for (int i = 0; i < s.length(); i++) {
@@ -214,7 +217,7 @@ public record RepoConfig(FlatfsBlockstore.Options disk, TierPolicy tiers, Durati
                 case '=', ':', '#', '!' -> b.append('\\').append(c);
                 case ' ' -> b.append(key || i == 0 ? "\\ " : " ");
                 default -> {
-                    if (c < 0x20 || c == 0x7f) {
+                    if (c < 0x20 || c > 0x7e) {
                         b.append(String.format("\\u%04x", (int) c));
                     } else {
                         b.append(c);
