@@ -63,7 +63,8 @@ public final class GarbageCollector {
      * @throws InterruptedException  when interrupted while waiting for adds to pin
      */
     public GcResult collect(Collection<Cid> protectedRoots) throws IOException, InterruptedException {
-        try (GcLock.Held held = gcLock.gcLock()) {
+        GcLock.Held held = gcLock.gcLock();
+        try {
             DagWalk mark = new DagWalk(local, links, maxDagBlocks, "garbage collection", false);
             for (Pin p : pins.list(PinType.RECURSIVE)) {
                 mark.walk(p.cid(), DagWalk.MARK_ONLY);
@@ -88,6 +89,8 @@ public final class GarbageCollector {
                 mark.walk(root, bestEffort);
             }
             return sweep(mark);
+        } finally {
+            held.close();
         }
     }
 

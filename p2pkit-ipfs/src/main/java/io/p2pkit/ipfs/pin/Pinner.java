@@ -78,7 +78,8 @@ public final class Pinner {
      */
     public void pin(Cid cid, PinType type, String name) throws IOException, InterruptedException {
         Pin pin = new Pin(cid, type, name);
-        try (GcLock.Held held = gcLock.pinLock()) {
+        GcLock.Held held = gcLock.pinLock();
+        try {
             switch (type) {
                 case RECURSIVE -> {
                     new DagWalk(blocks, links, maxDagBlocks, "cannot pin " + cid, true).walk(cid, blocks::put);
@@ -96,6 +97,8 @@ public final class Pinner {
                 case INDIRECT -> throw new IllegalArgumentException("indirect pins follow from recursive ones; pin "
                         + cid + " recursively or directly");
             }
+        } finally {
+            held.close();
         }
     }
 

@@ -104,7 +104,8 @@ public final class Repository implements Closeable {
             throw new RepoException(abs, "a repository already exists at " + abs);
         }
         Files.createDirectories(abs);
-        try (RepoLock held = RepoLock.acquire(abs)) {
+        RepoLock held = RepoLock.acquire(abs);
+        try {
             if (isInitialized(abs)) {
                 throw new RepoException(abs, "a repository already exists at " + abs);
             }
@@ -112,6 +113,8 @@ public final class Repository implements Closeable {
             MetadataStore.open(abs.resolve(DATASTORE).resolve(MetadataStore.FILE)).close();
             SyncedFiles.writeAtomically(abs.resolve(CONFIG), config.format());
             SyncedFiles.writeAtomically(abs.resolve(VERSION_FILE), (VERSION + "\n").getBytes(StandardCharsets.US_ASCII));
+        } finally {
+            held.close();
         }
     }
 

@@ -120,13 +120,16 @@ class GarbageCollectorTest {
         CountDownLatch release = new CountDownLatch(1);
         List<Block> tree = TestDag.tree(random, 3, 50, "a");
         CompletableFuture<Void> add = Futures.async(() -> {
-            try (GcLock.Held held = gcLock.pinLock()) {
+            GcLock.Held held = gcLock.pinLock();
+            try {
                 for (Block b : tree) {
                     store.put(b);
                 }
                 holding.countDown();
                 release.await();
                 pinner.pin(tree.get(0).cid(), PinType.RECURSIVE, "");
+            } finally {
+                held.close();
             }
             return null;
         });

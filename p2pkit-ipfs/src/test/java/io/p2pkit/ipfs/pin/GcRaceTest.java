@@ -76,11 +76,14 @@ class GcRaceTest {
                         List<Block> dag = TestDag.tree(random, 3, 1024, "adder " + adder + " dag " + d);
                         List<Block> leavesFirst = new ArrayList<>(dag);
                         Collections.reverse(leavesFirst);
-                        try (GcLock.Held held = gcLock.pinLock()) {
+                        GcLock.Held held = gcLock.pinLock(); // before the first block, until the pin
+                        try {
                             for (Block b : leavesFirst) {
                                 store.put(b);
                             }
                             pinner.pin(dag.get(0).cid(), PinType.RECURSIVE, "");
+                        } finally {
+                            held.close();
                         }
                         pinned.add(dag);
                     }
@@ -121,10 +124,13 @@ class GcRaceTest {
     @Test
     void aCollectionThatWaitsTooLongForAddsCanGiveUp() throws Exception {
         GcLock gcLock = new GcLock();
-        try (GcLock.Held add = gcLock.pinLock()) {
+        GcLock.Held add = gcLock.pinLock();
+        try {
             CompletableFuture<Boolean> tried = Futures.async(() -> gcLock.tryGcLock(Duration.ofMillis(20)).isPresent());
             assertFalse(Futures.await(tried));
             assertEquals(1, gcLock.pinLocksHeld());
+        } finally {
+            add.close();
         }
         assertTrue(gcLock.tryGcLock(Duration.ofMillis(20)).map(h -> {
             h.close();

@@ -14,7 +14,7 @@ public final class RepoHolder {
     public static void main(String[] args) throws IOException {
         LinkReader none = block -> List.of();
         try (Repository repo = Repository.open(Path.of(args[0]), OpenOptions.of(none))) {
-            System.out.println("open " + ProcessHandle.current().pid());
+            System.out.println("open " + ProcessHandle.current().pid() + " with " + repo.stat().numObjects() + " blocks");
             System.out.flush();
             while (System.in.read() >= 0) {
                 // hold the repository until the parent closes our stdin or kills us

@@ -25,7 +25,7 @@ class RepoLockTest {
     void anotherProcessIsToldWhoHoldsTheRepositoryAndAKilledHolderReleasesIt() throws Exception {
         Repository.init(dir, RepoConfig.defaults());
         try (ChildJvm holder = ChildJvm.start(RepoHolder.class, dir.resolve("holder.err"), dir.toString())) {
-            assertEquals("open " + holder.pid(), holder.nextLine(Duration.ofSeconds(60)));
+            assertEquals("open " + holder.pid() + " with 0 blocks", holder.nextLine(Duration.ofSeconds(60)));
             RepoLockedException e = assertThrows(RepoLockedException.class,
                     () -> Repository.open(dir, OpenOptions.of(TestDag.LINKS)));
             assertEquals(OptionalLong.of(holder.pid()), e.holderPid());
@@ -36,7 +36,7 @@ class RepoLockTest {
         }
         try (Repository repo = Repository.open(dir, OpenOptions.of(TestDag.LINKS))) {
             assertEquals(Long.toString(ProcessHandle.current().pid()),
-                    Files.readString(dir.resolve(RepoLock.FILE)).strip());
+                    Files.readString(repo.root().resolve(RepoLock.FILE)).strip());
         }
     }
 

@@ -100,11 +100,16 @@ public final class ChildJvm implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** Kills the child if it still runs and stops reading its output. */
     @Override
-    public void close() throws InterruptedException {
-        if (process.isAlive()) {
-            kill9();
+    public void close() {
+        try {
+            if (process.isAlive()) {
+                kill9();
+            }
+            reader.join(Duration.ofSeconds(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-        reader.join(Duration.ofSeconds(10));
     }
 }
