@@ -100,6 +100,8 @@ class GcRaceTest {
             Futures.await(collector);
             removed.addAndGet(gc.collect(List.of()).removed());
 
+            System.out.printf("gc race: %d adds pinned, %d collections ran alongside, %d garbage blocks removed%n",
+                    pinned.size(), collections.get(), removed.get());
             assertEquals(ADDERS * DAGS_PER_ADDER, pinned.size());
             assertTrue(collections.get() >= DAGS_PER_ADDER, "collections ran throughout: " + collections.get());
             for (List<Block> dag : pinned) {
