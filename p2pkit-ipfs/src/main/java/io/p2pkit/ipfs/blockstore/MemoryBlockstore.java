@@ -81,7 +81,10 @@ public final class MemoryBlockstore implements Blockstore {
         put(block, false);
     }
 
-    /** Stores a block, marking it unsaved or not; an existing entry keeps its data and takes the new mark. */
+    /**
+     * Stores a block, marking it unsaved or not. An existing entry keeps its data; it can go from
+     * unsaved to saved but not back (a block once written down stays written down).
+     */
     void put(Block block, boolean unsaved) {
         SizeLimit.check(block, limits.allowBigBlocks());
         if (block.size() > limits.maxBytes()) {
@@ -93,8 +96,8 @@ public final class MemoryBlockstore implements Blockstore {
             requireOpen();
             Entry old = use(key);
             if (old != null) {
-                if (old.unsaved != unsaved) {
-                    replace(key, old, new Entry(old.data, unsaved));
+                if (old.unsaved && !unsaved) {
+                    replace(key, old, new Entry(old.data, false));
                 }
                 return;
             }

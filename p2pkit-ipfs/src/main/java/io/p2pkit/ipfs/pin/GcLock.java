@@ -29,11 +29,20 @@ public final class GcLock {
             this.lock = lock;
         }
 
-        /** Releases the lock; a second call does nothing. */
+        /**
+         * Releases the lock; a second call does nothing.
+         *
+         * @throws IllegalMonitorStateException when called on another thread than the one that took it
+         */
         @Override
         public void close() {
             if (released.compareAndSet(false, true)) {
-                lock.unlock();
+                try {
+                    lock.unlock();
+                } catch (IllegalMonitorStateException e) {
+                    released.set(false); // still held: the owner can release it
+                    throw e;
+                }
             }
         }
     }

@@ -92,6 +92,9 @@ class MemoryBlockstoreTest {
         m.markSaved(b.get(0).cid().multihash());
         assertEquals(0, m.unsavedCount());
         m.put(b.get(1), true);
+        assertEquals(0, m.unsavedCount(), "a saved block does not become unsaved again");
+        m.delete(b.get(1).cid().multihash());
+        m.put(b.get(1), true);
         assertEquals(1, m.unsavedCount());
         m.delete(b.get(1).cid().multihash());
         assertEquals(0, m.unsavedCount());

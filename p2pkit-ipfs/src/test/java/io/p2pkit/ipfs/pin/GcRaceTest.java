@@ -124,6 +124,21 @@ class GcRaceTest {
     }
 
     @Test
+    void aLockIsReleasedOnlyByItsOwnerThread() throws Exception {
+        GcLock gcLock = new GcLock();
+        GcLock.Held held = gcLock.pinLock();
+        CompletableFuture<Void> elsewhere = Futures.async(() -> {
+            held.close();
+            return null;
+        });
+        org.junit.jupiter.api.Assertions.assertInstanceOf(IllegalMonitorStateException.class, Futures.failure(elsewhere));
+        assertEquals(1, gcLock.pinLocksHeld());
+        held.close();
+        held.close();
+        assertEquals(0, gcLock.pinLocksHeld());
+    }
+
+    @Test
     void aCollectionThatWaitsTooLongForAddsCanGiveUp() throws Exception {
         GcLock gcLock = new GcLock();
         GcLock.Held add = gcLock.pinLock();
