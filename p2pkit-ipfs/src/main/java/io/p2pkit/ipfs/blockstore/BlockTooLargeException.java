@@ -10,7 +10,9 @@ public final class BlockTooLargeException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
     private final transient Cid cid;
+    /** The block's size in bytes. */
     private final long size;
+    /** The limit in force. */
     private final long limit;
 
     /**

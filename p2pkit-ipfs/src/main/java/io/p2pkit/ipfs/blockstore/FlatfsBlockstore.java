@@ -68,17 +68,26 @@ public final class FlatfsBlockstore implements Blockstore {
             return new Options(true, true, false);
         }
 
-        /** @return these options with {@code syncWrites} set */
+        /**
+         * @param sync fsync on put
+         * @return these options with {@code syncWrites} set
+         */
         public Options withSyncWrites(boolean sync) {
             return new Options(sync, verifyOnRead, allowBigBlocks);
         }
 
-        /** @return these options with {@code verifyOnRead} set */
+        /**
+         * @param verify re-hash on read
+         * @return these options with {@code verifyOnRead} set
+         */
         public Options withVerifyOnRead(boolean verify) {
             return new Options(syncWrites, verify, allowBigBlocks);
         }
 
-        /** @return these options with {@code allowBigBlocks} set */
+        /**
+         * @param allow accept blocks over 2 MiB
+         * @return these options with {@code allowBigBlocks} set
+         */
         public Options withAllowBigBlocks(boolean allow) {
             return new Options(syncWrites, verifyOnRead, allow);
         }

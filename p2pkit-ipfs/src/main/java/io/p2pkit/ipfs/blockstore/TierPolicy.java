@@ -62,37 +62,59 @@ public record TierPolicy(long memoryMaxBytes, int memoryMaxBlocks, long diskQuot
                 2, 0.5, 2, 100_000, Duration.ofMinutes(1), Duration.ofMinutes(5));
     }
 
-    /** @return this policy with other memory bounds */
+    /**
+     * @param maxBytes  memory bound in bytes
+     * @param maxBlocks memory bound in blocks
+     * @return this policy with them
+     */
     public TierPolicy withMemory(long maxBytes, int maxBlocks) {
         return new TierPolicy(maxBytes, maxBlocks, diskQuotaBytes, halfLife, promoteAt, demoteBelow, writeDownAt,
                 maxHeatEntries, maintainInterval, heatFlushInterval);
     }
 
-    /** @return this policy with another disk quota */
+    /**
+     * @param bytes the disk quota
+     * @return this policy with it
+     */
     public TierPolicy withDiskQuota(long bytes) {
         return new TierPolicy(memoryMaxBytes, memoryMaxBlocks, bytes, halfLife, promoteAt, demoteBelow, writeDownAt,
                 maxHeatEntries, maintainInterval, heatFlushInterval);
     }
 
-    /** @return this policy with another half-life */
+    /**
+     * @param d the heat half-life
+     * @return this policy with it
+     */
     public TierPolicy withHalfLife(Duration d) {
         return new TierPolicy(memoryMaxBytes, memoryMaxBlocks, diskQuotaBytes, d, promoteAt, demoteBelow, writeDownAt,
                 maxHeatEntries, maintainInterval, heatFlushInterval);
     }
 
-    /** @return this policy with other heat thresholds */
+    /**
+     * @param promote   {@code promoteAt}
+     * @param demote    {@code demoteBelow}
+     * @param writeDown {@code writeDownAt}
+     * @return this policy with them
+     */
     public TierPolicy withThresholds(double promote, double demote, double writeDown) {
         return new TierPolicy(memoryMaxBytes, memoryMaxBlocks, diskQuotaBytes, halfLife, promote, demote, writeDown,
                 maxHeatEntries, maintainInterval, heatFlushInterval);
     }
 
-    /** @return this policy with another bound on tracked blocks */
+    /**
+     * @param max most blocks whose heat is tracked
+     * @return this policy with it
+     */
     public TierPolicy withMaxHeatEntries(int max) {
         return new TierPolicy(memoryMaxBytes, memoryMaxBlocks, diskQuotaBytes, halfLife, promoteAt, demoteBelow, writeDownAt,
                 max, maintainInterval, heatFlushInterval);
     }
 
-    /** @return this policy with other maintenance and heat-saving intervals */
+    /**
+     * @param maintain {@code maintainInterval}
+     * @param flush    {@code heatFlushInterval}
+     * @return this policy with them
+     */
     public TierPolicy withIntervals(Duration maintain, Duration flush) {
         return new TierPolicy(memoryMaxBytes, memoryMaxBlocks, diskQuotaBytes, halfLife, promoteAt, demoteBelow, writeDownAt,
                 maxHeatEntries, maintain, flush);

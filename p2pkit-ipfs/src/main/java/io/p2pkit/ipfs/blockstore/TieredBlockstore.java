@@ -103,37 +103,55 @@ public final class TieredBlockstore implements Blockstore {
             this.disk = Objects.requireNonNull(disk, "disk");
         }
 
-        /** @return this, with the tier below the disk (usually a {@link RemoteTier}) */
+        /**
+         * @param source the tier below the disk, usually a {@link RemoteTier}
+         * @return this
+         */
         public Builder remote(BlockSource source) {
             this.remote = Objects.requireNonNull(source, "remote");
             return this;
         }
 
-        /** @return this, with the test of whether a block is pinned (its multihash is a pin's root) */
+        /**
+         * @param test whether a block is pinned (its multihash is a pin's root)
+         * @return this
+         */
         public Builder pinned(Predicate<Multihash> test) {
             this.pinned = Objects.requireNonNull(test, "pinned");
             return this;
         }
 
-        /** @return this, with where heat is kept between runs */
+        /**
+         * @param store where heat is kept between runs
+         * @return this
+         */
         public Builder heatStore(HeatStore store) {
             this.heatStore = Objects.requireNonNull(store, "heatStore");
             return this;
         }
 
-        /** @return this, with a policy */
+        /**
+         * @param p the tiering policy
+         * @return this
+         */
         public Builder policy(TierPolicy p) {
             this.policy = Objects.requireNonNull(p, "policy");
             return this;
         }
 
-        /** @return this, with the clock heat decays by */
+        /**
+         * @param c the clock heat decays by
+         * @return this
+         */
         public Builder clock(Clock c) {
             this.clock = Objects.requireNonNull(c, "clock");
             return this;
         }
 
-        /** @return this, accepting blocks over {@link Block#MAX_SIZE} in memory (the disk store has its own option) */
+        /**
+         * @param allow accept blocks over {@link Block#MAX_SIZE} in memory (the disk store has its own option)
+         * @return this
+         */
         public Builder allowBigBlocks(boolean allow) {
             this.allowBigBlocks = allow;
             return this;

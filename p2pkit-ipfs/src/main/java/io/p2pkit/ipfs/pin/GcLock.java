@@ -20,6 +20,10 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 public final class GcLock {
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
 
+    /** A lock held by nobody. */
+    public GcLock() {
+    }
+
     /** A held lock; closing it releases it (once). */
     public static final class Held implements AutoCloseable {
         private final Lock lock;

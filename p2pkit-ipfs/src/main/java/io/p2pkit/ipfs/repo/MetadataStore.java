@@ -232,7 +232,10 @@ public final class MetadataStore implements PinStore, HeatStore, Closeable {
         return new RepoException(file.getParent(), "cannot " + what + " in " + file + ": " + e.getMessage(), e);
     }
 
-    /** @return the file's size in bytes */
+    /**
+     * @return the file's size in bytes
+     * @throws IOException when it cannot be read
+     */
     public long fileSize() throws IOException {
         return Files.size(file);
     }

@@ -31,12 +31,18 @@ public final class OpenOptions {
         return new OpenOptions(links, Clock.systemUTC(), null);
     }
 
-    /** @return these options with another clock */
+    /**
+     * @param c the clock heat decays by
+     * @return these options with it
+     */
     public OpenOptions clock(Clock c) {
         return new OpenOptions(links, c, fetcher);
     }
 
-    /** @return these options with a way to fetch blocks from the network */
+    /**
+     * @param f how to fetch blocks from the network
+     * @return these options with it
+     */
     public OpenOptions fetcher(BlockFetcher f) {
         return new OpenOptions(links, clock, Objects.requireNonNull(f, "fetcher"));
     }

@@ -7,7 +7,8 @@ import java.util.OptionalLong;
 public final class RepoLockedException extends RepoException {
     private static final long serialVersionUID = 1L;
 
-    private final OptionalLong holderPid;
+    /** The holder's PID, when its lock file says. */
+    private final transient OptionalLong holderPid;
 
     /**
      * @param root      the repository's directory

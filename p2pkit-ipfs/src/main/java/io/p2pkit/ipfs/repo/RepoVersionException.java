@@ -6,6 +6,7 @@ import java.nio.file.Path;
 public final class RepoVersionException extends RepoException {
     private static final long serialVersionUID = 1L;
 
+    /** The version the repository's version file holds. */
     private final int found;
 
     /**
