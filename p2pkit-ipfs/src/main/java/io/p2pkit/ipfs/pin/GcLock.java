@@ -14,11 +14,15 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * (exclusive) for its whole mark and sweep. So a collection never runs between an add's first
  * block and its pin, and an add that starts during a collection waits for it to end.
  *
- * <p>A held lock must be released on the thread that took it (a virtual thread is fine). The
- * pin lock is reentrant, so {@link Pinner#pin} inside an add's pin lock is fine.
+ * <p>The lock is fair: waiting adds and collections take it in the order they asked. A held lock
+ * must be released on the thread that took it (a virtual thread is fine). The pin lock is
+ * reentrant, so {@link Pinner#pin} inside an add's pin lock is fine, even with a collection
+ * waiting.
  */
 public final class GcLock {
-    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    // Fair: a collection that runs again and again must not starve adds (an unfair write lock
+    // barges in before the readers it just woke up), nor a stream of adds starve a collection.
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock(true);
 
     /** A lock held by nobody. */
     public GcLock() {
