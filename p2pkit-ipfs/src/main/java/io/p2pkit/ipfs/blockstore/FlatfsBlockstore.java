@@ -1,0 +1,554 @@
+package io.p2pkit.ipfs.blockstore;
+
+import io.p2pkit.core.DecodeException;
+import io.p2pkit.core.multiformats.Cid;
+import io.p2pkit.core.multiformats.Multihash;
+import io.p2pkit.ipfs.block.Block;
+import io.p2pkit.ipfs.block.BlockMismatchException;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
+
+/**
+ * Blocks on disk, one file per block, in Kubo's flatfs layout, so that a Kubo repository's
+ * {@code blocks/} directory can be opened and ours can be read by Kubo:
+ * <ul>
+ * <li>a block's file is {@code <key>.data}, where the key is its multihash in upper-case base32
+ *     without padding ({@code CIQ…} for sha2-256);</li>
+ * <li>it lives in the directory named by the sharding function in the {@code SHARDING} file,
+ *     {@code /repo/flatfs/shard/v1/next-to-last/2} for new stores: the two characters before the
+ *     key's last one ({@code …X3Y.data} goes into {@code X3/});</li>
+ * <li>{@code _README} explains the layout to a human.</li>
+ * </ul>
+ *
+ * <p><b>Crash safety.</b> A put writes a temporary file ({@code put-…}) in the block's directory,
+ * fsyncs it, renames it to its final name in one atomic step and fsyncs the directory (with
+ * {@link Options#syncWrites}; without it the same steps run without the fsyncs, which still
+ * survives the death of the process but not a power loss). So a block file is either absent or
+ * complete; a crash can only leave temporary files, and {@link #open} removes those (and the
+ * files in Kubo's own {@code .temp/} directory). A delete is not fsynced: a power loss may bring
+ * a deleted block back, which is harmless.
+ *
+ * <p><b>Damage.</b> Files changed behind the store's back are found by re-hashing: on every read
+ * with {@link Options#verifyOnRead} (a {@link CorruptBlockException} names the block and file),
+ * and for all blocks by {@link #verify()}. A file larger than the block size limit is refused on
+ * read without being loaded. A put of a block whose file exists with a different size rewrites
+ * it, which repairs a truncated file.
+ */
+public final class FlatfsBlockstore implements Blockstore {
+    /**
+     * How a disk store writes and reads.
+     *
+     * @param syncWrites     fsync each block file and its directory before a put returns
+     * @param verifyOnRead   re-hash every block read and refuse one that does not match (Kubo's
+     *                       {@code Datastore.HashOnRead})
+     * @param allowBigBlocks accept blocks over {@link Block#MAX_SIZE}
+     */
+    public record Options(boolean syncWrites, boolean verifyOnRead, boolean allowBigBlocks) {
+        /** @return synced writes, verified reads, no big blocks */
+        public static Options defaults() {
+            return new Options(true, true, false);
+        }
+
+        /**
+         * @param sync fsync on put
+         * @return these options with {@code syncWrites} set
+         */
+        public Options withSyncWrites(boolean sync) {
+            return new Options(sync, verifyOnRead, allowBigBlocks);
+        }
+
+        /**
+         * @param verify re-hash on read
+         * @return these options with {@code verifyOnRead} set
+         */
+        public Options withVerifyOnRead(boolean verify) {
+            return new Options(syncWrites, verify, allowBigBlocks);
+        }
+
+        /**
+         * @param allow accept blocks over 2 MiB
+         * @return these options with {@code allowBigBlocks} set
+         */
+        public Options withAllowBigBlocks(boolean allow) {
+            return new Options(syncWrites, verifyOnRead, allow);
+        }
+    }
+
+    static final String README = "_README";
+    /** Where go-ds-flatfs puts its temporary files; emptied at open, as Kubo does. */
+    static final String KUBO_TEMP_DIR = ".temp";
+    private static final int STRIPES = 64;
+
+    private final Path root;
+    private final Sharding sharding;
+    private final Options options;
+    // one lock per stripe of keys: a put and a delete of the same key see each other's file
+    private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
+    private final AtomicLong count = new AtomicLong();
+    private final AtomicLong bytes = new AtomicLong();
+    private final int removedTempFiles;
+    private volatile boolean closed;
+
+    private FlatfsBlockstore(Path root, Sharding sharding, Options options, long count, long bytes, int removedTempFiles) {
+        this.root = root;
+        this.sharding = sharding;
+        this.options = options;
+        this.count.set(count);
+        this.bytes.set(bytes);
+        this.removedTempFiles = removedTempFiles;
+        for (int i = 0; i < STRIPES; i++) {
+            stripes[i] = new ReentrantLock();
+        }
+    }
+
+    /**
+     * Opens the store in {@code dir}, creating it (with Kubo's {@code next-to-last/2} sharding)
+     * when the directory is missing or empty. Removes temporary files a crash left behind and
+     * counts the blocks, which reads every block directory once.
+     *
+     * @param dir     the directory, e.g. a repository's {@code blocks/}
+     * @param options how to write and read
+     * @return the store
+     * @throws IOException when the directory is not a flatfs store (no or a bad SHARDING file in
+     *                     a non-empty directory) or cannot be read
+     */
+    public static FlatfsBlockstore open(Path dir, Options options) throws IOException {
+        Objects.requireNonNull(options, "options");
+        Path root = dir.toAbsolutePath();
+        Files.createDirectories(root);
+        Path shardingFile = root.resolve(Sharding.FILE);
+        if (!Files.exists(shardingFile)) {
+            if (!isEmpty(root)) {
+                throw new IOException(root + " has files but no " + Sharding.FILE + " file: it is not a flatfs block directory");
+            }
+            SyncedFiles.writeAtomically(shardingFile, (Sharding.KUBO_DEFAULT + "\n").getBytes(StandardCharsets.US_ASCII));
+            SyncedFiles.writeAtomically(root.resolve(README), readme(Sharding.KUBO_DEFAULT).getBytes(StandardCharsets.UTF_8));
+        }
+        Sharding sharding = readSharding(shardingFile);
+        Scan scan = scan(root);
+        return new FlatfsBlockstore(root, sharding, options, scan.count, scan.bytes, scan.removed);
+    }
+
+    private static Sharding readSharding(Path file) throws IOException {
+        long size = Files.size(file);
+        if (size > Sharding.MAX_TEXT) {
+            throw new IOException(file + " has " + size + " bytes, not a sharding identifier");
+        }
+        try {
+            String text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString();
+            return Sharding.parse(text);
+        } catch (CharacterCodingException | DecodeException e) {
+            throw new IOException(file + " is not a flatfs sharding identifier: " + e.getMessage(), e);
+        }
+    }
+
+    private record Scan(long count, long bytes, int removed) {
+    }
+
+    /** Counts the blocks and removes temporary files, syncing each directory something was removed from. */
+    private static Scan scan(Path root) throws IOException {
+        long count = 0;
+        long bytes = 0;
+        int removed = removeTemps(root);
+        Path kuboTemp = root.resolve(KUBO_TEMP_DIR);
+        if (Files.isDirectory(kuboTemp)) {
+            removed += removeAll(kuboTemp);
+        }
+        for (Path dir : shardDirectories(root)) {
+            int removedHere = 0;
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+                for (Path f : files) {
+                    String name = f.getFileName().toString();
+                    if (name.startsWith(SyncedFiles.TEMP_PREFIX)) {
+                        Files.deleteIfExists(f);
+                        removedHere++;
+                    } else if (name.endsWith(FlatfsKey.EXTENSION)) {
+                        BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class);
+                        if (a.isRegularFile()) {
+                            count++;
+                            bytes += a.size();
+                        }
+                    }
+                }
+            }
+            if (removedHere > 0) {
+                SyncedFiles.syncDirectory(dir);
+                removed += removedHere;
+            }
+        }
+        return new Scan(count, bytes, removed);
+    }
+
+    private static int removeTemps(Path dir) throws IOException {
+        int removed = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, SyncedFiles.TEMP_PREFIX + "*")) {
+            for (Path f : files) {
+                if (Files.isRegularFile(f)) {
+                    Files.deleteIfExists(f);
+                    removed++;
+                }
+            }
+        }
+        if (removed > 0) {
+            SyncedFiles.syncDirectory(dir);
+        }
+        return removed;
+    }
+
+    private static int removeAll(Path dir) throws IOException {
+        int removed = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path f : files) {
+                if (Files.isDirectory(f)) {
+                    removed += removeAll(f);
+                }
+                Files.deleteIfExists(f);
+                removed++;
+            }
+        }
+        return removed;
+    }
+
+    private static List<Path> shardDirectories(Path root) throws IOException {
+        List<Path> dirs = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
+            for (Path p : entries) {
+                if (!p.getFileName().toString().startsWith(".") && Files.isDirectory(p)) {
+                    dirs.add(p);
+                }
+            }
+        }
+        return dirs;
+    }
+
+    private static boolean isEmpty(Path dir) throws IOException {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            return !entries.iterator().hasNext();
+        }
+    }
+
+    /** @return the store's directory */
+    public Path directory() {
+        return root;
+    }
+
+    /** @return the options it was opened with */
+    public Options options() {
+        return options;
+    }
+
+    /** @return the sharding identifier from its SHARDING file */
+    public String shardingIdentifier() {
+        return sharding.toString();
+    }
+
+    /** @return how many temporary files left by a crash {@link #open} removed */
+    public int removedTempFiles() {
+        return removedTempFiles;
+    }
+
+    /**
+     * @param key a block's multihash
+     * @return the file that holds (or would hold) it
+     */
+    public Path pathOf(Multihash key) {
+        String name = FlatfsKey.encode(key);
+        return root.resolve(sharding.directoryOf(name)).resolve(name + FlatfsKey.EXTENSION);
+    }
+
+    @Override
+    public Optional<Block> get(Cid cid) throws IOException {
+        requireOpen();
+        Multihash key = cid.multihash();
+        Path file = pathOf(key);
+        byte[] data;
+        try {
+            data = read(key, file);
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+        if (options.verifyOnRead() && Multihash.isSupported(key.code())) {
+            try {
+                return Optional.of(Block.verified(cid, data));
+            } catch (BlockMismatchException e) {
+                throw new CorruptBlockException(key, file, "its " + data.length + " bytes do not hash to its multihash");
+            }
+        }
+        return Optional.of(Block.of(cid, data));
+    }
+
+    private byte[] read(Multihash key, Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            int limit = SizeLimit.of(options.allowBigBlocks());
+            if (size > limit) {
+                throw new CorruptBlockException(key, file, "its file has " + size + " bytes, over the block size limit of " + limit);
+            }
+            ByteBuffer buf = ByteBuffer.allocate((int) size);
+            while (buf.hasRemaining()) {
+                if (ch.read(buf) < 0) {
+                    throw new CorruptBlockException(key, file, "its file ended after " + buf.position() + " of " + size + " bytes");
+                }
+            }
+            return buf.array();
+        }
+    }
+
+    @Override
+    public void put(Block block) throws IOException {
+        SizeLimit.check(block, options.allowBigBlocks());
+        Multihash key = block.cid().multihash();
+        Path file = pathOf(key);
+        ReentrantLock lock = stripe(key);
+        lock.lock();
+        try {
+            requireOpen();
+            long existing = sizeOrMinusOne(file);
+            if (existing == block.size()) {
+                return;
+            }
+            Path dir = file.getParent();
+            makeDirectory(dir);
+            Path tmp = SyncedFiles.writeTemp(dir, block.data(), options.syncWrites());
+            try {
+                SyncedFiles.moveAtomically(tmp, file);
+            } catch (IOException | RuntimeException e) {
+                Files.deleteIfExists(tmp);
+                throw e;
+            }
+            if (options.syncWrites()) {
+                SyncedFiles.syncDirectory(dir);
+            }
+            if (existing < 0) {
+                count.incrementAndGet();
+                bytes.addAndGet(block.size());
+            } else {
+                bytes.addAndGet(block.size() - existing);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void makeDirectory(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            return;
+        }
+        Files.createDirectories(dir);
+        if (options.syncWrites()) {
+            SyncedFiles.syncDirectory(root); // the new directory's name must survive too
+        }
+    }
+
+    @Override
+    public boolean has(Multihash key) {
+        requireOpen();
+        return Files.isRegularFile(pathOf(key));
+    }
+
+    @Override
+    public boolean delete(Multihash key) throws IOException {
+        Path file = pathOf(key);
+        ReentrantLock lock = stripe(key);
+        lock.lock();
+        try {
+            requireOpen();
+            long size = sizeOrMinusOne(file);
+            if (size < 0 || !Files.deleteIfExists(file)) {
+                return false;
+            }
+            count.decrementAndGet();
+            bytes.addAndGet(-size);
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public OptionalInt sizeOf(Multihash key) throws IOException {
+        requireOpen();
+        long size = sizeOrMinusOne(pathOf(key));
+        return size < 0 ? OptionalInt.empty() : OptionalInt.of((int) Math.min(size, Integer.MAX_VALUE));
+    }
+
+    /**
+     * The keys of the block files, read lazily directory by directory. Files whose name is not a
+     * block key, or that sit in the wrong directory, are skipped ({@link #verify()} reports them).
+     * An I/O error while reading surfaces as an {@link UncheckedIOException}.
+     */
+    @Override
+    public Stream<Multihash> keys() throws IOException {
+        requireOpen();
+        return Files.list(root)
+                .filter(p -> !p.getFileName().toString().startsWith(".") && Files.isDirectory(p))
+                .flatMap(FlatfsBlockstore::listOrEmpty)
+                .map(this::placedKey)
+                .filter(Objects::nonNull);
+    }
+
+    private static Stream<Path> listOrEmpty(Path dir) {
+        try {
+            return Files.list(dir);
+        } catch (NoSuchFileException e) {
+            return Stream.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The key of a block file in its right directory, else null. */
+    private Multihash placedKey(Path file) {
+        Multihash key = FlatfsKey.fromFileName(file.getFileName().toString());
+        if (key == null || !file.getParent().getFileName().toString().equals(sharding.directoryOf(FlatfsKey.encode(key)))) {
+            return null;
+        }
+        return key;
+    }
+
+    @Override
+    public long count() {
+        return count.get();
+    }
+
+    @Override
+    public long totalSize() {
+        return bytes.get();
+    }
+
+    /**
+     * Re-hashes every block file and reports the ones that fail: damaged content, a file too
+     * large to be a block, a name that is not a block key, a file in the wrong directory.
+     * Temporary files are skipped; other files that do not end in {@code .data} are ignored, as
+     * Kubo ignores them.
+     *
+     * @return what was found
+     * @throws IOException when a directory cannot be listed
+     */
+    public VerifyReport verify() throws IOException {
+        requireOpen();
+        long checked = 0;
+        long unverifiable = 0;
+        long bad = 0;
+        List<BadBlock> badBlocks = new ArrayList<>();
+        for (Path dir : shardDirectories(root)) {
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + FlatfsKey.EXTENSION)) {
+                for (Path f : files) {
+                    BadBlock problem;
+                    Multihash key = null;
+                    String name = f.getFileName().toString();
+                    try {
+                        key = FlatfsKey.decode(name.substring(0, name.length() - FlatfsKey.EXTENSION.length()));
+                        problem = check(key, f);
+                        if (problem == null) {
+                            if (Multihash.isSupported(key.code())) {
+                                checked++;
+                            } else {
+                                unverifiable++;
+                            }
+                        }
+                    } catch (DecodeException e) {
+                        problem = new BadBlock(f, Optional.empty(), "its name is not a block key: " + e.getMessage());
+                    } catch (NoSuchFileException e) {
+                        problem = null; // deleted while we looked
+                    } catch (IOException e) {
+                        problem = new BadBlock(f, Optional.ofNullable(key), "cannot be read: " + e);
+                    }
+                    if (problem != null) {
+                        bad++;
+                        if (badBlocks.size() < VerifyReport.MAX_LISTED) {
+                            badBlocks.add(problem);
+                        }
+                    }
+                }
+            }
+        }
+        return new VerifyReport(checked, unverifiable, bad, badBlocks);
+    }
+
+    private BadBlock check(Multihash key, Path file) throws IOException {
+        String name = FlatfsKey.encode(key);
+        String expected = sharding.directoryOf(name);
+        if (!file.getParent().getFileName().toString().equals(expected)) {
+            return new BadBlock(file, Optional.of(key), "it is in directory " + file.getParent().getFileName()
+                    + " but belongs in " + expected);
+        }
+        byte[] data;
+        try {
+            data = read(key, file);
+        } catch (CorruptBlockException e) {
+            return new BadBlock(file, Optional.of(key), e.getMessage());
+        }
+        if (!Multihash.isSupported(key.code())) {
+            return null;
+        }
+        try {
+            Block.verified(Cid.v1(io.p2pkit.core.multiformats.Multicodec.RAW, key), data);
+            return null;
+        } catch (BlockMismatchException e) {
+            return new BadBlock(file, Optional.of(key), "its " + data.length + " bytes do not hash to its multihash");
+        }
+    }
+
+    /** Marks the store closed; it holds no open files between calls. */
+    @Override
+    public void close() {
+        closed = true;
+    }
+
+    private ReentrantLock stripe(Multihash key) {
+        return stripes[Math.floorMod(key.hashCode(), STRIPES)];
+    }
+
+    private static long sizeOrMinusOne(Path file) throws IOException {
+        try {
+            return Files.size(file);
+        } catch (NoSuchFileException e) {
+            return -1;
+        }
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("blockstore " + root + " is closed");
+        }
+    }
+
+    private static String readme(Sharding sharding) {
+        return """
+                This directory holds IPFS blocks, one file per block, in the flatfs layout Kubo uses.
+
+                A block's file is named after its multihash, written in upper-case base32 (RFC 4648)
+                without padding, followed by ".data"; a sha2-256 block's name starts with "CIQ".
+                The file holds the block's bytes and nothing else.
+
+                Files are spread over subdirectories by the function in the SHARDING file:
+                    %s
+                "next-to-last/2" takes the two characters before the last character of the name:
+                    CIQFTFEEHEDF6KLBT32BFAGLXEZL4UWFNWM4LFTLMXQBCERZ6CMLX3Y.data  lives in  X3/
+
+                Files whose names start with "put-" are being written; one left behind by a crash is
+                removed the next time the store is opened. Do not edit the block files: a changed
+                file no longer matches its name and is reported as corrupt.
+                """.formatted(sharding);
+    }
+}

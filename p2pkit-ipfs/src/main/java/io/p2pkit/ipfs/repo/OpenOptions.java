@@ -1,0 +1,64 @@
+package io.p2pkit.ipfs.repo;
+
+import io.p2pkit.ipfs.block.LinkReader;
+import io.p2pkit.ipfs.blockstore.BlockFetcher;
+
+import java.time.Clock;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What a repository needs from the rest of the node when it is opened: how to read a block's
+ * links (the codec registry), the clock heat decays by, and, for a node on the network, how to
+ * fetch blocks it does not have.
+ */
+public final class OpenOptions {
+    private final LinkReader links;
+    private final Clock clock;
+    private final BlockFetcher fetcher;
+
+    private OpenOptions(LinkReader links, Clock clock, BlockFetcher fetcher) {
+        this.links = Objects.requireNonNull(links, "links");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.fetcher = fetcher;
+    }
+
+    /**
+     * @param links how to read a block's links
+     * @return options with the system clock and no network
+     */
+    public static OpenOptions of(LinkReader links) {
+        return new OpenOptions(links, Clock.systemUTC(), null);
+    }
+
+    /**
+     * @param c the clock heat decays by
+     * @return these options with it
+     */
+    public OpenOptions clock(Clock c) {
+        return new OpenOptions(links, c, fetcher);
+    }
+
+    /**
+     * @param f how to fetch blocks from the network
+     * @return these options with it
+     */
+    public OpenOptions fetcher(BlockFetcher f) {
+        return new OpenOptions(links, clock, Objects.requireNonNull(f, "fetcher"));
+    }
+
+    /** @return how to read a block's links */
+    public LinkReader links() {
+        return links;
+    }
+
+    /** @return the clock */
+    public Clock clock() {
+        return clock;
+    }
+
+    /** @return how to fetch blocks from the network, if the node has one */
+    public Optional<BlockFetcher> fetcher() {
+        return Optional.ofNullable(fetcher);
+    }
+}

@@ -1,0 +1,288 @@
+package io.p2pkit.ipfs.repo;
+
+import io.p2pkit.core.multiformats.Cid;
+import io.p2pkit.ipfs.blockstore.FlatfsBlockstore;
+import io.p2pkit.ipfs.blockstore.RemoteTier;
+import io.p2pkit.ipfs.blockstore.SyncedFiles;
+import io.p2pkit.ipfs.blockstore.TieredBlockstore;
+import io.p2pkit.ipfs.blockstore.VerifyReport;
+import io.p2pkit.ipfs.pin.GarbageCollector;
+import io.p2pkit.ipfs.pin.GcLock;
+import io.p2pkit.ipfs.pin.GcResult;
+import io.p2pkit.ipfs.pin.Pinner;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A p2pkit repository: a directory holding
+ * <pre>
+ * config       the configuration ({@link RepoConfig}, Java properties)
+ * version      the layout version, "1"
+ * repo.lock    the lock that keeps the repository to one process, with its PID
+ * blocks/      the blocks, in Kubo's flatfs layout (SHARDING, _README, XX/&lt;key&gt;.data)
+ * datastore/   the metadata: pins and heat ({@link MetadataStore}, metadata.mv)
+ * </pre>
+ *
+ * <p>{@link #init} creates one, {@link #open} opens one for this process alone (a second opener
+ * gets a {@link RepoLockedException} naming the holder's PID). An open repository offers the
+ * tiered blockstore, the pinner, garbage collection, {@link #stat} and {@link #verify}.
+ */
+public final class Repository implements Closeable {
+    /** The layout version this p2pkit reads and writes. */
+    public static final int VERSION = 1;
+    /** The environment variable naming the repository's directory. */
+    public static final String HOME_VARIABLE = "P2PKIT_HOME";
+    static final String CONFIG = "config";
+    static final String VERSION_FILE = "version";
+    static final String BLOCKS = "blocks";
+    static final String DATASTORE = "datastore";
+    private static final int MAX_VERSION_BYTES = 32;
+
+    private final Path root;
+    private final RepoConfig config;
+    private final RepoLock lock;
+    private final MetadataStore metadata;
+    private final FlatfsBlockstore flatfs;
+    private final TieredBlockstore blocks;
+    private final GcLock gcLock = new GcLock();
+    private final Pinner pinner;
+    private final GarbageCollector collector;
+
+    private Repository(Path root, RepoConfig config, RepoLock lock, MetadataStore metadata, FlatfsBlockstore flatfs,
+                       TieredBlockstore blocks, OpenOptions options) {
+        this.root = root;
+        this.config = config;
+        this.lock = lock;
+        this.metadata = metadata;
+        this.flatfs = flatfs;
+        this.blocks = blocks;
+        this.pinner = new Pinner(blocks, blocks.local(), metadata, options.links(), gcLock, config.maxDagBlocks());
+        this.collector = new GarbageCollector(blocks.local(), metadata, options.links(), gcLock, config.maxDagBlocks());
+    }
+
+    /** @return {@code $P2PKIT_HOME}, or {@code ~/.p2pkit} when it is not set */
+    public static Path defaultRoot() {
+        return defaultRoot(System.getenv(), System.getProperty("user.home"));
+    }
+
+    static Path defaultRoot(Map<String, String> env, String userHome) {
+        String home = env.get(HOME_VARIABLE);
+        return home != null && !home.isBlank() ? Path.of(home) : Path.of(userHome, ".p2pkit");
+    }
+
+    /**
+     * @param root a directory
+     * @return whether a repository was initialized there (its version file exists)
+     */
+    public static boolean isInitialized(Path root) {
+        return Files.exists(root.resolve(VERSION_FILE));
+    }
+
+    /**
+     * Creates a repository. The version file is written last, so a crash part-way leaves a
+     * directory that {@link #open} refuses and {@code init} may be run again on.
+     *
+     * @param root   its directory, created if missing
+     * @param config its configuration
+     * @throws RepoException when one is already there, or it is locked
+     * @throws IOException   when it cannot be written
+     */
+    public static void init(Path root, RepoConfig config) throws IOException {
+        Path abs = root.toAbsolutePath();
+        if (isInitialized(abs)) {
+            throw new RepoException(abs, "a repository already exists at " + abs);
+        }
+        Files.createDirectories(abs);
+        RepoLock held = RepoLock.acquire(abs);
+        try {
+            if (isInitialized(abs)) {
+                throw new RepoException(abs, "a repository already exists at " + abs);
+            }
+            FlatfsBlockstore.open(abs.resolve(BLOCKS), config.disk()).close();
+            MetadataStore.open(abs.resolve(DATASTORE).resolve(MetadataStore.FILE)).close();
+            SyncedFiles.writeAtomically(abs.resolve(CONFIG), config.format());
+            SyncedFiles.writeAtomically(abs.resolve(VERSION_FILE), (VERSION + "\n").getBytes(StandardCharsets.US_ASCII));
+        } finally {
+            held.close();
+        }
+    }
+
+    /**
+     * Opens a repository for this process.
+     *
+     * @param root    its directory
+     * @param options links, clock and network
+     * @return the open repository
+     * @throws RepoException        when there is none, or it is malformed
+     * @throws RepoLockedException  when another process (or this one) has it open
+     * @throws RepoVersionException when its layout version is not {@link #VERSION}
+     * @throws RepoConfigException  when its config file is malformed
+     * @throws IOException          when it cannot be read
+     */
+    public static Repository open(Path root, OpenOptions options) throws IOException {
+        Path abs = root.toAbsolutePath();
+        if (!isInitialized(abs)) {
+            throw new RepoException(abs, "no p2pkit repository at " + abs + " (run p2pkit init)");
+        }
+        RepoLock lock = RepoLock.acquire(abs);
+        List<Closeable> opened = new ArrayList<>();
+        try {
+            int version = parseVersion(abs, readSmall(abs.resolve(VERSION_FILE), MAX_VERSION_BYTES));
+            if (version != VERSION) {
+                throw new RepoVersionException(abs, version);
+            }
+            RepoConfig config = RepoConfig.parse(readSmall(abs.resolve(CONFIG), RepoConfig.MAX_BYTES));
+            MetadataStore metadata = MetadataStore.open(abs.resolve(DATASTORE).resolve(MetadataStore.FILE));
+            opened.add(metadata);
+            FlatfsBlockstore flatfs = FlatfsBlockstore.open(abs.resolve(BLOCKS), config.disk());
+            opened.add(flatfs);
+            TieredBlockstore.Builder b = TieredBlockstore.builder(flatfs)
+                    .policy(config.tiers())
+                    .clock(options.clock())
+                    .pinned(metadata::isPinned)
+                    .heatStore(metadata)
+                    .allowBigBlocks(config.disk().allowBigBlocks());
+            options.fetcher().ifPresent(f -> b.remote(new RemoteTier(f, config.remoteTimeout(), config.disk().allowBigBlocks())));
+            TieredBlockstore blocks = b.build();
+            return new Repository(abs, config, lock, metadata, flatfs, blocks, options);
+        } catch (IOException | RuntimeException e) {
+            for (int i = opened.size() - 1; i >= 0; i--) {
+                try {
+                    opened.get(i).close();
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            lock.close();
+            throw e;
+        }
+    }
+
+    private static byte[] readSmall(Path file, int max) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] bytes = in.readNBytes(max + 1);
+            if (bytes.length > max) {
+                throw new RepoException(file.getParent(), file + " is over " + max + " bytes");
+            }
+            return bytes;
+        } catch (NoSuchFileException e) {
+            throw new RepoException(file.getParent(), "the repository has no " + file.getFileName() + " file", e);
+        }
+    }
+
+    /**
+     * The version in a version file's text: decimal digits, optionally surrounded by white space.
+     *
+     * @throws RepoException for anything else
+     */
+    static int parseVersion(Path root, byte[] text) throws RepoException {
+        String s = new String(text, StandardCharsets.ISO_8859_1).strip();
+        if (s.isEmpty() || s.length() > 9 || !s.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw new RepoException(root, "the version file of " + root + " does not hold a version number");
+        }
+        return Integer.parseInt(s);
+    }
+
+    /** @return the repository's directory */
+    public Path root() {
+        return root;
+    }
+
+    /** @return its configuration */
+    public RepoConfig config() {
+        return config;
+    }
+
+    /** @return the blockstore: memory over disk (over the network, when the options gave a fetcher) */
+    public TieredBlockstore blocks() {
+        return blocks;
+    }
+
+    /** @return the pins */
+    public Pinner pinner() {
+        return pinner;
+    }
+
+    /** @return the lock adds hold until they have pinned, and garbage collection takes exclusively */
+    public GcLock gcLock() {
+        return gcLock;
+    }
+
+    /** @return the metadata store */
+    public MetadataStore metadata() {
+        return metadata;
+    }
+
+    /**
+     * {@code repo gc}: removes every block no pin (and no protected root) keeps.
+     *
+     * @param protectedRoots DAGs kept besides the pins (for example MFS roots), walked best-effort
+     * @return what was removed
+     * @throws IOException          when a pinned DAG is incomplete (nothing is removed then) or the store fails
+     * @throws InterruptedException when interrupted while waiting for adds to pin
+     */
+    public GcResult gc(Collection<Cid> protectedRoots) throws IOException, InterruptedException {
+        return collector.collect(protectedRoots);
+    }
+
+    /**
+     * {@code repo stat}.
+     *
+     * @return the repository's numbers
+     * @throws IOException when its files cannot be measured
+     */
+    public RepoStat stat() throws IOException {
+        long other = metadata.fileSize() + sizeOfFiles(root) + sizeOfFiles(root.resolve(BLOCKS));
+        return new RepoStat(root, VERSION, flatfs.count(), flatfs.totalSize(), flatfs.totalSize() + other,
+                config.tiers().diskQuotaBytes());
+    }
+
+    private static long sizeOfFiles(Path dir) throws IOException {
+        long total = 0;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, Files::isRegularFile)) {
+            for (Path p : entries) {
+                total += Files.size(p);
+            }
+        }
+        return total;
+    }
+
+    /**
+     * {@code repo verify}: re-hashes every block on disk.
+     *
+     * @return the blocks that failed, with why
+     * @throws IOException when the block directory cannot be read
+     */
+    public VerifyReport verify() throws IOException {
+        return flatfs.verify();
+    }
+
+    /**
+     * Saves heat, closes the stores and releases the lock.
+     *
+     * @throws IOException when a store fails to close (the lock is released anyway)
+     */
+    @Override
+    public void close() throws IOException {
+        try {
+            try {
+                blocks.close();
+            } finally {
+                metadata.close();
+            }
+        } finally {
+            lock.close();
+        }
+    }
+}

@@ -1,0 +1,197 @@
+package io.p2pkit.ipfs.pin;
+
+import io.p2pkit.core.multiformats.Cid;
+import io.p2pkit.core.multiformats.Multicodec;
+import io.p2pkit.core.multiformats.Multihash;
+import io.p2pkit.ipfs.block.Block;
+import io.p2pkit.ipfs.blockstore.FlatfsBlockstore;
+import io.p2pkit.ipfs.blockstore.RemoteTier;
+import io.p2pkit.ipfs.blockstore.TieredBlockstore;
+import io.p2pkit.ipfs.testing.TestDag;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class PinnerTest {
+    @TempDir
+    Path dir;
+
+    private final SplittableRandom random = new SplittableRandom(21);
+    private final MemoryPinStore pinStore = new MemoryPinStore();
+    private final Map<Multihash, byte[]> network = new HashMap<>();
+    private TieredBlockstore store;
+    private Pinner pinner;
+
+    @BeforeEach
+    void open() throws IOException {
+        store = TieredBlockstore.builder(FlatfsBlockstore.open(dir, FlatfsBlockstore.Options.defaults().withSyncWrites(false)))
+                .remote(new RemoteTier((cid, timeout) -> Optional.ofNullable(network.get(cid.multihash())),
+                        Duration.ofSeconds(1), false))
+                .pinned(pinStore::isPinned)
+                .build();
+        pinner = new Pinner(store, store.local(), pinStore, TestDag.LINKS, new GcLock(), 1000);
+    }
+
+    @AfterEach
+    void close() throws IOException {
+        store.close();
+    }
+
+    private List<Block> storeTree(String name) throws IOException {
+        List<Block> tree = TestDag.tree(random, 3, 50, name);
+        for (Block b : tree) {
+            store.put(b);
+        }
+        return tree;
+    }
+
+    private static Set<Cid> cids(List<Pin> pins) {
+        return pins.stream().map(Pin::cid).collect(Collectors.toSet());
+    }
+
+    @Test
+    void aRecursivePinMakesEverythingBelowItIndirect() throws Exception {
+        List<Block> tree = storeTree("a");
+        Cid root = tree.get(0).cid();
+        pinner.pin(root, PinType.RECURSIVE, "my tree");
+        assertEquals(List.of(new Pin(root, PinType.RECURSIVE, "my tree")), pinner.ls(Set.of(PinType.RECURSIVE)));
+        List<Pin> indirect = pinner.ls(Set.of(PinType.INDIRECT));
+        assertEquals(tree.size() - 1, indirect.size());
+        assertEquals(tree.subList(1, tree.size()).stream().map(Block::cid).collect(Collectors.toSet()), cids(indirect));
+        assertEquals(tree.size(), pinner.ls(PinType.ALL).size());
+        assertEquals(PinType.RECURSIVE, pinner.pinOf(root).orElseThrow().type());
+        assertEquals(PinType.INDIRECT, pinner.pinOf(tree.get(5).cid()).orElseThrow().type());
+        assertTrue(pinner.pinOf(TestDag.leaf(random, 5).cid()).isEmpty());
+        assertTrue(pinner.isPinnedRoot(root.multihash()));
+    }
+
+    @Test
+    void aDirectPinWithinARecursiveDagIsListedOnceAsDirect() throws Exception {
+        List<Block> tree = storeTree("b");
+        pinner.pin(tree.get(0).cid(), PinType.RECURSIVE, "");
+        pinner.pin(tree.get(2).cid(), PinType.DIRECT, "");
+        List<Pin> all = pinner.ls(PinType.ALL);
+        assertEquals(tree.size(), all.size());
+        assertEquals(1, all.stream().filter(p -> p.cid().equals(tree.get(2).cid())).count());
+        assertEquals(PinType.DIRECT, pinner.pinOf(tree.get(2).cid()).orElseThrow().type());
+    }
+
+    @Test
+    void aMissingBlockStopsTheRecursivePin() throws Exception {
+        List<Block> tree = storeTree("c");
+        Block lost = tree.get(4);
+        store.delete(lost.cid().multihash());
+        Cid root = tree.get(0).cid();
+        MissingBlockException e = assertThrows(MissingBlockException.class, () -> pinner.pin(root, PinType.RECURSIVE, ""));
+        assertEquals(lost.cid(), e.cid());
+        assertEquals(root, e.root());
+        assertTrue(e.getMessage().contains(lost.cid().toString()), e.getMessage());
+        assertTrue(pinner.ls(PinType.ALL).isEmpty(), "no pin recorded");
+    }
+
+    @Test
+    void pinningFetchesFromTheNetworkAndWritesEverythingDown() throws Exception {
+        List<Block> tree = TestDag.tree(random, 3, 50, "d");
+        tree.forEach(b -> network.put(b.cid().multihash(), b.data()));
+        Cid root = tree.get(0).cid();
+        pinner.pin(root, PinType.RECURSIVE, "");
+        for (Block b : tree) {
+            assertTrue(store.disk().has(b.cid().multihash()), "on disk: " + b.cid());
+        }
+        assertEquals(0, store.stats().unsavedBlocks());
+    }
+
+    @Test
+    void directThenRecursiveBecomesRecursive() throws Exception {
+        List<Block> tree = storeTree("e");
+        Cid root = tree.get(0).cid();
+        pinner.pin(root, PinType.DIRECT, "x");
+        assertEquals(PinType.DIRECT, pinner.pinOf(root).orElseThrow().type());
+        assertTrue(pinner.ls(Set.of(PinType.INDIRECT)).isEmpty());
+        pinner.pin(root, PinType.RECURSIVE, "x");
+        assertEquals(List.of(new Pin(root, PinType.RECURSIVE, "x")), pinner.ls(Set.of(PinType.RECURSIVE, PinType.DIRECT)));
+        PinException e = assertThrows(PinException.class, () -> pinner.pin(root, PinType.DIRECT, ""));
+        assertTrue(e.getMessage().contains("already pinned recursively"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> pinner.pin(root, PinType.INDIRECT, ""));
+    }
+
+    @Test
+    void unpinFollowsKubo() throws Exception {
+        List<Block> tree = storeTree("f");
+        Cid root = tree.get(0).cid();
+        pinner.pin(root, PinType.RECURSIVE, "");
+        assertThrows(PinException.class, () -> pinner.unpin(root, false));
+        PinException e = assertThrows(PinException.class, () -> pinner.unpin(tree.get(1).cid(), true));
+        assertTrue(e.getMessage().contains("not pinned or pinned indirectly"), e.getMessage());
+        pinner.unpin(root, true);
+        assertTrue(pinner.ls(PinType.ALL).isEmpty());
+        pinner.pin(tree.get(1).cid(), PinType.DIRECT, "");
+        pinner.unpin(tree.get(1).cid(), false);
+        assertTrue(pinner.ls(PinType.ALL).isEmpty());
+    }
+
+    @Test
+    void verifyFindsMissingAndDamagedBlocks() throws Exception {
+        List<Block> tree = storeTree("g");
+        Cid root = tree.get(0).cid();
+        pinner.pin(root, PinType.RECURSIVE, "");
+        assertTrue(pinner.verify().get(0).ok());
+        Block gone = tree.get(2);
+        Block damaged = tree.get(3);
+        store.delete(gone.cid().multihash());
+        Path file = ((FlatfsBlockstore) store.disk()).pathOf(damaged.cid().multihash());
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[0] ^= 1;
+        Files.write(file, bytes);
+        PinVerifyResult r = pinner.verify().get(0);
+        assertFalse(r.ok());
+        Map<Cid, String> bad = r.badNodes().stream().collect(Collectors.toMap(PinVerifyResult.BadNode::cid,
+                PinVerifyResult.BadNode::error));
+        assertEquals(Set.of(gone.cid(), damaged.cid()), bad.keySet());
+        assertEquals("missing", bad.get(gone.cid()));
+        assertTrue(bad.get(damaged.cid()).startsWith("damaged"), bad.get(damaged.cid()));
+    }
+
+    @Test
+    void aDagOverTheBoundIsRefused() throws Exception {
+        List<Block> tree = storeTree("h"); // 13 blocks
+        Pinner small = new Pinner(store, store.local(), pinStore, TestDag.LINKS, new GcLock(), 10);
+        PinException e = assertThrows(PinException.class, () -> small.pin(tree.get(0).cid(), PinType.RECURSIVE, ""));
+        assertTrue(e.getMessage().contains("more than 10 blocks"), e.getMessage());
+    }
+
+    @Test
+    void identityLinksNeedNoStoredBlock() throws Exception {
+        Cid inline = Cid.v1(Multicodec.RAW, Multihash.identity(new byte[] {1, 2, 3}));
+        Block root = TestDag.node(List.of(inline), "with an inline leaf");
+        store.put(root);
+        pinner.pin(root.cid(), PinType.RECURSIVE, "");
+        assertEquals(Set.of(inline), cids(pinner.ls(Set.of(PinType.INDIRECT))));
+    }
+
+    @Test
+    void pinTypesParseAsKuboNamesThem() {
+        assertEquals(PinType.ALL, PinType.select("all"));
+        assertEquals(Set.of(PinType.INDIRECT), PinType.select("indirect"));
+        assertEquals("recursive", PinType.RECURSIVE.kuboName());
+        assertThrows(IllegalArgumentException.class, () -> PinType.select("everything"));
+    }
+}
