@@ -11,6 +11,7 @@ import io.p2pkit.node.cli.command.RoutingCommand;
 import io.p2pkit.node.cli.command.TransportInteropCommand;
 import io.p2pkit.node.cli.command.VersionCommand;
 import io.p2pkit.node.cli.command.block.BlockCommand;
+import io.p2pkit.node.cli.command.cid.CidCommand;
 import io.p2pkit.node.cli.command.repo.RepoCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -42,7 +43,7 @@ public final class Main {
     public static List<CliCommand> commands() {
         return List.of(new VersionCommand(), new IdCommand(), new DaemonCommand(), new PingCommand(),
                 new TransportInteropCommand(), new PerfCommand(), new RoutingCommand(), new PubsubCommand(),
-                new InitCommand(), new BlockCommand(), new RepoCommand());
+                new InitCommand(), new BlockCommand(), new RepoCommand(), new CidCommand());
     }
 
     public static void main(String[] args) {
