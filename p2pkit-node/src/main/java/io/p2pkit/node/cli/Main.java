@@ -12,6 +12,8 @@ import io.p2pkit.node.cli.command.TransportInteropCommand;
 import io.p2pkit.node.cli.command.VersionCommand;
 import io.p2pkit.node.cli.command.block.BlockCommand;
 import io.p2pkit.node.cli.command.cid.CidCommand;
+import io.p2pkit.node.cli.command.dag.DagCommand;
+import io.p2pkit.node.cli.command.pin.PinCommand;
 import io.p2pkit.node.cli.command.repo.RepoCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -43,7 +45,7 @@ public final class Main {
     public static List<CliCommand> commands() {
         return List.of(new VersionCommand(), new IdCommand(), new DaemonCommand(), new PingCommand(),
                 new TransportInteropCommand(), new PerfCommand(), new RoutingCommand(), new PubsubCommand(),
-                new InitCommand(), new BlockCommand(), new RepoCommand(), new CidCommand());
+                new InitCommand(), new BlockCommand(), new DagCommand(), new PinCommand(), new RepoCommand(), new CidCommand());
     }
 
     public static void main(String[] args) {
