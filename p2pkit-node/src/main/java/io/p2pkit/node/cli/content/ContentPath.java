@@ -76,11 +76,12 @@ public final class ContentPath {
 
     /**
      * @param repo an open repository
-     * @return a resolver over its blocks (DAG-PB names as plain links; HAMT directories need UnixFS)
+     * @return a resolver over its local blocks, without heat (a command's one-off reads should not
+     *         fill the memory tier), DAG-PB names as plain links (HAMT directories need UnixFS)
      */
     public static PathResolver resolver(Repository repo) {
         Codecs codecs = RepoOption.codecs(true);
-        return new PathResolver(repo.blocks(), codecs, NamedLinkLookup.FIRST_MATCHING_NAME);
+        return new PathResolver(repo.blocks().local(), codecs, NamedLinkLookup.FIRST_MATCHING_NAME);
     }
 
     /** {@code text}, cut to 100 characters for messages. */

@@ -39,7 +39,7 @@ public final class BlockGetCommand extends CliCommand {
     protected int run() throws Exception {
         try (Repository r = repo.open()) {
             Cid cid = ContentPath.resolveCid(r, arg);
-            Block block = r.blocks().get(cid).orElseThrow(() -> new BlockNotFoundException(cid));
+            Block block = r.blocks().local().get(cid).orElseThrow(() -> new BlockNotFoundException(cid));
             if (output.json()) {
                 Map<String, Object> o = new LinkedHashMap<>();
                 o.put("Key", cid.toString());

@@ -113,7 +113,7 @@ public final class DagExportCommand extends CliCommand {
                      out.flush(); // the caller closes its own stream
                  }
              }, List.of(root))) {
-            new DagTraversal(r.blocks(), RepoOption.codecs(true)).walk(root, block -> {
+            new DagTraversal(r.blocks().local(), RepoOption.codecs(true)).walk(root, block -> {
                 if (block.cid().multihash().code() != Multicodec.IDENTITY) {
                     car.write(block);
                     count[0]++;

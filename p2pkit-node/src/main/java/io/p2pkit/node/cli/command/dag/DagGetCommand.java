@@ -56,7 +56,7 @@ public final class DagGetCommand extends CliCommand {
             ResolvedPath resolved = ContentPath.resolve(r, ContentPath.parse(arg));
             node = resolved.node();
             if (node instanceof Link link) {
-                Block block = r.blocks().get(link.cid()).orElseThrow(() -> new BlockNotFoundException(link.cid()));
+                Block block = r.blocks().local().get(link.cid()).orElseThrow(() -> new BlockNotFoundException(link.cid()));
                 node = codecs.decode(block);
             }
         }

@@ -64,7 +64,7 @@ public final class DagStatCommand extends CliCommand {
             for (String arg : args) {
                 Cid root = root(r, arg);
                 long[] n = {0, 0, 0, 0}; // blocks, size, unique blocks, unique size
-                new DagTraversal(r.blocks(), RepoOption.codecs(true)).walk(root, block -> {
+                new DagTraversal(r.blocks().local(), RepoOption.codecs(true)).walk(root, block -> {
                     n[0]++;
                     n[1] += block.size();
                     if (unique == null || unique.add(block.cid())) {
