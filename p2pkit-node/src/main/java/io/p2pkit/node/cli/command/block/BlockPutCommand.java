@@ -123,8 +123,8 @@ public final class BlockPutCommand extends CliCommand {
         try {
             mh = mhlen == -1 ? Multihash.digest(hash, data) : Multihash.digest(hash, data, mhlen);
         } catch (IllegalArgumentException e) {
-            throw new UsageException("--mhlen " + mhlen + " with " + Multicodec.nameOf(hash) + " for " + in.name()
-                    + ": " + e.getMessage());
+            throw new UsageException((mhlen == -1 ? "--mhtype " : "--mhlen " + mhlen + " with ") + Multicodec.nameOf(hash)
+                    + " for " + in.name() + ": " + e.getMessage());
         }
         return v0 ? Cid.v0(mh) : Cid.v1(codec, mh);
     }
