@@ -40,7 +40,7 @@ import java.util.Map;
         footer = {"", "With --json: {\"PeerID\":…,\"RepoPath\":…,\"IdentityCreated\":true|false,\"Profiles\":[…]}"})
 public final class InitCommand extends CliCommand {
     /** The node's key file, in the repository's directory. */
-    public static final String IDENTITY_FILE = "identity.key";
+    private static final String IDENTITY_FILE = "identity.key";
 
     @Option(names = "--profile", paramLabel = "NAME[,NAME…]", split = ",",
             description = "configuration profiles to apply: test, lowpower, flatfs, unixfs-v0-2015, unixfs-v1-2025")

@@ -25,7 +25,7 @@ import java.util.Map;
                 + "the CID as they are read; a damaged block file is an error naming it.",
         ""},
         footer = {"", "With --json: {\"Key\":…,\"Size\":…,\"Data\":<base64>} (Kubo writes the bytes whatever --enc says)."})
-public final class BlockGetCommand extends CliCommand {
+final class BlockGetCommand extends CliCommand {
     @Parameters(index = "0", paramLabel = "CID|PATH", description = "the block")
     private String arg;
 

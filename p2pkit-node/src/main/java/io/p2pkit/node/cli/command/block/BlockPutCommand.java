@@ -34,7 +34,7 @@ import java.util.Map;
                 + "before anything is stored.",
         ""},
         footer = {"", "With --json: one {\"Key\":…,\"Size\":…} per block (Kubo's shape)"})
-public final class BlockPutCommand extends CliCommand {
+final class BlockPutCommand extends CliCommand {
     @Parameters(paramLabel = "FILE", arity = "0..*", description = "files to store, one block each (default: stdin)")
     private List<Path> files = new ArrayList<>();
 

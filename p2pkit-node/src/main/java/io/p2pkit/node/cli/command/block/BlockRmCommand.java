@@ -30,7 +30,7 @@ import java.util.Map;
                 + "each failure on stderr ('cannot remove <cid>: why'); any failure makes the exit status 1.",
         ""},
         footer = {"", "With --json: one {\"Hash\":…} per removed block, {\"Hash\":…,\"Error\":…} per failure (Kubo's shape)."})
-public final class BlockRmCommand extends CliCommand {
+final class BlockRmCommand extends CliCommand {
     @Parameters(paramLabel = "CID", arity = "1..*", description = "the blocks to remove (CIDs or paths)")
     private List<String> args;
 

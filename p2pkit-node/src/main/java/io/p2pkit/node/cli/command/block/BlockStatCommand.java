@@ -22,7 +22,7 @@ import java.util.OptionalInt;
         "As Kubo: 'Key: <cid>' and 'Size: <bytes>'. Takes a CID or a path.",
         ""},
         footer = {"", "With --json: {\"Key\":…,\"Size\":…} (Kubo's shape)"})
-public final class BlockStatCommand extends CliCommand {
+final class BlockStatCommand extends CliCommand {
     @Parameters(index = "0", paramLabel = "CID|PATH", description = "the block")
     private String arg;
 

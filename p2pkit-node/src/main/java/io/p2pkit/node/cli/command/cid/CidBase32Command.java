@@ -18,7 +18,7 @@ import java.util.List;
         "The canonical, case-insensitive form (bafy…, bafk…): what Kubo's 'ipfs cid base32' prints.",
         ""},
         footer = {"", "With --json: one {\"CidStr\":…,\"Formatted\":…,\"ErrorMsg\":…} per CID (Kubo's shape)"})
-public final class CidBase32Command extends CliCommand {
+final class CidBase32Command extends CliCommand {
     @Parameters(paramLabel = "CID", arity = "0..*", description = "the CIDs (default: read from stdin, one a line)")
     private List<String> cids = new ArrayList<>();
 

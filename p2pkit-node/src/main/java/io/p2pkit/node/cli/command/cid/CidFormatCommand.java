@@ -34,7 +34,7 @@ import java.util.function.UnaryOperator;
                 + "--mc changes the codec (making a CIDv1).",
         ""},
         footer = {"", "With --json: one {\"CidStr\":…,\"Formatted\":…,\"ErrorMsg\":…} per CID (Kubo's shape)"})
-public final class CidFormatCommand extends CliCommand {
+final class CidFormatCommand extends CliCommand {
     @Parameters(paramLabel = "CID", arity = "0..*", description = "the CIDs (default: read from stdin, one a line)")
     private List<String> cids = new ArrayList<>();
 

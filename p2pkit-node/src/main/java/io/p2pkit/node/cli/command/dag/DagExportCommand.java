@@ -39,7 +39,7 @@ import java.util.Map;
                 + "incomplete; with --output the file is removed).",
         ""},
         footer = {"", "With --json (which needs --output): {\"Root\":{\"/\":<cid>},\"Blocks\":…,\"Size\":<bytes>,\"Output\":…}"})
-public final class DagExportCommand extends CliCommand {
+final class DagExportCommand extends CliCommand {
     @Parameters(index = "0", paramLabel = "CID|PATH", description = "the root of the DAG")
     private String arg;
 

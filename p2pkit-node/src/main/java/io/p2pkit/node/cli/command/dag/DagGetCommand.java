@@ -30,7 +30,7 @@ import picocli.CommandLine.Parameters;
                 + "it. The bytes are written as the codec makes them, without a newline, as Kubo does.",
         ""},
         footer = {"", "With --json: the node as dag-json, followed by a newline (so --output-codec must be dag-json)."})
-public final class DagGetCommand extends CliCommand {
+final class DagGetCommand extends CliCommand {
     @Parameters(index = "0", paramLabel = "CID|PATH", description = "the node, or a path into it")
     private String arg;
 

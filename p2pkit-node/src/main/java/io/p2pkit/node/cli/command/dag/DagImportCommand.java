@@ -46,7 +46,7 @@ import java.util.Set;
         ""},
         footer = {"", "With --json: {\"Root\":{\"Cid\":{\"/\":<cid>},\"PinErrorMsg\":…}} per root and, with --stats, "
                 + "{\"Stats\":{\"BlockCount\":…,\"BlockBytesCount\":…}} (Kubo's shapes)."})
-public final class DagImportCommand extends CliCommand {
+final class DagImportCommand extends CliCommand {
     @Parameters(paramLabel = "FILE", arity = "0..*", description = "CAR files (default: stdin)")
     private List<Path> files = new ArrayList<>();
 

@@ -36,7 +36,7 @@ import java.util.Map;
                 + "--allow-big-block.",
         ""},
         footer = {"", "With --json: one {\"Cid\":{\"/\":<cid>}} per node (Kubo's shape)"})
-public final class DagPutCommand extends CliCommand {
+final class DagPutCommand extends CliCommand {
     /** The most bytes of input text read for one node (the block it makes is checked separately). */
     private static final int MAX_INPUT = 8 << 20;
 

@@ -35,7 +35,7 @@ import java.util.Set;
         ""},
         footer = {"", "With --json: {\"UniqueBlocks\":…,\"TotalSize\":…,\"SharedSize\":…,\"Ratio\":…,\"DagStats\":[{\"Cid\":…,"
                 + "\"Size\":…,\"NumBlocks\":…}]} (Kubo's shape; zero values are left out, as Kubo's omitempty does)."})
-public final class DagStatCommand extends CliCommand {
+final class DagStatCommand extends CliCommand {
     @Parameters(paramLabel = "CID|PATH", arity = "1..*", description = "the roots")
     private List<String> args;
 

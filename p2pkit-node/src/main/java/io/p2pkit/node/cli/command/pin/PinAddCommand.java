@@ -28,7 +28,7 @@ import java.util.Map;
                 + "recursively' (or 'directly').",
         ""},
         footer = {"", "With --json: {\"Pins\":[<cid>…]} (Kubo's shape)"})
-public final class PinAddCommand extends CliCommand {
+final class PinAddCommand extends CliCommand {
     @Parameters(paramLabel = "CID|PATH", arity = "1..*", description = "what to pin")
     private List<String> args;
 

@@ -33,7 +33,7 @@ import java.util.Set;
         ""},
         footer = {"", "With --json: {\"Keys\":{\"<cid>\":{\"Type\":…,\"Name\":…},…}} in one object; with --stream one "
                 + "{\"Cid\":…,\"Type\":…[,\"Name\":…]} per pin (Kubo's two shapes)."})
-public final class PinLsCommand extends CliCommand {
+final class PinLsCommand extends CliCommand {
     @Parameters(paramLabel = "CID|PATH", arity = "0..*", description = "pins to look up (default: all)")
     private List<String> args = new ArrayList<>();
 

@@ -24,7 +24,7 @@ import java.util.Map;
                 + "Prints 'unpinned <cid>'.",
         ""},
         footer = {"", "With --json: {\"Pins\":[<cid>…]} (Kubo's shape)"})
-public final class PinRmCommand extends CliCommand {
+final class PinRmCommand extends CliCommand {
     @Parameters(paramLabel = "CID|PATH", arity = "1..*", description = "the pins to remove")
     private List<String> args;
 

@@ -25,7 +25,7 @@ import java.util.Map;
         ""},
         footer = {"", "With --json: one {\"Cid\":…,\"Ok\":true} or {\"Cid\":…,\"BadNodes\":[{\"Cid\":…,\"Err\":…}]} per pin "
                 + "reported (Kubo's shape)."})
-public final class PinVerifyCommand extends CliCommand {
+final class PinVerifyCommand extends CliCommand {
     @Option(names = "--verbose", description = "also report the pins that are fine")
     private boolean verbose;
 

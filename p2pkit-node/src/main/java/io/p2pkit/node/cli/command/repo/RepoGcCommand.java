@@ -27,7 +27,7 @@ import java.util.Map;
                 + "error names it (run 'p2pkit pin verify').",
         ""},
         footer = {"", "With --json: one {\"Key\":{\"/\":<cid>}} per removed block (Kubo's shape)."})
-public final class RepoGcCommand extends CliCommand {
+final class RepoGcCommand extends CliCommand {
     @Option(names = {"-q", "--quiet"}, description = "print only the CIDs of removed blocks")
     private boolean quiet;
 

@@ -22,7 +22,7 @@ import java.util.Map;
         ""},
         footer = {"", "With --json: {\"RepoSize\":…,\"StorageMax\":…,\"NumObjects\":…,\"RepoPath\":…,\"Version\":…} (Kubo's "
                 + "shape; only the first two with --size-only)."})
-public final class RepoStatCommand extends CliCommand {
+final class RepoStatCommand extends CliCommand {
     @Option(names = {"-s", "--size-only"}, description = "only RepoSize and StorageMax")
     private boolean sizeOnly;
 

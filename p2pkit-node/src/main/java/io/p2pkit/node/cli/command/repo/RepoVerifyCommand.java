@@ -30,7 +30,7 @@ import java.util.Map;
         ""},
         footer = {"", "With --json: {\"Msg\":…,\"Progress\":0} per damaged block and a last {\"Msg\":…,\"Progress\":<blocks "
                 + "checked>} (Kubo's fields; Kubo also streams one object per block checked)."})
-public final class RepoVerifyCommand extends CliCommand {
+final class RepoVerifyCommand extends CliCommand {
     @Option(names = "--drop", description = "remove the damaged block files (destructive: fetch them again later)")
     private boolean drop;
 
