@@ -25,6 +25,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongConsumer;
 import java.util.stream.Stream;
 
 /**
@@ -445,7 +446,21 @@ public final class FlatfsBlockstore implements Blockstore {
      * @throws IOException when a directory cannot be listed
      */
     public VerifyReport verify() throws IOException {
+        return verify(examined -> {
+        });
+    }
+
+    /**
+     * As {@link #verify()}, telling {@code progress} how many block files have been examined
+     * after each one (for a progress bar: {@link #count()} is about the total).
+     *
+     * @param progress called on this thread with the number of block files examined so far
+     * @return what was found
+     * @throws IOException when a directory cannot be listed
+     */
+    public VerifyReport verify(LongConsumer progress) throws IOException {
         requireOpen();
+        long examined = 0;
         long checked = 0;
         long unverifiable = 0;
         long bad = 0;
@@ -479,6 +494,7 @@ public final class FlatfsBlockstore implements Blockstore {
                             badBlocks.add(problem);
                         }
                     }
+                    progress.accept(++examined);
                 }
             }
         }

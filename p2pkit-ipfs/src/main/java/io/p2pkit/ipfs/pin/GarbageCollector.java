@@ -13,6 +13,7 @@ import java.util.Collection;
 import java.util.Iterator;
 import java.util.Objects;
 import java.util.OptionalInt;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -63,6 +64,25 @@ public final class GarbageCollector {
      * @throws InterruptedException  when interrupted while waiting for adds to pin
      */
     public GcResult collect(Collection<Cid> protectedRoots) throws IOException, InterruptedException {
+        return collect(protectedRoots, key -> {
+        });
+    }
+
+    /**
+     * Collects garbage, telling {@code removed} of each block as it is deleted (Kubo's
+     * {@code repo gc} streams the removed keys).
+     *
+     * @param protectedRoots DAGs to keep besides the pins, walked best-effort
+     * @param removed        called with each removed block's multihash, on this thread, under the GC lock
+     * @return what was done
+     * @throws MissingBlockException when a block under a recursive pin is missing (nothing was deleted)
+     * @throws PinException          when the pinned DAGs are over the walk bound (nothing was deleted)
+     * @throws IOException           when the store fails
+     * @throws InterruptedException  when interrupted while waiting for adds to pin
+     */
+    public GcResult collect(Collection<Cid> protectedRoots, Consumer<Multihash> removed)
+            throws IOException, InterruptedException {
+        Objects.requireNonNull(removed, "removed");
         GcLock.Held held = gcLock.gcLock();
         try {
             DagWalk mark = new DagWalk(local, links, maxDagBlocks, "garbage collection", false);
@@ -88,13 +108,13 @@ public final class GarbageCollector {
             for (Cid root : protectedRoots) {
                 mark.walk(root, bestEffort);
             }
-            return sweep(mark);
+            return sweep(mark, removed);
         } finally {
             held.close();
         }
     }
 
-    private GcResult sweep(DagWalk mark) throws IOException {
+    private GcResult sweep(DagWalk mark, Consumer<Multihash> listener) throws IOException {
         long kept = 0;
         long removed = 0;
         long removedBytes = 0;
@@ -110,6 +130,7 @@ public final class GarbageCollector {
                 if (local.delete(key)) {
                     removed++;
                     removedBytes += size.orElse(0);
+                    listener.accept(key);
                 }
             }
         } catch (UncheckedIOException e) {

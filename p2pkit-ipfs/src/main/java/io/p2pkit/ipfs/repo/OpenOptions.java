@@ -16,11 +16,13 @@ public final class OpenOptions {
     private final LinkReader links;
     private final Clock clock;
     private final BlockFetcher fetcher;
+    private final boolean allowBigBlocks;
 
-    private OpenOptions(LinkReader links, Clock clock, BlockFetcher fetcher) {
+    private OpenOptions(LinkReader links, Clock clock, BlockFetcher fetcher, boolean allowBigBlocks) {
         this.links = Objects.requireNonNull(links, "links");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.fetcher = fetcher;
+        this.allowBigBlocks = allowBigBlocks;
     }
 
     /**
@@ -28,7 +30,7 @@ public final class OpenOptions {
      * @return options with the system clock and no network
      */
     public static OpenOptions of(LinkReader links) {
-        return new OpenOptions(links, Clock.systemUTC(), null);
+        return new OpenOptions(links, Clock.systemUTC(), null, false);
     }
 
     /**
@@ -36,7 +38,7 @@ public final class OpenOptions {
      * @return these options with it
      */
     public OpenOptions clock(Clock c) {
-        return new OpenOptions(links, c, fetcher);
+        return new OpenOptions(links, c, fetcher, allowBigBlocks);
     }
 
     /**
@@ -44,7 +46,25 @@ public final class OpenOptions {
      * @return these options with it
      */
     public OpenOptions fetcher(BlockFetcher f) {
-        return new OpenOptions(links, clock, Objects.requireNonNull(f, "fetcher"));
+        return new OpenOptions(links, clock, Objects.requireNonNull(f, "fetcher"), allowBigBlocks);
+    }
+
+    /**
+     * Lets this opening store and read blocks over {@link io.p2pkit.ipfs.block.Block#MAX_SIZE}
+     * even when the config's {@code blockstore.allowBigBlocks} is off: Kubo's
+     * {@code --allow-big-block} for one command. A big block stored that way stays on disk; only
+     * an opening that allows big blocks can read it back.
+     *
+     * @param allow whether big blocks are allowed
+     * @return these options with it
+     */
+    public OpenOptions allowBigBlocks(boolean allow) {
+        return new OpenOptions(links, clock, fetcher, allow);
+    }
+
+    /** @return whether this opening allows big blocks whatever the config says */
+    public boolean allowBigBlocks() {
+        return allowBigBlocks;
     }
 
     /** @return how to read a block's links */

@@ -1,6 +1,7 @@
 package io.p2pkit.ipfs.repo;
 
 import io.p2pkit.core.multiformats.Cid;
+import io.p2pkit.core.multiformats.Multihash;
 import io.p2pkit.ipfs.blockstore.FlatfsBlockstore;
 import io.p2pkit.ipfs.blockstore.RemoteTier;
 import io.p2pkit.ipfs.blockstore.SyncedFiles;
@@ -23,6 +24,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 
 /**
  * A p2pkit repository: a directory holding
@@ -142,7 +145,11 @@ public final class Repository implements Closeable {
             if (version != VERSION) {
                 throw new RepoVersionException(abs, version);
             }
-            RepoConfig config = RepoConfig.parse(readSmall(abs.resolve(CONFIG), RepoConfig.MAX_BYTES));
+            RepoConfig stored = RepoConfig.parse(readSmall(abs.resolve(CONFIG), RepoConfig.MAX_BYTES));
+            RepoConfig config = options.allowBigBlocks() && !stored.disk().allowBigBlocks()
+                    ? new RepoConfig(stored.disk().withAllowBigBlocks(true), stored.tiers(), stored.remoteTimeout(),
+                            stored.maxDagBlocks(), stored.other())
+                    : stored;
             MetadataStore metadata = MetadataStore.open(abs.resolve(DATASTORE).resolve(MetadataStore.FILE));
             opened.add(metadata);
             FlatfsBlockstore flatfs = FlatfsBlockstore.open(abs.resolve(BLOCKS), config.disk());
@@ -199,7 +206,7 @@ public final class Repository implements Closeable {
         return root;
     }
 
-    /** @return its configuration */
+    /** @return its configuration, as in force: with big blocks allowed when the {@link OpenOptions} said so */
     public RepoConfig config() {
         return config;
     }
@@ -237,6 +244,19 @@ public final class Repository implements Closeable {
     }
 
     /**
+     * {@code repo gc}, telling {@code removed} of each block as it is deleted.
+     *
+     * @param protectedRoots DAGs kept besides the pins, walked best-effort
+     * @param removed        called with each removed block's multihash
+     * @return what was removed
+     * @throws IOException          when a pinned DAG is incomplete (nothing is removed then) or the store fails
+     * @throws InterruptedException when interrupted while waiting for adds to pin
+     */
+    public GcResult gc(Collection<Cid> protectedRoots, Consumer<Multihash> removed) throws IOException, InterruptedException {
+        return collector.collect(protectedRoots, removed);
+    }
+
+    /**
      * {@code repo stat}.
      *
      * @return the repository's numbers
@@ -266,6 +286,17 @@ public final class Repository implements Closeable {
      */
     public VerifyReport verify() throws IOException {
         return flatfs.verify();
+    }
+
+    /**
+     * {@code repo verify}, telling {@code progress} how many block files have been examined so far.
+     *
+     * @param progress called after each block file with the number examined
+     * @return the blocks that failed, with why
+     * @throws IOException when the block directory cannot be read
+     */
+    public VerifyReport verify(LongConsumer progress) throws IOException {
+        return flatfs.verify(progress);
     }
 
     /**

@@ -135,6 +135,48 @@ class RepositoryTest {
     }
 
     @Test
+    void gcTellsEachRemovedKeyAndVerifyCountsAsItGoes() throws Exception {
+        Repository.init(dir, RepoConfig.defaults());
+        List<Block> kept = TestDag.tree(random, 2, 100, "kept");
+        List<Block> dropped = TestDag.tree(random, 2, 100, "dropped");
+        try (Repository repo = open()) {
+            for (Block b : kept) {
+                repo.blocks().put(b);
+            }
+            for (Block b : dropped) {
+                repo.blocks().put(b);
+            }
+            repo.pinner().pin(kept.get(0).cid(), PinType.RECURSIVE, "");
+            java.util.Set<Multihash> removed = new java.util.HashSet<>();
+            GcResult r = repo.gc(List.of(), removed::add);
+            assertEquals(dropped.size(), r.removed());
+            assertEquals(dropped.stream().map(b -> b.cid().multihash()).collect(java.util.stream.Collectors.toSet()), removed);
+
+            List<Long> seen = new java.util.ArrayList<>();
+            assertTrue(repo.verify(seen::add).ok());
+            assertEquals(kept.size(), seen.size());
+            assertEquals(kept.size(), seen.get(seen.size() - 1));
+        }
+    }
+
+    @Test
+    void anOpeningMayAllowBigBlocksWhateverTheConfigSays() throws Exception {
+        Repository.init(dir, RepoConfig.defaults());
+        Block big = Block.create(io.p2pkit.core.multiformats.Multicodec.RAW, io.p2pkit.core.multiformats.Multicodec.SHA2_256,
+                new byte[Block.MAX_SIZE + 1]);
+        try (Repository repo = open()) {
+            assertThrows(io.p2pkit.ipfs.blockstore.BlockTooLargeException.class, () -> repo.blocks().put(big));
+        }
+        try (Repository repo = Repository.open(dir, OpenOptions.of(TestDag.LINKS).allowBigBlocks(true))) {
+            assertTrue(repo.config().disk().allowBigBlocks());
+            repo.blocks().put(big);
+            assertEquals(big.size(), repo.blocks().get(big.cid()).orElseThrow().size());
+        }
+        assertFalse(RepoConfig.parse(Files.readAllBytes(dir.resolve("config"))).disk().allowBigBlocks(),
+                "the config file is not changed");
+    }
+
+    @Test
     void heatSurvivesReopening() throws Exception {
         Repository.init(dir, RepoConfig.defaults());
         ManualClock clock = new ManualClock();

@@ -2,18 +2,28 @@ package io.p2pkit.node.cli;
 
 import io.p2pkit.node.json.Json;
 
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.Map;
 
 /**
  * Where commands print: results on stdout (one JSON object per line in {@code --json} mode),
- * diagnostics on stderr, so that stdout stays machine-readable.
+ * diagnostics on stderr, so that stdout stays machine-readable. Commands that read data
+ * ({@code block put}, {@code dag import} …) read it from {@link #in()}.
  */
 public final class Console {
+    private final InputStream in;
     private final PrintStream out;
     private final PrintStream err;
 
+    /** A console reading the process's stdin. */
     public Console(PrintStream out, PrintStream err) {
+        this(System.in, out, err);
+    }
+
+    /** A console reading {@code in} as its stdin. */
+    public Console(InputStream in, PrintStream out, PrintStream err) {
+        this.in = in;
         this.out = out;
         this.err = err;
     }
@@ -34,6 +44,11 @@ public final class Console {
     public void info(String line) {
         err.println(line);
         err.flush();
+    }
+
+    /** What the command reads as its standard input. */
+    public InputStream in() {
+        return in;
     }
 
     public PrintStream out() {

@@ -3,12 +3,18 @@ package io.p2pkit.node.cli;
 import io.p2pkit.core.DecodeException;
 import io.p2pkit.node.cli.command.DaemonCommand;
 import io.p2pkit.node.cli.command.IdCommand;
+import io.p2pkit.node.cli.command.InitCommand;
 import io.p2pkit.node.cli.command.PerfCommand;
 import io.p2pkit.node.cli.command.PingCommand;
 import io.p2pkit.node.cli.command.PubsubCommand;
 import io.p2pkit.node.cli.command.RoutingCommand;
 import io.p2pkit.node.cli.command.TransportInteropCommand;
 import io.p2pkit.node.cli.command.VersionCommand;
+import io.p2pkit.node.cli.command.block.BlockCommand;
+import io.p2pkit.node.cli.command.cid.CidCommand;
+import io.p2pkit.node.cli.command.dag.DagCommand;
+import io.p2pkit.node.cli.command.pin.PinCommand;
+import io.p2pkit.node.cli.command.repo.RepoCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -38,7 +44,8 @@ public final class Main {
      */
     public static List<CliCommand> commands() {
         return List.of(new VersionCommand(), new IdCommand(), new DaemonCommand(), new PingCommand(),
-                new TransportInteropCommand(), new PerfCommand(), new RoutingCommand(), new PubsubCommand());
+                new TransportInteropCommand(), new PerfCommand(), new RoutingCommand(), new PubsubCommand(),
+                new InitCommand(), new BlockCommand(), new DagCommand(), new PinCommand(), new RepoCommand(), new CidCommand());
     }
 
     public static void main(String[] args) {

@@ -5,6 +5,9 @@ import io.p2pkit.core.host.Host;
 import io.p2pkit.core.multiformats.Cid;
 import io.p2pkit.core.multiformats.Multicodec;
 import io.p2pkit.core.multiformats.Multihash;
+import io.p2pkit.ipfs.codec.Codecs;
+import io.p2pkit.ipfs.ipld.MapNode;
+import io.p2pkit.ipfs.ipld.Node;
 import io.p2pkit.kad.KadConfig;
 import io.p2pkit.kad.KadDht;
 import io.p2pkit.kad.Mode;
@@ -115,6 +118,25 @@ class EveryCommandTest {
                 "pubsub pub", List.of("--identity", "--timeout", "--listen", "--bootstrap", "--security", "--muxer"),
                 "perf", List.of("--security", "--muxer"),
                 "id", List.of("--identity"));
+        Map<String, List<String>> repoCommands = new TreeMap<>(Map.of(
+                "init", List.of("--repo-dir", "--profile"),
+                "block put", List.of("--repo-dir", "--cid-codec", "--mhtype", "--mhlen", "--pin", "--allow-big-block"),
+                "block rm", List.of("--repo-dir", "--force", "--quiet"),
+                "dag put", List.of("--repo-dir", "--store-codec", "--input-codec", "--pin", "--hash", "--allow-big-block"),
+                "dag get", List.of("--repo-dir", "--output-codec"),
+                "dag export", List.of("--repo-dir", "--progress"),
+                "dag import", List.of("--repo-dir", "--progress", "--pin-roots", "--stats", "--allow-big-block"),
+                "dag stat", List.of("--repo-dir", "--progress"),
+                "repo gc", List.of("--repo-dir", "--quiet", "--progress"),
+                "repo verify", List.of("--repo-dir", "--progress")));
+        repoCommands.putAll(Map.of(
+                "repo stat", List.of("--repo-dir", "--size-only", "--human"),
+                "pin add", List.of("--repo-dir", "--recursive"),
+                "pin ls", List.of("--repo-dir", "--type", "--quiet"),
+                "pin rm", List.of("--repo-dir", "--recursive"),
+                "cid format", List.of("-f", "-b", "-v", "--mc")));
+        expected = new TreeMap<>(expected);
+        expected.putAll(repoCommands);
         Map<String, CommandLine> all = commands();
         expected.forEach((name, options) -> {
             CommandLine cl = all.get(name);
@@ -149,6 +171,35 @@ class EveryCommandTest {
         runs.put("routing put", new String[] {pkKey, record.toString(), "--bootstrap", peerAddr});
         runs.put("routing get", new String[] {pkKey, "--bootstrap", peerAddr});
 
+        // the IPFS repository's commands, on one repository made by the first of them
+        Path repo = dir.resolve("repo");
+        String rd = "--repo-dir=" + repo;
+        byte[] data = "every command".getBytes(StandardCharsets.UTF_8);
+        Path dataFile = Files.write(dir.resolve("data"), data);
+        String block = Cid.v1(Multicodec.RAW, Multihash.digest(Multicodec.SHA2_256, data)).toString();
+        Path nodeFile = Files.writeString(dir.resolve("node.json"), "{\"every\":\"command\"}");
+        String node = Codecs.standard().encode(Multicodec.DAG_CBOR, MapNode.of("every", Node.of("command"))).cid().toString();
+        Path car = dir.resolve("node.car");
+        runs.put("init", new String[] {rd, "--profile", "test"});
+        runs.put("block put", new String[] {dataFile.toString(), rd});
+        runs.put("block stat", new String[] {block, rd});
+        runs.put("block get", new String[] {block, rd});
+        runs.put("dag put", new String[] {nodeFile.toString(), rd});
+        runs.put("dag get", new String[] {node, rd});
+        runs.put("dag stat", new String[] {node, rd});
+        runs.put("dag export", new String[] {node, "-o", car.toString(), rd});
+        runs.put("dag import", new String[] {car.toString(), "--stats", rd});
+        runs.put("pin add", new String[] {node, rd});
+        runs.put("pin ls", new String[] {rd});
+        runs.put("pin verify", new String[] {"--verbose", rd});
+        runs.put("pin rm", new String[] {node, rd});
+        runs.put("block rm", new String[] {block, rd});
+        runs.put("repo stat", new String[] {rd});
+        runs.put("repo verify", new String[] {rd});
+        runs.put("repo gc", new String[] {rd});
+        runs.put("cid format", new String[] {"-f", "%P", block});
+        runs.put("cid base32", new String[] {node});
+
         TreeSet<String> leaves = new TreeSet<>();
         commands().forEach((name, cl) -> {
             if (leaf(cl)) {
@@ -161,7 +212,10 @@ class EveryCommandTest {
 
         // In this order: provide before findprovs, put before get.
         for (String name : List.of("version", "id", "ping", "perf", "pubsub pub", "routing provide",
-                "routing findprovs", "routing findpeer", "routing put", "routing get")) {
+                "routing findprovs", "routing findpeer", "routing put", "routing get",
+                "init", "block put", "block stat", "block get", "dag put", "dag get", "dag stat", "dag export", "dag import",
+                "pin add", "pin ls", "pin verify", "pin rm", "block rm", "repo stat", "repo verify", "repo gc",
+                "cid format", "cid base32")) {
             List<String> argv = new ArrayList<>(List.of(name.split(" ")));
             argv.addAll(List.of(runs.get(name)));
             argv.add("--json");

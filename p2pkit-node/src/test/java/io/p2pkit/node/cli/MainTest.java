@@ -33,7 +33,7 @@ class MainTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"version", "id", "daemon", "ping", "transport-interop"})
+    @ValueSource(strings = {"version", "id", "daemon", "ping", "transport-interop", "init", "block", "dag", "pin", "repo", "cid"})
     void everyCommandHasHelp(String command) {
         CliRunner r = CliRunner.run(command, "--help");
         assertEquals(0, r.status());

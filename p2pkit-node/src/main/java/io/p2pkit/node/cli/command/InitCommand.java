@@ -1,0 +1,123 @@
+package io.p2pkit.node.cli.command;
+
+import io.p2pkit.core.crypto.KeyType;
+import io.p2pkit.ipfs.repo.RepoConfig;
+import io.p2pkit.ipfs.repo.RepoException;
+import io.p2pkit.ipfs.repo.Repository;
+import io.p2pkit.node.cli.CliCommand;
+import io.p2pkit.node.cli.UsageException;
+import io.p2pkit.node.cli.options.JsonOption;
+import io.p2pkit.node.cli.options.RepoOption;
+import io.p2pkit.node.config.IdentityFile;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** {@code p2pkit init}: creates the IPFS repository, and the node's identity when it has none. */
+@Command(name = "init", description = {
+        "Create the IPFS repository (and the node's identity if missing).",
+        "",
+        "Creates the repository in $P2PKIT_HOME (default ~/.p2pkit) or --repo-dir: the config file, blocks/ (Kubo's "
+                + "flatfs layout), datastore/ (pins) and the version file. The node's identity key, identity.key, is "
+                + "created there too unless one already exists, which is kept: a node that ran 'p2pkit id' or "
+                + "'p2pkit daemon' before keeps its peer ID. An existing repository is never overwritten.",
+        "",
+        "Profiles (comma-separated, applied in order, as Kubo's --profile):",
+        "  test            blockstore.syncWrites=false: fast, but a crash may lose recent blocks",
+        "  lowpower        a smaller memory tier (16 MiB, 4096 blocks)",
+        "  flatfs          the default block store; changes nothing",
+        "  unixfs-v0-2015  import.profile=unixfs-v0-2015 for 'add' (Kubo's default: CIDv0, 256 KiB chunks)",
+        "  unixfs-v1-2025  import.profile=unixfs-v1-2025 for 'add' (CIDv1, raw leaves, 1 MiB chunks)",
+        ""},
+        footer = {"", "With --json: {\"PeerID\":…,\"RepoPath\":…,\"IdentityCreated\":true|false,\"Profiles\":[…]}"})
+public final class InitCommand extends CliCommand {
+    /** The node's key file, in the repository's directory. */
+    private static final String IDENTITY_FILE = "identity.key";
+
+    @Option(names = "--profile", paramLabel = "NAME[,NAME…]", split = ",",
+            description = "configuration profiles to apply: test, lowpower, flatfs, unixfs-v0-2015, unixfs-v1-2025")
+    private List<String> profiles = new ArrayList<>();
+
+    @Option(names = {"-a", "--algorithm"}, paramLabel = "TYPE",
+            description = "the key type of a new identity: ed25519 (default), secp256k1, ecdsa, rsa (2048 bits)")
+    private String algorithm;
+
+    @Mixin
+    private RepoOption repo;
+
+    @Mixin
+    private JsonOption output;
+
+    @Override
+    protected int run() throws Exception {
+        Path root = repo.root();
+        RepoConfig config = config(profiles);
+        KeyType type = algorithm == null ? null : keyType(algorithm);
+        if (Repository.isInitialized(root)) {
+            throw new RepoException(root, "a p2pkit repository already exists at " + root
+                    + ": nothing was changed (to start afresh, move it away first; its blocks, pins and identity key "
+                    + "would be lost)");
+        }
+        Path keyFile = root.resolve(IDENTITY_FILE);
+        IdentityFile.Loaded id = IdentityFile.loadOrCreate(keyFile, type == null ? KeyType.ED25519 : type);
+        if (type != null && id.key().type() != type) {
+            throw new RepoException(root, keyFile + " already holds a " + name(id.key().type()) + " key, not "
+                    + name(type) + ": it is kept; drop --algorithm, or move the key away first");
+        }
+        Repository.init(root, config);
+        String peerId = id.key().publicKey().toPeerId().toString();
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("PeerID", peerId);
+        o.put("RepoPath", root.toString());
+        o.put("IdentityCreated", id.created());
+        o.put("Profiles", profiles);
+        output.print(console(), o, (id.created() ? "generated a new " + name(id.key().type()) + " identity in "
+                        : "kept the identity in ") + keyFile
+                + "\npeer identity: " + peerId
+                + "\ninitialized a p2pkit repository at " + root);
+        return 0;
+    }
+
+    /** The defaults with {@code names} applied in order. */
+    static RepoConfig config(List<String> names) {
+        Map<String, String> keys = new LinkedHashMap<>();
+        for (String name : names) {
+            switch (name.strip()) {
+                case "test" -> keys.put("blockstore.syncWrites", "false");
+                case "lowpower" -> {
+                    keys.put("blockstore.memory.maxBytes", "16MiB");
+                    keys.put("blockstore.memory.maxBlocks", "4096");
+                }
+                case "flatfs", "default", "" -> {
+                }
+                case "unixfs-v0-2015", "unixfs-v1-2025" -> keys.put("import.profile", name.strip());
+                default -> throw new UsageException("--profile: unknown profile '" + name
+                        + "' (expected test, lowpower, flatfs, unixfs-v0-2015 or unixfs-v1-2025)");
+            }
+        }
+        StringBuilder text = new StringBuilder();
+        keys.forEach((k, v) -> text.append(k).append(" = ").append(v).append('\n'));
+        return RepoConfig.parse(text.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static KeyType keyType(String name) {
+        for (KeyType t : KeyType.values()) {
+            if (name(t).equals(name.toLowerCase(Locale.ROOT))) {
+                return t;
+            }
+        }
+        throw new UsageException("--algorithm: unknown key type '" + name + "' (expected ed25519, secp256k1, ecdsa or rsa)");
+    }
+
+    private static String name(KeyType type) {
+        return type.name().toLowerCase(Locale.ROOT);
+    }
+}

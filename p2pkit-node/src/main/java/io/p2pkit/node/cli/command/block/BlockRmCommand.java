@@ -1,0 +1,110 @@
+package io.p2pkit.node.cli.command.block;
+
+import io.p2pkit.core.multiformats.Cid;
+import io.p2pkit.core.multiformats.Multihash;
+import io.p2pkit.ipfs.pin.GcLock;
+import io.p2pkit.ipfs.pin.Pin;
+import io.p2pkit.ipfs.pin.PinType;
+import io.p2pkit.ipfs.repo.Repository;
+import io.p2pkit.node.cli.CliCommand;
+import io.p2pkit.node.cli.content.ContentPath;
+import io.p2pkit.node.cli.options.JsonOption;
+import io.p2pkit.node.cli.options.RepoOption;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code p2pkit block rm}: removes blocks, never a pinned one; Kubo's {@code ipfs block rm}. */
+@Command(name = "rm", description = {
+        "Remove blocks from the repository.",
+        "",
+        "A pinned block (recursively, directly or below a recursive pin) is not removed: unpin it first. A block "
+                + "that is not here is an error unless --force. Each removed block is reported ('removed <cid>'), "
+                + "each failure on stderr ('cannot remove <cid>: why'); any failure makes the exit status 1.",
+        ""},
+        footer = {"", "With --json: one {\"Hash\":…} per removed block, {\"Hash\":…,\"Error\":…} per failure (Kubo's shape)."})
+final class BlockRmCommand extends CliCommand {
+    @Parameters(paramLabel = "CID", arity = "1..*", description = "the blocks to remove (CIDs or paths)")
+    private List<String> args;
+
+    @Option(names = {"-f", "--force"}, description = "ignore blocks that are not here")
+    private boolean force;
+
+    @Option(names = {"-q", "--quiet"}, description = "print nothing for removed blocks, only failures")
+    private boolean quiet;
+
+    @Mixin
+    private RepoOption repo;
+
+    @Mixin
+    private JsonOption output;
+
+    @Override
+    protected int run() throws Exception {
+        int failures = 0;
+        try (Repository r = repo.open()) {
+            GcLock.Held held = r.gcLock().gcLock(); // as Kubo: no add may pin what is being removed
+            try {
+                Map<Multihash, PinType> pinned = null;
+                for (String arg : args) {
+                    Cid cid = ContentPath.resolveCid(r, arg);
+                    if (pinned == null) {
+                        pinned = pinned(r);
+                    }
+                    PinType pin = pinned.get(cid.multihash());
+                    String error = null;
+                    if (pin != null) {
+                        error = "pinned: " + pin.kuboName();
+                    } else if (!r.blocks().delete(cid.multihash()) && !force) {
+                        error = "block not found in the repository";
+                    }
+                    if (error != null) {
+                        failures++;
+                        report(cid, error);
+                    } else if (!quiet) {
+                        report(cid, null);
+                    }
+                }
+            } finally {
+                held.close();
+            }
+        }
+        if (failures > 0) {
+            console().info("p2pkit block rm: error: " + failures + (failures == 1 ? " block was" : " blocks were")
+                    + " not removed");
+            return 1;
+        }
+        return 0;
+    }
+
+    /** Every pinned block's multihash and how it is pinned, the strongest way first. */
+    private static Map<Multihash, PinType> pinned(Repository r) throws IOException {
+        Map<Multihash, PinType> out = new HashMap<>();
+        for (Pin p : r.pinner().ls(PinType.ALL)) {
+            out.putIfAbsent(p.cid().multihash(), p.type()); // ls lists recursive, then direct, then indirect
+        }
+        return out;
+    }
+
+    private void report(Cid cid, String error) {
+        if (output.json()) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("Hash", cid.toString());
+            if (error != null) {
+                o.put("Error", error);
+            }
+            console().json(o);
+        } else if (error == null) {
+            console().println("removed " + cid);
+        } else {
+            console().info("cannot remove " + cid + ": " + error);
+        }
+    }
+}

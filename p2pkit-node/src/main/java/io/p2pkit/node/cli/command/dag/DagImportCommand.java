@@ -1,0 +1,197 @@
+package io.p2pkit.node.cli.command.dag;
+
+import io.p2pkit.core.multiformats.Cid;
+import io.p2pkit.ipfs.block.Block;
+import io.p2pkit.ipfs.car.CarLimits;
+import io.p2pkit.ipfs.car.CarReader;
+import io.p2pkit.ipfs.pin.GcLock;
+import io.p2pkit.ipfs.pin.PinType;
+import io.p2pkit.ipfs.repo.Repository;
+import io.p2pkit.node.cli.CliCommand;
+import io.p2pkit.node.cli.CommandFailedException;
+import io.p2pkit.node.cli.ProgressBar;
+import io.p2pkit.node.cli.UsageException;
+import io.p2pkit.node.cli.content.InputData;
+import io.p2pkit.node.cli.content.KuboJson;
+import io.p2pkit.node.cli.options.JsonOption;
+import io.p2pkit.node.cli.options.ProgressOption;
+import io.p2pkit.node.cli.options.RepoOption;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** {@code p2pkit dag import}: stores the blocks of CAR files and pins their roots, as Kubo does. */
+@Command(name = "import", description = {
+        "Import the blocks of CAR files (version 1 or 2) and pin their roots.",
+        "",
+        "Reads each FILE (or stdin) as a stream, one block at a time, and checks every block against its CID before "
+                + "storing it; a truncated or corrupt CAR stops the import with an error naming the file and the "
+                + "block. All blocks are imported, not only those below the roots. Then, unless --pin-roots=false, "
+                + "each root named in the CAR headers is pinned recursively ('Pinned root <tab> <cid> <tab> "
+                + "success'); a root whose DAG is incomplete fails on its own and the exit status is 1. Blocks over 2 "
+                + "MiB are refused unless --allow-big-block.",
+        ""},
+        footer = {"", "With --json: {\"Root\":{\"Cid\":{\"/\":<cid>},\"PinErrorMsg\":…}} per root and, with --stats, "
+                + "{\"Stats\":{\"BlockCount\":…,\"BlockBytesCount\":…}} (Kubo's shapes)."})
+final class DagImportCommand extends CliCommand {
+    @Parameters(paramLabel = "FILE", arity = "0..*", description = "CAR files (default: stdin)")
+    private List<Path> files = new ArrayList<>();
+
+    @Option(names = "--pin-roots", arity = "0..1", fallbackValue = "true", defaultValue = "true", paramLabel = "BOOL",
+            description = "pin the roots the CAR headers name (default true; --pin-roots=false does not)")
+    private boolean pinRoots;
+
+    @Option(names = "--stats", description = "print how many blocks and bytes were imported")
+    private boolean stats;
+
+    @Option(names = "--silent", description = "print nothing")
+    private boolean silent;
+
+    @Option(names = "--allow-big-block", description = "accept blocks over 2 MiB (they cannot be exchanged over Bitswap)")
+    private boolean allowBigBlock;
+
+    @Mixin
+    private ProgressOption progress;
+
+    @Mixin
+    private RepoOption repo;
+
+    @Mixin
+    private JsonOption output;
+
+    @Override
+    protected int run() throws Exception {
+        if (silent && output.json()) {
+            throw new UsageException("--silent and --json cannot be used together");
+        }
+        List<InputData> inputs = files.isEmpty() ? List.of(InputData.stdin(console()))
+                : files.stream().map(InputData::file).toList();
+        int failed = 0;
+        try (Repository r = repo.openForAdding(allowBigBlock)) {
+            CarLimits limits = CarLimits.DEFAULT.withMaxBlockSize(InputData.blockLimit(RepoOption.bigBlocksAllowed(r)));
+            // As Kubo: hold the pin lock for the whole import, so no collection takes blocks before their roots are pinned.
+            GcLock.Held held = r.gcLock().pinLock();
+            try {
+                Set<Cid> roots = new LinkedHashSet<>();
+                long[] counts = {0, 0};
+                try (ProgressBar bar = progress.bar(console(), "importing", totalSize(inputs), ProgressBar.Unit.BYTES, "")) {
+                    for (InputData in : inputs) {
+                        importCar(r, in, limits, bar, roots, counts);
+                    }
+                }
+                if (pinRoots) {
+                    for (Cid root : roots) {
+                        String error = pin(r, root);
+                        if (error != null) {
+                            failed++;
+                        }
+                        report(root, error);
+                    }
+                }
+                if (stats) {
+                    if (output.json()) {
+                        Map<String, Object> s = new LinkedHashMap<>();
+                        s.put("BlockCount", counts[0]);
+                        s.put("BlockBytesCount", counts[1]);
+                        console().json(Map.of("Stats", s));
+                    } else if (!silent) {
+                        console().println("Imported " + counts[0] + " blocks (" + counts[1] + " bytes)");
+                    }
+                }
+            } finally {
+                held.close();
+            }
+        }
+        return failed == 0 ? 0 : 1;
+    }
+
+    private static long totalSize(List<InputData> inputs) {
+        long total = 0;
+        for (InputData in : inputs) {
+            long size = in.size();
+            if (size < 0) {
+                return -1;
+            }
+            total += size;
+        }
+        return total;
+    }
+
+    private static void importCar(Repository r, InputData in, CarLimits limits, ProgressBar bar, Set<Cid> roots,
+                                  long[] counts) throws IOException {
+        Cid previous = null;
+        try (CarReader car = CarReader.open(counted(in.open(), bar), limits)) {
+            roots.addAll(car.roots());
+            for (Optional<Block> b = car.next(); b.isPresent(); b = car.next()) {
+                r.blocks().put(b.get());
+                counts[0]++;
+                counts[1] += b.get().size();
+                previous = b.get().cid();
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            if (e instanceof java.nio.file.NoSuchFileException) {
+                throw e;
+            }
+            throw new CommandFailedException(in.name() + ": import failed " + (previous == null ? "at the start"
+                    : "after block " + previous) + ": " + e.getMessage() + " (the blocks before it were imported)", e);
+        }
+    }
+
+    private static InputStream counted(InputStream in, ProgressBar bar) {
+        return new FilterInputStream(in) {
+            @Override
+            public int read() throws IOException {
+                int b = super.read();
+                if (b >= 0) {
+                    bar.add(1);
+                }
+                return b;
+            }
+
+            @Override
+            public int read(byte[] buf, int off, int len) throws IOException {
+                int n = super.read(buf, off, len);
+                if (n > 0) {
+                    bar.add(n);
+                }
+                return n;
+            }
+        };
+    }
+
+    /** Pins a root; the error's message, or null when it is pinned. */
+    private static String pin(Repository r, Cid root) throws InterruptedException {
+        try {
+            r.pinner().pin(root, PinType.RECURSIVE, "");
+            return null;
+        } catch (IOException | IllegalArgumentException e) {
+            return e.getMessage();
+        }
+    }
+
+    private void report(Cid root, String error) {
+        if (output.json()) {
+            Map<String, Object> meta = new LinkedHashMap<>();
+            meta.put("Cid", KuboJson.link(root));
+            meta.put("PinErrorMsg", error == null ? "" : error);
+            console().json(Map.of("Root", meta));
+        } else if (error != null) {
+            console().info("p2pkit dag import: error: pinning root \"" + root + "\" FAILED: " + error);
+        } else if (!silent) {
+            console().println("Pinned root\t" + root + "\tsuccess");
+        }
+    }
+}

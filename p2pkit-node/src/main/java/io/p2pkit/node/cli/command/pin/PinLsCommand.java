@@ -1,0 +1,124 @@
+package io.p2pkit.node.cli.command.pin;
+
+import io.p2pkit.core.multiformats.Cid;
+import io.p2pkit.ipfs.pin.Pin;
+import io.p2pkit.ipfs.pin.PinType;
+import io.p2pkit.ipfs.repo.Repository;
+import io.p2pkit.node.cli.CliCommand;
+import io.p2pkit.node.cli.CommandFailedException;
+import io.p2pkit.node.cli.UsageException;
+import io.p2pkit.node.cli.content.ContentPath;
+import io.p2pkit.node.cli.options.JsonOption;
+import io.p2pkit.node.cli.options.RepoOption;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** {@code p2pkit pin ls}: lists pins as Kubo does ({@code <cid> recursive}). */
+@Command(name = "ls", description = {
+        "List pins.",
+        "",
+        "Prints '<cid> <type>' per pin: recursive, then direct, then indirect (blocks below a recursive pin), as "
+                + "Kubo's 'ipfs pin ls'. With CIDs or paths, says how each is pinned, and fails for one that is not "
+                + "(or not of --type).",
+        ""},
+        footer = {"", "With --json: {\"Keys\":{\"<cid>\":{\"Type\":…,\"Name\":…},…}} in one object; with --stream one "
+                + "{\"Cid\":…,\"Type\":…[,\"Name\":…]} per pin (Kubo's two shapes)."})
+final class PinLsCommand extends CliCommand {
+    @Parameters(paramLabel = "CID|PATH", arity = "0..*", description = "pins to look up (default: all)")
+    private List<String> args = new ArrayList<>();
+
+    @Option(names = {"-t", "--type"}, paramLabel = "TYPE", defaultValue = "all",
+            description = "which pins: all (default), recursive, direct, indirect")
+    private String type;
+
+    @Option(names = {"-q", "--quiet"}, description = "print only the CIDs")
+    private boolean quiet;
+
+    @Option(names = {"-s", "--stream"}, description = "with --json: one object per pin instead of one map of all")
+    private boolean stream;
+
+    @Option(names = "--names", description = "print pin names too")
+    private boolean names;
+
+    @Option(names = {"-n", "--name"}, paramLabel = "TEXT", description = "only pins whose name contains TEXT (implies --names)")
+    private String nameFilter;
+
+    @Mixin
+    private RepoOption repo;
+
+    @Mixin
+    private JsonOption output;
+
+    @Override
+    protected int run() throws Exception {
+        Set<PinType> types;
+        try {
+            types = PinType.select(type);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--type: " + e.getMessage());
+        }
+        boolean showNames = names || nameFilter != null;
+        List<Pin> pins = new ArrayList<>();
+        try (Repository r = repo.open()) {
+            if (args.isEmpty()) {
+                for (Pin p : r.pinner().ls(types)) {
+                    if (nameFilter == null || p.name().contains(nameFilter)) {
+                        pins.add(p);
+                    }
+                }
+            } else {
+                for (String arg : args) {
+                    pins.add(lookUp(r, arg, types));
+                }
+            }
+        }
+        if (output.json() && !stream) {
+            Map<String, Object> keys = new LinkedHashMap<>();
+            for (Pin p : pins) {
+                Map<String, Object> v = new LinkedHashMap<>();
+                v.put("Type", p.type().kuboName());
+                v.put("Name", showNames ? p.name() : "");
+                keys.putIfAbsent(p.cid().toString(), v);
+            }
+            console().json(Map.of("Keys", keys));
+            return 0;
+        }
+        for (Pin p : pins) {
+            if (output.json()) {
+                Map<String, Object> o = new LinkedHashMap<>();
+                o.put("Cid", p.cid().toString());
+                if (showNames && !p.name().isEmpty()) {
+                    o.put("Name", p.name());
+                }
+                o.put("Type", p.type().kuboName());
+                console().json(o);
+            } else if (quiet) {
+                console().println(p.cid().toString());
+            } else {
+                console().println(p.cid() + " " + p.type().kuboName() + (showNames && !p.name().isEmpty() ? " " + p.name() : ""));
+            }
+        }
+        return 0;
+    }
+
+    private static Pin lookUp(Repository r, String arg, Set<PinType> types) throws IOException {
+        Cid cid = ContentPath.resolveCid(r, arg);
+        Optional<Pin> pin = r.pinner().pinOf(cid);
+        if (pin.isEmpty() || !types.contains(pin.get().type())) {
+            throw new CommandFailedException("path '" + arg + "' is not pinned"
+                    + (pin.isPresent() ? " " + String.join(" or ", types.stream().map(PinType::kuboName).sorted().toList())
+                    + " (it is pinned " + pin.get().type().kuboName() + "ly)" : ""));
+        }
+        return pin.get();
+    }
+}
