@@ -2,7 +2,7 @@ package io.p2pkit.quic;
 
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.transport.Listener;
-import io.p2pkit.core.transport.TransportConnection;
+import io.p2pkit.core.transport.ReadyConnection;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -39,7 +39,7 @@ final class QuicListener implements Listener {
     }
 
     @Override
-    public TransportConnection accept() throws IOException {
+    public ReadyConnection accept() throws IOException {
         try {
             Object next = pending.take();
             if (next == END) {

@@ -3,7 +3,7 @@ package io.p2pkit.websocket;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.transport.LeanInputStream;
 import io.p2pkit.core.transport.Listener;
-import io.p2pkit.core.transport.TransportConnection;
+import io.p2pkit.core.transport.ByteStreamConnection;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -57,7 +57,7 @@ final class WebSocketListener implements Listener {
     }
 
     @Override
-    public TransportConnection accept() throws IOException {
+    public ByteStreamConnection accept() throws IOException {
         Object o;
         try {
             o = closed ? ready.poll() : ready.take();

@@ -2,6 +2,7 @@ package io.p2pkit.node.cli.options;
 
 import io.p2pkit.core.dns.ServerResolver;
 import io.p2pkit.core.host.HostBuilder;
+import io.p2pkit.core.transport.tcp.TcpTransport;
 import io.p2pkit.websocket.WebSocketConfig;
 import io.p2pkit.websocket.WebSocketTransport;
 import io.p2pkit.websocket.WssTls;
@@ -46,9 +47,9 @@ public final class TransportOptions {
     private String dnsServer;
 
     /**
-     * Applies the options to {@code builder}: security and muxers, the QUIC transport where its
-     * native library loads, the WebSocket transport (wss listening with {@code --wss-cert} and
-     * {@code --wss-key}, wss dialing trusting {@code --wss-ca} or else the system's CAs), and the
+     * Applies the options to {@code builder}: security and muxers, the transports (TCP, WebSocket
+     * with wss listening given {@code --wss-cert} and {@code --wss-key} and wss dialing trusting
+     * {@code --wss-ca} or else the system's CAs, and QUIC where its native library loads), and the
      * DNS server.
      *
      * @throws io.p2pkit.node.cli.UsageException for a value the builder refuses
@@ -64,21 +65,23 @@ public final class TransportOptions {
             if (dnsServer != null) {
                 builder.dnsResolver(new ServerResolver(dnsServer(dnsServer), Duration.ofSeconds(2)));
             }
-            if (QuicTransport.isAvailable()) {
-                builder.transport(QuicTransport::new); // /quic-v1 beside TCP; the host's network closes it
-            }
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
         if ((wssCert == null) != (wssKey == null)) {
             throw new UsageException("--wss-cert and --wss-key go together");
         }
+        WebSocketTransport webSocket;
         try {
-            builder.addTransport(new WebSocketTransport(WebSocketConfig.defaults(),
+            webSocket = new WebSocketTransport(WebSocketConfig.defaults(),
                     wssCert != null ? WssTls.serverContext(wssCert, wssKey) : null,
-                    wssCa != null ? WssTls.clientContext(wssCa) : null));
+                    wssCa != null ? WssTls.clientContext(wssCa) : null);
         } catch (IOException e) {
             throw new UsageException(e.getMessage());
+        }
+        builder.transport(key -> new TcpTransport()).transport(key -> webSocket);
+        if (QuicTransport.isAvailable()) {
+            builder.transport(QuicTransport::new); // the host's network closes it
         }
         return builder;
     }
