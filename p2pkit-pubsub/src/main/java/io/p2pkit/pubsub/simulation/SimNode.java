@@ -1,5 +1,9 @@
 package io.p2pkit.pubsub.simulation;
 
+import io.p2pkit.pubsub.engine.PubsubEngine;
+import io.p2pkit.pubsub.engine.PubsubEnvironment;
+import io.p2pkit.pubsub.engine.PeerLink;
+import io.p2pkit.pubsub.engine.SendLanes;
 import io.p2pkit.core.DecodeException;
 import io.p2pkit.core.Direction;
 import io.p2pkit.core.crypto.PrivateKey;
@@ -7,14 +11,10 @@ import io.p2pkit.core.identity.Envelope;
 import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.core.identity.PeerRecord;
 import io.p2pkit.core.multiaddr.Multiaddr;
-import io.p2pkit.pubsub.PeerLink;
 import io.p2pkit.pubsub.PubsubConfig;
-import io.p2pkit.pubsub.PubsubEngine;
-import io.p2pkit.pubsub.PubsubEnvironment;
 import io.p2pkit.pubsub.PubsubMessage;
 import io.p2pkit.pubsub.Router;
 import io.p2pkit.pubsub.Rpc;
-import io.p2pkit.pubsub.SendLanes;
 import io.p2pkit.pubsub.ValidationResult;
 import io.p2pkit.pubsub.Validator;
 
