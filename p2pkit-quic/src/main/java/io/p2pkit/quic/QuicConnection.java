@@ -170,13 +170,12 @@ final class QuicConnection implements ReadyConnection {
                 throw new IOException("QUIC connection is closed");
             }
             long generation = creditGeneration;
-            QuicStream[] holder = new QuicStream[1];
             QuicStreamChannel ch;
             try {
                 ch = NettyFutures.await(createIfAllowed(new ChannelInitializer<QuicStreamChannel>() {
                     @Override
                     protected void initChannel(QuicStreamChannel c) {
-                        holder[0] = attach(c);
+                        attach(c);
                     }
                 }), timeout, "opening a QUIC stream");
             } catch (IOException e) {
@@ -190,11 +189,12 @@ final class QuicConnection implements ReadyConnection {
                 continue;
             }
             touch();
-            if (holder[0] == null) {
+            QuicStream stream = ch.pipeline().get(QuicStream.class); // added by attach() when the channel was made
+            if (stream == null) {
                 ch.close();
                 throw new IOException("QUIC stream was not initialised");
             }
-            return holder[0];
+            return stream;
         }
     }
 

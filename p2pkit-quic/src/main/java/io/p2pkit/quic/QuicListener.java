@@ -11,6 +11,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /** Hands out the inbound connections of one UDP socket, already secured and muxed. */
 final class QuicListener implements Listener {
+    private static final System.Logger LOG = System.getLogger(QuicListener.class.getName());
+
     private static final Object END = new Object();
 
     private final QuicEndpoint endpoint;
@@ -63,8 +65,9 @@ final class QuicListener implements Listener {
             if (c instanceof QuicConnection q) {
                 try {
                     q.close();
-                } catch (IOException ignored) {
+                } catch (IOException e) {
                     // closing anyway
+                    LOG.log(System.Logger.Level.DEBUG, () -> "closing a QUIC connection nobody accepted: " + e);
                 }
             }
         }

@@ -26,6 +26,8 @@ import java.util.concurrent.Semaphore;
  * arrival) and time-limited; finished connections wait in a bounded queue for {@link #accept()}.
  */
 final class WebSocketListener implements Listener {
+    private static final System.Logger LOG = System.getLogger(WebSocketListener.class.getName());
+
     /** Placed in the queue to wake {@link #accept()} when the listener closes. */
     private static final Object CLOSED = new Object();
 
@@ -159,6 +161,7 @@ final class WebSocketListener implements Listener {
             s.close();
         } catch (IOException e) {
             // already gone
+            LOG.log(System.Logger.Level.DEBUG, () -> "closing a WebSocket listener connection: " + e);
         }
     }
 
