@@ -20,7 +20,7 @@ import java.util.Map;
  * subprotocol and no extension is offered or accepted: libp2p negotiates its own protocols
  * inside the connection.
  */
-public final class Handshake {
+final class Handshake {
     private static final System.Logger LOG = System.getLogger(Handshake.class.getName());
 
     /** The GUID the accept value is derived with (RFC 6455 section 1.3). */

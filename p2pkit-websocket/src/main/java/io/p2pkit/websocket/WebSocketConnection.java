@@ -15,7 +15,7 @@ import java.net.Socket;
  * our input, {@link #closeWrite()} sends our close frame (ending the peer's input) while reading
  * goes on until the peer's close arrives, and {@link #close()} sends it if not yet sent.
  */
-public final class WebSocketConnection implements ByteStreamConnection {
+final class WebSocketConnection implements ByteStreamConnection {
     private final Socket socket;
     private final FrameReader in;
     private final FrameWriter out;
