@@ -124,17 +124,7 @@ public final class DaemonCommand extends CliCommand {
         boolean json = output.json();
         NodeConfig config = config(console);
         CountDownLatch stopped = new CountDownLatch(1);
-        Node node = Node.start(config, new Events(console, json, stopped));
-        Thread hook = new Thread(() -> {
-            console.info("p2pkit daemon: stopping");
-            try {
-                node.close();
-            } catch (RuntimeException e) {
-                console.info("p2pkit daemon: error while stopping: " + e);
-                stopped.countDown();
-            }
-        }, "p2pkit-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        Node.start(config, new Events(console, json, stopped)); // runs until SIGINT or SIGTERM
         stopped.await();
         return 0;
     }
@@ -188,8 +178,18 @@ public final class DaemonCommand extends CliCommand {
 
     /** Prints what the node tells, as JSON lines or text. */
     private record Events(Console console, boolean json, CountDownLatch done) implements NodeListener {
+        /** Stops the node on SIGINT or SIGTERM (from before "ready" is printed), then says it is ready. */
         @Override
         public void ready(Node node) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                console.info("p2pkit daemon: stopping");
+                try {
+                    node.close(); // prints "stopped" and ends run()
+                } catch (RuntimeException e) {
+                    console.info("p2pkit daemon: error while stopping: " + e);
+                    done.countDown();
+                }
+            }, "p2pkit-shutdown"));
             List<String> addrs = node.addresses().stream().map(Multiaddr::toString).toList();
             Map<String, Object> ready = new LinkedHashMap<>();
             ready.put("event", "ready");
