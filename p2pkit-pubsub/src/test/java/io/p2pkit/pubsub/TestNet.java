@@ -16,6 +16,10 @@ public final class TestNet implements AutoCloseable {
     private final List<Host> hosts = new ArrayList<>();
     private final List<PubSub> nodes = new ArrayList<>();
 
+    /** An empty network. */
+    public TestNet() {
+    }
+
     /** The memory network. */
     public MemoryNetwork network() {
         return network;
