@@ -1,16 +1,11 @@
 package io.p2pkit.pubsub;
 
-import io.p2pkit.pubsub.engine.LocalSubscription;
-import io.p2pkit.pubsub.engine.PubsubEngine;
-import io.p2pkit.pubsub.engine.PubsubEnvironment;
-import io.p2pkit.pubsub.engine.PeerLink;
-import io.p2pkit.pubsub.engine.SendLanes;
 import io.p2pkit.core.DecodeException;
 import io.p2pkit.core.Direction;
+import io.p2pkit.core.crypto.PrivateKey;
 import io.p2pkit.core.host.Host;
 import io.p2pkit.core.host.PeerInfo;
 import io.p2pkit.core.host.Stream;
-import io.p2pkit.core.crypto.PrivateKey;
 import io.p2pkit.core.identity.Envelope;
 import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.core.identity.PeerRecord;
@@ -19,6 +14,11 @@ import io.p2pkit.core.network.Connection;
 import io.p2pkit.core.network.ConnectionListener;
 import io.p2pkit.core.peerstore.AddressTtl;
 import io.p2pkit.core.protobuf.LengthPrefixed;
+import io.p2pkit.pubsub.engine.LocalSubscription;
+import io.p2pkit.pubsub.engine.PeerLink;
+import io.p2pkit.pubsub.engine.PubsubEngine;
+import io.p2pkit.pubsub.engine.PubsubEnvironment;
+import io.p2pkit.pubsub.engine.SendLanes;
 
 import java.io.Closeable;
 import java.io.IOException;

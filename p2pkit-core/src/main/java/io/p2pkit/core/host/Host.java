@@ -1,6 +1,5 @@
 package io.p2pkit.core.host;
 
-import io.p2pkit.core.Direction;
 import io.p2pkit.core.crypto.PrivateKey;
 import io.p2pkit.core.dns.MultiaddrResolver;
 import io.p2pkit.core.identity.PeerId;
@@ -27,8 +26,6 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.InetSocketAddress;
-import java.net.SocketException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

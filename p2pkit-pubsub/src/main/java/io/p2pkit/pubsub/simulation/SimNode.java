@@ -1,9 +1,5 @@
 package io.p2pkit.pubsub.simulation;
 
-import io.p2pkit.pubsub.engine.PubsubEngine;
-import io.p2pkit.pubsub.engine.PubsubEnvironment;
-import io.p2pkit.pubsub.engine.PeerLink;
-import io.p2pkit.pubsub.engine.SendLanes;
 import io.p2pkit.core.DecodeException;
 import io.p2pkit.core.Direction;
 import io.p2pkit.core.crypto.PrivateKey;
@@ -17,6 +13,10 @@ import io.p2pkit.pubsub.Router;
 import io.p2pkit.pubsub.Rpc;
 import io.p2pkit.pubsub.ValidationResult;
 import io.p2pkit.pubsub.Validator;
+import io.p2pkit.pubsub.engine.PeerLink;
+import io.p2pkit.pubsub.engine.PubsubEngine;
+import io.p2pkit.pubsub.engine.PubsubEnvironment;
+import io.p2pkit.pubsub.engine.SendLanes;
 
 import java.io.IOException;
 import java.util.LinkedHashMap;

@@ -1,15 +1,15 @@
 package io.p2pkit.pubsub.simulation;
 
-import io.p2pkit.pubsub.engine.LocalSubscription;
-import io.p2pkit.pubsub.PubsubMessage;
-import io.p2pkit.pubsub.engine.PubsubEngine;
 import io.p2pkit.core.crypto.KeyType;
 import io.p2pkit.core.crypto.PrivateKey;
 import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.pubsub.PubsubConfig;
+import io.p2pkit.pubsub.PubsubMessage;
 import io.p2pkit.pubsub.PubsubStats;
 import io.p2pkit.pubsub.Router;
 import io.p2pkit.pubsub.ValidationResult;
+import io.p2pkit.pubsub.engine.LocalSubscription;
+import io.p2pkit.pubsub.engine.PubsubEngine;
 import io.p2pkit.pubsub.gossip.GossipRouter;
 
 import java.nio.ByteBuffer;

@@ -1,17 +1,17 @@
 package io.p2pkit.pubsub.engine;
 
-import io.p2pkit.pubsub.MessageSigning;
-import io.p2pkit.pubsub.PubsubMessage;
-import io.p2pkit.pubsub.PubsubConfig;
-import io.p2pkit.pubsub.Rpc;
-import io.p2pkit.pubsub.Validator;
-import io.p2pkit.pubsub.ValidationResult;
-import io.p2pkit.pubsub.PubsubStats;
 import io.p2pkit.core.Direction;
 import io.p2pkit.core.crypto.PrivateKey;
 import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.core.multistream.NegotiationException;
 import io.p2pkit.core.multistream.NegotiationTimer;
+import io.p2pkit.pubsub.MessageSigning;
+import io.p2pkit.pubsub.PubsubConfig;
+import io.p2pkit.pubsub.PubsubMessage;
+import io.p2pkit.pubsub.PubsubStats;
+import io.p2pkit.pubsub.Rpc;
+import io.p2pkit.pubsub.ValidationResult;
+import io.p2pkit.pubsub.Validator;
 import io.p2pkit.pubsub.flood.FloodRouter;
 import io.p2pkit.testing.Await;
 import org.junit.jupiter.api.AfterEach;
