@@ -33,8 +33,8 @@ public final class ConnectionSetup {
         int warmup = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         FlightRecorder recorder = new FlightRecorder();
         try (Host listener = Host.builder().listen("/ip4/127.0.0.1/tcp/0")
-                .transports(recorder.wrap(new TcpTransport(), false)).build();
-             Host dialer = Host.builder().transports(recorder.wrap(new TcpTransport(false), true)).build()) {
+                .transport(key -> recorder.wrap(new TcpTransport(), false)).build();
+             Host dialer = Host.builder().transport(key -> recorder.wrap(new TcpTransport(false), true)).build()) {
             listener.setStreamHandler(ECHO, s -> {
                 int b = s.in().read();
                 s.out().write(b);

@@ -3,7 +3,9 @@ package io.p2pkit.bench;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.transport.Listener;
 import io.p2pkit.core.transport.Transport;
+import io.p2pkit.core.transport.ByteStreamConnection;
 import io.p2pkit.core.transport.TransportConnection;
+import io.p2pkit.core.transport.tcp.TcpTransport;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -123,8 +125,8 @@ final class FlightRecorder {
         return wires.computeIfAbsent(dialerAddress.toString(), k -> new Wire());
     }
 
-    /** {@code transport} with its connections recorded; {@code dialer} says which side it is. */
-    Transport wrap(Transport transport, boolean dialer) {
+    /** {@code transport} (TCP: byte streams) with its connections recorded; {@code dialer} says which side it is. */
+    Transport wrap(TcpTransport transport, boolean dialer) {
         return new Transport() {
             @Override
             public boolean canDial(Multiaddr address) {
@@ -138,7 +140,7 @@ final class FlightRecorder {
 
             @Override
             public TransportConnection dial(Multiaddr address, Duration timeout) throws IOException {
-                TransportConnection c = transport.dial(address, timeout);
+                ByteStreamConnection c = transport.dial(address, timeout);
                 return new Recorded(c, wire(c.localAddress()), true);
             }
 
@@ -153,7 +155,7 @@ final class FlightRecorder {
 
                     @Override
                     public TransportConnection accept() throws IOException {
-                        TransportConnection c = l.accept();
+                        ByteStreamConnection c = (ByteStreamConnection) l.accept(); // TCP hands over byte streams
                         return new Recorded(c, wire(c.remoteAddress()), false);
                     }
 
@@ -167,12 +169,12 @@ final class FlightRecorder {
     }
 
     /** A connection whose reads and writes are logged on its wire. */
-    private static final class Recorded implements TransportConnection {
-        private final TransportConnection c;
+    private static final class Recorded implements ByteStreamConnection {
+        private final ByteStreamConnection c;
         private final InputStream in;
         private final OutputStream out;
 
-        Recorded(TransportConnection c, Wire wire, boolean dialer) {
+        Recorded(ByteStreamConnection c, Wire wire, boolean dialer) {
             this.c = c;
             InputStream rawIn = c.in();
             OutputStream rawOut = c.out();

@@ -1,5 +1,6 @@
 package io.p2pkit.bench;
 
+import io.p2pkit.core.muxer.yamux.Yamux;
 import io.p2pkit.core.crypto.PrivateKey;
 import io.p2pkit.core.host.Host;
 import io.p2pkit.core.host.PeerInfo;
@@ -99,8 +100,8 @@ public final class IdleConnections {
         long start = System.nanoTime();
         for (int i = 0; i < max; i++) {
             // No listening and no port reuse: each connection leaves from its own ephemeral port.
-            dialers.add(Host.builder().identity(PrivateKey.generateEd25519()).security("noise").muxers("yamux")
-                    .yamux(YAMUX).transports(new TcpTransport(false)).scheduler(scheduler).build());
+            dialers.add(Host.builder().identity(PrivateKey.generateEd25519()).security("noise")
+                    .muxer(Yamux.factory(YAMUX)).transport(key -> new TcpTransport(false)).scheduler(scheduler).build());
         }
         System.out.printf("built %d dialer hosts in %d ms%n", max, (System.nanoTime() - start) / 1_000_000);
         Stage baseline = measure(0, top);

@@ -1,5 +1,6 @@
 package io.p2pkit.bench;
 
+import io.p2pkit.core.muxer.yamux.Yamux;
 import io.p2pkit.core.host.Host;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.resource.ResourceManager;
@@ -33,7 +34,7 @@ public final class IdleListener {
         }
         // This measures memory, not admission: the default limits (scaled from the heap, like
         // go-libp2p's) would refuse most of 10,000 inbound connections, as they should on a node.
-        try (Host host = Host.builder().listen(listen).yamux(IdleConnections.YAMUX)
+        try (Host host = Host.builder().listen(listen).muxer(Yamux.factory(IdleConnections.YAMUX)).muxers("mplex")
                 .resourceManager(new ResourceManager(ResourceManagerConfig.unlimited())).build()) {
             StringBuilder ready = new StringBuilder("READY ").append(host.peerId());
             for (Multiaddr a : host.network().listenAddresses()) {

@@ -19,6 +19,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -121,21 +123,20 @@ public class NoiseBenchmark {
             SwitchableConnection dialerRaw = new SwitchableConnection(raw.initiator());
             NoiseTransport a = new NoiseTransport(PrivateKey.generateEd25519(), List.of());
             NoiseTransport b = new NoiseTransport(PrivateKey.generateEd25519(), List.of());
-            NoiseConnection[] dialer = new NoiseConnection[1];
-            Exception[] failure = new Exception[1];
-            Thread t = Thread.ofVirtual().start(() -> {
+            CompletableFuture<NoiseConnection> dialer = new CompletableFuture<>();
+            Thread.ofVirtual().start(() -> {
                 try {
-                    dialer[0] = a.secureOutbound(dialerRaw, b.localPeer());
+                    dialer.complete(a.secureOutbound(dialerRaw, b.localPeer()));
                 } catch (Exception e) {
-                    failure[0] = e;
+                    dialer.completeExceptionally(e);
                 }
             });
             NoiseConnection listener = b.secureInbound(raw.responder());
-            t.join();
-            if (failure[0] != null) {
-                throw failure[0];
+            try {
+                return new SessionPair(dialer.get(), listener, dialerRaw);
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof Exception cause ? cause : e;
             }
-            return new SessionPair(dialer[0], listener, dialerRaw);
         }
 
         void close() throws IOException {

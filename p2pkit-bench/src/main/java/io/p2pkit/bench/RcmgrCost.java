@@ -15,6 +15,8 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -76,21 +78,20 @@ public final class RcmgrCost {
             MemoryConnection.Pair raw = MemoryConnection.pair(512 * 1024);
             NoiseTransport a = new NoiseTransport(PrivateKey.generateEd25519(), List.of());
             NoiseTransport b = new NoiseTransport(PrivateKey.generateEd25519(), List.of());
-            NoiseConnection[] d = new NoiseConnection[1];
-            Exception[] failure = new Exception[1];
-            Thread t = Thread.ofVirtual().start(() -> {
+            CompletableFuture<NoiseConnection> d = new CompletableFuture<>();
+            Thread.ofVirtual().start(() -> {
                 try {
-                    d[0] = a.secureOutbound(raw.initiator(), b.localPeer(), dialerMemory);
+                    d.complete(a.secureOutbound(raw.initiator(), b.localPeer(), dialerMemory));
                 } catch (Exception e) {
-                    failure[0] = e;
+                    d.completeExceptionally(e);
                 }
             });
             listener = b.secureInbound(raw.responder(), listenerMemory);
-            t.join();
-            if (failure[0] != null) {
-                throw failure[0];
+            try {
+                dialer = d.get();
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof Exception cause ? cause : e;
             }
-            dialer = d[0];
             echo = Thread.ofVirtual().start(this::serve);
         }
 

@@ -8,8 +8,11 @@ import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.multiformats.Cid;
 import io.p2pkit.core.multiformats.Multicodec;
 import io.p2pkit.core.multiformats.Multihash;
+import io.p2pkit.kad.FindPeerResult;
+import io.p2pkit.kad.GetResult;
 import io.p2pkit.kad.KadConfig;
 import io.p2pkit.kad.KadDht;
+import io.p2pkit.kad.ProvideResult;
 import io.p2pkit.kad.record.IpnsRecord;
 import io.p2pkit.kad.record.IpnsRecordSigner;
 import io.p2pkit.kad.record.IpnsValidator;
@@ -166,7 +169,7 @@ abstract class MixedKadNetworkCases {
     @DisplayName("p2pkit provides, the other finds the provider with its address")
     void p2pkitProvidesOtherFinds() throws Exception {
         Cid cid = Cid.v1(Multicodec.RAW, Multihash.digest(Multicodec.SHA2_256, "p2pkit provides".getBytes(StandardCharsets.UTF_8)));
-        KadDht.ProvideResult r = dhts.get(0).provide(cid.multihash().bytes());
+        ProvideResult r = dhts.get(0).provide(cid.multihash().bytes());
         assertTrue(r.peers() >= 2, "provided to " + r.peers());
         PeerProcess finder = others.get(1);
         finder.sendLine("{\"cmd\":\"findprovs\",\"cid\":\"" + cid + "\",\"count\":1}");
@@ -196,7 +199,7 @@ abstract class MixedKadNetworkCases {
         assertEquals(1, fresh.connectBootstrapPeers());
         Host freshHost = hosts.get(hosts.size() - 1);
         assertTrue(freshHost.network().connection(otherId(1)).isEmpty());
-        KadDht.FindPeerResult r = fresh.findPeer(otherId(1));
+        FindPeerResult r = fresh.findPeer(otherId(1));
         assertTrue(r.peer().isPresent(), r.toString());
         assertTrue(r.peer().get().addresses().contains(Multiaddr.parse(otherAddr(1)).withoutPeerId()), r.toString());
     }
@@ -230,7 +233,7 @@ abstract class MixedKadNetworkCases {
         PeerId bId = b.publicKey().toPeerId();
         command(others.get(0), "{\"cmd\":\"put\",\"key\":\"/pk/" + bId + "\",\"value\":\""
                 + Base64.getEncoder().encodeToString(b.publicKey().marshal()) + "\"}", "put-done");
-        KadDht.GetResult got = dhts.get(1).getValue(key("/pk/", bId), 1);
+        GetResult got = dhts.get(1).getValue(key("/pk/", bId), 1);
         assertArrayEquals(b.publicKey().marshal(), got.value().orElseThrow());
     }
 
@@ -238,7 +241,7 @@ abstract class MixedKadNetworkCases {
     @DisplayName("/ipns/ records put by either side (its own signer), got and validated by the other")
     void ipnsRecordsBothWays() throws Exception {
         command(others.get(0), "{\"cmd\":\"put-ipns\",\"value\":\"/ipfs/bafkqaaa\",\"seq\":5}", "put-done");
-        KadDht.GetResult got = dhts.get(1).getValue(key("/ipns/", otherId(0)), 1);
+        GetResult got = dhts.get(1).getValue(key("/ipns/", otherId(0)), 1);
         IpnsRecord r = IpnsRecord.decode(got.value().orElseThrow());
         assertEquals("/ipfs/bafkqaaa", r.valueText());
         assertEquals(5, r.sequence());

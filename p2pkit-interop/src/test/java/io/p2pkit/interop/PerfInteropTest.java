@@ -158,6 +158,7 @@ class PerfInteropTest {
         requireBuilt(impl);
         Prerequisites.require(io.p2pkit.quic.QuicTransport.isAvailable(), "Netty's native QUIC library does not load on this machine");
         try (Host server = Host.builder().listen("/ip4/127.0.0.1/udp/0/quic-v1")
+                .transport(key -> new io.p2pkit.core.transport.tcp.TcpTransport())
                 .transport(io.p2pkit.quic.QuicTransport::new).perf(true).build()) {
             String addr = server.addresses().get(0).encapsulate("/p2p/" + server.peerId()).toString();
             try (Program client = Program.start(impl, List.of("--server-address", addr, "--transport", "quic-v1",
@@ -178,7 +179,8 @@ class PerfInteropTest {
     @EnumSource(value = Implementation.class, names = {"JS", "GO"})
     void theirClientMeasuresAgainstP2pkitOverWebSocket(Implementation impl) throws Exception {
         requireBuilt(impl);
-        try (Host server = Host.builder().addTransport(new io.p2pkit.websocket.WebSocketTransport())
+        try (Host server = Host.builder().transport(key -> new io.p2pkit.core.transport.tcp.TcpTransport())
+                .transport(key -> new io.p2pkit.websocket.WebSocketTransport())
                 .listen("/ip4/127.0.0.1/tcp/0/ws").perf(true).build()) {
             String addr = server.addresses().get(0).encapsulate("/p2p/" + server.peerId()).toString();
             try (Program client = Program.start(impl, List.of("--server-address", addr, "--transport", "ws",

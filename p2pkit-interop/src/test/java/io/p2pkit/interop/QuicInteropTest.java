@@ -63,7 +63,8 @@ class QuicInteropTest {
     }
 
     private static Host host(boolean listen) throws IOException {
-        var b = Host.builder().agentVersion("p2pkit/interop").transport(QuicTransport::new);
+        var b = Host.builder().agentVersion("p2pkit/interop").transport(key -> new io.p2pkit.core.transport.tcp.TcpTransport())
+                .transport(QuicTransport::new);
         if (listen) {
             b.listen(LISTEN);
         }

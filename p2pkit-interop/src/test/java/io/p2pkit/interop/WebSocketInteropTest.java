@@ -1,5 +1,6 @@
 package io.p2pkit.interop;
 
+import io.p2pkit.core.transport.tcp.TcpTransport;
 import io.p2pkit.core.host.Host;
 import io.p2pkit.core.host.PeerInfo;
 import io.p2pkit.core.identify.IdentifyResult;
@@ -93,7 +94,7 @@ class WebSocketInteropTest {
     }
 
     private static Host host(boolean listen, String ws) throws IOException {
-        var b = Host.builder().security(SECURITY).muxers(MUXER).agentVersion("p2pkit/interop").addTransport(transport);
+        var b = Host.builder().security(SECURITY).muxers(MUXER).agentVersion("p2pkit/interop").transport(key -> new TcpTransport()).transport(key -> transport);
         if (listen) {
             b.listen(listenAddress(ws));
         }

@@ -28,6 +28,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * deadline after which its stream is reset.
  */
 final class KadClient implements Closeable {
+    private static final System.Logger LOG = System.getLogger(KadClient.class.getName());
+
     /** Most idle streams kept; beyond it a finished stream is closed instead of pooled. */
     static final int MAX_IDLE = 1024;
 
@@ -77,6 +79,7 @@ final class KadClient implements Closeable {
                 return tracked(pooled, msg, reply, peer);
             } catch (IOException e) {
                 // The pooled stream died while idle: fall through to a fresh one.
+                LOG.log(System.Logger.Level.DEBUG, () -> "a pooled stream to " + peer + " was dead, opening a new one: " + e);
             }
         }
         Stream fresh;

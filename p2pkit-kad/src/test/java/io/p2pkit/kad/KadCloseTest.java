@@ -38,7 +38,7 @@ class KadCloseTest {
     void start() throws IOException {
         memory = new MemoryNetwork();
         silent = new SilentPeer(memory);
-        host = Host.builder().transports(memory.transport()).security("plaintext").muxers("yamux")
+        host = Host.builder().transport(key -> memory.transport()).security("plaintext").muxers("yamux")
                 .streamNegotiationTimeout(NEGOTIATION).listen("/memory/0").build();
         dht = KadDht.attach(host, KadConfig.builder().periodicTasks(false)
                 .requestTimeout(NEGOTIATION).closeGrace(Duration.ofMillis(200)).build());
@@ -99,7 +99,7 @@ class KadCloseTest {
         io.p2pkit.kad.sim.DhtSwarm swarm = new io.p2pkit.kad.sim.DhtSwarm(memory, 3, b -> b);
         try {
             io.p2pkit.kad.sim.DhtSwarm.Node server = swarm.start(java.util.List.of());
-            Host provider = Host.builder().transports(memory.transport()).security("plaintext").muxers("yamux")
+            Host provider = Host.builder().transport(key -> memory.transport()).security("plaintext").muxers("yamux")
                     .listen("/memory/0").build();
             KadDht providing = KadDht.attach(provider, KadConfig.builder().periodicTasks(false).mode(Mode.CLIENT)
                     .bootstrap(java.util.List.of(server.info())).closeGrace(Duration.ofSeconds(30)).build());

@@ -72,7 +72,7 @@ class KadDhtTest {
         DhtSwarm.Node a = swarm.nodes().get(3);
         for (DhtSwarm.Node b : swarm.nodes()) {
             if (b != a && a.host().network().connection(b.host().peerId()).isEmpty()) {
-                KadDht.FindPeerResult r = a.dht().findPeer(b.host().peerId());
+                FindPeerResult r = a.dht().findPeer(b.host().peerId());
                 assertTrue(r.peer().isPresent(), "did not find " + b.host().peerId());
                 assertEquals(b.host().addresses(), r.peer().get().addresses());
                 return;
@@ -84,10 +84,10 @@ class KadDhtTest {
     void provideThenFindProviders() throws Exception {
         byte[] mh = Multihash.digest(Multicodec.SHA2_256, "content".getBytes(StandardCharsets.UTF_8)).bytes();
         DhtSwarm.Node provider = swarm.nodes().get(11);
-        KadDht.ProvideResult p = provider.dht().provide(mh);
+        ProvideResult p = provider.dht().provide(mh);
         assertEquals(8, p.peers());
         List<PeerInfo> found = new CopyOnWriteArrayList<>();
-        KadDht.FindProvidersResult r = swarm.nodes().get(22).dht().findProviders(mh, 5, found::add);
+        FindProvidersResult r = swarm.nodes().get(22).dht().findProviders(mh, 5, found::add);
         assertEquals(1, found.size());
         assertEquals(provider.host().peerId(), found.get(0).peerId());
         assertEquals(provider.host().addresses(), found.get(0).addresses());
@@ -101,7 +101,7 @@ class KadDhtTest {
         double size = provider.dht().networkSizeEstimate().orElseThrow();
         assertTrue(size > 10 && size < 90, "estimate " + size + " for 30 nodes");
         byte[] mh = Multihash.digest(Multicodec.SHA2_256, "optimistic".getBytes(StandardCharsets.UTF_8)).bytes();
-        KadDht.ProvideResult p = provider.dht().provideOptimistically(mh);
+        ProvideResult p = provider.dht().provideOptimistically(mh);
         assertTrue(p.peers() >= 6, p.toString());
         List<PeerInfo> found = new CopyOnWriteArrayList<>();
         swarm.nodes().get(24).dht().findProviders(mh, 1, found::add);
@@ -113,9 +113,9 @@ class KadDhtTest {
         PrivateKey someone = PrivateKey.generateEd25519();
         byte[] key = PublicKeyValidator.keyFor(someone.publicKey().toPeerId());
         DhtSwarm.Node putter = swarm.nodes().get(5);
-        KadDht.PutResult put = putter.dht().putValue(key, someone.publicKey().marshal());
+        PutResult put = putter.dht().putValue(key, someone.publicKey().marshal());
         assertEquals(8, put.peers());
-        KadDht.GetResult got = swarm.nodes().get(17).dht().getValue(key, 3);
+        GetResult got = swarm.nodes().get(17).dht().getValue(key, 3);
         assertArrayEquals(someone.publicKey().marshal(), got.value().orElseThrow());
         assertTrue(got.received() >= 3);
     }
@@ -157,7 +157,7 @@ class KadDhtTest {
         }
         // A quorum above the number of holders: the lookup runs until the k closest all answered,
         // the stale ones included.
-        KadDht.GetResult got = getter.dht().getValue(key, 20);
+        GetResult got = getter.dht().getValue(key, 20);
         assertArrayEquals(current, got.value().orElseThrow());
         assertEquals(stale, new java.util.HashSet<>(got.corrected()));
         for (DhtSwarm.Node n : swarm.nodes()) {

@@ -44,7 +44,7 @@ class KadRobustnessTest {
                 .providerLimits(new ProviderStore.Limits(Duration.ofHours(48), 1000, 50, 100))
                 .maxRecords(100));
         honest = swarm.start(List.of());
-        attacker = Host.builder().transports(network.transport()).security("plaintext").muxers("yamux")
+        attacker = Host.builder().transport(key -> network.transport()).security("plaintext").muxers("yamux")
                 .listen("/memory/0").build();
         attacker.connect(honest.info());
     }
@@ -170,7 +170,7 @@ class KadRobustnessTest {
             n.dht().bootstrap();
             more.add(n);
         }
-        Host liar = Host.builder().transports(network.transport()).security("plaintext").muxers("yamux")
+        Host liar = Host.builder().transport(key -> network.transport()).security("plaintext").muxers("yamux")
                 .listen("/memory/0").build();
         try {
             liar.setStreamHandler(honest.dht().protocolId(), st -> {

@@ -59,7 +59,7 @@ class OptimisticProvideTest {
         n.dht().connectBootstrapPeers();
         assertEquals(NetworkSizeEstimator.Status.TOO_FEW_LOOKUPS, n.dht().networkSize().status());
         byte[] mh = key("no estimate yet");
-        KadDht.ProvideResult r = n.dht().provideOptimistically(mh);
+        ProvideResult r = n.dht().provideOptimistically(mh);
         assertEquals(ProvideStrategy.CLASSIC_FALLBACK, r.strategy());
         assertEquals(NetworkSizeEstimator.Status.TOO_FEW_LOOKUPS, r.estimate().status());
         assertEquals(K, r.peers(), r.toString());
@@ -76,7 +76,7 @@ class OptimisticProvideTest {
         // Refreshes stopped for longer than the maximum age (three refresh intervals by default).
         clock.advance(KadConfig.defaults().networkSizeMaxAge().plusSeconds(1));
         byte[] mh = key("outdated estimate");
-        KadDht.ProvideResult r = n.dht().provideOptimistically(mh);
+        ProvideResult r = n.dht().provideOptimistically(mh);
         assertEquals(ProvideStrategy.CLASSIC_FALLBACK, r.strategy());
         assertEquals(NetworkSizeEstimator.Status.OUTDATED, r.estimate().status());
         assertEquals(K, r.peers(), r.toString());
@@ -91,7 +91,7 @@ class OptimisticProvideTest {
         clock.advance(Duration.ofHours(1));
         assertEquals(NetworkSizeEstimator.Status.OUTDATED, n.dht().networkSize().status());
         byte[] mh = key("refreshed estimate");
-        KadDht.ProvideResult r = n.dht().provideOptimistically(mh);
+        ProvideResult r = n.dht().provideOptimistically(mh);
         assertEquals(ProvideStrategy.OPTIMISTIC_AFTER_REFRESH, r.strategy());
         assertTrue(r.estimate().usable(), r.estimate().toString());
         assertTrue(r.peers() >= 1 && r.peers() <= K, r.toString());
@@ -101,7 +101,7 @@ class OptimisticProvideTest {
     @Test
     void classicProvideSaysSo() throws Exception {
         DhtSwarm.Node n = swarm.nodes().get(9);
-        KadDht.ProvideResult r = n.dht().provide(key("classic"));
+        ProvideResult r = n.dht().provide(key("classic"));
         assertEquals(ProvideStrategy.CLASSIC, r.strategy());
         assertEquals(K, r.peers());
     }
@@ -111,7 +111,7 @@ class OptimisticProvideTest {
         DhtSwarm.Node n = swarm.nodes().get(13);
         n.dht().refresh();
         byte[] mh = key("fresh estimate");
-        KadDht.ProvideResult r = n.dht().provideOptimistically(mh);
+        ProvideResult r = n.dht().provideOptimistically(mh);
         assertEquals(ProvideStrategy.OPTIMISTIC, r.strategy());
         assertTrue(r.peers() >= 1, "returned before any store: " + r);
         assertTrue(n.dht().backgroundSends() <= KadConfig.defaults().optimisticBackgroundSends());

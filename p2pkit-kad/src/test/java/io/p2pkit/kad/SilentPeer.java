@@ -1,50 +1,38 @@
 package io.p2pkit.kad;
 
 import io.p2pkit.core.crypto.PrivateKey;
+import io.p2pkit.core.host.Host;
 import io.p2pkit.core.host.PeerInfo;
-import io.p2pkit.core.multiaddr.Multiaddr;
+import io.p2pkit.core.muxer.MuxedConnection;
 import io.p2pkit.core.muxer.MuxedStream;
+import io.p2pkit.core.muxer.Muxer;
 import io.p2pkit.core.muxer.yamux.Yamux;
 import io.p2pkit.core.muxer.yamux.YamuxConfig;
-import io.p2pkit.core.network.Network;
-import io.p2pkit.core.network.NetworkConfig;
-import io.p2pkit.core.resource.ResourceManager;
-import io.p2pkit.core.resource.StreamSpan;
-import io.p2pkit.core.security.plaintext.PlaintextTransport;
+import io.p2pkit.core.resource.MemoryScope;
+import io.p2pkit.core.transport.RawConnection;
 import io.p2pkit.core.transport.memory.MemoryNetwork;
-import io.p2pkit.core.upgrader.Upgrader;
 
 import java.io.IOException;
-import java.time.Duration;
-import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * A peer that accepts connections and streams but never reads them, so never answers a protocol
- * negotiation or a request: a process that hangs while its connections stay up. No host, no
- * identify: just the network layer with plaintext and yamux on the memory transport.
+ * negotiation or a request: a process that hangs while its connections stay up. A host with
+ * plaintext and yamux on the memory transport, no identify, and a muxer of its own that keeps every
+ * inbound stream from the host.
  */
 final class SilentPeer implements AutoCloseable {
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
-    private final Network network;
+    private final Host host;
     private final PeerInfo info;
-    private final java.util.Set<MuxedStream> held = ConcurrentHashMap.newKeySet();
-    private final java.util.Set<StreamSpan> spans = ConcurrentHashMap.newKeySet();
+    private final Set<MuxedStream> held = ConcurrentHashMap.newKeySet();
 
     SilentPeer(MemoryNetwork memory) throws IOException {
-        PrivateKey identity = PrivateKey.generateEd25519();
-        Upgrader upgrader = new Upgrader(List.of(new PlaintextTransport(identity)),
-                List.of(new Yamux(YamuxConfig.defaults(), scheduler, System::nanoTime)), scheduler,
-                Duration.ofSeconds(10), Duration.ofSeconds(10));
-        network = new Network(identity.publicKey().toPeerId(), List.of(memory.transport()), upgrader,
-                new ResourceManager(), NetworkConfig.defaults(), (stream, span, connection) -> {
-                    held.add(stream);
-                    spans.add(span);
-                });
-        Multiaddr addr = network.listen(Multiaddr.parse("/memory/0"));
-        info = new PeerInfo(identity.publicKey().toPeerId(), List.of(addr));
+        host = Host.builder().identity(PrivateKey.generateEd25519()).transport(key -> memory.transport())
+                .security("plaintext").muxer(HoldingMuxer::new).identify(false).ping(false)
+                .listen("/memory/0").build();
+        info = new PeerInfo(host.peerId(), host.addresses());
     }
 
     /** How to reach it. */
@@ -62,12 +50,59 @@ final class SilentPeer implements AutoCloseable {
         for (MuxedStream s : held) {
             try {
                 s.reset();
-            } catch (IOException ignored) {
+            } catch (IOException e) {
                 // going away anyway
             }
         }
-        spans.forEach(StreamSpan::close);
-        network.close();
-        scheduler.shutdownNow();
+        host.close();
+    }
+
+    /** yamux whose connections hold every stream the remote opens instead of handing it to the host. */
+    private final class HoldingMuxer implements Muxer {
+        private final Yamux yamux;
+
+        HoldingMuxer(ScheduledExecutorService scheduler) {
+            yamux = (Yamux) Yamux.factory(YamuxConfig.defaults()).create(scheduler);
+        }
+
+        @Override
+        public String protocolId() {
+            return yamux.protocolId();
+        }
+
+        @Override
+        public MuxedConnection wrap(RawConnection connection, boolean initiator) throws IOException {
+            return wrap(connection, initiator, MemoryScope.UNLIMITED);
+        }
+
+        @Override
+        public MuxedConnection wrap(RawConnection connection, boolean initiator, MemoryScope memory) throws IOException {
+            MuxedConnection inner = yamux.wrap(connection, initiator, memory);
+            return new MuxedConnection() {
+                @Override
+                public MuxedStream openStream() throws IOException {
+                    return inner.openStream();
+                }
+
+                @Override
+                public MuxedStream acceptStream() throws IOException {
+                    MuxedStream s;
+                    while ((s = inner.acceptStream()) != null) {
+                        held.add(s);
+                    }
+                    return null;
+                }
+
+                @Override
+                public boolean isClosed() {
+                    return inner.isClosed();
+                }
+
+                @Override
+                public void close() throws IOException {
+                    inner.close();
+                }
+            };
+        }
     }
 }

@@ -1,5 +1,7 @@
 package io.p2pkit.pubsub;
 
+import io.p2pkit.pubsub.engine.PeerLink;
+import io.p2pkit.pubsub.engine.SendLanes;
 import io.p2pkit.core.host.Stream;
 import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.core.protobuf.LengthPrefixed;
@@ -18,6 +20,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * lane first and batches queued messages into one RPC.
  */
 final class PeerSender implements PeerLink {
+    private static final System.Logger LOG = System.getLogger(PeerSender.class.getName());
     /** Opens the stream; runs on the writer thread. */
     interface Opener {
         Stream open() throws IOException;
@@ -118,7 +121,8 @@ final class PeerSender implements PeerLink {
      *
      * @return false if the deadline passed first
      */
-    boolean awaitDrained(long deadlineNanos) throws InterruptedException {
+    @Override
+    public boolean awaitDrained(long deadlineNanos) throws InterruptedException {
         lock.lock();
         try {
             while (!lanes.isClosed() && (writing || !lanes.isEmpty() || stream == null)) {
@@ -139,15 +143,17 @@ final class PeerSender implements PeerLink {
      * (until the deadline) for the remote to close its side, so that closing the connection right
      * after cannot cut off data the remote has not read yet. Then closes.
      */
-    void finish(long deadlineNanos) throws InterruptedException {
+    @Override
+    public void finish(long deadlineNanos) throws InterruptedException {
         awaitDrained(deadlineNanos);
         Stream s = stop();
         if (s != null) {
             try {
                 s.closeWrite();
                 remoteEnded.await(Math.max(0, deadlineNanos - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
-            } catch (IOException ignored) {
-                // closing anyway
+            } catch (IOException e) {
+                // closing anyway: the remote may have gone already
+                LOG.log(System.Logger.Level.DEBUG, () -> "ending the pubsub stream to " + peer + ": " + e);
             }
         }
         close();
@@ -173,8 +179,9 @@ final class PeerSender implements PeerLink {
         if (s != null) {
             try {
                 s.close();
-            } catch (IOException ignored) {
-                // closing anyway
+            } catch (IOException e) {
+                // closing anyway: nothing more goes to this peer
+                LOG.log(System.Logger.Level.DEBUG, () -> "closing the pubsub stream to " + peer + ": " + e);
             }
         }
     }

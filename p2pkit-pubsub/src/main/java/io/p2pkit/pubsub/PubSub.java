@@ -2,10 +2,10 @@ package io.p2pkit.pubsub;
 
 import io.p2pkit.core.DecodeException;
 import io.p2pkit.core.Direction;
+import io.p2pkit.core.crypto.PrivateKey;
 import io.p2pkit.core.host.Host;
 import io.p2pkit.core.host.PeerInfo;
 import io.p2pkit.core.host.Stream;
-import io.p2pkit.core.crypto.PrivateKey;
 import io.p2pkit.core.identity.Envelope;
 import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.core.identity.PeerRecord;
@@ -14,11 +14,17 @@ import io.p2pkit.core.network.Connection;
 import io.p2pkit.core.network.ConnectionListener;
 import io.p2pkit.core.peerstore.AddressTtl;
 import io.p2pkit.core.protobuf.LengthPrefixed;
+import io.p2pkit.pubsub.engine.LocalSubscription;
+import io.p2pkit.pubsub.engine.PeerLink;
+import io.p2pkit.pubsub.engine.PubsubEngine;
+import io.p2pkit.pubsub.engine.PubsubEnvironment;
+import io.p2pkit.pubsub.engine.SendLanes;
 
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -67,6 +73,13 @@ public final class PubSub implements Closeable {
     private final PubsubEngine engine;
     private final CommandQueue commands;
     private final Thread owner;
+    /**
+     * Work the owner thread gave itself while running a command (a connection it closed reports
+     * back at once): run right after that command, since the owner cannot wait for its own
+     * queue. Owner thread only; it holds what one command triggers, at most
+     * {@link PubsubConfig#commandQueueCapacity()}.
+     */
+    private final ArrayDeque<Runnable> deferred = new ArrayDeque<>();
     private final Semaphore validationSlots;
     private final ConnectionListener connectionListener;
     private final ScheduledFuture<?> heartbeatTask;
@@ -191,7 +204,7 @@ public final class PubSub implements Closeable {
         long deadline = System.nanoTime() + timeout.toNanos();
         List<PeerLink> links = call(engine::readyLinks);
         for (PeerLink link : links) {
-            if (!((PeerSender) link).awaitDrained(deadline)) {
+            if (!link.awaitDrained(deadline)) {
                 return false;
             }
         }
@@ -244,15 +257,30 @@ public final class PubSub implements Closeable {
     }
 
     private Subscription addSubscription(String topic, boolean relay) {
-        Subscription[] holder = new Subscription[1];
-        Subscription s = call(() -> engine.subscribe(topic, relay,
-                () -> submitAsync(() -> engine.removeSubscription(topic, holder[0]))));
-        holder[0] = s;
+        Subscription s = new Subscription(topic, config.subscriptionBuffer(),
+                cancelled -> submitAsync(() -> engine.removeSubscription(topic, new Delivery(cancelled))));
+        call(() -> {
+            engine.subscribe(topic, relay, new Delivery(s));
+            return null;
+        });
         return s;
     }
 
+    /** A subscription as the engine sees it; equal for the same subscription, so that it can be removed by a new one. */
+    private record Delivery(Subscription subscription) implements LocalSubscription {
+        @Override
+        public void deliver(PubsubMessage message) {
+            subscription.deliver(message);
+        }
+
+        @Override
+        public void cancel() {
+            subscription.cancel();
+        }
+    }
+
     void leave(String topic) {
-        call(() -> engine.subscriptions(topic)).forEach(Subscription::cancel);
+        call(() -> engine.subscriptions(topic)).forEach(LocalSubscription::cancel);
     }
 
     void setValidator(String topic, Validator validator) {
@@ -262,29 +290,52 @@ public final class PubSub implements Closeable {
         });
     }
 
-    PublishResult publish(String topic, byte[] data) throws IOException {
-        if (closed) {
-            throw new IOException("pubsub is closed");
+    PublishResult publish(String topic, byte[] data) throws PublishException {
+        if (closed || closing.get()) {
+            throw new PublishException(PublishException.Reason.CLOSED, "pubsub is closed");
+        }
+        if (data.length > config.maxMessageBytes()) {
+            throw new PublishException(PublishException.Reason.TOO_LARGE, data.length
+                    + " bytes is over the message size cap of " + config.maxMessageBytes());
         }
         // Signing and local validation run on the caller's thread, not the owner's.
         PubsubMessage message = engine.newMessage(topic, data);
-        Validator v = call(() -> engine.validator(topic));
+        Validator v = callUnlessClosed(() -> engine.validator(topic));
         if (v != null) {
             ValidationResult r;
             try {
                 r = v.validate(host.peerId(), message);
             } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, () -> "the validator of " + topic + " threw on our own message: " + e);
                 r = ValidationResult.REJECT;
             }
             if (r != ValidationResult.ACCEPT) {
-                throw new IOException("the topic's validator refused the message: " + r);
+                throw new PublishException(r, "the topic's validator refused the message: " + r);
             }
         }
-        PublishResult result = call(() -> engine.publish(message));
+        Optional<PublishResult> result = callUnlessClosed(() -> {
+            if (!config.publishToZeroPeers() && engine.topicPeers(topic).isEmpty()) {
+                return null;
+            }
+            return Optional.ofNullable(engine.publish(message));
+        });
         if (result == null) {
-            throw new IOException("duplicate message: its ID was seen within the seen-cache TTL");
+            throw new PublishException(PublishException.Reason.NO_PEERS, "no known peer subscribes to " + topic);
         }
-        return result;
+        return result.orElseThrow(() -> new PublishException(PublishException.Reason.DUPLICATE,
+                "duplicate message: its ID was seen within the seen-cache TTL"));
+    }
+
+    /** {@link #call}, with pubsub closing meanwhile reported as a {@link PublishException}. */
+    private <T> T callUnlessClosed(Callable<T> task) throws PublishException {
+        try {
+            return call(task);
+        } catch (IllegalStateException e) {
+            if (closed || closing.get()) {
+                throw new PublishException(PublishException.Reason.CLOSED, "pubsub closed while publishing");
+            }
+            throw e;
+        }
     }
 
     // ------------------------------------------------------------------ owner thread
@@ -303,11 +354,19 @@ public final class PubSub implements Closeable {
             if (r == STOP) {
                 return;
             }
-            try {
-                r.run();
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "pubsub command failed", e);
+            run(r);
+            Runnable next;
+            while ((next = deferred.poll()) != null) {
+                run(next);
             }
+        }
+    }
+
+    private static void run(Runnable command) {
+        try {
+            command.run();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "pubsub command failed", e);
         }
     }
 
@@ -356,19 +415,36 @@ public final class PubSub implements Closeable {
         }
     }
 
-    /** Queues without blocking the caller (connection callbacks, timers): a full queue hands off to a thread. */
+    /**
+     * Queues work that happened elsewhere (connection and stream events, validation results,
+     * cancelled subscriptions) without a thread of its own. On the owner thread it is deferred
+     * until the running command ends; on any other thread it waits while the local lane is full,
+     * which holds back the connection, stream or validator thread that produced it (before, a full
+     * lane started one more thread per command, without bound).
+     */
     private void submitAsync(Runnable r) {
         if (closed) {
             return;
         }
-        if (!commands.offerLocal(r)) {
-            Thread.ofVirtual().start(() -> {
-                try {
-                    commands.putLocal(r);
-                } catch (InterruptedException ignored) {
-                    // shutting down
-                }
-            });
+        if (Thread.currentThread() == owner) {
+            if (deferred.size() < config.commandQueueCapacity()) {
+                deferred.add(r);
+            } else if (!commands.offerLocal(r)) {
+                // Not reached in practice (one command triggers a few events); the heartbeat
+                // reconciles peers with the connections, so a lost event is repaired there.
+                LOG.log(System.Logger.Level.WARNING, "pubsub dropped an event: its queues are full");
+            }
+            return;
+        }
+        if (commands.offerLocal(r)) {
+            return;
+        }
+        try {
+            commands.putLocal(r);
+        } catch (InterruptedException e) {
+            // the producing thread is being stopped (its connection or pubsub closing): so is this event
+            Thread.currentThread().interrupt();
+            LOG.log(System.Logger.Level.DEBUG, "pubsub event dropped: interrupted while the queue was full");
         }
     }
 
@@ -460,12 +536,11 @@ public final class PubSub implements Closeable {
         long deadline = System.nanoTime() + CLOSE_GRACE.toNanos();
         List<Thread> closers = new ArrayList<>();
         for (PeerLink link : remains.links()) {
-            PeerSender sender = (PeerSender) link;
             closers.add(Thread.ofVirtual().start(() -> {
                 try {
-                    sender.finish(deadline);
+                    link.finish(deadline);
                 } catch (InterruptedException e) {
-                    sender.close();
+                    link.close();
                 }
             }));
         }
@@ -488,7 +563,7 @@ public final class PubSub implements Closeable {
         }
         commands.clear();
         commands.offerLocal(STOP);
-        for (Subscription s : remains.subscriptions()) {
+        for (LocalSubscription s : remains.subscriptions()) {
             s.cancel();
         }
         try {
@@ -548,7 +623,9 @@ public final class PubSub implements Closeable {
                     host.peerStore().consumePeerRecord(env, AddressTtl.TEMPORARY);
                     addrs.addAll(pr.addresses());
                 } catch (RuntimeException e) {
-                    return; // a bad record is ignored, as the spec says
+                    // a bad record is ignored, as the spec says
+                    LOG.log(System.Logger.Level.DEBUG, () -> "bad signed peer record for " + peer + " in PX: " + e);
+                    return;
                 }
             }
             host.spawn("pubsub-px " + peer, () -> {

@@ -25,6 +25,7 @@ public final class PubsubConfig {
     private final int validationConcurrency;
     private final int maxTopicsPerPeer;
     private final int commandQueueCapacity;
+    private final boolean publishToZeroPeers;
     private final Clock clock;
     private final Random random;
 
@@ -45,6 +46,7 @@ public final class PubsubConfig {
         this.validationConcurrency = b.validationConcurrency;
         this.maxTopicsPerPeer = b.maxTopicsPerPeer;
         this.commandQueueCapacity = b.commandQueueCapacity;
+        this.publishToZeroPeers = b.publishToZeroPeers;
         this.clock = b.clock;
         this.random = b.random;
     }
@@ -129,6 +131,16 @@ public final class PubsubConfig {
         return commandQueueCapacity;
     }
 
+    /**
+     * Whether publishing to a topic no known peer subscribes to goes ahead (default true, as in
+     * go-libp2p-pubsub: the message is delivered locally and kept for gossip). When false such a
+     * publish fails with {@link PublishException.Reason#NO_PEERS}, as js-libp2p's gossipsub does by
+     * default ({@code allowPublishToZeroTopicPeers}).
+     */
+    public boolean publishToZeroPeers() {
+        return publishToZeroPeers;
+    }
+
     /** The clock for TTLs, backoffs and scores. */
     public Clock clock() {
         return clock;
@@ -161,6 +173,7 @@ public final class PubsubConfig {
         private int validationConcurrency = 64;
         private int maxTopicsPerPeer = 1024;
         private int commandQueueCapacity = 4096;
+        private boolean publishToZeroPeers = true;
         private Clock clock = Clock.systemUTC();
         private Random random = new Random();
 
@@ -251,6 +264,12 @@ public final class PubsubConfig {
         /** Sets the owner thread's command queue capacity. */
         public Builder commandQueueCapacity(int n) {
             this.commandQueueCapacity = positive(n);
+            return this;
+        }
+
+        /** Sets whether a publish to a topic without known subscribers goes ahead (see {@link PubsubConfig#publishToZeroPeers()}). */
+        public Builder publishToZeroPeers(boolean allowed) {
+            this.publishToZeroPeers = allowed;
             return this;
         }
 

@@ -6,6 +6,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * A subscription to one topic: a bounded buffer of received messages read with {@link #next()}.
@@ -19,9 +20,9 @@ public final class Subscription implements AutoCloseable {
     private final BlockingQueue<PubsubMessage> buffer;
     private final AtomicBoolean cancelled = new AtomicBoolean();
     private final AtomicLong dropped = new AtomicLong();
-    private final Runnable onCancel;
+    private final Consumer<Subscription> onCancel;
 
-    Subscription(String topic, int capacity, Runnable onCancel) {
+    Subscription(String topic, int capacity, Consumer<Subscription> onCancel) {
         this.topic = topic;
         this.buffer = new ArrayBlockingQueue<>(capacity + 1); // +1 leaves room for the end marker
         this.onCancel = onCancel;
@@ -83,7 +84,7 @@ public final class Subscription implements AutoCloseable {
     public void cancel() {
         if (cancelled.compareAndSet(false, true)) {
             buffer.offer(END);
-            onCancel.run();
+            onCancel.accept(this);
         }
     }
 

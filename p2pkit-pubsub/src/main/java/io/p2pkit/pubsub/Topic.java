@@ -2,7 +2,6 @@ package io.p2pkit.pubsub;
 
 import io.p2pkit.core.identity.PeerId;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -69,12 +68,16 @@ public final class Topic implements AutoCloseable {
     }
 
     /**
-     * Publishes {@code data}.
+     * Publishes {@code data}: signs it (under the signature policy), runs the topic's validator on
+     * it, delivers it to this node's subscriptions and sends it to peers. Publishing to a topic no
+     * known peer subscribes to succeeds with no recipients unless
+     * {@link PubsubConfig#publishToZeroPeers()} is off.
      *
-     * @throws IllegalArgumentException if the data is over the size cap
-     * @throws IOException if the local validator refused the message or pubsub is closed
+     * @throws PublishException saying why it was not published: {@code TOO_LARGE} (over
+     *         {@link PubsubConfig#maxMessageBytes()}), {@code REJECTED} (by the topic's validator),
+     *         {@code DUPLICATE}, {@code NO_PEERS} or {@code CLOSED}
      */
-    public PublishResult publish(byte[] data) throws IOException {
+    public PublishResult publish(byte[] data) throws PublishException {
         return pubsub.publish(name, data);
     }
 

@@ -26,6 +26,10 @@ public final class FakeContext implements RouterContext {
     public static final class ManualClock extends Clock {
         private long millis = 1_000_000;
 
+        /** A clock at an arbitrary start. */
+        public ManualClock() {
+        }
+
         public void advance(Duration d) {
             millis += d.toMillis();
         }

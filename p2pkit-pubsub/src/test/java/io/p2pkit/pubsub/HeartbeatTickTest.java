@@ -92,7 +92,7 @@ class HeartbeatTickTest {
     void aBurstOfTicksRunsOneHeartbeat() throws Exception {
         CapturingScheduler scheduler = new CapturingScheduler();
         MemoryNetwork network = new MemoryNetwork();
-        try (Host h = Host.builder().identity(PrivateKey.generateEd25519()).transports(network.transport())
+        try (Host h = Host.builder().identity(PrivateKey.generateEd25519()).transport(key -> network.transport())
                 .listen("/memory/0").security("plaintext").muxers("yamux").identify(false).ping(false)
                 .scheduler(scheduler).build()) {
             CountingRouter router = new CountingRouter();

@@ -16,6 +16,10 @@ public final class TestNet implements AutoCloseable {
     private final List<Host> hosts = new ArrayList<>();
     private final List<PubSub> nodes = new ArrayList<>();
 
+    /** An empty network. */
+    public TestNet() {
+    }
+
     /** The memory network. */
     public MemoryNetwork network() {
         return network;
@@ -23,7 +27,7 @@ public final class TestNet implements AutoCloseable {
 
     /** A new host (plaintext + yamux, no identify) running pubsub with the router {@code router} makes. */
     public PubSub node(PubsubConfig config, Supplier<Router> router) throws IOException {
-        Host h = Host.builder().identity(PrivateKey.generateEd25519()).transports(network.transport())
+        Host h = Host.builder().identity(PrivateKey.generateEd25519()).transport(key -> network.transport())
                 .listen("/memory/0").security("plaintext").muxers("yamux").identify(false).ping(false).build();
         hosts.add(h);
         PubSub p = PubSub.start(h, config, router.get());

@@ -10,17 +10,12 @@ import io.netty.handler.codec.quic.QuicStreamType;
 import io.p2pkit.core.crypto.PublicKey;
 import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.core.multiaddr.Multiaddr;
-import io.p2pkit.core.muxer.MuxedConnection;
 import io.p2pkit.core.muxer.MuxedStream;
-import io.p2pkit.core.resource.MemoryCharged;
 import io.p2pkit.core.resource.MemoryScope;
 import io.p2pkit.core.transport.ReadyConnection;
-import io.p2pkit.core.upgrader.UpgradedConnection;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -35,11 +30,13 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One QUIC connection, secured by TLS inside the QUIC handshake and multiplexed by QUIC itself, handed
- * to the network ready for use ({@link ReadyConnection}). Streams are native bidirectional QUIC
- * streams; the remote may have {@link QuicConfig#maxStreamsPerConnection()} open at once (QUIC's own
- * stream credit enforces it).
+ * to the network ready for use ({@link ReadyConnection}): the network skips its upgrader. Streams are
+ * native bidirectional QUIC streams; the remote may have {@link QuicConfig#maxStreamsPerConnection()}
+ * open at once (QUIC's own stream credit enforces it).
  */
-final class QuicConnection implements MuxedConnection, ReadyConnection, MemoryCharged {
+final class QuicConnection implements ReadyConnection {
+    /** The protocol name reported for QUIC's built-in security and muxing, as go-libp2p reports it. */
+    static final String PROTOCOL = "/quic-v1";
     private static final Object END = new Object();
     /** After this long a waiting FIN is written even without send capacity. */
     private static final Duration FIN_WAIT = Duration.ofSeconds(5);
@@ -49,7 +46,11 @@ final class QuicConnection implements MuxedConnection, ReadyConnection, MemoryCh
     private final LinkedBlockingQueue<Object> inbound = new LinkedBlockingQueue<>();
     private final Set<QuicStream> streams = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
-    private volatile UpgradedConnection upgraded;
+    /** Who is at either end, known once the handshake verified the remote. */
+    private record Peers(PeerId local, PeerId remote, PublicKey remoteKey) {
+    }
+
+    private volatile Peers peers;
     /** Where streams made from now on charge the bytes they hold until the application reads them. */
     private volatile MemoryScope memory = MemoryScope.UNLIMITED;
     private volatile long lastActivity = System.nanoTime();
@@ -72,21 +73,52 @@ final class QuicConnection implements MuxedConnection, ReadyConnection, MemoryCh
     void established(PeerId local, PeerId remote, PublicKey remoteKey) {
         localAddress = QuicAddresses.multiaddr((InetSocketAddress) channel.localSocketAddress());
         remoteAddress = QuicAddresses.multiaddr((InetSocketAddress) channel.remoteSocketAddress());
-        QuicSecurity security = new QuicSecurity(local, remote, remoteKey, this);
-        upgraded = new UpgradedConnection(security, this, QuicSecurity.PROTOCOL, true);
+        peers = new Peers(local, remote, remoteKey);
         long every = config.keepAliveInterval().toNanos();
         if (every > 0) {
             keepAlive = channel.eventLoop().scheduleAtFixedRate(this::keepAlive, every, every, TimeUnit.NANOSECONDS);
         }
     }
 
-    @Override
-    public UpgradedConnection upgraded() {
-        UpgradedConnection u = upgraded;
-        if (u == null) {
+    private Peers peers() {
+        Peers p = peers;
+        if (p == null) {
             throw new IllegalStateException("QUIC handshake not finished");
         }
-        return u;
+        return p;
+    }
+
+    @Override
+    public PeerId localPeer() {
+        return peers().local();
+    }
+
+    @Override
+    public PeerId remotePeer() {
+        return peers().remote();
+    }
+
+    @Override
+    public PublicKey remotePublicKey() {
+        return peers().remoteKey();
+    }
+
+    /** TLS 1.3 inside QUIC's handshake. */
+    @Override
+    public String securityProtocol() {
+        return PROTOCOL;
+    }
+
+    /** QUIC's own streams. */
+    @Override
+    public String muxerProtocol() {
+        return PROTOCOL;
+    }
+
+    /** Built in: no negotiation at all. */
+    @Override
+    public boolean earlyMuxerNegotiation() {
+        return true;
     }
 
     /**
@@ -138,13 +170,12 @@ final class QuicConnection implements MuxedConnection, ReadyConnection, MemoryCh
                 throw new IOException("QUIC connection is closed");
             }
             long generation = creditGeneration;
-            QuicStream[] holder = new QuicStream[1];
             QuicStreamChannel ch;
             try {
                 ch = NettyFutures.await(createIfAllowed(new ChannelInitializer<QuicStreamChannel>() {
                     @Override
                     protected void initChannel(QuicStreamChannel c) {
-                        holder[0] = attach(c);
+                        attach(c);
                     }
                 }), timeout, "opening a QUIC stream");
             } catch (IOException e) {
@@ -158,11 +189,12 @@ final class QuicConnection implements MuxedConnection, ReadyConnection, MemoryCh
                 continue;
             }
             touch();
-            if (holder[0] == null) {
+            QuicStream stream = ch.pipeline().get(QuicStream.class); // added by attach() when the channel was made
+            if (stream == null) {
                 ch.close();
                 throw new IOException("QUIC stream was not initialised");
             }
-            return holder[0];
+            return stream;
         }
     }
 
@@ -353,24 +385,9 @@ final class QuicConnection implements MuxedConnection, ReadyConnection, MemoryCh
     }
 
     @Override
-    public InputStream in() {
-        throw new UnsupportedOperationException("a QUIC connection carries data on its streams only");
-    }
-
-    @Override
-    public OutputStream out() {
-        throw new UnsupportedOperationException("a QUIC connection carries data on its streams only");
-    }
-
-    @Override
-    public void closeWrite() {
-        throw new UnsupportedOperationException("a QUIC connection carries data on its streams only");
-    }
-
-    @Override
     public String toString() {
-        UpgradedConnection u = upgraded;
-        return "QuicConnection[" + (u == null ? "handshaking" : u.secure().remotePeer()) + " "
+        Peers p = peers;
+        return "QuicConnection[" + (p == null ? "handshaking" : p.remote()) + " "
                 + channel.remoteSocketAddress() + "]";
     }
 }

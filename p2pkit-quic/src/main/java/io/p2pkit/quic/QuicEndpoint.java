@@ -41,6 +41,8 @@ import java.util.function.Function;
  * through {@link PacketRouter}. It stays open while it has a listener or connections.
  */
 final class QuicEndpoint {
+    private static final System.Logger LOG = System.getLogger(QuicEndpoint.class.getName());
+
     private static final AttributeKey<QuicConnection> CONNECTION = AttributeKey.valueOf("p2pkit.quic.connection");
     private static final AttributeKey<PeerId> EXPECTED = AttributeKey.valueOf("p2pkit.quic.expected");
     private static final AttributeKey<PeerTrustManager.Verification> VERIFICATION =
@@ -225,8 +227,9 @@ final class QuicEndpoint {
     void awaitClosed(Duration timeout) {
         try {
             NettyFutures.await(udp.closeFuture(), timeout, "closing UDP socket");
-        } catch (IOException ignored) {
+        } catch (IOException e) {
             // shutting down the event loop closes it in the end
+            LOG.log(System.Logger.Level.DEBUG, () -> "waiting for a UDP socket to close: " + e);
         }
     }
 

@@ -2,7 +2,7 @@ package io.p2pkit.quic;
 
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.transport.Listener;
-import io.p2pkit.core.transport.TransportConnection;
+import io.p2pkit.core.transport.ReadyConnection;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -11,6 +11,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /** Hands out the inbound connections of one UDP socket, already secured and muxed. */
 final class QuicListener implements Listener {
+    private static final System.Logger LOG = System.getLogger(QuicListener.class.getName());
+
     private static final Object END = new Object();
 
     private final QuicEndpoint endpoint;
@@ -39,7 +41,7 @@ final class QuicListener implements Listener {
     }
 
     @Override
-    public TransportConnection accept() throws IOException {
+    public ReadyConnection accept() throws IOException {
         try {
             Object next = pending.take();
             if (next == END) {
@@ -63,8 +65,9 @@ final class QuicListener implements Listener {
             if (c instanceof QuicConnection q) {
                 try {
                     q.close();
-                } catch (IOException ignored) {
+                } catch (IOException e) {
                     // closing anyway
+                    LOG.log(System.Logger.Level.DEBUG, () -> "closing a QUIC connection nobody accepted: " + e);
                 }
             }
         }

@@ -34,6 +34,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * credit (channel writability) and send at most {@value #CHUNK} bytes at a time.
  */
 final class QuicStream extends ChannelInboundHandlerAdapter implements MuxedStream {
+    private static final System.Logger LOG = System.getLogger(QuicStream.class.getName());
+
     /** The largest write handed to the channel at once. */
     static final int CHUNK = 64 * 1024;
     /** The application error code sent with RESET_STREAM and STOP_SENDING (libp2p uses 0). */
@@ -487,8 +489,9 @@ final class QuicStream extends ChannelInboundHandlerAdapter implements MuxedStre
     public void close() {
         try {
             closeWrite();
-        } catch (IOException ignored) {
+        } catch (IOException e) {
             // the stream is going away anyway
+            LOG.log(System.Logger.Level.DEBUG, () -> "closing the write side of a closing QUIC stream: " + e);
         }
         boolean stopSending;
         lock.lock();

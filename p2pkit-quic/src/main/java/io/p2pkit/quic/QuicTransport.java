@@ -11,7 +11,7 @@ import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.transport.Listener;
 import io.p2pkit.core.transport.Transport;
-import io.p2pkit.core.transport.TransportConnection;
+import io.p2pkit.core.transport.ReadyConnection;
 
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -38,7 +38,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>The transport owns native resources: {@link #close()} closes every socket and connection and
  * stops the event loop. The network closes it when it closes.
  */
-public final class QuicTransport implements Transport, AutoCloseable {
+public final class QuicTransport implements Transport {
     private final PeerId localPeer;
     private final QuicConfig config;
     private final QuicTls tls;
@@ -85,12 +85,12 @@ public final class QuicTransport implements Transport, AutoCloseable {
     }
 
     @Override
-    public TransportConnection dial(Multiaddr address, Duration timeout) throws IOException {
+    public ReadyConnection dial(Multiaddr address, Duration timeout) throws IOException {
         return dial(address, null, timeout);
     }
 
     @Override
-    public TransportConnection dial(Multiaddr address, PeerId expectedRemote, Duration timeout) throws IOException {
+    public ReadyConnection dial(Multiaddr address, PeerId expectedRemote, Duration timeout) throws IOException {
         checkOpen();
         PeerId expected = expectedRemote != null ? expectedRemote : address.peerId().orElse(null);
         InetSocketAddress target = QuicAddresses.socketAddress(address.withoutPeerId());

@@ -44,8 +44,9 @@ class QuicHostTest {
         hosts.forEach(Host::close);
     }
 
+    /** A host with TCP and QUIC (QUIC's transports kept to check they are released). */
     private Host host(String... listen) throws IOException {
-        Host h = Host.builder().listen(listen).transport(key -> {
+        Host h = Host.builder().listen(listen).transport(key -> new TcpTransport()).transport(key -> {
             QuicTransport t = new QuicTransport(key);
             transports.add(t);
             return t;
@@ -163,7 +164,7 @@ class QuicHostTest {
             return new Recording(inner, "tcp", false);
         }
 
-        private final class Recording implements Transport, AutoCloseable {
+        private final class Recording implements Transport {
             private final Transport inner;
             private final String name;
             private final boolean isQuic;
@@ -216,10 +217,8 @@ class QuicHostTest {
             }
 
             @Override
-            public void close() throws Exception {
-                if (inner instanceof AutoCloseable c) {
-                    c.close();
-                }
+            public void close() throws IOException {
+                inner.close();
             }
         }
     }
@@ -229,7 +228,7 @@ class QuicHostTest {
         Host b = tcpAndQuicHost();
         DialOrder order = new DialOrder();
         Host a = Host.builder().listen("/ip4/127.0.0.1/tcp/0", "/ip4/127.0.0.1/udp/0/quic-v1")
-                .transports(order.tcp(new TcpTransport()))
+                .transport(key -> order.tcp(new TcpTransport()))
                 .transport(key -> order.quic(new QuicTransport(key))).build();
         hosts.add(a);
         assertEquals(2, b.addresses().size(), b.addresses().toString());
@@ -276,7 +275,7 @@ class QuicHostTest {
         Host b = host("/ip4/127.0.0.1/udp/0/quic-v1");
         assertArrayEquals(new byte[] {1, 2, 3}, echo(a, b, new byte[] {1, 2, 3}));
         // dial-only host: uses the shared ephemeral socket
-        Host c = Host.builder().transport(key -> {
+        Host c = Host.builder().transport(key -> new TcpTransport()).transport(key -> {
             QuicTransport t = new QuicTransport(key);
             transports.add(t);
             return t;

@@ -1,6 +1,7 @@
 package io.p2pkit.quic;
 
 import io.p2pkit.core.host.Host;
+import io.p2pkit.core.transport.tcp.TcpTransport;
 import io.p2pkit.core.host.PeerInfo;
 import io.p2pkit.core.host.Stream;
 import io.p2pkit.core.muxer.StreamResetException;
@@ -38,9 +39,9 @@ class QuicMemoryTest {
         CountDownLatch release = new CountDownLatch(1);
         CompletableFuture<IOException> seen = new CompletableFuture<>();
         CompletableFuture<Void> refusedSeen = new CompletableFuture<>();
-        try (Host server = Host.builder().listen("/ip4/127.0.0.1/udp/0/quic-v1").transport(QuicTransport::new)
+        try (Host server = Host.builder().listen("/ip4/127.0.0.1/udp/0/quic-v1").transport(key -> new TcpTransport()).transport(QuicTransport::new)
                 .resourceManager(rm).build();
-             Host client = Host.builder().transport(QuicTransport::new).build()) {
+             Host client = Host.builder().transport(key -> new TcpTransport()).transport(QuicTransport::new).build()) {
             server.setStreamHandler("/hog/1.0.0", s -> {
                 try {
                     // read nothing until the limit refused the stream's data

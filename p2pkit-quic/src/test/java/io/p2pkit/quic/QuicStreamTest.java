@@ -50,12 +50,12 @@ class QuicStreamTest {
         CompletableFuture<MuxedConnection> in = new CompletableFuture<>();
         Thread.ofVirtual().start(() -> {
             try {
-                in.complete(((ReadyConnection) listener.accept()).upgraded().muxed());
+                in.complete((ReadyConnection) listener.accept());
             } catch (IOException e) {
                 in.completeExceptionally(e);
             }
         });
-        dialed = ((ReadyConnection) client.dial(listener.address(), serverId, Duration.ofSeconds(10))).upgraded().muxed();
+        dialed = client.dial(listener.address(), serverId, Duration.ofSeconds(10));
         accepted = in.get(10, TimeUnit.SECONDS);
     }
 

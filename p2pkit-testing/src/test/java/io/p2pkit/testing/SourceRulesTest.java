@@ -19,6 +19,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class SourceRulesTest {
     private static final Pattern SYNCHRONIZED = Pattern.compile("\\bsynchronized\\b");
+    /** {@code new Foo[1]}: a one-element array used to pass a value between a callback and its caller. */
+    private static final Pattern HOLDER_ARRAY = Pattern.compile("new [A-Z]\\w*(<[^>]*>)?\\[1]");
+    /** {@code catch (IOException ignored)}: an exception dropped without a word. */
+    private static final Pattern IGNORED_CATCH = Pattern.compile("catch \\([^)]*\\bignored\\)");
     // Split so that this line does not match itself.
     private static final Pattern ASSUMPTION = Pattern.compile("\\bAssump" + "tions\\b|\\bassu" + "me(True|False|That)\\s*\\(");
 
@@ -86,6 +90,20 @@ class SourceRulesTest {
         // A virtual thread blocked inside synchronized pins its carrier on JDK 21: ReentrantLock instead.
         List<String> found = sources("main").stream().flatMap(f -> matches(f, SYNCHRONIZED).stream()).toList();
         assertEquals(List.of(), found, "synchronized in main code");
+    }
+
+    @Test
+    void noHolderArraysInMainCode() {
+        // A holder array hides who sets a value and when: pass the value, use a field or a future.
+        List<String> found = sources("main").stream().flatMap(f -> matches(f, HOLDER_ARRAY).stream()).toList();
+        assertEquals(List.of(), found, "one-element holder arrays in main code");
+    }
+
+    @Test
+    void noSilentlyIgnoredExceptionsInMainCode() {
+        // Log a dropped exception at DEBUG with the reason (or let it fail where it hides a bug).
+        List<String> found = sources("main").stream().flatMap(f -> matches(f, IGNORED_CATCH).stream()).toList();
+        assertEquals(List.of(), found, "exceptions caught as 'ignored' in main code");
     }
 
     @Test

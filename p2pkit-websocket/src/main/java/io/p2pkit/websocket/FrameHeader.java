@@ -15,7 +15,7 @@ import java.io.InputStream;
  * @param maskKey       the masking key, big-endian, when {@code masked}
  * @param payloadLength the length of the payload in bytes
  */
-public record FrameHeader(boolean fin, Opcode opcode, boolean masked, int maskKey, long payloadLength) {
+record FrameHeader(boolean fin, Opcode opcode, boolean masked, int maskKey, long payloadLength) {
     /** The longest encoded header: 2 bytes, 8 of extended length, 4 of masking key. */
     public static final int MAX_BYTES = 14;
     /** Control frames carry at most this many payload bytes. */

@@ -21,7 +21,7 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Not thread-safe: one reader at a time, as for any socket input.
  */
-public final class FrameReader extends InputStream implements MemoryCharged {
+final class FrameReader extends InputStream implements MemoryCharged {
     /** What the reader asks of the connection when control frames arrive. */
     public interface ControlHandler {
         /** A ping arrived: answer with a pong carrying {@code payload}. */

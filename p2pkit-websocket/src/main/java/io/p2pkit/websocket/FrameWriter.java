@@ -22,7 +22,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * once the span exists) at {@link MemoryPriority#ALWAYS}: without it nothing can be sent, so a
  * refusal fails the write with the limit error.
  */
-public final class FrameWriter extends OutputStream implements MemoryCharged {
+final class FrameWriter extends OutputStream implements MemoryCharged {
     private final OutputStream out;
     private final boolean mask;
     private final SecureRandom random;

@@ -20,7 +20,9 @@ import java.util.Map;
  * subprotocol and no extension is offered or accepted: libp2p negotiates its own protocols
  * inside the connection.
  */
-public final class Handshake {
+final class Handshake {
+    private static final System.Logger LOG = System.getLogger(Handshake.class.getName());
+
     /** The GUID the accept value is derived with (RFC 6455 section 1.3). */
     static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -156,6 +158,7 @@ public final class Handshake {
             out.flush();
         } catch (IOException e) {
             // The client is gone; the refusal is thrown to our caller anyway.
+            LOG.log(System.Logger.Level.DEBUG, () -> "sending a WebSocket handshake refusal: " + e);
         }
     }
 

@@ -22,7 +22,7 @@ import java.util.Optional;
  * @param startLine the request line ({@code GET / HTTP/1.1}) or status line ({@code HTTP/1.1 101 …})
  * @param headers   header fields by lower-case name, in arrival order
  */
-public record HttpHead(String startLine, Map<String, String> headers) {
+record HttpHead(String startLine, Map<String, String> headers) {
     /** The largest head accepted. */
     public static final int MAX_BYTES = 8192;
     /** The most header fields accepted. */

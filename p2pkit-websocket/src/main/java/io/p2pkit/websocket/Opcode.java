@@ -1,7 +1,7 @@
 package io.p2pkit.websocket;
 
 /** The frame opcodes of RFC 6455 section 5.2. */
-public enum Opcode {
+enum Opcode {
     /** A further fragment of the message in progress. */
     CONTINUATION(0x0),
     /** A UTF-8 text message (libp2p never sends one; we refuse it). */

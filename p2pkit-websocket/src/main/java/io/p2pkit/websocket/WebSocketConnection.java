@@ -1,7 +1,7 @@
 package io.p2pkit.websocket;
 
 import io.p2pkit.core.multiaddr.Multiaddr;
-import io.p2pkit.core.transport.TransportConnection;
+import io.p2pkit.core.transport.ByteStreamConnection;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,13 +9,13 @@ import java.io.OutputStream;
 import java.net.Socket;
 
 /**
- * An upgraded WebSocket connection as a {@link TransportConnection}: reads yield the payloads of
+ * An upgraded WebSocket connection as a {@link ByteStreamConnection}: reads yield the payloads of
  * the peer's binary messages, writes go out as binary frames (one per flush). Pings are answered
  * on the reading thread. The close handshake maps onto a half-close: the peer's close frame ends
  * our input, {@link #closeWrite()} sends our close frame (ending the peer's input) while reading
  * goes on until the peer's close arrives, and {@link #close()} sends it if not yet sent.
  */
-public final class WebSocketConnection implements TransportConnection {
+final class WebSocketConnection implements ByteStreamConnection {
     private final Socket socket;
     private final FrameReader in;
     private final FrameWriter out;

@@ -3,7 +3,7 @@ package io.p2pkit.websocket;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.transport.LeanInputStream;
 import io.p2pkit.core.transport.Listener;
-import io.p2pkit.core.transport.TransportConnection;
+import io.p2pkit.core.transport.ByteStreamConnection;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -26,6 +26,8 @@ import java.util.concurrent.Semaphore;
  * arrival) and time-limited; finished connections wait in a bounded queue for {@link #accept()}.
  */
 final class WebSocketListener implements Listener {
+    private static final System.Logger LOG = System.getLogger(WebSocketListener.class.getName());
+
     /** Placed in the queue to wake {@link #accept()} when the listener closes. */
     private static final Object CLOSED = new Object();
 
@@ -57,7 +59,7 @@ final class WebSocketListener implements Listener {
     }
 
     @Override
-    public TransportConnection accept() throws IOException {
+    public ByteStreamConnection accept() throws IOException {
         Object o;
         try {
             o = closed ? ready.poll() : ready.take();
@@ -159,6 +161,7 @@ final class WebSocketListener implements Listener {
             s.close();
         } catch (IOException e) {
             // already gone
+            LOG.log(System.Logger.Level.DEBUG, () -> "closing a WebSocket listener connection: " + e);
         }
     }
 

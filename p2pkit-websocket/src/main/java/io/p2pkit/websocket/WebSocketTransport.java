@@ -4,7 +4,7 @@ import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.transport.LeanInputStream;
 import io.p2pkit.core.transport.Listener;
 import io.p2pkit.core.transport.Transport;
-import io.p2pkit.core.transport.TransportConnection;
+import io.p2pkit.core.transport.ByteStreamConnection;
 
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
@@ -60,7 +60,7 @@ public final class WebSocketTransport implements Transport {
     }
 
     @Override
-    public TransportConnection dial(Multiaddr address, Duration timeout) throws IOException {
+    public ByteStreamConnection dial(Multiaddr address, Duration timeout) throws IOException {
         WsAddress a = WsAddress.parse(address.withoutPeerId())
                 .orElseThrow(() -> new IOException("not a WebSocket address: " + address));
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -1,5 +1,6 @@
 package io.p2pkit.websocket;
 
+import io.p2pkit.core.transport.tcp.TcpTransport;
 import io.p2pkit.core.host.Host;
 import io.p2pkit.core.host.PeerInfo;
 import io.p2pkit.core.host.Stream;
@@ -8,7 +9,7 @@ import io.p2pkit.core.network.Connection;
 import io.p2pkit.core.ping.PingService;
 import io.p2pkit.core.ping.PingSession;
 import io.p2pkit.core.transport.Listener;
-import io.p2pkit.core.transport.TransportConnection;
+import io.p2pkit.core.transport.ByteStreamConnection;
 import io.p2pkit.testing.Await;
 import io.p2pkit.testing.TestCa;
 import org.junit.jupiter.api.BeforeAll;
@@ -85,7 +86,7 @@ class WebSocketTransportTest {
             assertTrue(l.address().toString().endsWith(listenOn.substring(listenOn.indexOf("/tcp/0") + 6)), l.address().toString());
             CompletableFuture<byte[]> echoed = new CompletableFuture<>();
             Thread server = Thread.ofVirtual().start(() -> {
-                try (TransportConnection c = l.accept()) {
+                try (ByteStreamConnection c = (ByteStreamConnection) l.accept()) {
                     byte[] all = c.in().readAllBytes(); // until the client's close frame
                     c.out().write(all);
                     c.out().flush();
@@ -96,7 +97,7 @@ class WebSocketTransportTest {
             });
             byte[] data = new byte[1 << 20];
             new SplittableRandom(1).nextBytes(data);
-            try (TransportConnection c = t.dial(l.address(), TIMEOUT)) {
+            try (ByteStreamConnection c = t.dial(l.address(), TIMEOUT)) {
                 assertTrue(c.remoteAddress().toString().contains("/ws"), c.remoteAddress().toString());
                 for (int off = 0; off < data.length; off += 50_000) {
                     c.out().write(data, off, Math.min(50_000, data.length - off));
@@ -131,7 +132,7 @@ class WebSocketTransportTest {
             assertThrows(SSLException.class, () -> t.dial(
                     Multiaddr.parse("/ip4/127.0.0.1/tcp/" + port + "/tls/sni/wrong.test/ws"), TIMEOUT));
             // The name it does hold works through /sni.
-            try (TransportConnection c = t.dial(Multiaddr.parse("/ip4/127.0.0.1/tcp/" + port + "/tls/sni/node.test/ws"), TIMEOUT)) {
+            try (ByteStreamConnection c = t.dial(Multiaddr.parse("/ip4/127.0.0.1/tcp/" + port + "/tls/sni/node.test/ws"), TIMEOUT)) {
                 assertEquals("/tls/ws", c.remoteAddress().toString().substring(c.remoteAddress().toString().indexOf("/tls")));
             }
         }
@@ -151,7 +152,7 @@ class WebSocketTransportTest {
             }
             CompletableFuture<String> got = new CompletableFuture<>();
             Thread.ofVirtual().start(() -> {
-                try (TransportConnection c = l.accept()) {
+                try (ByteStreamConnection c = (ByteStreamConnection) l.accept()) {
                     got.complete(new String(c.in().readAllBytes(), StandardCharsets.UTF_8));
                 } catch (Throwable e) {
                     got.completeExceptionally(e);
@@ -189,8 +190,9 @@ class WebSocketTransportTest {
     @ParameterizedTest
     @ValueSource(strings = {"/ip4/127.0.0.1/tcp/0/ws", "/ip4/127.0.0.1/tcp/0/wss"})
     void hostsTalkOverWebSocket(String listenOn) throws Exception {
-        try (Host server = Host.builder().addTransport(transport()).listen(listenOn).build();
-             Host client = Host.builder().addTransport(transport()).build()) {
+        try (Host server = Host.builder().transport(key -> new TcpTransport()).transport(key -> transport())
+                .listen(listenOn).build();
+             Host client = Host.builder().transport(key -> new TcpTransport()).transport(key -> transport()).build()) {
             server.setStreamHandler("/echo/1.0.0", s -> {
                 s.in().transferTo(s.out());
                 s.closeWrite();

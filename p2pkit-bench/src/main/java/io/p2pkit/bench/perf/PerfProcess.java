@@ -17,6 +17,8 @@ import java.util.regex.Pattern;
 
 /** One running perf program: a server that prints its addresses, or a client that prints JSON lines. */
 final class PerfProcess implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(PerfProcess.class.getName());
+
     private static final Pattern FINAL = Pattern.compile("\\{\"type\":\"final\",\"timeSeconds\":([0-9.eE+-]+),.*");
     private static final String END = "\u0000end";
 
@@ -52,8 +54,9 @@ final class PerfProcess implements AutoCloseable {
             while ((line = r.readLine()) != null) {
                 sink.accept(line);
             }
-        } catch (IOException ignored) {
+        } catch (IOException e) {
             // the process ended
+            LOG.log(System.Logger.Level.DEBUG, () -> "reading a perf process output: " + e);
         } finally {
             if (markEnd) {
                 lines.add(END);

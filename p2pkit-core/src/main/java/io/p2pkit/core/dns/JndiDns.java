@@ -20,6 +20,8 @@ import java.util.List;
  * servers the operating system is configured with.
  */
 final class JndiDns {
+    private static final System.Logger LOG = System.getLogger(JndiDns.class.getName());
+
     /** The most records of one type taken from an answer. */
     static final int MAX_RECORDS = 64;
     /** The longest TXT record kept (a multiaddr is at most a few hundred characters). */
@@ -76,6 +78,7 @@ final class JndiDns {
                     ctx.close();
                 } catch (NamingException e) {
                     // nothing to release beyond the context itself
+                    LOG.log(System.Logger.Level.DEBUG, () -> "closing a JNDI DNS context: " + e);
                 }
             }
         }

@@ -16,6 +16,10 @@ import java.util.List;
 public final class SystemResolver implements DnsResolver {
     private final JndiDns txt = new JndiDns(null, 2000, 2);
 
+    /** A resolver over the operating system's configuration. */
+    public SystemResolver() {
+    }
+
     @Override
     public List<InetAddress> ip4(String name) throws IOException {
         return byFamily(name, true);

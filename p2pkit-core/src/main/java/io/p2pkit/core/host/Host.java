@@ -1,7 +1,7 @@
 package io.p2pkit.core.host;
 
-import io.p2pkit.core.Direction;
 import io.p2pkit.core.crypto.PrivateKey;
+import io.p2pkit.core.dns.MultiaddrResolver;
 import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.multistream.Duplex;
@@ -14,7 +14,11 @@ import io.p2pkit.core.network.ConnectionListener;
 import io.p2pkit.core.network.Network;
 import io.p2pkit.core.peerstore.AddressTtl;
 import io.p2pkit.core.peerstore.PeerStore;
-import io.p2pkit.core.resource.StreamSpan;
+import io.p2pkit.core.resource.ResourceManager;
+import io.p2pkit.core.swarm.Swarm;
+import io.p2pkit.core.swarm.SwarmStream;
+import io.p2pkit.core.transport.Transport;
+import io.p2pkit.core.upgrader.Upgrader;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -22,8 +26,6 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.InetSocketAddress;
-import java.net.SocketException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -48,9 +50,11 @@ import java.util.function.Consumer;
  * <p>Build one with {@link #builder()}; close it to stop listening and close every connection.
  */
 public final class Host implements Closeable {
+    private static final System.Logger LOG = System.getLogger(Host.class.getName());
+
     private final PrivateKey identity;
     private final PeerId peerId;
-    private final Network network;
+    private final Swarm swarm;
     private final PeerStore peerStore;
     private final ScheduledExecutorService scheduler;
     private final boolean ownsScheduler;
@@ -62,16 +66,18 @@ public final class Host implements Closeable {
     private volatile boolean closed;
     private volatile StreamMeter streamMeter;
 
-    Host(HostBuilder b, Network network, PeerStore peerStore, ScheduledExecutorService scheduler, boolean ownsScheduler) {
+    /** A host over a swarm of its own, which hands every inbound stream to this host. */
+    Host(HostBuilder b, List<Transport> transports, Upgrader upgrader, ResourceManager resources,
+         MultiaddrResolver resolver, PeerStore peerStore, ScheduledExecutorService scheduler, boolean ownsScheduler) {
         this.identity = b.identity;
         this.peerId = b.identity.publicKey().toPeerId();
-        this.network = network;
+        this.swarm = new Swarm(peerId, transports, upgrader, resources, b.networkConfig, this::handleInbound, resolver);
         this.peerStore = peerStore;
         this.scheduler = scheduler;
         this.ownsScheduler = ownsScheduler;
         this.agentVersion = b.agentVersion;
         this.protocolNegotiation = new Multistream(new NegotiationTimer(scheduler, b.streamNegotiationTimeout));
-        network.addConnectionListener(new ConnectionListener() {
+        swarm.addConnectionListener(new ConnectionListener() {
             @Override
             public void connected(Connection c) {
                 peerStore.putPublicKey(c.remotePeer(), c.remotePublicKey());
@@ -79,7 +85,7 @@ public final class Host implements Closeable {
 
             @Override
             public void disconnected(Connection c) {
-                if (network.connections(c.remotePeer()).isEmpty()) {
+                if (swarm.connections(c.remotePeer()).isEmpty()) {
                     peerStore.updateAddressTtl(c.remotePeer(), AddressTtl.CONNECTED, AddressTtl.RECENTLY_CONNECTED);
                 }
             }
@@ -108,7 +114,12 @@ public final class Host implements Closeable {
 
     /** The network layer: connections, listeners, resource accounting. */
     public Network network() {
-        return network;
+        return swarm;
+    }
+
+    /** The swarm itself, for the builder's settings. */
+    Swarm swarm() {
+        return swarm;
     }
 
     /** What this node knows about other peers. */
@@ -125,7 +136,7 @@ public final class Host implements Closeable {
 
     /** Starts listening on one more address and returns the bound one. */
     public Multiaddr listen(Multiaddr address) throws IOException {
-        Multiaddr bound = network.listen(address);
+        Multiaddr bound = swarm.listen(address);
         fireLocalChange(LocalChange.ADDRESSES);
         return bound;
     }
@@ -136,7 +147,7 @@ public final class Host implements Closeable {
      */
     public List<Multiaddr> addresses() {
         List<Multiaddr> out = new ArrayList<>();
-        for (Multiaddr a : network.listenAddresses()) {
+        for (Multiaddr a : swarm.listenAddresses()) {
             var sa = a.toSocketAddress();
             if (sa.isEmpty() || !sa.get().getAddress().isAnyLocalAddress()) {
                 if (!out.contains(a)) {
@@ -192,7 +203,8 @@ public final class Host implements Closeable {
                 }
             }
         } catch (java.io.IOException e) {
-            // no interfaces to report
+            // the host then announces only what it listens on literally
+            LOG.log(System.Logger.Level.DEBUG, () -> "cannot list the network interfaces: " + e);
         }
         out.sort((x, y) -> Boolean.compare(!x.isLoopbackAddress(), !y.isLoopbackAddress()));
         return List.copyOf(out);
@@ -239,8 +251,9 @@ public final class Host implements Closeable {
         for (Consumer<LocalChange> r : protocolListeners) {
             try {
                 r.accept(change);
-            } catch (RuntimeException ignored) {
-                // one listener's bug must not affect the others
+            } catch (RuntimeException e) {
+                // one listener's bug must not affect the others; it is still a bug
+                LOG.log(System.Logger.Level.WARNING, "local change listener failed on " + change, e);
             }
         }
     }
@@ -256,7 +269,7 @@ public final class Host implements Closeable {
                 addrs.add(a);
             }
         }
-        Connection c = network.connect(peer.peerId(), addrs);
+        Connection c = swarm.connect(peer.peerId(), addrs);
         peerStore.addAddresses(peer.peerId(), List.of(c.remoteAddress()), AddressTtl.CONNECTED);
         return c;
     }
@@ -291,26 +304,17 @@ public final class Host implements Closeable {
         if (protocols.length == 0) {
             throw new IllegalArgumentException("no protocol given");
         }
-        Connection.OpenedStream opened = connection.openStream();
-        MuxedStream s = opened.stream();
-        StreamSpan span = opened.span();
+        SwarmStream opened = swarm.openStream(connection);
+        MuxedStream s = opened.muxed();
         try {
             if (protocols.length == 1) {
                 LazySelection lazy = protocolNegotiation.selectLazily(Duplex.of(s), List.of(protocols));
-                span.setProtocol(protocols[0]);
-                return stream(s, lazy.in(), lazy.out(), protocols[0], Direction.OUTBOUND, connection, span, lazy);
+                return stream(opened, lazy.in(), lazy.out(), protocols[0], lazy);
             }
             String chosen = protocolNegotiation.select(Duplex.of(s), List.of(protocols));
-            span.setProtocol(chosen);
-            return stream(s, s.in(), s.out(), chosen, Direction.OUTBOUND, connection, span, null);
+            return stream(opened, s.in(), s.out(), chosen, null);
         } catch (IOException | RuntimeException e) {
-            try {
-                s.reset();
-            } catch (IOException ignored) {
-                // failing anyway
-            }
-            span.close();
-            connection.streamClosed();
+            opened.reset();
             throw e;
         }
     }
@@ -323,45 +327,43 @@ public final class Host implements Closeable {
         this.streamMeter = meter;
     }
 
-    /** A stream whose opening and closing are announced to connection listeners. */
-    private Stream stream(MuxedStream s, java.io.InputStream in, java.io.OutputStream out, String protocol,
-                          Direction direction, Connection c, StreamSpan span, LazySelection lazy) {
+    /**
+     * The stream once its protocol is known: charged to the protocol's scope (which may refuse),
+     * metered if a meter is set, and announced to connection listeners.
+     */
+    private Stream stream(SwarmStream s, java.io.InputStream in, java.io.OutputStream out, String protocol,
+                          LazySelection lazy) throws IOException {
+        s.protocolAgreed(protocol);
         StreamMeter meter = streamMeter;
         if (meter != null) {
-            StreamMeter.Counters counters = meter.open(protocol, direction, c);
+            StreamMeter.Counters counters = meter.open(protocol, s.direction(), s.connection());
             in = new MeteredInputStream(in, counters.received());
             out = new MeteredOutputStream(out, counters.sent());
         }
-        network.notifyStreamOpened(c, protocol, direction);
-        return new Stream(s, in, out, () -> protocol, direction, c, span, lazy,
-                () -> network.notifyStreamClosed(c, protocol, direction));
+        return new Stream(s, in, out, protocol, lazy);
     }
 
     /** Handles an inbound stream: negotiates its protocol and runs the handler. */
-    void handleInbound(MuxedStream s, StreamSpan span, Connection c) {
+    private void handleInbound(SwarmStream s) {
         Stream stream = null;
         try {
-            String protocol = protocolNegotiation.negotiate(Duplex.of(s), handlers::containsKey, protocols());
+            MuxedStream muxed = s.muxed();
+            String protocol = protocolNegotiation.negotiate(Duplex.of(muxed), handlers::containsKey, protocols());
             StreamHandler handler = handlers.get(protocol);
-            span.setProtocol(protocol);
-            stream = stream(s, s.in(), s.out(), protocol, Direction.INBOUND, c, span, null);
+            stream = stream(s, muxed.in(), muxed.out(), protocol, null);
             if (handler == null) {
-                stream.reset();
+                stream.reset(); // removed while negotiating
                 return;
             }
             handler.handle(stream);
             stream.close();
         } catch (Exception e) {
+            // a failed negotiation, a refused protocol or a handler that threw: the remote sees a reset
+            LOG.log(System.Logger.Level.DEBUG, () -> "inbound stream " + s + " failed: " + e);
             if (stream != null) {
                 stream.reset();
             } else {
-                try {
-                    s.reset();
-                } catch (IOException ignored) {
-                    // gone
-                }
-                span.close();
-                c.streamClosed();
+                s.reset();
             }
         }
     }
@@ -380,7 +382,7 @@ public final class Host implements Closeable {
 
     /** Subscribes to connection events. */
     public void addConnectionListener(ConnectionListener listener) {
-        network.addConnectionListener(listener);
+        swarm.addConnectionListener(listener);
     }
 
     /** Runs {@code task} on a new virtual thread (for protocol work triggered by events). */
@@ -403,11 +405,12 @@ public final class Host implements Closeable {
         for (Closeable s : services) {
             try {
                 s.close();
-            } catch (IOException | RuntimeException ignored) {
+            } catch (IOException | RuntimeException e) {
                 // closing the rest anyway
+                LOG.log(System.Logger.Level.DEBUG, () -> "closing service " + s + ": " + e);
             }
         }
-        network.close();
+        swarm.close();
         if (ownsScheduler) {
             scheduler.shutdownNow();
             try {
@@ -420,6 +423,6 @@ public final class Host implements Closeable {
 
     @Override
     public String toString() {
-        return "Host[" + peerId + " " + network.listenAddresses() + "]";
+        return "Host[" + peerId + " " + swarm.listenAddresses() + "]";
     }
 }

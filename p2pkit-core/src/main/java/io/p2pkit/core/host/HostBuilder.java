@@ -1,5 +1,6 @@
 package io.p2pkit.core.host;
 
+import io.p2pkit.core.connmgr.ConnectionManager;
 import io.p2pkit.core.crypto.PrivateKey;
 import io.p2pkit.core.dns.DnsResolver;
 import io.p2pkit.core.dns.MultiaddrResolver;
@@ -10,12 +11,14 @@ import io.p2pkit.core.muxer.Muxer;
 import io.p2pkit.core.muxer.mplex.Mplex;
 import io.p2pkit.core.muxer.yamux.Yamux;
 import io.p2pkit.core.muxer.yamux.YamuxConfig;
-import io.p2pkit.core.network.Network;
+import io.p2pkit.core.network.ConnectionGater;
 import io.p2pkit.core.network.NetworkConfig;
+import io.p2pkit.core.network.dial.DialPolicy;
 import io.p2pkit.core.peerstore.PeerStore;
 import io.p2pkit.core.perf.PerfService;
 import io.p2pkit.core.ping.PingService;
 import io.p2pkit.core.resource.ResourceManager;
+import io.p2pkit.core.resource.ResourceManagerConfig;
 import io.p2pkit.core.security.SecureTransport;
 import io.p2pkit.core.security.noise.NoiseTransport;
 import io.p2pkit.core.security.plaintext.PlaintextTransport;
@@ -29,37 +32,56 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
- * Configures and builds a {@link Host}. Defaults: a new Ed25519 identity, TCP, Noise then TLS,
- * yamux then mplex, identify and ping on, no listen address (a dial-only host).
+ * Configures and builds a {@link Host}. Transports, security protocols and muxers are given as
+ * factories, one call each, in preference order (go-libp2p's {@code Transport}, {@code Security}
+ * and {@code Muxer} options):
+ *
+ * <pre>{@code
+ * Host host = Host.builder()
+ *         .transport(key -> new TcpTransport())
+ *         .transport(QuicTransport::new)
+ *         .security(NoiseTransport::new)
+ *         .security(MySecurity::new)                 // any SecureTransport
+ *         .muxer(Yamux.factory(YamuxConfig.defaults()))
+ *         .muxers("mplex")                           // the built-in ones also by name
+ *         .build();
+ * }</pre>
+ *
+ * A kind given no factory keeps its defaults: TCP; Noise then TLS; yamux then mplex. Also by
+ * default: a new Ed25519 identity, identify and ping on, no listen address (a dial-only host).
  */
 public final class HostBuilder {
-    /** Short names of the security protocols, in the default preference order. */
+    /** Short names of the default security protocols, in preference order. */
     public static final List<String> DEFAULT_SECURITY = List.of("noise", "tls");
-    /** Short names of the muxers, in the default preference order. */
+    /** Short names of the default muxers, in preference order. */
     public static final List<String> DEFAULT_MUXERS = List.of("yamux", "mplex");
+    /** The short names {@link #security(String...)} knows. */
+    private static final List<String> SECURITY_NAMES = List.of("noise", "tls", "plaintext");
+    /** The short names {@link #muxers(String...)} knows. */
+    private static final List<String> MUXER_NAMES = List.of("yamux", "mplex");
 
     PrivateKey identity;
     String agentVersion = "p2pkit/" + HostBuilder.class.getPackage().getImplementationVersion();
     Duration streamNegotiationTimeout = Duration.ofSeconds(10);
+    NetworkConfig networkConfig = NetworkConfig.defaults();
     private final List<Multiaddr> listen = new ArrayList<>();
-    private List<String> security = DEFAULT_SECURITY;
-    private List<String> muxers = DEFAULT_MUXERS;
-    private List<Transport> transports;
-    private final List<Transport> addedTransports = new ArrayList<>();
+    private final List<Transport.Factory> transports = new ArrayList<>();
+    private final List<SecureTransport.Factory> security = new ArrayList<>();
+    private final List<Muxer.Factory> muxers = new ArrayList<>();
+    /** Names given to {@link #security(String...)} and {@link #muxers(String...)}, so a repeated name is added once. */
+    private final List<String> namesGiven = new ArrayList<>();
     private DnsResolver dnsResolver;
-    private final List<java.util.function.Function<PrivateKey, Transport>> transportFactories = new ArrayList<>();
     private ResourceManager resourceManager;
     private PeerStore peerStore;
-    private NetworkConfig networkConfig = NetworkConfig.defaults();
-    private YamuxConfig yamuxConfig = YamuxConfig.defaults();
     private ScheduledExecutorService scheduler;
-    private io.p2pkit.core.connmgr.ConnectionManager connectionManager;
-    private io.p2pkit.core.network.ConnectionGater connectionGater;
-    private io.p2pkit.core.network.dial.DialPolicy dialPolicy;
+    private ConnectionManager connectionManager;
+    private ConnectionGater connectionGater;
+    private DialPolicy dialPolicy;
     private boolean identify = true;
     private boolean ping = true;
     private boolean perf;
@@ -91,42 +113,71 @@ public final class HostBuilder {
     }
 
     /**
-     * Security protocols in preference order, by short name: {@code noise}, {@code tls}, and
-     * {@code plaintext} (unencrypted, for tests and debugging only).
+     * Adds a transport, made from the host's identity when the host is built: for example
+     * {@code key -> new TcpTransport()}, {@code QuicTransport::new} or
+     * {@code key -> new WebSocketTransport()}. Dialing and listening use the first transport, in the
+     * order added, that accepts an address. Without any, the host has TCP.
+     */
+    public HostBuilder transport(Transport.Factory factory) {
+        transports.add(Objects.requireNonNull(factory, "factory"));
+        return this;
+    }
+
+    /**
+     * Adds a security protocol, made from the host's identity and muxers when the host is built
+     * (for example {@code NoiseTransport::new}, {@code TlsTransport::new}, or a
+     * {@link SecureTransport} of your own). The first added is preferred. Without any: Noise, then TLS.
+     */
+    public HostBuilder security(SecureTransport.Factory factory) {
+        security.add(Objects.requireNonNull(factory, "factory"));
+        return this;
+    }
+
+    /**
+     * Adds the built-in security protocols named, in preference order: {@code noise}, {@code tls},
+     * and {@code plaintext} (unencrypted, for tests and debugging only); their protocol IDs
+     * ({@code /noise}, {@code /tls/1.0.0}, {@code /plaintext/2.0.0}) work too. This is what
+     * {@code --security noise,tls} of the command line calls.
+     *
+     * @throws IllegalArgumentException for an unknown name, or none
      */
     public HostBuilder security(String... names) {
-        this.security = normalise(List.of(names), List.of("noise", "tls", "plaintext"), "security protocol");
+        for (String name : normalise(List.of(names), SECURITY_NAMES, "security protocol")) {
+            if (!namesGiven.contains(name)) {
+                namesGiven.add(name);
+                security(switch (name) {
+                    case "noise" -> NoiseTransport::new;
+                    case "tls" -> TlsTransport::new;
+                    default -> PlaintextTransport::new;
+                });
+            }
+        }
         return this;
     }
 
-    /** Muxers in preference order, by short name: {@code yamux}, {@code mplex}. */
+    /**
+     * Adds a muxer, made when the host is built (for example
+     * {@code Yamux.factory(YamuxConfig.defaults())}, {@code scheduler -> new Mplex()}, or a
+     * {@link Muxer} of your own). The first added is preferred. Without any: yamux, then mplex.
+     */
+    public HostBuilder muxer(Muxer.Factory factory) {
+        muxers.add(Objects.requireNonNull(factory, "factory"));
+        return this;
+    }
+
+    /**
+     * Adds the built-in muxers named, in preference order: {@code yamux}, {@code mplex} (or their
+     * protocol IDs), with default settings. This is what {@code --muxer yamux,mplex} calls.
+     *
+     * @throws IllegalArgumentException for an unknown name, or none
+     */
     public HostBuilder muxers(String... names) {
-        this.muxers = normalise(List.of(names), List.of("yamux", "mplex"), "muxer");
-        return this;
-    }
-
-    /**
-     * Adds a transport made from the host's identity (QUIC needs it for its TLS certificate), on
-     * top of {@link #transports} or the default TCP.
-     */
-    public HostBuilder transport(java.util.function.Function<PrivateKey, Transport> factory) {
-        transportFactories.add(factory);
-        return this;
-    }
-
-    /** Transports (default: TCP with port reuse). */
-    public HostBuilder transports(Transport... transports) {
-        this.transports = List.of(transports);
-        return this;
-    }
-
-    /**
-     * Adds a transport after the default TCP (or after those given to {@link #transports}), for
-     * example a WebSocket transport. Dialing and listening use the first transport that accepts
-     * an address.
-     */
-    public HostBuilder addTransport(Transport transport) {
-        addedTransports.add(java.util.Objects.requireNonNull(transport, "transport"));
+        for (String name : normalise(List.of(names), MUXER_NAMES, "muxer")) {
+            if (!namesGiven.contains(name)) {
+                namesGiven.add(name);
+                muxer(name.equals("yamux") ? Yamux.factory(YamuxConfig.defaults()) : s -> new Mplex());
+            }
+        }
         return this;
     }
 
@@ -135,7 +186,7 @@ public final class HostBuilder {
      * the operating system's resolver).
      */
     public HostBuilder dnsResolver(DnsResolver resolver) {
-        this.dnsResolver = java.util.Objects.requireNonNull(resolver, "resolver");
+        this.dnsResolver = Objects.requireNonNull(resolver, "resolver");
         return this;
     }
 
@@ -146,8 +197,8 @@ public final class HostBuilder {
     }
 
     /**
-     * The resource manager (default: one with {@link io.p2pkit.core.resource.ResourceManagerConfig#defaults()},
-     * limits scaled to this JVM's heap and file-descriptor limit).
+     * The resource manager (default: one with {@link ResourceManagerConfig#defaults()}, limits
+     * scaled to this JVM's heap and file-descriptor limit).
      */
     public HostBuilder resourceManager(ResourceManager resourceManager) {
         this.resourceManager = resourceManager;
@@ -159,19 +210,19 @@ public final class HostBuilder {
      * The host closes it on close; at build it warns if its high watermark does not fit the
      * resource manager's connection limits.
      */
-    public HostBuilder connectionManager(io.p2pkit.core.connmgr.ConnectionManager manager) {
+    public HostBuilder connectionManager(ConnectionManager manager) {
         this.connectionManager = manager;
         return this;
     }
 
     /** A connection gater consulted at peer dial, address dial, accept, secured and upgraded (default: allow all). */
-    public HostBuilder connectionGater(io.p2pkit.core.network.ConnectionGater gater) {
+    public HostBuilder connectionGater(ConnectionGater gater) {
         this.connectionGater = gater;
         return this;
     }
 
     /** The dialing policy: back-off, circuit breaker, black holes, dial caps (default: {@code new DialPolicy()}). */
-    public HostBuilder dialPolicy(io.p2pkit.core.network.dial.DialPolicy policy) {
+    public HostBuilder dialPolicy(DialPolicy policy) {
         this.dialPolicy = policy;
         return this;
     }
@@ -185,12 +236,6 @@ public final class HostBuilder {
     /** Dial and handshake timeouts. */
     public HostBuilder networkConfig(NetworkConfig config) {
         this.networkConfig = config;
-        return this;
-    }
-
-    /** yamux settings (windows, stream limits, keep-alive). */
-    public HostBuilder yamux(YamuxConfig config) {
-        this.yamuxConfig = config;
         return this;
     }
 
@@ -237,54 +282,41 @@ public final class HostBuilder {
                     return t;
                 })
                 : scheduler;
+        List<Transport> transportList = new ArrayList<>();
+        Host host = null;
         try {
             List<Muxer> muxerList = new ArrayList<>();
-            for (String m : muxers) {
-                muxerList.add(switch (m) {
-                    case "yamux" -> new Yamux(yamuxConfig, sched, System::nanoTime);
-                    case "mplex" -> new Mplex();
-                    default -> throw new IllegalArgumentException("unknown muxer " + m);
-                });
+            for (Muxer.Factory f : muxers.isEmpty() ? defaultMuxers() : muxers) {
+                muxerList.add(Objects.requireNonNull(f.create(sched), "a muxer factory returned null"));
             }
             List<String> muxerIds = muxerList.stream().map(Muxer::protocolId).toList();
             List<SecureTransport> securityList = new ArrayList<>();
-            for (String s : security) {
-                securityList.add(switch (s) {
-                    case "noise" -> new NoiseTransport(identity, muxerIds);
-                    case "tls" -> new TlsTransport(identity, muxerIds);
-                    case "plaintext" -> new PlaintextTransport(identity);
-                    default -> throw new IllegalArgumentException("unknown security protocol " + s);
-                });
+            for (SecureTransport.Factory f : security.isEmpty() ? defaultSecurity() : security) {
+                securityList.add(Objects.requireNonNull(f.create(identity, muxerIds),
+                        "a security factory returned null"));
             }
             Upgrader upgrader = new Upgrader(securityList, muxerList, sched,
                     networkConfig.upgradeTimeout(), networkConfig.upgradeTimeout());
-            Host[] holder = new Host[1];
-            List<Transport> transportList = new ArrayList<>(transports != null ? transports : List.of(new TcpTransport()));
-            transportList.addAll(addedTransports);
-            for (var factory : transportFactories) {
-                transportList.add(factory.apply(identity));
+            for (Transport.Factory f : transports.isEmpty() ? List.<Transport.Factory>of(key -> new TcpTransport())
+                    : transports) {
+                transportList.add(Objects.requireNonNull(f.create(identity), "a transport factory returned null"));
             }
-            Network network = new Network(identity.publicKey().toPeerId(),
-                    transportList, upgrader,
-                    resourceManager != null ? resourceManager
-                            : new ResourceManager(io.p2pkit.core.resource.ResourceManagerConfig.defaults()), networkConfig,
-                    (stream, span, conn) -> holder[0].handleInbound(stream, span, conn),
-                    new MultiaddrResolver(dnsResolver != null ? dnsResolver : new SystemResolver()));
-            if (dialPolicy != null) {
-                network.setDialPolicy(dialPolicy);
-            }
-            if (connectionGater != null) {
-                network.setConnectionGater(connectionGater);
-            }
-            if (connectionManager != null) {
-                network.addConnectionListener(connectionManager);
-                connectionManager.warnIfInconsistent(network.resources().config());
-                connectionManager.start(sched); // trims on a timer too, not only when a peer connects
-            }
-            Host host = new Host(this, network, peerStore != null ? peerStore : new PeerStore(), sched, ownsScheduler);
-            holder[0] = host;
+            ResourceManager resources = resourceManager != null ? resourceManager
+                    : new ResourceManager(ResourceManagerConfig.defaults());
+            host = new Host(this, transportList, upgrader, resources,
+                    new MultiaddrResolver(dnsResolver != null ? dnsResolver : new SystemResolver()),
+                    peerStore != null ? peerStore : new PeerStore(), sched, ownsScheduler);
             try {
+                if (dialPolicy != null) {
+                    host.swarm().setDialPolicy(dialPolicy);
+                }
+                if (connectionGater != null) {
+                    host.swarm().setConnectionGater(connectionGater);
+                }
                 if (connectionManager != null) {
+                    host.addConnectionListener(connectionManager);
+                    connectionManager.warnIfInconsistent(resources.config());
+                    connectionManager.start(sched); // trims on a timer too, not only when a peer connects
                     host.addService(connectionManager);
                 }
                 if (ping) {
@@ -300,11 +332,16 @@ public final class HostBuilder {
                     host.listen(a);
                 }
             } catch (IOException | RuntimeException e) {
-                host.close();
+                host.close(); // closes the transports with the network
                 throw e;
             }
             return host;
         } catch (IOException | RuntimeException e) {
+            if (host == null) {
+                for (Transport t : transportList) {
+                    closeAfterFailure(t); // made before the failure; a host would have closed them
+                }
+            }
             if (ownsScheduler) {
                 sched.shutdownNow();
             }
@@ -312,6 +349,25 @@ public final class HostBuilder {
         }
     }
 
+    private static void closeAfterFailure(Transport t) {
+        try {
+            t.close();
+        } catch (IOException | RuntimeException e) {
+            // the build is failing already: its error is the one the caller gets
+            System.getLogger(HostBuilder.class.getName()).log(System.Logger.Level.DEBUG,
+                    () -> "closing " + t + " after a failed build: " + e);
+        }
+    }
+
+    private static List<SecureTransport.Factory> defaultSecurity() {
+        return List.of(NoiseTransport::new, TlsTransport::new);
+    }
+
+    private static List<Muxer.Factory> defaultMuxers() {
+        return List.of(Yamux.factory(YamuxConfig.defaults()), s -> new Mplex());
+    }
+
+    /** Lower-cased short names (protocol IDs mapped to them), known ones only, each once, in order. */
     private static List<String> normalise(List<String> names, List<String> known, String what) {
         if (names.isEmpty()) {
             throw new IllegalArgumentException("at least one " + what + " is needed");

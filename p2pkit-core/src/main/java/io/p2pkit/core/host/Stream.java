@@ -5,43 +5,36 @@ import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.core.multistream.LazySelection;
 import io.p2pkit.core.muxer.MuxedStream;
 import io.p2pkit.core.network.Connection;
-import io.p2pkit.core.resource.StreamSpan;
+import io.p2pkit.core.swarm.SwarmStream;
 
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
 
 /**
  * A stream speaking one protocol with one peer. Reads and writes block; call them from virtual
  * threads. Closing it (or resetting it) releases its resources.
  */
 public final class Stream implements Closeable {
+    private static final System.Logger LOG = System.getLogger(Stream.class.getName());
+
+    /** The swarm's side of the stream: the muxed stream and its accounting, released once when done. */
+    private final SwarmStream swarmStream;
     private final MuxedStream muxed;
     private final InputStream in;
     private final OutputStream out;
-    private final Supplier<String> protocol;
-    private final Direction direction;
-    private final Connection connection;
-    private final StreamSpan span;
-    private final AtomicBoolean released = new AtomicBoolean();
-    private final Runnable onRelease;
+    private final String protocol;
     /** The pipelined negotiation of a stream we opened with one protocol, or null. */
     private final LazySelection lazy;
 
-    Stream(MuxedStream muxed, InputStream in, OutputStream out, Supplier<String> protocol, Direction direction,
-           Connection connection, StreamSpan span, LazySelection lazy, Runnable onRelease) {
-        this.lazy = lazy;
-        this.muxed = muxed;
+    Stream(SwarmStream swarmStream, InputStream in, OutputStream out, String protocol, LazySelection lazy) {
+        this.swarmStream = swarmStream;
+        this.muxed = swarmStream.muxed();
         this.in = in;
         this.out = out;
         this.protocol = protocol;
-        this.direction = direction;
-        this.connection = connection;
-        this.span = span;
-        this.onRelease = onRelease;
+        this.lazy = lazy;
     }
 
     /** Data from the remote; ends when the remote closes its side. */
@@ -59,22 +52,22 @@ public final class Stream implements Closeable {
      * pipelined with the first write, so this is the protocol proposed until the remote answers.
      */
     public String protocol() {
-        return protocol.get();
+        return protocol;
     }
 
     /** Who opened the stream. */
     public Direction direction() {
-        return direction;
+        return swarmStream.direction();
     }
 
     /** The connection it runs on. */
     public Connection connection() {
-        return connection;
+        return swarmStream.connection();
     }
 
     /** The remote peer. */
     public PeerId remotePeer() {
-        return connection.remotePeer();
+        return swarmStream.connection().remotePeer();
     }
 
     /**
@@ -93,13 +86,7 @@ public final class Stream implements Closeable {
 
     /** Aborts the stream in both directions. */
     public void reset() {
-        try {
-            muxed.reset();
-        } catch (IOException ignored) {
-            // the stream is gone either way
-        } finally {
-            release();
-        }
+        swarmStream.reset();
     }
 
     /** Flushes, closes the write side and stops reading. Idempotent. */
@@ -113,6 +100,8 @@ public final class Stream implements Closeable {
                         lazy.protocol(); // as closeWrite: the end follows the remote's acceptance
                     } catch (IOException refusedOrBroken) {
                         // reads have reported or will report it; closing just ends the stream
+                        LOG.log(System.Logger.Level.DEBUG, () -> "closing " + this + " whose negotiation failed: "
+                                + refusedOrBroken);
                         muxed.reset();
                     }
                 }
@@ -120,20 +109,12 @@ public final class Stream implements Closeable {
                 muxed.close();
             }
         } finally {
-            release();
-        }
-    }
-
-    private void release() {
-        if (released.compareAndSet(false, true)) {
-            span.close();
-            connection.streamClosed();
-            onRelease.run();
+            swarmStream.release();
         }
     }
 
     @Override
     public String toString() {
-        return "Stream[" + muxed.id() + " " + protocol() + " " + direction.name().toLowerCase() + " " + remotePeer() + "]";
+        return "Stream[" + muxed.id() + " " + protocol + " " + direction().name().toLowerCase() + " " + remotePeer() + "]";
     }
 }

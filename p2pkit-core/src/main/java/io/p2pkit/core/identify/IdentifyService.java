@@ -28,7 +28,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -36,9 +35,10 @@ import java.util.function.Consumer;
  *
  * <p>Every new connection is identified in the background (new streams never wait for it): we
  * open an identify stream on that connection and the remote answers with its key, listen
- * addresses, protocols, versions, our observed address and its signed peer record. Results land
- * in the peerstore and are announced to listeners. When our protocols or addresses change, the
- * new state is pushed to every connected peer (changes within {@link #PUSH_DELAY} are batched).
+ * addresses, protocols, versions, our observed address and its signed peer record. Results, and
+ * the pushes peers send when theirs change, land in the peerstore and are announced to listeners.
+ * That is this class, the side that learns about other peers; the side that speaks for this node
+ * (answering requests, pushing our changes) is {@link IdentifyResponder}.
  */
 public final class IdentifyService implements Closeable {
     /** The identify protocol ID. */
@@ -56,21 +56,20 @@ public final class IdentifyService implements Closeable {
     /** Changes within this delay are pushed together. */
     public static final Duration PUSH_DELAY = Duration.ofMillis(100);
 
+    private static final System.Logger LOG = System.getLogger(IdentifyService.class.getName());
+
     private final Host host;
     private final ObservedAddresses observed = new ObservedAddresses();
+    /** Results by connection ID, bounded by the live connections (dropped as each closes). */
     private final Map<Long, CompletableFuture<IdentifyResult>> results = new ConcurrentHashMap<>();
     private final List<Consumer<IdentifyResult>> listeners = new CopyOnWriteArrayList<>();
-    private final List<Observer> observers = new CopyOnWriteArrayList<>();
-    private final AtomicReference<ScheduledFuture<?>> pendingPush = new AtomicReference<>();
+    private final IdentifyObservers observers = new IdentifyObservers();
+    private final IdentifyResponder responder;
     private final ConnectionListener connectionListener;
-    private volatile CachedRecord record;
-    private volatile boolean closed;
-
-    private record CachedRecord(List<Multiaddr> addresses, byte[] envelope) {
-    }
 
     private IdentifyService(Host host) {
         this.host = host;
+        this.responder = new IdentifyResponder(host, observers);
         this.connectionListener = new ConnectionListener() {
             @Override
             public void connected(Connection c) {
@@ -91,10 +90,10 @@ public final class IdentifyService implements Closeable {
     /** Starts identify on {@code host}: serves both protocols and identifies every new connection. */
     public static IdentifyService attach(Host host) {
         IdentifyService s = new IdentifyService(host);
-        host.setStreamHandler(PROTOCOL_ID, s::respond);
+        host.setStreamHandler(PROTOCOL_ID, s.responder::respond);
         host.setStreamHandler(PUSH_PROTOCOL_ID, s::receivePush);
         host.addConnectionListener(s.connectionListener);
-        host.onLocalChange(s::schedulePush);
+        host.onLocalChange(s.responder::schedulePush);
         for (Connection c : host.network().connections()) {
             s.connectionListener.connected(c);
         }
@@ -127,16 +126,6 @@ public final class IdentifyService implements Closeable {
     /** Adds an {@link Observer}. */
     public void addObserver(Observer observer) {
         observers.add(observer);
-    }
-
-    private void tell(Consumer<Observer> event) {
-        for (Observer o : observers) {
-            try {
-                event.accept(o);
-            } catch (RuntimeException ignored) {
-                // an observer's bug does not fail identify
-            }
-        }
     }
 
     /** Calls {@code listener} with every identify result, from the thread that obtained it. */
@@ -173,17 +162,22 @@ public final class IdentifyService implements Closeable {
         try {
             IdentifyResult r = requestIdentify(c);
             boolean pushSupported = r.protocols().contains(PUSH_PROTOCOL_ID);
-            tell(o -> o.received(false, pushSupported));
+            observers.tell(o -> o.received(false, pushSupported));
             f.complete(r);
-            for (Consumer<IdentifyResult> l : listeners) {
-                try {
-                    l.accept(r);
-                } catch (RuntimeException ignored) {
-                    // a listener's bug does not fail identify
-                }
-            }
+            announce(r);
         } catch (IOException | RuntimeException e) {
             f.completeExceptionally(e instanceof IOException ? e : new IOException("identify failed: " + e, e));
+        }
+    }
+
+    private void announce(IdentifyResult r) {
+        for (Consumer<IdentifyResult> l : listeners) {
+            try {
+                l.accept(r);
+            } catch (RuntimeException e) {
+                // a listener's bug does not fail identify; it is still a bug
+                LOG.log(System.Logger.Level.WARNING, "identify listener " + l + " failed", e);
+            }
         }
     }
 
@@ -244,6 +238,7 @@ public final class IdentifyService implements Closeable {
                 }
             } catch (IllegalArgumentException e) {
                 // An invalid record is ignored, as go does; the unsigned addresses still count.
+                LOG.log(System.Logger.Level.DEBUG, () -> peer + " sent an invalid signed peer record: " + e.getMessage());
             }
         }
         if (signed.isPresent()) {
@@ -272,88 +267,21 @@ public final class IdentifyService implements Closeable {
                 addrs, msg.protocols(), Optional.ofNullable(msg.observedAddr()), signed);
     }
 
-    // ---------------------------------------------------------------- answering
-
-    private void respond(Stream s) throws IOException {
-        LengthPrefixed.write(s.out(), ownMessage(s.connection()).encode());
-        s.closeWrite();
-        tell(o -> o.sent(false));
-    }
+    // ---------------------------------------------------------------- pushes received
 
     private void receivePush(Stream s) throws IOException {
         IdentifyMessage msg = readMessages(s);
         if (msg != null) {
             IdentifyResult r = apply(s.connection(), msg, true);
             // a push that leaves the protocols out keeps the known ones, push among them
-            tell(o -> o.received(true, true));
-            for (Consumer<IdentifyResult> l : listeners) {
-                try {
-                    l.accept(r);
-                } catch (RuntimeException ignored) {
-                    // as above
-                }
-            }
-        }
-    }
-
-    /** Our identify message as sent on {@code c}. */
-    IdentifyMessage ownMessage(Connection c) {
-        List<Multiaddr> addrs = host.addresses();
-        return new IdentifyMessage(host.identity().publicKey().marshal(), addrs, host.protocols(),
-                c.remoteAddress(), PROTOCOL_VERSION, host.agentVersion(), signedRecord(addrs));
-    }
-
-    /** The signed peer record of our current addresses, made again only when they change. */
-    private byte[] signedRecord(List<Multiaddr> addrs) {
-        CachedRecord r = record;
-        if (r == null || !r.addresses().equals(addrs)) {
-            PeerRecord rec = new PeerRecord(host.peerId(), PeerRecord.nextSeq(), addrs);
-            r = new CachedRecord(addrs, rec.seal(host.identity()).marshal());
-            record = r;
-        }
-        return r.envelope();
-    }
-
-    // ---------------------------------------------------------------- push
-
-    private void schedulePush(LocalChange change) {
-        if (closed) {
-            return;
-        }
-        tell(o -> o.pushTriggered(change));
-        ScheduledFuture<?> next = host.scheduler().schedule(
-                () -> host.spawn("p2pkit-identify-push", this::pushAll), PUSH_DELAY.toMillis(), TimeUnit.MILLISECONDS);
-        ScheduledFuture<?> previous = pendingPush.getAndSet(next);
-        if (previous != null) {
-            previous.cancel(false);
-        }
-    }
-
-    private void pushAll() {
-        for (Connection c : host.network().connections()) {
-            if (closed) {
-                return;
-            }
-            if (!host.peerStore().supports(c.remotePeer(), PUSH_PROTOCOL_ID)) {
-                continue;
-            }
-            try (Stream s = host.newStream(c, PUSH_PROTOCOL_ID)) {
-                LengthPrefixed.write(s.out(), ownMessage(c).encode());
-                s.closeWrite();
-                tell(o -> o.sent(true));
-            } catch (IOException | RuntimeException ignored) {
-                // a peer that cannot take the push will learn on its next identify
-            }
+            observers.tell(o -> o.received(true, true));
+            announce(r);
         }
     }
 
     @Override
     public void close() {
-        closed = true;
-        ScheduledFuture<?> p = pendingPush.getAndSet(null);
-        if (p != null) {
-            p.cancel(false);
-        }
+        responder.close();
         host.network().removeConnectionListener(connectionListener);
         results.values().forEach(f -> f.completeExceptionally(new IOException("identify service closed")));
     }

@@ -25,6 +25,10 @@ public final class ObservedAddresses {
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<Multiaddr, Set<PeerId>> observed = new LinkedHashMap<>();
 
+    /** Made by identify, one per host. */
+    ObservedAddresses() {
+    }
+
     /** Records that {@code observer} sees us at {@code address}. */
     public void record(Multiaddr address, PeerId observer) {
         lock.lock();

@@ -15,6 +15,10 @@ import java.util.function.Supplier;
 public final class MetricRegistry {
     private final Map<String, MetricFamily> families = new ConcurrentHashMap<>();
 
+    /** An empty registry. */
+    public MetricRegistry() {
+    }
+
     /** A counter family. */
     public Counter counter(String name, String help, String... labelNames) {
         return register(new Counter(name, help, List.of(labelNames)), Counter.class);

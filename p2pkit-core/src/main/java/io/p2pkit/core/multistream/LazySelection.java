@@ -29,6 +29,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * </ul>
  */
 public final class LazySelection implements Closeable {
+    private static final System.Logger LOG = System.getLogger(LazySelection.class.getName());
+
     /** At most this much data is copied into the write that carries the proposal; the rest follows at once. */
     static final int MAX_PIPELINED_BYTES = 16 * 1024;
 
@@ -79,8 +81,9 @@ public final class LazySelection implements Closeable {
     public void close() throws IOException {
         try {
             complete();
-        } catch (IOException ignored) {
+        } catch (IOException e) {
             // closing goes ahead: the negotiation's outcome no longer matters
+            LOG.log(System.Logger.Level.DEBUG, () -> "closing a stream whose negotiation failed: " + e);
         }
         if (failure != null) {
             duplex.abort().close();

@@ -19,6 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * its caller's.
  */
 public final class NegotiationTimer {
+    private static final System.Logger LOG = System.getLogger(NegotiationTimer.class.getName());
+
     private static final int RUNNING = 0;
     private static final int FINISHED = 1;
     private static final int TIMED_OUT = 2;
@@ -61,8 +63,9 @@ public final class NegotiationTimer {
             if (state.compareAndSet(RUNNING, TIMED_OUT)) {
                 try {
                     abort.close();
-                } catch (IOException | RuntimeException ignored) {
+                } catch (IOException | RuntimeException e) {
                     // the negotiation fails with a timeout either way
+                    LOG.log(System.Logger.Level.DEBUG, () -> "aborting a negotiation that timed out: " + e);
                 }
             }
         }, timeout.toNanos(), TimeUnit.NANOSECONDS);

@@ -8,15 +8,22 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Dialing a peer failed on every address; {@link #causes()} says why for each. */
-public class DialException extends IOException {
+public final class DialException extends IOException {
     private final PeerId peer;
     private final Map<Multiaddr, Throwable> causes;
 
+    /**
+     * @param peer    the peer that could not be reached
+     * @param message why, in short (for example "all 3 addresses failed")
+     * @param causes  each address tried and why it failed (added as suppressed exceptions too)
+     */
     public DialException(PeerId peer, String message, Map<Multiaddr, Throwable> causes) {
         super(describe(peer, message, causes));
         this.peer = peer;
         this.causes = Map.copyOf(new LinkedHashMap<>(causes));
-        causes.values().forEach(this::addSuppressed);
+        for (Throwable cause : causes.values()) {
+            addSuppressed(cause);
+        }
     }
 
     /** The peer that could not be reached. */

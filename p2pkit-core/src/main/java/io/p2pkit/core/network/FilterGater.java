@@ -23,6 +23,10 @@ public final class FilterGater implements ConnectionGater {
     private final Set<IpNetwork> deniedNetworks = ConcurrentHashMap.newKeySet();
     private final Set<IpNetwork> allowedNetworks = ConcurrentHashMap.newKeySet();
 
+    /** A gater that allows everything until rules are added. */
+    public FilterGater() {
+    }
+
     /** Refuses {@code peer} from now on. */
     public FilterGater denyPeer(PeerId peer) {
         deniedPeers.add(peer);

@@ -116,10 +116,8 @@ public final class ConnectionSpan implements AutoCloseable, MemoryScope {
         }
         List<ResourceScope> streamScopes = List.copyOf(list);
         manager.reserve(streamScopes, Resource.streams(streamDirection), 1);
-        StreamSpan[] self = new StreamSpan[1];
         StreamSpan stream = new StreamSpan(manager, streamScope, streamDirection, streamScopes,
-                transientScope, () -> openStreams.remove(self[0]));
-        self[0] = stream;
+                transientScope, openStreams::remove);
         openStreams.add(stream);
         if (closed.get()) {
             // closed meanwhile: the close may have missed this stream, so release it here

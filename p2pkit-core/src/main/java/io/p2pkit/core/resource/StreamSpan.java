@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /** The resources one stream holds. Closing it releases them; idempotent. */
 public final class StreamSpan implements AutoCloseable {
@@ -18,7 +19,8 @@ public final class StreamSpan implements AutoCloseable {
     private volatile List<ResourceScope> scopes;
     private volatile String protocol;
     private volatile String service;
-    private final Runnable onClose;
+    /** Told once when this span closes (its connection's span forgets it). */
+    private final Consumer<StreamSpan> onClose;
     /**
      * Orders attribution against release: the connection's close may release a stream from another
      * thread while its handler attributes it to a protocol, and the two must not both move and
@@ -27,7 +29,7 @@ public final class StreamSpan implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
 
     StreamSpan(ResourceManager manager, ResourceScope own, Direction direction, List<ResourceScope> scopes,
-               ResourceScope transientScope, Runnable onClose) {
+               ResourceScope transientScope, Consumer<StreamSpan> onClose) {
         this.manager = manager;
         this.own = own;
         this.direction = direction;
@@ -152,6 +154,6 @@ public final class StreamSpan implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        onClose.run();
+        onClose.accept(this);
     }
 }

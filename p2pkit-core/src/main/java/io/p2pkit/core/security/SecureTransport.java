@@ -1,12 +1,19 @@
 package io.p2pkit.core.security;
 
+import io.p2pkit.core.crypto.PrivateKey;
 import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.core.resource.MemoryScope;
 import io.p2pkit.core.transport.RawConnection;
 
 import java.io.IOException;
+import java.util.List;
 
-/** A security protocol that turns a raw connection into a {@link SecureConnection}. */
+/**
+ * A security protocol that turns a raw connection into a {@link SecureConnection}: it runs its
+ * handshake over the byte pipe, authenticates the remote's peer ID, and returns a byte pipe that
+ * encrypts. Noise, TLS and plaintext are the built-in ones; a host takes any through its
+ * {@link Factory}.
+ */
 public interface SecureTransport {
     /** The protocol ID negotiated for it with multistream-select. */
     String protocolId();
@@ -35,5 +42,20 @@ public interface SecureTransport {
     /** Runs the handshake as the listener, charging frame buffers to {@code memory} (see above). */
     default SecureConnection secureInbound(RawConnection connection, MemoryScope memory) throws IOException {
         return secureInbound(connection);
+    }
+
+    /**
+     * Makes a security protocol for a host. {@code HostBuilder.security} takes one per protocol, in
+     * preference order, for example {@code NoiseTransport::new}.
+     */
+    @FunctionalInterface
+    interface Factory {
+        /**
+         * A new security protocol for the host whose identity is {@code identity}.
+         *
+         * @param muxers the host's muxer protocol IDs in preference order, for protocols that agree
+         *               on the muxer inside their handshake (Noise extensions, TLS ALPN); others ignore them
+         */
+        SecureTransport create(PrivateKey identity, List<String> muxers);
     }
 }

@@ -11,7 +11,8 @@ public interface Listener extends Closeable {
     Multiaddr address();
 
     /**
-     * Waits for the next inbound connection.
+     * Waits for the next inbound connection: a byte stream to upgrade, or a connection the
+     * transport already secured and multiplexed.
      *
      * @throws IOException once the listener is closed
      */

@@ -1,13 +1,20 @@
 package io.p2pkit.core.transport;
 
+import io.p2pkit.core.crypto.PrivateKey;
 import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.core.multiaddr.Multiaddr;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.time.Duration;
 
-/** Moves bytes: dials and listens on the multiaddrs it understands (TCP, memory, later WebSocket). */
-public interface Transport {
+/**
+ * Dials and listens on the multiaddrs it understands (TCP, WebSocket, QUIC, memory). What it
+ * hands over is a {@link TransportConnection}: a {@link ByteStreamConnection} the network upgrades,
+ * or a {@link ReadyConnection} it secured and multiplexed itself. The network closes its
+ * transports when it closes.
+ */
+public interface Transport extends Closeable {
     /** Whether this transport can dial {@code address} (ignoring any trailing {@code /p2p/…}). */
     boolean canDial(Multiaddr address);
 
@@ -24,8 +31,8 @@ public interface Transport {
 
     /**
      * Opens a connection to {@code address} meant for {@code expectedRemote}. A transport that
-     * authenticates the remote itself (QUIC, returning a {@link ReadyConnection}) checks the peer
-     * ID inside its handshake; the others ignore it, since the upgrader checks it later.
+     * authenticates the remote itself (one returning a {@link ReadyConnection}) checks the peer ID
+     * inside its handshake; the others ignore it, since the upgrader checks it later.
      *
      * @param expectedRemote the peer we mean to reach, or null for any
      */
@@ -35,4 +42,23 @@ public interface Transport {
 
     /** Starts listening on {@code address} (port 0 picks a free port). */
     Listener listen(Multiaddr address) throws IOException;
+
+    /**
+     * Releases what the transport holds beyond its listeners and connections (which the network
+     * closes first), such as QUIC's sockets and event loop. The default holds nothing. Idempotent.
+     */
+    @Override
+    default void close() throws IOException {
+    }
+
+    /**
+     * Makes a transport for a host, given the host's identity (a transport that secures its own
+     * connections, such as QUIC, makes its certificate from it). {@code HostBuilder.transport}
+     * takes one per transport, for example {@code QuicTransport::new} or {@code key -> new TcpTransport()}.
+     */
+    @FunctionalInterface
+    interface Factory {
+        /** A new transport for the host whose identity is {@code identity}. */
+        Transport create(PrivateKey identity);
+    }
 }

@@ -13,7 +13,9 @@ import io.p2pkit.core.resource.MemoryScope;
 import io.p2pkit.core.security.HandshakeException;
 import io.p2pkit.core.security.SecureConnection;
 import io.p2pkit.core.security.SecureTransport;
+import io.p2pkit.core.transport.ByteStreamConnection;
 import io.p2pkit.core.transport.RawConnection;
+import io.p2pkit.core.transport.ReadyConnection;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,6 +42,7 @@ import java.util.concurrent.ScheduledExecutorService;
  * <p>Each step (security, muxer) has its own deadline; when it passes the raw connection is closed.
  */
 public final class Upgrader {
+    private static final System.Logger LOG = System.getLogger(Upgrader.class.getName());
     private final Map<String, SecureTransport> security = new LinkedHashMap<>();
     private final Map<String, Muxer> muxers = new LinkedHashMap<>();
     private final Multistream securityNegotiation;
@@ -60,10 +63,14 @@ public final class Upgrader {
             throw new IllegalArgumentException("at least one security protocol and one muxer are needed");
         }
         for (SecureTransport s : security) {
-            this.security.put(s.protocolId(), s);
+            if (this.security.putIfAbsent(s.protocolId(), s) != null) {
+                throw new IllegalArgumentException("two security protocols with the ID " + s.protocolId());
+            }
         }
         for (Muxer m : muxers) {
-            this.muxers.put(m.protocolId(), m);
+            if (this.muxers.putIfAbsent(m.protocolId(), m) != null) {
+                throw new IllegalArgumentException("two muxers with the ID " + m.protocolId());
+            }
         }
         this.securityTimer = new NegotiationTimer(scheduler, handshakeTimeout);
         this.muxerTimer = new NegotiationTimer(scheduler, muxerTimeout);
@@ -88,7 +95,7 @@ public final class Upgrader {
      * @param lazy           whether to pipeline the first security proposal with the handshake
      * @throws LazyProposalRefusedException when {@code lazy} and the listener refused the first proposal
      */
-    public UpgradedConnection upgradeOutbound(RawConnection raw, PeerId expectedRemote, boolean lazy) throws IOException {
+    public ReadyConnection upgradeOutbound(ByteStreamConnection raw, PeerId expectedRemote, boolean lazy) throws IOException {
         return upgradeOutbound(raw, expectedRemote, lazy, MemoryScope.UNLIMITED);
     }
 
@@ -98,8 +105,8 @@ public final class Upgrader {
      *
      * @throws LazyProposalRefusedException when {@code lazy} and the listener refused the first proposal
      */
-    public UpgradedConnection upgradeOutbound(RawConnection raw, PeerId expectedRemote, boolean lazy,
-                                              MemoryScope memory) throws IOException {
+    public ReadyConnection upgradeOutbound(ByteStreamConnection raw, PeerId expectedRemote, boolean lazy,
+                                           MemoryScope memory) throws IOException {
         // the transport's buffers (negotiation messages, framing) are the connection's memory too
         MemoryCharged.charge(raw.in(), memory);
         MemoryCharged.charge(raw.out(), memory);
@@ -118,7 +125,7 @@ public final class Upgrader {
                 String chosen = securityNegotiation.select(Duplex.of(raw), securityProtocols());
                 return security.get(chosen).secureOutbound(raw, expectedRemote, memory);
             });
-            return muxOver(secure, true, memory);
+            return muxOver(raw, secure, true, memory);
         } catch (IOException | RuntimeException e) {
             closeQuietly(raw);
             throw handshakeError(e);
@@ -126,12 +133,12 @@ public final class Upgrader {
     }
 
     /** Upgrades a connection the remote dialed. */
-    public UpgradedConnection upgradeInbound(RawConnection raw) throws IOException {
+    public ReadyConnection upgradeInbound(ByteStreamConnection raw) throws IOException {
         return upgradeInbound(raw, MemoryScope.UNLIMITED);
     }
 
     /** Upgrades a connection the remote dialed, charging buffers to {@code memory}. */
-    public UpgradedConnection upgradeInbound(RawConnection raw, MemoryScope memory) throws IOException {
+    public ReadyConnection upgradeInbound(ByteStreamConnection raw, MemoryScope memory) throws IOException {
         MemoryCharged.charge(raw.in(), memory);
         MemoryCharged.charge(raw.out(), memory);
         try {
@@ -139,15 +146,15 @@ public final class Upgrader {
                 String chosen = securityNegotiation.negotiate(Duplex.of(raw), securityProtocols());
                 return security.get(chosen).secureInbound(raw, memory);
             });
-            return muxOver(secure, false, memory);
+            return muxOver(raw, secure, false, memory);
         } catch (IOException | RuntimeException e) {
             closeQuietly(raw);
             throw handshakeError(e);
         }
     }
 
-    private UpgradedConnection muxOver(SecureConnection secure, boolean initiator, MemoryScope memory)
-            throws IOException {
+    private ReadyConnection muxOver(ByteStreamConnection raw, SecureConnection secure, boolean initiator,
+                                    MemoryScope memory) throws IOException {
         try {
             Optional<String> early = secure.earlyMuxer().filter(muxers::containsKey);
             String muxerId;
@@ -159,7 +166,8 @@ public final class Upgrader {
                         : muxerNegotiation.negotiate(Duplex.of(secure), muxerProtocols()));
             }
             MuxedConnection muxed = muxers.get(muxerId).wrap(secure, initiator, memory);
-            return new UpgradedConnection(secure, muxed, muxerId, early.isPresent());
+            return new UpgradedConnection(secure, muxed, muxerId, early.isPresent(), raw.localAddress(),
+                    raw.remoteAddress());
         } catch (IOException | RuntimeException e) {
             closeQuietly(secure);
             throw e;
@@ -174,8 +182,9 @@ public final class Upgrader {
             if (n.answers().contains(Multistream.NOT_AVAILABLE)) {
                 throw new LazyProposalRefusedException(n);
             }
-        } catch (IOException ignored) {
-            // the handshake's own error says more
+        } catch (IOException e) {
+            // the handshake's own error (thrown by the caller) says more than the selection's
+            LOG.log(System.Logger.Level.DEBUG, () -> "lazy security selection also failed: " + e);
         }
     }
 
@@ -192,8 +201,9 @@ public final class Upgrader {
     private static void closeQuietly(AutoCloseable c) {
         try {
             c.close();
-        } catch (Exception ignored) {
-            // already failing
+        } catch (Exception e) {
+            // the upgrade is failing already; its error is what the caller sees
+            LOG.log(System.Logger.Level.DEBUG, () -> "closing " + c + " after a failed upgrade: " + e);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.p2pkit.core.host;
 
+import io.p2pkit.core.muxer.yamux.Yamux;
 import io.p2pkit.core.multiaddr.IpNetwork;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.muxer.yamux.YamuxConfig;
@@ -103,7 +104,7 @@ class AbuseTest {
             }
         });
         try (Host abuser = Host.builder().resourceManager(new ResourceManager())
-                .yamux(YamuxConfig.defaults().withStreamLimits(1000, 20_000, 256)).build()) {
+                .muxer(Yamux.factory(YamuxConfig.defaults().withStreamLimits(1000, 20_000, 256))).muxers("mplex").build()) {
             Connection c = abuser.connect(new PeerInfo(server.peerId(), ipv4(server)));
             int refused = 0;
             List<io.p2pkit.core.host.Stream> open = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.p2pkit.core.host;
 
+import io.p2pkit.core.muxer.yamux.Yamux;
 import io.p2pkit.core.connmgr.ConnectionManager;
 import io.p2pkit.core.connmgr.ConnectionManagerConfig;
 import io.p2pkit.core.metrics.HostMetrics;
@@ -96,7 +97,7 @@ public final class SoakRun {
             workers.add(Thread.ofVirtual().name("soak-stream-flood").start(() -> {
                 while (System.nanoTime() < end) {
                     try (Host a = Host.builder().resourceManager(new ResourceManager())
-                            .yamux(YamuxConfig.defaults().withStreamLimits(1000, 5000, 256)).build()) {
+                            .muxer(Yamux.factory(YamuxConfig.defaults().withStreamLimits(1000, 5000, 256))).muxers("mplex").build()) {
                         Connection conn = a.connect(target);
                         for (int i = 0; i < 2000; i++) {
                             try {

@@ -54,7 +54,7 @@ class PerfClientFuzzTest {
     }
 
     private static HostBuilder host(MemoryNetwork network) {
-        return Host.builder().identity(PrivateKey.generateEd25519()).transports(network.transport())
+        return Host.builder().identity(PrivateKey.generateEd25519()).transport(key -> network.transport())
                 .security("plaintext").muxers("yamux");
     }
 

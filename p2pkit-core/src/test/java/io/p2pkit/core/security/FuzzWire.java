@@ -18,6 +18,10 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class FuzzWire extends OutputStream {
     private byte[] bytes = new byte[256];
     private int size;
+
+    /** An empty wire. */
+    public FuzzWire() {
+    }
     private boolean tampered;
 
     @Override
@@ -160,6 +164,10 @@ public final class FuzzWire extends OutputStream {
     public static final class CountingMemory implements MemoryScope {
         private final AtomicLong held = new AtomicLong();
         private final AtomicLong peak = new AtomicLong();
+
+        /** Nothing held yet. */
+        public CountingMemory() {
+        }
 
         @Override
         public void reserveMemory(long bytes, int priority) {

@@ -4,7 +4,10 @@ import io.p2pkit.core.crypto.PrivateKey;
 import io.p2pkit.core.muxer.Muxer;
 import io.p2pkit.core.muxer.yamux.Yamux;
 import io.p2pkit.core.security.noise.NoiseTransport;
+import io.p2pkit.core.multiaddr.Multiaddr;
+import io.p2pkit.core.transport.ByteStreamConnection;
 import io.p2pkit.core.transport.RawConnection;
+import io.p2pkit.core.transport.ReadyConnection;
 import io.p2pkit.core.transport.memory.MemoryConnection;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -41,7 +44,7 @@ class UpgradeFlightsTest {
      * A raw connection that logs the operations of one thread: 'W' for a write, 'R' for a read
      * that returned bytes, with repeats of the same letter merged (a message may take several).
      */
-    private static final class Turns implements RawConnection {
+    private static final class Turns implements ByteStreamConnection {
         private final RawConnection raw;
         private final StringBuilder log = new StringBuilder();
         private volatile Thread owner;
@@ -130,6 +133,16 @@ class UpgradeFlightsTest {
         public void close() throws IOException {
             raw.close();
         }
+
+        @Override
+        public Multiaddr localAddress() {
+            return Multiaddr.parse("/memory/1");
+        }
+
+        @Override
+        public Multiaddr remoteAddress() {
+            return Multiaddr.parse("/memory/2");
+        }
     }
 
     /** The dialer's and the listener's turns. */
@@ -147,7 +160,7 @@ class UpgradeFlightsTest {
         MemoryConnection.Pair pair = MemoryConnection.pair();
         Turns dialerSide = new Turns(pair.initiator());
         Turns listenerSide = new Turns(pair.responder());
-        CompletableFuture<UpgradedConnection> inbound = new CompletableFuture<>();
+        CompletableFuture<ReadyConnection> inbound = new CompletableFuture<>();
         Thread.ofVirtual().start(() -> {
             try {
                 inbound.complete(listener.upgradeInbound(listenerSide.ownedByCaller()));
@@ -155,13 +168,13 @@ class UpgradeFlightsTest {
                 inbound.completeExceptionally(t);
             }
         });
-        UpgradedConnection out = dialer.upgradeOutbound(dialerSide.ownedByCaller(), listenerNoise.localPeer(), lazy);
-        UpgradedConnection in = inbound.get(30, TimeUnit.SECONDS);
-        assertEquals(earlyMuxer, out.earlyMuxer());
-        assertEquals(listenerNoise.localPeer(), out.secure().remotePeer());
-        assertEquals(dialerNoise.localPeer(), in.secure().remotePeer());
-        out.muxed().close();
-        in.muxed().close();
+        ReadyConnection out = dialer.upgradeOutbound(dialerSide.ownedByCaller(), listenerNoise.localPeer(), lazy);
+        ReadyConnection in = inbound.get(30, TimeUnit.SECONDS);
+        assertEquals(earlyMuxer, out.earlyMuxerNegotiation());
+        assertEquals(listenerNoise.localPeer(), out.remotePeer());
+        assertEquals(dialerNoise.localPeer(), in.remotePeer());
+        out.close();
+        in.close();
         return new Result(dialerSide.turns(), listenerSide.turns());
     }
 

@@ -26,8 +26,11 @@ public final class Lookup {
     /** Asks one peer; returns the closer peers it named. */
     @FunctionalInterface
     public interface Query {
-        /** Queries {@code peer}; any exception counts as a failure of that peer. */
-        List<PeerId> ask(PeerId peer) throws Exception;
+        /**
+         * Queries {@code peer} for {@code lookup} (which it may {@link Lookup#stop()}); any exception
+         * counts as a failure of that peer.
+         */
+        List<PeerId> ask(Lookup lookup, PeerId peer) throws Exception;
     }
 
     private enum State { HEARD, WAITING, ANSWERED, FAILED }
@@ -117,7 +120,7 @@ public final class Lookup {
                 messages++;
                 Thread.ofVirtual().name("p2pkit-kad-query").start(() -> {
                     try {
-                        answers.add(new Answer(c, query.ask(c.peer), true));
+                        answers.add(new Answer(c, query.ask(this, c.peer), true));
                     } catch (Exception | Error e) {
                         answers.add(new Answer(c, List.of(), false));
                     }

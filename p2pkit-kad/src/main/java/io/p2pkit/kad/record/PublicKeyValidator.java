@@ -16,6 +16,10 @@ public final class PublicKeyValidator implements RecordValidator {
     /** The key prefix. */
     public static final String PREFIX = "/pk/";
 
+    /** The validator (it has no state). */
+    public PublicKeyValidator() {
+    }
+
     @Override
     public void validate(byte[] key, byte[] value) {
         PeerId expected = peerOf(key);

@@ -98,10 +98,9 @@ public final class DhtSwarm implements AutoCloseable {
         }
         Host host = builder
                 .identity(PrivateKey.generateEd25519())
-                .transports(network.transport())
+                .transport(key -> network.transport())
                 .security("plaintext")
-                .muxers("yamux")
-                .yamux(yamux)
+                .muxer(io.p2pkit.core.muxer.yamux.Yamux.factory(yamux))
                 .listen("/memory/0")
                 .build();
         try {

@@ -5,8 +5,10 @@ import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.core.multiformats.Multicodec;
 import io.p2pkit.core.multiformats.Multihash;
 import io.p2pkit.core.transport.memory.MemoryNetwork;
-import io.p2pkit.kad.KadDht;
+import io.p2pkit.kad.FindPeerResult;
+import io.p2pkit.kad.FindProvidersResult;
 import io.p2pkit.kad.OptimisticFallback;
+import io.p2pkit.kad.ProvideResult;
 import io.p2pkit.kad.ProvideStrategy;
 import io.p2pkit.kad.query.LookupResult;
 import io.p2pkit.kad.routing.KadKey;
@@ -149,7 +151,7 @@ public final class KadSimulation {
             DhtSwarm.Node from = nodes.get(swarm.random().nextInt(nodes.size()));
             provides.add(() -> {
                 long t = System.nanoTime();
-                KadDht.ProvideResult r = from.dht().provide(mh);
+                ProvideResult r = from.dht().provide(mh);
                 return new Sample(r.peers() > 0, r.lookup().hops(), r.lookup().messages() + r.peers(),
                         (System.nanoTime() - t) / 1000, overlap(mh, r.lookup().closest(), from.host().peerId()));
             });
@@ -173,7 +175,7 @@ public final class KadSimulation {
                 asIs.add(() -> {
                     long t = System.nanoTime();
                     long before = from.dht().requestsSent();
-                    KadDht.ProvideResult r = from.dht().provideOptimistically(mh);
+                    ProvideResult r = from.dht().provideOptimistically(mh);
                     // Everything the node sent meanwhile: a refresh first, when the fallback ran one
                     // (other operations on the same node at the same time would count too; rare here).
                     allRequests.add(from.dht().requestsSent() - before);
@@ -217,7 +219,7 @@ public final class KadSimulation {
                 byte[] classicKey = Multihash.digest(Multicodec.SHA2_256, ("classic" + i + settings.seed()).getBytes()).bytes();
                 classic.add(() -> {
                     long t = System.nanoTime();
-                    KadDht.ProvideResult r = from.dht().provide(classicKey);
+                    ProvideResult r = from.dht().provide(classicKey);
                     // messages: the lookup's requests plus the ADD_PROVIDERs sent (to the closest)
                     return new Sample(r.peers() > 0, r.lookup().hops(), r.lookup().messages() + r.lookup().closest().size(),
                             (System.nanoTime() - t) / 1000, overlap(classicKey, r.lookup().closest(), from.host().peerId()));
@@ -226,7 +228,7 @@ public final class KadSimulation {
                 optimisticKeys.add(mh);
                 optimistic.add(() -> {
                     long t = System.nanoTime();
-                    KadDht.ProvideResult r = from.dht().provideOptimistically(mh);
+                    ProvideResult r = from.dht().provideOptimistically(mh);
                     refreshedHow.merge(r.strategy() + (r.strategy() == ProvideStrategy.OPTIMISTIC ? "" : " (" + r.estimate().status() + ")"), 1, Integer::sum);
                     // the optimistic result lists every peer the record was sent to
                     return new Sample(r.peers() > 0, r.lookup().hops(), r.lookup().messages() + r.lookup().closest().size(),
@@ -263,7 +265,7 @@ public final class KadSimulation {
             DhtSwarm.Node from = nodes.get(swarm.random().nextInt(nodes.size()));
             finds.add(() -> {
                 long t = System.nanoTime();
-                KadDht.FindProvidersResult r = from.dht().findProviders(mh, 1, p -> { });
+                FindProvidersResult r = from.dht().findProviders(mh, 1, p -> { });
                 return new Sample(!r.providers().isEmpty(), r.lookup().hops(), r.lookup().messages(),
                         (System.nanoTime() - t) / 1000, Double.NaN);
             });
@@ -282,7 +284,7 @@ public final class KadSimulation {
 
     private Sample findPeer(DhtSwarm.Node from, DhtSwarm.Node target) throws Exception {
         long t = System.nanoTime();
-        KadDht.FindPeerResult r = from.dht().findPeer(target.host().peerId());
+        FindPeerResult r = from.dht().findPeer(target.host().peerId());
         long micros = (System.nanoTime() - t) / 1000;
         boolean ok = r.peer().map(PeerInfo::addresses).map(a -> a.equals(target.host().addresses())).orElse(false);
         return new Sample(ok, r.lookup().hops(), r.lookup().messages(), micros, Double.NaN);

@@ -20,6 +20,8 @@ import java.nio.file.attribute.PosixFilePermissions;
  * {@code privateKeyToProtobuf} produce, so one key file serves every implementation.
  */
 public final class IdentityFile {
+    private static final System.Logger LOG = System.getLogger(IdentityFile.class.getName());
+
     /** Larger than any supported key (an 8192-bit RSA key is about 4.8 KB). */
     private static final long MAX_FILE_BYTES = 16 * 1024;
 
@@ -109,8 +111,9 @@ public final class IdentityFile {
     private static void syncDirectory(Path dir) {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);
-        } catch (IOException ignored) {
+        } catch (IOException e) {
             // Not every platform can sync a directory; the file itself is already synced.
+            LOG.log(System.Logger.Level.DEBUG, () -> "cannot sync the directory " + dir + ": " + e);
         }
     }
 }

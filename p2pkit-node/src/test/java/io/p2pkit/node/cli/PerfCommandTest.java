@@ -78,7 +78,8 @@ class PerfCommandTest {
     @Test
     void runsOverWebSocket() throws Exception {
         try (Host server = Host.builder().identity(PerfCommand.serverIdentity())
-                .addTransport(new io.p2pkit.websocket.WebSocketTransport()).listen("/ip4/127.0.0.1/tcp/0/ws")
+                .transport(key -> new io.p2pkit.core.transport.tcp.TcpTransport())
+                .transport(key -> new io.p2pkit.websocket.WebSocketTransport()).listen("/ip4/127.0.0.1/tcp/0/ws")
                 .perf(true).build()) {
             String hostPort = "127.0.0.1:" + server.addresses().get(0).toSocketAddress().orElseThrow().getPort();
             CliRunner r = CliRunner.run("perf", "--server-address", hostPort, "--transport", "ws",

@@ -23,6 +23,8 @@ import java.util.function.Consumer;
  * Learned addresses go into the peer store; {@code onPeer} decides what to do (for example connect).
  */
 public final class PubsubPeerDiscovery implements Closeable {
+    private static final System.Logger LOG = System.getLogger(PubsubPeerDiscovery.class.getName());
+
     /** The well-known discovery topic. */
     public static final String TOPIC = "_peer-discovery._p2p._pubsub";
 
@@ -67,6 +69,7 @@ public final class PubsubPeerDiscovery implements Closeable {
             announce();
         } catch (IOException | RuntimeException e) {
             // retried at the next interval
+            LOG.log(System.Logger.Level.DEBUG, () -> "pubsub peer discovery announcement failed: " + e);
         }
     }
 

@@ -113,7 +113,7 @@ public final class PubsubSimulation {
         try {
             for (int i = 0; i < total; i++) {
                 boolean attacker = i >= s.nodes();
-                Host h = Host.builder().identity(PrivateKey.generateEd25519()).transports(network.transport())
+                Host h = Host.builder().identity(PrivateKey.generateEd25519()).transport(key -> network.transport())
                         .listen("/memory/0").security("plaintext").muxers("yamux").identify(false).ping(false)
                         .scheduler(scheduler).build();
                 hosts.add(h);

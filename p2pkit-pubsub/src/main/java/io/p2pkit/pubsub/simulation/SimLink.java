@@ -1,11 +1,11 @@
 package io.p2pkit.pubsub.simulation;
 
+import io.p2pkit.pubsub.engine.PeerLink;
+import io.p2pkit.pubsub.engine.SendLanes;
 import io.p2pkit.core.identity.PeerId;
-import io.p2pkit.pubsub.PeerLink;
 import io.p2pkit.pubsub.PubsubMessage;
 import io.p2pkit.pubsub.Rpc;
 import io.p2pkit.pubsub.RpcCodec;
-import io.p2pkit.pubsub.SendLanes;
 
 /**
  * A node's outbound pubsub stream in virtual time: the same bounded {@link SendLanes} as a real

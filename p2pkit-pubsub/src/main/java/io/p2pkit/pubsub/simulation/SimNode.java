@@ -7,16 +7,16 @@ import io.p2pkit.core.identity.Envelope;
 import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.core.identity.PeerRecord;
 import io.p2pkit.core.multiaddr.Multiaddr;
-import io.p2pkit.pubsub.PeerLink;
 import io.p2pkit.pubsub.PubsubConfig;
-import io.p2pkit.pubsub.PubsubEngine;
-import io.p2pkit.pubsub.PubsubEnvironment;
 import io.p2pkit.pubsub.PubsubMessage;
 import io.p2pkit.pubsub.Router;
 import io.p2pkit.pubsub.Rpc;
-import io.p2pkit.pubsub.SendLanes;
 import io.p2pkit.pubsub.ValidationResult;
 import io.p2pkit.pubsub.Validator;
+import io.p2pkit.pubsub.engine.PeerLink;
+import io.p2pkit.pubsub.engine.PubsubEngine;
+import io.p2pkit.pubsub.engine.PubsubEnvironment;
+import io.p2pkit.pubsub.engine.SendLanes;
 
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -226,14 +227,15 @@ final class SimNode implements PubsubEnvironment {
         SimNode other = network.node(peer);
         SimLink link = new SimLink(this, other, c, SendLanes.of(engine.config()));
         long latency = network.latencyNanos(this, other);
-        String[] chosen = new String[1];
+        // set by the first event (the remote's answer), read by the second (its arrival here)
+        AtomicReference<String> chosen = new AtomicReference<>();
         time().after(latency, () -> {
             if (other.connections.get(peerId) != c) {
                 return;
             }
             List<String> theirs = other.engine.router().protocols();
-            chosen[0] = protocols.stream().filter(theirs::contains).findFirst().orElse(null);
-            if (chosen[0] != null) {
+            chosen.set(protocols.stream().filter(theirs::contains).findFirst().orElse(null));
+            if (chosen.get() != null) {
                 other.run(() -> other.engine.peerConnected(peerId));
             }
         });
@@ -243,10 +245,10 @@ final class SimNode implements PubsubEnvironment {
             }
             if (connections.get(peer) != c) {
                 run(() -> engine.linkEnded(link, new IOException("connection closed")));
-            } else if (chosen[0] == null) {
+            } else if (chosen.get() == null) {
                 run(() -> engine.linkEnded(link, new IOException("no common pubsub protocol")));
             } else {
-                run(() -> engine.linkOpened(link, chosen[0]));
+                run(() -> engine.linkOpened(link, chosen.get()));
             }
         });
         return link;

@@ -4,10 +4,12 @@ import io.p2pkit.core.crypto.KeyType;
 import io.p2pkit.core.crypto.PrivateKey;
 import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.pubsub.PubsubConfig;
-import io.p2pkit.pubsub.PubsubEngine;
+import io.p2pkit.pubsub.PubsubMessage;
 import io.p2pkit.pubsub.PubsubStats;
 import io.p2pkit.pubsub.Router;
 import io.p2pkit.pubsub.ValidationResult;
+import io.p2pkit.pubsub.engine.LocalSubscription;
+import io.p2pkit.pubsub.engine.PubsubEngine;
 import io.p2pkit.pubsub.gossip.GossipRouter;
 
 import java.nio.ByteBuffer;
@@ -98,7 +100,17 @@ public final class VirtualSimulation {
                 });
             }
             // Honest nodes relay: they measure arrivals in their validator, and need no subscription buffer.
-            engine.subscribe(TOPIC, true, () -> { });
+            engine.subscribe(TOPIC, true, new LocalSubscription() {
+                @Override
+                public void deliver(PubsubMessage message) {
+                    // a relay receives nothing
+                }
+
+                @Override
+                public void cancel() {
+                    // the run ends with the engines
+                }
+            });
         }
         List<Set<Integer>> targets = PubsubSimulation.dialTargets(s, random);
         for (int i = 0; i < total; i++) {

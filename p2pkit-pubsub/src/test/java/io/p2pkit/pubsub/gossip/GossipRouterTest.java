@@ -1,5 +1,6 @@
 package io.p2pkit.pubsub.gossip;
 
+import io.p2pkit.pubsub.MessageIdFunction;
 import io.p2pkit.core.Direction;
 import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.pubsub.ControlMessage;

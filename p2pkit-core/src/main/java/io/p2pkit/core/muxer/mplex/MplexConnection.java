@@ -29,6 +29,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * the session and resets every stream.
  */
 final class MplexConnection implements MuxedConnection {
+    private static final System.Logger LOG = System.getLogger(MplexConnection.class.getName());
+
     private final RawConnection raw;
     private final MplexConfig config;
     private final MemoryScope memory;
@@ -284,8 +286,9 @@ final class MplexConnection implements MuxedConnection {
         // closing the connection wakes a writer blocked on it, so the write lock is not needed
         try {
             raw.close();
-        } catch (IOException ignored) {
+        } catch (IOException e) {
             // already failing; nothing more to release
+            LOG.log(System.Logger.Level.DEBUG, () -> "closing the connection under a failed mplex session: " + e);
         }
         String why = cause == null ? "mplex connection closed" : "mplex connection closed: " + cause.getMessage();
         for (MplexStream s : streams) {

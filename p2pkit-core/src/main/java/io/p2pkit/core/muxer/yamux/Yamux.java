@@ -47,6 +47,15 @@ public final class Yamux implements Muxer {
         this.clock = Objects.requireNonNull(nanoClock, "nanoClock");
     }
 
+    /**
+     * Makes yamux with {@code config} for a host, its timers on the host's scheduler:
+     * {@code HostBuilder.muxer(Yamux.factory(config))}.
+     */
+    public static Muxer.Factory factory(YamuxConfig config) {
+        Objects.requireNonNull(config, "config");
+        return scheduler -> new Yamux(config, scheduler, System::nanoTime);
+    }
+
     /** One virtual-thread scheduler whose thread exits when no timer is pending, so no close is needed. */
     private static ScheduledExecutorService ownScheduler() {
         ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1,

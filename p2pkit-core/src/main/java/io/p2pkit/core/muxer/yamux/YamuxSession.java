@@ -35,6 +35,8 @@ import java.util.function.LongSupplier;
  * a {@link YamuxException} naming the reason.
  */
 public final class YamuxSession implements MuxedConnection {
+    private static final System.Logger LOG = System.getLogger(YamuxSession.class.getName());
+
     private static final Object CLOSED_MARKER = new Object();
     private static final int MAX_PENDING_PINGS = 32;
     /** How long close() waits for a busy connection to send GoAway (go-yamux waits 100 ms too). */
@@ -97,8 +99,9 @@ public final class YamuxSession implements MuxedConnection {
         // A first ping measures the RTT that window auto-tuning needs.
         try {
             startPing(false);
-        } catch (IOException ignored) {
+        } catch (IOException e) {
             // Session already closed.
+            LOG.log(System.Logger.Level.DEBUG, () -> "first yamux ping not sent, the session is closed: " + e);
         }
         if (config.keepAliveEnabled()) {
             long every = config.keepAliveInterval().toNanos();
@@ -597,8 +600,9 @@ public final class YamuxSession implements MuxedConnection {
         acceptQueue.offer(CLOSED_MARKER);
         try {
             raw.close();
-        } catch (IOException ignored) {
+        } catch (IOException e) {
             // Closing anyway; nothing more to do with a failed close.
+            LOG.log(System.Logger.Level.DEBUG, () -> "closing the connection under a closed yamux session: " + e);
         }
     }
 

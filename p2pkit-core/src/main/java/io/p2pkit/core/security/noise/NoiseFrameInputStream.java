@@ -27,6 +27,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * connection: it is closed and every later read throws the same error.
  */
 final class NoiseFrameInputStream extends InputStream {
+    private static final System.Logger LOG = System.getLogger(NoiseFrameInputStream.class.getName());
+
     /** Room for one full frame and as much read-ahead again. */
     private static final int BUFFER_BYTES = 2 * (2 + NoiseXXHandshake.MAX_MESSAGE_LENGTH);
 
@@ -60,8 +62,9 @@ final class NoiseFrameInputStream extends InputStream {
     static void closeQuietly(RawConnection connection) {
         try {
             connection.close();
-        } catch (IOException | RuntimeException ignored) {
+        } catch (IOException | RuntimeException e) {
             // the original error is what the caller needs to see
+            LOG.log(System.Logger.Level.DEBUG, () -> "closing a Noise connection after an error: " + e);
         }
     }
 

@@ -15,6 +15,7 @@ import io.p2pkit.core.transport.RawConnection;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -33,6 +34,15 @@ public final class PlaintextTransport implements SecureTransport {
     public PlaintextTransport(PrivateKey identity) {
         this.identity = identity;
         this.localPeer = identity.publicKey().toPeerId();
+    }
+
+    /**
+     * The shape of {@link io.p2pkit.core.security.SecureTransport.Factory}, so that
+     * {@code PlaintextTransport::new} can be given to a host; plaintext agrees on no muxer in its
+     * handshake, so {@code muxers} is not used.
+     */
+    public PlaintextTransport(PrivateKey identity, List<String> muxers) {
+        this(identity);
     }
 
     @Override

@@ -97,7 +97,7 @@ public enum SignatureScheme {
      * @param keyAlgorithm       the algorithm of its SubjectPublicKeyInfo
      * @throws DecodeException with field {@code "certificate"} when the combination is no TLS 1.3 scheme
      */
-    public static SignatureScheme of(AlgorithmIdentifier signatureAlgorithm, AlgorithmIdentifier keyAlgorithm) {
+    static SignatureScheme of(AlgorithmIdentifier signatureAlgorithm, AlgorithmIdentifier keyAlgorithm) {
         String sig = signatureAlgorithm.getAlgorithm().getId();
         String key = keyAlgorithm.getAlgorithm().getId();
         SignatureScheme scheme = switch (key) {

@@ -10,6 +10,8 @@ import java.io.IOException;
  * engine next needs the peer's answer, unwrap what arrives, run delegated tasks inline.
  */
 final class TlsHandshake {
+    private static final System.Logger LOG = System.getLogger(TlsHandshake.class.getName());
+
     private TlsHandshake() {
     }
 
@@ -48,6 +50,7 @@ final class TlsHandshake {
             writer.sendPending();
         } catch (IOException | RuntimeException e) {
             // the connection is being torn down anyway
+            LOG.log(System.Logger.Level.DEBUG, () -> "closing a TLS connection being torn down: " + e);
         }
     }
 

@@ -27,6 +27,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * closes the connection and every later read throws the {@link ResourceLimitException}.
  */
 final class TlsRecordReader {
+    private static final System.Logger LOG = System.getLogger(TlsRecordReader.class.getName());
+
     /** Received bytes are read in chunks of up to this many records. */
     private static final int RECORDS_PER_READ = 4;
     /** The record buffer never grows beyond this. */
@@ -145,8 +147,9 @@ final class TlsRecordReader {
             refused = e;
             try {
                 connection.close();
-            } catch (IOException | RuntimeException ignored) {
+            } catch (IOException | RuntimeException closeFailed) {
                 // the refusal is what the reader reports
+                LOG.log(System.Logger.Level.DEBUG, () -> "closing a TLS connection whose read buffer was refused: " + closeFailed);
             }
             throw e;
         }

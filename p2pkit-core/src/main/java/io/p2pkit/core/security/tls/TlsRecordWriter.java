@@ -26,6 +26,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * closes the connection and fails the write with the {@link ResourceLimitException}.
  */
 final class TlsRecordWriter {
+    private static final System.Logger LOG = System.getLogger(TlsRecordWriter.class.getName());
+
     /** Plaintext gathered before encrypting: four full records. */
     private static final int PLAIN_BATCH = 4 * 16 * 1024;
     /** The record buffer never grows beyond this. */
@@ -67,8 +69,9 @@ final class TlsRecordWriter {
             closed = true;
             try {
                 connection.close();
-            } catch (IOException | RuntimeException ignored) {
+            } catch (IOException | RuntimeException closeFailed) {
                 // the refusal is what the writer reports
+                LOG.log(System.Logger.Level.DEBUG, () -> "closing a TLS connection whose write buffer was refused: " + closeFailed);
             }
             throw e;
         }
@@ -185,6 +188,7 @@ final class TlsRecordWriter {
             }
         } catch (IOException | RuntimeException e) {
             // the connection is going away; close_notify was a courtesy
+            LOG.log(System.Logger.Level.DEBUG, () -> "sending close_notify: " + e);
         } finally {
             if (batch != null) {
                 // whatever could not be sent will not be: nothing here is needed any more

@@ -38,6 +38,8 @@ import java.util.Optional;
  * checked the dialer's certificate; if the listener refuses it, the dialer's first read fails.
  */
 public final class TlsTransport implements SecureTransport {
+    private static final System.Logger LOG = System.getLogger(TlsTransport.class.getName());
+
     /** The protocol ID negotiated with multistream-select. */
     public static final String PROTOCOL_ID = "/tls/1.0.0";
 
@@ -239,6 +241,7 @@ public final class TlsTransport implements SecureTransport {
             connection.close();
         } catch (IOException | RuntimeException e) {
             // already failing; the handshake error is what matters
+            LOG.log(System.Logger.Level.DEBUG, () -> "closing after a failed TLS handshake: " + e);
         }
     }
 

@@ -2,7 +2,7 @@ package io.p2pkit.core.transport.memory;
 
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.transport.Listener;
-import io.p2pkit.core.transport.TransportConnection;
+import io.p2pkit.core.transport.ByteStreamConnection;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.ArrayDeque;
@@ -13,16 +13,16 @@ import java.util.concurrent.locks.ReentrantLock;
 final class MemoryListener implements Listener {
     private final MemoryNetwork network;
     private final long number;
-    private final Runnable onClose;
+    private final MemoryTransport transport;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition arrived = lock.newCondition();
     private final ArrayDeque<MemoryTransportConnection> backlog = new ArrayDeque<>();
     private boolean closed;
 
-    MemoryListener(MemoryNetwork network, long number, Runnable onClose) {
+    MemoryListener(MemoryNetwork network, long number, MemoryTransport transport) {
         this.network = network;
         this.number = number;
-        this.onClose = onClose;
+        this.transport = transport;
     }
 
     long number() {
@@ -50,7 +50,7 @@ final class MemoryListener implements Listener {
     }
 
     @Override
-    public TransportConnection accept() throws IOException {
+    public ByteStreamConnection accept() throws IOException {
         lock.lock();
         try {
             while (backlog.isEmpty()) {
@@ -88,7 +88,7 @@ final class MemoryListener implements Listener {
             lock.unlock();
         }
         network.unregister(this);
-        onClose.run();
+        transport.listenerClosed(this);
     }
 
     @Override

@@ -4,7 +4,7 @@ import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.multiaddr.Protocol;
 import io.p2pkit.core.transport.Listener;
 import io.p2pkit.core.transport.Transport;
-import io.p2pkit.core.transport.TransportConnection;
+import io.p2pkit.core.transport.ByteStreamConnection;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Objects;
@@ -52,7 +52,7 @@ public final class MemoryTransport implements Transport {
     }
 
     @Override
-    public TransportConnection dial(Multiaddr address, Duration timeout) throws IOException {
+    public ByteStreamConnection dial(Multiaddr address, Duration timeout) throws IOException {
         if (!canDial(address)) {
             throw new IOException("the memory transport cannot dial " + address);
         }
@@ -79,12 +79,15 @@ public final class MemoryTransport implements Transport {
         }
         long requested = number(address);
         long chosen = requested == 0 ? network.freshNumber() : requested;
-        MemoryListener[] self = new MemoryListener[1];
-        MemoryListener listener = new MemoryListener(network, chosen, () -> listeners.remove(self[0]));
-        self[0] = listener;
+        MemoryListener listener = new MemoryListener(network, chosen, this);
         network.register(listener);
         listeners.add(listener);
         return listener;
+    }
+
+    /** A listener closed: dials stop leaving from its number. */
+    void listenerClosed(MemoryListener listener) {
+        listeners.remove(listener);
     }
 
     @Override

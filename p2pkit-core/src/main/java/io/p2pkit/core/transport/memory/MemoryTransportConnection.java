@@ -1,12 +1,12 @@
 package io.p2pkit.core.transport.memory;
 
 import io.p2pkit.core.multiaddr.Multiaddr;
-import io.p2pkit.core.transport.TransportConnection;
+import io.p2pkit.core.transport.ByteStreamConnection;
 import java.io.InputStream;
 import java.io.OutputStream;
 
 /** A {@link MemoryConnection} end made by a {@link MemoryTransport}, with the addresses of both ends. */
-final class MemoryTransportConnection implements TransportConnection {
+final class MemoryTransportConnection implements ByteStreamConnection {
     private final MemoryConnection connection;
     private final Multiaddr local;
     private final Multiaddr remote;

@@ -2,7 +2,7 @@ package io.p2pkit.core.transport.tcp;
 
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.transport.LeanInputStream;
-import io.p2pkit.core.transport.TransportConnection;
+import io.p2pkit.core.transport.ByteStreamConnection;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,8 +10,8 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 
-/** A TCP socket as a {@link TransportConnection}. */
-final class TcpConnection implements TransportConnection {
+/** A TCP socket as a {@link ByteStreamConnection}: the network upgrades it. */
+final class TcpConnection implements ByteStreamConnection {
     private final Socket socket;
     private final InputStream in;
     private final OutputStream out;

@@ -2,7 +2,7 @@ package io.p2pkit.core.transport.tcp;
 
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.transport.Listener;
-import io.p2pkit.core.transport.TransportConnection;
+import io.p2pkit.core.transport.ByteStreamConnection;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -13,12 +13,12 @@ import java.net.Socket;
 final class TcpListener implements Listener {
     private final ServerSocket server;
     private final Multiaddr address;
-    private final Runnable onClose;
+    private final TcpTransport transport;
 
-    TcpListener(ServerSocket server, Runnable onClose) {
+    TcpListener(ServerSocket server, TcpTransport transport) {
         this.server = server;
         this.address = Multiaddr.of((InetSocketAddress) server.getLocalSocketAddress(), "tcp");
-        this.onClose = onClose;
+        this.transport = transport;
     }
 
     @Override
@@ -32,7 +32,7 @@ final class TcpListener implements Listener {
     }
 
     @Override
-    public TransportConnection accept() throws IOException {
+    public ByteStreamConnection accept() throws IOException {
         Socket s = server.accept();
         try {
             TcpTransport.configure(s);
@@ -48,7 +48,7 @@ final class TcpListener implements Listener {
         try {
             server.close();
         } finally {
-            onClose.run();
+            transport.listenerClosed(this);
         }
     }
 

@@ -4,7 +4,7 @@ import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.multiaddr.Protocol;
 import io.p2pkit.core.transport.Listener;
 import io.p2pkit.core.transport.Transport;
-import io.p2pkit.core.transport.TransportConnection;
+import io.p2pkit.core.transport.ByteStreamConnection;
 
 import java.io.IOException;
 import java.net.BindException;
@@ -52,7 +52,7 @@ public final class TcpTransport implements Transport {
     }
 
     @Override
-    public TransportConnection dial(Multiaddr address, Duration timeout) throws IOException {
+    public ByteStreamConnection dial(Multiaddr address, Duration timeout) throws IOException {
         InetSocketAddress target = socketAddress(address.withoutPeerId());
         int timeoutMillis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
         Optional<InetSocketAddress> reuse = portReuse ? reuseAddressFor(target) : Optional.empty();
@@ -87,10 +87,14 @@ public final class TcpTransport implements Transport {
             server.close();
             throw new IOException("cannot listen on " + address + ": " + e.getMessage(), e);
         }
-        TcpListener[] holder = new TcpListener[1];
-        holder[0] = new TcpListener(server, () -> listeners.remove(holder[0]));
-        listeners.add(holder[0]);
-        return holder[0];
+        TcpListener listener = new TcpListener(server, this);
+        listeners.add(listener);
+        return listener;
+    }
+
+    /** A listener closed: dials stop leaving from its port. */
+    void listenerClosed(TcpListener listener) {
+        listeners.remove(listener);
     }
 
     private static TcpConnection connect(InetSocketAddress target, InetSocketAddress from, int timeoutMillis)

@@ -39,7 +39,7 @@ class MemoryNetworkStreamsTest {
             for (int i = 0; i < 5; i++) {
                 Host h = Host.builder()
                         .identity(PrivateKey.generateEd25519())
-                        .transports(network.transport())
+                        .transport(key -> network.transport())
                         .security("plaintext")
                         .muxers("yamux")
                         .listen("/memory/0")

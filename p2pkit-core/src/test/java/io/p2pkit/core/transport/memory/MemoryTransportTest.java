@@ -6,6 +6,7 @@ import io.p2pkit.core.host.Stream;
 import io.p2pkit.core.identify.IdentifyService;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.ping.PingService;
+import io.p2pkit.core.transport.ByteStreamConnection;
 import io.p2pkit.core.transport.Listener;
 import io.p2pkit.core.transport.TransportConnection;
 import io.p2pkit.testing.Await;
@@ -38,8 +39,8 @@ class MemoryTransportTest {
             assertTrue(client.canDial(listener.address().encapsulate("/p2p/12D3KooWD3eckifWpRn9wQpMG9R9hX3sD158z7EqHWmweQAJU5SA")));
             assertFalse(client.canDial(Multiaddr.parse("/ip4/127.0.0.1/tcp/1")));
 
-            try (TransportConnection dialed = client.dial(listener.address(), TIMEOUT);
-                 TransportConnection accepted = listener.accept()) {
+            try (ByteStreamConnection dialed = client.dial(listener.address(), TIMEOUT);
+                 ByteStreamConnection accepted = (ByteStreamConnection) listener.accept()) {
                 // the dialer leaves from its own listening address, so the other side can dial back
                 assertEquals(clientListener.address(), dialed.localAddress());
                 assertEquals(clientListener.address(), accepted.remoteAddress());
@@ -127,8 +128,8 @@ class MemoryTransportTest {
     void hostsPingAndEchoOverTheMemoryTransport() throws Exception {
         MemoryNetwork network = new MemoryNetwork();
         network.latency((from, to) -> Duration.ofMillis(1));
-        try (Host a = Host.builder().transports(network.transport()).listen("/memory/0").build();
-             Host b = Host.builder().transports(network.transport()).listen("/memory/0").build()) {
+        try (Host a = Host.builder().transport(key -> network.transport()).listen("/memory/0").build();
+             Host b = Host.builder().transport(key -> network.transport()).listen("/memory/0").build()) {
             b.setStreamHandler("/test/echo/1.0.0", s -> s.in().transferTo(s.out()));
             PeerInfo target = new PeerInfo(b.peerId(), b.addresses());
             try (Stream s = a.newStream(target, "/test/echo/1.0.0")) {

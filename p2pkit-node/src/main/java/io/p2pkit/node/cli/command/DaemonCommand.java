@@ -1,27 +1,21 @@
 package io.p2pkit.node.cli.command;
 
 import io.p2pkit.core.DecodeException;
-import io.p2pkit.core.connmgr.ConnectionManager;
 import io.p2pkit.core.connmgr.ConnectionManagerConfig;
-import io.p2pkit.core.metrics.HostMetrics;
-import io.p2pkit.core.metrics.MetricRegistry;
-import io.p2pkit.core.resource.LimitsFile;
-import io.p2pkit.core.resource.ResourceManager;
-import io.p2pkit.core.resource.ResourceManagerConfig;
-import io.p2pkit.node.metrics.MetricsServer;
 import io.p2pkit.core.crypto.KeyType;
-import io.p2pkit.core.host.Host;
-import io.p2pkit.core.host.HostBuilder;
+import io.p2pkit.core.crypto.PrivateKey;
 import io.p2pkit.core.host.PeerInfo;
-import io.p2pkit.core.identify.IdentifyService;
+import io.p2pkit.core.identify.IdentifyResult;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.network.Connection;
-import io.p2pkit.core.network.ConnectionListener;
-import io.p2pkit.kad.KadConfig;
+import io.p2pkit.core.resource.LimitsFile;
+import io.p2pkit.core.resource.ResourceManagerConfig;
 import io.p2pkit.kad.KadDht;
 import io.p2pkit.kad.Mode;
+import io.p2pkit.node.Node;
+import io.p2pkit.node.NodeConfig;
+import io.p2pkit.node.NodeListener;
 import io.p2pkit.node.NodeVersion;
-import io.p2pkit.core.crypto.PrivateKey;
 import io.p2pkit.node.cli.CliCommand;
 import io.p2pkit.node.cli.Console;
 import io.p2pkit.node.cli.UsageException;
@@ -31,11 +25,12 @@ import io.p2pkit.node.cli.options.IdentityOption;
 import io.p2pkit.node.cli.options.JsonOption;
 import io.p2pkit.node.cli.options.ListenOption;
 import io.p2pkit.node.cli.options.TransportOptions;
+import io.p2pkit.node.metrics.MetricsServer;
+import io.p2pkit.pubsub.PubsubMessage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,7 +40,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
-/** {@code p2pkit daemon}: runs a node until SIGINT or SIGTERM. */
+/**
+ * {@code p2pkit daemon}: runs a {@link Node} until SIGINT or SIGTERM. The options become a
+ * {@link NodeConfig}; what the node tells its {@link NodeListener} is printed.
+ */
 @Command(name = "daemon", description = {
         "Run a node.",
         "",
@@ -62,11 +60,8 @@ import java.util.concurrent.CountDownLatch;
                 + "then connected, identified, disconnected and bootstrap events, and {\"event\":\"message\","
                 + "\"topic\":…,\"from\":…,\"seqno\":…,\"data\":\"<utf-8>\",\"dataBase64\":…} per pubsub message."})
 public final class DaemonCommand extends CliCommand {
-    // TCP and QUIC on the same port number, as go-libp2p and kubo listen by default. QUIC on IPv4
-    // only for now: the QUIC transport's IPv6 wildcard socket is dual-stack, so it cannot bind the
-    // port the IPv4 one already holds (see docs/QUIC.md).
-    static final List<String> DEFAULT_LISTEN = List.of("/ip4/0.0.0.0/tcp/4001", "/ip6/::/tcp/4001",
-            "/ip4/0.0.0.0/udp/4001/quic-v1");
+    /** The node's default listen addresses (TCP and QUIC on 4001; see {@link NodeConfig#DEFAULT_LISTEN}). */
+    static final List<String> DEFAULT_LISTEN = NodeConfig.DEFAULT_LISTEN;
 
     /** The addresses listened on without {@code --listen}: {@link #DEFAULT_LISTEN}, less QUIC where it cannot load. */
     static List<String> defaultListen(boolean quicAvailable) {
@@ -127,6 +122,15 @@ public final class DaemonCommand extends CliCommand {
     public int run() throws Exception {
         Console console = console();
         boolean json = output.json();
+        NodeConfig config = config(console);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Node.start(config, new Events(console, json, stopped)); // runs until SIGINT or SIGTERM
+        stopped.await();
+        return 0;
+    }
+
+    /** The node the options describe; a wrong option is a {@link UsageException}. */
+    private NodeConfig config(Console console) throws java.io.IOException {
         List<Multiaddr> listen = listenOption.addresses(defaultListen(io.p2pkit.quic.QuicTransport.isAvailable()));
         List<PeerInfo> bootstrap = bootstrapOption.peers();
         Optional<Mode> dhtMode = DhtOptions.parse(Optional.ofNullable(dht));
@@ -153,138 +157,122 @@ public final class DaemonCommand extends CliCommand {
             }
             low = Math.min(low, high); // only one was given: keep the other consistent with it
         }
-        ConnectionManager connections = new ConnectionManager(ConnectionManagerConfig.of(low, high, grace));
-        // Reported here once; the host builder's own check then stays quiet.
-        connections.warnIfInconsistent(limits, problem -> console.info("p2pkit daemon: warning: " + problem));
-        InetSocketAddress metricsAddress = null;
+        NodeConfig.Builder b = NodeConfig.builder().identity(key).listen(listen).bootstrap(bootstrap)
+                .agentVersion("p2pkit/" + NodeVersion.get()).perf(enablePerf).transports(transport.config())
+                .limits(limits).connections(ConnectionManagerConfig.of(low, high, grace));
         if (metricsOption != null) {
             try {
-                metricsAddress = MetricsServer.parseAddress(metricsOption);
+                b.metrics(MetricsServer.parseAddress(metricsOption));
             } catch (IllegalArgumentException e) {
                 throw new UsageException("--metrics: " + e.getMessage());
             }
         }
-
-        HostBuilder builder = Host.builder().identity(key).listen(listen)
-                .agentVersion("p2pkit/" + NodeVersion.get()).perf(enablePerf)
-                .resourceManager(new ResourceManager(limits)).connectionManager(connections);
-        transport.apply(builder);
-        Host host = builder.build();
-        MetricsServer metrics = null;
-        if (metricsAddress != null) {
-            MetricRegistry registry = new MetricRegistry();
-            HostMetrics.attach(host, registry);
-            try {
-                metrics = MetricsServer.start(metricsAddress, registry);
-            } catch (java.io.IOException e) {
-                host.close();
-                throw new UsageException("--metrics: cannot listen on " + metricsOption + ": "
-                        + e.getMessage());
-            }
-        }
-        MetricsServer metricsServer = metrics;
-        KadDht dht = null;
-        if (dhtMode.isPresent()) {
-            // Providers are kept next to the identity, so a restart keeps what the node provides.
-            Path providers = identityPath.toAbsolutePath().resolveSibling("kad-providers.log");
-            dht = KadDht.attach(host, KadConfig.builder().mode(dhtMode.get()).bootstrap(bootstrap)
-                    .providerStoreFile(providers).build());
-        }
+        // Providers are kept next to the identity, so a restart keeps what the node provides.
+        dhtMode.ifPresent(m -> b.dht(NodeConfig.Dht.of(m)
+                .withProviderStore(identityPath.toAbsolutePath().resolveSibling("kad-providers.log"))));
         if (!subscribe.isEmpty() || pubsubOptions.routerGiven()) {
-            io.p2pkit.pubsub.PubSub pubsub = pubsubOptions.start(host);
-            for (String topic : subscribe) {
-                pubsub.join(topic).subscribe(m -> PubsubOptions.printMessage(console, json, m));
-            }
+            b.pubsub(pubsubOptions.config(subscribe));
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            console.info("p2pkit daemon: stopping");
-            try {
-                if (metricsServer != null) {
-                    metricsServer.close();
+        return b.build();
+    }
+
+    /** Prints what the node tells, as JSON lines or text. */
+    private record Events(Console console, boolean json, CountDownLatch done) implements NodeListener {
+        /** Stops the node on SIGINT or SIGTERM (from before "ready" is printed), then says it is ready. */
+        @Override
+        public void ready(Node node) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                console.info("p2pkit daemon: stopping");
+                try {
+                    node.close(); // prints "stopped" and ends run()
+                } catch (RuntimeException e) {
+                    console.info("p2pkit daemon: error while stopping: " + e);
+                    done.countDown();
                 }
-                host.close();
-            } catch (RuntimeException e) {
-                console.info("p2pkit daemon: error while stopping: " + e);
-            } finally {
-                event(console, json, Map.of("event", "stopped"), "stopped");
-                stopped.countDown();
-            }
-        }, "p2pkit-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+            }, "p2pkit-shutdown"));
+            List<String> addrs = node.addresses().stream().map(Multiaddr::toString).toList();
+            Map<String, Object> ready = new LinkedHashMap<>();
+            ready.put("event", "ready");
+            ready.put("peerId", node.peerId().toString());
+            ready.put("addrs", addrs);
+            StringBuilder text = new StringBuilder("p2pkit daemon is ready\npeer ID: " + node.peerId());
+            addrs.forEach(a -> text.append("\nlistening on ").append(a));
+            node.metricsAddress().ifPresent(bound -> {
+                String url = "http://" + (bound.getAddress() instanceof java.net.Inet6Address
+                        ? "[" + bound.getAddress().getHostAddress() + "]" : bound.getAddress().getHostAddress())
+                        + ":" + bound.getPort() + MetricsServer.PATHS.get(0);
+                ready.put("metrics", url);
+                text.append("\nmetrics at ").append(url);
+            });
+            event(ready, text.toString());
+        }
 
-        host.addConnectionListener(new ConnectionListener() {
-            @Override
-            public void connected(Connection c) {
-                event(console, json, connectionEvent("connected", c), "connected " + c);
-            }
+        @Override
+        public void warning(String message) {
+            console.info("p2pkit daemon: warning: " + message);
+        }
 
-            @Override
-            public void disconnected(Connection c) {
-                event(console, json, connectionEvent("disconnected", c), "disconnected " + c);
-            }
-        });
-        host.service(IdentifyService.class).ifPresent(id -> id.addListener(r -> {
+        @Override
+        public void connected(Connection c) {
+            event(connectionEvent("connected", c), "connected " + c);
+        }
+
+        @Override
+        public void disconnected(Connection c) {
+            event(connectionEvent("disconnected", c), "disconnected " + c);
+        }
+
+        @Override
+        public void identified(IdentifyResult r) {
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("event", "identified");
             o.put("peerId", r.peerId().toString());
             o.put("agentVersion", r.agentVersion());
             o.put("protocols", r.protocols());
             o.put("listenAddrs", r.listenAddrs().stream().map(Multiaddr::toString).toList());
-            event(console, json, o, "identified " + r.peerId() + " (" + r.agentVersion() + ")");
-        }));
+            event(o, "identified " + r.peerId() + " (" + r.agentVersion() + ")");
+        }
 
-        List<String> addrs = host.addresses().stream()
-                .map(a -> a.encapsulate("/p2p/" + host.peerId()).toString()).toList();
-        Map<String, Object> ready = new LinkedHashMap<>();
-        ready.put("event", "ready");
-        ready.put("peerId", host.peerId().toString());
-        ready.put("addrs", addrs);
-        StringBuilder text = new StringBuilder("p2pkit daemon is ready\npeer ID: " + host.peerId());
-        addrs.forEach(a -> text.append("\nlistening on ").append(a));
-        if (metricsServer != null) {
-            InetSocketAddress bound = metricsServer.address();
-            String url = "http://" + (bound.getAddress() instanceof java.net.Inet6Address
-                    ? "[" + bound.getAddress().getHostAddress() + "]" : bound.getAddress().getHostAddress())
-                    + ":" + bound.getPort() + MetricsServer.PATHS.get(0);
-            ready.put("metrics", url);
-            text.append("\nmetrics at ").append(url);
+        @Override
+        public void bootstrapFailed(PeerInfo peer, Exception e) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("event", "bootstrap-failed");
+            o.put("peerId", peer.peerId().toString());
+            o.put("error", String.valueOf(e.getMessage()));
+            event(o, "bootstrap to " + peer.peerId() + " failed: " + e.getMessage());
         }
-        event(console, json, ready, text.toString());
 
-        for (PeerInfo peer : bootstrap) {
-            host.spawn("p2pkit-bootstrap " + peer.peerId(), () -> {
-                try {
-                    host.connect(peer);
-                } catch (Exception e) {
-                    Map<String, Object> o = new LinkedHashMap<>();
-                    o.put("event", "bootstrap-failed");
-                    o.put("peerId", peer.peerId().toString());
-                    o.put("error", String.valueOf(e.getMessage()));
-                    event(console, json, o, "bootstrap to " + peer.peerId() + " failed: " + e.getMessage());
-                }
-            });
+        @Override
+        public void dhtBootstrapped(KadDht d, int reached) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("event", "dht-bootstrapped");
+            o.put("mode", d.effectiveMode().name().toLowerCase(java.util.Locale.ROOT));
+            o.put("bootstrapPeers", reached);
+            o.put("routingTable", d.routingTable().size());
+            event(o, "DHT (" + o.get("mode") + ") bootstrapped: " + reached
+                    + " bootstrap peers, " + o.get("routingTable") + " peers in the routing table");
         }
-        if (dht != null) {
-            KadDht d = dht;
-            host.spawn("p2pkit-dht-bootstrap", () -> {
-                try {
-                    int reached = d.bootstrap();
-                    Map<String, Object> o = new LinkedHashMap<>();
-                    o.put("event", "dht-bootstrapped");
-                    o.put("mode", d.effectiveMode().name().toLowerCase(java.util.Locale.ROOT));
-                    o.put("bootstrapPeers", reached);
-                    o.put("routingTable", d.routingTable().size());
-                    event(console, json, o, "DHT (" + o.get("mode") + ") bootstrapped: " + reached
-                            + " bootstrap peers, " + o.get("routingTable") + " peers in the routing table");
-                } catch (Exception e) {
-                    event(console, json, Map.of("event", "dht-bootstrap-failed", "error", String.valueOf(e.getMessage())),
-                            "DHT bootstrap failed: " + e.getMessage());
-                }
-            });
+
+        @Override
+        public void dhtBootstrapFailed(Exception e) {
+            event(Map.of("event", "dht-bootstrap-failed", "error", String.valueOf(e.getMessage())),
+                    "DHT bootstrap failed: " + e.getMessage());
         }
-        stopped.await();
-        return 0;
+
+        @Override
+        public void message(PubsubMessage m) {
+            PubsubOptions.printMessage(console, json, m);
+        }
+
+        @Override
+        public void stopped() {
+            event(Map.of("event", "stopped"), "stopped");
+            done.countDown();
+        }
+
+        private void event(Map<String, ?> o, String text) {
+            DaemonCommand.event(console, json, o, text);
+        }
     }
 
     private static int nonNegative(String option, int n) {

@@ -3,17 +3,12 @@ package io.p2pkit.node.cli.command;
 import io.p2pkit.core.DecodeException;
 import io.p2pkit.core.host.Host;
 import io.p2pkit.core.host.PeerInfo;
-import io.p2pkit.core.peerstore.AddressTtl;
 import io.p2pkit.node.cli.Console;
 import io.p2pkit.node.cli.UsageException;
+import io.p2pkit.node.NodeConfig;
 import io.p2pkit.pubsub.PubSub;
-import io.p2pkit.pubsub.PubsubConfig;
 import io.p2pkit.pubsub.PubsubMessage;
-import io.p2pkit.pubsub.Router;
 import io.p2pkit.pubsub.SignaturePolicy;
-import io.p2pkit.pubsub.flood.FloodRouter;
-import io.p2pkit.pubsub.gossip.GossipParams;
-import io.p2pkit.pubsub.gossip.GossipRouter;
 import io.p2pkit.pubsub.score.ScoreFile;
 import picocli.CommandLine.Option;
 
@@ -26,6 +21,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The pubsub options shared by {@code daemon} and {@code pubsub pub}: router, signature policy,
@@ -57,14 +53,23 @@ final class PubsubOptions {
 
     /** Starts pubsub on {@code host} as the options say. */
     PubSub start(Host host) {
+        return config(List.of()).start(host);
+    }
+
+    /**
+     * The options as a node's pubsub section, subscribing to {@code topics}.
+     *
+     * @throws UsageException for a wrong value or a score file that cannot be read
+     */
+    NodeConfig.Pubsub config(List<String> topics) {
         String name = router != null ? router : "gossipsub";
-        Router r = switch (name) {
-            case "gossipsub" -> new GossipRouter(gossipParams(host));
+        NodeConfig.Pubsub.RouterKind kind = switch (name) {
+            case "gossipsub" -> NodeConfig.Pubsub.RouterKind.GOSSIPSUB;
             case "floodsub" -> {
                 if (scoreFile != null || !direct.isEmpty()) {
                     throw new UsageException("--pubsub-score and --pubsub-direct need --pubsub gossipsub");
                 }
-                yield new FloodRouter();
+                yield NodeConfig.Pubsub.RouterKind.FLOODSUB;
             }
             default -> throw new UsageException("--pubsub must be gossipsub or floodsub, got '" + name + "'");
         };
@@ -74,36 +79,25 @@ final class PubsubOptions {
             case "none" -> SignaturePolicy.STRICT_NO_SIGN;
             default -> throw new UsageException("--pubsub-signing must be strict or none, got '" + policyName + "'");
         };
-        return PubSub.start(host, PubsubConfig.builder().signaturePolicy(policy).build(), r);
-    }
-
-    /** Gossipsub parameters: the defaults, with scoring and direct peers if asked. */
-    private GossipParams gossipParams(Host host) {
-        GossipParams.Builder b = GossipParams.builder();
+        Optional<ScoreFile> score = Optional.empty();
         if (scoreFile != null) {
-            String file = scoreFile;
             try {
-                ScoreFile score = ScoreFile.read(Path.of(file));
-                b.scoring(score.params(), score.thresholds());
+                score = Optional.of(ScoreFile.read(Path.of(scoreFile)));
             } catch (DecodeException e) {
                 throw new UsageException("--pubsub-score: " + e.getMessage());
             } catch (IOException e) {
-                throw new UsageException("--pubsub-score: cannot read " + file + ": " + e.getMessage());
+                throw new UsageException("--pubsub-score: cannot read " + scoreFile + ": " + e.getMessage());
             }
         }
         List<PeerInfo> directPeers = new ArrayList<>();
         for (String a : direct) {
-            PeerInfo info;
             try {
-                info = PeerInfo.parse(a);
+                directPeers.add(PeerInfo.parse(a));
             } catch (RuntimeException e) {
                 throw new UsageException("--pubsub-direct: not a /…/p2p/<id> address: " + a);
             }
-            // The router reconnects direct peers through the peer store.
-            host.peerStore().addAddresses(info.peerId(), info.addresses(), AddressTtl.PERMANENT);
-            directPeers.add(info);
         }
-        return b.directPeers(directPeers).build();
+        return new NodeConfig.Pubsub(kind, policy, score, directPeers, topics);
     }
 
     /** Prints one received message: a JSON event, or a line of text. */

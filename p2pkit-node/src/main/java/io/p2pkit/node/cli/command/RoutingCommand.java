@@ -7,9 +7,12 @@ import io.p2pkit.core.host.PeerInfo;
 import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.multiformats.Cid;
+import io.p2pkit.kad.GetResult;
 import io.p2pkit.kad.KadConfig;
 import io.p2pkit.kad.KadDht;
 import io.p2pkit.kad.Mode;
+import io.p2pkit.kad.ProvideResult;
+import io.p2pkit.kad.PutResult;
 import io.p2pkit.kad.record.NamespacedKey;
 import io.p2pkit.node.NodeVersion;
 import io.p2pkit.node.cli.CliCommand;
@@ -185,7 +188,7 @@ public final class RoutingCommand extends CliCommand {
 
         @Override
         int operate(KadDht dht) throws Exception {
-            KadDht.ProvideResult r = dht.provide(multihash);
+            ProvideResult r = dht.provide(multihash);
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("event", "provided");
             o.put("peers", r.peers());
@@ -250,7 +253,7 @@ public final class RoutingCommand extends CliCommand {
 
         @Override
         int operate(KadDht dht) throws Exception {
-            KadDht.GetResult r = dht.getValue(key, quorum);
+            GetResult r = dht.getValue(key, quorum);
             if (r.value().isEmpty()) {
                 console().info("p2pkit routing: no record found for " + keyText);
                 return 1;
@@ -292,7 +295,7 @@ public final class RoutingCommand extends CliCommand {
 
         @Override
         int operate(KadDht dht) throws Exception {
-            KadDht.PutResult r = dht.putValue(key, value);
+            PutResult r = dht.putValue(key, value);
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("event", "put");
             o.put("peers", r.peers());

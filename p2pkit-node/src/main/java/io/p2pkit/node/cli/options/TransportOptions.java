@@ -1,20 +1,18 @@
 package io.p2pkit.node.cli.options;
 
-import io.p2pkit.core.dns.ServerResolver;
+import io.p2pkit.core.host.Host;
 import io.p2pkit.core.host.HostBuilder;
-import io.p2pkit.websocket.WebSocketConfig;
-import io.p2pkit.websocket.WebSocketTransport;
-import io.p2pkit.websocket.WssTls;
+import io.p2pkit.node.NodeConfig;
 import io.p2pkit.node.cli.UsageException;
-import io.p2pkit.quic.QuicTransport;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * How a command's host connects: {@code --security} and {@code --muxer} (comma-separated, in
@@ -46,41 +44,49 @@ public final class TransportOptions {
     private String dnsServer;
 
     /**
-     * Applies the options to {@code builder}: security and muxers, the QUIC transport where its
-     * native library loads, the WebSocket transport (wss listening with {@code --wss-cert} and
-     * {@code --wss-key}, wss dialing trusting {@code --wss-ca} or else the system's CAs), and the
-     * DNS server.
+     * The options as a node's transports section: TCP, WebSocket (wss listening with
+     * {@code --wss-cert} and {@code --wss-key}, wss dialing trusting {@code --wss-ca} or else the
+     * system's CAs) and QUIC where its native library loads, the security protocols and muxers, and
+     * the DNS server. The values are checked here, by applying them to a builder that is never
+     * built, so that a wrong one is a usage error before anything starts.
      *
-     * @throws io.p2pkit.node.cli.UsageException for a value the builder refuses
+     * @throws UsageException for a value the host would refuse or a file that cannot be read
      */
-    public HostBuilder apply(HostBuilder builder) {
-        try {
-            if (security != null) {
-                builder.security(split(security));
-            }
-            if (muxer != null) {
-                builder.muxers(split(muxer));
-            }
-            if (dnsServer != null) {
-                builder.dnsResolver(new ServerResolver(dnsServer(dnsServer), Duration.ofSeconds(2)));
-            }
-            if (QuicTransport.isAvailable()) {
-                builder.transport(QuicTransport::new); // /quic-v1 beside TCP; the host's network closes it
-            }
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
-        }
+    public NodeConfig.Transports config() {
         if ((wssCert == null) != (wssKey == null)) {
             throw new UsageException("--wss-cert and --wss-key go together");
         }
+        NodeConfig.Transports t;
         try {
-            builder.addTransport(new WebSocketTransport(WebSocketConfig.defaults(),
-                    wssCert != null ? WssTls.serverContext(wssCert, wssKey) : null,
-                    wssCa != null ? WssTls.clientContext(wssCa) : null));
-        } catch (IOException e) {
+            t = new NodeConfig.Transports(security == null ? List.of() : split(security),
+                    muxer == null ? List.of() : split(muxer), true, Optional.ofNullable(wssCert),
+                    Optional.ofNullable(wssKey), Optional.ofNullable(wssCa),
+                    Optional.ofNullable(dnsServer).map(TransportOptions::dnsServer));
+            HostBuilder check = Host.builder();
+            if (security != null) {
+                check.security(split(security).toArray(String[]::new)); // refuses an empty list too
+            }
+            if (muxer != null) {
+                check.muxers(split(muxer).toArray(String[]::new));
+            }
+            t.applyTo(check);
+        } catch (IllegalArgumentException | IOException e) {
             throw new UsageException(e.getMessage());
         }
-        return builder;
+        return t;
+    }
+
+    /**
+     * Applies the options to {@code builder} (see {@link #config()}).
+     *
+     * @throws UsageException for a value the builder refuses
+     */
+    public HostBuilder apply(HostBuilder builder) {
+        try {
+            return config().applyTo(builder);
+        } catch (IOException e) {
+            throw new UsageException(e.getMessage()); // a wss file that went away since it was checked
+        }
     }
 
     /** {@code IP:PORT} or {@code [IPv6]:PORT} (port 53 when absent); never a name to look up. */
@@ -124,7 +130,7 @@ public final class TransportOptions {
         }
     }
 
-    private static String[] split(String v) {
-        return Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toArray(String[]::new);
+    private static List<String> split(String v) {
+        return Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
 }

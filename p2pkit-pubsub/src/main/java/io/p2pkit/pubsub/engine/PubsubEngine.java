@@ -1,9 +1,23 @@
-package io.p2pkit.pubsub;
+package io.p2pkit.pubsub.engine;
 
 import io.p2pkit.core.DecodeException;
 import io.p2pkit.core.Direction;
 import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.core.multistream.NegotiationException;
+import io.p2pkit.pubsub.MessageId;
+import io.p2pkit.pubsub.MessageSigning;
+import io.p2pkit.pubsub.PublishResult;
+import io.p2pkit.pubsub.PubsubConfig;
+import io.p2pkit.pubsub.PubsubListener;
+import io.p2pkit.pubsub.PubsubMessage;
+import io.p2pkit.pubsub.PubsubStats;
+import io.p2pkit.pubsub.Router;
+import io.p2pkit.pubsub.RouterContext;
+import io.p2pkit.pubsub.Rpc;
+import io.p2pkit.pubsub.RpcCodec;
+import io.p2pkit.pubsub.SignaturePolicy;
+import io.p2pkit.pubsub.ValidationResult;
+import io.p2pkit.pubsub.Validator;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -71,8 +85,8 @@ public final class PubsubEngine {
     }
 
     private static final class TopicState {
-        final List<Subscription> subscriptions = new ArrayList<>();
-        final List<Subscription> relays = new ArrayList<>();
+        final List<LocalSubscription> subscriptions = new ArrayList<>();
+        final List<LocalSubscription> relays = new ArrayList<>();
         volatile Validator validator;
 
         boolean announced() {
@@ -81,7 +95,7 @@ public final class PubsubEngine {
     }
 
     /** What {@link #close} leaves for the driver to end: the subscriptions and the links. */
-    public record Remains(List<Subscription> subscriptions, List<PeerLink> links) {
+    public record Remains(List<LocalSubscription> subscriptions, List<PeerLink> links) {
     }
 
     /** An engine for the node {@code env} describes, starting {@code router}. */
@@ -173,13 +187,10 @@ public final class PubsubEngine {
 
     /**
      * Adds a subscription (or, with {@code relay}, a relay) to {@code topic}. The first one
-     * announces the topic to every peer and joins the router's mesh.
-     *
-     * @param onCancel run by {@link Subscription#cancel()}, on the caller's thread: it must bring
-     *                 the subscription back to {@link #removeSubscription} on the owner thread
+     * announces the topic to every peer and joins the router's mesh. Its owner brings it back to
+     * {@link #removeSubscription} (on the owner thread) when it is cancelled.
      */
-    public Subscription subscribe(String topic, boolean relay, Runnable onCancel) {
-        Subscription s = new Subscription(topic, config.subscriptionBuffer(), onCancel);
+    public void subscribe(String topic, boolean relay, LocalSubscription s) {
         TopicState ts = topics.computeIfAbsent(topic, t -> new TopicState());
         boolean was = ts.announced();
         (relay ? ts.relays : ts.subscriptions).add(s);
@@ -187,11 +198,10 @@ public final class PubsubEngine {
             announce(topic, true);
             router.join(topic);
         }
-        return s;
     }
 
     /** Removes a subscription or relay; the last one leaves the mesh and announces leaving. */
-    public void removeSubscription(String topic, Subscription s) {
+    public void removeSubscription(String topic, LocalSubscription s) {
         TopicState ts = topics.get(topic);
         if (ts == null) {
             return;
@@ -209,12 +219,12 @@ public final class PubsubEngine {
     }
 
     /** The subscriptions and relays of {@code topic}. */
-    public List<Subscription> subscriptions(String topic) {
+    public List<LocalSubscription> subscriptions(String topic) {
         TopicState ts = topics.get(topic);
         if (ts == null) {
             return List.of();
         }
-        List<Subscription> l = new ArrayList<>(ts.subscriptions);
+        List<LocalSubscription> l = new ArrayList<>(ts.subscriptions);
         l.addAll(ts.relays);
         return l;
     }
@@ -293,7 +303,7 @@ public final class PubsubEngine {
      */
     public Remains close() {
         closing = true;
-        List<Subscription> subs = new ArrayList<>();
+        List<LocalSubscription> subs = new ArrayList<>();
         for (TopicState ts : topics.values()) {
             subs.addAll(ts.subscriptions);
             subs.addAll(ts.relays);
@@ -588,7 +598,7 @@ public final class PubsubEngine {
         delivered++;
         TopicState ts = topics.get(m.topic());
         if (ts != null) {
-            for (Subscription s : ts.subscriptions) {
+            for (LocalSubscription s : ts.subscriptions) {
                 s.deliver(m);
             }
         }

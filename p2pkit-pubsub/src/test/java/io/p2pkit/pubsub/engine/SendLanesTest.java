@@ -1,5 +1,8 @@
-package io.p2pkit.pubsub;
+package io.p2pkit.pubsub.engine;
 
+import io.p2pkit.pubsub.PubsubMessage;
+import io.p2pkit.pubsub.Rpc;
+import io.p2pkit.pubsub.RpcCodec;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -1,5 +1,7 @@
-package io.p2pkit.pubsub;
+package io.p2pkit.pubsub.engine;
 
+import io.p2pkit.pubsub.PubsubMessage;
+import io.p2pkit.pubsub.Rpc;
 import io.p2pkit.core.identity.PeerId;
 
 /**
@@ -25,6 +27,22 @@ public interface PeerLink {
 
     /** Control RPCs dropped because the priority lane was full. */
     long droppedControl();
+
+    /**
+     * Waits until everything queued so far has been written, or the deadline ({@link System#nanoTime()})
+     * passes. A link that writes at once (a simulation's) has nothing to wait for.
+     *
+     * @return false if the deadline passed first
+     */
+    default boolean awaitDrained(long deadlineNanos) throws InterruptedException {
+        return true;
+    }
+
+    /** Closes politely: waits (until the deadline) for what is queued to be written, then closes. */
+    default void finish(long deadlineNanos) throws InterruptedException {
+        awaitDrained(deadlineNanos);
+        close();
+    }
 
     /** Drops what is queued and closes the stream. Idempotent. */
     void close();

@@ -1,8 +1,11 @@
-package io.p2pkit.pubsub;
+package io.p2pkit.pubsub.engine;
 
 import io.p2pkit.core.Direction;
 import io.p2pkit.core.crypto.PrivateKey;
 import io.p2pkit.core.identity.PeerId;
+import io.p2pkit.pubsub.PubsubMessage;
+import io.p2pkit.pubsub.ValidationResult;
+import io.p2pkit.pubsub.Validator;
 
 import java.util.List;
 import java.util.Optional;

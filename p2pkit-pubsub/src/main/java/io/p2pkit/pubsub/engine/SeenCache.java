@@ -1,5 +1,6 @@
-package io.p2pkit.pubsub;
+package io.p2pkit.pubsub.engine;
 
+import io.p2pkit.pubsub.MessageId;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Iterator;

@@ -1,5 +1,9 @@
-package io.p2pkit.pubsub;
+package io.p2pkit.pubsub.engine;
 
+import io.p2pkit.pubsub.PubsubConfig;
+import io.p2pkit.pubsub.PubsubMessage;
+import io.p2pkit.pubsub.Rpc;
+import io.p2pkit.pubsub.RpcCodec;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,0 +1,812 @@
+package io.p2pkit.core.swarm;
+
+import io.p2pkit.core.Direction;
+import io.p2pkit.core.dns.MultiaddrResolver;
+import io.p2pkit.core.identity.PeerId;
+import io.p2pkit.core.multiaddr.Multiaddr;
+import io.p2pkit.core.muxer.MuxedStream;
+import io.p2pkit.core.network.Connection;
+import io.p2pkit.core.network.ConnectionGatedException;
+import io.p2pkit.core.network.ConnectionGater;
+import io.p2pkit.core.network.ConnectionListener;
+import io.p2pkit.core.network.DialException;
+import io.p2pkit.core.network.Network;
+import io.p2pkit.core.network.NetworkConfig;
+import io.p2pkit.core.network.NetworkObserver;
+import io.p2pkit.core.network.dial.DialPolicy;
+import io.p2pkit.core.network.dial.RankedAddress;
+import io.p2pkit.core.resource.ConnectionSpan;
+import io.p2pkit.core.resource.ResourceLimitException;
+import io.p2pkit.core.resource.ResourceManager;
+import io.p2pkit.core.resource.StreamSpan;
+import io.p2pkit.core.security.HandshakeException;
+import io.p2pkit.core.transport.Listener;
+import io.p2pkit.core.transport.ReadyConnection;
+import io.p2pkit.core.transport.Transport;
+import io.p2pkit.core.transport.TransportConnection;
+import io.p2pkit.core.upgrader.LazyProposalRefusedException;
+import io.p2pkit.core.upgrader.Upgrader;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The swarm, the {@link Network} of a host: listens, dials, upgrades and keeps the connections to
+ * other peers, and hands every inbound stream to the host. One virtual thread per listener accepts,
+ * one per connection accepts its streams, one per inbound stream runs its handler.
+ *
+ * <p>What a transport hands over says what it needs ({@link TransportConnection#upgrade}): a byte
+ * stream goes through the {@link Upgrader}, a connection its transport secured and multiplexed
+ * (QUIC) is used as it is. Streams are accounted here ({@link SwarmStream}); their protocols are
+ * the host's business.
+ *
+ * <p>Dialing a peer reuses a live connection when there is one; concurrent dials of one peer are
+ * merged into one. The {@link ConnectionGater} and the {@link DialPolicy} (back-off, circuit
+ * breaker, black holes) may refuse a peer or some of its addresses first. The rest are started
+ * at the delays {@link io.p2pkit.core.network.dial.DialRanker} gives them (QUIC before TCP, private
+ * before public, relayed last; {@link NetworkConfig#dialStagger()} is the step between public
+ * addresses), or at once when every earlier attempt has failed; the first to succeed wins and the
+ * others are closed. If all fail, the {@link DialException} lists why for each.
+ */
+public final class Swarm implements Network, Closeable {
+    private static final System.Logger LOG = System.getLogger(Swarm.class.getName());
+
+    private final PeerId localPeer;
+    private final List<Transport> transports;
+    private final Upgrader upgrader;
+    private final ResourceManager resources;
+    private final NetworkConfig config;
+    private final InboundStreamHandler streamHandler;
+    private final MultiaddrResolver resolver;
+    private final List<ConnectionListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<Listener> transportListeners = new CopyOnWriteArrayList<>();
+    private final Map<PeerId, List<SwarmConnection>> connections = new HashMap<>();
+    /** The same connections by ID, so that a {@link Connection} handed back by the host is found without a cast. */
+    private final Map<Long, SwarmConnection> byId = new ConcurrentHashMap<>();
+    private final Map<PeerId, CompletableFuture<SwarmConnection>> pendingDials = new HashMap<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final AtomicLong ids = new AtomicLong();
+    private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.Semaphore inboundUpgrades;
+    private volatile ConnectionGater gater = ConnectionGater.allowAll();
+    private volatile DialPolicy dialPolicy = new DialPolicy();
+    private final List<NetworkObserver> observers = new CopyOnWriteArrayList<>();
+    private volatile boolean closed;
+
+    /**
+     * A swarm that resolves {@code /dns*} and {@code /dnsaddr} addresses with {@code resolver}
+     * before dialing, and hands every inbound stream to {@code streamHandler}.
+     */
+    public Swarm(PeerId localPeer, List<Transport> transports, Upgrader upgrader, ResourceManager resources,
+                 NetworkConfig config, InboundStreamHandler streamHandler, MultiaddrResolver resolver) {
+        this.resolver = resolver;
+        this.localPeer = localPeer;
+        this.transports = List.copyOf(transports);
+        this.upgrader = upgrader;
+        this.resources = resources;
+        this.config = config;
+        this.streamHandler = streamHandler;
+        this.inboundUpgrades = new java.util.concurrent.Semaphore(config.maxInboundUpgrades());
+    }
+
+    /** This node's peer ID. */
+    @Override
+    public PeerId localPeer() {
+        return localPeer;
+    }
+
+    /** The resource manager every connection and stream is charged to. */
+    @Override
+    public ResourceManager resources() {
+        return resources;
+    }
+
+    /** Sets the connection gater consulted at each step of dialing and accepting (default: allow all). */
+    public void setConnectionGater(ConnectionGater gater) {
+        this.gater = java.util.Objects.requireNonNull(gater);
+    }
+
+    /** Sets the dialing policy: ranking, back-off, black holes, circuit breakers, dial caps. */
+    public void setDialPolicy(DialPolicy policy) {
+        this.dialPolicy = java.util.Objects.requireNonNull(policy);
+    }
+
+    /** The dialing policy. */
+    @Override
+    public DialPolicy dialPolicy() {
+        return dialPolicy;
+    }
+
+    /** Registers an observer of dials and handshakes (for metrics). */
+    @Override
+    public void addObserver(NetworkObserver observer) {
+        observers.add(observer);
+    }
+
+    /** The connection gater. */
+    @Override
+    public ConnectionGater connectionGater() {
+        return gater;
+    }
+
+    /** Registers a listener for connection events. */
+    @Override
+    public void addConnectionListener(ConnectionListener listener) {
+        listeners.add(listener);
+    }
+
+    /** Removes a listener added with {@link #addConnectionListener}. */
+    @Override
+    public void removeConnectionListener(ConnectionListener listener) {
+        listeners.remove(listener);
+    }
+
+    // ------------------------------------------------------------------ listening
+
+    /**
+     * Starts listening on {@code address} with the first transport that can.
+     *
+     * @return the address actually bound (with the real port)
+     */
+    public Multiaddr listen(Multiaddr address) throws IOException {
+        checkOpen();
+        Transport t = transports.stream().filter(x -> x.canListen(address)).findFirst()
+                .orElseThrow(() -> new IOException("no transport can listen on " + address));
+        Listener l = t.listen(address);
+        transportListeners.add(l);
+        start("p2pkit-accept " + l.address(), () -> acceptLoop(l));
+        return l.address();
+    }
+
+    /** The addresses listened on, as bound (an unspecified address such as 0.0.0.0 stays as is). */
+    @Override
+    public List<Multiaddr> listenAddresses() {
+        return transportListeners.stream().map(Listener::address).toList();
+    }
+
+    private void acceptLoop(Listener l) {
+        int failures = 0;
+        while (!closed) {
+            TransportConnection raw;
+            try {
+                raw = l.accept();
+                failures = 0;
+            } catch (IOException e) {
+                if (closed || !transportListeners.contains(l)) {
+                    return;
+                }
+                // e.g. out of file descriptors: back off instead of spinning on the error
+                failures = Math.min(failures + 1, 10);
+                try {
+                    Thread.sleep(Duration.ofMillis(5L << failures));
+                } catch (InterruptedException ie) {
+                    return;
+                }
+                continue;
+            }
+            if (!gater.interceptAccept(l.address(), raw.remoteAddress())) {
+                closeQuietly(raw); // gated before spending a handshake on it
+                continue;
+            }
+            if (!inboundUpgrades.tryAcquire()) {
+                closeQuietly(raw); // too many handshakes in progress: refuse rather than queue
+                continue;
+            }
+            start("p2pkit-upgrade-in " + raw.remoteAddress(), () -> {
+                try {
+                    upgradeInbound(raw);
+                } finally {
+                    inboundUpgrades.release();
+                }
+            });
+        }
+    }
+
+    private void upgradeInbound(TransportConnection raw) {
+        ConnectionSpan span;
+        try {
+            span = resources.openConnection(Direction.INBOUND, true, raw.remoteAddress(), null);
+        } catch (ResourceLimitException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "refused an inbound connection from " + raw.remoteAddress() + ": " + e.getMessage());
+            closeQuietly(raw);
+            return;
+        }
+        try {
+            long started = System.nanoTime();
+            ReadyConnection ready = raw.upgrade(upgrader::upgradeInbound, span);
+            Connection c = register(ready, Direction.INBOUND, span);
+            long nanos = System.nanoTime() - started;
+            fire(o -> o.handshakeCompleted(c, nanos));
+        } catch (IOException | RuntimeException e) {
+            // the remote's problem (or our gater's, or a limit): nobody waits for this connection
+            LOG.log(System.Logger.Level.DEBUG, () -> "inbound connection from " + raw.remoteAddress() + " failed: " + e);
+            span.close();
+            closeQuietly(raw);
+        }
+    }
+
+    // ------------------------------------------------------------------ dialing
+
+    @Override
+    public List<Connection> connections(PeerId peer) {
+        lock.lock();
+        try {
+            return List.<Connection>copyOf(connections.getOrDefault(peer, List.of()));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public List<Connection> connections() {
+        lock.lock();
+        try {
+            List<Connection> all = new ArrayList<>();
+            connections.values().forEach(all::addAll);
+            return all;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public Optional<Connection> connection(PeerId peer) {
+        return connections(peer).stream().filter(c -> !c.isClosed())
+                .min((a, b) -> Integer.compare(a.streamCount(), b.streamCount()));
+    }
+
+    /**
+     * Returns a connection to {@code peer}, reusing a live one or dialing {@code addresses}.
+     *
+     * @throws DialException when no address works, with the reason for each
+     */
+    public Connection connect(PeerId peer, List<Multiaddr> addresses) throws IOException {
+        checkOpen();
+        if (peer.equals(localPeer)) {
+            throw new DialException(peer, "cannot dial self", Map.of());
+        }
+        Optional<Connection> live = connection(peer);
+        if (live.isPresent()) {
+            return live.get();
+        }
+        if (!gater.interceptPeerDial(peer)) {
+            throw new DialException(peer, "the connection gater refused to dial this peer", Map.of());
+        }
+        CompletableFuture<SwarmConnection> dial;
+        boolean mine = false;
+        lock.lock();
+        try {
+            dial = pendingDials.get(peer);
+            if (dial == null) {
+                dial = new CompletableFuture<>();
+                pendingDials.put(peer, dial);
+                mine = true;
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (mine) {
+            DialPolicy policy = dialPolicy;
+            AtomicInteger attempted = new AtomicInteger();
+            long dialStarted = System.nanoTime();
+            try {
+                // Only the dial that others join asks the policy, so joiners never take a breaker's probe.
+                Optional<String> refused = policy.refusePeer(peer);
+                if (refused.isPresent()) {
+                    throw new DialException(peer, refused.get(), Map.of());
+                }
+                dial.complete(dialAddresses(peer, addresses, attempted));
+                policy.peerSucceeded(peer);
+                fire(o -> o.peerDialed(peer, true));
+                long nanos = System.nanoTime() - dialStarted;
+                fire(o -> o.peerDialCompleted(peer, true, attempted.get(), nanos));
+            } catch (IOException | RuntimeException e) {
+                if (attempted.get() > 0) {
+                    policy.peerFailed(peer);
+                    fire(o -> o.peerDialed(peer, false));
+                } else {
+                    policy.peerNotDialed(peer); // nothing was dialed (all backed off, gated): no verdict
+                }
+                long nanos = System.nanoTime() - dialStarted;
+                fire(o -> o.peerDialCompleted(peer, false, attempted.get(), nanos));
+                dial.completeExceptionally(e);
+            } finally {
+                lock.lock();
+                try {
+                    pendingDials.remove(peer, dial);
+                } finally {
+                    lock.unlock();
+                }
+            }
+        }
+        try {
+            return dial.get(config.peerDialTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while dialing " + peer);
+        } catch (TimeoutException e) {
+            throw new DialException(peer, "timed out after " + config.peerDialTimeout(), Map.of());
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(e.getCause());
+        }
+    }
+
+    private SwarmConnection dialAddresses(PeerId peer, List<Multiaddr> addresses, AtomicInteger attempted)
+            throws IOException {
+        Map<Multiaddr, Throwable> failures = new LinkedHashMap<>();
+        DialPolicy policy = dialPolicy;
+        List<RankedAddress> ranked = policy.plan(peer,
+                rank(peer, resolveNames(peer, addresses, failures), failures), config.dialStagger(), failures);
+        if (ranked.isEmpty()) {
+            for (Multiaddr a : addresses) {
+                failures.putIfAbsent(a.withoutPeerId(), new IOException("no transport for this address"));
+            }
+            throw new DialException(peer, addresses.isEmpty() ? "no addresses" : "no dialable addresses", failures);
+        }
+        if (ranked.size() == 1) {
+            // One address: dial on the caller's thread; a hand-off to a dial thread and back costs
+            // two scheduling delays, which on a loaded machine are most of a loopback connect.
+            Multiaddr addr = ranked.get(0).address();
+            attempted.incrementAndGet();
+            try {
+                SwarmConnection c = dialOne(peer, addr, policy);
+                fire(o -> o.dialRankingDelay(peer, 0));
+                return c;
+            } catch (IOException | RuntimeException e) {
+                failures.put(addr, e);
+                throw new DialException(peer, "all 1 addresses failed", failures);
+            }
+        }
+        // bounded by the addresses started: each puts exactly one outcome
+        LinkedBlockingQueue<DialOutcome> results = new LinkedBlockingQueue<>(ranked.size());
+        Set<Multiaddr> inFlight = new LinkedHashSet<>();
+        // how long each address waited between the start of the dial and its own (go's ranking delay)
+        Map<Multiaddr, Long> heldBack = new HashMap<>();
+        long start = System.nanoTime();
+        long deadline = start + config.peerDialTimeout().toNanos();
+        int next = 0;
+        int pending = 0;
+        SwarmConnection winner = null;
+        long winnerDelay = 0;
+        try {
+            while (winner == null) {
+                // Start every address whose delay has passed, or the next one at once if nothing is pending.
+                while (next < ranked.size() && pending < config.maxParallelDials()
+                        && (pending == 0 || System.nanoTime() - start >= ranked.get(next).delay().toNanos())) {
+                    Multiaddr addr = ranked.get(next++).address();
+                    pending++;
+                    attempted.incrementAndGet();
+                    inFlight.add(addr);
+                    heldBack.put(addr, System.nanoTime() - start);
+                    start("p2pkit-dial " + addr, () -> {
+                        try {
+                            results.add(new DialOutcome(addr, dialOne(peer, addr, policy), null));
+                        } catch (Throwable t) {
+                            results.add(new DialOutcome(addr, null, t));
+                        }
+                    });
+                }
+                if (pending == 0) {
+                    break;
+                }
+                long now = System.nanoTime();
+                if (deadline - now <= 0) {
+                    break;
+                }
+                long wake = deadline;
+                if (next < ranked.size() && pending < config.maxParallelDials()) {
+                    wake = Math.min(wake, start + ranked.get(next).delay().toNanos());
+                }
+                DialOutcome r = results.poll(Math.max(1, wake - now), TimeUnit.NANOSECONDS);
+                if (r == null) {
+                    continue; // a delay passed: start the next address
+                }
+                pending--;
+                inFlight.remove(r.address());
+                if (r.connection() != null) {
+                    winner = r.connection();
+                    winnerDelay = heldBack.getOrDefault(r.address(), 0L);
+                } else {
+                    failures.put(r.address(), r.failure());
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while dialing " + peer);
+        } finally {
+            if (pending > 0) {
+                // Losers: close whatever they still produce.
+                int outstanding = pending;
+                start("p2pkit-dial-cleanup " + peer, () -> drainLosers(results, outstanding, deadline));
+            }
+        }
+        if (winner != null) {
+            long delay = winnerDelay;
+            fire(o -> o.dialRankingDelay(peer, delay));
+            return winner;
+        }
+        for (Multiaddr a : inFlight) {
+            failures.putIfAbsent(a, new IOException("timed out after " + config.peerDialTimeout()));
+        }
+        for (int i = next; i < ranked.size(); i++) {
+            failures.putIfAbsent(ranked.get(i).address(), new IOException("not tried: out of time"));
+        }
+        throw new DialException(peer, "all " + ranked.size() + " addresses failed", failures);
+    }
+
+    /** What one address's dial gave: a connection, or why not. */
+    private record DialOutcome(Multiaddr address, SwarmConnection connection, Throwable failure) {
+    }
+
+    private static void drainLosers(LinkedBlockingQueue<DialOutcome> results, int outstanding, long deadline) {
+        for (int i = 0; i < outstanding; i++) {
+            try {
+                DialOutcome r = results.poll(Math.max(1, deadline - System.nanoTime()) + TimeUnit.SECONDS.toNanos(30),
+                        TimeUnit.NANOSECONDS);
+                if (r == null) {
+                    return; // the dial threads are interrupted when the swarm closes
+                }
+                if (r.connection() != null) {
+                    r.connection().close(); // another attempt won: this one is a duplicate
+                }
+            } catch (InterruptedException e) {
+                return; // the swarm is closing: it closes every connection itself
+            }
+        }
+    }
+
+    private SwarmConnection dialOne(PeerId peer, Multiaddr addr, DialPolicy policy) throws IOException {
+        try {
+            if (!policy.acquireDialSlot(config.dialTimeout())) {
+                throw new IOException("too many dials in progress (" + policy.config().maxConcurrentDials() + ")");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while waiting to dial " + addr);
+        }
+        long started = System.nanoTime();
+        try {
+            SwarmConnection c = dialOneUnlimited(peer, addr);
+            policy.addressSucceeded(peer, addr);
+            return c;
+        } catch (IOException | RuntimeException e) {
+            if (!(e instanceof ResourceLimitException) && !(e instanceof ConnectionGatedException)) {
+                policy.addressFailed(peer, addr); // our own refusals say nothing about the address
+            }
+            long nanos = System.nanoTime() - started;
+            fire(o -> o.dialFailed(peer, addr, e, nanos));
+            throw e;
+        } finally {
+            policy.releaseDialSlot();
+        }
+    }
+
+    private SwarmConnection dialOneUnlimited(PeerId peer, Multiaddr addr) throws IOException {
+        Transport t = transports.stream().filter(x -> x.canDial(addr)).findFirst()
+                .orElseThrow(() -> new IOException("no transport can dial " + addr));
+        boolean lazy = true;
+        while (true) {
+            ConnectionSpan span = resources.openConnection(Direction.OUTBOUND, true, addr, peer);
+            TransportConnection raw = null;
+            try {
+                raw = t.dial(addr.withoutPeerId(), peer, config.dialTimeout());
+                long started = System.nanoTime();
+                boolean lazyProposal = lazy;
+                ReadyConnection ready = checkedPeer(raw.upgrade(
+                        (bytes, memory) -> upgrader.upgradeOutbound(bytes, peer, lazyProposal, memory), span), peer);
+                SwarmConnection c = register(ready, Direction.OUTBOUND, span);
+                long nanos = System.nanoTime() - started;
+                fire(o -> o.handshakeCompleted(c, nanos));
+                return c;
+            } catch (LazyProposalRefusedException e) {
+                span.close();
+                if (!lazy) {
+                    throw e;
+                }
+                lazy = false; // the peer lacks our first security protocol: negotiate normally
+            } catch (IOException | RuntimeException e) {
+                span.close();
+                if (raw != null) {
+                    closeQuietly(raw);
+                }
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * The connection must be with the peer we dialed: the upgrader's handshakes check it, and so
+     * does a transport that secures its own connections (QUIC), but the swarm does not rely on a
+     * transport it does not know.
+     */
+    private static ReadyConnection checkedPeer(ReadyConnection ready, PeerId peer) throws IOException {
+        PeerId remote = ready.remotePeer();
+        if (!remote.equals(peer)) {
+            closeQuietly(ready);
+            throw new HandshakeException("dialed " + peer + " but reached " + remote);
+        }
+        return ready;
+    }
+
+    /**
+     * Replaces {@code /dns*} and {@code /dnsaddr} addresses by what they resolve to (for
+     * {@code peer} only); a lookup that fails or finds nothing is recorded as that address's failure.
+     */
+    private List<Multiaddr> resolveNames(PeerId peer, List<Multiaddr> addresses, Map<Multiaddr, Throwable> failures) {
+        if (addresses.stream().noneMatch(MultiaddrResolver::needsResolving)) {
+            return addresses;
+        }
+        List<Multiaddr> out = new ArrayList<>();
+        for (Multiaddr a : addresses) {
+            if (!MultiaddrResolver.needsResolving(a)) {
+                out.add(a);
+                continue;
+            }
+            try {
+                List<Multiaddr> resolved = resolver.resolve(a, Optional.of(peer));
+                if (resolved.isEmpty()) {
+                    failures.put(a, new IOException("the name resolved to no address for " + peer));
+                }
+                out.addAll(resolved);
+            } catch (IOException | RuntimeException e) {
+                failures.put(a, e);
+            }
+        }
+        return out;
+    }
+
+    /** Addresses this node can dial and the gater allows, deduplicated, loopback first, then private, then the rest. */
+    private List<Multiaddr> rank(PeerId peer, List<Multiaddr> addresses, Map<Multiaddr, Throwable> failures) {
+        Set<Multiaddr> seen = new LinkedHashSet<>();
+        for (Multiaddr a : addresses) {
+            Optional<PeerId> named = a.peerId();
+            if (named.isPresent() && !named.get().equals(peer)) {
+                continue;
+            }
+            Multiaddr bare = a.withoutPeerId();
+            if (!gater.interceptAddrDial(peer, bare)) {
+                failures.put(bare, new ConnectionGatedException("the connection gater refused this address"));
+                continue;
+            }
+            if (transports.stream().anyMatch(t -> t.canDial(bare))) {
+                seen.add(bare);
+            }
+        }
+        List<Multiaddr> out = new ArrayList<>(seen);
+        out.sort((x, y) -> Integer.compare(AddressClass.of(x), AddressClass.of(y)));
+        return out;
+    }
+
+    // ------------------------------------------------------------------ connections
+
+    private SwarmConnection register(ReadyConnection ready, Direction dir, ConnectionSpan span) throws IOException {
+        PeerId remote = ready.remotePeer();
+        if (!gater.interceptSecured(dir, remote, ready.localAddress(), ready.remoteAddress())) {
+            closeQuietly(ready);
+            throw new ConnectionGatedException("the connection gater refused " + remote + " once secured");
+        }
+        try {
+            span.setPeer(remote);
+        } catch (ResourceLimitException e) {
+            closeQuietly(ready);
+            throw e;
+        }
+        SwarmConnection c = new SwarmConnection(this, ids.incrementAndGet(), ready, dir, span);
+        if (!gater.interceptUpgraded(c)) {
+            c.close();
+            throw new ConnectionGatedException("the connection gater refused the upgraded connection " + c);
+        }
+        lock.lock();
+        try {
+            if (closed) {
+                c.close();
+                throw new IOException("network is closed");
+            }
+            connections.computeIfAbsent(remote, k -> new ArrayList<>()).add(c);
+            byId.put(c.id(), c);
+        } finally {
+            lock.unlock();
+        }
+        tellListeners("connected", l -> l.connected(c));
+        start("p2pkit-streams " + c.id(), () -> acceptStreams(c));
+        return c;
+    }
+
+    /** A connection closed (by either side, or an error): it leaves the registry and listeners are told. */
+    void connectionClosed(SwarmConnection c) {
+        boolean removed;
+        lock.lock();
+        try {
+            List<SwarmConnection> list = connections.get(c.remotePeer());
+            removed = list != null && list.remove(c);
+            if (list != null && list.isEmpty()) {
+                connections.remove(c.remotePeer());
+            }
+            byId.remove(c.id(), c);
+        } finally {
+            lock.unlock();
+        }
+        if (removed) {
+            tellListeners("disconnected", l -> l.disconnected(c));
+        }
+    }
+
+    private void acceptStreams(SwarmConnection c) {
+        try {
+            while (true) {
+                MuxedStream s = c.acceptStream();
+                if (s == null) {
+                    break;
+                }
+                StreamSpan span;
+                try {
+                    span = c.resources().openStream(Direction.INBOUND);
+                } catch (ResourceLimitException e) {
+                    LOG.log(System.Logger.Level.DEBUG, () -> "refused an inbound stream on " + c + ": " + e.getMessage());
+                    closeQuietly(s::reset);
+                    continue;
+                }
+                c.streamAccepted();
+                SwarmStream stream = new SwarmStream(this, c, s, span, Direction.INBOUND);
+                start("p2pkit-stream-in " + c.id(), () -> streamHandler.handle(stream));
+            }
+        } catch (IOException | RuntimeException e) {
+            // the connection died: close() below tells everyone
+            LOG.log(System.Logger.Level.DEBUG, () -> c + " ended: " + e);
+        } finally {
+            c.close();
+        }
+    }
+
+    /**
+     * Opens an outbound stream on {@code connection}, one of this swarm's live connections; its
+     * protocol is for the caller to negotiate.
+     *
+     * @throws IOException when the connection is closed (or is not one of this swarm's)
+     */
+    public SwarmStream openStream(Connection connection) throws IOException {
+        SwarmConnection c = byId.get(connection.id());
+        if (c != connection) {
+            throw new IOException("not a live connection of this host: " + connection);
+        }
+        return c.openStream();
+    }
+
+    void streamOpened(SwarmConnection c, String protocol, Direction direction) {
+        tellListeners("streamOpened", l -> l.streamOpened(c, protocol, direction));
+    }
+
+    void streamClosed(SwarmConnection c, String protocol, Direction direction) {
+        tellListeners("streamClosed", l -> l.streamClosed(c, protocol, direction));
+    }
+
+    private void tellListeners(String event, java.util.function.Consumer<ConnectionListener> call) {
+        for (ConnectionListener l : listeners) {
+            try {
+                call.accept(l);
+            } catch (RuntimeException e) {
+                // a listener's bug must not break the connection or the other listeners; it is still a bug
+                LOG.log(System.Logger.Level.WARNING, "connection listener " + l + " failed on " + event, e);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    /** Closes every listener and connection, then the transports. Idempotent. */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        } finally {
+            lock.unlock();
+        }
+        for (Listener l : transportListeners) {
+            closeQuietly(l);
+        }
+        transportListeners.clear();
+        for (Connection c : connections()) {
+            c.close();
+        }
+        for (Transport t : transports) {
+            closeQuietly(t); // e.g. QUIC's sockets and event loop
+        }
+        for (Thread t : threads) {
+            t.interrupt();
+        }
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public int threadCount() {
+        return threads.size();
+    }
+
+    private void start(String name, Runnable body) {
+        Thread t = Thread.ofVirtual().name(name).unstarted(() -> {
+            try {
+                body.run();
+            } finally {
+                threads.remove(Thread.currentThread());
+            }
+        });
+        threads.add(t); // before it starts, so that its own removal always comes after
+        t.start();
+    }
+
+    private void checkOpen() throws IOException {
+        if (closed) {
+            throw new IOException("network is closed");
+        }
+    }
+
+    private void fire(java.util.function.Consumer<NetworkObserver> event) {
+        for (NetworkObserver o : observers) {
+            try {
+                event.accept(o);
+            } catch (RuntimeException e) {
+                // an observer's bug must not break networking; it is still a bug
+                LOG.log(System.Logger.Level.WARNING, "network observer " + o + " failed", e);
+            }
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            // closing on a failure or a shutdown: the first error is the one that matters
+            LOG.log(System.Logger.Level.DEBUG, () -> "closing " + c + ": " + e);
+        }
+    }
+
+    /** Ranks addresses for dialing: loopback 0, private 1, other 2. */
+    static final class AddressClass {
+        private AddressClass() {
+        }
+
+        static int of(Multiaddr a) {
+            return a.toSocketAddress().map(s -> {
+                var ip = s.getAddress();
+                if (ip.isLoopbackAddress()) {
+                    return 0;
+                }
+                if (ip.isSiteLocalAddress() || ip.isLinkLocalAddress()
+                        || (ip.getAddress().length == 16 && (ip.getAddress()[0] & 0xFE) == 0xFC)) {
+                    return 1;
+                }
+                return 2;
+            }).orElse(2);
+        }
+    }
+}

@@ -1,0 +1,45 @@
+/**
+ * p2pkit's core: multiformats, keys and peer IDs, and the libp2p connection stack (transports,
+ * security, muxers, multistream-select, the host and its network, resource accounting, identify,
+ * ping, perf, metrics). The exported packages are the API; docs/ARCHITECTURE.md lists them. The
+ * swarm (the network's implementation), the upgrader and the buffer pool are internal.
+ */
+module io.p2pkit.core {
+    requires org.bouncycastle.provider;
+    requires org.bouncycastle.pkix;
+    requires org.bouncycastle.tls;
+    requires org.bouncycastle.util;
+    requires java.logging;      // BouncyCastle's JSSE logs through java.util.logging; TLS routes it
+    requires java.naming;       // DNS TXT records (/dnsaddr) through JNDI
+    requires java.management;   // the process's file-descriptor limit scales the default limits
+    requires jdk.management;
+
+    exports io.p2pkit.core;
+    exports io.p2pkit.core.connmgr;
+    exports io.p2pkit.core.crypto;
+    exports io.p2pkit.core.dns;
+    exports io.p2pkit.core.host;
+    exports io.p2pkit.core.identify;
+    exports io.p2pkit.core.identity;
+    exports io.p2pkit.core.metrics;
+    exports io.p2pkit.core.multiaddr;
+    exports io.p2pkit.core.multiformats;
+    exports io.p2pkit.core.multistream;
+    exports io.p2pkit.core.muxer;
+    exports io.p2pkit.core.muxer.mplex;
+    exports io.p2pkit.core.muxer.yamux;
+    exports io.p2pkit.core.network;
+    exports io.p2pkit.core.network.dial;
+    exports io.p2pkit.core.peerstore;
+    exports io.p2pkit.core.perf;
+    exports io.p2pkit.core.ping;
+    exports io.p2pkit.core.protobuf;
+    exports io.p2pkit.core.resource;
+    exports io.p2pkit.core.security;
+    exports io.p2pkit.core.security.noise;
+    exports io.p2pkit.core.security.plaintext;
+    exports io.p2pkit.core.security.tls;
+    exports io.p2pkit.core.transport;
+    exports io.p2pkit.core.transport.memory;
+    exports io.p2pkit.core.transport.tcp;
+}

@@ -1,0 +1,209 @@
+package io.p2pkit.node;
+
+import io.p2pkit.core.connmgr.ConnectionManager;
+import io.p2pkit.core.host.Host;
+import io.p2pkit.core.host.HostBuilder;
+import io.p2pkit.core.host.PeerInfo;
+import io.p2pkit.core.identify.IdentifyService;
+import io.p2pkit.core.identity.PeerId;
+import io.p2pkit.core.metrics.HostMetrics;
+import io.p2pkit.core.metrics.MetricRegistry;
+import io.p2pkit.core.multiaddr.Multiaddr;
+import io.p2pkit.core.network.Connection;
+import io.p2pkit.core.network.ConnectionListener;
+import io.p2pkit.core.resource.ResourceManager;
+import io.p2pkit.kad.KadDht;
+import io.p2pkit.node.metrics.MetricsServer;
+import io.p2pkit.pubsub.PubSub;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A full p2pkit node made from one {@link NodeConfig}: a host with the configured transports,
+ * limits and connection manager, and, as configured, the Kademlia DHT, pubsub and a Prometheus
+ * metrics endpoint. The daemon, the tests and library users all build nodes this way.
+ *
+ * <pre>{@code
+ * NodeConfig config = NodeConfig.builder()
+ *         .listen("/ip4/0.0.0.0/tcp/4001")
+ *         .dht(NodeConfig.Dht.of(Mode.SERVER))
+ *         .pubsub(NodeConfig.Pubsub.gossipsub().subscribe("news"))
+ *         .build();
+ * try (Node node = Node.start(config, new NodeListener() {
+ *     public void message(PubsubMessage m) { System.out.println(new String(m.data(), UTF_8)); }
+ * })) {
+ *     node.pubsub().orElseThrow().join("news").publish("hello".getBytes(UTF_8));
+ * }
+ * }</pre>
+ *
+ * <p>{@link #start} returns once the node listens; it then connects to the bootstrap peers and
+ * bootstraps the DHT in the background, telling the {@link NodeListener} how that went. Close it to
+ * stop everything.
+ */
+public final class Node implements Closeable {
+    private final NodeConfig config;
+    private final Host host;
+    private final Optional<KadDht> dht;
+    private final Optional<PubSub> pubsub;
+    private final Optional<MetricsServer> metrics;
+    private final NodeListener listener;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private Node(NodeConfig config, Host host, Optional<KadDht> dht, Optional<PubSub> pubsub,
+                 Optional<MetricsServer> metrics, NodeListener listener) {
+        this.config = config;
+        this.host = host;
+        this.dht = dht;
+        this.pubsub = pubsub;
+        this.metrics = metrics;
+        this.listener = listener;
+    }
+
+    /** Starts a node that tells nobody about its events. */
+    public static Node start(NodeConfig config) throws IOException {
+        return start(config, new NodeListener() {
+        });
+    }
+
+    /**
+     * Starts a node: builds its host and listens, starts the metrics endpoint, the DHT and pubsub
+     * as configured, tells {@code listener} it is {@link NodeListener#ready}, then starts
+     * bootstrapping in the background.
+     *
+     * @throws IOException              when an address or the metrics endpoint cannot be bound, or a
+     *                                  wss PEM file cannot be read
+     * @throws IllegalArgumentException for a configuration the host refuses (an unknown protocol name)
+     */
+    public static Node start(NodeConfig config, NodeListener listener) throws IOException {
+        ConnectionManager connections = new ConnectionManager(config.connections());
+        // Reported here once, to the listener; the host builder's own check then stays quiet.
+        connections.warnIfInconsistent(config.limits(), listener::warning);
+        HostBuilder builder = Host.builder().identity(config.identity()).listen(config.listen())
+                .agentVersion(config.agentVersion()).perf(config.perf())
+                .resourceManager(new ResourceManager(config.limits())).connectionManager(connections);
+        config.transports().applyTo(builder);
+        Host host = builder.build();
+        Optional<MetricsServer> metrics = Optional.empty();
+        try {
+            if (config.metrics().isPresent()) {
+                MetricRegistry registry = new MetricRegistry();
+                HostMetrics.attach(host, registry);
+                InetSocketAddress at = config.metrics().get();
+                try {
+                    metrics = Optional.of(MetricsServer.start(at, registry));
+                } catch (IOException e) {
+                    throw new IOException("the metrics endpoint cannot listen on " + at + ": " + e.getMessage(), e);
+                }
+            }
+            Optional<KadDht> dht = Optional.empty();
+            if (config.dht().isPresent()) {
+                dht = Optional.of(config.dht().get().attach(host, config.bootstrap()));
+            }
+            Optional<PubSub> pubsub = config.pubsub().map(p -> p.start(host));
+            if (pubsub.isPresent()) {
+                for (String topic : config.pubsub().get().topics()) {
+                    pubsub.get().join(topic).subscribe(listener::message);
+                }
+            }
+            host.addConnectionListener(new ConnectionListener() {
+                @Override
+                public void connected(Connection c) {
+                    listener.connected(c);
+                }
+
+                @Override
+                public void disconnected(Connection c) {
+                    listener.disconnected(c);
+                }
+            });
+            host.service(IdentifyService.class).ifPresent(id -> id.addListener(listener::identified));
+            Node node = new Node(config, host, dht, pubsub, metrics, listener);
+            listener.ready(node);
+            node.bootstrap();
+            return node;
+        } catch (IOException | RuntimeException e) {
+            metrics.ifPresent(MetricsServer::close);
+            host.close(); // and with it the DHT and pubsub it runs
+            throw e;
+        }
+    }
+
+    /** Connects to the bootstrap peers and bootstraps the DHT, each on a thread of its own. */
+    private void bootstrap() {
+        for (PeerInfo peer : config.bootstrap()) {
+            host.spawn("p2pkit-bootstrap " + peer.peerId(), () -> {
+                try {
+                    host.connect(peer);
+                } catch (Exception e) {
+                    listener.bootstrapFailed(peer, e);
+                }
+            });
+        }
+        dht.ifPresent(d -> host.spawn("p2pkit-dht-bootstrap", () -> {
+            try {
+                listener.dhtBootstrapped(d, d.bootstrap());
+            } catch (Exception e) {
+                listener.dhtBootstrapFailed(e);
+            }
+        }));
+    }
+
+    /** The configuration it was made from. */
+    public NodeConfig config() {
+        return config;
+    }
+
+    /** The host: connections, streams, protocols. */
+    public Host host() {
+        return host;
+    }
+
+    /** This node's peer ID. */
+    public PeerId peerId() {
+        return host.peerId();
+    }
+
+    /** The addresses other peers can dial, each ending in {@code /p2p/<this node's ID>}. */
+    public List<Multiaddr> addresses() {
+        return host.addresses().stream().map(a -> a.encapsulate("/p2p/" + host.peerId())).toList();
+    }
+
+    /** The DHT, if configured. */
+    public Optional<KadDht> dht() {
+        return dht;
+    }
+
+    /** Pubsub, if configured. */
+    public Optional<PubSub> pubsub() {
+        return pubsub;
+    }
+
+    /** Where the metrics endpoint listens, if configured (the real port when 0 was asked for). */
+    public Optional<InetSocketAddress> metricsAddress() {
+        return metrics.map(MetricsServer::address);
+    }
+
+    /** Stops the node: the metrics endpoint, then the host with everything it runs. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            metrics.ifPresent(MetricsServer::close);
+            host.close();
+        } finally {
+            listener.stopped();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Node[" + host.peerId() + " " + host.network().listenAddresses() + "]";
+    }
+}

@@ -1,0 +1,448 @@
+package io.p2pkit.node;
+
+import io.p2pkit.core.connmgr.ConnectionManagerConfig;
+import io.p2pkit.core.crypto.PrivateKey;
+import io.p2pkit.core.dns.ServerResolver;
+import io.p2pkit.core.host.Host;
+import io.p2pkit.core.host.HostBuilder;
+import io.p2pkit.core.host.PeerInfo;
+import io.p2pkit.core.multiaddr.Multiaddr;
+import io.p2pkit.core.peerstore.AddressTtl;
+import io.p2pkit.core.resource.ResourceManagerConfig;
+import io.p2pkit.core.transport.tcp.TcpTransport;
+import io.p2pkit.kad.KadConfig;
+import io.p2pkit.kad.KadDht;
+import io.p2pkit.kad.Mode;
+import io.p2pkit.pubsub.PubSub;
+import io.p2pkit.pubsub.PubsubConfig;
+import io.p2pkit.pubsub.Router;
+import io.p2pkit.pubsub.SignaturePolicy;
+import io.p2pkit.pubsub.flood.FloodRouter;
+import io.p2pkit.pubsub.gossip.GossipParams;
+import io.p2pkit.pubsub.gossip.GossipRouter;
+import io.p2pkit.pubsub.score.ScoreFile;
+import io.p2pkit.quic.QuicTransport;
+import io.p2pkit.websocket.WebSocketConfig;
+import io.p2pkit.websocket.WebSocketTransport;
+import io.p2pkit.websocket.WssTls;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Everything a {@link Node} is made of, as values, one section per part: identity, listen
+ * addresses and bootstrap peers, {@link Transports}, resource limits, connection manager,
+ * {@link Dht}, {@link Pubsub} and the metrics endpoint. A section left out is off (DHT, pubsub,
+ * metrics) or has the defaults. Immutable; {@link #toBuilder()} starts a variant, so that named
+ * presets (node roles) and later sections (the blockstore, the HTTP servers) fit in as more of
+ * the same.
+ *
+ * <pre>{@code
+ * NodeConfig config = NodeConfig.builder()
+ *         .identity(IdentityFile.loadOrCreate(path, KeyType.ED25519).key())
+ *         .listen("/ip4/0.0.0.0/tcp/4001")
+ *         .bootstrap(PeerInfo.parse("/dnsaddr/bootstrap.libp2p.io/p2p/QmNnoo…"))
+ *         .dht(NodeConfig.Dht.of(Mode.AUTO))
+ *         .pubsub(NodeConfig.Pubsub.gossipsub().subscribe("news"))
+ *         .build();
+ * }</pre>
+ */
+public final class NodeConfig {
+    /**
+     * The listen addresses without {@link Builder#listen}: TCP and QUIC on port 4001, as go-libp2p
+     * and Kubo listen (QUIC on IPv4 only: the QUIC transport's IPv6 wildcard socket is dual-stack,
+     * so it cannot bind the port the IPv4 one holds; see docs/QUIC.md). QUIC is left out where its
+     * native library does not load.
+     */
+    public static final List<String> DEFAULT_LISTEN = List.of("/ip4/0.0.0.0/tcp/4001", "/ip6/::/tcp/4001",
+            "/ip4/0.0.0.0/udp/4001/quic-v1");
+
+    private final PrivateKey identity;
+    private final List<Multiaddr> listen;
+    private final List<PeerInfo> bootstrap;
+    private final String agentVersion;
+    private final boolean perf;
+    private final Transports transports;
+    private final ResourceManagerConfig limits;
+    private final ConnectionManagerConfig connections;
+    private final Optional<Dht> dht;
+    private final Optional<Pubsub> pubsub;
+    private final Optional<InetSocketAddress> metrics;
+
+    private NodeConfig(Builder b) {
+        this.identity = b.identity != null ? b.identity : PrivateKey.generateEd25519();
+        this.listen = List.copyOf(b.listen != null ? b.listen : defaultListen(b.transports.quic()));
+        this.bootstrap = List.copyOf(b.bootstrap);
+        this.agentVersion = b.agentVersion;
+        this.perf = b.perf;
+        this.transports = b.transports;
+        this.limits = b.limits;
+        this.connections = b.connections != null ? b.connections : ConnectionManagerConfig.fitting(b.limits);
+        this.dht = b.dht;
+        this.pubsub = b.pubsub;
+        this.metrics = b.metrics;
+    }
+
+    /** A builder with the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this configuration, to change some of it. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.identity = identity;
+        b.listen = listen;
+        b.bootstrap = bootstrap;
+        b.agentVersion = agentVersion;
+        b.perf = perf;
+        b.transports = transports;
+        b.limits = limits;
+        b.connections = connections;
+        b.dht = dht;
+        b.pubsub = pubsub;
+        b.metrics = metrics;
+        return b;
+    }
+
+    /** {@link #DEFAULT_LISTEN}, less QUIC when it is off or its native library does not load. */
+    static List<Multiaddr> defaultListen(boolean quic) {
+        boolean withQuic = quic && QuicTransport.isAvailable();
+        return DEFAULT_LISTEN.stream().filter(a -> withQuic || !a.endsWith("/quic-v1")).map(Multiaddr::parse).toList();
+    }
+
+    /** The node's key (default: a new Ed25519 key, made when the configuration was built). */
+    public PrivateKey identity() {
+        return identity;
+    }
+
+    /** The addresses to listen on (default {@link #DEFAULT_LISTEN}). */
+    public List<Multiaddr> listen() {
+        return listen;
+    }
+
+    /** Peers to connect to at start; the DHT bootstraps from them too. */
+    public List<PeerInfo> bootstrap() {
+        return bootstrap;
+    }
+
+    /** The agent version identify announces. */
+    public String agentVersion() {
+        return agentVersion;
+    }
+
+    /** Whether {@code /perf/1.0.0} is served (default off: any peer could make the node send data). */
+    public boolean perf() {
+        return perf;
+    }
+
+    /** How the host connects. */
+    public Transports transports() {
+        return transports;
+    }
+
+    /** The resource limits (default: scaled from the heap and the fd limit). */
+    public ResourceManagerConfig limits() {
+        return limits;
+    }
+
+    /** The connection manager's watermarks and grace (default: fitting the limits). */
+    public ConnectionManagerConfig connections() {
+        return connections;
+    }
+
+    /** The Kademlia DHT, if it runs. */
+    public Optional<Dht> dht() {
+        return dht;
+    }
+
+    /** Pubsub, if it runs. */
+    public Optional<Pubsub> pubsub() {
+        return pubsub;
+    }
+
+    /** Where Prometheus metrics are served, if anywhere. */
+    public Optional<InetSocketAddress> metrics() {
+        return metrics;
+    }
+
+    @Override
+    public String toString() {
+        return "NodeConfig[" + identity.publicKey().toPeerId() + " listen=" + listen + " bootstrap=" + bootstrap.size()
+                + " " + transports + " dht=" + dht.map(Dht::mode).orElse(null) + " pubsub="
+                + pubsub.map(Pubsub::router).orElse(null) + " metrics=" + metrics.orElse(null) + "]";
+    }
+
+    /**
+     * The transports and how they are secured and multiplexed.
+     *
+     * @param security       built-in security protocols by name, in preference order (empty: the host's defaults)
+     * @param muxers         built-in muxers by name, in preference order (empty: the host's defaults)
+     * @param quic           whether QUIC runs (where its native library loads)
+     * @param wssCertificate the PEM certificate chain for listening on {@code /wss}, with {@code wssKey}
+     * @param wssKey         the PEM private key of that certificate
+     * @param wssTrustedCa   PEM CA certificates to trust when dialing {@code wss} (default: the system's)
+     * @param dnsServer      a DNS server for {@code /dns*} and {@code /dnsaddr} (default: the system's resolver)
+     */
+    public record Transports(List<String> security, List<String> muxers, boolean quic, Optional<Path> wssCertificate,
+                             Optional<Path> wssKey, Optional<Path> wssTrustedCa, Optional<InetSocketAddress> dnsServer) {
+        /** Checks that the wss certificate and key go together. */
+        public Transports {
+            security = List.copyOf(security);
+            muxers = List.copyOf(muxers);
+            Objects.requireNonNull(wssCertificate, "wssCertificate");
+            Objects.requireNonNull(wssKey, "wssKey");
+            Objects.requireNonNull(wssTrustedCa, "wssTrustedCa");
+            Objects.requireNonNull(dnsServer, "dnsServer");
+            if (wssCertificate.isPresent() != wssKey.isPresent()) {
+                throw new IllegalArgumentException("the wss certificate and key go together");
+            }
+        }
+
+        /** TCP, WebSocket and QUIC with the host's security protocols and muxers. */
+        public static Transports defaults() {
+            return new Transports(List.of(), List.of(), true, Optional.empty(), Optional.empty(), Optional.empty(),
+                    Optional.empty());
+        }
+
+        /**
+         * Gives {@code builder} these transports: TCP, WebSocket (wss listening with a certificate,
+         * wss dialing trusting {@link #wssTrustedCa()} or the system's CAs) and QUIC where it loads,
+         * the security protocols and muxers by name, and the DNS server. Every command that makes a
+         * host takes its transports from here, as the node does.
+         *
+         * @throws IOException              when a wss PEM file cannot be read
+         * @throws IllegalArgumentException for an unknown security protocol or muxer name
+         */
+        public HostBuilder applyTo(HostBuilder builder) throws IOException {
+            if (!security.isEmpty()) {
+                builder.security(security.toArray(String[]::new));
+            }
+            if (!muxers.isEmpty()) {
+                builder.muxers(muxers.toArray(String[]::new));
+            }
+            if (dnsServer.isPresent()) {
+                builder.dnsResolver(new ServerResolver(dnsServer.get(), Duration.ofSeconds(2)));
+            }
+            WebSocketTransport webSocket = new WebSocketTransport(WebSocketConfig.defaults(),
+                    wssCertificate.isPresent() ? WssTls.serverContext(wssCertificate.get(), wssKey.orElseThrow()) : null,
+                    wssTrustedCa.isPresent() ? WssTls.clientContext(wssTrustedCa.get()) : null);
+            builder.transport(key -> new TcpTransport()).transport(key -> webSocket);
+            if (quic && QuicTransport.isAvailable()) {
+                builder.transport(QuicTransport::new); // the host's network closes it
+            }
+            return builder;
+        }
+    }
+
+    /**
+     * The Kademlia DHT.
+     *
+     * @param mode          server, client or auto (client until the node is known to be publicly reachable)
+     * @param providerStore where provider records are kept across restarts (default: memory only)
+     */
+    public record Dht(Mode mode, Optional<Path> providerStore) {
+        /** Checks the values. */
+        public Dht {
+            Objects.requireNonNull(mode, "mode");
+            Objects.requireNonNull(providerStore, "providerStore");
+        }
+
+        /** A DHT in {@code mode} whose provider records live in memory. */
+        public static Dht of(Mode mode) {
+            return new Dht(mode, Optional.empty());
+        }
+
+        /** This DHT with its provider records kept in {@code file}. */
+        public Dht withProviderStore(Path file) {
+            return new Dht(mode, Optional.of(file));
+        }
+
+        /** Attaches the DHT to {@code host}, bootstrapping from {@code bootstrap} (call {@code bootstrap()} next). */
+        public KadDht attach(Host host, List<PeerInfo> bootstrap) throws IOException {
+            KadConfig.Builder b = KadConfig.builder().mode(mode).bootstrap(bootstrap);
+            providerStore.ifPresent(b::providerStoreFile);
+            return KadDht.attach(host, b.build());
+        }
+    }
+
+    /**
+     * Pubsub.
+     *
+     * @param router      gossipsub or floodsub
+     * @param signing     strict sign (the default) or strict no-sign
+     * @param scoring     gossipsub peer-score parameters and thresholds, if scoring is on
+     * @param directPeers gossipsub direct peers: always sent every message, never meshed, kept connected
+     * @param topics      topics subscribed at start; their messages go to {@link NodeListener#message}
+     */
+    public record Pubsub(RouterKind router, SignaturePolicy signing, Optional<ScoreFile> scoring,
+                         List<PeerInfo> directPeers, List<String> topics) {
+        /** Checks that scoring and direct peers come with gossipsub. */
+        public Pubsub {
+            Objects.requireNonNull(router, "router");
+            Objects.requireNonNull(signing, "signing");
+            Objects.requireNonNull(scoring, "scoring");
+            directPeers = List.copyOf(directPeers);
+            topics = List.copyOf(topics);
+            if (router == RouterKind.FLOODSUB && (scoring.isPresent() || !directPeers.isEmpty())) {
+                throw new IllegalArgumentException("peer scoring and direct peers need gossipsub");
+            }
+        }
+
+        /** Which routing pubsub uses. */
+        public enum RouterKind {
+            /** gossipsub v1.0–v1.2 (meshes, gossip, scoring). */
+            GOSSIPSUB,
+            /** floodsub: every message to every subscribed peer. */
+            FLOODSUB
+        }
+
+        /** Gossipsub with signed messages, no scoring, no direct peers, no topics. */
+        public static Pubsub gossipsub() {
+            return new Pubsub(RouterKind.GOSSIPSUB, SignaturePolicy.STRICT_SIGN, Optional.empty(), List.of(), List.of());
+        }
+
+        /** Floodsub with signed messages and no topics. */
+        public static Pubsub floodsub() {
+            return new Pubsub(RouterKind.FLOODSUB, SignaturePolicy.STRICT_SIGN, Optional.empty(), List.of(), List.of());
+        }
+
+        /** This section with {@code topic} subscribed at start too. */
+        public Pubsub subscribe(String topic) {
+            List<String> more = new java.util.ArrayList<>(topics);
+            more.add(topic);
+            return new Pubsub(router, signing, scoring, directPeers, more);
+        }
+
+        /** Starts pubsub on {@code host} as this section says (direct peers go into its peerstore). */
+        public PubSub start(Host host) {
+            Router r = switch (router) {
+                case GOSSIPSUB -> {
+                    GossipParams.Builder b = GossipParams.builder();
+                    scoring.ifPresent(s -> b.scoring(s.params(), s.thresholds()));
+                    for (PeerInfo p : directPeers) {
+                        // the router reconnects direct peers through the peerstore
+                        host.peerStore().addAddresses(p.peerId(), p.addresses(), AddressTtl.PERMANENT);
+                    }
+                    yield new GossipRouter(b.directPeers(directPeers).build());
+                }
+                case FLOODSUB -> new FloodRouter();
+            };
+            return PubSub.start(host, PubsubConfig.builder().signaturePolicy(signing).build(), r);
+        }
+    }
+
+    /** Builds a {@link NodeConfig}; every setter replaces what it names. */
+    public static final class Builder {
+        private PrivateKey identity;
+        private List<Multiaddr> listen;
+        private List<PeerInfo> bootstrap = List.of();
+        private String agentVersion = "p2pkit/" + NodeVersion.get();
+        private boolean perf;
+        private Transports transports = Transports.defaults();
+        private ResourceManagerConfig limits = ResourceManagerConfig.defaults();
+        private ConnectionManagerConfig connections;
+        private Optional<Dht> dht = Optional.empty();
+        private Optional<Pubsub> pubsub = Optional.empty();
+        private Optional<InetSocketAddress> metrics = Optional.empty();
+
+        private Builder() {
+        }
+
+        /** The node's key. */
+        public Builder identity(PrivateKey key) {
+            this.identity = Objects.requireNonNull(key, "key");
+            return this;
+        }
+
+        /** The addresses to listen on. */
+        public Builder listen(List<Multiaddr> addresses) {
+            this.listen = List.copyOf(addresses);
+            return this;
+        }
+
+        /** The addresses to listen on, for example {@code /ip4/0.0.0.0/tcp/4001}. */
+        public Builder listen(String... addresses) {
+            return listen(java.util.Arrays.stream(addresses).map(Multiaddr::parse).toList());
+        }
+
+        /** The peers to connect to at start (and to bootstrap the DHT from). */
+        public Builder bootstrap(List<PeerInfo> peers) {
+            this.bootstrap = List.copyOf(peers);
+            return this;
+        }
+
+        /** The peers to connect to at start. */
+        public Builder bootstrap(PeerInfo... peers) {
+            return bootstrap(List.of(peers));
+        }
+
+        /** The agent version identify announces (default {@code p2pkit/<version>}). */
+        public Builder agentVersion(String agentVersion) {
+            this.agentVersion = Objects.requireNonNull(agentVersion, "agentVersion");
+            return this;
+        }
+
+        /** Whether to serve {@code /perf/1.0.0}. */
+        public Builder perf(boolean serve) {
+            this.perf = serve;
+            return this;
+        }
+
+        /** The transports section. */
+        public Builder transports(Transports transports) {
+            this.transports = Objects.requireNonNull(transports, "transports");
+            return this;
+        }
+
+        /** The resource limits. */
+        public Builder limits(ResourceManagerConfig limits) {
+            this.limits = Objects.requireNonNull(limits, "limits");
+            return this;
+        }
+
+        /** The connection manager's settings (default: {@link ConnectionManagerConfig#fitting} the limits). */
+        public Builder connections(ConnectionManagerConfig connections) {
+            this.connections = Objects.requireNonNull(connections, "connections");
+            return this;
+        }
+
+        /** Runs the DHT as {@code dht} says. */
+        public Builder dht(Dht dht) {
+            return dht(Optional.of(dht));
+        }
+
+        /** Runs the DHT if present, not at all if empty. */
+        public Builder dht(Optional<Dht> dht) {
+            this.dht = Objects.requireNonNull(dht, "dht");
+            return this;
+        }
+
+        /** Runs pubsub as {@code pubsub} says. */
+        public Builder pubsub(Pubsub pubsub) {
+            return pubsub(Optional.of(pubsub));
+        }
+
+        /** Runs pubsub if present, not at all if empty. */
+        public Builder pubsub(Optional<Pubsub> pubsub) {
+            this.pubsub = Objects.requireNonNull(pubsub, "pubsub");
+            return this;
+        }
+
+        /** Serves Prometheus metrics at {@code address} (port 0 picks one). */
+        public Builder metrics(InetSocketAddress address) {
+            this.metrics = Optional.of(address);
+            return this;
+        }
+
+        /** The configuration. */
+        public NodeConfig build() {
+            return new NodeConfig(this);
+        }
+    }
+}

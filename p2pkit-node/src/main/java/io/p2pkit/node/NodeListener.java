@@ -1,0 +1,55 @@
+package io.p2pkit.node;
+
+import io.p2pkit.core.host.PeerInfo;
+import io.p2pkit.core.identify.IdentifyResult;
+import io.p2pkit.core.network.Connection;
+import io.p2pkit.kad.KadDht;
+import io.p2pkit.pubsub.PubsubMessage;
+
+/**
+ * What a {@link Node} tells as it runs, in the order things happen: {@link #ready} first, then
+ * connections, identify results, bootstrap outcomes and pubsub messages as they come, and
+ * {@link #stopped} last. Called on the node's threads: return quickly. Every method does nothing
+ * by default.
+ */
+public interface NodeListener {
+    /** The node is up and listening; bootstrapping starts right after this returns. */
+    default void ready(Node node) {
+    }
+
+    /** Something the operator should know, such as watermarks that do not fit the limits. */
+    default void warning(String message) {
+    }
+
+    /** A connection is up. */
+    default void connected(Connection connection) {
+    }
+
+    /** A connection closed. */
+    default void disconnected(Connection connection) {
+    }
+
+    /** A peer identified itself on a connection. */
+    default void identified(IdentifyResult result) {
+    }
+
+    /** Connecting to a bootstrap peer failed. */
+    default void bootstrapFailed(PeerInfo peer, Exception cause) {
+    }
+
+    /** The DHT finished its bootstrap, having reached {@code bootstrapPeers} of the bootstrap peers. */
+    default void dhtBootstrapped(KadDht dht, int bootstrapPeers) {
+    }
+
+    /** The DHT's bootstrap failed. */
+    default void dhtBootstrapFailed(Exception cause) {
+    }
+
+    /** A message arrived on a topic the configuration subscribed to. */
+    default void message(PubsubMessage message) {
+    }
+
+    /** The node has stopped: everything it opened is closed. */
+    default void stopped() {
+    }
+}

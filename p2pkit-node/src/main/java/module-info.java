@@ -1,0 +1,24 @@
+/**
+ * The p2pkit node and the {@code p2pkit} command. The API is {@code Node}, made from one
+ * {@code NodeConfig} and telling a {@code NodeListener} what happens (package {@code io.p2pkit.node}),
+ * and the node's files: its identity key and home folder ({@code io.p2pkit.node.config}). The
+ * command line ({@code io.p2pkit.node.cli}, parsed by picocli), the metrics HTTP endpoint, the JSON
+ * writer and the transport-interop client are internal.
+ */
+module io.p2pkit.node {
+    requires transitive io.p2pkit.core;
+    requires transitive io.p2pkit.kad;
+    requires transitive io.p2pkit.pubsub;
+    requires io.p2pkit.quic;
+    requires io.p2pkit.websocket;
+    requires info.picocli;
+    requires jdk.httpserver;    // the metrics endpoint
+
+    exports io.p2pkit.node;
+    exports io.p2pkit.node.config;
+
+    // picocli reads the commands' annotated fields and sets them reflectively
+    opens io.p2pkit.node.cli to info.picocli;
+    opens io.p2pkit.node.cli.command to info.picocli;
+    opens io.p2pkit.node.cli.options to info.picocli;
+}

@@ -1,0 +1,14 @@
+/**
+ * The QUIC v1 transport ({@code /quic-v1}) on Netty's native QUIC: {@code QuicTransport} and its
+ * {@code QuicConfig}. The only module with Netty; no Netty type is part of its API.
+ */
+module io.p2pkit.quic {
+    requires transitive io.p2pkit.core;
+    requires io.netty.buffer;
+    requires io.netty.common;
+    requires io.netty.transport;
+    requires io.netty.handler;
+    requires io.netty.codec.classes.quic;
+
+    exports io.p2pkit.quic;
+}
