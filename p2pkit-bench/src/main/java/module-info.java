@@ -9,4 +9,5 @@ module io.p2pkit.bench {
     requires jmh.core;
     requires java.management;   // the connection benchmarks count file descriptors and heap
     requires jdk.management;
+    requires io.p2pkit.ipfs;
 }

@@ -9,6 +9,7 @@ module io.p2pkit.node {
     requires transitive io.p2pkit.core;
     requires transitive io.p2pkit.kad;
     requires transitive io.p2pkit.pubsub;
+    requires transitive io.p2pkit.ipfs;
     requires io.p2pkit.quic;
     requires io.p2pkit.websocket;
     requires info.picocli;
@@ -21,4 +22,9 @@ module io.p2pkit.node {
     opens io.p2pkit.node.cli to info.picocli;
     opens io.p2pkit.node.cli.command to info.picocli;
     opens io.p2pkit.node.cli.options to info.picocli;
+    opens io.p2pkit.node.cli.command.block to info.picocli;
+    opens io.p2pkit.node.cli.command.cid to info.picocli;
+    opens io.p2pkit.node.cli.command.dag to info.picocli;
+    opens io.p2pkit.node.cli.command.pin to info.picocli;
+    opens io.p2pkit.node.cli.command.repo to info.picocli;
 }

@@ -1,0 +1,24 @@
+/**
+ * The IPFS content layer: blocks and where they come from ({@code io.p2pkit.ipfs.block}), the IPLD
+ * data model, codecs and paths ({@code ipld}, {@code codec…}, {@code path}), CAR files
+ * ({@code car}), blockstores and their tiers ({@code blockstore}), pins and garbage collection
+ * ({@code pin}), and the repository on disk ({@code repo}).
+ */
+module io.p2pkit.ipfs {
+    requires transitive io.p2pkit.core;
+    requires com.h2database.mvstore;    // the repository's metadata (pins, heat)
+
+    exports io.p2pkit.ipfs.block;
+    exports io.p2pkit.ipfs.blockstore;
+    exports io.p2pkit.ipfs.car;
+    exports io.p2pkit.ipfs.codec;
+    exports io.p2pkit.ipfs.codec.dagcbor;
+    exports io.p2pkit.ipfs.codec.dagjson;
+    exports io.p2pkit.ipfs.codec.dagpb;
+    exports io.p2pkit.ipfs.codec.identity;
+    exports io.p2pkit.ipfs.codec.raw;
+    exports io.p2pkit.ipfs.ipld;
+    exports io.p2pkit.ipfs.path;
+    exports io.p2pkit.ipfs.pin;
+    exports io.p2pkit.ipfs.repo;
+}
