@@ -41,6 +41,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * integers, doubles), so no record is serialised by hand.
  */
 public final class MetadataStore implements PinStore, HeatStore, Closeable {
+    private static final System.Logger LOG = System.getLogger(MetadataStore.class.getName());
+
     /** The file's name inside the repository's {@code datastore/} directory. */
     public static final String FILE = "metadata.mv";
     private static final String HEAT_SAVED_AT = "heat.savedAt";
@@ -192,8 +194,9 @@ public final class MetadataStore implements PinStore, HeatStore, Closeable {
             for (Map.Entry<String, Double> e : heat.entrySet()) {
                 try {
                     values.put(Multihash.parse(e.getKey()), e.getValue());
-                } catch (DecodeException ignored) {
-                    // not a multihash: skip
+                } catch (DecodeException notAMultihash) {
+                    // heat is a hint: a damaged entry costs that block its heat, nothing more
+                    LOG.log(System.Logger.Level.DEBUG, "skipping heat entry {0}: {1}", e.getKey(), notAMultihash.getMessage());
                 }
             }
             return new HeatSnapshot(Instant.ofEpochMilli(Long.parseLong(at)), values);
