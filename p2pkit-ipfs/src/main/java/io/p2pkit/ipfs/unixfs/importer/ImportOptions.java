@@ -63,6 +63,9 @@ public final class ImportOptions {
             .hamtSwitch(HamtSwitch.AT_LEAST).build();
 
     private final String profile;
+    // what was asked for, kept so that toBuilder() leaves Kubo's defaults to be worked out again
+    private final int requestedCidVersion;
+    private final Boolean requestedRawLeaves;
     private final int cidVersion;
     private final long hashFunction;
     private final boolean rawLeaves;
@@ -85,6 +88,8 @@ public final class ImportOptions {
 
     private ImportOptions(Builder b) {
         this.profile = b.profile;
+        this.requestedCidVersion = b.cidVersion;
+        this.requestedRawLeaves = b.rawLeaves;
         this.hashFunction = b.hashFunction;
         int version = b.cidVersion;
         if (hashFunction != Multicodec.SHA2_256) {
@@ -145,9 +150,9 @@ public final class ImportOptions {
     public Builder toBuilder() {
         Builder b = new Builder();
         b.profile = null;
-        b.cidVersion = cidVersion;
+        b.cidVersion = requestedCidVersion;
         b.hashFunction = hashFunction;
-        b.rawLeaves = preserveMode || preserveMtime || mode != null || mtime != null ? null : rawLeaves;
+        b.rawLeaves = requestedRawLeaves;
         b.chunker = chunker;
         b.layout = layout;
         b.maxLinks = maxLinks;
