@@ -24,9 +24,24 @@ public interface BlockSink {
      */
     void put(Block block) throws IOException;
 
-    /** @return a sink that puts every block into {@code store} */
+    /**
+     * Makes every block handed over so far stored. The importer calls it before an import
+     * returns; a sink that batches writes them here.
+     *
+     * @throws IOException when they cannot be stored
+     */
+    default void flush() throws IOException {
+    }
+
+    /**
+     * A sink that puts blocks into {@code store} in batches ({@link Blockstore#putMany}) of up to
+     * 64 blocks or 16 MiB, so a disk store syncs each directory once per batch, not per block.
+     * Blocks are stored in the order they were made, and all of them by the time the import returns.
+     *
+     * @param store where the blocks go
+     * @return the sink
+     */
     static BlockSink of(Blockstore store) {
-        Objects.requireNonNull(store, "store");
-        return store::put;
+        return new BatchingSink(Objects.requireNonNull(store, "store"));
     }
 }

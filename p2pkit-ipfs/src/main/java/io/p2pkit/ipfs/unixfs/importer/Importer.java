@@ -107,7 +107,8 @@ public final class Importer {
         long files;
         long directories;
 
-        ImportResult finish(Child root) {
+        ImportResult finish(Child root) throws IOException {
+            sink.flush();
             return new ImportResult(root.cid(), root.tsize(), bytes, files, directories, writer.blocks);
         }
 
