@@ -353,7 +353,8 @@ public final class FlatfsBlockstore implements Blockstore {
      * Stores several blocks with one directory sync per shard directory instead of one per block,
      * as go-ds-flatfs's {@code PutMany} does: every block is written to a temporary file and,
      * with {@code syncWrites}, synced (up to {@link #BATCH_SYNCS} at once, so the device can merge
-     * the flushes); then each is renamed to its name; then every directory touched is synced once.
+     * the flushes); then each is renamed to its name; then, with {@code syncWrites}, every
+     * directory touched is synced once.
      * Crash safety is that of {@link #put}: a block file appears only by renaming a complete,
      * synced file, and the call returns only when every block and every name is durable.
      */
@@ -424,14 +425,15 @@ public final class FlatfsBlockstore implements Blockstore {
     static final int BATCH_SYNCS = 16;
 
     private void writeTemps(List<Block> todo, Path[] temps) throws IOException {
-        if (!options.syncWrites() || todo.size() == 1) {
+        if (todo.size() == 1) {
             for (int i = 0; i < todo.size(); i++) {
                 Block b = todo.get(i);
                 temps[i] = SyncedFiles.writeTemp(pathOf(b.cid().multihash()).getParent(), b.data(), options.syncWrites());
             }
             return;
         }
-        // fsync blocks its thread for the device's round trip; several in flight let it merge them
+        // fsync blocks its thread for the device's round trip, and creating files costs system
+        // calls: several writes in flight let the device merge flushes and the cores share the calls
         java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(BATCH_SYNCS);
         List<java.util.concurrent.Future<?>> writes = new ArrayList<>(todo.size());
         try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
@@ -441,7 +443,7 @@ public final class FlatfsBlockstore implements Blockstore {
                 slots.acquireUninterruptibly();
                 writes.add(pool.submit(() -> {
                     try {
-                        temps[at] = SyncedFiles.writeTemp(pathOf(b.cid().multihash()).getParent(), b.data(), true);
+                        temps[at] = SyncedFiles.writeTemp(pathOf(b.cid().multihash()).getParent(), b.data(), options.syncWrites());
                     } finally {
                         slots.release();
                     }

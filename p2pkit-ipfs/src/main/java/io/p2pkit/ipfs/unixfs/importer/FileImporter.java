@@ -1,8 +1,11 @@
 package io.p2pkit.ipfs.unixfs.importer;
 
+import io.p2pkit.core.multiformats.Multicodec;
+import io.p2pkit.core.multiformats.Varint;
 import io.p2pkit.ipfs.codec.dagpb.PBLink;
 import io.p2pkit.ipfs.codec.dagpb.PBNode;
 import io.p2pkit.ipfs.unixfs.chunker.Chunker;
+import io.p2pkit.ipfs.unixfs.pb.DataType;
 import io.p2pkit.ipfs.unixfs.pb.Mtime;
 import io.p2pkit.ipfs.unixfs.pb.UnixfsData;
 
@@ -74,13 +77,13 @@ final class FileImporter {
 
     private Child balanced(Integer mode, Mtime mtime) throws IOException {
         if (done()) {
-            return leaf(new byte[0], true, mode, mtime);
+            return leaf(new byte[0], true, mode, mtime).resolve();
         }
         byte[] first = take();
         if (done()) {
-            return leaf(first, true, mode, mtime);
+            return leaf(first, true, mode, mtime).resolve();
         }
-        Child root = leaf(first, true, null, null);
+        Ref root = leaf(first, true, null, null);
         for (int depth = 1; ; depth++) {
             Pending node = new Pending();
             node.add(root);
@@ -88,7 +91,7 @@ final class FileImporter {
             if (done()) {
                 return node.finish(mode, mtime);
             }
-            root = node.finish(null, null);
+            root = new Done(node.finish(null, null));
         }
     }
 
@@ -99,7 +102,7 @@ final class FileImporter {
             } else {
                 Pending child = new Pending();
                 fillBalanced(child, depth - 1);
-                node.add(child.finish(null, null));
+                node.add(new Done(child.finish(null, null)));
             }
         }
     }
@@ -125,7 +128,7 @@ final class FileImporter {
             for (int r = 0; r < DEPTH_REPEAT && !done(); r++) {
                 Pending child = new Pending();
                 fillTrickle(child, depth);
-                node.add(child.finish(null, null));
+                node.add(new Done(child.finish(null, null)));
             }
         }
     }
@@ -134,38 +137,123 @@ final class FileImporter {
      * A leaf: a raw block, or a DAG-PB node whose Data holds the chunk (type File in the balanced
      * layout, Raw in the trickle layout, as boxo writes them).
      */
-    private Child leaf(byte[] data, boolean fileType, Integer mode, Mtime mtime) throws IOException {
+    private Ref leaf(byte[] data, boolean fileType, Integer mode, Mtime mtime) throws IOException {
         if (options.rawLeaves()) {
-            return new Child(writer.raw(data), data.length, data.length);
+            return new LeafRef(writer.queue(Multicodec.RAW, data), data.length, data.length);
         }
-        UnixfsData d = fileType ? UnixfsData.file(data.length == 0 ? null : data, data.length, new long[0]) : UnixfsData.raw(data);
-        byte[] block = PBNode.of(d.withMode(mode).withMtime(mtime).encode()).encode();
-        return new Child(writer.dagPb(block), block.length, data.length);
+        byte[] block;
+        if (mode == null && mtime == null && data.length > 0) {
+            block = leafBlock(data, fileType ? DataType.FILE : DataType.RAW);
+        } else {
+            UnixfsData d = fileType ? UnixfsData.file(data.length == 0 ? null : data, data.length, new long[0]) : UnixfsData.raw(data);
+            block = PBNode.of(d.withMode(mode).withMtime(mtime).encode()).encode();
+        }
+        return new LeafRef(writer.queue(Multicodec.DAG_PB, block), block.length, data.length);
+    }
+
+    /**
+     * A DAG-PB leaf in one copy of the chunk: {@code PBNode{Data: Data{Type, Data: chunk, filesize}}},
+     * the bytes {@code PBNode.of(UnixfsData….encode()).encode()} gives.
+     */
+    static byte[] leafBlock(byte[] chunk, DataType type) {
+        int n = chunk.length;
+        int inner = 2 + 1 + Varint.size(n) + n + 1 + Varint.size(n);
+        byte[] out = new byte[1 + Varint.size(inner) + inner];
+        int at = 0;
+        out[at++] = 0x0a;
+        at += Varint.write(inner, out, at);
+        out[at++] = 0x08;
+        out[at++] = (byte) type.number();
+        out[at++] = 0x12;
+        at += Varint.write(n, out, at);
+        System.arraycopy(chunk, 0, out, at, n);
+        at += n;
+        out[at++] = 0x18;
+        Varint.write(n, out, at);
+        return out;
+    }
+
+    /** A child as a parent links it, once its CID is known. */
+    private interface Ref {
+        Child resolve() throws IOException;
+
+        long tsize();
+
+        long fileSize();
+    }
+
+    private record Done(Child child) implements Ref {
+        @Override
+        public Child resolve() {
+            return child;
+        }
+
+        @Override
+        public long tsize() {
+            return child.tsize();
+        }
+
+        @Override
+        public long fileSize() {
+            return child.fileSize();
+        }
+    }
+
+    private final class LeafRef implements Ref {
+        private final BlockWriter.Queued queued;
+        private final long tsize;
+        private final long fileSize;
+
+        LeafRef(BlockWriter.Queued queued, long tsize, long fileSize) {
+            this.queued = queued;
+            this.tsize = tsize;
+            this.fileSize = fileSize;
+        }
+
+        @Override
+        public Child resolve() throws IOException {
+            return new Child(writer.cid(queued), tsize, fileSize);
+        }
+
+        @Override
+        public long tsize() {
+            return tsize;
+        }
+
+        @Override
+        public long fileSize() {
+            return fileSize;
+        }
     }
 
     /** A File node being filled: its links and the file size under each. */
     private final class Pending {
-        private final List<PBLink> links = new ArrayList<>();
+        private final List<Ref> children = new ArrayList<>();
         private long[] sizes = new long[16];
         private long fileSize;
         private long tsize;
 
         int count() {
-            return links.size();
+            return children.size();
         }
 
-        void add(Child child) {
-            if (links.size() == sizes.length) {
+        void add(Ref child) {
+            if (children.size() == sizes.length) {
                 sizes = Arrays.copyOf(sizes, sizes.length * 2);
             }
-            sizes[links.size()] = child.fileSize();
-            links.add(PBLink.of(child.cid(), "", child.tsize()));
+            sizes[children.size()] = child.fileSize();
+            children.add(child);
             fileSize += child.fileSize();
             tsize += child.tsize();
         }
 
         Child finish(Integer mode, Mtime mtime) throws IOException {
-            UnixfsData d = UnixfsData.file(null, fileSize, Arrays.copyOf(sizes, links.size())).withMode(mode).withMtime(mtime);
+            List<PBLink> links = new ArrayList<>(children.size());
+            for (Ref r : children) {
+                Child c = r.resolve();
+                links.add(PBLink.of(c.cid(), "", c.tsize()));
+            }
+            UnixfsData d = UnixfsData.file(null, fileSize, Arrays.copyOf(sizes, children.size())).withMode(mode).withMtime(mtime);
             byte[] block = PBNode.of(d.encode(), links).encode();
             return new Child(writer.dagPb(block), block.length + tsize, fileSize);
         }

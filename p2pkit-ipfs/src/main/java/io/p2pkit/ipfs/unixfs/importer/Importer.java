@@ -70,9 +70,10 @@ public final class Importer {
      * @throws IOException when the stream or the sink fails
      */
     public ImportResult importStream(InputStream in, String name) throws IOException {
-        Run run = new Run();
-        Child file = run.file(in, "", options.mode(), options.mtime());
-        return run.finish(wrap(run, name, file));
+        try (Run run = new Run()) {
+            Child file = run.file(in, "", options.mode(), options.mtime());
+            return run.finish(wrap(run, name, file));
+        }
     }
 
     /**
@@ -83,11 +84,12 @@ public final class Importer {
      * @throws IOException when something cannot be read, is of an unsupported kind, or the sink fails
      */
     public ImportResult importPath(Path path) throws IOException {
-        Run run = new Run();
-        BasicFileAttributes attrs = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        Child entry = run.entry(path, "", attrs);
-        Path name = path.toAbsolutePath().normalize().getFileName();
-        return run.finish(wrap(run, name == null ? "" : name.toString(), entry));
+        try (Run run = new Run()) {
+            BasicFileAttributes attrs = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            Child entry = run.entry(path, "", attrs);
+            Path name = path.toAbsolutePath().normalize().getFileName();
+            return run.finish(wrap(run, name == null ? "" : name.toString(), entry));
+        }
     }
 
     private Child wrap(Run run, String name, Child entry) throws IOException {
@@ -101,15 +103,21 @@ public final class Importer {
     }
 
     /** One import's state. */
-    private final class Run {
+    private final class Run implements AutoCloseable {
         final BlockWriter writer = new BlockWriter(options, sink);
         long bytes;
         long files;
         long directories;
 
         ImportResult finish(Child root) throws IOException {
+            writer.drain();
             sink.flush();
             return new ImportResult(root.cid(), root.tsize(), bytes, files, directories, writer.blocks);
+        }
+
+        @Override
+        public void close() {
+            writer.close();
         }
 
         Child file(InputStream in, String path, Integer mode, Mtime mtime) throws IOException {
