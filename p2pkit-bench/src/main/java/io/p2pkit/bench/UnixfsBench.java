@@ -34,7 +34,7 @@ import java.util.SplittableRandom;
  *                                                     re-hashed reads) or unsynced:DIR (Kubo's flatfs
  *                                                     settings: no fsync, no re-hash); runs use DIR-1, DIR-2 …
  * UnixfsBench cat CID DIR [REPEAT]                    read a file back from a repository
- * UnixfsBench heap GIB DIR                            import then export a generated GIB-GiB stream (run it with -Xmx256m)
+ * UnixfsBench heap PROFILE GIB DIR                    import then export a generated GIB-GiB stream (run it with -Xmx256m)
  * </pre>
  *
  * With REPEAT > 1 the runs share one JVM: the first is cold, the rest warm.
@@ -48,9 +48,9 @@ public final class UnixfsBench {
             case "sha256" -> sha256();
             case "add" -> add(ImportOptions.profile(args[1]), Path.of(args[2]), args[3], args.length > 4 ? Integer.parseInt(args[4]) : 1);
             case "cat" -> cat(Cid.parse(args[1]), Path.of(args[2]), args.length > 3 ? Integer.parseInt(args[3]) : 1);
-            case "heap" -> heap(Integer.parseInt(args[1]), Path.of(args[2]));
+            case "heap" -> heap(ImportOptions.profile(args[1]), Integer.parseInt(args[2]), Path.of(args[3]));
             default -> {
-                System.err.println("usage: UnixfsBench sha256 | add PROFILE PATH none|synced:DIR|unsynced:DIR [REPEAT] | cat CID DIR [REPEAT] | heap GIB DIR");
+                System.err.println("usage: UnixfsBench sha256 | add PROFILE PATH none|synced:DIR|unsynced:DIR [REPEAT] | cat CID DIR [REPEAT] | heap PROFILE GIB DIR");
                 System.exit(2);
             }
         }
@@ -117,12 +117,12 @@ public final class UnixfsBench {
     }
 
     /** Imports a generated stream into an unsynced disk store, reads it back, and reports the heap's high-water mark. */
-    private static void heap(int gib, Path dir) throws IOException {
+    private static void heap(ImportOptions options, int gib, Path dir) throws IOException {
         long size = (long) gib << 30;
         Files.createDirectories(dir);
         try (Blockstore store = FlatfsBlockstore.open(dir, new FlatfsBlockstore.Options(false, false, false))) {
             long t0 = System.nanoTime();
-            ImportResult r = new Importer(ImportOptions.UNIXFS_V0_2015, BlockSink.of(store)).importStream(new Generated(size), "");
+            ImportResult r = new Importer(options, BlockSink.of(store)).importStream(new Generated(size), "");
             double addS = (System.nanoTime() - t0) / 1e9;
             long addPeak = heapPeak();
             resetPeaks();
@@ -132,8 +132,8 @@ public final class UnixfsBench {
             if (read != size) {
                 throw new IllegalStateException("read " + read + " of " + size + " bytes");
             }
-            System.out.printf("{\"gib\":%d,\"root\":\"%s\",\"maxHeapMiB\":%d,\"addPeakHeapMiB\":%.1f,\"catPeakHeapMiB\":%.1f,\"addS\":%.1f,\"catS\":%.1f}%n",
-                    gib, r.root(), Runtime.getRuntime().maxMemory() >> 20, addPeak / 1048576.0, heapPeak() / 1048576.0, addS, catS);
+            System.out.printf("{\"profile\":\"%s\",\"gib\":%d,\"root\":\"%s\",\"maxHeapMiB\":%d,\"addPeakHeapMiB\":%.1f,\"catPeakHeapMiB\":%.1f,\"addS\":%.1f,\"catS\":%.1f}%n",
+                    options.profileName(), gib, r.root(), Runtime.getRuntime().maxMemory() >> 20, addPeak / 1048576.0, heapPeak() / 1048576.0, addS, catS);
         }
     }
 

@@ -37,8 +37,8 @@ final class BlockWriter implements AutoCloseable {
     /** A block whose CID is being computed; {@link #cid} is set once it has gone to the sink. */
     static final class Queued {
         private final long codec;
-        private final byte[] bytes;
-        private final Future<Cid> future;
+        private byte[] bytes; // dropped once handed to the sink: a parent may hold the Queued long after
+        private Future<Cid> future;
         private Cid cid;
 
         private Queued(long codec, byte[] bytes, Future<Cid> future, Cid cid) {
@@ -125,6 +125,8 @@ final class BlockWriter implements AutoCloseable {
         sink.put(Block.of(cid, q.bytes));
         blocks++;
         q.cid = cid;
+        q.bytes = null;
+        q.future = null;
     }
 
     private Cid put(long codec, byte[] bytes) throws IOException {

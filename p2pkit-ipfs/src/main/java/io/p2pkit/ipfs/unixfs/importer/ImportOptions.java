@@ -54,13 +54,13 @@ public final class ImportOptions {
     public static final ImportOptions UNIXFS_V0_2015 = new Builder().profileName("unixfs-v0-2015").build();
 
     /** IPIP-499's modern profile: CIDv1, raw leaves, 1 MiB chunks, 1024 links, block-bytes, {@code >}. */
-    public static final ImportOptions UNIXFS_V1_2025 = new Builder().profileName("unixfs-v1-2025")
+    public static final ImportOptions UNIXFS_V1_2025 = new Builder()
             .cidVersion(1).rawLeaves(true).chunker(ChunkerSpec.fixed(1024 * 1024)).maxLinks(1024)
-            .hamtSizeEstimation(HamtSizeEstimation.BLOCK).build();
+            .hamtSizeEstimation(HamtSizeEstimation.BLOCK).profileName("unixfs-v1-2025").build();
 
     /** Kubo 0.39's defaults: {@link #UNIXFS_V0_2015} but sharding at {@code >=} the threshold, as boxo did before 0.40. */
-    public static final ImportOptions KUBO_0_39 = new Builder().profileName("kubo-0.39")
-            .hamtSwitch(HamtSwitch.AT_LEAST).build();
+    public static final ImportOptions KUBO_0_39 = new Builder()
+            .hamtSwitch(HamtSwitch.AT_LEAST).profileName("kubo-0.39").build();
 
     private final String profile;
     // what was asked for, kept so that toBuilder() leaves Kubo's defaults to be worked out again
@@ -313,6 +313,7 @@ public final class ImportOptions {
         private Builder() {
         }
 
+        /** Names the profile these settings are; any later change clears the name. */
         private Builder profileName(String name) {
             profile = name;
             return this;
