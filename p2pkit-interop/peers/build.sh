@@ -11,6 +11,8 @@
 #   perf programs: node peers/js/perf.mjs, peers/go/perf-peer
 #   DHT programs: node peers/js/kad.mjs, peers/go-kad/peer
 #   pubsub programs: node peers/js/pubsub.mjs, peers/go-pubsub/peer (built with the go peer)
+#   Kubo (the ipfs command, for UnixFS CIDs): peers/kubo/ipfs (built with the go peer)
+#   Helia (@helia/unixfs importer): node peers/helia/add.mjs
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -60,6 +62,7 @@ build_js() {
     node --check pubsub.mjs || return 1
     touch .built
     echo "interop: js peer ready (node $(node --version))"
+    build_helia || { echo "interop: building the helia importer FAILED" >&2; return 1; }
 }
 
 build_go() {
@@ -79,6 +82,7 @@ build_go() {
     local failed=0
     build_go_kad || { echo "interop: building the go-kad peer FAILED" >&2; failed=1; }
     build_go_pubsub || { echo "interop: building the go-pubsub peer FAILED" >&2; failed=1; }
+    build_kubo || { echo "interop: building Kubo FAILED" >&2; failed=1; }
     return $failed
 }
 
@@ -96,6 +100,31 @@ build_go_pubsub() {
     GOFLAGS=-mod=readonly go build -trimpath -o peer . || return 1
     touch .built
     echo "interop: go-pubsub peer ready (go-libp2p-pubsub v0.14.2)"
+}
+
+build_kubo() {
+    # Kubo v0.39.0 through a wrapper module (tools.go): the module proxy refuses the version list
+    # that `go install ...@v0.39.0` needs. go.mod also lifts cockroachdb/swiss, whose pinned
+    # version does not compile with Go 1.26. Go's build cache makes rebuilds quick.
+    cd "$here/kubo" || return 1
+    rm -f .built
+    local start=$(date +%s)
+    GOFLAGS=-mod=readonly go build -trimpath -o ipfs.tmp github.com/ipfs/kubo/cmd/ipfs || return 1
+    mv -f ipfs.tmp ipfs || return 1
+    touch .built
+    echo "interop: kubo ready ($(./ipfs version)) in $(( $(date +%s) - start ))s"
+}
+
+build_helia() {
+    cd "$here/helia" || return 1
+    rm -f .built
+    if [ ! -d node_modules ] || ! cmp -s package-lock.json node_modules/.package-lock.json.p2pkit 2>/dev/null; then
+        npm_config_cache="$cache/npm" npm ci --no-audit --no-fund --loglevel=error || return 1
+        cp package-lock.json node_modules/.package-lock.json.p2pkit
+    fi
+    node --check add.mjs || return 1
+    touch .built
+    echo "interop: helia importer ready (@helia/unixfs $(node -p 'require("./node_modules/@helia/unixfs/package.json").version'))"
 }
 
 build_rust() {

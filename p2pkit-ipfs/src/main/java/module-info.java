@@ -2,7 +2,8 @@
  * The IPFS content layer: blocks and where they come from ({@code io.p2pkit.ipfs.block}), the IPLD
  * data model, codecs and paths ({@code ipld}, {@code codec…}, {@code path}), CAR files
  * ({@code car}), blockstores and their tiers ({@code blockstore}), pins and garbage collection
- * ({@code pin}), and the repository on disk ({@code repo}).
+ * ({@code pin}), the repository on disk ({@code repo}), and UnixFS files and directories: import,
+ * export, chunkers, HAMT shards and the Data message ({@code unixfs…}).
  */
 module io.p2pkit.ipfs {
     requires transitive io.p2pkit.core;
@@ -21,4 +22,10 @@ module io.p2pkit.ipfs {
     exports io.p2pkit.ipfs.path;
     exports io.p2pkit.ipfs.pin;
     exports io.p2pkit.ipfs.repo;
+    exports io.p2pkit.ipfs.unixfs;
+    exports io.p2pkit.ipfs.unixfs.chunker;
+    exports io.p2pkit.ipfs.unixfs.exporter;
+    exports io.p2pkit.ipfs.unixfs.hamt;
+    exports io.p2pkit.ipfs.unixfs.importer;
+    exports io.p2pkit.ipfs.unixfs.pb;
 }

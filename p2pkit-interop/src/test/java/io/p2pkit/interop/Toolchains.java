@@ -84,6 +84,31 @@ public final class Toolchains {
         return home;
     }
 
+    /**
+     * Requires Kubo's {@code ipfs} command (built by the go step of peers/build.sh): fails under CI
+     * and skips elsewhere when it is missing.
+     *
+     * @return the program
+     */
+    public static Path requireKubo() {
+        Path dir = get().peers.resolve("kubo");
+        Prerequisites.require(Prerequisites.findProgram("go").isPresent(), "Kubo cannot be built: go is not installed");
+        Prerequisites.require(Files.exists(dir.resolve(".built")), "Kubo is not built (peers/build.sh failed or did not run; see its output)");
+        return dir.resolve("ipfs");
+    }
+
+    /**
+     * Requires the Helia importer script (built by the js step of peers/build.sh).
+     *
+     * @return {@code peers/helia/add.mjs}
+     */
+    public static Path requireHelia() {
+        Path dir = get().peers.resolve("helia");
+        Prerequisites.require(Prerequisites.findProgram("node").isPresent(), "Helia cannot run: node is not installed");
+        Prerequisites.require(Files.exists(dir.resolve(".built")), "the Helia importer is not built (peers/build.sh failed or did not run; see its output)");
+        return dir.resolve("add.mjs");
+    }
+
     private static Toolchains detect() {
         Path peers = Path.of(System.getProperty("p2pkit.interop.peers", "peers")).toAbsolutePath().normalize();
         Map<Implementation, String> missing = new EnumMap<>(Implementation.class);

@@ -7,6 +7,7 @@ import io.p2pkit.ipfs.block.BlockSource;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.stream.Stream;
@@ -47,6 +48,20 @@ public interface Blockstore extends BlockSource, Closeable {
      * @throws IOException            when it cannot be written
      */
     void put(Block block) throws IOException;
+
+    /**
+     * Stores several blocks, as {@link #put} each would, and returns when all are stored. Stores
+     * that can make a batch cheaper than its puts (one directory sync for many files) override it.
+     *
+     * @param blocks the blocks, in the order they should become visible where the store keeps one
+     * @throws BlockTooLargeException when a block is over the size limit (blocks before it may be stored)
+     * @throws IOException            when they cannot be written
+     */
+    default void putMany(List<Block> blocks) throws IOException {
+        for (Block b : blocks) {
+            put(b);
+        }
+    }
 
     /**
      * @param key a multihash

@@ -8,6 +8,8 @@ import io.p2pkit.ipfs.block.BlockSource;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -265,6 +267,22 @@ public final class TieredBlockstore implements Blockstore {
         memory.markSaved(block.cid().multihash());
     }
 
+    /** Stores the blocks on disk in one batch (see {@link FlatfsBlockstore#putMany}); identity blocks are skipped. */
+    @Override
+    public void putMany(List<Block> blocks) throws IOException {
+        List<Block> stored = new ArrayList<>(blocks.size());
+        for (Block b : blocks) {
+            if (b.cid().multihash().code() != Multicodec.IDENTITY) {
+                SizeLimit.check(b, allowBigBlocks);
+                stored.add(b);
+            }
+        }
+        disk.putMany(stored);
+        for (Block b : stored) {
+            memory.markSaved(b.cid().multihash());
+        }
+    }
+
     @Override
     public boolean has(Multihash key) throws IOException {
         return key.code() == Multicodec.IDENTITY || memory.has(key) || disk.has(key);
@@ -401,6 +419,11 @@ public final class TieredBlockstore implements Blockstore {
         @Override
         public void put(Block block) throws IOException {
             TieredBlockstore.this.put(block);
+        }
+
+        @Override
+        public void putMany(List<Block> blocks) throws IOException {
+            TieredBlockstore.this.putMany(blocks);
         }
 
         @Override

@@ -1,0 +1,155 @@
+package io.p2pkit.interop;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Kubo's {@code ipfs} command (peers/kubo, v0.39.0 from the Go module proxy), run offline on a
+ * fresh repository made with {@code ipfs init --profile test} (no bootstrap, loopback, no mDNS)
+ * and an empty bootstrap list. No daemon is ever started: every command runs in-process on the repo.
+ */
+final class KuboCli {
+    private final Path program;
+    private final Path repo;
+
+    private KuboCli(Path program, Path repo) {
+        this.program = program;
+        this.repo = repo;
+    }
+
+    /** @return Kubo on a new repository in a new temporary directory */
+    static KuboCli fresh(Path program) throws IOException {
+        Path repo = Files.createTempDirectory("p2pkit-kubo-");
+        KuboCli k = new KuboCli(program, repo);
+        k.run(List.of("init", "--profile", "test"));
+        k.run(List.of("config", "--json", "Bootstrap", "[]"));
+        return k;
+    }
+
+    /** @return the repository directory */
+    Path repo() {
+        return repo;
+    }
+
+    /**
+     * Runs {@code ipfs add} and reads its {@code added <cid> <name>} lines.
+     *
+     * @param args the options and paths
+     * @return name to CID, in output order
+     */
+    Map<String, String> add(List<String> args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("add", "--progress=false"));
+        cmd.addAll(args);
+        String out = run(cmd);
+        Map<String, String> added = new LinkedHashMap<>();
+        for (String line : out.split("\n", -1)) {
+            if (!line.startsWith("added ")) {
+                continue;
+            }
+            int space = line.indexOf(' ', 6);
+            String cid = space < 0 ? line.substring(6) : line.substring(6, space);
+            String name = space < 0 ? "" : line.substring(space + 1);
+            added.put(unescape(name), cid);
+        }
+        return added;
+    }
+
+    /**
+     * Undoes Kubo's {@code EscNonPrint}: a name holding a backslash or a character Go does not
+     * print is written as a Go string literal without its quotes ({@code \t}, {@code \u200d}, {@code \\}).
+     */
+    static String unescape(String s) {
+        if (s.indexOf('\\') < 0) {
+            return s;
+        }
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c != '\\' || i + 1 >= s.length()) {
+                b.append(c);
+                continue;
+            }
+            char e = s.charAt(++i);
+            switch (e) {
+                case 'a' -> b.append('\u0007');
+                case 'b' -> b.append('\b');
+                case 'f' -> b.append('\f');
+                case 'n' -> b.append('\n');
+                case 'r' -> b.append('\r');
+                case 't' -> b.append('\t');
+                case 'v' -> b.append('\u000b');
+                case 'x' -> {
+                    b.append((char) Integer.parseInt(s.substring(i + 1, i + 3), 16));
+                    i += 2;
+                }
+                case 'u' -> {
+                    b.append((char) Integer.parseInt(s.substring(i + 1, i + 5), 16));
+                    i += 4;
+                }
+                case 'U' -> {
+                    b.appendCodePoint(Integer.parseInt(s.substring(i + 1, i + 9), 16));
+                    i += 8;
+                }
+                default -> b.append(e);
+            }
+        }
+        return b.toString();
+    }
+
+    /** @return the final CID of {@code ipfs add -Q args} */
+    String addQuiet(List<String> args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("add", "-Q"));
+        cmd.addAll(args);
+        return run(cmd).strip();
+    }
+
+    String run(List<String> args) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(program.toString());
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("IPFS_PATH", repo.toString());
+        pb.environment().put("IPFS_TELEMETRY", "off");
+        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        Path err = Files.createTempFile("kubo-err", ".txt");
+        pb.redirectError(err.toFile());
+        Process p = pb.start();
+        byte[] out;
+        try {
+            out = p.getInputStream().readAllBytes();
+            if (!p.waitFor(10, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                throw new IOException("ipfs " + args + " did not finish");
+            }
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+        String stderr = Files.readString(err);
+        Files.deleteIfExists(err);
+        if (p.exitValue() != 0) {
+            throw new IOException("ipfs " + String.join(" ", args) + " exited " + p.exitValue() + ": " + stderr.strip());
+        }
+        return new String(out, StandardCharsets.UTF_8);
+    }
+
+    /** Removes the repository. */
+    void delete() {
+        try (var s = Files.walk(repo)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

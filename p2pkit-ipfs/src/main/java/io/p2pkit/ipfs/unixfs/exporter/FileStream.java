@@ -1,0 +1,131 @@
+package io.p2pkit.ipfs.unixfs.exporter;
+
+import io.p2pkit.core.multiformats.Cid;
+import io.p2pkit.ipfs.block.BlockSource;
+import io.p2pkit.ipfs.unixfs.UnixfsException;
+import io.p2pkit.ipfs.unixfs.UnixfsException.Reason;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+/**
+ * A byte range of a UnixFS file, read block by block as it is consumed. Children that end before
+ * the range starts are skipped by their blocksizes without being read, so seeking costs one block
+ * per level. Holds one block per level of the DAG. Every node on the way is checked: its type,
+ * its sizes against its parent's blocksizes, loops, and depth.
+ */
+final class FileStream extends InputStream {
+    private final BlockSource blocks;
+    private final Deque<Frame> stack = new ArrayDeque<>();
+    private final long end;
+    private long pos;
+    private byte[] current;
+    private int at;
+    private int limit;
+
+    /** A node being read: where it starts in the file and which child comes next. */
+    private static final class Frame {
+        final UnixfsNode node;
+        final long start;
+        boolean dataServed;
+        int next;
+        long nextStart;
+
+        Frame(UnixfsNode node, long start) {
+            this.node = node;
+            this.start = start;
+            this.nextStart = start + node.inlineData().length;
+        }
+    }
+
+    FileStream(BlockSource blocks, UnixfsNode root, long offset, long length) {
+        this.blocks = blocks;
+        long size = root.fileSize();
+        this.pos = Math.min(offset, size);
+        this.end = length < 0 || length > size - pos ? size : pos + length;
+        stack.push(new Frame(root, 0));
+    }
+
+    @Override
+    public int read() throws IOException {
+        byte[] one = new byte[1];
+        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+        if (len == 0) {
+            return 0;
+        }
+        if (at == limit && !advance()) {
+            return -1;
+        }
+        int n = Math.min(len, limit - at);
+        System.arraycopy(current, at, b, off, n);
+        at += n;
+        pos += n;
+        return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+        long left = Math.min(Math.max(n, 0), end - pos);
+        long inCurrent = Math.min(left, limit - at);
+        at += (int) inCurrent;
+        pos += inCurrent;
+        long rest = left - inCurrent;
+        if (rest > 0) {
+            pos += rest; // the next advance() skips whole children by their blocksizes
+        }
+        return left;
+    }
+
+    /** Loads the next stretch of bytes at {@code pos}; false at the end of the range. */
+    private boolean advance() throws IOException {
+        current = null;
+        at = limit = 0;
+        while (pos < end && !stack.isEmpty()) {
+            Frame f = stack.peek();
+            if (!f.dataServed) {
+                f.dataServed = true;
+                byte[] data = f.node.inlineData();
+                if (pos < f.start + data.length) {
+                    current = data;
+                    at = (int) (pos - f.start);
+                    limit = (int) Math.min(data.length, end - f.start);
+                    return true;
+                }
+            }
+            if (f.next >= f.node.children()) {
+                stack.pop();
+                continue;
+            }
+            int i = f.next++;
+            long childStart = f.nextStart;
+            long childSize = f.node.data().blocksize(i);
+            f.nextStart += childSize;
+            if (childStart + childSize <= pos) {
+                continue; // wholly before the range: never read
+            }
+            Cid cid = f.node.pb().links().get(i).hash();
+            for (Frame ancestor : stack) {
+                if (ancestor.node.cid().equals(cid)) {
+                    throw new UnixfsException(Reason.LOOP, f.node.cid(), "link " + i + " leads back to " + cid + ", its own ancestor");
+                }
+            }
+            if (stack.size() >= Exporter.MAX_DEPTH) {
+                throw new UnixfsException(Reason.TOO_DEEP, cid, "file DAG deeper than " + Exporter.MAX_DEPTH + " levels");
+            }
+            UnixfsNode child = UnixfsNode.load(blocks, cid);
+            long actual = child.fileSize();
+            if (actual != childSize) {
+                throw new UnixfsException(Reason.SIZE_MISMATCH, f.node.cid(), "blocksize " + i + " says " + childSize
+                        + " bytes but " + cid + " holds " + actual);
+            }
+            stack.push(new Frame(child, childStart));
+        }
+        return false;
+    }
+}

@@ -1,0 +1,47 @@
+package io.p2pkit.ipfs.unixfs.importer;
+
+import io.p2pkit.ipfs.block.Block;
+import io.p2pkit.ipfs.blockstore.Blockstore;
+
+import java.io.IOException;
+import java.util.Objects;
+
+/**
+ * Where an import's blocks go. The importer hands over each block as soon as it is final, children
+ * before the nodes that link to them and the root last, so a caller holding the pin lock
+ * ({@link io.p2pkit.ipfs.pin.GcLock#pinLock()}) from before the import can pin the root after it.
+ * Blocks with identity CIDs are not handed over: their CID carries them.
+ */
+@FunctionalInterface
+public interface BlockSink {
+    /** Drops every block: for computing CIDs only (Kubo's {@code --only-hash}). */
+    BlockSink NONE = block -> {
+    };
+
+    /**
+     * @param block a finished block
+     * @throws IOException when it cannot be stored
+     */
+    void put(Block block) throws IOException;
+
+    /**
+     * Makes every block handed over so far stored. The importer calls it before an import
+     * returns; a sink that batches writes them here.
+     *
+     * @throws IOException when they cannot be stored
+     */
+    default void flush() throws IOException {
+    }
+
+    /**
+     * A sink that puts blocks into {@code store} in batches ({@link Blockstore#putMany}) of up to
+     * 64 blocks or 16 MiB, so a disk store syncs each directory once per batch, not per block.
+     * Blocks are stored in the order they were made, and all of them by the time the import returns.
+     *
+     * @param store where the blocks go
+     * @return the sink
+     */
+    static BlockSink of(Blockstore store) {
+        return new BatchingSink(Objects.requireNonNull(store, "store"));
+    }
+}

@@ -1,0 +1,261 @@
+package io.p2pkit.ipfs.unixfs.importer;
+
+import io.p2pkit.core.multiformats.Multicodec;
+import io.p2pkit.core.multiformats.Varint;
+import io.p2pkit.ipfs.codec.dagpb.PBLink;
+import io.p2pkit.ipfs.codec.dagpb.PBNode;
+import io.p2pkit.ipfs.unixfs.chunker.Chunker;
+import io.p2pkit.ipfs.unixfs.pb.DataType;
+import io.p2pkit.ipfs.unixfs.pb.Mtime;
+import io.p2pkit.ipfs.unixfs.pb.UnixfsData;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Builds one file's DAG from its chunks, in the balanced or the trickle layout, the way boxo's
+ * importer shapes them (so the CIDs are Kubo's). Streams: it holds one chunk ahead and, per level
+ * of the tree, the links of the node being filled, so memory is bounded by depth × max links
+ * whatever the file's size. Every node goes to the sink as soon as it is final; the root last.
+ */
+final class FileImporter {
+    private final ImportOptions options;
+    private final BlockWriter writer;
+    private final Chunker chunker;
+    private final ImportListener listener;
+    private final String path;
+    private byte[] ahead;
+    private boolean ended;
+    private long read;
+
+    FileImporter(ImportOptions options, BlockWriter writer, Chunker chunker, ImportListener listener, String path) {
+        this.options = options;
+        this.writer = writer;
+        this.chunker = chunker;
+        this.listener = listener;
+        this.path = path;
+    }
+
+    /** @return the bytes read so far */
+    long bytesRead() {
+        return read;
+    }
+
+    /**
+     * @param mode  the mode the root carries, or null
+     * @param mtime the modification time the root carries, or null
+     * @return the file's root
+     */
+    Child build(Integer mode, Mtime mtime) throws IOException {
+        return options.layout() == ImportOptions.Layout.TRICKLE ? trickle(mode, mtime) : balanced(mode, mtime);
+    }
+
+    private boolean done() throws IOException {
+        if (ahead == null && !ended) {
+            ahead = chunker.next();
+            if (ahead == null) {
+                ended = true;
+            } else {
+                read += ahead.length;
+                listener.bytesRead(path, read);
+            }
+        }
+        return ahead == null;
+    }
+
+    private byte[] take() throws IOException {
+        done();
+        byte[] chunk = ahead;
+        ahead = null;
+        return chunk;
+    }
+
+    // --- balanced: the first leaf is the root until a second chunk comes; then the tree grows a
+    // level at a time, the old root becoming the first child of a new one filled to that depth.
+
+    private Child balanced(Integer mode, Mtime mtime) throws IOException {
+        if (done()) {
+            return leaf(new byte[0], true, mode, mtime).resolve();
+        }
+        byte[] first = take();
+        if (done()) {
+            return leaf(first, true, mode, mtime).resolve();
+        }
+        Ref root = leaf(first, true, null, null);
+        for (int depth = 1; ; depth++) {
+            Pending node = new Pending();
+            node.add(root);
+            fillBalanced(node, depth);
+            if (done()) {
+                return node.finish(mode, mtime);
+            }
+            root = new Done(node.finish(null, null));
+        }
+    }
+
+    private void fillBalanced(Pending node, int depth) throws IOException {
+        while (node.count() < options.maxLinks() && !done()) {
+            if (depth == 1) {
+                node.add(leaf(take(), true, null, null));
+            } else {
+                Pending child = new Pending();
+                fillBalanced(child, depth - 1);
+                node.add(new Done(child.finish(null, null)));
+            }
+        }
+    }
+
+    // --- trickle: a root with a layer of leaves, then up to four subtrees of each growing depth.
+
+    private static final int DEPTH_REPEAT = 4;
+
+    private Child trickle(Integer mode, Mtime mtime) throws IOException {
+        Pending root = new Pending();
+        fillTrickle(root, -1);
+        return root.finish(mode, mtime);
+    }
+
+    private void fillTrickle(Pending node, int maxDepth) throws IOException {
+        while (node.count() < options.maxLinks() && !done()) {
+            node.add(leaf(take(), false, null, null));
+        }
+        for (int depth = 1; maxDepth == -1 || depth < maxDepth; depth++) {
+            if (done()) {
+                break;
+            }
+            for (int r = 0; r < DEPTH_REPEAT && !done(); r++) {
+                Pending child = new Pending();
+                fillTrickle(child, depth);
+                node.add(new Done(child.finish(null, null)));
+            }
+        }
+    }
+
+    /**
+     * A leaf: a raw block, or a DAG-PB node whose Data holds the chunk (type File in the balanced
+     * layout, Raw in the trickle layout, as boxo writes them).
+     */
+    private Ref leaf(byte[] data, boolean fileType, Integer mode, Mtime mtime) throws IOException {
+        if (options.rawLeaves()) {
+            return new LeafRef(writer.queue(Multicodec.RAW, data), data.length, data.length);
+        }
+        byte[] block;
+        if (mode == null && mtime == null && data.length > 0) {
+            block = leafBlock(data, fileType ? DataType.FILE : DataType.RAW);
+        } else {
+            UnixfsData d = fileType ? UnixfsData.file(data.length == 0 ? null : data, data.length, new long[0]) : UnixfsData.raw(data);
+            block = PBNode.of(d.withMode(mode).withMtime(mtime).encode()).encode();
+        }
+        return new LeafRef(writer.queue(Multicodec.DAG_PB, block), block.length, data.length);
+    }
+
+    /**
+     * A DAG-PB leaf in one copy of the chunk: {@code PBNode{Data: Data{Type, Data: chunk, filesize}}},
+     * the bytes {@code PBNode.of(UnixfsData….encode()).encode()} gives.
+     */
+    static byte[] leafBlock(byte[] chunk, DataType type) {
+        int n = chunk.length;
+        int inner = 2 + 1 + Varint.size(n) + n + 1 + Varint.size(n);
+        byte[] out = new byte[1 + Varint.size(inner) + inner];
+        int at = 0;
+        out[at++] = 0x0a;
+        at += Varint.write(inner, out, at);
+        out[at++] = 0x08;
+        out[at++] = (byte) type.number();
+        out[at++] = 0x12;
+        at += Varint.write(n, out, at);
+        System.arraycopy(chunk, 0, out, at, n);
+        at += n;
+        out[at++] = 0x18;
+        Varint.write(n, out, at);
+        return out;
+    }
+
+    /** A child as a parent links it, once its CID is known. */
+    private interface Ref {
+        Child resolve() throws IOException;
+
+        long tsize();
+
+        long fileSize();
+    }
+
+    private record Done(Child child) implements Ref {
+        @Override
+        public Child resolve() {
+            return child;
+        }
+
+        @Override
+        public long tsize() {
+            return child.tsize();
+        }
+
+        @Override
+        public long fileSize() {
+            return child.fileSize();
+        }
+    }
+
+    private final class LeafRef implements Ref {
+        private final BlockWriter.Queued queued;
+        private final long tsize;
+        private final long fileSize;
+
+        LeafRef(BlockWriter.Queued queued, long tsize, long fileSize) {
+            this.queued = queued;
+            this.tsize = tsize;
+            this.fileSize = fileSize;
+        }
+
+        @Override
+        public Child resolve() throws IOException {
+            return new Child(writer.cid(queued), tsize, fileSize);
+        }
+
+        @Override
+        public long tsize() {
+            return tsize;
+        }
+
+        @Override
+        public long fileSize() {
+            return fileSize;
+        }
+    }
+
+    /** A File node being filled: its links and the file size under each. */
+    private final class Pending {
+        private final List<Ref> children = new ArrayList<>();
+        private long[] sizes = new long[16];
+        private long fileSize;
+        private long tsize;
+
+        int count() {
+            return children.size();
+        }
+
+        void add(Ref child) {
+            if (children.size() == sizes.length) {
+                sizes = Arrays.copyOf(sizes, sizes.length * 2);
+            }
+            sizes[children.size()] = child.fileSize();
+            children.add(child);
+            fileSize += child.fileSize();
+            tsize += child.tsize();
+        }
+
+        Child finish(Integer mode, Mtime mtime) throws IOException {
+            List<PBLink> links = new ArrayList<>(children.size());
+            for (Ref r : children) {
+                Child c = r.resolve();
+                links.add(PBLink.of(c.cid(), "", c.tsize()));
+            }
+            UnixfsData d = UnixfsData.file(null, fileSize, Arrays.copyOf(sizes, children.size())).withMode(mode).withMtime(mtime);
+            byte[] block = PBNode.of(d.encode(), links).encode();
+            return new Child(writer.dagPb(block), block.length + tsize, fileSize);
+        }
+    }
+}
