@@ -122,6 +122,24 @@ public final class Repository implements Closeable {
     }
 
     /**
+     * Reads a repository's config without opening it: no lock is taken, so it works while another
+     * process has the repository open (a command that only computes CIDs needs the import settings).
+     *
+     * @param root its directory
+     * @return its config
+     * @throws RepoException       when there is no repository there
+     * @throws RepoConfigException when the config file is malformed
+     * @throws IOException         when it cannot be read
+     */
+    public static RepoConfig readConfig(Path root) throws IOException {
+        Path abs = root.toAbsolutePath();
+        if (!isInitialized(abs)) {
+            throw new RepoException(abs, "no p2pkit repository at " + abs + " (run p2pkit init)");
+        }
+        return RepoConfig.parse(readSmall(abs.resolve(CONFIG), RepoConfig.MAX_BYTES));
+    }
+
+    /**
      * Opens a repository for this process.
      *
      * @param root    its directory

@@ -13,6 +13,10 @@ import io.p2pkit.node.cli.command.VersionCommand;
 import io.p2pkit.node.cli.command.block.BlockCommand;
 import io.p2pkit.node.cli.command.cid.CidCommand;
 import io.p2pkit.node.cli.command.dag.DagCommand;
+import io.p2pkit.node.cli.command.files.AddCommand;
+import io.p2pkit.node.cli.command.files.CatCommand;
+import io.p2pkit.node.cli.command.files.GetCommand;
+import io.p2pkit.node.cli.command.files.LsCommand;
 import io.p2pkit.node.cli.command.pin.PinCommand;
 import io.p2pkit.node.cli.command.repo.RepoCommand;
 import picocli.CommandLine;
@@ -45,7 +49,7 @@ public final class Main {
     public static List<CliCommand> commands() {
         return List.of(new VersionCommand(), new IdCommand(), new DaemonCommand(), new PingCommand(),
                 new TransportInteropCommand(), new PerfCommand(), new RoutingCommand(), new PubsubCommand(),
-                new InitCommand(), new BlockCommand(), new DagCommand(), new PinCommand(), new RepoCommand(), new CidCommand());
+                new InitCommand(), new AddCommand(), new CatCommand(), new GetCommand(), new LsCommand(), new BlockCommand(), new DagCommand(), new PinCommand(), new RepoCommand(), new CidCommand());
     }
 
     public static void main(String[] args) {

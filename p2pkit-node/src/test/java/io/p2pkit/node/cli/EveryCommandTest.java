@@ -15,6 +15,9 @@ import io.p2pkit.node.cli.command.PerfCommand;
 import io.p2pkit.pubsub.PubSub;
 import io.p2pkit.pubsub.PubsubConfig;
 import io.p2pkit.pubsub.gossip.GossipRouter;
+import io.p2pkit.ipfs.unixfs.importer.BlockSink;
+import io.p2pkit.ipfs.unixfs.importer.ImportOptions;
+import io.p2pkit.ipfs.unixfs.importer.Importer;
 import io.p2pkit.testing.TinyJson;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -131,6 +134,11 @@ class EveryCommandTest {
                 "repo verify", List.of("--repo-dir", "--progress")));
         repoCommands.putAll(Map.of(
                 "repo stat", List.of("--repo-dir", "--size-only", "--human"),
+                "add", List.of("--repo-dir", "--progress", "--recursive", "--only-hash", "--cid-version", "--raw-leaves",
+                        "--chunker", "--trickle", "--pin", "--wrap-with-directory", "--allow-big-block"),
+                "cat", List.of("--repo-dir", "--progress", "--offset", "--length"),
+                "get", List.of("--repo-dir", "--progress", "--output"),
+                "ls", List.of("--repo-dir", "--headers", "--resolve-type", "--size"),
                 "pin add", List.of("--repo-dir", "--recursive"),
                 "pin ls", List.of("--repo-dir", "--type", "--quiet"),
                 "pin rm", List.of("--repo-dir", "--recursive"),
@@ -180,10 +188,17 @@ class EveryCommandTest {
         Path nodeFile = Files.writeString(dir.resolve("node.json"), "{\"every\":\"command\"}");
         String node = Codecs.standard().encode(Multicodec.DAG_CBOR, MapNode.of("every", Node.of("command"))).cid().toString();
         Path car = dir.resolve("node.car");
+        String fileCid = new Importer(ImportOptions.UNIXFS_V0_2015, BlockSink.NONE).importPath(dataFile).root().toString();
+        String wrapped = new Importer(ImportOptions.builder().wrapWithDirectory(true).build(), BlockSink.NONE)
+                .importPath(dataFile).root().toString();
         runs.put("init", new String[] {rd, "--profile", "test"});
         runs.put("block put", new String[] {dataFile.toString(), rd});
         runs.put("block stat", new String[] {block, rd});
         runs.put("block get", new String[] {block, rd});
+        runs.put("add", new String[] {"-w", dataFile.toString(), rd});
+        runs.put("cat", new String[] {fileCid, rd});
+        runs.put("ls", new String[] {"/ipfs/" + wrapped, rd});
+        runs.put("get", new String[] {fileCid, "-o", dir.resolve("got").toString(), rd});
         runs.put("dag put", new String[] {nodeFile.toString(), rd});
         runs.put("dag get", new String[] {node, rd});
         runs.put("dag stat", new String[] {node, rd});
@@ -213,7 +228,7 @@ class EveryCommandTest {
         // In this order: provide before findprovs, put before get.
         for (String name : List.of("version", "id", "ping", "perf", "pubsub pub", "routing provide",
                 "routing findprovs", "routing findpeer", "routing put", "routing get",
-                "init", "block put", "block stat", "block get", "dag put", "dag get", "dag stat", "dag export", "dag import",
+                "init", "block put", "block stat", "block get", "add", "cat", "get", "ls", "dag put", "dag get", "dag stat", "dag export", "dag import",
                 "pin add", "pin ls", "pin verify", "pin rm", "block rm", "repo stat", "repo verify", "repo gc",
                 "cid format", "cid base32")) {
             List<String> argv = new ArrayList<>(List.of(name.split(" ")));

@@ -92,6 +92,34 @@ public final class Importer {
         }
     }
 
+    /**
+     * Imports several files, symlinks or directories into one new directory, each under its own
+     * file name: Kubo's {@code add -w} with several arguments. The directory takes the options'
+     * mode and mtime; {@link ImportOptions#wrapWithDirectory()} does not add a second one. The
+     * listener sees each entry's path with its name in front ({@code name}, {@code name/a}).
+     *
+     * @param paths what to import, whose file names differ
+     * @return the result, whose root is the new directory
+     * @throws IOException              when something cannot be read or the sink fails
+     * @throws IllegalArgumentException when two paths have the same file name, or one has none
+     */
+    public ImportResult importPaths(List<Path> paths) throws IOException {
+        try (Run run = new Run()) {
+            DirectoryBuilder dir = new DirectoryBuilder(options, run.writer, options.mode(), options.mtime());
+            for (Path path : paths) {
+                Path fileName = path.toAbsolutePath().normalize().getFileName();
+                if (fileName == null) {
+                    throw new IllegalArgumentException(path + " has no file name to put in the directory");
+                }
+                String name = fileName.toString();
+                BasicFileAttributes attrs = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                dir.add(name, run.entry(path, name, attrs));
+            }
+            run.directories++;
+            return run.finish(dir.finish());
+        }
+    }
+
     private Child wrap(Run run, String name, Child entry) throws IOException {
         if (!options.wrapWithDirectory()) {
             return entry;

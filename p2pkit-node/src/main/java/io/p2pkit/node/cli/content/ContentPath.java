@@ -4,10 +4,10 @@ import io.p2pkit.core.DecodeException;
 import io.p2pkit.core.multiformats.Cid;
 import io.p2pkit.ipfs.codec.Codecs;
 import io.p2pkit.ipfs.path.IpfsPath;
-import io.p2pkit.ipfs.path.NamedLinkLookup;
 import io.p2pkit.ipfs.path.PathResolver;
 import io.p2pkit.ipfs.path.ResolvedPath;
 import io.p2pkit.ipfs.repo.Repository;
+import io.p2pkit.ipfs.unixfs.hamt.HamtLinkLookup;
 import io.p2pkit.node.cli.UsageException;
 import io.p2pkit.node.cli.options.RepoOption;
 
@@ -77,11 +77,11 @@ public final class ContentPath {
     /**
      * @param repo an open repository
      * @return a resolver over its local blocks, without heat (a command's one-off reads should not
-     *         fill the memory tier), DAG-PB names as plain links (HAMT directories need UnixFS)
+     *         fill the memory tier); a name in a HAMT-sharded UnixFS directory is found by its hash
      */
     public static PathResolver resolver(Repository repo) {
         Codecs codecs = RepoOption.codecs(true);
-        return new PathResolver(repo.blocks().local(), codecs, NamedLinkLookup.FIRST_MATCHING_NAME);
+        return new PathResolver(repo.blocks().local(), codecs, HamtLinkLookup.INSTANCE);
     }
 
     /** {@code text}, cut to 100 characters for messages. */

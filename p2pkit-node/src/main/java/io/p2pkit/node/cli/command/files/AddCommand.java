@@ -1,0 +1,395 @@
+package io.p2pkit.node.cli.command.files;
+
+import io.p2pkit.core.multiformats.Cid;
+import io.p2pkit.ipfs.pin.GcLock;
+import io.p2pkit.ipfs.pin.PinType;
+import io.p2pkit.ipfs.repo.RepoConfig;
+import io.p2pkit.ipfs.repo.Repository;
+import io.p2pkit.ipfs.unixfs.importer.BlockSink;
+import io.p2pkit.ipfs.unixfs.importer.ImportListener;
+import io.p2pkit.ipfs.unixfs.importer.ImportOptions;
+import io.p2pkit.ipfs.unixfs.importer.ImportResult;
+import io.p2pkit.ipfs.unixfs.importer.Importer;
+import io.p2pkit.ipfs.unixfs.pb.Mtime;
+import io.p2pkit.node.cli.CliCommand;
+import io.p2pkit.node.cli.ProgressBar;
+import io.p2pkit.node.cli.UsageException;
+import io.p2pkit.node.cli.content.CodecNames;
+import io.p2pkit.node.cli.options.JsonOption;
+import io.p2pkit.node.cli.options.ProgressOption;
+import io.p2pkit.node.cli.options.RepoOption;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code p2pkit add}: files and directories into UnixFS DAGs in the repository, as Kubo's {@code ipfs add}. */
+@Command(name = "add", description = {
+        "Add files or directories to the repository as UnixFS, and pin them.",
+        "",
+        "Each PATH (or stdin) is chunked and stored as a UnixFS DAG; its root is pinned recursively unless "
+                + "--pin=false. Directories need -r; names starting with a dot are skipped unless -H; symlinks are "
+                + "stored as symlinks, never followed. Prints 'added <cid> <name>' for every file and directory, "
+                + "children before their directory and the root last.",
+        "",
+        "The layout comes from the repository's import.profile (set with 'p2pkit init --profile "
+                + "unixfs-v1-2025'; default unixfs-v0-2015, Kubo's defaults), and each option below overrides it "
+                + "as Kubo's do: same options and same input give Kubo's CIDs. --only-hash computes the CIDs and "
+                + "stores nothing (it needs no repository, and reads the profile of one if there is).",
+        ""},
+        footer = {"", "With --json: {\"Name\":…,\"Hash\":…,\"Size\":\"<cumulative DAG size>\"} per entry (Kubo's shape)."})
+public final class AddCommand extends CliCommand {
+    @Parameters(paramLabel = "PATH", arity = "0..*", description = "files or directories (default: stdin)")
+    private List<Path> paths = new ArrayList<>();
+
+    @Option(names = {"-r", "--recursive"}, description = "add directories and everything under them")
+    private boolean recursive;
+
+    @Option(names = {"-H", "--hidden"}, description = "include files whose names start with a dot")
+    private boolean hidden;
+
+    @Option(names = "--stdin-name", paramLabel = "NAME", description = "the name of the file read from stdin")
+    private String stdinName = "";
+
+    @Option(names = {"-q", "--quiet"}, description = "print only the CIDs")
+    private boolean quiet;
+
+    @Option(names = {"-Q", "--quieter"}, description = "print only the final CID")
+    private boolean quieter;
+
+    @Option(names = "--silent", description = "print nothing")
+    private boolean silent;
+
+    @Option(names = {"-n", "--only-hash"}, description = "compute the CIDs only; store and pin nothing")
+    private boolean onlyHash;
+
+    @Option(names = {"-w", "--wrap-with-directory"}, description = "put the added files into one new directory")
+    private boolean wrap;
+
+    @Option(names = {"-t", "--trickle"}, description = "use the trickle layout instead of the balanced one")
+    private boolean trickle;
+
+    @Option(names = {"-s", "--chunker"}, paramLabel = "SPEC",
+            description = "size-N, rabin[-MIN-AVG-MAX] or buzhash (default: the profile's, size-262144)")
+    private String chunker;
+
+    @Option(names = "--raw-leaves", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
+            description = "store file data as raw blocks (default: true with CIDv1)")
+    private Boolean rawLeaves;
+
+    @Option(names = "--cid-version", paramLabel = "0|1", description = "the CID version (default: the profile's)")
+    private Integer cidVersion;
+
+    @Option(names = "--hash", paramLabel = "HASH", description = "the multihash function (default sha2-256; others imply CIDv1)")
+    private String hash;
+
+    @Option(names = "--inline", description = "put blocks of up to --inline-limit bytes into identity CIDs")
+    private boolean inline;
+
+    @Option(names = "--inline-limit", paramLabel = "BYTES", description = "the largest inlined block (default 32, at most 128)")
+    private Integer inlineLimit;
+
+    @Option(names = "--pin", arity = "0..1", fallbackValue = "true", defaultValue = "true", paramLabel = "BOOL",
+            description = "pin the added roots (default true)")
+    private boolean pin;
+
+    @Option(names = "--pin-name", paramLabel = "NAME", description = "a name for the pins")
+    private String pinName = "";
+
+    @Option(names = "--preserve-mode", description = "store each file's permission bits")
+    private boolean preserveMode;
+
+    @Option(names = "--preserve-mtime", description = "store each file's modification time")
+    private boolean preserveMtime;
+
+    @Option(names = "--mode", paramLabel = "MODE", description = "store this mode (octal with a leading 0, e.g. 0644)")
+    private String mode;
+
+    @Option(names = "--mtime", paramLabel = "SECONDS", description = "store this modification time (seconds since 1970)")
+    private Long mtime;
+
+    @Option(names = "--mtime-nsecs", paramLabel = "NANOS", description = "the fraction of --mtime, in nanoseconds")
+    private Integer mtimeNanos;
+
+    @Option(names = "--max-file-links", paramLabel = "N", description = "most links of one file node (default 174)")
+    private Integer maxFileLinks;
+
+    @Option(names = "--max-directory-links", paramLabel = "N",
+            description = "most entries of a basic directory before it is sharded (default: no limit)")
+    private Integer maxDirectoryLinks;
+
+    @Option(names = "--max-hamt-fanout", paramLabel = "N", description = "the fanout of HAMT shards (default 256)")
+    private Integer maxHamtFanout;
+
+    @Option(names = "--allow-big-block", description = "accept blocks over 2 MiB (they cannot be exchanged over Bitswap)")
+    private boolean allowBigBlock;
+
+    @Mixin
+    private ProgressOption progress;
+
+    @Mixin
+    private RepoOption repo;
+
+    @Mixin
+    private JsonOption output;
+
+    @Override
+    protected int run() throws Exception {
+        checkPaths();
+        if (onlyHash) {
+            Path root = repo.root();
+            RepoConfig config = Repository.isInitialized(root) ? Repository.readConfig(root) : RepoConfig.defaults();
+            importAll(options(config), BlockSink.NONE);
+            return 0;
+        }
+        try (Repository r = repo.openForAdding(allowBigBlock)) {
+            // As Kubo: hold the pin lock from before the first block until the roots are pinned, so no collection
+            // takes the blocks of an import in between.
+            GcLock.Held held = r.gcLock().pinLock();
+            try {
+                List<Cid> roots = importAll(options(r.config()), BlockSink.of(r.blocks()));
+                if (pin) {
+                    for (Cid root : roots) {
+                        r.pinner().pin(root, PinType.RECURSIVE, pinName);
+                    }
+                }
+            } finally {
+                held.close();
+            }
+        }
+        return 0;
+    }
+
+    private void checkPaths() throws IOException {
+        for (Path p : paths) {
+            BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (a.isDirectory() && !recursive) {
+                throw new UsageException(p + " is a directory, use the '-r' flag to add directories");
+            }
+        }
+        if (paths.isEmpty() && recursive) {
+            throw new UsageException("-r needs a PATH: stdin is one file");
+        }
+    }
+
+    /** The repository's profile with this command line's options over it. */
+    private ImportOptions options(RepoConfig config) {
+        String profile = config.other().getOrDefault("import.profile", "unixfs-v0-2015");
+        ImportOptions.Builder b;
+        try {
+            b = ImportOptions.profile(profile.strip()).toBuilder();
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("the repository's import.profile: " + e.getMessage());
+        }
+        try {
+            if (cidVersion != null) {
+                b.cidVersion(cidVersion);
+            }
+            if (hash != null) {
+                b.hashFunction(CodecNames.hashFunction("--hash", hash));
+            }
+            if (rawLeaves != null) {
+                b.rawLeaves(rawLeaves);
+            }
+            if (chunker != null) {
+                b.chunker(chunker);
+            }
+            if (trickle) {
+                b.layout(ImportOptions.Layout.TRICKLE);
+            }
+            if (maxFileLinks != null) {
+                b.maxLinks(maxFileLinks);
+            }
+            if (maxDirectoryLinks != null) {
+                b.maxDirectoryLinks(maxDirectoryLinks);
+            }
+            if (maxHamtFanout != null) {
+                b.hamtFanout(maxHamtFanout);
+            }
+            if (inline) {
+                b.inline(true);
+            }
+            if (inlineLimit != null) {
+                b.inlineLimit(inlineLimit);
+            }
+            if (mode != null) {
+                b.mode(parseMode(mode));
+            }
+            if (mtime != null) {
+                b.mtime(new Mtime(mtime, mtimeNanos == null ? 0 : mtimeNanos));
+            } else if (mtimeNanos != null) {
+                throw new UsageException("--mtime-nsecs needs --mtime");
+            }
+            b.preserveMode(preserveMode).preserveMtime(preserveMtime).hidden(hidden);
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    /** Kubo's --mode: octal with a leading 0 (or 0o), else decimal. */
+    static int parseMode(String text) {
+        String t = text.strip();
+        try {
+            int m;
+            if (t.startsWith("0o") || t.startsWith("0O")) {
+                m = Integer.parseInt(t.substring(2), 8);
+            } else if (t.length() > 1 && t.startsWith("0")) {
+                m = Integer.parseInt(t.substring(1), 8);
+            } else {
+                m = Integer.parseInt(t);
+            }
+            if (m < 0 || m > 07777) {
+                throw new UsageException("--mode " + text + ": out of range (0 to 07777)");
+            }
+            return m;
+        } catch (NumberFormatException e) {
+            throw new UsageException("--mode " + text + ": not a number (octal with a leading 0, e.g. 0644)");
+        }
+    }
+
+    /** Imports every argument (or stdin); returns the roots to pin. */
+    private List<Cid> importAll(ImportOptions options, BlockSink sink) throws IOException {
+        long total = paths.isEmpty() ? -1 : totalBytes(paths, options.hidden());
+        List<Cid> roots = new ArrayList<>();
+        try (ProgressBar bar = progress.bar(console(), "adding", total, ProgressBar.Unit.BYTES, "")) {
+            Reporter reporter = new Reporter(bar);
+            if (paths.isEmpty()) {
+                reporter.prefix = stdinName;
+                ImportOptions o = wrap ? options.toBuilder().wrapWithDirectory(true).build() : options;
+                ImportResult r = new Importer(o, sink, reporter).importStream(console().in(), stdinName);
+                reporter.finish();
+                if (wrap) {
+                    reporter.print("", r.root(), r.size());
+                } else if (stdinName.isEmpty()) {
+                    // Kubo names a file from stdin without --stdin-name by its CID
+                    reporter.print(r.root().toString(), r.root(), r.size());
+                }
+                roots.add(r.root());
+            } else if (wrap) {
+                reporter.prefix = "";
+                ImportResult r = new Importer(options, sink, reporter).importPaths(paths);
+                reporter.finish();
+                reporter.print("", r.root(), r.size());
+                roots.add(r.root());
+            } else {
+                for (Path p : paths) {
+                    Path name = p.toAbsolutePath().normalize().getFileName();
+                    reporter.prefix = name == null ? "" : name.toString();
+                    ImportResult r = new Importer(options, sink, reporter).importPath(p);
+                    reporter.finish();
+                    roots.add(r.root());
+                }
+            }
+            reporter.flushLast();
+        }
+        return roots;
+    }
+
+    private static long totalBytes(List<Path> paths, boolean hidden) throws IOException {
+        long[] total = {0};
+        for (Path p : paths) {
+            Files.walkFileTree(p, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                    return !hidden && !dir.equals(p) && dir.getFileName().toString().startsWith(".")
+                            ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                    if (attrs.isRegularFile() && (hidden || file.equals(p) || !file.getFileName().toString().startsWith("."))) {
+                        total[0] += attrs.size();
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) {
+                    return FileVisitResult.CONTINUE;    // the import reports it, with its name
+                }
+            });
+        }
+        return total[0];
+    }
+
+    /** Prints each imported entry as Kubo does, and moves the bar. */
+    private final class Reporter implements ImportListener {
+        private final ProgressBar bar;
+        String prefix = "";
+        private String file;
+        private long fileBytes;
+        // -Q prints the last root only: held back until the next one replaces it
+        private String last;
+
+        Reporter(ProgressBar bar) {
+            this.bar = bar;
+        }
+
+        @Override
+        public void bytesRead(String path, long total) {
+            if (!path.equals(file)) {
+                file = path;
+                fileBytes = 0;
+            }
+            bar.add(total - fileBytes);
+            fileBytes = total;
+        }
+
+        @Override
+        public void entryImported(String path, Cid cid, long size) {
+            String name = prefix.isEmpty() ? path : path.isEmpty() ? prefix : prefix + "/" + path;
+            if (!name.isEmpty()) {
+                print(name, cid, size);
+            }
+        }
+
+        /** The end of one import: the next file's count starts afresh. */
+        void finish() {
+            file = null;
+        }
+
+        void print(String name, Cid cid, long size) {
+            if (silent) {
+                return;
+            }
+            if (quieter) {
+                last = cid.toString();
+                return;
+            }
+            if (output.json()) {
+                Map<String, Object> o = new LinkedHashMap<>();
+                o.put("Name", name);
+                o.put("Hash", cid.toString());
+                o.put("Size", Long.toString(size));
+                console().json(o);
+            } else if (quiet) {
+                console().println(cid.toString());
+            } else {
+                console().println("added " + cid + " " + name);
+            }
+        }
+
+        void flushLast() {
+            if (last != null) {
+                if (output.json()) {
+                    console().json(Map.of("Hash", last));
+                } else {
+                    console().println(last);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package io.p2pkit.node.cli.command.files;
+
+import io.p2pkit.core.multiformats.Cid;
+import io.p2pkit.ipfs.repo.Repository;
+import io.p2pkit.ipfs.unixfs.exporter.EntryType;
+import io.p2pkit.ipfs.unixfs.exporter.Exporter;
+import io.p2pkit.ipfs.unixfs.exporter.UnixfsEntry;
+import io.p2pkit.node.cli.CliCommand;
+import io.p2pkit.node.cli.CommandFailedException;
+import io.p2pkit.node.cli.ProgressBar;
+import io.p2pkit.node.cli.UsageException;
+import io.p2pkit.node.cli.content.ContentPath;
+import io.p2pkit.node.cli.content.LocalFiles;
+import io.p2pkit.node.cli.content.StdoutStream;
+import io.p2pkit.node.cli.options.JsonOption;
+import io.p2pkit.node.cli.options.ProgressOption;
+import io.p2pkit.node.cli.options.RepoOption;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code p2pkit cat}: the bytes of UnixFS files on stdout, as Kubo's {@code ipfs cat}. */
+@Command(name = "cat", description = {
+        "Write the bytes of UnixFS files to stdout.",
+        "",
+        "Takes CIDs or paths (/ipfs/<cid>/dir/file, HAMT-sharded directories included) and writes the files one "
+                + "after another. --offset and --length read a range; the blocks before the offset are not read. "
+                + "Every block is checked against its CID; a missing block is an error naming it (the command "
+                + "works offline, on the repository).",
+        ""},
+        footer = {"", "With --json: {\"Path\":…,\"Cid\":…,\"Size\":…,\"Data\":<base64>} per file, for files of up to "
+                + "16 MiB (the bytes themselves otherwise)."})
+public final class CatCommand extends CliCommand {
+    /** The largest file --json puts into one line. */
+    static final int JSON_LIMIT = 16 << 20;
+
+    @Parameters(paramLabel = "CID|PATH", arity = "1..*", description = "the files")
+    private List<String> args = new ArrayList<>();
+
+    @Option(names = {"-o", "--offset"}, paramLabel = "BYTES", defaultValue = "0", description = "the first byte to write")
+    private long offset;
+
+    @Option(names = {"-l", "--length"}, paramLabel = "BYTES", defaultValue = "-1", description = "the most bytes to write")
+    private long length;
+
+    @Mixin
+    private ProgressOption progress;
+
+    @Mixin
+    private RepoOption repo;
+
+    @Mixin
+    private JsonOption output;
+
+    @Override
+    protected int run() throws Exception {
+        if (offset < 0) {
+            throw new UsageException("--offset must not be negative: " + offset);
+        }
+        if (length < -1) {
+            throw new UsageException("--length must not be negative: " + length);
+        }
+        try (Repository r = repo.open()) {
+            Exporter exporter = LocalFiles.exporter(r);
+            List<Cid> files = new ArrayList<>();
+            long total = 0;
+            for (String arg : args) {
+                Cid cid = ContentPath.resolveCid(r, arg);
+                UnixfsEntry e = LocalFiles.offline(() -> exporter.stat(cid));
+                if (e.type() != EntryType.FILE) {
+                    throw new CommandFailedException(arg + " is a " + e.type().name().toLowerCase(java.util.Locale.ROOT)
+                            + ", not a file" + (e.type() == EntryType.DIRECTORY ? " (list it with 'p2pkit ls')" : ""));
+                }
+                if (output.json() && e.size() > JSON_LIMIT) {
+                    throw new UsageException(arg + " has " + e.size() + " bytes, over the " + JSON_LIMIT
+                            + " that --json writes: drop --json to get the bytes");
+                }
+                files.add(cid);
+                total += Math.max(0, length < 0 ? e.size() - offset : Math.min(length, e.size() - offset));
+            }
+            try (ProgressBar bar = progress.bar(console(), "reading", total, ProgressBar.Unit.BYTES, "");
+                 StdoutStream out = new StdoutStream(console().out())) {
+                for (int i = 0; i < files.size(); i++) {
+                    Cid cid = files.get(i);
+                    if (output.json()) {
+                        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+                        copy(exporter, cid, buf, bar);
+                        Map<String, Object> o = new LinkedHashMap<>();
+                        o.put("Path", args.get(i));
+                        o.put("Cid", cid.toString());
+                        o.put("Size", buf.size());
+                        o.put("Data", Base64.getEncoder().encodeToString(buf.toByteArray()));
+                        console().json(o);
+                    } else {
+                        copy(exporter, cid, out, bar);
+                    }
+                }
+            }
+        }
+        return 0;
+    }
+
+    private void copy(Exporter exporter, Cid cid, OutputStream out, ProgressBar bar) throws IOException {
+        LocalFiles.offline(() -> {
+            try (InputStream in = exporter.read(cid, offset, length)) {
+                byte[] buf = new byte[64 * 1024];
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    out.write(buf, 0, n);
+                    bar.add(n);
+                }
+            }
+            return null;
+        });
+    }
+}

@@ -1,0 +1,282 @@
+package io.p2pkit.node.cli;
+
+import io.p2pkit.core.multiformats.Cid;
+import io.p2pkit.ipfs.codec.dagpb.PBLink;
+import io.p2pkit.ipfs.codec.dagpb.PBNode;
+import io.p2pkit.ipfs.unixfs.chunker.ChunkerSpec;
+import io.p2pkit.ipfs.unixfs.importer.BlockSink;
+import io.p2pkit.ipfs.unixfs.importer.ImportOptions;
+import io.p2pkit.ipfs.unixfs.importer.Importer;
+import io.p2pkit.ipfs.unixfs.pb.UnixfsData;
+import io.p2pkit.testing.TinyJson;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code add}, {@code cat}, {@code get} and {@code ls} on a real repository. The CIDs are compared
+ * with the importer's, which the interop suite compares with Kubo 0.39 and Helia; so these tests
+ * check that the command line reaches the importer with Kubo's meaning of each option.
+ */
+class FilesCommandTest {
+    private static byte[] random(long seed, int n) {
+        byte[] b = new byte[n];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    private static String importerCid(ImportOptions options, Path path) throws IOException {
+        return new Importer(options, BlockSink.NONE).importPath(path).root().toString();
+    }
+
+    /** A tree with a nested directory, a hidden file, an empty file and a symlink. */
+    private static Path tree(Path dir) throws IOException {
+        Path root = Files.createDirectories(dir.resolve("photos"));
+        Files.write(root.resolve("a.bin"), random(1, 700_000));
+        Files.write(root.resolve("empty"), new byte[0]);
+        Files.writeString(root.resolve(".hidden"), "not added without -H");
+        Path sub = Files.createDirectories(root.resolve("sub"));
+        Files.writeString(sub.resolve("note.txt"), "hello from below\n");
+        Files.createSymbolicLink(sub.resolve("link"), Path.of("../a.bin"));
+        return root;
+    }
+
+    @Test
+    void aFileAddedIsPinnedAndCatGivesItsBytesBack(@TempDir Path dir) throws Exception {
+        RepoFixture repo = RepoFixture.init(dir.resolve("repo"));
+        byte[] data = random(7, 1_000_000);
+        Path file = Files.write(dir.resolve("data.bin"), data);
+
+        String out = repo.ok("add", file.toString());
+        String cid = importerCid(ImportOptions.UNIXFS_V0_2015, file);
+        assertEquals("added " + cid + " data.bin", out);
+        assertTrue(cid.startsWith("Qm"), cid);
+        assertEquals(cid + " recursive", repo.ok("pin", "ls", "--type=recursive"));
+
+        CliRunner.Bytes cat = repo.bytes("cat", cid);
+        assertEquals(0, cat.status(), cat.stderr());
+        assertArrayEquals(data, cat.stdout());
+        CliRunner.Bytes range = repo.bytes("cat", cid, "--offset", "262000", "--length", "1000");
+        assertArrayEquals(Arrays.copyOfRange(data, 262_000, 263_000), range.stdout());
+
+        // pinned: a collection keeps it; unpinned: it goes
+        repo.ok("repo", "gc");
+        assertEquals(0, repo.bytes("cat", cid).status());
+        repo.ok("pin", "rm", cid);
+        repo.ok("repo", "gc");
+        CliRunner gone = repo.run("cat", cid);
+        assertEquals(1, gone.status());
+        assertTrue(gone.err().contains("is not in the repository"), gone.err());
+    }
+
+    @Test
+    void stdinIsNamedByItsCidOrByStdinName(@TempDir Path dir) throws Exception {
+        RepoFixture repo = RepoFixture.init(dir.resolve("repo"));
+        byte[] data = "hello world\n".getBytes(StandardCharsets.UTF_8);
+        String cid = new Importer(ImportOptions.UNIXFS_V0_2015, BlockSink.NONE)
+                .importStream(new ByteArrayInputStream(data), "").root().toString();
+        // Kubo's CID of "hello world\n"
+        assertEquals("QmT78zSuBmuS4z925WZfrqQ1qHaJ56DQaTfyMUF7F8ff5o", cid);
+        CliRunner r = repo.runWithInput(data, "add");
+        assertEquals("added " + cid + " " + cid, r.out().strip(), r.err());
+        CliRunner named = repo.runWithInput(data, "add", "--stdin-name", "greeting.txt", "--json");
+        Map<?, ?> json = (Map<?, ?>) TinyJson.parse(named.out().strip());
+        assertEquals("greeting.txt", json.get("Name"));
+        assertEquals(cid, json.get("Hash"));
+        assertEquals("20", json.get("Size"));    // 12 bytes in an 8-byte UnixFS Data wrapper: Kubo's Size
+    }
+
+    @Test
+    void aDirectoryNeedsRAndComesOutOfGetAsItWent(@TempDir Path dir) throws Exception {
+        RepoFixture repo = RepoFixture.init(dir.resolve("repo"));
+        Path root = tree(dir);
+        CliRunner noR = repo.run("add", root.toString());
+        assertEquals(2, noR.status());
+        assertTrue(noR.err().contains("use the '-r' flag"), noR.err());
+
+        String rootCid = importerCid(ImportOptions.UNIXFS_V0_2015, root);
+        List<String> lines = repo.ok("add", "-r", root.toString()).lines().toList();
+        assertEquals("added " + rootCid + " photos", lines.get(lines.size() - 1));
+        List<String> names = lines.stream().map(l -> l.split(" ", 3)[2]).sorted().toList();
+        assertEquals(List.of("photos", "photos/a.bin", "photos/empty", "photos/sub", "photos/sub/link", "photos/sub/note.txt"), names);
+
+        String listing = repo.ok("ls", rootCid);
+        assertTrue(listing.contains("\t700000\ta.bin"), listing);
+        assertTrue(listing.contains("\t-\tsub/"), listing);
+        assertFalse(listing.contains(".hidden"), listing);
+        assertEquals("hello from below", repo.ok("cat", "/ipfs/" + rootCid + "/sub/note.txt"));
+
+        Path out = dir.resolve("out");
+        CliRunner got = repo.run("get", rootCid, "-o", out.toString(), "--json");
+        assertEquals(0, got.status(), got.err());
+        Map<?, ?> json = (Map<?, ?>) TinyJson.parse(got.out().strip());
+        assertEquals(3L, ((Number) json.get("Files")).longValue());
+        assertArrayEquals(Files.readAllBytes(root.resolve("a.bin")), Files.readAllBytes(out.resolve("a.bin")));
+        assertEquals(0, Files.size(out.resolve("empty")));
+        assertEquals(Path.of("../a.bin"), Files.readSymbolicLink(out.resolve("sub/link")));
+        assertFalse(Files.exists(out.resolve(".hidden")));
+        // what came out imports to the same CID
+        assertEquals(rootCid, importerCid(ImportOptions.UNIXFS_V0_2015, out));
+
+        CliRunner again = repo.run("get", rootCid, "-o", out.toString());
+        assertEquals(1, again.status());
+        assertTrue(again.err().contains("already exists"), again.err());
+
+        String withHidden = repo.ok("add", "-r", "-H", "-Q", root.toString());
+        assertEquals(importerCid(ImportOptions.builder().hidden(true).build(), root), withHidden);
+    }
+
+    @Test
+    void optionsMeanWhatKubosMean(@TempDir Path dir) throws Exception {
+        RepoFixture repo = RepoFixture.init(dir.resolve("repo"));
+        Path root = tree(dir);
+        ImportOptions expected = ImportOptions.builder().cidVersion(1).chunker(ChunkerSpec.parse("size-65536"))
+                .layout(ImportOptions.Layout.TRICKLE).maxLinks(20).inline(true).build();
+        assertEquals(importerCid(expected, root), repo.ok("add", "-r", "-Q", "--cid-version", "1", "-s", "size-65536",
+                "--trickle", "--max-file-links", "20", "--inline", root.toString()));
+
+        ImportOptions modes = ImportOptions.builder().mode(0640).mtime(new io.p2pkit.ipfs.unixfs.pb.Mtime(1_700_000_000, 5))
+                .build();
+        Path file = root.resolve("a.bin");
+        String withMeta = repo.ok("add", "-Q", "--mode", "0640", "--mtime", "1700000000", "--mtime-nsecs", "5", file.toString());
+        assertEquals(importerCid(modes, file), withMeta);
+        Path out = dir.resolve("meta.bin");
+        repo.ok("get", withMeta, "-o", out.toString());
+        assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(out)));
+        assertEquals(FileTime.from(Instant.ofEpochSecond(1_700_000_000, 5)).toMillis(), Files.getLastModifiedTime(out).toMillis());
+
+        CliRunner bad = repo.run("add", "--raw-leaves", "--mode", "0644", file.toString());
+        assertEquals(2, bad.status());
+        assertTrue(bad.err().contains("raw-leaves"), bad.err());
+        assertEquals(2, repo.run("add", "--chunker", "size-0", file.toString()).status());
+        assertEquals(2, repo.run("add", "--mode", "9x", file.toString()).status());
+    }
+
+    @Test
+    void theRepositorysProfileIsTheDefaultAndOnlyHashStoresNothing(@TempDir Path dir) throws Exception {
+        Path repoDir = dir.resolve("repo");
+        CliRunner init = CliRunner.run("init", "--repo-dir", repoDir.toString(), "--profile", "test,unixfs-v1-2025");
+        assertEquals(0, init.status(), init.err());
+        RepoFixture repo = new RepoFixture(repoDir);
+        Path root = tree(dir);
+        String v1 = importerCid(ImportOptions.UNIXFS_V1_2025, root);
+        assertTrue(v1.startsWith("bafy"), v1);
+
+        assertEquals(v1, repo.ok("add", "-r", "-Q", "--only-hash", root.toString()));
+        assertEquals(1, repo.run("block", "stat", v1).status(), "--only-hash stored the root");
+        assertEquals("", repo.ok("pin", "ls"));
+        // --only-hash needs no repository at all
+        CliRunner noRepo = CliRunner.run("add", "-r", "-Q", "-n", "--repo-dir", dir.resolve("none").toString(), root.toString());
+        assertEquals(importerCid(ImportOptions.UNIXFS_V0_2015, root), noRepo.out().strip(), noRepo.err());
+
+        assertEquals(v1, repo.ok("add", "-r", "-Q", "--pin=false", root.toString()));
+        assertEquals("", repo.ok("pin", "ls"));
+        repo.ok("repo", "gc");
+        assertEquals(1, repo.run("block", "stat", v1).status(), "--pin=false content survived a collection");
+    }
+
+    @Test
+    void wrapPutsEveryArgumentIntoOneDirectory(@TempDir Path dir) throws Exception {
+        RepoFixture repo = RepoFixture.init(dir.resolve("repo"));
+        Path a = Files.writeString(dir.resolve("a.txt"), "a");
+        Path b = Files.writeString(dir.resolve("b.txt"), "b");
+        List<String> lines = repo.ok("add", "-w", a.toString(), b.toString()).lines().toList();
+        assertEquals(3, lines.size(), lines.toString());
+        String wrapper = lines.get(2).split(" ")[1];
+        assertEquals(List.of("added", wrapper), List.of(lines.get(2).split(" ")));
+        assertTrue(lines.get(0).endsWith(" a.txt") && lines.get(1).endsWith(" b.txt"), lines.toString());
+        Path both = Files.createDirectories(dir.resolve("both"));
+        Files.copy(a, both.resolve("a.txt"));
+        Files.copy(b, both.resolve("b.txt"));
+        assertEquals(importerCid(ImportOptions.UNIXFS_V0_2015, both), wrapper);
+        assertEquals("a", repo.ok("cat", "/ipfs/" + wrapper + "/a.txt"));
+        assertEquals(wrapper + " recursive", repo.ok("pin", "ls", "--type=recursive"));
+    }
+
+    @Test
+    void aShardedDirectoryIsListedAndResolvedByName(@TempDir Path dir) throws Exception {
+        RepoFixture repo = RepoFixture.init(dir.resolve("repo"));
+        Path big = Files.createDirectories(dir.resolve("big"));
+        int n = 2500;    // 2,500 names of 80 bytes: over the 256 KiB of links that makes a HAMT
+        for (int i = 0; i < n; i++) {
+            Files.writeString(big.resolve(String.format("%080d", i)), Integer.toString(i));
+        }
+        String root = repo.ok("add", "-r", "-Q", big.toString());
+        assertEquals(importerCid(ImportOptions.UNIXFS_V0_2015, big), root);
+        // a basic directory of these would be over 285,000 bytes; a root shard has at most 256 links
+        Map<?, ?> stat = (Map<?, ?>) TinyJson.parse(repo.ok("block", "stat", root, "--json"));
+        assertTrue(((Number) stat.get("Size")).longValue() < 20_000, stat.toString());
+        String name = String.format("%080d", 1234);
+        assertEquals("1234", repo.ok("cat", "/ipfs/" + root + "/" + name));
+        assertEquals(n, repo.ok("ls", root).lines().count());
+        try (Stream<String> lines = repo.ok("ls", "--json", root).lines()) {
+            assertEquals(n, lines.filter(l -> l.contains("\"Type\":2")).count());
+        }
+    }
+
+    @Test
+    void getRefusesNamesThatLeaveTheTarget(@TempDir Path dir) throws Exception {
+        RepoFixture repo = RepoFixture.init(dir.resolve("repo"));
+        Path file = Files.writeString(dir.resolve("f"), "payload");
+        String fileCid = repo.ok("add", "-Q", file.toString());
+        for (String name : List.of("..", "../escaped", "a/b", "")) {
+            byte[] node = PBNode.of(UnixfsData.directory().encode(),
+                    List.of(PBLink.of(Cid.parse(fileCid), name, 15))).encode();
+            Path block = Files.write(dir.resolve("evil.pb"), node);
+            String evil = repo.ok("block", "put", "--cid-codec", "dag-pb", block.toString());
+            Path out = dir.resolve("out").resolve("target");
+            Files.createDirectories(out.getParent());
+            CliRunner r = repo.run("get", evil, "-o", out.toString());
+            assertEquals(1, r.status(), name + ": " + r.err());
+            assertTrue(r.err().contains("cannot be written safely"), r.err());
+            try (Stream<Path> written = Files.walk(dir.resolve("out"))) {
+                List<Path> files = new ArrayList<>(written.filter(Files::isRegularFile).toList());
+                assertEquals(List.of(), files, name);
+            }
+            assertFalse(Files.exists(dir.resolve("escaped")));
+            deleteTree(dir.resolve("out"));
+        }
+    }
+
+    @Test
+    void catOfADirectoryAndOfAMissingBlockSayWhat(@TempDir Path dir) throws Exception {
+        RepoFixture repo = RepoFixture.init(dir.resolve("repo"));
+        Path root = tree(dir);
+        String cid = repo.ok("add", "-r", "-Q", root.toString());
+        CliRunner r = repo.run("cat", cid);
+        assertEquals(1, r.status());
+        assertTrue(r.err().contains("is a directory, not a file"), r.err());
+        String missing = new Importer(ImportOptions.UNIXFS_V0_2015, BlockSink.NONE)
+                .importStream(new ByteArrayInputStream(random(3, 100)), "").root().toString();
+        CliRunner m = repo.run("cat", missing);
+        assertEquals(1, m.status());
+        assertTrue(m.err().contains(missing) && m.err().contains("not in the repository"), m.err());
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path x : s.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
+                Files.delete(x);
+            }
+        }
+    }
+}
