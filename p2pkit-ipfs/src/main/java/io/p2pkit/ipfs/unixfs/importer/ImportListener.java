@@ -21,12 +21,25 @@ public interface ImportListener {
     }
 
     /**
-     * A file, directory or symlink is done.
+     * A file, directory or symlink is done (directories through {@link #directoryImported} unless it is overridden).
      *
      * @param path  its path inside the import ("" for the top-level entry)
      * @param cid   its CID
      * @param size  its cumulative DAG size (the Tsize its parent links it with)
      */
     default void entryImported(String path, Cid cid, long size) {
+    }
+
+    /**
+     * A directory is done, after everything in it: directories come in post-order, children
+     * sorted by name. By default this is {@link #entryImported}; a caller that prints like Kubo
+     * (files first, directories after) tells them apart here.
+     *
+     * @param path  its path inside the import ("" for the top-level directory)
+     * @param cid   its CID
+     * @param size  its cumulative DAG size
+     */
+    default void directoryImported(String path, Cid cid, long size) {
+        entryImported(path, cid, size);
     }
 }

@@ -200,7 +200,7 @@ public final class Importer {
             }
             Child c = dir.finish();
             directories++;
-            listener.entryImported(rel, c.cid(), c.tsize());
+            listener.directoryImported(rel, c.cid(), c.tsize());
             return c;
         }
     }

@@ -31,6 +31,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -264,6 +265,9 @@ public final class AddCommand extends CliCommand {
     private List<Cid> importAll(ImportOptions options, BlockSink sink) throws IOException {
         long total = paths.isEmpty() ? -1 : totalBytes(paths, options.hidden());
         List<Cid> roots = new ArrayList<>();
+        // Kubo takes its arguments in name order
+        List<Path> sorted = new ArrayList<>(paths);
+        sorted.sort(Comparator.comparing(AddCommand::baseName));
         try (ProgressBar bar = progress.bar(console(), "adding", total, ProgressBar.Unit.BYTES, "")) {
             Reporter reporter = new Reporter(bar);
             if (paths.isEmpty()) {
@@ -280,14 +284,13 @@ public final class AddCommand extends CliCommand {
                 roots.add(r.root());
             } else if (wrap) {
                 reporter.prefix = "";
-                ImportResult r = new Importer(options, sink, reporter).importPaths(paths);
+                ImportResult r = new Importer(options, sink, reporter).importPaths(sorted);
                 reporter.finish();
                 reporter.print("", r.root(), r.size());
                 roots.add(r.root());
             } else {
-                for (Path p : paths) {
-                    Path name = p.toAbsolutePath().normalize().getFileName();
-                    reporter.prefix = name == null ? "" : name.toString();
+                for (Path p : sorted) {
+                    reporter.prefix = baseName(p);
                     ImportResult r = new Importer(options, sink, reporter).importPath(p);
                     reporter.finish();
                     roots.add(r.root());
@@ -296,6 +299,11 @@ public final class AddCommand extends CliCommand {
             reporter.flushLast();
         }
         return roots;
+    }
+
+    private static String baseName(Path p) {
+        Path name = p.toAbsolutePath().normalize().getFileName();
+        return name == null ? "" : name.toString();
     }
 
     private static long totalBytes(List<Path> paths, boolean hidden) throws IOException {
@@ -333,6 +341,7 @@ public final class AddCommand extends CliCommand {
         private long fileBytes;
         // -Q prints the last root only: held back until the next one replaces it
         private String last;
+        private final List<Runnable> directories = new ArrayList<>();
 
         Reporter(ProgressBar bar) {
             this.bar = bar;
@@ -350,14 +359,29 @@ public final class AddCommand extends CliCommand {
 
         @Override
         public void entryImported(String path, Cid cid, long size) {
-            String name = prefix.isEmpty() ? path : path.isEmpty() ? prefix : prefix + "/" + path;
+            String name = name(path);
             if (!name.isEmpty()) {
                 print(name, cid, size);
             }
         }
 
-        /** The end of one import: the next file's count starts afresh. */
+        @Override
+        public void directoryImported(String path, Cid cid, long size) {
+            // Kubo prints an import's directories after its files, in the same post-order
+            String name = name(path);
+            if (!name.isEmpty()) {
+                directories.add(() -> print(name, cid, size));
+            }
+        }
+
+        private String name(String path) {
+            return prefix.isEmpty() ? path : path.isEmpty() ? prefix : prefix + "/" + path;
+        }
+
+        /** The end of one import: its directories are printed, and the next file's count starts afresh. */
         void finish() {
+            directories.forEach(Runnable::run);
+            directories.clear();
             file = null;
         }
 
