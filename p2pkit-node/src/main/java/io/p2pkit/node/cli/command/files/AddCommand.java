@@ -263,7 +263,8 @@ public final class AddCommand extends CliCommand {
 
     /** Imports every argument (or stdin); returns the roots to pin. */
     private List<Cid> importAll(ImportOptions options, BlockSink sink) throws IOException {
-        long total = paths.isEmpty() ? -1 : totalBytes(paths, options.hidden());
+        // the total is a second walk of the tree: only for a bar that shows it
+        long total = paths.isEmpty() || !progress.enabled() ? -1 : totalBytes(paths, options.hidden());
         List<Cid> roots = new ArrayList<>();
         // Kubo takes its arguments in name order
         List<Path> sorted = new ArrayList<>(paths);
