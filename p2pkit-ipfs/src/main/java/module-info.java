@@ -2,13 +2,14 @@
  * The IPFS content layer: blocks and where they come from ({@code io.p2pkit.ipfs.block}), the IPLD
  * data model, codecs and paths ({@code ipld}, {@code codec…}, {@code path}), CAR files
  * ({@code car}), blockstores and their tiers ({@code blockstore}), pins and garbage collection
- * ({@code pin}), the repository on disk ({@code repo}), and UnixFS files and directories: import,
+ * ({@code pin}), the block exchange ({@code bitswap}), the repository on disk ({@code repo}), and UnixFS files and directories: import,
  * export, chunkers, HAMT shards and the Data message ({@code unixfs…}).
  */
 module io.p2pkit.ipfs {
     requires transitive io.p2pkit.core;
     requires com.h2database.mvstore;    // the repository's metadata (pins, heat)
 
+    exports io.p2pkit.ipfs.bitswap;
     exports io.p2pkit.ipfs.block;
     exports io.p2pkit.ipfs.blockstore;
     exports io.p2pkit.ipfs.car;

@@ -65,6 +65,14 @@ public final class Stream implements Closeable {
         return swarmStream.connection();
     }
 
+    /**
+     * Where memory a protocol holds for this stream (queued messages, buffered blocks) is charged:
+     * the resource manager's scopes of the stream, its peer, its protocol and the system.
+     */
+    public io.p2pkit.core.resource.MemoryScope memory() {
+        return swarmStream.memory();
+    }
+
     /** The remote peer. */
     public PeerId remotePeer() {
         return swarmStream.connection().remotePeer();

@@ -10,7 +10,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /** The resources one stream holds. Closing it releases them; idempotent. */
-public final class StreamSpan implements AutoCloseable {
+public final class StreamSpan implements AutoCloseable, MemoryScope {
     private final ResourceManager manager;
     private final ResourceScope own;
     private final Direction direction;
@@ -114,6 +114,7 @@ public final class StreamSpan implements AutoCloseable {
     }
 
     /** Reserves buffer memory for this stream in all its scopes, at a {@link MemoryPriority}. */
+    @Override
     public void reserveMemory(long bytes, int priority) throws ResourceLimitException {
         lock.lock();
         try {
@@ -127,6 +128,7 @@ public final class StreamSpan implements AutoCloseable {
     }
 
     /** Returns memory reserved with {@link #reserveMemory}; nothing once the span is closed. */
+    @Override
     public void releaseMemory(long bytes) {
         lock.lock();
         try {

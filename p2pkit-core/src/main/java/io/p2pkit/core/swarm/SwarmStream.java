@@ -39,6 +39,11 @@ public final class SwarmStream {
         return muxed;
     }
 
+    /** Where memory held for this stream is charged: its peer's, protocol's and service's scopes. */
+    public io.p2pkit.core.resource.MemoryScope memory() {
+        return span;
+    }
+
     /** The connection it runs on. */
     public Connection connection() {
         return connection;

@@ -1,0 +1,460 @@
+package io.p2pkit.ipfs.bitswap;
+
+import io.p2pkit.core.DecodeException;
+import io.p2pkit.core.host.Host;
+import io.p2pkit.core.host.PeerInfo;
+import io.p2pkit.core.host.Stream;
+import io.p2pkit.core.identify.IdentifyService;
+import io.p2pkit.core.identity.PeerId;
+import io.p2pkit.core.multiformats.Cid;
+import io.p2pkit.core.multiformats.Multihash;
+import io.p2pkit.core.network.Connection;
+import io.p2pkit.core.network.ConnectionListener;
+import io.p2pkit.core.protobuf.LengthPrefixed;
+import io.p2pkit.core.resource.MemoryScope;
+import io.p2pkit.ipfs.bitswap.wire.BitswapMessage;
+import io.p2pkit.ipfs.bitswap.wire.MessageCodec;
+import io.p2pkit.ipfs.bitswap.wire.Presence;
+import io.p2pkit.ipfs.bitswap.wire.ProtocolVersion;
+import io.p2pkit.ipfs.bitswap.wire.WantEntry;
+import io.p2pkit.ipfs.bitswap.wire.WantType;
+import io.p2pkit.ipfs.block.Block;
+import io.p2pkit.ipfs.block.LinkReader;
+import io.p2pkit.ipfs.blockstore.BlockFetcher;
+import io.p2pkit.ipfs.blockstore.Blockstore;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Bitswap ({@code /ipfs/bitswap/1.2.0}, answering 1.1.0, 1.0.0 and the bare ID too) on a host:
+ * the server that answers other peers' wants from a local blockstore, and the client that fetches
+ * blocks through {@linkplain BitswapSession sessions}.
+ *
+ * <pre>{@code
+ * Bitswap bitswap = Bitswap.attach(host, repo.blocks().local(), BitswapConfig.defaults(), ProviderFinder.NONE);
+ * host.connect(PeerInfo.parse(kubo));
+ * try (BitswapSession s = bitswap.newSession()) {
+ *     Block b = s.get(cid, Duration.ofSeconds(30)).orElseThrow();
+ * }
+ * DagFetch.Result r = bitswap.fetchDag(root, links, DagFetch.Progress.NONE, Duration.ofSeconds(60));
+ * }</pre>
+ *
+ * <p>Blocks are checked on arrival: a block's CID is computed from its prefix and the hash of its
+ * bytes, and only blocks whose multihash some session wants are stored (in the local store given
+ * here) and handed on; the rest are counted as unwanted. Malformed or oversized messages reset the
+ * stream they came on, nothing else. A leecher ({@link BitswapConfig#serve()} false) reads the
+ * wants it is sent and answers none.
+ *
+ * <p>It is also the {@link BlockFetcher} of a repository's remote tier.
+ */
+public final class Bitswap implements Closeable, BlockFetcher {
+    private static final System.Logger LOG = System.getLogger(Bitswap.class.getName());
+    /** How often the client's timers run. */
+    private static final long TICK_MILLIS = 250;
+
+    private final Host host;
+    private final Blockstore local;
+    private final BitswapConfig config;
+    private final ProviderFinder providers;
+    private final ServerEngine server;
+    private final ClientEngine client;
+    final Counters stats = new Counters();
+    private final Map<PeerId, PeerSender> senders = new ConcurrentHashMap<>();
+    /** Connected peers known to speak Bitswap. */
+    private final Set<PeerId> peers = ConcurrentHashMap.newKeySet();
+    /** Peers already told about unwanted blocks, so that the log has one line per peer. */
+    private final Set<PeerId> warnedUnwanted = ConcurrentHashMap.newKeySet();
+    private final ScheduledFuture<?> ticker;
+    private volatile boolean closed;
+
+    private Bitswap(Host host, Blockstore local, BitswapConfig config, ProviderFinder providers) {
+        this.host = host;
+        this.local = local;
+        this.config = config;
+        this.providers = providers;
+        this.server = new ServerEngine(config);
+        this.client = new ClientEngine(config, new ClientEngine.Environment() {
+            @Override
+            public List<PeerId> peers() {
+                return List.copyOf(peers);
+            }
+
+            @Override
+            public boolean speaksHave(PeerId peer) {
+                return host.peerStore().supports(peer, ProtocolVersion.V1_2_0.id());
+            }
+
+            @Override
+            public void send(PeerId peer, List<WantEntry> entries) {
+                sender(peer).wants(entries);
+            }
+
+            @Override
+            public void findProviders(Cid cid) {
+                lookUpProviders(cid);
+            }
+
+            @Override
+            public long nanoTime() {
+                return System.nanoTime();
+            }
+        });
+        this.ticker = host.scheduler().scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Starts Bitswap on a host.
+     *
+     * @param host      the host
+     * @param local     the store blocks are served from and fetched blocks go to; a local one,
+     *                  never a store whose misses go back to the network
+     * @param config    limits and timings
+     * @param providers where sessions find providers (the DHT), or {@link ProviderFinder#NONE}
+     * @return the service, closed with the host
+     */
+    public static Bitswap attach(Host host, Blockstore local, BitswapConfig config, ProviderFinder providers) {
+        Bitswap b = new Bitswap(host, local, config, providers);
+        for (String id : ProtocolVersion.ids()) {
+            host.setStreamHandler(id, b::handle);
+        }
+        host.addConnectionListener(new ConnectionListener() {
+            @Override
+            public void connected(Connection c) {
+                if (host.peerStore().protocols(c.remotePeer()).stream().anyMatch(ProtocolVersion.ids()::contains)) {
+                    b.bitswapPeer(c.remotePeer());
+                }
+            }
+
+            @Override
+            public void disconnected(Connection c) {
+                if (host.network().connection(c.remotePeer()).isEmpty()) {
+                    b.peerGone(c.remotePeer());
+                }
+            }
+        });
+        host.service(IdentifyService.class).ifPresent(id -> id.addListener(r -> {
+            if (r.protocols().stream().anyMatch(ProtocolVersion.ids()::contains)) {
+                b.bitswapPeer(r.peerId());
+            }
+        }));
+        for (int i = 0; i < config.serverWorkers(); i++) {
+            host.spawn("p2pkit-bitswap-server-" + i, b::serveLoop);
+        }
+        host.addService(b);
+        return b;
+    }
+
+    /** The configuration. */
+    public BitswapConfig config() {
+        return config;
+    }
+
+    /** A new session: wants fetched together share the peers that answer. Close it to cancel what it still wants. */
+    public BitswapSession newSession() {
+        return new BitswapSession(client, config.dagParallelism());
+    }
+
+    /**
+     * Fetches a whole DAG into the local store, keeping up to {@link BitswapConfig#dagParallelism}
+     * blocks wanted at once. Blocks already there are not fetched again, but their links are followed.
+     *
+     * @param root        the root
+     * @param links       how to read a block's links
+     * @param progress    told of each block
+     * @param idleTimeout how long the fetch may go without receiving a block before it fails
+     * @return how many blocks and bytes were fetched and found
+     * @throws IOException when a block cannot be had within {@code idleTimeout}, or the store fails
+     */
+    public DagFetch.Result fetchDag(Cid root, LinkReader links, DagFetch.Progress progress,
+                                    Duration idleTimeout) throws IOException, InterruptedException {
+        return new DagFetch(newSession(), local, links, progress, idleTimeout).run(root);
+    }
+
+    /** For the remote tier: one block, in a session of its own. */
+    @Override
+    public Optional<byte[]> fetch(Cid cid, Duration timeout) throws IOException, InterruptedException {
+        try (BitswapSession s = newSession()) {
+            return s.get(cid, timeout).map(Block::data);
+        }
+    }
+
+    /** What Bitswap did so far. */
+    public BitswapStats stats() {
+        Counters c = stats;
+        return new BitswapStats(c.blocksReceived.sum(), c.dataReceived.sum(), c.unwantedBlocks.sum(),
+                c.unwantedData.sum(), c.blocksSent.sum(), c.dataSent.sum(), c.messagesReceived.sum(),
+                c.messagesSent.sum(), c.malformedMessages.sum(), c.oversizedMessages.sum(), c.refusedWants.sum(),
+                c.bigBlockWants.sum(), c.memoryRefused.sum(), c.sendFailures.sum(), c.slowPeers.sum(),
+                c.droppedBytes.sum(), client.wanted(), server.peers());
+    }
+
+    /** What was exchanged with a peer, if it has a ledger. */
+    public Optional<LedgerView> ledger(PeerId peer) {
+        return server.ledger(peer);
+    }
+
+    /** The blocks this node wants now. */
+    public List<Cid> wantlist() {
+        return client.wantlist();
+    }
+
+    /** Connected peers known to speak Bitswap. */
+    public Set<PeerId> peers() {
+        return Set.copyOf(peers);
+    }
+
+    /**
+     * Tells the server that blocks were stored by someone else (an import, a pin): peers that
+     * wanted them are answered.
+     */
+    public void blocksAdded(List<Multihash> keys) {
+        server.blocksAdded(keys);
+    }
+
+    /** Stops serving and fetching; what is wanted fails. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        ticker.cancel(false);
+        for (String id : ProtocolVersion.ids()) {
+            host.removeStreamHandler(id);
+        }
+        server.wakeAll();
+        senders.values().forEach(PeerSender::close);
+        senders.clear();
+    }
+
+    // ---- inbound
+
+    private void handle(Stream s) throws IOException {
+        PeerId peer = s.remotePeer();
+        bitswapPeer(peer);
+        while (!closed) {
+            byte[] raw;
+            try {
+                raw = LengthPrefixed.read(s.in(), MessageCodec.MAX_MESSAGE_BYTES);
+            } catch (DecodeException e) {
+                stats.oversizedMessages.increment();
+                LOG.log(System.Logger.Level.INFO, () -> "bitswap: " + peer + " sent a message over "
+                        + MessageCodec.MAX_MESSAGE_BYTES + " bytes (" + e.getMessage() + "); resetting its stream");
+                s.reset();
+                return;
+            }
+            if (raw == null) {
+                return;
+            }
+            BitswapMessage m;
+            try {
+                m = MessageCodec.decode(raw, config.maxBlockBytes());
+            } catch (DecodeException e) {
+                stats.malformedMessages.increment();
+                LOG.log(System.Logger.Level.INFO, () -> "bitswap: " + peer + " sent a malformed message ("
+                        + e.getMessage() + "); resetting its stream");
+                s.reset();
+                return;
+            }
+            stats.messagesReceived.increment();
+            received(peer, m, s.memory());
+        }
+    }
+
+    private void received(PeerId peer, BitswapMessage m, MemoryScope memory) throws IOException {
+        if (!m.blocks().isEmpty()) {
+            List<Multihash> stored = new ArrayList<>();
+            for (Block b : m.blocks()) {
+                if (!client.wants(b.cid().multihash())) {
+                    unwanted(peer, b);
+                    continue;
+                }
+                local.put(b);
+                if (client.blockReceived(peer, b).isEmpty()) {
+                    continue; // another peer's copy came first
+                }
+                stored.add(b.cid().multihash());
+                stats.blocksReceived.increment();
+                stats.dataReceived.add(b.size());
+                server.receivedBlock(peer, b.size());
+            }
+            if (!stored.isEmpty() && config.serve()) {
+                server.blocksAdded(stored);
+            }
+        }
+        for (Presence p : m.presences()) {
+            client.presenceReceived(peer, p);
+        }
+        if (!m.wants().isEmpty() || m.full()) {
+            if (!config.serve()) {
+                return; // a leecher answers nobody
+            }
+            senderMemory.put(peer, memory);
+            ServerEngine.Received r = server.receive(peer, m.wants(), m.full());
+            if (r.refused() > 0) {
+                stats.refusedWants.add(r.refused());
+                LOG.log(System.Logger.Level.INFO, () -> "bitswap: " + peer + " wants more than "
+                        + config.maxWantsPerPeer() + " blocks; refused " + r.refused() + " wants");
+            }
+        }
+    }
+
+    /** The memory scope of each peer's latest inbound stream, where what is queued for it is charged. */
+    private final Map<PeerId, MemoryScope> senderMemory = new ConcurrentHashMap<>();
+
+    private void unwanted(PeerId peer, Block b) {
+        stats.unwantedBlocks.increment();
+        stats.unwantedData.add(b.size());
+        if (warnedUnwanted.add(peer)) {
+            LOG.log(System.Logger.Level.INFO, () -> "bitswap: ignoring block " + b.cid() + " from " + peer
+                    + ": nobody here wants it (a duplicate, unsolicited, or bytes that do not hash to a wanted CID);"
+                    + " further ones from this peer are only counted");
+        }
+    }
+
+    // ---- server
+
+    private void serveLoop() {
+        while (!closed && !host.isClosed()) {
+            try {
+                Optional<ServerEngine.Task> t = server.take(1000);
+                if (t.isPresent()) {
+                    answer(t.get());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException | IOException e) {
+                LOG.log(System.Logger.Level.WARNING, () -> "bitswap: answering wants failed: " + e);
+            }
+        }
+    }
+
+    private void answer(ServerEngine.Task task) throws IOException {
+        PeerId peer = task.peer();
+        boolean presences = host.peerStore().supports(peer, ProtocolVersion.V1_2_0.id());
+        List<Block> blocks = new ArrayList<>();
+        List<Presence> answers = new ArrayList<>();
+        List<WantEntry> missing = new ArrayList<>();
+        for (WantEntry w : task.wants()) {
+            OptionalInt size = local.sizeOf(w.cid().multihash());
+            if (size.isPresent() && size.getAsInt() > config.maxBlockBytes()) {
+                stats.bigBlockWants.increment();
+                LOG.log(System.Logger.Level.DEBUG, () -> "bitswap: " + peer + " wants " + w.cid() + " of "
+                        + size.getAsInt() + " bytes, over the " + config.maxBlockBytes() + "-byte block limit; answering DONT_HAVE");
+                if (presences) {
+                    answers.add(new Presence(w.cid(), false));
+                }
+                continue;
+            }
+            boolean sendBlock = size.isPresent()
+                    && (w.type() == WantType.BLOCK || size.getAsInt() <= config.haveReplaceLimit());
+            Optional<Block> b = sendBlock ? local.get(w.cid()) : Optional.empty();
+            if (b.isPresent()) {
+                blocks.add(b.get());
+            } else if (size.isPresent() && w.type() == WantType.HAVE) {
+                answers.add(new Presence(w.cid(), true));
+            } else {
+                missing.add(w);
+                if (w.sendDontHave() && presences) {
+                    answers.add(new Presence(w.cid(), false));
+                }
+            }
+        }
+        long queued = 0;
+        if (!blocks.isEmpty() || !answers.isEmpty()) {
+            MemoryScope memory = senderMemory.getOrDefault(peer, MemoryScope.UNLIMITED);
+            server.queued(peer, blocks.stream().mapToLong(Block::size).sum());
+            queued = sender(peer).answer(blocks, answers, memory);
+            long refused = blocks.stream().mapToLong(Block::size).sum() - queued;
+            if (refused > 0) {
+                server.queued(peer, -refused);
+            }
+        }
+        server.answered(peer, missing, queued, blocks.size());
+    }
+
+    // ---- called by the senders
+
+    void sent(PeerId peer, BitswapMessage m, long blockBytes) {
+        stats.messagesSent.increment();
+        stats.blocksSent.add(m.blocks().size());
+        stats.dataSent.add(blockBytes);
+        if (blockBytes > 0) {
+            server.queued(peer, -blockBytes);
+        }
+    }
+
+    void dropped(PeerId peer, long bytes) {
+        stats.droppedBytes.add(bytes);
+        server.queued(peer, -bytes);
+    }
+
+    // ---- peers
+
+    private PeerSender sender(PeerId peer) {
+        return senders.computeIfAbsent(peer, p -> new PeerSender(p, host, this));
+    }
+
+    private void bitswapPeer(PeerId peer) {
+        if (!closed && peers.add(peer)) {
+            client.peerConnected(peer);
+        }
+    }
+
+    private void peerGone(PeerId peer) {
+        peers.remove(peer);
+        warnedUnwanted.remove(peer);
+        senderMemory.remove(peer);
+        client.peerDisconnected(peer);
+        server.peerGone(peer);
+        PeerSender s = senders.remove(peer);
+        if (s != null) {
+            s.close();
+        }
+    }
+
+    private void lookUpProviders(Cid cid) {
+        if (providers == ProviderFinder.NONE || closed) {
+            return;
+        }
+        host.spawn("p2pkit-bitswap-providers " + cid, () -> {
+            try {
+                providers.findProviders(cid, 10, (PeerInfo p) -> {
+                    if (p.peerId().equals(host.peerId()) || closed) {
+                        return;
+                    }
+                    try {
+                        host.connect(p);
+                        bitswapPeer(p.peerId());
+                        client.providerFound(cid, p.peerId());
+                    } catch (IOException | RuntimeException e) {
+                        LOG.log(System.Logger.Level.DEBUG, () -> "bitswap: provider " + p.peerId() + " of " + cid
+                                + " cannot be reached: " + e);
+                    }
+                });
+            } catch (IOException | RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, () -> "bitswap: looking up providers of " + cid + " failed: " + e);
+            }
+        });
+    }
+
+    private void tick() {
+        try {
+            client.tick();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, () -> "bitswap: client timers failed: " + e);
+        }
+    }
+}

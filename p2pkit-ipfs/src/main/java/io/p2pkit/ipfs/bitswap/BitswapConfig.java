@@ -1,0 +1,69 @@
+package io.p2pkit.ipfs.bitswap;
+
+import io.p2pkit.ipfs.block.Block;
+
+import java.time.Duration;
+
+/**
+ * Bitswap's limits and timings. {@link #defaults()} follows boxo where boxo has a number.
+ *
+ * @param serve                 answer other peers' wants (a leecher does not)
+ * @param maxWantsPerPeer       wants kept per peer; more are refused (boxo: 1024)
+ * @param maxQueuedBytesPerPeer bytes queued for one peer before its wants wait (a peer that does
+ *                              not read stops costing memory here); charged to the resource manager
+ * @param serverBatch           wants answered per task
+ * @param serverWorkers         tasks answered at once
+ * @param maxBlockBytes         the largest block sent or accepted
+ * @param haveReplaceLimit      a want-have for a block at most this big is answered with the block (boxo: 1 KiB)
+ * @param providerDelay         how long a session waits for its peers before asking the DHT for providers
+ * @param blockTimeout          how long a want-block may go unanswered before the next peer is asked
+ * @param rebroadcastInterval   how often wants nobody answered are asked of every peer again
+ * @param sendTimeout           how long one write to a peer may block before its stream is reset
+ * @param dagParallelism        blocks a DAG fetch keeps wanted at once
+ */
+public record BitswapConfig(boolean serve, int maxWantsPerPeer, long maxQueuedBytesPerPeer, int serverBatch,
+                            int serverWorkers, int maxBlockBytes, int haveReplaceLimit, Duration providerDelay,
+                            Duration blockTimeout, Duration rebroadcastInterval, Duration sendTimeout,
+                            int dagParallelism) {
+    public BitswapConfig {
+        if (maxWantsPerPeer < 1 || maxQueuedBytesPerPeer < 1 || serverBatch < 1 || serverWorkers < 1
+                || maxBlockBytes < 1 || haveReplaceLimit < 0 || dagParallelism < 1) {
+            throw new IllegalArgumentException("Bitswap limits must be positive");
+        }
+        for (Duration d : new Duration[]{providerDelay, blockTimeout, rebroadcastInterval, sendTimeout}) {
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("Bitswap timings must be positive: " + d);
+            }
+        }
+    }
+
+    /** Serving, 1,024 wants and 8 MiB queued per peer, 2 MiB blocks, 256 blocks in flight per DAG. */
+    public static BitswapConfig defaults() {
+        return new BitswapConfig(true, 1024, 8L << 20, 32, 8, Block.MAX_SIZE, 1024, Duration.ofSeconds(1),
+                Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(30), 256);
+    }
+
+    /** The same, serving or not. */
+    public BitswapConfig withServe(boolean s) {
+        return new BitswapConfig(s, maxWantsPerPeer, maxQueuedBytesPerPeer, serverBatch, serverWorkers, maxBlockBytes,
+                haveReplaceLimit, providerDelay, blockTimeout, rebroadcastInterval, sendTimeout, dagParallelism);
+    }
+
+    /** The same, with another largest block. */
+    public BitswapConfig withMaxBlockBytes(int max) {
+        return new BitswapConfig(serve, maxWantsPerPeer, maxQueuedBytesPerPeer, serverBatch, serverWorkers, max,
+                haveReplaceLimit, providerDelay, blockTimeout, rebroadcastInterval, sendTimeout, dagParallelism);
+    }
+
+    /** The same, with other client timings. */
+    public BitswapConfig withTimings(Duration providerDelay, Duration blockTimeout, Duration rebroadcastInterval) {
+        return new BitswapConfig(serve, maxWantsPerPeer, maxQueuedBytesPerPeer, serverBatch, serverWorkers, maxBlockBytes,
+                haveReplaceLimit, providerDelay, blockTimeout, rebroadcastInterval, sendTimeout, dagParallelism);
+    }
+
+    /** The same, with other per-peer server limits. */
+    public BitswapConfig withPeerLimits(int maxWants, long maxQueuedBytes) {
+        return new BitswapConfig(serve, maxWants, maxQueuedBytes, serverBatch, serverWorkers, maxBlockBytes,
+                haveReplaceLimit, providerDelay, blockTimeout, rebroadcastInterval, sendTimeout, dagParallelism);
+    }
+}

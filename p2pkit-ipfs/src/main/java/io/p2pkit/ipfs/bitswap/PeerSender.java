@@ -1,0 +1,269 @@
+package io.p2pkit.ipfs.bitswap;
+
+import io.p2pkit.core.host.Host;
+import io.p2pkit.core.host.Stream;
+import io.p2pkit.core.identity.PeerId;
+import io.p2pkit.core.multiformats.Cid;
+import io.p2pkit.core.protobuf.LengthPrefixed;
+import io.p2pkit.core.resource.MemoryPriority;
+import io.p2pkit.core.resource.MemoryScope;
+import io.p2pkit.core.resource.ResourceLimitException;
+import io.p2pkit.ipfs.bitswap.wire.BitswapMessage;
+import io.p2pkit.ipfs.bitswap.wire.MessageCodec;
+import io.p2pkit.ipfs.bitswap.wire.Presence;
+import io.p2pkit.ipfs.bitswap.wire.ProtocolVersion;
+import io.p2pkit.ipfs.bitswap.wire.WantEntry;
+import io.p2pkit.ipfs.block.Block;
+
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Everything this node sends one peer: a long-lived outbound Bitswap stream and a queue in front
+ * of it. Wantlist changes merge while they wait (a cancel removes the want it cancels); blocks and
+ * presences wait in order. One virtual thread writes while there is something to send; a write
+ * blocked for longer than the send timeout (a peer that does not read) resets the stream and drops
+ * what was queued.
+ */
+final class PeerSender {
+    private static final System.Logger LOG = System.getLogger(PeerSender.class.getName());
+    /** Room left in a message for its wantlist and framing. */
+    private static final int MESSAGE_BUDGET = MessageCodec.MAX_MESSAGE_BYTES - 256 * 1024;
+
+    private record Queued(Block block, long charged) {
+    }
+
+    private final PeerId peer;
+    private final Host host;
+    private final Bitswap owner;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Map<Cid, WantEntry> wants = new LinkedHashMap<>();
+    private final Deque<Queued> blocks = new ArrayDeque<>();
+    private final List<Presence> presences = new ArrayList<>();
+    private boolean writing;
+    private boolean closed;
+    private Stream stream;
+    private ProtocolVersion version = ProtocolVersion.V1_2_0;
+
+    PeerSender(PeerId peer, Host host, Bitswap owner) {
+        this.peer = peer;
+        this.host = host;
+        this.owner = owner;
+    }
+
+    /** Queues wantlist entries. */
+    void wants(List<WantEntry> entries) {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            for (WantEntry e : entries) {
+                WantEntry old = wants.remove(e.cid());
+                if (e.cancel() && old != null && !old.cancel()) {
+                    continue; // never sent: dropping it is the cancel
+                }
+                wants.put(e.cid(), e);
+            }
+            startWriter();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Queues an answer: blocks are charged to {@code memory} until written.
+     *
+     * @return the bytes of blocks queued (blocks the resource manager refused are left out)
+     */
+    long answer(List<Block> bs, List<Presence> ps, MemoryScope memory) {
+        long queued = 0;
+        List<Queued> accepted = new ArrayList<>(bs.size());
+        for (Block b : bs) {
+            try {
+                memory.reserveMemory(b.size(), MemoryPriority.LOW);
+                accepted.add(new Queued(b, b.size()));
+                queued += b.size();
+            } catch (ResourceLimitException | IllegalStateException e) {
+                owner.stats.memoryRefused.increment();
+                LOG.log(System.Logger.Level.DEBUG, () -> "bitswap: not sending " + b.cid() + " to " + peer
+                        + ": the resource manager refused " + b.size() + " bytes (" + e.getMessage() + ")");
+            }
+        }
+        lock.lock();
+        try {
+            if (closed) {
+                accepted.forEach(q -> memory.releaseMemory(q.charged));
+                return 0;
+            }
+            for (Queued q : accepted) {
+                blocks.add(new Queued(q.block, q.charged));
+            }
+            presences.addAll(ps);
+            charges.put(memory, charges.getOrDefault(memory, 0L) + queued);
+            startWriter();
+        } finally {
+            lock.unlock();
+        }
+        return queued;
+    }
+
+    /** Which scopes hold how much of the queued bytes, to release them as blocks go out. */
+    private final Map<MemoryScope, Long> charges = new LinkedHashMap<>();
+
+    /** The peer went away or the service closes: nothing more is sent. */
+    void close() {
+        lock.lock();
+        Stream s;
+        try {
+            closed = true;
+            s = stream;
+            stream = null;
+            dropQueued();
+        } finally {
+            lock.unlock();
+        }
+        if (s != null) {
+            s.reset();
+        }
+    }
+
+    private void startWriter() {
+        if (!writing) {
+            writing = true;
+            host.spawn("p2pkit-bitswap-send " + peer, this::drain);
+        }
+    }
+
+    private void drain() {
+        while (true) {
+            BitswapMessage m;
+            long bytes = 0;
+            Stream s;
+            lock.lock();
+            try {
+                if (closed || (wants.isEmpty() && blocks.isEmpty() && presences.isEmpty())) {
+                    writing = false;
+                    return;
+                }
+                List<Block> out = new ArrayList<>();
+                while (!blocks.isEmpty() && (out.isEmpty() || bytes + blocks.peek().block.size() <= MESSAGE_BUDGET)) {
+                    Queued q = blocks.poll();
+                    out.add(q.block);
+                    bytes += q.charged;
+                }
+                m = new BitswapMessage(new ArrayList<>(wants.values()), false, out, List.copyOf(presences), 0);
+                wants.clear();
+                presences.clear();
+                s = stream;
+            } finally {
+                lock.unlock();
+            }
+            try {
+                if (s == null) {
+                    s = host.newStream(peer, ProtocolVersion.ids().toArray(String[]::new));
+                    ProtocolVersion v = ProtocolVersion.of(s.protocol());
+                    lock.lock();
+                    try {
+                        if (closed) {
+                            s.reset();
+                            return;
+                        }
+                        stream = s;
+                        version = v;
+                    } finally {
+                        lock.unlock();
+                    }
+                }
+                write(s, MessageCodec.encode(m, version));
+                owner.sent(peer, m, bytes);
+            } catch (IOException | RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, () -> "bitswap: sending to " + peer + " failed: " + e);
+                owner.stats.sendFailures.increment();
+                lock.lock();
+                try {
+                    if (stream == s && s != null) {
+                        stream = null;
+                    }
+                    dropQueued();
+                    writing = false;
+                } finally {
+                    lock.unlock();
+                }
+                owner.dropped(peer, bytes); // what was in it is gone: its bytes leave the queue
+                if (s != null) {
+                    s.reset();
+                }
+                return;
+            } finally {
+                release(bytes);
+            }
+        }
+    }
+
+    private void write(Stream s, byte[] message) throws IOException {
+        ScheduledFuture<?> watchdog = host.scheduler().schedule(() -> {
+            owner.stats.slowPeers.increment();
+            LOG.log(System.Logger.Level.INFO, () -> "bitswap: " + peer + " has not read for "
+                    + owner.config().sendTimeout().toSeconds() + " s; resetting its stream and dropping what was queued for it");
+            s.reset();
+        }, owner.config().sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            LengthPrefixed.write(s.out(), message);
+            s.out().flush();
+        } finally {
+            watchdog.cancel(false);
+        }
+    }
+
+    /** Gives back {@code bytes} of memory, oldest charges first. Caller must not hold the lock. */
+    private void release(long bytes) {
+        if (bytes == 0) {
+            return;
+        }
+        lock.lock();
+        try {
+            long left = bytes;
+            var it = charges.entrySet().iterator();
+            while (left > 0 && it.hasNext()) {
+                var e = it.next();
+                long take = Math.min(left, e.getValue());
+                e.getKey().releaseMemory(take);
+                left -= take;
+                if (take == e.getValue()) {
+                    it.remove();
+                } else {
+                    e.setValue(e.getValue() - take);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Drops what is queued and gives its memory back. Caller holds the lock. */
+    private void dropQueued() {
+        long dropped = 0;
+        for (Queued q : blocks) {
+            dropped += q.charged;
+        }
+        blocks.clear();
+        wants.clear();
+        presences.clear();
+        for (var e : charges.entrySet()) {
+            e.getKey().releaseMemory(e.getValue());
+        }
+        charges.clear();
+        if (dropped > 0) {
+            owner.dropped(peer, dropped);
+        }
+    }
+}

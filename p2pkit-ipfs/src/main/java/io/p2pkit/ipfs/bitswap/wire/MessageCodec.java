@@ -1,0 +1,278 @@
+package io.p2pkit.ipfs.bitswap.wire;
+
+import io.p2pkit.core.DecodeException;
+import io.p2pkit.core.multiformats.Cid;
+import io.p2pkit.core.multiformats.Multicodec;
+import io.p2pkit.core.multiformats.Multihash;
+import io.p2pkit.core.multiformats.Varint;
+import io.p2pkit.core.protobuf.ProtobufReader;
+import io.p2pkit.core.protobuf.ProtobufWriter;
+import io.p2pkit.ipfs.block.Block;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The Bitswap message protobuf ({@code bitswap/message/pb/message.proto}), for every version.
+ *
+ * <p>Decoding is bounded: the caller reads at most {@link #MAX_MESSAGE_BYTES} per message; each
+ * block is at most {@code maxBlockBytes}, each CID at most {@link #MAX_CID_BYTES}, and a message
+ * carries at most {@link #MAX_ENTRIES} wantlist entries and as many presences. A block's CID is
+ * made from its prefix and the hash of its data, so a decoded block always matches its CID;
+ * whether anyone wanted it is the client's question.
+ */
+public final class MessageCodec {
+    /** The largest message read from a stream, as boxo and Helia: 4 MiB. */
+    public static final int MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+    /** The longest CID accepted in a wantlist or presence (boxo's limit). */
+    public static final int MAX_CID_BYTES = 168;
+    /** The most wantlist entries, and the most presences, one message may carry. */
+    public static final int MAX_ENTRIES = 16_384;
+
+    private MessageCodec() {
+    }
+
+    /**
+     * Encodes a message for a peer speaking {@code version}: before 1.2.0 want-haves and presences
+     * are left out, and 1.0.0 carries only CIDv0 blocks, as bare data.
+     */
+    public static byte[] encode(BitswapMessage m, ProtocolVersion version) {
+        ProtobufWriter w = new ProtobufWriter(64 + m.blocks().stream().mapToInt(b -> b.size() + 16).sum());
+        if (!m.wants().isEmpty() || m.full()) {
+            ProtobufWriter list = new ProtobufWriter();
+            for (WantEntry e : m.wants()) {
+                if (e.type() == WantType.HAVE && !version.hasPresences() && !e.cancel()) {
+                    continue;
+                }
+                ProtobufWriter entry = new ProtobufWriter().bytes(1, e.cid().bytes());
+                if (e.priority() != 0) {
+                    entry.varint(2, e.priority()); // int32: negative values as 10-byte varints, as protobuf does
+                }
+                if (e.cancel()) {
+                    entry.bool(3, true);
+                }
+                if (version.hasPresences()) {
+                    if (e.type() == WantType.HAVE) {
+                        entry.varint(4, 1);
+                    }
+                    if (e.sendDontHave()) {
+                        entry.bool(5, true);
+                    }
+                }
+                list.message(1, entry);
+            }
+            if (m.full()) {
+                list.bool(2, true);
+            }
+            w.message(1, list);
+        }
+        for (Block b : m.blocks()) {
+            if (version.hasPayload()) {
+                w.message(3, new ProtobufWriter(b.size() + 16).bytes(1, prefix(b.cid())).bytes(2, b.data()));
+            } else if (b.cid().version() == 0) {
+                w.bytes(2, b.data());
+            }
+        }
+        if (version.hasPresences()) {
+            for (Presence p : m.presences()) {
+                ProtobufWriter pw = new ProtobufWriter().bytes(1, p.cid().bytes());
+                if (!p.have()) {
+                    pw.varint(2, 1);
+                }
+                w.message(4, pw);
+            }
+        }
+        if (m.pendingBytes() != 0) {
+            w.varint(5, m.pendingBytes());
+        }
+        return w.toByteArray();
+    }
+
+    /** The CID prefix: version, codec, hash function and digest length, as varints. */
+    static byte[] prefix(Cid cid) {
+        Multihash mh = cid.multihash();
+        ByteBuffer b = ByteBuffer.allocate(4 * Varint.MAX_BYTES);
+        Varint.write(cid.version(), b);
+        Varint.write(cid.codec(), b);
+        Varint.write(mh.code(), b);
+        Varint.write(mh.length(), b);
+        byte[] out = new byte[b.position()];
+        b.flip().get(out);
+        return out;
+    }
+
+    /**
+     * Decodes one message.
+     *
+     * @param bytes         the message, without its length prefix
+     * @param maxBlockBytes the largest block accepted
+     * @throws DecodeException when the message is malformed or over a limit
+     */
+    public static BitswapMessage decode(byte[] bytes, int maxBlockBytes) {
+        if (bytes.length > MAX_MESSAGE_BYTES) {
+            throw new DecodeException("message", bytes.length + " bytes is over the limit of " + MAX_MESSAGE_BYTES);
+        }
+        List<WantEntry> wants = new ArrayList<>();
+        boolean full = false;
+        List<Block> blocks = new ArrayList<>();
+        List<Presence> presences = new ArrayList<>();
+        int pending = 0;
+        ProtobufReader r = new ProtobufReader(bytes, "Message");
+        while (r.next()) {
+            switch (r.field()) {
+                case 1 -> {
+                    ProtobufReader list = r.message("Wantlist");
+                    while (list.next()) {
+                        switch (list.field()) {
+                            case 1 -> {
+                                if (wants.size() == MAX_ENTRIES) {
+                                    throw new DecodeException("wantlist", "more than " + MAX_ENTRIES + " entries");
+                                }
+                                wants.add(entry(list.message("Entry")));
+                            }
+                            case 2 -> full = list.bool();
+                            default -> list.skip();
+                        }
+                    }
+                }
+                case 2 -> {
+                    byte[] data = r.bytes();
+                    checkSize(data, maxBlockBytes);
+                    blocks.add(Block.of(Cid.v0(Multihash.digest(Multicodec.SHA2_256, data)), data));
+                }
+                case 3 -> blocks.add(payload(r.message("Block"), maxBlockBytes));
+                case 4 -> {
+                    if (presences.size() == MAX_ENTRIES) {
+                        throw new DecodeException("blockPresences", "more than " + MAX_ENTRIES + " presences");
+                    }
+                    presences.add(presence(r.message("BlockPresence")));
+                }
+                case 5 -> pending = (int) r.varint();
+                default -> r.skip();
+            }
+        }
+        return new BitswapMessage(wants, full, blocks, presences, pending);
+    }
+
+    private static WantEntry entry(ProtobufReader r) {
+        Cid cid = null;
+        int priority = 1;
+        boolean cancel = false;
+        WantType type = WantType.BLOCK;
+        boolean sendDontHave = false;
+        while (r.next()) {
+            switch (r.field()) {
+                case 1 -> cid = cid(r.bytes(), "Entry.block");
+                case 2 -> priority = (int) r.varint();
+                case 3 -> cancel = r.bool();
+                case 4 -> {
+                    long t = r.varint();
+                    if (t != 0 && t != 1) {
+                        throw new DecodeException("Entry.wantType", "unknown want type " + t);
+                    }
+                    type = t == 1 ? WantType.HAVE : WantType.BLOCK;
+                }
+                case 5 -> sendDontHave = r.bool();
+                default -> r.skip();
+            }
+        }
+        if (cid == null) {
+            throw new DecodeException("Entry.block", "a wantlist entry has no CID");
+        }
+        return new WantEntry(cid, priority, cancel, type, sendDontHave);
+    }
+
+    private static Presence presence(ProtobufReader r) {
+        Cid cid = null;
+        boolean have = true;
+        while (r.next()) {
+            switch (r.field()) {
+                case 1 -> cid = cid(r.bytes(), "BlockPresence.cid");
+                case 2 -> {
+                    long t = r.varint();
+                    if (t != 0 && t != 1) {
+                        throw new DecodeException("BlockPresence.type", "unknown presence type " + t);
+                    }
+                    have = t == 0;
+                }
+                default -> r.skip();
+            }
+        }
+        if (cid == null) {
+            throw new DecodeException("BlockPresence.cid", "a block presence has no CID");
+        }
+        return new Presence(cid, have);
+    }
+
+    private static Block payload(ProtobufReader r, int maxBlockBytes) {
+        byte[] prefix = null;
+        byte[] data = null;
+        while (r.next()) {
+            switch (r.field()) {
+                case 1 -> prefix = r.bytes();
+                case 2 -> data = r.bytes();
+                default -> r.skip();
+            }
+        }
+        if (prefix == null || data == null) {
+            throw new DecodeException("Block", "a block has no " + (prefix == null ? "prefix" : "data"));
+        }
+        checkSize(data, maxBlockBytes);
+        return Block.of(cidOf(prefix, data), data);
+    }
+
+    /** The CID a prefix and the data's hash make. */
+    static Cid cidOf(byte[] prefix, byte[] data) {
+        ByteBuffer p = ByteBuffer.wrap(prefix);
+        try {
+            long version = Varint.read(p);
+            long codec = Varint.read(p);
+            long hash = Varint.read(p);
+            long length = Varint.read(p);
+            if (p.hasRemaining()) {
+                throw new DecodeException("Block.prefix", "has " + p.remaining() + " bytes after the digest length");
+            }
+            if (!Multihash.isSupported(hash)) {
+                throw new DecodeException("Block.prefix", "hash function 0x" + Long.toHexString(hash) + " is not supported");
+            }
+            if (length < 1 || length > Multihash.MAX_DIGEST_LENGTH) {
+                throw new DecodeException("Block.prefix", "digest length " + length + " is out of range");
+            }
+            Multihash mh = Multihash.digest(hash, data, (int) length);
+            if (version == 0) {
+                if (codec != Multicodec.DAG_PB) {
+                    throw new DecodeException("Block.prefix", "a CIDv0 prefix with codec 0x" + Long.toHexString(codec));
+                }
+                return Cid.v0(mh);
+            }
+            if (version != 1) {
+                throw new DecodeException("Block.prefix", "CID version " + version);
+            }
+            return Cid.v1(codec, mh);
+        } catch (DecodeException e) {
+            throw e;
+        } catch (RuntimeException e) { // truncated varints, a length the function cannot give
+            throw new DecodeException("Block.prefix", "malformed: " + e.getMessage(), e);
+        }
+    }
+
+    private static Cid cid(byte[] bytes, String field) {
+        if (bytes.length > MAX_CID_BYTES) {
+            throw new DecodeException(field, "a CID of " + bytes.length + " bytes is over the limit of " + MAX_CID_BYTES);
+        }
+        try {
+            return Cid.decode(bytes);
+        } catch (DecodeException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new DecodeException(field, "not a CID: " + e.getMessage(), e);
+        }
+    }
+
+    private static void checkSize(byte[] data, int max) {
+        if (data.length > max) {
+            throw new DecodeException("Block.data", "a block of " + data.length + " bytes is over the limit of " + max);
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package io.p2pkit.ipfs.bitswap;
+
+import io.p2pkit.core.host.Host;
+import io.p2pkit.core.host.PeerInfo;
+import io.p2pkit.core.multiformats.Cid;
+import io.p2pkit.core.multiformats.Multicodec;
+import io.p2pkit.ipfs.block.Block;
+import io.p2pkit.ipfs.blockstore.MemoryBlockstore;
+import io.p2pkit.ipfs.codec.Codecs;
+import io.p2pkit.ipfs.unixfs.exporter.Exporter;
+import io.p2pkit.ipfs.unixfs.importer.BlockSink;
+import io.p2pkit.ipfs.unixfs.importer.ImportOptions;
+import io.p2pkit.ipfs.unixfs.importer.Importer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** Two p2pkit hosts on loopback exchanging blocks over Bitswap. */
+@Timeout(60)
+class BitswapExchangeTest {
+    private static final BitswapConfig FAST = BitswapConfig.defaults()
+            .withTimings(Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(1));
+
+    private Host serverHost;
+    private Host clientHost;
+    private MemoryBlockstore serverStore;
+    private MemoryBlockstore clientStore;
+
+    @BeforeEach
+    void hosts() throws IOException {
+        serverHost = Host.builder().listen("/ip4/127.0.0.1/tcp/0").build();
+        clientHost = Host.builder().listen("/ip4/127.0.0.1/tcp/0").build();
+        serverStore = new MemoryBlockstore(MemoryBlockstore.Limits.defaults());
+        clientStore = new MemoryBlockstore(MemoryBlockstore.Limits.defaults());
+    }
+
+    @AfterEach
+    void close() {
+        clientHost.close();
+        serverHost.close();
+    }
+
+    private void connect() throws IOException {
+        clientHost.connect(new PeerInfo(serverHost.peerId(), serverHost.addresses()));
+    }
+
+    @Test
+    void fetchesAFileDagAndItsBytesMatch() throws Exception {
+        byte[] data = new byte[5 * 1024 * 1024 + 123];
+        new Random(7).nextBytes(data);
+        Cid root = new Importer(ImportOptions.UNIXFS_V0_2015, BlockSink.of(serverStore))
+                .importStream(new ByteArrayInputStream(data), "").root();
+        Bitswap.attach(serverHost, serverStore, FAST, ProviderFinder.NONE);
+        Bitswap client = Bitswap.attach(clientHost, clientStore, FAST, ProviderFinder.NONE);
+        connect();
+
+        DagFetch.Result r = client.fetchDag(root, Codecs.standard(), DagFetch.Progress.NONE, Duration.ofSeconds(20));
+
+        assertEquals(r.blocks(), r.fetched());
+        assertTrue(r.fetchedBytes() > data.length);
+        try (InputStream in = new Exporter(clientStore).read(root)) {
+            assertArrayEquals(data, in.readAllBytes());
+        }
+        assertEquals(r.fetched(), client.stats().blocksReceived());
+        assertEquals(0, client.stats().unwantedBlocks());
+        assertEquals(0, client.wantlist().size());
+        // a second fetch finds everything locally
+        DagFetch.Result again = client.fetchDag(root, Codecs.standard(), DagFetch.Progress.NONE, Duration.ofSeconds(5));
+        assertEquals(0, again.fetched());
+        assertEquals(r.blocks(), again.blocks());
+    }
+
+    @Test
+    void aMissingBlockIsNotFoundWithinTheTimeout() throws Exception {
+        Bitswap.attach(serverHost, serverStore, FAST, ProviderFinder.NONE);
+        Bitswap client = Bitswap.attach(clientHost, clientStore, FAST, ProviderFinder.NONE);
+        connect();
+        Cid absent = Block.create(Multicodec.RAW, Multicodec.SHA2_256, "nobody has this".getBytes(StandardCharsets.UTF_8)).cid();
+        try (BitswapSession s = client.newSession()) {
+            assertEquals(Optional.empty(), s.get(absent, Duration.ofMillis(1500)));
+        }
+        assertEquals(0, client.wantlist().size());
+        IOException e = assertThrows(IOException.class,
+                () -> client.fetchDag(absent, Codecs.standard(), DagFetch.Progress.NONE, Duration.ofMillis(800)));
+        assertTrue(e.getMessage().contains("no block of the DAG under " + absent), e.getMessage());
+    }
+
+    @Test
+    void aBlockStoredLaterReachesThePeerThatWaits() throws Exception {
+        Bitswap server = Bitswap.attach(serverHost, serverStore, FAST, ProviderFinder.NONE);
+        Bitswap client = Bitswap.attach(clientHost, clientStore, FAST, ProviderFinder.NONE);
+        connect();
+        Block later = Block.create(Multicodec.RAW, Multicodec.SHA2_256, new byte[4000]);
+        try (BitswapSession s = client.newSession()) {
+            var f = s.want(later.cid());
+            Thread.sleep(300);
+            serverStore.put(later);
+            server.blocksAdded(java.util.List.of(later.cid().multihash()));
+            assertArrayEquals(later.data(), f.get(10, java.util.concurrent.TimeUnit.SECONDS).data());
+        }
+    }
+
+    @Test
+    void aLeecherServesNothing() throws Exception {
+        Block b = Block.create(Multicodec.RAW, Multicodec.SHA2_256, "leeched".getBytes(StandardCharsets.UTF_8));
+        serverStore.put(b);
+        Bitswap.attach(serverHost, serverStore, FAST.withServe(false), ProviderFinder.NONE);
+        Bitswap client = Bitswap.attach(clientHost, clientStore, FAST, ProviderFinder.NONE);
+        connect();
+        try (BitswapSession s = client.newSession()) {
+            assertEquals(Optional.empty(), s.get(b.cid(), Duration.ofMillis(1500)));
+        }
+    }
+
+    @Test
+    void aCidv1WantIsAnsweredFromACidv0BlockWithTheWantedCid() throws Exception {
+        Cid v0 = new Importer(ImportOptions.UNIXFS_V0_2015, BlockSink.of(serverStore))
+                .importStream(new ByteArrayInputStream("small".getBytes(StandardCharsets.UTF_8)), "").root();
+        Bitswap.attach(serverHost, serverStore, FAST, ProviderFinder.NONE);
+        Bitswap client = Bitswap.attach(clientHost, clientStore, FAST, ProviderFinder.NONE);
+        connect();
+        try (BitswapSession s = client.newSession()) {
+            Block got = s.get(v0.toV1(), Duration.ofSeconds(10)).orElseThrow();
+            assertEquals(v0.toV1(), got.cid());
+        }
+    }
+}
