@@ -34,6 +34,16 @@ final class KuboCli {
         return k;
     }
 
+    /** @return Kubo on an existing repository (commands go through its daemon's API when one runs) */
+    static KuboCli on(Path program, Path repo) {
+        return new KuboCli(program, repo);
+    }
+
+    /** @return the {@code ipfs} program */
+    Path program() {
+        return program;
+    }
+
     /** @return the repository directory */
     Path repo() {
         return repo;
@@ -111,7 +121,16 @@ final class KuboCli {
         return run(cmd).strip();
     }
 
+    /** Runs a command and returns its standard output as bytes (for {@code cat}, {@code dag get}). */
+    byte[] runBytes(List<String> args) throws IOException {
+        return run(args, true).getBytes(StandardCharsets.ISO_8859_1);
+    }
+
     String run(List<String> args) throws IOException {
+        return run(args, false);
+    }
+
+    private String run(List<String> args, boolean binary) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(program.toString());
         cmd.addAll(args);
@@ -139,7 +158,7 @@ final class KuboCli {
         if (p.exitValue() != 0) {
             throw new IOException("ipfs " + String.join(" ", args) + " exited " + p.exitValue() + ": " + stderr.strip());
         }
-        return new String(out, StandardCharsets.UTF_8);
+        return new String(out, binary ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
     }
 
     /** Removes the repository. */

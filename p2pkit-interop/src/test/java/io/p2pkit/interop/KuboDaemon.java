@@ -1,0 +1,128 @@
+package io.p2pkit.interop;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A Kubo 0.39 daemon on a fresh {@code --profile test} repository: loopback only, no bootstrap,
+ * no mDNS, no AutoConf, and the routing type given (for example {@code none}: no DHT, Bitswap
+ * only with connected peers). Commands run through {@link #cli()} go through its RPC API.
+ */
+final class KuboDaemon implements AutoCloseable {
+    private static final Pattern SWARM = Pattern.compile("Swarm listening on 127\\.0\\.0\\.1:(\\d+) \\(TCP\\)");
+    private static final Pattern PEER = Pattern.compile("PeerID: (\\S+)");
+
+    private final KuboCli cli;
+    private final Process process;
+    private final String peerId;
+    private final int port;
+    private final List<String> output;
+
+    private KuboDaemon(KuboCli cli, Process process, String peerId, int port, List<String> output) {
+        this.cli = cli;
+        this.process = process;
+        this.peerId = peerId;
+        this.port = port;
+        this.output = output;
+    }
+
+    /**
+     * Starts a daemon and waits (at most a minute) for its ready line.
+     *
+     * @param routing Kubo's {@code Routing.Type}: {@code none} or {@code dht}
+     */
+    static KuboDaemon start(Path program, String routing) throws IOException {
+        KuboCli cli = KuboCli.fresh(program);
+        cli.run(List.of("config", "Routing.Type", routing));
+        ProcessBuilder pb = new ProcessBuilder(program.toString(), "daemon");
+        pb.environment().put("IPFS_PATH", cli.repo().toString());
+        pb.environment().put("IPFS_TELEMETRY", "off");
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
+        CompletableFuture<String[]> ready = new CompletableFuture<>();
+        Thread.ofVirtual().name("kubo-daemon-output").start(() -> {
+            String id = null;
+            String port = null;
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    lines.add(line);
+                    Matcher m = PEER.matcher(line);
+                    if (m.find()) {
+                        id = m.group(1);
+                    }
+                    m = SWARM.matcher(line);
+                    if (m.find() && port == null) {
+                        port = m.group(1);
+                    }
+                    if (line.contains("Daemon is ready")) {
+                        ready.complete(new String[]{id, port});
+                    }
+                }
+            } catch (IOException e) {
+                ready.completeExceptionally(e);
+            }
+            ready.completeExceptionally(new IOException("the Kubo daemon exited before it was ready: " + lines));
+        });
+        try {
+            String[] idPort = ready.get(60, TimeUnit.SECONDS);
+            if (idPort[0] == null || idPort[1] == null) {
+                throw new IOException("the Kubo daemon did not print its peer ID and TCP port: " + lines);
+            }
+            return new KuboDaemon(cli, p, idPort[0], Integer.parseInt(idPort[1]), lines);
+        } catch (InterruptedException | ExecutionException | TimeoutException e) {
+            p.destroyForcibly();
+            cli.delete();
+            throw new IOException("the Kubo daemon did not become ready: " + e + " " + lines, e);
+        }
+    }
+
+    /** Commands on this daemon's repository (through its API). */
+    KuboCli cli() {
+        return cli;
+    }
+
+    /** Its peer ID. */
+    String peerId() {
+        return peerId;
+    }
+
+    /** Its TCP address with {@code /p2p/}. */
+    String address() {
+        return "/ip4/127.0.0.1/tcp/" + port + "/p2p/" + peerId;
+    }
+
+    /** What it printed so far. */
+    List<String> output() {
+        return List.copyOf(output);
+    }
+
+    /** Stops the daemon (asked nicely, then killed) and removes its repository. */
+    @Override
+    public void close() throws IOException {
+        process.destroy();
+        try {
+            if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+        if (Files.exists(cli.repo())) {
+            cli.delete();
+        }
+    }
+}
