@@ -373,16 +373,44 @@ public final class Bitswap implements Closeable, BlockFetcher {
             }
         }
         long queued = 0;
+        int sent = blocks.size();
         if (!blocks.isEmpty() || !answers.isEmpty()) {
             MemoryScope memory = senderMemory.getOrDefault(peer, MemoryScope.UNLIMITED);
-            server.queued(peer, blocks.stream().mapToLong(Block::size).sum());
-            queued = sender(peer).answer(blocks, answers, memory);
-            long refused = blocks.stream().mapToLong(Block::size).sum() - queued;
-            if (refused > 0) {
-                server.queued(peer, -refused);
+            long total = blocks.stream().mapToLong(Block::size).sum();
+            server.queued(peer, total);
+            PeerSender.Answer a = sender(peer).answer(blocks, answers, memory);
+            queued = a.queued();
+            if (total > queued) {
+                server.queued(peer, queued - total);
+            }
+            if (!a.refused().isEmpty()) {
+                sent -= a.refused().size();
+                backOff(peer, task, a.refused());
             }
         }
-        server.answered(peer, missing, queued, blocks.size());
+        server.answered(peer, missing, queued, sent);
+    }
+
+    /**
+     * The resource manager had no memory for some blocks: while other blocks for the peer are
+     * still queued their wants wait for those to be written; with nothing queued they are dropped
+     * (the peer asks again).
+     */
+    private void backOff(PeerId peer, ServerEngine.Task task, List<Block> refused) {
+        List<WantEntry> again = new ArrayList<>();
+        for (Block b : refused) {
+            for (WantEntry w : task.wants()) {
+                if (w.cid().equals(b.cid())) {
+                    again.add(w);
+                }
+            }
+        }
+        if (server.requeue(peer, again)) {
+            return;
+        }
+        stats.memoryRefused.add(refused.size());
+        LOG.log(System.Logger.Level.INFO, () -> "bitswap: not sending " + refused.size() + " blocks to " + peer
+                + ": the resource manager has no memory for them; the peer will have to ask again");
     }
 
     // ---- called by the senders

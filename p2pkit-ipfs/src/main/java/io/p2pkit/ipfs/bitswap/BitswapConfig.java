@@ -37,9 +37,9 @@ public record BitswapConfig(boolean serve, int maxWantsPerPeer, long maxQueuedBy
         }
     }
 
-    /** Serving, 1,024 wants and 8 MiB queued per peer, 2 MiB blocks, 256 blocks in flight per DAG. */
+    /** Serving, 1,024 wants and 4 MiB queued per peer, 2 MiB blocks, 256 blocks in flight per DAG. */
     public static BitswapConfig defaults() {
-        return new BitswapConfig(true, 1024, 8L << 20, 32, 8, Block.MAX_SIZE, 1024, Duration.ofSeconds(1),
+        return new BitswapConfig(true, 1024, 4L << 20, 32, 8, Block.MAX_SIZE, 1024, Duration.ofSeconds(1),
                 Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(30), 256);
     }
 

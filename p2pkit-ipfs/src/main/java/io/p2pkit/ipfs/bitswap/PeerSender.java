@@ -80,40 +80,42 @@ final class PeerSender {
     }
 
     /**
-     * Queues an answer: blocks are charged to {@code memory} until written.
+     * What {@link #answer} queued.
      *
-     * @return the bytes of blocks queued (blocks the resource manager refused are left out)
+     * @param queued  bytes of blocks queued
+     * @param refused blocks the resource manager had no memory for (not queued)
      */
-    long answer(List<Block> bs, List<Presence> ps, MemoryScope memory) {
+    record Answer(long queued, List<Block> refused) {
+    }
+
+    /** Queues an answer: blocks are charged to {@code memory} until written. */
+    Answer answer(List<Block> bs, List<Presence> ps, MemoryScope memory) {
         long queued = 0;
         List<Queued> accepted = new ArrayList<>(bs.size());
+        List<Block> refused = new ArrayList<>();
         for (Block b : bs) {
             try {
-                memory.reserveMemory(b.size(), MemoryPriority.LOW);
+                memory.reserveMemory(b.size(), MemoryPriority.MEDIUM);
                 accepted.add(new Queued(b, b.size()));
                 queued += b.size();
             } catch (ResourceLimitException | IllegalStateException e) {
-                owner.stats.memoryRefused.increment();
-                LOG.log(System.Logger.Level.DEBUG, () -> "bitswap: not sending " + b.cid() + " to " + peer
-                        + ": the resource manager refused " + b.size() + " bytes (" + e.getMessage() + ")");
+                refused.add(b);
             }
         }
         lock.lock();
         try {
             if (closed) {
                 accepted.forEach(q -> memory.releaseMemory(q.charged));
-                return 0;
+                return new Answer(0, bs);
             }
-            for (Queued q : accepted) {
-                blocks.add(new Queued(q.block, q.charged));
-            }
+            blocks.addAll(accepted);
             presences.addAll(ps);
-            charges.put(memory, charges.getOrDefault(memory, 0L) + queued);
+            charges.merge(memory, queued, Long::sum);
             startWriter();
         } finally {
             lock.unlock();
         }
-        return queued;
+        return new Answer(queued, refused);
     }
 
     /** Which scopes hold how much of the queued bytes, to release them as blocks go out. */

@@ -193,6 +193,28 @@ final class ServerEngine {
         }
     }
 
+    /**
+     * Puts wants back in the queue, to be answered once some of what is queued for the peer is
+     * written.
+     *
+     * @return false when nothing is queued for the peer (nothing would wake them), and they were not put back
+     */
+    boolean requeue(PeerId peer, List<WantEntry> wants) {
+        lock.lock();
+        try {
+            PeerLedger l = ledgers.get(peer);
+            if (l == null || l.queuedBytes == 0) {
+                return false;
+            }
+            for (WantEntry w : wants) {
+                l.pending.putIfAbsent(w.cid(), w);
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Bytes were queued for the peer ({@code delta} > 0) or written ({@code delta} < 0). */
     void queued(PeerId peer, long delta) {
         lock.lock();
