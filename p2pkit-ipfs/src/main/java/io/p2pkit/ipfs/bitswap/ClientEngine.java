@@ -61,7 +61,7 @@ final class ClientEngine {
         final Cid cid;
         final CompletableFuture<Block> result = new CompletableFuture<>();
         final Set<SessionState> sessions = new LinkedHashSet<>();
-        final Map<PeerId, WantType> sentTo = new HashMap<>();
+        final Map<PeerId, WantType> sentTo = new LinkedHashMap<>();
         final Set<PeerId> haves = new LinkedHashSet<>();
         final Set<PeerId> dontHaves = new HashSet<>();
         final long created;

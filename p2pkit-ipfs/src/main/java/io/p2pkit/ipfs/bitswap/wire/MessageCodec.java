@@ -157,7 +157,7 @@ public final class MessageCodec {
 
     private static WantEntry entry(ProtobufReader r) {
         Cid cid = null;
-        int priority = 1;
+        int priority = 0;
         boolean cancel = false;
         WantType type = WantType.BLOCK;
         boolean sendDontHave = false;

@@ -1,0 +1,172 @@
+package io.p2pkit.ipfs.bitswap;
+
+import io.p2pkit.core.identity.PeerId;
+import io.p2pkit.core.multiformats.Cid;
+import io.p2pkit.core.multiformats.Multicodec;
+import io.p2pkit.ipfs.bitswap.wire.Presence;
+import io.p2pkit.ipfs.bitswap.wire.WantEntry;
+import io.p2pkit.ipfs.bitswap.wire.WantType;
+import io.p2pkit.ipfs.block.Block;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The client's choices, driven by hand: no threads, no sockets, a clock that moves when told. */
+class ClientEngineTest {
+    private record Sent(PeerId peer, WantEntry entry) {
+    }
+
+    private final List<PeerId> connected = new ArrayList<>();
+    private final List<PeerId> oldPeers = new ArrayList<>();
+    private final List<Sent> sent = new ArrayList<>();
+    private final List<Cid> searched = new ArrayList<>();
+    private long now;
+    private ClientEngine engine;
+    private final PeerId a = ServerEngineTest.peer();
+    private final PeerId b = ServerEngineTest.peer();
+    private final PeerId c = ServerEngineTest.peer();
+    private final Block block = Block.create(Multicodec.RAW, Multicodec.SHA2_256, new byte[]{1, 2, 3});
+
+    @BeforeEach
+    void engine() {
+        connected.addAll(List.of(a, b, c));
+        engine = new ClientEngine(BitswapConfig.defaults().withTimings(Duration.ofSeconds(1), Duration.ofSeconds(5),
+                Duration.ofSeconds(30)), new ClientEngine.Environment() {
+            @Override
+            public List<PeerId> peers() {
+                return List.copyOf(connected);
+            }
+
+            @Override
+            public boolean speaksHave(PeerId peer) {
+                return !oldPeers.contains(peer);
+            }
+
+            @Override
+            public void send(PeerId peer, List<WantEntry> entries) {
+                entries.forEach(e -> sent.add(new Sent(peer, e)));
+            }
+
+            @Override
+            public void findProviders(Cid cid) {
+                searched.add(cid);
+            }
+
+            @Override
+            public long nanoTime() {
+                return now;
+            }
+        });
+    }
+
+    private List<PeerId> sentTo(WantType type, boolean cancel) {
+        return sent.stream().filter(s -> s.entry.type() == type && s.entry.cancel() == cancel).map(Sent::peer).toList();
+    }
+
+    @Test
+    void aNewSessionBroadcastsWantHaveThenAsksTheFirstPeerThatHasIt() {
+        ClientEngine.SessionState s = new ClientEngine.SessionState();
+        CompletableFuture<Block> f = engine.want(s, block.cid());
+        assertEquals(List.of(a, b, c), sentTo(WantType.HAVE, false));
+        assertTrue(sent.stream().allMatch(x -> x.entry.sendDontHave()));
+        sent.clear();
+        engine.presenceReceived(b, new Presence(block.cid(), true));
+        assertEquals(List.of(b), sentTo(WantType.BLOCK, false));
+        sent.clear();
+        assertTrue(engine.blockReceived(b, block).isPresent());
+        assertTrue(f.isDone());
+        assertEquals(List.of(a, c), sentTo(WantType.BLOCK, true), "cancels go to the others asked");
+        assertEquals(0, engine.wanted());
+    }
+
+    @Test
+    void aSessionPeerGetsAnOptimisticWantBlockAndTheOthersWantHave() {
+        ClientEngine.SessionState s = new ClientEngine.SessionState();
+        s.peers.addAll(List.of(a, b));
+        s.received.put(b, 10L);
+        engine.want(s, block.cid());
+        assertEquals(List.of(b), sentTo(WantType.BLOCK, false), "the peer that sent the most, with nothing in flight");
+        assertEquals(List.of(a), sentTo(WantType.HAVE, false));
+    }
+
+    @Test
+    void dontHaveAndTimeoutsMoveOnToTheNextPeer() {
+        ClientEngine.SessionState s = new ClientEngine.SessionState();
+        engine.want(s, block.cid());
+        engine.presenceReceived(a, new Presence(block.cid(), true));
+        engine.presenceReceived(b, new Presence(block.cid(), true));
+        engine.presenceReceived(c, new Presence(block.cid(), true));
+        assertEquals(List.of(a), sentTo(WantType.BLOCK, false));
+        sent.clear();
+        engine.presenceReceived(a, new Presence(block.cid(), false));
+        assertEquals(List.of(b), sentTo(WantType.BLOCK, false), "DONT_HAVE: the next peer that has it");
+        sent.clear();
+        now += Duration.ofSeconds(6).toNanos();
+        engine.tick();
+        assertEquals(List.of(c), sentTo(WantType.BLOCK, false), "b did not answer in time");
+    }
+
+    @Test
+    void wantsNobodyHasAreLookedUpAfterTheProviderDelay() {
+        engine.want(new ClientEngine.SessionState(), block.cid());
+        for (PeerId p : List.of(a, b, c)) {
+            engine.presenceReceived(p, new Presence(block.cid(), false));
+        }
+        assertEquals(List.of(block.cid()), searched, "everyone said DONT_HAVE: search at once");
+        searched.clear();
+        now += Duration.ofSeconds(2).toNanos();
+        engine.tick();
+        assertTrue(searched.isEmpty(), "searched recently");
+        PeerId provider = ServerEngineTest.peer();
+        sent.clear();
+        engine.providerFound(block.cid(), provider);
+        assertEquals(List.of(provider), sentTo(WantType.HAVE, false));
+    }
+
+    @Test
+    void peersBefore120AreAskedForTheBlockItself() {
+        oldPeers.add(c);
+        engine.want(new ClientEngine.SessionState(), block.cid());
+        assertEquals(List.of(a, b), sentTo(WantType.HAVE, false));
+        assertEquals(List.of(c), sentTo(WantType.BLOCK, false));
+    }
+
+    @Test
+    void unwantedBlocksAreNotTakenAndCancelledWantsAreForgotten() {
+        assertTrue(engine.blockReceived(a, block).isEmpty());
+        ClientEngine.SessionState s = new ClientEngine.SessionState();
+        CompletableFuture<Block> f = engine.want(s, block.cid());
+        engine.cancel(s, block.cid());
+        assertTrue(f.isCompletedExceptionally(), "the want is over");
+        assertEquals(List.of(a, b, c), sentTo(WantType.BLOCK, true));
+        assertFalse(engine.wants(block.cid().multihash()));
+        assertTrue(engine.blockReceived(a, block).isEmpty());
+    }
+
+    @Test
+    void aDisconnectedPeersWantBlockGoesToAnotherThatHasIt() {
+        engine.want(new ClientEngine.SessionState(), block.cid());
+        engine.presenceReceived(a, new Presence(block.cid(), true));
+        engine.presenceReceived(b, new Presence(block.cid(), true));
+        sent.clear();
+        connected.remove(a);
+        engine.peerDisconnected(a);
+        assertEquals(List.of(b), sentTo(WantType.BLOCK, false));
+    }
+
+    @Test
+    void aBlockWantedAsCidv1ArrivesWithThatCid() throws Exception {
+        Cid asV1Cbor = Cid.v1(Multicodec.DAG_CBOR, block.cid().multihash());
+        CompletableFuture<Block> f = engine.want(new ClientEngine.SessionState(), asV1Cbor);
+        engine.blockReceived(a, block);
+        assertEquals(asV1Cbor, f.get().cid());
+    }
+}
