@@ -347,6 +347,8 @@ public final class Bitswap implements Closeable, BlockFetcher {
         List<Block> blocks = new ArrayList<>();
         List<Presence> answers = new ArrayList<>();
         List<WantEntry> missing = new ArrayList<>();
+        List<WantEntry> later = new ArrayList<>();
+        long room = config.maxQueuedBytesPerPeer() - server.queuedBytes(peer);
         for (WantEntry w : task.wants()) {
             OptionalInt size = local.sizeOf(w.cid().multihash());
             if (size.isPresent() && size.getAsInt() > config.maxBlockBytes()) {
@@ -360,9 +362,14 @@ public final class Bitswap implements Closeable, BlockFetcher {
             }
             boolean sendBlock = size.isPresent()
                     && (w.type() == WantType.BLOCK || size.getAsInt() <= config.haveReplaceLimit());
+            if (sendBlock && size.getAsInt() > room && !blocks.isEmpty()) {
+                later.add(w); // the queue is full: it waits for the queue to drain
+                continue;
+            }
             Optional<Block> b = sendBlock ? local.get(w.cid()) : Optional.empty();
             if (b.isPresent()) {
                 blocks.add(b.get());
+                room -= b.get().size();
             } else if (size.isPresent() && w.type() == WantType.HAVE) {
                 answers.add(new Presence(w.cid(), true));
             } else {
@@ -387,6 +394,9 @@ public final class Bitswap implements Closeable, BlockFetcher {
                 sent -= a.refused().size();
                 backOff(peer, task, a.refused());
             }
+        }
+        if (!later.isEmpty() && !server.requeue(peer, later)) {
+            stats.memoryRefused.add(later.size());
         }
         server.answered(peer, missing, queued, sent);
     }

@@ -231,6 +231,17 @@ final class ServerEngine {
         }
     }
 
+    /** Bytes queued for the peer and not yet written. */
+    long queuedBytes(PeerId peer) {
+        lock.lock();
+        try {
+            PeerLedger l = ledgers.get(peer);
+            return l == null ? 0 : l.queuedBytes;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** A block was received from the peer (the ledger counts both directions). */
     void receivedBlock(PeerId peer, int bytes) {
         lock.lock();

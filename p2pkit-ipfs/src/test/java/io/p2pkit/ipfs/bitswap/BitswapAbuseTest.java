@@ -1,0 +1,191 @@
+package io.p2pkit.ipfs.bitswap;
+
+import io.p2pkit.core.host.Host;
+import io.p2pkit.core.host.PeerInfo;
+import io.p2pkit.core.host.Stream;
+import io.p2pkit.core.multiformats.Cid;
+import io.p2pkit.core.multiformats.Multicodec;
+import io.p2pkit.core.multiformats.Varint;
+import io.p2pkit.core.protobuf.LengthPrefixed;
+import io.p2pkit.ipfs.bitswap.wire.BitswapMessage;
+import io.p2pkit.ipfs.bitswap.wire.MessageCodec;
+import io.p2pkit.ipfs.bitswap.wire.ProtocolVersion;
+import io.p2pkit.ipfs.bitswap.wire.WantEntry;
+import io.p2pkit.ipfs.block.Block;
+import io.p2pkit.ipfs.blockstore.MemoryBlockstore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A hostile peer against a serving node: each abuse is refused or limited and counted, and the
+ * node goes on serving a well-behaved peer.
+ */
+@Timeout(60)
+class BitswapAbuseTest {
+    private static final long QUEUE_LIMIT = 4L << 20;
+    private static final BitswapConfig CONFIG = new BitswapConfig(true, 1024, QUEUE_LIMIT, 32, 4, Block.MAX_SIZE, 1024,
+            Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(2), 64);
+
+    private Host victimHost;
+    private Host hostile;
+    private Host good;
+    private Bitswap victim;
+    private MemoryBlockstore store;
+    private Block served;
+
+    @BeforeEach
+    void start() throws IOException {
+        victimHost = Host.builder().listen("/ip4/127.0.0.1/tcp/0").build();
+        hostile = Host.builder().listen("/ip4/127.0.0.1/tcp/0").build();
+        good = Host.builder().listen("/ip4/127.0.0.1/tcp/0").build();
+        store = new MemoryBlockstore(new MemoryBlockstore.Limits(1L << 30, 100_000, true));
+        served = Block.create(Multicodec.RAW, Multicodec.SHA2_256, "still served".getBytes());
+        store.put(served);
+        victim = Bitswap.attach(victimHost, store, CONFIG, ProviderFinder.NONE);
+    }
+
+    @AfterEach
+    void stop() {
+        good.close();
+        hostile.close();
+        victimHost.close();
+    }
+
+    private PeerInfo victimInfo() {
+        return new PeerInfo(victimHost.peerId(), victimHost.addresses());
+    }
+
+    private Stream open() throws IOException {
+        return hostile.newStream(victimInfo(), ProtocolVersion.V1_2_0.id());
+    }
+
+    private static void send(Stream s, BitswapMessage m) throws IOException {
+        LengthPrefixed.write(s.out(), MessageCodec.encode(m, ProtocolVersion.V1_2_0));
+        s.out().flush();
+    }
+
+    private void assertStillServes() throws Exception {
+        Bitswap client = Bitswap.attach(good, new MemoryBlockstore(MemoryBlockstore.Limits.defaults()), CONFIG, ProviderFinder.NONE);
+        good.connect(victimInfo());
+        try (BitswapSession s = client.newSession()) {
+            assertEquals(served, s.get(served.cid(), Duration.ofSeconds(10)).orElseThrow());
+        }
+    }
+
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    @Test
+    void unsolicitedBlocksAreCountedAndNotStored() throws Exception {
+        try (Stream s = open()) {
+            List<Block> junk = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                junk.add(Block.create(Multicodec.RAW, Multicodec.SHA2_256, ("junk " + i).getBytes()));
+            }
+            send(s, new BitswapMessage(List.of(), false, junk, List.of(), 0));
+        }
+        await(() -> victim.stats().unwantedBlocks() == 50, "50 unwanted blocks");
+        assertEquals(1, store.count(), "none was stored");
+        assertStillServes();
+    }
+
+    @Test
+    void tenThousandWantsAreCutAtThePerPeerLimit() throws Exception {
+        List<WantEntry> wants = new ArrayList<>();
+        for (int i = 0; i < 10_000; i++) {
+            wants.add(WantEntry.block(Block.create(Multicodec.RAW, Multicodec.SHA2_256, Integer.toString(i).getBytes()).cid(), 1));
+        }
+        try (Stream s = open()) {
+            send(s, new BitswapMessage(wants, false, List.of(), List.of(), 0));
+        }
+        await(() -> victim.stats().refusedWants() == 10_000 - 1024, "8,976 refused wants");
+        await(() -> victim.ledger(hostile.peerId()).map(l -> l.wants() == 1024).orElse(false), "1,024 wants held");
+        assertStillServes();
+    }
+
+    @Test
+    void aMessageOverTheCapResetsItsStreamOnly() throws Exception {
+        Stream s = open();
+        byte[] prefix = Varint.encode(MessageCodec.MAX_MESSAGE_BYTES + 1);
+        s.out().write(prefix);
+        s.out().write(new byte[1024]);
+        s.out().flush();
+        await(() -> victim.stats().oversizedMessages() == 1, "the oversized message");
+        assertTrue(hostile.network().connection(victimHost.peerId()).isPresent(), "the connection stays");
+        assertStillServes();
+    }
+
+    @Test
+    void aMalformedMessageResetsItsStreamOnly() throws Exception {
+        Stream s = open();
+        LengthPrefixed.write(s.out(), new byte[]{0x0a, 0x05, 0x0a, 0x03, 0x0a, 0x01, 0x00});
+        s.out().flush();
+        await(() -> victim.stats().malformedMessages() == 1, "the malformed message");
+        assertStillServes();
+    }
+
+    @Test
+    void aWantForABlockOverTheLimitIsAnsweredDontHave() throws Exception {
+        byte[] big = new byte[Block.MAX_SIZE + 1];
+        new Random(1).nextBytes(big);
+        Block b = Block.create(Multicodec.RAW, Multicodec.SHA2_256, big);
+        store.put(b);
+        try (Stream s = open()) {
+            send(s, new BitswapMessage(List.of(WantEntry.block(b.cid(), 1)), false, List.of(), List.of(), 0));
+        }
+        await(() -> victim.stats().bigBlockWants() == 1, "the big block want");
+        assertEquals(0, victim.stats().blocksSent());
+    }
+
+    @Test
+    void aPeerThatNeverReadsCostsAtMostItsQueue() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        // the hostile peer accepts the victim's stream and never reads it
+        for (String id : ProtocolVersion.ids()) {
+            hostile.setStreamHandler(id, st -> release.await(30, TimeUnit.SECONDS));
+        }
+        List<WantEntry> wants = new ArrayList<>();
+        Random random = new Random(2);
+        for (int i = 0; i < 64; i++) {
+            byte[] d = new byte[1 << 20];
+            random.nextBytes(d);
+            Block b = Block.create(Multicodec.RAW, Multicodec.SHA2_256, d);
+            store.put(b);
+            wants.add(WantEntry.block(b.cid(), 1));
+        }
+        Stream s = open();
+        send(s, new BitswapMessage(wants, false, List.of(), List.of(), 0));
+        long most = 0;
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);
+        while (System.nanoTime() < until) {
+            most = Math.max(most, victim.ledger(hostile.peerId()).map(LedgerView::queuedBytes).orElse(0L));
+            Thread.sleep(10);
+        }
+        assertTrue(most > 0 && most <= QUEUE_LIMIT + (1L << 20), "queued at most the limit and one block: " + most);
+        await(() -> victim.stats().slowPeers() >= 1, "the slow peer's stream reset");
+        assertTrue(victim.stats().blocksSent() < 64, "it did not get everything: " + victim.stats().blocksSent());
+        release.countDown();
+        assertStillServes();
+    }
+}
