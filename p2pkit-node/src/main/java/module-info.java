@@ -17,6 +17,7 @@ module io.p2pkit.node {
 
     exports io.p2pkit.node;
     exports io.p2pkit.node.config;
+    exports io.p2pkit.node.exchange;
 
     // picocli reads the commands' annotated fields and sets them reflectively
     opens io.p2pkit.node.cli to info.picocli;

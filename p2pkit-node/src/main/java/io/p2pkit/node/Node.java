@@ -13,6 +13,7 @@ import io.p2pkit.core.network.Connection;
 import io.p2pkit.core.network.ConnectionListener;
 import io.p2pkit.core.resource.ResourceManager;
 import io.p2pkit.kad.KadDht;
+import io.p2pkit.node.exchange.ContentService;
 import io.p2pkit.node.metrics.MetricsServer;
 import io.p2pkit.pubsub.PubSub;
 
@@ -25,8 +26,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A full p2pkit node made from one {@link NodeConfig}: a host with the configured transports,
- * limits and connection manager, and, as configured, the Kademlia DHT, pubsub and a Prometheus
- * metrics endpoint. The daemon, the tests and library users all build nodes this way.
+ * limits and connection manager, and, as configured, the Kademlia DHT, pubsub, an IPFS repository
+ * served and fetched into over Bitswap, and a Prometheus metrics endpoint. The daemon, the tests and library users all build nodes this way.
  *
  * <pre>{@code
  * NodeConfig config = NodeConfig.builder()
@@ -51,11 +52,13 @@ public final class Node implements Closeable {
     private final Optional<KadDht> dht;
     private final Optional<PubSub> pubsub;
     private final Optional<MetricsServer> metrics;
+    private final Optional<ContentService> content;
     private final NodeListener listener;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private Node(NodeConfig config, Host host, Optional<KadDht> dht, Optional<PubSub> pubsub,
-                 Optional<MetricsServer> metrics, NodeListener listener) {
+                 Optional<MetricsServer> metrics, Optional<ContentService> content, NodeListener listener) {
+        this.content = content;
         this.config = config;
         this.host = host;
         this.dht = dht;
@@ -89,20 +92,25 @@ public final class Node implements Closeable {
         config.transports().applyTo(builder);
         Host host = builder.build();
         Optional<MetricsServer> metrics = Optional.empty();
+        Optional<ContentService> content = Optional.empty();
         try {
+            Optional<KadDht> dht = Optional.empty();
+            if (config.dht().isPresent()) {
+                dht = Optional.of(config.dht().get().attach(host, config.bootstrap()));
+            }
+            if (config.content().isPresent()) {
+                content = Optional.of(ContentService.start(host, config.content().get(), dht));
+            }
             if (config.metrics().isPresent()) {
                 MetricRegistry registry = new MetricRegistry();
                 HostMetrics.attach(host, registry);
+                content.ifPresent(c -> c.registerMetrics(registry));
                 InetSocketAddress at = config.metrics().get();
                 try {
                     metrics = Optional.of(MetricsServer.start(at, registry));
                 } catch (IOException e) {
                     throw new IOException("the metrics endpoint cannot listen on " + at + ": " + e.getMessage(), e);
                 }
-            }
-            Optional<KadDht> dht = Optional.empty();
-            if (config.dht().isPresent()) {
-                dht = Optional.of(config.dht().get().attach(host, config.bootstrap()));
             }
             Optional<PubSub> pubsub = config.pubsub().map(p -> p.start(host));
             if (pubsub.isPresent()) {
@@ -122,13 +130,16 @@ public final class Node implements Closeable {
                 }
             });
             host.service(IdentifyService.class).ifPresent(id -> id.addListener(listener::identified));
-            Node node = new Node(config, host, dht, pubsub, metrics, listener);
+            Node node = new Node(config, host, dht, pubsub, metrics, content, listener);
             listener.ready(node);
             node.bootstrap();
             return node;
         } catch (IOException | RuntimeException e) {
             metrics.ifPresent(MetricsServer::close);
             host.close(); // and with it the DHT and pubsub it runs
+            if (content.isPresent()) {
+                content.get().close();
+            }
             throw e;
         }
     }
@@ -183,6 +194,11 @@ public final class Node implements Closeable {
         return pubsub;
     }
 
+    /** The repository, Bitswap and reprovider, if the node has content. */
+    public Optional<ContentService> content() {
+        return content;
+    }
+
     /** Where the metrics endpoint listens, if configured (the real port when 0 was asked for). */
     public Optional<InetSocketAddress> metricsAddress() {
         return metrics.map(MetricsServer::address);
@@ -197,6 +213,11 @@ public final class Node implements Closeable {
         try {
             metrics.ifPresent(MetricsServer::close);
             host.close();
+            if (content.isPresent()) {
+                content.get().close(); // after the host: nothing is served from a closed repository
+            }
+        } catch (IOException e) {
+            listener.warning("closing the repository failed: " + e.getMessage());
         } finally {
             listener.stopped();
         }

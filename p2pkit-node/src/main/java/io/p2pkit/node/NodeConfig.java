@@ -10,9 +10,13 @@ import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.peerstore.AddressTtl;
 import io.p2pkit.core.resource.ResourceManagerConfig;
 import io.p2pkit.core.transport.tcp.TcpTransport;
+import io.p2pkit.ipfs.bitswap.BitswapConfig;
 import io.p2pkit.kad.KadConfig;
 import io.p2pkit.kad.KadDht;
 import io.p2pkit.kad.Mode;
+import io.p2pkit.node.exchange.ReprovideStrategy;
+import io.p2pkit.node.exchange.Reprovider;
+import io.p2pkit.node.exchange.Role;
 import io.p2pkit.pubsub.PubSub;
 import io.p2pkit.pubsub.PubsubConfig;
 import io.p2pkit.pubsub.Router;
@@ -73,6 +77,7 @@ public final class NodeConfig {
     private final Optional<Dht> dht;
     private final Optional<Pubsub> pubsub;
     private final Optional<InetSocketAddress> metrics;
+    private final Optional<Content> content;
 
     private NodeConfig(Builder b) {
         this.identity = b.identity != null ? b.identity : PrivateKey.generateEd25519();
@@ -86,6 +91,7 @@ public final class NodeConfig {
         this.dht = b.dht;
         this.pubsub = b.pubsub;
         this.metrics = b.metrics;
+        this.content = b.content;
     }
 
     /** A builder with the defaults. */
@@ -107,6 +113,7 @@ public final class NodeConfig {
         b.dht = dht;
         b.pubsub = pubsub;
         b.metrics = metrics;
+        b.content = content;
         return b;
     }
 
@@ -171,11 +178,17 @@ public final class NodeConfig {
         return metrics;
     }
 
+    /** The IPFS repository the node serves and fetches into over Bitswap, if configured. */
+    public Optional<Content> content() {
+        return content;
+    }
+
     @Override
     public String toString() {
         return "NodeConfig[" + identity.publicKey().toPeerId() + " listen=" + listen + " bootstrap=" + bootstrap.size()
                 + " " + transports + " dht=" + dht.map(Dht::mode).orElse(null) + " pubsub="
-                + pubsub.map(Pubsub::router).orElse(null) + " metrics=" + metrics.orElse(null) + "]";
+                + pubsub.map(Pubsub::router).orElse(null) + " metrics=" + metrics.orElse(null)
+                + " content=" + content.map(Content::repo).orElse(null) + "]";
     }
 
     /**
@@ -337,6 +350,42 @@ public final class NodeConfig {
         }
     }
 
+    /**
+     * Content: an IPFS repository opened by the node, served and fetched into over Bitswap, and
+     * announced to the DHT (when there is one) as the strategy says.
+     *
+     * @param repo               the repository's directory (made with {@code p2pkit init})
+     * @param bitswap            Bitswap's limits and timings, and whether it serves
+     * @param reprovide          what is announced to the DHT
+     * @param reprovideInterval  how often everything is announced again (Kubo: 22 h)
+     */
+    public record Content(Path repo, BitswapConfig bitswap, ReprovideStrategy reprovide, Duration reprovideInterval) {
+        /** Checks the values. */
+        public Content {
+            Objects.requireNonNull(repo, "repo");
+            Objects.requireNonNull(bitswap, "bitswap");
+            Objects.requireNonNull(reprovide, "reprovide");
+            if (reprovideInterval.isNegative() || reprovideInterval.isZero()) {
+                throw new IllegalArgumentException("the reprovide interval must be positive: " + reprovideInterval);
+            }
+        }
+
+        /** The repository at {@code repo}, served, everything announced every 22 hours. */
+        public static Content of(Path repo) {
+            return new Content(repo, BitswapConfig.defaults(), ReprovideStrategy.ALL, Reprovider.DEFAULT_INTERVAL);
+        }
+
+        /** The same, with a role's Bitswap settings and strategy. */
+        public Content withRole(Role role) {
+            return new Content(repo, role.bitswap(), role.strategy(), reprovideInterval);
+        }
+
+        /** The same, with another strategy. */
+        public Content withReprovide(ReprovideStrategy strategy, Duration interval) {
+            return new Content(repo, bitswap, strategy, interval);
+        }
+    }
+
     /** Builds a {@link NodeConfig}; every setter replaces what it names. */
     public static final class Builder {
         private PrivateKey identity;
@@ -350,6 +399,7 @@ public final class NodeConfig {
         private Optional<Dht> dht = Optional.empty();
         private Optional<Pubsub> pubsub = Optional.empty();
         private Optional<InetSocketAddress> metrics = Optional.empty();
+        private Optional<Content> content = Optional.empty();
 
         private Builder() {
         }
@@ -437,6 +487,24 @@ public final class NodeConfig {
         /** Serves Prometheus metrics at {@code address} (port 0 picks one). */
         public Builder metrics(InetSocketAddress address) {
             this.metrics = Optional.of(address);
+            return this;
+        }
+
+        /** Opens, serves and fetches into an IPFS repository. */
+        public Builder content(Content content) {
+            this.content = Optional.of(content);
+            return this;
+        }
+
+        /**
+         * Applies a role's presets: its DHT mode, its connection watermarks, and its Bitswap and
+         * announcing settings when there is content. Set those on their own after this to override.
+         */
+        public Builder role(Role role) {
+            this.dht = Optional.of(dht.map(d -> new Dht(role.dhtMode(), d.providerStore())).orElse(Dht.of(role.dhtMode())));
+            role.connectionWatermarks().ifPresent(w -> this.connections = ConnectionManagerConfig.of(w[0], w[1],
+                    (connections != null ? connections : ConnectionManagerConfig.fitting(limits)).gracePeriod()));
+            this.content = content.map(c -> c.withRole(role));
             return this;
         }
 

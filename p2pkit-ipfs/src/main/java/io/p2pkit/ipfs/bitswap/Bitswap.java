@@ -33,6 +33,8 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -76,6 +78,7 @@ public final class Bitswap implements Closeable, BlockFetcher {
     /** Peers already told about unwanted blocks, so that the log has one line per peer. */
     private final Set<PeerId> warnedUnwanted = ConcurrentHashMap.newKeySet();
     private final ScheduledFuture<?> ticker;
+    private final List<Consumer<List<Cid>>> receiveListeners = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
     private Bitswap(Host host, Blockstore local, BitswapConfig config, ProviderFinder providers) {
@@ -189,6 +192,11 @@ public final class Bitswap implements Closeable, BlockFetcher {
         }
     }
 
+    /** Runs {@code listener} with the CIDs of each batch of wanted blocks received and stored (to announce them). */
+    public void onBlocksReceived(Consumer<List<Cid>> listener) {
+        receiveListeners.add(listener);
+    }
+
     /** What Bitswap did so far. */
     public BitswapStats stats() {
         Counters c = stats;
@@ -289,8 +297,13 @@ public final class Bitswap implements Closeable, BlockFetcher {
                 stats.dataReceived.add(b.size());
                 server.receivedBlock(peer, b.size());
             }
-            if (!stored.isEmpty() && config.serve()) {
-                server.blocksAdded(stored);
+            if (!stored.isEmpty()) {
+                if (config.serve()) {
+                    server.blocksAdded(stored);
+                }
+                List<Cid> cids = stored.stream().map(h -> m.blocks().stream().filter(b -> b.cid().multihash().equals(h))
+                        .findFirst().orElseThrow().cid()).toList();
+                receiveListeners.forEach(l -> l.accept(cids));
             }
         }
         for (Presence p : m.presences()) {

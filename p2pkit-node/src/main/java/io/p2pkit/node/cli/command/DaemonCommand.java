@@ -10,12 +10,15 @@ import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.network.Connection;
 import io.p2pkit.core.resource.LimitsFile;
 import io.p2pkit.core.resource.ResourceManagerConfig;
+import io.p2pkit.ipfs.repo.Repository;
 import io.p2pkit.kad.KadDht;
 import io.p2pkit.kad.Mode;
 import io.p2pkit.node.Node;
 import io.p2pkit.node.NodeConfig;
 import io.p2pkit.node.NodeListener;
 import io.p2pkit.node.NodeVersion;
+import io.p2pkit.node.exchange.ReprovideStrategy;
+import io.p2pkit.node.exchange.Role;
 import io.p2pkit.node.cli.CliCommand;
 import io.p2pkit.node.cli.Console;
 import io.p2pkit.node.cli.UsageException;
@@ -24,6 +27,7 @@ import io.p2pkit.node.cli.options.DurationConverter;
 import io.p2pkit.node.cli.options.IdentityOption;
 import io.p2pkit.node.cli.options.JsonOption;
 import io.p2pkit.node.cli.options.ListenOption;
+import io.p2pkit.node.cli.options.RepoOption;
 import io.p2pkit.node.cli.options.TransportOptions;
 import io.p2pkit.node.metrics.MetricsServer;
 import io.p2pkit.pubsub.PubsubMessage;
@@ -55,6 +59,16 @@ import java.util.concurrent.CountDownLatch;
         "/ip4/0.0.0.0/udp/4001/quic-v1 (QUIC only where its native library loads). WebSocket when asked:",
         "--listen /ip4/0.0.0.0/tcp/4002/ws, or /wss with --wss-cert and --wss-key.",
         "--bootstrap peers are connected to at start.",
+        "",
+        "Content: when the repository ($P2PKIT_HOME or --repo-dir, made with 'p2pkit init') exists, the daemon",
+        "opens it, serves its blocks over Bitswap (/ipfs/bitswap/1.2.0, 1.1.0, 1.0.0), fetches what it lacks from",
+        "its peers and the DHT's providers, and announces its content to the DHT (--reprovider-strategy). While",
+        "the daemon runs it holds the repository: other commands on it wait for it to stop.",
+        "",
+        "Roles (--role) are presets; options given beside a role override it:",
+        "  master   DHT server, serves blocks, announces every block",
+        "  worker   DHT auto, serves blocks and keeps what it fetches, announces pinned DAGs",
+        "  leecher  DHT client, serves nothing, announces nothing, 32/64 connections",
         ""},
         footer = {"", "With --json, events as JSON lines: first {\"event\":\"ready\",\"peerId\":…,\"addrs\":[…]}, "
                 + "then connected, identified, disconnected and bootstrap events, and {\"event\":\"message\","
@@ -116,6 +130,21 @@ public final class DaemonCommand extends CliCommand {
     private PubsubOptions pubsubOptions;
 
     @Mixin
+    private RepoOption repo;
+
+    @Option(names = "--role", paramLabel = "ROLE", description = "master, worker or leecher: a preset of the DHT mode, "
+            + "serving, announcing and connection limits (see above)")
+    private String role;
+
+    @Option(names = "--reprovider-strategy", paramLabel = "STRATEGY", description = "what is announced to the DHT: all "
+            + "(default), pinned, roots or none, as Kubo's Reprovider.Strategy")
+    private String reprovideStrategy;
+
+    @Option(names = "--reprovider-interval", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "how often everything is announced again (default 22h)")
+    private Duration reprovideInterval;
+
+    @Mixin
     private JsonOption output;
 
     @Override
@@ -133,7 +162,14 @@ public final class DaemonCommand extends CliCommand {
     private NodeConfig config(Console console) throws java.io.IOException {
         List<Multiaddr> listen = listenOption.addresses(defaultListen(io.p2pkit.quic.QuicTransport.isAvailable()));
         List<PeerInfo> bootstrap = bootstrapOption.peers();
-        Optional<Mode> dhtMode = DhtOptions.parse(Optional.ofNullable(dht));
+        Optional<Role> chosen;
+        try {
+            chosen = Optional.ofNullable(role).map(Role::parse);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--role: " + e.getMessage());
+        }
+        Optional<Mode> dhtMode = dht == null && chosen.isPresent() ? Optional.of(chosen.get().dhtMode())
+                : DhtOptions.parse(Optional.ofNullable(dht));
         Path identityPath = identity.fileOrNodeKey();
         PrivateKey key = identity.nodeKey(console, "daemon", KeyType.ED25519);
 
@@ -148,8 +184,9 @@ public final class DaemonCommand extends CliCommand {
             }
         }
         ConnectionManagerConfig fit = ConnectionManagerConfig.fitting(limits);
-        int low = connLow != null ? nonNegative("conn-low", connLow) : fit.lowWater();
-        int high = connHigh != null ? nonNegative("conn-high", connHigh) : fit.highWater();
+        int[] preset = chosen.flatMap(Role::connectionWatermarks).orElse(new int[]{fit.lowWater(), fit.highWater()});
+        int low = connLow != null ? nonNegative("conn-low", connLow) : Math.min(preset[0], fit.lowWater());
+        int high = connHigh != null ? nonNegative("conn-high", connHigh) : Math.min(preset[1], fit.highWater());
         Duration grace = connGrace != null ? connGrace : fit.gracePeriod();
         if (low > high) {
             if (connLow != null && connHigh != null) {
@@ -172,6 +209,25 @@ public final class DaemonCommand extends CliCommand {
                 .withProviderStore(identityPath.toAbsolutePath().resolveSibling("kad-providers.log"))));
         if (!subscribe.isEmpty() || pubsubOptions.routerGiven()) {
             b.pubsub(pubsubOptions.config(subscribe));
+        }
+        Path root = repo.root();
+        if (Repository.isInitialized(root)) {
+            NodeConfig.Content content = NodeConfig.Content.of(root);
+            if (chosen.isPresent()) {
+                content = content.withRole(chosen.get());
+            }
+            try {
+                ReprovideStrategy strategy = reprovideStrategy != null ? ReprovideStrategy.parse(reprovideStrategy)
+                        : content.reprovide();
+                content = content.withReprovide(strategy, reprovideInterval != null ? reprovideInterval
+                        : content.reprovideInterval());
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--reprovider-strategy: " + e.getMessage());
+            }
+            b.content(content);
+        } else {
+            console.info("p2pkit daemon: no repository at " + root + ": running without content (run 'p2pkit init' "
+                    + "to serve and fetch blocks)");
         }
         return b.build();
     }
@@ -197,6 +253,12 @@ public final class DaemonCommand extends CliCommand {
             ready.put("addrs", addrs);
             StringBuilder text = new StringBuilder("p2pkit daemon is ready\npeer ID: " + node.peerId());
             addrs.forEach(a -> text.append("\nlistening on ").append(a));
+            node.content().ifPresent(c -> {
+                ready.put("repo", c.repository().root().toString());
+                ready.put("bitswap", c.bitswap().config().serve() ? "serving" : "fetching only");
+                text.append("\nrepository ").append(c.repository().root()).append(" (Bitswap ")
+                        .append(c.bitswap().config().serve() ? "serving" : "fetching only").append(")");
+            });
             node.metricsAddress().ifPresent(bound -> {
                 String url = "http://" + (bound.getAddress() instanceof java.net.Inet6Address
                         ? "[" + bound.getAddress().getHostAddress() + "]" : bound.getAddress().getHostAddress())

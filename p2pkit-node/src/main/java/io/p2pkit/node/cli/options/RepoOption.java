@@ -1,6 +1,7 @@
 package io.p2pkit.node.cli.options;
 
 import io.p2pkit.ipfs.block.Block;
+import io.p2pkit.ipfs.blockstore.BlockFetcher;
 import io.p2pkit.ipfs.codec.Codecs;
 import io.p2pkit.ipfs.codec.Limits;
 import io.p2pkit.ipfs.repo.OpenOptions;
@@ -12,6 +13,7 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * {@code --repo-dir DIR}: the IPFS repository a command works on, offline. Without the option it
@@ -52,6 +54,17 @@ public final class RepoOption {
     }
 
     /**
+     * Opens the repository with a remote tier: blocks it lacks are asked of {@code fetcher}.
+     *
+     * @return the open repository; close it
+     * @throws RepoException saying what to do when there is none, or another process has it
+     * @throws IOException   when it cannot be read
+     */
+    public Repository open(BlockFetcher fetcher) throws IOException {
+        return open(true, Optional.of(fetcher));
+    }
+
+    /**
      * Opens the repository to add content: blocks over 2 MiB are refused unless
      * {@code allowBigBlocks} or the config's {@code blockstore.allowBigBlocks}.
      *
@@ -84,13 +97,18 @@ public final class RepoOption {
     }
 
     private Repository open(boolean allowBigBlocks) throws IOException {
+        return open(allowBigBlocks, Optional.empty());
+    }
+
+    private Repository open(boolean allowBigBlocks, Optional<BlockFetcher> fetcher) throws IOException {
         Path root = root();
         if (!Repository.isInitialized(root)) {
             throw new RepoException(root, "no p2pkit repository at " + root + ": run 'p2pkit init' first"
                     + (dir == null ? " (or set P2PKIT_HOME, or give --repo-dir)" : ""));
         }
         try {
-            return Repository.open(root, OpenOptions.of(codecs(true)).allowBigBlocks(allowBigBlocks));
+            OpenOptions options = OpenOptions.of(codecs(true)).allowBigBlocks(allowBigBlocks);
+            return Repository.open(root, fetcher.map(options::fetcher).orElse(options));
         } catch (RepoLockedException e) {
             String who = e.holderPid().isPresent() ? "process " + e.holderPid().getAsLong() : "another process";
             throw new RepoException(root, "the repository " + root + " is in use by " + who

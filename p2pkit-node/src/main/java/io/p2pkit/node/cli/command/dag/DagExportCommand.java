@@ -13,6 +13,8 @@ import io.p2pkit.node.cli.content.KuboJson;
 import io.p2pkit.node.cli.content.StdoutStream;
 import io.p2pkit.node.cli.options.JsonOption;
 import io.p2pkit.node.cli.options.ProgressOption;
+import io.p2pkit.node.cli.content.OnlineRepository;
+import io.p2pkit.node.cli.options.FetchOption;
 import io.p2pkit.node.cli.options.RepoOption;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,6 +39,10 @@ import java.util.Map;
                 + "one at a time: memory does not grow with the DAG. Identity CIDs are not written. A block missing "
                 + "from the repository stops the export with an error naming it (the CAR written so far is "
                 + "incomplete; with --output the file is removed).",
+        "",
+        "With --bootstrap MADDR (repeatable), what the repository lacks is first fetched over Bitswap by a "
+                + "short-lived node connected to those peers and to the providers the DHT names; "
+                + "--fetch-timeout gives up when no block arrives for that long (default 60s).",
         ""},
         footer = {"", "With --json (which needs --output): {\"Root\":{\"/\":<cid>},\"Blocks\":…,\"Size\":<bytes>,\"Output\":…}"})
 final class DagExportCommand extends CliCommand {
@@ -53,6 +59,9 @@ final class DagExportCommand extends CliCommand {
     private RepoOption repo;
 
     @Mixin
+    private FetchOption fetch;
+
+    @Mixin
     private JsonOption output;
 
     @Override
@@ -63,8 +72,10 @@ final class DagExportCommand extends CliCommand {
         long blocks;
         long bytes;
         Cid root;
-        try (Repository r = repo.open()) {
+        try (OnlineRepository online = fetch.open(repo, console())) {
+            Repository r = online.repo();
             root = ContentPath.resolveCid(r, arg);
+            online.fetchDag(root, progress, console());
             if (file == null) {
                 try (StdoutStream out = new StdoutStream(console().out())) {
                     blocks = export(r, root, out);

@@ -14,6 +14,8 @@ import io.p2pkit.node.cli.content.LocalFiles;
 import io.p2pkit.node.cli.content.StdoutStream;
 import io.p2pkit.node.cli.options.JsonOption;
 import io.p2pkit.node.cli.options.ProgressOption;
+import io.p2pkit.node.cli.content.OnlineRepository;
+import io.p2pkit.node.cli.options.FetchOption;
 import io.p2pkit.node.cli.options.RepoOption;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -61,6 +63,9 @@ public final class CatCommand extends CliCommand {
     private RepoOption repo;
 
     @Mixin
+    private FetchOption fetch;
+
+    @Mixin
     private JsonOption output;
 
     @Override
@@ -71,12 +76,14 @@ public final class CatCommand extends CliCommand {
         if (length < -1) {
             throw new UsageException("--length must not be negative: " + length);
         }
-        try (Repository r = repo.open()) {
+        try (OnlineRepository online = fetch.open(repo, console())) {
+            Repository r = online.repo();
             Exporter exporter = LocalFiles.exporter(r);
             List<Cid> files = new ArrayList<>();
             long total = 0;
             for (String arg : args) {
                 Cid cid = ContentPath.resolveCid(r, arg);
+                online.fetchDag(cid, progress, console());
                 UnixfsEntry e = LocalFiles.offline(() -> exporter.stat(cid));
                 if (e.type() != EntryType.FILE) {
                     throw new CommandFailedException(arg + " is a " + e.type().name().toLowerCase(java.util.Locale.ROOT)

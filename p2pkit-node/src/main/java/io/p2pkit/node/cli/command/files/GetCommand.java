@@ -14,6 +14,8 @@ import io.p2pkit.node.cli.content.ContentPath;
 import io.p2pkit.node.cli.content.LocalFiles;
 import io.p2pkit.node.cli.options.JsonOption;
 import io.p2pkit.node.cli.options.ProgressOption;
+import io.p2pkit.node.cli.content.OnlineRepository;
+import io.p2pkit.node.cli.options.FetchOption;
 import io.p2pkit.node.cli.options.RepoOption;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -45,6 +47,10 @@ import java.util.Set;
                 + "symlinks; stored modes and modification times are applied. Entry names that could leave the "
                 + "target ('..', '/', empty) are refused, as are directories nested deeper than "
                 + GetCommand.MAX_DEPTH + ". On an error, what was written so far stays.",
+        "",
+        "With --bootstrap MADDR (repeatable), what the repository lacks is first fetched over Bitswap by a "
+                + "short-lived node connected to those peers and to the providers the DHT names; "
+                + "--fetch-timeout gives up when no block arrives for that long (default 60s).",
         ""},
         footer = {"", "With --json: {\"Path\":<target>,\"Cid\":…,\"Files\":…,\"Directories\":…,\"Symlinks\":…,\"Bytes\":…}."})
 public final class GetCommand extends CliCommand {
@@ -64,6 +70,9 @@ public final class GetCommand extends CliCommand {
     private RepoOption repo;
 
     @Mixin
+    private FetchOption fetch;
+
+    @Mixin
     private JsonOption output;
 
     private long files;
@@ -73,9 +82,11 @@ public final class GetCommand extends CliCommand {
 
     @Override
     protected int run() throws Exception {
-        try (Repository r = repo.open()) {
+        try (OnlineRepository online = fetch.open(repo, console())) {
+            Repository r = online.repo();
             IpfsPath path = ContentPath.parse(arg);
             Cid cid = ContentPath.resolveCid(r, arg);
+            online.fetchDag(cid, progress, console());
             Path to = target != null ? target : Path.of(defaultName(path));
             if (Files.exists(to, LinkOption.NOFOLLOW_LINKS)) {
                 throw new CommandFailedException(to + " already exists: nothing was written (choose another --output)");

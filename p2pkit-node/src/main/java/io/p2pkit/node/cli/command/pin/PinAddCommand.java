@@ -7,6 +7,9 @@ import io.p2pkit.node.cli.CliCommand;
 import io.p2pkit.node.cli.UsageException;
 import io.p2pkit.node.cli.content.ContentPath;
 import io.p2pkit.node.cli.options.JsonOption;
+import io.p2pkit.node.cli.content.OnlineRepository;
+import io.p2pkit.node.cli.options.FetchOption;
+import io.p2pkit.node.cli.options.ProgressOption;
 import io.p2pkit.node.cli.options.RepoOption;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,9 +26,13 @@ import java.util.Map;
         "Pin content: keep it (and, recursively, everything below it) from garbage collection.",
         "",
         "Takes CIDs or paths (/ipfs/<cid>/a/b pins the block the path leads to). A recursive pin needs every block "
-                + "below it in the repository (offline: nothing is fetched); a missing one is an error naming it, and "
+                + "below it in the repository (offline unless --bootstrap is given); a missing one is an error naming it, and "
                 + "nothing is pinned. Pinning again with another --name renames the pin. Prints 'pinned <cid> "
                 + "recursively' (or 'directly').",
+        "",
+        "With --bootstrap MADDR (repeatable), what the repository lacks is first fetched over Bitswap by a "
+                + "short-lived node connected to those peers and to the providers the DHT names; "
+                + "--fetch-timeout gives up when no block arrives for that long (default 60s).",
         ""},
         footer = {"", "With --json: {\"Pins\":[<cid>…]} (Kubo's shape)"})
 final class PinAddCommand extends CliCommand {
@@ -43,6 +50,12 @@ final class PinAddCommand extends CliCommand {
     private RepoOption repo;
 
     @Mixin
+    private FetchOption fetch;
+
+    @Mixin
+    private ProgressOption progress;
+
+    @Mixin
     private JsonOption output;
 
     @Override
@@ -51,9 +64,13 @@ final class PinAddCommand extends CliCommand {
             throw new UsageException("--name: pin names are at most 255 bytes");
         }
         List<String> pinned = new ArrayList<>();
-        try (Repository r = repo.open()) {
+        try (OnlineRepository online = fetch.open(repo, console())) {
+            Repository r = online.repo();
             for (String arg : args) {
                 Cid cid = ContentPath.resolveCid(r, arg);
+                if (recursive) {
+                    online.fetchDag(cid, progress, console());
+                }
                 r.pinner().pin(cid, recursive ? PinType.RECURSIVE : PinType.DIRECT, name);
                 pinned.add(cid.toString());
             }

@@ -1,0 +1,113 @@
+package io.p2pkit.node.exchange;
+
+import io.p2pkit.core.host.Host;
+import io.p2pkit.core.metrics.MetricRegistry;
+import io.p2pkit.ipfs.bitswap.Bitswap;
+import io.p2pkit.ipfs.bitswap.BitswapStats;
+import io.p2pkit.ipfs.bitswap.ProviderFinder;
+import io.p2pkit.ipfs.codec.Codecs;
+import io.p2pkit.ipfs.repo.OpenOptions;
+import io.p2pkit.ipfs.repo.Repository;
+import io.p2pkit.kad.KadDht;
+import io.p2pkit.node.NodeConfig;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.ToLongFunction;
+
+/**
+ * A node's content: its repository, opened for the node's lifetime, with Bitswap serving it and
+ * filling its remote tier, the DHT as the sessions' provider finder, and the reprovider.
+ */
+public final class ContentService implements Closeable {
+    /** How long after start the first announcement runs (the DHT bootstrap has begun by then). */
+    static final Duration FIRST_REPROVIDE = Duration.ofSeconds(1);
+
+    private final Repository repo;
+    private final Bitswap bitswap;
+    private final Optional<Reprovider> reprovider;
+
+    private ContentService(Repository repo, Bitswap bitswap, Optional<Reprovider> reprovider) {
+        this.repo = repo;
+        this.bitswap = bitswap;
+        this.reprovider = reprovider;
+    }
+
+    /**
+     * Opens the repository and starts Bitswap and the reprovider on {@code host}.
+     *
+     * @throws IOException when the repository cannot be opened (none, or another process has it)
+     */
+    public static ContentService start(Host host, NodeConfig.Content config, Optional<KadDht> dht) throws IOException {
+        AtomicReference<Bitswap> exchange = new AtomicReference<>();
+        Codecs codecs = Codecs.standard();
+        Repository repo = Repository.open(config.repo(), OpenOptions.of(codecs).fetcher((cid, timeout) -> {
+            Bitswap b = exchange.get();
+            return b == null ? Optional.empty() : b.fetch(cid, timeout);
+        }));
+        try {
+            ProviderFinder finder = dht.<ProviderFinder>map(d -> (cid, limit, found) ->
+                    d.findProviders(cid.multihash().bytes(), limit, found)).orElse(ProviderFinder.NONE);
+            Bitswap bitswap = Bitswap.attach(host, repo.blocks().local(), config.bitswap(), finder);
+            exchange.set(bitswap);
+            Optional<Reprovider> reprovider = Optional.empty();
+            if (dht.isPresent() && config.reprovide() != ReprovideStrategy.NONE) {
+                Reprovider r = new Reprovider(dht.get(), repo, codecs, config.reprovide());
+                r.start(host.scheduler(), FIRST_REPROVIDE, config.reprovideInterval());
+                bitswap.onBlocksReceived(r::provide);
+                reprovider = Optional.of(r);
+            }
+            return new ContentService(repo, bitswap, reprovider);
+        } catch (RuntimeException e) {
+            repo.close();
+            throw e;
+        }
+    }
+
+    /** The repository. */
+    public Repository repository() {
+        return repo;
+    }
+
+    /** Bitswap. */
+    public Bitswap bitswap() {
+        return bitswap;
+    }
+
+    /** The reprovider, when there is a DHT and something to announce. */
+    public Optional<Reprovider> reprovider() {
+        return reprovider;
+    }
+
+    /** Adds Bitswap's counts to a metrics registry. */
+    public void registerMetrics(MetricRegistry registry) {
+        gauge(registry, "p2pkit_bitswap_blocks_received", "Wanted blocks received", BitswapStats::blocksReceived);
+        gauge(registry, "p2pkit_bitswap_data_received_bytes", "Bytes of wanted blocks received", BitswapStats::dataReceived);
+        gauge(registry, "p2pkit_bitswap_unwanted_blocks", "Blocks received that nobody wanted", BitswapStats::unwantedBlocks);
+        gauge(registry, "p2pkit_bitswap_blocks_sent", "Blocks sent", BitswapStats::blocksSent);
+        gauge(registry, "p2pkit_bitswap_data_sent_bytes", "Bytes of blocks sent", BitswapStats::dataSent);
+        gauge(registry, "p2pkit_bitswap_malformed_messages", "Messages that did not decode", BitswapStats::malformedMessages);
+        gauge(registry, "p2pkit_bitswap_oversized_messages", "Messages over 4 MiB", BitswapStats::oversizedMessages);
+        gauge(registry, "p2pkit_bitswap_refused_wants", "Wants refused at the per-peer limit", BitswapStats::refusedWants);
+        gauge(registry, "p2pkit_bitswap_slow_peers", "Streams reset because the peer did not read", BitswapStats::slowPeers);
+        gauge(registry, "p2pkit_bitswap_wantlist", "Blocks this node wants", BitswapStats::wantlist);
+        gauge(registry, "p2pkit_bitswap_peers", "Peers with a ledger", BitswapStats::peers);
+    }
+
+    private void gauge(MetricRegistry registry, String name, String help, ToLongFunction<BitswapStats> value) {
+        registry.gaugeCallback(name, help, List.of(), () -> Map.of(List.of(), (double) value.applyAsLong(bitswap.stats())));
+    }
+
+    /** Stops announcing and exchanging, then closes the repository. */
+    @Override
+    public void close() throws IOException {
+        reprovider.ifPresent(Reprovider::close);
+        bitswap.close();
+        repo.close();
+    }
+}

@@ -1,0 +1,35 @@
+package io.p2pkit.node.exchange;
+
+import java.util.Locale;
+
+/** What a node announces to the DHT, as Kubo's {@code Reprovider.Strategy}. */
+public enum ReprovideStrategy {
+    /** Every block in the blockstore. */
+    ALL,
+    /** Every block of every pinned DAG (recursive pins whole, direct pins alone). */
+    PINNED,
+    /** The roots of pins only. */
+    ROOTS,
+    /** Nothing (a leecher). */
+    NONE;
+
+    /**
+     * @param name {@code all}, {@code pinned}, {@code roots} or {@code none}
+     * @return the strategy
+     * @throws IllegalArgumentException for another name
+     */
+    public static ReprovideStrategy parse(String name) {
+        return switch (name.trim().toLowerCase(Locale.ROOT)) {
+            case "all" -> ALL;
+            case "pinned" -> PINNED;
+            case "roots" -> ROOTS;
+            case "none", "off" -> NONE;
+            default -> throw new IllegalArgumentException("the reprovider strategy is all, pinned, roots or none, not '" + name + "'");
+        };
+    }
+
+    /** @return its name as Kubo spells it */
+    public String kuboName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,228 @@
+package io.p2pkit.node.exchange;
+
+import io.p2pkit.core.multiformats.Cid;
+import io.p2pkit.core.multiformats.Multihash;
+import io.p2pkit.ipfs.block.Block;
+import io.p2pkit.ipfs.block.LinkReader;
+import io.p2pkit.ipfs.pin.Pin;
+import io.p2pkit.ipfs.pin.PinType;
+import io.p2pkit.ipfs.repo.Repository;
+import io.p2pkit.kad.KadDht;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+/**
+ * Announces what the repository holds to the DHT, as the strategy says: once soon after start,
+ * then every interval (Kubo's default is 22 hours). Announcements run {@link #PARALLELISM} at a
+ * time, each a DHT lookup of its own, so that 100,000 blocks take 100,000 / 32 lookup times rather
+ * than 100,000. Blocks fetched by the node are announced as they arrive through {@link #provide}.
+ */
+public final class Reprovider implements Closeable {
+    /** Kubo's {@code Reprovider.Interval}. */
+    public static final Duration DEFAULT_INTERVAL = Duration.ofHours(22);
+    /** Announcements in flight at once. */
+    public static final int PARALLELISM = 32;
+    private static final System.Logger LOG = System.getLogger(Reprovider.class.getName());
+
+    /**
+     * What the last run did.
+     *
+     * @param keys     keys announced
+     * @param failures keys no DHT server took
+     * @param millis   how long it took
+     */
+    public record Run(long keys, long failures, long millis) {
+    }
+
+    private final KadDht dht;
+    private final Repository repo;
+    private final LinkReader links;
+    private final ReprovideStrategy strategy;
+    private final Semaphore inFlight = new Semaphore(PARALLELISM);
+    private final AtomicLong provided = new AtomicLong();
+    private volatile ScheduledFuture<?> schedule;
+    private volatile Run last;
+    private volatile boolean closed;
+
+    /**
+     * @param dht      the DHT to announce in
+     * @param repo     the repository whose content is announced
+     * @param links    how to read links, for {@link ReprovideStrategy#PINNED}
+     * @param strategy what to announce
+     */
+    public Reprovider(KadDht dht, Repository repo, LinkReader links, ReprovideStrategy strategy) {
+        this.dht = dht;
+        this.repo = repo;
+        this.links = links;
+        this.strategy = strategy;
+    }
+
+    /** Runs {@link #reprovide} after {@code delay}, then every {@code interval}. */
+    public void start(ScheduledExecutorService scheduler, Duration delay, Duration interval) {
+        if (strategy == ReprovideStrategy.NONE) {
+            return;
+        }
+        schedule = scheduler.scheduleWithFixedDelay(() -> Thread.ofVirtual().name("p2pkit-reprovide").start(() -> {
+            try {
+                reprovide();
+            } catch (IOException | RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, () -> "reprovide failed: " + e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }), delay.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The strategy. */
+    public ReprovideStrategy strategy() {
+        return strategy;
+    }
+
+    /** The last completed run, if any. */
+    public Optional<Run> lastRun() {
+        return Optional.ofNullable(last);
+    }
+
+    /** Keys announced since start. */
+    public long provided() {
+        return provided.get();
+    }
+
+    /**
+     * Announces every key the strategy names and waits until all are done.
+     *
+     * @return what the run did
+     */
+    public Run reprovide() throws IOException, InterruptedException {
+        long start = System.nanoTime();
+        AtomicLong failures = new AtomicLong();
+        long n = 0;
+        List<Thread> threads = new ArrayList<>();
+        try (Stream<Multihash> keys = keys()) {
+            for (Multihash key : (Iterable<Multihash>) keys::iterator) {
+                if (closed) {
+                    break;
+                }
+                inFlight.acquire();
+                n++;
+                threads.add(Thread.ofVirtual().name("p2pkit-provide").start(() -> {
+                    try {
+                        if (announce(key) == 0) {
+                            failures.incrementAndGet();
+                        }
+                    } finally {
+                        inFlight.release();
+                    }
+                }));
+                if (threads.size() > 4 * PARALLELISM) {
+                    threads.removeIf(t -> !t.isAlive());
+                }
+            }
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        Run r = new Run(n, failures.get(), (System.nanoTime() - start) / 1_000_000);
+        last = r;
+        long keysDone = n;
+        LOG.log(System.Logger.Level.INFO, () -> "reprovided " + keysDone + " keys (" + strategy.kuboName() + ") in "
+                + r.millis() + " ms; " + r.failures() + " found no DHT server");
+        return r;
+    }
+
+    /** Announces blocks the node just got (fetched or added), if the strategy covers them. */
+    public void provide(List<Cid> cids) {
+        if (strategy != ReprovideStrategy.ALL || closed) {
+            return;
+        }
+        for (Cid c : cids) {
+            Thread.ofVirtual().name("p2pkit-provide").start(() -> {
+                try {
+                    inFlight.acquire();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                try {
+                    announce(c.multihash());
+                } finally {
+                    inFlight.release();
+                }
+            });
+        }
+    }
+
+    private int announce(Multihash key) {
+        try {
+            int peers = dht.provide(key.bytes()).peers();
+            provided.incrementAndGet();
+            return peers;
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "providing " + key + " failed: " + e);
+            return 0;
+        }
+    }
+
+    /** The keys the strategy names, each once. */
+    Stream<Multihash> keys() throws IOException {
+        return switch (strategy) {
+            case ALL -> repo.blocks().local().keys();
+            case ROOTS -> repo.pinner().ls(EnumSet.of(PinType.RECURSIVE, PinType.DIRECT)).stream()
+                    .map(p -> p.cid().multihash()).distinct();
+            case PINNED -> pinnedBlocks().stream();
+            case NONE -> Stream.empty();
+        };
+    }
+
+    /** Every block of every pinned DAG that is here. */
+    private Set<Multihash> pinnedBlocks() throws IOException {
+        Set<Multihash> seen = new HashSet<>();
+        for (Pin p : repo.pinner().ls(EnumSet.of(PinType.RECURSIVE, PinType.DIRECT))) {
+            if (p.type() == PinType.DIRECT) {
+                seen.add(p.cid().multihash());
+                continue;
+            }
+            Deque<Cid> todo = new ArrayDeque<>(List.of(p.cid()));
+            while (!todo.isEmpty()) {
+                Cid c = todo.poll();
+                if (!seen.add(c.multihash())) {
+                    continue;
+                }
+                Optional<Block> b = repo.blocks().local().get(c);
+                if (b.isPresent()) {
+                    try {
+                        todo.addAll(links.links(b.get()));
+                    } catch (RuntimeException e) {
+                        LOG.log(System.Logger.Level.DEBUG, () -> "reprovide: " + c + " does not decode: " + e);
+                    }
+                }
+            }
+        }
+        return seen;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        ScheduledFuture<?> s = schedule;
+        if (s != null) {
+            s.cancel(false);
+        }
+    }
+}
