@@ -4,6 +4,8 @@ import io.p2pkit.core.DecodeException;
 import io.p2pkit.node.cli.command.DaemonCommand;
 import io.p2pkit.node.cli.command.IdCommand;
 import io.p2pkit.node.cli.command.InitCommand;
+import io.p2pkit.node.cli.command.KeyCommand;
+import io.p2pkit.node.cli.command.NameCommand;
 import io.p2pkit.node.cli.command.PerfCommand;
 import io.p2pkit.node.cli.command.PingCommand;
 import io.p2pkit.node.cli.command.PubsubCommand;
@@ -49,7 +51,7 @@ public final class Main {
     public static List<CliCommand> commands() {
         return List.of(new VersionCommand(), new IdCommand(), new DaemonCommand(), new PingCommand(),
                 new TransportInteropCommand(), new PerfCommand(), new RoutingCommand(), new PubsubCommand(),
-                new InitCommand(), new AddCommand(), new CatCommand(), new GetCommand(), new LsCommand(), new BlockCommand(), new DagCommand(), new PinCommand(), new RepoCommand(), new CidCommand());
+                new InitCommand(), new AddCommand(), new CatCommand(), new GetCommand(), new LsCommand(), new BlockCommand(), new DagCommand(), new PinCommand(), new RepoCommand(), new CidCommand(), new KeyCommand(), new NameCommand());
     }
 
     public static void main(String[] args) {

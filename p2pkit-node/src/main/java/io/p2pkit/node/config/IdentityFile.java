@@ -53,6 +53,15 @@ public final class IdentityFile {
         }
     }
 
+    /**
+     * Writes a new key file, whole or not at all.
+     *
+     * @throws FileAlreadyExistsException when the file exists
+     */
+    public static void create(Path file, PrivateKey key) throws IOException {
+        write(file, key.marshal());
+    }
+
     /** Reads the key in {@code file}. */
     public static PrivateKey read(Path file) throws IOException {
         long size = Files.size(file);

@@ -108,7 +108,7 @@ public final class InitCommand extends CliCommand {
         return RepoConfig.parse(text.toString().getBytes(StandardCharsets.UTF_8));
     }
 
-    private static KeyType keyType(String name) {
+    static KeyType keyType(String name) {
         for (KeyType t : KeyType.values()) {
             if (name(t).equals(name.toLowerCase(Locale.ROOT))) {
                 return t;

@@ -89,6 +89,11 @@ public final class RoutingCommand extends CliCommand {
         @Mixin
         DhtClientOptions options;
 
+        /** The command's name in messages. */
+        String commandName() {
+            return "routing " + getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
+        }
+
         /** Checks the arguments before anything starts, so that a typo costs nothing. */
         abstract void prepare() throws Exception;
 
@@ -97,8 +102,8 @@ public final class RoutingCommand extends CliCommand {
 
         @Override
         public int run() throws Exception {
-            String name = "routing " + getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
-            List<PeerInfo> bootstrap = options.bootstrap.required("routing");
+            String name = commandName();
+            List<PeerInfo> bootstrap = options.bootstrap.required(name.substring(0, name.indexOf(' ')));
             List<Multiaddr> listen = options.listen.addresses(List.of("/ip4/127.0.0.1/tcp/0"));
             prepare();
             HostBuilder builder = Host.builder().identity(options.identity.keyOrThrowAway(console(), name))
@@ -113,13 +118,13 @@ public final class RoutingCommand extends CliCommand {
             // our last ADD_PROVIDER keeps it (a closing connection would reset them).
             try (Host host = builder.build(); KadDht dht = KadDht.attach(host, config.build())) {
                 if (dht.connectBootstrapPeers() == 0) {
-                    console().info("p2pkit routing: no bootstrap peer could be reached");
+                    console().info("p2pkit " + name + ": no bootstrap peer could be reached");
                     return 1;
                 }
                 dht.getClosestPeers(host.peerId().bytes());
                 return operate(dht);
             } catch (DecodeException e) {
-                console().info("p2pkit routing: " + e.getMessage());
+                console().info("p2pkit " + name + ": " + e.getMessage());
                 return 1;
             }
         }

@@ -69,6 +69,24 @@ public final class OnlineRepository implements AutoCloseable {
         }
     }
 
+    /**
+     * An {@code /ipns/} path resolved through the DHT to an {@code /ipfs/} one; other paths as they are.
+     *
+     * @throws CommandFailedException offline, or when the name has no valid record
+     */
+    public String resolveName(String arg) throws IOException {
+        String path = arg.startsWith("ipns://") ? "/ipns/" + arg.substring("ipns://".length()) : arg;
+        if (!path.startsWith("/ipns/")) {
+            return path;
+        }
+        if (node.isEmpty() || node.get().dht().isEmpty()) {
+            throw new CommandFailedException(path + " is an IPNS name: resolving it needs the network (give --bootstrap)");
+        }
+        var dht = node.get().dht().get();
+        dht.getClosestPeers(node.get().peerId().bytes()); // fills the routing table from the bootstrap peers
+        return IpnsNames.resolve(dht, path, true);
+    }
+
     /** Stops the node, then closes the repository. */
     @Override
     public void close() throws IOException {

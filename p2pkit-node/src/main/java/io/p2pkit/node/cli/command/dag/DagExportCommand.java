@@ -74,7 +74,7 @@ final class DagExportCommand extends CliCommand {
         Cid root;
         try (OnlineRepository online = fetch.open(repo, console())) {
             Repository r = online.repo();
-            root = ContentPath.resolveCid(r, arg);
+            root = ContentPath.resolveCid(r, online.resolveName(arg));
             online.fetchDag(root, progress, console());
             if (file == null) {
                 try (StdoutStream out = new StdoutStream(console().out())) {

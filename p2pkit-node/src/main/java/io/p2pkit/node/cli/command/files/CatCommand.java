@@ -82,7 +82,7 @@ public final class CatCommand extends CliCommand {
             List<Cid> files = new ArrayList<>();
             long total = 0;
             for (String arg : args) {
-                Cid cid = ContentPath.resolveCid(r, arg);
+                Cid cid = ContentPath.resolveCid(r, online.resolveName(arg));
                 online.fetchDag(cid, progress, console());
                 UnixfsEntry e = LocalFiles.offline(() -> exporter.stat(cid));
                 if (e.type() != EntryType.FILE) {

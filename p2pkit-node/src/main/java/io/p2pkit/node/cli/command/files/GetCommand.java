@@ -84,8 +84,9 @@ public final class GetCommand extends CliCommand {
     protected int run() throws Exception {
         try (OnlineRepository online = fetch.open(repo, console())) {
             Repository r = online.repo();
-            IpfsPath path = ContentPath.parse(arg);
-            Cid cid = ContentPath.resolveCid(r, arg);
+            String resolved = online.resolveName(arg);
+            IpfsPath path = ContentPath.parse(resolved);
+            Cid cid = ContentPath.resolveCid(r, resolved);
             online.fetchDag(cid, progress, console());
             Path to = target != null ? target : Path.of(defaultName(path));
             if (Files.exists(to, LinkOption.NOFOLLOW_LINKS)) {

@@ -67,7 +67,7 @@ final class PinAddCommand extends CliCommand {
         try (OnlineRepository online = fetch.open(repo, console())) {
             Repository r = online.repo();
             for (String arg : args) {
-                Cid cid = ContentPath.resolveCid(r, arg);
+                Cid cid = ContentPath.resolveCid(r, online.resolveName(arg));
                 if (recursive) {
                     online.fetchDag(cid, progress, console());
                 }

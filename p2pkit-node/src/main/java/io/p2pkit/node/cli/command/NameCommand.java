@@ -1,0 +1,154 @@
+package io.p2pkit.node.cli.command;
+
+import io.p2pkit.core.DecodeException;
+import io.p2pkit.core.crypto.PrivateKey;
+import io.p2pkit.core.identity.PeerId;
+import io.p2pkit.core.multiformats.Cid;
+import io.p2pkit.core.multiformats.Multibase;
+import io.p2pkit.kad.GetResult;
+import io.p2pkit.kad.KadDht;
+import io.p2pkit.kad.PutResult;
+import io.p2pkit.kad.record.IpnsRecord;
+import io.p2pkit.kad.record.IpnsRecordSigner;
+import io.p2pkit.node.cli.CliCommand;
+import io.p2pkit.node.cli.UsageException;
+import io.p2pkit.node.cli.content.IpnsNames;
+import io.p2pkit.node.cli.options.DurationConverter;
+import io.p2pkit.node.cli.options.RepoOption;
+import io.p2pkit.node.config.Keystore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** {@code p2pkit name}: IPNS over the DHT, Kubo's {@code ipfs name publish|resolve}. */
+@Command(name = "name", description = {
+        "Publish and resolve IPNS names over the DHT.",
+        "",
+        "Each subcommand starts a node in DHT client mode that joins through the --bootstrap peers, as "
+                + "'p2pkit routing' does. Records are IPNS v2 (signed CBOR data, with the v1 fields Kubo still "
+                + "reads), validity EOL; the name is the key's peer ID.",
+        ""},
+        subcommands = {NameCommand.Publish.class, NameCommand.Resolve.class})
+public final class NameCommand extends CliCommand {
+    @Override
+    public int run() {
+        throw new UsageException("missing subcommand: publish or resolve");
+    }
+
+    @Command(name = "publish", description = {"Publish an IPNS name.", "",
+            "Signs a record pointing the key's name at PATH (/ipfs/<cid>…, /ipns/<name>, or a bare CID) with the "
+                    + "next sequence number after the one found in the DHT, and puts it to the closest DHT servers. "
+                    + "Exits 1 when no server took it.", "", RoutingCommand.DEFAULTS, ""},
+            footer = {"", "With --json: {\"Name\":…,\"Value\":…}"})
+    static final class Publish extends RoutingCommand.Operation {
+        @Parameters(paramLabel = "PATH", description = "what the name points at")
+        String target;
+
+        @Option(names = {"-k", "--key"}, paramLabel = "NAME", description = "the key to publish with (default self)")
+        String keyName = Keystore.SELF;
+
+        @Option(names = "--lifetime", paramLabel = "DURATION", converter = DurationConverter.class,
+                description = "how long the record is valid (default 48h, as Kubo)")
+        Duration lifetime = Duration.ofHours(48);
+
+        @Option(names = "--ttl", paramLabel = "DURATION", converter = DurationConverter.class,
+                description = "how long resolvers may cache it (default 1h)")
+        Duration ttl = Duration.ofHours(1);
+
+        @Mixin
+        RepoOption repo;
+
+        private PrivateKey key;
+        private String value;
+
+        @Override
+        String commandName() {
+            return "name publish";
+        }
+
+        @Override
+        void prepare() throws Exception {
+            value = target.startsWith("/ipfs/") || target.startsWith("/ipns/") ? target : "/ipfs/" + cid(target);
+            if (lifetime.isNegative() || lifetime.isZero() || ttl.isNegative()) {
+                throw new UsageException("--lifetime must be positive and --ttl not negative");
+            }
+            key = KeyCommand.keystore(repo).get(keyName).orElseThrow(() ->
+                    new UsageException("no key named '" + keyName + "' (see 'p2pkit key list')"));
+        }
+
+        @Override
+        int operate(KadDht dht) throws Exception {
+            PeerId id = key.publicKey().toPeerId();
+            long sequence = 0;
+            GetResult existing = dht.getValue(IpnsNames.dhtKey(id), 1);
+            if (existing.value().isPresent()) {
+                sequence = IpnsRecord.decode(existing.value().get()).sequence() + 1;
+            }
+            byte[] record = IpnsRecordSigner.sign(key, value, sequence, Instant.now().plus(lifetime), ttl);
+            PutResult r = dht.putValue(IpnsNames.dhtKey(id), record);
+            String name = id.toString(Multibase.Encoding.BASE36);
+            if (r.peers() == 0) {
+                console().info("p2pkit name publish: no DHT server took the record for " + name);
+                return 1;
+            }
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("Name", name);
+            o.put("Value", value);
+            print(o, "Published to " + name + ": " + value);
+            return 0;
+        }
+
+        private static String cid(String s) {
+            try {
+                return Cid.parse(s).toString();
+            } catch (DecodeException e) {
+                throw new UsageException("not a path or CID: " + s);
+            }
+        }
+    }
+
+    @Command(name = "resolve", description = {"Resolve an IPNS name.", "",
+            "Prints the path the name points at, following /ipns/ values (up to " + IpnsNames.MAX_DEPTH + " steps) unless "
+                    + "--recursive=false. Exits 1 when no valid record was found.", "", RoutingCommand.DEFAULTS, ""},
+            footer = {"", "With --json: {\"Path\":…}"})
+    static final class Resolve extends RoutingCommand.Operation {
+        @Parameters(paramLabel = "NAME", arity = "0..1", description = "/ipns/<name> or <name> (default: self)")
+        String name;
+
+        @Option(names = {"-r", "--recursive"}, arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
+                description = "resolve until the path is /ipfs/ (default true)")
+        boolean recursive = true;
+
+        @Mixin
+        RepoOption repo;
+
+        @Override
+        String commandName() {
+            return "name resolve";
+        }
+
+        @Override
+        void prepare() throws Exception {
+            if (name == null) {
+                Optional<PrivateKey> self = KeyCommand.keystore(repo).get(Keystore.SELF);
+                name = "/ipns/" + self.orElseThrow(() -> new UsageException("no name given and no identity key at "
+                        + repo.root())).publicKey().toPeerId();
+            }
+            IpnsNames.parseName(name);
+        }
+
+        @Override
+        int operate(KadDht dht) throws Exception {
+            String path = IpnsNames.resolve(dht, name, recursive);
+            print(Map.of("Path", path), path);
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package io.p2pkit.node.cli.content;
+
+import io.p2pkit.core.DecodeException;
+import io.p2pkit.core.identity.PeerId;
+import io.p2pkit.core.multiformats.Multibase;
+import io.p2pkit.kad.GetResult;
+import io.p2pkit.kad.KadDht;
+import io.p2pkit.kad.record.IpnsRecord;
+import io.p2pkit.kad.record.NamespacedKey;
+import io.p2pkit.node.cli.CommandFailedException;
+import io.p2pkit.node.cli.UsageException;
+
+import java.io.IOException;
+
+/** IPNS names for the commands: their DHT keys, and resolution of {@code /ipns/} paths through the DHT. */
+public final class IpnsNames {
+    /** Resolution through /ipns/ values stops after this many steps, as Kubo's. */
+    public static final int MAX_DEPTH = 32;
+
+    private IpnsNames() {
+    }
+
+    /** The DHT key of an IPNS name. */
+    public static byte[] dhtKey(PeerId id) {
+        return NamespacedKey.of("/ipns/", id.bytes());
+    }
+
+    /** A name as given: a peer ID (base58 or a k51… CID) with or without /ipns/. */
+    public static PeerId parseName(String text) {
+        String t = text.startsWith("/ipns/") ? text.substring(6) : text;
+        int slash = t.indexOf('/');
+        if (slash >= 0) {
+            t = t.substring(0, slash);
+        }
+        try {
+            return PeerId.parse(t);
+        } catch (DecodeException e) {
+            throw new UsageException("not an IPNS name: " + text + " (" + e.getMessage() + "; DNSLink is not supported)");
+        }
+    }
+
+    /**
+     * Resolves {@code /ipns/<name>[/rest]} through the DHT until it is an {@code /ipfs/} path.
+     *
+     * @throws CommandFailedException when a name has no valid record
+     */
+    public static String resolve(KadDht dht, String path, boolean recursive) throws IOException {
+        String p = path.startsWith("/ipns/") ? path : "/ipns/" + path;
+        for (int depth = 0; depth < MAX_DEPTH && p.startsWith("/ipns/"); depth++) {
+            String rest = p.substring(6);
+            int slash = rest.indexOf('/');
+            String tail = slash < 0 ? "" : rest.substring(slash);
+            PeerId id = parseName(p);
+            GetResult r = dht.getValue(dhtKey(id), 1);
+            if (r.value().isEmpty()) {
+                throw new CommandFailedException("could not resolve name " + p + ": no valid IPNS record for "
+                        + id.toString(Multibase.Encoding.BASE36) + " was found in the DHT");
+            }
+            String value = IpnsRecord.decode(r.value().get()).valueText();
+            p = value + tail;
+            if (!recursive) {
+                return p;
+            }
+        }
+        if (p.startsWith("/ipns/")) {
+            throw new CommandFailedException("could not resolve " + path + ": more than " + MAX_DEPTH + " steps");
+        }
+        return p;
+    }
+}

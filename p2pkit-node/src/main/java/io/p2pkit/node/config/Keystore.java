@@ -1,0 +1,166 @@
+package io.p2pkit.node.config;
+
+import io.p2pkit.core.crypto.KeyType;
+import io.p2pkit.core.crypto.PrivateKey;
+import io.p2pkit.core.identity.PeerId;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The node's named keys, for IPNS, as Kubo keeps them: {@code keystore/key_<base32 of the name>}
+ * in the repository, each a libp2p private key in its protobuf encoding. The name {@code self}
+ * is the node's identity key and cannot be made or removed here.
+ */
+public final class Keystore {
+    /** The node's own key. */
+    public static final String SELF = "self";
+    private static final String BASE32 = "abcdefghijklmnopqrstuvwxyz234567";
+
+    /**
+     * A named key.
+     *
+     * @param name its name
+     * @param id   the peer ID its public key gives (the IPNS name)
+     */
+    public record Entry(String name, PeerId id) {
+    }
+
+    private final Path dir;
+    private final Path identity;
+
+    /**
+     * @param repo     the repository's directory
+     * @param identity the node's identity key file ({@code self})
+     */
+    public Keystore(Path repo, Path identity) {
+        this.dir = repo.resolve("keystore");
+        this.identity = identity;
+    }
+
+    /**
+     * Makes a key.
+     *
+     * @throws IllegalArgumentException for a name that is empty, {@code self}, or has a slash
+     * @throws FileAlreadyExistsException when a key has that name
+     */
+    public Entry generate(String name, KeyType type) throws IOException {
+        Path file = file(name);
+        if (name.equals(SELF)) {
+            throw new IllegalArgumentException("'self' is the node's own key");
+        }
+        if (Files.exists(file)) {
+            throw new FileAlreadyExistsException(file.toString(), null, "a key named '" + name + "' already exists");
+        }
+        PrivateKey key = PrivateKey.generate(type);
+        IdentityFile.create(file, key);
+        return new Entry(name, key.publicKey().toPeerId());
+    }
+
+    /** The key named {@code name} ({@code self} is the identity), if any. */
+    public Optional<PrivateKey> get(String name) throws IOException {
+        Path file = name.equals(SELF) ? identity : file(name);
+        return Files.exists(file) ? Optional.of(IdentityFile.read(file)) : Optional.empty();
+    }
+
+    /** Every key, {@code self} first, then by name. */
+    public List<Entry> list() throws IOException {
+        List<Entry> out = new ArrayList<>();
+        if (Files.exists(identity)) {
+            out.add(new Entry(SELF, IdentityFile.read(identity).publicKey().toPeerId()));
+        }
+        if (Files.isDirectory(dir)) {
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path f : files.sorted(Comparator.comparing(Path::toString)).toList()) {
+                    String n = f.getFileName().toString();
+                    if (n.startsWith("key_")) {
+                        decode(n.substring(4)).ifPresent(name -> {
+                            try {
+                                out.add(new Entry(name, IdentityFile.read(f).publicKey().toPeerId()));
+                            } catch (IOException e) {
+                                throw new java.io.UncheckedIOException(e);
+                            }
+                        });
+                    }
+                }
+            } catch (java.io.UncheckedIOException e) {
+                throw e.getCause();
+            }
+        }
+        out.subList(Math.min(1, out.size()), out.size()).sort(Comparator.comparing(Entry::name));
+        return out;
+    }
+
+    /**
+     * Removes a key.
+     *
+     * @return the removed key's entry, or empty when there was none
+     */
+    public Optional<Entry> remove(String name) throws IOException {
+        if (name.equals(SELF)) {
+            throw new IllegalArgumentException("'self' is the node's own key and cannot be removed");
+        }
+        Path file = file(name);
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        Entry e = new Entry(name, IdentityFile.read(file).publicKey().toPeerId());
+        Files.delete(file);
+        return Optional.of(e);
+    }
+
+    private Path file(String name) {
+        if (name.isEmpty() || name.contains("/") || name.length() > 255) {
+            throw new IllegalArgumentException("a key name is 1 to 255 characters without '/': '" + name + "'");
+        }
+        return dir.resolve("key_" + encode(name));
+    }
+
+    /** Base32, lower case, without padding, as Kubo names key files. */
+    static String encode(String name) {
+        byte[] b = name.getBytes(StandardCharsets.UTF_8);
+        StringBuilder s = new StringBuilder();
+        int buffer = 0;
+        int bits = 0;
+        for (byte x : b) {
+            buffer = (buffer << 8) | (x & 0xff);
+            bits += 8;
+            while (bits >= 5) {
+                s.append(BASE32.charAt((buffer >> (bits - 5)) & 31));
+                bits -= 5;
+            }
+        }
+        if (bits > 0) {
+            s.append(BASE32.charAt((buffer << (5 - bits)) & 31));
+        }
+        return s.toString();
+    }
+
+    static Optional<String> decode(String text) {
+        int buffer = 0;
+        int bits = 0;
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (char c : text.toLowerCase(Locale.ROOT).toCharArray()) {
+            int v = BASE32.indexOf(c);
+            if (v < 0) {
+                return Optional.empty();
+            }
+            buffer = (buffer << 5) | v;
+            bits += 5;
+            if (bits >= 8) {
+                out.write((buffer >> (bits - 8)) & 0xff);
+                bits -= 8;
+            }
+        }
+        return Optional.of(out.toString(StandardCharsets.UTF_8));
+    }
+}
