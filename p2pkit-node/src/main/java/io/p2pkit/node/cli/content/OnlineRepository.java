@@ -83,7 +83,8 @@ public final class OnlineRepository implements AutoCloseable {
             throw new CommandFailedException(path + " is an IPNS name: resolving it needs the network (give --bootstrap)");
         }
         var dht = node.get().dht().get();
-        dht.getClosestPeers(node.get().peerId().bytes()); // fills the routing table from the bootstrap peers
+        dht.connectBootstrapPeers(); // the routing table starts from them
+        dht.getClosestPeers(node.get().peerId().bytes());
         return IpnsNames.resolve(dht, path, true);
     }
 

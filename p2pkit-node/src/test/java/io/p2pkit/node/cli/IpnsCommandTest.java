@@ -1,0 +1,72 @@
+package io.p2pkit.node.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code key gen|list|rm}, {@code name publish|resolve} through a DHT-server daemon, and /ipns/ paths in cat. */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class IpnsCommandTest {
+    private static final Pattern READY = Pattern.compile(
+            "\\{\"event\":\"ready\",\"peerId\":\"([^\"]+)\",\"addrs\":\\[\"([^\"]+)\".*");
+
+    @Test
+    void keysAreMadeListedAndRemoved(@TempDir Path dir) {
+        RepoFixture repo = RepoFixture.init(dir);
+        String id = repo.ok("key", "gen", "photos");
+        assertTrue(id.startsWith("k51"), id);
+        assertTrue(Files.exists(dir.resolve("keystore").resolve("key_obug65dpom")), "Kubo's file name: base32 of the name");
+        assertEquals("self\nphotos", repo.ok("key", "list"));
+        assertTrue(repo.ok("key", "list", "-l").lines().anyMatch(l -> l.equals(id + " photos")));
+        assertEquals(1, repo.run("key", "gen", "photos").status(), "the name is taken");
+        assertEquals(2, repo.run("key", "rm", "self").status());
+        assertEquals("photos", repo.ok("key", "rm", "photos"));
+        assertEquals("self", repo.ok("key", "list"));
+    }
+
+    @Test
+    void aNamePublishedThroughTheDhtResolvesAndServesCat(@TempDir Path home, @TempDir Path work) throws Exception {
+        RepoFixture served = RepoFixture.init(home);
+        String first = served.runWithInput("first version\n", "add", "-Q").out().strip();
+        String second = served.runWithInput("second version\n", "add", "-Q").out().strip();
+        RepoFixture mine = RepoFixture.init(work.resolve("mine"));
+        String name = mine.ok("key", "gen", "site");
+        try (DaemonAndPingTest.Daemon d = DaemonAndPingTest.Daemon.start(home, "--listen", "/ip4/127.0.0.1/tcp/0",
+                "--dht", "server", "--json")) {
+            Matcher m = READY.matcher(d.next("{\"event\":\"ready\""));
+            assertTrue(m.matches());
+            String addr = m.group(2);
+
+            assertEquals("Published to " + name + ": /ipfs/" + first,
+                    mine.ok("name", "publish", "--bootstrap", addr, "--key", "site", first));
+            assertEquals("/ipfs/" + first, mine.ok("name", "resolve", "--bootstrap", addr, name));
+            assertEquals("Published to " + name + ": /ipfs/" + second,
+                    mine.ok("name", "publish", "--bootstrap", addr, "-k", "site", "/ipfs/" + second));
+            assertEquals("/ipfs/" + second, mine.ok("name", "resolve", "--bootstrap", addr, "/ipns/" + name),
+                    "the second record has the next sequence number and wins");
+
+            RepoFixture reader = RepoFixture.init(work.resolve("reader"));
+            CliRunner.Bytes cat = reader.bytes("cat", "--bootstrap", addr, "/ipns/" + name);
+            assertEquals(0, cat.status(), cat.stderr());
+            assertEquals("second version\n", new String(cat.stdout(), StandardCharsets.UTF_8));
+
+            CliRunner offline = reader.run("cat", "/ipns/" + name);
+            assertNotEquals(0, offline.status());
+            assertTrue(offline.err().contains("give --bootstrap"), offline.err());
+            CliRunner unknown = mine.run("name", "resolve", "--bootstrap", addr, mine.ok("key", "gen", "never"));
+            assertEquals(1, unknown.status());
+            assertTrue(unknown.err().contains("no valid IPNS record"), unknown.err());
+        }
+    }
+}
