@@ -1,0 +1,131 @@
+package io.p2pkit.bench;
+
+import io.p2pkit.core.host.Host;
+import io.p2pkit.core.host.PeerInfo;
+import io.p2pkit.core.multiaddr.Multiaddr;
+import io.p2pkit.core.multiformats.Cid;
+import io.p2pkit.ipfs.bitswap.Bitswap;
+import io.p2pkit.ipfs.bitswap.BitswapConfig;
+import io.p2pkit.ipfs.bitswap.DagFetch;
+import io.p2pkit.ipfs.bitswap.ProviderFinder;
+import io.p2pkit.ipfs.codec.Codecs;
+import io.p2pkit.ipfs.repo.OpenOptions;
+import io.p2pkit.ipfs.repo.RepoConfig;
+import io.p2pkit.ipfs.repo.Repository;
+import io.p2pkit.ipfs.unixfs.importer.BlockSink;
+import io.p2pkit.ipfs.unixfs.importer.ImportOptions;
+import io.p2pkit.ipfs.unixfs.importer.Importer;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The p2pkit side of scripts/bench-bitswap: a Bitswap server and a fetcher over loopback TCP.
+ *
+ * <pre>
+ * BitswapBench serve REPO PATH     import PATH (Kubo's default profile) into a fresh repository at REPO,
+ *                                  serve it; prints {"addr":…,"root":…}; runs until stdin closes
+ * BitswapBench fetch DIR CID REPEAT ADDR…
+ *                                  fetch the DAG under CID from the peers at ADDR… into a fresh
+ *                                  repository DIR-1, DIR-2 … per run; one JSON line per run:
+ *                                  {"run":n,"ms":…,"blocks":…,"bytes":…,"heapMiB":…}
+ * </pre>
+ *
+ * Both repositories use Kubo's flatfs settings (no fsync, no re-hash on read), as Kubo's
+ * {@code test} profile. With REPEAT > 1 the runs share one JVM: the first is cold, the rest warm.
+ */
+public final class BitswapBench {
+    private static final byte[] UNSYNCED = "blockstore.syncWrites = false\nblockstore.hashOnRead = false\n"
+            .getBytes(StandardCharsets.UTF_8);
+
+    private BitswapBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        switch (args.length == 0 ? "" : args[0]) {
+            case "serve" -> serve(Path.of(args[1]), Path.of(args[2]));
+            case "fetch" -> fetch(Path.of(args[1]), Cid.parse(args[2]), Integer.parseInt(args[3]),
+                    List.of(args).subList(4, args.length));
+            default -> {
+                System.err.println("usage: BitswapBench serve REPO PATH | fetch DIR CID REPEAT ADDR...");
+                System.exit(2);
+            }
+        }
+    }
+
+    private static Repository fresh(Path root) throws IOException {
+        delete(root);
+        Repository.init(root, RepoConfig.parse(UNSYNCED));
+        return Repository.open(root, OpenOptions.of(Codecs.standard()));
+    }
+
+    private static void serve(Path root, Path content) throws Exception {
+        try (Repository repo = fresh(root); Host host = Host.builder().listen("/ip4/127.0.0.1/tcp/0").build()) {
+            Cid cid = new Importer(ImportOptions.KUBO_0_39, BlockSink.of(repo.blocks())).importPath(content).root();
+            Bitswap.attach(host, repo.blocks().local(), BitswapConfig.defaults(), ProviderFinder.NONE);
+            System.out.println("{\"addr\":\"" + host.addresses().get(0) + "/p2p/" + host.peerId() + "\",\"root\":\"" + cid + "\"}");
+            System.out.flush();
+            System.in.transferTo(java.io.OutputStream.nullOutputStream()); // until the script closes stdin
+        }
+    }
+
+    private static void fetch(Path dir, Cid root, int repeat, List<String> addrs) throws Exception {
+        for (int run = 1; run <= repeat; run++) {
+            Path repoDir = dir.resolveSibling(dir.getFileName() + "-" + run);
+            for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+                pool.resetPeakUsage();
+            }
+            try (Repository repo = fresh(repoDir); Host host = Host.builder().build()) {
+                Bitswap bitswap = Bitswap.attach(host, repo.blocks().local(), BitswapConfig.defaults().withServe(false),
+                        ProviderFinder.NONE);
+                long t0 = System.nanoTime();
+                List<Thread> dials = new ArrayList<>();
+                for (String a : addrs) {
+                    dials.add(Thread.ofVirtual().start(() -> {
+                        try {
+                            host.connect(PeerInfo.fromMultiaddr(Multiaddr.parse(a)));
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    }));
+                }
+                for (Thread t : dials) {
+                    t.join();
+                }
+                DagFetch.Result r = bitswap.fetchDag(root, Codecs.standard(), DagFetch.Progress.NONE, Duration.ofSeconds(60));
+                long ms = (System.nanoTime() - t0) / 1_000_000;
+                long heap = 0;
+                for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+                    if (pool.getType() == MemoryType.HEAP) {
+                        heap += pool.getPeakUsage().getUsed();
+                    }
+                }
+                System.out.printf("{\"run\":%d,\"ms\":%d,\"blocks\":%d,\"bytes\":%d,\"heapMiB\":%d}%n",
+                        run, ms, r.blocks(), r.fetchedBytes(), heap >> 20);
+                System.out.flush();
+            }
+            delete(repoDir);
+        }
+    }
+
+    private static void delete(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(root)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}
