@@ -256,29 +256,37 @@ public final class NodeConfig {
     /**
      * The Kademlia DHT.
      *
-     * @param mode          server, client or auto (client until the node is known to be publicly reachable)
-     * @param providerStore where provider records are kept across restarts (default: memory only)
+     * @param mode           server, client or auto (client until the node is known to be publicly reachable)
+     * @param providerStore  where provider records are kept across restarts (default: memory only)
+     * @param protocolPrefix the protocol prefix: {@code /ipfs} (the public DHT, {@code /ipfs/kad/1.0.0})
+     *                       or, for example, {@code /ipfs/lan} (Kubo's LAN DHT)
      */
-    public record Dht(Mode mode, Optional<Path> providerStore) {
+    public record Dht(Mode mode, Optional<Path> providerStore, String protocolPrefix) {
         /** Checks the values. */
         public Dht {
             Objects.requireNonNull(mode, "mode");
             Objects.requireNonNull(providerStore, "providerStore");
+            Objects.requireNonNull(protocolPrefix, "protocolPrefix");
         }
 
-        /** A DHT in {@code mode} whose provider records live in memory. */
+        /** A DHT in {@code mode} on {@code /ipfs/kad/1.0.0} whose provider records live in memory. */
         public static Dht of(Mode mode) {
-            return new Dht(mode, Optional.empty());
+            return new Dht(mode, Optional.empty(), "/ipfs");
         }
 
         /** This DHT with its provider records kept in {@code file}. */
         public Dht withProviderStore(Path file) {
-            return new Dht(mode, Optional.of(file));
+            return new Dht(mode, Optional.of(file), protocolPrefix);
+        }
+
+        /** This DHT with another protocol prefix ({@code /ipfs/lan} for Kubo's LAN DHT). */
+        public Dht withProtocolPrefix(String prefix) {
+            return new Dht(mode, providerStore, prefix);
         }
 
         /** Attaches the DHT to {@code host}, bootstrapping from {@code bootstrap} (call {@code bootstrap()} next). */
         public KadDht attach(Host host, List<PeerInfo> bootstrap) throws IOException {
-            KadConfig.Builder b = KadConfig.builder().mode(mode).bootstrap(bootstrap);
+            KadConfig.Builder b = KadConfig.builder().mode(mode).bootstrap(bootstrap).protocolPrefix(protocolPrefix);
             providerStore.ifPresent(b::providerStoreFile);
             return KadDht.attach(host, b.build());
         }
@@ -501,7 +509,8 @@ public final class NodeConfig {
          * announcing settings when there is content. Set those on their own after this to override.
          */
         public Builder role(Role role) {
-            this.dht = Optional.of(dht.map(d -> new Dht(role.dhtMode(), d.providerStore())).orElse(Dht.of(role.dhtMode())));
+            this.dht = Optional.of(dht.map(d -> new Dht(role.dhtMode(), d.providerStore(), d.protocolPrefix()))
+                    .orElse(Dht.of(role.dhtMode())));
             role.connectionWatermarks().ifPresent(w -> this.connections = ConnectionManagerConfig.of(w[0], w[1],
                     (connections != null ? connections : ConnectionManagerConfig.fitting(limits)).gracePeriod()));
             this.content = content.map(c -> c.withRole(role));

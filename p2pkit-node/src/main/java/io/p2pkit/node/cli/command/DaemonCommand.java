@@ -101,6 +101,10 @@ public final class DaemonCommand extends CliCommand {
     @Option(names = "--dht", paramLabel = "MODE", description = DhtOptions.DESCRIPTION)
     private String dht;
 
+    @Option(names = "--dht-protocol-prefix", paramLabel = "PREFIX", description = "the DHT's protocol prefix (default "
+            + "/ipfs: /ipfs/kad/1.0.0, the public DHT; /ipfs/lan speaks Kubo's LAN DHT)")
+    private String dhtPrefix;
+
     @Option(names = "--conn-low", paramLabel = "N", description = "trim connections down to N when above the high "
             + "watermark (default: 160, or lower to fit the limits)")
     private Integer connLow;
@@ -205,7 +209,7 @@ public final class DaemonCommand extends CliCommand {
             }
         }
         // Providers are kept next to the identity, so a restart keeps what the node provides.
-        dhtMode.ifPresent(m -> b.dht(NodeConfig.Dht.of(m)
+        dhtMode.ifPresent(m -> b.dht(NodeConfig.Dht.of(m).withProtocolPrefix(dhtPrefix != null ? dhtPrefix : "/ipfs")
                 .withProviderStore(identityPath.toAbsolutePath().resolveSibling("kad-providers.log"))));
         if (!subscribe.isEmpty() || pubsubOptions.routerGiven()) {
             b.pubsub(pubsubOptions.config(subscribe));
