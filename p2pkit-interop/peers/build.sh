@@ -12,7 +12,7 @@
 #   DHT programs: node peers/js/kad.mjs, peers/go-kad/peer
 #   pubsub programs: node peers/js/pubsub.mjs, peers/go-pubsub/peer (built with the go peer)
 #   Kubo (the ipfs command, for UnixFS CIDs): peers/kubo/ipfs (built with the go peer)
-#   Helia (@helia/unixfs importer): node peers/helia/add.mjs
+#   Helia (@helia/unixfs importer): node peers/helia/add.mjs; a Helia node with Bitswap: node peers/helia/peer.mjs
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -62,7 +62,7 @@ build_js() {
     node --check pubsub.mjs || return 1
     touch .built
     echo "interop: js peer ready (node $(node --version))"
-    build_helia || { echo "interop: building the helia importer FAILED" >&2; return 1; }
+    build_helia || { echo "interop: building the helia peer FAILED" >&2; return 1; }
 }
 
 build_go() {
@@ -119,12 +119,16 @@ build_helia() {
     cd "$here/helia" || return 1
     rm -f .built
     if [ ! -d node_modules ] || ! cmp -s package-lock.json node_modules/.package-lock.json.p2pkit 2>/dev/null; then
-        npm_config_cache="$cache/npm" npm ci --no-audit --no-fund --loglevel=error || return 1
+        # as for the js peer: npm install when npm ci cannot resolve optional platform packages
+        # (node-datachannel's, which Helia's libp2p defaults bring in)
+        npm_config_cache="$cache/npm" npm ci --no-audit --no-fund --loglevel=error \
+            || npm_config_cache="$cache/npm" npm install --no-audit --no-fund --loglevel=error || return 1
         cp package-lock.json node_modules/.package-lock.json.p2pkit
     fi
     node --check add.mjs || return 1
+    node --check peer.mjs || return 1
     touch .built
-    echo "interop: helia importer ready (@helia/unixfs $(node -p 'require("./node_modules/@helia/unixfs/package.json").version'))"
+    echo "interop: helia ready (helia $(node -p 'require("./node_modules/helia/package.json").version'), @helia/unixfs $(node -p 'require("./node_modules/@helia/unixfs/package.json").version'))"
 }
 
 build_rust() {

@@ -172,7 +172,7 @@ class BitswapKuboInteropTest {
 
     // ---- content
 
-    private static void make(Content content, Path target, long seed) throws IOException {
+    static void make(Content content, Path target, long seed) throws IOException {
         Random random = new Random(seed);
         switch (content) {
             case ONE_BYTE_FILE -> Files.write(target, new byte[]{(byte) seed});
@@ -227,7 +227,7 @@ class BitswapKuboInteropTest {
 
     // ---- comparison
 
-    private static void assertSameTree(Exporter exporter, Cid root, Path source) throws IOException {
+    static void assertSameTree(Exporter exporter, Cid root, Path source) throws IOException {
         if (Files.isDirectory(source)) {
             DirEntries entries = exporter.list(root, true);
             int n = 0;
@@ -250,7 +250,7 @@ class BitswapKuboInteropTest {
         }
     }
 
-    private static void assertSameFiles(Path want, Path got) throws IOException {
+    static void assertSameFiles(Path want, Path got) throws IOException {
         if (Files.isDirectory(want)) {
             assertTrue(Files.isDirectory(got), got + " is not a directory");
             List<String> names;

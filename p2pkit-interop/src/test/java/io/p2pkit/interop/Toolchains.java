@@ -109,6 +109,16 @@ public final class Toolchains {
         return dir.resolve("add.mjs");
     }
 
+    /**
+     * Requires the Helia node with Bitswap (built with the importer by the js step of
+     * peers/build.sh): fails under CI and skips elsewhere when it cannot run.
+     *
+     * @return {@code peers/helia/peer.mjs}
+     */
+    public static Path requireHeliaPeer() {
+        return requireHelia().resolveSibling("peer.mjs");
+    }
+
     private static Toolchains detect() {
         Path peers = Path.of(System.getProperty("p2pkit.interop.peers", "peers")).toAbsolutePath().normalize();
         Map<Implementation, String> missing = new EnumMap<>(Implementation.class);

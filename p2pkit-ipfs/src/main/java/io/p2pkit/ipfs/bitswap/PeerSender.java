@@ -4,6 +4,7 @@ import io.p2pkit.core.host.Host;
 import io.p2pkit.core.host.Stream;
 import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.core.multiformats.Cid;
+import io.p2pkit.core.muxer.StreamResetException;
 import io.p2pkit.core.protobuf.LengthPrefixed;
 import io.p2pkit.core.resource.MemoryPriority;
 import io.p2pkit.core.resource.MemoryScope;
@@ -31,7 +32,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * of it. Wantlist changes merge while they wait (a cancel removes the want it cancels); blocks and
  * presences wait in order. One virtual thread writes while there is something to send; a write
  * blocked for longer than the send timeout (a peer that does not read) resets the stream and drops
- * what was queued.
+ * what was queued. A stream the peer reset is replaced by a new one, and the message that found
+ * it reset goes out again once (Helia resets a stream after 10 s without a message).
  */
 final class PeerSender {
     private static final System.Logger LOG = System.getLogger(PeerSender.class.getName());
@@ -88,34 +90,60 @@ final class PeerSender {
     record Answer(long queued, List<Block> refused) {
     }
 
-    /** Queues an answer: blocks are charged to {@code memory} until written. */
+    /**
+     * Queues an answer: blocks are charged to {@code memory} (the scope of the stream the wants came
+     * on) until written. When that stream has closed already, as a js-libp2p peer's do right after
+     * their one message, they are charged to the stream they go out on or, while there is none yet,
+     * to no scope: the per-peer queue limit still bounds them.
+     */
     Answer answer(List<Block> bs, List<Presence> ps, MemoryScope memory) {
         long queued = 0;
         List<Queued> accepted = new ArrayList<>(bs.size());
         List<Block> refused = new ArrayList<>();
+        Map<MemoryScope, Long> charged = new LinkedHashMap<>();
+        MemoryScope scope = memory;
         for (Block b : bs) {
             try {
-                memory.reserveMemory(b.size(), MemoryPriority.MEDIUM);
+                scope = reserve(scope, b.size());
+                charged.merge(scope, (long) b.size(), Long::sum);
                 accepted.add(new Queued(b, b.size()));
                 queued += b.size();
-            } catch (ResourceLimitException | IllegalStateException e) {
+            } catch (ResourceLimitException e) {
                 refused.add(b);
             }
         }
         lock.lock();
         try {
             if (closed) {
-                accepted.forEach(q -> memory.releaseMemory(q.charged));
+                charged.forEach(MemoryScope::releaseMemory);
                 return new Answer(0, bs);
             }
             blocks.addAll(accepted);
             presences.addAll(ps);
-            charges.merge(memory, queued, Long::sum);
+            charged.forEach((m, n) -> charges.merge(m, n, Long::sum));
             startWriter();
         } finally {
             lock.unlock();
         }
         return new Answer(queued, refused);
+    }
+
+    /** Reserves {@code bytes} in {@code scope}, or when it is closed in the next one that is open; returns where. */
+    private MemoryScope reserve(MemoryScope scope, long bytes) throws ResourceLimitException {
+        try {
+            scope.reserveMemory(bytes, MemoryPriority.MEDIUM);
+            return scope;
+        } catch (IllegalStateException closedScope) {
+            lock.lock();
+            Stream out;
+            try {
+                out = stream;
+            } finally {
+                lock.unlock();
+            }
+            MemoryScope next = out != null && out.memory() != scope ? out.memory() : MemoryScope.UNLIMITED;
+            return reserve(next, bytes);
+        }
     }
 
     /** Which scopes hold how much of the queued bytes, to release them as blocks go out. */
@@ -170,22 +198,23 @@ final class PeerSender {
                 lock.unlock();
             }
             try {
-                if (s == null) {
-                    s = host.newStream(peer, ProtocolVersion.ids().toArray(String[]::new));
-                    ProtocolVersion v = ProtocolVersion.of(s.protocol());
-                    lock.lock();
-                    try {
-                        if (closed) {
-                            s.reset();
-                            return;
-                        }
-                        stream = s;
-                        version = v;
-                    } finally {
-                        lock.unlock();
-                    }
+                boolean reused = s != null;
+                if (s == null && (s = open()) == null) {
+                    return;
                 }
-                write(s, MessageCodec.encode(m, version));
+                try {
+                    write(s, MessageCodec.encode(m, version));
+                } catch (StreamResetException e) {
+                    if (!reused || !e.byRemote()) {
+                        throw e;
+                    }
+                    // the peer reset the stream while it was idle: once more, on a new one
+                    LOG.log(System.Logger.Level.DEBUG, () -> "bitswap: " + peer + " reset its stream; opening another");
+                    if ((s = open()) == null) {
+                        return;
+                    }
+                    write(s, MessageCodec.encode(m, version));
+                }
                 owner.sent(peer, m, bytes);
             } catch (IOException | RuntimeException e) {
                 LOG.log(System.Logger.Level.DEBUG, () -> "bitswap: sending to " + peer + " failed: " + e);
@@ -208,6 +237,24 @@ final class PeerSender {
             } finally {
                 release(bytes);
             }
+        }
+    }
+
+    /** Opens the stream messages go out on; null when this sender closed meanwhile. */
+    private Stream open() throws IOException {
+        Stream s = host.newStream(peer, ProtocolVersion.ids().toArray(String[]::new));
+        ProtocolVersion v = ProtocolVersion.of(s.protocol());
+        lock.lock();
+        try {
+            if (closed) {
+                s.reset();
+                return null;
+            }
+            stream = s;
+            version = v;
+            return s;
+        } finally {
+            lock.unlock();
         }
     }
 

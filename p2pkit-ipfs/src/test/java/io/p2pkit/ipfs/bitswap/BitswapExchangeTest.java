@@ -1,9 +1,20 @@
 package io.p2pkit.ipfs.bitswap;
 
+import io.p2pkit.core.Direction;
 import io.p2pkit.core.host.Host;
 import io.p2pkit.core.host.PeerInfo;
+import io.p2pkit.core.host.Stream;
+import io.p2pkit.core.protobuf.LengthPrefixed;
+import io.p2pkit.core.resource.Resource;
+import io.p2pkit.core.resource.ResourceManager;
+import io.p2pkit.core.resource.ResourceManagerConfig;
 import io.p2pkit.core.multiformats.Cid;
 import io.p2pkit.core.multiformats.Multicodec;
+import io.p2pkit.ipfs.bitswap.wire.BitswapMessage;
+import io.p2pkit.ipfs.bitswap.wire.MessageCodec;
+import io.p2pkit.ipfs.bitswap.wire.ProtocolVersion;
+import io.p2pkit.ipfs.bitswap.wire.WantEntry;
+import io.p2pkit.ipfs.bitswap.wire.WantType;
 import io.p2pkit.ipfs.block.Block;
 import io.p2pkit.ipfs.blockstore.MemoryBlockstore;
 import io.p2pkit.ipfs.codec.Codecs;
@@ -22,7 +33,11 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -35,6 +50,9 @@ class BitswapExchangeTest {
     private static final BitswapConfig FAST = BitswapConfig.defaults()
             .withTimings(Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(1));
 
+    private static final String V120 = ProtocolVersion.V1_2_0.id();
+
+    private ResourceManager serverResources;
     private Host serverHost;
     private Host clientHost;
     private MemoryBlockstore serverStore;
@@ -42,7 +60,8 @@ class BitswapExchangeTest {
 
     @BeforeEach
     void hosts() throws IOException {
-        serverHost = Host.builder().listen("/ip4/127.0.0.1/tcp/0").build();
+        serverResources = new ResourceManager(ResourceManagerConfig.defaults());
+        serverHost = Host.builder().listen("/ip4/127.0.0.1/tcp/0").resourceManager(serverResources).build();
         clientHost = Host.builder().listen("/ip4/127.0.0.1/tcp/0").build();
         serverStore = new MemoryBlockstore(MemoryBlockstore.Limits.defaults());
         clientStore = new MemoryBlockstore(MemoryBlockstore.Limits.defaults());
@@ -136,6 +155,89 @@ class BitswapExchangeTest {
         try (BitswapSession s = client.newSession()) {
             Block got = s.get(v0.toV1(), Duration.ofSeconds(10)).orElseThrow();
             assertEquals(v0.toV1(), got.cid());
+        }
+    }
+
+    /**
+     * Helia (js-libp2p) sends each message on a stream of its own and closes it at once: blocks
+     * answering a want are charged elsewhere than that stream's closed scope, and still go out.
+     */
+    @Test
+    void aWantWhoseStreamClosedIsAnsweredWhenTheBlockArrives() throws Exception {
+        Bitswap server = Bitswap.attach(serverHost, serverStore, FAST, ProviderFinder.NONE);
+        BlockingQueue<BitswapMessage> got = rawPeer(false);
+        connect();
+        Block later = Block.create(Multicodec.RAW, Multicodec.SHA2_256, new byte[4000]);
+        try (Stream s = clientHost.newStream(serverHost.peerId(), V120)) {
+            send(s, new WantEntry(later.cid(), 1, false, WantType.BLOCK, false));
+        }
+        // the want is held and the stream it came on is gone
+        awaitTrue(() -> server.ledger(clientHost.peerId()).map(LedgerView::wants).orElse(0) == 1);
+        awaitTrue(() -> serverResources.protocolScope(V120).map(p -> p.used(Resource.streams(Direction.INBOUND))).orElse(0L) == 0);
+
+        serverStore.put(later);
+        server.blocksAdded(List.of(later.cid().multihash()));
+
+        BitswapMessage m = got.poll(10, TimeUnit.SECONDS);
+        assertTrue(m != null, "no answer");
+        assertEquals(List.of(later), m.blocks());
+        assertEquals(0, server.stats().memoryRefused());
+    }
+
+    /**
+     * Helia resets the stream an answer came on after 10 s without a message: the next answer
+     * goes out on a new stream instead of being dropped with the reset one.
+     */
+    @Test
+    void anAnswerAfterThePeerResetTheSendStreamGoesOutOnANewOne() throws Exception {
+        Block a = Block.create(Multicodec.RAW, Multicodec.SHA2_256, "first".getBytes(StandardCharsets.UTF_8));
+        Block b = Block.create(Multicodec.RAW, Multicodec.SHA2_256, "second".getBytes(StandardCharsets.UTF_8));
+        serverStore.put(a);
+        serverStore.put(b);
+        Bitswap server = Bitswap.attach(serverHost, serverStore, FAST, ProviderFinder.NONE);
+        BlockingQueue<BitswapMessage> got = rawPeer(true);
+        connect();
+        try (Stream s = clientHost.newStream(serverHost.peerId(), V120)) {
+            send(s, WantEntry.block(a.cid(), 1));
+            BitswapMessage first = got.poll(10, TimeUnit.SECONDS);
+            assertTrue(first != null && first.blocks().equals(List.of(a)), "first answer: " + first);
+            // the reset went out before this want, on the same connection
+            send(s, WantEntry.block(b.cid(), 1));
+
+            BitswapMessage second = got.poll(10, TimeUnit.SECONDS);
+            assertTrue(second != null && second.blocks().equals(List.of(b)), "second answer: " + second);
+        }
+        assertEquals(2, server.stats().blocksSent());
+    }
+
+    /** A client speaking Bitswap 1.2.0 by hand: what the server sends it is queued; resetAfterOne resets each stream after its first message. */
+    private BlockingQueue<BitswapMessage> rawPeer(boolean resetAfterOne) {
+        BlockingQueue<BitswapMessage> got = new LinkedBlockingQueue<>();
+        clientHost.setStreamHandler(V120, s -> {
+            for (byte[] raw; (raw = LengthPrefixed.read(s.in(), MessageCodec.MAX_MESSAGE_BYTES)) != null; ) {
+                BitswapMessage m = MessageCodec.decode(raw, 1 << 21);
+                if (resetAfterOne) {
+                    s.reset();
+                    got.add(m);
+                    return;
+                }
+                got.add(m);
+            }
+        });
+        return got;
+    }
+
+    private static void send(Stream s, WantEntry want) throws IOException {
+        LengthPrefixed.write(s.out(), MessageCodec.encode(new BitswapMessage(List.of(want), false, List.of(), List.of(), 0),
+                ProtocolVersion.V1_2_0));
+        s.out().flush();
+    }
+
+    private static void awaitTrue(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "condition not met within 10 s");
+            Thread.sleep(10);
         }
     }
 }
