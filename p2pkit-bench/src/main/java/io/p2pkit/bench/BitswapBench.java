@@ -72,10 +72,11 @@ public final class BitswapBench {
     private static void serve(Path root, Path content) throws Exception {
         try (Repository repo = fresh(root); Host host = Host.builder().listen("/ip4/127.0.0.1/tcp/0").build()) {
             Cid cid = new Importer(ImportOptions.KUBO_0_39, BlockSink.of(repo.blocks())).importPath(content).root();
-            Bitswap.attach(host, repo.blocks().local(), BitswapConfig.defaults(), ProviderFinder.NONE);
+            Bitswap bitswap = Bitswap.attach(host, repo.blocks().local(), BitswapConfig.defaults(), ProviderFinder.NONE);
             System.out.println("{\"addr\":\"" + host.addresses().get(0) + "/p2p/" + host.peerId() + "\",\"root\":\"" + cid + "\"}");
             System.out.flush();
             System.in.transferTo(java.io.OutputStream.nullOutputStream()); // until the script closes stdin
+            System.err.println(bitswap.stats());
         }
     }
 

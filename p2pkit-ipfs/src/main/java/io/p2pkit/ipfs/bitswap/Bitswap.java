@@ -408,7 +408,7 @@ public final class Bitswap implements Closeable, BlockFetcher {
                 backOff(peer, task, a.refused());
             }
         }
-        if (!later.isEmpty() && !server.requeue(peer, later)) {
+        if (!later.isEmpty() && !server.requeue(peer, later, true)) {
             stats.memoryRefused.add(later.size());
         }
         server.answered(peer, missing, queued, sent);
@@ -428,7 +428,7 @@ public final class Bitswap implements Closeable, BlockFetcher {
                 }
             }
         }
-        if (server.requeue(peer, again)) {
+        if (server.requeue(peer, again, false)) {
             return;
         }
         stats.memoryRefused.add(refused.size());

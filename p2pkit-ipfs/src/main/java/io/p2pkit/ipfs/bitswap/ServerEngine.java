@@ -197,18 +197,22 @@ final class ServerEngine {
      * Puts wants back in the queue, to be answered once some of what is queued for the peer is
      * written.
      *
-     * @return false when nothing is queued for the peer (nothing would wake them), and they were not put back
+     * @param always put them back even when nothing is queued for the peer (they were held back only
+     *               because the queue was full, which it may no longer be)
+     * @return false when they were not put back: nothing is queued for the peer and not {@code always}
+     *         (a resource manager that refuses even then would refuse them again at once)
      */
-    boolean requeue(PeerId peer, List<WantEntry> wants) {
+    boolean requeue(PeerId peer, List<WantEntry> wants, boolean always) {
         lock.lock();
         try {
             PeerLedger l = ledgers.get(peer);
-            if (l == null || l.queuedBytes == 0) {
+            if (l == null || (l.queuedBytes == 0 && !always)) {
                 return false;
             }
             for (WantEntry w : wants) {
                 l.pending.putIfAbsent(w.cid(), w);
             }
+            ready.signalAll(); // the queue may have drained already: nobody else would wake a worker for them
             return true;
         } finally {
             lock.unlock();

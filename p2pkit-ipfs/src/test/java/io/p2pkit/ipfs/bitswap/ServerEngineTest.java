@@ -66,6 +66,19 @@ class ServerEngineTest {
     }
 
     @Test
+    void wantsHeldBackForAFullQueueComeBackEvenWhenItHasDrainedMeanwhile() {
+        ServerEngine e = new ServerEngine(BitswapConfig.defaults().withPeerLimits(100, 1000));
+        PeerId a = peer();
+        WantEntry w = WantEntry.block(cid(1), 1);
+        e.receive(a, List.of(w), false);
+        e.next().orElseThrow();
+        // the writer wrote everything before the worker put the want back: nothing is queued
+        assertTrue(!e.requeue(a, List.of(w), false), "a refusal with nothing queued is not retried");
+        assertTrue(e.requeue(a, List.of(w), true));
+        assertEquals(List.of(w), e.next().orElseThrow().wants());
+    }
+
+    @Test
     void cancelsFullWantlistsAndHigherPriorityFirst() {
         ServerEngine e = new ServerEngine(BitswapConfig.defaults());
         PeerId a = peer();
