@@ -281,30 +281,28 @@ public final class Bitswap implements Closeable, BlockFetcher {
     }
 
     private void received(PeerId peer, BitswapMessage m, MemoryScope memory) throws IOException {
-        if (!m.blocks().isEmpty()) {
-            List<Multihash> stored = new ArrayList<>();
-            for (Block b : m.blocks()) {
-                if (!client.wants(b.cid().multihash())) {
-                    unwanted(peer, b);
-                    continue;
-                }
-                local.put(b);
-                if (client.blockReceived(peer, b).isEmpty()) {
-                    continue; // another peer's copy came first
-                }
-                stored.add(b.cid().multihash());
-                stats.blocksReceived.increment();
-                stats.dataReceived.add(b.size());
-                server.receivedBlock(peer, b.size());
+        for (Block b : m.blocks()) {
+            if (!client.wants(b.cid().multihash())) {
+                unwanted(peer, b);
+                continue;
             }
-            if (!stored.isEmpty()) {
-                if (config.serve()) {
-                    server.blocksAdded(stored);
-                }
-                List<Cid> cids = stored.stream().map(h -> m.blocks().stream().filter(b -> b.cid().multihash().equals(h))
-                        .findFirst().orElseThrow().cid()).toList();
-                receiveListeners.forEach(l -> l.accept(cids));
+            // One file per block makes storing the slow part: blocks are stored STORERS at a time,
+            // off the stream's reader, and handed on once stored.
+            try {
+                storers.acquire();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while storing blocks from " + peer);
             }
+            host.spawn("p2pkit-bitswap-store", () -> {
+                try {
+                    store(peer, b);
+                } catch (IOException | RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, () -> "bitswap: storing " + b.cid() + " from " + peer + " failed: " + e);
+                } finally {
+                    storers.release();
+                }
+            });
         }
         for (Presence p : m.presences()) {
             client.presenceReceived(peer, p);
@@ -322,6 +320,27 @@ public final class Bitswap implements Closeable, BlockFetcher {
             }
         }
     }
+
+    /** Stores a wanted block, then hands it to the sessions that want it and tells the server and listeners. */
+    private void store(PeerId peer, Block b) throws IOException {
+        local.put(b);
+        if (client.blockReceived(peer, b).isEmpty()) {
+            return; // another peer's copy came first
+        }
+        stats.blocksReceived.increment();
+        stats.dataReceived.add(b.size());
+        server.receivedBlock(peer, b.size());
+        if (config.serve()) {
+            server.blocksAdded(List.of(b.cid().multihash()));
+        }
+        for (Consumer<List<Cid>> l : receiveListeners) {
+            l.accept(List.of(b.cid()));
+        }
+    }
+
+    /** How many blocks are being stored at once. */
+    private static final int STORERS = 16;
+    private final java.util.concurrent.Semaphore storers = new java.util.concurrent.Semaphore(STORERS);
 
     /** The memory scope of each peer's latest inbound stream, where what is queued for it is charged. */
     private final Map<PeerId, MemoryScope> senderMemory = new ConcurrentHashMap<>();

@@ -39,6 +39,10 @@ final class PeerSender {
     private static final System.Logger LOG = System.getLogger(PeerSender.class.getName());
     /** Room left in a message for its wantlist and framing. */
     private static final int MESSAGE_BUDGET = MessageCodec.MAX_MESSAGE_BYTES - 256 * 1024;
+    /** How long a few wants wait for more before they are sent (boxo's send debounce is 1 ms). */
+    private static final int WANT_DEBOUNCE_NANOS = 500_000;
+    /** As many wants as this go out at once. */
+    private static final int WANT_CUTOFF = 256;
 
     private record Queued(Block block, long charged) {
     }
@@ -178,6 +182,9 @@ final class PeerSender {
             BitswapMessage m;
             long bytes = 0;
             Stream s;
+            if (onlyFewWants()) {
+                debounce(); // wants come one by one as blocks arrive: a moment gathers them into one message
+            }
             lock.lock();
             try {
                 if (closed || (wants.isEmpty() && blocks.isEmpty() && presences.isEmpty())) {
@@ -255,6 +262,24 @@ final class PeerSender {
             return s;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Whether all that waits is a few wantlist entries (fewer than {@link #WANT_CUTOFF}). */
+    private boolean onlyFewWants() {
+        lock.lock();
+        try {
+            return blocks.isEmpty() && presences.isEmpty() && !wants.isEmpty() && wants.size() < WANT_CUTOFF;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static void debounce() {
+        try {
+            Thread.sleep(0, WANT_DEBOUNCE_NANOS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
