@@ -212,6 +212,11 @@ class EveryCommandTest {
         runs.put("repo stat", new String[] {rd});
         runs.put("repo verify", new String[] {rd});
         runs.put("repo gc", new String[] {rd});
+        runs.put("key gen", new String[] {"every", rd});
+        runs.put("key list", new String[] {"-l", rd});
+        runs.put("key rm", new String[] {"every", rd});
+        runs.put("name publish", new String[] {fileCid, "--bootstrap", peerAddr, rd});
+        runs.put("name resolve", new String[] {"--bootstrap", peerAddr, rd});
         runs.put("cid format", new String[] {"-f", "%P", block});
         runs.put("cid base32", new String[] {node});
 
@@ -230,6 +235,7 @@ class EveryCommandTest {
                 "routing findprovs", "routing findpeer", "routing put", "routing get",
                 "init", "block put", "block stat", "block get", "add", "cat", "get", "ls", "dag put", "dag get", "dag stat", "dag export", "dag import",
                 "pin add", "pin ls", "pin verify", "pin rm", "block rm", "repo stat", "repo verify", "repo gc",
+                "key gen", "key list", "key rm", "name publish", "name resolve",
                 "cid format", "cid base32")) {
             List<String> argv = new ArrayList<>(List.of(name.split(" ")));
             argv.addAll(List.of(runs.get(name)));
