@@ -230,7 +230,7 @@ public final class Bitswap implements Closeable, BlockFetcher {
         server.blocksAdded(keys);
     }
 
-    /** Stops serving and fetching; what is wanted fails. Idempotent. */
+    /** Stops serving and fetching: nothing more is sent or stored (fetches still waiting run into their timeouts). Idempotent. */
     @Override
     public void close() {
         if (closed) {
