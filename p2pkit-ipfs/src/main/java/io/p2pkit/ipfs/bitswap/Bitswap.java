@@ -427,8 +427,8 @@ public final class Bitswap implements Closeable, BlockFetcher {
                 backOff(peer, task, a.refused());
             }
         }
-        if (!later.isEmpty() && !server.requeue(peer, later, true)) {
-            stats.memoryRefused.add(later.size());
+        if (!later.isEmpty()) {
+            server.requeue(peer, later, true); // false only when the peer has gone
         }
         server.answered(peer, missing, queued, sent);
     }

@@ -49,12 +49,6 @@ public record BitswapConfig(boolean serve, int maxWantsPerPeer, long maxQueuedBy
                 haveReplaceLimit, providerDelay, blockTimeout, rebroadcastInterval, sendTimeout, dagParallelism);
     }
 
-    /** The same, with another largest block. */
-    public BitswapConfig withMaxBlockBytes(int max) {
-        return new BitswapConfig(serve, maxWantsPerPeer, maxQueuedBytesPerPeer, serverBatch, serverWorkers, max,
-                haveReplaceLimit, providerDelay, blockTimeout, rebroadcastInterval, sendTimeout, dagParallelism);
-    }
-
     /** The same, with other client timings. */
     public BitswapConfig withTimings(Duration providerDelay, Duration blockTimeout, Duration rebroadcastInterval) {
         return new BitswapConfig(serve, maxWantsPerPeer, maxQueuedBytesPerPeer, serverBatch, serverWorkers, maxBlockBytes,

@@ -13,7 +13,6 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.EnumSet;
 import java.util.HashSet;
@@ -24,6 +23,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
@@ -38,6 +38,8 @@ public final class Reprovider implements Closeable {
     public static final Duration DEFAULT_INTERVAL = Duration.ofHours(22);
     /** Announcements in flight at once. */
     public static final int PARALLELISM = 32;
+    /** Announcements of fetched blocks that may wait for their turn. */
+    public static final int MAX_PENDING = 10_000;
     private static final System.Logger LOG = System.getLogger(Reprovider.class.getName());
 
     /**
@@ -55,9 +57,9 @@ public final class Reprovider implements Closeable {
     private final LinkReader links;
     private final ReprovideStrategy strategy;
     private final Semaphore inFlight = new Semaphore(PARALLELISM);
-    private final AtomicLong provided = new AtomicLong();
+    /** Announcements of fetched blocks started and not finished. */
+    private final AtomicInteger pending = new AtomicInteger();
     private volatile ScheduledFuture<?> schedule;
-    private volatile Run last;
     private volatile boolean closed;
 
     /**
@@ -94,16 +96,6 @@ public final class Reprovider implements Closeable {
         return strategy;
     }
 
-    /** The last completed run, if any. */
-    public Optional<Run> lastRun() {
-        return Optional.ofNullable(last);
-    }
-
-    /** Keys announced since start. */
-    public long provided() {
-        return provided.get();
-    }
-
     /**
      * Announces every key the strategy names and waits until all are done.
      *
@@ -113,7 +105,6 @@ public final class Reprovider implements Closeable {
         long start = System.nanoTime();
         AtomicLong failures = new AtomicLong();
         long n = 0;
-        List<Thread> threads = new ArrayList<>();
         try (Stream<Multihash> keys = keys()) {
             for (Multihash key : (Iterable<Multihash>) keys::iterator) {
                 if (closed) {
@@ -121,7 +112,7 @@ public final class Reprovider implements Closeable {
                 }
                 inFlight.acquire();
                 n++;
-                threads.add(Thread.ofVirtual().name("p2pkit-provide").start(() -> {
+                Thread.ofVirtual().name("p2pkit-provide").start(() -> {
                     try {
                         if (announce(key) == 0) {
                             failures.incrementAndGet();
@@ -129,40 +120,43 @@ public final class Reprovider implements Closeable {
                     } finally {
                         inFlight.release();
                     }
-                }));
-                if (threads.size() > 4 * PARALLELISM) {
-                    threads.removeIf(t -> !t.isAlive());
-                }
+                });
             }
         }
-        for (Thread t : threads) {
-            t.join();
-        }
+        inFlight.acquire(PARALLELISM); // every announcement has ended
+        inFlight.release(PARALLELISM);
         Run r = new Run(n, failures.get(), (System.nanoTime() - start) / 1_000_000);
-        last = r;
         long keysDone = n;
         LOG.log(System.Logger.Level.INFO, () -> "reprovided " + keysDone + " keys (" + strategy.kuboName() + ") in "
                 + r.millis() + " ms; " + r.failures() + " found no DHT server");
         return r;
     }
 
-    /** Announces blocks the node just got (fetched or added), if the strategy covers them. */
+    /**
+     * Announces blocks the node just got (fetched or added), if the strategy covers them. At most
+     * {@link #MAX_PENDING} wait their turn; the rest are left to the next run.
+     */
     public void provide(List<Cid> cids) {
         if (strategy != ReprovideStrategy.ALL || closed) {
             return;
         }
         for (Cid c : cids) {
+            if (pending.incrementAndGet() > MAX_PENDING) {
+                pending.decrementAndGet();
+                continue;
+            }
             Thread.ofVirtual().name("p2pkit-provide").start(() -> {
                 try {
                     inFlight.acquire();
+                    try {
+                        announce(c.multihash());
+                    } finally {
+                        inFlight.release();
+                    }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    return;
-                }
-                try {
-                    announce(c.multihash());
                 } finally {
-                    inFlight.release();
+                    pending.decrementAndGet();
                 }
             });
         }
@@ -170,9 +164,7 @@ public final class Reprovider implements Closeable {
 
     private int announce(Multihash key) {
         try {
-            int peers = dht.provide(key.bytes()).peers();
-            provided.incrementAndGet();
-            return peers;
+            return dht.provide(key.bytes()).peers();
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, () -> "providing " + key + " failed: " + e);
             return 0;

@@ -70,9 +70,4 @@ public enum Role {
     public Optional<int[]> connectionWatermarks() {
         return connections.map(int[]::clone);
     }
-
-    /** @return its name in lower case */
-    public String cliName() {
-        return name().toLowerCase(Locale.ROOT);
-    }
 }

@@ -43,11 +43,6 @@ public final class OnlineRepository implements AutoCloseable {
         return repo;
     }
 
-    /** Whether blocks can come from the network. */
-    public boolean online() {
-        return bitswap.isPresent();
-    }
-
     /**
      * Online, fetches every block of the DAG under {@code root} that the repository lacks, with a
      * progress bar of the bytes fetched; offline, does nothing (the command then reports what is missing).
