@@ -1,26 +1,14 @@
 package io.p2pkit.interop;
 
-import io.p2pkit.core.host.Host;
+import io.p2pkit.testing.Await;
+
 import io.p2pkit.core.host.PeerInfo;
 import io.p2pkit.core.multiformats.Cid;
-import io.p2pkit.core.multiformats.Multicodec;
 import io.p2pkit.interop.BitswapKuboInteropTest.Content;
 import io.p2pkit.ipfs.bitswap.Bitswap;
-import io.p2pkit.ipfs.bitswap.BitswapConfig;
 import io.p2pkit.ipfs.bitswap.DagFetch;
-import io.p2pkit.ipfs.bitswap.ProviderFinder;
 import io.p2pkit.ipfs.block.Block;
 import io.p2pkit.ipfs.codec.Codecs;
-import io.p2pkit.ipfs.codec.dagcbor.DagCbor;
-import io.p2pkit.ipfs.ipld.IntNode;
-import io.p2pkit.ipfs.ipld.Link;
-import io.p2pkit.ipfs.ipld.ListNode;
-import io.p2pkit.ipfs.ipld.MapNode;
-import io.p2pkit.ipfs.ipld.Node;
-import io.p2pkit.ipfs.ipld.StringNode;
-import io.p2pkit.ipfs.repo.OpenOptions;
-import io.p2pkit.ipfs.repo.RepoConfig;
-import io.p2pkit.ipfs.repo.Repository;
 import io.p2pkit.ipfs.unixfs.exporter.Exporter;
 import io.p2pkit.ipfs.unixfs.importer.BlockSink;
 import io.p2pkit.ipfs.unixfs.importer.ImportOptions;
@@ -33,11 +21,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -63,9 +49,7 @@ class BitswapHeliaInteropTest {
 
     private static PeerProcess helia;
     private static String heliaAddress;
-    private static Host host;
-    private static Repository repo;
-    private static Bitswap bitswap;
+    private static BitswapSide side;
     @TempDir
     static Path dir;
 
@@ -74,20 +58,13 @@ class BitswapHeliaInteropTest {
         Path script = Toolchains.requireHeliaPeer();
         helia = PeerProcess.startProgram(Implementation.JS, List.of("node", script.toString()));
         heliaAddress = helia.awaitEvent("ready", Duration.ofSeconds(60)).strings("addrs").get(0);
-        Path root = dir.resolve("p2pkit-repo");
-        Repository.init(root, RepoConfig.defaults());
-        repo = Repository.open(root, OpenOptions.of(Codecs.standard()));
-        host = Host.builder().listen("/ip4/127.0.0.1/tcp/0").build();
-        bitswap = Bitswap.attach(host, repo.blocks().local(), BitswapConfig.defaults(), ProviderFinder.NONE);
+        side = BitswapSide.start(dir.resolve("p2pkit-repo"));
     }
 
     @AfterAll
     static void stop() throws IOException {
-        if (host != null) {
-            host.close();
-        }
-        if (repo != null) {
-            repo.close();
+        if (side != null) {
+            side.close();
         }
         if (helia != null) {
             helia.close();
@@ -110,22 +87,22 @@ class BitswapHeliaInteropTest {
             assertEquals(root, new Importer(ImportOptions.KUBO_0_39, BlockSink.NONE).importPath(source).root(),
                     "p2pkit computes the CID Helia gave");
         }
-        host.connect(PeerInfo.parse(heliaAddress));
+        side.host.connect(PeerInfo.parse(heliaAddress));
 
-        DagFetch.Result r = bitswap.fetchDag(root, Codecs.standard(), DagFetch.Progress.NONE, Duration.ofSeconds(60));
+        DagFetch.Result r = side.bitswap.fetchDag(root, Codecs.standard(), DagFetch.Progress.NONE, Duration.ofSeconds(60));
 
         assertEquals(r.blocks(), r.fetched(), "every block came from Helia");
         if (content == Content.DAG_CBOR) {
             assertEquals(4, r.blocks(), "root, two children, one raw leaf");
             for (String c : cborBlocks) {
                 byte[] theirs = Base64.getDecoder().decode(command("{\"cmd\":\"block\",\"cid\":\"" + c + "\"}", "block").string("data"));
-                assertArrayEquals(theirs, repo.blocks().local().get(Cid.parse(c)).orElseThrow().data(), c);
+                assertArrayEquals(theirs, side.repo.blocks().local().get(Cid.parse(c)).orElseThrow().data(), c);
             }
         } else {
-            BitswapKuboInteropTest.assertSameTree(new Exporter(repo.blocks().local()), root, source);
+            BitswapKuboInteropTest.assertSameTree(new Exporter(side.repo.blocks().local()), root, source);
         }
         if (content == Content.HAMT_DIRECTORY) {
-            assertTrue(new Exporter(repo.blocks().local()).stat(root).sharded(), "the directory is a HAMT");
+            assertTrue(new Exporter(side.repo.blocks().local()).stat(root).sharded(), "the directory is a HAMT");
         }
     }
 
@@ -134,30 +111,19 @@ class BitswapHeliaInteropTest {
     void heliaFetchesFromP2pkit(Content content) throws Exception {
         Path source = dir.resolve("from-p2pkit-" + content);
         Cid root;
-        Node cbor = null;
+        Block cbor = null;
         if (content == Content.DAG_CBOR) {
-            Block leaf = Block.create(Multicodec.RAW, Multicodec.SHA2_256, "a raw leaf from p2pkit".getBytes(StandardCharsets.UTF_8));
-            repo.blocks().put(leaf);
-            List<Node> children = new ArrayList<>();
-            for (int i = 0; i < 3; i++) {
-                Node child = MapNode.of("index", IntNode.of(i), "leaf", new Link(leaf.cid()));
-                Block b = Block.create(Multicodec.DAG_CBOR, Multicodec.SHA2_256, DagCbor.DEFAULT.encode(child));
-                repo.blocks().put(b);
-                children.add(new Link(b.cid()));
-            }
-            cbor = MapNode.of("name", new StringNode("p2pkit dag-cbor"), "children", new ListNode(children));
-            Block top = Block.create(Multicodec.DAG_CBOR, Multicodec.SHA2_256, DagCbor.DEFAULT.encode(cbor));
-            repo.blocks().put(top);
-            root = top.cid();
+            cbor = side.putCborDag();
+            root = cbor.cid();
         } else {
             // seeds apart from the other side's: Helia must not hold any of it already (the 1 B
             // file is one byte, (byte) 5000, which no 1 B file of the other side's HAMT holds)
             BitswapKuboInteropTest.make(content, source, 5000 + content.ordinal());
-            root = new Importer(ImportOptions.KUBO_0_39, BlockSink.of(repo.blocks())).importPath(source).root();
+            root = new Importer(ImportOptions.KUBO_0_39, BlockSink.of(side.repo.blocks())).importPath(source).root();
         }
-        String p2pkit = host.addresses().get(0) + "/p2p/" + host.peerId();
+        String p2pkit = side.address();
         command("{\"cmd\":\"connect\",\"addr\":\"" + p2pkit + "\"}", "connected");
-        long sentBefore = bitswap.stats().blocksSent();
+        long sentBefore = side.bitswap.stats().blocksSent();
 
         PeerEvent fetched = command("{\"cmd\":\"fetch\",\"cid\":\"" + root + "\"}", "fetched");
 
@@ -165,15 +131,11 @@ class BitswapHeliaInteropTest {
         long blocks = fetched.number("blocks").longValue();
 
         // p2pkit counts a block once its write returns, which may be just after Helia has it
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (bitswap.stats().blocksSent() - sentBefore < blocks && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertTrue(bitswap.stats().blocksSent() - sentBefore >= blocks,
-                "p2pkit sent every block Helia pinned (" + blocks + ")");
+        Await.until("p2pkit to have sent every block Helia pinned (" + blocks + ")",
+                () -> side.bitswap.stats().blocksSent() - sentBefore >= blocks, Duration.ofSeconds(10));
         if (content == Content.DAG_CBOR) {
             assertEquals(5, blocks, "root, three children, one raw leaf");
-            assertArrayEquals(DagCbor.DEFAULT.encode(cbor),
+            assertArrayEquals(cbor.data(),
                     Base64.getDecoder().decode(command("{\"cmd\":\"block\",\"cid\":\"" + root + "\"}", "block").string("data")));
         } else {
             Path out = dir.resolve("helia-got-" + content);

@@ -1,25 +1,11 @@
 package io.p2pkit.interop;
 
-import io.p2pkit.core.host.Host;
 import io.p2pkit.core.host.PeerInfo;
 import io.p2pkit.core.multiformats.Cid;
-import io.p2pkit.core.multiformats.Multicodec;
 import io.p2pkit.ipfs.bitswap.Bitswap;
-import io.p2pkit.ipfs.bitswap.BitswapConfig;
 import io.p2pkit.ipfs.bitswap.DagFetch;
-import io.p2pkit.ipfs.bitswap.ProviderFinder;
 import io.p2pkit.ipfs.block.Block;
 import io.p2pkit.ipfs.codec.Codecs;
-import io.p2pkit.ipfs.codec.dagcbor.DagCbor;
-import io.p2pkit.ipfs.ipld.IntNode;
-import io.p2pkit.ipfs.ipld.Link;
-import io.p2pkit.ipfs.ipld.ListNode;
-import io.p2pkit.ipfs.ipld.MapNode;
-import io.p2pkit.ipfs.ipld.Node;
-import io.p2pkit.ipfs.ipld.StringNode;
-import io.p2pkit.ipfs.repo.OpenOptions;
-import io.p2pkit.ipfs.repo.RepoConfig;
-import io.p2pkit.ipfs.repo.Repository;
 import io.p2pkit.ipfs.unixfs.exporter.DirEntries;
 import io.p2pkit.ipfs.unixfs.exporter.DirEntry;
 import io.p2pkit.ipfs.unixfs.exporter.EntryType;
@@ -37,7 +23,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -67,29 +52,20 @@ class BitswapKuboInteropTest {
     }
 
     private static KuboDaemon kubo;
-    private static Host host;
-    private static Repository repo;
-    private static Bitswap bitswap;
+    private static BitswapSide side;
     @TempDir
     static Path dir;
 
     @BeforeAll
     static void start() throws IOException {
         kubo = KuboDaemon.start(Toolchains.requireKubo(), "none");
-        Path root = dir.resolve("p2pkit-repo");
-        Repository.init(root, RepoConfig.defaults());
-        repo = Repository.open(root, OpenOptions.of(Codecs.standard()));
-        host = Host.builder().listen("/ip4/127.0.0.1/tcp/0").build();
-        bitswap = Bitswap.attach(host, repo.blocks().local(), BitswapConfig.defaults(), ProviderFinder.NONE);
+        side = BitswapSide.start(dir.resolve("p2pkit-repo"));
     }
 
     @AfterAll
     static void stop() throws IOException {
-        if (host != null) {
-            host.close();
-        }
-        if (repo != null) {
-            repo.close();
+        if (side != null) {
+            side.close();
         }
         if (kubo != null) {
             kubo.close();
@@ -109,21 +85,21 @@ class BitswapKuboInteropTest {
             assertEquals(root, new Importer(ImportOptions.KUBO_0_39, BlockSink.NONE).importPath(source).root(),
                     "p2pkit computes the CID Kubo gave");
         }
-        host.connect(PeerInfo.fromMultiaddr(io.p2pkit.core.multiaddr.Multiaddr.parse(kubo.address())));
+        side.host.connect(PeerInfo.fromMultiaddr(io.p2pkit.core.multiaddr.Multiaddr.parse(kubo.address())));
 
-        DagFetch.Result r = bitswap.fetchDag(root, Codecs.standard(), DagFetch.Progress.NONE, Duration.ofSeconds(60));
+        DagFetch.Result r = side.bitswap.fetchDag(root, Codecs.standard(), DagFetch.Progress.NONE, Duration.ofSeconds(60));
 
         assertTrue(r.fetched() > 0);
         if (content == Content.DAG_CBOR) {
             for (Cid c : List.of(root)) {
                 assertArrayEquals(kubo.cli().runBytes(List.of("block", "get", c.toString())),
-                        repo.blocks().local().get(c).orElseThrow().data());
+                        side.repo.blocks().local().get(c).orElseThrow().data());
             }
         } else {
-            assertSameTree(new Exporter(repo.blocks().local()), root, source);
+            assertSameTree(new Exporter(side.repo.blocks().local()), root, source);
         }
         if (content == Content.HAMT_DIRECTORY) {
-            assertTrue(new Exporter(repo.blocks().local()).stat(root).sharded(), "the directory is a HAMT");
+            assertTrue(new Exporter(side.repo.blocks().local()).stat(root).sharded(), "the directory is a HAMT");
         }
     }
 
@@ -132,42 +108,30 @@ class BitswapKuboInteropTest {
     void kuboFetchesFromP2pkit(Content content) throws Exception {
         Path source = dir.resolve("from-p2pkit-" + content);
         Cid root;
-        Node cbor = null;
+        Block cbor = null;
         if (content == Content.DAG_CBOR) {
-            Files.createDirectories(source);
-            Block leaf = Block.create(Multicodec.RAW, Multicodec.SHA2_256, "a raw leaf from p2pkit".getBytes(StandardCharsets.UTF_8));
-            repo.blocks().put(leaf);
-            List<Node> children = new ArrayList<>();
-            for (int i = 0; i < 3; i++) {
-                Node child = MapNode.of("index", IntNode.of(i), "leaf", new Link(leaf.cid()));
-                Block b = Block.create(Multicodec.DAG_CBOR, Multicodec.SHA2_256, DagCbor.DEFAULT.encode(child));
-                repo.blocks().put(b);
-                children.add(new Link(b.cid()));
-            }
-            cbor = MapNode.of("name", new StringNode("p2pkit dag-cbor"), "children", new ListNode(children));
-            Block top = Block.create(Multicodec.DAG_CBOR, Multicodec.SHA2_256, DagCbor.DEFAULT.encode(cbor));
-            repo.blocks().put(top);
-            root = top.cid();
+            cbor = side.putCborDag();
+            root = cbor.cid();
         } else {
             make(content, source, 2000 + content.ordinal());
-            root = new Importer(ImportOptions.KUBO_0_39, BlockSink.of(repo.blocks())).importPath(source).root();
+            root = new Importer(ImportOptions.KUBO_0_39, BlockSink.of(side.repo.blocks())).importPath(source).root();
             assertEquals(root, Cid.parse(kubo.cli().addQuiet(List.of("-r", "--only-hash", source.toString()))),
                     "Kubo computes the CID p2pkit gave");
         }
-        String p2pkit = host.addresses().get(0) + "/p2p/" + host.peerId();
+        String p2pkit = side.address();
         kubo.cli().run(List.of("swarm", "connect", p2pkit));
 
         kubo.cli().run(List.of("--timeout=120s", "pin", "add", "--progress=false", root.toString()));
 
         if (content == Content.DAG_CBOR) {
-            assertArrayEquals(DagCbor.DEFAULT.encode(cbor), kubo.cli().runBytes(List.of("block", "get", root.toString())));
+            assertArrayEquals(cbor.data(), kubo.cli().runBytes(List.of("block", "get", root.toString())));
             assertEquals(4, kubo.cli().run(List.of("refs", "-r", "-u", root.toString())).strip().split("\n").length);
         } else {
             Path out = dir.resolve("kubo-got-" + content);
             kubo.cli().run(List.of("get", "-o", out.toString(), root.toString()));
             assertSameFiles(source, out);
         }
-        assertTrue(bitswap.stats().blocksSent() > 0);
+        assertTrue(side.bitswap.stats().blocksSent() > 0);
     }
 
     // ---- content

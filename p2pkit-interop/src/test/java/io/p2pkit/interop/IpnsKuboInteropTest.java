@@ -18,7 +18,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -79,23 +79,6 @@ class IpnsKuboInteropTest {
         return out.toString(StandardCharsets.UTF_8).strip();
     }
 
-    /** Retries a Kubo command until it succeeds (its DHT learns the p2pkit server shortly after connecting). */
-    private static String kuboEventually(List<String> args) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        List<String> errors = new ArrayList<>();
-        while (true) {
-            try {
-                return kubo.cli().run(args).strip();
-            } catch (IOException e) {
-                errors.add(e.getMessage());
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("ipfs " + args + " kept failing: " + errors, e);
-                }
-                Thread.sleep(500);
-            }
-        }
-    }
-
     @Test
     void aNamePublishedByP2pkitResolvesInKubo() throws Exception {
         String repo = dir.resolve("repo").toString();
@@ -103,15 +86,15 @@ class IpnsKuboInteropTest {
         assertEquals("Published to " + name + ": /ipfs/" + FIRST,
                 p2pkit("name", "publish", "--repo-dir", repo, "--bootstrap", nodeAddress, "--protocol-prefix", LAN,
                         "--key", "to-kubo", FIRST));
-        assertEquals("/ipfs/" + FIRST, kuboEventually(List.of("--timeout=20s", "name", "resolve", "/ipns/" + name)));
+        assertEquals("/ipfs/" + FIRST, kubo.cli().runUntilSuccess(List.of("--timeout=20s", "name", "resolve", "/ipns/" + name), Duration.ofSeconds(60)).strip());
     }
 
     @Test
     void aNamePublishedByKuboResolvesInP2pkit() throws Exception {
         String kuboName = kubo.cli().run(List.of("key", "gen", "--ipns-base", "base36", "to-p2pkit")).strip();
         // --resolve=false: Kubo would otherwise fetch the CID first, which nobody has here
-        String published = kuboEventually(List.of("--timeout=30s", "name", "publish", "--resolve=false", "--key",
-                "to-p2pkit", "--ipns-base", "base36", "/ipfs/" + FIRST));
+        String published = kubo.cli().runUntilSuccess(List.of("--timeout=30s", "name", "publish", "--resolve=false", "--key",
+                "to-p2pkit", "--ipns-base", "base36", "/ipfs/" + FIRST), Duration.ofSeconds(60)).strip();
         assertTrue(published.contains(kuboName), published);
         assertEquals("/ipfs/" + FIRST, p2pkit("name", "resolve", "--repo-dir", dir.resolve("repo").toString(),
                 "--bootstrap", nodeAddress, "--protocol-prefix", LAN, kuboName));

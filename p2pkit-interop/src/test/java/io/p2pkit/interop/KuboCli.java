@@ -1,15 +1,19 @@
 package io.p2pkit.interop;
 
+import io.p2pkit.testing.Await;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Kubo's {@code ipfs} command (peers/kubo, v0.39.0 from the Go module proxy), run offline on a
@@ -128,6 +132,32 @@ final class KuboCli {
 
     String run(List<String> args) throws IOException {
         return run(args, false);
+    }
+
+    /**
+     * Runs a command until it succeeds, for commands that need the network to settle first (a DHT
+     * learning its peers just after a connect).
+     *
+     * @return its standard output
+     * @throws AssertionError naming every failure when it has not succeeded within {@code timeout}
+     */
+    String runUntilSuccess(List<String> args, Duration timeout) {
+        List<String> errors = new ArrayList<>();
+        AtomicReference<String> out = new AtomicReference<>();
+        try {
+            Await.until("ipfs " + args + " to succeed", () -> {
+                try {
+                    out.set(run(args));
+                    return true;
+                } catch (IOException e) {
+                    errors.add(e.getMessage());
+                    return false;
+                }
+            }, timeout);
+        } catch (AssertionError e) {
+            throw new AssertionError("ipfs " + args + " kept failing: " + errors, e);
+        }
+        return out.get();
     }
 
     private String run(List<String> args, boolean binary) throws IOException {

@@ -96,7 +96,8 @@ class MixedIpfsNetworkTest {
         }
         // Kubo announced its files when it added them, before it had DHT peers: announce again now
         for (int i = 0; i < EACH; i++) {
-            eventually(kubos.get(i), List.of("--timeout=20s", "routing", "provide", kuboFiles.get(i).toString()));
+            kubos.get(i).cli().runUntilSuccess(List.of("--timeout=20s", "routing", "provide", kuboFiles.get(i).toString()),
+                    Duration.ofSeconds(90));
         }
     }
 
@@ -107,22 +108,6 @@ class MixedIpfsNetworkTest {
         }
         for (KuboDaemon k : kubos) {
             k.close();
-        }
-    }
-
-    private static String eventually(KuboDaemon k, List<String> args) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        List<String> errors = new ArrayList<>();
-        while (true) {
-            try {
-                return k.cli().run(args);
-            } catch (IOException e) {
-                errors.add(e.getMessage());
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("ipfs " + args + " kept failing: " + errors, e);
-                }
-                Thread.sleep(1000);
-            }
         }
     }
 
@@ -138,7 +123,7 @@ class MixedIpfsNetworkTest {
 
     private static void kuboFetches(int who, Cid cid, byte[] expected) throws Exception {
         KuboDaemon k = kubos.get(who);
-        eventually(k, List.of("--timeout=60s", "pin", "add", "--progress=false", cid.toString()));
+        k.cli().runUntilSuccess(List.of("--timeout=60s", "pin", "add", "--progress=false", cid.toString()), Duration.ofSeconds(90));
         assertArrayEquals(expected, k.cli().runBytes(List.of("cat", cid.toString())), "Kubo " + who + " fetching " + cid);
     }
 

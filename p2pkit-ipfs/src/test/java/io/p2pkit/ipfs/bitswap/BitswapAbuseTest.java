@@ -3,7 +3,6 @@ package io.p2pkit.ipfs.bitswap;
 import io.p2pkit.core.host.Host;
 import io.p2pkit.core.host.PeerInfo;
 import io.p2pkit.core.host.Stream;
-import io.p2pkit.core.multiformats.Cid;
 import io.p2pkit.core.multiformats.Multicodec;
 import io.p2pkit.core.multiformats.Varint;
 import io.p2pkit.core.protobuf.LengthPrefixed;
@@ -13,6 +12,7 @@ import io.p2pkit.ipfs.bitswap.wire.ProtocolVersion;
 import io.p2pkit.ipfs.bitswap.wire.WantEntry;
 import io.p2pkit.ipfs.block.Block;
 import io.p2pkit.ipfs.blockstore.MemoryBlockstore;
+import io.p2pkit.testing.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,7 +25,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -37,6 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(60)
 class BitswapAbuseTest {
     private static final long QUEUE_LIMIT = 4L << 20;
+    private static final Duration WAIT = Duration.ofSeconds(20);
     private static final BitswapConfig CONFIG = new BitswapConfig(true, 1024, QUEUE_LIMIT, 32, 4, Block.MAX_SIZE, 1024,
             Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(2), 64);
 
@@ -86,16 +87,6 @@ class BitswapAbuseTest {
         }
     }
 
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(20);
-        }
-    }
-
     @Test
     void unsolicitedBlocksAreCountedAndNotStored() throws Exception {
         try (Stream s = open()) {
@@ -105,7 +96,7 @@ class BitswapAbuseTest {
             }
             send(s, new BitswapMessage(List.of(), false, junk, List.of(), 0));
         }
-        await(() -> victim.stats().unwantedBlocks() == 50, "50 unwanted blocks");
+        Await.until("50 unwanted blocks", () -> victim.stats().unwantedBlocks() == 50, WAIT);
         assertEquals(1, store.count(), "none was stored");
         assertStillServes();
     }
@@ -119,8 +110,8 @@ class BitswapAbuseTest {
         try (Stream s = open()) {
             send(s, new BitswapMessage(wants, false, List.of(), List.of(), 0));
         }
-        await(() -> victim.stats().refusedWants() == 10_000 - 1024, "8,976 refused wants");
-        await(() -> victim.ledger(hostile.peerId()).map(l -> l.wants() == 1024).orElse(false), "1,024 wants held");
+        Await.until("8,976 refused wants", () -> victim.stats().refusedWants() == 10_000 - 1024, WAIT);
+        Await.until("1,024 wants held", () -> victim.ledger(hostile.peerId()).map(l -> l.wants() == 1024).orElse(false), WAIT);
         assertStillServes();
     }
 
@@ -131,7 +122,7 @@ class BitswapAbuseTest {
         s.out().write(prefix);
         s.out().write(new byte[1024]);
         s.out().flush();
-        await(() -> victim.stats().oversizedMessages() == 1, "the oversized message");
+        Await.until("the oversized message", () -> victim.stats().oversizedMessages() == 1, WAIT);
         assertTrue(hostile.network().connection(victimHost.peerId()).isPresent(), "the connection stays");
         assertStillServes();
     }
@@ -141,7 +132,7 @@ class BitswapAbuseTest {
         Stream s = open();
         LengthPrefixed.write(s.out(), new byte[]{0x0a, 0x05, 0x0a, 0x03, 0x0a, 0x01, 0x00});
         s.out().flush();
-        await(() -> victim.stats().malformedMessages() == 1, "the malformed message");
+        Await.until("the malformed message", () -> victim.stats().malformedMessages() == 1, WAIT);
         assertStillServes();
     }
 
@@ -154,7 +145,7 @@ class BitswapAbuseTest {
         try (Stream s = open()) {
             send(s, new BitswapMessage(List.of(WantEntry.block(b.cid(), 1)), false, List.of(), List.of(), 0));
         }
-        await(() -> victim.stats().bigBlockWants() == 1, "the big block want");
+        Await.until("the big block want", () -> victim.stats().bigBlockWants() == 1, WAIT);
         assertEquals(0, victim.stats().blocksSent());
     }
 
@@ -176,14 +167,12 @@ class BitswapAbuseTest {
         }
         Stream s = open();
         send(s, new BitswapMessage(wants, false, List.of(), List.of(), 0));
-        long most = 0;
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);
-        while (System.nanoTime() < until) {
-            most = Math.max(most, victim.ledger(hostile.peerId()).map(LedgerView::queuedBytes).orElse(0L));
-            Thread.sleep(10);
-        }
-        assertTrue(most > 0 && most <= QUEUE_LIMIT + (1L << 20), "queued at most the limit and one block: " + most);
-        await(() -> victim.stats().slowPeers() >= 1, "the slow peer's stream reset");
+        AtomicLong most = new AtomicLong();
+        Await.until("the slow peer's stream reset", () -> {
+            most.accumulateAndGet(victim.ledger(hostile.peerId()).map(LedgerView::queuedBytes).orElse(0L), Math::max);
+            return victim.stats().slowPeers() >= 1;
+        }, WAIT);
+        assertTrue(most.get() > 0 && most.get() <= QUEUE_LIMIT + (1L << 20), "queued at most the limit and one block: " + most);
         assertTrue(victim.stats().blocksSent() < 64, "it did not get everything: " + victim.stats().blocksSent());
         release.countDown();
         assertStillServes();

@@ -17,6 +17,7 @@ import io.p2pkit.ipfs.bitswap.wire.WantEntry;
 import io.p2pkit.ipfs.bitswap.wire.WantType;
 import io.p2pkit.ipfs.block.Block;
 import io.p2pkit.ipfs.blockstore.MemoryBlockstore;
+import io.p2pkit.testing.Await;
 import io.p2pkit.ipfs.codec.Codecs;
 import io.p2pkit.ipfs.unixfs.exporter.Exporter;
 import io.p2pkit.ipfs.unixfs.importer.BlockSink;
@@ -126,7 +127,7 @@ class BitswapExchangeTest {
         Block later = Block.create(Multicodec.RAW, Multicodec.SHA2_256, new byte[4000]);
         try (BitswapSession s = client.newSession()) {
             var f = s.want(later.cid());
-            Thread.sleep(300);
+            awaitTrue(() -> server.ledger(clientHost.peerId()).map(LedgerView::wants).orElse(0) == 1); // the want arrived
             serverStore.put(later);
             server.blocksAdded(java.util.List.of(later.cid().multihash()));
             assertArrayEquals(later.data(), f.get(10, java.util.concurrent.TimeUnit.SECONDS).data());
@@ -233,11 +234,7 @@ class BitswapExchangeTest {
         s.out().flush();
     }
 
-    private static void awaitTrue(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "condition not met within 10 s");
-            Thread.sleep(10);
-        }
+    private static void awaitTrue(java.util.function.BooleanSupplier condition) {
+        Await.until("the condition", condition, Duration.ofSeconds(10));
     }
 }
