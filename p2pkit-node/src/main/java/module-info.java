@@ -14,6 +14,8 @@ module io.p2pkit.node {
     requires io.p2pkit.websocket;
     requires info.picocli;
     requires jdk.httpserver;    // the metrics endpoint
+    requires org.eclipse.jetty.server; // the RPC API and the gateway
+    requires java.logging;             // to quiet Jetty, which logs through SLF4J to java.util.logging
 
     exports io.p2pkit.node;
     exports io.p2pkit.node.config;

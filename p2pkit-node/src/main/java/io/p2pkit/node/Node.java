@@ -14,6 +14,8 @@ import io.p2pkit.core.network.ConnectionListener;
 import io.p2pkit.core.resource.ResourceManager;
 import io.p2pkit.kad.KadDht;
 import io.p2pkit.node.exchange.ContentService;
+import io.p2pkit.node.http.HttpFace;
+import io.p2pkit.node.http.NodeHttp;
 import io.p2pkit.node.metrics.MetricsServer;
 import io.p2pkit.pubsub.PubSub;
 
@@ -27,7 +29,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * A full p2pkit node made from one {@link NodeConfig}: a host with the configured transports,
  * limits and connection manager, and, as configured, the Kademlia DHT, pubsub, an IPFS repository
- * served and fetched into over Bitswap, and a Prometheus metrics endpoint. The daemon, the tests and library users all build nodes this way.
+ * served and fetched into over Bitswap, a Prometheus metrics endpoint, and the HTTP servers: the
+ * Kubo-compatible RPC API and the gateway. The daemon, the tests and library users all build
+ * nodes this way.
  *
  * <pre>{@code
  * NodeConfig config = NodeConfig.builder()
@@ -53,6 +57,8 @@ public final class Node implements Closeable {
     private final Optional<PubSub> pubsub;
     private final Optional<MetricsServer> metrics;
     private final Optional<ContentService> content;
+    /** The HTTP servers, filled once while the node starts. */
+    private final List<HttpFace> http = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final NodeListener listener;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -93,6 +99,7 @@ public final class Node implements Closeable {
         Host host = builder.build();
         Optional<MetricsServer> metrics = Optional.empty();
         Optional<ContentService> content = Optional.empty();
+        Node node = null;
         try {
             Optional<KadDht> dht = Optional.empty();
             if (config.dht().isPresent()) {
@@ -101,10 +108,13 @@ public final class Node implements Closeable {
             if (config.content().isPresent()) {
                 content = Optional.of(ContentService.start(host, config.content().get(), dht));
             }
-            if (config.metrics().isPresent()) {
-                MetricRegistry registry = new MetricRegistry();
+            // The HTTP servers count their requests, and the RPC server serves the metrics as Kubo does.
+            MetricRegistry registry = new MetricRegistry();
+            if (config.metrics().isPresent() || config.api().isPresent() || config.gateway().isPresent()) {
                 HostMetrics.attach(host, registry);
                 content.ifPresent(c -> c.registerMetrics(registry));
+            }
+            if (config.metrics().isPresent()) {
                 InetSocketAddress at = config.metrics().get();
                 try {
                     metrics = Optional.of(MetricsServer.start(at, registry));
@@ -130,17 +140,36 @@ public final class Node implements Closeable {
                 }
             });
             host.service(IdentifyService.class).ifPresent(id -> id.addListener(listener::identified));
-            Node node = new Node(config, host, dht, pubsub, metrics, content, listener);
+            node = new Node(config, host, dht, pubsub, metrics, content, listener);
+            node.startHttp(registry);
             listener.ready(node);
             node.bootstrap();
             return node;
         } catch (IOException | RuntimeException e) {
+            if (node != null) {
+                node.http.forEach(HttpFace::close);
+            }
             metrics.ifPresent(MetricsServer::close);
             host.close(); // and with it the DHT and pubsub it runs
             if (content.isPresent()) {
                 content.get().close();
             }
             throw e;
+        }
+    }
+
+    /** Starts the RPC API and gateway servers the configuration asks for. */
+    private void startHttp(MetricRegistry registry) throws IOException {
+        if (config.api().isPresent()) {
+            http.add(HttpFace.start("rpc", config.api().get(), NodeHttp.rpc(this, registry), registry));
+        }
+        if (config.gateway().isPresent()) {
+            http.add(HttpFace.start("gateway", config.gateway().get(), NodeHttp.gateway(this), registry));
+        }
+        if (!http.isEmpty()) {
+            registry.gaugeCallback("p2pkit_http_connections", "HTTP connections open, by server",
+                    List.of("server"), () -> http.stream().collect(java.util.stream.Collectors.toMap(
+                            f -> List.of(f.name()), f -> (double) f.openConnections())));
         }
     }
 
@@ -204,13 +233,28 @@ public final class Node implements Closeable {
         return metrics.map(MetricsServer::address);
     }
 
-    /** Stops the node: the metrics endpoint, then the host with everything it runs. Idempotent. */
+    /** Where the RPC API ({@code /api/v0}) listens, if on (the real port when 0 was asked for). */
+    public Optional<InetSocketAddress> apiAddress() {
+        return http("rpc");
+    }
+
+    /** Where the gateway listens, if on (the real port when 0 was asked for). */
+    public Optional<InetSocketAddress> gatewayAddress() {
+        return http("gateway");
+    }
+
+    private Optional<InetSocketAddress> http(String name) {
+        return http.stream().filter(f -> f.name().equals(name)).map(HttpFace::address).findFirst();
+    }
+
+    /** Stops the node: the HTTP servers and metrics endpoint, then the host with everything it runs. Idempotent. */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
         try {
+            http.forEach(HttpFace::close);
             metrics.ifPresent(MetricsServer::close);
             host.close();
             if (content.isPresent()) {

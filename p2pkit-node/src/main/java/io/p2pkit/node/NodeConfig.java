@@ -41,10 +41,10 @@ import java.util.Optional;
 /**
  * Everything a {@link Node} is made of, as values, one section per part: identity, listen
  * addresses and bootstrap peers, {@link Transports}, resource limits, connection manager,
- * {@link Dht}, {@link Pubsub} and the metrics endpoint. A section left out is off (DHT, pubsub,
- * metrics) or has the defaults. Immutable; {@link #toBuilder()} starts a variant, so that named
- * presets (node roles) and later sections (the blockstore, the HTTP servers) fit in as more of
- * the same.
+ * {@link Dht}, {@link Pubsub}, the metrics endpoint, {@link Content} and the HTTP servers
+ * ({@link Http}: RPC API, gateway). A section left out is off (DHT, pubsub, metrics, content,
+ * HTTP) or has the defaults. Immutable; {@link #toBuilder()} starts a variant, so that named
+ * presets (node roles) fit in as more of the same.
  *
  * <pre>{@code
  * NodeConfig config = NodeConfig.builder()
@@ -78,6 +78,8 @@ public final class NodeConfig {
     private final Optional<Pubsub> pubsub;
     private final Optional<InetSocketAddress> metrics;
     private final Optional<Content> content;
+    private final Optional<Http> api;
+    private final Optional<Http> gateway;
 
     private NodeConfig(Builder b) {
         this.identity = b.identity != null ? b.identity : PrivateKey.generateEd25519();
@@ -92,6 +94,8 @@ public final class NodeConfig {
         this.pubsub = b.pubsub;
         this.metrics = b.metrics;
         this.content = b.content;
+        this.api = b.api;
+        this.gateway = b.gateway;
     }
 
     /** A builder with the defaults. */
@@ -114,6 +118,8 @@ public final class NodeConfig {
         b.pubsub = pubsub;
         b.metrics = metrics;
         b.content = content;
+        b.api = api;
+        b.gateway = gateway;
         return b;
     }
 
@@ -181,6 +187,16 @@ public final class NodeConfig {
     /** The IPFS repository the node serves and fetches into over Bitswap, if configured. */
     public Optional<Content> content() {
         return content;
+    }
+
+    /** The Kubo-compatible RPC API's server ({@code /api/v0}), if on. */
+    public Optional<Http> api() {
+        return api;
+    }
+
+    /** The gateway's server ({@code /ipfs/…}, {@code /ipns/…}, {@code /routing/v1}), if on. */
+    public Optional<Http> gateway() {
+        return gateway;
     }
 
     @Override
@@ -394,6 +410,72 @@ public final class NodeConfig {
         }
     }
 
+    /**
+     * One of the node's HTTP servers: where it listens and the bounds it holds whatever its
+     * clients send.
+     *
+     * @param address        where it listens (port 0 picks a free one)
+     * @param maxConnections connections open at once; more wait in the kernel's backlog until one closes
+     * @param maxHeaderBytes the request line and headers of one request
+     * @param maxBodyBytes   the body of one request ({@code -1}: no bound, for uploads such as
+     *                       {@code add}, whose size is the user's business)
+     * @param idleTimeout    a connection with nothing read or written this long is closed
+     */
+    public record Http(InetSocketAddress address, int maxConnections, int maxHeaderBytes, long maxBodyBytes,
+                       Duration idleTimeout) {
+        /** Kubo's RPC API address, {@code 127.0.0.1:5001}. */
+        public static final InetSocketAddress DEFAULT_API = new InetSocketAddress("127.0.0.1", 5001);
+        /** Kubo's gateway address, {@code 127.0.0.1:8080}. */
+        public static final InetSocketAddress DEFAULT_GATEWAY = new InetSocketAddress("127.0.0.1", 8080);
+
+        /** Checks the values. */
+        public Http {
+            Objects.requireNonNull(address, "address");
+            if (maxConnections < 1) {
+                throw new IllegalArgumentException("maxConnections must be at least 1, got " + maxConnections);
+            }
+            if (maxHeaderBytes < 1024) {
+                throw new IllegalArgumentException("maxHeaderBytes must be at least 1024, got " + maxHeaderBytes);
+            }
+            if (maxBodyBytes < -1) {
+                throw new IllegalArgumentException("maxBodyBytes must be -1 (no bound) or more, got " + maxBodyBytes);
+            }
+            if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+                throw new IllegalArgumentException("idleTimeout must be positive, got " + idleTimeout);
+            }
+        }
+
+        /** The RPC API's bounds at {@code address}: 256 connections, 16 KiB of headers, bodies unbounded, 60 s idle. */
+        public static Http api(InetSocketAddress address) {
+            return new Http(address, 256, 16 * 1024, -1, Duration.ofSeconds(60));
+        }
+
+        /** The gateway's bounds at {@code address}: 1,024 connections, 16 KiB of headers, 64 KiB bodies, 60 s idle. */
+        public static Http gateway(InetSocketAddress address) {
+            return new Http(address, 1024, 16 * 1024, 64 * 1024, Duration.ofSeconds(60));
+        }
+
+        /** The same at another address. */
+        public Http at(InetSocketAddress other) {
+            return new Http(other, maxConnections, maxHeaderBytes, maxBodyBytes, idleTimeout);
+        }
+
+        /** The same with at most {@code n} connections at once. */
+        public Http withMaxConnections(int n) {
+            return new Http(address, n, maxHeaderBytes, maxBodyBytes, idleTimeout);
+        }
+
+        /** The same with request bodies of at most {@code bytes} ({@code -1}: unbounded). */
+        public Http withMaxBodyBytes(long bytes) {
+            return new Http(address, maxConnections, maxHeaderBytes, bytes, idleTimeout);
+        }
+
+        /** The same with connections closed after {@code timeout} of silence. */
+        public Http withIdleTimeout(Duration timeout) {
+            return new Http(address, maxConnections, maxHeaderBytes, maxBodyBytes, timeout);
+        }
+    }
+
     /** Builds a {@link NodeConfig}; every setter replaces what it names. */
     public static final class Builder {
         private PrivateKey identity;
@@ -408,6 +490,8 @@ public final class NodeConfig {
         private Optional<Pubsub> pubsub = Optional.empty();
         private Optional<InetSocketAddress> metrics = Optional.empty();
         private Optional<Content> content = Optional.empty();
+        private Optional<Http> api = Optional.empty();
+        private Optional<Http> gateway = Optional.empty();
 
         private Builder() {
         }
@@ -501,6 +585,18 @@ public final class NodeConfig {
         /** Opens, serves and fetches into an IPFS repository. */
         public Builder content(Content content) {
             this.content = Optional.of(content);
+            return this;
+        }
+
+        /** Serves the Kubo-compatible RPC API ({@code /api/v0}); see {@link Http#api}. */
+        public Builder api(Http api) {
+            this.api = Optional.of(api);
+            return this;
+        }
+
+        /** Serves the gateway; see {@link Http#gateway}. */
+        public Builder gateway(Http gateway) {
+            this.gateway = Optional.of(gateway);
             return this;
         }
 

@@ -29,8 +29,15 @@ class DaemonAndPingTest {
 
     /** A daemon process whose stdout lines arrive on a queue. */
     record Daemon(Process process, BlockingQueue<String> lines, Path stderr) implements AutoCloseable {
+        /** A daemon whose HTTP servers (on when {@code home} has a repository) take free ports, unless asked otherwise. */
         static Daemon start(Path home, String... args) throws IOException {
-            return command(home, "daemon", args);
+            List<String> all = new ArrayList<>(List.of(args));
+            for (String http : List.of("--api", "--gateway")) {
+                if (!all.contains(http)) {
+                    all.addAll(List.of(http, "127.0.0.1:0"));
+                }
+            }
+            return command(home, "daemon", all.toArray(String[]::new));
         }
 
         /** Any long-running p2pkit command as a process (the perf server, for one). */

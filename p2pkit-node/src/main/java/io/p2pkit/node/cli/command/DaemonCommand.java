@@ -29,6 +29,7 @@ import io.p2pkit.node.cli.options.JsonOption;
 import io.p2pkit.node.cli.options.ListenOption;
 import io.p2pkit.node.cli.options.RepoOption;
 import io.p2pkit.node.cli.options.TransportOptions;
+import io.p2pkit.node.http.HttpAddress;
 import io.p2pkit.node.metrics.MetricsServer;
 import io.p2pkit.pubsub.PubsubMessage;
 import picocli.CommandLine.Command;
@@ -65,6 +66,10 @@ import java.util.concurrent.CountDownLatch;
         "its peers and the DHT's providers, and announces its content to the DHT (--reprovider-strategy). While",
         "the daemon runs it holds the repository: other commands on it wait for it to stop.",
         "",
+        "HTTP: with a repository the daemon serves the Kubo-compatible RPC API on /ip4/127.0.0.1/tcp/5001 and the",
+        "gateway on /ip4/127.0.0.1/tcp/8080 (the repository's addresses.api and addresses.gateway, or --api and",
+        "--gateway), and writes the API's address to the repository's 'api' file while it runs.",
+        "",
         "Roles (--role) are presets; options given beside a role override it:",
         "  master   DHT server, serves blocks, announces every block",
         "  worker   DHT auto, serves blocks and keeps what it fetches, announces pinned DAGs",
@@ -74,6 +79,13 @@ import java.util.concurrent.CountDownLatch;
                 + "then connected, identified, disconnected and bootstrap events, and {\"event\":\"message\","
                 + "\"topic\":…,\"from\":…,\"seqno\":…,\"data\":\"<utf-8>\",\"dataBase64\":…} per pubsub message."})
 public final class DaemonCommand extends CliCommand {
+    /** The repository config key of the RPC API's address (Kubo's {@code Addresses.API}). */
+    public static final String API_KEY = "addresses.api";
+    /** The repository config key of the gateway's address (Kubo's {@code Addresses.Gateway}). */
+    public static final String GATEWAY_KEY = "addresses.gateway";
+    /** The file in the repository that holds the running daemon's RPC API address, as Kubo's. */
+    public static final String API_FILE = "api";
+
     /** The node's default listen addresses (TCP and QUIC on 4001; see {@link NodeConfig#DEFAULT_LISTEN}). */
     static final List<String> DEFAULT_LISTEN = NodeConfig.DEFAULT_LISTEN;
 
@@ -147,6 +159,16 @@ public final class DaemonCommand extends CliCommand {
     @Option(names = "--reprovider-interval", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "how often everything is announced again (default 22h)")
     private Duration reprovideInterval;
+
+    @Option(names = "--api", paramLabel = "ADDRESS", description = "serve the Kubo-compatible RPC API (/api/v0) at "
+            + "ADDRESS, /ip4/127.0.0.1/tcp/5001 or 127.0.0.1:5001, or 'off' (default: the repository's addresses.api, "
+            + "else /ip4/127.0.0.1/tcp/5001; off without a repository)")
+    private String api;
+
+    @Option(names = "--gateway", paramLabel = "ADDRESS", description = "serve the gateway (/ipfs, /ipns, /routing/v1) "
+            + "at ADDRESS, or 'off' (default: the repository's addresses.gateway, else /ip4/127.0.0.1/tcp/8080; off "
+            + "without a repository)")
+    private String gateway;
 
     @Mixin
     private JsonOption output;
@@ -229,11 +251,33 @@ public final class DaemonCommand extends CliCommand {
                 throw new UsageException("--reprovider-strategy: " + e.getMessage());
             }
             b.content(content);
+            Map<String, String> stored = Repository.readConfig(root).other();
+            http("--api", api, stored.getOrDefault(API_KEY, HttpAddress.multiaddr(NodeConfig.Http.DEFAULT_API)))
+                    .ifPresent(at -> b.api(NodeConfig.Http.api(at)));
+            http("--gateway", gateway, stored.getOrDefault(GATEWAY_KEY,
+                    HttpAddress.multiaddr(NodeConfig.Http.DEFAULT_GATEWAY)))
+                    .ifPresent(at -> b.gateway(NodeConfig.Http.gateway(at)));
         } else {
+            http("--api", api, "off").ifPresent(at -> b.api(NodeConfig.Http.api(at)));
+            http("--gateway", gateway, "off").ifPresent(at -> b.gateway(NodeConfig.Http.gateway(at)));
             console.info("p2pkit daemon: no repository at " + root + ": running without content (run 'p2pkit init' "
                     + "to serve and fetch blocks)");
         }
         return b.build();
+    }
+
+    /** The address an HTTP server listens on: the option, else the default; empty when it is 'off'. */
+    private static Optional<java.net.InetSocketAddress> http(String option, String given, String fallback) {
+        String text = given != null ? given : fallback;
+        if (text.equals("off") || text.equals("none") || text.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(HttpAddress.parse(text));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException((given != null ? option : "the repository's " + (option.equals("--api")
+                    ? API_KEY : GATEWAY_KEY)) + ": " + e.getMessage());
+        }
     }
 
     /** Prints what the node tells, as JSON lines or text. */
@@ -262,6 +306,15 @@ public final class DaemonCommand extends CliCommand {
                 ready.put("bitswap", c.bitswap().config().serve() ? "serving" : "fetching only");
                 text.append("\nrepository ").append(c.repository().root()).append(" (Bitswap ")
                         .append(c.bitswap().config().serve() ? "serving" : "fetching only").append(")");
+            });
+            node.apiAddress().ifPresent(bound -> {
+                ready.put("api", HttpAddress.url(bound));
+                text.append("\nRPC API server listening on ").append(HttpAddress.multiaddr(bound));
+                node.content().ifPresent(c -> writeApiFile(c.repository().root(), bound));
+            });
+            node.gatewayAddress().ifPresent(bound -> {
+                ready.put("gateway", HttpAddress.url(bound));
+                text.append("\ngateway server listening on ").append(HttpAddress.multiaddr(bound));
             });
             node.metricsAddress().ifPresent(bound -> {
                 String url = "http://" + (bound.getAddress() instanceof java.net.Inet6Address
@@ -328,6 +381,17 @@ public final class DaemonCommand extends CliCommand {
         @Override
         public void message(PubsubMessage m) {
             PubsubOptions.printMessage(console, json, m);
+        }
+
+        /** Kubo's {@code $IPFS_PATH/api}: tells clients where the running daemon's RPC API is. */
+        private void writeApiFile(Path root, java.net.InetSocketAddress bound) {
+            Path file = root.resolve(API_FILE);
+            try {
+                java.nio.file.Files.writeString(file, HttpAddress.multiaddr(bound));
+                file.toFile().deleteOnExit();
+            } catch (java.io.IOException e) {
+                warning("cannot write " + file + ": " + e.getMessage());
+            }
         }
 
         @Override

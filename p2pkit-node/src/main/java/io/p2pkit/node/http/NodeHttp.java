@@ -1,0 +1,29 @@
+package io.p2pkit.node.http;
+
+import io.p2pkit.core.metrics.MetricRegistry;
+import io.p2pkit.node.Node;
+import org.eclipse.jetty.http.pathmap.PathSpec;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.handler.PathMappingsHandler;
+
+/**
+ * What the node's two HTTP servers serve, path by path. The RPC server: {@code /api/v0/…} and
+ * the metrics at {@code /debug/metrics/prometheus}. The gateway: {@code /ipfs/…},
+ * {@code /ipns/…} and {@code /routing/v1/…}.
+ */
+public final class NodeHttp {
+    private NodeHttp() {
+    }
+
+    /** The RPC server's handler for {@code node}. */
+    public static Handler rpc(Node node, MetricRegistry registry) {
+        PathMappingsHandler paths = new PathMappingsHandler();
+        paths.addMapping(PathSpec.from("/debug/metrics/prometheus"), new MetricsHandler(registry));
+        return paths;
+    }
+
+    /** The gateway server's handler for {@code node}. */
+    public static Handler gateway(Node node) {
+        return new PathMappingsHandler();
+    }
+}
