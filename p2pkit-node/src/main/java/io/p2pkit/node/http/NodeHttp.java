@@ -5,6 +5,7 @@ import io.p2pkit.node.Node;
 import org.eclipse.jetty.http.pathmap.PathSpec;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.handler.PathMappingsHandler;
+import io.p2pkit.node.routing.RoutingV1Handler;
 
 /**
  * What the node's two HTTP servers serve, path by path. The RPC server: {@code /api/v0/…} and
@@ -24,6 +25,8 @@ public final class NodeHttp {
 
     /** The gateway server's handler for {@code node}. */
     public static Handler gateway(Node node) {
-        return new PathMappingsHandler();
+        PathMappingsHandler paths = new PathMappingsHandler();
+        paths.addMapping(PathSpec.from(RoutingV1Handler.PREFIX + "*"), new RoutingV1Handler(node.host(), node.dht()));
+        return paths;
     }
 }

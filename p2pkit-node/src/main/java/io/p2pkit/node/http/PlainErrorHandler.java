@@ -11,15 +11,17 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Jetty's answer for errors no handler answered (a bad request line, headers over the limit, a
- * body over the limit): one line of text, {@code 413 Content Too Large: …}, never HTML or a
- * stack trace.
+ * body over the limit, a handler that failed): one line of text, {@code 413 Content Too Large: …},
+ * never HTML, an exception or a stack trace.
  */
 final class PlainErrorHandler implements Request.Handler {
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
         int status = response.getStatus();
         StringBuilder text = new StringBuilder().append(status).append(' ').append(HttpStatus.getMessage(status));
-        if (request.getAttribute(ErrorHandler.ERROR_MESSAGE) instanceof String message && !message.isBlank()) {
+        // A client error says what was wrong; a server error says nothing of the code that failed.
+        if (status < 500 && request.getAttribute(ErrorHandler.ERROR_MESSAGE) instanceof String message
+                && !message.isBlank()) {
             text.append(": ").append(message.replaceAll("[\\r\\n]+", " "));
         }
         text.append('\n');
