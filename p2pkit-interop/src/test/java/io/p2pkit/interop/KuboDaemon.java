@@ -44,8 +44,18 @@ final class KuboDaemon implements AutoCloseable {
      * @param routing Kubo's {@code Routing.Type}: {@code none} or {@code dht}
      */
     static KuboDaemon start(Path program, String routing) throws IOException {
+        return start(program, List.of(List.of("config", "Routing.Type", routing)));
+    }
+
+    /**
+     * Starts a daemon after running {@code config} commands on its new repository (each an
+     * {@code ipfs} argument list, for example {@code config --json Routing {…}}).
+     */
+    static KuboDaemon start(Path program, List<List<String>> config) throws IOException {
         KuboCli cli = KuboCli.fresh(program);
-        cli.run(List.of("config", "Routing.Type", routing));
+        for (List<String> command : config) {
+            cli.run(command);
+        }
         ProcessBuilder pb = new ProcessBuilder(program.toString(), "daemon");
         pb.environment().put("IPFS_PATH", cli.repo().toString());
         pb.environment().put("IPFS_TELEMETRY", "off");

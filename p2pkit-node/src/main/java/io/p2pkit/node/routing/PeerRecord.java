@@ -12,8 +12,7 @@ import java.util.Map;
  *
  * @param id        the peer
  * @param addrs     its addresses, possibly none (unknown)
- * @param protocols what it speaks, possibly none (unknown): transfer protocols such as
- *                  {@code transport-bitswap} for providers, libp2p protocol IDs for peers
+ * @param protocols the transfer protocols it speaks ({@code transport-bitswap}), possibly none (unknown)
  */
 record PeerRecord(PeerId id, List<Multiaddr> addrs, List<String> protocols) {
     PeerRecord {

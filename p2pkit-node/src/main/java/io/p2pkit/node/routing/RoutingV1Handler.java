@@ -158,15 +158,20 @@ public final class RoutingV1Handler extends Handler.Abstract {
     }
 
     private PeerRecord provider(PeerInfo p) {
-        List<String> protocols = p.peerId().equals(host.peerId()) || speaksBitswap(p.peerId()) ? List.of(BITSWAP)
-                : List.of();
         List<io.p2pkit.core.multiaddr.Multiaddr> addrs = p.peerId().equals(host.peerId()) ? host.addresses()
                 : p.addresses().isEmpty() ? host.peerStore().addresses(p.peerId()) : p.addresses();
-        return new PeerRecord(p.peerId(), addrs, protocols);
+        return new PeerRecord(p.peerId(), addrs, transferProtocols(p.peerId()));
     }
 
-    private boolean speaksBitswap(PeerId peer) {
-        return host.peerStore().protocols(peer).stream().anyMatch(p -> p.startsWith("/ipfs/bitswap"));
+    /**
+     * What the spec's {@code Protocols} holds: transfer protocols ({@code transport-bitswap}), not
+     * libp2p protocol IDs; empty (unknown) when identify has told nothing of the peer. Clients
+     * such as Kubo filter on these names.
+     */
+    private List<String> transferProtocols(PeerId peer) {
+        java.util.Collection<String> speaks = peer.equals(host.peerId()) ? host.protocols()
+                : host.peerStore().protocols(peer);
+        return speaks.stream().anyMatch(p -> p.startsWith("/ipfs/bitswap")) ? List.of(BITSWAP) : List.of();
     }
 
     private void peers(Request request, Response response, String text) throws IOException {
@@ -174,11 +179,10 @@ public final class RoutingV1Handler extends Handler.Abstract {
         AddressFilter filter = filter(request);
         BlockingQueue<Optional<PeerRecord>> found = new ArrayBlockingQueue<>(2);
         if (id.equals(host.peerId())) {
-            found.offer(Optional.of(new PeerRecord(id, host.addresses(), host.protocols())));
+            found.offer(Optional.of(new PeerRecord(id, host.addresses(), transferProtocols(id))));
         } else {
             FindPeerResult r = dht().findPeer(id);
-            r.peer().ifPresent(p -> found.offer(Optional.of(new PeerRecord(id, p.addresses(),
-                    List.copyOf(host.peerStore().protocols(id))))));
+            r.peer().ifPresent(p -> found.offer(Optional.of(new PeerRecord(id, p.addresses(), transferProtocols(id)))));
         }
         found.offer(Optional.empty());
         answer(request, response, "Peers", found, wantsNdjson(request), filter);
@@ -190,8 +194,7 @@ public final class RoutingV1Handler extends Handler.Abstract {
         List<PeerId> peers = dht().getClosestPeers(key).closest();
         BlockingQueue<Optional<PeerRecord>> found = new ArrayBlockingQueue<>(peers.size() + 1);
         for (PeerId p : peers) {
-            found.offer(Optional.of(new PeerRecord(p, host.peerStore().addresses(p),
-                    List.copyOf(host.peerStore().protocols(p)))));
+            found.offer(Optional.of(new PeerRecord(p, host.peerStore().addresses(p), transferProtocols(p))));
         }
         found.offer(Optional.empty());
         answer(request, response, "Peers", found, wantsNdjson(request), filter);
