@@ -16,6 +16,7 @@ module io.p2pkit.node {
     requires jdk.httpserver;    // the metrics endpoint
     requires org.eclipse.jetty.server; // the RPC API and the gateway
     requires java.logging;             // to quiet Jetty, which logs through SLF4J to java.util.logging
+    requires java.net.http;            // the Delegated Routing V1 HTTP client
 
     exports io.p2pkit.node;
     exports io.p2pkit.node.config;

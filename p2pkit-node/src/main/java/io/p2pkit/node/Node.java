@@ -14,7 +14,9 @@ import io.p2pkit.core.network.ConnectionListener;
 import io.p2pkit.core.resource.ResourceManager;
 import io.p2pkit.kad.KadDht;
 import io.p2pkit.node.exchange.ContentService;
+import io.p2pkit.ipfs.bitswap.ProviderFinder;
 import io.p2pkit.node.http.HttpFace;
+import io.p2pkit.node.routing.RoutingV1Client;
 import io.p2pkit.node.http.NodeHttp;
 import io.p2pkit.node.metrics.MetricsServer;
 import io.p2pkit.pubsub.PubSub;
@@ -59,6 +61,8 @@ public final class Node implements Closeable {
     private final Optional<ContentService> content;
     /** The HTTP servers, filled once while the node starts. */
     private final List<HttpFace> http = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** The delegated routers' clients, closed with the node. */
+    private final List<RoutingV1Client> delegated = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final NodeListener listener;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -100,13 +104,20 @@ public final class Node implements Closeable {
         Optional<MetricsServer> metrics = Optional.empty();
         Optional<ContentService> content = Optional.empty();
         Node node = null;
+        List<RoutingV1Client> delegated = new java.util.ArrayList<>();
         try {
             Optional<KadDht> dht = Optional.empty();
             if (config.dht().isPresent()) {
                 dht = Optional.of(config.dht().get().attach(host, config.bootstrap()));
             }
             if (config.content().isPresent()) {
-                content = Optional.of(ContentService.start(host, config.content().get(), dht));
+                List<ProviderFinder> routers = new java.util.ArrayList<>();
+                for (java.net.URI endpoint : config.delegatedRouters()) {
+                    RoutingV1Client client = new RoutingV1Client(endpoint);
+                    delegated.add(client);
+                    routers.add(client::findProviders);
+                }
+                content = Optional.of(ContentService.start(host, config.content().get(), dht, routers));
             }
             // The HTTP servers count their requests, and the RPC server serves the metrics as Kubo does.
             MetricRegistry registry = new MetricRegistry();
@@ -141,6 +152,7 @@ public final class Node implements Closeable {
             });
             host.service(IdentifyService.class).ifPresent(id -> id.addListener(listener::identified));
             node = new Node(config, host, dht, pubsub, metrics, content, listener);
+            node.delegated.addAll(delegated);
             node.startHttp(registry);
             listener.ready(node);
             node.bootstrap();
@@ -150,6 +162,7 @@ public final class Node implements Closeable {
                 node.http.forEach(HttpFace::close);
             }
             metrics.ifPresent(MetricsServer::close);
+            delegated.forEach(RoutingV1Client::close);
             host.close(); // and with it the DHT and pubsub it runs
             if (content.isPresent()) {
                 content.get().close();
@@ -257,6 +270,7 @@ public final class Node implements Closeable {
             http.forEach(HttpFace::close);
             metrics.ifPresent(MetricsServer::close);
             host.close();
+            delegated.forEach(RoutingV1Client::close);
             if (content.isPresent()) {
                 content.get().close(); // after the host: nothing is served from a closed repository
             }

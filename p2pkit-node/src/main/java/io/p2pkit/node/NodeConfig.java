@@ -80,6 +80,7 @@ public final class NodeConfig {
     private final Optional<Content> content;
     private final Optional<Http> api;
     private final Optional<Http> gateway;
+    private final List<java.net.URI> delegatedRouters;
 
     private NodeConfig(Builder b) {
         this.identity = b.identity != null ? b.identity : PrivateKey.generateEd25519();
@@ -96,6 +97,7 @@ public final class NodeConfig {
         this.content = b.content;
         this.api = b.api;
         this.gateway = b.gateway;
+        this.delegatedRouters = List.copyOf(b.delegatedRouters);
     }
 
     /** A builder with the defaults. */
@@ -120,6 +122,7 @@ public final class NodeConfig {
         b.content = content;
         b.api = api;
         b.gateway = gateway;
+        b.delegatedRouters = delegatedRouters;
         return b;
     }
 
@@ -197,6 +200,11 @@ public final class NodeConfig {
     /** The gateway's server ({@code /ipfs/…}, {@code /ipns/…}, {@code /routing/v1}), if on. */
     public Optional<Http> gateway() {
         return gateway;
+    }
+
+    /** Delegated Routing V1 HTTP servers asked for providers beside the DHT (base URLs). */
+    public List<java.net.URI> delegatedRouters() {
+        return delegatedRouters;
     }
 
     @Override
@@ -492,6 +500,7 @@ public final class NodeConfig {
         private Optional<Content> content = Optional.empty();
         private Optional<Http> api = Optional.empty();
         private Optional<Http> gateway = Optional.empty();
+        private List<java.net.URI> delegatedRouters = List.of();
 
         private Builder() {
         }
@@ -591,6 +600,15 @@ public final class NodeConfig {
         /** Serves the Kubo-compatible RPC API ({@code /api/v0}); see {@link Http#api}. */
         public Builder api(Http api) {
             this.api = Optional.of(api);
+            return this;
+        }
+
+        /**
+         * Asks these Delegated Routing V1 HTTP servers ({@code https://host}, without
+         * {@code /routing/v1}) for the providers of content, before the DHT when there is one.
+         */
+        public Builder delegatedRouters(List<java.net.URI> endpoints) {
+            this.delegatedRouters = List.copyOf(endpoints);
             return this;
         }
 

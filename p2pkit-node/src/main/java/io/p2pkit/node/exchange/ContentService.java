@@ -44,6 +44,15 @@ public final class ContentService implements Closeable {
      * @throws IOException when the repository cannot be opened (none, or another process has it)
      */
     public static ContentService start(Host host, NodeConfig.Content config, Optional<KadDht> dht) throws IOException {
+        return start(host, config, dht, List.of());
+    }
+
+    /**
+     * The same, finding providers through {@code routers} (Delegated Routing V1 HTTP) first, then
+     * through the DHT.
+     */
+    public static ContentService start(Host host, NodeConfig.Content config, Optional<KadDht> dht,
+                                       List<ProviderFinder> routers) throws IOException {
         AtomicReference<Bitswap> exchange = new AtomicReference<>();
         Codecs codecs = Codecs.standard();
         Repository repo = Repository.open(config.repo(), OpenOptions.of(codecs).fetcher((cid, timeout) -> {
@@ -51,8 +60,9 @@ public final class ContentService implements Closeable {
             return b == null ? Optional.empty() : b.fetch(cid, timeout);
         }));
         try {
-            ProviderFinder finder = dht.<ProviderFinder>map(d -> (cid, limit, found) ->
-                    d.findProviders(cid.multihash().bytes(), limit, found)).orElse(ProviderFinder.NONE);
+            List<ProviderFinder> finders = new java.util.ArrayList<>(routers);
+            dht.ifPresent(d -> finders.add((cid, limit, found) -> d.findProviders(cid.multihash().bytes(), limit, found)));
+            ProviderFinder finder = finders.isEmpty() ? ProviderFinder.NONE : inTurn(finders);
             Bitswap bitswap = Bitswap.attach(host, repo.blocks().local(), config.bitswap(), finder);
             exchange.set(bitswap);
             Optional<Reprovider> reprovider = Optional.empty();
@@ -67,6 +77,25 @@ public final class ContentService implements Closeable {
             repo.close();
             throw e;
         }
+    }
+
+    /** Asks each finder in turn; fails only when every one failed. */
+    private static ProviderFinder inTurn(List<ProviderFinder> finders) {
+        return (cid, limit, found) -> {
+            List<IOException> failures = new java.util.ArrayList<>();
+            for (ProviderFinder f : finders) {
+                try {
+                    f.findProviders(cid, limit, found);
+                } catch (IOException e) {
+                    failures.add(e);
+                }
+            }
+            if (failures.size() == finders.size()) {
+                IOException first = failures.get(0);
+                failures.subList(1, failures.size()).forEach(first::addSuppressed);
+                throw first;
+            }
+        };
     }
 
     /** The repository. */

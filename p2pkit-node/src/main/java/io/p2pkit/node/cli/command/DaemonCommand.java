@@ -170,6 +170,10 @@ public final class DaemonCommand extends CliCommand {
             + "without a repository)")
     private String gateway;
 
+    @Option(names = "--routing-http", paramLabel = "URL", description = "also find providers through this Delegated "
+            + "Routing V1 HTTP server (its base URL, for example http://127.0.0.1:8080), before the DHT; repeatable")
+    private List<String> routingHttp = new ArrayList<>();
+
     @Mixin
     private JsonOption output;
 
@@ -236,6 +240,19 @@ public final class DaemonCommand extends CliCommand {
         if (!subscribe.isEmpty() || pubsubOptions.routerGiven()) {
             b.pubsub(pubsubOptions.config(subscribe));
         }
+        List<java.net.URI> routers = new ArrayList<>();
+        for (String url : routingHttp) {
+            try {
+                java.net.URI uri = new java.net.URI(url);
+                if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                    throw new java.net.URISyntaxException(url, "expected an http:// or https:// URL");
+                }
+                routers.add(uri);
+            } catch (java.net.URISyntaxException e) {
+                throw new UsageException("--routing-http: " + e.getMessage());
+            }
+        }
+        b.delegatedRouters(routers);
         Path root = repo.root();
         if (Repository.isInitialized(root)) {
             NodeConfig.Content content = NodeConfig.Content.of(root);
