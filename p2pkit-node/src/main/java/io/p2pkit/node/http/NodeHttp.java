@@ -5,11 +5,12 @@ import io.p2pkit.node.Node;
 import org.eclipse.jetty.http.pathmap.PathSpec;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.handler.PathMappingsHandler;
+import io.p2pkit.node.console.ConsoleHandler;
 import io.p2pkit.node.routing.RoutingV1Handler;
 
 /**
- * What the node's two HTTP servers serve, path by path. The RPC server: {@code /api/v0/…} and
- * the metrics at {@code /debug/metrics/prometheus}. The gateway: {@code /ipfs/…},
+ * What the node's two HTTP servers serve, path by path. The RPC server: {@code /api/v0/…}, the
+ * web console at {@code /webui/} and the metrics at {@code /debug/metrics/prometheus}. The gateway: {@code /ipfs/…},
  * {@code /ipns/…} and {@code /routing/v1/…}.
  */
 public final class NodeHttp {
@@ -20,6 +21,9 @@ public final class NodeHttp {
     public static Handler rpc(Node node, MetricRegistry registry) {
         PathMappingsHandler paths = new PathMappingsHandler();
         paths.addMapping(PathSpec.from("/debug/metrics/prometheus"), new MetricsHandler(registry));
+        ConsoleHandler console = new ConsoleHandler(node, registry);
+        paths.addMapping(PathSpec.from(ConsoleHandler.PREFIX), console);
+        paths.addMapping(PathSpec.from(ConsoleHandler.PREFIX + "/*"), console);
         return paths;
     }
 
