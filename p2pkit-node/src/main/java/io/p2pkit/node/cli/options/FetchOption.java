@@ -10,6 +10,7 @@ import io.p2pkit.node.Node;
 import io.p2pkit.node.NodeConfig;
 import io.p2pkit.node.cli.CommandFailedException;
 import io.p2pkit.node.cli.Console;
+import io.p2pkit.node.cli.content.DaemonApi;
 import io.p2pkit.node.cli.content.OnlineRepository;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -34,6 +35,15 @@ public final class FetchOption {
     @Option(names = "--fetch-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "with --bootstrap: give up when no block arrives for this long (default 60s)")
     private Duration idle = Duration.ofSeconds(60);
+
+    /**
+     * The daemon running on the repository, which the command then asks instead of opening the
+     * repository (the daemon holds it); none with {@code --bootstrap}, which asks for a node of
+     * the command's own.
+     */
+    public Optional<DaemonApi> daemon(RepoOption repo) {
+        return bootstrap.peers().isEmpty() ? DaemonApi.find(repo.root()) : Optional.empty();
+    }
 
     /**
      * Opens the repository, online when {@code --bootstrap} was given.

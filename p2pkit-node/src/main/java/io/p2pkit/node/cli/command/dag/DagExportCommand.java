@@ -2,19 +2,21 @@ package io.p2pkit.node.cli.command.dag;
 
 import io.p2pkit.core.multiformats.Cid;
 import io.p2pkit.core.multiformats.Multicodec;
+import io.p2pkit.ipfs.car.CarReader;
 import io.p2pkit.ipfs.car.CarWriter;
 import io.p2pkit.ipfs.repo.Repository;
 import io.p2pkit.node.cli.CliCommand;
 import io.p2pkit.node.cli.ProgressBar;
 import io.p2pkit.node.cli.UsageException;
 import io.p2pkit.node.cli.content.ContentPath;
+import io.p2pkit.node.cli.content.DaemonApi;
 import io.p2pkit.node.cli.content.DagTraversal;
 import io.p2pkit.node.cli.content.KuboJson;
+import io.p2pkit.node.cli.content.OnlineRepository;
 import io.p2pkit.node.cli.content.StdoutStream;
+import io.p2pkit.node.cli.options.FetchOption;
 import io.p2pkit.node.cli.options.JsonOption;
 import io.p2pkit.node.cli.options.ProgressOption;
-import io.p2pkit.node.cli.content.OnlineRepository;
-import io.p2pkit.node.cli.options.FetchOption;
 import io.p2pkit.node.cli.options.RepoOption;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -24,12 +26,14 @@ import picocli.CommandLine.Parameters;
 import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** {@code p2pkit dag export}: a whole DAG as a CARv1, streamed block by block. */
 @Command(name = "export", description = {
@@ -72,6 +76,13 @@ final class DagExportCommand extends CliCommand {
         long blocks;
         long bytes;
         Cid root;
+        Optional<DaemonApi> daemon = fetch.daemon(repo);
+        if (daemon.isPresent()) {
+            try (DaemonApi api = daemon.get(); InputStream car = api.post("dag/export", List.of(arg), Map.of())) {
+                throughDaemon(car);
+            }
+            return 0;
+        }
         try (OnlineRepository online = fetch.open(repo, console())) {
             Repository r = online.repo();
             root = ContentPath.resolveCid(r, online.resolveName(arg));
@@ -107,6 +118,41 @@ final class DagExportCommand extends CliCommand {
             console().json(o);
         }
         return 0;
+    }
+
+    /**
+     * Writes the CAR the running daemon exports; with {@code --json}, reads it back for the
+     * summary (the daemon's answer is the CAR alone).
+     */
+    private void throughDaemon(InputStream car) throws IOException {
+        if (file == null) {
+            try (StdoutStream out = new StdoutStream(console().out())) {
+                car.transferTo(out);
+            }
+            return;
+        }
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+            car.transferTo(out);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(file);
+            throw e;
+        }
+        if (output.json()) {
+            long blocks = 0;
+            Cid root;
+            try (CarReader reader = CarReader.open(new java.io.BufferedInputStream(Files.newInputStream(file)))) {
+                root = reader.roots().get(0);
+                while (reader.nextSection().isPresent()) {
+                    blocks++;
+                }
+            }
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("Root", KuboJson.link(root));
+            o.put("Blocks", blocks);
+            o.put("Size", Files.size(file));
+            o.put("Output", file.toString());
+            console().json(o);
+        }
     }
 
     private long export(Repository r, Cid root, OutputStream out) throws IOException {

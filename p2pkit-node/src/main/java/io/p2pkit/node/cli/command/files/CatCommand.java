@@ -10,12 +10,13 @@ import io.p2pkit.node.cli.CommandFailedException;
 import io.p2pkit.node.cli.ProgressBar;
 import io.p2pkit.node.cli.UsageException;
 import io.p2pkit.node.cli.content.ContentPath;
+import io.p2pkit.node.cli.content.DaemonApi;
 import io.p2pkit.node.cli.content.LocalFiles;
+import io.p2pkit.node.cli.content.OnlineRepository;
 import io.p2pkit.node.cli.content.StdoutStream;
+import io.p2pkit.node.cli.options.FetchOption;
 import io.p2pkit.node.cli.options.JsonOption;
 import io.p2pkit.node.cli.options.ProgressOption;
-import io.p2pkit.node.cli.content.OnlineRepository;
-import io.p2pkit.node.cli.options.FetchOption;
 import io.p2pkit.node.cli.options.RepoOption;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,6 +32,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** {@code p2pkit cat}: the bytes of UnixFS files on stdout, as Kubo's {@code ipfs cat}. */
 @Command(name = "cat", description = {
@@ -76,6 +78,12 @@ public final class CatCommand extends CliCommand {
         if (length < -1) {
             throw new UsageException("--length must not be negative: " + length);
         }
+        Optional<DaemonApi> daemon = fetch.daemon(repo);
+        if (daemon.isPresent()) {
+            try (DaemonApi api = daemon.get()) {
+                return throughDaemon(api);
+            }
+        }
         try (OnlineRepository online = fetch.open(repo, console())) {
             Repository r = online.repo();
             Exporter exporter = LocalFiles.exporter(r);
@@ -112,6 +120,36 @@ public final class CatCommand extends CliCommand {
                     } else {
                         copy(exporter, cid, out, bar);
                     }
+                }
+            }
+        }
+        return 0;
+    }
+
+    /** The same through the running daemon's {@code cat}, which holds the repository. */
+    private int throughDaemon(DaemonApi api) throws IOException {
+        Map<String, String> range = new LinkedHashMap<>();
+        range.put("offset", Long.toString(offset));
+        if (length >= 0) {
+            range.put("length", Long.toString(length));
+        }
+        try (StdoutStream out = new StdoutStream(console().out())) {
+            for (String arg : args) {
+                try (InputStream in = api.post("cat", List.of(arg), range)) {
+                    if (!output.json()) {
+                        in.transferTo(out);
+                        continue;
+                    }
+                    byte[] data = in.readNBytes(JSON_LIMIT + 1);
+                    if (data.length > JSON_LIMIT) {
+                        throw new UsageException(arg + " has more than the " + JSON_LIMIT + " bytes that --json "
+                                + "writes: drop --json to get the bytes");
+                    }
+                    Map<String, Object> o = new LinkedHashMap<>();
+                    o.put("Path", arg);
+                    o.put("Size", data.length);
+                    o.put("Data", Base64.getEncoder().encodeToString(data));
+                    console().json(o);
                 }
             }
         }

@@ -6,9 +6,10 @@ import io.p2pkit.ipfs.repo.Repository;
 import io.p2pkit.node.cli.CliCommand;
 import io.p2pkit.node.cli.UsageException;
 import io.p2pkit.node.cli.content.ContentPath;
-import io.p2pkit.node.cli.options.JsonOption;
+import io.p2pkit.node.cli.content.DaemonApi;
 import io.p2pkit.node.cli.content.OnlineRepository;
 import io.p2pkit.node.cli.options.FetchOption;
+import io.p2pkit.node.cli.options.JsonOption;
 import io.p2pkit.node.cli.options.ProgressOption;
 import io.p2pkit.node.cli.options.RepoOption;
 import picocli.CommandLine.Command;
@@ -16,10 +17,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** {@code p2pkit pin add}: pins CIDs or paths, recursively by default. */
 @Command(name = "add", description = {
@@ -64,6 +67,22 @@ final class PinAddCommand extends CliCommand {
             throw new UsageException("--name: pin names are at most 255 bytes");
         }
         List<String> pinned = new ArrayList<>();
+        Optional<DaemonApi> daemon = fetch.daemon(repo);
+        if (daemon.isPresent()) {
+            // The daemon holds the repository and fetches what it lacks itself.
+            try (DaemonApi api = daemon.get();
+                 InputStream in = api.post("pin/add", args, Map.of("recursive", Boolean.toString(recursive),
+                         "name", name, "progress", "false"))) {
+                pinned.addAll(DaemonApi.strings(in, "Pins"));
+            }
+        } else {
+            pinLocally(pinned);
+        }
+        print(pinned);
+        return 0;
+    }
+
+    private void pinLocally(List<String> pinned) throws Exception {
         try (OnlineRepository online = fetch.open(repo, console())) {
             Repository r = online.repo();
             for (String arg : args) {
@@ -75,6 +94,9 @@ final class PinAddCommand extends CliCommand {
                 pinned.add(cid.toString());
             }
         }
+    }
+
+    private void print(List<String> pinned) {
         if (output.json()) {
             console().json(Map.of("Pins", pinned));
         } else {
@@ -82,6 +104,5 @@ final class PinAddCommand extends CliCommand {
                 console().println("pinned " + cid + (recursive ? " recursively" : " directly"));
             }
         }
-        return 0;
     }
 }
