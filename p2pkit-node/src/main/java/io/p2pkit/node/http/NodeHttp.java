@@ -2,6 +2,7 @@ package io.p2pkit.node.http;
 
 import io.p2pkit.core.metrics.MetricRegistry;
 import io.p2pkit.node.Node;
+import io.p2pkit.node.gateway.GatewayHandler;
 import org.eclipse.jetty.http.pathmap.PathSpec;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.handler.PathMappingsHandler;
@@ -24,6 +25,10 @@ public final class NodeHttp {
 
     /** The gateway server's handler for {@code node}. */
     public static Handler gateway(Node node) {
-        return new PathMappingsHandler();
+        PathMappingsHandler paths = new PathMappingsHandler();
+        GatewayHandler gateway = new GatewayHandler(node);
+        paths.addMapping(PathSpec.from("/ipfs/*"), gateway);
+        paths.addMapping(PathSpec.from("/ipns/*"), gateway);
+        return paths;
     }
 }
