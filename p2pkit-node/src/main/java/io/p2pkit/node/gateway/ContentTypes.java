@@ -42,8 +42,12 @@ final class ContentTypes {
         return BY_EXTENSION.get(name.substring(dot + 1).toLowerCase(Locale.ROOT));
     }
 
-    /** The type sniffed from a file's first bytes (up to {@link #SNIFF_BYTES}). */
-    static String sniff(byte[] head) {
+    /**
+     * The type sniffed from a file's first bytes (up to {@link #SNIFF_BYTES}).
+     *
+     * @param complete whether {@code head} is the whole file (JSON is recognised only then, by parsing it)
+     */
+    static String sniff(byte[] head, boolean complete) {
         int start = 0;
         while (start < head.length && (head[start] == ' ' || head[start] == '\t' || head[start] == '\n'
                 || head[start] == '\r' || head[start] == '\f')) {
@@ -56,6 +60,9 @@ final class ContentTypes {
                     && (upper.charAt(tag.length()) == ' ' || upper.charAt(tag.length()) == '>')) {
                 return "text/html; charset=utf-8";
             }
+        }
+        if (complete && (text.startsWith("{") || text.startsWith("[")) && isJson(head)) {
+            return "application/json";
         }
         if (text.startsWith("<?xml")) {
             return "text/xml; charset=utf-8";
@@ -92,6 +99,15 @@ final class ContentTypes {
             }
         }
         return "text/plain; charset=utf-8";
+    }
+
+    private static boolean isJson(byte[] data) {
+        try {
+            io.p2pkit.ipfs.codec.dagjson.DagJson.DEFAULT.decode(data);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false; // DecodeException: not JSON (or JSON that DAG-JSON refuses, which stays text)
+        }
     }
 
     private static boolean startsWith(byte[] head, String magic) {

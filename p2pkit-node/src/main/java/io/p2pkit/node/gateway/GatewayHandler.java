@@ -85,14 +85,33 @@ public final class GatewayHandler extends Handler.Abstract {
             callback.failed(cause); // the status is sent: Jetty aborts the body so the client sees it cut
         } else {
             response.reset();
+            cors(response);
             Response.writeError(request, response, callback, status, message);
         }
     }
 
+    /**
+     * The CORS headers of every response: content is public, so any page may read it (the path
+     * gateway spec's "Access-Control-Allow-Origin: *").
+     */
+    private static void cors(Response response) {
+        response.getHeaders().put("Access-Control-Allow-Origin", "*");
+        response.getHeaders().put("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS");
+        response.getHeaders().put("Access-Control-Allow-Headers", "Content-Type, Range, User-Agent, X-Requested-With");
+        response.getHeaders().put("Access-Control-Expose-Headers", "Content-Range, Content-Length, X-Ipfs-Path, "
+                + "X-Ipfs-Roots, X-Chunked-Output, X-Stream-Output");
+    }
+
     private void serve(Exchange x) throws IOException {
+        cors(x.response);
         String method = x.request.getMethod();
+        if (method.equals("OPTIONS")) {
+            x.response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD, OPTIONS");
+            x.sendBytes(new byte[0], true);
+            return;
+        }
         if (!method.equals("GET") && !method.equals("HEAD")) {
-            x.response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
+            x.response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD, OPTIONS");
             throw new GatewayException(405, method + " is not supported by the gateway: use GET or HEAD");
         }
         List<String> segments = UrlPaths.segments(x.request.getHttpURI().getPath());

@@ -43,7 +43,7 @@ final class TarResponder {
             return;
         }
         List<Entry> entries = new ArrayList<>();
-        plan(cid.toString(), exporter.stat(cid), entries);
+        plan(cid.toString(), cid.toString(), exporter.stat(cid), entries);
         x.set("Content-Type", "application/x-tar");
         x.set("Content-Disposition", x.disposition("attachment", cid + ".tar"));
         x.set("X-Content-Type-Options", "nosniff");
@@ -73,7 +73,31 @@ final class TarResponder {
         return e.mode() == null ? fallback : e.mode();
     }
 
-    private void plan(String name, UnixfsEntry stat, List<Entry> entries) throws IOException {
+    /**
+     * {@code path} with its {@code .} and {@code ..} segments applied, or null when it then leaves
+     * {@code root} (UnixFS names are bytes: {@code ../x} is a legal name, and boxo keeps it while it
+     * stays inside).
+     */
+    static String inside(String root, String path) {
+        java.util.ArrayDeque<String> parts = new java.util.ArrayDeque<>();
+        for (String p : path.split("/")) {
+            if (p.isEmpty() || p.equals(".")) {
+                continue;
+            }
+            if (p.equals("..")) {
+                if (parts.isEmpty()) {
+                    return null;
+                }
+                parts.removeLast();
+            } else {
+                parts.addLast(p);
+            }
+        }
+        String clean = String.join("/", parts);
+        return clean.startsWith(root + "/") && !clean.contains("\0") ? clean : null;
+    }
+
+    private void plan(String root, String name, UnixfsEntry stat, List<Entry> entries) throws IOException {
         if (entries.size() >= MAX_ENTRIES) {
             throw new GatewayException(413, "the tree has more than " + MAX_ENTRIES + " entries: fetch it as a CAR");
         }
@@ -83,12 +107,12 @@ final class TarResponder {
         }
         DirEntries children = exporter.list(stat.cid(), false);
         for (DirEntry c; (c = children.next()) != null; ) {
-            String n = c.name();
-            if (n.isEmpty() || n.equals(".") || n.equals("..") || n.contains("/") || n.contains("\0")) {
+            String path = inside(root, name + "/" + c.name());
+            if (path == null) {
                 throw GatewayException.badRequest("the directory " + stat.cid() + " has an entry named \""
-                        + GatewayHandler.abbreviate(n) + "\", which a tar archive cannot hold inside its root");
+                        + GatewayHandler.abbreviate(c.name()) + "\", which leads outside the archive's root");
             }
-            plan(name + "/" + n, exporter.stat(c.cid()), entries);
+            plan(root, path, exporter.stat(c.cid()), entries);
         }
     }
 }

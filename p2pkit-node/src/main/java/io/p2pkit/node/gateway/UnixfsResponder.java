@@ -61,7 +61,7 @@ final class UnixfsResponder {
         String type = mediaType != null ? mediaType : ContentTypes.byName(x.query.getOrDefault("filename", name));
         if (type == null) {
             try (InputStream in = exporter.read(cid, 0, Math.min(size, ContentTypes.SNIFF_BYTES))) {
-                type = ContentTypes.sniff(in.readAllBytes());
+                type = ContentTypes.sniff(in.readAllBytes(), size <= ContentTypes.SNIFF_BYTES);
             }
         }
         x.set("Content-Type", type);
