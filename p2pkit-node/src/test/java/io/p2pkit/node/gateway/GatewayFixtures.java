@@ -112,6 +112,11 @@ final class GatewayFixtures implements AutoCloseable {
         return blocks.get(cid).orElseThrow().data();
     }
 
+    /** The fixture blocks as a block source (for an exporter computing expected file bytes). */
+    Optional<Block> blockSource(Cid cid) {
+        return blocks.get(cid);
+    }
+
     /** Whether the fixtures hold {@code cid}'s block. */
     boolean has(Cid cid) throws IOException {
         return blocks.get(cid).isPresent();
