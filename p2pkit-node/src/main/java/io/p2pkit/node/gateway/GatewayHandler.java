@@ -86,6 +86,9 @@ public final class GatewayHandler extends Handler.Abstract {
         } else {
             response.reset();
             cors(response);
+            if (status == 405) {
+                response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD, OPTIONS");
+            }
             Response.writeError(request, response, callback, status, message);
         }
     }
@@ -111,7 +114,6 @@ public final class GatewayHandler extends Handler.Abstract {
             return;
         }
         if (!method.equals("GET") && !method.equals("HEAD")) {
-            x.response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD, OPTIONS");
             throw new GatewayException(405, method + " is not supported by the gateway: use GET or HEAD");
         }
         List<String> segments = UrlPaths.segments(x.request.getHttpURI().getPath());
