@@ -62,7 +62,8 @@ public final class GatewayHandler extends Handler.Abstract {
         } catch (PathResolutionException e) {
             fail(request, response, callback, resolutionStatus(e), e.getMessage(), e);
         } catch (BlockNotFoundException | io.p2pkit.node.cli.content.BlockNotFoundException e) {
-            fail(request, response, callback, 404, e.getMessage(), e);
+            // Neither here nor fetched over Bitswap before its timeout: the spec's 504.
+            fail(request, response, callback, 504, e.getMessage(), e);
         } catch (DecodeException e) {
             // A block that is not what its codec or UnixFS says (UnixfsException and UnsupportedCodecException are ones too).
             fail(request, response, callback, 502, e.getMessage(), e);
@@ -74,7 +75,8 @@ public final class GatewayHandler extends Handler.Abstract {
 
     private static int resolutionStatus(PathResolutionException e) {
         return switch (e.reason()) {
-            case NO_SUCH_LINK, NO_SUCH_KEY, NO_SUCH_INDEX, NOT_A_CONTAINER, BLOCK_NOT_FOUND -> 404;
+            case NO_SUCH_LINK, NO_SUCH_KEY, NO_SUCH_INDEX, NOT_A_CONTAINER -> 404;
+            case BLOCK_NOT_FOUND -> 504;
             case UNSUPPORTED_CODEC, MALFORMED_BLOCK -> 502;
         };
     }
