@@ -2,6 +2,7 @@ package io.p2pkit.node.http;
 
 import io.p2pkit.core.metrics.MetricRegistry;
 import io.p2pkit.node.NodeConfig;
+import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -58,6 +59,10 @@ public final class HttpFace implements Closeable {
         http.setRequestHeaderSize(limits.maxHeaderBytes());
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
+        // Paths such as /ipfs/<cid>/100%25.txt or a name holding an encoded slash are legal: the
+        // handlers decode each segment themselves, so Jetty's refusal of "ambiguous" encodings is lifted.
+        http.setUriCompliance(UriCompliance.DEFAULT.with("p2pkit", UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING,
+                UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR));
         ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
         connector.setHost(address.getAddress() != null ? address.getAddress().getHostAddress() : address.getHostString());
         connector.setPort(address.getPort());

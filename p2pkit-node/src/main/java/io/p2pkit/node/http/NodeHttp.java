@@ -2,11 +2,12 @@ package io.p2pkit.node.http;
 
 import io.p2pkit.core.metrics.MetricRegistry;
 import io.p2pkit.node.Node;
+import io.p2pkit.node.console.ConsoleHandler;
+import io.p2pkit.node.gateway.GatewayHandler;
+import io.p2pkit.node.routing.RoutingV1Handler;
 import org.eclipse.jetty.http.pathmap.PathSpec;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.handler.PathMappingsHandler;
-import io.p2pkit.node.console.ConsoleHandler;
-import io.p2pkit.node.routing.RoutingV1Handler;
 
 /**
  * What the node's two HTTP servers serve, path by path. The RPC server: {@code /api/v0/…}, the
@@ -31,6 +32,9 @@ public final class NodeHttp {
     public static Handler gateway(Node node) {
         PathMappingsHandler paths = new PathMappingsHandler();
         paths.addMapping(PathSpec.from(RoutingV1Handler.PREFIX + "*"), new RoutingV1Handler(node.host(), node.dht()));
+        GatewayHandler gateway = new GatewayHandler(node);
+        paths.addMapping(PathSpec.from("/ipfs/*"), gateway);
+        paths.addMapping(PathSpec.from("/ipns/*"), gateway);
         return paths;
     }
 }

@@ -174,6 +174,11 @@ public final class DaemonCommand extends CliCommand {
             + "Routing V1 HTTP server (its base URL, for example http://127.0.0.1:8080), before the DHT; repeatable")
     private List<String> routingHttp = new ArrayList<>();
 
+    @Option(names = "--ipns-record", paramLabel = "NAME=FILE", description = "put the signed IPNS record in FILE "
+            + "into the DHT's local store as NAME's, so that the gateway resolves /ipns/NAME offline (repeatable; an "
+            + "invalid record is reported and skipped)")
+    private List<String> ipnsRecords = new java.util.ArrayList<>();
+
     @Mixin
     private JsonOption output;
 
@@ -183,7 +188,15 @@ public final class DaemonCommand extends CliCommand {
         boolean json = output.json();
         NodeConfig config = config(console);
         CountDownLatch stopped = new CountDownLatch(1);
-        Node.start(config, new Events(console, json, stopped)); // runs until SIGINT or SIGTERM
+        Node node = Node.start(config, new Events(console, json, stopped)); // runs until SIGINT or SIGTERM
+        for (String spec : ipnsRecords) {
+            try {
+                io.p2pkit.node.gateway.IpnsPreload.load(node.dht().orElseThrow(
+                        () -> new UsageException("--ipns-record needs the DHT (--dht is off)")), spec);
+            } catch (IllegalArgumentException | java.io.IOException e) {
+                console.info("p2pkit daemon: warning: --ipns-record " + spec + ": " + e.getMessage());
+            }
+        }
         stopped.await();
         return 0;
     }

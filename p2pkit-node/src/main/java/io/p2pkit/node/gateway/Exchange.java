@@ -1,0 +1,174 @@
+package io.p2pkit.node.gateway;
+
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Map;
+
+/**
+ * One gateway request and its response: the query, the caching headers every format sets, the
+ * conditional request ({@code If-None-Match} → 304), and bodies sent whole or as a byte range.
+ */
+final class Exchange {
+    /** {@code /ipfs/} responses never change: a year, the most RFC 9111 suggests. */
+    static final String IMMUTABLE = "public, max-age=29030400, immutable";
+
+    final Request request;
+    final Response response;
+    final Map<String, String> query;
+    /** Whether the content is addressed by CID ({@code /ipfs/}) rather than by a mutable name. */
+    boolean immutable;
+    /** For {@code /ipns/} content: the record's TTL, the time it may be cached. */
+    long ipnsTtlSeconds = -1;
+    private String etag;
+
+    Exchange(Request request, Response response) {
+        this.request = request;
+        this.response = response;
+        this.query = GatewayHandler.queryOf(request);
+    }
+
+    String header(String name) {
+        return request.getHeaders().get(name);
+    }
+
+    void set(String name, String value) {
+        response.getHeaders().put(name, value);
+    }
+
+    boolean head() {
+        return request.getMethod().equals("HEAD");
+    }
+
+    /** Whether the request path ends with a slash (a directory's canonical URL). */
+    boolean trailingSlash() {
+        return request.getHttpURI().getPath().endsWith("/");
+    }
+
+    /** {@code ?…} as requested, or empty. */
+    String queryString() {
+        String q = request.getHttpURI().getQuery();
+        return q == null || q.isEmpty() ? "" : "?" + q;
+    }
+
+    /**
+     * A Content-Disposition header: {@code ?filename=} when given, else {@code name}; the type
+     * given, except that {@code ?download=true} makes an inline response an attachment.
+     */
+    String disposition(String type, String name) {
+        String filename = query.getOrDefault("filename", name);
+        String kind = "true".equals(query.get("download")) ? "attachment" : type;
+        StringBuilder ascii = new StringBuilder();
+        boolean plain = true;
+        for (int i = 0; i < filename.length(); ) {
+            int cp = filename.codePointAt(i);
+            i += Character.charCount(cp);
+            if (cp < 0x20 || cp >= 0x7f) {
+                ascii.append('_');
+                plain = false;
+            } else if (cp == '"' || cp == '\\') {
+                ascii.append('\\').append((char) cp);
+            } else {
+                ascii.append((char) cp);
+            }
+        }
+        String header = kind + "; filename=\"" + ascii + "\"";
+        return plain ? header : header + "; filename*=UTF-8''" + UrlPaths.escapeSegment(filename);
+    }
+
+    /** Sets Etag and Cache-Control (immutable for CIDs, the record's TTL for IPNS names). */
+    void cacheHeaders(String etag) {
+        this.etag = etag;
+        set("Etag", etag);
+        if (immutable) {
+            set("Cache-Control", IMMUTABLE);
+        } else if (ipnsTtlSeconds > 0) {
+            set("Cache-Control", "public, max-age=" + ipnsTtlSeconds);
+        }
+    }
+
+    /** Answers 304 when {@code If-None-Match} names the Etag set; true when it did. */
+    boolean notModified() throws IOException {
+        String wanted = header("If-None-Match");
+        if (wanted == null || etag == null || !matches(wanted, etag)) {
+            return false;
+        }
+        response.setStatus(304);
+        response.getHeaders().remove("Content-Length");
+        sendBytes(new byte[0], true);
+        return true;
+    }
+
+    /** Whether an If-None-Match list names {@code etag}; weak comparison, as RFC 9110 asks. */
+    static boolean matches(String list, String etag) {
+        String mine = strip(etag);
+        for (String part : list.split(",")) {
+            String t = part.trim();
+            if (t.equals("*") || strip(t).equals(mine)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String strip(String tag) {
+        return tag.startsWith("W/") ? tag.substring(2) : tag;
+    }
+
+    /** Sends {@code body} with the status set (200 unless set), or only its headers for HEAD or when asked. */
+    void sendBytes(byte[] body, boolean headersOnly) throws IOException {
+        if (response.getStatus() == 0) {
+            response.setStatus(200);
+        }
+        if (response.getStatus() != 304) {
+            response.getHeaders().put("Content-Length", body.length);
+        }
+        try (OutputStream out = Content.Sink.asOutputStream(response)) {
+            if (!headersOnly && !head()) {
+                out.write(body);
+            }
+        }
+    }
+
+    /** Sends a body that is in memory, honouring a {@code Range} header. */
+    void sendRanged(byte[] body) throws IOException {
+        sendRanged(body.length, (offset, length) -> new java.io.ByteArrayInputStream(body, (int) offset, (int) length));
+    }
+
+    /** The bytes of an entity from {@code offset}, {@code length} of them. */
+    @FunctionalInterface
+    interface RangeReader {
+        InputStream open(long offset, long length) throws IOException;
+    }
+
+    /**
+     * Sends an entity of {@code size} bytes: 200 with all of it, or 206 with the first range the
+     * {@code Range} header asks for (416 when none fits).
+     */
+    void sendRanged(long size, RangeReader reader) throws IOException {
+        set("Accept-Ranges", "bytes");
+        ByteRange range = ByteRange.parse(header("Range"), size);
+        long offset = 0;
+        long length = size;
+        if (range != null) {
+            response.setStatus(206);
+            set("Content-Range", "bytes " + range.first() + "-" + range.last() + "/" + size);
+            offset = range.first();
+            length = range.length();
+        } else if (response.getStatus() == 0) {
+            response.setStatus(200);
+        }
+        response.getHeaders().put("Content-Length", length);
+        try (OutputStream out = Content.Sink.asOutputStream(response)) {
+            if (!head() && length > 0) {
+                try (InputStream in = reader.open(offset, length)) {
+                    in.transferTo(out);
+                }
+            }
+        }
+    }
+}

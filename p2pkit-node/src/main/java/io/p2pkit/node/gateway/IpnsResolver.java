@@ -1,0 +1,104 @@
+package io.p2pkit.node.gateway;
+
+import io.p2pkit.core.DecodeException;
+import io.p2pkit.core.identity.PeerId;
+import io.p2pkit.core.multiformats.Multibase;
+import io.p2pkit.ipfs.path.IpfsPath;
+import io.p2pkit.kad.KadDht;
+import io.p2pkit.kad.record.IpnsRecord;
+import io.p2pkit.kad.record.IpnsValidator;
+import io.p2pkit.kad.record.RecordStore;
+import io.p2pkit.node.Node;
+import io.p2pkit.node.cli.content.IpnsNames;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * IPNS names for the gateway: a name's signed record (from the DHT's local store first, then a
+ * DHT lookup), checked before use, and {@code /ipns/} resolution to an {@code /ipfs/} path.
+ * DNSLink names are not resolved.
+ */
+final class IpnsResolver {
+    private final Node node;
+
+    IpnsResolver(Node node) {
+        this.node = node;
+    }
+
+    /** A name as the gateway writes it: the CIDv1 (libp2p-key, base36) of its peer ID. */
+    record Canonical(PeerId id, String name) {
+    }
+
+    /** A name's record. */
+    record Found(PeerId id, String canonicalName, byte[] bytes, IpnsRecord record, long ttlSeconds) {
+    }
+
+    /** Where a name leads, and for how long that may be cached. */
+    record Resolved(IpfsPath path, long ttlSeconds) {
+    }
+
+    /** @throws GatewayException 400 when {@code name} is not a peer ID (DNSLink is not supported) */
+    static Canonical canonical(String name) {
+        try {
+            PeerId id = PeerId.parse(name);
+            return new Canonical(id, id.toCid().toString(Multibase.Encoding.BASE36));
+        } catch (IllegalArgumentException e) {
+            throw GatewayException.badRequest("\"" + GatewayHandler.abbreviate(name) + "\" is not an IPNS name "
+                    + "(a peer ID or libp2p-key CID); DNSLink names are not supported");
+        }
+    }
+
+    /**
+     * @throws GatewayException 502 when no valid record is found, 501 without a DHT
+     */
+    Found record(String name) throws IOException {
+        Canonical c = canonical(name);
+        KadDht dht = node.dht().orElseThrow(() -> new GatewayException(501,
+                "this node runs no DHT, so IPNS names cannot be resolved"));
+        byte[] key = IpnsNames.dhtKey(c.id());
+        Optional<byte[]> bytes = dht.recordStore().get(key).map(RecordStore.Stored::value);
+        if (bytes.isEmpty()) {
+            bytes = dht.getValue(key, 1).value();
+        }
+        if (bytes.isEmpty()) {
+            throw new GatewayException(502, "no IPNS record for " + c.name() + " was found");
+        }
+        IpnsRecord record;
+        try {
+            record = IpnsRecord.decode(bytes.get());
+            IpnsValidator.check(c.id(), record, Instant.now());
+        } catch (DecodeException e) {
+            throw new GatewayException(502, "the IPNS record of " + c.name() + " is not valid: " + e.getMessage());
+        }
+        long ttl = Math.max(0, record.ttlNanos() / 1_000_000_000L);
+        return new Found(c.id(), c.name(), bytes.get(), record, ttl);
+    }
+
+    /** Follows {@code /ipns/} values until an {@code /ipfs/} path, at most {@link IpnsNames#MAX_DEPTH} steps. */
+    Resolved resolve(String name) throws IOException {
+        String current = name;
+        String tail = "";
+        long ttl = Long.MAX_VALUE;
+        for (int depth = 0; depth < IpnsNames.MAX_DEPTH; depth++) {
+            Found found = record(current);
+            ttl = Math.min(ttl, found.ttlSeconds());
+            String value = found.record().valueText() + tail;
+            if (value.startsWith("/ipns/")) {
+                String rest = value.substring(6);
+                int slash = rest.indexOf('/');
+                current = slash < 0 ? rest : rest.substring(0, slash);
+                tail = slash < 0 ? "" : rest.substring(slash);
+                continue;
+            }
+            try {
+                return new Resolved(IpfsPath.parse(value), ttl);
+            } catch (IllegalArgumentException e) {
+                throw new GatewayException(502, "the IPNS record of " + current + " points to \""
+                        + GatewayHandler.abbreviate(value) + "\", not a content path");
+            }
+        }
+        throw new GatewayException(502, "resolving /ipns/" + name + " took more than " + IpnsNames.MAX_DEPTH + " steps");
+    }
+}

@@ -1,0 +1,48 @@
+package io.p2pkit.node.gateway;
+
+import io.p2pkit.core.multiformats.Cid;
+import io.p2pkit.ipfs.block.Block;
+import io.p2pkit.ipfs.block.BlockSource;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A block source that remembers, in order, the blocks read while a path is resolved: a CAR
+ * response starts with them (the trustless gateway's "path blocks"), and resolving each prefix of
+ * the path again reads them from here instead of the store.
+ */
+final class PathBlocks implements BlockSource {
+    /** A path crosses one block per segment (more in HAMT shards); beyond this, blocks are not kept. */
+    private static final int MAX_KEPT = 4096;
+
+    private final BlockSource source;
+    private final Map<Cid, Block> read = new LinkedHashMap<>();
+
+    PathBlocks(BlockSource source) {
+        this.source = source;
+    }
+
+    @Override
+    public Optional<Block> get(Cid cid) throws IOException {
+        Cid key = cid.toV1();
+        Block kept = read.get(key);
+        if (kept != null) {
+            return Optional.of(kept);
+        }
+        Optional<Block> b = source.get(cid);
+        if (b.isPresent() && read.size() < MAX_KEPT) {
+            read.put(key, b.get());
+        }
+        return b;
+    }
+
+    /** The blocks read so far, in the order they were first read. */
+    List<Block> blocks() {
+        return new ArrayList<>(read.values());
+    }
+}
