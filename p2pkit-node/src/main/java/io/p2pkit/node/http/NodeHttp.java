@@ -2,6 +2,7 @@ package io.p2pkit.node.http;
 
 import io.p2pkit.core.metrics.MetricRegistry;
 import io.p2pkit.node.Node;
+import io.p2pkit.node.rpc.NodeRpc;
 import org.eclipse.jetty.http.pathmap.PathSpec;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.handler.PathMappingsHandler;
@@ -19,6 +20,7 @@ public final class NodeHttp {
     public static Handler rpc(Node node, MetricRegistry registry) {
         PathMappingsHandler paths = new PathMappingsHandler();
         paths.addMapping(PathSpec.from("/debug/metrics/prometheus"), new MetricsHandler(registry));
+        paths.addMapping(PathSpec.from("/api/v0/*"), NodeRpc.handler(node));
         return paths;
     }
 
