@@ -6,9 +6,7 @@ import io.p2pkit.ipfs.block.Block;
 import io.p2pkit.ipfs.pin.GcLock;
 import io.p2pkit.ipfs.pin.PinType;
 import io.p2pkit.ipfs.repo.Repository;
-import io.p2pkit.node.cli.content.BlockNotFoundException;
 import io.p2pkit.node.cli.content.CodecNames;
-import io.p2pkit.node.cli.content.ContentPath;
 import io.p2pkit.node.cli.content.InputData;
 import io.p2pkit.node.cli.options.RepoOption;
 
@@ -38,17 +36,17 @@ final class BlockCommands {
 
     private static void get(RpcRequest req, RpcResponse res) throws Exception {
         Repository repo = NodeContent.repository(req);
-        Cid cid = ContentPath.resolveCid(repo, req.argument(0));
-        Block block = repo.blocks().local().get(cid).orElseThrow(() -> new BlockNotFoundException(cid));
+        Cid cid = KuboPaths.resolveCid(repo, req.argument(0));
+        Block block = repo.blocks().local().get(cid).orElseThrow(() -> KuboPaths.notFound(cid));
         res.stream().write(block.data());
     }
 
     private static void stat(RpcRequest req, RpcResponse res) throws Exception {
         Repository repo = NodeContent.repository(req);
-        Cid cid = ContentPath.resolveCid(repo, req.argument(0));
+        Cid cid = KuboPaths.resolveCid(repo, req.argument(0));
         OptionalInt size = repo.blocks().sizeOf(cid.multihash());
         if (size.isEmpty()) {
-            throw new BlockNotFoundException(cid);
+            throw KuboPaths.notFound(cid);
         }
         res.single(keySize(cid, size.getAsInt()));
     }
@@ -111,7 +109,7 @@ final class BlockCommands {
         boolean failed = false;
         for (String arg : req.arguments()) {
             Map<String, Object> o = new LinkedHashMap<>();
-            Cid cid = ContentPath.resolveCid(repo, arg);
+            Cid cid = KuboPaths.resolveCid(repo, arg);
             o.put("Hash", cid.toString());
             String error = remove(repo, cid, force);
             if (error != null) {

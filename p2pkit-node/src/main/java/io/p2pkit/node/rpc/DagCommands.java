@@ -13,9 +13,7 @@ import io.p2pkit.ipfs.path.ResolvedPath;
 import io.p2pkit.ipfs.pin.GcLock;
 import io.p2pkit.ipfs.pin.PinType;
 import io.p2pkit.ipfs.repo.Repository;
-import io.p2pkit.node.cli.content.BlockNotFoundException;
 import io.p2pkit.node.cli.content.CodecNames;
-import io.p2pkit.node.cli.content.ContentPath;
 import io.p2pkit.node.cli.content.DagTraversal;
 import io.p2pkit.node.cli.content.InputData;
 import io.p2pkit.node.cli.content.KuboJson;
@@ -94,10 +92,10 @@ final class DagCommands {
         Repository repo = NodeContent.repository(req);
         Codecs codecs = RepoOption.codecs(true);
         long codec = CodecNames.supportedCodec("output-codec", req.string("output-codec").orElseThrow(), codecs);
-        ResolvedPath resolved = ContentPath.resolve(repo, ContentPath.parse(req.argument(0)));
+        ResolvedPath resolved = KuboPaths.resolve(repo, req.argument(0));
         Node node = resolved.node();
         if (node instanceof Link link) {
-            Block block = repo.blocks().local().get(link.cid()).orElseThrow(() -> new BlockNotFoundException(link.cid()));
+            Block block = repo.blocks().local().get(link.cid()).orElseThrow(() -> KuboPaths.notFound(link.cid()));
             node = codecs.decode(block);
         }
         byte[] bytes;
@@ -111,7 +109,7 @@ final class DagCommands {
 
     private static void export(RpcRequest req, RpcResponse res) throws Exception {
         Repository repo = NodeContent.repository(req);
-        Cid root = ContentPath.resolveCid(repo, req.argument(0));
+        Cid root = KuboPaths.resolveCid(repo, req.argument(0));
         DagTraversal walk = new DagTraversal(repo.blocks().local(), RepoOption.codecs(true));
         // Every block is checked to be here first, so that a missing one is an error, not a cut CAR.
         walk.walk(root, block -> { });

@@ -10,6 +10,9 @@ final class Errors {
         if (t instanceof RpcError e) {
             return e;
         }
+        if (t instanceof io.p2pkit.node.cli.content.BlockNotFoundException e) {
+            return KuboPaths.notFound(e.cid());
+        }
         String message = t.getMessage();
         if (message == null || message.isBlank()) {
             message = t.getClass().getSimpleName();

@@ -17,7 +17,6 @@ import io.p2pkit.ipfs.unixfs.importer.Importer;
 import io.p2pkit.ipfs.unixfs.importer.TreeImporter;
 import io.p2pkit.ipfs.unixfs.pb.Mtime;
 import io.p2pkit.node.cli.content.CodecNames;
-import io.p2pkit.node.cli.content.ContentPath;
 import io.p2pkit.node.cli.content.LocalFiles;
 
 import java.io.IOException;
@@ -90,7 +89,7 @@ final class FilesCommands {
                     }
                     switch (e.kind()) {
                         case DIRECTORY -> tree.directory(e.path(), mode(options, e.mode()), mtime(options, e.mtime()));
-                        case SYMLINK -> tree.symlink(e.path(), e.target(), e.mtime());
+                        case SYMLINK -> tree.symlink(e.path(), e.target(), mtime(options, e.mtime()));
                         case FILE -> tree.file(e.path(), e.body(), mode(options, e.mode()), mtime(options, e.mtime()));
                     }
                 }
@@ -258,7 +257,7 @@ final class FilesCommands {
         List<Cid> files = new ArrayList<>();
         long total = 0;
         for (String arg : req.arguments()) {
-            Cid cid = ContentPath.resolveCid(repo, arg);
+            Cid cid = KuboPaths.resolveCid(repo, arg);
             UnixfsEntry e = LocalFiles.offline(() -> exporter.stat(cid));
             if (e.type() == EntryType.DIRECTORY) {
                 throw RpcError.failed("this dag node is a directory");
@@ -292,7 +291,7 @@ final class FilesCommands {
         boolean stream = req.bool("stream");
         List<Map<String, Object>> objects = new ArrayList<>();
         for (String arg : req.arguments()) {
-            Cid cid = ContentPath.resolveCid(repo, arg);
+            Cid cid = KuboPaths.resolveCid(repo, arg);
             UnixfsEntry e = LocalFiles.offline(() -> exporter.stat(cid));
             List<Map<String, Object>> links = new ArrayList<>();
             if (e.type() == EntryType.DIRECTORY) {
@@ -325,14 +324,17 @@ final class FilesCommands {
         Map<String, Object> link = new LinkedHashMap<>();
         link.put("Name", d.name());
         link.put("Hash", d.cid().toString());
-        link.put("Size", resolve && d.type() == EntryType.FILE ? d.size() : 0);
+        String target = resolve && d.type() == EntryType.SYMLINK ? LocalFiles.offline(() -> exporter.readSymlink(d.cid())) : "";
+        // Kubo's size of a symlink is its target's length
+        long size = !resolve ? 0 : d.type() == EntryType.FILE ? d.size()
+                : target.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        link.put("Size", size);
         link.put("Type", !resolve ? RAW : switch (d.type()) {
             case DIRECTORY -> DIRECTORY;
             case FILE -> FILE;
             case SYMLINK -> SYMLINK;
         });
-        link.put("Target", resolve && d.type() == EntryType.SYMLINK
-                ? LocalFiles.offline(() -> exporter.readSymlink(d.cid())) : "");
+        link.put("Target", target);
         link.put("Mode", 0);
         link.put("ModTime", "0001-01-01T00:00:00Z");
         return link;

@@ -34,7 +34,8 @@ final class InfoCommands {
         }
         List<String> addresses = new ArrayList<>();
         for (Multiaddr a : node.addresses()) {
-            addresses.add(a + "/p2p/" + node.peerId());
+            String s = a.toString();
+            addresses.add(s.contains("/p2p/") ? s : s + "/p2p/" + node.peerId());
         }
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("ID", node.peerId().toString());

@@ -11,7 +11,7 @@ public final class NodeRpc {
     public static RpcCommands commands() {
         RpcCommands commands = new RpcCommands();
         for (var group : java.util.List.of(InfoCommands.all(), FilesCommands.all(), BlockCommands.all(),
-                DagCommands.all(), PinCommands.all(), RepoCommands.all())) {
+                DagCommands.all(), PinCommands.all(), RepoCommands.all(), SwarmCommands.all())) {
             group.forEach(commands::add);
         }
         return commands;

@@ -4,7 +4,6 @@ import io.p2pkit.core.multiformats.Cid;
 import io.p2pkit.ipfs.pin.Pin;
 import io.p2pkit.ipfs.pin.PinType;
 import io.p2pkit.ipfs.repo.Repository;
-import io.p2pkit.node.cli.content.ContentPath;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -39,7 +38,7 @@ final class PinCommands {
         String name = req.string("name").orElse("");
         List<String> pinned = new ArrayList<>();
         for (String arg : req.arguments()) {
-            Cid cid = ContentPath.resolveCid(repo, arg);
+            Cid cid = KuboPaths.resolveCid(repo, arg);
             repo.pinner().pin(cid, recursive ? PinType.RECURSIVE : PinType.DIRECT, name);
             pinned.add(cid.toString());
         }
@@ -50,7 +49,7 @@ final class PinCommands {
         Repository repo = NodeContent.repository(req);
         List<String> unpinned = new ArrayList<>();
         for (String arg : req.arguments()) {
-            Cid cid = ContentPath.resolveCid(repo, arg);
+            Cid cid = KuboPaths.resolveCid(repo, arg);
             repo.pinner().unpin(cid, req.bool("recursive"));
             unpinned.add(cid.toString());
         }
@@ -78,7 +77,7 @@ final class PinCommands {
             }
         } else {
             for (String arg : req.arguments()) {
-                Cid cid = ContentPath.resolveCid(repo, arg);
+                Cid cid = KuboPaths.resolveCid(repo, arg);
                 Optional<Pin> pin = repo.pinner().pinOf(cid);
                 if (pin.isEmpty() || !types.contains(pin.get().type())) {
                     throw RpcError.failed("path '" + arg + "' is not pinned");

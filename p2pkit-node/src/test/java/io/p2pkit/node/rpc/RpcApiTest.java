@@ -254,6 +254,32 @@ class RpcApiTest {
     }
 
     @Test
+    void swarmCommandsConnectListAndDisconnectPeers() throws Exception {
+        try (Node other = Node.start(NodeConfig.builder().listen("/ip4/127.0.0.1/tcp/0").build())) {
+            String address = other.addresses().getFirst() + "/p2p/" + other.peerId();
+            assertEquals("{\"Strings\":[\"connect " + other.peerId() + " success\"]}\n", post("swarm/connect?arg=" + address).body());
+            HttpResponse<String> peers = post("swarm/peers");
+            assertTrue(peers.body().contains("\"Peer\":\"" + other.peerId() + "\""), peers.body());
+            assertTrue(peers.body().startsWith("{\"Peers\":[{\"Addr\":\"/ip4/127.0.0.1/tcp/"), peers.body());
+            assertTrue(post("swarm/addrs").body().contains(other.peerId().toString()));
+            assertEquals("{\"Strings\":[\"disconnect " + other.peerId() + " success\"]}\n",
+                    post("swarm/disconnect?arg=" + address).body());
+            io.p2pkit.testing.Await.until("the connection is gone",
+                    () -> node.host().network().connections(other.peerId()).isEmpty(), java.time.Duration.ofSeconds(10));
+        }
+        assertTrue(post("swarm/addrs/local?id=true").body().contains("/p2p/" + node.peerId()));
+        assertEquals(500, post("swarm/connect?arg=/ip4/127.0.0.1/tcp/1").statusCode(), "no peer ID");
+    }
+
+    @Test
+    void pathsThatDoNotResolveFailWithKubosWords() throws Exception {
+        assertTrue(post("cat?arg=nonsense").body().contains("invalid path \\\"nonsense\\\": path does not have enough components"));
+        HttpResponse<String> put = upload("add?pin=false", multipart(DIR, "x", "", FILE, "x%2Fy", "y"));
+        String root = put.body().lines().toList().getLast().split("\"")[7];
+        assertTrue(post("cat?arg=/ipfs/" + root + "/nope").body().contains("no link named \\\"nope\\\" under " + root));
+    }
+
+    @Test
     void anErrorAfterTheOutputStartedIsSentAsTheXStreamErrorTrailer() throws Exception {
         InetSocketAddress address = node.apiAddress().orElseThrow();
         // the first file is added and reported, then the body breaks off inside the second part
