@@ -5,6 +5,7 @@ import io.p2pkit.node.Node;
 import io.p2pkit.node.console.ConsoleHandler;
 import io.p2pkit.node.gateway.GatewayHandler;
 import io.p2pkit.node.routing.RoutingV1Handler;
+import io.p2pkit.node.rpc.NodeRpc;
 import org.eclipse.jetty.http.pathmap.PathSpec;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.handler.PathMappingsHandler;
@@ -25,6 +26,7 @@ public final class NodeHttp {
         ConsoleHandler console = new ConsoleHandler(node, registry);
         paths.addMapping(PathSpec.from(ConsoleHandler.PREFIX), console);
         paths.addMapping(PathSpec.from(ConsoleHandler.PREFIX + "/*"), console);
+        paths.addMapping(PathSpec.from("/api/v0/*"), NodeRpc.handler(node));
         return paths;
     }
 

@@ -1,0 +1,135 @@
+package io.p2pkit.node.rpc;
+
+import io.p2pkit.core.multiformats.Cid;
+import io.p2pkit.core.multiformats.Multicodec;
+import io.p2pkit.ipfs.block.Block;
+import io.p2pkit.ipfs.car.CarWriter;
+import io.p2pkit.ipfs.codec.Codecs;
+import io.p2pkit.ipfs.codec.EncodeException;
+import io.p2pkit.ipfs.codec.Limits;
+import io.p2pkit.ipfs.ipld.Link;
+import io.p2pkit.ipfs.ipld.Node;
+import io.p2pkit.ipfs.path.ResolvedPath;
+import io.p2pkit.ipfs.pin.GcLock;
+import io.p2pkit.ipfs.pin.PinType;
+import io.p2pkit.ipfs.repo.Repository;
+import io.p2pkit.node.cli.content.CodecNames;
+import io.p2pkit.node.cli.content.DagTraversal;
+import io.p2pkit.node.cli.content.InputData;
+import io.p2pkit.node.cli.content.KuboJson;
+import io.p2pkit.node.cli.options.RepoOption;
+
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.Map;
+
+/** {@code dag/put|get|export}: IPLD nodes and CAR files, in Kubo's shapes. */
+final class DagCommands {
+    /** The most bytes of one input to {@code dag put} (the encoded block is held to the block limit). */
+    private static final int MAX_INPUT = 8 << 20;
+
+    private DagCommands() {
+    }
+
+    static List<RpcCommand> all() {
+        return List.of(
+                RpcCommand.at("dag/put").args(RpcArgument.file("object data", true, true))
+                        .options(RpcOption.string("store-codec").withDefault("dag-cbor"),
+                                RpcOption.string("input-codec").withDefault("dag-json"), RpcOption.bool("pin"),
+                                RpcOption.string("hash").withDefault("sha2-256"), RpcOption.bool("allow-big-block"))
+                        .run(DagCommands::put),
+                RpcCommand.at("dag/get").args(RpcArgument.string("ref", true, false))
+                        .options(RpcOption.string("output-codec").withDefault("dag-json"))
+                        .run(DagCommands::get),
+                RpcCommand.at("dag/export").args(RpcArgument.string("root", true, false))
+                        .options(RpcOption.bool("progress", "p"))
+                        .run(DagCommands::export));
+    }
+
+    private static void put(RpcRequest req, RpcResponse res) throws Exception {
+        Repository repo = NodeContent.repository(req);
+        Codecs known = RepoOption.codecs(true);
+        long in = CodecNames.supportedCodec("input-codec", req.string("input-codec").orElseThrow(), known);
+        long store = CodecNames.supportedCodec("store-codec", req.string("store-codec").orElseThrow(), known);
+        long hash = CodecNames.hashFunction("hash", req.string("hash").orElseThrow());
+        int limit = InputData.blockLimit(req.bool("allow-big-block") || RepoOption.bigBlocksAllowed(repo));
+        int inputLimit = Math.max(limit, MAX_INPUT);
+        Codecs reader = Codecs.standard(Limits.DEFAULT.withMaxBlockSize(inputLimit));
+        Uploads files = req.files();
+        GcLock.Held held = repo.gcLock().pinLock();
+        try {
+            for (Uploads.Entry e; (e = files.next()) != null; ) {
+                byte[] bytes = NodeContent.readBounded(e.body(), inputLimit, "the input");
+                Node node;
+                try {
+                    node = reader.get(in).decode(bytes);
+                } catch (IllegalArgumentException x) {
+                    throw RpcError.failed("not valid " + Multicodec.nameOf(in) + ": " + x.getMessage());
+                }
+                Block block;
+                try {
+                    block = reader.encode(store, hash, node);
+                } catch (EncodeException x) {
+                    throw RpcError.failed("cannot be stored as " + Multicodec.nameOf(store) + ": " + x.getMessage());
+                }
+                if (block.size() > limit) {
+                    throw RpcError.failed("produced block is over " + limit + " bytes");
+                }
+                repo.blocks().put(block);
+                if (req.bool("pin")) {
+                    repo.pinner().pin(block.cid(), PinType.RECURSIVE, "");
+                }
+                res.emit(Map.of("Cid", KuboJson.link(block.cid())));
+            }
+        } finally {
+            held.close();
+        }
+    }
+
+    private static void get(RpcRequest req, RpcResponse res) throws Exception {
+        Repository repo = NodeContent.repository(req);
+        Codecs codecs = RepoOption.codecs(true);
+        long codec = CodecNames.supportedCodec("output-codec", req.string("output-codec").orElseThrow(), codecs);
+        ResolvedPath resolved = KuboPaths.resolve(repo, req.argument(0));
+        Node node = resolved.node();
+        if (node instanceof Link link) {
+            Block block = repo.blocks().local().get(link.cid()).orElseThrow(() -> KuboPaths.notFound(link.cid()));
+            node = codecs.decode(block);
+        }
+        byte[] bytes;
+        try {
+            bytes = codecs.get(codec).encode(node);
+        } catch (EncodeException e) {
+            throw RpcError.failed("cannot encode this " + node.kind() + " as " + Multicodec.nameOf(codec) + ": " + e.getMessage());
+        }
+        res.stream().write(bytes);
+    }
+
+    private static void export(RpcRequest req, RpcResponse res) throws Exception {
+        Repository repo = NodeContent.repository(req);
+        Cid root = KuboPaths.resolveCid(repo, req.argument(0));
+        DagTraversal walk = new DagTraversal(repo.blocks().local(), RepoOption.codecs(true));
+        // Every block is checked to be here first, so that a missing one is an error, not a cut CAR.
+        walk.walk(root, block -> { });
+        OutputStream out = res.stream();
+        try (CarWriter car = CarWriter.create(new FilterOutputStream(out) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
+            }
+
+            @Override
+            public void close() throws IOException {
+                out.flush(); // the response's stream is closed by the framework
+            }
+        }, List.of(root))) {
+            walk.walk(root, block -> {
+                if (block.cid().multihash().code() != Multicodec.IDENTITY) {
+                    car.write(block);
+                }
+            });
+        }
+    }
+}

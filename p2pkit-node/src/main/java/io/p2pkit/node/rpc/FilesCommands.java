@@ -1,0 +1,342 @@
+package io.p2pkit.node.rpc;
+
+import io.p2pkit.core.multiformats.Cid;
+import io.p2pkit.ipfs.pin.GcLock;
+import io.p2pkit.ipfs.pin.PinType;
+import io.p2pkit.ipfs.repo.Repository;
+import io.p2pkit.ipfs.unixfs.exporter.DirEntries;
+import io.p2pkit.ipfs.unixfs.exporter.DirEntry;
+import io.p2pkit.ipfs.unixfs.exporter.EntryType;
+import io.p2pkit.ipfs.unixfs.exporter.Exporter;
+import io.p2pkit.ipfs.unixfs.exporter.UnixfsEntry;
+import io.p2pkit.ipfs.unixfs.importer.BlockSink;
+import io.p2pkit.ipfs.unixfs.importer.ImportListener;
+import io.p2pkit.ipfs.unixfs.importer.ImportOptions;
+import io.p2pkit.ipfs.unixfs.importer.ImportResult;
+import io.p2pkit.ipfs.unixfs.importer.Importer;
+import io.p2pkit.ipfs.unixfs.importer.TreeImporter;
+import io.p2pkit.ipfs.unixfs.pb.Mtime;
+import io.p2pkit.node.cli.content.CodecNames;
+import io.p2pkit.node.cli.content.LocalFiles;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** {@code add}, {@code cat} and {@code ls}: UnixFS files in and out, in Kubo's shapes. */
+final class FilesCommands {
+    /** Kubo's link types in {@code ls}: unixfs_pb.Data_DataType. */
+    private static final int RAW = 0;
+    private static final int DIRECTORY = 1;
+    private static final int FILE = 2;
+    private static final int SYMLINK = 4;
+
+    private FilesCommands() {
+    }
+
+    static List<RpcCommand> all() {
+        return List.of(
+                RpcCommand.at("add").args(RpcArgument.file("path", true, true))
+                        .options(RpcOption.bool("recursive", "r"), RpcOption.bool("hidden", "H"),
+                                RpcOption.string("stdin-name"), RpcOption.bool("quiet", "q"),
+                                RpcOption.bool("quieter", "Q"), RpcOption.bool("silent"), RpcOption.bool("progress", "p"),
+                                RpcOption.bool("trickle", "t"), RpcOption.bool("only-hash", "n"),
+                                RpcOption.bool("wrap-with-directory", "w"), RpcOption.string("chunker", "s"),
+                                RpcOption.bool("raw-leaves"), RpcOption.integer("cid-version"), RpcOption.string("hash"),
+                                RpcOption.bool("inline"), RpcOption.integer("inline-limit"),
+                                RpcOption.bool("pin").withDefault(true), RpcOption.string("pin-name"),
+                                RpcOption.bool("preserve-mode"), RpcOption.bool("preserve-mtime"), RpcOption.uint("mode"),
+                                RpcOption.int64("mtime"), RpcOption.uint("mtime-nsecs"),
+                                RpcOption.integer("max-file-links"), RpcOption.integer("max-directory-links"),
+                                RpcOption.integer("max-hamt-fanout"))
+                        .run(FilesCommands::add),
+                RpcCommand.at("cat").args(RpcArgument.string("ipfs-path", true, true))
+                        .options(RpcOption.int64("offset", "o"), RpcOption.int64("length", "l"),
+                                RpcOption.bool("progress", "p").withDefault(true))
+                        .run(FilesCommands::cat),
+                RpcCommand.at("ls").args(RpcArgument.string("ipfs-path", true, true))
+                        .options(RpcOption.bool("headers", "v"), RpcOption.bool("resolve-type").withDefault(true),
+                                RpcOption.bool("size").withDefault(true), RpcOption.bool("stream", "s"))
+                        .run(FilesCommands::ls));
+    }
+
+    // --- add
+
+    private static void add(RpcRequest req, RpcResponse res) throws Exception {
+        Repository repo = NodeContent.repository(req);
+        boolean onlyHash = req.bool("only-hash");
+        boolean pin = req.bool("pin") && !onlyHash;
+        if (req.has("pin-name") && !req.bool("pin")) {
+            throw RpcError.failed("pin-name option requires pin to be set");
+        }
+        ImportOptions options = importOptions(req, repo.config().other().getOrDefault("import.profile", "unixfs-v0-2015"));
+        Uploads files = req.files();
+        AddEvents events = new AddEvents(res, req.bool("progress"), req.bool("silent"));
+        GcLock.Held held = onlyHash ? null : repo.gcLock().pinLock(); // from the first block until the roots are pinned
+        try {
+            BlockSink sink = onlyHash ? BlockSink.NONE : BlockSink.of(repo.blocks());
+            List<Cid> roots = new ArrayList<>();
+            try (TreeImporter tree = new TreeImporter(options, sink, events)) {
+                for (Uploads.Entry e; (e = files.next()) != null; ) {
+                    if (e.path().isEmpty()) {
+                        roots.add(unnamed(options, sink, events, e.body(), req.string("stdin-name").orElse("")));
+                        continue;
+                    }
+                    switch (e.kind()) {
+                        case DIRECTORY -> tree.directory(e.path(), mode(options, e.mode()), mtime(options, e.mtime()));
+                        case SYMLINK -> tree.symlink(e.path(), e.target(), mtime(options, e.mtime()));
+                        case FILE -> tree.file(e.path(), e.body(), mode(options, e.mode()), mtime(options, e.mtime()));
+                    }
+                }
+                for (TreeImporter.Root r : tree.finish()) {
+                    roots.add(r.result().root());
+                }
+                events.directories();
+            }
+            if (pin) {
+                for (Cid root : roots) {
+                    repo.pinner().pin(root, PinType.RECURSIVE, req.string("pin-name").orElse(""));
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            throw RpcError.failed(e.getMessage());
+        } finally {
+            if (held != null) {
+                held.close();
+            }
+        }
+    }
+
+    /** A file sent without a name (stdin): Kubo names it by its CID, or by stdin-name. */
+    private static Cid unnamed(ImportOptions options, BlockSink sink, AddEvents events, InputStream in, String name)
+            throws IOException {
+        ImportResult r = new Importer(options, sink, events.forName(name)).importStream(in, name);
+        events.entry(options.wrapWithDirectory() ? "" : name.isEmpty() ? r.root().toString() : name, r.root(), r.size());
+        return r.root();
+    }
+
+    private static Integer mode(ImportOptions options, Integer sent) {
+        return options.preserveMode() && sent != null ? sent : options.mode();
+    }
+
+    private static Mtime mtime(ImportOptions options, Mtime sent) {
+        return options.preserveMtime() && sent != null ? sent : options.mtime();
+    }
+
+    /** The repository's import profile with the request's options over it, as Kubo's add applies them. */
+    private static ImportOptions importOptions(RpcRequest req, String profile) {
+        ImportOptions.Builder b;
+        try {
+            b = ImportOptions.profile(profile.strip()).toBuilder();
+            req.number("cid-version").ifPresent(v -> b.cidVersion(v.intValue()));
+            req.string("hash").ifPresent(h -> b.hashFunction(CodecNames.hashFunction("hash", h.toLowerCase(Locale.ROOT))));
+            if (req.has("raw-leaves")) {
+                b.rawLeaves(req.bool("raw-leaves"));
+            }
+            req.string("chunker").ifPresent(b::chunker);
+            if (req.bool("trickle")) {
+                b.layout(ImportOptions.Layout.TRICKLE);
+            }
+            req.number("max-file-links").ifPresent(v -> b.maxLinks(v.intValue()));
+            req.number("max-directory-links").ifPresent(v -> b.maxDirectoryLinks(v.intValue()));
+            req.number("max-hamt-fanout").ifPresent(v -> b.hamtFanout(v.intValue()));
+            if (req.bool("inline")) {
+                b.inline(true);
+            }
+            req.number("inline-limit").ifPresent(v -> b.inlineLimit(v.intValue()));
+            req.number("mode").ifPresent(v -> b.mode(v.intValue() & 07777));
+            if (req.has("mtime")) {
+                b.mtime(new Mtime(req.number("mtime").orElseThrow(), req.number("mtime-nsecs").orElse(0L).intValue()));
+            } else if (req.has("mtime-nsecs")) {
+                throw RpcError.failed("option \"mtime-nsecs\" requires \"mtime\" to be provided as well");
+            }
+            b.preserveMode(req.bool("preserve-mode")).preserveMtime(req.bool("preserve-mtime")).hidden(true)
+                    .wrapWithDirectory(req.bool("wrap-with-directory"));
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw RpcError.failed(e.getMessage());
+        }
+    }
+
+    /**
+     * Kubo's add events: {@code {"Name":…,"Bytes":…}} while a file is read (with progress),
+     * {@code {"Name":…,"Hash":…,"Size":"…"}} for each file as it is done, and directories after
+     * every file.
+     */
+    private static final class AddEvents implements ImportListener {
+        private final RpcResponse res;
+        private final boolean progress;
+        private final boolean silent;
+        private final List<Map<String, Object>> directories = new ArrayList<>();
+
+        AddEvents(RpcResponse res, boolean progress, boolean silent) {
+            this.res = res;
+            this.progress = progress;
+            this.silent = silent;
+        }
+
+        @Override
+        public void bytesRead(String path, long total) {
+            if (progress && !silent) {
+                Map<String, Object> o = new LinkedHashMap<>();
+                o.put("Name", path);
+                o.put("Bytes", total);
+                send(o);
+            }
+        }
+
+        @Override
+        public void entryImported(String path, Cid cid, long size) {
+            if (!path.isEmpty()) {
+                entry(path, cid, size);
+            }
+        }
+
+        @Override
+        public void directoryImported(String path, Cid cid, long size) {
+            directories.add(event(path, cid, size));
+        }
+
+        /** A listener for a file without a name: its progress under {@code name}, its result left to the caller. */
+        ImportListener forName(String name) {
+            return new ImportListener() {
+                @Override
+                public void bytesRead(String path, long total) {
+                    AddEvents.this.bytesRead(name, total);
+                }
+            };
+        }
+
+        void entry(String path, Cid cid, long size) {
+            send(event(path, cid, size));
+        }
+
+        void directories() {
+            directories.forEach(this::send);
+            directories.clear();
+        }
+
+        private static Map<String, Object> event(String path, Cid cid, long size) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("Name", path);
+            o.put("Hash", cid.toString());
+            o.put("Size", Long.toString(size));
+            return o;
+        }
+
+        private void send(Map<String, Object> o) {
+            if (silent) {
+                return;
+            }
+            try {
+                res.emit(o);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
+
+    // --- cat
+
+    private static void cat(RpcRequest req, RpcResponse res) throws Exception {
+        long offset = req.number("offset").orElse(0L);
+        long length = req.number("length").orElse(-1L);
+        if (offset < 0) {
+            throw RpcError.failed("cannot specify negative offset");
+        }
+        if (req.has("length") && length < 0) {
+            throw RpcError.failed("cannot specify negative length");
+        }
+        Repository repo = NodeContent.repository(req);
+        Exporter exporter = LocalFiles.exporter(repo);
+        List<Cid> files = new ArrayList<>();
+        long total = 0;
+        for (String arg : req.arguments()) {
+            Cid cid = KuboPaths.resolveCid(repo, arg);
+            UnixfsEntry e = LocalFiles.offline(() -> exporter.stat(cid));
+            if (e.type() == EntryType.DIRECTORY) {
+                throw RpcError.failed("this dag node is a directory");
+            }
+            if (e.type() != EntryType.FILE) {
+                throw RpcError.failed("operation not supported for this UnixFS node type: " + e.type());
+            }
+            files.add(cid);
+            long from = Math.min(offset, e.size());
+            total += length < 0 ? e.size() - from : Math.min(length, e.size() - from);
+        }
+        res.length(total);
+        OutputStream out = res.stream();
+        for (Cid cid : files) {
+            LocalFiles.offline(() -> {
+                try (InputStream in = exporter.read(cid, offset, length)) {
+                    in.transferTo(out);
+                }
+                return null;
+            });
+            out.flush();
+        }
+    }
+
+    // --- ls
+
+    private static void ls(RpcRequest req, RpcResponse res) throws Exception {
+        Repository repo = NodeContent.repository(req);
+        Exporter exporter = LocalFiles.exporter(repo);
+        boolean resolve = req.bool("resolve-type") || req.bool("size");
+        boolean stream = req.bool("stream");
+        List<Map<String, Object>> objects = new ArrayList<>();
+        for (String arg : req.arguments()) {
+            Cid cid = KuboPaths.resolveCid(repo, arg);
+            UnixfsEntry e = LocalFiles.offline(() -> exporter.stat(cid));
+            List<Map<String, Object>> links = new ArrayList<>();
+            if (e.type() == EntryType.DIRECTORY) {
+                DirEntries entries = LocalFiles.offline(() -> exporter.list(cid, resolve));
+                for (DirEntry d; (d = LocalFiles.offline(entries::next)) != null; ) {
+                    Map<String, Object> link = link(d, resolve, exporter);
+                    if (stream) {
+                        res.emit(Map.of("Objects", List.of(object(arg, List.of(link)))));
+                    } else {
+                        links.add(link);
+                    }
+                }
+            }
+            links.sort((a, b) -> a.get("Name").toString().compareTo(b.get("Name").toString()));
+            objects.add(object(arg, links));
+        }
+        if (!stream) {
+            res.single(Map.of("Objects", objects));
+        }
+    }
+
+    private static Map<String, Object> object(String arg, List<Map<String, Object>> links) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("Hash", arg);
+        o.put("Links", links);
+        return o;
+    }
+
+    private static Map<String, Object> link(DirEntry d, boolean resolve, Exporter exporter) throws IOException {
+        Map<String, Object> link = new LinkedHashMap<>();
+        link.put("Name", d.name());
+        link.put("Hash", d.cid().toString());
+        String target = resolve && d.type() == EntryType.SYMLINK ? LocalFiles.offline(() -> exporter.readSymlink(d.cid())) : "";
+        // Kubo's size of a symlink is its target's length
+        long size = !resolve ? 0 : d.type() == EntryType.FILE ? d.size()
+                : target.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        link.put("Size", size);
+        link.put("Type", !resolve ? RAW : switch (d.type()) {
+            case DIRECTORY -> DIRECTORY;
+            case FILE -> FILE;
+            case SYMLINK -> SYMLINK;
+        });
+        link.put("Target", target);
+        link.put("Mode", 0);
+        link.put("ModTime", "0001-01-01T00:00:00Z");
+        return link;
+    }
+}

@@ -1,0 +1,109 @@
+package io.p2pkit.node.rpc;
+
+import io.p2pkit.core.multiformats.Cid;
+import io.p2pkit.ipfs.pin.Pin;
+import io.p2pkit.ipfs.pin.PinType;
+import io.p2pkit.ipfs.repo.Repository;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** {@code pin/add|ls|rm}, in Kubo's shapes. */
+final class PinCommands {
+    private PinCommands() {
+    }
+
+    static List<RpcCommand> all() {
+        return List.of(
+                RpcCommand.at("pin/add").args(RpcArgument.string("ipfs-path", true, true))
+                        .options(RpcOption.bool("recursive", "r").withDefault(true), RpcOption.string("name", "n"),
+                                RpcOption.bool("progress"))
+                        .run(PinCommands::add),
+                RpcCommand.at("pin/rm").args(RpcArgument.string("ipfs-path", true, true))
+                        .options(RpcOption.bool("recursive", "r").withDefault(true))
+                        .run(PinCommands::rm),
+                RpcCommand.at("pin/ls").args(RpcArgument.string("ipfs-path", false, true))
+                        .options(RpcOption.string("type", "t").withDefault("all"), RpcOption.bool("quiet", "q"),
+                                RpcOption.string("name", "n"), RpcOption.bool("stream", "s"), RpcOption.bool("names"))
+                        .run(PinCommands::ls));
+    }
+
+    private static void add(RpcRequest req, RpcResponse res) throws Exception {
+        Repository repo = NodeContent.repository(req);
+        boolean recursive = req.bool("recursive");
+        String name = req.string("name").orElse("");
+        List<String> pinned = new ArrayList<>();
+        for (String arg : req.arguments()) {
+            Cid cid = KuboPaths.resolveCid(repo, arg);
+            repo.pinner().pin(cid, recursive ? PinType.RECURSIVE : PinType.DIRECT, name);
+            pinned.add(cid.toString());
+        }
+        res.single(Map.of("Pins", pinned));
+    }
+
+    private static void rm(RpcRequest req, RpcResponse res) throws Exception {
+        Repository repo = NodeContent.repository(req);
+        List<String> unpinned = new ArrayList<>();
+        for (String arg : req.arguments()) {
+            Cid cid = KuboPaths.resolveCid(repo, arg);
+            repo.pinner().unpin(cid, req.bool("recursive"));
+            unpinned.add(cid.toString());
+        }
+        res.single(Map.of("Pins", unpinned));
+    }
+
+    private static void ls(RpcRequest req, RpcResponse res) throws Exception {
+        Repository repo = NodeContent.repository(req);
+        String type = req.string("type").orElse("all");
+        Set<PinType> types;
+        try {
+            types = PinType.select(type);
+        } catch (IllegalArgumentException e) {
+            throw RpcError.failed("invalid type '" + type + "', must be one of {direct, indirect, recursive, all}");
+        }
+        Optional<String> nameFilter = req.string("name");
+        boolean names = req.bool("names") || nameFilter.isPresent();
+        boolean stream = req.bool("stream");
+        List<Pin> pins = new ArrayList<>();
+        if (req.arguments().isEmpty()) {
+            for (Pin p : repo.pinner().ls(types)) {
+                if (nameFilter.isEmpty() || p.name().contains(nameFilter.get())) {
+                    pins.add(p);
+                }
+            }
+        } else {
+            for (String arg : req.arguments()) {
+                Cid cid = KuboPaths.resolveCid(repo, arg);
+                Optional<Pin> pin = repo.pinner().pinOf(cid);
+                if (pin.isEmpty() || !types.contains(pin.get().type())) {
+                    throw RpcError.failed("path '" + arg + "' is not pinned");
+                }
+                pins.add(pin.get());
+            }
+        }
+        if (stream) {
+            for (Pin p : pins) {
+                Map<String, Object> o = new LinkedHashMap<>();
+                o.put("Cid", p.cid().toString());
+                if (names && !p.name().isEmpty()) {
+                    o.put("Name", p.name());
+                }
+                o.put("Type", p.type().kuboName());
+                res.emit(o);
+            }
+            return;
+        }
+        Map<String, Object> keys = new LinkedHashMap<>();
+        for (Pin p : pins) {
+            Map<String, Object> v = new LinkedHashMap<>();
+            v.put("Type", p.type().kuboName());
+            v.put("Name", names ? p.name() : "");
+            keys.putIfAbsent(p.cid().toString(), v);
+        }
+        res.single(Map.of("Keys", keys));
+    }
+}

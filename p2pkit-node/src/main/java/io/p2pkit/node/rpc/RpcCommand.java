@@ -1,0 +1,73 @@
+package io.p2pkit.node.rpc;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One command of the API, served at {@code /api/v0/<path>}: what it takes and what it does.
+ *
+ * @param path      its path, {@code block/stat}
+ * @param arguments its positional arguments, in order
+ * @param options   its own options (the global ones are the framework's)
+ * @param run       what it does
+ */
+public record RpcCommand(String path, List<RpcArgument> arguments, List<RpcOption> options, Run run) {
+    /** A command's body. */
+    @FunctionalInterface
+    public interface Run {
+        /**
+         * Runs the command; what it throws is answered as go-ipfs-cmds answers errors.
+         *
+         * @param request  the parsed request
+         * @param response where the output goes
+         */
+        void run(RpcRequest request, RpcResponse response) throws Exception;
+    }
+
+    /** Checks the parts. */
+    public RpcCommand {
+        Objects.requireNonNull(path, "path");
+        arguments = List.copyOf(arguments);
+        options = List.copyOf(options);
+        Objects.requireNonNull(run, "run");
+    }
+
+    /** Starts a command at {@code path}. */
+    public static Builder at(String path) {
+        return new Builder(path);
+    }
+
+    /** Whether the command reads files from a multipart body. */
+    public boolean takesFiles() {
+        return arguments.stream().anyMatch(RpcArgument::file);
+    }
+
+    /** Builds an {@link RpcCommand}. */
+    public static final class Builder {
+        private final String path;
+        private final List<RpcArgument> arguments = new ArrayList<>();
+        private final List<RpcOption> options = new ArrayList<>();
+
+        private Builder(String path) {
+            this.path = path;
+        }
+
+        /** Adds positional arguments. */
+        public Builder args(RpcArgument... args) {
+            arguments.addAll(List.of(args));
+            return this;
+        }
+
+        /** Adds options. */
+        public Builder options(RpcOption... opts) {
+            options.addAll(List.of(opts));
+            return this;
+        }
+
+        /** The command with {@code run}. */
+        public RpcCommand run(Run run) {
+            return new RpcCommand(path, arguments, options, run);
+        }
+    }
+}

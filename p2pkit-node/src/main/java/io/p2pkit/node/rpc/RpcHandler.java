@@ -1,0 +1,270 @@
+package io.p2pkit.node.rpc;
+
+import io.p2pkit.node.Node;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLDecoder;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Kubo's RPC API at {@code /api/v0/}, as go-ipfs-cmds serves it: POST only, the command from the
+ * path, {@code arg=} and options from the query, files from a multipart body, the output as JSON
+ * values or bytes, and errors as {@code {"Message":…,"Code":…,"Type":"error"}} (or, for a
+ * request that names no command or cannot be parsed, go's plain-text {@code http.Error}).
+ */
+public final class RpcHandler extends Handler.Abstract {
+    /** Where the commands are mounted. */
+    public static final String PREFIX = "/api/v0/";
+    /** The most bytes of a body for a command that takes no files. */
+    public static final long MAX_PLAIN_BODY = 1 << 20;
+    /** The most bytes of one multipart part's headers. */
+    public static final int MAX_PART_HEADER_BYTES = 16 * 1024;
+
+    private static final List<RpcOption> GLOBAL = List.of(
+            RpcOption.string("encoding", "enc").withDefault("json"),
+            RpcOption.bool("stream-channels"),
+            RpcOption.string("timeout"));
+
+    private final Node node;
+    private final RpcCommands commands;
+    private final ScheduledExecutorService timeouts = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "p2pkit-rpc-timeouts");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /**
+     * @param node     the node the commands act on
+     * @param commands what is served
+     */
+    public RpcHandler(Node node, RpcCommands commands) {
+        this.node = node;
+        this.commands = commands;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        try {
+            serve(request, response);
+            callback.succeeded();
+        } catch (Throwable t) {
+            callback.failed(t);
+        }
+        return true;
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        timeouts.shutdownNow();
+        super.doStop();
+    }
+
+    private void serve(Request request, Response response) throws IOException {
+        String method = request.getMethod();
+        if (HttpMethod.OPTIONS.is(method)) {
+            response.getHeaders().put("Allow", "OPTIONS, POST");
+            response.setStatus(204);
+            return;
+        }
+        if (!HttpMethod.POST.is(method)) {
+            response.getHeaders().put("Allow", "OPTIONS, POST");
+            plainError(response, 405, "405 - Method Not Allowed");
+            return;
+        }
+        String path = request.getHttpURI().getDecodedPath();
+        if (path == null || !path.startsWith(PREFIX)) {
+            plainError(response, 404, "404 page not found");
+            return;
+        }
+        RpcCommands.Resolved resolved = commands.resolve(path.substring(PREFIX.length()));
+        if (resolved == null) {
+            plainError(response, 404, "404 page not found");
+            return;
+        }
+        RpcCommand command = resolved.command();
+        RpcRequest parsed;
+        try {
+            parsed = parse(request, command, resolved.pathArgument());
+        } catch (RpcError e) {
+            plainError(response, 400, e.getMessage());
+            return;
+        }
+        run(command, parsed, new RpcResponse(response));
+    }
+
+    private void run(RpcCommand command, RpcRequest request, RpcResponse response) throws IOException {
+        Thread self = Thread.currentThread();
+        ScheduledFuture<?> deadline = request.string("timeout")
+                .map(t -> timeouts.schedule(self::interrupt, GoDuration.parse(t).toNanos(), TimeUnit.NANOSECONDS))
+                .orElse(null);
+        RpcError error = null;
+        try {
+            command.run().run(request, response);
+        } catch (RpcError e) {
+            error = e;
+        } catch (InterruptedException e) {
+            error = RpcError.failed(deadline != null && deadline.isDone() ? "context deadline exceeded" : "context canceled");
+        } catch (Exception | LinkageError | AssertionError e) {
+            error = Errors.toRpc(e);
+        } finally {
+            if (deadline != null) {
+                deadline.cancel(false);
+            }
+            Thread.interrupted(); // a deadline that fired late must not reach Jetty's thread
+        }
+        if (error != null) {
+            response.fail(error);
+        } else {
+            response.finish();
+        }
+    }
+
+    /** Builds the request as go-ipfs-cmds' parseRequest does; a problem is a client error (plain 400). */
+    private RpcRequest parse(Request request, RpcCommand command, String pathArgument) throws IOException {
+        List<String> strings = new ArrayList<>();
+        if (pathArgument != null) {
+            strings.add(pathArgument);
+        }
+        Map<String, RpcOption> byName = new HashMap<>();
+        for (RpcOption o : GLOBAL) {
+            o.names().forEach(n -> byName.put(n, o));
+        }
+        for (RpcOption o : command.options()) {
+            o.names().forEach(n -> byName.put(n, o));
+        }
+        Map<String, List<String>> query = query(request.getHttpURI().getQuery());
+        Map<String, Object> options = new LinkedHashMap<>();
+        for (Map.Entry<String, List<String>> e : query.entrySet()) {
+            if (e.getKey().equals("arg")) {
+                strings.addAll(e.getValue());
+                continue;
+            }
+            RpcOption o = byName.get(e.getKey());
+            if (o == null) {
+                continue; // go-ipfs-cmds keeps unknown options; no command reads them
+            }
+            if (o.type() == RpcOption.Type.STRINGS) {
+                options.put(o.name(), List.copyOf(e.getValue()));
+            } else if (e.getValue().size() > 1) {
+                throw RpcError.client("expected key " + o.name() + " to have only a single value, received ["
+                        + String.join(" ", e.getValue()) + "]");
+            } else {
+                options.put(o.name(), o.parse(e.getValue().getFirst()));
+            }
+        }
+        for (RpcOption o : command.options()) {
+            if (o.defaultValue() != null) {
+                options.putIfAbsent(o.name(), o.defaultValue());
+            }
+        }
+        options.putIfAbsent("encoding", "json");
+        String encoding = options.get("encoding").toString();
+        if (!encoding.equals("json")) {
+            throw RpcError.client("invalid encoding: " + encoding);
+        }
+        if (options.get("timeout") != null) {
+            GoDuration.parse(options.get("timeout").toString());
+        }
+        checkArguments(command, strings);
+        Uploads files = null;
+        String contentType = request.getHeaders().get("Content-Type");
+        String media = contentType == null ? "" : HeaderValues.mediaType(contentType);
+        if (command.takesFiles()) {
+            if (media.equals("multipart/form-data")) {
+                String boundary = HeaderValues.params(contentType).get("boundary");
+                if (boundary == null) {
+                    throw RpcError.client("no multipart boundary param in Content-Type");
+                }
+                InputStream body = Content.Source.asInputStream(request);
+                files = new Uploads(new MultipartReader(body, boundary, MAX_PART_HEADER_BYTES));
+            } else if (command.arguments().stream().anyMatch(a -> a.file() && a.required())) {
+                String name = command.arguments().stream().filter(RpcArgument::file).findFirst().orElseThrow().name();
+                throw RpcError.client("file argument '" + name + "' is required");
+            }
+        } else if (request.getLength() > MAX_PLAIN_BODY) {
+            throw RpcError.client("request body too large: this command takes no files, and at most "
+                    + MAX_PLAIN_BODY + " bytes");
+        }
+        return new RpcRequest(node, strings, options, files);
+    }
+
+    /** go-ipfs-cmds' CheckArguments: each required string argument must be there. */
+    private static void checkArguments(RpcCommand command, List<String> strings) {
+        int required = 0;
+        boolean variadic = false;
+        for (RpcArgument a : command.arguments()) {
+            if (a.file()) {
+                continue;
+            }
+            variadic |= a.variadic();
+            if (!a.required()) {
+                break;
+            }
+            required++;
+            if (required > strings.size()) {
+                throw RpcError.client("argument \"" + a.name() + "\" is required");
+            }
+        }
+        long stringArgs = command.arguments().stream().filter(a -> !a.file()).count();
+        if (!variadic && strings.size() > stringArgs) {
+            // go-ipfs-cmds does not refuse values beyond the last argument; no command reads them
+            strings.subList((int) stringArgs, strings.size()).clear();
+        }
+    }
+
+    /** The query's pairs in order, decoded as Go's url.ParseQuery decodes them (pairs that do not decode are dropped). */
+    static Map<String, List<String>> query(String query) {
+        Map<String, List<String>> pairs = new LinkedHashMap<>();
+        if (query == null || query.isEmpty()) {
+            return pairs;
+        }
+        for (String pair : query.split("[&]")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            try {
+                String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), java.nio.charset.StandardCharsets.UTF_8);
+                String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8);
+                pairs.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
+            } catch (IllegalArgumentException e) {
+                continue; // url.ParseQuery skips a pair it cannot decode
+            }
+        }
+        return pairs;
+    }
+
+    /** go-ipfs-cmds' error value. */
+    static Map<String, Object> errorBody(String message, int code) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("Message", message == null ? "" : message);
+        o.put("Code", code);
+        o.put("Type", "error");
+        return o;
+    }
+
+    /** Go's http.Error: the text and a newline, as text/plain. */
+    private static void plainError(Response response, int status, String text) throws IOException {
+        response.setStatus(status);
+        response.getHeaders().put("Content-Type", "text/plain; charset=utf-8");
+        response.getHeaders().put("X-Content-Type-Options", "nosniff");
+        try (var out = Content.Sink.asOutputStream(response)) {
+            out.write((text + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+}

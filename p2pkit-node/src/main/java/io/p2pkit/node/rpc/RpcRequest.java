@@ -1,0 +1,78 @@
+package io.p2pkit.node.rpc;
+
+import io.p2pkit.node.Node;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A parsed call: the node, the string arguments, the options under their first names with
+ * their types (defaults filled in) and, for commands that take files, the uploaded files.
+ */
+public final class RpcRequest {
+    private final Node node;
+    private final List<String> arguments;
+    private final Map<String, Object> options;
+    private final Uploads files;
+
+    RpcRequest(Node node, List<String> arguments, Map<String, Object> options, Uploads files) {
+        this.node = node;
+        this.arguments = List.copyOf(arguments);
+        this.options = options;
+        this.files = files;
+    }
+
+    /** The node the API serves. */
+    public Node node() {
+        return node;
+    }
+
+    /** The string arguments, in order. */
+    public List<String> arguments() {
+        return arguments;
+    }
+
+    /** The {@code i}th string argument. */
+    public String argument(int i) {
+        return arguments.get(i);
+    }
+
+    /** Whether the option was given or has a default. */
+    public boolean has(String name) {
+        return options.containsKey(name);
+    }
+
+    /** A boolean option, false when absent. */
+    public boolean bool(String name) {
+        return options.get(name) instanceof Boolean b && b;
+    }
+
+    /** A string option. */
+    public Optional<String> string(String name) {
+        return Optional.ofNullable(options.get(name)).map(Object::toString);
+    }
+
+    /** A numeric option. */
+    public Optional<Long> number(String name) {
+        return options.get(name) instanceof Number n ? Optional.of(n.longValue()) : Optional.empty();
+    }
+
+    /** A repeatable option's values (empty when absent). */
+    @SuppressWarnings("unchecked")
+    public List<String> strings(String name) {
+        return options.get(name) instanceof List<?> l ? (List<String>) l : List.of();
+    }
+
+    /**
+     * The uploaded files, for commands with a file argument.
+     *
+     * @throws RpcError when the body held none
+     */
+    public Uploads files() {
+        if (files == null) {
+            throw RpcError.client("expected a file argument");
+        }
+        return files;
+    }
+}

@@ -1,0 +1,129 @@
+package io.p2pkit.node.rpc;
+
+import io.p2pkit.node.json.Json;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Response;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Where a command's output goes, with go-ipfs-cmds' headers: one JSON value
+ * ({@link #single}), a stream of JSON values ({@code X-Chunked-Output: 1}, {@link #emit}) or bytes
+ * ({@code X-Stream-Output: 1}, {@link #stream}). Every response declares the
+ * {@code X-Stream-Error} trailer, which carries an error that happens after the output started.
+ */
+public final class RpcResponse {
+    /** Headers a browser may read, as go-ipfs-cmds exposes them. */
+    static final String EXPOSED = "X-Stream-Output, X-Chunked-Output, X-Content-Length";
+    /** The trailer that carries an error after the output began. */
+    static final String STREAM_ERROR = "X-Stream-Error";
+
+    private enum Shape { SINGLE, CHANNEL, STREAM }
+
+    private final Response response;
+    private final HttpFields.Mutable trailers = HttpFields.build();
+    private OutputStream out;
+    private String contentType;
+
+    RpcResponse(Response response) {
+        this.response = response;
+    }
+
+    /** Says how many bytes a stream will have ({@code X-Content-Length}); before the output starts. */
+    public void length(long bytes) {
+        if (!started()) {
+            response.getHeaders().put("X-Content-Length", Long.toString(bytes));
+        }
+    }
+
+    /** Overrides the Content-Type; before the output starts. */
+    public void contentType(String type) {
+        this.contentType = type;
+    }
+
+    /** Writes the command's one value (go-ipfs-cmds' {@code EmitOnce}). */
+    public void single(Object value) throws IOException {
+        start(Shape.SINGLE);
+        line(value);
+    }
+
+    /** Writes one value of a stream of them, flushed at once. */
+    public void emit(Object value) throws IOException {
+        start(Shape.CHANNEL);
+        line(value);
+        out.flush();
+    }
+
+    /** The stream for a command whose output is bytes. */
+    public OutputStream stream() {
+        start(Shape.STREAM);
+        return out;
+    }
+
+    /** Whether the status and headers are gone. */
+    boolean started() {
+        return out != null;
+    }
+
+    private void line(Object value) throws IOException {
+        out.write((Json.write(value) + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void start(Shape shape) {
+        if (out != null) {
+            return;
+        }
+        common(response);
+        response.setTrailersSupplier(() -> trailers);
+        String type = "application/json";
+        switch (shape) {
+            case STREAM -> {
+                response.getHeaders().put("X-Stream-Output", "1");
+                type = "text/plain";
+            }
+            case CHANNEL -> response.getHeaders().put("X-Chunked-Output", "1");
+            case SINGLE -> {
+            }
+        }
+        response.getHeaders().put("Content-Type", contentType != null ? contentType : type);
+        response.setStatus(200);
+        out = Content.Sink.asOutputStream(response);
+    }
+
+    /** The headers go-ipfs-cmds sets on every answer of a command, success or error. */
+    static void common(Response response) {
+        response.getHeaders().put("Access-Control-Allow-Headers", EXPOSED);
+        response.getHeaders().put("Access-Control-Expose-Headers", EXPOSED);
+        response.getHeaders().put("Trailer", STREAM_ERROR);
+    }
+
+    /**
+     * Ends the response: a command that wrote nothing answers an empty stream of values, as
+     * go-ipfs-cmds does when a command closes without emitting.
+     */
+    void finish() throws IOException {
+        start(Shape.CHANNEL);
+        out.close();
+    }
+
+    /** Answers an error: as the body before the output started, else in the trailer. */
+    void fail(RpcError error) throws IOException {
+        if (out == null) {
+            common(response);
+            response.setStatus(error.status());
+            response.getHeaders().put("Content-Type", "application/json");
+            out = Content.Sink.asOutputStream(response);
+            line(RpcHandler.errorBody(error.getMessage(), error.code()));
+        } else {
+            trailers.put(STREAM_ERROR, oneLine(error.getMessage()));
+        }
+        out.close();
+    }
+
+    private static String oneLine(String text) {
+        return text == null ? "" : text.replaceAll("[\\r\\n]+", " ");
+    }
+}

@@ -1,0 +1,129 @@
+package io.p2pkit.node.rpc;
+
+import io.p2pkit.core.multiaddr.Multiaddr;
+import io.p2pkit.core.identity.PeerId;
+import io.p2pkit.node.Node;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** {@code swarm/peers|connect|disconnect|addrs|addrs/local}: the node's connections, in Kubo's shapes. */
+final class SwarmCommands {
+    private SwarmCommands() {
+    }
+
+    static List<RpcCommand> all() {
+        return List.of(
+                RpcCommand.at("swarm/peers")
+                        .options(RpcOption.bool("verbose", "v"), RpcOption.bool("streams"), RpcOption.bool("latency"),
+                                RpcOption.bool("direction"), RpcOption.bool("identify"))
+                        .run(SwarmCommands::peers),
+                RpcCommand.at("swarm/connect").args(RpcArgument.string("address", true, true)).run(SwarmCommands::connect),
+                RpcCommand.at("swarm/disconnect").args(RpcArgument.string("address", true, true))
+                        .run(SwarmCommands::disconnect),
+                RpcCommand.at("swarm/addrs").run(SwarmCommands::addrs),
+                RpcCommand.at("swarm/addrs/local").options(RpcOption.bool("id")).run(SwarmCommands::localAddrs));
+    }
+
+    private static void peers(RpcRequest req, RpcResponse res) throws Exception {
+        boolean verbose = req.bool("verbose");
+        List<Map<String, Object>> peers = new ArrayList<>();
+        for (var c : req.node().host().network().connections()) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("Addr", c.remoteAddress().toString());
+            o.put("Peer", c.remotePeer().toString());
+            if (verbose || req.bool("direction")) {
+                // Kubo's network.Direction: 1 inbound, 2 outbound
+                o.put("Direction", c.direction().name().equals("INBOUND") ? 1 : 2);
+            }
+            if (verbose) {
+                o.put("Muxer", c.muxer());
+            }
+            peers.add(o);
+        }
+        peers.sort(Comparator.comparing(o -> o.get("Addr").toString()));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("Peers", peers.isEmpty() ? null : peers); // Go writes an empty slice it never filled as null
+        res.single(out);
+    }
+
+    private static void connect(RpcRequest req, RpcResponse res) throws Exception {
+        List<String> lines = new ArrayList<>();
+        for (String arg : req.arguments()) {
+            Multiaddr address = address(arg);
+            try {
+                var c = req.node().host().connect(address);
+                lines.add("connect " + c.remotePeer() + " success");
+            } catch (java.io.IOException e) {
+                throw RpcError.failed("connect " + peerOf(arg) + " failure: " + e.getMessage());
+            }
+        }
+        res.single(Map.of("Strings", lines));
+    }
+
+    private static void disconnect(RpcRequest req, RpcResponse res) throws Exception {
+        List<String> lines = new ArrayList<>();
+        for (String arg : req.arguments()) {
+            address(arg);
+            PeerId peer = PeerId.parse(peerOf(arg));
+            var connections = req.node().host().network().connections(peer);
+            if (connections.isEmpty()) {
+                lines.add("disconnect " + peer + " failure: not connected");
+                continue;
+            }
+            connections.forEach(io.p2pkit.core.network.Connection::close);
+            lines.add("disconnect " + peer + " success");
+        }
+        res.single(Map.of("Strings", lines));
+    }
+
+    private static void addrs(RpcRequest req, RpcResponse res) throws Exception {
+        var store = req.node().host().peerStore();
+        Map<String, Object> addrs = new TreeMap<>();
+        for (PeerId p : store.peers()) {
+            List<String> list = store.addresses(p).stream().map(Multiaddr::toString).sorted().toList();
+            if (!list.isEmpty()) {
+                addrs.put(p.toString(), list);
+            }
+        }
+        res.single(Map.of("Addrs", addrs));
+    }
+
+    private static void localAddrs(RpcRequest req, RpcResponse res) throws Exception {
+        Node node = req.node();
+        List<String> out = new ArrayList<>();
+        for (Multiaddr a : node.addresses()) {
+            String s = a.toString();
+            boolean hasId = s.contains("/p2p/");
+            String bare = hasId ? s.substring(0, s.indexOf("/p2p/")) : s;
+            out.add(req.bool("id") ? bare + "/p2p/" + node.peerId() : bare);
+        }
+        res.single(Map.of("Strings", out));
+    }
+
+    private static Multiaddr address(String arg) {
+        try {
+            Multiaddr m = Multiaddr.parse(arg);
+            if (!arg.contains("/p2p/") && !arg.contains("/ipfs/")) {
+                throw RpcError.failed("invalid peer address: no peer ID in " + arg);
+            }
+            return m;
+        } catch (RuntimeException e) {
+            if (e instanceof RpcError r) {
+                throw r;
+            }
+            throw RpcError.failed("invalid peer address: " + e.getMessage());
+        }
+    }
+
+    private static String peerOf(String arg) {
+        int at = Math.max(arg.lastIndexOf("/p2p/"), arg.lastIndexOf("/ipfs/"));
+        String rest = arg.substring(at + (arg.startsWith("/ipfs/", at) ? 6 : 5));
+        int slash = rest.indexOf('/');
+        return slash < 0 ? rest : rest.substring(0, slash);
+    }
+}

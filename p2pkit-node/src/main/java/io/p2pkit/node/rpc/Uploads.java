@@ -1,0 +1,153 @@
+package io.p2pkit.node.rpc;
+
+import io.p2pkit.ipfs.unixfs.pb.Mtime;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The files of a multipart upload, entry by entry, laid out as Kubo's client sends them
+ * (boxo's {@code MultiFileReader}): one part per file, directory or symlink, named by
+ * {@code Content-Disposition: form-data; name="file"; filename="<query-escaped path>"}, typed
+ * {@code application/x-directory}, {@code application/symlink} or anything else for a file, with
+ * the mode and mtime in the form name ({@code file?mode=0644&mtime=…&mtime-nsecs=…}).
+ */
+public final class Uploads {
+    /** The longest symlink target read. */
+    static final int MAX_SYMLINK_BYTES = 4096;
+
+    /** What an entry is. */
+    public enum Kind { FILE, DIRECTORY, SYMLINK }
+
+    /**
+     * One entry.
+     *
+     * @param kind   what it is
+     * @param path   its path, names separated by '/', cleaned as Go's path.Clean cleans it ("" for an unnamed file)
+     * @param body   a file's bytes (valid until the next entry), else an empty stream
+     * @param target a symlink's target, else ""
+     * @param mode   the mode sent with it, or null
+     * @param mtime  the mtime sent with it, or null
+     */
+    public record Entry(Kind kind, String path, InputStream body, String target, Integer mode, Mtime mtime) {
+    }
+
+    private final MultipartReader reader;
+
+    Uploads(MultipartReader reader) {
+        this.reader = reader;
+    }
+
+    /**
+     * The next entry.
+     *
+     * @return it, or null after the last
+     * @throws RpcError (a client error) when the body is malformed
+     */
+    public Entry next() {
+        MultipartReader.Part part;
+        try {
+            part = reader.next();
+        } catch (IOException e) {
+            throw RpcError.client(e.getMessage());
+        }
+        if (part == null) {
+            return null;
+        }
+        Map<String, String> disposition = HeaderValues.params(part.header("content-disposition"));
+        String path = cleanPath(unescape(disposition.getOrDefault("filename", "")));
+        String type = HeaderValues.mediaType(part.header("content-type"));
+        Map<String, String> form = formParams(disposition.getOrDefault("name", ""));
+        Integer mode = mode(form.get("mode"));
+        Mtime mtime = mtime(form.get("mtime"), form.get("mtime-nsecs"));
+        return switch (type) {
+            case "application/x-directory", "multipart/form-data" ->
+                    new Entry(Kind.DIRECTORY, path, InputStream.nullInputStream(), "", mode, mtime);
+            case "application/symlink" -> new Entry(Kind.SYMLINK, path, InputStream.nullInputStream(),
+                    readTarget(part.body()), mode, mtime);
+            default -> new Entry(Kind.FILE, path, part.body(), "", mode, mtime);
+        };
+    }
+
+    /** boxo's mode parameter (octal); null when absent or unreadable, as boxo drops it. */
+    private static Integer mode(String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return Integer.parseInt(text, 8) & 07777;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static Mtime mtime(String seconds, String nanos) {
+        if (seconds == null) {
+            return null;
+        }
+        try {
+            return new Mtime(Long.parseLong(seconds), nanos == null ? 0 : Integer.parseInt(nanos));
+        } catch (IllegalArgumentException e) {
+            return null; // unreadable, or nanoseconds out of range: boxo drops it too
+        }
+    }
+
+    private static String readTarget(InputStream in) {
+        try {
+            byte[] bytes = in.readNBytes(MAX_SYMLINK_BYTES + 1);
+            if (bytes.length > MAX_SYMLINK_BYTES) {
+                throw RpcError.client("a symlink target is over " + MAX_SYMLINK_BYTES + " bytes");
+            }
+            return new String(bytes, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw RpcError.client(e.getMessage());
+        }
+    }
+
+    /** Go's url.QueryUnescape, or the text as it is when it does not decode (as boxo). */
+    static String unescape(String text) {
+        try {
+            return URLDecoder.decode(text, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return text;
+        }
+    }
+
+    /** Go's path.Clean("/" + p) without the leading '/': "." and ".." resolved, never above the root. */
+    static String cleanPath(String p) {
+        Deque<String> names = new ArrayDeque<>();
+        for (String name : p.split("/")) {
+            if (name.isEmpty() || name.equals(".")) {
+                continue;
+            }
+            if (name.equals("..")) {
+                names.pollLast();
+            } else {
+                names.addLast(name);
+            }
+        }
+        return String.join("/", names);
+    }
+
+    /** The query after '?' in a form name: boxo's way of sending mode and mtime. */
+    private static Map<String, String> formParams(String formName) {
+        int q = formName.indexOf('?');
+        Map<String, String> params = new java.util.HashMap<>();
+        if (q < 0) {
+            return params;
+        }
+        for (String pair : formName.substring(q + 1).split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                params.putIfAbsent(unescape(pair.substring(0, eq)).toLowerCase(Locale.ROOT), unescape(pair.substring(eq + 1)));
+            }
+        }
+        return params;
+    }
+}
