@@ -110,9 +110,10 @@ final class DagCommands {
     private static void export(RpcRequest req, RpcResponse res) throws Exception {
         Repository repo = NodeContent.repository(req);
         Cid root = KuboPaths.resolveCid(repo, req.argument(0));
-        DagTraversal walk = new DagTraversal(repo.blocks().local(), RepoOption.codecs(true));
         // Every block is checked to be here first, so that a missing one is an error, not a cut CAR.
-        walk.walk(root, block -> { });
+        new DagTraversal(repo.blocks().local(), RepoOption.codecs(true)).walk(root, block -> { });
+        // A traversal skips what it has seen, so writing the CAR takes a fresh one.
+        DagTraversal walk = new DagTraversal(repo.blocks().local(), RepoOption.codecs(true));
         OutputStream out = res.stream();
         try (CarWriter car = CarWriter.create(new FilterOutputStream(out) {
             @Override
