@@ -19,8 +19,9 @@ final class PlainErrorHandler implements Request.Handler {
     public boolean handle(Request request, Response response, Callback callback) {
         int status = response.getStatus();
         StringBuilder text = new StringBuilder().append(status).append(' ').append(HttpStatus.getMessage(status));
-        // A client error says what was wrong; a server error says nothing of the code that failed.
-        if (status < 500 && request.getAttribute(ErrorHandler.ERROR_MESSAGE) instanceof String message
+        // An error says what was wrong (the missing block of a 504, say), except an internal one, which
+        // says nothing of the code that failed.
+        if (status != 500 && request.getAttribute(ErrorHandler.ERROR_MESSAGE) instanceof String message
                 && !message.isBlank()) {
             text.append(": ").append(message.replaceAll("[\\r\\n]+", " "));
         }
