@@ -60,10 +60,12 @@ public final class GatewayHandler extends Handler.Abstract {
         } catch (GatewayException e) {
             fail(request, response, callback, e.status(), e.getMessage(), e);
         } catch (PathResolutionException e) {
-            fail(request, response, callback, resolutionStatus(e), e.getMessage(), e);
+            int status = resolutionStatus(e);
+            fail(request, response, callback, status == 504 && onlyIfCached(request) ? 412 : status, e.getMessage(), e);
         } catch (BlockNotFoundException | io.p2pkit.node.cli.content.BlockNotFoundException e) {
-            // Neither here nor fetched over Bitswap before its timeout: the spec's 504.
-            fail(request, response, callback, 504, e.getMessage(), e);
+            // Neither here nor fetched over Bitswap before its timeout: the spec's 504; with
+            // only-if-cached the network was not asked, and the spec says 412.
+            fail(request, response, callback, onlyIfCached(request) ? 412 : 504, e.getMessage(), e);
         } catch (DecodeException e) {
             // A block that is not what its codec or UnixFS says (UnixfsException and UnsupportedCodecException are ones too).
             fail(request, response, callback, 502, e.getMessage(), e);
@@ -73,10 +75,16 @@ public final class GatewayHandler extends Handler.Abstract {
         return true;
     }
 
+    /** Whether the client asked for local content only ({@code Cache-Control: only-if-cached}). */
+    static boolean onlyIfCached(Request request) {
+        String cc = request.getHeaders().get("Cache-Control");
+        return cc != null && cc.contains("only-if-cached");
+    }
+
     private static int resolutionStatus(PathResolutionException e) {
         return switch (e.reason()) {
             case NO_SUCH_LINK, NO_SUCH_KEY, NO_SUCH_INDEX, NOT_A_CONTAINER -> 404;
-            case BLOCK_NOT_FOUND -> 504;
+            case BLOCK_NOT_FOUND -> 504; // 412 instead for only-if-cached: see handle
             case UNSUPPORTED_CODEC, MALFORMED_BLOCK -> 502;
         };
     }
@@ -193,7 +201,7 @@ public final class GatewayHandler extends Handler.Abstract {
         }
         Repository repo = node.content().orElseThrow(() -> new GatewayException(503,
                 "this node has no repository: start it with content to serve /ipfs/")).repository();
-        boolean onlyIfCached = x.header("Cache-Control") != null && x.header("Cache-Control").contains("only-if-cached");
+        boolean onlyIfCached = onlyIfCached(x.request);
         BlockSource source = onlyIfCached ? repo.blocks().local() : repo.blocks();
         if (onlyIfCached && root.multihash().code() != Multicodec.IDENTITY && !repo.blocks().local().has(root.multihash())) {
             throw new GatewayException(412, root + " is not in the local blockstore and only-if-cached was asked");
@@ -277,7 +285,12 @@ public final class GatewayHandler extends Handler.Abstract {
     /** The request's parameters, the first value of each. */
     static Map<String, String> queryOf(Request request) {
         Map<String, String> query = new HashMap<>();
-        Fields fields = Request.extractQueryParameters(request);
+        Fields fields;
+        try {
+            fields = Request.extractQueryParameters(request);
+        } catch (RuntimeException e) {
+            throw GatewayException.badRequest("malformed query string: " + e.getMessage());
+        }
         for (Fields.Field f : fields) {
             query.putIfAbsent(f.getName(), f.getValue());
         }

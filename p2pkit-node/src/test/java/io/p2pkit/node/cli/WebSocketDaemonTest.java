@@ -16,7 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code p2pkit daemon} listening on ws and wss, pinged by {@code p2pkit ping} over them and through DNS names. */
 class WebSocketDaemonTest {
-    private static final Pattern READY = Pattern.compile("\\{\"event\":\"ready\",\"peerId\":\"([^\"]+)\",\"addrs\":\\[(.*)]}");
+    private static final Pattern READY = Pattern.compile(
+            // The addresses, then the repository and HTTP servers when the daemon runs them.
+            "\\{\"event\":\"ready\",\"peerId\":\"([^\"]+)\",\"addrs\":\\[([^\\]]*)].*}");
 
     private static String addressEndingWith(Matcher ready, String suffix) {
         for (String a : ready.group(2).split(",")) {

@@ -84,7 +84,7 @@ class DagAndErrorsTest {
         "/ipfs/not-a-cid|400|", "/ipfs/bafy%2F%2E%2E|400|", "/ipfs/QmYzfKSE55XCjD1MW128RfciAf2DViABhEiXfgVFMabSj?format=raw|400|",
         "/ipfs/{unixfs}?format=zip|400|", "/ipfs/{unixfs}/i-do-not-exist|404|", "/ipfs/{unixfs}?format=dag-json|406|",
         "/ipfs/{dagJson}?format=dag-cbor|406|", "/ipfs/{dagCbor}|406|application/vnd.ipld.dag-json",
-        "/ipfs/{unixfs}?format=ipns-record|400|", "/ipfs|400|", "/ipfs/{unixfs}/ą/ę/file-źł.txt|416|bytes=9999-"})
+        "/ipfs/{unixfs}?format=ipns-record|400|", "/ipfs/{unixfs}?format=%FF|400|", "/ipfs|400|", "/ipfs/{unixfs}/ą/ę/file-źł.txt|416|bytes=9999-"})
     void requestsThatCannotBeAnsweredGetTheSpecsStatusInPlainText(String path, int status, String header) throws Exception {
         String p = path.replace("{unixfs}", unixfs.toString()).replace("{dagJson}", dagJson.toString())
                 .replace("{dagCbor}", dagCbor.toString()).replace("ą", "%C4%85").replace("ę", "%C4%99")
@@ -113,6 +113,9 @@ class DagAndErrorsTest {
         assertEquals(412, f.head("/ipfs/QmYzfKSE55XCjD1MW128RfciAf2DViABhEiXfgVFMabSjN", "Cache-Control", "only-if-cached")
                 .statusCode());
         assertEquals(200, f.get("/ipfs/" + dagJson, "Cache-Control", "only-if-cached").statusCode());
+        Cid missing = GatewayFixtures.root("trustless_gateway_car/file-3k-and-3-blocks-missing-block.car");
+        assertEquals(412, f.get("/ipfs/" + missing, "Cache-Control", "only-if-cached", "Range", "bytes=1500-1501")
+                .statusCode(), "the root is here, the block with those bytes is not");
     }
 
     @Test
