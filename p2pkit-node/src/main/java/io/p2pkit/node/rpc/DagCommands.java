@@ -110,9 +110,9 @@ final class DagCommands {
     private static void export(RpcRequest req, RpcResponse res) throws Exception {
         Repository repo = NodeContent.repository(req);
         Cid root = KuboPaths.resolveCid(repo, req.argument(0));
-        DagTraversal walk = new DagTraversal(repo.blocks().local(), RepoOption.codecs(true));
         // Every block is checked to be here first, so that a missing one is an error, not a cut CAR.
-        walk.walk(root, block -> { });
+        new DagTraversal(repo.blocks().local(), RepoOption.codecs(true)).walk(root, block -> { });
+        DagTraversal walk = new DagTraversal(repo.blocks().local(), RepoOption.codecs(true)); // each walk visits a block once
         OutputStream out = res.stream();
         try (CarWriter car = CarWriter.create(new FilterOutputStream(out) {
             @Override

@@ -243,6 +243,8 @@ class RpcApiTest {
         assertEquals(200, car.statusCode());
         try (var reader = io.p2pkit.ipfs.car.CarReader.open(new java.io.ByteArrayInputStream(car.body()))) {
             assertEquals(node, reader.roots().getFirst().toString());
+            assertEquals(node, reader.next().orElseThrow().cid().toString());
+            assertTrue(reader.next().isEmpty());
         }
 
         HttpResponse<String> stat = post("repo/stat");
