@@ -122,8 +122,26 @@ class KuboCliRpcInteropTest {
         return keys;
     }
 
+    /** Every path under {@code top} with what it is: a file's bytes (hashed), a symlink's target, or a directory. */
+    private static List<String> describe(Path top) throws IOException {
+        List<String> out = new ArrayList<>();
+        try (var walk = Files.walk(top)) {
+            for (Path p : walk.sorted().toList()) {
+                String rel = top.relativize(p).toString();
+                if (Files.isSymbolicLink(p)) {
+                    out.add(rel + " -> " + Files.readSymbolicLink(p));
+                } else if (Files.isDirectory(p)) {
+                    out.add(rel + "/");
+                } else {
+                    out.add(rel + " " + java.util.Arrays.hashCode(Files.readAllBytes(p)) + " " + Files.size(p));
+                }
+            }
+        }
+        return out;
+    }
+
     @Test
-    void addCatAndLsGiveKubosCidsListingsAndBytes() throws IOException {
+    void addCatGetAndLsGiveKubosCidsListingsAndBytes() throws IOException {
         String added = same("add", "--progress=false", "-r", tree.resolve("d").toString());
         assertTrue(added.contains("added ") && added.contains(" d/sub/deeper/c.txt\n"), added);
         same("add", "--progress=false", "-r", "--cid-version=1", "--raw-leaves=true", "--chunker=size-65536",
@@ -141,6 +159,14 @@ class KuboCliRpcInteropTest {
         assertEquals(700_000, kuboBig.length);
 
         same("ls", root);
+        Path fromKubo = dir.resolve("got-kubo");
+        Path fromP2pkit = dir.resolve("got-p2pkit");
+        kubo.cli().run(List.of("get", "-o", fromKubo.toString(), root));
+        client.run(withApi("get", "-o", fromP2pkit.toString(), root));
+        assertEquals(describe(fromKubo), describe(fromP2pkit), "ipfs get " + root);
+        kubo.cli().run(List.of("get", "-o", fromKubo + ".txt", root + "/sub/b.txt"));
+        client.run(withApi("get", "-o", fromP2pkit + ".txt", root + "/sub/b.txt"));
+        assertEquals(Files.readString(Path.of(fromKubo + ".txt")), Files.readString(Path.of(fromP2pkit + ".txt")));
         same("ls", "-v", root, root + "/sub");
         same("ls", "--size=false", "--resolve-type=false", root);
         same("ls", "--enc=json", root);
@@ -182,6 +208,10 @@ class KuboCliRpcInteropTest {
         String root = same("add", "--progress=false", "-Q", "-r", tree.resolve("d").toString()).strip();
         byte[] kuboCar = kubo.cli().runBytes(List.of("dag", "export", root));
         assertArrayEquals(kuboCar, client.runBytes(withApi("dag", "export", root)), "the CAR of " + root);
+        Path car = Files.write(dir.resolve("d.car"), kuboCar);
+        same("pin", "rm", root);
+        same("dag", "import", "--stats", car.toString());
+        same("pin", "ls", "--type=recursive", root);
     }
 
     @Test
