@@ -101,6 +101,9 @@ public final class RpcHandler extends Handler.Abstract {
         try {
             parsed = parse(request, command, resolved.pathArgument());
         } catch (RpcError e) {
+            if (!command.takesFiles() && request.getLength() > MAX_PLAIN_BODY) {
+                response.getHeaders().put("Connection", "close"); // its body is left unread
+            }
             plainError(response, 400, e.getMessage());
             return;
         }
@@ -263,8 +266,10 @@ public final class RpcHandler extends Handler.Abstract {
         response.setStatus(status);
         response.getHeaders().put("Content-Type", "text/plain; charset=utf-8");
         response.getHeaders().put("X-Content-Type-Options", "nosniff");
+        byte[] body = (text + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        response.getHeaders().put("Content-Length", body.length); // whole, so a client still sending reads all of it
         try (var out = Content.Sink.asOutputStream(response)) {
-            out.write((text + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            out.write(body);
         }
     }
 }
