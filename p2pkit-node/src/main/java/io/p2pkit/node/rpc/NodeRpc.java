@@ -11,7 +11,8 @@ public final class NodeRpc {
     public static RpcCommands commands() {
         RpcCommands commands = new RpcCommands();
         for (var group : java.util.List.of(InfoCommands.all(), FilesCommands.all(), BlockCommands.all(),
-                DagCommands.all(), PinCommands.all(), RepoCommands.all(), SwarmCommands.all())) {
+                DagCommands.all(), PinCommands.all(), RepoCommands.all(), SwarmCommands.all(),
+                KeyCommands.all(), NameCommands.all(), RoutingCommands.all(), PubsubCommands.all())) {
             group.forEach(commands::add);
         }
         return commands;

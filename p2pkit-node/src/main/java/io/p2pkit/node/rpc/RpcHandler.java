@@ -203,7 +203,9 @@ public final class RpcHandler extends Handler.Abstract {
             throw RpcError.client("request body too large: this command takes no files, and at most "
                     + MAX_PLAIN_BODY + " bytes");
         }
-        return new RpcRequest(node, strings, options, files);
+        java.util.concurrent.atomic.AtomicBoolean gone = new java.util.concurrent.atomic.AtomicBoolean();
+        request.addFailureListener(failure -> gone.set(true));
+        return new RpcRequest(node, strings, options, files, gone::get);
     }
 
     /** go-ipfs-cmds' CheckArguments: each required string argument must be there. */
