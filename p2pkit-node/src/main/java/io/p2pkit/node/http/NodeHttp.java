@@ -20,7 +20,7 @@ public final class NodeHttp {
     public static Handler rpc(Node node, MetricRegistry registry) {
         PathMappingsHandler paths = new PathMappingsHandler();
         paths.addMapping(PathSpec.from("/debug/metrics/prometheus"), new MetricsHandler(registry));
-        paths.addMapping(PathSpec.from("/api/v0/*"), NodeRpc.handler(node));
+        paths.addMapping(PathSpec.from("/api/v0/*"), NodeRpc.handler(node, registry));
         return paths;
     }
 

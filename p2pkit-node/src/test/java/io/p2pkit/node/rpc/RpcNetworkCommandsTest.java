@@ -150,6 +150,26 @@ class RpcNetworkCommandsTest {
     }
 
     @Test
+    void bandwidthAndConfigAreReported() throws Exception {
+        String bw = post(a, "stats/bw").body();
+        assertTrue(bw.matches("\\{\"TotalIn\":\\d+,\"TotalOut\":\\d+,\"RateIn\":[0-9.E]+,\"RateOut\":[0-9.E]+}\n"), bw);
+        assertTrue(Long.parseLong(bw.substring(11, bw.indexOf(','))) > 0, "identify with b carried bytes: " + bw);
+        assertTrue(post(a, "stats/bw?peer=" + b.peerId()).body().contains("not by peer"));
+        HttpResponse<Stream<String>> poll = client.send(HttpRequest.newBuilder(URI.create(HttpAddress.url(
+                        a.apiAddress().orElseThrow()) + "/api/v0/stats/bw?poll=true&interval=50ms"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofLines());
+        try (Stream<String> lines = poll.body()) {
+            assertEquals(3, lines.limit(3).filter(l -> l.startsWith("{\"TotalIn\":")).count());
+        }
+
+        String config = post(a, "config/show").body();
+        assertTrue(config.startsWith("{\"Identity\":{\"PeerID\":\"" + a.peerId() + "\"},\"Addresses\":{\"API\":[\"/ip4/127.0.0.1/tcp/"),
+                config);
+        assertTrue(config.contains("\"Routing\":{\"Type\":\"dht\"}") && config.contains("\"Pubsub\":{\"Enabled\":true"), config);
+        assertTrue(!config.contains("PrivKey"), config);
+    }
+
+    @Test
     void aNodeWithoutDhtOrPubsubSaysSoAsKubo() throws Exception {
         HttpResponse<String> routing = post(bare, "routing/findpeer?arg=" + a.peerId());
         assertEquals(500, routing.statusCode());
