@@ -211,6 +211,8 @@ class KuboCliRpcInteropTest {
         Path car = Files.write(dir.resolve("d.car"), kuboCar);
         same("pin", "rm", root);
         same("dag", "import", "--stats", car.toString());
+        same("dag", "stat", "--progress=false", root, cid);
+        same("dag", "stat", root);
         same("pin", "ls", "--type=recursive", root);
     }
 

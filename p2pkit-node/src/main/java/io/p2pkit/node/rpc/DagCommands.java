@@ -16,6 +16,7 @@ import io.p2pkit.ipfs.pin.GcLock;
 import io.p2pkit.ipfs.pin.PinType;
 import io.p2pkit.ipfs.repo.Repository;
 import io.p2pkit.node.cli.content.CodecNames;
+import io.p2pkit.node.cli.content.DagStats;
 import io.p2pkit.node.cli.content.DagTraversal;
 import io.p2pkit.node.cli.content.InputData;
 import io.p2pkit.node.cli.content.KuboJson;
@@ -31,7 +32,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** {@code dag/put|get|import|export}: IPLD nodes and CAR files, in Kubo's shapes. */
+/** {@code dag/put|get|import|stat|export}: IPLD nodes and CAR files, in Kubo's shapes. */
 final class DagCommands {
     /** The most bytes of one input to {@code dag put} (the encoded block is held to the block limit). */
     private static final int MAX_INPUT = 8 << 20;
@@ -53,6 +54,9 @@ final class DagCommands {
                         .options(RpcOption.bool("pin-roots").withDefault(true), RpcOption.bool("silent"),
                                 RpcOption.bool("stats"), RpcOption.bool("allow-big-block"))
                         .run(DagCommands::importCars),
+                RpcCommand.at("dag/stat").args(RpcArgument.string("root", true, true))
+                        .options(RpcOption.bool("progress", "p").withDefault(true))
+                        .run(DagCommands::stat),
                 RpcCommand.at("dag/export").args(RpcArgument.string("root", true, false))
                         .options(RpcOption.bool("progress", "p"))
                         .run(DagCommands::export));
@@ -147,6 +151,29 @@ final class DagCommands {
         } finally {
             held.close();
         }
+    }
+
+    private static void stat(RpcRequest req, RpcResponse res) throws Exception {
+        Repository repo = NodeContent.repository(req);
+        DagStats stats = new DagStats();
+        boolean progress = req.bool("progress");
+        for (String arg : req.arguments()) {
+            ResolvedPath resolved = KuboPaths.resolve(repo, arg);
+            if (!resolved.remainder().isEmpty()) {
+                throw RpcError.failed(arg + " leads inside block " + resolved.cid() + ": dag stat counts whole DAGs");
+            }
+            stats.add(repo, resolved.cid(), () -> {
+                if (progress) {
+                    // Kubo sends the running summary after each block; the client shows the last one
+                    try {
+                        res.emit(stats.json());
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+            });
+        }
+        res.emit(stats.json());
     }
 
     private static void get(RpcRequest req, RpcResponse res) throws Exception {

@@ -266,6 +266,8 @@ class RpcApiTest {
         String node = dag.body().substring(13, dag.body().indexOf("\"}}"));
         assertEquals("{\"hello\":\"world\",\"n\":[1,2]}", post("dag/get?arg=" + node).body());
         assertEquals("2", post("dag/get?arg=" + node + "/n/1").body());
+        assertTrue(post("dag/stat?progress=false&arg=" + node).body().matches("\\{\"UniqueBlocks\":1,\"TotalSize\":(\\d+),"
+                + "\"Ratio\":1,\"DagStats\":\\[\\{\"Cid\":\"" + node + "\",\"Size\":\\1,\"NumBlocks\":1}]}\n"));
         HttpResponse<byte[]> car = client.send(HttpRequest.newBuilder(URI.create(api + "dag/export?arg=" + node))
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofByteArray());
         assertEquals(200, car.statusCode());
