@@ -122,7 +122,7 @@ public final class RpcHandler extends Handler.Abstract {
             error = e;
         } catch (InterruptedException e) {
             error = RpcError.failed(deadline != null && deadline.isDone() ? "context deadline exceeded" : "context canceled");
-        } catch (Exception | LinkageError | AssertionError e) {
+        } catch (Exception e) {
             error = Errors.toRpc(e);
         } finally {
             if (deadline != null) {
