@@ -32,6 +32,8 @@ public final class RpcHandler extends Handler.Abstract {
     public static final String PREFIX = "/api/v0/";
     /** The most bytes of a body for a command that takes no files. */
     public static final long MAX_PLAIN_BODY = 1 << 20;
+    /** The most bytes of a refused body read before answering (the rest is not read). */
+    private static final long MAX_DRAINED = 16L << 20;
     /** The most bytes of one multipart part's headers. */
     public static final int MAX_PART_HEADER_BYTES = 16 * 1024;
 
@@ -102,7 +104,10 @@ public final class RpcHandler extends Handler.Abstract {
             parsed = parse(request, command, resolved.pathArgument());
         } catch (RpcError e) {
             if (!command.takesFiles() && request.getLength() > MAX_PLAIN_BODY) {
-                response.getHeaders().put("Connection", "close"); // its body is left unread
+                // Read (and drop) a bounded part of the body first: closing on unread bytes resets the
+                // connection, and the client would lose the answer.
+                drain(Content.Source.asInputStream(request), MAX_DRAINED);
+                response.getHeaders().put("Connection", "close");
             }
             plainError(response, 400, e.getMessage());
             return;
@@ -112,8 +117,12 @@ public final class RpcHandler extends Handler.Abstract {
 
     private void run(RpcCommand command, RpcRequest request, RpcResponse response) throws IOException {
         Thread self = Thread.currentThread();
+        java.util.concurrent.atomic.AtomicBoolean expired = new java.util.concurrent.atomic.AtomicBoolean();
         ScheduledFuture<?> deadline = request.string("timeout")
-                .map(t -> timeouts.schedule(self::interrupt, GoDuration.parse(t).toNanos(), TimeUnit.NANOSECONDS))
+                .map(t -> timeouts.schedule(() -> {
+                    expired.set(true); // before the interrupt, so that the command's thread sees why
+                    self.interrupt();
+                }, GoDuration.parse(t).toNanos(), TimeUnit.NANOSECONDS))
                 .orElse(null);
         RpcError error = null;
         try {
@@ -121,7 +130,7 @@ public final class RpcHandler extends Handler.Abstract {
         } catch (RpcError e) {
             error = e;
         } catch (InterruptedException e) {
-            error = RpcError.failed(deadline != null && deadline.isDone() ? "context deadline exceeded" : "context canceled");
+            error = RpcError.failed(expired.get() ? "context deadline exceeded" : "context canceled");
         } catch (Exception e) {
             error = Errors.toRpc(e);
         } finally {
@@ -206,6 +215,15 @@ public final class RpcHandler extends Handler.Abstract {
         java.util.concurrent.atomic.AtomicBoolean gone = new java.util.concurrent.atomic.AtomicBoolean();
         request.addFailureListener(failure -> gone.set(true));
         return new RpcRequest(node, strings, options, files, gone::get);
+    }
+
+    /** Reads and drops up to {@code max} bytes, fewer when the stream ends first. */
+    private static void drain(InputStream in, long max) throws IOException {
+        byte[] buf = new byte[64 * 1024];
+        long left = max;
+        for (int n; left > 0 && (n = in.read(buf, 0, (int) Math.min(buf.length, left))) >= 0; ) {
+            left -= n;
+        }
     }
 
     /** go-ipfs-cmds' CheckArguments: each required string argument must be there. */
