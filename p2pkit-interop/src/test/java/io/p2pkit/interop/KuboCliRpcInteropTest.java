@@ -216,6 +216,50 @@ class KuboCliRpcInteropTest {
         same("pin", "ls", "--type=recursive", root);
     }
 
+    /** Kubo's API as {@code http://host:port}, from the {@code api} file its daemon wrote. */
+    private static String kuboApi() throws IOException {
+        String[] parts = Files.readString(kubo.cli().repo().resolve("api")).strip().split("/");
+        return "http://" + parts[2] + ":" + parts[4];
+    }
+
+    /** Status, the headers that say what the answer is, and the body with node-specific values masked. */
+    private static String answer(java.net.http.HttpClient http, String base, String method, String path) throws Exception {
+        var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + path))
+                .method(method, java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        StringBuilder b = new StringBuilder().append(r.statusCode());
+        for (String h : List.of("content-type", "x-stream-output", "x-chunked-output", "trailer", "allow",
+                "access-control-expose-headers", "x-content-length")) {
+            r.headers().firstValue(h).ifPresent(v -> b.append('\n').append(h).append(": ").append(v));
+        }
+        return b.append('\n').append(r.body()).toString();
+    }
+
+    @Test
+    void httpAnswersHaveKubosStatusesHeadersAndBodies() throws Exception {
+        String root = same("add", "--progress=false", "-Q", "-r", tree.resolve("d").toString()).strip();
+        String p2pkitApi = HttpAddress.url(node.apiAddress().orElseThrow());
+        try (var http = java.net.http.HttpClient.newHttpClient()) {
+            for (String[] call : List.of(
+                    new String[]{"POST", "/api/v0/cat?arg=/ipfs/" + root + "/a.txt"},
+                    new String[]{"POST", "/api/v0/ls?arg=" + root},
+                    new String[]{"POST", "/api/v0/block/stat?arg=" + root},
+                    new String[]{"POST", "/api/v0/pin/ls?arg=" + root},
+                    new String[]{"POST", "/api/v0/block/rm?arg=" + root},
+                    new String[]{"POST", "/api/v0/cat?arg=" + root},
+                    new String[]{"POST", "/api/v0/cat?arg=nonsense"},
+                    new String[]{"POST", "/api/v0/cat?arg=x&offset=abc"},
+                    new String[]{"POST", "/api/v0/block/stat"},
+                    new String[]{"POST", "/api/v0/add"},
+                    new String[]{"POST", "/api/v0/no-such-command"},
+                    new String[]{"GET", "/api/v0/version"},
+                    new String[]{"PUT", "/api/v0/version"})) {
+                assertEquals(answer(http, kuboApi(), call[0], call[1]), answer(http, p2pkitApi, call[0], call[1]),
+                        call[0] + " " + call[1]);
+            }
+        }
+    }
+
     @Test
     void nodeInformationHasKubosShapes() throws IOException {
         String[] id = both("id");
