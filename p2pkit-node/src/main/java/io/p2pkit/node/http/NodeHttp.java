@@ -26,7 +26,7 @@ public final class NodeHttp {
         ConsoleHandler console = new ConsoleHandler(node, registry);
         paths.addMapping(PathSpec.from(ConsoleHandler.PREFIX), console);
         paths.addMapping(PathSpec.from(ConsoleHandler.PREFIX + "/*"), console);
-        paths.addMapping(PathSpec.from("/api/v0/*"), NodeRpc.handler(node));
+        paths.addMapping(PathSpec.from("/api/v0/*"), NodeRpc.handler(node, registry));
         return paths;
     }
 

@@ -51,13 +51,22 @@ public final class BandwidthMeter implements AutoCloseable {
         return new BandwidthMeter(registry, scheduler);
     }
 
-    private void sample() {
+    /**
+     * The bytes the host's streams carried so far, in and out, of one protocol or all of them.
+     *
+     * @return {@code {in, out}}
+     */
+    public static long[] totals(MetricRegistry registry, java.util.Optional<String> protocol) {
         long in = 0;
         long out = 0;
         MetricFamily family = registry.family(FAMILY).orElse(null);
         if (family != null) {
             for (Sample s : family.samples()) {
                 int dir = s.labelNames().indexOf("dir");
+                int proto = s.labelNames().indexOf("protocol");
+                if (protocol.isPresent() && (proto < 0 || !s.labelValues().get(proto).equals(protocol.get()))) {
+                    continue;
+                }
                 if (dir >= 0 && s.labelValues().get(dir).equals("in")) {
                     in += (long) s.value();
                 } else if (dir >= 0 && s.labelValues().get(dir).equals("out")) {
@@ -65,6 +74,13 @@ public final class BandwidthMeter implements AutoCloseable {
                 }
             }
         }
+        return new long[]{in, out};
+    }
+
+    private void sample() {
+        long[] totals = totals(registry, java.util.Optional.empty());
+        long in = totals[0];
+        long out = totals[1];
         long now = System.currentTimeMillis();
         lock.lock();
         try {

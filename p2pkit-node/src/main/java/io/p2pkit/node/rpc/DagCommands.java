@@ -3,6 +3,8 @@ package io.p2pkit.node.rpc;
 import io.p2pkit.core.multiformats.Cid;
 import io.p2pkit.core.multiformats.Multicodec;
 import io.p2pkit.ipfs.block.Block;
+import io.p2pkit.ipfs.car.CarLimits;
+import io.p2pkit.ipfs.car.CarReader;
 import io.p2pkit.ipfs.car.CarWriter;
 import io.p2pkit.ipfs.codec.Codecs;
 import io.p2pkit.ipfs.codec.EncodeException;
@@ -14,6 +16,7 @@ import io.p2pkit.ipfs.pin.GcLock;
 import io.p2pkit.ipfs.pin.PinType;
 import io.p2pkit.ipfs.repo.Repository;
 import io.p2pkit.node.cli.content.CodecNames;
+import io.p2pkit.node.cli.content.DagStats;
 import io.p2pkit.node.cli.content.DagTraversal;
 import io.p2pkit.node.cli.content.InputData;
 import io.p2pkit.node.cli.content.KuboJson;
@@ -22,10 +25,14 @@ import io.p2pkit.node.cli.options.RepoOption;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
-/** {@code dag/put|get|export}: IPLD nodes and CAR files, in Kubo's shapes. */
+/** {@code dag/put|get|import|stat|export}: IPLD nodes and CAR files, in Kubo's shapes. */
 final class DagCommands {
     /** The most bytes of one input to {@code dag put} (the encoded block is held to the block limit). */
     private static final int MAX_INPUT = 8 << 20;
@@ -43,6 +50,13 @@ final class DagCommands {
                 RpcCommand.at("dag/get").args(RpcArgument.string("ref", true, false))
                         .options(RpcOption.string("output-codec").withDefault("dag-json"))
                         .run(DagCommands::get),
+                RpcCommand.at("dag/import").args(RpcArgument.file("path", true, true))
+                        .options(RpcOption.bool("pin-roots").withDefault(true), RpcOption.bool("silent"),
+                                RpcOption.bool("stats"), RpcOption.bool("allow-big-block"))
+                        .run(DagCommands::importCars),
+                RpcCommand.at("dag/stat").args(RpcArgument.string("root", true, true))
+                        .options(RpcOption.bool("progress", "p").withDefault(true))
+                        .run(DagCommands::stat),
                 RpcCommand.at("dag/export").args(RpcArgument.string("root", true, false))
                         .options(RpcOption.bool("progress", "p"))
                         .run(DagCommands::export));
@@ -86,6 +100,80 @@ final class DagCommands {
         } finally {
             held.close();
         }
+    }
+
+    private static void importCars(RpcRequest req, RpcResponse res) throws Exception {
+        Repository repo = NodeContent.repository(req);
+        CarLimits limits = CarLimits.DEFAULT.withMaxBlockSize(
+                InputData.blockLimit(req.bool("allow-big-block") || RepoOption.bigBlocksAllowed(repo)));
+        Uploads files = req.files();
+        Set<Cid> roots = new LinkedHashSet<>();
+        long blocks = 0;
+        long bytes = 0;
+        // As Kubo: the pin lock is held for the whole import, so no collection takes blocks before their roots are pinned.
+        GcLock.Held held = repo.gcLock().pinLock();
+        try {
+            for (Uploads.Entry e; (e = files.next()) != null; ) {
+                Cid previous = null;
+                try (CarReader car = CarReader.open(e.body(), limits)) {
+                    roots.addAll(car.roots());
+                    for (Optional<Block> b = car.next(); b.isPresent(); b = car.next()) {
+                        repo.blocks().put(b.get());
+                        blocks++;
+                        bytes += b.get().size();
+                        previous = b.get().cid();
+                    }
+                } catch (IOException | IllegalArgumentException x) {
+                    throw RpcError.failed("import failed " + (previous == null ? "at the start" : "after block "
+                            + previous) + ": " + x.getMessage());
+                }
+            }
+            if (req.bool("pin-roots")) {
+                for (Cid root : roots) {
+                    String error = "";
+                    try {
+                        repo.pinner().pin(root, PinType.RECURSIVE, "");
+                    } catch (IOException | IllegalArgumentException x) {
+                        error = x.getMessage() == null ? x.toString() : x.getMessage();
+                    }
+                    Map<String, Object> meta = new LinkedHashMap<>();
+                    meta.put("Cid", KuboJson.link(root));
+                    meta.put("PinErrorMsg", error);
+                    res.emit(Map.of("Root", meta));
+                }
+            }
+            if (req.bool("stats")) {
+                Map<String, Object> stats = new LinkedHashMap<>();
+                stats.put("BlockCount", blocks);
+                stats.put("BlockBytesCount", bytes);
+                res.emit(Map.of("Stats", stats));
+            }
+        } finally {
+            held.close();
+        }
+    }
+
+    private static void stat(RpcRequest req, RpcResponse res) throws Exception {
+        Repository repo = NodeContent.repository(req);
+        DagStats stats = new DagStats();
+        boolean progress = req.bool("progress");
+        for (String arg : req.arguments()) {
+            ResolvedPath resolved = KuboPaths.resolve(repo, arg);
+            if (!resolved.remainder().isEmpty()) {
+                throw RpcError.failed(arg + " leads inside block " + resolved.cid() + ": dag stat counts whole DAGs");
+            }
+            stats.add(repo, resolved.cid(), () -> {
+                if (progress) {
+                    // Kubo sends the running summary after each block; the client shows the last one
+                    try {
+                        res.emit(stats.json());
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+            });
+        }
+        res.emit(stats.json());
     }
 
     private static void get(RpcRequest req, RpcResponse res) throws Exception {

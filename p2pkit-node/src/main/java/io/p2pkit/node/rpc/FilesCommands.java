@@ -59,6 +59,11 @@ final class FilesCommands {
                         .options(RpcOption.int64("offset", "o"), RpcOption.int64("length", "l"),
                                 RpcOption.bool("progress", "p").withDefault(true))
                         .run(FilesCommands::cat),
+                RpcCommand.at("get").args(RpcArgument.string("ipfs-path", true, false))
+                        .options(RpcOption.string("output", "o"), RpcOption.bool("archive", "a"),
+                                RpcOption.bool("compress", "C"), RpcOption.integer("compression-level", "l"),
+                                RpcOption.bool("progress", "p").withDefault(true))
+                        .run(FilesCommands::get),
                 RpcCommand.at("ls").args(RpcArgument.string("ipfs-path", true, true))
                         .options(RpcOption.bool("headers", "v"), RpcOption.bool("resolve-type").withDefault(true),
                                 RpcOption.bool("size").withDefault(true), RpcOption.bool("stream", "s"))
@@ -279,6 +284,93 @@ final class FilesCommands {
                 return null;
             });
             out.flush();
+        }
+    }
+
+    // --- get
+
+    /** The deepest directory nesting {@code get} writes. */
+    private static final int MAX_DEPTH = 4096;
+
+    private static void get(RpcRequest req, RpcResponse res) throws Exception {
+        boolean archive = req.bool("archive");
+        boolean compress = req.bool("compress");
+        int level = req.number("compression-level").orElse(-1L).intValue();
+        if (level != -1 && (level < 1 || level > 9)) {
+            throw RpcError.failed("compression level must be between 1 and 9");
+        }
+        if (req.has("compression-level") && !compress) {
+            compress = true; // as Kubo: a level implies compression
+        }
+        Repository repo = NodeContent.repository(req);
+        String arg = req.argument(0);
+        Cid cid = KuboPaths.resolveCid(repo, arg);
+        Exporter exporter = LocalFiles.exporter(repo);
+        UnixfsEntry root = LocalFiles.offline(() -> exporter.stat(cid));
+        // the archive's top entry is named after the path's last segment (the CID for a bare CID)
+        String[] parts = Uploads.cleanPath(arg).split("/");
+        String name = parts[parts.length - 1];
+        if (root.type() == EntryType.FILE) {
+            res.length(root.size());
+        }
+        if (!archive && compress && root.type() != EntryType.FILE) {
+            throw RpcError.failed("file is not regular");
+        }
+        OutputStream out = compress ? new LeveledGzip(res.stream(), level) : res.stream();
+        if (!archive && compress) {
+            LocalFiles.offline(() -> {
+                try (InputStream in = exporter.read(cid)) {
+                    in.transferTo(out);
+                }
+                return null;
+            });
+        } else {
+            TarStream tar = new TarStream(out);
+            LocalFiles.offline(() -> {
+                writeTar(exporter, root, name, tar, 0);
+                return null;
+            });
+            tar.finish();
+        }
+        if (out instanceof LeveledGzip gzip) {
+            gzip.finish();
+        }
+        out.flush();
+    }
+
+    private static void writeTar(Exporter exporter, UnixfsEntry entry, String name, TarStream tar, int depth)
+            throws IOException {
+        long mtime = entry.mtime() == null ? 0 : entry.mtime().seconds();
+        switch (entry.type()) {
+            case FILE -> {
+                try (InputStream in = exporter.read(entry.cid())) {
+                    tar.file(name, entry.mode() == null ? 0644 : entry.mode(), entry.size(), mtime, in);
+                }
+            }
+            case SYMLINK -> tar.symlink(name, exporter.readSymlink(entry.cid()), mtime);
+            case DIRECTORY -> {
+                if (depth >= MAX_DEPTH) {
+                    throw RpcError.failed(entry.cid() + ": directories nested deeper than " + MAX_DEPTH);
+                }
+                tar.directory(name, entry.mode() == null ? 0755 : entry.mode(), mtime);
+                DirEntries entries = exporter.list(entry.cid(), false);
+                for (DirEntry d; (d = entries.next()) != null; ) {
+                    String child = d.name();
+                    if (child.isEmpty() || child.equals(".") || child.equals("..") || child.contains("/")) {
+                        throw RpcError.failed(entry.cid() + " has an entry named \"" + child
+                                + "\", which cannot be put in an archive safely");
+                    }
+                    writeTar(exporter, exporter.stat(d.cid()), name + "/" + child, tar, depth + 1);
+                }
+            }
+        }
+    }
+
+    /** gzip at a chosen level (-1: the default). */
+    private static final class LeveledGzip extends java.util.zip.GZIPOutputStream {
+        LeveledGzip(OutputStream out, int level) throws IOException {
+            super(out, 64 * 1024);
+            def.setLevel(level);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.p2pkit.node.rpc;
 
+import io.p2pkit.core.metrics.MetricRegistry;
 import io.p2pkit.node.Node;
 
 /** Every command this node serves on its RPC API. */
@@ -7,18 +8,20 @@ public final class NodeRpc {
     private NodeRpc() {
     }
 
-    /** The commands. */
-    public static RpcCommands commands() {
+    /** The commands; {@code stats/bw} reads {@code registry}. */
+    public static RpcCommands commands(MetricRegistry registry) {
         RpcCommands commands = new RpcCommands();
         for (var group : java.util.List.of(InfoCommands.all(), FilesCommands.all(), BlockCommands.all(),
-                DagCommands.all(), PinCommands.all(), RepoCommands.all(), SwarmCommands.all())) {
+                DagCommands.all(), PinCommands.all(), RepoCommands.all(), SwarmCommands.all(),
+                KeyCommands.all(), NameCommands.all(), RoutingCommands.all(), PubsubCommands.all(),
+                StatsCommands.all(registry), ConfigCommands.all())) {
             group.forEach(commands::add);
         }
         return commands;
     }
 
-    /** The handler for {@code /api/v0/*} of {@code node}. */
-    public static RpcHandler handler(Node node) {
-        return new RpcHandler(node, commands());
+    /** The handler for {@code /api/v0/*} of {@code node}, whose metrics are in {@code registry}. */
+    public static RpcHandler handler(Node node, MetricRegistry registry) {
+        return new RpcHandler(node, commands(registry));
     }
 }

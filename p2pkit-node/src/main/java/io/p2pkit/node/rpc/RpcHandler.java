@@ -32,6 +32,8 @@ public final class RpcHandler extends Handler.Abstract {
     public static final String PREFIX = "/api/v0/";
     /** The most bytes of a body for a command that takes no files. */
     public static final long MAX_PLAIN_BODY = 1 << 20;
+    /** The most bytes of a refused body read before answering (the rest is not read). */
+    private static final long MAX_DRAINED = 16L << 20;
     /** The most bytes of one multipart part's headers. */
     public static final int MAX_PART_HEADER_BYTES = 16 * 1024;
 
@@ -101,6 +103,12 @@ public final class RpcHandler extends Handler.Abstract {
         try {
             parsed = parse(request, command, resolved.pathArgument());
         } catch (RpcError e) {
+            if (!command.takesFiles() && request.getLength() > MAX_PLAIN_BODY) {
+                // Read (and drop) a bounded part of the body first: closing on unread bytes resets the
+                // connection, and the client would lose the answer.
+                drain(Content.Source.asInputStream(request), MAX_DRAINED);
+                response.getHeaders().put("Connection", "close");
+            }
             plainError(response, 400, e.getMessage());
             return;
         }
@@ -109,8 +117,12 @@ public final class RpcHandler extends Handler.Abstract {
 
     private void run(RpcCommand command, RpcRequest request, RpcResponse response) throws IOException {
         Thread self = Thread.currentThread();
+        java.util.concurrent.atomic.AtomicBoolean expired = new java.util.concurrent.atomic.AtomicBoolean();
         ScheduledFuture<?> deadline = request.string("timeout")
-                .map(t -> timeouts.schedule(self::interrupt, GoDuration.parse(t).toNanos(), TimeUnit.NANOSECONDS))
+                .map(t -> timeouts.schedule(() -> {
+                    expired.set(true); // before the interrupt, so that the command's thread sees why
+                    self.interrupt();
+                }, GoDuration.parse(t).toNanos(), TimeUnit.NANOSECONDS))
                 .orElse(null);
         RpcError error = null;
         try {
@@ -118,8 +130,8 @@ public final class RpcHandler extends Handler.Abstract {
         } catch (RpcError e) {
             error = e;
         } catch (InterruptedException e) {
-            error = RpcError.failed(deadline != null && deadline.isDone() ? "context deadline exceeded" : "context canceled");
-        } catch (Exception | LinkageError | AssertionError e) {
+            error = RpcError.failed(expired.get() ? "context deadline exceeded" : "context canceled");
+        } catch (Exception e) {
             error = Errors.toRpc(e);
         } finally {
             if (deadline != null) {
@@ -200,7 +212,18 @@ public final class RpcHandler extends Handler.Abstract {
             throw RpcError.client("request body too large: this command takes no files, and at most "
                     + MAX_PLAIN_BODY + " bytes");
         }
-        return new RpcRequest(node, strings, options, files);
+        java.util.concurrent.atomic.AtomicBoolean gone = new java.util.concurrent.atomic.AtomicBoolean();
+        request.addFailureListener(failure -> gone.set(true));
+        return new RpcRequest(node, strings, options, files, gone::get);
+    }
+
+    /** Reads and drops up to {@code max} bytes, fewer when the stream ends first. */
+    private static void drain(InputStream in, long max) throws IOException {
+        byte[] buf = new byte[64 * 1024];
+        long left = max;
+        for (int n; left > 0 && (n = in.read(buf, 0, (int) Math.min(buf.length, left))) >= 0; ) {
+            left -= n;
+        }
     }
 
     /** go-ipfs-cmds' CheckArguments: each required string argument must be there. */
@@ -263,8 +286,10 @@ public final class RpcHandler extends Handler.Abstract {
         response.setStatus(status);
         response.getHeaders().put("Content-Type", "text/plain; charset=utf-8");
         response.getHeaders().put("X-Content-Type-Options", "nosniff");
+        byte[] body = (text + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        response.getHeaders().put("Content-Length", body.length); // whole, so a client still sending reads all of it
         try (var out = Content.Sink.asOutputStream(response)) {
-            out.write((text + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            out.write(body);
         }
     }
 }

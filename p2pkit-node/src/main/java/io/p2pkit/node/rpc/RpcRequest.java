@@ -15,12 +15,20 @@ public final class RpcRequest {
     private final List<String> arguments;
     private final Map<String, Object> options;
     private final Uploads files;
+    private final java.util.function.BooleanSupplier cancelled;
 
-    RpcRequest(Node node, List<String> arguments, Map<String, Object> options, Uploads files) {
+    RpcRequest(Node node, List<String> arguments, Map<String, Object> options, Uploads files,
+               java.util.function.BooleanSupplier cancelled) {
         this.node = node;
         this.arguments = List.copyOf(arguments);
         this.options = options;
         this.files = files;
+        this.cancelled = cancelled;
+    }
+
+    /** Whether the client has gone (its connection failed or closed): a long-lived command stops. */
+    public boolean cancelled() {
+        return cancelled.getAsBoolean();
     }
 
     /** The node the API serves. */

@@ -57,6 +57,12 @@ public final class RpcResponse {
         out.flush();
     }
 
+    /** Sends the status and headers of a stream of values now, before its first value (a long-lived stream). */
+    public void flushHeaders() throws IOException {
+        start(Shape.CHANNEL);
+        out.flush();
+    }
+
     /** The stream for a command whose output is bytes. */
     public OutputStream stream() {
         start(Shape.STREAM);

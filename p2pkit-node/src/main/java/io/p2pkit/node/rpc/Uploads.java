@@ -21,6 +21,8 @@ import java.util.Map;
 public final class Uploads {
     /** The longest symlink target read. */
     static final int MAX_SYMLINK_BYTES = 4096;
+    /** The most entries of one upload: the open directories hold each one's name and CID until they close. */
+    static final int MAX_ENTRIES = 1_000_000;
 
     /** What an entry is. */
     public enum Kind { FILE, DIRECTORY, SYMLINK }
@@ -39,6 +41,7 @@ public final class Uploads {
     }
 
     private final MultipartReader reader;
+    private int entries;
 
     Uploads(MultipartReader reader) {
         this.reader = reader;
@@ -59,6 +62,9 @@ public final class Uploads {
         }
         if (part == null) {
             return null;
+        }
+        if (++entries > MAX_ENTRIES) {
+            throw RpcError.client("an upload may have at most " + MAX_ENTRIES + " entries");
         }
         Map<String, String> disposition = HeaderValues.params(part.header("content-disposition"));
         String path = cleanPath(unescape(disposition.getOrDefault("filename", "")));

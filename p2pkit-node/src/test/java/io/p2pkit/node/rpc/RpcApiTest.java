@@ -78,9 +78,9 @@ class RpcApiTest {
         for (int i = 0; i < parts.length; i += 3) {
             out.writeBytes(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\""
                     + parts[i + 1] + "\"\r\nContent-Type: " + parts[i] + "\r\n\r\n" + parts[i + 2] + "\r\n")
-                    .getBytes(StandardCharsets.UTF_8));
+                    .getBytes(StandardCharsets.ISO_8859_1)); // one byte per char: binary bodies pass as they are
         }
-        out.writeBytes(("--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        out.writeBytes(("--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.ISO_8859_1));
         return out.toByteArray();
     }
 
@@ -192,9 +192,37 @@ class RpcApiTest {
         assertEquals(500, post("pin/ls?arg=" + expected).statusCode());
         assertEquals("{\"Pins\":[\"" + expected + "\"]}\n", post("pin/add?arg=" + expected).body());
 
+        HttpResponse<byte[]> tar = client.send(HttpRequest.newBuilder(URI.create(api + "get?arg=" + expected))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, tar.statusCode());
+        assertEquals(List.of(expected, expected + "/a.txt", expected + "/sub", expected + "/sub/b.txt"),
+                tarNames(tar.body()));
+
         HttpResponse<String> dir = post("cat?arg=" + expected);
         assertEquals(500, dir.statusCode());
         assertTrue(dir.body().contains("this dag node is a directory"), dir.body());
+    }
+
+    /** The entry names of a tar archive, checking each header's checksum and skipping the data. */
+    private static List<String> tarNames(byte[] tar) {
+        List<String> names = new java.util.ArrayList<>();
+        int at = 0;
+        while (at + 512 <= tar.length && tar[at] != 0) {
+            long sum = 0;
+            for (int i = 0; i < 512; i++) {
+                sum += i >= 148 && i < 156 ? ' ' : tar[at + i] & 0xff;
+            }
+            assertEquals(Long.parseLong(new String(tar, at + 148, 6, StandardCharsets.US_ASCII), 8), sum, "checksum");
+            int end = at;
+            while (end < at + 100 && tar[end] != 0) {
+                end++;
+            }
+            names.add(new String(tar, at, end - at, StandardCharsets.UTF_8));
+            long size = Long.parseLong(new String(tar, at + 124, 11, StandardCharsets.US_ASCII), 8);
+            at += 512 + (int) ((size + 511) / 512 * 512);
+        }
+        assertEquals(tar.length, at + 1024, "two empty blocks end it");
+        return names;
     }
 
     private static int indexOf(List<String> lines, String part) {
@@ -238,12 +266,23 @@ class RpcApiTest {
         String node = dag.body().substring(13, dag.body().indexOf("\"}}"));
         assertEquals("{\"hello\":\"world\",\"n\":[1,2]}", post("dag/get?arg=" + node).body());
         assertEquals("2", post("dag/get?arg=" + node + "/n/1").body());
+        assertTrue(post("dag/stat?progress=false&arg=" + node).body().matches("\\{\"UniqueBlocks\":1,\"TotalSize\":(\\d+),"
+                + "\"Ratio\":1,\"DagStats\":\\[\\{\"Cid\":\"" + node + "\",\"Size\":\\1,\"NumBlocks\":1}]}\n"));
         HttpResponse<byte[]> car = client.send(HttpRequest.newBuilder(URI.create(api + "dag/export?arg=" + node))
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofByteArray());
         assertEquals(200, car.statusCode());
         try (var reader = io.p2pkit.ipfs.car.CarReader.open(new java.io.ByteArrayInputStream(car.body()))) {
             assertEquals(node, reader.roots().getFirst().toString());
+            assertEquals(node, reader.next().orElseThrow().cid().toString());
+            assertTrue(reader.next().isEmpty());
         }
+
+        String imported = upload("dag/import?stats=true", multipart(FILE, "", new String(car.body(),
+                StandardCharsets.ISO_8859_1))).body();
+        assertTrue(imported.matches("\\{\"Root\":\\{\"Cid\":\\{\"/\":\"" + node + "\"},\"PinErrorMsg\":\"\"}}\n"
+                + "\\{\"Stats\":\\{\"BlockCount\":1,\"BlockBytesCount\":\\d+}}\n"), imported);
+        assertEquals("{\"Keys\":{\"" + node + "\":{\"Type\":\"recursive\",\"Name\":\"\"}}}\n", post("pin/ls?arg=" + node).body());
+        post("pin/rm?arg=" + node);
 
         HttpResponse<String> stat = post("repo/stat");
         assertTrue(stat.body().matches("\\{\"RepoSize\":\\d+,\"StorageMax\":\\d+,\"NumObjects\":\\d+,\"RepoPath\":\"[^\"]+\","

@@ -5,11 +5,8 @@ import io.p2pkit.core.crypto.PrivateKey;
 import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.core.multiformats.Cid;
 import io.p2pkit.core.multiformats.Multibase;
-import io.p2pkit.kad.GetResult;
 import io.p2pkit.kad.KadDht;
 import io.p2pkit.kad.PutResult;
-import io.p2pkit.kad.record.IpnsRecord;
-import io.p2pkit.kad.record.IpnsRecordSigner;
 import io.p2pkit.node.cli.CliCommand;
 import io.p2pkit.node.cli.UsageException;
 import io.p2pkit.node.cli.content.IpnsNames;
@@ -22,7 +19,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -86,13 +82,7 @@ public final class NameCommand extends CliCommand {
         @Override
         int operate(KadDht dht) throws Exception {
             PeerId id = key.publicKey().toPeerId();
-            long sequence = 0;
-            GetResult existing = dht.getValue(IpnsNames.dhtKey(id), 1);
-            if (existing.value().isPresent()) {
-                sequence = IpnsRecord.decode(existing.value().get()).sequence() + 1;
-            }
-            byte[] record = IpnsRecordSigner.sign(key, value, sequence, Instant.now().plus(lifetime), ttl);
-            PutResult r = dht.putValue(IpnsNames.dhtKey(id), record);
+            PutResult r = IpnsNames.publish(dht, key, value, lifetime, ttl);
             String name = id.toString(Multibase.Encoding.BASE36);
             if (r.peers() == 0) {
                 console().info("p2pkit name publish: no DHT server took the record for " + name);

@@ -332,7 +332,7 @@ public final class RoutingCommand extends CliCommand {
     }
 
     /** {@code /pk/<id>} or {@code /ipns/<id>} as DHT key bytes (namespace then the peer ID's bytes). */
-    static byte[] recordKey(String s) {
+    public static byte[] recordKey(String s) {
         for (String prefix : List.of("/pk/", "/ipns/")) {
             if (s.startsWith(prefix)) {
                 return NamespacedKey.of(prefix, peerId(s.substring(prefix.length())).bytes());

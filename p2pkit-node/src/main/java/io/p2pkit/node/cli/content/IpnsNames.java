@@ -1,16 +1,21 @@
 package io.p2pkit.node.cli.content;
 
 import io.p2pkit.core.DecodeException;
+import io.p2pkit.core.crypto.PrivateKey;
 import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.core.multiformats.Multibase;
 import io.p2pkit.kad.GetResult;
 import io.p2pkit.kad.KadDht;
+import io.p2pkit.kad.PutResult;
 import io.p2pkit.kad.record.IpnsRecord;
+import io.p2pkit.kad.record.IpnsRecordSigner;
 import io.p2pkit.kad.record.NamespacedKey;
 import io.p2pkit.node.cli.CommandFailedException;
 import io.p2pkit.node.cli.UsageException;
 
 import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
 
 /** IPNS names for the commands: their DHT keys, and resolution of {@code /ipns/} paths through the DHT. */
 public final class IpnsNames {
@@ -23,6 +28,30 @@ public final class IpnsNames {
     /** The DHT key of an IPNS name. */
     public static byte[] dhtKey(PeerId id) {
         return NamespacedKey.of("/ipns/", id.bytes());
+    }
+
+    /**
+     * Signs a record for {@code value} with {@code key}, one sequence number past the record the
+     * DHT holds for the name (0 when none), and puts it into the DHT.
+     *
+     * @param dht      the DHT
+     * @param key      the name's key
+     * @param value    the path the name points at
+     * @param lifetime how long the record is valid
+     * @param ttl      how long resolvers may cache it
+     * @return what the put reached
+     * @throws IOException when the DHT fails
+     */
+    public static PutResult publish(KadDht dht, PrivateKey key, String value, Duration lifetime, Duration ttl)
+            throws IOException {
+        PeerId id = key.publicKey().toPeerId();
+        long sequence = 0;
+        GetResult existing = dht.getValue(dhtKey(id), 1);
+        if (existing.value().isPresent()) {
+            sequence = IpnsRecord.decode(existing.value().get()).sequence() + 1;
+        }
+        byte[] record = IpnsRecordSigner.sign(key, value, sequence, Instant.now().plus(lifetime), ttl);
+        return dht.putValue(dhtKey(id), record);
     }
 
     /** A name as given: a peer ID (base58 or a k51… CID) with or without /ipns/. */

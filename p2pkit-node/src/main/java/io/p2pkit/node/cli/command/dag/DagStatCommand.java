@@ -8,7 +8,7 @@ import io.p2pkit.node.cli.CliCommand;
 import io.p2pkit.node.cli.ProgressBar;
 import io.p2pkit.node.cli.CommandFailedException;
 import io.p2pkit.node.cli.content.ContentPath;
-import io.p2pkit.node.cli.content.DagTraversal;
+import io.p2pkit.node.cli.content.DagStats;
 import io.p2pkit.node.cli.content.HumanBytes;
 import io.p2pkit.node.cli.options.JsonOption;
 import io.p2pkit.node.cli.options.ProgressOption;
@@ -17,13 +17,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
 
 /** {@code p2pkit dag stat}: the size and number of blocks of DAGs, as Kubo reports them. */
 @Command(name = "stat", description = {
@@ -48,72 +43,34 @@ final class DagStatCommand extends CliCommand {
     @Mixin
     private JsonOption output;
 
-    /** One root's numbers. */
-    private record DagStat(Cid cid, long numBlocks, long size) {
-    }
-
     @Override
     protected int run() throws Exception {
-        List<DagStat> stats = new ArrayList<>();
-        Set<Cid> unique = args.size() > 1 ? new HashSet<>() : null; // one root: its walk already counts each block once
-        long totalSize = 0;
-        long redundantSize = 0;
-        long uniqueBlocks = 0;
+        DagStats stats = new DagStats();
         try (Repository r = repo.open();
              ProgressBar bar = progress.bar(console(), "counting", -1, ProgressBar.Unit.COUNT, "blocks")) {
             for (String arg : args) {
-                Cid root = root(r, arg);
-                long[] n = {0, 0, 0, 0}; // blocks, size, unique blocks, unique size
-                new DagTraversal(r.blocks().local(), RepoOption.codecs(true)).walk(root, block -> {
-                    n[0]++;
-                    n[1] += block.size();
-                    if (unique == null || unique.add(block.cid())) {
-                        n[2]++;
-                        n[3] += block.size();
-                    }
-                    bar.add(1);
-                });
-                stats.add(new DagStat(root, n[0], n[1]));
-                redundantSize += n[1];
-                uniqueBlocks += n[2];
-                totalSize += n[3];
+                stats.add(r, root(r, arg), () -> bar.add(1));
             }
         }
-        float ratio = totalSize == 0 ? 0 : (float) redundantSize / totalSize;
-        long sharedSize = redundantSize - totalSize;
         if (output.json()) {
-            Map<String, Object> o = new LinkedHashMap<>();
-            putNonZero(o, "UniqueBlocks", uniqueBlocks);
-            putNonZero(o, "TotalSize", totalSize);
-            putNonZero(o, "SharedSize", sharedSize);
-            if (ratio != 0) {
-                o.put("Ratio", ratio == Math.rint(ratio) ? (Object) (long) ratio : (Object) ratio);
-            }
-            List<Map<String, Object>> dags = new ArrayList<>();
-            for (DagStat s : stats) {
-                Map<String, Object> d = new LinkedHashMap<>();
-                d.put("Cid", s.cid().toString());
-                putNonZero(d, "Size", s.size());
-                putNonZero(d, "NumBlocks", s.numBlocks());
-                dags.add(d);
-            }
-            o.put("DagStats", dags);
-            console().json(o);
+            console().json(stats.json());
             return 0;
         }
+        long totalSize = stats.totalSize();
+        long sharedSize = stats.sharedSize();
         // Kubo's layout: a tab-separated table padded like its csv writer, then the summary.
-        int cidWidth = stats.get(0).cid().toString().length();
+        int cidWidth = stats.dags().get(0).cid().toString().length();
         StringBuilder sb = new StringBuilder("\n");
         sb.append(pad("CID", cidWidth)).append('\t').append(pad("Blocks", 15)).append('\t').append("Size\n");
-        for (DagStat s : stats) {
+        for (DagStats.Dag s : stats.dags()) {
             sb.append(s.cid()).append('\t').append(pad(Long.toString(s.numBlocks()), 15)).append('\t').append(s.size())
                     .append('\n');
         }
         sb.append("\nSummary\n");
         sb.append("Total Size: ").append(totalSize).append(" (").append(HumanBytes.si(totalSize)).append(")\n");
-        sb.append("Unique Blocks: ").append(uniqueBlocks).append('\n');
+        sb.append("Unique Blocks: ").append(stats.uniqueBlocks()).append('\n');
         sb.append("Shared Size: ").append(sharedSize).append(" (").append(HumanBytes.si(sharedSize)).append(")\n");
-        sb.append("Ratio: ").append(String.format(Locale.ROOT, "%f", ratio)).append("\n\n");
+        sb.append("Ratio: ").append(String.format(Locale.ROOT, "%f", stats.ratio())).append("\n\n");
         console().println(sb.toString());
         return 0;
     }
@@ -130,12 +87,6 @@ final class DagStatCommand extends CliCommand {
                     + String.join("/", resolved.remainder()) + "): dag stat counts whole DAGs, give a CID or a path to one");
         }
         return resolved.cid();
-    }
-
-    private static void putNonZero(Map<String, Object> o, String key, long value) {
-        if (value != 0) {
-            o.put(key, value);
-        }
     }
 
     private static String pad(String s, int width) {

@@ -1,0 +1,137 @@
+package io.p2pkit.node.rpc;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Writes a POSIX tar archive entry by entry, as Go's archive/tar does in PAX format: ustar
+ * headers, with a PAX record in front of an entry whose name or link target does not fit them.
+ * File bytes are copied from a stream, so nothing is held whole.
+ */
+final class TarStream {
+    private static final int BLOCK = 512;
+    /** The largest size a ustar header holds (eleven octal digits); larger ones go in a PAX record. */
+    private static final long MAX_USTAR_SIZE = 077777777777L;
+
+    private final OutputStream out;
+
+    TarStream(OutputStream out) {
+        this.out = out;
+    }
+
+    /** A directory entry. */
+    void directory(String name, int mode, long mtime) throws IOException {
+        header(name, '5', mode, 0, mtime, ""); // no trailing slash: Go writes none, and boxo refuses one
+    }
+
+    /** A symlink entry. */
+    void symlink(String name, String target, long mtime) throws IOException {
+        header(name, '2', 0777, 0, mtime, target);
+    }
+
+    /** A file entry: {@code size} bytes copied from {@code in}. */
+    void file(String name, int mode, long size, long mtime, InputStream in) throws IOException {
+        header(name, '0', mode, size, mtime, "");
+        long copied = in.transferTo(out);
+        if (copied != size) {
+            throw new IOException(name + ": " + copied + " bytes where its size says " + size);
+        }
+        pad(size);
+    }
+
+    /** The two empty blocks that end an archive. */
+    void finish() throws IOException {
+        out.write(new byte[2 * BLOCK]);
+        out.flush();
+    }
+
+    private void header(String name, char type, int mode, long size, long mtime, String link) throws IOException {
+        byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
+        byte[] linkBytes = link.getBytes(StandardCharsets.UTF_8);
+        boolean longName = nameBytes.length > 100;
+        boolean longLink = linkBytes.length > 100;
+        boolean bigSize = size > MAX_USTAR_SIZE;
+        if (longName || longLink || bigSize) {
+            StringBuilder pax = new StringBuilder();
+            if (bigSize) {
+                pax.append(record("size", Long.toString(size)));
+            }
+            if (longName) {
+                pax.append(record("path", name));
+            }
+            if (longLink) {
+                pax.append(record("linkpath", link));
+            }
+            byte[] records = pax.toString().getBytes(StandardCharsets.UTF_8);
+            write(block("PaxHeaders.0/" + cut(name, 80), 'x', 0644, records.length, mtime, ""));
+            out.write(records);
+            pad(records.length);
+        }
+        write(block(longName ? cut(name, 100) : name, type, mode, bigSize ? 0 : size, mtime, longLink ? cut(link, 100) : link));
+    }
+
+    /** A PAX record: "<length> <key>=<value>\n", the length counting itself. */
+    private static String record(String key, String value) {
+        int body = (" " + key + "=" + value + "\n").getBytes(StandardCharsets.UTF_8).length;
+        int length = body + Integer.toString(body).length();
+        if (Integer.toString(length).length() != Integer.toString(body).length()) {
+            length++;
+        }
+        return length + " " + key + "=" + value + "\n";
+    }
+
+    private static String cut(String s, int bytes) {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        return b.length <= bytes ? s : new String(Arrays.copyOf(b, bytes), StandardCharsets.UTF_8).replace("\uFFFD", "");
+    }
+
+    private static byte[] block(String name, char type, int mode, long size, long mtime, String link) {
+        byte[] h = new byte[BLOCK];
+        put(h, 0, 100, name.getBytes(StandardCharsets.UTF_8));
+        octal(h, 100, 8, mode & 07777);
+        octal(h, 108, 8, 0);
+        octal(h, 116, 8, 0);
+        octal(h, 124, 12, size);
+        octal(h, 136, 12, Math.max(0, mtime));
+        Arrays.fill(h, 148, 156, (byte) ' ');
+        h[156] = (byte) type;
+        put(h, 157, 100, link.getBytes(StandardCharsets.UTF_8));
+        put(h, 257, 6, "ustar\0".getBytes(StandardCharsets.US_ASCII));
+        put(h, 263, 2, "00".getBytes(StandardCharsets.US_ASCII));
+        long sum = 0;
+        for (byte b : h) {
+            sum += b & 0xff;
+        }
+        octal(h, 148, 7, sum);
+        return h;
+    }
+
+    private static void put(byte[] h, int at, int max, byte[] value) {
+        System.arraycopy(value, 0, h, at, Math.min(max, value.length));
+    }
+
+    /** An octal number, zero-padded, ending in NUL. */
+    private static void octal(byte[] h, int at, int width, long value) {
+        String s = Long.toOctalString(value);
+        if (s.length() > width - 1) {
+            throw new IllegalArgumentException("too large for a tar header: " + value);
+        }
+        s = "0".repeat(width - 1 - s.length()) + s;
+        put(h, at, width - 1, s.getBytes(StandardCharsets.US_ASCII));
+        h[at + width - 1] = 0;
+    }
+
+    private void write(byte[] b) throws IOException {
+        out.write(b);
+    }
+
+    private void pad(long size) throws IOException {
+        int rest = (int) (size % BLOCK);
+        if (rest != 0) {
+            out.write(new byte[BLOCK - rest]);
+        }
+    }
+}

@@ -1,0 +1,180 @@
+package io.p2pkit.node.rpc;
+
+import io.p2pkit.ipfs.repo.RepoConfig;
+import io.p2pkit.ipfs.repo.Repository;
+import io.p2pkit.kad.Mode;
+import io.p2pkit.node.Node;
+import io.p2pkit.node.NodeConfig;
+import io.p2pkit.node.http.HttpAddress;
+import io.p2pkit.pubsub.Topic;
+import io.p2pkit.testing.Await;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The RPC API's key, name, routing and pubsub commands over two in-JVM nodes with a DHT and pubsub. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class RpcNetworkCommandsTest {
+    @TempDir
+    static Path dir;
+    private static Node a;
+    private static Node b;
+    private static Node bare;
+    private static HttpClient client;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path repo = dir.resolve("repo");
+        Repository.init(repo, RepoConfig.defaults());
+        b = Node.start(NodeConfig.builder().listen("/ip4/127.0.0.1/tcp/0").dht(NodeConfig.Dht.of(Mode.SERVER))
+                .pubsub(NodeConfig.Pubsub.gossipsub()).build());
+        a = Node.start(NodeConfig.builder().listen("/ip4/127.0.0.1/tcp/0").dht(NodeConfig.Dht.of(Mode.SERVER))
+                .pubsub(NodeConfig.Pubsub.gossipsub()).content(NodeConfig.Content.of(repo))
+                .api(NodeConfig.Http.api(new InetSocketAddress("127.0.0.1", 0))).build());
+        bare = Node.start(NodeConfig.builder().listen("/ip4/127.0.0.1/tcp/0").dht(Optional.empty()).pubsub(Optional.empty())
+                .api(NodeConfig.Http.api(new InetSocketAddress("127.0.0.1", 0))).build());
+        a.host().connect(b.addresses().getFirst().toString().contains("/p2p/") ? b.addresses().getFirst()
+                : io.p2pkit.core.multiaddr.Multiaddr.parse(b.addresses().getFirst() + "/p2p/" + b.peerId()));
+        Await.until("b is in a's routing table", () -> a.dht().orElseThrow().routingTable().size() > 0, Duration.ofSeconds(10));
+        client = HttpClient.newHttpClient();
+    }
+
+    @AfterAll
+    static void stop() {
+        Stream.of(bare, a, b).forEach(Node::close);
+        client.shutdownNow(); // a subscription's stream may still be open
+    }
+
+    private static HttpResponse<String> post(Node node, String command) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create(HttpAddress.url(node.apiAddress().orElseThrow()) + "/api/v0/"
+                + command)).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void keysAreMadeListedAndRemoved() throws Exception {
+        HttpResponse<String> gen = post(a, "key/gen?arg=mykey&type=ed25519");
+        assertTrue(gen.body().matches("\\{\"Name\":\"mykey\",\"Id\":\"k51[a-z0-9]+\"}\n"), gen.body());
+        assertTrue(post(a, "key/list").body().contains("{\"Name\":\"mykey\",\"Id\":\"k51"));
+        assertTrue(post(a, "key/gen?arg=mykey").body().contains("key with name 'mykey' already exists"));
+        assertTrue(post(a, "key/gen?arg=self").body().contains("cannot create key with name 'self'"));
+        assertEquals(gen.body().replace("{\"Name\"", "{\"Keys\":[{\"Name\"").replace("}\n", "}]}\n"),
+                post(a, "key/rm?arg=mykey").body());
+        assertTrue(post(a, "key/list?ipns-base=b58mh").body().startsWith("{\"Keys\":[]}") || !post(a, "key/list").body()
+                .contains("mykey"));
+    }
+
+    @Test
+    void aNamePublishedThroughTheDhtResolves() throws Exception {
+        HttpResponse<String> block = client.send(HttpRequest.newBuilder(URI.create(HttpAddress.url(a.apiAddress()
+                        .orElseThrow()) + "/api/v0/block/put"))
+                .header("Content-Type", "multipart/form-data; boundary=XX")
+                .POST(HttpRequest.BodyPublishers.ofString("--XX\r\nContent-Disposition: form-data; name=\"file\"; "
+                        + "filename=\"\"\r\n\r\nipns target\r\n--XX--\r\n")).build(), HttpResponse.BodyHandlers.ofString());
+        String cid = block.body().substring(8, block.body().indexOf("\",\"Size"));
+        HttpResponse<String> published = post(a, "name/publish?arg=" + cid + "&lifetime=1h");
+        assertTrue(published.body().matches("\\{\"Name\":\"k51[a-z0-9]+\",\"Value\":\"/ipfs/" + cid + "\"}\n"),
+                published.body());
+        assertEquals("{\"Path\":\"/ipfs/" + cid + "\"}\n", post(a, "name/resolve").body());
+        String name = published.body().substring(9, published.body().indexOf("\",\"Value"));
+        assertEquals("{\"Path\":\"/ipfs/" + cid + "\"}\n", post(a, "name/resolve?arg=/ipns/" + name).body());
+        HttpResponse<String> record = post(a, "routing/get?arg=/ipns/" + a.peerId());
+        assertTrue(record.body().startsWith("{\"ID\":\"\",\"Type\":5,\"Responses\":null,\"Extra\":\""), record.body());
+
+        HttpResponse<String> peer = post(a, "routing/findpeer?arg=" + b.peerId());
+        assertTrue(peer.body().startsWith("{\"ID\":\"\",\"Type\":2,\"Responses\":[{\"ID\":\"" + b.peerId() + "\",\"Addrs\":["),
+                peer.body());
+        assertEquals(200, post(a, "routing/provide?arg=" + cid).statusCode());
+        assertTrue(post(a, "routing/provide?arg=bafkreifjjcie6lypi6ny7amxnfftagclbuxndqonfipmb64f2km2devei4").body()
+                .contains("not found locally, cannot provide"));
+    }
+
+    @Test
+    void pubsubTopicsAreMultibaseAndSubIsALiveStream() throws Exception {
+        String topic = PubsubCommands.encode("news".getBytes(StandardCharsets.UTF_8));
+        assertEquals("ubmV3cw", topic); // base64url without padding, as Kubo
+        List<String> lines = new CopyOnWriteArrayList<>();
+        CompletableFuture<HttpResponse<Stream<String>>> sub = client.sendAsync(HttpRequest.newBuilder(URI.create(
+                        HttpAddress.url(a.apiAddress().orElseThrow()) + "/api/v0/pubsub/sub?arg=" + topic))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofLines());
+        HttpResponse<Stream<String>> stream = sub.get(10, TimeUnit.SECONDS);
+        assertEquals("1", stream.headers().firstValue("X-Chunked-Output").orElseThrow());
+        Thread.ofVirtual().start(() -> stream.body().forEach(lines::add));
+        assertTrue(post(a, "pubsub/ls").body().contains("\"" + topic + "\""));
+        Topic news = b.pubsub().orElseThrow().join("news");
+        Await.until("a's subscriber gets b's message", () -> {
+            if (lines.isEmpty()) {
+                try {
+                    news.publish("hello".getBytes(StandardCharsets.UTF_8));
+                } catch (io.p2pkit.pubsub.PublishException e) {
+                    return false; // no peer in the mesh yet
+                }
+            }
+            return !lines.isEmpty();
+        }, Duration.ofSeconds(30));
+        String m = lines.getFirst();
+        assertTrue(m.startsWith("{\"from\":\"" + b.peerId() + "\",\"data\":\"uaGVsbG8\",\"seqno\":\"u"), m);
+        assertTrue(m.endsWith("\"topicIDs\":[\"" + topic + "\"]}"), m);
+        try (var bSubscribed = news.subscribe()) {
+            Await.until("b shows as a peer of the topic", () -> {
+                try {
+                    return post(a, "pubsub/peers?arg=" + topic).body().contains(b.peerId().toString());
+                } catch (Exception e) {
+                    return false;
+                }
+            }, Duration.ofSeconds(30));
+            assertTrue(post(a, "pubsub/peers").body().contains(b.peerId().toString()));
+        }
+        assertTrue(post(a, "pubsub/ls?arg=news").body().startsWith("{\"Strings\":["));
+        assertTrue(post(a, "pubsub/peers?arg=news").body().contains("URL arg must be"));
+        stream.body().close();
+    }
+
+    @Test
+    void bandwidthAndConfigAreReported() throws Exception {
+        String bw = post(a, "stats/bw").body();
+        assertTrue(bw.matches("\\{\"TotalIn\":\\d+,\"TotalOut\":\\d+,\"RateIn\":[0-9.E]+,\"RateOut\":[0-9.E]+}\n"), bw);
+        assertTrue(Long.parseLong(bw.substring(11, bw.indexOf(','))) > 0, "identify with b carried bytes: " + bw);
+        assertTrue(post(a, "stats/bw?peer=" + b.peerId()).body().contains("not by peer"));
+        HttpResponse<Stream<String>> poll = client.send(HttpRequest.newBuilder(URI.create(HttpAddress.url(
+                        a.apiAddress().orElseThrow()) + "/api/v0/stats/bw?poll=true&interval=50ms"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofLines());
+        try (Stream<String> lines = poll.body()) {
+            assertEquals(3, lines.limit(3).filter(l -> l.startsWith("{\"TotalIn\":")).count());
+        }
+
+        String config = post(a, "config/show").body();
+        assertTrue(config.startsWith("{\"Identity\":{\"PeerID\":\"" + a.peerId() + "\"},\"Addresses\":{\"API\":[\"/ip4/127.0.0.1/tcp/"),
+                config);
+        assertTrue(config.contains("\"Routing\":{\"Type\":\"dht\"}") && config.contains("\"Pubsub\":{\"Enabled\":true"), config);
+        assertTrue(!config.contains("PrivKey"), config);
+    }
+
+    @Test
+    void aNodeWithoutDhtOrPubsubSaysSoAsKubo() throws Exception {
+        HttpResponse<String> routing = post(bare, "routing/findpeer?arg=" + a.peerId());
+        assertEquals(500, routing.statusCode());
+        assertTrue(routing.body().contains("routing: operation or key not supported"), routing.body());
+        assertTrue(post(bare, "pubsub/ls").body().contains("experimental pubsub feature not enabled"));
+        assertTrue(post(bare, "repo/stat").body().contains("this node has no repository"));
+    }
+}
