@@ -81,6 +81,7 @@ public final class NodeConfig {
     private final Optional<Http> api;
     private final Optional<Http> gateway;
     private final List<java.net.URI> delegatedRouters;
+    private final ApiAccess apiAccess;
 
     private NodeConfig(Builder b) {
         this.identity = b.identity != null ? b.identity : PrivateKey.generateEd25519();
@@ -98,6 +99,7 @@ public final class NodeConfig {
         this.api = b.api;
         this.gateway = b.gateway;
         this.delegatedRouters = List.copyOf(b.delegatedRouters);
+        this.apiAccess = b.apiAccess;
     }
 
     /** A builder with the defaults. */
@@ -123,6 +125,7 @@ public final class NodeConfig {
         b.api = api;
         b.gateway = gateway;
         b.delegatedRouters = delegatedRouters;
+        b.apiAccess = apiAccess;
         return b;
     }
 
@@ -200,6 +203,11 @@ public final class NodeConfig {
     /** The gateway's server ({@code /ipfs/…}, {@code /ipns/…}, {@code /routing/v1}), if on. */
     public Optional<Http> gateway() {
         return gateway;
+    }
+
+    /** Who may use the RPC API: extra browser origins and, when set, the secrets it asks for. */
+    public ApiAccess apiAccess() {
+        return apiAccess;
     }
 
     /** Delegated Routing V1 HTTP servers asked for providers beside the DHT (base URLs). */
@@ -484,6 +492,55 @@ public final class NodeConfig {
         }
     }
 
+    /**
+     * Who may use the RPC API, as Kubo's {@code API.HTTPHeaders} origins and {@code API.Authorizations}.
+     * A request from a browser page (with an {@code Origin} or {@code Referer}) is refused unless
+     * the page is the API's own origin or in {@code allowedOrigins} ({@code "*"}: any). With
+     * authorizations, every request must carry one of their secrets and ask for a path the secret
+     * allows.
+     *
+     * @param allowedOrigins  browser origins allowed besides the API's own, such as {@code https://webui.example}
+     * @param authorizations  the secrets, none for an API open to whoever reaches it (loopback by default)
+     */
+    public record ApiAccess(List<String> allowedOrigins, List<Authorization> authorizations) {
+        /** The API's own origins only, and no secrets. */
+        public static final ApiAccess DEFAULT = new ApiAccess(List.of(), List.of());
+
+        /** Copies the lists. */
+        public ApiAccess {
+            allowedOrigins = List.copyOf(allowedOrigins);
+            authorizations = List.copyOf(authorizations);
+        }
+
+        /**
+         * One secret and what it opens.
+         *
+         * @param name         a name for logs and errors
+         * @param secret       {@code bearer:TOKEN} or {@code basic:USER:PASSWORD}
+         * @param allowedPaths path prefixes it allows, such as {@code /api/v0} (everything) or {@code /api/v0/cat}
+         */
+        public record Authorization(String name, String secret, List<String> allowedPaths) {
+            /** Checks the secret's form and copies the paths. */
+            public Authorization {
+                Objects.requireNonNull(name, "name");
+                if (!(secret.startsWith("bearer:") && secret.length() > 7)
+                        && !(secret.startsWith("basic:") && secret.indexOf(':', 6) > 6)) {
+                    throw new IllegalArgumentException("authorization " + name + ": the secret must be bearer:TOKEN "
+                            + "or basic:USER:PASSWORD");
+                }
+                allowedPaths = List.copyOf(allowedPaths);
+                if (allowedPaths.isEmpty()) {
+                    throw new IllegalArgumentException("authorization " + name + " allows no path");
+                }
+            }
+
+            @Override
+            public String toString() {
+                return "Authorization[" + name + " " + allowedPaths + "]"; // never the secret
+            }
+        }
+    }
+
     /** Builds a {@link NodeConfig}; every setter replaces what it names. */
     public static final class Builder {
         private PrivateKey identity;
@@ -501,6 +558,7 @@ public final class NodeConfig {
         private Optional<Http> api = Optional.empty();
         private Optional<Http> gateway = Optional.empty();
         private List<java.net.URI> delegatedRouters = List.of();
+        private ApiAccess apiAccess = ApiAccess.DEFAULT;
 
         private Builder() {
         }
@@ -609,6 +667,12 @@ public final class NodeConfig {
          */
         public Builder delegatedRouters(List<java.net.URI> endpoints) {
             this.delegatedRouters = List.copyOf(endpoints);
+            return this;
+        }
+
+        /** Who may use the RPC API (default: the API's own origin, no secrets). */
+        public Builder apiAccess(ApiAccess access) {
+            this.apiAccess = Objects.requireNonNull(access, "access");
             return this;
         }
 

@@ -216,6 +216,7 @@ public final class GatewayHandler extends Handler.Abstract {
             roots.add(end.cid());
         }
         Cid terminal = end == null ? root : end.cid();
+        pathBlocks.resolved();
         x.set("X-Ipfs-Path", x.request.getHttpURI().getPath());
         x.set("X-Ipfs-Roots", String.join(",", roots.stream().map(Cid::toString).toList()));
         x.set("Vary", "Accept");

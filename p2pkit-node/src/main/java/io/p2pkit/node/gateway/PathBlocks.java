@@ -19,9 +19,13 @@ import java.util.Optional;
 final class PathBlocks implements BlockSource {
     /** A path crosses one block per segment (more in HAMT shards); beyond this, blocks are not kept. */
     private static final int MAX_KEPT = 4096;
+    /** Nor beyond this many bytes: what is kept is held for the whole response. */
+    private static final long MAX_KEPT_BYTES = 16L << 20;
 
     private final BlockSource source;
     private final Map<Cid, Block> read = new LinkedHashMap<>();
+    private long keptBytes;
+    private boolean keeping = true;
 
     PathBlocks(BlockSource source) {
         this.source = source;
@@ -35,10 +39,19 @@ final class PathBlocks implements BlockSource {
             return Optional.of(kept);
         }
         Optional<Block> b = source.get(cid);
-        if (b.isPresent() && read.size() < MAX_KEPT) {
+        if (b.isPresent() && keeping && read.size() < MAX_KEPT && keptBytes + b.get().size() <= MAX_KEPT_BYTES) {
             read.put(key, b.get());
+            keptBytes += b.get().size();
         }
         return b;
+    }
+
+    /**
+     * The path is resolved: later reads (the content itself, which may be gigabytes) pass through
+     * without being kept.
+     */
+    void resolved() {
+        keeping = false;
     }
 
     /** The blocks read so far, in the order they were first read. */

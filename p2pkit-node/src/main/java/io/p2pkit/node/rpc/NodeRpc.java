@@ -20,8 +20,11 @@ public final class NodeRpc {
         return commands;
     }
 
-    /** The handler for {@code /api/v0/*} of {@code node}, whose metrics are in {@code registry}. */
-    public static RpcHandler handler(Node node, MetricRegistry registry) {
-        return new RpcHandler(node, commands(registry));
+    /**
+     * The handler for {@code /api/v0/*} of {@code node}, whose metrics are in {@code registry},
+     * behind the node's {@link io.p2pkit.node.NodeConfig.ApiAccess} checks.
+     */
+    public static org.eclipse.jetty.server.Handler handler(Node node, MetricRegistry registry) {
+        return new RpcAccess(node.config().apiAccess(), new RpcHandler(node, commands(registry)));
     }
 }

@@ -282,6 +282,7 @@ public final class DaemonCommand extends CliCommand {
             }
             b.content(content);
             Map<String, String> stored = Repository.readConfig(root).other();
+            b.apiAccess(apiAccess(stored));
             http("--api", api, stored.getOrDefault(API_KEY, HttpAddress.multiaddr(NodeConfig.Http.DEFAULT_API)))
                     .ifPresent(at -> b.api(NodeConfig.Http.api(at)));
             http("--gateway", gateway, stored.getOrDefault(GATEWAY_KEY,
@@ -294,6 +295,42 @@ public final class DaemonCommand extends CliCommand {
                     + "to serve and fetch blocks)");
         }
         return b.build();
+    }
+
+    /**
+     * The RPC API's access rules from the repository's config, as Kubo's {@code API.HTTPHeaders}
+     * origins and {@code API.Authorizations}:
+     * <pre>
+     * api.allowedOrigins              = https://webui.example, https://other.example   (or *)
+     * api.authorization.NAME.secret   = bearer:TOKEN   (or basic:USER:PASSWORD)
+     * api.authorization.NAME.paths    = /api/v0/id, /api/v0/cat   (or /api/v0 for every command)
+     * </pre>
+     */
+    static NodeConfig.ApiAccess apiAccess(Map<String, String> stored) {
+        List<String> origins = split(stored.getOrDefault("api.allowedOrigins", ""));
+        List<NodeConfig.ApiAccess.Authorization> authorizations = new ArrayList<>();
+        String prefix = "api.authorization.";
+        for (Map.Entry<String, String> e : new java.util.TreeMap<>(stored).entrySet()) {
+            if (!e.getKey().startsWith(prefix) || !e.getKey().endsWith(".secret")) {
+                continue;
+            }
+            String name = e.getKey().substring(prefix.length(), e.getKey().length() - ".secret".length());
+            String paths = stored.get(prefix + name + ".paths");
+            if (paths == null) {
+                throw new UsageException("the repository's config has " + e.getKey() + " but no " + prefix + name
+                        + ".paths (which commands it opens, /api/v0 for all)");
+            }
+            try {
+                authorizations.add(new NodeConfig.ApiAccess.Authorization(name, e.getValue(), split(paths)));
+            } catch (IllegalArgumentException x) {
+                throw new UsageException("the repository's config: " + x.getMessage());
+            }
+        }
+        return new NodeConfig.ApiAccess(origins, authorizations);
+    }
+
+    private static List<String> split(String list) {
+        return java.util.Arrays.stream(list.split(",")).map(String::strip).filter(x -> !x.isEmpty()).toList();
     }
 
     /** The address an HTTP server listens on: the option, else the default; empty when it is 'off'. */

@@ -1,0 +1,75 @@
+package io.p2pkit.node.rpc;
+
+import io.p2pkit.node.Node;
+import io.p2pkit.node.NodeConfig;
+import io.p2pkit.node.http.HttpAddress;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Origins and secrets in front of the RPC API, as Kubo checks them. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class RpcAccessTest {
+    private static final InetSocketAddress ANY = new InetSocketAddress("127.0.0.1", 0);
+
+    private static HttpResponse<String> post(HttpClient client, String url, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.noBody());
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void pagesFromOtherOriginsAreRefused() throws Exception {
+        NodeConfig.ApiAccess access = new NodeConfig.ApiAccess(List.of("https://webui.example"), List.of());
+        try (Node node = Node.start(NodeConfig.builder().listen("/ip4/127.0.0.1/tcp/0").api(NodeConfig.Http.api(ANY))
+                .apiAccess(access).build()); HttpClient client = HttpClient.newHttpClient()) {
+            String base = HttpAddress.url(node.apiAddress().orElseThrow());
+            String id = base + "/api/v0/id";
+            assertEquals(200, post(client, id).statusCode(), "no Origin: a program, not a page");
+            HttpResponse<String> evil = post(client, id, "Origin", "https://evil.example");
+            assertEquals(403, evil.statusCode());
+            assertEquals("403 - Forbidden\n", evil.body());
+            assertEquals(403, post(client, id, "Referer", "https://evil.example/page.html").statusCode());
+            HttpResponse<String> allowed = post(client, id, "Origin", "https://webui.example");
+            assertEquals(200, allowed.statusCode());
+            assertEquals("https://webui.example", allowed.headers().firstValue("Access-Control-Allow-Origin").orElseThrow());
+            assertEquals(200, post(client, id, "Origin", base).statusCode(), "the API's own origin (its console)");
+        }
+    }
+
+    @Test
+    void withAuthorizationsEveryRequestNeedsASecretThatOpensItsPath() throws Exception {
+        NodeConfig.ApiAccess access = new NodeConfig.ApiAccess(List.of(), List.of(
+                new NodeConfig.ApiAccess.Authorization("reader", "bearer:s3cret", List.of("/api/v0/id", "/api/v0/version")),
+                new NodeConfig.ApiAccess.Authorization("admin", "basic:alice:pa55", List.of("/api/v0"))));
+        try (Node node = Node.start(NodeConfig.builder().listen("/ip4/127.0.0.1/tcp/0").api(NodeConfig.Http.api(ANY))
+                .apiAccess(access).build()); HttpClient client = HttpClient.newHttpClient()) {
+            String base = HttpAddress.url(node.apiAddress().orElseThrow()) + "/api/v0/";
+            assertEquals(403, post(client, base + "id").statusCode(), "no secret");
+            assertEquals(403, post(client, base + "id", "Authorization", "Bearer wrong").statusCode());
+            assertEquals(200, post(client, base + "id", "Authorization", "Bearer s3cret").statusCode());
+            assertEquals(403, post(client, base + "swarm/peers", "Authorization", "Bearer s3cret").statusCode(),
+                    "a path the reader's secret does not open");
+            assertEquals(403, post(client, base + "identity", "Authorization", "Bearer s3cret").statusCode(),
+                    "a prefix opens paths below it, not paths that merely start with its letters");
+            String basic = "Basic " + Base64.getEncoder().encodeToString("alice:pa55".getBytes(StandardCharsets.UTF_8));
+            assertEquals(200, post(client, base + "swarm/peers", "Authorization", basic).statusCode());
+            assertTrue(access.authorizations().get(0).toString().contains("reader")
+                    && !access.authorizations().get(0).toString().contains("s3cret"), "a secret is never printed");
+        }
+    }
+}
