@@ -36,7 +36,7 @@ final class BlockCommands {
 
     private static void get(RpcRequest req, RpcResponse res) throws Exception {
         Repository repo = NodeContent.repository(req);
-        Cid cid = KuboPaths.resolveCid(repo, req.argument(0));
+        Cid cid = KuboPaths.fetchAndResolve(req, req.argument(0));
         Block block = repo.blocks().local().get(cid).orElseThrow(() -> KuboPaths.notFound(cid));
         res.stream().write(block.data());
     }

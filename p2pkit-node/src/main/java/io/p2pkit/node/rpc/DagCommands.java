@@ -197,7 +197,7 @@ final class DagCommands {
 
     private static void export(RpcRequest req, RpcResponse res) throws Exception {
         Repository repo = NodeContent.repository(req);
-        Cid root = KuboPaths.resolveCid(repo, req.argument(0));
+        Cid root = KuboPaths.fetchAndResolve(req, req.argument(0));
         // Every block is checked to be here first, so that a missing one is an error, not a cut CAR.
         new DagTraversal(repo.blocks().local(), RepoOption.codecs(true)).walk(root, block -> { });
         // A traversal skips what it has seen, so writing the CAR takes a fresh one.

@@ -262,7 +262,7 @@ final class FilesCommands {
         List<Cid> files = new ArrayList<>();
         long total = 0;
         for (String arg : req.arguments()) {
-            Cid cid = KuboPaths.resolveCid(repo, arg);
+            Cid cid = KuboPaths.fetchAndResolve(req, arg);
             UnixfsEntry e = LocalFiles.offline(() -> exporter.stat(cid));
             if (e.type() == EntryType.DIRECTORY) {
                 throw RpcError.failed("this dag node is a directory");
@@ -304,7 +304,7 @@ final class FilesCommands {
         }
         Repository repo = NodeContent.repository(req);
         String arg = req.argument(0);
-        Cid cid = KuboPaths.resolveCid(repo, arg);
+        Cid cid = KuboPaths.fetchAndResolve(req, arg);
         Exporter exporter = LocalFiles.exporter(repo);
         UnixfsEntry root = LocalFiles.offline(() -> exporter.stat(cid));
         // the archive's top entry is named after the path's last segment (the CID for a bare CID)

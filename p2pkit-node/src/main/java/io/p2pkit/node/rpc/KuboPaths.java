@@ -41,6 +41,21 @@ final class KuboPaths {
         }
     }
 
+    /**
+     * The CID an argument leads to, after fetching the DAG under the path's root over Bitswap when
+     * that root is not here (a path into a directory that is elsewhere fetches the directory's
+     * whole DAG first).
+     */
+    static Cid fetchAndResolve(RpcRequest request, String arg) throws IOException, InterruptedException {
+        IpfsPath p = parse(arg);
+        Repository repo = NodeContent.repository(request);
+        if (p.root().multihash().code() != io.p2pkit.core.multiformats.Multicodec.IDENTITY
+                && !repo.blocks().local().has(p.root().multihash())) {
+            NodeContent.fetchDag(request, p.root());
+        }
+        return resolveCid(repo, arg);
+    }
+
     /** The path resolved, with Kubo's words for a segment that is not there. */
     static ResolvedPath resolve(Repository repo, String arg) throws IOException {
         try {

@@ -18,6 +18,23 @@ final class NodeContent {
                 "this node has no repository: start the daemon with one (p2pkit init, then p2pkit daemon)"));
     }
 
+    /** How long fetching a DAG may go without a block arriving before the command fails. */
+    static final java.time.Duration FETCH_IDLE = java.time.Duration.ofSeconds(60);
+
+    /**
+     * Fetches the DAG under {@code root} over Bitswap (256 blocks at a time, from the node's peers
+     * and the providers the DHT names), so that a command can then read it locally, as a Kubo
+     * node does online. Blocks already here are not fetched again.
+     */
+    static void fetchDag(RpcRequest request, io.p2pkit.core.multiformats.Cid root) throws InterruptedException {
+        try {
+            content(request).bitswap().fetchDag(root, io.p2pkit.node.cli.options.RepoOption.codecs(true),
+                    (block, fetched) -> { }, FETCH_IDLE);
+        } catch (java.io.IOException e) {
+            throw RpcError.failed("could not fetch " + root + ": " + e.getMessage());
+        }
+    }
+
     /** Reads input bytes up to {@code limit}, or fails naming what was too big. */
     static byte[] readBounded(java.io.InputStream in, int limit, String what) throws java.io.IOException {
         byte[] bytes = in.readNBytes(limit + 1);

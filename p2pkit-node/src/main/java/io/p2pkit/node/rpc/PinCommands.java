@@ -38,7 +38,10 @@ final class PinCommands {
         String name = req.string("name").orElse("");
         List<String> pinned = new ArrayList<>();
         for (String arg : req.arguments()) {
-            Cid cid = KuboPaths.resolveCid(repo, arg);
+            Cid cid = KuboPaths.fetchAndResolve(req, arg);
+            if (recursive) {
+                NodeContent.fetchDag(req, cid); // what the pin covers must be here; what is, is not fetched again
+            }
             repo.pinner().pin(cid, recursive ? PinType.RECURSIVE : PinType.DIRECT, name);
             pinned.add(cid.toString());
         }
