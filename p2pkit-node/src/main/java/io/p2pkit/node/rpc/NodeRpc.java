@@ -14,7 +14,7 @@ public final class NodeRpc {
         for (var group : java.util.List.of(InfoCommands.all(), FilesCommands.all(), BlockCommands.all(),
                 DagCommands.all(), PinCommands.all(), RepoCommands.all(), SwarmCommands.all(),
                 KeyCommands.all(), NameCommands.all(), RoutingCommands.all(), PubsubCommands.all(),
-                StatsCommands.all(registry), ConfigCommands.all())) {
+                StatsCommands.all(registry), ConfigCommands.all(), BitswapCommands.all())) {
             group.forEach(commands::add);
         }
         return commands;

@@ -27,7 +27,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Commands on content the node does not hold fetch it over Bitswap first, as a Kubo node online. */
+/**
+ * Commands on content the node does not hold fetch it over Bitswap first, as a Kubo node online,
+ * and {@code bitswap/stat|ledger|wantlist} show it.
+ */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RpcFetchTest {
     @Test
@@ -56,6 +59,17 @@ class RpcFetchTest {
                 assertArrayEquals(data, cat.body());
                 assertTrue(b.content().orElseThrow().repository().blocks().local()
                         .has(io.p2pkit.core.multiformats.Cid.parse(cid).multihash()), "the fetched blocks are kept");
+
+                HttpResponse<String> stat = client.send(HttpRequest.newBuilder(URI.create(api + "bitswap/stat"))
+                        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+                assertTrue(stat.body().strip().matches(".*\"BlocksReceived\":[1-9].*") && stat.body().contains(a.peerId().toString()),
+                        stat.body());
+                HttpResponse<String> ledger = client.send(HttpRequest.newBuilder(URI.create(api + "bitswap/ledger?arg="
+                        + a.peerId())).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+                assertTrue(ledger.body().strip().matches(".*\"Recv\":[1-9][0-9]{5,}.*"), "over 1.5 MB received from A: " + ledger.body());
+                HttpResponse<String> wants = client.send(HttpRequest.newBuilder(URI.create(api + "bitswap/wantlist"))
+                        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals("{\"Keys\":[]}", wants.body().strip(), "nothing wanted once everything came");
 
                 HttpResponse<String> pin = client.send(HttpRequest.newBuilder(URI.create(api + "pin/add?arg=" + cid))
                         .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
