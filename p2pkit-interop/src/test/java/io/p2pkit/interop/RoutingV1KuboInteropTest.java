@@ -76,7 +76,7 @@ class RoutingV1KuboInteropTest {
     }
 
     @Test
-    void kuboFindsP2pkitAsAProviderAndFetchesFromIt() throws Exception {
+    void kuboFindsP2pkitAmongTheProvidersAndFetchesFromIt() throws Exception {
         String providers = kubo.cli().runUntilSuccess(List.of("--timeout=20s", "routing", "findprovs",
                 block.cid().toString()), Duration.ofSeconds(40));
         assertEquals(node.peerId().toString(), providers.strip());
@@ -93,7 +93,7 @@ class RoutingV1KuboInteropTest {
     }
 
     @Test
-    void kuboResolvesANameWhoseRecordIsInP2pkitsDht() throws Exception {
+    void kuboResolvesNamesWhoseRecordsAreInP2pkitsDht() throws Exception {
         PrivateKey key = PrivateKey.generateEd25519();
         byte[] record = IpnsRecordSigner.sign(key, "/ipfs/" + block.cid(), 1, Instant.now().plus(Duration.ofHours(1)),
                 Duration.ofMinutes(1));
