@@ -25,12 +25,23 @@ final class LatencyProbe implements AutoCloseable {
 
     private final Host host;
     private final Map<PeerId, Duration> rtt = new ConcurrentHashMap<>();
+    /** A round still pinging (slow peers) makes the next one skip, so that rounds never pile up. */
+    private final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean();
     private final ScheduledFuture<?> task;
 
     LatencyProbe(Host host, ScheduledExecutorService scheduler) {
         this.host = host;
-        this.task = scheduler.scheduleWithFixedDelay(() -> host.spawn("p2pkit-console-ping", this::round), 1,
-                INTERVAL.toSeconds(), TimeUnit.SECONDS);
+        this.task = scheduler.scheduleWithFixedDelay(() -> {
+            if (running.compareAndSet(false, true)) {
+                host.spawn("p2pkit-console-ping", () -> {
+                    try {
+                        round();
+                    } finally {
+                        running.set(false);
+                    }
+                });
+            }
+        }, 1, INTERVAL.toSeconds(), TimeUnit.SECONDS);
     }
 
     private void round() {

@@ -58,11 +58,14 @@ final class RpcAccess extends Handler.Wrapper {
         return super.handle(request, response, callback);
     }
 
-    /** The origins a page served by this API itself has: its host as the request names it, and loopback. */
+    /**
+     * The origins a page served by this API itself has, on loopback. Not the request's Host: a page
+     * whose name was rebound to 127.0.0.1 (DNS rebinding) sends its own name there.
+     */
     private static List<String> ownOrigins(Request request) {
         int port = Request.getServerPort(request);
         List<String> own = new ArrayList<>();
-        for (String host : List.of("127.0.0.1", "localhost", "[::1]", Request.getServerName(request))) {
+        for (String host : List.of("127.0.0.1", "localhost", "[::1]")) {
             own.add("http://" + host + ":" + port);
             own.add("https://" + host + ":" + port);
         }

@@ -48,6 +48,9 @@ class RpcAccessTest {
             assertEquals(200, allowed.statusCode());
             assertEquals("https://webui.example", allowed.headers().firstValue("Access-Control-Allow-Origin").orElseThrow());
             assertEquals(200, post(client, id, "Origin", base).statusCode(), "the API's own origin (its console)");
+            int port = node.apiAddress().orElseThrow().getPort();
+            assertEquals(403, post(client, id, "Origin", "http://rebound.example:" + port).statusCode(),
+                    "a page whose name points at 127.0.0.1 (DNS rebinding) is not the API's own origin");
         }
     }
 
