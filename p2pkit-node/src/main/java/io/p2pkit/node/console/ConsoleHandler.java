@@ -32,14 +32,36 @@ public final class ConsoleHandler extends Handler.Abstract {
             "console.css", "text/css; charset=utf-8");
 
     private final Node node;
-    private final BandwidthMeter bandwidth;
-    private final LatencyProbe latency;
+    private final MetricRegistry registry;
+    /** Sampling traffic and pinging peers start when the console is first opened, not with every node. */
+    private final java.util.concurrent.atomic.AtomicReference<Sampling> sampling = new java.util.concurrent.atomic.AtomicReference<>();
+
+    /** What the console keeps measuring once opened. */
+    private record Sampling(BandwidthMeter bandwidth, LatencyProbe latency) {
+        void close() {
+            bandwidth.close();
+            latency.close();
+        }
+    }
 
     /** The console of {@code node}, whose traffic is read from {@code registry}. */
     public ConsoleHandler(Node node, MetricRegistry registry) {
         this.node = node;
-        this.bandwidth = BandwidthMeter.start(registry, node.host().scheduler());
-        this.latency = new LatencyProbe(node.host(), node.host().scheduler());
+        this.registry = registry;
+    }
+
+    private Sampling sampling() {
+        Sampling s = sampling.get();
+        if (s != null) {
+            return s;
+        }
+        Sampling started = new Sampling(BandwidthMeter.start(registry, node.host().scheduler()),
+                new LatencyProbe(node.host(), node.host().scheduler()));
+        if (sampling.compareAndSet(null, started)) {
+            return started;
+        }
+        started.close(); // another request started it first
+        return sampling.get();
     }
 
     @Override
@@ -59,7 +81,8 @@ public final class ConsoleHandler extends Handler.Abstract {
         byte[] body;
         String type;
         if (name.equals("api/state")) {
-            body = Json.write(NodeState.of(node, bandwidth, latency)).getBytes(StandardCharsets.UTF_8);
+            Sampling s = sampling();
+            body = Json.write(NodeState.of(node, s.bandwidth(), s.latency())).getBytes(StandardCharsets.UTF_8);
             type = "application/json";
             response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
         } else if (FILES.containsKey(name)) {
@@ -85,8 +108,10 @@ public final class ConsoleHandler extends Handler.Abstract {
     /** Stops sampling traffic and pinging peers when the server stops. */
     @Override
     protected void doStop() throws Exception {
-        bandwidth.close();
-        latency.close();
+        Sampling s = sampling.getAndSet(null);
+        if (s != null) {
+            s.close();
+        }
         super.doStop();
     }
 }

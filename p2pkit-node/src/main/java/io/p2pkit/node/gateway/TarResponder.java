@@ -5,6 +5,7 @@ import io.p2pkit.ipfs.unixfs.exporter.DirEntries;
 import io.p2pkit.ipfs.unixfs.exporter.DirEntry;
 import io.p2pkit.ipfs.unixfs.exporter.Exporter;
 import io.p2pkit.ipfs.unixfs.exporter.UnixfsEntry;
+import io.p2pkit.node.cli.content.TarArchive;
 import org.eclipse.jetty.io.Content;
 
 import java.io.IOException;
@@ -52,11 +53,11 @@ final class TarResponder {
             if (x.head()) {
                 return;
             }
-            TarWriter tar = new TarWriter(out);
+            TarArchive tar = new TarArchive(out);
             for (Entry e : entries) {
                 long mtime = e.stat.mtime() == null ? 0 : Math.max(0, e.stat.mtime().seconds());
                 switch (e.stat.type()) {
-                    case DIRECTORY -> tar.directory(e.name, mode(e.stat, 0755), mtime);
+                    case DIRECTORY -> tar.directory(e.name.endsWith("/") ? e.name : e.name + "/", mode(e.stat, 0755), mtime);
                     case SYMLINK -> tar.symlink(e.name, exporter.readSymlink(e.stat.cid()), mtime);
                     case FILE -> {
                         try (InputStream in = exporter.read(e.stat.cid())) {

@@ -18,6 +18,7 @@ import io.p2pkit.ipfs.unixfs.importer.TreeImporter;
 import io.p2pkit.ipfs.unixfs.pb.Mtime;
 import io.p2pkit.node.cli.content.CodecNames;
 import io.p2pkit.node.cli.content.LocalFiles;
+import io.p2pkit.node.cli.content.TarArchive;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -325,7 +326,7 @@ final class FilesCommands {
                 return null;
             });
         } else {
-            TarStream tar = new TarStream(out);
+            TarArchive tar = new TarArchive(out);
             LocalFiles.offline(() -> {
                 writeTar(exporter, root, name, tar, 0);
                 return null;
@@ -338,7 +339,7 @@ final class FilesCommands {
         out.flush();
     }
 
-    private static void writeTar(Exporter exporter, UnixfsEntry entry, String name, TarStream tar, int depth)
+    private static void writeTar(Exporter exporter, UnixfsEntry entry, String name, TarArchive tar, int depth)
             throws IOException {
         long mtime = entry.mtime() == null ? 0 : entry.mtime().seconds();
         switch (entry.type()) {

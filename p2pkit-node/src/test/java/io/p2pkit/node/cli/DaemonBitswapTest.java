@@ -78,12 +78,12 @@ class DaemonBitswapTest {
             assertArrayEquals(data, again.stdout(), "the exported CAR holds the whole file");
 
             // the daemon announces what it holds: a DHT lookup through it finds it as a provider
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            CliRunner f = CliRunner.run("routing", "findprovs", treeCid, "--bootstrap", addr, "--json");
-            while (f.status() != 0 && System.nanoTime() < deadline) {
-                Thread.sleep(200);
-                f = CliRunner.run("routing", "findprovs", treeCid, "--bootstrap", addr, "--json");
-            }
+            java.util.concurrent.atomic.AtomicReference<CliRunner> found = new java.util.concurrent.atomic.AtomicReference<>();
+            io.p2pkit.testing.Await.until("the daemon's provider record", () -> {
+                found.set(CliRunner.run("routing", "findprovs", treeCid, "--bootstrap", addr, "--json"));
+                return found.get().status() == 0;
+            }, java.time.Duration.ofSeconds(30));
+            CliRunner f = found.get();
             assertEquals(0, f.status(), "findprovs: " + f.err() + f.out());
             assertTrue(f.out().contains(addr.substring(addr.lastIndexOf('/') + 1)), f.out());
         }

@@ -1,4 +1,4 @@
-package io.p2pkit.node.rpc;
+package io.p2pkit.node.cli.content;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,32 +8,35 @@ import java.util.Arrays;
 
 /**
  * Writes a POSIX tar archive entry by entry, as Go's archive/tar does in PAX format: ustar
- * headers, with a PAX record in front of an entry whose name or link target does not fit them.
- * File bytes are copied from a stream, so nothing is held whole.
+ * headers, with a PAX record in front of an entry whose name or link target does not fit them
+ * (over 100 bytes, or not ASCII) or whose size does. File bytes are copied from a stream, so
+ * nothing is held whole. The RPC API's {@code get} and the gateway's {@code ?format=tar} write
+ * with it.
  */
-final class TarStream {
+public final class TarArchive {
     private static final int BLOCK = 512;
     /** The largest size a ustar header holds (eleven octal digits); larger ones go in a PAX record. */
     private static final long MAX_USTAR_SIZE = 077777777777L;
 
     private final OutputStream out;
 
-    TarStream(OutputStream out) {
+    /** An archive written to {@code out}. */
+    public TarArchive(OutputStream out) {
         this.out = out;
     }
 
-    /** A directory entry. */
-    void directory(String name, int mode, long mtime) throws IOException {
-        header(name, '5', mode, 0, mtime, ""); // no trailing slash: Go writes none, and boxo refuses one
+    /** A directory entry, named as given (Kubo's {@code get} writes no trailing slash, the gateway one). */
+    public void directory(String name, int mode, long mtime) throws IOException {
+        header(name, '5', mode, 0, mtime, "");
     }
 
     /** A symlink entry. */
-    void symlink(String name, String target, long mtime) throws IOException {
+    public void symlink(String name, String target, long mtime) throws IOException {
         header(name, '2', 0777, 0, mtime, target);
     }
 
     /** A file entry: {@code size} bytes copied from {@code in}. */
-    void file(String name, int mode, long size, long mtime, InputStream in) throws IOException {
+    public void file(String name, int mode, long size, long mtime, InputStream in) throws IOException {
         header(name, '0', mode, size, mtime, "");
         long copied = in.transferTo(out);
         if (copied != size) {
@@ -43,7 +46,7 @@ final class TarStream {
     }
 
     /** The two empty blocks that end an archive. */
-    void finish() throws IOException {
+    public void finish() throws IOException {
         out.write(new byte[2 * BLOCK]);
         out.flush();
     }
@@ -51,8 +54,8 @@ final class TarStream {
     private void header(String name, char type, int mode, long size, long mtime, String link) throws IOException {
         byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
         byte[] linkBytes = link.getBytes(StandardCharsets.UTF_8);
-        boolean longName = nameBytes.length > 100;
-        boolean longLink = linkBytes.length > 100;
+        boolean longName = nameBytes.length > 100 || !ascii(name);
+        boolean longLink = linkBytes.length > 100 || !ascii(link);
         boolean bigSize = size > MAX_USTAR_SIZE;
         if (longName || longLink || bigSize) {
             StringBuilder pax = new StringBuilder();
@@ -71,6 +74,10 @@ final class TarStream {
             pad(records.length);
         }
         write(block(longName ? cut(name, 100) : name, type, mode, bigSize ? 0 : size, mtime, longLink ? cut(link, 100) : link));
+    }
+
+    private static boolean ascii(String s) {
+        return s.chars().allMatch(c -> c < 0x80);
     }
 
     /** A PAX record: "<length> <key>=<value>\n", the length counting itself. */
