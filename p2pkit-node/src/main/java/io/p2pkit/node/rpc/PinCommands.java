@@ -38,10 +38,9 @@ final class PinCommands {
         String name = req.string("name").orElse("");
         List<String> pinned = new ArrayList<>();
         for (String arg : req.arguments()) {
+            // A root held elsewhere is fetched with its DAG first (256 blocks at a time); the pin's own
+            // walk goes through the tiered store, which fetches any other block it lacks.
             Cid cid = KuboPaths.fetchAndResolve(req, arg);
-            if (recursive) {
-                NodeContent.fetchDag(req, cid); // what the pin covers must be here; what is, is not fetched again
-            }
             repo.pinner().pin(cid, recursive ? PinType.RECURSIVE : PinType.DIRECT, name);
             pinned.add(cid.toString());
         }
