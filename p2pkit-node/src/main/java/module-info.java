@@ -9,6 +9,7 @@ module io.p2pkit.node {
     requires transitive io.p2pkit.core;
     requires transitive io.p2pkit.kad;
     requires transitive io.p2pkit.pubsub;
+    requires transitive io.p2pkit.nat;
     requires transitive io.p2pkit.ipfs;
     requires io.p2pkit.quic;
     requires io.p2pkit.websocket;
