@@ -13,6 +13,7 @@ import io.p2pkit.core.network.Connection;
 import io.p2pkit.core.network.ConnectionListener;
 import io.p2pkit.core.resource.ResourceManager;
 import io.p2pkit.kad.KadDht;
+import io.p2pkit.nat.autonat.AutoNat;
 import io.p2pkit.node.exchange.ContentService;
 import io.p2pkit.ipfs.bitswap.ProviderFinder;
 import io.p2pkit.node.http.HttpFace;
@@ -106,6 +107,11 @@ public final class Node implements Closeable {
         Node node = null;
         List<RoutingV1Client> delegated = new java.util.ArrayList<>();
         try {
+            if (config.autoNat().isPresent()) {
+                // Dial-backs leave from a host of their own, with the same transports as the node.
+                AutoNat.attach(host, config.autoNat().get().withDialer(
+                        () -> config.transports().applyTo(Host.builder().identify(false)).build()));
+            }
             Optional<KadDht> dht = Optional.empty();
             if (config.dht().isPresent()) {
                 dht = Optional.of(config.dht().get().attach(host, config.bootstrap()));

@@ -110,6 +110,11 @@ public final class DaemonCommand extends CliCommand {
             + "send data)")
     private boolean enablePerf;
 
+    @Option(names = "--autonat-service", paramLabel = "MODE", description = "whether to answer other peers' AutoNAT "
+            + "v1 and v2 requests: enabled (the default: while this node is not known to be private) or disabled; "
+            + "Kubo's AutoNAT.ServiceMode. The AutoNAT client always runs")
+    private String autoNatService = "enabled";
+
     @Option(names = "--dht", paramLabel = "MODE", description = DhtOptions.DESCRIPTION)
     private String dht;
 
@@ -240,6 +245,11 @@ public final class DaemonCommand extends CliCommand {
         NodeConfig.Builder b = NodeConfig.builder().identity(key).listen(listen).bootstrap(bootstrap)
                 .agentVersion("p2pkit/" + NodeVersion.get()).perf(enablePerf).transports(transport.config())
                 .limits(limits).connections(ConnectionManagerConfig.of(low, high, grace));
+        b.autoNat(io.p2pkit.nat.autonat.AutoNatConfig.defaults().withServiceMode(switch (autoNatService) {
+            case "enabled" -> io.p2pkit.nat.autonat.AutoNatConfig.ServiceMode.ENABLED;
+            case "disabled" -> io.p2pkit.nat.autonat.AutoNatConfig.ServiceMode.DISABLED;
+            default -> throw new UsageException("--autonat-service: expected enabled or disabled, not " + autoNatService);
+        }));
         if (metricsOption != null) {
             try {
                 b.metrics(MetricsServer.parseAddress(metricsOption));
