@@ -13,6 +13,7 @@
 #   pubsub programs: node peers/js/pubsub.mjs, peers/go-pubsub/peer (built with the go peer)
 #   Kubo (the ipfs command, for UnixFS CIDs): peers/kubo/ipfs (built with the go peer)
 #   Helia (@helia/unixfs importer): node peers/helia/add.mjs; a Helia node with Bitswap: node peers/helia/peer.mjs
+#   kubo-rpc-client (Kubo's RPC client, built with the js peer): node peers/kubo-rpc-client/session.mjs
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -63,6 +64,7 @@ build_js() {
     touch .built
     echo "interop: js peer ready (node $(node --version))"
     build_helia || { echo "interop: building the helia peer FAILED" >&2; return 1; }
+    build_kubo_rpc_client || { echo "interop: installing kubo-rpc-client FAILED" >&2; return 1; }
 }
 
 build_go() {
@@ -129,6 +131,18 @@ build_helia() {
     node --check peer.mjs || return 1
     touch .built
     echo "interop: helia ready (helia $(node -p 'require("./node_modules/helia/package.json").version'), @helia/unixfs $(node -p 'require("./node_modules/@helia/unixfs/package.json").version'))"
+}
+
+build_kubo_rpc_client() {
+    cd "$here/kubo-rpc-client" || return 1
+    rm -f .built
+    if [ ! -d node_modules ] || ! cmp -s package-lock.json node_modules/.package-lock.json.p2pkit 2>/dev/null; then
+        npm_config_cache="$cache/npm" npm ci --no-audit --no-fund --loglevel=error || return 1
+        cp package-lock.json node_modules/.package-lock.json.p2pkit
+    fi
+    node --check session.mjs || return 1
+    touch .built
+    echo "interop: kubo-rpc-client ready ($(node -p 'require("./node_modules/kubo-rpc-client/package.json").version'))"
 }
 
 build_rust() {

@@ -1,7 +1,8 @@
 /**
  * Helpers shared by every module's tests: deadlines ({@code Await}), a manual scheduler, seeded
- * randomness, the official test vectors, real servers for tests (dnsmasq), a test CA, and
- * {@code Prerequisites} for what a test needs from the machine. Test scope only.
+ * randomness, the official test vectors, real servers for tests (dnsmasq), a NAT testbed in
+ * network namespaces ({@code netns}), a test CA, and {@code Prerequisites} for what a test needs
+ * from the machine. Test scope only.
  */
 module io.p2pkit.testing {
     requires transitive org.junit.jupiter.api;
@@ -10,6 +11,7 @@ module io.p2pkit.testing {
     requires org.bouncycastle.pkix;
 
     exports io.p2pkit.testing;
+    exports io.p2pkit.testing.netns;
 
     // Names every test skipped at the end of a run (also registered in META-INF/services for the class path).
     provides org.junit.platform.launcher.TestExecutionListener with io.p2pkit.testing.SkipSummary;

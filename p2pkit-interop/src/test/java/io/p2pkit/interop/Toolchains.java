@@ -119,6 +119,19 @@ public final class Toolchains {
         return requireHelia().resolveSibling("peer.mjs");
     }
 
+    /**
+     * Requires kubo-rpc-client, the JavaScript client of Kubo's RPC API (installed with the js
+     * peer by peers/build.sh): fails under CI and skips elsewhere when it cannot run.
+     *
+     * @return {@code peers/kubo-rpc-client/session.mjs}
+     */
+    public static Path requireKuboRpcClient() {
+        Path dir = get().peers.resolve("kubo-rpc-client");
+        Prerequisites.require(Prerequisites.findProgram("node").isPresent(), "kubo-rpc-client cannot run: node is not installed");
+        Prerequisites.require(Files.exists(dir.resolve(".built")), "kubo-rpc-client is not installed (peers/build.sh failed or did not run; see its output)");
+        return dir.resolve("session.mjs");
+    }
+
     private static Toolchains detect() {
         Path peers = Path.of(System.getProperty("p2pkit.interop.peers", "peers")).toAbsolutePath().normalize();
         Map<Implementation, String> missing = new EnumMap<>(Implementation.class);

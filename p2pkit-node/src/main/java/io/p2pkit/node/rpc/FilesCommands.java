@@ -191,7 +191,9 @@ final class FilesCommands {
             if (progress && !silent) {
                 Map<String, Object> o = new LinkedHashMap<>();
                 o.put("Name", path);
-                o.put("Bytes", total);
+                if (total > 0) {
+                    o.put("Bytes", total);      // Kubo's omitempty: an empty file's event is its name alone
+                }
                 send(o);
             }
         }

@@ -80,8 +80,12 @@ final class KeyCommands {
 
     private static void list(RpcRequest req, RpcResponse res) throws Exception {
         List<Map<String, Object>> keys = new ArrayList<>();
+        // self is the running node's identity, whether or not it came from the repository's file
+        keys.add(entry(new Keystore.Entry(Keystore.SELF, req.node().peerId()), req));
         for (Keystore.Entry e : keystore(req).list()) {
-            keys.add(entry(e, req));
+            if (!e.name().equals(Keystore.SELF)) {
+                keys.add(entry(e, req));
+            }
         }
         res.single(Map.of("Keys", keys));
     }

@@ -212,9 +212,7 @@ public final class RpcHandler extends Handler.Abstract {
             throw RpcError.client("request body too large: this command takes no files, and at most "
                     + MAX_PLAIN_BODY + " bytes");
         }
-        java.util.concurrent.atomic.AtomicBoolean gone = new java.util.concurrent.atomic.AtomicBoolean();
-        request.addFailureListener(failure -> gone.set(true));
-        return new RpcRequest(node, strings, options, files, gone::get);
+        return new RpcRequest(node, strings, options, files, new ClientPresence(request));
     }
 
     /** Reads and drops up to {@code max} bytes, fewer when the stream ends first. */

@@ -149,6 +149,27 @@ class RpcNetworkCommandsTest {
         stream.body().close();
     }
 
+    /** A quiet subscription ends when its client hangs up, as on Kubo, not when a message next comes. */
+    @Test
+    void aSubscriptionEndsWhenItsClientHangsUp() throws Exception {
+        String topic = PubsubCommands.encode("quiet".getBytes(StandardCharsets.UTF_8));
+        InetSocketAddress api = a.apiAddress().orElseThrow();
+        try (java.net.Socket socket = new java.net.Socket(api.getAddress(), api.getPort())) {
+            socket.getOutputStream().write(("POST /api/v0/pubsub/sub?arg=" + topic + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Content-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String status = new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+            assertEquals("HTTP/1.1 200", status);
+            assertTrue(post(a, "pubsub/ls").body().contains("\"" + topic + "\""));
+        }
+        Await.until("the subscription of the client that hung up ends", () -> {
+            try {
+                return !post(a, "pubsub/ls").body().contains("\"" + topic + "\"");
+            } catch (Exception e) {
+                return false;
+            }
+        }, Duration.ofSeconds(10));
+    }
+
     @Test
     void bandwidthAndConfigAreReported() throws Exception {
         String bw = post(a, "stats/bw").body();

@@ -57,6 +57,9 @@ final class FileImporter {
             ahead = chunker.next();
             if (ahead == null) {
                 ended = true;
+                if (read == 0) {
+                    listener.bytesRead(path, 0);   // an empty file shows up in progress too, as in Kubo
+                }
             } else {
                 read += ahead.length;
                 listener.bytesRead(path, read);
