@@ -9,6 +9,7 @@
 # A successful build writes peers/<name>/.built (the harness looks for it) and a launcher:
 #   js:   node peers/js/peer.mjs        go: peers/go/peer        rust: peers/rust/peer
 #   perf programs: node peers/js/perf.mjs, peers/go/perf-peer
+#   AutoNAT program: peers/go/autonat-peer (built with the go peer)
 #   DHT programs: node peers/js/kad.mjs, peers/go-kad/peer
 #   pubsub programs: node peers/js/pubsub.mjs, peers/go-pubsub/peer (built with the go peer)
 #   Kubo (the ipfs command, for UnixFS CIDs): peers/kubo/ipfs (built with the go peer)
@@ -77,6 +78,7 @@ build_go() {
     # Go keeps its module and build caches under the home directory by default.
     GOFLAGS=-mod=readonly go build -trimpath -o peer . || return 1
     GOFLAGS=-mod=readonly go build -trimpath -o perf-peer ./perf || return 1
+    GOFLAGS=-mod=readonly go build -trimpath -o autonat-peer ./autonat || return 1
     touch .built
     echo "interop: go peer ready ($(go version | cut -d' ' -f3))"
     # The go-libp2p-kad-dht and go-libp2p-pubsub peers have their own modules; the go peer stays
