@@ -13,6 +13,8 @@ import io.p2pkit.core.network.Connection;
 import io.p2pkit.core.network.ConnectionListener;
 import io.p2pkit.core.resource.ResourceManager;
 import io.p2pkit.kad.KadDht;
+import io.p2pkit.nat.portmap.HostPortMapper;
+import io.p2pkit.nat.portmap.PortMapper;
 import io.p2pkit.node.exchange.ContentService;
 import io.p2pkit.ipfs.bitswap.ProviderFinder;
 import io.p2pkit.node.http.HttpFace;
@@ -106,6 +108,9 @@ public final class Node implements Closeable {
         Node node = null;
         List<RoutingV1Client> delegated = new java.util.ArrayList<>();
         try {
+            if (config.portMapping()) {
+                HostPortMapper.start(host, PortMapper.builder()); // a host service: closed with the host
+            }
             Optional<KadDht> dht = Optional.empty();
             if (config.dht().isPresent()) {
                 dht = Optional.of(config.dht().get().attach(host, config.bootstrap()));
@@ -239,6 +244,11 @@ public final class Node implements Closeable {
     /** The repository, Bitswap and reprovider, if the node has content. */
     public Optional<ContentService> content() {
         return content;
+    }
+
+    /** The port mapping on the default gateway, if it is on ({@link NodeConfig#portMapping()}). */
+    public Optional<HostPortMapper> portMapper() {
+        return host.service(HostPortMapper.class);
     }
 
     /** Where the metrics endpoint listens, if configured (the real port when 0 was asked for). */

@@ -110,6 +110,10 @@ public final class DaemonCommand extends CliCommand {
             + "send data)")
     private boolean enablePerf;
 
+    @Option(names = "--no-port-mapping", description = "do not map the listen ports on the default gateway (by "
+            + "default they are mapped through NAT-PMP or UPnP IGD, and the external addresses printed)")
+    private boolean noPortMapping;
+
     @Option(names = "--dht", paramLabel = "MODE", description = DhtOptions.DESCRIPTION)
     private String dht;
 
@@ -238,7 +242,7 @@ public final class DaemonCommand extends CliCommand {
             low = Math.min(low, high); // only one was given: keep the other consistent with it
         }
         NodeConfig.Builder b = NodeConfig.builder().identity(key).listen(listen).bootstrap(bootstrap)
-                .agentVersion("p2pkit/" + NodeVersion.get()).perf(enablePerf).transports(transport.config())
+                .agentVersion("p2pkit/" + NodeVersion.get()).perf(enablePerf).portMapping(!noPortMapping).transports(transport.config())
                 .limits(limits).connections(ConnectionManagerConfig.of(low, high, grace));
         if (metricsOption != null) {
             try {
@@ -389,6 +393,16 @@ public final class DaemonCommand extends CliCommand {
                         + ":" + bound.getPort() + MetricsServer.PATHS.get(0);
                 ready.put("metrics", url);
                 text.append("\nmetrics at ").append(url);
+            });
+            node.portMapper().ifPresent(pm -> {
+                ready.put("portMapping", "on");
+                text.append("\nport mapping on the default gateway: on (NAT-PMP, UPnP IGD)");
+                pm.addListener(external -> {
+                    Map<String, Object> e = new LinkedHashMap<>();
+                    e.put("event", "portMapping");
+                    e.put("external", external.stream().map(Multiaddr::toString).toList());
+                    event(e, "port mapping: external addresses " + external + " (" + pm.mapper().status().detail() + ")");
+                });
             });
             event(ready, text.toString());
         }
