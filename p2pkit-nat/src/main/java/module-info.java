@@ -5,10 +5,10 @@
  */
 module io.p2pkit.nat {
     requires transitive io.p2pkit.core;
+    requires java.xml;       // UPnP device descriptions and SOAP (hardened parser)
+    requires java.net.http;  // UPnP's HTTP
 
-    // each package is exported once it has its public API (a package of only package-info
-    // cannot be exported):
-    // exports io.p2pkit.nat.relay;
+    // exports io.p2pkit.nat.relay;   (once relay v2 is merged)
     exports io.p2pkit.nat.autonat;
-    // exports io.p2pkit.nat.portmap;
+    exports io.p2pkit.nat.portmap;
 }

@@ -14,6 +14,8 @@ import io.p2pkit.core.network.ConnectionListener;
 import io.p2pkit.core.resource.ResourceManager;
 import io.p2pkit.kad.KadDht;
 import io.p2pkit.nat.autonat.AutoNat;
+import io.p2pkit.nat.portmap.HostPortMapper;
+import io.p2pkit.nat.portmap.PortMapper;
 import io.p2pkit.node.exchange.ContentService;
 import io.p2pkit.ipfs.bitswap.ProviderFinder;
 import io.p2pkit.node.http.HttpFace;
@@ -107,10 +109,16 @@ public final class Node implements Closeable {
         Node node = null;
         List<RoutingV1Client> delegated = new java.util.ArrayList<>();
         try {
+            Optional<AutoNat> autoNat = Optional.empty();
             if (config.autoNat().isPresent()) {
                 // Dial-backs leave from a host of their own, with the same transports as the node.
-                AutoNat.attach(host, config.autoNat().get().withDialer(
-                        () -> config.transports().applyTo(Host.builder().identify(false)).build()));
+                autoNat = Optional.of(AutoNat.attach(host, config.autoNat().get().withDialer(
+                        () -> config.transports().applyTo(Host.builder().identify(false)).build())));
+            }
+            if (config.portMapping()) {
+                HostPortMapper mapper = HostPortMapper.start(host, PortMapper.builder()); // closed with the host
+                // mapped addresses are candidates: advertised once AutoNAT has confirmed them, as go does
+                autoNat.ifPresent(a -> mapper.addListener(external -> external.forEach(a::confirm)));
             }
             Optional<KadDht> dht = Optional.empty();
             if (config.dht().isPresent()) {
@@ -245,6 +253,11 @@ public final class Node implements Closeable {
     /** The repository, Bitswap and reprovider, if the node has content. */
     public Optional<ContentService> content() {
         return content;
+    }
+
+    /** The port mapping on the default gateway, if it is on ({@link NodeConfig#portMapping()}). */
+    public Optional<HostPortMapper> portMapper() {
+        return host.service(HostPortMapper.class);
     }
 
     /** Where the metrics endpoint listens, if configured (the real port when 0 was asked for). */

@@ -72,6 +72,7 @@ public final class NodeConfig {
     private final List<PeerInfo> bootstrap;
     private final String agentVersion;
     private final boolean perf;
+    private final boolean portMapping;
     private final Transports transports;
     private final ResourceManagerConfig limits;
     private final ConnectionManagerConfig connections;
@@ -91,6 +92,7 @@ public final class NodeConfig {
         this.bootstrap = List.copyOf(b.bootstrap);
         this.agentVersion = b.agentVersion;
         this.perf = b.perf;
+        this.portMapping = b.portMapping;
         this.transports = b.transports;
         this.limits = b.limits;
         this.connections = b.connections != null ? b.connections : ConnectionManagerConfig.fitting(b.limits);
@@ -118,6 +120,7 @@ public final class NodeConfig {
         b.bootstrap = bootstrap;
         b.agentVersion = agentVersion;
         b.perf = perf;
+        b.portMapping = portMapping;
         b.transports = transports;
         b.limits = limits;
         b.connections = connections;
@@ -171,6 +174,14 @@ public final class NodeConfig {
     /** Whether {@code /perf/1.0.0} is served (default off: any peer could make the node send data). */
     public boolean perf() {
         return perf;
+    }
+
+    /**
+     * Whether the listen ports are mapped on the default gateway through NAT-PMP or UPnP (default
+     * off here; {@code p2pkit daemon} turns it on unless {@code --no-port-mapping}).
+     */
+    public boolean portMapping() {
+        return portMapping;
     }
 
     /** How the host connects. */
@@ -561,6 +572,7 @@ public final class NodeConfig {
         private List<PeerInfo> bootstrap = List.of();
         private String agentVersion = "p2pkit/" + NodeVersion.get();
         private boolean perf;
+        private boolean portMapping;
         private Transports transports = Transports.defaults();
         private ResourceManagerConfig limits = ResourceManagerConfig.defaults();
         private ConnectionManagerConfig connections;
@@ -614,6 +626,12 @@ public final class NodeConfig {
         /** Whether to serve {@code /perf/1.0.0}. */
         public Builder perf(boolean serve) {
             this.perf = serve;
+            return this;
+        }
+
+        /** Whether to map the listen ports on the default gateway (NAT-PMP, UPnP IGD). */
+        public Builder portMapping(boolean on) {
+            this.portMapping = on;
             return this;
         }
 

@@ -55,30 +55,62 @@ public final class NetnsProbe {
     }
 
     private static void listenTcp(int port) throws IOException {
-        try (ServerSocket server = new ServerSocket()) {
-            server.setReuseAddress(true);
-            server.bind(new InetSocketAddress(port));
-            System.out.println("listening " + port);
+        serveTcp(port);
+        System.out.println("listening " + port);
+        awaitForever();
+    }
+
+    private static void listenUdp(int port) throws IOException {
+        serveUdp(port);
+        System.out.println("listening " + port);
+        awaitForever();
+    }
+
+    /**
+     * Binds TCP {@code port} on all addresses and, on a virtual thread, answers every connection
+     * with "from IP:PORT" (the caller as seen here). For other probes that need a listener behind a mapping.
+     */
+    public static void serveTcp(int port) throws IOException {
+        ServerSocket server = new ServerSocket();
+        server.setReuseAddress(true);
+        server.bind(new InetSocketAddress(port));
+        Thread.ofVirtual().name("probe tcp " + port).start(() -> {
             while (true) {
                 try (Socket s = server.accept(); OutputStream out = s.getOutputStream()) {
                     out.write(("from " + hostPort((InetSocketAddress) s.getRemoteSocketAddress()) + "\n")
                             .getBytes(StandardCharsets.UTF_8));
+                } catch (IOException e) {
+                    System.out.println("probe: tcp " + port + ": " + e);
                 }
             }
-        }
+        });
     }
 
-    private static void listenUdp(int port) throws IOException {
-        try (DatagramSocket socket = new DatagramSocket(port)) {
-            System.out.println("listening " + port);
+    /** As {@link #serveTcp} for UDP: every datagram is answered with "from IP:PORT". */
+    public static void serveUdp(int port) throws IOException {
+        DatagramSocket socket = new DatagramSocket(port);
+        Thread.ofVirtual().name("probe udp " + port).start(() -> {
             byte[] buf = new byte[1500];
             while (true) {
-                DatagramPacket in = new DatagramPacket(buf, buf.length);
-                socket.receive(in);
-                byte[] answer = ("from " + hostPort((InetSocketAddress) in.getSocketAddress()))
-                        .getBytes(StandardCharsets.UTF_8);
-                socket.send(new DatagramPacket(answer, answer.length, in.getSocketAddress()));
+                try {
+                    DatagramPacket in = new DatagramPacket(buf, buf.length);
+                    socket.receive(in);
+                    byte[] answer = ("from " + hostPort((InetSocketAddress) in.getSocketAddress()))
+                            .getBytes(StandardCharsets.UTF_8);
+                    socket.send(new DatagramPacket(answer, answer.length, in.getSocketAddress()));
+                } catch (IOException e) {
+                    System.out.println("probe: udp " + port + ": " + e);
+                }
             }
+        });
+    }
+
+    /** Until the process is killed: the probes serve on their own threads. */
+    private static void awaitForever() {
+        try {
+            new java.util.concurrent.CountDownLatch(1).await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -114,6 +114,9 @@ public final class DaemonCommand extends CliCommand {
             + "v1 and v2 requests: enabled (the default: while this node is not known to be private) or disabled; "
             + "Kubo's AutoNAT.ServiceMode. The AutoNAT client always runs")
     private String autoNatService = "enabled";
+    @Option(names = "--no-port-mapping", description = "do not map the listen ports on the default gateway (by "
+            + "default they are mapped through NAT-PMP or UPnP IGD, and the external addresses printed)")
+    private boolean noPortMapping;
 
     @Option(names = "--dht", paramLabel = "MODE", description = DhtOptions.DESCRIPTION)
     private String dht;
@@ -243,7 +246,7 @@ public final class DaemonCommand extends CliCommand {
             low = Math.min(low, high); // only one was given: keep the other consistent with it
         }
         NodeConfig.Builder b = NodeConfig.builder().identity(key).listen(listen).bootstrap(bootstrap)
-                .agentVersion("p2pkit/" + NodeVersion.get()).perf(enablePerf).transports(transport.config())
+                .agentVersion("p2pkit/" + NodeVersion.get()).perf(enablePerf).portMapping(!noPortMapping).transports(transport.config())
                 .limits(limits).connections(ConnectionManagerConfig.of(low, high, grace));
         b.autoNat(io.p2pkit.nat.autonat.AutoNatConfig.defaults().withServiceMode(switch (autoNatService) {
             case "enabled" -> io.p2pkit.nat.autonat.AutoNatConfig.ServiceMode.ENABLED;
@@ -399,6 +402,16 @@ public final class DaemonCommand extends CliCommand {
                         + ":" + bound.getPort() + MetricsServer.PATHS.get(0);
                 ready.put("metrics", url);
                 text.append("\nmetrics at ").append(url);
+            });
+            node.portMapper().ifPresent(pm -> {
+                ready.put("portMapping", "on");
+                text.append("\nport mapping on the default gateway: on (NAT-PMP, UPnP IGD)");
+                pm.addListener(external -> {
+                    Map<String, Object> e = new LinkedHashMap<>();
+                    e.put("event", "portMapping");
+                    e.put("external", external.stream().map(Multiaddr::toString).toList());
+                    event(e, "port mapping: external addresses " + external + " (" + pm.mapper().status().detail() + ")");
+                });
             });
             event(ready, text.toString());
         }
