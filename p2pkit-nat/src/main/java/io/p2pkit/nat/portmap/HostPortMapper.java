@@ -89,10 +89,19 @@ public final class HostPortMapper implements Closeable {
 
     /**
      * Calls {@code listener} with all external addresses each time they change (on the mapper's
-     * thread: return quickly).
+     * thread: return quickly), and at once with those mapped before it was added, if any.
      */
     public void addListener(Consumer<List<Multiaddr>> listener) {
-        listeners.add(Objects.requireNonNull(listener, "listener"));
+        Objects.requireNonNull(listener, "listener");
+        refreshing.lock();
+        try {
+            listeners.add(listener);
+            if (!external.isEmpty()) {
+                listener.accept(external);   // a mapping may be done before its listener comes
+            }
+        } finally {
+            refreshing.unlock();
+        }
     }
 
     @Override
@@ -102,7 +111,7 @@ public final class HostPortMapper implements Closeable {
 
     /** Asks for every port of the host's IPv4 listen addresses to be mapped. */
     private void follow() {
-        for (Multiaddr a : host.addresses()) {
+        for (Multiaddr a : host.localAddresses()) {
             listenPort(a).ifPresent(k -> {
                 if (requested.add(k)) {
                     mapper.map(k.protocol(), k.port());
@@ -126,7 +135,7 @@ public final class HostPortMapper implements Closeable {
 
     private void refreshLocked() {
         Set<Multiaddr> out = new LinkedHashSet<>();
-        List<Multiaddr> local = host.addresses();
+        List<Multiaddr> local = host.localAddresses();   // not the advertised ones: those include mapped addresses
         for (PortMapping m : mapper.mappings()) {
             for (Multiaddr a : local) {
                 Optional<PortKey> k = listenPort(a);
