@@ -21,12 +21,15 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
 
 /**
  * Reads UnixFS DAGs back: what an entry is, a file's bytes (any range of them), a directory's
  * entries (basic or HAMT-sharded), a symlink's target. Works over any {@link BlockSource} (a
  * blockstore, a CAR file, the network); identity CIDs are read from the CID. Memory stays bounded:
- * a file is streamed one block per DAG level, a listing holds one shard per level.
+ * a file is streamed one block per DAG level plus a few read ahead (at most 64 MiB of those for
+ * all readers of one exporter together), a listing holds one shard per level. A file's stream
+ * must be closed: that stops the reads ahead.
  *
  * <pre>{@code
  * Exporter ex = new Exporter(repo.blocks());
@@ -42,7 +45,11 @@ public final class Exporter {
     /** The deepest DAG read (files and shards): far beyond any real import (a 1 PiB file is 5 levels deep). */
     public static final int MAX_DEPTH = 64;
 
+    /** The KiB of blocks that all file readers of one exporter may hold read ahead (64 MiB). */
+    private static final int PREFETCH_BUDGET_KIB = 64 * 1024;
+
     private final BlockSource blocks;
+    private final Semaphore prefetchBudgetKib = new Semaphore(PREFETCH_BUDGET_KIB);
 
     /** @param blocks where blocks are read from */
     public Exporter(BlockSource blocks) {
@@ -104,7 +111,7 @@ public final class Exporter {
         if (!root.isRaw() && root.type() != DataType.FILE && root.type() != DataType.RAW) {
             throw new UnixfsException(Reason.WRONG_TYPE, file, "a " + root.type() + ", not a file");
         }
-        return new FileStream(blocks, root, offset, length);
+        return new FileStream(blocks, prefetchBudgetKib, root, offset, length);
     }
 
     /**

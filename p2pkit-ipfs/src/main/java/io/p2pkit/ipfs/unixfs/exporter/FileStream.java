@@ -7,17 +7,20 @@ import io.p2pkit.ipfs.unixfs.UnixfsException.Reason;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.concurrent.Semaphore;
 
 /**
  * A byte range of a UnixFS file, read block by block as it is consumed. Children that end before
  * the range starts are skipped by their blocksizes without being read, so seeking costs one block
- * per level. Holds one block per level of the DAG. Every node on the way is checked: its type,
- * its sizes against its parent's blocksizes, loops, and depth.
+ * per level. Holds one block per level of the DAG, and reads the next few ahead
+ * ({@link BlockPrefetch}). Every node on the way is checked: its type, its sizes against its
+ * parent's blocksizes, loops, and depth.
  */
 final class FileStream extends InputStream {
-    private final BlockSource blocks;
+    private final BlockPrefetch blocks;
     private final Deque<Frame> stack = new ArrayDeque<>();
     private final long end;
     private long pos;
@@ -40,8 +43,8 @@ final class FileStream extends InputStream {
         }
     }
 
-    FileStream(BlockSource blocks, UnixfsNode root, long offset, long length) {
-        this.blocks = blocks;
+    FileStream(BlockSource blocks, Semaphore prefetchBudgetKib, UnixfsNode root, long offset, long length) {
+        this.blocks = new BlockPrefetch(blocks, prefetchBudgetKib);
         long size = root.fileSize();
         this.pos = Math.min(offset, size);
         this.end = length < 0 || length > size - pos ? size : pos + length;
@@ -67,6 +70,25 @@ final class FileStream extends InputStream {
         at += n;
         pos += n;
         return n;
+    }
+
+    /** Writes each block's bytes straight from the block: no copy through a buffer. */
+    @Override
+    public long transferTo(OutputStream out) throws IOException {
+        long total = 0;
+        while (at < limit || advance()) {
+            int n = limit - at;
+            out.write(current, at, n);
+            at = limit;
+            pos += n;
+            total += n;
+        }
+        return total;
+    }
+
+    @Override
+    public void close() {
+        blocks.close();
     }
 
     @Override
@@ -110,6 +132,7 @@ final class FileStream extends InputStream {
                 continue; // wholly before the range: never read
             }
             Cid cid = f.node.pb().links().get(i).hash();
+            readAhead(f);
             for (Frame ancestor : stack) {
                 if (ancestor.node.cid().equals(cid)) {
                     throw new UnixfsException(Reason.LOOP, f.node.cid(), "link " + i + " leads back to " + cid + ", its own ancestor");
@@ -126,6 +149,17 @@ final class FileStream extends InputStream {
             }
             stack.push(new Frame(child, childStart));
         }
+        blocks.close();
         return false;
+    }
+
+    /** Asks for the children after the one {@code f} is about to read, as far as the range goes and the window allows. */
+    private void readAhead(Frame f) {
+        long start = f.nextStart;
+        for (int j = f.next; j < f.node.children() && start < end && blocks.hasRoom(); j++) {
+            long size = f.node.data().blocksize(j);
+            blocks.ask(f.node.pb().links().get(j).hash(), size);
+            start += size;
+        }
     }
 }

@@ -1,0 +1,104 @@
+package io.p2pkit.ipfs.unixfs.exporter;
+
+import io.p2pkit.core.multiformats.Cid;
+import io.p2pkit.ipfs.block.Block;
+import io.p2pkit.ipfs.block.BlockSource;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.Semaphore;
+
+/**
+ * The blocks one file reader needs next, read ahead in virtual threads so that reading them (from
+ * disk, or from the network through the remote tier) overlaps with writing out the bytes before
+ * them, as boxo's DAG reader does. Bounded twice: at most {@link #WINDOW} blocks ahead per reader,
+ * and a budget of bytes shared by every reader of one {@link Exporter}, so a thousand stalled
+ * readers hold no more than the budget (a reader that finds it spent reads block by block).
+ * Used by the one thread that reads the file; {@link #close} drops what was not taken.
+ */
+final class BlockPrefetch implements BlockSource, AutoCloseable {
+    /** Blocks asked for ahead of the one being read. */
+    static final int WINDOW = 4;
+    /** The most one block can weigh (the largest block a Bitswap peer sends), for a child whose size is not known yet. */
+    private static final long MAX_BLOCK = 2L << 20;
+
+    private final BlockSource blocks;
+    private final Semaphore budgetKib;
+    private final Map<Cid, Pending> pending = new HashMap<>();
+
+    private record Pending(FutureTask<Optional<Block>> task, int kib) {
+    }
+
+    /**
+     * @param blocks    where blocks come from
+     * @param budgetKib the KiB of blocks read ahead that all readers together may hold
+     */
+    BlockPrefetch(BlockSource blocks, Semaphore budgetKib) {
+        this.blocks = blocks;
+        this.budgetKib = budgetKib;
+    }
+
+    /**
+     * Starts reading {@code cid} unless the window is full or the budget spent.
+     *
+     * @param fileBytes the file bytes under it (its blocksize in its parent): a leaf weighs about
+     *                  that, an inner node at most a block
+     */
+    void ask(Cid cid, long fileBytes) {
+        if (pending.size() >= WINDOW || pending.containsKey(cid)) {
+            return;
+        }
+        int kib = (int) (Math.min(fileBytes, MAX_BLOCK) / 1024) + 1;
+        if (!budgetKib.tryAcquire(kib)) {
+            return;
+        }
+        FutureTask<Optional<Block>> task = new FutureTask<>(() -> blocks.get(cid));
+        pending.put(cid, new Pending(task, kib));
+        Thread.ofVirtual().name("unixfs-prefetch").start(task);
+    }
+
+    /** Whether the window has room for another block. */
+    boolean hasRoom() {
+        return pending.size() < WINDOW;
+    }
+
+    @Override
+    public Optional<Block> get(Cid cid) throws IOException {
+        Pending p = pending.remove(cid);
+        if (p == null) {
+            return blocks.get(cid);
+        }
+        try {
+            return p.task().get();
+        } catch (InterruptedException e) {
+            p.task().cancel(true);
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while reading " + cid);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IOException("reading " + cid + " failed", e.getCause());
+        } finally {
+            budgetKib.release(p.kib());
+        }
+    }
+
+    /** Stops the reads still running and gives their share of the budget back. */
+    @Override
+    public void close() {
+        for (Pending p : pending.values()) {
+            p.task().cancel(true);
+            budgetKib.release(p.kib());
+        }
+        pending.clear();
+    }
+}
