@@ -5,6 +5,11 @@
 //	peer --listen /ip4/127.0.0.1/tcp/0 --security noise|tls --muxer yamux [--identity-key FILE]
 //	peer --dial <multiaddr/p2p/ID> --security noise|tls --muxer yamux [--echo-bytes N] [--streams N]
 //
+// Circuit relay v2: --relay-service (with --listen) runs go-libp2p's relay service with its default
+// resources; --reserve <relay multiaddr/p2p/ID> (with --listen) reserves a slot on a relay and
+// reports it as a "reserved" event, after which peers reach this one through the relay; --dial
+// takes a .../p2p/RELAY/p2p-circuit/p2p/ID address too (streams then allow limited connections).
+//
 // The transport follows the address: TCP, or WebSocket for .../ws and .../tls/ws (wss). wss needs
 // --wss-cert FILE --wss-key FILE (PEM) to listen; --wss-ca FILE (PEM) is the CA trusted when dialing.
 // A /udp/…/quic-v1 address selects QUIC v1 (TLS and muxing built in; --security/--muxer then do not apply).
@@ -25,6 +30,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -37,6 +43,8 @@ import (
 	"github.com/libp2p/go-libp2p/core/peer"
 	"github.com/libp2p/go-libp2p/core/protocol"
 	"github.com/libp2p/go-libp2p/p2p/muxer/yamux"
+	relayclient "github.com/libp2p/go-libp2p/p2p/protocol/circuitv2/client"
+	relayv2 "github.com/libp2p/go-libp2p/p2p/protocol/circuitv2/relay"
 	"github.com/libp2p/go-libp2p/p2p/protocol/ping"
 	"github.com/libp2p/go-libp2p/p2p/security/noise"
 	tlssec "github.com/libp2p/go-libp2p/p2p/security/tls"
@@ -88,6 +96,8 @@ func main() {
 	wssCert := flag.String("wss-cert", "", "PEM certificate chain for listening on wss")
 	wssKey := flag.String("wss-key", "", "PEM key of that certificate")
 	wssCA := flag.String("wss-ca", "", "PEM CA certificates trusted when dialing wss")
+	relayService := flag.Bool("relay-service", false, "serve circuit relay v2 (with --listen)")
+	reserve := flag.String("reserve", "", "relay multiaddr (with /p2p/ID) to reserve a slot on (with --listen)")
 	flag.Parse()
 
 	if (*listen == "") == (*dial == "") {
@@ -125,7 +135,6 @@ func main() {
 		// QUIC v1 brings its own TLS and muxing: --security/--muxer apply to TCP only.
 		libp2p.Transport(libp2pquic.NewTransport),
 		libp2p.Muxer(yamux.ID, yamux.DefaultTransport),
-		libp2p.DisableRelay(),
 		libp2p.DisableMetrics(),
 		libp2p.ResourceManager(&network.NullResourceManager{}),
 		libp2p.ProtocolVersion("ipfs/0.1.0"),
@@ -151,6 +160,12 @@ func main() {
 		}
 		opts = append(opts, libp2p.Identity(key))
 	}
+	// The relay transport (client) only where a case needs it, so that the other cases see the peer as before.
+	if !*relayService && *reserve == "" && !strings.Contains(*dial, "/p2p-circuit") {
+		opts = append(opts, libp2p.DisableRelay())
+	} else {
+		opts = append(opts, libp2p.EnableRelay())
+	}
 	if *listen != "" {
 		opts = append(opts, libp2p.ListenAddrStrings(*listen))
 	} else {
@@ -163,6 +178,13 @@ func main() {
 	}
 	defer h.Close()
 	h.SetStreamHandler(echoID, serveEcho)
+	if *relayService {
+		// go-libp2p's defaults: 1 h reservations, 2 min and 128 KiB per relayed connection, and
+		// only public addresses in reservations (none on loopback)
+		if _, err := relayv2.New(h); err != nil {
+			fail("setup", err)
+		}
+	}
 
 	// Subscribe before any connection exists so that no identification is missed.
 	sub, err := h.EventBus().Subscribe(new(event.EvtPeerIdentificationCompleted))
@@ -170,7 +192,7 @@ func main() {
 		fail("setup", err)
 	}
 	if *listen != "" {
-		runListener(h, sub)
+		runListener(h, sub, *reserve)
 	} else {
 		runDialer(h, sub, *dial, *echoBytes, *streams)
 	}
@@ -214,12 +236,15 @@ func identifyEvent(e event.EvtPeerIdentificationCompleted) map[string]any {
 	}
 }
 
-func runListener(h host.Host, sub event.Subscription) {
+func runListener(h host.Host, sub event.Subscription, reserve string) {
 	addrs := []string{}
 	for _, a := range h.Network().ListenAddresses() {
 		addrs = append(addrs, a.String()+"/p2p/"+h.ID().String())
 	}
 	emit(map[string]any{"event": "ready", "peerId": h.ID().String(), "addrs": addrs})
+	if reserve != "" {
+		reserveOn(h, reserve)
+	}
 
 	stop := make(chan struct{}, 2)
 	go func() {
@@ -243,6 +268,34 @@ func runListener(h host.Host, sub event.Subscription) {
 	}
 }
 
+// reserveOn reserves a slot on the relay at addr and reports it.
+func reserveOn(h host.Host, addr string) {
+	m, err := ma.NewMultiaddr(addr)
+	if err != nil {
+		fail("reserve", err)
+	}
+	info, err := peer.AddrInfoFromP2pAddr(m)
+	if err != nil {
+		fail("reserve", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), stepTimeout)
+	defer cancel()
+	if err := h.Connect(ctx, *info); err != nil {
+		fail("reserve", err)
+	}
+	r, err := relayclient.Reserve(ctx, h, *info)
+	if err != nil {
+		fail("reserve", err)
+	}
+	raddrs := []string{}
+	for _, a := range r.Addrs {
+		raddrs = append(raddrs, a.String())
+	}
+	emit(map[string]any{"event": "reserved", "relay": info.ID.String(), "addrs": raddrs,
+		"expiration": r.Expiration.Unix(), "voucher": r.Voucher != nil,
+		"limitDuration": r.LimitDuration.Seconds(), "limitData": r.LimitData})
+}
+
 func runDialer(h host.Host, sub event.Subscription, target string, echoBytes, streams int) {
 	addr, err := ma.NewMultiaddr(target)
 	if err != nil {
@@ -263,7 +316,8 @@ func runDialer(h host.Host, sub event.Subscription, target string, echoBytes, st
 	}
 	state := conns[0].ConnState()
 	emit(map[string]any{"event": "connected", "peerId": info.ID.String(),
-		"security": string(state.Security), "muxer": string(state.StreamMultiplexer)})
+		"security": string(state.Security), "muxer": string(state.StreamMultiplexer),
+		"limited": conns[0].Stat().Limited})
 
 	deadline := time.After(stepTimeout)
 	for identified := false; !identified; {
@@ -328,7 +382,8 @@ func runDialer(h host.Host, sub event.Subscription, target string, echoBytes, st
 func echoOnce(h host.Host, id peer.ID, data []byte) error {
 	ctx, cancel := context.WithTimeout(context.Background(), stepTimeout)
 	defer cancel()
-	s, err := h.NewStream(ctx, id, echoID)
+	// a relayed (limited) connection carries the echo too: the cases through relays send little
+	s, err := h.NewStream(network.WithAllowLimitedConn(ctx, "echo"), id, echoID)
 	if err != nil {
 		return err
 	}

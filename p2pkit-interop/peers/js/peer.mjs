@@ -5,6 +5,10 @@
 //   peer --dial <multiaddr/p2p/ID> --security noise|tls --muxer yamux|mplex [--echo-bytes N] [--streams N]
 // The transport follows the address: TCP, or WebSocket for .../ws and .../tls/ws (wss). wss needs
 // --wss-cert FILE --wss-key FILE (PEM) to listen; --wss-ca FILE (PEM) is the CA trusted when dialing.
+// Circuit relay v2: --relay-service (with --listen) runs @libp2p/circuit-relay-v2's relay server
+// with its defaults; --reserve <relay multiaddr/p2p/ID> (with --listen) listens through the relay
+// and reports a "reserved" event; --dial takes a .../p2p/RELAY/p2p-circuit/p2p/ID address too
+// (echo and ping then run on the limited relayed connection).
 // Events go to stdout as one JSON object per line; diagnostics go to stderr.
 
 import { readFileSync } from 'node:fs'
@@ -26,6 +30,7 @@ const { identify } = await import('@libp2p/identify')
 const { ping } = await import('@libp2p/ping')
 const { generateKeyPair, privateKeyFromProtobuf } = await import('@libp2p/crypto/keys')
 const { multiaddr } = await import('@multiformats/multiaddr')
+const { circuitRelayTransport, circuitRelayServer } = await import('@libp2p/circuit-relay-v2')
 
 const ECHO = '/p2pkit/echo/1.0.0'
 const STEP_TIMEOUT_MS = 30_000
@@ -61,9 +66,15 @@ function parseArgs (argv) {
     '--streams': 'streams',
     '--wss-cert': 'wssCert',
     '--wss-key': 'wssKey',
-    '--wss-ca': 'wssCa'
+    '--wss-ca': 'wssCa',
+    '--reserve': 'reserve'
   }
   for (let i = 0; i < argv.length; i += 2) {
+    if (argv[i] === '--relay-service') {
+      args.relayService = true
+      i--
+      continue
+    }
     const name = names[argv[i]]
     if (name === undefined) usage(`unknown flag ${argv[i]}`)
     if (i + 1 >= argv.length) usage(`${argv[i]} needs a value`)
@@ -157,7 +168,7 @@ async function serveEcho (stream) {
 // Sends data on a new echo stream while reading the reply, and compares the two.
 async function echoOnce (connection, data) {
   const signal = AbortSignal.timeout(STEP_TIMEOUT_MS)
-  const stream = await connection.newStream(ECHO, { signal, maxOutboundStreams: STREAM_LIMIT })
+  const stream = await connection.newStream(ECHO, { signal, maxOutboundStreams: STREAM_LIMIT, runOnLimitedConnection: true })
   // Writing runs alongside reading: the echo side cannot buffer a whole MiB.
   const writing = sendAll(stream, data, signal).then(() => stream.close({ signal }))
   const parts = []
@@ -213,29 +224,59 @@ async function main () {
     ? { https: { cert: readFileSync(args.wssCert), key: readFileSync(args.wssKey) } }
     : {}
 
+  // The relay transport and server only in the relay cases, so that the others see the peer as before.
+  const relayMode = args.relayService === true || args.reserve !== undefined || args.dial?.includes('/p2p-circuit') === true
+  const listen = args.listen !== undefined ? [args.listen] : []
+  if (args.reserve !== undefined) {
+    listen.push(`${args.reserve}/p2p-circuit`)
+  }
+  const transports = [tcp({ dialOpts: { noDelay: true }, listenOpts: { noDelay: true } }), webSockets(wsInit), quic()]
+  if (relayMode) {
+    transports.push(circuitRelayTransport())
+  }
+  const services = {
+    identify: identify({ protocolPrefix: 'ipfs' }),
+    ping: ping()
+  }
+  if (args.relayService === true) {
+    services.relay = circuitRelayServer()
+  }
   const node = await createLibp2p({
     privateKey,
-    addresses: { listen: args.listen !== undefined ? [args.listen] : [] },
-    transports: [tcp({ dialOpts: { noDelay: true }, listenOpts: { noDelay: true } }), webSockets(wsInit), quic()],
+    addresses: { listen },
+    transports,
     connectionEncrypters: [args.security === 'tls' ? tls() : noise()],
     // js mplex's default limiter closes the connection after 5 new streams in one second.
     streamMuxers: [args.muxer === 'mplex' ? mplex({ disconnectThreshold: 100_000 }) : yamux()],
     nodeInfo: { userAgent: AGENT },
-    services: {
-      identify: identify({ protocolPrefix: 'ipfs' }),
-      ping: ping()
-    }
+    services
   })
-  await node.handle(ECHO, serveEcho, { maxInboundStreams: STREAM_LIMIT, maxOutboundStreams: STREAM_LIMIT })
+  await node.handle(ECHO, serveEcho, {
+    maxInboundStreams: STREAM_LIMIT, maxOutboundStreams: STREAM_LIMIT, runOnLimitedConnection: true
+  })
 
   if (args.listen !== undefined) {
-    await runListener(node)
+    await runListener(node, args)
   } else {
     await runDialer(node, args)
   }
 }
 
-async function runListener (node) {
+// Waits for the relayed address the reservation gives, and reports it.
+async function reserved (node) {
+  const deadline = Date.now() + STEP_TIMEOUT_MS
+  while (Date.now() < deadline) {
+    const relayed = node.getMultiaddrs().map(a => a.toString()).filter(a => a.includes('/p2p-circuit'))
+    if (relayed.length > 0) {
+      emit({ event: 'reserved', addrs: relayed })
+      return
+    }
+    await new Promise(resolve => setTimeout(resolve, 100))
+  }
+  fail('reserve', 'no relayed address after the reservation')
+}
+
+async function runListener (node, args) {
   node.addEventListener('peer:identify', (evt) => {
     if (evt.detail.connection.direction === 'inbound') {
       emit(identifyEvent(evt.detail))
@@ -244,8 +285,11 @@ async function runListener (node) {
   emit({
     event: 'ready',
     peerId: node.peerId.toString(),
-    addrs: node.getMultiaddrs().map(a => a.toString())
+    addrs: node.getMultiaddrs().map(a => a.toString()).filter(a => !a.includes('/p2p-circuit'))
   })
+  if (args.reserve !== undefined) {
+    await reserved(node)
+  }
   const stop = async () => {
     await node.stop().catch(err => process.stderr.write(`stop: ${err}\n`))
     process.exit(0)
@@ -265,8 +309,14 @@ async function runDialer (node, args) {
     fail('connect', err)
   }
   // Listen before dialing, so that an identify finishing during the dial is not missed.
+  // (through a relay, the relay is identified first: wait for the target)
+  const targetPeer = target.getComponents().filter(c => c.name === 'p2p').pop()?.value
   const identified = new Promise((resolve) => {
-    node.addEventListener('peer:identify', (evt) => resolve(evt.detail))
+    node.addEventListener('peer:identify', (evt) => {
+      if (targetPeer === undefined || evt.detail.peerId.toString() === targetPeer) {
+        resolve(evt.detail)
+      }
+    })
   })
   const connection = await withTimeout('connect', node.dial(target, { signal: AbortSignal.timeout(STEP_TIMEOUT_MS) }))
   const peer = connection.remotePeer
@@ -279,7 +329,9 @@ async function runDialer (node, args) {
 
   emit(identifyEvent(await withTimeout('identify', identified)))
 
-  const rtt = await withTimeout('ping', node.services.ping.ping(peer, { signal: AbortSignal.timeout(STEP_TIMEOUT_MS) }))
+  const rtt = await withTimeout('ping', node.services.ping.ping(peer, {
+    signal: AbortSignal.timeout(STEP_TIMEOUT_MS), runOnLimitedConnection: true
+  }))
   emit({ event: 'ping', rttMillis: rtt })
 
   const data = new Uint8Array(randomBytes(args.echoBytes))

@@ -5,6 +5,10 @@
 //!   (the transport follows the address: TCP, WebSocket for .../ws, wss for .../tls/ws, QUIC for .../quic-v1)
 //!   wss: --wss-cert FILE --wss-key FILE (PEM chain and PKCS#8 key) to listen, --wss-ca FILE (PEM) to dial
 //!   peer --dial <multiaddr/p2p/ID> --security noise|tls --muxer yamux|mplex [--echo-bytes N] [--streams N]
+//! Circuit relay v2: --relay-service (with --listen) runs rust-libp2p's relay with its default
+//! config (the listen address is made external, so that reservations carry it); --reserve
+//! <relay multiaddr/p2p/ID> (with --listen) listens through the relay and reports a "reserved"
+//! event; --dial takes a .../p2p/RELAY/p2p-circuit/p2p/ID address too.
 //! Events go to stdout as one JSON object per line; diagnostics go to stderr.
 
 mod echo;
@@ -19,8 +23,9 @@ use libp2p::core::transport::Boxed;
 use libp2p::core::upgrade::Version;
 use libp2p::identity::Keypair;
 use libp2p::multiaddr::Protocol;
+use libp2p::swarm::behaviour::toggle::Toggle;
 use libp2p::swarm::{NetworkBehaviour, SwarmEvent};
-use libp2p::{identify, noise, ping, tcp, tls, yamux, Multiaddr, PeerId, StreamProtocol, Swarm, Transport};
+use libp2p::{identify, noise, ping, relay, tcp, tls, yamux, Multiaddr, PeerId, StreamProtocol, Swarm, Transport};
 use rand::RngCore;
 use serde_json::{json, Value};
 use tokio::io::AsyncReadExt as TokioReadExt;
@@ -42,6 +47,8 @@ struct Args {
     wss_ca: Option<String>,
     echo_bytes: usize,
     streams: usize,
+    relay_service: bool,
+    reserve: Option<Multiaddr>,
 }
 
 fn usage(msg: &str) -> ! {
@@ -62,9 +69,15 @@ fn parse_args() -> Args {
         wss_ca: None,
         echo_bytes: 1 << 20,
         streams: 100,
+        relay_service: false,
+        reserve: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
+        if flag == "--relay-service" {
+            a.relay_service = true;
+            continue;
+        }
         let value = it.next().unwrap_or_else(|| usage(&format!("{flag} needs a value")));
         match flag.as_str() {
             "--listen" => a.listen = Some(value.parse().unwrap_or_else(|e| usage(&format!("bad --listen: {e}")))),
@@ -77,6 +90,7 @@ fn parse_args() -> Args {
             "--wss-ca" => a.wss_ca = Some(value),
             "--echo-bytes" => a.echo_bytes = value.parse().unwrap_or_else(|_| usage("bad --echo-bytes")),
             "--streams" => a.streams = value.parse().unwrap_or_else(|_| usage("bad --streams")),
+            "--reserve" => a.reserve = Some(value.parse().unwrap_or_else(|e| usage(&format!("bad --reserve: {e}")))),
             _ => usage(&format!("unknown flag {flag}")),
         }
     }
@@ -143,12 +157,19 @@ fn wss_config(args: &Args) -> libp2p_websocket::tls::Config {
 
 /// WebSocket (for .../ws and .../tls/ws addresses) or else TCP, upgraded with exactly the one
 /// security protocol and muxer asked for.
-fn transport(key: &Keypair, security: &str, muxer: &str, wss: libp2p_websocket::tls::Config) -> Boxed<(PeerId, StreamMuxerBox)> {
+/// The relay client transport takes .../p2p-circuit addresses; what it yields is upgraded like TCP.
+fn transport(
+    key: &Keypair,
+    security: &str,
+    muxer: &str,
+    wss: libp2p_websocket::tls::Config,
+    relayed: relay::client::Transport,
+) -> Boxed<(PeerId, StreamMuxerBox)> {
     let raw = || tcp::tokio::Transport::new(tcp::Config::default().nodelay(true));
-    let tcp = || {
+    let tcp = move || {
         let mut ws = libp2p_websocket::Config::new(raw());
         ws.set_tls_config(wss.clone());
-        ws.or_transport(raw()).upgrade(Version::V1)
+        relayed.or_transport(ws.or_transport(raw())).upgrade(Version::V1)
     };
     let mut mplex = libp2p_mplex::Config::new();
     mplex.set_max_num_streams(512);
@@ -189,6 +210,9 @@ struct Behaviour {
     // Opens outbound echo streams; inbound ones are answered by `echo`.
     stream: libp2p_stream::Behaviour,
     echo: echo::EchoServer,
+    // Only in the relay cases, so that the other cases see the peer as before.
+    relay: Toggle<relay::Behaviour>,
+    relay_client: Toggle<relay::client::Behaviour>,
 }
 
 fn load_key(path: &Option<String>) -> Keypair {
@@ -260,6 +284,10 @@ async fn main() {
     let args = parse_args();
     let key = load_key(&args.identity_key);
     let local = key.public().to_peer_id();
+    let relay_mode = args.relay_service
+        || args.reserve.is_some()
+        || args.dial.as_ref().is_some_and(|a| a.iter().any(|p| p == Protocol::P2pCircuit));
+    let (relay_transport, relay_client) = relay::client::new(local);
     let behaviour = Behaviour {
         identify: identify::Behaviour::new(
             // No signed peer record: rust-libp2p 0.57 signs it in its legacy "libp2p-routing-state"
@@ -269,11 +297,18 @@ async fn main() {
         ping: ping::Behaviour::new(ping::Config::new()),
         stream: libp2p_stream::Behaviour::new(),
         echo: echo::EchoServer { protocol: ECHO },
+        relay: Toggle::from(args.relay_service.then(|| relay::Behaviour::new(local, relay::Config::default()))),
+        relay_client: Toggle::from(relay_mode.then_some(relay_client)),
     };
     let config = libp2p::swarm::Config::with_tokio_executor()
         .with_idle_connection_timeout(Duration::from_secs(60))
         .with_max_negotiating_inbound_streams(1024);
-    let mut swarm = Swarm::new(transport(&key, &args.security, &args.muxer, wss_config(&args)), behaviour, local, config);
+    let mut swarm = Swarm::new(
+        transport(&key, &args.security, &args.muxer, wss_config(&args), relay_transport),
+        behaviour,
+        local,
+        config,
+    );
 
     let control = swarm.behaviour().stream.new_control();
 
@@ -309,8 +344,24 @@ async fn run_listener(mut swarm: Swarm<Behaviour>, args: &Args) {
             ev = swarm.select_next_some() => match ev {
                 SwarmEvent::NewListenAddr { address, .. } if !ready => {
                     ready = true;
+                    if args.relay_service {
+                        // a rust-libp2p relay puts its external addresses into reservations
+                        swarm.add_external_address(address.clone());
+                    }
                     let full = address.with(Protocol::P2p(local));
                     emit(json!({"event": "ready", "peerId": local.to_string(), "addrs": [full.to_string()]}));
+                    if let Some(relay_addr) = &args.reserve {
+                        swarm.listen_on(relay_addr.clone().with(Protocol::P2pCircuit)).unwrap_or_else(|e| fail("reserve", e));
+                    }
+                }
+                SwarmEvent::NewListenAddr { address, .. } if address.iter().any(|p| p == Protocol::P2pCircuit) => {
+                    emit(json!({"event": "reserved", "addrs": [address.to_string()]}));
+                }
+                SwarmEvent::Behaviour(BehaviourEvent::RelayClient(relay::client::Event::ReservationReqAccepted { relay_peer_id, renewal, .. })) => {
+                    eprintln!("reservation on {relay_peer_id} accepted (renewal: {renewal})");
+                }
+                SwarmEvent::ListenerClosed { addresses, reason, .. } if addresses.iter().any(|a| a.iter().any(|p| p == Protocol::P2pCircuit)) || args.reserve.is_some() && reason.is_err() => {
+                    fail("reserve", format!("listener closed: {reason:?}"));
                 }
                 SwarmEvent::Behaviour(BehaviourEvent::Identify(identify::Event::Received { connection_id, peer_id, info })) => {
                     // Later pushes and periodic re-identifies on the same connection are not new connections.

@@ -8,7 +8,7 @@ module io.p2pkit.nat {
     requires java.xml;       // UPnP device descriptions and SOAP (hardened parser)
     requires java.net.http;  // UPnP's HTTP
 
-    // exports io.p2pkit.nat.relay;   (once relay v2 is merged)
     exports io.p2pkit.nat.autonat;
     exports io.p2pkit.nat.portmap;
+    exports io.p2pkit.nat.relay;
 }

@@ -15,6 +15,7 @@ import io.p2pkit.kad.KadConfig;
 import io.p2pkit.kad.KadDht;
 import io.p2pkit.kad.Mode;
 import io.p2pkit.nat.autonat.AutoNatConfig;
+import io.p2pkit.nat.relay.RelayConfig;
 import io.p2pkit.node.exchange.ReprovideStrategy;
 import io.p2pkit.node.exchange.Reprovider;
 import io.p2pkit.node.exchange.Role;
@@ -73,6 +74,8 @@ public final class NodeConfig {
     private final String agentVersion;
     private final boolean perf;
     private final boolean portMapping;
+    private final Optional<RelayConfig> relayService;
+    private final boolean relayClient;
     private final Transports transports;
     private final ResourceManagerConfig limits;
     private final ConnectionManagerConfig connections;
@@ -93,6 +96,8 @@ public final class NodeConfig {
         this.agentVersion = b.agentVersion;
         this.perf = b.perf;
         this.portMapping = b.portMapping;
+        this.relayService = b.relayService;
+        this.relayClient = b.relayClient;
         this.transports = b.transports;
         this.limits = b.limits;
         this.connections = b.connections != null ? b.connections : ConnectionManagerConfig.fitting(b.limits);
@@ -121,6 +126,8 @@ public final class NodeConfig {
         b.agentVersion = agentVersion;
         b.perf = perf;
         b.portMapping = portMapping;
+        b.relayService = relayService;
+        b.relayClient = relayClient;
         b.transports = transports;
         b.limits = limits;
         b.connections = connections;
@@ -182,6 +189,23 @@ public final class NodeConfig {
      */
     public boolean portMapping() {
         return portMapping;
+    }
+
+    /**
+     * The circuit relay v2 service this node runs for others, if any (default off: relaying costs
+     * bandwidth; {@code p2pkit daemon --relay-service} turns it on with go-libp2p's limits).
+     */
+    public Optional<RelayConfig> relayService() {
+        return relayService;
+    }
+
+    /**
+     * Whether the node is a circuit relay v2 client (default on): it dials {@code /p2p-circuit}
+     * addresses, and listens through the relays whose {@code …/p2p/<relay>/p2p-circuit} addresses
+     * are among its listen addresses.
+     */
+    public boolean relayClient() {
+        return relayClient;
     }
 
     /** How the host connects. */
@@ -573,6 +597,8 @@ public final class NodeConfig {
         private String agentVersion = "p2pkit/" + NodeVersion.get();
         private boolean perf;
         private boolean portMapping;
+        private Optional<RelayConfig> relayService = Optional.empty();
+        private boolean relayClient = true;
         private Transports transports = Transports.defaults();
         private ResourceManagerConfig limits = ResourceManagerConfig.defaults();
         private ConnectionManagerConfig connections;
@@ -632,6 +658,18 @@ public final class NodeConfig {
         /** Whether to map the listen ports on the default gateway (NAT-PMP, UPnP IGD). */
         public Builder portMapping(boolean on) {
             this.portMapping = on;
+            return this;
+        }
+
+        /** Runs a circuit relay v2 service with {@code config} ({@code RelayConfig.defaults()} for go-libp2p's limits). */
+        public Builder relayService(RelayConfig config) {
+            this.relayService = Optional.of(config);
+            return this;
+        }
+
+        /** Whether to be a circuit relay v2 client (default on). */
+        public Builder relayClient(boolean on) {
+            this.relayClient = on;
             return this;
         }
 

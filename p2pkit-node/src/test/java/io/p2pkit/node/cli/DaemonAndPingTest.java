@@ -141,6 +141,29 @@ class DaemonAndPingTest {
     }
 
     @Test
+    void pingsThroughARelayDaemon(@TempDir Path relayHome, @TempDir Path home) throws Exception {
+        try (Daemon relay = Daemon.start(relayHome, "--listen", "/ip4/127.0.0.1/tcp/0", "--json", "--relay-service")) {
+            Matcher r = READY.matcher(relay.next("{\"event\":\"ready\""));
+            assertTrue(r.matches());
+            String circuit = r.group(2) + "/p2p-circuit";
+            try (Daemon target = Daemon.start(home, "--listen", "/ip4/127.0.0.1/tcp/0", "--listen", circuit, "--json")) {
+                Matcher t = READY.matcher(target.next("{\"event\":\"ready\""));
+                assertTrue(t.matches());
+                CliRunner ping = CliRunner.run("ping", circuit + "/p2p/" + t.group(1), "--count", "2", "--interval",
+                        "10ms", "--json");
+                assertEquals(0, ping.status(), ping.err());
+                String[] out = ping.out().strip().split("\n");
+                assertEquals(3, out.length, ping.out());
+                assertTrue(out[0].contains("\"relayed\":true") && out[0].contains("\"limited\":true"), out[0]);
+                assertTrue(out[0].contains("/p2p-circuit"), out[0]);
+                CliRunner text = CliRunner.run("ping", circuit + "/p2p/" + t.group(1), "--count", "1");
+                assertEquals(0, text.status(), text.err());
+                assertTrue(text.out().contains("relayed, limited to 120 s and 131072 bytes"), text.out());
+            }
+        }
+    }
+
+    @Test
     void stopsCleanlyOnSigterm(@TempDir Path home) throws Exception {
         Daemon d = Daemon.start(home, "--listen", "/ip4/127.0.0.1/tcp/0", "--json");
         d.next("{\"event\":\"ready\"");

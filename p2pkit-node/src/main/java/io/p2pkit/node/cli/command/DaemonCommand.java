@@ -13,6 +13,7 @@ import io.p2pkit.core.resource.ResourceManagerConfig;
 import io.p2pkit.ipfs.repo.Repository;
 import io.p2pkit.kad.KadDht;
 import io.p2pkit.kad.Mode;
+import io.p2pkit.nat.relay.RelayConfig;
 import io.p2pkit.node.Node;
 import io.p2pkit.node.NodeConfig;
 import io.p2pkit.node.NodeListener;
@@ -114,9 +115,15 @@ public final class DaemonCommand extends CliCommand {
             + "v1 and v2 requests: enabled (the default: while this node is not known to be private) or disabled; "
             + "Kubo's AutoNAT.ServiceMode. The AutoNAT client always runs")
     private String autoNatService = "enabled";
+
     @Option(names = "--no-port-mapping", description = "do not map the listen ports on the default gateway (by "
             + "default they are mapped through NAT-PMP or UPnP IGD, and the external addresses printed)")
     private boolean noPortMapping;
+
+    @Option(names = "--relay-service", description = "serve circuit relay v2 (/libp2p/circuit/relay/0.2.0/hop) "
+            + "for other peers, with go-libp2p's limits: reservations of 1 h, at most 128 (8 per IP), 16 relayed "
+            + "connections per peer, each closed after 2 min or 128 KiB each way (off by default)")
+    private boolean relayService;
 
     @Option(names = "--dht", paramLabel = "MODE", description = DhtOptions.DESCRIPTION)
     private String dht;
@@ -253,6 +260,9 @@ public final class DaemonCommand extends CliCommand {
             case "disabled" -> io.p2pkit.nat.autonat.AutoNatConfig.ServiceMode.DISABLED;
             default -> throw new UsageException("--autonat-service: expected enabled or disabled, not " + autoNatService);
         }));
+        if (relayService) {
+            b.relayService(RelayConfig.defaults());
+        }
         if (metricsOption != null) {
             try {
                 b.metrics(MetricsServer.parseAddress(metricsOption));
