@@ -9,10 +9,13 @@ import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.core.metrics.HostMetrics;
 import io.p2pkit.core.metrics.MetricRegistry;
 import io.p2pkit.core.multiaddr.Multiaddr;
+import io.p2pkit.core.multiaddr.Protocol;
 import io.p2pkit.core.network.Connection;
 import io.p2pkit.core.network.ConnectionListener;
 import io.p2pkit.core.resource.ResourceManager;
 import io.p2pkit.kad.KadDht;
+import io.p2pkit.nat.relay.RelayClient;
+import io.p2pkit.nat.relay.RelayService;
 import io.p2pkit.node.exchange.ContentService;
 import io.p2pkit.ipfs.bitswap.ProviderFinder;
 import io.p2pkit.node.http.HttpFace;
@@ -96,7 +99,10 @@ public final class Node implements Closeable {
         ConnectionManager connections = new ConnectionManager(config.connections());
         // Reported here once, to the listener; the host builder's own check then stays quiet.
         connections.warnIfInconsistent(config.limits(), listener::warning);
-        HostBuilder builder = Host.builder().identity(config.identity()).listen(config.listen())
+        // relayed listen addresses (…/p2p/<relay>/p2p-circuit) need the relay client, attached once the host exists
+        List<Multiaddr> relayed = config.listen().stream().filter(a -> a.hasProtocol(Protocol.P2P_CIRCUIT)).toList();
+        List<Multiaddr> direct = config.listen().stream().filter(a -> !a.hasProtocol(Protocol.P2P_CIRCUIT)).toList();
+        HostBuilder builder = Host.builder().identity(config.identity()).listen(direct)
                 .agentVersion(config.agentVersion()).perf(config.perf())
                 .resourceManager(new ResourceManager(config.limits())).connectionManager(connections);
         config.transports().applyTo(builder);
@@ -106,6 +112,23 @@ public final class Node implements Closeable {
         Node node = null;
         List<RoutingV1Client> delegated = new java.util.ArrayList<>();
         try {
+            if (config.relayClient()) {
+                RelayClient.attach(host);
+            }
+            if (config.relayService().isPresent()) {
+                RelayService.attach(host, config.relayService().get());
+            }
+            for (Multiaddr a : relayed) {
+                if (!config.relayClient()) {
+                    throw new IllegalArgumentException("listening on " + a + " needs the relay client");
+                }
+                try {
+                    host.listen(a);
+                } catch (IOException e) {
+                    // an unreachable or refusing relay is not worth failing the node for
+                    listener.warning("cannot listen through the relay " + a + ": " + e.getMessage());
+                }
+            }
             Optional<KadDht> dht = Optional.empty();
             if (config.dht().isPresent()) {
                 dht = Optional.of(config.dht().get().attach(host, config.bootstrap()));

@@ -14,6 +14,7 @@ import io.p2pkit.ipfs.bitswap.BitswapConfig;
 import io.p2pkit.kad.KadConfig;
 import io.p2pkit.kad.KadDht;
 import io.p2pkit.kad.Mode;
+import io.p2pkit.nat.relay.RelayConfig;
 import io.p2pkit.node.exchange.ReprovideStrategy;
 import io.p2pkit.node.exchange.Reprovider;
 import io.p2pkit.node.exchange.Role;
@@ -71,6 +72,8 @@ public final class NodeConfig {
     private final List<PeerInfo> bootstrap;
     private final String agentVersion;
     private final boolean perf;
+    private final Optional<RelayConfig> relayService;
+    private final boolean relayClient;
     private final Transports transports;
     private final ResourceManagerConfig limits;
     private final ConnectionManagerConfig connections;
@@ -89,6 +92,8 @@ public final class NodeConfig {
         this.bootstrap = List.copyOf(b.bootstrap);
         this.agentVersion = b.agentVersion;
         this.perf = b.perf;
+        this.relayService = b.relayService;
+        this.relayClient = b.relayClient;
         this.transports = b.transports;
         this.limits = b.limits;
         this.connections = b.connections != null ? b.connections : ConnectionManagerConfig.fitting(b.limits);
@@ -115,6 +120,8 @@ public final class NodeConfig {
         b.bootstrap = bootstrap;
         b.agentVersion = agentVersion;
         b.perf = perf;
+        b.relayService = relayService;
+        b.relayClient = relayClient;
         b.transports = transports;
         b.limits = limits;
         b.connections = connections;
@@ -158,6 +165,23 @@ public final class NodeConfig {
     /** Whether {@code /perf/1.0.0} is served (default off: any peer could make the node send data). */
     public boolean perf() {
         return perf;
+    }
+
+    /**
+     * The circuit relay v2 service this node runs for others, if any (default off: relaying costs
+     * bandwidth; {@code p2pkit daemon --relay-service} turns it on with go-libp2p's limits).
+     */
+    public Optional<RelayConfig> relayService() {
+        return relayService;
+    }
+
+    /**
+     * Whether the node is a circuit relay v2 client (default on): it dials {@code /p2p-circuit}
+     * addresses, and listens through the relays whose {@code …/p2p/<relay>/p2p-circuit} addresses
+     * are among its listen addresses.
+     */
+    public boolean relayClient() {
+        return relayClient;
     }
 
     /** How the host connects. */
@@ -548,6 +572,8 @@ public final class NodeConfig {
         private List<PeerInfo> bootstrap = List.of();
         private String agentVersion = "p2pkit/" + NodeVersion.get();
         private boolean perf;
+        private Optional<RelayConfig> relayService = Optional.empty();
+        private boolean relayClient = true;
         private Transports transports = Transports.defaults();
         private ResourceManagerConfig limits = ResourceManagerConfig.defaults();
         private ConnectionManagerConfig connections;
@@ -600,6 +626,18 @@ public final class NodeConfig {
         /** Whether to serve {@code /perf/1.0.0}. */
         public Builder perf(boolean serve) {
             this.perf = serve;
+            return this;
+        }
+
+        /** Runs a circuit relay v2 service with {@code config} ({@code RelayConfig.defaults()} for go-libp2p's limits). */
+        public Builder relayService(RelayConfig config) {
+            this.relayService = Optional.of(config);
+            return this;
+        }
+
+        /** Whether to be a circuit relay v2 client (default on). */
+        public Builder relayClient(boolean on) {
+            this.relayClient = on;
             return this;
         }
 

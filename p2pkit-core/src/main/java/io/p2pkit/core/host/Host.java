@@ -11,6 +11,7 @@ import io.p2pkit.core.multistream.NegotiationTimer;
 import io.p2pkit.core.muxer.MuxedStream;
 import io.p2pkit.core.network.Connection;
 import io.p2pkit.core.network.ConnectionListener;
+import io.p2pkit.core.network.LimitedConnectionException;
 import io.p2pkit.core.network.Network;
 import io.p2pkit.core.peerstore.AddressTtl;
 import io.p2pkit.core.peerstore.PeerStore;
@@ -61,6 +62,8 @@ public final class Host implements Closeable {
     private final Multistream protocolNegotiation;
     private final String agentVersion;
     private final Map<String, StreamHandler> handlers = new ConcurrentHashMap<>();
+    /** The protocols whose handlers also serve limited (relayed) connections. */
+    private final java.util.Set<String> allowedOnLimited = ConcurrentHashMap.newKeySet();
     private final List<Consumer<LocalChange>> protocolListeners = new CopyOnWriteArrayList<>();
     private final List<Closeable> services = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
@@ -142,6 +145,23 @@ public final class Host implements Closeable {
     }
 
     /**
+     * Adds a transport to a built host: one that needs the host, such as the circuit relay
+     * transport (which dials through this host's other connections). It is closed with the host.
+     */
+    public void addTransport(Transport transport) throws IOException {
+        swarm.addTransport(transport);
+    }
+
+    /**
+     * Tells the host that a listener's {@link io.p2pkit.core.transport.Listener#addresses()}
+     * changed after it started listening (a relay reservation made, renewed elsewhere or lost), so
+     * that identify pushes the new addresses.
+     */
+    public void addressesChanged() {
+        fireLocalChange(LocalChange.ADDRESSES);
+    }
+
+    /**
      * The addresses other peers can use to reach this node: listen addresses with unspecified IPs
      * ({@code 0.0.0.0}, {@code ::}) expanded to the addresses of this machine's interfaces.
      */
@@ -212,8 +232,24 @@ public final class Host implements Closeable {
 
     // ------------------------------------------------------------------ protocols
 
-    /** Serves {@code protocol} with {@code handler}, replacing any earlier handler. */
+    /**
+     * Serves {@code protocol} with {@code handler}, replacing any earlier handler, on direct
+     * connections only: on a limited (relayed) connection the protocol is refused as unsupported.
+     */
     public void setStreamHandler(String protocol, StreamHandler handler) {
+        setStreamHandler(protocol, handler, LimitedConnections.REFUSE);
+    }
+
+    /**
+     * Serves {@code protocol} with {@code handler}, replacing any earlier handler; with
+     * {@link LimitedConnections#ALLOW} also on limited (relayed) connections.
+     */
+    public void setStreamHandler(String protocol, StreamHandler handler, LimitedConnections limited) {
+        if (limited == LimitedConnections.ALLOW) {
+            allowedOnLimited.add(protocol);
+        } else {
+            allowedOnLimited.remove(protocol);
+        }
         if (handlers.put(protocol, handler) == null) {
             fireLocalChange(LocalChange.PROTOCOLS);
         }
@@ -221,6 +257,7 @@ public final class Host implements Closeable {
 
     /** Stops serving {@code protocol}. */
     public void removeStreamHandler(String protocol) {
+        allowedOnLimited.remove(protocol);
         if (handlers.remove(protocol) != null) {
             fireLocalChange(LocalChange.PROTOCOLS);
         }
@@ -260,8 +297,18 @@ public final class Host implements Closeable {
 
     // ------------------------------------------------------------------ connecting
 
-    /** Connects to {@code peer} (reusing a live connection), remembering its addresses. */
+    /**
+     * Connects to {@code peer} (reusing a live connection, a direct one before a limited one),
+     * remembering its addresses. The connection may be limited (relayed) when that is all there is.
+     */
     public Connection connect(PeerInfo peer) throws IOException {
+        Connection c = swarm.connect(peer.peerId(), knownAddresses(peer));
+        peerStore.addAddresses(peer.peerId(), List.of(c.remoteAddress()), AddressTtl.CONNECTED);
+        return c;
+    }
+
+    /** The addresses given, then those in the peerstore; the given ones are remembered for a while. */
+    private List<Multiaddr> knownAddresses(PeerInfo peer) {
         peerStore.addAddresses(peer.peerId(), peer.addresses(), AddressTtl.TEMPORARY);
         List<Multiaddr> addrs = new ArrayList<>(peer.addresses());
         for (Multiaddr a : peerStore.addresses(peer.peerId())) {
@@ -269,9 +316,28 @@ public final class Host implements Closeable {
                 addrs.add(a);
             }
         }
-        Connection c = swarm.connect(peer.peerId(), addrs);
-        peerStore.addAddresses(peer.peerId(), List.of(c.remoteAddress()), AddressTtl.CONNECTED);
-        return c;
+        return addrs;
+    }
+
+    /**
+     * A connection a stream for a protocol that does not run on limited connections may use: the
+     * connection {@link #connect(PeerInfo)} gives, or when that is limited a direct one dialed on
+     * the peer's direct addresses (as go-libp2p, which waits for one).
+     */
+    private Connection connectForStream(PeerInfo peer, LimitedConnections limited, String[] protocols)
+            throws IOException {
+        Connection c = connect(peer);
+        if (!c.isLimited() || limited == LimitedConnections.ALLOW) {
+            return c;
+        }
+        try {
+            Connection direct = swarm.connectDirect(peer.peerId(), knownAddresses(peer));
+            peerStore.addAddresses(peer.peerId(), List.of(direct.remoteAddress()), AddressTtl.CONNECTED);
+            return direct;
+        } catch (IOException e) {
+            throw new LimitedConnectionException("only a limited connection to " + peer.peerId()
+                    + ", which " + List.of(protocols) + " does not use: " + e.getMessage(), e);
+        }
     }
 
     /** Connects to the peer an address ending in {@code /p2p/<id>} names. */
@@ -291,7 +357,18 @@ public final class Host implements Closeable {
      * on the first read. Never waits for identify.
      */
     public Stream newStream(PeerInfo peer, String... protocols) throws IOException {
-        return newStream(connect(peer), protocols);
+        return newStream(peer, LimitedConnections.REFUSE, protocols);
+    }
+
+    /**
+     * Opens a stream to {@code peer} as {@link #newStream(PeerInfo, String...)}; with
+     * {@link LimitedConnections#ALLOW} a limited (relayed) connection will do, otherwise only a
+     * direct one, dialed if need be.
+     *
+     * @throws LimitedConnectionException when only a limited connection could be had and the protocol does not allow it
+     */
+    public Stream newStream(PeerInfo peer, LimitedConnections limited, String... protocols) throws IOException {
+        return newStream(connectForStream(peer, limited, protocols), limited, protocols);
     }
 
     /** Opens a stream to a peer whose addresses are known or already connected. */
@@ -299,10 +376,35 @@ public final class Host implements Closeable {
         return newStream(new PeerInfo(peer, List.of()), protocols);
     }
 
-    /** Opens a stream on a particular connection. */
+    /** Opens a stream to a peer whose addresses are known or already connected, on a limited connection if allowed. */
+    public Stream newStream(PeerId peer, LimitedConnections limited, String... protocols) throws IOException {
+        return newStream(new PeerInfo(peer, List.of()), limited, protocols);
+    }
+
+    /**
+     * Opens a stream on a particular connection.
+     *
+     * @throws LimitedConnectionException if the connection is limited (relayed): use
+     *                                    {@link #newStream(Connection, LimitedConnections, String...)} to allow it
+     */
     public Stream newStream(Connection connection, String... protocols) throws IOException {
+        return newStream(connection, LimitedConnections.REFUSE, protocols);
+    }
+
+    /**
+     * Opens a stream on a particular connection; on a limited (relayed) one only with
+     * {@link LimitedConnections#ALLOW}.
+     *
+     * @throws LimitedConnectionException if the connection is limited and {@code limited} is {@link LimitedConnections#REFUSE}
+     */
+    public Stream newStream(Connection connection, LimitedConnections limited, String... protocols)
+            throws IOException {
         if (protocols.length == 0) {
             throw new IllegalArgumentException("no protocol given");
+        }
+        if (connection.isLimited() && limited != LimitedConnections.ALLOW) {
+            throw new LimitedConnectionException("connection " + connection.id() + " to " + connection.remotePeer()
+                    + " is limited (relayed) and " + List.of(protocols) + " does not run on limited connections");
         }
         SwarmStream opened = swarm.openStream(connection);
         MuxedStream s = opened.muxed();
@@ -348,7 +450,10 @@ public final class Host implements Closeable {
         Stream stream = null;
         try {
             MuxedStream muxed = s.muxed();
-            String protocol = protocolNegotiation.negotiate(Duplex.of(muxed), handlers::containsKey, protocols());
+            // on a limited (relayed) connection only protocols that opted in are offered
+            boolean limited = s.connection().isLimited();
+            String protocol = protocolNegotiation.negotiate(Duplex.of(muxed),
+                    p -> handlers.containsKey(p) && (!limited || allowedOnLimited.contains(p)), protocols());
             StreamHandler handler = handlers.get(protocol);
             stream = stream(s, muxed.in(), muxed.out(), protocol, null);
             if (handler == null) {

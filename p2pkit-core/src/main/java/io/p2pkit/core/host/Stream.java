@@ -73,6 +73,16 @@ public final class Stream implements Closeable {
         return swarmStream.memory();
     }
 
+    /**
+     * Also charges this stream to {@code service}'s resource scope (a service such as the relay
+     * spans several protocols and holds streams for long), as go-libp2p's {@code SetService}.
+     *
+     * @throws io.p2pkit.core.resource.ResourceLimitException when the service's scope is full
+     */
+    public void setService(String service) throws io.p2pkit.core.resource.ResourceLimitException {
+        swarmStream.setService(service);
+    }
+
     /** The remote peer. */
     public PeerId remotePeer() {
         return swarmStream.connection().remotePeer();

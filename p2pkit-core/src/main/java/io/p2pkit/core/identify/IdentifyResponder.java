@@ -1,6 +1,7 @@
 package io.p2pkit.core.identify;
 
 import io.p2pkit.core.host.Host;
+import io.p2pkit.core.host.LimitedConnections;
 import io.p2pkit.core.host.LocalChange;
 import io.p2pkit.core.host.Stream;
 import io.p2pkit.core.identity.PeerRecord;
@@ -85,7 +86,7 @@ final class IdentifyResponder {
             if (!host.peerStore().supports(c.remotePeer(), IdentifyService.PUSH_PROTOCOL_ID)) {
                 continue;
             }
-            try (Stream s = host.newStream(c, IdentifyService.PUSH_PROTOCOL_ID)) {
+            try (Stream s = host.newStream(c, LimitedConnections.ALLOW, IdentifyService.PUSH_PROTOCOL_ID)) {
                 LengthPrefixed.write(s.out(), ownMessage(c).encode());
                 s.closeWrite();
                 observers.tell(o -> o.sent(true));

@@ -3,6 +3,7 @@ package io.p2pkit.core.identify;
 import io.p2pkit.core.DecodeException;
 import io.p2pkit.core.crypto.PublicKey;
 import io.p2pkit.core.host.Host;
+import io.p2pkit.core.host.LimitedConnections;
 import io.p2pkit.core.host.LocalChange;
 import io.p2pkit.core.host.Stream;
 import io.p2pkit.core.identity.Envelope;
@@ -90,8 +91,9 @@ public final class IdentifyService implements Closeable {
     /** Starts identify on {@code host}: serves both protocols and identifies every new connection. */
     public static IdentifyService attach(Host host) {
         IdentifyService s = new IdentifyService(host);
-        host.setStreamHandler(PROTOCOL_ID, s.responder::respond);
-        host.setStreamHandler(PUSH_PROTOCOL_ID, s::receivePush);
+        // identify runs on limited (relayed) connections too, as in go-libp2p: hole punching needs it
+        host.setStreamHandler(PROTOCOL_ID, s.responder::respond, LimitedConnections.ALLOW);
+        host.setStreamHandler(PUSH_PROTOCOL_ID, s::receivePush, LimitedConnections.ALLOW);
         host.addConnectionListener(s.connectionListener);
         host.onLocalChange(s.responder::schedulePush);
         for (Connection c : host.network().connections()) {
@@ -182,7 +184,7 @@ public final class IdentifyService implements Closeable {
     }
 
     private IdentifyResult requestIdentify(Connection c) throws IOException {
-        try (Stream s = host.newStream(c, PROTOCOL_ID)) {
+        try (Stream s = host.newStream(c, LimitedConnections.ALLOW, PROTOCOL_ID)) {
             ScheduledFuture<?> deadline = host.scheduler().schedule(s::reset, TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             try {
                 s.closeWrite();

@@ -8,6 +8,7 @@ import io.p2pkit.core.resource.ConnectionSpan;
 
 import java.io.Closeable;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * A secured, multiplexed connection to one peer. Streams are opened on it with
@@ -49,6 +50,20 @@ public interface Connection extends Closeable {
 
     /** The connection's resource reservation. */
     ConnectionSpan resources();
+
+    /**
+     * The limits of a limited connection (relayed through a relay that caps its duration and
+     * data); empty for a direct or unlimited one. Streams run on a limited connection only for
+     * protocols that opt in ({@code LimitedConnections.ALLOW}).
+     */
+    default Optional<ConnectionLimit> limit() {
+        return Optional.empty();
+    }
+
+    /** Whether the connection is limited: see {@link #limit()}. */
+    default boolean isLimited() {
+        return limit().isPresent();
+    }
 
     /** Whether the connection has closed. */
     boolean isClosed();

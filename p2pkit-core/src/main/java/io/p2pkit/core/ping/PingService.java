@@ -1,6 +1,7 @@
 package io.p2pkit.core.ping;
 
 import io.p2pkit.core.host.Host;
+import io.p2pkit.core.host.LimitedConnections;
 import io.p2pkit.core.host.PeerInfo;
 import io.p2pkit.core.host.Stream;
 import io.p2pkit.core.network.Connection;
@@ -34,7 +35,8 @@ public final class PingService implements Closeable {
     /** Serves ping on {@code host} and returns the service. */
     public static PingService attach(Host host) {
         PingService p = new PingService(host);
-        host.setStreamHandler(PROTOCOL_ID, p::serve);
+        // ping runs on limited (relayed) connections too, as in go-libp2p
+        host.setStreamHandler(PROTOCOL_ID, p::serve, LimitedConnections.ALLOW);
         return p;
     }
 
@@ -68,7 +70,7 @@ public final class PingService implements Closeable {
 
     /** Opens a ping stream on {@code connection} for repeated pings. */
     public PingSession session(Connection connection) throws IOException {
-        return new PingSession(host.newStream(connection, PROTOCOL_ID));
+        return new PingSession(host.newStream(connection, LimitedConnections.ALLOW, PROTOCOL_ID));
     }
 
     @Override

@@ -4,8 +4,10 @@ import io.p2pkit.core.Direction;
 import io.p2pkit.core.dns.MultiaddrResolver;
 import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.core.multiaddr.Multiaddr;
+import io.p2pkit.core.multiaddr.Protocol;
 import io.p2pkit.core.muxer.MuxedStream;
 import io.p2pkit.core.network.Connection;
+import io.p2pkit.core.network.ConnectionLimit;
 import io.p2pkit.core.network.ConnectionGatedException;
 import io.p2pkit.core.network.ConnectionGater;
 import io.p2pkit.core.network.ConnectionListener;
@@ -21,6 +23,7 @@ import io.p2pkit.core.resource.ResourceManager;
 import io.p2pkit.core.resource.StreamSpan;
 import io.p2pkit.core.security.HandshakeException;
 import io.p2pkit.core.transport.Listener;
+import io.p2pkit.core.transport.ListenerClosedException;
 import io.p2pkit.core.transport.ReadyConnection;
 import io.p2pkit.core.transport.Transport;
 import io.p2pkit.core.transport.TransportConnection;
@@ -100,7 +103,7 @@ public final class Swarm implements Network, Closeable {
                  NetworkConfig config, InboundStreamHandler streamHandler, MultiaddrResolver resolver) {
         this.resolver = resolver;
         this.localPeer = localPeer;
-        this.transports = List.copyOf(transports);
+        this.transports = new CopyOnWriteArrayList<>(transports);
         this.upgrader = upgrader;
         this.resources = resources;
         this.config = config;
@@ -160,6 +163,16 @@ public final class Swarm implements Network, Closeable {
         listeners.remove(listener);
     }
 
+    /**
+     * Adds a transport after the swarm was made: one that needs the host itself, such as the
+     * circuit relay transport, which dials through other connections of this swarm. It is tried
+     * after the transports given at construction, and closed with the swarm.
+     */
+    public void addTransport(Transport transport) throws IOException {
+        checkOpen();
+        transports.add(java.util.Objects.requireNonNull(transport, "transport"));
+    }
+
     // ------------------------------------------------------------------ listening
 
     /**
@@ -177,10 +190,13 @@ public final class Swarm implements Network, Closeable {
         return l.address();
     }
 
-    /** The addresses listened on, as bound (an unspecified address such as 0.0.0.0 stays as is). */
+    /**
+     * The addresses listened on, as bound (an unspecified address such as 0.0.0.0 stays as is),
+     * with each listener's current {@link Listener#addresses()} (a relay listener's relayed ones).
+     */
     @Override
     public List<Multiaddr> listenAddresses() {
-        return transportListeners.stream().map(Listener::address).toList();
+        return transportListeners.stream().flatMap(l -> l.addresses().stream()).distinct().toList();
     }
 
     private void acceptLoop(Listener l) {
@@ -192,6 +208,10 @@ public final class Swarm implements Network, Closeable {
                 failures = 0;
             } catch (IOException e) {
                 if (closed || !transportListeners.contains(l)) {
+                    return;
+                }
+                if (e instanceof ListenerClosedException) {
+                    transportListeners.remove(l); // closed on its own: no more connections from it
                     return;
                 }
                 // e.g. out of file descriptors: back off instead of spinning on the error
@@ -233,7 +253,7 @@ public final class Swarm implements Network, Closeable {
         try {
             long started = System.nanoTime();
             ReadyConnection ready = raw.upgrade(upgrader::upgradeInbound, span);
-            Connection c = register(ready, Direction.INBOUND, span);
+            Connection c = register(ready, Direction.INBOUND, span, raw.limit());
             long nanos = System.nanoTime() - started;
             fire(o -> o.handshakeCompleted(c, nanos));
         } catch (IOException | RuntimeException e) {
@@ -268,10 +288,38 @@ public final class Swarm implements Network, Closeable {
         }
     }
 
+    /** A live connection to {@code peer}: a direct (unlimited) one if any, then the one with the fewest streams. */
     @Override
     public Optional<Connection> connection(PeerId peer) {
         return connections(peer).stream().filter(c -> !c.isClosed())
-                .min((a, b) -> Integer.compare(a.streamCount(), b.streamCount()));
+                .min(java.util.Comparator.comparing(Connection::isLimited).thenComparingInt(Connection::streamCount));
+    }
+
+    /**
+     * Returns a direct (not limited) connection to {@code peer}: a live one, or one dialed on the
+     * addresses of {@code addresses} that do not go through a relay. For a stream whose protocol
+     * does not run on limited connections when only a relayed one exists.
+     *
+     * @throws DialException when there is no direct address or none works
+     */
+    public Connection connectDirect(PeerId peer, List<Multiaddr> addresses) throws IOException {
+        if (peer.equals(localPeer)) {
+            throw new DialException(peer, "cannot dial self", Map.of());
+        }
+        Optional<Connection> live = connection(peer).filter(c -> !c.isLimited());
+        if (live.isPresent()) {
+            return live.get();
+        }
+        List<Multiaddr> direct = addresses.stream().filter(a -> !a.hasProtocol(Protocol.P2P_CIRCUIT)).toList();
+        if (direct.isEmpty()) {
+            throw new DialException(peer, "no direct address (only relayed ones)", Map.of());
+        }
+        checkOpen();
+        Connection c = dialNew(peer, direct);
+        if (c.isLimited()) {
+            throw new DialException(peer, "only a limited connection could be had", Map.of());
+        }
+        return c;
     }
 
     /**
@@ -288,6 +336,11 @@ public final class Swarm implements Network, Closeable {
         if (live.isPresent()) {
             return live.get();
         }
+        return dialNew(peer, addresses);
+    }
+
+    /** Dials {@code peer} (joining a dial of it already under way) regardless of live connections. */
+    private Connection dialNew(PeerId peer, List<Multiaddr> addresses) throws IOException {
         if (!gater.interceptPeerDial(peer)) {
             throw new DialException(peer, "the connection gater refused to dial this peer", Map.of());
         }
@@ -516,7 +569,7 @@ public final class Swarm implements Network, Closeable {
                 boolean lazyProposal = lazy;
                 ReadyConnection ready = checkedPeer(raw.upgrade(
                         (bytes, memory) -> upgrader.upgradeOutbound(bytes, peer, lazyProposal, memory), span), peer);
-                SwarmConnection c = register(ready, Direction.OUTBOUND, span);
+                SwarmConnection c = register(ready, Direction.OUTBOUND, span, raw.limit());
                 long nanos = System.nanoTime() - started;
                 fire(o -> o.handshakeCompleted(c, nanos));
                 return c;
@@ -601,7 +654,8 @@ public final class Swarm implements Network, Closeable {
 
     // ------------------------------------------------------------------ connections
 
-    private SwarmConnection register(ReadyConnection ready, Direction dir, ConnectionSpan span) throws IOException {
+    private SwarmConnection register(ReadyConnection ready, Direction dir, ConnectionSpan span,
+                                     Optional<ConnectionLimit> limit) throws IOException {
         PeerId remote = ready.remotePeer();
         if (!gater.interceptSecured(dir, remote, ready.localAddress(), ready.remoteAddress())) {
             closeQuietly(ready);
@@ -613,7 +667,7 @@ public final class Swarm implements Network, Closeable {
             closeQuietly(ready);
             throw e;
         }
-        SwarmConnection c = new SwarmConnection(this, ids.incrementAndGet(), ready, dir, span);
+        SwarmConnection c = new SwarmConnection(this, ids.incrementAndGet(), ready, dir, span, limit);
         if (!gater.interceptUpgraded(c)) {
             c.close();
             throw new ConnectionGatedException("the connection gater refused the upgraded connection " + c);

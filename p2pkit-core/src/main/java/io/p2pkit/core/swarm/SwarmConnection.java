@@ -6,12 +6,14 @@ import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.muxer.MuxedStream;
 import io.p2pkit.core.network.Connection;
+import io.p2pkit.core.network.ConnectionLimit;
 import io.p2pkit.core.resource.ConnectionSpan;
 import io.p2pkit.core.resource.StreamSpan;
 import io.p2pkit.core.transport.ReadyConnection;
 
 import java.io.IOException;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -24,12 +26,15 @@ final class SwarmConnection implements Connection {
     private final ReadyConnection ready;
     private final Direction direction;
     private final ConnectionSpan span;
+    private final Optional<ConnectionLimit> limit;
     private final Instant opened = Instant.now();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicInteger streams = new AtomicInteger();
 
-    SwarmConnection(Swarm swarm, long id, ReadyConnection ready, Direction direction, ConnectionSpan span) {
+    SwarmConnection(Swarm swarm, long id, ReadyConnection ready, Direction direction, ConnectionSpan span,
+                    Optional<ConnectionLimit> limit) {
         this.swarm = swarm;
+        this.limit = limit;
         this.id = id;
         this.ready = ready;
         this.direction = direction;
@@ -97,6 +102,11 @@ final class SwarmConnection implements Connection {
     }
 
     @Override
+    public Optional<ConnectionLimit> limit() {
+        return limit;
+    }
+
+    @Override
     public boolean isClosed() {
         return closed.get() || ready.isClosed();
     }
@@ -153,6 +163,6 @@ final class SwarmConnection implements Connection {
     @Override
     public String toString() {
         return "Connection[" + id + " " + direction.name().toLowerCase() + " " + remotePeer() + " "
-                + remoteAddress() + " " + security() + " " + muxer() + "]";
+                + remoteAddress() + " " + security() + " " + muxer() + (limit.isPresent() ? " limited" : "") + "]";
     }
 }

@@ -66,6 +66,15 @@ public final class SwarmStream {
         swarm.streamOpened(connection, protocol, direction);
     }
 
+    /**
+     * Also charges the stream to a service's scope (its protocol must be agreed first).
+     *
+     * @throws ResourceLimitException when the service's scope is full
+     */
+    public void setService(String service) throws ResourceLimitException {
+        span.setService(service);
+    }
+
     /** Resets the stream in both directions and releases it. */
     public void reset() {
         try {

@@ -1,10 +1,12 @@
 package io.p2pkit.core.transport;
 
 import io.p2pkit.core.multiaddr.Multiaddr;
+import io.p2pkit.core.network.ConnectionLimit;
 import io.p2pkit.core.resource.MemoryScope;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.util.Optional;
 
 /**
  * A connection as a transport hands it to the network, with the addresses of both ends. It is one
@@ -33,6 +35,14 @@ public sealed interface TransportConnection extends Closeable permits ByteStream
      * connection is returned as it is.
      */
     ReadyConnection upgrade(Upgrade upgrader, MemoryScope memory) throws IOException;
+
+    /**
+     * The limits a relay applies to this connection, if it is relayed and limited; the network
+     * marks the connection limited ({@link io.p2pkit.core.network.Connection#limit()}). Empty by default.
+     */
+    default Optional<ConnectionLimit> limit() {
+        return Optional.empty();
+    }
 
     /** Closes the connection. Idempotent. */
     @Override

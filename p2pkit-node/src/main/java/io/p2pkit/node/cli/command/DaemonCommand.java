@@ -13,6 +13,7 @@ import io.p2pkit.core.resource.ResourceManagerConfig;
 import io.p2pkit.ipfs.repo.Repository;
 import io.p2pkit.kad.KadDht;
 import io.p2pkit.kad.Mode;
+import io.p2pkit.nat.relay.RelayConfig;
 import io.p2pkit.node.Node;
 import io.p2pkit.node.NodeConfig;
 import io.p2pkit.node.NodeListener;
@@ -109,6 +110,11 @@ public final class DaemonCommand extends CliCommand {
     @Option(names = "--enable-perf", description = "serve /perf/1.0.0 (off by default: any peer could make this node "
             + "send data)")
     private boolean enablePerf;
+
+    @Option(names = "--relay-service", description = "serve circuit relay v2 (/libp2p/circuit/relay/0.2.0/hop) "
+            + "for other peers, with go-libp2p's limits: reservations of 1 h, at most 128 (8 per IP), 16 relayed "
+            + "connections per peer, each closed after 2 min or 128 KiB each way (off by default)")
+    private boolean relayService;
 
     @Option(names = "--dht", paramLabel = "MODE", description = DhtOptions.DESCRIPTION)
     private String dht;
@@ -240,6 +246,9 @@ public final class DaemonCommand extends CliCommand {
         NodeConfig.Builder b = NodeConfig.builder().identity(key).listen(listen).bootstrap(bootstrap)
                 .agentVersion("p2pkit/" + NodeVersion.get()).perf(enablePerf).transports(transport.config())
                 .limits(limits).connections(ConnectionManagerConfig.of(low, high, grace));
+        if (relayService) {
+            b.relayService(RelayConfig.defaults());
+        }
         if (metricsOption != null) {
             try {
                 b.metrics(MetricsServer.parseAddress(metricsOption));

@@ -6,9 +6,11 @@ import io.p2pkit.core.host.HostBuilder;
 import io.p2pkit.core.host.PeerInfo;
 import io.p2pkit.core.identify.IdentifyResult;
 import io.p2pkit.core.identify.IdentifyService;
+import io.p2pkit.core.multiaddr.Protocol;
 import io.p2pkit.core.network.Connection;
 import io.p2pkit.core.ping.PingService;
 import io.p2pkit.core.ping.PingSession;
+import io.p2pkit.nat.relay.RelayClient;
 import io.p2pkit.node.NodeVersion;
 import io.p2pkit.node.cli.CliCommand;
 import io.p2pkit.node.cli.UsageException;
@@ -34,9 +36,13 @@ import java.util.Map;
         "Connects to the peer at MADDR (ending in /p2p/<peer ID>), reports the connection and what the peer told "
                 + "us over identify, then sends N pings on one /ipfs/ping/1.0.0 stream. Exits 0 only if every "
                 + "ping succeeded. Without --identity it connects from a new, throw-away identity.",
+        "",
+        "MADDR may go through a circuit relay v2 (<relay address>/p2p/<relay>/p2p-circuit/p2p/<peer ID>): the "
+                + "connection is then secured end to end through the relay and reported as relayed (and limited, "
+                + "when the relay caps its duration and data).",
         ""},
         footer = {"", "With --json: {\"event\":\"connected\",\"peerId\":…,\"addr\":…,\"security\":…,\"muxer\":…,"
-                + "\"agentVersion\":…,\"protocols\":[…]}, then one {\"event\":\"ping\",\"rttMillis\":…} per ping"})
+                + "\"agentVersion\":…,\"protocols\":[…],\"relayed\":…,\"limited\":…}, then one {\"event\":\"ping\",\"rttMillis\":…} per ping"})
 public final class PingCommand extends CliCommand {
     @Parameters(index = "0", paramLabel = "MADDR", description = "the peer's address, ending in /p2p/<peer ID>")
     private String address;
@@ -75,7 +81,9 @@ public final class PingCommand extends CliCommand {
                 .agentVersion("p2pkit/" + NodeVersion.get());
         transport.apply(builder);
         try (Host host = builder.build()) {
+            RelayClient.attach(host); // /p2p-circuit addresses dial through their relay
             Connection c = host.connect(target);
+            boolean relayed = c.remoteAddress().hasProtocol(Protocol.P2P_CIRCUIT);
             IdentifyResult id = host.service(IdentifyService.class).orElseThrow().awaitIdentified(c, timeout.timeout());
             Map<String, Object> connected = new LinkedHashMap<>();
             connected.put("event", "connected");
@@ -85,8 +93,12 @@ public final class PingCommand extends CliCommand {
             connected.put("muxer", c.muxer());
             connected.put("agentVersion", id.agentVersion());
             connected.put("protocols", id.protocols());
+            connected.put("relayed", relayed);
+            connected.put("limited", c.isLimited());
+            String how = !relayed ? "" : c.limit().map(l -> ", relayed, limited to " + l.duration().toSeconds()
+                    + " s and " + l.dataBytes() + " bytes each way by the relay").orElse(", relayed");
             output.print(console(), connected, "connected to " + c.remotePeer() + " at " + c.remoteAddress() + " with "
-                    + c.security() + " and " + c.muxer() + " (agent " + id.agentVersion() + ")");
+                    + c.security() + " and " + c.muxer() + " (agent " + id.agentVersion() + how + ")");
             try (PingSession session = host.service(PingService.class).orElseThrow().session(c)) {
                 for (int i = 0; i < count; i++) {
                     if (i > 0) {
