@@ -9,6 +9,6 @@ module io.p2pkit.nat {
     // each package is exported once it has its public API (a package of only package-info
     // cannot be exported):
     exports io.p2pkit.nat.relay;
-    // exports io.p2pkit.nat.autonat;
+    exports io.p2pkit.nat.autonat;
     // exports io.p2pkit.nat.portmap;
 }

@@ -1,6 +1,8 @@
 package io.p2pkit.kad;
 
 import io.p2pkit.core.host.Host;
+import io.p2pkit.core.host.HostReachability;
+import io.p2pkit.core.host.Reachability;
 import io.p2pkit.core.host.PeerInfo;
 import io.p2pkit.core.identify.IdentifyResult;
 import io.p2pkit.core.identify.IdentifyService;
@@ -78,6 +80,9 @@ public final class KadDht implements Closeable {
     /** When the last top-up started (clock millis), so that an emptied table asks for one at most every 10 s. */
     private volatile long lastLowPeersFix = Long.MIN_VALUE / 2;
     private volatile boolean publiclyReachable;
+    /** Follows the host's reachability (AutoNAT's verdict) for {@link Mode#AUTO}. */
+    private final java.util.function.Consumer<HostReachability.State> reachabilityListener =
+            s -> setPubliclyReachable(s.reachability() == Reachability.PUBLIC);
     private volatile boolean closed;
 
     private KadDht(Host host, KadConfig config, ProviderStore providers) {
@@ -128,6 +133,8 @@ public final class KadDht implements Closeable {
                 dht.client.connectionClosed(c);
             }
         });
+        dht.publiclyReachable = host.reachability().reachability() == Reachability.PUBLIC;
+        host.reachability().addListener(dht.reachabilityListener);
         dht.setMode(config.mode());
         host.addService(dht);
         if (config.periodicTasks()) {
@@ -184,9 +191,16 @@ public final class KadDht implements Closeable {
         applyMode();
     }
 
-    /** Reports whether the node is publicly reachable (for {@link Mode#AUTO}; AutoNAT's job). */
+    /**
+     * Reports whether the node is publicly reachable (for {@link Mode#AUTO}). The DHT follows the
+     * host's {@link Host#reachability()}, which AutoNAT keeps up to date, so this is only for a
+     * node that knows better (or a test).
+     */
     public void setPubliclyReachable(boolean reachable) {
         this.publiclyReachable = reachable;
+        if (closed) {
+            return;
+        }
         applyMode();
     }
 
@@ -451,6 +465,7 @@ public final class KadDht implements Closeable {
             return;
         }
         closed = true;
+        host.reachability().removeListener(reachabilityListener);
         for (ScheduledFuture<?> t : timers) {
             t.cancel(false);
         }

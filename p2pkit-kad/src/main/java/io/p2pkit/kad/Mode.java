@@ -7,8 +7,9 @@ public enum Mode {
     /** Only query others; the protocol is neither advertised nor answered. */
     CLIENT,
     /**
-     * Server when the node is publicly reachable, client otherwise. Until reachability is reported
-     * through {@link KadDht#setPubliclyReachable} (AutoNAT would do it) this means client, as in Kubo.
+     * Server when the node is publicly reachable, client otherwise, switching whenever the host's
+     * reachability ({@code Host.reachability()}, kept by AutoNAT) changes. Until it is known to be
+     * public this means client, as in Kubo.
      */
     AUTO
 }

@@ -67,6 +67,22 @@ class KadModeTest {
     }
 
     @Test
+    void autoModeFollowsTheHostsReachability() throws Exception {
+        try (DhtSwarm swarm = new DhtSwarm(new MemoryNetwork(), 6, b -> b.mode(Mode.AUTO))) {
+            DhtSwarm.Node n = swarm.start(List.of());
+            assertEquals(Mode.CLIENT, n.dht().effectiveMode());
+            // AutoNAT finds the node public: the DHT becomes a server and advertises the protocol.
+            n.host().reachability().set(io.p2pkit.core.host.Reachability.PUBLIC);
+            assertEquals(Mode.SERVER, n.dht().effectiveMode());
+            assertTrue(n.host().protocols().contains(n.dht().protocolId()));
+            // Then private (behind a NAT after all): back to client.
+            n.host().reachability().set(io.p2pkit.core.host.Reachability.PRIVATE);
+            assertEquals(Mode.CLIENT, n.dht().effectiveMode());
+            assertFalse(n.host().protocols().contains(n.dht().protocolId()));
+        }
+    }
+
+    @Test
     void protocolPrefixIsConfigurable() throws Exception {
         try (DhtSwarm swarm = new DhtSwarm(new MemoryNetwork(), 5, b -> b.protocolPrefix("/ipfs/lan"))) {
             DhtSwarm.Node n = swarm.start(List.of());

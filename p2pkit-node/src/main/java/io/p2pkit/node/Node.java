@@ -16,6 +16,7 @@ import io.p2pkit.core.resource.ResourceManager;
 import io.p2pkit.kad.KadDht;
 import io.p2pkit.nat.relay.RelayClient;
 import io.p2pkit.nat.relay.RelayService;
+import io.p2pkit.nat.autonat.AutoNat;
 import io.p2pkit.node.exchange.ContentService;
 import io.p2pkit.ipfs.bitswap.ProviderFinder;
 import io.p2pkit.node.http.HttpFace;
@@ -128,6 +129,11 @@ public final class Node implements Closeable {
                     // an unreachable or refusing relay is not worth failing the node for
                     listener.warning("cannot listen through the relay " + a + ": " + e.getMessage());
                 }
+            }
+            if (config.autoNat().isPresent()) {
+                // Dial-backs leave from a host of their own, with the same transports as the node.
+                AutoNat.attach(host, config.autoNat().get().withDialer(
+                        () -> config.transports().applyTo(Host.builder().identify(false)).build()));
             }
             Optional<KadDht> dht = Optional.empty();
             if (config.dht().isPresent()) {

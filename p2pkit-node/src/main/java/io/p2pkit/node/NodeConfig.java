@@ -15,6 +15,7 @@ import io.p2pkit.kad.KadConfig;
 import io.p2pkit.kad.KadDht;
 import io.p2pkit.kad.Mode;
 import io.p2pkit.nat.relay.RelayConfig;
+import io.p2pkit.nat.autonat.AutoNatConfig;
 import io.p2pkit.node.exchange.ReprovideStrategy;
 import io.p2pkit.node.exchange.Reprovider;
 import io.p2pkit.node.exchange.Role;
@@ -85,6 +86,7 @@ public final class NodeConfig {
     private final Optional<Http> gateway;
     private final List<java.net.URI> delegatedRouters;
     private final ApiAccess apiAccess;
+    private final Optional<AutoNatConfig> autoNat;
 
     private NodeConfig(Builder b) {
         this.identity = b.identity != null ? b.identity : PrivateKey.generateEd25519();
@@ -105,6 +107,7 @@ public final class NodeConfig {
         this.gateway = b.gateway;
         this.delegatedRouters = List.copyOf(b.delegatedRouters);
         this.apiAccess = b.apiAccess;
+        this.autoNat = b.autoNat;
     }
 
     /** A builder with the defaults. */
@@ -133,6 +136,7 @@ public final class NodeConfig {
         b.gateway = gateway;
         b.delegatedRouters = delegatedRouters;
         b.apiAccess = apiAccess;
+        b.autoNat = autoNat;
         return b;
     }
 
@@ -160,6 +164,15 @@ public final class NodeConfig {
     /** The agent version identify announces. */
     public String agentVersion() {
         return agentVersion;
+    }
+
+    /**
+     * AutoNAT (default on: the client finds out whether the node is publicly reachable, which the
+     * DHT's auto mode follows, and the v1 and v2 services help other peers while this node is not
+     * known to be private). The node dials back from a host with its own transports.
+     */
+    public Optional<AutoNatConfig> autoNat() {
+        return autoNat;
     }
 
     /** Whether {@code /perf/1.0.0} is served (default off: any peer could make the node send data). */
@@ -584,6 +597,7 @@ public final class NodeConfig {
         private Optional<Http> api = Optional.empty();
         private Optional<Http> gateway = Optional.empty();
         private List<java.net.URI> delegatedRouters = List.of();
+        private Optional<AutoNatConfig> autoNat = Optional.of(AutoNatConfig.defaults());
         private ApiAccess apiAccess = ApiAccess.DEFAULT;
 
         private Builder() {
@@ -696,6 +710,18 @@ public final class NodeConfig {
         /** Serves the Kubo-compatible RPC API ({@code /api/v0}); see {@link Http#api}. */
         public Builder api(Http api) {
             this.api = Optional.of(api);
+            return this;
+        }
+
+        /** AutoNAT as {@code config} says (its dialer is replaced by one with the node's transports). */
+        public Builder autoNat(AutoNatConfig config) {
+            this.autoNat = Optional.of(config);
+            return this;
+        }
+
+        /** Runs no AutoNAT at all: reachability stays unknown unless set by hand. */
+        public Builder withoutAutoNat() {
+            this.autoNat = Optional.empty();
             return this;
         }
 

@@ -66,6 +66,9 @@ public final class Host implements Closeable {
     private final java.util.Set<String> allowedOnLimited = ConcurrentHashMap.newKeySet();
     private final List<Consumer<LocalChange>> protocolListeners = new CopyOnWriteArrayList<>();
     private final List<Closeable> services = new CopyOnWriteArrayList<>();
+    /** Addresses learnt beyond the listen addresses (observed, confirmed by AutoNAT), see {@link #addAddressSource}. */
+    private final List<java.util.function.Supplier<List<Multiaddr>>> addressSources = new CopyOnWriteArrayList<>();
+    private final HostReachability reachability = new HostReachability();
     private volatile boolean closed;
     private volatile StreamMeter streamMeter;
 
@@ -80,6 +83,19 @@ public final class Host implements Closeable {
         this.ownsScheduler = ownsScheduler;
         this.agentVersion = b.agentVersion;
         this.protocolNegotiation = new Multistream(new NegotiationTimer(scheduler, b.streamNegotiationTimeout));
+        // Addresses other peers confirmed they could dial are advertised (a port mapping's, say).
+        addressSources.add(reachability::reachableAddresses);
+        reachability.addListener(new Consumer<>() {
+            private List<Multiaddr> last = List.of();
+
+            @Override
+            public void accept(HostReachability.State s) {
+                if (!s.reachable().equals(last)) {
+                    last = s.reachable();
+                    addressesChanged();
+                }
+            }
+        });
         swarm.addConnectionListener(new ConnectionListener() {
             @Override
             public void connected(Connection c) {
@@ -153,19 +169,49 @@ public final class Host implements Closeable {
     }
 
     /**
-     * Tells the host that a listener's {@link io.p2pkit.core.transport.Listener#addresses()}
-     * changed after it started listening (a relay reservation made, renewed elsewhere or lost), so
-     * that identify pushes the new addresses.
+     * The addresses other peers can use to reach this node, the ones identify announces: the
+     * {@linkplain #localAddresses() local addresses}, then those the address sources add (our
+     * address as enough other peers observe it, addresses AutoNAT confirmed), each once.
      */
+    public List<Multiaddr> addresses() {
+        List<Multiaddr> out = new ArrayList<>(localAddresses());
+        for (var source : addressSources) {
+            for (Multiaddr a : source.get()) {
+                if (!out.contains(a)) {
+                    out.add(a);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Adds a source of addresses to advertise beyond the local ones (identify's observed-address
+     * manager is one). It is asked on every {@link #addresses()} call, so it must answer quickly
+     * and from memory; it calls {@link #addressesChanged()} when its answer changes.
+     */
+    public void addAddressSource(java.util.function.Supplier<List<Multiaddr>> source) {
+        addressSources.add(Objects.requireNonNull(source, "source"));
+    }
+
+    /** Tells the host's listeners (identify push among them) that {@link #addresses()} changed. */
     public void addressesChanged() {
         fireLocalChange(LocalChange.ADDRESSES);
     }
 
     /**
-     * The addresses other peers can use to reach this node: listen addresses with unspecified IPs
-     * ({@code 0.0.0.0}, {@code ::}) expanded to the addresses of this machine's interfaces.
+     * What this node knows of its own reachability; AutoNAT keeps it up to date. Its reachable
+     * addresses are among {@link #addresses()}.
      */
-    public List<Multiaddr> addresses() {
+    public HostReachability reachability() {
+        return reachability;
+    }
+
+    /**
+     * The addresses this node listens on, with unspecified IPs ({@code 0.0.0.0}, {@code ::})
+     * expanded to the addresses of this machine's interfaces.
+     */
+    public List<Multiaddr> localAddresses() {
         List<Multiaddr> out = new ArrayList<>();
         for (Multiaddr a : swarm.listenAddresses()) {
             var sa = a.toSocketAddress();

@@ -8,6 +8,6 @@ package io.p2pkit.core.host;
 public enum LocalChange {
     /** A protocol handler was added or removed. */
     PROTOCOLS,
-    /** A listen address was added. */
+    /** The addresses announced changed: a listen address was added, or an observed or confirmed one came or went. */
     ADDRESSES
 }

@@ -60,7 +60,8 @@ public final class IdentifyService implements Closeable {
     private static final System.Logger LOG = System.getLogger(IdentifyService.class.getName());
 
     private final Host host;
-    private final ObservedAddresses observed = new ObservedAddresses();
+    private final ObservedAddressManager observed;
+    private volatile ScheduledFuture<?> expiry;
     /** Results by connection ID, bounded by the live connections (dropped as each closes). */
     private final Map<Long, CompletableFuture<IdentifyResult>> results = new ConcurrentHashMap<>();
     private final List<Consumer<IdentifyResult>> listeners = new CopyOnWriteArrayList<>();
@@ -71,6 +72,7 @@ public final class IdentifyService implements Closeable {
     private IdentifyService(Host host) {
         this.host = host;
         this.responder = new IdentifyResponder(host, observers);
+        this.observed = new ObservedAddressManager(host::localAddresses, System::nanoTime, host::addressesChanged);
         this.connectionListener = new ConnectionListener() {
             @Override
             public void connected(Connection c) {
@@ -84,6 +86,7 @@ public final class IdentifyService implements Closeable {
                 if (f != null) {
                     f.completeExceptionally(new IOException("connection closed before identify finished"));
                 }
+                observed.connectionClosed(c);
             }
         };
     }
@@ -96,14 +99,17 @@ public final class IdentifyService implements Closeable {
         host.setStreamHandler(PUSH_PROTOCOL_ID, s::receivePush, LimitedConnections.ALLOW);
         host.addConnectionListener(s.connectionListener);
         host.onLocalChange(s.responder::schedulePush);
+        // Observed addresses confirmed by enough peers are advertised; they age out once their connections close.
+        host.addAddressSource(s.observed::addresses);
+        s.expiry = host.scheduler().scheduleAtFixedRate(s.observed::expire, 1, 1, TimeUnit.MINUTES);
         for (Connection c : host.network().connections()) {
             s.connectionListener.connected(c);
         }
         return s;
     }
 
-    /** Our own addresses as other peers observed them. */
-    public ObservedAddresses observedAddresses() {
+    /** Our own addresses as other peers observed them; the activated ones are among the host's addresses. */
+    public ObservedAddressManager observedAddresses() {
         return observed;
     }
 
@@ -261,7 +267,7 @@ public final class IdentifyService implements Closeable {
             ps.put(peer, PeerStore.PROTOCOL_VERSION, msg.protocolVersion());
         }
         if (msg.observedAddr() != null) {
-            observed.record(msg.observedAddr(), peer);
+            observed.record(c, msg.observedAddr());
         }
         return new IdentifyResult(c, key,
                 msg.protocolVersion() == null ? "" : msg.protocolVersion(),
@@ -284,6 +290,10 @@ public final class IdentifyService implements Closeable {
     @Override
     public void close() {
         responder.close();
+        ScheduledFuture<?> e = expiry;
+        if (e != null) {
+            e.cancel(false);
+        }
         host.network().removeConnectionListener(connectionListener);
         results.values().forEach(f -> f.completeExceptionally(new IOException("identify service closed")));
     }

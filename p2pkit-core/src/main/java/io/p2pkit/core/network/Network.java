@@ -47,6 +47,12 @@ public interface Network {
     /** A live connection to {@code peer}, if any (the one with the fewest streams). */
     Optional<Connection> connection(PeerId peer);
 
+    /**
+     * Whether one of this network's transports can dial {@code address} (its shape, not whether
+     * the dial would succeed). AutoNAT's servers ask before offering to dial an address back.
+     */
+    boolean canDial(Multiaddr address);
+
     /** Whether the network has been closed (with its host). */
     boolean isClosed();
 

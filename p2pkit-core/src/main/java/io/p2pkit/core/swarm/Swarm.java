@@ -322,6 +322,12 @@ public final class Swarm implements Network, Closeable {
         return c;
     }
 
+    @Override
+    public boolean canDial(Multiaddr address) {
+        Multiaddr bare = address.withoutPeerId();
+        return transports.stream().anyMatch(t -> t.canDial(bare));
+    }
+
     /**
      * Returns a connection to {@code peer}, reusing a live one or dialing {@code addresses}.
      *

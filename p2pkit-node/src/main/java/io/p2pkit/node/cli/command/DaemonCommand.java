@@ -115,6 +115,10 @@ public final class DaemonCommand extends CliCommand {
             + "for other peers, with go-libp2p's limits: reservations of 1 h, at most 128 (8 per IP), 16 relayed "
             + "connections per peer, each closed after 2 min or 128 KiB each way (off by default)")
     private boolean relayService;
+    @Option(names = "--autonat-service", paramLabel = "MODE", description = "whether to answer other peers' AutoNAT "
+            + "v1 and v2 requests: enabled (the default: while this node is not known to be private) or disabled; "
+            + "Kubo's AutoNAT.ServiceMode. The AutoNAT client always runs")
+    private String autoNatService = "enabled";
 
     @Option(names = "--dht", paramLabel = "MODE", description = DhtOptions.DESCRIPTION)
     private String dht;
@@ -249,6 +253,11 @@ public final class DaemonCommand extends CliCommand {
         if (relayService) {
             b.relayService(RelayConfig.defaults());
         }
+        b.autoNat(io.p2pkit.nat.autonat.AutoNatConfig.defaults().withServiceMode(switch (autoNatService) {
+            case "enabled" -> io.p2pkit.nat.autonat.AutoNatConfig.ServiceMode.ENABLED;
+            case "disabled" -> io.p2pkit.nat.autonat.AutoNatConfig.ServiceMode.DISABLED;
+            default -> throw new UsageException("--autonat-service: expected enabled or disabled, not " + autoNatService);
+        }));
         if (metricsOption != null) {
             try {
                 b.metrics(MetricsServer.parseAddress(metricsOption));

@@ -1,0 +1,436 @@
+package io.p2pkit.nat.autonat;
+
+import io.p2pkit.core.host.Host;
+import io.p2pkit.core.host.HostReachability;
+import io.p2pkit.core.host.Reachability;
+import io.p2pkit.core.identify.IdentifyResult;
+import io.p2pkit.core.identify.IdentifyService;
+import io.p2pkit.core.identity.PeerId;
+import io.p2pkit.core.multiaddr.Multiaddr;
+import io.p2pkit.core.network.Connection;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+/**
+ * AutoNAT v1 and v2 on a host: finds out whether other peers can dial this node, and helps other
+ * peers find out the same.
+ *
+ * <p><b>Client.</b> Now and then (go's schedule, {@link AutoNatConfig.Probes}) it picks a
+ * connected peer that serves AutoNAT and has not been asked lately, and asks it to dial us back:
+ * with v2 ({@value #V2_DIAL_REQUEST}) when the peer speaks it, checking our addresses one at a
+ * time with a nonce, else with v1 ({@value #V1_PROTOCOL}). Outcomes become the host's
+ * {@link Host#reachability()} with go's confidence rules ({@link ReachabilityConfidence}), and
+ * v2's per-address results mark addresses reachable or unreachable there. Addresses confirmed
+ * reachable are advertised by the host; {@link #confirm(Multiaddr)} adds a candidate (a port
+ * mapping's external address, say) to be checked first.
+ *
+ * <p><b>Service.</b> With {@link AutoNatConfig.ServiceMode#ENABLED} it serves v1 and v2 while this
+ * node is not known to be private, dialing back from a separate host with its own identity
+ * ({@link AutoNatConfig#dialer()}). It dials only what the specs allow: v1 only the requester's
+ * observed IP; v2 another IP only after dial data; private addresses only when configured.
+ *
+ * <pre>{@code
+ * AutoNat autonat = AutoNat.attach(host, AutoNatConfig.defaults());
+ * host.reachability().addListener(s -> System.out.println("now " + s.reachability()));
+ * }</pre>
+ */
+public final class AutoNat implements Closeable {
+    /** AutoNAT v1's protocol ID. */
+    public static final String V1_PROTOCOL = AutoNatV1Server.PROTOCOL;
+    /** AutoNAT v2's request protocol ID. */
+    public static final String V2_DIAL_REQUEST = AutoNatV2Server.DIAL_REQUEST;
+    /** AutoNAT v2's dial-back protocol ID. */
+    public static final String V2_DIAL_BACK = AutoNatV2Server.DIAL_BACK;
+    /** Most candidates waiting for a check. */
+    public static final int MAX_CANDIDATES = 32;
+
+    private static final System.Logger LOG = System.getLogger(AutoNat.class.getName());
+
+    private final Host host;
+    private final AutoNatConfig config;
+    private final AutoNatV1Client v1Client;
+    private final AutoNatV2Client v2Client;
+    private final DialBacks dialBacks;
+    private final AutoNatV1Server v1Server;
+    private final AutoNatV2Server v2Server;
+    /** Guards the verdicts, the candidates and the recently asked servers. */
+    private final ReentrantLock lock = new ReentrantLock();
+    private final ReachabilityConfidence confidence = new ReachabilityConfidence();
+    private final AddressVerdicts verdicts = new AddressVerdicts();
+    private final Set<Multiaddr> candidates = new LinkedHashSet<>();
+    private final Map<PeerId, Long> recentlyAsked = new HashMap<>();
+    private final AtomicReference<ScheduledFuture<?>> nextProbe = new AtomicReference<>();
+    private final AtomicBoolean probing = new AtomicBoolean();
+    private final AtomicBoolean serving = new AtomicBoolean();
+    private final Consumer<HostReachability.State> reachabilityListener = s -> applyServiceMode();
+    private volatile boolean closed;
+
+    private AutoNat(Host host, AutoNatConfig config, DialBacks dialBacks) {
+        this.host = host;
+        this.config = config;
+        this.dialBacks = dialBacks;
+        this.v1Client = new AutoNatV1Client(host, config.probes().requestTimeout());
+        this.v2Client = new AutoNatV2Client(host, config.probes().requestTimeout());
+        this.v1Server = dialBacks == null ? null : new AutoNatV1Server(host, dialBacks, config);
+        this.v2Server = dialBacks == null ? null : new AutoNatV2Server(host, dialBacks, config);
+    }
+
+    /**
+     * Starts AutoNAT on {@code host} as {@code config} says; closed with the host.
+     *
+     * @throws IOException when the dial-back host cannot be made
+     */
+    public static AutoNat attach(Host host, AutoNatConfig config) throws IOException {
+        DialBacks dialBacks = config.serviceMode() == AutoNatConfig.ServiceMode.ENABLED
+                ? new DialBacks(Objects.requireNonNull(config.dialer().create(), "the dialer made no host")) : null;
+        AutoNat a = new AutoNat(host, config, dialBacks);
+        if (dialBacks != null) {
+            host.reachability().addListener(a.reachabilityListener);
+            a.applyServiceMode();
+        }
+        if (config.client()) {
+            host.setStreamHandler(V2_DIAL_BACK, a.v2Client::handleDialBack);
+            host.service(IdentifyService.class).ifPresent(id -> id.addListener(a::identified));
+            host.onLocalChange(change -> a.addressesChanged());
+            a.scheduleProbe(config.probes().bootDelay().toNanos());
+        }
+        host.addService(a);
+        return a;
+    }
+
+    // ------------------------------------------------------------------ client API
+
+    /** The host's reachability as AutoNAT last found it. */
+    public Reachability reachability() {
+        return host.reachability().reachability();
+    }
+
+    /**
+     * Asks for {@code candidate} to be checked by AutoNAT v2 servers at the next probes (for
+     * example the external address a port mapping gave us). Once enough servers dialed it, it is
+     * among the host's {@linkplain HostReachability#reachableAddresses() reachable addresses} and
+     * so advertised; if they could not, it is among the unreachable ones.
+     */
+    public void confirm(Multiaddr candidate) {
+        Objects.requireNonNull(candidate, "candidate");
+        lock.lock();
+        try {
+            if (candidates.size() >= MAX_CANDIDATES) {
+                candidates.remove(candidates.iterator().next());
+            }
+            candidates.add(candidate.withoutPeerId());
+        } finally {
+            lock.unlock();
+        }
+        scheduleProbe(0);
+    }
+
+    /**
+     * Runs one probe now: asks one suitable connected server (v2 if it speaks it, else v1) and
+     * records the outcome. Probes never overlap; a call while one runs returns empty.
+     *
+     * @return the host's reachability after the probe, or empty if no server was suitable or
+     *         another probe was running
+     */
+    public Optional<Reachability> probe() {
+        if (!probing.compareAndSet(false, true)) {
+            return Optional.empty();
+        }
+        try {
+            Optional<PeerId> server = pickServer();
+            if (server.isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(probe(server.get()));
+        } finally {
+            probing.set(false);
+        }
+    }
+
+    /** Asks {@code server} (v2 if it speaks it, else v1) and records the outcome; returns the host's reachability after. */
+    public Reachability probe(PeerId server) {
+        lock.lock();
+        try {
+            recentlyAsked.put(server, config.nanoClock().getAsLong());
+        } finally {
+            lock.unlock();
+        }
+        Optional<Reachability> observation;
+        if (host.peerStore().supports(server, V2_DIAL_REQUEST)) {
+            observation = probeV2(server);
+        } else {
+            observation = probeV1(server);
+        }
+        observation.ifPresent(this::observe);
+        return reachability();
+    }
+
+    /**
+     * Asks {@code server} over AutoNAT v2 to check the first of {@code addresses} it can, paying dial
+     * data for any of them, and records the result for that address.
+     *
+     * @throws IOException when the request fails or the server's answer cannot be believed
+     */
+    public AddressCheck check(PeerId server, List<Multiaddr> addresses) throws IOException {
+        AddressCheck c = v2Client.check(server,
+                addresses.stream().map(a -> new AutoNatV2Client.Candidate(a, true)).toList());
+        if (!c.refused()) {
+            recordAddress(c.address().get(), c.reachability() == Reachability.PUBLIC);
+        }
+        return c;
+    }
+
+    /**
+     * Asks {@code server} over AutoNAT v1 to dial us back on {@code addresses}.
+     *
+     * @return {@link Reachability#PUBLIC} if it could, {@link Reachability#PRIVATE} if it could not,
+     *         {@link Reachability#UNKNOWN} if it refused or failed otherwise
+     * @throws IOException when the exchange itself fails
+     */
+    public Reachability askV1(PeerId server, List<Multiaddr> addresses) throws IOException {
+        V1Message.DialResponse r = v1Client.dialBack(server, addresses);
+        return switch (r.status()) {
+            case OK -> Reachability.PUBLIC;
+            case E_DIAL_ERROR -> Reachability.PRIVATE;
+            default -> Reachability.UNKNOWN;
+        };
+    }
+
+    // ------------------------------------------------------------------ probing
+
+    private Optional<Reachability> probeV1(PeerId server) {
+        try {
+            V1Message.DialResponse r = v1Client.dialBack(server, ownAddresses());
+            LOG.log(System.Logger.Level.DEBUG, () -> "autonat v1 probe via " + server + ": " + r.status());
+            return switch (r.status()) {
+                case OK -> Optional.of(Reachability.PUBLIC);
+                case E_DIAL_ERROR -> Optional.of(Reachability.PRIVATE);
+                case E_DIAL_REFUSED -> Optional.empty(); // says nothing about us: ask someone else
+                default -> Optional.of(Reachability.UNKNOWN);
+            };
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "autonat v1 probe via " + server + " failed: " + e);
+            return Optional.of(Reachability.UNKNOWN);
+        }
+    }
+
+    private Optional<Reachability> probeV2(PeerId server) {
+        List<AutoNatV2Client.Candidate> asked = new ArrayList<>();
+        for (Multiaddr a : toCheck()) {
+            if (asked.size() < AutoNatV2Client.MAX_ADDRESSES) {
+                asked.add(new AutoNatV2Client.Candidate(a, true));
+            }
+        }
+        if (asked.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            AddressCheck c = v2Client.check(server, asked);
+            LOG.log(System.Logger.Level.DEBUG, () -> "autonat v2 probe via " + server + ": " + c);
+            if (c.refused()) {
+                return Optional.empty();
+            }
+            Multiaddr address = c.address().get();
+            boolean reachable = c.reachability() == Reachability.PUBLIC;
+            recordAddress(address, reachable);
+            lock.lock();
+            try {
+                candidates.remove(address);
+                // The node is public when any address is; private when this one is not and none is.
+                return Optional.of(reachable || verdicts.anyReachable().isPresent()
+                        ? Reachability.PUBLIC : Reachability.PRIVATE);
+            } finally {
+                lock.unlock();
+            }
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "autonat v2 probe via " + server + " failed: " + e);
+            return Optional.of(Reachability.UNKNOWN);
+        }
+    }
+
+    private void recordAddress(Multiaddr address, boolean reachable) {
+        Reachability verdict;
+        lock.lock();
+        try {
+            verdict = verdicts.record(address, reachable);
+        } finally {
+            lock.unlock();
+        }
+        switch (verdict) {
+            case PUBLIC -> host.reachability().setAddress(address, true);
+            case PRIVATE -> host.reachability().setAddress(address, false);
+            case UNKNOWN -> {
+                // undecided: whatever was known stands until the evidence is clear
+            }
+        }
+    }
+
+    private void observe(Reachability observation) {
+        Reachability now;
+        lock.lock();
+        try {
+            now = confidence.record(observation);
+        } finally {
+            lock.unlock();
+        }
+        host.reachability().set(now);
+    }
+
+    /** Our addresses for v1: every non-relayed one (the server keeps those on our IP). */
+    private List<Multiaddr> ownAddresses() {
+        return host.addresses().stream().filter(a -> !Addresses.isRelayed(a)).toList();
+    }
+
+    /** Addresses for v2, most wanted first: candidates, then addresses never checked, then the rest. */
+    private List<Multiaddr> toCheck() {
+        List<Multiaddr> out = new ArrayList<>();
+        List<Multiaddr> checked = new ArrayList<>();
+        lock.lock();
+        try {
+            out.addAll(candidates);
+            for (Multiaddr a : ownAddresses()) {
+                if (out.contains(a) || checked.contains(a)) {
+                    continue;
+                }
+                (verdicts.known(a) ? checked : out).add(a);
+            }
+        } finally {
+            lock.unlock();
+        }
+        out.addAll(checked);
+        return out.stream().filter(a -> config.allowPrivateAddresses() || Addresses.isPublic(a)).toList();
+    }
+
+    /** A connected peer serving AutoNAT, not asked within the throttle period, on a public address unless allowed. */
+    private Optional<PeerId> pickServer() {
+        long now = config.nanoClock().getAsLong();
+        long throttle = config.probes().throttlePeerPeriod().toNanos();
+        List<PeerId> peers = new ArrayList<>();
+        for (Connection c : host.network().connections()) {
+            PeerId p = c.remotePeer();
+            boolean speaks = host.peerStore().supports(p, V2_DIAL_REQUEST) || host.peerStore().supports(p, V1_PROTOCOL);
+            boolean usable = config.allowPrivateAddresses() || Addresses.isPublic(c.remoteAddress());
+            if (speaks && usable && !peers.contains(p)) {
+                peers.add(p);
+            }
+        }
+        Collections.shuffle(peers);
+        lock.lock();
+        try {
+            recentlyAsked.values().removeIf(t -> now - t > throttle);
+            return peers.stream().filter(p -> !recentlyAsked.containsKey(p)).findFirst();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Schedules the next probe in {@code delayNanos}, unless one is due sooner. */
+    private void scheduleProbe(long delayNanos) {
+        if (closed || !config.client()) {
+            return;
+        }
+        ScheduledFuture<?> previous = nextProbe.get();
+        if (previous != null && !previous.isDone() && previous.getDelay(TimeUnit.NANOSECONDS) <= delayNanos) {
+            return;
+        }
+        ScheduledFuture<?> next = host.scheduler().schedule(
+                () -> host.spawn("p2pkit-autonat-probe", this::scheduledProbe), delayNanos, TimeUnit.NANOSECONDS);
+        previous = nextProbe.getAndSet(next);
+        if (previous != null) {
+            previous.cancel(false);
+        }
+    }
+
+    private void scheduledProbe() {
+        if (closed) {
+            return;
+        }
+        probe();
+        boolean unsure;
+        lock.lock();
+        try {
+            unsure = confidence.status() == Reachability.UNKNOWN
+                    || confidence.confidence() < ReachabilityConfidence.MAX_CONFIDENCE || !candidates.isEmpty();
+        } finally {
+            lock.unlock();
+        }
+        scheduleProbe((unsure ? config.probes().retryInterval() : config.probes().refreshInterval()).toNanos());
+    }
+
+    /** A newly identified AutoNAT server while we are unsure: probe soon (go's forced probe, 2 s). */
+    private void identified(IdentifyResult r) {
+        if (reachability() == Reachability.UNKNOWN
+                && (r.protocols().contains(V2_DIAL_REQUEST) || r.protocols().contains(V1_PROTOCOL))) {
+            scheduleProbe(TimeUnit.SECONDS.toNanos(2));
+        }
+    }
+
+    private void addressesChanged() {
+        lock.lock();
+        try {
+            confidence.addressesChanged();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------ service
+
+    /** Serves while not known to be private, as go's v1 service does. */
+    private void applyServiceMode() {
+        boolean serve = !closed && host.reachability().reachability() != Reachability.PRIVATE;
+        if (serve && serving.compareAndSet(false, true)) {
+            host.setStreamHandler(V1_PROTOCOL, v1Server::handle);
+            host.setStreamHandler(V2_DIAL_REQUEST, v2Server::handle);
+        } else if (!serve && serving.compareAndSet(true, false)) {
+            host.removeStreamHandler(V1_PROTOCOL);
+            host.removeStreamHandler(V2_DIAL_REQUEST);
+        }
+    }
+
+    /** Whether this node serves AutoNAT requests now. */
+    public boolean serving() {
+        return serving.get();
+    }
+
+    /** The v2 server, for tests that watch its answers. */
+    AutoNatV2Server v2Server() {
+        return v2Server;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        ScheduledFuture<?> p = nextProbe.getAndSet(null);
+        if (p != null) {
+            p.cancel(false);
+        }
+        host.reachability().removeListener(reachabilityListener);
+        applyServiceMode();
+        if (config.client()) {
+            host.removeStreamHandler(V2_DIAL_BACK);
+        }
+        if (dialBacks != null) {
+            dialBacks.close();
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package io.p2pkit.nat.autonat;
+
+import io.p2pkit.core.DecodeException;
+import io.p2pkit.core.host.Host;
+import io.p2pkit.core.host.Stream;
+import io.p2pkit.core.identity.PeerId;
+import io.p2pkit.core.multiaddr.Multiaddr;
+import io.p2pkit.core.network.Connection;
+import io.p2pkit.core.protobuf.LengthPrefixed;
+import io.p2pkit.nat.autonat.V1Message.DialResponse;
+import io.p2pkit.nat.autonat.V1Message.Status;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The AutoNAT v1 server ({@code /libp2p/autonat/1.0.0}): reads one {@code Dial}, dials the
+ * requester back and answers. As the spec requires, it dials only addresses on the IP the
+ * request came from (never a third party's), refuses requests over a relay, and (unless
+ * configured for tests) skips private and loopback addresses; it throttles as go does and
+ * dials from a {@linkplain DialBacks separate host}.
+ */
+final class AutoNatV1Server {
+    /** The protocol ID. */
+    static final String PROTOCOL = "/libp2p/autonat/1.0.0";
+    /** How long one request may take, reading to answering (go's {@code streamTimeout}). */
+    static final Duration STREAM_TIMEOUT = Duration.ofSeconds(60);
+
+    private static final System.Logger LOG = System.getLogger(AutoNatV1Server.class.getName());
+
+    private final Host host;
+    private final DialBacks dialBacks;
+    private final AutoNatConfig config;
+    private final V1Throttle throttle;
+
+    AutoNatV1Server(Host host, DialBacks dialBacks, AutoNatConfig config) {
+        this.host = host;
+        this.dialBacks = dialBacks;
+        this.config = config;
+        this.throttle = new V1Throttle(config.v1(), config.nanoClock());
+    }
+
+    /** Serves one stream; a malformed or unexpected message resets it (the handler's exception). */
+    void handle(Stream s) throws IOException {
+        Deadline deadline = new Deadline(host, s, STREAM_TIMEOUT);
+        try {
+            byte[] bytes = LengthPrefixed.read(s.in(), V1Message.MAX_BYTES);
+            if (bytes == null) {
+                throw new DecodeException("autonat", "stream ended before the request");
+            }
+            if (!(V1Message.decode(bytes) instanceof V1Message.Dial dial)) {
+                throw new DecodeException("autonat", "expected a dial request");
+            }
+            DialResponse answer = answer(s.connection(), dial);
+            LOG.log(System.Logger.Level.DEBUG, () -> "autonat v1 request of " + s.connection().remotePeer()
+                    + ": " + answer.status() + " " + answer.text());
+            LengthPrefixed.write(s.out(), answer.encode());
+            s.closeWrite();
+        } finally {
+            deadline.close();
+        }
+    }
+
+    /** Decides and, if allowed, dials back. */
+    DialResponse answer(Connection c, V1Message.Dial dial) {
+        PeerId peer = c.remotePeer();
+        if (dial.peerId() != null && !Arrays.equals(dial.peerId(), peer.bytes())) {
+            return refuse(Status.E_BAD_REQUEST, "peer id mismatch");
+        }
+        Multiaddr observed = c.remoteAddress();
+        if (Addresses.isRelayed(observed) || Addresses.ip(observed).isEmpty()) {
+            return refuse(Status.E_DIAL_REFUSED, "the requester's IP address is unknown");
+        }
+        if (!config.allowPrivateAddresses() && !Addresses.isPublic(observed)) {
+            return refuse(Status.E_DIAL_REFUSED, "refusing to dial peer with blocked observed address");
+        }
+        List<Multiaddr> toDial = new ArrayList<>();
+        boolean thirdParty = false;
+        for (Multiaddr a : dial.addrs()) {
+            Multiaddr bare = a.withoutPeerId();
+            if (Addresses.ip(bare).isEmpty() || Addresses.isRelayed(bare)) {
+                continue;
+            }
+            if (!Addresses.sameIp(bare, observed)) {
+                thirdParty = true; // never dialed: the amplification attack of RFC 3489 12.1.1
+                continue;
+            }
+            if ((config.allowPrivateAddresses() || Addresses.isPublic(bare)) && dialBacks.canDial(bare)
+                    && !toDial.contains(bare) && toDial.size() < config.v1().maxPeerAddresses()) {
+                toDial.add(bare);
+            }
+        }
+        if (toDial.isEmpty()) {
+            return refuse(Status.E_DIAL_REFUSED, thirdParty
+                    ? "refusing to dial addresses other than the requester's observed IP" : "no dialable addresses");
+        }
+        if (!throttle.accept(peer)) {
+            return refuse(Status.E_DIAL_REFUSED, "too many dials");
+        }
+        long started = config.nanoClock().getAsLong();
+        try {
+            Connection back = dialBacks.dial(peer, toDial, config.v1().dialTimeout());
+            Multiaddr dialed = back.remoteAddress();
+            dialBacks.hangUp(peer);
+            return new DialResponse(Status.OK, "", dialed);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "autonat v1 dial back to " + peer + " failed: " + e);
+            if (config.v1().hideFailureTiming()) {
+                // Answer only when the timeout is up, as go does: the service is then no port scanner.
+                long left = config.v1().dialTimeout().toNanos() - (config.nanoClock().getAsLong() - started);
+                if (left > 0) {
+                    LockSupport.parkNanos(left);
+                }
+            }
+            return new DialResponse(Status.E_DIAL_ERROR, "dial failed", null);
+        }
+    }
+
+    private static DialResponse refuse(Status status, String why) {
+        return new DialResponse(status, why, null);
+    }
+}
