@@ -14,6 +14,7 @@ import io.p2pkit.core.network.Connection;
 import io.p2pkit.core.network.ConnectionListener;
 import io.p2pkit.core.resource.ResourceManager;
 import io.p2pkit.kad.KadDht;
+import io.p2pkit.nat.holepunch.HolePunchService;
 import io.p2pkit.nat.relay.RelayClient;
 import io.p2pkit.nat.relay.RelayService;
 import io.p2pkit.nat.autonat.AutoNat;
@@ -115,6 +116,9 @@ public final class Node implements Closeable {
         try {
             if (config.relayClient()) {
                 RelayClient.attach(host);
+                if (config.holePunching()) {
+                    HolePunchService.attach(host).addListener(listener::holePunch);
+                }
             }
             if (config.relayService().isPresent()) {
                 RelayService.attach(host, config.relayService().get());
