@@ -15,6 +15,7 @@ import io.p2pkit.core.network.ConnectionListener;
 import io.p2pkit.core.resource.ResourceManager;
 import io.p2pkit.kad.KadDht;
 import io.p2pkit.nat.autonat.AutoNat;
+import io.p2pkit.nat.holepunch.HolePunchService;
 import io.p2pkit.nat.portmap.HostPortMapper;
 import io.p2pkit.nat.portmap.PortMapper;
 import io.p2pkit.nat.relay.RelayClient;
@@ -128,6 +129,9 @@ public final class Node implements Closeable {
             }
             if (config.relayClient()) {
                 RelayClient.attach(host);
+                if (config.holePunching()) {
+                    HolePunchService.attach(host).addListener(listener::holePunch);
+                }
             }
             if (config.relayService().isPresent()) {
                 RelayService.attach(host, config.relayService().get());

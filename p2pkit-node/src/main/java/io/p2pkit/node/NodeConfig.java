@@ -76,6 +76,7 @@ public final class NodeConfig {
     private final boolean portMapping;
     private final Optional<RelayConfig> relayService;
     private final boolean relayClient;
+    private final boolean holePunching;
     private final Transports transports;
     private final ResourceManagerConfig limits;
     private final ConnectionManagerConfig connections;
@@ -98,6 +99,7 @@ public final class NodeConfig {
         this.portMapping = b.portMapping;
         this.relayService = b.relayService;
         this.relayClient = b.relayClient;
+        this.holePunching = b.holePunching;
         this.transports = b.transports;
         this.limits = b.limits;
         this.connections = b.connections != null ? b.connections : ConnectionManagerConfig.fitting(b.limits);
@@ -128,6 +130,7 @@ public final class NodeConfig {
         b.portMapping = portMapping;
         b.relayService = relayService;
         b.relayClient = relayClient;
+        b.holePunching = holePunching;
         b.transports = transports;
         b.limits = limits;
         b.connections = connections;
@@ -206,6 +209,15 @@ public final class NodeConfig {
      */
     public boolean relayClient() {
         return relayClient;
+    }
+
+    /**
+     * Whether the node upgrades relayed connections to direct ones by hole punching (DCUtR,
+     * {@code /libp2p/dcutr}; default on, Kubo's {@code Swarm.EnableHolePunching}). It runs only
+     * with the {@linkplain #relayClient() relay client}.
+     */
+    public boolean holePunching() {
+        return holePunching;
     }
 
     /** How the host connects. */
@@ -599,6 +611,7 @@ public final class NodeConfig {
         private boolean portMapping;
         private Optional<RelayConfig> relayService = Optional.empty();
         private boolean relayClient = true;
+        private boolean holePunching = true;
         private Transports transports = Transports.defaults();
         private ResourceManagerConfig limits = ResourceManagerConfig.defaults();
         private ConnectionManagerConfig connections;
@@ -670,6 +683,12 @@ public final class NodeConfig {
         /** Whether to be a circuit relay v2 client (default on). */
         public Builder relayClient(boolean on) {
             this.relayClient = on;
+            return this;
+        }
+
+        /** Whether to upgrade relayed connections by hole punching when the relay client runs (default on). */
+        public Builder holePunching(boolean on) {
+            this.holePunching = on;
             return this;
         }
 

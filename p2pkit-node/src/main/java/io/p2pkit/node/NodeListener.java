@@ -4,6 +4,7 @@ import io.p2pkit.core.host.PeerInfo;
 import io.p2pkit.core.identify.IdentifyResult;
 import io.p2pkit.core.network.Connection;
 import io.p2pkit.kad.KadDht;
+import io.p2pkit.nat.holepunch.HolePunchEvent;
 import io.p2pkit.pubsub.PubsubMessage;
 
 /**
@@ -27,6 +28,13 @@ public interface NodeListener {
 
     /** A connection closed. */
     default void disconnected(Connection connection) {
+    }
+
+    /**
+     * A direct connection upgrade (DCUtR hole punching) with a peer ended: a direct connection
+     * replaces the relayed one, or the node stays on the relay.
+     */
+    default void holePunch(HolePunchEvent event) {
     }
 
     /** A peer identified itself on a connection. */

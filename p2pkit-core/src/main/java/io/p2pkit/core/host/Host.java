@@ -386,6 +386,21 @@ public final class Host implements Closeable {
         }
     }
 
+    /**
+     * Dials {@code peer} directly for hole punching (DCUtR), even while a relayed connection to it
+     * lives: every address of {@code addresses} not through a relay at once, past back-off, with
+     * the security role fixed ({@code securityClient} false: run the handshake as the responder,
+     * since a TCP simultaneous open has two dialers). A live direct connection is returned as it is.
+     *
+     * @throws io.p2pkit.core.network.DialException when no address works
+     */
+    public Connection connectSimultaneous(PeerId peer, List<Multiaddr> addresses, boolean securityClient)
+            throws IOException {
+        Connection c = swarm.connectSimultaneous(peer, addresses, securityClient);
+        peerStore.addAddresses(peer, List.of(c.remoteAddress()), AddressTtl.CONNECTED);
+        return c;
+    }
+
     /** Connects to the peer an address ending in {@code /p2p/<id>} names. */
     public Connection connect(Multiaddr address) throws IOException {
         return connect(PeerInfo.fromMultiaddr(address));

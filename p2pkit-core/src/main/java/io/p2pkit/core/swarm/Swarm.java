@@ -418,6 +418,45 @@ public final class Swarm implements Network, Closeable {
         DialPolicy policy = dialPolicy;
         List<RankedAddress> ranked = policy.plan(peer,
                 rank(peer, resolveNames(peer, addresses, failures), failures), config.dialStagger(), failures);
+        return dialRanked(peer, addresses, ranked, failures, attempted, true);
+    }
+
+    /**
+     * Dials {@code peer} directly for hole punching (DCUtR): every address not through a relay at
+     * once (no ranking delays, no back-off, as go-libp2p's {@code WithForceDirectDial}), never
+     * joining or joined by another dial of the peer, and with the security role fixed by the
+     * caller. A TCP simultaneous open leaves both ends believing they dialed, so the end that is
+     * not {@code securityClient} runs security and muxer negotiation as the responder (go-libp2p's
+     * {@code WithSimultaneousConnect}); a transport that secures its own connections (QUIC) keeps
+     * its own roles. A live direct connection is returned as it is.
+     *
+     * @throws DialException when no address works, with the reason for each
+     */
+    public Connection connectSimultaneous(PeerId peer, List<Multiaddr> addresses, boolean securityClient)
+            throws IOException {
+        checkOpen();
+        if (peer.equals(localPeer)) {
+            throw new DialException(peer, "cannot dial self", Map.of());
+        }
+        Optional<Connection> live = connection(peer).filter(c -> !c.isLimited());
+        if (live.isPresent()) {
+            return live.get();
+        }
+        if (!gater.interceptPeerDial(peer)) {
+            throw new DialException(peer, "the connection gater refused to dial this peer", Map.of());
+        }
+        List<Multiaddr> direct = addresses.stream().filter(a -> !a.hasProtocol(Protocol.P2P_CIRCUIT)).toList();
+        Map<Multiaddr, Throwable> failures = new LinkedHashMap<>();
+        List<RankedAddress> ranked = rank(peer, resolveNames(peer, direct, failures), failures).stream()
+                .map(a -> new RankedAddress(a, Duration.ZERO)).toList();
+        return dialRanked(peer, direct, ranked, failures, new AtomicInteger(), securityClient);
+    }
+
+    /** Dials the ranked addresses of {@code peer}, each at its delay, until one works. */
+    private SwarmConnection dialRanked(PeerId peer, List<Multiaddr> addresses, List<RankedAddress> ranked,
+                                       Map<Multiaddr, Throwable> failures, AtomicInteger attempted,
+                                       boolean securityClient) throws IOException {
+        DialPolicy policy = dialPolicy;
         if (ranked.isEmpty()) {
             for (Multiaddr a : addresses) {
                 failures.putIfAbsent(a.withoutPeerId(), new IOException("no transport for this address"));
@@ -430,7 +469,7 @@ public final class Swarm implements Network, Closeable {
             Multiaddr addr = ranked.get(0).address();
             attempted.incrementAndGet();
             try {
-                SwarmConnection c = dialOne(peer, addr, policy);
+                SwarmConnection c = dialOne(peer, addr, policy, securityClient);
                 fire(o -> o.dialRankingDelay(peer, 0));
                 return c;
             } catch (IOException | RuntimeException e) {
@@ -461,7 +500,7 @@ public final class Swarm implements Network, Closeable {
                     heldBack.put(addr, System.nanoTime() - start);
                     start("p2pkit-dial " + addr, () -> {
                         try {
-                            results.add(new DialOutcome(addr, dialOne(peer, addr, policy), null));
+                            results.add(new DialOutcome(addr, dialOne(peer, addr, policy, securityClient), null));
                         } catch (Throwable t) {
                             results.add(new DialOutcome(addr, null, t));
                         }
@@ -536,7 +575,8 @@ public final class Swarm implements Network, Closeable {
         }
     }
 
-    private SwarmConnection dialOne(PeerId peer, Multiaddr addr, DialPolicy policy) throws IOException {
+    private SwarmConnection dialOne(PeerId peer, Multiaddr addr, DialPolicy policy, boolean securityClient)
+            throws IOException {
         try {
             if (!policy.acquireDialSlot(config.dialTimeout())) {
                 throw new IOException("too many dials in progress (" + policy.config().maxConcurrentDials() + ")");
@@ -547,7 +587,7 @@ public final class Swarm implements Network, Closeable {
         }
         long started = System.nanoTime();
         try {
-            SwarmConnection c = dialOneUnlimited(peer, addr);
+            SwarmConnection c = dialOneUnlimited(peer, addr, securityClient);
             policy.addressSucceeded(peer, addr);
             return c;
         } catch (IOException | RuntimeException e) {
@@ -562,7 +602,8 @@ public final class Swarm implements Network, Closeable {
         }
     }
 
-    private SwarmConnection dialOneUnlimited(PeerId peer, Multiaddr addr) throws IOException {
+    /** @param securityClient false to run security and muxer negotiation as the responder (hole punching) */
+    private SwarmConnection dialOneUnlimited(PeerId peer, Multiaddr addr, boolean securityClient) throws IOException {
         Transport t = transports.stream().filter(x -> x.canDial(addr)).findFirst()
                 .orElseThrow(() -> new IOException("no transport can dial " + addr));
         boolean lazy = true;
@@ -573,8 +614,9 @@ public final class Swarm implements Network, Closeable {
                 raw = t.dial(addr.withoutPeerId(), peer, config.dialTimeout());
                 long started = System.nanoTime();
                 boolean lazyProposal = lazy;
-                ReadyConnection ready = checkedPeer(raw.upgrade(
-                        (bytes, memory) -> upgrader.upgradeOutbound(bytes, peer, lazyProposal, memory), span), peer);
+                ReadyConnection ready = checkedPeer(raw.upgrade((bytes, memory) -> securityClient
+                        ? upgrader.upgradeOutbound(bytes, peer, lazyProposal, memory)
+                        : upgrader.upgradeInbound(bytes, memory), span), peer);
                 SwarmConnection c = register(ready, Direction.OUTBOUND, span, raw.limit());
                 long nanos = System.nanoTime() - started;
                 fire(o -> o.handshakeCompleted(c, nanos));

@@ -7,8 +7,12 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Optional;
 
-/** What AutoNAT asks of an address: its IP, whether it is public, whether it is relayed. */
-final class Addresses {
+/**
+ * What AutoNAT asks of an address: its IP, whether it is public, whether it is relayed. Public
+ * (only for {@link #isPublic(Multiaddr)}) because hole punching ({@code io.p2pkit.nat.holepunch})
+ * asks the same question of the addresses it exchanges.
+ */
+public final class Addresses {
     private Addresses() {
     }
 
@@ -31,9 +35,9 @@ final class Addresses {
 
     /**
      * An IP address routable on the internet: not unspecified, loopback, link-local, private
-     * (RFC 1918, fc00::/7), shared (100.64.0.0/10, carrier-grade NAT) or multicast.
+     * (RFC 1918, fc00::/7), shared (100.64.0.0/10, carrier-grade NAT) or multicast; and not relayed.
      */
-    static boolean isPublic(Multiaddr a) {
+    public static boolean isPublic(Multiaddr a) {
         return ip(a).map(Addresses::isPublic).orElse(false) && !isRelayed(a);
     }
 

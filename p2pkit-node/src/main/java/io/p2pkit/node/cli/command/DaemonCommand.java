@@ -13,6 +13,7 @@ import io.p2pkit.core.resource.ResourceManagerConfig;
 import io.p2pkit.ipfs.repo.Repository;
 import io.p2pkit.kad.KadDht;
 import io.p2pkit.kad.Mode;
+import io.p2pkit.nat.holepunch.HolePunchEvent;
 import io.p2pkit.nat.relay.RelayConfig;
 import io.p2pkit.node.Node;
 import io.p2pkit.node.NodeConfig;
@@ -124,6 +125,11 @@ public final class DaemonCommand extends CliCommand {
             + "for other peers, with go-libp2p's limits: reservations of 1 h, at most 128 (8 per IP), 16 relayed "
             + "connections per peer, each closed after 2 min or 128 KiB each way (off by default)")
     private boolean relayService;
+
+    @Option(names = "--hole-punching", paramLabel = "MODE", description = "whether to upgrade relayed connections "
+            + "to direct ones by hole punching (DCUtR, /libp2p/dcutr): enabled (the default, with the relay client) "
+            + "or disabled; Kubo's Swarm.EnableHolePunching")
+    private String holePunching = "enabled";
 
     @Option(names = "--dht", paramLabel = "MODE", description = DhtOptions.DESCRIPTION)
     private String dht;
@@ -255,14 +261,19 @@ public final class DaemonCommand extends CliCommand {
         NodeConfig.Builder b = NodeConfig.builder().identity(key).listen(listen).bootstrap(bootstrap)
                 .agentVersion("p2pkit/" + NodeVersion.get()).perf(enablePerf).portMapping(!noPortMapping).transports(transport.config())
                 .limits(limits).connections(ConnectionManagerConfig.of(low, high, grace));
+        if (relayService) {
+            b.relayService(RelayConfig.defaults());
+        }
+        b.holePunching(switch (holePunching) {
+            case "enabled" -> true;
+            case "disabled" -> false;
+            default -> throw new UsageException("--hole-punching: expected enabled or disabled, not " + holePunching);
+        });
         b.autoNat(io.p2pkit.nat.autonat.AutoNatConfig.defaults().withServiceMode(switch (autoNatService) {
             case "enabled" -> io.p2pkit.nat.autonat.AutoNatConfig.ServiceMode.ENABLED;
             case "disabled" -> io.p2pkit.nat.autonat.AutoNatConfig.ServiceMode.DISABLED;
             default -> throw new UsageException("--autonat-service: expected enabled or disabled, not " + autoNatService);
         }));
-        if (relayService) {
-            b.relayService(RelayConfig.defaults());
-        }
         if (metricsOption != null) {
             try {
                 b.metrics(MetricsServer.parseAddress(metricsOption));
@@ -439,6 +450,19 @@ public final class DaemonCommand extends CliCommand {
         @Override
         public void disconnected(Connection c) {
             event(connectionEvent("disconnected", c), "disconnected " + c);
+        }
+
+        @Override
+        public void holePunch(HolePunchEvent e) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("event", "holePunch");
+            o.put("peerId", e.peer().toString());
+            o.put("role", e.role().name().toLowerCase());
+            o.put("outcome", e.outcome().name().toLowerCase());
+            o.put("attempts", e.attempts());
+            e.direct().ifPresent(a -> o.put("addr", a.toString()));
+            o.put("elapsedMs", e.elapsed().toMillis());
+            event(o, "hole punching with " + e.peer() + ": " + e.detail());
         }
 
         @Override

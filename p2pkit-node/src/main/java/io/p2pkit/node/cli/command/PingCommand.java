@@ -10,6 +10,7 @@ import io.p2pkit.core.multiaddr.Protocol;
 import io.p2pkit.core.network.Connection;
 import io.p2pkit.core.ping.PingService;
 import io.p2pkit.core.ping.PingSession;
+import io.p2pkit.nat.holepunch.HolePunchService;
 import io.p2pkit.nat.relay.RelayClient;
 import io.p2pkit.node.NodeVersion;
 import io.p2pkit.node.cli.CliCommand;
@@ -39,10 +40,14 @@ import java.util.Map;
         "",
         "MADDR may go through a circuit relay v2 (<relay address>/p2p/<relay>/p2p-circuit/p2p/<peer ID>): the "
                 + "connection is then secured end to end through the relay and reported as relayed (and limited, "
-                + "when the relay caps its duration and data).",
+                + "when the relay caps its duration and data). The peer may then upgrade it to a direct connection "
+                + "by hole punching (DCUtR): for that the ping listens on a TCP port of its own (--listen-port, "
+                + "default a free one) to dial the relay and the peer from; when a direct connection comes, "
+                + "the pings move to it and a \"direct\" line says so. --hole-punching disabled stays on the relay.",
         ""},
         footer = {"", "With --json: {\"event\":\"connected\",\"peerId\":…,\"addr\":…,\"security\":…,\"muxer\":…,"
-                + "\"agentVersion\":…,\"protocols\":[…],\"relayed\":…,\"limited\":…}, then one {\"event\":\"ping\",\"rttMillis\":…} per ping"})
+                + "\"agentVersion\":…,\"protocols\":[…],\"relayed\":…,\"limited\":…}, then one {\"event\":\"ping\",\"rttMillis\":…} per ping, "
+                + "and {\"event\":\"direct\",\"addr\":…,\"outcome\":…,\"elapsedMs\":…} when a relayed connection becomes direct"})
 public final class PingCommand extends CliCommand {
     @Parameters(index = "0", paramLabel = "MADDR", description = "the peer's address, ending in /p2p/<peer ID>")
     private String address;
@@ -56,6 +61,14 @@ public final class PingCommand extends CliCommand {
 
     @Mixin
     private TimeoutOption timeout;
+
+    @Option(names = "--hole-punching", paramLabel = "MODE", description = "through a relay: enabled (the default) "
+            + "lets the peer upgrade the connection to a direct one by hole punching; disabled stays on the relay")
+    private String holePunching = "enabled";
+
+    @Option(names = "--listen-port", paramLabel = "PORT", description = "through a relay with hole punching: the "
+            + "TCP port to listen on and dial from (default 0, a free one)")
+    private int listenPort;
 
     @Mixin
     private IdentityOption identity;
@@ -80,8 +93,32 @@ public final class PingCommand extends CliCommand {
         HostBuilder builder = Host.builder().identity(identity.keyOrThrowAway(console(), "ping"))
                 .agentVersion("p2pkit/" + NodeVersion.get());
         transport.apply(builder);
+        boolean punch = switch (holePunching) {
+            case "enabled" -> target.addresses().stream().anyMatch(a -> a.hasProtocol(Protocol.P2P_CIRCUIT));
+            case "disabled" -> false;
+            default -> throw new UsageException("--hole-punching: expected enabled or disabled, not " + holePunching);
+        };
+        if (punch) {
+            // hole punching dials from a listening port, whose NAT mapping the relay observes
+            builder.listen("/ip4/0.0.0.0/tcp/" + listenPort);
+        }
         try (Host host = builder.build()) {
             RelayClient.attach(host); // /p2p-circuit addresses dial through their relay
+            if (punch) {
+                HolePunchService.attach(host).addListener(e -> {
+                    if (e.succeeded()) {
+                        Map<String, Object> o = new LinkedHashMap<>();
+                        o.put("event", "direct");
+                        o.put("addr", e.direct().orElseThrow().toString());
+                        o.put("outcome", e.outcome().name().toLowerCase());
+                        o.put("elapsedMs", e.elapsed().toMillis());
+                        output.print(console(), o, "direct connection to " + e.peer() + " at " + e.direct().get()
+                                + " (" + e.detail() + "); pings move to it");
+                    } else {
+                        console().info("p2pkit ping: " + e.detail());
+                    }
+                });
+            }
             Connection c = host.connect(target);
             boolean relayed = c.remoteAddress().hasProtocol(Protocol.P2P_CIRCUIT);
             IdentifyResult id = host.service(IdentifyService.class).orElseThrow().awaitIdentified(c, timeout.timeout());
@@ -99,10 +136,19 @@ public final class PingCommand extends CliCommand {
                     + " s and " + l.dataBytes() + " bytes each way by the relay").orElse(", relayed");
             output.print(console(), connected, "connected to " + c.remotePeer() + " at " + c.remoteAddress() + " with "
                     + c.security() + " and " + c.muxer() + " (agent " + id.agentVersion() + how + ")");
-            try (PingSession session = host.service(PingService.class).orElseThrow().session(c)) {
+            PingService pings = host.service(PingService.class).orElseThrow();
+            PingSession session = pings.session(c);
+            try {
                 for (int i = 0; i < count; i++) {
                     if (i > 0) {
                         Thread.sleep(interval);
+                    }
+                    Connection best = host.network().connection(c.remotePeer()).orElse(c);
+                    if (best != c && !best.isLimited()) {
+                        // hole punching gave a direct connection: ping on it, the relayed one is closing
+                        session.close();
+                        c = best;
+                        session = pings.session(c);
                     }
                     try {
                         double ms = session.ping().toNanos() / 1e6;
@@ -115,6 +161,8 @@ public final class PingCommand extends CliCommand {
                         return 1; // the stream is gone
                     }
                 }
+            } finally {
+                session.close();
             }
         }
         return 0;
