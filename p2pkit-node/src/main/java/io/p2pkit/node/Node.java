@@ -106,11 +106,12 @@ public final class Node implements Closeable {
         Optional<ContentService> content = Optional.empty();
         Node node = null;
         List<RoutingV1Client> delegated = new java.util.ArrayList<>();
+        Optional<AutoNat> autoNat = Optional.empty();
         try {
             if (config.autoNat().isPresent()) {
                 // Dial-backs leave from a host of their own, with the same transports as the node.
-                AutoNat.attach(host, config.autoNat().get().withDialer(
-                        () -> config.transports().applyTo(Host.builder().identify(false)).build()));
+                autoNat = Optional.of(AutoNat.attach(host, config.autoNat().get().withDialer(
+                        () -> config.transports().applyTo(Host.builder().identify(false)).build())));
             }
             Optional<KadDht> dht = Optional.empty();
             if (config.dht().isPresent()) {
@@ -130,6 +131,7 @@ public final class Node implements Closeable {
             if (config.metrics().isPresent() || config.api().isPresent() || config.gateway().isPresent()) {
                 HostMetrics.attach(host, registry);
                 content.ifPresent(c -> c.registerMetrics(registry));
+                autoNat.ifPresent(a -> a.registerMetrics(registry));
             }
             if (config.metrics().isPresent()) {
                 InetSocketAddress at = config.metrics().get();
