@@ -9,7 +9,8 @@
 # A successful build writes peers/<name>/.built (the harness looks for it) and a launcher:
 #   js:   node peers/js/peer.mjs        go: peers/go/peer        rust: peers/rust/peer
 #   perf programs: node peers/js/perf.mjs, peers/go/perf-peer
-#   AutoNAT program: peers/go/autonat-peer (built with the go peer)
+#   AutoNAT programs: peers/go/autonat-peer (built with the go peer), node peers/js/autonat.mjs,
+#                     peers/rust/autonat-peer (built with the rust peer)
 #   DHT programs: node peers/js/kad.mjs, peers/go-kad/peer
 #   pubsub programs: node peers/js/pubsub.mjs, peers/go-pubsub/peer (built with the go peer)
 #   Kubo (the ipfs command, for UnixFS CIDs): peers/kubo/ipfs (built with the go peer)
@@ -62,6 +63,7 @@ build_js() {
     node --check peer.mjs || return 1
     node --check perf.mjs || return 1
     node --check pubsub.mjs || return 1
+    node --check autonat.mjs || return 1
     touch .built
     echo "interop: js peer ready (node $(node --version))"
     build_helia || { echo "interop: building the helia peer FAILED" >&2; return 1; }
@@ -157,6 +159,7 @@ build_rust() {
     local target="$cache/cargo-target/rust-peer"
     CARGO_TARGET_DIR="$target" cargo build --release --locked --quiet || return 1
     cp "$target/release/peer" peer.tmp && mv -f peer.tmp peer || return 1
+    cp "$target/release/autonat-peer" autonat-peer.tmp && mv -f autonat-peer.tmp autonat-peer || return 1
     touch .built
     echo "interop: rust peer ready ($(cargo --version | cut -d' ' -f2))"
 }

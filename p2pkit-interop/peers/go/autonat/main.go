@@ -1,10 +1,13 @@
 // Command autonat-peer is the go-libp2p AutoNAT peer of p2pkit's interop suite.
 //
 //	autonat-peer --mode v2-server --listen ADDR [--allow-private]
+//	autonat-peer --mode v1-server --listen ADDR
 //	autonat-peer --mode v2-client --listen ADDR --dial SERVER/p2p/ID [--check ADDR] [--allow-private]
 //	autonat-peer --mode v1-client --listen ADDR --dial SERVER/p2p/ID [--check ADDR]
 //
-// The v2 server answers /libp2p/autonat/2/dial-request and dials back from a host of its own. The
+// The v2 server answers /libp2p/autonat/2/dial-request and dials back from a host of its own; the
+// v1 server answers /libp2p/autonat/1.0.0 (go's v1 service, which never dials private or loopback
+// addresses: it needs the NAT testbed), dialing back from a host of its own too. The
 // clients connect to SERVER, ask it to check ADDR (default: their own first listen address) and
 // print the verdict. --allow-private lets loopback addresses be checked (go's AllowPrivateAddrs,
 // meant for tests). Events go to stdout as one JSON object per line; diagnostics go to stderr.
@@ -41,7 +44,7 @@ func fail(step string, err error) {
 }
 
 func main() {
-	mode := flag.String("mode", "", "v2-server, v2-client or v1-client")
+	mode := flag.String("mode", "", "v2-server, v1-server, v2-client or v1-client")
 	listen := flag.String("listen", "/ip4/127.0.0.1/tcp/0", "multiaddr to listen on")
 	dial := flag.String("dial", "", "the server's multiaddr with /p2p/ID (clients)")
 	check := flag.String("check", "", "the address to have checked (clients; default: the first listen address)")
@@ -71,14 +74,22 @@ func main() {
 			fail("setup", err)
 		}
 		defer an.Close()
-		addrs := []string{}
-		for _, a := range h.Addrs() {
-			addrs = append(addrs, a.String()+"/p2p/"+h.ID().String())
+		listening(h)
+		wait()
+	case "v1-server":
+		dialer, err := libp2p.New(libp2p.NoListenAddrs, libp2p.DisableRelay())
+		if err != nil {
+			fail("setup", err)
 		}
-		emit(map[string]any{"event": "listening", "peer": h.ID().String(), "addrs": addrs})
-		sig := make(chan os.Signal, 1)
-		signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
-		<-sig
+		// the service runs only while go believes itself public: say so, as a public server would
+		an, err := autonat.New(h, autonat.EnableService(dialer.Network()),
+			autonat.WithReachability(network.ReachabilityPublic))
+		if err != nil {
+			fail("setup", err)
+		}
+		defer an.Close()
+		listening(h)
+		wait()
 	case "v2-client":
 		an, err := autonatv2.New(nil, opts...)
 		if err != nil {
@@ -125,9 +136,23 @@ func main() {
 		}
 		emit(map[string]any{"event": "v1-result", "status": status})
 	default:
-		fmt.Fprintln(os.Stderr, "autonat-peer: --mode v2-server, v2-client or v1-client")
+		fmt.Fprintln(os.Stderr, "autonat-peer: --mode v2-server, v1-server, v2-client or v1-client")
 		os.Exit(2)
 	}
+}
+
+func listening(h host.Host) {
+	addrs := []string{}
+	for _, a := range h.Addrs() {
+		addrs = append(addrs, a.String()+"/p2p/"+h.ID().String())
+	}
+	emit(map[string]any{"event": "listening", "peer": h.ID().String(), "addrs": addrs})
+}
+
+func wait() {
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
+	<-sig
 }
 
 func connect(h host.Host, addr string) peer.ID {

@@ -165,6 +165,7 @@ public final class Node implements Closeable {
             if (config.metrics().isPresent() || config.api().isPresent() || config.gateway().isPresent()) {
                 HostMetrics.attach(host, registry);
                 content.ifPresent(c -> c.registerMetrics(registry));
+                autoNat.ifPresent(a -> a.registerMetrics(registry));
             }
             if (config.metrics().isPresent()) {
                 InetSocketAddress at = config.metrics().get();

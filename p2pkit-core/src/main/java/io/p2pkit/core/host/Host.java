@@ -85,13 +85,16 @@ public final class Host implements Closeable {
         this.protocolNegotiation = new Multistream(new NegotiationTimer(scheduler, b.streamNegotiationTimeout));
         // Addresses other peers confirmed they could dial are advertised (a port mapping's, say).
         addressSources.add(reachability::reachableAddresses);
+        // ... and those they could not dial are withdrawn: both change what we advertise.
         reachability.addListener(new Consumer<>() {
-            private List<Multiaddr> last = List.of();
+            private List<Multiaddr> lastReachable = List.of();
+            private List<Multiaddr> lastUnreachable = List.of();
 
             @Override
             public void accept(HostReachability.State s) {
-                if (!s.reachable().equals(last)) {
-                    last = s.reachable();
+                if (!s.reachable().equals(lastReachable) || !s.unreachable().equals(lastUnreachable)) {
+                    lastReachable = s.reachable();
+                    lastUnreachable = s.unreachable();
                     addressesChanged();
                 }
             }
@@ -171,13 +174,21 @@ public final class Host implements Closeable {
     /**
      * The addresses other peers can use to reach this node, the ones identify announces: the
      * {@linkplain #localAddresses() local addresses}, then those the address sources add (our
-     * address as enough other peers observe it, addresses AutoNAT confirmed), each once.
+     * address as enough other peers observe it, addresses AutoNAT confirmed), each once. Addresses
+     * AutoNAT found unreachable ({@link HostReachability#unreachableAddresses()}) are left out, a
+     * listen address among them too, as go-libp2p does; addresses never checked stay.
      */
     public List<Multiaddr> addresses() {
-        List<Multiaddr> out = new ArrayList<>(localAddresses());
+        List<Multiaddr> unreachable = reachability.unreachableAddresses();
+        List<Multiaddr> out = new ArrayList<>();
+        for (Multiaddr a : localAddresses()) {
+            if (!out.contains(a) && !unreachable.contains(a)) {
+                out.add(a);
+            }
+        }
         for (var source : addressSources) {
             for (Multiaddr a : source.get()) {
-                if (!out.contains(a)) {
+                if (!out.contains(a) && !unreachable.contains(a)) {
                     out.add(a);
                 }
             }

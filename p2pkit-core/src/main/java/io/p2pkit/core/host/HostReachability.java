@@ -67,6 +67,11 @@ public final class HostReachability {
         return state.reachable();
     }
 
+    /** Addresses other peers could not dial, oldest verdict first: the host does not advertise them. */
+    public List<Multiaddr> unreachableAddresses() {
+        return state.unreachable();
+    }
+
     /** Sets the node's reachability as a whole (AutoNAT's verdict, or a configured one). */
     public void set(Reachability r) {
         Objects.requireNonNull(r, "reachability");

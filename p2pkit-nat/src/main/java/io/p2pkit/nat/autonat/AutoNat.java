@@ -6,6 +6,7 @@ import io.p2pkit.core.host.Reachability;
 import io.p2pkit.core.identify.IdentifyResult;
 import io.p2pkit.core.identify.IdentifyService;
 import io.p2pkit.core.identity.PeerId;
+import io.p2pkit.core.metrics.MetricRegistry;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.network.Connection;
 
@@ -72,6 +73,7 @@ public final class AutoNat implements Closeable {
     /** Guards the verdicts, the candidates and the recently asked servers. */
     private final ReentrantLock lock = new ReentrantLock();
     private final ReachabilityConfidence confidence = new ReachabilityConfidence();
+    private final AutoNatMetrics metrics = new AutoNatMetrics();
     private final AddressVerdicts verdicts = new AddressVerdicts();
     private final Set<Multiaddr> candidates = new LinkedHashSet<>();
     private final Map<PeerId, Long> recentlyAsked = new HashMap<>();
@@ -87,8 +89,8 @@ public final class AutoNat implements Closeable {
         this.dialBacks = dialBacks;
         this.v1Client = new AutoNatV1Client(host, config.probes().requestTimeout());
         this.v2Client = new AutoNatV2Client(host, config.probes().requestTimeout());
-        this.v1Server = dialBacks == null ? null : new AutoNatV1Server(host, dialBacks, config);
-        this.v2Server = dialBacks == null ? null : new AutoNatV2Server(host, dialBacks, config);
+        this.v1Server = dialBacks == null ? null : new AutoNatV1Server(host, dialBacks, config, metrics);
+        this.v2Server = dialBacks == null ? null : new AutoNatV2Server(host, dialBacks, config, metrics);
     }
 
     /**
@@ -112,6 +114,25 @@ public final class AutoNat implements Closeable {
         }
         host.addService(a);
         return a;
+    }
+
+    /**
+     * Registers AutoNAT's metrics in {@code registry} (the daemon serves them on
+     * {@code /debug/metrics/prometheus}): {@code p2pkit_autonat_server_requests_total{version,outcome}}
+     * (requests served: {@code ok}, {@code dial_error}, {@code dial_back_error}, or why they were
+     * refused), {@code p2pkit_autonat_client_results_total{version,result}},
+     * {@code p2pkit_autonat_reachability{state}}, {@code p2pkit_autonat_reachability_confidence} and
+     * {@code p2pkit_autonat_addresses{reachability}}. Counting starts here.
+     */
+    public void registerMetrics(MetricRegistry registry) {
+        metrics.register(Objects.requireNonNull(registry, "registry"), host.reachability(), () -> {
+            lock.lock();
+            try {
+                return confidence.confidence();
+            } finally {
+                lock.unlock();
+            }
+        });
     }
 
     // ------------------------------------------------------------------ client API
@@ -188,8 +209,7 @@ public final class AutoNat implements Closeable {
      * @throws IOException when the request fails or the server's answer cannot be believed
      */
     public AddressCheck check(PeerId server, List<Multiaddr> addresses) throws IOException {
-        AddressCheck c = v2Client.check(server,
-                addresses.stream().map(a -> new AutoNatV2Client.Candidate(a, true)).toList());
+        AddressCheck c = checkV2(server, addresses.stream().map(a -> new AutoNatV2Client.Candidate(a, true)).toList());
         if (!c.refused()) {
             recordAddress(c.address().get(), c.reachability() == Reachability.PUBLIC);
         }
@@ -204,7 +224,7 @@ public final class AutoNat implements Closeable {
      * @throws IOException when the exchange itself fails
      */
     public Reachability askV1(PeerId server, List<Multiaddr> addresses) throws IOException {
-        V1Message.DialResponse r = v1Client.dialBack(server, addresses);
+        V1Message.DialResponse r = askV1Counted(server, addresses);
         return switch (r.status()) {
             case OK -> Reachability.PUBLIC;
             case E_DIAL_ERROR -> Reachability.PRIVATE;
@@ -216,7 +236,7 @@ public final class AutoNat implements Closeable {
 
     private Optional<Reachability> probeV1(PeerId server) {
         try {
-            V1Message.DialResponse r = v1Client.dialBack(server, ownAddresses());
+            V1Message.DialResponse r = askV1Counted(server, ownAddresses());
             LOG.log(System.Logger.Level.DEBUG, () -> "autonat v1 probe via " + server + ": " + r.status());
             return switch (r.status()) {
                 case OK -> Optional.of(Reachability.PUBLIC);
@@ -241,7 +261,7 @@ public final class AutoNat implements Closeable {
             return Optional.empty();
         }
         try {
-            AddressCheck c = v2Client.check(server, asked);
+            AddressCheck c = checkV2(server, asked);
             LOG.log(System.Logger.Level.DEBUG, () -> "autonat v2 probe via " + server + ": " + c);
             if (c.refused()) {
                 return Optional.empty();
@@ -261,6 +281,35 @@ public final class AutoNat implements Closeable {
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, () -> "autonat v2 probe via " + server + " failed: " + e);
             return Optional.of(Reachability.UNKNOWN);
+        }
+    }
+
+    /** A v1 exchange, counted in the metrics. */
+    private V1Message.DialResponse askV1Counted(PeerId server, List<Multiaddr> addresses) throws IOException {
+        try {
+            V1Message.DialResponse r = v1Client.dialBack(server, addresses);
+            metrics.result("v1", switch (r.status()) {
+                case OK -> "public";
+                case E_DIAL_ERROR -> "private";
+                case E_DIAL_REFUSED -> "refused";
+                default -> "error";
+            });
+            return r;
+        } catch (IOException e) {
+            metrics.result("v1", "error");
+            throw e;
+        }
+    }
+
+    /** A v2 exchange, counted in the metrics. */
+    private AddressCheck checkV2(PeerId server, List<AutoNatV2Client.Candidate> asked) throws IOException {
+        try {
+            AddressCheck c = v2Client.check(server, asked);
+            metrics.result("v2", c.refused() ? "refused" : c.reachability() == Reachability.PUBLIC ? "public" : "private");
+            return c;
+        } catch (IOException e) {
+            metrics.result("v2", "error");
+            throw e;
         }
     }
 
@@ -385,6 +434,47 @@ public final class AutoNat implements Closeable {
         lock.lock();
         try {
             confidence.addressesChanged();
+        } finally {
+            lock.unlock();
+        }
+        host.service(IdentifyService.class).ifPresent(id -> observedAddressesChanged(id.observedAddresses().addresses()));
+    }
+
+    /**
+     * Observed addresses the observed-address manager believes (enough observers agree) become
+     * candidates by themselves, checked first at a probe soon, as go's address manager hands them
+     * to its v2 probes. One already checked, already waiting, or not public (unless allowed) is
+     * left alone.
+     */
+    void observedAddressesChanged(List<Multiaddr> observed) {
+        boolean added = false;
+        lock.lock();
+        try {
+            for (Multiaddr a : observed) {
+                Multiaddr bare = a.withoutPeerId();
+                if (candidates.contains(bare) || verdicts.known(bare) || Addresses.isRelayed(bare)
+                        || !(config.allowPrivateAddresses() || Addresses.isPublic(bare))) {
+                    continue;
+                }
+                if (candidates.size() >= MAX_CANDIDATES) {
+                    break;
+                }
+                candidates.add(bare);
+                added = true;
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (added) {
+            scheduleProbe(TimeUnit.SECONDS.toNanos(2));
+        }
+    }
+
+    /** The addresses waiting for a v2 check, most wanted first (tests). */
+    List<Multiaddr> candidates() {
+        lock.lock();
+        try {
+            return List.copyOf(candidates);
         } finally {
             lock.unlock();
         }

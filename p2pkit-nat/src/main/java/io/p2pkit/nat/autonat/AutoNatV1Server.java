@@ -37,7 +37,10 @@ final class AutoNatV1Server {
     private final AutoNatConfig config;
     private final V1Throttle throttle;
 
-    AutoNatV1Server(Host host, DialBacks dialBacks, AutoNatConfig config) {
+    private final AutoNatMetrics metrics;
+
+    AutoNatV1Server(Host host, DialBacks dialBacks, AutoNatConfig config, AutoNatMetrics metrics) {
+        this.metrics = metrics;
         this.host = host;
         this.dialBacks = dialBacks;
         this.config = config;
@@ -69,14 +72,14 @@ final class AutoNatV1Server {
     DialResponse answer(Connection c, V1Message.Dial dial) {
         PeerId peer = c.remotePeer();
         if (dial.peerId() != null && !Arrays.equals(dial.peerId(), peer.bytes())) {
-            return refuse(Status.E_BAD_REQUEST, "peer id mismatch");
+            return refuse(Status.E_BAD_REQUEST, "peer id mismatch", "bad_request");
         }
         Multiaddr observed = c.remoteAddress();
         if (Addresses.isRelayed(observed) || Addresses.ip(observed).isEmpty()) {
-            return refuse(Status.E_DIAL_REFUSED, "the requester's IP address is unknown");
+            return refuse(Status.E_DIAL_REFUSED, "the requester's IP address is unknown", "no_ip");
         }
         if (!config.allowPrivateAddresses() && !Addresses.isPublic(observed)) {
-            return refuse(Status.E_DIAL_REFUSED, "refusing to dial peer with blocked observed address");
+            return refuse(Status.E_DIAL_REFUSED, "refusing to dial peer with blocked observed address", "private_requester");
         }
         List<Multiaddr> toDial = new ArrayList<>();
         boolean thirdParty = false;
@@ -95,17 +98,20 @@ final class AutoNatV1Server {
             }
         }
         if (toDial.isEmpty()) {
-            return refuse(Status.E_DIAL_REFUSED, thirdParty
-                    ? "refusing to dial addresses other than the requester's observed IP" : "no dialable addresses");
+            return thirdParty
+                    ? refuse(Status.E_DIAL_REFUSED, "refusing to dial addresses other than the requester's observed IP",
+                            "third_party")
+                    : refuse(Status.E_DIAL_REFUSED, "no dialable addresses", "no_dialable_address");
         }
         if (!throttle.accept(peer)) {
-            return refuse(Status.E_DIAL_REFUSED, "too many dials");
+            return refuse(Status.E_DIAL_REFUSED, "too many dials", "throttled");
         }
         long started = config.nanoClock().getAsLong();
         try {
             Connection back = dialBacks.dial(peer, toDial, config.v1().dialTimeout());
             Multiaddr dialed = back.remoteAddress();
             dialBacks.hangUp(peer);
+            metrics.served("v1", "ok");
             return new DialResponse(Status.OK, "", dialed);
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, () -> "autonat v1 dial back to " + peer + " failed: " + e);
@@ -116,11 +122,13 @@ final class AutoNatV1Server {
                     LockSupport.parkNanos(left);
                 }
             }
+            metrics.served("v1", "dial_error");
             return new DialResponse(Status.E_DIAL_ERROR, "dial failed", null);
         }
     }
 
-    private static DialResponse refuse(Status status, String why) {
+    private DialResponse refuse(Status status, String why, String reason) {
+        metrics.served("v1", reason);
         return new DialResponse(status, why, null);
     }
 }

@@ -5,6 +5,8 @@ import io.p2pkit.core.host.Host;
 import io.p2pkit.core.host.Stream;
 import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.core.multiaddr.Multiaddr;
+import io.p2pkit.core.multistream.Multistream;
+import io.p2pkit.core.multistream.NegotiationException;
 import io.p2pkit.core.network.Connection;
 import io.p2pkit.core.protobuf.LengthPrefixed;
 import io.p2pkit.nat.autonat.V2Message.DialDataRequest;
@@ -58,10 +60,12 @@ final class AutoNatV2Server {
     private final DialBacks dialBacks;
     private final AutoNatConfig config;
     private final V2RateLimiter limiter;
+    private final AutoNatMetrics metrics;
     private volatile Observer observer = (p, s, d, data) -> {
     };
 
-    AutoNatV2Server(Host host, DialBacks dialBacks, AutoNatConfig config) {
+    AutoNatV2Server(Host host, DialBacks dialBacks, AutoNatConfig config, AutoNatMetrics metrics) {
+        this.metrics = metrics;
         this.host = host;
         this.dialBacks = dialBacks;
         this.config = config;
@@ -171,10 +175,8 @@ final class AutoNatV2Server {
             Deadline deadline = new Deadline(dialBacks.host(), back, DIAL_BACK_STREAM_TIMEOUT);
             try {
                 LengthPrefixed.write(back.out(), new V2Message.DialBack(nonce).encode());
-                back.closeWrite();
-                // Closing the connection drops unsent bytes: wait for the acknowledgement (or the
-                // end of the stream) so that the nonce surely arrived. Its content does not matter.
-                LengthPrefixed.read(back.in(), V2Message.MAX_DIAL_BACK_BYTES);
+                back.out().flush();
+                awaitAcknowledgement(back);
                 return DialStatus.OK;
             } finally {
                 deadline.close();
@@ -187,9 +189,32 @@ final class AutoNatV2Server {
         }
     }
 
+    /**
+     * Closing the connection drops unsent bytes: half-closes and waits for the client's
+     * acknowledgement, or the end of the stream, so that the nonce has surely left. As go's
+     * server, it does not insist on reading it: rust-libp2p accepts the protocol only in the
+     * frame that carries its acknowledgement and resets the stream right after when our FIN (which
+     * waits for that acceptance) has not reached it, and the reset discards the unread answer
+     * here. Only a refused protocol ({@code na}) means the nonce was not taken.
+     */
+    private static void awaitAcknowledgement(Stream back) throws IOException {
+        try {
+            back.closeWrite();
+            LengthPrefixed.read(back.in(), V2Message.MAX_DIAL_BACK_BYTES);
+        } catch (NegotiationException e) {
+            if (e.answers().contains(Multistream.NOT_AVAILABLE)) {
+                throw e;
+            }
+            LOG.log(System.Logger.Level.DEBUG, () -> "autonat v2 dial back: the stream ended before its acknowledgement: " + e);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "autonat v2 dial back: no acknowledgement: " + e);
+        }
+    }
+
     private void respond(Stream s, PeerId peer, DialResponse r, boolean dialData) throws IOException {
         LengthPrefixed.write(s.out(), r.encode());
         s.closeWrite();
+        metrics.served("v2", r.status() == ResponseStatus.OK ? r.dialStatus().name() : r.status().name());
         observer.answered(peer, r.status(), r.dialStatus(), dialData);
     }
 }

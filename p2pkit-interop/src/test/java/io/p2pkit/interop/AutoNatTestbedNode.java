@@ -1,0 +1,113 @@
+package io.p2pkit.interop;
+
+import io.p2pkit.core.host.Host;
+import io.p2pkit.core.host.PeerInfo;
+import io.p2pkit.core.host.Reachability;
+import io.p2pkit.core.identify.IdentifyResult;
+import io.p2pkit.core.identify.IdentifyService;
+import io.p2pkit.core.multiaddr.Multiaddr;
+import io.p2pkit.core.network.Connection;
+import io.p2pkit.nat.autonat.AutoNat;
+import io.p2pkit.nat.autonat.AutoNatConfig;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * A p2pkit node for AutoNAT in the NAT testbed, run inside a namespace by
+ * {@link AutoNatTestbedInteropTest} with the default AutoNAT rules (no private addresses), one JSON
+ * event per line on stdout as the peer programs print them.
+ *
+ * <pre>
+ * server LISTEN              serve v1 and v2 until stdin closes: {"event":"listening","addrs":[…]}
+ * client LISTEN SERVER [confirm-observed]
+ *                            connect to SERVER (/…/p2p/ID), probe it (v2 if it speaks it, else v1)
+ *                            until the reachability is known: {"event":"reachability",…}
+ * </pre>
+ *
+ * {@code confirm-observed} hands the address the server saw us at to {@link AutoNat#confirm} (what
+ * the observed-address manager does once four observers agree; one server is not four).
+ */
+public final class AutoNatTestbedNode {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final int PROBES = 5;
+
+    private AutoNatTestbedNode() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 2) {
+            throw new IllegalArgumentException("usage: server LISTEN | client LISTEN SERVER [confirm-observed]");
+        }
+        try (Host h = Host.builder().listen(args[1]).build()) {
+            switch (args[0]) {
+                case "server" -> serve(h);
+                case "client" -> probe(h, Multiaddr.parse(args[2]), args.length > 3 && args[3].equals("confirm-observed"));
+                default -> throw new IllegalArgumentException("mode " + args[0]);
+            }
+        } catch (Exception e) {
+            emit(Map.of("event", "error", "step", args[0], "message", String.valueOf(e)));
+            System.exit(1);
+        }
+        System.exit(0);
+    }
+
+    private static void serve(Host h) throws Exception {
+        AutoNat.attach(h, AutoNatConfig.defaults().withClient(false));
+        emit(Map.of("event", "listening", "peer", h.peerId().toString(),
+                "addrs", h.localAddresses().stream().map(a -> a.encapsulate("/p2p/" + h.peerId()).toString()).toList()));
+        CountDownLatch stdinClosed = new CountDownLatch(1);
+        Thread.ofVirtual().start(() -> {
+            try {
+                System.in.transferTo(java.io.OutputStream.nullOutputStream());
+            } catch (java.io.IOException e) {
+                // a broken stdin ends the run as a closed one does
+            }
+            stdinClosed.countDown();
+        });
+        // bounded: the harness closes stdin or kills the namespace's processes long before
+        stdinClosed.await(5, TimeUnit.MINUTES);
+    }
+
+    private static void probe(Host h, Multiaddr server, boolean confirmObserved) throws Exception {
+        AutoNat autonat = AutoNat.attach(h, AutoNatConfig.defaults().withServiceMode(AutoNatConfig.ServiceMode.DISABLED)
+                .withProbes(new AutoNatConfig.Probes(Duration.ofDays(1), Duration.ofDays(1), Duration.ofDays(1),
+                        Duration.ofSeconds(30), Duration.ZERO)));
+        PeerInfo info = PeerInfo.fromMultiaddr(server);
+        Connection c = h.connect(info);
+        IdentifyResult id = h.service(IdentifyService.class).orElseThrow().awaitIdentified(c, WAIT);
+        if (confirmObserved) {
+            autonat.confirm(id.observedAddr().orElseThrow(() -> new IllegalStateException("the server sent no observed address")));
+        }
+        Reachability r = Reachability.UNKNOWN;
+        for (int i = 0; i < PROBES && r == Reachability.UNKNOWN; i++) {
+            r = autonat.probe(info.peerId());
+        }
+        var state = h.reachability().state();
+        emit(Map.of("event", "reachability", "reachability", r.name().toLowerCase(java.util.Locale.ROOT),
+                "observed", id.observedAddr().map(Multiaddr::toString).orElse(""),
+                "reachable", state.reachable().stream().map(Multiaddr::toString).toList(),
+                "unreachable", state.unreachable().stream().map(Multiaddr::toString).toList(),
+                "addresses", h.addresses().stream().map(Multiaddr::toString).toList()));
+    }
+
+    private static void emit(Map<String, Object> event) {
+        System.out.println(json(event));
+        System.out.flush();
+    }
+
+    private static String json(Object v) {
+        if (v instanceof Map<?, ?> m) {
+            return m.entrySet().stream().map(e -> json(e.getKey()) + ":" + json(e.getValue()))
+                    .collect(Collectors.joining(",", "{", "}"));
+        }
+        if (v instanceof List<?> l) {
+            return l.stream().map(AutoNatTestbedNode::json).collect(Collectors.joining(",", "[", "]"));
+        }
+        return "\"" + String.valueOf(v).replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+}
