@@ -98,9 +98,11 @@ func main() {
 	wssCA := flag.String("wss-ca", "", "PEM CA certificates trusted when dialing wss")
 	relayService := flag.Bool("relay-service", false, "serve circuit relay v2 (with --listen)")
 	reserve := flag.String("reserve", "", "relay multiaddr (with /p2p/ID) to reserve a slot on (with --listen)")
+	holePunching := flag.Bool("hole-punching", false, "DCUtR hole punching (holepunch.go)")
 	flag.Parse()
 
-	if (*listen == "") == (*dial == "") {
+	// a hole punching dialer listens too: its dials leave from the listening port
+	if (*listen == "") == (*dial == "") && !(*holePunching && *dial != "") {
 		usage("give exactly one of --listen and --dial")
 	}
 	if *muxer != "yamux" {
@@ -166,6 +168,9 @@ func main() {
 	} else {
 		opts = append(opts, libp2p.EnableRelay())
 	}
+	if *holePunching {
+		opts = append(opts, holePunchOptions()...)
+	}
 	if *listen != "" {
 		opts = append(opts, libp2p.ListenAddrStrings(*listen))
 	} else {
@@ -191,7 +196,12 @@ func main() {
 	if err != nil {
 		fail("setup", err)
 	}
-	if *listen != "" {
+	if *holePunching {
+		watchConns(h, *dial != "")
+	}
+	if *holePunching && *dial != "" {
+		runHolePunchDialer(h, *dial)
+	} else if *listen != "" {
 		runListener(h, sub, *reserve)
 	} else {
 		runDialer(h, sub, *dial, *echoBytes, *streams)

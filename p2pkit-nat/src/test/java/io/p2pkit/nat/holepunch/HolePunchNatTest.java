@@ -38,7 +38,7 @@ class HolePunchNatTest {
     }
 
     static Nodes start(NatTestbed tb) throws Exception {
-        HolePunchNatSetup.dropUnsolicited(tb);
+        tb.dropUnsolicitedInbound();
         String main = HolePunchNode.class.getName();
         NetnsProcess relay = tb.start("pub1", tb.javaCommand(main, List.of("relay", String.valueOf(PORT))));
         relay.awaitOutput("ready ", START);

@@ -173,6 +173,30 @@ public final class NatTestbed implements AutoCloseable {
         }
     }
 
+    /**
+     * Makes both NAT routers drop, rather than answer with a RST, what arrives unasked on their
+     * public side ({@code wan}), as home routers' firewalls do: an nftables table {@code holepunch}
+     * with {@code iifname "wan" ct state new drop} on the input hook, so forwarded traffic (the
+     * NATs' own flows) is untouched. Hole punching needs it: without it the first SYN of a
+     * simultaneous open, if it reaches the other NAT before that side's own SYN has left (on the
+     * testbed's microsecond links nearly always), is answered with a RST that kills both attempts.
+     */
+    public void dropUnsolicitedInbound() throws IOException, InterruptedException {
+        for (String router : List.of("nat1", "nat2")) {
+            mustRun(router, "nft", "add", "table", "inet", "holepunch");
+            mustRun(router, "nft", "add", "chain", "inet", "holepunch", "input",
+                    "{ type filter hook input priority 0; policy accept; }");
+            mustRun(router, "nft", "add", "rule", "inet", "holepunch", "input", "iifname", "wan", "ct", "state", "new", "drop");
+        }
+    }
+
+    private void mustRun(String node, String... command) throws IOException, InterruptedException {
+        Result r = run(node, SCRIPT_TIMEOUT, command);
+        if (r.exit() != 0) {
+            throw new IOException(String.join(" ", command) + " in " + node + " failed: " + r.output());
+        }
+    }
+
     /** The conntrack table of router {@code node} ({@code conntrack -L}), one flow a line. */
     public List<String> conntrack(String node) throws IOException, InterruptedException {
         return script("conntrack", node).lines().toList();

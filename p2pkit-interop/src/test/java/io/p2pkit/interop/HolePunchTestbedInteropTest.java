@@ -1,0 +1,183 @@
+package io.p2pkit.interop;
+
+import io.p2pkit.testing.Await;
+import io.p2pkit.testing.netns.NatTestbed;
+import io.p2pkit.testing.netns.NatVariant;
+import io.p2pkit.testing.netns.NetnsProcess;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * DCUtR hole punching between p2pkit and go-libp2p 0.51, rust-libp2p 0.57 and js-libp2p 3 through
+ * the NAT testbed: both NATs endpoint-independent ({@code eim}) with their routers dropping
+ * unsolicited inbound connections ({@link NatTestbed#dropUnsolicitedInbound()}), a p2pkit relay on
+ * {@code pub1}, the peer B that reserves on it on {@code lan1h1} behind {@code nat1} and the peer A
+ * that dials B through it on {@code lan2h1} behind {@code nat2}. Each case checks that a direct TCP
+ * connection (a remote address without {@code /p2p-circuit}) replaces the relayed one (which is
+ * closed) and that both NATs carry the direct flow between the two LAN hosts' listening ports. One
+ * testbed and one relay serve the class; each case starts its own peers on ports of its own.
+ */
+@InteropArea("DCUtR hole punching")
+@Timeout(180)
+class HolePunchTestbedInteropTest {
+    private static final Duration WAIT = Duration.ofSeconds(90);
+    /** Each case listens on a new port on both LAN hosts: no old flow or TIME_WAIT in the way. */
+    private static final AtomicInteger NEXT_PORT = new AtomicInteger(4101);
+
+    private static NatTestbed tb;
+    private static NetnsProcess relay;
+    private static String relayAddress;
+
+    @BeforeAll
+    static void up() throws Exception {
+        NatTestbed.require();
+        tb = NatTestbed.start(NatVariant.eim(), NatVariant.eim());
+        tb.dropUnsolicitedInbound();
+        relay = tb.start("pub1", tb.javaCommand(HolePunchTestbedNode.class.getName(), List.of("relay", "/ip4/11.0.0.2/tcp/4001")));
+        relayAddress = await(p2pkit(relay), "ready", e -> true).strings("addrs").getFirst();
+    }
+
+    @AfterAll
+    static void down() throws Exception {
+        if (tb != null) {
+            tb.close();
+        }
+    }
+
+    // ---------------------------------------------------------------- go-libp2p 0.51
+
+    @Test
+    void goDialsReservedP2pkitThroughTheRelayAndTheyHolePunch() throws Exception {
+        theyDialP2pkit(Implementation.GO);
+    }
+
+    @Test
+    void p2pkitDialsReservedGoThroughTheRelayAndTheyHolePunch() throws Exception {
+        p2pkitDialsThem(Implementation.GO);
+    }
+
+    // ---------------------------------------------------------------- the two directions
+
+    /** p2pkit B reserves behind nat1, their A dials it through the relay behind nat2. */
+    private static void theyDialP2pkit(Implementation impl) throws Exception {
+        int port = NEXT_PORT.getAndIncrement();
+        try (NetnsProcess b = p2pkitNode("lan1h1", "listener", port, relayAddress)) {
+            Events bEvents = p2pkit(b);
+            String bId = await(bEvents, "ready", e -> true).string("peerId");
+            try (PeerProcess a = peer(impl, "lan2h1", "--listen", listen(port), "--dial",
+                    relayAddress + "/p2p-circuit/p2p/" + bId, "--hole-punching")) {
+                Events aEvents = their(a);
+                PeerEvent relayed = await(aEvents, "connected", e -> true);
+                assertTrue(relayed.string("addr").contains("/p2p-circuit"), relayed.toString());
+                PeerEvent punched = await(bEvents, "holePunch", e -> true);
+                assertTrue(punched.string("role").equals("INITIATOR") && punched.string("outcome").equals("HOLE_PUNCHED")
+                        && punched.string("direct").equals("/ip4/13.0.0.2/tcp/" + port), punched.toString());
+                assertDirectReplacesRelayed(aEvents, bId, "/ip4/12.0.0.2/tcp/" + port);
+                assertDirectReplacesRelayed(bEvents, relayed.string("self"), "/ip4/13.0.0.2/tcp/" + port);
+                assertNatsCarryTheDirectFlow(port);
+            }
+        }
+    }
+
+    /** Their B reserves behind nat1, p2pkit A dials it through the relay behind nat2. */
+    private static void p2pkitDialsThem(Implementation impl) throws Exception {
+        int port = NEXT_PORT.getAndIncrement();
+        try (PeerProcess b = peer(impl, "lan1h1", "--listen", listen(port), "--reserve", relayAddress, "--hole-punching")) {
+            Events bEvents = their(b);
+            String bId = b.awaitEvent("ready", WAIT).string("peerId");
+            b.awaitEvent("reserved", WAIT);
+            await(bEvents, "dcutrReady", e -> true);
+            try (NetnsProcess a = p2pkitNode("lan2h1", "dialer", port, relayAddress + "/p2p-circuit/p2p/" + bId)) {
+                Events aEvents = p2pkit(a);
+                PeerEvent relayed = await(aEvents, "connected", e -> true);
+                assertTrue(relayed.string("addr").contains("/p2p-circuit") && relayed.bool("limited"), relayed.toString());
+                PeerEvent punched = await(aEvents, "holePunch", e -> e.string("outcome").equals("HOLE_PUNCHED"));
+                assertTrue(punched.string("role").equals("RECEIVER"), punched.toString());
+                assertDirectReplacesRelayed(aEvents, bId, "/ip4/12.0.0.2/tcp/" + port);
+                assertDirectReplacesRelayed(bEvents, relayed.string("self"), "/ip4/13.0.0.2/tcp/" + port);
+                assertNatsCarryTheDirectFlow(port);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- checks
+
+    /** On one side: a direct connection to {@code peer} at {@code direct} opened and the relayed one closed. */
+    private static void assertDirectReplacesRelayed(Events side, String peer, String direct) {
+        await(side, "conn", e -> e.string("state").equals("open") && e.string("peerId").equals(peer)
+                && e.string("addr").startsWith(direct) && !e.string("addr").contains("/p2p-circuit"));
+        await(side, "conn", e -> e.string("state").equals("closed") && e.string("peerId").equals(peer)
+                && e.string("addr").contains("/p2p-circuit"));
+    }
+
+    /** Both NATs hold the ESTABLISHED flow between the LAN hosts' listening ports. */
+    private static void assertNatsCarryTheDirectFlow(int port) throws Exception {
+        String p = " sport=" + port + " dport=" + port;
+        List<String> nat1 = tb.conntrack("nat1");
+        assertTrue(nat1.stream().anyMatch(l -> l.startsWith("tcp") && l.contains("ESTABLISHED")
+                && l.contains("src=192.168.1.11 dst=13.0.0.2" + p)), () -> "nat1: " + nat1);
+        List<String> nat2 = tb.conntrack("nat2");
+        assertTrue(nat2.stream().anyMatch(l -> l.startsWith("tcp") && l.contains("ESTABLISHED")
+                && l.contains("src=192.168.2.11 dst=12.0.0.2" + p)), () -> "nat2: " + nat2);
+    }
+
+    // ---------------------------------------------------------------- processes and their events
+
+    /** What one side printed so far, and a description for failure messages. */
+    private record Events(Supplier<List<PeerEvent>> events, Supplier<String> describe) {
+    }
+
+    private static Events p2pkit(NetnsProcess p) {
+        return new Events(() -> p.output().lines().filter(l -> l.startsWith("{")).map(PeerEvent::parse).toList(),
+                () -> p + ":\n" + p.output());
+    }
+
+    private static Events their(PeerProcess p) {
+        return new Events(p::events, () -> p.implementation() + " events " + p.events() + "\nstderr: " + p.stderrTail());
+    }
+
+    /** Waits for the first event of {@code type} that {@code matches}. */
+    private static PeerEvent await(Events side, String type, Predicate<PeerEvent> matches) {
+        try {
+            Await.until(type, () -> find(side, type, matches).isPresent(), WAIT);
+        } catch (AssertionError e) {
+            throw new AssertionError("no matching \"" + type + "\" event from " + side.describe().get(), e);
+        }
+        return find(side, type, matches).orElseThrow();
+    }
+
+    private static Optional<PeerEvent> find(Events side, String type, Predicate<PeerEvent> matches) {
+        List<PeerEvent> events = side.events().get();
+        if (events.stream().anyMatch(e -> e.type().equals("error"))) {
+            throw new AssertionError("error from " + side.describe().get());
+        }
+        return events.stream().filter(e -> e.type().equals(type) && matches.test(e)).findFirst();
+    }
+
+    private static String listen(int port) {
+        return "/ip4/0.0.0.0/tcp/" + port;
+    }
+
+    private static NetnsProcess p2pkitNode(String node, String mode, int port, String address) throws Exception {
+        return tb.start(node, tb.javaCommand(HolePunchTestbedNode.class.getName(), List.of(mode, listen(port), address)));
+    }
+
+    /** Starts {@code impl}'s contract peer inside {@code node}. */
+    private static PeerProcess peer(Implementation impl, String node, String... args) {
+        List<String> cmd = new ArrayList<>(impl.command(Toolchains.require(impl)));
+        cmd.addAll(List.of(args));
+        return PeerProcess.startProgram(impl, tb.command(node, cmd).command());
+    }
+}
