@@ -160,6 +160,7 @@ build_rust() {
     CARGO_TARGET_DIR="$target" cargo build --release --locked --quiet || return 1
     cp "$target/release/peer" peer.tmp && mv -f peer.tmp peer || return 1
     cp "$target/release/autonat-peer" autonat-peer.tmp && mv -f autonat-peer.tmp autonat-peer || return 1
+    cp "$target/release/holepunch-peer" holepunch-peer.tmp && mv -f holepunch-peer.tmp holepunch-peer || return 1
     touch .built
     echo "interop: rust peer ready ($(cargo --version | cut -d' ' -f2))"
 }
