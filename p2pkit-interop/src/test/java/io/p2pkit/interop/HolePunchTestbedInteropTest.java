@@ -108,6 +108,7 @@ class HolePunchTestbedInteropTest {
     // ---------------------------------------------------------------- the two directions
 
     /** p2pkit B reserves behind nat1, their A dials it through the relay behind nat2. */
+    @SuppressWarnings("try") // NetnsProcess.close() may be interrupted; this method throws that on
     private static void theyDialP2pkit(Implementation impl) throws Exception {
         int port = NEXT_PORT.getAndIncrement();
         try (NetnsProcess b = p2pkitNode("lan1h1", "listener", port, relayAddress)) {
@@ -129,6 +130,7 @@ class HolePunchTestbedInteropTest {
     }
 
     /** Their B reserves behind nat1, p2pkit A dials it through the relay behind nat2. */
+    @SuppressWarnings("try") // NetnsProcess.close() may be interrupted; this method throws that on
     private static void p2pkitDialsThem(Implementation impl) throws Exception {
         int port = NEXT_PORT.getAndIncrement();
         try (PeerProcess b = peer(impl, "lan1h1", "--listen", listen(port), "--reserve", relayAddress)) {
