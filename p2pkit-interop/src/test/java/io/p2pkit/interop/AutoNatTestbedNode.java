@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 /**
  * A p2pkit node for AutoNAT in the NAT testbed, run inside a namespace by
@@ -50,7 +49,7 @@ public final class AutoNatTestbedNode {
                 default -> throw new IllegalArgumentException("mode " + args[0]);
             }
         } catch (Exception e) {
-            emit(Map.of("event", "error", "step", args[0], "message", String.valueOf(e)));
+            NodeEvents.emit(Map.of("event", "error", "step", args[0], "message", String.valueOf(e)));
             System.exit(1);
         }
         System.exit(0);
@@ -58,7 +57,7 @@ public final class AutoNatTestbedNode {
 
     private static void serve(Host h) throws Exception {
         AutoNat.attach(h, AutoNatConfig.defaults().withClient(false));
-        emit(Map.of("event", "listening", "peer", h.peerId().toString(),
+        NodeEvents.emit(Map.of("event", "listening", "peer", h.peerId().toString(),
                 "addrs", h.localAddresses().stream().map(a -> a.encapsulate("/p2p/" + h.peerId()).toString()).toList()));
         CountDownLatch stdinClosed = new CountDownLatch(1);
         Thread.ofVirtual().start(() -> {
@@ -88,26 +87,10 @@ public final class AutoNatTestbedNode {
             r = autonat.probe(info.peerId());
         }
         var state = h.reachability().state();
-        emit(Map.of("event", "reachability", "reachability", r.name().toLowerCase(java.util.Locale.ROOT),
+        NodeEvents.emit(Map.of("event", "reachability", "reachability", r.name().toLowerCase(java.util.Locale.ROOT),
                 "observed", id.observedAddr().map(Multiaddr::toString).orElse(""),
                 "reachable", state.reachable().stream().map(Multiaddr::toString).toList(),
                 "unreachable", state.unreachable().stream().map(Multiaddr::toString).toList(),
                 "addresses", h.addresses().stream().map(Multiaddr::toString).toList()));
-    }
-
-    private static void emit(Map<String, Object> event) {
-        System.out.println(json(event));
-        System.out.flush();
-    }
-
-    private static String json(Object v) {
-        if (v instanceof Map<?, ?> m) {
-            return m.entrySet().stream().map(e -> json(e.getKey()) + ":" + json(e.getValue()))
-                    .collect(Collectors.joining(",", "{", "}"));
-        }
-        if (v instanceof List<?> l) {
-            return l.stream().map(AutoNatTestbedNode::json).collect(Collectors.joining(",", "[", "]"));
-        }
-        return "\"" + String.valueOf(v).replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 }

@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 /**
  * A p2pkit node for {@link HolePunchTestbedInteropTest}, run as its own JVM inside a testbed
@@ -49,7 +48,7 @@ public final class HolePunchTestbedNode {
             switch (args[0]) {
                 case "relay" -> {
                     RelayService.attach(h, RelayConfig.defaults());
-                    emit(Map.of("event", "ready", "peerId", h.peerId().toString(), "addrs",
+                    NodeEvents.emit(Map.of("event", "ready", "peerId", h.peerId().toString(), "addrs",
                             h.localAddresses().stream().map(a -> a.encapsulate("/p2p/" + h.peerId()).toString()).toList()));
                 }
                 case "listener" -> {
@@ -59,20 +58,20 @@ public final class HolePunchTestbedNode {
                     // the relay's observation of us is what we offer in CONNECT
                     h.service(IdentifyService.class).orElseThrow().awaitIdentified(toRelay, WAIT);
                     h.listen(relay.encapsulate("/p2p-circuit"));
-                    emit(Map.of("event", "ready", "peerId", h.peerId().toString()));
+                    NodeEvents.emit(Map.of("event", "ready", "peerId", h.peerId().toString()));
                 }
                 case "dialer" -> {
                     holePunching(h);
                     Multiaddr target = Multiaddr.parse(args[2]);
                     Connection c = h.connect(target);
-                    emit(Map.of("event", "connected", "self", h.peerId().toString(), "peerId", c.remotePeer().toString(),
+                    NodeEvents.emit(Map.of("event", "connected", "self", h.peerId().toString(), "peerId", c.remotePeer().toString(),
                             "addr", c.remoteAddress().toString(), "limited", c.isLimited()));
                 }
                 default -> throw new IllegalArgumentException("mode " + args[0]);
             }
             awaitStdinClosed();
         } catch (Exception e) {
-            emit(Map.of("event", "error", "step", args[0], "message", String.valueOf(e)));
+            NodeEvents.emit(Map.of("event", "error", "step", args[0], "message", String.valueOf(e)));
             System.exit(1);
         }
         System.exit(0);
@@ -90,17 +89,17 @@ public final class HolePunchTestbedNode {
             m.put("attempts", e.attempts());
             m.put("direct", e.direct().map(Multiaddr::toString).orElse(""));
             m.put("detail", e.detail());
-            emit(m);
+            NodeEvents.emit(m);
         });
         h.addConnectionListener(new ConnectionListener() {
             @Override
             public void connected(Connection c) {
-                emit(conn("open", c));
+                NodeEvents.emit(conn("open", c));
             }
 
             @Override
             public void disconnected(Connection c) {
-                emit(conn("closed", c));
+                NodeEvents.emit(conn("closed", c));
             }
         });
     }
@@ -122,25 +121,5 @@ public final class HolePunchTestbedNode {
         });
         // bounded: the harness closes stdin or stops the namespace's processes long before
         closed.await(10, TimeUnit.MINUTES);
-    }
-
-    private static void emit(Map<String, Object> event) {
-        String line = json(event);
-        System.out.println(line);
-        System.out.flush();
-    }
-
-    private static String json(Object v) {
-        if (v instanceof Map<?, ?> m) {
-            return m.entrySet().stream().map(e -> json(e.getKey()) + ":" + json(e.getValue()))
-                    .collect(Collectors.joining(",", "{", "}"));
-        }
-        if (v instanceof List<?> l) {
-            return l.stream().map(HolePunchTestbedNode::json).collect(Collectors.joining(",", "[", "]"));
-        }
-        if (v instanceof Boolean || v instanceof Number) {
-            return v.toString();
-        }
-        return "\"" + String.valueOf(v).replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 }
