@@ -35,7 +35,8 @@ class AutoRelayNatTest {
 
     @Test
     void aNodeAutoNatFindsPrivateGetsARelayedAddressAndIsReachedThroughIt() throws Exception {
-        try (NatTestbed tb = NatTestbed.start(NatVariant.eim(), NatVariant.eim())) {
+        NatTestbed tb = NatTestbed.start(NatVariant.eim(), NatVariant.eim());
+        try {
             HolePunchNatSetup.dropUnsolicited(tb);
             NetnsProcess relay = tb.start("pub1", tb.javaCommand(HolePunchNode.class.getName(),
                     List.of("relay", String.valueOf(PORT))));
@@ -64,6 +65,8 @@ class AutoRelayNatTest {
             assertTrue(aOut.contains("relayed " + advertised + " limited=true"), aOut);
             assertTrue(aOut.contains("round 0 ok"), aOut);
             assertTrue(aOut.contains("connections [/ip4/12.0.0.2/tcp/" + PORT + "]"), aOut);
+        } finally {
+            tb.close(); // ends the nodes' processes with the namespaces
         }
     }
 }

@@ -86,19 +86,35 @@ class AutoRelayTest {
         }, WAIT);
     }
 
-    @Test
-    void privateNodeReservesOnTwoOfThreeCandidatesAndAdvertisesThem() throws Exception {
-        Host r1 = relay(RelayConfig.defaults());
-        Host r2 = relay(RelayConfig.defaults());
-        Host r3 = relay(RelayConfig.defaults());
+    /** A node with AutoRelay, connected to {@code relays} candidates, still of unknown reachability. */
+    private record Setup(Host node, AutoRelay auto, List<Host> relays) {
+        /** Makes the node private and waits for its two relays and their addresses. */
+        void goPrivate() {
+            node.reachability().set(Reachability.PRIVATE);
+            Await.until("two relays", () -> auto.relays().size() == 2 && relayed(node).size() >= 2, WAIT);
+        }
+    }
+
+    private Setup setup(int relays) throws Exception {
+        List<Host> rs = new ArrayList<>();
+        for (int i = 0; i < relays; i++) {
+            rs.add(relay(RelayConfig.defaults()));
+        }
         Host a = host();
         AutoRelay auto = AutoRelay.attach(a, QUICK);
-        meet(a, r1, r2, r3);
+        meet(a, rs.toArray(Host[]::new));
+        return new Setup(a, auto, rs);
+    }
+
+    @Test
+    void privateNodeReservesOnTwoOfThreeCandidatesAndAdvertisesThem() throws Exception {
+        Setup s = setup(3);
+        Host a = s.node();
+        AutoRelay auto = s.auto();
         assertTrue(auto.relays().isEmpty(), "unknown reachability without static relays: no relays");
         assertTrue(relayed(a).isEmpty());
 
-        a.reachability().set(Reachability.PRIVATE);
-        Await.until("two relays", () -> auto.relays().size() == 2 && relayed(a).size() >= 2, WAIT);
+        s.goPrivate();
         RelayClient client = a.service(RelayClient.class).orElseThrow();
         assertEquals(2, client.reservations().size());
         for (PeerId p : auto.relays()) {
@@ -117,16 +133,12 @@ class AutoRelayTest {
 
     @Test
     void aLostRelayIsReplaced() throws Exception {
-        Host r1 = relay(RelayConfig.defaults());
-        Host r2 = relay(RelayConfig.defaults());
-        Host r3 = relay(RelayConfig.defaults());
-        Host a = host();
-        AutoRelay auto = AutoRelay.attach(a, QUICK);
-        meet(a, r1, r2, r3);
-        a.reachability().set(Reachability.PRIVATE);
-        Await.until("two relays", () -> auto.relays().size() == 2, WAIT);
+        Setup s = setup(3);
+        Host a = s.node();
+        AutoRelay auto = s.auto();
+        s.goPrivate();
 
-        List<Host> all = List.of(r1, r2, r3);
+        List<Host> all = s.relays();
         Host used = all.stream().filter(r -> auto.relays().contains(r.peerId())).findFirst().orElseThrow();
         Host spare = all.stream().filter(r -> !auto.relays().contains(r.peerId())).findFirst().orElseThrow();
         used.close();
@@ -137,21 +149,17 @@ class AutoRelayTest {
 
     @Test
     void becomingPublicDropsTheRelaysAndPrivateTakesThemAgain() throws Exception {
-        Host r1 = relay(RelayConfig.defaults());
-        Host r2 = relay(RelayConfig.defaults());
-        Host a = host();
-        AutoRelay auto = AutoRelay.attach(a, QUICK);
-        meet(a, r1, r2);
-        a.reachability().set(Reachability.PRIVATE);
-        Await.until("two relays", () -> auto.relays().size() == 2 && relayed(a).size() >= 2, WAIT);
+        Setup s = setup(2);
+        Host a = s.node();
+        AutoRelay auto = s.auto();
+        s.goPrivate();
 
         a.reachability().set(Reachability.PUBLIC);
         RelayClient client = a.service(RelayClient.class).orElseThrow();
         Await.until("no relays once public",
                 () -> auto.relays().isEmpty() && relayed(a).isEmpty() && client.reservations().isEmpty(), WAIT);
 
-        a.reachability().set(Reachability.PRIVATE);
-        Await.until("relays again once private", () -> auto.relays().size() == 2 && relayed(a).size() >= 2, WAIT);
+        s.goPrivate(); // and the relays come back
     }
 
     @Test

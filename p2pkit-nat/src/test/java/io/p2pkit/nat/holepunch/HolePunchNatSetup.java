@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.time.Duration;
 
 /** What the hole punching tests, the AutoRelay one and the benchmark add to the NAT testbed. */
+@SuppressWarnings("exports") // the testbed's types in its signatures: only tests use it, from the same test tree
 public final class HolePunchNatSetup {
     private HolePunchNatSetup() {
     }
