@@ -223,11 +223,15 @@ public final class AutoRelay implements Closeable {
             }
             return;
         }
-        // relays whose connection is gone without us hearing (a dropped event) are replaced too
+        // a relay without a live reservation is replaced: its connection went without us hearing
+        // (a dropped event), or it stopped renewing while connected, which counts as a refusal
         for (PeerId p : List.copyOf(relays.keySet())) {
-            if (host.network().connections(p).isEmpty() && client.reservation(p).isEmpty()) {
+            if (client.reservation(p).isEmpty()) {
                 relays.remove(p);
                 client.stopListening(p);
+                if (!host.network().connections(p).isEmpty()) {
+                    backoff.put(p, now.plus(config.backoff()));
+                }
                 publish();
             }
         }
@@ -362,6 +366,7 @@ public final class AutoRelay implements Closeable {
             return;
         }
         closed = true;
+        events.offer(() -> { }); // wakes the owner now rather than at its next poll
         ticks.cancel(false);
         host.reachability().removeListener(reachabilityWatch);
         host.network().removeConnectionListener(connectionWatch);

@@ -177,6 +177,34 @@ class AutoRelayTest {
     }
 
     @Test
+    void aRelayThatStopsRenewingIsBackedOffAndReplaced() throws Exception {
+        AtomicInteger asked = new AtomicInteger();
+        RelayAcl onlyOnce = new RelayAcl() {
+            @Override
+            public boolean allowReserve(PeerId peer, Multiaddr address) {
+                return asked.incrementAndGet() == 1;
+            }
+
+            @Override
+            public boolean allowConnect(PeerId source, Multiaddr sourceAddress, PeerId target) {
+                return true;
+            }
+        };
+        // reservations of 3 s, renewed after about 2 s: the renewal is refused and the reservation lapses
+        Host fickle = relay(RelayConfig.defaults().withReservationTtl(Duration.ofSeconds(3)).withAcl(onlyOnce));
+        Host good = relay(RelayConfig.defaults());
+        Host a = host();
+        // static relays are tried in order: the fickle one first
+        AutoRelay auto = AutoRelay.attach(a, QUICK.withStaticRelays(List.of(addressOf(fickle), addressOf(good)))
+                .withNumRelays(1));
+        Await.until("the fickle relay refused a renewal", () -> asked.get() >= 2, WAIT);
+        Await.until("the good relay replaces it", () -> auto.relays().equals(List.of(good.peerId()))
+                && announcesVia(a, good) && !announcesVia(a, fickle), WAIT);
+        assertTrue(auto.backedOff().contains(fickle.peerId()), "backed off: " + auto.backedOff());
+        assertFalse(a.network().connections(fickle.peerId()).isEmpty(), "still connected to the fickle relay");
+    }
+
+    @Test
     void aRefusingRelayIsBackedOff() throws Exception {
         AtomicInteger asked = new AtomicInteger();
         RelayAcl refuseAll = new RelayAcl() {
