@@ -16,6 +16,7 @@ import io.p2pkit.nat.relay.RelayService;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -345,7 +346,7 @@ public final class AutoRelay implements Closeable {
         if (bootCheck != null && !bootCheck.isDone()) {
             return;
         }
-        long ms = Math.max(1, java.time.Duration.between(clock.instant(), at).toMillis());
+        long ms = Math.max(1, Duration.between(clock.instant(), at).toMillis());
         bootCheck = host.scheduler().schedule(() -> post(this::evaluate), ms, TimeUnit.MILLISECONDS);
     }
 

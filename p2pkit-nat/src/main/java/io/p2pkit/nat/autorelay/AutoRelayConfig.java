@@ -1,6 +1,7 @@
 package io.p2pkit.nat.autorelay;
 
 import io.p2pkit.core.host.PeerInfo;
+import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.core.multiaddr.Multiaddr;
 
 import java.time.Duration;
@@ -50,7 +51,7 @@ public record AutoRelayConfig(List<PeerInfo> staticRelays, int numRelays, int mi
      * the number of relays and of candidates become the number of distinct relays given.
      */
     public AutoRelayConfig withStaticRelays(List<Multiaddr> relays) {
-        Map<io.p2pkit.core.identity.PeerId, List<Multiaddr>> byPeer = new LinkedHashMap<>();
+        Map<PeerId, List<Multiaddr>> byPeer = new LinkedHashMap<>();
         for (Multiaddr a : relays) {
             PeerInfo p = PeerInfo.fromMultiaddr(a);
             byPeer.computeIfAbsent(p.peerId(), k -> new ArrayList<>()).addAll(p.addresses());
