@@ -49,8 +49,9 @@ import java.util.function.Consumer;
  *       refuses or cannot be reached is left alone for {@linkplain AutoRelayConfig#backoff() a while}.</li>
  *   <li>When the host becomes {@link Reachability#PUBLIC} every reservation and relayed address is
  *       dropped; they are taken again when it is {@link Reachability#PRIVATE}. While reachability
- *       is {@link Reachability#UNKNOWN} only static relays are used (a fresh node has not learned
- *       yet whether it needs relays; an operator who names relays wants them).</li>
+ *       is {@link Reachability#UNKNOWN} from the start, only static relays are used (a fresh node
+ *       has not learned yet whether it needs relays; an operator who names relays wants them);
+ *       once a verdict came, {@code UNKNOWN} wants relays as {@code PRIVATE} does (as go).</li>
  * </ul>
  *
  * <p>All state is owned by one thread fed by a bounded queue of events; the reservations
@@ -70,7 +71,14 @@ public final class AutoRelay implements Closeable {
     private final Instant started;
     private final BlockingQueue<Runnable> events = new ArrayBlockingQueue<>(QUEUE);
     private final CountDownLatch stopped = new CountDownLatch(1);
-    private final Consumer<HostReachability.State> reachabilityWatch = s -> post(this::evaluate);
+    private final Consumer<HostReachability.State> reachabilityWatch = s -> {
+        if (s.reachability() != Reachability.UNKNOWN) {
+            heardVerdict = true;
+        }
+        post(this::evaluate);
+    };
+    /** Whether AutoNAT (or whoever sets it) has ever said PUBLIC or PRIVATE. */
+    private volatile boolean heardVerdict;
     private final ConnectionListener connectionWatch;
     private final ScheduledFuture<?> ticks;
     private volatile boolean closed;
@@ -202,7 +210,10 @@ public final class AutoRelay implements Closeable {
     /** Whether relays are wanted at this reachability. */
     private boolean wanted() {
         Reachability r = host.reachability().reachability();
-        return r == Reachability.PRIVATE || (r == Reachability.UNKNOWN && !config.staticRelays().isEmpty());
+        // UNKNOWN as go: its relay finder starts on a PRIVATE or UNKNOWN event, and none comes
+        // before AutoNAT's first verdict; static relays are wanted from the start
+        return r == Reachability.PRIVATE
+                || (r == Reachability.UNKNOWN && (heardVerdict || !config.staticRelays().isEmpty()));
     }
 
     /** Brings the relays held in line with what is wanted; runs on the owner thread only. */

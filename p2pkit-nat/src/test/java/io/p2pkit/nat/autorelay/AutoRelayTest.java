@@ -148,7 +148,7 @@ class AutoRelayTest {
     }
 
     @Test
-    void becomingPublicDropsTheRelaysAndPrivateTakesThemAgain() throws Exception {
+    void becomingPublicDropsTheRelaysAndPrivateOrUnknownTakesThemAgain() throws Exception {
         Setup s = setup(2);
         Host a = s.node();
         AutoRelay auto = s.auto();
@@ -160,6 +160,13 @@ class AutoRelayTest {
                 () -> auto.relays().isEmpty() && relayed(a).isEmpty() && client.reservations().isEmpty(), WAIT);
 
         s.goPrivate(); // and the relays come back
+
+        // after a verdict, UNKNOWN (AutoNAT lost confidence) wants relays, as go's relay finder does
+        a.reachability().set(Reachability.PUBLIC);
+        Await.until("no relays once public again", () -> auto.relays().isEmpty() && relayed(a).isEmpty(), WAIT);
+        a.reachability().set(Reachability.UNKNOWN);
+        Await.until("relays again once unknown after a verdict",
+                () -> auto.relays().size() == 2 && relayed(a).size() >= 2, WAIT);
     }
 
     @Test
