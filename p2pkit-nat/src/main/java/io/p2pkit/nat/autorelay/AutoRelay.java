@@ -104,6 +104,7 @@ public final class AutoRelay implements Closeable {
         this.config = config;
         this.clock = clock;
         this.started = clock.instant();
+        this.heardVerdict = host.reachability().reachability() != Reachability.UNKNOWN; // AutoNAT ran before us
         this.connectionWatch = new ConnectionListener() {
             @Override
             public void disconnected(Connection c) {
