@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntPredicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -69,6 +70,21 @@ class AutoRelayTest {
     /** Whether {@code h} announces a relayed address through {@code relay}. */
     private static boolean announcesVia(Host h, Host relay) {
         return relayed(h).stream().anyMatch(a -> a.toString().contains("/p2p/" + relay.peerId() + "/p2p-circuit"));
+    }
+
+    /** An ACL that counts reservation requests in {@code asked} and grants the n-th when {@code grant} says so. */
+    private static RelayAcl reservations(AtomicInteger asked, IntPredicate grant) {
+        return new RelayAcl() {
+            @Override
+            public boolean allowReserve(PeerId peer, Multiaddr address) {
+                return grant.test(asked.incrementAndGet());
+            }
+
+            @Override
+            public boolean allowConnect(PeerId source, Multiaddr sourceAddress, PeerId target) {
+                return true;
+            }
+        };
     }
 
     /** Connects {@code h} to each relay and waits until identify told it they relay. */
@@ -186,17 +202,7 @@ class AutoRelayTest {
     @Test
     void aRelayThatStopsRenewingIsBackedOffAndReplaced() throws Exception {
         AtomicInteger asked = new AtomicInteger();
-        RelayAcl onlyOnce = new RelayAcl() {
-            @Override
-            public boolean allowReserve(PeerId peer, Multiaddr address) {
-                return asked.incrementAndGet() == 1;
-            }
-
-            @Override
-            public boolean allowConnect(PeerId source, Multiaddr sourceAddress, PeerId target) {
-                return true;
-            }
-        };
+        RelayAcl onlyOnce = reservations(asked, n -> n == 1);
         // reservations of 3 s, renewed after about 2 s: the renewal is refused and the reservation lapses
         Host fickle = relay(RelayConfig.defaults().withReservationTtl(Duration.ofSeconds(3)).withAcl(onlyOnce));
         Host good = relay(RelayConfig.defaults());
@@ -214,18 +220,7 @@ class AutoRelayTest {
     @Test
     void aRefusingRelayIsBackedOff() throws Exception {
         AtomicInteger asked = new AtomicInteger();
-        RelayAcl refuseAll = new RelayAcl() {
-            @Override
-            public boolean allowReserve(PeerId peer, Multiaddr address) {
-                asked.incrementAndGet();
-                return false;
-            }
-
-            @Override
-            public boolean allowConnect(PeerId source, Multiaddr sourceAddress, PeerId target) {
-                return false;
-            }
-        };
+        RelayAcl refuseAll = reservations(asked, n -> false);
         Host refusing = relay(RelayConfig.defaults().withAcl(refuseAll));
         Host good = relay(RelayConfig.defaults());
         Host a = host();
