@@ -6,8 +6,9 @@ import io.p2pkit.testing.netns.NetnsProcess;
 import java.io.IOException;
 import java.time.Duration;
 
-/** What the hole punching tests and the benchmark add to the NAT testbed. */
-final class HolePunchNatSetup {
+/** What the hole punching tests, the AutoRelay one and the benchmark add to the NAT testbed. */
+@SuppressWarnings("exports") // the testbed's types in its signatures: only tests use it, from the same test tree
+public final class HolePunchNatSetup {
     private HolePunchNatSetup() {
     }
 
@@ -18,7 +19,7 @@ final class HolePunchNatSetup {
      * kills both attempts; on the testbed's microsecond links that is nearly always the case.
      * Forwarded traffic (the NAT's own flows) is untouched.
      */
-    static void dropUnsolicited(NatTestbed tb) throws IOException, InterruptedException {
+    public static void dropUnsolicited(NatTestbed tb) throws IOException, InterruptedException {
         for (String router : new String[]{"nat1", "nat2"}) {
             run(tb, router, "nft", "add", "table", "inet", "holepunch");
             run(tb, router, "nft", "add", "chain", "inet", "holepunch", "input",
@@ -35,7 +36,7 @@ final class HolePunchNatSetup {
     }
 
     /** The peer ID a {@link HolePunchNode} printed on its {@code ready} line. */
-    static String readyId(NetnsProcess p) {
+    public static String readyId(NetnsProcess p) {
         return p.output().lines().filter(l -> l.startsWith("ready ")).findFirst().orElseThrow().substring(6).trim();
     }
 }
