@@ -1,5 +1,6 @@
 /**
- * NAT traversal: circuit relay v2 ({@code io.p2pkit.nat.relay}), hole punching through it (DCUtR,
+ * NAT traversal: circuit relay v2 ({@code io.p2pkit.nat.relay}) and AutoRelay over it
+ * ({@code io.p2pkit.nat.autorelay}), hole punching through it (DCUtR,
  * {@code io.p2pkit.nat.holepunch}), AutoNAT v1 and v2
  * ({@code io.p2pkit.nat.autonat}) and port mapping on the default gateway through UPnP IGD or
  * NAT-PMP ({@code io.p2pkit.nat.portmap}).
@@ -10,6 +11,7 @@ module io.p2pkit.nat {
     requires java.net.http;  // UPnP's HTTP
 
     exports io.p2pkit.nat.autonat;
+    exports io.p2pkit.nat.autorelay;
     exports io.p2pkit.nat.holepunch;
     exports io.p2pkit.nat.portmap;
     exports io.p2pkit.nat.relay;

@@ -125,6 +125,17 @@ final class KuboCli {
         return run(cmd).strip();
     }
 
+    /** Runs the command: its stdout, or the first line from "Error: " on when it fails (what a user reads). */
+    String outcome(List<String> args) {
+        try {
+            return run(args);
+        } catch (IOException e) {
+            String m = e.getMessage();
+            int at = m.indexOf("Error: ");
+            return at < 0 ? m : m.substring(at).lines().findFirst().orElse("");
+        }
+    }
+
     /** Runs a command and returns its standard output as bytes (for {@code cat}, {@code dag get}). */
     byte[] runBytes(List<String> args) throws IOException {
         return run(args, true).getBytes(StandardCharsets.ISO_8859_1);

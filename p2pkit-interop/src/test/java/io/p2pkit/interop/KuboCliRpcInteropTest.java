@@ -17,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -56,16 +55,7 @@ class KuboCliRpcInteropTest {
                 .content(NodeConfig.Content.of(repo)).build());
         api = HttpAddress.multiaddr(node.apiAddress().orElseThrow());
         tree = dir.resolve("tree");
-        Path d = tree.resolve("d");
-        Files.createDirectories(d.resolve("sub/deeper"));
-        Files.writeString(d.resolve("a.txt"), "alpha\n");
-        Files.writeString(d.resolve("name with space.txt"), "spaced\n");
-        Files.write(d.resolve("empty"), new byte[0]);
-        Files.writeString(d.resolve("sub/b.txt"), "beta beta\n");
-        Files.writeString(d.resolve("sub/deeper/c.txt"), "gamma\n");
-        byte[] big = new byte[700_000];
-        new Random(20).nextBytes(big);
-        Files.write(d.resolve("big.bin"), big);
+        Path d = RpcContent.tree(tree.resolve("d"));
         Files.createSymbolicLink(d.resolve("link"), Path.of("a.txt"));
         Files.writeString(tree.resolve("node.json"), "{\"hello\":\"world\",\"list\":[1,2,{\"deep\":true}]}");
         Files.writeString(tree.resolve("block.bin"), "raw block bytes\n");
@@ -86,23 +76,13 @@ class KuboCliRpcInteropTest {
 
     /** The command against the Kubo daemon, then against p2pkit: stdout, or "Error: …" when it fails. */
     private static String[] both(String... args) {
-        return new String[]{outcome(kubo.cli(), List.of(args)), outcome(client, withApi(args))};
+        return new String[]{kubo.cli().outcome(List.of(args)), client.outcome(withApi(args))};
     }
 
     private static List<String> withApi(String... args) {
         List<String> all = new ArrayList<>(List.of("--api", api));
         all.addAll(List.of(args));
         return all;
-    }
-
-    private static String outcome(KuboCli cli, List<String> args) {
-        try {
-            return cli.run(args);
-        } catch (IOException e) {
-            String m = e.getMessage();
-            int at = m.indexOf("Error: ");
-            return at < 0 ? m : m.substring(at).lines().findFirst().orElse("");
-        }
     }
 
     /** Runs the command on both and asserts the outputs are the same; returns it. */
@@ -216,12 +196,6 @@ class KuboCliRpcInteropTest {
         same("pin", "ls", "--type=recursive", root);
     }
 
-    /** Kubo's API as {@code http://host:port}, from the {@code api} file its daemon wrote. */
-    private static String kuboApi() throws IOException {
-        String[] parts = Files.readString(kubo.cli().repo().resolve("api")).strip().split("/");
-        return "http://" + parts[2] + ":" + parts[4];
-    }
-
     /** Status, the headers that say what the answer is, and the body with node-specific values masked. */
     private static String answer(java.net.http.HttpClient http, String base, String method, String path) throws Exception {
         var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + path))
@@ -254,7 +228,7 @@ class KuboCliRpcInteropTest {
                     new String[]{"POST", "/api/v0/no-such-command"},
                     new String[]{"GET", "/api/v0/version"},
                     new String[]{"PUT", "/api/v0/version"})) {
-                assertEquals(answer(http, kuboApi(), call[0], call[1]), answer(http, p2pkitApi, call[0], call[1]),
+                assertEquals(answer(http, kubo.apiUrl(), call[0], call[1]), answer(http, p2pkitApi, call[0], call[1]),
                         call[0] + " " + call[1]);
             }
         }

@@ -114,6 +114,17 @@ final class KuboDaemon implements AutoCloseable {
         return "/ip4/127.0.0.1/tcp/" + port + "/p2p/" + peerId;
     }
 
+    /** Its RPC API as a multiaddr, from the {@code api} file it wrote. */
+    String apiMultiaddr() throws IOException {
+        return Files.readString(cli.repo().resolve("api")).strip();
+    }
+
+    /** Its RPC API as {@code http://host:port}. */
+    String apiUrl() throws IOException {
+        String[] parts = apiMultiaddr().split("/");
+        return "http://" + parts[2] + ":" + parts[4];
+    }
+
     /** What it printed so far. */
     List<String> output() {
         return List.copyOf(output);

@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -69,18 +68,9 @@ class KuboRpcClientInteropTest {
         String nodeAddress = node.host().addresses().get(0) + "/p2p/" + node.peerId();
         kubo.cli().run(List.of("swarm", "connect", nodeAddress));
 
-        Path tree = dir.resolve("tree");
-        Files.createDirectories(tree.resolve("sub/deeper"));
-        Files.writeString(tree.resolve("a.txt"), "alpha\n");
-        Files.writeString(tree.resolve("name with space.txt"), "spaced\n");
-        Files.write(tree.resolve("empty"), new byte[0]);
-        Files.writeString(tree.resolve("sub/b.txt"), "beta beta\n");
-        Files.writeString(tree.resolve("sub/deeper/c.txt"), "gamma\n");
-        byte[] big = new byte[700_000];
-        new Random(20).nextBytes(big);
-        Files.write(tree.resolve("big.bin"), big);
+        Path tree = RpcContent.tree(dir.resolve("tree"));
 
-        onKubo = session(script, kuboApi(), tree, nodeAddress);
+        onKubo = session(script, kubo.apiUrl(), tree, nodeAddress);
         onP2pkit = session(script, HttpAddress.url(node.apiAddress().orElseThrow()), tree, kubo.address());
     }
 
@@ -92,12 +82,6 @@ class KuboRpcClientInteropTest {
         if (kubo != null) {
             kubo.close();
         }
-    }
-
-    /** Kubo's API as {@code http://host:port}, from the {@code api} file its daemon wrote. */
-    private static String kuboApi() throws IOException {
-        String[] parts = Files.readString(kubo.cli().repo().resolve("api")).strip().split("/");
-        return "http://" + parts[2] + ":" + parts[4];
     }
 
     /** Runs the session against {@code api}; returns each step's line by the step's name, in order. */
@@ -196,13 +180,7 @@ class KuboRpcClientInteropTest {
     private static String ipfs(KuboCli cli, String api, String... args) {
         List<String> all = new ArrayList<>(List.of("--api", api));
         all.addAll(List.of(args));
-        try {
-            return cli.run(all);
-        } catch (IOException e) {
-            String m = e.getMessage();
-            int at = m.indexOf("Error: ");
-            return at < 0 ? m : m.substring(at).lines().findFirst().orElse("");
-        }
+        return cli.outcome(all);
     }
 
     /**
@@ -216,8 +194,7 @@ class KuboRpcClientInteropTest {
             Path message = Files.writeString(dir.resolve("message.txt"), "from the ipfs CLI");
             String root = "/ipfs/" + ((Map<?, ?>) result(onKubo, "pin add")).get("/");
             List<String> outputs = new ArrayList<>();
-            String kuboMultiaddr = Files.readString(kubo.cli().repo().resolve("api")).strip();
-            for (String api : List.of(kuboMultiaddr, HttpAddress.multiaddr(node.apiAddress().orElseThrow()))) {
+            for (String api : List.of(kubo.apiMultiaddr(), HttpAddress.multiaddr(node.apiAddress().orElseThrow()))) {
                 String name = ipfs(cli, api, "key", "gen", "cli-key").strip();
                 assertTrue(name.startsWith("k51"), name);
                 StringBuilder out = new StringBuilder();

@@ -2,6 +2,7 @@ package io.p2pkit.interop;
 
 import io.p2pkit.core.host.Host;
 import io.p2pkit.core.host.LimitedConnections;
+import io.p2pkit.core.host.Reachability;
 import io.p2pkit.core.host.Stream;
 import io.p2pkit.core.identify.IdentifyService;
 import io.p2pkit.core.identity.PeerId;
@@ -9,6 +10,8 @@ import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.multiaddr.Protocol;
 import io.p2pkit.core.network.Connection;
 import io.p2pkit.core.ping.PingService;
+import io.p2pkit.nat.autorelay.AutoRelay;
+import io.p2pkit.nat.autorelay.AutoRelayConfig;
 import io.p2pkit.nat.relay.RelayClient;
 import io.p2pkit.nat.relay.RelayConfig;
 import io.p2pkit.nat.relay.RelayService;
@@ -18,6 +21,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -167,6 +171,25 @@ class RelayInteropTest {
             assertEquals(impl != Implementation.RUST, r.voucher().isPresent(), "voucher " + r.voucher());
             assertTrue(r.addresses().contains(relayAddr), "the address we reached the relay at: " + r.addresses());
             assertTrue(listener.addresses().contains(circuit), "announced: " + listener.addresses());
+            peerDialsThrough(impl, circuit.encapsulate("/p2p/" + listener.peerId()));
+        }
+    }
+
+    @ParameterizedTest(name = "{0} relay: p2pkit's AutoRelay finds it by identify and reserves, {0} dials p2pkit through it")
+    @EnumSource(Implementation.class)
+    void p2pkitAutoRelayReservesOnTheirRelay(Implementation impl) throws Exception {
+        Toolchains.require(impl);
+        try (PeerProcess relay = PeerProcess.start(impl, Toolchains.get().peers(), listenArgs("--relay-service"));
+             Host listener = host()) {
+            Multiaddr relayAddr = relayAddress(relay.awaitEvent("ready", STEP));
+            Multiaddr circuit = relayAddr.encapsulate("/p2p-circuit");
+            AutoRelay auto = AutoRelay.attach(listener, AutoRelayConfig.defaults().withBootDelay(Duration.ZERO)
+                    .withCheckInterval(Duration.ofMillis(500)));
+            listener.connect(relayAddr); // not told it is a relay: identify says so
+            listener.reachability().set(Reachability.PRIVATE); // as AutoNAT would
+            Await.until("AutoRelay reserved on the " + impl + " relay",
+                    () -> auto.relays().contains(relayAddr.peerId().orElseThrow())
+                            && listener.addresses().contains(circuit), STEP);
             peerDialsThrough(impl, circuit.encapsulate("/p2p/" + listener.peerId()));
         }
     }

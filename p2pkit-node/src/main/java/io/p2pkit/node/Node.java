@@ -15,6 +15,7 @@ import io.p2pkit.core.network.ConnectionListener;
 import io.p2pkit.core.resource.ResourceManager;
 import io.p2pkit.kad.KadDht;
 import io.p2pkit.nat.autonat.AutoNat;
+import io.p2pkit.nat.autorelay.AutoRelay;
 import io.p2pkit.nat.holepunch.HolePunchService;
 import io.p2pkit.nat.portmap.HostPortMapper;
 import io.p2pkit.nat.portmap.PortMapper;
@@ -135,6 +136,9 @@ public final class Node implements Closeable {
             }
             if (config.relayService().isPresent()) {
                 RelayService.attach(host, config.relayService().get());
+            }
+            if (config.relayClient() && config.autoRelay().isPresent()) {
+                AutoRelay.attach(host, config.autoRelay().get()); // closed with the host
             }
             for (Multiaddr a : relayed) {
                 if (!config.relayClient()) {

@@ -15,6 +15,7 @@ import io.p2pkit.kad.KadConfig;
 import io.p2pkit.kad.KadDht;
 import io.p2pkit.kad.Mode;
 import io.p2pkit.nat.autonat.AutoNatConfig;
+import io.p2pkit.nat.autorelay.AutoRelayConfig;
 import io.p2pkit.nat.relay.RelayConfig;
 import io.p2pkit.node.exchange.ReprovideStrategy;
 import io.p2pkit.node.exchange.Reprovider;
@@ -77,6 +78,7 @@ public final class NodeConfig {
     private final Optional<RelayConfig> relayService;
     private final boolean relayClient;
     private final boolean holePunching;
+    private final Optional<AutoRelayConfig> autoRelay;
     private final Transports transports;
     private final ResourceManagerConfig limits;
     private final ConnectionManagerConfig connections;
@@ -100,6 +102,7 @@ public final class NodeConfig {
         this.relayService = b.relayService;
         this.relayClient = b.relayClient;
         this.holePunching = b.holePunching;
+        this.autoRelay = b.autoRelay;
         this.transports = b.transports;
         this.limits = b.limits;
         this.connections = b.connections != null ? b.connections : ConnectionManagerConfig.fitting(b.limits);
@@ -131,6 +134,7 @@ public final class NodeConfig {
         b.relayService = relayService;
         b.relayClient = relayClient;
         b.holePunching = holePunching;
+        b.autoRelay = autoRelay;
         b.transports = transports;
         b.limits = limits;
         b.connections = connections;
@@ -218,6 +222,16 @@ public final class NodeConfig {
      */
     public boolean holePunching() {
         return holePunching;
+    }
+
+    /**
+     * AutoRelay (default on, as Kubo's {@code Swarm.RelayClient.Enabled}): while the node is
+     * private it holds reservations with relays, static ones or relay-capable peers it is
+     * connected to, and advertises the relayed addresses. It runs only with the
+     * {@linkplain #relayClient() relay client}.
+     */
+    public Optional<AutoRelayConfig> autoRelay() {
+        return autoRelay;
     }
 
     /** How the host connects. */
@@ -612,6 +626,7 @@ public final class NodeConfig {
         private Optional<RelayConfig> relayService = Optional.empty();
         private boolean relayClient = true;
         private boolean holePunching = true;
+        private Optional<AutoRelayConfig> autoRelay = Optional.of(AutoRelayConfig.defaults());
         private Transports transports = Transports.defaults();
         private ResourceManagerConfig limits = ResourceManagerConfig.defaults();
         private ConnectionManagerConfig connections;
@@ -689,6 +704,18 @@ public final class NodeConfig {
         /** Whether to upgrade relayed connections by hole punching when the relay client runs (default on). */
         public Builder holePunching(boolean on) {
             this.holePunching = on;
+            return this;
+        }
+
+        /** AutoRelay as {@code config} says ({@code AutoRelayConfig.defaults()}, or with static relays). */
+        public Builder autoRelay(AutoRelayConfig config) {
+            this.autoRelay = Optional.of(config);
+            return this;
+        }
+
+        /** Runs no AutoRelay: the node listens through relays only when told to ({@code …/p2p-circuit} listen addresses). */
+        public Builder withoutAutoRelay() {
+            this.autoRelay = Optional.empty();
             return this;
         }
 

@@ -13,7 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Hole punching in the node: on with the relay client by default (Kubo's Swarm.EnableHolePunching), and off on request. */
 @Timeout(60)
 class NodeHolePunchTest {
-    private static NodeConfig.Builder local() {
+    /** A node on loopback TCP only, without AutoNAT. */
+    static NodeConfig.Builder local() {
         return NodeConfig.builder().listen("/ip4/127.0.0.1/tcp/0").withoutAutoNat()
                 .transports(new NodeConfig.Transports(List.of(), List.of(), false, Optional.empty(),
                         Optional.empty(), Optional.empty(), Optional.empty()));

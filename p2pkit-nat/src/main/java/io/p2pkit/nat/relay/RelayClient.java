@@ -258,6 +258,22 @@ public final class RelayClient implements Closeable {
         return l;
     }
 
+    /**
+     * Stops listening through {@code relay}: its reservation is no longer renewed and its relayed
+     * addresses leave {@code host.addresses()} at once (AutoRelay drops relays this way, since the
+     * host has no call to stop one listen address).
+     *
+     * @return whether the host was listening through {@code relay}
+     */
+    public boolean stopListening(PeerId relay) {
+        RelayListener l = listeners.get(relay);
+        if (l == null) {
+            return false;
+        }
+        l.close();
+        return true;
+    }
+
     void listenerClosed(RelayListener l) {
         if (listeners.remove(l.relay().peerId(), l)) {
             addressesChanged();

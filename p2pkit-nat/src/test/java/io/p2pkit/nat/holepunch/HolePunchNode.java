@@ -37,7 +37,7 @@ import java.util.concurrent.TimeUnit;
 public final class HolePunchNode {
     private static final Duration WAIT = Duration.ofSeconds(60);
     /** Short per-dial timeout: a punch through a symmetric NAT fails by timing out. */
-    static final HolePunchConfig CONFIG = HolePunchConfig.defaults().withDialTimeout(Duration.ofSeconds(5))
+    public static final HolePunchConfig CONFIG = HolePunchConfig.defaults().withDialTimeout(Duration.ofSeconds(5))
             .withRelayedCloseGrace(Duration.ofMillis(500));
 
     private HolePunchNode() {
@@ -135,7 +135,7 @@ public final class HolePunchNode {
         last.close();
     }
 
-    static String describe(HolePunchEvent e) {
+    public static String describe(HolePunchEvent e) {
         return "event role=" + e.role() + " outcome=" + e.outcome() + " attempts=" + e.attempts()
                 + " direct=" + e.direct().map(Multiaddr::toString).orElse("-") + " elapsedMs=" + e.elapsed().toMillis()
                 + " detail=" + e.detail();

@@ -1,5 +1,6 @@
 package io.p2pkit.node.cli;
 
+import io.p2pkit.testing.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -10,11 +11,13 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -161,6 +164,36 @@ class DaemonAndPingTest {
                 assertTrue(text.out().contains("relayed, limited to 120 s and 131072 bytes"), text.out());
             }
         }
+    }
+
+    @Test
+    void pingsThroughAStaticRelayAutoRelayReservedOn(@TempDir Path relayHome, @TempDir Path home) throws Exception {
+        try (Daemon relay = Daemon.start(relayHome, "--listen", "/ip4/127.0.0.1/tcp/0", "--json", "--relay-service")) {
+            Matcher r = READY.matcher(relay.next("{\"event\":\"ready\""));
+            assertTrue(r.matches());
+            // no --listen …/p2p-circuit: AutoRelay reserves on the static relay by itself
+            try (Daemon target = Daemon.start(home, "--listen", "/ip4/127.0.0.1/tcp/0", "--static-relay", r.group(2),
+                    "--json")) {
+                Matcher t = READY.matcher(target.next("{\"event\":\"ready\""));
+                assertTrue(t.matches());
+                String via = r.group(2) + "/p2p-circuit/p2p/" + t.group(1);
+                AtomicReference<CliRunner> ping = new AtomicReference<>();
+                Await.until("a ping through the relay (once the reservation is made)", () -> {
+                    ping.set(CliRunner.run("ping", via, "--count", "1", "--json"));
+                    return ping.get().status() == 0;
+                }, Duration.ofSeconds(30));
+                assertTrue(ping.get().out().contains("\"relayed\":true"), ping.get().out());
+            }
+        }
+    }
+
+    @Test
+    void staticRelaysNeedAutoRelay(@TempDir Path home) {
+        CliRunner r = CliRunner.run("daemon", "--identity", home.resolve("id.key").toString(), "--listen",
+                "/ip4/127.0.0.1/tcp/0", "--no-auto-relay", "--static-relay",
+                "/ip4/127.0.0.1/tcp/1/p2p/12D3KooWMtYJZzjNKPB4KkXUb4sUmw7LBzbASxbZWyqVbKQKXyjN");
+        assertEquals(2, r.status());
+        assertTrue(r.err().contains("--no-auto-relay"), r.err());
     }
 
     @Test

@@ -39,7 +39,7 @@ final class FileStream extends InputStream {
         Frame(UnixfsNode node, long start) {
             this.node = node;
             this.start = start;
-            this.nextStart = start + node.inlineData().length;
+            this.nextStart = start + node.inlineLength();
         }
     }
 
@@ -112,11 +112,12 @@ final class FileStream extends InputStream {
             Frame f = stack.peek();
             if (!f.dataServed) {
                 f.dataServed = true;
-                byte[] data = f.node.inlineData();
-                if (pos < f.start + data.length) {
-                    current = data;
-                    at = (int) (pos - f.start);
-                    limit = (int) Math.min(data.length, end - f.start);
+                int length = f.node.inlineLength();
+                if (pos < f.start + length) {
+                    int offset = f.node.inlineOffset();
+                    current = f.node.inlineArray();
+                    at = offset + (int) (pos - f.start);
+                    limit = offset + (int) Math.min(length, end - f.start);
                     return true;
                 }
             }
@@ -141,7 +142,7 @@ final class FileStream extends InputStream {
             if (stack.size() >= Exporter.MAX_DEPTH) {
                 throw new UnixfsException(Reason.TOO_DEEP, cid, "file DAG deeper than " + Exporter.MAX_DEPTH + " levels");
             }
-            UnixfsNode child = UnixfsNode.load(blocks, cid);
+            UnixfsNode child = UnixfsNode.loadFilePart(blocks, cid);
             long actual = child.fileSize();
             if (actual != childSize) {
                 throw new UnixfsException(Reason.SIZE_MISMATCH, f.node.cid(), "blocksize " + i + " says " + childSize

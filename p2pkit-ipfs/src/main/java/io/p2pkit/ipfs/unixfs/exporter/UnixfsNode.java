@@ -20,18 +20,37 @@ import java.util.Optional;
  *
  * @param cid  the block's CID
  * @param raw  a raw leaf's bytes, or null for a DAG-PB node
- * @param pb   the DAG-PB node, or null for a raw leaf
- * @param data the decoded {@code Data}, or null for a raw leaf
+ * @param pb   the DAG-PB node, or null for a raw leaf and a file leaf read in place
+ * @param data the decoded {@code Data}, or null for a raw leaf and a file leaf read in place
+ * @param leaf a DAG-PB file leaf read in place ({@link #loadFilePart}), or null
  */
-record UnixfsNode(Cid cid, byte[] raw, PBNode pb, UnixfsData data) {
+record UnixfsNode(Cid cid, byte[] raw, PBNode pb, UnixfsData data, FileLeaf leaf) {
     static UnixfsNode load(BlockSource blocks, Cid cid) throws IOException {
+        return load(blocks, cid, false);
+    }
+
+    /**
+     * A node inside a file's DAG: a plain DAG-PB leaf is read in place ({@link FileLeaf}), which
+     * only a reader of file bytes can use (it has no {@link #pb} or {@link #data}).
+     */
+    static UnixfsNode loadFilePart(BlockSource blocks, Cid cid) throws IOException {
+        return load(blocks, cid, true);
+    }
+
+    private static UnixfsNode load(BlockSource blocks, Cid cid, boolean filePart) throws IOException {
         Optional<Block> block = blocks.get(cid);
         if (block.isEmpty()) {
             throw new BlockNotFoundException(cid);
         }
         byte[] bytes = block.get().data();
         if (cid.codec() == Multicodec.RAW) {
-            return new UnixfsNode(cid, bytes, null, null);
+            return new UnixfsNode(cid, bytes, null, null, null);
+        }
+        if (filePart && cid.codec() == Multicodec.DAG_PB) {
+            FileLeaf leaf = FileLeaf.parse(bytes);
+            if (leaf != null) {
+                return new UnixfsNode(cid, null, null, null, leaf);
+            }
         }
         if (cid.codec() != Multicodec.DAG_PB) {
             throw new UnixfsException(Reason.WRONG_TYPE, cid, "codec " + Multicodec.nameOf(cid.codec())
@@ -52,7 +71,7 @@ record UnixfsNode(Cid cid, byte[] raw, PBNode pb, UnixfsData data) {
         } catch (UnixfsException e) {
             throw new UnixfsException(e.reason(), cid, e.getMessage().replaceFirst("^unixfs: ", ""));
         }
-        return new UnixfsNode(cid, null, pb, data);
+        return new UnixfsNode(cid, null, pb, data, null);
     }
 
     boolean isRaw() {
@@ -60,20 +79,39 @@ record UnixfsNode(Cid cid, byte[] raw, PBNode pb, UnixfsData data) {
     }
 
     DataType type() {
-        return raw != null ? DataType.RAW : data.type();
+        return raw != null ? DataType.RAW : leaf != null ? leaf.type() : data.type();
     }
 
-    /** @return the file bytes this node holds itself */
+    /** @return the file bytes this node holds itself (a copy for a leaf read in place) */
     byte[] inlineData() {
+        if (leaf != null) {
+            return java.util.Arrays.copyOfRange(leaf.block(), leaf.offset(), leaf.offset() + leaf.length());
+        }
+        return inlineArray();
+    }
+
+    /** @return the array that holds this node's own file bytes, from {@link #inlineOffset()} for {@link #inlineLength()} */
+    byte[] inlineArray() {
         if (raw != null) {
             return raw;
+        }
+        if (leaf != null) {
+            return leaf.block();
         }
         return data.data() == null ? new byte[0] : data.data();
     }
 
+    int inlineOffset() {
+        return leaf != null ? leaf.offset() : 0;
+    }
+
+    int inlineLength() {
+        return leaf != null ? leaf.length() : inlineArray().length;
+    }
+
     /** @return the number of children (file nodes) */
     int children() {
-        return raw != null ? 0 : pb.links().size();
+        return raw != null || leaf != null ? 0 : pb.links().size();
     }
 
     /**
@@ -84,6 +122,9 @@ record UnixfsNode(Cid cid, byte[] raw, PBNode pb, UnixfsData data) {
     long fileSize() {
         if (raw != null) {
             return raw.length;
+        }
+        if (leaf != null) {
+            return leaf.length();
         }
         if (data.type() != DataType.FILE && data.type() != DataType.RAW) {
             throw new UnixfsException(Reason.WRONG_TYPE, cid, "a " + data.type() + " node where a file node was expected");

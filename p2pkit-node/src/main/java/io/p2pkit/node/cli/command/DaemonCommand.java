@@ -13,6 +13,7 @@ import io.p2pkit.core.resource.ResourceManagerConfig;
 import io.p2pkit.ipfs.repo.Repository;
 import io.p2pkit.kad.KadDht;
 import io.p2pkit.kad.Mode;
+import io.p2pkit.nat.autorelay.AutoRelayConfig;
 import io.p2pkit.nat.holepunch.HolePunchEvent;
 import io.p2pkit.nat.relay.RelayConfig;
 import io.p2pkit.node.Node;
@@ -130,6 +131,16 @@ public final class DaemonCommand extends CliCommand {
             + "to direct ones by hole punching (DCUtR, /libp2p/dcutr): enabled (the default, with the relay client) "
             + "or disabled; Kubo's Swarm.EnableHolePunching")
     private String holePunching = "enabled";
+
+    @Option(names = "--static-relay", paramLabel = "MADDR", description = "use this relay (its address ending in "
+            + "/p2p/<relay>) for AutoRelay instead of relay-capable peers found among the connected ones; repeatable, "
+            + "Kubo's Swarm.RelayClient.StaticRelays")
+    private List<String> staticRelays = new ArrayList<>();
+
+    @Option(names = "--no-auto-relay", description = "do not look for relays when the node is private (by default, "
+            + "as Kubo's Swarm.RelayClient.Enabled, it keeps reservations with 2 relays and advertises the relayed "
+            + "addresses while AutoNAT finds it private)")
+    private boolean noAutoRelay;
 
     @Option(names = "--dht", paramLabel = "MODE", description = DhtOptions.DESCRIPTION)
     private String dht;
@@ -269,6 +280,26 @@ public final class DaemonCommand extends CliCommand {
             case "disabled" -> false;
             default -> throw new UsageException("--hole-punching: expected enabled or disabled, not " + holePunching);
         });
+        if (noAutoRelay) {
+            if (!staticRelays.isEmpty()) {
+                throw new UsageException("--static-relay needs AutoRelay, which --no-auto-relay turns off");
+            }
+            b.withoutAutoRelay();
+        } else {
+            List<Multiaddr> relays = new ArrayList<>();
+            for (String r : staticRelays) {
+                try {
+                    Multiaddr a = Multiaddr.parse(r);
+                    if (a.peerId().isEmpty()) {
+                        throw new UsageException("--static-relay: " + r + " does not end in /p2p/<relay>");
+                    }
+                    relays.add(a);
+                } catch (IllegalArgumentException e) { // a DecodeException among them
+                    throw new UsageException("--static-relay: " + e.getMessage());
+                }
+            }
+            b.autoRelay(AutoRelayConfig.defaults().withStaticRelays(relays));
+        }
         b.autoNat(io.p2pkit.nat.autonat.AutoNatConfig.defaults().withServiceMode(switch (autoNatService) {
             case "enabled" -> io.p2pkit.nat.autonat.AutoNatConfig.ServiceMode.ENABLED;
             case "disabled" -> io.p2pkit.nat.autonat.AutoNatConfig.ServiceMode.DISABLED;
