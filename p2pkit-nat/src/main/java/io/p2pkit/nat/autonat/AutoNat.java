@@ -357,7 +357,9 @@ public final class AutoNat implements Closeable {
                 if (out.contains(a) || checked.contains(a)) {
                     continue;
                 }
-                (verdicts.known(a) ? checked : out).add(a);
+                // undecided addresses (one result is not a verdict) before decided ones: the server
+                // dials the first it can, so a decided address first would starve the rest
+                (verdicts.verdict(a) != Reachability.UNKNOWN ? checked : out).add(a);
             }
         } finally {
             lock.unlock();
