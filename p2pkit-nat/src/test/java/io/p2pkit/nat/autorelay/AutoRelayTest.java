@@ -1,6 +1,7 @@
 package io.p2pkit.nat.autorelay;
 
 import io.p2pkit.core.host.Host;
+import io.p2pkit.nat.LoopbackHosts;
 import io.p2pkit.core.host.PeerInfo;
 import io.p2pkit.core.host.Reachability;
 import io.p2pkit.core.identity.PeerId;
@@ -40,23 +41,19 @@ class AutoRelayTest {
     private static final AutoRelayConfig QUICK = AutoRelayConfig.defaults()
             .withBootDelay(Duration.ZERO).withCheckInterval(Duration.ofMillis(500));
 
-    private final List<Host> hosts = new ArrayList<>();
+    private final LoopbackHosts hosts = new LoopbackHosts();
 
     @AfterEach
     void closeHosts() {
-        hosts.forEach(Host::close);
+        hosts.close();
     }
 
     private Host host() throws IOException {
-        Host h = Host.builder().listen("/ip4/127.0.0.1/tcp/0").build();
-        hosts.add(h);
-        return h;
+        return hosts.host();
     }
 
     private Host relay(RelayConfig config) throws IOException {
-        Host r = host();
-        RelayService.attach(r, config);
-        return r;
+        return hosts.relay(config);
     }
 
     private static Multiaddr addressOf(Host h) {

@@ -2,6 +2,7 @@ package io.p2pkit.nat.relay;
 
 import io.p2pkit.core.crypto.PrivateKey;
 import io.p2pkit.core.host.Host;
+import io.p2pkit.nat.LoopbackHosts;
 import io.p2pkit.core.host.LimitedConnections;
 import io.p2pkit.core.host.PeerInfo;
 import io.p2pkit.core.host.Stream;
@@ -43,23 +44,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RelayTest {
     static final String ECHO = "/p2pkit/echo/1.0.0";
 
-    private final List<Host> hosts = new ArrayList<>();
+    private final LoopbackHosts hosts = new LoopbackHosts();
 
     @AfterEach
     void closeHosts() {
-        hosts.forEach(Host::close);
+        hosts.close();
     }
 
     private Host host() throws IOException {
-        Host h = Host.builder().listen("/ip4/127.0.0.1/tcp/0").build();
-        hosts.add(h);
-        return h;
+        return hosts.host();
     }
 
     private Host relay(RelayConfig config) throws IOException {
-        Host r = host();
-        RelayService.attach(r, config);
-        return r;
+        return hosts.relay(config);
     }
 
     private Host client() throws IOException {
