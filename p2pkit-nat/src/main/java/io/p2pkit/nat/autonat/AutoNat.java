@@ -96,11 +96,11 @@ public final class AutoNat implements Closeable {
     /**
      * Starts AutoNAT on {@code host} as {@code config} says; closed with the host.
      *
-     * @throws IOException when the dial-back host cannot be made
+     * @throws IOException when AutoNAT cannot be attached (the dial-back host itself is made at the first request)
      */
     public static AutoNat attach(Host host, AutoNatConfig config) throws IOException {
         DialBacks dialBacks = config.serviceMode() == AutoNatConfig.ServiceMode.ENABLED
-                ? new DialBacks(Objects.requireNonNull(config.dialer().create(), "the dialer made no host")) : null;
+                ? new DialBacks(config.dialer()) : null;
         AutoNat a = new AutoNat(host, config, dialBacks);
         if (dialBacks != null) {
             host.reachability().addListener(a.reachabilityListener);

@@ -10,31 +10,53 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Dials requesters back from a host of its own (another identity, no listener, its own
  * peerstore), so that a dial back is always a new connection from a new port, never the
- * requester's connection to us, and the main peerstore never learns unverified addresses.
+ * requester's connection to us, and the main peerstore never learns unverified addresses. That
+ * host (a second transport stack, QUIC's among them) is made at the first request, not when the
+ * node starts: most nodes, and every short-lived one, are never asked.
  */
 final class DialBacks implements Closeable {
-    private final Host dialer;
+    private final AutoNatConfig.Dialer factory;
+    private final ReentrantLock lock = new ReentrantLock();
+    private Host dialer;
+    private boolean closed;
 
-    DialBacks(Host dialer) {
-        this.dialer = dialer;
+    DialBacks(AutoNatConfig.Dialer factory) {
+        this.factory = factory;
     }
 
-    /** The dialing host. */
-    Host host() {
-        return dialer;
+    /** The dialing host, made on first use. */
+    Host host() throws IOException {
+        lock.lock();
+        try {
+            if (closed) {
+                throw new IOException("AutoNAT is closed");
+            }
+            if (dialer == null) {
+                dialer = Objects.requireNonNull(factory.create(), "the dialer made no host");
+            }
+            return dialer;
+        } finally {
+            lock.unlock();
+        }
     }
 
-    /** Whether the dialer has a transport for {@code address}. */
+    /** Whether the dialer has a transport for {@code address} (false when it cannot be made). */
     boolean canDial(Multiaddr address) {
-        return dialer.network().canDial(address);
+        try {
+            return host().network().canDial(address);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /**
@@ -43,6 +65,7 @@ final class DialBacks implements Closeable {
      * @throws IOException when no address works in time
      */
     Connection dial(PeerId peer, List<Multiaddr> addresses, Duration timeout) throws IOException {
+        Host dialer = host();
         // Only these addresses: forget whatever an earlier request left behind.
         dialer.peerStore().remove(peer);
         CompletableFuture<Connection> f = new CompletableFuture<>();
@@ -73,14 +96,31 @@ final class DialBacks implements Closeable {
 
     /** Closes {@code peer}'s connections on the dialer. */
     void hangUp(PeerId peer) {
-        for (Connection c : dialer.network().connections(peer)) {
-            c.close();
+        Host dialer;
+        lock.lock();
+        try {
+            dialer = this.dialer;
+        } finally {
+            lock.unlock();
         }
-        dialer.peerStore().remove(peer);
+        if (dialer != null) {
+            for (Connection c : dialer.network().connections(peer)) {
+                c.close();
+            }
+            dialer.peerStore().remove(peer);
+        }
     }
 
     @Override
     public void close() {
-        dialer.close();
+        lock.lock();
+        try {
+            closed = true;
+            if (dialer != null) {
+                dialer.close();
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 }
