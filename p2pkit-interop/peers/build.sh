@@ -8,14 +8,24 @@
 # so reruns on the same machine are fast. Never reads standard input (CI-safe).
 # A successful build writes peers/<name>/.built (the harness looks for it) and a launcher:
 #   js:   node peers/js/peer.mjs        go: peers/go/peer        rust: peers/rust/peer
+#   browser program (js-libp2p in headless Chromium, bundled by esbuild; built with the js peer):
+#         node peers/js/browser.mjs
 #   perf programs: node peers/js/perf.mjs, peers/go/perf-peer
+#   WebRTC-direct program: peers/go/webrtc-peer (built with the go peer)
+#   mDNS programs: peers/go/mdns-peer (built with the go peer), peers/rust/mdns-peer (built with the rust peer)
+#   SCTP/data channel program (pion, plain UDP): peers/go/sctp-peer (built with the go peer)
 #   AutoNAT programs: peers/go/autonat-peer (built with the go peer), node peers/js/autonat.mjs,
 #                     peers/rust/autonat-peer (built with the rust peer)
+#   Rendezvous program: peers/rust/rendezvous-peer (built with the rust peer)
 #   DHT programs: node peers/js/kad.mjs, peers/go-kad/peer
 #   pubsub programs: node peers/js/pubsub.mjs, peers/go-pubsub/peer (built with the go peer)
+#   WebTransport program: peers/go-webtransport/peer (built with the go peer)
+#   GraphSync program: peers/go-graphsync/peer (go-graphsync, built with the go peer)
 #   Kubo (the ipfs command, for UnixFS CIDs): peers/kubo/ipfs (built with the go peer)
 #   Helia (@helia/unixfs importer): node peers/helia/add.mjs; a Helia node with Bitswap: node peers/helia/peer.mjs
 #   kubo-rpc-client (Kubo's RPC client, built with the js peer): node peers/kubo-rpc-client/session.mjs
+#   the browser demo page (demo/ at the top of the repository, built with the js peer):
+#         node demo/serve.mjs; its test driver node demo/drive.mjs
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -43,6 +53,19 @@ missing() {
     return 0
 }
 
+# Installs the current directory's locked npm packages, only when the lockfile changed since the
+# last install. npm ci refuses the lockfile when optional platform packages (libp2p-quic's
+# bindings for other systems) cannot be resolved from the registry in use; npm install then
+# installs the same locked versions.
+npm_ci_locked() {
+    if [ -d node_modules ] && cmp -s package-lock.json node_modules/.package-lock.json.p2pkit 2>/dev/null; then
+        return 0
+    fi
+    npm_config_cache="$cache/npm" npm ci --no-audit --no-fund --loglevel=error \
+        || npm_config_cache="$cache/npm" npm install --no-audit --no-fund --loglevel=error || return 1
+    cp package-lock.json node_modules/.package-lock.json.p2pkit
+}
+
 build_js() {
     if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
         missing node/npm js-libp2p
@@ -50,24 +73,24 @@ build_js() {
     fi
     cd "$here/js" || return 1
     rm -f .built
-    # npm ci only when the lockfile changed since the last install.
-    if [ ! -d node_modules ] || ! cmp -s package-lock.json node_modules/.package-lock.json.p2pkit 2>/dev/null; then
-        # npm ci refuses the lockfile when optional platform packages (libp2p-quic's bindings for
-        # other systems) cannot be resolved from the registry in use; npm install then installs
-        # the same locked versions.
-        npm_config_cache="$cache/npm" npm ci --no-audit --no-fund --loglevel=error \
-            || npm_config_cache="$cache/npm" npm install --no-audit --no-fund --loglevel=error || return 1
-        cp package-lock.json node_modules/.package-lock.json.p2pkit
-    fi
+    npm_ci_locked || return 1
     node --check node20.mjs || return 1
     node --check peer.mjs || return 1
     node --check perf.mjs || return 1
     node --check pubsub.mjs || return 1
     node --check autonat.mjs || return 1
+    node --check chromium.mjs || return 1
+    node --check browser.mjs || return 1
+    # the browser bundle is made again at test time; this catches a broken one at build time
+    local bundle
+    bundle=$(mktemp -d) || return 1
+    node browser.mjs --bundle-only "$bundle" || { rm -rf "$bundle"; return 1; }
+    rm -rf "$bundle"
     touch .built
     echo "interop: js peer ready (node $(node --version))"
     build_helia || { echo "interop: building the helia peer FAILED" >&2; return 1; }
     build_kubo_rpc_client || { echo "interop: installing kubo-rpc-client FAILED" >&2; return 1; }
+    build_demo || { echo "interop: building the demo page FAILED" >&2; return 1; }
 }
 
 build_go() {
@@ -81,6 +104,9 @@ build_go() {
     GOFLAGS=-mod=readonly go build -trimpath -o peer . || return 1
     GOFLAGS=-mod=readonly go build -trimpath -o perf-peer ./perf || return 1
     GOFLAGS=-mod=readonly go build -trimpath -o autonat-peer ./autonat || return 1
+    GOFLAGS=-mod=readonly go build -trimpath -o mdns-peer ./mdns || return 1
+    GOFLAGS=-mod=readonly go build -trimpath -o webrtc-peer ./webrtc || return 1
+    GOFLAGS=-mod=readonly go build -trimpath -o sctp-peer ./sctp || return 1
     touch .built
     echo "interop: go peer ready ($(go version | cut -d' ' -f3))"
     # The go-libp2p-kad-dht and go-libp2p-pubsub peers have their own modules; the go peer stays
@@ -88,6 +114,8 @@ build_go() {
     local failed=0
     build_go_kad || { echo "interop: building the go-kad peer FAILED" >&2; failed=1; }
     build_go_pubsub || { echo "interop: building the go-pubsub peer FAILED" >&2; failed=1; }
+    build_go_webtransport || { echo "interop: building the go-webtransport peer FAILED" >&2; failed=1; }
+    build_go_graphsync || { echo "interop: building the go-graphsync peer FAILED" >&2; failed=1; }
     build_kubo || { echo "interop: building Kubo FAILED" >&2; failed=1; }
     return $failed
 }
@@ -108,6 +136,25 @@ build_go_pubsub() {
     echo "interop: go-pubsub peer ready (go-libp2p-pubsub v0.14.2)"
 }
 
+build_go_webtransport() {
+    # its own module on go-libp2p v0.48.0: later webtransport-go needs QUIC's reset_stream_at,
+    # which quiche (under p2pkit's listener) lacks; see go-webtransport/main.go
+    cd "$here/go-webtransport" || return 1
+    rm -f .built
+    GOFLAGS=-mod=readonly go build -trimpath -o peer . || return 1
+    touch .built
+    echo "interop: go-webtransport peer ready (go-libp2p v0.48.0)"
+}
+
+build_go_graphsync() {
+    # go-graphsync v0.18.1 pins its own go-libp2p (v0.48.0), so it has a module of its own.
+    cd "$here/go-graphsync" || return 1
+    rm -f .built
+    GOFLAGS=-mod=readonly go build -trimpath -o peer . || return 1
+    touch .built
+    echo "interop: go-graphsync peer ready (go-graphsync v0.18.1)"
+}
+
 build_kubo() {
     # Kubo v0.39.0 through a wrapper module (tools.go): the module proxy refuses the version list
     # that `go install ...@v0.39.0` needs. go.mod also lifts cockroachdb/swiss, whose pinned
@@ -124,17 +171,24 @@ build_kubo() {
 build_helia() {
     cd "$here/helia" || return 1
     rm -f .built
-    if [ ! -d node_modules ] || ! cmp -s package-lock.json node_modules/.package-lock.json.p2pkit 2>/dev/null; then
-        # as for the js peer: npm install when npm ci cannot resolve optional platform packages
-        # (node-datachannel's, which Helia's libp2p defaults bring in)
-        npm_config_cache="$cache/npm" npm ci --no-audit --no-fund --loglevel=error \
-            || npm_config_cache="$cache/npm" npm install --no-audit --no-fund --loglevel=error || return 1
-        cp package-lock.json node_modules/.package-lock.json.p2pkit
-    fi
+    # (npm install when npm ci cannot resolve node-datachannel's optional platform packages, which
+    # Helia's libp2p defaults bring in)
+    npm_ci_locked || return 1
     node --check add.mjs || return 1
     node --check peer.mjs || return 1
     touch .built
     echo "interop: helia ready (helia $(node -p 'require("./node_modules/helia/package.json").version'), @helia/unixfs $(node -p 'require("./node_modules/@helia/unixfs/package.json").version'))"
+}
+
+# The browser demo page's packages (demo/package.json); its bundle is made when it is served.
+build_demo() {
+    cd "$here/../../demo" || return 1
+    npm_ci_locked || return 1
+    node --check serve.mjs || return 1
+    node --check drive.mjs || return 1
+    # a broken bundle fails here rather than in the test
+    node -e 'import("./serve.mjs").then(m => m.bundle())' || return 1
+    echo "interop: demo page ready (libp2p $(node -p 'require("./node_modules/libp2p/package.json").version'), helia $(node -p 'require("./node_modules/helia/package.json").version'))"
 }
 
 build_kubo_rpc_client() {
@@ -161,6 +215,8 @@ build_rust() {
     cp "$target/release/peer" peer.tmp && mv -f peer.tmp peer || return 1
     cp "$target/release/autonat-peer" autonat-peer.tmp && mv -f autonat-peer.tmp autonat-peer || return 1
     cp "$target/release/holepunch-peer" holepunch-peer.tmp && mv -f holepunch-peer.tmp holepunch-peer || return 1
+    cp "$target/release/mdns-peer" mdns-peer.tmp && mv -f mdns-peer.tmp mdns-peer || return 1
+    cp "$target/release/rendezvous-peer" rendezvous-peer.tmp && mv -f rendezvous-peer.tmp rendezvous-peer || return 1
     touch .built
     echo "interop: rust peer ready ($(cargo --version | cut -d' ' -f2))"
 }

@@ -14,6 +14,9 @@
 // --wss-cert FILE --wss-key FILE (PEM) to listen; --wss-ca FILE (PEM) is the CA trusted when dialing.
 // A /udp/…/quic-v1 address selects QUIC v1 (TLS and muxing built in; --security/--muxer then do not apply).
 //
+// --swarm-key FILE puts the peer in the private network of that PSK v1 key file (libp2p.PrivateNetwork);
+// QUIC is then left out, since go-libp2p refuses it with a private network.
+//
 // Events go to stdout as one JSON object per line; diagnostics go to stderr.
 package main
 
@@ -41,6 +44,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/host"
 	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
+	"github.com/libp2p/go-libp2p/core/pnet"
 	"github.com/libp2p/go-libp2p/core/protocol"
 	"github.com/libp2p/go-libp2p/p2p/muxer/yamux"
 	relayclient "github.com/libp2p/go-libp2p/p2p/protocol/circuitv2/client"
@@ -99,6 +103,7 @@ func main() {
 	relayService := flag.Bool("relay-service", false, "serve circuit relay v2 (with --listen)")
 	reserve := flag.String("reserve", "", "relay multiaddr (with /p2p/ID) to reserve a slot on (with --listen)")
 	holePunching := flag.Bool("hole-punching", false, "DCUtR hole punching (holepunch.go)")
+	swarmKey := flag.String("swarm-key", "", "PSK v1 key file of a private network (QUIC is then off)")
 	flag.Parse()
 
 	// a hole punching dialer listens too: its dials leave from the listening port
@@ -134,14 +139,27 @@ func main() {
 		libp2p.NoTransports,
 		libp2p.Transport(tcp.NewTCPTransport),
 		libp2p.Transport(websocket.New, wsOpts...),
-		// QUIC v1 brings its own TLS and muxing: --security/--muxer apply to TCP only.
-		libp2p.Transport(libp2pquic.NewTransport),
 		libp2p.Muxer(yamux.ID, yamux.DefaultTransport),
 		libp2p.DisableMetrics(),
 		libp2p.ResourceManager(&network.NullResourceManager{}),
 		libp2p.ProtocolVersion("ipfs/0.1.0"),
 		libp2p.UserAgent(agent),
 		libp2p.Ping(true),
+	}
+	if *swarmKey != "" {
+		f, err := os.Open(*swarmKey)
+		if err != nil {
+			fail("setup", err)
+		}
+		psk, err := pnet.DecodeV1PSK(f)
+		f.Close()
+		if err != nil {
+			fail("setup", fmt.Errorf("bad swarm key in %s: %w", *swarmKey, err))
+		}
+		opts = append(opts, libp2p.PrivateNetwork(psk))
+	} else {
+		// QUIC v1 brings its own TLS and muxing: --security/--muxer apply to TCP only.
+		opts = append(opts, libp2p.Transport(libp2pquic.NewTransport))
 	}
 	switch *security {
 	case "noise":

@@ -1,11 +1,18 @@
-// A Helia node exchanging blocks over Bitswap, for p2pkit's Bitswap interop test.
+// A Helia node exchanging blocks over Bitswap, for p2pkit's Bitswap interop tests and benchmark.
 //
-//   node peer.mjs
+//   node peer.mjs [--dht PREFIX] [--store DIR]
 //
 // Helia's light core with only libp2p (TCP, Noise, Yamux, identify) and Bitswap: no HTTP gateways,
-// no delegated routing, no bootstrap, no mDNS, no DHT, no autoNAT/UPnP/relay. It listens on
-// 127.0.0.1 and dials only loopback addresses (a connection gater refuses any other), so blocks
-// come only from peers it was told to connect to. Blocks are kept in memory.
+// no delegated routing, no bootstrap, no mDNS, no autoNAT/UPnP/relay. It listens on 127.0.0.1 and
+// dials only loopback addresses (a connection gater refuses any other). Without --dht there is no
+// DHT either, so blocks come only from peers it was told to connect to. Blocks are kept in memory,
+// or with --store in DIR through blockstore-fs (a file per block, written to a temporary name and
+// renamed, without fsync); pins and the rest of the datastore stay in memory.
+//
+// --dht PREFIX adds @libp2p/kad-dht in server mode speaking PREFIX/kad/1.0.0 (/ipfs/lan for
+// Kubo's LAN DHT), keeping loopback addresses in its records (passthroughMapper). Its routing
+// table fills from the peers it connects to; Helia's routing then finds providers through it (a
+// block Bitswap wants is also looked up there) and "provide" announces there.
 //
 // It prints {"event":"ready","peerId":…,"addrs":[…]} and then runs commands, one JSON object per
 // stdin line, one at a time; each answers one line:
@@ -14,8 +21,11 @@
 //   {"cmd":"dagput"}                   -> {"event":"dag","cid":…,"blocks":[…]}  a dag-cbor root linking
 //                                         to two dag-cbor children, both linking to one raw block
 //   {"cmd":"connect","addr":A}         -> {"event":"connected","peerId":…}
-//   {"cmd":"fetch","cid":C}            -> {"event":"fetched","blocks":N,"had":B}  the whole DAG, pinned
-//                                         (N distinct blocks; B: whether the root was here before)
+//   {"cmd":"provide","cid":C}          -> {"event":"provided"}  announced to the DHT (needs --dht),
+//                                         tried again every second until it succeeds
+//   {"cmd":"fetch","cid":C}            -> {"event":"fetched","blocks":N,"had":B,"ms":T,"rssMiB":R}  the
+//                                         whole DAG, pinned (N distinct blocks; B: whether the root was
+//                                         here before; T: the pinning's wall time; R: peak RSS so far)
 //   {"cmd":"cat","cid":C,"out":FILE}   -> {"event":"written","bytes":N}
 //   {"cmd":"get","cid":C,"out":DIR}    -> {"event":"written","files":N}  a UnixFS directory tree
 //   {"cmd":"block","cid":C}            -> {"event":"block","data":BASE64}  from the local store only
@@ -31,10 +41,13 @@ import { withLibp2pLight } from '@helia/libp2p'
 import { unixfs } from '@helia/unixfs'
 import * as dagCbor from '@ipld/dag-cbor'
 import { identify } from '@libp2p/identify'
+import { kadDHT, passthroughMapper } from '@libp2p/kad-dht'
 import { noise } from '@libp2p/noise'
+import { ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
 import { yamux } from '@libp2p/yamux'
 import { multiaddr } from '@multiformats/multiaddr'
+import { FsBlockstore } from 'blockstore-fs'
 import { createHeliaLight } from 'helia'
 import { fixedSize } from 'ipfs-unixfs-importer/chunker'
 import { balanced } from 'ipfs-unixfs-importer/layout'
@@ -50,6 +63,15 @@ Promise.withResolvers ??= function () {
 }
 
 const TIMEOUT_MS = 120_000
+
+const option = (name) => {
+  const i = process.argv.indexOf(name)
+  return i < 0 ? undefined : process.argv[i + 1]
+}
+const dhtPrefix = option('--dht')
+const storeDir = option('--store')
+// a benchmark's 1 GiB fetch outlasts a test's deadline
+const timeoutMs = Number(option('--timeout-ms') ?? TIMEOUT_MS)
 
 // Kubo 0.39's import settings (add.mjs's unixfs-v0-2015 profile): @helia/unixfs's own defaults
 // (CIDv1, raw leaves, 1 MiB, 1024 links) would override what the profile option picks.
@@ -71,13 +93,24 @@ const loopback = (ma) => {
 
 // withHTTP (delegated routing, gateways) is what createHelia adds on top and is left out on
 // purpose; withLibp2pLight takes this libp2p configuration as it is, adding no defaults.
-const helia = withBitswap(withLibp2pLight(createHeliaLight({ codecs: [dagCbor] }), {
+const services = { identify: identify() }
+if (dhtPrefix !== undefined) {
+  // the DHT's routing table checks its oldest peers with ping
+  services.ping = ping()
+  services.dht = kadDHT({ protocol: dhtPrefix + '/kad/1.0.0', clientMode: false, peerInfoMapper: passthroughMapper })
+}
+let blockstore
+if (storeDir !== undefined) {
+  blockstore = new FsBlockstore(storeDir)
+  await blockstore.open()
+}
+const helia = withBitswap(withLibp2pLight(createHeliaLight({ codecs: [dagCbor], blockstore }), {
   addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
   transports: [tcp()],
   connectionEncrypters: [noise()],
   streamMuxers: [yamux()],
   peerDiscovery: [],
-  services: { identify: identify() },
+  services,
   connectionGater: {
     denyDialMultiaddr: (ma) => !loopback(ma),
     denyInboundConnection: (maConn) => !loopback(maConn.remoteAddr)
@@ -140,7 +173,7 @@ async function get (cid, dir, signal) {
 }
 
 async function run (cmd) {
-  const signal = AbortSignal.timeout(TIMEOUT_MS)
+  const signal = AbortSignal.timeout(timeoutMs)
   switch (cmd.cmd) {
     case 'add':
       return { event: 'added', cid: (await add(cmd.path, signal)).toString() }
@@ -155,13 +188,30 @@ async function run (cmd) {
       const c = await helia.libp2p.dial(multiaddr(cmd.addr), { signal })
       return { event: 'connected', peerId: c.remotePeer.toString() }
     }
+    case 'provide': {
+      // the DHT's routing table fills once identify has run on a new connection: until then
+      // there is nobody to announce to, so try again
+      const cid = CID.parse(cmd.cid)
+      for (;;) {
+        try {
+          await helia.routing.provide(cid, { signal })
+          return { event: 'provided' }
+        } catch (err) {
+          if (signal.aborted) throw err
+          await new Promise(resolve => setTimeout(resolve, 1000))
+        }
+      }
+    }
     case 'fetch': {
       // pinning walks the whole DAG, fetching each block it lacks over Bitswap
       const root = CID.parse(cmd.cid)
       const had = await helia.blockstore.has(root)
       const seen = new Set()
+      const start = performance.now()
       for await (const c of helia.pins.add(root, { signal })) seen.add(c.toString())
-      return { event: 'fetched', blocks: seen.size, had }
+      const ms = Math.round(performance.now() - start)
+      // maxRSS is in KiB
+      return { event: 'fetched', blocks: seen.size, had, ms, rssMiB: Math.round(process.resourceUsage().maxRSS / 1024) }
     }
     case 'cat': {
       let bytes = 0

@@ -1,14 +1,20 @@
 // js-libp2p AutoNAT peer for p2pkit's interop tests (@libp2p/autonat-v2 and @libp2p/autonat, v1).
 //
-//   node autonat.mjs --mode server --listen MADDR
-//   node autonat.mjs --mode v2-client|v1-client --listen MADDR --dial MADDR/p2p/ID
+//   node autonat.mjs --mode server|v1-server --listen MADDR
+//   node autonat.mjs --mode v2-client|v1-client --listen MADDR --dial MADDR/p2p/ID [--dial …] [--map IP]
 //
-// The server runs both AutoNAT services (each also runs its client part, which js-libp2p cannot
-// turn off). A client runs one of them, dials the server and reports its addresses each time
-// their verification state changes: js verifies a listen address after one successful dial back
+// `server` runs both AutoNAT services, `v1-server` only @libp2p/autonat (each also runs its client
+// part, which js-libp2p cannot turn off). A client runs one of them, dials the servers and reports
+// its addresses each time their verification state changes: js verifies a listen address after one successful dial back
 // (an observed one after four, from servers on different first octets). js refuses private and
 // loopback addresses, so these run in p2pkit's NAT testbed. TCP with noise and yamux. Runs for at
-// most 120 s, or until stdin closes.
+// most 240 s, or until stdin closes.
+// A client dials every --dial (js asks each AutoNAT server it connects to). --map IP claims that the
+// router forwards IP:port to each TCP listen address, as @libp2p/upnp-nat does once it mapped a
+// port (addPublicAddressMapping): an "ip-mapping" address the servers are asked to verify. js's own
+// identify keeps no observed TCP address (js-libp2p#2620), so behind a NAT this is the one public
+// address a TCP client can have checked. js gives up on an address after 8 failed dials from
+// servers on 8 different first octets: it stays unverified with an expiry set (a retry later).
 // Events (stdout, one JSON object per line):
 //   {"event":"listening","peer":…,"addrs":[…]}
 //   {"event":"addresses","addrs":[{"addr":…,"type":…,"verified":…,"expires":…}]}
@@ -47,12 +53,13 @@ function parseArgs (argv) {
     switch (argv[i]) {
       case '--mode': args.mode = v; break
       case '--listen': args.listen = v; break
-      case '--dial': args.dial = v; break
+      case '--dial': (args.dial ??= []).push(v); break
+      case '--map': args.map = v; break
       default: usage(`unknown flag ${argv[i]}`)
     }
   }
-  if (!['server', 'v2-client', 'v1-client'].includes(args.mode)) usage('--mode must be server, v2-client or v1-client')
-  if (args.mode !== 'server' && args.dial === undefined) usage('a client needs --dial')
+  if (!['server', 'v1-server', 'v2-client', 'v1-client'].includes(args.mode)) usage('--mode must be server, v1-server, v2-client or v1-client')
+  if (args.mode.endsWith('client') && args.dial === undefined) usage('a client needs --dial')
   if (args.listen === undefined) usage('--listen is required')
   return args
 }
@@ -67,7 +74,7 @@ async function main () {
   const args = parseArgs(process.argv.slice(2))
   const services = { identify: identify(), probe: addressManagerProbe() }
   const quick = { startupDelay: 500, refreshInterval: 5_000 }
-  if (args.mode !== 'v1-client') services.autoNATv2 = autoNATv2(quick)
+  if (args.mode === 'server' || args.mode === 'v2-client') services.autoNATv2 = autoNATv2(quick)
   if (args.mode !== 'v2-client') services.autoNAT = autoNAT(quick)
   let node
   try {
@@ -81,18 +88,29 @@ async function main () {
   } catch (err) {
     fail('start', err)
   }
+  if (args.map !== undefined) {
+    const am = node.services.probe.addressManager
+    for (const { multiaddr: ma, type } of am.getAddressesWithMetadata()) {
+      const c = ma.getComponents()
+      if (type === 'transport' && c[0]?.name === 'ip4' && c[1]?.name === 'tcp') {
+        am.addPublicAddressMapping(c[0].value, Number(c[1].value), args.map, Number(c[1].value), 'tcp')
+      }
+    }
+  }
   // getMultiaddrs() shows only verified addresses, and a public listen address is not verified yet
   const listening = node.services.probe.addressManager.getAddressesWithMetadata()
     .map(a => a.multiaddr.toString() + '/p2p/' + node.peerId.toString())
   emit({ event: 'listening', peer: node.peerId.toString(), addrs: listening })
-  if (args.mode !== 'server') {
+  if (args.mode.endsWith('client')) {
     const am = node.services.probe.addressManager
     let last = ''
     const report = () => {
       const addrs = am.getAddressesWithMetadata().map(a => ({
         addr: a.multiaddr.toString(), type: a.type, verified: a.verified, expires: a.expires
       }))
-      const now = JSON.stringify(addrs)
+      // a verified address's expiry moves at every look (js renews private ones each time): a
+      // change is a new address, a new verification state, or an expiry set or cleared
+      const now = JSON.stringify(addrs.map(a => [a.addr, a.type, a.verified, a.expires > 0 && !a.verified]))
       if (now !== last) {
         last = now
         emit({ event: 'addresses', addrs })
@@ -101,7 +119,7 @@ async function main () {
     report()
     setInterval(report, 200).unref()
     try {
-      await node.dial(multiaddr(args.dial))
+      await Promise.all(args.dial.map(a => node.dial(multiaddr(a))))
     } catch (err) {
       fail('dial', err)
     }
@@ -110,7 +128,7 @@ async function main () {
     await node.stop()
     process.exit(0)
   }
-  setTimeout(() => fail('run', 'gave up after 120 s'), 120_000).unref()
+  setTimeout(() => fail('run', 'gave up after 240 s'), 240_000).unref()
   process.stdin.resume()
   process.stdin.on('end', stop)
   process.on('SIGTERM', stop)

@@ -5,7 +5,12 @@
 // plus a few options shared with the go perf program and `p2pkit perf`:
 //   perf.mjs --run-server --server-address HOST:PORT [--security noise|tls]
 //   perf.mjs --server-address HOST:PORT|MADDR [--transport tcp|quic-v1|ws] [--upload-bytes N]
-//            [--download-bytes N] [--security noise|tls] [--runs N]
+//            [--download-bytes N] [--security noise|tls] [--runs N] [--streams N | --conns N]
+// --streams N runs N perf streams at once on one connection, --conns N runs N connections at once
+// (each from its own client node, one stream each); each stream moves --upload-bytes and
+// --download-bytes. Such a run first connects (at most DIAL_CONCURRENCY dials at a time), then
+// starts every stream at once; it prints one {"type":"stream",...} line per stream, its time counted
+// from that start to the stream's last byte, then the run's final line with the totals.
 // The server uses the test plans' fixed identity (Ed25519 from a zero seed) and prints its
 // addresses, one per line. The client prints {"type":"intermediary",...} about once per second
 // and one {"type":"final",...} line per run; each run dials a new connection.
@@ -24,6 +29,12 @@ const { generateKeyPairFromSeed } = await import('@libp2p/crypto/keys')
 const { multiaddr } = await import('@multiformats/multiaddr')
 
 const PERF = '/perf/1.0.0'
+// Streams per connection and connections the benchmark's many-stream and many-connection rows need.
+const MAX_STREAMS = 2048
+const MAX_CONNECTIONS = 100_000
+// Dials in flight at once in a --conns run: a thousand handshakes at once would time out on a small
+// machine before any data moves.
+const DIAL_CONCURRENCY = 64
 const BLOCK = new Uint8Array(128 * 1024)
 const SERVER_ID = '12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN'
 
@@ -33,14 +44,16 @@ function usage (msg) {
 }
 
 function parseArgs (argv) {
-  const args = { runServer: false, transport: 'tcp', upload: 0, download: 0, security: 'noise', runs: 1 }
+  const args = { runServer: false, transport: 'tcp', upload: 0, download: 0, security: 'noise', runs: 1, streams: 1, conns: 1 }
   const valued = {
     '--server-address': 'serverAddress',
     '--transport': 'transport',
     '--upload-bytes': 'upload',
     '--download-bytes': 'download',
     '--security': 'security',
-    '--runs': 'runs'
+    '--runs': 'runs',
+    '--streams': 'streams',
+    '--conns': 'conns'
   }
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--run-server') {
@@ -54,10 +67,11 @@ function parseArgs (argv) {
     if (i + 1 >= argv.length) usage(`${argv[i]} needs a value`)
     args[name] = argv[++i]
   }
-  for (const n of ['upload', 'download', 'runs']) {
+  for (const n of ['upload', 'download', 'runs', 'streams', 'conns']) {
     args[n] = Number(args[n])
     if (!Number.isSafeInteger(args[n]) || args[n] < 0) usage(`bad --${n}`)
   }
+  if (args.streams < 1 || args.conns < 1 || (args.streams > 1 && args.conns > 1)) usage('--streams and --conns take a positive count, and only one of them')
   if (args.serverAddress === undefined) usage('--server-address is required')
   if (!['tcp', 'quic-v1', 'ws'].includes(args.transport)) usage('--transport must be tcp, quic-v1 or ws')
   if (!['noise', 'tls'].includes(args.security)) usage('--security must be noise or tls')
@@ -153,17 +167,36 @@ async function servePerf (stream) {
   }
 }
 
-async function runPerf (node, target, upload, download) {
-  const stream = await node.dialProtocol(target, PERF)
+async function runPerf (node, target, upload, download, quiet = false) {
+  const stream = await node.dialProtocol(target, PERF, { maxOutboundStreams: MAX_STREAMS })
   const req = Buffer.alloc(8)
   req.writeBigUInt64BE(BigInt(download))
-  const reading = drain(stream, meter((s, b) => emit('intermediary', s, 0, b)))
+  const reading = drain(stream, quiet ? undefined : meter((s, b) => emit('intermediary', s, 0, b)))
   if (!stream.send(req)) await stream.onDrain()
-  await send(stream, upload, meter((s, b) => emit('intermediary', s, b, 0)))
+  await send(stream, upload, quiet ? undefined : meter((s, b) => emit('intermediary', s, b, 0)))
   const closing = stream.close()
   const got = await reading
   await closing
   if (got !== download) throw new Error(`asked for ${download} bytes, got ${got}`)
+}
+
+// One perf stream per client node at once, or `streams` at once on the first node's connection;
+// prints each stream's completion time (from the run's start) and the run's.
+async function runMany (nodes, target, streams, upload, download) {
+  let next = 0
+  await Promise.all(Array.from({ length: Math.min(DIAL_CONCURRENCY, nodes.length) }, async () => {
+    while (next < nodes.length) await nodes[next++].dial(target)
+  }))
+  const start = performance.now()
+  const n = Math.max(streams, nodes.length)
+  const times = await Promise.all(Array.from({ length: n }, async (_, i) => {
+    await runPerf(nodes[Math.min(i, nodes.length - 1)], target, upload, download, true)
+    return (performance.now() - start) / 1000
+  }))
+  const total = (performance.now() - start) / 1000
+  for (const t of times) emit('stream', t, upload, download)
+  emit('final', total, upload * n, download * n)
+  await Promise.all(nodes.map(node => node.hangUp(target)))
 }
 
 async function main () {
@@ -176,17 +209,27 @@ async function main () {
   const onWs = args.transport === 'ws'
   if (onWs && !args.serverAddress.startsWith('/')) address = address + '/ws'
   const privateKey = args.runServer ? await generateKeyPairFromSeed('Ed25519', new Uint8Array(32)) : undefined
-  const node = await createLibp2p({
+  const config = (privateKey) => ({
     ...(privateKey ? { privateKey } : {}),
     addresses: { listen: args.runServer ? [address] : [] },
     transports: onQuic ? [quic()] : onWs ? [webSockets()] : [tcp({ dialOpts: { noDelay: true }, listenOpts: { noDelay: true } })],
     connectionEncrypters: onQuic ? [] : [args.security === 'tls' ? tls() : noise()],
-    streamMuxers: onQuic ? [] : [yamux()],
+    streamMuxers: onQuic ? [] : [yamux({ maxInboundStreams: MAX_STREAMS, maxOutboundStreams: MAX_STREAMS })],
     // js-libp2p refuses more than 5 inbound connections per second from one host by default,
-    // which breaks repeated runs (--runs) against a js server.
-    connectionManager: { inboundConnectionThreshold: 1_000_000 }
+    // which breaks repeated runs (--runs) against a js server; its other defaults (300
+    // connections, 10 pending inbound ones) would refuse the many-connection row, and its 10 s
+    // dial and upgrade timeouts end handshakes that queue behind hundreds of others on one thread.
+    connectionManager: {
+      dialTimeout: 60_000,
+      inboundUpgradeTimeout: 60_000,
+      inboundConnectionThreshold: 1_000_000,
+      maxConnections: MAX_CONNECTIONS,
+      maxIncomingPendingConnections: MAX_CONNECTIONS,
+      maxDialQueueLength: MAX_CONNECTIONS
+    }
   })
-  await node.handle(PERF, servePerf)
+  const node = await createLibp2p(config(privateKey))
+  await node.handle(PERF, servePerf, { maxInboundStreams: MAX_STREAMS, maxOutboundStreams: MAX_STREAMS })
   if (args.runServer) {
     for (const a of node.getMultiaddrs()) process.stdout.write(a.toString() + '\n')
     const stop = async () => { await node.stop().catch(() => {}); process.exit(0) }
@@ -195,6 +238,13 @@ async function main () {
     return
   }
   const target = multiaddr(address.includes('/p2p/') ? address : `${address}/p2p/${SERVER_ID}`)
+  if (args.streams > 1 || args.conns > 1) {
+    const nodes = [node]
+    while (nodes.length < args.conns) nodes.push(await createLibp2p(config()))
+    for (let i = 0; i < args.runs; i++) await runMany(nodes, target, args.streams, args.upload, args.download)
+    await Promise.all(nodes.map(n => n.stop()))
+    process.exit(0)
+  }
   for (let i = 0; i < args.runs; i++) {
     const start = performance.now()
     await runPerf(node, target, args.upload, args.download)

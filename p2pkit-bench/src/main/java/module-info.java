@@ -9,5 +9,9 @@ module io.p2pkit.bench {
     requires jmh.core;
     requires java.management;   // the connection benchmarks count file descriptors and heap
     requires jdk.management;
+    requires jdk.jfr;           // CipherProfile reads flight recordings
     requires io.p2pkit.ipfs;
+    requires io.p2pkit.quic;
+    requires tech.kwik.core;    // QuicSideBySide: kwik beside Netty's quiche
+    requires org.bouncycastle.provider; // HandshakeCryptoCost compares its ECDSA and X25519 with the JDK's
 }

@@ -15,6 +15,7 @@ module io.p2pkit.core {
     requires jdk.management;
 
     exports io.p2pkit.core;
+    exports io.p2pkit.core.auth;
     exports io.p2pkit.core.connmgr;
     exports io.p2pkit.core.crypto;
     exports io.p2pkit.core.dns;
@@ -33,7 +34,10 @@ module io.p2pkit.core {
     exports io.p2pkit.core.peerstore;
     exports io.p2pkit.core.perf;
     exports io.p2pkit.core.ping;
+    exports io.p2pkit.core.pnet;
     exports io.p2pkit.core.protobuf;
+    exports io.p2pkit.core.reputation;
+    exports io.p2pkit.core.reqres;
     exports io.p2pkit.core.resource;
     exports io.p2pkit.core.security;
     exports io.p2pkit.core.security.noise;
@@ -42,4 +46,5 @@ module io.p2pkit.core {
     exports io.p2pkit.core.transport;
     exports io.p2pkit.core.transport.memory;
     exports io.p2pkit.core.transport.tcp;
+    exports io.p2pkit.core.version;
 }

@@ -4,8 +4,17 @@
 // perf spec. The command line is the one of libp2p's perf test plans, plus a few options:
 //
 //	perf --run-server --server-address HOST:PORT [--security noise|tls]
-//	perf --server-address HOST:PORT|MADDR [--transport tcp|quic-v1|ws] [--upload-bytes N] [--download-bytes N]
-//	     [--security noise|tls] [--runs N]
+//	perf --server-address HOST:PORT|MADDR [--transport tcp|quic-v1|ws|webrtc-direct|webtransport] [--upload-bytes N] [--download-bytes N]
+//	     [--security noise|tls] [--runs N] [--streams N | --conns N]
+//
+// webrtc-direct and webtransport bring their own security and streams, as quic-v1 does; a client
+// dials them by the server's printed multiaddr (it holds the certificate hashes).
+//
+// --streams N runs N perf streams at once on one connection, --conns N runs N connections at once
+// (each from its own client host, one stream each); each stream moves --upload-bytes and
+// --download-bytes. Such a run first connects (at most dialConcurrency dials at a time), then starts
+// every stream at once; it prints one {"type":"stream",...} line per stream, its time counted from
+// that start to the stream's last byte, then the run's final line with the totals.
 //
 // The server uses the test plans' fixed identity (Ed25519 from a zero seed) and prints its
 // addresses, one per line. The client prints {"type":"intermediary",...} lines about once per
@@ -24,10 +33,12 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
 	"github.com/libp2p/go-libp2p"
+	"github.com/libp2p/go-libp2p/core/connmgr"
 	"github.com/libp2p/go-libp2p/core/crypto"
 	"github.com/libp2p/go-libp2p/core/host"
 	"github.com/libp2p/go-libp2p/core/network"
@@ -38,13 +49,18 @@ import (
 	tlssec "github.com/libp2p/go-libp2p/p2p/security/tls"
 	libp2pquic "github.com/libp2p/go-libp2p/p2p/transport/quic"
 	"github.com/libp2p/go-libp2p/p2p/transport/tcp"
+	libp2pwebrtc "github.com/libp2p/go-libp2p/p2p/transport/webrtc"
 	"github.com/libp2p/go-libp2p/p2p/transport/websocket"
+	libp2pwebtransport "github.com/libp2p/go-libp2p/p2p/transport/webtransport"
 	ma "github.com/multiformats/go-multiaddr"
 )
 
 const (
 	perfID    = protocol.ID("/perf/1.0.0")
 	blockSize = 128 << 10
+	// Dials in flight at once in a --conns run: a thousand handshakes at once would time out on a
+	// small machine before any data moves.
+	dialConcurrency = 64
 	// The peer ID of an Ed25519 key made from 32 zero bytes, as in the test plans.
 	serverID = "12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN"
 )
@@ -78,15 +94,22 @@ func (zeroReader) Read(p []byte) (int, error) {
 func main() {
 	runServer := flag.Bool("run-server", false, "run the server")
 	serverAddr := flag.String("server-address", "", "HOST:PORT or a multiaddr")
-	transport := flag.String("transport", "tcp", "tcp, quic-v1 or ws")
+	transport := flag.String("transport", "tcp", "tcp, quic-v1, ws, webrtc-direct or webtransport")
 	upload := flag.Uint64("upload-bytes", 0, "bytes to upload")
 	download := flag.Uint64("download-bytes", 0, "bytes to download")
 	security := flag.String("security", "noise", "noise or tls")
 	runs := flag.Int("runs", 1, "runs, each on a new connection")
+	streams := flag.Int("streams", 1, "concurrent streams on one connection")
+	conns := flag.Int("conns", 1, "concurrent connections, each from its own client host")
 	flag.Parse()
+	if *streams < 1 || *conns < 1 || (*streams > 1 && *conns > 1) {
+		usage("--streams and --conns take a positive count, and only one of them")
+	}
 
-	if *transport != "tcp" && *transport != "quic-v1" && *transport != "ws" {
-		usage("--transport must be tcp, quic-v1 or ws")
+	switch *transport {
+	case "tcp", "quic-v1", "ws", "webrtc-direct", "webtransport":
+	default:
+		usage("--transport must be tcp, quic-v1, ws, webrtc-direct or webtransport")
 	}
 	addr, err := tcpAddress(*serverAddr)
 	if err != nil {
@@ -96,7 +119,9 @@ func main() {
 		libp2p.NoTransports,
 		libp2p.DisableRelay(),
 		libp2p.DisableMetrics(),
+		// No limits: the benchmark's many-connection and many-stream rows need a thousand of each.
 		libp2p.ResourceManager(&network.NullResourceManager{}),
+		libp2p.ConnectionManager(connmgr.NullConnMgr{}),
 	}
 	if *transport == "quic-v1" {
 		// QUIC brings its own TLS and streams: --security does not apply.
@@ -107,6 +132,24 @@ func main() {
 			}
 		}
 		opts = append(opts, libp2p.Transport(libp2pquic.NewTransport))
+	} else if *transport == "webrtc-direct" || *transport == "webtransport" {
+		// Both secure themselves (DTLS or QUIC's TLS, then Noise) and carry their own streams. A
+		// server given HOST:PORT listens there; a client needs the server's printed multiaddr.
+		suffix := "/webrtc-direct"
+		opts = append(opts, libp2p.Transport(libp2pwebrtc.New))
+		if *transport == "webtransport" {
+			suffix = "/quic-v1/webtransport"
+			opts[len(opts)-1] = libp2p.Transport(libp2pwebtransport.New)
+		}
+		if !strings.HasPrefix(*serverAddr, "/") {
+			if !*runServer {
+				usage("--transport " + *transport + " dials the server's multiaddr (with its certhash), not HOST:PORT")
+			}
+			addr, err = ma.NewMultiaddr(strings.Replace(addr.String(), "/tcp/", "/udp/", 1) + suffix)
+			if err != nil {
+				usage(err.Error())
+			}
+		}
 	} else {
 		if *transport == "ws" {
 			// WebSocket over TCP (plain ws), upgraded with --security and yamux like TCP
@@ -158,6 +201,25 @@ func main() {
 	if err != nil {
 		usage(err.Error())
 	}
+	if *streams > 1 || *conns > 1 {
+		hosts := []host.Host{h}
+		for len(hosts) < *conns {
+			c, err := libp2p.New(opts...)
+			if err != nil {
+				fmt.Fprintln(os.Stderr, "perf: setup:", err)
+				os.Exit(1)
+			}
+			defer c.Close()
+			hosts = append(hosts, c)
+		}
+		for i := 0; i < *runs; i++ {
+			if err := runMany(hosts, *info, *streams, *upload, *download); err != nil {
+				fmt.Fprintln(os.Stderr, "perf:", err)
+				os.Exit(1)
+			}
+		}
+		return
+	}
 	for i := 0; i < *runs; i++ {
 		start := time.Now()
 		if err := h.Connect(context.Background(), *info); err != nil {
@@ -171,6 +233,94 @@ func main() {
 		emit(result{Type: "final", TimeSeconds: time.Since(start).Seconds(), UploadBytes: *upload, DownloadBytes: *download})
 		h.Network().ClosePeer(info.ID)
 	}
+}
+
+// runMany runs one perf stream per client host at once, or streams perf streams at once on the one
+// host's connection, and prints each stream's completion time and the run's.
+func runMany(hosts []host.Host, info peer.AddrInfo, streams int, upload, download uint64) error {
+	if err := connectAll(hosts, info); err != nil {
+		return err
+	}
+	start := time.Now()
+	n := max(streams, len(hosts))
+	times := make([]float64, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		h := hosts[min(i, len(hosts)-1)]
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = runQuiet(h, info.ID, upload, download)
+			times[i] = time.Since(start).Seconds()
+		}()
+	}
+	wg.Wait()
+	total := time.Since(start).Seconds()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	for _, t := range times {
+		emit(result{Type: "stream", TimeSeconds: t, UploadBytes: upload, DownloadBytes: download})
+	}
+	emit(result{Type: "final", TimeSeconds: total, UploadBytes: upload * uint64(n), DownloadBytes: download * uint64(n)})
+	for _, h := range hosts {
+		h.Network().ClosePeer(info.ID)
+	}
+	return nil
+}
+
+// connectAll connects every host to the server, dialConcurrency at a time.
+func connectAll(hosts []host.Host, info peer.AddrInfo) error {
+	slots := make(chan struct{}, dialConcurrency)
+	errs := make([]error, len(hosts))
+	var wg sync.WaitGroup
+	for i, h := range hosts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			slots <- struct{}{}
+			defer func() { <-slots }()
+			errs[i] = h.Connect(context.Background(), info)
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return fmt.Errorf("dial: %w", err)
+		}
+	}
+	return nil
+}
+
+// runQuiet is runPerf without the once-a-second lines (many streams run at once).
+func runQuiet(h host.Host, p peer.ID, upload, download uint64) error {
+	s, err := h.NewStream(context.Background(), p, perfID)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	var req [8]byte
+	binary.BigEndian.PutUint64(req[:], download)
+	if _, err := s.Write(req[:]); err != nil {
+		return err
+	}
+	if err := send(s, upload); err != nil {
+		return err
+	}
+	if err := s.CloseWrite(); err != nil {
+		return err
+	}
+	got, err := io.Copy(io.Discard, io.LimitReader(s, int64(download)+1))
+	if err != nil {
+		return err
+	}
+	if uint64(got) != download {
+		return fmt.Errorf("asked for %d bytes, got %d", download, got)
+	}
+	return nil
 }
 
 // tcpAddress turns HOST:PORT into /ip4|ip6/HOST/tcp/PORT; a multiaddr passes through.

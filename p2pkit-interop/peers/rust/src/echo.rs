@@ -97,11 +97,31 @@ impl ConnectionHandler for EchoHandler {
     }
 }
 
-/// Echoes everything read from the stream back to it, then closes the write side.
+/// Echoes everything read from the stream back to it, then closes the write side. Each chunk is
+/// flushed before the next is read: libp2p-webrtc's framing otherwise gathers several frames into
+/// one data channel message, which can pass the 16 KiB message limit and fail the write
+/// ("outbound packet larger than maximum message size").
 async fn serve(stream: Stream) {
     let (mut r, mut w) = stream.split();
-    if let Err(e) = futures::io::copy(&mut r, &mut w).await {
-        eprintln!("echo: {e}");
+    let mut buf = vec![0u8; 8192];
+    loop {
+        let n = match r.read(&mut buf).await {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) => {
+                eprintln!("echo: {e}");
+                break;
+            }
+        };
+        if let Err(e) = async {
+            w.write_all(&buf[..n]).await?;
+            w.flush().await
+        }
+        .await
+        {
+            eprintln!("echo: {e}");
+            break;
+        }
     }
     let _ = w.close().await;
 }

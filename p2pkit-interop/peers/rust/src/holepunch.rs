@@ -9,7 +9,9 @@
 //! address candidate for DCUtR) and then dials the peer through the relay ("connected", with its
 //! own ID as "self"). Both report every DCUtR outcome as {"event":"holePunch",…} and every
 //! connection opened or closed as {"event":"conn","state":"open"|"closed",…}, and run until stdin
-//! closes. TCP with noise and yamux only. Events go to stdout as one JSON object per line;
+//! closes. TCP (noise, yamux) and QUIC v1: the transport follows the --listen address, and over
+//! QUIC libp2p-dcutr's listener-role dial is libp2p-quic's hole punch (random packets while
+//! waiting for the peer's dial). Events go to stdout as one JSON object per line;
 //! diagnostics go to stderr.
 
 use std::process::exit;
@@ -109,6 +111,7 @@ async fn main() {
         .with_tokio()
         .with_tcp(tcp::Config::default().nodelay(true), noise::Config::new, yamux::Config::default)
         .unwrap_or_else(|e| fail("setup", e))
+        .with_quic()
         .with_relay_client(noise::Config::new, yamux::Config::default)
         .unwrap_or_else(|e| fail("setup", e))
         .with_behaviour(|key, relay_client| Behaviour {

@@ -2,7 +2,8 @@
 //!
 //! One command-line contract shared with the js and go peers:
 //!   peer --listen /ip4/127.0.0.1/tcp/0 --security noise|tls --muxer yamux|mplex [--identity-key FILE]
-//!   (the transport follows the address: TCP, WebSocket for .../ws, wss for .../tls/ws, QUIC for .../quic-v1)
+//!   (the transport follows the address: TCP, WebSocket for .../ws, wss for .../tls/ws, QUIC for .../quic-v1,
+//!   WebRTC-direct for .../webrtc-direct; --security and --muxer name only the TCP stacks)
 //!   wss: --wss-cert FILE --wss-key FILE (PEM chain and PKCS#8 key) to listen, --wss-ca FILE (PEM) to dial
 //!   peer --dial <multiaddr/p2p/ID> --security noise|tls --muxer yamux|mplex [--echo-bytes N] [--streams N]
 //! Circuit relay v2: --relay-service (with --listen) runs rust-libp2p's relay with its default
@@ -200,7 +201,18 @@ fn transport(
     // QUIC v1 for .../udp/.../quic-v1 addresses (TLS and muxing are QUIC's own)
     let quic = libp2p::quic::tokio::Transport::new(libp2p::quic::Config::new(key))
         .map(|(peer, conn), _| (peer, StreamMuxerBox::new(conn)));
-    quic.or_transport(stack).map(|either, _| either.into_inner()).boxed()
+    // WebRTC-direct for .../udp/.../webrtc-direct[/certhash/...] addresses (DTLS, SCTP data
+    // channels and Noise are the transport's own); a fresh certificate per run, as rust-libp2p's examples do
+    let certificate = libp2p_webrtc::tokio::Certificate::generate(&mut rand_webrtc::rng())
+        .unwrap_or_else(|e| fail("setup", e));
+    let webrtc = libp2p_webrtc::tokio::Transport::new(key.clone(), certificate)
+        .map(|(peer, conn), _| (peer, StreamMuxerBox::new(conn)));
+    webrtc
+        .or_transport(quic)
+        .map(|either, _| either.into_inner())
+        .or_transport(stack)
+        .map(|either, _| either.into_inner())
+        .boxed()
 }
 
 #[derive(NetworkBehaviour)]
@@ -281,6 +293,9 @@ async fn next(rx: &mut mpsc::UnboundedReceiver<Progress>, step: &'static str) ->
 
 #[tokio::main]
 async fn main() {
+    // Both rustls providers are compiled in (feature unification), so there is no automatic
+    // default, and webrtc-rs's DTLS panics without one.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let args = parse_args();
     let key = load_key(&args.identity_key);
     let local = key.public().to_peer_id();
@@ -321,6 +336,11 @@ async fn main() {
             Some(Protocol::P2p(id)) => id,
             _ => fail("connect", "the dial address must end in /p2p/<peer id>"),
         };
+        if addr.iter().any(|p| p == Protocol::WebRTCDirect) {
+            // rust-libp2p dials WebRTC-direct from a listener's UDP socket, so it needs one first
+            let local: Multiaddr = "/ip4/127.0.0.1/udp/0/webrtc-direct".parse().unwrap();
+            swarm.listen_on(local).unwrap_or_else(|e| fail("listen", e));
+        }
         swarm.dial(addr).unwrap_or_else(|e| fail("connect", e));
         run_dialer(swarm, control, target, &args).await;
     }

@@ -19,10 +19,13 @@ module io.p2pkit.ipfs {
     exports io.p2pkit.ipfs.codec.dagpb;
     exports io.p2pkit.ipfs.codec.identity;
     exports io.p2pkit.ipfs.codec.raw;
+    exports io.p2pkit.ipfs.graphsync;
     exports io.p2pkit.ipfs.ipld;
+    exports io.p2pkit.ipfs.mfs;
     exports io.p2pkit.ipfs.path;
     exports io.p2pkit.ipfs.pin;
     exports io.p2pkit.ipfs.repo;
+    exports io.p2pkit.ipfs.selector;
     exports io.p2pkit.ipfs.unixfs;
     exports io.p2pkit.ipfs.unixfs.chunker;
     exports io.p2pkit.ipfs.unixfs.exporter;

@@ -10,18 +10,23 @@ module io.p2pkit.node {
     requires transitive io.p2pkit.kad;
     requires transitive io.p2pkit.pubsub;
     requires transitive io.p2pkit.nat;
+    requires transitive io.p2pkit.discovery;
     requires transitive io.p2pkit.ipfs;
     requires io.p2pkit.quic;
     requires io.p2pkit.websocket;
+    requires io.p2pkit.webrtc;
+    requires io.p2pkit.webtransport;
     requires info.picocli;
     requires jdk.httpserver;    // the metrics endpoint
     requires org.eclipse.jetty.server; // the RPC API and the gateway
+    requires org.eclipse.jetty.client; // the CLI's client of a running daemon (it reads trailers)
     requires java.logging;             // to quiet Jetty, which logs through SLF4J to java.util.logging
     requires java.net.http;            // the Delegated Routing V1 HTTP client
 
     exports io.p2pkit.node;
     exports io.p2pkit.node.config;
     exports io.p2pkit.node.exchange;
+    exports io.p2pkit.node.dnslink;
 
     // picocli reads the commands' annotated fields and sets them reflectively
     opens io.p2pkit.node.cli to info.picocli;

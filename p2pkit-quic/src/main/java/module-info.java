@@ -9,6 +9,10 @@ module io.p2pkit.quic {
     requires io.netty.transport;
     requires io.netty.handler;
     requires io.netty.codec.classes.quic;
+    requires io.netty.transport.classes.epoll;   // UDP GSO on Linux
+    requires io.netty.transport.unix.common;
 
     exports io.p2pkit.quic;
+    // the live send capacity, for WebTransport's FIN gate (quiche bug, see docs/QUIC.md)
+    exports io.p2pkit.quic.internal to io.p2pkit.webtransport;
 }

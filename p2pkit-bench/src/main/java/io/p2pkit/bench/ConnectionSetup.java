@@ -13,13 +13,13 @@ import java.util.TreeMap;
 
 /**
  * Connection establishment plus a 1-byte round trip between two p2pkit hosts in this JVM over
- * loopback TCP+Noise+yamux: dial, upgrade, open a stream, send one byte and read its echo, then
+ * loopback TCP+Noise (or TLS)+yamux: dial, upgrade, open a stream, send one byte and read its echo, then
  * close the connection. Prints the median and 95th percentile of the runs, how many one-way
  * flights the exchange took on the wire (see {@link FlightRecorder}), and the wire log of the
  * first run with the fewest flights. Both hosts have their default services (identify, ping) on, as in real use.
  *
- * <p>Arguments: {@code [runs] [warm-up runs]}, default 100 and 20. Run it with
- * {@code scripts/bench-connect}.
+ * <p>Arguments: {@code [runs] [warm-up runs] [security]}, default 100, 20 and {@code noise}
+ * ({@code tls} for TLS 1.3). Run it with {@code scripts/bench-connect}.
  */
 public final class ConnectionSetup {
     private static final String ECHO = "/echo/1.0.0";
@@ -31,10 +31,12 @@ public final class ConnectionSetup {
     public static void main(String[] args) throws Exception {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 100;
         int warmup = args.length > 1 ? Integer.parseInt(args[1]) : 20;
+        String security = args.length > 2 ? args[2] : "noise";
         FlightRecorder recorder = new FlightRecorder();
-        try (Host listener = Host.builder().listen("/ip4/127.0.0.1/tcp/0")
+        try (Host listener = Host.builder().listen("/ip4/127.0.0.1/tcp/0").security(security)
                 .transport(key -> recorder.wrap(new TcpTransport(), false)).build();
-             Host dialer = Host.builder().transport(key -> recorder.wrap(new TcpTransport(false), true)).build()) {
+             Host dialer = Host.builder().security(security)
+                     .transport(key -> recorder.wrap(new TcpTransport(false), true)).build()) {
             listener.setStreamHandler(ECHO, s -> {
                 int b = s.in().read();
                 s.out().write(b);
@@ -70,7 +72,8 @@ public final class ConnectionSetup {
                 }
             }
             Arrays.sort(nanos);
-            System.out.printf("dial + upgrade + stream + 1-byte echo, %d runs after %d warm-up runs:%n", runs, warmup);
+            System.out.printf("dial + upgrade (%s) + stream + 1-byte echo, %d runs after %d warm-up runs:%n",
+                    security, runs, warmup);
             System.out.printf("  median %.3f ms, p95 %.3f ms, min %.3f ms, max %.3f ms%n", nanos[runs / 2] / 1e6,
                     nanos[(int) Math.ceil(runs * 0.95) - 1] / 1e6, nanos[0] / 1e6, nanos[runs - 1] / 1e6);
             System.out.println("  flight on which the dialer had read the echo (runs): " + flights

@@ -1,7 +1,5 @@
 package io.p2pkit.interop;
 
-import io.p2pkit.node.cli.Console;
-import io.p2pkit.node.cli.Main;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
@@ -10,11 +8,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -58,7 +52,7 @@ class AddCommandKuboInteropTest {
         write(dir.resolve("single.bin"), random, 1_000_000);
     }
 
-    private static void write(Path p, Random random, int size) throws IOException {
+    static void write(Path p, Random random, int size) throws IOException {
         byte[] b = new byte[size];
         random.nextBytes(b);
         Files.write(p, b);
@@ -96,12 +90,9 @@ class AddCommandKuboInteropTest {
         List<String> ours = new ArrayList<>(List.of("add", "--only-hash", "--progress=false",
                 "--repo-dir", dir.resolve("no-repository").toString()));
         ours.addAll(resolved);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = new Main().run(ours, new Console(new ByteArrayInputStream(new byte[0]),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8)));
-        assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
-        List<String> mine = out.toString(StandardCharsets.UTF_8).lines().toList();
+        P2pkitCli.Result r = P2pkitCli.run(ours);
+        assertEquals(0, r.status(), r.err());
+        List<String> mine = r.out().lines().toList();
         assertTrue(theirs.size() >= 1, "Kubo printed nothing");
         assertEquals(theirs, mine, name);
         System.out.printf("unixfs/kubo %s: %d lines equal%n", name, mine.size());

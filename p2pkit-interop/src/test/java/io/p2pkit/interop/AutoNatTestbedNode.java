@@ -11,6 +11,7 @@ import io.p2pkit.nat.autonat.AutoNat;
 import io.p2pkit.nat.autonat.AutoNatConfig;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -22,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  * event per line on stdout as the peer programs print them.
  *
  * <pre>
- * server LISTEN              serve v1 and v2 until stdin closes: {"event":"listening","addrs":[…]}
+ * server LISTEN [LISTEN…]   one host per LISTEN, each its own identity, serving v1 and v2 until
+ *                            stdin closes: {"event":"listening","addrs":[…]} (one address per host)
  * client LISTEN SERVER [confirm-observed]
  *                            connect to SERVER (/…/p2p/ID), probe it (v2 if it speaks it, else v1)
  *                            until the reachability is known: {"event":"reachability",…}
@@ -40,12 +42,16 @@ public final class AutoNatTestbedNode {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
-            throw new IllegalArgumentException("usage: server LISTEN | client LISTEN SERVER [confirm-observed]");
+            throw new IllegalArgumentException("usage: server LISTEN [LISTEN…] | client LISTEN SERVER [confirm-observed]");
         }
-        try (Host h = Host.builder().listen(args[1]).build()) {
+        try {
             switch (args[0]) {
-                case "server" -> serve(h);
-                case "client" -> probe(h, Multiaddr.parse(args[2]), args.length > 3 && args[3].equals("confirm-observed"));
+                case "server" -> serve(List.of(args).subList(1, args.length));
+                case "client" -> {
+                    try (Host h = Host.builder().listen(args[1]).build()) {
+                        probe(h, Multiaddr.parse(args[2]), args.length > 3 && args[3].equals("confirm-observed"));
+                    }
+                }
                 default -> throw new IllegalArgumentException("mode " + args[0]);
             }
         } catch (Exception e) {
@@ -55,10 +61,26 @@ public final class AutoNatTestbedNode {
         System.exit(0);
     }
 
-    private static void serve(Host h) throws Exception {
-        AutoNat.attach(h, AutoNatConfig.defaults().withClient(false));
-        NodeEvents.emit(Map.of("event", "listening", "peer", h.peerId().toString(),
-                "addrs", h.localAddresses().stream().map(a -> a.encapsulate("/p2p/" + h.peerId()).toString()).toList()));
+    private static void serve(List<String> listen) throws Exception {
+        List<Host> hosts = new ArrayList<>();
+        try {
+            List<String> addrs = new ArrayList<>();
+            for (String l : listen) {
+                Host h = Host.builder().listen(l).build();
+                hosts.add(h);
+                AutoNat.attach(h, AutoNatConfig.defaults().withClient(false));
+                addrs.add(h.localAddresses().getFirst().encapsulate("/p2p/" + h.peerId()).toString());
+            }
+            NodeEvents.emit(Map.of("event", "listening", "peer", hosts.getFirst().peerId().toString(), "addrs", addrs));
+            awaitStdinClosed();
+        } finally {
+            for (Host h : hosts) {
+                h.close();
+            }
+        }
+    }
+
+    private static void awaitStdinClosed() throws InterruptedException {
         CountDownLatch stdinClosed = new CountDownLatch(1);
         Thread.ofVirtual().start(() -> {
             try {

@@ -27,9 +27,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the NAT testbed: both NATs endpoint-independent ({@code eim}) with their routers dropping
  * unsolicited inbound connections ({@link NatTestbed#dropUnsolicitedInbound()}), a p2pkit relay on
  * {@code pub1}, the peer B that reserves on it on {@code lan1h1} behind {@code nat1} and the peer A
- * that dials B through it on {@code lan2h1} behind {@code nat2}. Each case checks that a direct TCP
- * connection (a remote address without {@code /p2p-circuit}) replaces the relayed one (which is
- * closed) and that both NATs carry the direct flow between the two LAN hosts' listening ports. One
+ * that dials B through it on {@code lan2h1} behind {@code nat2}. Each case, over TCP or over QUIC
+ * (where B sends random packets and A dials), checks that a direct connection (a remote address
+ * without {@code /p2p-circuit}) replaces the relayed one (which is closed) and that both NATs carry
+ * the direct flow between the two LAN hosts' listening ports. One
  * testbed and one relay serve the class; each case starts its own peers on ports of its own.
  */
 @InteropArea("DCUtR hole punching")
@@ -42,14 +43,37 @@ class HolePunchTestbedInteropTest {
     private static NatTestbed tb;
     private static NetnsProcess relay;
     private static String relayAddress;
+    private static String relayQuicAddress;
+
+    /** The transport of a case: which addresses the peers listen on and reach the relay at. */
+    private enum Via {
+        TCP, QUIC;
+
+        String listen(int port) {
+            return this == TCP ? "/ip4/0.0.0.0/tcp/" + port : "/ip4/0.0.0.0/udp/" + port + "/quic-v1";
+        }
+
+        /** A LAN host's direct address as the other side sees it: its NAT's public address at its port. */
+        String natAddress(int nat, int port) {
+            String ip = "/ip4/1" + (nat + 1) + ".0.0.2";
+            return this == TCP ? ip + "/tcp/" + port : ip + "/udp/" + port + "/quic-v1";
+        }
+
+        String relay() {
+            return this == TCP ? relayAddress : relayQuicAddress;
+        }
+    }
 
     @BeforeAll
     static void up() throws Exception {
         NatTestbed.require();
         tb = NatTestbed.start(NatVariant.eim(), NatVariant.eim());
         tb.dropUnsolicitedInbound();
-        relay = tb.start("pub1", tb.javaCommand(HolePunchTestbedNode.class.getName(), List.of("relay", "/ip4/11.0.0.2/tcp/4001")));
-        relayAddress = await(p2pkit(relay), "ready", e -> true).strings("addrs").getFirst();
+        relay = tb.start("pub1", tb.javaCommand(HolePunchTestbedNode.class.getName(),
+                List.of("relay", "/ip4/11.0.0.2/tcp/4001,/ip4/11.0.0.2/udp/4001/quic-v1")));
+        List<String> addrs = await(p2pkit(relay), "ready", e -> true).strings("addrs");
+        relayAddress = addrs.stream().filter(a -> a.contains("/tcp/")).findFirst().orElseThrow();
+        relayQuicAddress = addrs.stream().filter(a -> a.contains("/quic-v1/")).findFirst().orElseThrow();
     }
 
     @AfterAll
@@ -63,24 +87,46 @@ class HolePunchTestbedInteropTest {
 
     @Test
     void goDialsReservedP2pkitThroughTheRelayAndTheyHolePunch() throws Exception {
-        theyDialP2pkit(Implementation.GO);
+        theyDialP2pkit(Implementation.GO, Via.TCP);
     }
 
     @Test
     void p2pkitDialsReservedGoThroughTheRelayAndTheyHolePunch() throws Exception {
-        p2pkitDialsThem(Implementation.GO);
+        p2pkitDialsThem(Implementation.GO, Via.TCP);
     }
 
     // ---------------------------------------------------------------- rust-libp2p 0.57 (libp2p-dcutr 0.15)
 
     @Test
     void rustDialsReservedP2pkitThroughTheRelayAndTheyHolePunch() throws Exception {
-        theyDialP2pkit(Implementation.RUST);
+        theyDialP2pkit(Implementation.RUST, Via.TCP);
     }
 
     @Test
     void p2pkitDialsReservedRustThroughTheRelayAndTheyHolePunch() throws Exception {
-        p2pkitDialsThem(Implementation.RUST);
+        p2pkitDialsThem(Implementation.RUST, Via.TCP);
+    }
+
+    // ---------------------------------------------------------------- over QUIC: one side punches, the other dials
+
+    @Test
+    void goDialsReservedP2pkitThroughTheRelayAndTheyHolePunchOverQuic() throws Exception {
+        theyDialP2pkit(Implementation.GO, Via.QUIC);
+    }
+
+    @Test
+    void p2pkitDialsReservedGoThroughTheRelayAndTheyHolePunchOverQuic() throws Exception {
+        p2pkitDialsThem(Implementation.GO, Via.QUIC);
+    }
+
+    @Test
+    void rustDialsReservedP2pkitThroughTheRelayAndTheyHolePunchOverQuic() throws Exception {
+        theyDialP2pkit(Implementation.RUST, Via.QUIC);
+    }
+
+    @Test
+    void p2pkitDialsReservedRustThroughTheRelayAndTheyHolePunchOverQuic() throws Exception {
+        p2pkitDialsThem(Implementation.RUST, Via.QUIC);
     }
 
     // ---------------------------------------------------------------- js-libp2p 3 (@libp2p/dcutr 3.0)
@@ -97,56 +143,56 @@ class HolePunchTestbedInteropTest {
 
     @Test
     void jsDialsReservedP2pkitThroughTheRelayAndTheyHolePunch() throws Exception {
-        KnownFailure.expect(JS_DIALS_FROM_EPHEMERAL_PORTS, () -> theyDialP2pkit(Implementation.JS));
+        KnownFailure.expect(JS_DIALS_FROM_EPHEMERAL_PORTS, () -> theyDialP2pkit(Implementation.JS, Via.TCP));
     }
 
     @Test
     void p2pkitDialsReservedJsThroughTheRelayAndTheyHolePunch() throws Exception {
-        KnownFailure.expect(JS_DIALS_FROM_EPHEMERAL_PORTS, () -> p2pkitDialsThem(Implementation.JS));
+        KnownFailure.expect(JS_DIALS_FROM_EPHEMERAL_PORTS, () -> p2pkitDialsThem(Implementation.JS, Via.TCP));
     }
 
     // ---------------------------------------------------------------- the two directions
 
     /** p2pkit B reserves behind nat1, their A dials it through the relay behind nat2. */
     @SuppressWarnings("try") // NetnsProcess.close() may be interrupted; this method throws that on
-    private static void theyDialP2pkit(Implementation impl) throws Exception {
+    private static void theyDialP2pkit(Implementation impl, Via via) throws Exception {
         int port = NEXT_PORT.getAndIncrement();
-        try (NetnsProcess b = p2pkitNode("lan1h1", "listener", port, relayAddress)) {
+        try (NetnsProcess b = p2pkitNode("lan1h1", "listener", via.listen(port), via.relay())) {
             Events bEvents = p2pkit(b);
             String bId = await(bEvents, "ready", e -> true).string("peerId");
-            try (PeerProcess a = peer(impl, "lan2h1", "--listen", listen(port), "--dial",
-                    relayAddress + "/p2p-circuit/p2p/" + bId)) {
+            try (PeerProcess a = peer(impl, "lan2h1", "--listen", via.listen(port), "--dial",
+                    via.relay() + "/p2p-circuit/p2p/" + bId)) {
                 Events aEvents = their(a);
                 PeerEvent relayed = await(aEvents, "connected", e -> true);
                 assertTrue(relayed.string("addr").contains("/p2p-circuit"), relayed.toString());
                 PeerEvent punched = await(bEvents, "holePunch", e -> true);
                 assertTrue(punched.string("role").equals("INITIATOR") && punched.string("outcome").equals("HOLE_PUNCHED")
-                        && punched.string("direct").equals("/ip4/13.0.0.2/tcp/" + port), punched.toString());
-                assertDirectReplacesRelayed(aEvents, bId, "/ip4/12.0.0.2/tcp/" + port);
-                assertDirectReplacesRelayed(bEvents, relayed.string("self"), "/ip4/13.0.0.2/tcp/" + port);
-                assertNatsCarryTheDirectFlow(port);
+                        && punched.string("direct").equals(via.natAddress(2, port)), punched.toString());
+                assertDirectReplacesRelayed(aEvents, bId, via.natAddress(1, port));
+                assertDirectReplacesRelayed(bEvents, relayed.string("self"), via.natAddress(2, port));
+                assertNatsCarryTheDirectFlow(via, port);
             }
         }
     }
 
     /** Their B reserves behind nat1, p2pkit A dials it through the relay behind nat2. */
     @SuppressWarnings("try") // NetnsProcess.close() may be interrupted; this method throws that on
-    private static void p2pkitDialsThem(Implementation impl) throws Exception {
+    private static void p2pkitDialsThem(Implementation impl, Via via) throws Exception {
         int port = NEXT_PORT.getAndIncrement();
-        try (PeerProcess b = peer(impl, "lan1h1", "--listen", listen(port), "--reserve", relayAddress)) {
+        try (PeerProcess b = peer(impl, "lan1h1", "--listen", via.listen(port), "--reserve", via.relay())) {
             Events bEvents = their(b);
             String bId = b.awaitEvent("ready", WAIT).string("peerId");
             b.awaitEvent("reserved", WAIT);
             await(bEvents, "dcutrReady", e -> true);
-            try (NetnsProcess a = p2pkitNode("lan2h1", "dialer", port, relayAddress + "/p2p-circuit/p2p/" + bId)) {
+            try (NetnsProcess a = p2pkitNode("lan2h1", "dialer", via.listen(port), via.relay() + "/p2p-circuit/p2p/" + bId)) {
                 Events aEvents = p2pkit(a);
                 PeerEvent relayed = await(aEvents, "connected", e -> true);
                 assertTrue(relayed.string("addr").contains("/p2p-circuit") && relayed.bool("limited"), relayed.toString());
                 PeerEvent punched = await(aEvents, "holePunch", e -> e.string("outcome").equals("HOLE_PUNCHED"));
                 assertTrue(punched.string("role").equals("RECEIVER"), punched.toString());
-                assertDirectReplacesRelayed(aEvents, bId, "/ip4/12.0.0.2/tcp/" + port);
-                assertDirectReplacesRelayed(bEvents, relayed.string("self"), "/ip4/13.0.0.2/tcp/" + port);
-                assertNatsCarryTheDirectFlow(port);
+                assertDirectReplacesRelayed(aEvents, bId, via.natAddress(1, port));
+                assertDirectReplacesRelayed(bEvents, relayed.string("self"), via.natAddress(2, port));
+                assertNatsCarryTheDirectFlow(via, port);
             }
         }
     }
@@ -161,15 +207,20 @@ class HolePunchTestbedInteropTest {
                 && e.string("addr").contains("/p2p-circuit"));
     }
 
-    /** Both NATs hold the ESTABLISHED flow between the LAN hosts' listening ports. */
-    private static void assertNatsCarryTheDirectFlow(int port) throws Exception {
+    /**
+     * Both NATs hold the flow between the LAN hosts' listening ports: over TCP ESTABLISHED, over
+     * QUIC a UDP flow that has seen replies (not {@code [UNREPLIED]}).
+     */
+    private static void assertNatsCarryTheDirectFlow(Via via, int port) throws Exception {
         String p = " sport=" + port + " dport=" + port;
+        Predicate<String> live = via == Via.TCP ? l -> l.startsWith("tcp") && l.contains("ESTABLISHED")
+                : l -> l.startsWith("udp") && !l.contains("UNREPLIED");
         List<String> nat1 = tb.conntrack("nat1");
-        assertTrue(nat1.stream().anyMatch(l -> l.startsWith("tcp") && l.contains("ESTABLISHED")
-                && l.contains("src=192.168.1.11 dst=13.0.0.2" + p)), () -> "nat1: " + nat1);
+        assertTrue(nat1.stream().anyMatch(l -> live.test(l) && l.contains("src=192.168.1.11 dst=13.0.0.2" + p)),
+                () -> "nat1: " + nat1);
         List<String> nat2 = tb.conntrack("nat2");
-        assertTrue(nat2.stream().anyMatch(l -> l.startsWith("tcp") && l.contains("ESTABLISHED")
-                && l.contains("src=192.168.2.11 dst=12.0.0.2" + p)), () -> "nat2: " + nat2);
+        assertTrue(nat2.stream().anyMatch(l -> live.test(l) && l.contains("src=192.168.2.11 dst=12.0.0.2" + p)),
+                () -> "nat2: " + nat2);
     }
 
     // ---------------------------------------------------------------- processes and their events
@@ -205,12 +256,8 @@ class HolePunchTestbedInteropTest {
         return events.stream().filter(e -> e.type().equals(type) && matches.test(e)).findFirst();
     }
 
-    private static String listen(int port) {
-        return "/ip4/0.0.0.0/tcp/" + port;
-    }
-
-    private static NetnsProcess p2pkitNode(String node, String mode, int port, String address) throws Exception {
-        return tb.start(node, tb.javaCommand(HolePunchTestbedNode.class.getName(), List.of(mode, listen(port), address)));
+    private static NetnsProcess p2pkitNode(String node, String mode, String listen, String address) throws Exception {
+        return tb.start(node, tb.javaCommand(HolePunchTestbedNode.class.getName(), List.of(mode, listen, address)));
     }
 
     /**

@@ -5,12 +5,14 @@ import io.p2pkit.core.identify.IdentifyService;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.network.Connection;
 import io.p2pkit.core.network.ConnectionListener;
+import io.p2pkit.core.transport.tcp.TcpTransport;
 import io.p2pkit.nat.holepunch.HolePunchConfig;
 import io.p2pkit.nat.holepunch.HolePunchEvent;
 import io.p2pkit.nat.holepunch.HolePunchService;
 import io.p2pkit.nat.relay.RelayClient;
 import io.p2pkit.nat.relay.RelayConfig;
 import io.p2pkit.nat.relay.RelayService;
+import io.p2pkit.quic.QuicTransport;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -26,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  * namespace; it prints one JSON event per line as the peer programs do and runs until stdin closes.
  *
  * <pre>
- * relay LISTEN               a relay service: {"event":"ready","peerId":…,"addrs":[…]}
+ * relay LISTEN[,LISTEN…]     a relay service: {"event":"ready","peerId":…,"addrs":[…]}
  * listener LISTEN RELAY      reserve on RELAY (/…/p2p/ID): {"event":"ready","peerId":…}
  * dialer LISTEN TARGET       connect to TARGET (a /p2p-circuit address): {"event":"connected","self":…,…}
  * </pre>
@@ -44,7 +46,9 @@ public final class HolePunchTestbedNode {
         if (args.length < 2 || (!args[0].equals("relay") && args.length < 3)) {
             throw new IllegalArgumentException("usage: relay LISTEN | listener LISTEN RELAY | dialer LISTEN TARGET");
         }
-        try (Host h = Host.builder().listen(args[1]).build()) {
+        // TCP and QUIC; LISTEN may name several addresses, comma-separated
+        try (Host h = Host.builder().transport(key -> new TcpTransport()).transport(QuicTransport::new)
+                .listen(args[1].split(",")).build()) {
             switch (args[0]) {
                 case "relay" -> {
                     RelayService.attach(h, RelayConfig.defaults());

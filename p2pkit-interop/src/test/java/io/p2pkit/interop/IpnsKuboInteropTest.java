@@ -4,19 +4,13 @@ import io.p2pkit.core.host.Host;
 import io.p2pkit.kad.KadConfig;
 import io.p2pkit.kad.KadDht;
 import io.p2pkit.kad.Mode;
-import io.p2pkit.node.cli.Console;
-import io.p2pkit.node.cli.Main;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -71,12 +65,7 @@ class IpnsKuboInteropTest {
     }
 
     private static String p2pkit(String... argv) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = new Main().run(List.of(argv), new Console(new ByteArrayInputStream(new byte[0]),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8)));
-        assertEquals(0, status, String.join(" ", argv) + ": " + err.toString(StandardCharsets.UTF_8));
-        return out.toString(StandardCharsets.UTF_8).strip();
+        return P2pkitCli.ok(argv);
     }
 
     @Test

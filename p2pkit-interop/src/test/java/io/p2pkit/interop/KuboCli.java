@@ -171,7 +171,27 @@ final class KuboCli {
         return out.get();
     }
 
+    /** Runs a command that must succeed: what it printed on stdout and stderr (for progress lines). */
+    P2pkitCli.Result runWithErr(List<String> args) throws IOException {
+        Path err = Files.createTempFile("kubo-err", ".txt");
+        try {
+            String out = run(args, false, err);
+            return new P2pkitCli.Result(0, out, Files.readString(err));
+        } finally {
+            Files.deleteIfExists(err);
+        }
+    }
+
     private String run(List<String> args, boolean binary) throws IOException {
+        Path err = Files.createTempFile("kubo-err", ".txt");
+        try {
+            return run(args, binary, err);
+        } finally {
+            Files.deleteIfExists(err);
+        }
+    }
+
+    private String run(List<String> args, boolean binary, Path err) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(program.toString());
         cmd.addAll(args);
@@ -179,7 +199,6 @@ final class KuboCli {
         pb.environment().put("IPFS_PATH", repo.toString());
         pb.environment().put("IPFS_TELEMETRY", "off");
         pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        Path err = Files.createTempFile("kubo-err", ".txt");
         pb.redirectError(err.toFile());
         Process p = pb.start();
         byte[] out;
@@ -195,7 +214,6 @@ final class KuboCli {
             throw new IOException("interrupted", e);
         }
         String stderr = Files.readString(err);
-        Files.deleteIfExists(err);
         if (p.exitValue() != 0) {
             throw new IOException("ipfs " + String.join(" ", args) + " exited " + p.exitValue() + ": " + stderr.strip());
         }

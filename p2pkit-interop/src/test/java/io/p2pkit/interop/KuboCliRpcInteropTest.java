@@ -196,6 +196,46 @@ class KuboCliRpcInteropTest {
         same("pin", "ls", "--type=recursive", root);
     }
 
+    @Test
+    void bitswapCommandsPrintWhatKubosCliPrintsForTheSameNode() throws IOException {
+        // p2pkit's bitswap commands find the node through its repository's api file, as with a daemon
+        Files.writeString(dir.resolve("p2pkit-repo").resolve("api"), api);
+        String peer = kubo.cli().run(List.of("id", "-f", "<id>")).strip();
+        for (List<String> command : List.of(List.of("bitswap", "stat"), List.of("bitswap", "stat", "-v", "--human"),
+                List.of("bitswap", "wantlist"), List.of("bitswap", "ledger", peer))) {
+            List<String> ours = new ArrayList<>(command);
+            ours.add("--repo-dir=" + dir.resolve("p2pkit-repo"));
+            P2pkitCli.Result mine = P2pkitCli.run(ours);
+            assertEquals(0, mine.status(), mine.err());
+            assertEquals(client.outcome(withApi(command.toArray(String[]::new))), mine.out(), String.join(" ", command));
+        }
+    }
+
+    @Test
+    void keysAreImportedRenamedSignedAndVerifiedAsOnKubo() throws IOException {
+        Path key = dir.resolve("shared.key");
+        Files.write(key, io.p2pkit.core.crypto.PrivateKey.generate(io.p2pkit.core.crypto.KeyType.ED25519).marshal());
+        Path pem = dir.resolve("shared.pem");
+        Files.write(pem, io.p2pkit.node.config.KeyFormat.PEM_PKCS8_CLEARTEXT.encode(
+                io.p2pkit.core.crypto.PrivateKey.generate(io.p2pkit.core.crypto.KeyType.ED25519)));
+        Path data = Files.writeString(dir.resolve("to-sign.txt"), "signed over the RPC API\n");
+        same("key", "import", "shared", key.toString());
+        same("key", "import", "shared", key.toString());                  // the name is taken
+        same("key", "import", "pem", pem.toString());                     // PEM without --format
+        same("key", "import", "-f", "pem-pkcs8-cleartext", "pem", pem.toString());
+        same("key", "import", "self", key.toString());
+        same("key", "rename", "shared", "renamed");
+        same("key", "rename", "renamed", "pem");                          // refused without --force
+        same("key", "rename", "-f", "renamed", "pem");
+        same("key", "rename", "self", "other");
+        String signed = same("key", "sign", "--key=pem", data.toString()); // Ed25519: the same bytes
+        String sig = signed.replaceAll("(?s).*\"Signature\":\"([^\"]+)\".*", "$1");
+        same("key", "verify", "--key=pem", "--signature=" + sig, data.toString());
+        same("key", "verify", "--key=pem", "--signature=" + sig, tree.resolve("node.json").toString());
+        same("key", "verify", "--key=nobody", "--signature=" + sig, data.toString());
+        same("key", "rm", "pem");
+    }
+
     /** Status, the headers that say what the answer is, and the body with node-specific values masked. */
     private static String answer(java.net.http.HttpClient http, String base, String method, String path) throws Exception {
         var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + path))

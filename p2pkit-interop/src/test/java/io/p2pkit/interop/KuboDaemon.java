@@ -52,11 +52,24 @@ final class KuboDaemon implements AutoCloseable {
      * {@code ipfs} argument list, for example {@code config --json Routing {…}}).
      */
     static KuboDaemon start(Path program, List<List<String>> config) throws IOException {
+        return start(program, config, java.util.Map.of(), java.util.Map.of());
+    }
+
+    /**
+     * Starts a daemon after running {@code config} commands and writing {@code files} into its
+     * repository (for example {@code swarm.key}), with {@code environment} added to its own.
+     */
+    static KuboDaemon start(Path program, List<List<String>> config, java.util.Map<String, byte[]> files,
+                            java.util.Map<String, String> environment) throws IOException {
         KuboCli cli = KuboCli.fresh(program);
         for (List<String> command : config) {
             cli.run(command);
         }
+        for (var f : files.entrySet()) {
+            Files.write(cli.repo().resolve(f.getKey()), f.getValue());
+        }
         ProcessBuilder pb = new ProcessBuilder(program.toString(), "daemon");
+        pb.environment().putAll(environment);
         pb.environment().put("IPFS_PATH", cli.repo().toString());
         pb.environment().put("IPFS_TELEMETRY", "off");
         pb.redirectErrorStream(true);

@@ -36,23 +36,31 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A mixed IPFS network on loopback: three p2pkit nodes and three Kubo 0.39 daemons, joined into one
+ * A mixed IPFS network on loopback: three p2pkit nodes, three Kubo 0.39 daemons and three Helia
+ * 7.1.15 nodes (peers/helia/peer.mjs with {@code @libp2p/kad-dht} in server mode), joined into one
  * DHT (Kubo's LAN DHT, {@code /ipfs/lan/kad/1.0.0}, as every peer here has loopback addresses)
  * through the first p2pkit node. Each node adds a file of its own and announces it; every node then
  * fetches every other node's file knowing only its CID: providers come from the DHT, blocks over
- * Bitswap. p2pkit fetches with {@code Bitswap.fetchDag}, Kubo with {@code ipfs pin add}.
+ * Bitswap. p2pkit fetches with {@code Bitswap.fetchDag}, Kubo with {@code ipfs pin add}, Helia with
+ * {@code helia.pins.add} (its Bitswap looks each wanted block up in the DHT) and then
+ * {@code @helia/unixfs} cat.
  */
-@InteropArea("Bitswap and the DHT in a mixed network with Kubo 0.39")
-@Timeout(value = 6, unit = TimeUnit.MINUTES)
+@InteropArea("Bitswap and the DHT in a mixed network with Kubo 0.39 and Helia 7.1.15")
+@Timeout(value = 12, unit = TimeUnit.MINUTES)
 class MixedIpfsNetworkTest {
     private static final int EACH = 3;
     private static final String LAN = "/ipfs/lan";
+    /** A Helia command's deadline: longer than the peer's own (120 s), so its error is what is seen. */
+    private static final Duration HELIA_STEP = Duration.ofSeconds(150);
     private static final List<Node> nodes = new ArrayList<>();
     private static final List<KuboDaemon> kubos = new ArrayList<>();
+    private static final List<PeerProcess> helias = new ArrayList<>();
     private static final List<Cid> p2pkitFiles = new ArrayList<>();
     private static final List<Cid> kuboFiles = new ArrayList<>();
+    private static final List<Cid> heliaFiles = new ArrayList<>();
     private static final List<byte[]> p2pkitBytes = new ArrayList<>();
     private static final List<byte[]> kuboBytes = new ArrayList<>();
+    private static final List<byte[]> heliaBytes = new ArrayList<>();
     @TempDir
     static Path dir;
 
@@ -65,6 +73,7 @@ class MixedIpfsNetworkTest {
     @BeforeAll
     static void start() throws Exception {
         Path kubo = Toolchains.requireKubo();
+        Path heliaPeer = Toolchains.requireHeliaPeer();
         for (int i = 0; i < EACH; i++) {
             Path root = dir.resolve("p2pkit-" + i);
             Repository.init(root, RepoConfig.parse("blockstore.syncWrites = false\n".getBytes(StandardCharsets.UTF_8)));
@@ -94,11 +103,32 @@ class MixedIpfsNetworkTest {
             kuboBytes.add(data);
             k.cli().run(List.of("swarm", "connect", hub));
         }
+        for (int i = 0; i < EACH; i++) {
+            PeerProcess h = PeerProcess.startProgram(Implementation.JS, List.of("node", heliaPeer.toString(), "--dht", LAN));
+            helias.add(h);
+            h.awaitEvent("ready", Duration.ofSeconds(60));
+            byte[] data = content("helia", i);
+            Path f = dir.resolve("helia-file-" + i);
+            Files.write(f, data);
+            heliaFiles.add(Cid.parse(heliaCommand(i, "{\"cmd\":\"add\",\"path\":\"" + f + "\"}", "added").string("cid")));
+            heliaBytes.add(data);
+            heliaCommand(i, "{\"cmd\":\"connect\",\"addr\":\"" + hub + "\"}", "connected");
+        }
         // Kubo announced its files when it added them, before it had DHT peers: announce again now
         for (int i = 0; i < EACH; i++) {
             kubos.get(i).cli().runUntilSuccess(List.of("--timeout=20s", "routing", "provide", kuboFiles.get(i).toString()),
                     Duration.ofSeconds(90));
         }
+        // Helia announces only when told to (the peer retries until its DHT has a peer)
+        for (int i = 0; i < EACH; i++) {
+            heliaCommand(i, "{\"cmd\":\"provide\",\"cid\":\"" + heliaFiles.get(i) + "\"}", "provided");
+        }
+    }
+
+    private static PeerEvent heliaCommand(int who, String json, String answer) {
+        PeerProcess h = helias.get(who);
+        h.sendLine(json);
+        return h.awaitEvent(answer, HELIA_STEP);
     }
 
     @AfterAll
@@ -108,6 +138,9 @@ class MixedIpfsNetworkTest {
         }
         for (KuboDaemon k : kubos) {
             k.close();
+        }
+        for (PeerProcess h : helias) {
+            h.close();
         }
     }
 
@@ -127,43 +160,71 @@ class MixedIpfsNetworkTest {
         assertArrayEquals(expected, k.cli().runBytes(List.of("cat", cid.toString())), "Kubo " + who + " fetching " + cid);
     }
 
-    @Test
-    void p2pkitNodesFetchWhatKuboAdded() throws Exception {
+    private static void heliaFetches(int who, Cid cid, byte[] expected) throws IOException {
+        heliaCommand(who, "{\"cmd\":\"fetch\",\"cid\":\"" + cid + "\"}", "fetched");
+        Path out = dir.resolve("helia-" + who + "-got-" + cid);
+        heliaCommand(who, "{\"cmd\":\"cat\",\"cid\":\"" + cid + "\",\"out\":\"" + out + "\"}", "written");
+        assertArrayEquals(expected, Files.readAllBytes(out), "Helia " + who + " fetching " + cid);
+    }
+
+    /** How one kind of node fetches a file and checks its bytes. */
+    private interface Fetch {
+        void fetch(int who, Cid cid, byte[] expected) throws Exception;
+    }
+
+    /** Every node of one kind fetches every file of another kind (of its own kind: every other node's). */
+    private static void everyNodeFetches(Fetch fetch, List<Cid> files, List<byte[]> bytes, boolean sameKind) throws Exception {
         for (int who = 0; who < EACH; who++) {
             for (int i = 0; i < EACH; i++) {
-                p2pkitFetches(who, kuboFiles.get(i), kuboBytes.get(i));
+                if (!sameKind || i != who) {
+                    fetch.fetch(who, files.get(i), bytes.get(i));
+                }
             }
         }
+    }
+
+    @Test
+    void p2pkitNodesFetchWhatKuboAdded() throws Exception {
+        everyNodeFetches(MixedIpfsNetworkTest::p2pkitFetches, kuboFiles, kuboBytes, false);
     }
 
     @Test
     void p2pkitNodesFetchWhatOtherP2pkitNodesAdded() throws Exception {
-        for (int who = 0; who < EACH; who++) {
-            for (int i = 0; i < EACH; i++) {
-                if (i != who) {
-                    p2pkitFetches(who, p2pkitFiles.get(i), p2pkitBytes.get(i));
-                }
-            }
-        }
+        everyNodeFetches(MixedIpfsNetworkTest::p2pkitFetches, p2pkitFiles, p2pkitBytes, true);
     }
 
     @Test
     void kuboFetchesWhatP2pkitAdded() throws Exception {
-        for (int who = 0; who < EACH; who++) {
-            for (int i = 0; i < EACH; i++) {
-                kuboFetches(who, p2pkitFiles.get(i), p2pkitBytes.get(i));
-            }
-        }
+        everyNodeFetches(MixedIpfsNetworkTest::kuboFetches, p2pkitFiles, p2pkitBytes, false);
     }
 
     @Test
     void kuboFetchesWhatOtherKuboDaemonsAdded() throws Exception {
-        for (int who = 0; who < EACH; who++) {
-            for (int i = 0; i < EACH; i++) {
-                if (i != who) {
-                    kuboFetches(who, kuboFiles.get(i), kuboBytes.get(i));
-                }
-            }
-        }
+        everyNodeFetches(MixedIpfsNetworkTest::kuboFetches, kuboFiles, kuboBytes, true);
+    }
+
+    @Test
+    void p2pkitNodesFetchWhatHeliaAdded() throws Exception {
+        everyNodeFetches(MixedIpfsNetworkTest::p2pkitFetches, heliaFiles, heliaBytes, false);
+    }
+
+    @Test
+    void kuboFetchesWhatHeliaAdded() throws Exception {
+        everyNodeFetches(MixedIpfsNetworkTest::kuboFetches, heliaFiles, heliaBytes, false);
+    }
+
+    @Test
+    void heliaFetchesWhatP2pkitAdded() throws Exception {
+        everyNodeFetches(MixedIpfsNetworkTest::heliaFetches, p2pkitFiles, p2pkitBytes, false);
+    }
+
+    @Test
+    void heliaFetchesWhatKuboAdded() throws Exception {
+        everyNodeFetches(MixedIpfsNetworkTest::heliaFetches, kuboFiles, kuboBytes, false);
+    }
+
+    @Test
+    void heliaFetchesWhatOtherHeliaNodesAdded() throws Exception {
+        everyNodeFetches(MixedIpfsNetworkTest::heliaFetches, heliaFiles, heliaBytes, true);
     }
 }

@@ -206,9 +206,14 @@ class P2pkitInteropTest {
     }
 
     static void concurrentStreams(Host host, PeerId peer) throws Exception {
+        concurrentStreams(host, peer, STREAMS);
+    }
+
+    /** {@code count} echo streams of 1 KiB at once. */
+    static void concurrentStreams(Host host, PeerId peer, int count) throws Exception {
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<Boolean>> results = new ArrayList<>();
-            for (int i = 0; i < STREAMS; i++) {
+            for (int i = 0; i < count; i++) {
                 int seed = 100 + i;
                 results.add(pool.submit(() -> {
                     byte[] data = new byte[1024];
@@ -221,7 +226,7 @@ class P2pkitInteropTest {
                 }));
             }
             for (Future<Boolean> f : results) {
-                assertTrue(f.get(STEP.toSeconds(), TimeUnit.SECONDS), "one of " + STREAMS + " concurrent streams");
+                assertTrue(f.get(STEP.toSeconds(), TimeUnit.SECONDS), "one of " + count + " concurrent streams");
             }
         }
     }

@@ -175,7 +175,7 @@ class RelayInteropTest {
         }
     }
 
-    @ParameterizedTest(name = "{0} relay: p2pkit's AutoRelay finds it by identify and reserves, {0} dials p2pkit through it")
+    @ParameterizedTest(name = "{0} relay: p2pkit''s AutoRelay finds it by identify and reserves, {0} dials p2pkit through it")
     @EnumSource(Implementation.class)
     void p2pkitAutoRelayReservesOnTheirRelay(Implementation impl) throws Exception {
         Toolchains.require(impl);

@@ -3,6 +3,7 @@ package io.p2pkit.kad;
 import io.p2pkit.core.host.Host;
 import io.p2pkit.core.host.Stream;
 import io.p2pkit.core.identity.PeerId;
+import io.p2pkit.core.reputation.Outcome;
 import io.p2pkit.core.protobuf.LengthPrefixed;
 import io.p2pkit.kad.wire.KadMessage;
 
@@ -76,7 +77,7 @@ final class KadClient implements Closeable {
         Stream pooled = idle.remove(peer);
         if (pooled != null) {
             try {
-                return tracked(pooled, msg, reply, peer);
+                return tracked(pooled, msg, reply, peer, false);
             } catch (IOException e) {
                 // The pooled stream died while idle: fall through to a fresh one.
                 LOG.log(System.Logger.Level.DEBUG, () -> "a pooled stream to " + peer + " was dead, opening a new one: " + e);
@@ -89,11 +90,12 @@ final class KadClient implements Closeable {
             // A connection closing under us surfaces as an unchecked exception from the network layer.
             throw new IOException("cannot open a stream to " + peer + ": " + e.getMessage(), e);
         }
-        return tracked(fresh, msg, reply, peer);
+        return tracked(fresh, msg, reply, peer, true);
     }
 
     /** {@link #once} with the stream counted as busy until it is pooled or closed. */
-    private KadMessage tracked(Stream s, KadMessage msg, boolean reply, PeerId peer) throws IOException {
+    private KadMessage tracked(Stream s, KadMessage msg, boolean reply, PeerId peer, boolean fresh)
+            throws IOException {
         busy.add(s);
         try {
             if (closed) {
@@ -101,7 +103,7 @@ final class KadClient implements Closeable {
                 s.reset();
                 throw new IOException("the DHT is closed");
             }
-            return once(s, msg, reply, peer);
+            return once(s, msg, reply, peer, fresh);
         } finally {
             busyLock.lock();
             try {
@@ -113,9 +115,15 @@ final class KadClient implements Closeable {
         }
     }
 
-    private KadMessage once(Stream s, KadMessage msg, boolean reply, PeerId peer) throws IOException {
+    /**
+     * One exchange on {@code s}. Its outcome goes to the host's reputation: an answer is a success
+     * with its latency; a malformed or mismatched one a protocol error; no answer on a
+     * {@code fresh} stream a timeout (a pooled stream may have died idle, which is no fault).
+     */
+    private KadMessage once(Stream s, KadMessage msg, boolean reply, PeerId peer, boolean fresh) throws IOException {
         ScheduledFuture<?> watchdog = host.scheduler().schedule(s::reset, timeout.toMillis(), TimeUnit.MILLISECONDS);
         KadMessage answer = null;
+        long start = System.nanoTime();
         try {
             LengthPrefixed.write(s.out(), msg.encode());
             s.out().flush();
@@ -129,8 +137,14 @@ final class KadClient implements Closeable {
                     throw new IOException("asked " + msg.type() + ", got a " + answer.type() + " reply");
                 }
                 records.learnSender(peer, answer);
+                host.reputation().success(peer, java.time.Duration.ofNanos(System.nanoTime() - start), raw.length);
             }
         } catch (IOException | RuntimeException e) {
+            if (e instanceof RuntimeException || answer != null) {
+                host.reputation().record(peer, Outcome.PROTOCOL_ERROR);
+            } else if (fresh && reply) {
+                host.reputation().record(peer, Outcome.TIMEOUT);
+            }
             s.reset();
             throw e instanceof IOException io ? io : new IOException("bad reply from " + peer + ": " + e.getMessage(), e);
         } finally {

@@ -91,6 +91,7 @@ public final class KadDht implements Closeable {
         this.protocol = config.protocolId();
         this.table = new RoutingTable(host.peerId(), config.k(), config.maxPerIpGroupPerBucket(),
                 config.maxPerIpGroup(), config.clock());
+        table.setScores(host.reputation()::score); // a full bucket keeps the better-scored peers
         this.providers = providers;
         this.records = new RecordStore(config.clock(), config.recordExpiry(), config.maxRecords());
         SignedPeerRecords signedRecords = new SignedPeerRecords(host);

@@ -125,12 +125,14 @@ final class KadQueries {
         // A refresh re-measures the network: the size estimate moves on to its lookups.
         networkSize.startRound();
         lookup(host.peerId().bytes(), MessageType.FIND_NODE, null);
-        // The bucket lookups are independent: run them side by side (each keeps its own alpha).
+        // As go-libp2p-kad-dht, every prefix length up to the longest one the table knows gets a
+        // lookup, empty buckets included: they are the ones that most need peers, and a table
+        // whose few peers sit in one or two buckets would otherwise measure the network with two
+        // or three lookups. The lookups are independent: run them side by side (each keeps its own alpha).
         List<PeerId> targets = new ArrayList<>();
-        for (int cpl : table.nonEmptyBuckets()) {
-            if (cpl <= MAX_REFRESH_CPL) {
-                targets.add(randomPeerIdIn(cpl));
-            }
+        int maxCpl = Math.min(table.maxCommonPrefix(), MAX_REFRESH_CPL);
+        for (int cpl = 0; cpl <= maxCpl; cpl++) {
+            targets.add(randomPeerIdIn(cpl));
         }
         fanOut(targets, target -> lookup(target.bytes(), MessageType.FIND_NODE, null));
         networkSize.endRound(table.size());
@@ -212,7 +214,7 @@ final class KadQueries {
                 observer.reply(l, peer, reply);
             }
             return closer;
-        });
+        }).scoredBy(host.reputation()::score);
         try {
             LookupResult result = lookup.run(seeds);
             if (type == MessageType.FIND_NODE && !result.stoppedEarly() && !result.timedOut()

@@ -1,6 +1,7 @@
 package io.p2pkit.kad;
 
 import io.p2pkit.core.DecodeException;
+import io.p2pkit.core.reputation.Outcome;
 import io.p2pkit.core.host.Host;
 import io.p2pkit.core.host.Stream;
 import io.p2pkit.core.identity.PeerId;
@@ -67,7 +68,15 @@ final class KadServer {
     }
 
     private void serveRequests(Stream s) throws IOException {
-        PeerId remote = s.remotePeer();
+        try {
+            serveRequests(s, s.remotePeer());
+        } catch (DecodeException e) {
+            host.reputation().record(s.remotePeer(), Outcome.PROTOCOL_ERROR); // the host resets the stream
+            throw e;
+        }
+    }
+
+    private void serveRequests(Stream s, PeerId remote) throws IOException {
         while (!closed) {
             ScheduledFuture<?> idle = host.scheduler().schedule(s::reset, config.streamIdleTimeout().toMillis(), TimeUnit.MILLISECONDS);
             byte[] raw;

@@ -104,6 +104,10 @@ class KadRobustnessTest {
         try (Stream ok = open()) {
             assertEquals(MessageType.PING, ask(ok, KadMessage.request(MessageType.PING, new byte[0])).type());
         }
+        // two protocol errors of weight 5, barely decayed
+        io.p2pkit.testing.Await.until("the protocol errors counted against the sender",
+                () -> honest.host().reputation().details(attacker.peerId()).map(d -> d.bad() > 9.9).orElse(false),
+                Duration.ofSeconds(10));
     }
 
     @Test
@@ -190,6 +194,10 @@ class KadRobustnessTest {
             assertFalse(r.closest().contains(liar.peerId()));
             assertEquals(3, r.closest().size());
             assertFalse(asker.dht().routingTable().contains(liar.peerId()), "a peer that fails is dropped");
+            assertTrue(asker.host().reputation().score(liar.peerId()) < 0, "its wrong replies count against it");
+            for (PeerId p : r.closest()) {
+                assertTrue(asker.host().reputation().score(p) > 0, "an answer counts for " + p);
+            }
         } finally {
             liar.close();
         }

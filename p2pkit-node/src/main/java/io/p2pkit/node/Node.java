@@ -13,13 +13,21 @@ import io.p2pkit.core.multiaddr.Protocol;
 import io.p2pkit.core.network.Connection;
 import io.p2pkit.core.network.ConnectionListener;
 import io.p2pkit.core.resource.ResourceManager;
+import io.p2pkit.discovery.rendezvous.RendezvousClient;
+import io.p2pkit.discovery.rendezvous.RendezvousConfig;
+import io.p2pkit.discovery.rendezvous.RendezvousDiscovery;
+import io.p2pkit.discovery.rendezvous.RendezvousServer;
+import io.p2pkit.discovery.rendezvous.RendezvousStore;
 import io.p2pkit.kad.KadDht;
+import io.p2pkit.discovery.mdns.MdnsConfig;
+import io.p2pkit.discovery.mdns.MdnsService;
 import io.p2pkit.nat.autonat.AutoNat;
 import io.p2pkit.nat.autorelay.AutoRelay;
 import io.p2pkit.nat.holepunch.HolePunchService;
 import io.p2pkit.nat.portmap.HostPortMapper;
 import io.p2pkit.nat.portmap.PortMapper;
 import io.p2pkit.nat.relay.RelayClient;
+import io.p2pkit.webrtc.transport.WebRtcTransport;
 import io.p2pkit.nat.relay.RelayService;
 import io.p2pkit.node.exchange.ContentService;
 import io.p2pkit.ipfs.bitswap.ProviderFinder;
@@ -106,10 +114,13 @@ public final class Node implements Closeable {
         connections.warnIfInconsistent(config.limits(), listener::warning);
         // relayed listen addresses (…/p2p/<relay>/p2p-circuit) need the relay client, attached once the host exists
         List<Multiaddr> relayed = config.listen().stream().filter(a -> a.hasProtocol(Protocol.P2P_CIRCUIT)).toList();
-        List<Multiaddr> direct = config.listen().stream().filter(a -> !a.hasProtocol(Protocol.P2P_CIRCUIT)).toList();
+        // and /webrtc needs the /webrtc transport, which is attached to the host too
+        List<Multiaddr> direct = config.listen().stream().filter(a -> !a.hasProtocol(Protocol.P2P_CIRCUIT)
+                && !a.equals(NodeConfig.WEBRTC_LISTEN)).toList();
         HostBuilder builder = Host.builder().identity(config.identity()).listen(direct)
-                .agentVersion(config.agentVersion()).perf(config.perf())
-                .resourceManager(new ResourceManager(config.limits())).connectionManager(connections);
+                .agentVersion(config.agentVersion()).addressPolicy(config.addressPolicy()).perf(config.perf())
+                .resourceManager(new ResourceManager(config.limits())).connectionManager(connections)
+                .privateNetwork(config.privateNetwork().orElse(null));
         config.transports().applyTo(builder);
         Host host = builder.build();
         Optional<MetricsServer> metrics = Optional.empty();
@@ -121,12 +132,23 @@ public final class Node implements Closeable {
             if (config.autoNat().isPresent()) {
                 // Dial-backs leave from a host of their own, with the same transports as the node.
                 autoNat = Optional.of(AutoNat.attach(host, config.autoNat().get().withDialer(
-                        () -> config.transports().applyTo(Host.builder().identify(false)).build())));
+                        () -> config.transports().applyTo(Host.builder().identify(false)
+                                .privateNetwork(config.privateNetwork().orElse(null))).build())));
             }
             if (config.portMapping()) {
-                HostPortMapper mapper = HostPortMapper.start(host, PortMapper.builder()); // closed with the host
-                // mapped addresses are candidates: advertised once AutoNAT has confirmed them, as go does
-                autoNat.ifPresent(a -> mapper.addListener(external -> external.forEach(a::confirm)));
+                HostPortMapper mapper = HostPortMapper.start(host, PortMapper.builder()
+                        .lease(config.portMappingLease())); // closed with the host
+                // mapped addresses are candidates: advertised once AutoNAT has confirmed them, as go does;
+                // one whose mapping is gone (lease lost, gateway gone) is withdrawn at once
+                autoNat.ifPresent(a -> {
+                    java.util.concurrent.atomic.AtomicReference<List<Multiaddr>> before =
+                            new java.util.concurrent.atomic.AtomicReference<>(List.of());
+                    mapper.addListener(external -> {
+                        List<Multiaddr> old = before.getAndSet(external);
+                        old.stream().filter(m -> !external.contains(m)).forEach(a::withdraw);
+                        external.stream().filter(m -> !old.contains(m)).forEach(a::confirm);
+                    });
+                });
             }
             if (config.relayClient()) {
                 RelayClient.attach(host);
@@ -137,8 +159,26 @@ public final class Node implements Closeable {
             if (config.relayService().isPresent()) {
                 RelayService.attach(host, config.relayService().get());
             }
+            if (config.webRtc().isPresent()) {
+                NodeConfig.WebRtc w = config.webRtc().get();
+                WebRtcTransport.Config defaults = WebRtcTransport.Config.defaults();
+                WebRtcTransport.attach(host, new WebRtcTransport.Config(w.maxConnections(), w.maxHandshakes(),
+                        defaults.handshakeTimeout(), defaults.acceptBacklog(), w.hostCandidates(), defaults.sctp()));
+            }
+            if (config.rendezvousServer().isPresent()) {
+                RendezvousStore store = RendezvousStore.open(config.rendezvousServer().get());
+                // services close in order: the server stops serving before its store closes
+                host.addService(RendezvousServer.attach(host, store, RendezvousConfig.defaults()));
+                host.addService(store);
+            }
+            RendezvousClient rendezvous = RendezvousClient.attach(host);
+            host.addService(rendezvous);
+            if (config.rendezvous().isPresent()) {
+                host.addService(RendezvousDiscovery.attach(host, rendezvous, config.rendezvous().get()));
+            }
+            Optional<AutoRelay> autoRelay = Optional.empty();
             if (config.relayClient() && config.autoRelay().isPresent()) {
-                AutoRelay.attach(host, config.autoRelay().get()); // closed with the host
+                autoRelay = Optional.of(AutoRelay.attach(host, config.autoRelay().get())); // closed with the host
             }
             for (Multiaddr a : relayed) {
                 if (!config.relayClient()) {
@@ -151,15 +191,23 @@ public final class Node implements Closeable {
                     listener.warning("cannot listen through the relay " + a + ": " + e.getMessage());
                 }
             }
+            if (config.listen().contains(NodeConfig.WEBRTC_LISTEN)) {
+                // after the relayed addresses: it advertises <relayed address>/webrtc for each, now and later
+                host.listen(NodeConfig.WEBRTC_LISTEN);
+            }
+            if (config.mdns().isPresent()) {
+                startMdns(host, config.mdns().get(), listener);
+            }
             Optional<KadDht> dht = Optional.empty();
             if (config.dht().isPresent()) {
                 dht = Optional.of(config.dht().get().attach(host, config.bootstrap()));
             }
+            for (java.net.URI endpoint : config.delegatedRouters()) {
+                delegated.add(new RoutingV1Client(endpoint)); // for content, and IPNS names over the RPC API
+            }
             if (config.content().isPresent()) {
                 List<ProviderFinder> routers = new java.util.ArrayList<>();
-                for (java.net.URI endpoint : config.delegatedRouters()) {
-                    RoutingV1Client client = new RoutingV1Client(endpoint);
-                    delegated.add(client);
+                for (RoutingV1Client client : delegated) {
                     routers.add(client::findProviders);
                 }
                 content = Optional.of(ContentService.start(host, config.content().get(), dht, routers));
@@ -170,6 +218,7 @@ public final class Node implements Closeable {
                 HostMetrics.attach(host, registry);
                 content.ifPresent(c -> c.registerMetrics(registry));
                 autoNat.ifPresent(a -> a.registerMetrics(registry));
+                autoRelay.ifPresent(a -> a.registerMetrics(registry));
             }
             if (config.metrics().isPresent()) {
                 InetSocketAddress at = config.metrics().get();
@@ -277,6 +326,11 @@ public final class Node implements Closeable {
         return dht;
     }
 
+    /** The clients of the delegated routers ({@code --routing-http}), in the configured order. */
+    public List<RoutingV1Client> delegatedRouters() {
+        return List.copyOf(delegated);
+    }
+
     /** Pubsub, if configured. */
     public Optional<PubSub> pubsub() {
         return pubsub;
@@ -287,6 +341,28 @@ public final class Node implements Closeable {
         return content;
     }
 
+    /**
+     * Starts mDNS unless the node listens on loopback only (then it has nothing to tell the LAN).
+     * A failure to start it is a warning: the node works without it.
+     */
+    private static void startMdns(Host host, MdnsConfig mdns, NodeListener listener) {
+        boolean onLan = mdns.allowLoopback() || host.network().listenAddresses().stream()
+                .anyMatch(a -> a.toSocketAddress().map(s -> !s.getAddress().isLoopbackAddress()).orElse(false));
+        if (!onLan) {
+            return;
+        }
+        try {
+            MdnsService.attach(host, mdns, listener::discovered); // closed with the host
+        } catch (IOException e) {
+            listener.warning("mDNS is off: " + e.getMessage());
+        }
+    }
+
+    /** mDNS discovery, if it runs ({@link NodeConfig#mdns()}). */
+    public Optional<MdnsService> mdns() {
+        return host.service(MdnsService.class);
+    }
+
     /** The port mapping on the default gateway, if it is on ({@link NodeConfig#portMapping()}). */
     public Optional<HostPortMapper> portMapper() {
         return host.service(HostPortMapper.class);
@@ -295,6 +371,11 @@ public final class Node implements Closeable {
     /** Where the metrics endpoint listens, if configured (the real port when 0 was asked for). */
     public Optional<InetSocketAddress> metricsAddress() {
         return metrics.map(MetricsServer::address);
+    }
+
+    /** The rendezvous client: register this node at rendezvous points and discover peers there. */
+    public RendezvousClient rendezvous() {
+        return host.service(RendezvousClient.class).orElseThrow();
     }
 
     /** Where the RPC API ({@code /api/v0}) listens, if on (the real port when 0 was asked for). */

@@ -5,11 +5,14 @@ import io.p2pkit.core.crypto.PrivateKey;
 import io.p2pkit.core.dns.ServerResolver;
 import io.p2pkit.core.host.Host;
 import io.p2pkit.core.host.HostBuilder;
+import io.p2pkit.core.pnet.PreSharedKey;
 import io.p2pkit.core.host.PeerInfo;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.peerstore.AddressTtl;
 import io.p2pkit.core.resource.ResourceManagerConfig;
 import io.p2pkit.core.transport.tcp.TcpTransport;
+import io.p2pkit.discovery.mdns.MdnsConfig;
+import io.p2pkit.discovery.rendezvous.RendezvousDiscovery;
 import io.p2pkit.ipfs.bitswap.BitswapConfig;
 import io.p2pkit.kad.KadConfig;
 import io.p2pkit.kad.KadDht;
@@ -29,6 +32,8 @@ import io.p2pkit.pubsub.gossip.GossipParams;
 import io.p2pkit.pubsub.gossip.GossipRouter;
 import io.p2pkit.pubsub.score.ScoreFile;
 import io.p2pkit.quic.QuicTransport;
+import io.p2pkit.webrtc.transport.WebRtcDirectTransport;
+import io.p2pkit.webtransport.WebTransportTransport;
 import io.p2pkit.websocket.WebSocketConfig;
 import io.p2pkit.websocket.WebSocketTransport;
 import io.p2pkit.websocket.WssTls;
@@ -52,7 +57,8 @@ import java.util.Optional;
  * <pre>{@code
  * NodeConfig config = NodeConfig.builder()
  *         .identity(IdentityFile.loadOrCreate(path, KeyType.ED25519).key())
- *         .listen("/ip4/0.0.0.0/tcp/4001")
+ *         .listen("/ip4/0.0.0.0/tcp/4001", "/ip4/0.0.0.0/udp/4002/webrtc-direct",
+ *                 "/ip4/0.0.0.0/udp/4003/quic-v1/webtransport")      // the last two: for browsers
  *         .bootstrap(PeerInfo.parse("/dnsaddr/bootstrap.libp2p.io/p2p/QmNnoo…"))
  *         .dht(NodeConfig.Dht.of(Mode.AUTO))
  *         .pubsub(NodeConfig.Pubsub.gossipsub().subscribe("news"))
@@ -61,21 +67,28 @@ import java.util.Optional;
  */
 public final class NodeConfig {
     /**
-     * The listen addresses without {@link Builder#listen}: TCP and QUIC on port 4001, as go-libp2p
-     * and Kubo listen (QUIC on IPv4 only: the QUIC transport's IPv6 wildcard socket is dual-stack,
-     * so it cannot bind the port the IPv4 one holds; see docs/QUIC.md). QUIC is left out where its
-     * native library does not load.
+     * The listen addresses without {@link Builder#listen}: TCP and QUIC on port 4001 over IPv4 and
+     * IPv6, as go-libp2p and Kubo listen (QUIC on IPv6 only where its IPv6 sockets can be IPv6-only,
+     * {@link QuicTransport#separatesIpFamilies}; see docs/QUIC.md), and the two transports a
+     * browser can dial, as Kubo listens by default: WebRTC-direct on UDP 4002 and WebTransport on
+     * UDP 4003 (Kubo shares QUIC's port; here each has its own socket). QUIC and WebTransport are
+     * left out where the native QUIC library does not load, and a transport that is off is left out.
      */
     public static final List<String> DEFAULT_LISTEN = List.of("/ip4/0.0.0.0/tcp/4001", "/ip6/::/tcp/4001",
-            "/ip4/0.0.0.0/udp/4001/quic-v1");
+            "/ip4/0.0.0.0/udp/4001/quic-v1", "/ip6/::/udp/4001/quic-v1", "/ip4/0.0.0.0/udp/4002/webrtc-direct",
+            "/ip4/0.0.0.0/udp/4003/quic-v1/webtransport");
 
     private final PrivateKey identity;
     private final List<Multiaddr> listen;
     private final List<PeerInfo> bootstrap;
     private final String agentVersion;
+    private final io.p2pkit.core.host.AddressPolicy addressPolicy;
     private final boolean perf;
     private final boolean portMapping;
+    private final Duration portMappingLease;
     private final Optional<RelayConfig> relayService;
+    private final Optional<java.nio.file.Path> rendezvousServer;
+    private final Optional<RendezvousDiscovery.Config> rendezvous;
     private final boolean relayClient;
     private final boolean holePunching;
     private final Optional<AutoRelayConfig> autoRelay;
@@ -91,19 +104,58 @@ public final class NodeConfig {
     private final List<java.net.URI> delegatedRouters;
     private final ApiAccess apiAccess;
     private final Optional<AutoNatConfig> autoNat;
+    private final Optional<MdnsConfig> mdns;
+    private final Optional<PreSharedKey> privateNetwork;
+    private final io.p2pkit.node.config.GatewayHosts gatewayHosts;
+    private final Optional<WebRtc> webRtc;
 
     private NodeConfig(Builder b) {
         this.identity = b.identity != null ? b.identity : PrivateKey.generateEd25519();
-        this.listen = List.copyOf(b.listen != null ? b.listen : defaultListen(b.transports.quic()));
+        this.privateNetwork = b.privateNetwork;
+        // QUIC, WebTransport and WebRTC-direct secure their own connections, so no private network
+        // key can wrap them: off, as in Kubo
+        Transports t = b.transports;
+        if (privateNetwork.isPresent() && (t.quic() || t.webRtcDirect() || t.webTransport())) {
+            t = new Transports(t.security(), t.muxers(), false, t.wssCertificate(), t.wssKey(), t.wssTrustedCa(),
+                    t.dnsServer(), false, false);
+        }
+        // /webrtc runs over DTLS too, and signals over relayed connections, which need the relay client
+        this.webRtc = privateNetwork.isPresent() ? Optional.empty() : b.webRtc;
+        if (webRtc.isPresent() && !b.relayClient) {
+            throw new IllegalArgumentException("/webrtc needs the relay client: it signals over relayed connections");
+        }
+        List<Multiaddr> listening = b.listen != null ? b.listen : defaultListen(t);
+        if (b.listen == null && webRtc.isPresent()) {
+            listening = java.util.stream.Stream.concat(listening.stream(), java.util.stream.Stream.of(WEBRTC_LISTEN))
+                    .toList();
+        }
+        this.listen = List.copyOf(listening);
+        if (webRtc.isEmpty() && privateNetwork.isEmpty() && listen.contains(WEBRTC_LISTEN)) {
+            throw new IllegalArgumentException("listening on /webrtc needs the /webrtc transport: "
+                    + "NodeConfig.Builder.webRtc(NodeConfig.WebRtc.defaults())");
+        }
+        if (privateNetwork.isPresent()) {
+            for (Multiaddr a : listen) {
+                if (securesItself(a.toString())) {
+                    throw new IllegalArgumentException("cannot listen on " + a + " in a private network: QUIC, "
+                            + "WebTransport and WebRTC secure their own connections, so the swarm key cannot "
+                            + "wrap them (go-libp2p and Kubo refuse it too)");
+                }
+            }
+        }
         this.bootstrap = List.copyOf(b.bootstrap);
         this.agentVersion = b.agentVersion;
+        this.addressPolicy = b.addressPolicy;
         this.perf = b.perf;
         this.portMapping = b.portMapping;
+        this.portMappingLease = b.portMappingLease;
         this.relayService = b.relayService;
+        this.rendezvousServer = b.rendezvousServer;
+        this.rendezvous = b.rendezvous;
         this.relayClient = b.relayClient;
         this.holePunching = b.holePunching;
         this.autoRelay = b.autoRelay;
-        this.transports = b.transports;
+        this.transports = t;
         this.limits = b.limits;
         this.connections = b.connections != null ? b.connections : ConnectionManagerConfig.fitting(b.limits);
         this.dht = b.dht;
@@ -115,6 +167,8 @@ public final class NodeConfig {
         this.delegatedRouters = List.copyOf(b.delegatedRouters);
         this.apiAccess = b.apiAccess;
         this.autoNat = b.autoNat;
+        this.mdns = b.mdns;
+        this.gatewayHosts = b.gatewayHosts;
     }
 
     /** A builder with the defaults. */
@@ -129,9 +183,13 @@ public final class NodeConfig {
         b.listen = listen;
         b.bootstrap = bootstrap;
         b.agentVersion = agentVersion;
+        b.addressPolicy = addressPolicy;
         b.perf = perf;
         b.portMapping = portMapping;
+        b.portMappingLease = portMappingLease;
         b.relayService = relayService;
+        b.rendezvousServer = rendezvousServer;
+        b.rendezvous = rendezvous;
         b.relayClient = relayClient;
         b.holePunching = holePunching;
         b.autoRelay = autoRelay;
@@ -147,14 +205,42 @@ public final class NodeConfig {
         b.delegatedRouters = delegatedRouters;
         b.apiAccess = apiAccess;
         b.autoNat = autoNat;
+        b.mdns = mdns;
+        b.privateNetwork = privateNetwork;
+        b.gatewayHosts = gatewayHosts;
+        b.webRtc = webRtc;
         return b;
     }
 
-    /** {@link #DEFAULT_LISTEN}, less QUIC when it is off or its native library does not load. */
-    static List<Multiaddr> defaultListen(boolean quic) {
-        boolean withQuic = quic && QuicTransport.isAvailable();
-        return DEFAULT_LISTEN.stream().filter(a -> withQuic || !a.endsWith("/quic-v1")).map(Multiaddr::parse).toList();
+    /** {@link #DEFAULT_LISTEN}, less the addresses of transports that are off or cannot load. */
+    static List<Multiaddr> defaultListen(Transports t) {
+        boolean quicLoads = QuicTransport.isAvailable();
+        return defaultListen(t.quic() && quicLoads, t.webRtcDirect(), t.webTransport() && quicLoads).stream()
+                .map(Multiaddr::parse).toList();
     }
+
+    /**
+     * {@link #DEFAULT_LISTEN} with only the transports that run: QUIC ({@code /quic-v1}; over IPv6
+     * only where {@link QuicTransport#separatesIpFamilies} says its sockets can be IPv6-only),
+     * WebRTC-direct ({@code /webrtc-direct}) and WebTransport ({@code /quic-v1/webtransport}).
+     */
+    public static List<String> defaultListen(boolean quic, boolean webRtcDirect, boolean webTransport) {
+        boolean quicOnIp6 = QuicTransport.separatesIpFamilies(io.p2pkit.quic.QuicConfig.defaults());
+        return DEFAULT_LISTEN.stream().filter(a -> a.endsWith("/quic-v1") ? quic && (quicOnIp6 || a.startsWith("/ip4/"))
+                : a.endsWith("/webrtc-direct") ? webRtcDirect
+                : a.endsWith("/webtransport") ? webTransport : true).toList();
+    }
+
+    /**
+     * Whether {@code address} belongs to a transport that secures its own connections (QUIC,
+     * WebTransport, WebRTC-direct, {@code /webrtc}), which a private network's key cannot wrap.
+     */
+    public static boolean securesItself(String address) {
+        return address.contains("/quic") || address.contains("/webrtc") || address.contains("/webtransport");
+    }
+
+    /** The listen address of browser-to-browser WebRTC: the node answers offers signalled over its relayed connections. */
+    public static final Multiaddr WEBRTC_LISTEN = Multiaddr.parse("/webrtc");
 
     /** The node's key (default: a new Ed25519 key, made when the configuration was built). */
     public PrivateKey identity() {
@@ -176,6 +262,11 @@ public final class NodeConfig {
         return agentVersion;
     }
 
+    /** Which addresses the node announces (Kubo's Addresses.Announce, AppendAnnounce, NoAnnounce). */
+    public io.p2pkit.core.host.AddressPolicy addressPolicy() {
+        return addressPolicy;
+    }
+
     /**
      * AutoNAT (default on: the client finds out whether the node is publicly reachable, which the
      * DHT's auto mode follows, and the v1 and v2 services help other peers while this node is not
@@ -183,6 +274,24 @@ public final class NodeConfig {
      */
     public Optional<AutoNatConfig> autoNat() {
         return autoNat;
+    }
+
+    /**
+     * mDNS discovery on the local network (default off here, so that tests and embedded nodes stay
+     * quiet on the LAN; {@code p2pkit daemon} turns it on unless {@code --no-mdns}). The node runs
+     * it only while it listens on an address that is not loopback (or the config allows loopback).
+     */
+    public Optional<MdnsConfig> mdns() {
+        return mdns;
+    }
+
+    /**
+     * The private network's key (libp2p PSK v1, Kubo's {@code swarm.key}), if the node is in one:
+     * it then talks only to peers with the same key, over TCP and WebSocket (never QUIC, which is
+     * left out). Default: none.
+     */
+    public Optional<PreSharedKey> privateNetwork() {
+        return privateNetwork;
     }
 
     /** Whether {@code /perf/1.0.0} is served (default off: any peer could make the node send data). */
@@ -198,12 +307,33 @@ public final class NodeConfig {
         return portMapping;
     }
 
+    /** The lease asked for each port mapping (default one hour), renewed at half of what the gateway grants. */
+    public Duration portMappingLease() {
+        return portMappingLease;
+    }
+
     /**
      * The circuit relay v2 service this node runs for others, if any (default off: relaying costs
      * bandwidth; {@code p2pkit daemon --relay-service} turns it on with go-libp2p's limits).
      */
     public Optional<RelayConfig> relayService() {
         return relayService;
+    }
+
+    /**
+     * The store file of the rendezvous point ({@code /rendezvous/1.0.0}) this node runs for others,
+     * if any (default off; {@code p2pkit daemon --rendezvous-server} keeps it next to the identity).
+     */
+    public Optional<java.nio.file.Path> rendezvousServer() {
+        return rendezvousServer;
+    }
+
+    /**
+     * Discovery through rendezvous points, if any (default off; {@code p2pkit daemon --rendezvous}):
+     * the node registers in the namespace at each point and connects to the peers it finds there.
+     */
+    public Optional<RendezvousDiscovery.Config> rendezvous() {
+        return rendezvous;
     }
 
     /**
@@ -279,6 +409,11 @@ public final class NodeConfig {
         return gateway;
     }
 
+    /** Which hostnames the gateway serves as subdomain gateways, and whether DNSLink hosts are served. */
+    public io.p2pkit.node.config.GatewayHosts gatewayHosts() {
+        return gatewayHosts;
+    }
+
     /** Who may use the RPC API: extra browser origins and, when set, the secrets it asks for. */
     public ApiAccess apiAccess() {
         return apiAccess;
@@ -287,6 +422,16 @@ public final class NodeConfig {
     /** Delegated Routing V1 HTTP servers asked for providers beside the DHT (base URLs). */
     public List<java.net.URI> delegatedRouters() {
         return delegatedRouters;
+    }
+
+    /**
+     * Browser-to-browser WebRTC ({@code /webrtc}), if on (default off): the node dials
+     * {@code …/p2p-circuit/webrtc/p2p/<peer>} addresses, and while {@link #WEBRTC_LISTEN} is among
+     * its listen addresses (added to the defaults when this is on) it answers offers and
+     * advertises {@code <relayed address>/webrtc} for each relay reservation it holds.
+     */
+    public Optional<WebRtc> webRtc() {
+        return webRtc;
     }
 
     @Override
@@ -307,9 +452,13 @@ public final class NodeConfig {
      * @param wssKey         the PEM private key of that certificate
      * @param wssTrustedCa   PEM CA certificates to trust when dialing {@code wss} (default: the system's)
      * @param dnsServer      a DNS server for {@code /dns*} and {@code /dnsaddr} (default: the system's resolver)
+     * @param webRtcDirect   whether WebRTC-direct runs ({@code /udp/…/webrtc-direct}, which browsers dial)
+     * @param webTransport   whether WebTransport runs ({@code /udp/…/quic-v1/webtransport}, which browsers
+     *                       dial; where the native QUIC library loads)
      */
     public record Transports(List<String> security, List<String> muxers, boolean quic, Optional<Path> wssCertificate,
-                             Optional<Path> wssKey, Optional<Path> wssTrustedCa, Optional<InetSocketAddress> dnsServer) {
+                             Optional<Path> wssKey, Optional<Path> wssTrustedCa, Optional<InetSocketAddress> dnsServer,
+                             boolean webRtcDirect, boolean webTransport) {
         /** Checks that the wss certificate and key go together. */
         public Transports {
             security = List.copyOf(security);
@@ -323,15 +472,32 @@ public final class NodeConfig {
             }
         }
 
-        /** TCP, WebSocket and QUIC with the host's security protocols and muxers. */
+        /**
+         * The transports of before WebRTC-direct and WebTransport were among them: both run when
+         * {@code quic} does (as QUIC's browser-facing siblings) and are off when it is off.
+         */
+        public Transports(List<String> security, List<String> muxers, boolean quic, Optional<Path> wssCertificate,
+                          Optional<Path> wssKey, Optional<Path> wssTrustedCa, Optional<InetSocketAddress> dnsServer) {
+            this(security, muxers, quic, wssCertificate, wssKey, wssTrustedCa, dnsServer, quic, quic);
+        }
+
+        /** TCP, WebSocket, QUIC, WebRTC-direct and WebTransport with the host's security protocols and muxers. */
         public static Transports defaults() {
             return new Transports(List.of(), List.of(), true, Optional.empty(), Optional.empty(), Optional.empty(),
-                    Optional.empty());
+                    Optional.empty(), true, true);
+        }
+
+        /** These transports with WebRTC-direct and WebTransport on or off. */
+        public Transports withBrowserTransports(boolean webRtcDirect, boolean webTransport) {
+            return new Transports(security, muxers, quic, wssCertificate, wssKey, wssTrustedCa, dnsServer,
+                    webRtcDirect, webTransport);
         }
 
         /**
          * Gives {@code builder} these transports: TCP, WebSocket (wss listening with a certificate,
-         * wss dialing trusting {@link #wssTrustedCa()} or the system's CAs) and QUIC where it loads,
+         * wss dialing trusting {@link #wssTrustedCa()} or the system's CAs), QUIC and WebTransport
+         * where the native QUIC library loads, and WebRTC-direct (their certificates are derived
+         * from the host's key, so the certhashes in their addresses survive a restart),
          * the security protocols and muxers by name, and the DNS server. Every command that makes a
          * host takes its transports from here, as the node does.
          *
@@ -355,7 +521,70 @@ public final class NodeConfig {
             if (quic && QuicTransport.isAvailable()) {
                 builder.transport(QuicTransport::new); // the host's network closes it
             }
+            if (webRtcDirect) {
+                builder.transport(WebRtcDirectTransport::new);
+            }
+            if (webTransport && QuicTransport.isAvailable()) {
+                builder.transport(key -> new LazyTransport(key, WebTransportTransport::new,
+                        WebTransportTransport::dialable, WebTransportTransport::listenable));
+            }
             return builder;
+        }
+    }
+
+    /**
+     * Browser-to-browser WebRTC ({@code /webrtc}, libp2p's {@code webrtc.md}): SDP and ICE candidates
+     * go over {@code /webrtc-signaling/0.0.1} on a relayed connection, then ICE, DTLS and SCTP run
+     * directly between the two peers, as between js-libp2p browser nodes. There is no STUN or TURN:
+     * the only candidates are host candidates on {@code hostCandidates}.
+     *
+     * <pre>{@code
+     * NodeConfig.builder()
+     *         .webRtc(NodeConfig.WebRtc.defaults())
+     *         .listen("/ip4/0.0.0.0/tcp/4001", "/webrtc",
+     *                 "/ip4/198.51.100.7/tcp/4001/p2p/<relay>/p2p-circuit")   // a reservation to advertise /webrtc behind
+     *         .build();
+     * }</pre>
+     *
+     * @param hostCandidates the IPv4 addresses our ICE host candidates carry (each connection's
+     *                       socket is IPv4); empty: this machine's non-loopback IPv4 addresses
+     *                       (loopback when it has none). The candidate
+     *                       policy follows: with loopback addresses only, checks go to a remote's
+     *                       loopback candidates only (one machine, tests); otherwise never to them
+     * @param maxConnections most {@code /webrtc} connections open at once, inbound and outbound
+     * @param maxHandshakes  most signalling and ICE runs at once; more offers are refused
+     */
+    public record WebRtc(List<java.net.InetAddress> hostCandidates, int maxConnections, int maxHandshakes) {
+        /** Copies the list and checks the bounds and that the candidates are IPv4. */
+        public WebRtc {
+            hostCandidates = List.copyOf(hostCandidates);
+            for (java.net.InetAddress a : hostCandidates) {
+                if (!(a instanceof java.net.Inet4Address)) {
+                    throw new IllegalArgumentException("/webrtc host candidates are IPv4 only, not " + a);
+                }
+            }
+            if (maxConnections < 1 || maxHandshakes < 1) {
+                throw new IllegalArgumentException("/webrtc: at least one connection and one handshake");
+            }
+        }
+
+        /** The machine's addresses as candidates, 256 connections, 16 handshakes at once. */
+        public static WebRtc defaults() {
+            return new WebRtc(List.of(), 256, 16);
+        }
+
+        /** The defaults with loopback candidates only: for peers on this machine (tests, a local browser). */
+        public static WebRtc loopback() {
+            try {
+                return defaults().withHostCandidates(List.of(java.net.InetAddress.getByAddress(new byte[]{127, 0, 0, 1})));
+            } catch (java.net.UnknownHostException e) {
+                throw new IllegalStateException("four bytes are an IPv4 address", e);
+            }
+        }
+
+        /** The same with these host candidate addresses. */
+        public WebRtc withHostCandidates(List<java.net.InetAddress> addresses) {
+            return new WebRtc(addresses, maxConnections, maxHandshakes);
         }
     }
 
@@ -465,15 +694,18 @@ public final class NodeConfig {
     }
 
     /**
-     * Content: an IPFS repository opened by the node, served and fetched into over Bitswap, and
-     * announced to the DHT (when there is one) as the strategy says.
+     * Content: an IPFS repository opened by the node, served and fetched into over Bitswap (and
+     * GraphSync, when on), and announced to the DHT (when there is one) as the strategy says.
      *
      * @param repo               the repository's directory (made with {@code p2pkit init})
      * @param bitswap            Bitswap's limits and timings, and whether it serves
      * @param reprovide          what is announced to the DHT
      * @param reprovideInterval  how often everything is announced again (Kubo: 22 h)
+     * @param graphsync          whether GraphSync 2.0 runs next to Bitswap (it serves when Bitswap does);
+     *                           on by default: it costs a stream handler until a peer asks
      */
-    public record Content(Path repo, BitswapConfig bitswap, ReprovideStrategy reprovide, Duration reprovideInterval) {
+    public record Content(Path repo, BitswapConfig bitswap, ReprovideStrategy reprovide, Duration reprovideInterval,
+                          boolean graphsync) {
         /** Checks the values. */
         public Content {
             Objects.requireNonNull(repo, "repo");
@@ -484,6 +716,11 @@ public final class NodeConfig {
             }
         }
 
+        /** The same with GraphSync on. */
+        public Content(Path repo, BitswapConfig bitswap, ReprovideStrategy reprovide, Duration reprovideInterval) {
+            this(repo, bitswap, reprovide, reprovideInterval, true);
+        }
+
         /** The repository at {@code repo}, served, everything announced every 22 hours. */
         public static Content of(Path repo) {
             return new Content(repo, BitswapConfig.defaults(), ReprovideStrategy.ALL, Reprovider.DEFAULT_INTERVAL);
@@ -491,12 +728,17 @@ public final class NodeConfig {
 
         /** The same, with a role's Bitswap settings and strategy. */
         public Content withRole(Role role) {
-            return new Content(repo, role.bitswap(), role.strategy(), reprovideInterval);
+            return new Content(repo, role.bitswap(), role.strategy(), reprovideInterval, graphsync);
         }
 
         /** The same, with another strategy. */
         public Content withReprovide(ReprovideStrategy strategy, Duration interval) {
-            return new Content(repo, bitswap, strategy, interval);
+            return new Content(repo, bitswap, strategy, interval, graphsync);
+        }
+
+        /** The same, with GraphSync on or off. */
+        public Content withGraphSync(boolean on) {
+            return new Content(repo, bitswap, reprovide, reprovideInterval, on);
         }
     }
 
@@ -621,9 +863,13 @@ public final class NodeConfig {
         private List<Multiaddr> listen;
         private List<PeerInfo> bootstrap = List.of();
         private String agentVersion = "p2pkit/" + NodeVersion.get();
+        private io.p2pkit.core.host.AddressPolicy addressPolicy = io.p2pkit.core.host.AddressPolicy.DEFAULT;
         private boolean perf;
         private boolean portMapping;
+        private Duration portMappingLease = Duration.ofHours(1);
         private Optional<RelayConfig> relayService = Optional.empty();
+        private Optional<java.nio.file.Path> rendezvousServer = Optional.empty();
+        private Optional<RendezvousDiscovery.Config> rendezvous = Optional.empty();
         private boolean relayClient = true;
         private boolean holePunching = true;
         private Optional<AutoRelayConfig> autoRelay = Optional.of(AutoRelayConfig.defaults());
@@ -638,9 +884,38 @@ public final class NodeConfig {
         private Optional<Http> gateway = Optional.empty();
         private List<java.net.URI> delegatedRouters = List.of();
         private Optional<AutoNatConfig> autoNat = Optional.of(AutoNatConfig.defaults());
+        private Optional<MdnsConfig> mdns = Optional.empty();
         private ApiAccess apiAccess = ApiAccess.DEFAULT;
+        private Optional<PreSharedKey> privateNetwork = Optional.empty();
+        private io.p2pkit.node.config.GatewayHosts gatewayHosts = io.p2pkit.node.config.GatewayHosts.DEFAULT;
+        private Optional<WebRtc> webRtc = Optional.empty();
 
         private Builder() {
+        }
+
+        /**
+         * Turns on browser-to-browser WebRTC ({@code /webrtc}) as {@code config} says; it needs the
+         * relay client (on by default). Without {@link #listen} the node then listens on
+         * {@link #WEBRTC_LISTEN} too.
+         */
+        public Builder webRtc(WebRtc config) {
+            this.webRtc = Optional.of(config);
+            return this;
+        }
+
+        /** Runs no {@code /webrtc} (the default). */
+        public Builder withoutWebRtc() {
+            this.webRtc = Optional.empty();
+            return this;
+        }
+
+        /**
+         * Puts the node in the private network of {@code key} (null for none): QUIC is then off,
+         * and a QUIC listen address is refused.
+         */
+        public Builder privateNetwork(PreSharedKey key) {
+            this.privateNetwork = Optional.ofNullable(key);
+            return this;
         }
 
         /** The node's key. */
@@ -655,7 +930,12 @@ public final class NodeConfig {
             return this;
         }
 
-        /** The addresses to listen on, for example {@code /ip4/0.0.0.0/tcp/4001}. */
+        /**
+         * The addresses to listen on, for example {@code /ip4/0.0.0.0/tcp/4001}, or for browsers
+         * {@code /ip4/0.0.0.0/udp/4002/webrtc-direct} and {@code /ip4/0.0.0.0/udp/4003/quic-v1/webtransport}
+         * (the node's addresses then carry their {@code /certhash}es, derived from the identity key
+         * and so the same after a restart with it).
+         */
         public Builder listen(String... addresses) {
             return listen(java.util.Arrays.stream(addresses).map(Multiaddr::parse).toList());
         }
@@ -669,6 +949,15 @@ public final class NodeConfig {
         /** The peers to connect to at start. */
         public Builder bootstrap(PeerInfo... peers) {
             return bootstrap(List.of(peers));
+        }
+
+        /**
+         * Which addresses the node announces (identify, and so the DHT): Kubo's {@code Addresses.Announce},
+         * {@code AppendAnnounce} and {@code NoAnnounce} (default: every address it finds).
+         */
+        public Builder addressPolicy(io.p2pkit.core.host.AddressPolicy policy) {
+            this.addressPolicy = Objects.requireNonNull(policy, "policy");
+            return this;
         }
 
         /** The agent version identify announces (default {@code p2pkit/<version>}). */
@@ -689,9 +978,33 @@ public final class NodeConfig {
             return this;
         }
 
+        /** The lease asked for each port mapping (default one hour; at least 2 s). */
+        public Builder portMappingLease(Duration lease) {
+            if (lease.toSeconds() < 2) {
+                throw new IllegalArgumentException("port mapping lease " + lease + ": at least 2 s");
+            }
+            this.portMappingLease = lease;
+            return this;
+        }
+
         /** Runs a circuit relay v2 service with {@code config} ({@code RelayConfig.defaults()} for go-libp2p's limits). */
         public Builder relayService(RelayConfig config) {
             this.relayService = Optional.of(config);
+            return this;
+        }
+
+        /**
+         * Runs a rendezvous point with the spec's default limits, its registrations kept in the
+         * MVStore file {@code storeFile} so that they survive a restart.
+         */
+        public Builder rendezvousServer(java.nio.file.Path storeFile) {
+            this.rendezvousServer = Optional.of(storeFile);
+            return this;
+        }
+
+        /** Registers and discovers at rendezvous points as {@code discovery} says. */
+        public Builder rendezvous(RendezvousDiscovery.Config discovery) {
+            this.rendezvous = Optional.of(discovery);
             return this;
         }
 
@@ -783,6 +1096,18 @@ public final class NodeConfig {
             return this;
         }
 
+        /** Runs mDNS discovery on the local network as {@code config} says. */
+        public Builder mdns(MdnsConfig config) {
+            this.mdns = Optional.of(config);
+            return this;
+        }
+
+        /** Runs no mDNS (the default). */
+        public Builder withoutMdns() {
+            this.mdns = Optional.empty();
+            return this;
+        }
+
         /** Runs no AutoNAT at all: reachability stays unknown unless set by hand. */
         public Builder withoutAutoNat() {
             this.autoNat = Optional.empty();
@@ -801,6 +1126,12 @@ public final class NodeConfig {
         /** Who may use the RPC API (default: the API's own origin, no secrets). */
         public Builder apiAccess(ApiAccess access) {
             this.apiAccess = Objects.requireNonNull(access, "access");
+            return this;
+        }
+
+        /** The gateway's known hostnames (Kubo's {@code Gateway.PublicGateways}; default: {@code localhost} with subdomains). */
+        public Builder gatewayHosts(io.p2pkit.node.config.GatewayHosts hosts) {
+            this.gatewayHosts = Objects.requireNonNull(hosts, "hosts");
             return this;
         }
 

@@ -58,6 +58,10 @@ public interface NodeListener {
     }
 
     /** The node has stopped: everything it opened is closed. */
+    /** mDNS found {@code peer} on the local network (or its addresses changed). */
+    default void discovered(PeerInfo peer) {
+    }
+
     default void stopped() {
     }
 }

@@ -19,4 +19,20 @@ class NodeAutoRelayTest {
             assertTrue(noRelay.host().service(AutoRelay.class).isEmpty());
         }
     }
+
+    @Test
+    void itsMetricsAreServedWithTheOthers() throws Exception {
+        try (Node node = Node.start(NodeHolePunchTest.local()
+                .metrics(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0)).build());
+             java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+            java.net.InetSocketAddress at = node.metricsAddress().orElseThrow();
+            java.net.URI uri = java.net.URI.create("http://127.0.0.1:" + at.getPort()
+                    + io.p2pkit.node.metrics.MetricsServer.PATHS.get(0));
+            String text = http.send(java.net.http.HttpRequest.newBuilder(uri).timeout(java.time.Duration.ofSeconds(10))
+                    .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            // a fresh node of unknown reachability and no static relays: the finder waits
+            assertTrue(text.contains("p2pkit_autorelay_status 0"), text);
+            assertTrue(text.contains("p2pkit_autorelay_desired_reservations 0"), text);
+        }
+    }
 }

@@ -19,6 +19,8 @@ import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -41,6 +43,8 @@ final class QuicConnection implements ReadyConnection {
     /** After this long a waiting FIN is written even without send capacity. */
     private static final Duration FIN_WAIT = Duration.ofSeconds(5);
 
+    private static final System.Logger LOG = System.getLogger(QuicConnection.class.getName());
+
     private final QuicChannel channel;
     private final QuicConfig config;
     private final LinkedBlockingQueue<Object> inbound = new LinkedBlockingQueue<>();
@@ -51,8 +55,13 @@ final class QuicConnection implements ReadyConnection {
     }
 
     private volatile Peers peers;
-    /** Where streams made from now on charge the bytes they hold until the application reads them. */
-    private volatile MemoryScope memory = MemoryScope.UNLIMITED;
+    /**
+     * Where streams charge the bytes they hold until the application reads them; null until the
+     * network has given the connection its span ({@link #chargeTo}).
+     */
+    private volatile MemoryScope memory;
+    /** Streams made before {@link #chargeTo}: they read nothing until then (event loop only). */
+    private final List<QuicStream> uncharged = new ArrayList<>();
     private volatile long lastActivity = System.nanoTime();
     private volatile ScheduledFuture<?> keepAlive;
     private volatile Multiaddr localAddress;
@@ -122,17 +131,26 @@ final class QuicConnection implements ReadyConnection {
     }
 
     /**
-     * Charges the bytes that streams opened from now on hold for the application to
-     * {@code memory} (the connection's resource span, set by the network once it exists).
+     * Charges the bytes streams hold for the application to {@code memory} (the connection's
+     * resource span, set by the network once it exists). A stream the remote opened before this
+     * reads nothing until now: its bytes wait in QUIC's flow-control window instead of in memory
+     * nobody is charged for (a fast remote could otherwise fill a window per stream before the
+     * network took the connection).
      */
     @Override
     public void chargeTo(MemoryScope memory) {
         this.memory = java.util.Objects.requireNonNull(memory, "memory");
-    }
-
-    /** Where a new stream charges its received bytes. */
-    MemoryScope memory() {
-        return memory;
+        try {
+            channel.eventLoop().execute(() -> {
+                for (QuicStream s : uncharged) {
+                    s.chargeTo(memory);
+                }
+                uncharged.clear();
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // the event loop is gone, and with it the connection and its streams
+            LOG.log(System.Logger.Level.DEBUG, () -> "charging a closed QUIC connection: " + e);
+        }
     }
 
     /** Takes a stream the remote opened (on the event loop). */
@@ -148,9 +166,14 @@ final class QuicConnection implements ReadyConnection {
         channel.closeFuture().addListener(f -> action.run());
     }
 
+    /** Makes a stream of a new stream channel (on the event loop, in its initializer). */
     private QuicStream attach(QuicStreamChannel ch) {
         ch.config().setAllowHalfClosure(true);
-        QuicStream s = new QuicStream(ch, this, config.streamReadBuffer());
+        MemoryScope m = memory;
+        QuicStream s = new QuicStream(ch, this, config.streamReadBuffer(), m);
+        if (m == null) {
+            uncharged.add(s); // chargeTo's task, queued behind this one, lets it read
+        }
         ch.pipeline().addLast(s);
         streams.add(s);
         return s;
@@ -353,6 +376,7 @@ final class QuicConnection implements ReadyConnection {
 
     private void closed() {
         closed.set(true);
+        uncharged.clear(); // on the event loop, as the close future's listeners run
         streamCreditChanged(); // wakes openers
         ScheduledFuture<?> k = keepAlive;
         if (k != null) {

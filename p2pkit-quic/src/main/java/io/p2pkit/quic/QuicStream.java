@@ -15,6 +15,8 @@ import io.p2pkit.core.muxer.StreamResetException;
 import io.p2pkit.core.resource.MemoryPriority;
 import io.p2pkit.core.resource.MemoryScope;
 import io.p2pkit.core.resource.ResourceLimitException;
+import io.p2pkit.quic.internal.HeldChunk;
+import io.p2pkit.quic.internal.SendCapacity;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -41,8 +43,6 @@ final class QuicStream extends ChannelInboundHandlerAdapter implements MuxedStre
     /** The application error code sent with RESET_STREAM and STOP_SENDING (libp2p uses 0). */
     private static final int RESET_CODE = 0;
     private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(30);
-    /** How long the newest chunk may wait for more data or the FIN before it is sent alone. */
-    static final long HOLD_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
     /** Send capacity that guarantees quiche emits a waiting FIN at once: one full packet. */
     static final long FIN_ROOM = 1200;
     /** A stream whose FIN is written goes first among streams with data waiting (urgency 0 is the highest). */
@@ -51,8 +51,8 @@ final class QuicStream extends ChannelInboundHandlerAdapter implements MuxedStre
     private final QuicStreamChannel channel;
     private final QuicConnection connection;
     private final int readBuffer;
-    /** Charged with the received bytes waiting in {@link #chunks}. */
-    private final MemoryScope memory;
+    /** Charged with the received bytes waiting in {@link #chunks}; set before the first byte is read. */
+    private volatile MemoryScope memory;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final ArrayDeque<byte[]> chunks = new ArrayDeque<>();
@@ -69,14 +69,34 @@ final class QuicStream extends ChannelInboundHandlerAdapter implements MuxedStre
     private IOException failure;
     private IOException writeFailure;
     private volatile ChannelFuture lastWrite;
-    /** The newest written chunk not yet handed to Netty (guarded by {@link #lock}). */
-    private ByteBuf held;
+    /** The newest written chunk, not yet handed to Netty (guarded by {@link #lock}). */
+    private final HeldChunk held = new HeldChunk(CHUNK, this::send);
 
-    QuicStream(QuicStreamChannel channel, QuicConnection connection, int readBuffer) {
+    /**
+     * @param memory where received bytes are charged; null when the connection has no span yet:
+     *               then nothing is read until {@link #chargeTo} (the bytes wait in QUIC's window)
+     */
+    QuicStream(QuicStreamChannel channel, QuicConnection connection, int readBuffer, MemoryScope memory) {
         this.channel = channel;
         this.connection = connection;
         this.readBuffer = readBuffer;
-        this.memory = connection.memory();
+        this.memory = memory == null ? MemoryScope.UNLIMITED : memory;    // nothing is charged before chargeTo
+        if (memory == null) {
+            channel.config().setAutoRead(false);
+        }
+    }
+
+    /** The connection got its span: bytes are charged to it from now on, and reading starts (event loop). */
+    void chargeTo(MemoryScope m) {
+        lock.lock();
+        try {
+            memory = m;
+            if (!paused) {
+                channel.config().setAutoRead(true);
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
@@ -301,28 +321,12 @@ final class QuicStream extends ChannelInboundHandlerAdapter implements MuxedStre
                 if (writeClosed || failure != null) {
                     throw new IOException("stream " + id() + " is closed for writing");
                 }
-                ByteBuf previous = held;
-                if (previous != null && previous.readableBytes() + n <= CHUNK) {
-                    // Small writes in a row (a multistream header, then the message) join the held
-                    // chunk and leave as one frame: one event-loop task and one packet, not several.
-                    previous.writeBytes(b, off, n);
-                    newHold = false;
-                } else {
-                    // The newest chunk is held back briefly so that a closeWrite() right after it
-                    // sends it together with the FIN; the one held before goes out now.
-                    ByteBuf buf = channel.alloc().directBuffer(n);
-                    buf.writeBytes(b, off, n);
-                    held = buf;
-                    newHold = true;
-                    if (previous != null) {
-                        send(previous, false);
-                    }
-                }
+                newHold = held.add(channel.alloc(), b, off, n);
             } finally {
                 lock.unlock();
             }
             if (newHold) {
-                channel.eventLoop().schedule(this::flushHeld, HOLD_NANOS, TimeUnit.NANOSECONDS);
+                channel.eventLoop().schedule(this::flushHeld, HeldChunk.HOLD_NANOS, TimeUnit.NANOSECONDS);
             }
             connection.touch();
             off += n;
@@ -352,11 +356,7 @@ final class QuicStream extends ChannelInboundHandlerAdapter implements MuxedStre
     private void flushHeld() {
         lock.lock();
         try {
-            ByteBuf h = held;
-            held = null;
-            if (h != null) {
-                send(h, false);
-            }
+            held.flush();
         } finally {
             lock.unlock();
         }
@@ -364,11 +364,7 @@ final class QuicStream extends ChannelInboundHandlerAdapter implements MuxedStre
 
     /** Drops the held chunk (the stream is reset or failed). Call with the lock held. */
     private void dropHeld() {
-        ByteBuf h = held;
-        held = null;
-        if (h != null) {
-            h.release();
-        }
+        held.drop();
     }
 
     private void awaitWritable() throws IOException {
@@ -413,15 +409,10 @@ final class QuicStream extends ChannelInboundHandlerAdapter implements MuxedStre
                 return;
             }
             writeClosed = true;
-            ByteBuf last = held;
-            held = null;
-            if (last != null && writeFailure == null) {
-                // the FIN rides on the last data: quiche's bug with bare FINs (below) cannot hit
-                send(last, true);
-                return;
-            }
-            if (last != null) {
-                last.release();
+            if (writeFailure != null) {
+                held.drop();
+            } else if (held.finish()) {
+                return; // the FIN rode on the last data: quiche's bug with bare FINs (below) cannot hit
             }
             pending = writeFailure == null ? lastWrite : null;
         } finally {
@@ -557,7 +548,7 @@ final class QuicStream extends ChannelInboundHandlerAdapter implements MuxedStre
 
         /**
          * Does not send the held chunk at once: callers flush right before closeWrite(), and the
-         * chunk should leave with the FIN. It goes out within {@link #HOLD_NANOS} anyway, or as
+         * chunk should leave with the FIN. It goes out within {@link HeldChunk#HOLD_NANOS} anyway, or as
          * soon as a read on this stream has to wait.
          */
         @Override

@@ -4,11 +4,14 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.handler.codec.quic.Quic;
 import io.p2pkit.core.crypto.PrivateKey;
 import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.core.multiaddr.Multiaddr;
+import io.p2pkit.core.transport.HolePuncher;
 import io.p2pkit.core.transport.Listener;
 import io.p2pkit.core.transport.Transport;
 import io.p2pkit.core.transport.ReadyConnection;
@@ -38,11 +41,16 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>The transport owns native resources: {@link #close()} closes every socket and connection and
  * stops the event loop. The network closes it when it closes.
  */
-public final class QuicTransport implements Transport {
+public final class QuicTransport implements Transport, HolePuncher {
+    /** The size of a hole-punching packet (go-libp2p sends 64 random bytes too). */
+    private static final int PUNCH_BYTES = 64;
+
     private final PeerId localPeer;
     private final QuicConfig config;
     private final QuicTls tls;
     private final EventLoopGroup eventLoop;
+    /** Whether the sockets are epoll datagram channels that send with UDP GSO (else NIO ones). */
+    private final boolean segmentOffload;
     private final UnpooledByteBufAllocator allocator = new UnpooledByteBufAllocator(true);
     private final List<QuicEndpoint> endpoints = new CopyOnWriteArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
@@ -66,7 +74,17 @@ public final class QuicTransport implements Transport {
         this.localPeer = identity.publicKey().toPeerId();
         this.config = config;
         this.tls = new QuicTls(identity, Clock.systemUTC());
-        this.eventLoop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        this.segmentOffload = separatesIpFamilies(config);
+        this.eventLoop = new MultiThreadIoEventLoopGroup(1,
+                segmentOffload ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+    }
+
+    /**
+     * Whether a transport with {@code config} can listen on {@code /ip6/::/udp/P} beside
+     * {@code /ip4/0.0.0.0/udp/P}: its IPv6 sockets are IPv6-only on epoll (Linux), dual-stack on NIO.
+     */
+    public static boolean separatesIpFamilies(QuicConfig config) {
+        return config.segmentOffload() && Epoll.isAvailable();
     }
 
     /** Whether the native QUIC library loads on this machine (linux x86_64 only is bundled). */
@@ -97,6 +115,12 @@ public final class QuicTransport implements Transport {
         return endpointFor(target).dial(target, expected, timeout);
     }
 
+    /** No: QUIC secures its own connections with TLS, so no private network key can wrap them (go-libp2p refuses too). */
+    @Override
+    public boolean supportsPrivateNetwork() {
+        return false;
+    }
+
     @Override
     public Listener listen(Multiaddr address) throws IOException {
         checkOpen();
@@ -115,19 +139,44 @@ public final class QuicTransport implements Transport {
         return l;
     }
 
+    /**
+     * Whether a socket listens that {@link #punch} can send to {@code address} from: the one our
+     * dials to it leave from. The shared dialing socket does not count: the peer's dial would
+     * come to a port nobody listens on.
+     */
+    @Override
+    public boolean canPunch(Multiaddr address) {
+        Multiaddr bare = address.withoutPeerId();
+        if (closed || !QuicAddresses.isQuicV1(bare)) {
+            return false;
+        }
+        try {
+            return listeningFor(QuicAddresses.socketAddress(bare)) != null;
+        } catch (IOException e) {
+            return false; // a name, not an IP address: nothing to send to
+        }
+    }
+
+    /** Sends 64 random bytes to {@code address} from the listening socket our dials to it leave from. */
+    @Override
+    public void punch(Multiaddr address) throws IOException {
+        checkOpen();
+        Multiaddr bare = address.withoutPeerId();
+        InetSocketAddress target = QuicAddresses.socketAddress(bare);
+        QuicEndpoint e = listeningFor(target);
+        if (e == null) {
+            throw new IOException("no QUIC listener to hole punch to " + bare + " from");
+        }
+        e.punch(target, PUNCH_BYTES);
+    }
+
     /** A listening socket to dial from (same family; loopback reaches loopback only), else the shared one. */
     private QuicEndpoint endpointFor(InetSocketAddress target) throws IOException {
-        boolean v4 = target.getAddress() instanceof Inet4Address;
-        for (QuicEndpoint e : endpoints) {
-            if (!e.isOpen() || e == dialV4 || e == dialV6) {
-                continue;
-            }
-            InetAddress a = e.localAddress().getAddress();
-            if ((a instanceof Inet4Address) == v4
-                    && (a.isAnyLocalAddress() || a.isLoopbackAddress() == target.getAddress().isLoopbackAddress())) {
-                return e;
-            }
+        QuicEndpoint listening = listeningFor(target);
+        if (listening != null) {
+            return listening;
         }
+        boolean v4 = target.getAddress() instanceof Inet4Address;
         lock.lock();
         try {
             QuicEndpoint shared = v4 ? dialV4 : dialV6;
@@ -146,6 +195,22 @@ public final class QuicTransport implements Transport {
         }
     }
 
+    /** The listening socket that dials to {@code target} leave from, or null. */
+    private QuicEndpoint listeningFor(InetSocketAddress target) {
+        boolean v4 = target.getAddress() instanceof Inet4Address;
+        for (QuicEndpoint e : endpoints) {
+            if (!e.isOpen() || e == dialV4 || e == dialV6) {
+                continue;
+            }
+            InetAddress a = e.localAddress().getAddress();
+            if ((a instanceof Inet4Address) == v4
+                    && (a.isAnyLocalAddress() || a.isLoopbackAddress() == target.getAddress().isLoopbackAddress())) {
+                return e;
+            }
+        }
+        return null;
+    }
+
     // ------------------------------------------------------------------ for the endpoints
 
     QuicConfig config() {
@@ -158,6 +223,10 @@ public final class QuicTransport implements Transport {
 
     EventLoopGroup eventLoop() {
         return eventLoop;
+    }
+
+    boolean segmentOffload() {
+        return segmentOffload;
     }
 
     ByteBufAllocator allocator() {

@@ -91,6 +91,28 @@ class QuicHostTest {
     }
 
     @Test
+    void theIpv6WildcardSharesThePortOfTheIpv4One() throws Exception {
+        io.p2pkit.testing.Prerequisites.require(QuicTransport.separatesIpFamilies(QuicConfig.defaults()),
+                "epoll (Linux), for IPv6-only sockets");
+        Host h = host("/ip4/0.0.0.0/udp/0/quic-v1");
+        String port = h.addresses().get(0).toString().split("/")[4];
+        Multiaddr v6 = h.listen(Multiaddr.parse("/ip6/::/udp/" + port + "/quic-v1"));
+        assertTrue(v6.toString().startsWith("/ip6/::/udp/" + port), v6.toString());
+        byte[] data = new byte[64 * 1024];
+        new SplittableRandom(2).nextBytes(data);
+        for (String ip : List.of("/ip4/127.0.0.1", "/ip6/::1")) {
+            Host dialer = host();
+            PeerInfo to = new PeerInfo(h.peerId(), List.of(Multiaddr.parse(ip + "/udp/" + port + "/quic-v1")));
+            try (Stream s = dialer.newStream(to, ECHO)) {
+                s.out().write(data);
+                s.closeWrite();
+                assertArrayEquals(data, s.in().readAllBytes(), "echo over " + ip);
+                assertTrue(s.connection().remoteAddress().toString().startsWith(ip), s.connection().remoteAddress().toString());
+            }
+        }
+    }
+
+    @Test
     void connectsEchoesIdentifiesAndPingsOverQuic() throws Exception {
         Host a = host("/ip4/127.0.0.1/udp/0/quic-v1");
         Host b = host("/ip4/127.0.0.1/udp/0/quic-v1");

@@ -13,6 +13,7 @@ import io.p2pkit.core.resource.ResourceManager;
 import io.p2pkit.core.resource.ResourceManagerConfig;
 import io.p2pkit.testing.Await;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -32,6 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class QuicMemoryTest {
 
     @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
     void unreadDataOverTheMemoryLimitResetsOnlyThatStream() throws Exception {
         // 256 KiB at HIGH priority (204/256) admits about 204 KiB of unread data per connection.
         ResourceManager rm = new ResourceManager(ResourceManagerConfig.builder()
@@ -73,8 +75,16 @@ class QuicMemoryTest {
                     // the server resets the stream
                 }
             });
-            Await.until("the hog's data refused", () -> rm.blocked().keySet().stream()
-                    .anyMatch(k -> k.resource() == Resource.MEMORY));
+            try {
+                // generous: the refusal waits for the server's accept loop to charge the connection
+                Await.until("the hog's data refused", () -> rm.blocked().keySet().stream()
+                        .anyMatch(k -> k.resource() == Resource.MEMORY), Duration.ofSeconds(90));
+            } catch (AssertionError e) {
+                // say where it stood, so that a failure in a full run tells why
+                throw new AssertionError(e.getMessage() + "; memory held on the server " + rm.system().used(Resource.MEMORY)
+                        + " bytes, refusals " + rm.blocked() + ", writer " + (writer.isAlive() ? "still writing" : "done")
+                        + ", connection " + (c.isClosed() ? "closed" : "open"), e);
+            }
             refusedSeen.complete(null);
 
             IOException e = seen.get(60, TimeUnit.SECONDS);

@@ -6,8 +6,10 @@ import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.muxer.MuxedConnection;
 import io.p2pkit.core.muxer.MuxedStream;
 import io.p2pkit.core.muxer.StreamResetException;
+import io.p2pkit.core.resource.MemoryScope;
 import io.p2pkit.core.transport.Listener;
 import io.p2pkit.core.transport.ReadyConnection;
+import io.p2pkit.quic.internal.SendCapacity;
 import io.p2pkit.testing.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,7 +42,44 @@ class QuicStreamTest {
         connect(QuicConfig.defaults());
     }
 
+    /** Counts what is reserved and released. */
+    private static final class CountingScope implements MemoryScope {
+        final java.util.concurrent.atomic.AtomicLong reserved = new java.util.concurrent.atomic.AtomicLong();
+        final java.util.concurrent.atomic.AtomicLong released = new java.util.concurrent.atomic.AtomicLong();
+
+        @Override
+        public void reserveMemory(long bytes, int priority) {
+            reserved.addAndGet(bytes);
+        }
+
+        @Override
+        public void releaseMemory(long bytes) {
+            released.addAndGet(bytes);
+        }
+    }
+
+    @Test
+    void aStreamOpenedBeforeTheConnectionIsChargedReadsOnlyOnceItIs() throws Exception {
+        connect(QuicConfig.defaults(), false);
+        MuxedStream out = dialed.openStream();
+        byte[] data = new byte[200_000];
+        new java.util.Random(5).nextBytes(data);
+        out.out().write(data);
+        out.closeWrite();
+        MuxedStream in = accepted.acceptStream();
+        // every byte the stream hands over was charged to the connection's span: none came in uncounted
+        CountingScope span = new CountingScope();
+        ((ReadyConnection) accepted).chargeTo(span);
+        assertArrayEquals(data, in.in().readAllBytes());
+        assertEquals(data.length, span.reserved.get(), "charged to the span it got");
+        assertEquals(data.length, span.released.get(), "and given back as read");
+    }
+
     private void connect(QuicConfig config) throws Exception {
+        connect(config, true);
+    }
+
+    private void connect(QuicConfig config, boolean charge) throws Exception {
         close();
         PrivateKey key = PrivateKey.generateEd25519();
         serverId = key.publicKey().toPeerId();
@@ -57,6 +96,11 @@ class QuicStreamTest {
         });
         dialed = client.dial(listener.address(), serverId, Duration.ofSeconds(10));
         accepted = in.get(10, TimeUnit.SECONDS);
+        // as the swarm does at the upgrade: until then streams read nothing
+        ((ReadyConnection) dialed).chargeTo(MemoryScope.UNLIMITED);
+        if (charge) {
+            ((ReadyConnection) accepted).chargeTo(MemoryScope.UNLIMITED);
+        }
     }
 
     @AfterEach

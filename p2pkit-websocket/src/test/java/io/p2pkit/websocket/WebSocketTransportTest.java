@@ -1,5 +1,7 @@
 package io.p2pkit.websocket;
 
+import io.p2pkit.core.pnet.PreSharedKey;
+import io.p2pkit.core.network.DialException;
 import io.p2pkit.core.transport.tcp.TcpTransport;
 import io.p2pkit.core.host.Host;
 import io.p2pkit.core.host.PeerInfo;
@@ -185,6 +187,25 @@ class WebSocketTransportTest {
         l.close();
         assertTrue(failure.get(10, TimeUnit.SECONDS) instanceof IOException);
         assertThrows(IOException.class, l::accept);
+    }
+
+    /** A private network wraps WebSocket connections as it wraps TCP: the same key talks, another does not. */
+    @ParameterizedTest
+    @ValueSource(strings = {"/ip4/127.0.0.1/tcp/0/ws", "/ip4/127.0.0.1/tcp/0/wss"})
+    void aPrivateNetworkRunsOverWebSocket(String listenOn) throws Exception {
+        PreSharedKey key = PreSharedKey.generate();
+        try (Host server = Host.builder().transport(k -> transport()).privateNetwork(key).listen(listenOn).build();
+             Host client = Host.builder().transport(k -> transport()).privateNetwork(key).build();
+             Host outsider = Host.builder().transport(k -> transport())
+                     .privateNetwork(PreSharedKey.generate()).build()) {
+            PeerInfo info = PeerInfo.fromMultiaddr(server.addresses().get(0).encapsulate("/p2p/" + server.peerId()));
+            Connection c = client.connect(info);
+            assertTrue(c.remoteAddress().toString().endsWith("/ws"), c.remoteAddress().toString());
+            try (PingSession ping = client.service(PingService.class).orElseThrow().session(c)) {
+                ping.ping();
+            }
+            assertThrows(DialException.class, () -> outsider.connect(info));
+        }
     }
 
     @ParameterizedTest

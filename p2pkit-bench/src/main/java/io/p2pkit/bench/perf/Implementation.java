@@ -1,5 +1,6 @@
 package io.p2pkit.bench.perf;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,18 +48,37 @@ enum Implementation {
         Path peers = root.resolve("p2pkit-interop/peers");
         return switch (this) {
             case P2PKIT, P2PKIT_BASE -> {
+                Path jar = this == P2PKIT ? root.resolve("p2pkit-node/target/p2pkit-node.jar") : baselineJar;
                 List<String> c = new ArrayList<>();
                 c.add(ProcessHandle.current().info().command().orElse("java"));
-                c.addAll(jvmArgs);
+                c.addAll(aotCache(jar));
+                c.addAll(jvmArgs); // after the cache's flags: --jvm-args -XX:AOTMode=off turns it off
                 c.add("-jar");
-                c.add(this == P2PKIT ? root.resolve("p2pkit-node/target/p2pkit-node.jar").toString()
-                        : baselineJar.toString());
+                c.add(jar.toString());
                 c.add("perf");
                 yield c;
             }
             case JS -> List.of("node", peers.resolve("js/perf.mjs").toString());
             case GO -> List.of(peers.resolve("go/perf-peer").toString());
         };
+    }
+
+    /**
+     * The flags with which the {@code p2pkit} launcher starts {@code jar}: its AOT cache
+     * ({@code p2pkit-node.aot} beside it, made by {@code scripts/aot-train}) when it is newer than
+     * the jar; none otherwise.
+     */
+    static List<String> aotCache(Path jar) {
+        Path cache = jar.resolveSibling("p2pkit-node.aot");
+        try {
+            if (Files.isRegularFile(cache)
+                    && Files.getLastModifiedTime(cache).compareTo(Files.getLastModifiedTime(jar)) > 0) {
+                return List.of("-XX:AOTCache=" + cache, "-Xlog:disable", "-Xlog:all=warning:stderr");
+            }
+        } catch (IOException e) {
+            return List.of();
+        }
+        return List.of();
     }
 
     /** Whether the program is built (the runner's script builds all it can). */

@@ -28,7 +28,18 @@ final class Machine {
                 + ", JDK " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ")"
                 + ", Node " + version("node", "--version")
                 + ", Go " + version("go", "version").replaceFirst("^go version go", "").replaceFirst(" .*", "")
+                + ", load average " + loadAverage() + " at the start"
                 + ", " + PerfRunner.today();
+    }
+
+    /** The 1, 5 and 15 minute load averages (other processes compete for the cores), or "?". */
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).strip().split("\\s+");
+            return f.length >= 3 ? f[0] + " " + f[1] + " " + f[2] : "?";
+        } catch (IOException e) {
+            return "?";
+        }
     }
 
     private static String version(String... cmd) {

@@ -20,14 +20,23 @@ import java.util.Map;
  * ceilings measured in the same run. Writes a Markdown section into {@code docs/PERFORMANCE.md}.
  *
  * <pre>
- * scripts/bench-perf [--reps 5] [--bytes 104857600] [--rtt-runs 100] [--rtt-warmup 200] [--runs-per-process 2] [--security noise,tls,quic,ws]
+ * scripts/bench-perf [--reps 5] [--bytes 104857600] [--rtt-runs 100] [--rtt-warmup 200] [--runs-per-process 2]
+ *                    [--security noise,tls,quic,ws,webrtc-direct,webtransport] [--section NAME]
  *                    [--impls p2pkit,js,go] [--doc docs/PERFORMANCE.md|-] [--jvm-args "..."]
  *                    [--baseline-jar OTHER/p2pkit-node.jar]   (then --impls p2pkit,p2pkit-base: an A/B of two builds)
+ *                    [--rows throughput,rtt,streams,conns] [--pairs all|same] [--streams 100] [--conns 1000]
+ *                    [--concurrent-bytes 1048576] [--concurrent-security noise]
  * </pre>
+ *
+ * <p>It exits with status 1 when any measurement failed (after writing what it has), so a smoke
+ * run of it can gate a build.
  */
 public final class PerfRunner {
     static final String BEGIN = "<!-- perf-runner:begin -->";
     static final String END = "<!-- perf-runner:end -->";
+    /** The markers of the many-streams and many-connections section, which its rows alone rewrite. */
+    static final String CONCURRENCY_BEGIN = "<!-- perf-runner-concurrency:begin -->";
+    static final String CONCURRENCY_END = "<!-- perf-runner-concurrency:end -->";
     private static final Duration CLIENT_TIMEOUT = Duration.ofMinutes(10);
 
     /** One client→server combination. */
@@ -38,6 +47,20 @@ public final class PerfRunner {
     }
 
     private record Key(Pair pair, String security, String direction) {
+    }
+
+    /**
+     * Why {@code pair} cannot run over {@code security}, when it cannot: such pairs are left out of
+     * the run (not counted as failures) and their cells say "not run".
+     */
+    static java.util.Optional<String> unsupported(Pair pair, String security) {
+        if (security.equals("webtransport") && pair.client() == Implementation.GO
+                && pair.server() != Implementation.GO) {
+            return java.util.Optional.of("go-libp2p 0.51's WebTransport dialer (webtransport-go 0.13) requires the "
+                    + "QUIC transport parameter reset_stream_at, which quiche under p2pkit's QUIC does not send "
+                    + "(docs/WEBTRANSPORT.md)");
+        }
+        return java.util.Optional.empty();
     }
 
     /** The map key of one measurement series (for the report). */
@@ -55,9 +78,16 @@ public final class PerfRunner {
     private final List<Implementation> impls;
     private final List<String> jvmArgs;
     private final Path baselineJar;
+    private final String section;
     private final Map<Key, List<Double>> throughput = new LinkedHashMap<>();
     private final Map<Key, List<Double>> rtt = new LinkedHashMap<>();
     private final List<String> failures = new ArrayList<>();
+    private final List<String> rows;
+    private final boolean crossPairs;
+    private final Map<Concurrency.Kind, Integer> concurrent = new EnumMap<>(Concurrency.Kind.class);
+    private final long concurrentBytes;
+    private final List<String> concurrentSecurities;
+    private final Concurrency concurrency = new Concurrency();
 
     private PerfRunner(Map<String, String> o) {
         root = Path.of(o.getOrDefault("root", ".")).toAbsolutePath().normalize();
@@ -68,6 +98,10 @@ public final class PerfRunner {
         runsPerProcess = Math.max(2, Integer.parseInt(o.getOrDefault("runs-per-process", "2")));
         securities = List.of(o.getOrDefault("security", "noise,tls,quic,ws").split(","));
         baselineJar = o.containsKey("baseline-jar") ? Path.of(o.get("baseline-jar")).toAbsolutePath() : null;
+        section = o.getOrDefault("section", "");
+        if (!section.matches("[a-z0-9-]*")) {
+            throw new IllegalArgumentException("--section takes lower-case letters, digits and '-', not '" + section + "'");
+        }
         List<Implementation> wanted = Arrays.stream(o.getOrDefault("impls", "p2pkit,js,go").split(","))
                 .map(Implementation::named).toList();
         impls = wanted.stream().filter(i -> {
@@ -77,6 +111,23 @@ public final class PerfRunner {
             }
             return ok;
         }).toList();
+        rows = List.of(o.getOrDefault("rows", "throughput,rtt,streams,conns").split(","));
+        String pairing = o.getOrDefault("pairs", "all");
+        if (!pairing.equals("all") && !pairing.equals("same")) {
+            throw new IllegalArgumentException("--pairs takes all or same, not '" + pairing + "'");
+        }
+        crossPairs = pairing.equals("all");
+        for (String r : rows) {
+            if (!List.of("throughput", "rtt", "streams", "conns").contains(r)) {
+                throw new IllegalArgumentException("--rows takes throughput, rtt, streams and conns, not '" + r + "'");
+            }
+        }
+        concurrent.put(Concurrency.Kind.STREAMS, rows.contains("streams")
+                ? Integer.parseInt(o.getOrDefault("streams", "100")) : 0);
+        concurrent.put(Concurrency.Kind.CONNS, rows.contains("conns")
+                ? Integer.parseInt(o.getOrDefault("conns", "1000")) : 0);
+        concurrentBytes = Long.parseLong(o.getOrDefault("concurrent-bytes", Long.toString(1L << 20)));
+        concurrentSecurities = List.of(o.getOrDefault("concurrent-security", "noise").split(","));
         String jvm = o.getOrDefault("jvm-args", "").trim();
         jvmArgs = jvm.isEmpty() ? List.of() : List.of(jvm.split("\\s+"));
     }
@@ -86,30 +137,67 @@ public final class PerfRunner {
         for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
                 System.err.println("usage: PerfRunner [--root DIR] [--reps N] [--bytes N] [--rtt-runs N] [--rtt-warmup N] [--runs-per-process N] "
-                        + "[--security noise,tls,quic,ws] [--impls p2pkit,js,go,p2pkit-base] [--doc FILE|-] [--jvm-args ARGS] "
-                        + "[--baseline-jar FILE]");
+                        + "[--security noise,tls,quic,ws,webrtc-direct,webtransport] [--section NAME] "
+                        + "[--impls p2pkit,js,go,p2pkit-base] [--doc FILE|-] [--jvm-args ARGS] "
+                        + "[--baseline-jar FILE] [--rows throughput,rtt,streams,conns] [--pairs all|same] [--streams N] [--conns N] "
+                        + "[--concurrent-bytes N] [--concurrent-security noise,...]");
                 System.exit(2);
             }
             o.put(args[i].substring(2), args[++i]);
         }
         PerfRunner r = new PerfRunner(o);
-        String section = r.run();
-        System.out.println(section);
+        Sections sections = r.run();
+        String failed = Report.failures(r.failures);
+        String main = sections.main().isEmpty() ? "" : sections.main() + Report.notRun(r.pairs(), r.securities) + failed;
+        String concurrent = sections.concurrency().isEmpty() ? ""
+                : sections.concurrency() + (main.isEmpty() ? failed : "");
+        System.out.println(main + (main.isEmpty() || concurrent.isEmpty() ? "" : "\n") + concurrent);
         String doc = o.getOrDefault("doc", "docs/PERFORMANCE.md");
         if (!doc.equals("-")) {
             Path p = r.root.resolve(doc);
-            Files.writeString(p, withSection(Files.exists(p) ? Files.readString(p) : "", section), StandardCharsets.UTF_8);
+            String text = Files.exists(p) ? Files.readString(p) : "";
+            if (!main.isEmpty()) {
+                text = r.section.isEmpty() ? withSection(text, main, BEGIN, END)
+                        : withSection(text, main, begin(r.section), end(r.section));
+            }
+            if (!concurrent.isEmpty()) {
+                text = withSection(text, concurrent, CONCURRENCY_BEGIN, CONCURRENCY_END);
+            }
+            Files.writeString(p, text, StandardCharsets.UTF_8);
             System.err.println("perf-runner: wrote " + p);
         }
+        if (!r.failures.isEmpty()) {
+            System.err.println("perf-runner: " + r.failures.size() + " measurement(s) failed");
+            System.exit(1);
+        }
+    }
+
+    /** What one run writes: the throughput and round-trip section, the concurrency section (either may be empty). */
+    private record Sections(String main, String concurrency) {
+    }
+
+    /** The begin marker of a throughput and round-trip section named with {@code --section}. */
+    static String begin(String name) {
+        return "<!-- perf-runner-" + name + ":begin -->";
+    }
+
+    /** The end marker of a section named with {@code --section}. */
+    static String end(String name) {
+        return "<!-- perf-runner-" + name + ":end -->";
     }
 
     /** Replaces the runner's section (between its markers) or appends it. */
     static String withSection(String doc, String section) {
-        String block = BEGIN + "\n" + section.strip() + "\n" + END;
-        int b = doc.indexOf(BEGIN);
-        int e = doc.indexOf(END);
+        return withSection(doc, section, BEGIN, END);
+    }
+
+    /** Replaces the section between {@code begin} and {@code end} or appends it with them. */
+    static String withSection(String doc, String section, String begin, String end) {
+        String block = begin + "\n" + section.strip() + "\n" + end;
+        int b = doc.indexOf(begin);
+        int e = doc.indexOf(end);
         if (b >= 0 && e > b) {
-            return doc.substring(0, b) + block + doc.substring(e + END.length());
+            return doc.substring(0, b) + block + doc.substring(e + end.length());
         }
         return doc.stripTrailing() + "\n\n" + block + "\n";
     }
@@ -119,7 +207,7 @@ public final class PerfRunner {
         for (Implementation i : impls) {
             out.add(new Pair(i, i));
         }
-        if (impls.contains(Implementation.P2PKIT)) {
+        if (crossPairs && impls.contains(Implementation.P2PKIT)) {
             for (Implementation i : impls) {
                 if (i != Implementation.P2PKIT) {
                     out.add(new Pair(Implementation.P2PKIT, i));
@@ -130,7 +218,7 @@ public final class PerfRunner {
         return out;
     }
 
-    private String run() throws Exception {
+    private Sections run() throws Exception {
         String machine = Machine.describe();
         System.err.println("perf-runner: " + machine);
         long ceilingBytes = Math.min(1L << 30, Math.max(64L << 20, 8 * bytes));
@@ -146,7 +234,7 @@ public final class PerfRunner {
         Thread reaper = new Thread(() -> running.forEach(PerfProcess::kill), "perf-runner-reaper");
         Runtime.getRuntime().addShutdownHook(reaper);
         try {
-            for (Implementation i : impls) {
+            for (Implementation i : rows.contains("throughput") || rows.contains("rtt") ? impls : List.<Implementation>of()) {
                 for (String sec : securities) {
                     PerfProcess p = PerfProcess.start(command(i, "--run-server", "--server-address", "127.0.0.1:0",
                             securityArgs(sec)));
@@ -155,10 +243,11 @@ public final class PerfRunner {
                             .put(sec, p.awaitLine("/ip4/127.0.0.1/", Duration.ofSeconds(60)));
                 }
             }
-            for (int rep = 1; rep <= reps; rep++) {
+            for (int rep = 1; rows.contains("throughput") && rep <= reps; rep++) {
                 for (String sec : securities) {
                     for (Pair pair : pairs()) {
-                        for (String dir : List.of("upload", "download")) {
+                        for (String dir : unsupported(pair, sec).isEmpty() ? List.of("upload", "download")
+                                : List.<String>of()) {
                             long up = dir.equals("upload") ? bytes : 0;
                             long down = dir.equals("download") ? bytes : 0;
                             // Several runs per process: the first is what the test plans measure (a
@@ -177,8 +266,8 @@ public final class PerfRunner {
                     }
                 }
             }
-            for (String sec : securities) {
-                for (Pair pair : pairs()) {
+            for (String sec : rows.contains("rtt") ? securities : List.<String>of()) {
+                for (Pair pair : pairs().stream().filter(p -> unsupported(p, sec).isEmpty()).toList()) {
                     // One process: its first runs are the cold figure (what a fresh process sees, JITs
                     // included), its last runs after the warm-up the steady state of a long-lived node.
                     List<Double> t = client(pair, sec, servers.get(pair.server()).get(sec), 1, 1, rttWarmup + rttRuns);
@@ -192,13 +281,81 @@ public final class PerfRunner {
                     }
                 }
             }
+            for (Concurrency.Kind kind : Concurrency.Kind.values()) {
+                for (String sec : concurrent.get(kind) > 0 ? concurrentSecurities : List.<String>of()) {
+                    concurrentRows(kind, sec, running);
+                }
+            }
         } finally {
             for (PerfProcess p : running) {
                 p.close();
             }
             Runtime.getRuntime().removeShutdownHook(reaper);
         }
-        return Report.render(machine, reps, bytes, rttRuns, rttWarmup, runsPerProcess, tcp, chacha, chachaOpen, securities, pairs(), throughput, rtt, failures);
+        boolean mainRows = rows.contains("throughput") || rows.contains("rtt");
+        return new Sections(mainRows ? Report.render(section, machine, reps, bytes, rttRuns, rttWarmup, runsPerProcess, tcp,
+                chacha, chachaOpen, rows.contains("throughput") ? securities : List.of(),
+                rows.contains("rtt") ? securities : List.of(), pairs(), throughput, rtt) : "",
+                concurrency.render(machine, concurrent, concurrentBytes, reps, runsPerProcess, concurrentSecurities, impls));
+    }
+
+    /**
+     * The rows of one kind of many transfers at once over {@code sec}: a fresh server per
+     * implementation (its peak RSS is then the row's), clients of the same implementation against
+     * it, the implementations alternating in each repetition.
+     */
+    private void concurrentRows(Concurrency.Kind kind, String sec, List<PerfProcess> running) throws Exception {
+        Map<Implementation, PerfProcess> servers = new EnumMap<>(Implementation.class);
+        Map<Implementation, String> addresses = new EnumMap<>(Implementation.class);
+        try {
+            for (Implementation i : impls) {
+                PerfProcess p = PerfProcess.start(command(i, "--run-server", "--server-address", "127.0.0.1:0",
+                        securityArgs(sec)));
+                running.add(p);
+                servers.put(i, p);
+                addresses.put(i, p.awaitLine("/ip4/127.0.0.1/", Duration.ofSeconds(60)));
+            }
+            int n = concurrent.get(kind);
+            for (int rep = 1; rep <= reps; rep++) {
+                for (Implementation i : impls) {
+                    String label = i.label() + " ↔ " + i.label() + " " + sec + " " + kind.flag + " " + n;
+                    List<String> cmd = command(i, "--server-address", addresses.get(i), securityArgs(sec),
+                            "--upload-bytes", Long.toString(concurrentBytes), "--download-bytes",
+                            Long.toString(concurrentBytes), "--runs", Integer.toString(runsPerProcess), kind.flag,
+                            Integer.toString(n));
+                    try {
+                        PerfProcess p = PerfProcess.start(cmd);
+                        List<PerfProcess.Run> runs;
+                        try {
+                            p.watchRss(Duration.ofMillis(100));
+                            runs = p.runs(CLIENT_TIMEOUT);
+                        } finally {
+                            p.close();
+                        }
+                        if (runs.size() != runsPerProcess || runs.getLast().streams().size() != n) {
+                            throw new IOException("expected " + runsPerProcess + " runs of " + n + " streams, got "
+                                    + runs.stream().map(r -> r.streams().size()).toList());
+                        }
+                        PerfProcess.Run last = runs.getLast();
+                        concurrency.add(i, sec, kind, new Concurrency.Sample(last.seconds(), last.streams(), p.peakRssSeen()));
+                        System.err.printf(Locale.ROOT, "perf-runner: rep %d %s %.1f MiB/s aggregate, slowest stream %.3f s%n",
+                                rep, label, mib(2.0 * concurrentBytes * n / last.seconds()), Stats.max(last.streams()));
+                    } catch (IOException e) {
+                        String msg = label + ": " + e.getMessage();
+                        failures.add(msg.length() > 300 ? msg.substring(0, 300) + "…" : msg);
+                        System.err.println("perf-runner: FAILED " + msg);
+                    }
+                }
+            }
+            for (Implementation i : impls) {
+                concurrency.serverRss(i, sec, kind, servers.get(i).peakRss());
+            }
+        } finally {
+            for (PerfProcess p : servers.values()) {
+                p.close();
+                running.remove(p);
+            }
+        }
     }
 
     private List<Double> client(Pair pair, String sec, String serverAddr, long up, long down, int runs)
@@ -233,12 +390,15 @@ public final class PerfRunner {
 
     /**
      * {@code noise} and {@code tls} run over TCP; {@code quic} is QUIC v1 with its own TLS; {@code ws}
-     * is plain WebSocket ({@code /tcp/PORT/ws}) with Noise and yamux on top.
+     * is plain WebSocket ({@code /tcp/PORT/ws}) with Noise and yamux on top; {@code webrtc-direct}
+     * and {@code webtransport} bring their own security and streams (their clients dial the
+     * server's printed multiaddr, which holds its certificate hashes).
      */
     static String[] securityArgs(String security) {
         return switch (security) {
             case "quic" -> new String[] {"--transport", "quic-v1"};
             case "ws" -> new String[] {"--transport", "ws", "--security", "noise"};
+            case "webrtc-direct", "webtransport" -> new String[] {"--transport", security};
             default -> new String[] {"--security", security};
         };
     }

@@ -9,17 +9,22 @@ final class Report {
     private Report() {
     }
 
-    static String render(String machine, int reps, long bytes, int rttRuns, int rttWarmup, int runsPerProcess,
+    static String render(String section, String machine, int reps, long bytes, int rttRuns, int rttWarmup, int runsPerProcess,
                          double tcp, double chacha, double chachaOpen,
-                         List<String> securities, List<PerfRunner.Pair> pairs, Map<?, List<Double>> throughput,
-                         Map<?, List<Double>> rtt, List<String> failures) {
+                         List<String> securities, List<String> rttSecurities, List<PerfRunner.Pair> pairs,
+                         Map<?, List<Double>> throughput,
+                         Map<?, List<Double>> rtt) {
         StringBuilder b = new StringBuilder();
-        b.append("## Throughput and latency side by side (perf runner)\n\n");
-        b.append("Command: `scripts/bench-perf` (options: `--reps N --bytes N --rtt-runs N --rtt-warmup N --runs-per-process N --security noise,tls,quic,ws "
-                + "--impls p2pkit,js,go`). Each measurement is a fresh client process of the implementation "
+        b.append("## Throughput and latency side by side (perf runner")
+                .append(section.isEmpty() ? "" : ": " + section).append(")\n\n");
+        b.append("Command: `scripts/bench-perf` (options: `--reps N --bytes N --rtt-runs N --rtt-warmup N --runs-per-process N --security noise,tls,quic,ws,webrtc-direct,webtransport --section NAME "
+                + "--impls p2pkit,js,go --rows throughput,rtt,streams,conns --streams N --conns N --concurrent-bytes N --concurrent-security noise`; "
+                + "all in the section *Perf runner options*). Each measurement is a fresh client process of the implementation "
                 + "(`p2pkit perf`, `peers/js/perf.mjs`, `peers/go/perf-peer`) against a long-running server "
                 + "process on 127.0.0.1: `noise` and `tls` rows run over TCP + yamux, `quic` rows over QUIC v1 "
-                + "(its own TLS 1.3 and streams), `ws` rows over plain WebSocket on TCP + Noise + yamux; the time is the client's own `final` `timeSeconds` "
+                + "(its own TLS 1.3 and streams), `ws` rows over plain WebSocket on TCP + Noise + yamux, `webrtc-direct` "
+                + "rows over WebRTC-direct (ICE, DTLS 1.2, SCTP data channels, Noise) and `webtransport` rows over "
+                + "WebTransport (HTTP/3 on QUIC v1, Noise), both dialed by the server's certhash address; the time is the client's own `final` `timeSeconds` "
                 + "(from dialing to the last byte, so it includes the connection's handshake but not process start).\n\n");
         b.append("Machine: ").append(machine).append(".\n\n");
         b.append(String.format(Locale.ROOT, "Ceilings measured in the same run: loopback TCP, one Java socket pair, "
@@ -29,6 +34,41 @@ final class Report {
                 PerfRunner.mib(tcp), PerfRunner.mib(chacha), PerfRunner.mib(chachaOpen),
                 1024 * 1000 * (1 / PerfRunner.mib(chacha) + 1 / PerfRunner.mib(chachaOpen))));
 
+        if (!securities.isEmpty()) {
+            throughput(b, bytes, reps, runsPerProcess, chacha, securities, pairs, throughput);
+        }
+        if (!rttSecurities.isEmpty()) {
+            roundTrips(b, rttRuns, rttWarmup, rttSecurities, pairs, rtt);
+        }
+        return b.toString();
+    }
+
+    /** The pairs left out because they cannot run, with why; nothing when none were. */
+    static String notRun(List<PerfRunner.Pair> pairs, List<String> securities) {
+        StringBuilder b = new StringBuilder();
+        for (String sec : securities) {
+            for (PerfRunner.Pair p : pairs) {
+                PerfRunner.unsupported(p, sec).ifPresent(why -> b.append("- ").append(p.label()).append(' ')
+                        .append(sec).append(": ").append(why).append('\n'));
+            }
+        }
+        return b.isEmpty() ? "" : "\nNot run (these pairs cannot connect):\n\n" + b;
+    }
+
+    /** The list of failed measurements, or nothing when none failed. */
+    static String failures(List<String> failures) {
+        StringBuilder b = new StringBuilder();
+        if (!failures.isEmpty()) {
+            b.append("\nFailed measurements (left out of the medians):\n\n");
+            for (String f : failures) {
+                b.append("- ").append(f.replace('\n', ' ')).append('\n');
+            }
+        }
+        return b.toString();
+    }
+
+    private static void throughput(StringBuilder b, long bytes, int reps, int runsPerProcess, double chacha,
+                                   List<String> securities, List<PerfRunner.Pair> pairs, Map<?, List<Double>> throughput) {
         b.append(String.format(Locale.ROOT, "### Throughput, %d MiB, median of %d alternating repetitions (MiB/s; min–max)%n%n",
                 bytes >> 20, reps));
         b.append(String.format(Locale.ROOT, "*Warm* is the last of %d runs in the client process (steady state); "
@@ -40,7 +80,8 @@ final class Report {
             for (PerfRunner.Pair p : pairs) {
                 b.append("| ").append(p.label()).append(" | ").append(sec);
                 for (String dir : List.of("upload", "download", "upload-cold", "download-cold")) {
-                    b.append(" | ").append(cell(throughput.get(key(p, sec, dir))));
+                    b.append(" | ").append(PerfRunner.unsupported(p, sec).isPresent() ? "not run"
+                            : cell(throughput.get(key(p, sec, dir))));
                 }
                 b.append(" |\n");
             }
@@ -68,6 +109,10 @@ final class Report {
                 b.append(dir.equals("upload") ? " | " : " |\n");
             }
         }
+    }
+
+    private static void roundTrips(StringBuilder b, int rttRuns, int rttWarmup, List<String> securities,
+                                   List<PerfRunner.Pair> pairs, Map<?, List<Double>> rtt) {
         b.append(String.format(Locale.ROOT, "%n### Connection + 1-byte round trip (each run on a new connection: "
                 + "dial, handshake, muxer, perf stream with 1 byte up and 1 byte down)%n%n"
                 + "One client process per pair makes %d runs: *cold* is its first %d (a fresh process, JITs "
@@ -79,19 +124,13 @@ final class Report {
                 b.append("| ").append(p.label()).append(" | ").append(sec);
                 for (String kind : List.of("rtt-cold", "rtt")) {
                     List<Double> t = orEmpty(rtt.get(key(p, sec, kind)));
-                    b.append(t.isEmpty() ? " | failed | failed" : String.format(Locale.ROOT, " | %.2f | %.2f",
+                    String none = PerfRunner.unsupported(p, sec).isPresent() ? "not run" : "failed";
+                    b.append(t.isEmpty() ? " | " + none + " | " + none : String.format(Locale.ROOT, " | %.2f | %.2f",
                             Stats.median(t), Stats.percentile(t, 95)));
                 }
                 b.append(" |\n");
             }
         }
-        if (!failures.isEmpty()) {
-            b.append("\nFailed measurements (left out of the medians):\n\n");
-            for (String f : failures) {
-                b.append("- ").append(f.replace('\n', ' ')).append('\n');
-            }
-        }
-        return b.toString();
     }
 
     private static Object key(PerfRunner.Pair p, String sec, String dir) {

@@ -12,7 +12,7 @@ import java.util.Arrays;
  * go and js write it; the legacy 96-byte form (public key twice) is accepted on input.
  */
 final class Ed25519PrivateKey extends PrivateKey {
-    private static final int SEED_SIZE = 32;
+    static final int SEED_SIZE = 32;
 
     private final byte[] seed;
     private final Ed25519PublicKey publicKey;

@@ -2,14 +2,49 @@ package io.p2pkit.core.crypto;
 
 import io.p2pkit.core.DecodeException;
 
+import org.bouncycastle.util.BigIntegers;
+
 import java.math.BigInteger;
 import java.util.Arrays;
 
-/** Reads DER PKCS#8 {@code PrivateKeyInfo} (RFC 5208, and RFC 5958's version 1) for key import. */
+/**
+ * DER PKCS#8 {@code PrivateKeyInfo} (RFC 5208, and RFC 5958's version 1): read for key import,
+ * written for export in the shape go's {@code x509.MarshalPKCS8PrivateKey} (and Kubo, for
+ * secp256k1) gives, so that a key exported by either is the same bytes.
+ */
 final class Pkcs8 {
     private static final String WHAT = "PKCS8";
 
     private Pkcs8() {
+    }
+
+    static byte[] encode(PrivateKey key) {
+        byte[] raw = key.raw();
+        return switch (key.type()) {
+            case RSA -> info(new DerWriter().oid(Oids.RSA_ENCRYPTION).nullValue(), raw);
+            case ED25519 -> info(new DerWriter().oid(Oids.ED25519),
+                    new DerWriter().octetString(Arrays.copyOf(raw, Ed25519PrivateKey.SEED_SIZE)).toByteArray());
+            case ECDSA -> {
+                EcdsaPrivateKey.Sec1 sec1 = EcdsaPrivateKey.parseSec1(raw, WHAT);
+                EcdsaCurve curve = EcdsaCurve.byOid(sec1.curveOid());
+                yield info(new DerWriter().oid(Oids.EC_PUBLIC_KEY).oid(sec1.curveOid()),
+                        ecKey(BigIntegers.asUnsignedByteArray(curve.size, sec1.d()), sec1.publicPoint()));
+            }
+            case SECP256K1 -> info(new DerWriter().oid(Oids.EC_PUBLIC_KEY).oid(Oids.SECP256K1),
+                    ecKey(raw, ((Secp256k1PublicKey) key.publicKey()).uncompressed()));
+        };
+    }
+
+    private static byte[] info(DerWriter algorithm, byte[] key) {
+        DerWriter body = new DerWriter().integer(0).sequence(algorithm).octetString(key);
+        return new DerWriter().sequence(body).toByteArray();
+    }
+
+    /** RFC 5915's {@code ECPrivateKey} without the curve, which the algorithm already names (as go writes it). */
+    private static byte[] ecKey(byte[] scalar, byte[] publicPoint) {
+        DerWriter body = new DerWriter().integer(1).octetString(scalar)
+                .constructed(0xA1, new DerWriter().bitString(publicPoint));
+        return new DerWriter().sequence(body).toByteArray();
     }
 
     static PrivateKey decode(byte[] der) {

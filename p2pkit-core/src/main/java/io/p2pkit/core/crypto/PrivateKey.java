@@ -110,6 +110,15 @@ public abstract sealed class PrivateKey
         return Pkcs8.decode(der);
     }
 
+    /**
+     * This key as a DER PKCS#8 {@code PrivateKeyInfo}, byte for byte what go's
+     * {@code x509.MarshalPKCS8PrivateKey} (Kubo's {@code key export --format=pem-pkcs8-cleartext})
+     * writes for it; {@link #fromPkcs8} reads it back.
+     */
+    public final byte[] toPkcs8() {
+        return Pkcs8.encode(this);
+    }
+
     /** The key type. */
     public final KeyType type() {
         return type;

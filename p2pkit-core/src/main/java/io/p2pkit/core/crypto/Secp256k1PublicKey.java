@@ -48,4 +48,9 @@ final class Secp256k1PublicKey extends PublicKey {
         verifier.init(false, new ECPublicKeyParameters(point, Secp256k1.DOMAIN));
         return verifier.verifySignature(Sha256.digest(data), sig.r(), sig.s());
     }
+
+    /** The 65-byte uncompressed point (0x04 ‖ x ‖ y), the form PKCS#8 carries. */
+    byte[] uncompressed() {
+        return point.getEncoded(false);
+    }
 }

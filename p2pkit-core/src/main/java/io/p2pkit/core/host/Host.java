@@ -15,6 +15,7 @@ import io.p2pkit.core.network.LimitedConnectionException;
 import io.p2pkit.core.network.Network;
 import io.p2pkit.core.peerstore.AddressTtl;
 import io.p2pkit.core.peerstore.PeerStore;
+import io.p2pkit.core.reputation.PeerReputation;
 import io.p2pkit.core.resource.ResourceManager;
 import io.p2pkit.core.swarm.Swarm;
 import io.p2pkit.core.swarm.SwarmStream;
@@ -33,10 +34,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * The facade applications and protocols use: one identity, its listeners and connections, the
@@ -57,11 +60,18 @@ public final class Host implements Closeable {
     private final PeerId peerId;
     private final Swarm swarm;
     private final PeerStore peerStore;
+    private final PeerReputation reputation;
     private final ScheduledExecutorService scheduler;
     private final boolean ownsScheduler;
     private final Multistream protocolNegotiation;
     private final String agentVersion;
+    private final AddressPolicy addressPolicy;
     private final Map<String, StreamHandler> handlers = new ConcurrentHashMap<>();
+    /**
+     * What a handler registered with {@link #setStreamHandlerMatch} accepts beyond its own
+     * protocol ID, by that ID; sorted, so that overlapping matchers are tried in a fixed order.
+     */
+    private final Map<String, Predicate<String>> matchers = new ConcurrentSkipListMap<>();
     /** The protocols whose handlers also serve limited (relayed) connections. */
     private final java.util.Set<String> allowedOnLimited = ConcurrentHashMap.newKeySet();
     private final List<Consumer<LocalChange>> protocolListeners = new CopyOnWriteArrayList<>();
@@ -71,6 +81,7 @@ public final class Host implements Closeable {
     private final HostReachability reachability = new HostReachability();
     private volatile boolean closed;
     private volatile StreamMeter streamMeter;
+    private volatile StreamAuthorizer streamAuthorizer;
 
     /** A host over a swarm of its own, which hands every inbound stream to this host. */
     Host(HostBuilder b, List<Transport> transports, Upgrader upgrader, ResourceManager resources,
@@ -79,9 +90,12 @@ public final class Host implements Closeable {
         this.peerId = b.identity.publicKey().toPeerId();
         this.swarm = new Swarm(peerId, transports, upgrader, resources, b.networkConfig, this::handleInbound, resolver);
         this.peerStore = peerStore;
+        this.reputation = b.reputation != null ? b.reputation : new PeerReputation();
+        swarm.addObserver(reputation.dialObserver());
         this.scheduler = scheduler;
         this.ownsScheduler = ownsScheduler;
         this.agentVersion = b.agentVersion;
+        this.addressPolicy = b.addressPolicy;
         this.protocolNegotiation = new Multistream(new NegotiationTimer(scheduler, b.streamNegotiationTimeout));
         // Addresses other peers confirmed they could dial are advertised (a port mapping's, say).
         addressSources.add(reachability::reachableAddresses);
@@ -149,6 +163,14 @@ public final class Host implements Closeable {
         return peerStore;
     }
 
+    /**
+     * Each peer's reputation: dial outcomes come in by themselves; protocols (Bitswap, the DHT)
+     * add theirs, and use it to choose peers.
+     */
+    public PeerReputation reputation() {
+        return reputation;
+    }
+
     /** The host's scheduler for timers; tasks must be short (start a virtual thread for blocking work). */
     public ScheduledExecutorService scheduler() {
         return scheduler;
@@ -176,7 +198,9 @@ public final class Host implements Closeable {
      * {@linkplain #localAddresses() local addresses}, then those the address sources add (our
      * address as enough other peers observe it, addresses AutoNAT confirmed), each once. Addresses
      * AutoNAT found unreachable ({@link HostReachability#unreachableAddresses()}) are left out, a
-     * listen address among them too, as go-libp2p does; addresses never checked stay.
+     * listen address among them too, as go-libp2p does; addresses never checked stay. Last, the
+     * builder's {@link AddressPolicy} (Kubo's {@code Addresses.Announce}, {@code AppendAnnounce},
+     * {@code NoAnnounce}) shapes the list.
      */
     public List<Multiaddr> addresses() {
         List<Multiaddr> unreachable = reachability.unreachableAddresses();
@@ -193,7 +217,7 @@ public final class Host implements Closeable {
                 }
             }
         }
-        return out;
+        return addressPolicy.apply(out);
     }
 
     /**
@@ -302,6 +326,27 @@ public final class Host implements Closeable {
      * {@link LimitedConnections#ALLOW} also on limited (relayed) connections.
      */
     public void setStreamHandler(String protocol, StreamHandler handler, LimitedConnections limited) {
+        matchers.remove(protocol);
+        putHandler(protocol, handler, limited);
+    }
+
+    /**
+     * Serves with {@code handler} every protocol a dialer proposes that is {@code protocol} or that
+     * {@code match} accepts (as go-libp2p's {@code SetStreamHandlerMatch}): versions of a protocol
+     * family, say. Only {@code protocol} is advertised (identify, {@code ls}); the handler learns
+     * the proposal it accepted from {@link Stream#protocol()}. A handler registered for the exact
+     * proposal wins over matchers; among matchers, the one with the smallest protocol ID.
+     * {@code match} runs on the negotiating thread for each proposal: it must be quick and not
+     * throw. {@link #removeStreamHandler(String)} with {@code protocol} removes the whole registration.
+     */
+    public void setStreamHandlerMatch(String protocol, Predicate<String> match, StreamHandler handler,
+                                      LimitedConnections limited) {
+        matchers.put(protocol, Objects.requireNonNull(match, "match"));
+        putHandler(protocol, handler, limited);
+    }
+
+    private void putHandler(String protocol, StreamHandler handler, LimitedConnections limited) {
+        Objects.requireNonNull(handler, "handler");
         if (limited == LimitedConnections.ALLOW) {
             allowedOnLimited.add(protocol);
         } else {
@@ -315,6 +360,7 @@ public final class Host implements Closeable {
     /** Stops serving {@code protocol}. */
     public void removeStreamHandler(String protocol) {
         allowedOnLimited.remove(protocol);
+        matchers.remove(protocol);
         if (handlers.remove(protocol) != null) {
             fireLocalChange(LocalChange.PROTOCOLS);
         }
@@ -408,6 +454,17 @@ public final class Host implements Closeable {
     public Connection connectSimultaneous(PeerId peer, List<Multiaddr> addresses, boolean securityClient)
             throws IOException {
         Connection c = swarm.connectSimultaneous(peer, addresses, securityClient);
+        peerStore.addAddresses(peer, List.of(c.remoteAddress()), AddressTtl.CONNECTED);
+        return c;
+    }
+
+    /**
+     * Dials one address of {@code peer} beside any dial of it under way (neither joining nor
+     * joined by it), for a transport that needs another connection to the same peer inside its own
+     * dial: {@code /webrtc} signals over the relayed connection it dials this way.
+     */
+    public Connection connectAside(PeerId peer, Multiaddr address) throws IOException {
+        Connection c = swarm.dialAside(peer, address);
         peerStore.addAddresses(peer, List.of(c.remoteAddress()), AddressTtl.CONNECTED);
         return c;
     }
@@ -517,6 +574,16 @@ public final class Host implements Closeable {
         return new Stream(s, in, out, protocol, lazy);
     }
 
+    /**
+     * Checks every inbound stream with {@code authorizer} after its protocol is agreed and before
+     * its handler runs; null checks none. Refusal comes after negotiation, not as a multistream
+     * {@code na}: a check may need a round trip of its own, and the protocol is supported, only
+     * not for this peer. A refused stream is reset; its connection stays.
+     */
+    public void setStreamAuthorizer(StreamAuthorizer authorizer) {
+        this.streamAuthorizer = authorizer;
+    }
+
     /** Handles an inbound stream: negotiates its protocol and runs the handler. */
     private void handleInbound(SwarmStream s) {
         Stream stream = null;
@@ -525,12 +592,25 @@ public final class Host implements Closeable {
             // on a limited (relayed) connection only protocols that opted in are offered
             boolean limited = s.connection().isLimited();
             String protocol = protocolNegotiation.negotiate(Duplex.of(muxed),
-                    p -> handlers.containsKey(p) && (!limited || allowedOnLimited.contains(p)), protocols());
-            StreamHandler handler = handlers.get(protocol);
+                    p -> registration(p, limited) != null, protocols());
+            String registered = registration(protocol, limited);
+            StreamHandler handler = registered == null ? null : handlers.get(registered);
             stream = stream(s, muxed.in(), muxed.out(), protocol, null);
             if (handler == null) {
                 stream.reset(); // removed while negotiating
                 return;
+            }
+            StreamAuthorizer authorizer = streamAuthorizer;
+            if (authorizer != null) {
+                try {
+                    authorizer.authorize(s.connection(), protocol);
+                } catch (IOException | RuntimeException refused) {
+                    LOG.log(System.Logger.Level.INFO, () -> "refused inbound " + protocol + " stream from "
+                            + s.connection().remotePeer() + " on connection " + s.connection().id() + ": "
+                            + refused.getMessage());
+                    stream.reset();
+                    return;
+                }
             }
             handler.handle(stream);
             stream.close();
@@ -543,6 +623,23 @@ public final class Host implements Closeable {
                 s.reset();
             }
         }
+    }
+
+    /**
+     * The protocol ID of the handler that serves a proposal: its own if registered, else that of
+     * the first matcher accepting it; null if none (or none allowed on a limited connection).
+     */
+    private String registration(String proposal, boolean limited) {
+        if (handlers.containsKey(proposal) && (!limited || allowedOnLimited.contains(proposal))) {
+            return proposal;
+        }
+        for (Map.Entry<String, Predicate<String>> m : matchers.entrySet()) {
+            String id = m.getKey();
+            if (handlers.containsKey(id) && (!limited || allowedOnLimited.contains(id)) && m.getValue().test(proposal)) {
+                return id;
+            }
+        }
+        return null;
     }
 
     // ------------------------------------------------------------------ services and lifecycle

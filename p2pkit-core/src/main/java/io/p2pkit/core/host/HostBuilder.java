@@ -15,8 +15,10 @@ import io.p2pkit.core.network.ConnectionGater;
 import io.p2pkit.core.network.NetworkConfig;
 import io.p2pkit.core.network.dial.DialPolicy;
 import io.p2pkit.core.peerstore.PeerStore;
+import io.p2pkit.core.reputation.PeerReputation;
 import io.p2pkit.core.perf.PerfService;
 import io.p2pkit.core.ping.PingService;
+import io.p2pkit.core.pnet.PreSharedKey;
 import io.p2pkit.core.resource.ResourceManager;
 import io.p2pkit.core.resource.ResourceManagerConfig;
 import io.p2pkit.core.security.SecureTransport;
@@ -32,6 +34,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -67,6 +70,7 @@ public final class HostBuilder {
 
     PrivateKey identity;
     String agentVersion = "p2pkit/" + HostBuilder.class.getPackage().getImplementationVersion();
+    AddressPolicy addressPolicy = AddressPolicy.DEFAULT;
     Duration streamNegotiationTimeout = Duration.ofSeconds(10);
     NetworkConfig networkConfig = NetworkConfig.defaults();
     private final List<Multiaddr> listen = new ArrayList<>();
@@ -82,9 +86,13 @@ public final class HostBuilder {
     private ConnectionManager connectionManager;
     private ConnectionGater connectionGater;
     private DialPolicy dialPolicy;
+    PeerReputation reputation;
     private boolean identify = true;
     private boolean ping = true;
     private boolean perf;
+    private PreSharedKey privateNetwork;
+    /** Where {@link PreSharedKey#FORCE_ENV} is looked up; tests give their own. */
+    Map<String, String> environment = System.getenv();
 
     HostBuilder() {
         if (agentVersion.endsWith("/null")) {
@@ -190,6 +198,15 @@ public final class HostBuilder {
         return this;
     }
 
+    /**
+     * Which addresses the host announces: Kubo's {@code Addresses.Announce}, {@code AppendAnnounce}
+     * and {@code NoAnnounce} (default: every address it finds).
+     */
+    public HostBuilder addressPolicy(AddressPolicy policy) {
+        this.addressPolicy = Objects.requireNonNull(policy, "policy");
+        return this;
+    }
+
     /** The agent version announced by identify (default {@code p2pkit/<version>}). */
     public HostBuilder agentVersion(String agentVersion) {
         this.agentVersion = agentVersion;
@@ -224,6 +241,15 @@ public final class HostBuilder {
     /** The dialing policy: back-off, circuit breaker, black holes, dial caps (default: {@code new DialPolicy()}). */
     public HostBuilder dialPolicy(DialPolicy policy) {
         this.dialPolicy = policy;
+        return this;
+    }
+
+    /**
+     * The peers' reputation (default: {@code new PeerReputation()}, the system clock). The host
+     * feeds it its dial outcomes and its dial policy's circuit breakers read it.
+     */
+    public HostBuilder reputation(PeerReputation reputation) {
+        this.reputation = Objects.requireNonNull(reputation, "reputation");
         return this;
     }
 
@@ -269,8 +295,33 @@ public final class HostBuilder {
         return this;
     }
 
-    /** Builds the host and starts listening. */
+    /**
+     * Makes the host a member of the private network of {@code key} (libp2p PSK v1, Kubo's
+     * {@code swarm.key}; null for none, the default): every connection is encrypted with the key
+     * before anything else is said, so the host talks only to peers holding it. Every transport
+     * must be able to carry it ({@link Transport#supportsPrivateNetwork()}): TCP, WebSocket and
+     * memory can, QUIC cannot, and {@link #build()} refuses it.
+     *
+     * <pre>{@code
+     * Host host = Host.builder().privateNetwork(PreSharedKey.read(Path.of("swarm.key"))).build();
+     * }</pre>
+     */
+    public HostBuilder privateNetwork(PreSharedKey key) {
+        this.privateNetwork = key;
+        return this;
+    }
+
+    /**
+     * Builds the host and starts listening.
+     *
+     * @throws IllegalStateException    when {@value PreSharedKey#FORCE_ENV}{@code =1} is set and no private network key was given
+     * @throws IllegalArgumentException when a private network key was given with a transport that cannot carry it (QUIC)
+     */
     public Host build() throws IOException {
+        if (privateNetwork == null && PreSharedKey.forcedBy(environment)) {
+            throw new IllegalStateException(PreSharedKey.FORCE_ENV + "=1 is set in the environment: a host needs a"
+                    + " private network key (a swarm key)");
+        }
         if (identity == null) {
             identity = PrivateKey.generateEd25519();
         }
@@ -296,10 +347,16 @@ public final class HostBuilder {
                         "a security factory returned null"));
             }
             Upgrader upgrader = new Upgrader(securityList, muxerList, sched,
-                    networkConfig.upgradeTimeout(), networkConfig.upgradeTimeout());
+                    networkConfig.upgradeTimeout(), networkConfig.upgradeTimeout(), privateNetwork);
             for (Transport.Factory f : transports.isEmpty() ? List.<Transport.Factory>of(key -> new TcpTransport())
                     : transports) {
-                transportList.add(Objects.requireNonNull(f.create(identity), "a transport factory returned null"));
+                Transport t = Objects.requireNonNull(f.create(identity), "a transport factory returned null");
+                transportList.add(t);
+                if (privateNetwork != null && !t.supportsPrivateNetwork()) {
+                    throw new IllegalArgumentException(t.getClass().getSimpleName() + " cannot carry a private network"
+                            + " (it secures its connections itself, as QUIC does): leave it out of a host with a"
+                            + " private network key");
+                }
             }
             ResourceManager resources = resourceManager != null ? resourceManager
                     : new ResourceManager(ResourceManagerConfig.defaults());
@@ -310,6 +367,7 @@ public final class HostBuilder {
                 if (dialPolicy != null) {
                     host.swarm().setDialPolicy(dialPolicy);
                 }
+                host.swarm().dialPolicy().setPeerScores(host.reputation()::score);
                 if (connectionGater != null) {
                     host.swarm().setConnectionGater(connectionGater);
                 }

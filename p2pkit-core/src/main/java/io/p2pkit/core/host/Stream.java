@@ -4,6 +4,7 @@ import io.p2pkit.core.Direction;
 import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.core.multistream.LazySelection;
 import io.p2pkit.core.muxer.MuxedStream;
+import io.p2pkit.core.muxer.StreamPriority;
 import io.p2pkit.core.network.Connection;
 import io.p2pkit.core.swarm.SwarmStream;
 
@@ -83,9 +84,38 @@ public final class Stream implements Closeable {
         swarmStream.setService(service);
     }
 
+    /**
+     * Sets this stream's share of its connection when several streams send at once (see
+     * {@link StreamPriority}); may be called at any time, by the opener right after
+     * {@code newStream} or by a handler on an inbound stream. yamux and mplex honour it; QUIC
+     * ignores it.
+     */
+    public void setPriority(StreamPriority priority) {
+        muxed.setPriority(priority);
+    }
+
+    /** This stream's priority, {@link StreamPriority#NORMAL} unless set. */
+    public StreamPriority priority() {
+        return muxed.priority();
+    }
+
     /** The remote peer. */
     public PeerId remotePeer() {
         return swarmStream.connection().remotePeer();
+    }
+
+    /**
+     * Waits until the remote has accepted the protocol: at once for a stream whose negotiation
+     * was not pipelined, one round trip (sending the proposal if nothing was written yet) for one
+     * that was. A protocol that must tell a refused protocol from a reset after acceptance (the
+     * request-response helper) calls it before writing.
+     *
+     * @throws io.p2pkit.core.multistream.NegotiationException when the remote refused the protocol
+     */
+    public void awaitProtocol() throws IOException {
+        if (lazy != null) {
+            lazy.protocol();
+        }
     }
 
     /**

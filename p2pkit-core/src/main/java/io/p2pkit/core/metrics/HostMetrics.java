@@ -258,8 +258,19 @@ public final class HostMetrics {
                 });
         registry.gaugeCallback("p2pkit_swarm_dials_in_progress", "Address dials in progress", List.of(),
                 () -> Map.of(List.of(), (double) host.network().dialPolicy().dialsInProgress()));
+        registerReputation(host.reputation(), registry);
         return m;
     }
+
+    /** The spread of reputation scores and how many peers have one: no per-peer series. */
+    private static void registerReputation(io.p2pkit.core.reputation.PeerReputation reputation, MetricRegistry registry) {
+        registry.histogramCallback("p2pkit_reputation_score", "Reputation scores of the tracked peers, in (-1, 1)",
+                REPUTATION_BUCKETS, List.of(), () -> Map.of(List.of(), reputation.scores()));
+        registry.gaugeCallback("p2pkit_reputation_tracked_peers", "Peers whose reputation is tracked", List.of(),
+                () -> Map.of(List.of(), (double) reputation.size()));
+    }
+
+    private static final double[] REPUTATION_BUCKETS = {-0.75, -0.5, -0.25, -0.05, 0.05, 0.25, 0.5, 0.75};
 
     private static void registerResourceGauges(ResourceManager rm, MetricRegistry registry) {
         registry.gaugeCallback("libp2p_rcmgr_connections", "Number of Connections", List.of("dir", "scope"), () -> {

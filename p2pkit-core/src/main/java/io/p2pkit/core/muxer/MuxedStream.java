@@ -26,6 +26,20 @@ public interface MuxedStream extends Closeable {
     /** Aborts the stream in both directions and tells the remote. Idempotent. */
     void reset() throws IOException;
 
+    /**
+     * Sets the stream's share of the connection when several streams send at once; may be
+     * changed at any time, also while a write waits for its turn. Muxers without a send
+     * scheduler (QUIC's streams, for one) ignore it and report {@link StreamPriority#NORMAL}.
+     */
+    default void setPriority(StreamPriority priority) {
+        java.util.Objects.requireNonNull(priority, "priority");
+    }
+
+    /** The stream's priority; {@link StreamPriority#NORMAL} unless set. */
+    default StreamPriority priority() {
+        return StreamPriority.NORMAL;
+    }
+
     /** Closes the write side and stops reading (unread data is discarded). Idempotent. */
     @Override
     void close() throws IOException;

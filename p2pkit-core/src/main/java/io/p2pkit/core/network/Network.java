@@ -53,6 +53,20 @@ public interface Network {
      */
     boolean canDial(Multiaddr address);
 
+    /**
+     * Whether a transport of this network can hole punch to {@code address} by sending packets
+     * ({@link io.p2pkit.core.transport.HolePuncher}: QUIC; TCP cannot).
+     */
+    boolean canPunch(Multiaddr address);
+
+    /**
+     * Sends one hole-punching packet of random bytes to {@code address} from the listening socket
+     * our dials to it leave from (DCUtR over QUIC, the side that does not dial).
+     *
+     * @throws java.io.IOException when no transport can ({@link #canPunch} is false) or sending fails
+     */
+    void punch(Multiaddr address) throws java.io.IOException;
+
     /** Whether the network has been closed (with its host). */
     boolean isClosed();
 

@@ -5,6 +5,8 @@ import io.p2pkit.core.identity.Envelope;
 import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.core.identity.PeerRecord;
 import io.p2pkit.core.multiaddr.Multiaddr;
+import io.p2pkit.core.version.ProtocolFamily;
+import io.p2pkit.core.version.SemanticVersion;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -258,6 +260,20 @@ public final class PeerStore {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * The versions of the protocol family {@code family} ({@code /myapp/sync}, say) {@code peer} is
+     * known to speak, highest first: those of its protocols of the form {@code family/1.4.2} (see
+     * {@link ProtocolFamily}); protocols whose version part does not parse strictly are left out.
+     */
+    public List<SemanticVersion> versions(PeerId peer, String family) {
+        List<SemanticVersion> out = new ArrayList<>();
+        for (String p : protocols(peer)) {
+            ProtocolFamily.versionOf(family, p).ifPresent(out::add);
+        }
+        out.sort(java.util.Comparator.reverseOrder());
+        return out;
     }
 
     // ---------------------------------------------------------------- metadata

@@ -22,6 +22,7 @@ import io.p2pkit.core.resource.ResourceLimitException;
 import io.p2pkit.core.resource.ResourceManager;
 import io.p2pkit.core.resource.StreamSpan;
 import io.p2pkit.core.security.HandshakeException;
+import io.p2pkit.core.transport.HolePuncher;
 import io.p2pkit.core.transport.Listener;
 import io.p2pkit.core.transport.ListenerClosedException;
 import io.p2pkit.core.transport.ReadyConnection;
@@ -310,7 +311,9 @@ public final class Swarm implements Network, Closeable {
         if (live.isPresent()) {
             return live.get();
         }
-        List<Multiaddr> direct = addresses.stream().filter(a -> !a.hasProtocol(Protocol.P2P_CIRCUIT)).toList();
+        // …/p2p-circuit/webrtc is signalled through a relay but gives a direct connection
+        List<Multiaddr> direct = addresses.stream()
+                .filter(a -> !a.hasProtocol(Protocol.P2P_CIRCUIT) || a.hasProtocol(Protocol.WEBRTC)).toList();
         if (direct.isEmpty()) {
             throw new DialException(peer, "no direct address (only relayed ones)", Map.of());
         }
@@ -328,6 +331,25 @@ public final class Swarm implements Network, Closeable {
         return transports.stream().anyMatch(t -> t.canDial(bare));
     }
 
+    @Override
+    public boolean canPunch(Multiaddr address) {
+        Multiaddr bare = address.withoutPeerId();
+        return transports.stream().anyMatch(t -> t instanceof HolePuncher p && p.canPunch(bare));
+    }
+
+    @Override
+    public void punch(Multiaddr address) throws IOException {
+        checkOpen();
+        Multiaddr bare = address.withoutPeerId();
+        for (Transport t : transports) {
+            if (t instanceof HolePuncher p && p.canPunch(bare)) {
+                p.punch(bare);
+                return;
+            }
+        }
+        throw new IOException("no transport can hole punch to " + bare);
+    }
+
     /**
      * Returns a connection to {@code peer}, reusing a live one or dialing {@code addresses}.
      *
@@ -343,6 +365,29 @@ public final class Swarm implements Network, Closeable {
             return live.get();
         }
         return dialNew(peer, addresses);
+    }
+
+    /**
+     * Dials one address of {@code peer} now, neither joining a dial of the peer under way nor
+     * joined by one: for a transport that needs a second connection to the same peer inside its
+     * own dial, as {@code /webrtc} needs the relayed connection it signals over.
+     *
+     * @throws DialException when the gater refuses or the address fails
+     */
+    public Connection dialAside(PeerId peer, Multiaddr address) throws IOException {
+        checkOpen();
+        Multiaddr bare = address.withoutPeerId();
+        if (peer.equals(localPeer)) {
+            throw new DialException(peer, "cannot dial self", Map.of());
+        }
+        if (!gater.interceptPeerDial(peer) || !gater.interceptAddrDial(peer, bare)) {
+            throw new DialException(peer, "the connection gater refused to dial " + bare, Map.of());
+        }
+        try {
+            return dialOne(peer, bare, dialPolicy, true);
+        } catch (IOException | RuntimeException e) {
+            throw new DialException(peer, "dialing " + bare + " failed", Map.of(bare, e));
+        }
     }
 
     /** Dials {@code peer} (joining a dial of it already under way) regardless of live connections. */

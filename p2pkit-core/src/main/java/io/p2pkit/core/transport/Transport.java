@@ -40,6 +40,17 @@ public interface Transport extends Closeable {
         return dial(address, timeout);
     }
 
+    /**
+     * Whether this transport's connections can be carried inside a private network
+     * ({@link io.p2pkit.core.pnet}): true for a transport handing over byte streams, which the
+     * upgrader encrypts with the network's key; a transport that secures its own connections (one
+     * returning {@link ReadyConnection}s, such as QUIC) must answer false, and a host in a private
+     * network then refuses to be built with it.
+     */
+    default boolean supportsPrivateNetwork() {
+        return true;
+    }
+
     /** Starts listening on {@code address} (port 0 picks a free port). */
     Listener listen(Multiaddr address) throws IOException;
 

@@ -8,6 +8,9 @@ import io.p2pkit.core.multistream.NegotiationException;
 import io.p2pkit.core.multistream.NegotiationTimer;
 import io.p2pkit.core.muxer.MuxedConnection;
 import io.p2pkit.core.muxer.Muxer;
+import io.p2pkit.core.pnet.PnetConnection;
+import io.p2pkit.core.pnet.PreSharedKey;
+import io.p2pkit.core.pnet.PrivateNetworkException;
 import io.p2pkit.core.resource.MemoryCharged;
 import io.p2pkit.core.resource.MemoryScope;
 import io.p2pkit.core.security.HandshakeException;
@@ -20,6 +23,7 @@ import io.p2pkit.core.transport.ReadyConnection;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,6 +43,10 @@ import java.util.concurrent.ScheduledExecutorService;
  * wire), so {@link #upgradeOutbound} reports it as a {@link LazyProposalRefusedException} and the
  * caller redials with {@code lazy = false}.
  *
+ * <p>In a private network every connection is first wrapped in a {@link PnetConnection}: all of the
+ * above then runs encrypted under the network's key, and a remote with another key (or none) fails
+ * the security negotiation with a {@link PrivateNetworkException}.
+ *
  * <p>Each step (security, muxer) has its own deadline; when it passes the raw connection is closed.
  */
 public final class Upgrader {
@@ -49,6 +57,11 @@ public final class Upgrader {
     private final Multistream muxerNegotiation;
     private final NegotiationTimer securityTimer;
     private final NegotiationTimer muxerTimer;
+    /** How both sides of every connection begin: a length, then multistream-select's protocol ID. */
+    private static final byte[] MULTISTREAM_HEADER = ((char) (Multistream.PROTOCOL_ID.length() + 1) + Multistream.PROTOCOL_ID + "\n")
+            .getBytes(StandardCharsets.US_ASCII);
+    /** The private network's key, or null outside one. */
+    private final PreSharedKey privateNetwork;
 
     /**
      * @param security         security transports in preference order
@@ -59,6 +72,16 @@ public final class Upgrader {
      */
     public Upgrader(List<SecureTransport> security, List<Muxer> muxers, ScheduledExecutorService scheduler,
                     Duration handshakeTimeout, Duration muxerTimeout) {
+        this(security, muxers, scheduler, handshakeTimeout, muxerTimeout, null);
+    }
+
+    /**
+     * An upgrader for a private network: every connection is encrypted with {@code privateNetwork}
+     * before negotiation (null for none).
+     */
+    public Upgrader(List<SecureTransport> security, List<Muxer> muxers, ScheduledExecutorService scheduler,
+                    Duration handshakeTimeout, Duration muxerTimeout, PreSharedKey privateNetwork) {
+        this.privateNetwork = privateNetwork;
         if (security.isEmpty() || muxers.isEmpty()) {
             throw new IllegalArgumentException("at least one security protocol and one muxer are needed");
         }
@@ -105,8 +128,9 @@ public final class Upgrader {
      *
      * @throws LazyProposalRefusedException when {@code lazy} and the listener refused the first proposal
      */
-    public ReadyConnection upgradeOutbound(ByteStreamConnection raw, PeerId expectedRemote, boolean lazy,
+    public ReadyConnection upgradeOutbound(ByteStreamConnection transport, PeerId expectedRemote, boolean lazy,
                                            MemoryScope memory) throws IOException {
+        ByteStreamConnection raw = protect(transport);
         // the transport's buffers (negotiation messages, framing) are the connection's memory too
         MemoryCharged.charge(raw.in(), memory);
         MemoryCharged.charge(raw.out(), memory);
@@ -128,7 +152,7 @@ public final class Upgrader {
             return muxOver(raw, secure, true, memory);
         } catch (IOException | RuntimeException e) {
             closeQuietly(raw);
-            throw handshakeError(e);
+            throw privateNetworkError(raw, handshakeError(e));
         }
     }
 
@@ -138,7 +162,8 @@ public final class Upgrader {
     }
 
     /** Upgrades a connection the remote dialed, charging buffers to {@code memory}. */
-    public ReadyConnection upgradeInbound(ByteStreamConnection raw, MemoryScope memory) throws IOException {
+    public ReadyConnection upgradeInbound(ByteStreamConnection transport, MemoryScope memory) throws IOException {
+        ByteStreamConnection raw = protect(transport);
         MemoryCharged.charge(raw.in(), memory);
         MemoryCharged.charge(raw.out(), memory);
         try {
@@ -149,7 +174,7 @@ public final class Upgrader {
             return muxOver(raw, secure, false, memory);
         } catch (IOException | RuntimeException e) {
             closeQuietly(raw);
-            throw handshakeError(e);
+            throw privateNetworkError(raw, handshakeError(e));
         }
     }
 
@@ -172,6 +197,34 @@ public final class Upgrader {
             closeQuietly(secure);
             throw e;
         }
+    }
+
+    /** The public-network {@code raw}, or {@code raw} in the private network. */
+    private ByteStreamConnection protect(ByteStreamConnection raw) {
+        return privateNetwork == null ? raw
+                : PnetConnection.protect(raw, privateNetwork).expectingFirst(MULTISTREAM_HEADER);
+    }
+
+    /**
+     * In a private network, a negotiation that failed on what the remote sent (not on time, not on
+     * a refusal) means that its bytes did not decrypt under our key: say so rather than report garbage.
+     */
+    private IOException privateNetworkError(ByteStreamConnection raw, IOException e) {
+        if (!(raw instanceof PnetConnection pnet) || e instanceof PrivateNetworkException
+                || e instanceof LazyProposalRefusedException) {
+            return e;
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof NegotiationException n && !n.timedOut() && !n.answers().contains(Multistream.NOT_AVAILABLE)
+                    && pnet.remoteNonceRead()) {
+                String what = n.getMessage().startsWith("malformed") || n.getMessage().contains("does not speak")
+                        ? "the remote's bytes do not decrypt to a multistream-select header"
+                        : "multistream-select failed";
+                return new PrivateNetworkException(what + " under this private network's key (" + privateNetwork
+                        + "): the remote likely has another key, or none (" + e.getMessage() + ")", e);
+            }
+        }
+        return e;
     }
 
     /** If the handshake failed because the lazy proposal was refused, say so precisely. */

@@ -182,6 +182,51 @@ class KeyRoundTripTest {
         assertEquals(key, PrivateKey.fromPkcs8(pkcs8));
     }
 
+    @ParameterizedTest
+    @EnumSource(KeyType.class)
+    void everyKeyTypeExportsToPkcs8AndBack(KeyType type) {
+        PrivateKey key = PrivateKey.generate(type, new SeededRandom(31));
+        byte[] der = key.toPkcs8();
+        PrivateKey back = PrivateKey.fromPkcs8(der);
+        assertEquals(key, back);
+        assertArrayEquals(key.marshal(), back.marshal());
+        assertArrayEquals(der, back.toPkcs8());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"RSA", "Ed25519", "EC"})
+    void theJdkReadsOurPkcs8AsTheSameKey(String algorithm) throws Exception {
+        PrivateKey key = PrivateKey.generate(switch (algorithm) {
+            case "RSA" -> KeyType.RSA;
+            case "Ed25519" -> KeyType.ED25519;
+            default -> KeyType.ECDSA;
+        }, new SeededRandom(32));
+        java.security.PrivateKey jdk = java.security.KeyFactory.getInstance(algorithm)
+                .generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(key.toPkcs8()));
+        java.security.Signature s = java.security.Signature.getInstance(switch (algorithm) {
+            case "RSA" -> "SHA256withRSA";
+            case "Ed25519" -> "Ed25519";
+            default -> "SHA256withECDSA";
+        });
+        s.initSign(jdk);
+        s.update(MESSAGE);
+        assertTrue(key.publicKey().verify(MESSAGE, s.sign()));
+    }
+
+    @Test
+    void secp256k1Pkcs8IsWhatKuboWrites() {
+        // Kubo's marshalSecp256k1PrivateKey: the curve only in the algorithm, the point uncompressed.
+        PrivateKey key = PrivateKey.generate(KeyType.SECP256K1, new SeededRandom(33));
+        DerReader info = new DerReader(key.toPkcs8(), "test").sequence();
+        assertEquals(java.math.BigInteger.ZERO, info.integer());
+        DerReader alg = info.sequence();
+        assertArrayEquals(Oids.EC_PUBLIC_KEY, alg.oid());
+        assertArrayEquals(Oids.SECP256K1, alg.oid());
+        EcdsaPrivateKey.Sec1 sec1 = EcdsaPrivateKey.parseSec1(info.octetString(), "test");
+        assertEquals(null, sec1.curveOid());
+        assertEquals(65, sec1.publicPoint().length);
+    }
+
     @Test
     void rsaKeysOfOtherSizesRoundTrip() {
         PrivateKey key = PrivateKey.generateRsa(3072, new SeededRandom(1));

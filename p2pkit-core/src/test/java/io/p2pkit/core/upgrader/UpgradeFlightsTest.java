@@ -3,6 +3,7 @@ package io.p2pkit.core.upgrader;
 import io.p2pkit.core.crypto.PrivateKey;
 import io.p2pkit.core.muxer.Muxer;
 import io.p2pkit.core.muxer.yamux.Yamux;
+import io.p2pkit.core.pnet.PreSharedKey;
 import io.p2pkit.core.security.noise.NoiseTransport;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.transport.ByteStreamConnection;
@@ -150,13 +151,17 @@ class UpgradeFlightsTest {
     }
 
     private Result upgrade(boolean earlyMuxer, boolean lazy) throws Exception {
+        return upgrade(earlyMuxer, lazy, null);
+    }
+
+    private Result upgrade(boolean earlyMuxer, boolean lazy, PreSharedKey privateNetwork) throws Exception {
         List<Muxer> muxers = List.of(new Yamux());
         List<String> offered = earlyMuxer ? List.of(Yamux.PROTOCOL_ID) : List.of();
         NoiseTransport dialerNoise = new NoiseTransport(PrivateKey.generateEd25519(), offered);
         NoiseTransport listenerNoise = new NoiseTransport(PrivateKey.generateEd25519(), offered);
         Duration timeout = Duration.ofSeconds(30);
-        Upgrader dialer = new Upgrader(List.of(dialerNoise), muxers, scheduler, timeout, timeout);
-        Upgrader listener = new Upgrader(List.of(listenerNoise), muxers, scheduler, timeout, timeout);
+        Upgrader dialer = new Upgrader(List.of(dialerNoise), muxers, scheduler, timeout, timeout, privateNetwork);
+        Upgrader listener = new Upgrader(List.of(listenerNoise), muxers, scheduler, timeout, timeout, privateNetwork);
         MemoryConnection.Pair pair = MemoryConnection.pair();
         Turns dialerSide = new Turns(pair.initiator());
         Turns listenerSide = new Turns(pair.responder());
@@ -187,6 +192,14 @@ class UpgradeFlightsTest {
         // header (sent at once) | dialer's header and /noise | echo | message 1 (same flight as
         // the proposal) | message 2 | message 3, and yamux can start. Its last act is a read: it
         // sends nothing that the dialer must wait for before using the connection.
+        assertEquals("WRWRWR", r.listener());
+    }
+
+    @Test
+    void aPrivateNetworkCostsNoWait() throws Exception {
+        // the dialer's nonce leaves with its first write, the listener's with its multistream header
+        Result r = upgrade(true, true, PreSharedKey.generate());
+        assertEquals("WRW", r.dialer());
         assertEquals("WRWRWR", r.listener());
     }
 

@@ -4,6 +4,7 @@ import io.p2pkit.core.DecodeException;
 import io.p2pkit.core.host.Host;
 import io.p2pkit.core.host.PeerInfo;
 import io.p2pkit.core.host.Stream;
+import io.p2pkit.core.reputation.Outcome;
 import io.p2pkit.core.identify.IdentifyService;
 import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.core.multiformats.Cid;
@@ -112,7 +113,7 @@ public final class Bitswap implements Closeable, BlockFetcher {
             public long nanoTime() {
                 return System.nanoTime();
             }
-        });
+        }, host.reputation());
         this.ticker = host.scheduler().scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
     }
 
@@ -212,6 +213,35 @@ public final class Bitswap implements Closeable, BlockFetcher {
         return server.ledger(peer);
     }
 
+    /**
+     * The best {@code n} providers to fetch {@code cid} (of {@code contentSize} bytes in all) from,
+     * best first: the peers that told this node they have it while it was wanted, and those the
+     * provider finder (the DHT) names, ranked by the host's reputation
+     * ({@link io.p2pkit.core.reputation.PeerReputation#best}: expected time {@code latency +
+     * size / throughput}, weighted by score; latency decides for small content, throughput for
+     * large). Blocks for the provider lookup, which has its own deadline.
+     *
+     * @param n at most this many
+     * @throws IOException when the provider lookup fails
+     */
+    public List<PeerInfo> optimalProviders(Cid cid, long contentSize, int n) throws IOException {
+        Map<PeerId, PeerInfo> candidates = new ConcurrentHashMap<>();
+        java.util.Queue<PeerId> order = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        for (PeerId p : client.haves(cid)) {
+            if (candidates.putIfAbsent(p, new PeerInfo(p, host.peerStore().addresses(p))) == null) {
+                order.add(p);
+            }
+        }
+        if (providers != ProviderFinder.NONE && n > 0) {
+            providers.findProviders(cid, Math.max(2 * n, 20), p -> {
+                if (!p.peerId().equals(host.peerId()) && candidates.putIfAbsent(p.peerId(), p) == null) {
+                    order.add(p.peerId());
+                }
+            });
+        }
+        return host.reputation().best(List.copyOf(order), contentSize, n).stream().map(candidates::get).toList();
+    }
+
     /** The blocks this node wants now. */
     public List<Cid> wantlist() {
         return client.wantlist();
@@ -257,6 +287,7 @@ public final class Bitswap implements Closeable, BlockFetcher {
                 raw = LengthPrefixed.read(s.in(), MessageCodec.MAX_MESSAGE_BYTES);
             } catch (DecodeException e) {
                 stats.oversizedMessages.increment();
+                host.reputation().record(peer, Outcome.PROTOCOL_ERROR);
                 LOG.log(System.Logger.Level.INFO, () -> "bitswap: " + peer + " sent a message over "
                         + MessageCodec.MAX_MESSAGE_BYTES + " bytes (" + e.getMessage() + "); resetting its stream");
                 s.reset();
@@ -270,6 +301,7 @@ public final class Bitswap implements Closeable, BlockFetcher {
                 m = MessageCodec.decode(raw, config.maxBlockBytes());
             } catch (DecodeException e) {
                 stats.malformedMessages.increment();
+                host.reputation().record(peer, Outcome.PROTOCOL_ERROR);
                 LOG.log(System.Logger.Level.INFO, () -> "bitswap: " + peer + " sent a malformed message ("
                         + e.getMessage() + "); resetting its stream");
                 s.reset();
@@ -362,7 +394,11 @@ public final class Bitswap implements Closeable, BlockFetcher {
             try {
                 Optional<ServerEngine.Task> t = server.take(1000);
                 if (t.isPresent()) {
-                    answer(t.get());
+                    try {
+                        answer(t.get());
+                    } finally {
+                        server.finished(t.get().peer());
+                    }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -3,6 +3,8 @@ package io.p2pkit.ipfs.bitswap;
 import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.core.multiformats.Cid;
 import io.p2pkit.core.multiformats.Multihash;
+import io.p2pkit.core.reputation.Outcome;
+import io.p2pkit.core.reputation.PeerReputation;
 import io.p2pkit.ipfs.bitswap.wire.Presence;
 import io.p2pkit.ipfs.bitswap.wire.WantEntry;
 import io.p2pkit.ipfs.bitswap.wire.WantType;
@@ -29,6 +31,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * move the want to the next peer that has it; wants nobody answers are broadcast again and, after
  * {@link BitswapConfig#providerDelay}, looked up in the DHT. A received block cancels the want at
  * every other peer asked.
+ *
+ * <p>Reputation: the engine tells the host's {@link PeerReputation} how each peer did (a block
+ * after a want-block: a success with its latency and size; DONT_HAVE; a want-block timeout) and
+ * uses it to choose. The optimistic want-block goes to the candidate with the lowest
+ * {@linkplain PeerReputation#cost expected fetch time} for a {@value #TYPICAL_BLOCK}-byte block
+ * times {@code 1 + blocks in flight} (so load still spreads, and with no reputation data it is the
+ * fewest in flight, as before). A HAVE from a peer with a negative score is not acted on at once
+ * while other peers asked have still to answer: their answer decides or, after half the block
+ * timeout, the timer takes the best that said HAVE.
  *
  * <p>The environment's {@code send} must not block: it queues.
  */
@@ -77,16 +88,27 @@ final class ClientEngine {
         }
     }
 
+    /** The block size the choice of peer assumes: the usual UnixFS chunk. */
+    static final long TYPICAL_BLOCK = 256 * 1024;
+
     private final BitswapConfig config;
     private final Environment env;
+    private final PeerReputation reputation;
     private final Map<Multihash, Want> wants = new LinkedHashMap<>();
     private final Map<PeerId, Integer> inFlight = new HashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
     private int priority = Integer.MAX_VALUE;
 
+    /** An engine with a reputation of its own on the environment's clock. */
     ClientEngine(BitswapConfig config, Environment env) {
+        this(config, env, new PeerReputation(io.p2pkit.core.reputation.ReputationConfig.defaults(), env::nanoTime));
+    }
+
+    /** An engine that records outcomes in, and chooses peers by, {@code reputation}. */
+    ClientEngine(BitswapConfig config, Environment env, PeerReputation reputation) {
         this.config = config;
         this.env = env;
+        this.reputation = reputation;
     }
 
     /** Wants a block for a session; the future completes when it arrives. */
@@ -138,6 +160,11 @@ final class ClientEngine {
             if (w == null) {
                 return Optional.empty();
             }
+            if (from.equals(w.blockPeer)) {
+                reputation.success(from, java.time.Duration.ofNanos(env.nanoTime() - w.blockSentAt), block.size());
+            } else {
+                reputation.record(from, Outcome.SUCCESS);
+            }
             release(w, from);
             for (SessionState s : w.sessions) {
                 s.peers.add(from);
@@ -165,15 +192,18 @@ final class ClientEngine {
                 for (SessionState s : w.sessions) {
                     s.peers.add(from);
                 }
-                if (w.blockPeer == null) {
+                if (w.blockPeer == null && (reputation.score(from) >= 0 || othersAnswered(w, from))) {
                     askBlock(w, from, nextPriority());
                 }
             } else {
+                reputation.record(from, Outcome.DONT_HAVE);
                 w.dontHaves.add(from);
                 w.haves.remove(from);
                 if (from.equals(w.blockPeer)) {
                     clearBlockPeer(w);
                     plan(w, nextPriority());
+                } else if (w.blockPeer == null && !w.haves.isEmpty() && othersAnswered(w, null)) {
+                    plan(w, nextPriority()); // the HAVEs held back: nobody better is left to answer
                 }
                 if (w.blockPeer == null && w.haves.isEmpty() && w.dontHaves.containsAll(w.sentTo.keySet())) {
                     search(w, env.nanoTime());
@@ -243,7 +273,12 @@ final class ClientEngine {
             long now = env.nanoTime();
             int searches = 0;
             for (Want w : List.copyOf(wants.values())) {
+                if (w.blockPeer == null && !w.haves.isEmpty()
+                        && now - w.lastBroadcast > config.blockTimeout().toNanos() / 2) {
+                    plan(w, nextPriority()); // a HAVE held back for better peers that did not answer in time
+                }
                 if (w.blockPeer != null && now - w.blockSentAt > config.blockTimeout().toNanos()) {
+                    reputation.record(w.blockPeer, Outcome.TIMEOUT);
                     w.dontHaves.add(w.blockPeer); // as good as a DONT_HAVE
                     w.haves.remove(w.blockPeer);
                     clearBlockPeer(w);
@@ -348,26 +383,51 @@ final class ClientEngine {
         return pick(w, sessionPeers);
     }
 
+    /**
+     * The candidate with the lowest expected fetch time times {@code 1 + blocks in flight}; among
+     * equals the one that sent this session the most.
+     */
     private PeerId pick(Want w, Set<PeerId> candidates) {
         PeerId best = null;
-        int bestLoad = Integer.MAX_VALUE;
+        double bestCost = Double.MAX_VALUE;
         long bestReceived = -1;
         for (PeerId p : candidates) {
             if (w.dontHaves.contains(p)) {
                 continue;
             }
-            int load = inFlight.getOrDefault(p, 0);
+            double cost = reputation.cost(p, TYPICAL_BLOCK).toNanos() * (1.0 + inFlight.getOrDefault(p, 0));
             long received = 0;
             for (SessionState s : w.sessions) {
                 received += s.received.getOrDefault(p, 0L);
             }
-            if (load < bestLoad || (load == bestLoad && received > bestReceived)) {
+            if (cost < bestCost || (cost == bestCost && received > bestReceived)) {
                 best = p;
-                bestLoad = load;
+                bestCost = cost;
                 bestReceived = received;
             }
         }
         return best;
+    }
+
+    /** Whether every peer the want went to, but {@code except}, has answered HAVE or DONT_HAVE. */
+    private static boolean othersAnswered(Want w, PeerId except) {
+        for (PeerId p : w.sentTo.keySet()) {
+            if (!p.equals(except) && !w.haves.contains(p) && !w.dontHaves.contains(p)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The peers that said they have {@code cid}, for as long as it is wanted. */
+    List<PeerId> haves(Cid cid) {
+        lock.lock();
+        try {
+            Want w = wants.get(cid.multihash());
+            return w == null ? List.of() : List.copyOf(w.haves);
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void askBlock(Want w, PeerId p, int prio) {

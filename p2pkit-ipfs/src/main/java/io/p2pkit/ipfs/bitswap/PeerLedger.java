@@ -20,6 +20,11 @@ final class PeerLedger {
     long queuedBytes;
     /** When it last became ready to serve, to break ties in arrival order. */
     long readySince;
+    /**
+     * Whether a worker is answering a task of its: one at a time per peer, or each of several
+     * workers would see the same room in the peer's send queue and fill it again.
+     */
+    boolean active;
 
     int wants() {
         return pending.size() + waiting.size();

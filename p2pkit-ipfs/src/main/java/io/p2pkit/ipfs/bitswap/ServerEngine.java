@@ -138,7 +138,7 @@ final class ServerEngine {
             PeerLedger bestLedger = null;
             for (Map.Entry<PeerId, PeerLedger> e : ledgers.entrySet()) {
                 PeerLedger l = e.getValue();
-                if (l.pending.isEmpty() || l.queuedBytes >= config.maxQueuedBytesPerPeer()) {
+                if (l.active || l.pending.isEmpty() || l.queuedBytes >= config.maxQueuedBytesPerPeer()) {
                     continue;
                 }
                 if (bestLedger == null || l.bytesSent < bestLedger.bytesSent
@@ -159,7 +159,24 @@ final class ServerEngine {
                 bestLedger.pending.remove(w.cid());
             }
             bestLedger.readySince = ++clock;
+            bestLedger.active = true;
             return Optional.of(new Task(best, batch));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A worker is done with a task of {@code peer}'s, answered or failed: the peer may be served again. */
+    void finished(PeerId peer) {
+        lock.lock();
+        try {
+            PeerLedger l = ledgers.get(peer);
+            if (l != null) {
+                l.active = false;
+                if (!l.pending.isEmpty()) {
+                    ready.signalAll();
+                }
+            }
         } finally {
             lock.unlock();
         }

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.LongConsumer;
 
 /**
  * Pins, as Kubo has them: {@code add}, {@code rm}, {@code ls} and {@code verify}.
@@ -77,12 +78,31 @@ public final class Pinner {
      * @throws InterruptedException  when interrupted while a garbage collection runs
      */
     public void pin(Cid cid, PinType type, String name) throws IOException, InterruptedException {
+        pin(cid, type, name, n -> { });
+    }
+
+    /**
+     * Pins a CID as {@link #pin(Cid, PinType, String)} does, telling {@code progress} the count of
+     * blocks the recursive walk has visited so far after each one (Kubo's {@code pin add --progress}).
+     *
+     * @param cid      what to pin
+     * @param type     {@link PinType#RECURSIVE} or {@link PinType#DIRECT}
+     * @param name     a name for the pin, or empty
+     * @param progress told the running count of blocks visited
+     * @throws IOException          as {@link #pin(Cid, PinType, String)}
+     * @throws InterruptedException when interrupted while a garbage collection runs
+     */
+    public void pin(Cid cid, PinType type, String name, LongConsumer progress) throws IOException, InterruptedException {
         Pin pin = new Pin(cid, type, name);
+        long[] visited = {0};
         GcLock.Held held = gcLock.pinLock();
         try {
             switch (type) {
                 case RECURSIVE -> {
-                    new DagWalk(blocks, links, maxDagBlocks, "cannot pin " + cid, true).walk(cid, blocks::put);
+                    new DagWalk(blocks, links, maxDagBlocks, "cannot pin " + cid, true).walk(cid, block -> {
+                        blocks.put(block);
+                        progress.accept(++visited[0]);
+                    });
                     pins.put(pin);
                     pins.remove(cid, PinType.DIRECT); // after the recursive pin is durable: never neither
                 }

@@ -46,6 +46,7 @@ public final class MetadataStore implements PinStore, HeatStore, Closeable {
     /** The file's name inside the repository's {@code datastore/} directory. */
     public static final String FILE = "metadata.mv";
     private static final String HEAT_SAVED_AT = "heat.savedAt";
+    private static final String FILES_ROOT = "/local/filesroot";
 
     private final Path file;
     private final MVStore store;
@@ -172,7 +173,7 @@ public final class MetadataStore implements PinStore, HeatStore, Closeable {
         try {
             return Cid.parse(key);
         } catch (DecodeException e) {
-            throw new RepoException(file.getParent(), "metadata store " + file + " holds a pin that is not a CID: '"
+            throw new RepoException(file.getParent(), "metadata store " + file + " holds a key that is not a CID: '"
                     + key + "' (" + e.getMessage() + ")", e);
         }
     }
@@ -219,6 +220,39 @@ public final class MetadataStore implements PinStore, HeatStore, Closeable {
             commit(false);
         } catch (MVStoreException e) {
             throw failed("save the heat", e);
+        } finally {
+            writes.unlock();
+        }
+    }
+
+    /**
+     * @return the MFS root's CID, kept as Kubo keeps it under {@code /local/filesroot}, or empty
+     *         before the first MFS change
+     * @throws IOException when it cannot be read or is not a CID
+     */
+    public Optional<Cid> filesRoot() throws IOException {
+        try {
+            String s = meta.get(FILES_ROOT);
+            return s == null ? Optional.empty() : Optional.of(parseCid(s));
+        } catch (MVStoreException e) {
+            throw failed("read the files root", e);
+        }
+    }
+
+    /**
+     * Records the MFS root; committed and synced before it returns, so a reported change survives
+     * {@code kill -9} and a power loss (the blocks it names must be stored first).
+     *
+     * @param root the new root
+     * @throws IOException when it cannot be recorded
+     */
+    public void saveFilesRoot(Cid root) throws IOException {
+        writes.lock();
+        try {
+            meta.put(FILES_ROOT, root.toString());
+            commit(true);
+        } catch (MVStoreException e) {
+            throw failed("record the files root " + root, e);
         } finally {
             writes.unlock();
         }

@@ -131,6 +131,11 @@ public record RepoConfig(FlatfsBlockstore.Options disk, TierPolicy tiers, Durati
         for (String name : p.stringPropertyNames()) {
             values.put(name, p.getProperty(name));
         }
+        return of(values);
+    }
+
+    /** The config these key texts describe; missing storage keys take their defaults. */
+    private static RepoConfig of(Map<String, String> values) {
         RepoConfig d = defaults();
         Map<String, String> other = new TreeMap<>();
         for (Map.Entry<String, String> e : values.entrySet()) {
@@ -171,6 +176,47 @@ public record RepoConfig(FlatfsBlockstore.Options disk, TierPolicy tiers, Durati
         }
         int maxDagBlocks = get(values, "pins.maxDagBlocks", d.maxDagBlocks, ConfigValues::positiveInt);
         return new RepoConfig(disk, tiers, remoteTimeout, maxDagBlocks, other);
+    }
+
+    /**
+     * One key's text as the file holds it: a storage key's value (always there, its default when
+     * the file leaves it out) or an other key's.
+     *
+     * @param key a storage key or an other key
+     * @return its text, or empty when an other key is not set
+     */
+    public java.util.Optional<String> get(String key) {
+        for (Key k : KEYS) {
+            if (k.name.equals(key)) {
+                return java.util.Optional.of(k.format.apply(this));
+            }
+        }
+        return java.util.Optional.ofNullable(other.get(key));
+    }
+
+    /**
+     * This config with one key changed, checked as {@link #parse} checks the file.
+     *
+     * @param key   a storage key or an other key
+     * @param value its new text; null removes it (a storage key goes back to its default)
+     * @return the changed config
+     * @throws RepoConfigException naming the key when it is not a storage key it should be, or the value is wrong
+     */
+    public RepoConfig with(String key, String value) {
+        Map<String, String> values = new TreeMap<>(other);
+        for (Key k : KEYS) {
+            values.put(k.name, k.format.apply(this));
+        }
+        if (value == null) {
+            values.remove(key);
+        } else {
+            values.put(key, value);
+        }
+        if (owned(key) && KEYS.stream().noneMatch(k -> k.name.equals(key))) {
+            throw new RepoConfigException(key, "not a known key (the storage keys are "
+                    + KEYS.stream().map(Key::name).toList() + ")");
+        }
+        return of(values);
     }
 
     private interface Reader<T> {

@@ -7,10 +7,12 @@ import io.p2pkit.ipfs.blockstore.RemoteTier;
 import io.p2pkit.ipfs.blockstore.SyncedFiles;
 import io.p2pkit.ipfs.blockstore.TieredBlockstore;
 import io.p2pkit.ipfs.blockstore.VerifyReport;
+import io.p2pkit.ipfs.mfs.Mfs;
 import io.p2pkit.ipfs.pin.GarbageCollector;
 import io.p2pkit.ipfs.pin.GcLock;
 import io.p2pkit.ipfs.pin.GcResult;
 import io.p2pkit.ipfs.pin.Pinner;
+import io.p2pkit.ipfs.unixfs.importer.ImportOptions;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -24,6 +26,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
@@ -61,6 +65,8 @@ public final class Repository implements Closeable {
     private final GcLock gcLock = new GcLock();
     private final Pinner pinner;
     private final GarbageCollector collector;
+    private final ReentrantLock mfsOpen = new ReentrantLock();
+    private Mfs mfs;
 
     private Repository(Path root, RepoConfig config, RepoLock lock, MetadataStore metadata, FlatfsBlockstore flatfs,
                        TieredBlockstore blocks, OpenOptions options) {
@@ -137,6 +143,25 @@ public final class Repository implements Closeable {
             throw new RepoException(abs, "no p2pkit repository at " + abs + " (run p2pkit init)");
         }
         return RepoConfig.parse(readSmall(abs.resolve(CONFIG), RepoConfig.MAX_BYTES));
+    }
+
+    /**
+     * Replaces a repository's config file atomically: the new text goes to a temporary file that
+     * is synced, then moved over the old one and the directory synced, so a crash leaves either the
+     * old file or the new one, never a part. No lock is taken (the file is read when the daemon
+     * starts); two processes writing at once: the last move wins.
+     *
+     * @param root   its directory
+     * @param config the new config
+     * @throws RepoException when there is no repository there
+     * @throws IOException   when it cannot be written
+     */
+    public static void writeConfig(Path root, RepoConfig config) throws IOException {
+        Path abs = root.toAbsolutePath();
+        if (!isInitialized(abs)) {
+            throw new RepoException(abs, "no p2pkit repository at " + abs + " (run p2pkit init)");
+        }
+        SyncedFiles.writeAtomically(abs.resolve(CONFIG), config.format());
     }
 
     /**
@@ -244,6 +269,43 @@ public final class Repository implements Closeable {
         return gcLock;
     }
 
+    /**
+     * The mutable file system ({@code ipfs files}), opened on first use: its root is kept in the
+     * metadata store as Kubo keeps {@code /local/filesroot}, its directories are written with the
+     * repository's import profile, and garbage collection keeps its tree.
+     *
+     * @return the repository's MFS
+     * @throws IOException when its root cannot be read or first written
+     */
+    public Mfs mfs() throws IOException {
+        mfsOpen.lock();
+        try {
+            if (mfs == null) {
+                Mfs.RootStore roots = new Mfs.RootStore() {
+                    @Override
+                    public Optional<Cid> load() throws IOException {
+                        return metadata.filesRoot();
+                    }
+
+                    @Override
+                    public void save(Cid cid) throws IOException {
+                        metadata.saveFilesRoot(cid);
+                    }
+                };
+                ImportOptions profile;
+                try {
+                    profile = ImportOptions.profile(config.other().getOrDefault("import.profile", "unixfs-v0-2015").strip());
+                } catch (IllegalArgumentException e) {
+                    profile = ImportOptions.UNIXFS_V0_2015;
+                }
+                mfs = Mfs.open(blocks, blocks.local(), gcLock, roots, profile, root.resolve("tmp"));
+            }
+            return mfs;
+        } finally {
+            mfsOpen.unlock();
+        }
+    }
+
     /** @return the metadata store */
     public MetadataStore metadata() {
         return metadata;
@@ -252,13 +314,14 @@ public final class Repository implements Closeable {
     /**
      * {@code repo gc}: removes every block no pin (and no protected root) keeps.
      *
-     * @param protectedRoots DAGs kept besides the pins (for example MFS roots), walked best-effort
+     * @param protectedRoots DAGs kept besides the pins and the MFS root, walked best-effort
      * @return what was removed
      * @throws IOException          when a pinned DAG is incomplete (nothing is removed then) or the store fails
      * @throws InterruptedException when interrupted while waiting for adds to pin
      */
     public GcResult gc(Collection<Cid> protectedRoots) throws IOException, InterruptedException {
-        return collector.collect(protectedRoots);
+        return gc(protectedRoots, key -> {
+        });
     }
 
     /**
@@ -271,7 +334,12 @@ public final class Repository implements Closeable {
      * @throws InterruptedException when interrupted while waiting for adds to pin
      */
     public GcResult gc(Collection<Cid> protectedRoots, Consumer<Multihash> removed) throws IOException, InterruptedException {
-        return collector.collect(protectedRoots, removed);
+        // the MFS root is read under the GC lock: a change records its root before it lets go of the pin lock
+        try (GcLock.Held held = gcLock.gcLock()) {
+            List<Cid> kept = new ArrayList<>(protectedRoots);
+            metadata.filesRoot().ifPresent(kept::add); // the MFS tree is kept as Kubo keeps its files root
+            return collector.collect(kept, removed);
+        }
     }
 
     /**

@@ -3,6 +3,9 @@ package io.p2pkit.ipfs.bitswap;
 import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.core.multiformats.Cid;
 import io.p2pkit.core.multiformats.Multicodec;
+import io.p2pkit.core.reputation.Outcome;
+import io.p2pkit.core.reputation.PeerReputation;
+import io.p2pkit.core.reputation.ReputationConfig;
 import io.p2pkit.ipfs.bitswap.wire.Presence;
 import io.p2pkit.ipfs.bitswap.wire.WantEntry;
 import io.p2pkit.ipfs.bitswap.wire.WantType;
@@ -29,6 +32,7 @@ class ClientEngineTest {
     private final List<Sent> sent = new ArrayList<>();
     private final List<Cid> searched = new ArrayList<>();
     private long now;
+    private final PeerReputation reputation = new PeerReputation(ReputationConfig.defaults(), () -> now);
     private ClientEngine engine;
     private final PeerId a = ServerEngineTest.peer();
     private final PeerId b = ServerEngineTest.peer();
@@ -64,7 +68,7 @@ class ClientEngineTest {
             public long nanoTime() {
                 return now;
             }
-        });
+        }, reputation);
     }
 
     private List<PeerId> sentTo(WantType type, boolean cancel) {
@@ -168,5 +172,95 @@ class ClientEngineTest {
         CompletableFuture<Block> f = engine.want(new ClientEngine.SessionState(), asV1Cbor);
         engine.blockReceived(a, block);
         assertEquals(asV1Cbor, f.get().cid());
+    }
+
+    private Block block(int i) {
+        return Block.create(Multicodec.RAW, Multicodec.SHA2_256, new byte[]{9, (byte) i});
+    }
+
+    @Test
+    void aProviderThatTimedOutLosesTheNextWantBlockToOneThatDelivered() {
+        ClientEngine.SessionState s = new ClientEngine.SessionState();
+        s.peers.addAll(List.of(a, b));
+        Block first = block(1);
+        engine.want(s, first.cid());
+        assertEquals(List.of(a), sentTo(WantType.BLOCK, false), "nothing known: the first with nothing in flight");
+        sent.clear();
+        now += Duration.ofSeconds(6).toNanos();
+        engine.tick();
+        assertTrue(reputation.score(a) < 0, "the timeout counts against a");
+        assertEquals(List.of(b), sentTo(WantType.BLOCK, false));
+        now += Duration.ofMillis(10).toNanos();
+        engine.blockReceived(b, first);
+        assertTrue(reputation.score(b) > 0);
+        assertEquals(Duration.ofMillis(10), reputation.details(b).orElseThrow().latency().orElseThrow());
+        for (int i = 2; i < 6; i++) {
+            sent.clear();
+            Block next = block(i);
+            engine.want(s, next.cid());
+            assertEquals(List.of(b), sentTo(WantType.BLOCK, false), "block " + i + " goes to the provider that delivered");
+            assertEquals(List.of(a), sentTo(WantType.HAVE, false), "the other is still asked whether it has it");
+            now += Duration.ofMillis(10).toNanos();
+            engine.blockReceived(b, next);
+        }
+    }
+
+    @Test
+    void aFastProviderIsPreferredToASlowOne() {
+        ClientEngine.SessionState s = new ClientEngine.SessionState();
+        s.peers.addAll(List.of(a, b));
+        Block first = block(1);
+        engine.want(s, first.cid());
+        now += Duration.ofSeconds(2).toNanos();
+        engine.blockReceived(a, first); // a: 2 s
+        Block second = block(2);
+        sent.clear();
+        engine.want(s, second.cid());
+        assertEquals(List.of(b), sentTo(WantType.BLOCK, false), "unknown (200 ms assumed) beats 2 s");
+        now += Duration.ofMillis(20).toNanos();
+        engine.blockReceived(b, second); // b: 20 ms
+        sent.clear();
+        engine.want(s, block(3).cid());
+        assertEquals(List.of(b), sentTo(WantType.BLOCK, false));
+    }
+
+    @Test
+    void aHaveFromABadPeerWaitsForTheOthersToAnswer() {
+        reputation.record(a, Outcome.PROTOCOL_ERROR);
+        engine.want(new ClientEngine.SessionState(), block.cid());
+        sent.clear();
+        engine.presenceReceived(a, new Presence(block.cid(), true));
+        assertEquals(List.of(), sentTo(WantType.BLOCK, false), "b and c may do better");
+        engine.presenceReceived(b, new Presence(block.cid(), true));
+        assertEquals(List.of(b), sentTo(WantType.BLOCK, false));
+    }
+
+    @Test
+    void aBadPeersHaveIsTakenWhenNobodyBetterHasIt() {
+        reputation.record(a, Outcome.PROTOCOL_ERROR);
+        engine.want(new ClientEngine.SessionState(), block.cid());
+        sent.clear();
+        engine.presenceReceived(a, new Presence(block.cid(), true));
+        engine.presenceReceived(b, new Presence(block.cid(), false));
+        assertEquals(List.of(), sentTo(WantType.BLOCK, false));
+        assertTrue(reputation.score(b) < 0, "DONT_HAVE counts a little against b");
+        engine.presenceReceived(c, new Presence(block.cid(), false));
+        assertEquals(List.of(a), sentTo(WantType.BLOCK, false), "everyone else answered DONT_HAVE");
+    }
+
+    @Test
+    void aBadPeersHaveIsTakenAfterHalfTheBlockTimeoutWhenTheOthersAreSilent() {
+        reputation.record(a, Outcome.PROTOCOL_ERROR);
+        engine.want(new ClientEngine.SessionState(), block.cid());
+        sent.clear();
+        engine.presenceReceived(a, new Presence(block.cid(), true));
+        assertEquals(List.of(), sentTo(WantType.BLOCK, false));
+        assertEquals(List.of(a), engine.haves(block.cid()));
+        now += Duration.ofMillis(250).toNanos();
+        engine.tick();
+        assertEquals(List.of(), sentTo(WantType.BLOCK, false), "the others still have time");
+        now += Duration.ofMillis(2500).toNanos();
+        engine.tick();
+        assertEquals(List.of(a), sentTo(WantType.BLOCK, false), "half the block timeout (5 s) passed");
     }
 }

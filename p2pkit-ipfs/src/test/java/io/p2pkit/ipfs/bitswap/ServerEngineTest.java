@@ -34,10 +34,27 @@ class ServerEngineTest {
         ServerEngine.Task first = e.next().orElseThrow();
         assertEquals(a, first.peer(), "equal service: first come first served");
         e.answered(a, List.of(), 1000, 1);
+        e.finished(a);
         e.receive(a, List.of(WantEntry.block(cid(3), 1)), false);
         assertEquals(b, e.next().orElseThrow().peer(), "a got 1000 bytes, b none");
         assertEquals(a, e.next().orElseThrow().peer());
         assertTrue(e.next().isEmpty());
+    }
+
+    @Test
+    void aPeerIsServedByOneWorkerAtATime() {
+        // two workers each seeing the same room in the peer's send queue would fill it twice over
+        ServerEngine e = new ServerEngine(BitswapConfig.defaults());
+        PeerId a = peer();
+        PeerId b = peer();
+        e.receive(a, List.of(WantEntry.block(cid(1), 1)), false);
+        assertEquals(a, e.next().orElseThrow().peer());
+        e.receive(a, List.of(WantEntry.block(cid(2), 1)), false);
+        e.receive(b, List.of(WantEntry.block(cid(3), 1)), false);
+        assertEquals(b, e.next().orElseThrow().peer(), "a is being answered");
+        assertTrue(e.next().isEmpty(), "a's second want waits for the first task");
+        e.finished(a);
+        assertEquals(List.of(cid(2)), e.next().orElseThrow().wants().stream().map(WantEntry::cid).toList());
     }
 
     @Test
@@ -59,6 +76,7 @@ class ServerEngineTest {
         e.receive(a, List.of(WantEntry.block(cid(1), 1), WantEntry.block(cid(2), 1)), false);
         e.next().orElseThrow();
         e.queued(a, 1000);
+        e.finished(a);
         e.receive(a, List.of(WantEntry.block(cid(3), 1)), false);
         assertTrue(e.next().isEmpty(), "its queue is full");
         e.queued(a, -600);
@@ -75,6 +93,7 @@ class ServerEngineTest {
         // the writer wrote everything before the worker put the want back: nothing is queued
         assertTrue(!e.requeue(a, List.of(w), false), "a refusal with nothing queued is not retried");
         assertTrue(e.requeue(a, List.of(w), true));
+        e.finished(a);
         assertEquals(List.of(w), e.next().orElseThrow().wants());
     }
 
@@ -85,6 +104,7 @@ class ServerEngineTest {
         e.receive(a, List.of(WantEntry.block(cid(1), 1), WantEntry.block(cid(2), 9), WantEntry.block(cid(3), 5)), false);
         e.receive(a, List.of(WantEntry.cancel(cid(3))), false);
         assertEquals(List.of(cid(2), cid(1)), e.next().orElseThrow().wants().stream().map(WantEntry::cid).toList());
+        e.finished(a);
         e.receive(a, List.of(WantEntry.block(cid(4), 1)), false);
         e.receive(a, List.of(WantEntry.block(cid(5), 1)), true);
         assertEquals(List.of(cid(5)), e.next().orElseThrow().wants().stream().map(WantEntry::cid).toList());
@@ -106,6 +126,7 @@ class ServerEngineTest {
         WantEntry w = WantEntry.block(cid(1), 1);
         e.receive(a, List.of(w), false);
         e.answered(a, e.next().orElseThrow().wants(), 0, 0);
+        e.finished(a);
         assertTrue(e.next().isEmpty());
         e.blocksAdded(List.of(cid(2).multihash()));
         assertTrue(e.next().isEmpty());

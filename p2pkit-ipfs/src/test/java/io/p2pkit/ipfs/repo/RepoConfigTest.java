@@ -106,4 +106,19 @@ class RepoConfigTest {
         assertEquals("config", assertThrows(RepoConfigException.class,
                 () -> RepoConfig.parse(new byte[RepoConfig.MAX_BYTES + 1])).field());
     }
+
+    @Test
+    void oneKeyIsReadAndChangedWithTheFilesChecks() {
+        RepoConfig d = RepoConfig.defaults();
+        assertEquals("10GB", d.get("blockstore.storageMax").orElseThrow(), "a storage key always has a value");
+        assertTrue(d.get("addresses.api").isEmpty());
+        RepoConfig c = d.with("blockstore.storageMax", "1GB").with("addresses.api", "/ip4/127.0.0.1/tcp/5001");
+        assertEquals(1_000_000_000L, c.tiers().diskQuotaBytes());
+        assertEquals("/ip4/127.0.0.1/tcp/5001", c.get("addresses.api").orElseThrow());
+        assertEquals(c, RepoConfig.parse(c.format()));
+        assertEquals(d, c.with("blockstore.storageMax", null).with("addresses.api", null), "null removes");
+        RepoConfigException bad = assertThrows(RepoConfigException.class, () -> d.with("blockstore.storageMax", "lots"));
+        assertTrue(bad.getMessage().contains("blockstore.storageMax"), bad.getMessage());
+        assertThrows(RepoConfigException.class, () -> d.with("blockstore.nope", "1"));
+    }
 }

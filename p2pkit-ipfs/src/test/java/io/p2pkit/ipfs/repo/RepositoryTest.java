@@ -50,6 +50,25 @@ class RepositoryTest {
     }
 
     @Test
+    void theConfigIsReplacedWholeWhileTheRepositoryIsOpen() throws Exception {
+        Repository.init(dir, RepoConfig.defaults());
+        RepoConfig changed = RepoConfig.defaults().with("addresses.api", "/ip4/127.0.0.1/tcp/5002");
+        // what a process killed between writing the temporary file and moving it leaves
+        Files.writeString(dir.resolve("put-crashed"), "addresses.api = /ip4/127.0.0.1/tcp/50");
+        assertEquals(RepoConfig.defaults(), Repository.readConfig(dir), "a half-written temporary file is not the config");
+        try (Repository open = open()) {
+            Repository.writeConfig(dir, changed); // the daemon holds the repository; the file is read when it starts
+            assertEquals(RepoConfig.defaults(), open.config());
+        }
+        assertEquals(changed, Repository.readConfig(dir));
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of("put-crashed"), files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.startsWith("put-")).toList(), "the write left no temporary file of its own");
+        }
+        assertThrows(RepoException.class, () -> Repository.writeConfig(dir.resolve("none"), changed));
+    }
+
+    @Test
     void openingWhereThereIsNoRepositorySaysSo() {
         RepoException e = assertThrows(RepoException.class, this::open);
         assertTrue(e.getMessage().contains("p2pkit init"), e.getMessage());

@@ -19,6 +19,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * stop when the k closest candidates that did not fail have all answered (or nothing is left, the
  * deadline passes, or the caller's {@link Query} asks to stop).
  *
+ * <p>With {@linkplain #scoredBy peer scores} (the host's reputation), the next peers queried are
+ * chosen among candidates at comparable distance by score: of the unasked peers among the k closest
+ * live ones, those sharing more leading bits with the target still go first (distance is never
+ * traded for score beyond a factor of two), and among those sharing the same number, the better
+ * scored first; equal scores keep distance order. Without scores the order is pure distance.
+ *
  * <p>Requests run on virtual threads; the lookup's own state is touched by the calling thread
  * only, fed by a queue of answers.
  */
@@ -58,6 +64,7 @@ public final class Lookup {
     private final long timeoutNanos;
     private final Query query;
     private final AtomicBoolean stop = new AtomicBoolean();
+    private volatile java.util.function.ToDoubleFunction<PeerId> scores;
 
     /**
      * @param target  the key looked up
@@ -71,6 +78,17 @@ public final class Lookup {
         this.alpha = alpha;
         this.timeoutNanos = timeout.toNanos();
         this.query = query;
+    }
+
+    /**
+     * Orders candidates at comparable distance by {@code scores}, higher first (see the class
+     * comment); call before {@link #run}.
+     *
+     * @return this lookup
+     */
+    public Lookup scoredBy(java.util.function.ToDoubleFunction<PeerId> scores) {
+        this.scores = scores;
+        return this;
     }
 
     /** Ends the lookup after the answers in hand (callable from a {@link Query}, any thread). */
@@ -97,7 +115,7 @@ public final class Lookup {
             // Start requests to the closest unasked peers among the k closest live ones.
             int live = 0;
             int answered = 0;
-            List<Candidate> toAsk = new ArrayList<>();
+            List<Candidate> heard = new ArrayList<>();
             for (Candidate c : candidates.values()) {
                 if (c.state == State.FAILED) {
                     continue;
@@ -107,10 +125,11 @@ public final class Lookup {
                 }
                 if (c.state == State.ANSWERED) {
                     answered++;
-                } else if (c.state == State.HEARD && inFlight + toAsk.size() < alpha) {
-                    toAsk.add(c);
+                } else if (c.state == State.HEARD) {
+                    heard.add(c);
                 }
             }
+            List<Candidate> toAsk = next(heard, Math.max(0, alpha - inFlight));
             if (answered == Math.min(k, live) && inFlight == 0 && toAsk.isEmpty()) {
                 break; // converged: the k closest live candidates have all answered
             }
@@ -159,6 +178,24 @@ public final class Lookup {
         }
         return new LookupResult(closest, hops, messages, failures,
                 java.time.Duration.ofNanos(System.nanoTime() - start), stop.get(), timedOut);
+    }
+
+    /** The first {@code n} of {@code heard} (closest first) to query: by score within equal prefix lengths. */
+    private List<Candidate> next(List<Candidate> heard, int n) {
+        java.util.function.ToDoubleFunction<PeerId> s = scores;
+        if (s != null && heard.size() > n) {
+            record Scored(Candidate c, int prefix, double score) {
+            }
+            List<Scored> ranked = new ArrayList<>();
+            for (Candidate c : heard) {
+                ranked.add(new Scored(c, target.commonPrefixLength(c.key), s.applyAsDouble(c.peer)));
+            }
+            // stable: equal prefix and score keep the distance order
+            ranked.sort(Comparator.comparingInt(Scored::prefix).reversed()
+                    .thenComparing(Comparator.comparingDouble(Scored::score).reversed()));
+            return ranked.stream().limit(n).map(Scored::c).toList();
+        }
+        return heard.subList(0, Math.min(n, heard.size()));
     }
 
     private void add(TreeMap<KadKey, Candidate> candidates, Map<PeerId, Candidate> known, PeerId p, int depth) {

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Kademlia k-buckets around the local key. Bucket {@code i} holds peers whose key shares exactly
@@ -23,6 +24,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * oldest peer, the caller checks that peer's liveness, and then calls {@link #resolve}: the
  * newcomer replaces the oldest only if the oldest failed the check. A diversity limit caps how
  * many peers of one {@link IpGroup} a bucket and the table may hold.
+ *
+ * <p>With {@linkplain #setScores peer scores} (the host's reputation, in (-1, 1)) a full bucket
+ * keeps the better peers: the peer {@link #offer} names for the liveness check is the one with the
+ * lowest score, the least recently seen among equals (so without scores, or with equal ones, it is
+ * the least recently seen, as in Kademlia); and when that peer's score is below
+ * {@value #REPLACE_BELOW} and the newcomer's is higher, the newcomer replaces it at once, without a
+ * check.
  *
  * <p>All methods take one short lock and never block inside it.
  */
@@ -64,6 +72,9 @@ public final class RoutingTable {
     private final Map<PeerId, Integer> index = new HashMap<>();
     private final Map<String, Integer> groupCounts = new HashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
+    /** A peer scored below this is replaced in a full bucket by a better-scored newcomer without a liveness check. */
+    public static final double REPLACE_BELOW = -0.5;
+    private volatile ToDoubleFunction<PeerId> scores = p -> 0;
 
     /**
      * A table around {@code localPeer}.
@@ -85,6 +96,14 @@ public final class RoutingTable {
         for (int i = 0; i < KadKey.BITS; i++) {
             buckets.add(new LinkedList<>());
         }
+    }
+
+    /**
+     * Where the table reads peers' scores, in (-1, 1) (usually the host's reputation) to choose whom
+     * a full bucket keeps; see the class comment. Default: 0 for everyone.
+     */
+    public void setScores(ToDoubleFunction<PeerId> scores) {
+        this.scores = java.util.Objects.requireNonNull(scores, "scores");
     }
 
     /** The local key. */
@@ -126,7 +145,24 @@ public final class RoutingTable {
                 }
             }
             if (bucket.size() >= k) {
-                return new Offer(Outcome.BUCKET_FULL, Optional.of(bucket.getFirst().peer()));
+                ToDoubleFunction<PeerId> score = scores;
+                Entry worst = bucket.getFirst();
+                double worstScore = score.applyAsDouble(worst.peer());
+                for (Entry e : bucket) {
+                    double sc = score.applyAsDouble(e.peer());
+                    if (sc < worstScore) {
+                        worst = e;
+                        worstScore = sc;
+                    }
+                }
+                if (worstScore < REPLACE_BELOW && score.applyAsDouble(peer) > worstScore) {
+                    index.remove(worst.peer());
+                    bucket.remove(worst);
+                    worst.group().ifPresent(g -> groupCounts.computeIfPresent(g, (x, n) -> n <= 1 ? null : n - 1));
+                    insert(bucket, b, new Entry(peer, key, group, now, now));
+                    return new Offer(Outcome.ADDED, Optional.empty());
+                }
+                return new Offer(Outcome.BUCKET_FULL, Optional.of(worst.peer()));
             }
             insert(bucket, b, new Entry(peer, key, group, now, now));
             return new Offer(Outcome.ADDED, Optional.empty());
@@ -240,6 +276,15 @@ public final class RoutingTable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** The longest prefix any peer of the table shares with the local key, or -1 when it is empty. */
+    public int maxCommonPrefix() {
+        int max = -1;
+        for (Entry e : entries()) {
+            max = Math.max(max, local.commonPrefixLength(e.key()));
+        }
+        return max;
     }
 
     /** Up to {@code count} peers closest to {@code target}, closest first. */

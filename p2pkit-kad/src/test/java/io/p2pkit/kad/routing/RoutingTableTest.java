@@ -91,6 +91,42 @@ class RoutingTableTest {
     }
 
     @Test
+    void aFullBucketChecksItsWorstScoredPeerAndReplacesABadOneAtOnce() {
+        SplittableRandom r = new SplittableRandom(11);
+        PeerId self = peer(r);
+        RoutingTable t = new RoutingTable(self, 3, 2, 60, CLOCK);
+        KadKey local = KadKey.of(self);
+        List<PeerId> b0 = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            b0.add(peerIn(r, local, 0));
+        }
+        java.util.Map<PeerId, Double> scores = new java.util.HashMap<>();
+        t.setScores(p -> scores.getOrDefault(p, 0.0));
+        for (int i = 0; i < 3; i++) {
+            t.offer(b0.get(i), Optional.empty());
+        }
+        // Without scores the oldest would be checked; the worst-scored one is instead.
+        scores.put(b0.get(0), 0.5);
+        scores.put(b0.get(2), -0.2);
+        RoutingTable.Offer full = t.offer(b0.get(3), Optional.empty());
+        assertEquals(RoutingTable.Outcome.BUCKET_FULL, full.outcome());
+        assertEquals(b0.get(2), full.oldest().orElseThrow());
+        // Equal scores: the least recently seen, as in Kademlia.
+        scores.put(b0.get(2), 0.0);
+        assertEquals(b0.get(1), t.offer(b0.get(3), Optional.empty()).oldest().orElseThrow());
+        // Below REPLACE_BELOW and the newcomer better: replaced without a check.
+        scores.put(b0.get(1), -0.8);
+        assertEquals(RoutingTable.Outcome.ADDED, t.offer(b0.get(4), Optional.empty()).outcome());
+        assertFalse(t.contains(b0.get(1)));
+        assertTrue(t.contains(b0.get(4)));
+        assertEquals(3, t.size());
+        // ... but not by a newcomer that is no better.
+        scores.put(b0.get(4), -0.9);
+        scores.put(b0.get(5), -0.9);
+        assertEquals(RoutingTable.Outcome.BUCKET_FULL, t.offer(b0.get(5), Optional.empty()).outcome());
+    }
+
+    @Test
     void diversityLimitPerBucketAndTable() {
         SplittableRandom r = new SplittableRandom(9);
         PeerId self = peer(r);

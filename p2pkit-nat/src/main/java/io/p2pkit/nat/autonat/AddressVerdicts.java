@@ -56,6 +56,17 @@ final class AddressVerdicts {
         return confidence <= -MIN_CONFIDENCE ? Reachability.PRIVATE : Reachability.UNKNOWN;
     }
 
+    /** How many results the address has in its window. */
+    int results(Multiaddr address) {
+        ArrayDeque<Boolean> r = results.get(address);
+        return r == null ? 0 : r.size();
+    }
+
+    /** Drops every result of the address. */
+    void forget(Multiaddr address) {
+        results.remove(address);
+    }
+
     /** Whether the address has any result yet. */
     boolean known(Multiaddr address) {
         return results.containsKey(address);

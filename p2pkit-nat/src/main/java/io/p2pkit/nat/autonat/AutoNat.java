@@ -12,6 +12,7 @@ import io.p2pkit.core.network.Connection;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -60,6 +61,8 @@ public final class AutoNat implements Closeable {
     public static final String V2_DIAL_BACK = AutoNatV2Server.DIAL_BACK;
     /** Most candidates waiting for a check. */
     public static final int MAX_CANDIDATES = 32;
+    /** After a probe that left a candidate undecided, the next one (go's forced-probe delay). */
+    private static final Duration FOLLOW_UP = Duration.ofSeconds(2);
 
     private static final System.Logger LOG = System.getLogger(AutoNat.class.getName());
 
@@ -160,6 +163,23 @@ public final class AutoNat implements Closeable {
             lock.unlock();
         }
         scheduleProbe(0);
+    }
+
+    /**
+     * Withdraws {@code address} (a port mapping that is gone, say): it stops being a candidate, its
+     * results are forgotten, and it leaves the host's reachable and unreachable addresses, hence
+     * {@code Host.addresses()}. Confirming it again starts afresh.
+     */
+    public void withdraw(Multiaddr address) {
+        Multiaddr bare = Objects.requireNonNull(address, "address").withoutPeerId();
+        lock.lock();
+        try {
+            candidates.remove(bare);
+            verdicts.forget(bare);
+        } finally {
+            lock.unlock();
+        }
+        host.reachability().forget(bare);
     }
 
     /**
@@ -271,7 +291,12 @@ public final class AutoNat implements Closeable {
             recordAddress(address, reachable);
             lock.lock();
             try {
-                candidates.remove(address);
+                // a candidate stays first in line until the servers agree on it: one result is no verdict,
+                // and an address that is not ours otherwise (a mapped one) would never be asked again
+                if (verdicts.verdict(address) != Reachability.UNKNOWN
+                        || verdicts.results(address) >= AddressVerdicts.WINDOW) {
+                    candidates.remove(address);
+                }
                 // The node is public when any address is; private when this one is not and none is.
                 return Optional.of(reachable || verdicts.anyReachable().isPresent()
                         ? Reachability.PUBLIC : Reachability.PRIVATE);
@@ -412,14 +437,23 @@ public final class AutoNat implements Closeable {
         if (closed) {
             return;
         }
-        probe();
+        boolean answered = probe().isPresent();
         boolean unsure;
+        boolean waiting;
         lock.lock();
         try {
+            waiting = !candidates.isEmpty();
             unsure = confidence.status() == Reachability.UNKNOWN
-                    || confidence.confidence() < ReachabilityConfidence.MAX_CONFIDENCE || !candidates.isEmpty();
+                    || confidence.confidence() < ReachabilityConfidence.MAX_CONFIDENCE || waiting;
         } finally {
             lock.unlock();
+        }
+        if (answered && waiting) {
+            // a candidate still undecided: ask the next server soon (each is asked once per throttle period,
+            // so this stops when every connected server has had its say), as go's tracker keeps probing
+            // a new address until it is confident
+            scheduleProbe(FOLLOW_UP.toNanos());
+            return;
         }
         scheduleProbe((unsure ? config.probes().retryInterval() : config.probes().refreshInterval()).toNanos());
     }
@@ -488,10 +522,10 @@ public final class AutoNat implements Closeable {
     private void applyServiceMode() {
         boolean serve = !closed && host.reachability().reachability() != Reachability.PRIVATE;
         if (serve && serving.compareAndSet(false, true)) {
-            host.setStreamHandler(V1_PROTOCOL, v1Server::handle);
+            v1Server.serve();
             host.setStreamHandler(V2_DIAL_REQUEST, v2Server::handle);
         } else if (!serve && serving.compareAndSet(true, false)) {
-            host.removeStreamHandler(V1_PROTOCOL);
+            v1Server.stop();
             host.removeStreamHandler(V2_DIAL_REQUEST);
         }
     }

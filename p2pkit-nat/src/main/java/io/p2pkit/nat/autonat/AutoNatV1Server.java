@@ -2,11 +2,12 @@ package io.p2pkit.nat.autonat;
 
 import io.p2pkit.core.DecodeException;
 import io.p2pkit.core.host.Host;
-import io.p2pkit.core.host.Stream;
 import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.network.Connection;
-import io.p2pkit.core.protobuf.LengthPrefixed;
+import io.p2pkit.core.reqres.Codec;
+import io.p2pkit.core.reqres.RequestResponse;
+import io.p2pkit.core.reqres.RequestResponseConfig;
 import io.p2pkit.nat.autonat.V1Message.DialResponse;
 import io.p2pkit.nat.autonat.V1Message.Status;
 
@@ -32,40 +33,47 @@ final class AutoNatV1Server {
 
     private static final System.Logger LOG = System.getLogger(AutoNatV1Server.class.getName());
 
-    private final Host host;
     private final DialBacks dialBacks;
     private final AutoNatConfig config;
     private final V1Throttle throttle;
 
     private final AutoNatMetrics metrics;
+    private final RequestResponse<V1Message, V1Message> exchange;
 
     AutoNatV1Server(Host host, DialBacks dialBacks, AutoNatConfig config, AutoNatMetrics metrics) {
         this.metrics = metrics;
-        this.host = host;
+        this.exchange = exchange(host);
         this.dialBacks = dialBacks;
         this.config = config;
         this.throttle = new V1Throttle(config.v1(), config.nanoClock());
     }
 
-    /** Serves one stream; a malformed or unexpected message resets it (the handler's exception). */
-    void handle(Stream s) throws IOException {
-        Deadline deadline = new Deadline(host, s, STREAM_TIMEOUT);
-        try {
-            byte[] bytes = LengthPrefixed.read(s.in(), V1Message.MAX_BYTES);
-            if (bytes == null) {
-                throw new DecodeException("autonat", "stream ended before the request");
-            }
-            if (!(V1Message.decode(bytes) instanceof V1Message.Dial dial)) {
-                throw new DecodeException("autonat", "expected a dial request");
-            }
-            DialResponse answer = answer(s.connection(), dial);
-            LOG.log(System.Logger.Level.DEBUG, () -> "autonat v1 request of " + s.connection().remotePeer()
-                    + ": " + answer.status() + " " + answer.text());
-            LengthPrefixed.write(s.out(), answer.encode());
-            s.closeWrite();
-        } finally {
-            deadline.close();
+    /** The protocol's request-response exchange on {@code host}, v1's one message type both ways. */
+    static RequestResponse<V1Message, V1Message> exchange(Host host) {
+        Codec<V1Message> codec = Codec.of(V1Message::encode, V1Message::decode);
+        return RequestResponse.attach(host, PROTOCOL, codec, codec, RequestResponseConfig.defaults()
+                .withTimeout(STREAM_TIMEOUT).withMaxSizes(V1Message.MAX_BYTES, V1Message.MAX_BYTES));
+    }
+
+    /** Starts answering requests. */
+    void serve() {
+        exchange.serve(this::handle);
+    }
+
+    /** Stops answering requests: the protocol is no longer offered. */
+    void stop() {
+        exchange.stopServing();
+    }
+
+    /** Answers one request; a malformed or unexpected message resets its stream (the exception). */
+    V1Message handle(Connection c, V1Message request) {
+        if (!(request instanceof V1Message.Dial dial)) {
+            throw new DecodeException("autonat", "expected a dial request");
         }
+        DialResponse answer = answer(c, dial);
+        LOG.log(System.Logger.Level.DEBUG, () -> "autonat v1 request of " + c.remotePeer()
+                + ": " + answer.status() + " " + answer.text());
+        return answer;
     }
 
     /** Decides and, if allowed, dials back. */

@@ -7,10 +7,13 @@ import io.p2pkit.core.host.Reachability;
 import io.p2pkit.core.identify.IdentifyResult;
 import io.p2pkit.core.identify.IdentifyService;
 import io.p2pkit.core.identity.PeerId;
+import io.p2pkit.core.metrics.MetricRegistry;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.network.Connection;
 import io.p2pkit.core.network.ConnectionListener;
 import io.p2pkit.core.peerstore.AddressTtl;
+import io.p2pkit.core.ping.PingService;
+import io.p2pkit.core.ping.PingSession;
 import io.p2pkit.nat.relay.RelayClient;
 import io.p2pkit.nat.relay.RelayService;
 
@@ -21,8 +24,8 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,7 +45,10 @@ import java.util.function.Consumer;
  * <ul>
  *   <li>Relays come from {@linkplain AutoRelayConfig#staticRelays() the static list} when there is
  *       one, otherwise from connected peers whose identify lists
- *       {@value RelayService#HOP_PROTOCOL}.</li>
+ *       {@value RelayService#HOP_PROTOCOL}: candidates, each pinged once and tried lowest RTT
+ *       first ({@link RelayCandidate#RANKING}), dropped when they disconnect or
+ *       {@linkplain AutoRelayConfig#maxCandidateAge() age}; the connected peers are searched for
+ *       new ones at most once per {@linkplain AutoRelayConfig#minInterval() interval}.</li>
  *   <li>It reserves through the relay client's listen path ({@code host.listen(<relay>/p2p-circuit)}),
  *       which renews the reservations and announces the relayed addresses.</li>
  *   <li>A relay the host loses the connection to is dropped and another candidate taken; one that
@@ -63,6 +69,8 @@ public final class AutoRelay implements Closeable {
     static final int QUEUE = 256;
 
     private static final System.Logger LOG = System.getLogger(AutoRelay.class.getName());
+    /** How long one candidate's RTT ping may take. */
+    private static final Duration PING_TIMEOUT = Duration.ofSeconds(10);
 
     private final Host host;
     private final RelayClient client;
@@ -83,9 +91,18 @@ public final class AutoRelay implements Closeable {
     private final ScheduledFuture<?> ticks;
     private volatile boolean closed;
 
+    private final AutoRelayMetrics metrics = new AutoRelayMetrics();
+
     // ---- owned by the owner thread
     /** Relay-capable connected peers, in the order found. */
-    private final Set<PeerId> found = new LinkedHashSet<>();
+    private final Map<PeerId, RelayCandidate> found = new LinkedHashMap<>();
+    /** When the connected peers were last searched for candidates. */
+    private Instant lastSearch;
+    /**
+     * Connected peers whose candidacy aged out: only the next search finds them again, not an
+     * identify push they send meanwhile (bounded by the connections; forgotten on disconnect).
+     */
+    private final Set<PeerId> aged = new HashSet<>();
     /** Relays we listen through, with the address listened on. */
     private final Map<PeerId, Multiaddr> relays = new LinkedHashMap<>();
     /** Reservations under way. */
@@ -97,6 +114,7 @@ public final class AutoRelay implements Closeable {
     // ---- read by anyone
     private volatile List<PeerId> relaysView = List.of();
     private volatile Set<PeerId> backoffView = Set.of();
+    private volatile List<RelayCandidate> candidatesView = List.of();
 
     private AutoRelay(Host host, RelayClient client, AutoRelayConfig config, InstantSource clock) {
         this.host = host;
@@ -145,12 +163,40 @@ public final class AutoRelay implements Closeable {
         return relaysView;
     }
 
+    /** The relay candidates known now, in the order they would be tried. */
+    public List<RelayCandidate> candidates() {
+        return candidatesView;
+    }
+
+    /**
+     * Registers AutoRelay's metrics in {@code registry} (the node serves them with the others):
+     * {@code p2pkit_autorelay_status}, {@code p2pkit_autorelay_reservations_total{event}}
+     * ({@code opened}, {@code closed}), {@code p2pkit_autorelay_reservation_requests_total{outcome}}
+     * ({@code ok}, {@code failed}), {@code p2pkit_autorelay_candidates_total{event}} ({@code added},
+     * {@code removed}), {@code p2pkit_autorelay_candidates}, {@code p2pkit_autorelay_relays} and
+     * {@code p2pkit_autorelay_desired_reservations}. Counting starts here.
+     */
+    public void registerMetrics(MetricRegistry registry) {
+        metrics.register(java.util.Objects.requireNonNull(registry, "registry"), new AutoRelayMetrics.Gauges(
+                () -> wanted() ? 1 : 0, () -> candidatesView.size(), () -> relaysView.size(),
+                () -> wanted() ? config.numRelays() : 0));
+    }
+
     /** The relays left alone for now, after they refused a reservation or could not be reached. */
     public Set<PeerId> backedOff() {
         return backoffView;
     }
 
     // ------------------------------------------------------------------ events
+
+    /** For tests: waits until the owner thread has handled every event posted before this call. */
+    void settle(Duration timeout) throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(1);
+        post(done::countDown);
+        if (!done.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("autorelay did not settle within " + timeout);
+        }
+    }
 
     private void post(Runnable event) {
         if (!closed && !events.offer(event)) {
@@ -185,8 +231,8 @@ public final class AutoRelay implements Closeable {
         if (r.protocols().contains(RelayService.HOP_PROTOCOL)) {
             PeerId p = r.peerId();
             post(() -> {
-                if (found.size() < config.maxCandidates() || found.contains(p)) {
-                    found.add(p);
+                if (!aged.contains(p)) {
+                    addCandidate(p);
                 }
                 evaluate();
             });
@@ -197,10 +243,15 @@ public final class AutoRelay implements Closeable {
         if (!host.network().connections(p).isEmpty()) {
             return;
         }
-        found.remove(p);
+        aged.remove(p);
+        if (found.remove(p) != null) {
+            metrics.candidatesRemoved(1);
+            publish();
+        }
         if (relays.remove(p) != null) {
             LOG.log(System.Logger.Level.DEBUG, () -> "lost the relay " + p + "; looking for another");
             client.stopListening(p);
+            metrics.reservationClosed(1);
             publish();
         }
         evaluate();
@@ -227,10 +278,21 @@ public final class AutoRelay implements Closeable {
         if (backoff.values().removeIf(until -> !until.isAfter(now))) {
             publish();
         }
+        List<PeerId> old = found.values().stream()
+                .filter(c -> !c.added().plus(config.maxCandidateAge()).isAfter(now)).map(RelayCandidate::peer).toList();
+        if (!old.isEmpty()) {
+            old.forEach(found::remove);
+            aged.addAll(old);   // to be found again by a later search
+            aged.removeIf(p -> host.network().connections(p).isEmpty());
+            metrics.candidatesRemoved(old.size());
+            publish();
+        }
+        searchCandidates(now);
         if (!wanted()) {
             if (!relays.isEmpty()) {
                 LOG.log(System.Logger.Level.DEBUG, () -> "reachable: dropping the relays " + relays.keySet());
                 relays.keySet().forEach(client::stopListening);
+                metrics.reservationClosed(relays.size());
                 relays.clear();
                 publish();
             }
@@ -242,6 +304,7 @@ public final class AutoRelay implements Closeable {
             if (client.reservation(p).isEmpty()) {
                 relays.remove(p);
                 client.stopListening(p);
+                metrics.reservationClosed(1);
                 if (!host.network().connections(p).isEmpty()) {
                     backoff.put(p, now.plus(config.backoff()));
                 }
@@ -252,7 +315,7 @@ public final class AutoRelay implements Closeable {
         if (missing <= 0) {
             return;
         }
-        List<PeerInfo> candidates = candidates();
+        List<PeerInfo> candidates = usableCandidates(now);
         if (config.staticRelays().isEmpty() && relays.isEmpty() && candidates.size() < config.minCandidates()) {
             Instant bootEnd = started.plus(config.bootDelay());
             if (now.isBefore(bootEnd)) {
@@ -268,8 +331,11 @@ public final class AutoRelay implements Closeable {
         }
     }
 
-    /** Relays not in use, not being tried and not backed off: the static ones, or found ones. */
-    private List<PeerInfo> candidates() {
+    /**
+     * Relays not in use, not being tried and not backed off: the static ones in their order, or
+     * found ones in {@link RelayCandidate#RANKING} order.
+     */
+    private List<PeerInfo> usableCandidates(Instant now) {
         List<PeerInfo> out = new ArrayList<>();
         if (!config.staticRelays().isEmpty()) {
             for (PeerInfo p : config.staticRelays()) {
@@ -279,15 +345,7 @@ public final class AutoRelay implements Closeable {
             }
             return out;
         }
-        // peers identified before we started: look at the live connections too
-        for (Connection c : host.network().connections()) {
-            PeerId p = c.remotePeer();
-            if (!found.contains(p) && found.size() < config.maxCandidates()
-                    && host.peerStore().supports(p, RelayService.HOP_PROTOCOL)) {
-                found.add(p);
-            }
-        }
-        for (PeerId p : found) {
+        for (PeerId p : found.values().stream().sorted(RelayCandidate.RANKING).map(RelayCandidate::peer).toList()) {
             if (!usable(p)) {
                 continue;
             }
@@ -295,6 +353,60 @@ public final class AutoRelay implements Closeable {
             direct.ifPresent(c -> out.add(new PeerInfo(p, List.of(c.remoteAddress()))));
         }
         return out;
+    }
+
+    /**
+     * Peers identified before we started, or aged out and still connected: searches the live
+     * connections, at most once per minInterval (go's rate limit on its peer source). Static relays
+     * need no search.
+     */
+    private void searchCandidates(Instant now) {
+        if (!config.staticRelays().isEmpty()
+                || (lastSearch != null && now.isBefore(lastSearch.plus(config.minInterval())))) {
+            return;
+        }
+        lastSearch = now;
+        aged.clear();
+        for (Connection c : host.network().connections()) {
+            PeerId p = c.remotePeer();
+            if (host.peerStore().supports(p, RelayService.HOP_PROTOCOL)) {
+                addCandidate(p);
+            }
+        }
+    }
+
+    /** Remembers a relay-capable peer (up to maxCandidates) and measures its RTT. */
+    private void addCandidate(PeerId p) {
+        if (found.containsKey(p) || found.size() >= config.maxCandidates() || p.equals(host.peerId())) {
+            return;
+        }
+        found.put(p, new RelayCandidate(p, clock.instant(), Optional.empty()));
+        metrics.candidateAdded();
+        publish();
+        Optional<PingService> ping = host.service(PingService.class);
+        Optional<Connection> direct = host.network().connections(p).stream().filter(c -> !c.isLimited()).findFirst();
+        if (ping.isEmpty() || direct.isEmpty()) {
+            return;
+        }
+        host.spawn("p2pkit-autorelay-rtt", () -> {
+            try (PingSession s = ping.get().session(direct.get())) {
+                ScheduledFuture<?> deadline = host.scheduler().schedule(() -> s.stream().reset(),
+                        PING_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                try {
+                    Duration rtt = s.ping();
+                    post(() -> {
+                        if (found.computeIfPresent(p, (k, c) -> c.withRtt(rtt)) != null) {
+                            publish();
+                        }
+                    });
+                } finally {
+                    deadline.cancel(false);
+                }
+            } catch (IOException | RuntimeException e) {
+                // no ping: the candidate stays, ranked after the measured ones
+                LOG.log(System.Logger.Level.DEBUG, () -> "no RTT for the relay candidate " + p + ": " + e);
+            }
+        });
     }
 
     private boolean usable(PeerId p) {
@@ -340,12 +452,15 @@ public final class AutoRelay implements Closeable {
                 f.join();
             } catch (RuntimeException failure) {
                 LOG.log(System.Logger.Level.DEBUG, () -> "no reservation on " + p + ": " + failure.getCause());
+                metrics.request(false);
                 backoff.put(p, clock.instant().plus(config.backoff()));
                 publish();
                 continue;
             }
+            metrics.request(true);
             if (wanted() && relays.size() < config.numRelays()) {
                 relays.put(p, f.join());
+                metrics.reservationOpened();
                 LOG.log(System.Logger.Level.DEBUG, () -> "reserved a slot on the relay " + p);
             } else {
                 client.stopListening(p); // no longer needed (the host became public meanwhile)
@@ -365,6 +480,7 @@ public final class AutoRelay implements Closeable {
     private void publish() {
         relaysView = List.copyOf(relays.keySet());
         backoffView = Set.copyOf(backoff.keySet());
+        candidatesView = found.values().stream().sorted(RelayCandidate.RANKING).toList();
     }
 
     // ------------------------------------------------------------------ closing
@@ -395,6 +511,7 @@ public final class AutoRelay implements Closeable {
         List<PeerId> drop = new ArrayList<>(relays.keySet());
         drop.addAll(attempts.keySet());
         drop.forEach(client::stopListening);
+        metrics.reservationClosed(relays.size());
         relays.clear();
         publish();
     }

@@ -26,9 +26,15 @@ import java.util.Objects;
  * @param backoff       how long a relay that refused or could not be reached is left alone (go, 1 hour)
  * @param checkInterval how often the candidates are looked at again without any event (go's
  *                      peer source interval, 30 s)
+ * @param maxCandidateAge how long a candidate stays one before it must be found again (go's
+ *                      {@code WithMaxCandidateAge}, 30 min)
+ * @param minInterval   the least time between two searches of the connected peers for candidates
+ *                      (go's {@code WithMinInterval}, 30 s); identify still adds a new one at once,
+ *                      but not one that aged out while connected
  */
 public record AutoRelayConfig(List<PeerInfo> staticRelays, int numRelays, int minCandidates, int maxCandidates,
-                              Duration bootDelay, Duration backoff, Duration checkInterval) {
+                              Duration bootDelay, Duration backoff, Duration checkInterval, Duration maxCandidateAge,
+                              Duration minInterval) {
     public AutoRelayConfig {
         staticRelays = List.copyOf(staticRelays);
         if (numRelays < 1 || minCandidates < 0 || maxCandidates < 1) {
@@ -36,14 +42,16 @@ public record AutoRelayConfig(List<PeerInfo> staticRelays, int numRelays, int mi
         }
         Objects.requireNonNull(bootDelay, "bootDelay");
         Objects.requireNonNull(backoff, "backoff");
-        if (checkInterval.isNegative() || checkInterval.isZero()) {
-            throw new IllegalArgumentException("checkInterval must be positive");
+        if (checkInterval.isNegative() || checkInterval.isZero() || maxCandidateAge.isNegative()
+                || maxCandidateAge.isZero() || minInterval.isNegative()) {
+            throw new IllegalArgumentException("checkInterval and maxCandidateAge must be positive, minInterval not negative");
         }
     }
 
     /** go-libp2p's defaults, with relays found among connected peers. */
     public static AutoRelayConfig defaults() {
-        return new AutoRelayConfig(List.of(), 2, 4, 20, Duration.ofMinutes(3), Duration.ofHours(1), Duration.ofSeconds(30));
+        return new AutoRelayConfig(List.of(), 2, 4, 20, Duration.ofMinutes(3), Duration.ofHours(1), Duration.ofSeconds(30),
+                Duration.ofMinutes(30), Duration.ofSeconds(30));
     }
 
     /**
@@ -59,28 +67,40 @@ public record AutoRelayConfig(List<PeerInfo> staticRelays, int numRelays, int mi
         List<PeerInfo> infos = new ArrayList<>();
         byPeer.forEach((id, addrs) -> infos.add(new PeerInfo(id, addrs)));
         if (infos.isEmpty()) {
-            return new AutoRelayConfig(List.of(), numRelays, minCandidates, maxCandidates, bootDelay, backoff, checkInterval);
+            return new AutoRelayConfig(List.of(), numRelays, minCandidates, maxCandidates, bootDelay, backoff, checkInterval, maxCandidateAge, minInterval);
         }
-        return new AutoRelayConfig(infos, infos.size(), infos.size(), infos.size(), bootDelay, backoff, checkInterval);
+        return new AutoRelayConfig(infos, infos.size(), infos.size(), infos.size(), bootDelay, backoff, checkInterval, maxCandidateAge, minInterval);
     }
 
     /** Holds reservations with {@code n} relays. */
     public AutoRelayConfig withNumRelays(int n) {
-        return new AutoRelayConfig(staticRelays, n, minCandidates, maxCandidates, bootDelay, backoff, checkInterval);
+        return new AutoRelayConfig(staticRelays, n, minCandidates, maxCandidates, bootDelay, backoff, checkInterval, maxCandidateAge, minInterval);
     }
 
     /** Waits {@code delay} for {@link #minCandidates()} candidates before reserving with fewer. */
     public AutoRelayConfig withBootDelay(Duration delay) {
-        return new AutoRelayConfig(staticRelays, numRelays, minCandidates, maxCandidates, delay, backoff, checkInterval);
+        return new AutoRelayConfig(staticRelays, numRelays, minCandidates, maxCandidates, delay, backoff, checkInterval, maxCandidateAge, minInterval);
     }
 
     /** Leaves a relay that refused alone for {@code d}. */
     public AutoRelayConfig withBackoff(Duration d) {
-        return new AutoRelayConfig(staticRelays, numRelays, minCandidates, maxCandidates, bootDelay, d, checkInterval);
+        return new AutoRelayConfig(staticRelays, numRelays, minCandidates, maxCandidates, bootDelay, d, checkInterval, maxCandidateAge, minInterval);
+    }
+
+    /** Drops a candidate {@code age} after it was found, until it is found again. */
+    public AutoRelayConfig withMaxCandidateAge(Duration age) {
+        return new AutoRelayConfig(staticRelays, numRelays, minCandidates, maxCandidates, bootDelay, backoff,
+                checkInterval, age, minInterval);
+    }
+
+    /** Searches the connected peers for candidates at most once per {@code interval}. */
+    public AutoRelayConfig withMinInterval(Duration interval) {
+        return new AutoRelayConfig(staticRelays, numRelays, minCandidates, maxCandidates, bootDelay, backoff,
+                checkInterval, maxCandidateAge, interval);
     }
 
     /** Looks at the candidates again every {@code d} even without an event. */
     public AutoRelayConfig withCheckInterval(Duration d) {
-        return new AutoRelayConfig(staticRelays, numRelays, minCandidates, maxCandidates, bootDelay, backoff, d);
+        return new AutoRelayConfig(staticRelays, numRelays, minCandidates, maxCandidates, bootDelay, backoff, d, maxCandidateAge, minInterval);
     }
 }

@@ -29,7 +29,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -50,7 +52,10 @@ import java.util.function.Consumer;
  * ends dialed (a simultaneous open), whose security handshake then needs roles from elsewhere:
  * the receiver is the client and the initiator the server (the spec, go-libp2p since v0.41),
  * except on the initiator's last attempt, where it is the client too, as go's, for older peers
- * that had the roles the other way round. Over QUIC each dial is an ordinary QUIC connection.
+ * that had the roles the other way round. Over QUIC (a transport that is a
+ * {@link io.p2pkit.core.transport.HolePuncher}) only the client dials: the server sends random
+ * packets to the client's addresses from its listening socket, which open its NAT for the
+ * client's dial, and accepts that dial as an ordinary inbound QUIC connection.
  *
  * <p>Once a direct connection exists, the relayed ones to that peer are closed after
  * {@link HolePunchConfig#relayedCloseGrace()}; if none could be had, the relayed connection
@@ -61,6 +66,9 @@ public final class HolePunchService implements Closeable {
     public static final String PROTOCOL_ID = "/libp2p/dcutr";
 
     private static final System.Logger LOG = System.getLogger(HolePunchService.class.getName());
+    /** The spec's interval between hole-punching packets over QUIC: random within these bounds. */
+    private static final long PUNCH_MIN_INTERVAL_MS = 10;
+    private static final long PUNCH_MAX_INTERVAL_MS = 200;
 
     private final Host host;
     private final HolePunchConfig config;
@@ -236,6 +244,9 @@ public final class HolePunchService implements Closeable {
             LOG.log(System.Logger.Level.DEBUG, () -> "DCUtR: attempt " + n + " with " + peer + ", RTT " + agreed.rtt()
                     + ", dialing " + agreed.remote() + (client ? " as the security client" : ""));
             try {
+                if (!client) {
+                    punchOnce(agreed.remote());
+                }
                 waitHalf(agreed.rtt());
                 Connection c = dial(peer, agreed.remote(), client);
                 succeeded(relayed, HolePunchEvent.Role.INITIATOR, HolePunchEvent.Outcome.HOLE_PUNCHED, attempt, c,
@@ -264,6 +275,25 @@ public final class HolePunchService implements Closeable {
             throw new InterruptedIOException("interrupted before the hole punch");
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("the scheduler did not run the hole punch timer", e);
+        }
+    }
+
+    /**
+     * One punch packet to each of {@code addrs} that a transport can punch (QUIC). The initiator
+     * sends these already as its SYNC leaves, before the spec's RTT/2: they open its NAT for the
+     * peer's dial, which may otherwise arrive first where the direct path is as quick as the
+     * relayed one (the testbed), be dropped, and wait for QUIC's retransmission (about 1 s).
+     */
+    private void punchOnce(List<Multiaddr> addrs) {
+        for (Multiaddr a : addrs) {
+            if (!host.network().canPunch(a)) {
+                continue;
+            }
+            try {
+                host.network().punch(a);
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.DEBUG, () -> "DCUtR: cannot hole punch to " + a + ": " + e.getMessage());
+            }
         }
     }
 
@@ -306,36 +336,67 @@ public final class HolePunchService implements Closeable {
     /**
      * Dials {@code peer} directly with the given security role, within the dial timeout; a direct
      * connection the peer's own dial brings in meanwhile counts as well (on a network without
-     * NAT one side's SYN reaches the other's listener before the other dials).
+     * NAT one side's SYN reaches the other's listener before the other dials). The side that is
+     * not the security client does not dial the addresses a transport can hole punch to (QUIC):
+     * as the spec says, it sends them random packets from its listening socket until the peer's
+     * dial comes in through the hole, so that one connection results with the dialer as client.
      */
     private Connection dial(PeerId peer, List<Multiaddr> addrs, boolean securityClient) throws IOException {
+        List<Multiaddr> punched = securityClient ? List.of() : addrs.stream().filter(host.network()::canPunch).toList();
+        List<Multiaddr> dialed = addrs.stream().filter(a -> !punched.contains(a)).toList();
         CompletableFuture<Connection> done = new CompletableFuture<>();
+        AtomicReference<Throwable> dialFailure = new AtomicReference<>();
         waiting.put(peer, done);
         try {
             directConnection(peer).ifPresent(done::complete);
-            host.spawn("p2pkit-dcutr-dial " + peer, () -> {
-                try {
-                    done.complete(host.connectSimultaneous(peer, addrs, securityClient));
-                } catch (IOException | RuntimeException e) {
-                    Optional<Connection> other = directConnection(peer);
-                    if (other.isPresent()) {
-                        done.complete(other.get());
-                    } else {
-                        done.completeExceptionally(e);
+            if (!punched.isEmpty()) {
+                LOG.log(System.Logger.Level.DEBUG, () -> "DCUtR: hole punching to " + punched + " for " + peer);
+                punch(punched, done);
+            }
+            if (!dialed.isEmpty()) {
+                host.spawn("p2pkit-dcutr-dial " + peer, () -> {
+                    try {
+                        done.complete(host.connectSimultaneous(peer, dialed, securityClient));
+                    } catch (IOException | RuntimeException e) {
+                        Optional<Connection> other = directConnection(peer);
+                        if (other.isPresent()) {
+                            done.complete(other.get());
+                        } else if (punched.isEmpty()) {
+                            done.completeExceptionally(e);
+                        } else {
+                            dialFailure.set(e); // the punched addresses may still bring the peer's dial
+                        }
                     }
-                }
-            });
+                });
+            }
             return done.get(config.dialTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while dialing " + peer);
         } catch (TimeoutException e) {
-            throw new IOException("no direct connection to " + peer + " within " + config.dialTimeout());
+            Throwable d = dialFailure.get();
+            throw new IOException("no direct connection to " + peer + " within " + config.dialTimeout()
+                    + (punched.isEmpty() ? "" : " (hole punched to " + punched + ")")
+                    + (d == null ? "" : "; dialing " + dialed + " failed: " + d.getMessage()));
         } catch (ExecutionException e) {
             throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
         } finally {
             waiting.remove(peer, done);
+            done.cancel(false); // stops the punching
         }
+    }
+
+    /**
+     * Sends a punch packet to each of {@code targets} now and again after a random 10 to 200 ms
+     * (the spec's interval), until {@code done} completes.
+     */
+    private void punch(List<Multiaddr> targets, CompletableFuture<Connection> done) {
+        if (done.isDone() || closed) {
+            return;
+        }
+        punchOnce(targets);
+        long next = ThreadLocalRandom.current().nextLong(PUNCH_MIN_INTERVAL_MS, PUNCH_MAX_INTERVAL_MS + 1);
+        host.scheduler().schedule(() -> punch(targets, done), next, TimeUnit.MILLISECONDS);
     }
 
     private Optional<Connection> directConnection(PeerId peer) {

@@ -25,9 +25,10 @@ final class CircuitTransport implements Transport {
         this.client = client;
     }
 
+    /** A relayed address, but not {@code …/p2p-circuit/webrtc}: the {@code /webrtc} transport dials that one. */
     @Override
     public boolean canDial(Multiaddr address) {
-        return address.hasProtocol(Protocol.P2P_CIRCUIT);
+        return address.hasProtocol(Protocol.P2P_CIRCUIT) && !address.hasProtocol(Protocol.WEBRTC);
     }
 
     /** {@code …/p2p/<relay>/p2p-circuit}: a relay to reserve on. */

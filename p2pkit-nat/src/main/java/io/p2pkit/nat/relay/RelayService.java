@@ -165,7 +165,8 @@ public final class RelayService implements Closeable {
         }
         Instant now = config.clock().instant();
         Instant expires = now.plus(config.reservationTtl()).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-        Optional<String> refused = table.reserve(peer, ipOf(c.remoteAddress()), now, expires, c.resources());
+        long asn = c.remoteAddress().toSocketAddress().map(a -> config.asnTable().asnOf(a.getAddress())).orElse(0L);
+        Optional<String> refused = table.reserve(peer, ipOf(c.remoteAddress()), asn, now, expires, c.resources());
         if (refused.isPresent()) {
             LOG.log(System.Logger.Level.DEBUG, () -> "refused a reservation of " + peer + ": " + refused.get());
             untag(peer, RESERVATION_TAG);

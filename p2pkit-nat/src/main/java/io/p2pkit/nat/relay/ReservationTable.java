@@ -13,15 +13,16 @@ import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The relay's state, owned here behind one lock: the reservations (one per peer, with the IP it
- * came from, its expiry and where its memory is charged) and the count of relayed connections per
+ * The relay's state, owned here behind one lock: the reservations (one per peer, with the IP and
+ * the ASN it came from, its expiry and where its memory is charged) and the count of relayed connections per
  * peer. Expired reservations are dropped whenever the table is asked, and by {@link #expire}.
  */
 final class ReservationTable {
     /** What a reservation is charged in its connection's resource scope: its share of the relay's bookkeeping. */
     static final long RESERVATION_BYTES = 512;
 
-    private record Entry(Instant expires, String ip, MemoryScope memory) {
+    /** {@code asn} 0: unknown, counted under no ASN. */
+    private record Entry(Instant expires, String ip, long asn, MemoryScope memory) {
     }
 
     private final RelayConfig config;
@@ -35,11 +36,12 @@ final class ReservationTable {
 
     /**
      * Reserves (or renews) a slot for {@code peer} until {@code expires}, charging it to
-     * {@code memory}; a renewal replaces the previous reservation and its charge.
+     * {@code memory}; a renewal replaces the previous reservation and its charge. {@code asn} is
+     * the autonomous system of {@code ip}, 0 when unknown (then no per-ASN limit applies, as in go).
      *
      * @return why not, if refused
      */
-    Optional<String> reserve(PeerId peer, String ip, Instant now, Instant expires, MemoryScope memory) {
+    Optional<String> reserve(PeerId peer, String ip, long asn, Instant now, Instant expires, MemoryScope memory) {
         lock.lock();
         try {
             dropExpired(now);
@@ -54,12 +56,16 @@ final class ReservationTable {
             if (fromIp >= config.maxReservationsPerIp()) {
                 return Optional.of("too many reservations from " + ip + " (" + config.maxReservationsPerIp() + ")");
             }
+            long fromAsn = asn == 0 ? 0 : reservations.values().stream().filter(e -> e.asn() == asn).count();
+            if (fromAsn >= config.maxReservationsPerAsn()) {
+                return Optional.of("too many reservations from AS" + asn + " (" + config.maxReservationsPerAsn() + ")");
+            }
             try {
                 memory.reserveMemory(RESERVATION_BYTES, io.p2pkit.core.resource.MemoryPriority.HIGH);
             } catch (io.p2pkit.core.resource.ResourceLimitException e) {
                 return Optional.of("resource limit: " + e.getMessage());
             }
-            reservations.put(peer, new Entry(expires, ip, memory));
+            reservations.put(peer, new Entry(expires, ip, asn, memory));
             return Optional.empty();
         } finally {
             lock.unlock();

@@ -89,7 +89,9 @@ class AutoNatAddressesTest {
         autonat.observedAddressesChanged(List.of(listen));
         assertEquals(List.of(listen), autonat.candidates());
         assertEquals(Reachability.PUBLIC, autonat.probe(s.peerId()));
-        assertEquals(List.of(), autonat.candidates(), "checked: no longer waiting");
+        assertEquals(List.of(listen), autonat.candidates(), "one result is no verdict: still waiting");
+        autonat.probe(s.peerId());
+        assertEquals(List.of(), autonat.candidates(), "decided: no longer waiting");
         autonat.observedAddressesChanged(List.of(listen));
         assertEquals(List.of(), autonat.candidates(), "a verdict is known: not queued again");
     }

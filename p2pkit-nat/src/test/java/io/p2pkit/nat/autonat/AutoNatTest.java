@@ -175,6 +175,33 @@ class AutoNatTest {
         assertTrue(client.host().addresses().contains(extra));
     }
 
+    @Test
+    void aMappedAddressIsConfirmedByTwoServersOnItsOwnAndWithdrawnWhenGone() throws Exception {
+        Node first = server(c -> c);
+        Node second = server(c -> c);
+        // listening on every address, advertising only the interfaces' ones: 127.0.0.2 reaches it, as a
+        // port mapping's external address reaches a node without being one of its listen addresses
+        Node client = client(Host.builder().listen("/ip4/0.0.0.0/tcp/0").build());
+        int port = client.host().localAddresses().getFirst().toSocketAddress().orElseThrow().getPort();
+        Multiaddr mapped = Multiaddr.parse("/ip4/127.0.0.2/tcp/" + port);
+        assertFalse(client.host().addresses().contains(mapped));
+        connect(client, first);
+        connect(client, second);
+
+        // no probe by hand: confirm() probes at once, and the undecided candidate brings the next server in 2 s
+        client.autonat().confirm(mapped);
+        awaitUntil("the mapped address confirmed by both servers",
+                () -> client.host().reachability().reachableAddresses().contains(mapped));
+        assertTrue(client.host().addresses().contains(mapped));
+        // the verdict is published before the probe that reached it drops the candidate
+        awaitUntil("the confirmed address no longer a candidate", () -> client.autonat().candidates().isEmpty());
+
+        client.autonat().withdraw(mapped);
+        assertFalse(client.host().addresses().contains(mapped));
+        assertFalse(client.host().reachability().reachableAddresses().contains(mapped));
+        assertEquals(List.of(), client.autonat().candidates());
+    }
+
     // ---------------------------------------------------------------- what servers refuse
 
     @Test

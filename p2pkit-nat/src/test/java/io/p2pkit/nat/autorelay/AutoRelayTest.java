@@ -235,4 +235,94 @@ class AutoRelayTest {
         assertTrue(auto.backedOff().contains(refusing.peerId()));
         assertEquals(1, asked.get(), "the refusing relay was asked once");
     }
+
+    @Test
+    void candidatesAreRankedByRttThenByAge() throws Exception {
+        PeerId p1 = host().peerId();
+        PeerId p2 = host().peerId();
+        PeerId p3 = host().peerId();
+        PeerId p4 = host().peerId();
+        java.time.Instant t = java.time.Instant.parse("2026-11-23T00:00:00Z");
+        RelayCandidate slowOld = new RelayCandidate(p1, t, java.util.Optional.of(Duration.ofMillis(80)));
+        RelayCandidate fastNew = new RelayCandidate(p2, t.plusSeconds(60), java.util.Optional.of(Duration.ofMillis(5)));
+        RelayCandidate unmeasuredOld = new RelayCandidate(p3, t.minusSeconds(60), java.util.Optional.empty());
+        RelayCandidate unmeasuredNew = new RelayCandidate(p4, t.plusSeconds(120), java.util.Optional.empty());
+        List<RelayCandidate> ranked = new ArrayList<>(List.of(unmeasuredNew, slowOld, unmeasuredOld, fastNew));
+        ranked.sort(RelayCandidate.RANKING);
+        assertEquals(List.of(fastNew, slowOld, unmeasuredOld, unmeasuredNew), ranked);
+    }
+
+    @Test
+    void candidatesAreMeasuredAgeOutAndAreFoundAgainOnlyAfterTheMinInterval() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<java.time.Instant> now =
+                new java.util.concurrent.atomic.AtomicReference<>(java.time.Instant.parse("2026-11-23T00:00:00Z"));
+        List<Host> rs = List.of(relay(RelayConfig.defaults()), relay(RelayConfig.defaults()));
+        Host a = host();
+        meet(a, rs.toArray(Host[]::new));   // identified before AutoRelay starts: found by its first search
+        AutoRelay auto = AutoRelay.attach(a, QUICK.withMaxCandidateAge(Duration.ofMinutes(30))
+                .withMinInterval(Duration.ofHours(1)), now::get);
+        io.p2pkit.core.metrics.MetricRegistry registry = new io.p2pkit.core.metrics.MetricRegistry();
+        auto.registerMetrics(registry);
+        Await.until("both candidates found and pinged", () -> auto.candidates().size() == 2
+                && auto.candidates().stream().allMatch(c -> c.rtt().isPresent()), WAIT);
+        List<java.time.Duration> rtts = auto.candidates().stream().map(c -> c.rtt().orElseThrow()).toList();
+        assertTrue(rtts.get(0).compareTo(rtts.get(1)) <= 0, "lowest RTT first: " + auto.candidates());
+
+        // 31 minutes on: both aged out; the connected peers are not searched again within the hour
+        now.set(now.get().plus(Duration.ofMinutes(31)));
+        Await.until("the candidates aged out", () -> auto.candidates().isEmpty(), WAIT);
+        assertEquals(2.0, counter(registry, "p2pkit_autorelay_candidates_total").value("removed"));
+        // an identify push from an aged-out relay does not make it a candidate before the next search
+        List<PeerId> pushedBy = new java.util.concurrent.CopyOnWriteArrayList<>();
+        a.service(io.p2pkit.core.identify.IdentifyService.class).orElseThrow().addListener(r -> pushedBy.add(r.peerId()));
+        rs.get(0).setStreamHandler("/p2pkit/test/pushed/1", s -> s.reset());
+        Await.until("the push arrived", () -> pushedBy.contains(rs.get(0).peerId()), WAIT);
+        auto.settle(WAIT);
+        assertTrue(auto.candidates().isEmpty(), auto.candidates()::toString);
+        // an hour after the first search: found again, with the time they were found again
+        double addedBefore = counter(registry, "p2pkit_autorelay_candidates_total").value("added");
+        now.set(now.get().plus(Duration.ofMinutes(30)));
+        Await.until("found again", () -> auto.candidates().size() == 2, WAIT);
+        assertTrue(auto.candidates().stream().allMatch(c -> c.added().equals(now.get())), auto.candidates()::toString);
+        // the two finds again are counted (the first finds may have come before registerMetrics,
+        // which counts from then on; a peer identified again while not a candidate may add one more)
+        Await.until("both counted as added again",
+                () -> counter(registry, "p2pkit_autorelay_candidates_total").value("added") >= addedBefore + 2, WAIT);
+        a.reachability().set(Reachability.PRIVATE);
+        Await.until("reserved on both", () -> auto.relays().size() == 2, WAIT);
+    }
+
+    @Test
+    void metricsCountReservationsRequestsAndTheFindersStatus() throws Exception {
+        Setup s = setup(3);
+        io.p2pkit.core.metrics.MetricRegistry registry = new io.p2pkit.core.metrics.MetricRegistry();
+        s.auto().registerMetrics(registry);
+        assertEquals(0.0, gauge(registry, "p2pkit_autorelay_status").value());
+        assertEquals(0.0, gauge(registry, "p2pkit_autorelay_desired_reservations").value());
+
+        s.goPrivate();
+        Await.until("two reservations counted",
+                () -> counter(registry, "p2pkit_autorelay_reservations_total").value("opened") == 2.0, WAIT);
+        assertEquals(2.0, counter(registry, "p2pkit_autorelay_reservation_requests_total").value("ok"));
+        assertEquals(1.0, gauge(registry, "p2pkit_autorelay_status").value());
+        assertEquals(2.0, gauge(registry, "p2pkit_autorelay_relays").value());
+        assertEquals(2.0, gauge(registry, "p2pkit_autorelay_desired_reservations").value());
+        assertEquals(3.0, gauge(registry, "p2pkit_autorelay_candidates").value());
+
+        s.node().reachability().set(Reachability.PUBLIC);
+        Await.until("both reservations closed",
+                () -> counter(registry, "p2pkit_autorelay_reservations_total").value("closed") == 2.0, WAIT);
+        assertEquals(0.0, gauge(registry, "p2pkit_autorelay_status").value());
+        assertEquals(0.0, gauge(registry, "p2pkit_autorelay_relays").value());
+        String text = io.p2pkit.core.metrics.PrometheusText.write(registry);
+        assertTrue(text.contains("p2pkit_autorelay_reservations_total{event=\"opened\"} 2"), text);
+    }
+
+    private static io.p2pkit.core.metrics.Counter counter(io.p2pkit.core.metrics.MetricRegistry r, String name) {
+        return (io.p2pkit.core.metrics.Counter) r.family(name).orElseThrow();
+    }
+
+    private static io.p2pkit.core.metrics.Gauge gauge(io.p2pkit.core.metrics.MetricRegistry r, String name) {
+        return (io.p2pkit.core.metrics.Gauge) r.family(name).orElseThrow();
+    }
 }

@@ -10,6 +10,7 @@ import io.p2pkit.core.network.ConnectionListener;
 import io.p2pkit.nat.relay.RelayClient;
 import io.p2pkit.nat.relay.RelayConfig;
 import io.p2pkit.nat.relay.RelayService;
+import io.p2pkit.quic.QuicTransport;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -23,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * inside a namespace. It prints what happens, one line each, for the caller to wait on:
  *
  * <pre>
- * relay PORT                                    ready PEER_ID
+ * [--quic] relay PORT                           ready PEER_ID
  * listener PORT RELAY_MULTIADDR                 ready PEER_ID, then event … per upgrade
  * dialer PORT RELAY_MULTIADDR TARGET [N]        per round: relayed …, event …, relayed-closed, round …
  * </pre>
@@ -32,7 +33,9 @@ import java.util.concurrent.TimeUnit;
  * (a new port, so that no TIME_WAIT of the previous round is in the way; the last round's host
  * stays until the process is stopped), and prints
  * {@code round I ok|failed MILLIS} where MILLIS is the time from the relayed connection to the
- * direct one as its {@link HolePunchEvent} says. Every wait has a deadline.
+ * direct one as its {@link HolePunchEvent} says. Every wait has a deadline. With {@code --quic}
+ * every node has QUIC only and listens on {@code /udp/PORT/quic-v1} (the relay address given is
+ * then a QUIC one too); otherwise TCP only on {@code /tcp/PORT}.
  */
 public final class HolePunchNode {
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -43,7 +46,12 @@ public final class HolePunchNode {
     private HolePunchNode() {
     }
 
-    public static void main(String[] args) throws Exception {
+    /** Whether this node runs over QUIC rather than TCP ({@code --quic}). */
+    private static boolean quic;
+
+    public static void main(String[] allArgs) throws Exception {
+        quic = allArgs.length > 0 && allArgs[0].equals("--quic");
+        String[] args = quic ? java.util.Arrays.copyOfRange(allArgs, 1, allArgs.length) : allArgs;
         switch (args[0]) {
             case "relay" -> relay(Integer.parseInt(args[1]));
             case "listener" -> listener(Integer.parseInt(args[1]), Multiaddr.parse(args[2]));
@@ -59,6 +67,9 @@ public final class HolePunchNode {
     }
 
     private static Host host(int port) throws IOException {
+        if (quic) {
+            return Host.builder().transport(QuicTransport::new).listen("/ip4/0.0.0.0/udp/" + port + "/quic-v1").build();
+        }
         return Host.builder().listen("/ip4/0.0.0.0/tcp/" + port).build();
     }
 

@@ -1,5 +1,6 @@
 package io.p2pkit.nat.holepunch;
 
+import io.p2pkit.core.Direction;
 import io.p2pkit.core.host.Host;
 import io.p2pkit.core.host.LimitedConnections;
 import io.p2pkit.core.host.Stream;
@@ -10,6 +11,7 @@ import io.p2pkit.core.protobuf.LengthPrefixed;
 import io.p2pkit.nat.relay.RelayClient;
 import io.p2pkit.nat.relay.RelayConfig;
 import io.p2pkit.nat.relay.RelayService;
+import io.p2pkit.quic.QuicTransport;
 import io.p2pkit.testing.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -28,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * DCUtR between p2pkit hosts over TCP on loopback, where there is no NAT to punch through: the
+ * DCUtR between p2pkit hosts over TCP (and one case over QUIC) on loopback, where there is no NAT to punch through: the
  * protocol, its roles and outcomes, and the relayed connection's fate. A relay R, a node B that
  * listens through it, a node A that dials B through it. Loopback addresses are let through the
  * address filter, which outside tests keeps only public ones.
@@ -48,6 +50,14 @@ class HolePunchTest {
 
     private Host host(String... listen) throws IOException {
         Host h = Host.builder().listen(listen).build();
+        hosts.add(h);
+        RelayClient.attach(h);
+        return h;
+    }
+
+    /** A host with QUIC only, listening on {@code listen}, as a relay client. */
+    private Host quicHost(String... listen) throws IOException {
+        Host h = Host.builder().transport(QuicTransport::new).listen(listen).build();
         hosts.add(h);
         RelayClient.attach(h);
         return h;
@@ -103,6 +113,45 @@ class HolePunchTest {
                         && !a.network().connections(b.peerId()).isEmpty(), WAIT);
         // and the direct connection is usable by protocols that refuse limited ones
         assertFalse(a.connect(b.peerId()).isLimited());
+    }
+
+    /**
+     * Over QUIC only A dials: B, the initiator and QUIC server, sends punch packets to A's
+     * address (here they land on A's listening socket, which drops them) and accepts A's dial.
+     * So there is one direct connection, inbound at B and outbound at A.
+     */
+    @Test
+    void overQuicOnlyTheReceiverDialsAndTheInitiatorAccepts() throws Exception {
+        Host r = Host.builder().transport(QuicTransport::new).listen("/ip4/127.0.0.1/udp/0/quic-v1").build();
+        hosts.add(r);
+        RelayService.attach(r, RelayConfig.defaults());
+        Host b = quicHost("/ip4/127.0.0.1/udp/0/quic-v1");
+        Host a = quicHost("/ip4/127.0.0.1/udp/0/quic-v1");
+        List<HolePunchEvent> bEvents = events(HolePunchService.attach(b, LOOPBACK));
+        List<HolePunchEvent> aEvents = events(HolePunchService.attach(a, LOOPBACK));
+        b.listen(circuit(r));
+
+        Connection viaRelay = a.connect(circuit(r).encapsulate("/p2p/" + b.peerId()));
+
+        Await.until("B's hole punch event", () -> !bEvents.isEmpty(), WAIT);
+        HolePunchEvent be = bEvents.get(0);
+        assertEquals(HolePunchEvent.Outcome.HOLE_PUNCHED, be.outcome(), be.detail());
+        assertEquals(1, be.attempts());
+        assertEquals(a.network().listenAddresses().get(0), be.direct().orElseThrow(), "A's dial came from its listening port");
+        Await.until("A's hole punch event", () -> !aEvents.isEmpty(), WAIT);
+        assertTrue(aEvents.get(0).succeeded(), aEvents.get(0).detail());
+        Await.until("the relayed connection closes", viaRelay::isClosed, WAIT);
+        Await.until("only direct connections are left on both sides",
+                () -> a.network().connections(b.peerId()).stream().noneMatch(HolePunchTest::relayed)
+                        && b.network().connections(a.peerId()).stream().noneMatch(HolePunchTest::relayed), WAIT);
+
+        List<Connection> atB = b.network().connections(a.peerId());
+        assertEquals(1, atB.size(), "one direct connection: " + atB);
+        assertEquals(Direction.INBOUND, atB.get(0).direction(), "B punched and did not dial");
+        List<Connection> atA = a.network().connections(b.peerId());
+        assertEquals(1, atA.size(), "one direct connection: " + atA);
+        assertEquals(Direction.OUTBOUND, atA.get(0).direction());
+        assertTrue(atA.get(0).remoteAddress().hasProtocol(Protocol.QUIC_V1), atA.get(0).remoteAddress().toString());
     }
 
     @Test

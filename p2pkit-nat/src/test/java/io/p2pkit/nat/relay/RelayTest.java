@@ -250,7 +250,9 @@ class RelayTest {
     void reservationsAreRenewedBeforeTheyExpire() throws Exception {
         RelayService service;
         Host r = host();
-        service = RelayService.attach(r, RelayConfig.defaults().withReservationTtl(Duration.ofSeconds(2)));
+        // whole-second expiry: a 4 s TTL leaves 3 to 4 s, renewed at 3/4, so at least 0.75 s to spare
+        // under load (2 s left as little as 0.25 s, and a loaded CI machine once let it lapse)
+        service = RelayService.attach(r, RelayConfig.defaults().withReservationTtl(Duration.ofSeconds(4)));
         Host a = client();
         a.listen(circuit(r));
         Await.until("renewed twice", () -> service.reservationsAccepted() >= 3);

@@ -1,6 +1,8 @@
 package io.p2pkit.node.cli;
 
 import io.p2pkit.core.DecodeException;
+import io.p2pkit.node.cli.command.BitswapCommand;
+import io.p2pkit.node.cli.command.ConfigCommand;
 import io.p2pkit.node.cli.command.DaemonCommand;
 import io.p2pkit.node.cli.command.IdCommand;
 import io.p2pkit.node.cli.command.InitCommand;
@@ -19,8 +21,10 @@ import io.p2pkit.node.cli.command.files.AddCommand;
 import io.p2pkit.node.cli.command.files.CatCommand;
 import io.p2pkit.node.cli.command.files.GetCommand;
 import io.p2pkit.node.cli.command.files.LsCommand;
+import io.p2pkit.node.cli.command.files.MfsCommand;
 import io.p2pkit.node.cli.command.pin.PinCommand;
 import io.p2pkit.node.cli.command.repo.RepoCommand;
+import io.p2pkit.node.cli.command.swarm.SwarmCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -51,7 +55,7 @@ public final class Main {
     public static List<CliCommand> commands() {
         return List.of(new VersionCommand(), new IdCommand(), new DaemonCommand(), new PingCommand(),
                 new TransportInteropCommand(), new PerfCommand(), new RoutingCommand(), new PubsubCommand(),
-                new InitCommand(), new AddCommand(), new CatCommand(), new GetCommand(), new LsCommand(), new BlockCommand(), new DagCommand(), new PinCommand(), new RepoCommand(), new CidCommand(), new KeyCommand(), new NameCommand());
+                new InitCommand(), new ConfigCommand(), new AddCommand(), new CatCommand(), new GetCommand(), new LsCommand(), new MfsCommand(), new BlockCommand(), new DagCommand(), new PinCommand(), new RepoCommand(), new CidCommand(), new KeyCommand(), new NameCommand(), new BitswapCommand(), new SwarmCommand());
     }
 
     public static void main(String[] args) {
@@ -64,7 +68,25 @@ public final class Main {
 
     /** Runs one command line and returns its exit status; never calls {@code System.exit}. */
     public int run(List<String> argv, Console console) {
-        return commandLine(commands(), console).execute(argv.toArray(String[]::new));
+        return commandLine(named(commands(), argv), console).execute(argv.toArray(String[]::new));
+    }
+
+    /**
+     * The command that {@code argv} names, alone, or all commands when it names none (help, a
+     * usage error): picocli reads the annotations of every command it is given, which costs a
+     * fresh process more time than a short command's own work.
+     */
+    static List<CliCommand> named(List<CliCommand> commands, List<String> argv) {
+        if (!argv.isEmpty()) {
+            for (CliCommand c : commands) {
+                Command command = c.getClass().getAnnotation(Command.class);
+                if (command != null && (command.name().equals(argv.get(0))
+                        || Arrays.asList(command.aliases()).contains(argv.get(0)))) {
+                    return List.of(c);
+                }
+            }
+        }
+        return commands;
     }
 
     /** The command tree over {@code commands}, printing to {@code console}. */

@@ -76,21 +76,28 @@ public final class IdentityFile {
     }
 
     /**
+     * Puts a new key in place of the one in {@code file} (Kubo's {@code key rotate}), whole or not
+     * at all: a crash leaves the old key or the new one.
+     */
+    public static void replace(Path file, PrivateKey key) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        Path tmp = temporary(dir, key.marshal());
+        try {
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        syncDirectory(dir);
+    }
+
+    /**
      * Writes the key bytes to a private temporary file, syncs it, then moves it into place, so a
      * crash leaves either no file or a whole one. Fails if {@code file} already exists.
      */
     private static void write(Path file, byte[] bytes) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, ".identity", ".tmp",
-                supportsPosix(dir) ? new java.nio.file.attribute.FileAttribute<?>[]{
-                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
-                        : new java.nio.file.attribute.FileAttribute<?>[0]);
+        Path tmp = temporary(dir, bytes);
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ch.write(java.nio.ByteBuffer.wrap(bytes));
-                ch.force(true);
-            }
             if (Files.exists(file)) {
                 throw new FileAlreadyExistsException(file.toString());
             }
@@ -113,11 +120,29 @@ public final class IdentityFile {
         syncDirectory(dir);
     }
 
+    /** A synced, owner-only temporary file in {@code dir} holding {@code bytes}. */
+    private static Path temporary(Path dir, byte[] bytes) throws IOException {
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, ".identity", ".tmp",
+                supportsPosix(dir) ? new java.nio.file.attribute.FileAttribute<?>[]{
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
+                        : new java.nio.file.attribute.FileAttribute<?>[0]);
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.wrap(bytes));
+            ch.force(true);
+        } catch (IOException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+        return tmp;
+    }
+
     private static boolean supportsPosix(Path dir) {
         return dir.getFileSystem().supportedFileAttributeViews().contains("posix");
     }
 
-    private static void syncDirectory(Path dir) {
+    /** Syncs a directory's entries (a move or link in it) to disk where the platform can. */
+    static void syncDirectory(Path dir) {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);
         } catch (IOException e) {

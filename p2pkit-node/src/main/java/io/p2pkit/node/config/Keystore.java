@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -64,6 +65,73 @@ public final class Keystore {
         PrivateKey key = PrivateKey.generate(type);
         IdentityFile.create(file, key);
         return new Entry(name, key.publicKey().toPeerId());
+    }
+
+    /**
+     * Stores a key made elsewhere (Kubo's {@code key import}).
+     *
+     * @throws IllegalArgumentException for a name that is empty, {@code self}, or has a slash
+     * @throws FileAlreadyExistsException when a key has that name
+     */
+    public Entry put(String name, PrivateKey key) throws IOException {
+        Path file = file(name);
+        if (name.equals(SELF)) {
+            throw new IllegalArgumentException("cannot import key with name 'self'");
+        }
+        if (Files.exists(file)) {
+            throw new FileAlreadyExistsException(file.toString(), null, "key with name '" + name + "' already exists");
+        }
+        IdentityFile.create(file, key);
+        return new Entry(name, key.publicKey().toPeerId());
+    }
+
+    /**
+     * What {@link #rename} did.
+     *
+     * @param key         the key under its new name
+     * @param overwritten whether a key of the new name was replaced
+     */
+    public record Renamed(Entry key, boolean overwritten) {
+    }
+
+    /**
+     * Gives a key a new name, as Kubo's {@code key rename}: the file is moved in one step, so a
+     * crash leaves the key under one of its names, never none.
+     *
+     * @param force replace a key that has the new name
+     * @throws IllegalArgumentException for {@code self} on either side, a bad name, a missing key,
+     *                                  or an existing new name without {@code force}
+     */
+    public Renamed rename(String name, String newName, boolean force) throws IOException {
+        if (name.equals(SELF)) {
+            throw new IllegalArgumentException("cannot rename key with name 'self'");
+        }
+        if (newName.equals(SELF)) {
+            throw new IllegalArgumentException("cannot overwrite key with name 'self'");
+        }
+        Path from = file(name);
+        Path to = file(newName);
+        if (!Files.exists(from)) {
+            throw new IllegalArgumentException("no key named " + name + " was found");
+        }
+        Entry moved = new Entry(newName, IdentityFile.read(from).publicKey().toPeerId());
+        if (name.equals(newName)) {
+            return new Renamed(moved, false);
+        }
+        boolean exists = Files.exists(to);
+        if (force) {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } else {
+            try {
+                // a link fails when the name is taken, so a concurrent import under it is never clobbered
+                Files.createLink(to, from);
+            } catch (FileAlreadyExistsException e) {
+                throw new IllegalArgumentException("key by that name already exists, refusing to overwrite");
+            }
+            Files.delete(from);
+        }
+        IdentityFile.syncDirectory(dir);
+        return new Renamed(moved, exists);
     }
 
     /** The key named {@code name} ({@code self} is the identity), if any. */

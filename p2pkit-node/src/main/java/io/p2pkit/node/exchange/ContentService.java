@@ -5,6 +5,9 @@ import io.p2pkit.core.metrics.MetricRegistry;
 import io.p2pkit.ipfs.bitswap.Bitswap;
 import io.p2pkit.ipfs.bitswap.BitswapStats;
 import io.p2pkit.ipfs.bitswap.ProviderFinder;
+import io.p2pkit.ipfs.graphsync.GraphSync;
+import io.p2pkit.ipfs.graphsync.GraphSyncConfig;
+import io.p2pkit.ipfs.graphsync.GraphSyncStats;
 import io.p2pkit.ipfs.codec.Codecs;
 import io.p2pkit.ipfs.repo.OpenOptions;
 import io.p2pkit.ipfs.repo.Repository;
@@ -22,7 +25,7 @@ import java.util.function.ToLongFunction;
 
 /**
  * A node's content: its repository, opened for the node's lifetime, with Bitswap serving it and
- * filling its remote tier, the DHT as the sessions' provider finder, and the reprovider.
+ * filling its remote tier, GraphSync serving it too (when on), the DHT as the sessions' provider finder, and the reprovider.
  */
 public final class ContentService implements Closeable {
     /** How long after start the first announcement runs (the DHT bootstrap has begun by then). */
@@ -30,11 +33,13 @@ public final class ContentService implements Closeable {
 
     private final Repository repo;
     private final Bitswap bitswap;
+    private final Optional<GraphSync> graphsync;
     private final Optional<Reprovider> reprovider;
 
-    private ContentService(Repository repo, Bitswap bitswap, Optional<Reprovider> reprovider) {
+    private ContentService(Repository repo, Bitswap bitswap, Optional<GraphSync> graphsync, Optional<Reprovider> reprovider) {
         this.repo = repo;
         this.bitswap = bitswap;
+        this.graphsync = graphsync;
         this.reprovider = reprovider;
     }
 
@@ -65,15 +70,19 @@ public final class ContentService implements Closeable {
             ProviderFinder finder = finders.isEmpty() ? ProviderFinder.NONE : inTurn(finders);
             Bitswap bitswap = Bitswap.attach(host, repo.blocks().local(), config.bitswap(), finder);
             exchange.set(bitswap);
+            Optional<GraphSync> graphsync = config.graphsync()
+                    ? Optional.of(GraphSync.attach(host, repo.blocks().local(), GraphSyncConfig.defaults().withServe(config.bitswap().serve())))
+                    : Optional.empty();
             Optional<Reprovider> reprovider = Optional.empty();
             if (dht.isPresent() && config.reprovide() != ReprovideStrategy.NONE) {
                 Reprovider r = new Reprovider(dht.get(), repo, codecs, config.reprovide());
                 r.start(host.scheduler(), FIRST_REPROVIDE, config.reprovideInterval());
                 bitswap.onBlocksReceived(r::provide);
+                repo.mfs().onWritten(r::provideMfs);
                 reprovider = Optional.of(r);
             }
-            return new ContentService(repo, bitswap, reprovider);
-        } catch (RuntimeException e) {
+            return new ContentService(repo, bitswap, graphsync, reprovider);
+        } catch (IOException | RuntimeException e) {
             repo.close();
             throw e;
         }
@@ -108,6 +117,11 @@ public final class ContentService implements Closeable {
         return bitswap;
     }
 
+    /** GraphSync, when {@link NodeConfig.Content#graphsync()} is on. */
+    public Optional<GraphSync> graphsync() {
+        return graphsync;
+    }
+
     /** The reprovider, when there is a DHT and something to announce. */
     public Optional<Reprovider> reprovider() {
         return reprovider;
@@ -126,6 +140,20 @@ public final class ContentService implements Closeable {
         gauge(registry, "p2pkit_bitswap_slow_peers", "Streams reset because the peer did not read", BitswapStats::slowPeers);
         gauge(registry, "p2pkit_bitswap_wantlist", "Blocks this node wants", BitswapStats::wantlist);
         gauge(registry, "p2pkit_bitswap_peers", "Peers with a ledger", BitswapStats::peers);
+        graphsync.ifPresent(gs -> {
+            graphsyncGauge(registry, gs, "p2pkit_graphsync_requests_served", "GraphSync requests answered to the end", GraphSyncStats::requestsServed);
+            graphsyncGauge(registry, gs, "p2pkit_graphsync_requests_busy", "GraphSync requests answered busy (31)", GraphSyncStats::requestsBusy);
+            graphsyncGauge(registry, gs, "p2pkit_graphsync_blocks_sent", "GraphSync blocks sent", GraphSyncStats::blocksSent);
+            graphsyncGauge(registry, gs, "p2pkit_graphsync_blocks_received", "GraphSync blocks received and stored", GraphSyncStats::blocksReceived);
+            graphsyncGauge(registry, gs, "p2pkit_graphsync_malformed_messages", "GraphSync messages that did not decode or were over 4 MiB",
+                    s -> s.malformedMessages() + s.oversizedMessages());
+            graphsyncGauge(registry, gs, "p2pkit_graphsync_outside_selection", "Blocks or links a peer sent that the selector does not reach",
+                    GraphSyncStats::outsideSelection);
+        });
+    }
+
+    private static void graphsyncGauge(MetricRegistry registry, GraphSync gs, String name, String help, ToLongFunction<GraphSyncStats> value) {
+        registry.gaugeCallback(name, help, List.of(), () -> Map.of(List.of(), (double) value.applyAsLong(gs.stats())));
     }
 
     private void gauge(MetricRegistry registry, String name, String help, ToLongFunction<BitswapStats> value) {
@@ -136,6 +164,7 @@ public final class ContentService implements Closeable {
     @Override
     public void close() throws IOException {
         reprovider.ifPresent(Reprovider::close);
+        graphsync.ifPresent(GraphSync::close);
         bitswap.close();
         repo.close();
     }

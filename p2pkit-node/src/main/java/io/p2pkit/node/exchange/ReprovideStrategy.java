@@ -10,11 +10,15 @@ public enum ReprovideStrategy {
     PINNED,
     /** The roots of pins only. */
     ROOTS,
+    /** Every block of the MFS tree ({@code files …}) that is here. */
+    MFS,
+    /** {@link #PINNED} and {@link #MFS} together ({@code pinned+mfs}). */
+    PINNED_MFS,
     /** Nothing (a leecher). */
     NONE;
 
     /**
-     * @param name {@code all}, {@code pinned}, {@code roots} or {@code none}
+     * @param name {@code all}, {@code pinned}, {@code roots}, {@code mfs}, {@code pinned+mfs} or {@code none}
      * @return the strategy
      * @throws IllegalArgumentException for another name
      */
@@ -23,13 +27,15 @@ public enum ReprovideStrategy {
             case "all" -> ALL;
             case "pinned" -> PINNED;
             case "roots" -> ROOTS;
+            case "mfs" -> MFS;
+            case "pinned+mfs", "mfs+pinned" -> PINNED_MFS;
             case "none", "off" -> NONE;
-            default -> throw new IllegalArgumentException("the reprovider strategy is all, pinned, roots or none, not '" + name + "'");
+            default -> throw new IllegalArgumentException("the reprovider strategy is all, pinned, roots, mfs, pinned+mfs or none, not '" + name + "'");
         };
     }
 
     /** @return its name as Kubo spells it */
     public String kuboName() {
-        return name().toLowerCase(Locale.ROOT);
+        return this == PINNED_MFS ? "pinned+mfs" : name().toLowerCase(Locale.ROOT);
     }
 }

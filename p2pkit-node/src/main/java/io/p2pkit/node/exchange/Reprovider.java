@@ -60,12 +60,13 @@ public final class Reprovider implements Closeable {
     /** Announcements of fetched blocks started and not finished. */
     private final AtomicInteger pending = new AtomicInteger();
     private volatile ScheduledFuture<?> schedule;
+    private volatile Run lastRun;
     private volatile boolean closed;
 
     /**
      * @param dht      the DHT to announce in
      * @param repo     the repository whose content is announced
-     * @param links    how to read links, for {@link ReprovideStrategy#PINNED}
+     * @param links    how to read links, for {@link ReprovideStrategy#PINNED} and {@link ReprovideStrategy#MFS}
      * @param strategy what to announce
      */
     public Reprovider(KadDht dht, Repository repo, LinkReader links, ReprovideStrategy strategy) {
@@ -94,6 +95,11 @@ public final class Reprovider implements Closeable {
     /** The strategy. */
     public ReprovideStrategy strategy() {
         return strategy;
+    }
+
+    /** @return what the last finished run did, or empty before the first has finished */
+    public Optional<Run> lastRun() {
+        return Optional.ofNullable(lastRun);
     }
 
     /**
@@ -126,6 +132,7 @@ public final class Reprovider implements Closeable {
         inFlight.acquire(PARALLELISM); // every announcement has ended
         inFlight.release(PARALLELISM);
         Run r = new Run(n, failures.get(), (System.nanoTime() - start) / 1_000_000);
+        lastRun = r;
         long keysDone = n;
         LOG.log(System.Logger.Level.INFO, () -> "reprovided " + keysDone + " keys (" + strategy.kuboName() + ") in "
                 + r.millis() + " ms; " + r.failures() + " found no DHT server");
@@ -137,7 +144,24 @@ public final class Reprovider implements Closeable {
      * {@link #MAX_PENDING} wait their turn; the rest are left to the next run.
      */
     public void provide(List<Cid> cids) {
-        if (strategy != ReprovideStrategy.ALL || closed) {
+        if (strategy == ReprovideStrategy.ALL) {
+            announceSoon(cids);
+        }
+    }
+
+    /**
+     * Announces the blocks a change of the MFS wrote, as Kubo does at once, under the strategies
+     * that cover the MFS ({@code all}, {@code mfs}, {@code pinned+mfs}); with the same bound as
+     * {@link #provide}.
+     */
+    public void provideMfs(List<Cid> cids) {
+        if (strategy == ReprovideStrategy.ALL || strategy == ReprovideStrategy.MFS || strategy == ReprovideStrategy.PINNED_MFS) {
+            announceSoon(cids);
+        }
+    }
+
+    private void announceSoon(List<Cid> cids) {
+        if (closed) {
             return;
         }
         for (Cid c : cids) {
@@ -177,32 +201,42 @@ public final class Reprovider implements Closeable {
             case ALL -> repo.blocks().local().keys();
             case ROOTS -> repo.pinner().ls(EnumSet.of(PinType.RECURSIVE, PinType.DIRECT)).stream()
                     .map(p -> p.cid().multihash()).distinct();
-            case PINNED -> pinnedBlocks().stream();
+            case PINNED -> pinnedBlocks(new HashSet<>()).stream();
+            case MFS -> dag(repo.mfs().root(), new HashSet<>()).stream();
+            case PINNED_MFS -> dag(repo.mfs().root(), pinnedBlocks(new HashSet<>())).stream();
             case NONE -> Stream.empty();
         };
     }
 
-    /** Every block of every pinned DAG that is here. */
-    private Set<Multihash> pinnedBlocks() throws IOException {
-        Set<Multihash> seen = new HashSet<>();
+    /** Every block of every pinned DAG that is here, added to {@code seen}. */
+    private Set<Multihash> pinnedBlocks(Set<Multihash> seen) throws IOException {
         for (Pin p : repo.pinner().ls(EnumSet.of(PinType.RECURSIVE, PinType.DIRECT))) {
             if (p.type() == PinType.DIRECT) {
                 seen.add(p.cid().multihash());
+            } else {
+                dag(p.cid(), seen);
+            }
+        }
+        return seen;
+    }
+
+    /**
+     * The blocks of the DAG under {@code root} that are here (Kubo walks the MFS with an offline
+     * fetcher too: what is not here is neither fetched nor announced), added to {@code seen}.
+     */
+    private Set<Multihash> dag(Cid root, Set<Multihash> seen) throws IOException {
+        Deque<Cid> todo = new ArrayDeque<>(List.of(root));
+        while (!todo.isEmpty()) {
+            Cid c = todo.poll();
+            if (!seen.add(c.multihash())) {
                 continue;
             }
-            Deque<Cid> todo = new ArrayDeque<>(List.of(p.cid()));
-            while (!todo.isEmpty()) {
-                Cid c = todo.poll();
-                if (!seen.add(c.multihash())) {
-                    continue;
-                }
-                Optional<Block> b = repo.blocks().local().get(c);
-                if (b.isPresent()) {
-                    try {
-                        todo.addAll(links.links(b.get()));
-                    } catch (RuntimeException e) {
-                        LOG.log(System.Logger.Level.DEBUG, () -> "reprovide: " + c + " does not decode: " + e);
-                    }
+            Optional<Block> b = repo.blocks().local().get(c);
+            if (b.isPresent()) {
+                try {
+                    todo.addAll(links.links(b.get()));
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.DEBUG, () -> "reprovide: " + c + " does not decode: " + e);
                 }
             }
         }

@@ -1,9 +1,13 @@
 package io.p2pkit.node.gateway;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
- * The first range of a {@code Range: bytes=…} header, resolved against the entity's size. A
- * request for several ranges is answered with the first alone (RFC 9110 lets a server do that,
- * and Kubo does the same), so no multipart body is ever built.
+ * One range of a {@code Range: bytes=…} header, resolved against the entity's size. A header
+ * with several satisfiable ranges is answered with all of them as {@code multipart/byteranges};
+ * ranges that overlap are not served (the whole entity is: RFC 9110 §14.2 lets a server ignore
+ * Range, and that bounds what one request can make the server send).
  *
  * @param first the first byte, inclusive
  * @param last  the last byte, inclusive
@@ -19,23 +23,25 @@ record ByteRange(long first, long last) {
     /**
      * @param header the Range header, or null
      * @param size   the entity's size
-     * @return the range to send, or null to send the whole entity (no header, not bytes, or malformed:
-     *         RFC 9110 says to ignore a Range header that cannot be parsed)
+     * @return the satisfiable ranges in the header's order, or empty to send the whole entity (no
+     *         header, not bytes, malformed, or overlapping ranges: RFC 9110 says to ignore a Range
+     *         header that cannot be parsed)
      * @throws GatewayException 416 when no range of the header is satisfiable
      */
-    static ByteRange parse(String header, long size) {
+    static List<ByteRange> parse(String header, long size) {
         if (header == null || !header.startsWith("bytes=")) {
-            return null;
+            return List.of();
         }
         String[] specs = header.substring(6).split(",", MAX_RANGES + 1);
         if (specs.length > MAX_RANGES) {
             throw new GatewayException(416, "more than " + MAX_RANGES + " ranges");
         }
+        List<ByteRange> out = new ArrayList<>();
         for (String spec : specs) {
             String s = spec.trim();
             int dash = s.indexOf('-');
             if (dash < 0) {
-                return null;
+                return List.of();
             }
             try {
                 long first;
@@ -52,19 +58,29 @@ record ByteRange(long first, long last) {
                     String end = s.substring(dash + 1);
                     last = end.isEmpty() ? size - 1 : Math.min(Long.parseLong(end), size - 1);
                     if (!end.isEmpty() && Long.parseLong(end) < first) {
-                        return null;
+                        return List.of();
                     }
                 }
                 if (first < 0 || last < 0) {
-                    return null;
+                    return List.of();
                 }
                 if (first < size) {
-                    return new ByteRange(first, last);
+                    out.add(new ByteRange(first, last));
                 }
             } catch (NumberFormatException e) {
-                return null;
+                return List.of();
             }
         }
-        throw new GatewayException(416, "no satisfiable range in \"" + header + "\" for " + size + " bytes");
+        if (out.isEmpty()) {
+            throw new GatewayException(416, "no satisfiable range in \"" + header + "\" for " + size + " bytes");
+        }
+        for (int i = 0; i < out.size(); i++) {
+            for (int j = i + 1; j < out.size(); j++) {
+                if (out.get(i).first() <= out.get(j).last() && out.get(j).first() <= out.get(i).last()) {
+                    return List.of();
+                }
+            }
+        }
+        return out;
     }
 }

@@ -30,13 +30,17 @@ final class DirectoryListing {
     }
 
     /**
+     * @param origin    how the client reached the directory (links are root-relative on isolated origins)
      * @param namespace {@code ipfs} or {@code ipns}
-     * @param segments  the request path's segments after the namespace (the CID or name first)
+     * @param segments  the content path's segments after the namespace (the CID or name first)
      * @param dir       the directory's CID
      * @param entries   its entries
      */
-    static String render(String namespace, List<String> segments, Cid dir, DirEntries entries) throws IOException {
-        String base = UrlPaths.join("/" + namespace, segments);
+    static String render(Origin origin, String namespace, List<String> segments, Cid dir, DirEntries entries)
+            throws IOException {
+        List<String> below = segments.subList(1, segments.size());
+        // where this directory is at the client's origin, without the trailing slash
+        String base = origin.isolated() ? UrlPaths.join("", below) : UrlPaths.join("/" + namespace, segments);
         String title = "/" + namespace + "/" + String.join("/", segments) + "/";
         StringBuilder h = new StringBuilder(4096);
         h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
@@ -50,8 +54,13 @@ final class DirectoryListing {
             if (i > 0) {
                 h.append('/');
             }
-            h.append("<a href=\"").append(html(UrlPaths.join("/" + namespace, segments.subList(0, i + 1))))
-                    .append("\">").append(html(segments.get(i))).append("</a>");
+            String crumb = switch (origin.kind()) {
+                case PATH -> UrlPaths.join("/" + namespace, segments.subList(0, i + 1));
+                // the path form on the gateway's own host (the subdomain's parent)
+                case SUBDOMAIN -> "//" + origin.gatewayHost() + UrlPaths.join("/" + namespace, segments.subList(0, i + 1));
+                case DNSLINK -> "//" + origin.domain() + (i == 0 ? "/" : UrlPaths.join("", below.subList(0, i)));
+            };
+            h.append("<a href=\"").append(html(crumb)).append("\">").append(html(segments.get(i))).append("</a>");
         }
         h.append("</h1>\n<p>CID: <span class=\"ipfs-hash\" translate=\"no\">").append(dir).append("</span></p>\n");
         h.append("<table>\n");
@@ -68,13 +77,24 @@ final class DirectoryListing {
             String escapedName = UrlPaths.escapeSegment(e.name());
             h.append("<tr><td>&#128196;</td><td><a href=\"").append(html(base + "/" + escapedName)).append("\">")
                     .append(html(e.name())).append("</a></td>")
-                    .append("<td><a class=\"ipfs-hash\" translate=\"no\" href=\"/ipfs/").append(e.cid())
-                    .append("?filename=").append(html(UrlPaths.escapeQuery(escapedName))).append("\">")
+                    .append("<td><a class=\"ipfs-hash\" translate=\"no\" href=\"").append(html(hashLink(origin, e.cid(),
+                            escapedName))).append(origin.kind() == Origin.Kind.DNSLINK
+                            ? "\" target=\"_blank\" rel=\"noreferrer noopener\">" : "\">")
                     .append(e.cid()).append("</a></td>")
                     .append("<td>").append(HumanBytes.si(e.tsize())).append("</td></tr>\n");
         }
         h.append("</table>\n</body>\n</html>\n");
         return h.toString();
+    }
+
+    /** Where an entry's CID links: its own path on this gateway, or an inspector for a DNSLink site (no gateway host known). */
+    private static String hashLink(Origin origin, Cid cid, String escapedName) {
+        String path = "/ipfs/" + cid + "?filename=" + UrlPaths.escapeQuery(escapedName);
+        return switch (origin.kind()) {
+            case PATH -> path;
+            case SUBDOMAIN -> "//" + origin.gatewayHost() + path;
+            case DNSLINK -> "https://cid.ipfs.tech/#" + cid;
+        };
     }
 
     /** {@code text} escaped for HTML text and attribute values. */

@@ -7,6 +7,9 @@ import org.eclipse.jetty.server.Response;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -24,6 +27,12 @@ final class Exchange {
     boolean immutable;
     /** For {@code /ipns/} content: the record's TTL, the time it may be cached. */
     long ipnsTtlSeconds = -1;
+    /** How the client reached the content. */
+    Origin origin = Origin.PATH;
+    /** The content path the request names, as encoded ({@code /ipfs/{cid}/…}): X-Ipfs-Path. */
+    String contentPath;
+    /** Whether {@code _redirects} was applied once already (a rule's target is not redirected again). */
+    boolean redirected;
     private String etag;
 
     Exchange(Request request, Response response) {
@@ -146,15 +155,21 @@ final class Exchange {
     }
 
     /**
-     * Sends an entity of {@code size} bytes: 200 with all of it, or 206 with the first range the
-     * {@code Range} header asks for (416 when none fits).
+     * Sends an entity of {@code size} bytes: 200 with all of it, 206 with the one range the
+     * {@code Range} header asks for, or 206 {@code multipart/byteranges} with each of several
+     * (416 when none fits).
      */
     void sendRanged(long size, RangeReader reader) throws IOException {
         set("Accept-Ranges", "bytes");
-        ByteRange range = ByteRange.parse(header("Range"), size);
+        List<ByteRange> ranges = ByteRange.parse(header("Range"), size);
+        if (ranges.size() > 1) {
+            sendMultipart(size, ranges, reader);
+            return;
+        }
         long offset = 0;
         long length = size;
-        if (range != null) {
+        if (ranges.size() == 1) {
+            ByteRange range = ranges.getFirst();
             response.setStatus(206);
             set("Content-Range", "bytes " + range.first() + "-" + range.last() + "/" + size);
             offset = range.first();
@@ -171,6 +186,40 @@ final class Exchange {
                     in.transferTo(out);
                 }
             }
+        }
+    }
+
+    /** RFC 9110 §14.6: each range as a part with its own Content-Type and Content-Range. */
+    private void sendMultipart(long size, List<ByteRange> ranges, RangeReader reader) throws IOException {
+        String type = response.getHeaders().get("Content-Type");
+        String boundary = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE)
+                + Long.toHexString(System.nanoTime());
+        List<byte[]> heads = new ArrayList<>();
+        long length = 0;
+        for (ByteRange r : ranges) {
+            byte[] head = ((heads.isEmpty() ? "" : "\r\n") + "--" + boundary + "\r\n"
+                    + (type == null ? "" : "Content-Type: " + type + "\r\n")
+                    + "Content-Range: bytes " + r.first() + "-" + r.last() + "/" + size + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII);
+            heads.add(head);
+            length += head.length + r.length();
+        }
+        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII);
+        length += tail.length;
+        response.setStatus(206);
+        set("Content-Type", "multipart/byteranges; boundary=" + boundary);
+        response.getHeaders().put("Content-Length", length);
+        try (OutputStream out = Content.Sink.asOutputStream(response)) {
+            if (head()) {
+                return;
+            }
+            for (int i = 0; i < ranges.size(); i++) {
+                out.write(heads.get(i));
+                try (InputStream in = reader.open(ranges.get(i).first(), ranges.get(i).length())) {
+                    in.transferTo(out);
+                }
+            }
+            out.write(tail);
         }
     }
 }

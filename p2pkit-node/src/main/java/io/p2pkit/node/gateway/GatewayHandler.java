@@ -13,9 +13,13 @@ import io.p2pkit.ipfs.path.PathResolver;
 import io.p2pkit.ipfs.path.ResolvedPath;
 import io.p2pkit.ipfs.repo.Repository;
 import io.p2pkit.ipfs.unixfs.exporter.BlockNotFoundException;
+import io.p2pkit.ipfs.unixfs.exporter.Exporter;
+import io.p2pkit.ipfs.unixfs.exporter.UnixfsEntry;
 import io.p2pkit.ipfs.unixfs.hamt.HamtLinkLookup;
 import io.p2pkit.node.Node;
 import io.p2pkit.node.cli.options.RepoOption;
+import io.p2pkit.node.config.GatewayHosts;
+import io.p2pkit.node.dnslink.DnsLinkResolver;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
@@ -25,11 +29,13 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The HTTP gateway at {@code /ipfs/…} and {@code /ipns/…}: the trustless gateway's verifiable
@@ -45,11 +51,19 @@ public final class GatewayHandler extends Handler.Abstract {
     private final Node node;
     private final Codecs codecs = RepoOption.codecs(true);
     private final IpnsResolver ipns;
+    private final GatewayHosts hosts;
+    private final DnsLinkResolver dns;
 
-    /** @param node the node whose content and DHT are served */
-    public GatewayHandler(Node node) {
+    /**
+     * @param node  the node whose content and DHT are served
+     * @param hosts which hostnames are subdomain gateways
+     * @param dns   DNSLink lookups (of {@code /ipns/{domain}} and of unknown Host names)
+     */
+    public GatewayHandler(Node node, GatewayHosts hosts, DnsLinkResolver dns) {
         this.node = node;
-        this.ipns = new IpnsResolver(node);
+        this.hosts = hosts;
+        this.dns = dns;
+        this.ipns = new IpnsResolver(node, dns);
     }
 
     @Override
@@ -58,6 +72,16 @@ public final class GatewayHandler extends Handler.Abstract {
             serve(new Exchange(request, response));
             callback.succeeded();
         } catch (GatewayException e) {
+            if (e.status() == 500 && !response.isCommitted()) {
+                // our own 500s (a broken _redirects) say why: the error handler hides 500 messages
+                response.reset();
+                cors(response);
+                response.setStatus(500);
+                response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
+                response.write(true, java.nio.charset.StandardCharsets.UTF_8.encode(
+                        "500 Internal Server Error: " + e.getMessage() + "\n"), callback);
+                return true;
+            }
             fail(request, response, callback, e.status(), e.getMessage(), e);
         } catch (PathResolutionException e) {
             int status = resolutionStatus(e);
@@ -126,10 +150,64 @@ public final class GatewayHandler extends Handler.Abstract {
         if (!method.equals("GET") && !method.equals("HEAD")) {
             throw new GatewayException(405, method + " is not supported by the gateway: use GET or HEAD");
         }
-        List<String> segments = UrlPaths.segments(x.request.getHttpURI().getPath());
+        String rawPath = x.request.getHttpURI().getPath();
+        List<String> segments = UrlPaths.segments(rawPath);
+        String authority = authority(x);
+        String hostname = hostname(authority);
+        Optional<GatewayHosts.PublicGateway> known = hosts.gateway(hostname);
+        if (known.isPresent()) {
+            GatewayHosts.PublicGateway g = known.get();
+            if (segments.isEmpty() || !g.serves(segments.get(0))) {
+                throw GatewayException.notFound("this gateway does not serve " + GatewayHandler.abbreviate(rawPath));
+            }
+            if (g.useSubdomains() && segments.size() >= 2 && !x.query.containsKey("uri")) {
+                redirectToSubdomain(x, g, authority, segments, rawPath);
+                return;
+            }
+            servePath(x, segments, rawPath);
+            return;
+        }
+        Optional<GatewayHosts.Subdomain> sub = hosts.subdomain(hostname);
+        if (sub.isPresent()) {
+            serveSubdomain(x, sub.get(), authority, rawPath);
+            return;
+        }
+        if (!hosts.noDnsLink() && DnsLinkResolver.isDomain(hostname)) {
+            Optional<DnsLinkResolver.Link> link;
+            try {
+                link = dns.resolve(hostname);
+            } catch (IOException e) {
+                if (segments.isEmpty() || !(segments.get(0).equals("ipfs") || segments.get(0).equals("ipns"))) {
+                    throw new GatewayException(502, "DNSLink of " + hostname + " could not be resolved: " + e.getMessage());
+                }
+                link = Optional.empty(); // a path request on a host whose DNS failed: served by path
+            }
+            if (link.isPresent()) {
+                x.origin = Origin.dnsLink(hostname);
+                serveIsolated(x, "ipns", hostname, rawPath);
+                return;
+            }
+        }
+        servePath(x, segments, rawPath);
+    }
+
+    /** The path gateway: {@code /ipfs/{cid}/…} and {@code /ipns/{name}/…}. */
+    private void servePath(Exchange x, List<String> segments, String rawPath) throws IOException {
+        if (segments.isEmpty() || !(segments.get(0).equals("ipfs") || segments.get(0).equals("ipns"))) {
+            throw GatewayException.notFound("the gateway serves /ipfs/ and /ipns/ paths only");
+        }
+        if (segments.size() == 1 && x.query.containsKey("uri")) {
+            redirectUri(x, segments.get(0));
+            return;
+        }
         if (segments.size() < 2) {
             throw GatewayException.badRequest("the path must be /ipfs/<cid>[/…] or /ipns/<name>[/…]");
         }
+        x.contentPath = rawPath;
+        serveLogical(x, segments);
+    }
+
+    private void serveLogical(Exchange x, List<String> segments) throws IOException {
         ResponseFormat format = ResponseFormat.negotiate(x.query.get("format"), x.header("Accept"));
         String namespace = segments.get(0);
         if (namespace.equals("ipns")) {
@@ -140,6 +218,119 @@ public final class GatewayHandler extends Handler.Abstract {
         } else {
             throw GatewayException.notFound("no such namespace /" + namespace);
         }
+    }
+
+    /** {@code {root}.{ns}.{gateway}/…}: the content root at the origin's {@code /}, after canonical-form redirects. */
+    private void serveSubdomain(Exchange x, GatewayHosts.Subdomain sub, String authority, String rawPath) throws IOException {
+        if (!sub.gateway().serves(sub.namespace())) {
+            throw GatewayException.notFound("this gateway does not serve /" + sub.namespace());
+        }
+        String root = sub.root();
+        String port = authority.substring(hostname(authority).length());
+        String gatewayHost = sub.host() + port;
+        boolean isCid = isCid(root);
+        if (isCid) {
+            Cid cid = Cid.parse(root);
+            String label = SubdomainLabels.fit(cid, root);
+            boolean wrongCodec = sub.namespace().equals("ipns") && cid.codec() != Multicodec.LIBP2P_KEY;
+            if (!label.equals(root) || wrongCodec) {
+                String canonical = wrongCodec ? SubdomainLabels.label("ipns", root, false) : label;
+                redirect(x, 301, scheme(x) + "://" + canonical + "." + sub.namespace() + "." + gatewayHost
+                        + rawPath + x.queryString());
+                return;
+            }
+        } else if (sub.namespace().equals("ipns") && root.indexOf('.') < 0) {
+            root = SubdomainLabels.dnsLinkOfLabel(root);
+        }
+        x.origin = Origin.subdomain(gatewayHost);
+        serveIsolated(x, sub.namespace(), root, rawPath);
+    }
+
+    private static boolean isCid(String text) {
+        try {
+            Cid.parse(text);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** Serves {@code /{ns}/{root}{rawPath}} for an isolated origin. */
+    private void serveIsolated(Exchange x, String namespace, String root, String rawPath) throws IOException {
+        x.contentPath = "/" + namespace + "/" + root + (rawPath.equals("/") ? "" : rawPath);
+        List<String> segments = new ArrayList<>();
+        segments.add(namespace);
+        segments.add(root);
+        segments.addAll(UrlPaths.segments(rawPath));
+        serveLogical(x, segments);
+    }
+
+    /** A path request on a subdomain gateway: 301 to the content's own origin, the rest of the path kept. */
+    private static void redirectToSubdomain(Exchange x, GatewayHosts.PublicGateway g, String authority,
+                                            List<String> segments, String rawPath) throws IOException {
+        String namespace = segments.get(0);
+        String scheme = scheme(x);
+        String label = SubdomainLabels.label(namespace, segments.get(1), g.inlineDnsLink() || scheme.equals("https"));
+        // the rest of the path as the client encoded it: after "/{ns}/{root}"
+        int at = rawPath.indexOf('/', rawPath.indexOf('/', 1) + 1);
+        String rest = at < 0 ? "/" : rawPath.substring(at);
+        redirect(x, 301, scheme + "://" + label + "." + namespace + "." + authority + rest + x.queryString());
+    }
+
+    /** {@code /ipfs/?uri=ipfs://{cid}/…} (a browser's protocol handler): 301 to {@code /ipfs/{cid}/…}. */
+    private static void redirectUri(Exchange x, String namespace) throws IOException {
+        String uri = x.query.get("uri");
+        int colon = uri.indexOf("://");
+        String scheme = colon < 0 ? "" : uri.substring(0, colon);
+        if (!scheme.equals("ipfs") && !scheme.equals("ipns")) {
+            throw GatewayException.badRequest("uri query parameter scheme must be ipfs or ipns: "
+                    + GatewayHandler.abbreviate(uri));
+        }
+        String rest = uri.substring(colon + 3);
+        if (rest.isEmpty()) {
+            throw GatewayException.badRequest("uri query parameter has no content root");
+        }
+        redirect(x, 301, "/" + scheme + "/" + rest);
+    }
+
+    private static void redirect(Exchange x, int status, String location) throws IOException {
+        x.response.setStatus(status);
+        x.set("Location", location);
+        x.sendBytes(new byte[0], true);
+    }
+
+    /** {@code host[:port]} as the client named it: X-Forwarded-Host, else the request's authority. */
+    static String authority(Exchange x) {
+        String forwarded = x.header("X-Forwarded-Host");
+        if (forwarded != null && !forwarded.isBlank()) {
+            return forwarded.split(",")[0].strip();
+        }
+        String host = x.header("Host");
+        if (host != null && !host.isBlank()) {
+            return host.strip();
+        }
+        String a = x.request.getHttpURI().getAuthority();
+        return a == null ? "" : a;
+    }
+
+    /** The host of an authority: lower case, without its port. */
+    static String hostname(String authority) {
+        String a = authority.toLowerCase(java.util.Locale.ROOT);
+        if (a.startsWith("[")) {
+            int end = a.indexOf(']');
+            return end < 0 ? a : a.substring(0, end + 1);
+        }
+        int colon = a.lastIndexOf(':');
+        return colon < 0 ? a : a.substring(0, colon);
+    }
+
+    /** {@code https} when a proxy says so (X-Forwarded-Proto), else the request's scheme. */
+    private static String scheme(Exchange x) {
+        String proto = x.header("X-Forwarded-Proto");
+        if (proto != null && !proto.isBlank()) {
+            return proto.split(",")[0].strip().toLowerCase(java.util.Locale.ROOT).equals("https") ? "https" : "http";
+        }
+        return x.request.isSecure() ? "https" : "http";
     }
 
     private static Cid parseCid(String text) {
@@ -165,7 +356,7 @@ public final class GatewayHandler extends Handler.Abstract {
             x.set("Content-Type", format.type().mediaType());
             x.set("Content-Disposition", x.disposition("attachment", found.canonicalName() + ".ipns-record"));
             x.set("Cache-Control", "public, max-age=" + found.ttlSeconds());
-            x.set("X-Ipfs-Path", x.request.getHttpURI().getPath());
+            x.set("X-Ipfs-Path", x.contentPath);
             x.set("Vary", "Accept");
             x.sendBytes(found.bytes(), false);
             return;
@@ -211,13 +402,24 @@ public final class GatewayHandler extends Handler.Abstract {
         List<Cid> roots = new ArrayList<>();
         roots.add(root);
         ResolvedPath end = null;
-        for (int i = 1; i <= segments.size(); i++) {
-            end = resolver.resolve(new IpfsPath(IpfsPath.Namespace.IPFS, root, segments.subList(0, i)));
-            roots.add(end.cid());
+        try {
+            for (int i = 1; i <= segments.size(); i++) {
+                end = resolver.resolve(new IpfsPath(IpfsPath.Namespace.IPFS, root, segments.subList(0, i)));
+                roots.add(end.cid());
+            }
+        } catch (PathResolutionException e) {
+            if (x.origin.isolated() && !x.redirected && e.reason() == PathResolutionException.Reason.NO_SUCH_LINK
+                    && format.type() == ResponseFormat.Type.DEFAULT) {
+                x.redirected = true;
+                if (applyRedirects(x, format, resolver, pathBlocks, root, segments, requested, immutable)) {
+                    return;
+                }
+            }
+            throw e;
         }
         Cid terminal = end == null ? root : end.cid();
         pathBlocks.resolved();
-        x.set("X-Ipfs-Path", x.request.getHttpURI().getPath());
+        x.set("X-Ipfs-Path", x.contentPath);
         x.set("X-Ipfs-Roots", String.join(",", roots.stream().map(Cid::toString).toList()));
         x.set("Vary", "Accept");
         x.immutable = immutable;
@@ -236,6 +438,50 @@ public final class GatewayHandler extends Handler.Abstract {
             }
             case IPNS_RECORD -> throw new IllegalStateException("handled above");
         }
+    }
+
+    /**
+     * A path that does not exist at an isolated origin: the root's {@code _redirects} rules, if it
+     * has the file. True when a rule answered.
+     */
+    private boolean applyRedirects(Exchange x, ResponseFormat format, PathResolver resolver, BlockSource blocks, Cid root,
+                                   List<String> segments, String requested, boolean immutable) throws IOException {
+        Cid file;
+        try {
+            file = resolver.resolve(new IpfsPath(IpfsPath.Namespace.IPFS, root, List.of(RedirectsFile.NAME))).cid();
+        } catch (PathResolutionException e) {
+            return false;
+        }
+        Exporter exporter = new Exporter(blocks);
+        UnixfsEntry entry = exporter.stat(file);
+        if (entry.size() > RedirectsFile.MAX_BYTES) {
+            throw new GatewayException(500, "could not parse _redirects: redirects file size cannot exceed "
+                    + RedirectsFile.MAX_BYTES + " bytes");
+        }
+        RedirectsFile rules;
+        try (InputStream in = exporter.read(file, 0, entry.size())) {
+            rules = RedirectsFile.parse(in.readNBytes(RedirectsFile.MAX_BYTES + 1));
+        } catch (IllegalArgumentException e) {
+            throw new GatewayException(500, "could not parse _redirects: " + e.getMessage());
+        }
+        Optional<RedirectsFile.Match> match = rules.match("/" + String.join("/", segments));
+        if (match.isEmpty()) {
+            return false;
+        }
+        int status = match.get().status();
+        String to = match.get().to();
+        if (status >= 300 && status < 400) {
+            redirect(x, status, to);
+            return true;
+        }
+        if (!to.startsWith("/")) {
+            throw new GatewayException(500, "could not parse _redirects: a " + status + " rule needs a path, not " + to);
+        }
+        if (status != 200) {
+            x.response.setStatus(status);
+        }
+        serveContent(x, format, root, UrlPaths.segments(to), requested, immutable);
+        return true;
     }
 
     private static void serveRaw(Exchange x, ResolvedContent content) throws IOException {

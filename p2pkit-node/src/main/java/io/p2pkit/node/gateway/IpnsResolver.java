@@ -10,6 +10,7 @@ import io.p2pkit.kad.record.IpnsValidator;
 import io.p2pkit.kad.record.RecordStore;
 import io.p2pkit.node.Node;
 import io.p2pkit.node.cli.content.IpnsNames;
+import io.p2pkit.node.dnslink.DnsLinkResolver;
 
 import java.io.IOException;
 import java.time.Instant;
@@ -18,17 +19,22 @@ import java.util.Optional;
 /**
  * IPNS names for the gateway: a name's signed record (from the DHT's local store first, then a
  * DHT lookup), checked before use, and {@code /ipns/} resolution to an {@code /ipfs/} path.
- * DNSLink names are not resolved.
+ * DNSLink domains are resolved through their TXT records.
  */
 final class IpnsResolver {
     private final Node node;
+    private final DnsLinkResolver dns;
 
-    IpnsResolver(Node node) {
+    IpnsResolver(Node node, DnsLinkResolver dns) {
         this.node = node;
+        this.dns = dns;
     }
 
-    /** A name as the gateway writes it: the CIDv1 (libp2p-key, base36) of its peer ID. */
+    /** A name as the gateway writes it: the CIDv1 (libp2p-key, base36) of its peer ID, or a DNSLink domain (id null). */
     record Canonical(PeerId id, String name) {
+        boolean dnsLink() {
+            return id == null;
+        }
     }
 
     /** A name's record. */
@@ -39,14 +45,17 @@ final class IpnsResolver {
     record Resolved(IpfsPath path, long ttlSeconds) {
     }
 
-    /** @throws GatewayException 400 when {@code name} is not a peer ID (DNSLink is not supported) */
+    /** @throws GatewayException 400 when {@code name} is neither a peer ID nor a domain */
     static Canonical canonical(String name) {
         try {
             PeerId id = PeerId.parse(name);
             return new Canonical(id, id.toCid().toString(Multibase.Encoding.BASE36));
         } catch (IllegalArgumentException e) {
+            if (DnsLinkResolver.isDomain(name)) {
+                return new Canonical(null, name);
+            }
             throw GatewayException.badRequest("\"" + GatewayHandler.abbreviate(name) + "\" is not an IPNS name "
-                    + "(a peer ID or libp2p-key CID); DNSLink names are not supported");
+                    + "(a peer ID, a libp2p-key CID or a DNSLink domain)");
         }
     }
 
@@ -55,6 +64,9 @@ final class IpnsResolver {
      */
     Found record(String name) throws IOException {
         Canonical c = canonical(name);
+        if (c.dnsLink()) {
+            throw GatewayException.badRequest(name + " is a DNSLink domain: it has no IPNS record");
+        }
         KadDht dht = node.dht().orElseThrow(() -> new GatewayException(501,
                 "this node runs no DHT, so IPNS names cannot be resolved"));
         byte[] key = IpnsNames.dhtKey(c.id());
@@ -76,15 +88,37 @@ final class IpnsResolver {
         return new Found(c.id(), c.name(), bytes.get(), record, ttl);
     }
 
+    /**
+     * The DNSLink of {@code domain}.
+     *
+     * @throws GatewayException 404 when it has none, 502 when DNS did not answer
+     */
+    DnsLinkResolver.Link dnsLink(String domain) {
+        try {
+            return dns.resolve(domain).orElseThrow(() -> GatewayException.notFound("no DNSLink record for "
+                    + GatewayHandler.abbreviate(domain) + " (no dnslink= TXT record at _dnslink." + domain + ")"));
+        } catch (IOException e) {
+            throw new GatewayException(502, "DNSLink of " + GatewayHandler.abbreviate(domain) + " could not be resolved: "
+                    + e.getMessage());
+        }
+    }
+
     /** Follows {@code /ipns/} values until an {@code /ipfs/} path, at most {@link IpnsNames#MAX_DEPTH} steps. */
     Resolved resolve(String name) throws IOException {
         String current = name;
         String tail = "";
         long ttl = Long.MAX_VALUE;
         for (int depth = 0; depth < IpnsNames.MAX_DEPTH; depth++) {
-            Found found = record(current);
-            ttl = Math.min(ttl, found.ttlSeconds());
-            String value = found.record().valueText() + tail;
+            String value;
+            if (canonical(current).dnsLink()) {
+                DnsLinkResolver.Link link = dnsLink(current);
+                ttl = Math.min(ttl, link.ttlSeconds());
+                value = link.path() + tail;
+            } else {
+                Found found = record(current);
+                ttl = Math.min(ttl, found.ttlSeconds());
+                value = found.record().valueText() + tail;
+            }
             if (value.startsWith("/ipns/")) {
                 String rest = value.substring(6);
                 int slash = rest.indexOf('/');

@@ -95,9 +95,9 @@ final class UnixfsResponder {
         if (x.notModified()) {
             return;
         }
-        List<String> requestSegments = UrlPaths.segments(x.request.getHttpURI().getPath());
-        String page = DirectoryListing.render(requestSegments.get(0), requestSegments.subList(1, requestSegments.size()),
-                dir, exporter.list(dir, false));
+        List<String> contentSegments = UrlPaths.segments(x.contentPath);
+        String page = DirectoryListing.render(x.origin, contentSegments.get(0),
+                contentSegments.subList(1, contentSegments.size()), dir, exporter.list(dir, false));
         x.set("Content-Type", "text/html; charset=utf-8");
         x.sendBytes(page.getBytes(StandardCharsets.UTF_8), false);
     }

@@ -3,6 +3,7 @@ package io.p2pkit.node.http;
 import io.p2pkit.core.metrics.MetricRegistry;
 import io.p2pkit.node.Node;
 import io.p2pkit.node.console.ConsoleHandler;
+import io.p2pkit.node.dnslink.DnsLinkResolver;
 import io.p2pkit.node.gateway.GatewayHandler;
 import io.p2pkit.node.routing.RoutingV1Handler;
 import io.p2pkit.node.rpc.NodeRpc;
@@ -34,9 +35,10 @@ public final class NodeHttp {
     public static Handler gateway(Node node) {
         PathMappingsHandler paths = new PathMappingsHandler();
         paths.addMapping(PathSpec.from(RoutingV1Handler.PREFIX + "*"), new RoutingV1Handler(node.host(), node.dht()));
-        GatewayHandler gateway = new GatewayHandler(node);
-        paths.addMapping(PathSpec.from("/ipfs/*"), gateway);
-        paths.addMapping(PathSpec.from("/ipns/*"), gateway);
+        // every other path: /ipfs/… and /ipns/…, and any path on a subdomain or DNSLink host
+        GatewayHandler gateway = new GatewayHandler(node, node.config().gatewayHosts(),
+                DnsLinkResolver.forServer(node.config().transports().dnsServer()));
+        paths.addMapping(PathSpec.from("/"), gateway);
         return paths;
     }
 }

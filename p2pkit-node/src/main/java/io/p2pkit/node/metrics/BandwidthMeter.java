@@ -77,6 +77,31 @@ public final class BandwidthMeter implements AutoCloseable {
         return new long[]{in, out};
     }
 
+    /**
+     * The bytes the host's streams carried so far, in and out, by protocol.
+     *
+     * @return {@code {in, out}} for each protocol that has carried bytes
+     */
+    public static java.util.Map<String, long[]> totalsByProtocol(MetricRegistry registry) {
+        java.util.Map<String, long[]> totals = new java.util.TreeMap<>();
+        registry.family(FAMILY).ifPresent(family -> {
+            for (Sample s : family.samples()) {
+                int dir = s.labelNames().indexOf("dir");
+                int proto = s.labelNames().indexOf("protocol");
+                if (dir < 0 || proto < 0) {
+                    continue;
+                }
+                long[] t = totals.computeIfAbsent(s.labelValues().get(proto), p -> new long[2]);
+                switch (s.labelValues().get(dir)) {
+                    case "in" -> t[0] += (long) s.value();
+                    case "out" -> t[1] += (long) s.value();
+                    default -> { }
+                }
+            }
+        });
+        return totals;
+    }
+
     private void sample() {
         long[] totals = totals(registry, java.util.Optional.empty());
         long in = totals[0];

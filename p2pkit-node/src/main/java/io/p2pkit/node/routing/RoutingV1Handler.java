@@ -317,14 +317,16 @@ public final class RoutingV1Handler extends Handler.Abstract {
     }
 
     private void putIpns(Request request, Response response, String name) throws IOException {
+        // Read the (capped) body before any refusal: answering with the body unread makes Jetty close
+        // the connection, and a client still writing it may lose the answer to the reset.
+        byte[] body;
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            body = in.readNBytes(IpnsRecord.MAX_BYTES + 1);
+        }
         PeerId id = ipnsName(name);
         HttpField type = request.getHeaders().getField(HttpHeader.CONTENT_TYPE);
         if (type == null || !type.getValue().startsWith(IPNS_RECORD)) {
             throw new HttpError(HttpStatus.NOT_ACCEPTABLE_406, "send the record with Content-Type: " + IPNS_RECORD);
-        }
-        byte[] body;
-        try (InputStream in = Content.Source.asInputStream(request)) {
-            body = in.readNBytes(IpnsRecord.MAX_BYTES + 1);
         }
         if (body.length > IpnsRecord.MAX_BYTES) {
             throw new HttpError(HttpStatus.PAYLOAD_TOO_LARGE_413, "an IPNS record is at most " + IpnsRecord.MAX_BYTES

@@ -23,8 +23,8 @@ final class BlockCommands {
     static List<RpcCommand> all() {
         return List.of(
                 RpcCommand.at("block/get").args(RpcArgument.string("cid", true, false)).run(BlockCommands::get),
-                RpcCommand.at("block/stat").args(RpcArgument.string("cid", true, false)).run(BlockCommands::stat),
-                RpcCommand.at("block/put").args(RpcArgument.file("data", true, true))
+                RpcCommand.at("block/stat").text(TextEncoders::blockStat).args(RpcArgument.string("cid", true, false)).run(BlockCommands::stat),
+                RpcCommand.at("block/put").text(TextEncoders::key).args(RpcArgument.file("data", true, true))
                         .options(RpcOption.string("cid-codec").withDefault(""), RpcOption.string("mhtype").withDefault("sha2-256"),
                                 RpcOption.integer("mhlen").withDefault(-1), RpcOption.bool("pin").withDefault(false),
                                 RpcOption.bool("allow-big-block").withDefault(false), RpcOption.string("format", "f"))
@@ -43,7 +43,9 @@ final class BlockCommands {
 
     private static void stat(RpcRequest req, RpcResponse res) throws Exception {
         Repository repo = NodeContent.repository(req);
-        Cid cid = KuboPaths.resolveCid(repo, req.argument(0));
+        FetchingBlocks blocks = FetchingBlocks.of(req);
+        Cid cid = KuboPaths.resolveCid(repo, blocks, req.argument(0));
+        blocks.get(cid); // fetched when it is elsewhere
         OptionalInt size = repo.blocks().sizeOf(cid.multihash());
         if (size.isEmpty()) {
             throw KuboPaths.notFound(cid);

@@ -1,6 +1,9 @@
 package io.p2pkit.node.rpc;
 
 import io.p2pkit.core.host.PeerInfo;
+import io.p2pkit.ipfs.repo.RepoConfig;
+import io.p2pkit.ipfs.repo.Repository;
+import io.p2pkit.node.config.KuboConfig;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.node.NodeConfig;
 import io.p2pkit.node.http.HttpAddress;
@@ -8,26 +11,138 @@ import io.p2pkit.node.http.HttpAddress;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.nio.file.Path;
 
 /**
- * {@code config/show}: the node's settings laid out as the sections of Kubo's config file that
- * p2pkit has (no private key, as Kubo leaves it out).
+ * {@code config/show}, {@code config}, {@code config/replace}, {@code config/profile/apply}: the
+ * node's settings laid out as the sections of Kubo's config file that p2pkit has (no private key,
+ * as Kubo leaves it out), the repository's config file's values over the running node's; edits
+ * go to that file ({@link KuboConfig}) and take effect when the daemon starts again, as in Kubo.
  */
 final class ConfigCommands {
     private ConfigCommands() {
     }
 
     static List<RpcCommand> all() {
-        return List.of(RpcCommand.at("config/show").run(ConfigCommands::show));
+        return List.of(RpcCommand.at("config/show").run(ConfigCommands::show),
+                RpcCommand.at("config").args(RpcArgument.string("key", true, false), RpcArgument.string("value", false, false))
+                        .options(RpcOption.bool("bool"), RpcOption.bool("json"), RpcOption.bool("expand-auto"))
+                        .run(ConfigCommands::entry),
+                RpcCommand.at("config/replace").args(RpcArgument.file("file", true, false))
+                        .run(ConfigCommands::replace),
+                RpcCommand.at("config/profile/apply").args(RpcArgument.string("profile", true, false))
+                        .options(RpcOption.bool("dry-run")).run(ConfigCommands::applyProfile));
     }
 
     private static void show(RpcRequest req, RpcResponse res) throws Exception {
+        res.single(kuboConfig(req));
+    }
+
+    /**
+     * {@code config <key> [<value>]}: one entry of {@link #kuboConfig}, found as Kubo's MapGetKV
+     * finds it (dotted, case-sensitive), answered as {@code {"Key","Value"}}; with a value, the
+     * repository's config file is changed (the daemon takes it at its next start) and the value
+     * answered.
+     */
+    private static void entry(RpcRequest req, RpcResponse res) throws Exception {
+        String key = req.argument(0);
+        String lower = key.toLowerCase(java.util.Locale.ROOT);
+        if (lower.equals("identity") || lower.equals("identity.privkey")) {
+            throw RpcError.failed("cannot show or change private key through API");
+        }
+        if (req.arguments().size() > 1) {
+            String text = req.argument(1);
+            Object value;
+            try {
+                value = req.bool("json") ? KuboConfig.parseJson(text) : req.bool("bool") ? (Object) text.equals("true") : text;
+                KuboConfig.edit(repository(req), c -> KuboConfig.set(c, key, value), false);
+            } catch (IllegalArgumentException e) { // KuboConfig.EditException, RepoConfigException
+                throw RpcError.failed(e.getMessage());
+            }
+            res.single(keyValue(key, value));
+            return;
+        }
+        Object value;
+        try {
+            value = KuboConfig.lookup(kuboConfig(req), key);
+        } catch (KuboConfig.EditException e) {
+            throw RpcError.failed(e.getMessage());
+        }
+        res.single(keyValue(key, value));
+    }
+
+    private static Map<String, Object> keyValue(String key, Object value) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("Key", key);
+        o.put("Value", value);
+        return o;
+    }
+
+    /** {@code config/replace}: the uploaded Kubo config JSON becomes the file's settings; Kubo answers nothing. */
+    private static void replace(RpcRequest req, RpcResponse res) throws Exception {
+        Path root = repository(req);
+        Uploads.Entry e = req.files().next();
+        if (e == null || e.kind() != Uploads.Kind.FILE) {
+            throw RpcError.failed("argument \"file\" is required");
+        }
+        byte[] json = NodeContent.readBounded(e.body(), RepoConfig.MAX_BYTES, "the config");
+        try {
+            Object doc = KuboConfig.parseJson(new String(json, java.nio.charset.StandardCharsets.UTF_8));
+            if (!(doc instanceof Map<?, ?> m)) {
+                throw RpcError.failed("failed to decode config: not a JSON object");
+            }
+            if (m.get("Identity") instanceof Map<?, ?> id && id.get("PrivKey") != null) {
+                throw RpcError.failed("setting private key with API is not supported");
+            }
+            KuboConfig.edit(root, c -> KuboConfig.replace(c, m, new java.util.ArrayList<>()), false);
+        } catch (IllegalArgumentException x) {
+            throw RpcError.failed(x.getMessage());
+        }
+    }
+
+    /** {@code config/profile/apply}: Kubo's {@code {"OldCfg","NewCfg"}}; with dry-run nothing is written. */
+    private static void applyProfile(RpcRequest req, RpcResponse res) throws Exception {
+        String name = req.argument(0);
+        KuboConfig.Edit edit;
+        try {
+            edit = KuboConfig.edit(repository(req), c -> {
+                RepoConfig out = c;
+                for (String n : name.split(",")) {
+                    out = KuboConfig.applyProfile(out, n);
+                }
+                return out;
+            }, req.bool("dry-run"));
+        } catch (IllegalArgumentException e) {
+            throw RpcError.failed(e.getMessage());
+        }
+        Map<String, Object> running = running(req);
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("OldCfg", KuboConfig.merge(running, KuboConfig.show(edit.before())));
+        o.put("NewCfg", KuboConfig.merge(running, KuboConfig.show(edit.after())));
+        res.single(o);
+    }
+
+    private static Path repository(RpcRequest req) {
+        return req.node().config().content().map(NodeConfig.Content::repo).orElseThrow(() -> RpcError.failed(
+                "this node runs without a repository: it has no config file to change"));
+    }
+
+    /** The running node's settings, overlaid by what the repository's config file says (which a restart takes). */
+    private static Map<String, Object> kuboConfig(RpcRequest req) throws java.io.IOException {
+        Map<String, Object> running = running(req);
+        Optional<Path> root = req.node().config().content().map(NodeConfig.Content::repo);
+        return root.isEmpty() ? running : KuboConfig.merge(running, KuboConfig.show(Repository.readConfig(root.get())));
+    }
+
+    private static Map<String, Object> running(RpcRequest req) throws java.io.IOException {
         NodeConfig c = req.node().config();
         Map<String, Object> identity = new LinkedHashMap<>();
         identity.put("PeerID", req.node().peerId().toString());
         Map<String, Object> addresses = new LinkedHashMap<>();
-        addresses.put("API", c.api().map(h -> List.of(HttpAddress.multiaddr(h.address()))).orElse(List.of()));
-        addresses.put("Gateway", c.gateway().map(h -> List.of(HttpAddress.multiaddr(h.address()))).orElse(List.of()));
+        // Kubo's Strings: one address is a string
+        addresses.put("API", c.api().map(h -> (Object) HttpAddress.multiaddr(h.address())).orElse(List.of()));
+        addresses.put("Gateway", c.gateway().map(h -> (Object) HttpAddress.multiaddr(h.address())).orElse(List.of()));
         addresses.put("Swarm", c.listen().stream().map(Multiaddr::toString).toList());
         Map<String, Object> routing = new LinkedHashMap<>();
         routing.put("Type", c.dht().map(d -> d.mode().name().toLowerCase(java.util.Locale.ROOT).equals("client")
@@ -47,7 +162,7 @@ final class ConfigCommands {
             datastore.put("StorageMax", Long.toString(NodeContent.repository(req).stat().storageMax()));
             o.put("Datastore", datastore);
         }
-        res.single(o);
+        return o;
     }
 
     private static java.util.stream.Stream<String> bootstrapAddresses(PeerInfo p) {

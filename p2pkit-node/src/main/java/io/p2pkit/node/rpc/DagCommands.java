@@ -42,7 +42,7 @@ final class DagCommands {
 
     static List<RpcCommand> all() {
         return List.of(
-                RpcCommand.at("dag/put").args(RpcArgument.file("object data", true, true))
+                RpcCommand.at("dag/put").text(TextEncoders::dagPut).args(RpcArgument.file("object data", true, true))
                         .options(RpcOption.string("store-codec").withDefault("dag-cbor"),
                                 RpcOption.string("input-codec").withDefault("dag-json"), RpcOption.bool("pin"),
                                 RpcOption.string("hash").withDefault("sha2-256"), RpcOption.bool("allow-big-block"))
@@ -57,6 +57,8 @@ final class DagCommands {
                 RpcCommand.at("dag/stat").args(RpcArgument.string("root", true, true))
                         .options(RpcOption.bool("progress", "p").withDefault(true))
                         .run(DagCommands::stat),
+                RpcCommand.at("dag/resolve").args(RpcArgument.string("ref", true, false))
+                        .run(DagCommands::resolve),
                 RpcCommand.at("dag/export").args(RpcArgument.string("root", true, false))
                         .options(RpcOption.bool("progress", "p"))
                         .run(DagCommands::export));
@@ -157,10 +159,14 @@ final class DagCommands {
         Repository repo = NodeContent.repository(req);
         DagStats stats = new DagStats();
         boolean progress = req.bool("progress");
+        FetchingBlocks blocks = FetchingBlocks.of(req);
         for (String arg : req.arguments()) {
-            ResolvedPath resolved = KuboPaths.resolve(repo, arg);
+            ResolvedPath resolved = KuboPaths.resolve(repo, blocks, arg);
             if (!resolved.remainder().isEmpty()) {
                 throw RpcError.failed(arg + " leads inside block " + resolved.cid() + ": dag stat counts whole DAGs");
+            }
+            if (!NodeContent.offline(req)) {
+                NodeContent.fetchDag(req, resolved.cid()); // the walk below reads every block of it
             }
             stats.add(repo, resolved.cid(), () -> {
                 if (progress) {
@@ -176,14 +182,24 @@ final class DagCommands {
         res.emit(stats.json());
     }
 
+    /** Kubo's {@code dag resolve}: the block a path ends in, and what is left of the path inside it. */
+    private static void resolve(RpcRequest req, RpcResponse res) throws Exception {
+        ResolvedPath resolved = KuboPaths.resolve(NodeContent.repository(req), FetchingBlocks.of(req), req.argument(0));
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("Cid", Map.of("/", resolved.cid().toString()));
+        o.put("RemPath", String.join("/", resolved.remainder()));
+        res.emit(o);
+    }
+
     private static void get(RpcRequest req, RpcResponse res) throws Exception {
         Repository repo = NodeContent.repository(req);
         Codecs codecs = RepoOption.codecs(true);
         long codec = CodecNames.supportedCodec("output-codec", req.string("output-codec").orElseThrow(), codecs);
-        ResolvedPath resolved = KuboPaths.resolve(repo, req.argument(0));
+        FetchingBlocks blocks = FetchingBlocks.of(req);
+        ResolvedPath resolved = KuboPaths.resolve(repo, blocks, req.argument(0));
         Node node = resolved.node();
         if (node instanceof Link link) {
-            Block block = repo.blocks().local().get(link.cid()).orElseThrow(() -> KuboPaths.notFound(link.cid()));
+            Block block = blocks.get(link.cid()).orElseThrow(() -> KuboPaths.notFound(link.cid()));
             node = codecs.decode(block);
         }
         byte[] bytes;

@@ -1,6 +1,10 @@
 package io.p2pkit.node.rpc;
 
 import io.p2pkit.core.multiformats.Cid;
+import io.p2pkit.core.multiformats.Multicodec;
+import io.p2pkit.ipfs.block.Block;
+import io.p2pkit.ipfs.codec.dagpb.PBLink;
+import io.p2pkit.ipfs.codec.dagpb.PBNode;
 import io.p2pkit.ipfs.pin.GcLock;
 import io.p2pkit.ipfs.pin.PinType;
 import io.p2pkit.ipfs.repo.Repository;
@@ -18,11 +22,13 @@ import io.p2pkit.ipfs.unixfs.importer.TreeImporter;
 import io.p2pkit.ipfs.unixfs.pb.Mtime;
 import io.p2pkit.node.cli.content.CodecNames;
 import io.p2pkit.node.cli.content.LocalFiles;
-import io.p2pkit.node.cli.content.TarArchive;
+import io.p2pkit.node.cli.content.UnixfsTar;
+import io.p2pkit.node.cli.options.RepoOption;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -292,18 +298,13 @@ final class FilesCommands {
 
     // --- get
 
-    /** The deepest directory nesting {@code get} writes. */
-    private static final int MAX_DEPTH = 4096;
-
     private static void get(RpcRequest req, RpcResponse res) throws Exception {
         boolean archive = req.bool("archive");
+        // as Kubo: without --compress a level is ignored; with it, the level must be 1 to 9
         boolean compress = req.bool("compress");
-        int level = req.number("compression-level").orElse(-1L).intValue();
-        if (level != -1 && (level < 1 || level > 9)) {
+        int level = compress ? req.number("compression-level").orElse(-1L).intValue() : 0;
+        if (compress && req.has("compression-level") && (level < 1 || level > 9)) {
             throw RpcError.failed("compression level must be between 1 and 9");
-        }
-        if (req.has("compression-level") && !compress) {
-            compress = true; // as Kubo: a level implies compression
         }
         Repository repo = NodeContent.repository(req);
         String arg = req.argument(0);
@@ -316,83 +317,67 @@ final class FilesCommands {
         if (root.type() == EntryType.FILE) {
             res.length(root.size());
         }
-        if (!archive && compress && root.type() != EntryType.FILE) {
+        if (!archive && compress && root.type() == EntryType.DIRECTORY) {
             throw RpcError.failed("file is not regular");
         }
-        OutputStream out = compress ? new LeveledGzip(res.stream(), level) : res.stream();
-        if (!archive && compress) {
-            LocalFiles.offline(() -> {
-                try (InputStream in = exporter.read(cid)) {
+        OutputStream out = compress ? new UnixfsTar.LeveledGzip(res.stream(), level) : res.stream();
+        LocalFiles.offline(() -> {
+            if (!archive && compress) {
+                try (InputStream in = root.type() == EntryType.FILE ? exporter.read(cid)
+                        : new java.io.ByteArrayInputStream(exporter.readSymlink(cid).getBytes(StandardCharsets.UTF_8))) {
                     in.transferTo(out);
                 }
-                return null;
-            });
-        } else {
-            TarArchive tar = new TarArchive(out);
-            LocalFiles.offline(() -> {
-                writeTar(exporter, root, name, tar, 0);
-                return null;
-            });
-            tar.finish();
-        }
-        if (out instanceof LeveledGzip gzip) {
+            } else {
+                new UnixfsTar(exporter, out, n -> { }).write(root, name);
+            }
+            return null;
+        });
+        if (out instanceof UnixfsTar.LeveledGzip gzip) {
             gzip.finish();
         }
         out.flush();
-    }
-
-    private static void writeTar(Exporter exporter, UnixfsEntry entry, String name, TarArchive tar, int depth)
-            throws IOException {
-        long mtime = entry.mtime() == null ? 0 : entry.mtime().seconds();
-        switch (entry.type()) {
-            case FILE -> {
-                try (InputStream in = exporter.read(entry.cid())) {
-                    tar.file(name, entry.mode() == null ? 0644 : entry.mode(), entry.size(), mtime, in);
-                }
-            }
-            case SYMLINK -> tar.symlink(name, exporter.readSymlink(entry.cid()), mtime);
-            case DIRECTORY -> {
-                if (depth >= MAX_DEPTH) {
-                    throw RpcError.failed(entry.cid() + ": directories nested deeper than " + MAX_DEPTH);
-                }
-                tar.directory(name, entry.mode() == null ? 0755 : entry.mode(), mtime);
-                DirEntries entries = exporter.list(entry.cid(), false);
-                for (DirEntry d; (d = entries.next()) != null; ) {
-                    String child = d.name();
-                    if (child.isEmpty() || child.equals(".") || child.equals("..") || child.contains("/")) {
-                        throw RpcError.failed(entry.cid() + " has an entry named \"" + child
-                                + "\", which cannot be put in an archive safely");
-                    }
-                    writeTar(exporter, exporter.stat(d.cid()), name + "/" + child, tar, depth + 1);
-                }
-            }
-        }
-    }
-
-    /** gzip at a chosen level (-1: the default). */
-    private static final class LeveledGzip extends java.util.zip.GZIPOutputStream {
-        LeveledGzip(OutputStream out, int level) throws IOException {
-            super(out, 64 * 1024);
-            def.setLevel(level);
-        }
     }
 
     // --- ls
 
     private static void ls(RpcRequest req, RpcResponse res) throws Exception {
         Repository repo = NodeContent.repository(req);
-        Exporter exporter = LocalFiles.exporter(repo);
+        FetchingBlocks blocks = FetchingBlocks.of(req);
+        Exporter exporter = new Exporter(blocks);
         boolean resolve = req.bool("resolve-type") || req.bool("size");
         boolean stream = req.bool("stream");
         List<Map<String, Object>> objects = new ArrayList<>();
         for (String arg : req.arguments()) {
-            Cid cid = KuboPaths.resolveCid(repo, arg);
+            Cid cid = KuboPaths.resolveCid(repo, blocks, arg);
             UnixfsEntry e = LocalFiles.offline(() -> exporter.stat(cid));
             List<Map<String, Object>> links = new ArrayList<>();
             if (e.type() == EntryType.DIRECTORY) {
+                if (resolve) {
+                    blocks.ensure(cid, RepoOption.codecs(true)); // the entries' first blocks in one batch
+                }
                 DirEntries entries = LocalFiles.offline(() -> exporter.list(cid, resolve));
                 for (DirEntry d; (d = LocalFiles.offline(entries::next)) != null; ) {
                     Map<String, Object> link = link(d, resolve, exporter);
+                    if (stream) {
+                        res.emit(Map.of("Objects", List.of(object(arg, List.of(link)))));
+                    } else {
+                        links.add(link);
+                    }
+                }
+            }
+            if (e.type() != EntryType.DIRECTORY && cid.codec() == Multicodec.DAG_PB) {
+                // as Kubo: a file's listing is the blocks its root links to, unnamed
+                Block root = blocks.get(cid).orElseThrow(() -> KuboPaths.notFound(cid));
+                for (PBLink l : PBNode.decode(root.data()).links()) {
+                    long tsize = l.tsize() == null ? 0 : l.tsize();
+                    DirEntry d;
+                    if (l.hash().codec() == Multicodec.RAW || !resolve) {
+                        d = new DirEntry(l.nameOrEmpty(), l.hash(), tsize, EntryType.FILE, tsize);
+                    } else {
+                        UnixfsEntry s = LocalFiles.offline(() -> exporter.stat(l.hash()));
+                        d = new DirEntry(l.nameOrEmpty(), l.hash(), tsize, s.type(), s.type() == EntryType.FILE ? s.size() : 0);
+                    }
+                    Map<String, Object> link = link(d, resolve || l.hash().codec() == Multicodec.RAW, exporter);
                     if (stream) {
                         res.emit(Map.of("Objects", List.of(object(arg, List.of(link)))));
                     } else {

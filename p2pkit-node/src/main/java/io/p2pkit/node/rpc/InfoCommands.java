@@ -21,7 +21,7 @@ final class InfoCommands {
                 RpcCommand.at("id").args(RpcArgument.string("peerid", false, false))
                         .options(RpcOption.string("format", "f"), RpcOption.string("peerid-base").withDefault("b58mh"))
                         .run(InfoCommands::id),
-                RpcCommand.at("version")
+                RpcCommand.at("version").text(TextEncoders::version)
                         .options(RpcOption.bool("number", "n"), RpcOption.bool("commit"), RpcOption.bool("repo"),
                                 RpcOption.bool("all"))
                         .run(InfoCommands::version));

@@ -3,11 +3,14 @@ package io.p2pkit.node.rpc;
 import io.p2pkit.core.multiformats.Cid;
 import io.p2pkit.ipfs.path.IpfsPath;
 import io.p2pkit.ipfs.path.PathResolutionException;
+import io.p2pkit.ipfs.path.PathResolver;
 import io.p2pkit.ipfs.path.ResolvedPath;
 import io.p2pkit.ipfs.repo.Repository;
 import io.p2pkit.node.cli.UsageException;
 import io.p2pkit.node.cli.content.BlockNotFoundException;
 import io.p2pkit.node.cli.content.ContentPath;
+import io.p2pkit.node.cli.options.RepoOption;
+import io.p2pkit.ipfs.unixfs.hamt.HamtLinkLookup;
 
 import java.io.IOException;
 import java.util.List;
@@ -50,7 +53,7 @@ final class KuboPaths {
         IpfsPath p = parse(arg);
         Repository repo = NodeContent.repository(request);
         if (p.root().multihash().code() != io.p2pkit.core.multiformats.Multicodec.IDENTITY
-                && !repo.blocks().local().has(p.root().multihash())) {
+                && !NodeContent.offline(request) && !repo.blocks().local().has(p.root().multihash())) {
             NodeContent.fetchDag(request, p.root());
         }
         return resolveCid(repo, arg);
@@ -61,6 +64,28 @@ final class KuboPaths {
         try {
             return ContentPath.resolve(repo, parse(arg));
         } catch (PathResolutionException e) {
+            throw kubo(repo, e);
+        }
+    }
+
+    /** The CID an argument leads to over {@code blocks} (a bare CID is itself, no block read). */
+    static Cid resolveCid(Repository repo, FetchingBlocks blocks, String arg) throws IOException {
+        IpfsPath path = parse(arg);
+        return path.segments().isEmpty() ? path.root() : resolve(repo, blocks, arg).cid();
+    }
+
+    /**
+     * The path resolved over {@code blocks}, which fetch each block on the way that is not here
+     * (only those: a path into a large directory does not bring the directory's DAG).
+     */
+    static ResolvedPath resolve(Repository repo, FetchingBlocks blocks, String arg) throws IOException {
+        IpfsPath path = parse(arg);
+        try {
+            return new PathResolver(blocks, RepoOption.codecs(true), HamtLinkLookup.INSTANCE).resolve(path);
+        } catch (PathResolutionException e) {
+            if (e.reason() == PathResolutionException.Reason.BLOCK_NOT_FOUND) {
+                throw blocks.missing().map(KuboPaths::notFound).orElseThrow(() -> e);
+            }
             throw kubo(repo, e);
         }
     }

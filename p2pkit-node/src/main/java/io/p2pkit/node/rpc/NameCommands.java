@@ -3,30 +3,44 @@ package io.p2pkit.node.rpc;
 import io.p2pkit.core.crypto.PrivateKey;
 import io.p2pkit.core.multiformats.Cid;
 import io.p2pkit.kad.KadDht;
-import io.p2pkit.kad.PutResult;
+import io.p2pkit.kad.record.InvalidRecordException;
+import io.p2pkit.kad.record.IpnsRecord;
+import io.p2pkit.kad.record.IpnsRecordSigner;
+import io.p2pkit.kad.record.IpnsValidator;
+import io.p2pkit.node.routing.RoutingV1Client;
+import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.node.cli.UsageException;
 import io.p2pkit.node.cli.content.IpnsNames;
+import io.p2pkit.node.dnslink.DnsLinkResolver;
 import io.p2pkit.node.config.Keystore;
 
+import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Optional;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@code name/publish|resolve}: IPNS over the node's DHT, in Kubo's shapes. */
+/**
+ * {@code name/publish|resolve}: IPNS over the node's DHT and its delegated routers ({@code --routing-http}),
+ * in Kubo's shapes.
+ */
 final class NameCommands {
     private NameCommands() {
     }
 
     static List<RpcCommand> all() {
         return List.of(
-                RpcCommand.at("name/publish").args(RpcArgument.string("ipfs-path", true, false))
+                RpcCommand.at("name/publish").text(TextEncoders::published).args(RpcArgument.string("ipfs-path", true, false))
                         .options(RpcOption.bool("resolve").withDefault(true), RpcOption.string("lifetime", "t").withDefault("48h"),
                                 RpcOption.bool("allow-offline"), RpcOption.string("ttl"),
                                 RpcOption.string("key", "k").withDefault(Keystore.SELF), RpcOption.bool("quieter", "Q"),
                                 RpcOption.string("ipns-base").withDefault("base36"))
                         .run(NameCommands::publish),
-                RpcCommand.at("name/resolve").args(RpcArgument.string("name", false, false))
+                RpcCommand.at("name/resolve").text(TextEncoders::path).args(RpcArgument.string("name", false, false))
                         .options(RpcOption.bool("recursive", "r").withDefault(true), RpcOption.bool("nocache", "n"),
                                 RpcOption.uint("dht-record-count", "dhtrc"), RpcOption.string("dht-timeout", "dhtt"),
                                 RpcOption.bool("stream", "s"))
@@ -48,13 +62,29 @@ final class NameCommands {
         Duration lifetime = GoDuration.parse(req.string("lifetime").orElse("48h"));
         Duration ttl = req.string("ttl").map(GoDuration::parse).orElse(Duration.ofHours(1));
         String keyName = req.string("key").orElse(Keystore.SELF);
-        Keystore keystore = KeyCommands.keystore(req);
         PrivateKey key = keyName.equals(Keystore.SELF) ? req.node().host().identity()
-                : keystore.get(keyName).orElseThrow(() -> RpcError.failed("no key by the given name was found"));
-        KadDht dht = RoutingCommands.dht(req);
-        PutResult r = IpnsNames.publish(dht, key, value, lifetime, ttl);
-        if (r.peers() == 0 && !req.bool("allow-offline")) {
-            throw RpcError.failed("can't publish while offline: pass `--allow-offline` to override");
+                : KeyCommands.keystore(req).get(keyName).orElseThrow(() -> RpcError.failed("no key by the given name was found"));
+        PeerId id = key.publicKey().toPeerId();
+        long sequence = best(req, id).map(r -> IpnsRecord.decode(r).sequence() + 1).orElse(0L);
+        byte[] record = IpnsRecordSigner.sign(key, value, sequence, Instant.now().plus(lifetime), ttl);
+        // as Kubo with an HTTP router beside the DHT: put everywhere, done when one place took it
+        int reached = 0;
+        Optional<KadDht> dht = req.node().dht();
+        if (dht.isPresent()) {
+            reached += dht.get().putValue(IpnsNames.dhtKey(id), record).peers();
+        }
+        IOException failed = null;
+        for (RoutingV1Client router : req.node().delegatedRouters()) {
+            try {
+                router.putIpns(id, record);
+                reached++;
+            } catch (IOException e) {
+                failed = e;
+            }
+        }
+        if (reached == 0 && !req.bool("allow-offline")) {
+            throw RpcError.failed(failed != null ? "could not publish to " + failed.getMessage()
+                    : "can't publish while offline: pass `--allow-offline` to override");
         }
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("Name", KeyCommands.name(new Keystore.Entry(keyName, key.publicKey().toPeerId()), req));
@@ -65,12 +95,59 @@ final class NameCommands {
     private static void resolve(RpcRequest req, RpcResponse res) throws Exception {
         String name = req.arguments().isEmpty() ? "/ipns/" + req.node().peerId() : req.argument(0);
         String path = name.startsWith("/ipns/") ? name : "/ipns/" + name;
-        try {
-            IpnsNames.parseName(path);
-        } catch (UsageException e) {
-            throw RpcError.failed(e.getMessage());
+        boolean dnsLink = IpnsNames.isDnsLink(path);
+        if (!dnsLink) {
+            try {
+                IpnsNames.parseName(path);
+            } catch (UsageException e) {
+                throw RpcError.failed(e.getMessage());
+            }
         }
-        String resolved = IpnsNames.resolve(RoutingCommands.dht(req), path, req.bool("recursive"));
+        // a DNSLink name needs no routing unless it leads to a key
+        boolean routed = req.node().dht().isPresent() || !req.node().delegatedRouters().isEmpty();
+        if (!dnsLink && !routed) {
+            RoutingCommands.dht(req); // Kubo's error for a node without routing
+        }
+        String where = req.node().delegatedRouters().isEmpty() ? "in the DHT"
+                : req.node().dht().isEmpty() ? "at the delegated routers" : "in the DHT or at the delegated routers";
+        String resolved = IpnsNames.resolve(routed ? id -> best(req, id) : null, where,
+                DnsLinkResolver.forServer(req.node().config().transports().dnsServer()), path, req.bool("recursive"));
         res.single(Map.of("Path", resolved));
+    }
+
+    /**
+     * The best valid record of {@code name} (highest sequence, then latest validity) among the DHT's
+     * and each delegated router's; fails when every place failed.
+     */
+    private static Optional<byte[]> best(RpcRequest req, PeerId name) throws IOException {
+        Optional<KadDht> dht = req.node().dht();
+        List<RoutingV1Client> routers = req.node().delegatedRouters();
+        if (dht.isEmpty() && routers.isEmpty()) {
+            RoutingCommands.dht(req); // Kubo's error for a node without routing
+        }
+        byte[] key = IpnsNames.dhtKey(name);
+        IpnsValidator validator = new IpnsValidator(Clock.systemUTC());
+        List<byte[]> found = new ArrayList<>();
+        List<IOException> failures = new ArrayList<>();
+        if (dht.isPresent()) {
+            dht.get().getValue(key, 1).value().ifPresent(found::add); // the DHT validates what it returns
+        }
+        for (RoutingV1Client router : routers) {
+            try {
+                Optional<byte[]> r = router.getIpns(name);
+                if (r.isPresent()) {
+                    validator.validate(key, r.get());
+                    found.add(r.get());
+                }
+            } catch (InvalidRecordException e) {
+                // a router's bad record is no record, as a bad DHT value is
+            } catch (IOException e) {
+                failures.add(e);
+            }
+        }
+        if (dht.isEmpty() && failures.size() == routers.size()) {
+            throw failures.getFirst();
+        }
+        return found.isEmpty() ? Optional.empty() : Optional.of(found.get(validator.select(key, found)));
     }
 }

@@ -35,11 +35,16 @@ final class NodeContent {
         }
     }
 
+    /** Whether the request asks, as Kubo's global {@code --offline}, that nothing be fetched. */
+    static boolean offline(RpcRequest request) {
+        return request.bool("offline");
+    }
+
     /** Reads input bytes up to {@code limit}, or fails naming what was too big. */
     static byte[] readBounded(java.io.InputStream in, int limit, String what) throws java.io.IOException {
         byte[] bytes = in.readNBytes(limit + 1);
         if (bytes.length > limit) {
-            throw RpcError.failed(what + " is over the " + limit + " bytes a block may have");
+            throw RpcError.failed(what + " is over its limit of " + limit + " bytes");
         }
         return bytes;
     }

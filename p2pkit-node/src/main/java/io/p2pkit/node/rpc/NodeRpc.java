@@ -11,10 +11,10 @@ public final class NodeRpc {
     /** The commands; {@code stats/bw} reads {@code registry}. */
     public static RpcCommands commands(MetricRegistry registry) {
         RpcCommands commands = new RpcCommands();
-        for (var group : java.util.List.of(InfoCommands.all(), FilesCommands.all(), BlockCommands.all(),
+        for (var group : java.util.List.of(InfoCommands.all(), FilesCommands.all(), MfsCommands.all(), BlockCommands.all(),
                 DagCommands.all(), PinCommands.all(), RepoCommands.all(), SwarmCommands.all(),
                 KeyCommands.all(), NameCommands.all(), RoutingCommands.all(), PubsubCommands.all(),
-                StatsCommands.all(registry), ConfigCommands.all(), BitswapCommands.all())) {
+                StatsCommands.all(registry), ConfigCommands.all(), BitswapCommands.all(), GraphSyncCommands.all())) {
             group.forEach(commands::add);
         }
         return commands;

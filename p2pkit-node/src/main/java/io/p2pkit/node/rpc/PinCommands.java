@@ -19,17 +19,33 @@ final class PinCommands {
 
     static List<RpcCommand> all() {
         return List.of(
-                RpcCommand.at("pin/add").args(RpcArgument.string("ipfs-path", true, true))
+                RpcCommand.at("pin/add").text(TextEncoders::pinned).args(RpcArgument.string("ipfs-path", true, true))
                         .options(RpcOption.bool("recursive", "r").withDefault(true), RpcOption.string("name", "n"),
                                 RpcOption.bool("progress"))
                         .run(PinCommands::add),
-                RpcCommand.at("pin/rm").args(RpcArgument.string("ipfs-path", true, true))
+                RpcCommand.at("pin/rm").text(TextEncoders::unpinned).args(RpcArgument.string("ipfs-path", true, true))
                         .options(RpcOption.bool("recursive", "r").withDefault(true))
                         .run(PinCommands::rm),
                 RpcCommand.at("pin/ls").args(RpcArgument.string("ipfs-path", false, true))
                         .options(RpcOption.string("type", "t").withDefault("all"), RpcOption.bool("quiet", "q"),
                                 RpcOption.string("name", "n"), RpcOption.bool("stream", "s"), RpcOption.bool("names"))
-                        .run(PinCommands::ls));
+                        .run(PinCommands::ls),
+                RpcCommand.at("pin/verify").options(RpcOption.bool("verbose"), RpcOption.bool("quiet", "q"))
+                        .run(PinCommands::verify));
+    }
+
+    /** Kubo's {@code pin/verify}: one value per broken recursive pin (every pin with {@code verbose}). */
+    private static void verify(RpcRequest req, RpcResponse res) throws Exception {
+        boolean verbose = req.bool("verbose");
+        boolean quiet = req.bool("quiet");
+        if (verbose && quiet) {
+            throw RpcError.failed("the --verbose and --quiet options cannot be used together");
+        }
+        for (io.p2pkit.ipfs.pin.PinVerifyResult p : NodeContent.repository(req).pinner().verify()) {
+            if (!p.ok() || verbose) {
+                res.emit(io.p2pkit.node.cli.content.KuboJson.pinVerify(p, quiet));
+            }
+        }
     }
 
     private static void add(RpcRequest req, RpcResponse res) throws Exception {

@@ -11,8 +11,21 @@ import java.util.Objects;
  * @param arguments its positional arguments, in order
  * @param options   its own options (the global ones are the framework's)
  * @param run       what it does
+ * @param text      how its values read with {@code enc=text} (Kubo's text encoder), or null: then
+ *                  they are written as JSON lines
  */
-public record RpcCommand(String path, List<RpcArgument> arguments, List<RpcOption> options, Run run) {
+public record RpcCommand(String path, List<RpcArgument> arguments, List<RpcOption> options, Run run, Text text) {
+    /** A command's text encoder: one output value as Kubo's command line prints it. */
+    @FunctionalInterface
+    public interface Text {
+        /**
+         * @param request the request (its options change some texts)
+         * @param value   one value the command wrote
+         * @return its text, newlines included
+         */
+        String encode(RpcRequest request, Object value);
+    }
+
     /** A command's body. */
     @FunctionalInterface
     public interface Run {
@@ -48,6 +61,7 @@ public record RpcCommand(String path, List<RpcArgument> arguments, List<RpcOptio
         private final String path;
         private final List<RpcArgument> arguments = new ArrayList<>();
         private final List<RpcOption> options = new ArrayList<>();
+        private Text text;
 
         private Builder(String path) {
             this.path = path;
@@ -65,9 +79,15 @@ public record RpcCommand(String path, List<RpcArgument> arguments, List<RpcOptio
             return this;
         }
 
+        /** Sets the text encoder. */
+        public Builder text(Text encoder) {
+            this.text = encoder;
+            return this;
+        }
+
         /** The command with {@code run}. */
         public RpcCommand run(Run run) {
-            return new RpcCommand(path, arguments, options, run);
+            return new RpcCommand(path, arguments, options, run, text);
         }
     }
 }

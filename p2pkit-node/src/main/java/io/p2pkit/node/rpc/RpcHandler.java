@@ -39,7 +39,7 @@ public final class RpcHandler extends Handler.Abstract {
 
     private static final List<RpcOption> GLOBAL = List.of(
             RpcOption.string("encoding", "enc").withDefault("json"),
-            RpcOption.bool("stream-channels"),
+            RpcOption.bool("stream-channels"), RpcOption.bool("offline"),
             RpcOption.string("timeout"));
 
     private final Node node;
@@ -112,7 +112,7 @@ public final class RpcHandler extends Handler.Abstract {
             plainError(response, 400, e.getMessage());
             return;
         }
-        run(command, parsed, new RpcResponse(response));
+        run(command, parsed, new RpcResponse(response, parsed, command.text()));
     }
 
     private void run(RpcCommand command, RpcRequest request, RpcResponse response) throws IOException {
@@ -132,7 +132,10 @@ public final class RpcHandler extends Handler.Abstract {
         } catch (InterruptedException e) {
             error = RpcError.failed(expired.get() ? "context deadline exceeded" : "context canceled");
         } catch (Exception e) {
-            error = Errors.toRpc(e);
+            // a fetch inside a block read is interrupted as an InterruptedIOException, flag set again
+            boolean interrupted = e instanceof java.io.InterruptedIOException && Thread.currentThread().isInterrupted();
+            error = interrupted ? RpcError.failed(expired.get() ? "context deadline exceeded" : "context canceled")
+                    : Errors.toRpc(e);
         } finally {
             if (deadline != null) {
                 deadline.cancel(false);
@@ -186,7 +189,7 @@ public final class RpcHandler extends Handler.Abstract {
         }
         options.putIfAbsent("encoding", "json");
         String encoding = options.get("encoding").toString();
-        if (!encoding.equals("json")) {
+        if (!encoding.equals("json") && !encoding.equals("text")) {
             throw RpcError.client("invalid encoding: " + encoding);
         }
         if (options.get("timeout") != null) {

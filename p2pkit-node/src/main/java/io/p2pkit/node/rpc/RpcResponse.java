@@ -24,12 +24,25 @@ public final class RpcResponse {
     private enum Shape { SINGLE, CHANNEL, STREAM }
 
     private final Response response;
+    private final RpcRequest request;
+    private final RpcCommand.Text text;
     private final HttpFields.Mutable trailers = HttpFields.build();
     private OutputStream out;
     private String contentType;
 
     RpcResponse(Response response) {
+        this(response, null, null);
+    }
+
+    /** A response in {@code text} when it is not null (the request asked {@code enc=text}). */
+    RpcResponse(Response response, RpcRequest request, RpcCommand.Text text) {
         this.response = response;
+        this.request = request;
+        this.text = text;
+    }
+
+    private boolean asText() {
+        return request != null && request.string("encoding").orElse("json").equals("text");
     }
 
     /** Says how many bytes a stream will have ({@code X-Content-Length}); before the output starts. */
@@ -75,7 +88,8 @@ public final class RpcResponse {
     }
 
     private void line(Object value) throws IOException {
-        out.write((Json.write(value) + "\n").getBytes(StandardCharsets.UTF_8));
+        String line = asText() && text != null ? text.encode(request, value) : Json.write(value) + "\n";
+        out.write(line.getBytes(StandardCharsets.UTF_8));
     }
 
     private void start(Shape shape) {
@@ -84,7 +98,7 @@ public final class RpcResponse {
         }
         common(response);
         response.setTrailersSupplier(() -> trailers);
-        String type = "application/json";
+        String type = asText() ? "text/plain" : "application/json";
         switch (shape) {
             case STREAM -> {
                 response.getHeaders().put("X-Stream-Output", "1");
@@ -120,9 +134,14 @@ public final class RpcResponse {
         if (out == null) {
             common(response);
             response.setStatus(error.status());
-            response.getHeaders().put("Content-Type", "application/json");
+            // with enc=text, go-ipfs-cmds answers the bare message
+            response.getHeaders().put("Content-Type", asText() ? "text/plain" : "application/json");
             out = Content.Sink.asOutputStream(response);
-            line(RpcHandler.errorBody(error.getMessage(), error.code()));
+            if (asText()) {
+                out.write(error.getMessage().getBytes(StandardCharsets.UTF_8));
+            } else {
+                line(RpcHandler.errorBody(error.getMessage(), error.code()));
+            }
         } else {
             trailers.put(STREAM_ERROR, oneLine(error.getMessage()));
         }

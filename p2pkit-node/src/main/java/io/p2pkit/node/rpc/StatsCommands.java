@@ -8,23 +8,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code stats/bw}: the bytes the node's streams carried, from its {@code libp2p_bandwidth_*}
- * counters, as Kubo's {@code {"TotalIn","TotalOut","RateIn","RateOut"}}. The rates are bytes per
- * second since the previous reading (Kubo's are moving averages).
+ * counters, as Kubo's {@code {"TotalIn","TotalOut","RateIn","RateOut"}}, the rates moving averages
+ * over one-second ticks as Kubo's ({@link MovingRates}).
  */
 final class StatsCommands {
     private final MetricRegistry registry;
-    private final AtomicReference<Reading> last = new AtomicReference<>();
-
-    /** Totals at an instant. */
-    private record Reading(long nanos, double in, double out) {
-    }
+    private final MovingRates rates;
 
     private StatsCommands(MetricRegistry registry) {
         this.registry = registry;
+        this.rates = new MovingRates(registry);
     }
 
     static List<RpcCommand> all(MetricRegistry registry) {
@@ -40,6 +36,7 @@ final class StatsCommands {
             throw RpcError.failed("this node counts bytes by protocol, not by peer: drop --peer");
         }
         Optional<String> protocol = req.string("proto");
+        rates.start(req.node().host().scheduler());
         if (!req.bool("poll")) {
             res.single(snapshot(protocol));
             return;
@@ -56,16 +53,12 @@ final class StatsCommands {
 
     private Map<String, Object> snapshot(Optional<String> protocol) {
         long[] totals = BandwidthMeter.totals(registry, protocol);
-        double in = totals[0];
-        double out = totals[1];
-        Reading now = new Reading(System.nanoTime(), in, out);
-        Reading before = protocol.isEmpty() ? last.getAndSet(now) : null;
-        double seconds = before == null ? 0 : (now.nanos() - before.nanos()) / 1e9;
+        MovingRates.Flow flow = rates.flow(protocol);
         Map<String, Object> o = new LinkedHashMap<>();
-        o.put("TotalIn", (long) in);
-        o.put("TotalOut", (long) out);
-        o.put("RateIn", seconds > 0 ? (in - before.in()) / seconds : 0.0);
-        o.put("RateOut", seconds > 0 ? (out - before.out()) / seconds : 0.0);
+        o.put("TotalIn", totals[0]);
+        o.put("TotalOut", totals[1]);
+        o.put("RateIn", flow.rateIn());
+        o.put("RateOut", flow.rateOut());
         return o;
     }
 }

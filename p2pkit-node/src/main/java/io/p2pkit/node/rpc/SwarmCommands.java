@@ -11,7 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** {@code swarm/peers|connect|disconnect|addrs|addrs/local}: the node's connections, in Kubo's shapes. */
+/**
+ * {@code swarm/peers|connect|disconnect|addrs|addrs/local}: the node's connections, in Kubo's
+ * shapes; {@code swarm/peers?verbose=true} adds each peer's reputation {@code Score}.
+ */
 final class SwarmCommands {
     private SwarmCommands() {
     }
@@ -42,6 +45,8 @@ final class SwarmCommands {
             }
             if (verbose) {
                 o.put("Muxer", c.muxer());
+                // p2pkit's addition: the peer's reputation, in (-1, 1), see docs/TOOLKIT.md
+                o.put("Score", Math.round(req.node().host().reputation().score(c.remotePeer()) * 1000) / 1000.0);
             }
             peers.add(o);
         }

@@ -35,6 +35,10 @@ class DaemonAndPingTest {
         /** A daemon whose HTTP servers (on when {@code home} has a repository) take free ports, unless asked otherwise. */
         static Daemon start(Path home, String... args) throws IOException {
             List<String> all = new ArrayList<>(List.of(args));
+            // never announce on the machine's LAN from a test (mDNS also stays off on loopback-only nodes)
+            if (!all.contains("--no-mdns")) {
+                all.add("--no-mdns");
+            }
             for (String http : List.of("--api", "--gateway")) {
                 if (!all.contains(http)) {
                     all.addAll(List.of(http, "127.0.0.1:0"));
@@ -185,6 +189,24 @@ class DaemonAndPingTest {
                 assertTrue(ping.get().out().contains("\"relayed\":true"), ping.get().out());
             }
         }
+    }
+
+    @Test
+    void rendezvousPointsNeedTheirPeerIdAndTheNamespaceNeedsAPoint(@TempDir Path home) {
+        String id = home.resolve("id.key").toString();
+        CliRunner noPeer = CliRunner.run("daemon", "--identity", id, "--listen", "/ip4/127.0.0.1/tcp/0",
+                "--rendezvous", "/ip4/127.0.0.1/tcp/1");
+        assertEquals(2, noPeer.status());
+        assertTrue(noPeer.err().contains("does not end in /p2p/<point>"), noPeer.err());
+        CliRunner noPoint = CliRunner.run("daemon", "--identity", id, "--listen", "/ip4/127.0.0.1/tcp/0",
+                "--rendezvous-ns", "team");
+        assertEquals(2, noPoint.status());
+        assertTrue(noPoint.err().contains("--rendezvous-ns needs --rendezvous"), noPoint.err());
+        CliRunner badNs = CliRunner.run("daemon", "--identity", id, "--listen", "/ip4/127.0.0.1/tcp/0",
+                "--rendezvous", "/ip4/127.0.0.1/tcp/1/p2p/12D3KooWMtYJZzjNKPB4KkXUb4sUmw7LBzbASxbZWyqVbKQKXyjN",
+                "--rendezvous-ns", "");
+        assertEquals(2, badNs.status());
+        assertTrue(badNs.err().contains("1 to 255 bytes"), badNs.err());
     }
 
     @Test

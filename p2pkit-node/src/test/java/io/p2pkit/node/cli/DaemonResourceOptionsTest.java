@@ -31,7 +31,7 @@ class DaemonResourceOptionsTest {
         Path limits = home.resolve("limits.properties");
         Files.writeString(limits, "system.connections.inbound = 10\n");
         List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
-                System.getProperty("java.class.path"), Main.class.getName(), "daemon", "--listen",
+                System.getProperty("java.class.path"), Main.class.getName(), "daemon", "--no-mdns", "--listen",
                 "/ip4/127.0.0.1/tcp/0", "--json", "--limits", limits.toString(), "--conn-low", "40", "--conn-high",
                 "50", "--conn-grace", "30s", "--metrics", "127.0.0.1:0"));
         Path stderr = home.resolve("daemon.err");

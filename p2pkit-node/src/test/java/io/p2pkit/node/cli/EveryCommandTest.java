@@ -47,10 +47,28 @@ import static org.junit.jupiter.api.Assertions.fail;
  * perf (with the test plans' identity), a DHT server and a pubsub subscriber.
  */
 class EveryCommandTest {
-    /** Commands that run until stopped: their --json output is checked with real processes elsewhere. */
-    private static final Map<String, String> CHECKED_ELSEWHERE = Map.of(
-            "daemon", "DaemonAndPingTest, DaemonDhtTest, PubsubCommandTest (daemon --json in a child process)",
-            "transport-interop", "TransportInteropTest (the dialer with --json against real Redis)");
+    /** Commands that run until stopped or ask a running daemon: their --json output is checked with real processes elsewhere. */
+    private static final Map<String, String> CHECKED_ELSEWHERE = Map.ofEntries(
+            Map.entry("files stat", "MfsCommandTest (asks a running daemon)"),
+            Map.entry("files ls", "MfsCommandTest (asks a running daemon)"),
+            Map.entry("files read", "MfsCommandTest (asks a running daemon)"),
+            Map.entry("files write", "MfsCommandTest (asks a running daemon)"),
+            Map.entry("files mkdir", "MfsCommandTest (asks a running daemon)"),
+            Map.entry("files rm", "MfsCommandTest (asks a running daemon)"),
+            Map.entry("files cp", "MfsCommandTest (asks a running daemon)"),
+            Map.entry("files mv", "MfsCommandTest (asks a running daemon)"),
+            Map.entry("files flush", "MfsCommandTest (asks a running daemon)"),
+            Map.entry("files chcid", "MfsCommandTest (asks a running daemon)"),
+            Map.entry("files chmod", "MfsCommandTest (asks a running daemon)"),
+            Map.entry("files touch", "MfsCommandTest (asks a running daemon)"),
+            Map.entry("daemon", "DaemonAndPingTest, DaemonDhtTest, PubsubCommandTest (daemon --json in a child process)"),
+            Map.entry("transport-interop", "TransportInteropTest (the dialer with --json against real Redis)"),
+            Map.entry("bitswap stat", "ThroughDaemonTest (asks a running daemon)"),
+            Map.entry("bitswap wantlist", "ThroughDaemonTest (asks a running daemon)"),
+            Map.entry("bitswap ledger", "ThroughDaemonTest (asks a running daemon)"),
+            Map.entry("swarm peers", "SwarmPeersCommandTest (needs a daemon: one in a child process)"),
+            Map.entry("swarm addrs", "DaemonBrowserTransportsTest (asks a running daemon)"),
+            Map.entry("swarm connect", "DaemonBrowserTransportsTest (asks a running daemon)"));
 
     private static Host peer;
     private static String peerAddr;
@@ -212,9 +230,19 @@ class EveryCommandTest {
         runs.put("repo stat", new String[] {rd});
         runs.put("repo verify", new String[] {rd});
         runs.put("repo gc", new String[] {rd});
+        runs.put("config show", new String[] {rd});
+        runs.put("config replace", new String[] {nodeFile.toString(), rd});
+        runs.put("config profile apply", new String[] {"lowpower", rd});
         runs.put("key gen", new String[] {"every", rd});
         runs.put("key list", new String[] {"-l", rd});
-        runs.put("key rm", new String[] {"every", rd});
+        Path keyFile = dir.resolve("every.key");
+        runs.put("key rename", new String[] {"every", "every2", rd});
+        runs.put("key export", new String[] {"every2", "-o", keyFile.toString(), rd});
+        runs.put("key import", new String[] {"every3", keyFile.toString(), rd});
+        runs.put("key sign", new String[] {"-k", "every3", dataFile.toString(), rd});
+        runs.put("key verify", new String[] {"-k", "every3", "-s", "uAAAA", dataFile.toString(), rd});
+        runs.put("key rm", new String[] {"every2", "every3", rd});
+        runs.put("key rotate", new String[] {"-o", "every-old", rd});
         runs.put("name publish", new String[] {fileCid, "--bootstrap", peerAddr, rd});
         runs.put("name resolve", new String[] {"--bootstrap", peerAddr, rd});
         runs.put("cid format", new String[] {"-f", "%P", block});
@@ -235,7 +263,9 @@ class EveryCommandTest {
                 "routing findprovs", "routing findpeer", "routing put", "routing get",
                 "init", "block put", "block stat", "block get", "add", "cat", "get", "ls", "dag put", "dag get", "dag stat", "dag export", "dag import",
                 "pin add", "pin ls", "pin verify", "pin rm", "block rm", "repo stat", "repo verify", "repo gc",
-                "key gen", "key list", "key rm", "name publish", "name resolve",
+                "config show", "config replace", "config profile apply",
+                "key gen", "key list", "key rename", "key export", "key import", "key sign", "key verify", "key rm",
+                "key rotate", "name publish", "name resolve",
                 "cid format", "cid base32")) {
             List<String> argv = new ArrayList<>(List.of(name.split(" ")));
             argv.addAll(List.of(runs.get(name)));

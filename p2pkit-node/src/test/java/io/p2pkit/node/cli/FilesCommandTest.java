@@ -120,8 +120,12 @@ class FilesCommandTest {
         assertEquals(List.of("photos", "photos/a.bin", "photos/empty", "photos/sub", "photos/sub/link", "photos/sub/note.txt"), names);
 
         String listing = repo.ok("ls", rootCid);
-        assertTrue(listing.contains("\t700000\ta.bin"), listing);
-        assertTrue(listing.contains("\t-\tsub/"), listing);
+        // Kubo's columns: aligned with spaces, entries sorted by name
+        List<String> rows = listing.lines().toList();
+        assertEquals(3, rows.size(), listing);
+        assertTrue(rows.get(0).matches("Qm\\w{44} 700000 a\\.bin"), listing);
+        assertTrue(rows.get(1).matches("Qm\\w{44} 0      empty"), listing);
+        assertTrue(rows.get(2).matches("Qm\\w{44} -      sub/"), listing);
         assertFalse(listing.contains(".hidden"), listing);
         assertEquals("hello from below", repo.ok("cat", "/ipfs/" + rootCid + "/sub/note.txt"));
 
@@ -278,5 +282,82 @@ class FilesCommandTest {
                 Files.delete(x);
             }
         }
+    }
+
+    @Test
+    void getWritesKubosArchivesWithArchiveAndCompress(@TempDir Path dir) throws Exception {
+        RepoFixture repo = RepoFixture.init(dir.resolve("repo"));
+        Path root = tree(dir);
+        String rootCid = repo.ok("add", "-r", "-Q", root.toString());
+        String archive = dir.resolve("photos").toString() + "-out";
+
+        assertEquals("Saving archive to " + archive + ".tar", repo.ok("get", "-a", "-o", archive, rootCid));
+        List<String> names = tarNames(Files.readAllBytes(Path.of(archive + ".tar")));
+        assertEquals(List.of(rootCid, rootCid + "/a.bin", rootCid + "/empty", rootCid + "/sub", rootCid + "/sub/link",
+                rootCid + "/sub/note.txt"), names);
+
+        assertEquals("Saving archive to " + archive + ".tar.gz", repo.ok("get", "-a", "-C", "-l", "1", "-o", archive, rootCid));
+        byte[] gunzipped;
+        try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(Path.of(archive + ".tar.gz")))) {
+            gunzipped = in.readAllBytes();
+        }
+        assertEquals(names, tarNames(gunzipped));
+
+        // -C alone gzips one file's bytes; a directory is refused, as Kubo refuses it
+        String file = dir.resolve("a").toString();
+        assertEquals("Saving archive to " + file + ".gz", repo.ok("get", "-C", "-o", file, rootCid + "/a.bin"));
+        try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(Path.of(file + ".gz")))) {
+            assertArrayEquals(Files.readAllBytes(root.resolve("a.bin")), in.readAllBytes());
+        }
+        CliRunner dirCompressed = repo.run("get", "-C", "-o", dir.resolve("d").toString(), rootCid);
+        assertEquals(1, dirCompressed.status());
+        assertTrue(dirCompressed.err().contains("file is not regular"), dirCompressed.err());
+        CliRunner badLevel = repo.run("get", "-C", "-l", "10", "-o", dir.resolve("e").toString(), rootCid);
+        assertEquals(2, badLevel.status());
+        assertTrue(badLevel.err().contains("between 1 and 9"), badLevel.err());
+        CliRunner exists = repo.run("get", "-a", "-o", archive, rootCid);
+        assertEquals(1, exists.status());
+        assertTrue(exists.err().contains("already exists"), exists.err());
+    }
+
+    @Test
+    void lsOfAFileListsItsBlocksAndStreamPadsToTen(@TempDir Path dir) throws Exception {
+        RepoFixture repo = RepoFixture.init(dir.resolve("repo"));
+        Path root = tree(dir);
+        String rootCid = repo.ok("add", "-r", "-Q", root.toString());
+        // a 700,000-byte file in 256 KiB chunks: three leaves, names empty
+        List<String> chunks = repo.ok("ls", "/ipfs/" + rootCid + "/a.bin").lines().toList();
+        assertEquals(3, chunks.size(), chunks.toString());
+        // the name column is empty: Kubo's line ends in the space before it
+        assertTrue(chunks.get(0).matches("Qm\\w{44} 262144 "), chunks.toString());
+        assertTrue(chunks.get(2).matches("Qm\\w{44} 175712 ?"), chunks.toString());
+        List<String> streamed = repo.ok("ls", "-s", rootCid).lines().toList();
+        assertEquals(3, streamed.size(), streamed.toString());
+        assertTrue(streamed.get(0).matches("Qm\\w{44} \\S+ +\\S+"), streamed.toString());
+        assertTrue(streamed.stream().anyMatch(l -> l.matches("Qm\\w{44} -         sub/")), streamed.toString());
+    }
+
+    /** The entry names of a tar archive, PAX path records applied. */
+    private static List<String> tarNames(byte[] tar) {
+        List<String> names = new ArrayList<>();
+        String pax = null;
+        for (int at = 0; at + 512 <= tar.length; ) {
+            if (tar[at] == 0) {
+                break;
+            }
+            String name = new String(tar, at, 100, StandardCharsets.UTF_8).replace("\0", "");
+            long size = Long.parseLong(new String(tar, at + 124, 11, StandardCharsets.US_ASCII), 8);
+            char type = (char) tar[at + 156];
+            if (type == 'x') {
+                String records = new String(tar, at + 512, (int) size, StandardCharsets.UTF_8);
+                int p = records.indexOf(" path=");
+                pax = p < 0 ? null : records.substring(p + 6, records.indexOf('\n', p));
+            } else {
+                names.add(pax != null ? pax : name);
+                pax = null;
+            }
+            at += 512 + (int) ((size + 511) / 512 * 512);
+        }
+        return names;
     }
 }

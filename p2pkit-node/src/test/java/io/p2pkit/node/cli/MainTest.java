@@ -4,6 +4,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.util.List;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -66,5 +68,23 @@ class MainTest {
         String line = r.out().strip();
         assertTrue(line.startsWith("{\"version\":\"") && line.endsWith("}") && !line.contains("\n"), line);
         assertTrue(line.contains("\"java\":\""), line);
+    }
+
+    @Test
+    void aCommandLineNamingACommandParsesOnlyThatCommand() {
+        List<CliCommand> all = Main.commands();
+        List<CliCommand> version = Main.named(all, List.of("version", "--json"));
+        assertEquals(1, version.size());
+        assertTrue(version.getFirst() instanceof io.p2pkit.node.cli.command.VersionCommand);
+        for (List<String> argv : List.of(List.<String>of(), List.of("--version"), List.of("help", "id"), List.of("frob"))) {
+            assertEquals(all, Main.named(all, argv), argv.toString());
+        }
+    }
+
+    @Test
+    void theVersionOptionStillFindsTheVersionCommand() {
+        CliRunner r = CliRunner.run("--version");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().startsWith("p2pkit version "), r.out());
     }
 }

@@ -2,15 +2,19 @@ package io.p2pkit.node.cli;
 
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.host.Host;
+import io.p2pkit.core.host.HostBuilder;
+import io.p2pkit.node.NodeConfig;
 import io.p2pkit.node.cli.command.PerfCommand;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -75,6 +79,43 @@ class PerfCommandTest {
         }
     }
 
+    private static final Pattern STREAM = Pattern.compile(
+            "\\{\"type\":\"stream\",\"timeSeconds\":[0-9.eE-]+,\"uploadBytes\":3000,\"downloadBytes\":5000}");
+
+    @ParameterizedTest
+    @CsvSource({"--streams, 1", "--conns, 5"})
+    void concurrentStreamsPrintALinePerStreamThenTheTotals(String option, int connections) throws Exception {
+        try (Host server = Host.builder().identity(PerfCommand.serverIdentity()).listen("/ip4/127.0.0.1/tcp/0")
+                .perf(true).build()) {
+            java.util.Set<io.p2pkit.core.identity.PeerId> clients = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            server.addConnectionListener(new io.p2pkit.core.network.ConnectionListener() {
+                @Override
+                public void connected(io.p2pkit.core.network.Connection c) {
+                    clients.add(c.remotePeer());
+                }
+            });
+            String hostPort = "127.0.0.1:" + server.addresses().get(0).toSocketAddress().orElseThrow().getPort();
+            CliRunner r = CliRunner.run("perf", "--server-address", hostPort, "--upload-bytes", "3000",
+                    "--download-bytes", "5000", option, "5", "--runs", "2");
+            assertEquals(0, r.status(), r.err());
+            String[] lines = r.out().strip().split("\n");
+            assertEquals(12, lines.length, r.out());
+            for (int run = 0; run < 2; run++) {
+                for (int i = 0; i < 5; i++) {
+                    assertTrue(STREAM.matcher(lines[run * 6 + i]).matches(), lines[run * 6 + i]);
+                }
+                Matcher m = FINAL.matcher(lines[run * 6 + 5]);
+                assertTrue(m.matches(), r.out());
+                assertEquals(15000, Long.parseLong(m.group(1)));
+                assertEquals(25000, Long.parseLong(m.group(2)));
+            }
+            // Every connection of a run is closed after it; --conns dials from a host of its own each.
+            io.p2pkit.testing.Await.until("the client's connections closed",
+                    () -> server.network().connections().isEmpty(), java.time.Duration.ofSeconds(10));
+            assertEquals(connections, clients.size(), "distinct client peers");
+        }
+    }
+
     @Test
     void runsOverWebSocket() throws Exception {
         try (Host server = Host.builder().identity(PerfCommand.serverIdentity())
@@ -101,6 +142,43 @@ class PerfCommandTest {
         assertEquals(Multiaddr.parse("/ip4/127.0.0.1/tcp/4001/ws"), PerfCommand.serverAddress("127.0.0.1:4001", "ws"));
         assertEquals(Multiaddr.parse("/ip6/::1/tcp/4001/ws"), PerfCommand.serverAddress("[::1]:4001", "ws"));
         assertEquals(Multiaddr.parse("/ip4/127.0.0.1/udp/4001/quic-v1"), PerfCommand.serverAddress("127.0.0.1:4001", "quic-v1"));
+        assertEquals(Multiaddr.parse("/ip4/127.0.0.1/udp/4001/webrtc-direct"),
+                PerfCommand.serverAddress("127.0.0.1:4001", "webrtc-direct"));
+        assertEquals(Multiaddr.parse("/ip4/127.0.0.1/udp/4001/quic-v1/webtransport"),
+                PerfCommand.serverAddress("127.0.0.1:4001", "webtransport"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"webrtc-direct", "webtransport"})
+    void browserTransportClientsNeedTheServersMultiaddr(String transport) {
+        CliRunner r = CliRunner.run("perf", "--transport", transport, "--server-address", "127.0.0.1:4001",
+                "--download-bytes", "10");
+        assertEquals(2, r.status(), r.err());
+        assertTrue(r.err().contains("certhash"), r.err());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"webrtc-direct", "webtransport"})
+    void runsOverTheBrowserTransports(String transport) throws Exception {
+        String listen = transport.equals("webrtc-direct") ? "/ip4/127.0.0.1/udp/0/webrtc-direct"
+                : "/ip4/127.0.0.1/udp/0/quic-v1/webtransport";
+        HostBuilder b = Host.builder().identity(PerfCommand.serverIdentity()).listen(listen).perf(true);
+        try (Host server = NodeConfig.Transports.defaults().applyTo(b).build()) {
+            Multiaddr addr = server.addresses().getFirst();
+            assertTrue(addr.toString().contains("/certhash/"), addr.toString());
+            CliRunner r = CliRunner.run("perf", "--transport", transport, "--server-address", addr.toString(),
+                    "--upload-bytes", "100000", "--download-bytes", "100000", "--runs", "2");
+            assertEquals(0, r.status(), r.err());
+            // intermediary lines come once a second, which a loaded machine may reach
+            List<String> finals = r.out().lines().filter(l -> l.startsWith("{\"type\":\"final\"")).toList();
+            assertEquals(2, finals.size(), r.out());
+            for (String l : finals) {
+                Matcher m = FINAL.matcher(l);
+                assertTrue(m.matches(), l);
+                assertEquals(100000, Long.parseLong(m.group(1)));
+                assertEquals(100000, Long.parseLong(m.group(2)));
+            }
+        }
     }
 
     @ParameterizedTest
@@ -111,6 +189,8 @@ class PerfCommandTest {
             "--upload-bytes|-1",
             "--download-bytes|lots",
             "--runs|0",
+            "--streams|0",
+            "--conns|-1",
     })
     void badOptionsAreUsageErrors(String option, String value) {
         CliRunner r = option.equals("--server-address")
@@ -118,6 +198,13 @@ class PerfCommandTest {
                 : CliRunner.run("perf", "--server-address", "127.0.0.1:1", option, value);
         assertEquals(2, r.status(), r.err());
         assertTrue(r.err().contains("p2pkit perf:"), r.err());
+    }
+
+    @Test
+    void streamsAndConnsTogetherAreAUsageError() {
+        CliRunner r = CliRunner.run("perf", "--server-address", "127.0.0.1:1", "--streams", "2", "--conns", "2");
+        assertEquals(2, r.status(), r.err());
+        assertTrue(r.err().contains("only one of them"), r.err());
     }
 
     @Test

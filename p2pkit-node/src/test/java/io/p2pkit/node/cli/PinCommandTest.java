@@ -88,4 +88,18 @@ class PinCommandTest {
         assertTrue(bad.err().contains("invalid pin type 'some'"), bad.err());
         assertEquals(List.of(), List.of(repo.ok("pin", "verify").split("\n")).stream().filter(s -> !s.isEmpty()).toList());
     }
+
+    @Test
+    void progressCountsTheNodesWalkedAsKubo() {
+        String other = repo.dagPut("{\"other\":2}");
+        CliRunner r = repo.run("pin", "add", "--progress", root, other);
+        assertEquals(0, r.status(), r.err());
+        assertEquals("pinned " + root + " recursively\npinned " + other + " recursively", r.out().strip());
+        // the count runs over every argument: root and leaf, then other
+        assertTrue(r.err().endsWith("Fetched/Processed 3 nodes\r"), r.err());
+        CliRunner quiet = repo.run("pin", "add", "--progress=false", root);
+        assertEquals("", quiet.err());
+        CliRunner direct = repo.run("pin", "add", "--progress", "-r=false", leaf);
+        assertEquals("", direct.err());
+    }
 }

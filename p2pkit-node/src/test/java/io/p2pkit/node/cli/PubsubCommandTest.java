@@ -59,7 +59,7 @@ class PubsubCommandTest {
     void daemonPrintsEachMessage(String daemonRouter, String publisherRouter, String signing, @TempDir Path home)
             throws Exception {
         List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
-                System.getProperty("java.class.path"), Main.class.getName(), "daemon", "--listen", "/ip4/127.0.0.1/tcp/0",
+                System.getProperty("java.class.path"), Main.class.getName(), "daemon", "--no-mdns", "--listen", "/ip4/127.0.0.1/tcp/0",
                 "--json", "--subscribe", "news", "--pubsub", daemonRouter, "--pubsub-signing", signing));
         Path stderr = Files.createTempFile(home, "daemon", ".err");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(stderr.toFile());
@@ -113,7 +113,7 @@ class PubsubCommandTest {
             String addr = host.addresses().get(0).encapsulate("/p2p/" + host.peerId()).toString();
             // No --bootstrap: the daemon reaches the library node only as its direct peer.
             List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
-                    System.getProperty("java.class.path"), Main.class.getName(), "daemon", "--listen",
+                    System.getProperty("java.class.path"), Main.class.getName(), "daemon", "--no-mdns", "--listen",
                     "/ip4/127.0.0.1/tcp/0", "--json", "--subscribe", "news", "--pubsub-score", score.toString(),
                     "--pubsub-direct", addr));
             Path stderr = Files.createTempFile(home, "daemon", ".err");

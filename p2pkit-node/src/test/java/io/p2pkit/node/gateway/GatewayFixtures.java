@@ -12,7 +12,9 @@ import io.p2pkit.ipfs.unixfs.hamt.HamtLinkLookup;
 import io.p2pkit.kad.Mode;
 import io.p2pkit.node.Node;
 import io.p2pkit.node.NodeConfig;
+import io.p2pkit.node.config.GatewayHosts;
 import io.p2pkit.node.http.HttpAddress;
+import io.p2pkit.testing.Dnsmasq;
 import io.p2pkit.testing.Vectors;
 
 import java.io.ByteArrayInputStream;
@@ -48,20 +50,64 @@ final class GatewayFixtures implements AutoCloseable {
     /** The record files the node refused to load. */
     final List<String> refusedRecords = new ArrayList<>();
 
-    private GatewayFixtures(Path repoDir, Node node) {
+    /** The subdomain gateway hostname the node knows, as in Kubo's conformance CI. */
+    static final String GATEWAY_HOST = "example.com";
+
+    private final Dnsmasq dns;
+
+    private GatewayFixtures(Path repoDir, Node node, Dnsmasq dns) {
         this.repoDir = repoDir;
         this.node = node;
+        this.dns = dns;
         this.url = HttpAddress.url(node.gatewayAddress().orElseThrow());
+    }
+
+    /**
+     * The fixtures' DNSLink records ({@code dnslink.yml} files: domain → content path), which a
+     * real dnsmasq serves to the node under test.
+     */
+    static java.util.Map<String, String> dnsLinks() throws IOException {
+        java.util.Map<String, String> out = new java.util.TreeMap<>();
+        try (Stream<Path> files = Files.walk(Vectors.path(DIR))) {
+            for (Path p : files.filter(f -> f.getFileName().toString().equals("dnslink.yml")).sorted().toList()) {
+                String domain = null;
+                for (String line : Files.readAllLines(p)) {
+                    String l = line.replaceAll("#.*", "").strip();
+                    if (l.startsWith("domain:")) {
+                        domain = l.substring(7).strip();
+                    } else if (l.startsWith("path:") && domain != null) {
+                        out.put(domain, l.substring(5).strip());
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     /** Starts a node with the fixtures loaded, the missing-block fixture's blocks included as they come. */
     static GatewayFixtures start() throws IOException {
         Path repo = Files.createTempDirectory("p2pkit-gateway-test");
         Repository.init(repo, RepoConfig.defaults());
+        // --local: every name is dnsmasq's own, so an unknown one is NXDOMAIN (not REFUSED, as with no upstream)
+        List<String> records = new ArrayList<>(List.of("--local-ttl=120", "--local=/#/"));
+        dnsLinks().forEach((domain, path) -> records.add("--txt-record=_dnslink." + domain + ",dnslink=" + path));
+        Dnsmasq.required();
+        Dnsmasq dns;
+        try {
+            dns = Dnsmasq.start(records);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+        NodeConfig.Transports t = NodeConfig.Transports.defaults();
         Node node = Node.start(NodeConfig.builder().listen("/ip4/127.0.0.1/tcp/0")
+                .transports(new NodeConfig.Transports(t.security(), t.muxers(), t.quic(), t.wssCertificate(), t.wssKey(),
+                        t.wssTrustedCa(), Optional.of(dns.address())))
+                .gatewayHosts(GatewayHosts.DEFAULT.with(GATEWAY_HOST,
+                        new GatewayHosts.PublicGateway(List.of("/ipfs", "/ipns"), true, false, true)))
                 .dht(NodeConfig.Dht.of(Mode.SERVER)).content(NodeConfig.Content.of(repo))
                 .gateway(NodeConfig.Http.gateway(new InetSocketAddress("127.0.0.1", 0))).build());
-        GatewayFixtures f = new GatewayFixtures(repo, node);
+        GatewayFixtures f = new GatewayFixtures(repo, node, dns);
         try (Stream<Path> files = Files.walk(Vectors.path(DIR))) {
             for (Path p : files.sorted().toList()) {
                 String name = p.getFileName().toString();
@@ -155,9 +201,19 @@ final class GatewayFixtures implements AutoCloseable {
         return out;
     }
 
+    /** A GET with its own Host header (which java.net.http cannot send), over a plain socket. */
+    HostRequest.Answer at(String host, String path, String... headers) throws IOException {
+        return HostRequest.send(node.gatewayAddress().orElseThrow(), "GET", host, path, headers);
+    }
+
     @Override
     public void close() throws IOException {
         node.close();
+        try {
+            dns.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         try (Stream<Path> files = Files.walk(repoDir)) {
             for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);

@@ -105,8 +105,15 @@ class IpnsGatewayTest {
 
     @Test
     void aNameThatIsNotAKeyIs400() throws Exception {
-        HttpResponse<byte[]> r = f.get("/ipns/example.com/");
+        HttpResponse<byte[]> r = f.get("/ipns/not_a_key/");
         assertEquals(400, r.statusCode());
         assertTrue(new String(r.body(), java.nio.charset.StandardCharsets.UTF_8).contains("DNSLink"));
+    }
+
+    @Test
+    void aDomainWithoutDnsLinkIs404() throws Exception {
+        HttpResponse<byte[]> r = f.get("/ipns/no-dnslink.example.org/");
+        assertEquals(404, r.statusCode());
+        assertTrue(new String(r.body(), java.nio.charset.StandardCharsets.UTF_8).contains("no DNSLink record"));
     }
 }

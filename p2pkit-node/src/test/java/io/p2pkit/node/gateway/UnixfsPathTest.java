@@ -127,7 +127,7 @@ class UnixfsPathTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {"bytes=6-16|6|16", "bytes=-3|28|30", "bytes=6-16,0-4|6|16", "bytes=25-|25|30",
+    @CsvSource(delimiter = '|', value = {"bytes=6-16|6|16", "bytes=-3|28|30", "bytes=6-16,40-50|6|16", "bytes=25-|25|30",
         "bytes=20-1000|20|30"})
     void aRangeIsAnsweredWithItsBytes(String range, int first, int last) throws Exception {
         Cid file = f.cid(files, "ascii.txt");
@@ -136,6 +136,33 @@ class UnixfsPathTest {
         assertEquals(206, r.statusCode());
         assertEquals("bytes " + first + "-" + last + "/" + all.length, r.headers().firstValue("Content-Range").orElseThrow());
         assertArrayEquals(Arrays.copyOfRange(all, first, last + 1), r.body());
+    }
+
+    @Test
+    void severalRangesAreAnsweredAsMultipartByteranges() throws Exception {
+        Cid file = f.cid(files, "ascii.txt");
+        byte[] all = fileBytes(file);
+        HttpResponse<byte[]> r = f.get("/ipfs/" + files + "/ascii.txt", "Range", "bytes=0-1,5-9,-2");
+        assertEquals(206, r.statusCode());
+        String type = r.headers().firstValue("Content-Type").orElseThrow();
+        assertTrue(type.startsWith("multipart/byteranges; boundary="), type);
+        String boundary = type.substring(type.indexOf('=') + 1);
+        String expected = "--" + boundary + "\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Range: bytes 0-1/31\r\n\r\n"
+                + new String(all, 0, 2, StandardCharsets.US_ASCII)
+                + "\r\n--" + boundary + "\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Range: bytes 5-9/31\r\n\r\n"
+                + new String(all, 5, 5, StandardCharsets.US_ASCII)
+                + "\r\n--" + boundary + "\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Range: bytes 29-30/31\r\n\r\n"
+                + new String(all, 29, 2, StandardCharsets.US_ASCII) + "\r\n--" + boundary + "--\r\n";
+        assertEquals(31, all.length);
+        assertEquals(expected, new String(r.body(), StandardCharsets.US_ASCII));
+        assertEquals(Integer.toString(r.body().length), r.headers().firstValue("Content-Length").orElseThrow());
+    }
+
+    @Test
+    void overlappingRangesGetTheWholeFile() throws Exception {
+        HttpResponse<byte[]> r = f.get("/ipfs/" + files + "/ascii.txt", "Range", "bytes=0-10,5-9");
+        assertEquals(200, r.statusCode());
+        assertArrayEquals(fileBytes(f.cid(files, "ascii.txt")), r.body());
     }
 
     @Test

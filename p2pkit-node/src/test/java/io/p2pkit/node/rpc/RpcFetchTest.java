@@ -77,4 +77,83 @@ class RpcFetchTest {
             }
         }
     }
+
+    /**
+     * {@code ls}, {@code block/stat}, {@code dag/get} and {@code dag/stat} on B, which holds none of
+     * A's content, answer as A does on its own blocks, fetching only what they walk; with
+     * {@code offline=true} nothing is fetched and the answer is Kubo's error.
+     */
+    @Test
+    void lsStatAndDagGetFetchOnlyWhatTheyRead(@TempDir Path dir) throws Exception {
+        Repository.init(dir.resolve("a"), RepoConfig.defaults());
+        Repository.init(dir.resolve("b"), RepoConfig.defaults());
+        Path tree = Files.createDirectories(dir.resolve("tree"));
+        byte[] big = new byte[1_000_000];
+        new Random(11).nextBytes(big);
+        Files.write(tree.resolve("big.bin"), big);
+        Files.writeString(tree.resolve("small.txt"), "hello\n");
+        Files.writeString(Files.createDirectories(tree.resolve("sub")).resolve("deep.txt"), "deeper\n");
+        try (Node a = Node.start(NodeConfig.builder().listen("/ip4/127.0.0.1/tcp/0")
+                .content(NodeConfig.Content.of(dir.resolve("a")))
+                .api(NodeConfig.Http.api(new InetSocketAddress("127.0.0.1", 0))).build());
+             HttpClient client = HttpClient.newHttpClient()) {
+            String root = new Importer(ImportOptions.UNIXFS_V0_2015,
+                    BlockSink.of(a.content().orElseThrow().repository().blocks())).importPath(tree).root().toString();
+            String apiA = HttpAddress.url(a.apiAddress().orElseThrow()) + "/api/v0/";
+            String boundary = "p2pkitboundary";
+            String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"\r\n"
+                    + "Content-Type: application/octet-stream\r\n\r\n{\"dir\":{\"/\":\"" + root + "\"},\"n\":[1,2]}\r\n--"
+                    + boundary + "--\r\n";
+            String put = client.send(HttpRequest.newBuilder(URI.create(apiA + "dag/put"))
+                    .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()).body();
+            String node = put.substring(put.indexOf(":\"") + 2, put.indexOf("\"}}"));
+            try (Node b = Node.start(NodeConfig.builder().listen("/ip4/127.0.0.1/tcp/0")
+                    .bootstrap(new PeerInfo(a.peerId(), a.host().addresses()))
+                    .content(NodeConfig.Content.of(dir.resolve("b")))
+                    .api(NodeConfig.Http.api(new InetSocketAddress("127.0.0.1", 0))).build())) {
+                io.p2pkit.testing.Await.until("B connected to A", () -> b.host().network().connection(a.peerId()).isPresent(),
+                        java.time.Duration.ofSeconds(20));
+                String apiB = HttpAddress.url(b.apiAddress().orElseThrow()) + "/api/v0/";
+                var localB = b.content().orElseThrow().repository().blocks().local();
+
+                HttpResponse<String> offline = post(client, apiB + "dag/get?offline=true&arg=" + node);
+                assertEquals(500, offline.statusCode());
+                assertTrue(offline.body().contains("block was not found locally (offline): ipld: could not find " + node),
+                        offline.body());
+                assertEquals(500, post(client, apiB + "ls?offline=true&arg=" + root).statusCode());
+                assertTrue(!localB.has(io.p2pkit.core.multiformats.Cid.parse(node).multihash()), "offline fetches nothing");
+
+                for (String query : new String[] {"dag/get?arg=" + node + "/n/1", "dag/get?arg=" + node,
+                        "ls?arg=" + root, "ls?arg=/ipfs/" + root + "/sub", "block/stat?arg=/ipfs/" + root + "/small.txt"}) {
+                    HttpResponse<String> onB = post(client, apiB + query);
+                    assertEquals(200, onB.statusCode(), query + ": " + onB.body());
+                    assertEquals(post(client, apiA + query).body(), onB.body(), query);
+                }
+                // ls read the big file's root block for its size, not its 256 KiB leaves
+                var blocksA = a.content().orElseThrow().repository().blocks().local();
+                io.p2pkit.core.multiformats.Cid bigCid = new io.p2pkit.ipfs.path.PathResolver(blocksA)
+                        .resolve(io.p2pkit.ipfs.path.IpfsPath.parse("/ipfs/" + root + "/big.bin")).cid();
+                assertTrue(localB.has(bigCid.multihash()), "the entry's first block came");
+                var codecs = io.p2pkit.node.cli.options.RepoOption.codecs(true);
+                var leaves = codecs.links(blocksA.get(bigCid).orElseThrow());
+                assertTrue(!leaves.isEmpty() && leaves.stream().noneMatch(l -> {
+                    try {
+                        return localB.has(l.multihash());
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }), "no leaf of the big file came");
+
+                String stat = "dag/stat?progress=false&arg=" + root;
+                assertEquals(post(client, apiA + stat).body(), post(client, apiB + stat).body(), "dag/stat fetches the whole DAG");
+                assertTrue(localB.has(leaves.getFirst().multihash()));
+            }
+        }
+    }
+
+    private static HttpResponse<String> post(HttpClient client, String url) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
 }

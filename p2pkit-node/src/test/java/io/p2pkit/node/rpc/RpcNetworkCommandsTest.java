@@ -83,6 +83,54 @@ class RpcNetworkCommandsTest {
                 .contains("mykey"));
     }
 
+    private static HttpResponse<String> postFile(Node node, String command, byte[] file) throws Exception {
+        byte[] head = ("--XX\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\"\r\n"
+                + "Content-Type: application/octet-stream\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] tail = "\r\n--XX--\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        body.write(head);
+        body.write(file);
+        body.write(tail);
+        return client.send(HttpRequest.newBuilder(URI.create(HttpAddress.url(node.apiAddress().orElseThrow()) + "/api/v0/"
+                        + command)).header("Content-Type", "multipart/form-data; boundary=XX")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void keysAreImportedRenamedAndSignWithKubosPrefix() throws Exception {
+        io.p2pkit.core.crypto.PrivateKey key = io.p2pkit.core.crypto.PrivateKey.generate(io.p2pkit.core.crypto.KeyType.ED25519);
+        String id = key.publicKey().toPeerId().toString(io.p2pkit.core.multiformats.Multibase.Encoding.BASE36);
+        assertEquals("{\"Name\":\"imported\",\"Id\":\"" + id + "\"}\n", postFile(a, "key/import?arg=imported", key.marshal()).body());
+        String pem = new String(io.p2pkit.node.config.KeyFormat.PEM_PKCS8_CLEARTEXT.encode(key), java.nio.charset.StandardCharsets.US_ASCII);
+        assertTrue(postFile(a, "key/import?arg=again", pem.getBytes(java.nio.charset.StandardCharsets.US_ASCII)).body()
+                .contains("try again with format=pem-pkcs8-cleartext"));
+        assertTrue(postFile(a, "key/import?arg=again&format=pem-pkcs8-cleartext",
+                pem.getBytes(java.nio.charset.StandardCharsets.US_ASCII)).body().contains(id));
+        assertTrue(postFile(a, "key/import?arg=self", key.marshal()).body().contains("cannot import key with name 'self'"));
+        assertEquals("{\"Was\":\"imported\",\"Now\":\"renamed\",\"Id\":\"" + id + "\",\"Overwrite\":false}\n",
+                post(a, "key/rename?arg=imported&arg=renamed").body());
+        assertTrue(post(a, "key/rename?arg=renamed&arg=again").body().contains("refusing to overwrite"));
+        assertTrue(post(a, "key/rename?arg=renamed&arg=again&force=true").body().contains("\"Overwrite\":true"));
+        assertTrue(post(a, "key/ls").body().contains("{\"Name\":\"again\",\"Id\":\"" + id + "\"}"));
+
+        byte[] data = "prove it".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        String signed = postFile(a, "key/sign?key=again", data).body();
+        String sig = io.p2pkit.core.multiformats.Multibase.encode(io.p2pkit.core.multiformats.Multibase.Encoding.BASE64_URL,
+                io.p2pkit.node.config.SignedMessage.sign(key, data));
+        assertEquals("{\"Key\":{\"Name\":\"again\",\"Id\":\"" + id + "\"},\"Signature\":\"" + sig + "\"}\n", signed);
+        assertTrue(postFile(a, "key/verify?key=" + id + "&signature=" + sig, data).body()
+                .endsWith("\"SignatureValid\":true}\n"));
+        assertTrue(postFile(a, "key/verify?key=again&signature=" + sig, "prove that".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .body().endsWith("\"SignatureValid\":false}\n"));
+        String selfSigned = postFile(a, "key/sign", data).body();
+        assertTrue(selfSigned.contains("\"Name\":\"self\""), selfSigned);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"Signature\":\"([^\"]+)\"").matcher(selfSigned);
+        assertTrue(m.find());
+        assertTrue(postFile(a, "key/verify?signature=" + m.group(1), data).body().contains("\"SignatureValid\":true"),
+                "self's signature, checked with the node's identity");
+        post(a, "key/rm?arg=again");
+    }
+
     @Test
     void aNamePublishedThroughTheDhtResolves() throws Exception {
         HttpResponse<String> block = client.send(HttpRequest.newBuilder(URI.create(HttpAddress.url(a.apiAddress()
@@ -184,7 +232,7 @@ class RpcNetworkCommandsTest {
         }
 
         String config = post(a, "config/show").body();
-        assertTrue(config.startsWith("{\"Identity\":{\"PeerID\":\"" + a.peerId() + "\"},\"Addresses\":{\"API\":[\"/ip4/127.0.0.1/tcp/"),
+        assertTrue(config.startsWith("{\"Identity\":{\"PeerID\":\"" + a.peerId() + "\"},\"Addresses\":{\"API\":\"/ip4/127.0.0.1/tcp/"),
                 config);
         assertTrue(config.contains("\"Routing\":{\"Type\":\"dht\"}") && config.contains("\"Pubsub\":{\"Enabled\":true"), config);
         assertTrue(!config.contains("PrivKey"), config);

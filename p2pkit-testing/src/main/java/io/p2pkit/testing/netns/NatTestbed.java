@@ -284,7 +284,8 @@ public final class NatTestbed implements AutoCloseable {
         }
     }
 
-    private static boolean isRoot() {
+    /** Whether this process runs as root (which namespaces need). */
+    static boolean isRoot() {
         try {
             return Files.readAllLines(Path.of("/proc/self/status")).stream()
                     .filter(l -> l.startsWith("Uid:")).map(l -> l.split("\\s+")[1]).anyMatch("0"::equals);

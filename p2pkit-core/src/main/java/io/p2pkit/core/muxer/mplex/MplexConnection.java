@@ -3,6 +3,8 @@ package io.p2pkit.core.muxer.mplex;
 import io.p2pkit.core.DecodeException;
 import io.p2pkit.core.muxer.MuxedConnection;
 import io.p2pkit.core.muxer.MuxedStream;
+import io.p2pkit.core.muxer.StreamPriority;
+import io.p2pkit.core.muxer.scheduling.SendScheduler;
 import io.p2pkit.core.resource.MemoryScope;
 import io.p2pkit.core.resource.ResourceLimitException;
 import io.p2pkit.core.transport.RawConnection;
@@ -25,18 +27,22 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * An mplex session over one connection. A virtual thread reads frames and delivers them into the
  * streams' bounded buffers without ever waiting on a reader; writers frame their data and write
- * under the connection's write lock. A protocol violation or the end of the connection closes
- * the session and resets every stream.
+ * it in their turn, which a {@link SendScheduler} gives by the streams' priorities, frame by
+ * frame; resets go ahead at the largest weight. A protocol violation or the end of the connection
+ * closes the session and resets every stream.
  */
 final class MplexConnection implements MuxedConnection {
     private static final System.Logger LOG = System.getLogger(MplexConnection.class.getName());
+
+    /** Resets go out at the largest weight, ahead of queued data. */
+    private static final StreamPriority RESET_PRIORITY = StreamPriority.weight(StreamPriority.MAX_WEIGHT);
 
     private final RawConnection raw;
     private final MplexConfig config;
     private final MemoryScope memory;
     private final InputStream in;
     private final OutputStream out;
-    private final ReentrantLock writeLock = new ReentrantLock();
+    private final SendScheduler turn = new SendScheduler();
     private final ReentrantLock stateLock = new ReentrantLock();
     private final Condition acceptable = stateLock.newCondition();
     /** Streams this side opened, by ID. Guarded by stateLock. */
@@ -85,7 +91,7 @@ final class MplexConnection implements MuxedConnection {
         }
         // go-mplex and rust-libp2p name streams after their number
         try {
-            writeFrame(s.id(), MplexFrame.NEW_STREAM, Long.toString(s.id()).getBytes(StandardCharsets.US_ASCII));
+            writeFrame(s.id(), MplexFrame.NEW_STREAM, Long.toString(s.id()).getBytes(StandardCharsets.US_ASCII), s.flow());
         } catch (IOException e) {
             forget(s);
             throw e;
@@ -127,23 +133,44 @@ final class MplexConnection implements MuxedConnection {
         return "MplexConnection[" + raw + (closed ? ", closed" : "") + "]";
     }
 
-    /** Writes one or more frames carrying {@code data} (split at the frame size limit). */
-    void writeData(long id, int flag, byte[] data, int off, int len) throws IOException {
+    SendScheduler scheduler() {
+        return turn;
+    }
+
+    /**
+     * Writes one or more frames carrying {@code data} (split at the frame size limit), each in
+     * {@code flow}'s turn.
+     *
+     * @return false, having sent not all, when the flow was cancelled (the stream was reset)
+     */
+    boolean writeData(long id, int flag, byte[] data, int off, int len, SendScheduler.Flow flow) throws IOException {
         do {
             int n = Math.min(len, config.maxFrameBytes());
-            writeFrame(id, flag, data, off, n);
+            if (!writeFrame(id, flag, data, off, n, flow)) {
+                return false;
+            }
             off += n;
             len -= n;
         } while (len > 0);
+        return true;
     }
 
-    void writeFrame(long id, int flag, byte[] data) throws IOException {
-        writeFrame(id, flag, data, 0, data.length);
+    /** Writes a frame in {@code flow}'s turn; false, having sent nothing, when the flow was cancelled. */
+    boolean writeFrame(long id, int flag, byte[] data, SendScheduler.Flow flow) throws IOException {
+        return writeFrame(id, flag, data, 0, data.length, flow);
     }
 
-    private void writeFrame(long id, int flag, byte[] data, int off, int len) throws IOException {
+    /** Writes a reset (or refusal) ahead of queued data. */
+    void writeReset(long id, int flag) throws IOException {
+        writeFrame(id, flag, new byte[0], 0, 0, new SendScheduler.Flow(RESET_PRIORITY));
+    }
+
+    private boolean writeFrame(long id, int flag, byte[] data, int off, int len, SendScheduler.Flow flow)
+            throws IOException {
         byte[] header = MplexFrame.header(id, flag, len);
-        writeLock.lock();
+        if (!turn.acquire(flow, header.length + len)) {
+            return false;
+        }
         try {
             checkOpen();
             out.write(header);
@@ -158,8 +185,9 @@ final class MplexConnection implements MuxedConnection {
             shutdown(e);
             throw e;
         } finally {
-            writeLock.unlock();
+            turn.release();
         }
+        return true;
     }
 
     /** Removes a stream that is done in both directions or reset. */
@@ -259,7 +287,7 @@ final class MplexConnection implements MuxedConnection {
             stateLock.unlock();
         }
         if (refuse) {
-            writeFrame(id, MplexFrame.RESET_RECEIVER, new byte[0]);
+            writeReset(id, MplexFrame.RESET_RECEIVER);
         }
     }
 
@@ -283,7 +311,7 @@ final class MplexConnection implements MuxedConnection {
         } finally {
             stateLock.unlock();
         }
-        // closing the connection wakes a writer blocked on it, so the write lock is not needed
+        // closing the connection wakes a writer blocked on it, so the turn is not needed
         try {
             raw.close();
         } catch (IOException e) {

@@ -1,7 +1,9 @@
 package io.p2pkit.core.muxer.mplex;
 
 import io.p2pkit.core.muxer.MuxedStream;
+import io.p2pkit.core.muxer.StreamPriority;
 import io.p2pkit.core.muxer.StreamResetException;
+import io.p2pkit.core.muxer.scheduling.SendScheduler;
 import io.p2pkit.core.resource.MemoryPriority;
 import io.p2pkit.core.resource.ResourceLimitException;
 
@@ -37,6 +39,8 @@ final class MplexStream implements MuxedStream {
     private boolean localReadClosed;
     private volatile boolean localWriteClosed;
     private volatile StreamResetException reset;
+    /** This stream's place in the connection's send scheduler (its priority). */
+    private final SendScheduler.Flow flow = new SendScheduler.Flow();
 
     MplexStream(MplexConnection connection, long id, boolean openedLocally, int bufferLimit) {
         this.connection = connection;
@@ -48,6 +52,20 @@ final class MplexStream implements MuxedStream {
     @Override
     public long id() {
         return id;
+    }
+
+    @Override
+    public void setPriority(StreamPriority priority) {
+        connection.scheduler().setPriority(flow, priority);
+    }
+
+    @Override
+    public StreamPriority priority() {
+        return flow.priority();
+    }
+
+    SendScheduler.Flow flow() {
+        return flow;
     }
 
     /** The name the opener gave the stream (its number, for go and rust peers). */
@@ -79,7 +97,11 @@ final class MplexStream implements MuxedStream {
             return;
         }
         localWriteClosed = true;
-        connection.writeFrame(id, openedLocally ? MplexFrame.CLOSE_INITIATOR : MplexFrame.CLOSE_RECEIVER, new byte[0]);
+        // in the stream's own turn, so that the close cannot overtake a write still queued
+        if (!connection.writeFrame(id, openedLocally ? MplexFrame.CLOSE_INITIATOR : MplexFrame.CLOSE_RECEIVER,
+                new byte[0], flow)) {
+            return; // reset meanwhile
+        }
         forgetIfDone();
     }
 
@@ -90,8 +112,7 @@ final class MplexStream implements MuxedStream {
         }
         connection.forget(this);
         if (!connection.isClosed()) {
-            connection.writeFrame(id, openedLocally ? MplexFrame.RESET_INITIATOR : MplexFrame.RESET_RECEIVER,
-                    new byte[0]);
+            connection.writeReset(id, openedLocally ? MplexFrame.RESET_INITIATOR : MplexFrame.RESET_RECEIVER);
         }
     }
 
@@ -176,8 +197,7 @@ final class MplexStream implements MuxedStream {
         }
         if (markReset(e)) {
             connection.forget(this);
-            connection.writeFrame(id, openedLocally ? MplexFrame.RESET_INITIATOR : MplexFrame.RESET_RECEIVER,
-                    new byte[0]);
+            connection.writeReset(id, openedLocally ? MplexFrame.RESET_INITIATOR : MplexFrame.RESET_RECEIVER);
         }
     }
 
@@ -194,6 +214,8 @@ final class MplexStream implements MuxedStream {
                 return false;
             }
             reset = e;
+            // a write waiting for its turn fails instead of sending data of a dead stream
+            connection.scheduler().cancel(flow);
             discardBufferedLocked();
             readable.signalAll();
             return true;
@@ -289,8 +311,10 @@ final class MplexStream implements MuxedStream {
         if (len == 0) {
             return;
         }
-        connection.writeData(id, openedLocally ? MplexFrame.MESSAGE_INITIATOR : MplexFrame.MESSAGE_RECEIVER,
-                b, off, len);
+        if (!connection.writeData(id, openedLocally ? MplexFrame.MESSAGE_INITIATOR : MplexFrame.MESSAGE_RECEIVER,
+                b, off, len, flow)) {
+            throw reset;
+        }
     }
 
     private final class In extends InputStream {

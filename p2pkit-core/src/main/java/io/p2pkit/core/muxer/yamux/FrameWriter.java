@@ -1,5 +1,6 @@
 package io.p2pkit.core.muxer.yamux;
 
+import io.p2pkit.core.muxer.scheduling.SendScheduler;
 import io.p2pkit.core.resource.MemoryPriority;
 import io.p2pkit.core.resource.MemoryScope;
 import java.io.IOException;
@@ -7,12 +8,11 @@ import java.io.OutputStream;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Serialises frames onto the connection.
  *
- * <p>Data frames are written on the caller's thread under the write lock: pending control
+ * <p>Data frames are written on the caller's thread while it holds the turn: pending control
  * frames, the header and a small payload are copied into one buffer and go out with one write;
  * a payload of {@link #DIRECT_DATA} bytes or more follows its header in a second write, straight
  * from the caller's array. A call flushes once. The buffer exists only during the write and is
@@ -20,10 +20,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * refusal fails that write with the limit error and leaves the connection as it was.
  *
  * <p>Control frames (window updates, pongs, resets, GoAway) go through a bounded queue. An
- * application thread that queues one writes the queue itself if the lock is free; the read loop
+ * application thread that queues one writes the queue itself if the turn is free; the read loop
  * never writes, it hands the queue to a small flusher thread instead. The read loop must never
  * block on the connection: if both peers' read loops waited for their full send buffers, neither
  * would read again and the connection would deadlock.
+ *
+ * <p>The turn is a {@link SendScheduler}: when several streams' writes wait, the flusher goes
+ * first and then the writes in weighted fair order by their streams' priorities. Every holder
+ * writes the queued control frames before its data, so control frames never wait behind data.
  */
 final class FrameWriter {
     private static final int CONTROL_SLOTS = 64;
@@ -36,7 +40,7 @@ final class FrameWriter {
 
     private final OutputStream out;
     private final MemoryScope memory;
-    private final ReentrantLock lock = new ReentrantLock();
+    private final SendScheduler turn = new SendScheduler();
     /** Only while a write is under way, so idle connections hold no buffer. */
     private byte[] buffer;
     private final int controlLimit;
@@ -107,13 +111,23 @@ final class FrameWriter {
         control.add(frame);
     }
 
+    /** The scheduler of this connection's writes, where streams keep their priorities. */
+    SendScheduler scheduler() {
+        return turn;
+    }
+
     /**
      * Writes {@code length} bytes as Data frames of at most the configured size (after any
-     * queued control frames) and flushes once. {@code flags} go on the first frame only. Blocks
-     * on the connection.
+     * queued control frames) and flushes once. {@code flags} go on the first frame only. Waits
+     * for the stream's turn ({@code flow}'s priority), then blocks on the connection.
+     *
+     * @return false, having sent nothing, when the stream's flow was cancelled (the stream failed)
      */
-    void sendData(int flags, int streamId, byte[] data, int offset, int length) throws IOException {
-        lock.lock();
+    boolean sendData(SendScheduler.Flow flow, int flags, int streamId, byte[] data, int offset, int length)
+            throws IOException {
+        if (!turn.acquire(flow, length)) {
+            return false;
+        }
         try {
             if (closed) {
                 throw new IOException("connection closed");
@@ -122,7 +136,7 @@ final class FrameWriter {
             buffer = memory.takeBuffer(controlLimit + FrameHeader.SIZE + Math.min(maxFrameData, DIRECT_DATA),
                     MemoryPriority.ALWAYS);
         } catch (IOException e) {
-            lock.unlock();
+            turn.release();
             throw e;
         }
         try {
@@ -139,7 +153,7 @@ final class FrameWriter {
                 pos += FrameHeader.SIZE;
                 if (n >= DIRECT_DATA) {
                     // Large payloads go from the caller's array: Noise encrypts them from there,
-                    // and the header in its own write lets the receiver decrypt them in place.
+                    // sealing the header and the payload's start as one message.
                     out.write(buffer, 0, pos);
                     out.write(data, offset, n);
                 } else {
@@ -158,11 +172,12 @@ final class FrameWriter {
         } finally {
             memory.giveBuffer(buffer);
             buffer = null;
-            lock.unlock();
+            turn.release();
         }
         if (!control.isEmpty()) {
             drainIfFree();
         }
+        return true;
     }
 
     /**
@@ -199,14 +214,14 @@ final class FrameWriter {
             wake.acquireUninterruptibly();
             wake.drainPermits();
             boolean last = closed;
-            lock.lock();
+            turn.acquireControl();
             try {
                 writeQueued();
             } catch (IOException e) {
                 fail(e);
                 return;
             } finally {
-                lock.unlock();
+                turn.release();
             }
             if (last) {
                 return;
@@ -215,19 +230,19 @@ final class FrameWriter {
     }
 
     private void drainIfFree() {
-        while (!control.isEmpty() && !closed && lock.tryLock()) {
+        while (!control.isEmpty() && !closed && turn.tryAcquire()) {
             try {
                 writeQueued();
             } catch (IOException e) {
                 fail(e);
                 return;
             } finally {
-                lock.unlock();
+                turn.release();
             }
         }
     }
 
-    /** Writes and flushes every queued control frame. Lock held. */
+    /** Writes and flushes every queued control frame. Turn held. */
     private void writeQueued() throws IOException {
         buffer = new byte[controlLimit];
         try {
@@ -258,7 +273,7 @@ final class FrameWriter {
         }
     }
 
-    /** Moves queued control frames to the start of the buffer; returns the bytes used. Lock held. */
+    /** Moves queued control frames to the start of the buffer; returns the bytes used. Turn held. */
     private int appendControl() {
         int pos = 0;
         byte[] frame;

@@ -3,12 +3,14 @@ package io.p2pkit.core.muxer.yamux;
 import io.p2pkit.core.DecodeException;
 import io.p2pkit.core.muxer.MuxedConnection;
 import io.p2pkit.core.muxer.StreamResetException;
+import io.p2pkit.core.muxer.scheduling.SendScheduler;
 import io.p2pkit.core.resource.MemoryScope;
 import io.p2pkit.core.resource.ResourceLimitException;
 import io.p2pkit.core.transport.LeanInputStream;
 import io.p2pkit.core.transport.RawConnection;
 
 import java.io.EOFException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -72,7 +74,10 @@ public final class YamuxSession implements MuxedConnection {
     private volatile long rttNanos;
     private volatile ScheduledFuture<?> keepAliveTask;
     private volatile PendingPing keepAlivePing;
-    /** When the read loop last decoded a frame header (any frame shows the remote is alive). */
+    /**
+     * When bytes last came from the remote (any frame, or part of one, shows it is alive: a
+     * 16 MiB frame on a slow link takes longer than the keep-alive timeout).
+     */
     private volatile long lastFrameNanos;
 
     YamuxSession(RawConnection raw, boolean initiator, YamuxConfig config,
@@ -86,7 +91,7 @@ public final class YamuxSession implements MuxedConnection {
         this.nextLocalId = initiator ? 1 : 2;
         this.nextLocalIdSnapshot = nextLocalId;
         this.acceptQueue = new LinkedBlockingQueue<>(config.acceptBacklog());
-        this.in = new LeanInputStream(raw.in(), memory);
+        this.in = new LeanInputStream(new ArrivalStamp(raw.in()), memory);
         this.writer = new FrameWriter(raw.out(), memory, config.maxFrameData(), config.maxControlBacklog(),
                 "yamux-flush-" + (initiator ? "dialer" : "listener"), e -> shutdown(YamuxException.Reason.CONNECTION_LOST, "write failed: " + e.getMessage(), e, false));
         this.readLoop = Thread.ofVirtual().name("yamux-read-" + (initiator ? "dialer" : "listener"))
@@ -251,9 +256,10 @@ public final class YamuxSession implements MuxedConnection {
         control(FrameHeader.WINDOW_UPDATE, flags, id, (int) delta);
     }
 
-    void sendData(YamuxStream stream, int flags, byte[] data, int offset, int length) throws IOException {
+    /** Sends data of {@code stream} in its turn; false, having sent nothing, when the stream failed meanwhile. */
+    boolean sendData(YamuxStream stream, int flags, byte[] data, int offset, int length) throws IOException {
         try {
-            writer.sendData(flags, stream.rawId(), data, offset, length);
+            return writer.sendData(stream.flow(), flags, stream.rawId(), data, offset, length);
         } catch (ResourceLimitException e) {
             throw e; // our own limit refused the write buffer: nothing was sent, the connection lives on
         } catch (IOException e) {
@@ -261,6 +267,11 @@ public final class YamuxSession implements MuxedConnection {
             r.initCause(closeCause != null ? closeCause : e);
             throw r;
         }
+    }
+
+    /** The scheduler of this connection's writes. */
+    SendScheduler sendScheduler() {
+        return writer.scheduler();
     }
 
     void streamFinished(YamuxStream stream) {
@@ -309,7 +320,6 @@ public final class YamuxSession implements MuxedConnection {
                 if (got < FrameHeader.SIZE) {
                     throw new EOFException("connection ended inside a frame header");
                 }
-                lastFrameNanos = nanoTime();
                 FrameHeader h;
                 try {
                     h = FrameHeader.decode(header, 0);
@@ -534,20 +544,75 @@ public final class YamuxSession implements MuxedConnection {
      * closes only if nothing at all came from the remote within the timeout. A late pong while
      * other frames arrive means a backlog (on a busy machine the pong queues behind data, or our
      * own read loop is behind), not a dead peer; closing then would drop a healthy connection.
-     * Runs on the scheduler: no blocking (not even {@code available()}, which a secure channel's
-     * stream may answer only once its blocked reader returns).
+     * Runs on the scheduler, so no blocking (not even {@code available()}, which a secure channel's
+     * stream may answer only once its blocked reader returns): a virtual thread decides.
+     *
+     * <p>Nor does the session close while our own read loop is runnable rather than parked: then bytes
+     * are waiting for it (the pong among them, perhaps) but it has not had a carrier thread yet.
+     * With a thousand busy connections on two loaded cores a read loop waited over the timeout,
+     * and the session sent GoAway (internal error) to a peer that had answered in time.
      */
     private void keepAliveDeadline(PendingPing ping) {
         if (ping.done.getCount() == 0 || closed.get()) {
             return;
         }
-        if (nanoTime() - lastFrameNanos < config.keepAliveTimeout().toNanos()) {
+        // The verdict waits for a carrier like the read loop and the poller that wakes it: a
+        // scheduler backlog then delays the verdict as much as it delays reading the pong.
+        Thread.ofVirtual().name("yamux-keepalive-check").start(() -> keepAliveVerdict(ping));
+    }
+
+    private void keepAliveVerdict(PendingPing ping) {
+        if (ping.done.getCount() == 0 || closed.get()) {
+            return;
+        }
+        if (nanoTime() - lastFrameNanos < config.keepAliveTimeout().toNanos() || readLoopBehind()) {
             armKeepAliveDeadline(ping);
             return;
         }
-        Thread.ofVirtual().name("yamux-keepalive-timeout").start(() -> shutdown(
-                YamuxException.Reason.KEEPALIVE_TIMEOUT, "keep-alive ping not answered within "
-                        + config.keepAliveTimeout(), null, true));
+        shutdown(YamuxException.Reason.KEEPALIVE_TIMEOUT, "keep-alive ping not answered within "
+                + config.keepAliveTimeout(), null, true);
+    }
+
+    /**
+     * Whether the read loop is runnable: handling a frame, or woken by arriving bytes and waiting
+     * for a carrier. A read loop parked on an empty connection is {@code WAITING}.
+     */
+    private boolean readLoopBehind() {
+        return readLoop.getState() == Thread.State.RUNNABLE;
+    }
+
+    /** Notes in {@code lastFrameNanos} when bytes arrive; only the read loop reads through it. */
+    private final class ArrivalStamp extends FilterInputStream {
+        ArrivalStamp(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                lastFrameNanos = nanoTime();
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = in.read(b, off, len);
+            if (n > 0) {
+                lastFrameNanos = nanoTime();
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long skipped = in.skip(n);
+            if (skipped > 0) {
+                lastFrameNanos = nanoTime();
+            }
+            return skipped;
+        }
     }
 
     // ---------------------------------------------------------------- shutdown

@@ -1,7 +1,9 @@
 package io.p2pkit.core.muxer.yamux;
 
 import io.p2pkit.core.muxer.MuxedStream;
+import io.p2pkit.core.muxer.StreamPriority;
 import io.p2pkit.core.muxer.StreamResetException;
+import io.p2pkit.core.muxer.scheduling.SendScheduler;
 import io.p2pkit.core.resource.ResourceLimitException;
 
 import java.io.IOException;
@@ -62,6 +64,8 @@ public final class YamuxStream implements MuxedStream {
     private final ArrayDeque<DataChunk> chunks = new ArrayDeque<>();
     private final Input input = new Input();
     private final Output output = new Output();
+    /** This stream's place in the connection's send scheduler (its priority). */
+    private final SendScheduler.Flow flow = new SendScheduler.Flow();
 
     // All below guarded by lock.
     private int headOffset;
@@ -129,6 +133,24 @@ public final class YamuxStream implements MuxedStream {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Sets this stream's share of the connection under contention; also moves a write of it that
+     * waits for its turn now. See {@link StreamPriority}.
+     */
+    @Override
+    public void setPriority(StreamPriority priority) {
+        session.sendScheduler().setPriority(flow, priority);
+    }
+
+    @Override
+    public StreamPriority priority() {
+        return flow.priority();
+    }
+
+    SendScheduler.Flow flow() {
+        return flow;
     }
 
     // ---------------------------------------------------------------- application side
@@ -295,8 +317,9 @@ public final class YamuxStream implements MuxedStream {
                 } finally {
                     lock.unlock();
                 }
+                boolean sent;
                 try {
-                    session.sendData(this, flags, b, off, n);
+                    sent = session.sendData(this, flags, b, off, n);
                 } catch (ResourceLimitException e) {
                     // nothing was sent: the credit and the flags (a SYN) stay for a later write
                     lock.lock();
@@ -307,6 +330,15 @@ public final class YamuxStream implements MuxedStream {
                         lock.unlock();
                     }
                     throw e;
+                }
+                if (!sent) {
+                    // the stream failed while this write waited for its turn
+                    lock.lock();
+                    try {
+                        throw copy(error);
+                    } finally {
+                        lock.unlock();
+                    }
                 }
                 off += n;
                 len -= n;
@@ -582,6 +614,8 @@ public final class YamuxStream implements MuxedStream {
     private void failLocked(IOException e) {
         error = e;
         finished = true;
+        // a write waiting for its turn would send data of a dead stream: it fails instead
+        session.sendScheduler().cancel(flow);
         dropChunksLocked();
         buffered = 0;
         readable.signalAll();

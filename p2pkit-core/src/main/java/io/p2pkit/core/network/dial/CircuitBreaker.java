@@ -8,6 +8,8 @@ import java.util.function.LongSupplier;
  * A per-peer circuit breaker: closed while dials work; open after {@code threshold} consecutive
  * failures, refusing dials for {@code coolDown}; then half-open, letting exactly one probe dial
  * through. The probe's success closes it again; its failure opens it for another cool-down.
+ * {@link #failed(int, Duration)} lets the caller tighten both for one failure (the dial policy does
+ * for peers with a bad reputation).
  */
 public final class CircuitBreaker {
     /** The breaker's state. */
@@ -26,6 +28,8 @@ public final class CircuitBreaker {
     private final ReentrantLock lock = new ReentrantLock();
     private int consecutiveFailures;
     private long openedAt;
+    /** The cool-down of the current opening. */
+    private long openCoolDownNanos;
     private boolean open;
     private boolean probeInFlight;
 
@@ -50,7 +54,7 @@ public final class CircuitBreaker {
             if (!open) {
                 return State.CLOSED;
             }
-            return clock.getAsLong() - openedAt >= coolDownNanos ? State.HALF_OPEN : State.OPEN;
+            return clock.getAsLong() - openedAt >= openCoolDownNanos ? State.HALF_OPEN : State.OPEN;
         } finally {
             lock.unlock();
         }
@@ -82,7 +86,7 @@ public final class CircuitBreaker {
     public Duration remainingCoolDown() {
         lock.lock();
         try {
-            long left = open ? openedAt + coolDownNanos - clock.getAsLong() : 0;
+            long left = open ? openedAt + openCoolDownNanos - clock.getAsLong() : 0;
             return left > 0 ? Duration.ofNanos(left) : Duration.ZERO;
         } finally {
             lock.unlock();
@@ -103,12 +107,21 @@ public final class CircuitBreaker {
 
     /** A dial failed: count it, and open when the threshold is reached or a probe failed. */
     public void failed() {
+        failed(threshold, Duration.ofNanos(coolDownNanos));
+    }
+
+    /**
+     * A dial failed: count it, and open for {@code coolDown} when {@code threshold} failures in a
+     * row are reached (instead of the breaker's own settings) or a probe failed.
+     */
+    public void failed(int threshold, Duration coolDown) {
         lock.lock();
         try {
             consecutiveFailures++;
-            if (probeInFlight || consecutiveFailures >= threshold) {
+            if (probeInFlight || consecutiveFailures >= Math.max(1, threshold)) {
                 open = true;
                 openedAt = clock.getAsLong();
+                openCoolDownNanos = coolDown.toNanos();
                 probeInFlight = false;
             }
         } finally {

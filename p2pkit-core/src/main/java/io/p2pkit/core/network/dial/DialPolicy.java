@@ -16,11 +16,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
+import java.util.function.ToDoubleFunction;
 
 /**
  * What the network may dial and when: address ranking ({@link DialRanker}), UDP and IPv6
  * black-hole detection, per-address and per-peer back-off with jitter, a per-peer circuit breaker
  * and a cap on address dials in progress. Time and randomness are injectable.
+ *
+ * <p>With {@linkplain #setPeerScores peer scores} (the host's reputation, in (-1, 1)), the breaker
+ * of a peer whose score {@code s} is negative opens after {@code max(1, ceil(threshold * (1 + s)))}
+ * failed dials in a row instead of {@code threshold}, and stays open {@code coolDown * (1 - 3s)}
+ * (up to four times as long). Scores of zero or more leave the breaker as configured.
  */
 public final class DialPolicy {
     private final DialPolicyConfig config;
@@ -32,6 +38,7 @@ public final class DialPolicy {
     private final Semaphore dialSlots;
     private final ReentrantLock lock = new ReentrantLock();
     private final LinkedHashMap<PeerId, CircuitBreaker> breakers = new LinkedHashMap<>();
+    private volatile ToDoubleFunction<PeerId> peerScores = p -> 0;
 
     private record AddressKey(PeerId peer, Multiaddr address) {
     }
@@ -172,7 +179,18 @@ public final class DialPolicy {
     /** Dialing {@code peer} failed on every address. */
     public void peerFailed(PeerId peer) {
         peerBackoff.failed(peer);
-        breaker(peer, true).failed();
+        double s = Math.max(-1, Math.min(0, peerScores.applyAsDouble(peer)));
+        int threshold = Math.max(1, (int) Math.ceil(config.breakerThreshold() * (1 + s)));
+        Duration coolDown = Duration.ofNanos((long) (config.breakerCoolDown().toNanos() * (1 - 3 * s)));
+        breaker(peer, true).failed(threshold, coolDown);
+    }
+
+    /**
+     * Where breakers read a peer's score, in (-1, 1) (usually the host's reputation); a negative
+     * one opens the breaker sooner and for longer, see the class comment. Default: 0 for everyone.
+     */
+    public void setPeerScores(ToDoubleFunction<PeerId> scores) {
+        this.peerScores = java.util.Objects.requireNonNull(scores, "scores");
     }
 
     /**

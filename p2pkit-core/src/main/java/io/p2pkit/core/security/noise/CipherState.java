@@ -103,6 +103,43 @@ public final class CipherState {
     }
 
     /**
+     * Encrypts the concatenation of {@code headLength} bytes of {@code head} and {@code bodyLength}
+     * bytes of {@code body} as one message into {@code out}, which needs room for both lengths
+     * plus {@code TAG_LENGTH}. The head may sit where its ciphertext goes (in place); the body must
+     * not overlap {@code out}. One message instead of two saves the cipher's fixed per-message cost
+     * (a new Poly1305 and engine, the key stream for the MAC key, the tag's finalisation), and the
+     * body is read where it is, not copied behind the head first.
+     *
+     * @return the number of bytes written to {@code out}
+     * @throws NonceExhaustedException if the reserved nonce has been reached
+     */
+    public int encryptWithAd(byte[] ad, byte[] head, int headOffset, int headLength,
+                             byte[] body, int bodyOffset, int bodyLength, byte[] out, int outOffset)
+            throws NonceExhaustedException {
+        if (key == null) {
+            System.arraycopy(head, headOffset, out, outOffset, headLength);
+            System.arraycopy(body, bodyOffset, out, outOffset + headLength, bodyLength);
+            return headLength + bodyLength;
+        }
+        if (nonce == RESERVED_NONCE) {
+            throw new NonceExhaustedException("the sending cipher has used all 2^64-1 nonces");
+        }
+        try {
+            cipher.init(Cipher.ENCRYPT_MODE, key, nextIv());
+            if (ad != null) {
+                cipher.updateAAD(ad);
+            }
+            // The JDK's encryption processes update() at once, so the head's ciphertext is final here.
+            int n = cipher.update(head, headOffset, headLength, out, outOffset);
+            n += cipher.doFinal(body, bodyOffset, bodyLength, out, outOffset + n);
+            nonce++;
+            return n;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("ChaCha20-Poly1305 encryption failed", e);
+        }
+    }
+
+    /**
      * Decrypts and authenticates {@code length} bytes of {@code ciphertext} (including the tag)
      * into {@code out}, which needs room for {@code length - TAG_LENGTH} bytes (or {@code length}
      * without a key). The arrays may overlap. On failure the nonce is not advanced.

@@ -58,15 +58,22 @@ public final class NoiseTransport implements SecureTransport {
 
     /** As {@link #NoiseTransport(PrivateKey, List)}, with the randomness for keys given. */
     public NoiseTransport(PrivateKey identity, List<String> muxers, SecureRandom random) {
+        this(identity, muxers.isEmpty() ? null : NoiseExtensions.ofMuxers(muxers), random);
+    }
+
+    /**
+     * With the handshake payload's extensions given whole: WebTransport's listener sends its
+     * certificate hashes in them. {@code extensions} may be null (none sent).
+     */
+    public NoiseTransport(PrivateKey identity, NoiseExtensions extensions, SecureRandom random) {
         Objects.requireNonNull(identity, "identity");
-        this.muxers = List.copyOf(muxers);
+        this.muxers = extensions == null ? List.of() : List.copyOf(extensions.streamMuxers());
         this.random = Objects.requireNonNull(random, "random");
         this.localPeer = identity.publicKey().toPeerId();
         this.staticPrivateKey = NoiseXXHandshake.generatePrivateKey(random);
         this.staticPublicKey = NoiseXXHandshake.publicKey(staticPrivateKey);
         byte[] staticPublic = staticPublicKey;
         byte[] signature = identity.sign(signedData(staticPublic));
-        NoiseExtensions extensions = this.muxers.isEmpty() ? null : NoiseExtensions.ofMuxers(this.muxers);
         this.localPayload = new NoiseHandshakePayload(identity.publicKey().marshal(), signature, extensions).encode();
     }
 
@@ -113,11 +120,37 @@ public final class NoiseTransport implements SecureTransport {
         return handshake(connection, false, null, memory);
     }
 
+    /**
+     * Runs the handshake with {@code prologue} mixed in, for a transport whose channel is already
+     * encrypted and which needs Noise only to authenticate the remote (WebRTC-direct: the prologue
+     * binds both DTLS certificates, and the listener is the initiator). Unlike the
+     * {@code secure…} methods, {@code expectedRemote} is checked in either role. The returned
+     * connection tells who the remote is; its byte streams need not be used.
+     *
+     * @param expectedRemote the peer ID the remote must have, or null for any
+     * @throws HandshakeException on any failure; {@code connection} is then closed
+     */
+    public NoiseConnection authenticate(RawConnection connection, boolean initiator, byte[] prologue,
+                                        PeerId expectedRemote, MemoryScope memory) throws HandshakeException {
+        NoiseConnection c = handshake(connection, initiator, prologue, expectedRemote, memory);
+        if (expectedRemote != null && !expectedRemote.equals(c.remotePeer())) {
+            NoiseFrameInputStream.closeQuietly(connection);
+            throw new HandshakeException("peer ID mismatch: expected " + expectedRemote + ", but the remote's key is "
+                    + c.remotePeer());
+        }
+        return c;
+    }
+
     private NoiseConnection handshake(RawConnection connection, boolean initiator, PeerId expectedRemote,
                                       MemoryScope memory) throws HandshakeException {
+        return handshake(connection, initiator, EMPTY, expectedRemote, memory);
+    }
+
+    private NoiseConnection handshake(RawConnection connection, boolean initiator, byte[] prologue,
+                                      PeerId expectedRemote, MemoryScope memory) throws HandshakeException {
         NoiseFrameInputStream in = new NoiseFrameInputStream(connection, memory);
         NoiseFrameOutputStream out = new NoiseFrameOutputStream(connection, memory);
-        NoiseXXHandshake hs = new NoiseXXHandshake(initiator, EMPTY, staticPrivateKey, staticPublicKey,
+        NoiseXXHandshake hs = new NoiseXXHandshake(initiator, prologue, staticPrivateKey, staticPublicKey,
                 NoiseXXHandshake.generatePrivateKey(random));
         try {
             Remote remote;

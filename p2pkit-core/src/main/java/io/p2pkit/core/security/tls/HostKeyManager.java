@@ -20,10 +20,17 @@ public final class HostKeyManager extends X509ExtendedKeyManager {
     private static final Set<String> KEY_TYPES = Set.of("EC", "EC/secp256r1");
 
     private final HostCertificate certificate;
+    private final PrivateKey signingKey;
 
     /** @param certificate the one certificate to offer */
     public HostKeyManager(HostCertificate certificate) {
+        this(certificate, certificate.certificateKey());
+    }
+
+    /** Offers {@code certificate} and signs with {@code signingKey}: its key in another provider's form. */
+    HostKeyManager(HostCertificate certificate, PrivateKey signingKey) {
         this.certificate = certificate;
+        this.signingKey = signingKey;
     }
 
     @Override
@@ -70,6 +77,6 @@ public final class HostKeyManager extends X509ExtendedKeyManager {
 
     @Override
     public PrivateKey getPrivateKey(String alias) {
-        return ALIAS.equals(alias) ? certificate.certificateKey() : null;
+        return ALIAS.equals(alias) ? signingKey : null;
     }
 }

@@ -11,6 +11,7 @@ import org.bouncycastle.asn1.x509.Extensions;
 import org.bouncycastle.asn1.x509.TBSCertificate;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.AlgorithmParameters;
 import java.security.GeneralSecurityException;
@@ -168,12 +169,7 @@ public final class PeerCertificate {
      * @throws CertificateException naming the check that failed
      */
     public void verify(Instant now) throws CertificateException {
-        if (now.isBefore(notBefore)) {
-            throw new CertificateNotYetValidException("certificate not valid before " + notBefore);
-        }
-        if (now.isAfter(notAfter)) {
-            throw new CertificateExpiredException("certificate expired on " + notAfter);
-        }
+        checkValidity(now);
         if (!selfSignatureValid()) {
             throw new CertificateException("certificate self-signature (" + signatureScheme + ") is invalid");
         }
@@ -188,6 +184,16 @@ public final class PeerCertificate {
         if (!valid) {
             throw new CertificateException("libp2p extension signature of " + peerId
                     + " does not cover this certificate's key");
+        }
+    }
+
+    /** Checks that {@code now} is within the validity period: the one check that depends on the time. */
+    void checkValidity(Instant now) throws CertificateException {
+        if (now.isBefore(notBefore)) {
+            throw new CertificateNotYetValidException("certificate not valid before " + notBefore);
+        }
+        if (now.isAfter(notAfter)) {
+            throw new CertificateExpiredException("certificate expired on " + notAfter);
         }
     }
 
@@ -253,6 +259,11 @@ public final class PeerCertificate {
     /** The DER encoding of the certificate. */
     public byte[] encoded() {
         return encoded.clone();
+    }
+
+    /** The DER encoding without a copy, read-only (a map key). */
+    ByteBuffer encodedView() {
+        return ByteBuffer.wrap(encoded).asReadOnlyBuffer();
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.p2pkit.core.identity.PeerId;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
 import java.net.Socket;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -18,11 +19,14 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>One instance serves every handshake of a transport; each handshake registers its engine
  * with {@link #expect} first and collects the outcome from the returned {@link Verification}.
+ * A certificate whose signatures it verified once is not verified again on the next connection
+ * (see {@link VerifiedCertificates}); its validity period is.
  * Public so that TLS engines outside this package (QUIC) verify peers the same way.
  */
 public final class PeerTrustManager extends X509ExtendedTrustManager {
     private final Clock clock;
     private final ConcurrentHashMap<SSLEngine, Verification> handshakes = new ConcurrentHashMap<>();
+    private final VerifiedCertificates verifiedCertificates = new VerifiedCertificates(VerifiedCertificates.CAPACITY);
 
     /** @param clock the time certificates are checked against */
     public PeerTrustManager(Clock clock) {
@@ -31,7 +35,7 @@ public final class PeerTrustManager extends X509ExtendedTrustManager {
 
     /** Registers a handshake on {@code engine}; {@code expected} is the peer to insist on, or null. */
     public Verification expect(SSLEngine engine, PeerId expected) {
-        Verification verification = new Verification(expected);
+        Verification verification = new Verification(expected, verifiedCertificates);
         handshakes.put(engine, verification);
         return verification;
     }
@@ -92,11 +96,18 @@ public final class PeerTrustManager extends X509ExtendedTrustManager {
     /** The expectation and outcome of one handshake's certificate check. */
     public static final class Verification {
         private final PeerId expected;
+        private final VerifiedCertificates cache;
         private volatile PeerCertificate verified;
         private volatile String failure;
 
+        /** A verification that checks every certificate in full (for tests). */
         Verification(PeerId expected) {
+            this(expected, new VerifiedCertificates(0));
+        }
+
+        Verification(PeerId expected, VerifiedCertificates cache) {
             this.expected = expected;
+            this.cache = cache;
         }
 
         /** The verified peer certificate, or null when none was verified (yet). */
@@ -116,8 +127,7 @@ public final class PeerTrustManager extends X509ExtendedTrustManager {
                     throw new CertificateException("expected exactly one certificate, got "
                             + (chain == null ? 0 : chain.length));
                 }
-                PeerCertificate certificate = PeerCertificate.of(chain[0]);
-                certificate.verify(clock.instant());
+                PeerCertificate certificate = cachedOrVerified(chain[0], clock);
                 if (expected != null && !expected.equals(certificate.peerId())) {
                     throw new CertificateException("peer ID mismatch: expected " + expected + ", got "
                             + certificate.peerId());
@@ -134,6 +144,25 @@ public final class PeerTrustManager extends X509ExtendedTrustManager {
                 failure = "certificate check failed: " + e;
                 throw new CertificateException(failure, e);
             }
+        }
+
+        /** The certificate, its signatures verified now or on an earlier connection; its dates checked now. */
+        private PeerCertificate cachedOrVerified(X509Certificate received, Clock clock) throws CertificateException {
+            byte[] der;
+            try {
+                der = received.getEncoded();
+            } catch (CertificateEncodingException e) {
+                throw new DecodeException("certificate", "cannot be encoded: " + e.getMessage(), e);
+            }
+            PeerCertificate certificate = cache.get(der);
+            if (certificate != null) {
+                certificate.checkValidity(clock.instant());
+                return certificate;
+            }
+            certificate = PeerCertificate.parse(der);
+            certificate.verify(clock.instant());
+            cache.add(certificate);
+            return certificate;
         }
     }
 }

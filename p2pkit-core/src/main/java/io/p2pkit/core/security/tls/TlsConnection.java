@@ -13,12 +13,15 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A connection secured with libp2p TLS: application bytes go through the TLS engine's records
- * over the raw connection. One thread may read while another writes. {@link #closeWrite()} sends
- * what is buffered and half-closes the raw connection (the remote reads end of stream) while this
- * side keeps reading; {@link #close()} sends close_notify when no writer is busy and closes the raw
- * connection. A received close_notify ends the session both ways, as BouncyCastle's TLS engine
- * implements it: reads then end, writes fail.
+ * A connection secured with libp2p TLS: application bytes go in TLS records over the raw
+ * connection, protected with the JDK's AEAD ciphers under the handshake's traffic keys
+ * ({@link RecordProtection}; the TLS engine's own record layer only when those are not available).
+ * One thread may read while another writes. {@link #closeWrite()} sends what is buffered and
+ * half-closes the raw connection (the remote reads end of stream) while this side keeps reading;
+ * {@link #close()} sends close_notify when no writer is busy and closes the raw connection. A
+ * received close_notify ends the input (reads return end of stream); writing goes on until this
+ * side closes, as TLS 1.3 allows (RFC 8446 §6.1). (On the engine's fallback record layer it ends
+ * both directions, as BouncyCastle implements it.)
  */
 final class TlsConnection implements SecureConnection {
     private final RawConnection raw;
@@ -92,6 +95,11 @@ final class TlsConnection implements SecureConnection {
                 raw.close();
             }
         }
+    }
+
+    /** Whether both directions' records bypass the engine; for tests. */
+    boolean recordsProtectedByJdk() {
+        return reader.protectedByJdk() && writer.protectedByJdk();
     }
 
     @Override

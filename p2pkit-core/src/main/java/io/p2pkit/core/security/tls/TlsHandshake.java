@@ -15,8 +15,21 @@ final class TlsHandshake {
     private TlsHandshake() {
     }
 
-    /** Runs the handshake to its end; throws what the engine or the streams throw. */
-    static void run(SSLEngine engine, TlsRecordReader reader, TlsRecordWriter writer) throws IOException {
+    /**
+     * Runs the handshake to its end, {@code secrets} capturing where its traffic secrets are;
+     * throws what the engine or the streams throw.
+     */
+    static void run(SSLEngine engine, TlsRecordReader reader, TlsRecordWriter writer, TrafficSecrets secrets)
+            throws IOException {
+        secrets.begin();
+        try {
+            run(engine, reader, writer);
+        } finally {
+            secrets.end();
+        }
+    }
+
+    private static void run(SSLEngine engine, TlsRecordReader reader, TlsRecordWriter writer) throws IOException {
         engine.beginHandshake();
         while (true) {
             SSLEngineResult.HandshakeStatus status = engine.getHandshakeStatus();

@@ -15,10 +15,14 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The receiving half of a TLS connection: reads records from the raw connection in large chunks
- * and decrypts them with the engine. A read into an array of at least one record's plaintext
- * is decrypted straight into it; smaller reads are served from a plaintext buffer. Post-handshake
- * messages (session tickets, key updates) are consumed on the way, with replies sent through the
- * {@link TlsRecordWriter}. One lock serialises readers.
+ * and decrypts them, with the engine during the handshake and, once the handshake has handed
+ * over its traffic secret ({@link #protect}), with {@link RecordProtection} (the JDK's AEAD
+ * ciphers, no engine copies). A read into an array with room for a record's plaintext is
+ * decrypted straight into it; smaller reads are served from a plaintext buffer. Post-handshake
+ * messages are consumed on the way: session tickets are ignored, a KeyUpdate moves to the next
+ * traffic secret and, when the peer asks, is answered through the {@link TlsRecordWriter}.
+ * close_notify ends the input; any other alert, and a record that is malformed or fails
+ * authentication, closes the connection and fails every later read. One lock serialises readers.
  *
  * <p>Both buffers exist only while they hold bytes: a reader that has delivered everything gives
  * them back before it waits for the next record (reading its first bytes into a small header
@@ -35,6 +39,10 @@ final class TlsRecordReader {
     private static final int MAX_RECORD_BUFFER = 1024 * 1024;
     /** A TLS record header: type, version, length. */
     private static final int HEADER_BYTES = 5;
+    /** Post-handshake messages longer than this close the connection (tickets are far smaller). */
+    private static final int MAX_POST_HANDSHAKE_MESSAGE = 64 * 1024;
+    private static final int NEW_SESSION_TICKET = 4;
+    private static final int KEY_UPDATE = 24;
 
     /** What {@link #unwrapInto} achieved. */
     private enum Unwrapped { PRODUCED, NEED_RECORD, ENDED, TOO_SMALL }
@@ -56,6 +64,14 @@ final class TlsRecordReader {
     private boolean eof;
     /** A buffer reservation was refused: the connection is closed and reads fail with this. */
     private ResourceLimitException refused;
+    /** A bad record or a fatal alert arrived: the connection is closed and reads fail with this. */
+    private IOException failed;
+    /** Opens records after the handshake; null while the engine does. */
+    private RecordProtection opener;
+    /** Post-handshake messages received in part, in read mode; null when none is. */
+    private ByteBuffer handshakeMessages;
+    /** The engine's largest record (4 of them are read at once), at least the protocol's. */
+    private final int packetSize;
     /** Reads of at least this many bytes are decrypted in place: a record's plaintext fits. */
     private int directThreshold;
 
@@ -67,6 +83,35 @@ final class TlsRecordReader {
         this.writer = writer;
         // before the handshake the engine reports the largest sizes any session may need
         this.directThreshold = engine.getSession().getApplicationBufferSize();
+        this.packetSize = Math.max(engine.getSession().getPacketBufferSize(),
+                RecordProtection.HEADER_BYTES + RecordProtection.MAX_CIPHERTEXT);
+    }
+
+    /**
+     * Hands the records after the handshake to {@code receiving}. Refused (false) when the engine
+     * has already decrypted application data, which {@code receiving}'s sequence number would miss.
+     */
+    boolean protect(RecordProtection receiving) {
+        lock.lock();
+        try {
+            if (plain.hasRemaining() || eof) {
+                return false;
+            }
+            opener = receiving;
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether records are opened without the engine; for tests. */
+    boolean protectedByJdk() {
+        lock.lock();
+        try {
+            return opener != null;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Reads decrypted bytes, blocking until at least one is available; -1 at end of stream. */
@@ -85,11 +130,21 @@ final class TlsRecordReader {
                 if (refused != null) {
                     throw refused;
                 }
+                if (failed != null) {
+                    throw failed;
+                }
                 if (eof) {
                     return -1;
                 }
                 if (!net.hasRemaining()) {
                     awaitRecord();
+                    continue;
+                }
+                if (opener != null) {
+                    int n = openRecord(b, off, len);
+                    if (n > 0) {
+                        return n;
+                    }
                     continue;
                 }
                 if (len >= directThreshold) {
@@ -132,7 +187,7 @@ final class TlsRecordReader {
             eof = true;
             return;
         }
-        net = ByteBuffer.wrap(take(RECORDS_PER_READ * engine.getSession().getPacketBufferSize()));
+        net = ByteBuffer.wrap(take(RECORDS_PER_READ * packetSize));
         net.put(head, 0, n).flip();
     }
 
@@ -298,6 +353,188 @@ final class TlsRecordReader {
     }
 
     /**
+     * Opens the next record with {@link #opener}, reading the rest of it first. Application data
+     * goes straight into {@code b} when it has room for the record's plaintext (a record that
+     * turns out to hold something else uses that room as scratch space), else into the plaintext
+     * buffer.
+     *
+     * @return the application bytes put into {@code b}; 0 when there are none for the caller yet
+     *         (they went to the plaintext buffer, the record held a post-handshake message or an
+     *         alert, or the input ended)
+     */
+    private int openRecord(byte[] b, int off, int len) throws IOException {
+        int body = wholeRecord();
+        if (body < 0) {
+            return 0;
+        }
+        boolean direct = len >= body - RecordProtection.TAG_BYTES;
+        byte[] dst = b;
+        int dstOff = off;
+        if (!direct) {
+            if (plain.capacity() < RecordProtection.MAX_CIPHERTEXT) {
+                give(plain);
+                plain = none;
+                plain = ByteBuffer.wrap(take(RecordProtection.MAX_CIPHERTEXT)).flip();
+            }
+            dst = plain.array();
+            dstOff = 0;
+        }
+        int opened;
+        try {
+            opened = opener.open(net.array(), net.arrayOffset() + net.position(), body, dst, dstOff);
+        } catch (TlsRecordException e) {
+            throw fail(e, TlsAlert.BAD_RECORD_MAC);
+        }
+        net.position(net.position() + RecordProtection.HEADER_BYTES + body);
+        int length = opened & 0xFFFFFF;
+        switch ((byte) (opened >>> 24)) {
+            case RecordProtection.APPLICATION_DATA -> {
+                if (direct) {
+                    return length;
+                }
+                plain.clear().limit(length);
+                return 0;
+            }
+            case RecordProtection.HANDSHAKE -> postHandshake(dst, dstOff, length);
+            case RecordProtection.ALERT -> alert(dst, dstOff, length);
+            default -> throw fail(new TlsRecordException("TLS record of content type " + (opened >>> 24)
+                    + " after the handshake (unexpected_message)"), TlsAlert.UNEXPECTED_MESSAGE);
+        }
+        return 0;
+    }
+
+    /**
+     * Makes sure a whole protected record is in the buffer.
+     *
+     * @return its body length, or -1 when the raw connection ended between records
+     */
+    private int wholeRecord() throws IOException {
+        while (true) {
+            if (net.remaining() >= RecordProtection.HEADER_BYTES) {
+                byte[] a = net.array();
+                int at = net.arrayOffset() + net.position();
+                if (a[at] != RecordProtection.APPLICATION_DATA) {
+                    throw fail(new TlsRecordException("TLS record of type " + a[at]
+                            + " after the handshake, expected a protected record (unexpected_message)"),
+                            TlsAlert.UNEXPECTED_MESSAGE);
+                }
+                int body = (a[at + 3] & 0xFF) << 8 | a[at + 4] & 0xFF;
+                if (body > RecordProtection.MAX_CIPHERTEXT) {
+                    throw fail(new TlsRecordException("TLS record of " + body + " bytes (record_overflow)"),
+                            TlsAlert.RECORD_OVERFLOW);
+                }
+                if (net.remaining() >= RecordProtection.HEADER_BYTES + body) {
+                    return body;
+                }
+            }
+            if (!fill()) {
+                endOfRawStream();
+                return -1;
+            }
+        }
+    }
+
+    /**
+     * Takes handshake messages after the handshake (RFC 8446 §4.6): NewSessionTicket is ignored
+     * (no resumption), KeyUpdate moves to the peer's next traffic secret and is answered when the
+     * peer asks; anything else is an error. Messages may span records, up to a bound.
+     */
+    private void postHandshake(byte[] src, int off, int length) throws IOException {
+        if (length == 0) {
+            throw fail(new TlsRecordException("empty TLS handshake record (unexpected_message)"),
+                    TlsAlert.UNEXPECTED_MESSAGE);
+        }
+        ByteBuffer messages;
+        if (handshakeMessages == null) {
+            messages = ByteBuffer.wrap(src, off, length);
+        } else {
+            if (handshakeMessages.remaining() + length > MAX_POST_HANDSHAKE_MESSAGE) {
+                throw fail(new TlsRecordException("TLS post-handshake message longer than "
+                        + MAX_POST_HANDSHAKE_MESSAGE + " bytes"), TlsAlert.UNEXPECTED_MESSAGE);
+            }
+            ByteBuffer joined = ByteBuffer.allocate(handshakeMessages.remaining() + length);
+            joined.put(handshakeMessages).put(src, off, length).flip();
+            messages = joined;
+        }
+        handshakeMessages = null;
+        while (messages.remaining() >= 4) {
+            int type = messages.get(messages.position()) & 0xFF;
+            int size = messages.getInt(messages.position()) & 0xFFFFFF;
+            if (size > MAX_POST_HANDSHAKE_MESSAGE) {
+                throw fail(new TlsRecordException("TLS post-handshake message of " + size + " bytes"),
+                        TlsAlert.UNEXPECTED_MESSAGE);
+            }
+            if (messages.remaining() < 4 + size) {
+                break;
+            }
+            messages.position(messages.position() + 4);
+            switch (type) {
+                case NEW_SESSION_TICKET -> messages.position(messages.position() + size);
+                case KEY_UPDATE -> {
+                    if (size != 1) {
+                        throw fail(new TlsRecordException("TLS KeyUpdate of " + size + " bytes (decode_error)"),
+                                TlsAlert.DECODE_ERROR);
+                    }
+                    int request = messages.get() & 0xFF;
+                    if (request > 1) {
+                        throw fail(new TlsRecordException("TLS KeyUpdate request " + request
+                                + " (illegal_parameter)"), TlsAlert.ILLEGAL_PARAMETER);
+                    }
+                    if (messages.hasRemaining()) {
+                        // the key changes with this message: nothing may follow it in its record (§5.1)
+                        throw fail(new TlsRecordException("TLS record continues after a KeyUpdate (unexpected_message)"),
+                                TlsAlert.UNEXPECTED_MESSAGE);
+                    }
+                    opener.update();
+                    if (request == 1) {
+                        writer.answerKeyUpdate();
+                    }
+                }
+                default -> throw fail(new TlsRecordException("TLS handshake message " + type
+                        + " after the handshake (unexpected_message)"), TlsAlert.UNEXPECTED_MESSAGE);
+            }
+        }
+        if (messages.hasRemaining()) {
+            // the rest of a message comes in the next record; keep a copy, src is scratch space
+            handshakeMessages = ByteBuffer.allocate(messages.remaining()).put(messages).flip();
+        }
+    }
+
+    /** An alert from the peer: close_notify ends the input, user_canceled is noise, the rest fail. */
+    private void alert(byte[] src, int off, int length) throws IOException {
+        if (length != 2) {
+            throw fail(new TlsRecordException("TLS alert of " + length + " bytes (decode_error)"),
+                    TlsAlert.DECODE_ERROR);
+        }
+        int description = src[off + 1] & 0xFF;
+        if (description == TlsAlert.CLOSE_NOTIFY) {
+            eof = true;
+        } else if (description != TlsAlert.USER_CANCELED) {
+            throw fail(new IOException("TLS alert from the peer: " + TlsAlert.describe(description)), -1);
+        }
+    }
+
+    /**
+     * The input is unusable: tells the peer why with {@code alert} (unless negative; best effort),
+     * closes the connection and makes every later read throw {@code failure}.
+     *
+     * @return {@code failure}, for the caller to throw
+     */
+    private IOException fail(IOException failure, int alert) {
+        failed = failure;
+        if (alert >= 0) {
+            writer.sendFatalAlert(alert);
+        }
+        try {
+            connection.close();
+        } catch (IOException | RuntimeException closeFailed) {
+            // the record's failure is what the reader reports
+            LOG.log(System.Logger.Level.DEBUG, () -> "closing a TLS connection after a bad record: " + closeFailed);
+        }
+        return failure;
+    }
+
+    /**
      * Reads the rest of a record begun in the buffer; between records, leaves the waiting to the
      * caller.
      *
@@ -331,7 +568,6 @@ final class TlsRecordReader {
      * @return false at the raw connection's end of stream
      */
     private boolean fill() throws IOException {
-        int packetSize = engine.getSession().getPacketBufferSize();
         if (net.capacity() < packetSize) {
             net = withCapacity(net, RECORDS_PER_READ * packetSize);
         }

@@ -13,8 +13,10 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The sending half of a TLS connection: encrypts with the engine and writes whole records to the
- * raw connection. Small writes gather in a plaintext buffer until it holds several records or
+ * The sending half of a TLS connection: encrypts with the engine during the handshake and, once
+ * the handshake has handed over its traffic secret ({@link #protect}), with
+ * {@link RecordProtection} (the JDK's AEAD ciphers, records of up to 2^14 bytes of plaintext, no
+ * engine copies); whole records go to the raw connection. Small writes gather in a plaintext buffer until it holds several records or
  * the caller flushes; writes of at least that size are encrypted straight from the caller's
  * array. Encrypted records gather in a second buffer and reach the raw stream in one write.
  * One lock serialises writers; the reading side calls in here for post-handshake messages.
@@ -33,6 +35,12 @@ final class TlsRecordWriter {
     /** The record buffer never grows beyond this. */
     private static final int MAX_RECORD_BUFFER = 1024 * 1024;
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+    private static final byte KEY_UPDATE = 24;
+    /**
+     * RFC 8446 §5.5: at most 2^24.5 full records under one AES-GCM key; 2^24 (256 GiB of full
+     * records) keeps well inside for every suite.
+     */
+    static final long RECORDS_PER_KEY = 1L << 24;
 
     private final SSLEngine engine;
     private final RawConnection connection;
@@ -49,12 +57,40 @@ final class TlsRecordWriter {
     private ByteBuffer net;
     /** No more application data: writing finished, or close_notify was sent. */
     private boolean closed;
+    /** Seals records after the handshake; null while the engine does. */
+    private RecordProtection sealer;
+    /** Records sealed under one key before this side moves to the next with a KeyUpdate. */
+    private long recordsPerKey = RECORDS_PER_KEY;
+    /** Bytes of the record buffer: four of the engine's largest records, at least the protocol's. */
+    private final int netBytes;
 
     TlsRecordWriter(SSLEngine engine, RawConnection connection, MemoryScope memory) {
         this.engine = engine;
         this.connection = connection;
         this.raw = connection.out();
         this.memory = memory;
+        this.netBytes = 4 * Math.max(engine.getSession().getPacketBufferSize(),
+                RecordProtection.HEADER_BYTES + RecordProtection.MAX_CIPHERTEXT);
+    }
+
+    /** Hands the records after the handshake to {@code sending}. */
+    void protect(RecordProtection sending) {
+        lock.lock();
+        try {
+            sealer = sending;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether records are sealed without the engine; for tests. */
+    boolean protectedByJdk() {
+        lock.lock();
+        try {
+            return sealer != null;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Takes the buffers if they are not held; a refusal closes the connection. Lock held. */
@@ -62,7 +98,6 @@ final class TlsRecordWriter {
         if (batch != null) {
             return;
         }
-        int netBytes = 4 * engine.getSession().getPacketBufferSize();
         try {
             batch = memory.takeBuffer(PLAIN_BATCH + netBytes, MemoryPriority.ALWAYS);
         } catch (ResourceLimitException e) {
@@ -75,8 +110,10 @@ final class TlsRecordWriter {
             }
             throw e;
         }
-        plain = ByteBuffer.wrap(batch, 0, PLAIN_BATCH).slice();
-        net = ByteBuffer.wrap(batch, PLAIN_BATCH, netBytes).slice();
+        // records first, plaintext behind them: the JDK's AES-GCM copies its whole output array
+        // when input and output share one and the input comes first (its overlap check)
+        net = ByteBuffer.wrap(batch, 0, netBytes).slice();
+        plain = ByteBuffer.wrap(batch, netBytes, PLAIN_BATCH).slice();
     }
 
     /** Gives the buffers back once nothing waits in them. Lock held. */
@@ -176,28 +213,11 @@ final class TlsRecordWriter {
      * writing (it may be blocked on a remote that does not read), then refuses further writes.
      */
     void abort() {
-        if (!lock.tryLock()) {
-            return;
-        }
-        try {
-            if (!closed) {
-                closed = true;
-                takeBuffers();
-                drainPlain();
-                sendCloseNotify();
-            }
-        } catch (IOException | RuntimeException e) {
-            // the connection is going away; close_notify was a courtesy
-            LOG.log(System.Logger.Level.DEBUG, () -> "sending close_notify: " + e);
-        } finally {
-            if (batch != null) {
-                // whatever could not be sent will not be: nothing here is needed any more
-                plain.clear();
-                net.clear();
-                giveBuffersIfEmpty();
-            }
-            lock.unlock();
-        }
+        lastWords("sending close_notify", () -> {
+            takeBuffers();
+            drainPlain();
+            sendCloseNotify();
+        });
     }
 
     /** Wraps once for the handshake (a message or an alert) into the record buffer; does not send. */
@@ -221,6 +241,72 @@ final class TlsRecordWriter {
             }
             raw.flush();
         } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Answers a KeyUpdate that asked for one (RFC 8446 §4.6.3): sends ours, update_not_requested,
+     * under the current key behind the records already sealed, then moves to the next key.
+     */
+    void answerKeyUpdate() throws IOException {
+        lock.lock();
+        try {
+            takeBuffers();
+            sealControl(RecordProtection.HANDSHAKE, new byte[] {KEY_UPDATE, 0, 0, 1, 0});
+            sealer.update();
+            sendRecords();
+            raw.flush();
+            giveBuffersIfEmpty();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Best effort before the reader closes the connection over a bad record: sends a fatal alert
+     * unless a writer is busy, and refuses further writes. What waits unsent stays unsent.
+     */
+    void sendFatalAlert(int description) {
+        lastWords("sending a TLS alert", () -> {
+            if (sealer != null) {
+                takeBuffers();
+                plain.clear();
+                net.clear();
+                sealControl(RecordProtection.ALERT, new byte[] {TlsAlert.FATAL, (byte) description});
+                sendRecords();
+                raw.flush();
+            }
+        });
+    }
+
+    /** The last thing sent on a connection going away. */
+    private interface LastWords {
+        void send() throws IOException;
+    }
+
+    /**
+     * Unless another thread is writing or writing has finished: refuses further writes and
+     * sends {@code words}, ignoring failures (the connection is going away), then drops whatever
+     * could not be sent.
+     */
+    private void lastWords(String what, LastWords words) {
+        if (!lock.tryLock()) {
+            return;
+        }
+        try {
+            if (!closed) {
+                closed = true;
+                words.send();
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> what + ": " + e);
+        } finally {
+            if (batch != null) {
+                plain.clear();
+                net.clear();
+                giveBuffersIfEmpty();
+            }
             lock.unlock();
         }
     }
@@ -254,6 +340,12 @@ final class TlsRecordWriter {
     }
 
     private void sendCloseNotify() throws IOException {
+        if (sealer != null) {
+            sealControl(RecordProtection.ALERT, new byte[] {TlsAlert.WARNING, TlsAlert.CLOSE_NOTIFY});
+            sendRecords();
+            raw.flush();
+            return;
+        }
         engine.closeOutbound();
         while (!engine.isOutboundDone()) {
             SSLEngineResult result = wrapOnce(EMPTY);
@@ -278,6 +370,10 @@ final class TlsRecordWriter {
     }
 
     private void wrapAll(ByteBuffer src) throws IOException {
+        if (sealer != null) {
+            sealAll(src);
+            return;
+        }
         while (src.hasRemaining()) {
             SSLEngineResult result = wrapOnce(src);
             if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
@@ -287,6 +383,51 @@ final class TlsRecordWriter {
                     && result.getHandshakeStatus() != SSLEngineResult.HandshakeStatus.NEED_TASK) {
                 throw new IOException("TLS engine stalled while encrypting (" + result.getHandshakeStatus() + ")");
             }
+        }
+    }
+
+    /** Seals application data in records of up to 2^14 bytes into the record buffer, sending it when full. */
+    private void sealAll(ByteBuffer src) throws IOException {
+        byte[] array = src.array();
+        int off = src.arrayOffset() + src.position();
+        int end = src.arrayOffset() + src.limit();
+        while (off < end) {
+            int n = Math.min(end - off, RecordProtection.MAX_PLAINTEXT);
+            seal(RecordProtection.APPLICATION_DATA, array, off, n);
+            off += n;
+        }
+        src.position(src.limit());
+    }
+
+    /** Seals a post-handshake message or an alert as one record into the record buffer. */
+    private void sealControl(byte contentType, byte[] content) throws IOException {
+        seal(contentType, content, 0, content.length);
+    }
+
+    private void seal(byte contentType, byte[] src, int off, int len) throws IOException {
+        if (sealer.sequence() >= recordsPerKey) {
+            // the key has protected enough: tell the peer, then use the next one (§4.6.3)
+            sealOne(RecordProtection.HANDSHAKE, new byte[] {KEY_UPDATE, 0, 0, 1, 0}, 0, 5);
+            sealer.update();
+        }
+        sealOne(contentType, src, off, len);
+    }
+
+    private void sealOne(byte contentType, byte[] src, int off, int len) throws IOException {
+        if (net.remaining() < RecordProtection.HEADER_BYTES + len + 1 + RecordProtection.TAG_BYTES) {
+            sendRecords();
+        }
+        int n = sealer.seal(contentType, src, off, len, net.array(), net.arrayOffset() + net.position());
+        net.position(net.position() + n);
+    }
+
+    /** Lowers the records sent per key, so that tests see this side's own KeyUpdate. */
+    void recordsPerKey(long records) {
+        lock.lock();
+        try {
+            recordsPerKey = records;
+        } finally {
+            lock.unlock();
         }
     }
 

@@ -13,6 +13,7 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -22,8 +23,10 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * libp2p TLS 1.3 ({@code /tls/1.0.0}, libp2p/specs {@code tls/tls.md}) on BouncyCastle's TLS
- * engine with the JDK's ciphers (see {@link JsseProvider} for why not the JDK's engine).
+ * libp2p TLS 1.3 ({@code /tls/1.0.0}, libp2p/specs {@code tls/tls.md}): the handshake on
+ * BouncyCastle's TLS engine (see {@link JsseProvider} for why not the JDK's engine), the records
+ * after it protected with the JDK's AES-GCM or ChaCha20-Poly1305 under keys derived from the
+ * handshake's traffic secrets (RFC 8446 §7), which costs a fraction of the engine's copies.
  *
  * <p>Each transport instance makes one {@link HostCertificate} for its identity and presents it
  * in every handshake. Handshakes are TLS 1.3 only, mutually authenticated (the listener demands
@@ -88,7 +91,8 @@ public final class TlsTransport implements SecureTransport {
         this.offeredProtocols = offered.toArray(String[]::new);
         this.certificate = certificate;
         this.trustManager = new PeerTrustManager(clock);
-        this.context = JsseProvider.newContext(new HostKeyManager(certificate), trustManager, random);
+        this.context = JsseProvider.newContext(
+                new HostKeyManager(certificate, JsseProvider.signingKey(certificate.certificateKey())), trustManager, random);
     }
 
     private static void checkMuxers(List<String> muxers) {
@@ -164,8 +168,10 @@ public final class TlsTransport implements SecureTransport {
             throw new HandshakeException("TLS handshake could not start: " + e.getMessage(), e);
         }
         PeerTrustManager.Verification verification = trustManager.expect(engine, expectedRemote);
+        TrafficSecrets secrets = new TrafficSecrets();
         try {
-            TlsHandshake.run(engine, reader, writer);
+            TlsHandshake.run(engine, reader, writer, secrets);
+            protectRecords(secrets, dialer, reader, writer);
             reader.handshakeDone();
             PeerCertificate remote = verification.verified();
             if (remote == null) {
@@ -183,6 +189,29 @@ public final class TlsTransport implements SecureTransport {
                     + " failed: " + reason, e);
         } finally {
             trustManager.forget(engine);
+        }
+    }
+
+    /**
+     * Moves the records after the handshake off the engine, onto the JDK's ciphers with keys from
+     * the handshake's traffic secrets. The engine keeps them when the secrets are not available.
+     */
+    private static void protectRecords(TrafficSecrets secrets, boolean dialer, TlsRecordReader reader,
+                                       TlsRecordWriter writer) throws IOException {
+        TrafficSecrets.Pair keys;
+        try {
+            keys = secrets.protection(dialer);
+        } catch (GeneralSecurityException e) {
+            throw new IOException("TLS traffic keys: " + e.getMessage(), e);
+        }
+        if (keys == null) {
+            LOG.log(System.Logger.Level.DEBUG, "TLS records stay with the engine: no traffic secrets");
+            return;
+        }
+        if (reader.protect(keys.receiving())) {
+            writer.protect(keys.sending());
+        } else {
+            LOG.log(System.Logger.Level.DEBUG, "TLS records stay with the engine: it has decrypted application data");
         }
     }
 

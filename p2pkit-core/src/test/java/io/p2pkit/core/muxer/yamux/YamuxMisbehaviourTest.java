@@ -2,14 +2,20 @@ package io.p2pkit.core.muxer.yamux;
 
 import io.p2pkit.core.muxer.MuxedStream;
 import io.p2pkit.core.muxer.StreamResetException;
+import io.p2pkit.core.transport.RawConnection;
+import io.p2pkit.core.transport.memory.MemoryConnection;
+import io.p2pkit.testing.Await;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static io.p2pkit.core.muxer.yamux.FrameHeader.ACK;
 import static io.p2pkit.core.muxer.yamux.FrameHeader.DATA;
@@ -343,6 +349,130 @@ class YamuxMisbehaviourTest {
             // Silence: now the unanswered ping closes the session.
             assertEquals(FrameHeader.GO_AWAY_INTERNAL_ERROR, peer.expectGoAway());
             assertEquals(YamuxException.Reason.KEEPALIVE_TIMEOUT, peer.session.closeCause().reason());
+        }
+    }
+
+    /**
+     * The remote answers the keep-alive ping in time, but our read loop is runnable and gets no
+     * carrier for several timeouts (a busy machine with many connections): the session stays up
+     * and reads the pong once it runs. It used to send GoAway (internal error) here.
+     */
+    @Test
+    void readLoopBehindIsNoKeepAliveTimeout() throws Exception {
+        Duration timeout = Duration.ofMillis(200);
+        Yamux yamux = new Yamux(YamuxConfig.defaults().withKeepAlive(Duration.ofMillis(10), timeout));
+        MemoryConnection.Pair pair = MemoryConnection.pair(256 * 1024);
+        AtomicBoolean behind = new AtomicBoolean(true);
+        YamuxSession session = yamux.wrap(new BehindReader(pair.responder(), behind), false);
+        InputStream in = pair.initiator().in();
+        OutputStream out = pair.initiator().out();
+        // The remote answers every ping at once, the RTT probe and each keep-alive, until the end
+        // (a remote that stopped answering after our read loop caught up would rightly time out).
+        java.util.concurrent.atomic.AtomicInteger answered = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicReference<Exception> answererEnd = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread answerer = Thread.ofVirtual().name("yamux-test-pong").start(() -> {
+            try {
+                while (true) {
+                    FrameHeader h = FrameHeader.decode(in.readNBytes(FrameHeader.SIZE), 0);
+                    if (h.type() == PING && h.has(SYN)) {
+                        out.write(new FrameHeader(PING, ACK, 0, h.length()).encode());
+                        out.flush();
+                        answered.incrementAndGet();
+                    } else if (h.type() == DATA) {
+                        in.skipNBytes(h.length());
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                answererEnd.set(e); // the pair closed at the end of the test
+            }
+        });
+        try {
+            await("the RTT probe and the first keep-alive answered", () -> answered.get() >= 2);
+            long end = System.nanoTime() + 4 * timeout.toNanos();
+            Await.until("four keep-alive timeouts with the read loop behind",
+                    () -> System.nanoTime() > end || session.isClosed(), Duration.ofSeconds(30));
+            assertNull(session.closeCause(), "closed while its own read loop was behind");
+            behind.set(false);
+            await("the pongs read", () -> session.rttNanos() > 0);
+            assertNull(session.closeCause());
+        } finally {
+            behind.set(false);
+            pair.initiator().close();
+            session.close();
+            SessionPair.joinAll(session);
+            assertTrue(answerer.join(Duration.ofSeconds(30)), "the answerer ends with the pair: " + answererEnd.get());
+        }
+    }
+
+    /**
+     * One large Data frame trickling in for several keep-alive timeouts, the pings unanswered:
+     * the remote is alive, since bytes keep arriving, though no new frame header does.
+     */
+    @Test
+    void slowLargeFrameIsNoKeepAliveTimeout() throws Exception {
+        Duration timeout = Duration.ofMillis(300);
+        Yamux yamux = new Yamux(YamuxConfig.defaults().withKeepAlive(Duration.ofMillis(10), timeout));
+        try (RawPeer peer = new RawPeer(yamux)) {
+            int pieces = 20;
+            byte[] piece = new byte[8 * 1024];
+            peer.send(DATA, SYN, 1, (long) pieces * piece.length);
+            for (int i = 0; i < pieces; i++) {
+                long next = System.nanoTime() + timeout.toNanos() / 3;
+                Await.until("a third of the timeout", () -> System.nanoTime() > next, Duration.ofSeconds(30));
+                Arrays.fill(piece, (byte) i);
+                peer.sendRaw(piece);
+                assertNull(peer.session.closeCause(), "closed while the frame was arriving");
+            }
+            MuxedStream s = peer.session.acceptStream();
+            byte[] got = s.in().readNBytes(pieces * piece.length);
+            assertEquals(pieces * piece.length, got.length);
+            assertEquals(pieces - 1, got[got.length - 1]);
+            assertNull(peer.session.closeCause());
+        }
+    }
+
+    /** A connection whose reader stays runnable without reading while {@code behind} is set. */
+    private record BehindReader(MemoryConnection raw, AtomicBoolean behind) implements RawConnection {
+        @Override
+        public InputStream in() {
+            InputStream in = raw.in();
+            return new InputStream() {
+                @Override
+                public int read() throws IOException {
+                    waitTurn();
+                    return in.read();
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    waitTurn();
+                    return in.read(b, off, len);
+                }
+
+                private void waitTurn() {
+                    while (behind.get()) {
+                        // runnable, like a woken thread waiting for a carrier; spinning rather than
+                        // yielding: one full run saw the verdict find this thread not RUNNABLE while
+                        // it yielded (not understood), which is no state a reader behind is in
+                        Thread.onSpinWait();
+                    }
+                }
+            };
+        }
+
+        @Override
+        public OutputStream out() {
+            return raw.out();
+        }
+
+        @Override
+        public void closeWrite() throws IOException {
+            raw.closeWrite();
+        }
+
+        @Override
+        public void close() throws IOException {
+            raw.close();
         }
     }
 

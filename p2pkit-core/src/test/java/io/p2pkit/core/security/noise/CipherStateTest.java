@@ -48,6 +48,31 @@ class CipherStateTest {
         assertArrayEquals(original, java.util.Arrays.copyOf(buf, 1000));
     }
 
+    /** A head encrypted in place plus a body from elsewhere is the same message as the two joined. */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 12, 15, 16, 17, 1000})
+    void aHeadAndABodySealAsOneMessage(int headLength) throws Exception {
+        SplittableRandom random = new SplittableRandom(headLength);
+        byte[] joined = new byte[headLength + 5000];
+        random.nextBytes(joined);
+        byte[] ad = {4, 5, 6};
+        byte[] expected = new CipherState(key(11)).encryptWithAd(ad, joined);
+
+        byte[] out = new byte[joined.length + CipherState.TAG_LENGTH + 3];
+        System.arraycopy(joined, 0, out, 3, headLength); // the head sits where its ciphertext goes
+        byte[] body = java.util.Arrays.copyOfRange(joined, headLength, joined.length);
+        CipherState enc = new CipherState(key(11));
+        assertEquals(expected.length, enc.encryptWithAd(ad, out, 3, headLength, body, 0, body.length, out, 3));
+        assertArrayEquals(expected, java.util.Arrays.copyOfRange(out, 3, 3 + expected.length));
+        assertEquals(1, enc.nonce());
+
+        CipherState clear = new CipherState();
+        byte[] plain = new byte[joined.length];
+        System.arraycopy(joined, 0, plain, 0, headLength);
+        assertEquals(joined.length, clear.encryptWithAd(null, plain, 0, headLength, body, 0, body.length, plain, 0));
+        assertArrayEquals(joined, plain);
+    }
+
     @Test
     void everyFlippedBitIsCaughtAndTheNonceStays() throws Exception {
         byte[] ct = new CipherState(key(7)).encryptWithAd(new byte[] {1}, new byte[] {10, 20, 30});

@@ -125,12 +125,12 @@ class NoiseFrameStreamTest {
     }
 
     /**
-     * A muxer writes a 12-byte header, then a large payload: the header gets a frame of its own,
-     * so the payload's frames start at the payload and the reader can decrypt them in place. A
-     * longer open frame is filled from the large write as before.
+     * A muxer writes a 12-byte header, then a large payload: the header and the payload's start
+     * become one full frame (one AEAD message, not two), and so does any open frame that a later
+     * write completes.
      */
     @Test
-    void aShortOpenFrameIsSealedOnItsOwnBeforeABulkWrite() throws Exception {
+    void aWriteThatCompletesTheOpenFrameIsSealedWithItAsOneFrame() throws Exception {
         MemoryConnection.Pair pair = MemoryConnection.pair(1 << 20);
         NoiseFrameOutputStream out = new NoiseFrameOutputStream(pair.initiator(), MemoryScope.UNLIMITED);
         out.startTransport(new CipherState(KEY));
@@ -139,14 +139,24 @@ class NoiseFrameStreamTest {
         new SplittableRandom(9).nextBytes(data);
         out.write(new byte[12]);
         out.write(data);
-        out.write(new byte[NoiseFrameOutputStream.SHORT_FRAME + 1]);
+        out.write(new byte[1025]);
         out.write(data);
         out.flush();
         out.close();
-        List<Integer> lengths = frameLengths(pair.responder().in().readAllBytes()).stream()
-                .map(len -> len - CipherState.TAG_LENGTH).toList();
-        // [header] [payload] [payload's tail 17 + 1,025 + the second payload's start] [the rest]
-        assertEquals(List.of(12, max, max, 17 + NoiseFrameOutputStream.SHORT_FRAME + 1 + 17), lengths);
+        byte[] wire = pair.responder().in().readAllBytes();
+        List<Integer> lengths = frameLengths(wire).stream().map(len -> len - CipherState.TAG_LENGTH).toList();
+        // [header + payload's start] [payload's tail 29 + 1,025 + the second payload's start] [the rest]
+        assertEquals(List.of(max, max, 12 + 17 + 1025 + 17), lengths);
+
+        MemoryConnection.Pair replay = MemoryConnection.pair(1 << 20);
+        replay.initiator().out().write(wire);
+        replay.initiator().closeWrite();
+        NoiseFrameInputStream in = new NoiseFrameInputStream(replay.responder(), MemoryScope.UNLIMITED);
+        in.startTransport(new CipherState(KEY));
+        byte[] expected = new byte[12 + data.length + 1025 + data.length];
+        System.arraycopy(data, 0, expected, 12, data.length);
+        System.arraycopy(data, 0, expected, 12 + data.length + 1025, data.length);
+        assertArrayEquals(expected, in.readAllBytes());
     }
 
     @Test

@@ -238,4 +238,43 @@ class PeerCertificateTest {
         assertTrue(e.getMessage().contains(other.toString()), e.getMessage());
         assertTrue(e.getMessage().contains(idOf(identity).toString()), e.getMessage());
     }
+
+    @Test
+    void verifiedCertificatesAreRememberedButDatesAndPeerAreCheckedOnEveryConnection() throws Exception {
+        PrivateKey identity = PrivateKey.generateEd25519();
+        X509Certificate[] chain = {HostCertificate.generate(identity).certificate()};
+        Clock clock = Clock.fixed(Instant.now(), ZoneOffset.UTC);
+        VerifiedCertificates cache = new VerifiedCertificates(2);
+
+        new PeerTrustManager.Verification(null, cache).verify(chain, clock);
+        assertEquals(1, cache.size());
+        PeerTrustManager.Verification again = new PeerTrustManager.Verification(idOf(identity), cache);
+        again.verify(chain, clock);
+        assertEquals(identity.publicKey(), again.verified().publicKey());
+        assertEquals(1, cache.size());
+
+        Clock late = Clock.fixed(chain[0].getNotAfter().toInstant().plusSeconds(1), ZoneOffset.UTC);
+        assertThrows(CertificateExpiredException.class,
+                () -> new PeerTrustManager.Verification(null, cache).verify(chain, late));
+        var other = idOf(PrivateKey.generateEd25519());
+        assertThrows(CertificateException.class,
+                () -> new PeerTrustManager.Verification(other, cache).verify(chain, clock));
+
+        // a certificate that fails its signature checks is not remembered
+        X509Certificate invalid = new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter()
+                .getCertificate(new org.bouncycastle.cert.X509CertificateHolder(HEX.parseHex(SPEC_INVALID)));
+        for (int i = 0; i < 2; i++) {
+            assertThrows(CertificateException.class,
+                    () -> new PeerTrustManager.Verification(null, cache).verify(new X509Certificate[] {invalid}, clock));
+        }
+        assertEquals(1, cache.size());
+
+        // bounded: the least recently used leaves
+        for (int i = 0; i < 3; i++) {
+            X509Certificate[] another = {HostCertificate.generate(PrivateKey.generateEd25519()).certificate()};
+            new PeerTrustManager.Verification(null, cache).verify(another, clock);
+        }
+        assertEquals(2, cache.size());
+        assertEquals(null, cache.get(chain[0].getEncoded()));
+    }
 }

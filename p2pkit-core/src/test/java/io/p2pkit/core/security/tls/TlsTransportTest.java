@@ -95,6 +95,9 @@ class TlsTransportTest {
             assertEquals("/tls/1.0.0", listener.protocolId());
             assertEquals(Optional.of(YAMUX), secured.dialer().earlyMuxer());
             assertEquals(Optional.of(YAMUX), secured.listener().earlyMuxer());
+            // after the handshake, records bypass the engine on both sides
+            assertTrue(((TlsConnection) secured.dialer()).recordsProtectedByJdk());
+            assertTrue(((TlsConnection) secured.listener()).recordsProtectedByJdk());
             exchange(secured.dialer(), secured.listener(), "ping".getBytes());
             exchange(secured.listener(), secured.dialer(), "pong".getBytes());
         }
@@ -267,7 +270,7 @@ class TlsTransportTest {
         Secured secured = handshake(a, b, null);
         secured.dialer().close();
         assertEquals(-1, secured.listener().in().read());
-        // BouncyCastle's engine ends the session on close_notify: nothing more can be sent
+        // close_notify ends only the listener's input, but the dialer has closed the raw connection too
         secured.listener().out().write("late".getBytes());
         assertThrows(IOException.class, () -> secured.listener().out().flush());
         secured.listener().close();

@@ -89,8 +89,8 @@ public final class MessageCodec {
         return w.toByteArray();
     }
 
-    /** The CID prefix: version, codec, hash function and digest length, as varints. */
-    static byte[] prefix(Cid cid) {
+    /** The CID prefix: version, codec, hash function and digest length, as varints (GraphSync's blocks use it too). */
+    public static byte[] prefix(Cid cid) {
         Multihash mh = cid.multihash();
         ByteBuffer b = ByteBuffer.allocate(4 * Varint.MAX_BYTES);
         Varint.write(cid.version(), b);
@@ -222,8 +222,12 @@ public final class MessageCodec {
         return Block.of(cidOf(prefix, data), data);
     }
 
-    /** The CID a prefix and the data's hash make. */
-    static Cid cidOf(byte[] prefix, byte[] data) {
+    /**
+     * The CID a prefix and the data's hash make (GraphSync's blocks use it too).
+     *
+     * @throws DecodeException when the prefix is malformed or names a hash p2pkit cannot compute
+     */
+    public static Cid cidOf(byte[] prefix, byte[] data) {
         ByteBuffer p = ByteBuffer.wrap(prefix);
         try {
             long version = Varint.read(p);

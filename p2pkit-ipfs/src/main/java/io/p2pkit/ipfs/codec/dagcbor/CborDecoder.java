@@ -28,6 +28,11 @@ import java.util.List;
 /**
  * Reads one strict DAG-CBOR item. Every rule of the spec's strictness section is enforced, so an
  * input that decodes re-encodes to the very same bytes. One decoder per block; not thread-safe.
+ *
+ * <p>A lenient decoder (for user input only, as Kubo's {@code dag put --input-codec dag-cbor}
+ * reads it) also takes map keys in any order, integers and lengths in longer forms than needed,
+ * indefinite lengths, 16- and 32-bit floats, undefined (as null) and tags other than 42 (the tag
+ * dropped); duplicate keys are still refused. What it reads re-encodes canonically.
  */
 final class CborDecoder {
     private static final BigInteger MINUS_ONE = BigInteger.ONE.negate();
@@ -37,12 +42,18 @@ final class CborDecoder {
     private final Limits limits;
     private int pos;
     private int nodes;
+    private final boolean lenient;
     private CharsetDecoder utf8;
 
     CborDecoder(byte[] buf, Limits limits) {
+        this(buf, limits, false);
+    }
+
+    CborDecoder(byte[] buf, Limits limits, boolean lenient) {
         this.buf = buf;
         this.end = buf.length;
         this.limits = limits;
+        this.lenient = lenient;
     }
 
     Node readDocument() {
@@ -70,6 +81,9 @@ final class CborDecoder {
         int initial = u8();
         int major = initial >>> 5;
         int info = initial & 0x1F;
+        if (lenient && info == 31 && major >= 2 && major <= 5) {
+            return indefinite(start, major, depth);
+        }
         return switch (major) {
             case 0 -> IntNode.ofUnsigned(argument(start, info));
             case 1 -> {
@@ -82,9 +96,58 @@ final class CborDecoder {
             case 3 -> new StringNode(string(start, length(start, info, "text string")));
             case 4 -> list(start, info, depth);
             case 5 -> map(start, info, depth);
-            case 6 -> link(start, info);
+            case 6 -> link(start, info, depth);
             default -> simple(start, info);
         };
+    }
+
+    /** A lenient read of an indefinite-length item: chunks or entries up to the break code. */
+    private Node indefinite(int start, int major, int depth) {
+        enter(start, depth);
+        if (major == 4 || major == 5) {
+            List<Node> items = new ArrayList<>();
+            MapNode.Builder b = MapNode.builder();
+            while (!atBreak(start)) {
+                if (major == 4) {
+                    items.add(read(depth + 1));
+                    continue;
+                }
+                int keyAt = pos;
+                if (!(read(depth + 1) instanceof StringNode key)) {
+                    throw error(keyAt, "map keys must be strings");
+                }
+                b.put(key.value(), read(depth + 1));
+            }
+            return major == 4 ? (items.isEmpty() ? ListNode.EMPTY : new ListNode(items)) : built(b, start);
+        }
+        java.io.ByteArrayOutputStream chunks = new java.io.ByteArrayOutputStream();
+        while (!atBreak(start)) {
+            int chunkAt = pos;
+            int initial = u8();
+            if (initial >>> 5 != major || (initial & 0x1F) == 31) {
+                throw error(chunkAt, "a chunk of an indefinite-length string must be a definite string of the same type");
+            }
+            int n = length(chunkAt, initial & 0x1F, "string chunk");
+            chunks.write(buf, pos, n);
+            pos += n;
+        }
+        byte[] all = chunks.toByteArray();
+        if (major == 2) {
+            return BytesNode.wrap(all);
+        }
+        return new StringNode(new CborDecoder(all, limits).string(start, all.length));
+    }
+
+    /** Whether the break code is next (consumed if so). */
+    private boolean atBreak(int start) {
+        if (pos >= end) {
+            throw error(start, "input ends inside an indefinite-length item");
+        }
+        if ((buf[pos] & 0xFF) == 0xFF) {
+            pos++;
+            return true;
+        }
+        return false;
     }
 
     private Node list(int start, int info, int depth) {
@@ -121,7 +184,7 @@ final class CborDecoder {
             int keyLength = length(keyAt, keyInitial & 0x1F, "map key");
             int keyStart = pos;
             String key = string(keyAt, keyLength);
-            if (prevStart >= 0) {
+            if (prevStart >= 0 && !lenient) {
                 int order = compareKeys(prevStart, prevLength, keyStart, keyLength);
                 if (order == 0) {
                     throw error(keyAt, "duplicate map key \"" + key + "\"");
@@ -135,7 +198,18 @@ final class CborDecoder {
             ++nodes;
             b.put(key, read(depth + 1));
         }
-        return b.build();
+        return built(b, start);
+    }
+
+    /** The map; a repeated key (which only a lenient read lets through to here) is a decode error. */
+    private MapNode built(MapNode.Builder b, int start) {
+        try {
+            return b.build();
+        } catch (DecodeException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw error(start, e.getMessage());
+        }
     }
 
     private int compareKeys(int aStart, int aLength, int bStart, int bLength) {
@@ -145,14 +219,19 @@ final class CborDecoder {
         return Arrays.compareUnsigned(buf, aStart, aStart + aLength, buf, bStart, bStart + bLength);
     }
 
-    private Node link(int start, int info) {
-        // Tag 42 written shortest is exactly 0xd8 0x2a; every other tag or form is refused.
-        if (info != 24 || pos >= end || (buf[pos] & 0xFF) != 42) {
+    private Node link(int start, int info, int depth) {
+        if (lenient) {
+            if (argument(start, info) != 42) {
+                return read(depth);    // Kubo drops a tag it does not know and keeps the value
+            }
+        } else if (info != 24 || pos >= end || (buf[pos] & 0xFF) != 42) {
+            // Tag 42 written shortest is exactly 0xd8 0x2a; every other tag or form is refused.
             long tag = argument(start, info);
             throw error(start, tag == 42 ? "tag 42 must be written as 0xd82a (shortest form)"
                     : "tag " + Long.toUnsignedString(tag) + " is not allowed (only 42, for CIDs)");
+        } else {
+            pos++;
         }
-        pos++;
         int bytesAt = pos;
         if (pos >= end) {
             throw error(pos, "input ends after tag 42");
@@ -179,8 +258,24 @@ final class CborDecoder {
             case 20 -> BoolNode.FALSE;
             case 21 -> BoolNode.TRUE;
             case 22 -> NullNode.INSTANCE;
-            case 23 -> throw error(start, "undefined is not an IPLD value");
-            case 25, 26 -> throw error(start, "floats must be 64-bit, found a " + (info == 25 ? 16 : 32) + "-bit float");
+            case 23 -> {
+                if (!lenient) {
+                    throw error(start, "undefined is not an IPLD value");
+                }
+                yield NullNode.INSTANCE;
+            }
+            case 25, 26 -> {
+                if (!lenient) {
+                    throw error(start, "floats must be 64-bit, found a " + (info == 25 ? 16 : 32) + "-bit float");
+                }
+                need(start, info == 25 ? 2 : 4);
+                long bits = readLong(info == 25 ? 2 : 4);
+                double d = info == 25 ? Float.float16ToFloat((short) bits) : Float.intBitsToFloat((int) bits);
+                if (!Double.isFinite(d)) {
+                    throw error(start, d + " is not an IPLD value");
+                }
+                yield new FloatNode(d);
+            }
             case 27 -> {
                 need(start, 8);
                 double d = Double.longBitsToDouble(readLong(8));
@@ -200,6 +295,11 @@ final class CborDecoder {
             return info;
         }
         long v;
+        if (lenient && info >= 24 && info <= 27) {
+            int n = 1 << (info - 24);
+            need(start, n);
+            return readLong(n);
+        }
         switch (info) {
             case 24 -> {
                 need(start, 1);

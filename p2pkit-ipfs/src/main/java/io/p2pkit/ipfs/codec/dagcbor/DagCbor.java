@@ -22,17 +22,38 @@ import java.util.Objects;
  * simple values; invalid UTF-8; bytes after the top-level item. {@link Limits} caps the block size,
  * the nesting depth and the number of nodes.
  *
- * <p>{@link #links} alone is lenient, so that data from looser encoders can still be pinned.
+ * <p>{@link #links} alone is lenient, so that data from looser encoders can still be pinned, and
+ * {@link #lenient} makes a codec for user input (Kubo's {@code dag put}) that reads non-canonical
+ * CBOR and so stores it canonically.
  */
 public final class DagCbor implements Codec {
     /** With {@link Limits#DEFAULT}. */
     public static final DagCbor DEFAULT = new DagCbor(Limits.DEFAULT);
 
     private final Limits limits;
+    private final boolean lenient;
 
     /** @param limits what the decoder accepts at most (the encoder uses the depth cap) */
     public DagCbor(Limits limits) {
+        this(limits, false);
+    }
+
+    private DagCbor(Limits limits, boolean lenient) {
         this.limits = Objects.requireNonNull(limits, "limits");
+        this.lenient = lenient;
+    }
+
+    /**
+     * A codec whose decoder reads user input as Kubo's {@code dag put --input-codec dag-cbor}
+     * does: map keys in any order, longer integer and length forms, indefinite lengths, 16- and
+     * 32-bit floats, undefined as null, unknown tags dropped; duplicate keys are still refused.
+     * Never use it for blocks from the network or the blockstore, whose bytes must be canonical.
+     *
+     * @param limits what the decoder accepts at most
+     * @return the lenient codec (it encodes canonically, as every DagCbor)
+     */
+    public static DagCbor lenient(Limits limits) {
+        return new DagCbor(limits, true);
     }
 
     @Override
@@ -47,7 +68,7 @@ public final class DagCbor implements Codec {
 
     @Override
     public Node decode(byte[] data) {
-        return new CborDecoder(data, limits).readDocument();
+        return new CborDecoder(data, limits, lenient).readDocument();
     }
 
     /**

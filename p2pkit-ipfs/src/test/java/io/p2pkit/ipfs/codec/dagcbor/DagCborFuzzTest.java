@@ -33,4 +33,23 @@ class DagCborFuzzTest {
         byte[] json = DagJson.DEFAULT.encode(node);
         assertEquals(node, DagJson.DEFAULT.decode(json));
     }
+
+    /**
+     * Any bytes either decode leniently (as {@code dag put} reads user input), and then their
+     * canonical encoding decodes strictly to the same node; or are refused with a DecodeException.
+     * Whatever the strict decoder takes, the lenient one takes the same way.
+     */
+    @FuzzTest(maxDuration = "30s")
+    void decodeLeniently(byte[] input) {
+        Node node;
+        try {
+            node = LENIENT.decode(input);
+        } catch (DecodeException refused) {
+            return;
+        }
+        byte[] canonical = DagCbor.DEFAULT.encode(node);
+        assertEquals(node, DagCbor.DEFAULT.decode(canonical));
+    }
+
+    private static final DagCbor LENIENT = DagCbor.lenient(io.p2pkit.ipfs.codec.Limits.DEFAULT);
 }

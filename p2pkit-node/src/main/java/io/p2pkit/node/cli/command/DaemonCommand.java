@@ -6,15 +6,20 @@ import io.p2pkit.core.crypto.KeyType;
 import io.p2pkit.core.crypto.PrivateKey;
 import io.p2pkit.core.host.PeerInfo;
 import io.p2pkit.core.identify.IdentifyResult;
+import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.network.Connection;
+import io.p2pkit.core.pnet.PreSharedKey;
 import io.p2pkit.core.resource.LimitsFile;
 import io.p2pkit.core.resource.ResourceManagerConfig;
+import io.p2pkit.discovery.rendezvous.RendezvousDiscovery;
 import io.p2pkit.ipfs.repo.Repository;
+import io.p2pkit.discovery.mdns.MdnsConfig;
 import io.p2pkit.kad.KadDht;
 import io.p2pkit.kad.Mode;
 import io.p2pkit.nat.autorelay.AutoRelayConfig;
 import io.p2pkit.nat.holepunch.HolePunchEvent;
+import io.p2pkit.nat.relay.AsnTable;
 import io.p2pkit.nat.relay.RelayConfig;
 import io.p2pkit.node.Node;
 import io.p2pkit.node.NodeConfig;
@@ -59,10 +64,21 @@ import java.util.concurrent.CountDownLatch;
         "",
         "Without --identity: the node's key file, $P2PKIT_HOME/identity.key (P2PKIT_HOME defaults to",
         "~/.p2pkit), created when missing.",
-        "Without --listen: TCP and QUIC on port 4001: /ip4/0.0.0.0/tcp/4001, /ip6/::/tcp/4001 and",
-        "/ip4/0.0.0.0/udp/4001/quic-v1 (QUIC only where its native library loads). WebSocket when asked:",
-        "--listen /ip4/0.0.0.0/tcp/4002/ws, or /wss with --wss-cert and --wss-key.",
+        "Without --listen: the repository's addresses.swarm (comma-separated multiaddrs, Kubo's Addresses.Swarm;",
+        "'p2pkit init' writes the defaults there), else the defaults: TCP and QUIC on port 4001:",
+        "/ip4/0.0.0.0/tcp/4001, /ip6/::/tcp/4001, /ip4/0.0.0.0/udp/4001/quic-v1 and /ip6/::/udp/4001/quic-v1,",
+        "and for browsers",
+        "/ip4/0.0.0.0/udp/4002/webrtc-direct and /ip4/0.0.0.0/udp/4003/quic-v1/webtransport (QUIC and",
+        "WebTransport only where the native QUIC library loads). WebRTC-direct and WebTransport certificates are",
+        "derived from the identity key: the /certhash parts of their addresses stay the same across restarts",
+        "(WebTransport's rotate weekly). WebSocket when asked: --listen /ip4/0.0.0.0/tcp/4002/ws, or /wss with",
+        "--wss-cert and --wss-key.",
         "--bootstrap peers are connected to at start.",
+        "",
+        "Private network: with --swarm-key FILE, or a swarm.key in the repository ($P2PKIT_HOME or --repo-dir), as",
+        "Kubo's, the node talks only to peers holding the same key (libp2p PSK v1), over TCP and WebSocket; QUIC,",
+        "WebRTC-direct and WebTransport are then off. LIBP2P_FORCE_PNET=1 in the environment makes the daemon",
+        "refuse to start without a key.",
         "",
         "Content: when the repository ($P2PKIT_HOME or --repo-dir, made with 'p2pkit init') exists, the daemon",
         "opens it, serves its blocks over Bitswap (/ipfs/bitswap/1.2.0, 1.1.0, 1.0.0), fetches what it lacks from",
@@ -72,6 +88,10 @@ import java.util.concurrent.CountDownLatch;
         "HTTP: with a repository the daemon serves the Kubo-compatible RPC API on /ip4/127.0.0.1/tcp/5001 and the",
         "gateway on /ip4/127.0.0.1/tcp/8080 (the repository's addresses.api and addresses.gateway, or --api and",
         "--gateway), and writes the API's address to the repository's 'api' file while it runs.",
+        "",
+        "Settings: the repository's config file holds Kubo's Addresses.*, Bootstrap, Routing.Type, Swarm.ConnMgr.*,",
+        "relay, hole punching, AutoNAT, mDNS and Reprovider.* settings ('p2pkit config KEY VALUE', docs/CLI.md);",
+        "every option given here wins over the file.",
         "",
         "Roles (--role) are presets; options given beside a role override it:",
         "  master   DHT server, serves blocks, announces every block",
@@ -86,15 +106,63 @@ public final class DaemonCommand extends CliCommand {
     public static final String API_KEY = "addresses.api";
     /** The repository config key of the gateway's address (Kubo's {@code Addresses.Gateway}). */
     public static final String GATEWAY_KEY = "addresses.gateway";
+    /** The repository config key of the swarm's listen addresses, comma-separated (Kubo's {@code Addresses.Swarm}). */
+    public static final String SWARM_KEY = "addresses.swarm";
+    /** The private network's key file in the repository, read when {@code --swarm-key} is not given (Kubo's). */
+    public static final String SWARM_KEY_FILE = "swarm.key";
     /** The file in the repository that holds the running daemon's RPC API address, as Kubo's. */
     public static final String API_FILE = "api";
 
-    /** The node's default listen addresses (TCP and QUIC on 4001; see {@link NodeConfig#DEFAULT_LISTEN}). */
-    static final List<String> DEFAULT_LISTEN = NodeConfig.DEFAULT_LISTEN;
+    /**
+     * The addresses listened on without {@code --listen} or the repository's {@link #SWARM_KEY}:
+     * {@link NodeConfig#DEFAULT_LISTEN}, less what cannot run: in a private network, the transports that
+     * secure themselves; without the native QUIC library, QUIC and WebTransport.
+     */
+    static List<String> defaultListen(boolean privateNetwork, boolean quicAvailable) {
+        return NodeConfig.defaultListen(!privateNetwork && quicAvailable, !privateNetwork,
+                !privateNetwork && quicAvailable);
+    }
 
-    /** The addresses listened on without {@code --listen}: {@link #DEFAULT_LISTEN}, less QUIC where it cannot load. */
-    static List<String> defaultListen(boolean quicAvailable) {
-        return DEFAULT_LISTEN.stream().filter(a -> quicAvailable || !a.endsWith("/quic-v1")).toList();
+    /**
+     * The listen addresses: {@code --listen}, else the repository's {@link #SWARM_KEY} (less, in a
+     * private network, the transports that secure themselves, with a note), else the defaults.
+     */
+    private List<Multiaddr> listenAddresses(Console console, boolean privateNetwork) {
+        boolean quicLoads = io.p2pkit.quic.QuicTransport.isAvailable();
+        List<String> defaults = defaultListen(privateNetwork, quicLoads);
+        Path root = repo.root();
+        if (listenOption.given() || !Repository.isInitialized(root)) {
+            return listenOption.addresses(defaults);
+        }
+        String stored;
+        try {
+            stored = Repository.readConfig(root).other().get(SWARM_KEY);
+        } catch (java.io.IOException | RuntimeException e) {
+            return listenOption.addresses(defaults); // the content part below reports a broken config
+        }
+        if (stored == null) {
+            return listenOption.addresses(defaults);
+        }
+        List<Multiaddr> out = new ArrayList<>();
+        for (String a : split(stored)) {
+            if (privateNetwork && NodeConfig.securesItself(a)) {
+                console.info("p2pkit daemon: not listening on " + a + " (the repository's " + SWARM_KEY
+                        + "): it cannot carry a private network");
+                continue;
+            }
+            if (!quicLoads && a.contains("/quic")) {
+                console.info("p2pkit daemon: not listening on " + a + " (the repository's " + SWARM_KEY
+                        + "): the native QUIC library does not load on this platform");
+                continue;
+            }
+            try {
+                out.add(Multiaddr.parse(a));
+            } catch (IllegalArgumentException e) { // a DecodeException among them
+                throw new UsageException("the repository's " + SWARM_KEY + ": not a multiaddr: " + a + " ("
+                        + e.getMessage() + ")");
+            }
+        }
+        return out;
     }
 
     @Mixin
@@ -116,21 +184,60 @@ public final class DaemonCommand extends CliCommand {
     @Option(names = "--autonat-service", paramLabel = "MODE", description = "whether to answer other peers' AutoNAT "
             + "v1 and v2 requests: enabled (the default: while this node is not known to be private) or disabled; "
             + "Kubo's AutoNAT.ServiceMode. The AutoNAT client always runs")
-    private String autoNatService = "enabled";
+    private String autoNatService;
 
     @Option(names = "--no-port-mapping", description = "do not map the listen ports on the default gateway (by "
             + "default they are mapped through NAT-PMP or UPnP IGD, and the external addresses printed)")
     private boolean noPortMapping;
+
+    @Option(names = "--port-mapping-lease", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "the lease asked for each port mapping, renewed at half of what the gateway grants "
+                    + "(default 1h, at least 2s); a mapping lost with its lease leaves the advertised addresses")
+    private Duration portMappingLease;
+
+    @Option(names = "--no-mdns", description = "do not run mDNS (by default the node announces itself and finds "
+            + "peers on the local network, _p2p._udp.local on the LAN interfaces, and connects to up to "
+            + MDNS_CONNECTIONS + " of them; it runs only while the node listens on an address that is not loopback)")
+    private boolean noMdns;
+
+    /** How many peers found by mDNS the daemon connects to on its own. */
+    static final int MDNS_CONNECTIONS = 16;
 
     @Option(names = "--relay-service", description = "serve circuit relay v2 (/libp2p/circuit/relay/0.2.0/hop) "
             + "for other peers, with go-libp2p's limits: reservations of 1 h, at most 128 (8 per IP), 16 relayed "
             + "connections per peer, each closed after 2 min or 128 KiB each way (off by default)")
     private boolean relayService;
 
+    @Option(names = "--relay-asn-table", paramLabel = "FILE", description = "with --relay-service: which autonomous "
+            + "system (ASN) each client address belongs to, one 'PREFIX ASN' line each (203.0.113.0/24 64500; a "
+            + "RouteViews pfx2as or iptoasn.com export cut to those two columns; # comments), for the per-ASN "
+            + "reservation limit; without it no address has an ASN and only the per-IP limit applies")
+    private Path relayAsnTable;
+
+    @Option(names = "--relay-max-reservations-per-asn", paramLabel = "N", description = "with --relay-service: "
+            + "at most N live reservations from the addresses --relay-asn-table puts in one ASN (default 32, "
+            + "go-libp2p's and Kubo's Swarm.RelayService.MaxReservationsPerASN)")
+    private Integer relayMaxPerAsn;
+
+    @Option(names = "--rendezvous-server", description = "serve as a rendezvous point (/rendezvous/1.0.0): peers "
+            + "register in namespaces and discover each other; registrations (TTL 2 h to 72 h, at most 1000 per "
+            + "peer and per namespace, 10000 in all) are kept in rendezvous.mv next to the identity and survive a "
+            + "restart (off by default)")
+    private boolean rendezvousServer;
+
+    @Option(names = "--rendezvous", paramLabel = "MADDR", description = "register at this rendezvous point (its "
+            + "address ending in /p2p/<point>; repeatable) in the --rendezvous-ns namespace, kept renewed, and every "
+            + "5 minutes connect to the peers registered there (off by default)")
+    private List<String> rendezvousPoints = new ArrayList<>();
+
+    @Option(names = "--rendezvous-ns", paramLabel = "NAMESPACE", description = "the namespace for --rendezvous "
+            + "(default: p2pkit)")
+    private String rendezvousNamespace = RendezvousDiscovery.Config.DEFAULT_NAMESPACE;
+
     @Option(names = "--hole-punching", paramLabel = "MODE", description = "whether to upgrade relayed connections "
             + "to direct ones by hole punching (DCUtR, /libp2p/dcutr): enabled (the default, with the relay client) "
             + "or disabled; Kubo's Swarm.EnableHolePunching")
-    private String holePunching = "enabled";
+    private String holePunching;
 
     @Option(names = "--static-relay", paramLabel = "MADDR", description = "use this relay (its address ending in "
             + "/p2p/<relay>) for AutoRelay instead of relay-capable peers found among the connected ones; repeatable, "
@@ -185,7 +292,7 @@ public final class DaemonCommand extends CliCommand {
     private String role;
 
     @Option(names = "--reprovider-strategy", paramLabel = "STRATEGY", description = "what is announced to the DHT: all "
-            + "(default), pinned, roots or none, as Kubo's Reprovider.Strategy")
+            + "(default), pinned, roots, mfs, pinned+mfs or none, as Kubo's Reprovider.Strategy")
     private String reprovideStrategy;
 
     @Option(names = "--reprovider-interval", paramLabel = "DURATION", converter = DurationConverter.class,
@@ -211,6 +318,36 @@ public final class DaemonCommand extends CliCommand {
             + "invalid record is reported and skipped)")
     private List<String> ipnsRecords = new java.util.ArrayList<>();
 
+    @Option(names = "--announce", paramLabel = "MADDR", description = "announce this address instead of those the "
+            + "node finds (repeatable; Kubo's Addresses.Announce)")
+    private List<String> announce = new ArrayList<>();
+
+    @Option(names = "--append-announce", paramLabel = "MADDR", description = "announce this address besides those "
+            + "the node finds (repeatable; Kubo's Addresses.AppendAnnounce)")
+    private List<String> appendAnnounce = new ArrayList<>();
+
+    @Option(names = "--no-announce", paramLabel = "MADDR", description = "never announce this address, or the "
+            + "addresses in this network (/ip4/10.0.0.0/ipcidr/8); repeatable; Kubo's Addresses.NoAnnounce")
+    private List<String> noAnnounce = new ArrayList<>();
+
+    @Option(names = "--swarm-key", paramLabel = "FILE", description = "join the private network of this key file "
+            + "(/key/swarm/psk/1.0.0/, then /base16/, /base64/ or /bin/ and the 32-byte key; Kubo's swarm.key); "
+            + "default: swarm.key in the repository folder, when present")
+    private Path swarmKey;
+
+    @Option(names = "--webrtc", description = "browser-to-browser WebRTC (/webrtc, as js-libp2p's webRTC()): dial "
+            + "…/p2p-circuit/webrtc/p2p/<peer> addresses, and listen on /webrtc: for each relay reservation (a "
+            + "--listen …/p2p/<relay>/p2p-circuit address, or AutoRelay's) the node advertises "
+            + "<relayed address>/webrtc, which a browser dials through the relay to reach this node directly. "
+            + "Off by default; a /webrtc listen address turns it on too. Not in a private network")
+    private boolean webRtc;
+
+    @Option(names = "--webrtc-candidate", paramLabel = "IP", description = "with --webrtc: an address for the "
+            + "node's ICE host candidates (an IPv4 literal; repeatable). Default: the machine's non-loopback IPv4 "
+            + "addresses. With loopback ones only (127.0.0.1), connectivity checks go to the remote's loopback "
+            + "candidates only, for browsers on this machine")
+    private List<String> webRtcCandidates = new ArrayList<>();
+
     @Mixin
     private JsonOption output;
 
@@ -233,18 +370,196 @@ public final class DaemonCommand extends CliCommand {
         return 0;
     }
 
-    /** The node the options describe; a wrong option is a {@link UsageException}. */
-    private NodeConfig config(Console console) throws java.io.IOException {
-        List<Multiaddr> listen = listenOption.addresses(defaultListen(io.p2pkit.quic.QuicTransport.isAvailable()));
+    /**
+     * Browser-to-browser WebRTC as {@code --webrtc} and {@code --webrtc-candidate} ask (on too when
+     * {@code listen} has {@code /webrtc}); empty when it is off.
+     */
+    static Optional<NodeConfig.WebRtc> webRtcConfig(boolean on, List<String> candidates, List<Multiaddr> listen,
+                                                    boolean privateNetwork) {
+        boolean asked = on || listen.contains(NodeConfig.WEBRTC_LISTEN);
+        if (!asked) {
+            if (!candidates.isEmpty()) {
+                throw new UsageException("--webrtc-candidate needs --webrtc");
+            }
+            return Optional.empty();
+        }
+        if (privateNetwork) {
+            throw new UsageException("--webrtc: /webrtc cannot carry a private network (DTLS secures it, "
+                    + "as WebRTC-direct)");
+        }
+        List<java.net.InetAddress> addresses = new ArrayList<>();
+        for (String c : candidates) {
+            // parsed here, never looked up: InetAddress.getByName would ask DNS about a name
+            String[] parts = c.split("\\.", -1);
+            byte[] ip = new byte[4];
+            try {
+                if (parts.length != 4) {
+                    throw new NumberFormatException(c);
+                }
+                for (int i = 0; i < 4; i++) {
+                    int octet = Integer.parseInt(parts[i]);
+                    if (octet < 0 || octet > 255 || !parts[i].matches("[0-9]{1,3}")) {
+                        throw new NumberFormatException(parts[i]);
+                    }
+                    ip[i] = (byte) octet;
+                }
+                addresses.add(java.net.InetAddress.getByAddress(ip));
+            } catch (NumberFormatException | java.net.UnknownHostException e) {
+                throw new UsageException("--webrtc-candidate: not an IPv4 address: " + c);
+            }
+        }
+        return Optional.of(NodeConfig.WebRtc.defaults().withHostCandidates(addresses));
+    }
+
+    /** {@code listen} with {@code /webrtc} last, if it is not among them. */
+    static List<Multiaddr> withWebRtc(List<Multiaddr> listen) {
+        if (listen.contains(NodeConfig.WEBRTC_LISTEN)) {
+            return listen;
+        }
+        List<Multiaddr> out = new ArrayList<>(listen);
+        out.add(NodeConfig.WEBRTC_LISTEN);
+        return out;
+    }
+
+    /**
+     * The private network's key: {@code --swarm-key}, else the repository's {@code swarm.key} if there
+     * is one; none otherwise, which {@value PreSharedKey#FORCE_ENV}{@code =1} forbids.
+     */
+    private Optional<PreSharedKey> swarmKey(Console console, Map<String, String> environment) {
+        Path file = swarmKey != null ? swarmKey : repo.root().resolve(SWARM_KEY_FILE);
+        if (swarmKey == null && !java.nio.file.Files.isRegularFile(file)) {
+            if (PreSharedKey.forcedBy(environment)) {
+                throw new UsageException(PreSharedKey.FORCE_ENV + "=1 is set, but there is no swarm key: give "
+                        + "--swarm-key FILE or put " + SWARM_KEY_FILE + " in " + repo.root());
+            }
+            return Optional.empty();
+        }
+        try {
+            PreSharedKey key = PreSharedKey.read(file);
+            console.info("p2pkit daemon: the swarm is limited to the private network of the swarm key " + file);
+            console.info("Swarm key fingerprint: " + key.fingerprintHex());
+            return Optional.of(key);
+        } catch (DecodeException e) {
+            throw new UsageException("--swarm-key: " + e.getMessage());
+        } catch (java.io.IOException e) {
+            throw new UsageException("--swarm-key: cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * The relay service {@code --relay-service}, {@code --relay-asn-table} and
+     * {@code --relay-max-reservations-per-asn} ask for (empty when it is off); a table that cannot be
+     * read, a limit below 1, or either option without the service is a {@link UsageException}.
+     */
+    static Optional<RelayConfig> relayConfig(boolean service, Path asnTable, Integer perAsn) {
+        if (!service) {
+            if (asnTable != null || perAsn != null) {
+                throw new UsageException((asnTable != null ? "--relay-asn-table" : "--relay-max-reservations-per-asn")
+                        + " needs --relay-service");
+            }
+            return Optional.empty();
+        }
+        RelayConfig config = RelayConfig.defaults();
+        if (asnTable == null && perAsn == null) {
+            return Optional.of(config);
+        }
+        int limit = perAsn != null ? perAsn : config.maxReservationsPerAsn();
+        if (limit < 1) {
+            throw new UsageException("--relay-max-reservations-per-asn: at least 1, got " + limit);
+        }
+        AsnTable table = config.asnTable();
+        if (asnTable != null) {
+            try {
+                table = AsnTable.load(asnTable);
+            } catch (DecodeException e) {
+                throw new UsageException("--relay-asn-table " + asnTable + ": " + e.getMessage());
+            } catch (java.io.IOException e) {
+                throw new UsageException("--relay-asn-table: cannot read " + asnTable + ": " + e.getMessage());
+            }
+        }
+        return Optional.of(config.withMaxReservationsPerAsn(limit, table));
+    }
+
+    /**
+     * Which addresses to announce: each of {@code --announce}, {@code --append-announce} and
+     * {@code --no-announce}, when given, else the repository's Addresses.Announce,
+     * AppendAnnounce and NoAnnounce.
+     */
+    private io.p2pkit.core.host.AddressPolicy addressPolicy(RepoSettings file) {
+        List<List<Multiaddr>> lists = new ArrayList<>();
+        String[][] sources = {{"--announce", "addresses.announce"}, {"--append-announce", "addresses.appendAnnounce"},
+                {"--no-announce", "addresses.noAnnounce"}};
+        List<List<String>> given = List.of(announce, appendAnnounce, noAnnounce);
+        for (int i = 0; i < sources.length; i++) {
+            boolean fromOption = !given.get(i).isEmpty();
+            List<String> texts = fromOption ? given.get(i) : file.list(sources[i][1]).orElse(List.of());
+            List<Multiaddr> parsed = new ArrayList<>();
+            for (String t : texts) {
+                try {
+                    parsed.add(Multiaddr.parse(t));
+                } catch (DecodeException e) {
+                    if (fromOption) {
+                        throw new UsageException(sources[i][0] + ": not a multiaddr: " + t + " (" + e.getMessage() + ")");
+                    }
+                    throw file.bad(sources[i][1], "not a multiaddr: " + t + " (" + e.getMessage() + ")");
+                }
+            }
+            lists.add(parsed);
+        }
+        try {
+            return new io.p2pkit.core.host.AddressPolicy(lists.get(0), lists.get(1), lists.get(2));
+        } catch (DecodeException e) {
+            throw new UsageException("--no-announce: " + e.getMessage());
+        }
+    }
+
+    /** The daemon's settings in the repository's config file; none without a repository. */
+    private RepoSettings settings(Console console) throws java.io.IOException {
+        Path root = repo.root();
+        if (!Repository.isInitialized(root)) {
+            return RepoSettings.NONE;
+        }
+        try {
+            return new RepoSettings(Repository.readConfig(root).other());
+        } catch (io.p2pkit.ipfs.repo.RepoConfigException e) {
+            throw new UsageException("the repository's config: " + e.getMessage());
+        }
+    }
+
+    /** The node the options describe, over the repository's config file; a wrong option is a {@link UsageException}. */
+    NodeConfig config(Console console) throws java.io.IOException {
+        RepoSettings file = settings(console);
+        Optional<PreSharedKey> psk = swarmKey(console, System.getenv());
+        // QUIC, WebTransport and WebRTC-direct cannot carry a private network: not listened on in one
+        List<Multiaddr> listen = listenAddresses(console, psk.isPresent());
         List<PeerInfo> bootstrap = bootstrapOption.peers();
+        if (bootstrap.isEmpty()) {
+            List<PeerInfo> stored = new ArrayList<>();
+            for (String a : file.list("bootstrap").orElse(List.of())) {
+                try {
+                    stored.add(PeerInfo.parse(a));
+                } catch (DecodeException e) {
+                    throw file.bad("bootstrap", e.getMessage());
+                }
+            }
+            bootstrap = stored;
+        }
         Optional<Role> chosen;
         try {
             chosen = Optional.ofNullable(role).map(Role::parse);
         } catch (IllegalArgumentException e) {
             throw new UsageException("--role: " + e.getMessage());
         }
-        Optional<Mode> dhtMode = dht == null && chosen.isPresent() ? Optional.of(chosen.get().dhtMode())
-                : DhtOptions.parse(Optional.ofNullable(dht));
+        String dhtText = dht != null || chosen.isPresent() ? dht : file.text("routing.type").map(t -> switch (t) {
+            case "auto", "dht" -> "auto";
+            case "autoclient", "dhtclient" -> "client";
+            case "dhtserver" -> "server";
+            case "none" -> "off";
+            default -> throw file.bad("routing.type", "'" + t + "' is not auto, autoclient, dht, dhtclient, "
+                    + "dhtserver or none");
+        }).orElse(null);
+        Optional<Mode> dhtMode = dhtText == null && chosen.isPresent() ? Optional.of(chosen.get().dhtMode())
+                : DhtOptions.parse(Optional.ofNullable(dhtText));
         Path identityPath = identity.fileOrNodeKey();
         PrivateKey key = identity.nodeKey(console, "daemon", KeyType.ED25519);
 
@@ -260,27 +575,68 @@ public final class DaemonCommand extends CliCommand {
         }
         ConnectionManagerConfig fit = ConnectionManagerConfig.fitting(limits);
         int[] preset = chosen.flatMap(Role::connectionWatermarks).orElse(new int[]{fit.lowWater(), fit.highWater()});
-        int low = connLow != null ? nonNegative("conn-low", connLow) : Math.min(preset[0], fit.lowWater());
-        int high = connHigh != null ? nonNegative("conn-high", connHigh) : Math.min(preset[1], fit.highWater());
-        Duration grace = connGrace != null ? connGrace : fit.gracePeriod();
+        Integer lowGiven = connLow != null ? Integer.valueOf(nonNegative("conn-low", connLow))
+                : file.count("swarm.connMgr.lowWater").orElse(null);
+        Integer highGiven = connHigh != null ? Integer.valueOf(nonNegative("conn-high", connHigh))
+                : file.count("swarm.connMgr.highWater").orElse(null);
+        int low = lowGiven != null ? lowGiven : Math.min(preset[0], fit.lowWater());
+        int high = highGiven != null ? highGiven : Math.min(preset[1], fit.highWater());
+        Duration grace = connGrace != null ? connGrace
+                : file.duration("swarm.connMgr.gracePeriod").orElse(fit.gracePeriod());
         if (low > high) {
-            if (connLow != null && connHigh != null) {
+            if (lowGiven != null && highGiven != null) {
                 throw new UsageException("--conn-low " + low + " is above --conn-high " + high);
             }
             low = Math.min(low, high); // only one was given: keep the other consistent with it
         }
         NodeConfig.Builder b = NodeConfig.builder().identity(key).listen(listen).bootstrap(bootstrap)
+                .addressPolicy(addressPolicy(file))
                 .agentVersion("p2pkit/" + NodeVersion.get()).perf(enablePerf).portMapping(!noPortMapping).transports(transport.config())
-                .limits(limits).connections(ConnectionManagerConfig.of(low, high, grace));
-        if (relayService) {
-            b.relayService(RelayConfig.defaults());
+                .limits(limits).connections(ConnectionManagerConfig.of(low, high, grace))
+                .privateNetwork(psk.orElse(null));
+        if (portMappingLease != null) {
+            if (portMappingLease.toSeconds() < 2) {
+                throw new UsageException("--port-mapping-lease: at least 2s, got " + portMappingLease);
+            }
+            b.portMappingLease(portMappingLease);
         }
-        b.holePunching(switch (holePunching) {
+        relayConfig(relayService || file.flag("swarm.relayService.enabled").orElse(false), relayAsnTable, relayMaxPerAsn)
+                .ifPresent(b::relayService);
+        if (!noMdns && file.flag("discovery.mdns.enabled").orElse(true)) {
+            b.mdns(MdnsConfig.defaults().withMaxConnections(MDNS_CONNECTIONS));
+        }
+        if (rendezvousServer) {
+            b.rendezvousServer(identityPath.toAbsolutePath().resolveSibling("rendezvous.mv"));
+        }
+        if (!rendezvousPoints.isEmpty()) {
+            List<PeerInfo> points = new ArrayList<>();
+            for (String p : rendezvousPoints) {
+                try {
+                    Multiaddr a = Multiaddr.parse(p);
+                    PeerId id = a.peerId().orElseThrow(
+                            () -> new UsageException("--rendezvous: " + p + " does not end in /p2p/<point>"));
+                    points.add(new PeerInfo(id, List.of(a.withoutPeerId())));
+                } catch (IllegalArgumentException e) { // a DecodeException among them
+                    throw new UsageException("--rendezvous: " + e.getMessage());
+                }
+            }
+            try {
+                b.rendezvous(new RendezvousDiscovery.Config(points, rendezvousNamespace,
+                        RendezvousDiscovery.Config.DEFAULT_INTERVAL, high));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--rendezvous-ns: " + e.getMessage());
+            }
+        } else if (!rendezvousNamespace.equals(RendezvousDiscovery.Config.DEFAULT_NAMESPACE)) {
+            throw new UsageException("--rendezvous-ns needs --rendezvous");
+        }
+        String punching = holePunching != null ? holePunching
+                : file.flag("swarm.enableHolePunching").map(on -> on ? "enabled" : "disabled").orElse("enabled");
+        b.holePunching(switch (punching) {
             case "enabled" -> true;
             case "disabled" -> false;
-            default -> throw new UsageException("--hole-punching: expected enabled or disabled, not " + holePunching);
+            default -> throw new UsageException("--hole-punching: expected enabled or disabled, not " + punching);
         });
-        if (noAutoRelay) {
+        if (noAutoRelay || staticRelays.isEmpty() && !file.flag("swarm.relayClient.enabled").orElse(true)) {
             if (!staticRelays.isEmpty()) {
                 throw new UsageException("--static-relay needs AutoRelay, which --no-auto-relay turns off");
             }
@@ -300,10 +656,11 @@ public final class DaemonCommand extends CliCommand {
             }
             b.autoRelay(AutoRelayConfig.defaults().withStaticRelays(relays));
         }
-        b.autoNat(io.p2pkit.nat.autonat.AutoNatConfig.defaults().withServiceMode(switch (autoNatService) {
+        String natService = autoNatService != null ? autoNatService : file.text("autonat.serviceMode").orElse("enabled");
+        b.autoNat(io.p2pkit.nat.autonat.AutoNatConfig.defaults().withServiceMode(switch (natService) {
             case "enabled" -> io.p2pkit.nat.autonat.AutoNatConfig.ServiceMode.ENABLED;
             case "disabled" -> io.p2pkit.nat.autonat.AutoNatConfig.ServiceMode.DISABLED;
-            default -> throw new UsageException("--autonat-service: expected enabled or disabled, not " + autoNatService);
+            default -> throw new UsageException("--autonat-service: expected enabled or disabled, not " + natService);
         }));
         if (metricsOption != null) {
             try {
@@ -331,6 +688,10 @@ public final class DaemonCommand extends CliCommand {
             }
         }
         b.delegatedRouters(routers);
+        Optional<NodeConfig.WebRtc> browserToBrowser = webRtcConfig(webRtc, webRtcCandidates, listen, psk.isPresent());
+        if (browserToBrowser.isPresent()) {
+            b.webRtc(browserToBrowser.get()).listen(withWebRtc(listen));
+        }
         Path root = repo.root();
         if (Repository.isInitialized(root)) {
             NodeConfig.Content content = NodeConfig.Content.of(root);
@@ -339,15 +700,28 @@ public final class DaemonCommand extends CliCommand {
             }
             try {
                 ReprovideStrategy strategy = reprovideStrategy != null ? ReprovideStrategy.parse(reprovideStrategy)
-                        : content.reprovide();
-                content = content.withReprovide(strategy, reprovideInterval != null ? reprovideInterval
-                        : content.reprovideInterval());
+                        : file.text("reprovider.strategy").map(t -> {
+                            try {
+                                return ReprovideStrategy.parse(t);
+                            } catch (IllegalArgumentException e) {
+                                throw file.bad("reprovider.strategy", e.getMessage());
+                            }
+                        }).orElse(content.reprovide());
+                Duration interval = reprovideInterval != null ? reprovideInterval
+                        : file.duration("reprovider.interval").orElse(content.reprovideInterval());
+                if (interval.isZero() && reprovideInterval == null) {
+                    // Kubo's Reprovider.Interval "0": nothing is announced
+                    strategy = ReprovideStrategy.NONE;
+                    interval = content.reprovideInterval();
+                }
+                content = content.withReprovide(strategy, interval);
             } catch (IllegalArgumentException e) {
                 throw new UsageException("--reprovider-strategy: " + e.getMessage());
             }
             b.content(content);
             Map<String, String> stored = Repository.readConfig(root).other();
             b.apiAccess(apiAccess(stored));
+            b.gatewayHosts(gatewayHosts(stored));
             http("--api", api, stored.getOrDefault(API_KEY, HttpAddress.multiaddr(NodeConfig.Http.DEFAULT_API)))
                     .ifPresent(at -> b.api(NodeConfig.Http.api(at)));
             http("--gateway", gateway, stored.getOrDefault(GATEWAY_KEY,
@@ -392,6 +766,58 @@ public final class DaemonCommand extends CliCommand {
             }
         }
         return new NodeConfig.ApiAccess(origins, authorizations);
+    }
+
+    /**
+     * The gateway's hostnames from the repository's config, as Kubo's {@code Gateway.PublicGateways}
+     * and {@code Gateway.NoDNSLink} (keys below; {@code localhost} is a subdomain gateway unless
+     * set otherwise):
+     * <pre>
+     * gateway.noDNSLink                          = false
+     * gateway.publicGateways.HOST.paths          = /ipfs, /ipns
+     * gateway.publicGateways.HOST.useSubdomains  = true
+     * gateway.publicGateways.HOST.noDNSLink      = false
+     * gateway.publicGateways.HOST.inlineDNSLink  = false
+     * gateway.publicGateways.HOST                = off   (removes HOST, such as the default localhost)
+     * </pre>
+     */
+    static io.p2pkit.node.config.GatewayHosts gatewayHosts(Map<String, String> stored) {
+        io.p2pkit.node.config.GatewayHosts hosts = io.p2pkit.node.config.GatewayHosts.DEFAULT
+                .withNoDnsLink(Boolean.parseBoolean(stored.getOrDefault("gateway.noDNSLink", "false")));
+        String prefix = "gateway.publicGateways.";
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        for (String key : stored.keySet()) {
+            if (!key.startsWith(prefix)) {
+                continue;
+            }
+            String rest = key.substring(prefix.length());
+            boolean field = false;
+            for (String f : List.of(".paths", ".useSubdomains", ".noDNSLink", ".inlineDNSLink")) {
+                if (rest.endsWith(f)) {
+                    names.add(rest.substring(0, rest.length() - f.length()));
+                    field = true;
+                }
+            }
+            if (!field) {
+                if (!stored.get(key).strip().equals("off")) {
+                    throw new UsageException("the repository's config: " + key + " must be 'off' or have a field "
+                            + "(.paths, .useSubdomains, .noDNSLink, .inlineDNSLink)");
+                }
+                hosts = hosts.with(rest, null);
+            }
+        }
+        for (String name : names) {
+            String p = prefix + name + ".";
+            List<String> paths = split(stored.getOrDefault(p + "paths", ""));
+            if (paths.isEmpty()) {
+                throw new UsageException("the repository's config has " + p + "* but no " + p + "paths (/ipfs, /ipns)");
+            }
+            hosts = hosts.with(name, new io.p2pkit.node.config.GatewayHosts.PublicGateway(paths,
+                    Boolean.parseBoolean(stored.getOrDefault(p + "useSubdomains", "false")),
+                    Boolean.parseBoolean(stored.getOrDefault(p + "noDNSLink", "false")),
+                    Boolean.parseBoolean(stored.getOrDefault(p + "inlineDNSLink", "false"))));
+        }
+        return hosts;
     }
 
     private static List<String> split(String list) {
@@ -455,6 +881,10 @@ public final class DaemonCommand extends CliCommand {
                 ready.put("metrics", url);
                 text.append("\nmetrics at ").append(url);
             });
+            node.mdns().ifPresent(m -> {
+                ready.put("mdns", m.interfaceNames());
+                text.append("\nmDNS discovery on ").append(String.join(", ", m.interfaceNames()));
+            });
             node.portMapper().ifPresent(pm -> {
                 ready.put("portMapping", "on");
                 text.append("\nport mapping on the default gateway: on (NAT-PMP, UPnP IGD)");
@@ -494,6 +924,15 @@ public final class DaemonCommand extends CliCommand {
             e.direct().ifPresent(a -> o.put("addr", a.toString()));
             o.put("elapsedMs", e.elapsed().toMillis());
             event(o, "hole punching with " + e.peer() + ": " + e.detail());
+        }
+
+        @Override
+        public void discovered(PeerInfo peer) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("event", "discovered");
+            o.put("peerId", peer.peerId().toString());
+            o.put("addrs", peer.addresses().stream().map(Multiaddr::toString).toList());
+            event(o, "mDNS found " + peer.peerId() + " at " + peer.addresses());
         }
 
         @Override

@@ -2,20 +2,30 @@ package io.p2pkit.node.cli.command;
 
 import io.p2pkit.core.crypto.KeyType;
 import io.p2pkit.core.crypto.PublicKey;
+import io.p2pkit.ipfs.codec.dagjson.DagJson;
+import io.p2pkit.ipfs.ipld.ListNode;
+import io.p2pkit.ipfs.ipld.MapNode;
+import io.p2pkit.ipfs.ipld.StringNode;
 import io.p2pkit.node.cli.CliCommand;
+import io.p2pkit.node.cli.content.DaemonApi;
 import io.p2pkit.node.cli.UsageException;
 import io.p2pkit.node.cli.options.IdentityOption;
 import io.p2pkit.node.cli.options.JsonOption;
 import io.p2pkit.node.config.IdentityFile;
+import io.p2pkit.node.config.NodeHome;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /** {@code p2pkit id}: shows the node's identity, creating the key file when it is missing. */
 @Command(name = "id", description = {
@@ -27,9 +37,10 @@ import java.util.Map;
                 + "js-libp2p's privateKeyToProtobuf produce, so a key file works in every implementation.",
         "",
         "Without --identity: the node's key file, $P2PKIT_HOME/identity.key (P2PKIT_HOME defaults to",
-        "~/.p2pkit).",
+        "~/.p2pkit). When 'p2pkit daemon' runs there with that key, its addresses are printed too (as Kubo's",
+        "'ipfs id'), WebRTC-direct and WebTransport ones with their /certhash parts, ready for a browser.",
         ""},
-        footer = {"", "With --json: {\"peerId\":…,\"keyType\":…,\"publicKey\":…}"})
+        footer = {"", "With --json: {\"peerId\":…,\"keyType\":…,\"publicKey\":…[,\"addresses\":[…]]}"})
 public final class IdCommand extends CliCommand {
     @Mixin
     private IdentityOption identity;
@@ -63,9 +74,37 @@ public final class IdCommand extends CliCommand {
         o.put("peerId", peerId);
         o.put("keyType", type);
         o.put("publicKey", publicKey);
-        output.print(console(), o, "peer ID:    " + peerId + "\nkey type:   " + type + "\npublic key: " + publicKey
-                + "\nidentity:   " + file);
+        StringBuilder text = new StringBuilder("peer ID:    " + peerId + "\nkey type:   " + type + "\npublic key: "
+                + publicKey + "\nidentity:   " + file);
+        if (identity.file().isEmpty()) {
+            List<String> addresses = daemonAddresses(peerId);
+            if (!addresses.isEmpty()) {
+                o.put("addresses", addresses);
+                addresses.forEach(a -> text.append("\naddress:    ").append(a));
+            }
+        }
+        output.print(console(), o, text.toString());
         return 0;
+    }
+
+    /** The addresses of the daemon running in the node's home with this peer ID; empty when none runs. */
+    private static List<String> daemonAddresses(String peerId) {
+        Optional<DaemonApi> found = DaemonApi.find(NodeHome.get());
+        if (found.isEmpty()) {
+            return List.of();
+        }
+        try (DaemonApi api = found.get(); InputStream in = api.post("id", List.of(), Map.of())) {
+            byte[] json = in.readNBytes(1 << 20);
+            if (DagJson.DEFAULT.decode(json) instanceof MapNode m
+                    && m.get("ID").orElse(null) instanceof StringNode id && id.value().equals(peerId)
+                    && m.get("Addresses").orElse(null) instanceof ListNode list) {
+                return list.values().stream().filter(StringNode.class::isInstance)
+                        .map(n -> ((StringNode) n).value()).toList();
+            }
+        } catch (IOException | RuntimeException e) {
+            // a daemon that went away or answered oddly: the identity alone is still right
+        }
+        return List.of();
     }
 
     /** The command-line and JSON name of a key type. */

@@ -9,11 +9,11 @@ import io.p2pkit.node.cli.UsageException;
 import io.p2pkit.node.cli.options.JsonOption;
 import io.p2pkit.node.cli.options.RepoOption;
 import io.p2pkit.node.config.IdentityFile;
+import io.p2pkit.node.config.KuboConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,6 +29,9 @@ import java.util.Map;
                 + "flatfs layout), datastore/ (pins) and the version file. The node's identity key, identity.key, is "
                 + "created there too unless one already exists, which is kept: a node that ran 'p2pkit id' or "
                 + "'p2pkit daemon' before keeps its peer ID. An existing repository is never overwritten.",
+        "",
+        "The config's addresses.swarm lists the daemon's listen addresses (Kubo's Addresses.Swarm): TCP and QUIC on "
+                + "port 4001, WebRTC-direct on UDP 4002 and WebTransport on UDP 4003, which browsers can dial.",
         "",
         "Profiles (comma-separated, applied in order, as Kubo's --profile):",
         "  test            blockstore.syncWrites=false: fast, but a crash may lose recent blocks",
@@ -88,24 +91,17 @@ public final class InitCommand extends CliCommand {
 
     /** The defaults with {@code names} applied in order. */
     static RepoConfig config(List<String> names) {
-        Map<String, String> keys = new LinkedHashMap<>();
+        // the daemon's listen addresses, as Kubo's Addresses.Swarm: the defaults, browser transports included
+        RepoConfig config = RepoConfig.defaults().with(DaemonCommand.SWARM_KEY,
+                String.join(", ", io.p2pkit.node.NodeConfig.defaultListen(true, true, true)));
         for (String name : names) {
-            switch (name.strip()) {
-                case "test" -> keys.put("blockstore.syncWrites", "false");
-                case "lowpower" -> {
-                    keys.put("blockstore.memory.maxBytes", "16MiB");
-                    keys.put("blockstore.memory.maxBlocks", "4096");
-                }
-                case "flatfs", "default", "" -> {
-                }
-                case "unixfs-v0-2015", "unixfs-v1-2025" -> keys.put("import.profile", name.strip());
-                default -> throw new UsageException("--profile: unknown profile '" + name
-                        + "' (expected test, lowpower, flatfs, unixfs-v0-2015 or unixfs-v1-2025)");
+            try {
+                config = KuboConfig.applyProfile(config, name);
+            } catch (KuboConfig.EditException e) {
+                throw new UsageException("--profile: " + e.getMessage());
             }
         }
-        StringBuilder text = new StringBuilder();
-        keys.forEach((k, v) -> text.append(k).append(" = ").append(v).append('\n'));
-        return RepoConfig.parse(text.toString().getBytes(StandardCharsets.UTF_8));
+        return config;
     }
 
     static KeyType keyType(String name) {

@@ -10,6 +10,7 @@ import io.p2pkit.kad.PutResult;
 import io.p2pkit.node.cli.CliCommand;
 import io.p2pkit.node.cli.UsageException;
 import io.p2pkit.node.cli.content.IpnsNames;
+import io.p2pkit.node.dnslink.DnsLinkResolver;
 import io.p2pkit.node.cli.options.DurationConverter;
 import io.p2pkit.node.cli.options.RepoOption;
 import io.p2pkit.node.config.Keystore;
@@ -131,12 +132,35 @@ public final class NameCommand extends CliCommand {
                 name = "/ipns/" + self.orElseThrow(() -> new UsageException("no name given and no identity key at "
                         + repo.root())).publicKey().toPeerId();
             }
-            IpnsNames.parseName(name);
+            if (!IpnsNames.isDnsLink(name)) {
+                IpnsNames.parseName(name);
+            }
+        }
+
+        @Override
+        public int run() throws Exception {
+            if (name != null && IpnsNames.isDnsLink(name)) {
+                // DNS first: only a DNSLink that leads to a key needs the DHT
+                String path = IpnsNames.resolve(null, dns(), name, false);
+                while (recursive && path.startsWith("/ipns/") && IpnsNames.isDnsLink(path)) {
+                    path = IpnsNames.resolve(null, dns(), path, false);
+                }
+                if (!recursive || !path.startsWith("/ipns/")) {
+                    print(Map.of("Path", path), path);
+                    return 0;
+                }
+                name = path;
+            }
+            return super.run();
+        }
+
+        private DnsLinkResolver dns() {
+            return DnsLinkResolver.forServer(options.transport.config().dnsServer());
         }
 
         @Override
         int operate(KadDht dht) throws Exception {
-            String path = IpnsNames.resolve(dht, name, recursive);
+            String path = IpnsNames.resolve(dht, dns(), name, recursive);
             print(Map.of("Path", path), path);
             return 0;
         }

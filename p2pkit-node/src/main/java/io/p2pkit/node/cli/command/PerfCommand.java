@@ -8,9 +8,12 @@ import io.p2pkit.core.host.HostBuilder;
 import io.p2pkit.core.host.PeerInfo;
 import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.core.multiaddr.Multiaddr;
+import io.p2pkit.core.multiaddr.Protocol;
 import io.p2pkit.core.network.Connection;
 import io.p2pkit.core.perf.PerfProgress;
 import io.p2pkit.core.perf.PerfService;
+import io.p2pkit.core.resource.ResourceManager;
+import io.p2pkit.core.resource.ResourceManagerConfig;
 import io.p2pkit.node.NodeVersion;
 import io.p2pkit.node.cli.CliCommand;
 import io.p2pkit.node.cli.Console;
@@ -43,7 +46,11 @@ import java.util.concurrent.CountDownLatch;
                 + "one:",
         "  {\"type\":\"intermediary\",\"timeSeconds\":…,\"uploadBytes\":…,\"downloadBytes\":…}",
         "  {\"type\":\"final\",\"timeSeconds\":…,\"uploadBytes\":…,\"downloadBytes\":…}",
-        "(intermediary lines count the bytes of their interval; the final time includes connecting). A MADDR "
+        "(intermediary lines count the bytes of their interval; the final time includes connecting). "
+                + "--streams N runs N such streams at once on one connection, --conns N runs N connections at once "
+                + "(each from its own client host, one stream each): such a run prints one {\"type\":\"stream\",…} "
+                + "line per stream, its time counted from the run's start to its last byte, then the final line with "
+                + "the totals. A MADDR "
                 + "without /p2p/ is taken to be the fixed server identity. The client always prints JSON; --json "
                 + "is accepted for the same command line as every other command, and makes the server print "
                 + "{\"event\":\"listening\",\"addr\":…} per address instead of bare addresses.",
@@ -52,6 +59,8 @@ public final class PerfCommand extends CliCommand {
     /** The peer ID of the test plans' fixed server identity. */
     public static final String SERVER_PEER_ID = "12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN";
 
+    private static final List<String> TRANSPORTS = List.of("tcp", "quic-v1", "ws", "webrtc-direct", "webtransport");
+
     @Option(names = "--run-server", description = "run the server instead of the client")
     private boolean runServer;
 
@@ -59,7 +68,9 @@ public final class PerfCommand extends CliCommand {
     private String serverAddress;
 
     @Option(names = "--transport", paramLabel = "T", description = "tcp (default), quic-v1 (HOST:PORT is then a UDP "
-            + "port) or ws (WebSocket on the TCP port, then security and muxer)")
+            + "port), ws (WebSocket on the TCP port, then security and muxer), webrtc-direct or webtransport (the "
+            + "server listens on the UDP port; a client dials the server's printed multiaddr, which holds its "
+            + "certificate hashes)")
     private String transportName = "tcp";
 
     @Option(names = "--upload-bytes", paramLabel = "N", description = "bytes to send (default 0)")
@@ -72,6 +83,14 @@ public final class PerfCommand extends CliCommand {
             + "line per run (default 1; not in the test plans)")
     private Long runsOption;
 
+    @Option(names = "--streams", paramLabel = "N", description = "N perf streams at once on one connection "
+            + "(default 1; not in the test plans)")
+    private Integer streamsOption;
+
+    @Option(names = "--conns", paramLabel = "N", description = "N connections at once, each from its own client "
+            + "host with one perf stream (default 1; not in the test plans)")
+    private Integer connsOption;
+
     @Mixin
     private TransportOptions transport;
 
@@ -81,23 +100,31 @@ public final class PerfCommand extends CliCommand {
     @Override
     public int run() throws Exception {
         Console console = console();
-        if (!transportName.equals("tcp") && !transportName.equals("quic-v1") && !transportName.equals("ws")) {
-            throw new UsageException("--transport must be tcp, quic-v1 or ws, got '" + transportName + "'");
+        if (!TRANSPORTS.contains(transportName)) {
+            throw new UsageException("--transport must be tcp, quic-v1, ws, webrtc-direct or webtransport, got '"
+                    + transportName + "'");
         }
-        if (transportName.equals("quic-v1") && !io.p2pkit.quic.QuicTransport.isAvailable()) {
+        if ((transportName.equals("quic-v1") || transportName.equals("webtransport"))
+                && !io.p2pkit.quic.QuicTransport.isAvailable()) {
             throw new UsageException("QUIC not available: Netty's native QUIC library does not load on this platform"
                     + " (use --transport tcp)");
         }
         if (serverAddress == null) {
             throw new UsageException("--server-address is required");
         }
-        HostBuilder builder = Host.builder().agentVersion("p2pkit/" + NodeVersion.get());
-        transport.apply(builder);
+        HostBuilder builder = newBuilder();
         if (runServer) {
-            if (uploadBytes != null || downloadBytes != null || runsOption != null) {
-                throw new UsageException("--upload-bytes, --download-bytes and --runs are for the client");
+            if (uploadBytes != null || downloadBytes != null || runsOption != null || streamsOption != null
+                    || connsOption != null) {
+                throw new UsageException("--upload-bytes, --download-bytes, --runs, --streams and --conns are for "
+                        + "the client");
             }
             return serve(builder, listenAddress(serverAddress, transportName), console, output.json());
+        }
+        if ((transportName.equals("webrtc-direct") || transportName.equals("webtransport"))
+                && !serverAddress.startsWith("/")) {
+            throw new UsageException("--transport " + transportName + " dials the server's multiaddr (with its "
+                    + "certhash), not HOST:PORT");
         }
         long upload = bytes("upload-bytes", uploadBytes);
         long download = bytes("download-bytes", downloadBytes);
@@ -105,7 +132,23 @@ public final class PerfCommand extends CliCommand {
         if (runs < 1) {
             throw new UsageException("--runs needs at least 1");
         }
+        int streams = streamsOption != null ? streamsOption : 1;
+        int conns = connsOption != null ? connsOption : 1;
+        if (streams < 1 || conns < 1 || (streams > 1 && conns > 1)) {
+            throw new UsageException("--streams and --conns take a positive count, and only one of them");
+        }
+        if (streams > 1 || conns > 1) {
+            return new ConcurrentPerf(this::newBuilder, serverInfo(serverAddress, transportName), upload, download, console)
+                    .run(runs, streams, conns);
+        }
         return measure(builder, serverInfo(serverAddress, transportName), upload, download, runs, console);
+    }
+
+    private HostBuilder newBuilder() {
+        // No resource limits: the benchmark's many-connection and many-stream rows need a thousand
+        // of each, as the go and js perf programs allow.
+        return transport.apply(Host.builder().agentVersion("p2pkit/" + NodeVersion.get())
+                .resourceManager(new ResourceManager(ResourceManagerConfig.unlimited())));
     }
 
     /** The test plans' server identity: Ed25519 from an all-zero seed. */
@@ -160,7 +203,7 @@ public final class PerfCommand extends CliCommand {
         return 0;
     }
 
-    private static Map<String, Object> line(String type, double seconds, long upload, long download) {
+    static Map<String, Object> line(String type, double seconds, long upload, long download) {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("type", type);
         o.put("timeSeconds", seconds);
@@ -214,11 +257,25 @@ public final class PerfCommand extends CliCommand {
 
     /**
      * {@code HOST:PORT} for {@code transport}: TCP for {@code tcp}, UDP + {@code /quic-v1} for
-     * {@code quic-v1}, TCP + {@code /ws} for {@code ws}; a multiaddr as is.
+     * {@code quic-v1}, TCP + {@code /ws} for {@code ws}, UDP + {@code /webrtc-direct} or
+     * {@code /quic-v1/webtransport} for those (a listen address: dialing them needs the certhash);
+     * a multiaddr as is.
      */
     public static Multiaddr serverAddress(String address, String transport) {
-        if (transport.equals("ws") && !address.startsWith("/")) {
-            return tcpAddress(address).encapsulate("/ws");
+        if (!address.startsWith("/")) {
+            switch (transport) {
+                case "ws" -> {
+                    return tcpAddress(address).encapsulate("/ws");
+                }
+                case "webrtc-direct" -> {
+                    return serverAddress(address, true).decapsulate(Protocol.QUIC_V1).encapsulate("/webrtc-direct");
+                }
+                case "webtransport" -> {
+                    return serverAddress(address, true).encapsulate("/webtransport");
+                }
+                default -> {
+                }
+            }
         }
         return serverAddress(address, transport.equals("quic-v1"));
     }

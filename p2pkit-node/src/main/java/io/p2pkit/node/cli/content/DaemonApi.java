@@ -1,42 +1,60 @@
 package io.p2pkit.node.cli.content;
 
+import io.p2pkit.core.multiformats.Cid;
 import io.p2pkit.ipfs.codec.dagjson.DagJson;
+import io.p2pkit.ipfs.ipld.IntNode;
+import io.p2pkit.ipfs.ipld.Link;
 import io.p2pkit.ipfs.ipld.ListNode;
 import io.p2pkit.ipfs.ipld.MapNode;
+import io.p2pkit.ipfs.ipld.Node;
 import io.p2pkit.ipfs.ipld.StringNode;
 import io.p2pkit.node.cli.CommandFailedException;
 import io.p2pkit.node.cli.command.DaemonCommand;
 import io.p2pkit.node.http.HttpAddress;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.InputStreamRequestContent;
+import org.eclipse.jetty.client.InputStreamResponseListener;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpMethod;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * The RPC API of the daemon running on a repository, found as Kubo's clients find it: through
  * the repository's {@code api} file. Commands that would otherwise wait for the daemon to let go
- * of the repository ({@code cat}, {@code pin add}, {@code dag export}) ask it instead.
+ * of the repository ({@code add}, {@code cat}, {@code get}, {@code pin add}, {@code dag export}…)
+ * ask it instead. Jetty's client, because it reads the {@code X-Stream-Error} trailer with which
+ * the daemon (as Kubo's) reports a failure after its output began: such a failure ends the body
+ * with a {@link CommandFailedException}, never as a quietly short answer.
  */
 public final class DaemonApi implements AutoCloseable {
     private static final Pattern MESSAGE = Pattern.compile("\"Message\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
     /** The api file is one multiaddr; anything longer is not one. */
     private static final int MAX_API_FILE = 1024;
+    /** How long the daemon may take to start answering: a long fetch or pin streams its progress before. */
+    private static final long ANSWER_HOURS = 24;
+    private static final String STREAM_ERROR = "X-Stream-Error";
 
     private final URI base;
     private final HttpClient http;
@@ -69,28 +87,76 @@ public final class DaemonApi implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new CommandFailedException(root.resolve(DaemonCommand.API_FILE) + " does not hold an address: " + text);
         }
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient http = new HttpClient();
+        http.setConnectTimeout(5_000);
+        http.setName("p2pkit-rpc-client");
         DaemonApi api = new DaemonApi(URI.create(HttpAddress.url(address)), http);
         try {
+            http.start();
             api.post("version", List.of(), Map.of()).close();
             return Optional.of(api);
         } catch (ConnectException e) {
-            http.close();
+            api.close();
             return Optional.empty();
         } catch (IOException e) {
-            http.close();
+            api.close();
             throw new CommandFailedException("the daemon at " + text + " does not answer: " + e.getMessage(), e);
+        } catch (Exception e) {
+            api.close();
+            throw new CommandFailedException("cannot start an HTTP client: " + e.getMessage(), e);
         }
+    }
+
+    /** What a command does through a running daemon. */
+    @FunctionalInterface
+    public interface Use {
+        /** Runs the command through {@code api}. */
+        void run(DaemonApi api) throws IOException;
+    }
+
+    /**
+     * Runs {@code use} through the daemon on {@code root} when one runs there (the command must
+     * then not open the repository, which the daemon holds).
+     *
+     * @return whether a daemon ran it
+     */
+    public static boolean use(Path root, Use use) throws IOException {
+        Optional<DaemonApi> daemon = find(root);
+        if (daemon.isEmpty()) {
+            return false;
+        }
+        try (DaemonApi api = daemon.get()) {
+            use.run(api);
+        }
+        return true;
     }
 
     /**
      * Runs {@code command} ({@code cat}, {@code pin/add}…) with its arguments and options and
      * returns the response body, to be closed.
      *
-     * @throws CommandFailedException with the daemon's message when the command failed
+     * @throws CommandFailedException with the daemon's message when the command failed (also while
+     *                                the body is read, when the daemon reports it in its trailer)
      * @throws IOException            when the daemon cannot be reached
      */
     public InputStream post(String command, List<String> args, Map<String, String> options) throws IOException {
+        return send(http.newRequest(uri(command, args, options)).method(HttpMethod.POST));
+    }
+
+    /**
+     * The same with a request body, such as the multipart form {@code add} sends; the body is
+     * read as it is sent.
+     *
+     * @param contentType the body's type
+     * @param body        the body, closed once sent
+     */
+    public InputStream upload(String command, List<String> args, Map<String, String> options, String contentType,
+                              InputStream body) throws IOException {
+        return send(http.newRequest(uri(command, args, options)).method(HttpMethod.POST)
+                .body(new InputStreamRequestContent(contentType, body, 64 * 1024)));
+    }
+
+    private URI uri(String command, List<String> args, Map<String, String> options) {
         StringBuilder query = new StringBuilder();
         for (String arg : args) {
             query.append(query.isEmpty() ? "?" : "&").append("arg=").append(URLEncoder.encode(arg, StandardCharsets.UTF_8));
@@ -99,25 +165,60 @@ public final class DaemonApi implements AutoCloseable {
             query.append(query.isEmpty() ? "?" : "&").append(URLEncoder.encode(o.getKey(), StandardCharsets.UTF_8))
                     .append('=').append(URLEncoder.encode(o.getValue(), StandardCharsets.UTF_8));
         }
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/api/v0/" + command + query))
-                .POST(HttpRequest.BodyPublishers.noBody()).build();
-        HttpResponse<InputStream> r;
+        return URI.create(base + "/api/v0/" + command + query);
+    }
+
+    private static InputStream send(Request request) throws IOException {
+        InputStreamResponseListener listener = new InputStreamResponseListener();
+        request.send(listener);
+        Response r;
         try {
-            r = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            r = listener.get(ANSWER_HOURS, TimeUnit.HOURS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while asking the daemon");
-        }
-        if (r.statusCode() != 200) {
-            String body;
-            try (InputStream in = r.body()) {
-                body = new String(in.readNBytes(64 * 1024), StandardCharsets.UTF_8);
+            request.abort(e);
+            throw new InterruptedIOException("interrupted while asking the daemon");
+        } catch (TimeoutException e) {
+            request.abort(e);
+            throw new IOException("the daemon did not answer in " + ANSWER_HOURS + " hours", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof ConnectException c) {
+                throw c;
             }
-            Matcher m = MESSAGE.matcher(body);
-            throw new CommandFailedException(m.find() ? m.group(1).replace("\\\"", "\"").replace("\\\\", "\\")
-                    : "the daemon answered " + r.statusCode() + ": " + body.strip());
+            throw new IOException(e.getCause() == null ? e.toString() : e.getCause().getMessage(), e.getCause());
         }
-        return r.body();
+        InputStream body = listener.getInputStream();
+        if (r.getStatus() != 200) {
+            String text;
+            try (body) {
+                text = new String(body.readNBytes(64 * 1024), StandardCharsets.UTF_8);
+            }
+            Matcher m = MESSAGE.matcher(text);
+            throw new CommandFailedException(m.find() ? m.group(1).replace("\\\"", "\"").replace("\\\\", "\\")
+                    : "the daemon answered " + r.getStatus() + ": " + text.strip());
+        }
+        return new FilterInputStream(body) {
+            @Override
+            public int read() throws IOException {
+                return checked(super.read());
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                return checked(super.read(b, off, len));
+            }
+
+            private int checked(int n) {
+                if (n < 0) {
+                    HttpFields trailers = r.getTrailers();
+                    String error = trailers == null ? null : trailers.get(STREAM_ERROR);
+                    if (error != null && !error.isEmpty()) {
+                        throw new CommandFailedException(error);
+                    }
+                }
+                return n;
+            }
+        };
     }
 
     /**
@@ -138,6 +239,120 @@ public final class DaemonApi implements AutoCloseable {
                 + new String(json, 0, Math.min(json.length, 200), StandardCharsets.UTF_8));
     }
 
+    /** The longest JSON line {@link #nextObject} reads: far over any event of Kubo's commands. */
+    private static final int MAX_LINE = 1 << 20;
+
+    /**
+     * The next JSON object of a stream of them, one per line (what {@code add}, {@code ls
+     * --stream} and other commands with many values answer); null at the end.
+     *
+     * @throws CommandFailedException when a line is over 1 MiB or not a JSON object
+     */
+    public static MapNode nextObject(InputStream in) throws IOException {
+        java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+        while (true) {
+            int b = in.read();
+            if (b < 0 && line.size() == 0) {
+                return null;
+            }
+            if (b < 0 || b == '\n') {
+                if (line.size() == 0) {
+                    continue;
+                }
+                try {
+                    if (DagJson.DEFAULT.decode(line.toByteArray()) instanceof MapNode m) {
+                        return m;
+                    }
+                } catch (io.p2pkit.core.DecodeException e) {
+                    throw new CommandFailedException("the daemon's answer is not JSON: " + e.getMessage(), e);
+                }
+                throw new CommandFailedException("the daemon's answer is not a JSON object: " + line.toString(StandardCharsets.UTF_8));
+            }
+            if (line.size() >= MAX_LINE) {
+                throw new CommandFailedException("the daemon's answer has a line over " + MAX_LINE + " bytes");
+            }
+            line.write(b);
+        }
+    }
+
+    /**
+     * Runs a command that answers one JSON object ({@code block/stat}, {@code repo/stat}…) and reads it.
+     *
+     * @throws CommandFailedException when the command fails or answers no object
+     */
+    public MapNode object(String command, List<String> args, Map<String, String> options) throws IOException {
+        try (InputStream in = new java.io.BufferedInputStream(post(command, args, options))) {
+            MapNode m = nextObject(in);
+            if (m == null) {
+                throw new CommandFailedException("the daemon's " + command + " answered nothing");
+            }
+            return m;
+        }
+    }
+
+    /** A string field of a daemon's answer; "" when absent. */
+    public static String text(MapNode m, String key) {
+        return m.get(key).filter(StringNode.class::isInstance).map(n -> ((StringNode) n).value()).orElse("");
+    }
+
+    /** A number field of a daemon's answer; 0 when absent. */
+    public static long number(MapNode m, String key) {
+        return m.get(key).filter(IntNode.class::isInstance).map(n -> ((IntNode) n).longValue()).orElse(0L);
+    }
+
+    /**
+     * A CID field of a daemon's answer: a string, or dag-json's {@code {"/":…}}.
+     *
+     * @throws CommandFailedException when it is neither
+     */
+    public static Cid cid(MapNode m, String key) {
+        Node n = m.get(key).orElse(null);
+        if (n instanceof Link link) {
+            return link.cid();
+        }
+        try {
+            if (n instanceof StringNode s) {
+                return Cid.parse(s.value());
+            }
+        } catch (io.p2pkit.core.DecodeException e) {
+            throw new CommandFailedException("the daemon's " + key + " is not a CID: " + e.getMessage(), e);
+        }
+        throw new CommandFailedException("the daemon's answer has no CID in " + key + ": " + m);
+    }
+
+    /**
+     * What a command that only reads a running node answered: its JSON line as sent, and read.
+     *
+     * @param json the body, without the final newline
+     * @param map  the same, decoded
+     */
+    public record Answer(String json, MapNode map) {
+    }
+
+    /**
+     * Asks the daemon on {@code root} a command that answers one JSON object ({@code bitswap/stat},
+     * {@code swarm/peers}…), as Kubo's commands that need a running node do.
+     *
+     * @throws CommandFailedException when no daemon runs there, the command fails, or the answer is not an object
+     */
+    public static Answer ask(Path root, String command, List<String> args, Map<String, String> options) throws IOException {
+        DaemonApi api = find(root).orElseThrow(() -> new CommandFailedException(
+                "no daemon is running on " + root + ": start one with 'p2pkit daemon'"));
+        byte[] json;
+        try (api; InputStream in = api.post(command, args, options)) {
+            json = in.readNBytes(16 << 20);
+        }
+        try {
+            if (DagJson.DEFAULT.decode(json) instanceof MapNode m) {
+                return new Answer(new String(json, StandardCharsets.UTF_8).strip(), m);
+            }
+        } catch (io.p2pkit.core.DecodeException e) {
+            throw new CommandFailedException("the daemon's answer to " + command + " is not JSON: " + e.getMessage(), e);
+        }
+        throw new CommandFailedException("the daemon's answer to " + command + " is not an object: "
+                + new String(json, 0, Math.min(json.length, 200), StandardCharsets.UTF_8));
+    }
+
     /** Where the daemon's RPC API is. */
     public URI base() {
         return base;
@@ -145,6 +360,11 @@ public final class DaemonApi implements AutoCloseable {
 
     @Override
     public void close() {
-        http.close();
+        try {
+            http.stop();
+        } catch (Exception e) {
+            // stopping a client frees threads and sockets; nothing is lost when it fails
+            System.getLogger(DaemonApi.class.getName()).log(System.Logger.Level.DEBUG, "stopping the HTTP client", e);
+        }
     }
 }

@@ -34,6 +34,23 @@ public final class DagStats {
     private long uniqueBlocks;
 
     /**
+     * The numbers another node counted (a daemon's {@code dag/stat}), to print as these are.
+     *
+     * @param dags         each root's numbers
+     * @param totalSize    the bytes of the distinct blocks of every DAG
+     * @param uniqueBlocks the distinct blocks of every DAG
+     * @param sharedSize   the bytes counted more than once
+     */
+    public static DagStats of(List<Dag> dags, long totalSize, long uniqueBlocks, long sharedSize) {
+        DagStats s = new DagStats();
+        s.dags.addAll(dags);
+        s.totalSize = totalSize;
+        s.uniqueBlocks = uniqueBlocks;
+        s.redundantSize = sharedSize + totalSize;
+        return s;
+    }
+
+    /**
      * Walks one more DAG over the repository's local blocks.
      *
      * @param repo    the repository

@@ -4,6 +4,7 @@ import io.p2pkit.core.DecodeException;
 import io.p2pkit.core.crypto.PrivateKey;
 import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.core.multiformats.Multibase;
+import io.p2pkit.node.dnslink.DnsLinkResolver;
 import io.p2pkit.kad.GetResult;
 import io.p2pkit.kad.KadDht;
 import io.p2pkit.kad.PutResult;
@@ -74,18 +75,77 @@ public final class IpnsNames {
      * @throws CommandFailedException when a name has no valid record
      */
     public static String resolve(KadDht dht, String path, boolean recursive) throws IOException {
+        return resolve(dht, DnsLinkResolver.NONE, path, recursive);
+    }
+
+    /** Whether {@code name} (the part after {@code /ipns/}, before any {@code /}) is a DNSLink domain rather than a key. */
+    public static boolean isDnsLink(String name) {
+        String t = name.startsWith("/ipns/") ? name.substring(6) : name;
+        int slash = t.indexOf('/');
+        String first = slash < 0 ? t : t.substring(0, slash);
+        try {
+            PeerId.parse(first);
+            return false;
+        } catch (DecodeException e) {
+            return DnsLinkResolver.isDomain(first);
+        }
+    }
+
+    /**
+     * Resolves {@code /ipns/<name>[/rest]}, a key through the DHT and a DNSLink domain through DNS,
+     * until it is an {@code /ipfs/} path (one step unless {@code recursive}).
+     *
+     * @param dht the DHT, or null when none runs (a key then fails)
+     * @throws CommandFailedException when a key has no valid record or a domain no DNSLink
+     */
+    public static String resolve(KadDht dht, DnsLinkResolver dns, String path, boolean recursive) throws IOException {
+        return resolve(dht == null ? null : id -> dht.getValue(dhtKey(id), 1).value(), "in the DHT", dns, path, recursive);
+    }
+
+    /** Where resolution reads a name's record. */
+    @FunctionalInterface
+    public interface RecordSource {
+        /**
+         * @param name an IPNS name
+         * @return its valid record, if one is found
+         * @throws IOException when the source cannot be asked
+         */
+        java.util.Optional<byte[]> record(PeerId name) throws IOException;
+    }
+
+    /**
+     * The same, reading keys' records from {@code source}.
+     *
+     * @param source where keys' records are read, or null when there is none (a key then fails)
+     * @param where  where the source looks, for the message of a name without a record ("in the DHT")
+     * @throws CommandFailedException when a key has no valid record or a domain no DNSLink
+     */
+    public static String resolve(RecordSource source, String where, DnsLinkResolver dns, String path, boolean recursive)
+            throws IOException {
         String p = path.startsWith("/ipns/") ? path : "/ipns/" + path;
         for (int depth = 0; depth < MAX_DEPTH && p.startsWith("/ipns/"); depth++) {
             String rest = p.substring(6);
             int slash = rest.indexOf('/');
             String tail = slash < 0 ? "" : rest.substring(slash);
-            PeerId id = parseName(p);
-            GetResult r = dht.getValue(dhtKey(id), 1);
-            if (r.value().isEmpty()) {
-                throw new CommandFailedException("could not resolve name " + p + ": no valid IPNS record for "
-                        + id.toString(Multibase.Encoding.BASE36) + " was found in the DHT");
+            String first = slash < 0 ? rest : rest.substring(0, slash);
+            String value;
+            if (isDnsLink(first)) {
+                String current = p;
+                value = dns.resolve(first).orElseThrow(() -> new CommandFailedException("could not resolve name "
+                        + current + ": no DNSLink record (TXT dnslink= at _dnslink." + first + ")")).path();
+            } else {
+                PeerId id = parseName(p);
+                if (source == null) {
+                    throw new CommandFailedException("could not resolve name " + p + ": IPNS keys need the DHT, which "
+                            + "is not running");
+                }
+                java.util.Optional<byte[]> r = source.record(id);
+                if (r.isEmpty()) {
+                    throw new CommandFailedException("could not resolve name " + p + ": no valid IPNS record for "
+                            + id.toString(Multibase.Encoding.BASE36) + " was found " + where);
+                }
+                value = IpnsRecord.decode(r.get()).valueText();
             }
-            String value = IpnsRecord.decode(r.value().get()).valueText();
             p = value + tail;
             if (!recursive) {
                 return p;

@@ -17,4 +17,26 @@ public final class KuboJson {
     public static Map<String, Object> link(Cid cid) {
         return Map.of("/", cid.toString());
     }
+
+    /**
+     * One pin's {@code pin verify} result in Kubo's shape: {@code {"Cid","Ok":true}} or
+     * {@code {"Cid","BadNodes":[{"Cid","Err"}]}} (without the bad nodes when {@code quiet}).
+     */
+    public static Map<String, Object> pinVerify(io.p2pkit.ipfs.pin.PinVerifyResult p, boolean quiet) {
+        Map<String, Object> o = new java.util.LinkedHashMap<>();
+        o.put("Cid", p.root().toString());
+        if (p.ok()) {
+            o.put("Ok", true);
+        } else if (!quiet) {
+            java.util.List<Map<String, Object>> bad = new java.util.ArrayList<>();
+            for (io.p2pkit.ipfs.pin.PinVerifyResult.BadNode n : p.badNodes()) {
+                Map<String, Object> b = new java.util.LinkedHashMap<>();
+                b.put("Cid", n.cid().toString());
+                b.put("Err", n.error());
+                bad.add(b);
+            }
+            o.put("BadNodes", bad);
+        }
+        return o;
+    }
 }

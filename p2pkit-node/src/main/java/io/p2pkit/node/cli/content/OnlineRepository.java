@@ -1,8 +1,14 @@
 package io.p2pkit.node.cli.content;
 
+import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.core.multiformats.Cid;
 import io.p2pkit.ipfs.bitswap.Bitswap;
+import io.p2pkit.ipfs.graphsync.GraphSync;
+import io.p2pkit.ipfs.graphsync.GraphSyncException;
 import io.p2pkit.ipfs.repo.Repository;
+import io.p2pkit.ipfs.path.IpfsPath;
+import io.p2pkit.ipfs.selector.Selector;
+import io.p2pkit.ipfs.selector.SelectorWalk;
 import io.p2pkit.node.Node;
 import io.p2pkit.node.cli.CommandFailedException;
 import io.p2pkit.node.cli.Console;
@@ -17,13 +23,24 @@ import java.util.Optional;
 /**
  * A command's repository and, when it runs online, the short-lived node that fetches into it:
  * single blocks as path resolution reads them (the remote tier), whole DAGs with
- * {@link #fetchDag} before the command walks them offline.
+ * {@link #fetchDag} (over Bitswap, or in one GraphSync request to one peer) before the command
+ * walks them offline.
  */
 public final class OnlineRepository implements AutoCloseable {
     private final Repository repo;
     private final Optional<Node> node;
     private final Optional<Bitswap> bitswap;
+    private final Optional<GraphSyncPeer> graphsync;
     private final Duration idle;
+
+    /**
+     * Where {@link #fetchDag} fetches with GraphSync instead of Bitswap.
+     *
+     * @param graphsync the node's GraphSync
+     * @param peer      the peer asked for whole DAGs
+     */
+    public record GraphSyncPeer(GraphSync graphsync, PeerId peer) {
+    }
 
     /**
      * @param repo    the repository, opened with a remote tier when online
@@ -32,9 +49,20 @@ public final class OnlineRepository implements AutoCloseable {
      * @param idle    how long a fetch may go without a block
      */
     public OnlineRepository(Repository repo, Optional<Node> node, Optional<Bitswap> bitswap, Duration idle) {
+        this(repo, node, bitswap, Optional.empty(), idle);
+    }
+
+    /**
+     * The same, fetching whole DAGs over GraphSync from one peer when {@code graphsync} is there.
+     *
+     * @param graphsync GraphSync and the peer to ask, or empty for Bitswap
+     */
+    public OnlineRepository(Repository repo, Optional<Node> node, Optional<Bitswap> bitswap,
+                            Optional<GraphSyncPeer> graphsync, Duration idle) {
         this.repo = repo;
         this.node = node;
         this.bitswap = bitswap;
+        this.graphsync = graphsync;
         this.idle = idle;
     }
 
@@ -50,6 +78,10 @@ public final class OnlineRepository implements AutoCloseable {
      * @throws CommandFailedException when no block arrived for the fetch timeout
      */
     public void fetchDag(Cid root, ProgressOption progress, Console console) throws IOException, InterruptedException {
+        if (graphsync.isPresent()) {
+            fetchOverGraphSync(root, graphsync.get(), progress, console);
+            return;
+        }
         if (bitswap.isEmpty()) {
             return;
         }
@@ -61,6 +93,54 @@ public final class OnlineRepository implements AutoCloseable {
             }, idle);
         } catch (IOException e) {
             throw new CommandFailedException("fetching " + root + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Resolves a CID or content path ({@code /ipns/} names through the DHT) to the CID it names.
+     * With GraphSync, an {@code /ipfs/} path's blocks come first in one request from the peer: the
+     * directories on the path (their UnixFS names, HAMT shards along the name's hash), then, with
+     * {@code wholeDag}, the DAG under its end too (so that {@link #fetchDag} has nothing left to
+     * ask); the path's siblings never come. Otherwise the path's blocks come as resolution reads them.
+     *
+     * @param wholeDag whether the command goes on to read the whole DAG under the path's end
+     */
+    public Cid resolveCid(String arg, boolean wholeDag, ProgressOption progress, Console console)
+            throws IOException, InterruptedException {
+        String resolved = resolveName(arg);
+        if (graphsync.isPresent()) {
+            IpfsPath path = ContentPath.parse(resolved);
+            if (!path.segments().isEmpty() && path.namespace() == IpfsPath.Namespace.IPFS) {
+                Selector end = wholeDag ? Selector.exploreAll() : new Selector.Matcher(Optional.empty());
+                fetchOverGraphSync(path.root(), Selector.unixfsPath(path.segments(), end), path.toString(),
+                        graphsync.get(), progress, console);
+            }
+        }
+        return ContentPath.resolveCid(repo, resolved);
+    }
+
+    /** One explore-all request unless the repository holds the DAG already; what the peer lacks fails the command, as a missing block would offline. */
+    private void fetchOverGraphSync(Cid root, GraphSyncPeer gs, ProgressOption progress, Console console)
+            throws IOException, InterruptedException {
+        SelectorWalk.Result local = new SelectorWalk(RepoOption.codecs(true), SelectorWalk.Limits.DEFAULT)
+                .walk(root, Selector.exploreAll(), repo.blocks().local()::get, SelectorWalk.Visitor.NONE);
+        if (local.missing().isEmpty()) {
+            return;
+        }
+        fetchOverGraphSync(root, Selector.exploreAll(), root.toString(), gs, progress, console);
+    }
+
+    private void fetchOverGraphSync(Cid root, Selector selector, String what, GraphSyncPeer gs, ProgressOption progress,
+                                    Console console) throws IOException, InterruptedException {
+        try (ProgressBar bar = progress.bar(console, "fetching", -1, ProgressBar.Unit.BYTES, "")) {
+            GraphSync.Result r = gs.graphsync().request(gs.peer(), root, selector, idle);
+            bar.add(r.bytes());
+            if (!r.missing().isEmpty()) {
+                throw new CommandFailedException("fetching " + what + " over GraphSync: " + gs.peer() + " lacks "
+                        + r.missing().size() + " blocks of the DAG, " + r.missing().getFirst() + " first");
+            }
+        } catch (GraphSyncException e) {
+            throw new CommandFailedException("fetching " + what + " over GraphSync from " + gs.peer() + ": " + e.getMessage());
         }
     }
 

@@ -40,7 +40,8 @@ public final class TransportOptions {
     private Path wssCa;
 
     @Option(names = "--dns-server", paramLabel = "IP[:PORT]",
-            description = "resolve /dns* and /dnsaddr addresses with this DNS server (default: the system's resolver)")
+            description = "resolve /dns* and /dnsaddr addresses, and the gateway's DNSLink names, with this DNS server "
+                    + "(default: the system's resolver)")
     private String dnsServer;
 
     /**

@@ -11,15 +11,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** What {@code p2pkit daemon} listens on without {@code --listen}. */
 class DaemonDefaultsTest {
     @Test
-    void listensOnTcpAndQuicByDefault() {
-        assertEquals(List.of("/ip4/0.0.0.0/tcp/4001", "/ip6/::/tcp/4001", "/ip4/0.0.0.0/udp/4001/quic-v1"),
-                DaemonCommand.defaultListen(true));
-        DaemonCommand.defaultListen(true).forEach(Multiaddr::parse);
+    void listensOnTcpQuicWebRtcDirectAndWebTransportByDefault() {
+        assertEquals(List.of("/ip4/0.0.0.0/tcp/4001", "/ip6/::/tcp/4001", "/ip4/0.0.0.0/udp/4001/quic-v1",
+                        "/ip6/::/udp/4001/quic-v1", "/ip4/0.0.0.0/udp/4002/webrtc-direct", "/ip4/0.0.0.0/udp/4003/quic-v1/webtransport"),
+                DaemonCommand.defaultListen(false, true));
+        DaemonCommand.defaultListen(false, true).forEach(Multiaddr::parse);
     }
 
     @Test
-    void withoutTheNativeQuicLibraryOnlyTcp() {
-        assertEquals(List.of("/ip4/0.0.0.0/tcp/4001", "/ip6/::/tcp/4001"), DaemonCommand.defaultListen(false));
+    void withoutTheNativeQuicLibraryTcpAndWebRtcDirect() {
+        assertEquals(List.of("/ip4/0.0.0.0/tcp/4001", "/ip6/::/tcp/4001", "/ip4/0.0.0.0/udp/4002/webrtc-direct"),
+                DaemonCommand.defaultListen(false, false));
+    }
+
+    @Test
+    void inAPrivateNetworkOnlyTcp() {
+        assertEquals(List.of("/ip4/0.0.0.0/tcp/4001", "/ip6/::/tcp/4001"), DaemonCommand.defaultListen(true, true));
     }
 
     @Test
@@ -27,6 +34,8 @@ class DaemonDefaultsTest {
         String help = helpOf("daemon");
         assertTrue(help.contains("/ip4/0.0.0.0/udp/4001/quic-v1"), help);
         assertTrue(help.contains("/ip4/0.0.0.0/tcp/4001"), help);
+        assertTrue(help.contains("/ip4/0.0.0.0/udp/4002/webrtc-direct"), help);
+        assertTrue(help.contains("/ip4/0.0.0.0/udp/4003/quic-v1/webtransport"), help);
     }
 
     private static String helpOf(String command) {

@@ -4,13 +4,16 @@ import io.p2pkit.core.multiformats.Cid;
 import io.p2pkit.core.multiformats.Multicodec;
 import io.p2pkit.core.multiformats.Multihash;
 import io.p2pkit.ipfs.block.Block;
+import io.p2pkit.ipfs.ipld.MapNode;
 import io.p2pkit.ipfs.pin.GcLock;
 import io.p2pkit.ipfs.pin.PinType;
 import io.p2pkit.ipfs.repo.Repository;
 import io.p2pkit.node.cli.CliCommand;
 import io.p2pkit.node.cli.UsageException;
 import io.p2pkit.node.cli.content.CodecNames;
+import io.p2pkit.node.cli.content.DaemonApi;
 import io.p2pkit.node.cli.content.InputData;
+import io.p2pkit.node.cli.content.MultipartUpload;
 import io.p2pkit.node.cli.options.JsonOption;
 import io.p2pkit.node.cli.options.RepoOption;
 import picocli.CommandLine.Command;
@@ -18,6 +21,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.io.BufferedInputStream;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -92,6 +97,35 @@ final class BlockPutCommand extends CliCommand {
         }
         if (v0 && (hash != Multicodec.SHA2_256 || (mhlen != -1 && mhlen != 32))) {
             throw new UsageException("--format v0 needs a full-length sha2-256 multihash");
+        }
+        long codecOption = codec;
+        boolean cidV0 = v0;
+        boolean daemon = DaemonApi.use(repo.root(), api -> {
+            Map<String, String> o = new LinkedHashMap<>();
+            // the options as checked here, so the daemon makes the CIDs this command would
+            if (cidV0) {
+                o.put("format", "v0");
+            } else {
+                o.put("cid-codec", Multicodec.nameOf(codecOption));
+            }
+            o.put("mhtype", mhtype);
+            o.put("mhlen", Integer.toString(mhlen));
+            o.put("pin", Boolean.toString(pin));
+            o.put("allow-big-block", Boolean.toString(allowBigBlock));
+            MultipartUpload upload = files.isEmpty() ? MultipartUpload.stdin(console().in())
+                    : MultipartUpload.of(files, true, false, false);
+            try (InputStream in = new BufferedInputStream(api.upload("block/put", List.of(), o, upload.contentType(),
+                    upload.body()))) {
+                for (MapNode m; (m = DaemonApi.nextObject(in)) != null; ) {
+                    Map<String, Object> out = new LinkedHashMap<>();
+                    out.put("Key", DaemonApi.text(m, "Key"));
+                    out.put("Size", DaemonApi.number(m, "Size"));
+                    output.print(console(), out, DaemonApi.text(m, "Key"));
+                }
+            }
+        });
+        if (daemon) {
+            return 0;
         }
         try (Repository r = repo.openForAdding(allowBigBlock)) {
             int limit = InputData.blockLimit(RepoOption.bigBlocksAllowed(r));

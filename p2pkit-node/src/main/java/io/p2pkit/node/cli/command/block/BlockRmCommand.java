@@ -2,12 +2,15 @@ package io.p2pkit.node.cli.command.block;
 
 import io.p2pkit.core.multiformats.Cid;
 import io.p2pkit.core.multiformats.Multihash;
+import io.p2pkit.ipfs.ipld.MapNode;
 import io.p2pkit.ipfs.pin.GcLock;
 import io.p2pkit.ipfs.pin.Pin;
 import io.p2pkit.ipfs.pin.PinType;
 import io.p2pkit.ipfs.repo.Repository;
 import io.p2pkit.node.cli.CliCommand;
+import io.p2pkit.node.cli.CommandFailedException;
 import io.p2pkit.node.cli.content.ContentPath;
+import io.p2pkit.node.cli.content.DaemonApi;
 import io.p2pkit.node.cli.options.JsonOption;
 import io.p2pkit.node.cli.options.RepoOption;
 import picocli.CommandLine.Command;
@@ -15,11 +18,14 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** {@code p2pkit block rm}: removes blocks, never a pinned one; Kubo's {@code ipfs block rm}. */
 @Command(name = "rm", description = {
@@ -48,7 +54,27 @@ final class BlockRmCommand extends CliCommand {
 
     @Override
     protected int run() throws Exception {
-        int failures = 0;
+        AtomicInteger failed = new AtomicInteger();
+        boolean daemon = DaemonApi.use(repo.root(), api -> {
+            Map<String, String> o = Map.of("force", Boolean.toString(force), "quiet", Boolean.toString(quiet));
+            try (InputStream in = new BufferedInputStream(api.post("block/rm", args, o))) {
+                for (MapNode m; (m = DaemonApi.nextObject(in)) != null; ) {
+                    String error = DaemonApi.text(m, "Error");
+                    if (!error.isEmpty()) {
+                        failed.incrementAndGet();
+                    }
+                    report(DaemonApi.cid(m, "Hash"), error.isEmpty() ? null : error);
+                }
+            } catch (CommandFailedException e) {
+                if (failed.get() == 0) {
+                    throw e;    // not the "some blocks not removed" that ends a listing with failures
+                }
+            }
+        });
+        int failures = failed.get();
+        if (daemon) {
+            return done(failures);
+        }
         try (Repository r = repo.open()) {
             GcLock.Held held = r.gcLock().gcLock(); // as Kubo: no add may pin what is being removed
             try {
@@ -76,6 +102,10 @@ final class BlockRmCommand extends CliCommand {
                 held.close();
             }
         }
+        return done(failures);
+    }
+
+    private int done(int failures) {
         if (failures > 0) {
             console().info("p2pkit block rm: error: " + failures + (failures == 1 ? " block was" : " blocks were")
                     + " not removed");

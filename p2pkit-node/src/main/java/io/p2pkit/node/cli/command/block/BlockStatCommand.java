@@ -1,10 +1,12 @@
 package io.p2pkit.node.cli.command.block;
 
 import io.p2pkit.core.multiformats.Cid;
+import io.p2pkit.ipfs.ipld.MapNode;
 import io.p2pkit.ipfs.repo.Repository;
 import io.p2pkit.node.cli.CliCommand;
 import io.p2pkit.node.cli.content.BlockNotFoundException;
 import io.p2pkit.node.cli.content.ContentPath;
+import io.p2pkit.node.cli.content.DaemonApi;
 import io.p2pkit.node.cli.options.JsonOption;
 import io.p2pkit.node.cli.options.RepoOption;
 import picocli.CommandLine.Command;
@@ -12,6 +14,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 
@@ -34,6 +37,18 @@ final class BlockStatCommand extends CliCommand {
 
     @Override
     protected int run() throws Exception {
+        boolean daemon = DaemonApi.use(repo.root(), api -> {
+            MapNode m = api.object("block/stat", List.of(arg), Map.of());
+            String key = DaemonApi.text(m, "Key");
+            long size = DaemonApi.number(m, "Size");
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("Key", key);
+            o.put("Size", size);
+            output.print(console(), o, "Key: " + key + "\nSize: " + size);
+        });
+        if (daemon) {
+            return 0;
+        }
         try (Repository r = repo.open()) {
             Cid cid = ContentPath.resolveCid(r, arg);
             OptionalInt size = r.blocks().sizeOf(cid.multihash());

@@ -8,7 +8,6 @@ import io.p2pkit.ipfs.repo.Repository;
 import io.p2pkit.node.cli.CliCommand;
 import io.p2pkit.node.cli.ProgressBar;
 import io.p2pkit.node.cli.UsageException;
-import io.p2pkit.node.cli.content.ContentPath;
 import io.p2pkit.node.cli.content.DaemonApi;
 import io.p2pkit.node.cli.content.DagTraversal;
 import io.p2pkit.node.cli.content.KuboJson;
@@ -78,14 +77,17 @@ final class DagExportCommand extends CliCommand {
         Cid root;
         Optional<DaemonApi> daemon = fetch.daemon(repo);
         if (daemon.isPresent()) {
-            try (DaemonApi api = daemon.get(); InputStream car = api.post("dag/export", List.of(arg), Map.of())) {
-                throughDaemon(car);
+            try (DaemonApi api = daemon.get()) {
+                fetch.fetchThroughDaemon(api, List.of(arg));
+                try (InputStream car = api.post("dag/export", List.of(arg), Map.of())) {
+                    throughDaemon(car);
+                }
             }
             return 0;
         }
         try (OnlineRepository online = fetch.open(repo, console())) {
             Repository r = online.repo();
-            root = ContentPath.resolveCid(r, online.resolveName(arg));
+            root = online.resolveCid(arg, true, progress, console());
             online.fetchDag(root, progress, console());
             if (file == null) {
                 try (StdoutStream out = new StdoutStream(console().out())) {

@@ -13,6 +13,7 @@ import io.p2pkit.node.cli.UsageException;
 import io.p2pkit.node.cli.content.BlockNotFoundException;
 import io.p2pkit.node.cli.content.CodecNames;
 import io.p2pkit.node.cli.content.ContentPath;
+import io.p2pkit.node.cli.content.DaemonApi;
 import io.p2pkit.node.cli.content.StdoutStream;
 import io.p2pkit.node.cli.options.JsonOption;
 import io.p2pkit.node.cli.options.RepoOption;
@@ -20,6 +21,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+
+import java.io.InputStream;
+import java.util.List;
+import java.util.Map;
 
 /** {@code p2pkit dag get}: a node, or a value inside one, encoded with {@code --output-codec}. */
 @Command(name = "get", description = {
@@ -50,6 +55,18 @@ final class DagGetCommand extends CliCommand {
         long codec = outputCodec == null ? Multicodec.DAG_JSON : CodecNames.supportedCodec("--output-codec", outputCodec, codecs);
         if (output.json() && codec != Multicodec.DAG_JSON) {
             throw new UsageException("--json prints dag-json: drop --output-codec " + outputCodec + " or --json");
+        }
+        boolean daemon = DaemonApi.use(repo.root(), api -> {
+            try (InputStream in = api.post("dag/get", List.of(arg), Map.of("output-codec", Multicodec.nameOf(codec)));
+                 StdoutStream out = new StdoutStream(console().out())) {
+                in.transferTo(out);
+                if (output.json()) {
+                    out.write('\n');
+                }
+            }
+        });
+        if (daemon) {
+            return 0;
         }
         Node node;
         try (Repository r = repo.open()) {

@@ -4,6 +4,7 @@ import io.p2pkit.core.multiformats.Cid;
 import io.p2pkit.ipfs.block.Block;
 import io.p2pkit.ipfs.car.CarLimits;
 import io.p2pkit.ipfs.car.CarReader;
+import io.p2pkit.ipfs.ipld.MapNode;
 import io.p2pkit.ipfs.pin.GcLock;
 import io.p2pkit.ipfs.pin.PinType;
 import io.p2pkit.ipfs.repo.Repository;
@@ -11,8 +12,10 @@ import io.p2pkit.node.cli.CliCommand;
 import io.p2pkit.node.cli.CommandFailedException;
 import io.p2pkit.node.cli.ProgressBar;
 import io.p2pkit.node.cli.UsageException;
+import io.p2pkit.node.cli.content.DaemonApi;
 import io.p2pkit.node.cli.content.InputData;
 import io.p2pkit.node.cli.content.KuboJson;
+import io.p2pkit.node.cli.content.MultipartUpload;
 import io.p2pkit.node.cli.options.JsonOption;
 import io.p2pkit.node.cli.options.ProgressOption;
 import io.p2pkit.node.cli.options.RepoOption;
@@ -21,6 +24,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.io.BufferedInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** {@code p2pkit dag import}: stores the blocks of CAR files and pins their roots, as Kubo does. */
 @Command(name = "import", description = {
@@ -79,6 +84,10 @@ final class DagImportCommand extends CliCommand {
         }
         List<InputData> inputs = files.isEmpty() ? List.of(InputData.stdin(console()))
                 : files.stream().map(InputData::file).toList();
+        AtomicInteger failedThroughDaemon = new AtomicInteger();
+        if (DaemonApi.use(repo.root(), api -> failedThroughDaemon.set(throughDaemon(api)))) {
+            return failedThroughDaemon.get() == 0 ? 0 : 1;
+        }
         int failed = 0;
         try (Repository r = repo.openForAdding(allowBigBlock)) {
             CarLimits limits = CarLimits.DEFAULT.withMaxBlockSize(InputData.blockLimit(RepoOption.bigBlocksAllowed(r)));
@@ -102,20 +111,56 @@ final class DagImportCommand extends CliCommand {
                     }
                 }
                 if (stats) {
-                    if (output.json()) {
-                        Map<String, Object> s = new LinkedHashMap<>();
-                        s.put("BlockCount", counts[0]);
-                        s.put("BlockBytesCount", counts[1]);
-                        console().json(Map.of("Stats", s));
-                    } else if (!silent) {
-                        console().println("Imported " + counts[0] + " blocks (" + counts[1] + " bytes)");
-                    }
+                    printStats(counts[0], counts[1]);
                 }
             } finally {
                 held.close();
             }
         }
         return failed == 0 ? 0 : 1;
+    }
+
+    /**
+     * The same through the running daemon: the CAR files go up as a multipart form (each file a
+     * part, read as it is sent) to {@code dag/import}, whose root and stats events are printed as
+     * the local import prints them.
+     *
+     * @return how many roots failed to pin
+     */
+    private int throughDaemon(DaemonApi api) throws IOException {
+        Map<String, String> o = new LinkedHashMap<>();
+        o.put("pin-roots", Boolean.toString(pinRoots));
+        o.put("stats", Boolean.toString(stats));
+        o.put("allow-big-block", Boolean.toString(allowBigBlock));
+        MultipartUpload upload = files.isEmpty() ? MultipartUpload.stdin(console().in())
+                : MultipartUpload.of(files, true, false, false);
+        int failed = 0;
+        try (InputStream in = new BufferedInputStream(api.upload("dag/import", List.of(), o, upload.contentType(),
+                upload.body()))) {
+            for (MapNode m; (m = DaemonApi.nextObject(in)) != null; ) {
+                if (m.get("Root").orElse(null) instanceof MapNode root) {
+                    String error = DaemonApi.text(root, "PinErrorMsg");
+                    if (!error.isEmpty()) {
+                        failed++;
+                    }
+                    report(DaemonApi.cid(root, "Cid"), error.isEmpty() ? null : error);
+                } else if (m.get("Stats").orElse(null) instanceof MapNode s) {
+                    printStats(DaemonApi.number(s, "BlockCount"), DaemonApi.number(s, "BlockBytesCount"));
+                }
+            }
+        }
+        return failed;
+    }
+
+    private void printStats(long blocks, long bytes) {
+        if (output.json()) {
+            Map<String, Object> s = new LinkedHashMap<>();
+            s.put("BlockCount", blocks);
+            s.put("BlockBytesCount", bytes);
+            console().json(Map.of("Stats", s));
+        } else if (!silent) {
+            console().println("Imported " + blocks + " blocks (" + bytes + " bytes)");
+        }
     }
 
     private static long totalSize(List<InputData> inputs) {

@@ -1,18 +1,23 @@
 package io.p2pkit.node.cli.command.dag;
 
+import io.p2pkit.core.multiformats.Cid;
 import io.p2pkit.core.multiformats.Multicodec;
 import io.p2pkit.ipfs.block.Block;
 import io.p2pkit.ipfs.codec.Codecs;
 import io.p2pkit.ipfs.codec.EncodeException;
 import io.p2pkit.ipfs.codec.Limits;
+import io.p2pkit.ipfs.codec.dagcbor.DagCbor;
+import io.p2pkit.ipfs.ipld.MapNode;
 import io.p2pkit.ipfs.ipld.Node;
 import io.p2pkit.ipfs.pin.GcLock;
 import io.p2pkit.ipfs.pin.PinType;
 import io.p2pkit.ipfs.repo.Repository;
 import io.p2pkit.node.cli.CliCommand;
 import io.p2pkit.node.cli.content.CodecNames;
+import io.p2pkit.node.cli.content.DaemonApi;
 import io.p2pkit.node.cli.content.InputData;
 import io.p2pkit.node.cli.content.KuboJson;
+import io.p2pkit.node.cli.content.MultipartUpload;
 import io.p2pkit.node.cli.options.JsonOption;
 import io.p2pkit.node.cli.options.RepoOption;
 import picocli.CommandLine.Command;
@@ -20,9 +25,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -31,8 +39,9 @@ import java.util.Map;
         "Store IPLD nodes and print their CIDs.",
         "",
         "Each FILE (or stdin) holds one node in --input-codec (default dag-json); it is stored encoded with "
-                + "--store-codec (default dag-cbor) under a CIDv1 with a --hash multihash (default sha2-256). Input "
-                + "is read strictly (DAG-CBOR must be canonical). Blocks over 2 MiB are refused unless "
+                + "--store-codec (default dag-cbor) under a CIDv1 with a --hash multihash (default sha2-256). DAG-CBOR "
+                + "input is read as Kubo reads it (keys in any order, longer integer forms, indefinite lengths, "
+                + "16- and 32-bit floats) and stored canonical; duplicate keys are refused. Blocks over 2 MiB are refused unless "
                 + "--allow-big-block.",
         ""},
         footer = {"", "With --json: one {\"Cid\":{\"/\":<cid>}} per node (Kubo's shape)"})
@@ -74,6 +83,26 @@ final class DagPutCommand extends CliCommand {
         long in = CodecNames.supportedCodec("--input-codec", inputCodec, known);
         long store = CodecNames.supportedCodec("--store-codec", storeCodec, known);
         long hashFunction = CodecNames.hashFunction("--hash", hash);
+        boolean daemon = DaemonApi.use(repo.root(), api -> {
+            Map<String, String> o = new LinkedHashMap<>();
+            o.put("store-codec", Multicodec.nameOf(store));
+            o.put("input-codec", Multicodec.nameOf(in));
+            o.put("hash", Multicodec.nameOf(hashFunction));
+            o.put("pin", Boolean.toString(pin));
+            o.put("allow-big-block", Boolean.toString(allowBigBlock));
+            MultipartUpload upload = files.isEmpty() ? MultipartUpload.stdin(console().in())
+                    : MultipartUpload.of(files, true, false, false);
+            try (InputStream answer = new BufferedInputStream(api.upload("dag/put", List.of(), o, upload.contentType(),
+                    upload.body()))) {
+                for (MapNode m; (m = DaemonApi.nextObject(answer)) != null; ) {
+                    Cid cid = DaemonApi.cid(m, "Cid");
+                    output.print(console(), Map.of("Cid", KuboJson.link(cid)), cid.toString());
+                }
+            }
+        });
+        if (daemon) {
+            return 0;
+        }
         try (Repository r = repo.openForAdding(allowBigBlock)) {
             int limit = InputData.blockLimit(RepoOption.bigBlocksAllowed(r));
             int inputLimit = Math.max(limit, MAX_INPUT);
@@ -105,7 +134,8 @@ final class DagPutCommand extends CliCommand {
         byte[] bytes = data.readBlock(inputLimit);
         Node node;
         try {
-            node = reader.get(in).decode(bytes);
+            // as Kubo: user input is decoded leniently and re-encoded, so it is stored canonical
+            node = (in == Multicodec.DAG_CBOR ? DagCbor.lenient(Limits.DEFAULT.withMaxBlockSize(inputLimit)) : reader.get(in)).decode(bytes);
         } catch (IllegalArgumentException e) {
             throw new IOException(data.name() + ": not valid " + Multicodec.nameOf(in) + ": " + e.getMessage(), e);
         }

@@ -1,13 +1,16 @@
 package io.p2pkit.node.cli.command.dag;
 
 import io.p2pkit.core.multiformats.Cid;
+import io.p2pkit.ipfs.ipld.ListNode;
+import io.p2pkit.ipfs.ipld.MapNode;
 import io.p2pkit.ipfs.path.IpfsPath;
 import io.p2pkit.ipfs.path.ResolvedPath;
 import io.p2pkit.ipfs.repo.Repository;
 import io.p2pkit.node.cli.CliCommand;
-import io.p2pkit.node.cli.ProgressBar;
 import io.p2pkit.node.cli.CommandFailedException;
+import io.p2pkit.node.cli.ProgressBar;
 import io.p2pkit.node.cli.content.ContentPath;
+import io.p2pkit.node.cli.content.DaemonApi;
 import io.p2pkit.node.cli.content.DagStats;
 import io.p2pkit.node.cli.content.HumanBytes;
 import io.p2pkit.node.cli.options.JsonOption;
@@ -17,8 +20,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
+import java.io.BufferedInputStream;
+import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** {@code p2pkit dag stat}: the size and number of blocks of DAGs, as Kubo reports them. */
 @Command(name = "stat", description = {
@@ -45,6 +53,35 @@ final class DagStatCommand extends CliCommand {
 
     @Override
     protected int run() throws Exception {
+        AtomicReference<MapNode> answer = new AtomicReference<>();
+        boolean daemon = DaemonApi.use(repo.root(), api -> {
+            // the daemon sends a running summary per block; the last one is the answer
+            try (ProgressBar bar = progress.bar(console(), "counting", -1, ProgressBar.Unit.COUNT, "blocks");
+                 InputStream in = new BufferedInputStream(api.post("dag/stat", args, Map.of("progress", "true")))) {
+                for (MapNode m; (m = DaemonApi.nextObject(in)) != null; ) {
+                    bar.add(1);
+                    answer.set(m);
+                }
+            }
+        });
+        if (daemon) {
+            MapNode m = answer.get();
+            if (m == null) {
+                throw new CommandFailedException("the daemon's dag/stat answered nothing");
+            }
+            List<DagStats.Dag> dags = new ArrayList<>();
+            if (m.get("DagStats").orElse(null) instanceof ListNode list) {
+                for (var n : list.values()) {
+                    if (n instanceof MapNode d) {
+                        dags.add(new DagStats.Dag(DaemonApi.cid(d, "Cid"), DaemonApi.number(d, "NumBlocks"),
+                                DaemonApi.number(d, "Size")));
+                    }
+                }
+            }
+            print(DagStats.of(dags, DaemonApi.number(m, "TotalSize"), DaemonApi.number(m, "UniqueBlocks"),
+                    DaemonApi.number(m, "SharedSize")));
+            return 0;
+        }
         DagStats stats = new DagStats();
         try (Repository r = repo.open();
              ProgressBar bar = progress.bar(console(), "counting", -1, ProgressBar.Unit.COUNT, "blocks")) {
@@ -52,17 +89,23 @@ final class DagStatCommand extends CliCommand {
                 stats.add(r, root(r, arg), () -> bar.add(1));
             }
         }
+        print(stats);
+        return 0;
+    }
+
+    /** Kubo's layout: a tab-separated table padded like its csv writer, then the summary; or the JSON. */
+    private void print(DagStats stats) {
         if (output.json()) {
             console().json(stats.json());
-            return 0;
+            return;
         }
+        List<DagStats.Dag> dags = stats.dags();
         long totalSize = stats.totalSize();
         long sharedSize = stats.sharedSize();
-        // Kubo's layout: a tab-separated table padded like its csv writer, then the summary.
-        int cidWidth = stats.dags().get(0).cid().toString().length();
+        int cidWidth = dags.get(0).cid().toString().length();
         StringBuilder sb = new StringBuilder("\n");
         sb.append(pad("CID", cidWidth)).append('\t').append(pad("Blocks", 15)).append('\t').append("Size\n");
-        for (DagStats.Dag s : stats.dags()) {
+        for (DagStats.Dag s : dags) {
             sb.append(s.cid()).append('\t').append(pad(Long.toString(s.numBlocks()), 15)).append('\t').append(s.size())
                     .append('\n');
         }
@@ -72,7 +115,6 @@ final class DagStatCommand extends CliCommand {
         sb.append("Shared Size: ").append(sharedSize).append(" (").append(HumanBytes.si(sharedSize)).append(")\n");
         sb.append("Ratio: ").append(String.format(Locale.ROOT, "%f", stats.ratio())).append("\n\n");
         console().println(sb.toString());
-        return 0;
     }
 
     /** The CID of a root: a path must lead to a whole block, as in Kubo. */

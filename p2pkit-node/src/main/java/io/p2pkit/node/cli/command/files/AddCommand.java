@@ -1,6 +1,7 @@
 package io.p2pkit.node.cli.command.files;
 
 import io.p2pkit.core.multiformats.Cid;
+import io.p2pkit.ipfs.ipld.MapNode;
 import io.p2pkit.ipfs.pin.GcLock;
 import io.p2pkit.ipfs.pin.PinType;
 import io.p2pkit.ipfs.repo.RepoConfig;
@@ -12,9 +13,12 @@ import io.p2pkit.ipfs.unixfs.importer.ImportResult;
 import io.p2pkit.ipfs.unixfs.importer.Importer;
 import io.p2pkit.ipfs.unixfs.pb.Mtime;
 import io.p2pkit.node.cli.CliCommand;
+import io.p2pkit.node.cli.CommandFailedException;
 import io.p2pkit.node.cli.ProgressBar;
 import io.p2pkit.node.cli.UsageException;
 import io.p2pkit.node.cli.content.CodecNames;
+import io.p2pkit.node.cli.content.DaemonApi;
+import io.p2pkit.node.cli.content.MultipartUpload;
 import io.p2pkit.node.cli.options.JsonOption;
 import io.p2pkit.node.cli.options.ProgressOption;
 import io.p2pkit.node.cli.options.RepoOption;
@@ -23,7 +27,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -32,9 +38,11 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** {@code p2pkit add}: files and directories into UnixFS DAGs in the repository, as Kubo's {@code ipfs add}. */
 @Command(name = "add", description = {
@@ -155,6 +163,13 @@ public final class AddCommand extends CliCommand {
             importAll(options(config), BlockSink.NONE);
             return 0;
         }
+        Optional<DaemonApi> daemon = DaemonApi.find(repo.root());
+        if (daemon.isPresent()) {
+            try (DaemonApi api = daemon.get()) {
+                throughDaemon(api);
+            }
+            return 0;
+        }
         try (Repository r = repo.openForAdding(allowBigBlock)) {
             // As Kubo: hold the pin lock from before the first block until the roots are pinned, so no collection
             // takes the blocks of an import in between.
@@ -258,6 +273,106 @@ public final class AddCommand extends CliCommand {
             return m;
         } catch (NumberFormatException e) {
             throw new UsageException("--mode " + text + ": not a number (octal with a leading 0, e.g. 0644)");
+        }
+    }
+
+    /**
+     * The same through the running daemon, which holds the repository: the files go up as Kubo's
+     * CLI sends them (a multipart form, hidden names left out here) and its events are printed as
+     * the local import prints them. The daemon applies its repository's import profile under the
+     * options given.
+     */
+    private void throughDaemon(DaemonApi api) throws IOException {
+        Map<String, String> o = new LinkedHashMap<>();
+        if (cidVersion != null) {
+            o.put("cid-version", cidVersion.toString());
+        }
+        putIf(o, "hash", hash);
+        if (rawLeaves != null) {
+            o.put("raw-leaves", rawLeaves.toString());
+        }
+        putIf(o, "chunker", chunker);
+        if (trickle) {
+            o.put("trickle", "true");
+        }
+        if (inline) {
+            o.put("inline", "true");
+        }
+        if (inlineLimit != null) {
+            o.put("inline-limit", inlineLimit.toString());
+        }
+        if (mode != null) {
+            o.put("mode", Integer.toString(parseMode(mode)));
+        }
+        if (mtime != null) {
+            o.put("mtime", mtime.toString());
+        }
+        if (mtimeNanos != null) {
+            o.put("mtime-nsecs", mtimeNanos.toString());
+        }
+        if (maxFileLinks != null) {
+            o.put("max-file-links", maxFileLinks.toString());
+        }
+        if (maxDirectoryLinks != null) {
+            o.put("max-directory-links", maxDirectoryLinks.toString());
+        }
+        if (maxHamtFanout != null) {
+            o.put("max-hamt-fanout", maxHamtFanout.toString());
+        }
+        o.put("pin", Boolean.toString(pin));
+        if (!pinName.isEmpty()) {
+            o.put("pin-name", pinName);
+        }
+        if (wrap) {
+            o.put("wrap-with-directory", "true");
+        }
+        if (preserveMode) {
+            o.put("preserve-mode", "true");
+        }
+        if (preserveMtime) {
+            o.put("preserve-mtime", "true");
+        }
+        if (allowBigBlock) {
+            o.put("allow-big-block", "true");
+        }
+        if (!stdinName.isEmpty()) {
+            o.put("stdin-name", stdinName);
+        }
+        o.put("progress", Boolean.toString(progress.enabled()));
+        // Kubo takes its arguments in name order
+        List<Path> sorted = new ArrayList<>(paths);
+        sorted.sort(Comparator.comparing(AddCommand::baseName));
+        MultipartUpload upload = paths.isEmpty() ? MultipartUpload.stdin(console().in())
+                : MultipartUpload.of(sorted, hidden, preserveMode, preserveMtime);
+        long total = paths.isEmpty() || !progress.enabled() ? -1 : totalBytes(paths, hidden);
+        try (ProgressBar bar = progress.bar(console(), "adding", total, ProgressBar.Unit.BYTES, "");
+             InputStream in = new BufferedInputStream(api.upload("add", List.of(), o, upload.contentType(), upload.body()))) {
+            Reporter reporter = new Reporter(bar);
+            Map<String, Long> read = new HashMap<>();
+            boolean any = false;
+            for (MapNode event; (event = DaemonApi.nextObject(in)) != null; ) {
+                String name = DaemonApi.text(event, "Name");
+                String hashText = DaemonApi.text(event, "Hash");
+                if (hashText.isEmpty()) {
+                    // a progress event: the bytes read so far of one file
+                    long bytes = DaemonApi.number(event, "Bytes");
+                    bar.add(bytes - read.getOrDefault(name, 0L));
+                    read.put(name, bytes);
+                    continue;
+                }
+                any = true;
+                reporter.printEntry(name, hashText, DaemonApi.text(event, "Size"));
+            }
+            if (!any) {
+                throw new CommandFailedException("the daemon added nothing and said nothing of why");
+            }
+            reporter.flushLast();
+        }
+    }
+
+    private static void putIf(Map<String, String> o, String key, String value) {
+        if (value != null) {
+            o.put(key, value);
         }
     }
 
@@ -387,21 +502,25 @@ public final class AddCommand extends CliCommand {
         }
 
         void print(String name, Cid cid, long size) {
+            printEntry(name, cid.toString(), Long.toString(size));
+        }
+
+        void printEntry(String name, String cid, String size) {
             if (silent) {
                 return;
             }
             if (quieter) {
-                last = cid.toString();
+                last = cid;
                 return;
             }
             if (output.json()) {
                 Map<String, Object> o = new LinkedHashMap<>();
                 o.put("Name", name);
-                o.put("Hash", cid.toString());
-                o.put("Size", Long.toString(size));
+                o.put("Hash", cid);
+                o.put("Size", size);
                 console().json(o);
             } else if (quiet) {
-                console().println(cid.toString());
+                console().println(cid);
             } else {
                 console().println("added " + cid + " " + name);
             }

@@ -9,7 +9,6 @@ import io.p2pkit.node.cli.CliCommand;
 import io.p2pkit.node.cli.CommandFailedException;
 import io.p2pkit.node.cli.ProgressBar;
 import io.p2pkit.node.cli.UsageException;
-import io.p2pkit.node.cli.content.ContentPath;
 import io.p2pkit.node.cli.content.DaemonApi;
 import io.p2pkit.node.cli.content.LocalFiles;
 import io.p2pkit.node.cli.content.OnlineRepository;
@@ -81,6 +80,7 @@ public final class CatCommand extends CliCommand {
         Optional<DaemonApi> daemon = fetch.daemon(repo);
         if (daemon.isPresent()) {
             try (DaemonApi api = daemon.get()) {
+                fetch.fetchThroughDaemon(api, args);
                 return throughDaemon(api);
             }
         }
@@ -90,7 +90,7 @@ public final class CatCommand extends CliCommand {
             List<Cid> files = new ArrayList<>();
             long total = 0;
             for (String arg : args) {
-                Cid cid = ContentPath.resolveCid(r, online.resolveName(arg));
+                Cid cid = online.resolveCid(arg, true, progress, console());
                 online.fetchDag(cid, progress, console());
                 UnixfsEntry e = LocalFiles.offline(() -> exporter.stat(cid));
                 if (e.type() != EntryType.FILE) {

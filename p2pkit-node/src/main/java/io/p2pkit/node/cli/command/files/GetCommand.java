@@ -5,16 +5,21 @@ import io.p2pkit.ipfs.path.IpfsPath;
 import io.p2pkit.ipfs.repo.Repository;
 import io.p2pkit.ipfs.unixfs.exporter.DirEntries;
 import io.p2pkit.ipfs.unixfs.exporter.DirEntry;
+import io.p2pkit.ipfs.unixfs.exporter.EntryType;
 import io.p2pkit.ipfs.unixfs.exporter.Exporter;
 import io.p2pkit.ipfs.unixfs.exporter.UnixfsEntry;
 import io.p2pkit.node.cli.CliCommand;
 import io.p2pkit.node.cli.CommandFailedException;
 import io.p2pkit.node.cli.ProgressBar;
+import io.p2pkit.node.cli.UsageException;
 import io.p2pkit.node.cli.content.ContentPath;
+import io.p2pkit.node.cli.content.DaemonApi;
 import io.p2pkit.node.cli.content.LocalFiles;
 import io.p2pkit.node.cli.options.JsonOption;
 import io.p2pkit.node.cli.options.ProgressOption;
 import io.p2pkit.node.cli.content.OnlineRepository;
+import io.p2pkit.node.cli.content.TarReader;
+import io.p2pkit.node.cli.content.UnixfsTar;
 import io.p2pkit.node.cli.options.FetchOption;
 import io.p2pkit.node.cli.options.RepoOption;
 import picocli.CommandLine.Command;
@@ -22,9 +27,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -36,7 +43,9 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.zip.GZIPInputStream;
 
 /** {@code p2pkit get}: a UnixFS file or directory written to the file system, as Kubo's {@code ipfs get}. */
 @Command(name = "get", description = {
@@ -48,11 +57,19 @@ import java.util.Set;
                 + "target ('..', '/', empty) are refused, as are directories nested deeper than "
                 + GetCommand.MAX_DEPTH + ". On an error, what was written so far stays.",
         "",
+        "With --archive (-a) a tar archive is written instead, to --output or to '<name>.tar' ('.tar' is added "
+                + "unless the name ends in .tar or .tar.gz): the entry under its name and everything below it, "
+                + "as Kubo writes it (stored mode and time, or else 0644/0755/0777 and the current time). With "
+                + "--compress (-C) the archive is gzipped and '.gz' added; without --archive, -C gzips a single "
+                + "file's bytes to '<name>.gz' (a directory is refused: 'file is not regular'). "
+                + "--compression-level (-l) 1-9 sets gzip's level and is ignored without -C, as in Kubo.",
+        "",
         "With --bootstrap MADDR (repeatable), what the repository lacks is first fetched over Bitswap by a "
                 + "short-lived node connected to those peers and to the providers the DHT names; "
                 + "--fetch-timeout gives up when no block arrives for that long (default 60s).",
         ""},
-        footer = {"", "With --json: {\"Path\":<target>,\"Cid\":…,\"Files\":…,\"Directories\":…,\"Symlinks\":…,\"Bytes\":…}."})
+        footer = {"", "Prints 'Saving file(s) to <target>' (or 'Saving archive to <file>') first, as Kubo.",
+                "With --json instead: {\"Path\":<target>,\"Cid\":…,\"Files\":…,\"Directories\":…,\"Symlinks\":…,\"Bytes\":…}."})
 public final class GetCommand extends CliCommand {
     /** The deepest directory nesting written: beyond any real tree, and a bound on recursion. */
     static final int MAX_DEPTH = 1024;
@@ -62,6 +79,15 @@ public final class GetCommand extends CliCommand {
 
     @Option(names = {"-o", "--output"}, paramLabel = "PATH", description = "where to write it (must not exist)")
     private Path target;
+
+    @Option(names = {"-a", "--archive"}, description = "write a tar archive")
+    private boolean archive;
+
+    @Option(names = {"-C", "--compress"}, description = "gzip the output")
+    private boolean compress;
+
+    @Option(names = {"-l", "--compression-level"}, paramLabel = "1-9", description = "gzip's level (with -C)")
+    private Integer level;
 
     @Mixin
     private ProgressOption progress;
@@ -82,36 +108,310 @@ public final class GetCommand extends CliCommand {
 
     @Override
     protected int run() throws Exception {
+        if (compress && level != null && (level < 1 || level > 9)) {
+            throw new UsageException("compression level must be between 1 and 9");
+        }
+        Optional<DaemonApi> daemon = fetch.daemon(repo);
+        if (daemon.isPresent()) {
+            try (DaemonApi api = daemon.get()) {
+                fetch.fetchThroughDaemon(api, List.of(arg));
+                throughDaemon(api);
+            }
+            return 0;
+        }
         try (OnlineRepository online = fetch.open(repo, console())) {
             Repository r = online.repo();
             String resolved = online.resolveName(arg);
             IpfsPath path = ContentPath.parse(resolved);
-            Cid cid = ContentPath.resolveCid(r, resolved);
+            Cid cid = online.resolveCid(resolved, true, progress, console());
             online.fetchDag(cid, progress, console());
-            Path to = target != null ? target : Path.of(defaultName(path));
+            boolean packed = archive || compress;
+            Path to = packed ? archivePath(target != null ? target.toString() : defaultName(path))
+                    : target != null ? target : Path.of(defaultName(path));
             if (Files.exists(to, LinkOption.NOFOLLOW_LINKS)) {
                 throw new CommandFailedException(to + " already exists: nothing was written (choose another --output)");
             }
             Exporter exporter = LocalFiles.exporter(r);
             UnixfsEntry root = LocalFiles.offline(() -> exporter.stat(cid));
-            long total = root.type() == io.p2pkit.ipfs.unixfs.exporter.EntryType.FILE ? root.size() : -1;
+            if (packed && !archive && root.type() == EntryType.DIRECTORY) {
+                throw new CommandFailedException("file is not regular: " + arg + " is a directory (use --archive)");
+            }
+            if (!output.json()) {
+                console().println((packed ? "Saving archive to " : "Saving file(s) to ") + to);
+            }
+            long total = root.type() == EntryType.FILE ? root.size() : -1;
             try (ProgressBar bar = progress.bar(console(), "saving", total, ProgressBar.Unit.BYTES, "")) {
                 LocalFiles.offline(() -> {
-                    write(exporter, root, to, 0, bar);
+                    if (packed) {
+                        pack(exporter, root, defaultName(path), to, bar);
+                    } else {
+                        write(exporter, root, to, 0, bar);
+                    }
                     return null;
                 });
             }
-            Map<String, Object> o = new LinkedHashMap<>();
-            o.put("Path", to.toString());
-            o.put("Cid", cid.toString());
-            o.put("Files", files);
-            o.put("Directories", directories);
-            o.put("Symlinks", symlinks);
-            o.put("Bytes", bytes);
-            output.print(console(), o, "Saved " + cid + " to " + to + " (" + files + " files, " + directories
-                    + " directories, " + bytes + " bytes)");
+            if (output.json()) {
+                printJson(to, cid.toString());
+            }
         }
         return 0;
+    }
+
+    /**
+     * The same through the running daemon, which holds the repository: its {@code get} answers a
+     * tar archive (or a gzipped file with -C alone), written as it is with -a/-C and unpacked
+     * otherwise, as Kubo's CLI does with its daemon's answer.
+     */
+    private void throughDaemon(DaemonApi api) throws IOException {
+        IpfsPath path = ContentPath.parse(arg);
+        boolean packed = archive || compress;
+        Path to = packed ? archivePath(target != null ? target.toString() : defaultName(path))
+                : target != null ? target : Path.of(defaultName(path));
+        if (Files.exists(to, LinkOption.NOFOLLOW_LINKS)) {
+            throw new CommandFailedException(to + " already exists: nothing was written (choose another --output)");
+        }
+        Map<String, String> options = new LinkedHashMap<>();
+        options.put("archive", Boolean.toString(archive));
+        options.put("compress", Boolean.toString(compress));
+        if (compress && level != null) {
+            options.put("compression-level", level.toString());
+        }
+        options.put("progress", "false");
+        try (InputStream in = api.post("get", List.of(arg), options);
+             ProgressBar bar = progress.bar(console(), "saving", -1, ProgressBar.Unit.BYTES, "")) {
+            if (!output.json()) {
+                console().println((packed ? "Saving archive to " : "Saving file(s) to ") + to);
+            }
+            if (packed) {
+                try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(to, StandardOpenOption.CREATE_NEW,
+                        StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), 1 << 20)) {
+                    if (archive) {
+                        // the entries are counted as the archive goes by (for --json), its bytes written as they come
+                        InputStream tee = new TeeInputStream(in, file, bar);
+                        countArchive(new TarReader(compress ? new GZIPInputStream(tee, 1 << 16) : tee));
+                        tee.transferTo(OutputStream.nullOutputStream());
+                    } else {
+                        copy(in, file, bar);
+                        files++;
+                    }
+                }
+            } else {
+                new Extraction(to, bar).run(new TarReader(in));
+            }
+        }
+        if (output.json()) {
+            // the archive names no CID: the daemon resolves the path (Kubo's dag resolve)
+            printJson(to, DaemonApi.cid(api.object("dag/resolve", List.of(arg), Map.of()), "Cid").toString());
+        }
+    }
+
+    private void countArchive(TarReader tar) throws IOException {
+        for (TarReader.Entry e; (e = tar.next()) != null; ) {
+            switch (e.type()) {
+                case '5' -> directories++;
+                case '2' -> symlinks++;
+                default -> {
+                    files++;
+                    bytes += e.size();    // the files' bytes, as the local archive counts them
+                }
+            }
+        }
+    }
+
+    /** Unpacks the daemon's archive: the top entry becomes the target, each name checked as the local path checks it. */
+    private final class Extraction {
+        private final Path to;
+        private final ProgressBar bar;
+        private final Set<Path> directoriesMade = new java.util.HashSet<>();
+        /** Directories get their time once their children are written (writing them moves it). */
+        private final List<Map.Entry<Path, TarReader.Entry>> pending = new java.util.ArrayList<>();
+        private String top;
+
+        Extraction(Path to, ProgressBar bar) {
+            this.to = to;
+            this.bar = bar;
+        }
+
+        void run(TarReader tar) throws IOException {
+            for (TarReader.Entry e; (e = tar.next()) != null; ) {
+                Path where = place(e.name());
+                switch (e.type()) {
+                    case '5' -> {
+                        Files.createDirectory(where);
+                        directoriesMade.add(where);
+                        directories++;
+                        pending.add(Map.entry(where, e));
+                    }
+                    case '2' -> {
+                        Files.createSymbolicLink(where, Path.of(e.link()));
+                        symlinks++;
+                    }
+                    case '0', '7' -> {
+                        try (OutputStream out = Files.newOutputStream(where, StandardOpenOption.CREATE_NEW,
+                                StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+                            copy(tar.body(), out, bar);
+                        }
+                        files++;
+                        apply(where, e);
+                    }
+                    default -> throw new CommandFailedException("the daemon's archive holds an entry of tar type '"
+                            + e.type() + "' (" + e.name() + "), which get does not write: nothing more was written");
+                }
+            }
+            for (int i = pending.size() - 1; i >= 0; i--) {
+                apply(pending.get(i).getKey(), pending.get(i).getValue());
+            }
+        }
+
+        /** Where an entry goes: the first one is the target; the others lie under a directory written before them. */
+        private Path place(String name) {
+            if (top == null) {
+                top = name;
+                return to;
+            }
+            if (!name.startsWith(top + "/")) {
+                throw new CommandFailedException("the daemon's archive has \"" + name + "\" outside its top entry \""
+                        + top + "\": nothing more was written");
+            }
+            String[] parts = name.substring(top.length() + 1).split("/", -1);
+            if (parts.length > MAX_DEPTH) {
+                throw new CommandFailedException(name + ": directories nested deeper than " + MAX_DEPTH);
+            }
+            Path p = to;
+            for (String part : parts) {
+                if (!directoriesMade.contains(p)) {
+                    // never write through a symlink or into something this archive did not make a directory
+                    throw new CommandFailedException("the daemon's archive puts \"" + name + "\" under an entry that "
+                            + "is not one of its directories: nothing more was written");
+                }
+                p = p.resolve(safeName(part, "the daemon's archive entry " + name));
+            }
+            return p;
+        }
+
+        private void apply(Path where, TarReader.Entry e) throws IOException {
+            if (Files.getFileStore(where).supportsFileAttributeView("posix")) {
+                Files.setPosixFilePermissions(where, permissions(e.mode()));
+            }
+            Files.setLastModifiedTime(where, FileTime.from(e.mtime()));
+        }
+    }
+
+    /** Reads through, writing what it reads to {@code copy} and counting it on the bar. */
+    private static final class TeeInputStream extends java.io.FilterInputStream {
+        private final OutputStream copy;
+        private final ProgressBar bar;
+
+        TeeInputStream(InputStream in, OutputStream copy, ProgressBar bar) {
+            super(in);
+            this.copy = copy;
+            this.bar = bar;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                copy.write(b);
+                bar.add(1);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                copy.write(b, off, n);
+                bar.add(n);
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            // skipped bytes must reach the copy too
+            byte[] buf = new byte[(int) Math.min(n, 64 * 1024)];
+            int r = read(buf, 0, buf.length);
+            return Math.max(r, 0);
+        }
+    }
+
+    private void printJson(Path to, String cid) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("Path", to.toString());
+        o.put("Cid", cid);
+        o.put("Files", files);
+        o.put("Directories", directories);
+        o.put("Symlinks", symlinks);
+        o.put("Bytes", bytes);
+        console().json(o);
+    }
+
+    /** Kubo's archive name: '.tar' added for -a unless there, then '.gz' for -C unless there. */
+    private Path archivePath(String name) {
+        String p = name;
+        if (archive && !p.endsWith(".tar") && !p.endsWith(".tar.gz")) {
+            p += ".tar";
+        }
+        if (compress && !p.endsWith(".gz")) {
+            p += ".gz";
+        }
+        return Path.of(p);
+    }
+
+    /** The entry as a tar archive, or a single file's bytes gzipped (-C without -a). */
+    private void pack(Exporter exporter, UnixfsEntry root, String name, Path to, ProgressBar bar) throws IOException {
+        try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(to, StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), 1 << 20);
+             OutputStream out = compress ? new UnixfsTar.LeveledGzip(file, level == null ? -1 : level) : file) {
+            if (archive) {
+                new UnixfsTar(exporter, out, n -> {
+                    bytes += n;
+                    bar.add(n);
+                }).write(root, name);
+                count(exporter, root);
+            } else if (root.type() == EntryType.SYMLINK) {
+                out.write(exporter.readSymlink(root.cid()).getBytes(StandardCharsets.UTF_8));
+                symlinks++;
+            } else {
+                try (InputStream in = exporter.read(root.cid())) {
+                    copy(in, out, bar);
+                }
+                files++;
+            }
+        }
+    }
+
+    /** A file's bytes, counted for --json and the bar. */
+    private void copy(InputStream in, OutputStream out, ProgressBar bar) throws IOException {
+        byte[] buf = new byte[64 * 1024];
+        for (int n; (n = in.read(buf)) > 0; ) {
+            out.write(buf, 0, n);
+            bytes += n;
+            bar.add(n);
+        }
+    }
+
+    /** The --json counts of an archive's entries (only directories are read again: their blocks are few). */
+    private void count(Exporter exporter, UnixfsEntry entry) throws IOException {
+        switch (entry.type()) {
+            case FILE -> files++;
+            case SYMLINK -> symlinks++;
+            case DIRECTORY -> {
+                directories++;
+                DirEntries entries = exporter.list(entry.cid(), true);
+                for (DirEntry d; (d = entries.next()) != null; ) {
+                    if (d.type() == EntryType.DIRECTORY) {
+                        count(exporter, exporter.stat(d.cid()));
+                    } else if (d.type() == EntryType.FILE) {
+                        files++;
+                    } else {
+                        symlinks++;
+                    }
+                }
+            }
+        }
     }
 
     private static String defaultName(IpfsPath path) {
@@ -126,12 +426,7 @@ public final class GetCommand extends CliCommand {
                 try (InputStream in = exporter.read(entry.cid());
                      OutputStream out = Files.newOutputStream(to, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                              LinkOption.NOFOLLOW_LINKS)) {
-                    byte[] buf = new byte[64 * 1024];
-                    for (int n; (n = in.read(buf)) > 0; ) {
-                        out.write(buf, 0, n);
-                        bytes += n;
-                        bar.add(n);
-                    }
+                    copy(in, out, bar);
                 }
                 files++;
             }
@@ -161,7 +456,7 @@ public final class GetCommand extends CliCommand {
     }
 
     /** A directory entry's name, refused when it could lead out of the directory being written. */
-    static String safeName(String name, Cid parent) {
+    static String safeName(String name, Object parent) {
         if (name.isEmpty() || name.equals(".") || name.equals("..") || name.indexOf('/') >= 0 || name.indexOf('\0') >= 0) {
             throw new CommandFailedException(parent + " has an entry named \"" + name.replace("\0", "\\0")
                     + "\", which cannot be written safely: nothing more was written");

@@ -5,7 +5,6 @@ import io.p2pkit.ipfs.pin.PinType;
 import io.p2pkit.ipfs.repo.Repository;
 import io.p2pkit.node.cli.CliCommand;
 import io.p2pkit.node.cli.UsageException;
-import io.p2pkit.node.cli.content.ContentPath;
 import io.p2pkit.node.cli.content.DaemonApi;
 import io.p2pkit.node.cli.content.OnlineRepository;
 import io.p2pkit.node.cli.options.FetchOption;
@@ -31,7 +30,8 @@ import java.util.Optional;
         "Takes CIDs or paths (/ipfs/<cid>/a/b pins the block the path leads to). A recursive pin needs every block "
                 + "below it in the repository (offline unless --bootstrap is given); a missing one is an error naming it, and "
                 + "nothing is pinned. Pinning again with another --name renames the pin. Prints 'pinned <cid> "
-                + "recursively' (or 'directly').",
+                + "recursively' (or 'directly'). With --progress (or when stderr is a terminal) a recursive pin prints "
+                + "'Fetched/Processed N nodes' on stderr as it walks, as Kubo's --progress does (not through a running daemon).",
         "",
         "With --bootstrap MADDR (repeatable), what the repository lacks is first fetched over Bitswap by a "
                 + "short-lived node connected to those peers and to the providers the DHT names; "
@@ -70,10 +70,12 @@ final class PinAddCommand extends CliCommand {
         Optional<DaemonApi> daemon = fetch.daemon(repo);
         if (daemon.isPresent()) {
             // The daemon holds the repository and fetches what it lacks itself.
-            try (DaemonApi api = daemon.get();
-                 InputStream in = api.post("pin/add", args, Map.of("recursive", Boolean.toString(recursive),
-                         "name", name, "progress", "false"))) {
-                pinned.addAll(DaemonApi.strings(in, "Pins"));
+            try (DaemonApi api = daemon.get()) {
+                fetch.fetchThroughDaemon(api, args);
+                try (InputStream in = api.post("pin/add", args, Map.of("recursive", Boolean.toString(recursive),
+                        "name", name, "progress", "false"))) {
+                    pinned.addAll(DaemonApi.strings(in, "Pins"));
+                }
             }
         } else {
             pinLocally(pinned);
@@ -83,16 +85,60 @@ final class PinAddCommand extends CliCommand {
     }
 
     private void pinLocally(List<String> pinned) throws Exception {
+        NodeCount count = new NodeCount(recursive && progress.enabled());
         try (OnlineRepository online = fetch.open(repo, console())) {
             Repository r = online.repo();
             for (String arg : args) {
-                Cid cid = ContentPath.resolveCid(r, online.resolveName(arg));
+                Cid cid = online.resolveCid(arg, recursive, progress, console());
                 if (recursive) {
                     online.fetchDag(cid, progress, console());
                 }
-                r.pinner().pin(cid, recursive ? PinType.RECURSIVE : PinType.DIRECT, name);
+                r.pinner().pin(cid, recursive ? PinType.RECURSIVE : PinType.DIRECT, name, count::visited);
+                count.next();
                 pinned.add(cid.toString());
             }
+        }
+        count.finish();
+    }
+
+    /**
+     * Kubo's {@code pin add --progress}: 'Fetched/Processed N nodes' on stderr, redrawn in place at
+     * most every 500 ms and once at the end, N counting the nodes walked over every argument.
+     */
+    private final class NodeCount {
+        private static final long EVERY_NANOS = 500_000_000L;
+        private final boolean shown;
+        private long before;
+        private long current;
+        private long printed = System.nanoTime();
+
+        NodeCount(boolean shown) {
+            this.shown = shown;
+        }
+
+        void visited(long inThisPin) {
+            current = inThisPin;
+            long now = System.nanoTime();
+            if (shown && now - printed >= EVERY_NANOS) {
+                printed = now;
+                print();
+            }
+        }
+
+        void next() {
+            before += current;
+            current = 0;
+        }
+
+        void finish() {
+            if (shown && before != 0) {
+                print();
+            }
+        }
+
+        private void print() {
+            console().err().print("Fetched/Processed " + (before + current) + " nodes\r");
+            console().err().flush();
         }
     }
 

@@ -1,6 +1,7 @@
 package io.p2pkit.node.cli.command.pin;
 
 import io.p2pkit.core.multiformats.Cid;
+import io.p2pkit.ipfs.ipld.MapNode;
 import io.p2pkit.ipfs.pin.Pin;
 import io.p2pkit.ipfs.pin.PinType;
 import io.p2pkit.ipfs.repo.Repository;
@@ -8,6 +9,7 @@ import io.p2pkit.node.cli.CliCommand;
 import io.p2pkit.node.cli.CommandFailedException;
 import io.p2pkit.node.cli.UsageException;
 import io.p2pkit.node.cli.content.ContentPath;
+import io.p2pkit.node.cli.content.DaemonApi;
 import io.p2pkit.node.cli.options.JsonOption;
 import io.p2pkit.node.cli.options.RepoOption;
 import picocli.CommandLine.Command;
@@ -15,7 +17,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -69,6 +73,10 @@ final class PinLsCommand extends CliCommand {
         }
         boolean showNames = names || nameFilter != null;
         List<Pin> pins = new ArrayList<>();
+        if (DaemonApi.use(repo.root(), api -> pins.addAll(throughDaemon(api, showNames)))) {
+            print(pins, showNames);
+            return 0;
+        }
         try (Repository r = repo.open()) {
             if (args.isEmpty()) {
                 for (Pin p : r.pinner().ls(types)) {
@@ -82,6 +90,32 @@ final class PinLsCommand extends CliCommand {
                 }
             }
         }
+        print(pins, showNames);
+        return 0;
+    }
+
+    /** The daemon's pins ({@code pin/ls?stream=true}: one {@code {"Cid","Type"[,"Name"]}} each). */
+    private List<Pin> throughDaemon(DaemonApi api, boolean showNames) throws IOException {
+        Map<String, String> o = new LinkedHashMap<>();
+        o.put("type", type);
+        o.put("stream", "true");
+        o.put("names", Boolean.toString(showNames));
+        if (nameFilter != null) {
+            o.put("name", nameFilter);
+        }
+        List<Pin> pins = new ArrayList<>();
+        try (InputStream in = new BufferedInputStream(api.post("pin/ls", args, o))) {
+            for (MapNode e; (e = DaemonApi.nextObject(in)) != null; ) {
+                String kind = DaemonApi.text(e, "Type");
+                PinType t = java.util.Arrays.stream(PinType.values()).filter(x -> x.kuboName().equals(kind)).findFirst()
+                        .orElseThrow(() -> new CommandFailedException("the daemon names a pin type p2pkit does not know: " + kind));
+                pins.add(new Pin(DaemonApi.cid(e, "Cid"), t, DaemonApi.text(e, "Name")));
+            }
+        }
+        return pins;
+    }
+
+    private void print(List<Pin> pins, boolean showNames) {
         if (output.json() && !stream) {
             Map<String, Object> keys = new LinkedHashMap<>();
             for (Pin p : pins) {
@@ -91,7 +125,7 @@ final class PinLsCommand extends CliCommand {
                 keys.putIfAbsent(p.cid().toString(), v);
             }
             console().json(Map.of("Keys", keys));
-            return 0;
+            return;
         }
         for (Pin p : pins) {
             if (output.json()) {
@@ -108,7 +142,6 @@ final class PinLsCommand extends CliCommand {
                 console().println(p.cid() + " " + p.type().kuboName() + (showNames && !p.name().isEmpty() ? " " + p.name() : ""));
             }
         }
-        return 0;
     }
 
     private static Pin lookUp(Repository r, String arg, Set<PinType> types) throws IOException {

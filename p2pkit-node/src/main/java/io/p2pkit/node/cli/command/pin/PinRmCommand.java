@@ -4,6 +4,7 @@ import io.p2pkit.core.multiformats.Cid;
 import io.p2pkit.ipfs.repo.Repository;
 import io.p2pkit.node.cli.CliCommand;
 import io.p2pkit.node.cli.content.ContentPath;
+import io.p2pkit.node.cli.content.DaemonApi;
 import io.p2pkit.node.cli.options.JsonOption;
 import io.p2pkit.node.cli.options.RepoOption;
 import picocli.CommandLine.Command;
@@ -11,6 +12,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,11 +43,18 @@ final class PinRmCommand extends CliCommand {
     @Override
     protected int run() throws Exception {
         List<String> unpinned = new ArrayList<>();
-        try (Repository r = repo.open()) {
-            for (String arg : args) {
-                Cid cid = ContentPath.resolveCid(r, arg);
-                r.pinner().unpin(cid, recursive);
-                unpinned.add(cid.toString());
+        boolean daemon = DaemonApi.use(repo.root(), api -> {
+            try (InputStream in = api.post("pin/rm", args, Map.of("recursive", Boolean.toString(recursive)))) {
+                unpinned.addAll(DaemonApi.strings(in, "Pins"));
+            }
+        });
+        if (!daemon) {
+            try (Repository r = repo.open()) {
+                for (String arg : args) {
+                    Cid cid = ContentPath.resolveCid(r, arg);
+                    r.pinner().unpin(cid, recursive);
+                    unpinned.add(cid.toString());
+                }
             }
         }
         if (output.json()) {

@@ -1,17 +1,22 @@
 package io.p2pkit.node.cli.command.pin;
 
+import io.p2pkit.ipfs.ipld.ListNode;
+import io.p2pkit.ipfs.ipld.MapNode;
 import io.p2pkit.ipfs.pin.PinVerifyResult;
 import io.p2pkit.ipfs.repo.Repository;
 import io.p2pkit.node.cli.CliCommand;
 import io.p2pkit.node.cli.UsageException;
+import io.p2pkit.node.cli.content.DaemonApi;
+import io.p2pkit.node.cli.content.KuboJson;
 import io.p2pkit.node.cli.options.JsonOption;
 import io.p2pkit.node.cli.options.RepoOption;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.BufferedInputStream;
+import java.io.InputStream;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -43,9 +48,30 @@ final class PinVerifyCommand extends CliCommand {
         if (verbose && quiet) {
             throw new UsageException("--verbose and --quiet cannot be used together");
         }
-        List<PinVerifyResult> results;
-        try (Repository r = repo.open()) {
-            results = r.pinner().verify();
+        List<PinVerifyResult> results = new ArrayList<>();
+        boolean daemon = DaemonApi.use(repo.root(), api -> {
+            Map<String, String> o = Map.of("verbose", Boolean.toString(verbose), "quiet", Boolean.toString(quiet));
+            try (InputStream in = new BufferedInputStream(api.post("pin/verify", List.of(), o))) {
+                for (MapNode m; (m = DaemonApi.nextObject(in)) != null; ) {
+                    List<PinVerifyResult.BadNode> bad = new ArrayList<>();
+                    if (m.get("BadNodes").orElse(null) instanceof ListNode list) {
+                        for (var n : list.values()) {
+                            if (n instanceof MapNode b) {
+                                bad.add(new PinVerifyResult.BadNode(DaemonApi.cid(b, "Cid"), DaemonApi.text(b, "Err")));
+                            }
+                        }
+                    } else if (m.get("Ok").isEmpty()) {
+                        // --quiet: a broken pin without its bad blocks; keep it broken
+                        bad.add(new PinVerifyResult.BadNode(DaemonApi.cid(m, "Cid"), "broken"));
+                    }
+                    results.add(new PinVerifyResult(DaemonApi.cid(m, "Cid"), bad));
+                }
+            }
+        });
+        if (!daemon) {
+            try (Repository r = repo.open()) {
+                results.addAll(r.pinner().verify());
+            }
         }
         boolean broken = false;
         for (PinVerifyResult p : results) {
@@ -54,21 +80,7 @@ final class PinVerifyCommand extends CliCommand {
                 continue;
             }
             if (output.json()) {
-                Map<String, Object> o = new LinkedHashMap<>();
-                o.put("Cid", p.root().toString());
-                if (p.ok()) {
-                    o.put("Ok", true);
-                } else if (!quiet) {
-                    List<Map<String, Object>> bad = new ArrayList<>();
-                    for (PinVerifyResult.BadNode n : p.badNodes()) {
-                        Map<String, Object> b = new LinkedHashMap<>();
-                        b.put("Cid", n.cid().toString());
-                        b.put("Err", n.error());
-                        bad.add(b);
-                    }
-                    o.put("BadNodes", bad);
-                }
-                console().json(o);
+                console().json(KuboJson.pinVerify(p, quiet));
             } else if (quiet) {
                 console().println(p.root().toString());
             } else if (p.ok()) {

@@ -2,10 +2,12 @@ package io.p2pkit.node.cli.command.repo;
 
 import io.p2pkit.core.multiformats.Cid;
 import io.p2pkit.core.multiformats.Multicodec;
+import io.p2pkit.ipfs.ipld.MapNode;
 import io.p2pkit.ipfs.repo.Repository;
 import io.p2pkit.node.cli.CliCommand;
 import io.p2pkit.node.cli.ProgressBar;
 import io.p2pkit.node.cli.UsageException;
+import io.p2pkit.node.cli.content.DaemonApi;
 import io.p2pkit.node.cli.content.KuboJson;
 import io.p2pkit.node.cli.options.JsonOption;
 import io.p2pkit.node.cli.options.ProgressOption;
@@ -14,6 +16,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.BufferedInputStream;
+import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
 
@@ -48,21 +52,32 @@ final class RepoGcCommand extends CliCommand {
         if (quiet && silent) {
             throw new UsageException("--quiet and --silent cannot be used together");
         }
-        try (Repository r = repo.open();
-             ProgressBar bar = progress.bar(console(), "collecting", -1, ProgressBar.Unit.COUNT, "blocks removed")) {
-            r.gc(List.of(), key -> {
-                bar.add(1);
-                if (silent) {
-                    return;
-                }
-                Cid cid = Cid.v1(Multicodec.RAW, key);
-                if (output.json()) {
-                    console().json(Map.of("Key", KuboJson.link(cid)));
-                } else {
-                    console().println(quiet ? cid.toString() : "removed " + cid);
+        try (ProgressBar bar = progress.bar(console(), "collecting", -1, ProgressBar.Unit.COUNT, "blocks removed")) {
+            boolean daemon = DaemonApi.use(repo.root(), api -> {
+                try (InputStream in = new BufferedInputStream(api.post("repo/gc", List.of(), Map.of()))) {
+                    for (MapNode e; (e = DaemonApi.nextObject(in)) != null; ) {
+                        removed(bar, DaemonApi.cid(e, "Key"));
+                    }
                 }
             });
+            if (!daemon) {
+                try (Repository r = repo.open()) {
+                    r.gc(List.of(), key -> removed(bar, Cid.v1(Multicodec.RAW, key)));
+                }
+            }
         }
         return 0;
+    }
+
+    private void removed(ProgressBar bar, Cid cid) {
+        bar.add(1);
+        if (silent) {
+            return;
+        }
+        if (output.json()) {
+            console().json(Map.of("Key", KuboJson.link(cid)));
+        } else {
+            console().println(quiet ? cid.toString() : "removed " + cid);
+        }
     }
 }

@@ -1,8 +1,10 @@
 package io.p2pkit.node.cli.command.repo;
 
+import io.p2pkit.ipfs.ipld.MapNode;
 import io.p2pkit.ipfs.repo.RepoStat;
 import io.p2pkit.ipfs.repo.Repository;
 import io.p2pkit.node.cli.CliCommand;
+import io.p2pkit.node.cli.content.DaemonApi;
 import io.p2pkit.node.cli.content.HumanBytes;
 import io.p2pkit.node.cli.options.JsonOption;
 import io.p2pkit.node.cli.options.RepoOption;
@@ -11,7 +13,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** {@code p2pkit repo stat}: Kubo's numbers for the repository. */
 @Command(name = "stat", description = {
@@ -37,36 +41,47 @@ final class RepoStatCommand extends CliCommand {
 
     @Override
     protected int run() throws Exception {
+        AtomicReference<MapNode> answer = new AtomicReference<>();
+        if (DaemonApi.use(repo.root(), api -> answer.set(api.object("repo/stat", List.of(),
+                Map.of("size-only", Boolean.toString(sizeOnly)))))) {
+            MapNode m = answer.get();
+            print(DaemonApi.number(m, "RepoSize"), DaemonApi.number(m, "StorageMax"), DaemonApi.number(m, "NumObjects"),
+                    DaemonApi.text(m, "RepoPath"), DaemonApi.text(m, "Version"));
+            return 0;
+        }
         RepoStat s;
         try (Repository r = repo.open()) {
             s = r.stat();
         }
-        String version = "p2pkit-repo@" + s.version();
+        print(s.repoSize(), s.storageMax(), s.numObjects(), s.root().toString(), "p2pkit-repo@" + s.version());
+        return 0;
+    }
+
+    private void print(long repoSize, long storageMax, long numObjects, String root, String version) {
         if (output.json()) {
             Map<String, Object> o = new LinkedHashMap<>();
-            o.put("RepoSize", s.repoSize());
-            o.put("StorageMax", s.storageMax());
+            o.put("RepoSize", repoSize);
+            o.put("StorageMax", storageMax);
             if (!sizeOnly) {
-                o.put("NumObjects", s.numObjects());
-                o.put("RepoPath", s.root().toString());
+                o.put("NumObjects", numObjects);
+                o.put("RepoPath", root);
                 o.put("Version", version);
             }
             console().json(o);
-            return 0;
+            return;
         }
         // Kubo aligns the values with a tab writer: the longest name plus one space.
         StringBuilder sb = new StringBuilder();
         if (!sizeOnly) {
-            sb.append("NumObjects: ").append(s.numObjects()).append('\n');
+            sb.append("NumObjects: ").append(numObjects).append('\n');
         }
-        sb.append("RepoSize:   ").append(size(s.repoSize())).append('\n');
-        sb.append("StorageMax: ").append(size(s.storageMax()));
+        sb.append("RepoSize:   ").append(size(repoSize)).append('\n');
+        sb.append("StorageMax: ").append(size(storageMax));
         if (!sizeOnly) {
-            sb.append("\nRepoPath:   ").append(s.root());
+            sb.append("\nRepoPath:   ").append(root);
             sb.append("\nVersion:    ").append(version);
         }
         console().println(sb.toString());
-        return 0;
     }
 
     private String size(long bytes) {

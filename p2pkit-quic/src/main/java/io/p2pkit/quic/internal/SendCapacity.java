@@ -1,4 +1,4 @@
-package io.p2pkit.quic;
+package io.p2pkit.quic.internal;
 
 import io.netty.channel.Channel;
 import io.netty.handler.codec.quic.QuicStreamChannel;
@@ -13,11 +13,11 @@ import java.lang.invoke.MethodType;
  * this only as a cached value that goes stale when ACKs free the congestion window, so the live
  * value is read through Netty's package-private {@code QuicheQuicChannel.streamCapacity(long)}.
  * If that is missing (another Netty version), {@link #UNKNOWN} is returned and callers behave as
- * if there were room.
+ * if there were room. Shared with the WebTransport module (a qualified export), not API.
  */
-final class SendCapacity {
+public final class SendCapacity {
     /** Returned when the live capacity cannot be read. */
-    static final long UNKNOWN = Long.MAX_VALUE;
+    public static final long UNKNOWN = Long.MAX_VALUE;
 
     private static final MethodHandle STREAM_CAPACITY = find();
 
@@ -37,7 +37,7 @@ final class SendCapacity {
     }
 
     /** Whether the live value can be read with this Netty version. */
-    static boolean isAvailable() {
+    public static boolean isAvailable() {
         return STREAM_CAPACITY != null;
     }
 
@@ -46,7 +46,7 @@ final class SendCapacity {
      * the stream (stopped or already collected); {@link #UNKNOWN} when it cannot be read. Call on
      * the stream's event loop.
      */
-    static long of(QuicStreamChannel stream) {
+    public static long of(QuicStreamChannel stream) {
         if (STREAM_CAPACITY == null) {
             return UNKNOWN;
         }

@@ -1,0 +1,47 @@
+package io.p2pkit.discovery.mdns;
+
+import io.p2pkit.core.host.Host;
+import io.p2pkit.core.host.PeerInfo;
+import io.p2pkit.core.ping.PingService;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A p2pkit node with mDNS for the namespace tests, run as its own JVM inside a {@code BridgedLan}
+ * namespace: {@code MdnsNode ipv4|ipv6 PORT}. It prints {@code ready PEER_ID}, then
+ * {@code found PEER_ID ADDRS} for every peer mDNS reports and {@code pinged PEER_ID} once a ping
+ * over the found addresses came back, so discovery is shown by a working connection.
+ */
+public final class MdnsNode {
+    private MdnsNode() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        boolean v6 = args[0].equals("ipv6");
+        int port = Integer.parseInt(args[1]);
+        Host host = Host.builder().listen(v6 ? "/ip6/::/tcp/" + port : "/ip4/0.0.0.0/tcp/" + port).build();
+        MdnsConfig config = MdnsConfig.defaults().withQueryInterval(Duration.ofSeconds(2))
+                .withInterfaces(List.of("eth0")).withIpVersions(!v6, v6);
+        MdnsService.attach(host, config, peer -> host.spawn("ping " + peer.peerId(), () -> ping(host, peer)));
+        say("ready " + host.peerId());
+        new CountDownLatch(1).await(1, TimeUnit.HOURS);
+    }
+
+    private static void ping(Host host, PeerInfo peer) {
+        say("found " + peer.peerId() + " " + peer.addresses());
+        try {
+            host.service(PingService.class).orElseThrow().ping(peer);
+            say("pinged " + peer.peerId());
+        } catch (Exception e) {
+            say("ping failed " + peer.peerId() + ": " + e);
+        }
+    }
+
+    private static void say(String line) {
+        System.out.println(line);
+        System.out.flush();
+    }
+}

@@ -1,0 +1,160 @@
+// Runs js-libp2p inside headless Chromium for p2pkit's browser interop cases.
+//
+//   node browser.mjs --dial <multiaddr/p2p/ID> [--echo-bytes N] [--streams N] [--chromium PATH]
+//   node browser.mjs --listen <relay multiaddr/p2p/ID/p2p-circuit> [--chromium PATH]
+//   node browser.mjs --bundle-only DIR   (bundles into DIR and exits: peers/build.sh's check)
+//
+// At start it bundles browser/entry.js with esbuild (js-libp2p with WebRTC-direct, WebTransport,
+// noise, yamux, identify and ping), serves the page from 127.0.0.1, launches Chromium through
+// playwright-core (the installed browser; playwright never downloads one) and makes the page dial
+// the address. Events go to stdout as one JSON object per line, as the other peers' do: ready
+// (with the browser's user agent), connected, identify, ping, echo (none with --echo-bytes 0), streams, done; after done the page
+// stays up and serves the echo protocol ("served" events) until stdin closes. With --listen the
+// page reserves a slot on the relay, listens on /webrtc (browser-to-browser), reports "listening"
+// with its addresses and "inbound" for each connection, and serves echo until stdin closes. The page's console
+// and its uncaught errors go to stderr, so a failing case shows why; P2PKIT_NETLOG (see
+// chromium.mjs, which launches Chromium) gives Chromium's own network log when that is not enough.
+
+import { createServer } from 'node:http'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, dirname } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { build } from 'esbuild'
+import { chromium } from 'playwright-core'
+import { launchChromium } from './chromium.mjs'
+
+const here = dirname(fileURLToPath(import.meta.url))
+
+function emit (event) {
+  process.stdout.write(JSON.stringify(event) + '\n')
+}
+
+function log (line) {
+  process.stderr.write(line.endsWith('\n') ? line : line + '\n')
+}
+
+function usage (msg) {
+  log(`browser: ${msg}\nusage: browser.mjs --dial MADDR [--echo-bytes N] [--streams N] [--chromium PATH]\n       browser.mjs --listen RELAY_CIRCUIT_MADDR [--chromium PATH]`)
+  process.exit(2)
+}
+
+function parseArgs (argv) {
+  const args = { echoBytes: 1 << 20, streams: 20, chromium: '/usr/bin/chromium' }
+  const names = {
+    '--dial': 'dial', '--listen': 'listen', '--echo-bytes': 'echoBytes', '--streams': 'streams', '--chromium': 'chromium', '--bundle-only': 'bundleOnly'
+  }
+  for (let i = 0; i < argv.length; i += 2) {
+    const name = names[argv[i]]
+    if (name === undefined) usage(`unknown flag ${argv[i]}`)
+    if (i + 1 >= argv.length) usage(`${argv[i]} needs a value`)
+    args[name] = argv[i + 1]
+  }
+  for (const n of ['echoBytes', 'streams']) {
+    args[n] = Number(args[n])
+    if (!Number.isInteger(args[n]) || args[n] < 0) usage(`bad ${n}`)
+  }
+  const modes = [args.dial, args.listen, args.bundleOnly].filter(m => m !== undefined).length
+  if (modes !== 1) usage('give one of --dial, --listen and --bundle-only')
+  return args
+}
+
+async function bundle (dir) {
+  const start = Date.now()
+  await build({
+    entryPoints: [join(here, 'browser', 'entry.js')],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'chrome120',
+    outfile: join(dir, 'bundle.js'),
+    logLevel: 'warning',
+    define: { 'process.env.NODE_ENV': '"production"', global: 'globalThis' }
+  })
+  log(`browser: bundled browser/entry.js in ${Date.now() - start} ms`)
+}
+
+// Serves the page and the bundle on 127.0.0.1 only (a secure context, as WebTransport requires).
+function serve (dir) {
+  const files = {
+    '/': ['text/html', '<!doctype html><meta charset="utf-8"><title>p2pkit interop</title>' +
+      '<script type="module" src="/bundle.js"></script>'],
+    '/bundle.js': ['text/javascript', readFileSync(join(dir, 'bundle.js'))]
+  }
+  const server = createServer((req, res) => {
+    const file = files[req.url]
+    if (req.url === '/favicon.ico') {
+      res.writeHead(204).end()
+      return
+    }
+    if (file === undefined) {
+      res.writeHead(404).end()
+      return
+    }
+    res.writeHead(200, { 'content-type': file[0], 'cache-control': 'no-store' }).end(file[1])
+  })
+  return new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => resolve(server))
+  })
+}
+
+async function main () {
+  const args = parseArgs(process.argv.slice(2))
+  if (args.bundleOnly !== undefined) {
+    await bundle(args.bundleOnly)
+    return
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'p2pkit-browser-'))
+  let browser
+  let server
+  const finish = async (code) => {
+    await browser?.close()
+    server?.close()
+    rmSync(dir, { recursive: true, force: true })
+    process.exit(code)
+  }
+  try {
+    await bundle(dir)
+    server = await serve(dir)
+    browser = await launchChromium(chromium, { executablePath: args.chromium, log })
+    const page = browser.page
+    await page.exposeFunction('p2pkitEmit', (event) => {
+      if (event.event === 'log') log(`page: ${event.message}`)
+      else emit(event)
+    })
+    const url = `http://127.0.0.1:${server.address().port}/`
+    await page.goto(url)
+    await page.waitForFunction(() => typeof window.p2pkitDial === 'function', null, { timeout: 30_000 })
+    try {
+      if (args.listen !== undefined) {
+        await page.evaluate((opts) => window.p2pkitListen(opts), { relay: args.listen })
+      } else {
+        await page.evaluate((opts) => window.p2pkitDial(opts),
+          { addr: args.dial, echoBytes: args.echoBytes, streams: args.streams })
+      }
+    } catch (err) {
+      const message = String(err?.message ?? err).replace(/^page\.evaluate: /, '').replace(/^(Error: )+/, '')
+      emit({ event: 'error', step: message.split(':')[0], message })
+      await finish(1)
+      return
+    }
+    // The page keeps serving the echo protocol until the test closes stdin.
+    const stop = async () => {
+      await page.evaluate(() => window.p2pkitStop?.()).catch(err => log(`browser: stop: ${err}`))
+      await finish(0)
+    }
+    process.stdin.on('end', stop)
+    process.stdin.on('close', stop)
+    process.stdin.resume()
+    process.on('SIGTERM', stop)
+  } catch (err) {
+    emit({ event: 'error', step: 'setup', message: String(err?.message ?? err) })
+    await finish(1)
+  }
+}
+
+main().catch(err => {
+  log(`browser: ${err?.stack ?? err}`)
+  process.exit(1)
+})

@@ -1,0 +1,171 @@
+package io.p2pkit.interop;
+
+import io.p2pkit.ipfs.repo.RepoConfig;
+import io.p2pkit.ipfs.repo.Repository;
+import io.p2pkit.node.Node;
+import io.p2pkit.node.NodeConfig;
+import io.p2pkit.node.config.KuboConfig;
+import io.p2pkit.node.http.HttpAddress;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Kubo's own {@code ipfs config}, pointed with {@code --api} at a p2pkit daemon, gets the same
+ * output as against a Kubo 0.39 daemon for the keys both have: set (a string, {@code --json},
+ * {@code --bool}, a section), get, the errors, {@code config show} and {@code config replace};
+ * and p2pkit's change lands in its repository's config file.
+ */
+@InteropArea("RPC API: config edits against Kubo 0.39")
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class ConfigKuboInteropTest {
+    /** One step, run on both daemons in this order. */
+    enum Step {
+        SET_STRING, SET_JSON, SET_BOOL, SET_LIST, SET_SECTION, WRONG_TYPE, NOT_JSON, MISSING, SHOW, REPLACE
+    }
+
+    @TempDir
+    static Path dir;
+    private static KuboDaemon kubo;
+    private static KuboCli client;
+    private static Node node;
+    private static Path repo;
+    private static String api;
+
+    @BeforeAll
+    static void start() throws IOException {
+        kubo = KuboDaemon.start(Toolchains.requireKubo(), "none");
+        client = KuboCli.fresh(Toolchains.requireKubo());
+        repo = dir.resolve("p2pkit-repo");
+        Repository.init(repo, RepoConfig.defaults());
+        node = Node.start(NodeConfig.builder().listen("/ip4/127.0.0.1/tcp/0")
+                .api(NodeConfig.Http.api(new InetSocketAddress("127.0.0.1", 0)))
+                .content(NodeConfig.Content.of(repo)).build());
+        api = HttpAddress.multiaddr(node.apiAddress().orElseThrow());
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        if (node != null) {
+            node.close();
+        }
+        if (client != null) {
+            client.delete();
+        }
+        if (kubo != null) {
+            kubo.close();
+        }
+    }
+
+    /** Runs the command on both and asserts the outputs are the same, byte for byte; returns it, stripped. */
+    private static String same(String... args) {
+        String fromKubo = kubo.cli().outcome(List.of(args));
+        List<String> withApi = new ArrayList<>(List.of("--api", api));
+        withApi.addAll(List.of(args));
+        String fromP2pkit = client.outcome(withApi);
+        assertEquals(fromKubo, fromP2pkit, "ipfs " + String.join(" ", args));
+        return fromKubo.strip();
+    }
+
+    private static String file(String fileKey) throws IOException {
+        return Repository.readConfig(repo).get(fileKey).orElse("(not set)");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Step.class)
+    void kubosCliGetsKubosAnswers(Step step) throws Exception {
+        switch (step) {
+            case SET_STRING -> {
+                assertEquals("", same("config", "Addresses.Gateway", "/ip4/127.0.0.1/tcp/8081"));
+                assertEquals("/ip4/127.0.0.1/tcp/8081", same("config", "Addresses.Gateway"));
+                assertEquals("/ip4/127.0.0.1/tcp/8081", file("addresses.gateway"));
+            }
+            case SET_JSON -> {
+                assertEquals("", same("config", "--json", "Swarm.ConnMgr.HighWater", "200"));
+                assertEquals("200", same("config", "Swarm.ConnMgr.HighWater"));
+                assertEquals("200", file("swarm.connMgr.highWater"));
+            }
+            case SET_BOOL -> {
+                assertEquals("", same("config", "--bool", "Discovery.MDNS.Enabled", "false"));
+                assertEquals("false", same("config", "Discovery.MDNS.Enabled"));
+                assertEquals("false", file("discovery.mdns.enabled"));
+            }
+            case SET_LIST -> {
+                same("config", "--json", "Addresses.Swarm", "[\"/ip4/127.0.0.1/tcp/4011\",\"/ip4/127.0.0.1/udp/4011/quic-v1\"]");
+                assertEquals("[\n  \"/ip4/127.0.0.1/tcp/4011\",\n  \"/ip4/127.0.0.1/udp/4011/quic-v1\"\n]",
+                        same("config", "Addresses.Swarm"));
+                same("config", "--json", "API.HTTPHeaders.Access-Control-Allow-Origin", "[\"https://webui.example\"]");
+                same("config", "API.HTTPHeaders.Access-Control-Allow-Origin");
+                assertEquals("https://webui.example", file("api.allowedOrigins"));
+            }
+            case SET_SECTION -> {
+                same("config", "--json", "Swarm.ConnMgr", "{\"HighWater\":50,\"LowWater\":20,\"GracePeriod\":\"30s\"}");
+                assertEquals("{\n  \"GracePeriod\": \"30s\",\n  \"HighWater\": 50,\n  \"LowWater\": 20\n}",
+                        same("config", "Swarm.ConnMgr"));
+                assertEquals("30s", same("config", "Swarm.ConnMgr.GracePeriod"));
+            }
+            case WRONG_TYPE -> {
+                assertTrue(same("config", "Swarm.ConnMgr.HighWater", "300").startsWith("Error: failed to set config value: "
+                        + "failure to decode config: json: cannot unmarshal string into Go struct field"));
+                same("config", "--json", "Swarm.RelayService.Enabled", "3");
+                same("config", "--json", "Swarm.ConnMgr.GracePeriod", "\"5\"");
+                assertEquals("50", same("config", "Swarm.ConnMgr.HighWater"), "a refused change changes nothing");
+            }
+            case NOT_JSON -> {
+                // the parser's own words differ (Go's encoding/json, p2pkit's DAG-JSON): Kubo's prefix is the same
+                String fromKubo = kubo.cli().outcome(List.of("config", "--json", "Addresses.Swarm", "nojson"));
+                String fromP2pkit = client.outcome(List.of("--api", api, "config", "--json", "Addresses.Swarm", "nojson"));
+                assertTrue(fromKubo.startsWith("Error: failed to unmarshal json. "), fromKubo);
+                assertTrue(fromP2pkit.startsWith("Error: failed to unmarshal json. "), fromP2pkit);
+            }
+            case MISSING -> {
+                same("config", "Swarm.Nope");
+                same("config", "Swarm.ConnMgr.HighWater.x");
+                same("config", "Identity.PrivKey");
+            }
+            case SHOW -> {
+                Map<?, ?> fromKubo = (Map<?, ?>) KuboConfig.parseJson(kubo.cli().outcome(List.of("config", "show")));
+                Map<?, ?> fromP2pkit = (Map<?, ?>) KuboConfig.parseJson(client.outcome(List.of("--api", api, "config", "show")));
+                for (String key : List.of("Addresses.Gateway", "Addresses.Swarm", "Swarm.ConnMgr", "Discovery.MDNS.Enabled",
+                        "API.HTTPHeaders.Access-Control-Allow-Origin")) {
+                    assertEquals(at(fromKubo, key), at(fromP2pkit, key), key);
+                }
+                assertEquals(at(fromKubo, "Identity.PeerID").getClass(), at(fromP2pkit, "Identity.PeerID").getClass());
+                assertTrue(at(fromP2pkit, "Identity.PrivKey") == null, "no private key, as Kubo");
+            }
+            case REPLACE -> {
+                // Kubo's whole config, changed, goes to both; p2pkit takes the keys it has
+                String shown = kubo.cli().outcome(List.of("config", "show"));
+                Path replacement = Files.writeString(dir.resolve("replacement.json"),
+                        shown.replace("\"HighWater\": 50", "\"HighWater\": 60"));
+                assertEquals("", same("config", "replace", replacement.toString()));
+                assertEquals("60", same("config", "Swarm.ConnMgr.HighWater"));
+                assertEquals("/ip4/127.0.0.1/tcp/8081", same("config", "Addresses.Gateway"));
+                assertEquals("60", file("swarm.connMgr.highWater"));
+            }
+        }
+    }
+
+    private static Object at(Map<?, ?> config, String dotted) {
+        Object cursor = config;
+        for (String part : dotted.split("\\.")) {
+            cursor = cursor instanceof Map<?, ?> m ? m.get(part) : null;
+        }
+        return cursor;
+    }
+}

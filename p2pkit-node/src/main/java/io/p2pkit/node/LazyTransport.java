@@ -1,0 +1,97 @@
+package io.p2pkit.node;
+
+import io.p2pkit.core.crypto.PrivateKey;
+import io.p2pkit.core.identity.PeerId;
+import io.p2pkit.core.multiaddr.Multiaddr;
+import io.p2pkit.core.transport.Listener;
+import io.p2pkit.core.transport.Transport;
+import io.p2pkit.core.transport.TransportConnection;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
+
+/**
+ * A transport made on its first dial or listen. Making WebTransport's TLS contexts and event loop
+ * is a large part of a fresh JVM's cost of building a host, which every command that makes a host
+ * would pay without ever dialing a WebTransport address. Which addresses it takes is answered
+ * without making it. Private networks are refused, as by the transports this wraps.
+ */
+final class LazyTransport implements Transport {
+    private final PrivateKey identity;
+    private final Factory factory;
+    private final Predicate<Multiaddr> dialable;
+    private final Predicate<Multiaddr> listenable;
+    private final ReentrantLock lock = new ReentrantLock();
+    private Transport made;
+    private boolean closed;
+
+    LazyTransport(PrivateKey identity, Factory factory, Predicate<Multiaddr> dialable, Predicate<Multiaddr> listenable) {
+        this.identity = identity;
+        this.factory = factory;
+        this.dialable = dialable;
+        this.listenable = listenable;
+    }
+
+    private Transport transport() throws IOException {
+        lock.lock();
+        try {
+            if (closed) {
+                throw new IOException("the transport is closed");
+            }
+            if (made == null) {
+                made = factory.create(identity);
+            }
+            return made;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public boolean canDial(Multiaddr address) {
+        return dialable.test(address);
+    }
+
+    @Override
+    public boolean canListen(Multiaddr address) {
+        return listenable.test(address);
+    }
+
+    @Override
+    public TransportConnection dial(Multiaddr address, Duration timeout) throws IOException {
+        return transport().dial(address, timeout);
+    }
+
+    @Override
+    public TransportConnection dial(Multiaddr address, PeerId expectedRemote, Duration timeout) throws IOException {
+        return transport().dial(address, expectedRemote, timeout);
+    }
+
+    /** No: the transports made lazily here (WebTransport) secure their own connections. */
+    @Override
+    public boolean supportsPrivateNetwork() {
+        return false;
+    }
+
+    @Override
+    public Listener listen(Multiaddr address) throws IOException {
+        return transport().listen(address);
+    }
+
+    @Override
+    public void close() throws IOException {
+        Transport t;
+        lock.lock();
+        try {
+            closed = true;
+            t = made;
+        } finally {
+            lock.unlock();
+        }
+        if (t != null) {
+            t.close();
+        }
+    }
+}

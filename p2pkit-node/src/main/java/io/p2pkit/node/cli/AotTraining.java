@@ -1,0 +1,219 @@
+package io.p2pkit.node.cli;
+
+import io.p2pkit.quic.QuicTransport;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The training run of the JVM's ahead-of-time cache ({@code scripts/aot-train}): one process that
+ * does in-process what real {@code p2pkit} processes do, so that the classes they load and link
+ * and the profiles of their hot methods are in the cache. It runs {@code version}, {@code init},
+ * {@code id}, a perf server with Noise, TLS (and QUIC where it loads) clients moving a few MiB
+ * each way, a daemon with {@code ping}, {@code add} and {@code cat} against it and a file fetched
+ * from its gateway (as the file, a CAR and a raw block), and stops both
+ * servers through their shutdown hooks at exit. Needs {@code P2PKIT_HOME} set to an empty
+ * directory. Loopback only.
+ */
+final class AotTraining {
+    private static final long WAIT_SECONDS = 60;
+    private static final long PERF_BYTES = 16L << 20;
+
+    private final Path home;
+    private final PrintStream quiet = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
+
+    private AotTraining(Path home) {
+        this.home = home;
+    }
+
+    public static void main(String[] args) throws Exception {
+        String home = System.getenv("P2PKIT_HOME");
+        if (home == null || home.isEmpty()) {
+            System.err.println("aot-training: P2PKIT_HOME must name an empty directory");
+            System.exit(Main.USAGE);
+        }
+        int status;
+        try {
+            new AotTraining(Path.of(home)).run();
+            status = Main.OK;
+        } catch (Exception e) {
+            System.err.println("aot-training: " + e);
+            status = Main.FAILED;
+        }
+        System.exit(status); // runs the servers' shutdown hooks, as SIGTERM would
+    }
+
+    private void run() throws Exception {
+        step(List.of("version"));
+        step(List.of("--help"));
+        step(List.of("init"));
+        step(List.of("id"));
+        step(List.of("id", "--json"));
+
+        String perfServer = serve(List.of("perf", "--run-server", "--server-address", "127.0.0.1:0"), "/tcp/");
+        for (String security : List.of("noise", "tls")) {
+            step(List.of("perf", "--server-address", perfServer, "--security", security, "--runs", "2",
+                    "--upload-bytes", Long.toString(PERF_BYTES), "--download-bytes", Long.toString(PERF_BYTES)));
+        }
+        if (QuicTransport.isAvailable()) {
+            String quicServer = serve(List.of("perf", "--run-server", "--server-address", "127.0.0.1:0",
+                    "--transport", "quic-v1"), "/quic-v1/");
+            step(List.of("perf", "--server-address", quicServer, "--transport", "quic-v1",
+                    "--upload-bytes", Long.toString(PERF_BYTES), "--download-bytes", Long.toString(PERF_BYTES)));
+        }
+
+        // add opens the repository itself, so before the daemon holds it; cat then asks the daemon
+        Path file = home.resolveSibling(home.getFileName() + "-input");
+        byte[] data = new byte[3 << 20];
+        new Random(1).nextBytes(data);
+        Files.write(file, data);
+        String cid = output(List.of("add", "-q", file.toString())).strip();
+        catAll(cid, data.length);
+        step(List.of("ls", cid));
+
+        BlockingQueue<String> daemonLines = new LinkedBlockingQueue<>();
+        String daemon = serve(List.of("daemon", "--no-mdns", "--no-port-mapping", "--no-auto-relay",
+                "--listen", "/ip4/127.0.0.1/tcp/0", "--api", "/ip4/127.0.0.1/tcp/0",
+                "--gateway", "/ip4/127.0.0.1/tcp/0"), "listening on /ip4/127.0.0.1/tcp/", daemonLines);
+        daemon = daemon.substring(daemon.indexOf('/'));
+        String gateway = awaitLine(daemonLines, "gateway server listening on /ip4/127.0.0.1/tcp/");
+        awaitFile(home.resolve("api")); // written once the API listens, after the ready line
+        step(List.of("ping", "--count", "3", daemon));
+        step(List.of("ping", "--count", "3", "--security", "tls", daemon));
+        catAll(cid, data.length);
+        fetchFromGateway(gateway.substring(gateway.lastIndexOf('/') + 1), cid, data.length);
+    }
+
+    /**
+     * The gateway's paths (Jetty's write path, the UnixFS exporter, the CAR writer, raw blocks) as
+     * {@code scripts/bench-gateway} and browsers take them: the file, as a CAR, and its root raw.
+     */
+    private static void fetchFromGateway(String port, String cid, int length) throws Exception {
+        String base = "http://127.0.0.1:" + port + "/ipfs/" + cid;
+        try (java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                .connectTimeout(java.time.Duration.ofSeconds(WAIT_SECONDS)).build()) {
+            for (int i = 0; i < 4; i++) {
+                for (String url : List.of(base, base + "?format=car", base + "?format=raw")) {
+                    java.net.http.HttpResponse<byte[]> r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                                    .timeout(java.time.Duration.ofSeconds(WAIT_SECONDS)).build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+                    if (r.statusCode() != 200 || url.equals(base) && r.body().length != length) {
+                        throw new IOException("GET " + url + ": " + r.statusCode() + ", " + r.body().length + " bytes");
+                    }
+                }
+            }
+        }
+    }
+
+    private void catAll(String cid, int length) throws IOException {
+        byte[] back = outputBytes(List.of("cat", cid));
+        if (back.length != length) {
+            throw new IOException("cat returned " + back.length + " bytes, not " + length);
+        }
+    }
+
+    private static void awaitFile(Path file) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+        while (!Files.exists(file)) {
+            if (System.nanoTime() > deadline) {
+                throw new IOException("no " + file + " after " + WAIT_SECONDS + " s");
+            }
+            TimeUnit.MILLISECONDS.sleep(20);
+        }
+    }
+
+    /** Runs one command line in this process; a failure ends the training. */
+    private void step(List<String> argv) throws IOException {
+        run(argv, quiet);
+    }
+
+    private String output(List<String> argv) throws IOException {
+        return new String(outputBytes(argv), StandardCharsets.UTF_8);
+    }
+
+    private byte[] outputBytes(List<String> argv) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        run(argv, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        return bytes.toByteArray();
+    }
+
+    private void run(List<String> argv, PrintStream out) throws IOException {
+        int status = new Main().run(argv, new Console(out, System.err));
+        if (status != Main.OK) {
+            throw new IOException("p2pkit " + String.join(" ", argv) + " exited " + status);
+        }
+    }
+
+    /**
+     * Starts a command that serves until the process ends on a thread of its own, and returns the
+     * first line it prints that contains {@code marker}.
+     */
+    private String serve(List<String> argv, String marker) throws Exception {
+        return serve(argv, marker, new LinkedBlockingQueue<>());
+    }
+
+    /** As {@link #serve(List, String)}; the lines printed after the marker's stay in {@code lines}. */
+    private String serve(List<String> argv, String marker, BlockingQueue<String> lines) throws Exception {
+        PrintStream out = new PrintStream(new Lines(lines), true, StandardCharsets.UTF_8);
+        Thread server = Thread.ofPlatform().daemon().name("aot-training-" + argv.get(0)).start(() -> {
+            int status = new Main().run(argv, new Console(out, System.err));
+            lines.add("exited " + status);
+        });
+        try {
+            return awaitLine(lines, marker);
+        } catch (IOException e) {
+            throw new IOException("p2pkit " + String.join(" ", argv) + ": " + e.getMessage());
+        }
+    }
+
+    /** The next line in {@code lines} that contains {@code marker}, within the wait. */
+    private static String awaitLine(BlockingQueue<String> lines, String marker) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+        List<String> seen = new ArrayList<>();
+        while (System.nanoTime() < deadline) {
+            String line = lines.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+            if (line == null) {
+                break;
+            }
+            if (line.contains(marker)) {
+                return line;
+            }
+            seen.add(line);
+            if (line.startsWith("exited ")) {
+                break;
+            }
+        }
+        throw new IOException("printed no '" + marker + "' line: " + seen);
+    }
+
+    /** An output stream that hands each complete line to a queue. */
+    private static final class Lines extends OutputStream {
+        private final BlockingQueue<String> lines;
+        private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+
+        Lines(BlockingQueue<String> lines) {
+            this.lines = lines;
+        }
+
+        @Override
+        public void write(int b) {
+            if (b == '\n') {
+                lines.add(line.toString(StandardCharsets.UTF_8));
+                line.reset();
+            } else {
+                line.write(b);
+            }
+        }
+    }
+}

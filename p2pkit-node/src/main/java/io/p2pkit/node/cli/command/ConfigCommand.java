@@ -1,0 +1,266 @@
+package io.p2pkit.node.cli.command;
+
+import io.p2pkit.ipfs.repo.RepoConfig;
+import io.p2pkit.ipfs.repo.Repository;
+import io.p2pkit.node.cli.CliCommand;
+import io.p2pkit.node.cli.CommandFailedException;
+import io.p2pkit.node.cli.UsageException;
+import io.p2pkit.node.cli.content.DaemonApi;
+import io.p2pkit.node.cli.options.JsonOption;
+import io.p2pkit.node.cli.options.RepoOption;
+import io.p2pkit.node.config.KuboConfig;
+import io.p2pkit.node.cli.Console;
+import io.p2pkit.node.json.Json;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/** {@code p2pkit config}: reads and edits the repository's config file in Kubo's key names and JSON shape. */
+@Command(name = "config", description = {
+        "Get and set the repository's config, as Kubo's 'ipfs config'.",
+        "",
+        "Works on the repository's config file ($P2PKIT_HOME/config or --repo-dir), with or without a running "
+                + "daemon: a change takes effect when the daemon starts next, and the daemon's options win over "
+                + "the file. Keys are Kubo's (Addresses.Gateway, Swarm.ConnMgr.HighWater…); the ones p2pkit has "
+                + "are listed in docs/CLI.md. Without a value, prints the key's value (a string as it is, anything "
+                + "else as JSON); with one, sets it: a string, or with --json any JSON, or with --bool true/false.",
+        "",
+        "  p2pkit config Addresses.Gateway /ip4/127.0.0.1/tcp/8081",
+        "  p2pkit config --json Swarm.ConnMgr.HighWater 200",
+        "  p2pkit config --bool Discovery.MDNS.Enabled false",
+        ""},
+        subcommands = {ConfigCommand.Show.class, ConfigCommand.Replace.class, ConfigCommand.Profile.class})
+public final class ConfigCommand extends CliCommand {
+    @Parameters(index = "0", paramLabel = "KEY", arity = "0..1", description = "the key, dotted: Swarm.ConnMgr.HighWater")
+    private String key;
+
+    @Parameters(index = "1", paramLabel = "VALUE", arity = "0..1", description = "the value to set")
+    private String value;
+
+    @Option(names = "--json", description = "the value is JSON (a number, true, an array…)")
+    private boolean json;
+
+    @Option(names = "--bool", description = "the value is a boolean: true, anything else is false (as Kubo)")
+    private boolean bool;
+
+    @Mixin
+    private RepoOption repo;
+
+    @Override
+    protected int run() throws Exception {
+        if (key == null) {
+            throw new UsageException("missing KEY (or a subcommand: show, replace, profile apply)");
+        }
+        if (key.equals("Identity") || key.startsWith("Identity.")) {
+            throw new CommandFailedException("the identity is not in the config file: see 'p2pkit id' and "
+                    + "'p2pkit key'");
+        }
+        Path root = repo.root();
+        try {
+            if (value == null) {
+                print(KuboConfig.lookup(fileView(Repository.readConfig(root)), key));
+                return 0;
+            }
+            Object parsed = json ? KuboConfig.parseJson(value) : bool ? (Object) value.equals("true") : value;
+            edit(console(), root, c -> KuboConfig.set(c, key, parsed), false);
+        } catch (KuboConfig.EditException e) {
+            throw new CommandFailedException(e.getMessage());
+        }
+        return 0;
+    }
+
+    /** Kubo's defaults the daemon uses, overlaid by the file. */
+    static Map<String, Object> fileView(RepoConfig config) {
+        return KuboConfig.merge(KuboConfig.defaults(), KuboConfig.show(config));
+    }
+
+    /** Prints as Kubo's CLI: a string as it is, anything else as JSON indented by two spaces. */
+    private void print(Object v) {
+        console().println(v instanceof String s ? s : indented(v, ""));
+    }
+
+    static String indented(Object v, String indent) {
+        String inner = indent + "  ";
+        if (v instanceof Map<?, ?> m) {
+            if (m.isEmpty()) {
+                return "{}";
+            }
+            StringBuilder b = new StringBuilder("{\n");
+            int i = 0;
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                b.append(inner).append(Json.write(String.valueOf(e.getKey()))).append(": ")
+                        .append(indented(e.getValue(), inner)).append(++i < m.size() ? ",\n" : "\n");
+            }
+            return b.append(indent).append('}').toString();
+        }
+        if (v instanceof List<?> l) {
+            if (l.isEmpty()) {
+                return "[]";
+            }
+            StringBuilder b = new StringBuilder("[\n");
+            for (int i = 0; i < l.size(); i++) {
+                b.append(inner).append(indented(l.get(i), inner)).append(i + 1 < l.size() ? ",\n" : "\n");
+            }
+            return b.append(indent).append(']').toString();
+        }
+        return Json.write(v);
+    }
+
+    /** Changes the file (unless a dry run) and says when a running daemon has yet to take it. */
+    private static KuboConfig.Edit edit(Console console, Path root, UnaryOperator<RepoConfig> change, boolean dryRun)
+            throws IOException {
+        KuboConfig.Edit e;
+        try {
+            e = KuboConfig.edit(root, change, dryRun);
+        } catch (IllegalArgumentException x) { // KuboConfig.EditException, RepoConfigException
+            throw new CommandFailedException(x.getMessage());
+        }
+        if (!dryRun) {
+            DaemonApi.find(root).ifPresent(a -> {
+                a.close();
+                console.info("p2pkit config: a daemon is running on " + root + ": the change takes effect when it "
+                        + "starts again");
+            });
+        }
+        return e;
+    }
+
+    /** {@code p2pkit config show}. */
+    @Command(name = "show", description = {"Print the config, as Kubo's JSON.", "",
+            "The keys p2pkit has, from the repository's config file, with the daemon's defaults for those it does not "
+                    + "set (Swarm.ConnMgr's depend on the resource limits and show only when set).", ""})
+    static final class Show extends CliCommand {
+        @Mixin
+        private RepoOption repo;
+
+        @Mixin
+        private JsonOption output;
+
+        @Override
+        protected int run() throws Exception {
+            Map<String, Object> view = fileView(Repository.readConfig(repo.root()));
+            output.print(console(), view, indented(view, ""));
+            return 0;
+        }
+    }
+
+    /** {@code p2pkit config replace FILE}. */
+    @Command(name = "replace", description = {"Replace the config with a Kubo config JSON file.", "",
+            "Every key p2pkit has takes the file's value, or its default when the file leaves it out; keys p2pkit does "
+                    + "not have are named on stderr and left out. The identity stays (it is not in the config file). "
+                    + "'-' reads standard input.", ""})
+    static final class Replace extends CliCommand {
+        @Parameters(paramLabel = "FILE", description = "a Kubo config JSON file, as 'config show' prints")
+        private String file;
+
+        @Mixin
+        private RepoOption repo;
+
+        @Mixin
+        private JsonOption output;
+
+        @Override
+        protected int run() throws Exception {
+            byte[] bytes = file.equals("-") ? console().in().readNBytes(RepoConfig.MAX_BYTES + 1)
+                    : Files.readAllBytes(Path.of(file));
+            if (bytes.length > RepoConfig.MAX_BYTES) {
+                throw new CommandFailedException(file + ": over " + RepoConfig.MAX_BYTES + " bytes");
+            }
+            Object doc = KuboConfig.parseJson(new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
+            if (!(doc instanceof Map<?, ?> m)) {
+                throw new CommandFailedException("failed to decode config: " + file + " is not a JSON object");
+            }
+            List<String> ignored = new ArrayList<>();
+            edit(console(), repo.root(), c -> KuboConfig.replace(c, m, ignored), false);
+            if (output.json()) {
+                console().json(Map.of("Ignored", ignored));
+            } else if (!ignored.isEmpty()) {
+                console().info("p2pkit config replace: left out (p2pkit has no such settings): "
+                        + String.join(", ", ignored));
+            }
+            return 0;
+        }
+    }
+
+    /** {@code p2pkit config profile}. */
+    @Command(name = "profile", description = {"Apply profiles to the config.", ""},
+            subcommands = {ConfigCommand.Apply.class})
+    static final class Profile extends CliCommand {
+        @Override
+        protected int run() {
+            throw new UsageException("missing subcommand: apply");
+        }
+    }
+
+    /** {@code p2pkit config profile apply NAME}. */
+    @Command(name = "apply", description = {"Apply a profile to the config.", "",
+            "The profiles of 'p2pkit init --profile' (test, lowpower, flatfs, unixfs-v0-2015, unixfs-v1-2025); "
+                    + "prints the keys of the file it changes, old and new.", ""},
+            footer = {"", "With --json: {\"DryRun\":…,\"Changed\":[{\"Key\":…,\"Old\":…,\"New\":…}]}"})
+    static final class Apply extends CliCommand {
+        @Parameters(paramLabel = "NAME", description = "the profile")
+        private String name;
+
+        @Option(names = "--dry-run", description = "print what would change, change nothing")
+        private boolean dryRun;
+
+        @Mixin
+        private RepoOption repo;
+
+        @Mixin
+        private JsonOption output;
+
+        @Override
+        protected int run() throws Exception {
+            KuboConfig.Edit e = edit(console(), repo.root(), c -> {
+                RepoConfig out = c;
+                for (String n : name.split(",")) {
+                    out = KuboConfig.applyProfile(out, n);
+                }
+                return out;
+            }, dryRun);
+            Map<String, String> before = lines(e.before());
+            Map<String, String> after = lines(e.after());
+            StringBuilder out = new StringBuilder();
+            List<Map<String, Object>> changed = new ArrayList<>();
+            for (String k : new java.util.TreeSet<>(after.keySet())) {
+                if (!after.get(k).equals(before.get(k))) {
+                    out.append(k).append(": ").append(before.getOrDefault(k, "(not set)")).append(" -> ")
+                            .append(after.get(k)).append('\n');
+                    Map<String, Object> c = new LinkedHashMap<>();
+                    c.put("Key", k);
+                    c.put("Old", before.get(k));
+                    c.put("New", after.get(k));
+                    changed.add(c);
+                }
+            }
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("DryRun", dryRun);
+            o.put("Changed", changed);
+            output.print(console(), o, out.isEmpty() ? "no change" : (dryRun ? "would change:\n" : "changed:\n")
+                    + out.toString().stripTrailing());
+            return 0;
+        }
+
+        private static Map<String, String> lines(RepoConfig c) {
+            Map<String, String> out = new LinkedHashMap<>();
+            for (String line : new String(c.format(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+                int eq = line.indexOf(" = ");
+                if (!line.startsWith("#") && eq > 0) {
+                    out.put(line.substring(0, eq), line.substring(eq + 3));
+                }
+            }
+            return out;
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package io.p2pkit.node.config;
+
+import io.p2pkit.core.DecodeException;
+import io.p2pkit.core.crypto.PrivateKey;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The files a key is exported to and imported from, named as Kubo's {@code ipfs key export|import
+ * --format} names them.
+ */
+public enum KeyFormat {
+    /** The libp2p protobuf encoding of the private key, as it sits in the keystore (Kubo's default). */
+    LIBP2P_PROTOBUF_CLEARTEXT("libp2p-protobuf-cleartext", "key"),
+    /** PKCS#8 in a PEM {@code PRIVATE KEY} block, readable by OpenSSL and go's x509. */
+    PEM_PKCS8_CLEARTEXT("pem-pkcs8-cleartext", "pem");
+
+    private static final Pattern PEM = Pattern.compile(
+            "-----BEGIN ([A-Z0-9 ]+)-----\\r?\\n(.*?)-----END \\1-----", Pattern.DOTALL);
+    private static final int PEM_LINE = 64;
+
+    private final String option;
+    private final String extension;
+
+    KeyFormat(String option, String extension) {
+        this.option = option;
+        this.extension = extension;
+    }
+
+    /** The name Kubo's {@code --format} takes. */
+    public String option() {
+        return option;
+    }
+
+    /** The file extension Kubo gives an export in this format, without the dot. */
+    public String extension() {
+        return extension;
+    }
+
+    /**
+     * The format named {@code name}.
+     *
+     * @throws IllegalArgumentException for any other name
+     */
+    public static KeyFormat of(String name) {
+        for (KeyFormat f : values()) {
+            if (f.option.equals(name.toLowerCase(Locale.ROOT))) {
+                return f;
+            }
+        }
+        throw new IllegalArgumentException("unrecognized key format: " + name
+                + " (libp2p-protobuf-cleartext or pem-pkcs8-cleartext)");
+    }
+
+    /** The key in this format. */
+    public byte[] encode(PrivateKey key) {
+        if (this == LIBP2P_PROTOBUF_CLEARTEXT) {
+            return key.marshal();
+        }
+        String body = Base64.getMimeEncoder(PEM_LINE, new byte[] {'\n'}).encodeToString(key.toPkcs8());
+        return ("-----BEGIN PRIVATE KEY-----\n" + body + "\n-----END PRIVATE KEY-----\n").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * Reads a key in this format.
+     *
+     * @throws IllegalArgumentException with a message that says what is wrong, and which format to
+     *                                  try when the bytes are the other one
+     */
+    public PrivateKey decode(byte[] data) {
+        if (data.length > 4 * PrivateKey.MAX_MARSHALLED_SIZE) {
+            throw new IllegalArgumentException("a key file is at most " + 4 * PrivateKey.MAX_MARSHALLED_SIZE
+                    + " bytes; this one is " + data.length);
+        }
+        if (this == LIBP2P_PROTOBUF_CLEARTEXT) {
+            try {
+                return PrivateKey.unmarshal(data);
+            } catch (DecodeException e) {
+                if (PEM.matcher(new String(data, StandardCharsets.US_ASCII)).find()) {
+                    throw new IllegalArgumentException("unexpected PEM block for format=" + option
+                            + ": try again with format=" + PEM_PKCS8_CLEARTEXT.option);
+                }
+                throw new IllegalArgumentException("unable to unmarshal format=" + option + ": " + e.getMessage());
+            }
+        }
+        Matcher m = PEM.matcher(new String(data, StandardCharsets.US_ASCII));
+        if (!m.find()) {
+            throw new IllegalArgumentException("PEM block not found in input data");
+        }
+        if (!m.group(1).equals("PRIVATE KEY")) {
+            throw new IllegalArgumentException("expected PRIVATE KEY type in PEM block but got: " + m.group(1));
+        }
+        byte[] der;
+        try {
+            der = Base64.getMimeDecoder().decode(m.group(2));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("the PEM block is not base64: " + e.getMessage());
+        }
+        try {
+            return PrivateKey.fromPkcs8(der);
+        } catch (DecodeException e) {
+            throw new IllegalArgumentException("parsing PKCS8 format: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,568 @@
+package io.p2pkit.node.config;
+
+import io.p2pkit.core.multiaddr.Multiaddr;
+import io.p2pkit.ipfs.repo.RepoConfig;
+import io.p2pkit.ipfs.repo.RepoConfigException;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The keys of Kubo's config file that p2pkit has, and where the repository's config file keeps
+ * each one. {@code p2pkit config} and the RPC API's {@code config} commands read and write the
+ * file through this table, in Kubo's JSON shape; the daemon reads the same file keys when it
+ * starts (its options win over them).
+ *
+ * <pre>
+ * Kubo key                                      file key                      JSON value
+ * Addresses.Swarm                               addresses.swarm               array of multiaddrs
+ * Addresses.API                                 addresses.api                 a multiaddr (or [] for none)
+ * Addresses.Gateway                             addresses.gateway             a multiaddr (or [] for none)
+ * Addresses.Announce                            addresses.announce            array of multiaddrs
+ * Addresses.AppendAnnounce                      addresses.appendAnnounce      array of multiaddrs
+ * Addresses.NoAnnounce                          addresses.noAnnounce          array of multiaddrs or /ipcidr masks
+ * Bootstrap                                     bootstrap                     array of multiaddrs ending in /p2p/ID
+ * Routing.Type                                  routing.type                  auto, autoclient, dht, dhtclient, dhtserver, none
+ * Swarm.ConnMgr.LowWater                        swarm.connMgr.lowWater        integer
+ * Swarm.ConnMgr.HighWater                       swarm.connMgr.highWater       integer
+ * Swarm.ConnMgr.GracePeriod                     swarm.connMgr.gracePeriod     Go duration, "20s"
+ * Swarm.RelayService.Enabled                    swarm.relayService.enabled    true or false
+ * Swarm.RelayClient.Enabled                     swarm.relayClient.enabled     true or false
+ * Swarm.EnableHolePunching                      swarm.enableHolePunching      true or false
+ * AutoNAT.ServiceMode                           autonat.serviceMode           enabled or disabled
+ * Discovery.MDNS.Enabled                        discovery.mdns.enabled        true or false
+ * Datastore.StorageMax                          blockstore.storageMax         size, "10GB"
+ * Datastore.HashOnRead                          blockstore.hashOnRead         true or false
+ * Reprovider.Interval                           reprovider.interval           Go duration, "22h"
+ * Reprovider.Strategy                           reprovider.strategy           all, pinned, roots, mfs, pinned+mfs, none
+ * API.HTTPHeaders.Access-Control-Allow-Origin   api.allowedOrigins            array of origins
+ * Gateway.NoDNSLink                             gateway.noDNSLink             true or false
+ * </pre>
+ *
+ * <p>Lists are kept comma-separated in the file. Errors carry Kubo's texts where Kubo has one
+ * ({@code failed to set config value: …}, {@code failed to unmarshal json. …}).
+ */
+public final class KuboConfig {
+    private KuboConfig() {
+    }
+
+    /** How a value is written in Kubo's JSON and checked. */
+    private enum Kind {
+        /** A JSON array of strings: {@code ["a","b"]}. */
+        LIST("[]string"),
+        /** Kubo's Strings: one string, or an array; p2pkit takes one address. */
+        ADDRESS("config.Strings"),
+        /** One of a few words. */
+        WORD("string"),
+        /** A non-negative JSON integer. */
+        COUNT("int64"),
+        /** true or false. */
+        FLAG("config.Flag"),
+        /** A Go duration string. */
+        DURATION("config.OptionalDuration"),
+        /** A size string for the storage keys, checked by {@link RepoConfig}. */
+        SIZE("string");
+
+        private final String goType;
+
+        Kind(String goType) {
+            this.goType = goType;
+        }
+    }
+
+    /** One row of the table. */
+    private record Key(String kubo, String file, Kind kind, List<String> words) {
+        Key(String kubo, String file, Kind kind) {
+            this(kubo, file, kind, List.of());
+        }
+    }
+
+    private static final List<Key> KEYS = List.of(
+            new Key("Addresses.Swarm", "addresses.swarm", Kind.LIST),
+            new Key("Addresses.API", "addresses.api", Kind.ADDRESS),
+            new Key("Addresses.Gateway", "addresses.gateway", Kind.ADDRESS),
+            new Key("Addresses.Announce", "addresses.announce", Kind.LIST),
+            new Key("Addresses.AppendAnnounce", "addresses.appendAnnounce", Kind.LIST),
+            new Key("Addresses.NoAnnounce", "addresses.noAnnounce", Kind.LIST),
+            new Key("Bootstrap", "bootstrap", Kind.LIST),
+            new Key("Routing.Type", "routing.type", Kind.WORD,
+                    List.of("auto", "autoclient", "dht", "dhtclient", "dhtserver", "none")),
+            new Key("Swarm.ConnMgr.LowWater", "swarm.connMgr.lowWater", Kind.COUNT),
+            new Key("Swarm.ConnMgr.HighWater", "swarm.connMgr.highWater", Kind.COUNT),
+            new Key("Swarm.ConnMgr.GracePeriod", "swarm.connMgr.gracePeriod", Kind.DURATION),
+            new Key("Swarm.RelayService.Enabled", "swarm.relayService.enabled", Kind.FLAG),
+            new Key("Swarm.RelayClient.Enabled", "swarm.relayClient.enabled", Kind.FLAG),
+            new Key("Swarm.EnableHolePunching", "swarm.enableHolePunching", Kind.FLAG),
+            new Key("AutoNAT.ServiceMode", "autonat.serviceMode", Kind.WORD, List.of("enabled", "disabled")),
+            new Key("Discovery.MDNS.Enabled", "discovery.mdns.enabled", Kind.FLAG),
+            new Key("Datastore.StorageMax", "blockstore.storageMax", Kind.SIZE),
+            new Key("Datastore.HashOnRead", "blockstore.hashOnRead", Kind.FLAG),
+            new Key("Reprovider.Interval", "reprovider.interval", Kind.DURATION),
+            new Key("Reprovider.Strategy", "reprovider.strategy", Kind.WORD,
+                    List.of("all", "pinned", "roots", "mfs", "pinned+mfs", "none")),
+            new Key("API.HTTPHeaders.Access-Control-Allow-Origin", "api.allowedOrigins", Kind.LIST),
+            new Key("Gateway.NoDNSLink", "gateway.noDNSLink", Kind.FLAG));
+
+    /** A config edit that cannot be made; the message is what Kubo would say, or names the key. */
+    public static final class EditException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        EditException(String message) {
+            super(message);
+        }
+    }
+
+    /** @return the Kubo keys p2pkit has, in the table's order */
+    public static List<String> keys() {
+        return KEYS.stream().map(Key::kubo).toList();
+    }
+
+    /**
+     * The keys the file sets, in Kubo's JSON shape (nested maps; strings, booleans, longs, lists).
+     *
+     * @param config the repository's config
+     * @return the sections, in the table's order
+     */
+    public static Map<String, Object> show(RepoConfig config) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Key k : KEYS) {
+            config.get(k.file).ifPresent(text -> put(out, k.kubo, value(k, text)));
+        }
+        return out;
+    }
+
+    /**
+     * The values the daemon uses for the keys a config file leaves out, where they do not depend on
+     * anything else (Addresses.Swarm does on the platform, Swarm.ConnMgr on the resource limits).
+     *
+     * @return the sections, in Kubo's shape
+     */
+    public static Map<String, Object> defaults() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        put(out, "Addresses.API", "/ip4/127.0.0.1/tcp/5001");
+        put(out, "Addresses.Gateway", "/ip4/127.0.0.1/tcp/8080");
+        put(out, "Addresses.Announce", List.of());
+        put(out, "Addresses.AppendAnnounce", List.of());
+        put(out, "Addresses.NoAnnounce", List.of());
+        put(out, "Bootstrap", List.of());
+        put(out, "Routing.Type", "auto");
+        put(out, "Swarm.RelayService.Enabled", false);
+        put(out, "Swarm.RelayClient.Enabled", true);
+        put(out, "Swarm.EnableHolePunching", true);
+        put(out, "AutoNAT.ServiceMode", "enabled");
+        put(out, "Discovery.MDNS.Enabled", true);
+        put(out, "Reprovider.Interval", "22h");
+        put(out, "Reprovider.Strategy", "all");
+        put(out, "API.HTTPHeaders.Access-Control-Allow-Origin", List.of());
+        put(out, "Gateway.NoDNSLink", false);
+        return out;
+    }
+
+    /**
+     * Sets one key, or a section of them (a map: its keys replace the section's, the section's
+     * others are removed), as {@code ipfs config [--json|--bool] KEY VALUE}.
+     *
+     * @param config the repository's config
+     * @param key    a Kubo key of the table, or a section (Swarm.ConnMgr)
+     * @param value  what the JSON gives: String, Boolean, Number, List, Map, or null to remove
+     * @return the changed config
+     * @throws EditException with Kubo's text when the key is unknown or the value of the wrong type
+     */
+    public static RepoConfig set(RepoConfig config, String key, Object value) {
+        if (value instanceof Map<?, ?> m && KEYS.stream().noneMatch(k -> k.kubo.equals(key))) {
+            List<Key> section = KEYS.stream().filter(k -> k.kubo.startsWith(key + ".")).toList();
+            if (section.isEmpty()) {
+                throw unknown(key);
+            }
+            Map<String, Object> flat = new LinkedHashMap<>();
+            flatten(key, m, flat);
+            for (String given : flat.keySet()) {
+                find(given);
+            }
+            RepoConfig out = config;
+            for (Key k : section) {
+                out = store(out, k, flat.get(k.kubo));
+            }
+            return out;
+        }
+        return store(config, find(key), value);
+    }
+
+    /**
+     * Replaces the config with a Kubo config JSON, as {@code ipfs config replace}: every key of the
+     * table takes the document's value, or its default when the document leaves it out; keys the
+     * table does not have are left out (Kubo's config has many), and named in {@code ignored}.
+     *
+     * @param config   the repository's config
+     * @param document the parsed JSON object
+     * @param ignored  receives the document's keys p2pkit has no place for (Identity excepted), sorted
+     * @return the new config
+     * @throws EditException when a value has the wrong type
+     */
+    public static RepoConfig replace(RepoConfig config, Map<?, ?> document, List<String> ignored) {
+        Map<String, Object> flat = new LinkedHashMap<>();
+        flatten("", document, flat);
+        RepoConfig out = config;
+        for (Key k : KEYS) {
+            out = store(out, k, flat.get(k.kubo));
+        }
+        for (String key : flat.keySet()) {
+            if (KEYS.stream().noneMatch(k -> k.kubo.equals(key)) && !key.startsWith("Identity.")
+                    && !key.equals("Identity")) {
+                ignored.add(key);
+            }
+        }
+        ignored.sort(null);
+        return out;
+    }
+
+    /** The profiles {@code init --profile} and {@code config profile apply} know. */
+    public static final List<String> PROFILES = List.of("test", "lowpower", "flatfs", "unixfs-v0-2015",
+            "unixfs-v1-2025");
+
+    /**
+     * Applies one profile (see {@link #PROFILES}) as {@code p2pkit init --profile} does.
+     *
+     * @param config the repository's config
+     * @param name   the profile
+     * @return the changed config
+     * @throws EditException when there is no such profile
+     */
+    public static RepoConfig applyProfile(RepoConfig config, String name) {
+        return switch (name.strip()) {
+            case "test" -> config.with("blockstore.syncWrites", "false");
+            case "lowpower" -> config.with("blockstore.memory.maxBytes", "16MiB")
+                    .with("blockstore.memory.maxBlocks", "4096");
+            case "flatfs", "default", "" -> config;
+            case "unixfs-v0-2015", "unixfs-v1-2025" -> config.with("import.profile", name.strip());
+            default -> throw new EditException("unknown profile '" + name + "' (expected "
+                    + String.join(", ", PROFILES) + ")");
+        };
+    }
+
+    private static Key find(String kuboKey) {
+        for (Key k : KEYS) {
+            if (k.kubo.equals(kuboKey)) {
+                return k;
+            }
+        }
+        throw unknown(kuboKey);
+    }
+
+    private static EditException unknown(String key) {
+        return new EditException("failed to set config value: p2pkit has no config key \"" + key + "\" (it has "
+                + String.join(", ", keys()) + ")");
+    }
+
+    private static void flatten(String prefix, Map<?, ?> m, Map<String, Object> out) {
+        for (Map.Entry<?, ?> e : m.entrySet()) {
+            String key = prefix.isEmpty() ? String.valueOf(e.getKey()) : prefix + "." + e.getKey();
+            // a map is a section, except where the table has a key for it
+            if (e.getValue() instanceof Map<?, ?> inner && KEYS.stream().noneMatch(k -> k.kubo.equals(key))) {
+                flatten(key, inner, out);
+            } else {
+                out.put(key, e.getValue());
+            }
+        }
+    }
+
+    private static EditException wrongType(Key k, Object value) {
+        String given = value instanceof String ? "string" : value instanceof Boolean ? "bool"
+                : value instanceof Number ? "number" : value instanceof List<?> ? "array" : "object";
+        int dot = k.kubo.lastIndexOf('.');
+        String struct = dot < 0 ? "Config" : k.kubo.substring(k.kubo.lastIndexOf('.', dot - 1) + 1, dot);
+        return new EditException("failed to set config value: failure to decode config: json: cannot unmarshal "
+                + given + " into Go struct field " + struct + "." + k.kubo + " of type " + k.kind.goType
+                + " (maybe use --json?)");
+    }
+
+    private static EditException badValue(String detail) {
+        return new EditException("failed to set config value: failure to decode config: " + detail
+                + " (maybe use --json?)");
+    }
+
+    /** Checks {@code value} for {@code k} and writes it to the file key; null removes it. */
+    private static RepoConfig store(RepoConfig config, Key k, Object value) {
+        String text = value == null ? null : text(k, value);
+        try {
+            return config.with(k.file, text);
+        } catch (RepoConfigException e) {
+            throw badValue(e.getMessage());
+        }
+    }
+
+    private static String text(Key k, Object value) {
+        return switch (k.kind) {
+            case LIST -> {
+                List<String> items = strings(k, value, false);
+                for (String item : items) {
+                    if (item.contains(",") || item.isBlank()) {
+                        throw badValue(k.kubo + ": '" + item + "' is empty or has a comma");
+                    }
+                    if (!k.file.equals("api.allowedOrigins")) {
+                        multiaddr(k, item);
+                    }
+                    if (k.file.equals("bootstrap") && Multiaddr.parse(item).peerId().isEmpty()) {
+                        throw badValue(k.kubo + ": " + item + " does not end in /p2p/<peer ID>");
+                    }
+                }
+                yield String.join(", ", items);
+            }
+            case ADDRESS -> {
+                List<String> items = strings(k, value, true);
+                if (items.size() > 1) {
+                    throw badValue(k.kubo + ": p2pkit serves on one address, not " + items.size());
+                }
+                if (items.isEmpty()) {
+                    yield "off";
+                }
+                multiaddr(k, items.get(0));
+                yield items.get(0);
+            }
+            case WORD -> {
+                if (!(value instanceof String s)) {
+                    throw wrongType(k, value);
+                }
+                if (!k.words.contains(s)) {
+                    throw badValue(k.kubo + ": '" + s + "' is not one of " + String.join(", ", k.words));
+                }
+                yield s;
+            }
+            case COUNT -> {
+                if (!(value instanceof Long || value instanceof Integer)) {
+                    throw wrongType(k, value);
+                }
+                long n = ((Number) value).longValue();
+                if (n < 0 || n > Integer.MAX_VALUE) {
+                    throw badValue(k.kubo + ": " + n + " is not from 0 to " + Integer.MAX_VALUE);
+                }
+                yield Long.toString(n);
+            }
+            case FLAG -> {
+                if (!(value instanceof Boolean b)) {
+                    throw badValue("failed to unmarshal " + quoted(value) + " into a flag: must be null/undefined, "
+                            + "true, or false");
+                }
+                yield b.toString();
+            }
+            case DURATION -> {
+                if (!(value instanceof String s)) {
+                    throw wrongType(k, value);
+                }
+                duration(s);
+                yield s;
+            }
+            case SIZE -> {
+                if (!(value instanceof String s)) {
+                    throw wrongType(k, value);
+                }
+                yield s;
+            }
+        };
+    }
+
+    private static String quoted(Object value) {
+        return "\"" + (value instanceof String s ? s : io.p2pkit.node.json.Json.write(value)) + "\"";
+    }
+
+    private static List<String> strings(Key k, Object value, boolean one) {
+        if (one && value instanceof String s) {
+            return List.of(s);
+        }
+        if (!(value instanceof List<?> list)) {
+            throw wrongType(k, value);
+        }
+        List<String> out = new ArrayList<>();
+        for (Object o : list) {
+            if (!(o instanceof String s)) {
+                throw wrongType(k, o);
+            }
+            out.add(s);
+        }
+        return out;
+    }
+
+    private static void multiaddr(Key k, String text) {
+        try {
+            Multiaddr.parse(text);
+        } catch (IllegalArgumentException e) { // a DecodeException among them
+            throw badValue(k.kubo + ": not a multiaddr: " + text + " (" + e.getMessage() + ")");
+        }
+    }
+
+    /**
+     * Checks a Go duration ({@code 300ms}, {@code 1h30m}), as Kubo's {@code time.ParseDuration}.
+     *
+     * @param text the duration
+     * @return it, at nanosecond precision
+     * @throws EditException with Go's text when it is not one
+     */
+    public static java.time.Duration duration(String text) {
+        if (text.strip().startsWith("-")) {
+            throw badValue("time: a negative duration \"" + text + "\" is not a period");
+        }
+        try {
+            return GoDurations.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw badValue(e.getMessage());
+        }
+    }
+
+    /**
+     * One entry of a config, found as Kubo's MapGetKV finds it: dotted, case-sensitive.
+     *
+     * @param config the config, in Kubo's shape
+     * @param key    the dotted key
+     * @return its value (a section is a map)
+     * @throws EditException with Kubo's text: {@code failed to get config value: "X not found"}, or
+     *                       {@code "X key is not a map"}
+     */
+    public static Object lookup(Map<String, Object> config, String key) {
+        Object cursor = config;
+        String[] parts = key.split("\\.", -1);
+        for (int i = 0; i < parts.length; i++) {
+            String sofar = String.join(".", Arrays.copyOfRange(parts, 0, i));
+            if (!(cursor instanceof Map<?, ?> m)) {
+                throw new EditException("failed to get config value: \"" + sofar + " key is not a map\"");
+            }
+            if (!m.containsKey(parts[i])) {
+                throw new EditException("failed to get config value: \"" + (sofar.isEmpty() ? "" : sofar + ".")
+                        + parts[i] + " not found\"");
+            }
+            cursor = m.get(parts[i]);
+        }
+        return cursor;
+    }
+
+    /** The JSON value of a file text, as Kubo shows it. */
+    private static Object value(Key k, String text) {
+        return switch (k.kind) {
+            case LIST -> split(text);
+            case ADDRESS -> text.equals("off") ? List.of() : text;
+            case COUNT -> parseCount(text);
+            case FLAG -> Boolean.parseBoolean(text.strip());
+            case WORD, DURATION, SIZE -> text.strip();
+        };
+    }
+
+    private static Object parseCount(String text) {
+        try {
+            return Long.parseLong(text.strip());
+        } catch (NumberFormatException e) {
+            return text.strip(); // shown as the file has it; the daemon reports it at start
+        }
+    }
+
+    /** A comma-separated list of the file, its blank items left out. */
+    public static List<String> split(String list) {
+        return Arrays.stream(list.split(",")).map(String::strip).filter(x -> !x.isEmpty()).toList();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void put(Map<String, Object> root, String dotted, Object value) {
+        String[] parts = dotted.split("\\.");
+        Map<String, Object> m = root;
+        for (int i = 0; i < parts.length - 1; i++) {
+            m = (Map<String, Object>) m.computeIfAbsent(parts[i], x -> new LinkedHashMap<String, Object>());
+        }
+        m.put(parts[parts.length - 1], value);
+    }
+
+    /**
+     * The sections of {@code a} and {@code b} merged, {@code b}'s values winning.
+     *
+     * @param a the base (the running node's settings)
+     * @param b the overlay (the file's)
+     * @return a new map
+     */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> merge(Map<String, Object> a, Map<String, Object> b) {
+        Map<String, Object> out = new LinkedHashMap<>(a);
+        for (Map.Entry<String, Object> e : b.entrySet()) {
+            if (out.get(e.getKey()) instanceof Map<?, ?> left && e.getValue() instanceof Map<?, ?> right) {
+                out.put(e.getKey(), merge((Map<String, Object>) left, (Map<String, Object>) right));
+            } else {
+                out.put(e.getKey(), e.getValue());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A change to a repository's config file: before and after.
+     *
+     * @param before the config read
+     * @param after  the config written (the same as before on a dry run)
+     */
+    public record Edit(RepoConfig before, RepoConfig after) {
+    }
+
+    /** Edits in this process one at a time, so that two RPC calls do not lose each other's change. */
+    private static final java.util.concurrent.locks.ReentrantLock EDITS = new java.util.concurrent.locks.ReentrantLock();
+
+    /**
+     * Reads a repository's config, changes it and, unless {@code dryRun}, writes it back atomically
+     * ({@link io.p2pkit.ipfs.repo.Repository#writeConfig}).
+     *
+     * @param root   the repository
+     * @param change the change; its exceptions reach the caller and nothing is written
+     * @param dryRun compute the change only
+     * @return the config before and after
+     * @throws java.io.IOException when the file cannot be read or written
+     */
+    public static Edit edit(java.nio.file.Path root, java.util.function.UnaryOperator<RepoConfig> change, boolean dryRun)
+            throws java.io.IOException {
+        EDITS.lock();
+        try {
+            RepoConfig before = io.p2pkit.ipfs.repo.Repository.readConfig(root);
+            RepoConfig after = change.apply(before);
+            if (!dryRun) {
+                io.p2pkit.ipfs.repo.Repository.writeConfig(root, after);
+            }
+            return new Edit(before, after);
+        } finally {
+            EDITS.unlock();
+        }
+    }
+
+    /**
+     * Parses JSON text as {@code ipfs config --json} does.
+     *
+     * @param json the text
+     * @return String, Boolean, Long, Double, List, Map (in the text's key order) or null
+     * @throws EditException {@code failed to unmarshal json. …} when it is not JSON
+     */
+    public static Object parseJson(String json) {
+        io.p2pkit.ipfs.ipld.Node node;
+        try {
+            node = io.p2pkit.ipfs.codec.dagjson.DagJson.DEFAULT.decode(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (RuntimeException e) { // a DecodeException among them
+            throw new EditException("failed to unmarshal json. " + e.getMessage());
+        }
+        return plain(node);
+    }
+
+    private static Object plain(io.p2pkit.ipfs.ipld.Node node) {
+        return switch (node) {
+            case io.p2pkit.ipfs.ipld.MapNode m -> {
+                Map<String, Object> out = new LinkedHashMap<>();
+                m.forEach((k, v) -> out.put(k, plain(v)));
+                yield out;
+            }
+            case io.p2pkit.ipfs.ipld.ListNode l -> {
+                List<Object> out = new ArrayList<>();
+                l.values().forEach(v -> out.add(plain(v)));
+                yield out;
+            }
+            case io.p2pkit.ipfs.ipld.StringNode str -> str.value();
+            case io.p2pkit.ipfs.ipld.BoolNode b -> b.value();
+            case io.p2pkit.ipfs.ipld.IntNode i -> i.fitsLong() ? (Object) i.longValue() : i.bigIntegerValue();
+            case io.p2pkit.ipfs.ipld.FloatNode f -> f.value();
+            case io.p2pkit.ipfs.ipld.NullNode n -> null;
+            default -> throw new EditException("failed to unmarshal json. " + node.kind() + " is not JSON config");
+        };
+    }
+}

@@ -1,0 +1,79 @@
+package io.p2pkit.node.rpc;
+
+import io.p2pkit.core.multiformats.Cid;
+import io.p2pkit.core.multiformats.Multicodec;
+import io.p2pkit.ipfs.block.Block;
+import io.p2pkit.ipfs.block.BlockSource;
+import io.p2pkit.ipfs.blockstore.Blockstore;
+import io.p2pkit.ipfs.block.LinkReader;
+import io.p2pkit.ipfs.bitswap.Bitswap;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The node's local blocks, where a block a read lacks is fetched over Bitswap first (and kept), as
+ * a Kubo node online reads through its exchange: only the blocks a command walks come, not whole
+ * DAGs. Each fetch fails after {@link NodeContent#FETCH_IDLE} without the block; with the request's
+ * {@code offline} option nothing is fetched, and a missing block is missing.
+ */
+final class FetchingBlocks implements BlockSource {
+    private static final LinkReader NO_LINKS = block -> List.of();
+
+    private final Blockstore local;
+    private final Optional<Bitswap> exchange;
+    private volatile Cid missing;
+
+    private FetchingBlocks(Blockstore local, Optional<Bitswap> exchange) {
+        this.local = local;
+        this.exchange = exchange;
+    }
+
+    /** The blocks a request's command reads: fetching unless the request is {@code offline}. */
+    static FetchingBlocks of(RpcRequest request) {
+        var content = NodeContent.content(request);
+        return new FetchingBlocks(content.repository().blocks().local(),
+                NodeContent.offline(request) ? Optional.empty() : Optional.of(content.bitswap()));
+    }
+
+    @Override
+    public Optional<Block> get(Cid cid) throws IOException {
+        Optional<Block> here = local.get(cid);
+        if (here.isEmpty() && exchange.isPresent() && cid.multihash().code() != Multicodec.IDENTITY) {
+            fetch(cid, NO_LINKS);
+            here = local.get(cid);
+        }
+        if (here.isEmpty()) {
+            missing = cid;
+        }
+        return here;
+    }
+
+    /** The last block a read lacked, for Kubo's error naming it. */
+    Optional<Cid> missing() {
+        return Optional.ofNullable(missing);
+    }
+
+    /**
+     * Makes sure {@code cid} is here, with the blocks it links to directly when {@code children}
+     * (one batch instead of one round trip each, as for a directory's entries).
+     */
+    void ensure(Cid cid, LinkReader children) throws IOException {
+        if (exchange.isPresent() && cid.multihash().code() != Multicodec.IDENTITY) {
+            fetch(cid, block -> block.cid().equals(cid) ? children.links(block) : List.of());
+        }
+    }
+
+    private void fetch(Cid cid, LinkReader links) throws IOException {
+        try {
+            exchange.orElseThrow().fetchDag(cid, links, (block, fetched) -> { }, NodeContent.FETCH_IDLE);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the command's deadline or its client's going away
+            throw new InterruptedIOException("interrupted while fetching " + cid);
+        } catch (IOException e) {
+            throw RpcError.failed("could not fetch " + cid + ": " + e.getMessage());
+        }
+    }
+}

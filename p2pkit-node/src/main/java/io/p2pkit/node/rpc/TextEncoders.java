@@ -1,0 +1,88 @@
+package io.p2pkit.node.rpc;
+
+import java.util.List;
+import java.util.Map;
+
+/** The texts Kubo's commands print, for {@code enc=text}: each takes the value the command wrote as JSON. */
+final class TextEncoders {
+    private TextEncoders() {
+    }
+
+    private static Object field(Object value, String name) {
+        return value instanceof Map<?, ?> m ? m.get(name) : null;
+    }
+
+    /** A list field; empty in a value of another kind (a progress event). */
+    private static List<?> list(Object value, String name) {
+        return field(value, name) instanceof List<?> l ? l : List.of();
+    }
+
+    /** {@code ipfs version 0.39.0} */
+    static String version(RpcRequest req, Object v) {
+        return "ipfs version " + field(v, "Version") + "\n";
+    }
+
+    /** {@code Key: <cid>} and {@code Size: <n>} lines. */
+    static String blockStat(RpcRequest req, Object v) {
+        return "Key: " + field(v, "Key") + "\nSize: " + field(v, "Size") + "\n";
+    }
+
+    /** The new block's CID. */
+    static String key(RpcRequest req, Object v) {
+        return field(v, "Key") + "\n";
+    }
+
+    /** The new node's CID. */
+    static String dagPut(RpcRequest req, Object v) {
+        return field(field(v, "Cid"), "/") + "\n";
+    }
+
+    /** {@code pinned <cid> recursively} (or {@code directly}) per pin. */
+    static String pinned(RpcRequest req, Object v) {
+        String how = req.bool("recursive") ? "recursively" : "directly";
+        StringBuilder b = new StringBuilder();
+        list(v, "Pins").forEach(c -> b.append("pinned ").append(c).append(' ').append(how).append('\n'));
+        return b.toString();
+    }
+
+    /** {@code unpinned <cid>} per pin. */
+    static String unpinned(RpcRequest req, Object v) {
+        StringBuilder b = new StringBuilder();
+        list(v, "Pins").forEach(c -> b.append("unpinned ").append(c).append('\n'));
+        return b.toString();
+    }
+
+    /** The new key's name ({@code k51…}). */
+    static String keyId(RpcRequest req, Object v) {
+        return field(v, "Id") + "\n";
+    }
+
+    /** One key name a line. */
+    static String keyNames(RpcRequest req, Object v) {
+        StringBuilder b = new StringBuilder();
+        list(v, "Keys").forEach(k -> b.append(field(k, "Name")).append('\n'));
+        return b.toString();
+    }
+
+    /** {@code Published to <name>: <path>} */
+    static String published(RpcRequest req, Object v) {
+        return "Published to " + field(v, "Name") + ": " + field(v, "Value") + "\n";
+    }
+
+    /** The resolved path. */
+    static String path(RpcRequest req, Object v) {
+        return field(v, "Path") + "\n";
+    }
+
+    /** {@code NumObjects: 3}, {@code RepoSize:   29919}, … with the values in one column. */
+    static String repoStat(RpcRequest req, Object v) {
+        StringBuilder b = new StringBuilder();
+        for (String k : List.of("NumObjects", "RepoSize", "StorageMax", "RepoPath", "Version")) {
+            Object value = field(v, k);
+            if (value != null) {
+                b.append(String.format("%-12s%s\n", k + ":", value));
+            }
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,91 @@
+package io.p2pkit.node.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The AOT cache's training run ({@code scripts/aot-train}) as the build runs it: every step
+ * succeeds, the JVM writes a cache, and a JVM that must use it ({@code -XX:AOTMode=on}, which
+ * fails rather than start without it) runs {@code p2pkit version} with it.
+ */
+class AotTrainingTest {
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void trainingRunMakesACacheThatTheNextStartUses(@TempDir Path dir) throws Exception {
+        Path home = Files.createDirectory(dir.resolve("home"));
+        Path cache = dir.resolve("p2pkit-node.aot");
+        String classpath = jarredClasspath(Files.createDirectory(dir.resolve("jars")));
+        Result training = java(dir, home, classpath, List.of("-XX:AOTCacheOutput=" + cache, "-XX:-AOTClassLinking"),
+                AotTraining.class.getName());
+        assertEquals(0, training.status(), training.output());
+        assertTrue(Files.size(cache) > 0);
+
+        Result version = java(dir, home, classpath, List.of("-XX:AOTCache=" + cache, "-XX:AOTMode=on"),
+                Main.class.getName(), "version");
+        assertEquals(0, version.status(), version.output());
+        assertTrue(version.output().startsWith("p2pkit version "), version.output());
+    }
+
+    private record Result(int status, String output) {
+    }
+
+    /**
+     * This test's classpath with each directory (target/classes) packed into a jar, as in the
+     * built command: the JVM makes no AOT cache over class directories.
+     */
+    private static String jarredClasspath(Path jars) throws IOException {
+        List<String> out = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            Path p = Path.of(entry);
+            if (!Files.isDirectory(p)) {
+                out.add(entry);
+                continue;
+            }
+            Path jar = jars.resolve(out.size() + ".jar");
+            try (JarOutputStream zip = new JarOutputStream(Files.newOutputStream(jar));
+                 Stream<Path> files = Files.walk(p)) {
+                for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+                    zip.putNextEntry(new JarEntry(p.relativize(f).toString().replace(File.separatorChar, '/')));
+                    Files.copy(f, zip);
+                    zip.closeEntry();
+                }
+            }
+            out.add(jar.toString());
+        }
+        return String.join(File.pathSeparator, out);
+    }
+
+    private static Result java(Path dir, Path home, String classpath, List<String> jvm, String main, String... args)
+            throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.addAll(jvm);
+        cmd.addAll(List.of("-Xlog:disable", "-Xlog:all=error:stderr", "-cp", classpath, main));
+        cmd.addAll(List.of(args));
+        Path out = Files.createTempFile(dir, "java", ".out");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
+        pb.environment().put("P2PKIT_HOME", home.toString());
+        Process p = pb.start();
+        if (!p.waitFor(4, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new AssertionError("timed out: " + cmd);
+        }
+        return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,117 @@
+package io.p2pkit.node.cli;
+
+import io.p2pkit.ipfs.repo.Repository;
+import io.p2pkit.testing.TinyJson;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code p2pkit config}: Kubo's keys on the repository's config file, and a daemon started on what it wrote. */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class ConfigCommandTest {
+    @Test
+    void setsAndGetsKeysAsKuboDoes(@TempDir Path home) {
+        RepoFixture repo = RepoFixture.init(home);
+        assertEquals("", repo.ok("config", "Addresses.Gateway", "/ip4/127.0.0.1/tcp/8081"));
+        assertEquals("/ip4/127.0.0.1/tcp/8081", repo.ok("config", "Addresses.Gateway"));
+        repo.ok("config", "--json", "Swarm.ConnMgr.HighWater", "200");
+        assertEquals("200", repo.ok("config", "Swarm.ConnMgr.HighWater"));
+        repo.ok("config", "--bool", "Discovery.MDNS.Enabled", "false");
+        assertEquals("false", repo.ok("config", "Discovery.MDNS.Enabled"));
+        assertEquals("{\n  \"HighWater\": 200\n}", repo.ok("config", "Swarm.ConnMgr"));
+        assertEquals("/ip4/127.0.0.1/tcp/5001", repo.ok("config", "Addresses.API"), "the daemon's default");
+        assertEquals("10GB", repo.ok("config", "Datastore.StorageMax"));
+
+        CliRunner wrongType = repo.run("config", "Swarm.ConnMgr.HighWater", "300");
+        assertEquals(1, wrongType.status());
+        assertTrue(wrongType.err().contains("json: cannot unmarshal string into Go struct field "
+                + "ConnMgr.Swarm.ConnMgr.HighWater of type int64 (maybe use --json?)"), wrongType.err());
+        CliRunner unknown = repo.run("config", "Swarm.Nope", "x");
+        assertEquals(1, unknown.status());
+        assertTrue(unknown.err().contains("p2pkit has no config key \"Swarm.Nope\""), unknown.err());
+        CliRunner notJson = repo.run("config", "--json", "Addresses.Swarm", "nojson");
+        assertTrue(notJson.err().contains("failed to unmarshal json. "), notJson.err());
+        CliRunner missing = repo.run("config", "Swarm.Nope");
+        assertTrue(missing.err().contains("failed to get config value: \"Swarm.Nope not found\""), missing.err());
+        assertEquals("200", repo.ok("config", "Swarm.ConnMgr.HighWater"), "a refused change changes nothing");
+    }
+
+    @Test
+    void showReplaceAndProfiles(@TempDir Path home, @TempDir Path other) throws Exception {
+        RepoFixture repo = RepoFixture.init(home);
+        repo.ok("config", "--json", "Swarm.ConnMgr.LowWater", "7");
+        String shown = repo.ok("config", "show");
+        Map<?, ?> doc = (Map<?, ?>) TinyJson.parse(shown);
+        assertEquals(7L, ((Number) ((Map<?, ?>) ((Map<?, ?>) doc.get("Swarm")).get("ConnMgr")).get("LowWater")).longValue());
+        assertTrue(doc.containsKey("Addresses") && doc.containsKey("Datastore"), shown);
+
+        // what one repository shows, another takes with replace
+        RepoFixture second = RepoFixture.init(other);
+        Path file = Files.writeString(home.resolve("kubo-config.json"), shown.replace("\"LowWater\": 7", "\"LowWater\": 9"));
+        CliRunner replaced = second.run("config", "replace", file.toString());
+        assertEquals(0, replaced.status(), replaced.err());
+        assertEquals("9", second.ok("config", "Swarm.ConnMgr.LowWater"));
+        Files.writeString(file, "{\"Swarm\":{\"ConnMgr\":{\"HighWater\":30}},\"Pubsub\":{\"Router\":\"gossipsub\"}}");
+        CliRunner partial = second.run("config", "replace", file.toString());
+        assertTrue(partial.err().contains("left out (p2pkit has no such settings): Pubsub.Router"), partial.err());
+        assertTrue(second.run("config", "Swarm.ConnMgr.LowWater").status() != 0, "replaced as a whole");
+
+        assertFalse(Repository.readConfig(home).disk().syncWrites(), "the fixture's test profile");
+        String dry = repo.ok("config", "profile", "apply", "lowpower", "--dry-run");
+        assertTrue(dry.contains("would change:") && dry.contains("blockstore.memory.maxBlocks: 16384 -> 4096"), dry);
+        assertEquals(16384, Repository.readConfig(home).tiers().memoryMaxBlocks());
+        repo.ok("config", "profile", "apply", "lowpower");
+        assertEquals(4096, Repository.readConfig(home).tiers().memoryMaxBlocks());
+        CliRunner unknown = repo.run("config", "profile", "apply", "server");
+        assertTrue(unknown.err().contains("unknown profile 'server'"), unknown.err());
+    }
+
+    private static final Pattern API = Pattern.compile(".*\"api\":\"http://127\\.0\\.0\\.1:(\\d+)\".*");
+    private static final Pattern GATEWAY = Pattern.compile(".*\"gateway\":\"http://127\\.0\\.0\\.1:(\\d+)\".*");
+
+    @Test
+    void aDaemonStartsWithWhatTheCommandWroteAndItsOptionsWin(@TempDir Path home) throws Exception {
+        RepoFixture repo = RepoFixture.init(home);
+        repo.ok("config", "--json", "Addresses.Swarm", "[\"/ip4/127.0.0.1/tcp/0\"]");
+        repo.ok("config", "Addresses.API", "/ip4/127.0.0.1/tcp/0");
+        repo.ok("config", "Addresses.Gateway", "/ip4/127.0.0.1/tcp/0");
+        repo.ok("config", "--bool", "Discovery.MDNS.Enabled", "false");
+        repo.ok("config", "Routing.Type", "none");
+
+        try (DaemonAndPingTest.Daemon d = DaemonAndPingTest.Daemon.command(home, "daemon", "--json")) {
+            String ready = d.next("{\"event\":\"ready\"");
+            Matcher api = API.matcher(ready);
+            Matcher gateway = GATEWAY.matcher(ready);
+            assertTrue(api.matches() && gateway.matches(), ready);
+            assertNotEquals("5001", api.group(1), "the file's port 0, not the default");
+            assertNotEquals("8080", gateway.group(1), "the file's port 0, not the default");
+            assertTrue(ready.contains("\"addrs\":[\"/ip4/127.0.0.1/tcp/"), ready);
+            assertFalse(ready.contains("0.0.0.0") || ready.contains("/udp/"), "only the file's swarm address: " + ready);
+            assertFalse(ready.contains("\"mdns\""), ready);
+
+            // an edit while it runs goes to the file, and says the daemon takes it at its next start
+            CliRunner later = repo.run("config", "Addresses.Gateway", "/ip4/127.0.0.1/tcp/0");
+            assertEquals(0, later.status(), later.err());
+            assertTrue(later.err().contains("the change takes effect when it starts again"), later.err());
+        }
+        try (DaemonAndPingTest.Daemon d = DaemonAndPingTest.Daemon.command(home, "daemon", "--json", "--gateway", "off",
+                "--listen", "/ip4/127.0.0.1/udp/0/webrtc-direct")) {
+            String ready = d.next("{\"event\":\"ready\"");
+            assertFalse(ready.contains("\"gateway\""), "--gateway off wins over the file: " + ready);
+            assertTrue(ready.contains("/webrtc-direct") && !ready.contains("/tcp/"), "--listen wins: " + ready);
+            assertTrue(API.matcher(ready).matches(), ready);
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package io.p2pkit.node.cli;
+
+import io.p2pkit.testing.Dnsmasq;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code p2pkit name resolve} of DNSLink names against a real dnsmasq: DNS alone, no bootstrap peer needed. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class NameResolveDnsLinkTest {
+    private static final String CID = "bafkreicysg23kiwv34eg2d7qweipxwosdo2py4ldv42nbauguluen5v6am";
+
+    @Test
+    void aDnsLinkNameResolvesWithoutTheDht() throws Exception {
+        Dnsmasq.required();
+        try (Dnsmasq dns = Dnsmasq.start(List.of("--local=/#/", "--txt-record=_dnslink.site.test,dnslink=/ipfs/" + CID,
+                "--txt-record=_dnslink.chain.test,dnslink=/ipns/site.test/x"))) {
+            String server = "127.0.0.1:" + dns.address().getPort();
+            CliRunner all = CliRunner.run("name", "resolve", "--dns-server", server, "chain.test");
+            assertEquals(0, all.status(), all.err());
+            assertEquals("/ipfs/" + CID + "/x\n", all.out());
+            CliRunner one = CliRunner.run("name", "resolve", "--dns-server", server, "--recursive=false", "/ipns/chain.test");
+            assertEquals("/ipns/site.test/x\n", one.out());
+            CliRunner missing = CliRunner.run("name", "resolve", "--dns-server", server, "missing.test");
+            assertEquals(1, missing.status());
+            assertTrue(missing.err().contains("no DNSLink record"), missing.err());
+        }
+    }
+}

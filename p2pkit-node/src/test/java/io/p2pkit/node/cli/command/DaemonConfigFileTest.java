@@ -1,0 +1,124 @@
+package io.p2pkit.node.cli.command;
+
+import io.p2pkit.ipfs.repo.RepoConfig;
+import io.p2pkit.ipfs.repo.Repository;
+import io.p2pkit.nat.autonat.AutoNatConfig;
+import io.p2pkit.node.NodeConfig;
+import io.p2pkit.node.cli.Console;
+import io.p2pkit.node.cli.UsageException;
+import io.p2pkit.node.config.KuboConfig;
+import io.p2pkit.node.exchange.ReprovideStrategy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What {@code p2pkit daemon} takes from the repository's config file, and how its options win over it. */
+@Timeout(30)
+class DaemonConfigFileTest {
+    private static NodeConfig daemon(Path repo, String... options) throws Exception {
+        List<String> args = new ArrayList<>(List.of("--repo-dir", repo.toString(), "--identity",
+                repo.resolveSibling("id.key").toString()));
+        args.addAll(List.of(options));
+        DaemonCommand command = new DaemonCommand();
+        new CommandLine(command).parseArgs(args.toArray(String[]::new));
+        PrintStream sink = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        return command.config(new Console(sink, sink));
+    }
+
+    private static Path repo(Path dir, Map<String, Object> kubo) throws Exception {
+        Path repo = dir.resolve("repo");
+        RepoConfig c = RepoConfig.defaults();
+        for (Map.Entry<String, Object> e : kubo.entrySet()) {
+            c = KuboConfig.set(c, e.getKey(), e.getValue());
+        }
+        Repository.init(repo, c);
+        return repo;
+    }
+
+    @Test
+    void theFilesSettingsReachTheNode(@TempDir Path dir) throws Exception {
+        Path repo = repo(dir, Map.of(
+                "Addresses.Swarm", List.of("/ip4/127.0.0.1/tcp/0"),
+                "Swarm.ConnMgr", Map.of("LowWater", 11L, "HighWater", 22L, "GracePeriod", "45s"),
+                "Swarm.RelayService.Enabled", true,
+                "Swarm.RelayClient.Enabled", false,
+                "Swarm.EnableHolePunching", false,
+                "AutoNAT.ServiceMode", "disabled",
+                "Discovery.MDNS.Enabled", false,
+                "Routing.Type", "dhtclient",
+                "Reprovider", Map.of("Strategy", "pinned", "Interval", "12h")));
+        NodeConfig c = daemon(repo);
+        assertEquals(11, c.connections().lowWater());
+        assertEquals(22, c.connections().highWater());
+        assertEquals(Duration.ofSeconds(45), c.connections().gracePeriod());
+        assertTrue(c.relayService().isPresent());
+        assertTrue(c.autoRelay().isEmpty());
+        assertFalse(c.holePunching());
+        assertEquals(AutoNatConfig.ServiceMode.DISABLED, c.autoNat().orElseThrow().serviceMode());
+        assertTrue(c.mdns().isEmpty());
+        assertEquals("CLIENT", c.dht().orElseThrow().mode().name());
+        assertEquals(ReprovideStrategy.PINNED, c.content().orElseThrow().reprovide());
+        assertEquals(Duration.ofHours(12), c.content().orElseThrow().reprovideInterval());
+        assertEquals("[/ip4/127.0.0.1/tcp/0]", c.listen().toString());
+    }
+
+    @Test
+    void optionsWinOverTheFile(@TempDir Path dir) throws Exception {
+        Path repo = repo(dir, Map.of(
+                "Swarm.ConnMgr", Map.of("LowWater", 11L, "HighWater", 22L),
+                "Swarm.EnableHolePunching", false,
+                "Routing.Type", "dhtclient",
+                "Reprovider.Strategy", "pinned"));
+        NodeConfig c = daemon(repo, "--conn-high", "99", "--hole-punching", "enabled", "--dht", "off",
+                "--reprovider-strategy", "roots", "--listen", "/ip4/127.0.0.1/tcp/0");
+        assertEquals(11, c.connections().lowWater(), "the file's, where no option is given");
+        assertEquals(99, c.connections().highWater());
+        assertTrue(c.holePunching());
+        assertTrue(c.dht().isEmpty());
+        assertEquals(ReprovideStrategy.ROOTS, c.content().orElseThrow().reprovide());
+    }
+
+    @Test
+    void aZeroReproviderIntervalAnnouncesNothingAndAHandEditedMistakeIsNamed(@TempDir Path dir) throws Exception {
+        Path repo = repo(dir, Map.of("Reprovider.Interval", "0"));
+        assertEquals(ReprovideStrategy.NONE, daemon(repo, "--listen", "/ip4/127.0.0.1/tcp/0").content().orElseThrow().reprovide());
+        Repository.writeConfig(repo, Repository.readConfig(repo).with("swarm.connMgr.highWater", "many"));
+        UsageException e = assertThrows(UsageException.class, () -> daemon(repo, "--listen", "/ip4/127.0.0.1/tcp/0"));
+        assertEquals("the repository's config: swarm.connMgr.highWater: 'many' is not a whole number", e.getMessage());
+    }
+    @Test
+    void announceSettingsComeFromTheFileUnlessAnOptionIsGiven(@TempDir Path dir) throws Exception {
+        Path repo = repo(dir, Map.of(
+                "Addresses.Announce", List.of("/ip4/11.1.1.1/tcp/4001"),
+                "Addresses.AppendAnnounce", List.of("/ip4/11.2.2.2/tcp/4001"),
+                "Addresses.NoAnnounce", List.of("/ip4/10.0.0.0/ipcidr/8")));
+        var policy = daemon(repo, "--listen", "/ip4/127.0.0.1/tcp/0").addressPolicy();
+        assertEquals("[/ip4/11.1.1.1/tcp/4001]", policy.announce().toString());
+        assertEquals("[/ip4/11.2.2.2/tcp/4001]", policy.append().toString());
+        assertEquals("[/ip4/10.0.0.0/ipcidr/8]", policy.noAnnounce().toString());
+
+        var given = daemon(repo, "--listen", "/ip4/127.0.0.1/tcp/0", "--announce", "/ip4/11.3.3.3/tcp/1",
+                "--announce", "/ip4/11.4.4.4/tcp/1").addressPolicy();
+        assertEquals("[/ip4/11.3.3.3/tcp/1, /ip4/11.4.4.4/tcp/1]", given.announce().toString(), "the option wins");
+        assertEquals("[/ip4/11.2.2.2/tcp/4001]", given.append().toString(), "the file's, where no option is given");
+
+        UsageException bad = assertThrows(UsageException.class,
+                () -> daemon(repo, "--listen", "/ip4/127.0.0.1/tcp/0", "--no-announce", "/ip4/10.0.0.0/ipcidr/40"));
+        assertTrue(bad.getMessage().startsWith("--no-announce: "), bad.getMessage());
+    }
+}

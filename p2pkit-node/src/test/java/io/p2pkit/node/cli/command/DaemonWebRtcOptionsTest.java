@@ -1,0 +1,51 @@
+package io.p2pkit.node.cli.command;
+
+import io.p2pkit.core.multiaddr.Multiaddr;
+import io.p2pkit.node.NodeConfig;
+import io.p2pkit.node.cli.UsageException;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code --webrtc} and {@code --webrtc-candidate}: what they turn on, and what they refuse. */
+class DaemonWebRtcOptionsTest {
+    private static final List<Multiaddr> TCP = List.of(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"));
+
+    @Test
+    void offUnlessAskedForAndOnWithAWebRtcListenAddress() {
+        assertEquals(Optional.empty(), DaemonCommand.webRtcConfig(false, List.of(), TCP, false));
+        assertTrue(DaemonCommand.webRtcConfig(false, List.of(), List.of(NodeConfig.WEBRTC_LISTEN), false).isPresent());
+        NodeConfig.WebRtc on = DaemonCommand.webRtcConfig(true, List.of(), TCP, false).orElseThrow();
+        assertEquals(List.of(), on.hostCandidates(), "the machine's addresses");
+        assertEquals(List.of(TCP.get(0), NodeConfig.WEBRTC_LISTEN), DaemonCommand.withWebRtc(TCP));
+        assertEquals(List.of(NodeConfig.WEBRTC_LISTEN), DaemonCommand.withWebRtc(List.of(NodeConfig.WEBRTC_LISTEN)));
+    }
+
+    @Test
+    void candidatesAreIpv4Literals() throws Exception {
+        assertEquals(List.of(InetAddress.getByName("127.0.0.1"), InetAddress.getByName("192.0.2.7")),
+                DaemonCommand.webRtcConfig(true, List.of("127.0.0.1", "192.0.2.7"), TCP, false).orElseThrow()
+                        .hostCandidates());
+        for (String bad : List.of("localhost", "::1", "300.1.1.1")) {
+            UsageException e = assertThrows(UsageException.class,
+                    () -> DaemonCommand.webRtcConfig(true, List.of(bad), TCP, false));
+            assertTrue(e.getMessage().contains("not an IPv4 address"), e.getMessage());
+        }
+    }
+
+    @Test
+    void candidatesNeedWebRtcAndAPrivateNetworkRefusesIt() {
+        UsageException alone = assertThrows(UsageException.class,
+                () -> DaemonCommand.webRtcConfig(false, List.of("127.0.0.1"), TCP, false));
+        assertTrue(alone.getMessage().contains("needs --webrtc"), alone.getMessage());
+        UsageException pnet = assertThrows(UsageException.class,
+                () -> DaemonCommand.webRtcConfig(true, List.of(), TCP, true));
+        assertTrue(pnet.getMessage().contains("private network"), pnet.getMessage());
+    }
+}

@@ -1,0 +1,179 @@
+package io.p2pkit.node.config;
+
+import io.p2pkit.ipfs.repo.RepoConfig;
+import io.p2pkit.ipfs.repo.Repository;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The table between Kubo's config keys and the repository's config file: values, sections, errors, files. */
+@Timeout(30)
+class KuboConfigTest {
+    private static final RepoConfig EMPTY = RepoConfig.defaults();
+
+    @Test
+    void eachKindIsStoredUnderItsFileKeyAndShownInKubosShape() {
+        RepoConfig c = EMPTY;
+        c = KuboConfig.set(c, "Addresses.Gateway", "/ip4/127.0.0.1/tcp/8081");
+        c = KuboConfig.set(c, "Addresses.Swarm", List.of("/ip4/0.0.0.0/tcp/4001", "/ip4/0.0.0.0/udp/4001/quic-v1"));
+        c = KuboConfig.set(c, "Swarm.ConnMgr.HighWater", 200L);
+        c = KuboConfig.set(c, "Swarm.ConnMgr.GracePeriod", "1m30s");
+        c = KuboConfig.set(c, "Discovery.MDNS.Enabled", false);
+        c = KuboConfig.set(c, "Datastore.StorageMax", "20GB");
+        c = KuboConfig.set(c, "Routing.Type", "dhtclient");
+        c = KuboConfig.set(c, "API.HTTPHeaders.Access-Control-Allow-Origin", List.of("https://webui.example"));
+        assertEquals("/ip4/127.0.0.1/tcp/8081", c.get("addresses.gateway").orElseThrow());
+        assertEquals("/ip4/0.0.0.0/tcp/4001, /ip4/0.0.0.0/udp/4001/quic-v1", c.get("addresses.swarm").orElseThrow());
+        assertEquals("200", c.get("swarm.connMgr.highWater").orElseThrow());
+        assertEquals("1m30s", c.get("swarm.connMgr.gracePeriod").orElseThrow());
+        assertEquals("false", c.get("discovery.mdns.enabled").orElseThrow());
+        assertEquals(20_000_000_000L, c.tiers().diskQuotaBytes(), "Datastore.StorageMax is the storage key");
+        assertEquals("https://webui.example", c.get("api.allowedOrigins").orElseThrow());
+
+        Map<String, Object> shown = KuboConfig.show(c);
+        assertEquals(Map.of("Gateway", "/ip4/127.0.0.1/tcp/8081", "Swarm",
+                List.of("/ip4/0.0.0.0/tcp/4001", "/ip4/0.0.0.0/udp/4001/quic-v1")), shown.get("Addresses"));
+        assertEquals(Map.of("ConnMgr", Map.of("HighWater", 200L, "GracePeriod", "1m30s")), shown.get("Swarm"));
+        assertEquals(Map.of("MDNS", Map.of("Enabled", false)), shown.get("Discovery"));
+        assertEquals("20GB", ((Map<?, ?>) shown.get("Datastore")).get("StorageMax"));
+        assertEquals(Map.of("HTTPHeaders", Map.of("Access-Control-Allow-Origin", List.of("https://webui.example"))),
+                shown.get("API"));
+        // the file round-trips
+        assertEquals(shown, KuboConfig.show(RepoConfig.parse(c.format())));
+    }
+
+    @Test
+    void anEmptyAddressListTurnsTheServerOffAndOneStringOrOneItemIsTheAddress() {
+        RepoConfig off = KuboConfig.set(EMPTY, "Addresses.Gateway", KuboConfig.parseJson("[]"));
+        assertEquals("off", off.get("addresses.gateway").orElseThrow());
+        assertEquals(List.of(), ((Map<?, ?>) KuboConfig.show(off).get("Addresses")).get("Gateway"));
+        RepoConfig one = KuboConfig.set(EMPTY, "Addresses.API", KuboConfig.parseJson("[\"/ip4/127.0.0.1/tcp/5002\"]"));
+        assertEquals("/ip4/127.0.0.1/tcp/5002", one.get("addresses.api").orElseThrow());
+        KuboConfig.EditException two = assertThrows(KuboConfig.EditException.class, () -> KuboConfig.set(EMPTY,
+                "Addresses.API", List.of("/ip4/127.0.0.1/tcp/1", "/ip4/127.0.0.1/tcp/2")));
+        assertTrue(two.getMessage().contains("one address"), two.getMessage());
+    }
+
+    @Test
+    void aSectionIsSetAsAWhole() {
+        RepoConfig c = KuboConfig.set(EMPTY, "Swarm.ConnMgr.GracePeriod", "20s");
+        c = KuboConfig.set(c, "Swarm.ConnMgr", KuboConfig.parseJson("{\"LowWater\":10,\"HighWater\":20}"));
+        assertEquals("10", c.get("swarm.connMgr.lowWater").orElseThrow());
+        assertEquals("20", c.get("swarm.connMgr.highWater").orElseThrow());
+        assertTrue(c.get("swarm.connMgr.gracePeriod").isEmpty(), "the section's other keys are removed");
+        KuboConfig.EditException unknown = assertThrows(KuboConfig.EditException.class,
+                () -> KuboConfig.set(EMPTY, "Swarm.ConnMgr", Map.of("Type", "basic")));
+        assertTrue(unknown.getMessage().contains("\"Swarm.ConnMgr.Type\""), unknown.getMessage());
+    }
+
+    @Test
+    void wrongKeysAndValuesGetKubosTexts() {
+        assertEquals("failed to set config value: failure to decode config: json: cannot unmarshal string into Go "
+                        + "struct field ConnMgr.Swarm.ConnMgr.HighWater of type int64 (maybe use --json?)",
+                assertThrows(KuboConfig.EditException.class,
+                        () -> KuboConfig.set(EMPTY, "Swarm.ConnMgr.HighWater", "200")).getMessage());
+        assertEquals("failed to set config value: failure to decode config: failed to unmarshal \"3\" into a flag: "
+                        + "must be null/undefined, true, or false (maybe use --json?)",
+                assertThrows(KuboConfig.EditException.class,
+                        () -> KuboConfig.set(EMPTY, "Swarm.RelayService.Enabled", 3L)).getMessage());
+        assertEquals("failed to set config value: failure to decode config: time: missing unit in duration \"5\" "
+                        + "(maybe use --json?)",
+                assertThrows(KuboConfig.EditException.class,
+                        () -> KuboConfig.set(EMPTY, "Swarm.ConnMgr.GracePeriod", "5")).getMessage());
+        assertTrue(assertThrows(KuboConfig.EditException.class, () -> KuboConfig.parseJson("nojson"))
+                .getMessage().startsWith("failed to unmarshal json. "));
+        String unknown = assertThrows(KuboConfig.EditException.class,
+                () -> KuboConfig.set(EMPTY, "Swarm.Nope", "x")).getMessage();
+        assertTrue(unknown.startsWith("failed to set config value: p2pkit has no config key \"Swarm.Nope\""), unknown);
+        assertTrue(assertThrows(KuboConfig.EditException.class, () -> KuboConfig.set(EMPTY, "Routing.Type", "fast"))
+                .getMessage().contains("'fast' is not one of auto, autoclient"));
+        assertTrue(assertThrows(KuboConfig.EditException.class,
+                () -> KuboConfig.set(EMPTY, "Addresses.Swarm", List.of("/ip4/1.2.3.4/tcp/x"))).getMessage()
+                .contains("not a multiaddr"));
+        assertTrue(assertThrows(KuboConfig.EditException.class,
+                () -> KuboConfig.set(EMPTY, "Bootstrap", List.of("/ip4/127.0.0.1/tcp/4001"))).getMessage()
+                .contains("does not end in /p2p/"));
+        assertTrue(assertThrows(KuboConfig.EditException.class,
+                () -> KuboConfig.set(EMPTY, "Datastore.StorageMax", "lots")).getMessage()
+                .contains("blockstore.storageMax"), "the storage key's own check names it");
+    }
+
+    @Test
+    void goDurations() {
+        assertEquals(Duration.ofSeconds(90), KuboConfig.duration("1m30s"));
+        assertEquals(Duration.ofHours(22), KuboConfig.duration("22h"));
+        assertEquals(Duration.ofMillis(1500), KuboConfig.duration("1.5s"));
+        assertEquals(Duration.ZERO, KuboConfig.duration("0"));
+        assertThrows(KuboConfig.EditException.class, () -> KuboConfig.duration("1x"));
+        assertThrows(KuboConfig.EditException.class, () -> KuboConfig.duration(""));
+    }
+
+    @Test
+    void replaceTakesTheKeysP2pkitHasAndNamesTheOthers() {
+        RepoConfig c = KuboConfig.set(EMPTY, "Swarm.ConnMgr.LowWater", 5L);
+        Object doc = KuboConfig.parseJson("""
+                {"Identity":{"PeerID":"12D3KooWx"},
+                 "Addresses":{"API":"/ip4/127.0.0.1/tcp/5011","Swarm":["/ip4/127.0.0.1/tcp/4011"],"Announce":[]},
+                 "Swarm":{"ConnMgr":{"HighWater":50},"DisableNatPortMap":true},
+                 "Datastore":{"StorageMax":"1GB","GCPeriod":"1h"}}""");
+        List<String> ignored = new ArrayList<>();
+        RepoConfig r = KuboConfig.replace(c, (Map<?, ?>) doc, ignored);
+        assertEquals("/ip4/127.0.0.1/tcp/5011", r.get("addresses.api").orElseThrow());
+        assertEquals("50", r.get("swarm.connMgr.highWater").orElseThrow());
+        assertTrue(r.get("swarm.connMgr.lowWater").isEmpty(), "replaced: what the document leaves out goes");
+        assertEquals(1_000_000_000L, r.tiers().diskQuotaBytes());
+        assertEquals(List.of("Datastore.GCPeriod", "Swarm.DisableNatPortMap"), ignored, "Addresses.Announce is one p2pkit has");
+        // what show gives, replace takes back unchanged
+        assertEquals(KuboConfig.show(r), KuboConfig.show(KuboConfig.replace(EMPTY, KuboConfig.show(r), new ArrayList<>())));
+    }
+
+    @Test
+    void profilesAreInitsAndAnUnknownOneIsNamed() {
+        assertFalse(KuboConfig.applyProfile(EMPTY, "test").disk().syncWrites());
+        assertEquals(4096, KuboConfig.applyProfile(EMPTY, "lowpower").tiers().memoryMaxBlocks());
+        assertEquals("unixfs-v1-2025", KuboConfig.applyProfile(EMPTY, "unixfs-v1-2025").get("import.profile").orElseThrow());
+        assertTrue(assertThrows(KuboConfig.EditException.class, () -> KuboConfig.applyProfile(EMPTY, "server"))
+                .getMessage().contains("unknown profile 'server'"));
+    }
+
+    @Test
+    void anEditIsWrittenWholeAndADryRunOrAFailedOneWritesNothing(@TempDir Path dir) throws Exception {
+        Path repo = dir.resolve("repo");
+        Repository.init(repo, EMPTY);
+        byte[] before = Files.readAllBytes(repo.resolve("config"));
+        KuboConfig.Edit dry = KuboConfig.edit(repo, c -> KuboConfig.applyProfile(c, "test"), true);
+        assertFalse(dry.after().disk().syncWrites());
+        assertEquals(new String(before), Files.readString(repo.resolve("config")));
+        assertThrows(KuboConfig.EditException.class,
+                () -> KuboConfig.edit(repo, c -> KuboConfig.set(c, "Nope", "x"), false));
+        assertEquals(new String(before), Files.readString(repo.resolve("config")));
+        KuboConfig.edit(repo, c -> KuboConfig.set(c, "Routing.Type", "none"), false);
+        assertEquals("none", Repository.readConfig(repo).get("routing.type").orElseThrow());
+        try (var files = Files.list(repo)) {
+            assertEquals(List.of(), files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("put-")).toList(),
+                    "no temporary file is left");
+        }
+    }
+
+    @Test
+    void theFileOverlaysTheRunningSettings() {
+        Map<String, Object> running = Map.of("Addresses", Map.of("API", "/ip4/127.0.0.1/tcp/5001", "Swarm", List.of()),
+                "Routing", Map.of("Type", "dht"));
+        Map<String, Object> merged = KuboConfig.merge(running,
+                KuboConfig.show(KuboConfig.set(EMPTY, "Addresses.API", "/ip4/127.0.0.1/tcp/5999")));
+        assertEquals(Map.of("API", "/ip4/127.0.0.1/tcp/5999", "Swarm", List.of()), merged.get("Addresses"));
+        assertEquals(Map.of("Type", "dht"), merged.get("Routing"));
+    }
+}

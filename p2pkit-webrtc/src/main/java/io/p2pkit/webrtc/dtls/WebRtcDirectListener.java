@@ -1,0 +1,168 @@
+package io.p2pkit.webrtc.dtls;
+
+import io.p2pkit.core.multiaddr.Multiaddr;
+import io.p2pkit.webrtc.ice.IceLiteResponder;
+import io.p2pkit.webrtc.mux.UdpMux;
+import io.p2pkit.webrtc.mux.UdpPeer;
+import io.p2pkit.webrtc.stun.StunMessage;
+import org.bouncycastle.tls.DTLSServerProtocol;
+import org.bouncycastle.tls.DTLSTransport;
+import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A WebRTC-direct listener up to DTLS: one UDP socket ({@link UdpMux}), an ICE-lite responder,
+ * and a DTLS 1.2 server per dialer. A dialer's first binding request that passes ICE's checks
+ * registers its address and starts a DTLS handshake on a virtual thread; finished associations
+ * wait in a bounded queue for {@link #accept(Duration)}.
+ *
+ * <p>Bounds: at most {@link Config#maxPeers()} addresses registered at once and at most
+ * {@link Config#maxHandshakes()} of them still handshaking; requests beyond that get no answer.
+ * A handshake that does not finish within {@link Config#handshakeTimeout()} frees its slot.
+ */
+public final class WebRtcDirectListener implements AutoCloseable {
+    /**
+     * Limits of a listener.
+     *
+     * @param maxPeers         most remote addresses registered at once
+     * @param maxHandshakes    most DTLS handshakes running at once
+     * @param acceptBacklog    most finished associations waiting for accept; more are closed
+     * @param queueCapacity    most datagrams queued per peer
+     * @param handshakeTimeout how long one DTLS handshake may take
+     */
+    public record Config(int maxPeers, int maxHandshakes, int acceptBacklog, int queueCapacity, Duration handshakeTimeout) {
+        /** 1024 peers, 64 handshakes, a backlog of 32, 256 datagrams per peer, 10 s per handshake. */
+        public static Config defaults() {
+            return new Config(1024, 64, 32, 256, Duration.ofMillis(DtlsProfiles.DEFAULT_HANDSHAKE_TIMEOUT_MILLIS));
+        }
+    }
+
+    private static final System.Logger LOG = System.getLogger(WebRtcDirectListener.class.getName());
+
+    private final WebRtcCertificate certificate;
+    private final Config config;
+    private final BcTlsCrypto crypto = new BcTlsCrypto(new SecureRandom());
+    private final IceLiteResponder responder = new IceLiteResponder();
+    private final AtomicInteger handshaking = new AtomicInteger();
+    private final BlockingQueue<DtlsAssociation> accepted;
+    private final UdpMux mux;
+
+    private WebRtcDirectListener(InetSocketAddress bind, WebRtcCertificate certificate, Config config) throws IOException {
+        this.certificate = certificate;
+        this.config = config;
+        this.accepted = new ArrayBlockingQueue<>(config.acceptBacklog());
+        this.mux = UdpMux.open(bind, this::onStun, config.maxPeers(), config.queueCapacity());
+    }
+
+    /** Listens on {@code bind} (port 0 picks one) with this certificate and the default limits. */
+    public static WebRtcDirectListener listen(InetSocketAddress bind, WebRtcCertificate certificate) throws IOException {
+        return listen(bind, certificate, Config.defaults());
+    }
+
+    /** Listens on {@code bind} with this certificate and these limits. */
+    public static WebRtcDirectListener listen(InetSocketAddress bind, WebRtcCertificate certificate, Config config)
+            throws IOException {
+        return new WebRtcDirectListener(bind, certificate, config);
+    }
+
+    /** The bound socket address. */
+    public InetSocketAddress localAddress() {
+        return mux.localAddress();
+    }
+
+    /** {@code /ip4|ip6/<address>/udp/<port>/webrtc-direct/certhash/<hash>}, without {@code /p2p}. */
+    public Multiaddr multiaddr() {
+        return Multiaddr.of(localAddress(), "udp").encapsulate("/webrtc-direct" + certificate.certhashComponent());
+    }
+
+    /** The certificate shown to dialers. */
+    public WebRtcCertificate certificate() {
+        return certificate;
+    }
+
+    /** How many remote addresses hold a slot (handshaking or associated). */
+    public int peerCount() {
+        return mux.peerCount();
+    }
+
+    /** The next association whose handshake finished, or empty after {@code timeout}. */
+    public Optional<DtlsAssociation> accept(Duration timeout) throws InterruptedException {
+        return Optional.ofNullable(accepted.poll(timeout.toMillis(), TimeUnit.MILLISECONDS));
+    }
+
+    /** Closes the socket; established associations stop receiving. */
+    @Override
+    public void close() {
+        mux.close();
+        DtlsAssociation a;
+        while ((a = accepted.poll()) != null) {
+            closeQuietly(a);
+        }
+    }
+
+    private void onStun(UdpMux m, StunMessage message, InetSocketAddress from) {
+        Optional<IceLiteResponder.Answer> answer = responder.answer(message, from);
+        if (answer.isEmpty()) {
+            return;
+        }
+        boolean newDialer = m.peer(from).isEmpty();
+        if (newDialer) {
+            if (handshaking.incrementAndGet() > config.maxHandshakes()) {
+                handshaking.decrementAndGet();
+                return;
+            }
+            Optional<UdpPeer> peer = m.register(from);
+            if (peer.isEmpty()) {
+                handshaking.decrementAndGet();
+                return;
+            }
+            Thread.ofVirtual().name("webrtc-dtls-accept-" + from).start(() -> handshake(peer.get()));
+        }
+        byte[] response = answer.get().response();
+        try {
+            m.send(response, 0, response.length, from);
+            if (newDialer) {
+                byte[] check = answer.get().checkBack();
+                m.send(check, 0, check.length, from);
+            }
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "cannot answer a binding request", e);
+        }
+    }
+
+    private void handshake(UdpPeer peer) {
+        try {
+            WebRtcDtlsServer server = new WebRtcDtlsServer(crypto, certificate, (int) config.handshakeTimeout().toMillis());
+            DTLSServerProtocol protocol = new DTLSServerProtocol();
+            protocol.setVerifyRequests(false); // ICE already proved the address answers
+            DTLSTransport transport = protocol.accept(server, peer);
+            DtlsAssociation association = new DtlsAssociation(transport, false, certificate.fingerprint(),
+                    server.remoteFingerprint(), peer.remoteAddress(), mux.localAddress(), null);
+            if (!accepted.offer(association)) {
+                closeQuietly(association);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "DTLS handshake with " + peer.remoteAddress() + " failed", e);
+            peer.close();
+        } finally {
+            handshaking.decrementAndGet();
+        }
+    }
+
+    private static void closeQuietly(DtlsAssociation a) {
+        try {
+            a.close();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "closing an association", e);
+        }
+    }
+}

@@ -1,0 +1,171 @@
+package io.p2pkit.webrtc.ice;
+
+import io.p2pkit.webrtc.mux.UdpMux;
+import io.p2pkit.webrtc.stun.StunMessage;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The dialer's side of ICE against an ICE-lite listener: the dialer is the controlling agent, has
+ * one candidate pair, and nominates it at once (USE-CANDIDATE on the first check). The check is
+ * retransmitted with a doubling interval until a success response with a valid MESSAGE-INTEGRITY
+ * arrives or the deadline passes. Binding requests the listener sends (consent checks) are
+ * answered too. Use it as the mux's {@link UdpMux.StunHandler}.
+ */
+public final class IceControllingCheck implements UdpMux.StunHandler {
+    /** First retransmission interval (RFC 8489's RTO is 500 ms; ICE paces checks faster). */
+    static final Duration FIRST_RTO = Duration.ofMillis(100);
+    /** Longest interval between retransmissions. */
+    static final Duration MAX_RTO = Duration.ofMillis(1600);
+    /** Consent checks whose late answers still count (RFC 7675 allows answers to any recent one). */
+    static final int CONSENT_CHECKS_KEPT = 8;
+    /** PRIORITY of a peer-reflexive host candidate, component 1 (RFC 8445 §5.1.2). */
+    static final long PRIORITY = (110L << 24) | (65535L << 8) | 255L;
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final IceCredentials local;
+    private final IceCredentials remote;
+    private final InetSocketAddress remoteAddress;
+    private final long tieBreaker = RANDOM.nextLong();
+    private final byte[] transactionId = new byte[12];
+    private final CompletableFuture<InetSocketAddress> success = new CompletableFuture<>();
+    /** Transaction ids of the latest consent checks, whose answers renew consent (newest last). */
+    private final java.util.concurrent.ConcurrentLinkedDeque<byte[]> consentChecks = new java.util.concurrent.ConcurrentLinkedDeque<>();
+    /** When the listener last answered a check of ours (System.nanoTime), or when we began. */
+    private volatile long lastAnswer = System.nanoTime();
+
+    /**
+     * @param local         our credentials
+     * @param remote        the listener's credentials (in v1 the same as ours)
+     * @param remoteAddress the listener's address
+     */
+    public IceControllingCheck(IceCredentials local, IceCredentials remote, InetSocketAddress remoteAddress) {
+        this.local = local;
+        this.remote = remote;
+        this.remoteAddress = remoteAddress;
+        RANDOM.nextBytes(transactionId);
+    }
+
+    /** The binding request this check sends (USERNAME {@code remote:local}, keyed with the remote password). */
+    byte[] request() {
+        return request(transactionId);
+    }
+
+    private byte[] request(byte[] tid) {
+        return StunMessage.builder(StunMessage.BINDING_REQUEST, tid)
+                .username(remote.ufrag() + ":" + local.ufrag())
+                .priority(PRIORITY)
+                .iceControlling(tieBreaker)
+                .useCandidate()
+                .encode(remote.key(), true);
+    }
+
+    /**
+     * Starts a virtual thread that sends a fresh binding request every {@code interval} until the
+     * mux closes, as consent freshness (RFC 7675) does: it keeps the listener's ICE agent (and any
+     * NAT binding on the way) from deciding the path is dead while no data flows. When no check
+     * has been answered for {@code expiry} (RFC 7675: 30 s), consent has expired: the thread closes
+     * the mux, which ends the connection on it, and stops.
+     */
+    public Thread keepAlive(UdpMux mux, Duration interval, Duration expiry) {
+        return Thread.ofVirtual().name("ice-consent-" + remoteAddress).start(() -> {
+            while (!mux.isClosed()) {
+                try {
+                    Thread.sleep(interval);
+                    if (System.nanoTime() - lastAnswer > expiry.toNanos()) {
+                        System.getLogger(IceControllingCheck.class.getName()).log(System.Logger.Level.DEBUG,
+                                () -> "ICE consent to send to " + remoteAddress + " expired: no answer for " + expiry);
+                        mux.close();
+                        return;
+                    }
+                    byte[] tid = new byte[12];
+                    RANDOM.nextBytes(tid);
+                    consentChecks.addLast(tid);
+                    while (consentChecks.size() > CONSENT_CHECKS_KEPT) {
+                        consentChecks.pollFirst();
+                    }
+                    byte[] request = request(tid);
+                    mux.send(request, 0, request.length, remoteAddress);
+                } catch (InterruptedException e) {
+                    return;
+                } catch (IOException e) {
+                    return; // the mux closed
+                }
+            }
+        });
+    }
+
+    /** Whether {@code message} answers our first check or one of the latest consent checks. */
+    private boolean answersOurs(StunMessage message) {
+        if (message.hasTransactionId(transactionId)) {
+            return true;
+        }
+        for (byte[] tid : consentChecks) {
+            if (message.hasTransactionId(tid)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Sends the check until it succeeds, and returns our address as the listener saw it.
+     *
+     * @throws TimeoutException if no valid response came before the deadline
+     */
+    public InetSocketAddress run(UdpMux mux, Instant deadline) throws IOException, TimeoutException, InterruptedException {
+        byte[] request = request();
+        Duration rto = FIRST_RTO;
+        while (true) {
+            mux.send(request, 0, request.length, remoteAddress);
+            Duration left = Duration.between(Instant.now(), deadline);
+            if (left.isNegative() || left.isZero()) {
+                throw new TimeoutException("no ICE binding response from " + remoteAddress);
+            }
+            Duration wait = rto.compareTo(left) < 0 ? rto : left;
+            try {
+                return success.get(wait.toMillis() + 1, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                rto = rto.multipliedBy(2).compareTo(MAX_RTO) < 0 ? rto.multipliedBy(2) : MAX_RTO;
+            } catch (ExecutionException e) {
+                throw new IOException("ICE check failed", e.getCause());
+            }
+        }
+    }
+
+    @Override
+    public void onStun(UdpMux mux, StunMessage message, InetSocketAddress from) {
+        if (!from.equals(remoteAddress)) {
+            return;
+        }
+        if (message.type() == StunMessage.BINDING_SUCCESS && answersOurs(message)
+                && message.checkIntegrity(remote.key())) {
+            lastAnswer = System.nanoTime();
+            message.xorMappedAddress().ifPresent(success::complete);
+        } else if (message.type() == StunMessage.BINDING_ERROR && message.hasTransactionId(transactionId)
+                && message.checkIntegrity(remote.key())) {
+            success.completeExceptionally(new IOException("ICE check refused with error "
+                    + message.errorCode().orElse(0)));
+        } else if (message.type() == StunMessage.BINDING_REQUEST
+                && message.username().filter(u -> u.startsWith(local.ufrag() + ":")).isPresent()
+                && message.checkIntegrity(local.key())) {
+            byte[] response = StunMessage.builder(StunMessage.BINDING_SUCCESS, message.transactionId())
+                    .xorMappedAddress(from)
+                    .encode(local.key(), true);
+            try {
+                mux.send(response, 0, response.length, from);
+            } catch (IOException e) {
+                success.completeExceptionally(e);
+            }
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package io.p2pkit.webrtc.mux;
+
+import org.bouncycastle.tls.DatagramTransport;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.ClosedChannelException;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The DTLS datagrams one remote address sends to a {@link UdpMux}, as BouncyCastle's
+ * {@link DatagramTransport}: a bounded queue filled by the mux's reader (a full queue drops, as
+ * the network would) and sends straight to the shared socket.
+ */
+public final class UdpPeer implements DatagramTransport {
+    /** Largest datagram DTLS may send: the 1280-byte IPv6 minimum MTU less IP and UDP headers. */
+    public static final int SEND_LIMIT = 1280 - 48;
+
+    private static final byte[] CLOSED = new byte[0];
+
+    private final UdpMux mux;
+    private final InetSocketAddress remote;
+    private final BlockingQueue<byte[]> queue;
+    private volatile boolean closed;
+
+    UdpPeer(UdpMux mux, InetSocketAddress remote, int capacity) {
+        this.mux = mux;
+        this.remote = remote;
+        this.queue = new ArrayBlockingQueue<>(capacity);
+    }
+
+    /** The remote address. */
+    public InetSocketAddress remoteAddress() {
+        return remote;
+    }
+
+    /** The mux this peer belongs to. */
+    public UdpMux mux() {
+        return mux;
+    }
+
+    void offer(byte[] datagram) {
+        if (closed || !mux.reserve(datagram.length)) {
+            return;
+        }
+        if (!queue.offer(datagram)) {
+            mux.release(datagram.length);
+        } else if (closed && queue.remove(datagram)) {
+            mux.release(datagram.length); // close() drained the queue before this one went in
+        }
+    }
+
+    @Override
+    public int getReceiveLimit() {
+        return UdpMux.MAX_DATAGRAM;
+    }
+
+    @Override
+    public int getSendLimit() {
+        return SEND_LIMIT;
+    }
+
+    /** Waits up to {@code waitMillis} for a datagram; -1 when none came, an exception once closed. */
+    @Override
+    public int receive(byte[] buf, int off, int len, int waitMillis) throws IOException {
+        if (closed) {
+            throw new ClosedChannelException();
+        }
+        byte[] d;
+        try {
+            d = queue.poll(Math.max(0, waitMillis), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while waiting for a datagram");
+        }
+        if (d == null) {
+            return -1;
+        }
+        if (d == CLOSED) {
+            queue.offer(CLOSED); // for the next receiver too
+            throw new ClosedChannelException();
+        }
+        mux.release(d.length);
+        int n = Math.min(len, d.length);
+        System.arraycopy(d, 0, buf, off, n);
+        return n;
+    }
+
+    @Override
+    public void send(byte[] buf, int off, int len) throws IOException {
+        if (closed) {
+            throw new ClosedChannelException();
+        }
+        mux.send(buf, off, len, remote);
+    }
+
+    /** Whether this peer was closed. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** Unregisters from the mux and wakes a waiting receiver. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        mux.unregister(this);
+        byte[] d;
+        while ((d = queue.poll()) != null) {
+            if (d != CLOSED) {
+                mux.release(d.length);
+            }
+        }
+        queue.offer(CLOSED);
+    }
+}

@@ -1,0 +1,244 @@
+package io.p2pkit.webrtc.transport;
+
+import io.p2pkit.core.crypto.PrivateKey;
+import io.p2pkit.core.identity.PeerId;
+import io.p2pkit.core.multiaddr.Multiaddr;
+import io.p2pkit.core.multiaddr.Protocol;
+import io.p2pkit.core.security.noise.NoiseTransport;
+import io.p2pkit.core.transport.Listener;
+import io.p2pkit.core.transport.ReadyConnection;
+import io.p2pkit.core.transport.Transport;
+import io.p2pkit.webrtc.dtls.Certhash;
+import io.p2pkit.webrtc.dtls.DtlsAssociation;
+import io.p2pkit.webrtc.dtls.WebRtcCertificate;
+import io.p2pkit.webrtc.dtls.WebRtcDirectDialer;
+import io.p2pkit.webrtc.dtls.WebRtcDirectListener;
+import io.p2pkit.webrtc.sctp.SctpConfig;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The WebRTC-direct transport ({@code /ip4|ip6/…/udp/…/webrtc-direct/certhash/…}): ICE-lite and
+ * DTLS 1.2 ({@link io.p2pkit.webrtc.dtls}), SCTP data channels as streams, and Noise on channel 0
+ * to authenticate the peers. Its connections come secured and multiplexed
+ * ({@link ReadyConnection}), so the network does not upgrade them.
+ *
+ * <pre>{@code
+ * Host h = Host.builder()
+ *         .transport(WebRtcDirectTransport::new)
+ *         .listen("/ip4/0.0.0.0/udp/9090/webrtc-direct")
+ *         .build();
+ * h.addresses();   // …/udp/9090/webrtc-direct/certhash/uEi…
+ * }</pre>
+ *
+ * <p>One certificate serves its listeners and its dials (as go-libp2p does). It is derived from
+ * the identity key ({@link WebRtcCertificate#derive}), so the certhash stays the same when the
+ * transport is made again with the same key, as after a restart.
+ */
+public final class WebRtcDirectTransport implements Transport {
+    /** What connections report as their security and muxer protocol. */
+    public static final String PROTOCOL = "/webrtc-direct";
+
+    /**
+     * Limits of the transport.
+     *
+     * @param maxConnections   most connections open at once, inbound and outbound
+     * @param handshakeTimeout how long SCTP and Noise may take on an inbound connection once DTLS is up
+     * @param sctp             the SCTP association's windows and timers
+     * @param listener         the DTLS listener's limits
+     */
+    public record Config(int maxConnections, Duration handshakeTimeout, SctpConfig sctp,
+                         WebRtcDirectListener.Config listener) {
+        /** 1024 connections, 10 s for SCTP and Noise, {@link SctpConfig#defaults()}, the listener's defaults. */
+        public static Config defaults() {
+            return new Config(1024, Duration.ofSeconds(10), SctpConfig.defaults(), WebRtcDirectListener.Config.defaults());
+        }
+    }
+
+    private final NoiseTransport noise;
+    private final Config config;
+    private final PrivateKey identity;
+    /** Derived on first use: a command that never listens or dials over WebRTC-direct does not pay for it. */
+    private final AtomicReference<WebRtcCertificate> certificate = new AtomicReference<>();
+    private final ScheduledExecutorService timer =
+            Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("webrtc-direct-timer").factory());
+    private final AtomicInteger connections = new AtomicInteger();
+    private final List<WebRtcDirectTransportListener> listeners = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    /** A transport with {@link Config#defaults()} for the host whose identity is {@code identity}. */
+    public WebRtcDirectTransport(PrivateKey identity) {
+        this(identity, Config.defaults());
+    }
+
+    /** A transport with these limits. */
+    public WebRtcDirectTransport(PrivateKey identity, Config config) {
+        this.noise = new NoiseTransport(identity, List.of());
+        this.config = config;
+        this.identity = identity;
+    }
+
+    /** The certificate this transport shows; its certhash is in every listen address. */
+    public WebRtcCertificate certificate() {
+        WebRtcCertificate c = certificate.get();
+        if (c == null) {
+            // derivation gives the same certificate each time, so a race only costs a second derivation
+            certificate.compareAndSet(null, WebRtcCertificate.derive(identity));
+            c = certificate.get();
+        }
+        return c;
+    }
+
+    @Override
+    public boolean canDial(Multiaddr address) {
+        Multiaddr bare = address.withoutPeerId();
+        return isWebRtcDirect(bare) && Certhash.sha256(bare).isPresent();
+    }
+
+    @Override
+    public boolean canListen(Multiaddr address) {
+        return isWebRtcDirect(address) && !address.hasProtocol(Protocol.CERTHASH);
+    }
+
+    /** {@code /ip4|ip6/…/udp/…/webrtc-direct…}: an IP address, not a name, since ICE needs one. */
+    private static boolean isWebRtcDirect(Multiaddr a) {
+        List<Protocol> p = a.protocols();
+        return p.size() >= 3 && (p.get(0) == Protocol.IP4 || p.get(0) == Protocol.IP6)
+                && p.get(1) == Protocol.UDP && p.get(2) == Protocol.WEBRTC_DIRECT;
+    }
+
+    @Override
+    public ReadyConnection dial(Multiaddr address, Duration timeout) throws IOException {
+        return dial(address, null, timeout);
+    }
+
+    @Override
+    public ReadyConnection dial(Multiaddr address, PeerId expectedRemote, Duration timeout) throws IOException {
+        checkOpen();
+        PeerId expected = expectedRemote != null ? expectedRemote : address.peerId().orElse(null);
+        Multiaddr bare = address.withoutPeerId();
+        if (!canDial(bare)) {
+            throw new IOException("WebRTC-direct cannot dial " + address);
+        }
+        if (!reserveConnection()) {
+            throw new IOException("WebRTC-direct connection limit of " + config.maxConnections() + " reached");
+        }
+        boolean handedOver = false;
+        try {
+            Instant deadline = Instant.now().plus(timeout);
+            DtlsAssociation association;
+            try {
+                association = new WebRtcDirectDialer(certificate()).dial(bare, timeout);
+            } catch (TimeoutException e) {
+                throw new IOException("WebRTC-direct dial to " + bare + " timed out: " + e.getMessage(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while dialing " + bare);
+            }
+            WebRtcDirectConnection c = WebRtcDirectHandshake.run(association, noise, config.sctp(), expected,
+                    deadline, timer, this::releaseConnection);
+            handedOver = true;
+            return c;
+        } finally {
+            if (!handedOver) {
+                releaseConnection();
+            }
+        }
+    }
+
+    /** No: DTLS secures the connection, so no private network key can wrap it. */
+    @Override
+    public boolean supportsPrivateNetwork() {
+        return false;
+    }
+
+    @Override
+    public Listener listen(Multiaddr address) throws IOException {
+        checkOpen();
+        if (!canListen(address)) {
+            throw new IOException("WebRTC-direct cannot listen on " + address);
+        }
+        InetSocketAddress bind = address.decapsulate(Protocol.WEBRTC_DIRECT).toSocketAddress()
+                .orElseThrow(() -> new IOException("no IP address and UDP port in " + address));
+        WebRtcDirectListener dtls = WebRtcDirectListener.listen(bind, certificate(), config.listener());
+        WebRtcDirectTransportListener l = new WebRtcDirectTransportListener(this, dtls, config.listener().acceptBacklog());
+        listeners.add(l);
+        l.start();
+        return l;
+    }
+
+    /** Runs SCTP and Noise on an accepted association (on its own virtual thread). */
+    WebRtcDirectConnection upgradeInbound(DtlsAssociation association) throws IOException {
+        if (!reserveConnection()) {
+            WebRtcDirectHandshake.closeQuietly(association);
+            throw new IOException("WebRTC-direct connection limit of " + config.maxConnections() + " reached");
+        }
+        try {
+            return WebRtcDirectHandshake.run(association, noise, config.sctp(), null,
+                    Instant.now().plus(config.handshakeTimeout()), timer, this::releaseConnection);
+        } catch (IOException | RuntimeException e) {
+            releaseConnection();
+            throw e;
+        }
+    }
+
+    void listenerClosed(WebRtcDirectTransportListener l) {
+        listeners.remove(l);
+    }
+
+    private boolean reserveConnection() {
+        while (true) {
+            int n = connections.get();
+            if (n >= config.maxConnections() || closed.get()) {
+                return false;
+            }
+            if (connections.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
+    }
+
+    private void releaseConnection() {
+        connections.decrementAndGet();
+    }
+
+    /** Connections open now, inbound and outbound (for leak tests and metrics). */
+    public int connectionCount() {
+        return connections.get();
+    }
+
+    /** Closes the listeners still open and the handshake timer. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        for (WebRtcDirectTransportListener l : List.copyOf(listeners)) {
+            l.close();
+        }
+        timer.shutdownNow();
+    }
+
+    private void checkOpen() throws IOException {
+        if (closed.get()) {
+            throw new IOException("WebRTC-direct transport is closed");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "WebRtcDirectTransport[" + noise.localPeer() + ", " + connectionCount() + " connections]";
+    }
+}

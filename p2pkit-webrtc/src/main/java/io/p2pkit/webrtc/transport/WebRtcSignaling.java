@@ -1,0 +1,171 @@
+package io.p2pkit.webrtc.transport;
+
+import io.p2pkit.core.DecodeException;
+import io.p2pkit.webrtc.dtls.DtlsAssociation;
+import io.p2pkit.webrtc.dtls.WebRtcCertificate;
+import io.p2pkit.webrtc.dtls.WebRtcPeerDtls;
+import io.p2pkit.webrtc.ice.IceAgent;
+import io.p2pkit.webrtc.ice.IceCredentials;
+import io.p2pkit.webrtc.mux.UdpMux;
+import io.p2pkit.webrtc.sdp.IceCandidate;
+import io.p2pkit.webrtc.sdp.SessionDescription;
+import io.p2pkit.webrtc.signaling.CandidateJson;
+import io.p2pkit.webrtc.signaling.SignalingMessage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One run of {@code /webrtc-signaling/0.0.1} and what follows it, up to DTLS: the offerer (the
+ * dialer of the relayed connection) sends its SDP, reads the answer, and is the controlling ICE
+ * agent; the answerer reads the offer, answers with {@code a=setup:active} (DTLS client, as
+ * browsers answer) and is controlled. Our candidates are host candidates written into our SDP; the
+ * remote's come in its SDP and trickle in as ICE_CANDIDATE messages, read on a thread of their own
+ * until the stream ends. Each connection has a UDP socket of its own, as in browsers.
+ *
+ * <p>The caller bounds the whole run: it resets the stream at the deadline, which ends every read.
+ */
+final class WebRtcSignaling {
+    private static final int QUEUE_CAPACITY = 256;
+    /** Most ICE_CANDIDATE messages read from one stream. */
+    static final int MAX_TRICKLED = 64;
+
+    private final WebRtcCertificate certificate;
+    private final List<InetAddress> hostAddresses;
+    private final long maxMessageSize;
+
+    WebRtcSignaling(WebRtcCertificate certificate, List<InetAddress> hostAddresses, long maxMessageSize) {
+        this.certificate = certificate;
+        this.hostAddresses = hostAddresses;
+        this.maxMessageSize = maxMessageSize;
+    }
+
+    /** Sends the offer, reads the answer, runs ICE as controlling and DTLS in the role the answer leaves us. */
+    DtlsAssociation offer(InputStream in, OutputStream out, Instant deadline)
+            throws IOException, TimeoutException, InterruptedException {
+        IceAgent agent = new IceAgent(IceAgent.randomCredentials(), true);
+        UdpMux mux = UdpMux.open(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 0), agent, 1, QUEUE_CAPACITY);
+        try {
+            SessionDescription offer = local(agent.localCredentials(), SessionDescription.Setup.ACTPASS, "0", mux);
+            new SignalingMessage(SignalingMessage.Type.SDP_OFFER, offer.toSdp()).writeTo(out);
+            SignalingMessage m = SignalingMessage.read(in);
+            if (m == null || m.type() != SignalingMessage.Type.SDP_ANSWER) {
+                throw new IOException("expected an SDP answer, got " + (m == null ? "the end of the stream" : m.type()));
+            }
+            SessionDescription answer = SessionDescription.parse(m.data());
+            // the answer picks the DTLS roles: active means it is the client, so we are the server
+            boolean dtlsClient = answer.setup() == SessionDescription.Setup.PASSIVE;
+            return connect(agent, mux, answer, in, dtlsClient, deadline);
+        } catch (IOException | TimeoutException | InterruptedException | RuntimeException e) {
+            mux.close();
+            throw e;
+        }
+    }
+
+    /** Reads the offer, sends the answer ({@code a=setup:active}), runs ICE as controlled and DTLS as client. */
+    DtlsAssociation answer(InputStream in, OutputStream out, Instant deadline)
+            throws IOException, TimeoutException, InterruptedException {
+        SignalingMessage m = SignalingMessage.read(in);
+        if (m == null || m.type() != SignalingMessage.Type.SDP_OFFER) {
+            throw new IOException("expected an SDP offer, got " + (m == null ? "the end of the stream" : m.type()));
+        }
+        SessionDescription offer = SessionDescription.parse(m.data());
+        if (offer.setup() == SessionDescription.Setup.ACTIVE) {
+            throw new DecodeException("sdp", "an offer must say setup:actpass or passive");
+        }
+        IceAgent agent = new IceAgent(IceAgent.randomCredentials(), false);
+        UdpMux mux = UdpMux.open(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 0), agent, 1, QUEUE_CAPACITY);
+        try {
+            SessionDescription answer = local(agent.localCredentials(), SessionDescription.Setup.ACTIVE, offer.mid(), mux);
+            new SignalingMessage(SignalingMessage.Type.SDP_ANSWER, answer.toSdp()).writeTo(out);
+            return connect(agent, mux, offer, in, true, deadline);
+        } catch (IOException | TimeoutException | InterruptedException | RuntimeException e) {
+            mux.close();
+            throw e;
+        }
+    }
+
+    private DtlsAssociation connect(IceAgent agent, UdpMux mux, SessionDescription remote, InputStream in,
+                                    boolean dtlsClient, Instant deadline)
+            throws IOException, TimeoutException, InterruptedException {
+        agent.setRemoteCredentials(remoteCredentials(remote));
+        for (IceCandidate c : remote.candidates()) {
+            if (pairable(c)) {
+                agent.addRemoteCandidate(c.address());
+            }
+        }
+        Thread trickle = Thread.ofVirtual().name("webrtc-signaling-candidates").start(() -> readCandidates(in, agent));
+        try {
+            InetSocketAddress selected = agent.run(mux, deadline);
+            Duration left = Duration.between(Instant.now(), deadline);
+            if (left.isNegative() || left.isZero()) {
+                throw new TimeoutException("no time left for DTLS");
+            }
+            return WebRtcPeerDtls.handshake(mux, selected, dtlsClient, certificate, remote.fingerprint(), left);
+        } finally {
+            trickle.interrupt();
+        }
+    }
+
+    /**
+     * Whether a remote candidate can pair with ours: loopback with loopback only, so that a node
+     * whose host candidates are loopback (tests, one machine) never sends checks to any other
+     * address, and one with real addresses sends none to a remote's loopback.
+     */
+    private boolean pairable(IceCandidate c) {
+        boolean loopbackOnly = hostAddresses.stream().allMatch(InetAddress::isLoopbackAddress);
+        return c.address().getAddress().isLoopbackAddress() == loopbackOnly;
+    }
+
+    /** Adds the trickled candidates until the stream ends (the caller closes or resets it). */
+    private void readCandidates(InputStream in, IceAgent agent) {
+        try {
+            for (int n = 0; n < MAX_TRICKLED; n++) {
+                SignalingMessage m = SignalingMessage.read(in);
+                if (m == null) {
+                    return;
+                }
+                if (m.type() != SignalingMessage.Type.ICE_CANDIDATE) {
+                    return; // the spec allows only candidates now; stop listening
+                }
+                try {
+                    CandidateJson.candidateLine(m.data()).flatMap(IceCandidate::parse)
+                            .filter(this::pairable).ifPresent(c -> agent.addRemoteCandidate(c.address()));
+                } catch (DecodeException e) {
+                    System.getLogger(WebRtcSignaling.class.getName())
+                            .log(System.Logger.Level.DEBUG, "a bad trickled candidate: " + e.getMessage());
+                }
+            }
+        } catch (IOException | DecodeException e) {
+            // the stream ended, was reset at the deadline or closed once connected
+        }
+    }
+
+    private SessionDescription local(IceCredentials credentials, SessionDescription.Setup setup, String mid, UdpMux mux) {
+        int port = mux.localAddress().getPort();
+        List<IceCandidate> candidates = new ArrayList<>();
+        int foundation = 1;
+        for (InetAddress a : hostAddresses) {
+            candidates.add(IceCandidate.host(Integer.toString(foundation++), new InetSocketAddress(a, port)));
+        }
+        return new SessionDescription(credentials.ufrag(), credentials.password(), certificate.fingerprint(), setup,
+                mid, SessionDescription.DEFAULT_SCTP_PORT, maxMessageSize, candidates);
+    }
+
+    /** The remote's credentials; browsers' are ice-chars of the lengths RFC 8839 asks. */
+    private static IceCredentials remoteCredentials(SessionDescription remote) {
+        try {
+            return new IceCredentials(remote.ufrag(), remote.password());
+        } catch (IllegalArgumentException e) {
+            throw new DecodeException("sdp", "bad ice-ufrag or ice-pwd: " + e.getMessage());
+        }
+    }
+}

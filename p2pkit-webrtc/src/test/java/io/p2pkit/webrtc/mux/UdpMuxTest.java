@@ -1,0 +1,95 @@
+package io.p2pkit.webrtc.mux;
+
+import io.p2pkit.testing.Await;
+import io.p2pkit.webrtc.stun.StunMessage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@Timeout(60)
+class UdpMuxTest {
+    static final InetSocketAddress LOOPBACK = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+
+    static DatagramChannel client() throws IOException {
+        return DatagramChannel.open().bind(LOOPBACK);
+    }
+
+    static void send(DatagramChannel from, byte[] data, InetSocketAddress to) throws IOException {
+        from.send(ByteBuffer.wrap(data), to);
+    }
+
+    @Test
+    void sortsDatagramsByFirstByteAndSender() throws Exception {
+        List<InetSocketAddress> stunFrom = new CopyOnWriteArrayList<>();
+        try (UdpMux mux = UdpMux.open(LOOPBACK, (m, msg, from) -> stunFrom.add(from), 4, 8);
+             DatagramChannel a = client(); DatagramChannel b = client()) {
+            InetSocketAddress aAddr = (InetSocketAddress) a.getLocalAddress();
+            UdpPeer peer = mux.register(aAddr).orElseThrow();
+            byte[] dtls = {22, (byte) 0xfe, (byte) 0xfd, 1, 2, 3};
+            send(b, dtls, mux.localAddress());       // DTLS from an unregistered sender: dropped
+            send(a, new byte[] {(byte) 0x80, 0}, mux.localAddress()); // RTP: dropped
+            byte[] stun = StunMessage.builder(StunMessage.BINDING_REQUEST, new byte[12]).encode(null, true);
+            send(b, stun, mux.localAddress());
+            send(a, dtls, mux.localAddress());
+            byte[] buf = new byte[100];
+            int n = peer.receive(buf, 0, buf.length, 10_000);
+            assertEquals(dtls.length, n);
+            assertArrayEquals(dtls, java.util.Arrays.copyOf(buf, n));
+            Await.until("the STUN message reaches the handler", () -> !stunFrom.isEmpty(), Duration.ofSeconds(10));
+            assertEquals(b.getLocalAddress(), stunFrom.getFirst());
+            assertEquals(-1, peer.receive(buf, 0, buf.length, 50)); // the RTP and b's DTLS never arrive here
+
+            peer.send(new byte[] {23, 9}, 0, 2);
+            ByteBuffer in = ByteBuffer.allocate(10);
+            assertEquals(mux.localAddress(), a.receive(in));
+            assertEquals(2, in.position());
+        }
+    }
+
+    @Test
+    void capsPeersAndQueues() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger markers = new java.util.concurrent.atomic.AtomicInteger();
+        try (UdpMux mux = UdpMux.open(LOOPBACK, (m, msg, from) -> markers.incrementAndGet(), 2, 3);
+             DatagramChannel a = client()) {
+            assertTrue(mux.register(new InetSocketAddress("127.0.0.1", 1001)).isPresent());
+            UdpPeer peer = mux.register((InetSocketAddress) a.getLocalAddress()).orElseThrow();
+            assertTrue(mux.register(new InetSocketAddress("127.0.0.1", 1003)).isEmpty());
+            assertEquals(2, mux.peerCount());
+            for (int i = 0; i < 10; i++) {
+                send(a, new byte[] {20, (byte) i}, mux.localAddress());
+            }
+            // One reader handles datagrams in order: once a STUN message sent after them reached the
+            // handler, all ten DTLS datagrams were queued or dropped.
+            send(a, StunMessage.builder(StunMessage.BINDING_REQUEST, new byte[12]).encode(null, false), mux.localAddress());
+            Await.until("the marker after the datagrams is read", () -> markers.get() == 1, Duration.ofSeconds(10));
+            assertEquals(3 * 2, mux.queuedBytes());
+            byte[] buf = new byte[4];
+            int got = 0;
+            while (peer.receive(buf, 0, buf.length, 100) > 0) {
+                got++;
+            }
+            assertEquals(3, got, "the queue's capacity was kept, the rest dropped");
+            assertEquals(0, mux.queuedBytes(), "what was read is given back to the mux's budget");
+            send(a, new byte[] {20, 1, 2, 3}, mux.localAddress());
+            Await.until("a datagram is queued", () -> mux.queuedBytes() == 4, Duration.ofSeconds(10));
+            peer.close();
+            assertEquals(0, mux.queuedBytes(), "closing gives back what was queued");
+            assertEquals(1, mux.peerCount());
+            assertThrows(IOException.class, () -> peer.receive(buf, 0, buf.length, 10));
+            assertTrue(mux.register(new InetSocketAddress("127.0.0.1", 1003)).isPresent());
+        }
+    }
+}

@@ -1,0 +1,357 @@
+package io.p2pkit.webrtc.sctp;
+
+import io.p2pkit.core.resource.MemoryScope;
+import io.p2pkit.testing.Await;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@Timeout(120)
+class SctpAssociationTest {
+    static final SctpConfig FAST = SctpConfig.defaults().withRto(Duration.ofMillis(100), Duration.ofMillis(50),
+            Duration.ofSeconds(1));
+
+    /** Records what an association hands up, releasing window credit as each message is taken. */
+    static final class Recorder implements SctpAssociation.Handler {
+        final BlockingQueue<Reassembly.Message> messages = new LinkedBlockingQueue<>();
+        final List<Integer> incomingResets = new CopyOnWriteArrayList<>();
+        final List<Integer> outgoingResets = new CopyOnWriteArrayList<>();
+        final AtomicReference<IOException> closedWith = new AtomicReference<>();
+        volatile boolean closed;
+        volatile SctpAssociation association;
+
+        @Override
+        public void onMessage(int streamId, long ppid, byte[] data) {
+            messages.add(new Reassembly.Message(streamId, ppid, data));
+        }
+
+        @Override
+        public void onIncomingReset(int streamId) {
+            incomingResets.add(streamId);
+        }
+
+        @Override
+        public void onOutgoingReset(int streamId) {
+            outgoingResets.add(streamId);
+        }
+
+        @Override
+        public void onClosed(IOException cause) {
+            closedWith.set(cause);
+            closed = true;
+        }
+
+        Reassembly.Message take() throws InterruptedException {
+            Reassembly.Message m = messages.poll(60, TimeUnit.SECONDS);
+            assertNotNull(m, "no message within 60 s");
+            association.release(m.data().length);
+            return m;
+        }
+    }
+
+    record Pair(SctpAssociation a, Recorder ra, SctpAssociation b, Recorder rb) {
+    }
+
+    static Pair connect(LossyLink link, SctpConfig ca, SctpConfig cb) throws IOException {
+        Recorder ra = new Recorder();
+        Recorder rb = new Recorder();
+        SctpAssociation a = SctpAssociation.start(link.a(), ca, MemoryScope.UNLIMITED, ra);
+        SctpAssociation b = SctpAssociation.start(link.b(), cb, MemoryScope.UNLIMITED, rb);
+        ra.association = a;
+        rb.association = b;
+        a.awaitEstablished(Duration.ofSeconds(30));
+        b.awaitEstablished(Duration.ofSeconds(30));
+        return new Pair(a, ra, b, rb);
+    }
+
+    @Test
+    void bothSidesSendInitAndTheCollisionResolves() throws Exception {
+        Pair p = connect(LossyLink.perfect(), FAST, FAST);
+        p.a().send(1, 53, "hello".getBytes(), false);
+        p.b().send(2, 51, "there".getBytes(), false);
+        Reassembly.Message atB = p.rb().take();
+        Reassembly.Message atA = p.ra().take();
+        assertEquals(1, atB.streamId());
+        assertEquals(53, atB.ppid());
+        assertEquals("hello", new String(atB.data()));
+        assertEquals("there", new String(atA.data()));
+        p.a().close();
+        Await.until("b sees the shutdown", () -> p.rb().closed, Duration.ofSeconds(10));
+        assertNull(p.rb().closedWith.get(), "a clean shutdown ends without a cause");
+        assertNull(p.a().failure());
+    }
+
+    @Test
+    void onlyOneSideSendsInit() throws Exception {
+        Pair p = connect(LossyLink.perfect(), FAST, FAST.withSendInit(false));
+        p.b().send(7, 53, new byte[] {1, 2, 3}, false);
+        assertArrayEquals(new byte[] {1, 2, 3}, p.ra().take().data());
+        p.b().close();
+        p.a().close();
+    }
+
+    @Test
+    void fragmentsAndReassemblesLargeOrderedAndUnorderedMessages() throws Exception {
+        Pair p = connect(new LossyLink(7, 0.05, 0.02, 0.05), FAST, FAST);
+        Random r = new Random(3);
+        List<byte[]> sent = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            byte[] m = new byte[1 + r.nextInt(100_000)];
+            r.nextBytes(m);
+            sent.add(m);
+            p.a().send(3, 53, m, false);
+        }
+        for (byte[] m : sent) {
+            assertArrayEquals(m, p.rb().take().data(), "ordered messages arrive whole and in order");
+        }
+        Map<Integer, byte[]> unordered = new ConcurrentHashMap<>();
+        for (int i = 0; i < 20; i++) {
+            byte[] m = new byte[5 + r.nextInt(20_000)];
+            r.nextBytes(m);
+            m[0] = (byte) i;
+            unordered.put(i, m);
+            p.a().send(4, 53, m, true);
+        }
+        for (int i = 0; i < 20; i++) {
+            byte[] got = p.rb().take().data();
+            assertArrayEquals(unordered.remove((int) got[0]), got, "unordered messages arrive whole");
+        }
+        p.a().close();
+    }
+
+    @Test
+    void movesMegabytesBothWaysOverALossyLink() throws Exception {
+        LossyLink link = new LossyLink(42, 0.03, 0.02, 0.05);
+        Pair p = connect(link, FAST, FAST);
+        int total = 3 << 20;
+        AtomicLong checksumA = new AtomicLong();
+        Thread writer = Thread.ofVirtual().start(() -> {
+            try {
+                Random r = new Random(5);
+                for (int sent = 0; sent < total; ) {
+                    byte[] m = new byte[Math.min(total - sent, 1 + r.nextInt(16_000))];
+                    r.nextBytes(m);
+                    p.a().send(r.nextInt(8), 53, m, false);
+                    checksumA.addAndGet(sum(m));
+                    sent += m.length;
+                }
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        });
+        long got = 0;
+        long sumB = 0;
+        while (got < total) {
+            byte[] m = p.rb().take().data();
+            got += m.length;
+            sumB += sum(m);
+        }
+        writer.join(Duration.ofSeconds(30));
+        assertEquals(total, got);
+        assertEquals(checksumA.get(), sumB, "every byte arrived intact");
+        assertTrue(link.dropped.get() > 0, "the link did drop packets");
+        p.a().close();
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3, 4})
+    void survivesHeavyLossDuplicationAndReorderingBothWays(long seed) throws Exception {
+        LossyLink link = new LossyLink(seed, 0.10, 0.05, 0.10);
+        Pair p = connect(link, FAST, FAST);
+        int total = 512 * 1024;
+        Thread ab = Thread.ofVirtual().start(() -> sendAll(p.a(), seed, total));
+        Thread ba = Thread.ofVirtual().start(() -> sendAll(p.b(), seed + 100, total));
+        assertEquals(expected(seed, total), received(p.rb(), total), "a to b, every byte");
+        assertEquals(expected(seed + 100, total), received(p.ra(), total), "b to a, every byte");
+        ab.join(Duration.ofSeconds(30));
+        ba.join(Duration.ofSeconds(30));
+        p.a().close();
+        assertNull(p.a().failure());
+    }
+
+    private static void sendAll(SctpAssociation a, long seed, int total) {
+        try {
+            Random r = new Random(seed);
+            for (int sent = 0; sent < total; ) {
+                byte[] m = new byte[Math.min(total - sent, 1 + r.nextInt(8_000))];
+                r.nextBytes(m);
+                a.send(0, 53, m, false);
+                sent += m.length;
+            }
+        } catch (IOException e) {
+            throw new RuntimeException(e);
+        }
+    }
+
+    private static long expected(long seed, int total) {
+        Random r = new Random(seed);
+        long s = 0;
+        for (int sent = 0; sent < total; ) {
+            byte[] m = new byte[Math.min(total - sent, 1 + r.nextInt(8_000))];
+            r.nextBytes(m);
+            s = s * 1_000_003 + sum(m);
+            sent += m.length;
+        }
+        return s;
+    }
+
+    private static long received(Recorder r, int total) throws InterruptedException {
+        long s = 0;
+        for (int got = 0; got < total; ) {
+            byte[] m = r.take().data();
+            s = s * 1_000_003 + sum(m);
+            got += m.length;
+        }
+        return s;
+    }
+
+    static long sum(byte[] m) {
+        long s = 0;
+        for (int i = 0; i < m.length; i++) {
+            s = s * 31 + (m[i] & 0xFF);
+        }
+        return s + m.length;
+    }
+
+    @Test
+    void streamResetIsPerformedByThePeerAndSsnRestarts() throws Exception {
+        Pair p = connect(LossyLink.perfect(), FAST, FAST);
+        p.a().send(5, 53, new byte[] {1}, false);
+        p.a().send(5, 53, new byte[] {2}, false);
+        p.rb().take();
+        p.rb().take();
+        p.a().resetStream(5);
+        Await.until("a's reset is performed", () -> p.ra().outgoingResets.contains(5), Duration.ofSeconds(10));
+        assertEquals(List.of(5), p.rb().incomingResets);
+        p.a().send(5, 53, new byte[] {3}, false); // SSN 0 again after the reset
+        assertArrayEquals(new byte[] {3}, p.rb().take().data());
+        p.a().close();
+    }
+
+    @Test
+    void failsWithAClearErrorWhenThePeerVanishes() throws Exception {
+        LossyLink link = LossyLink.perfect();
+        Pair p = connect(link, FAST.withMaxRetransmissions(3), FAST);
+        link.blackhole = true;
+        p.a().send(1, 53, new byte[100], false);
+        Await.until("a gives up", () -> p.ra().closed, Duration.ofSeconds(30));
+        IOException e = p.ra().closedWith.get();
+        assertNotNull(e);
+        assertTrue(e.getMessage().contains("not acknowledged after 3 retransmission"), e.getMessage());
+        IOException thrown = assertThrows(SctpException.class, () -> p.a().send(1, 53, new byte[1], false));
+        assertTrue(thrown.getMessage().contains("failed"), thrown.getMessage());
+        p.b().abort("test over");
+    }
+
+    @Test
+    void heartbeatsKeepAnIdleAssociationAndNoticeAVanishedPeer() throws Exception {
+        LossyLink link = LossyLink.perfect();
+        SctpConfig beat = FAST.withMaxRetransmissions(3).withHeartbeatInterval(Duration.ofMillis(50));
+        Pair p = connect(link, beat, beat);
+        long before = link.sent.get();
+        // idle: only heartbeats and their acks cross the link, and they keep both sides up
+        Await.until("twenty heartbeat packets", () -> link.sent.get() - before >= 20, Duration.ofSeconds(20));
+        assertTrue(!p.ra().closed && !p.rb().closed, "answered heartbeats keep both sides up");
+        link.blackhole = true;
+        Await.until("a notices b is gone", () -> p.ra().closed, Duration.ofSeconds(30));
+        assertTrue(p.ra().closedWith.get().getMessage().contains("answered none of 3 heartbeats"),
+                p.ra().closedWith.get().getMessage());
+        p.b().abort("test over");
+    }
+
+    @Test
+    void aClosedWindowIsNotAFailure() throws Exception {
+        SctpConfig small = FAST.withBuffers(16 * 1024, 16 * 1024).withMaxRetransmissions(3);
+        LossyLink link = LossyLink.perfect();
+        Pair p = connect(link, small, small);
+        Thread writer = Thread.ofVirtual().start(() -> {
+            try {
+                for (int i = 0; i < 32; i++) {
+                    p.a().send(1, 53, new byte[4096], false);
+                }
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        });
+        // b reads nothing while a probes its closed window well past three retransmission timeouts
+        // (RTO 50 ms doubling to 1 s: three timeouts take well under the 4 s given)
+        long stallEnds = System.nanoTime() + Duration.ofSeconds(4).toNanos();
+        Await.until("a long stall", () -> System.nanoTime() >= stallEnds || p.ra().closed, Duration.ofSeconds(30));
+        assertTrue(!p.ra().closed, "a peer that answers with a zero window is alive: " + p.ra().closedWith.get());
+        for (int i = 0; i < 32; i++) {
+            assertEquals(4096, p.rb().take().data().length);
+        }
+        writer.join(Duration.ofSeconds(10));
+        p.a().close();
+        assertNull(p.a().failure());
+    }
+
+    @Test
+    void handshakeGivesUpWhenNobodyAnswers() {
+        LossyLink link = LossyLink.perfect();
+        link.blackhole = true;
+        Recorder r = new Recorder();
+        SctpConfig c = new SctpConfig(1200, 1 << 20, 1 << 20, 65_536, Duration.ofMillis(20), Duration.ofMillis(10),
+                Duration.ofMillis(40), 3, 3, true, Duration.ofSeconds(1), Duration.ofSeconds(30));
+        SctpAssociation a = SctpAssociation.start(link.a(), c, MemoryScope.UNLIMITED, r);
+        IOException e = assertThrows(IOException.class, () -> a.awaitEstablished(Duration.ofSeconds(20)));
+        assertTrue(e.getMessage().contains("no answer to INIT"), e.getMessage());
+    }
+
+    @Test
+    void abortReachesThePeer() throws Exception {
+        Pair p = connect(LossyLink.perfect(), FAST, FAST);
+        p.a().abort("bye now");
+        Await.until("b sees the abort", () -> p.rb().closed, Duration.ofSeconds(10));
+        assertTrue(p.rb().closedWith.get().getMessage().contains("aborted by the peer: bye now"),
+                p.rb().closedWith.get().getMessage());
+    }
+
+    @Test
+    void sendBufferAndReceiveWindowAreHonoured() throws Exception {
+        SctpConfig small = FAST.withBuffers(64 * 1024, 32 * 1024);
+        Pair p = connect(LossyLink.perfect(), small, small);
+        // b does not read: a can queue its send buffer and the peer's window, then send() blocks
+        AtomicLong queued = new AtomicLong();
+        Thread writer = Thread.ofVirtual().start(() -> {
+            try {
+                for (int i = 0; i < 40; i++) {
+                    p.a().send(1, 53, new byte[4096], false);
+                    queued.addAndGet(4096);
+                }
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        });
+        Await.until("the writer fills window and buffer", () -> queued.get() >= 64 * 1024, Duration.ofSeconds(10));
+        assertTrue(writer.isAlive(), "send() waits once window and buffer are full");
+        assertTrue(queued.get() <= (64 + 32 + 4) * 1024, "no more than window plus buffer is accepted: " + queued.get());
+        for (int i = 0; i < 40; i++) {
+            assertEquals(4096, p.rb().take().data().length);
+        }
+        writer.join(Duration.ofSeconds(10));
+        p.a().close();
+    }
+}

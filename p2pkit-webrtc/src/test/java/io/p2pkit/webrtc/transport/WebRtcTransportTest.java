@@ -1,0 +1,189 @@
+package io.p2pkit.webrtc.transport;
+
+import io.p2pkit.core.host.Host;
+import io.p2pkit.core.host.LimitedConnections;
+import io.p2pkit.core.host.PeerInfo;
+import io.p2pkit.core.host.Stream;
+import io.p2pkit.core.identify.IdentifyResult;
+import io.p2pkit.core.identify.IdentifyService;
+import io.p2pkit.core.multiaddr.Multiaddr;
+import io.p2pkit.core.multiaddr.Protocol;
+import io.p2pkit.core.network.Connection;
+import io.p2pkit.core.ping.PingService;
+import io.p2pkit.nat.relay.RelayClient;
+import io.p2pkit.nat.relay.RelayConfig;
+import io.p2pkit.nat.relay.RelayService;
+import io.p2pkit.testing.Await;
+import io.p2pkit.webrtc.dtls.WebRtcCertificate;
+import io.p2pkit.webrtc.sdp.IceCandidate;
+import io.p2pkit.webrtc.sdp.SessionDescription;
+import io.p2pkit.webrtc.signaling.SignalingMessage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.channels.DatagramChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Browser-to-browser WebRTC between two p2pkit hosts on loopback: a p2pkit relay (TCP, circuit
+ * relay v2) carries {@code /webrtc-signaling/0.0.1}, then ICE, DTLS and SCTP run directly.
+ */
+@Timeout(180)
+class WebRtcTransportTest {
+    private static final String ECHO = "/test/echo/1.0.0";
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    private final List<Host> hosts = new ArrayList<>();
+    private final Map<Host, WebRtcTransport> transports = new HashMap<>();
+
+    @AfterEach
+    void closeHosts() {
+        hosts.forEach(Host::close);
+    }
+
+    private Host relay() throws IOException {
+        Host r = Host.builder().listen("/ip4/127.0.0.1/tcp/0").build();
+        hosts.add(r);
+        RelayService.attach(r, RelayConfig.defaults());
+        return r;
+    }
+
+    /**
+     * A host with TCP (dialing only: it is reachable through the relay alone, as a node behind a
+     * NAT or a browser), the circuit transport and /webrtc with loopback host candidates.
+     */
+    private Host peer() throws IOException {
+        return peer(WebRtcTransport.Config.defaults());
+    }
+
+    private Host peer(WebRtcTransport.Config config) throws IOException {
+        Host h = Host.builder().build();
+        hosts.add(h);
+        RelayClient.attach(h);
+        transports.put(h, WebRtcTransport.attach(h, config.withHostAddresses(List.of(InetAddress.getLoopbackAddress()))));
+        h.setStreamHandler(ECHO, s -> s.in().transferTo(s.out()));
+        return h;
+    }
+
+    private static Multiaddr circuit(Host relay) {
+        return relay.addresses().get(0).encapsulate("/p2p/" + relay.peerId()).encapsulate("/p2p-circuit");
+    }
+
+    @Test
+    void dialsThroughTheRelaySignalsAndConnectsDirectly() throws Exception {
+        Host r = relay();
+        Host a = peer();
+        Host b = peer();
+        b.listen(circuit(r));
+        b.listen(Multiaddr.parse("/webrtc"));
+        Multiaddr announced = circuit(r).encapsulate("/webrtc");
+        assertTrue(b.addresses().contains(announced), b.addresses().toString());
+
+        Connection c = a.connect(announced.encapsulate("/p2p/" + b.peerId()));
+        assertEquals(WebRtcTransport.PROTOCOL, c.security());
+        assertEquals(WebRtcTransport.PROTOCOL, c.muxer());
+        assertFalse(c.isLimited(), "a direct connection");
+        assertEquals(b.peerId(), c.remotePeer());
+        assertTrue(a.network().connections(b.peerId()).stream()
+                .anyMatch(x -> x.isLimited() && x.remoteAddress().hasProtocol(Protocol.P2P_CIRCUIT)),
+                "the relayed connection it signalled over");
+
+        byte[] data = new byte[1 << 20];
+        new SplittableRandom(3).nextBytes(data);
+        assertArrayEquals(data, WebRtcDirectHostTest.echo(a, new PeerInfo(b.peerId(), List.of()), data),
+                "1 MiB from the dialer, echoed over /webrtc (echo does not run on limited connections)");
+        assertFalse(a.service(PingService.class).orElseThrow().ping(new PeerInfo(b.peerId(), List.of())).isNegative());
+        IdentifyResult id = a.service(IdentifyService.class).orElseThrow().awaitIdentified(c, TIMEOUT);
+        assertTrue(id.listenAddrs().contains(announced), id.listenAddrs().toString());
+
+        Await.until("b has the /webrtc connection", () -> b.network().connections(a.peerId()).stream()
+                .anyMatch(x -> WebRtcTransport.PROTOCOL.equals(x.security())), TIMEOUT);
+        new SplittableRandom(4).nextBytes(data);
+        assertArrayEquals(data, WebRtcDirectHostTest.echo(b, new PeerInfo(a.peerId(), List.of()), data),
+                "1 MiB from the listener, echoed");
+    }
+
+    @Test
+    void anOfferToAHostNotListeningOnWebRtcFails() throws Exception {
+        Host r = relay();
+        Host a = peer();
+        Host b = peer();
+        b.listen(circuit(r)); // a relayed address, but no /webrtc listener
+        assertFalse(b.addresses().stream().anyMatch(x -> x.hasProtocol(Protocol.WEBRTC)), b.addresses().toString());
+        Multiaddr target = circuit(r).encapsulate("/webrtc/p2p/" + b.peerId());
+        assertThrows(IOException.class, () -> a.connect(target));
+        assertTrue(a.network().connections(b.peerId()).stream().allMatch(Connection::isLimited),
+                "only the relayed connection");
+    }
+
+    @Test
+    void aMalformedOfferResetsOnlyItsStream() throws Exception {
+        Host r = relay();
+        Host a = peer();
+        Host b = peer();
+        b.listen(circuit(r));
+        b.listen(Multiaddr.parse("/webrtc"));
+        Connection relayed = a.connect(circuit(r).encapsulate("/p2p/" + b.peerId()));
+        assertTrue(relayed.isLimited());
+        try (Stream s = a.newStream(relayed, LimitedConnections.ALLOW, WebRtcTransport.SIGNALING_PROTOCOL)) {
+            new SignalingMessage(SignalingMessage.Type.SDP_OFFER, "v=0\r\nnot an offer\r\n").writeTo(s.out());
+            assertThrows(IOException.class, () -> {
+                if (SignalingMessage.read(s.in()) == null) {
+                    throw new IOException("the stream ended without an answer");
+                }
+            });
+        }
+        assertFalse(relayed.isClosed(), "the relayed connection stays");
+        // a stream whose protocol refuses limited connections dials the /webrtc address beside the relayed connection
+        byte[] data = {1, 2, 3};
+        assertArrayEquals(data, WebRtcDirectHostTest.echo(a,
+                new PeerInfo(b.peerId(), List.of(circuit(r).encapsulate("/webrtc"))), data), "a good offer still connects");
+        assertTrue(a.network().connections(b.peerId()).stream()
+                .anyMatch(x -> WebRtcTransport.PROTOCOL.equals(x.security()) && !x.isLimited()));
+    }
+
+    @Test
+    void anOffererThatNeverAnswersChecksIsCutOffAtTheDeadline() throws Exception {
+        Host r = relay();
+        Host a = peer();
+        WebRtcTransport.Config d = WebRtcTransport.Config.defaults();
+        Host b = peer(new WebRtcTransport.Config(d.maxConnections(), d.maxHandshakes(), Duration.ofSeconds(2),
+                d.acceptBacklog(), List.of(), d.sctp()));
+        b.listen(circuit(r));
+        b.listen(Multiaddr.parse("/webrtc"));
+        Connection relayed = a.connect(circuit(r).encapsulate("/p2p/" + b.peerId()));
+        // a well-formed offer whose only candidate is a socket that never answers a check
+        try (DatagramChannel silent = DatagramChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+             Stream s = a.newStream(relayed, LimitedConnections.ALLOW, WebRtcTransport.SIGNALING_PROTOCOL)) {
+            SessionDescription offer = new SessionDescription("abcdefghijklmnop", "abcdefghijklmnopqrstuvwxyz012345",
+                    WebRtcCertificate.generate().fingerprint(), SessionDescription.Setup.ACTPASS, "0", 5000, 65536,
+                    List.of(IceCandidate.host("1", (InetSocketAddress) silent.getLocalAddress())));
+            new SignalingMessage(SignalingMessage.Type.SDP_OFFER, offer.toSdp()).writeTo(s.out());
+            SignalingMessage answer = SignalingMessage.read(s.in());
+            assertEquals(SignalingMessage.Type.SDP_ANSWER, answer.type());
+            assertEquals(SessionDescription.Setup.ACTIVE, SessionDescription.parse(answer.data()).setup());
+            // the answerer gives up at its deadline: the stream ends or is reset, the slot comes back
+            assertThrows(IOException.class, () -> {
+                if (SignalingMessage.read(s.in()) == null) {
+                    throw new IOException("ended");
+                }
+            });
+        }
+        Await.until("the answerer's slot is released", () -> transports.get(b).connectionCount() == 0, TIMEOUT);
+        assertFalse(relayed.isClosed());
+    }
+}
