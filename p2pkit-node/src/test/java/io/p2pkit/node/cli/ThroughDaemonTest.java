@@ -257,9 +257,15 @@ class ThroughDaemonTest {
             assertEquals("{\"Path\":\"" + work.resolve("sub") + "\",\"Cid\":\"" + sub
                     + "\",\"Files\":2,\"Directories\":2,\"Symlinks\":0,\"Bytes\":300000}", json);
 
-            CliRunner again = repo.run("get", "-o", out.toString(), cid);
-            assertEquals(1, again.status());
-            assertTrue(again.err().contains("already exists"), again.err());
+            // again onto what is there: replaced and merged as Kubo does, through the daemon too
+            Files.writeString(out.resolve("a.txt"), "edited");
+            Files.writeString(out.resolve("mine"), "not in the tree");
+            repo.ok("get", "-o", out.toString(), cid);
+            assertArrayEquals(a, Files.readAllBytes(out.resolve("a.txt")));
+            assertEquals("not in the tree", Files.readString(out.resolve("mine")));
+            Path into = Files.createDirectories(work.resolve("into"));
+            repo.ok("get", "-o", into.toString(), "/ipfs/" + cid + "/sub/b.bin");
+            assertArrayEquals(b, Files.readAllBytes(into.resolve("b.bin")));
 
             Path tar = work.resolve("t.tar");
             String archived = repo.ok("get", "-a", "--json", "-o", tar.toString(), cid);
