@@ -132,6 +132,23 @@ class RpcNetworkCommandsTest {
     }
 
     @Test
+    void keysOfTheTypesKuboMakesAreImportedAndNoneAreExported() throws Exception {
+        io.p2pkit.core.crypto.PrivateKey secp = io.p2pkit.core.crypto.PrivateKey.generate(io.p2pkit.core.crypto.KeyType.SECP256K1);
+        HttpResponse<String> refused = postFile(a, "key/import?arg=secp", secp.marshal());
+        assertEquals(500, refused.statusCode());
+        assertEquals("{\"Message\":\"key type *crypto.Secp256k1PrivateKey is not allowed to be imported, only RSA or "
+                + "Ed25519; use flag --allow-any-key-type if you are sure of what you're doing\",\"Code\":0,\"Type\":\"error\"}\n",
+                refused.body());
+        assertTrue(postFile(a, "key/import?arg=secp&allow-any-key-type=true", secp.marshal()).body().contains("\"Name\":\"secp\""));
+        assertTrue(postFile(a, "key/import?arg=x&format=der", secp.marshal()).body().contains("unrecognized import format: der"));
+        // Kubo 0.39 never serves key/export (NoRemote): a private key does not leave over the API
+        HttpResponse<String> export = post(a, "key/export?arg=secp");
+        assertEquals(404, export.statusCode());
+        assertEquals("404 page not found\n", export.body());
+        post(a, "key/rm?arg=secp");
+    }
+
+    @Test
     void aNamePublishedThroughTheDhtResolves() throws Exception {
         HttpResponse<String> block = client.send(HttpRequest.newBuilder(URI.create(HttpAddress.url(a.apiAddress()
                         .orElseThrow()) + "/api/v0/block/put"))
