@@ -72,8 +72,9 @@ public final class Json {
                 case '\b' -> sb.append("\\b");
                 case '\f' -> sb.append("\\f");
                 default -> {
-                    // Control characters and the line separators JavaScript mishandles are escaped.
-                    if (c < 0x20 || c == '\u2028' || c == '\u2029') {
+                    // Control characters and the line separators JavaScript mishandles are escaped,
+                    // and <, > and & as Go's encoder escapes them (Kubo's JSON, byte for byte).
+                    if (c < 0x20 || c == '\u2028' || c == '\u2029' || c == '<' || c == '>' || c == '&') {
                         sb.append(String.format("\\u%04x", (int) c));
                     } else {
                         sb.append(c);

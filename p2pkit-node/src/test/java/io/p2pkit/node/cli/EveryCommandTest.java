@@ -68,7 +68,8 @@ class EveryCommandTest {
             Map.entry("bitswap ledger", "ThroughDaemonTest (asks a running daemon)"),
             Map.entry("swarm peers", "SwarmPeersCommandTest (needs a daemon: one in a child process)"),
             Map.entry("swarm addrs", "DaemonBrowserTransportsTest (asks a running daemon)"),
-            Map.entry("swarm connect", "DaemonBrowserTransportsTest (asks a running daemon)"));
+            Map.entry("swarm connect", "DaemonBrowserTransportsTest (asks a running daemon)"),
+            Map.entry("name inspect", "IpnsCommandTest (needs a record: it signs one)"));
 
     private static Host peer;
     private static String peerAddr;

@@ -29,6 +29,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -164,6 +165,22 @@ class RpcNetworkCommandsTest {
         assertEquals("{\"Path\":\"/ipfs/" + cid + "\"}\n", post(a, "name/resolve?arg=/ipns/" + name).body());
         HttpResponse<String> record = post(a, "routing/get?arg=/ipns/" + a.peerId());
         assertTrue(record.body().startsWith("{\"ID\":\"\",\"Type\":5,\"Responses\":null,\"Extra\":\""), record.body());
+        // as Kubo's docs: 'ipfs routing get /ipns/<name> > record' (the text is the record's bytes), then 'name inspect'
+        HttpResponse<byte[]> raw = client.send(HttpRequest.newBuilder(URI.create(HttpAddress.url(a.apiAddress().orElseThrow())
+                + "/api/v0/routing/get?enc=text&arg=/ipns/" + name)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals("text/plain", raw.headers().firstValue("Content-Type").orElseThrow());
+        String extra = record.body().substring(record.body().indexOf("\"Extra\":\"") + 9, record.body().lastIndexOf('"'));
+        assertArrayEquals(java.util.Base64.getDecoder().decode(extra), raw.body());
+        String inspected = postFile(a, "name/inspect?dump=false&verify=" + name, raw.body()).body();
+        assertTrue(inspected.startsWith("{\"Entry\":{\"Value\":\"/ipfs/" + cid + "\",\"ValidityType\":0,\"Validity\":\""),
+                inspected);
+        assertTrue(inspected.endsWith(",\"PbSize\":" + raw.body().length + ",\"SignatureType\":\"V1+V2\",\"HexDump\":\"\","
+                + "\"Validation\":{\"Valid\":true,\"Reason\":\"\",\"Name\":\"" + name + "\"}}\n"), inspected);
+        String text = postFile(a, "name/inspect?enc=text&verify=" + b.peerId(), raw.body()).body();
+        assertTrue(text.contains("\nValidation results:\n Valid:  false\n Reason: signature verification failed\n"), text);
+        assertTrue(text.contains("\nHex Dump:\n00000000  0a "), text);
+        assertEquals(500, postFile(a, "name/inspect", "not a record".getBytes(StandardCharsets.UTF_8)).statusCode());
 
         HttpResponse<String> peer = post(a, "routing/findpeer?arg=" + b.peerId());
         assertTrue(peer.body().startsWith("{\"ID\":\"\",\"Type\":2,\"Responses\":[{\"ID\":\"" + b.peerId() + "\",\"Addrs\":["),
