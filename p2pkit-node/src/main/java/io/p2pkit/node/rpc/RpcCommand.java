@@ -56,6 +56,11 @@ public record RpcCommand(String path, List<RpcArgument> arguments, List<RpcOptio
         return new Builder(path);
     }
 
+    /** The same command served at another path too (Kubo's aliases: {@code stats/bitswap} is {@code bitswap/stat}). */
+    public RpcCommand alias(String otherPath) {
+        return new RpcCommand(otherPath, arguments, options, run, text);
+    }
+
     /** Whether the command reads files from a multipart body. */
     public boolean takesFiles() {
         return arguments.stream().anyMatch(RpcArgument::file);

@@ -69,7 +69,9 @@ class EveryCommandTest {
             Map.entry("swarm peers", "SwarmPeersCommandTest (needs a daemon: one in a child process)"),
             Map.entry("swarm addrs", "DaemonBrowserTransportsTest (asks a running daemon)"),
             Map.entry("swarm connect", "DaemonBrowserTransportsTest (asks a running daemon)"),
-            Map.entry("name inspect", "IpnsCommandTest (needs a record: it signs one)"));
+            Map.entry("name inspect", "IpnsCommandTest (needs a record: it signs one)"),
+            Map.entry("routing reprovide", "ThroughDaemonTest (asks a running daemon; prints nothing, as Kubo)"),
+            Map.entry("bitswap reprovide", "ThroughDaemonTest (asks a running daemon; prints nothing, as Kubo)"));
 
     private static Host peer;
     private static String peerAddr;
