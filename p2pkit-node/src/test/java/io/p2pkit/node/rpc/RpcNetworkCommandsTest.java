@@ -257,7 +257,13 @@ class RpcNetworkCommandsTest {
         String bw = post(a, "stats/bw").body();
         assertTrue(bw.matches("\\{\"TotalIn\":\\d+,\"TotalOut\":\\d+,\"RateIn\":[0-9.E]+,\"RateOut\":[0-9.E]+}\n"), bw);
         assertTrue(Long.parseLong(bw.substring(11, bw.indexOf(','))) > 0, "identify with b carried bytes: " + bw);
-        assertTrue(post(a, "stats/bw?peer=" + b.peerId()).body().contains("not by peer"));
+        String byPeer = post(a, "stats/bw?peer=" + b.peerId()).body();
+        assertTrue(byPeer.matches("\\{\"TotalIn\":[1-9]\\d*,\"TotalOut\":[1-9]\\d*,\"RateIn\":[0-9.E]+,\"RateOut\":[0-9.E]+}\n"),
+                "b's bytes, both ways: " + byPeer);
+        HttpResponse<String> both = post(a, "stats/bw?peer=" + b.peerId() + "&proto=/ipfs/id/1.0.0");
+        assertEquals(400, both.statusCode());
+        assertTrue(both.body().contains("\"Message\":\"please only specify peer OR protocol\",\"Code\":1"), both.body());
+        assertTrue(post(a, "stats/bw?peer=bad").body().contains("\"Message\":\"failed to parse peer ID: "));
         HttpResponse<Stream<String>> poll = client.send(HttpRequest.newBuilder(URI.create(HttpAddress.url(
                         a.apiAddress().orElseThrow()) + "/api/v0/stats/bw?poll=true&interval=50ms"))
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofLines());
@@ -270,6 +276,20 @@ class RpcNetworkCommandsTest {
                 config);
         assertTrue(config.contains("\"Routing\":{\"Type\":\"dht\"}") && config.contains("\"Pubsub\":{\"Enabled\":true"), config);
         assertTrue(!config.contains("PrivKey"), config);
+    }
+
+    @Test
+    void aPeersBytesAreCountedWhileItIsConnectedOnly() throws Exception {
+        io.p2pkit.core.metrics.PeerBandwidth counted = a.host().service(io.p2pkit.core.metrics.PeerBandwidth.class).orElseThrow();
+        var c = bare.host().connect(a.addresses().getFirst());
+        Await.until("identify's bytes are counted for the new peer",
+                () -> counted.totals(bare.peerId()).map(t -> t.in() > 0 && t.out() > 0).orElse(false), Duration.ofSeconds(10));
+        assertTrue(post(a, "stats/bw?peer=" + bare.peerId()).body().startsWith("{\"TotalIn\":"));
+        c.close();
+        Await.until("the peer's counters go when its connection does",
+                () -> counted.totals(bare.peerId()).isEmpty(), Duration.ofSeconds(10));
+        assertEquals("{\"TotalIn\":0,\"TotalOut\":0,\"RateIn\":0,\"RateOut\":0}\n",
+                post(a, "stats/bw?peer=" + bare.peerId()).body(), "a peer not connected reads as zeros, as Kubo's");
     }
 
     @Test
