@@ -15,7 +15,7 @@ public final class NodeRpc {
                 DagCommands.all(), PinCommands.all(), RepoCommands.all(), SwarmCommands.all(),
                 KeyCommands.all(), NameCommands.all(), RoutingCommands.all(), PubsubCommands.all(),
                 StatsCommands.all(registry), ConfigCommands.all(), BitswapCommands.all(), GraphSyncCommands.all(),
-                ProvideCommands.all(), DhtCommands.all())) {
+                ProvideCommands.all(), DhtCommands.all(), SwarmFilterCommands.all(), SwarmPeeringCommands.all())) {
             group.forEach(commands::add);
         }
         return commands;
