@@ -26,7 +26,7 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * What Kubo 0.39 still has under {@code dht/}: {@code dht/query} (the peers closest to a peer ID,
  * streamed as go-libp2p's query events) and, under {@code stats/dht}, the routing table by bucket;
- * the other {@code dht/*} commands answer Kubo's "removed" error. p2pkit has one DHT where Kubo
+ * the other {@code dht/*} commands are {@link RemovedCommands}. p2pkit has one DHT where Kubo
  * has two (WAN and LAN): it is shown as {@code wan}, and {@code lan} is empty.
  */
 final class DhtCommands {
@@ -46,11 +46,6 @@ final class DhtCommands {
                 .options(RpcOption.bool("verbose", "v")).text(DhtCommands::queryText).run(DhtCommands::query));
         commands.add(RpcCommand.at("stats/dht").args(RpcArgument.string("dht", false, true)).text(DhtCommands::statText)
                 .run(DhtCommands::stat));
-        for (String removed : List.of("findprovs", "findpeer", "get", "put", "provide")) {
-            commands.add(RpcCommand.at("dht/" + removed).run((req, res) -> {
-                throw RpcError.failed("removed, use 'ipfs routing' instead");
-            }));
-        }
         return commands;
     }
 

@@ -15,7 +15,8 @@ public final class NodeRpc {
                 DagCommands.all(), PinCommands.all(), RepoCommands.all(), SwarmCommands.all(),
                 KeyCommands.all(), NameCommands.all(), RoutingCommands.all(), PubsubCommands.all(),
                 StatsCommands.all(registry), ConfigCommands.all(), BitswapCommands.all(), GraphSyncCommands.all(),
-                ProvideCommands.all(), DhtCommands.all(), SwarmFilterCommands.all(), SwarmPeeringCommands.all())) {
+                ProvideCommands.all(), DhtCommands.all(), SwarmFilterCommands.all(), SwarmPeeringCommands.all(),
+                RemovedCommands.all())) {
             group.forEach(commands::add);
         }
         return commands;
