@@ -77,7 +77,7 @@ final class DhtCommands {
         }
         // the lookup's requests run side by side; their events go out one at a time
         ReentrantLock writing = new ReentrantLock();
-        IOException[] gone = new IOException[1];
+        java.util.concurrent.atomic.AtomicReference<IOException> gone = new java.util.concurrent.atomic.AtomicReference<>();
         LookupEvents events = new LookupEvents() {
             @Override
             public void querying(PeerId peer) {
@@ -97,11 +97,11 @@ final class DhtCommands {
             private void write(Map<String, Object> e) {
                 writing.lock();
                 try {
-                    if (gone[0] == null) {
+                    if (gone.get() == null) {
                         res.emit(e);
                     }
                 } catch (IOException clientGone) {
-                    gone[0] = clientGone; // the lookup ends by itself, bounded by its timeout
+                    gone.set(clientGone); // the lookup ends by itself, bounded by its timeout
                 } finally {
                     writing.unlock();
                 }
@@ -110,8 +110,8 @@ final class DhtCommands {
         LookupResult result = dht.getClosestPeers(target.bytes(), events);
         writing.lock();
         try {
-            if (gone[0] != null) {
-                throw gone[0];
+            if (gone.get() != null) {
+                throw gone.get();
             }
             for (PeerId p : result.closest()) {
                 res.emit(event(FINAL_PEER, p.toString(), null, ""));

@@ -78,20 +78,7 @@ final class MovingRates {
     /** One tick of the peers' rates; a peer no longer counted (disconnected) is dropped. */
     void tickPeers(Map<PeerId, long[]> totals, long elapsedNanos) {
         peerFlows.keySet().retainAll(totals.keySet());
-        if (elapsedNanos <= 0) {
-            return;
-        }
-        double perSecond = 1e9 / elapsedNanos;
-        totals.forEach((peer, t) -> {
-            Flow before = peerFlows.getOrDefault(peer, Flow.NONE);
-            peerFlows.put(peer, new Flow(t[0], t[1], next(before.rateIn(), perSecond * (t[0] - before.totalIn())),
-                    next(before.rateOut(), perSecond * (t[1] - before.totalOut()))));
-        });
-    }
-
-    /** How many peers have rates. */
-    int peerCount() {
-        return peerFlows.size();
+        tick(peerFlows, totals, elapsedNanos);
     }
 
     private Map<String, long[]> read() {
@@ -107,13 +94,17 @@ final class MovingRates {
 
     /** One tick: {@code totals} by key, {@code elapsedNanos} since the previous tick. */
     void tick(Map<String, long[]> totals, long elapsedNanos) {
+        tick(flows, totals, elapsedNanos);
+    }
+
+    private static <K> void tick(Map<K, Flow> rates, Map<K, long[]> totals, long elapsedNanos) {
         if (elapsedNanos <= 0) {
             return;
         }
         double perSecond = 1e9 / elapsedNanos;
         totals.forEach((key, t) -> {
-            Flow before = flows.getOrDefault(key, Flow.NONE);
-            flows.put(key, new Flow(t[0], t[1], next(before.rateIn(), perSecond * (t[0] - before.totalIn())),
+            Flow before = rates.getOrDefault(key, Flow.NONE);
+            rates.put(key, new Flow(t[0], t[1], next(before.rateIn(), perSecond * (t[0] - before.totalIn())),
                     next(before.rateOut(), perSecond * (t[1] - before.totalOut()))));
         });
     }

@@ -229,6 +229,7 @@ public final class DaemonApi implements AutoCloseable {
             }
         } catch (io.p2pkit.core.DecodeException e) {
             // not JSON: then the first "Message" string, as it stands
+            System.getLogger(DaemonApi.class.getName()).log(System.Logger.Level.DEBUG, "an error answer that is not JSON", e);
         }
         Matcher m = MESSAGE.matcher(body);
         return m.find() ? java.util.Optional.of(m.group(1)) : java.util.Optional.empty();
