@@ -95,7 +95,7 @@ class ChromiumInteropTest {
                 assertEquals(AGENT, theySawUs.string("agentVersion"));
                 assertTrue(theySawUs.strings("protocols").containsAll(
                         List.of(IdentifyService.PROTOCOL_ID, PingService.PROTOCOL_ID, ECHO)), theySawUs.toString());
-                IdentifyResult weSawThem = inbound.identified(WAIT);
+                IdentifyResult weSawThem = inbound.identified(WAIT, browser);
                 assertTrue(weSawThem.agentVersion().contains("chromium-js-libp2p"), weSawThem.agentVersion());
 
                 browser.awaitEvent("ping", WAIT).pingRoundTrip(WAIT);

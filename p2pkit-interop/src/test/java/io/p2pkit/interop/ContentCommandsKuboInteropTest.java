@@ -171,6 +171,84 @@ class ContentCommandsKuboInteropTest {
         assertTrue(ours.err().contains("file is not regular"), ours.err());
     }
 
+    /**
+     * {@code get} onto what is already there, in the same steps on each side: a tree over a copy
+     * of itself edited by hand (a file changed, one added, a symlink replaced by a file), a file
+     * into an existing directory, an archive over an old file, and a file over a directory that
+     * is not empty (refused by both). The trees must end the same: names, kinds, bytes, link
+     * targets, modes and times.
+     */
+    @Test
+    void getOntoWhatIsThereEndsAsKubosDoes() throws IOException {
+        Path k = Files.createDirectories(dir.resolve("onto-kubo"));
+        Path p = Files.createDirectories(dir.resolve("onto-p2pkit"));
+        for (Path side : List.of(k, p)) {
+            Path out = side.resolve("out");
+            getOnto(side, side == k, "-o", out.toString(), withMeta);
+            Files.writeString(out.resolve("a.txt"), "edited by hand");
+            Files.writeString(out.resolve("mine.txt"), "not in the tree");
+            Files.setLastModifiedTime(out.resolve("mine.txt"), FileTime.from(Instant.ofEpochSecond(1_600_000_000L)));
+            Files.delete(out.resolve("link"));
+            Files.writeString(out.resolve("link"), "a file where the symlink was");
+            getOnto(side, side == k, "-o", out.toString(), withMeta);
+            Files.createDirectories(side.resolve("into"));
+            getOnto(side, side == k, "-o", side.resolve("into").toString(), withMeta + "/sub/nested.txt");
+            Files.writeString(side.resolve("old.tar"), "an old file, not a tar");
+            getOnto(side, side == k, "-a", "-o", side.resolve("old.tar").toString(), plain + "/sub");
+            Files.createDirectories(side.resolve("full/a.txt"));
+            Files.writeString(side.resolve("full/a.txt/keep"), "kept");
+            Files.setLastModifiedTime(side.resolve("full/a.txt/keep"), FileTime.from(Instant.ofEpochSecond(1_600_000_000L)));
+        }
+        String kuboRefuses = kubo.outcome(List.of("get", "--progress=false", "-o", k.resolve("full").toString(),
+                withMeta + "/a.txt"));
+        assertTrue(kuboRefuses.startsWith("Error"), kuboRefuses);
+        P2pkitCli.Result ours = P2pkitCli.run(List.of("get", "--progress=false", "--repo-dir", repo,
+                "-o", p.resolve("full").toString(), withMeta + "/a.txt"));
+        assertNotEquals(0, ours.status(), "a file over a directory that is not empty");
+        // the archives hold the time of writing: their entries are compared, then they are set aside
+        assertEquals(entries(Files.readAllBytes(k.resolve("old.tar"))), entries(Files.readAllBytes(p.resolve("old.tar"))));
+        Files.delete(k.resolve("old.tar"));
+        Files.delete(p.resolve("old.tar"));
+        List<String> theirs = tree(k);
+        assertEquals(theirs, tree(p));
+        System.out.printf("content/kubo get onto what is there: %d entries end the same%n", theirs.size());
+    }
+
+    private static void getOnto(Path side, boolean isKubo, String... args) throws IOException {
+        List<String> a = new ArrayList<>(List.of("get", "--progress=false"));
+        if (isKubo) {
+            a.addAll(List.of(args));
+            kubo.run(a);
+        } else {
+            a.addAll(List.of("--repo-dir", repo));
+            a.addAll(List.of(args));
+            P2pkitCli.ok(a.toArray(String[]::new));
+        }
+    }
+
+    /** Every entry below {@code root}: its path, kind, mode and time, and its bytes' digest or link target. */
+    private static List<String> tree(Path root) throws IOException {
+        List<String> out = new ArrayList<>();
+        try (Stream<Path> all = Files.walk(root)) {
+            for (Path e : all.sorted().toList()) {
+                String rel = root.relativize(e).toString();
+                if (Files.isSymbolicLink(e)) {
+                    out.add(rel + " -> " + Files.readSymbolicLink(e));
+                    continue;
+                }
+                String perms = java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(e));
+                String kind = Files.isDirectory(e) ? "dir" : "file " + HexFormat.of().formatHex(
+                        java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(e)));
+                // a directory written into has the time of that write on both sides; stored times are compared on files
+                String time = Files.isDirectory(e) ? "" : " " + Files.getLastModifiedTime(e).toInstant().getEpochSecond();
+                out.add(rel + " " + kind + " " + perms + time);
+            }
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        return out;
+    }
+
     static Stream<List<String>> lsCommandLines() {
         return Stream.of(
                 List.of("ROOT"),

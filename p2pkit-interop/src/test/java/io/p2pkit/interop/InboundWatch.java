@@ -20,8 +20,10 @@ import java.util.concurrent.TimeoutException;
 final class InboundWatch {
     private final CompletableFuture<Connection> connection = new CompletableFuture<>();
     private final CompletableFuture<IdentifyResult> identified = new CompletableFuture<>();
+    private final Host host;
 
     private InboundWatch(Host host) {
+        this.host = host;
         host.addConnectionListener(new ConnectionListener() {
             @Override
             public void connected(Connection c) {
@@ -43,7 +45,35 @@ final class InboundWatch {
 
     /** What p2pkit learned by identifying the remote, waiting up to {@code timeout}. */
     IdentifyResult identified(Duration timeout) throws Exception {
-        return await(identified, timeout, "p2pkit did not identify the dialer");
+        try {
+            return await(identified, timeout, "p2pkit did not identify the dialer");
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + " (" + whyNotIdentified() + ")", e);
+        }
+    }
+
+    /** The same, a failure naming also what the remote peer program printed last. */
+    IdentifyResult identified(Duration timeout, PeerProcess remote) throws Exception {
+        try {
+            return identified(timeout);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\n--- the peer's stderr (tail) ---\n" + remote.stderrTail(), e);
+        }
+    }
+
+    /** What identify of the first connection ended in, for a failure's message. */
+    private String whyNotIdentified() {
+        Connection c = connection.getNow(null);
+        if (c == null) {
+            return "no connection";
+        }
+        try {
+            host.service(IdentifyService.class).orElseThrow().awaitIdentified(c, Duration.ofMillis(1));
+            return "identified after all";
+        } catch (java.io.IOException e) {
+            return "identify of " + c + (c.isClosed() ? ", closed," : ", open,") + " says: " + e.getMessage()
+                    + (e.getCause() != null ? " (" + e.getCause() + ")" : "");
+        }
     }
 
     private static <T> T await(CompletableFuture<T> f, Duration timeout, String failure) throws Exception {

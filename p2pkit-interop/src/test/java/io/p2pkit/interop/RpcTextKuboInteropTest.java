@@ -28,15 +28,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * {@code enc=text}, as a curl user asks: the same commands on the same content give a Kubo 0.39
  * daemon's and a p2pkit daemon's text byte for byte (status, Content-Type, body), errors included;
- * values the daemon decides (its version) are compared by shape.
+ * values the daemon decides (its version) are compared by shape. Kubo's own CLI renders text
+ * itself, so this is what checks p2pkit's text encoders (name inspect, swarm filters and peering,
+ * stats dht's error without a DHT).
  */
 @InteropArea("RPC API: enc=text against Kubo 0.39")
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class RpcTextKuboInteropTest {
     /** One command, asked of both daemons in this order. */
     enum Query {
-        BLOCK_PUT, BLOCK_STAT, DAG_PUT, PIN_ADD, PIN_RM, KEY_LIST, ERROR, VERSION, FILES_STAT, FILES_ERROR
+        BLOCK_PUT, BLOCK_STAT, DAG_PUT, PIN_ADD, PIN_RM, KEY_LIST, ERROR, VERSION, FILES_STAT, FILES_ERROR,
+        NAME_INSPECT, NAME_INSPECT_VERIFY, FILTERS_ADD, FILTERS, FILTERS_RM, PEERING_LS, STATS_DHT
     }
+
+    /** An IPNS record both daemons inspect: signed here, valid for a day. */
+    private static final io.p2pkit.core.crypto.PrivateKey NAME_KEY =
+            io.p2pkit.core.crypto.PrivateKey.generate(io.p2pkit.core.crypto.KeyType.ED25519);
+    private static final byte[] RECORD = io.p2pkit.kad.record.IpnsRecordSigner.sign(NAME_KEY, "/ipfs/bafkqaaa", 3,
+            java.time.Instant.now().plus(java.time.Duration.ofDays(1)), java.time.Duration.ofMinutes(5));
 
     private static final String BOUNDARY = "p2pkittext";
     private static KuboDaemon kubo;
@@ -83,10 +92,19 @@ class RpcTextKuboInteropTest {
             case VERSION -> "version?encoding=text";
             case FILES_STAT -> "files/stat?enc=text&arg=/";
             case FILES_ERROR -> "files/stat?enc=text&arg=/nope";
+            case NAME_INSPECT -> "name/inspect?enc=text";
+            case NAME_INSPECT_VERIFY -> "name/inspect?enc=text&dump=false&verify="
+                    + NAME_KEY.publicKey().toPeerId().toString(io.p2pkit.core.multiformats.Multibase.Encoding.BASE36);
+            case FILTERS_ADD -> "swarm/filters/add?enc=text&arg=/ip4/10.1.0.0/ipcidr/16&arg=/ip6/fd00::/ipcidr/8";
+            case FILTERS -> "swarm/filters?enc=text";
+            case FILTERS_RM -> "swarm/filters/rm?enc=text&arg=all";
+            case PEERING_LS -> "swarm/peering/ls?enc=text";
+            case STATS_DHT -> "stats/dht?enc=text";
         };
-        String body = switch (query) {
-            case BLOCK_PUT -> "a block in text\n";
-            case DAG_PUT -> "{\"text\":true,\"n\":[1,2]}";
+        byte[] body = switch (query) {
+            case BLOCK_PUT -> "a block in text\n".getBytes(StandardCharsets.UTF_8);
+            case DAG_PUT -> "{\"text\":true,\"n\":[1,2]}".getBytes(StandardCharsets.UTF_8);
+            case NAME_INSPECT, NAME_INSPECT_VERIFY -> RECORD;
             default -> null;
         };
         HttpResponse<String> fromKubo = post(kubo.apiUrl(), command, body);
@@ -104,15 +122,18 @@ class RpcTextKuboInteropTest {
         }
     }
 
-    private static HttpResponse<String> post(String api, String command, String file) throws Exception {
+    private static HttpResponse<String> post(String api, String command, byte[] file) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(api + "/api/v0/" + command));
         if (file == null) {
             b.POST(HttpRequest.BodyPublishers.noBody());
         } else {
-            String multipart = "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"\r\n"
-                    + "Content-Type: application/octet-stream\r\n\r\n" + file + "\r\n--" + BOUNDARY + "--\r\n";
+            java.io.ByteArrayOutputStream multipart = new java.io.ByteArrayOutputStream();
+            multipart.writeBytes(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"\r\n"
+                    + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+            multipart.writeBytes(file);
+            multipart.writeBytes(("\r\n--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.UTF_8));
             b.header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
-                    .POST(HttpRequest.BodyPublishers.ofString(multipart, StandardCharsets.UTF_8));
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(multipart.toByteArray()));
         }
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }

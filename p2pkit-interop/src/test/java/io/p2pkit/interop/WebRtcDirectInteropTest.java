@@ -163,7 +163,7 @@ class WebRtcDirectInteropTest {
                 assertEquals(host.peerId().toString(), connected.string("peer"));
                 Connection c = inbound.connection(WAIT);
                 assertEquals(WebRtcDirectTransport.PROTOCOL, c.muxer());
-                IdentifyResult id = inbound.identified(WAIT);
+                IdentifyResult id = inbound.identified(WAIT, peer);
                 assertTrue(id.agentVersion().contains("go-libp2p"), "agent " + id.agentVersion());
 
                 PeerEvent theySawUs = peer.awaitEvent("identify", WAIT);
@@ -227,7 +227,7 @@ class WebRtcDirectInteropTest {
                 assertEquals(host.peerId().toString(), connected.string("peerId"));
                 Connection c = inbound.connection(WAIT);
                 assertEquals(WebRtcDirectTransport.PROTOCOL, c.muxer());
-                IdentifyResult id = inbound.identified(WAIT);
+                IdentifyResult id = inbound.identified(WAIT, peer);
                 assertTrue(id.agentVersion().contains("rust-libp2p"), "agent " + id.agentVersion());
 
                 PeerEvent theySawUs = peer.awaitEvent("identify", WAIT);

@@ -381,6 +381,20 @@ public final class KadDht implements Closeable {
         queries.refresh();
     }
 
+    /**
+     * A bucket refresh that ended.
+     *
+     * @param at      when it ended
+     * @param buckets how many buckets it looked up keys in: those of common prefix length 0 to {@code buckets - 1}
+     */
+    public record Refreshed(java.time.Instant at, int buckets) {
+    }
+
+    /** The last bucket refresh that ended (the periodic one or {@link #refresh}), if one has (Kubo's stats dht). */
+    public Optional<Refreshed> lastRefresh() {
+        return queries.lastRefresh();
+    }
+
     /** A random peer ID (SHA-256 multihash) whose key shares exactly {@code cpl} bits with ours. */
     PeerId randomPeerIdIn(int cpl) {
         return queries.randomPeerIdIn(cpl);
@@ -391,6 +405,11 @@ public final class KadDht implements Closeable {
     /** The k peers closest to {@code key} (any bytes; a peer ID's bytes for peer routing). */
     public LookupResult getClosestPeers(byte[] key) throws IOException {
         return queries.getClosestPeers(key);
+    }
+
+    /** The same, telling {@code events} of each request as it goes (Kubo's {@code dht query} streams them). */
+    public LookupResult getClosestPeers(byte[] key, LookupEvents events) throws IOException {
+        return queries.getClosestPeers(key, events);
     }
 
     /** Finds the addresses of {@code target}: from a live connection, or by a lookup. */

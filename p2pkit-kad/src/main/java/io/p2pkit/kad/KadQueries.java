@@ -77,6 +77,8 @@ final class KadQueries {
     private final Map<KeyBytes, byte[]> ownValues = new ConcurrentHashMap<>();
     /** One refresh at a time for providers whose estimate is stale (the others wait and reuse it). */
     private final ReentrantLock estimateRefresh = new ReentrantLock();
+    /** The last refresh that ended, or null before one has. */
+    private volatile KadDht.Refreshed lastRefresh;
 
     private record KeyBytes(byte[] bytes) {
         @Override
@@ -136,6 +138,12 @@ final class KadQueries {
         }
         fanOut(targets, target -> lookup(target.bytes(), MessageType.FIND_NODE, null));
         networkSize.endRound(table.size());
+        lastRefresh = new KadDht.Refreshed(java.time.Instant.now(), targets.size());
+    }
+
+    /** The last refresh that ended, if one has. */
+    java.util.Optional<KadDht.Refreshed> lastRefresh() {
+        return java.util.Optional.ofNullable(lastRefresh);
     }
 
     /** A random peer ID (SHA-256 multihash) whose key shares exactly {@code cpl} bits with ours. */
@@ -154,7 +162,11 @@ final class KadQueries {
 
     /** The k peers closest to {@code key} (any bytes; a peer ID's bytes for peer routing). */
     LookupResult getClosestPeers(byte[] key) throws IOException {
-        return lookup(key, MessageType.FIND_NODE, null);
+        return lookup(key, MessageType.FIND_NODE, null, LookupEvents.NONE);
+    }
+
+    LookupResult getClosestPeers(byte[] key, LookupEvents events) throws IOException {
+        return lookup(key, MessageType.FIND_NODE, null, events);
     }
 
     /** Finds the addresses of {@code target}: from a live connection, or by a lookup. */
@@ -188,6 +200,11 @@ final class KadQueries {
     }
 
     private LookupResult lookup(byte[] key, MessageType type, ReplyObserver observer) throws IOException {
+        return lookup(key, type, observer, LookupEvents.NONE);
+    }
+
+    private LookupResult lookup(byte[] key, MessageType type, ReplyObserver observer, LookupEvents events)
+            throws IOException {
         KadKey target = KadKey.of(key);
         List<PeerId> seeds = table.nearest(target, config.k());
         if (seeds.isEmpty()) {
@@ -195,21 +212,28 @@ final class KadQueries {
         }
         Lookup lookup = new Lookup(target, host.peerId(), config.k(), config.alpha(), config.queryTimeout(), (l, peer) -> {
             KadMessage reply;
+            events.querying(peer);
             try {
                 reply = client.request(peer, KadMessage.request(type, key));
             } catch (IOException e) {
                 feedback.failed(peer);
+                events.failed(peer, e);
                 throw e;
             }
             feedback.answered(peer);
             List<PeerId> closer = new ArrayList<>();
+            List<PeerInfo> named = events == LookupEvents.NONE ? List.of() : new ArrayList<>();
             for (KadPeer p : reply.closerPeers()) {
                 if (p.peerId().equals(host.peerId())) {
                     continue;
                 }
                 signedRecords.learn(p, AddressTtl.TEMPORARY);
                 closer.add(p.peerId());
+                if (events != LookupEvents.NONE) {
+                    named.add(new PeerInfo(p.peerId(), p.addresses()));
+                }
             }
+            events.answered(peer, named);
             if (observer != null) {
                 observer.reply(l, peer, reply);
             }

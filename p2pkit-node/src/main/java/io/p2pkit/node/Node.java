@@ -80,10 +80,15 @@ public final class Node implements Closeable {
     /** The delegated routers' clients, closed with the node. */
     private final List<RoutingV1Client> delegated = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final NodeListener listener;
+    private final AddressFilters addressFilters;
+    private final Peering peering;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private Node(NodeConfig config, Host host, Optional<KadDht> dht, Optional<PubSub> pubsub,
-                 Optional<MetricsServer> metrics, Optional<ContentService> content, NodeListener listener) {
+                 Optional<MetricsServer> metrics, Optional<ContentService> content, NodeListener listener,
+                 AddressFilters addressFilters, Peering peering) {
+        this.addressFilters = addressFilters;
+        this.peering = peering;
         this.content = content;
         this.config = config;
         this.host = host;
@@ -117,12 +122,18 @@ public final class Node implements Closeable {
         // and /webrtc needs the /webrtc transport, which is attached to the host too
         List<Multiaddr> direct = config.listen().stream().filter(a -> !a.hasProtocol(Protocol.P2P_CIRCUIT)
                 && !a.equals(NodeConfig.WEBRTC_LISTEN)).toList();
+        // the gater is always there, so that filters can be added while the node runs
+        io.p2pkit.core.network.FilterGater gater = new io.p2pkit.core.network.FilterGater();
+        AddressFilters addressFilters = new AddressFilters(gater);
+        config.addressFilters().forEach(addressFilters::add);
         HostBuilder builder = Host.builder().identity(config.identity()).listen(direct)
                 .agentVersion(config.agentVersion()).addressPolicy(config.addressPolicy()).perf(config.perf())
                 .resourceManager(new ResourceManager(config.limits())).connectionManager(connections)
-                .privateNetwork(config.privateNetwork().orElse(null));
+                .privateNetwork(config.privateNetwork().orElse(null)).connectionGater(gater);
         config.transports().applyTo(builder);
         Host host = builder.build();
+        Peering peering = new Peering(host, connections);
+        host.addService(peering);
         Optional<MetricsServer> metrics = Optional.empty();
         Optional<ContentService> content = Optional.empty();
         Node node = null;
@@ -246,7 +257,7 @@ public final class Node implements Closeable {
                 }
             });
             host.service(IdentifyService.class).ifPresent(id -> id.addListener(listener::identified));
-            node = new Node(config, host, dht, pubsub, metrics, content, listener);
+            node = new Node(config, host, dht, pubsub, metrics, content, listener, addressFilters, peering);
             node.delegated.addAll(delegated);
             node.startHttp(registry);
             listener.ready(node);
@@ -281,8 +292,9 @@ public final class Node implements Closeable {
         }
     }
 
-    /** Connects to the bootstrap peers and bootstraps the DHT, each on a thread of its own. */
+    /** Connects to the bootstrap and peering peers and bootstraps the DHT, each on a thread of its own. */
     private void bootstrap() {
+        config.peering().forEach(peering::add);
         for (PeerInfo peer : config.bootstrap()) {
             host.spawn("p2pkit-bootstrap " + peer.peerId(), () -> {
                 try {
@@ -319,6 +331,16 @@ public final class Node implements Closeable {
     /** The addresses other peers can dial, each ending in {@code /p2p/<this node's ID>}. */
     public List<Multiaddr> addresses() {
         return host.addresses().stream().map(a -> a.encapsulate("/p2p/" + host.peerId())).toList();
+    }
+
+    /** The networks the node neither dials nor accepts (Kubo's {@code swarm filters}); they can change while it runs. */
+    public AddressFilters addressFilters() {
+        return addressFilters;
+    }
+
+    /** The peers the node keeps connected (Kubo's {@code swarm peering}); they can change while it runs. */
+    public Peering peering() {
+        return peering;
     }
 
     /** The DHT, if configured. */

@@ -83,6 +83,8 @@ public final class NodeConfig {
     private final List<PeerInfo> bootstrap;
     private final String agentVersion;
     private final io.p2pkit.core.host.AddressPolicy addressPolicy;
+    private final List<String> addressFilters;
+    private final List<PeerInfo> peering;
     private final boolean perf;
     private final boolean portMapping;
     private final Duration portMappingLease;
@@ -146,6 +148,8 @@ public final class NodeConfig {
         this.bootstrap = List.copyOf(b.bootstrap);
         this.agentVersion = b.agentVersion;
         this.addressPolicy = b.addressPolicy;
+        this.addressFilters = b.addressFilters.stream().map(AddressFilters::canonical).distinct().toList();
+        this.peering = List.copyOf(b.peering);
         this.perf = b.perf;
         this.portMapping = b.portMapping;
         this.portMappingLease = b.portMappingLease;
@@ -184,6 +188,8 @@ public final class NodeConfig {
         b.bootstrap = bootstrap;
         b.agentVersion = agentVersion;
         b.addressPolicy = addressPolicy;
+        b.addressFilters = addressFilters;
+        b.peering = peering;
         b.perf = perf;
         b.portMapping = portMapping;
         b.portMappingLease = portMappingLease;
@@ -260,6 +266,16 @@ public final class NodeConfig {
     /** The agent version identify announces. */
     public String agentVersion() {
         return agentVersion;
+    }
+
+    /** The networks the node neither dials nor accepts at start (Kubo's Swarm.AddrFilters), canonical. */
+    public List<String> addressFilters() {
+        return addressFilters;
+    }
+
+    /** The peers the node keeps connected at start (Kubo's Peering.Peers). */
+    public List<PeerInfo> peering() {
+        return peering;
     }
 
     /** Which addresses the node announces (Kubo's Addresses.Announce, AppendAnnounce, NoAnnounce). */
@@ -864,6 +880,8 @@ public final class NodeConfig {
         private List<PeerInfo> bootstrap = List.of();
         private String agentVersion = "p2pkit/" + NodeVersion.get();
         private io.p2pkit.core.host.AddressPolicy addressPolicy = io.p2pkit.core.host.AddressPolicy.DEFAULT;
+        private List<String> addressFilters = List.of();
+        private List<PeerInfo> peering = List.of();
         private boolean perf;
         private boolean portMapping;
         private Duration portMappingLease = Duration.ofHours(1);
@@ -957,6 +975,28 @@ public final class NodeConfig {
          */
         public Builder addressPolicy(io.p2pkit.core.host.AddressPolicy policy) {
             this.addressPolicy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /**
+         * Networks the node neither dials nor accepts connections from, as go-multiaddr masks
+         * ({@code /ip4/10.0.0.0/ipcidr/8}): Kubo's {@code Swarm.AddrFilters}. More can be added
+         * while it runs ({@link Node#addressFilters}).
+         *
+         * @throws IllegalArgumentException (when built) with Kubo's message for a text that is no mask
+         */
+        public Builder addressFilters(List<String> masks) {
+            this.addressFilters = List.copyOf(masks);
+            return this;
+        }
+
+        /**
+         * Peers the node keeps connected, reconnecting with back-off when a connection drops and
+         * protecting it from the connection manager: Kubo's {@code Peering.Peers}. More can be
+         * added while it runs ({@link Node#peering}).
+         */
+        public Builder peering(List<PeerInfo> peers) {
+            this.peering = List.copyOf(peers);
             return this;
         }
 

@@ -174,6 +174,7 @@ public final class IdentifyService implements Closeable {
             f.complete(r);
             announce(r);
         } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "identify of " + c.remotePeer() + " on " + c + " failed: " + e);
             f.completeExceptionally(e instanceof IOException ? e : new IOException("identify failed: " + e, e));
         }
     }

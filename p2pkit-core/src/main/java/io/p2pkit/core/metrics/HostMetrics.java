@@ -29,7 +29,8 @@ import java.util.Map;
  * errors, key types, black-hole filters), {@code libp2p_rcmgr_*} (connections, streams by
  * protocol, memory, descriptors and blocked resources, read from the resource manager at scrape
  * time) and {@code libp2p_identify_*}, plus bytes by protocol and by peer group
- * ({@code libp2p_bandwidth_*}, which go-libp2p keeps in its BandwidthCounter without exporting).
+ * ({@code libp2p_bandwidth_*}, which go-libp2p keeps in its BandwidthCounter without exporting),
+ * and by connected peer in a {@link PeerBandwidth} (not a metric: peers are unbounded labels).
  * Attach once per host.
  */
 public final class HostMetrics {
@@ -180,18 +181,22 @@ public final class HostMetrics {
                 m.dialRankingDelay.observe(nanos / 1e9);
             }
         });
+        PeerBandwidth byPeer = PeerBandwidth.attach(host);
         host.setStreamMeter((protocol, direction, c) -> {
             String group = peerGroup(host.peerStore().agentVersion(c.remotePeer()));
             java.util.function.LongConsumer inByProtocol = m.protocolBytes.adder("in", protocol);
             java.util.function.LongConsumer outByProtocol = m.protocolBytes.adder("out", protocol);
             java.util.function.LongConsumer inByGroup = m.peerGroupBytes.adder("in", group);
             java.util.function.LongConsumer outByGroup = m.peerGroupBytes.adder("out", group);
+            java.util.function.LongConsumer[] peer = byPeer.counters(c.remotePeer());
             return new io.p2pkit.core.host.StreamMeter.Counters(n -> {
                 inByProtocol.accept(n);
                 inByGroup.accept(n);
+                peer[0].accept(n);
             }, n -> {
                 outByProtocol.accept(n);
                 outByGroup.accept(n);
+                peer[1].accept(n);
             });
         });
         host.service(IdentifyService.class).ifPresent(id -> {

@@ -22,7 +22,7 @@ final class DedupBuckets {
     /** How many requests use it and, per block, how many of them sent it; changed only in map computes. */
     private static final class Bucket {
         final Map<Cid, Integer> refs = new ConcurrentHashMap<>();
-        int users;
+        volatile int users; // written only in map computes; read by members()
     }
 
     /** One request's membership: the blocks it recorded, released when it ends. */
@@ -68,6 +68,11 @@ final class DedupBuckets {
             return out;
         });
         return new Member(k, b);
+    }
+
+    /** @return how many requests are members of a bucket (for tests) */
+    int members() {
+        return buckets.values().stream().mapToInt(b -> b.users).sum();
     }
 
     /** @return how many buckets are open (for tests) */

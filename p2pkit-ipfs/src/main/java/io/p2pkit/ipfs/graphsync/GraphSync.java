@@ -214,6 +214,11 @@ public final class GraphSync implements Closeable {
         return dedup.open();
     }
 
+    /** How many requests with a dedup key are in progress (for tests). */
+    int dedupRequestsInProgress() {
+        return dedup.members();
+    }
+
     /** Whether a cancel has reached a request this responder is still answering (for tests). */
     boolean cancelPending() {
         return served.values().stream().anyMatch(AtomicBoolean::get);

@@ -1,11 +1,11 @@
 package io.p2pkit.node.config;
 
 import io.p2pkit.core.DecodeException;
+import io.p2pkit.core.crypto.KeyType;
 import io.p2pkit.core.crypto.PrivateKey;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -42,24 +42,69 @@ public enum KeyFormat {
     }
 
     /**
-     * The format named {@code name}.
+     * The format named {@code name} for an import, matched exactly as Kubo matches it.
      *
-     * @throws IllegalArgumentException for any other name
+     * @throws IllegalArgumentException with Kubo's {@code unrecognized import format: X} for any other name
      */
-    public static KeyFormat of(String name) {
+    public static KeyFormat forImport(String name) {
+        return named(name, "import");
+    }
+
+    /**
+     * The format named {@code name} for an export, matched exactly as Kubo matches it.
+     *
+     * @throws IllegalArgumentException with Kubo's {@code unrecognized export format: X} for any other name
+     */
+    public static KeyFormat forExport(String name) {
+        return named(name, "export");
+    }
+
+    private static KeyFormat named(String name, String direction) {
         for (KeyFormat f : values()) {
-            if (f.option.equals(name.toLowerCase(Locale.ROOT))) {
+            if (f.option.equals(name)) {
                 return f;
             }
         }
-        throw new IllegalArgumentException("unrecognized key format: " + name
-                + " (libp2p-protobuf-cleartext or pem-pkcs8-cleartext)");
+        throw new IllegalArgumentException("unrecognized " + direction + " format: " + name);
     }
 
-    /** The key in this format. */
+    /**
+     * Refuses, as Kubo 0.39 does unless {@code anyType}, to import a key of a type Kubo does not
+     * generate: only Ed25519 and RSA keys are taken without it.
+     *
+     * @throws IllegalArgumentException with Kubo's text, which names the Go type
+     */
+    public static void requireImportable(PrivateKey key, boolean anyType) {
+        if (anyType || key.type() == KeyType.ED25519 || key.type() == KeyType.RSA) {
+            return;
+        }
+        throw new IllegalArgumentException("key type " + goType(key.type()) + " is not allowed to be imported, only RSA "
+                + "or Ed25519; use flag --allow-any-key-type if you are sure of what you're doing");
+    }
+
+    /** The go-libp2p type of a key, as Kubo's messages print it ({@code %T}). */
+    private static String goType(KeyType type) {
+        return switch (type) {
+            case ED25519 -> "*crypto.Ed25519PrivateKey";
+            case RSA -> "*crypto.RsaPrivateKey";
+            case SECP256K1 -> "*crypto.Secp256k1PrivateKey";
+            case ECDSA -> "*crypto.ECDSAPrivateKey";
+        };
+    }
+
+    /**
+     * The key in this format. PKCS#8 is refused for secp256k1 keys, as Kubo refuses it (go's x509
+     * has no secp256k1), so that what is exported here is what Kubo can import.
+     *
+     * @throws IllegalArgumentException with Kubo's text for a secp256k1 key in PKCS#8
+     */
     public byte[] encode(PrivateKey key) {
         if (this == LIBP2P_PROTOBUF_CLEARTEXT) {
             return key.marshal();
+        }
+        if (key.type() == KeyType.SECP256K1) {
+            throw new IllegalArgumentException("marshalling key to PKCS8 format: x509: unknown key type while "
+                    + "marshaling PKCS#8: " + goType(key.type()));
         }
         String body = Base64.getMimeEncoder(PEM_LINE, new byte[] {'\n'}).encodeToString(key.toPkcs8());
         return ("-----BEGIN PRIVATE KEY-----\n" + body + "\n-----END PRIVATE KEY-----\n").getBytes(StandardCharsets.US_ASCII);
@@ -84,12 +129,14 @@ public enum KeyFormat {
                     throw new IllegalArgumentException("unexpected PEM block for format=" + option
                             + ": try again with format=" + PEM_PKCS8_CLEARTEXT.option);
                 }
-                throw new IllegalArgumentException("unable to unmarshal format=" + option + ": " + e.getMessage());
+                throw new IllegalArgumentException("unable to unmarshall format=" + option + ": " + e.getMessage());
             }
         }
         Matcher m = PEM.matcher(new String(data, StandardCharsets.US_ASCII));
         if (!m.find()) {
-            throw new IllegalArgumentException("PEM block not found in input data");
+            // Kubo appends what it could not read
+            throw new IllegalArgumentException("PEM block not found in input data:\n"
+                    + new String(data, StandardCharsets.UTF_8));
         }
         if (!m.group(1).equals("PRIVATE KEY")) {
             throw new IllegalArgumentException("expected PRIVATE KEY type in PEM block but got: " + m.group(1));

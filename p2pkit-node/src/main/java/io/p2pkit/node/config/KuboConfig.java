@@ -32,6 +32,7 @@ import java.util.Map;
  * Swarm.RelayService.Enabled                    swarm.relayService.enabled    true or false
  * Swarm.RelayClient.Enabled                     swarm.relayClient.enabled     true or false
  * Swarm.EnableHolePunching                      swarm.enableHolePunching      true or false
+ * Swarm.AddrFilters                             swarm.addrFilters             array of /ip4|ip6/…/ipcidr/… masks
  * AutoNAT.ServiceMode                           autonat.serviceMode           enabled or disabled
  * Discovery.MDNS.Enabled                        discovery.mdns.enabled        true or false
  * Datastore.StorageMax                          blockstore.storageMax         size, "10GB"
@@ -96,6 +97,7 @@ public final class KuboConfig {
             new Key("Swarm.RelayService.Enabled", "swarm.relayService.enabled", Kind.FLAG),
             new Key("Swarm.RelayClient.Enabled", "swarm.relayClient.enabled", Kind.FLAG),
             new Key("Swarm.EnableHolePunching", "swarm.enableHolePunching", Kind.FLAG),
+            new Key("Swarm.AddrFilters", "swarm.addrFilters", Kind.LIST),
             new Key("AutoNAT.ServiceMode", "autonat.serviceMode", Kind.WORD, List.of("enabled", "disabled")),
             new Key("Discovery.MDNS.Enabled", "discovery.mdns.enabled", Kind.FLAG),
             new Key("Datastore.StorageMax", "blockstore.storageMax", Kind.SIZE),
@@ -307,6 +309,13 @@ public final class KuboConfig {
                     }
                     if (k.file.equals("bootstrap") && Multiaddr.parse(item).peerId().isEmpty()) {
                         throw badValue(k.kubo + ": " + item + " does not end in /p2p/<peer ID>");
+                    }
+                    if (k.file.equals("swarm.addrFilters")) {
+                        try {
+                            io.p2pkit.node.AddressFilters.canonical(item);
+                        } catch (IllegalArgumentException e) {
+                            throw badValue(k.kubo + ": " + item + ": " + e.getMessage());
+                        }
                     }
                 }
                 yield String.join(", ", items);

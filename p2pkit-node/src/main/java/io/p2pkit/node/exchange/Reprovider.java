@@ -12,6 +12,7 @@ import io.p2pkit.kad.KadDht;
 import java.io.Closeable;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.EnumSet;
@@ -25,6 +26,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 
 /**
@@ -52,6 +54,34 @@ public final class Reprovider implements Closeable {
     public record Run(long keys, long failures, long millis) {
     }
 
+    /**
+     * The runs so far, as Kubo's legacy reprovider counts them ({@code provide stat}): runs that
+     * had no key to announce are not counted.
+     *
+     * @param totalKeys     keys announced by every run together
+     * @param lastKeys      keys the last run announced
+     * @param totalNanos    the runs' durations together
+     * @param lastNanos     the last run's duration
+     * @param lastRun       when the last run ended, or empty before one has
+     * @param interval      the time between runs
+     */
+    public record Stats(long totalKeys, long lastKeys, long totalNanos, long lastNanos, Optional<Instant> lastRun,
+                        Duration interval) {
+        /** The average time per key (Kubo's {@code AvgReprovideDuration}), zero before a run. */
+        public long averageNanosPerKey() {
+            return totalKeys == 0 ? 0 : totalNanos / totalKeys;
+        }
+    }
+
+    /** A run was asked for while one was going on (Kubo's words). */
+    public static final class AlreadyRunningException extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        AlreadyRunningException() {
+            super("instance of reprovide already running");
+        }
+    }
+
     private final KadDht dht;
     private final Repository repo;
     private final LinkReader links;
@@ -59,8 +89,11 @@ public final class Reprovider implements Closeable {
     private final Semaphore inFlight = new Semaphore(PARALLELISM);
     /** Announcements of fetched blocks started and not finished. */
     private final AtomicInteger pending = new AtomicInteger();
+    /** One run at a time: the scheduled one or one asked for ({@code routing reprovide}). */
+    private final ReentrantLock running = new ReentrantLock();
     private volatile ScheduledFuture<?> schedule;
     private volatile Run lastRun;
+    private volatile Stats stats = new Stats(0, 0, 0, 0, Optional.empty(), DEFAULT_INTERVAL);
     private volatile boolean closed;
 
     /**
@@ -78,6 +111,7 @@ public final class Reprovider implements Closeable {
 
     /** Runs {@link #reprovide} after {@code delay}, then every {@code interval}. */
     public void start(ScheduledExecutorService scheduler, Duration delay, Duration interval) {
+        stats = new Stats(0, 0, 0, 0, Optional.empty(), interval);
         if (strategy == ReprovideStrategy.NONE) {
             return;
         }
@@ -102,12 +136,29 @@ public final class Reprovider implements Closeable {
         return Optional.ofNullable(lastRun);
     }
 
+    /** @return the runs so far */
+    public Stats stats() {
+        return stats;
+    }
+
     /**
      * Announces every key the strategy names and waits until all are done.
      *
      * @return what the run did
+     * @throws AlreadyRunningException when a run is going on
      */
     public Run reprovide() throws IOException, InterruptedException {
+        if (!running.tryLock()) {
+            throw new AlreadyRunningException();
+        }
+        try {
+            return run();
+        } finally {
+            running.unlock();
+        }
+    }
+
+    private Run run() throws IOException, InterruptedException {
         long start = System.nanoTime();
         AtomicLong failures = new AtomicLong();
         long n = 0;
@@ -131,8 +182,14 @@ public final class Reprovider implements Closeable {
         }
         inFlight.acquire(PARALLELISM); // every announcement has ended
         inFlight.release(PARALLELISM);
-        Run r = new Run(n, failures.get(), (System.nanoTime() - start) / 1_000_000);
+        long nanos = System.nanoTime() - start;
+        Run r = new Run(n, failures.get(), nanos / 1_000_000);
         lastRun = r;
+        if (n > 0) {
+            Stats before = stats;
+            stats = new Stats(before.totalKeys() + n, n, before.totalNanos() + nanos, nanos, Optional.of(Instant.now()),
+                    before.interval());
+        }
         long keysDone = n;
         LOG.log(System.Logger.Level.INFO, () -> "reprovided " + keysDone + " keys (" + strategy.kuboName() + ") in "
                 + r.millis() + " ms; " + r.failures() + " found no DHT server");

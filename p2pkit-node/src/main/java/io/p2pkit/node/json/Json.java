@@ -27,6 +27,8 @@ public final class Json {
             case Boolean b -> sb.append(b);
             case Double d when d.isNaN() || d.isInfinite() -> sb.append("null");
             case Float f when f.isNaN() || f.isInfinite() -> sb.append("null");
+            case Double d -> sb.append(goFloat(d));
+            case Float f -> sb.append(goFloat(Double.parseDouble(f.toString())));
             case Number n -> sb.append(n);
             case Map<?, ?> m -> {
                 sb.append('{');
@@ -59,6 +61,29 @@ public final class Json {
         }
     }
 
+    /**
+     * A float as Go's encoder writes it (Kubo's rates and ratios): the shortest decimal that reads
+     * back the same, without a fraction when there is none ({@code 0}, {@code 1.5}), and in
+     * exponent form below 1e-6 or from 1e21 on ({@code 1e+21}, {@code 1.5e-7}).
+     */
+    static String goFloat(double d) {
+        double abs = Math.abs(d);
+        java.math.BigDecimal exact = new java.math.BigDecimal(Double.toString(d)).stripTrailingZeros();
+        if (abs == 0) {
+            return "0";
+        }
+        if (abs >= 1e-6 && abs < 1e21) {
+            return exact.toPlainString();
+        }
+        String digits = exact.unscaledValue().abs().toString();
+        int exponent = digits.length() - 1 - exact.scale();
+        String mantissa = digits.charAt(0) + (digits.length() > 1 ? "." + digits.substring(1) : "");
+        int e = Math.abs(exponent);
+        // Go writes at least two exponent digits, then drops the leading zero of a negative one
+        String exp = exponent < 0 ? "-" + e : "+" + (e < 10 ? "0" + e : Integer.toString(e));
+        return (d < 0 ? "-" : "") + mantissa + "e" + exp;
+    }
+
     private static void string(CharSequence s, StringBuilder sb) {
         sb.append('"');
         for (int i = 0; i < s.length(); i++) {
@@ -72,8 +97,9 @@ public final class Json {
                 case '\b' -> sb.append("\\b");
                 case '\f' -> sb.append("\\f");
                 default -> {
-                    // Control characters and the line separators JavaScript mishandles are escaped.
-                    if (c < 0x20 || c == '\u2028' || c == '\u2029') {
+                    // Control characters and the line separators JavaScript mishandles are escaped,
+                    // and <, > and & as Go's encoder escapes them (Kubo's JSON, byte for byte).
+                    if (c < 0x20 || c == '\u2028' || c == '\u2029' || c == '<' || c == '>' || c == '&') {
                         sb.append(String.format("\\u%04x", (int) c));
                     } else {
                         sb.append(c);

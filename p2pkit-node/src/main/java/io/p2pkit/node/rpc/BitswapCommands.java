@@ -11,15 +11,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@code bitswap/stat|wantlist|ledger}: what the node's Bitswap does, in Kubo's shapes. */
+/** {@code bitswap/stat|wantlist|ledger} (and {@code stats/bitswap}): what the node's Bitswap does, in Kubo 0.39's shapes. */
 final class BitswapCommands {
     private BitswapCommands() {
     }
 
     static List<RpcCommand> all() {
-        return List.of(
-                RpcCommand.at("bitswap/stat").options(RpcOption.bool("verbose", "v"), RpcOption.bool("human"))
-                        .run(BitswapCommands::stat),
+        RpcCommand stat = RpcCommand.at("bitswap/stat").options(RpcOption.bool("verbose", "v"), RpcOption.bool("human"))
+                .run(BitswapCommands::stat);
+        return List.of(stat, stat.alias("stats/bitswap"),
                 RpcCommand.at("bitswap/wantlist").options(RpcOption.string("peer", "p"))
                         .run(BitswapCommands::wantlist),
                 RpcCommand.at("bitswap/ledger").args(RpcArgument.string("peer", true, false))
@@ -34,7 +34,6 @@ final class BitswapCommands {
         Bitswap b = bitswap(req);
         BitswapStats s = b.stats();
         Map<String, Object> o = new LinkedHashMap<>();
-        o.put("ProvideBufLen", 0);
         o.put("Wantlist", b.wantlist().stream().map(KuboJson::link).toList());
         o.put("Peers", b.peers().stream().map(PeerId::toString).sorted().toList());
         o.put("BlocksReceived", s.blocksReceived());

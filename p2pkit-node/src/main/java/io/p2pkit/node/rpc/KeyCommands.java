@@ -162,17 +162,14 @@ final class KeyCommands {
         }
         KeyFormat format;
         try {
-            format = KeyFormat.of(req.string("format").orElse(KeyFormat.LIBP2P_PROTOBUF_CLEARTEXT.option()));
+            format = KeyFormat.forImport(req.string("format").orElse(KeyFormat.LIBP2P_PROTOBUF_CLEARTEXT.option()));
         } catch (IllegalArgumentException e) {
             throw RpcError.failed(e.getMessage());
         }
         byte[] data = NodeContent.readBounded(onlyFile(req), 4 * PrivateKey.MAX_MARSHALLED_SIZE, "the key");
         try {
             PrivateKey key = format.decode(data);
-            if (!req.bool("allow-any-key-type") && key.type() == KeyType.ECDSA) {
-                throw RpcError.failed("key type ECDSA is not allowed to be imported, only RSA, Ed25519, or Secp256k1;"
-                        + " use flag --allow-any-key-type if you are sure of what you're doing");
-            }
+            KeyFormat.requireImportable(key, req.bool("allow-any-key-type"));
             res.single(entry(keystore(req).put(name, key), req));
         } catch (FileAlreadyExistsException e) {
             throw RpcError.failed("key with name '" + name + "' already exists");

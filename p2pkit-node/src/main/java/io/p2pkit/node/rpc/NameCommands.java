@@ -10,6 +10,7 @@ import io.p2pkit.kad.record.IpnsValidator;
 import io.p2pkit.node.routing.RoutingV1Client;
 import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.node.cli.UsageException;
+import io.p2pkit.node.cli.content.IpnsInspection;
 import io.p2pkit.node.cli.content.IpnsNames;
 import io.p2pkit.node.dnslink.DnsLinkResolver;
 import io.p2pkit.node.config.Keystore;
@@ -26,7 +27,7 @@ import java.util.Map;
 
 /**
  * {@code name/publish|resolve}: IPNS over the node's DHT and its delegated routers ({@code --routing-http}),
- * in Kubo's shapes.
+ * in Kubo's shapes; {@code name/inspect}: a record's fields and validity, as Kubo shows them.
  */
 final class NameCommands {
     private NameCommands() {
@@ -44,7 +45,26 @@ final class NameCommands {
                         .options(RpcOption.bool("recursive", "r").withDefault(true), RpcOption.bool("nocache", "n"),
                                 RpcOption.uint("dht-record-count", "dhtrc"), RpcOption.string("dht-timeout", "dhtt"),
                                 RpcOption.bool("stream", "s"))
-                        .run(NameCommands::resolve));
+                        .run(NameCommands::resolve),
+                RpcCommand.at("name/inspect").text((req, v) -> IpnsInspection.text((Map<?, ?>) v))
+                        .args(RpcArgument.file("record", true, false))
+                        .options(RpcOption.string("verify"), RpcOption.bool("dump").withDefault(true))
+                        .run(NameCommands::inspect));
+    }
+
+    /** {@code name/inspect}: what an IPNS record holds, and whether it is valid for a name. */
+    private static void inspect(RpcRequest req, RpcResponse res) throws Exception {
+        Uploads.Entry file = req.files().next();
+        if (file == null || file.kind() != Uploads.Kind.FILE) {
+            throw RpcError.failed("file argument was nil");
+        }
+        // one byte over the limit is enough to refuse it with Kubo's message
+        byte[] record = file.body().readNBytes(IpnsRecord.MAX_BYTES + 1);
+        try {
+            res.single(IpnsInspection.inspect(record, req.string("verify"), req.bool("dump"), Instant.now()).json());
+        } catch (IllegalArgumentException e) {
+            throw RpcError.failed(e.getMessage());
+        }
     }
 
     private static void publish(RpcRequest req, RpcResponse res) throws Exception {

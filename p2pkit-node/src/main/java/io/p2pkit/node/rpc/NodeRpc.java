@@ -14,7 +14,9 @@ public final class NodeRpc {
         for (var group : java.util.List.of(InfoCommands.all(), FilesCommands.all(), MfsCommands.all(), BlockCommands.all(),
                 DagCommands.all(), PinCommands.all(), RepoCommands.all(), SwarmCommands.all(),
                 KeyCommands.all(), NameCommands.all(), RoutingCommands.all(), PubsubCommands.all(),
-                StatsCommands.all(registry), ConfigCommands.all(), BitswapCommands.all(), GraphSyncCommands.all())) {
+                StatsCommands.all(registry), ConfigCommands.all(), BitswapCommands.all(), GraphSyncCommands.all(),
+                ProvideCommands.all(), DhtCommands.all(), SwarmFilterCommands.all(), SwarmPeeringCommands.all(),
+                RemovedCommands.all())) {
             group.forEach(commands::add);
         }
         return commands;

@@ -22,9 +22,9 @@ final class RepoCommands {
     }
 
     static List<RpcCommand> all() {
-        return List.of(
-                RpcCommand.at("repo/stat").text(TextEncoders::repoStat).options(RpcOption.bool("size-only", "s"), RpcOption.bool("human", "H"))
-                        .run(RepoCommands::stat),
+        RpcCommand stat = RpcCommand.at("repo/stat").text(TextEncoders::repoStat)
+                .options(RpcOption.bool("size-only", "s"), RpcOption.bool("human", "H")).run(RepoCommands::stat);
+        return List.of(stat, stat.alias("stats/repo"),
                 RpcCommand.at("repo/gc")
                         .options(RpcOption.bool("stream-errors"), RpcOption.bool("quiet", "q"), RpcOption.bool("silent"))
                         .run(RepoCommands::gc),

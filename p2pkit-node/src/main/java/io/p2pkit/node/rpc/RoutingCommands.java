@@ -43,12 +43,27 @@ final class RoutingCommands {
                 RpcCommand.at("routing/provide").args(RpcArgument.string("key", true, true))
                         .options(RpcOption.bool("verbose", "v"), RpcOption.bool("recursive", "r"))
                         .run(RoutingCommands::provide),
+                // Kubo's text is the value's bytes: 'ipfs routing get /ipns/… > record' feeds 'name inspect'
                 RpcCommand.at("routing/get").args(RpcArgument.string("key", true, true))
-                        .run(RoutingCommands::get),
+                        .text(new ValueBytes()).run(RoutingCommands::get),
                 RpcCommand.at("routing/put")
                         .args(RpcArgument.string("key", true, false), RpcArgument.file("value-file", true, false))
                         .options(RpcOption.bool("allow-offline"))
                         .run(RoutingCommands::put));
+    }
+
+    /** Kubo's text of a value event: the value's bytes, as they are. */
+    private static final class ValueBytes implements RpcCommand.Text {
+        @Override
+        public String encode(RpcRequest request, Object value) {
+            return new String(bytes(request, value), java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
+
+        @Override
+        public byte[] bytes(RpcRequest request, Object value) {
+            return value instanceof Map<?, ?> m && m.get("Extra") instanceof String extra
+                    ? Base64.getDecoder().decode(extra) : new byte[0];
+        }
     }
 
     /** The node's DHT, or the error Kubo's routers give when there is none. */

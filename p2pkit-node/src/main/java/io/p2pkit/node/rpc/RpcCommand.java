@@ -24,6 +24,11 @@ public record RpcCommand(String path, List<RpcArgument> arguments, List<RpcOptio
          * @return its text, newlines included
          */
         String encode(RpcRequest request, Object value);
+
+        /** The text's bytes: its UTF-8, unless the encoder writes bytes of its own ({@code routing/get}'s value). */
+        default byte[] bytes(RpcRequest request, Object value) {
+            return encode(request, value).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }
     }
 
     /** A command's body. */
@@ -49,6 +54,11 @@ public record RpcCommand(String path, List<RpcArgument> arguments, List<RpcOptio
     /** Starts a command at {@code path}. */
     public static Builder at(String path) {
         return new Builder(path);
+    }
+
+    /** The same command served at another path too (Kubo's aliases: {@code stats/bitswap} is {@code bitswap/stat}). */
+    public RpcCommand alias(String otherPath) {
+        return new RpcCommand(otherPath, arguments, options, run, text);
     }
 
     /** Whether the command reads files from a multipart body. */

@@ -88,8 +88,8 @@ public final class RpcResponse {
     }
 
     private void line(Object value) throws IOException {
-        String line = asText() && text != null ? text.encode(request, value) : Json.write(value) + "\n";
-        out.write(line.getBytes(StandardCharsets.UTF_8));
+        out.write(asText() && text != null ? text.bytes(request, value)
+                : (Json.write(value) + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
     private void start(Shape shape) {

@@ -1,6 +1,8 @@
 package io.p2pkit.node.rpc;
 
+import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.core.metrics.MetricRegistry;
+import io.p2pkit.core.metrics.PeerBandwidth;
 import io.p2pkit.node.metrics.BandwidthMeter;
 
 import java.time.Duration;
@@ -11,8 +13,9 @@ import java.util.Optional;
 
 /**
  * {@code stats/bw}: the bytes the node's streams carried, from its {@code libp2p_bandwidth_*}
- * counters, as Kubo's {@code {"TotalIn","TotalOut","RateIn","RateOut"}}, the rates moving averages
- * over one-second ticks as Kubo's ({@link MovingRates}).
+ * counters (all, or one protocol's) or its {@link PeerBandwidth} (one connected peer's), as
+ * Kubo's {@code {"TotalIn","TotalOut","RateIn","RateOut"}}, the rates moving averages over
+ * one-second ticks as Kubo's ({@link MovingRates}).
  */
 final class StatsCommands {
     private final MetricRegistry registry;
@@ -32,13 +35,16 @@ final class StatsCommands {
     }
 
     private void bw(RpcRequest req, RpcResponse res) throws Exception {
-        if (req.has("peer")) {
-            throw RpcError.failed("this node counts bytes by protocol, not by peer: drop --peer");
-        }
         Optional<String> protocol = req.string("proto");
-        rates.start(req.node().host().scheduler());
+        Optional<String> peerText = req.string("peer");
+        if (peerText.isPresent() && protocol.isPresent()) {
+            throw RpcError.client("please only specify peer OR protocol");
+        }
+        Optional<PeerId> peer = peerText.map(StatsCommands::peerId);
+        Optional<PeerBandwidth> byPeer = req.node().host().service(PeerBandwidth.class);
+        rates.start(req.node().host().scheduler(), () -> byPeer.map(StatsCommands::totals).orElse(Map.of()));
         if (!req.bool("poll")) {
-            res.single(snapshot(protocol));
+            res.emit(peer.isPresent() ? snapshot(peer.get(), byPeer) : snapshot(protocol));
             return;
         }
         Duration interval = GoDuration.parse(req.string("interval").orElse("1s"));
@@ -46,9 +52,35 @@ final class StatsCommands {
             throw RpcError.failed("interval must be greater than 0");
         }
         while (!req.cancelled()) {
-            res.emit(snapshot(protocol));
+            res.emit(peer.isPresent() ? snapshot(peer.get(), byPeer) : snapshot(protocol));
             Thread.sleep(interval);
         }
+    }
+
+    private static PeerId peerId(String text) {
+        try {
+            return PeerId.parse(text);
+        } catch (IllegalArgumentException e) { // DecodeException too
+            throw RpcError.failed("failed to parse peer ID: " + e.getMessage());
+        }
+    }
+
+    private static Map<PeerId, long[]> totals(PeerBandwidth b) {
+        Map<PeerId, long[]> out = new java.util.HashMap<>();
+        b.all().forEach((p, t) -> out.put(p, new long[]{t.in(), t.out()}));
+        return out;
+    }
+
+    /** One peer's bytes since it connected and its rates; zeros for a peer not connected, as Kubo's. */
+    private Map<String, Object> snapshot(PeerId peer, Optional<PeerBandwidth> byPeer) {
+        PeerBandwidth.Totals t = byPeer.flatMap(b -> b.totals(peer)).orElse(new PeerBandwidth.Totals(0, 0));
+        MovingRates.Flow flow = rates.peer(peer);
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("TotalIn", t.in());
+        o.put("TotalOut", t.out());
+        o.put("RateIn", flow.rateIn());
+        o.put("RateOut", flow.rateOut());
+        return o;
     }
 
     private Map<String, Object> snapshot(Optional<String> protocol) {

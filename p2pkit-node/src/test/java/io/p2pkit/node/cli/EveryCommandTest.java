@@ -68,7 +68,15 @@ class EveryCommandTest {
             Map.entry("bitswap ledger", "ThroughDaemonTest (asks a running daemon)"),
             Map.entry("swarm peers", "SwarmPeersCommandTest (needs a daemon: one in a child process)"),
             Map.entry("swarm addrs", "DaemonBrowserTransportsTest (asks a running daemon)"),
-            Map.entry("swarm connect", "DaemonBrowserTransportsTest (asks a running daemon)"));
+            Map.entry("swarm connect", "DaemonBrowserTransportsTest (asks a running daemon)"),
+            Map.entry("name inspect", "IpnsCommandTest (needs a record: it signs one)"),
+            Map.entry("routing reprovide", "ThroughDaemonTest (asks a running daemon; prints nothing, as Kubo)"),
+            Map.entry("bitswap reprovide", "ThroughDaemonTest (asks a running daemon; prints nothing, as Kubo)"),
+            Map.entry("swarm filters add", "SwarmFiltersPeeringCommandTest (asks a running daemon)"),
+            Map.entry("swarm filters rm", "SwarmFiltersPeeringCommandTest (asks a running daemon)"),
+            Map.entry("swarm peering add", "SwarmFiltersPeeringCommandTest (asks a running daemon)"),
+            Map.entry("swarm peering ls", "SwarmFiltersPeeringCommandTest (asks a running daemon)"),
+            Map.entry("swarm peering rm", "SwarmFiltersPeeringCommandTest (asks a running daemon)"));
 
     private static Host peer;
     private static String peerAddr;

@@ -141,9 +141,45 @@ class FilesCommandTest {
         // what came out imports to the same CID
         assertEquals(rootCid, importerCid(ImportOptions.UNIXFS_V0_2015, out));
 
-        CliRunner again = repo.run("get", rootCid, "-o", out.toString());
-        assertEquals(1, again.status());
-        assertTrue(again.err().contains("already exists"), again.err());
+        // again onto what is there, as Kubo: directories merge, files and symlinks are replaced,
+        // what the tree does not name stays; an edited file comes back as it was stored
+        Files.writeString(out.resolve("a.bin"), "edited");
+        Files.writeString(out.resolve("sub/mine.txt"), "not in the tree");
+        Files.delete(out.resolve("sub/link"));
+        Files.writeString(out.resolve("sub/link"), "a file where the symlink was");
+        assertEquals("Saving file(s) to " + out, repo.ok("get", rootCid, "-o", out.toString()));
+        assertArrayEquals(Files.readAllBytes(root.resolve("a.bin")), Files.readAllBytes(out.resolve("a.bin")));
+        assertEquals(Path.of("../a.bin"), Files.readSymbolicLink(out.resolve("sub/link")));
+        assertEquals("not in the tree", Files.readString(out.resolve("sub/mine.txt")));
+        try (var listed = Files.list(out)) {
+            assertTrue(listed.noneMatch(p -> p.getFileName().toString().startsWith(".p2pkit-get-")), "no temporary file left");
+        }
+        // a file whose target is an existing directory goes inside it, under its name
+        Path into = Files.createDirectories(dir.resolve("into"));
+        repo.ok("get", "/ipfs/" + rootCid + "/sub/note.txt", "-o", into.toString());
+        assertEquals("hello from below", Files.readString(into.resolve("note.txt")).strip());
+        assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(into.resolve("note.txt"))),
+                "Kubo's mode for a file stored without one");
+        // a directory is not written over a file, nor a file over a directory that is not empty
+        Path file = Files.writeString(dir.resolve("plain"), "x");
+        CliRunner dirOverFile = repo.run("get", rootCid, "-o", file.toString());
+        assertEquals(1, dirOverFile.status());
+        assertTrue(dirOverFile.err().contains("exists and is not a directory"), dirOverFile.err());
+        Path full = Files.createDirectories(dir.resolve("full/note.txt"));
+        Files.writeString(full.resolve("keep"), "kept");
+        CliRunner fileOverDir = repo.run("get", "/ipfs/" + rootCid + "/sub/note.txt", "-o", dir.resolve("full").toString());
+        assertEquals(1, fileOverDir.status());
+        assertTrue(fileOverDir.err().contains("is a directory that is not empty"), fileOverDir.err());
+        assertEquals("kept", Files.readString(full.resolve("keep")));
+        // nothing is written through a symlink
+        Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
+        Path viaLink = Files.createSymbolicLink(dir.resolve("via-link"), elsewhere);
+        CliRunner throughLink = repo.run("get", rootCid, "-o", viaLink.toString());
+        assertEquals(1, throughLink.status());
+        assertTrue(throughLink.err().contains("is a symlink"), throughLink.err());
+        try (var listed = Files.list(elsewhere)) {
+            assertEquals(0, listed.count());
+        }
 
         String withHidden = repo.ok("add", "-r", "-H", "-Q", root.toString());
         assertEquals(importerCid(ImportOptions.builder().hidden(true).build(), root), withHidden);
@@ -315,9 +351,10 @@ class FilesCommandTest {
         CliRunner badLevel = repo.run("get", "-C", "-l", "10", "-o", dir.resolve("e").toString(), rootCid);
         assertEquals(2, badLevel.status());
         assertTrue(badLevel.err().contains("between 1 and 9"), badLevel.err());
-        CliRunner exists = repo.run("get", "-a", "-o", archive, rootCid);
-        assertEquals(1, exists.status());
-        assertTrue(exists.err().contains("already exists"), exists.err());
+        // an archive replaces the file there, as Kubo's os.Create
+        Files.writeString(Path.of(archive + ".tar"), "not a tar, and longer than nothing at all");
+        repo.ok("get", "-a", "-o", archive, rootCid);
+        assertEquals(names, tarNames(Files.readAllBytes(Path.of(archive + ".tar"))));
     }
 
     @Test

@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@code key gen|list|rm}, {@code name publish|resolve} through a DHT-server daemon, and /ipns/ paths in cat. */
+/** {@code key gen|list|rm}, {@code name publish|resolve} through a DHT-server daemon, {@code name inspect}, and /ipns/ paths in cat. */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class IpnsCommandTest {
     private static final Pattern READY = Pattern.compile(
@@ -33,6 +33,28 @@ class IpnsCommandTest {
         assertEquals(2, repo.run("key", "rm", "self").status());
         assertEquals("photos", repo.ok("key", "rm", "photos"));
         assertEquals("self", repo.ok("key", "list"));
+    }
+
+    @Test
+    void inspectReadsARecordFromAFileOrStdin(@TempDir Path work) throws Exception {
+        io.p2pkit.core.crypto.PrivateKey key = io.p2pkit.core.crypto.PrivateKey.generate(io.p2pkit.core.crypto.KeyType.ED25519);
+        String name = key.publicKey().toPeerId().toString(io.p2pkit.core.multiformats.Multibase.Encoding.BASE36);
+        byte[] record = io.p2pkit.kad.record.IpnsRecordSigner.sign(key, "/ipfs/bafkqaaa", 2,
+                java.time.Instant.now().plusSeconds(3600), java.time.Duration.ofMinutes(5));
+        Path file = Files.write(work.resolve("record"), record);
+        CliRunner text = CliRunner.run("name", "inspect", "--verify", name, "--dump=false", file.toString());
+        assertEquals(0, text.status(), text.err());
+        assertTrue(text.out().startsWith("Value:          \"/ipfs/bafkqaaa\"\nValidity Type:  '\\x00'\nValidity:       \""),
+                text.out());
+        assertTrue(text.out().contains("\nSequence:       2\nTTL:            5m0s\nProtobuf Size:  " + record.length
+                + "\nSignature Type: V1+V2\n\nValidation results:\n Valid: true\n Name:  " + name + "\n"), text.out());
+        CliRunner json = CliRunner.runWithInput(record, "name", "inspect", "--json");
+        assertTrue(json.out().startsWith("{\"Entry\":{\"Value\":\"/ipfs/bafkqaaa\",\"ValidityType\":0,"), json.out());
+        assertTrue(json.out().contains("\"HexDump\":\"00000000  0a 0e 2f 69 70 66 73 2f"), json.out());
+        assertTrue(json.out().strip().endsWith("\"Validation\":null}"), json.out());
+        CliRunner junk = CliRunner.runWithInput("junk".getBytes(StandardCharsets.UTF_8), "name", "inspect");
+        assertEquals(1, junk.status());
+        assertTrue(junk.err().contains("record is malformed"), junk.err());
     }
 
     @Test

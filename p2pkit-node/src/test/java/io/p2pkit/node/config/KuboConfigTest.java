@@ -67,6 +67,16 @@ class KuboConfigTest {
     }
 
     @Test
+    void addressFiltersAreMasksKeptAsWritten() {
+        RepoConfig c = KuboConfig.set(EMPTY, "Swarm.AddrFilters", List.of("/ip4/10.1.2.3/ipcidr/8", "/ip6/fd00::/ipcidr/8"));
+        assertEquals("/ip4/10.1.2.3/ipcidr/8, /ip6/fd00::/ipcidr/8", c.get("swarm.addrFilters").orElseThrow());
+        assertEquals(List.of("/ip4/10.1.2.3/ipcidr/8", "/ip6/fd00::/ipcidr/8"),
+                ((Map<?, ?>) KuboConfig.show(c).get("Swarm")).get("AddrFilters"));
+        assertTrue(assertThrows(KuboConfig.EditException.class, () -> KuboConfig.set(EMPTY, "Swarm.AddrFilters",
+                List.of("/ip4/10.0.0.0/tcp/1"))).getMessage().contains("invalid multiaddr-filter format"));
+    }
+
+    @Test
     void aSectionIsSetAsAWhole() {
         RepoConfig c = KuboConfig.set(EMPTY, "Swarm.ConnMgr.GracePeriod", "20s");
         c = KuboConfig.set(c, "Swarm.ConnMgr", KuboConfig.parseJson("{\"LowWater\":10,\"HighWater\":20}"));

@@ -26,4 +26,12 @@ class JsonTest {
                 + "\"null\":null,\"list\":[1,\"x\"],\"arr\":[\"y\"],\"map\":{\"k\":\"v\"}}", Json.write(o));
         assertEquals("[null]", Json.write(Arrays.asList((Object) null)));
     }
+
+    @Test
+    void floatsAndHtmlCharactersAreWrittenAsGosEncoderWritesThem() {
+        assertEquals("[0,1,1.5,-2.25,100,0.000001,1e-7,1.5e-7,123456789012345680000,1e+21,1.7976931348623157e+308]",
+                Json.write(List.of(0.0, 1.0, 1.5, -2.25, 100.0, 1e-6, 1e-7, 1.5e-7, 1.2345678901234568e20, 1e21,
+                        Double.MAX_VALUE)));
+        assertEquals("\"\\u003ca href=x\\u003e \\u0026amp;\"", Json.write("<a href=x> &amp;"));
+    }
 }

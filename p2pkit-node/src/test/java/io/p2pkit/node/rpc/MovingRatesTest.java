@@ -46,4 +46,16 @@ class MovingRatesTest {
         assertEquals(50, rates.flow(Optional.of("/ipfs/bitswap/1.2.0")).rateIn(), 1e-9);
         assertEquals(0, rates.flow(Optional.of("/other")).rateIn());
     }
+
+    @Test
+    void aPeersRatesGoWhenItsCountersDo() {
+        MovingRates rates = new MovingRates(new MetricRegistry());
+        io.p2pkit.core.identity.PeerId a = io.p2pkit.core.crypto.PrivateKey.generate(io.p2pkit.core.crypto.KeyType.ED25519)
+                .publicKey().toPeerId();
+        rates.tickPeers(Map.of(a, new long[]{2000, 10}), SECOND);
+        assertEquals(2000, rates.peer(a).rateIn(), 1e-9);
+        assertEquals(10, rates.peer(a).rateOut(), 1e-9);
+        rates.tickPeers(Map.of(), SECOND); // disconnected: its counters are gone
+        assertEquals(MovingRates.Flow.NONE, rates.peer(a));
+    }
 }

@@ -29,6 +29,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -132,6 +133,23 @@ class RpcNetworkCommandsTest {
     }
 
     @Test
+    void keysOfTheTypesKuboMakesAreImportedAndNoneAreExported() throws Exception {
+        io.p2pkit.core.crypto.PrivateKey secp = io.p2pkit.core.crypto.PrivateKey.generate(io.p2pkit.core.crypto.KeyType.SECP256K1);
+        HttpResponse<String> refused = postFile(a, "key/import?arg=secp", secp.marshal());
+        assertEquals(500, refused.statusCode());
+        assertEquals("{\"Message\":\"key type *crypto.Secp256k1PrivateKey is not allowed to be imported, only RSA or "
+                + "Ed25519; use flag --allow-any-key-type if you are sure of what you're doing\",\"Code\":0,\"Type\":\"error\"}\n",
+                refused.body());
+        assertTrue(postFile(a, "key/import?arg=secp&allow-any-key-type=true", secp.marshal()).body().contains("\"Name\":\"secp\""));
+        assertTrue(postFile(a, "key/import?arg=x&format=der", secp.marshal()).body().contains("unrecognized import format: der"));
+        // Kubo 0.39 never serves key/export (NoRemote): a private key does not leave over the API
+        HttpResponse<String> export = post(a, "key/export?arg=secp");
+        assertEquals(404, export.statusCode());
+        assertEquals("404 page not found\n", export.body());
+        post(a, "key/rm?arg=secp");
+    }
+
+    @Test
     void aNamePublishedThroughTheDhtResolves() throws Exception {
         HttpResponse<String> block = client.send(HttpRequest.newBuilder(URI.create(HttpAddress.url(a.apiAddress()
                         .orElseThrow()) + "/api/v0/block/put"))
@@ -147,6 +165,22 @@ class RpcNetworkCommandsTest {
         assertEquals("{\"Path\":\"/ipfs/" + cid + "\"}\n", post(a, "name/resolve?arg=/ipns/" + name).body());
         HttpResponse<String> record = post(a, "routing/get?arg=/ipns/" + a.peerId());
         assertTrue(record.body().startsWith("{\"ID\":\"\",\"Type\":5,\"Responses\":null,\"Extra\":\""), record.body());
+        // as Kubo's docs: 'ipfs routing get /ipns/<name> > record' (the text is the record's bytes), then 'name inspect'
+        HttpResponse<byte[]> raw = client.send(HttpRequest.newBuilder(URI.create(HttpAddress.url(a.apiAddress().orElseThrow())
+                + "/api/v0/routing/get?enc=text&arg=/ipns/" + name)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals("text/plain", raw.headers().firstValue("Content-Type").orElseThrow());
+        String extra = record.body().substring(record.body().indexOf("\"Extra\":\"") + 9, record.body().lastIndexOf('"'));
+        assertArrayEquals(java.util.Base64.getDecoder().decode(extra), raw.body());
+        String inspected = postFile(a, "name/inspect?dump=false&verify=" + name, raw.body()).body();
+        assertTrue(inspected.startsWith("{\"Entry\":{\"Value\":\"/ipfs/" + cid + "\",\"ValidityType\":0,\"Validity\":\""),
+                inspected);
+        assertTrue(inspected.endsWith(",\"PbSize\":" + raw.body().length + ",\"SignatureType\":\"V1+V2\",\"HexDump\":\"\","
+                + "\"Validation\":{\"Valid\":true,\"Reason\":\"\",\"Name\":\"" + name + "\"}}\n"), inspected);
+        String text = postFile(a, "name/inspect?enc=text&verify=" + b.peerId(), raw.body()).body();
+        assertTrue(text.contains("\nValidation results:\n Valid:  false\n Reason: signature verification failed\n"), text);
+        assertTrue(text.contains("\nHex Dump:\n00000000  0a "), text);
+        assertEquals(500, postFile(a, "name/inspect", "not a record".getBytes(StandardCharsets.UTF_8)).statusCode());
 
         HttpResponse<String> peer = post(a, "routing/findpeer?arg=" + b.peerId());
         assertTrue(peer.body().startsWith("{\"ID\":\"\",\"Type\":2,\"Responses\":[{\"ID\":\"" + b.peerId() + "\",\"Addrs\":["),
@@ -223,7 +257,13 @@ class RpcNetworkCommandsTest {
         String bw = post(a, "stats/bw").body();
         assertTrue(bw.matches("\\{\"TotalIn\":\\d+,\"TotalOut\":\\d+,\"RateIn\":[0-9.E]+,\"RateOut\":[0-9.E]+}\n"), bw);
         assertTrue(Long.parseLong(bw.substring(11, bw.indexOf(','))) > 0, "identify with b carried bytes: " + bw);
-        assertTrue(post(a, "stats/bw?peer=" + b.peerId()).body().contains("not by peer"));
+        String byPeer = post(a, "stats/bw?peer=" + b.peerId()).body();
+        assertTrue(byPeer.matches("\\{\"TotalIn\":[1-9]\\d*,\"TotalOut\":[1-9]\\d*,\"RateIn\":[0-9.E]+,\"RateOut\":[0-9.E]+}\n"),
+                "b's bytes, both ways: " + byPeer);
+        HttpResponse<String> both = post(a, "stats/bw?peer=" + b.peerId() + "&proto=/ipfs/id/1.0.0");
+        assertEquals(400, both.statusCode());
+        assertTrue(both.body().contains("\"Message\":\"please only specify peer OR protocol\",\"Code\":1"), both.body());
+        assertTrue(post(a, "stats/bw?peer=bad").body().contains("\"Message\":\"failed to parse peer ID: "));
         HttpResponse<Stream<String>> poll = client.send(HttpRequest.newBuilder(URI.create(HttpAddress.url(
                         a.apiAddress().orElseThrow()) + "/api/v0/stats/bw?poll=true&interval=50ms"))
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofLines());
@@ -236,6 +276,20 @@ class RpcNetworkCommandsTest {
                 config);
         assertTrue(config.contains("\"Routing\":{\"Type\":\"dht\"}") && config.contains("\"Pubsub\":{\"Enabled\":true"), config);
         assertTrue(!config.contains("PrivKey"), config);
+    }
+
+    @Test
+    void aPeersBytesAreCountedWhileItIsConnectedOnly() throws Exception {
+        io.p2pkit.core.metrics.PeerBandwidth counted = a.host().service(io.p2pkit.core.metrics.PeerBandwidth.class).orElseThrow();
+        var c = bare.host().connect(a.addresses().getFirst());
+        Await.until("identify's bytes are counted for the new peer",
+                () -> counted.totals(bare.peerId()).map(t -> t.in() > 0 && t.out() > 0).orElse(false), Duration.ofSeconds(10));
+        assertTrue(post(a, "stats/bw?peer=" + bare.peerId()).body().startsWith("{\"TotalIn\":"));
+        c.close();
+        Await.until("the peer's counters go when its connection does",
+                () -> counted.totals(bare.peerId()).isEmpty(), Duration.ofSeconds(10));
+        assertEquals("{\"TotalIn\":0,\"TotalOut\":0,\"RateIn\":0,\"RateOut\":0}\n",
+                post(a, "stats/bw?peer=" + bare.peerId()).body(), "a peer not connected reads as zeros, as Kubo's");
     }
 
     @Test

@@ -81,7 +81,7 @@ public final class DagPb implements Codec {
     /** The link hashes in block order, without building the data-model form. */
     @Override
     public List<Cid> links(byte[] data) {
-        List<PBLink> links = decodeNode(data).links();
+        List<PBLink> links = PbCodec.decode(data, limits, false).links();
         List<Cid> out = new ArrayList<>(links.size());
         for (PBLink l : links) {
             out.add(l.hash());

@@ -106,32 +106,44 @@ final class PbCodec {
     // ---- decoding ----
 
     static PBNode decode(byte[] buf, Limits limits) {
+        return decode(buf, limits, true);
+    }
+
+    /**
+     * @param keepData false to check the Data field as always but not copy it (the node then has
+     *                 none): for callers that want the links only, such as a DAG walk over leaves of 256 KiB
+     */
+    static PBNode decode(byte[] buf, Limits limits, boolean keepData) {
         if (buf.length > limits.maxBlockSize()) {
             throw new DecodeException("dag-pb", "block of " + buf.length + " bytes exceeds the cap of " + limits.maxBlockSize());
         }
         Reader r = new Reader(buf);
         List<PBLink> links = new ArrayList<>();
         byte[] data = null;
+        boolean hasData = false;
         boolean linksBeforeData = false;
         while (r.pos < buf.length) {
             int at = r.pos;
             long tag = r.varint(buf.length, "a PBNode field tag");
             if (tag == TAG_LINKS) {
-                if (data != null && linksBeforeData) {
+                if (hasData && linksBeforeData) {
                     throw error(at, "duplicate Links section: links on both sides of Data");
                 }
-                linksBeforeData |= data == null;
+                linksBeforeData |= !hasData;
                 int length = r.length(buf.length, "a link");
                 if (links.size() >= limits.maxNodes()) {
                     throw error(at, "more than " + limits.maxNodes() + " links");
                 }
                 links.add(r.link(links.size(), r.pos + length));
             } else if (tag == TAG_DATA) {
-                if (data != null) {
+                if (hasData) {
                     throw error(at, "duplicate Data field");
                 }
+                hasData = true;
                 int length = r.length(buf.length, "Data");
-                data = Arrays.copyOfRange(buf, r.pos, r.pos + length);
+                if (keepData) {
+                    data = Arrays.copyOfRange(buf, r.pos, r.pos + length);
+                }
                 r.pos += length;
             } else {
                 throw error(at, "unexpected field " + (tag >>> 3) + " with wire type " + (tag & 7)

@@ -8,6 +8,7 @@ import java.util.Arrays;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class DagPbFuzzTest {
@@ -15,7 +16,8 @@ class DagPbFuzzTest {
      * Any bytes either decode to a node that re-encodes to the same bytes (or, for the legacy
      * Data-before-Links order the decoder accepts, to the canonical order, which decodes to the
      * same node), whose data-model form converts back when its links are sorted and is refused
-     * with an EncodeException when not; or are refused with a DecodeException.
+     * with an EncodeException when not; or are refused with a DecodeException, by the links-only
+     * walk as well.
      */
     @FuzzTest(maxDuration = "30s")
     void decode(byte[] input) {
@@ -23,6 +25,8 @@ class DagPbFuzzTest {
         try {
             node = DagPb.DEFAULT.decodeNode(input);
         } catch (DecodeException refused) {
+            // the links-only walk (which does not copy Data) checks exactly as much
+            assertThrows(DecodeException.class, () -> DagPb.DEFAULT.links(input));
             return;
         }
         byte[] encoded = node.encode();

@@ -31,15 +31,17 @@ import java.util.Map;
  */
 @Command(name = "bitswap", description = {
         "Show what the running daemon's Bitswap does: its counters, its wantlist, its ledger with a peer.",
+        "('bitswap reprovide' is Kubo's old name of 'routing reprovide'.)",
         "",
         "These ask the daemon that holds the repository ($P2PKIT_HOME or --repo-dir), as Kubo's do; without "
                 + "one running there is nothing to show.",
         ""},
-        subcommands = {BitswapCommand.Stat.class, BitswapCommand.Wantlist.class, BitswapCommand.Ledger.class})
+        subcommands = {BitswapCommand.Stat.class, BitswapCommand.Wantlist.class, BitswapCommand.Ledger.class,
+                BitswapCommand.Reprovide.class})
 public final class BitswapCommand extends CliCommand {
     @Override
     public int run() {
-        throw new UsageException("missing subcommand: stat, wantlist or ledger");
+        throw new UsageException("missing subcommand: stat, wantlist, ledger or reprovide");
     }
 
     static Answer ask(RepoOption repo, String command, List<String> args, Map<String, String> options) throws IOException {
@@ -113,6 +115,23 @@ public final class BitswapCommand extends CliCommand {
 
         private String size(long bytes) {
             return human ? HumanBytes.si(bytes) : Long.toString(bytes);
+        }
+    }
+
+    @Command(name = "reprovide", description = {"Have the daemon announce its content to the DHT now.", "",
+            "Kubo's deprecated name of 'routing reprovide'; prints nothing, as Kubo's.", ""},
+            footer = {"", "With --json: nothing either"})
+    static final class Reprovide extends CliCommand {
+        @Mixin
+        RepoOption repo;
+
+        @Mixin
+        JsonOption output;
+
+        @Override
+        protected int run() throws Exception {
+            DaemonApi.askAll(repo.root(), "bitswap/reprovide", List.of(), Map.of());
+            return 0;
         }
     }
 

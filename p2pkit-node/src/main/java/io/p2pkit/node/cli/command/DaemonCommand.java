@@ -513,6 +513,19 @@ public final class DaemonCommand extends CliCommand {
         }
     }
 
+    /** Kubo's Swarm.AddrFilters from the repository's config, checked as Kubo checks them at start. */
+    private static List<String> addressFilters(RepoSettings file) {
+        List<String> masks = file.list("swarm.addrFilters").orElse(List.of());
+        for (String m : masks) {
+            try {
+                io.p2pkit.node.AddressFilters.canonical(m);
+            } catch (IllegalArgumentException e) {
+                throw file.bad("swarm.addrFilters", "incorrectly formatted address filter in config: " + m);
+            }
+        }
+        return masks;
+    }
+
     /** The daemon's settings in the repository's config file; none without a repository. */
     private RepoSettings settings(Console console) throws java.io.IOException {
         Path root = repo.root();
@@ -590,7 +603,7 @@ public final class DaemonCommand extends CliCommand {
             low = Math.min(low, high); // only one was given: keep the other consistent with it
         }
         NodeConfig.Builder b = NodeConfig.builder().identity(key).listen(listen).bootstrap(bootstrap)
-                .addressPolicy(addressPolicy(file))
+                .addressPolicy(addressPolicy(file)).addressFilters(addressFilters(file))
                 .agentVersion("p2pkit/" + NodeVersion.get()).perf(enablePerf).portMapping(!noPortMapping).transports(transport.config())
                 .limits(limits).connections(ConnectionManagerConfig.of(low, high, grace))
                 .privateNetwork(psk.orElse(null));

@@ -224,7 +224,7 @@ public final class KeyCommand extends CliCommand {
             if (name.equals(Keystore.SELF)) {
                 throw new CommandFailedException("cannot export key with name 'self'");
             }
-            KeyFormat f = format(format);
+            KeyFormat f = format(format, KeyFormat::forExport);
             PrivateKey key;
             try {
                 key = keystore(repo).get(name).orElseThrow(
@@ -232,8 +232,14 @@ public final class KeyCommand extends CliCommand {
             } catch (IllegalArgumentException e) {
                 throw new UsageException(e.getMessage());
             }
+            byte[] encoded;
+            try {
+                encoded = f.encode(key);
+            } catch (IllegalArgumentException e) { // a secp256k1 key has no PKCS#8 form Kubo reads
+                throw new CommandFailedException(e.getMessage());
+            }
             Path file = out != null ? out : Path.of(name + "." + f.extension());
-            writePrivate(file, f.encode(key));
+            writePrivate(file, encoded);
             if (output.json()) { // the text form prints nothing, as Kubo's
                 Map<String, Object> o = new LinkedHashMap<>();
                 o.put("Name", name);
@@ -271,7 +277,7 @@ public final class KeyCommand extends CliCommand {
                 description = "libp2p-protobuf-cleartext (default) or pem-pkcs8-cleartext")
         String format = KeyFormat.LIBP2P_PROTOBUF_CLEARTEXT.option();
 
-        @Option(names = "--allow-any-key-type", description = "also import ECDSA keys (by default only Ed25519, RSA and secp256k1, as Kubo)")
+        @Option(names = "--allow-any-key-type", description = "also import secp256k1 and ECDSA keys (by default only Ed25519 and RSA, as Kubo 0.39)")
         boolean anyType;
 
         @Mixin
@@ -282,7 +288,7 @@ public final class KeyCommand extends CliCommand {
 
         @Override
         protected int run() throws Exception {
-            KeyFormat f = format(format);
+            KeyFormat f = format(format, KeyFormat::forImport);
             byte[] data;
             try (InputStream in = InputData.file(file).open()) {
                 data = in.readNBytes(4 * PrivateKey.MAX_MARSHALLED_SIZE + 1);
@@ -291,7 +297,7 @@ public final class KeyCommand extends CliCommand {
             Keystore.Entry e;
             try {
                 key = f.decode(data);
-                checkImportable(key, anyType);
+                KeyFormat.requireImportable(key, anyType);
                 e = keystore(repo).put(name, key);
             } catch (IllegalArgumentException ex) {
                 throw new CommandFailedException(ex.getMessage());
@@ -467,19 +473,11 @@ public final class KeyCommand extends CliCommand {
         return o;
     }
 
-    static KeyFormat format(String name) {
+    static KeyFormat format(String name, java.util.function.Function<String, KeyFormat> lookup) {
         try {
-            return KeyFormat.of(name);
+            return lookup.apply(name);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
-        }
-    }
-
-    /** Kubo imports only the key types it makes, unless told otherwise. */
-    static void checkImportable(PrivateKey key, boolean anyType) {
-        if (!anyType && key.type() == KeyType.ECDSA) {
-            throw new IllegalArgumentException("key type ECDSA is not allowed to be imported, only RSA, Ed25519, or "
-                    + "Secp256k1; use flag --allow-any-key-type if you are sure of what you're doing");
         }
     }
 

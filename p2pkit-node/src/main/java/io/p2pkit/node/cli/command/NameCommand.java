@@ -24,19 +24,63 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
-/** {@code p2pkit name}: IPNS over the DHT, Kubo's {@code ipfs name publish|resolve}. */
+/** {@code p2pkit name}: IPNS over the DHT, Kubo's {@code ipfs name publish|resolve|inspect}. */
 @Command(name = "name", description = {
-        "Publish and resolve IPNS names over the DHT.",
+        "Publish and resolve IPNS names over the DHT, and inspect IPNS records.",
         "",
-        "Each subcommand starts a node in DHT client mode that joins through the --bootstrap peers, as "
+        "publish and resolve start a node in DHT client mode that joins through the --bootstrap peers, as "
                 + "'p2pkit routing' does. Records are IPNS v2 (signed CBOR data, with the v1 fields Kubo still "
                 + "reads), validity EOL; the name is the key's peer ID.",
         ""},
-        subcommands = {NameCommand.Publish.class, NameCommand.Resolve.class})
+        subcommands = {NameCommand.Publish.class, NameCommand.Resolve.class, NameCommand.Inspect.class})
 public final class NameCommand extends CliCommand {
     @Override
     public int run() {
-        throw new UsageException("missing subcommand: publish or resolve");
+        throw new UsageException("missing subcommand: publish, resolve or inspect");
+    }
+
+    @Command(name = "inspect", description = {"Show what an IPNS record holds.", "",
+            "Reads a record from FILE or stdin (what 'p2pkit routing get /ipns/NAME' or Kubo's 'ipfs routing get' "
+                    + "writes) and prints its fields, size, signatures and a hex dump as Kubo's 'ipfs name inspect' "
+                    + "does; --verify NAME also checks that it is NAME's record, signed and in force. Works offline, "
+                    + "without a repository.", ""},
+            footer = {"", "With --json: Kubo's {\"Entry\":{\"Value\",\"ValidityType\",\"Validity\",\"Sequence\",\"TTL\"},"
+                    + "\"PbSize\":…,\"SignatureType\":…,\"HexDump\":…,\"Validation\":{\"Valid\",\"Reason\",\"Name\"}}"})
+    static final class Inspect extends CliCommand {
+        @Parameters(paramLabel = "FILE", arity = "0..1", description = "the record (default: stdin)")
+        java.nio.file.Path file;
+
+        @Option(names = "--verify", paramLabel = "NAME", description = "the name (k51…, or a peer ID) to check it against")
+        String verify;
+
+        @Option(names = "--dump", arity = "0..1", fallbackValue = "true", defaultValue = "true", paramLabel = "BOOL",
+                description = "include a hex dump of the record (default true)")
+        boolean dump;
+
+        @Mixin
+        io.p2pkit.node.cli.options.JsonOption output;
+
+        @Override
+        protected int run() throws Exception {
+            byte[] record;
+            try (java.io.InputStream in = (file != null ? io.p2pkit.node.cli.content.InputData.file(file)
+                    : io.p2pkit.node.cli.content.InputData.stdin(console())).open()) {
+                record = in.readNBytes(io.p2pkit.kad.record.IpnsRecord.MAX_BYTES + 1); // one over is refused
+            }
+            Map<String, Object> json;
+            try {
+                json = io.p2pkit.node.cli.content.IpnsInspection.inspect(record, Optional.ofNullable(verify), dump,
+                        java.time.Instant.now()).json();
+            } catch (IllegalArgumentException e) {
+                throw new io.p2pkit.node.cli.CommandFailedException(e.getMessage());
+            }
+            if (output.json()) {
+                console().json(json);
+            } else {
+                console().out().print(io.p2pkit.node.cli.content.IpnsInspection.text(json));
+            }
+            return 0;
+        }
     }
 
     @Command(name = "publish", description = {"Publish an IPNS name.", "",

@@ -44,12 +44,12 @@ import java.util.Optional;
 @Command(name = "routing", description = {
         "Find providers and peers, provide, get and put records in the DHT.",
         "",
-        "Each subcommand starts a node in DHT client mode, joins the DHT through the --bootstrap peers "
-                + "(/…/p2p/<id>; at least one) and runs one operation. Run 'p2pkit routing SUBCOMMAND --help' for "
-                + "its options.",
+        "Each subcommand but reprovide starts a node in DHT client mode, joins the DHT through the --bootstrap "
+                + "peers (/…/p2p/<id>; at least one) and runs one operation; reprovide asks the running daemon. Run "
+                + "'p2pkit routing SUBCOMMAND --help' for its options.",
         ""},
         subcommands = {RoutingCommand.FindProvs.class, RoutingCommand.Provide.class, RoutingCommand.FindPeer.class,
-                RoutingCommand.Get.class, RoutingCommand.Put.class})
+                RoutingCommand.Get.class, RoutingCommand.Put.class, RoutingCommand.Reprovide.class})
 public final class RoutingCommand extends CliCommand {
     /** What every subcommand does without the options, in its --help. */
     static final String DEFAULTS = "Without --listen the node listens on /ip4/127.0.0.1/tcp/0 (providers must be "
@@ -57,7 +57,26 @@ public final class RoutingCommand extends CliCommand {
 
     @Override
     public int run() {
-        throw new UsageException("missing subcommand: findprovs, provide, findpeer, get or put");
+        throw new UsageException("missing subcommand: findprovs, provide, findpeer, get, put or reprovide");
+    }
+
+    @Command(name = "reprovide", description = {"Have the running daemon announce its content to the DHT now.", "",
+            "Asks the daemon that holds the repository ($P2PKIT_HOME or --repo-dir) to announce what its "
+                    + "--reprovider-strategy names, and waits until it has; prints nothing, as Kubo's 'ipfs routing "
+                    + "reprovide'. Fails when the daemon announces nothing (--reprovider-strategy none).", ""},
+            footer = {"", "With --json: nothing either"})
+    static final class Reprovide extends CliCommand {
+        @picocli.CommandLine.Mixin
+        io.p2pkit.node.cli.options.RepoOption repo;
+
+        @picocli.CommandLine.Mixin
+        io.p2pkit.node.cli.options.JsonOption output;
+
+        @Override
+        protected int run() throws Exception {
+            io.p2pkit.node.cli.content.DaemonApi.askAll(repo.root(), "routing/reprovide", List.of(), java.util.Map.of());
+            return 0;
+        }
     }
 
     /** The options every routing subcommand takes. */

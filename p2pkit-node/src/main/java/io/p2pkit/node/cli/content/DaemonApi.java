@@ -193,9 +193,8 @@ public final class DaemonApi implements AutoCloseable {
             try (body) {
                 text = new String(body.readNBytes(64 * 1024), StandardCharsets.UTF_8);
             }
-            Matcher m = MESSAGE.matcher(text);
-            throw new CommandFailedException(m.find() ? m.group(1).replace("\\\"", "\"").replace("\\\\", "\\")
-                    : "the daemon answered " + r.getStatus() + ": " + text.strip());
+            throw new CommandFailedException(errorMessage(text).orElse("the daemon answered " + r.getStatus() + ": "
+                    + text.strip()));
         }
         return new FilterInputStream(body) {
             @Override
@@ -219,6 +218,21 @@ public final class DaemonApi implements AutoCloseable {
                 return n;
             }
         };
+    }
+
+    /** The {@code Message} of an error answer ({@code {"Message":…,"Code":…,"Type":"error"}}), its escapes read. */
+    private static java.util.Optional<String> errorMessage(String body) {
+        try {
+            if (DagJson.DEFAULT.decode(body.strip().getBytes(StandardCharsets.UTF_8)) instanceof MapNode m
+                    && m.get("Message").orElse(null) instanceof StringNode message) {
+                return java.util.Optional.of(message.value());
+            }
+        } catch (io.p2pkit.core.DecodeException e) {
+            // not JSON: then the first "Message" string, as it stands
+            System.getLogger(DaemonApi.class.getName()).log(System.Logger.Level.DEBUG, "an error answer that is not JSON", e);
+        }
+        Matcher m = MESSAGE.matcher(body);
+        return m.find() ? java.util.Optional.of(m.group(1)) : java.util.Optional.empty();
     }
 
     /**
@@ -351,6 +365,38 @@ public final class DaemonApi implements AutoCloseable {
         }
         throw new CommandFailedException("the daemon's answer to " + command + " is not an object: "
                 + new String(json, 0, Math.min(json.length, 200), StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Asks the daemon on {@code root} a command that answers a stream of JSON objects, one a line
+     * (none for a command that only acts: {@code routing/reprovide}).
+     *
+     * @return the objects, in order
+     * @throws CommandFailedException when no daemon runs there, the command fails, or a line is not an object
+     */
+    public static List<Answer> askAll(Path root, String command, List<String> args, Map<String, String> options)
+            throws IOException {
+        DaemonApi api = find(root).orElseThrow(() -> new CommandFailedException(
+                "no daemon is running on " + root + ": start one with 'p2pkit daemon'"));
+        byte[] json;
+        try (api; InputStream in = api.post(command, args, options)) {
+            json = in.readNBytes(16 << 20);
+        }
+        List<Answer> answers = new java.util.ArrayList<>();
+        for (String line : new String(json, StandardCharsets.UTF_8).split("\n")) {
+            if (line.isBlank()) {
+                continue;
+            }
+            try {
+                if (!(DagJson.DEFAULT.decode(line.getBytes(StandardCharsets.UTF_8)) instanceof MapNode m)) {
+                    throw new CommandFailedException("the daemon's answer to " + command + " is not an object: " + line);
+                }
+                answers.add(new Answer(line.strip(), m));
+            } catch (io.p2pkit.core.DecodeException e) {
+                throw new CommandFailedException("the daemon's answer to " + command + " is not JSON: " + e.getMessage(), e);
+            }
+        }
+        return answers;
     }
 
     /** Where the daemon's RPC API is. */

@@ -15,31 +15,52 @@ public final class GoQuote {
             return s;
         }
         StringBuilder b = new StringBuilder();
-        s.codePoints().forEach(c -> {
-            switch (c) {
-                case 0x07 -> b.append("\\a");
-                case '\b' -> b.append("\\b");
-                case '\f' -> b.append("\\f");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                case 0x0b -> b.append("\\v");
-                case '\\' -> b.append("\\\\");
-                case '"' -> b.append("\\\"");
-                default -> {
-                    if (printable(c)) {
-                        b.appendCodePoint(c);
-                    } else if (c < 0x80) {
-                        b.append(String.format("\\x%02x", c));
-                    } else if (c < 0x10000) {
-                        b.append(String.format("\\u%04x", c));
-                    } else {
-                        b.append(String.format("\\U%08x", c));
-                    }
+        s.codePoints().forEach(c -> escape(b, c, '"'));
+        return b.toString();
+    }
+
+    /** @return Go's {@code strconv.Quote} (what {@code %q} prints for a string): quoted, escaped */
+    public static String quote(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        s.codePoints().forEach(c -> escape(b, c, '"'));
+        return b.append('"').toString();
+    }
+
+    /**
+     * @return Go's {@code %q} of an integer: a quoted character literal ({@code '\x00'}), with
+     * values that are no code point written as U+FFFD, as Go writes them
+     */
+    public static String quoteRune(long value) {
+        int c = value < 0 || value > Character.MAX_CODE_POINT || (value >= 0xD800 && value <= 0xDFFF) ? 0xFFFD : (int) value;
+        StringBuilder b = new StringBuilder("'");
+        escape(b, c, '\'');
+        return b.append('\'').toString();
+    }
+
+    private static void escape(StringBuilder b, int c, char quote) {
+        switch (c) {
+            case 0x07 -> b.append("\\a");
+            case '\b' -> b.append("\\b");
+            case '\f' -> b.append("\\f");
+            case '\n' -> b.append("\\n");
+            case '\r' -> b.append("\\r");
+            case '\t' -> b.append("\\t");
+            case 0x0b -> b.append("\\v");
+            case '\\' -> b.append("\\\\");
+            default -> {
+                if (c == quote) {
+                    b.append('\\').append(quote);
+                } else if (printable(c)) {
+                    b.appendCodePoint(c);
+                } else if (c < 0x80) {
+                    b.append(String.format("\\x%02x", c));
+                } else if (c < 0x10000) {
+                    b.append(String.format("\\u%04x", c));
+                } else {
+                    b.append(String.format("\\U%08x", c));
                 }
             }
-        });
-        return b.toString();
+        }
     }
 
     /** Go's strconv.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space. */

@@ -32,11 +32,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.EnumSet;
@@ -51,14 +48,17 @@ import java.util.zip.GZIPInputStream;
 @Command(name = "get", description = {
         "Write a UnixFS file, directory or symlink to the file system.",
         "",
-        "Writes to --output, or else to a new entry in the current directory named by the path's last segment "
-                + "(or the CID). Nothing is overwritten: an existing target is an error. Symlinks are written as "
-                + "symlinks; stored modes and modification times are applied. Entry names that could leave the "
-                + "target ('..', '/', empty) are refused, as are directories nested deeper than "
-                + GetCommand.MAX_DEPTH + ". On an error, what was written so far stays.",
+        "Writes to --output, or else to an entry in the current directory named by the path's last segment "
+                + "(or the CID). What is there is overwritten as Kubo does: a directory merges into an existing "
+                + "directory; a file or symlink replaces a file, symlink or empty directory (a file is written "
+                + "beside it and renamed over it); a single file or symlink whose target is an existing directory "
+                + "goes inside it. Nothing is written through a symlink. Symlinks are written as symlinks; stored "
+                + "modes and modification times are applied (files 0644 and directories 0755 without one, as "
+                + "Kubo). Entry names that could leave the target ('..', '/', empty) are refused, as are "
+                + "directories nested deeper than " + GetCommand.MAX_DEPTH + ". On an error, what was written so far stays.",
         "",
-        "With --archive (-a) a tar archive is written instead, to --output or to '<name>.tar' ('.tar' is added "
-                + "unless the name ends in .tar or .tar.gz): the entry under its name and everything below it, "
+        "With --archive (-a) a tar archive is written instead (replacing a file there), to --output or to "
+                + "'<name>.tar' ('.tar' is added unless the name ends in .tar or .tar.gz): the entry under its name and everything below it, "
                 + "as Kubo writes it (stored mode and time, or else 0644/0755/0777 and the current time). With "
                 + "--compress (-C) the archive is gzipped and '.gz' added; without --archive, -C gzips a single "
                 + "file's bytes to '<name>.gz' (a directory is refused: 'file is not regular'). "
@@ -77,7 +77,7 @@ public final class GetCommand extends CliCommand {
     @Parameters(index = "0", paramLabel = "CID|PATH", description = "what to write")
     private String arg;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "PATH", description = "where to write it (must not exist)")
+    @Option(names = {"-o", "--output"}, paramLabel = "PATH", description = "where to write it")
     private Path target;
 
     @Option(names = {"-a", "--archive"}, description = "write a tar archive")
@@ -126,18 +126,16 @@ public final class GetCommand extends CliCommand {
             Cid cid = online.resolveCid(resolved, true, progress, console());
             online.fetchDag(cid, progress, console());
             boolean packed = archive || compress;
-            Path to = packed ? archivePath(target != null ? target.toString() : defaultName(path))
+            Path named = packed ? archivePath(target != null ? target.toString() : defaultName(path))
                     : target != null ? target : Path.of(defaultName(path));
-            if (Files.exists(to, LinkOption.NOFOLLOW_LINKS)) {
-                throw new CommandFailedException(to + " already exists: nothing was written (choose another --output)");
-            }
             Exporter exporter = LocalFiles.exporter(r);
             UnixfsEntry root = LocalFiles.offline(() -> exporter.stat(cid));
             if (packed && !archive && root.type() == EntryType.DIRECTORY) {
                 throw new CommandFailedException("file is not regular: " + arg + " is a directory (use --archive)");
             }
+            Path to = packed || root.type() == EntryType.DIRECTORY ? named : GetTarget.forTopEntry(named, defaultName(path));
             if (!output.json()) {
-                console().println((packed ? "Saving archive to " : "Saving file(s) to ") + to);
+                console().println((packed ? "Saving archive to " : "Saving file(s) to ") + named);
             }
             long total = root.type() == EntryType.FILE ? root.size() : -1;
             try (ProgressBar bar = progress.bar(console(), "saving", total, ProgressBar.Unit.BYTES, "")) {
@@ -165,11 +163,9 @@ public final class GetCommand extends CliCommand {
     private void throughDaemon(DaemonApi api) throws IOException {
         IpfsPath path = ContentPath.parse(arg);
         boolean packed = archive || compress;
-        Path to = packed ? archivePath(target != null ? target.toString() : defaultName(path))
+        Path named = packed ? archivePath(target != null ? target.toString() : defaultName(path))
                 : target != null ? target : Path.of(defaultName(path));
-        if (Files.exists(to, LinkOption.NOFOLLOW_LINKS)) {
-            throw new CommandFailedException(to + " already exists: nothing was written (choose another --output)");
-        }
+        Path to = named;
         Map<String, String> options = new LinkedHashMap<>();
         options.put("archive", Boolean.toString(archive));
         options.put("compress", Boolean.toString(compress));
@@ -180,11 +176,10 @@ public final class GetCommand extends CliCommand {
         try (InputStream in = api.post("get", List.of(arg), options);
              ProgressBar bar = progress.bar(console(), "saving", -1, ProgressBar.Unit.BYTES, "")) {
             if (!output.json()) {
-                console().println((packed ? "Saving archive to " : "Saving file(s) to ") + to);
+                console().println((packed ? "Saving archive to " : "Saving file(s) to ") + named);
             }
             if (packed) {
-                try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(to, StandardOpenOption.CREATE_NEW,
-                        StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), 1 << 20)) {
+                try (OutputStream file = new BufferedOutputStream(archiveFile(to), 1 << 20)) {
                     if (archive) {
                         // the entries are counted as the archive goes by (for --json), its bytes written as they come
                         InputStream tee = new TeeInputStream(in, file, bar);
@@ -196,7 +191,7 @@ public final class GetCommand extends CliCommand {
                     }
                 }
             } else {
-                new Extraction(to, bar).run(new TarReader(in));
+                to = new Extraction(named, bar).run(new TarReader(in));
             }
         }
         if (output.json()) {
@@ -226,31 +221,30 @@ public final class GetCommand extends CliCommand {
         /** Directories get their time once their children are written (writing them moves it). */
         private final List<Map.Entry<Path, TarReader.Entry>> pending = new java.util.ArrayList<>();
         private String top;
+        private Path topPath;
 
         Extraction(Path to, ProgressBar bar) {
             this.to = to;
             this.bar = bar;
         }
 
-        void run(TarReader tar) throws IOException {
+        /** @return where the top entry went */
+        Path run(TarReader tar) throws IOException {
             for (TarReader.Entry e; (e = tar.next()) != null; ) {
-                Path where = place(e.name());
+                Path where = place(e);
                 switch (e.type()) {
                     case '5' -> {
-                        Files.createDirectory(where);
+                        GetTarget.directory(where);
                         directoriesMade.add(where);
                         directories++;
                         pending.add(Map.entry(where, e));
                     }
                     case '2' -> {
-                        Files.createSymbolicLink(where, Path.of(e.link()));
+                        GetTarget.symlink(where, e.link());
                         symlinks++;
                     }
                     case '0', '7' -> {
-                        try (OutputStream out = Files.newOutputStream(where, StandardOpenOption.CREATE_NEW,
-                                StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
-                            copy(tar.body(), out, bar);
-                        }
+                        GetTarget.file(where, tar.body(), (in, out) -> copy(in, out, bar));
                         files++;
                         apply(where, e);
                     }
@@ -261,13 +255,19 @@ public final class GetCommand extends CliCommand {
             for (int i = pending.size() - 1; i >= 0; i--) {
                 apply(pending.get(i).getKey(), pending.get(i).getValue());
             }
+            return topPath != null ? topPath : to;
         }
 
-        /** Where an entry goes: the first one is the target; the others lie under a directory written before them. */
-        private Path place(String name) {
+        /**
+         * Where an entry goes: the first one is the target (or, a file or symlink, inside the target
+         * when that is an existing directory); the others lie under a directory written before them.
+         */
+        private Path place(TarReader.Entry e) {
+            String name = e.name();
             if (top == null) {
                 top = name;
-                return to;
+                topPath = e.type() == '5' ? to : GetTarget.forTopEntry(to, name);
+                return topPath;
             }
             if (!name.startsWith(top + "/")) {
                 throw new CommandFailedException("the daemon's archive has \"" + name + "\" outside its top entry \""
@@ -348,6 +348,14 @@ public final class GetCommand extends CliCommand {
         console().json(o);
     }
 
+    /** The archive's file, created or truncated as Go's {@code os.Create} does in Kubo's get. */
+    private static OutputStream archiveFile(Path to) throws IOException {
+        if (Files.isDirectory(to)) {
+            throw new CommandFailedException("open " + to + ": is a directory (nothing was written)");
+        }
+        return Files.newOutputStream(to);
+    }
+
     /** Kubo's archive name: '.tar' added for -a unless there, then '.gz' for -C unless there. */
     private Path archivePath(String name) {
         String p = name;
@@ -362,8 +370,7 @@ public final class GetCommand extends CliCommand {
 
     /** The entry as a tar archive, or a single file's bytes gzipped (-C without -a). */
     private void pack(Exporter exporter, UnixfsEntry root, String name, Path to, ProgressBar bar) throws IOException {
-        try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(to, StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), 1 << 20);
+        try (OutputStream file = new BufferedOutputStream(archiveFile(to), 1 << 20);
              OutputStream out = compress ? new UnixfsTar.LeveledGzip(file, level == null ? -1 : level) : file) {
             if (archive) {
                 new UnixfsTar(exporter, out, n -> {
@@ -423,15 +430,13 @@ public final class GetCommand extends CliCommand {
     private void write(Exporter exporter, UnixfsEntry entry, Path to, int depth, ProgressBar bar) throws IOException {
         switch (entry.type()) {
             case FILE -> {
-                try (InputStream in = exporter.read(entry.cid());
-                     OutputStream out = Files.newOutputStream(to, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                             LinkOption.NOFOLLOW_LINKS)) {
-                    copy(in, out, bar);
+                try (InputStream in = exporter.read(entry.cid())) {
+                    GetTarget.file(to, in, (i, o) -> copy(i, o, bar));
                 }
                 files++;
             }
             case SYMLINK -> {
-                Files.createSymbolicLink(to, Path.of(exporter.readSymlink(entry.cid())));
+                GetTarget.symlink(to, exporter.readSymlink(entry.cid()));
                 symlinks++;
                 return;    // a symlink's own mode and time are not applied: setting them would follow it
             }
@@ -439,16 +444,17 @@ public final class GetCommand extends CliCommand {
                 if (depth >= MAX_DEPTH) {
                     throw new CommandFailedException(entry.cid() + ": directories nested deeper than " + MAX_DEPTH);
                 }
-                Files.createDirectory(to);
+                GetTarget.directory(to);
                 directories++;
                 DirEntries entries = exporter.list(entry.cid(), false);
+                Set<String> names = new java.util.HashSet<>();
                 for (DirEntry d; (d = entries.next()) != null; ) {
-                    Path child = to.resolve(safeName(d.name(), entry.cid()));
-                    try {
-                        write(exporter, exporter.stat(d.cid()), child, depth + 1, bar);
-                    } catch (FileAlreadyExistsException e) {
-                        throw new CommandFailedException(entry.cid() + " names \"" + d.name() + "\" twice", e);
+                    // a name twice would overwrite itself: refused, as a broken directory
+                    if (!names.add(d.name())) {
+                        throw new CommandFailedException(entry.cid() + " names \"" + d.name() + "\" twice");
                     }
+                    Path child = to.resolve(safeName(d.name(), entry.cid()));
+                    write(exporter, exporter.stat(d.cid()), child, depth + 1, bar);
                 }
             }
         }
@@ -464,9 +470,11 @@ public final class GetCommand extends CliCommand {
         return name;
     }
 
+    /** The stored mode and time; without a mode, 0644 for a file and 0755 for a directory, as Kubo's archive gives them. */
     private static void applyMetadata(UnixfsEntry entry, Path to) throws IOException {
-        if (entry.mode() != null && Files.getFileStore(to).supportsFileAttributeView("posix")) {
-            Files.setPosixFilePermissions(to, permissions(entry.mode()));
+        if (Files.getFileStore(to).supportsFileAttributeView("posix")) {
+            int mode = entry.mode() != null ? entry.mode() : entry.type() == EntryType.DIRECTORY ? 0755 : 0644;
+            Files.setPosixFilePermissions(to, permissions(mode));
         }
         if (entry.mtime() != null) {
             Files.setLastModifiedTime(to, FileTime.from(entry.mtime().toInstant()));

@@ -14,11 +14,12 @@ import picocli.CommandLine.Command;
 @Command(name = "swarm", description = {
         "Inspect and make the connections of the daemon running on the repository, and list its addresses.",
         ""},
-        subcommands = {SwarmPeersCommand.class, SwarmAddrsCommand.class, SwarmConnectCommand.class})
+        subcommands = {SwarmPeersCommand.class, SwarmAddrsCommand.class, SwarmConnectCommand.class,
+                SwarmFiltersCommand.class, SwarmPeeringCommand.class})
 public final class SwarmCommand extends CliCommand {
     @Override
     protected int run() {
-        throw new UsageException("missing subcommand: peers, addrs or connect");
+        throw new UsageException("missing subcommand: peers, addrs, connect, filters or peering");
     }
 
     /** Prints an answer's {@code Strings}, one per line, or with --json the answer as the daemon sent it. */

@@ -1,0 +1,165 @@
+package io.p2pkit.node.rpc;
+
+import io.p2pkit.node.NodeConfig;
+import io.p2pkit.node.cli.content.TabTable;
+import io.p2pkit.node.config.GoDurations;
+import io.p2pkit.node.exchange.ReprovideStrategy;
+import io.p2pkit.node.exchange.Reprovider;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code routing/reprovide} (and Kubo's deprecated {@code bitswap/reprovide}): announce what the
+ * strategy names now, waiting until it is done; {@code provide/stat} (and the deprecated
+ * {@code stats/provide}, {@code stats/reprovide}): what the reprovider did, in the shape of Kubo's
+ * legacy provider ({@code Provide.DHT.SweepEnabled=false}), which is how p2pkit's reprovider works:
+ * every key once per interval, each its own DHT lookup.
+ */
+final class ProvideCommands {
+    /** The section flags of Kubo's sweep-provider statistics, which the legacy shape refuses. */
+    private static final List<String> SWEEP_FLAGS = List.of("all", "connectivity", "queues", "schedule", "network",
+            "timings", "operations", "workers");
+
+    private ProvideCommands() {
+    }
+
+    static List<RpcCommand> all() {
+        RpcCommand reprovide = RpcCommand.at("routing/reprovide").run(ProvideCommands::reprovide);
+        RpcOption[] statOptions = {RpcOption.bool("lan"), RpcOption.bool("all", "a"), RpcOption.bool("compact"),
+                RpcOption.bool("connectivity"), RpcOption.bool("network"), RpcOption.bool("schedule"),
+                RpcOption.bool("timings"), RpcOption.bool("workers"), RpcOption.bool("operations"),
+                RpcOption.bool("queues")};
+        RpcCommand stat = RpcCommand.at("provide/stat").options(statOptions).text(ProvideCommands::statText)
+                .run(ProvideCommands::stat);
+        return List.of(reprovide, reprovide.alias("bitswap/reprovide"), stat, stat.alias("stats/provide"),
+                stat.alias("stats/reprovide"));
+    }
+
+    private static void reprovide(RpcRequest req, RpcResponse res) throws Exception {
+        var content = NodeContent.content(req);
+        ReprovideStrategy strategy = req.node().config().content().map(NodeConfig.Content::reprovide)
+                .orElse(ReprovideStrategy.NONE);
+        if (strategy == ReprovideStrategy.NONE) {
+            // Kubo's words for its switch (Provide.Enabled), naming p2pkit's
+            throw RpcError.failed("invalid configuration: Reprovider.Strategy is set to 'none'");
+        }
+        // Without a DHT there is nowhere to announce to; Kubo with Routing.Type none also answers at once.
+        if (content.reprovider().isPresent()) {
+            try {
+                content.reprovider().get().reprovide();
+            } catch (Reprovider.AlreadyRunningException e) {
+                throw RpcError.failed(e.getMessage());
+            }
+        }
+    }
+
+    private static void stat(RpcRequest req, RpcResponse res) throws Exception {
+        Reprovider reprovider = NodeContent.content(req).reprovider().orElseThrow(() -> RpcError.failed(
+                "stats not available with current routing system: this node announces nothing (no DHT, or "
+                        + "Reprovider.Strategy none)"));
+        if (req.bool("lan")) {
+            throw RpcError.failed("LAN stats only available for Sweep provider with Dual DHT");
+        }
+        Reprovider.Stats s = reprovider.stats();
+        Map<String, Object> legacy = new LinkedHashMap<>();
+        legacy.put("TotalReprovides", s.totalKeys());
+        legacy.put("LastReprovideBatchSize", s.lastKeys());
+        legacy.put("ReprovideInterval", s.interval().toNanos());
+        legacy.put("AvgReprovideDuration", s.averageNanosPerKey());
+        legacy.put("LastReprovideDuration", s.lastNanos());
+        legacy.put("LastRun", s.lastRun().map(ProvideCommands::goTime).orElse("0001-01-01T00:00:00Z"));
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("Sweep", null);
+        o.put("Legacy", legacy);
+        o.put("FullRT", false);
+        res.emit(o);
+    }
+
+    /** Kubo's text of legacy statistics: four aligned lines, numbers and durations made readable. */
+    static String statText(RpcRequest req, Object value) {
+        if (SWEEP_FLAGS.stream().anyMatch(req::bool)) {
+            throw RpcError.failed("cannot use flags with legacy provide stats");
+        }
+        Map<?, ?> legacy = value instanceof Map<?, ?> m && m.get("Legacy") instanceof Map<?, ?> l ? l : Map.of();
+        TabTable table = new TabTable(1, 1);
+        table.line("TotalReprovides:\t" + humanNumber(number(legacy, "TotalReprovides")));
+        table.line("AvgReprovideDuration:\t" + humanDuration(number(legacy, "AvgReprovideDuration")));
+        table.line("LastReprovideDuration:\t" + humanDuration(number(legacy, "LastReprovideDuration")));
+        Object lastRun = legacy.get("LastRun");
+        if (lastRun instanceof String t && !t.startsWith("0001-01-01")) {
+            table.line("LastReprovide:\t" + DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
+                    .format(java.time.OffsetDateTime.parse(t)));
+        }
+        return table.flush();
+    }
+
+    private static long number(Map<?, ?> m, String key) {
+        return m.get(key) instanceof Number n ? n.longValue() : 0;
+    }
+
+    /** Go's time.Time in JSON: RFC 3339 with nanoseconds, in the node's time zone (as Kubo's time.Now). */
+    private static String goTime(Instant t) {
+        var local = t.atZone(ZoneId.systemDefault()).toOffsetDateTime();
+        String fraction = String.format("%09d", local.getNano()).replaceFirst("0+$", "");
+        String offset = local.getOffset().getTotalSeconds() == 0 ? "Z" : local.getOffset().getId();
+        return DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss").format(local)
+                + (fraction.isEmpty() ? "" : "." + fraction) + offset;
+    }
+
+    /** Kubo's humanDuration: to 100 ms above a second, to the microsecond below. */
+    static String humanDuration(long nanos) {
+        long unit = nanos > 1_000_000_000L ? 100_000_000L : 1_000L;
+        return GoDurations.format(Duration.ofNanos(nanos - nanos % unit));
+    }
+
+    /** Kubo's humanNumber: go-humanize's SI form, and the full number beside it when they differ. */
+    static String humanNumber(long n) {
+        String si = si(n);
+        String full = comma(BigDecimal.valueOf(n));
+        return si.equals(full) ? si : si + "\t(" + full + ")";
+    }
+
+    /** go-humanize's ComputeSI with no decimals (truncated, as its CommafWithDigits cuts). */
+    private static String si(long n) {
+        if (n == 0) {
+            return "0";
+        }
+        double mag = Math.abs((double) n);
+        int exponent = (int) (Math.floor(Math.floor(Math.log10(mag)) / 3) * 3);
+        double v = mag / Math.pow(10, exponent);
+        if (v == 1000.0) {
+            exponent += 3;
+            v = mag / Math.pow(10, exponent);
+        }
+        String prefix = switch (exponent) {
+            case 0 -> "";
+            case 3 -> "k";
+            case 6 -> "M";
+            case 9 -> "G";
+            case 12 -> "T";
+            case 15 -> "P";
+            default -> "E";
+        };
+        return comma(new BigDecimal(Double.toString(Math.copySign(v, n)))) + prefix;
+    }
+
+    /** go-humanize's Commaf cut to no decimals: thousands separated by commas. */
+    private static String comma(BigDecimal v) {
+        String digits = v.abs().toBigInteger().toString();
+        StringBuilder b = new StringBuilder(v.signum() < 0 ? "-" : "");
+        for (int i = 0; i < digits.length(); i++) {
+            if (i > 0 && (digits.length() - i) % 3 == 0) {
+                b.append(',');
+            }
+            b.append(digits.charAt(i));
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,65 @@
+package io.p2pkit.node.cli;
+
+import io.p2pkit.ipfs.repo.Repository;
+import io.p2pkit.node.Node;
+import io.p2pkit.node.NodeConfig;
+import io.p2pkit.testing.Await;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code p2pkit swarm filters [add|rm]} and {@code p2pkit swarm peering add|ls|rm} against a daemon
+ * in a child process: Kubo's text, the filters kept in the repository's config and taken again
+ * by the next daemon, a peering peer dialed by the daemon.
+ */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class SwarmFiltersPeeringCommandTest {
+    @Test
+    void filtersLastAcrossARestartAndPeeringPeersAreDialed(@TempDir Path home) throws Exception {
+        RepoFixture repo = RepoFixture.init(home);
+        DaemonAndPingTest.Daemon d = DaemonAndPingTest.Daemon.start(home, "--listen", "/ip4/127.0.0.1/tcp/0",
+                "--dht", "off", "--json");
+        try (Node other = Node.start(NodeConfig.builder().listen("/ip4/127.0.0.1/tcp/0").build())) {
+            d.next("{\"event\":\"ready\"");
+            assertEquals("", repo.ok("swarm", "filters"));
+            assertEquals("/ip4/10.0.0.0/ipcidr/8\n/ip6/fd00::/ipcidr/8",
+                    repo.ok("swarm", "filters", "add", "/ip4/10.0.0.0/ipcidr/8", "/ip6/fd00::/ipcidr/8"));
+            assertEquals("/ip4/10.0.0.0/ipcidr/8\n/ip6/fd00::/ipcidr/8", repo.ok("swarm", "filters"));
+            assertEquals("{\"Strings\":[\"/ip6/fd00::/ipcidr/8\"]}", repo.ok("swarm", "filters", "rm", "--json", "/ip6/fd00::/ipcidr/8"));
+            assertEquals(Optional.of("/ip4/10.0.0.0/ipcidr/8"), Repository.readConfig(home).get("swarm.addrFilters"));
+            CliRunner bad = repo.run("swarm", "filters", "add", "/ip4/10.0.0.0");
+            assertEquals(1, bad.status());
+            assertTrue(bad.err().contains("invalid multiaddr-filter format"), bad.err());
+
+            String address = other.addresses().getFirst().toString();
+            String transport = address.substring(0, address.indexOf("/p2p/"));
+            assertEquals("add " + other.peerId() + " success", repo.ok("swarm", "peering", "add", address));
+            Await.until("the daemon dials the peering peer", () -> repo.ok("swarm", "peers").contains(other.peerId().toString()),
+                    Duration.ofSeconds(20));
+            assertEquals(other.peerId() + "\n\t" + transport, repo.ok("swarm", "peering", "ls"));
+            assertEquals("{\"ID\":\"" + other.peerId() + "\",\"Status\":\"success\"}",
+                    repo.ok("swarm", "peering", "rm", "--json", other.peerId().toString()));
+            assertEquals("{\"Peers\":[]}", repo.ok("swarm", "peering", "ls", "--json"));
+        } finally {
+            d.close();
+        }
+        // the next daemon reads Swarm.AddrFilters from the config
+        DaemonAndPingTest.Daemon again = DaemonAndPingTest.Daemon.start(home, "--listen", "/ip4/127.0.0.1/tcp/0",
+                "--dht", "off", "--json");
+        try {
+            again.next("{\"event\":\"ready\"");
+            assertEquals("/ip4/10.0.0.0/ipcidr/8", repo.ok("swarm", "filters"));
+        } finally {
+            again.close();
+        }
+    }
+}

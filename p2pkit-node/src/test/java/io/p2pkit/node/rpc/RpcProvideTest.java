@@ -1,0 +1,155 @@
+package io.p2pkit.node.rpc;
+
+import io.p2pkit.ipfs.repo.RepoConfig;
+import io.p2pkit.ipfs.repo.Repository;
+import io.p2pkit.kad.Mode;
+import io.p2pkit.node.Node;
+import io.p2pkit.node.NodeConfig;
+import io.p2pkit.node.exchange.ReprovideStrategy;
+import io.p2pkit.node.exchange.Reprovider;
+import io.p2pkit.node.http.HttpAddress;
+import io.p2pkit.testing.Await;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code routing/reprovide} (and {@code bitswap/reprovide}) announce the repository now, and
+ * {@code provide/stat} (and {@code stats/provide}, {@code stats/reprovide}) report it in Kubo's
+ * legacy-provider shape; a node that announces nothing answers Kubo's errors.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class RpcProvideTest {
+    @TempDir
+    static Path dir;
+    private static Node provider;
+    private static Node finder;
+    private static Node silent;
+    private static Node noDht;
+    private static HttpClient client;
+
+    @BeforeAll
+    static void start() throws Exception {
+        for (String name : List.of("provider", "silent", "no-dht")) {
+            Repository.init(dir.resolve(name), RepoConfig.defaults());
+        }
+        finder = Node.start(NodeConfig.builder().listen("/ip4/127.0.0.1/tcp/0").dht(NodeConfig.Dht.of(Mode.SERVER)).build());
+        provider = Node.start(api().dht(NodeConfig.Dht.of(Mode.SERVER))
+                .content(NodeConfig.Content.of(dir.resolve("provider"))).build());
+        silent = Node.start(api().dht(NodeConfig.Dht.of(Mode.SERVER))
+                .content(NodeConfig.Content.of(dir.resolve("silent")).withReprovide(ReprovideStrategy.NONE,
+                        Reprovider.DEFAULT_INTERVAL)).build());
+        noDht = Node.start(api().dht(Optional.empty()).content(NodeConfig.Content.of(dir.resolve("no-dht"))).build());
+        provider.host().connect(finder.addresses().getFirst());
+        Await.until("the finder is in the provider's routing table",
+                () -> provider.dht().orElseThrow().routingTable().size() > 0, Duration.ofSeconds(10));
+        // the run the node starts a second after it starts is over: the next is a day away
+        Await.until("the first scheduled run ended",
+                () -> provider.content().orElseThrow().reprovider().orElseThrow().lastRun().isPresent(), Duration.ofSeconds(30));
+        client = HttpClient.newHttpClient();
+    }
+
+    private static NodeConfig.Builder api() {
+        return NodeConfig.builder().listen("/ip4/127.0.0.1/tcp/0").pubsub(Optional.empty())
+                .api(NodeConfig.Http.api(new InetSocketAddress("127.0.0.1", 0)));
+    }
+
+    @AfterAll
+    static void stop() {
+        Stream.of(noDht, silent, provider, finder).forEach(Node::close);
+        client.close();
+    }
+
+    private static HttpResponse<String> post(Node node, String command) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create(HttpAddress.url(node.apiAddress().orElseThrow()) + "/api/v0/"
+                + command)).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void reprovideAnnouncesNowAndTheStatisticsCountIt() throws Exception {
+        io.p2pkit.ipfs.block.Block block = io.p2pkit.ipfs.block.Block.create(io.p2pkit.core.multiformats.Multicodec.RAW,
+                io.p2pkit.core.multiformats.Multicodec.SHA2_256, "announced by routing/reprovide".getBytes());
+        provider.content().orElseThrow().repository().blocks().put(block);
+        HttpResponse<String> reprovided = post(provider, "routing/reprovide");
+        assertEquals(200, reprovided.statusCode(), reprovided.body());
+        assertEquals("", reprovided.body());
+        assertEquals("1", reprovided.headers().firstValue("X-Chunked-Output").orElseThrow());
+        // it announced: the other node finds the provider
+        List<io.p2pkit.core.host.PeerInfo> found = new CopyOnWriteArrayList<>();
+        finder.dht().orElseThrow().findProviders(block.cid().multihash().bytes(), 1, found::add);
+        assertEquals(provider.peerId(), found.getFirst().peerId());
+
+        long blocks;
+        try (var keys = provider.content().orElseThrow().repository().blocks().local().keys()) {
+            blocks = keys.count(); // the block, and what 'init' wrote (the MFS root)
+        }
+        String stat = post(provider, "provide/stat").body();
+        assertTrue(stat.matches("\\{\"Sweep\":null,\"Legacy\":\\{\"TotalReprovides\":\\d+,\"LastReprovideBatchSize\":" + blocks + ","
+                + "\"ReprovideInterval\":79200000000000,\"AvgReprovideDuration\":\\d+,\"LastReprovideDuration\":\\d+,"
+                + "\"LastRun\":\"\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?(Z|[+-]\\d\\d:\\d\\d)\"},\"FullRT\":false}\n"), stat);
+        long total = total(stat);
+        assertEquals(200, post(provider, "bitswap/reprovide").statusCode(), "Kubo's deprecated alias");
+        assertEquals(total + blocks, total(post(provider, "stats/reprovide").body()), "both runs counted");
+        String text = post(provider, "stats/provide?enc=text").body();
+        assertTrue(text.matches("TotalReprovides:       " + (total + blocks) + "\nAvgReprovideDuration:  \\S+\nLastReprovideDuration: \\S+\n"
+                + "LastReprovide:         \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\n"), text);
+        HttpResponse<String> flags = post(provider, "stats/provide?enc=text&all=true");
+        assertEquals(200, flags.statusCode());
+        assertEquals("", flags.body(), "the error goes in the trailer, as Kubo's encoder's does");
+        assertEquals("LAN stats only available for Sweep provider with Dual DHT",
+                message(post(provider, "provide/stat?lan=true").body()));
+    }
+
+    @Test
+    void aNodeThatAnnouncesNothingSaysWhy() throws Exception {
+        HttpResponse<String> off = post(silent, "routing/reprovide");
+        assertEquals(500, off.statusCode());
+        assertEquals("invalid configuration: Reprovider.Strategy is set to 'none'", message(off.body()));
+        assertTrue(message(post(silent, "stats/provide").body()).startsWith("stats not available with current routing system"));
+        // without a DHT there is nowhere to announce: done at once, as Kubo with Routing.Type none
+        assertEquals(200, post(noDht, "routing/reprovide").statusCode());
+        assertTrue(message(post(noDht, "provide/stat").body()).startsWith("stats not available"));
+    }
+
+    private static long total(String stat) {
+        java.util.Map<?, ?> legacy = (java.util.Map<?, ?>) ((java.util.Map<?, ?>) io.p2pkit.testing.TinyJson.parse(stat.strip())).get("Legacy");
+        return ((Number) legacy.get("TotalReprovides")).longValue();
+    }
+
+    /** An error answer's message. */
+    static String message(String body) {
+        return String.valueOf(((java.util.Map<?, ?>) io.p2pkit.testing.TinyJson.parse(body.strip())).get("Message"));
+    }
+
+    @Test
+    void numbersAndDurationsReadAsKubosHumanForms() {
+        assertEquals("0", ProvideCommands.humanNumber(0));
+        assertEquals("999", ProvideCommands.humanNumber(999));
+        assertEquals("1k\t(1,000)", ProvideCommands.humanNumber(1000));
+        assertEquals("1k\t(1,999)", ProvideCommands.humanNumber(1999));
+        assertEquals("12M\t(12,345,678)", ProvideCommands.humanNumber(12_345_678));
+        assertEquals("89µs", ProvideCommands.humanDuration(89_878));
+        assertEquals("0s", ProvideCommands.humanDuration(999));
+        assertEquals("1s", ProvideCommands.humanDuration(1_000_000_000));
+        assertEquals("1.2s", ProvideCommands.humanDuration(1_234_567_890));
+        assertEquals("5m0s", ProvideCommands.humanDuration(300_000_000_000L));
+    }
+}
