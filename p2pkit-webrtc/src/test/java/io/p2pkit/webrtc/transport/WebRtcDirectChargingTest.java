@@ -57,6 +57,9 @@ class WebRtcDirectChargingTest {
     private static final Multiaddr LISTEN = Multiaddr.parse("/ip4/127.0.0.1/udp/0/webrtc-direct");
     /** {@link WebRtcDirectHostTest#echo}'s protocol. */
     private static final String ECHO = "/test/echo/1.0.0";
+    /** What the listener's SCTP window (1 MiB) holds when the dialer has filled it, less a packet or so. */
+    private static final long WINDOW_FILLED = 1_000_000;
+
     private final List<AutoCloseable> closing = new ArrayList<>();
 
     @AfterEach
@@ -90,10 +93,11 @@ class WebRtcDirectChargingTest {
         ReadyConnection dialed = closeLater(dialing.dial(listener.address(), listenerPeer, TIMEOUT, dialSpan));
         assertEquals(Optional.empty(), dialed.span(), "the dialing side's span is the network's");
 
-        // 600,000 bytes sent before the listener's network takes the connection: they wait in its
-        // SCTP window, charged to the span opened at the dialer's first ICE check (in the
-        // transient scope, since the peer is not attributed yet)
-        byte[] data = new byte[600_000];
+        // 1,600,000 bytes sent before the listener's network takes the connection: its SCTP window
+        // (1 MiB) fills, charged to the span opened at the dialer's first ICE check (in the
+        // transient scope, since the peer is not attributed yet), and the rest waits in the
+        // dialer's send buffer, charged to the span it was given: both stay until the listener reads
+        byte[] data = new byte[1_600_000];
         new SplittableRandom(7).nextBytes(data);
         MuxedStream out = dialed.openStream();
         Thread writer = Thread.ofVirtual().start(() -> {
@@ -104,10 +108,11 @@ class WebRtcDirectChargingTest {
                 throw new RuntimeException(e);
             }
         });
-        Await.until("the bytes are held by the listener", () -> memory(listenerResources.transientScope()) >= data.length,
+        Await.until("the listener's window is full", () -> memory(listenerResources.transientScope()) >= WINDOW_FILLED,
                 TIMEOUT);
+        Await.until("the dialer charged its send buffer to the span it was given",
+                () -> memory(dialSpan.scope()) >= data.length - (1 << 20) - 50_000, TIMEOUT); // all that is past the window
         assertEquals(1, listenerResources.transientScope().used(Resource.INBOUND_CONNECTIONS));
-        assertTrue(memory(dialerResources.system()) > 0, "the dialer charged its send buffer to the span it was given");
 
         ReadyConnection accepted = closeLater((ReadyConnection) listener.accept());
         ConnectionSpan span = accepted.span().orElseThrow();
@@ -120,7 +125,7 @@ class WebRtcDirectChargingTest {
         }, span);
         assertEquals(0, memory(listenerResources.transientScope()));
         ResourceScope peerScope = listenerResources.peerScope(accepted.remotePeer()).orElseThrow();
-        assertTrue(memory(peerScope) >= data.length, "moved to the peer with the connection: " + memory(peerScope));
+        assertTrue(memory(peerScope) >= WINDOW_FILLED, "moved to the peer with the connection: " + memory(peerScope));
 
         MuxedStream in = accepted.acceptStream();
         assertArrayEquals(data, in.in().readAllBytes());
