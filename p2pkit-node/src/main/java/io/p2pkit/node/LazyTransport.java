@@ -3,6 +3,8 @@ package io.p2pkit.node;
 import io.p2pkit.core.crypto.PrivateKey;
 import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.core.multiaddr.Multiaddr;
+import io.p2pkit.core.resource.MemoryScope;
+import io.p2pkit.core.resource.ResourceManager;
 import io.p2pkit.core.transport.Listener;
 import io.p2pkit.core.transport.Transport;
 import io.p2pkit.core.transport.TransportConnection;
@@ -69,6 +71,12 @@ final class LazyTransport implements Transport {
         return transport().dial(address, expectedRemote, timeout);
     }
 
+    @Override
+    public TransportConnection dial(Multiaddr address, PeerId expectedRemote, Duration timeout, MemoryScope memory)
+            throws IOException {
+        return transport().dial(address, expectedRemote, timeout, memory);
+    }
+
     /** No: the transports made lazily here (WebTransport) secure their own connections. */
     @Override
     public boolean supportsPrivateNetwork() {
@@ -78,6 +86,11 @@ final class LazyTransport implements Transport {
     @Override
     public Listener listen(Multiaddr address) throws IOException {
         return transport().listen(address);
+    }
+
+    @Override
+    public Listener listen(Multiaddr address, ResourceManager resources) throws IOException {
+        return transport().listen(address, resources);
     }
 
     @Override

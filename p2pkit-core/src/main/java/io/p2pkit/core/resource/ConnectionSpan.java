@@ -72,6 +72,7 @@ public final class ConnectionSpan implements AutoCloseable, MemoryScope {
      *
      * @throws ResourceLimitException when the peer's scope is full, or when an allow-listed
      *                                connection turns out to be a peer its allow-list entry does not name
+     * @throws IllegalStateException  when the span is closed already
      */
     public void setPeer(PeerId peer) throws ResourceLimitException {
         if (this.peer != null) {
@@ -87,6 +88,11 @@ public final class ConnectionSpan implements AutoCloseable, MemoryScope {
         }
         lock.lock();
         try {
+            // a span its transport closed before handing the connection over (WebRTC opens its
+            // own): attributing it would leave an empty peer scope behind
+            if (closed.get()) {
+                throw new IllegalStateException("connection span is closed");
+            }
             ResourceScope target = manager.peer(peer);
             manager.move(Map.copyOf(own.usage()), transientScope, target);
             scopes = ResourceManager.replace(scopes, transientScope, target);

@@ -185,7 +185,7 @@ public final class Swarm implements Network, Closeable {
         checkOpen();
         Transport t = transports.stream().filter(x -> x.canListen(address)).findFirst()
                 .orElseThrow(() -> new IOException("no transport can listen on " + address));
-        Listener l = t.listen(address);
+        Listener l = t.listen(address, resources);
         transportListeners.add(l);
         start("p2pkit-accept " + l.address(), () -> acceptLoop(l));
         return l.address();
@@ -245,7 +245,10 @@ public final class Swarm implements Network, Closeable {
     private void upgradeInbound(TransportConnection raw) {
         ConnectionSpan span;
         try {
-            span = resources.openConnection(Direction.INBOUND, true, raw.remoteAddress(), null);
+            // a transport that handshakes before handing over (WebRTC) opened it at admission
+            Optional<ConnectionSpan> opened = raw.span();
+            span = opened.isPresent() ? opened.get()
+                    : resources.openConnection(Direction.INBOUND, true, raw.remoteAddress(), null);
         } catch (ResourceLimitException e) {
             LOG.log(System.Logger.Level.DEBUG, () -> "refused an inbound connection from " + raw.remoteAddress() + ": " + e.getMessage());
             closeQuietly(raw);
@@ -656,7 +659,7 @@ public final class Swarm implements Network, Closeable {
             ConnectionSpan span = resources.openConnection(Direction.OUTBOUND, true, addr, peer);
             TransportConnection raw = null;
             try {
-                raw = t.dial(addr.withoutPeerId(), peer, config.dialTimeout());
+                raw = t.dial(addr.withoutPeerId(), peer, config.dialTimeout(), span);
                 long started = System.nanoTime();
                 boolean lazyProposal = lazy;
                 ReadyConnection ready = checkedPeer(raw.upgrade((bytes, memory) -> securityClient

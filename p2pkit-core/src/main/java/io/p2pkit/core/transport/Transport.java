@@ -3,6 +3,8 @@ package io.p2pkit.core.transport;
 import io.p2pkit.core.crypto.PrivateKey;
 import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.core.multiaddr.Multiaddr;
+import io.p2pkit.core.resource.MemoryScope;
+import io.p2pkit.core.resource.ResourceManager;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -41,6 +43,18 @@ public interface Transport extends Closeable {
     }
 
     /**
+     * Opens a connection as {@link #dial(Multiaddr, PeerId, Duration)} does, charging what the
+     * transport holds for it while it dials to {@code memory}: the span the network opened for the
+     * connection before the dial. A transport that runs a handshake of its own (WebRTC's DTLS and
+     * SCTP) buffers data before it hands the connection over; the others hold nothing yet, and
+     * the default ignores {@code memory}.
+     */
+    default TransportConnection dial(Multiaddr address, PeerId expectedRemote, Duration timeout, MemoryScope memory)
+            throws IOException {
+        return dial(address, expectedRemote, timeout);
+    }
+
+    /**
      * Whether this transport's connections can be carried inside a private network
      * ({@link io.p2pkit.core.pnet}): true for a transport handing over byte streams, which the
      * upgrader encrypts with the network's key; a transport that secures its own connections (one
@@ -53,6 +67,17 @@ public interface Transport extends Closeable {
 
     /** Starts listening on {@code address} (port 0 picks a free port). */
     Listener listen(Multiaddr address) throws IOException;
+
+    /**
+     * Starts listening on {@code address} for a host whose connections are charged to
+     * {@code resources}. A transport that runs handshakes before it hands connections over (WebRTC)
+     * opens each one's span there when it admits it ({@link TransportConnection#span()}), so that
+     * half-open handshakes are counted and refused by the limits; the default ignores
+     * {@code resources}, since the network opens the span of each connection it accepts.
+     */
+    default Listener listen(Multiaddr address, ResourceManager resources) throws IOException {
+        return listen(address);
+    }
 
     /**
      * Releases what the transport holds beyond its listeners and connections (which the network

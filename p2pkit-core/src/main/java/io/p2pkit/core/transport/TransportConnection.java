@@ -2,6 +2,7 @@ package io.p2pkit.core.transport;
 
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.network.ConnectionLimit;
+import io.p2pkit.core.resource.ConnectionSpan;
 import io.p2pkit.core.resource.MemoryScope;
 
 import java.io.Closeable;
@@ -41,6 +42,16 @@ public sealed interface TransportConnection extends Closeable permits ByteStream
      * marks the connection limited ({@link io.p2pkit.core.network.Connection#limit()}). Empty by default.
      */
     default Optional<ConnectionLimit> limit() {
+        return Optional.empty();
+    }
+
+    /**
+     * The span the transport opened for this inbound connection when it admitted it, before its
+     * handshake ({@link Transport#listen(Multiaddr, io.p2pkit.core.resource.ResourceManager)}); the
+     * network takes it as the connection's span instead of opening one, and closing the connection
+     * closes it. Empty by default: the network opens the span when it accepts the connection.
+     */
+    default Optional<ConnectionSpan> span() {
         return Optional.empty();
     }
 

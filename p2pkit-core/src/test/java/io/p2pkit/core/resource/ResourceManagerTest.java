@@ -67,6 +67,11 @@ class ResourceManagerTest {
         third.setPeer(other);
         third.close();
         assertTrue(rm.peerScope(other).isEmpty(), "a closed peer's scope is gone at once");
+        // a span closed before its connection was attributed (a transport opened and closed it)
+        ConnectionSpan fourth = rm.openConnection(Direction.INBOUND, false);
+        fourth.close();
+        assertThrows(IllegalStateException.class, () -> fourth.setPeer(other));
+        assertTrue(rm.peerScope(other).isEmpty(), "attributing a closed span makes no scope");
         first.close();
         assertTrue(rm.peerScopes().isEmpty(), rm.peerScopes().toString());
         assertTrue(rm.protocolScopes().isEmpty(), rm.protocolScopes().toString());

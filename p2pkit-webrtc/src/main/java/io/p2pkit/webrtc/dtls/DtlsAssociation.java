@@ -1,6 +1,8 @@
 package io.p2pkit.webrtc.dtls;
 
 import io.p2pkit.core.multiformats.Multihash;
+import io.p2pkit.core.resource.ConnectionSpan;
+import io.p2pkit.core.resource.MemoryScope;
 import io.p2pkit.webrtc.mux.UdpMux;
 import org.bouncycastle.tls.DTLSTransport;
 import org.bouncycastle.tls.DatagramTransport;
@@ -9,10 +11,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 
 /**
  * One established DTLS 1.2 association of WebRTC-direct: the datagram transport SCTP runs on,
- * and the two certificate fingerprints Noise binds in its prologue.
+ * the two certificate fingerprints Noise binds in its prologue, and the memory scope its
+ * datagrams were charged to, which SCTP and the streams above charge too.
  */
 public final class DtlsAssociation implements AutoCloseable {
     /** The Noise prologue prefix of libp2p WebRTC. */
@@ -25,9 +29,12 @@ public final class DtlsAssociation implements AutoCloseable {
     private final InetSocketAddress remoteAddress;
     private final InetSocketAddress localAddress;
     private final UdpMux ownedMux; // the dialer's own socket, closed with the association; else null
+    private final MemoryScope memory;
+    private final ConnectionSpan span; // the span opened when the dialer was admitted, closed with the association; else null
 
     DtlsAssociation(DTLSTransport transport, boolean dialer, Multihash localFingerprint, Multihash remoteFingerprint,
-                    InetSocketAddress remoteAddress, InetSocketAddress localAddress, UdpMux ownedMux) {
+                    InetSocketAddress remoteAddress, InetSocketAddress localAddress, UdpMux ownedMux,
+                    MemoryScope memory, ConnectionSpan span) {
         this.transport = transport;
         this.dialer = dialer;
         this.localFingerprint = localFingerprint;
@@ -35,6 +42,8 @@ public final class DtlsAssociation implements AutoCloseable {
         this.remoteAddress = remoteAddress;
         this.localAddress = localAddress;
         this.ownedMux = ownedMux;
+        this.memory = memory;
+        this.span = span;
     }
 
     /**
@@ -43,6 +52,23 @@ public final class DtlsAssociation implements AutoCloseable {
      */
     public DatagramTransport transport() {
         return transport;
+    }
+
+    /**
+     * Where this association's buffers are charged: the span the listener opened when it
+     * admitted the dialer, or the scope the dial was given (the span the network opened for it).
+     */
+    public MemoryScope memory() {
+        return memory;
+    }
+
+    /**
+     * The span the listener opened when it admitted the dialer, before any handshake: the
+     * connection's span from then on (the network takes it). Closing the association closes it.
+     * Empty on the dialing side, whose span belongs to whoever dialed.
+     */
+    public Optional<ConnectionSpan> span() {
+        return Optional.ofNullable(span);
     }
 
     /** Whether this side dialed (DTLS client, ICE controlling, Noise responder). */
@@ -90,7 +116,10 @@ public final class DtlsAssociation implements AutoCloseable {
         return out;
     }
 
-    /** Sends close_notify, releases the peer's slot in the mux, and closes the dialer's socket. */
+    /**
+     * Sends close_notify, releases the peer's slot in the mux, closes the dialer's socket and the
+     * span the listener opened.
+     */
     @Override
     public void close() {
         try {
@@ -100,6 +129,9 @@ public final class DtlsAssociation implements AutoCloseable {
         } finally {
             if (ownedMux != null) {
                 ownedMux.close();
+            }
+            if (span != null) {
+                span.close();
             }
         }
     }

@@ -3,6 +3,7 @@ package io.p2pkit.webrtc.dtls;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.multiaddr.Protocol;
 import io.p2pkit.core.multiformats.Multihash;
+import io.p2pkit.core.resource.MemoryScope;
 import io.p2pkit.webrtc.ice.IceControllingCheck;
 import io.p2pkit.webrtc.ice.IceCredentials;
 import io.p2pkit.webrtc.mux.UdpMux;
@@ -67,6 +68,16 @@ public final class WebRtcDirectDialer {
      */
     public DtlsAssociation dial(Multiaddr address, Duration timeout)
             throws IOException, TimeoutException, InterruptedException {
+        return dial(address, timeout, MemoryScope.UNLIMITED);
+    }
+
+    /**
+     * Dials as {@link #dial(Multiaddr, Duration)} does, charging the datagrams that wait for DTLS
+     * (and, through {@link DtlsAssociation#memory()}, what SCTP holds above it) to {@code memory}:
+     * the span the network opened for the connection.
+     */
+    public DtlsAssociation dial(Multiaddr address, Duration timeout, MemoryScope memory)
+            throws IOException, TimeoutException, InterruptedException {
         if (!address.hasProtocol(Protocol.WEBRTC_DIRECT) || !address.hasProtocol(Protocol.UDP)) {
             throw new IllegalArgumentException("not a WebRTC-direct address: " + address);
         }
@@ -83,7 +94,7 @@ public final class WebRtcDirectDialer {
         UdpMux mux = UdpMux.open(new InetSocketAddress(any, 0), check, 1, QUEUE_CAPACITY);
         try {
             check.run(mux, deadline);
-            UdpPeer peer = mux.register(remote).orElseThrow(() -> new IOException("the dialer's socket closed"));
+            UdpPeer peer = mux.register(remote, memory).orElseThrow(() -> new IOException("the dialer's socket closed"));
             long left = Duration.between(Instant.now(), deadline).toMillis();
             if (left <= 0) {
                 throw new TimeoutException("no time left for DTLS with " + remote);
@@ -91,7 +102,8 @@ public final class WebRtcDirectDialer {
             WebRtcDtlsClient client = new WebRtcDtlsClient(crypto, certificate, expected, (int) left);
             DTLSTransport transport = new DTLSClientProtocol().connect(client, peer);
             check.keepAlive(mux, CONSENT_INTERVAL, CONSENT_EXPIRY);
-            return new DtlsAssociation(transport, true, certificate.fingerprint(), expected, remote, mux.localAddress(), mux);
+            return new DtlsAssociation(transport, true, certificate.fingerprint(), expected, remote, mux.localAddress(), mux,
+                    memory, null);
         } catch (IOException | TimeoutException | InterruptedException | RuntimeException e) {
             mux.close();
             throw e;

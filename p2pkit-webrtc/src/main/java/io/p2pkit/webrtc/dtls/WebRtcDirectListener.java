@@ -1,6 +1,10 @@
 package io.p2pkit.webrtc.dtls;
 
+import io.p2pkit.core.Direction;
 import io.p2pkit.core.multiaddr.Multiaddr;
+import io.p2pkit.core.resource.ConnectionSpan;
+import io.p2pkit.core.resource.ResourceLimitException;
+import io.p2pkit.core.resource.ResourceManager;
 import io.p2pkit.webrtc.ice.IceLiteResponder;
 import io.p2pkit.webrtc.mux.UdpMux;
 import io.p2pkit.webrtc.mux.UdpPeer;
@@ -28,6 +32,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Bounds: at most {@link Config#maxPeers()} addresses registered at once and at most
  * {@link Config#maxHandshakes()} of them still handshaking; requests beyond that get no answer.
  * A handshake that does not finish within {@link Config#handshakeTimeout()} frees its slot.
+ *
+ * <p>Accounting: each new dialer is admitted as an inbound connection of the
+ * {@link ResourceManager} given to {@link #listen(InetSocketAddress, WebRtcCertificate, Config, ResourceManager)}
+ * (as go-libp2p opens a connection scope for each new ICE candidate) before it gets a slot: a
+ * refusal (say the transient scope's inbound connections are all taken by half-open handshakes)
+ * gets no answer, as the caps above. That span then carries everything the connection holds,
+ * from its first queued datagram on ({@link DtlsAssociation#span()}).
  */
 public final class WebRtcDirectListener implements AutoCloseable {
     /**
@@ -54,12 +65,15 @@ public final class WebRtcDirectListener implements AutoCloseable {
     private final IceLiteResponder responder = new IceLiteResponder();
     private final AtomicInteger handshaking = new AtomicInteger();
     private final BlockingQueue<DtlsAssociation> accepted;
+    private final ResourceManager resources;
     private final UdpMux mux;
 
-    private WebRtcDirectListener(InetSocketAddress bind, WebRtcCertificate certificate, Config config) throws IOException {
+    private WebRtcDirectListener(InetSocketAddress bind, WebRtcCertificate certificate, Config config,
+                                 ResourceManager resources) throws IOException {
         this.certificate = certificate;
         this.config = config;
         this.accepted = new ArrayBlockingQueue<>(config.acceptBacklog());
+        this.resources = resources;
         this.mux = UdpMux.open(bind, this::onStun, config.maxPeers(), config.queueCapacity());
     }
 
@@ -68,10 +82,23 @@ public final class WebRtcDirectListener implements AutoCloseable {
         return listen(bind, certificate, Config.defaults());
     }
 
-    /** Listens on {@code bind} with this certificate and these limits. */
+    /**
+     * Listens on {@code bind} with this certificate and these limits; dialers are admitted by a
+     * resource manager of its own, which counts them but limits nothing.
+     */
     public static WebRtcDirectListener listen(InetSocketAddress bind, WebRtcCertificate certificate, Config config)
             throws IOException {
-        return new WebRtcDirectListener(bind, certificate, config);
+        return listen(bind, certificate, config, new ResourceManager());
+    }
+
+    /**
+     * Listens on {@code bind} with this certificate and these limits, admitting each new dialer as
+     * an inbound connection of {@code resources} (refused: no answer) and charging its datagrams,
+     * DTLS and what runs above to that connection's span.
+     */
+    public static WebRtcDirectListener listen(InetSocketAddress bind, WebRtcCertificate certificate, Config config,
+                                              ResourceManager resources) throws IOException {
+        return new WebRtcDirectListener(bind, certificate, config, resources);
     }
 
     /** The bound socket address. */
@@ -120,12 +147,18 @@ public final class WebRtcDirectListener implements AutoCloseable {
                 handshaking.decrementAndGet();
                 return;
             }
-            Optional<UdpPeer> peer = m.register(from);
-            if (peer.isEmpty()) {
+            ConnectionSpan span = admit(from);
+            if (span == null) {
                 handshaking.decrementAndGet();
                 return;
             }
-            Thread.ofVirtual().name("webrtc-dtls-accept-" + from).start(() -> handshake(peer.get()));
+            Optional<UdpPeer> peer = m.register(from, span);
+            if (peer.isEmpty()) {
+                span.close();
+                handshaking.decrementAndGet();
+                return;
+            }
+            Thread.ofVirtual().name("webrtc-dtls-accept-" + from).start(() -> handshake(peer.get(), span));
         }
         byte[] response = answer.get().response();
         try {
@@ -139,20 +172,32 @@ public final class WebRtcDirectListener implements AutoCloseable {
         }
     }
 
-    private void handshake(UdpPeer peer) {
+    /** The new dialer's span, or null when the resource manager refuses it (then it gets no answer). */
+    private ConnectionSpan admit(InetSocketAddress from) {
+        try {
+            return resources.openConnection(Direction.INBOUND, false,
+                    Multiaddr.of(from, "udp").encapsulate("/webrtc-direct"), null);
+        } catch (ResourceLimitException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "refused a WebRTC-direct dialer from " + from + ": " + e.getMessage());
+            return null;
+        }
+    }
+
+    private void handshake(UdpPeer peer, ConnectionSpan span) {
         try {
             WebRtcDtlsServer server = new WebRtcDtlsServer(crypto, certificate, (int) config.handshakeTimeout().toMillis());
             DTLSServerProtocol protocol = new DTLSServerProtocol();
             protocol.setVerifyRequests(false); // ICE already proved the address answers
             DTLSTransport transport = protocol.accept(server, peer);
             DtlsAssociation association = new DtlsAssociation(transport, false, certificate.fingerprint(),
-                    server.remoteFingerprint(), peer.remoteAddress(), mux.localAddress(), null);
+                    server.remoteFingerprint(), peer.remoteAddress(), mux.localAddress(), null, span, span);
             if (!accepted.offer(association)) {
                 closeQuietly(association);
             }
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, "DTLS handshake with " + peer.remoteAddress() + " failed", e);
             peer.close();
+            span.close();
         } finally {
             handshaking.decrementAndGet();
         }

@@ -1,6 +1,8 @@
 package io.p2pkit.webrtc.dtls;
 
 import io.p2pkit.core.multiformats.Multihash;
+import io.p2pkit.core.resource.ConnectionSpan;
+import io.p2pkit.core.resource.MemoryScope;
 import io.p2pkit.webrtc.mux.UdpMux;
 import io.p2pkit.webrtc.mux.UdpPeer;
 import org.bouncycastle.tls.DTLSClientProtocol;
@@ -32,13 +34,17 @@ public final class WebRtcPeerDtls {
      * @param client      whether we are the DTLS client ({@code a=setup:active})
      * @param certificate our certificate, whose fingerprint our SDP announced
      * @param expected    the SHA-256 multihash of the remote's certificate, from its SDP
+     * @param memory      where the datagrams waiting for DTLS (and what SCTP holds above it) are charged
+     * @param span        the span opened for an inbound connection, which the association then owns
+     *                    (closes with itself), or null
      * @throws IOException if the handshake failed or the remote showed another certificate
      */
     public static DtlsAssociation handshake(UdpMux mux, InetSocketAddress remote, boolean client,
-                                            WebRtcCertificate certificate, Multihash expected, Duration timeout)
+                                            WebRtcCertificate certificate, Multihash expected, Duration timeout,
+                                            MemoryScope memory, ConnectionSpan span)
             throws IOException {
         try {
-            UdpPeer peer = mux.register(remote).orElseThrow(() -> new IOException("the socket closed"));
+            UdpPeer peer = mux.register(remote, memory).orElseThrow(() -> new IOException("the socket closed"));
             int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
             DTLSTransport transport;
             if (client) {
@@ -54,7 +60,7 @@ public final class WebRtcPeerDtls {
                 }
             }
             return new DtlsAssociation(transport, client, certificate.fingerprint(), expected, remote,
-                    mux.localAddress(), mux);
+                    mux.localAddress(), mux, memory, span);
         } catch (IOException | RuntimeException e) {
             mux.close();
             throw e;

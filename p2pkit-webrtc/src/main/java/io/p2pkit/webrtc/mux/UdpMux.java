@@ -1,6 +1,7 @@
 package io.p2pkit.webrtc.mux;
 
 import io.p2pkit.core.DecodeException;
+import io.p2pkit.core.resource.MemoryScope;
 import io.p2pkit.webrtc.stun.StunMessage;
 
 import java.io.IOException;
@@ -23,7 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * DTLS from an unregistered address and everything else (RTP, TURN channels) is dropped. Peers
  * are registered only by the owner (after ICE accepted them) and their number is capped, so a
  * flood of datagrams from new addresses creates no state; queued datagrams are capped per peer
- * and, at {@link #MAX_QUEUED_BYTES}, for the whole mux.
+ * and, at {@link #MAX_QUEUED_BYTES}, for the whole mux, and charged to each peer's memory scope
+ * while they wait.
  */
 public final class UdpMux implements AutoCloseable {
     /** Receives every STUN message that arrives, with its sender, on the mux's reader thread. */
@@ -99,9 +101,18 @@ public final class UdpMux implements AutoCloseable {
 
     /**
      * Registers a peer for this remote address, or returns the one already there; empty when the
-     * mux is closed or already holds its maximum of peers.
+     * mux is closed or already holds its maximum of peers. Its queued datagrams are charged to nothing.
      */
     public Optional<UdpPeer> register(InetSocketAddress remote) {
+        return register(remote, MemoryScope.UNLIMITED);
+    }
+
+    /**
+     * Registers a peer for this remote address whose queued datagrams are charged to
+     * {@code memory} (the connection's span) until read, or returns the one already there; empty
+     * when the mux is closed or already holds its maximum of peers.
+     */
+    public Optional<UdpPeer> register(InetSocketAddress remote, MemoryScope memory) {
         if (closed) {
             return Optional.empty();
         }
@@ -113,7 +124,7 @@ public final class UdpMux implements AutoCloseable {
             peerCount.decrementAndGet();
             return Optional.empty();
         }
-        UdpPeer created = new UdpPeer(this, remote, queueCapacity);
+        UdpPeer created = new UdpPeer(this, remote, queueCapacity, memory);
         UdpPeer raced = peers.putIfAbsent(remote, created);
         if (raced != null) {
             peerCount.decrementAndGet();

@@ -1,5 +1,8 @@
 package io.p2pkit.webrtc.mux;
 
+import io.p2pkit.core.resource.MemoryPriority;
+import io.p2pkit.core.resource.MemoryScope;
+import io.p2pkit.core.resource.ResourceLimitException;
 import org.bouncycastle.tls.DatagramTransport;
 
 import java.io.IOException;
@@ -12,7 +15,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The DTLS datagrams one remote address sends to a {@link UdpMux}, as BouncyCastle's
  * {@link DatagramTransport}: a bounded queue filled by the mux's reader (a full queue drops, as
- * the network would) and sends straight to the shared socket.
+ * the network would) and sends straight to the shared socket. A queued datagram is charged to
+ * the peer's {@link MemoryScope} until it is read; a refused reservation drops it (DTLS and SCTP
+ * retransmit).
  */
 public final class UdpPeer implements DatagramTransport {
     /** Largest datagram DTLS may send: the 1280-byte IPv6 minimum MTU less IP and UDP headers. */
@@ -23,12 +28,14 @@ public final class UdpPeer implements DatagramTransport {
     private final UdpMux mux;
     private final InetSocketAddress remote;
     private final BlockingQueue<byte[]> queue;
+    private final MemoryScope memory;
     private volatile boolean closed;
 
-    UdpPeer(UdpMux mux, InetSocketAddress remote, int capacity) {
+    UdpPeer(UdpMux mux, InetSocketAddress remote, int capacity, MemoryScope memory) {
         this.mux = mux;
         this.remote = remote;
         this.queue = new ArrayBlockingQueue<>(capacity);
+        this.memory = memory;
     }
 
     /** The remote address. */
@@ -45,11 +52,23 @@ public final class UdpPeer implements DatagramTransport {
         if (closed || !mux.reserve(datagram.length)) {
             return;
         }
-        if (!queue.offer(datagram)) {
+        try {
+            // ALWAYS: these datagrams carry the acknowledgements that free the connection's memory
+            memory.reserveMemory(datagram.length, MemoryPriority.ALWAYS);
+        } catch (ResourceLimitException e) {
             mux.release(datagram.length);
-        } else if (closed && queue.remove(datagram)) {
-            mux.release(datagram.length); // close() drained the queue before this one went in
+            return; // dropped, as a full queue drops
         }
+        if (!queue.offer(datagram)) {
+            released(datagram.length);
+        } else if (closed && queue.remove(datagram)) {
+            released(datagram.length); // close() drained the queue before this one went in
+        }
+    }
+
+    private void released(int n) {
+        mux.release(n);
+        memory.releaseMemory(n);
     }
 
     @Override
@@ -82,7 +101,7 @@ public final class UdpPeer implements DatagramTransport {
             queue.offer(CLOSED); // for the next receiver too
             throw new ClosedChannelException();
         }
-        mux.release(d.length);
+        released(d.length);
         int n = Math.min(len, d.length);
         System.arraycopy(d, 0, buf, off, n);
         return n;
@@ -112,7 +131,7 @@ public final class UdpPeer implements DatagramTransport {
         byte[] d;
         while ((d = queue.poll()) != null) {
             if (d != CLOSED) {
-                mux.release(d.length);
+                released(d.length);
             }
         }
         queue.offer(CLOSED);

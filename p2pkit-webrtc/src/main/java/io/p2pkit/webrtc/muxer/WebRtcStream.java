@@ -377,6 +377,9 @@ final class WebRtcStream implements MuxedStream {
      * Sends the frame's length prefix and its protobuf as two data channel messages, as go-libp2p
      * does: go reads through a 4 KiB {@code bufio.Reader} that fails ("short buffer") on a
      * message longer than that unless the message starts a new frame body.
+     *
+     * @throws StreamResetException when the connection's memory scope refused the send buffer for
+     *                              either message: the stream is reset, its cause is the limit
      */
     private void sendFrame(StreamFrame f) throws IOException {
         byte[] encoded = f.encode();
@@ -384,14 +387,27 @@ final class WebRtcStream implements MuxedStream {
         while ((encoded[prefix - 1] & 0x80) != 0) {
             prefix++;
         }
+        ResourceLimitException refused = null;
         writeLock.lock();
         try {
             channel.send(Arrays.copyOfRange(encoded, 0, prefix));
             if (encoded.length > prefix) {
                 channel.send(Arrays.copyOfRange(encoded, prefix, encoded.length));
             }
+        } catch (ResourceLimitException e) {
+            refused = e;
         } finally {
             writeLock.unlock();
+        }
+        if (refused != null) {
+            // the remote may hold a prefix whose frame never comes: nothing more can be framed here
+            failLocally("memory limit", refused);
+            lock.lock();
+            try {
+                throw reset;
+            } finally {
+                lock.unlock();
+            }
         }
     }
 

@@ -76,7 +76,8 @@ public final class SctpAssociation implements Closeable {
     private sealed interface Event {
     }
 
-    private record Inbound(byte[] packet) implements Event {
+    /** A received packet; {@code charged} of its bytes are reserved in the memory scope until it is handled. */
+    private record Inbound(byte[] packet, int charged) implements Event {
     }
 
     private record Send(int streamId, long ppid, byte[] data, boolean unordered) implements Event {
@@ -145,6 +146,8 @@ public final class SctpAssociation implements Closeable {
     private long queuedBytes;
     private volatile IOException failure;
     private volatile boolean sendsClosed;
+    /** Set by the owner before it empties the queue for good: the reader takes back what it queues after. */
+    private volatile boolean draining;
 
     // everything below is owned by the owner thread
     private State state = State.CLOSED;
@@ -399,7 +402,7 @@ public final class SctpAssociation implements Closeable {
      */
     boolean receiveForTest(byte[] packet, Duration timeout) throws IOException, InterruptedException {
         CountDownLatch reached = new CountDownLatch(1);
-        enqueue(new Inbound(packet));
+        enqueue(new Inbound(packet, 0));
         enqueue(new Sync(reached));
         return reached.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
@@ -417,6 +420,9 @@ public final class SctpAssociation implements Closeable {
                 if (isClosed()) {
                     throw new SctpException("SCTP association is closed");
                 }
+            }
+            if (draining && events.remove(e)) {
+                throw new SctpException("SCTP association is closed"); // the owner emptied the queue already
             }
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
@@ -440,8 +446,8 @@ public final class SctpAssociation implements Closeable {
             byte[] buf = new byte[Math.min(limit, SctpPacket.MAX_PACKET)];
             while (!isClosed()) {
                 int n = transport.receive(buf, 0, buf.length, 200);
-                if (n > 0 && !events.offer(new Inbound(Arrays.copyOf(buf, n)))) {
-                    continue; // a full queue drops the datagram; SCTP retransmits
+                if (n > 0) {
+                    queueReceived(Arrays.copyOf(buf, n));
                 }
             }
         } catch (IOException e) {
@@ -452,6 +458,23 @@ public final class SctpAssociation implements Closeable {
             if (!isClosed()) {
                 failFromReader(new IOException("transport failed", e));
             }
+        }
+    }
+
+    /**
+     * Queues a received packet for the owner, its bytes charged to the memory scope until it is
+     * handled (at {@code ALWAYS}: packets carry the acknowledgements that free memory). A refused
+     * reservation or a full queue drops the packet; SCTP retransmits.
+     */
+    private void queueReceived(byte[] packet) {
+        try {
+            memory.reserveMemory(packet.length, MemoryPriority.ALWAYS);
+        } catch (IOException e) {
+            return;
+        }
+        Inbound in = new Inbound(packet, packet.length);
+        if (!events.offer(in) || draining && events.remove(in)) {
+            memory.releaseMemory(packet.length); // dropped, or queued after the owner emptied the queue
         }
     }
 
@@ -471,9 +494,10 @@ public final class SctpAssociation implements Closeable {
                 long now = System.nanoTime();
                 long wait = nextDeadline() - now;
                 Event e = wait <= 0 ? events.poll() : events.poll(Math.min(wait, TimeUnit.SECONDS.toNanos(1)), TimeUnit.NANOSECONDS);
-                while (e != null && state != State.ENDED) {
+                while (e != null) {
                     handle(e);
-                    e = events.poll();
+                    // once ended, what is left is drained below, not taken off the queue and lost
+                    e = state == State.ENDED ? null : events.poll();
                 }
                 if (state == State.ENDED) {
                     break;
@@ -483,11 +507,7 @@ public final class SctpAssociation implements Closeable {
                     flush();
                 }
             }
-            for (Event e : events) {
-                if (e instanceof Send s) {
-                    releaseCredit(s.data().length); // queued in the moment the association ended
-                }
-            }
+            drainEvents(); // queued in the moment the association ended
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             end(new SctpException("SCTP owner interrupted"));
@@ -511,6 +531,7 @@ public final class SctpAssociation implements Closeable {
     private void handle(Event e) throws IOException {
         switch (e) {
             case Inbound in -> {
+                memory.releaseMemory(in.charged()); // decoded into chunks now, which hold what they keep
                 SctpPacket p;
                 try {
                     p = SctpPacket.decode(in.packet(), 0, in.packet().length);
@@ -948,6 +969,18 @@ public final class SctpAssociation implements Closeable {
         rtoNanos = Math.clamp(srtt + 4 * rttvar, config.rtoMin().toNanos(), config.rtoMax().toNanos());
     }
 
+    /** Empties the queue, giving back what its sends and packets hold (owner thread). */
+    private void drainEvents() {
+        Event e;
+        while ((e = events.poll()) != null) {
+            if (e instanceof Send s) {
+                releaseCredit(s.data().length);
+            } else if (e instanceof Inbound in) {
+                memory.releaseMemory(in.charged());
+            }
+        }
+    }
+
     private void releaseCredit(long bytes) {
         memory.releaseMemory(bytes);
         creditLock.lock();
@@ -1256,14 +1289,10 @@ public final class SctpAssociation implements Closeable {
         if (unacked > 0) {
             releaseCredit(unacked);
         }
-        // what is still queued for sending holds credit too; received bytes not yet released are
-        // given back all at once (later releases are dropped with the queue)
-        for (Event e : events) {
-            if (e instanceof Send s) {
-                releaseCredit(s.data().length);
-            }
-        }
-        events.clear();
+        // what is still queued for sending holds credit too, and queued packets their bytes; received
+        // bytes not yet released are given back all at once (later releases are dropped with the queue)
+        draining = true;
+        drainEvents();
         memory.releaseMemory(held);
         held = 0;
         creditLock.lock();

@@ -4,6 +4,7 @@ import io.p2pkit.core.crypto.PublicKey;
 import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.muxer.MuxedStream;
+import io.p2pkit.core.resource.ConnectionSpan;
 import io.p2pkit.core.resource.MemoryScope;
 import io.p2pkit.core.transport.ReadyConnection;
 import io.p2pkit.webrtc.datachannel.DataChannels;
@@ -12,6 +13,7 @@ import io.p2pkit.webrtc.muxer.WebRtcMuxedConnection;
 
 import java.io.IOException;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -30,6 +32,7 @@ final class WebRtcDirectConnection implements ReadyConnection {
     private final Runnable onClose;
     private final String protocol;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile MemoryScope memory;
     private volatile WebRtcMuxedConnection streams;
 
     WebRtcDirectConnection(DtlsAssociation association, DataChannels channels, MemoryScope memory, PeerId localPeer, PublicKey remoteKey, Multiaddr localAddress,
@@ -43,6 +46,7 @@ final class WebRtcDirectConnection implements ReadyConnection {
                            Multiaddr remoteAddress, Runnable onClose, String protocol) {
         this.association = association;
         this.channels = channels;
+        this.memory = memory;
         this.streams = new WebRtcMuxedConnection(channels, memory);
         this.localPeer = localPeer;
         this.remoteKey = remoteKey;
@@ -85,10 +89,25 @@ final class WebRtcDirectConnection implements ReadyConnection {
         return true;
     }
 
-    /** Streams opened or accepted from now on charge their read buffers to {@code memory}. */
+    /**
+     * Streams opened or accepted from now on charge their read buffers to {@code memory}. The
+     * network hands over the span the association has charged from its start (the one the listener
+     * opened, or the one the dial was given), and then nothing changes; only a connection made
+     * outside a network (charged to nothing) moves its streams to another scope.
+     */
     @Override
     public void chargeTo(MemoryScope memory) {
-        streams = new WebRtcMuxedConnection(channels, Objects.requireNonNull(memory, "memory"));
+        Objects.requireNonNull(memory, "memory");
+        if (memory != this.memory) {
+            this.memory = memory;
+            streams = new WebRtcMuxedConnection(channels, memory);
+        }
+    }
+
+    /** The span the listener opened when it admitted the dialer (inbound); the network takes it. */
+    @Override
+    public Optional<ConnectionSpan> span() {
+        return association.span();
     }
 
     @Override

@@ -37,29 +37,29 @@ final class WebRtcDirectHandshake {
     }
 
     /**
-     * Runs SCTP and Noise over {@code association} before {@code deadline}; on failure the
-     * association is closed.
+     * Runs SCTP and Noise over {@code association} before {@code deadline}, their buffers charged
+     * to the association's memory scope (the connection's span); on failure the association is closed.
      *
      * @param expectedRemote the peer the dialer means to reach, or null (the listener takes any)
      */
     static WebRtcDirectConnection run(DtlsAssociation association, NoiseTransport noise, SctpConfig sctp,
                                       PeerId expectedRemote, Instant deadline, ScheduledExecutorService timer,
                                       Runnable onClose) throws IOException {
+        MemoryScope memory = association.memory();
         DataChannels channels = DataChannels.start(association.transport(), association.isDialer(), sctp,
-                MemoryScope.UNLIMITED, Set.of(NOISE_CHANNEL));
+                memory, Set.of(NOISE_CHANNEL));
         // a remote that stalls inside the handshake: the abort makes the blocked reads fail
         ScheduledFuture<?> timeout = timer.schedule(() -> channels.abort("WebRTC-direct handshake timed out"),
                 Math.max(1, Duration.between(Instant.now(), deadline).toMillis()), TimeUnit.MILLISECONDS);
         try {
             channels.awaitEstablished(Duration.between(Instant.now(), deadline));
-            MuxedStream noiseStream = new WebRtcMuxedConnection(channels, MemoryScope.UNLIMITED)
-                    .negotiatedStream(NOISE_CHANNEL);
+            MuxedStream noiseStream = new WebRtcMuxedConnection(channels, memory).negotiatedStream(NOISE_CHANNEL);
             NoiseConnection authenticated = noise.authenticate(new StreamAsRaw(noiseStream),
-                    !association.isDialer(), association.noisePrologue(), expectedRemote, MemoryScope.UNLIMITED);
+                    !association.isDialer(), association.noisePrologue(), expectedRemote, memory);
             if (!timeout.cancel(false)) {
                 throw new HandshakeException("WebRTC-direct handshake timed out");
             }
-            return new WebRtcDirectConnection(association, channels, MemoryScope.UNLIMITED, noise.localPeer(),
+            return new WebRtcDirectConnection(association, channels, memory, noise.localPeer(),
                     authenticated.remotePublicKey(), address(association.localAddress()),
                     address(association.remoteAddress()), onClose);
         } catch (IOException | RuntimeException e) {

@@ -4,6 +4,8 @@ import io.p2pkit.core.crypto.PrivateKey;
 import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.multiaddr.Protocol;
+import io.p2pkit.core.resource.MemoryScope;
+import io.p2pkit.core.resource.ResourceManager;
 import io.p2pkit.core.security.noise.NoiseTransport;
 import io.p2pkit.core.transport.Listener;
 import io.p2pkit.core.transport.ReadyConnection;
@@ -124,8 +126,20 @@ public final class WebRtcDirectTransport implements Transport {
         return dial(address, null, timeout);
     }
 
+    /** Dials as {@link #dial(Multiaddr, PeerId, Duration, MemoryScope)} does, charging nothing. */
     @Override
     public ReadyConnection dial(Multiaddr address, PeerId expectedRemote, Duration timeout) throws IOException {
+        return dial(address, expectedRemote, timeout, MemoryScope.UNLIMITED);
+    }
+
+    /**
+     * Dials {@code address}: ICE, DTLS, SCTP and Noise, with every buffer (datagrams waiting for
+     * DTLS, SCTP's window and send buffer, Noise's channel) charged to {@code memory}, the span
+     * the network opened for the connection.
+     */
+    @Override
+    public ReadyConnection dial(Multiaddr address, PeerId expectedRemote, Duration timeout, MemoryScope memory)
+            throws IOException {
         checkOpen();
         PeerId expected = expectedRemote != null ? expectedRemote : address.peerId().orElse(null);
         Multiaddr bare = address.withoutPeerId();
@@ -140,7 +154,7 @@ public final class WebRtcDirectTransport implements Transport {
             Instant deadline = Instant.now().plus(timeout);
             DtlsAssociation association;
             try {
-                association = new WebRtcDirectDialer(certificate()).dial(bare, timeout);
+                association = new WebRtcDirectDialer(certificate()).dial(bare, timeout, memory);
             } catch (TimeoutException e) {
                 throw new IOException("WebRTC-direct dial to " + bare + " timed out: " + e.getMessage(), e);
             } catch (InterruptedException e) {
@@ -164,15 +178,30 @@ public final class WebRtcDirectTransport implements Transport {
         return false;
     }
 
+    /**
+     * Listens as {@link #listen(Multiaddr, ResourceManager)} does, with a resource manager of its
+     * own that counts the connections but limits nothing.
+     */
     @Override
     public Listener listen(Multiaddr address) throws IOException {
+        return listen(address, new ResourceManager());
+    }
+
+    /**
+     * Listens on {@code address}. Each new dialer is admitted as an inbound connection of
+     * {@code resources} when its first ICE check arrives (refused: it gets no answer), and
+     * everything its connection holds from then on is charged to that span, which the network
+     * takes over with the connection ({@link ReadyConnection#span()}).
+     */
+    @Override
+    public Listener listen(Multiaddr address, ResourceManager resources) throws IOException {
         checkOpen();
         if (!canListen(address)) {
             throw new IOException("WebRTC-direct cannot listen on " + address);
         }
         InetSocketAddress bind = address.decapsulate(Protocol.WEBRTC_DIRECT).toSocketAddress()
                 .orElseThrow(() -> new IOException("no IP address and UDP port in " + address));
-        WebRtcDirectListener dtls = WebRtcDirectListener.listen(bind, certificate(), config.listener());
+        WebRtcDirectListener dtls = WebRtcDirectListener.listen(bind, certificate(), config.listener(), resources);
         WebRtcDirectTransportListener l = new WebRtcDirectTransportListener(this, dtls, config.listener().acceptBacklog());
         listeners.add(l);
         l.start();

@@ -1,6 +1,8 @@
 package io.p2pkit.webrtc.transport;
 
 import io.p2pkit.core.DecodeException;
+import io.p2pkit.core.resource.ConnectionSpan;
+import io.p2pkit.core.resource.MemoryScope;
 import io.p2pkit.webrtc.dtls.DtlsAssociation;
 import io.p2pkit.webrtc.dtls.WebRtcCertificate;
 import io.p2pkit.webrtc.dtls.WebRtcPeerDtls;
@@ -48,8 +50,12 @@ final class WebRtcSignaling {
         this.maxMessageSize = maxMessageSize;
     }
 
-    /** Sends the offer, reads the answer, runs ICE as controlling and DTLS in the role the answer leaves us. */
-    DtlsAssociation offer(InputStream in, OutputStream out, Instant deadline)
+    /**
+     * Sends the offer, reads the answer, runs ICE as controlling and DTLS in the role the answer
+     * leaves us; the datagrams (and what SCTP holds above) are charged to {@code memory}, and
+     * {@code span}, when not null, is owned by the association.
+     */
+    DtlsAssociation offer(InputStream in, OutputStream out, Instant deadline, MemoryScope memory, ConnectionSpan span)
             throws IOException, TimeoutException, InterruptedException {
         IceAgent agent = new IceAgent(IceAgent.randomCredentials(), true);
         UdpMux mux = UdpMux.open(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 0), agent, 1, QUEUE_CAPACITY);
@@ -63,15 +69,15 @@ final class WebRtcSignaling {
             SessionDescription answer = SessionDescription.parse(m.data());
             // the answer picks the DTLS roles: active means it is the client, so we are the server
             boolean dtlsClient = answer.setup() == SessionDescription.Setup.PASSIVE;
-            return connect(agent, mux, answer, in, dtlsClient, deadline);
+            return connect(agent, mux, answer, in, dtlsClient, deadline, memory, span);
         } catch (IOException | TimeoutException | InterruptedException | RuntimeException e) {
             mux.close();
             throw e;
         }
     }
 
-    /** Reads the offer, sends the answer ({@code a=setup:active}), runs ICE as controlled and DTLS as client. */
-    DtlsAssociation answer(InputStream in, OutputStream out, Instant deadline)
+    /** Reads the offer, sends the answer ({@code a=setup:active}), runs ICE as controlled and DTLS as client; charged as {@link #offer}. */
+    DtlsAssociation answer(InputStream in, OutputStream out, Instant deadline, MemoryScope memory, ConnectionSpan span)
             throws IOException, TimeoutException, InterruptedException {
         SignalingMessage m = SignalingMessage.read(in);
         if (m == null || m.type() != SignalingMessage.Type.SDP_OFFER) {
@@ -86,7 +92,7 @@ final class WebRtcSignaling {
         try {
             SessionDescription answer = local(agent.localCredentials(), SessionDescription.Setup.ACTIVE, offer.mid(), mux);
             new SignalingMessage(SignalingMessage.Type.SDP_ANSWER, answer.toSdp()).writeTo(out);
-            return connect(agent, mux, offer, in, true, deadline);
+            return connect(agent, mux, offer, in, true, deadline, memory, span);
         } catch (IOException | TimeoutException | InterruptedException | RuntimeException e) {
             mux.close();
             throw e;
@@ -94,7 +100,7 @@ final class WebRtcSignaling {
     }
 
     private DtlsAssociation connect(IceAgent agent, UdpMux mux, SessionDescription remote, InputStream in,
-                                    boolean dtlsClient, Instant deadline)
+                                    boolean dtlsClient, Instant deadline, MemoryScope memory, ConnectionSpan span)
             throws IOException, TimeoutException, InterruptedException {
         agent.setRemoteCredentials(remoteCredentials(remote));
         for (IceCandidate c : remote.candidates()) {
@@ -109,7 +115,8 @@ final class WebRtcSignaling {
             if (left.isNegative() || left.isZero()) {
                 throw new TimeoutException("no time left for DTLS");
             }
-            return WebRtcPeerDtls.handshake(mux, selected, dtlsClient, certificate, remote.fingerprint(), left);
+            return WebRtcPeerDtls.handshake(mux, selected, dtlsClient, certificate, remote.fingerprint(), left,
+                    memory, span);
         } finally {
             trickle.interrupt();
         }

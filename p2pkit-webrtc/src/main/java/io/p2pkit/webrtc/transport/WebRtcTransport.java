@@ -1,5 +1,6 @@
 package io.p2pkit.webrtc.transport;
 
+import io.p2pkit.core.Direction;
 import io.p2pkit.core.host.Host;
 import io.p2pkit.core.host.LimitedConnections;
 import io.p2pkit.core.host.Stream;
@@ -7,7 +8,9 @@ import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.multiaddr.Protocol;
 import io.p2pkit.core.network.Connection;
+import io.p2pkit.core.resource.ConnectionSpan;
 import io.p2pkit.core.resource.MemoryScope;
+import io.p2pkit.core.resource.ResourceLimitException;
 import io.p2pkit.core.transport.Listener;
 import io.p2pkit.core.transport.ListenerClosedException;
 import io.p2pkit.core.transport.ReadyConnection;
@@ -156,8 +159,20 @@ public final class WebRtcTransport implements Transport {
         return dial(address, address.peerId().orElse(null), timeout);
     }
 
+    /** Dials as {@link #dial(Multiaddr, PeerId, Duration, MemoryScope)} does, charging nothing. */
     @Override
     public ReadyConnection dial(Multiaddr address, PeerId expectedRemote, Duration timeout) throws IOException {
+        return dial(address, expectedRemote, timeout, MemoryScope.UNLIMITED);
+    }
+
+    /**
+     * Signals through the relay and connects directly, with the datagrams waiting for DTLS and
+     * SCTP's window and send buffer charged to {@code memory}, the span the network opened for
+     * the connection.
+     */
+    @Override
+    public ReadyConnection dial(Multiaddr address, PeerId expectedRemote, Duration timeout, MemoryScope memory)
+            throws IOException {
         checkOpen();
         if (expectedRemote == null) {
             throw new IOException("a /webrtc address needs the target's peer ID: " + address + "/p2p/<target>");
@@ -179,7 +194,7 @@ public final class WebRtcTransport implements Transport {
                 Instant deadline = Instant.now().plus(limit);
                 Connection relayed = relayedConnection(expectedRemote, bare.decapsulate(Protocol.WEBRTC));
                 Stream s = host.newStream(relayed, LimitedConnections.ALLOW, SIGNALING_PROTOCOL);
-                WebRtcDirectConnection c = establish(s, relayed, true, deadline, bare);
+                WebRtcDirectConnection c = establish(s, relayed, true, deadline, bare, memory, null);
                 handedOver = true;
                 return c;
             } finally {
@@ -204,21 +219,24 @@ public final class WebRtcTransport implements Transport {
     }
 
     /**
-     * Signals over {@code s}, then runs ICE, DTLS and SCTP; the stream is reset at the deadline
-     * (ending any read) and closed once the connection is up or failed.
+     * Signals over {@code s}, then runs ICE, DTLS and SCTP, charged to {@code memory}; the stream
+     * is reset at the deadline (ending any read) and closed once the connection is up or failed.
+     *
+     * @param span the span opened for an inbound connection (the association owns it), or null
      */
     private WebRtcDirectConnection establish(Stream s, Connection relayed, boolean offerer, Instant deadline,
-                                             Multiaddr remoteAddress) throws IOException {
+                                             Multiaddr remoteAddress, MemoryScope memory, ConnectionSpan span)
+            throws IOException {
         // on the host's scheduler; the reset itself writes to the relayed connection, so off it
         ScheduledFuture<?> expiry = host.scheduler().schedule(() -> Thread.ofVirtual().start(s::reset),
                 Math.max(1, Duration.between(Instant.now(), deadline).toMillis()), TimeUnit.MILLISECONDS);
         DtlsAssociation association = null;
         try {
             association = offerer
-                    ? signaling.offer(s.in(), s.out(), deadline)
-                    : signaling.answer(s.in(), s.out(), deadline);
+                    ? signaling.offer(s.in(), s.out(), deadline, memory, span)
+                    : signaling.answer(s.in(), s.out(), deadline, memory, span);
             DataChannels channels = DataChannels.start(association.transport(), association.isDialer(), config.sctp(),
-                    MemoryScope.UNLIMITED, Set.of());
+                    memory, Set.of());
             Duration left = Duration.between(Instant.now(), deadline);
             try {
                 channels.awaitEstablished(left.isNegative() ? Duration.ZERO : left);
@@ -230,7 +248,7 @@ public final class WebRtcTransport implements Transport {
             closeQuietly(s);
             Multiaddr local = WebRtcDirectHandshake.address(association.localAddress()).decapsulate(Protocol.WEBRTC_DIRECT)
                     .encapsulate("/webrtc");
-            return new WebRtcDirectConnection(association, channels, MemoryScope.UNLIMITED, host.peerId(),
+            return new WebRtcDirectConnection(association, channels, memory, host.peerId(),
                     relayed.remotePublicKey(), local, remoteAddress, this::releaseConnection, PROTOCOL);
         } catch (TimeoutException e) {
             fail(s, association);
@@ -269,6 +287,7 @@ public final class WebRtcTransport implements Transport {
             return;
         }
         boolean handedOver = false;
+        ConnectionSpan span = null;
         try {
             if (!handshakes.tryAcquire()) {
                 s.reset();
@@ -277,18 +296,26 @@ public final class WebRtcTransport implements Transport {
             WebRtcDirectConnection c;
             try {
                 Connection relayed = s.connection();
-                c = establish(s, relayed, false, Instant.now().plus(config.handshakeTimeout()),
-                        relayed.remoteAddress().withoutPeerId().encapsulate("/webrtc"));
+                Multiaddr remote = relayed.remoteAddress().withoutPeerId().encapsulate("/webrtc");
+                // the new connection is charged from the offer on, as an inbound one of the host's
+                span = host.network().resources().openConnection(Direction.INBOUND, false, remote, null);
+                c = establish(s, relayed, false, Instant.now().plus(config.handshakeTimeout()), remote, span, span);
             } finally {
                 handshakes.release();
             }
             handedOver = true;
             l.offer(c);
+        } catch (ResourceLimitException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "/webrtc from " + s.remotePeer() + " refused: " + e.getMessage());
+            s.reset();
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, () -> "/webrtc from " + s.remotePeer() + " failed: " + e);
         } finally {
             if (!handedOver) {
                 releaseConnection();
+                if (span != null) {
+                    span.close();
+                }
             }
         }
     }

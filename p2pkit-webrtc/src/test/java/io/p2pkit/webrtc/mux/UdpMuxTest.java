@@ -1,6 +1,10 @@
 package io.p2pkit.webrtc.mux;
 
+import io.p2pkit.core.resource.MemoryScope;
+import io.p2pkit.core.resource.Resource;
+import io.p2pkit.core.resource.ResourceLimitException;
 import io.p2pkit.testing.Await;
+import io.p2pkit.webrtc.sctp.CountingMemory;
 import io.p2pkit.webrtc.stun.StunMessage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -90,6 +94,54 @@ class UdpMuxTest {
             assertEquals(1, mux.peerCount());
             assertThrows(IOException.class, () -> peer.receive(buf, 0, buf.length, 10));
             assertTrue(mux.register(new InetSocketAddress("127.0.0.1", 1003)).isPresent());
+        }
+    }
+
+    @Test
+    void queuedDatagramsAreChargedToThePeersScopeUntilRead() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger markers = new java.util.concurrent.atomic.AtomicInteger();
+        CountingMemory memory = new CountingMemory();
+        try (UdpMux mux = UdpMux.open(LOOPBACK, (m, msg, from) -> markers.incrementAndGet(), 2, 8);
+             DatagramChannel a = client()) {
+            UdpPeer peer = mux.register((InetSocketAddress) a.getLocalAddress(), memory).orElseThrow();
+            send(a, new byte[] {20, 1, 2}, mux.localAddress());
+            send(a, new byte[] {21, 1, 2, 3, 4}, mux.localAddress());
+            send(a, StunMessage.builder(StunMessage.BINDING_REQUEST, new byte[12]).encode(null, false), mux.localAddress());
+            Await.until("the marker after the datagrams is read", () -> markers.get() == 1, Duration.ofSeconds(10));
+            assertEquals(3 + 5, memory.reserved(), "both datagrams charged while queued");
+            byte[] buf = new byte[16];
+            assertEquals(3, peer.receive(buf, 0, buf.length, 1000));
+            assertEquals(5, memory.reserved(), "a datagram read is given back");
+            peer.close();
+            assertEquals(0, memory.reserved(), "closing gives back what was still queued");
+        }
+    }
+
+    @Test
+    void aRefusedReservationDropsTheDatagram() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger markers = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+        MemoryScope full = new MemoryScope() {
+            @Override
+            public void reserveMemory(long bytes, int priority) throws ResourceLimitException {
+                refused.incrementAndGet();
+                throw new ResourceLimitException("connection", Resource.MEMORY, 0, 0, null);
+            }
+
+            @Override
+            public void releaseMemory(long bytes) {
+                throw new AssertionError("nothing was reserved");
+            }
+        };
+        try (UdpMux mux = UdpMux.open(LOOPBACK, (m, msg, from) -> markers.incrementAndGet(), 2, 8);
+             DatagramChannel a = client()) {
+            UdpPeer peer = mux.register((InetSocketAddress) a.getLocalAddress(), full).orElseThrow();
+            send(a, new byte[] {20, 1, 2}, mux.localAddress());
+            send(a, StunMessage.builder(StunMessage.BINDING_REQUEST, new byte[12]).encode(null, false), mux.localAddress());
+            Await.until("the marker after the datagram is read", () -> markers.get() == 1, Duration.ofSeconds(10));
+            assertEquals(1, refused.get());
+            assertEquals(0, mux.queuedBytes(), "the dropped datagram gave back the mux's budget too");
+            assertEquals(-1, peer.receive(new byte[16], 0, 16, 50), "nothing was queued");
         }
     }
 }

@@ -2,7 +2,10 @@ package io.p2pkit.webrtc.muxer;
 
 import io.p2pkit.core.muxer.MuxedStream;
 import io.p2pkit.core.muxer.StreamResetException;
+import io.p2pkit.core.resource.MemoryPriority;
 import io.p2pkit.core.resource.MemoryScope;
+import io.p2pkit.core.resource.Resource;
+import io.p2pkit.core.resource.ResourceLimitException;
 import io.p2pkit.testing.Await;
 import io.p2pkit.webrtc.datachannel.DataChannel;
 import io.p2pkit.webrtc.datachannel.DataChannels;
@@ -310,6 +313,47 @@ class WebRtcMuxedConnectionTest {
         assertTrue(e.byRemote());
         assertThrows(StreamResetException.class, () -> c.out().write(2));
         p.client().close();
+    }
+
+    @Test
+    void aRefusedSendBufferResetsThatStreamOnly() throws Exception {
+        // the client's scope refuses the send buffer (and other HIGH reservations) while asked to
+        java.util.concurrent.atomic.AtomicBoolean refuse = new java.util.concurrent.atomic.AtomicBoolean();
+        CountingMemory counted = new CountingMemory();
+        MemoryScope client = new MemoryScope() {
+            @Override
+            public void reserveMemory(long bytes, int priority) throws ResourceLimitException {
+                if (refuse.get() && priority == MemoryPriority.HIGH) {
+                    throw new ResourceLimitException("connection", Resource.MEMORY, 0, counted.reserved(), null);
+                }
+                counted.reserveMemory(bytes, priority);
+            }
+
+            @Override
+            public void releaseMemory(long bytes) {
+                counted.releaseMemory(bytes);
+            }
+        };
+        Pair p = connect(LossyLink.perfect(), client, MemoryScope.UNLIMITED);
+        MuxedStream c = p.client().openStream();
+        c.out().write(1);
+        MuxedStream s = p.server().acceptStream();
+        assertEquals(1, s.in().read());
+
+        refuse.set(true);
+        StreamResetException e = assertThrows(StreamResetException.class, () -> c.out().write(new byte[1000]));
+        assertTrue(e.getCause() instanceof ResourceLimitException, "the limit is the cause: " + e.getCause());
+        assertThrows(StreamResetException.class, () -> s.in().read(), "the remote sees the stream end, not a cut frame");
+
+        refuse.set(false);
+        echo(p.server());
+        try (MuxedStream again = p.client().openStream()) {
+            again.out().write(new byte[] {7, 8, 9});
+            again.closeWrite();
+            assertArrayEquals(new byte[] {7, 8, 9}, again.in().readAllBytes(), "the connection lives on");
+        }
+        p.client().close();
+        Await.until("everything given back", () -> counted.reserved() == 0, Duration.ofSeconds(10));
     }
 
     @Test

@@ -1,6 +1,8 @@
 package io.p2pkit.webrtc.sctp;
 
 import io.p2pkit.core.resource.MemoryScope;
+import io.p2pkit.core.resource.Resource;
+import io.p2pkit.core.resource.ResourceLimitException;
 import io.p2pkit.testing.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -75,10 +77,14 @@ class SctpAssociationTest {
     }
 
     static Pair connect(LossyLink link, SctpConfig ca, SctpConfig cb) throws IOException {
+        return connect(link, ca, cb, MemoryScope.UNLIMITED, MemoryScope.UNLIMITED);
+    }
+
+    static Pair connect(LossyLink link, SctpConfig ca, SctpConfig cb, MemoryScope ma, MemoryScope mb) throws IOException {
         Recorder ra = new Recorder();
         Recorder rb = new Recorder();
-        SctpAssociation a = SctpAssociation.start(link.a(), ca, MemoryScope.UNLIMITED, ra);
-        SctpAssociation b = SctpAssociation.start(link.b(), cb, MemoryScope.UNLIMITED, rb);
+        SctpAssociation a = SctpAssociation.start(link.a(), ca, ma, ra);
+        SctpAssociation b = SctpAssociation.start(link.b(), cb, mb, rb);
         ra.association = a;
         rb.association = b;
         a.awaitEstablished(Duration.ofSeconds(30));
@@ -353,5 +359,78 @@ class SctpAssociationTest {
         }
         writer.join(Duration.ofSeconds(10));
         p.a().close();
+    }
+
+    /** Counts like {@link CountingMemory} and refuses every {@code n}th reservation, as a full scope would. */
+    static final class RefusingMemory implements MemoryScope {
+        private final int every;
+        private final CountingMemory counted = new CountingMemory();
+        private final java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.concurrent.atomic.AtomicInteger refusals = new java.util.concurrent.atomic.AtomicInteger();
+
+        RefusingMemory(int every) {
+            this.every = every;
+        }
+
+        @Override
+        public void reserveMemory(long bytes, int priority) throws ResourceLimitException {
+            if (calls.incrementAndGet() % every == 0) {
+                refusals.incrementAndGet();
+                throw new ResourceLimitException("connection", Resource.MEMORY, 0, counted.reserved(), null);
+            }
+            counted.reserveMemory(bytes, priority);
+        }
+
+        @Override
+        public void releaseMemory(long bytes) {
+            counted.releaseMemory(bytes);
+        }
+
+        long reserved() {
+            return counted.reserved();
+        }
+    }
+
+    @Test
+    void refusedReservationsDropWhatThePeerSendsAgainAndEverythingIsGivenBack() throws Exception {
+        // every 13th reservation refused on one side, every 11th on the other: received packets and
+        // DATA chunks are dropped (the peer retransmits them), a refused send fails and is retried
+        RefusingMemory ma = new RefusingMemory(13);
+        RefusingMemory mb = new RefusingMemory(11);
+        Pair p = connect(LossyLink.perfect(), FAST, FAST, ma, mb);
+        int total = 64 * 1024;
+        Thread ab = Thread.ofVirtual().start(() -> sendRetrying(p.a(), 11, total));
+        Thread ba = Thread.ofVirtual().start(() -> sendRetrying(p.b(), 12, total));
+        assertEquals(expected(11, total), received(p.rb(), total), "a to b, every byte");
+        assertEquals(expected(12, total), received(p.ra(), total), "b to a, every byte");
+        ab.join(Duration.ofSeconds(30));
+        ba.join(Duration.ofSeconds(30));
+        assertTrue(ma.refusals.get() > 0 && mb.refusals.get() > 0, "reservations were refused");
+        p.a().close();
+        Await.until("b sees the shutdown", () -> p.rb().closed, Duration.ofSeconds(10));
+        Await.until("every reservation is given back", () -> ma.reserved() == 0 && mb.reserved() == 0,
+                Duration.ofSeconds(10));
+    }
+
+    /** {@link #sendAll}, sending again each message whose reservation was refused (nothing of it was queued). */
+    private static void sendRetrying(SctpAssociation a, long seed, int total) {
+        try {
+            Random r = new Random(seed);
+            for (int sent = 0; sent < total; ) {
+                byte[] m = new byte[Math.min(total - sent, 1 + r.nextInt(8_000))];
+                r.nextBytes(m);
+                while (true) {
+                    try {
+                        a.send(0, 53, m, false);
+                        break;
+                    } catch (ResourceLimitException e) {
+                        Thread.onSpinWait();
+                    }
+                }
+                sent += m.length;
+            }
+        } catch (IOException e) {
+            throw new RuntimeException(e);
+        }
     }
 }

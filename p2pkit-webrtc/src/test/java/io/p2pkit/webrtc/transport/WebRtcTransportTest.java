@@ -1,5 +1,6 @@
 package io.p2pkit.webrtc.transport;
 
+import io.p2pkit.core.Direction;
 import io.p2pkit.core.host.Host;
 import io.p2pkit.core.host.LimitedConnections;
 import io.p2pkit.core.host.PeerInfo;
@@ -10,6 +11,7 @@ import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.multiaddr.Protocol;
 import io.p2pkit.core.network.Connection;
 import io.p2pkit.core.ping.PingService;
+import io.p2pkit.core.resource.Resource;
 import io.p2pkit.nat.relay.RelayClient;
 import io.p2pkit.nat.relay.RelayConfig;
 import io.p2pkit.nat.relay.RelayService;
@@ -115,6 +117,15 @@ class WebRtcTransportTest {
         new SplittableRandom(4).nextBytes(data);
         assertArrayEquals(data, WebRtcDirectHostTest.echo(b, new PeerInfo(a.peerId(), List.of()), data),
                 "1 MiB from the listener, echoed");
+
+        // the answerer charged the connection from the offer on, as an inbound one; both sides'
+        // buffers go back once every byte was read
+        Connection inbound = b.network().connections(a.peerId()).stream()
+                .filter(x -> WebRtcTransport.PROTOCOL.equals(x.security())).findFirst().orElseThrow();
+        assertEquals(Direction.INBOUND, inbound.resources().direction());
+        Await.until("both /webrtc connections hold nothing once idle",
+                () -> c.resources().scope().used(Resource.MEMORY) == 0
+                        && inbound.resources().scope().used(Resource.MEMORY) == 0, TIMEOUT);
     }
 
     @Test

@@ -47,6 +47,11 @@ public final class NoiseConnection implements SecureConnection {
         this.handshakeHash = handshakeHash;
     }
 
+    /** Gives back the read buffer the handshake left reserved, if nothing unread is in it. */
+    void releaseIdleBuffers() {
+        in.releaseIdleBuffer();
+    }
+
     /** The decrypted bytes from the remote. */
     @Override
     public InputStream in() {

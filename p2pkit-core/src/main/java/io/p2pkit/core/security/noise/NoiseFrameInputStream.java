@@ -89,6 +89,22 @@ final class NoiseFrameInputStream extends InputStream {
         }
     }
 
+    /**
+     * Gives the frame buffer back if it holds nothing unread. After a handshake whose transport
+     * phase may never be read (WebRTC-direct's, which only authenticates), the buffer the last
+     * handshake message was read into would otherwise stay reserved; a later read takes one again.
+     */
+    void releaseIdleBuffer() {
+        lock.lock();
+        try {
+            if (buf != null && dataPos == dataEnd && plainPos == plainEnd) {
+                dropBuffer();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Switches to transport messages, decrypted with {@code receiveCipher}. */
     void startTransport(CipherState receiveCipher) {
         lock.lock();

@@ -138,6 +138,7 @@ public final class NoiseTransport implements SecureTransport {
             throw new HandshakeException("peer ID mismatch: expected " + expectedRemote + ", but the remote's key is "
                     + c.remotePeer());
         }
+        c.releaseIdleBuffers(); // its streams may never be read: the handshake's read buffer goes back
         return c;
     }
 

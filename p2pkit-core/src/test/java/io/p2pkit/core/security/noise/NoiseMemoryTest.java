@@ -93,6 +93,29 @@ class NoiseMemoryTest {
     }
 
     @Test
+    void authenticateLeavesNoBufferReservedForStreamsNobodyReads() throws Exception {
+        // WebRTC-direct runs Noise only to authenticate and never reads its transport phase: the
+        // buffer the last handshake message was read into must not stay reserved for the
+        // connection's lifetime (128 KiB per connection)
+        ResourceManager rm = manager(1 << 20);
+        ConnectionSpan initiatorSpan = rm.openConnection(Direction.INBOUND, true);
+        ConnectionSpan responderSpan = rm.openConnection(Direction.OUTBOUND, true);
+        MemoryConnection.Pair pair = MemoryConnection.pair();
+        NoiseTransport initiator = new NoiseTransport(PrivateKey.generate(KeyType.ED25519), List.of());
+        NoiseTransport responder = new NoiseTransport(PrivateKey.generate(KeyType.ED25519), List.of());
+        byte[] prologue = "a prologue both sides bind".getBytes();
+        CompletableFuture<NoiseConnection> i = async(() -> initiator.authenticate(pair.initiator(), true, prologue,
+                null, initiatorSpan));
+        CompletableFuture<NoiseConnection> r = async(() -> responder.authenticate(pair.responder(), false, prologue,
+                initiator.localPeer(), responderSpan));
+        assertEquals(responder.localPeer(), await(i).remotePeer());
+        assertEquals(initiator.localPeer(), await(r).remotePeer());
+        assertEquals(0, rm.system().used(Resource.MEMORY), "both sides gave their read buffers back");
+        initiatorSpan.close();
+        responderSpan.close();
+    }
+
+    @Test
     void streamsOfAConnectionClosedByALocalLimitSayWhy() throws Exception {
         ResourceManager rm = manager(4 << 20);
         ConnectionSpan span = rm.openConnection(Direction.INBOUND, true);
