@@ -1,10 +1,14 @@
 package io.p2pkit.bench.perf;
 
 import io.p2pkit.core.crypto.PrivateKey;
+import io.p2pkit.core.Direction;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.muxer.MuxedConnection;
 import io.p2pkit.core.muxer.MuxedStream;
+import io.p2pkit.core.resource.ConnectionSpan;
+import io.p2pkit.core.resource.ResourceManager;
 import io.p2pkit.core.security.tls.HostCertificate;
+import io.p2pkit.core.transport.ReadyConnection;
 import io.p2pkit.core.transport.Listener;
 import io.p2pkit.quic.QuicConfig;
 import io.p2pkit.quic.QuicTransport;
@@ -217,6 +221,8 @@ public final class QuicSideBySide {
         private final QuicTransport client;
         private final MuxedConnection dialed;
         private final MuxedConnection accepted;
+        private final ConnectionSpan dialedSpan;
+        private final ConnectionSpan acceptedSpan;
 
         QuichePair(long window, QuicConfig packets) throws Exception {
             QuicConfig config = packets.withWindows(window, Math.max(16L << 20, window), (int) window);
@@ -233,6 +239,12 @@ public final class QuicSideBySide {
             });
             dialed = client.dial(listener.address(), key.publicKey().toPeerId(), Duration.ofSeconds(10));
             accepted = in.get(10, TimeUnit.SECONDS);
+            // as the swarm does at the upgrade: a stream reads nothing before its connection is charged
+            ResourceManager resources = new ResourceManager();
+            dialedSpan = resources.openConnection(Direction.OUTBOUND, false);
+            acceptedSpan = resources.openConnection(Direction.INBOUND, false);
+            ((ReadyConnection) dialed).chargeTo(dialedSpan);
+            ((ReadyConnection) accepted).chargeTo(acceptedSpan);
         }
 
         @Override
@@ -262,6 +274,8 @@ public final class QuicSideBySide {
         public void close() {
             client.close();
             server.close();
+            dialedSpan.close();
+            acceptedSpan.close();
         }
     }
 
