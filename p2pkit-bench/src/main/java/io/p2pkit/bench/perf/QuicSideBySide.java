@@ -1,10 +1,14 @@
 package io.p2pkit.bench.perf;
 
 import io.p2pkit.core.crypto.PrivateKey;
+import io.p2pkit.core.Direction;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.muxer.MuxedConnection;
 import io.p2pkit.core.muxer.MuxedStream;
+import io.p2pkit.core.resource.ConnectionSpan;
+import io.p2pkit.core.resource.ResourceManager;
 import io.p2pkit.core.security.tls.HostCertificate;
+import io.p2pkit.core.transport.ReadyConnection;
 import io.p2pkit.core.transport.Listener;
 import io.p2pkit.quic.QuicConfig;
 import io.p2pkit.quic.QuicTransport;
@@ -43,7 +47,8 @@ import java.util.concurrent.TimeUnit;
  * a plain self-signed certificate and its own blocking streams. Both sides of each pair run in this
  * process, so the figures are for two endpoints sharing the machine's cores, as in the perf runner.
  * The receiver answers one byte after the FIN, so the time covers every byte's arrival. Reported:
- * wall throughput and the process's CPU time per GiB moved (which stays comparable on a loaded machine).
+ * wall throughput, the process's CPU time per GiB moved (which stays comparable on a loaded machine)
+ * with the kernel's share, and the heap allocated per GiB moved.
  *
  * <pre>java -cp … io.p2pkit.bench.perf.QuicSideBySide [MiB] [runs] [stream window MiB] [impls]</pre>
  *
@@ -74,6 +79,8 @@ public final class QuicSideBySide {
         long window = (args.length > 2 ? Long.parseLong(args[2]) : 1) << 20;
         List<String> impls = List.of((args.length > 3 ? args[3] : "quiche,kwik").split(","));
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        // heap allocated by every thread (virtual threads count on their carriers)
+        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         Map<String, Pair> pairs = new LinkedHashMap<>();
         try {
             for (String impl : impls) {
@@ -82,6 +89,7 @@ public final class QuicSideBySide {
             Map<String, List<Double>> mibs = new LinkedHashMap<>();
             Map<String, List<Double>> cpu = new LinkedHashMap<>();
             Map<String, List<Double>> kernel = new LinkedHashMap<>();
+            Map<String, List<Double>> heap = new LinkedHashMap<>();
             // one untimed warm-up run each, then alternate so that load changes hit both alike
             for (var e : pairs.entrySet()) {
                 try {
@@ -95,6 +103,7 @@ public final class QuicSideBySide {
             for (int i = 0; i < runs; i++) {
                 for (var e : pairs.entrySet()) {
                     long cpu0 = os.getProcessCpuTime();
+                    long heap0 = threads.getTotalThreadAllocatedBytes();
                     long sys0 = systemTicks();
                     long t0 = System.nanoTime();
                     try {
@@ -108,6 +117,7 @@ public final class QuicSideBySide {
                     }
                     long wall = System.nanoTime() - t0;
                     long cpuNanos = os.getProcessCpuTime() - cpu0;
+                    long allocated = threads.getTotalThreadAllocatedBytes() - heap0;
                     long sysTicks = systemTicks() - sys0;
                     mibs.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(bytes / (wall / 1e9) / (1 << 20));
                     cpu.computeIfAbsent(e.getKey(), k -> new ArrayList<>())
@@ -115,9 +125,11 @@ public final class QuicSideBySide {
                     // the kernel's share: the UDP system calls and loopback delivery
                     double sysShare = sysTicks < 0 ? Double.NaN : sysTicks * 10e6 / cpuNanos;
                     kernel.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(sysShare);
-                    System.err.printf(Locale.ROOT, "  %s run %d: %.0f MiB/s, CPU %.0f ms per GiB (%.0f %% in the kernel)%n",
+                    heap.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(allocated / (double) bytes);
+                    System.err.printf(Locale.ROOT,
+                            "  %s run %d: %.0f MiB/s, CPU %.0f ms per GiB (%.0f %% in the kernel), heap %.2f GiB per GiB%n",
                             e.getKey(), i + 1, mibs.get(e.getKey()).getLast(), cpu.get(e.getKey()).getLast(),
-                            100 * sysShare);
+                            100 * sysShare, heap.get(e.getKey()).getLast());
                 }
             }
             for (String impl : pairs.keySet()) {
@@ -125,9 +137,10 @@ public final class QuicSideBySide {
                 System.out.printf(Locale.ROOT, "%s: %d of %d runs done", impl, m.size(), runs);
                 if (!m.isEmpty()) {
                     System.out.printf(Locale.ROOT,
-                            ", median %.0f MiB/s (%.0f–%.0f), CPU %.0f ms per GiB (median), %.0f %% of it in the kernel",
+                            ", median %.0f MiB/s (%.0f–%.0f), CPU %.0f ms per GiB (median), %.0f %% of it in the kernel,"
+                                    + " heap allocated %.2f GiB per GiB",
                             Stats.median(m), Stats.min(m), Stats.max(m), Stats.median(cpu.get(impl)),
-                            100 * Stats.median(kernel.get(impl)));
+                            100 * Stats.median(kernel.get(impl)), Stats.median(heap.get(impl)));
                 }
                 System.out.println();
             }
@@ -217,6 +230,8 @@ public final class QuicSideBySide {
         private final QuicTransport client;
         private final MuxedConnection dialed;
         private final MuxedConnection accepted;
+        private final ConnectionSpan dialedSpan;
+        private final ConnectionSpan acceptedSpan;
 
         QuichePair(long window, QuicConfig packets) throws Exception {
             QuicConfig config = packets.withWindows(window, Math.max(16L << 20, window), (int) window);
@@ -233,6 +248,12 @@ public final class QuicSideBySide {
             });
             dialed = client.dial(listener.address(), key.publicKey().toPeerId(), Duration.ofSeconds(10));
             accepted = in.get(10, TimeUnit.SECONDS);
+            // as the swarm does at the upgrade: a stream reads nothing before its connection is charged
+            ResourceManager resources = new ResourceManager();
+            dialedSpan = resources.openConnection(Direction.OUTBOUND, false);
+            acceptedSpan = resources.openConnection(Direction.INBOUND, false);
+            ((ReadyConnection) dialed).chargeTo(dialedSpan);
+            ((ReadyConnection) accepted).chargeTo(acceptedSpan);
         }
 
         @Override
@@ -262,6 +283,8 @@ public final class QuicSideBySide {
         public void close() {
             client.close();
             server.close();
+            dialedSpan.close();
+            acceptedSpan.close();
         }
     }
 
