@@ -37,7 +37,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * </ul>
  *
  * <p>Once selected the agent keeps answering checks (a browser's consent checks) until the mux
- * closes. State changes happen under one lock, held only briefly; sends happen outside it.
+ * closes, and {@link #keepAlive()} sends consent checks of its own on the selected pair (RFC 7675).
+ * State changes happen under one lock, held only briefly; sends happen outside it.
  */
 public final class IceAgent implements UdpMux.StunHandler {
     /** First retransmission interval of a check. */
@@ -66,6 +67,7 @@ public final class IceAgent implements UdpMux.StunHandler {
     private IceCredentials remote; // null until the remote's description is known
     private boolean controlling;
     private UdpMux mux;
+    private ConsentFreshness consent; // null until keepAlive
 
     /**
      * @param local       our ufrag and password (written in our description)
@@ -165,6 +167,63 @@ public final class IceAgent implements UdpMux.StunHandler {
         return selected;
     }
 
+    /**
+     * Keeps consent fresh on the selected pair (RFC 7675): a binding request every 4 to 6 s until
+     * the mux closes, which also keeps NAT bindings on the path open while no data flows. When no
+     * check has been answered for 30 s, consent has expired: the mux, and the connection on it, is
+     * closed. Call it once, after {@link #run} returned; returns the thread that sends the checks.
+     *
+     * @throws IllegalStateException if no pair is selected yet
+     */
+    public Thread keepAlive() {
+        return keepAlive(ConsentFreshness.INTERVAL, ConsentFreshness.EXPIRY);
+    }
+
+    /** {@link #keepAlive()} with another interval and expiry (tests). */
+    Thread keepAlive(Duration interval, Duration expiry) {
+        InetSocketAddress to = selected.getNow(null);
+        ConsentFreshness c;
+        UdpMux m;
+        lock.lock();
+        try {
+            if (to == null || mux == null || consent != null) {
+                throw new IllegalStateException(consent != null ? "consent is kept already" : "no pair selected yet");
+            }
+            c = new ConsentFreshness(to);
+            consent = c;
+            m = mux;
+        } finally {
+            lock.unlock();
+        }
+        return c.start(m, interval, expiry, this::consentCheck);
+    }
+
+    /** A consent check: a binding request in our current role, without USE-CANDIDATE. */
+    private byte[] consentCheck(byte[] tid) {
+        lock.lock();
+        try {
+            return request(tid, false);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A signed binding request to the remote; the lock is held. */
+    private byte[] request(byte[] tid, boolean nominate) {
+        StunMessage.Builder b = StunMessage.builder(StunMessage.BINDING_REQUEST, tid)
+                .username(remote.ufrag() + ":" + local.ufrag())
+                .priority(PRIORITY);
+        if (controlling) {
+            b.iceControlling(tieBreaker);
+            if (nominate) {
+                b.useCandidate();
+            }
+        } else {
+            b.iceControlled(tieBreaker);
+        }
+        return b.encode(remote.key(), true);
+    }
+
     private void sendChecks() throws IOException {
         List<InetSocketAddress> targets = new ArrayList<>();
         lock.lock();
@@ -201,15 +260,7 @@ public final class IceAgent implements UdpMux.StunHandler {
             if (transactions.size() > MAX_TRANSACTIONS) {
                 transactions.remove(transactions.keySet().iterator().next());
             }
-            StunMessage.Builder b = StunMessage.builder(StunMessage.BINDING_REQUEST, tid)
-                    .username(remote.ufrag() + ":" + local.ufrag())
-                    .priority(PRIORITY);
-            if (controlling) {
-                b.iceControlling(tieBreaker).useCandidate();
-            } else {
-                b.iceControlled(tieBreaker);
-            }
-            request = b.encode(remote.key(), true);
+            request = request(tid, true);
         } finally {
             lock.unlock();
         }
@@ -295,6 +346,14 @@ public final class IceAgent implements UdpMux.StunHandler {
         lock.lock();
         try {
             if (remote == null) {
+                return;
+            }
+            if (consent != null && consent.answers(response)) {
+                // an answer to a consent check renews consent; nothing else changes after selection
+                if (response.type() == StunMessage.BINDING_SUCCESS && from.equals(selected.getNow(null))
+                        && response.checkIntegrity(remote.key())) {
+                    consent.renewed();
+                }
                 return;
             }
             String k = key(response.transactionId());

@@ -25,8 +25,6 @@ public final class IceControllingCheck implements UdpMux.StunHandler {
     static final Duration FIRST_RTO = Duration.ofMillis(100);
     /** Longest interval between retransmissions. */
     static final Duration MAX_RTO = Duration.ofMillis(1600);
-    /** Consent checks whose late answers still count (RFC 7675 allows answers to any recent one). */
-    static final int CONSENT_CHECKS_KEPT = 8;
     /** PRIORITY of a peer-reflexive host candidate, component 1 (RFC 8445 §5.1.2). */
     static final long PRIORITY = (110L << 24) | (65535L << 8) | 255L;
 
@@ -38,10 +36,7 @@ public final class IceControllingCheck implements UdpMux.StunHandler {
     private final long tieBreaker = RANDOM.nextLong();
     private final byte[] transactionId = new byte[12];
     private final CompletableFuture<InetSocketAddress> success = new CompletableFuture<>();
-    /** Transaction ids of the latest consent checks, whose answers renew consent (newest last). */
-    private final java.util.concurrent.ConcurrentLinkedDeque<byte[]> consentChecks = new java.util.concurrent.ConcurrentLinkedDeque<>();
-    /** When the listener last answered a check of ours (System.nanoTime), or when we began. */
-    private volatile long lastAnswer = System.nanoTime();
+    private final ConsentFreshness consent;
 
     /**
      * @param local         our credentials
@@ -52,6 +47,7 @@ public final class IceControllingCheck implements UdpMux.StunHandler {
         this.local = local;
         this.remote = remote;
         this.remoteAddress = remoteAddress;
+        this.consent = new ConsentFreshness(remoteAddress);
         RANDOM.nextBytes(transactionId);
     }
 
@@ -70,51 +66,23 @@ public final class IceControllingCheck implements UdpMux.StunHandler {
     }
 
     /**
-     * Starts a virtual thread that sends a fresh binding request every {@code interval} until the
-     * mux closes, as consent freshness (RFC 7675) does: it keeps the listener's ICE agent (and any
-     * NAT binding on the way) from deciding the path is dead while no data flows. When no check
-     * has been answered for {@code expiry} (RFC 7675: 30 s), consent has expired: the thread closes
-     * the mux, which ends the connection on it, and stops.
+     * Keeps consent fresh (RFC 7675): a fresh binding request every 4 to 6 s until the mux closes.
+     * This keeps the listener's ICE agent (and any NAT binding on the way) from deciding the path
+     * is dead while no data flows. When no check has been answered for 30 s, consent has expired:
+     * the mux, and the connection on it, is closed. Returns the thread that sends the checks.
      */
-    public Thread keepAlive(UdpMux mux, Duration interval, Duration expiry) {
-        return Thread.ofVirtual().name("ice-consent-" + remoteAddress).start(() -> {
-            while (!mux.isClosed()) {
-                try {
-                    Thread.sleep(interval);
-                    if (System.nanoTime() - lastAnswer > expiry.toNanos()) {
-                        System.getLogger(IceControllingCheck.class.getName()).log(System.Logger.Level.DEBUG,
-                                () -> "ICE consent to send to " + remoteAddress + " expired: no answer for " + expiry);
-                        mux.close();
-                        return;
-                    }
-                    byte[] tid = new byte[12];
-                    RANDOM.nextBytes(tid);
-                    consentChecks.addLast(tid);
-                    while (consentChecks.size() > CONSENT_CHECKS_KEPT) {
-                        consentChecks.pollFirst();
-                    }
-                    byte[] request = request(tid);
-                    mux.send(request, 0, request.length, remoteAddress);
-                } catch (InterruptedException e) {
-                    return;
-                } catch (IOException e) {
-                    return; // the mux closed
-                }
-            }
-        });
+    public Thread keepAlive(UdpMux mux) {
+        return keepAlive(mux, ConsentFreshness.INTERVAL, ConsentFreshness.EXPIRY);
+    }
+
+    /** {@link #keepAlive(UdpMux)} with another interval and expiry (tests). */
+    Thread keepAlive(UdpMux mux, Duration interval, Duration expiry) {
+        return consent.start(mux, interval, expiry, this::request);
     }
 
     /** Whether {@code message} answers our first check or one of the latest consent checks. */
     private boolean answersOurs(StunMessage message) {
-        if (message.hasTransactionId(transactionId)) {
-            return true;
-        }
-        for (byte[] tid : consentChecks) {
-            if (message.hasTransactionId(tid)) {
-                return true;
-            }
-        }
-        return false;
+        return message.hasTransactionId(transactionId) || consent.answers(message);
     }
 
     /**
@@ -149,7 +117,7 @@ public final class IceControllingCheck implements UdpMux.StunHandler {
         }
         if (message.type() == StunMessage.BINDING_SUCCESS && answersOurs(message)
                 && message.checkIntegrity(remote.key())) {
-            lastAnswer = System.nanoTime();
+            consent.renewed();
             message.xorMappedAddress().ifPresent(success::complete);
         } else if (message.type() == StunMessage.BINDING_ERROR && message.hasTransactionId(transactionId)
                 && message.checkIntegrity(remote.key())) {

@@ -111,6 +111,7 @@ final class WebRtcSignaling {
         Thread trickle = Thread.ofVirtual().name("webrtc-signaling-candidates").start(() -> readCandidates(in, agent));
         try {
             InetSocketAddress selected = agent.run(mux, deadline);
+            agent.keepAlive(); // ends when the mux closes: on a failed handshake, or with the association
             Duration left = Duration.between(Instant.now(), deadline);
             if (left.isNegative() || left.isZero()) {
                 throw new TimeoutException("no time left for DTLS");

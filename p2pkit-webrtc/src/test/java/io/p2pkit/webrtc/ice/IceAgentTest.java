@@ -1,5 +1,6 @@
 package io.p2pkit.webrtc.ice;
 
+import io.p2pkit.testing.Await;
 import io.p2pkit.webrtc.mux.UdpMux;
 import io.p2pkit.webrtc.stun.StunMessage;
 import org.junit.jupiter.api.Test;
@@ -17,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -104,6 +106,40 @@ class IceAgentTest {
             assertEquals(peer.getLocalAddress(), answer.xorMappedAddress().orElseThrow());
             assertTrue(a.remoteCandidates().contains((InetSocketAddress) peer.getLocalAddress()), "learned as peer-reflexive");
             assertThrows(TimeoutException.class, () -> a.run(m, Instant.now().plusMillis(300)), "never nominated");
+        }
+    }
+
+    @Test
+    void consentHoldsWhileTheOtherAnswersAndExpiresWhenItStops() throws Exception {
+        IceAgent a = new IceAgent(IceAgent.randomCredentials(), true);
+        IceAgent b = new IceAgent(IceAgent.randomCredentials(), false);
+        assertThrows(IllegalStateException.class, a::keepAlive, "nothing to keep before a pair is selected");
+        try (UdpMux ma = UdpMux.open(LOOPBACK, a, 1, 16); UdpMux mb = UdpMux.open(LOOPBACK, b, 1, 16)) {
+            a.setRemoteCredentials(b.localCredentials());
+            b.setRemoteCredentials(a.localCredentials());
+            a.addRemoteCandidate(mb.localAddress());
+            b.addRemoteCandidate(ma.localAddress());
+            Instant deadline = Instant.now().plus(DEADLINE);
+            CompletableFuture<InetSocketAddress> bSelected = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return b.run(mb, deadline);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            a.run(ma, deadline);
+            bSelected.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+            Duration expiry = Duration.ofSeconds(3);
+            Thread ta = a.keepAlive(Duration.ofMillis(50), expiry);
+            Thread tb = b.keepAlive(Duration.ofMillis(50), expiry);
+            assertThrows(IllegalStateException.class, a::keepAlive, "one keepalive per agent");
+            // longer than the expiry, with each side's checks answered by the other: consent holds
+            Thread.sleep(expiry.plusSeconds(1));
+            assertFalse(ma.isClosed() || mb.isClosed(), "consent holds both ways while checks are answered");
+            mb.close();
+            Await.until("a's consent expires once b stops answering", ma::isClosed, Duration.ofSeconds(30));
+            Await.join(ta);
+            Await.join(tb);
         }
     }
 }
