@@ -13,6 +13,6 @@ module io.p2pkit.quic {
     requires io.netty.transport.unix.common;
 
     exports io.p2pkit.quic;
-    // the live send capacity, for WebTransport's FIN gate (quiche bug, see docs/QUIC.md)
+    // the live send capacity, for WebTransport's FIN gate (quiche bug, see docs/QUIC.md), and the buffer pool
     exports io.p2pkit.quic.internal to io.p2pkit.webtransport;
 }

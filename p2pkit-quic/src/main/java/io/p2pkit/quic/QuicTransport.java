@@ -2,6 +2,7 @@ package io.p2pkit.quic;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.p2pkit.quic.internal.BufferPool;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
@@ -44,9 +45,6 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class QuicTransport implements Transport, HolePuncher {
     /** The size of a hole-punching packet (go-libp2p sends 64 random bytes too). */
     private static final int PUNCH_BYTES = 64;
-    /** The buffer pool's page, and its chunk of {@code page << order} bytes (1 MiB). */
-    private static final int POOL_PAGE = 8192;
-    private static final int POOL_ORDER = 7;
 
     private final PeerId localPeer;
     private final QuicConfig config;
@@ -54,15 +52,8 @@ public final class QuicTransport implements Transport, HolePuncher {
     private final EventLoopGroup eventLoop;
     /** Whether the sockets are epoll datagram channels that send with UDP GSO (else NIO ones). */
     private final boolean segmentOffload;
-    /**
-     * Every buffer of this transport's sockets, connections and streams comes from this pool: one
-     * direct arena (one event loop allocates nearly all of them) of 1 MiB chunks. Unpooled, each
-     * packet's buffer was a {@code malloc}, a zeroing and a {@code free} (a fifth of the CPU of a
-     * bulk transfer, docs/PERFORMANCE.md). Stream writers on other threads get no thread cache.
-     */
-    private final PooledByteBufAllocator allocator = new PooledByteBufAllocator(true, 0, 1,
-            POOL_PAGE, POOL_ORDER, PooledByteBufAllocator.defaultSmallCacheSize(),
-            PooledByteBufAllocator.defaultNormalCacheSize(), false);
+    /** Every buffer of this transport's sockets, connections and streams comes from this pool. */
+    private final PooledByteBufAllocator allocator = BufferPool.create();
     private final List<QuicEndpoint> endpoints = new CopyOnWriteArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
     private final ReentrantLock lock = new ReentrantLock();

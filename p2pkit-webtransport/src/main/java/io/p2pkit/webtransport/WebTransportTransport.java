@@ -1,7 +1,7 @@
 package io.p2pkit.webtransport;
 
 import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
@@ -37,6 +37,7 @@ import io.p2pkit.core.transport.Listener;
 import io.p2pkit.core.transport.ReadyConnection;
 import io.p2pkit.core.transport.Transport;
 import io.p2pkit.quic.QuicConfig;
+import io.p2pkit.quic.internal.BufferPool;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -75,7 +76,8 @@ public final class WebTransportTransport implements Transport {
     private final WebTransportCertificates certificates;
     private final QuicSslContext tls;
     private final EventLoopGroup eventLoop;
-    private final UnpooledByteBufAllocator allocator = new UnpooledByteBufAllocator(true);
+    /** Every buffer of this transport's sockets, sessions and streams comes from this pool, as QUIC's. */
+    private final PooledByteBufAllocator allocator = BufferPool.create();
     private final List<WebTransportListener> listeners = new CopyOnWriteArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CerthashTrustManager trust;
@@ -337,9 +339,12 @@ public final class WebTransportTransport implements Transport {
         listeners.remove(l);
     }
 
-    /** Direct (native) memory held by this transport's buffers now, in bytes (for leak tests). */
+    /**
+     * Direct (native) memory held by this transport's live buffers now, in bytes (for leak tests):
+     * what buffers not yet released occupy in the pool, not the pool's own free chunks and caches.
+     */
     public long directMemoryInUse() {
-        return allocator.metric().usedDirectMemory();
+        return allocator.pinnedDirectMemory();
     }
 
     /** Closes every listener (and with them their connections) and stops the event loop; waits up to 5 s. */
