@@ -13,6 +13,7 @@ module io.p2pkit.quic {
     requires io.netty.transport.unix.common;
 
     exports io.p2pkit.quic;
-    // the live send capacity, for WebTransport's FIN gate (quiche bug, see docs/QUIC.md), and the buffer pool
+    // the live send capacity, for WebTransport's FIN gate (quiche bug, see docs/QUIC.md), the buffer
+    // pool and the UDP sockets and packet settings
     exports io.p2pkit.quic.internal to io.p2pkit.webtransport;
 }

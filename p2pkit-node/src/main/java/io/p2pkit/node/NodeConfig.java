@@ -70,13 +70,14 @@ public final class NodeConfig {
      * The listen addresses without {@link Builder#listen}: TCP and QUIC on port 4001 over IPv4 and
      * IPv6, as go-libp2p and Kubo listen (QUIC on IPv6 only where its IPv6 sockets can be IPv6-only,
      * {@link QuicTransport#separatesIpFamilies}; see docs/QUIC.md), and the two transports a
-     * browser can dial, as Kubo listens by default: WebRTC-direct on UDP 4002 and WebTransport on
-     * UDP 4003 (Kubo shares QUIC's port; here each has its own socket). QUIC and WebTransport are
+     * browser can dial, as Kubo listens by default: WebRTC-direct on UDP 4002 (IPv4) and
+     * WebTransport on UDP 4003 (IPv4, and IPv6 where QUIC is; Kubo shares QUIC's port, here each
+     * has its own socket). QUIC and WebTransport are
      * left out where the native QUIC library does not load, and a transport that is off is left out.
      */
     public static final List<String> DEFAULT_LISTEN = List.of("/ip4/0.0.0.0/tcp/4001", "/ip6/::/tcp/4001",
             "/ip4/0.0.0.0/udp/4001/quic-v1", "/ip6/::/udp/4001/quic-v1", "/ip4/0.0.0.0/udp/4002/webrtc-direct",
-            "/ip4/0.0.0.0/udp/4003/quic-v1/webtransport");
+            "/ip4/0.0.0.0/udp/4003/quic-v1/webtransport", "/ip6/::/udp/4003/quic-v1/webtransport");
 
     private final PrivateKey identity;
     private final List<Multiaddr> listen;
@@ -226,15 +227,16 @@ public final class NodeConfig {
     }
 
     /**
-     * {@link #DEFAULT_LISTEN} with only the transports that run: QUIC ({@code /quic-v1}; over IPv6
-     * only where {@link QuicTransport#separatesIpFamilies} says its sockets can be IPv6-only),
-     * WebRTC-direct ({@code /webrtc-direct}) and WebTransport ({@code /quic-v1/webtransport}).
+     * {@link #DEFAULT_LISTEN} with only the transports that run: QUIC ({@code /quic-v1}) and
+     * WebTransport ({@code /quic-v1/webtransport}), each over IPv6 only where
+     * {@link QuicTransport#separatesIpFamilies} says its sockets can be IPv6-only, and
+     * WebRTC-direct ({@code /webrtc-direct}).
      */
     public static List<String> defaultListen(boolean quic, boolean webRtcDirect, boolean webTransport) {
         boolean quicOnIp6 = QuicTransport.separatesIpFamilies(io.p2pkit.quic.QuicConfig.defaults());
         return DEFAULT_LISTEN.stream().filter(a -> a.endsWith("/quic-v1") ? quic && (quicOnIp6 || a.startsWith("/ip4/"))
                 : a.endsWith("/webrtc-direct") ? webRtcDirect
-                : a.endsWith("/webtransport") ? webTransport : true).toList();
+                : a.endsWith("/webtransport") ? webTransport && (quicOnIp6 || a.startsWith("/ip4/")) : true).toList();
     }
 
     /**

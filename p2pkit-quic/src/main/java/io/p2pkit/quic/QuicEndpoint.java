@@ -10,12 +10,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.socket.DatagramPacket;
-import io.netty.channel.socket.SocketProtocolFamily;
-import io.netty.channel.FixedRecvByteBufAllocator;
-import io.netty.channel.epoll.EpollChannelOption;
-import io.netty.channel.epoll.EpollDatagramChannel;
-import io.netty.channel.socket.nio.NioDatagramChannel;
-import io.netty.handler.codec.quic.EpollQuicUtils;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicChannelOption;
 import io.netty.handler.codec.quic.SegmentedDatagramPacketAllocator;
@@ -31,6 +25,7 @@ import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.core.security.HandshakeException;
 import io.p2pkit.core.security.tls.PeerCertificate;
 import io.p2pkit.core.security.tls.PeerTrustManager;
+import io.p2pkit.quic.internal.UdpSockets;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -58,15 +53,6 @@ final class QuicEndpoint {
     private static final AttributeKey<CompletableFuture<QuicConnection>> READY =
             AttributeKey.valueOf("p2pkit.quic.ready");
     private static final SecureRandom RANDOM = new SecureRandom();
-    /** The initial congestion window, in packets. */
-    private static final int INITIAL_WINDOW_PACKETS = 32;
-    /** The most packets quiche hands the kernel in one GSO send (Linux allows 64 segments). */
-    private static final int GSO_SEGMENTS = 32;
-    /** Linux's setsockopt(IPPROTO_IPV6 = 41, IPV6_V6ONLY = 26), which Netty has no named option for. */
-    private static final io.netty.channel.unix.IntegerUnixChannelOption IPV6_V6ONLY =
-            new io.netty.channel.unix.IntegerUnixChannelOption("IPV6_V6ONLY", 41, 26);
-    /** The most datagrams one {@code recvmmsg} reads on the epoll transport. */
-    private static final int RECV_BATCH = 16;
 
     private final QuicTransport transport;
     private final QuicConfig config;
@@ -103,19 +89,8 @@ final class QuicEndpoint {
                 .handler(new ConnectionInit(false)).streamHandler(new StreamInit()).build();
         ChannelHandler client = codec(new QuicClientCodecBuilder(), ch -> engine(ch, transport.tls().clientEngine(ch)))
                 .build();
-        // An IPv4 address gets an IPv4 socket: Java's default is a dual-stack IPv6 socket, whose
-        // wildcard made a listener on 0.0.0.0 announce the host's IPv6 addresses instead of its
-        // IPv4 ones. An IPv6 socket is IPv6-only on epoll, so that /ip6/::/udp/P shares port P with
-        // /ip4/0.0.0.0/udp/P as in go-libp2p; NIO cannot set IPV6_V6ONLY, so there it stays
-        // dual-stack and cannot (see docs/QUIC.md).
-        SocketProtocolFamily family = address.getAddress() instanceof java.net.Inet4Address
-                ? SocketProtocolFamily.INET : SocketProtocolFamily.INET6;
-        boolean gso = transport.segmentOffload();
-        Bootstrap b = new Bootstrap().group(transport.eventLoop())
-                .channelFactory(() -> gso ? new EpollDatagramChannel(family) : new NioDatagramChannel(family))
-                .option(ChannelOption.SO_RCVBUF, config.udpReceiveBuffer())
-                .option(ChannelOption.SO_SNDBUF, config.udpSendBuffer())
-                .option(ChannelOption.ALLOCATOR, transport.allocator())
+        Bootstrap b = UdpSockets.bootstrap(transport.eventLoop(), address, config, transport.allocator(),
+                        transport.segmentOffload())
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
@@ -124,45 +99,20 @@ final class QuicEndpoint {
                                 .addLast(client);
                     }
                 });
-        if (gso && family == SocketProtocolFamily.INET6) {
-            b.option(IPV6_V6ONLY, 1);
-        }
-        if (gso) {
-            // recvmmsg: up to RECV_BATCH datagrams per system call, each at most maxUdpPayload bytes
-            // (what the transport parameters allow the peer to send)
-            b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, config.maxUdpPayload())
-                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(config.maxUdpPayload() * RECV_BATCH));
-        }
         ChannelFuture bound = b.bind(address);
         NettyFutures.await(bound, Duration.ofSeconds(10), "binding UDP " + address);
         udp = bound.channel();
     }
 
     private <B extends QuicCodecBuilder<B>> B codec(B builder, Function<QuicChannel, QuicSslEngine> engines) {
-        return builder.sslEngineProvider(engines)
-                .maxIdleTimeout(config.maxIdleTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .initialMaxData(config.connectionWindow())
-                .initialMaxStreamDataBidirectionalLocal(config.streamWindow())
-                .initialMaxStreamDataBidirectionalRemote(config.streamWindow())
-                .initialMaxStreamsBidirectional(config.maxStreamsPerConnection())
+        return UdpSockets.settings(builder, config).sslEngineProvider(engines)
                 .initialMaxStreamsUnidirectional(0)
-                .activeMigration(false)
-                // starts at 1200 bytes and probes upwards: fewer packets, each with its own crypto and send
-                .maxSendUdpPayloadSize(config.maxUdpPayload())
-                .maxRecvUdpPayloadSize(config.maxUdpPayload())
-                .discoverPmtu(config.maxUdpPayload() > QuicConfig.MIN_UDP_PAYLOAD)
-                // quic-go's initial window (quiche's default is 10): fewer FINs wait for window room
-                .initialCongestionWindowPackets(INITIAL_WINDOW_PACKETS)
                 .localConnectionIdLength(PacketRouter.ID_LENGTH);
     }
 
-    /**
-     * With GSO, the packets quiche makes in one turn leave as one {@code sendmsg} with UDP_SEGMENT
-     * instead of one {@code sendto} each; without it, Netty's default (one datagram per packet).
-     */
+    /** How quiche's packets of one turn leave: in one GSO send where the transport offloads. */
     private SegmentedDatagramPacketAllocator segments() {
-        return transport.segmentOffload() ? EpollQuicUtils.newSegmentedAllocator(GSO_SEGMENTS)
-                : SegmentedDatagramPacketAllocator.NONE;
+        return UdpSockets.segments(transport.segmentOffload());
     }
 
     /** Registers the handshake's engine with the trust manager, remembering what to expect. */

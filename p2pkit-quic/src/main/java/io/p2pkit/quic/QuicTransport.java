@@ -3,11 +3,9 @@ package io.p2pkit.quic;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.p2pkit.quic.internal.BufferPool;
+import io.p2pkit.quic.internal.UdpSockets;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.handler.codec.quic.Quic;
 import io.p2pkit.core.crypto.PrivateKey;
 import io.p2pkit.core.identity.PeerId;
@@ -77,8 +75,7 @@ public final class QuicTransport implements Transport, HolePuncher {
         this.config = config;
         this.tls = new QuicTls(identity, Clock.systemUTC());
         this.segmentOffload = separatesIpFamilies(config);
-        this.eventLoop = new MultiThreadIoEventLoopGroup(1,
-                segmentOffload ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        this.eventLoop = new MultiThreadIoEventLoopGroup(1, UdpSockets.ioHandlers(segmentOffload));
     }
 
     /**
@@ -86,7 +83,7 @@ public final class QuicTransport implements Transport, HolePuncher {
      * {@code /ip4/0.0.0.0/udp/P}: its IPv6 sockets are IPv6-only on epoll (Linux), dual-stack on NIO.
      */
     public static boolean separatesIpFamilies(QuicConfig config) {
-        return config.segmentOffload() && Epoll.isAvailable();
+        return UdpSockets.segmentOffload(config);
     }
 
     /** Whether the native QUIC library loads on this machine (linux x86_64 only is bundled). */

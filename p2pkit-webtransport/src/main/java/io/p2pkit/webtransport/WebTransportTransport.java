@@ -11,12 +11,10 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketProtocolFamily;
-import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.handler.codec.quic.InsecureQuicTokenHandler;
 import io.netty.handler.codec.quic.Quic;
 import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicChannelOption;
 import io.netty.handler.codec.quic.QuicClientCodecBuilder;
 import io.netty.handler.codec.quic.QuicCodecBuilder;
 import io.netty.handler.codec.quic.QuicServerCodecBuilder;
@@ -38,6 +36,7 @@ import io.p2pkit.core.transport.ReadyConnection;
 import io.p2pkit.core.transport.Transport;
 import io.p2pkit.quic.QuicConfig;
 import io.p2pkit.quic.internal.BufferPool;
+import io.p2pkit.quic.internal.UdpSockets;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -76,6 +75,8 @@ public final class WebTransportTransport implements Transport {
     private final WebTransportCertificates certificates;
     private final QuicSslContext tls;
     private final EventLoopGroup eventLoop;
+    /** Whether the sockets are epoll ones that send with UDP GSO and whose IPv6 sockets are IPv6-only, as QUIC's. */
+    private final boolean segmentOffload;
     /** Every buffer of this transport's sockets, sessions and streams comes from this pool, as QUIC's. */
     private final PooledByteBufAllocator allocator = BufferPool.create();
     private final List<WebTransportListener> listeners = new CopyOnWriteArrayList<>();
@@ -111,7 +112,8 @@ public final class WebTransportTransport implements Transport {
         this.trust = new CerthashTrustManager(clock);
         this.clientTls = QuicSslContextBuilder.forClient().trustManager(trust).applicationProtocols("h3")
                 .earlyData(false).build();
-        this.eventLoop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        this.segmentOffload = UdpSockets.segmentOffload(config);
+        this.eventLoop = new MultiThreadIoEventLoopGroup(1, UdpSockets.ioHandlers(segmentOffload));
     }
 
     /** An address with at least one {@code /certhash} (the listener's self-signed certificate is checked against them). */
@@ -161,6 +163,7 @@ public final class WebTransportTransport implements Transport {
                 .sslContext(tls)
                 .tokenHandler(InsecureQuicTokenHandler.INSTANCE)
                 .option(ChannelOption.ALLOCATOR, allocator)
+                .option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR, UdpSockets.segments(segmentOffload))
                 .streamOption(ChannelOption.ALLOCATOR, allocator)
                 .handler(new ChannelInitializer<QuicChannel>() {
                     @Override
@@ -183,30 +186,19 @@ public final class WebTransportTransport implements Transport {
         return l;
     }
 
-    /** The QUIC settings both sides use. */
+    /** The QUIC settings both sides use: QUIC's (windows, packet sizes), and what HTTP/3 needs. */
     private <B extends QuicCodecBuilder<B>> B codec(B builder) {
-        return builder.maxIdleTimeout(config.maxIdleTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .initialMaxData(config.connectionWindow())
-                .initialMaxStreamDataBidirectionalLocal(config.streamWindow())
-                .initialMaxStreamDataBidirectionalRemote(config.streamWindow())
+        return UdpSockets.settings(builder, config)
                 .initialMaxStreamDataUnidirectional(64 * 1024)
-                .initialMaxStreamsBidirectional(config.maxStreamsPerConnection())
                 // the remote's control and QPACK streams, and room for a few it might add
                 .initialMaxStreamsUnidirectional(8)
                 // WebTransport requires QUIC datagrams; this side neither sends nor reads them
-                .datagram(16, 16)
-                .activeMigration(false);
+                .datagram(16, 16);
     }
 
+    /** A UDP socket as QUIC's: with GSO and IPv6-only IPv6 sockets on epoll. */
     private Channel bind(InetSocketAddress at, ChannelHandler codec) throws IOException {
-        SocketProtocolFamily family = at.getAddress() instanceof java.net.Inet4Address
-                ? SocketProtocolFamily.INET : SocketProtocolFamily.INET6;
-        Bootstrap b = new Bootstrap().group(eventLoop)
-                .channelFactory(() -> new NioDatagramChannel(family))
-                .option(ChannelOption.SO_RCVBUF, config.udpReceiveBuffer())
-                .option(ChannelOption.SO_SNDBUF, config.udpSendBuffer())
-                .option(ChannelOption.ALLOCATOR, allocator)
-                .handler(codec);
+        Bootstrap b = UdpSockets.bootstrap(eventLoop, at, config, allocator, segmentOffload).handler(codec);
         return await(b.bind(at), "binding UDP " + at).channel();
     }
 
@@ -244,6 +236,7 @@ public final class WebTransportTransport implements Transport {
                 })
                 .streamHandler(new StreamInit()).remoteAddress(target).attr(HASHES, hashes)
                 .option(ChannelOption.ALLOCATOR, allocator).streamOption(ChannelOption.ALLOCATOR, allocator)
+                .option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR, UdpSockets.segments(segmentOffload))
                 .connect();
         connecting.addListener(f -> {
             if (f.isSuccess()) {

@@ -88,6 +88,25 @@ class WebTransportHostTest {
     }
 
     @Test
+    void theIpv6WildcardSharesThePortOfTheIpv4One() throws Exception {
+        io.p2pkit.testing.Prerequisites.require(io.p2pkit.quic.QuicTransport.separatesIpFamilies(QuicConfig.defaults()),
+                "epoll (Linux), for IPv6-only sockets");
+        Host b = host("/ip4/0.0.0.0/udp/0/quic-v1/webtransport");
+        String port = b.addresses().get(0).toString().split("/")[4];
+        b.listen(Multiaddr.parse("/ip6/::/udp/" + port + "/quic-v1/webtransport"));
+        byte[] data = new byte[64 * 1024];
+        new SplittableRandom(3).nextBytes(data);
+        for (String ip : List.of("/ip4/127.0.0.1/", "/ip6/::1/")) {
+            Multiaddr to = b.addresses().stream().filter(a -> a.toString().startsWith(ip + "udp/" + port + "/"))
+                    .findFirst().orElseThrow(() -> new AssertionError("no " + ip + " address in " + b.addresses()));
+            Host a = host();
+            assertArrayEquals(data, echo(a, new PeerInfo(b.peerId(), List.of(to)), data), "echo over " + ip);
+            Connection c = a.network().connection(b.peerId()).orElseThrow();
+            assertTrue(c.remoteAddress().toString().startsWith(ip), c.remoteAddress().toString());
+        }
+    }
+
+    @Test
     void streamsBeyondTheRemotesCreditWaitForItInsteadOfFailing() throws Exception {
         // The listener grants 4 bidirectional streams at a time; 24 concurrent echoes must all
         // get through as earlier ones close (Chromium's credit ran out so in ChromiumInteropTest).
