@@ -32,26 +32,32 @@ class IceAgentTest {
     /** Runs both agents; {@code aKnowsB} / {@code bKnowsA}: whether each learned the other's candidate by signalling. */
     private static void pair(IceAgent a, IceAgent b, boolean aKnowsB, boolean bKnowsA) throws Exception {
         try (UdpMux ma = UdpMux.open(LOOPBACK, a, 1, 16); UdpMux mb = UdpMux.open(LOOPBACK, b, 1, 16)) {
-            a.setRemoteCredentials(b.localCredentials());
-            b.setRemoteCredentials(a.localCredentials());
-            if (aKnowsB) {
-                a.addRemoteCandidate(mb.localAddress());
-            }
-            if (bKnowsA) {
-                b.addRemoteCandidate(ma.localAddress());
-            }
-            Instant deadline = Instant.now().plus(DEADLINE);
-            CompletableFuture<InetSocketAddress> bSelected = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return b.run(mb, deadline);
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            assertEquals(mb.localAddress().getPort(), a.run(ma, deadline).getPort(), "a selected b's address");
-            assertEquals(ma.localAddress().getPort(), bSelected.get(DEADLINE.toSeconds(), TimeUnit.SECONDS).getPort(),
-                    "b selected a's address");
+            select(a, ma, b, mb, aKnowsB, bKnowsA);
         }
+    }
+
+    /** Runs both agents on their muxes until each selected the other's address. */
+    private static void select(IceAgent a, UdpMux ma, IceAgent b, UdpMux mb, boolean aKnowsB, boolean bKnowsA)
+            throws Exception {
+        a.setRemoteCredentials(b.localCredentials());
+        b.setRemoteCredentials(a.localCredentials());
+        if (aKnowsB) {
+            a.addRemoteCandidate(mb.localAddress());
+        }
+        if (bKnowsA) {
+            b.addRemoteCandidate(ma.localAddress());
+        }
+        Instant deadline = Instant.now().plus(DEADLINE);
+        CompletableFuture<InetSocketAddress> bSelected = CompletableFuture.supplyAsync(() -> {
+            try {
+                return b.run(mb, deadline);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertEquals(mb.localAddress().getPort(), a.run(ma, deadline).getPort(), "a selected b's address");
+        assertEquals(ma.localAddress().getPort(), bSelected.get(DEADLINE.toSeconds(), TimeUnit.SECONDS).getPort(),
+                "b selected a's address");
     }
 
     @Test
@@ -115,21 +121,8 @@ class IceAgentTest {
         IceAgent b = new IceAgent(IceAgent.randomCredentials(), false);
         assertThrows(IllegalStateException.class, a::keepAlive, "nothing to keep before a pair is selected");
         try (UdpMux ma = UdpMux.open(LOOPBACK, a, 1, 16); UdpMux mb = UdpMux.open(LOOPBACK, b, 1, 16)) {
-            a.setRemoteCredentials(b.localCredentials());
-            b.setRemoteCredentials(a.localCredentials());
-            a.addRemoteCandidate(mb.localAddress());
-            b.addRemoteCandidate(ma.localAddress());
-            Instant deadline = Instant.now().plus(DEADLINE);
-            CompletableFuture<InetSocketAddress> bSelected = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return b.run(mb, deadline);
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            a.run(ma, deadline);
-            bSelected.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
-            Duration expiry = Duration.ofSeconds(3);
+            select(a, ma, b, mb, true, true);
+            Duration expiry = Duration.ofSeconds(5);
             Thread ta = a.keepAlive(Duration.ofMillis(50), expiry);
             Thread tb = b.keepAlive(Duration.ofMillis(50), expiry);
             assertThrows(IllegalStateException.class, a::keepAlive, "one keepalive per agent");
