@@ -209,4 +209,48 @@ class WebRtcBrowserInteropTest {
             }
         }
     }
+
+    @Test
+    @DisplayName("Chromium dials Chromium over /webrtc through a p2pkit relay (js-libp2p on both ends): identify, ping, "
+            + "1 MiB echo, 20 concurrent streams")
+    void chromiumDialsChromiumThroughAP2pkitRelay() throws Exception {
+        try (Host relay = relay();
+             PeerProcess listener = chromium(List.of("--listen", circuit(relay, Protocol.WEBRTC_DIRECT).toString()))) {
+            String stage = "the listening page";
+            PeerProcess dialer = null;
+            try {
+                PeerId page = PeerId.parse(listener.awaitEvent("ready", WAIT).string("peerId"));
+                PeerEvent listening = listener.awaitEvent("listening", WAIT);
+                assertTrue(listening.strings("addrs").stream().anyMatch(a -> a.contains("/p2p-circuit/webrtc")),
+                        listening.toString());
+                assertTrue(relay.service(RelayService.class).orElseThrow().hasReservation(page),
+                        "the listening page holds a reservation on the p2pkit relay");
+                Multiaddr target = circuit(relay, Protocol.WEBRTC_DIRECT).encapsulate("/webrtc/p2p/" + page);
+                stage = "the dialing page";
+                dialer = chromium(List.of("--dial", target.toString(),
+                        "--echo-bytes", Integer.toString(ECHO_BYTES), "--streams", Integer.toString(STREAMS)));
+                dialer.awaitEvent("ready", WAIT);
+                PeerEvent connected = dialer.awaitEvent("connected", WAIT);
+                assertEquals(page.toString(), connected.string("peerId"));
+                assertTrue(connected.string("remoteAddr").contains("/p2p-circuit/webrtc"), connected.toString());
+                assertEquals(WebRtcTransport.PROTOCOL, connected.string("muxer"), connected.toString());
+                dialer.awaitEvent("identify", WAIT);
+                dialer.awaitEvent("ping", WAIT).pingRoundTrip(WAIT);
+                PeerEvent echo = dialer.awaitEvent("echo", WAIT);
+                assertTrue(echo.bool("ok"));
+                assertEquals(ECHO_BYTES, echo.number("bytes").intValue());
+                assertEquals(STREAMS, dialer.awaitEvent("streams", WAIT).number("count").intValue());
+                dialer.awaitEvent("done", WAIT);
+                // the listening page saw the /webrtc connection and served the echo on it
+                assertEquals(ECHO_BYTES, listener.awaitEvent("served", WAIT).number("bytes").intValue());
+            } catch (AssertionError | RuntimeException e) {
+                throw new AssertionError("at " + stage + "; the listening page's console and stderr:\n"
+                        + listener.stderrTail() + (dialer == null ? "" : "\nthe dialing page's:\n" + dialer.stderrTail()), e);
+            } finally {
+                if (dialer != null) {
+                    dialer.close();
+                }
+            }
+        }
+    }
 }
