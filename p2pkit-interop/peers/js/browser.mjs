@@ -2,6 +2,8 @@
 //
 //   node browser.mjs --dial <multiaddr/p2p/ID> [--echo-bytes N] [--streams N] [--chromium PATH]
 //   node browser.mjs --listen <relay multiaddr/p2p/ID/p2p-circuit> [--chromium PATH]
+//   node browser.mjs --server-address MADDR [--transport webrtc-direct|webtransport] [--upload-bytes N]
+//                    [--download-bytes N] [--runs N] [--chromium PATH]
 //   node browser.mjs --bundle-only DIR   (bundles into DIR and exits: peers/build.sh's check)
 //
 // At start it bundles browser/entry.js with esbuild (js-libp2p with WebRTC-direct, WebTransport,
@@ -14,6 +16,10 @@
 // with its addresses and "inbound" for each connection, and serves echo until stdin closes. The page's console
 // and its uncaught errors go to stderr, so a failing case shows why; P2PKIT_NETLOG (see
 // chromium.mjs, which launches Chromium) gives Chromium's own network log when that is not enough.
+// With --server-address the page is the perf runner's client (scripts/bench-perf's "chromium"):
+// --runs perf runs against the server's WebRTC-direct or WebTransport address (its /p2p/ part is
+// the test plans' fixed server identity when missing), each on a new connection, each printed as
+// peers/js/perf.mjs prints it ({"type":"final","timeSeconds":…}); then it exits.
 
 import { createServer } from 'node:http'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -25,6 +31,8 @@ import { chromium } from 'playwright-core'
 import { launchChromium } from './chromium.mjs'
 
 const here = dirname(fileURLToPath(import.meta.url))
+// The perf servers' identity (the test plans' Ed25519 key from a zero seed), as perf.mjs has it.
+const PERF_SERVER_ID = '12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN'
 
 function emit (event) {
   process.stdout.write(JSON.stringify(event) + '\n')
@@ -35,14 +43,15 @@ function log (line) {
 }
 
 function usage (msg) {
-  log(`browser: ${msg}\nusage: browser.mjs --dial MADDR [--echo-bytes N] [--streams N] [--chromium PATH]\n       browser.mjs --listen RELAY_CIRCUIT_MADDR [--chromium PATH]`)
+  log(`browser: ${msg}\nusage: browser.mjs --dial MADDR [--echo-bytes N] [--streams N] [--chromium PATH]\n       browser.mjs --listen RELAY_CIRCUIT_MADDR [--chromium PATH]\n       browser.mjs --server-address MADDR [--transport T] [--upload-bytes N] [--download-bytes N] [--runs N] [--chromium PATH]`)
   process.exit(2)
 }
 
 function parseArgs (argv) {
-  const args = { echoBytes: 1 << 20, streams: 20, chromium: '/usr/bin/chromium' }
+  const args = { echoBytes: 1 << 20, streams: 20, chromium: '/usr/bin/chromium', upload: 0, download: 0, runs: 1 }
   const names = {
-    '--dial': 'dial', '--listen': 'listen', '--echo-bytes': 'echoBytes', '--streams': 'streams', '--chromium': 'chromium', '--bundle-only': 'bundleOnly'
+    '--dial': 'dial', '--listen': 'listen', '--echo-bytes': 'echoBytes', '--streams': 'streams', '--chromium': 'chromium', '--bundle-only': 'bundleOnly',
+    '--server-address': 'serverAddress', '--transport': 'transport', '--upload-bytes': 'upload', '--download-bytes': 'download', '--runs': 'runs'
   }
   for (let i = 0; i < argv.length; i += 2) {
     const name = names[argv[i]]
@@ -50,12 +59,15 @@ function parseArgs (argv) {
     if (i + 1 >= argv.length) usage(`${argv[i]} needs a value`)
     args[name] = argv[i + 1]
   }
-  for (const n of ['echoBytes', 'streams']) {
+  for (const n of ['echoBytes', 'streams', 'upload', 'download', 'runs']) {
     args[n] = Number(args[n])
     if (!Number.isInteger(args[n]) || args[n] < 0) usage(`bad ${n}`)
   }
-  const modes = [args.dial, args.listen, args.bundleOnly].filter(m => m !== undefined).length
-  if (modes !== 1) usage('give one of --dial, --listen and --bundle-only')
+  const modes = [args.dial, args.listen, args.bundleOnly, args.serverAddress].filter(m => m !== undefined).length
+  if (modes !== 1) usage('give one of --dial, --listen, --server-address and --bundle-only')
+  if (args.transport !== undefined && !['webrtc-direct', 'webtransport'].includes(args.transport)) {
+    usage(`a browser dials --transport webrtc-direct or webtransport, not ${args.transport}`)
+  }
   return args
 }
 
@@ -127,7 +139,13 @@ async function main () {
     await page.goto(url)
     await page.waitForFunction(() => typeof window.p2pkitDial === 'function', null, { timeout: 30_000 })
     try {
-      if (args.listen !== undefined) {
+      if (args.serverAddress !== undefined) {
+        const addr = args.serverAddress.includes('/p2p/') ? args.serverAddress : `${args.serverAddress}/p2p/${PERF_SERVER_ID}`
+        await page.evaluate((opts) => window.p2pkitPerf(opts),
+          { addr, upload: args.upload, download: args.download, runs: args.runs })
+        await finish(0)
+        return
+      } else if (args.listen !== undefined) {
         await page.evaluate((opts) => window.p2pkitListen(opts), { relay: args.listen })
       } else {
         await page.evaluate((opts) => window.p2pkitDial(opts),

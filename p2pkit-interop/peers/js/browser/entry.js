@@ -1,6 +1,7 @@
 // The page side of browser.mjs: a js-libp2p node inside Chromium that dials one address over
 // WebRTC-direct, WebTransport or browser-to-browser WebRTC (/p2p-circuit/webrtc, signalled through
-// a relay) and runs the interop steps on it, or listens through a relay for /webrtc connections.
+// a relay) and runs the interop steps on it, or listens through a relay for /webrtc connections,
+// or is the perf runner's client (/perf/1.0.0, as peers/js/perf.mjs).
 // Bundled by esbuild at test time.
 // Events go to window.p2pkitEmit (exposed by the driver), one object per step, like the peers'
 // stdout events.
@@ -238,4 +239,46 @@ window.p2pkitDial = async function ({ addr, echoBytes, streams }) {
   }
   emit({ event: 'streams', count: streams, ok: true })
   emit({ event: 'done' })
+}
+
+const PERF = '/perf/1.0.0'
+const PERF_BLOCK = new Uint8Array(128 * 1024)
+
+// Counts the stream's incoming bytes until the remote closes its write side.
+async function countIncoming (stream) {
+  let total = 0
+  for await (const chunk of chunksOf(stream)) total += chunk.length
+  return total
+}
+
+// One perf run on a new connection to `target`: dial, then the 8-byte download size, `upload`
+// bytes and the write side closed while `download` bytes are read to their end; as perf.mjs does.
+async function perfOnce (node, target, upload, download) {
+  const stream = await node.dialProtocol(target, PERF)
+  const request = new Uint8Array(8)
+  new DataView(request.buffer).setBigUint64(0, BigInt(download))
+  const reading = countIncoming(stream)
+  if (!stream.send(request)) await stream.onDrain()
+  for (let left = upload; left > 0; left -= PERF_BLOCK.length) {
+    const n = Math.min(left, PERF_BLOCK.length)
+    if (!stream.send(n === PERF_BLOCK.length ? PERF_BLOCK : PERF_BLOCK.subarray(0, n))) await stream.onDrain()
+  }
+  const closing = stream.close()
+  const got = await reading
+  await closing
+  if (got !== download) throw new Error(`asked for ${download} bytes, got ${got}`)
+}
+
+// The perf runner's client: `runs` runs against `addr`, each on a new connection, each reported
+// as perf.mjs reports it ({"type":"final","timeSeconds":…}), from the dial to the last byte.
+window.p2pkitPerf = async function ({ addr, upload, download, runs }) {
+  const node = await startNode({ relayed: false })
+  const target = multiaddr(addr)
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now()
+    await perfOnce(node, target, upload, download)
+    emit({ type: 'final', timeSeconds: (performance.now() - start) / 1000, uploadBytes: upload, downloadBytes: download })
+    await node.hangUp(target)
+  }
+  await node.stop()
 }

@@ -62,6 +62,30 @@ class PerfRunnerSmokeTest {
         assertFalse(report.contains("failed"), () -> "a failed measurement in the report:\n" + report);
     }
 
+    /**
+     * A browser as the client ({@code --impls …,chromium}: js-libp2p in headless Chromium through
+     * {@code peers/js/browser.mjs}) against the p2pkit and go servers over both browser transports,
+     * with the row that compares the two servers for the same browser.
+     */
+    @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void runnerDrivesChromiumAgainstP2pkitAndGo() throws Exception {
+        Toolchains.require(Implementation.GO);
+        Toolchains.require(Implementation.JS);
+        Prerequisites.program("chromium", "Debian: apt-get install chromium; .ci/run installs it");
+        jar();
+        String report = run("--reps", "1", "--runs-per-process", "2", "--bytes", Long.toString(256 << 10),
+                "--rtt-runs", "2", "--rtt-warmup", "1", "--security", "webrtc-direct,webtransport",
+                "--rows", "throughput,rtt", "--impls", "p2pkit,go,chromium", "--pairs", "same");
+        for (String row : List.of("| chromium → p2pkit | webrtc-direct |", "| chromium → go | webrtc-direct |",
+                "| chromium → p2pkit | webtransport |", "| chromium → go | webtransport |",
+                "| chromium → p2pkit / chromium → go | webtransport |")) {
+            assertTrue(report.contains(row), () -> "no '" + row + "' in the report:\n" + report);
+        }
+        assertFalse(report.contains("| chromium → chromium"), () -> "a browser cannot serve:\n" + report);
+        assertFalse(report.contains("failed"), () -> "a failed measurement in the report:\n" + report);
+    }
+
     private static Path root() {
         return Path.of(System.getProperty("p2pkit.root", "..")).toAbsolutePath().normalize();
     }

@@ -18,7 +18,13 @@ enum Implementation {
      * Another build of {@code p2pkit perf} (the runner's {@code --baseline-jar}), for measuring a
      * change A/B side by side in one run.
      */
-    P2PKIT_BASE("p2pkit-base");
+    P2PKIT_BASE("p2pkit-base"),
+    /**
+     * js-libp2p in headless Chromium ({@code peers/js/browser.mjs}, the browser interop driver):
+     * a client only, over WebRTC-direct and WebTransport, the transports a browser can dial
+     * without a certificate authority.
+     */
+    CHROMIUM("chromium");
 
     private final String label;
 
@@ -30,7 +36,7 @@ enum Implementation {
         return label;
     }
 
-    /** The implementation named {@code name} ({@code p2pkit}, {@code js}, {@code go}, {@code p2pkit-base}). */
+    /** The implementation named {@code name} ({@code p2pkit}, {@code js}, {@code go}, {@code p2pkit-base}, {@code chromium}). */
     static Implementation named(String name) {
         for (Implementation i : values()) {
             if (i.label.equals(name.trim())) {
@@ -60,7 +66,16 @@ enum Implementation {
             }
             case JS -> List.of("node", peers.resolve("js/perf.mjs").toString());
             case GO -> List.of(peers.resolve("go/perf-peer").toString());
+            case CHROMIUM -> List.of("node", peers.resolve("js/browser.mjs").toString(), "--chromium", CHROMIUM_BINARY);
         };
+    }
+
+    /** Debian's Chromium, as the interop tests use it. */
+    private static final String CHROMIUM_BINARY = "/usr/bin/chromium";
+
+    /** Whether the implementation can be a perf server (a browser cannot listen). */
+    boolean serves() {
+        return this != CHROMIUM;
     }
 
     /**
@@ -88,6 +103,8 @@ enum Implementation {
             case P2PKIT -> Files.exists(root.resolve("p2pkit-node/target/p2pkit-node.jar"));
             case JS -> Files.isDirectory(root.resolve("p2pkit-interop/peers/js/node_modules"));
             case GO -> Files.isExecutable(root.resolve("p2pkit-interop/peers/go/perf-peer"));
+            case CHROMIUM -> Files.isExecutable(Path.of(CHROMIUM_BINARY))
+                    && Files.isDirectory(root.resolve("p2pkit-interop/peers/js/node_modules/playwright-core"));
         };
     }
 }

@@ -22,7 +22,7 @@ import java.util.Map;
  * <pre>
  * scripts/bench-perf [--reps 5] [--bytes 104857600] [--rtt-runs 100] [--rtt-warmup 200] [--runs-per-process 2]
  *                    [--security noise,tls,quic,ws,webrtc-direct,webtransport] [--section NAME]
- *                    [--impls p2pkit,js,go] [--doc docs/PERFORMANCE.md|-] [--jvm-args "..."]
+ *                    [--impls p2pkit,js,go,chromium] [--doc docs/PERFORMANCE.md|-] [--jvm-args "..."]
  *                    [--baseline-jar OTHER/p2pkit-node.jar]   (then --impls p2pkit,p2pkit-base: an A/B of two builds)
  *                    [--rows throughput,rtt,streams,conns] [--pairs all|same] [--streams 100] [--conns 1000]
  *                    [--concurrent-bytes 1048576] [--concurrent-security noise]
@@ -54,6 +54,13 @@ public final class PerfRunner {
      * the run (not counted as failures) and their cells say "not run".
      */
     static java.util.Optional<String> unsupported(Pair pair, String security) {
+        if (pair.client() == Implementation.CHROMIUM && !security.equals("webrtc-direct") && !security.equals("webtransport")) {
+            return java.util.Optional.of("a browser dials only WebRTC-direct and WebTransport here (WebSocket "
+                    + "would need a certificate a browser trusts)");
+        }
+        if (pair.client() == Implementation.CHROMIUM && pair.server() == Implementation.JS) {
+            return java.util.Optional.of("peers/js/perf.mjs serves TCP, QUIC and WebSocket only");
+        }
         if (security.equals("webtransport") && pair.client() == Implementation.GO
                 && pair.server() != Implementation.GO) {
             return java.util.Optional.of("go-libp2p 0.51's WebTransport dialer (webtransport-go 0.13) requires the "
@@ -138,7 +145,7 @@ public final class PerfRunner {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
                 System.err.println("usage: PerfRunner [--root DIR] [--reps N] [--bytes N] [--rtt-runs N] [--rtt-warmup N] [--runs-per-process N] "
                         + "[--security noise,tls,quic,ws,webrtc-direct,webtransport] [--section NAME] "
-                        + "[--impls p2pkit,js,go,p2pkit-base] [--doc FILE|-] [--jvm-args ARGS] "
+                        + "[--impls p2pkit,js,go,p2pkit-base,chromium] [--doc FILE|-] [--jvm-args ARGS] "
                         + "[--baseline-jar FILE] [--rows throughput,rtt,streams,conns] [--pairs all|same] [--streams N] [--conns N] "
                         + "[--concurrent-bytes N] [--concurrent-security noise,...]");
                 System.exit(2);
@@ -202,14 +209,29 @@ public final class PerfRunner {
         return doc.stripTrailing() + "\n\n" + block + "\n";
     }
 
+    /** The implementations of the run that can serve (all but a browser): the concurrency rows run each against itself. */
+    private List<Implementation> servingImpls() {
+        return impls.stream().filter(Implementation::serves).toList();
+    }
+
     private List<Pair> pairs() {
         List<Pair> out = new ArrayList<>();
         for (Implementation i : impls) {
-            out.add(new Pair(i, i));
+            if (i.serves()) {
+                out.add(new Pair(i, i));
+            }
+        }
+        if (impls.contains(Implementation.CHROMIUM)) {
+            // a browser is a client only: it dials each server of the run
+            for (Implementation i : impls) {
+                if (i.serves()) {
+                    out.add(new Pair(Implementation.CHROMIUM, i));
+                }
+            }
         }
         if (crossPairs && impls.contains(Implementation.P2PKIT)) {
             for (Implementation i : impls) {
-                if (i != Implementation.P2PKIT) {
+                if (i != Implementation.P2PKIT && i.serves()) {
                     out.add(new Pair(Implementation.P2PKIT, i));
                     out.add(new Pair(i, Implementation.P2PKIT));
                 }
@@ -235,7 +257,7 @@ public final class PerfRunner {
         Runtime.getRuntime().addShutdownHook(reaper);
         try {
             for (Implementation i : rows.contains("throughput") || rows.contains("rtt") ? impls : List.<Implementation>of()) {
-                for (String sec : securities) {
+                for (String sec : i.serves() ? securities : List.<String>of()) {
                     PerfProcess p = PerfProcess.start(command(i, "--run-server", "--server-address", "127.0.0.1:0",
                             securityArgs(sec)));
                     running.add(p);
@@ -296,7 +318,7 @@ public final class PerfRunner {
         return new Sections(mainRows ? Report.render(section, machine, reps, bytes, rttRuns, rttWarmup, runsPerProcess, tcp,
                 chacha, chachaOpen, rows.contains("throughput") ? securities : List.of(),
                 rows.contains("rtt") ? securities : List.of(), pairs(), throughput, rtt) : "",
-                concurrency.render(machine, concurrent, concurrentBytes, reps, runsPerProcess, concurrentSecurities, impls));
+                concurrency.render(machine, concurrent, concurrentBytes, reps, runsPerProcess, concurrentSecurities, servingImpls()));
     }
 
     /**
@@ -308,7 +330,7 @@ public final class PerfRunner {
         Map<Implementation, PerfProcess> servers = new EnumMap<>(Implementation.class);
         Map<Implementation, String> addresses = new EnumMap<>(Implementation.class);
         try {
-            for (Implementation i : impls) {
+            for (Implementation i : servingImpls()) {
                 PerfProcess p = PerfProcess.start(command(i, "--run-server", "--server-address", "127.0.0.1:0",
                         securityArgs(sec)));
                 running.add(p);
@@ -317,7 +339,7 @@ public final class PerfRunner {
             }
             int n = concurrent.get(kind);
             for (int rep = 1; rep <= reps; rep++) {
-                for (Implementation i : impls) {
+                for (Implementation i : servingImpls()) {
                     String label = i.label() + " ↔ " + i.label() + " " + sec + " " + kind.flag + " " + n;
                     List<String> cmd = command(i, "--server-address", addresses.get(i), securityArgs(sec),
                             "--upload-bytes", Long.toString(concurrentBytes), "--download-bytes",
@@ -347,7 +369,7 @@ public final class PerfRunner {
                     }
                 }
             }
-            for (Implementation i : impls) {
+            for (Implementation i : servingImpls()) {
                 concurrency.serverRss(i, sec, kind, servers.get(i).peakRss());
             }
         } finally {

@@ -102,6 +102,17 @@ final class Report {
                     b.append(dir.equals("upload") ? " | " : " |\n");
                 }
             }
+            Implementation browser = Implementation.CHROMIUM;
+            if (pairs.contains(new PerfRunner.Pair(browser, p2pkit)) && pairs.contains(new PerfRunner.Pair(browser, Implementation.GO))) {
+                // the same browser client against each server: how p2pkit serves a browser next to go
+                b.append("| chromium → p2pkit / chromium → go | ").append(sec).append(" | ");
+                for (String dir : List.of("upload", "download")) {
+                    double a = Stats.median(orEmpty(throughput.get(key(new PerfRunner.Pair(browser, p2pkit), sec, dir))));
+                    double o = Stats.median(orEmpty(throughput.get(key(new PerfRunner.Pair(browser, Implementation.GO), sec, dir))));
+                    b.append(Double.isNaN(a) || Double.isNaN(o) ? "–" : String.format(Locale.ROOT, "%.2f×", a / o));
+                    b.append(dir.equals("upload") ? " | " : " |\n");
+                }
+            }
             b.append("| p2pkit↔p2pkit / ChaCha20-Poly1305 1-core | ").append(sec).append(" | ");
             for (String dir : List.of("upload", "download")) {
                 double a = Stats.median(orEmpty(throughput.get(key(new PerfRunner.Pair(p2pkit, p2pkit), sec, dir))));
