@@ -31,6 +31,8 @@ public record IceCandidate(String foundation, int component, long priority, Inet
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
     private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
     private static final Pattern FOUNDATION = Pattern.compile("[A-Za-z0-9+/]{1,32}");
+    /** A candidate type: a token (RFC 8839 §5.1), so that writing it back gives the same line. */
+    private static final Pattern TYPE = Pattern.compile("[A-Za-z0-9\\-]{1,32}");
 
     /** A host candidate for component 1 with RFC 8445's recommended host priority. */
     public static IceCandidate host(String foundation, InetSocketAddress address) {
@@ -73,6 +75,9 @@ public record IceCandidate(String foundation, int component, long priority, Inet
         }
         if (!FOUNDATION.matcher(f[0]).matches()) {
             throw new DecodeException("candidate", "bad foundation");
+        }
+        if (!TYPE.matcher(f[7]).matches()) {
+            throw new DecodeException("candidate", "bad type");
         }
         int component = parseInt(f[1], 1, 256, "component");
         long priority = parseLong(f[3], 1, 0xFFFFFFFFL, "priority");

@@ -110,6 +110,8 @@ class SessionDescriptionTest {
                 + "raddr 10.0.0.1 rport 70000"));
         assertThrows(DecodeException.class, () -> IceCandidate.parse("candidate:1 1 udp 1 13.0.0.2 5 typ srflx "
                 + "raddr 10.0.0.1 rport x"));
+        assertThrows(DecodeException.class, () -> IceCandidate.parse("candidate:1 1 udp 1 13.0.0.2 5 typ srflx\r "
+                + "raddr 10.0.0.1 rport 9"), "a type that would not be written back the same (found by Jazzer)");
 
         SessionDescription d = new SessionDescription("abcdefghijklmnop", "abcdefghijklmnopqrstuvwxyz012345",
                 Multihash.digest(Multicodec.SHA2_256, new byte[] {1, 2, 3}), SessionDescription.Setup.ACTIVE, "0",
