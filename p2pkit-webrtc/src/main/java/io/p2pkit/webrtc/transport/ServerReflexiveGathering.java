@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -47,7 +48,8 @@ final class ServerReflexiveGathering implements UdpMux.StunHandler {
     /** Transaction ID (hex) to the server asked; removed once that server answered. */
     private final Map<String, InetSocketAddress> pending = new LinkedHashMap<>();
     private final Set<InetSocketAddress> done = new LinkedHashSet<>();
-    private final Set<InetSocketAddress> mapped = new LinkedHashSet<>();
+    /** Server to the address it saw; read in the servers' order, so the SDP does not depend on who answered first. */
+    private final Map<InetSocketAddress, InetSocketAddress> mapped = new HashMap<>();
 
     /**
      * @param servers the STUN servers to ask (at most {@link #MAX_SERVERS})
@@ -62,8 +64,9 @@ final class ServerReflexiveGathering implements UdpMux.StunHandler {
     }
 
     /**
-     * Asks every server from {@code mux}'s socket and returns the distinct mapped addresses once
-     * each answered, or what came by {@code deadline}; at once and empty without servers.
+     * Asks every server from {@code mux}'s socket and returns the distinct mapped addresses (in
+     * the servers' order) once each answered, or what came by {@code deadline}; at once and empty
+     * without servers.
      */
     List<InetSocketAddress> gather(UdpMux mux, Instant deadline) throws IOException, InterruptedException {
         Duration rto = FIRST_RTO;
@@ -88,7 +91,13 @@ final class ServerReflexiveGathering implements UdpMux.StunHandler {
                 answered.await(Math.max(1, Duration.between(now, wake).toMillis()), TimeUnit.MILLISECONDS);
             }
             pending.clear(); // late answers go to the agent, which knows none of these transactions
-            return List.copyOf(mapped);
+            Set<InetSocketAddress> distinct = new LinkedHashSet<>();
+            for (InetSocketAddress s : servers) {
+                if (mapped.containsKey(s)) {
+                    distinct.add(mapped.get(s));
+                }
+            }
+            return List.copyOf(distinct);
         } finally {
             lock.unlock();
         }
@@ -126,7 +135,7 @@ final class ServerReflexiveGathering implements UdpMux.StunHandler {
                         if (m == null || !(m.getAddress() instanceof Inet4Address)) {
                             return; // not an answer we can use: keep asking until the deadline
                         }
-                        mapped.add(m);
+                        mapped.put(server, m);
                     }
                     pending.values().removeIf(server::equals);
                     done.add(server);
