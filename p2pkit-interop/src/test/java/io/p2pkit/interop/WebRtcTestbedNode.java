@@ -1,8 +1,6 @@
 package io.p2pkit.interop;
 
 import io.p2pkit.core.host.Host;
-import io.p2pkit.core.host.LimitedConnections;
-import io.p2pkit.core.host.Stream;
 import io.p2pkit.core.identify.IdentifyResult;
 import io.p2pkit.core.identify.IdentifyService;
 import io.p2pkit.core.multiaddr.Multiaddr;
@@ -18,12 +16,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A p2pkit node with browser-to-browser WebRTC ({@code /webrtc}) for
@@ -32,7 +27,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <pre>
  * listener RELAY STUN     reserve on RELAY (/…/p2p/ID), listen on /webrtc: {"event":"ready","peerId":…}
- * dialer TARGET STUN [S]  dial TARGET (…/p2p-circuit/webrtc/p2p/ID), then ping, identify and echo 1 MiB:
+ * dialer TARGET STUN [S]  dial TARGET (…/p2p-circuit/webrtc/p2p/ID), then ping, identify and echo 1 MiB
+ *                         (checked here; a mismatch is an error event):
  *                         {"event":"connected",…}, {"event":"checked",…}
  * </pre>
  *
@@ -41,7 +37,6 @@ import java.util.concurrent.atomic.AtomicReference;
  * own addresses (its LAN address); TCP only dials.
  */
 public final class WebRtcTestbedNode {
-    static final String ECHO = "/p2pkit/echo/1.0.0";
     private static final Duration WAIT = Duration.ofSeconds(60);
 
     private WebRtcTestbedNode() {
@@ -57,7 +52,7 @@ public final class WebRtcTestbedNode {
             Duration handshake = args.length == 4 ? Duration.ofSeconds(Long.parseLong(args[3])) : d.handshakeTimeout();
             WebRtcTransport.attach(h, new WebRtcTransport.Config(d.maxConnections(), d.maxHandshakes(), handshake,
                     d.acceptBacklog(), d.hostAddresses(), d.sctp(), stun(args[2])));
-            h.setStreamHandler(ECHO, s -> s.in().transferTo(s.out()));
+            h.setStreamHandler(P2pkitInteropTest.ECHO, s -> s.in().transferTo(s.out()));
             if (args[0].equals("listener")) {
                 Multiaddr relay = Multiaddr.parse(args[1]);
                 h.connect(relay);
@@ -73,7 +68,7 @@ public final class WebRtcTestbedNode {
                 NodeEvents.emit(check(h, c));
             }
             HolePunchTestbedNode.awaitStdinClosed();
-        } catch (Exception e) {
+        } catch (Exception | AssertionError e) {
             NodeEvents.emit(Map.of("event", "error", "step", args[0], "message", String.valueOf(e)));
             System.exit(1);
         }
@@ -89,27 +84,9 @@ public final class WebRtcTestbedNode {
         }
         IdentifyResult id = h.service(IdentifyService.class).orElseThrow().awaitIdentified(c, WAIT);
         out.put("agent", id.agentVersion());
-        byte[] data = new byte[1 << 20];
-        new SplittableRandom(7).nextBytes(data);
-        byte[] back;
-        try (Stream s = h.newStream(c, LimitedConnections.REFUSE, ECHO)) {
-            AtomicReference<IOException> failed = new AtomicReference<>();
-            Thread writer = Thread.ofVirtual().start(() -> {
-                try {
-                    s.out().write(data);
-                    s.closeWrite();
-                } catch (IOException e) {
-                    failed.set(e);
-                }
-            });
-            back = s.in().readAllBytes();
-            writer.join(WAIT.toMillis());
-            if (failed.get() != null) {
-                throw failed.get();
-            }
-        }
-        out.put("echoed", back.length);
-        out.put("same", Arrays.equals(data, back));
+        // over the /webrtc connection: the echo protocol refuses the limited relayed one
+        P2pkitInteropTest.echo(h, c.remotePeer(), 1 << 20, 7);
+        out.put("echoed", 1 << 20);
         return out;
     }
 
