@@ -113,7 +113,7 @@ public final class HolePunchTestbedNode {
                 "addr", c.remoteAddress().toString(), "limited", c.isLimited());
     }
 
-    private static void awaitStdinClosed() throws InterruptedException {
+    static void awaitStdinClosed() throws InterruptedException {
         CountDownLatch closed = new CountDownLatch(1);
         Thread.ofVirtual().start(() -> {
             try {

@@ -27,6 +27,14 @@ class JsonTest {
     }
 
     @Test
+    void aNodeEventWithAMultiLineMessageStaysOnOneLine() {
+        String message = "cannot dial X: all 1 addresses failed\n  /ip4/11.0.0.2/tcp/4001: \"timed out\"\t\\ \u0001";
+        String line = NodeEvents.json(Map.of("event", "error", "message", message));
+        assertEquals(1, line.lines().count(), line);
+        assertEquals(message, PeerEvent.parse(line).string("message"));
+    }
+
+    @Test
     void readsEveryValueKind() {
         Object v = Json.parse(" [ {}, [], \"a\\\"\\\\\\/\\b\\f\\n\\r\\t\\u00e9\", -0, 12, -3.5e2, 1E+2, true, false, null ] ");
         assertEquals(List.of(Map.of(), List.of(), "a\"\\/\b\f\n\r\t\u00e9", 0L, 12L, -350.0, 100.0, true, false),

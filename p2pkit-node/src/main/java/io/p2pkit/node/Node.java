@@ -174,7 +174,8 @@ public final class Node implements Closeable {
                 NodeConfig.WebRtc w = config.webRtc().get();
                 WebRtcTransport.Config defaults = WebRtcTransport.Config.defaults();
                 WebRtcTransport.attach(host, new WebRtcTransport.Config(w.maxConnections(), w.maxHandshakes(),
-                        defaults.handshakeTimeout(), defaults.acceptBacklog(), w.hostCandidates(), defaults.sctp()));
+                        defaults.handshakeTimeout(), defaults.acceptBacklog(), w.hostCandidates(), defaults.sctp(),
+                        w.stunServers()));
             }
             if (config.rendezvousServer().isPresent()) {
                 RendezvousStore store = RendezvousStore.open(config.rendezvousServer().get());

@@ -553,8 +553,9 @@ public final class NodeConfig {
     /**
      * Browser-to-browser WebRTC ({@code /webrtc}, libp2p's {@code webrtc.md}): SDP and ICE candidates
      * go over {@code /webrtc-signaling/0.0.1} on a relayed connection, then ICE, DTLS and SCTP run
-     * directly between the two peers, as between js-libp2p browser nodes. There is no STUN or TURN:
-     * the only candidates are host candidates on {@code hostCandidates}.
+     * directly between the two peers, as between js-libp2p browser nodes. The candidates are host
+     * candidates on {@code hostCandidates} and, with {@code stunServers}, server-reflexive ones (the
+     * address a STUN server saw, which gets through endpoint-independent NATs); there is no TURN.
      *
      * <pre>{@code
      * NodeConfig.builder()
@@ -571,11 +572,24 @@ public final class NodeConfig {
      *                       loopback candidates only (one machine, tests); otherwise never to them
      * @param maxConnections most {@code /webrtc} connections open at once, inbound and outbound
      * @param maxHandshakes  most signalling and ICE runs at once; more offers are refused
+     * @param stunServers    STUN servers (IPv4 addresses and ports, at most four) each connection asks
+     *                       for its server-reflexive candidate before writing its SDP; none by
+     *                       default: the node never contacts a STUN server unless told to
      */
-    public record WebRtc(List<java.net.InetAddress> hostCandidates, int maxConnections, int maxHandshakes) {
-        /** Copies the list and checks the bounds and that the candidates are IPv4. */
+    public record WebRtc(List<java.net.InetAddress> hostCandidates, int maxConnections, int maxHandshakes,
+                         List<java.net.InetSocketAddress> stunServers) {
+        /** Copies the lists and checks the bounds and that the candidates and STUN servers are IPv4. */
         public WebRtc {
             hostCandidates = List.copyOf(hostCandidates);
+            stunServers = List.copyOf(stunServers);
+            if (stunServers.size() > 4) {
+                throw new IllegalArgumentException("/webrtc: at most four STUN servers");
+            }
+            for (java.net.InetSocketAddress s : stunServers) {
+                if (s.isUnresolved() || !(s.getAddress() instanceof java.net.Inet4Address) || s.getPort() == 0) {
+                    throw new IllegalArgumentException("/webrtc STUN servers are IPv4 addresses with a port, not " + s);
+                }
+            }
             for (java.net.InetAddress a : hostCandidates) {
                 if (!(a instanceof java.net.Inet4Address)) {
                     throw new IllegalArgumentException("/webrtc host candidates are IPv4 only, not " + a);
@@ -586,9 +600,9 @@ public final class NodeConfig {
             }
         }
 
-        /** The machine's addresses as candidates, 256 connections, 16 handshakes at once. */
+        /** The machine's addresses as candidates, 256 connections, 16 handshakes at once, no STUN server. */
         public static WebRtc defaults() {
-            return new WebRtc(List.of(), 256, 16);
+            return new WebRtc(List.of(), 256, 16, List.of());
         }
 
         /** The defaults with loopback candidates only: for peers on this machine (tests, a local browser). */
@@ -602,7 +616,12 @@ public final class NodeConfig {
 
         /** The same with these host candidate addresses. */
         public WebRtc withHostCandidates(List<java.net.InetAddress> addresses) {
-            return new WebRtc(addresses, maxConnections, maxHandshakes);
+            return new WebRtc(addresses, maxConnections, maxHandshakes, stunServers);
+        }
+
+        /** The same with these STUN servers for server-reflexive candidates. */
+        public WebRtc withStunServers(List<java.net.InetSocketAddress> servers) {
+            return new WebRtc(hostCandidates, maxConnections, maxHandshakes, servers);
         }
     }
 

@@ -61,6 +61,24 @@ class NodeWebRtcTest {
     }
 
     @Test
+    void noStunServerUnlessGivenAndAtMostFourIpv4Ones() throws Exception {
+        assertEquals(List.of(), NodeConfig.WebRtc.defaults().stunServers(), "never a public STUN server by default");
+        assertEquals(List.of(), NodeConfig.WebRtc.loopback().stunServers());
+        java.net.InetSocketAddress stun = new java.net.InetSocketAddress(
+                java.net.InetAddress.getByAddress(new byte[]{11, 0, 0, 2}), 3478);
+        NodeConfig.WebRtc w = NodeConfig.WebRtc.loopback().withStunServers(List.of(stun));
+        assertEquals(List.of(stun), w.stunServers());
+        assertEquals(NodeConfig.WebRtc.loopback().hostCandidates(), w.hostCandidates(), "the other settings kept");
+        assertEquals(List.of(stun), NodeConfig.builder().webRtc(w).build().webRtc().orElseThrow().stunServers());
+        assertThrows(IllegalArgumentException.class, () -> NodeConfig.WebRtc.defaults().withStunServers(
+                List.of(new java.net.InetSocketAddress(java.net.InetAddress.getByAddress(new byte[16]), 3478))), "IPv6");
+        assertThrows(IllegalArgumentException.class, () -> NodeConfig.WebRtc.defaults().withStunServers(
+                List.of(java.net.InetSocketAddress.createUnresolved("stun.example.org", 3478))), "a name");
+        assertThrows(IllegalArgumentException.class, () -> NodeConfig.WebRtc.defaults().withStunServers(
+                List.of(stun, stun, stun, stun, stun)), "five");
+    }
+
+    @Test
     void aPrivateNetworkTurnsItOffAndRefusesItsAddress() {
         PreSharedKey key = PreSharedKey.generate();
         NodeConfig c = NodeConfig.builder().privateNetwork(key).webRtc(NodeConfig.WebRtc.defaults()).build();

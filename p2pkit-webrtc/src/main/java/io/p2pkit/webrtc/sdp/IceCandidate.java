@@ -20,19 +20,36 @@ import java.util.regex.Pattern;
  * @param priority   the candidate's priority
  * @param address    the IP address and UDP port
  * @param type       host, srflx, prflx or relay
+ * @param related    {@code raddr}/{@code rport}: a reflexive candidate's base (empty for a host
+ *                   candidate, and when the line names none or hides it behind a name)
  */
-public record IceCandidate(String foundation, int component, long priority, InetSocketAddress address, String type) {
+public record IceCandidate(String foundation, int component, long priority, InetSocketAddress address, String type,
+                           Optional<InetSocketAddress> related) {
     /** Longest candidate line accepted. */
     public static final int MAX_LENGTH = 1024;
 
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
     private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
     private static final Pattern FOUNDATION = Pattern.compile("[A-Za-z0-9+/]{1,32}");
+    /** A candidate type: a token (RFC 8839 §5.1), so that writing it back gives the same line. */
+    private static final Pattern TYPE = Pattern.compile("[A-Za-z0-9\\-]{1,32}");
 
     /** A host candidate for component 1 with RFC 8445's recommended host priority. */
     public static IceCandidate host(String foundation, InetSocketAddress address) {
-        long priority = (126L << 24) | (65535L << 8) | 255L;
-        return new IceCandidate(foundation, 1, priority, address, "host");
+        return new IceCandidate(foundation, 1, priority(126), address, "host", Optional.empty());
+    }
+
+    /**
+     * A server-reflexive candidate for component 1 (RFC 8445 §5.1.1.2): the address a STUN server
+     * saw, with the host candidate it was learned from as its base, and the recommended priority.
+     */
+    public static IceCandidate serverReflexive(String foundation, InetSocketAddress mapped, InetSocketAddress base) {
+        return new IceCandidate(foundation, 1, priority(100), mapped, "srflx", Optional.of(base));
+    }
+
+    /** RFC 8445 §5.1.2.1's priority for component 1 with this type preference and the highest local preference. */
+    private static long priority(int typePreference) {
+        return ((long) typePreference << 24) | (65535L << 8) | 255L;
     }
 
     /**
@@ -59,6 +76,9 @@ public record IceCandidate(String foundation, int component, long priority, Inet
         if (!FOUNDATION.matcher(f[0]).matches()) {
             throw new DecodeException("candidate", "bad foundation");
         }
+        if (!TYPE.matcher(f[7]).matches()) {
+            throw new DecodeException("candidate", "bad type");
+        }
         int component = parseInt(f[1], 1, 256, "component");
         long priority = parseLong(f[3], 1, 0xFFFFFFFFL, "priority");
         int port = parseInt(f[5], 0, 65535, "port");
@@ -69,7 +89,26 @@ public record IceCandidate(String foundation, int component, long priority, Inet
         if (ip.isEmpty() || port == 0) {
             return Optional.empty();
         }
-        return Optional.of(new IceCandidate(f[0], component, priority, new InetSocketAddress(ip.get(), port), f[7]));
+        return Optional.of(new IceCandidate(f[0], component, priority, new InetSocketAddress(ip.get(), port), f[7],
+                related(f)));
+    }
+
+    /** {@code raddr <ip> rport <port>} among the extension pairs after the type; a name or 0.0.0.0 gives none. */
+    private static Optional<InetSocketAddress> related(String[] f) {
+        String raddr = null;
+        int rport = -1;
+        for (int i = 8; i + 1 < f.length; i += 2) {
+            if (f[i].equals("raddr")) {
+                raddr = f[i + 1];
+            } else if (f[i].equals("rport")) {
+                rport = parseInt(f[i + 1], 0, 65535, "rport");
+            }
+        }
+        if (raddr == null || rport < 0) {
+            return Optional.empty();
+        }
+        int port = rport;
+        return ipLiteral(raddr).filter(a -> !a.isAnyLocalAddress()).map(a -> new InetSocketAddress(a, port));
     }
 
     /** The address if {@code s} is an IPv4 or IPv6 literal (looked up nowhere), else empty. */
@@ -100,9 +139,13 @@ public record IceCandidate(String foundation, int component, long priority, Inet
         return v;
     }
 
-    /** The SDP form without {@code a=}: {@code candidate:1 1 udp 2130706431 127.0.0.1 5000 typ host}. */
+    /**
+     * The SDP form without {@code a=}: {@code candidate:1 1 udp 2130706431 127.0.0.1 5000 typ host}, with
+     * {@code raddr <ip> rport <port>} after it when there is a related address.
+     */
     public String toSdp() {
-        return "candidate:" + foundation + " " + component + " udp " + priority + " "
+        String line = "candidate:" + foundation + " " + component + " udp " + priority + " "
                 + address.getAddress().getHostAddress() + " " + address.getPort() + " typ " + type;
+        return related.map(r -> line + " raddr " + r.getAddress().getHostAddress() + " rport " + r.getPort()).orElse(line);
     }
 }

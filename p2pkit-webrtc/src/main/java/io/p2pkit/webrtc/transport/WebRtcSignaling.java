@@ -29,8 +29,9 @@ import java.util.concurrent.TimeoutException;
  * One run of {@code /webrtc-signaling/0.0.1} and what follows it, up to DTLS: the offerer (the
  * dialer of the relayed connection) sends its SDP, reads the answer, and is the controlling ICE
  * agent; the answerer reads the offer, answers with {@code a=setup:active} (DTLS client, as
- * browsers answer) and is controlled. Our candidates are host candidates written into our SDP; the
- * remote's come in its SDP and trickle in as ICE_CANDIDATE messages, read on a thread of their own
+ * browsers answer) and is controlled. Our candidates, all written into our SDP, are host candidates
+ * and, when STUN servers are configured, the server-reflexive ones they report (asked just before
+ * the SDP is written, from the connection's socket); the remote's come in its SDP and trickle in as ICE_CANDIDATE messages, read on a thread of their own
  * until the stream ends. Each connection has a UDP socket of its own, as in browsers.
  *
  * <p>The caller bounds the whole run: it resets the stream at the deadline, which ends every read.
@@ -42,11 +43,14 @@ final class WebRtcSignaling {
 
     private final WebRtcCertificate certificate;
     private final List<InetAddress> hostAddresses;
+    private final List<InetSocketAddress> stunServers;
     private final long maxMessageSize;
 
-    WebRtcSignaling(WebRtcCertificate certificate, List<InetAddress> hostAddresses, long maxMessageSize) {
+    WebRtcSignaling(WebRtcCertificate certificate, List<InetAddress> hostAddresses, List<InetSocketAddress> stunServers,
+                    long maxMessageSize) {
         this.certificate = certificate;
         this.hostAddresses = hostAddresses;
+        this.stunServers = List.copyOf(stunServers);
         this.maxMessageSize = maxMessageSize;
     }
 
@@ -58,9 +62,11 @@ final class WebRtcSignaling {
     DtlsAssociation offer(InputStream in, OutputStream out, Instant deadline, MemoryScope memory, ConnectionSpan span)
             throws IOException, TimeoutException, InterruptedException {
         IceAgent agent = new IceAgent(IceAgent.randomCredentials(), true);
-        UdpMux mux = UdpMux.open(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 0), agent, 1, QUEUE_CAPACITY);
+        ServerReflexiveGathering gathering = new ServerReflexiveGathering(stunServers, agent);
+        UdpMux mux = UdpMux.open(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 0), gathering, 1, QUEUE_CAPACITY);
         try {
-            SessionDescription offer = local(agent.localCredentials(), SessionDescription.Setup.ACTPASS, "0", mux);
+            SessionDescription offer = local(agent.localCredentials(), SessionDescription.Setup.ACTPASS, "0", mux,
+                    gathering.gather(mux, gatheringDeadline(deadline)));
             new SignalingMessage(SignalingMessage.Type.SDP_OFFER, offer.toSdp()).writeTo(out);
             SignalingMessage m = SignalingMessage.read(in);
             if (m == null || m.type() != SignalingMessage.Type.SDP_ANSWER) {
@@ -88,9 +94,11 @@ final class WebRtcSignaling {
             throw new DecodeException("sdp", "an offer must say setup:actpass or passive");
         }
         IceAgent agent = new IceAgent(IceAgent.randomCredentials(), false);
-        UdpMux mux = UdpMux.open(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 0), agent, 1, QUEUE_CAPACITY);
+        ServerReflexiveGathering gathering = new ServerReflexiveGathering(stunServers, agent);
+        UdpMux mux = UdpMux.open(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 0), gathering, 1, QUEUE_CAPACITY);
         try {
-            SessionDescription answer = local(agent.localCredentials(), SessionDescription.Setup.ACTIVE, offer.mid(), mux);
+            SessionDescription answer = local(agent.localCredentials(), SessionDescription.Setup.ACTIVE, offer.mid(), mux,
+                    gathering.gather(mux, gatheringDeadline(deadline)));
             new SignalingMessage(SignalingMessage.Type.SDP_ANSWER, answer.toSdp()).writeTo(out);
             return connect(agent, mux, offer, in, true, deadline, memory, span);
         } catch (IOException | TimeoutException | InterruptedException | RuntimeException e) {
@@ -157,12 +165,32 @@ final class WebRtcSignaling {
         }
     }
 
-    private SessionDescription local(IceCredentials credentials, SessionDescription.Setup setup, String mid, UdpMux mux) {
+    /** Gathering takes at most {@link ServerReflexiveGathering#TIMEOUT}, and half of what is left of the run. */
+    private static Instant gatheringDeadline(Instant deadline) {
+        Instant now = Instant.now();
+        Instant half = now.plus(Duration.between(now, deadline).dividedBy(2));
+        Instant most = now.plus(ServerReflexiveGathering.TIMEOUT);
+        return half.isBefore(most) ? half : most;
+    }
+
+    /**
+     * Our description: a host candidate per host address, then a server-reflexive one per mapped
+     * address that is not one of them (RFC 8445 §5.1.3: a redundant candidate is dropped), its base
+     * the first host candidate (the socket listens on all of them).
+     */
+    private SessionDescription local(IceCredentials credentials, SessionDescription.Setup setup, String mid, UdpMux mux,
+                                     List<InetSocketAddress> mapped) {
         int port = mux.localAddress().getPort();
         List<IceCandidate> candidates = new ArrayList<>();
         int foundation = 1;
         for (InetAddress a : hostAddresses) {
             candidates.add(IceCandidate.host(Integer.toString(foundation++), new InetSocketAddress(a, port)));
+        }
+        InetSocketAddress base = new InetSocketAddress(hostAddresses.get(0), port);
+        for (InetSocketAddress m : mapped) {
+            if (!(hostAddresses.contains(m.getAddress()) && m.getPort() == port)) {
+                candidates.add(IceCandidate.serverReflexive(Integer.toString(foundation++), m, base));
+            }
         }
         return new SessionDescription(credentials.ufrag(), credentials.password(), certificate.fingerprint(), setup,
                 mid, SessionDescription.DEFAULT_SCTP_PORT, maxMessageSize, candidates);

@@ -24,6 +24,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.time.Duration;
 import java.time.Instant;
@@ -89,22 +90,39 @@ public final class WebRtcTransport implements Transport {
      * @param hostAddresses    the addresses our host candidates carry; empty: this machine's
      *                         non-loopback IPv4 addresses (loopback when it has none)
      * @param sctp             the SCTP association's windows and timers
+     * @param stunServers      STUN servers (IPv4 addresses with their ports, at most four)
+     *                         each connection asks for its server-reflexive candidates before it
+     *                         writes its SDP; none by default, and then nothing is asked or awaited
      */
     public record Config(int maxConnections, int maxHandshakes, Duration handshakeTimeout, int acceptBacklog,
-                         List<InetAddress> hostAddresses, SctpConfig sctp) {
-        /** Copies the address list. */
+                         List<InetAddress> hostAddresses, SctpConfig sctp, List<InetSocketAddress> stunServers) {
+        /** Copies the lists and checks the STUN servers: resolved IPv4 addresses with a port, at most four. */
         public Config {
             hostAddresses = List.copyOf(hostAddresses);
+            stunServers = List.copyOf(stunServers);
+            if (stunServers.size() > ServerReflexiveGathering.MAX_SERVERS) {
+                throw new IllegalArgumentException("at most " + ServerReflexiveGathering.MAX_SERVERS + " STUN servers");
+            }
+            for (InetSocketAddress s : stunServers) {
+                if (s.isUnresolved() || !(s.getAddress() instanceof Inet4Address) || s.getPort() == 0) {
+                    throw new IllegalArgumentException("a STUN server must be an IPv4 address and a port, not " + s);
+                }
+            }
         }
 
-        /** 256 connections, 16 handshakes, 30 s each, a backlog of 32, the machine's addresses, SCTP defaults. */
+        /** 256 connections, 16 handshakes, 30 s each, a backlog of 32, the machine's addresses, SCTP defaults, no STUN server. */
         public static Config defaults() {
-            return new Config(256, 16, Duration.ofSeconds(30), 32, List.of(), SctpConfig.defaults());
+            return new Config(256, 16, Duration.ofSeconds(30), 32, List.of(), SctpConfig.defaults(), List.of());
         }
 
         /** The same with these host candidate addresses (tests use loopback). */
         public Config withHostAddresses(List<InetAddress> addresses) {
-            return new Config(maxConnections, maxHandshakes, handshakeTimeout, acceptBacklog, addresses, sctp);
+            return new Config(maxConnections, maxHandshakes, handshakeTimeout, acceptBacklog, addresses, sctp, stunServers);
+        }
+
+        /** The same with these STUN servers, asked for server-reflexive candidates. */
+        public Config withStunServers(List<InetSocketAddress> servers) {
+            return new Config(maxConnections, maxHandshakes, handshakeTimeout, acceptBacklog, hostAddresses, sctp, servers);
         }
     }
 
@@ -123,7 +141,7 @@ public final class WebRtcTransport implements Transport {
         // a fresh certificate per transport, as browsers have per peer connection: the SDP carries it
         this.certificate = WebRtcCertificate.generate();
         List<InetAddress> addresses = config.hostAddresses().isEmpty() ? machineAddresses() : config.hostAddresses();
-        this.signaling = new WebRtcSignaling(certificate, addresses, MAX_MESSAGE_SIZE);
+        this.signaling = new WebRtcSignaling(certificate, addresses, config.stunServers(), MAX_MESSAGE_SIZE);
         this.handshakes = new Semaphore(config.maxHandshakes());
     }
 

@@ -84,6 +84,43 @@ class SessionDescriptionTest {
     }
 
     @Test
+    void serverReflexiveCandidatesCarryTheirBase() throws Exception {
+        InetSocketAddress mapped = new InetSocketAddress(InetAddress.getByName("12.0.0.2"), 40001);
+        InetSocketAddress base = new InetSocketAddress(InetAddress.getByName("192.168.1.11"), 51000);
+        IceCandidate ours = IceCandidate.serverReflexive("2", mapped, base);
+        assertEquals("candidate:2 1 udp 1694498815 12.0.0.2 40001 typ srflx raddr 192.168.1.11 rport 51000", ours.toSdp());
+        assertEquals(ours, IceCandidate.parse("a=" + ours.toSdp()).orElseThrow(), "parsed back");
+        assertTrue(ours.priority() < IceCandidate.host("1", base).priority(), "host candidates come first");
+
+        // Chromium's, with its extensions after raddr/rport
+        IceCandidate chromium = IceCandidate.parse("candidate:842163049 1 udp 1677729535 13.0.0.2 61234 typ srflx "
+                + "raddr 192.168.2.11 rport 61234 generation 0 ufrag Ab3x network-cost 999").orElseThrow();
+        assertEquals("srflx", chromium.type());
+        assertEquals(new InetSocketAddress(InetAddress.getByName("13.0.0.2"), 61234), chromium.address());
+        assertEquals(Optional.of(new InetSocketAddress(InetAddress.getByName("192.168.2.11"), 61234)), chromium.related());
+        // a hidden base (0.0.0.0 or an mDNS name) is no related address; the candidate stays
+        assertEquals(Optional.empty(), IceCandidate.parse("candidate:1 1 udp 1677729535 13.0.0.2 61234 typ srflx "
+                + "raddr 0.0.0.0 rport 0").orElseThrow().related());
+        assertEquals(Optional.empty(), IceCandidate.parse("candidate:1 1 udp 1677729535 13.0.0.2 61234 typ srflx "
+                + "raddr 5ac3b1f2-7a2b-4a8e-9c61-3c2d6b1e0f11.local rport 9").orElseThrow().related());
+        assertEquals(Optional.empty(), IceCandidate.parse("candidate:1 1 udp 1 13.0.0.2 5 typ srflx raddr 10.0.0.1")
+                .orElseThrow().related(), "raddr without rport");
+        assertEquals(Optional.empty(), IceCandidate.host("1", base).related());
+        assertThrows(DecodeException.class, () -> IceCandidate.parse("candidate:1 1 udp 1 13.0.0.2 5 typ srflx "
+                + "raddr 10.0.0.1 rport 70000"));
+        assertThrows(DecodeException.class, () -> IceCandidate.parse("candidate:1 1 udp 1 13.0.0.2 5 typ srflx "
+                + "raddr 10.0.0.1 rport x"));
+        assertThrows(DecodeException.class, () -> IceCandidate.parse("candidate:1 1 udp 1 13.0.0.2 5 typ srflx\r "
+                + "raddr 10.0.0.1 rport 9"), "a type that would not be written back the same (found by Jazzer)");
+
+        SessionDescription d = new SessionDescription("abcdefghijklmnop", "abcdefghijklmnopqrstuvwxyz012345",
+                Multihash.digest(Multicodec.SHA2_256, new byte[] {1, 2, 3}), SessionDescription.Setup.ACTIVE, "0",
+                5000, 65536, List.of(IceCandidate.host("1", base), ours));
+        assertTrue(d.toSdp().contains("\r\na=" + ours.toSdp() + "\r\n"), d.toSdp());
+        assertEquals(d, SessionDescription.parse(d.toSdp()));
+    }
+
+    @Test
     void refusesWhatItCannotUse() {
         assertThrows(DecodeException.class, () -> SessionDescription.parse("hello"));
         assertThrows(DecodeException.class, () -> SessionDescription.parse(CHROMIUM_OFFER.replace("a=fingerprint:sha-256", "a=fingerprint:sha-1")),

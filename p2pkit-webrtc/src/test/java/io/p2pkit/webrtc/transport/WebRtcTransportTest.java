@@ -33,6 +33,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -168,12 +169,62 @@ class WebRtcTransportTest {
     }
 
     @Test
+    void theAnswerCarriesTheServerReflexiveCandidateAStunServerReported() throws Exception {
+        Host r = relay();
+        Host a = peer();
+        // 127.0.0.2 reaches the same socket (bound to every address): a "mapped" address that is not the host one
+        InetAddress other = InetAddress.getByAddress(new byte[]{127, 0, 0, 2});
+        try (TestStunServer stun = TestStunServer.start((request, from, n) ->
+                TestStunServer.success(request, new InetSocketAddress(other, from.getPort())));
+             TestStunServer truthful = TestStunServer.start((request, from, n) -> TestStunServer.success(request, from))) {
+            // the truthful one reports the host candidate's own address: no candidate for that
+            Host b = peer(WebRtcTransport.Config.defaults().withStunServers(List.of(truthful.address(), stun.address())));
+            b.listen(circuit(r));
+            b.listen(Multiaddr.parse("/webrtc"));
+            Connection relayed = a.connect(circuit(r).encapsulate("/p2p/" + b.peerId()));
+            SessionDescription answer;
+            try (Stream s = a.newStream(relayed, LimitedConnections.ALLOW, WebRtcTransport.SIGNALING_PROTOCOL)) {
+                SessionDescription offer = new SessionDescription("abcdefghijklmnop", "abcdefghijklmnopqrstuvwxyz012345",
+                        WebRtcCertificate.generate().fingerprint(), SessionDescription.Setup.ACTPASS, "0", 5000, 65536,
+                        List.of());
+                new SignalingMessage(SignalingMessage.Type.SDP_OFFER, offer.toSdp()).writeTo(s.out());
+                answer = SessionDescription.parse(SignalingMessage.read(s.in()).data());
+                s.reset();
+            }
+            assertTrue(stun.requests() >= 1 && truthful.requests() >= 1);
+            IceCandidate host = answer.candidates().get(0);
+            assertEquals("host", host.type());
+            assertEquals(InetAddress.getLoopbackAddress(), host.address().getAddress());
+            IceCandidate srflx = answer.candidates().get(1);
+            assertEquals("srflx", srflx.type(), answer.toSdp());
+            assertEquals(new InetSocketAddress(other, host.address().getPort()), srflx.address());
+            assertEquals(Optional.of(host.address()), srflx.related(), "its base is the host candidate");
+            assertEquals(2, answer.candidates().size(), "no srflx candidate that is the host one: " + answer.toSdp());
+        }
+    }
+
+    @Test
+    void peersWithAStunServerConnectOnLoopback() throws Exception {
+        Host r = relay();
+        try (TestStunServer stun = TestStunServer.start((request, from, n) -> TestStunServer.success(request, from))) {
+            Host b = peer(WebRtcTransport.Config.defaults().withStunServers(List.of(stun.address())));
+            Host a = peer(WebRtcTransport.Config.defaults().withStunServers(List.of(stun.address())));
+            b.listen(circuit(r));
+            b.listen(Multiaddr.parse("/webrtc"));
+            Connection c = a.connect(circuit(r).encapsulate("/webrtc/p2p/" + b.peerId()));
+            assertEquals(WebRtcTransport.PROTOCOL, c.security());
+            assertFalse(c.isLimited());
+            assertTrue(stun.requests() >= 2, "both sides asked the STUN server: " + stun.requests());
+        }
+    }
+
+    @Test
     void anOffererThatNeverAnswersChecksIsCutOffAtTheDeadline() throws Exception {
         Host r = relay();
         Host a = peer();
         WebRtcTransport.Config d = WebRtcTransport.Config.defaults();
         Host b = peer(new WebRtcTransport.Config(d.maxConnections(), d.maxHandshakes(), Duration.ofSeconds(2),
-                d.acceptBacklog(), List.of(), d.sctp()));
+                d.acceptBacklog(), List.of(), d.sctp(), List.of()));
         b.listen(circuit(r));
         b.listen(Multiaddr.parse("/webrtc"));
         Connection relayed = a.connect(circuit(r).encapsulate("/p2p/" + b.peerId()));

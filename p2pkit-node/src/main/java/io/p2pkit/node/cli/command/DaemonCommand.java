@@ -349,6 +349,12 @@ public final class DaemonCommand extends CliCommand {
             + "candidates only, for browsers on this machine")
     private List<String> webRtcCandidates = new ArrayList<>();
 
+    @Option(names = "--webrtc-stun", paramLabel = "IP:PORT", description = "with --webrtc: a STUN server (an IPv4 "
+            + "literal and a port, e.g. 198.51.100.3:3478; repeatable, at most four) each /webrtc connection asks for "
+            + "its server-reflexive candidate, the address its NAT gives it, so that peers behind "
+            + "endpoint-independent NATs connect directly. Default: none, and no STUN server is ever contacted")
+    private List<String> webRtcStun = new ArrayList<>();
+
     @Mixin
     private JsonOption output;
 
@@ -372,15 +378,18 @@ public final class DaemonCommand extends CliCommand {
     }
 
     /**
-     * Browser-to-browser WebRTC as {@code --webrtc} and {@code --webrtc-candidate} ask (on too when
-     * {@code listen} has {@code /webrtc}); empty when it is off.
+     * Browser-to-browser WebRTC as {@code --webrtc}, {@code --webrtc-candidate} and
+     * {@code --webrtc-stun} ask (on too when {@code listen} has {@code /webrtc}); empty when it is off.
      */
-    static Optional<NodeConfig.WebRtc> webRtcConfig(boolean on, List<String> candidates, List<Multiaddr> listen,
-                                                    boolean privateNetwork) {
+    static Optional<NodeConfig.WebRtc> webRtcConfig(boolean on, List<String> candidates, List<String> stun,
+                                                    List<Multiaddr> listen, boolean privateNetwork) {
         boolean asked = on || listen.contains(NodeConfig.WEBRTC_LISTEN);
         if (!asked) {
             if (!candidates.isEmpty()) {
                 throw new UsageException("--webrtc-candidate needs --webrtc");
+            }
+            if (!stun.isEmpty()) {
+                throw new UsageException("--webrtc-stun needs --webrtc");
             }
             return Optional.empty();
         }
@@ -390,26 +399,42 @@ public final class DaemonCommand extends CliCommand {
         }
         List<java.net.InetAddress> addresses = new ArrayList<>();
         for (String c : candidates) {
-            // parsed here, never looked up: InetAddress.getByName would ask DNS about a name
-            String[] parts = c.split("\\.", -1);
-            byte[] ip = new byte[4];
-            try {
-                if (parts.length != 4) {
-                    throw new NumberFormatException(c);
-                }
-                for (int i = 0; i < 4; i++) {
-                    int octet = Integer.parseInt(parts[i]);
-                    if (octet < 0 || octet > 255 || !parts[i].matches("[0-9]{1,3}")) {
-                        throw new NumberFormatException(parts[i]);
-                    }
-                    ip[i] = (byte) octet;
-                }
-                addresses.add(java.net.InetAddress.getByAddress(ip));
-            } catch (NumberFormatException | java.net.UnknownHostException e) {
-                throw new UsageException("--webrtc-candidate: not an IPv4 address: " + c);
-            }
+            addresses.add(ipv4("--webrtc-candidate", c));
         }
-        return Optional.of(NodeConfig.WebRtc.defaults().withHostCandidates(addresses));
+        if (stun.size() > 4) {
+            throw new UsageException("--webrtc-stun: at most four STUN servers");
+        }
+        List<java.net.InetSocketAddress> servers = new ArrayList<>();
+        for (String s : stun) {
+            int colon = s.lastIndexOf(':');
+            String port = colon < 0 ? "" : s.substring(colon + 1);
+            if (!port.matches("[0-9]{1,5}") || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65535) {
+                throw new UsageException("--webrtc-stun: expected IP:PORT (an IPv4 address and a port), got " + s);
+            }
+            servers.add(new java.net.InetSocketAddress(ipv4("--webrtc-stun", s.substring(0, colon)), Integer.parseInt(port)));
+        }
+        return Optional.of(NodeConfig.WebRtc.defaults().withHostCandidates(addresses).withStunServers(servers));
+    }
+
+    /** An IPv4 literal, parsed here and never looked up: InetAddress.getByName would ask DNS about a name. */
+    private static java.net.InetAddress ipv4(String option, String text) {
+        String[] parts = text.split("\\.", -1);
+        byte[] ip = new byte[4];
+        try {
+            if (parts.length != 4) {
+                throw new NumberFormatException(text);
+            }
+            for (int i = 0; i < 4; i++) {
+                int octet = Integer.parseInt(parts[i]);
+                if (octet < 0 || octet > 255 || !parts[i].matches("[0-9]{1,3}")) {
+                    throw new NumberFormatException(parts[i]);
+                }
+                ip[i] = (byte) octet;
+            }
+            return java.net.InetAddress.getByAddress(ip);
+        } catch (NumberFormatException | java.net.UnknownHostException e) {
+            throw new UsageException(option + ": not an IPv4 address: " + text);
+        }
     }
 
     /** {@code listen} with {@code /webrtc} last, if it is not among them. */
@@ -702,7 +727,8 @@ public final class DaemonCommand extends CliCommand {
             }
         }
         b.delegatedRouters(routers);
-        Optional<NodeConfig.WebRtc> browserToBrowser = webRtcConfig(webRtc, webRtcCandidates, listen, psk.isPresent());
+        Optional<NodeConfig.WebRtc> browserToBrowser = webRtcConfig(webRtc, webRtcCandidates, webRtcStun, listen,
+                psk.isPresent());
         if (browserToBrowser.isPresent()) {
             b.webRtc(browserToBrowser.get()).listen(withWebRtc(listen));
         }

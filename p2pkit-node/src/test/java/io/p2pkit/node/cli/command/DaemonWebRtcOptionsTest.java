@@ -6,6 +6,7 @@ import io.p2pkit.node.cli.UsageException;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Optional;
 
@@ -13,15 +14,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@code --webrtc} and {@code --webrtc-candidate}: what they turn on, and what they refuse. */
+/** {@code --webrtc}, {@code --webrtc-candidate} and {@code --webrtc-stun}: what they turn on, and what they refuse. */
 class DaemonWebRtcOptionsTest {
     private static final List<Multiaddr> TCP = List.of(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"));
 
     @Test
     void offUnlessAskedForAndOnWithAWebRtcListenAddress() {
-        assertEquals(Optional.empty(), DaemonCommand.webRtcConfig(false, List.of(), TCP, false));
-        assertTrue(DaemonCommand.webRtcConfig(false, List.of(), List.of(NodeConfig.WEBRTC_LISTEN), false).isPresent());
-        NodeConfig.WebRtc on = DaemonCommand.webRtcConfig(true, List.of(), TCP, false).orElseThrow();
+        assertEquals(Optional.empty(), DaemonCommand.webRtcConfig(false, List.of(), List.of(), TCP, false));
+        assertTrue(DaemonCommand.webRtcConfig(false, List.of(), List.of(), List.of(NodeConfig.WEBRTC_LISTEN), false).isPresent());
+        NodeConfig.WebRtc on = DaemonCommand.webRtcConfig(true, List.of(), List.of(), TCP, false).orElseThrow();
         assertEquals(List.of(), on.hostCandidates(), "the machine's addresses");
         assertEquals(List.of(TCP.get(0), NodeConfig.WEBRTC_LISTEN), DaemonCommand.withWebRtc(TCP));
         assertEquals(List.of(NodeConfig.WEBRTC_LISTEN), DaemonCommand.withWebRtc(List.of(NodeConfig.WEBRTC_LISTEN)));
@@ -30,11 +31,11 @@ class DaemonWebRtcOptionsTest {
     @Test
     void candidatesAreIpv4Literals() throws Exception {
         assertEquals(List.of(InetAddress.getByName("127.0.0.1"), InetAddress.getByName("192.0.2.7")),
-                DaemonCommand.webRtcConfig(true, List.of("127.0.0.1", "192.0.2.7"), TCP, false).orElseThrow()
+                DaemonCommand.webRtcConfig(true, List.of("127.0.0.1", "192.0.2.7"), List.of(), TCP, false).orElseThrow()
                         .hostCandidates());
         for (String bad : List.of("localhost", "::1", "300.1.1.1")) {
             UsageException e = assertThrows(UsageException.class,
-                    () -> DaemonCommand.webRtcConfig(true, List.of(bad), TCP, false));
+                    () -> DaemonCommand.webRtcConfig(true, List.of(bad), List.of(), TCP, false));
             assertTrue(e.getMessage().contains("not an IPv4 address"), e.getMessage());
         }
     }
@@ -42,10 +43,32 @@ class DaemonWebRtcOptionsTest {
     @Test
     void candidatesNeedWebRtcAndAPrivateNetworkRefusesIt() {
         UsageException alone = assertThrows(UsageException.class,
-                () -> DaemonCommand.webRtcConfig(false, List.of("127.0.0.1"), TCP, false));
+                () -> DaemonCommand.webRtcConfig(false, List.of("127.0.0.1"), List.of(), TCP, false));
         assertTrue(alone.getMessage().contains("needs --webrtc"), alone.getMessage());
         UsageException pnet = assertThrows(UsageException.class,
-                () -> DaemonCommand.webRtcConfig(true, List.of(), TCP, true));
+                () -> DaemonCommand.webRtcConfig(true, List.of(), List.of(), TCP, true));
         assertTrue(pnet.getMessage().contains("private network"), pnet.getMessage());
+    }
+
+    @Test
+    void stunServersAreIpv4LiteralsWithAPortAtMostFour() throws Exception {
+        NodeConfig.WebRtc none = DaemonCommand.webRtcConfig(true, List.of(), List.of(), TCP, false).orElseThrow();
+        assertEquals(List.of(), none.stunServers(), "no STUN server unless asked");
+        NodeConfig.WebRtc two = DaemonCommand.webRtcConfig(true, List.of(), List.of("11.0.0.2:3478", "192.0.2.9:19302"),
+                TCP, false).orElseThrow();
+        assertEquals(List.of(new InetSocketAddress(InetAddress.getByName("11.0.0.2"), 3478),
+                new InetSocketAddress(InetAddress.getByName("192.0.2.9"), 19302)), two.stunServers());
+        for (String bad : List.of("11.0.0.2", "11.0.0.2:", "11.0.0.2:0", "11.0.0.2:70000", "stun.example.org:3478",
+                "[::1]:3478", "11.0.0.2:34x")) {
+            UsageException e = assertThrows(UsageException.class,
+                    () -> DaemonCommand.webRtcConfig(true, List.of(), List.of(bad), TCP, false));
+            assertTrue(e.getMessage().startsWith("--webrtc-stun"), bad + ": " + e.getMessage());
+        }
+        UsageException five = assertThrows(UsageException.class, () -> DaemonCommand.webRtcConfig(true, List.of(),
+                List.of("10.0.0.1:1", "10.0.0.2:1", "10.0.0.3:1", "10.0.0.4:1", "10.0.0.5:1"), TCP, false));
+        assertTrue(five.getMessage().contains("at most four"), five.getMessage());
+        UsageException alone = assertThrows(UsageException.class,
+                () -> DaemonCommand.webRtcConfig(false, List.of(), List.of("11.0.0.2:3478"), TCP, false));
+        assertTrue(alone.getMessage().contains("needs --webrtc"), alone.getMessage());
     }
 }
