@@ -94,6 +94,24 @@ class WebRtcBrowserInteropTest {
         return PeerProcess.startProgram(Implementation.JS, command);
     }
 
+    /**
+     * A dialing page's steps after "ready", each awaited: connected to {@code target} over
+     * {@code /webrtc} through the circuit, identify, ping, the 1 MiB echo, the concurrent streams, done.
+     */
+    private static void awaitDialSteps(PeerProcess browser, PeerId target) {
+        PeerEvent connected = browser.awaitEvent("connected", WAIT);
+        assertEquals(target.toString(), connected.string("peerId"));
+        assertTrue(connected.string("remoteAddr").contains("/p2p-circuit/webrtc"), connected.toString());
+        assertEquals(WebRtcTransport.PROTOCOL, connected.string("muxer"), connected.toString());
+        browser.awaitEvent("identify", WAIT);
+        browser.awaitEvent("ping", WAIT).pingRoundTrip(WAIT);
+        PeerEvent echo = browser.awaitEvent("echo", WAIT);
+        assertTrue(echo.bool("ok"));
+        assertEquals(ECHO_BYTES, echo.number("bytes").intValue());
+        assertEquals(STREAMS, browser.awaitEvent("streams", WAIT).number("count").intValue());
+        browser.awaitEvent("done", WAIT);
+    }
+
     @Test
     @DisplayName("Chromium dials p2pkit over /webrtc through a p2pkit relay: identify, ping, 1 MiB echo, 20 concurrent streams")
     void chromiumDialsP2pkit() throws Exception {
@@ -108,17 +126,7 @@ class WebRtcBrowserInteropTest {
                     "--echo-bytes", Integer.toString(ECHO_BYTES), "--streams", Integer.toString(STREAMS)))) {
                 try {
                     PeerEvent ready = browser.awaitEvent("ready", WAIT);
-                    PeerEvent connected = browser.awaitEvent("connected", WAIT);
-                    assertEquals(host.peerId().toString(), connected.string("peerId"));
-                    assertTrue(connected.string("remoteAddr").contains("/p2p-circuit/webrtc"), connected.toString());
-                    assertEquals(WebRtcTransport.PROTOCOL, connected.string("muxer"), connected.toString());
-                    browser.awaitEvent("identify", WAIT);
-                    browser.awaitEvent("ping", WAIT).pingRoundTrip(WAIT);
-                    PeerEvent echo = browser.awaitEvent("echo", WAIT);
-                    assertTrue(echo.bool("ok"));
-                    assertEquals(ECHO_BYTES, echo.number("bytes").intValue());
-                    assertEquals(STREAMS, browser.awaitEvent("streams", WAIT).number("count").intValue());
-                    browser.awaitEvent("done", WAIT);
+                    awaitDialSteps(browser, host.peerId());
 
                     PeerId page = PeerId.parse(ready.string("peerId"));
                     List<Connection> ours = host.network().connections(page);
@@ -230,17 +238,7 @@ class WebRtcBrowserInteropTest {
                 dialer = chromium(List.of("--dial", target.toString(),
                         "--echo-bytes", Integer.toString(ECHO_BYTES), "--streams", Integer.toString(STREAMS)));
                 dialer.awaitEvent("ready", WAIT);
-                PeerEvent connected = dialer.awaitEvent("connected", WAIT);
-                assertEquals(page.toString(), connected.string("peerId"));
-                assertTrue(connected.string("remoteAddr").contains("/p2p-circuit/webrtc"), connected.toString());
-                assertEquals(WebRtcTransport.PROTOCOL, connected.string("muxer"), connected.toString());
-                dialer.awaitEvent("identify", WAIT);
-                dialer.awaitEvent("ping", WAIT).pingRoundTrip(WAIT);
-                PeerEvent echo = dialer.awaitEvent("echo", WAIT);
-                assertTrue(echo.bool("ok"));
-                assertEquals(ECHO_BYTES, echo.number("bytes").intValue());
-                assertEquals(STREAMS, dialer.awaitEvent("streams", WAIT).number("count").intValue());
-                dialer.awaitEvent("done", WAIT);
+                awaitDialSteps(dialer, page);
                 // the listening page saw the /webrtc connection and served the echo on it
                 assertEquals(ECHO_BYTES, listener.awaitEvent("served", WAIT).number("bytes").intValue());
             } catch (AssertionError | RuntimeException e) {
