@@ -9,7 +9,6 @@ import io.p2pkit.core.ping.PingService;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.multiaddr.Protocol;
 import io.p2pkit.core.network.Connection;
-import io.p2pkit.testing.Await;
 import io.p2pkit.webtransport.WebTransportTransport;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -46,6 +45,8 @@ class WebTransportInteropTest {
             assertEquals(2, addr.components().stream().filter(c -> c.protocol() == Protocol.CERTHASH).count(),
                     "the current and the next certificate's hashes: " + addr);
             String dial = addr + "/p2p/" + host.peerId();
+            // go leaves right after its pings: the connection is caught when it is made, not looked up after
+            InboundWatch inbound = InboundWatch.of(host);
             try (PeerProcess go = PeerProcess.startProgram(Implementation.GO,
                     List.of(program.toString(), "--dial", dial, "--pings", "3"))) {
                 PeerEvent ready = go.awaitEvent("ready", STEP);
@@ -55,12 +56,12 @@ class WebTransportInteropTest {
                     assertTrue(ping.number("rttMicros").longValue() >= 0);
                 }
                 String goPeer = ready.string("peerId");
-                List<Connection> conns = host.network().connections().stream()
-                        .filter(c -> c.remotePeer().toString().equals(goPeer)).toList();
-                assertEquals(1, conns.size(), "one WebTransport connection from go");
-                assertTrue(conns.getFirst().remoteAddress().hasProtocol(Protocol.WEBTRANSPORT));
-                Await.until("identify of the go peer", () -> host.peerStore().protocols(conns.getFirst().remotePeer())
-                        .contains(IdentifyService.PROTOCOL_ID), STEP);
+                Connection c = inbound.connection(STEP);
+                assertEquals(goPeer, c.remotePeer().toString(), "the WebTransport connection is go's");
+                assertTrue(c.remoteAddress().hasProtocol(Protocol.WEBTRANSPORT), c.remoteAddress().toString());
+                IdentifyResult identified = inbound.identified(STEP, go);
+                assertEquals(goPeer, identified.peerId().toString());
+                assertTrue(identified.protocols().contains(IdentifyService.PROTOCOL_ID), identified.protocols().toString());
                 assertEquals(0, go.awaitExit(STEP), "go exits 0 after its pings; stderr: " + go.stderrTail());
             }
         }
