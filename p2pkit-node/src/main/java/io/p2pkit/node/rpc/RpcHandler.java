@@ -112,10 +112,10 @@ public final class RpcHandler extends Handler.Abstract {
             plainError(response, 400, e.getMessage());
             return;
         }
-        run(command, parsed, new RpcResponse(response, parsed, command.text()));
+        run(command, parsed, new RpcResponse(response, parsed, command.text()), request);
     }
 
-    private void run(RpcCommand command, RpcRequest request, RpcResponse response) throws IOException {
+    private void run(RpcCommand command, RpcRequest request, RpcResponse response, Request http) throws IOException {
         Thread self = Thread.currentThread();
         java.util.concurrent.atomic.AtomicBoolean expired = new java.util.concurrent.atomic.AtomicBoolean();
         ScheduledFuture<?> deadline = request.string("timeout")
@@ -143,6 +143,12 @@ public final class RpcHandler extends Handler.Abstract {
             Thread.interrupted(); // a deadline that fired late must not reach Jetty's thread
         }
         if (error != null) {
+            if (command.takesFiles()) {
+                // A command that refused before reading its upload (a bad argument): read (and drop) a
+                // bounded rest of it first, as Go's net/http does. Closing on unread bytes resets the
+                // connection, and the client, still writing, would get "broken pipe" instead of the error.
+                drain(Content.Source.asInputStream(http), MAX_DRAINED);
+            }
             response.fail(error);
         } else {
             response.finish();

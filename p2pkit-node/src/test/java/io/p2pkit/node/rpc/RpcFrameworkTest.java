@@ -49,6 +49,9 @@ class RpcFrameworkTest {
                 RpcCommand.at("group/wait").run((req, res) -> new CountDownLatch(1).await()),
                 RpcCommand.at("group/fail").run((req, res) -> {
                     throw new IllegalStateException("broken on purpose");
+                }),
+                RpcCommand.at("upload/refuse").args(RpcArgument.file("data", true, false)).run((req, res) -> {
+                    throw RpcError.failed("refused before reading the upload");
                 }));
         face = HttpFace.start("rpc-test", NodeConfig.Http.api(new InetSocketAddress("127.0.0.1", 0)),
                 new RpcHandler(null, commands), new MetricRegistry());
@@ -87,6 +90,24 @@ class RpcFrameworkTest {
         assertEquals(404, send("POST", "group").statusCode());
         assertEquals(404, send("POST", "group/nothing").statusCode());
         assertEquals(404, send("POST", "nothing/at/all").statusCode());
+    }
+
+    @Test
+    void aCommandThatRefusesBeforeReadingItsUploadIsStillAnsweredWithItsError() throws Exception {
+        // ipfs key import self: refused on its name; Kubo's client was still writing the file and got
+        // "broken pipe" when the connection closed on the unread bytes, instead of the error
+        String boundary = "p2pkit-test-boundary";
+        byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"k\"\r\n"
+                + "Content-Type: application/octet-stream\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] body = new byte[head.length + (4 << 20) + tail.length];
+        System.arraycopy(head, 0, body, 0, head.length);
+        System.arraycopy(tail, 0, body, body.length - tail.length, tail.length);
+        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(api + "upload/refuse"))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(500, r.statusCode());
+        assertEquals("{\"Message\":\"refused before reading the upload\",\"Code\":0,\"Type\":\"error\"}\n", r.body());
     }
 
     @Test
