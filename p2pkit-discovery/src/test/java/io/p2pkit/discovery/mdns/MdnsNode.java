@@ -3,6 +3,7 @@ package io.p2pkit.discovery.mdns;
 import io.p2pkit.core.host.Host;
 import io.p2pkit.core.host.PeerInfo;
 import io.p2pkit.core.ping.PingService;
+import io.p2pkit.testing.Await;
 
 import java.time.Duration;
 import java.util.List;
@@ -31,13 +32,15 @@ public final class MdnsNode {
     }
 
     /**
-     * Pings a found peer, up to 5 times. The two hosts find each other at the same moment and both
-     * dial from their listening port 4001 (port reuse): TCP's simultaneous open can then join the
-     * two dials into one connection on which both start Noise as the initiator, and both fail
-     * (seen once in CI). A later try, after a random pause, dials alone or uses the other's connection.
+     * Pings a found peer. The two hosts find each other at the same moment and both dial from their
+     * listening port 4001 (port reuse): TCP's simultaneous open can then join the two dials into one
+     * connection on which both start Noise as the initiator, and both fail (seen once in CI). After
+     * such a failure only the side with the smaller peer ID dials again (up to 4 more times); the
+     * other waits for that connection and pings over it.
      */
     private static void ping(Host host, PeerInfo peer) {
         say("found " + peer.peerId() + " " + peer.addresses());
+        boolean redials = host.peerId().toString().compareTo(peer.peerId().toString()) < 0;
         for (int attempt = 1; attempt <= 5; attempt++) {
             try {
                 host.service(PingService.class).orElseThrow().ping(peer);
@@ -46,10 +49,14 @@ public final class MdnsNode {
             } catch (Exception e) {
                 say("ping failed " + peer.peerId() + " (attempt " + attempt + "): " + e);
             }
-            try {
-                Thread.sleep(200 + java.util.concurrent.ThreadLocalRandom.current().nextInt(800));
-            } catch (InterruptedException e) {
-                return; // the host is closing
+            if (!redials) {
+                try {
+                    Await.until("the other side's dial", () -> !host.network().connections(peer.peerId()).isEmpty(),
+                            Duration.ofSeconds(30));
+                } catch (AssertionError e) {
+                    say("no connection from " + peer.peerId() + ": " + e.getMessage());
+                    return;
+                }
             }
         }
     }

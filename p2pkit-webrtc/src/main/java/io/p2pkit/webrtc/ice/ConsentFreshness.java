@@ -78,6 +78,11 @@ final class ConsentFreshness {
         return false;
     }
 
+    /** When the remote last answered (System.nanoTime), or when this began. */
+    long lastAnswer() {
+        return lastAnswer;
+    }
+
     /** Records a valid answer from the remote: consent is fresh again. */
     void renewed() {
         lastAnswer = System.nanoTime();

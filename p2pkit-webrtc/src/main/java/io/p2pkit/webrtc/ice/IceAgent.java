@@ -198,6 +198,16 @@ public final class IceAgent implements UdpMux.StunHandler {
         return c.start(m, interval, expiry, this::consentCheck);
     }
 
+    /** When the remote last answered a consent check (System.nanoTime); before keepAlive, {@link Long#MIN_VALUE} (tests). */
+    long consentLastAnswer() {
+        lock.lock();
+        try {
+            return consent == null ? Long.MIN_VALUE : consent.lastAnswer();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** A consent check: a binding request in our current role, without USE-CANDIDATE. */
     private byte[] consentCheck(byte[] tid) {
         lock.lock();

@@ -123,11 +123,14 @@ class IceAgentTest {
         try (UdpMux ma = UdpMux.open(LOOPBACK, a, 1, 16); UdpMux mb = UdpMux.open(LOOPBACK, b, 1, 16)) {
             select(a, ma, b, mb, true, true);
             Duration expiry = Duration.ofSeconds(5);
+            long start = System.nanoTime();
             Thread ta = a.keepAlive(Duration.ofMillis(50), expiry);
             Thread tb = b.keepAlive(Duration.ofMillis(50), expiry);
             assertThrows(IllegalStateException.class, a::keepAlive, "one keepalive per agent");
-            // longer than the expiry, with each side's checks answered by the other: consent holds
-            Thread.sleep(expiry.plusSeconds(1));
+            // each side's checks still answered later than the expiry after they began: consent holds
+            long past = start + expiry.plusSeconds(1).toNanos();
+            Await.until("both sides' consent renewed after the expiry had passed",
+                    () -> a.consentLastAnswer() - past > 0 && b.consentLastAnswer() - past > 0, Duration.ofSeconds(30));
             assertFalse(ma.isClosed() || mb.isClosed(), "consent holds both ways while checks are answered");
             mb.close();
             Await.until("a's consent expires once b stops answering", ma::isClosed, Duration.ofSeconds(30));
