@@ -20,4 +20,5 @@ module io.p2pkit.webrtc {
     exports io.p2pkit.webrtc.signaling;
     exports io.p2pkit.webrtc.stun;
     exports io.p2pkit.webrtc.transport;
+    exports io.p2pkit.webrtc.turn;
 }
