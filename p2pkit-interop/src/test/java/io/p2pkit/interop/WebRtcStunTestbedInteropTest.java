@@ -1,6 +1,5 @@
 package io.p2pkit.interop;
 
-import io.p2pkit.testing.Await;
 import io.p2pkit.testing.netns.Coturn;
 import io.p2pkit.testing.netns.NatTestbed;
 import io.p2pkit.testing.netns.NatVariant;
@@ -13,7 +12,6 @@ import org.junit.jupiter.api.Timeout;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -113,29 +111,15 @@ class WebRtcStunTestbedInteropTest {
         return tb.start(host, tb.javaCommand(WebRtcTestbedNode.class.getName(), new ArrayList<>(List.of(args))));
     }
 
-    /** The events of the lines written to the end (a line may be read half-written). */
     private static List<PeerEvent> events(NetnsProcess p) {
-        String out = p.output();
-        return out.substring(0, out.lastIndexOf('\n') + 1).lines().filter(l -> l.startsWith("{")).map(PeerEvent::parse)
-                .toList();
+        return NetnsEvents.events(p);
     }
 
-    /** The first event of {@code type} that {@code matches}; an error event fails at once. */
     private static PeerEvent await(NetnsProcess p, String type, Predicate<PeerEvent> matches) {
-        Await.until(type + " from " + p, () -> find(p, type, matches).isPresent(), WAIT);
-        return find(p, type, matches).orElseThrow();
-    }
-
-    private static Optional<PeerEvent> find(NetnsProcess p, String type, Predicate<PeerEvent> matches) {
-        List<PeerEvent> events = events(p);
-        if (events.stream().anyMatch(e -> e.type().equals("error"))) {
-            throw new AssertionError("error from " + p + ":\n" + p.output());
-        }
-        return events.stream().filter(e -> e.type().equals(type) && matches.test(e)).findFirst();
+        return NetnsEvents.await(p, type, matches, WAIT);
     }
 
     private static PeerEvent awaitError(NetnsProcess p) {
-        Await.until("an error from " + p, () -> events(p).stream().anyMatch(e -> e.type().equals("error")), WAIT);
-        return events(p).stream().filter(e -> e.type().equals("error")).findFirst().orElseThrow();
+        return NetnsEvents.awaitError(p, WAIT);
     }
 }
