@@ -66,7 +66,7 @@ class WebRtcTurnTestbedInteropTest {
     }
 
     @Test
-    void p2pkitBehindASymmetricNatDialsP2pkitBehindAnotherOverWebRtcThroughTurn() throws Exception {
+    void p2pkitBehindOneSymmetricNatDialsP2pkitBehindAnotherOverWebRtcThroughTurn() throws Exception {
         String turnServer = USER + ":" + PASSWORD + "@" + server();
         int logged = turn.log().length();
         try (NetnsProcess b = node("lan1h1", "listener", relayAddress, "-", "-", turnServer)) {
