@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
@@ -53,7 +54,8 @@ final class TurnClient {
     private final UdpMux mux;
     private final TurnServer server;
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
-    private String realm; // null until the server's first 401; guarded by this
+    private final ReentrantLock lock = new ReentrantLock();
+    private String realm; // null until the server's first 401; guarded by the lock
     private String nonce;
     private byte[] key;
 
@@ -83,11 +85,14 @@ final class TurnClient {
             StunMessage.Builder b = StunMessage.builder(method, tid);
             attributes.accept(b);
             byte[] signingKey;
-            synchronized (this) {
+            lock.lock();
+            try {
                 signingKey = key;
                 if (key != null) {
                     b.username(server.username()).text(StunAttribute.REALM, realm).text(StunAttribute.NONCE, nonce);
                 }
+            } finally {
+                lock.unlock();
             }
             StunMessage r = transact(name, tid, b.encode(signingKey, true), signingKey, deadline);
             if (r.type() == (method | StunMessage.SUCCESS_CLASS)) {
@@ -98,20 +103,26 @@ final class TurnClient {
                 throw refused(name, r, 0, "an answer that is neither success nor error");
             }
             if (code == 401 && signingKey == null && r.realm().isPresent() && r.nonce().isPresent()) {
-                synchronized (this) {
+                lock.lock();
+                try {
                     realm = r.realm().get();
                     nonce = r.nonce().get();
                     key = server.key(realm);
+                } finally {
+                    lock.unlock();
                 }
                 continue; // the challenge: again, with credentials
             }
             if (code == 438 && r.nonce().isPresent() && stale++ < MAX_STALE) {
-                synchronized (this) {
+                lock.lock();
+                try {
                     nonce = r.nonce().get();
                     if (r.realm().isPresent() && !r.realm().get().equals(realm)) {
                         realm = r.realm().get();
                         key = server.key(realm);
                     }
+                } finally {
+                    lock.unlock();
                 }
                 continue;
             }
