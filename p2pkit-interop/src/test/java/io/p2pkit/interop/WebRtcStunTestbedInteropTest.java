@@ -10,7 +10,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 
@@ -35,7 +34,6 @@ class WebRtcStunTestbedInteropTest {
 
     private static NatTestbed tb;
     private static Coturn stun;
-    private static NetnsProcess relay;
     private static String relayAddress;
 
     @BeforeAll
@@ -45,10 +43,7 @@ class WebRtcStunTestbedInteropTest {
         tb = NatTestbed.start(NatVariant.eim(), NatVariant.eim());
         tb.dropUnsolicitedInbound();
         stun = Coturn.startStun(tb, "pub1", NatTestbed.pub1());
-        relay = tb.start("pub1", tb.javaCommand(HolePunchTestbedNode.class.getName(),
-                List.of("relay", "/ip4/11.0.0.2/tcp/4001")));
-        relayAddress = await(relay, "ready", e -> true).strings("addrs").stream().filter(a -> a.contains("/tcp/"))
-                .findFirst().orElseThrow();
+        relayAddress = WebRtcTestbedNode.startRelay(tb, WAIT);
     }
 
     @AfterAll
@@ -85,10 +80,10 @@ class WebRtcStunTestbedInteropTest {
         try (NetnsProcess b = node("lan1h1", "listener", relayAddress, "-")) {
             String bId = await(b, "ready", e -> true).string("peerId");
             try (NetnsProcess a = node("lan2h1", "dialer", relayAddress + "/p2p-circuit/webrtc/p2p/" + bId, "-", "8")) {
-                PeerEvent error = awaitError(a);
+                PeerEvent error = NetnsEvents.awaitError(a, WAIT);
                 assertTrue(error.string("message").contains("ICE found no working candidate pair"), error.toString());
                 assertTrue(error.string("message").contains("192.168.1.11"), "B's host candidate, all A had: " + error);
-                assertTrue(events(a).stream().noneMatch(e -> e.type().equals("connected")), a.output());
+                assertTrue(NetnsEvents.events(a).stream().noneMatch(e -> e.type().equals("connected")), a.output());
             }
         }
     }
@@ -108,18 +103,10 @@ class WebRtcStunTestbedInteropTest {
     }
 
     private static NetnsProcess node(String host, String... args) throws Exception {
-        return tb.start(host, tb.javaCommand(WebRtcTestbedNode.class.getName(), new ArrayList<>(List.of(args))));
-    }
-
-    private static List<PeerEvent> events(NetnsProcess p) {
-        return NetnsEvents.events(p);
+        return WebRtcTestbedNode.start(tb, host, args);
     }
 
     private static PeerEvent await(NetnsProcess p, String type, Predicate<PeerEvent> matches) {
         return NetnsEvents.await(p, type, matches, WAIT);
-    }
-
-    private static PeerEvent awaitError(NetnsProcess p) {
-        return NetnsEvents.awaitError(p, WAIT);
     }
 }

@@ -11,6 +11,8 @@ import io.p2pkit.core.transport.tcp.TcpTransport;
 import io.p2pkit.nat.relay.RelayClient;
 import io.p2pkit.webrtc.transport.WebRtcTransport;
 import io.p2pkit.webrtc.turn.TurnServer;
+import io.p2pkit.testing.netns.NatTestbed;
+import io.p2pkit.testing.netns.NetnsProcess;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -77,6 +79,19 @@ public final class WebRtcTestbedNode {
             System.exit(1);
         }
         System.exit(0);
+    }
+
+    /** Starts this program in {@code host} of {@code tb} with {@code args}. */
+    static NetnsProcess start(NatTestbed tb, String host, String... args) throws IOException {
+        return tb.start(host, tb.javaCommand(WebRtcTestbedNode.class.getName(), new ArrayList<>(List.of(args))));
+    }
+
+    /** Starts {@link HolePunchTestbedNode}'s relay on {@code pub1} and returns its TCP address once it is ready. */
+    static String startRelay(NatTestbed tb, Duration wait) throws IOException {
+        NetnsProcess relay = tb.start("pub1", tb.javaCommand(HolePunchTestbedNode.class.getName(),
+                List.of("relay", "/ip4/11.0.0.2/tcp/4001")));
+        return NetnsEvents.await(relay, "ready", e -> true, wait).strings("addrs").stream()
+                .filter(a -> a.contains("/tcp/")).findFirst().orElseThrow();
     }
 
     /** Ping, identify and a 1 MiB echo on the /webrtc connection {@code c}. */

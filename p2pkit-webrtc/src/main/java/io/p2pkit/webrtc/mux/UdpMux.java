@@ -179,27 +179,8 @@ public final class UdpMux implements AutoCloseable {
      * {@code from} (charged as datagrams that came straight), anything else is dropped.
      */
     public void deliver(byte[] datagram, InetSocketAddress from, UdpRelay via) {
-        if (closed || datagram.length == 0) {
-            return;
-        }
-        int first = datagram[0] & 0xFF;
-        if (StunMessage.isStun(first)) {
-            StunMessage message;
-            try {
-                message = StunMessage.decode(datagram, datagram.length);
-            } catch (DecodeException e) {
-                return;
-            }
-            try {
-                handler.onRelayed(this, message, from, via);
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "STUN handler failed", e);
-            }
-        } else if (first >= 20 && first <= 63) {
-            UdpPeer peer = peers.get(from);
-            if (peer != null) {
-                peer.offer(datagram);
-            }
+        if (!closed && datagram.length > 0) {
+            dispatch(datagram, from, via);
         }
     }
 
@@ -286,11 +267,12 @@ public final class UdpMux implements AutoCloseable {
             if (from == null || !buf.hasRemaining()) {
                 continue;
             }
-            dispatch(Arrays.copyOf(buf.array(), buf.limit()), from);
+            dispatch(Arrays.copyOf(buf.array(), buf.limit()), from, null);
         }
     }
 
-    private void dispatch(byte[] datagram, InetSocketAddress from) {
+    /** Sorts a datagram from {@code from}, which came straight or, when {@code via} is not null, through that relay. */
+    private void dispatch(byte[] datagram, InetSocketAddress from, UdpRelay via) {
         int first = datagram[0] & 0xFF;
         if (StunMessage.isStun(first)) {
             StunMessage message;
@@ -300,7 +282,11 @@ public final class UdpMux implements AutoCloseable {
                 return; // not ours to answer
             }
             try {
-                handler.onStun(this, message, from);
+                if (via == null) {
+                    handler.onStun(this, message, from);
+                } else {
+                    handler.onRelayed(this, message, from, via);
+                }
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "STUN handler failed", e);
             }
@@ -309,7 +295,7 @@ public final class UdpMux implements AutoCloseable {
             if (peer != null) {
                 peer.offer(datagram);
             }
-        } else if (first >= 64 && first <= 79) {
+        } else if (first >= 64 && first <= 79 && via == null) {
             try {
                 handler.onChannelData(this, datagram, from);
             } catch (RuntimeException e) {

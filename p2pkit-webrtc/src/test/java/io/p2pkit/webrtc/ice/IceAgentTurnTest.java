@@ -72,13 +72,7 @@ class IceAgentTurnTest {
                 b.addRemoteCandidate(IceCandidate.relay("1", allocation.relayedAddress(), Optional.empty()));
 
                 Instant deadline = Instant.now().plus(DEADLINE);
-                CompletableFuture<InetSocketAddress> bSelected = CompletableFuture.supplyAsync(() -> {
-                    try {
-                        return b.run(mb, deadline);
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                });
+                CompletableFuture<InetSocketAddress> bSelected = IceAgentTest.runAsync(b, mb, deadline);
                 assertEquals(mb.localAddress().getPort(), a.run(ma, deadline).getPort());
                 assertSame(allocation, a.selectedRelay().orElseThrow(), "a's pair has the relay candidate");
                 assertEquals(allocation.relayedAddress(), bSelected.get(DEADLINE.toSeconds(), TimeUnit.SECONDS),

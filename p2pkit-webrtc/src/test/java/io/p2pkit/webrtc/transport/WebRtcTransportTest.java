@@ -199,6 +199,13 @@ class WebRtcTransportTest {
         }
     }
 
+    /** {@code b} listens on /webrtc through {@code r}, and {@code a} dials it there. */
+    private static Connection listenAndDial(Host r, Host b, Host a) throws IOException {
+        b.listen(circuit(r));
+        b.listen(Multiaddr.parse("/webrtc"));
+        return a.connect(circuit(r).encapsulate("/webrtc/p2p/" + b.peerId()));
+    }
+
     /** {@code b}, listening through {@code r}, answers an offer with no candidates that {@code a} sends by hand. */
     private static SessionDescription answerToABareOffer(Host r, Host a, Host b) throws IOException {
         b.listen(circuit(r));
@@ -275,9 +282,7 @@ class WebRtcTransportTest {
         int logged = turn().log().length();
         Host b = peer(viaTurn);
         Host a = peer(viaTurn);
-        b.listen(circuit(r));
-        b.listen(Multiaddr.parse("/webrtc"));
-        Connection c = a.connect(circuit(r).encapsulate("/webrtc/p2p/" + b.peerId()));
+        Connection c = listenAndDial(r, b, a);
         assertEquals(WebRtcTransport.PROTOCOL, c.security());
         assertFalse(c.isLimited());
         byte[] data = new byte[256 << 10];
@@ -300,9 +305,7 @@ class WebRtcTransportTest {
         int logged = turn().log().length();
         Host b = peer(withTurn);
         Host a = peer(withTurn);
-        b.listen(circuit(r));
-        b.listen(Multiaddr.parse("/webrtc"));
-        Connection c = a.connect(circuit(r).encapsulate("/webrtc/p2p/" + b.peerId()));
+        Connection c = listenAndDial(r, b, a);
         assertEquals(WebRtcTransport.PROTOCOL, c.security());
         byte[] data = {9, 8, 7};
         assertArrayEquals(data, WebRtcDirectHostTest.echo(a, new PeerInfo(b.peerId(), List.of()), data));
@@ -333,9 +336,7 @@ class WebRtcTransportTest {
         try (TestStunServer stun = TestStunServer.start((request, from, n) -> TestStunServer.success(request, from))) {
             Host b = peer(WebRtcTransport.Config.defaults().withStunServers(List.of(stun.address())));
             Host a = peer(WebRtcTransport.Config.defaults().withStunServers(List.of(stun.address())));
-            b.listen(circuit(r));
-            b.listen(Multiaddr.parse("/webrtc"));
-            Connection c = a.connect(circuit(r).encapsulate("/webrtc/p2p/" + b.peerId()));
+            Connection c = listenAndDial(r, b, a);
             assertEquals(WebRtcTransport.PROTOCOL, c.security());
             assertFalse(c.isLimited());
             assertTrue(stun.requests() >= 2, "both sides asked the STUN server: " + stun.requests());
