@@ -14,7 +14,7 @@ module io.p2pkit.node {
     requires transitive io.p2pkit.ipfs;
     requires io.p2pkit.quic;
     requires io.p2pkit.websocket;
-    requires io.p2pkit.webrtc;
+    requires transitive io.p2pkit.webrtc; // NodeConfig.WebRtc holds its TurnServer
     requires io.p2pkit.webtransport;
     requires info.picocli;
     requires jdk.httpserver;    // the metrics endpoint

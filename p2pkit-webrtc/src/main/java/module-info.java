@@ -1,7 +1,7 @@
 /**
  * Transports a browser can dial: WebRTC-direct (ICE-lite, DTLS 1.2, SCTP data channels, Noise over
  * the first channel), browser-to-browser WebRTC ({@code /webrtc}: SDP over a relayed connection,
- * full ICE) and WebTransport. docs/WEBRTC.md describes them.
+ * full ICE, with a TURN client for relay candidates) and WebTransport. docs/WEBRTC.md describes them.
  */
 module io.p2pkit.webrtc {
     requires transitive io.p2pkit.core;
@@ -20,4 +20,5 @@ module io.p2pkit.webrtc {
     exports io.p2pkit.webrtc.signaling;
     exports io.p2pkit.webrtc.stun;
     exports io.p2pkit.webrtc.transport;
+    exports io.p2pkit.webrtc.turn;
 }

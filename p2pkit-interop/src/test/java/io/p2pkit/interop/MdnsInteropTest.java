@@ -1,6 +1,5 @@
 package io.p2pkit.interop;
 
-import io.p2pkit.testing.Await;
 import io.p2pkit.testing.Prerequisites;
 import io.p2pkit.testing.netns.BridgedLan;
 import io.p2pkit.testing.netns.NetnsProcess;
@@ -14,9 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -94,11 +91,11 @@ class MdnsInteropTest {
     private static void theyFindP2pkit(Implementation impl, boolean v6) throws Exception {
         int port = NEXT_PORT.getAndIncrement();
         try (NetnsProcess p2pkit = p2pkit(1, v6, port); NetnsProcess them = peer(impl, 2, v6, port)) {
-            String id = await(p2pkit, "ready", e -> true).string("peerId");
-            await(them, "pinged", e -> e.string("peer").equals(id));
+            String id = NetnsEvents.await(p2pkit, "ready", e -> true, WAIT).string("peerId");
+            NetnsEvents.await(them, "pinged", e -> e.string("peer").equals(id), WAIT);
             String at = (v6 ? "/ip6/" + BridgedLan.ipv6(1) : "/ip4/" + BridgedLan.ipv4(1)) + "/tcp/" + port;
-            assertTrue(events(them).stream().anyMatch(e -> e.type().equals("discovered") && e.string("peer").equals(id)
-                    && e.toString().contains(at)), () -> impl + " did not report " + at + ":\n" + them.output());
+            assertTrue(NetnsEvents.events(them).stream().anyMatch(e -> e.type().equals("discovered")
+                    && e.string("peer").equals(id) && e.toString().contains(at)), () -> impl + " did not report " + at + ":\n" + them.output());
         }
     }
 
@@ -107,11 +104,11 @@ class MdnsInteropTest {
     private static void p2pkitFindsThem(Implementation impl, boolean v6) throws Exception {
         int port = NEXT_PORT.getAndIncrement();
         try (NetnsProcess them = peer(impl, 1, v6, port); NetnsProcess p2pkit = p2pkit(2, v6, port)) {
-            String id = await(them, "listening", e -> true).string("peer");
+            String id = NetnsEvents.await(them, "listening", e -> true, WAIT).string("peer");
             String at = (v6 ? "/ip6/" + BridgedLan.ipv6(1) : "/ip4/" + BridgedLan.ipv4(1)) + "/tcp/" + port;
             // rust answers once per interface address, each time with that address's listen addresses only
-            await(p2pkit, "found", e -> e.string("peer").equals(id) && e.strings("addrs").contains(at));
-            await(p2pkit, "pinged", e -> e.string("peer").equals(id));
+            NetnsEvents.await(p2pkit, "found", e -> e.string("peer").equals(id) && e.strings("addrs").contains(at), WAIT);
+            NetnsEvents.await(p2pkit, "pinged", e -> e.string("peer").equals(id), WAIT);
         }
     }
 
@@ -130,26 +127,5 @@ class MdnsInteropTest {
             cmd.add("--ipv6");
         }
         return lan.start(h, cmd);
-    }
-
-    private static List<PeerEvent> events(NetnsProcess p) {
-        return p.output().lines().filter(l -> l.startsWith("{")).map(PeerEvent::parse).toList();
-    }
-
-    private static PeerEvent await(NetnsProcess p, String type, Predicate<PeerEvent> matches) {
-        try {
-            Await.until(type, () -> find(p, type, matches).isPresent(), WAIT);
-        } catch (AssertionError e) {
-            throw new AssertionError("no matching \"" + type + "\" event from " + p + ":\n" + p.output(), e);
-        }
-        return find(p, type, matches).orElseThrow();
-    }
-
-    private static Optional<PeerEvent> find(NetnsProcess p, String type, Predicate<PeerEvent> matches) {
-        List<PeerEvent> events = events(p);
-        if (events.stream().anyMatch(e -> e.type().equals("error"))) {
-            throw new AssertionError("error from " + p + ":\n" + p.output());
-        }
-        return events.stream().filter(e -> e.type().equals(type) && matches.test(e)).findFirst();
     }
 }

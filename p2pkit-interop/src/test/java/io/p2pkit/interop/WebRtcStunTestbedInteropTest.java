@@ -1,6 +1,5 @@
 package io.p2pkit.interop;
 
-import io.p2pkit.testing.Await;
 import io.p2pkit.testing.netns.Coturn;
 import io.p2pkit.testing.netns.NatTestbed;
 import io.p2pkit.testing.netns.NatVariant;
@@ -11,9 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -37,7 +34,6 @@ class WebRtcStunTestbedInteropTest {
 
     private static NatTestbed tb;
     private static Coturn stun;
-    private static NetnsProcess relay;
     private static String relayAddress;
 
     @BeforeAll
@@ -47,10 +43,7 @@ class WebRtcStunTestbedInteropTest {
         tb = NatTestbed.start(NatVariant.eim(), NatVariant.eim());
         tb.dropUnsolicitedInbound();
         stun = Coturn.startStun(tb, "pub1", NatTestbed.pub1());
-        relay = tb.start("pub1", tb.javaCommand(HolePunchTestbedNode.class.getName(),
-                List.of("relay", "/ip4/11.0.0.2/tcp/4001")));
-        relayAddress = await(relay, "ready", e -> true).strings("addrs").stream().filter(a -> a.contains("/tcp/"))
-                .findFirst().orElseThrow();
+        relayAddress = WebRtcTestbedNode.startRelay(tb, WAIT);
     }
 
     @AfterAll
@@ -87,10 +80,10 @@ class WebRtcStunTestbedInteropTest {
         try (NetnsProcess b = node("lan1h1", "listener", relayAddress, "-")) {
             String bId = await(b, "ready", e -> true).string("peerId");
             try (NetnsProcess a = node("lan2h1", "dialer", relayAddress + "/p2p-circuit/webrtc/p2p/" + bId, "-", "8")) {
-                PeerEvent error = awaitError(a);
+                PeerEvent error = NetnsEvents.awaitError(a, WAIT);
                 assertTrue(error.string("message").contains("ICE found no working candidate pair"), error.toString());
                 assertTrue(error.string("message").contains("192.168.1.11"), "B's host candidate, all A had: " + error);
-                assertTrue(events(a).stream().noneMatch(e -> e.type().equals("connected")), a.output());
+                assertTrue(NetnsEvents.events(a).stream().noneMatch(e -> e.type().equals("connected")), a.output());
             }
         }
     }
@@ -110,32 +103,10 @@ class WebRtcStunTestbedInteropTest {
     }
 
     private static NetnsProcess node(String host, String... args) throws Exception {
-        return tb.start(host, tb.javaCommand(WebRtcTestbedNode.class.getName(), new ArrayList<>(List.of(args))));
+        return WebRtcTestbedNode.start(tb, host, args);
     }
 
-    /** The events of the lines written to the end (a line may be read half-written). */
-    private static List<PeerEvent> events(NetnsProcess p) {
-        String out = p.output();
-        return out.substring(0, out.lastIndexOf('\n') + 1).lines().filter(l -> l.startsWith("{")).map(PeerEvent::parse)
-                .toList();
-    }
-
-    /** The first event of {@code type} that {@code matches}; an error event fails at once. */
     private static PeerEvent await(NetnsProcess p, String type, Predicate<PeerEvent> matches) {
-        Await.until(type + " from " + p, () -> find(p, type, matches).isPresent(), WAIT);
-        return find(p, type, matches).orElseThrow();
-    }
-
-    private static Optional<PeerEvent> find(NetnsProcess p, String type, Predicate<PeerEvent> matches) {
-        List<PeerEvent> events = events(p);
-        if (events.stream().anyMatch(e -> e.type().equals("error"))) {
-            throw new AssertionError("error from " + p + ":\n" + p.output());
-        }
-        return events.stream().filter(e -> e.type().equals(type) && matches.test(e)).findFirst();
-    }
-
-    private static PeerEvent awaitError(NetnsProcess p) {
-        Await.until("an error from " + p, () -> events(p).stream().anyMatch(e -> e.type().equals("error")), WAIT);
-        return events(p).stream().filter(e -> e.type().equals("error")).findFirst().orElseThrow();
+        return NetnsEvents.await(p, type, matches, WAIT);
     }
 }

@@ -175,7 +175,7 @@ public final class Node implements Closeable {
                 WebRtcTransport.Config defaults = WebRtcTransport.Config.defaults();
                 WebRtcTransport.attach(host, new WebRtcTransport.Config(w.maxConnections(), w.maxHandshakes(),
                         defaults.handshakeTimeout(), defaults.acceptBacklog(), w.hostCandidates(), defaults.sctp(),
-                        w.stunServers()));
+                        w.stunServers(), w.turnServers(), false));
             }
             if (config.rendezvousServer().isPresent()) {
                 RendezvousStore store = RendezvousStore.open(config.rendezvousServer().get());

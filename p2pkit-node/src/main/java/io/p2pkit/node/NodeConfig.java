@@ -33,6 +33,7 @@ import io.p2pkit.pubsub.gossip.GossipRouter;
 import io.p2pkit.pubsub.score.ScoreFile;
 import io.p2pkit.quic.QuicTransport;
 import io.p2pkit.webrtc.transport.WebRtcDirectTransport;
+import io.p2pkit.webrtc.turn.TurnServer;
 import io.p2pkit.webtransport.WebTransportTransport;
 import io.p2pkit.websocket.WebSocketConfig;
 import io.p2pkit.websocket.WebSocketTransport;
@@ -553,9 +554,11 @@ public final class NodeConfig {
     /**
      * Browser-to-browser WebRTC ({@code /webrtc}, libp2p's {@code webrtc.md}): SDP and ICE candidates
      * go over {@code /webrtc-signaling/0.0.1} on a relayed connection, then ICE, DTLS and SCTP run
-     * directly between the two peers, as between js-libp2p browser nodes. The candidates are host
+     * between the two peers (directly, or through a TURN server), as between js-libp2p browser nodes. The candidates are host
      * candidates on {@code hostCandidates} and, with {@code stunServers}, server-reflexive ones (the
-     * address a STUN server saw, which gets through endpoint-independent NATs); there is no TURN.
+     * address a STUN server saw, which gets through endpoint-independent NATs) and, with
+     * {@code turnServers}, relay candidates on TURN allocations, which get through any NAT that lets
+     * UDP out (symmetric ones too), the data then going through the TURN server.
      *
      * <pre>{@code
      * NodeConfig.builder()
@@ -575,13 +578,23 @@ public final class NodeConfig {
      * @param stunServers    STUN servers (IPv4 addresses and ports, at most four) each connection asks
      *                       for its server-reflexive candidate before writing its SDP; none by
      *                       default: the node never contacts a STUN server unless told to
+     * @param turnServers    TURN servers (IPv4, UDP, long-term credentials; at most four, at
+     *                       distinct addresses) on which each connection allocates a relay candidate;
+     *                       none by default: the node never contacts a TURN server unless told to
      */
     public record WebRtc(List<java.net.InetAddress> hostCandidates, int maxConnections, int maxHandshakes,
-                         List<java.net.InetSocketAddress> stunServers) {
-        /** Copies the lists and checks the bounds and that the candidates and STUN servers are IPv4. */
+                         List<java.net.InetSocketAddress> stunServers, List<TurnServer> turnServers) {
+        /** Copies the lists and checks the bounds, that the candidates and servers are IPv4, and the TURN servers distinct. */
         public WebRtc {
             hostCandidates = List.copyOf(hostCandidates);
             stunServers = List.copyOf(stunServers);
+            turnServers = List.copyOf(turnServers);
+            if (turnServers.size() > 4) {
+                throw new IllegalArgumentException("/webrtc: at most four TURN servers");
+            }
+            if (turnServers.stream().map(TurnServer::address).distinct().count() < turnServers.size()) {
+                throw new IllegalArgumentException("/webrtc: one allocation per TURN server address: " + turnServers);
+            }
             if (stunServers.size() > 4) {
                 throw new IllegalArgumentException("/webrtc: at most four STUN servers");
             }
@@ -600,9 +613,15 @@ public final class NodeConfig {
             }
         }
 
-        /** The machine's addresses as candidates, 256 connections, 16 handshakes at once, no STUN server. */
+        /** A configuration without TURN servers. */
+        public WebRtc(List<java.net.InetAddress> hostCandidates, int maxConnections, int maxHandshakes,
+                      List<java.net.InetSocketAddress> stunServers) {
+            this(hostCandidates, maxConnections, maxHandshakes, stunServers, List.of());
+        }
+
+        /** The machine's addresses as candidates, 256 connections, 16 handshakes at once, no STUN or TURN server. */
         public static WebRtc defaults() {
-            return new WebRtc(List.of(), 256, 16, List.of());
+            return new WebRtc(List.of(), 256, 16, List.of(), List.of());
         }
 
         /** The defaults with loopback candidates only: for peers on this machine (tests, a local browser). */
@@ -616,12 +635,17 @@ public final class NodeConfig {
 
         /** The same with these host candidate addresses. */
         public WebRtc withHostCandidates(List<java.net.InetAddress> addresses) {
-            return new WebRtc(addresses, maxConnections, maxHandshakes, stunServers);
+            return new WebRtc(addresses, maxConnections, maxHandshakes, stunServers, turnServers);
         }
 
         /** The same with these STUN servers for server-reflexive candidates. */
         public WebRtc withStunServers(List<java.net.InetSocketAddress> servers) {
-            return new WebRtc(hostCandidates, maxConnections, maxHandshakes, servers);
+            return new WebRtc(hostCandidates, maxConnections, maxHandshakes, servers, turnServers);
+        }
+
+        /** The same with these TURN servers for relay candidates. */
+        public WebRtc withTurnServers(List<TurnServer> servers) {
+            return new WebRtc(hostCandidates, maxConnections, maxHandshakes, stunServers, servers);
         }
     }
 

@@ -79,6 +79,22 @@ class NodeWebRtcTest {
     }
 
     @Test
+    void noTurnServerUnlessGivenAndAtMostFourAtDistinctAddresses() throws Exception {
+        assertEquals(List.of(), NodeConfig.WebRtc.defaults().turnServers(), "never a TURN server by default");
+        java.net.InetSocketAddress at = new java.net.InetSocketAddress(
+                java.net.InetAddress.getByAddress(new byte[]{11, 0, 0, 2}), 3478);
+        io.p2pkit.webrtc.turn.TurnServer turn = new io.p2pkit.webrtc.turn.TurnServer(at, "alice", "s3cret");
+        NodeConfig.WebRtc w = NodeConfig.WebRtc.loopback().withStunServers(List.of(at)).withTurnServers(List.of(turn));
+        assertEquals(List.of(turn), NodeConfig.builder().webRtc(w).build().webRtc().orElseThrow().turnServers());
+        assertEquals(List.of(at), w.stunServers(), "the other settings kept");
+        assertFalse(w.toString().contains("s3cret"), "printed without the password: " + w);
+        assertThrows(IllegalArgumentException.class, () -> w.withTurnServers(List.of(turn,
+                new io.p2pkit.webrtc.turn.TurnServer(at, "bob", "other"))), "two allocations from one socket on one server");
+        assertThrows(IllegalArgumentException.class, () -> w.withTurnServers(java.util.stream.IntStream.range(1, 6)
+                .mapToObj(i -> io.p2pkit.webrtc.turn.TurnServer.parse("a:b@11.0.0." + i + ":3478")).toList()), "five");
+    }
+
+    @Test
     void aPrivateNetworkTurnsItOffAndRefusesItsAddress() {
         PreSharedKey key = PreSharedKey.generate();
         NodeConfig c = NodeConfig.builder().privateNetwork(key).webRtc(NodeConfig.WebRtc.defaults()).build();

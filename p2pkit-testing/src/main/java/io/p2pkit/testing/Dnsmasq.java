@@ -1,10 +1,8 @@
 package io.p2pkit.testing;
 
 import java.io.IOException;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,7 +41,7 @@ public final class Dnsmasq implements AutoCloseable {
      */
     public static Dnsmasq start(List<String> records) throws IOException, InterruptedException {
         Path bin = binary().orElseThrow(() -> new IOException("dnsmasq is not installed"));
-        int port = freePort();
+        int port = LoopbackPorts.free();
         List<String> cmd = new ArrayList<>(List.of(bin.toString(), "--keep-in-foreground", "--no-resolv", "--no-hosts",
                 "--conf-file=/dev/null", "--pid-file=", "--bind-interfaces", "--listen-address=127.0.0.1",
                 "--port=" + port, "--user=" + System.getProperty("user.name"), "--cache-size=0", "--log-facility=-"));
@@ -81,20 +79,5 @@ public final class Dnsmasq implements AutoCloseable {
         if (!process.waitFor(5, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
         }
-    }
-
-    /** A loopback port free for both UDP and TCP at the time of the call. */
-    private static int freePort() throws IOException {
-        for (int i = 0; i < 20; i++) {
-            try (DatagramSocket udp = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-                int port = udp.getLocalPort();
-                try (ServerSocket tcp = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-                    return port;
-                } catch (IOException taken) {
-                    // try another
-                }
-            }
-        }
-        throw new IOException("no free port for dnsmasq");
     }
 }

@@ -5,6 +5,7 @@ import io.p2pkit.core.resource.ConnectionSpan;
 import io.p2pkit.core.resource.MemoryScope;
 import io.p2pkit.webrtc.mux.UdpMux;
 import io.p2pkit.webrtc.mux.UdpPeer;
+import io.p2pkit.webrtc.mux.UdpRelay;
 import org.bouncycastle.tls.DTLSClientProtocol;
 import org.bouncycastle.tls.DTLSServerProtocol;
 import org.bouncycastle.tls.DTLSTransport;
@@ -43,8 +44,20 @@ public final class WebRtcPeerDtls {
                                             WebRtcCertificate certificate, Multihash expected, Duration timeout,
                                             MemoryScope memory, ConnectionSpan span)
             throws IOException {
+        return handshake(mux, remote, null, client, certificate, expected, timeout, memory, span);
+    }
+
+    /**
+     * As {@link #handshake(UdpMux, InetSocketAddress, boolean, WebRtcCertificate, Multihash,
+     * Duration, MemoryScope, ConnectionSpan)}, with every datagram to {@code remote} going through
+     * {@code via} (the TURN allocation of the selected pair's relay candidate) when it is not null.
+     */
+    public static DtlsAssociation handshake(UdpMux mux, InetSocketAddress remote, UdpRelay via, boolean client,
+                                            WebRtcCertificate certificate, Multihash expected, Duration timeout,
+                                            MemoryScope memory, ConnectionSpan span)
+            throws IOException {
         try {
-            UdpPeer peer = mux.register(remote, memory).orElseThrow(() -> new IOException("the socket closed"));
+            UdpPeer peer = mux.register(remote, memory, via).orElseThrow(() -> new IOException("the socket closed"));
             int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
             DTLSTransport transport;
             if (client) {

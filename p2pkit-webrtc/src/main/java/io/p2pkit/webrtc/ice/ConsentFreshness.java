@@ -1,6 +1,7 @@
 package io.p2pkit.webrtc.ice;
 
 import io.p2pkit.webrtc.mux.UdpMux;
+import io.p2pkit.webrtc.mux.UdpRelay;
 import io.p2pkit.webrtc.stun.StunMessage;
 
 import java.io.IOException;
@@ -15,7 +16,9 @@ import java.util.function.Function;
  * remote every {@link #INTERVAL} or so, randomized to 0.8–1.2 of it so that many connections do
  * not check in step (RFC 7675 §5.1). An answer to any of the latest checks renews consent; when
  * none came for the expiry (RFC 7675: 30 s) consent has expired, and the mux, with the connection
- * on it, is closed. The checks also keep NAT bindings on the path open while no data flows.
+ * on it, is closed. The checks also keep NAT bindings on the path open while no data flows. On a
+ * pair whose local candidate is a relay's, the checks go through that relay (they keep its
+ * permission and channel in use too).
  */
 final class ConsentFreshness {
     /** The base interval between checks (RFC 7675 §5.1: 5 s, randomized). */
@@ -28,13 +31,20 @@ final class ConsentFreshness {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final InetSocketAddress remote;
+    private final UdpRelay via; // null: straight from the socket
     /** Transaction ids of the latest checks (newest last). */
     private final ConcurrentLinkedDeque<byte[]> checks = new ConcurrentLinkedDeque<>();
     /** When the remote last answered (System.nanoTime), or when this began. */
     private volatile long lastAnswer = System.nanoTime();
 
     ConsentFreshness(InetSocketAddress remote) {
+        this(remote, null);
+    }
+
+    /** Consent to send to {@code remote} through {@code via} (a TURN allocation), or straight when it is null. */
+    ConsentFreshness(InetSocketAddress remote, UdpRelay via) {
         this.remote = remote;
+        this.via = via;
     }
 
     /**
@@ -60,7 +70,11 @@ final class ConsentFreshness {
                         checks.pollFirst();
                     }
                     byte[] packet = request.apply(tid);
-                    mux.send(packet, 0, packet.length, remote);
+                    if (via != null) {
+                        via.send(packet, 0, packet.length, remote);
+                    } else {
+                        mux.send(packet, 0, packet.length, remote);
+                    }
                 } catch (InterruptedException | IOException e) {
                     return; // interrupted, or the mux closed
                 }

@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * One UDP socket shared by many WebRTC peers. A virtual thread reads it with blocking I/O and
  * sorts each datagram by its first byte (RFC 7983): STUN (0..3) goes to the {@link StunHandler},
  * DTLS (20..63) to the bounded queue of the {@link UdpPeer} registered for the sender's address;
- * DTLS from an unregistered address and everything else (RTP, TURN channels) is dropped. Peers
+ * DTLS from an unregistered address and RTP are dropped; TURN channel data (64..79) goes to the
+ * handler too, which drops it unless it holds a TURN allocation. Peers
  * are registered only by the owner (after ICE accepted them) and their number is capped, so a
  * flood of datagrams from new addresses creates no state; queued datagrams are capped per peer
  * and, at {@link #MAX_QUEUED_BYTES}, for the whole mux, and charged to each peer's memory scope
@@ -33,6 +34,17 @@ public final class UdpMux implements AutoCloseable {
     public interface StunHandler {
         /** Called for each well-formed STUN message; must not block for long. */
         void onStun(UdpMux mux, StunMessage message, InetSocketAddress from);
+
+        /**
+         * Called for a STUN message that {@code from} sent to a relay of ours and the relay handed
+         * on with {@link #deliver}; dropped unless overridden.
+         */
+        default void onRelayed(UdpMux mux, StunMessage message, InetSocketAddress from, UdpRelay via) {
+        }
+
+        /** Called for each datagram whose first byte is a TURN channel's (64..79); dropped unless overridden. */
+        default void onChannelData(UdpMux mux, byte[] datagram, InetSocketAddress from) {
+        }
     }
 
     /** Largest datagram read; anything longer is cut and then fails DTLS or STUN checks. */
@@ -50,6 +62,8 @@ public final class UdpMux implements AutoCloseable {
     private final AtomicInteger peerCount = new AtomicInteger();
     private final AtomicLong queuedBytes = new AtomicLong();
     private final Thread reader;
+    private final java.util.List<Runnable> beforeClose = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean closed;
 
     private UdpMux(DatagramChannel channel, StunHandler handler, int maxPeers, int queueCapacity) {
@@ -113,6 +127,15 @@ public final class UdpMux implements AutoCloseable {
      * when the mux is closed or already holds its maximum of peers.
      */
     public Optional<UdpPeer> register(InetSocketAddress remote, MemoryScope memory) {
+        return register(remote, memory, null);
+    }
+
+    /**
+     * Registers a peer as {@link #register(InetSocketAddress, MemoryScope)} does, whose datagrams
+     * go out through {@code via} (a TURN allocation) instead of straight from the socket when it is
+     * not null. What it receives comes either way: straight, or handed on with {@link #deliver}.
+     */
+    public Optional<UdpPeer> register(InetSocketAddress remote, MemoryScope memory, UdpRelay via) {
         if (closed) {
             return Optional.empty();
         }
@@ -124,7 +147,7 @@ public final class UdpMux implements AutoCloseable {
             peerCount.decrementAndGet();
             return Optional.empty();
         }
-        UdpPeer created = new UdpPeer(this, remote, queueCapacity, memory);
+        UdpPeer created = new UdpPeer(this, remote, queueCapacity, memory, via);
         UdpPeer raced = peers.putIfAbsent(remote, created);
         if (raced != null) {
             peerCount.decrementAndGet();
@@ -148,6 +171,29 @@ public final class UdpMux implements AutoCloseable {
             throw new ClosedChannelException();
         }
         channel.send(ByteBuffer.wrap(data, offset, length), to);
+    }
+
+    /**
+     * Handles a datagram that {@code from} sent to a relay of ours, which the relay hands on: STUN
+     * goes to the handler's {@link StunHandler#onRelayed}, DTLS to the peer registered for
+     * {@code from} (charged as datagrams that came straight), anything else is dropped.
+     */
+    public void deliver(byte[] datagram, InetSocketAddress from, UdpRelay via) {
+        if (!closed && datagram.length > 0) {
+            dispatch(datagram, from, via);
+        }
+    }
+
+    /**
+     * Runs {@code action} when {@link #close()} is first called, before the socket closes (a TURN
+     * allocation says goodbye to its server from it); false, and nothing kept, when closing began already.
+     */
+    public boolean beforeClose(Runnable action) {
+        if (closing.get()) {
+            return false;
+        }
+        beforeClose.add(action);
+        return true;
     }
 
     /** How many datagram bytes wait in peers' queues. */
@@ -179,11 +225,18 @@ public final class UdpMux implements AutoCloseable {
         return closed;
     }
 
-    /** Closes the socket and every peer. */
+    /** Runs the {@link #beforeClose} actions, then closes the socket and every peer. */
     @Override
     public void close() {
-        if (closed) {
+        if (!closing.compareAndSet(false, true)) {
             return;
+        }
+        for (Runnable action : beforeClose) {
+            try {
+                action.run();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, "an action before closing the UDP socket failed", e);
+            }
         }
         closed = true;
         try {
@@ -214,11 +267,12 @@ public final class UdpMux implements AutoCloseable {
             if (from == null || !buf.hasRemaining()) {
                 continue;
             }
-            dispatch(Arrays.copyOf(buf.array(), buf.limit()), from);
+            dispatch(Arrays.copyOf(buf.array(), buf.limit()), from, null);
         }
     }
 
-    private void dispatch(byte[] datagram, InetSocketAddress from) {
+    /** Sorts a datagram from {@code from}, which came straight or, when {@code via} is not null, through that relay. */
+    private void dispatch(byte[] datagram, InetSocketAddress from, UdpRelay via) {
         int first = datagram[0] & 0xFF;
         if (StunMessage.isStun(first)) {
             StunMessage message;
@@ -228,7 +282,11 @@ public final class UdpMux implements AutoCloseable {
                 return; // not ours to answer
             }
             try {
-                handler.onStun(this, message, from);
+                if (via == null) {
+                    handler.onStun(this, message, from);
+                } else {
+                    handler.onRelayed(this, message, from, via);
+                }
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "STUN handler failed", e);
             }
@@ -236,6 +294,12 @@ public final class UdpMux implements AutoCloseable {
             UdpPeer peer = peers.get(from);
             if (peer != null) {
                 peer.offer(datagram);
+            }
+        } else if (first >= 64 && first <= 79 && via == null) {
+            try {
+                handler.onChannelData(this, datagram, from);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "TURN channel handler failed", e);
             }
         }
     }

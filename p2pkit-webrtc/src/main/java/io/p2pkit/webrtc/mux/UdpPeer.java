@@ -28,14 +28,19 @@ public final class UdpPeer implements DatagramTransport {
     private final UdpMux mux;
     private final InetSocketAddress remote;
     private final BlockingQueue<byte[]> queue;
+    /** What a TURN Send indication adds around a datagram (header, XOR-PEER-ADDRESS, DATA's header, FINGERPRINT). */
+    static final int RELAY_OVERHEAD = 20 + 12 + 4 + 8;
+
     private final MemoryScope memory;
+    private final UdpRelay via; // null: straight from the socket
     private volatile boolean closed;
 
-    UdpPeer(UdpMux mux, InetSocketAddress remote, int capacity, MemoryScope memory) {
+    UdpPeer(UdpMux mux, InetSocketAddress remote, int capacity, MemoryScope memory, UdpRelay via) {
         this.mux = mux;
         this.remote = remote;
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.memory = memory;
+        this.via = via;
     }
 
     /** The remote address. */
@@ -76,9 +81,10 @@ public final class UdpPeer implements DatagramTransport {
         return UdpMux.MAX_DATAGRAM;
     }
 
+    /** {@link #SEND_LIMIT}, less what a relay wraps around each datagram when this peer is reached through one. */
     @Override
     public int getSendLimit() {
-        return SEND_LIMIT;
+        return via == null ? SEND_LIMIT : SEND_LIMIT - RELAY_OVERHEAD;
     }
 
     /** Waits up to {@code waitMillis} for a datagram; -1 when none came, an exception once closed. */
@@ -112,7 +118,11 @@ public final class UdpPeer implements DatagramTransport {
         if (closed) {
             throw new ClosedChannelException();
         }
-        mux.send(buf, off, len, remote);
+        if (via != null) {
+            via.send(buf, off, len, remote);
+        } else {
+            mux.send(buf, off, len, remote);
+        }
     }
 
     /** Whether this peer was closed. */

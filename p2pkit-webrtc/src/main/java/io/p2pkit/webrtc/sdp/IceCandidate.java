@@ -20,8 +20,9 @@ import java.util.regex.Pattern;
  * @param priority   the candidate's priority
  * @param address    the IP address and UDP port
  * @param type       host, srflx, prflx or relay
- * @param related    {@code raddr}/{@code rport}: a reflexive candidate's base (empty for a host
- *                   candidate, and when the line names none or hides it behind a name)
+ * @param related    {@code raddr}/{@code rport}: a reflexive candidate's base or a relay
+ *                   candidate's mapped address (empty for a host candidate, and when the line
+ *                   names none or hides it behind a name or 0.0.0.0)
  */
 public record IceCandidate(String foundation, int component, long priority, InetSocketAddress address, String type,
                            Optional<InetSocketAddress> related) {
@@ -33,6 +34,7 @@ public record IceCandidate(String foundation, int component, long priority, Inet
     private static final Pattern FOUNDATION = Pattern.compile("[A-Za-z0-9+/]{1,32}");
     /** A candidate type: a token (RFC 8839 §5.1), so that writing it back gives the same line. */
     private static final Pattern TYPE = Pattern.compile("[A-Za-z0-9\\-]{1,32}");
+    private static final InetAddress ANY = ipLiteral("0.0.0.0").orElseThrow(); // after the patterns it uses
 
     /** A host candidate for component 1 with RFC 8445's recommended host priority. */
     public static IceCandidate host(String foundation, InetSocketAddress address) {
@@ -45,6 +47,17 @@ public record IceCandidate(String foundation, int component, long priority, Inet
      */
     public static IceCandidate serverReflexive(String foundation, InetSocketAddress mapped, InetSocketAddress base) {
         return new IceCandidate(foundation, 1, priority(100), mapped, "srflx", Optional.of(base));
+    }
+
+    /**
+     * A relay candidate for component 1 (RFC 8445 §5.1.1.2): the address a TURN server allocated,
+     * with type preference 0 (RFC 8445 §5.1.2.2) so that every direct pair ranks above it, and the
+     * allocation's mapped address as {@code raddr}/{@code rport} (empty: written as 0.0.0.0 0,
+     * as browsers hide it).
+     */
+    public static IceCandidate relay(String foundation, InetSocketAddress relayed, Optional<InetSocketAddress> mapped) {
+        return new IceCandidate(foundation, 1, priority(0), relayed, "relay",
+                Optional.of(mapped.orElse(new InetSocketAddress(ANY, 0))));
     }
 
     /** RFC 8445 §5.1.2.1's priority for component 1 with this type preference and the highest local preference. */

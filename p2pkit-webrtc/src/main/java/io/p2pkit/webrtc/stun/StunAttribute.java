@@ -15,6 +15,22 @@ public record StunAttribute(int type, byte[] value) {
     public static final int MESSAGE_INTEGRITY = 0x0008;
     /** ERROR-CODE (RFC 8489 §14.8). */
     public static final int ERROR_CODE = 0x0009;
+    /** CHANNEL-NUMBER (RFC 8656 §18.1): a TURN channel (0x4000..0x4FFF) and two reserved bytes. */
+    public static final int CHANNEL_NUMBER = 0x000C;
+    /** LIFETIME (RFC 8656 §18.2): seconds an allocation lasts without a refresh. */
+    public static final int LIFETIME = 0x000D;
+    /** XOR-PEER-ADDRESS (RFC 8656 §18.3): a peer's address, encoded as XOR-MAPPED-ADDRESS. */
+    public static final int XOR_PEER_ADDRESS = 0x0012;
+    /** DATA (RFC 8656 §18.4): the datagram a Send or Data indication carries. */
+    public static final int DATA = 0x0013;
+    /** REALM (RFC 8489 §14.9): the long-term credentials' realm. */
+    public static final int REALM = 0x0014;
+    /** NONCE (RFC 8489 §14.10): the server's nonce, echoed in authenticated requests. */
+    public static final int NONCE = 0x0015;
+    /** XOR-RELAYED-ADDRESS (RFC 8656 §18.5): the address a TURN server allocated for us. */
+    public static final int XOR_RELAYED_ADDRESS = 0x0016;
+    /** REQUESTED-TRANSPORT (RFC 8656 §18.7): the relay's transport protocol (17, UDP). */
+    public static final int REQUESTED_TRANSPORT = 0x0019;
     /** XOR-MAPPED-ADDRESS (RFC 8489 §14.2). */
     public static final int XOR_MAPPED_ADDRESS = 0x0020;
     /** PRIORITY (RFC 8445 §16.1). */

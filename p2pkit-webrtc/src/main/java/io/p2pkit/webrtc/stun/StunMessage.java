@@ -39,6 +39,12 @@ public final class StunMessage {
     public static final int BINDING_SUCCESS = 0x0101;
     /** Binding error response. */
     public static final int BINDING_ERROR = 0x0111;
+    /** The class bits of a success response (RFC 8489 §5): add to a method for its success type. */
+    public static final int SUCCESS_CLASS = 0x0100;
+    /** The class bits of an error response. */
+    public static final int ERROR_CLASS = 0x0110;
+    /** The class bits of an indication. */
+    public static final int INDICATION_CLASS = 0x0010;
 
     static final int HEADER = 20;
     private static final int INTEGRITY_LENGTH = 20;
@@ -197,7 +203,42 @@ public final class StunMessage {
 
     /** XOR-MAPPED-ADDRESS, decoded. */
     public Optional<InetSocketAddress> xorMappedAddress() {
-        return attribute(StunAttribute.XOR_MAPPED_ADDRESS).map(a -> unxor(a.value(), transactionId));
+        return xorAddress(StunAttribute.XOR_MAPPED_ADDRESS);
+    }
+
+    /**
+     * The first address attribute of this type, decoded: {@link StunAttribute#XOR_MAPPED_ADDRESS},
+     * {@link StunAttribute#XOR_PEER_ADDRESS} or {@link StunAttribute#XOR_RELAYED_ADDRESS}.
+     */
+    public Optional<InetSocketAddress> xorAddress(int attrType) {
+        return attribute(attrType).map(a -> unxor(a.value(), transactionId));
+    }
+
+    /** LIFETIME in seconds (TURN), when present. */
+    public OptionalLong lifetime() {
+        return attribute(StunAttribute.LIFETIME).map(a -> OptionalLong.of(i32(a.value(), 0) & 0xFFFFFFFFL))
+                .orElse(OptionalLong.empty());
+    }
+
+    /** The channel of CHANNEL-NUMBER (TURN), when present. */
+    public OptionalInt channelNumber() {
+        return attribute(StunAttribute.CHANNEL_NUMBER).map(a -> OptionalInt.of(u16(a.value(), 0)))
+                .orElse(OptionalInt.empty());
+    }
+
+    /** DATA's bytes (TURN), when present; not copied, treat as read-only. */
+    public Optional<byte[]> data() {
+        return attribute(StunAttribute.DATA).map(StunAttribute::value);
+    }
+
+    /** REALM as UTF-8 text, when present. */
+    public Optional<String> realm() {
+        return attribute(StunAttribute.REALM).map(a -> new String(a.value(), StandardCharsets.UTF_8));
+    }
+
+    /** NONCE as UTF-8 text, when present. */
+    public Optional<String> nonce() {
+        return attribute(StunAttribute.NONCE).map(a -> new String(a.value(), StandardCharsets.UTF_8));
     }
 
     /** The ERROR-CODE's number (300..699), when present. */
@@ -205,6 +246,12 @@ public final class StunMessage {
         return attribute(StunAttribute.ERROR_CODE)
                 .map(a -> OptionalInt.of((a.value()[2] & 7) * 100 + (a.value()[3] & 0xFF)))
                 .orElse(OptionalInt.empty());
+    }
+
+    /** The ERROR-CODE's reason phrase, when present. */
+    public Optional<String> errorReason() {
+        return attribute(StunAttribute.ERROR_CODE)
+                .map(a -> new String(a.value(), 4, a.value().length - 4, StandardCharsets.UTF_8));
     }
 
     /** Whether the message carried FINGERPRINT (decoding already checked its value). */
@@ -291,6 +338,30 @@ public final class StunMessage {
             return attribute(StunAttribute.XOR_MAPPED_ADDRESS, xor(address, transactionId));
         }
 
+        /** Adds an address attribute of this type (XOR-PEER-ADDRESS, say), encoded as XOR-MAPPED-ADDRESS is. */
+        public Builder xorAddress(int attrType, InetSocketAddress address) {
+            return attribute(attrType, xor(address, transactionId));
+        }
+
+        /** Adds LIFETIME, in seconds (TURN). */
+        public Builder lifetime(long seconds) {
+            byte[] v = new byte[4];
+            putI32(v, 0, (int) seconds);
+            return attribute(StunAttribute.LIFETIME, v);
+        }
+
+        /** Adds CHANNEL-NUMBER (TURN) with its two reserved bytes. */
+        public Builder channelNumber(int channel) {
+            byte[] v = new byte[4];
+            putU16(v, 0, channel);
+            return attribute(StunAttribute.CHANNEL_NUMBER, v);
+        }
+
+        /** Adds a text attribute (REALM, NONCE) as UTF-8. */
+        public Builder text(int attrType, String text) {
+            return attribute(attrType, text.getBytes(StandardCharsets.UTF_8));
+        }
+
         /** Adds ERROR-CODE with a number in 300..699 and a reason phrase. */
         public Builder errorCode(int code, String reason) {
             if (code < 300 || code > 699) {
@@ -358,7 +429,16 @@ public final class StunMessage {
             case StunAttribute.ICE_CONTROLLING -> fixed("ICE-CONTROLLING", v, 8);
             case StunAttribute.ICE_CONTROLLED -> fixed("ICE-CONTROLLED", v, 8);
             case StunAttribute.USE_CANDIDATE -> fixed("USE-CANDIDATE", v, 0);
-            case StunAttribute.XOR_MAPPED_ADDRESS -> unxor(v, tid);
+            case StunAttribute.XOR_MAPPED_ADDRESS, StunAttribute.XOR_PEER_ADDRESS, StunAttribute.XOR_RELAYED_ADDRESS ->
+                    unxor(v, tid);
+            case StunAttribute.LIFETIME -> fixed("LIFETIME", v, 4);
+            case StunAttribute.CHANNEL_NUMBER -> fixed("CHANNEL-NUMBER", v, 4);
+            case StunAttribute.REQUESTED_TRANSPORT -> fixed("REQUESTED-TRANSPORT", v, 4);
+            case StunAttribute.REALM, StunAttribute.NONCE -> {
+                if (v.length > MAX_REASON) {
+                    throw new DecodeException("stun", "REALM or NONCE longer than " + MAX_REASON + " bytes");
+                }
+            }
             case StunAttribute.ERROR_CODE -> {
                 if (v.length < 4 || v.length > 4 + MAX_REASON) {
                     throw new DecodeException("stun", "ERROR-CODE has a bad length");
@@ -407,7 +487,7 @@ public final class StunMessage {
         int family = v.length >= 2 ? v[1] : 0;
         int ipLength = family == 1 ? 4 : family == 2 ? 16 : -1;
         if (ipLength < 0 || v.length != 4 + ipLength) {
-            throw new DecodeException("stun", "XOR-MAPPED-ADDRESS has a bad family or length");
+            throw new DecodeException("stun", "an XOR address attribute has a bad family or length");
         }
         byte[] mask = mask(tid);
         byte[] ip = new byte[ipLength];
@@ -417,7 +497,7 @@ public final class StunMessage {
         try {
             return new InetSocketAddress(InetAddress.getByAddress(ip), u16(v, 2) ^ (MAGIC_COOKIE >>> 16));
         } catch (UnknownHostException e) {
-            throw new DecodeException("stun", "XOR-MAPPED-ADDRESS is not an address", e);
+            throw new DecodeException("stun", "an XOR address attribute is not an address", e);
         }
     }
 

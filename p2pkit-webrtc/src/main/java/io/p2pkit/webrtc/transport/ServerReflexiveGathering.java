@@ -1,6 +1,7 @@
 package io.p2pkit.webrtc.transport;
 
 import io.p2pkit.webrtc.mux.UdpMux;
+import io.p2pkit.webrtc.mux.UdpRelay;
 import io.p2pkit.webrtc.stun.StunMessage;
 
 import java.io.IOException;
@@ -147,6 +148,12 @@ final class ServerReflexiveGathering implements UdpMux.StunHandler {
             }
         }
         next.onStun(mux, message, from);
+    }
+
+    /** Relayed messages are never a STUN server's answer: they go on to the agent. */
+    @Override
+    public void onRelayed(UdpMux mux, StunMessage message, InetSocketAddress from, UdpRelay via) {
+        next.onRelayed(mux, message, from, via);
     }
 
     @Override

@@ -9,10 +9,13 @@ import io.p2pkit.webrtc.dtls.WebRtcPeerDtls;
 import io.p2pkit.webrtc.ice.IceAgent;
 import io.p2pkit.webrtc.ice.IceCredentials;
 import io.p2pkit.webrtc.mux.UdpMux;
+import io.p2pkit.webrtc.mux.UdpRelay;
 import io.p2pkit.webrtc.sdp.IceCandidate;
 import io.p2pkit.webrtc.sdp.SessionDescription;
 import io.p2pkit.webrtc.signaling.CandidateJson;
 import io.p2pkit.webrtc.signaling.SignalingMessage;
+import io.p2pkit.webrtc.turn.TurnAllocation;
+import io.p2pkit.webrtc.turn.TurnServer;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,6 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -30,9 +34,11 @@ import java.util.concurrent.TimeoutException;
  * dialer of the relayed connection) sends its SDP, reads the answer, and is the controlling ICE
  * agent; the answerer reads the offer, answers with {@code a=setup:active} (DTLS client, as
  * browsers answer) and is controlled. Our candidates, all written into our SDP, are host candidates
- * and, when STUN servers are configured, the server-reflexive ones they report (asked just before
- * the SDP is written, from the connection's socket); the remote's come in its SDP and trickle in as ICE_CANDIDATE messages, read on a thread of their own
- * until the stream ends. Each connection has a UDP socket of its own, as in browsers.
+ * and, when STUN servers are configured, the server-reflexive ones they report, and when TURN
+ * servers are configured, a relay candidate per allocation (asked just before the SDP is written,
+ * from the connection's socket; relay-only, just those); the remote's come in its SDP and trickle
+ * in as ICE_CANDIDATE messages, read on a thread of their own until the stream ends. Each
+ * connection has a UDP socket of its own, as in browsers.
  *
  * <p>The caller bounds the whole run: it resets the stream at the deadline, which ends every read.
  */
@@ -44,13 +50,22 @@ final class WebRtcSignaling {
     private final WebRtcCertificate certificate;
     private final List<InetAddress> hostAddresses;
     private final List<InetSocketAddress> stunServers;
+    private final List<TurnServer> turnServers;
+    private final boolean relayOnly;
     private final long maxMessageSize;
 
+    /**
+     * @param stunServers STUN servers each connection asks for its server-reflexive candidates
+     * @param turnServers TURN servers each connection allocates a relay candidate on
+     * @param relayOnly   whether our only candidates are relay ones (and checks go only through them)
+     */
     WebRtcSignaling(WebRtcCertificate certificate, List<InetAddress> hostAddresses, List<InetSocketAddress> stunServers,
-                    long maxMessageSize) {
+                    List<TurnServer> turnServers, boolean relayOnly, long maxMessageSize) {
         this.certificate = certificate;
         this.hostAddresses = hostAddresses;
         this.stunServers = List.copyOf(stunServers);
+        this.turnServers = List.copyOf(turnServers);
+        this.relayOnly = relayOnly;
         this.maxMessageSize = maxMessageSize;
     }
 
@@ -62,11 +77,12 @@ final class WebRtcSignaling {
     DtlsAssociation offer(InputStream in, OutputStream out, Instant deadline, MemoryScope memory, ConnectionSpan span)
             throws IOException, TimeoutException, InterruptedException {
         IceAgent agent = new IceAgent(IceAgent.randomCredentials(), true);
-        ServerReflexiveGathering gathering = new ServerReflexiveGathering(stunServers, agent);
-        UdpMux mux = UdpMux.open(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 0), gathering, 1, QUEUE_CAPACITY);
+        ServerReflexiveGathering reflexive = new ServerReflexiveGathering(stunServers, agent);
+        RelayGathering relays = new RelayGathering(turnServers, reflexive);
+        UdpMux mux = UdpMux.open(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 0), relays, 1, QUEUE_CAPACITY);
         try {
-            SessionDescription offer = local(agent.localCredentials(), SessionDescription.Setup.ACTPASS, "0", mux,
-                    gathering.gather(mux, gatheringDeadline(deadline)));
+            SessionDescription offer = local(agent.localCredentials(), SessionDescription.Setup.ACTPASS, "0",
+                    candidates(agent, mux, reflexive, relays, deadline));
             new SignalingMessage(SignalingMessage.Type.SDP_OFFER, offer.toSdp()).writeTo(out);
             SignalingMessage m = SignalingMessage.read(in);
             if (m == null || m.type() != SignalingMessage.Type.SDP_ANSWER) {
@@ -75,7 +91,7 @@ final class WebRtcSignaling {
             SessionDescription answer = SessionDescription.parse(m.data());
             // the answer picks the DTLS roles: active means it is the client, so we are the server
             boolean dtlsClient = answer.setup() == SessionDescription.Setup.PASSIVE;
-            return connect(agent, mux, answer, in, dtlsClient, deadline, memory, span);
+            return connect(agent, mux, relays, answer, in, dtlsClient, deadline, memory, span);
         } catch (IOException | TimeoutException | InterruptedException | RuntimeException e) {
             mux.close();
             throw e;
@@ -94,41 +110,102 @@ final class WebRtcSignaling {
             throw new DecodeException("sdp", "an offer must say setup:actpass or passive");
         }
         IceAgent agent = new IceAgent(IceAgent.randomCredentials(), false);
-        ServerReflexiveGathering gathering = new ServerReflexiveGathering(stunServers, agent);
-        UdpMux mux = UdpMux.open(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 0), gathering, 1, QUEUE_CAPACITY);
+        ServerReflexiveGathering reflexive = new ServerReflexiveGathering(stunServers, agent);
+        RelayGathering relays = new RelayGathering(turnServers, reflexive);
+        UdpMux mux = UdpMux.open(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 0), relays, 1, QUEUE_CAPACITY);
         try {
-            SessionDescription answer = local(agent.localCredentials(), SessionDescription.Setup.ACTIVE, offer.mid(), mux,
-                    gathering.gather(mux, gatheringDeadline(deadline)));
+            SessionDescription answer = local(agent.localCredentials(), SessionDescription.Setup.ACTIVE, offer.mid(),
+                    candidates(agent, mux, reflexive, relays, deadline));
             new SignalingMessage(SignalingMessage.Type.SDP_ANSWER, answer.toSdp()).writeTo(out);
-            return connect(agent, mux, offer, in, true, deadline, memory, span);
+            return connect(agent, mux, relays, offer, in, true, deadline, memory, span);
         } catch (IOException | TimeoutException | InterruptedException | RuntimeException e) {
             mux.close();
             throw e;
         }
     }
 
-    private DtlsAssociation connect(IceAgent agent, UdpMux mux, SessionDescription remote, InputStream in,
-                                    boolean dtlsClient, Instant deadline, MemoryScope memory, ConnectionSpan span)
+    private DtlsAssociation connect(IceAgent agent, UdpMux mux, RelayGathering relays, SessionDescription remote,
+                                    InputStream in, boolean dtlsClient, Instant deadline, MemoryScope memory,
+                                    ConnectionSpan span)
             throws IOException, TimeoutException, InterruptedException {
         agent.setRemoteCredentials(remoteCredentials(remote));
         for (IceCandidate c : remote.candidates()) {
             if (pairable(c)) {
-                agent.addRemoteCandidate(c.address());
+                agent.addRemoteCandidate(c);
             }
         }
         Thread trickle = Thread.ofVirtual().name("webrtc-signaling-candidates").start(() -> readCandidates(in, agent));
         try {
-            InetSocketAddress selected = agent.run(mux, deadline);
+            InetSocketAddress selected;
+            try {
+                selected = agent.run(mux, deadline);
+            } catch (TimeoutException e) {
+                List<String> failed = relays.failures();
+                throw failed.isEmpty() ? e : new TimeoutException(e.getMessage() + "; " + String.join("; ", failed));
+            }
+            UdpRelay via = agent.selectedRelay().orElse(null);
+            relays.keepOnly(via); // allocations no pair uses are released
+            if (via instanceof TurnAllocation allocation) {
+                allocation.bindChannel(selected);
+            }
             agent.keepAlive(); // ends when the mux closes: on a failed handshake, or with the association
             Duration left = Duration.between(Instant.now(), deadline);
             if (left.isNegative() || left.isZero()) {
                 throw new TimeoutException("no time left for DTLS");
             }
-            return WebRtcPeerDtls.handshake(mux, selected, dtlsClient, certificate, remote.fingerprint(), left,
+            return WebRtcPeerDtls.handshake(mux, selected, via, dtlsClient, certificate, remote.fingerprint(), left,
                     memory, span);
         } finally {
             trickle.interrupt();
         }
+    }
+
+    /**
+     * Gathers our candidates on {@code mux}: host ones, then server-reflexive ones from the STUN
+     * servers and the TURN servers' mapped addresses, then a relay candidate per allocation, the
+     * STUN and TURN servers asked at once (relay-only: the relay candidates alone, no STUN).
+     *
+     * @throws IOException when relay-only and no TURN server gave a candidate
+     */
+    private List<IceCandidate> candidates(IceAgent agent, UdpMux mux, ServerReflexiveGathering reflexive,
+                                          RelayGathering relays, Instant deadline)
+            throws IOException, InterruptedException {
+        Instant until = gatheringDeadline(deadline);
+        relays.start(mux, until);
+        List<InetSocketAddress> mapped = new ArrayList<>(relayOnly ? List.of() : reflexive.gather(mux, until));
+        List<TurnAllocation> allocations = relays.await();
+        if (relayOnly) {
+            agent.relayOnly();
+            if (allocations.isEmpty()) {
+                throw new IOException("relay-only /webrtc, and no TURN server gave a relay candidate: "
+                        + String.join("; ", relays.failures()));
+            }
+        }
+        int port = mux.localAddress().getPort();
+        List<IceCandidate> candidates = new ArrayList<>();
+        int foundation = 1;
+        if (!relayOnly) {
+            for (InetAddress a : hostAddresses) {
+                candidates.add(IceCandidate.host(Integer.toString(foundation++), new InetSocketAddress(a, port)));
+            }
+            for (TurnAllocation a : allocations) {
+                a.mappedAddress().filter(m -> !mapped.contains(m)).ifPresent(mapped::add);
+            }
+            // RFC 8445 §5.1.3: a mapped address that is a host candidate's is redundant; the base is
+            // the first host candidate (the socket listens on all of them)
+            InetSocketAddress base = new InetSocketAddress(hostAddresses.get(0), port);
+            for (InetSocketAddress m : mapped) {
+                if (!(hostAddresses.contains(m.getAddress()) && m.getPort() == port)) {
+                    candidates.add(IceCandidate.serverReflexive(Integer.toString(foundation++), m, base));
+                }
+            }
+        }
+        for (TurnAllocation a : allocations) {
+            agent.addRelay(a);
+            candidates.add(IceCandidate.relay(Integer.toString(foundation++), a.relayedAddress(),
+                    relayOnly ? Optional.empty() : a.mappedAddress()));
+        }
+        return candidates;
     }
 
     /**
@@ -154,7 +231,7 @@ final class WebRtcSignaling {
                 }
                 try {
                     CandidateJson.candidateLine(m.data()).flatMap(IceCandidate::parse)
-                            .filter(this::pairable).ifPresent(c -> agent.addRemoteCandidate(c.address()));
+                            .filter(this::pairable).ifPresent(agent::addRemoteCandidate);
                 } catch (DecodeException e) {
                     System.getLogger(WebRtcSignaling.class.getName())
                             .log(System.Logger.Level.DEBUG, "a bad trickled candidate: " + e.getMessage());
@@ -173,25 +250,9 @@ final class WebRtcSignaling {
         return half.isBefore(most) ? half : most;
     }
 
-    /**
-     * Our description: a host candidate per host address, then a server-reflexive one per mapped
-     * address that is not one of them (RFC 8445 §5.1.3: a redundant candidate is dropped), its base
-     * the first host candidate (the socket listens on all of them).
-     */
-    private SessionDescription local(IceCredentials credentials, SessionDescription.Setup setup, String mid, UdpMux mux,
-                                     List<InetSocketAddress> mapped) {
-        int port = mux.localAddress().getPort();
-        List<IceCandidate> candidates = new ArrayList<>();
-        int foundation = 1;
-        for (InetAddress a : hostAddresses) {
-            candidates.add(IceCandidate.host(Integer.toString(foundation++), new InetSocketAddress(a, port)));
-        }
-        InetSocketAddress base = new InetSocketAddress(hostAddresses.get(0), port);
-        for (InetSocketAddress m : mapped) {
-            if (!(hostAddresses.contains(m.getAddress()) && m.getPort() == port)) {
-                candidates.add(IceCandidate.serverReflexive(Integer.toString(foundation++), m, base));
-            }
-        }
+    /** Our description, with these candidates. */
+    private SessionDescription local(IceCredentials credentials, SessionDescription.Setup setup, String mid,
+                                     List<IceCandidate> candidates) {
         return new SessionDescription(credentials.ufrag(), credentials.password(), certificate.fingerprint(), setup,
                 mid, SessionDescription.DEFAULT_SCTP_PORT, maxMessageSize, candidates);
     }

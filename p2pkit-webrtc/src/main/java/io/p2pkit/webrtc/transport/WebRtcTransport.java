@@ -19,6 +19,7 @@ import io.p2pkit.webrtc.datachannel.DataChannels;
 import io.p2pkit.webrtc.dtls.DtlsAssociation;
 import io.p2pkit.webrtc.dtls.WebRtcCertificate;
 import io.p2pkit.webrtc.sctp.SctpConfig;
+import io.p2pkit.webrtc.turn.TurnServer;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -93,13 +94,34 @@ public final class WebRtcTransport implements Transport {
      * @param stunServers      STUN servers (IPv4 addresses with their ports, at most four)
      *                         each connection asks for its server-reflexive candidates before it
      *                         writes its SDP; none by default, and then nothing is asked or awaited
+     * @param turnServers      TURN servers (IPv4, UDP, long-term credentials; at most four, at
+     *                         distinct addresses) each connection allocates a relay candidate on
+     *                         while it asks the STUN servers; none by default
+     * @param relayOnly        whether the relay candidates are our only ones (browsers'
+     *                         {@code iceTransportPolicy: "relay"}): no host or server-reflexive
+     *                         candidate is written, so the remote never learns our addresses, and
+     *                         every check goes through TURN; needs a TURN server
      */
     public record Config(int maxConnections, int maxHandshakes, Duration handshakeTimeout, int acceptBacklog,
-                         List<InetAddress> hostAddresses, SctpConfig sctp, List<InetSocketAddress> stunServers) {
-        /** Copies the lists and checks the STUN servers: resolved IPv4 addresses with a port, at most four. */
+                         List<InetAddress> hostAddresses, SctpConfig sctp, List<InetSocketAddress> stunServers,
+                         List<TurnServer> turnServers, boolean relayOnly) {
+        /**
+         * Copies the lists and checks the STUN and TURN servers: IPv4 addresses with a port, at
+         * most four of each, TURN servers at distinct addresses, and a TURN server when relay-only.
+         */
         public Config {
             hostAddresses = List.copyOf(hostAddresses);
             stunServers = List.copyOf(stunServers);
+            turnServers = List.copyOf(turnServers);
+            if (turnServers.size() > RelayGathering.MAX_SERVERS) {
+                throw new IllegalArgumentException("at most " + RelayGathering.MAX_SERVERS + " TURN servers");
+            }
+            if (turnServers.stream().map(TurnServer::address).distinct().count() < turnServers.size()) {
+                throw new IllegalArgumentException("one allocation per TURN server address: " + turnServers);
+            }
+            if (relayOnly && turnServers.isEmpty()) {
+                throw new IllegalArgumentException("relay-only /webrtc needs a TURN server");
+            }
             if (stunServers.size() > ServerReflexiveGathering.MAX_SERVERS) {
                 throw new IllegalArgumentException("at most " + ServerReflexiveGathering.MAX_SERVERS + " STUN servers");
             }
@@ -110,19 +132,43 @@ public final class WebRtcTransport implements Transport {
             }
         }
 
-        /** 256 connections, 16 handshakes, 30 s each, a backlog of 32, the machine's addresses, SCTP defaults, no STUN server. */
+        /** A configuration without TURN servers. */
+        public Config(int maxConnections, int maxHandshakes, Duration handshakeTimeout, int acceptBacklog,
+                      List<InetAddress> hostAddresses, SctpConfig sctp, List<InetSocketAddress> stunServers) {
+            this(maxConnections, maxHandshakes, handshakeTimeout, acceptBacklog, hostAddresses, sctp, stunServers,
+                    List.of(), false);
+        }
+
+        /**
+         * 256 connections, 16 handshakes, 30 s each, a backlog of 32, the machine's addresses, SCTP
+         * defaults, no STUN and no TURN server.
+         */
         public static Config defaults() {
             return new Config(256, 16, Duration.ofSeconds(30), 32, List.of(), SctpConfig.defaults(), List.of());
         }
 
         /** The same with these host candidate addresses (tests use loopback). */
         public Config withHostAddresses(List<InetAddress> addresses) {
-            return new Config(maxConnections, maxHandshakes, handshakeTimeout, acceptBacklog, addresses, sctp, stunServers);
+            return new Config(maxConnections, maxHandshakes, handshakeTimeout, acceptBacklog, addresses, sctp, stunServers,
+                    turnServers, relayOnly);
         }
 
         /** The same with these STUN servers, asked for server-reflexive candidates. */
         public Config withStunServers(List<InetSocketAddress> servers) {
-            return new Config(maxConnections, maxHandshakes, handshakeTimeout, acceptBacklog, hostAddresses, sctp, servers);
+            return new Config(maxConnections, maxHandshakes, handshakeTimeout, acceptBacklog, hostAddresses, sctp, servers,
+                    turnServers, relayOnly);
+        }
+
+        /** The same with these TURN servers, on which each connection allocates a relay candidate. */
+        public Config withTurnServers(List<TurnServer> servers) {
+            return new Config(maxConnections, maxHandshakes, handshakeTimeout, acceptBacklog, hostAddresses, sctp,
+                    stunServers, servers, relayOnly);
+        }
+
+        /** The same with relay candidates only (true) or all kinds (false). */
+        public Config withRelayOnly(boolean only) {
+            return new Config(maxConnections, maxHandshakes, handshakeTimeout, acceptBacklog, hostAddresses, sctp,
+                    stunServers, turnServers, only);
         }
     }
 
@@ -141,7 +187,8 @@ public final class WebRtcTransport implements Transport {
         // a fresh certificate per transport, as browsers have per peer connection: the SDP carries it
         this.certificate = WebRtcCertificate.generate();
         List<InetAddress> addresses = config.hostAddresses().isEmpty() ? machineAddresses() : config.hostAddresses();
-        this.signaling = new WebRtcSignaling(certificate, addresses, config.stunServers(), MAX_MESSAGE_SIZE);
+        this.signaling = new WebRtcSignaling(certificate, addresses, config.stunServers(), config.turnServers(),
+                config.relayOnly(), MAX_MESSAGE_SIZE);
         this.handshakes = new Semaphore(config.maxHandshakes());
     }
 

@@ -36,6 +36,17 @@ class IceAgentTest {
         }
     }
 
+    /** Runs {@code agent} on {@code mux} on another thread; completes with the address it selected. */
+    static CompletableFuture<InetSocketAddress> runAsync(IceAgent agent, UdpMux mux, Instant deadline) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return agent.run(mux, deadline);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
     /** Runs both agents on their muxes until each selected the other's address. */
     private static void select(IceAgent a, UdpMux ma, IceAgent b, UdpMux mb, boolean aKnowsB, boolean bKnowsA)
             throws Exception {
@@ -48,13 +59,7 @@ class IceAgentTest {
             b.addRemoteCandidate(ma.localAddress());
         }
         Instant deadline = Instant.now().plus(DEADLINE);
-        CompletableFuture<InetSocketAddress> bSelected = CompletableFuture.supplyAsync(() -> {
-            try {
-                return b.run(mb, deadline);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        CompletableFuture<InetSocketAddress> bSelected = runAsync(b, mb, deadline);
         assertEquals(mb.localAddress().getPort(), a.run(ma, deadline).getPort(), "a selected b's address");
         assertEquals(ma.localAddress().getPort(), bSelected.get(DEADLINE.toSeconds(), TimeUnit.SECONDS).getPort(),
                 "b selected a's address");

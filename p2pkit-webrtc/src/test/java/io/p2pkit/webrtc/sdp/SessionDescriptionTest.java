@@ -84,6 +84,25 @@ class SessionDescriptionTest {
     }
 
     @Test
+    void relayCandidatesRankLastAndCarryTheirMappedAddress() throws Exception {
+        InetSocketAddress relayed = new InetSocketAddress(InetAddress.getByName("11.0.0.2"), 50123);
+        InetSocketAddress mapped = new InetSocketAddress(InetAddress.getByName("12.0.0.2"), 40001);
+        IceCandidate ours = IceCandidate.relay("3", relayed, Optional.of(mapped));
+        assertEquals("candidate:3 1 udp 16777215 11.0.0.2 50123 typ relay raddr 12.0.0.2 rport 40001", ours.toSdp());
+        assertEquals(ours, IceCandidate.parse("a=" + ours.toSdp()).orElseThrow(), "parsed back");
+        assertEquals(0, ours.priority() >>> 24, "type preference 0 (RFC 8445 §5.1.2.2)");
+        assertTrue(ours.priority() < IceCandidate.serverReflexive("2", mapped, relayed).priority());
+        IceCandidate hidden = IceCandidate.relay("3", relayed, Optional.empty());
+        assertEquals("candidate:3 1 udp 16777215 11.0.0.2 50123 typ relay raddr 0.0.0.0 rport 0", hidden.toSdp());
+        assertEquals(Optional.empty(), IceCandidate.parse(hidden.toSdp()).orElseThrow().related(), "read as none");
+        // Chromium's relay candidate
+        IceCandidate chromium = IceCandidate.parse("candidate:3029548301 1 udp 41885439 11.0.0.2 61999 typ relay "
+                + "raddr 13.0.0.2 rport 40517 generation 0 ufrag Ab3x network-cost 999").orElseThrow();
+        assertEquals("relay", chromium.type());
+        assertEquals(new InetSocketAddress(InetAddress.getByName("11.0.0.2"), 61999), chromium.address());
+    }
+
+    @Test
     void serverReflexiveCandidatesCarryTheirBase() throws Exception {
         InetSocketAddress mapped = new InetSocketAddress(InetAddress.getByName("12.0.0.2"), 40001);
         InetSocketAddress base = new InetSocketAddress(InetAddress.getByName("192.168.1.11"), 51000);

@@ -16,10 +16,13 @@ import io.p2pkit.nat.relay.RelayClient;
 import io.p2pkit.nat.relay.RelayConfig;
 import io.p2pkit.nat.relay.RelayService;
 import io.p2pkit.testing.Await;
+import io.p2pkit.testing.netns.Coturn;
 import io.p2pkit.webrtc.dtls.WebRtcCertificate;
 import io.p2pkit.webrtc.sdp.IceCandidate;
 import io.p2pkit.webrtc.sdp.SessionDescription;
 import io.p2pkit.webrtc.signaling.SignalingMessage;
+import io.p2pkit.webrtc.turn.TurnServer;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -39,6 +42,7 @@ import java.util.SplittableRandom;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -50,6 +54,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class WebRtcTransportTest {
     private static final String ECHO = "/test/echo/1.0.0";
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    private static final String TURN_USER = "alice";
+    private static final String TURN_PASSWORD = "wonderland";
+    private static Coturn coturn;
     private final List<Host> hosts = new ArrayList<>();
     private final Map<Host, WebRtcTransport> transports = new HashMap<>();
 
@@ -179,18 +186,7 @@ class WebRtcTransportTest {
              TestStunServer truthful = TestStunServer.start((request, from, n) -> TestStunServer.success(request, from))) {
             // the truthful one reports the host candidate's own address: no candidate for that
             Host b = peer(WebRtcTransport.Config.defaults().withStunServers(List.of(truthful.address(), stun.address())));
-            b.listen(circuit(r));
-            b.listen(Multiaddr.parse("/webrtc"));
-            Connection relayed = a.connect(circuit(r).encapsulate("/p2p/" + b.peerId()));
-            SessionDescription answer;
-            try (Stream s = a.newStream(relayed, LimitedConnections.ALLOW, WebRtcTransport.SIGNALING_PROTOCOL)) {
-                SessionDescription offer = new SessionDescription("abcdefghijklmnop", "abcdefghijklmnopqrstuvwxyz012345",
-                        WebRtcCertificate.generate().fingerprint(), SessionDescription.Setup.ACTPASS, "0", 5000, 65536,
-                        List.of());
-                new SignalingMessage(SignalingMessage.Type.SDP_OFFER, offer.toSdp()).writeTo(s.out());
-                answer = SessionDescription.parse(SignalingMessage.read(s.in()).data());
-                s.reset();
-            }
+            SessionDescription answer = answerToABareOffer(r, a, b);
             assertTrue(stun.requests() >= 1 && truthful.requests() >= 1);
             IceCandidate host = answer.candidates().get(0);
             assertEquals("host", host.type());
@@ -203,15 +199,144 @@ class WebRtcTransportTest {
         }
     }
 
+    /** {@code b} listens on /webrtc through {@code r}, and {@code a} dials it there. */
+    private static Connection listenAndDial(Host r, Host b, Host a) throws IOException {
+        b.listen(circuit(r));
+        b.listen(Multiaddr.parse("/webrtc"));
+        return a.connect(circuit(r).encapsulate("/webrtc/p2p/" + b.peerId()));
+    }
+
+    /** {@code b}, listening through {@code r}, answers an offer with no candidates that {@code a} sends by hand. */
+    private static SessionDescription answerToABareOffer(Host r, Host a, Host b) throws IOException {
+        b.listen(circuit(r));
+        b.listen(Multiaddr.parse("/webrtc"));
+        Connection relayed = a.connect(circuit(r).encapsulate("/p2p/" + b.peerId()));
+        try (Stream s = a.newStream(relayed, LimitedConnections.ALLOW, WebRtcTransport.SIGNALING_PROTOCOL)) {
+            SessionDescription offer = new SessionDescription("abcdefghijklmnop", "abcdefghijklmnopqrstuvwxyz012345",
+                    WebRtcCertificate.generate().fingerprint(), SessionDescription.Setup.ACTPASS, "0", 5000, 65536,
+                    List.of());
+            new SignalingMessage(SignalingMessage.Type.SDP_OFFER, offer.toSdp()).writeTo(s.out());
+            SessionDescription answer = SessionDescription.parse(SignalingMessage.read(s.in()).data());
+            s.reset();
+            return answer;
+        }
+    }
+
+    /** A TURN server on loopback for the cases that need one, started by the first of them. */
+    private static Coturn turn() throws IOException, InterruptedException {
+        synchronized (WebRtcTransportTest.class) {
+            if (coturn == null) {
+                coturn = Coturn.startTurnOnLoopback(TURN_USER, TURN_PASSWORD, List.of());
+            }
+            return coturn;
+        }
+    }
+
+    @AfterAll
+    static void stopTurn() throws InterruptedException {
+        if (coturn != null) {
+            coturn.close();
+        }
+    }
+
+    private static TurnServer turnServer(String password) throws IOException, InterruptedException {
+        return new TurnServer(turn().address(), TURN_USER, password);
+    }
+
+    /** The lines coturn logged after the first {@code from} characters. */
+    private static List<String> turnLog(int from) {
+        return coturn.log().substring(from).lines().toList();
+    }
+
+    @Test
+    void theAnswerCarriesARelayCandidateAfterTheOthers() throws Exception {
+        Host r = relay();
+        Host a = peer();
+        TurnServer server = turnServer(TURN_PASSWORD);
+        SessionDescription answer = answerToABareOffer(r, a, peer(WebRtcTransport.Config.defaults()
+                .withTurnServers(List.of(server))));
+        // the mapped address coturn saw is the host candidate itself: no srflx candidate for it
+        assertEquals(List.of("host", "relay"), answer.candidates().stream().map(IceCandidate::type).toList(), answer.toSdp());
+        IceCandidate host = answer.candidates().get(0);
+        IceCandidate relay = answer.candidates().get(1);
+        assertEquals(InetAddress.getLoopbackAddress(), relay.address().getAddress());
+        assertNotEquals(server.address(), relay.address(), "the relayed address, not the server's");
+        assertEquals(Optional.of(host.address()), relay.related(), "raddr/rport: the address coturn saw");
+        assertEquals(0, relay.priority() >>> 24, "type preference 0: " + relay.toSdp());
+        assertTrue(relay.toSdp().contains(" typ relay raddr 127.0.0.1 rport " + host.address().getPort()), relay.toSdp());
+
+        Host c = peer();
+        SessionDescription relayOnly = answerToABareOffer(relay(), c, peer(WebRtcTransport.Config.defaults()
+                .withTurnServers(List.of(server)).withRelayOnly(true)));
+        assertEquals(List.of("relay"), relayOnly.candidates().stream().map(IceCandidate::type).toList(), relayOnly.toSdp());
+        assertEquals(Optional.empty(), relayOnly.candidates().get(0).related(),
+                "relay-only hides the mapped address (raddr 0.0.0.0), as browsers do");
+        assertFalse(relayOnly.toSdp().contains(" typ host"), relayOnly.toSdp());
+    }
+
+    @Test
+    void relayOnlyPeersConnectThroughTurnOnLoopback() throws Exception {
+        Host r = relay();
+        WebRtcTransport.Config viaTurn = WebRtcTransport.Config.defaults()
+                .withTurnServers(List.of(turnServer(TURN_PASSWORD))).withRelayOnly(true);
+        int logged = turn().log().length();
+        Host b = peer(viaTurn);
+        Host a = peer(viaTurn);
+        Connection c = listenAndDial(r, b, a);
+        assertEquals(WebRtcTransport.PROTOCOL, c.security());
+        assertFalse(c.isLimited());
+        byte[] data = new byte[256 << 10];
+        new SplittableRandom(5).nextBytes(data);
+        assertArrayEquals(data, WebRtcDirectHostTest.echo(a, new PeerInfo(b.peerId(), List.of()), data),
+                "256 KiB each way through both allocations");
+        assertFalse(a.service(PingService.class).orElseThrow().ping(new PeerInfo(b.peerId(), List.of())).isNegative());
+        // both sides bound a channel to the other's relayed address, and the data went through them
+        Await.until("two channels bound", () -> turnLog(logged).stream()
+                .filter(l -> l.contains("CHANNEL_BIND processed, success")).count() >= 2, TIMEOUT);
+        c.close();
+        Await.until("both allocations released", () -> turnLog(logged).stream()
+                .filter(l -> l.contains("refreshed") && l.contains("lifetime=0")).count() >= 2, TIMEOUT);
+    }
+
+    @Test
+    void withTurnConfiguredADirectPairStillWins() throws Exception {
+        Host r = relay();
+        WebRtcTransport.Config withTurn = WebRtcTransport.Config.defaults().withTurnServers(List.of(turnServer(TURN_PASSWORD)));
+        int logged = turn().log().length();
+        Host b = peer(withTurn);
+        Host a = peer(withTurn);
+        Connection c = listenAndDial(r, b, a);
+        assertEquals(WebRtcTransport.PROTOCOL, c.security());
+        byte[] data = {9, 8, 7};
+        assertArrayEquals(data, WebRtcDirectHostTest.echo(a, new PeerInfo(b.peerId(), List.of()), data));
+        // the host pair won: no channel bound, and the allocations no pair used were released at once
+        Await.until("both unused allocations released", () -> turnLog(logged).stream()
+                .filter(l -> l.contains("refreshed") && l.contains("lifetime=0")).count() >= 2, TIMEOUT);
+        assertTrue(turnLog(logged).stream().noneMatch(l -> l.contains("CHANNEL_BIND")), String.join("\n", turnLog(logged)));
+    }
+
+    @Test
+    void aWrongTurnPasswordFailsARelayOnlyDialClearly() throws Exception {
+        Host r = relay();
+        Host b = peer();
+        Host a = peer(WebRtcTransport.Config.defaults().withTurnServers(List.of(turnServer("not-it"))).withRelayOnly(true));
+        b.listen(circuit(r));
+        b.listen(Multiaddr.parse("/webrtc"));
+        IOException e = assertThrows(IOException.class, () -> a.connect(circuit(r).encapsulate("/webrtc/p2p/" + b.peerId())));
+        String message = String.valueOf(e.getMessage()) + e.getCause();
+        assertTrue(message.contains("no TURN server gave a relay candidate"), message);
+        assertTrue(message.contains("refused Allocate: 401"), message);
+        assertTrue(message.contains("the username or password is wrong"), message);
+        assertFalse(message.contains("not-it"), "never the password: " + message);
+    }
+
     @Test
     void peersWithAStunServerConnectOnLoopback() throws Exception {
         Host r = relay();
         try (TestStunServer stun = TestStunServer.start((request, from, n) -> TestStunServer.success(request, from))) {
             Host b = peer(WebRtcTransport.Config.defaults().withStunServers(List.of(stun.address())));
             Host a = peer(WebRtcTransport.Config.defaults().withStunServers(List.of(stun.address())));
-            b.listen(circuit(r));
-            b.listen(Multiaddr.parse("/webrtc"));
-            Connection c = a.connect(circuit(r).encapsulate("/webrtc/p2p/" + b.peerId()));
+            Connection c = listenAndDial(r, b, a);
             assertEquals(WebRtcTransport.PROTOCOL, c.security());
             assertFalse(c.isLimited());
             assertTrue(stun.requests() >= 2, "both sides asked the STUN server: " + stun.requests());

@@ -40,6 +40,7 @@ import io.p2pkit.node.cli.options.TransportOptions;
 import io.p2pkit.node.http.HttpAddress;
 import io.p2pkit.node.metrics.MetricsServer;
 import io.p2pkit.pubsub.PubsubMessage;
+import io.p2pkit.webrtc.turn.TurnServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -355,6 +356,13 @@ public final class DaemonCommand extends CliCommand {
             + "endpoint-independent NATs connect directly. Default: none, and no STUN server is ever contacted")
     private List<String> webRtcStun = new ArrayList<>();
 
+    @Option(names = "--webrtc-turn", paramLabel = "USER:PASSWORD@IP:PORT", description = "with --webrtc: a TURN "
+            + "server (UDP, long-term credentials; an IPv4 literal and a port, e.g. alice:s3cret@198.51.100.3:3478; "
+            + "repeatable, at most four) on which each /webrtc connection allocates a relay candidate, so that peers "
+            + "behind symmetric NATs connect, their data going through the server. The username ends at the first "
+            + "colon; the password is never printed. Default: none, and no TURN server is ever contacted")
+    private List<String> webRtcTurn = new ArrayList<>();
+
     @Mixin
     private JsonOption output;
 
@@ -378,11 +386,11 @@ public final class DaemonCommand extends CliCommand {
     }
 
     /**
-     * Browser-to-browser WebRTC as {@code --webrtc}, {@code --webrtc-candidate} and
-     * {@code --webrtc-stun} ask (on too when {@code listen} has {@code /webrtc}); empty when it is off.
+     * Browser-to-browser WebRTC as {@code --webrtc}, {@code --webrtc-candidate}, {@code --webrtc-stun}
+     * and {@code --webrtc-turn} ask (on too when {@code listen} has {@code /webrtc}); empty when it is off.
      */
     static Optional<NodeConfig.WebRtc> webRtcConfig(boolean on, List<String> candidates, List<String> stun,
-                                                    List<Multiaddr> listen, boolean privateNetwork) {
+                                                    List<String> turn, List<Multiaddr> listen, boolean privateNetwork) {
         boolean asked = on || listen.contains(NodeConfig.WEBRTC_LISTEN);
         if (!asked) {
             if (!candidates.isEmpty()) {
@@ -390,6 +398,9 @@ public final class DaemonCommand extends CliCommand {
             }
             if (!stun.isEmpty()) {
                 throw new UsageException("--webrtc-stun needs --webrtc");
+            }
+            if (!turn.isEmpty()) {
+                throw new UsageException("--webrtc-turn needs --webrtc");
             }
             return Optional.empty();
         }
@@ -413,7 +424,23 @@ public final class DaemonCommand extends CliCommand {
             }
             servers.add(new java.net.InetSocketAddress(ipv4("--webrtc-stun", s.substring(0, colon)), Integer.parseInt(port)));
         }
-        return Optional.of(NodeConfig.WebRtc.defaults().withHostCandidates(addresses).withStunServers(servers));
+        if (turn.size() > 4) {
+            throw new UsageException("--webrtc-turn: at most four TURN servers");
+        }
+        List<TurnServer> relays = new ArrayList<>();
+        for (String t : turn) {
+            try {
+                relays.add(TurnServer.parse(t)); // its messages never hold the password
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--webrtc-turn: " + e.getMessage());
+            }
+        }
+        try {
+            return Optional.of(NodeConfig.WebRtc.defaults().withHostCandidates(addresses).withStunServers(servers)
+                    .withTurnServers(relays));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--webrtc-turn: " + e.getMessage());
+        }
     }
 
     /** An IPv4 literal, parsed here and never looked up: InetAddress.getByName would ask DNS about a name. */
@@ -727,7 +754,7 @@ public final class DaemonCommand extends CliCommand {
             }
         }
         b.delegatedRouters(routers);
-        Optional<NodeConfig.WebRtc> browserToBrowser = webRtcConfig(webRtc, webRtcCandidates, webRtcStun, listen,
+        Optional<NodeConfig.WebRtc> browserToBrowser = webRtcConfig(webRtc, webRtcCandidates, webRtcStun, webRtcTurn, listen,
                 psk.isPresent());
         if (browserToBrowser.isPresent()) {
             b.webRtc(browserToBrowser.get()).listen(withWebRtc(listen));
