@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -50,6 +51,8 @@ public final class DataChannels implements Closeable {
     /** Ids whose old channel the remote reused before our reset of it was answered (owner thread only). */
     private final Set<Integer> retiredResets = new java.util.HashSet<>();
     private final SctpAssociation association;
+    /** Counted down when the remote opens its first channel, or the association ends. */
+    private final CountDownLatch remoteOpened = new CountDownLatch(1);
     private int nextId; // guarded by allocation
     private volatile IOException failure;
     private volatile boolean ended;
@@ -157,6 +160,22 @@ public final class DataChannels implements Closeable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while waiting for a data channel");
+        }
+    }
+
+    /**
+     * Waits until the remote has opened a channel of its own with DCEP (or the association ended),
+     * for at most {@code timeout}: a remote that opens channels is past its own setup and handles
+     * the channels this side opens.
+     *
+     * @return whether the remote opened a channel or the association ended in that time
+     */
+    public boolean awaitRemoteOpen(Duration timeout) throws InterruptedIOException {
+        try {
+            return remoteOpened.await(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for the remote's first channel");
         }
     }
 
@@ -287,6 +306,7 @@ public final class DataChannels implements Closeable {
                 return; // the association is ending
             }
             inbound.offer(c);
+            remoteOpened.countDown();
         }
 
         private void refuse(int streamId) {
@@ -331,6 +351,7 @@ public final class DataChannels implements Closeable {
             }
             inbound.clear();
             inbound.offer(ACCEPT_END);
+            remoteOpened.countDown();
             signalResets();
         }
     }

@@ -12,6 +12,7 @@ import io.p2pkit.webrtc.dtls.DtlsAssociation;
 import io.p2pkit.webrtc.muxer.WebRtcMuxedConnection;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -22,6 +23,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * without its upgrader.
  */
 final class WebRtcDirectConnection implements ReadyConnection {
+    /**
+     * How long a WebRTC-direct listener's first stream waits for the dialer to open one of its own.
+     * The listener sends Noise's last message, so it is ready before the dialer, and rust-libp2p
+     * (libp2p-webrtc 0.10.0-alpha) takes channels only once its handshake has returned: a channel opened in
+     * between is never seen there, and its stream hangs. A dialer that opens a stream is past that
+     * point; one that opens none costs the listener's first stream this wait.
+     */
+    static final Duration DIALER_READY_WAIT = Duration.ofMillis(500);
+
     private final DtlsAssociation association;
     private final DataChannels channels;
     private final PeerId localPeer;
@@ -34,11 +44,16 @@ final class WebRtcDirectConnection implements ReadyConnection {
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile MemoryScope memory;
     private volatile WebRtcMuxedConnection streams;
+    /** System.nanoTime until which the first stream waits for the remote's first channel; 0: none. */
+    private volatile long holdOpensUntil;
 
     WebRtcDirectConnection(DtlsAssociation association, DataChannels channels, MemoryScope memory, PeerId localPeer, PublicKey remoteKey, Multiaddr localAddress,
                            Multiaddr remoteAddress, Runnable onClose) {
         this(association, channels, memory, localPeer, remoteKey, localAddress, remoteAddress, onClose,
                 WebRtcDirectTransport.PROTOCOL);
+        if (!association.isDialer()) {
+            holdOpensUntil = System.nanoTime() + DIALER_READY_WAIT.toNanos();
+        }
     }
 
     /** A connection reporting {@code protocol} as its security and muxer protocol. */
@@ -112,6 +127,11 @@ final class WebRtcDirectConnection implements ReadyConnection {
 
     @Override
     public MuxedStream openStream() throws IOException {
+        long until = holdOpensUntil;
+        if (until != 0) {
+            channels.awaitRemoteOpen(Duration.ofNanos(until - System.nanoTime()));
+            holdOpensUntil = 0;
+        }
         return streams.openStream();
     }
 
