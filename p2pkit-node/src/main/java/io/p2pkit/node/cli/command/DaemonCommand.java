@@ -356,12 +356,17 @@ public final class DaemonCommand extends CliCommand {
             + "endpoint-independent NATs connect directly. Default: none, and no STUN server is ever contacted")
     private List<String> webRtcStun = new ArrayList<>();
 
-    @Option(names = "--webrtc-turn", paramLabel = "USER:PASSWORD@IP:PORT", description = "with --webrtc: a TURN "
+    @Option(names = "--webrtc-turn", paramLabel = "USER[:PASSWORD]@IP:PORT", description = "with --webrtc: a TURN "
             + "server (UDP, long-term credentials; an IPv4 literal and a port, e.g. alice:s3cret@198.51.100.3:3478; "
             + "repeatable, at most four) on which each /webrtc connection allocates a relay candidate, so that peers "
             + "behind symmetric NATs connect, their data going through the server. The username ends at the first "
-            + "colon; the password is never printed. Default: none, and no TURN server is ever contacted")
+            + "colon; without ':PASSWORD' the password comes from the environment variable " + TURN_PASSWORD_VARIABLE
+            + " (which, unlike the command line, other users cannot see). The password is never printed. Default: "
+            + "none, and no TURN server is ever contacted")
     private List<String> webRtcTurn = new ArrayList<>();
+
+    /** Where {@code --webrtc-turn USER@IP:PORT} takes its password from. */
+    static final String TURN_PASSWORD_VARIABLE = "P2PKIT_TURN_PASSWORD";
 
     @Mixin
     private JsonOption output;
@@ -391,6 +396,16 @@ public final class DaemonCommand extends CliCommand {
      */
     static Optional<NodeConfig.WebRtc> webRtcConfig(boolean on, List<String> candidates, List<String> stun,
                                                     List<String> turn, List<Multiaddr> listen, boolean privateNetwork) {
+        return webRtcConfig(on, candidates, stun, turn, listen, privateNetwork, null);
+    }
+
+    /**
+     * As above; a TURN server given as {@code USER@IP:PORT} takes {@code turnPassword} (the value
+     * of {@link #TURN_PASSWORD_VARIABLE}, or null when it is not set).
+     */
+    static Optional<NodeConfig.WebRtc> webRtcConfig(boolean on, List<String> candidates, List<String> stun,
+                                                    List<String> turn, List<Multiaddr> listen, boolean privateNetwork,
+                                                    String turnPassword) {
         boolean asked = on || listen.contains(NodeConfig.WEBRTC_LISTEN);
         if (!asked) {
             if (!candidates.isEmpty()) {
@@ -429,6 +444,14 @@ public final class DaemonCommand extends CliCommand {
         }
         List<TurnServer> relays = new ArrayList<>();
         for (String t : turn) {
+            int at = t.lastIndexOf('@');
+            if (at > 0 && t.lastIndexOf(':', at) < 0) { // USER@IP:PORT: the password from the environment
+                if (turnPassword == null || turnPassword.isEmpty()) {
+                    throw new UsageException("--webrtc-turn " + t + ": no password: give USER:PASSWORD@IP:PORT or set "
+                            + TURN_PASSWORD_VARIABLE);
+                }
+                t = t.substring(0, at) + ":" + turnPassword + t.substring(at);
+            }
             try {
                 relays.add(TurnServer.parse(t)); // its messages never hold the password
             } catch (IllegalArgumentException e) {
@@ -755,7 +778,7 @@ public final class DaemonCommand extends CliCommand {
         }
         b.delegatedRouters(routers);
         Optional<NodeConfig.WebRtc> browserToBrowser = webRtcConfig(webRtc, webRtcCandidates, webRtcStun, webRtcTurn, listen,
-                psk.isPresent());
+                psk.isPresent(), System.getenv(TURN_PASSWORD_VARIABLE));
         if (browserToBrowser.isPresent()) {
             b.webRtc(browserToBrowser.get()).listen(withWebRtc(listen));
         }

@@ -103,4 +103,18 @@ class DaemonWebRtcOptionsTest {
                 () -> DaemonCommand.webRtcConfig(false, List.of(), List.of(), List.of("a:x@11.0.0.2:3478"), TCP, false));
         assertTrue(alone.getMessage().contains("--webrtc-turn needs --webrtc"), alone.getMessage());
     }
+
+    @Test
+    void aTurnServerWithoutAPasswordTakesTheOneFromTheEnvironment() throws Exception {
+        NodeConfig.WebRtc c = DaemonCommand.webRtcConfig(true, List.of(), List.of(),
+                List.of("alice@11.0.0.2:3478", "bob:own@11.0.0.3:3478"), TCP, false, "fr:om@env").orElseThrow();
+        assertEquals(List.of(new TurnServer(new InetSocketAddress(InetAddress.getByName("11.0.0.2"), 3478), "alice", "fr:om@env"),
+                new TurnServer(new InetSocketAddress(InetAddress.getByName("11.0.0.3"), 3478), "bob", "own")),
+                c.turnServers(), "the variable fills only the servers given without a password");
+        for (String unset : new String[] {null, ""}) {
+            UsageException e = assertThrows(UsageException.class, () -> DaemonCommand.webRtcConfig(true, List.of(),
+                    List.of(), List.of("alice@11.0.0.2:3478"), TCP, false, unset));
+            assertTrue(e.getMessage().contains(DaemonCommand.TURN_PASSWORD_VARIABLE), e.getMessage());
+        }
+    }
 }
