@@ -328,6 +328,66 @@ class NoiseTransportTest {
     }
 
     @Test
+    void aRemoteIdentityIsVerifiedOnceAndTheExpectedPeerStillCheckedEveryTime() throws Exception {
+        NoiseTransport dialer = new NoiseTransport(PrivateKey.generate(KeyType.ED25519), List.of());
+        PrivateKey listenerKey = PrivateKey.generate(KeyType.ED25519);
+        NoiseTransport listener = new NoiseTransport(listenerKey, List.of());
+        PeerId listenerId = listenerKey.publicKey().toPeerId();
+        for (int i = 0; i < 3; i++) {
+            MemoryConnection.Pair pair = MemoryConnection.pair();
+            Secured s = connect(dialer, listener, pair.initiator(), pair.responder(), listenerId);
+            assertEquals(listenerId, s.dialer.remotePeer());
+            assertEquals(listenerKey.publicKey(), s.dialer.remotePublicKey());
+            exchange(s);
+        }
+        assertEquals(1, dialer.verifiedIdentities(), "the listener's identity was checked once");
+        PeerId other = PrivateKey.generate(KeyType.ED25519).publicKey().toPeerId();
+        MemoryConnection.Pair pair = MemoryConnection.pair();
+        CompletableFuture<SecureConnection> in = async(() -> listener.secureInbound(pair.responder()));
+        HandshakeException e = assertThrows(HandshakeException.class, () -> dialer.secureOutbound(pair.initiator(), other));
+        assertTrue(e.getMessage().contains("mismatch"), e.getMessage());
+        assertInstanceOf(HandshakeException.class, failure(in));
+    }
+
+    @Test
+    void aSignatureIsRememberedOnlyWithTheStaticKeyItSigned() throws Exception {
+        PrivateKey victim = PrivateKey.generate(KeyType.ED25519);
+        byte[] staticKey = NoiseXXHandshake.generatePrivateKey(new SecureRandom());
+        byte[] signed = ("noise-libp2p-static-key:" + new String(NoiseXXHandshake.publicKey(staticKey),
+                java.nio.charset.StandardCharsets.ISO_8859_1)).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        byte[] payload = new NoiseHandshakePayload(victim.publicKey().marshal(), victim.sign(signed), null).encode();
+        NoiseTransport dialer = new NoiseTransport(PrivateKey.generate(KeyType.ED25519), List.of());
+        MemoryConnection.Pair pair = MemoryConnection.pair();
+        CompletableFuture<Void> honest = fakeResponder(pair, staticKey, payload);
+        SecureConnection c = dialer.secureOutbound(pair.initiator(), victim.publicKey().toPeerId());
+        c.close();
+        await(honest);
+        assertEquals(1, dialer.verifiedIdentities());
+        // the same identity key and signature with another static key: a replay, refused
+        MemoryConnection.Pair replay = MemoryConnection.pair();
+        CompletableFuture<Void> replayer = fakeResponder(replay,
+                NoiseXXHandshake.generatePrivateKey(new SecureRandom()), payload);
+        HandshakeException e = assertThrows(HandshakeException.class, () -> dialer.secureOutbound(replay.initiator(), null));
+        assertTrue(e.getMessage().contains("signature"), e.getMessage());
+        await(replayer);
+        assertEquals(1, dialer.verifiedIdentities(), "a failed check is not remembered");
+    }
+
+    /** A hand-driven responder with static key {@code staticKey} that sends {@code payload} in message 2. */
+    private static CompletableFuture<Void> fakeResponder(MemoryConnection.Pair pair, byte[] staticKey, byte[] payload) {
+        return async(() -> {
+            NoiseXXHandshake hs = new NoiseXXHandshake(false, new byte[0], staticKey, new SecureRandom());
+            byte[] frame1 = pair.responder().in().readNBytes(2 + 32);
+            hs.readMessage(Arrays.copyOfRange(frame1, 2, frame1.length));
+            byte[] msg2 = hs.writeMessage(payload);
+            pair.responder().out().write(new byte[] {(byte) (msg2.length >> 8), (byte) msg2.length});
+            pair.responder().out().write(msg2);
+            pair.responder().in().readAllBytes();
+            return null;
+        });
+    }
+
+    @Test
     void muxerChoiceFollowsTheSpecExample() throws Exception {
         // From the spec: the server prefers mplex, the client yamux; the result is yamux.
         assertEquals("/yamux/1.0.0", NoiseTransport.chooseMuxer(YAMUX_MPLEX, List.of("/mplex/6.7.0", "/yamux/1.0.0")));
