@@ -95,8 +95,8 @@ public final class IdentifyService implements Closeable {
             @Override
             public void disconnected(Connection c) {
                 CompletableFuture<IdentifyResult> f = results.remove(c.id());
-                if (f != null) {
-                    f.completeExceptionally(new IOException("connection closed before identify finished"));
+                if (f != null && !f.isDone()) {
+                    f.completeExceptionally(new ClosedBeforeIdentified());
                 }
                 observed.connectionClosed(c);
             }
@@ -304,6 +304,21 @@ public final class IdentifyService implements Closeable {
             }
         }
         return r;
+    }
+
+    /**
+     * The connection closed while it was being identified. Short connections often close first; the
+     * stack of the thread that closed it says nothing to whoever waits, so none is taken.
+     */
+    private static final class ClosedBeforeIdentified extends IOException {
+        ClosedBeforeIdentified() {
+            super("connection closed before identify finished");
+        }
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
+        }
     }
 
     /** A signed peer record whose envelope verified, and what it says. */
