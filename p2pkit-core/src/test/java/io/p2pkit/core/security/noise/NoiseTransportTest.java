@@ -310,17 +310,7 @@ class NoiseTransportTest {
     /** A hand-driven responder sends {@code payload} in message 2; the dialer must refuse it. */
     private static void assertResponderPayloadRejected(byte[] payload, String expectedInMessage) throws Exception {
         MemoryConnection.Pair pair = MemoryConnection.pair();
-        CompletableFuture<Void> fake = async(() -> {
-            NoiseXXHandshake hs = new NoiseXXHandshake(false, new byte[0],
-                    NoiseXXHandshake.generatePrivateKey(new SecureRandom()), new SecureRandom());
-            byte[] frame1 = pair.responder().in().readNBytes(2 + 32);
-            hs.readMessage(Arrays.copyOfRange(frame1, 2, frame1.length));
-            byte[] msg2 = hs.writeMessage(payload);
-            pair.responder().out().write(new byte[] {(byte) (msg2.length >> 8), (byte) msg2.length});
-            pair.responder().out().write(msg2);
-            pair.responder().in().readAllBytes();
-            return null;
-        });
+        CompletableFuture<Void> fake = fakeResponder(pair, NoiseXXHandshake.generatePrivateKey(new SecureRandom()), payload);
         NoiseTransport dialer = new NoiseTransport(PrivateKey.generate(KeyType.ED25519), List.of());
         HandshakeException e = assertThrows(HandshakeException.class, () -> dialer.secureOutbound(pair.initiator(), null));
         assertTrue(e.getMessage().contains(expectedInMessage), e.getMessage());
