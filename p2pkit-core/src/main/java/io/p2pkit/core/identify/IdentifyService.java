@@ -316,7 +316,7 @@ public final class IdentifyService implements Closeable {
         }
 
         @Override
-        public synchronized Throwable fillInStackTrace() {
+        public Throwable fillInStackTrace() {
             return this;
         }
     }

@@ -686,7 +686,7 @@ public final class YamuxSession implements MuxedConnection {
         }
 
         @Override
-        public synchronized Throwable fillInStackTrace() {
+        public Throwable fillInStackTrace() {
             return this;
         }
     }
@@ -701,7 +701,7 @@ public final class YamuxSession implements MuxedConnection {
         }
 
         @Override
-        public synchronized Throwable fillInStackTrace() {
+        public Throwable fillInStackTrace() {
             return this;
         }
     }
