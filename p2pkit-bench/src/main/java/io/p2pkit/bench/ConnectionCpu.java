@@ -2,7 +2,6 @@ package io.p2pkit.bench;
 
 import io.p2pkit.core.host.Host;
 import io.p2pkit.core.host.PeerInfo;
-import io.p2pkit.core.host.Stream;
 import io.p2pkit.core.network.Connection;
 
 import java.io.IOException;
@@ -24,7 +23,6 @@ import java.util.Locale;
  * Arguments: {@code security warm-up-runs measured-runs}.
  */
 public final class ConnectionCpu {
-    private static final String ECHO = "/echo/1.0.0";
     /** Linux's clock ticks per second for /proc times (USER_HZ). */
     private static final int TICKS_PER_SECOND = 100;
 
@@ -38,12 +36,7 @@ public final class ConnectionCpu {
         int runs = args.length > 2 ? Integer.parseInt(args[2]) : 3000;
         try (Host listener = Host.builder().listen("/ip4/127.0.0.1/tcp/0").security(security).build();
              Host dialer = Host.builder().security(security).build()) {
-            listener.setStreamHandler(ECHO, s -> {
-                int b = s.in().read();
-                s.out().write(b);
-                s.out().flush();
-                s.close();
-            });
+            ConnectionSetup.serveEcho(listener);
             PeerInfo target = new PeerInfo(listener.peerId(), listener.addresses());
             for (int i = 0; i < warmup; i++) {
                 exchange(dialer, target);
@@ -64,13 +57,7 @@ public final class ConnectionCpu {
 
     private static void exchange(Host dialer, PeerInfo target) throws IOException {
         Connection c = dialer.connect(target);
-        try (Stream s = dialer.newStream(c, ECHO)) {
-            s.out().write(42);
-            s.out().flush();
-            if (s.in().read() != 42) {
-                throw new IOException("wrong echo");
-            }
-        }
+        ConnectionSetup.echo(dialer, c);
         c.close();
     }
 
