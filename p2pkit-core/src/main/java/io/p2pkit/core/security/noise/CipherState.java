@@ -5,7 +5,6 @@ import javax.crypto.Cipher;
 import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import java.security.GeneralSecurityException;
-import java.security.Provider;
 import java.util.Arrays;
 
 /**
@@ -26,54 +25,19 @@ public final class CipherState {
 
     /** The counter value the spec reserves; in a signed long it is -1. */
     private static final long RESERVED_NONCE = -1L;
-    private static final String ALGORITHM = "ChaCha20-Poly1305";
 
     private final Cipher cipher;
     private final byte[] iv = new byte[12];
     private SecretKeySpec key;
     private long nonce;
-    private boolean handedOver;
-
-    /**
-     * The provider of ChaCha20-Poly1305, looked up once: every handshake makes three cipher
-     * states, and a lookup by name walks the provider list each time.
-     */
-    private static final Provider PROVIDER = newCipher(null).getProvider();
 
     /** A cipher state without a key: it passes messages through unencrypted, as Noise specifies. */
     public CipherState() {
-        this(newCipher(PROVIDER));
-    }
-
-    private CipherState(Cipher cipher) {
-        this.cipher = cipher;
-    }
-
-    private static Cipher newCipher(Provider provider) {
         try {
-            return provider == null ? Cipher.getInstance(ALGORITHM) : Cipher.getInstance(ALGORITHM, provider);
+            cipher = Cipher.getInstance("ChaCha20-Poly1305");
         } catch (GeneralSecurityException e) {
             // Every JDK since 11 has it; without it nothing in this package can work.
             throw new IllegalStateException("the JDK lacks ChaCha20-Poly1305", e);
-        }
-    }
-
-    /**
-     * A cipher state with {@code key} and nonce 0 that takes over this one's cipher, which this one
-     * must not use again: the handshake's cipher state becomes a transport one.
-     */
-    CipherState handOver(byte[] key) {
-        CipherState next = new CipherState(cipher);
-        next.initializeKey(key);
-        this.key = null;
-        handedOver = true;
-        return next;
-    }
-
-    /** Without a key a message passes in the clear, which a state that gave its cipher away must not do. */
-    private void checkNotHandedOver() {
-        if (handedOver) {
-            throw new IllegalStateException("this cipher state handed its cipher over");
         }
     }
 
@@ -85,7 +49,6 @@ public final class CipherState {
 
     /** Sets a new 32-byte key and resets the nonce to 0. */
     public void initializeKey(byte[] newKey) {
-        checkNotHandedOver();
         if (newKey.length != 32) {
             throw new IllegalArgumentException("ChaChaPoly keys are 32 bytes, not " + newKey.length);
         }
@@ -119,7 +82,6 @@ public final class CipherState {
     public int encryptWithAd(byte[] ad, byte[] plaintext, int offset, int length, byte[] out, int outOffset)
             throws NonceExhaustedException {
         if (key == null) {
-            checkNotHandedOver();
             System.arraycopy(plaintext, offset, out, outOffset, length);
             return length;
         }
@@ -155,7 +117,6 @@ public final class CipherState {
                              byte[] body, int bodyOffset, int bodyLength, byte[] out, int outOffset)
             throws NonceExhaustedException {
         if (key == null) {
-            checkNotHandedOver();
             System.arraycopy(head, headOffset, out, outOffset, headLength);
             System.arraycopy(body, bodyOffset, out, outOffset + headLength, bodyLength);
             return headLength + bodyLength;
@@ -190,7 +151,6 @@ public final class CipherState {
     public int decryptWithAd(byte[] ad, byte[] ciphertext, int offset, int length, byte[] out, int outOffset)
             throws BadTagException, NonceExhaustedException {
         if (key == null) {
-            checkNotHandedOver();
             System.arraycopy(ciphertext, offset, out, outOffset, length);
             return length;
         }

@@ -21,53 +21,17 @@ final class SymmetricState {
     private byte[] ck;
     private byte[] h;
 
-    /**
-     * What each handshake copies its hash and HMAC from: a copy of a prototype skips the provider
-     * lookup (and the reflection) of {@code getInstance}. A provider whose objects cannot be
-     * copied is asked anew each time.
-     */
-    private static final MessageDigest SHA256 = newDigest();
-    private static final Mac HMAC = newHmac();
-
     /** {@code InitializeSymmetric(protocolName)}. */
     SymmetricState(String protocolName) {
-        sha256 = copy(SHA256);
-        hmac = copy(HMAC);
+        try {
+            sha256 = MessageDigest.getInstance("SHA-256");
+            hmac = Mac.getInstance("HmacSHA256");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK lacks SHA-256 or HMAC-SHA256", e);
+        }
         byte[] name = protocolName.getBytes(StandardCharsets.US_ASCII);
         h = name.length <= HASH_LENGTH ? Arrays.copyOf(name, HASH_LENGTH) : sha256.digest(name);
         ck = h.clone();
-    }
-
-    private static MessageDigest newDigest() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the JDK lacks SHA-256", e);
-        }
-    }
-
-    private static Mac newHmac() {
-        try {
-            return Mac.getInstance("HmacSHA256");
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the JDK lacks HMAC-SHA256", e);
-        }
-    }
-
-    private static MessageDigest copy(MessageDigest prototype) {
-        try {
-            return (MessageDigest) prototype.clone();
-        } catch (CloneNotSupportedException e) {
-            return newDigest();
-        }
-    }
-
-    private static Mac copy(Mac prototype) {
-        try {
-            return (Mac) prototype.clone();
-        } catch (CloneNotSupportedException e) {
-            return newHmac();
-        }
     }
 
     /** {@code MixKey}: derives a new chaining key and cipher key from {@code ikm}. */
@@ -110,8 +74,7 @@ final class SymmetricState {
     /** {@code Split}: the two transport cipher states, initiator-to-responder first. */
     CipherState[] split() {
         byte[][] out = hkdf(ck, new byte[0], 2);
-        // the handshake's cipher is not used again: its Cipher object serves the first transport state
-        CipherState c1 = cipher.handOver(out[0]);
+        CipherState c1 = new CipherState(out[0]);
         CipherState c2 = new CipherState(out[1]);
         Arrays.fill(out[0], (byte) 0);
         Arrays.fill(out[1], (byte) 0);

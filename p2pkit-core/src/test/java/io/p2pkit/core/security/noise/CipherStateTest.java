@@ -37,20 +37,6 @@ class CipherStateTest {
     }
 
     @Test
-    void aStateThatHandedItsCipherOverRefusesEverything() throws Exception {
-        CipherState handshake = new CipherState(key(7));
-        byte[] before = handshake.encryptWithAd(null, "payload".getBytes());
-        CipherState transport = handshake.handOver(key(8));
-        assertEquals(0, transport.nonce());
-        assertArrayEquals("data".getBytes(), new CipherState(key(8)).decryptWithAd(null, transport.encryptWithAd(null, "data".getBytes())));
-        assertArrayEquals("payload".getBytes(), new CipherState(key(7)).decryptWithAd(null, before));
-        // without its key it would pass messages in the clear, with a new one it would share the cipher
-        assertThrows(IllegalStateException.class, () -> handshake.encryptWithAd(null, "x".getBytes()));
-        assertThrows(IllegalStateException.class, () -> handshake.decryptWithAd(null, before));
-        assertThrows(IllegalStateException.class, () -> handshake.initializeKey(key(9)));
-    }
-
-    @Test
     void decryptsInPlace() throws Exception {
         CipherState enc = new CipherState(key(9));
         CipherState dec = new CipherState(key(9));
