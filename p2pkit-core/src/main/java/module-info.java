@@ -2,7 +2,8 @@
  * p2pkit's core: multiformats, keys and peer IDs, and the libp2p connection stack (transports,
  * security, muxers, multistream-select, the host and its network, resource accounting, identify,
  * ping, perf, metrics). The exported packages are the API; docs/ARCHITECTURE.md lists them. The
- * swarm (the network's implementation), the upgrader and the buffer pool are internal.
+ * swarm (the network's implementation), the upgrader, the buffer pool and the cache of verified
+ * bytes are internal.
  */
 module io.p2pkit.core {
     requires org.bouncycastle.provider;

@@ -37,12 +37,7 @@ public final class ConnectionSetup {
                 .transport(key -> recorder.wrap(new TcpTransport(), false)).build();
              Host dialer = Host.builder().security(security)
                      .transport(key -> recorder.wrap(new TcpTransport(false), true)).build()) {
-            listener.setStreamHandler(ECHO, s -> {
-                int b = s.in().read();
-                s.out().write(b);
-                s.out().flush();
-                s.close();
-            });
+            serveEcho(listener);
             PeerInfo target = new PeerInfo(listener.peerId(), listener.addresses());
             long[] nanos = new long[runs];
             TreeMap<Integer, Integer> flights = new TreeMap<>();
@@ -51,13 +46,7 @@ public final class ConnectionSetup {
             for (int i = -warmup; i < runs; i++) {
                 long start = System.nanoTime();
                 Connection c = dialer.connect(target);
-                try (Stream s = dialer.newStream(c, ECHO)) {
-                    s.out().write(42);
-                    s.out().flush();
-                    if (s.in().read() != 42) {
-                        throw new IOException("wrong echo");
-                    }
-                }
+                echo(dialer, c);
                 long took = System.nanoTime() - start;
                 FlightRecorder.Wire wire = recorder.wire(c.localAddress());
                 int flight = wire.dialerFlight();
@@ -83,6 +72,27 @@ public final class ConnectionSetup {
             long t0 = events.getFirst().micros();
             for (FlightRecorder.Event e : events) {
                 System.out.println("  " + new FlightRecorder.Event(e.micros() - t0, e.side(), e.op(), e.bytes(), e.flight()));
+            }
+        }
+    }
+
+    /** Makes {@code listener} answer the echo protocol: the byte it reads, then the stream's end. */
+    static void serveEcho(Host listener) {
+        listener.setStreamHandler(ECHO, s -> {
+            int b = s.in().read();
+            s.out().write(b);
+            s.out().flush();
+            s.close();
+        });
+    }
+
+    /** Opens an echo stream on {@code c}, sends one byte and checks that it comes back. */
+    static void echo(Host dialer, Connection c) throws IOException {
+        try (Stream s = dialer.newStream(c, ECHO)) {
+            s.out().write(42);
+            s.out().flush();
+            if (s.in().read() != 42) {
+                throw new IOException("wrong echo");
             }
         }
     }

@@ -38,6 +38,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 /**
  * Configures and builds a {@link Host}. Transports, security protocols and muxers are given as
@@ -326,13 +327,7 @@ public final class HostBuilder {
             identity = PrivateKey.generateEd25519();
         }
         boolean ownsScheduler = scheduler == null;
-        ScheduledExecutorService sched = ownsScheduler
-                ? Executors.newSingleThreadScheduledExecutor(r -> {
-                    Thread t = new Thread(r, "p2pkit-scheduler");
-                    t.setDaemon(true);
-                    return t;
-                })
-                : scheduler;
+        ScheduledExecutorService sched = ownsScheduler ? ownScheduler() : scheduler;
         List<Transport> transportList = new ArrayList<>();
         Host host = null;
         try {
@@ -415,6 +410,21 @@ public final class HostBuilder {
             System.getLogger(HostBuilder.class.getName()).log(System.Logger.Level.DEBUG,
                     () -> "closing " + t + " after a failed build: " + e);
         }
+    }
+
+    /**
+     * The host's timer thread. Nearly every timer is a deadline cancelled long before it is due
+     * (a negotiation's, identify's, a keep-alive ping's), several per connection: a cancelled one
+     * leaves the queue at once instead of waking the thread when it would have been due.
+     */
+    private static ScheduledExecutorService ownScheduler() {
+        ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "p2pkit-scheduler");
+            t.setDaemon(true);
+            return t;
+        });
+        s.setRemoveOnCancelPolicy(true);
+        return Executors.unconfigurableScheduledExecutorService(s);
     }
 
     private static List<SecureTransport.Factory> defaultSecurity() {

@@ -1,6 +1,7 @@
 package io.p2pkit.core.identify;
 
 import io.p2pkit.core.DecodeException;
+import io.p2pkit.core.cache.RecentlyVerified;
 import io.p2pkit.core.crypto.PublicKey;
 import io.p2pkit.core.host.Host;
 import io.p2pkit.core.host.LimitedConnections;
@@ -19,6 +20,7 @@ import io.p2pkit.core.protobuf.LengthPrefixed;
 import java.io.Closeable;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -58,6 +60,10 @@ public final class IdentifyService implements Closeable {
     public static final Duration PUSH_DELAY = Duration.ofMillis(100);
 
     private static final System.Logger LOG = System.getLogger(IdentifyService.class.getName());
+    /** Signed peer records remembered as verified: a few hundred peers. */
+    private static final int REMEMBERED_RECORDS = 256;
+    /** Larger records (hundreds of addresses) are verified every time, so the cache stays under 512 KiB. */
+    private static final int MAX_REMEMBERED_RECORD_BYTES = 2048;
 
     private final Host host;
     private final ObservedAddressManager observed;
@@ -68,6 +74,12 @@ public final class IdentifyService implements Closeable {
     private final IdentifyObservers observers = new IdentifyObservers();
     private final IdentifyResponder responder;
     private final ConnectionListener connectionListener;
+    /**
+     * Signed peer records that verified, by their bytes. A peer sends the same record on every
+     * connection until its addresses change, so its signature is checked once per record rather
+     * than once per connection.
+     */
+    private final RecentlyVerified<SignedRecord> verifiedRecords = new RecentlyVerified<>(REMEMBERED_RECORDS);
 
     private IdentifyService(Host host) {
         this.host = host;
@@ -83,8 +95,8 @@ public final class IdentifyService implements Closeable {
             @Override
             public void disconnected(Connection c) {
                 CompletableFuture<IdentifyResult> f = results.remove(c.id());
-                if (f != null) {
-                    f.completeExceptionally(new IOException("connection closed before identify finished"));
+                if (f != null && !f.isDone()) {
+                    f.completeExceptionally(new ClosedBeforeIdentified());
                 }
                 observed.connectionClosed(c);
             }
@@ -223,7 +235,8 @@ public final class IdentifyService implements Closeable {
     private IdentifyResult apply(Connection c, IdentifyMessage msg, boolean push) throws IOException {
         PeerId peer = c.remotePeer();
         PublicKey key = c.remotePublicKey();
-        if (msg.publicKey() != null) {
+        // the key the connection authenticated, in the same bytes, needs no parsing to compare
+        if (msg.publicKey() != null && !Arrays.equals(msg.publicKey(), key.marshal())) {
             PublicKey sent;
             try {
                 sent = PublicKey.unmarshal(msg.publicKey());
@@ -239,11 +252,10 @@ public final class IdentifyService implements Closeable {
         List<Multiaddr> addrs = msg.listenAddrs();
         if (msg.signedPeerRecord() != null) {
             try {
-                Envelope env = Envelope.open(msg.signedPeerRecord(), PeerRecord.DOMAIN);
-                PeerRecord rec = PeerRecord.fromEnvelope(env);
-                if (rec.peerId().equals(peer)) {
-                    signed = Optional.of(env);
-                    addrs = rec.addresses();
+                SignedRecord r = openRecord(msg.signedPeerRecord());
+                if (r.record().peerId().equals(peer)) {
+                    signed = Optional.of(r.envelope());
+                    addrs = r.record().addresses();
                 }
             } catch (IllegalArgumentException e) {
                 // An invalid record is ignored, as go does; the unsigned addresses still count.
@@ -274,6 +286,48 @@ public final class IdentifyService implements Closeable {
                 msg.protocolVersion() == null ? "" : msg.protocolVersion(),
                 msg.agentVersion() == null ? "" : msg.agentVersion(),
                 addrs, msg.protocols(), Optional.ofNullable(msg.observedAddr()), signed);
+    }
+
+    /**
+     * Opens a signed peer record: verifies its envelope and reads the record, or takes both from
+     * {@link #verifiedRecords} when these bytes verified before.
+     *
+     * @throws IllegalArgumentException when the envelope or the record is invalid
+     */
+    SignedRecord openRecord(byte[] bytes) {
+        SignedRecord r = verifiedRecords.get(bytes);
+        if (r == null) {
+            Envelope env = Envelope.open(bytes, PeerRecord.DOMAIN);
+            r = new SignedRecord(env, PeerRecord.fromEnvelope(env));
+            if (bytes.length <= MAX_REMEMBERED_RECORD_BYTES) {
+                verifiedRecords.put(bytes, r);
+            }
+        }
+        return r;
+    }
+
+    /**
+     * The connection closed while it was being identified. Short connections often close first; the
+     * stack of the thread that closed it says nothing to whoever waits, so none is taken.
+     */
+    private static final class ClosedBeforeIdentified extends IOException {
+        ClosedBeforeIdentified() {
+            super("connection closed before identify finished");
+        }
+
+        @Override
+        public Throwable fillInStackTrace() {
+            return this;
+        }
+    }
+
+    /** A signed peer record whose envelope verified, and what it says. */
+    record SignedRecord(Envelope envelope, PeerRecord record) {
+    }
+
+    /** How many signed peer records are remembered as verified (for tests). */
+    int verifiedRecords() {
+        return verifiedRecords.size();
     }
 
     // ---------------------------------------------------------------- pushes received

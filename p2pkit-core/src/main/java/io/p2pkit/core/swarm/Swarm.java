@@ -233,16 +233,23 @@ public final class Swarm implements Network, Closeable {
                 continue;
             }
             start("p2pkit-upgrade-in " + raw.remoteAddress(), () -> {
+                SwarmConnection c;
                 try {
-                    upgradeInbound(raw);
+                    c = upgradeInbound(raw);
                 } finally {
                     inboundUpgrades.release();
+                }
+                if (c != null) {
+                    // the upgrading thread stays on as the connection's stream acceptor
+                    Thread.currentThread().setName("p2pkit-streams " + c.id());
+                    acceptStreams(c);
                 }
             });
         }
     }
 
-    private void upgradeInbound(TransportConnection raw) {
+    /** Upgrades and registers an inbound connection; null when it failed (and was closed). */
+    private SwarmConnection upgradeInbound(TransportConnection raw) {
         ConnectionSpan span;
         try {
             // a transport that handshakes before handing over (WebRTC) opened it at admission
@@ -252,19 +259,21 @@ public final class Swarm implements Network, Closeable {
         } catch (ResourceLimitException e) {
             LOG.log(System.Logger.Level.DEBUG, () -> "refused an inbound connection from " + raw.remoteAddress() + ": " + e.getMessage());
             closeQuietly(raw);
-            return;
+            return null;
         }
         try {
             long started = System.nanoTime();
             ReadyConnection ready = raw.upgrade(upgrader::upgradeInbound, span);
-            Connection c = register(ready, Direction.INBOUND, span, raw.limit());
+            SwarmConnection c = register(ready, Direction.INBOUND, span, raw.limit());
             long nanos = System.nanoTime() - started;
             fire(o -> o.handshakeCompleted(c, nanos));
+            return c;
         } catch (IOException | RuntimeException e) {
             // the remote's problem (or our gater's, or a limit): nobody waits for this connection
             LOG.log(System.Logger.Level.DEBUG, () -> "inbound connection from " + raw.remoteAddress() + " failed: " + e);
             span.close();
             closeQuietly(raw);
+            return null;
         }
     }
 
@@ -666,6 +675,7 @@ public final class Swarm implements Network, Closeable {
                         ? upgrader.upgradeOutbound(bytes, peer, lazyProposal, memory)
                         : upgrader.upgradeInbound(bytes, memory), span), peer);
                 SwarmConnection c = register(ready, Direction.OUTBOUND, span, raw.limit());
+                start("p2pkit-streams " + c.id(), () -> acceptStreams(c));
                 long nanos = System.nanoTime() - started;
                 fire(o -> o.handshakeCompleted(c, nanos));
                 return c;
@@ -780,7 +790,6 @@ public final class Swarm implements Network, Closeable {
             lock.unlock();
         }
         tellListeners("connected", l -> l.connected(c));
-        start("p2pkit-streams " + c.id(), () -> acceptStreams(c));
         return c;
     }
 

@@ -630,7 +630,8 @@ public final class YamuxSession implements MuxedConnection {
             if (!closed.compareAndSet(false, true)) {
                 return;
             }
-            closeCause = new YamuxException(reason, message, cause);
+            closeCause = reason == YamuxException.Reason.CONNECTION_LOST
+                    ? new ConnectionLost(message, cause) : new YamuxException(reason, message, cause);
             open = new ArrayList<>(streams.values());
             streams.clear();
             inboundCount = 0;
@@ -649,11 +650,14 @@ public final class YamuxSession implements MuxedConnection {
         } else {
             writer.close();
         }
-        for (YamuxStream s : open) {
-            StreamResetException e = new StreamResetException("connection closed: " + message, false);
+        if (!open.isEmpty()) {
+            // one for all: a stream keeps it only for its message and cause, and throws copies
+            StreamResetException e = new SessionClosed("connection closed: " + message);
             e.initCause(closeCause);
-            s.fail(e);
-            s.releaseWindowMemory();
+            for (YamuxStream s : open) {
+                s.fail(e);
+                s.releaseWindowMemory();
+            }
         }
         for (PendingPing p : pings.values()) {
             p.rtt = -1;
@@ -668,6 +672,37 @@ public final class YamuxSession implements MuxedConnection {
         } catch (IOException e) {
             // Closing anyway; nothing more to do with a failed close.
             LOG.log(System.Logger.Level.DEBUG, () -> "closing the connection under a closed yamux session: " + e);
+        }
+    }
+
+    /**
+     * Why a session whose connection ended closed. The read loop that notices has nothing to say
+     * about it (its stack would be the same for every connection, and a failed read carries its
+     * own as the cause), and every connection ends this way, so no stack trace is taken.
+     */
+    private static final class ConnectionLost extends YamuxException {
+        ConnectionLost(String message, Throwable cause) {
+            super(Reason.CONNECTION_LOST, message, cause);
+        }
+
+        @Override
+        public Throwable fillInStackTrace() {
+            return this;
+        }
+    }
+
+    /**
+     * The failure the open streams of a closing session keep: a stream throws a fresh copy with its
+     * caller's stack trace and this one's cause, so this one needs no stack trace of its own.
+     */
+    private static final class SessionClosed extends StreamResetException {
+        SessionClosed(String message) {
+            super(message, false);
+        }
+
+        @Override
+        public Throwable fillInStackTrace() {
+            return this;
         }
     }
 

@@ -1,6 +1,7 @@
 package io.p2pkit.core.security.noise;
 
 import io.p2pkit.core.DecodeException;
+import io.p2pkit.core.cache.RecentlyVerified;
 import io.p2pkit.core.crypto.PrivateKey;
 import io.p2pkit.core.crypto.PublicKey;
 import io.p2pkit.core.identity.PeerId;
@@ -39,6 +40,8 @@ public final class NoiseTransport implements SecureTransport {
     /** Prepended to the static key before signing it with the identity key. */
     private static final byte[] SIGNATURE_PREFIX = "noise-libp2p-static-key:".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] EMPTY = new byte[0];
+    /** Remote identities remembered per transport: a few hundred peers, about 40 KiB. */
+    static final int VERIFIED_IDENTITIES = 256;
 
     private final PeerId localPeer;
     private final List<String> muxers;
@@ -46,6 +49,14 @@ public final class NoiseTransport implements SecureTransport {
     private final byte[] staticPrivateKey;
     private final byte[] staticPublicKey;
     private final byte[] localPayload;
+    /**
+     * Remote identities whose signature over their static key verified, by identity key,
+     * signature and static key. A peer that keeps one static key per transport (p2pkit, rust-libp2p,
+     * js-libp2p) presents the same bytes on every connection, so its key is parsed and its
+     * signature checked on its first connection only; go-libp2p makes a static key per handshake
+     * and is checked every time.
+     */
+    private final RecentlyVerified<Identity> verifiedIdentities = new RecentlyVerified<>(VERIFIED_IDENTITIES);
 
     /**
      * @param identity the local identity key
@@ -188,28 +199,65 @@ public final class NoiseTransport implements SecureTransport {
     private record Remote(PeerId peer, PublicKey key, NoiseExtensions extensions) {
     }
 
-    private static Remote authenticate(byte[] payloadBytes, byte[] remoteStatic, PeerId expected)
+    /** A remote's identity key, whose signature over a static key verified. */
+    private record Identity(PeerId peer, PublicKey key) {
+    }
+
+    private Remote authenticate(byte[] payloadBytes, byte[] remoteStatic, PeerId expected)
             throws HandshakeException {
         NoiseHandshakePayload payload;
-        PublicKey key;
         try {
             payload = NoiseHandshakePayload.decode(payloadBytes);
-            if (payload.identityKey().length == 0) {
-                throw new HandshakeException("the remote's handshake payload has no identity key");
-            }
-            key = PublicKey.unmarshal(payload.identityKey());
         } catch (DecodeException e) {
             throw new HandshakeException("bad Noise handshake payload: " + e.getMessage(), e);
         }
-        PeerId peer = key.toPeerId();
+        byte[] identityKey = payload.identityKey();
+        byte[] signature = payload.identitySig();
+        if (identityKey.length == 0) {
+            throw new HandshakeException("the remote's handshake payload has no identity key");
+        }
+        byte[] proof = proof(identityKey, signature, remoteStatic);
+        Identity identity = verifiedIdentities.get(proof);
+        if (identity == null) {
+            PublicKey key;
+            try {
+                key = PublicKey.unmarshal(identityKey);
+            } catch (DecodeException e) {
+                throw new HandshakeException("bad Noise handshake payload: " + e.getMessage(), e);
+            }
+            identity = new Identity(key.toPeerId(), key);
+            checkExpected(expected, identity.peer());
+            if (!key.verify(signedData(remoteStatic), signature)) {
+                throw new HandshakeException("the signature of " + identity.peer() + " over its Noise static key is invalid");
+            }
+            verifiedIdentities.put(proof, identity);
+        } else {
+            checkExpected(expected, identity.peer());
+        }
+        NoiseExtensions extensions = payload.extensions() == null ? NoiseExtensions.empty() : payload.extensions();
+        return new Remote(identity.peer(), identity.key(), extensions);
+    }
+
+    private static void checkExpected(PeerId expected, PeerId peer) throws HandshakeException {
         if (expected != null && !expected.equals(peer)) {
             throw new HandshakeException("peer ID mismatch: expected " + expected + ", but the remote's key is " + peer);
         }
-        if (!key.verify(signedData(remoteStatic), payload.identitySig())) {
-            throw new HandshakeException("the signature of " + peer + " over its Noise static key is invalid");
-        }
-        NoiseExtensions extensions = payload.extensions() == null ? NoiseExtensions.empty() : payload.extensions();
-        return new Remote(peer, key, extensions);
+    }
+
+    /** The remote's identity key and its signature over its static key, each after its length, then the static key. */
+    private static byte[] proof(byte[] identityKey, byte[] signature, byte[] remoteStatic) {
+        byte[] out = new byte[4 + identityKey.length + signature.length + remoteStatic.length];
+        int pos = put(out, 0, identityKey);
+        pos = put(out, pos, signature);
+        System.arraycopy(remoteStatic, 0, out, pos, remoteStatic.length);
+        return out;
+    }
+
+    private static int put(byte[] out, int pos, byte[] field) {
+        out[pos] = (byte) (field.length >>> 8);
+        out[pos + 1] = (byte) field.length;
+        System.arraycopy(field, 0, out, pos + 2, field.length);
+        return pos + 2 + field.length;
     }
 
     /**
@@ -236,6 +284,11 @@ public final class NoiseTransport implements SecureTransport {
         System.arraycopy(SIGNATURE_PREFIX, 0, data, 0, SIGNATURE_PREFIX.length);
         System.arraycopy(staticPublicKey, 0, data, SIGNATURE_PREFIX.length, staticPublicKey.length);
         return data;
+    }
+
+    /** How many remote identities are remembered as verified (for tests). */
+    int verifiedIdentities() {
+        return verifiedIdentities.size();
     }
 
     @Override

@@ -11,7 +11,6 @@ import org.bouncycastle.asn1.x509.Extensions;
 import org.bouncycastle.asn1.x509.TBSCertificate;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.AlgorithmParameters;
 import java.security.GeneralSecurityException;
@@ -259,11 +258,6 @@ public final class PeerCertificate {
     /** The DER encoding of the certificate. */
     public byte[] encoded() {
         return encoded.clone();
-    }
-
-    /** The DER encoding without a copy, read-only (a map key). */
-    ByteBuffer encodedView() {
-        return ByteBuffer.wrap(encoded).asReadOnlyBuffer();
     }
 
     @Override

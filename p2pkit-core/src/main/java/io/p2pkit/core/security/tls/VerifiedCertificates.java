@@ -1,9 +1,6 @@
 package io.p2pkit.core.security.tls;
 
-import java.nio.ByteBuffer;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.concurrent.locks.ReentrantLock;
+import io.p2pkit.core.cache.RecentlyVerified;
 
 /**
  * The peer certificates a transport verified recently, by their DER bytes. Every implementation
@@ -17,47 +14,25 @@ final class VerifiedCertificates {
     /** The capacity of a transport's cache: a few hundred peers, about 1 MiB. */
     static final int CAPACITY = 256;
 
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Map<ByteBuffer, PeerCertificate> certificates;
+    private final RecentlyVerified<PeerCertificate> certificates;
 
     /** @param capacity how many certificates are kept; 0 keeps none */
     VerifiedCertificates(int capacity) {
-        this.certificates = new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<ByteBuffer, PeerCertificate> eldest) {
-                return size() > capacity;
-            }
-        };
+        this.certificates = new RecentlyVerified<>(capacity);
     }
 
     /** The certificate verified earlier whose encoding is {@code der}, or null. */
     PeerCertificate get(byte[] der) {
-        lock.lock();
-        try {
-            return certificates.get(ByteBuffer.wrap(der));
-        } finally {
-            lock.unlock();
-        }
+        return certificates.get(der);
     }
 
     /** Remembers a certificate whose signatures were verified. */
     void add(PeerCertificate certificate) {
-        ByteBuffer key = certificate.encodedView();
-        lock.lock();
-        try {
-            certificates.put(key, certificate);
-        } finally {
-            lock.unlock();
-        }
+        certificates.put(certificate.encoded(), certificate);
     }
 
     /** How many certificates are kept (for tests). */
     int size() {
-        lock.lock();
-        try {
-            return certificates.size();
-        } finally {
-            lock.unlock();
-        }
+        return certificates.size();
     }
 }

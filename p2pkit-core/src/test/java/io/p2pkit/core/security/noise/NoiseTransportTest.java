@@ -310,9 +310,63 @@ class NoiseTransportTest {
     /** A hand-driven responder sends {@code payload} in message 2; the dialer must refuse it. */
     private static void assertResponderPayloadRejected(byte[] payload, String expectedInMessage) throws Exception {
         MemoryConnection.Pair pair = MemoryConnection.pair();
-        CompletableFuture<Void> fake = async(() -> {
-            NoiseXXHandshake hs = new NoiseXXHandshake(false, new byte[0],
-                    NoiseXXHandshake.generatePrivateKey(new SecureRandom()), new SecureRandom());
+        CompletableFuture<Void> fake = fakeResponder(pair, NoiseXXHandshake.generatePrivateKey(new SecureRandom()), payload);
+        NoiseTransport dialer = new NoiseTransport(PrivateKey.generate(KeyType.ED25519), List.of());
+        HandshakeException e = assertThrows(HandshakeException.class, () -> dialer.secureOutbound(pair.initiator(), null));
+        assertTrue(e.getMessage().contains(expectedInMessage), e.getMessage());
+        await(fake);
+    }
+
+    @Test
+    void aRemoteIdentityIsVerifiedOnceAndTheExpectedPeerStillCheckedEveryTime() throws Exception {
+        NoiseTransport dialer = new NoiseTransport(PrivateKey.generate(KeyType.ED25519), List.of());
+        PrivateKey listenerKey = PrivateKey.generate(KeyType.ED25519);
+        NoiseTransport listener = new NoiseTransport(listenerKey, List.of());
+        PeerId listenerId = listenerKey.publicKey().toPeerId();
+        for (int i = 0; i < 3; i++) {
+            MemoryConnection.Pair pair = MemoryConnection.pair();
+            Secured s = connect(dialer, listener, pair.initiator(), pair.responder(), listenerId);
+            assertEquals(listenerId, s.dialer.remotePeer());
+            assertEquals(listenerKey.publicKey(), s.dialer.remotePublicKey());
+            exchange(s);
+        }
+        assertEquals(1, dialer.verifiedIdentities(), "the listener's identity was checked once");
+        PeerId other = PrivateKey.generate(KeyType.ED25519).publicKey().toPeerId();
+        MemoryConnection.Pair pair = MemoryConnection.pair();
+        CompletableFuture<SecureConnection> in = async(() -> listener.secureInbound(pair.responder()));
+        HandshakeException e = assertThrows(HandshakeException.class, () -> dialer.secureOutbound(pair.initiator(), other));
+        assertTrue(e.getMessage().contains("mismatch"), e.getMessage());
+        assertInstanceOf(HandshakeException.class, failure(in));
+    }
+
+    @Test
+    void aSignatureIsRememberedOnlyWithTheStaticKeyItSigned() throws Exception {
+        PrivateKey victim = PrivateKey.generate(KeyType.ED25519);
+        byte[] staticKey = NoiseXXHandshake.generatePrivateKey(new SecureRandom());
+        byte[] signed = ("noise-libp2p-static-key:" + new String(NoiseXXHandshake.publicKey(staticKey),
+                java.nio.charset.StandardCharsets.ISO_8859_1)).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        byte[] payload = new NoiseHandshakePayload(victim.publicKey().marshal(), victim.sign(signed), null).encode();
+        NoiseTransport dialer = new NoiseTransport(PrivateKey.generate(KeyType.ED25519), List.of());
+        MemoryConnection.Pair pair = MemoryConnection.pair();
+        CompletableFuture<Void> honest = fakeResponder(pair, staticKey, payload);
+        SecureConnection c = dialer.secureOutbound(pair.initiator(), victim.publicKey().toPeerId());
+        c.close();
+        await(honest);
+        assertEquals(1, dialer.verifiedIdentities());
+        // the same identity key and signature with another static key: a replay, refused
+        MemoryConnection.Pair replay = MemoryConnection.pair();
+        CompletableFuture<Void> replayer = fakeResponder(replay,
+                NoiseXXHandshake.generatePrivateKey(new SecureRandom()), payload);
+        HandshakeException e = assertThrows(HandshakeException.class, () -> dialer.secureOutbound(replay.initiator(), null));
+        assertTrue(e.getMessage().contains("signature"), e.getMessage());
+        await(replayer);
+        assertEquals(1, dialer.verifiedIdentities(), "a failed check is not remembered");
+    }
+
+    /** A hand-driven responder with static key {@code staticKey} that sends {@code payload} in message 2. */
+    private static CompletableFuture<Void> fakeResponder(MemoryConnection.Pair pair, byte[] staticKey, byte[] payload) {
+        return async(() -> {
+            NoiseXXHandshake hs = new NoiseXXHandshake(false, new byte[0], staticKey, new SecureRandom());
             byte[] frame1 = pair.responder().in().readNBytes(2 + 32);
             hs.readMessage(Arrays.copyOfRange(frame1, 2, frame1.length));
             byte[] msg2 = hs.writeMessage(payload);
@@ -321,10 +375,6 @@ class NoiseTransportTest {
             pair.responder().in().readAllBytes();
             return null;
         });
-        NoiseTransport dialer = new NoiseTransport(PrivateKey.generate(KeyType.ED25519), List.of());
-        HandshakeException e = assertThrows(HandshakeException.class, () -> dialer.secureOutbound(pair.initiator(), null));
-        assertTrue(e.getMessage().contains(expectedInMessage), e.getMessage());
-        await(fake);
     }
 
     @Test
