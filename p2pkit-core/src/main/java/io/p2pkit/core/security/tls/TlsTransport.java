@@ -21,6 +21,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * libp2p TLS 1.3 ({@code /tls/1.0.0}, libp2p/specs {@code tls/tls.md}): the handshake on
@@ -54,9 +56,11 @@ public final class TlsTransport implements SecureTransport {
     private final PeerId localPeer;
     private final List<String> muxers;
     private final String[] offeredProtocols;
-    private final HostCertificate certificate;
     private final PeerTrustManager trustManager;
-    private final SSLContext context;
+    /** Makes the certificate and the TLS context: on the first handshake, not with the transport. */
+    private final Supplier<Credentials> makeCredentials;
+    private final ReentrantLock credentialsLock = new ReentrantLock();
+    private volatile Credentials credentials;
 
     /**
      * A transport for {@code identity}, offering {@code muxers} (in preference order) for early
@@ -75,24 +79,59 @@ public final class TlsTransport implements SecureTransport {
      * @see #TlsTransport(PrivateKey, List)
      */
     public TlsTransport(PrivateKey identity, List<String> muxers, Clock clock, SecureRandom random) {
-        this(identity, muxers, clock, random,
-                HostCertificate.generate(Objects.requireNonNull(identity, "identity"),
-                        Objects.requireNonNull(random, "random"), Objects.requireNonNull(clock, "clock").instant()));
+        this(identity, muxers, clock, random, () -> HostCertificate.generate(identity, random, clock.instant()));
+        Objects.requireNonNull(random, "random");
+        Objects.requireNonNull(clock, "clock");
     }
 
     /** A transport presenting a given certificate; tests use it to present malformed ones. */
     TlsTransport(PrivateKey identity, List<String> muxers, Clock clock, SecureRandom random,
                  HostCertificate certificate) {
+        this(identity, muxers, clock, random, () -> certificate);
+    }
+
+    /**
+     * The certificate (an ECDSA key pair and its signature, with the identity's signature in its
+     * extension) and the TLS context (BouncyCastle's providers, whose set-up alone is a quarter
+     * of a daemon's start-up CPU in a fresh JVM) are made on the first handshake: a host that
+     * offers TLS but whose connections all take Noise never pays for them. {@code certificate}
+     * is asked once.
+     */
+    TlsTransport(PrivateKey identity, List<String> muxers, Clock clock, SecureRandom random,
+                         Supplier<HostCertificate> certificate) {
         this.muxers = List.copyOf(muxers);
         checkMuxers(this.muxers);
-        this.localPeer = identity.publicKey().toPeerId();
+        this.localPeer = Objects.requireNonNull(identity, "identity").publicKey().toPeerId();
         List<String> offered = new ArrayList<>(this.muxers);
         offered.add(ALPN_LIBP2P);
         this.offeredProtocols = offered.toArray(String[]::new);
-        this.certificate = certificate;
         this.trustManager = new PeerTrustManager(clock);
-        this.context = JsseProvider.newContext(
-                new HostKeyManager(certificate, JsseProvider.signingKey(certificate.certificateKey())), trustManager, random);
+        this.makeCredentials = () -> {
+            HostCertificate c = certificate.get();
+            return new Credentials(c, JsseProvider.newContext(
+                    new HostKeyManager(c, JsseProvider.signingKey(c.certificateKey())), trustManager, random));
+        };
+    }
+
+    /** What the transport presents and handshakes with. */
+    private record Credentials(HostCertificate certificate, SSLContext context) {
+    }
+
+    private Credentials credentials() {
+        Credentials c = credentials;
+        if (c == null) {
+            credentialsLock.lock();
+            try {
+                c = credentials;
+                if (c == null) {
+                    c = makeCredentials.get();
+                    credentials = c;
+                }
+            } finally {
+                credentialsLock.unlock();
+            }
+        }
+        return c;
     }
 
     private static void checkMuxers(List<String> muxers) {
@@ -121,9 +160,9 @@ public final class TlsTransport implements SecureTransport {
         return localPeer;
     }
 
-    /** The certificate this transport presents. */
+    /** The certificate this transport presents (made now if no handshake has made it yet). */
     public HostCertificate certificate() {
-        return certificate;
+        return credentials().certificate();
     }
 
     @Override
@@ -217,7 +256,7 @@ public final class TlsTransport implements SecureTransport {
 
     private SSLEngine newEngine(boolean dialer) {
         // no peer host or port: no SNI and no session resumption
-        SSLEngine engine = context.createSSLEngine();
+        SSLEngine engine = credentials().context().createSSLEngine();
         engine.setUseClientMode(dialer);
         SSLParameters parameters = engine.getSSLParameters();
         parameters.setProtocols(new String[] {TLS_1_3});

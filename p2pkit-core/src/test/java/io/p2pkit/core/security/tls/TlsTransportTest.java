@@ -32,6 +32,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.p2pkit.core.security.tls.TestCertificates.idOf;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -369,6 +370,27 @@ class TlsTransportTest {
         background(() -> dialer.secureOutbound(pair.initiator(), null).in().read());
         Throwable e = failure(inbound);
         assertTrue(e.getMessage().contains("expired"), e.getMessage());
+    }
+
+    @Test
+    void theCertificateIsMadeOnTheFirstHandshakeAndOnlyOnce() throws Exception {
+        PrivateKey listenerKey = PrivateKey.generateEd25519();
+        AtomicInteger made = new AtomicInteger();
+        TlsTransport listener = new TlsTransport(listenerKey, List.of(), Clock.systemUTC(), new SecureRandom(),
+                () -> {
+                    made.incrementAndGet();
+                    return HostCertificate.generate(listenerKey);
+                });
+        assertEquals(0, made.get(), "a transport that has not handshaken has made no certificate");
+        TlsTransport dialer = new TlsTransport(PrivateKey.generateEd25519(), List.of());
+        for (int i = 0; i < 3; i++) {
+            try (Secured secured = handshake(dialer, listener, idOf(listenerKey))) {
+                exchange(secured.dialer(), secured.listener(), "hello".getBytes());
+            }
+        }
+        assertEquals(1, made.get(), "one certificate for every handshake");
+        assertEquals(listener.certificate(), listener.certificate());
+        assertEquals(1, made.get());
     }
 
     @Test
