@@ -20,26 +20,37 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The AOT cache's training run ({@code scripts/aot-train}) as the build runs it: every step
- * succeeds, the JVM writes a cache, and a JVM that must use it ({@code -XX:AOTMode=on}, which
- * fails rather than start without it) runs {@code p2pkit version} with it.
+ * The AOT caches' training run ({@code scripts/aot-train}) as the build runs it: every step
+ * succeeds, the JVM records it, both caches are made from the recording (classes loaded on use,
+ * and classes loaded and linked at start), and a JVM that must use a cache
+ * ({@code -XX:AOTMode=on}, which fails rather than start without it) runs {@code p2pkit version}
+ * with each.
  */
 class AotTrainingTest {
     @Test
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
-    void trainingRunMakesACacheThatTheNextStartUses(@TempDir Path dir) throws Exception {
+    void trainingRunMakesBothCachesThatTheNextStartUses(@TempDir Path dir) throws Exception {
         Path home = Files.createDirectory(dir.resolve("home"));
-        Path cache = dir.resolve("p2pkit-node.aot");
+        Path recording = dir.resolve("p2pkit-node.aotconf");
         String classpath = jarredClasspath(Files.createDirectory(dir.resolve("jars")));
-        Result training = java(dir, home, classpath, List.of("-XX:AOTCacheOutput=" + cache, "-XX:-AOTClassLinking"),
+        Result training = java(dir, home, classpath, List.of("-XX:AOTMode=record", "-XX:AOTConfiguration=" + recording),
                 AotTraining.class.getName());
         assertEquals(0, training.status(), training.output());
-        assertTrue(Files.size(cache) > 0);
 
-        Result version = java(dir, home, classpath, List.of("-XX:AOTCache=" + cache, "-XX:AOTMode=on"),
-                Main.class.getName(), "version");
-        assertEquals(0, version.status(), version.output());
-        assertTrue(version.output().startsWith("p2pkit version "), version.output());
+        for (List<String> linking : List.of(List.of("-XX:-AOTClassLinking"), List.<String>of())) {
+            Path cache = dir.resolve(linking.isEmpty() ? "p2pkit-node-linked.aot" : "p2pkit-node.aot");
+            List<String> create = new ArrayList<>(List.of("-XX:AOTMode=create", "-XX:AOTConfiguration=" + recording,
+                    "-XX:AOTCache=" + cache));
+            create.addAll(linking);
+            Result made = java(dir, home, classpath, create, null);
+            assertEquals(0, made.status(), made.output());
+            assertTrue(Files.size(cache) > 0);
+
+            Result version = java(dir, home, classpath, List.of("-XX:AOTCache=" + cache, "-XX:AOTMode=on"),
+                    Main.class.getName(), "version");
+            assertEquals(0, version.status(), cache + ": " + version.output());
+            assertTrue(version.output().startsWith("p2pkit version "), version.output());
+        }
     }
 
     private record Result(int status, String output) {
@@ -71,12 +82,16 @@ class AotTrainingTest {
         return String.join(File.pathSeparator, out);
     }
 
+    /** Runs {@code main} (null: nothing, as {@code -XX:AOTMode=create} does) in a JVM of its own. */
     private static Result java(Path dir, Path home, String classpath, List<String> jvm, String main, String... args)
             throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.addAll(jvm);
-        cmd.addAll(List.of("-Xlog:disable", "-Xlog:all=error:stderr", "-cp", classpath, main));
+        cmd.addAll(List.of("-Xlog:disable", "-Xlog:all=error:stderr", "-cp", classpath));
+        if (main != null) { // null: the JVM makes a cache and runs nothing
+            cmd.add(main);
+        }
         cmd.addAll(List.of(args));
         Path out = Files.createTempFile(dir, "java", ".out");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());

@@ -170,13 +170,13 @@ public final class YamuxStream implements MuxedStream {
             while (buffered == 0 && error == null && !remoteFin && !readClosed) {
                 readable.awaitUninterruptibly();
             }
-            if (error != null) {
-                throw copy(error);
-            }
             if (readClosed) {
                 throw new IOException("stream " + id() + " closed for reading");
             }
             if (buffered == 0) {
+                if (error != null) {
+                    throw copy(error);
+                }
                 return -1;
             }
             n = 0;
@@ -193,7 +193,7 @@ public final class YamuxStream implements MuxedStream {
             }
             buffered -= n;
             unCredited += n;
-            if (unCredited >= recvWindow / 2 && !remoteFin) {
+            if (unCredited >= recvWindow / 2 && !remoteFin && error == null) {
                 // The SYN went out before any data could arrive; an ACK may still be owed.
                 updateFlags = pendingFlags & FrameHeader.ACK;
                 pendingFlags &= ~FrameHeader.ACK;
@@ -277,7 +277,7 @@ public final class YamuxStream implements MuxedStream {
     private int available() throws IOException {
         lock.lock();
         try {
-            if (error != null) {
+            if (error != null && buffered == 0) {
                 throw copy(error);
             }
             return (int) Math.min(Integer.MAX_VALUE, buffered);
@@ -396,7 +396,13 @@ public final class YamuxStream implements MuxedStream {
         long delta = 0;
         lock.lock();
         try {
-            if (readClosed || error != null) {
+            if (readClosed) {
+                return;
+            }
+            if (error != null) { // the data a remote sent before its reset, unread: given back
+                dropChunksLocked();
+                headOffset = 0;
+                buffered = 0;
                 return;
             }
             readClosed = true;
@@ -422,6 +428,9 @@ public final class YamuxStream implements MuxedStream {
         lock.lock();
         try {
             if (error != null || finished) {
+                dropChunksLocked(); // what a remote reset left readable
+                headOffset = 0;
+                buffered = 0;
                 return;
             }
             tell = (pendingFlags & FrameHeader.SYN) == 0;
@@ -560,9 +569,20 @@ public final class YamuxStream implements MuxedStream {
         }
     }
 
-    /** The remote reset the stream. */
+    /**
+     * The remote reset the stream. What it sent before the reset stays readable, and reads fail
+     * with the reset after it, as rust-yamux does: rust-libp2p drops a stream right after its last
+     * message (libp2p-dcutr sends SYNC and drops the stream RTT/2 later), and that drop is a reset.
+     */
     void remoteReset() {
-        fail(new StreamResetException("stream " + id() + " reset by remote", true));
+        lock.lock();
+        try {
+            if (error == null && !finished) {
+                failLocked(new StreamResetException("stream " + id() + " reset by remote", true), true);
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Gives the reserved receive window back to the session's memory scope, once. */
@@ -612,12 +632,20 @@ public final class YamuxStream implements MuxedStream {
     }
 
     private void failLocked(IOException e) {
+        failLocked(e, false);
+    }
+
+    /** Fails the stream; {@code keepUnread}: reads get the data already here before {@code e}. */
+    private void failLocked(IOException e, boolean keepUnread) {
         error = e;
         finished = true;
         // a write waiting for its turn would send data of a dead stream: it fails instead
         session.sendScheduler().cancel(flow);
-        dropChunksLocked();
-        buffered = 0;
+        if (!keepUnread) {
+            dropChunksLocked();
+            headOffset = 0;
+            buffered = 0;
+        }
         readable.signalAll();
         writable.signalAll();
     }

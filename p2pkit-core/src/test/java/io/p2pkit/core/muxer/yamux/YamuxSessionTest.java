@@ -367,6 +367,44 @@ class YamuxSessionTest {
     }
 
     @Test
+    void whatARemoteSentBeforeItsResetIsReadBeforeTheReset() throws Exception {
+        try (SessionPair p = new SessionPair(new Yamux(quiet()))) {
+            YamuxStream a = p.dialer.openStream();
+            a.out().write(new byte[] {1, 2, 3});
+            a.out().flush();
+            YamuxStream b = p.listener.acceptStream();
+            await("the data has arrived", () -> available(b) == 3);
+            // rust-libp2p writes its last message and drops the stream, which resets it
+            a.reset();
+            await("the reset has arrived", () -> p.listener.streamCount() == 0);
+            assertEquals(3, b.in().available());
+            assertArrayEquals(new byte[] {1, 2, 3}, b.in().readNBytes(3));
+            StreamResetException after = assertThrows(StreamResetException.class, () -> b.in().read());
+            assertTrue(after.byRemote());
+            assertThrows(StreamResetException.class, () -> b.in().available());
+            assertThrows(StreamResetException.class, () -> b.out().write(4), "writes fail at once");
+
+            YamuxStream c = p.dialer.openStream();
+            c.out().write(new byte[] {5, 6});
+            c.out().flush();
+            YamuxStream d = p.listener.acceptStream();
+            await("the data has arrived", () -> available(d) == 2);
+            c.reset();
+            await("the reset has arrived", () -> p.listener.streamCount() == 0);
+            d.in().close(); // closing the reading side gives the unread data back
+            assertThrows(StreamResetException.class, () -> d.in().available());
+        }
+    }
+
+    private static int available(YamuxStream s) {
+        try {
+            return s.in().available();
+        } catch (java.io.IOException e) {
+            return -1;
+        }
+    }
+
+    @Test
     void resetByListenerWakesBlockedReaderAndWriter() throws Exception {
         try (SessionPair p = new SessionPair(new Yamux(quiet()))) {
             YamuxStream a = p.dialer.openStream();
