@@ -71,6 +71,9 @@ final class QuicStream extends ChannelInboundHandlerAdapter implements MuxedStre
     private volatile ChannelFuture lastWrite;
     /** The newest written chunk, not yet handed to Netty (guarded by {@link #lock}). */
     private final HeldChunk held = new HeldChunk(CHUNK, this::send);
+    /** Whether {@link #wakeReader} waits in the event loop's task queue (event loop only). */
+    private boolean wakeQueued;
+    private final Runnable wakeReader = this::wakeReader;
 
     /**
      * @param memory where received bytes are charged; null when the connection has no span yet:
@@ -162,13 +165,25 @@ final class QuicStream extends ChannelInboundHandlerAdapter implements MuxedStre
                 paused = true;
                 channel.config().setAutoRead(false);
             }
-            changed.signalAll();
+            if (!wakeQueued) {
+                // Woken once the event loop has handled every packet of this batch, not per packet:
+                // each wake-up of a parked reader costs a thread hand-off, and quiche hands over
+                // stream data packet by packet (about 1.4 KB each).
+                wakeQueued = true;
+                channel.eventLoop().execute(wakeReader);
+            }
         } finally {
             lock.unlock();
             if (refused != null && channel.isActive()) {
                 channel.shutdown(RESET_CODE).addListener(f -> channel.close());
             }
         }
+    }
+
+    /** Wakes the reader after a batch of received packets (event loop). */
+    private void wakeReader() {
+        wakeQueued = false;
+        signal();
     }
 
     @Override

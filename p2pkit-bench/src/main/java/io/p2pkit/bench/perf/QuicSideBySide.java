@@ -48,7 +48,9 @@ import java.util.concurrent.TimeUnit;
  * process, so the figures are for two endpoints sharing the machine's cores, as in the perf runner.
  * The receiver answers one byte after the FIN, so the time covers every byte's arrival. Reported:
  * wall throughput, the process's CPU time per GiB moved (which stays comparable on a loaded machine)
- * with the kernel's share, and the heap allocated per GiB moved.
+ * with the kernel's share, the heap allocated per GiB moved, and the share of that CPU time the JIT
+ * compiler threads took (a fixed cost of each fresh JVM that is not the data path's, and large
+ * in runs this short).
  *
  * <pre>java -cp … io.p2pkit.bench.perf.QuicSideBySide [MiB] [runs] [stream window MiB] [impls]</pre>
  *
@@ -90,6 +92,7 @@ public final class QuicSideBySide {
             Map<String, List<Double>> cpu = new LinkedHashMap<>();
             Map<String, List<Double>> kernel = new LinkedHashMap<>();
             Map<String, List<Double>> heap = new LinkedHashMap<>();
+            Map<String, List<Double>> jit = new LinkedHashMap<>();
             // one untimed warm-up run each, then alternate so that load changes hit both alike
             for (var e : pairs.entrySet()) {
                 try {
@@ -105,6 +108,7 @@ public final class QuicSideBySide {
                     long cpu0 = os.getProcessCpuTime();
                     long heap0 = threads.getTotalThreadAllocatedBytes();
                     long sys0 = systemTicks();
+                    long jit0 = compilerTicks();
                     long t0 = System.nanoTime();
                     try {
                         moveWithDeadline(e.getValue(), bytes);
@@ -119,6 +123,7 @@ public final class QuicSideBySide {
                     long cpuNanos = os.getProcessCpuTime() - cpu0;
                     long allocated = threads.getTotalThreadAllocatedBytes() - heap0;
                     long sysTicks = systemTicks() - sys0;
+                    long jitTicks = compilerTicks() - jit0;
                     mibs.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(bytes / (wall / 1e9) / (1 << 20));
                     cpu.computeIfAbsent(e.getKey(), k -> new ArrayList<>())
                             .add(cpuNanos / 1e6 * ((1L << 30) / (double) bytes));
@@ -126,10 +131,13 @@ public final class QuicSideBySide {
                     double sysShare = sysTicks < 0 ? Double.NaN : sysTicks * 10e6 / cpuNanos;
                     kernel.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(sysShare);
                     heap.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(allocated / (double) bytes);
+                    double jitShare = jitTicks < 0 ? Double.NaN : jitTicks * 10e6 / cpuNanos;
+                    jit.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(jitShare);
                     System.err.printf(Locale.ROOT,
-                            "  %s run %d: %.0f MiB/s, CPU %.0f ms per GiB (%.0f %% in the kernel), heap %.2f GiB per GiB%n",
+                            "  %s run %d: %.0f MiB/s, CPU %.0f ms per GiB (%.0f %% in the kernel), heap %.2f GiB per GiB,"
+                                    + " JIT compilers %.0f %%%n",
                             e.getKey(), i + 1, mibs.get(e.getKey()).getLast(), cpu.get(e.getKey()).getLast(),
-                            100 * sysShare, heap.get(e.getKey()).getLast());
+                            100 * sysShare, heap.get(e.getKey()).getLast(), 100 * jitShare);
                 }
             }
             for (String impl : pairs.keySet()) {
@@ -138,9 +146,10 @@ public final class QuicSideBySide {
                 if (!m.isEmpty()) {
                     System.out.printf(Locale.ROOT,
                             ", median %.0f MiB/s (%.0f–%.0f), CPU %.0f ms per GiB (median), %.0f %% of it in the kernel,"
-                                    + " heap allocated %.2f GiB per GiB",
+                                    + " heap allocated %.2f GiB per GiB, %.0f %% of the CPU in the JIT compilers",
                             Stats.median(m), Stats.min(m), Stats.max(m), Stats.median(cpu.get(impl)),
-                            100 * Stats.median(kernel.get(impl)), Stats.median(heap.get(impl)));
+                            100 * Stats.median(kernel.get(impl)), Stats.median(heap.get(impl)),
+                            100 * Stats.median(jit.get(impl)));
                 }
                 System.out.println();
             }
@@ -180,6 +189,34 @@ public final class QuicSideBySide {
             String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/stat"));
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             return Long.parseLong(f[12]); // stime: the 15th field, the 13th after the command name
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * CPU time of the JIT compiler threads ("C1 CompilerThre…", "C2 CompilerThre…"), user and
+     * kernel, in clock ticks of 10 ms, from /proc/self/task; -1 where there is no /proc. A compiler
+     * thread that exits between two readings takes its time with it (the JVM adds and removes
+     * compiler threads only beyond its minimum, which on a small machine is all it has).
+     */
+    private static long compilerTicks() {
+        try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/task"))) {
+            long ticks = 0;
+            for (var task : (Iterable<java.nio.file.Path>) tasks::iterator) {
+                String stat;
+                try {
+                    stat = java.nio.file.Files.readString(task.resolve("stat"));
+                } catch (IOException gone) {
+                    continue; // the thread exited
+                }
+                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
+                }
+            }
+            return ticks;
         } catch (IOException | RuntimeException e) {
             return -1;
         }
