@@ -71,14 +71,15 @@ public final class NodeConfig {
      * The listen addresses without {@link Builder#listen}: TCP and QUIC on port 4001 over IPv4 and
      * IPv6, as go-libp2p and Kubo listen (QUIC on IPv6 only where its IPv6 sockets can be IPv6-only,
      * {@link QuicTransport#separatesIpFamilies}; see docs/QUIC.md), and the two transports a
-     * browser can dial, as Kubo listens by default: WebRTC-direct on UDP 4002 (IPv4) and
+     * browser can dial, as Kubo listens by default: WebRTC-direct on UDP 4002 (IPv4 and IPv6, one
+     * dual-stack socket) and
      * WebTransport on UDP 4003 (IPv4, and IPv6 where QUIC is; Kubo shares QUIC's port, here each
      * has its own socket). QUIC and WebTransport are
      * left out where the native QUIC library does not load, and a transport that is off is left out.
      */
     public static final List<String> DEFAULT_LISTEN = List.of("/ip4/0.0.0.0/tcp/4001", "/ip6/::/tcp/4001",
             "/ip4/0.0.0.0/udp/4001/quic-v1", "/ip6/::/udp/4001/quic-v1", "/ip4/0.0.0.0/udp/4002/webrtc-direct",
-            "/ip4/0.0.0.0/udp/4003/quic-v1/webtransport", "/ip6/::/udp/4003/quic-v1/webtransport");
+            "/ip6/::/udp/4002/webrtc-direct", "/ip4/0.0.0.0/udp/4003/quic-v1/webtransport", "/ip6/::/udp/4003/quic-v1/webtransport");
 
     private final PrivateKey identity;
     private final List<Multiaddr> listen;

@@ -14,6 +14,9 @@ import org.bouncycastle.tls.DTLSTransport;
 import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 
 import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -58,6 +61,7 @@ public final class WebRtcDirectListener implements AutoCloseable {
     }
 
     private static final System.Logger LOG = System.getLogger(WebRtcDirectListener.class.getName());
+    private static final InetAddress ANY_IPV4 = ipv4Any();
 
     private final WebRtcCertificate certificate;
     private final Config config;
@@ -67,6 +71,9 @@ public final class WebRtcDirectListener implements AutoCloseable {
     private final BlockingQueue<DtlsAssociation> accepted;
     private final ResourceManager resources;
     private final UdpMux mux;
+    /** Which senders' families get answers (a dual-stack socket serves the families listened on). */
+    private volatile boolean answerIpv4 = true;
+    private volatile boolean answerIpv6 = true;
 
     private WebRtcDirectListener(InetSocketAddress bind, WebRtcCertificate certificate, Config config,
                                  ResourceManager resources) throws IOException {
@@ -111,6 +118,16 @@ public final class WebRtcDirectListener implements AutoCloseable {
         return Multiaddr.of(localAddress(), "udp").encapsulate("/webrtc-direct" + certificate.certhashComponent());
     }
 
+    /**
+     * Answers dialers of these address families only; the others get no answer. For a socket bound
+     * to the IPv6 wildcard, which the JDK makes dual-stack (it receives IPv4 too, as mapped
+     * addresses), when only some of its families are listened on.
+     */
+    public void answerFamilies(boolean ipv4, boolean ipv6) {
+        answerIpv4 = ipv4;
+        answerIpv6 = ipv6;
+    }
+
     /** The certificate shown to dialers. */
     public WebRtcCertificate certificate() {
         return certificate;
@@ -137,6 +154,9 @@ public final class WebRtcDirectListener implements AutoCloseable {
     }
 
     private void onStun(UdpMux m, StunMessage message, InetSocketAddress from) {
+        if (!(from.getAddress() instanceof Inet6Address ? answerIpv6 : answerIpv4)) {
+            return;
+        }
         Optional<IceLiteResponder.Answer> answer = responder.answer(message, from);
         if (answer.isEmpty()) {
             return;
@@ -190,7 +210,7 @@ public final class WebRtcDirectListener implements AutoCloseable {
             protocol.setVerifyRequests(false); // ICE already proved the address answers
             DTLSTransport transport = protocol.accept(server, peer);
             DtlsAssociation association = new DtlsAssociation(transport, false, certificate.fingerprint(),
-                    server.remoteFingerprint(), peer.remoteAddress(), mux.localAddress(), null, span, span);
+                    server.remoteFingerprint(), peer.remoteAddress(), localFor(peer.remoteAddress()), null, span, span);
             if (!accepted.offer(association)) {
                 closeQuietly(association);
             }
@@ -200,6 +220,24 @@ public final class WebRtcDirectListener implements AutoCloseable {
             span.close();
         } finally {
             handshaking.decrementAndGet();
+        }
+    }
+
+    /** The socket's address as seen from {@code remote}: an IPv4 dialer of a dual-stack socket reaches 0.0.0.0. */
+    private InetSocketAddress localFor(InetSocketAddress remote) {
+        InetSocketAddress local = mux.localAddress();
+        InetAddress a = local.getAddress();
+        if (a.isAnyLocalAddress() && a instanceof Inet6Address && remote.getAddress() instanceof Inet4Address) {
+            return new InetSocketAddress(ANY_IPV4, local.getPort());
+        }
+        return local;
+    }
+
+    private static InetAddress ipv4Any() {
+        try {
+            return InetAddress.getByAddress(new byte[4]);
+        } catch (java.net.UnknownHostException e) {
+            throw new AssertionError(e);
         }
     }
 

@@ -19,10 +19,14 @@ import io.p2pkit.webrtc.sctp.SctpConfig;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -69,6 +73,8 @@ public final class WebRtcDirectTransport implements Transport {
         }
     }
 
+    private static final InetAddress ANY_IPV6 = anyIpv6();
+
     private final NoiseTransport noise;
     private final Config config;
     private final PrivateKey identity;
@@ -78,6 +84,8 @@ public final class WebRtcDirectTransport implements Transport {
             Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("webrtc-direct-timer").factory());
     private final AtomicInteger connections = new AtomicInteger();
     private final List<WebRtcDirectTransportListener> listeners = new CopyOnWriteArrayList<>();
+    /** The dual-stack sockets of wildcard listeners, by port. */
+    private final Map<Integer, SharedWildcard> wildcards = new HashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /** A transport with {@link Config#defaults()} for the host whose identity is {@code identity}. */
@@ -201,11 +209,97 @@ public final class WebRtcDirectTransport implements Transport {
         }
         InetSocketAddress bind = address.decapsulate(Protocol.WEBRTC_DIRECT).toSocketAddress()
                 .orElseThrow(() -> new IOException("no IP address and UDP port in " + address));
-        WebRtcDirectListener dtls = WebRtcDirectListener.listen(bind, certificate(), config.listener(), resources);
-        WebRtcDirectTransportListener l = new WebRtcDirectTransportListener(this, dtls, config.listener().acceptBacklog());
+        WebRtcDirectTransportListener l = bind.getAddress().isAnyLocalAddress() && bind.getPort() != 0
+                ? listenOnWildcard(bind, resources)
+                : listenAlone(bind, resources);
         listeners.add(l);
         l.start();
         return l;
+    }
+
+    private WebRtcDirectTransportListener listenAlone(InetSocketAddress bind, ResourceManager resources)
+            throws IOException {
+        WebRtcDirectListener dtls = WebRtcDirectListener.listen(bind, certificate(), config.listener(), resources);
+        return new WebRtcDirectTransportListener(this, dtls, dtls.multiaddr(), config.listener().acceptBacklog(),
+                dtls::close);
+    }
+
+    /**
+     * Listens on a wildcard address at a given port: {@code /ip4/0.0.0.0/udp/P} and
+     * {@code /ip6/::/udp/P} share one socket bound to [::]:P, which the JDK makes dual-stack (it
+     * has no IPV6_V6ONLY for datagram channels, so two sockets would collide on the port), and
+     * each family is answered while its listener is open. Where the host has no IPv6, an IPv4
+     * wildcard gets a socket of its own.
+     */
+    private WebRtcDirectTransportListener listenOnWildcard(InetSocketAddress bind, ResourceManager resources)
+            throws IOException {
+        int port = bind.getPort();
+        boolean ipv6 = bind.getAddress() instanceof Inet6Address;
+        Multiaddr address = Multiaddr.of(bind, "udp").encapsulate("/webrtc-direct" + certificate().certhashComponent());
+        synchronized (wildcards) {
+            SharedWildcard shared = wildcards.get(port);
+            if (shared == null) {
+                WebRtcDirectListener dtls;
+                try {
+                    dtls = WebRtcDirectListener.listen(new InetSocketAddress(ANY_IPV6, port), certificate(),
+                            config.listener(), resources);
+                } catch (IOException | UnsupportedOperationException e) {
+                    if (ipv6) {
+                        throw e instanceof IOException io ? io : new IOException("no IPv6 socket: " + e.getMessage(), e);
+                    }
+                    return listenAlone(bind, resources); // no IPv6 here: an IPv4 socket
+                }
+                shared = new SharedWildcard(dtls);
+                wildcards.put(port, shared);
+            } else if (ipv6 ? shared.ipv6 : shared.ipv4) {
+                throw new java.net.BindException("WebRTC-direct already listens on " + address);
+            }
+            if (ipv6) {
+                shared.ipv6 = true;
+            } else {
+                shared.ipv4 = true;
+            }
+            shared.dtls.answerFamilies(shared.ipv4, shared.ipv6);
+            SharedWildcard s = shared;
+            return new WebRtcDirectTransportListener(this, s.dtls, address, config.listener().acceptBacklog(),
+                    () -> leaveWildcard(port, s, ipv6));
+        }
+    }
+
+    /** One family's listener on a shared wildcard socket closed: the socket closes with the last. */
+    private void leaveWildcard(int port, SharedWildcard shared, boolean ipv6) {
+        synchronized (wildcards) {
+            if (ipv6) {
+                shared.ipv6 = false;
+            } else {
+                shared.ipv4 = false;
+            }
+            shared.dtls.answerFamilies(shared.ipv4, shared.ipv6);
+            if (shared.ipv4 || shared.ipv6) {
+                return;
+            }
+            wildcards.remove(port, shared);
+        }
+        shared.dtls.close();
+    }
+
+    private static InetAddress anyIpv6() {
+        try {
+            return InetAddress.getByAddress(new byte[16]);
+        } catch (java.net.UnknownHostException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** A dual-stack socket of wildcard listeners, and which families listen on it (guarded by {@link #wildcards}). */
+    private static final class SharedWildcard {
+        final WebRtcDirectListener dtls;
+        boolean ipv4;
+        boolean ipv6;
+
+        SharedWildcard(WebRtcDirectListener dtls) {
+            this.dtls = dtls;
+        }
     }
 
     /** Runs SCTP and Noise on an accepted association (on its own virtual thread). */

@@ -27,18 +27,27 @@ final class WebRtcDirectTransportListener implements Listener {
     private final WebRtcDirectTransport transport;
     private final WebRtcDirectListener dtls;
     private final Multiaddr address;
+    /** Gives the socket back: closes it, or leaves it to the other family listening on it. */
+    private final Runnable release;
     private final ArrayBlockingQueue<Object> pending;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    WebRtcDirectTransportListener(WebRtcDirectTransport transport, WebRtcDirectListener dtls, int backlog) {
+    /**
+     * @param address what this listener reports (its family's wildcard when it shares a
+     *                dual-stack socket with the other family's listener)
+     * @param release called once on close, instead of closing {@code dtls} itself
+     */
+    WebRtcDirectTransportListener(WebRtcDirectTransport transport, WebRtcDirectListener dtls, Multiaddr address,
+                                  int backlog, Runnable release) {
         this.transport = transport;
         this.dtls = dtls;
-        this.address = dtls.multiaddr();
+        this.address = address;
+        this.release = release;
         this.pending = new ArrayBlockingQueue<>(backlog + 1);
     }
 
     void start() {
-        Thread.ofVirtual().name("webrtc-direct-accept-" + dtls.localAddress()).start(this::acceptLoop);
+        Thread.ofVirtual().name("webrtc-direct-accept-" + address).start(this::acceptLoop);
     }
 
     private void acceptLoop() {
@@ -93,7 +102,7 @@ final class WebRtcDirectTransportListener implements Listener {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        dtls.close();
+        release.run();
         Object c;
         while ((c = pending.poll()) != null) {
             if (c instanceof WebRtcDirectConnection w) {

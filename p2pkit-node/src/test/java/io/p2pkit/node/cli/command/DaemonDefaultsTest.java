@@ -13,7 +13,8 @@ class DaemonDefaultsTest {
     @Test
     void listensOnTcpQuicWebRtcDirectAndWebTransportByDefault() {
         assertEquals(List.of("/ip4/0.0.0.0/tcp/4001", "/ip6/::/tcp/4001", "/ip4/0.0.0.0/udp/4001/quic-v1",
-                        "/ip6/::/udp/4001/quic-v1", "/ip4/0.0.0.0/udp/4002/webrtc-direct", "/ip4/0.0.0.0/udp/4003/quic-v1/webtransport",
+                        "/ip6/::/udp/4001/quic-v1", "/ip4/0.0.0.0/udp/4002/webrtc-direct", "/ip6/::/udp/4002/webrtc-direct",
+                        "/ip4/0.0.0.0/udp/4003/quic-v1/webtransport",
                         "/ip6/::/udp/4003/quic-v1/webtransport"),
                 DaemonCommand.defaultListen(false, true));
         DaemonCommand.defaultListen(false, true).forEach(Multiaddr::parse);
@@ -21,7 +22,8 @@ class DaemonDefaultsTest {
 
     @Test
     void withoutTheNativeQuicLibraryTcpAndWebRtcDirect() {
-        assertEquals(List.of("/ip4/0.0.0.0/tcp/4001", "/ip6/::/tcp/4001", "/ip4/0.0.0.0/udp/4002/webrtc-direct"),
+        assertEquals(List.of("/ip4/0.0.0.0/tcp/4001", "/ip6/::/tcp/4001", "/ip4/0.0.0.0/udp/4002/webrtc-direct",
+                        "/ip6/::/udp/4002/webrtc-direct"),
                 DaemonCommand.defaultListen(false, false));
     }
 
@@ -36,6 +38,7 @@ class DaemonDefaultsTest {
         assertTrue(help.contains("/ip4/0.0.0.0/udp/4001/quic-v1"), help);
         assertTrue(help.contains("/ip4/0.0.0.0/tcp/4001"), help);
         assertTrue(help.contains("/ip4/0.0.0.0/udp/4002/webrtc-direct"), help);
+        assertTrue(help.contains("/ip6/::/udp/4002/webrtc-direct"), help);
         assertTrue(help.contains("/ip4/0.0.0.0/udp/4003/quic-v1/webtransport"), help);
     }
 
