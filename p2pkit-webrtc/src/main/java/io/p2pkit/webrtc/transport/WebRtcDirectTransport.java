@@ -34,6 +34,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The WebRTC-direct transport ({@code /ip4|ip6/…/udp/…/webrtc-direct/certhash/…}): ICE-lite and
@@ -84,8 +85,9 @@ public final class WebRtcDirectTransport implements Transport {
             Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("webrtc-direct-timer").factory());
     private final AtomicInteger connections = new AtomicInteger();
     private final List<WebRtcDirectTransportListener> listeners = new CopyOnWriteArrayList<>();
-    /** The dual-stack sockets of wildcard listeners, by port. */
+    /** The dual-stack sockets of wildcard listeners, by port (guarded by {@link #wildcardLock}). */
     private final Map<Integer, SharedWildcard> wildcards = new HashMap<>();
+    private final ReentrantLock wildcardLock = new ReentrantLock();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /** A transport with {@link Config#defaults()} for the host whose identity is {@code identity}. */
@@ -236,7 +238,8 @@ public final class WebRtcDirectTransport implements Transport {
         int port = bind.getPort();
         boolean ipv6 = bind.getAddress() instanceof Inet6Address;
         Multiaddr address = Multiaddr.of(bind, "udp").encapsulate("/webrtc-direct" + certificate().certhashComponent());
-        synchronized (wildcards) {
+        wildcardLock.lock();
+        try {
             SharedWildcard shared = wildcards.get(port);
             if (shared == null) {
                 WebRtcDirectListener dtls;
@@ -263,12 +266,15 @@ public final class WebRtcDirectTransport implements Transport {
             SharedWildcard s = shared;
             return new WebRtcDirectTransportListener(this, s.dtls, address, config.listener().acceptBacklog(),
                     () -> leaveWildcard(port, s, ipv6));
+        } finally {
+            wildcardLock.unlock();
         }
     }
 
     /** One family's listener on a shared wildcard socket closed: the socket closes with the last. */
     private void leaveWildcard(int port, SharedWildcard shared, boolean ipv6) {
-        synchronized (wildcards) {
+        wildcardLock.lock();
+        try {
             if (ipv6) {
                 shared.ipv6 = false;
             } else {
@@ -279,6 +285,8 @@ public final class WebRtcDirectTransport implements Transport {
                 return;
             }
             wildcards.remove(port, shared);
+        } finally {
+            wildcardLock.unlock();
         }
         shared.dtls.close();
     }
@@ -291,7 +299,7 @@ public final class WebRtcDirectTransport implements Transport {
         }
     }
 
-    /** A dual-stack socket of wildcard listeners, and which families listen on it (guarded by {@link #wildcards}). */
+    /** A dual-stack socket of wildcard listeners, and which families listen on it (guarded by {@link #wildcardLock}). */
     private static final class SharedWildcard {
         final WebRtcDirectListener dtls;
         boolean ipv4;
