@@ -85,6 +85,7 @@ public final class WebRtcThroughput {
             }
             for (int i = 0; i < connects; i++) {
                 for (String name : targets.keySet()) {
+                    closeAll(client, server); // closing is not part of the figure
                     long start = System.nanoTime();
                     Connection c = fresh(client, server, targets.get(name));
                     perf.measure(c, 1, 1, PerfListener.NONE);
@@ -118,10 +119,14 @@ public final class WebRtcThroughput {
 
     /** A new connection to {@code server} at {@code address}, every earlier one to it closed first. */
     private static Connection fresh(Host client, Host server, Multiaddr address) throws IOException {
+        closeAll(client, server);
+        return client.connect(address);
+    }
+
+    private static void closeAll(Host client, Host server) {
         for (Connection old : client.network().connections(server.peerId())) {
             old.close();
         }
-        return client.connect(address);
     }
 
     private static double seconds(java.time.Duration d) {
