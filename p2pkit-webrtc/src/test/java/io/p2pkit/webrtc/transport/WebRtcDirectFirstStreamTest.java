@@ -6,6 +6,7 @@ import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.muxer.MuxedStream;
 import io.p2pkit.core.transport.Listener;
 import io.p2pkit.core.transport.ReadyConnection;
+import io.p2pkit.testing.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -72,7 +74,9 @@ class WebRtcDirectFirstStreamTest {
                 throw new RuntimeException(e);
             }
         });
+        AtomicReference<Thread> opener = new AtomicReference<>();
         CompletableFuture<Void> listenerOpens = CompletableFuture.runAsync(() -> {
+            opener.set(Thread.currentThread());
             try {
                 MuxedStream s = p.accepted().openStream();
                 s.out().write(1);
@@ -81,7 +85,10 @@ class WebRtcDirectFirstStreamTest {
                 throw new RuntimeException(e);
             }
         });
-        Thread.sleep(50); // the listener is waiting in openStream by now (or soon)
+        Await.until("the listener waits in openStream for the dialer's first channel", () -> {
+            Thread t = opener.get();
+            return t != null && t.getState() == Thread.State.TIMED_WAITING;
+        }, TIMEOUT);
         dialerOpened.set(true);
         MuxedStream fromDialer = p.dialed().openStream();
         fromDialer.out().write(2);

@@ -125,14 +125,19 @@ class TurnAllocationTest {
         c.configureBlocking(false);
         ByteBuffer buf = ByteBuffer.allocate(2048);
         long deadline = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            buf.clear();
-            InetSocketAddress sender = (InetSocketAddress) c.receive(buf);
-            if (sender != null) {
-                from[0] = sender;
-                return Arrays.copyOf(buf.array(), buf.position());
+        try (java.nio.channels.Selector selector = java.nio.channels.Selector.open()) {
+            c.register(selector, java.nio.channels.SelectionKey.OP_READ);
+            long left;
+            while ((left = (deadline - System.nanoTime()) / 1_000_000) > 0) {
+                selector.select(left); // wakes when a datagram is there, or at the deadline
+                selector.selectedKeys().clear();
+                buf.clear();
+                InetSocketAddress sender = (InetSocketAddress) c.receive(buf);
+                if (sender != null) {
+                    from[0] = sender;
+                    return Arrays.copyOf(buf.array(), buf.position());
+                }
             }
-            Thread.sleep(5); // polls a non-blocking socket; bounded by the deadline above
         }
         throw new AssertionError("nothing arrived at " + c.getLocalAddress() + " within " + WAIT);
     }
@@ -300,8 +305,11 @@ class TurnAllocationTest {
             InetSocketAddress to = address(peer);
             c.allocation.bindChannel(to);
             Await.until("the channel is bound", () -> c.allocation.channel(to).isPresent(), WAIT);
-            Thread.sleep(4500); // past every lifetime and nonce: only refreshes keep them
-            Await.until("coturn asked for a fresh nonce", () -> quick.log().contains("error 438"), WAIT);
+            // past every lifetime (3 s) and nonce (1 s): only refreshes keep them
+            long bound = System.nanoTime();
+            Await.until("4.5 s past the binding, and coturn asked for a fresh nonce",
+                    () -> System.nanoTime() - bound >= 4_500_000_000L && quick.log().contains("error 438"),
+                    WAIT.plusMillis(4500));
             InetSocketAddress relayed = c.allocation.relayedAddress();
             InetSocketAddress[] from = new InetSocketAddress[1];
             c.allocation.send(new byte[]{23, 1}, 0, 2, address(peer));
