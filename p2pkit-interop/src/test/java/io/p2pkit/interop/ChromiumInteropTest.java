@@ -105,7 +105,7 @@ class ChromiumInteropTest {
                 assertEquals(STREAMS, browser.awaitEvent("streams", WAIT).number("count").intValue());
                 browser.awaitEvent("done", WAIT);
             } catch (AssertionError | RuntimeException e) {
-                throw new AssertionError("Chromium's console and stderr:\n" + browser.stderrTail(), e);
+                throw new AssertionError(e.getMessage() + "\nChromium's console and stderr:\n" + browser.stderrTail(), e);
             }
         }
     }
@@ -125,7 +125,7 @@ class ChromiumInteropTest {
                 browser.closeStdin();
                 assertEquals(0, browser.awaitExit(WAIT), "the driver exits 0 once stdin closes");
             } catch (AssertionError | RuntimeException e) {
-                throw new AssertionError("Chromium's console and stderr:\n" + browser.stderrTail(), e);
+                throw new AssertionError(e.getMessage() + "\nChromium's console and stderr:\n" + browser.stderrTail(), e);
             }
         }
     }

@@ -243,7 +243,7 @@ class HolePunchTestbedInteropTest {
         try {
             Await.until(type, () -> find(side, type, matches).isPresent(), WAIT);
         } catch (AssertionError e) {
-            throw new AssertionError("no matching \"" + type + "\" event from " + side.describe().get(), e);
+            throw new AssertionError("no matching \"" + type + "\" event (" + e.getMessage() + ") from " + side.describe().get(), e);
         }
         return find(side, type, matches).orElseThrow();
     }

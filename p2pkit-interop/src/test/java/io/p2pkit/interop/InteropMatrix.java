@@ -22,7 +22,10 @@ public final class InteropMatrix {
     private static final InteropMatrix SHARED = new InteropMatrix();
 
     private final ReentrantLock lock = new ReentrantLock();
-    private final List<Result> results = new ArrayList<>();
+    // by area and case: a rerun (surefire's rerunFailingTestsCount) replaces the first outcome
+    private final Map<List<String>, Result> results = new LinkedHashMap<>();
+    private int passedOnRerun;
+    private Path reported;
 
     /** @return a new, empty matrix */
     public static InteropMatrix create() {
@@ -73,8 +76,16 @@ public final class InteropMatrix {
         }
     }
 
-    /** Totals by outcome. */
-    public record Totals(int pass, int fail, int knownFailures, int skipped) {
+    /**
+     * Totals by outcome.
+     *
+     * @param pass          cases that passed, {@code passedOnRerun} of them only when run again
+     * @param fail          cases that failed
+     * @param knownFailures cases that failed as expected
+     * @param skipped       cases that did not run
+     * @param passedOnRerun cases that failed, then passed when run again (flakes, listed in the matrix)
+     */
+    public record Totals(int pass, int fail, int knownFailures, int skipped, int passedOnRerun) {
         /** @return the cases that ran */
         public int executed() {
             return pass + fail + knownFailures;
@@ -83,21 +94,39 @@ public final class InteropMatrix {
         @Override
         public String toString() {
             // Worded so that CI's "N passed, N failed" reader does not take it for the test summary.
-            return "pass " + pass + ", fail " + fail + ", known failures " + knownFailures + ", skipped " + skipped;
+            return "pass " + pass + ", fail " + fail + ", known failures " + knownFailures + ", skipped " + skipped
+                    + (passedOnRerun == 0 ? "" : ", passed only when run again " + passedOnRerun);
         }
     }
 
     /**
-     * Records one case.
+     * Records one case. A case recorded again is a rerun of a failure: its new outcome replaces
+     * the old one, and a pass then says that the first run failed, and why. Once the matrix has
+     * been reported, a rerun rewrites the report.
      *
      * @param result the result
      */
     public void record(Result result) {
+        Path rewrite;
         lock.lock();
         try {
-            results.add(result);
+            List<String> key = List.of(result.area(), result.name());
+            Result first = results.get(key);
+            Result r = result;
+            if (first != null && first.outcome() == Outcome.FAIL && result.outcome() == Outcome.PASS) {
+                passedOnRerun++;
+                r = new Result(result.area(), result.name(), Outcome.PASS,
+                        "passed when run again; the first run failed: " + cell(first.reason()));
+            }
+            results.put(key, r);
+            rewrite = first == null ? null : reported;
         } finally {
             lock.unlock();
+        }
+        if (rewrite != null) {
+            System.out.println("interop: " + result.name() + " run again: " + result.outcome().label());
+            report(rewrite);
+            System.out.println("interop: " + totals());
         }
     }
 
@@ -105,7 +134,7 @@ public final class InteropMatrix {
     public List<Result> results() {
         lock.lock();
         try {
-            return List.copyOf(results);
+            return List.copyOf(results.values());
         } finally {
             lock.unlock();
         }
@@ -114,9 +143,16 @@ public final class InteropMatrix {
     /** @return the counts of the results recorded so far */
     public Totals totals() {
         int[] n = new int[Outcome.values().length];
-        results().forEach(r -> n[r.outcome().ordinal()]++);
+        int rerun;
+        lock.lock();
+        try {
+            results.values().forEach(r -> n[r.outcome().ordinal()]++);
+            rerun = passedOnRerun;
+        } finally {
+            lock.unlock();
+        }
         return new Totals(n[Outcome.PASS.ordinal()], n[Outcome.FAIL.ordinal()], n[Outcome.KNOWN_FAILURE.ordinal()],
-                n[Outcome.SKIP.ordinal()]);
+                n[Outcome.SKIP.ordinal()], rerun);
     }
 
     /** @return the matrix as Markdown: a table per area (in the order areas first appeared), then the totals */
@@ -145,6 +181,12 @@ public final class InteropMatrix {
      * @param file where to write it
      */
     public void report(Path file) {
+        lock.lock();
+        try {
+            reported = file;
+        } finally {
+            lock.unlock();
+        }
         String md = toMarkdown();
         System.out.println(md);
         try {

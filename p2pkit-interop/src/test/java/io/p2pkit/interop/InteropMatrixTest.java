@@ -47,6 +47,22 @@ class InteropMatrixTest {
     }
 
     @Test
+    void aRerunReplacesTheFirstOutcomeAndAPassSaysWhyTheFirstFailed(@TempDir Path dir) throws IOException {
+        InteropMatrix m = InteropMatrix.create();
+        m.record(new InteropMatrix.Result("Pubsub", "a mixed mesh", InteropMatrix.Outcome.FAIL, "received only []\nmore"));
+        m.record(new InteropMatrix.Result("Pubsub", "a line", InteropMatrix.Outcome.FAIL, "timed out"));
+        Path file = dir.resolve("interop-matrix.md");
+        m.report(file);
+        m.record(new InteropMatrix.Result("Pubsub", "a mixed mesh", InteropMatrix.Outcome.PASS, null));
+        m.record(new InteropMatrix.Result("Pubsub", "a line", InteropMatrix.Outcome.FAIL, "timed out again"));
+        assertEquals(new InteropMatrix.Totals(1, 1, 0, 0, 1), m.totals());
+        String md = Files.readString(file);
+        assertTrue(md.contains("| a mixed mesh | pass | passed when run again; the first run failed: received only [] |"), md);
+        assertTrue(md.contains("| a line | fail | timed out again |"), md);
+        assertTrue(md.endsWith("Totals: pass 1, fail 1, known failures 0, skipped 0, passed only when run again 1.\n"), md);
+    }
+
+    @Test
     void knownFailuresMustStillFail() throws Exception {
         KnownFailure.expect(null, () -> { });
         KnownFailure f = org.junit.jupiter.api.Assertions.assertThrows(KnownFailure.class,

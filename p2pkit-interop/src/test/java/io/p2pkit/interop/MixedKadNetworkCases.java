@@ -215,7 +215,7 @@ abstract class MixedKadNetworkCases {
         try {
             e = fresh.awaitEvent("peer", STEP);
         } catch (PeerProcess.PeerFailure f) {
-            throw new AssertionError("events: " + fresh.events(), f);
+            throw new AssertionError(f.getMessage() + "; events: " + fresh.events(), f);
         }
         assertTrue(e.strings("addrs").contains(hosts.get(1).addresses().get(0).toString()), e.toString());
     }

@@ -109,34 +109,47 @@ final class PubsubPeers {
             try (PeerProcess other1 = start.apply(concat(common, List.of("--publish", first), publishOnMessage));
                  PeerProcess other2 = start.apply(concat(List.of("--listen", "/ip4/127.0.0.1/tcp/0"), common,
                          List.of("--publish", second), publishOnMessage))) {
-                other1.awaitEvent("ready", STEP);
-                PeerEvent ready2 = other2.awaitEvent("ready", STEP);
-                b.connect(PeerInfo.parse(ready2.strings("addrs").getFirst() + "/p2p/" + ready2.string("peerId")));
-                assertTrue(pa.join(topic).awaitPeers(2, STEP));
-                assertTrue(pb.join(topic).awaitPeers(1, STEP));
-                // Gossipsub forwards along the mesh: a message published before a node joined its
-                // neighbours' meshes can miss it for good, so wait for the meshes to form first.
-                awaitMesh(pa, topic, 2);
-                awaitMesh(pb, topic, 1);
-                pa.join(topic).publish("A".getBytes(StandardCharsets.UTF_8));
-                // B publishes once A's message reached it. The other peers publish as soon as A's
-                // message reaches them, so theirs can overtake A's on its way to B: at most two.
-                Set<String> atB = new HashSet<>();
-                for (int i = 0; i < 3 && !atB.contains("A"); i++) {
-                    atB.addAll(receive(sb, 1));
+                try {
+                    other1.awaitEvent("ready", STEP);
+                    PeerEvent ready2 = other2.awaitEvent("ready", STEP);
+                    b.connect(PeerInfo.parse(ready2.strings("addrs").getFirst() + "/p2p/" + ready2.string("peerId")));
+                    assertTrue(pa.join(topic).awaitPeers(2, STEP));
+                    assertTrue(pb.join(topic).awaitPeers(1, STEP));
+                    // Gossipsub forwards along the mesh: a message published before a node joined its
+                    // neighbours' meshes can miss it for good, so wait for the meshes to form first.
+                    awaitMesh(pa, topic, 2);
+                    awaitMesh(pb, topic, 1);
+                    pa.join(topic).publish("A".getBytes(StandardCharsets.UTF_8));
+                    // B publishes once A's message reached it. The other peers publish as soon as A's
+                    // message reaches them, so theirs can overtake A's on its way to B: at most two.
+                    Set<String> atB = new HashSet<>();
+                    for (int i = 0; i < 3 && !atB.contains("A"); i++) {
+                        atB.addAll(receive(sb, 1));
+                    }
+                    assertTrue(atB.contains("A"), "A's message reached B: " + atB);
+                    pb.join(topic).publish("B".getBytes(StandardCharsets.UTF_8));
+                    atB.addAll(receive(sb, 4 - atB.size()));
+                    // p2pkit subscribers also get their own node's messages; the peer programs do not report theirs.
+                    assertEquals(Set.of(first, second, "A", "B"), atB);
+                    assertEquals(Set.of(first, second, "A", "B"), receive(sa, 4));
+                    assertEquals(Set.of(first, "A", "B"), receive(other2, 3));
+                    assertEquals(Set.of(second, "A", "B"), receive(other1, 3));
+                } catch (AssertionError | RuntimeException e) {
+                    throw new AssertionError(e.getMessage() + "\nA (" + a.peerId() + "): " + state(pa, topic)
+                            + "\nB (" + b.peerId() + "): " + state(pb, topic)
+                            + "\n" + first + "'s events: " + other1.events() + "\n" + first + "'s stderr: " + other1.stderrTail()
+                            + "\n" + second + "'s events: " + other2.events() + "\n" + second + "'s stderr: "
+                            + other2.stderrTail(), e);
                 }
-                assertTrue(atB.contains("A"), "A's message reached B: " + atB);
-                pb.join(topic).publish("B".getBytes(StandardCharsets.UTF_8));
-                atB.addAll(receive(sb, 4 - atB.size()));
-                // p2pkit subscribers also get their own node's messages; the peer programs do not report theirs.
-                assertEquals(Set.of(first, second, "A", "B"), atB);
-                assertEquals(Set.of(first, second, "A", "B"), receive(sa, 4));
-                assertEquals(Set.of(first, "A", "B"), receive(other2, 3));
-                assertEquals(Set.of(second, "A", "B"), receive(other1, 3));
                 other1.closeStdin();
                 other2.closeStdin();
             }
         }
+    }
+
+    // What a p2pkit node knows of a topic: its subscribed peers and its mesh.
+    private static String state(PubSub p, String topic) {
+        return "peers " + p.join(topic).peers() + ", mesh " + p.inspect(r -> ((GossipRouter) r).meshPeers(topic));
     }
 
     @SafeVarargs

@@ -134,7 +134,7 @@ class WebRtcBrowserInteropTest {
                             "p2pkit has the direct /webrtc connection: " + ours);
                     inbound.connection(WAIT);
                 } catch (AssertionError | RuntimeException e) {
-                    throw new AssertionError("Chromium's console and stderr:\n" + browser.stderrTail(), e);
+                    throw new AssertionError(e.getMessage() + "\nChromium's console and stderr:\n" + browser.stderrTail(), e);
                 }
             }
         }
@@ -180,7 +180,7 @@ class WebRtcBrowserInteropTest {
                     browser.awaitEvent("ping", WAIT).pingRoundTrip(WAIT);
                     browser.awaitEvent("done", WAIT);
                 } catch (AssertionError | RuntimeException e) {
-                    throw new AssertionError("Chromium's console and stderr:\n" + browser.stderrTail()
+                    throw new AssertionError(e.getMessage() + "\nChromium's console and stderr:\n" + browser.stderrTail()
                             + "\nthe daemon's stderr:\n" + daemon.stderrTail(), e);
                 }
             }
@@ -212,7 +212,7 @@ class WebRtcBrowserInteropTest {
                     browser.closeStdin();
                     assertEquals(0, browser.awaitExit(WAIT), "the driver exits 0 once stdin closes");
                 } catch (AssertionError | RuntimeException e) {
-                    throw new AssertionError("Chromium's console and stderr:\n" + browser.stderrTail(), e);
+                    throw new AssertionError(e.getMessage() + "\nChromium's console and stderr:\n" + browser.stderrTail(), e);
                 }
             }
         }
@@ -242,7 +242,7 @@ class WebRtcBrowserInteropTest {
                 // the listening page saw the /webrtc connection and served the echo on it
                 assertEquals(ECHO_BYTES, listener.awaitEvent("served", WAIT).number("bytes").intValue());
             } catch (AssertionError | RuntimeException e) {
-                throw new AssertionError("at " + stage + "; the listening page's console and stderr:\n"
+                throw new AssertionError("at " + stage + ": " + e.getMessage() + "\nthe listening page's console and stderr:\n"
                         + listener.stderrTail() + (dialer == null ? "" : "\nthe dialing page's:\n" + dialer.stderrTail()), e);
             } finally {
                 if (dialer != null) {

@@ -142,7 +142,7 @@ class WebRtcDirectInteropTest {
                 P2pkitInteropTest.echo(host, target.peerId(), ECHO_BYTES, 1);
                 P2pkitInteropTest.concurrentStreams(host, target.peerId());
             } catch (Exception | AssertionError e) {
-                throw new AssertionError("go's stderr: " + peer.stderrTail(), e);
+                throw new AssertionError(e + "\ngo's stderr: " + peer.stderrTail(), e);
             }
 
             PeerEvent theySawUs = peer.awaitEvent("identify", WAIT);
@@ -207,7 +207,7 @@ class WebRtcDirectInteropTest {
                 // (MAX_DATA_CHANNELS_IN_FLIGHT in libp2p-webrtc 0.10.0-alpha): 8 at once
                 P2pkitInteropTest.concurrentStreams(host, target.peerId(), RUST_STREAMS_AT_ONCE);
             } catch (Exception | AssertionError e) {
-                throw new AssertionError("rust's stderr: " + peer.stderrTail(), e);
+                throw new AssertionError(e + "\nrust's stderr: " + peer.stderrTail(), e);
             }
 
             PeerEvent theySawUs = peer.awaitEvent("identify", WAIT);
