@@ -72,11 +72,14 @@ public final class WebRtcDirectListener implements AutoCloseable {
     private final ResourceManager resources;
     private final UdpMux mux;
     /** Which senders' families get answers (a dual-stack socket serves the families listened on). */
-    private volatile boolean answerIpv4 = true;
-    private volatile boolean answerIpv6 = true;
+    private volatile boolean answerIpv4;
+    private volatile boolean answerIpv6;
 
     private WebRtcDirectListener(InetSocketAddress bind, WebRtcCertificate certificate, Config config,
-                                 ResourceManager resources) throws IOException {
+                                 ResourceManager resources, boolean ipv4, boolean ipv6) throws IOException {
+        // set before the socket opens: a datagram of the other family is never answered
+        this.answerIpv4 = ipv4;
+        this.answerIpv6 = ipv6;
         this.certificate = certificate;
         this.config = config;
         this.accepted = new ArrayBlockingQueue<>(config.acceptBacklog());
@@ -105,7 +108,18 @@ public final class WebRtcDirectListener implements AutoCloseable {
      */
     public static WebRtcDirectListener listen(InetSocketAddress bind, WebRtcCertificate certificate, Config config,
                                               ResourceManager resources) throws IOException {
-        return new WebRtcDirectListener(bind, certificate, config, resources);
+        return new WebRtcDirectListener(bind, certificate, config, resources, true, true);
+    }
+
+    /**
+     * As {@link #listen(InetSocketAddress, WebRtcCertificate, Config, ResourceManager)}, answering
+     * from the first datagram on only dialers of the given address families (see
+     * {@link #answerFamilies}).
+     */
+    public static WebRtcDirectListener listen(InetSocketAddress bind, WebRtcCertificate certificate, Config config,
+                                              ResourceManager resources, boolean answerIpv4, boolean answerIpv6)
+            throws IOException {
+        return new WebRtcDirectListener(bind, certificate, config, resources, answerIpv4, answerIpv6);
     }
 
     /** The bound socket address. */

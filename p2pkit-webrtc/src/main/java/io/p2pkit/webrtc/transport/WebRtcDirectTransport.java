@@ -245,7 +245,7 @@ public final class WebRtcDirectTransport implements Transport {
                 WebRtcDirectListener dtls;
                 try {
                     dtls = WebRtcDirectListener.listen(new InetSocketAddress(ANY_IPV6, port), certificate(),
-                            config.listener(), resources);
+                            config.listener(), resources, !ipv6, ipv6);
                 } catch (IOException | UnsupportedOperationException e) {
                     if (ipv6) {
                         throw e instanceof IOException io ? io : new IOException("no IPv6 socket: " + e.getMessage(), e);

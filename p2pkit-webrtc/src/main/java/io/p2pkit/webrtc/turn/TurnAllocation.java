@@ -163,10 +163,17 @@ public final class TurnAllocation implements UdpRelay {
 
     @Override
     public void permit(InetAddress peer) {
-        if (released || !(peer instanceof Inet4Address) || permissions.size() >= MAX_PERMISSIONS) {
+        if (released || !(peer instanceof Inet4Address)) {
             return;
         }
-        if (permissions.putIfAbsent(peer, ASKED) == null) {
+        boolean asked;
+        lock.lock(); // the cap's check and the insertion as one step
+        try {
+            asked = permissions.size() < MAX_PERMISSIONS && permissions.putIfAbsent(peer, ASKED) == null;
+        } finally {
+            lock.unlock();
+        }
+        if (asked) {
             wake();
         }
     }
