@@ -190,6 +190,8 @@ public final class SctpAssociation implements Closeable {
     private Chunk.ResetRequest outstandingReset;
     private long reconfigDeadline;
     private final LinkedHashSet<Integer> resetsWanted = new LinkedHashSet<>();
+    /** When {@link #resetsWanted} last became non-empty (System.nanoTime). */
+    private long resetsWantedSince;
     private Chunk.ResetRequest deferredIncoming;
     // SHUTDOWN
     private long t2Deadline;
@@ -520,7 +522,8 @@ public final class SctpAssociation implements Closeable {
 
     private long nextDeadline() {
         long d = Long.MAX_VALUE;
-        for (long t : new long[] {t1Deadline, t3Deadline, reconfigDeadline, t2Deadline, heartbeatDeadline}) {
+        long resetDue = outstandingReset == null && !resetsWanted.isEmpty() ? resetsWantedSince + rtoNanos : 0;
+        for (long t : new long[] {t1Deadline, t3Deadline, reconfigDeadline, t2Deadline, heartbeatDeadline, resetDue}) {
             if (t != 0) {
                 d = Math.min(d, t);
             }
@@ -560,8 +563,10 @@ public final class SctpAssociation implements Closeable {
             }
             case ResetStream r -> {
                 resetting.add(r.streamId());
-                resetsWanted.add(r.streamId());
-                maybeSendReset();
+                if (resetsWanted.isEmpty()) {
+                    resetsWantedSince = System.nanoTime();
+                }
+                resetsWanted.add(r.streamId()); // requested by flush, after the data it covers
             }
             case Shutdown s -> {
                 if (state == State.ESTABLISHED) {
@@ -994,9 +999,16 @@ public final class SctpAssociation implements Closeable {
 
     // ---------------------------------------------------------------- stream reset
 
-    private void maybeSendReset() throws IOException {
+    /**
+     * Asks for the wanted stream resets when none is outstanding, once the data queued before them
+     * has been sent (or an RTO after they were wanted, so that a busy association resets too): a
+     * request that reaches the peer before data it covers is answered "in progress", and only its
+     * retransmission an RTO later (200 ms at least) completes it.
+     */
+    private void maybeSendReset() {
         if (outstandingReset != null || resetsWanted.isEmpty()
-                || state != State.ESTABLISHED && state != State.SHUTDOWN_PENDING) {
+                || state != State.ESTABLISHED && state != State.SHUTDOWN_PENDING
+                || !pending.isEmpty() && System.nanoTime() - resetsWantedSince < rtoNanos) {
             return;
         }
         List<Integer> streams = new ArrayList<>();
@@ -1005,6 +1017,7 @@ public final class SctpAssociation implements Closeable {
             streams.add(it.next());
             it.remove();
         }
+        resetsWantedSince = System.nanoTime();
         outstandingReset = new Chunk.ResetRequest(myNextRequestSeq & 0xFFFFFFFFL,
                 (peerNextRequestSeq - 1) & 0xFFFFFFFFL, (nextTsn - 1) & 0xFFFFFFFFL, List.copyOf(streams));
         control.add(new Chunk.Reconfig(outstandingReset, null));
@@ -1030,7 +1043,6 @@ public final class SctpAssociation implements Closeable {
                     resetting.remove(s);
                     handler.onOutgoingReset(s);
                 }
-                maybeSendReset();
                 maybeShutdown(); // a close waits for the channels' resets (the peer reads them as EOF)
             }
         }
@@ -1185,25 +1197,12 @@ public final class SctpAssociation implements Closeable {
         if (!peerKnown) {
             return;
         }
-        List<Chunk> packet = new ArrayList<>();
-        int size = SctpPacket.HEADER;
+        Packer packet = new Packer();
         if (sackNeeded && state.compareTo(State.ESTABLISHED) >= 0) {
-            Chunk.Sack s = sack();
-            packet.add(s);
-            size += SctpPacket.size(s);
+            packet.add(sack());
             sackNeeded = false;
         }
-        for (Chunk c : control) {
-            int cs = SctpPacket.size(c);
-            if (size + cs > config.mtu() && !packet.isEmpty()) {
-                transmit(packet);
-                packet = new ArrayList<>();
-                size = SctpPacket.HEADER;
-            }
-            packet.add(c);
-            size += cs;
-        }
-        control.clear();
+        packet.addControl();
         boolean dataAllowed = state == State.ESTABLISHED || state == State.SHUTDOWN_PENDING
                 || state == State.SHUTDOWN_RECEIVED;
         long now = System.nanoTime();
@@ -1220,14 +1219,7 @@ public final class SctpAssociation implements Closeable {
                 o.transmissions++;
                 o.sentAt = now;
                 flightSize += o.size;
-                int cs = SctpPacket.size(o.chunk);
-                if (size + cs > config.mtu() && !packet.isEmpty()) {
-                    transmit(packet);
-                    packet = new ArrayList<>();
-                    size = SctpPacket.HEADER;
-                }
                 packet.add(o.chunk);
-                size += cs;
             }
             while (!pending.isEmpty()) {
                 Out o = pending.peek();
@@ -1241,21 +1233,45 @@ public final class SctpAssociation implements Closeable {
                 inflight.put(o.chunk.tsn(), o);
                 flightSize += o.size;
                 peerWindow = Math.max(0, peerWindow - o.size);
-                int cs = SctpPacket.size(o.chunk);
-                if (size + cs > config.mtu() && !packet.isEmpty()) {
-                    transmit(packet);
-                    packet = new ArrayList<>();
-                    size = SctpPacket.HEADER;
-                }
                 packet.add(o.chunk);
-                size += cs;
             }
             if (!inflight.isEmpty() && t3Deadline == 0) {
                 t3Deadline = now + rtoNanos;
             }
         }
-        if (!packet.isEmpty()) {
-            transmit(packet);
+        maybeSendReset(); // after the data in this packet, which the peer then reads first
+        packet.addControl();
+        packet.send();
+    }
+
+    /** Fills packets up to the MTU in the order chunks are added, sending each full one. */
+    private final class Packer {
+        private List<Chunk> chunks = new ArrayList<>();
+        private int size = SctpPacket.HEADER;
+
+        void add(Chunk c) throws IOException {
+            int cs = SctpPacket.size(c);
+            if (size + cs > config.mtu() && !chunks.isEmpty()) {
+                send();
+            }
+            chunks.add(c);
+            size += cs;
+        }
+
+        /** Takes every queued control chunk. */
+        void addControl() throws IOException {
+            for (Chunk c : control) {
+                add(c);
+            }
+            control.clear();
+        }
+
+        void send() throws IOException {
+            if (!chunks.isEmpty()) {
+                transmit(chunks);
+                chunks = new ArrayList<>();
+                size = SctpPacket.HEADER;
+            }
         }
     }
 
