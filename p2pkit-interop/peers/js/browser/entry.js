@@ -156,6 +156,13 @@ async function startNode ({ relayed, listen }) {
     streamMuxers: [yamux()],
     // The browser's default gater refuses private addresses; the test's node is on loopback.
     connectionGater: { denyDialMultiaddr: () => false },
+    // Each step has its own deadline; js-libp2p's defaults (6 s per address, 10 s per dial and
+    // upgrade) are too short for two Chromium instances sharing CI's two cores with the JVM.
+    connectionManager: {
+      dialTimeout: STEP_TIMEOUT_MS,
+      addressDialTimeout: STEP_TIMEOUT_MS,
+      inboundUpgradeTimeout: STEP_TIMEOUT_MS
+    },
     nodeInfo: { userAgent: AGENT },
     services: { identify: identify({ protocolPrefix: 'ipfs' }), ping: ping() }
   })
@@ -202,9 +209,11 @@ window.p2pkitDial = async function ({ addr, echoBytes, streams }) {
       if (evt.detail.peerId.toString() === targetPeer) resolve(evt.detail)
     })
   })
+  const dialStart = performance.now()
   const connection = await step('connect', node.dial(target, { signal: AbortSignal.timeout(STEP_TIMEOUT_MS) }))
   emit({
     event: 'connected',
+    millis: Math.round(performance.now() - dialStart),
     peerId: connection.remotePeer.toString(),
     remoteAddr: connection.remoteAddr.toString(),
     security: connection.encryption ?? null,
