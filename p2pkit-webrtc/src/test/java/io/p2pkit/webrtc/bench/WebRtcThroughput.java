@@ -27,7 +27,7 @@ import java.util.Map;
  * download of N MiB, each repetition on a new connection, the two transports alternating; then the
  * time to a new connection and a 1-byte round trip. A {@code /webrtc} connection's time includes
  * the relayed connection it is signalled over (every connection to the server is closed between
- * runs). Not a test: {@code scripts/bench-webrtc} runs it.
+ * runs); then the time the client takes to close it (for {@code /webrtc}, the relayed one too). Not a test: {@code scripts/bench-webrtc} runs it.
  *
  * <pre>WebRtcThroughput [MiB] [repetitions] [connect runs]</pre>
  */
@@ -85,22 +85,26 @@ public final class WebRtcThroughput {
             }
             for (int i = 0; i < connects; i++) {
                 for (String name : targets.keySet()) {
-                    closeAll(client, server); // closing is not part of the figure
+                    closeAll(client, server);
                     long start = System.nanoTime();
                     Connection c = fresh(client, server, targets.get(name));
                     perf.measure(c, 1, 1, PerfListener.NONE);
                     samples.get(name).connect.add((System.nanoTime() - start) / 1e6);
+                    long closing = System.nanoTime(); // this connection (for /webrtc, its relayed one too)
+                    closeAll(client, server);
+                    samples.get(name).close.add((System.nanoTime() - closing) / 1e6);
                 }
             }
             System.out.println();
             System.out.println("| transport | up, warm median (min–max) | down, warm median (min–max) | up / down, cold "
-                    + "| connection + 1-byte round trip, median (p90) |");
-            System.out.println("|---|---:|---:|---:|---:|");
+                    + "| connection + 1-byte round trip, median (p90) | closing it, median (p90) |");
+            System.out.println("|---|---:|---:|---:|---:|---:|");
             for (Map.Entry<String, Samples> e : samples.entrySet()) {
                 Samples s = e.getValue();
-                System.out.printf(Locale.ROOT, "| %s | %s MiB/s | %s MiB/s | %.0f / %.0f MiB/s | %.1f ms (%.1f ms) |%n",
+                System.out.printf(Locale.ROOT, "| %s | %s MiB/s | %s MiB/s | %.0f / %.0f MiB/s | %.1f ms (%.1f ms) | %.1f ms (%.1f ms) |%n",
                         e.getKey(), range(s.up), range(s.down), s.coldUp, s.coldDown,
-                        percentile(s.connect, 50), percentile(s.connect, 90));
+                        percentile(s.connect, 50), percentile(s.connect, 90),
+                        percentile(s.close, 50), percentile(s.close, 90));
             }
         }
     }
@@ -153,6 +157,7 @@ public final class WebRtcThroughput {
         final List<Double> up = new ArrayList<>();
         final List<Double> down = new ArrayList<>();
         final List<Double> connect = new ArrayList<>();
+        final List<Double> close = new ArrayList<>();
         double coldUp;
         double coldDown;
     }
