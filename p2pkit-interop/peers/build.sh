@@ -32,6 +32,14 @@ here=$(cd "$(dirname "$0")" && pwd)
 cache=${P2PKIT_CACHE:-$HOME/.cache/p2pkit}
 exec </dev/null
 
+# One build at a time per clone: scripts/test starts one in the background while Maven builds and
+# tests the Java modules, and the interop module's own run of this script waits here for it, then
+# finds every peer up to date.
+if command -v flock >/dev/null 2>&1; then
+    exec 9>"$here/.build.lock"
+    flock 9
+fi
+
 # Go lives in /usr/local/go on many machines without being on PATH.
 if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then
     PATH=$PATH:/usr/local/go/bin
