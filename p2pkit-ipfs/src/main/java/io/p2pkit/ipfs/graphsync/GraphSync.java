@@ -109,6 +109,7 @@ public final class GraphSync implements Closeable {
     private final SelectorWalk walk;
     private final Map<PeerId, PeerOutbox> outboxes = new ConcurrentHashMap<>();
     private final Map<Key, OutgoingRequest> outgoing = new ConcurrentHashMap<>();
+    private final CancelledLeftovers<Key> leftovers = new CancelledLeftovers<>();
     private final Map<Key, AtomicBoolean> served = new ConcurrentHashMap<>();
     /** Per peer with requests being served or waiting: how many, and the permits they take turns with. */
     private final Map<PeerId, PeerSlots> slots = new ConcurrentHashMap<>();
@@ -368,6 +369,16 @@ public final class GraphSync implements Closeable {
                                 }
                                 Optional<Block> local = dedupKey == null ? store.get(cid) : awaitStored(cid, idle);
                                 if (local.isEmpty()) {
+                                    // sent on the request a pause cancelled, before the peer saw the cancel
+                                    local = leftovers.take(cid, Math.min(idle, LEFTOVER_WAIT_NANOS));
+                                    if (local.isPresent() && stored.add(cid)) {
+                                        store.put(local.get());
+                                        stored(dedupKey);
+                                        counts[0]++;
+                                        counts[1] += local.get().size();
+                                    }
+                                }
+                                if (local.isEmpty()) {
                                     throw refuse("the peer said " + cid + " was sent, but it never came");
                                 }
                                 yield local;
@@ -462,10 +473,14 @@ public final class GraphSync implements Closeable {
             memoryRefused.increment();
         }
         if (!endedThere) {
+            leftovers.cancelled(new Key(req.peer, req.id));
             cancel(req.peer, req.id);
         }
     }
 
+
+    /** How long a request waits for a block "present, not sent" to come on a request it cancelled. */
+    private static final long LEFTOVER_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     /** The most CIDs a request names as not to be sent (about 40 bytes each on the wire). */
     public static final int MAX_DO_NOT_SEND = 4096;
@@ -614,6 +629,14 @@ public final class GraphSync implements Closeable {
         for (Message.Response r : m.responses()) {
             r.metadata().forEach(d -> named.add(d.link()));
             OutgoingRequest req = outgoing.get(new Key(peer, r.id()));
+            if (req == null && leftovers.wasCancelled(new Key(peer, r.id()))) {
+                r.metadata().forEach(d -> {
+                    Block b = blocks.get(d.link());
+                    if (b != null) {
+                        leftovers.keep(b);
+                    }
+                });
+            }
             if (req == null) {
                 unknownResponses.increment();
                 LOG.log(System.Logger.Level.DEBUG, () -> "graphsync: " + peer + " answered unknown request " + r.id());
