@@ -28,6 +28,8 @@ public final class LossyLink {
     public final AtomicLong sent = new AtomicLong();
     /** When set, every packet is dropped (the peer vanished). */
     public volatile boolean blackhole;
+    /** When set, sees every packet b sends (before loss), as a test's window on b's answers. */
+    public volatile java.util.function.Consumer<byte[]> tapB;
 
     /** A link with these probabilities per packet, seeded. */
     public LossyLink(long seed, double drop, double duplicate, double reorder) {
@@ -106,6 +108,10 @@ public final class LossyLink {
             }
             byte[] p = java.util.Arrays.copyOfRange(buf, off, off + len);
             sent.incrementAndGet();
+            java.util.function.Consumer<byte[]> tap = tapB;
+            if (this == b && tap != null) {
+                tap.accept(p);
+            }
             if (blackhole || next() < drop) {
                 dropped.incrementAndGet();
                 return;

@@ -257,6 +257,31 @@ class SctpAssociationTest {
     }
 
     @Test
+    void aResetRightAfterDataReachesThePeerAfterThatData() throws Exception {
+        // Sent ahead of the data it covers, a reset request is answered "in progress" and only its
+        // retransmission an RTO later completes it: closing a connection took 200 ms that way.
+        LossyLink link = LossyLink.perfect();
+        java.util.concurrent.atomic.AtomicInteger inProgress = new java.util.concurrent.atomic.AtomicInteger();
+        link.tapB = packet -> SctpPacket.decode(packet, 0, packet.length).chunks().forEach(c -> {
+            if (c instanceof Chunk.Reconfig r && r.response() != null
+                    && r.response().result() == Chunk.ReconfigResponse.IN_PROGRESS) {
+                inProgress.incrementAndGet();
+            }
+        });
+        Pair p = connect(link, FAST, FAST);
+        for (int round = 0; round < 20; round++) {
+            int stream = 10 + round;
+            p.a().send(stream, 53, new byte[2000], false);
+            p.a().resetStream(stream);
+            Await.until("a's reset of " + stream + " is performed", () -> p.ra().outgoingResets.contains(stream),
+                    Duration.ofSeconds(10));
+            assertEquals(2000, p.rb().take().data().length, "the data came before the reset");
+        }
+        assertEquals(0, inProgress.get(), "no reset request arrived before the data it covers");
+        p.a().close();
+    }
+
+    @Test
     void failsWithAClearErrorWhenThePeerVanishes() throws Exception {
         LossyLink link = LossyLink.perfect();
         Pair p = connect(link, FAST.withMaxRetransmissions(3), FAST);
