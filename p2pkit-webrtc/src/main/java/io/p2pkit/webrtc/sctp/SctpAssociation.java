@@ -153,6 +153,8 @@ public final class SctpAssociation implements Closeable {
     private State state = State.CLOSED;
     private long peerTag;
     private boolean peerKnown;
+    /** Turns of the owner's loop (tests: an idle association must not spin). */
+    private volatile long ownerTurns;
     private long nextTsn;
     /** Outgoing streams reset (asked or done) and not yet given back for a new channel: owner thread only. */
     private final Set<Integer> resetting = new HashSet<>();
@@ -393,6 +395,17 @@ public final class SctpAssociation implements Closeable {
         }
     }
 
+    /** Whether the peer has begun a shutdown this side has not finished (tests). */
+    boolean peerShutdownPending() {
+        State st = state;
+        return st == State.SHUTDOWN_RECEIVED || st == State.SHUTDOWN_ACK_SENT;
+    }
+
+    /** How many turns the owner's loop has taken (tests). */
+    long ownerTurns() {
+        return ownerTurns;
+    }
+
     /** This side's verification tag, which the peer's packets carry (tests and fuzzing). */
     long localTag() {
         return myTag;
@@ -493,6 +506,7 @@ public final class SctpAssociation implements Closeable {
                 sendInit();
             }
             while (state != State.ENDED) {
+                ownerTurns++;
                 long now = System.nanoTime();
                 long wait = nextDeadline() - now;
                 Event e = wait <= 0 ? events.poll() : events.poll(Math.min(wait, TimeUnit.SECONDS.toNanos(1)), TimeUnit.NANOSECONDS);
@@ -522,7 +536,10 @@ public final class SctpAssociation implements Closeable {
 
     private long nextDeadline() {
         long d = Long.MAX_VALUE;
-        long resetDue = outstandingReset == null && !resetsWanted.isEmpty() ? resetsWantedSince + rtoNanos : 0;
+        // only while a reset waits on queued data: otherwise flush sends it, or it cannot be sent
+        // at all (a deadline in the past would spin this loop)
+        long resetDue = outstandingReset == null && !resetsWanted.isEmpty() && !pending.isEmpty() && peerKnown
+                && (state == State.ESTABLISHED || state == State.SHUTDOWN_PENDING) ? resetsWantedSince + rtoNanos : 0;
         for (long t : new long[] {t1Deadline, t3Deadline, reconfigDeadline, t2Deadline, heartbeatDeadline, resetDue}) {
             if (t != 0) {
                 d = Math.min(d, t);

@@ -28,6 +28,8 @@ public final class LossyLink {
     public final AtomicLong sent = new AtomicLong();
     /** When set, every packet is dropped (the peer vanished). */
     public volatile boolean blackhole;
+    /** When set, every packet a sends is dropped. */
+    public volatile boolean dropFromA;
     /** When set, sees every packet b sends (before loss), as a test's window on b's answers. */
     public volatile java.util.function.Consumer<byte[]> tapB;
 
@@ -112,7 +114,7 @@ public final class LossyLink {
             if (this == b && tap != null) {
                 tap.accept(p);
             }
-            if (blackhole || next() < drop) {
+            if (blackhole || dropFromA && this == a || next() < drop) {
                 dropped.incrementAndGet();
                 return;
             }

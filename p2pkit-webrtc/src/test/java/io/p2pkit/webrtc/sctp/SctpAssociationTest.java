@@ -282,6 +282,30 @@ class SctpAssociationTest {
     }
 
     @Test
+    void aResetThatCannotBeSentDuringThePeersShutdownDoesNotSpinTheOwner() throws Exception {
+        LossyLink link = LossyLink.perfect();
+        Pair p = connect(link, FAST, FAST);
+        link.dropFromA = true; // a's SHUTDOWN ACK never arrives: a stays in the peer's shutdown
+        Thread closer = Thread.ofVirtual().start(() -> {
+            try {
+                p.b().close();
+            } catch (IOException e) {
+                // b's shutdown is not acknowledged
+            }
+        });
+        Await.until("a is in b's shutdown", () -> p.a().peerShutdownPending(), Duration.ofSeconds(10));
+        p.a().resetStream(5); // wanted, but no reset may be asked for in the peer's shutdown
+        long before = p.a().ownerTurns();
+        java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+        never.await(500, java.util.concurrent.TimeUnit.MILLISECONDS); // a window to count the owner's turns in
+        long turns = p.a().ownerTurns() - before;
+        assertTrue(turns < 10_000, "the owner turned " + turns + " times in 0.5 s");
+        p.a().abort("done");
+        p.b().abort("done");
+        closer.join(Duration.ofSeconds(10));
+    }
+
+    @Test
     void failsWithAClearErrorWhenThePeerVanishes() throws Exception {
         LossyLink link = LossyLink.perfect();
         Pair p = connect(link, FAST.withMaxRetransmissions(3), FAST);
