@@ -294,17 +294,17 @@ final class WebRtcStream implements MuxedStream {
     }
 
     private void remoteClosedChannel() {
-        boolean clean;
         lock.lock();
         try {
+            // the reset first, under the same lock: a reader must never see the channel closed
+            // without it and take an unfinished stream for a clean end (-1)
+            if (!remoteFin) {
+                markReset(new StreamResetException("stream " + id() + ": the remote closed its data channel before FIN", true));
+            }
             channelClosed = true;
-            clean = remoteFin;
             changed.signalAll();
         } finally {
             lock.unlock();
-        }
-        if (!clean) {
-            markReset(new StreamResetException("stream " + id() + ": the remote closed its data channel before FIN", true));
         }
         closeChannel();
     }
