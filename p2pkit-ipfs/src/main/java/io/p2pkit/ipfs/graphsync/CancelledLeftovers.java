@@ -28,7 +28,12 @@ final class CancelledLeftovers<K> {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition arrived = lock.newCondition();
-    private final LinkedHashMap<K, Long> cancelled = new LinkedHashMap<>();
+    private final LinkedHashMap<K, Long> cancelled = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<K, Long> eldest) {
+            return size() > MAX_CANCELLED;
+        }
+    };
     private final LinkedHashMap<Cid, Block> blocks = new LinkedHashMap<>();
     private long bytes;
 
@@ -37,11 +42,6 @@ final class CancelledLeftovers<K> {
         lock.lock();
         try {
             cancelled.put(request, System.nanoTime());
-            if (cancelled.size() > MAX_CANCELLED) {
-                Iterator<K> it = cancelled.keySet().iterator();
-                it.next();
-                it.remove();
-            }
         } finally {
             lock.unlock();
         }
