@@ -5,6 +5,7 @@ import io.p2pkit.core.multiformats.Cid;
 import io.p2pkit.core.multiformats.Multihash;
 import io.p2pkit.ipfs.block.Block;
 import io.p2pkit.ipfs.block.BlockMismatchException;
+import io.p2pkit.ipfs.block.DirectBuffers;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -297,20 +298,52 @@ public final class FlatfsBlockstore implements Blockstore {
         return Optional.of(Block.of(cid, data));
     }
 
+    /** Without re-hashing, the file's bytes go straight into the buffer; with it, through {@link #get}. */
+    @Override
+    public Optional<ByteBuffer> read(Cid cid, DirectBuffers buffers) throws IOException {
+        Multihash key = cid.multihash();
+        if (options.verifyOnRead() && Multihash.isSupported(key.code())) {
+            return Blockstore.super.read(cid, buffers);
+        }
+        requireOpen();
+        Path file = pathOf(key);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer buf = buffers.acquire(sizeOf(key, file, ch));
+            try {
+                readFully(key, file, ch, buf);
+            } catch (IOException | RuntimeException e) {
+                buffers.release(buf);
+                throw e;
+            }
+            return Optional.of(buf.flip());
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+
     private byte[] read(Multihash key, Path file) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = ch.size();
-            int limit = SizeLimit.of(options.allowBigBlocks());
-            if (size > limit) {
-                throw new CorruptBlockException(key, file, "its file has " + size + " bytes, over the block size limit of " + limit);
-            }
-            ByteBuffer buf = ByteBuffer.allocate((int) size);
-            while (buf.hasRemaining()) {
-                if (ch.read(buf) < 0) {
-                    throw new CorruptBlockException(key, file, "its file ended after " + buf.position() + " of " + size + " bytes");
-                }
-            }
+            ByteBuffer buf = ByteBuffer.allocate(sizeOf(key, file, ch));
+            readFully(key, file, ch, buf);
             return buf.array();
+        }
+    }
+
+    private int sizeOf(Multihash key, Path file, FileChannel ch) throws IOException {
+        long size = ch.size();
+        int limit = SizeLimit.of(options.allowBigBlocks());
+        if (size > limit) {
+            throw new CorruptBlockException(key, file, "its file has " + size + " bytes, over the block size limit of " + limit);
+        }
+        return (int) size;
+    }
+
+    private static void readFully(Multihash key, Path file, FileChannel ch, ByteBuffer buf) throws IOException {
+        int size = buf.remaining();
+        while (buf.hasRemaining()) {
+            if (ch.read(buf) < 0) {
+                throw new CorruptBlockException(key, file, "its file ended after " + (size - buf.remaining()) + " of " + size + " bytes");
+            }
         }
     }
 

@@ -5,8 +5,10 @@ import io.p2pkit.core.multiformats.Multicodec;
 import io.p2pkit.core.multiformats.Multihash;
 import io.p2pkit.ipfs.block.Block;
 import io.p2pkit.ipfs.block.BlockSource;
+import io.p2pkit.ipfs.block.DirectBuffers;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -246,6 +248,30 @@ public final class TieredBlockstore implements Blockstore {
         return fetched;
     }
 
+    /**
+     * A block on disk and not in memory is read straight into the buffer and warmed, but not
+     * copied into memory however hot it is: this is how files are streamed out, and a file read
+     * often is kept by the page cache already, while copying each block of a large one into
+     * memory would only push the blocks {@link #get} keeps there out (a sequential scan, which
+     * database buffer pools keep out of their cache for the same reason). Anything else goes
+     * through {@link #get}.
+     */
+    @Override
+    public Optional<ByteBuffer> read(Cid cid, DirectBuffers buffers) throws IOException {
+        Multihash key = cid.multihash();
+        if (key.code() == Multicodec.IDENTITY || memory.peek(key) != null) {
+            return Blockstore.super.read(cid, buffers);
+        }
+        maintainIfDue();
+        Optional<ByteBuffer> onDisk = disk.read(cid, buffers);
+        if (onDisk.isEmpty()) {
+            return Blockstore.super.read(cid, buffers);
+        }
+        diskHits.increment();
+        heat.touch(key);
+        return onDisk;
+    }
+
     private boolean diskHasRoom(int size) {
         return disk.totalSize() + size <= policy.diskQuotaBytes();
     }
@@ -414,6 +440,14 @@ public final class TieredBlockstore implements Blockstore {
             }
             MemoryBlockstore.Entry e = memory.peek(cid.multihash());
             return e != null ? Optional.of(Block.of(cid, e.data())) : disk.get(cid);
+        }
+
+        @Override
+        public Optional<ByteBuffer> read(Cid cid, DirectBuffers buffers) throws IOException {
+            if (cid.multihash().code() == Multicodec.IDENTITY || memory.peek(cid.multihash()) != null) {
+                return Blockstore.super.read(cid, buffers);
+            }
+            return disk.read(cid, buffers);
         }
 
         @Override

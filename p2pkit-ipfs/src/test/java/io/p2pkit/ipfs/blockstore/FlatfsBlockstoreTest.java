@@ -4,11 +4,13 @@ import io.p2pkit.core.multiformats.Cid;
 import io.p2pkit.core.multiformats.Multicodec;
 import io.p2pkit.core.multiformats.Multihash;
 import io.p2pkit.ipfs.block.Block;
+import io.p2pkit.ipfs.block.DirectBuffers;
 import io.p2pkit.ipfs.testing.TestDag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -181,6 +183,43 @@ class FlatfsBlockstoreTest {
         try (FlatfsBlockstore s = FlatfsBlockstore.open(dir, FlatfsBlockstore.Options.defaults().withVerifyOnRead(false))) {
             assertArrayEquals(damaged, s.get(b.cid()).orElseThrow().data());
         }
+    }
+
+    @Test
+    void aReadIntoABufferGivesGetsBytesAndChecksThemAsGetDoes() throws IOException {
+        Block b = TestDag.leaf(new SplittableRandom(13), 300_000);
+        DirectBuffers pool = new DirectBuffers();
+        Path file;
+        try (FlatfsBlockstore s = open()) {
+            s.put(b);
+            file = s.pathOf(b.cid().multihash());
+            ByteBuffer verified = s.read(b.cid(), pool).orElseThrow();
+            assertArrayEquals(b.data(), bytes(verified));
+            pool.release(verified);
+            assertTrue(s.read(TestDag.leaf(new SplittableRandom(14), 10).cid(), pool).isEmpty());
+        }
+        byte[] damaged = b.data().clone();
+        damaged[100] ^= 1;
+        Files.write(file, damaged);
+        try (FlatfsBlockstore s = open()) {
+            assertThrows(CorruptBlockException.class, () -> s.read(b.cid(), pool));
+        }
+        try (FlatfsBlockstore s = FlatfsBlockstore.open(dir, FlatfsBlockstore.Options.defaults().withVerifyOnRead(false))) {
+            ByteBuffer raw = s.read(b.cid(), pool).orElseThrow();
+            assertTrue(raw.isDirect(), "without re-hashing the file is read straight into the pool's buffer");
+            assertArrayEquals(damaged, bytes(raw));
+            pool.release(raw);
+            Files.write(file, new byte[Block.MAX_SIZE + 1]);
+            CorruptBlockException e = assertThrows(CorruptBlockException.class, () -> s.read(b.cid(), pool));
+            assertTrue(e.getMessage().contains("over the block size limit"), e.getMessage());
+        }
+        assertEquals(0, pool.lent(), "every buffer came back");
+    }
+
+    private static byte[] bytes(ByteBuffer b) {
+        byte[] out = new byte[b.remaining()];
+        b.get(b.position(), out);
+        return out;
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.p2pkit.core.multiformats.Cid;
 import io.p2pkit.core.multiformats.Multicodec;
 import io.p2pkit.core.multiformats.Multihash;
 import io.p2pkit.ipfs.block.Block;
+import io.p2pkit.ipfs.block.DirectBuffers;
 import io.p2pkit.ipfs.block.BlockMismatchException;
 import io.p2pkit.ipfs.testing.ManualClock;
 import io.p2pkit.ipfs.testing.TestDag;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.io.InterruptedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -65,6 +67,48 @@ class TieredBlockstoreTest {
             assertEquals(1, st.memoryHits());
             assertEquals(1, st.promotions());
         }
+    }
+
+    @Test
+    void aReadIntoABufferWarmsAndCountsButLeavesMemoryToGetAndFetchesWhatIsNotLocal() throws IOException {
+        Block b = TestDag.leaf(random, 100_000);
+        Block remoteOnly = TestDag.leaf(random, 100);
+        DirectBuffers pool = new DirectBuffers();
+        FakeNetwork net = new FakeNetwork().offer(remoteOnly);
+        try (TieredBlockstore s = builder().remote(new RemoteTier(net, Duration.ofSeconds(5), false)).build()) {
+            s.put(b);
+            Multihash key = b.cid().multihash();
+            for (int i = 0; i < 3; i++) {
+                ByteBuffer buf = s.read(b.cid(), pool).orElseThrow();
+                assertTrue(buf.isDirect());
+                assertArrayEquals(b.data(), bytes(buf));
+                pool.release(buf);
+                assertFalse(s.inMemory(key), "a streamed block is not copied into memory");
+            }
+            assertEquals(3, s.heatOf(key), 0.01);
+            assertEquals(3, s.stats().diskHits());
+            s.get(b.cid());
+            assertTrue(s.inMemory(key), "a get of a block that hot promotes it");
+            ByteBuffer fromMemory = s.read(b.cid(), pool).orElseThrow();
+            assertArrayEquals(b.data(), bytes(fromMemory));
+            pool.release(fromMemory);
+            TierStats st = s.stats();
+            assertEquals(4, st.diskHits());
+            assertEquals(1, st.memoryHits());
+            assertEquals(1, st.promotions());
+            ByteBuffer fetched = s.read(remoteOnly.cid(), pool).orElseThrow();
+            assertArrayEquals(remoteOnly.data(), bytes(fetched));
+            pool.release(fetched);
+            assertEquals(1, s.stats().remoteHits());
+            assertTrue(s.local().read(TestDag.leaf(random, 10).cid(), pool).isEmpty());
+            assertArrayEquals(b.data(), bytes(s.local().read(b.cid(), pool).orElseThrow()));
+        }
+    }
+
+    private static byte[] bytes(ByteBuffer b) {
+        byte[] out = new byte[b.remaining()];
+        b.get(b.position(), out);
+        return out;
     }
 
     @Test

@@ -3,8 +3,10 @@ package io.p2pkit.node.gateway;
 import io.p2pkit.core.multiformats.Cid;
 import io.p2pkit.ipfs.block.Block;
 import io.p2pkit.ipfs.block.BlockSource;
+import io.p2pkit.ipfs.block.DirectBuffers;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,6 +46,15 @@ final class PathBlocks implements BlockSource {
             keptBytes += b.get().size();
         }
         return b;
+    }
+
+    /** Once the path is resolved, the content's blocks go straight into the buffer. */
+    @Override
+    public Optional<ByteBuffer> read(Cid cid, DirectBuffers buffers) throws IOException {
+        if (keeping || read.containsKey(cid.toV1())) {
+            return BlockSource.super.read(cid, buffers);
+        }
+        return source.read(cid, buffers);
     }
 
     /**

@@ -4,7 +4,10 @@ import io.p2pkit.core.multiformats.Cid;
 import io.p2pkit.core.multiformats.Multicodec;
 import io.p2pkit.ipfs.block.Block;
 import io.p2pkit.ipfs.block.BlockSource;
+import io.p2pkit.ipfs.block.DirectBuffers;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -36,9 +39,17 @@ public final class InlineBlocks {
      */
     public static BlockSource over(BlockSource source) {
         Objects.requireNonNull(source, "source");
-        return cid -> {
-            Optional<Block> inline = block(cid);
-            return inline.isPresent() ? inline : source.get(cid);
+        return new BlockSource() {
+            @Override
+            public Optional<Block> get(Cid cid) throws IOException {
+                Optional<Block> inline = block(cid);
+                return inline.isPresent() ? inline : source.get(cid);
+            }
+
+            @Override
+            public Optional<ByteBuffer> read(Cid cid, DirectBuffers buffers) throws IOException {
+                return isInline(cid) ? BlockSource.super.read(cid, buffers) : source.read(cid, buffers);
+            }
         };
     }
 }

@@ -1,15 +1,17 @@
 package io.p2pkit.ipfs.unixfs.exporter;
 
 import io.p2pkit.core.multiformats.Cid;
-import io.p2pkit.ipfs.block.Block;
 import io.p2pkit.ipfs.block.BlockSource;
+import io.p2pkit.ipfs.block.DirectBuffers;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.Semaphore;
 
@@ -19,9 +21,11 @@ import java.util.concurrent.Semaphore;
  * them, as boxo's DAG reader does. Bounded twice: at most {@link #WINDOW} blocks ahead per reader,
  * and a budget of bytes shared by every reader of one {@link Exporter}, so a thousand stalled
  * readers hold no more than the budget (a reader that finds it spent reads block by block).
- * Used by the one thread that reads the file; {@link #close} drops what was not taken.
+ * Blocks are read into buffers from a {@link DirectBuffers} pool ({@link BlockSource#read}), which
+ * the reader gives back when it is done with each. Used by the one thread that reads the file;
+ * {@link #close} drops what was not taken and gives its buffers back.
  */
-final class BlockPrefetch implements BlockSource, AutoCloseable {
+final class BlockPrefetch implements AutoCloseable {
     /** Blocks asked for ahead of the one being read. */
     static final int WINDOW = 4;
     /** The most one block can weigh (the largest block a Bitswap peer sends), for a child whose size is not known yet. */
@@ -29,18 +33,21 @@ final class BlockPrefetch implements BlockSource, AutoCloseable {
 
     private final BlockSource blocks;
     private final Semaphore budgetKib;
+    private final DirectBuffers buffers;
     private final Map<Cid, Pending> pending = new HashMap<>();
 
-    private record Pending(FutureTask<Optional<Block>> task, int kib) {
+    private record Pending(FutureTask<Optional<ByteBuffer>> task, int kib) {
     }
 
     /**
      * @param blocks    where blocks come from
      * @param budgetKib the KiB of blocks read ahead that all readers together may hold
+     * @param buffers   where the buffers blocks are read into come from
      */
-    BlockPrefetch(BlockSource blocks, Semaphore budgetKib) {
+    BlockPrefetch(BlockSource blocks, Semaphore budgetKib, DirectBuffers buffers) {
         this.blocks = blocks;
         this.budgetKib = budgetKib;
+        this.buffers = buffers;
     }
 
     /**
@@ -57,7 +64,7 @@ final class BlockPrefetch implements BlockSource, AutoCloseable {
         if (!budgetKib.tryAcquire(kib)) {
             return;
         }
-        FutureTask<Optional<Block>> task = new FutureTask<>(() -> blocks.get(cid));
+        FutureTask<Optional<ByteBuffer>> task = new FutureTask<>(() -> blocks.read(cid, buffers));
         pending.put(cid, new Pending(task, kib));
         Thread.ofVirtual().name("unixfs-prefetch").start(task);
     }
@@ -67,11 +74,13 @@ final class BlockPrefetch implements BlockSource, AutoCloseable {
         return pending.size() < WINDOW;
     }
 
-    @Override
-    public Optional<Block> get(Cid cid) throws IOException {
+    /**
+     * @return the block's bytes (read ahead, or now); give the buffer back with {@link #release}
+     */
+    Optional<ByteBuffer> read(Cid cid) throws IOException {
         Pending p = pending.remove(cid);
         if (p == null) {
-            return blocks.get(cid);
+            return blocks.read(cid, buffers);
         }
         try {
             return p.task().get();
@@ -92,11 +101,21 @@ final class BlockPrefetch implements BlockSource, AutoCloseable {
         }
     }
 
-    /** Stops the reads still running and gives their share of the budget back. */
+    /** Gives a buffer {@link #read} returned back to the pool. */
+    void release(ByteBuffer buffer) {
+        buffers.release(buffer);
+    }
+
+    /**
+     * Stops the reads still running and gives their share of the budget back, and the buffers of
+     * those that finished (one cancelled half way leaves its buffer to the garbage collector).
+     */
     @Override
     public void close() {
         for (Pending p : pending.values()) {
-            p.task().cancel(true);
+            if (!p.task().cancel(true) && p.task().state() == Future.State.SUCCESS) {
+                p.task().resultNow().ifPresent(buffers::release);
+            }
             budgetKib.release(p.kib());
         }
         pending.clear();

@@ -14,6 +14,8 @@ import io.p2pkit.ipfs.unixfs.pb.UnixfsData;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -112,6 +114,23 @@ public final class Exporter {
             throw new UnixfsException(Reason.WRONG_TYPE, file, "a " + root.type() + ", not a file");
         }
         return new FileStream(blocks, prefetchBudgetKib, root, offset, length);
+    }
+
+    /**
+     * Writes what is left of {@code in} to {@code out}. A stream from {@link #read} hands each
+     * block's bytes to the channel from the buffer the block was read into, with no copy in Java
+     * (for a file served over a socket); any other stream as its own {@code transferTo} writes.
+     *
+     * @param in  a stream, usually from {@link #read}
+     * @param out where its bytes go
+     * @return the bytes written
+     * @throws IOException when reading or writing fails
+     */
+    public static long transfer(InputStream in, WritableByteChannel out) throws IOException {
+        if (in instanceof FileStream file) {
+            return file.transferTo(out);
+        }
+        return in.transferTo(Channels.newOutputStream(out));
     }
 
     /**

@@ -2,12 +2,15 @@ package io.p2pkit.ipfs.unixfs.exporter;
 
 import io.p2pkit.core.multiformats.Cid;
 import io.p2pkit.ipfs.block.BlockSource;
+import io.p2pkit.ipfs.block.DirectBuffers;
 import io.p2pkit.ipfs.unixfs.UnixfsException;
 import io.p2pkit.ipfs.unixfs.UnixfsException.Reason;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.Semaphore;
@@ -18,37 +21,51 @@ import java.util.concurrent.Semaphore;
  * per level. Holds one block per level of the DAG, and reads the next few ahead
  * ({@link BlockPrefetch}). Every node on the way is checked: its type, its sizes against its
  * parent's blocksizes, loops, and depth.
+ *
+ * <p>Blocks below the root are read into pooled direct buffers, and leaves are served from there
+ * in place: {@link #transferTo(WritableByteChannel)} hands each leaf's bytes to the channel with
+ * no copy in Java.
  */
 final class FileStream extends InputStream {
     private final BlockPrefetch blocks;
     private final Deque<Frame> stack = new ArrayDeque<>();
     private final long end;
     private long pos;
-    private byte[] current;
-    private int at;
-    private int limit;
+    /** The bytes being served, from its position to its limit; empty when none are. */
+    private ByteBuffer current = EMPTY;
+    private boolean closed;
+
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
     /** A node being read: where it starts in the file and which child comes next. */
     private static final class Frame {
         final UnixfsNode node;
         final long start;
+        /** The pooled buffer the node was read into, given back when the frame is done; or null. */
+        final ByteBuffer buffer;
         boolean dataServed;
         int next;
         long nextStart;
 
-        Frame(UnixfsNode node, long start) {
+        Frame(UnixfsNode node, long start, ByteBuffer buffer) {
             this.node = node;
             this.start = start;
+            this.buffer = buffer;
             this.nextStart = start + node.inlineLength();
         }
     }
 
     FileStream(BlockSource blocks, Semaphore prefetchBudgetKib, UnixfsNode root, long offset, long length) {
-        this.blocks = new BlockPrefetch(blocks, prefetchBudgetKib);
+        this(blocks, prefetchBudgetKib, DirectBuffers.SHARED, root, offset, length);
+    }
+
+    FileStream(BlockSource blocks, Semaphore prefetchBudgetKib, DirectBuffers buffers, UnixfsNode root, long offset,
+               long length) {
+        this.blocks = new BlockPrefetch(blocks, prefetchBudgetKib, buffers);
         long size = root.fileSize();
         this.pos = Math.min(offset, size);
         this.end = length < 0 || length > size - pos ? size : pos + length;
-        stack.push(new Frame(root, 0));
+        stack.push(new Frame(root, 0, null));
     }
 
     @Override
@@ -62,12 +79,11 @@ final class FileStream extends InputStream {
         if (len == 0) {
             return 0;
         }
-        if (at == limit && !advance()) {
+        if (!current.hasRemaining() && !advance()) {
             return -1;
         }
-        int n = Math.min(len, limit - at);
-        System.arraycopy(current, at, b, off, n);
-        at += n;
+        int n = Math.min(len, current.remaining());
+        current.get(b, off, n);
         pos += n;
         return n;
     }
@@ -76,26 +92,64 @@ final class FileStream extends InputStream {
     @Override
     public long transferTo(OutputStream out) throws IOException {
         long total = 0;
-        while (at < limit || advance()) {
-            int n = limit - at;
-            out.write(current, at, n);
-            at = limit;
+        while (current.hasRemaining() || advance()) {
+            int n = current.remaining();
+            if (current.hasArray()) {
+                out.write(current.array(), current.arrayOffset() + current.position(), n);
+                current.position(current.limit());
+            } else {
+                byte[] chunk = new byte[Math.min(n, 64 * 1024)];
+                while (current.hasRemaining()) {
+                    int c = Math.min(chunk.length, current.remaining());
+                    current.get(chunk, 0, c);
+                    out.write(chunk, 0, c);
+                }
+            }
             pos += n;
             total += n;
         }
         return total;
     }
 
+    /**
+     * Writes the rest of the range to {@code out}, each leaf's bytes from the buffer it was read
+     * into.
+     *
+     * @return the bytes written
+     */
+    long transferTo(WritableByteChannel out) throws IOException {
+        long total = 0;
+        while (current.hasRemaining() || advance()) {
+            int n = current.remaining();
+            while (current.hasRemaining()) {
+                out.write(current);
+            }
+            pos += n;
+            total += n;
+        }
+        return total;
+    }
+
+    /** Stops reading ahead and gives back every buffer held. */
     @Override
     public void close() {
+        closed = true;
+        releaseAll();
+    }
+
+    private void releaseAll() {
+        current = EMPTY;
+        while (!stack.isEmpty()) {
+            blocks.release(stack.pop().buffer);
+        }
         blocks.close();
     }
 
     @Override
     public long skip(long n) throws IOException {
         long left = Math.min(Math.max(n, 0), end - pos);
-        long inCurrent = Math.min(left, limit - at);
-        at += (int) inCurrent;
+        int inCurrent = (int) Math.min(left, current.remaining());
+        current.position(current.position() + inCurrent);
         pos += inCurrent;
         long rest = left - inCurrent;
         if (rest > 0) {
@@ -106,23 +160,23 @@ final class FileStream extends InputStream {
 
     /** Loads the next stretch of bytes at {@code pos}; false at the end of the range. */
     private boolean advance() throws IOException {
-        current = null;
-        at = limit = 0;
+        current = EMPTY;
+        if (closed) {
+            throw new IOException("the file stream is closed");
+        }
         while (pos < end && !stack.isEmpty()) {
             Frame f = stack.peek();
             if (!f.dataServed) {
                 f.dataServed = true;
                 int length = f.node.inlineLength();
                 if (pos < f.start + length) {
-                    int offset = f.node.inlineOffset();
-                    current = f.node.inlineArray();
-                    at = offset + (int) (pos - f.start);
-                    limit = offset + (int) Math.min(length, end - f.start);
+                    ByteBuffer bytes = f.node.inlineBuffer();
+                    current = bytes.position((int) (pos - f.start)).limit((int) Math.min(length, end - f.start));
                     return true;
                 }
             }
             if (f.next >= f.node.children()) {
-                stack.pop();
+                blocks.release(stack.pop().buffer);
                 continue;
             }
             int i = f.next++;
@@ -142,15 +196,26 @@ final class FileStream extends InputStream {
             if (stack.size() >= Exporter.MAX_DEPTH) {
                 throw new UnixfsException(Reason.TOO_DEEP, cid, "file DAG deeper than " + Exporter.MAX_DEPTH + " levels");
             }
-            UnixfsNode child = UnixfsNode.loadFilePart(blocks, cid);
-            long actual = child.fileSize();
-            if (actual != childSize) {
-                throw new UnixfsException(Reason.SIZE_MISMATCH, f.node.cid(), "blocksize " + i + " says " + childSize
-                        + " bytes but " + cid + " holds " + actual);
+            ByteBuffer block = blocks.read(cid).orElseThrow(() -> new BlockNotFoundException(cid));
+            UnixfsNode child;
+            try {
+                child = UnixfsNode.filePart(cid, block);
+                long actual = child.fileSize();
+                if (actual != childSize) {
+                    throw new UnixfsException(Reason.SIZE_MISMATCH, f.node.cid(), "blocksize " + i + " says " + childSize
+                            + " bytes but " + cid + " holds " + actual);
+                }
+            } catch (RuntimeException e) {
+                blocks.release(block);
+                throw e;
             }
-            stack.push(new Frame(child, childStart));
+            if (child.leaf() == null) {
+                blocks.release(block);  // decoded from a copy
+                block = null;
+            }
+            stack.push(new Frame(child, childStart, block));
         }
-        blocks.close();
+        releaseAll();
         return false;
     }
 

@@ -12,6 +12,7 @@ import io.p2pkit.ipfs.unixfs.pb.DataType;
 import io.p2pkit.ipfs.unixfs.pb.UnixfsData;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.Optional;
 
 /**
@@ -22,22 +23,11 @@ import java.util.Optional;
  * @param raw  a raw leaf's bytes, or null for a DAG-PB node
  * @param pb   the DAG-PB node, or null for a raw leaf and a file leaf read in place
  * @param data the decoded {@code Data}, or null for a raw leaf and a file leaf read in place
- * @param leaf a DAG-PB file leaf read in place ({@link #loadFilePart}), or null
+ * @param leaf a file leaf read in place from a buffer ({@link #filePart}): a raw block or a plain
+ *             DAG-PB file leaf; null otherwise
  */
 record UnixfsNode(Cid cid, byte[] raw, PBNode pb, UnixfsData data, FileLeaf leaf) {
     static UnixfsNode load(BlockSource blocks, Cid cid) throws IOException {
-        return load(blocks, cid, false);
-    }
-
-    /**
-     * A node inside a file's DAG: a plain DAG-PB leaf is read in place ({@link FileLeaf}), which
-     * only a reader of file bytes can use (it has no {@link #pb} or {@link #data}).
-     */
-    static UnixfsNode loadFilePart(BlockSource blocks, Cid cid) throws IOException {
-        return load(blocks, cid, true);
-    }
-
-    private static UnixfsNode load(BlockSource blocks, Cid cid, boolean filePart) throws IOException {
         Optional<Block> block = blocks.get(cid);
         if (block.isEmpty()) {
             throw new BlockNotFoundException(cid);
@@ -46,12 +36,30 @@ record UnixfsNode(Cid cid, byte[] raw, PBNode pb, UnixfsData data, FileLeaf leaf
         if (cid.codec() == Multicodec.RAW) {
             return new UnixfsNode(cid, bytes, null, null, null);
         }
-        if (filePart && cid.codec() == Multicodec.DAG_PB) {
-            FileLeaf leaf = FileLeaf.parse(bytes);
+        return decode(cid, bytes);
+    }
+
+    /**
+     * A node inside a file's DAG, from a buffer only a reader of file bytes uses: a raw block or a
+     * plain DAG-PB leaf is read in place ({@link FileLeaf}, whose data is a view into
+     * {@code block}); any other node is decoded from a copy, and {@code block} is no longer needed.
+     */
+    static UnixfsNode filePart(Cid cid, ByteBuffer block) {
+        if (cid.codec() == Multicodec.RAW) {
+            return new UnixfsNode(cid, null, null, null, new FileLeaf(block.slice(), DataType.RAW));
+        }
+        if (cid.codec() == Multicodec.DAG_PB) {
+            FileLeaf leaf = FileLeaf.parse(block);
             if (leaf != null) {
                 return new UnixfsNode(cid, null, null, null, leaf);
             }
         }
+        byte[] bytes = new byte[block.remaining()];
+        block.get(block.position(), bytes);
+        return decode(cid, bytes);
+    }
+
+    private static UnixfsNode decode(Cid cid, byte[] bytes) {
         if (cid.codec() != Multicodec.DAG_PB) {
             throw new UnixfsException(Reason.WRONG_TYPE, cid, "codec " + Multicodec.nameOf(cid.codec())
                     + " is not UnixFS (which is dag-pb or raw)");
@@ -85,28 +93,30 @@ record UnixfsNode(Cid cid, byte[] raw, PBNode pb, UnixfsData data, FileLeaf leaf
     /** @return the file bytes this node holds itself (a copy for a leaf read in place) */
     byte[] inlineData() {
         if (leaf != null) {
-            return java.util.Arrays.copyOfRange(leaf.block(), leaf.offset(), leaf.offset() + leaf.length());
+            return leaf.bytes();
         }
-        return inlineArray();
-    }
-
-    /** @return the array that holds this node's own file bytes, from {@link #inlineOffset()} for {@link #inlineLength()} */
-    byte[] inlineArray() {
         if (raw != null) {
             return raw;
-        }
-        if (leaf != null) {
-            return leaf.block();
         }
         return data.data() == null ? new byte[0] : data.data();
     }
 
-    int inlineOffset() {
-        return leaf != null ? leaf.offset() : 0;
+    /** @return this node's own file bytes, as a new view from position 0 to its limit */
+    ByteBuffer inlineBuffer() {
+        if (leaf != null) {
+            return leaf.data().slice();
+        }
+        return ByteBuffer.wrap(inlineData());
     }
 
     int inlineLength() {
-        return leaf != null ? leaf.length() : inlineArray().length;
+        if (leaf != null) {
+            return leaf.length();
+        }
+        if (raw != null) {
+            return raw.length;
+        }
+        return data.data() == null ? 0 : data.data().length;
     }
 
     /** @return the number of children (file nodes) */
@@ -120,11 +130,8 @@ record UnixfsNode(Cid cid, byte[] raw, PBNode pb, UnixfsData data, FileLeaf leaf
      * @throws UnixfsException when it is not a file node or its sizes disagree
      */
     long fileSize() {
-        if (raw != null) {
-            return raw.length;
-        }
-        if (leaf != null) {
-            return leaf.length();
+        if (raw != null || leaf != null) {
+            return inlineLength();
         }
         if (data.type() != DataType.FILE && data.type() != DataType.RAW) {
             throw new UnixfsException(Reason.WRONG_TYPE, cid, "a " + data.type() + " node where a file node was expected");

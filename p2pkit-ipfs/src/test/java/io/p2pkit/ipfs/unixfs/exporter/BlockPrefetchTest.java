@@ -3,6 +3,8 @@ package io.p2pkit.ipfs.unixfs.exporter;
 import io.p2pkit.core.multiformats.Cid;
 import io.p2pkit.ipfs.block.Block;
 import io.p2pkit.ipfs.block.BlockSource;
+import io.p2pkit.ipfs.block.DirectBuffers;
+import io.p2pkit.ipfs.blockstore.FlatfsBlockstore;
 import io.p2pkit.ipfs.blockstore.MemoryBlockstore;
 import io.p2pkit.ipfs.unixfs.importer.BlockSink;
 import io.p2pkit.ipfs.unixfs.importer.ImportOptions;
@@ -10,11 +12,14 @@ import io.p2pkit.ipfs.unixfs.importer.Importer;
 import io.p2pkit.testing.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Random;
@@ -63,6 +68,40 @@ class BlockPrefetchTest {
             assertArrayEquals(java.util.Arrays.copyOfRange(data, 300_000, 1_000_000), in.readAllBytes());
         }
         assertEquals(BUDGET, budget.availablePermits());
+    }
+
+    @Test
+    void aFileOnDiskIsServedFromPooledBuffersAndEveryBufferComesBack(@TempDir Path dir) throws IOException {
+        byte[] data = new byte[3 << 20];
+        new Random(11).nextBytes(data);
+        DirectBuffers pool = new DirectBuffers();
+        Semaphore budget = new Semaphore(BUDGET);
+        try (FlatfsBlockstore store = FlatfsBlockstore.open(dir,
+                FlatfsBlockstore.Options.defaults().withSyncWrites(false).withVerifyOnRead(false))) {
+            // DAG-PB leaves (read in place as FileLeaf) and raw leaves, three levels each
+            for (boolean raw : new boolean[] {false, true}) {
+                ImportOptions o = ImportOptions.builder().chunker("size-65536").maxLinks(8).rawLeaves(raw)
+                        .cidVersion(raw ? 1 : 0).build();
+                Cid root = new Importer(o, BlockSink.of(store)).importStream(new ByteArrayInputStream(data), "").root();
+                UnixfsNode node = UnixfsNode.load(store, root);
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                try (FileStream in = new FileStream(store, budget, pool, node, 0, -1)) {
+                    assertEquals(data.length, in.transferTo(Channels.newChannel(out)));
+                }
+                assertArrayEquals(data, out.toByteArray());
+                try (FileStream in = new FileStream(store, budget, pool, node, 100_000, 1_500_000)) {
+                    assertArrayEquals(java.util.Arrays.copyOfRange(data, 100_000, 1_600_000), in.readAllBytes());
+                }
+                ByteArrayOutputStream copied = new ByteArrayOutputStream();
+                try (FileStream in = new FileStream(store, budget, pool, node, 2_000_000, -1)) {
+                    in.transferTo((java.io.OutputStream) copied);
+                }
+                assertArrayEquals(java.util.Arrays.copyOfRange(data, 2_000_000, data.length), copied.toByteArray());
+                assertEquals(0, pool.lent(), "every block's buffer was given back");
+                assertTrue(pool.idleBytes() > 0, "and is there for the next reader");
+                assertEquals(BUDGET, budget.availablePermits());
+            }
+        }
     }
 
     @Test

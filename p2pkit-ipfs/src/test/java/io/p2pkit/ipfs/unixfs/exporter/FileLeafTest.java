@@ -29,7 +29,7 @@ class FileLeafTest {
             FileLeaf l = assertNotNullLeaf(block);
             assertEquals(d.type(), l.type());
             byte[] data = d.data() == null ? new byte[0] : d.data();
-            assertArrayEquals(data, Arrays.copyOfRange(l.block(), l.offset(), l.offset() + l.length()));
+            assertArrayEquals(data, l.bytes());
         }
     }
 
