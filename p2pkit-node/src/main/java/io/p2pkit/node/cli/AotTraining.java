@@ -22,13 +22,18 @@ import java.util.concurrent.TimeUnit;
  * and the profiles of their hot methods are in the cache. It runs {@code version}, {@code init},
  * {@code id}, a perf server with Noise, TLS (and QUIC where it loads) clients moving a few MiB
  * each way, a daemon with {@code ping}, {@code add} and {@code cat} against it and a file fetched
- * from its gateway (as the file, a CAR and a raw block), and stops both
+ * from its gateway (as the file, a CAR and a raw block), small raw blocks fetched many times over
+ * from its gateway by a few clients at once, and stops both
  * servers through their shutdown hooks at exit. Needs {@code P2PKIT_HOME} set to an empty
  * directory. Loopback only.
  */
 final class AotTraining {
     private static final long WAIT_SECONDS = 60;
     private static final long PERF_BYTES = 16L << 20;
+    /** Small blocks fetched raw from the gateway: how many, by how many clients at once, how often each. */
+    private static final int SMALL_BLOCKS = 64;
+    private static final int SMALL_CLIENTS = 8;
+    private static final int SMALL_REQUESTS = 500;
 
     private final Path home;
     private final PrintStream quiet = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
@@ -81,6 +86,7 @@ final class AotTraining {
         String cid = output(List.of("add", "-q", file.toString())).strip();
         catAll(cid, data.length);
         step(List.of("ls", cid));
+        List<String> small = smallBlocks(data);
 
         BlockingQueue<String> daemonLines = new LinkedBlockingQueue<>();
         String daemon = serve(List.of("daemon", "--no-mdns", "--no-port-mapping", "--no-auto-relay",
@@ -92,7 +98,54 @@ final class AotTraining {
         step(List.of("ping", "--count", "3", daemon));
         step(List.of("ping", "--count", "3", "--security", "tls", daemon));
         catAll(cid, data.length);
-        fetchFromGateway(gateway.substring(gateway.lastIndexOf('/') + 1), cid, data.length);
+        String port = gateway.substring(gateway.lastIndexOf('/') + 1);
+        fetchFromGateway(port, cid, data.length);
+        fetchSmallBlocks(port, small);
+    }
+
+    /** {@code block put} of 1 KiB blocks cut from {@code data}; their CIDs. */
+    private List<String> smallBlocks(byte[] data) throws IOException {
+        List<String> argv = new ArrayList<>(List.of("block", "put"));
+        for (int i = 0; i < SMALL_BLOCKS; i++) {
+            Path f = home.resolveSibling(home.getFileName() + "-block-" + i);
+            Files.write(f, java.util.Arrays.copyOfRange(data, i * 1024, (i + 1) * 1024));
+            argv.add(f.toString());
+        }
+        return output(argv).lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+    }
+
+    /**
+     * Many small raw-block requests over a few kept-alive connections at once, as
+     * {@code scripts/bench-gateway}'s requests-per-second row and a trustless client make them:
+     * the request path (Jetty's parser and generator, the handler, the blockstore's reads and
+     * the memory tier) gets the method profiles a busy gateway's does.
+     */
+    private static void fetchSmallBlocks(String port, List<String> cids) throws Exception {
+        String base = "http://127.0.0.1:" + port + "/ipfs/";
+        try (java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1)
+                .connectTimeout(java.time.Duration.ofSeconds(WAIT_SECONDS)).build();
+             var clients = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+            for (int c = 0; c < SMALL_CLIENTS; c++) {
+                int first = c;
+                done.add(clients.submit(() -> {
+                    for (int i = 0; i < SMALL_REQUESTS; i++) {
+                        String url = base + cids.get((first + i) % cids.size()) + "?format=raw";
+                        java.net.http.HttpResponse<byte[]> r = http.send(java.net.http.HttpRequest.newBuilder(
+                                        java.net.URI.create(url)).timeout(java.time.Duration.ofSeconds(WAIT_SECONDS)).build(),
+                                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+                        if (r.statusCode() != 200 || r.body().length != 1024) {
+                            throw new IOException("GET " + url + ": " + r.statusCode() + ", " + r.body().length + " bytes");
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : done) {
+                f.get(WAIT_SECONDS, TimeUnit.SECONDS);
+            }
+        }
     }
 
     /**
