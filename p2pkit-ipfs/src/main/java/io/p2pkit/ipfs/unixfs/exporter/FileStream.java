@@ -27,15 +27,18 @@ import java.util.concurrent.Semaphore;
  * no copy in Java.
  */
 final class FileStream extends InputStream {
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+    /** The chunk a direct buffer's bytes go through to an {@link OutputStream}. */
+    private static final int SCRATCH = 64 * 1024;
+
     private final BlockPrefetch blocks;
     private final Deque<Frame> stack = new ArrayDeque<>();
     private final long end;
     private long pos;
     /** The bytes being served, from its position to its limit; empty when none are. */
     private ByteBuffer current = EMPTY;
+    private byte[] scratch;
     private boolean closed;
-
-    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
     /** A node being read: where it starts in the file and which child comes next. */
     private static final class Frame {
@@ -98,11 +101,13 @@ final class FileStream extends InputStream {
                 out.write(current.array(), current.arrayOffset() + current.position(), n);
                 current.position(current.limit());
             } else {
-                byte[] chunk = new byte[Math.min(n, 64 * 1024)];
+                if (scratch == null) {
+                    scratch = new byte[SCRATCH];
+                }
                 while (current.hasRemaining()) {
-                    int c = Math.min(chunk.length, current.remaining());
-                    current.get(chunk, 0, c);
-                    out.write(chunk, 0, c);
+                    int c = Math.min(SCRATCH, current.remaining());
+                    current.get(scratch, 0, c);
+                    out.write(scratch, 0, c);
                 }
             }
             pos += n;
