@@ -149,7 +149,15 @@ final class Exchange {
 
     /** Sends a body that is in memory, honouring a {@code Range} header. */
     void sendRanged(byte[] body) throws IOException {
-        sendRanged(body.length, (offset, length) -> new java.io.ByteArrayInputStream(body, (int) offset, (int) length));
+        sendRanged(body.length, new InMemory(body));
+    }
+
+    /** A body already in memory: sent, with the end of the response, in one write. */
+    private record InMemory(byte[] body) implements RangeReader {
+        @Override
+        public InputStream open(long offset, long length) {
+            return new java.io.ByteArrayInputStream(body, (int) offset, (int) length);
+        }
     }
 
     /** The bytes of an entity from {@code offset}, {@code length} of them. */
@@ -182,6 +190,15 @@ final class Exchange {
             response.setStatus(200);
         }
         response.getHeaders().put("Content-Length", length);
+        if (reader instanceof InMemory m) {
+            // headers, body and the end in one pass through Jetty's send path, not two
+            ByteBuffer body = head() ? ByteBuffer.allocate(0) : ByteBuffer.wrap(m.body(), (int) offset, (int) length);
+            try (Blocker.Callback sent = Blocker.callback()) {
+                response.write(true, body, sent);
+                sent.block();
+            }
+            return;
+        }
         try (OutputStream out = Content.Sink.asOutputStream(response)) {
             if (!head() && length > 0) {
                 try (InputStream in = reader.open(offset, length)) {
