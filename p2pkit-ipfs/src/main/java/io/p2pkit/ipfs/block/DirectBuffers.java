@@ -28,6 +28,7 @@ public final class DirectBuffers {
     private final ConcurrentLinkedQueue<ByteBuffer>[] idle = new ConcurrentLinkedQueue[MAX_SHIFT - MIN_SHIFT + 1];
     private final AtomicLong idleBytes = new AtomicLong();
     private final AtomicLong lent = new AtomicLong();
+    private final AtomicLong lentBytes = new AtomicLong();
 
     /** A pool of its own; most users want {@link #SHARED}. */
     public DirectBuffers() {
@@ -45,16 +46,14 @@ public final class DirectBuffers {
             throw new IllegalArgumentException("size " + size);
         }
         int shift = shiftFor(size);
-        lent.incrementAndGet();
-        if (shift > MAX_SHIFT) {
-            return ByteBuffer.allocateDirect(size);
-        }
-        ByteBuffer b = idle[shift - MIN_SHIFT].poll();
-        if (b == null) {
-            b = ByteBuffer.allocateDirect(1 << shift);
-        } else {
+        ByteBuffer b = shift > MAX_SHIFT ? null : idle[shift - MIN_SHIFT].poll();
+        if (b != null) {
             idleBytes.addAndGet(-b.capacity());
+        } else {
+            b = ByteBuffer.allocateDirect(shift > MAX_SHIFT ? size : 1 << shift);
         }
+        lent.incrementAndGet();
+        lentBytes.addAndGet(b.capacity());
         return b.clear().limit(size);
     }
 
@@ -69,6 +68,7 @@ public final class DirectBuffers {
             return;
         }
         lent.decrementAndGet();
+        lentBytes.addAndGet(-b.capacity());
         if (!b.isDirect() || Integer.bitCount(b.capacity()) != 1) {
             return;
         }
@@ -91,6 +91,11 @@ public final class DirectBuffers {
     /** @return the buffers acquired and not released: those in use, and any a reader dropped */
     public long lent() {
         return lent.get();
+    }
+
+    /** @return the capacity of the buffers {@link #lent} counts, in bytes */
+    public long lentBytes() {
+        return lentBytes.get();
     }
 
     private static int shiftFor(int size) {

@@ -27,6 +27,7 @@ class DirectBuffersTest {
         assertEquals(512 * 1024, leaf.capacity());
         assertEquals(262_158, leaf.limit());
         assertEquals(2, pool.lent());
+        assertEquals(64 * 1024 + 512 * 1024, pool.lentBytes());
         leaf.put(new byte[1000]).flip();
         pool.release(leaf);
         assertEquals(512 * 1024, pool.idleBytes());
@@ -38,6 +39,7 @@ class DirectBuffersTest {
         pool.release(again);
         pool.release(small);
         assertEquals(0, pool.lent());
+        assertEquals(0, pool.lentBytes());
         assertThrows(IllegalArgumentException.class, () -> pool.acquire(-1));
     }
 

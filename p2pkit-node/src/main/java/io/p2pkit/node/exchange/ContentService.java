@@ -5,6 +5,7 @@ import io.p2pkit.core.metrics.MetricRegistry;
 import io.p2pkit.ipfs.bitswap.Bitswap;
 import io.p2pkit.ipfs.bitswap.BitswapStats;
 import io.p2pkit.ipfs.bitswap.ProviderFinder;
+import io.p2pkit.ipfs.block.DirectBuffers;
 import io.p2pkit.ipfs.graphsync.GraphSync;
 import io.p2pkit.ipfs.graphsync.GraphSyncConfig;
 import io.p2pkit.ipfs.graphsync.GraphSyncStats;
@@ -140,6 +141,13 @@ public final class ContentService implements Closeable {
         gauge(registry, "p2pkit_bitswap_slow_peers", "Streams reset because the peer did not read", BitswapStats::slowPeers);
         gauge(registry, "p2pkit_bitswap_wantlist", "Blocks this node wants", BitswapStats::wantlist);
         gauge(registry, "p2pkit_bitswap_peers", "Peers with a ledger", BitswapStats::peers);
+        DirectBuffers buffers = DirectBuffers.SHARED;
+        registry.gaugeCallback("p2pkit_blocks_direct_buffers_lent_bytes",
+                "Direct buffers that streamed block reads (gateway, cat) hold now, in bytes", List.of(),
+                () -> Map.of(List.of(), (double) buffers.lentBytes()));
+        registry.gaugeCallback("p2pkit_blocks_direct_buffers_idle_bytes",
+                "Direct buffers kept for reuse by streamed block reads, in bytes", List.of(),
+                () -> Map.of(List.of(), (double) buffers.idleBytes()));
         graphsync.ifPresent(gs -> {
             graphsyncGauge(registry, gs, "p2pkit_graphsync_requests_served", "GraphSync requests answered to the end", GraphSyncStats::requestsServed);
             graphsyncGauge(registry, gs, "p2pkit_graphsync_requests_busy", "GraphSync requests answered busy (31)", GraphSyncStats::requestsBusy);

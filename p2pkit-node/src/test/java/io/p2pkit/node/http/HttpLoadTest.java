@@ -69,6 +69,7 @@ class HttpLoadTest {
             String cid = add(node, file);
             InetSocketAddress gateway = node.gatewayAddress().orElseThrow();
             long before = usedHeapAfterGc();
+            double directBefore = metric(node, "p2pkit_blocks_direct_buffers_lent_bytes");
 
             // STALLED readers ask for the file; the first LIMIT read 8 MiB of it, then all stop reading.
             List<Socket> stalled = new ArrayList<>();
@@ -92,6 +93,12 @@ class HttpLoadTest {
                 // blocks it had sent, 43 MiB, and buffering the files would be 256 MiB.
                 assertTrue(during - before < 30L << 20, "eight stalled 32 MiB responses hold "
                         + (during - before) / 1048576 + " MiB of heap: streamed, not buffered");
+                // and each holds a few blocks in pooled direct buffers: the one being sent and up
+                // to 4 read ahead, 512 KiB each for Kubo's 256 KiB leaves: 16 MiB here
+                double direct = metric(node, "p2pkit_blocks_direct_buffers_lent_bytes") - directBefore;
+                assertTrue(direct < 32L << 20, "eight stalled responses hold " + direct / 1048576
+                        + " MiB of direct buffers");
+                assertTrue(metric(node, "p2pkit_blocks_direct_buffers_idle_bytes") <= 32L << 20);
                 assertEquals(LIMIT, gauge(node), "the others wait in the backlog");
 
                 // Every stalled reader gets the whole file once it reads again.
@@ -180,6 +187,18 @@ class HttpLoadTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return -1;
+        }
+    }
+
+    /** A gauge's value from the metrics endpoint (one without labels). */
+    private static double metric(Node node, String name) throws Exception {
+        InetSocketAddress m = node.metricsAddress().orElseThrow();
+        try (HttpClient c = HttpClient.newHttpClient()) {
+            String text = c.send(HttpRequest.newBuilder(URI.create(HttpAddress.url(m) + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            Matcher v = Pattern.compile("(?m)^" + name + " (\\S+)$").matcher(text);
+            assertTrue(v.find(), name + " in " + text);
+            return Double.parseDouble(v.group(1));
         }
     }
 
