@@ -76,6 +76,13 @@ async function start () {
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     peerDiscovery: [],
+    // the page's own 30 s deadline for a dial holds for each address and upgrade too: js-libp2p's
+    // defaults (6 s per address) cut a /webrtc dial through a relay short on a busy machine
+    connectionManager: {
+      dialTimeout: DIAL_TIMEOUT_MS,
+      addressDialTimeout: DIAL_TIMEOUT_MS,
+      inboundUpgradeTimeout: DIAL_TIMEOUT_MS
+    },
     // a browser's default gater refuses private addresses; a demo node is often on one
     connectionGater: { denyDialMultiaddr: () => false },
     services: {
