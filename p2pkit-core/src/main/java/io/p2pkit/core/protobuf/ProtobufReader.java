@@ -58,16 +58,33 @@ public final class ProtobufReader {
             return false;
         }
         long tag = rawVarint("tag");
+        checkTag(tag, messageName);
         field = (int) (tag >>> 3);
         wireType = (int) (tag & 7);
-        if ((tag >>> 3) > 0x1FFFFFFF || field == 0) {
-            throw error("field number " + (tag >>> 3) + " is out of range");
-        }
-        if (wireType == 3 || wireType == 4 || wireType > 5) {
-            throw error("unsupported wire type " + wireType + " for field " + field);
-        }
         consumed = false;
         return true;
+    }
+
+    /** Refuses a tag with field number 0 or past 2<sup>29</sup>-1, or a group's or an unknown wire type (shared with {@link ProtobufStreamReader}). */
+    static void checkTag(long tag, String messageName) {
+        long field = tag >>> 3;
+        int wireType = (int) (tag & 7);
+        if (field > 0x1FFFFFFF || field == 0) {
+            throw new DecodeException(messageName, "field number " + field + " is out of range");
+        }
+        if (wireType == 3 || wireType == 4 || wireType > 5) {
+            throw new DecodeException(messageName, "unsupported wire type " + wireType + " for field " + field);
+        }
+    }
+
+    /** Refuses to read a field when there is none, or as another wire type than it has (shared with {@link ProtobufStreamReader}). */
+    static void expect(boolean consumed, int field, int wireType, int type, String messageName) {
+        if (consumed) {
+            throw new IllegalStateException("no current field: call next() first");
+        }
+        if (wireType != type) {
+            throw new DecodeException(messageName, "field " + field + " has wire type " + wireType + ", expected " + type);
+        }
     }
 
     /** The number of the current field. */
@@ -184,12 +201,7 @@ public final class ProtobufReader {
     }
 
     private void expect(int type) {
-        if (consumed) {
-            throw new IllegalStateException("no current field: call next() first");
-        }
-        if (wireType != type) {
-            throw error("field " + field + " has wire type " + wireType + ", expected " + type);
-        }
+        expect(consumed, field, wireType, type, messageName);
     }
 
     private void requireAvailable(int n) {

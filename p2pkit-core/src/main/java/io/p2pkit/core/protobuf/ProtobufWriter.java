@@ -63,6 +63,51 @@ public final class ProtobufWriter {
         return bytes(field, message.buf, 0, message.size);
     }
 
+    /**
+     * Writes the tag and length of a length-delimited field whose {@code length} bytes the next
+     * writes supply: an embedded message written in place, without the copy {@link #message} makes.
+     */
+    public ProtobufWriter lengthDelimited(int field, int length) {
+        if (length < 0) {
+            throw new IllegalArgumentException("negative length " + length);
+        }
+        tag(field, LENGTH_DELIMITED);
+        rawVarint(length);
+        return this;
+    }
+
+    /** Appends the fields another writer wrote, as they are. */
+    public ProtobufWriter append(ProtobufWriter fields) {
+        ensure(fields.size);
+        System.arraycopy(fields.buf, 0, buf, size, fields.size);
+        size += fields.size;
+        return this;
+    }
+
+    /** Writes a bare varint without a tag: the length in front of a message on a stream. */
+    public ProtobufWriter lengthPrefix(int length) {
+        if (length < 0) {
+            throw new IllegalArgumentException("negative length " + length);
+        }
+        rawVarint(length);
+        return this;
+    }
+
+    /** How many bytes a length-delimited field of {@code length} bytes takes, its tag and length included. */
+    public static int lengthDelimitedSize(int field, int length) {
+        return varintSize(((long) field << 3) | LENGTH_DELIMITED) + varintSize(length) + length;
+    }
+
+    /** How many bytes a varint of {@code value} takes (10 for a negative value, as protobuf writes them). */
+    public static int varintSize(long value) {
+        int n = 1;
+        while ((value & ~0x7FL) != 0) {
+            n++;
+            value >>>= 7;
+        }
+        return n;
+    }
+
     /** Writes a fixed64 field (little-endian). */
     public ProtobufWriter fixed64(int field, long value) {
         tag(field, FIXED64);
@@ -88,9 +133,12 @@ public final class ProtobufWriter {
         return size;
     }
 
-    /** The encoded message. */
+    /**
+     * The encoded message. A writer made with the exact size and filled hands over its own array
+     * instead of a copy (a later write would go to a new array, so the one returned never changes).
+     */
     public byte[] toByteArray() {
-        return Arrays.copyOf(buf, size);
+        return size == buf.length ? buf : Arrays.copyOf(buf, size);
     }
 
     private void tag(int field, int wireType) {
@@ -101,7 +149,7 @@ public final class ProtobufWriter {
     }
 
     private void rawVarint(long value) {
-        ensure(10);
+        ensure(varintSize(value)); // exactly: a writer sized to its message must not grow for its last varint
         while ((value & ~0x7FL) != 0) {
             buf[size++] = (byte) ((value & 0x7F) | 0x80);
             value >>>= 7;

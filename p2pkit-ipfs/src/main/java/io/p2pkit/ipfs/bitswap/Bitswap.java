@@ -11,7 +11,7 @@ import io.p2pkit.core.multiformats.Cid;
 import io.p2pkit.core.multiformats.Multihash;
 import io.p2pkit.core.network.Connection;
 import io.p2pkit.core.network.ConnectionListener;
-import io.p2pkit.core.protobuf.LengthPrefixed;
+import io.p2pkit.core.multiformats.Varint;
 import io.p2pkit.core.resource.MemoryScope;
 import io.p2pkit.ipfs.bitswap.wire.BitswapMessage;
 import io.p2pkit.ipfs.bitswap.wire.MessageCodec;
@@ -282,23 +282,22 @@ public final class Bitswap implements Closeable, BlockFetcher {
         PeerId peer = s.remotePeer();
         bitswapPeer(peer);
         while (!closed) {
-            byte[] raw;
-            try {
-                raw = LengthPrefixed.read(s.in(), MessageCodec.MAX_MESSAGE_BYTES);
-            } catch (DecodeException e) {
-                stats.oversizedMessages.increment();
-                host.reputation().record(peer, Outcome.PROTOCOL_ERROR);
-                LOG.log(System.Logger.Level.INFO, () -> "bitswap: " + peer + " sent a message over "
-                        + MessageCodec.MAX_MESSAGE_BYTES + " bytes (" + e.getMessage() + "); resetting its stream");
-                s.reset();
-                return;
-            }
-            if (raw == null) {
-                return;
-            }
             BitswapMessage m;
             try {
-                m = MessageCodec.decode(raw, config.maxBlockBytes());
+                long length = Varint.read(s.in());
+                if (length < 0) {
+                    return;
+                }
+                if (length > MessageCodec.MAX_MESSAGE_BYTES) {
+                    stats.oversizedMessages.increment();
+                    host.reputation().record(peer, Outcome.PROTOCOL_ERROR);
+                    LOG.log(System.Logger.Level.INFO, () -> "bitswap: " + peer + " sent a message of " + length
+                            + " bytes, over the limit of " + MessageCodec.MAX_MESSAGE_BYTES + "; resetting its stream");
+                    s.reset();
+                    return;
+                }
+                // blocks go from the stream into arrays of their own, not through a copy of the message
+                m = MessageCodec.read(s.in(), (int) length, config.maxBlockBytes());
             } catch (DecodeException e) {
                 stats.malformedMessages.increment();
                 host.reputation().record(peer, Outcome.PROTOCOL_ERROR);

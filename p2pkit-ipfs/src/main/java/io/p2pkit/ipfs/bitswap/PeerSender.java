@@ -5,7 +5,6 @@ import io.p2pkit.core.host.Stream;
 import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.core.multiformats.Cid;
 import io.p2pkit.core.muxer.StreamResetException;
-import io.p2pkit.core.protobuf.LengthPrefixed;
 import io.p2pkit.core.resource.MemoryPriority;
 import io.p2pkit.core.resource.MemoryScope;
 import io.p2pkit.core.resource.ResourceLimitException;
@@ -210,7 +209,7 @@ final class PeerSender {
                     return;
                 }
                 try {
-                    write(s, MessageCodec.encode(m, version));
+                    write(s, MessageCodec.encodeFramed(m, version));
                 } catch (StreamResetException e) {
                     if (!reused || !e.byRemote()) {
                         throw e;
@@ -220,7 +219,7 @@ final class PeerSender {
                     if ((s = open()) == null) {
                         return;
                     }
-                    write(s, MessageCodec.encode(m, version));
+                    write(s, MessageCodec.encodeFramed(m, version));
                 }
                 owner.sent(peer, m, bytes);
             } catch (IOException | RuntimeException e) {
@@ -283,7 +282,8 @@ final class PeerSender {
         }
     }
 
-    private void write(Stream s, byte[] message) throws IOException {
+    /** Writes a message with its length prefix ({@link MessageCodec#encodeFramed}). */
+    private void write(Stream s, byte[] framed) throws IOException {
         ScheduledFuture<?> watchdog = host.scheduler().schedule(() -> {
             owner.stats.slowPeers.increment();
             LOG.log(System.Logger.Level.INFO, () -> "bitswap: " + peer + " has not read for "
@@ -291,7 +291,7 @@ final class PeerSender {
             s.reset();
         }, owner.config().sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
         try {
-            LengthPrefixed.write(s.out(), message);
+            s.out().write(framed);
             s.out().flush();
         } finally {
             watchdog.cancel(false);

@@ -684,6 +684,9 @@ public final class FlatfsBlockstore implements Blockstore {
     }
 
     private static long sizeOrMinusOne(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            return -1; // asked first: Files.size throws, with a stack trace, for each block not stored yet
+        }
         try {
             return Files.size(file);
         } catch (NoSuchFileException e) {

@@ -6,9 +6,13 @@ import io.p2pkit.core.multiformats.Multicodec;
 import io.p2pkit.core.multiformats.Multihash;
 import io.p2pkit.core.multiformats.Varint;
 import io.p2pkit.core.protobuf.ProtobufReader;
+import io.p2pkit.core.protobuf.ProtobufStreamReader;
 import io.p2pkit.core.protobuf.ProtobufWriter;
 import io.p2pkit.ipfs.block.Block;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +33,8 @@ public final class MessageCodec {
     public static final int MAX_CID_BYTES = 168;
     /** The most wantlist entries, and the most presences, one message may carry. */
     public static final int MAX_ENTRIES = 16_384;
+    /** The longest block prefix: four varints (version, codec, hash function, digest length). */
+    private static final int MAX_PREFIX_BYTES = 4 * Varint.MAX_BYTES;
 
     private MessageCodec() {
     }
@@ -38,9 +44,21 @@ public final class MessageCodec {
      * are left out, and 1.0.0 carries only CIDv0 blocks, as bare data.
      */
     public static byte[] encode(BitswapMessage m, ProtocolVersion version) {
-        ProtobufWriter w = new ProtobufWriter(64 + m.blocks().stream().mapToInt(b -> b.size() + 16).sum());
+        return encode(m, version, false);
+    }
+
+    /**
+     * The same, with the varint length in front, as it goes on a stream: one array of the exact
+     * size, into which each block's bytes are copied once.
+     */
+    public static byte[] encodeFramed(BitswapMessage m, ProtocolVersion version) {
+        return encode(m, version, true);
+    }
+
+    private static byte[] encode(BitswapMessage m, ProtocolVersion version, boolean framed) {
+        ProtobufWriter list = null;
         if (!m.wants().isEmpty() || m.full()) {
-            ProtobufWriter list = new ProtobufWriter();
+            list = new ProtobufWriter();
             for (WantEntry e : m.wants()) {
                 if (e.type() == WantType.HAVE && !version.hasPresences() && !e.cancel()) {
                     continue;
@@ -65,28 +83,59 @@ public final class MessageCodec {
             if (m.full()) {
                 list.bool(2, true);
             }
-            w.message(1, list);
         }
-        for (Block b : m.blocks()) {
-            if (version.hasPayload()) {
-                w.message(3, new ProtobufWriter(b.size() + 16).bytes(1, prefix(b.cid())).bytes(2, b.data()));
-            } else if (b.cid().version() == 0) {
-                w.bytes(2, b.data());
-            }
-        }
+        ProtobufWriter tail = new ProtobufWriter();
         if (version.hasPresences()) {
             for (Presence p : m.presences()) {
                 ProtobufWriter pw = new ProtobufWriter().bytes(1, p.cid().bytes());
                 if (!p.have()) {
                     pw.varint(2, 1);
                 }
-                w.message(4, pw);
+                tail.message(4, pw);
             }
         }
         if (m.pendingBytes() != 0) {
-            w.varint(5, m.pendingBytes());
+            tail.varint(5, m.pendingBytes());
         }
-        return w.toByteArray();
+        // The size first, so that the blocks are copied once, into an array that never grows.
+        List<Block> blocks = new ArrayList<>(m.blocks().size());
+        List<byte[]> prefixes = new ArrayList<>(m.blocks().size());
+        long size = (list == null ? 0 : ProtobufWriter.lengthDelimitedSize(1, list.size())) + tail.size();
+        for (Block b : m.blocks()) {
+            if (version.hasPayload()) {
+                byte[] prefix = prefix(b.cid());
+                size += ProtobufWriter.lengthDelimitedSize(3, payloadSize(prefix, b));
+                prefixes.add(prefix);
+                blocks.add(b);
+            } else if (b.cid().version() == 0) {
+                size += ProtobufWriter.lengthDelimitedSize(2, b.size());
+                blocks.add(b);
+            }
+        }
+        if (size > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("a message of " + size + " bytes");
+        }
+        ProtobufWriter w = new ProtobufWriter((framed ? ProtobufWriter.varintSize(size) : 0) + (int) size);
+        if (framed) {
+            w.lengthPrefix((int) size);
+        }
+        if (list != null) {
+            w.message(1, list);
+        }
+        for (int i = 0; i < blocks.size(); i++) {
+            Block b = blocks.get(i);
+            if (version.hasPayload()) {
+                byte[] prefix = prefixes.get(i);
+                w.lengthDelimited(3, payloadSize(prefix, b)).bytes(1, prefix).bytes(2, b.data());
+            } else {
+                w.bytes(2, b.data());
+            }
+        }
+        return w.append(tail).toByteArray();
+    }
+
+    private static int payloadSize(byte[] prefix, Block b) {
+        return ProtobufWriter.lengthDelimitedSize(1, prefix.length) + ProtobufWriter.lengthDelimitedSize(2, b.size());
     }
 
     /** The CID prefix: version, codec, hash function and digest length, as varints (GraphSync's blocks use it too). */
@@ -113,16 +162,38 @@ public final class MessageCodec {
         if (bytes.length > MAX_MESSAGE_BYTES) {
             throw new DecodeException("message", bytes.length + " bytes is over the limit of " + MAX_MESSAGE_BYTES);
         }
+        try {
+            return read(new ByteArrayInputStream(bytes), bytes.length, maxBlockBytes);
+        } catch (IOException e) {
+            throw new IllegalStateException("an array cannot end before its own length", e);
+        }
+    }
+
+    /**
+     * Reads one message of {@code length} bytes (its length prefix already read, and checked
+     * against {@link #MAX_MESSAGE_BYTES}) from a stream. Each block's bytes go from the stream
+     * straight into an array of their own; nothing is read past the message.
+     *
+     * @param in            the stream
+     * @param length        the message's length
+     * @param maxBlockBytes the largest block accepted
+     * @throws DecodeException when the message is malformed or over a limit
+     * @throws java.io.EOFException when the stream ends inside the message
+     */
+    public static BitswapMessage read(InputStream in, int length, int maxBlockBytes) throws IOException {
+        if (length < 0 || length > MAX_MESSAGE_BYTES) {
+            throw new DecodeException("message", length + " bytes is over the limit of " + MAX_MESSAGE_BYTES);
+        }
         List<WantEntry> wants = new ArrayList<>();
         boolean full = false;
         List<Block> blocks = new ArrayList<>();
         List<Presence> presences = new ArrayList<>();
         int pending = 0;
-        ProtobufReader r = new ProtobufReader(bytes, "Message");
+        ProtobufStreamReader r = new ProtobufStreamReader(in, length, "Message");
         while (r.next()) {
             switch (r.field()) {
                 case 1 -> {
-                    ProtobufReader list = r.message("Wantlist");
+                    ProtobufReader list = r.message("Wantlist", length);
                     while (list.next()) {
                         switch (list.field()) {
                             case 1 -> {
@@ -137,16 +208,15 @@ public final class MessageCodec {
                     }
                 }
                 case 2 -> {
-                    byte[] data = r.bytes();
-                    checkSize(data, maxBlockBytes);
+                    byte[] data = r.bytes(maxBlockBytes);
                     blocks.add(Block.of(Cid.v0(Multihash.digest(Multicodec.SHA2_256, data)), data));
                 }
-                case 3 -> blocks.add(payload(r.message("Block"), maxBlockBytes));
+                case 3 -> blocks.add(payload(r.nested("Block"), maxBlockBytes));
                 case 4 -> {
                     if (presences.size() == MAX_ENTRIES) {
                         throw new DecodeException("blockPresences", "more than " + MAX_ENTRIES + " presences");
                     }
-                    presences.add(presence(r.message("BlockPresence")));
+                    presences.add(presence(r.message("BlockPresence", length)));
                 }
                 case 5 -> pending = (int) r.varint();
                 default -> r.skip();
@@ -205,20 +275,19 @@ public final class MessageCodec {
         return new Presence(cid, have);
     }
 
-    private static Block payload(ProtobufReader r, int maxBlockBytes) {
+    private static Block payload(ProtobufStreamReader r, int maxBlockBytes) throws IOException {
         byte[] prefix = null;
         byte[] data = null;
         while (r.next()) {
             switch (r.field()) {
-                case 1 -> prefix = r.bytes();
-                case 2 -> data = r.bytes();
+                case 1 -> prefix = r.bytes(MAX_PREFIX_BYTES);
+                case 2 -> data = r.bytes(maxBlockBytes);
                 default -> r.skip();
             }
         }
         if (prefix == null || data == null) {
             throw new DecodeException("Block", "a block has no " + (prefix == null ? "prefix" : "data"));
         }
-        checkSize(data, maxBlockBytes);
         return Block.of(cidOf(prefix, data), data);
     }
 
@@ -271,12 +340,6 @@ public final class MessageCodec {
             throw e;
         } catch (RuntimeException e) {
             throw new DecodeException(field, "not a CID: " + e.getMessage(), e);
-        }
-    }
-
-    private static void checkSize(byte[] data, int max) {
-        if (data.length > max) {
-            throw new DecodeException("Block.data", "a block of " + data.length + " bytes is over the limit of " + max);
         }
     }
 }
