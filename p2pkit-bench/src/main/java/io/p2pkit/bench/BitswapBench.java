@@ -37,7 +37,8 @@ import java.util.stream.Stream;
  *                                  serve it; prints {"addr":…,"root":…}; runs until stdin closes
  * BitswapBench fetch DIR CID REPEAT ADDR…
  *                                  fetch the DAG under CID from the peers at ADDR… into a fresh
- *                                  repository DIR-1, DIR-2 … per run; one JSON line per run:
+ *                                  repository DIR-1, DIR-2 … per run (deleted after it, unless
+ *                                  -Dp2pkit.bench.keepRepos=true); one JSON line per run:
  *                                  {"run":n,"ms":…,"blocks":…,"bytes":…,"heapMiB":…}
  * </pre>
  *
@@ -47,6 +48,14 @@ import java.util.stream.Stream;
 public final class BitswapBench {
     private static final byte[] UNSYNCED = "blockstore.syncWrites = false\nblockstore.hashOnRead = false\n"
             .getBytes(StandardCharsets.UTF_8);
+
+    /**
+     * {@code -Dp2pkit.bench.keepRepos=true}: each run's repository stays (the script removes them at
+     * its end). A journal-less ext4 does not reuse an inode deleted in the last minutes and reads
+     * each one's inode table block to find that out, so creating 10,000 blocks right after deleting
+     * the last run's 10,000 measures that scan more than the fetch (docs/PERFORMANCE.md).
+     */
+    private static final boolean KEEP_REPOS = Boolean.getBoolean("p2pkit.bench.keepRepos");
 
     private BitswapBench() {
     }
@@ -115,7 +124,9 @@ public final class BitswapBench {
                         run, ms, r.blocks(), r.fetchedBytes(), heap >> 20);
                 System.out.flush();
             }
-            delete(repoDir);
+            if (!KEEP_REPOS) {
+                delete(repoDir);
+            }
         }
     }
 
