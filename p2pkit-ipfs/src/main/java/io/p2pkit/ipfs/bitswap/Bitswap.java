@@ -12,7 +12,9 @@ import io.p2pkit.core.multiformats.Multihash;
 import io.p2pkit.core.network.Connection;
 import io.p2pkit.core.network.ConnectionListener;
 import io.p2pkit.core.multiformats.Varint;
+import io.p2pkit.core.resource.MemoryPriority;
 import io.p2pkit.core.resource.MemoryScope;
+import io.p2pkit.core.resource.ResourceLimitException;
 import io.p2pkit.ipfs.bitswap.wire.BitswapMessage;
 import io.p2pkit.ipfs.bitswap.wire.MessageCodec;
 import io.p2pkit.ipfs.bitswap.wire.Presence;
@@ -282,33 +284,60 @@ public final class Bitswap implements Closeable, BlockFetcher {
         PeerId peer = s.remotePeer();
         bitswapPeer(peer);
         while (!closed) {
-            BitswapMessage m;
+            long length;
             try {
-                long length = Varint.read(s.in());
-                if (length < 0) {
-                    return;
-                }
-                if (length > MessageCodec.MAX_MESSAGE_BYTES) {
-                    stats.oversizedMessages.increment();
-                    host.reputation().record(peer, Outcome.PROTOCOL_ERROR);
-                    LOG.log(System.Logger.Level.INFO, () -> "bitswap: " + peer + " sent a message of " + length
-                            + " bytes, over the limit of " + MessageCodec.MAX_MESSAGE_BYTES + "; resetting its stream");
-                    s.reset();
-                    return;
-                }
-                // blocks go from the stream into arrays of their own, not through a copy of the message
-                m = MessageCodec.read(s.in(), (int) length, config.maxBlockBytes());
+                length = Varint.read(s.in());
             } catch (DecodeException e) {
-                stats.malformedMessages.increment();
+                malformed(peer, s, e);
+                return;
+            }
+            if (length < 0) {
+                return;
+            }
+            if (length > MessageCodec.MAX_MESSAGE_BYTES) {
+                stats.oversizedMessages.increment();
                 host.reputation().record(peer, Outcome.PROTOCOL_ERROR);
-                LOG.log(System.Logger.Level.INFO, () -> "bitswap: " + peer + " sent a malformed message ("
-                        + e.getMessage() + "); resetting its stream");
+                LOG.log(System.Logger.Level.INFO, () -> "bitswap: " + peer + " sent a message of " + length
+                        + " bytes, over the limit of " + MessageCodec.MAX_MESSAGE_BYTES + "; resetting its stream");
                 s.reset();
                 return;
             }
-            stats.messagesReceived.increment();
-            received(peer, m, s.memory());
+            // The message's arrays are made as its fields begin, before their bytes arrive: its
+            // length is reserved first, so that stalled messages cost no more than the peer's scope allows.
+            try {
+                s.memory().reserveMemory(length, MemoryPriority.MEDIUM);
+            } catch (ResourceLimitException e) {
+                stats.memoryRefused.increment();
+                LOG.log(System.Logger.Level.INFO, () -> "bitswap: no memory for a message of " + length + " bytes from "
+                        + peer + " (" + e.getMessage() + "); resetting its stream");
+                s.reset();
+                return;
+            } catch (IllegalStateException closedScope) {
+                return; // the stream was reset or closed meanwhile: nothing more comes on it
+            }
+            try {
+                BitswapMessage m;
+                try {
+                    // blocks go from the stream into arrays of their own, not through a copy of the message
+                    m = MessageCodec.read(s.in(), (int) length, config.maxBlockBytes());
+                } catch (DecodeException e) {
+                    malformed(peer, s, e);
+                    return;
+                }
+                stats.messagesReceived.increment();
+                received(peer, m, s.memory());
+            } finally {
+                s.memory().releaseMemory(length);
+            }
         }
+    }
+
+    private void malformed(PeerId peer, Stream s, DecodeException e) {
+        stats.malformedMessages.increment();
+        host.reputation().record(peer, Outcome.PROTOCOL_ERROR);
+        LOG.log(System.Logger.Level.INFO, () -> "bitswap: " + peer + " sent a malformed message ("
+                + e.getMessage() + "); resetting its stream");
+        s.reset();
     }
 
     private void received(PeerId peer, BitswapMessage m, MemoryScope memory) throws IOException {

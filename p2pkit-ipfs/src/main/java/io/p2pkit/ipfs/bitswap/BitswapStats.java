@@ -16,7 +16,8 @@ package io.p2pkit.ipfs.bitswap;
  * @param oversizedMessages messages over 4 MiB (the stream was reset)
  * @param refusedWants      wants dropped because a peer's wantlist was full
  * @param bigBlockWants     wants for blocks over the block limit, answered DONT_HAVE
- * @param memoryRefused     blocks not queued because the resource manager refused their memory
+ * @param memoryRefused     blocks not queued, and messages not read (their stream was reset), because the
+ *                          resource manager refused their memory
  * @param sendFailures      messages that could not be sent
  * @param slowPeers         streams reset because the peer did not read
  * @param droppedBytes      queued bytes dropped with a failed or reset stream

@@ -5,6 +5,11 @@ import io.p2pkit.core.host.PeerInfo;
 import io.p2pkit.core.host.Stream;
 import io.p2pkit.core.multiformats.Multicodec;
 import io.p2pkit.core.multiformats.Varint;
+import io.p2pkit.core.protobuf.ProtobufWriter;
+import io.p2pkit.core.resource.Resource;
+import io.p2pkit.core.resource.ResourceLimits;
+import io.p2pkit.core.resource.ResourceManager;
+import io.p2pkit.core.resource.ResourceManagerConfig;
 import io.p2pkit.core.protobuf.LengthPrefixed;
 import io.p2pkit.ipfs.bitswap.wire.BitswapMessage;
 import io.p2pkit.ipfs.bitswap.wire.MessageCodec;
@@ -183,5 +188,39 @@ class BitswapAbuseTest {
         assertTrue(victim.stats().blocksSent() < 64, "it did not get everything: " + victim.stats().blocksSent());
         release.countDown();
         assertStillServes();
+    }
+
+    @Test
+    void stalledMessagesHoldNoMoreThanThePeersMemoryLimit() throws Exception {
+        // A victim whose peers may each reserve 16 MiB, 60 % of it at MEDIUM priority (a message's):
+        // two 4 MiB messages fit, a third does not.
+        ResourceManager limited = new ResourceManager(ResourceManagerConfig.defaults().toBuilder()
+                .peerDefault(ResourceLimits.unlimited().with(Resource.MEMORY, 16L << 20)).build());
+        try (Host limitedHost = Host.builder().listen("/ip4/127.0.0.1/tcp/0").resourceManager(limited).build()) {
+            Bitswap limitedVictim = Bitswap.attach(limitedHost, store, CONFIG, ProviderFinder.NONE);
+            PeerInfo at = new PeerInfo(limitedHost.peerId(), limitedHost.addresses());
+            // each stream announces a 4 MiB message, begins a 2 MiB block in it, and stalls
+            int length = MessageCodec.MAX_MESSAGE_BYTES;
+            byte[] head = new ProtobufWriter().lengthPrefix(length).lengthDelimited(3, length - 5)
+                    .lengthDelimited(2, Block.MAX_SIZE).toByteArray();
+            List<Stream> stalled = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                Stream st = hostile.newStream(at, ProtocolVersion.V1_2_0.id());
+                st.out().write(head);
+                st.out().flush();
+                stalled.add(st);
+            }
+            Await.until("a message refused for memory", () -> limitedVictim.stats().memoryRefused() >= 1, WAIT);
+            assertEquals(1, limitedVictim.stats().memoryRefused(), "two stalled messages fit in the peer's scope");
+            assertEquals(0, limitedVictim.stats().messagesReceived(), "the stalled messages are still being read");
+            assertTrue(hostile.network().connection(limitedHost.peerId()).isPresent(), "the connection stays");
+            // another peer's scope is its own: it is served
+            Bitswap client = Bitswap.attach(good, new MemoryBlockstore(MemoryBlockstore.Limits.defaults()), CONFIG, ProviderFinder.NONE);
+            good.connect(at);
+            try (BitswapSession session = client.newSession()) {
+                assertEquals(served, session.get(served.cid(), Duration.ofSeconds(10)).orElseThrow());
+            }
+            stalled.forEach(Stream::reset);
+        }
     }
 }
