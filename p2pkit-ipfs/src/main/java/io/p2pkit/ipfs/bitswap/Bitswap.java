@@ -303,9 +303,11 @@ public final class Bitswap implements Closeable, BlockFetcher {
                 return;
             }
             // The message's arrays are made as its fields begin, before their bytes arrive: its
-            // length is reserved first, so that stalled messages cost no more than the peer's scope allows.
+            // length is reserved first, so that stalled messages cost no more than the peer's scope
+            // allows. HIGH, as a muxer's received bytes: above the yamux windows' growth (which may
+            // take half of the connection's scope), below the buffers a connection cannot do without.
             try {
-                s.memory().reserveMemory(length, MemoryPriority.MEDIUM);
+                s.memory().reserveMemory(length, MemoryPriority.HIGH);
             } catch (ResourceLimitException e) {
                 stats.memoryRefused.increment();
                 LOG.log(System.Logger.Level.INFO, () -> "bitswap: no memory for a message of " + length + " bytes from "

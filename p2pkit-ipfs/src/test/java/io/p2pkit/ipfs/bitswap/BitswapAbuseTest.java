@@ -192,10 +192,10 @@ class BitswapAbuseTest {
 
     @Test
     void stalledMessagesHoldNoMoreThanThePeersMemoryLimit() throws Exception {
-        // A victim whose peers may each reserve 16 MiB, 60 % of it at MEDIUM priority (a message's):
+        // A victim whose peers may each reserve 12 MiB, 80 % of it at HIGH priority (a message's):
         // two 4 MiB messages fit, a third does not.
         ResourceManager limited = new ResourceManager(ResourceManagerConfig.defaults().toBuilder()
-                .peerDefault(ResourceLimits.unlimited().with(Resource.MEMORY, 16L << 20)).build());
+                .peerDefault(ResourceLimits.unlimited().with(Resource.MEMORY, 12L << 20)).build());
         try (Host limitedHost = Host.builder().listen("/ip4/127.0.0.1/tcp/0").resourceManager(limited).build()) {
             Bitswap limitedVictim = Bitswap.attach(limitedHost, store, CONFIG, ProviderFinder.NONE);
             PeerInfo at = new PeerInfo(limitedHost.peerId(), limitedHost.addresses());
