@@ -43,7 +43,8 @@ import java.util.stream.Stream;
  * </pre>
  *
  * Both repositories use Kubo's flatfs settings (no fsync, no re-hash on read), as Kubo's
- * {@code test} profile. With REPEAT > 1 the runs share one JVM: the first is cold, the rest warm.
+ * {@code test} profile. With REPEAT > 1 the runs share one JVM: the first is cold, the rest warm;
+ * each starts after a {@code sync}.
  */
 public final class BitswapBench {
     private static final byte[] UNSYNCED = "blockstore.syncWrites = false\nblockstore.hashOnRead = false\n"
@@ -92,6 +93,9 @@ public final class BitswapBench {
     private static void fetch(Path dir, Cid root, int repeat, List<String> addrs) throws Exception {
         for (int run = 1; run <= repeat; run++) {
             Path repoDir = dir.resolveSibling(dir.getFileName() + "-" + run);
+            if (run > 1) {
+                syncDisks(); // as the script does before a fresh JVM's run: no run inherits another's dirty pages
+            }
             for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
                 pool.resetPeakUsage();
             }
@@ -127,6 +131,15 @@ public final class BitswapBench {
             if (!KEEP_REPOS) {
                 delete(repoDir);
             }
+        }
+    }
+
+    /** Writes every dirty page out ({@code sync}), so that the kernel's write-back of one run does not throttle the next. */
+    private static void syncDisks() throws IOException, InterruptedException {
+        try {
+            new ProcessBuilder("sync").inheritIO().start().waitFor();
+        } catch (IOException e) {
+            System.err.println("BitswapBench: no sync command (" + e.getMessage() + "); runs may share write-back");
         }
     }
 
