@@ -36,6 +36,12 @@ public final class UdpSockets {
     private static final int GSO_SEGMENTS = 32;
     /** The most datagrams one {@code recvmmsg} reads on the epoll transport. */
     private static final int RECV_BATCH = 16;
+    /**
+     * The most datagrams read (in {@code recvmmsg} batches) before quiche sends what they call for
+     * (ACKs, window updates) and streams' readers are woken: Netty's default, 16, meant one batch
+     * per event-loop turn, each with its ACK send and reader wake-up (docs/QUIC.md, "Datagrams per turn").
+     */
+    private static final int DATAGRAMS_PER_TURN = 128;
     /** Linux's setsockopt(IPPROTO_IPV6 = 41, IPV6_V6ONLY = 26), which Netty has no named option for. */
     private static final IntegerUnixChannelOption IPV6_V6ONLY = new IntegerUnixChannelOption("IPV6_V6ONLY", 41, 26);
     /** The smallest UDP payload QUIC allows (RFC 9000 §14): no path-MTU discovery at this size. */
@@ -79,7 +85,8 @@ public final class UdpSockets {
             // recvmmsg: up to RECV_BATCH datagrams per system call, each at most maxUdpPayload bytes
             // (what the transport parameters allow the peer to send)
             b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, config.maxUdpPayload())
-                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(config.maxUdpPayload() * RECV_BATCH));
+                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(config.maxUdpPayload() * RECV_BATCH)
+                            .maxMessagesPerRead(DATAGRAMS_PER_TURN));
         }
         return b;
     }
