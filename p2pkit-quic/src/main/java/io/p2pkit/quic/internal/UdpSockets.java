@@ -39,7 +39,8 @@ public final class UdpSockets {
     /**
      * The most datagrams read (in {@code recvmmsg} batches) before quiche sends what they call for
      * (ACKs, window updates) and streams' readers are woken: Netty's default, 16, meant one batch
-     * per event-loop turn, each with its ACK send and reader wake-up (docs/QUIC.md, "Datagrams per turn").
+     * per event-loop turn, each with its ACK send and reader wake-up (docs/QUIC.md, "Datagrams per
+     * event-loop turn").
      */
     private static final int DATAGRAMS_PER_TURN = 128;
     /** Linux's setsockopt(IPPROTO_IPV6 = 41, IPV6_V6ONLY = 26), which Netty has no named option for. */
