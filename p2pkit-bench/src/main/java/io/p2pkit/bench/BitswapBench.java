@@ -57,6 +57,8 @@ public final class BitswapBench {
      * the last run's 10,000 measures that scan more than the fetch (docs/PERFORMANCE.md).
      */
     private static final boolean KEEP_REPOS = Boolean.getBoolean("p2pkit.bench.keepRepos");
+    /** How long a {@code sync} between runs may take. */
+    private static final long SYNC_SECONDS = 120;
 
     private BitswapBench() {
     }
@@ -137,7 +139,11 @@ public final class BitswapBench {
     /** Writes every dirty page out ({@code sync}), so that the kernel's write-back of one run does not throttle the next. */
     private static void syncDisks() throws IOException, InterruptedException {
         try {
-            new ProcessBuilder("sync").inheritIO().start().waitFor();
+            Process sync = new ProcessBuilder("sync").inheritIO().start();
+            if (!sync.waitFor(SYNC_SECONDS, java.util.concurrent.TimeUnit.SECONDS)) {
+                sync.destroyForcibly();
+                System.err.println("BitswapBench: sync took over " + SYNC_SECONDS + " s; runs may share write-back");
+            }
         } catch (IOException e) {
             System.err.println("BitswapBench: no sync command (" + e.getMessage() + "); runs may share write-back");
         }
