@@ -5,6 +5,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.quic.DefaultQuicStreamFrame;
 import io.netty.handler.codec.quic.QuicStreamChannel;
@@ -31,15 +32,23 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A native QUIC stream as a blocking {@link MuxedStream}. The event loop appends received bytes to
- * a bounded buffer; once it holds {@code readBuffer} bytes the channel stops reading, so quiche
+ * a bounded buffer; once it holds {@code readBuffer} bytes the stream stops reading, so quiche
  * stops returning flow-control credit and the sender waits. Writes wait until the stream has
  * credit (channel writability) and send at most {@value #CHUNK} bytes at a time.
+ *
+ * <p>The stream reads by itself, not by Netty's auto-read: quiche has new data for a stream after
+ * every packet (about 1.4 KB), and auto-read would take each packet's data as a buffer of its own.
+ * Here the first packet's data of an event-loop turn is read as it arrives; the rest waits in
+ * quiche until the turn's packets are handled, and is then read in {@value #READ_CHUNK}-byte
+ * buffers ({@link #drain}).
  */
 final class QuicStream extends ChannelInboundHandlerAdapter implements MuxedStream {
     private static final System.Logger LOG = System.getLogger(QuicStream.class.getName());
 
     /** The largest write handed to the channel at once. */
     static final int CHUNK = 64 * 1024;
+    /** Buffer size of a read: within the pooled allocator's per-thread cache (32 KiB by default). */
+    static final int READ_CHUNK = 32 * 1024;
     /** The application error code sent with RESET_STREAM and STOP_SENDING (libp2p uses 0). */
     private static final int RESET_CODE = 0;
     private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(30);
@@ -71,9 +80,13 @@ final class QuicStream extends ChannelInboundHandlerAdapter implements MuxedStre
     private volatile ChannelFuture lastWrite;
     /** The newest written chunk, not yet handed to Netty (guarded by {@link #lock}). */
     private final HeldChunk held = new HeldChunk(CHUNK, this::send);
-    /** Whether {@link #wakeReader} waits in the event loop's task queue (event loop only). */
+    /** Whether {@link #endOfTurn} waits in the event loop's task queue (event loop only). */
     private boolean wakeQueued;
-    private final Runnable wakeReader = this::wakeReader;
+    private final Runnable endOfTurn = this::endOfTurn;
+    /** Received bytes are charged somewhere: reading may start (event loop only). */
+    private boolean charged;
+    /** Inside {@link #drain}: each received buffer asks for the next (event loop only). */
+    private boolean draining;
 
     /**
      * @param memory where received bytes are charged; null when the connection has no span yet:
@@ -84,8 +97,15 @@ final class QuicStream extends ChannelInboundHandlerAdapter implements MuxedStre
         this.connection = connection;
         this.readBuffer = readBuffer;
         this.memory = memory == null ? MemoryScope.UNLIMITED : memory;    // nothing is charged before chargeTo
-        if (memory == null) {
-            channel.config().setAutoRead(false);
+        this.charged = memory != null;
+        channel.config().setAutoRead(false);
+        channel.config().setRecvByteBufAllocator(new FixedRecvByteBufAllocator(READ_CHUNK));
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        if (charged) {
+            drain(); // also leaves a read pending, so that the first packet's data is read as it arrives
         }
     }
 
@@ -94,9 +114,35 @@ final class QuicStream extends ChannelInboundHandlerAdapter implements MuxedStre
         lock.lock();
         try {
             memory = m;
-            if (!paused) {
-                channel.config().setAutoRead(true);
-            }
+        } finally {
+            lock.unlock();
+        }
+        charged = true;
+        drain();
+    }
+
+    /**
+     * Reads everything quiche holds for this stream, unless the buffer is full (event loop). Netty
+     * reads one buffer per read request when auto-read is off; {@link #channelRead} asks for the
+     * next while draining. The last request stays pending when quiche runs dry, so the next
+     * packet's data is read as it arrives.
+     */
+    private void drain() {
+        if (!charged || !channel.isActive() || isPaused()) {
+            return;
+        }
+        draining = true;
+        try {
+            channel.read();
+        } finally {
+            draining = false;
+        }
+    }
+
+    private boolean isPaused() {
+        lock.lock();
+        try {
+            return paused;
         } finally {
             lock.unlock();
         }
@@ -121,6 +167,13 @@ final class QuicStream extends ChannelInboundHandlerAdapter implements MuxedStre
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (take(msg) && draining) {
+            channel.read(); // the next buffer, if quiche has more
+        }
+    }
+
+    /** Takes received bytes into the buffer; whether reading should go on (event loop). */
+    private boolean take(Object msg) {
         byte[] bytes;
         ByteBuf buf = (ByteBuf) msg;
         try {
@@ -130,14 +183,14 @@ final class QuicStream extends ChannelInboundHandlerAdapter implements MuxedStre
             buf.release();
         }
         if (bytes.length == 0) {
-            return;
+            return true;
         }
         connection.touch();
         ResourceLimitException refused = null;
         lock.lock();
         try {
             if (readStopped || failure != null) {
-                return; // nobody will read it
+                return true; // nobody will read it: drop it, and what quiche still holds
             }
             try {
                 // as mplex's queue: a refusal costs this stream alone, not the connection
@@ -152,7 +205,7 @@ final class QuicStream extends ChannelInboundHandlerAdapter implements MuxedStre
                 writeClosed = true;
                 dropHeld();
                 changed.signalAll();
-                return;
+                return false;
             }
             chunks.add(bytes);
             buffered += bytes.length;
@@ -161,17 +214,17 @@ final class QuicStream extends ChannelInboundHandlerAdapter implements MuxedStre
                 // once, so a reply written now is still held when it closes and leaves with the FIN
                 remoteFinished = true;
             }
-            if (buffered >= readBuffer && !paused) {
+            if (buffered >= readBuffer) {
                 paused = true;
-                channel.config().setAutoRead(false);
             }
             if (!wakeQueued) {
-                // Woken once the event loop has handled every packet of this batch, not per packet:
-                // each wake-up of a parked reader costs a thread hand-off, and quiche hands over
-                // stream data packet by packet (about 1.4 KB each).
+                // Drained and woken once the event loop has handled every packet of this turn, not
+                // per packet: each wake-up of a parked reader costs a thread hand-off, and each
+                // buffer its allocation and hand-over.
                 wakeQueued = true;
-                channel.eventLoop().execute(wakeReader);
+                channel.eventLoop().execute(endOfTurn);
             }
+            return !paused;
         } finally {
             lock.unlock();
             if (refused != null && channel.isActive()) {
@@ -180,9 +233,10 @@ final class QuicStream extends ChannelInboundHandlerAdapter implements MuxedStre
         }
     }
 
-    /** Wakes the reader after a batch of received packets (event loop). */
-    private void wakeReader() {
+    /** After a turn's received packets: reads what they brought, then wakes the reader (event loop). */
+    private void endOfTurn() {
         wakeQueued = false;
+        drain();
         signal();
     }
 
@@ -314,7 +368,7 @@ final class QuicStream extends ChannelInboundHandlerAdapter implements MuxedStre
             memory.releaseMemory(n);
             if (paused && buffered <= readBuffer / 2) {
                 paused = false;
-                channel.config().setAutoRead(true); // reads again, and so returns credit to the sender
+                channel.eventLoop().execute(this::drain); // reads again, and so returns credit to the sender
             }
             return n;
         } catch (InterruptedException e) {
