@@ -8,9 +8,7 @@
 module io.p2pkit.core {
     requires org.bouncycastle.provider;
     requires org.bouncycastle.pkix;
-    requires org.bouncycastle.tls;
     requires org.bouncycastle.util;
-    requires java.logging;      // BouncyCastle's JSSE logs through java.util.logging; TLS routes it
     requires java.naming;       // DNS TXT records (/dnsaddr) through JNDI
     requires java.management;   // the process's file-descriptor limit scales the default limits
     requires jdk.management;

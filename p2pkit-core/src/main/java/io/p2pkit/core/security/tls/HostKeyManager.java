@@ -9,14 +9,15 @@ import java.security.cert.X509Certificate;
 import java.util.Set;
 
 /**
- * Offers the host's one certificate to the TLS engine, on both sides of a handshake and
- * whatever certificate authorities the peer names (libp2p peers name none). Public so that TLS
- * engines outside this package (QUIC) present the same certificate.
+ * Offers the host's one certificate to a JSSE-style TLS engine (QUIC's), on both sides of a
+ * handshake and whatever certificate authorities the peer names (libp2p peers name none). libp2p
+ * TLS over TCP does not use it: its own handshake ({@link Tls13Handshake}) presents the
+ * certificate itself.
  */
 public final class HostKeyManager extends X509ExtendedKeyManager {
     /** The one alias. */
     static final String ALIAS = "libp2p";
-    /** The certificate key's type as JSSE names it; BCJSSE names TLS 1.3 key types with their curve. */
+    /** The certificate key's type as JSSE names it; some engines name TLS 1.3 key types with their curve. */
     private static final Set<String> KEY_TYPES = Set.of("EC", "EC/secp256r1");
 
     private final HostCertificate certificate;

@@ -230,6 +230,11 @@ public final class PeerCertificate {
         return publicKey;
     }
 
+    /** The DER SubjectPublicKeyInfo of the certificate key, which signs the peer's CertificateVerify. */
+    byte[] subjectPublicKeyInfo() {
+        return subjectPublicKeyInfo;
+    }
+
     /** The peer ID of {@link #publicKey()}. */
     public PeerId peerId() {
         return peerId;

@@ -13,12 +13,15 @@ import java.time.Clock;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Verifies the peer's certificate the libp2p way, for the TLS engine: instead of a chain to
+ * Verifies the peer's certificate the libp2p way: instead of a chain to
  * a trusted authority, exactly one self-signed certificate whose libp2p extension proves the
  * peer's identity key (see {@link PeerCertificate#verify}), and, when dialing, the peer we meant.
  *
- * <p>One instance serves every handshake of a transport; each handshake registers its engine
- * with {@link #expect} first and collects the outcome from the returned {@link Verification}.
+ * <p>One instance serves every handshake of a transport. QUIC's TLS engine uses it as an X.509
+ * trust manager: each handshake registers its engine with {@link #expect} first and collects the
+ * outcome from the returned {@link Verification}. libp2p TLS over TCP runs its own handshake
+ * ({@link Tls13Handshake}), which takes a {@link Verification} without an engine and hands it the
+ * peer's certificate directly.
  * A certificate whose signatures it verified once is not verified again on the next connection
  * (see {@link VerifiedCertificates}); its validity period is.
  * Public so that TLS engines outside this package (QUIC) verify peers the same way.
@@ -31,6 +34,20 @@ public final class PeerTrustManager extends X509ExtendedTrustManager {
     /** @param clock the time certificates are checked against */
     public PeerTrustManager(Clock clock) {
         this.clock = clock;
+    }
+
+    /**
+     * A verification for one handshake that is not driven by an {@link SSLEngine} (libp2p TLS
+     * over TCP, whose handshake calls {@link Verification#verify(byte[], Clock)} itself); it
+     * shares this manager's cache of verified certificates.
+     */
+    Verification verification(PeerId expected) {
+        return new Verification(expected, verifiedCertificates);
+    }
+
+    /** The time certificates are checked against. */
+    Clock clock() {
+        return clock;
     }
 
     /** Registers a handshake on {@code engine}; {@code expected} is the peer to insist on, or null. */
@@ -122,17 +139,36 @@ public final class PeerTrustManager extends X509ExtendedTrustManager {
 
         /** Verifies a received chain; exposed for tests. */
         void verify(X509Certificate[] chain, Clock clock) throws CertificateException {
+            if (chain == null || chain.length != 1) {
+                failure = "expected exactly one certificate, got " + (chain == null ? 0 : chain.length);
+                throw new CertificateException(failure);
+            }
+            byte[] der;
             try {
-                if (chain == null || chain.length != 1) {
-                    throw new CertificateException("expected exactly one certificate, got "
-                            + (chain == null ? 0 : chain.length));
-                }
-                PeerCertificate certificate = cachedOrVerified(chain[0], clock);
+                der = chain[0].getEncoded();
+            } catch (CertificateEncodingException e) {
+                failure = "invalid certificate: cannot be encoded: " + e.getMessage();
+                throw new CertificateException(failure, e);
+            }
+            verify(der, clock);
+        }
+
+        /**
+         * Verifies the peer's one certificate, DER-encoded: structure, dates, signatures (unless
+         * the cache vouches for them) and, when dialing, the peer ID.
+         *
+         * @return the verified certificate, also {@link #verified()} from now on
+         * @throws CertificateException naming what failed, also {@link #failure()} from now on
+         */
+        PeerCertificate verify(byte[] der, Clock clock) throws CertificateException {
+            try {
+                PeerCertificate certificate = cachedOrVerified(der, clock);
                 if (expected != null && !expected.equals(certificate.peerId())) {
                     throw new CertificateException("peer ID mismatch: expected " + expected + ", got "
                             + certificate.peerId());
                 }
                 verified = certificate;
+                return certificate;
             } catch (CertificateException e) {
                 failure = e.getMessage();
                 throw e;
@@ -140,20 +176,14 @@ public final class PeerTrustManager extends X509ExtendedTrustManager {
                 failure = "invalid certificate: " + e.getMessage();
                 throw new CertificateException(failure, e);
             } catch (RuntimeException e) {
-                // a bug or an exotic key the JDK chokes on must not escape into the engine unexplained
+                // a bug or an exotic key the JDK chokes on must not escape unexplained
                 failure = "certificate check failed: " + e;
                 throw new CertificateException(failure, e);
             }
         }
 
         /** The certificate, its signatures verified now or on an earlier connection; its dates checked now. */
-        private PeerCertificate cachedOrVerified(X509Certificate received, Clock clock) throws CertificateException {
-            byte[] der;
-            try {
-                der = received.getEncoded();
-            } catch (CertificateEncodingException e) {
-                throw new DecodeException("certificate", "cannot be encoded: " + e.getMessage(), e);
-            }
+        private PeerCertificate cachedOrVerified(byte[] der, Clock clock) throws CertificateException {
             PeerCertificate certificate = cache.get(der);
             if (certificate != null) {
                 certificate.checkValidity(clock.instant());

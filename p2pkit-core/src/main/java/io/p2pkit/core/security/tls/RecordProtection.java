@@ -12,11 +12,11 @@ import java.security.GeneralSecurityException;
 import java.util.Arrays;
 
 /**
- * One direction of a TLS 1.3 connection's record protection after the handshake (RFC 8446 §5.2,
+ * One direction of a TLS 1.3 connection's record protection (RFC 8446 §5.2,
  * §7.3): the traffic secret, the AEAD key and IV derived from it with HKDF-Expand-Label, and the
  * record sequence number, sealing or opening records with the JDK's AES-GCM or ChaCha20-Poly1305
- * {@link Cipher}. The TLS engine runs the handshake; records then bypass it (it copies every record
- * several times). Not thread-safe: the reader or the writer owns it under its lock.
+ * {@link Cipher}, under the handshake traffic secrets during the handshake ({@link Tls13Handshake})
+ * and the application traffic secrets after it. Not thread-safe: the reader or the writer owns it under its lock.
  */
 final class RecordProtection {
     /** The record header: opaque type, legacy version, length. */
@@ -35,6 +35,7 @@ final class RecordProtection {
 
     private static final int IV_BYTES = 12;
     private static final String LABEL_PREFIX = "tls13 ";
+    private static final byte[] EMPTY = new byte[0];
 
     private final Suite suite;
     private final Cipher cipher;
@@ -227,13 +228,20 @@ final class RecordProtection {
 
     /** HKDF-Expand-Label(secret, label, "", length) (RFC 8446 §7.1) with the suite's hash. */
     static byte[] expandLabel(Suite suite, byte[] secret, String label, int length) throws GeneralSecurityException {
+        return expandLabel(suite, secret, label, EMPTY, length);
+    }
+
+    /** HKDF-Expand-Label(secret, label, context, length) (RFC 8446 §7.1) with the suite's hash. */
+    static byte[] expandLabel(Suite suite, byte[] secret, String label, byte[] context, int length)
+            throws GeneralSecurityException {
         byte[] fullLabel = (LABEL_PREFIX + label).getBytes(StandardCharsets.US_ASCII);
-        byte[] info = new byte[2 + 1 + fullLabel.length + 1];
+        byte[] info = new byte[2 + 1 + fullLabel.length + 1 + context.length];
         info[0] = (byte) (length >>> 8);
         info[1] = (byte) length;
         info[2] = (byte) fullLabel.length;
         System.arraycopy(fullLabel, 0, info, 3, fullLabel.length);
-        // empty context: its length byte stays 0
+        info[3 + fullLabel.length] = (byte) context.length;
+        System.arraycopy(context, 0, info, 4 + fullLabel.length, context.length);
         Mac mac = Mac.getInstance(suite.hmac);
         mac.init(new SecretKeySpec(secret, suite.hmac));
         byte[] out = new byte[length];

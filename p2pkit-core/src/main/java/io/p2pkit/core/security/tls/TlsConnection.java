@@ -15,13 +15,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * A connection secured with libp2p TLS: application bytes go in TLS records over the raw
  * connection, protected with the JDK's AEAD ciphers under the handshake's traffic keys
- * ({@link RecordProtection}; the TLS engine's own record layer only when those are not available).
+ * ({@link RecordProtection}).
  * One thread may read while another writes. {@link #closeWrite()} sends what is buffered and
  * half-closes the raw connection (the remote reads end of stream) while this side keeps reading;
  * {@link #close()} sends close_notify when no writer is busy and closes the raw connection. A
  * received close_notify ends the input (reads return end of stream); writing goes on until this
- * side closes, as TLS 1.3 allows (RFC 8446 §6.1). (On the engine's fallback record layer it ends
- * both directions, as BouncyCastle implements it.)
+ * side closes, as TLS 1.3 allows (RFC 8446 §6.1).
  */
 final class TlsConnection implements SecureConnection {
     private final RawConnection raw;
@@ -97,7 +96,7 @@ final class TlsConnection implements SecureConnection {
         }
     }
 
-    /** Whether both directions' records bypass the engine; for tests. */
+    /** Whether both directions' records are protected by {@link RecordProtection}; for tests. */
     boolean recordsProtectedByJdk() {
         return reader.protectedByJdk() && writer.protectedByJdk();
     }
@@ -118,7 +117,7 @@ final class TlsConnection implements SecureConnection {
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
             Objects.checkFromIndexSize(off, len, b.length);
-            // the engine is closed too and would report a clean end of stream
+            // a closed connection must not report a clean end of stream
             if (closed.get()) {
                 throw new IOException("TLS connection closed");
             }

@@ -5,19 +5,21 @@ import io.p2pkit.core.resource.MemoryScope;
 import io.p2pkit.core.resource.ResourceLimitException;
 import io.p2pkit.core.transport.RawConnection;
 
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLEngineResult;
+import javax.crypto.AEADBadTagException;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The receiving half of a TLS connection: reads records from the raw connection in large chunks
- * and decrypts them, with the engine during the handshake and, once the handshake has handed
- * over its traffic secret ({@link #protect}), with {@link RecordProtection} (the JDK's AEAD
- * ciphers, no engine copies). A read into an array with room for a record's plaintext is
+ * and opens them with {@link RecordProtection} (the JDK's AEAD ciphers). During the handshake
+ * {@link Tls13Handshake} takes records one by one ({@link #handshakeRecord}), plaintext or under
+ * the handshake key; bytes the peer sent behind its last handshake message stay buffered for
+ * {@link #read}, which serves them once the handshake installed the application key
+ * ({@link #protect}). A read into an array with room for a record's plaintext is
  * decrypted straight into it; smaller reads are served from a plaintext buffer. Post-handshake
  * messages are consumed on the way: session tickets are ignored, a KeyUpdate moves to the next
  * traffic secret and, when the peer asks, is answered through the {@link TlsRecordWriter}.
@@ -44,10 +46,9 @@ final class TlsRecordReader {
     private static final int NEW_SESSION_TICKET = 4;
     private static final int KEY_UPDATE = 24;
 
-    /** What {@link #unwrapInto} achieved. */
-    private enum Unwrapped { PRODUCED, NEED_RECORD, ENDED, TOO_SMALL }
+    /** The largest record: header and the largest protected body. */
+    private static final int PACKET_SIZE = HEADER_BYTES + RecordProtection.MAX_CIPHERTEXT;
 
-    private final SSLEngine engine;
     private final RawConnection connection;
     private final InputStream raw;
     private final MemoryScope memory;
@@ -66,37 +67,27 @@ final class TlsRecordReader {
     private ResourceLimitException refused;
     /** A bad record or a fatal alert arrived: the connection is closed and reads fail with this. */
     private IOException failed;
-    /** Opens records after the handshake; null while the engine does. */
+    /** Opens protected records: the handshake key, then the application key; null before the ServerHello. */
     private RecordProtection opener;
     /** Post-handshake messages received in part, in read mode; null when none is. */
     private ByteBuffer handshakeMessages;
-    /** The engine's largest record (4 of them are read at once), at least the protocol's. */
-    private final int packetSize;
-    /** Reads of at least this many bytes are decrypted in place: a record's plaintext fits. */
-    private int directThreshold;
 
-    TlsRecordReader(SSLEngine engine, RawConnection connection, MemoryScope memory, TlsRecordWriter writer) {
-        this.engine = engine;
+    TlsRecordReader(RawConnection connection, MemoryScope memory, TlsRecordWriter writer) {
         this.connection = connection;
         this.raw = connection.in();
         this.memory = memory;
         this.writer = writer;
-        // before the handshake the engine reports the largest sizes any session may need
-        this.directThreshold = engine.getSession().getApplicationBufferSize();
-        this.packetSize = Math.max(engine.getSession().getPacketBufferSize(),
-                RecordProtection.HEADER_BYTES + RecordProtection.MAX_CIPHERTEXT);
     }
 
     /**
-     * Hands the records after the handshake to {@code receiving}. Refused (false) when the engine
-     * has already decrypted application data, which {@code receiving}'s sequence number would miss.
+     * Opens the records from now on with {@code receiving}: the handshake key after the hellos,
+     * the application key after the peer's Finished.
+     *
+     * @return true (kept for callers that check)
      */
     boolean protect(RecordProtection receiving) {
         lock.lock();
         try {
-            if (plain.hasRemaining() || eof) {
-                return false;
-            }
             opener = receiving;
             return true;
         } finally {
@@ -104,7 +95,7 @@ final class TlsRecordReader {
         }
     }
 
-    /** Whether records are opened without the engine; for tests. */
+    /** Whether an application or handshake key opens records; for tests. */
     boolean protectedByJdk() {
         lock.lock();
         try {
@@ -140,34 +131,12 @@ final class TlsRecordReader {
                     awaitRecord();
                     continue;
                 }
-                if (opener != null) {
-                    int n = openRecord(b, off, len);
-                    if (n > 0) {
-                        return n;
-                    }
-                    continue;
+                if (opener == null) {
+                    throw new IOException("TLS connection read before its handshake ended");
                 }
-                if (len >= directThreshold) {
-                    // room for a whole record: decrypt straight into the caller's array
-                    ByteBuffer direct = ByteBuffer.wrap(b, off, len);
-                    Unwrapped result = unwrapInto(direct);
-                    if (result == Unwrapped.PRODUCED) {
-                        return direct.position() - off;
-                    }
-                    if (result != Unwrapped.TOO_SMALL) {
-                        continue;
-                    }
-                    // the engine wanted more room than it said: from now on, decrypt via the buffer
-                    directThreshold = Integer.MAX_VALUE;
-                }
-                if (plain.capacity() == 0) {
-                    plain = ByteBuffer.wrap(take(engine.getSession().getApplicationBufferSize())).flip();
-                }
-                plain.compact();
-                try {
-                    unwrapInto(plain);
-                } finally {
-                    plain.flip();
+                int n = openRecord(b, off, len);
+                if (n > 0) {
+                    return n;
                 }
             }
         } finally {
@@ -187,7 +156,7 @@ final class TlsRecordReader {
             eof = true;
             return;
         }
-        net = ByteBuffer.wrap(take(RECORDS_PER_READ * packetSize));
+        net = ByteBuffer.wrap(take(RECORDS_PER_READ * PACKET_SIZE));
         net.put(head, 0, n).flip();
     }
 
@@ -257,99 +226,66 @@ final class TlsRecordReader {
         }
     }
 
+    /** A record taken during the handshake: its (inner) content type and content. */
+    record HandshakeRecord(int type, byte[] content, boolean protectedRecord) {
+    }
+
     /**
-     * Feeds the engine one handshake record, reading from the raw connection as needed. Any
-     * application data the peer sent right behind its handshake stays buffered for {@link #read}.
+     * During the handshake: the next record, opened with the current key when it is protected
+     * (the outer type application_data), as it is otherwise. Whatever follows it in the buffer
+     * stays there.
      *
-     * @throws EOFException if the raw connection ends first
+     * @throws FatalAlert    for a record that is malformed, too long or fails authentication
+     * @throws EOFException  if the raw connection ends first
      */
-    void unwrapHandshake() throws IOException {
+    HandshakeRecord handshakeRecord() throws IOException {
         lock.lock();
         try {
-            if (plain.capacity() == 0) {
-                plain = ByteBuffer.wrap(take(engine.getSession().getApplicationBufferSize())).flip();
-            }
-            plain.compact();
-            try {
-                while (true) {
-                    SSLEngineResult result = engine.unwrap(net, plain);
-                    switch (result.getStatus()) {
-                        case OK -> {
-                            if (result.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_TASK) {
-                                TlsHandshake.runDelegatedTasks(engine);
-                            }
-                            return;
-                        }
-                        case BUFFER_UNDERFLOW -> {
-                            if (!fill()) {
-                                throw new EOFException("the remote closed the connection during the TLS handshake");
-                            }
-                        }
-                        case BUFFER_OVERFLOW -> plain = grownForWriting(plain, engine.getSession().getApplicationBufferSize());
-                        case CLOSED -> throw new EOFException("the remote closed TLS during the handshake");
+            while (true) {
+                if (net.remaining() >= HEADER_BYTES) {
+                    byte[] a = net.array();
+                    int at = net.arrayOffset() + net.position();
+                    int type = a[at];
+                    int body = (a[at + 3] & 0xFF) << 8 | a[at + 4] & 0xFF;
+                    if (type < RecordProtection.CHANGE_CIPHER_SPEC || type > RecordProtection.APPLICATION_DATA) {
+                        throw new FatalAlert(TlsAlert.UNEXPECTED_MESSAGE, "TLS record of unknown type " + type);
+                    }
+                    int max = type == RecordProtection.APPLICATION_DATA ? RecordProtection.MAX_CIPHERTEXT
+                            : RecordProtection.MAX_PLAINTEXT;
+                    if (body > max) {
+                        throw new FatalAlert(TlsAlert.RECORD_OVERFLOW, "TLS record of " + body + " bytes");
+                    }
+                    if (net.remaining() >= HEADER_BYTES + body) {
+                        HandshakeRecord record = type == RecordProtection.APPLICATION_DATA
+                                ? openHandshakeRecord(a, at, body)
+                                : new HandshakeRecord(type, Arrays.copyOfRange(a, at + HEADER_BYTES, at + HEADER_BYTES + body), false);
+                        net.position(net.position() + HEADER_BYTES + body);
+                        return record;
                     }
                 }
-            } finally {
-                plain.flip();
+                if (!fill()) {
+                    throw new EOFException("the remote closed the connection during the TLS handshake");
+                }
             }
         } finally {
             lock.unlock();
         }
     }
 
-    /**
-     * Decrypts into {@code dst} (write mode) until it received some bytes, the stream ended, or
-     * every received byte is used up and the next record must be waited for (which the caller
-     * does without holding buffers).
-     *
-     * @return {@link Unwrapped#TOO_SMALL} when {@code dst} is not the plaintext buffer and the
-     *         engine wants more room, so that the caller retries with the plaintext buffer
-     */
-    private Unwrapped unwrapInto(ByteBuffer dst) throws IOException {
-        while (true) {
-            SSLEngineResult result = engine.unwrap(net, dst);
-            SSLEngineResult.HandshakeStatus handshake = result.getHandshakeStatus();
-            if (handshake == SSLEngineResult.HandshakeStatus.NEED_TASK) {
-                TlsHandshake.runDelegatedTasks(engine);
-                handshake = engine.getHandshakeStatus();
-            }
-            // after close_notify the engine may want to answer it, but the remote is gone or going
-            if (handshake == SSLEngineResult.HandshakeStatus.NEED_WRAP && !engine.isInboundDone()) {
-                writer.replyToPostHandshake();
-            }
-            switch (result.getStatus()) {
-                case OK -> {
-                    if (result.bytesProduced() > 0) {
-                        return Unwrapped.PRODUCED;
-                    }
-                    // a post-handshake message was consumed (go on with the next record), or
-                    // nothing could be: then the engine waits for more bytes
-                    if (result.bytesConsumed() == 0) {
-                        Unwrapped more = moreBytes();
-                        if (more != null) {
-                            return more;
-                        }
-                    }
-                }
-                case BUFFER_UNDERFLOW -> {
-                    Unwrapped more = moreBytes();
-                    if (more != null) {
-                        return more;
-                    }
-                }
-                case BUFFER_OVERFLOW -> {
-                    if (dst != plain) {
-                        return Unwrapped.TOO_SMALL;
-                    }
-                    plain = grownForWriting(plain, engine.getSession().getApplicationBufferSize());
-                    dst = plain;
-                }
-                case CLOSED -> {
-                    eof = true;
-                    return Unwrapped.ENDED;
-                }
-            }
+    private HandshakeRecord openHandshakeRecord(byte[] a, int at, int body) throws IOException {
+        if (opener == null) {
+            throw new FatalAlert(TlsAlert.UNEXPECTED_MESSAGE, "encrypted TLS record before the ServerHello");
         }
+        byte[] out = new byte[Math.max(0, body - RecordProtection.TAG_BYTES)];
+        int opened;
+        try {
+            opened = opener.open(a, at, body, out, 0);
+        } catch (TlsRecordException e) {
+            int alert = e.getCause() instanceof AEADBadTagException ? TlsAlert.BAD_RECORD_MAC
+                    : e.getMessage().contains("record_overflow") ? TlsAlert.RECORD_OVERFLOW : TlsAlert.UNEXPECTED_MESSAGE;
+            throw new FatalAlert(alert, e.getMessage(), e);
+        }
+        return new HandshakeRecord(opened >>> 24, Arrays.copyOf(out, opened & 0xFFFFFF), true);
     }
 
     /**
@@ -535,23 +471,6 @@ final class TlsRecordReader {
     }
 
     /**
-     * Reads the rest of a record begun in the buffer; between records, leaves the waiting to the
-     * caller.
-     *
-     * @return null when bytes were added, otherwise what the caller should do
-     */
-    private Unwrapped moreBytes() throws IOException {
-        if (!net.hasRemaining()) {
-            return Unwrapped.NEED_RECORD;
-        }
-        if (!fill()) {
-            endOfRawStream();
-            return Unwrapped.ENDED;
-        }
-        return null;
-    }
-
-    /**
      * The raw connection ended without close_notify: between records that is end of stream, as
      * go-libp2p reads it; inside a record it is truncation.
      */
@@ -568,11 +487,11 @@ final class TlsRecordReader {
      * @return false at the raw connection's end of stream
      */
     private boolean fill() throws IOException {
-        if (net.capacity() < packetSize) {
-            net = withCapacity(net, RECORDS_PER_READ * packetSize);
+        if (net.capacity() < PACKET_SIZE) {
+            net = withCapacity(net, RECORDS_PER_READ * PACKET_SIZE);
         }
         if (net.remaining() == net.capacity()) {
-            // full, yet no whole record: only a record larger than the engine's packet size does this
+            // full, yet no whole record: cannot happen with records of at most PACKET_SIZE
             if (net.capacity() >= MAX_RECORD_BUFFER) {
                 throw new IOException("TLS record larger than " + MAX_RECORD_BUFFER + " bytes");
             }
@@ -597,15 +516,6 @@ final class TlsRecordReader {
         bigger.put(buffer);
         give(buffer);
         return bigger.flip();
-    }
-
-    /** Like {@link #withCapacity} for a buffer in write mode; the result is in write mode too. */
-    private ByteBuffer grownForWriting(ByteBuffer buffer, int capacity) throws ResourceLimitException {
-        buffer.flip();
-        ByteBuffer bigger = ByteBuffer.wrap(take(Math.max(capacity, 2 * buffer.capacity())));
-        bigger.put(buffer);
-        give(buffer);
-        return bigger;
     }
 
     private void give(ByteBuffer replaced) {

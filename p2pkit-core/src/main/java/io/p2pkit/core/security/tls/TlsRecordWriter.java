@@ -5,18 +5,16 @@ import io.p2pkit.core.resource.MemoryScope;
 import io.p2pkit.core.resource.ResourceLimitException;
 import io.p2pkit.core.transport.RawConnection;
 
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLEngineResult;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The sending half of a TLS connection: encrypts with the engine during the handshake and, once
- * the handshake has handed over its traffic secret ({@link #protect}), with
- * {@link RecordProtection} (the JDK's AEAD ciphers, records of up to 2^14 bytes of plaintext, no
- * engine copies); whole records go to the raw connection. Small writes gather in a plaintext buffer until it holds several records or
+ * The sending half of a TLS connection: during the handshake, {@link Tls13Handshake} puts its
+ * messages in plaintext or sealed records ({@link #handshakeRecords}); after it, application data
+ * is sealed with {@link RecordProtection} under the application key ({@link #protect}; the JDK's
+ * AEAD ciphers, records of up to 2^14 bytes of plaintext); whole records go to the raw connection. Small writes gather in a plaintext buffer until it holds several records or
  * the caller flushes; writes of at least that size are encrypted straight from the caller's
  * array. Encrypted records gather in a second buffer and reach the raw stream in one write.
  * One lock serialises writers; the reading side calls in here for post-handshake messages.
@@ -32,9 +30,8 @@ final class TlsRecordWriter {
 
     /** Plaintext gathered before encrypting: four full records. */
     private static final int PLAIN_BATCH = 4 * 16 * 1024;
-    /** The record buffer never grows beyond this. */
-    private static final int MAX_RECORD_BUFFER = 1024 * 1024;
-    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+    /** Bytes of the record buffer: four of the largest records. */
+    private static final int NET_BYTES = 4 * (RecordProtection.HEADER_BYTES + RecordProtection.MAX_CIPHERTEXT);
     private static final byte KEY_UPDATE = 24;
     /**
      * RFC 8446 §5.5: at most 2^24.5 full records under one AES-GCM key; 2^24 (256 GiB of full
@@ -42,38 +39,29 @@ final class TlsRecordWriter {
      */
     static final long RECORDS_PER_KEY = 1L << 24;
 
-    private final SSLEngine engine;
     private final RawConnection connection;
     private final OutputStream raw;
     private final MemoryScope memory;
     private final ReentrantLock lock = new ReentrantLock();
-    /** The array {@link #plain} and (unless it grew) {@link #net} are slices of; null while idle. */
+    /** The array {@link #plain} and {@link #net} are slices of; null while idle. */
     private byte[] batch;
-    /** A record buffer that outgrew its slice of {@link #batch}, reserved on its own; usually null. */
-    private byte[] grownNet;
     /** Plaintext not yet encrypted, in write mode; null while idle. */
     private ByteBuffer plain;
     /** Records not yet sent, in write mode; null while idle. */
     private ByteBuffer net;
     /** No more application data: writing finished, or close_notify was sent. */
     private boolean closed;
-    /** Seals records after the handshake; null while the engine does. */
+    /** Seals records: the handshake key, then the application key; null before the handshake keys. */
     private RecordProtection sealer;
     /** Records sealed under one key before this side moves to the next with a KeyUpdate. */
     private long recordsPerKey = RECORDS_PER_KEY;
-    /** Bytes of the record buffer: four of the engine's largest records, at least the protocol's. */
-    private final int netBytes;
-
-    TlsRecordWriter(SSLEngine engine, RawConnection connection, MemoryScope memory) {
-        this.engine = engine;
+    TlsRecordWriter(RawConnection connection, MemoryScope memory) {
         this.connection = connection;
         this.raw = connection.out();
         this.memory = memory;
-        this.netBytes = 4 * Math.max(engine.getSession().getPacketBufferSize(),
-                RecordProtection.HEADER_BYTES + RecordProtection.MAX_CIPHERTEXT);
     }
 
-    /** Hands the records after the handshake to {@code sending}. */
+    /** Seals the records from now on with {@code sending}: the handshake key, then the application key. */
     void protect(RecordProtection sending) {
         lock.lock();
         try {
@@ -83,7 +71,7 @@ final class TlsRecordWriter {
         }
     }
 
-    /** Whether records are sealed without the engine; for tests. */
+    /** Whether a key seals records; for tests. */
     boolean protectedByJdk() {
         lock.lock();
         try {
@@ -99,7 +87,7 @@ final class TlsRecordWriter {
             return;
         }
         try {
-            batch = memory.takeBuffer(PLAIN_BATCH + netBytes, MemoryPriority.ALWAYS);
+            batch = memory.takeBuffer(PLAIN_BATCH + NET_BYTES, MemoryPriority.ALWAYS);
         } catch (ResourceLimitException e) {
             closed = true;
             try {
@@ -112,17 +100,15 @@ final class TlsRecordWriter {
         }
         // records first, plaintext behind them: the JDK's AES-GCM copies its whole output array
         // when input and output share one and the input comes first (its overlap check)
-        net = ByteBuffer.wrap(batch, 0, netBytes).slice();
-        plain = ByteBuffer.wrap(batch, netBytes, PLAIN_BATCH).slice();
+        net = ByteBuffer.wrap(batch, 0, NET_BYTES).slice();
+        plain = ByteBuffer.wrap(batch, NET_BYTES, PLAIN_BATCH).slice();
     }
 
     /** Gives the buffers back once nothing waits in them. Lock held. */
     private void giveBuffersIfEmpty() {
         if (batch != null && plain.position() == 0 && net.position() == 0) {
             memory.giveBuffer(batch);
-            memory.giveBuffer(grownNet);
             batch = null;
-            grownNet = null;
             plain = null;
             net = null;
         }
@@ -182,10 +168,10 @@ final class TlsRecordWriter {
     }
 
     /**
-     * Sends what is buffered and refuses further writes, without close_notify: BouncyCastle's
-     * engine treats close_notify, sent or received, as the end of the whole session, so a
-     * half-close is signalled by the raw connection's end of stream instead, which go-libp2p and
-     * this package's reader take for end of stream between records.
+     * Sends what is buffered and refuses further writes, without close_notify: a half-close is
+     * signalled by the raw connection's end of stream, which go-libp2p and this package's reader
+     * take for end of stream between records, while some TLS stacks take close_notify for the
+     * end of the whole connection.
      *
      * @return true if this call finished writing, false if writing had already finished
      */
@@ -220,15 +206,34 @@ final class TlsRecordWriter {
         });
     }
 
-    /** Wraps once for the handshake (a message or an alert) into the record buffer; does not send. */
-    void wrapHandshake() throws IOException {
+    /**
+     * Puts handshake messages into records in the record buffer, without sending them: sealed
+     * with the current key when there is one, else plaintext with {@code legacyVersion} in the
+     * header (0x0301 is customary for the first ClientHello, RFC 8446 §5.1).
+     */
+    void handshakeRecords(byte[] messages, int legacyVersion) throws IOException {
         lock.lock();
         try {
+            ensureOpen();
             takeBuffers();
-            wrapOnce(EMPTY);
+            for (int off = 0; off < messages.length; off += RecordProtection.MAX_PLAINTEXT) {
+                int n = Math.min(messages.length - off, RecordProtection.MAX_PLAINTEXT);
+                if (sealer != null) {
+                    sealOne(RecordProtection.HANDSHAKE, messages, off, n);
+                } else {
+                    plaintextRecord(RecordProtection.HANDSHAKE, legacyVersion, messages, off, n);
+                }
+            }
         } finally {
             lock.unlock();
         }
+    }
+
+    private void plaintextRecord(byte type, int legacyVersion, byte[] content, int off, int len) throws IOException {
+        if (net.remaining() < RecordProtection.HEADER_BYTES + len) {
+            sendRecords();
+        }
+        net.put(type).putShort((short) legacyVersion).putShort((short) len).put(content, off, len);
     }
 
     /** Sends produced records (handshake messages or alerts) and flushes the raw stream. */
@@ -264,19 +269,23 @@ final class TlsRecordWriter {
     }
 
     /**
-     * Best effort before the reader closes the connection over a bad record: sends a fatal alert
-     * unless a writer is busy, and refuses further writes. What waits unsent stays unsent.
+     * Best effort before the connection closes over a bad record or a failed handshake: sends a
+     * fatal alert (sealed when a key is in place, else plaintext) unless a writer is busy, and
+     * refuses further writes. What waits unsent stays unsent.
      */
     void sendFatalAlert(int description) {
         lastWords("sending a TLS alert", () -> {
+            takeBuffers();
+            plain.clear();
+            net.clear();
+            byte[] alert = {TlsAlert.FATAL, (byte) description};
             if (sealer != null) {
-                takeBuffers();
-                plain.clear();
-                net.clear();
-                sealControl(RecordProtection.ALERT, new byte[] {TlsAlert.FATAL, (byte) description});
-                sendRecords();
-                raw.flush();
+                sealControl(RecordProtection.ALERT, alert);
+            } else {
+                plaintextRecord(RecordProtection.ALERT, 0x0303, alert, 0, alert.length);
             }
+            sendRecords();
+            raw.flush();
         });
     }
 
@@ -311,28 +320,6 @@ final class TlsRecordWriter {
         }
     }
 
-    /**
-     * Answers a post-handshake message that needs a reply (a KeyUpdate, for example): wraps while
-     * the engine asks for it and sends the result.
-     */
-    void replyToPostHandshake() throws IOException {
-        lock.lock();
-        try {
-            takeBuffers();
-            while (engine.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_WRAP) {
-                SSLEngineResult result = wrapOnce(EMPTY);
-                if (result.getStatus() == SSLEngineResult.Status.CLOSED || result.bytesProduced() == 0) {
-                    break;
-                }
-            }
-            sendRecords();
-            raw.flush();
-            giveBuffersIfEmpty();
-        } finally {
-            lock.unlock();
-        }
-    }
-
     private void ensureOpen() throws IOException {
         if (closed) {
             throw new IOException("TLS connection closed for writing");
@@ -344,17 +331,8 @@ final class TlsRecordWriter {
             sealControl(RecordProtection.ALERT, new byte[] {TlsAlert.WARNING, TlsAlert.CLOSE_NOTIFY});
             sendRecords();
             raw.flush();
-            return;
         }
-        engine.closeOutbound();
-        while (!engine.isOutboundDone()) {
-            SSLEngineResult result = wrapOnce(EMPTY);
-            if (result.getStatus() == SSLEngineResult.Status.CLOSED || result.bytesProduced() == 0) {
-                break;
-            }
-        }
-        sendRecords();
-        raw.flush();
+        // before the handshake keys there is nothing to close
     }
 
     private void drainPlain() throws IOException {
@@ -370,20 +348,10 @@ final class TlsRecordWriter {
     }
 
     private void wrapAll(ByteBuffer src) throws IOException {
-        if (sealer != null) {
-            sealAll(src);
-            return;
+        if (sealer == null) {
+            throw new IOException("TLS connection written before its handshake ended");
         }
-        while (src.hasRemaining()) {
-            SSLEngineResult result = wrapOnce(src);
-            if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
-                throw new IOException("TLS connection closed for writing");
-            }
-            if (result.bytesConsumed() == 0 && result.bytesProduced() == 0
-                    && result.getHandshakeStatus() != SSLEngineResult.HandshakeStatus.NEED_TASK) {
-                throw new IOException("TLS engine stalled while encrypting (" + result.getHandshakeStatus() + ")");
-            }
-        }
+        sealAll(src);
     }
 
     /** Seals application data in records of up to 2^14 bytes into the record buffer, sending it when full. */
@@ -429,44 +397,6 @@ final class TlsRecordWriter {
         } finally {
             lock.unlock();
         }
-    }
-
-    /** One wrap call into the record buffer, making room first; runs delegated tasks it asks for. */
-    private SSLEngineResult wrapOnce(ByteBuffer src) throws IOException {
-        while (true) {
-            int packetSize = engine.getSession().getPacketBufferSize();
-            if (net.remaining() < packetSize) {
-                sendRecords();
-                if (net.capacity() < packetSize) {
-                    growNet(packetSize);
-                }
-            }
-            SSLEngineResult result = engine.wrap(src, net);
-            if (result.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-                if (net.position() == 0) {
-                    // the engine wants more room than its own packet size said: grow, within reason
-                    if (net.capacity() >= MAX_RECORD_BUFFER) {
-                        throw new IOException("TLS engine asks for more than " + MAX_RECORD_BUFFER
-                                + " bytes to encrypt one record");
-                    }
-                    growNet(Math.min(MAX_RECORD_BUFFER, Math.max(2 * net.capacity(), packetSize)));
-                }
-                sendRecords();
-                continue;
-            }
-            if (result.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_TASK) {
-                TlsHandshake.runDelegatedTasks(engine);
-            }
-            return result;
-        }
-    }
-
-    /** Replaces the empty record buffer with a bigger one, reserved on its own. */
-    private void growNet(int capacity) throws ResourceLimitException {
-        byte[] bigger = memory.takeBuffer(capacity, MemoryPriority.ALWAYS);
-        memory.giveBuffer(grownNet);
-        grownNet = bigger;
-        net = ByteBuffer.wrap(bigger);
     }
 
     private void sendRecords() throws IOException {

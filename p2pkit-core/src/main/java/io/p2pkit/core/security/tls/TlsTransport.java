@@ -8,12 +8,9 @@ import io.p2pkit.core.security.SecureConnection;
 import io.p2pkit.core.security.SecureTransport;
 import io.p2pkit.core.transport.RawConnection;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLParameters;
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -25,22 +22,25 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
- * libp2p TLS 1.3 ({@code /tls/1.0.0}, libp2p/specs {@code tls/tls.md}): the handshake on
- * BouncyCastle's TLS engine (see {@link JsseProvider} for why not the JDK's engine), the records
- * after it protected with the JDK's AES-GCM or ChaCha20-Poly1305 under keys derived from the
- * handshake's traffic secrets (RFC 8446 §7), which costs a fraction of the engine's copies.
+ * libp2p TLS 1.3 ({@code /tls/1.0.0}, libp2p/specs {@code tls/tls.md}) with a handshake of its own
+ * ({@link Tls13Handshake}: RFC 8446, full handshake, x25519, TLS_AES_128_GCM_SHA256,
+ * TLS_CHACHA20_POLY1305_SHA256 and TLS_AES_256_GCM_SHA384) and records protected with the JDK's
+ * AES-GCM or ChaCha20-Poly1305 ({@link RecordProtection}). ECDSA and X25519 come from
+ * BouncyCastle, which does them several times faster than the JDK; no TLS engine is involved.
  *
  * <p>Each transport instance makes one {@link HostCertificate} for its identity and presents it
- * in every handshake. Handshakes are TLS 1.3 only, mutually authenticated (the listener demands
- * the dialer's certificate), without SNI, and verify the peer's certificate with
- * {@link PeerCertificate#verify}. ALPN offers the muxer IDs given to the constructor, in
- * preference order, followed by {@code "libp2p"}; the listener picks the first of the dialer's
- * offers it supports, and a muxer picked that way is the connection's
- * {@link SecureConnection#earlyMuxer() early muxer}. The handshake runs on the calling thread.
+ * in every handshake, signing with ecdsa_secp256r1_sha256. Handshakes are TLS 1.3 only, mutually
+ * authenticated (the listener demands the dialer's certificate), without SNI, PSK or 0-RTT, and
+ * verify the peer's certificate with {@link PeerCertificate#verify}. ALPN offers the muxer IDs
+ * given to the constructor, in preference order, followed by {@code "libp2p"}; the listener picks
+ * the first of the dialer's offers it supports, and a muxer picked that way is the connection's
+ * {@link SecureConnection#earlyMuxer() early muxer}. The listener takes the first cipher suite
+ * of the dialer's list that it supports. The handshake runs on the calling thread.
  *
  * <p>Every failure of a handshake is a {@link HandshakeException}, and the raw connection is
- * closed. As in every TLS 1.3 client, the dialer finishes its handshake before the listener has
- * checked the dialer's certificate; if the listener refuses it, the dialer's first read fails.
+ * closed after a fatal alert that tells the peer why. As in every TLS 1.3 client, the dialer
+ * finishes its handshake before the listener has checked the dialer's certificate; if the
+ * listener refuses it, the dialer's first read fails.
  */
 public final class TlsTransport implements SecureTransport {
     private static final System.Logger LOG = System.getLogger(TlsTransport.class.getName());
@@ -51,16 +51,18 @@ public final class TlsTransport implements SecureTransport {
     /** The ALPN protocol every libp2p TLS peer offers; when chosen, the muxer is negotiated later. */
     public static final String ALPN_LIBP2P = "libp2p";
 
-    private static final String TLS_1_3 = "TLSv1.3";
-
     private final PeerId localPeer;
     private final List<String> muxers;
-    private final String[] offeredProtocols;
+    private final List<String> offeredProtocols;
     private final PeerTrustManager trustManager;
-    /** Makes the certificate and the TLS context: on the first handshake, not with the transport. */
-    private final Supplier<Credentials> makeCredentials;
+    private final Clock clock;
+    private final SecureRandom random;
+    /** Test seams of the handshake (see {@link Tls13Handshake.TestOptions}). */
+    private volatile Tls13Handshake.TestOptions testOptions = Tls13Handshake.TestOptions.NONE;
+    /** Makes the certificate and its encodings: on the first handshake, not with the transport. */
+    private final Supplier<Tls13Handshake.Credentials> makeCredentials;
     private final ReentrantLock credentialsLock = new ReentrantLock();
-    private volatile Credentials credentials;
+    private volatile Tls13Handshake.Credentials credentials;
 
     /**
      * A transport for {@code identity}, offering {@code muxers} (in preference order) for early
@@ -92,10 +94,10 @@ public final class TlsTransport implements SecureTransport {
 
     /**
      * The certificate (an ECDSA key pair and its signature, with the identity's signature in its
-     * extension) and the TLS context (BouncyCastle's providers, whose set-up alone is a quarter
-     * of a daemon's start-up CPU in a fresh JVM) are made on the first handshake: a host that
-     * offers TLS but whose connections all take Noise never pays for them. {@code certificate}
-     * is asked once.
+     * extension), its encoding and the signing key in BouncyCastle's form (whose provider's set-up
+     * alone is a quarter of a daemon's start-up CPU in a fresh JVM) are made on the first
+     * handshake: a host that offers TLS but whose connections all take Noise never pays for them.
+     * {@code certificate} is asked once.
      */
     TlsTransport(PrivateKey identity, List<String> muxers, Clock clock, SecureRandom random,
                          Supplier<HostCertificate> certificate) {
@@ -104,21 +106,15 @@ public final class TlsTransport implements SecureTransport {
         this.localPeer = Objects.requireNonNull(identity, "identity").publicKey().toPeerId();
         List<String> offered = new ArrayList<>(this.muxers);
         offered.add(ALPN_LIBP2P);
-        this.offeredProtocols = offered.toArray(String[]::new);
+        this.offeredProtocols = List.copyOf(offered);
         this.trustManager = new PeerTrustManager(clock);
-        this.makeCredentials = () -> {
-            HostCertificate c = certificate.get();
-            return new Credentials(c, JsseProvider.newContext(
-                    new HostKeyManager(c, JsseProvider.signingKey(c.certificateKey())), trustManager, random));
-        };
+        this.clock = clock;
+        this.random = random;
+        this.makeCredentials = () -> Tls13Handshake.Credentials.of(certificate.get());
     }
 
-    /** What the transport presents and handshakes with. */
-    private record Credentials(HostCertificate certificate, SSLContext context) {
-    }
-
-    private Credentials credentials() {
-        Credentials c = credentials;
+    private Tls13Handshake.Credentials credentials() {
+        Tls13Handshake.Credentials c = credentials;
         if (c == null) {
             credentialsLock.lock();
             try {
@@ -192,86 +188,49 @@ public final class TlsTransport implements SecureTransport {
         return handshake(connection, false, null, Objects.requireNonNull(memory, "memory"));
     }
 
+    /** Sets the handshake's test seams for later handshakes. */
+    void testOptions(Tls13Handshake.TestOptions options) {
+        this.testOptions = Objects.requireNonNull(options);
+    }
+
     private SecureConnection handshake(RawConnection connection, boolean dialer, PeerId expectedRemote,
                                        MemoryScope memory) throws HandshakeException {
         Objects.requireNonNull(connection, "connection");
-        SSLEngine engine;
+        String side = dialer ? "as dialer" : "as listener";
         TlsRecordWriter writer;
         TlsRecordReader reader;
+        Tls13Handshake handshake;
         try {
-            engine = newEngine(dialer);
-            writer = new TlsRecordWriter(engine, connection, memory);
-            reader = new TlsRecordReader(engine, connection, memory, writer);
+            writer = new TlsRecordWriter(connection, memory);
+            reader = new TlsRecordReader(connection, memory, writer);
+            handshake = new Tls13Handshake(dialer, credentials(), offeredProtocols, this::selectProtocol,
+                    trustManager.verification(expectedRemote), clock, random, reader, writer, testOptions);
         } catch (RuntimeException e) {
             closeQuietly(connection);
-            throw new HandshakeException("TLS handshake could not start: " + e.getMessage(), e);
+            throw new HandshakeException("TLS handshake could not start: " + describe(e), e);
         }
-        PeerTrustManager.Verification verification = trustManager.expect(engine, expectedRemote);
-        TrafficSecrets secrets = new TrafficSecrets();
         try {
-            TlsHandshake.run(engine, reader, writer, secrets);
-            protectRecords(secrets, dialer, reader, writer);
+            Tls13Handshake.Result result = handshake.run();
             reader.handshakeDone();
-            PeerCertificate remote = verification.verified();
-            if (remote == null) {
-                throw new HandshakeException("TLS handshake ended without a verified peer certificate");
-            }
-            return new TlsConnection(connection, reader, writer, localPeer, remote, earlyMuxer(engine));
-        } catch (IOException | RuntimeException e) {
-            TlsHandshake.sendAlert(engine, writer);
+            return new TlsConnection(connection, reader, writer, localPeer, result.peer(), earlyMuxer(result.alpn()));
+        } catch (FatalAlert e) {
+            // tell the peer why, then hang up
+            writer.sendFatalAlert(e.description());
             closeQuietly(connection);
-            if (e instanceof HandshakeException handshakeException) {
-                throw handshakeException;
+            throw new HandshakeException("TLS handshake " + side + " failed: " + e.getMessage() + " (sent "
+                    + TlsAlert.describe(e.description()) + ")", e);
+        } catch (HandshakeException e) {
+            // the peer's alert, or an answer that was not ours to give
+            closeQuietly(connection);
+            throw new HandshakeException("TLS handshake " + side + " failed: " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof RuntimeException) {
+                writer.sendFatalAlert(TlsAlert.INTERNAL_ERROR);
             }
-            String reason = verification.failure() != null ? verification.failure() : describe(e);
-            throw new HandshakeException("TLS handshake " + (dialer ? "as dialer" : "as listener")
-                    + " failed: " + reason, e);
-        } finally {
-            trustManager.forget(engine);
+            closeQuietly(connection);
+            String reason = e instanceof EOFException ? describe(e) : describe(e) + " (" + e.getClass().getSimpleName() + ")";
+            throw new HandshakeException("TLS handshake " + side + " failed: " + reason, e);
         }
-    }
-
-    /**
-     * Moves the records after the handshake off the engine, onto the JDK's ciphers with keys from
-     * the handshake's traffic secrets. The engine keeps them when the secrets are not available.
-     */
-    private static void protectRecords(TrafficSecrets secrets, boolean dialer, TlsRecordReader reader,
-                                       TlsRecordWriter writer) throws IOException {
-        TrafficSecrets.Pair keys;
-        try {
-            keys = secrets.protection(dialer);
-        } catch (GeneralSecurityException e) {
-            throw new IOException("TLS traffic keys: " + e.getMessage(), e);
-        }
-        if (keys == null) {
-            LOG.log(System.Logger.Level.DEBUG, "TLS records stay with the engine: no traffic secrets");
-            return;
-        }
-        if (reader.protect(keys.receiving())) {
-            writer.protect(keys.sending());
-        } else {
-            LOG.log(System.Logger.Level.DEBUG, "TLS records stay with the engine: it has decrypted application data");
-        }
-    }
-
-    private SSLEngine newEngine(boolean dialer) {
-        // no peer host or port: no SNI and no session resumption
-        SSLEngine engine = credentials().context().createSSLEngine();
-        engine.setUseClientMode(dialer);
-        SSLParameters parameters = engine.getSSLParameters();
-        parameters.setProtocols(new String[] {TLS_1_3});
-        parameters.setApplicationProtocols(offeredProtocols);
-        parameters.setEndpointIdentificationAlgorithm(null);
-        if (dialer) {
-            parameters.setServerNames(List.of());
-        } else {
-            parameters.setNeedClientAuth(true);
-        }
-        engine.setSSLParameters(parameters);
-        if (!dialer) {
-            engine.setHandshakeApplicationProtocolSelector((e, offers) -> selectProtocol(offers));
-        }
-        return engine;
     }
 
     /**
@@ -288,8 +247,7 @@ public final class TlsTransport implements SecureTransport {
         return offers.contains(ALPN_LIBP2P) ? ALPN_LIBP2P : null;
     }
 
-    private Optional<String> earlyMuxer(SSLEngine engine) throws HandshakeException {
-        String protocol = engine.getApplicationProtocol();
+    private Optional<String> earlyMuxer(String protocol) throws HandshakeException {
         if (protocol == null || protocol.isEmpty() || protocol.equals(ALPN_LIBP2P)) {
             return Optional.empty();
         }

@@ -6,7 +6,6 @@ import io.p2pkit.core.security.FuzzWire;
 import io.p2pkit.core.security.FuzzWire.Cursor;
 import io.p2pkit.core.transport.RawConnection;
 
-import javax.net.ssl.SSLEngine;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -19,7 +18,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TlsRecordLayerFuzzTest {
-    private static final SSLEngine ENGINE = TlsRecordLayerTest.newEngine();
     private static final RecordProtection.Suite SUITE = RecordProtection.Suite.CHACHA20_POLY1305_SHA256;
 
     /**
@@ -99,8 +97,8 @@ class TlsRecordLayerFuzzTest {
 
         RawConnection raw = FuzzWire.connection(FuzzWire.trickle(wire.toByteArray(), arrival, true),
                 OutputStream.nullOutputStream());
-        TlsRecordWriter writer = new TlsRecordWriter(ENGINE, raw, MemoryScope.UNLIMITED);
-        TlsRecordReader reader = new TlsRecordReader(ENGINE, raw, MemoryScope.UNLIMITED, writer);
+        TlsRecordWriter writer = new TlsRecordWriter(raw, MemoryScope.UNLIMITED);
+        TlsRecordReader reader = new TlsRecordReader(raw, MemoryScope.UNLIMITED, writer);
         writer.protect(RecordProtection.sealing(SUITE, TlsRecordLayerTest.secret(8)));
         assertTrue(reader.protect(RecordProtection.opening(SUITE, secret.clone())));
 

@@ -8,7 +8,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import javax.net.ssl.SSLEngine;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -33,21 +32,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(30)
 class TlsRecordLayerTest {
     private static final RecordProtection.Suite SUITE = RecordProtection.Suite.AES_128_GCM_SHA256;
-    private static final SSLEngine ENGINE = newEngine();
 
     private MemoryConnection.Pair pair;
     private TlsRecordReader reader;
     private TlsRecordWriter writer;
     private Peer peer;
-
-    /** An engine that never handshakes: the reader and writer only ask it for buffer sizes. */
-    static SSLEngine newEngine() {
-        SecureRandom random = new SecureRandom();
-        HostCertificate certificate = HostCertificate.generate(PrivateKey.generateEd25519(), random,
-                Clock.systemUTC().instant());
-        return JsseProvider.newContext(new HostKeyManager(certificate), new PeerTrustManager(Clock.systemUTC()), random)
-                .createSSLEngine();
-    }
 
     static byte[] secret(int seed) {
         byte[] secret = new byte[SUITE.hashBytes];
@@ -58,8 +47,8 @@ class TlsRecordLayerTest {
     @BeforeEach
     void setUp() throws Exception {
         pair = MemoryConnection.pair(1 << 20);
-        writer = new TlsRecordWriter(ENGINE, pair.responder(), MemoryScope.UNLIMITED);
-        reader = new TlsRecordReader(ENGINE, pair.responder(), MemoryScope.UNLIMITED, writer);
+        writer = new TlsRecordWriter(pair.responder(), MemoryScope.UNLIMITED);
+        reader = new TlsRecordReader(pair.responder(), MemoryScope.UNLIMITED, writer);
         assertTrue(reader.protect(RecordProtection.opening(SUITE, secret(1))));
         writer.protect(RecordProtection.sealing(SUITE, secret(2)));
         peer = new Peer(pair.initiator().in(), pair.initiator().out(),

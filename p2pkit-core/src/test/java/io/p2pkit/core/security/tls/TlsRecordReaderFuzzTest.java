@@ -17,8 +17,6 @@ import java.io.OutputStream;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 import static io.p2pkit.testing.Futures.async;
 import static io.p2pkit.testing.Futures.await;
@@ -29,17 +27,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TlsRecordReaderFuzzTest {
-    /**
-     * BouncyCastle logs every alert it raises with a stack trace; thousands of rejected records
-     * would bury the fuzzer's output. Held in a field: java.util.logging forgets the level of a
-     * logger nobody references.
-     */
-    private static final Logger BC_JSSE_LOG = Logger.getLogger("org.bouncycastle.jsse");
-
-    static {
-        BC_JSSE_LOG.setLevel(Level.SEVERE);
-    }
-
     private static final TlsTransport DIALER = new TlsTransport(PrivateKey.generateEd25519(), List.of("/yamux/1.0.0"));
     private static final TlsTransport LISTENER = new TlsTransport(PrivateKey.generateEd25519(), List.of("/yamux/1.0.0"));
     /** A read this large takes a whole record's plaintext: decrypted straight into the caller's array. */

@@ -96,7 +96,7 @@ class TlsTransportTest {
             assertEquals("/tls/1.0.0", listener.protocolId());
             assertEquals(Optional.of(YAMUX), secured.dialer().earlyMuxer());
             assertEquals(Optional.of(YAMUX), secured.listener().earlyMuxer());
-            // after the handshake, records bypass the engine on both sides
+            // after the handshake, RecordProtection protects the records on both sides
             assertTrue(((TlsConnection) secured.dialer()).recordsProtectedByJdk());
             assertTrue(((TlsConnection) secured.listener()).recordsProtectedByJdk());
             exchange(secured.dialer(), secured.listener(), "ping".getBytes());
