@@ -25,13 +25,8 @@ public final class HostKeyManager extends X509ExtendedKeyManager {
 
     /** @param certificate the one certificate to offer */
     public HostKeyManager(HostCertificate certificate) {
-        this(certificate, certificate.certificateKey());
-    }
-
-    /** Offers {@code certificate} and signs with {@code signingKey}: its key in another provider's form. */
-    HostKeyManager(HostCertificate certificate, PrivateKey signingKey) {
         this.certificate = certificate;
-        this.signingKey = signingKey;
+        this.signingKey = certificate.certificateKey();
     }
 
     @Override
