@@ -45,10 +45,15 @@ final class Tls13Handshake {
      * Test seams: {@code corrupt} flips a byte in the last byte of our outgoing message of that
      * type (0: none), so that tests see the peer refuse a bad CertificateVerify or Finished;
      * {@code emptyKeyShare} makes the dialer offer x25519 in supported_groups only, so that the
-     * listener answers with a HelloRetryRequest (and lets the dialer follow it).
+     * listener answers with a HelloRetryRequest (and lets the dialer follow it); {@code suites}
+     * replaces the dialer's cipher suites, so that tests reach each suite.
      */
-    record TestOptions(int corrupt, boolean emptyKeyShare) {
-        static final TestOptions NONE = new TestOptions(0, false);
+    record TestOptions(int corrupt, boolean emptyKeyShare, int[] suites) {
+        static final TestOptions NONE = new TestOptions(0, false, SUITES);
+
+        TestOptions(int corrupt, boolean emptyKeyShare) {
+            this(corrupt, emptyKeyShare, SUITES);
+        }
     }
 
     /** What a completed handshake established. */
@@ -111,7 +116,7 @@ final class Tls13Handshake {
         byte[] clientRandom = randomBytes(32);
         // a random legacy_session_id: middlebox compatibility mode (§D.4), as go, rustls and OpenSSL do
         byte[] sessionId = randomBytes(32);
-        byte[] hello = HandshakeMessages.clientHello(clientRandom, sessionId, SUITES,
+        byte[] hello = HandshakeMessages.clientHello(clientRandom, sessionId, test.suites(),
                 test.emptyKeyShare() ? null : publicKey, HandshakeCrypto.VERIFIABLE_SCHEMES, offeredProtocols);
         transcript.add(hello);
         writer.handshakeRecords(hello, 0x0301);
@@ -135,7 +140,7 @@ final class Tls13Handshake {
             transcript.replaceWithMessageHash();
             transcript.add(serverHelloMessage);
             requireRecordBoundary("HelloRetryRequest");
-            hello = HandshakeMessages.clientHello(clientRandom, sessionId, SUITES, publicKey,
+            hello = HandshakeMessages.clientHello(clientRandom, sessionId, test.suites(), publicKey,
                     HandshakeCrypto.VERIFIABLE_SCHEMES, offeredProtocols);
             transcript.add(hello);
             writer.handshakeRecords(hello, 0x0303);
@@ -212,7 +217,7 @@ final class Tls13Handshake {
         if (!Arrays.equals(hello.sessionId(), sessionId)) {
             throw new FatalAlert(TlsAlert.ILLEGAL_PARAMETER, "ServerHello does not echo our legacy_session_id");
         }
-        if (Arrays.stream(SUITES).noneMatch(s -> s == hello.cipherSuite())) {
+        if (Arrays.stream(test.suites()).noneMatch(s -> s == hello.cipherSuite())) {
             throw new FatalAlert(TlsAlert.ILLEGAL_PARAMETER, "listener selected cipher suite "
                     + HandshakeMessages.hex16(hello.cipherSuite()) + ", which we did not offer");
         }

@@ -101,6 +101,11 @@ final class TlsConnection implements SecureConnection {
         return reader.protectedByJdk() && writer.protectedByJdk();
     }
 
+    /** The negotiated cipher suite's IANA code; for tests. */
+    int suite() {
+        return reader.suite();
+    }
+
     @Override
     public String toString() {
         return "TlsConnection[" + localPeer + " <-> " + remote.peerId() + earlyMuxer.map(m -> ", " + m).orElse("")

@@ -203,6 +203,27 @@ final class TlsRecordReader {
         }
     }
 
+    /** The IANA code of the suite that opens records, or -1 before keys; for tests. */
+    int suite() {
+        lock.lock();
+        try {
+            return opener == null ? -1 : opener.suite().code;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** After a failed handshake: gives the buffers back; the connection is closed and never read again. */
+    void abandon() {
+        lock.lock();
+        try {
+            giveBuffers();
+            eof = true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Whether a buffer is held now; for tests. */
     boolean holdsBuffers() {
         lock.lock();

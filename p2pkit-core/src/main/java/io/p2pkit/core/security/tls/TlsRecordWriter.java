@@ -289,6 +289,12 @@ final class TlsRecordWriter {
         });
     }
 
+    /** After a failed handshake without an alert to send: refuses further writes and drops what waits. */
+    void abandon() {
+        lastWords("abandoning a TLS connection", () -> {
+        });
+    }
+
     /** The last thing sent on a connection going away. */
     private interface LastWords {
         void send() throws IOException;

@@ -216,18 +216,18 @@ public final class TlsTransport implements SecureTransport {
         } catch (FatalAlert e) {
             // tell the peer why, then hang up
             writer.sendFatalAlert(e.description());
-            closeQuietly(connection);
+            abandon(connection, reader, writer);
             throw new HandshakeException("TLS handshake " + side + " failed: " + e.getMessage() + " (sent "
                     + TlsAlert.describe(e.description()) + ")", e);
         } catch (HandshakeException e) {
-            // the peer's alert, or an answer that was not ours to give
-            closeQuietly(connection);
+            // the peer's alert: nothing to answer
+            abandon(connection, reader, writer);
             throw new HandshakeException("TLS handshake " + side + " failed: " + e.getMessage(), e);
         } catch (IOException | RuntimeException e) {
             if (e instanceof RuntimeException) {
                 writer.sendFatalAlert(TlsAlert.INTERNAL_ERROR);
             }
-            closeQuietly(connection);
+            abandon(connection, reader, writer);
             String reason = e instanceof EOFException ? describe(e) : describe(e) + " (" + e.getClass().getSimpleName() + ")";
             throw new HandshakeException("TLS handshake " + side + " failed: " + reason, e);
         }
@@ -260,6 +260,13 @@ public final class TlsTransport implements SecureTransport {
     private static String describe(Throwable e) {
         String message = e.getMessage();
         return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+    }
+
+    /** Closes the connection of a failed handshake and gives the record buffers back to its memory scope. */
+    private static void abandon(RawConnection connection, TlsRecordReader reader, TlsRecordWriter writer) {
+        writer.abandon();
+        closeQuietly(connection);
+        reader.abandon();
     }
 
     private static void closeQuietly(RawConnection connection) {

@@ -7,6 +7,8 @@ import io.p2pkit.core.transport.memory.MemoryConnection;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -125,6 +127,32 @@ class Tls13HandshakeTest {
             in.out().write(7);
             in.out().flush();
             assertEquals(7, out.in().read());
+        }
+    }
+
+    /** Each suite end to end, alone and after a HelloRetryRequest (SHA-384 changes every hash length). */
+    @ParameterizedTest
+    @ValueSource(ints = {0x1301, 0x1302, 0x1303})
+    void everySuiteCompletesAndCarriesData(int suite) throws Exception {
+        for (boolean retry : new boolean[] {false, true}) {
+            TlsTransport dialer = transport(new Tls13Handshake.TestOptions(0, retry, new int[] {suite}));
+            TlsTransport listener = transport(Tls13Handshake.TestOptions.NONE);
+            MemoryConnection.Pair pair = MemoryConnection.pair();
+            Future<SecureConnection> inbound = background(() -> listener.secureInbound(pair.responder()));
+            try (SecureConnection out = dialer.secureOutbound(pair.initiator(), listener.localPeer());
+                 SecureConnection in = inbound.get(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                assertEquals(suite, ((TlsConnection) out).suite());
+                assertEquals(suite, ((TlsConnection) in).suite());
+                byte[] data = new byte[100_000];
+                new java.util.Random(suite).nextBytes(data);
+                Future<byte[]> received = background(() -> in.in().readNBytes(data.length));
+                out.out().write(data);
+                out.out().flush();
+                assertArrayEquals(data, received.get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+                in.out().write(9);
+                in.out().flush();
+                assertEquals(9, out.in().read());
+            }
         }
     }
 
