@@ -46,13 +46,14 @@ final class Tls13Handshake {
      * type (0: none), so that tests see the peer refuse a bad CertificateVerify or Finished;
      * {@code emptyKeyShare} makes the dialer offer x25519 in supported_groups only, so that the
      * listener answers with a HelloRetryRequest (and lets the dialer follow it); {@code suites}
-     * replaces the dialer's cipher suites, so that tests reach each suite.
+     * replaces the dialer's cipher suites, so that tests reach each suite; {@code omitCertificate}
+     * sends an empty Certificate and no CertificateVerify.
      */
-    record TestOptions(int corrupt, boolean emptyKeyShare, int[] suites) {
-        static final TestOptions NONE = new TestOptions(0, false, SUITES);
+    record TestOptions(int corrupt, boolean emptyKeyShare, int[] suites, boolean omitCertificate) {
+        static final TestOptions NONE = new TestOptions(0, false);
 
         TestOptions(int corrupt, boolean emptyKeyShare) {
-            this(corrupt, emptyKeyShare, SUITES);
+            this(corrupt, emptyKeyShare, SUITES, false);
         }
     }
 
@@ -356,17 +357,25 @@ final class Tls13Handshake {
     /** Certificate, CertificateVerify, Finished of this side, into {@code flight} and the transcript. */
     private void sendOwnAuthentication(ByteArrayOutputStream flight, byte[] context, byte[] handshakeSecret)
             throws GeneralSecurityException {
-        byte[] message = HandshakeMessages.certificate(context, credentials.encodedCertificate());
+        byte[] message = HandshakeMessages.certificate(context,
+                test.omitCertificate() ? null : credentials.encodedCertificate());
         transcript.add(message);
         flight.writeBytes(message);
-        byte[] signature = HandshakeCrypto.sign(credentials.signingKey(),
-                HandshakeCrypto.signedContent(!dialer, transcript.hash()));
-        message = HandshakeMessages.certificateVerify(HandshakeCrypto.OUR_SCHEME.code(), signature);
-        transcript.add(message);
-        flight.writeBytes(corrupted(HandshakeMessages.CERTIFICATE_VERIFY, message));
+        if (!test.omitCertificate()) {
+            signCertificateVerify(flight);
+        }
         message = HandshakeMessages.finished(KeySchedule.verifyData(suite, handshakeSecret, transcript.hash()));
         transcript.add(message);
         flight.writeBytes(corrupted(HandshakeMessages.FINISHED, message));
+    }
+
+    /** Our CertificateVerify: ecdsa_secp256r1_sha256 over the transcript through our Certificate. */
+    private void signCertificateVerify(ByteArrayOutputStream flight) throws GeneralSecurityException {
+        byte[] signature = HandshakeCrypto.sign(credentials.signingKey(),
+                HandshakeCrypto.signedContent(!dialer, transcript.hash()));
+        byte[] message = HandshakeMessages.certificateVerify(HandshakeCrypto.OUR_SCHEME.code(), signature);
+        transcript.add(message);
+        flight.writeBytes(corrupted(HandshakeMessages.CERTIFICATE_VERIFY, message));
     }
 
     private byte[] corrupted(int type, byte[] message) {

@@ -32,6 +32,9 @@ class ClientHelloTest {
     private static final int SERVER_NAME = 0;
     private static final int ALPN = 16;
     private static final int SUPPORTED_VERSIONS = 43;
+    private static final int SUPPORTED_GROUPS = 10;
+    private static final int SIGNATURE_ALGORITHMS = 13;
+    private static final int KEY_SHARE = 51;
 
     @Test
     void offersTls13OnlyWithoutSniAndWithMuxersThenLibp2pInAlpn() throws Exception {
@@ -55,11 +58,34 @@ class ClientHelloTest {
             int length = versions.get() & 0xFF;
             assertEquals(2, length, "one version");
             assertEquals(0x0304, versions.getShort() & 0xFFFF, "TLS 1.3");
+
+            assertEquals(32, sessionIdLength, "a random legacy_session_id, for middlebox compatibility");
+            assertEquals(List.of(0x1301, 0x1303, 0x1302), suites);
+            assertEquals(List.of(0x001D), u16List(extensions.get(SUPPORTED_GROUPS), 2), "x25519 only");
+            ByteBuffer keyShare = extensions.get(KEY_SHARE);
+            assertEquals(2 + 2 + 32, keyShare.getShort() & 0xFFFF, "one key share");
+            assertEquals(0x001D, keyShare.getShort() & 0xFFFF);
+            assertEquals(32, keyShare.getShort() & 0xFFFF);
+            List<Integer> schemes = u16List(extensions.get(SIGNATURE_ALGORITHMS), 2);
+            assertEquals(List.of(0x0403, 0x0503, 0x0603, 0x0807, 0x0804, 0x0805, 0x0806, 0x0809, 0x080a, 0x080b),
+                    schemes, "what we can verify in a CertificateVerify: no PKCS#1 v1.5, no SHA-1");
         }
     }
 
+    private static List<Integer> u16List(ByteBuffer extension, int lengthBytes) {
+        int length = lengthBytes == 2 ? extension.getShort() & 0xFFFF : extension.get() & 0xFF;
+        List<Integer> values = new ArrayList<>();
+        for (int i = 0; i < length / 2; i++) {
+            values.add(extension.getShort() & 0xFFFF);
+        }
+        return values;
+    }
+
+    private int sessionIdLength;
+    private List<Integer> suites;
+
     /** Reads one handshake record holding the ClientHello and returns its extensions by type. */
-    private static Map<Integer, ByteBuffer> clientHelloExtensions(InputStream in) throws Exception {
+    private Map<Integer, ByteBuffer> clientHelloExtensions(InputStream in) throws Exception {
         byte[] header = in.readNBytes(5);
         assertEquals(22, header[0], "handshake record");
         int recordLength = ((header[3] & 0xFF) << 8) | (header[4] & 0xFF);
@@ -68,8 +94,9 @@ class ClientHelloTest {
         int helloLength = ((hello.get() & 0xFF) << 16) | ((hello.get() & 0xFF) << 8) | (hello.get() & 0xFF);
         assertEquals(hello.remaining(), helloLength, "one record holds it");
         hello.position(hello.position() + 2 + 32); // legacy version, random
-        skip(hello, hello.get() & 0xFF); // session ID
-        skip(hello, hello.getShort() & 0xFFFF); // cipher suites
+        sessionIdLength = hello.get() & 0xFF;
+        skip(hello, sessionIdLength);
+        suites = u16List(hello, 2);
         skip(hello, hello.get() & 0xFF); // compression methods
         int extensionsLength = hello.getShort() & 0xFFFF;
         int end = hello.position() + extensionsLength;

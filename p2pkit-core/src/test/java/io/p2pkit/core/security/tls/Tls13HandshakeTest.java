@@ -135,7 +135,7 @@ class Tls13HandshakeTest {
     @ValueSource(ints = {0x1301, 0x1302, 0x1303})
     void everySuiteCompletesAndCarriesData(int suite) throws Exception {
         for (boolean retry : new boolean[] {false, true}) {
-            TlsTransport dialer = transport(new Tls13Handshake.TestOptions(0, retry, new int[] {suite}));
+            TlsTransport dialer = transport(new Tls13Handshake.TestOptions(0, retry, new int[] {suite}, false));
             TlsTransport listener = transport(Tls13Handshake.TestOptions.NONE);
             MemoryConnection.Pair pair = MemoryConnection.pair();
             Future<SecureConnection> inbound = background(() -> listener.secureInbound(pair.responder()));
@@ -154,6 +154,18 @@ class Tls13HandshakeTest {
                 assertEquals(9, out.in().read());
             }
         }
+    }
+
+    @Test
+    void theListenerRequiresADialerCertificate() throws Exception {
+        TlsTransport dialer = transport(new Tls13Handshake.TestOptions(0, false, Tls13Handshake.SUITES, true));
+        TlsTransport listener = transport(Tls13Handshake.TestOptions.NONE);
+        MemoryConnection.Pair pair = MemoryConnection.pair();
+        Future<SecureConnection> inbound = background(() -> listener.secureInbound(pair.responder()));
+        Future<Integer> outbound = background(() -> dialer.secureOutbound(pair.initiator(), null).in().read());
+        assertMessage(failure(inbound), "as listener", "dialer sent no certificate", "certificate_required");
+        IOException e = assertInstanceOf(IOException.class, failure(outbound));
+        assertTrue(e.getMessage().contains("certificate_required"), e.getMessage());
     }
 
     @Test
