@@ -110,12 +110,17 @@ final class HandshakeCrypto {
      * Whether {@code signature} by the certificate's key over {@code content} is valid under
      * {@code scheme}. The caller has checked that the scheme fits the key.
      */
-    static boolean verify(SignatureScheme scheme, byte[] subjectPublicKeyInfo, byte[] content, byte[] signature)
+    static boolean verify(SignatureScheme scheme, PeerCertificate peer, byte[] content, byte[] signature)
             throws GeneralSecurityException {
         boolean ecdsa = scheme.keyAlgorithm().equals("EC");
-        KeyFactory keys = ecdsa ? KeyFactory.getInstance("EC", BouncyCastle.PROVIDER)
-                : KeyFactory.getInstance(scheme.keyAlgorithm());
-        java.security.PublicKey key = keys.generatePublic(new X509EncodedKeySpec(subjectPublicKeyInfo));
+        java.security.PublicKey key = peer.handshakeKey();
+        if (key == null) {
+            // the key type follows from the certificate, so one decoding serves every scheme that fits it
+            KeyFactory keys = ecdsa ? KeyFactory.getInstance("EC", BouncyCastle.PROVIDER)
+                    : KeyFactory.getInstance(scheme.keyAlgorithm());
+            key = keys.generatePublic(new X509EncodedKeySpec(peer.subjectPublicKeyInfo()));
+            peer.handshakeKey(key);
+        }
         Signature verifier = ecdsa ? Signature.getInstance(scheme.signatureAlgorithm(), BouncyCastle.PROVIDER)
                 : Signature.getInstance(scheme.signatureAlgorithm());
         if (scheme.isPss()) {

@@ -56,6 +56,8 @@ public final class PeerCertificate {
     private final SignedKey signedKey;
     private final PublicKey publicKey;
     private final PeerId peerId;
+    /** The certificate key as the handshake verifies with it; decoded on first use, kept with the cached certificate. */
+    private volatile java.security.PublicKey handshakeKey;
 
     private PeerCertificate(Certificate certificate, Instant notBefore, Instant notAfter, byte[] encoded,
                             byte[] subjectPublicKeyInfo, SignatureScheme signatureScheme, SignedKey signedKey,
@@ -233,6 +235,16 @@ public final class PeerCertificate {
     /** The DER SubjectPublicKeyInfo of the certificate key, which signs the peer's CertificateVerify. */
     byte[] subjectPublicKeyInfo() {
         return subjectPublicKeyInfo;
+    }
+
+    /** The certificate key decoded for verifying CertificateVerify signatures, or null before {@link #handshakeKey(java.security.PublicKey)}. */
+    java.security.PublicKey handshakeKey() {
+        return handshakeKey;
+    }
+
+    /** Keeps the decoded certificate key, so that a peer that connects again costs no decoding. */
+    void handshakeKey(java.security.PublicKey key) {
+        handshakeKey = key;
     }
 
     /** The peer ID of {@link #publicKey()}. */

@@ -432,7 +432,7 @@ final class Tls13Handshake {
         }
         boolean valid;
         try {
-            valid = HandshakeCrypto.verify(scheme, peer.subjectPublicKeyInfo(),
+            valid = HandshakeCrypto.verify(scheme, peer,
                     HandshakeCrypto.signedContent(dialer, transcript.hash()), verify.signature());
         } catch (GeneralSecurityException | RuntimeException e) {
             // a signature that does not even decode is as invalid as one that does not verify
