@@ -14,6 +14,7 @@ import io.p2pkit.core.security.SecureConnection;
 import io.p2pkit.testing.Await;
 import io.p2pkit.core.transport.memory.MemoryConnection;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.util.List;
@@ -33,6 +34,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** TLS's record buffers are reserved in the connection's memory scope while they are held, as Noise's are. */
+// a safety net against a hung handshake, not a timing assertion
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class TlsMemoryTest {
     private static final List<String> MUXERS = List.of("/yamux/1.0.0");
     private static final long TIMEOUT_SECONDS = 30;
@@ -75,6 +78,26 @@ class TlsMemoryTest {
         assertInstanceOf(IOException.class, failure(d)); // the listener closed the connection
         span.close();
         assertTrue(rm.system().usage().isEmpty(), "nothing held: " + rm.system().usage());
+    }
+
+    @Test
+    void aFailedHandshakeGivesItsBuffersBack() throws Exception {
+        ResourceManager rm = manager(1 << 20);
+        ConnectionSpan dialerSpan = rm.openConnection(Direction.OUTBOUND, true);
+        ConnectionSpan listenerSpan = rm.openConnection(Direction.INBOUND, true);
+        MemoryConnection.Pair pair = MemoryConnection.pair();
+        TlsTransport dialer = transport();
+        TlsTransport listener = transport();
+        // the listener's Finished is wrong: the dialer refuses it, the listener reads the alert
+        listener.testOptions(new Tls13Handshake.TestOptions(HandshakeMessages.FINISHED, false));
+        CompletableFuture<SecureConnection> d = async(() -> dialer.secureOutbound(pair.initiator(), null, dialerSpan));
+        CompletableFuture<SecureConnection> l = async(() -> listener.secureInbound(pair.responder(), listenerSpan));
+        assertInstanceOf(HandshakeException.class, failure(d));
+        assertInstanceOf(HandshakeException.class, failure(l));
+        // no span is closed: what a failed handshake held, it gave back itself
+        assertEquals(0, rm.system().used(Resource.MEMORY), "held: " + rm.system().usage());
+        dialerSpan.close();
+        listenerSpan.close();
     }
 
     @Test
