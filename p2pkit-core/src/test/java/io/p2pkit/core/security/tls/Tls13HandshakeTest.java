@@ -59,6 +59,26 @@ class Tls13HandshakeTest {
         return transport;
     }
 
+    /** Our transport on one side of a memory pipe, its handshake running, and a scripted peer on the other. */
+    private record Scripted(MemoryConnection.Pair pair, Future<SecureConnection> handshake, Peer peer) {
+    }
+
+    /** Our transport listens; the peer scripts the dialer. */
+    private static Scripted listening() {
+        TlsTransport listener = transport(Tls13Handshake.TestOptions.NONE);
+        MemoryConnection.Pair pair = MemoryConnection.pair();
+        return new Scripted(pair, background(() -> listener.secureInbound(pair.responder())),
+                new Peer(pair.initiator().in(), pair.initiator().out()));
+    }
+
+    /** Our transport dials; the peer scripts the listener. */
+    private static Scripted dialing() {
+        TlsTransport dialer = transport(Tls13Handshake.TestOptions.NONE);
+        MemoryConnection.Pair pair = MemoryConnection.pair();
+        return new Scripted(pair, background(() -> dialer.secureOutbound(pair.initiator(), null)),
+                new Peer(pair.responder().in(), pair.responder().out()));
+    }
+
     private static void assertMessage(Throwable e, String... parts) {
         assertInstanceOf(HandshakeException.class, e);
         for (String part : parts) {
@@ -170,56 +190,44 @@ class Tls13HandshakeTest {
 
     @Test
     void aNormalDialerRefusesAHelloRetryRequest() throws Exception {
-        TlsTransport dialer = transport(Tls13Handshake.TestOptions.NONE);
-        MemoryConnection.Pair pair = MemoryConnection.pair();
-        Future<SecureConnection> outbound = background(() -> dialer.secureOutbound(pair.initiator(), null));
-        Peer peer = new Peer(pair.responder().in(), pair.responder().out());
-        byte[] clientHello = peer.readRecord();
+        Scripted s = dialing();
+        byte[] clientHello = s.peer().readRecord();
         byte[] sessionId = Arrays.copyOfRange(clientHello, 4 + 2 + 32 + 1, 4 + 2 + 32 + 1 + 32);
-        peer.sendPlaintext(22, HandshakeMessages.helloRetryRequest(sessionId, 0x1301));
-        assertMessage(failure(outbound), "as dialer", "HelloRetryRequest", "illegal_parameter");
-        assertArrayEquals(alert(TlsAlert.ILLEGAL_PARAMETER), peer.readRawRecord());
+        s.peer().sendPlaintext(22, HandshakeMessages.helloRetryRequest(sessionId, 0x1301));
+        assertMessage(failure(s.handshake()), "as dialer", "HelloRetryRequest", "illegal_parameter");
+        assertArrayEquals(alert(TlsAlert.ILLEGAL_PARAMETER), s.peer().readRawRecord());
     }
 
     @Test
     void aMalformedServerHelloFailsWithDecodeError() throws Exception {
-        TlsTransport dialer = transport(Tls13Handshake.TestOptions.NONE);
-        MemoryConnection.Pair pair = MemoryConnection.pair();
-        Future<SecureConnection> outbound = background(() -> dialer.secureOutbound(pair.initiator(), null));
-        Peer peer = new Peer(pair.responder().in(), pair.responder().out());
-        peer.readRecord();
+        Scripted s = dialing();
+        s.peer().readRecord();
         // a ServerHello whose body stops after a few bytes of its random
-        peer.sendPlaintext(22, HandshakeMessages.message(HandshakeMessages.SERVER_HELLO, new byte[] {3, 3, 1, 2, 3}));
-        assertMessage(failure(outbound), "as dialer", "malformed ServerHello", "decode_error");
-        assertArrayEquals(alert(TlsAlert.DECODE_ERROR), peer.readRawRecord());
+        s.peer().sendPlaintext(22, HandshakeMessages.message(HandshakeMessages.SERVER_HELLO, new byte[] {3, 3, 1, 2, 3}));
+        assertMessage(failure(s.handshake()), "as dialer", "malformed ServerHello", "decode_error");
+        assertArrayEquals(alert(TlsAlert.DECODE_ERROR), s.peer().readRawRecord());
     }
 
     @Test
     void aTruncatedServerHelloFailsWhenTheConnectionEnds() throws Exception {
-        TlsTransport dialer = transport(Tls13Handshake.TestOptions.NONE);
-        MemoryConnection.Pair pair = MemoryConnection.pair();
-        Future<SecureConnection> outbound = background(() -> dialer.secureOutbound(pair.initiator(), null));
-        Peer peer = new Peer(pair.responder().in(), pair.responder().out());
-        peer.readRecord();
+        Scripted s = dialing();
+        s.peer().readRecord();
         byte[] serverHello = HandshakeMessages.serverHello(new byte[32], new byte[32], 0x1301, new byte[32]);
-        peer.sendPlaintext(22, Arrays.copyOf(serverHello, 40));
-        pair.responder().close();
-        assertMessage(failure(outbound), "as dialer", "closed the connection during the TLS handshake");
+        s.peer().sendPlaintext(22, Arrays.copyOf(serverHello, 40));
+        s.pair().responder().close();
+        assertMessage(failure(s.handshake()), "as dialer", "closed the connection during the TLS handshake");
     }
 
     @Test
     void aMalformedClientHelloFailsWithDecodeError() throws Exception {
-        TlsTransport listener = transport(Tls13Handshake.TestOptions.NONE);
-        MemoryConnection.Pair pair = MemoryConnection.pair();
-        Future<SecureConnection> inbound = background(() -> listener.secureInbound(pair.responder()));
-        Peer peer = new Peer(pair.initiator().in(), pair.initiator().out());
+        Scripted s = listening();
         byte[] hello = HandshakeMessages.clientHello(new byte[32], new byte[32], Tls13Handshake.SUITES, new byte[32],
                 HandshakeCrypto.VERIFIABLE_SCHEMES, List.of("libp2p"));
         // one byte less in the extensions block than its length says
         byte[] body = Arrays.copyOfRange(hello, 4, hello.length - 1);
-        peer.sendPlaintext(22, HandshakeMessages.message(HandshakeMessages.CLIENT_HELLO, body));
-        assertMessage(failure(inbound), "as listener", "malformed ClientHello", "decode_error");
-        assertArrayEquals(alert(TlsAlert.DECODE_ERROR), peer.readRawRecord());
+        s.peer().sendPlaintext(22, HandshakeMessages.message(HandshakeMessages.CLIENT_HELLO, body));
+        assertMessage(failure(s.handshake()), "as listener", "malformed ClientHello", "decode_error");
+        assertArrayEquals(alert(TlsAlert.DECODE_ERROR), s.peer().readRawRecord());
     }
 
     @Test
@@ -240,10 +248,7 @@ class Tls13HandshakeTest {
 
     @Test
     void aClientHelloWithoutX25519GetsHandshakeFailure() throws Exception {
-        TlsTransport listener = transport(Tls13Handshake.TestOptions.NONE);
-        MemoryConnection.Pair pair = MemoryConnection.pair();
-        Future<SecureConnection> inbound = background(() -> listener.secureInbound(pair.responder()));
-        Peer peer = new Peer(pair.initiator().in(), pair.initiator().out());
+        Scripted s = listening();
         WireWriter w = new WireWriter().u8(HandshakeMessages.CLIENT_HELLO).open(3);
         w.u16(0x0303).bytes(new byte[32]).vector(1, new byte[0]).open(2).u16(0x1301).close().u8(1).u8(0);
         w.open(2);
@@ -252,59 +257,47 @@ class Tls13HandshakeTest {
         w.u16(HandshakeMessages.EXT_KEY_SHARE).open(2).open(2).u16(0x0017).vector(2, new byte[65]).close().close();
         w.u16(HandshakeMessages.EXT_SIGNATURE_ALGORITHMS).open(2).open(2).u16(0x0403).close().close();
         w.close();
-        peer.sendPlaintext(22, w.close().toByteArray());
-        assertMessage(failure(inbound), "as listener", "does not offer x25519", "handshake_failure");
-        assertArrayEquals(alert(TlsAlert.HANDSHAKE_FAILURE), peer.readRawRecord());
+        s.peer().sendPlaintext(22, w.close().toByteArray());
+        assertMessage(failure(s.handshake()), "as listener", "does not offer x25519", "handshake_failure");
+        assertArrayEquals(alert(TlsAlert.HANDSHAKE_FAILURE), s.peer().readRawRecord());
     }
 
     @Test
     void aRepeatedExtensionIsIllegal() throws Exception {
-        TlsTransport listener = transport(Tls13Handshake.TestOptions.NONE);
-        MemoryConnection.Pair pair = MemoryConnection.pair();
-        Future<SecureConnection> inbound = background(() -> listener.secureInbound(pair.responder()));
-        Peer peer = new Peer(pair.initiator().in(), pair.initiator().out());
+        Scripted s = listening();
         WireWriter w = new WireWriter().u8(HandshakeMessages.CLIENT_HELLO).open(3);
         w.u16(0x0303).bytes(new byte[32]).vector(1, new byte[0]).open(2).u16(0x1301).close().u8(1).u8(0);
         w.open(2);
         w.u16(HandshakeMessages.EXT_SUPPORTED_VERSIONS).open(2).open(1).u16(0x0304).close().close();
         w.u16(HandshakeMessages.EXT_SUPPORTED_VERSIONS).open(2).open(1).u16(0x0304).close().close();
         w.close();
-        peer.sendPlaintext(22, w.close().toByteArray());
-        assertMessage(failure(inbound), "as listener", "repeats extension 43", "illegal_parameter");
+        s.peer().sendPlaintext(22, w.close().toByteArray());
+        assertMessage(failure(s.handshake()), "as listener", "repeats extension 43", "illegal_parameter");
     }
 
     @Test
     void aListenerWithoutACommonAlpnProtocolSaysSo() throws Exception {
-        TlsTransport listener = transport(Tls13Handshake.TestOptions.NONE);
-        MemoryConnection.Pair pair = MemoryConnection.pair();
-        Future<SecureConnection> inbound = background(() -> listener.secureInbound(pair.responder()));
-        Peer peer = new Peer(pair.initiator().in(), pair.initiator().out());
-        peer.sendPlaintext(22, HandshakeMessages.clientHello(new byte[32], new byte[32], Tls13Handshake.SUITES,
+        Scripted s = listening();
+        s.peer().sendPlaintext(22, HandshakeMessages.clientHello(new byte[32], new byte[32], Tls13Handshake.SUITES,
                 HandshakeCrypto.x25519PublicKey(new byte[32]), HandshakeCrypto.VERIFIABLE_SCHEMES, List.of("h2")));
-        assertMessage(failure(inbound), "as listener", "no ALPN protocol in common", "no_application_protocol");
-        assertArrayEquals(alert(TlsAlert.NO_APPLICATION_PROTOCOL), peer.readRawRecord());
+        assertMessage(failure(s.handshake()), "as listener", "no ALPN protocol in common", "no_application_protocol");
+        assertArrayEquals(alert(TlsAlert.NO_APPLICATION_PROTOCOL), s.peer().readRawRecord());
     }
 
     @Test
     void aPeersAlertDuringTheHandshakeIsNamed() throws Exception {
-        TlsTransport dialer = transport(Tls13Handshake.TestOptions.NONE);
-        MemoryConnection.Pair pair = MemoryConnection.pair();
-        Future<SecureConnection> outbound = background(() -> dialer.secureOutbound(pair.initiator(), null));
-        Peer peer = new Peer(pair.responder().in(), pair.responder().out());
-        peer.readRecord();
-        peer.sendPlaintext(21, new byte[] {2, (byte) TlsAlert.PROTOCOL_VERSION});
-        assertMessage(failure(outbound), "as dialer", "the listener sent alert protocol_version (70)");
+        Scripted s = dialing();
+        s.peer().readRecord();
+        s.peer().sendPlaintext(21, new byte[] {2, (byte) TlsAlert.PROTOCOL_VERSION});
+        assertMessage(failure(s.handshake()), "as dialer", "the listener sent alert protocol_version (70)");
     }
 
     @Test
     void changeCipherSpecIsDroppedButOnlyWhereAllowed() throws Exception {
-        TlsTransport listener = transport(Tls13Handshake.TestOptions.NONE);
-        MemoryConnection.Pair pair = MemoryConnection.pair();
-        Future<SecureConnection> inbound = background(() -> listener.secureInbound(pair.responder()));
-        Peer peer = new Peer(pair.initiator().in(), pair.initiator().out());
+        Scripted s = listening();
         // before the first ClientHello, change_cipher_spec is not allowed (RFC 8446 §5)
-        peer.sendPlaintext(20, new byte[] {1});
-        assertMessage(failure(inbound), "as listener", "unexpected change_cipher_spec", "unexpected_message");
+        s.peer().sendPlaintext(20, new byte[] {1});
+        assertMessage(failure(s.handshake()), "as listener", "unexpected change_cipher_spec", "unexpected_message");
     }
 
     private static byte[] alert(int description) {
