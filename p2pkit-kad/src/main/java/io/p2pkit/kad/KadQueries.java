@@ -331,8 +331,11 @@ final class KadQueries {
         Map<PeerId, Double> heard = new HashMap<>();
         Set<PeerId> sent = new LinkedHashSet<>();
         BackgroundSends.Batch batch = backgroundSends.batch();
+        // Each send is counted (batch.started) under the lock, as its peer joins sent: a reply's
+        // callback may still be running when the lookup returns, and the call must not count
+        // fewer sends than it reports.
+        boolean[] settled = {false};
         Consumer<PeerId> store = peer -> {
-            batch.started();
             Thread.ofVirtual().name("p2pkit-kad-optprov").start(() -> {
                 boolean ok = false;
                 try {
@@ -351,6 +354,9 @@ final class KadQueries {
             boolean stop;
             lock.lock();
             try {
+                if (settled[0]) {
+                    return; // a late reply: the set of peers is already fixed
+                }
                 heard.computeIfAbsent(from, p -> NetworkSizeEstimator.normalisedDistance(target, KadKey.of(p)));
                 for (KadPeer p : reply.closerPeers()) {
                     if (!p.peerId().equals(host.peerId())) {
@@ -362,6 +368,7 @@ final class KadQueries {
                 for (Map.Entry<PeerId, Double> e : closest) {
                     sum += e.getValue();
                     if (e.getValue() <= individual && sent.add(e.getKey())) {
+                        batch.started();
                         now.add(e.getKey());
                     }
                 }
@@ -378,11 +385,13 @@ final class KadQueries {
         List<PeerId> all = new ArrayList<>();
         lock.lock();
         try {
+            settled[0] = true;
             for (Map.Entry<PeerId, Double> e : closestHeard(heard, k)) {
                 if (sent.size() >= k) {
                     break;
                 }
                 if (sent.add(e.getKey())) {
+                    batch.started();
                     rest.add(e.getKey());
                 }
             }
