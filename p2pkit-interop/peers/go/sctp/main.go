@@ -100,9 +100,16 @@ func main() {
 	wg.Add(2)
 	go func() { // echo the channel p2pkit opens, until p2pkit closes it
 		defer wg.Done()
-		ch, err := datachannel.Accept(assoc, &datachannel.Config{LoggerFactory: cfg.LoggerFactory}, zero)
-		if err != nil {
-			fail("accept", err)
+		// p2pkit's hello can reach the association before Dial above registers stream 0; pion then
+		// queues stream 0 for accepting, and Accept hands back zero itself for it. Skip it, as
+		// pion/webrtc's accept loop skips negotiated channels, or this would read channel 0 forever
+		// and nobody would read p2pkit's channel.
+		var ch *datachannel.DataChannel
+		for ch == nil || ch == zero {
+			var err error
+			if ch, err = datachannel.Accept(assoc, &datachannel.Config{LoggerFactory: cfg.LoggerFactory}, zero); err != nil {
+				fail("accept", err)
+			}
 		}
 		b := make([]byte, 1<<17)
 		echoed := 0
