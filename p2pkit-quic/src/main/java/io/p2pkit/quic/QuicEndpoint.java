@@ -358,7 +358,8 @@ final class QuicEndpoint {
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
             CompletableFuture<QuicConnection> ready = ctx.channel().attr(READY).get();
-            if (ready != null) {
+            // Every connection ends here; only one that never became ready needs the exception.
+            if (ready != null && !ready.isDone()) {
                 PeerTrustManager.Verification v = ctx.channel().attr(VERIFICATION).get();
                 String why = v != null && v.failure() != null ? ": " + v.failure() : "";
                 ready.completeExceptionally(new HandshakeException("QUIC connection closed during handshake" + why));
