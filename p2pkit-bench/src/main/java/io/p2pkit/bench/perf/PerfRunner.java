@@ -20,7 +20,7 @@ import java.util.Map;
  * ceilings measured in the same run. Writes a Markdown section into {@code docs/PERFORMANCE.md}.
  *
  * <pre>
- * scripts/bench-perf [--reps 5] [--bytes 104857600] [--rtt-runs 100] [--rtt-warmup 3000] [--runs-per-process 20]
+ * scripts/bench-perf [--reps 5] [--bytes 104857600] [--rtt-runs 100] [--rtt-warmup 8000] [--runs-per-process 20]
  *                    [--security noise,tls,quic,ws,webrtc-direct,webtransport] [--section NAME]
  *                    [--impls p2pkit,js,go,chromium] [--doc docs/PERFORMANCE.md|-] [--jvm-args "..."]
  *                    [--baseline-jar OTHER/p2pkit-node.jar]   (then --impls p2pkit,p2pkit-base: an A/B of two builds)
@@ -103,7 +103,7 @@ public final class PerfRunner {
         rttRuns = Integer.parseInt(o.getOrDefault("rtt-runs", "100"));
         // A fresh JVM reaches its steady state only after it has compiled its data path: about 1 to
         // 2 GiB moved or 1,000 to 3,000 connections made (docs/PERFORMANCE.md, "What warm means").
-        rttWarmup = Integer.parseInt(o.getOrDefault("rtt-warmup", "3000"));
+        rttWarmup = Integer.parseInt(o.getOrDefault("rtt-warmup", "8000"));
         runsPerProcess = Math.max(2, Integer.parseInt(o.getOrDefault("runs-per-process", "20")));
         securities = List.of(o.getOrDefault("security", "noise,tls,quic,ws").split(","));
         baselineJar = o.containsKey("baseline-jar") ? Path.of(o.get("baseline-jar")).toAbsolutePath() : null;
