@@ -260,6 +260,7 @@ public final class Node implements Closeable {
             host.service(IdentifyService.class).ifPresent(id -> id.addListener(listener::identified));
             node = new Node(config, host, dht, pubsub, metrics, content, listener, addressFilters, peering);
             node.delegated.addAll(delegated);
+            listener.beforeServing(node);
             node.startHttp(registry);
             listener.ready(node);
             node.bootstrap();

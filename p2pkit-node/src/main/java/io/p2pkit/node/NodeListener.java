@@ -8,12 +8,20 @@ import io.p2pkit.nat.holepunch.HolePunchEvent;
 import io.p2pkit.pubsub.PubsubMessage;
 
 /**
- * What a {@link Node} tells as it runs, in the order things happen: {@link #ready} first, then
- * connections, identify results, bootstrap outcomes and pubsub messages as they come, and
- * {@link #stopped} last. Called on the node's threads: return quickly. Every method does nothing
- * by default.
+ * What a {@link Node} tells as it runs, in the order things happen: {@link #beforeServing} and
+ * {@link #ready} first, then connections, identify results, bootstrap outcomes and pubsub
+ * messages as they come, and {@link #stopped} last. Called on the node's threads: return
+ * quickly. Every method does nothing by default.
  */
 public interface NodeListener {
+    /**
+     * The node's host, DHT and content are up, but its HTTP servers (RPC API, gateway) do not take
+     * requests yet: what their first request must find (records put into the DHT's store, say)
+     * goes in here. Called once, before {@link #ready}; an exception stops the start.
+     */
+    default void beforeServing(Node node) {
+    }
+
     /** The node is up and listening; bootstrapping starts right after this returns. */
     default void ready(Node node) {
     }

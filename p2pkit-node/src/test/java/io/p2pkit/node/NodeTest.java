@@ -8,11 +8,13 @@ import io.p2pkit.pubsub.PubsubMessage;
 import io.p2pkit.pubsub.Topic;
 import io.p2pkit.testing.Await;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -82,6 +84,33 @@ class NodeTest {
             }
             assertEquals("stopped", second.events.getLast(), "stopped comes last");
             assertTrue(second.events.containsAll(List.of("ready", "connected", "dht-bootstrapped")), second.events.toString());
+        }
+    }
+
+    /**
+     * {@link NodeListener#beforeServing} comes before "ready", with the DHT up and no HTTP server
+     * taking requests yet: what it puts in place is there for the gateway's first request.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void beforeServingComesWithTheDhtUpAndTheGatewayNotYetListening() throws Exception {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        NodeListener listener = new NodeListener() {
+            @Override
+            public void beforeServing(Node node) {
+                seen.add("before-serving dht=" + node.dht().isPresent() + " gateway=" + node.gatewayAddress().isPresent());
+            }
+
+            @Override
+            public void ready(Node node) {
+                seen.add("ready gateway=" + node.gatewayAddress().isPresent());
+            }
+        };
+        NodeConfig config = local().dht(NodeConfig.Dht.of(Mode.CLIENT))
+                .gateway(NodeConfig.Http.gateway(new InetSocketAddress("127.0.0.1", 0))).build();
+        try (Node node = Node.start(config, listener)) {
+            assertEquals(List.of("before-serving dht=true gateway=false", "ready gateway=true"), seen);
+            assertTrue(node.gatewayAddress().orElseThrow().getPort() > 0);
         }
     }
 

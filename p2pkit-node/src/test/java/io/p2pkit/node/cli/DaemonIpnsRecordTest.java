@@ -7,19 +7,25 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** {@code daemon --ipns-record NAME=FILE}: records preloaded into the DHT store are served by the gateway offline. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -45,6 +51,53 @@ class DaemonIpnsRecordTest {
             Await.until("the V1-only record is reported", () -> stderr(d).contains("--ipns-record " + V1_ONLY),
                     Duration.ofSeconds(30));
             assertTrue(status(client, URI.create(m.group(1) + "/ipns/" + V1_ONLY)) >= 500);
+        }
+    }
+
+    /**
+     * The daemon is ready, and its gateway answers, only once the records are in place: the first
+     * request after "ready" resolves the name. The record comes through a named pipe that is
+     * written only after that first request (or after 2 s, for a daemon that reads its records
+     * before saying it is ready), so a daemon that serves before loading its records answers
+     * that request without the record, every time.
+     */
+    @Test
+    void theRecordIsInPlaceWhenTheDaemonIsReady(@TempDir Path home) throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/mkfifo")), "needs mkfifo");
+        RepoFixture.init(home);
+        byte[] record = Files.readAllBytes(Vectors.path(RECORDS + V2 + "_v2.ipns-record"));
+        Path fifo = home.resolve("record.fifo");
+        assertEquals(0, new ProcessBuilder("/usr/bin/mkfifo", fifo.toString()).start().waitFor());
+        CountDownLatch firstRequest = new CountDownLatch(1);
+        Thread writer = Thread.ofVirtual().start(() -> {
+            try (OutputStream out = Files.newOutputStream(fifo)) { // blocks until the daemon opens it
+                firstRequest.await(2, TimeUnit.SECONDS);
+                out.write(record);
+            } catch (IOException e) {
+                // the daemon went away: the assertions below say why
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        try (DaemonAndPingTest.Daemon d = DaemonAndPingTest.Daemon.start(home, "--json", "--listen",
+                "/ip4/127.0.0.1/tcp/0", "--ipns-record", V2 + "=" + fifo);
+             HttpClient client = HttpClient.newHttpClient()) {
+            Matcher m = Pattern.compile("\"gateway\":\"([^\"]+)\"").matcher(d.next("{\"event\":\"ready\""));
+            assertTrue(m.find());
+            HttpResponse<byte[]> first = client.send(HttpRequest.newBuilder(
+                    URI.create(m.group(1) + "/ipns/" + V2 + "?format=ipns-record")).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            firstRequest.countDown();
+            assertEquals(200, first.statusCode(), () -> new String(first.body(), StandardCharsets.UTF_8));
+            assertArrayEquals(record, first.body());
+        } finally {
+            firstRequest.countDown();
+            if (!writer.join(Duration.ofSeconds(5))) {
+                try (InputStream in = Files.newInputStream(fifo)) { // a daemon that never read it: free the writer
+                    in.readAllBytes();
+                }
+                writer.join(Duration.ofSeconds(5));
+            }
         }
     }
 

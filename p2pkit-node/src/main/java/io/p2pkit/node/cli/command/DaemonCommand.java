@@ -27,6 +27,7 @@ import io.p2pkit.node.NodeListener;
 import io.p2pkit.node.NodeVersion;
 import io.p2pkit.node.exchange.ReprovideStrategy;
 import io.p2pkit.node.exchange.Role;
+import io.p2pkit.node.gateway.IpnsPreload;
 import io.p2pkit.node.cli.CliCommand;
 import io.p2pkit.node.cli.Console;
 import io.p2pkit.node.cli.UsageException;
@@ -317,8 +318,8 @@ public final class DaemonCommand extends CliCommand {
     private List<String> routingHttp = new ArrayList<>();
 
     @Option(names = "--ipns-record", paramLabel = "NAME=FILE", description = "put the signed IPNS record in FILE "
-            + "into the DHT's local store as NAME's, so that the gateway resolves /ipns/NAME offline (repeatable; an "
-            + "invalid record is reported and skipped)")
+            + "into the DHT's local store as NAME's, so that the gateway resolves /ipns/NAME offline from its first "
+            + "request (repeatable; read before the node starts; an invalid record is reported and skipped)")
     private List<String> ipnsRecords = new java.util.ArrayList<>();
 
     @Option(names = "--announce", paramLabel = "MADDR", description = "announce this address instead of those the "
@@ -378,15 +379,20 @@ public final class DaemonCommand extends CliCommand {
         boolean json = output.json();
         NodeConfig config = config(console);
         CountDownLatch stopped = new CountDownLatch(1);
-        Node node = Node.start(config, new Events(console, json, stopped)); // runs until SIGINT or SIGTERM
+        if (!ipnsRecords.isEmpty() && config.dht().isEmpty()) {
+            throw new UsageException("--ipns-record needs the DHT (--dht is off)");
+        }
+        // Read and checked now, put into the DHT's store before the gateway takes its first request
+        // (Events.beforeServing): a client that waits for "ready" finds them in place.
+        List<IpnsPreload.Entry> records = new ArrayList<>();
         for (String spec : ipnsRecords) {
             try {
-                io.p2pkit.node.gateway.IpnsPreload.load(node.dht().orElseThrow(
-                        () -> new UsageException("--ipns-record needs the DHT (--dht is off)")), spec);
+                records.add(IpnsPreload.read(spec));
             } catch (IllegalArgumentException | java.io.IOException e) {
                 console.info("p2pkit daemon: warning: --ipns-record " + spec + ": " + e.getMessage());
             }
         }
+        Node.start(config, new Events(console, json, stopped, records)); // runs until SIGINT or SIGTERM
         stopped.await();
         return 0;
     }
@@ -930,7 +936,14 @@ public final class DaemonCommand extends CliCommand {
     }
 
     /** Prints what the node tells, as JSON lines or text. */
-    private record Events(Console console, boolean json, CountDownLatch done) implements NodeListener {
+    private record Events(Console console, boolean json, CountDownLatch done, List<IpnsPreload.Entry> records)
+            implements NodeListener {
+        /** The {@code --ipns-record} records go into the DHT's store before the gateway serves. */
+        @Override
+        public void beforeServing(Node node) {
+            node.dht().ifPresent(dht -> records.forEach(r -> r.putInto(dht)));
+        }
+
         /** Stops the node on SIGINT or SIGTERM (from before "ready" is printed), then says it is ready. */
         @Override
         public void ready(Node node) {
