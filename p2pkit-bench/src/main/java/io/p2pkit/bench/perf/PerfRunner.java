@@ -102,7 +102,8 @@ public final class PerfRunner {
         bytes = Long.parseLong(o.getOrDefault("bytes", Long.toString(100L << 20)));
         rttRuns = Integer.parseInt(o.getOrDefault("rtt-runs", "100"));
         // A fresh JVM reaches its steady state only after it has compiled its data path: about 1 to
-        // 2 GiB moved or 1,000 to 3,000 connections made (docs/PERFORMANCE.md, "What warm means").
+        // 2 GiB moved or 5,000 to 7,000 connections made (docs/PERFORMANCE.md, "What warm means" and
+        // "Where connection setup settles").
         rttWarmup = Integer.parseInt(o.getOrDefault("rtt-warmup", "8000"));
         runsPerProcess = Math.max(2, Integer.parseInt(o.getOrDefault("runs-per-process", "20")));
         securities = List.of(o.getOrDefault("security", "noise,tls,quic,ws").split(","));
