@@ -6,6 +6,7 @@ import io.p2pkit.core.multiformats.Multihash;
 import io.p2pkit.core.transport.memory.MemoryNetwork;
 import io.p2pkit.kad.record.PublicKeyValidator;
 import io.p2pkit.kad.sim.DhtSwarm;
+import io.p2pkit.testing.Await;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
@@ -53,13 +54,19 @@ class RepublishTest {
             assertEquals(4, p.dht().provide(dropped).peers());
             assertEquals(4, p.dht().putValue(valueKey, someone.publicKey().marshal()).peers());
             p.dht().stopProviding(dropped);
+            // ADD_PROVIDER has no answer: provide() returns once the messages are written, and a
+            // peer may store its record a moment later. Both records must be in place, with their
+            // arrival time, before the clock moves.
+            Await.until("4 holders of each provider record",
+                    () -> holdersOf(swarm, p, kept) == 4 && holdersOf(swarm, p, dropped) == 4);
 
             clock.advance(KadConfig.defaults().providerRepublish().plusHours(25)); // 47 h
             assertEquals(4, holdersOf(swarm, p, kept));
             p.dht().republish();
             clock.advance(Duration.ofHours(2)); // 49 h: past the first records' 48 h
 
-            assertTrue(holdersOf(swarm, p, kept) >= 4, "the republished provider record is held");
+            // the republished ADD_PROVIDERs too may land a moment after republish() returned
+            Await.until("the republished provider record held by 4 peers", () -> holdersOf(swarm, p, kept) >= 4);
             assertEquals(0, holdersOf(swarm, p, dropped), "a record no longer provided expired everywhere");
             assertTrue(holdersOfValue(swarm, p, valueKey) >= 4, "the value put again is held");
         }
