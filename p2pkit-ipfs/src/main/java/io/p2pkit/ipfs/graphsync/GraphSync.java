@@ -633,7 +633,7 @@ public final class GraphSync implements Closeable {
                 r.metadata().forEach(d -> {
                     Block b = blocks.get(d.link());
                     if (b != null) {
-                        leftovers.keep(b);
+                        leftovers.keep(b, memory);
                     }
                 });
             }

@@ -108,7 +108,7 @@ final class OutgoingRequest {
     }
 
     /** Reserves in {@code scope}, or in none once its stream has closed (the buffer cap still bounds it). */
-    private static MemoryScope charge(MemoryScope scope, long bytes) throws ResourceLimitException {
+    static MemoryScope charge(MemoryScope scope, long bytes) throws ResourceLimitException {
         try {
             scope.reserveMemory(bytes, MemoryPriority.MEDIUM);
             return scope;
