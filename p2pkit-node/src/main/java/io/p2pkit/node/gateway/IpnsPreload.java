@@ -25,11 +25,10 @@ public final class IpnsPreload {
     /**
      * A record read from its file and checked, ready to be put into a DHT's store.
      *
-     * @param name  the name as given ({@code NAME} of {@code NAME=FILE})
      * @param key   the DHT key it goes under ({@code /ipns/} and the name's multihash)
      * @param bytes the signed record
      */
-    public record Entry(String name, byte[] key, byte[] bytes) {
+    public record Entry(byte[] key, byte[] bytes) {
         /** Puts the record into {@code dht}'s local store. */
         public void putInto(KadDht dht) {
             dht.recordStore().put(key, bytes);
@@ -58,9 +57,6 @@ public final class IpnsPreload {
             throw new IllegalArgumentException(name + " is not an IPNS name: " + e.getMessage(), e);
         }
         Path file = Path.of(spec.substring(eq + 1));
-        if (Files.size(file) > IpnsRecord.MAX_BYTES) {
-            throw new IllegalArgumentException(file + " is larger than an IPNS record may be");
-        }
         byte[] bytes;
         try (InputStream in = Files.newInputStream(file)) { // bounded: a pipe's size is not known beforehand
             bytes = in.readNBytes(IpnsRecord.MAX_BYTES + 1);
@@ -73,7 +69,7 @@ public final class IpnsPreload {
         } catch (DecodeException e) {
             throw new IllegalArgumentException(file + " is not a valid record of " + name + ": " + e.getMessage(), e);
         }
-        return new Entry(name, IpnsNames.dhtKey(id), bytes);
+        return new Entry(IpnsNames.dhtKey(id), bytes);
     }
 
     /**
