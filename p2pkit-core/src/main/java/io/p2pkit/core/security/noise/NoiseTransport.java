@@ -7,6 +7,7 @@ import io.p2pkit.core.crypto.PublicKey;
 import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.core.resource.MemoryScope;
 import io.p2pkit.core.security.HandshakeException;
+import io.p2pkit.core.security.PeerIdMismatchException;
 import io.p2pkit.core.security.SecureTransport;
 import io.p2pkit.core.transport.RawConnection;
 
@@ -146,7 +147,7 @@ public final class NoiseTransport implements SecureTransport {
         NoiseConnection c = handshake(connection, initiator, prologue, expectedRemote, memory);
         if (expectedRemote != null && !expectedRemote.equals(c.remotePeer())) {
             NoiseFrameInputStream.closeQuietly(connection);
-            throw new HandshakeException("peer ID mismatch: expected " + expectedRemote + ", but the remote's key is "
+            throw new PeerIdMismatchException("peer ID mismatch: expected " + expectedRemote + ", but the remote's key is "
                     + c.remotePeer());
         }
         c.releaseIdleBuffers(); // its streams may never be read: the handshake's read buffer goes back
@@ -240,7 +241,7 @@ public final class NoiseTransport implements SecureTransport {
 
     private static void checkExpected(PeerId expected, PeerId peer) throws HandshakeException {
         if (expected != null && !expected.equals(peer)) {
-            throw new HandshakeException("peer ID mismatch: expected " + expected + ", but the remote's key is " + peer);
+            throw new PeerIdMismatchException("peer ID mismatch: expected " + expected + ", but the remote's key is " + peer);
         }
     }
 

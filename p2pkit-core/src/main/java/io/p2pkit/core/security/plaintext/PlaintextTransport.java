@@ -8,6 +8,7 @@ import io.p2pkit.core.protobuf.LengthPrefixed;
 import io.p2pkit.core.protobuf.ProtobufReader;
 import io.p2pkit.core.protobuf.ProtobufWriter;
 import io.p2pkit.core.security.HandshakeException;
+import io.p2pkit.core.security.PeerIdMismatchException;
 import io.p2pkit.core.security.SecureConnection;
 import io.p2pkit.core.security.SecureTransport;
 import io.p2pkit.core.transport.RawConnection;
@@ -97,7 +98,7 @@ public final class PlaintextTransport implements SecureTransport {
             throw new HandshakeException("plaintext exchange: peer ID " + id + " does not match its key (" + key.toPeerId() + ")");
         }
         if (expected != null && !expected.equals(id)) {
-            throw new HandshakeException("plaintext exchange: expected " + expected + " but the remote is " + id);
+            throw new PeerIdMismatchException("plaintext exchange: expected " + expected + " but the remote is " + id);
         }
         return new PlaintextConnection(c, localPeer, id, key);
     }

@@ -116,6 +116,7 @@ public final class PeerTrustManager extends X509ExtendedTrustManager {
         private final VerifiedCertificates cache;
         private volatile PeerCertificate verified;
         private volatile String failure;
+        private volatile boolean wrongPeer;
 
         /** A verification that checks every certificate in full (for tests). */
         Verification(PeerId expected) {
@@ -130,6 +131,11 @@ public final class PeerTrustManager extends X509ExtendedTrustManager {
         /** The verified peer certificate, or null when none was verified (yet). */
         public PeerCertificate verified() {
             return verified;
+        }
+
+        /** Whether verification failed because the certificate is another peer's than the one expected. */
+        boolean wrongPeer() {
+            return wrongPeer;
         }
 
         /** Why verification failed, or null when it did not. */
@@ -164,6 +170,7 @@ public final class PeerTrustManager extends X509ExtendedTrustManager {
             try {
                 PeerCertificate certificate = cachedOrVerified(der, clock);
                 if (expected != null && !expected.equals(certificate.peerId())) {
+                    wrongPeer = true;
                     throw new CertificateException("peer ID mismatch: expected " + expected + ", got "
                             + certificate.peerId());
                 }

@@ -4,6 +4,7 @@ import io.p2pkit.core.crypto.PrivateKey;
 import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.core.resource.MemoryScope;
 import io.p2pkit.core.security.HandshakeException;
+import io.p2pkit.core.security.PeerIdMismatchException;
 import io.p2pkit.core.security.SecureConnection;
 import io.p2pkit.core.security.SecureTransport;
 import io.p2pkit.core.transport.RawConnection;
@@ -200,11 +201,12 @@ public final class TlsTransport implements SecureTransport {
         TlsRecordWriter writer;
         TlsRecordReader reader;
         Tls13Handshake handshake;
+        PeerTrustManager.Verification verification = trustManager.verification(expectedRemote);
         try {
             writer = new TlsRecordWriter(connection, memory);
             reader = new TlsRecordReader(connection, memory, writer);
             handshake = new Tls13Handshake(dialer, credentials(), offeredProtocols, this::selectProtocol,
-                    trustManager.verification(expectedRemote), clock, random, reader, writer, testOptions);
+                    verification, clock, random, reader, writer, testOptions);
         } catch (RuntimeException e) {
             closeQuietly(connection);
             throw new HandshakeException("TLS handshake could not start: " + describe(e), e);
@@ -217,8 +219,11 @@ public final class TlsTransport implements SecureTransport {
             // tell the peer why, then hang up
             writer.sendFatalAlert(e.description());
             abandon(connection, reader, writer);
-            throw new HandshakeException("TLS handshake " + side + " failed: " + e.getMessage() + " (sent "
-                    + TlsAlert.describe(e.description()) + ")", e);
+            String message = "TLS handshake " + side + " failed: " + e.getMessage() + " (sent "
+                    + TlsAlert.describe(e.description()) + ")";
+            // a wrong peer is definitive: the network must not redial the address for it
+            throw verification.wrongPeer() ? new PeerIdMismatchException(message, e)
+                    : new HandshakeException(message, e);
         } catch (HandshakeException e) {
             // the peer's alert: nothing to answer
             abandon(connection, reader, writer);
