@@ -17,9 +17,12 @@ final class TcpConnection implements ByteStreamConnection {
     private final OutputStream out;
     private final Multiaddr local;
     private final Multiaddr remote;
+    private final boolean fromListeningPort;
 
-    TcpConnection(Socket socket) throws IOException {
+    /** @param fromListeningPort whether this node dialed it from a listening port (port reuse) */
+    TcpConnection(Socket socket, boolean fromListeningPort) throws IOException {
         this.socket = socket;
+        this.fromListeningPort = fromListeningPort;
         // Multistream reads small messages; the buffer for them is dropped while the connection is idle.
         this.in = new LeanInputStream(socket.getInputStream());
         this.out = socket.getOutputStream();
@@ -57,6 +60,11 @@ final class TcpConnection implements ByteStreamConnection {
     @Override
     public Multiaddr remoteAddress() {
         return remote;
+    }
+
+    /** Whether this node dialed it from a listening port, where a simultaneous open can join two dials. */
+    boolean fromListeningPort() {
+        return fromListeningPort;
     }
 
     @Override

@@ -36,7 +36,7 @@ final class TcpListener implements Listener {
         Socket s = server.accept();
         try {
             TcpTransport.configure(s);
-            return new TcpConnection(s);
+            return new TcpConnection(s, false);
         } catch (IOException | RuntimeException e) {
             s.close();
             throw e;

@@ -2,9 +2,11 @@ package io.p2pkit.core.transport.tcp;
 
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.multiaddr.Protocol;
-import io.p2pkit.core.transport.Listener;
-import io.p2pkit.core.transport.Transport;
 import io.p2pkit.core.transport.ByteStreamConnection;
+import io.p2pkit.core.transport.Listener;
+import io.p2pkit.core.transport.ListeningPortDialer;
+import io.p2pkit.core.transport.Transport;
+import io.p2pkit.core.transport.TransportConnection;
 
 import java.io.IOException;
 import java.net.BindException;
@@ -26,8 +28,18 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * family, so the remote sees the address it can dial back (hole punching needs this); when that
  * fails (the same four-tuple is still in TIME_WAIT, for example) the dial falls back to an
  * ephemeral port.
+ *
+ * <p>Dialing from the listening port has a cost: when two nodes dial each other at the same
+ * moment, each from its listening port, the two SYNs can cross and TCP joins both dials into one
+ * connection (a simultaneous open). Both ends then believe they dialed it and start the security
+ * handshake as its initiator, which fails on both. As a {@link ListeningPortDialer} this transport
+ * tells the network which connections left from a listening port, and dials from an ephemeral
+ * port on request: the network redials once that way when such a connection fails its security
+ * handshake for any reason other than a definitive one (a wrong peer ID, a wrong private network
+ * key, a timeout). Hole punching ({@code Swarm.connectSimultaneous}) relies on the simultaneous
+ * open and is never redialed.
  */
-public final class TcpTransport implements Transport {
+public final class TcpTransport implements Transport, ListeningPortDialer {
     private final boolean portReuse;
     private final List<TcpListener> listeners = new CopyOnWriteArrayList<>();
 
@@ -54,7 +66,7 @@ public final class TcpTransport implements Transport {
     @Override
     public ByteStreamConnection dial(Multiaddr address, Duration timeout) throws IOException {
         InetSocketAddress target = socketAddress(address.withoutPeerId());
-        int timeoutMillis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+        int timeoutMillis = millis(timeout);
         Optional<InetSocketAddress> reuse = portReuse ? reuseAddressFor(target) : Optional.empty();
         if (reuse.isPresent()) {
             try {
@@ -68,6 +80,17 @@ public final class TcpTransport implements Transport {
             }
         }
         return connect(target, null, timeoutMillis);
+    }
+
+    @Override
+    public boolean leftFromListeningPort(TransportConnection connection) {
+        return connection instanceof TcpConnection c && c.fromListeningPort();
+    }
+
+    @Override
+    public ByteStreamConnection dialFromEphemeralPort(Multiaddr address, Duration timeout) throws IOException {
+        InetSocketAddress target = socketAddress(address.withoutPeerId());
+        return connect(target, null, millis(timeout));
     }
 
     @Override
@@ -108,11 +131,15 @@ public final class TcpTransport implements Transport {
             }
             configure(s);
             s.connect(target, timeoutMillis);
-            return new TcpConnection(s);
+            return new TcpConnection(s, from != null);
         } catch (IOException | RuntimeException e) {
             s.close();
             throw e;
         }
+    }
+
+    private static int millis(Duration timeout) {
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
     }
 
     static void configure(Socket s) throws SocketException {
