@@ -41,6 +41,7 @@ public final class HostMetrics {
     private final Histogram duration;
     private final Histogram handshake;
     private final Counter dialErrors;
+    private final Counter ephemeralRedials;
     private final Counter peerDials;
     private final Counter keyTypes;
     private final Histogram identifyProtocols;
@@ -64,6 +65,9 @@ public final class HostMetrics {
                 Histogram.exponentialBuckets(0.001, 1.3, 35), "transport", "security", "muxer", "early_muxer",
                 "ip_version");
         dialErrors = r.counter("libp2p_swarm_dial_errors_total", "Dial Error", "transport", "error", "ip_version");
+        ephemeralRedials = r.counter("p2pkit_swarm_ephemeral_port_redials_total",
+                "Dials from a listening port whose upgrade failed (perhaps a TCP simultaneous open), redialed from an"
+                        + " ephemeral port", "transport", "ip_version");
         peerDials = r.counter("p2pkit_swarm_peer_dials_total", "Dials of a peer over all its addresses, by outcome",
                 "outcome");
         keyTypes = r.counter("libp2p_swarm_key_types_total", "key type", "dir", "key_type");
@@ -161,6 +165,11 @@ public final class HostMetrics {
             @Override
             public void dialFailed(PeerId peer, Multiaddr address, Throwable cause, long nanos) {
                 m.dialErrors.inc(transport(address), errorKind(cause), ipVersion(address));
+            }
+
+            @Override
+            public void redialedFromEphemeralPort(PeerId peer, Multiaddr address, Throwable cause) {
+                m.ephemeralRedials.inc(transport(address), ipVersion(address));
             }
 
             @Override

@@ -16,6 +16,14 @@ public interface NetworkObserver {
     default void dialFailed(PeerId peer, Multiaddr address, Throwable cause, long nanos) {
     }
 
+    /**
+     * A connection to {@code address} of {@code peer} that left from a listening port failed its
+     * security upgrade with {@code cause}, perhaps because it met the peer's dial to us in a TCP
+     * simultaneous open, and the address is dialed once more from an ephemeral port.
+     */
+    default void redialedFromEphemeralPort(PeerId peer, Multiaddr address, Throwable cause) {
+    }
+
     /** A dial of {@code peer} over all its addresses ended. */
     default void peerDialed(PeerId peer, boolean success) {
     }

@@ -21,10 +21,11 @@ import io.p2pkit.core.resource.ConnectionSpan;
 import io.p2pkit.core.resource.ResourceLimitException;
 import io.p2pkit.core.resource.ResourceManager;
 import io.p2pkit.core.resource.StreamSpan;
-import io.p2pkit.core.security.HandshakeException;
+import io.p2pkit.core.security.PeerIdMismatchException;
 import io.p2pkit.core.transport.HolePuncher;
 import io.p2pkit.core.transport.Listener;
 import io.p2pkit.core.transport.ListenerClosedException;
+import io.p2pkit.core.transport.ListeningPortDialer;
 import io.p2pkit.core.transport.ReadyConnection;
 import io.p2pkit.core.transport.Transport;
 import io.p2pkit.core.transport.TransportConnection;
@@ -69,7 +70,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * at the delays {@link io.p2pkit.core.network.dial.DialRanker} gives them (QUIC before TCP, private
  * before public, relayed last; {@link NetworkConfig#dialStagger()} is the step between public
  * addresses), or at once when every earlier attempt has failed; the first to succeed wins and the
- * others are closed. If all fail, the {@link DialException} lists why for each.
+ * others are closed. If all fail, the {@link DialException} lists why for each. A connection
+ * that left from a listening port ({@link ListeningPortDialer}, TCP with port reuse) and failed
+ * its security upgrade may have been joined with the peer's own dial to us in a TCP simultaneous
+ * open, where both ends start the handshake as the initiator: its address is redialed once from
+ * an ephemeral port ({@code SimultaneousOpenRedial} decides which failures qualify).
  */
 public final class Swarm implements Network, Closeable {
     private static final System.Logger LOG = System.getLogger(Swarm.class.getName());
@@ -396,7 +401,7 @@ public final class Swarm implements Network, Closeable {
             throw new DialException(peer, "the connection gater refused to dial " + bare, Map.of());
         }
         try {
-            return dialOne(peer, bare, dialPolicy, true);
+            return dialOne(peer, bare, dialPolicy, Role.DIALER);
         } catch (IOException | RuntimeException e) {
             throw new DialException(peer, "dialing " + bare + " failed", Map.of(bare, e));
         }
@@ -475,7 +480,7 @@ public final class Swarm implements Network, Closeable {
         DialPolicy policy = dialPolicy;
         List<RankedAddress> ranked = policy.plan(peer,
                 rank(peer, resolveNames(peer, addresses, failures), failures), config.dialStagger(), failures);
-        return dialRanked(peer, addresses, ranked, failures, attempted, true);
+        return dialRanked(peer, addresses, ranked, failures, attempted, Role.DIALER);
     }
 
     /**
@@ -485,7 +490,9 @@ public final class Swarm implements Network, Closeable {
      * caller. A TCP simultaneous open leaves both ends believing they dialed, so the end that is
      * not {@code securityClient} runs security and muxer negotiation as the responder (go-libp2p's
      * {@code WithSimultaneousConnect}); a transport that secures its own connections (QUIC) keeps
-     * its own roles. A live direct connection is returned as it is.
+     * its own roles. These dials are never redialed from an ephemeral port after a failed
+     * handshake, as ordinary ones are: the simultaneous open is what they are for. A live direct
+     * connection is returned as it is.
      *
      * @throws DialException when no address works, with the reason for each
      */
@@ -506,13 +513,14 @@ public final class Swarm implements Network, Closeable {
         Map<Multiaddr, Throwable> failures = new LinkedHashMap<>();
         List<RankedAddress> ranked = rank(peer, resolveNames(peer, direct, failures), failures).stream()
                 .map(a -> new RankedAddress(a, Duration.ZERO)).toList();
-        return dialRanked(peer, direct, ranked, failures, new AtomicInteger(), securityClient);
+        return dialRanked(peer, direct, ranked, failures, new AtomicInteger(),
+                securityClient ? Role.PUNCH_CLIENT : Role.PUNCH_SERVER);
     }
 
     /** Dials the ranked addresses of {@code peer}, each at its delay, until one works. */
     private SwarmConnection dialRanked(PeerId peer, List<Multiaddr> addresses, List<RankedAddress> ranked,
                                        Map<Multiaddr, Throwable> failures, AtomicInteger attempted,
-                                       boolean securityClient) throws IOException {
+                                       Role role) throws IOException {
         DialPolicy policy = dialPolicy;
         if (ranked.isEmpty()) {
             for (Multiaddr a : addresses) {
@@ -526,7 +534,7 @@ public final class Swarm implements Network, Closeable {
             Multiaddr addr = ranked.get(0).address();
             attempted.incrementAndGet();
             try {
-                SwarmConnection c = dialOne(peer, addr, policy, securityClient);
+                SwarmConnection c = dialOne(peer, addr, policy, role);
                 fire(o -> o.dialRankingDelay(peer, 0));
                 return c;
             } catch (IOException | RuntimeException e) {
@@ -557,7 +565,7 @@ public final class Swarm implements Network, Closeable {
                     heldBack.put(addr, System.nanoTime() - start);
                     start("p2pkit-dial " + addr, () -> {
                         try {
-                            results.add(new DialOutcome(addr, dialOne(peer, addr, policy, securityClient), null));
+                            results.add(new DialOutcome(addr, dialOne(peer, addr, policy, role), null));
                         } catch (Throwable t) {
                             results.add(new DialOutcome(addr, null, t));
                         }
@@ -632,8 +640,7 @@ public final class Swarm implements Network, Closeable {
         }
     }
 
-    private SwarmConnection dialOne(PeerId peer, Multiaddr addr, DialPolicy policy, boolean securityClient)
-            throws IOException {
+    private SwarmConnection dialOne(PeerId peer, Multiaddr addr, DialPolicy policy, Role role) throws IOException {
         try {
             if (!policy.acquireDialSlot(config.dialTimeout())) {
                 throw new IOException("too many dials in progress (" + policy.config().maxConcurrentDials() + ")");
@@ -644,7 +651,7 @@ public final class Swarm implements Network, Closeable {
         }
         long started = System.nanoTime();
         try {
-            SwarmConnection c = dialOneUnlimited(peer, addr, securityClient);
+            SwarmConnection c = dialOneUnlimited(peer, addr, role);
             policy.addressSucceeded(peer, addr);
             return c;
         } catch (IOException | RuntimeException e) {
@@ -659,19 +666,32 @@ public final class Swarm implements Network, Closeable {
         }
     }
 
-    /** @param securityClient false to run security and muxer negotiation as the responder (hole punching) */
-    private SwarmConnection dialOneUnlimited(PeerId peer, Multiaddr addr, boolean securityClient) throws IOException {
+    /** What a dial is for, which decides its security role and whether it may be redialed. */
+    private enum Role {
+        /** An ordinary dial: the security client, redialed once after a simultaneous open. */
+        DIALER,
+        /** Hole punching's dial as the security client: the simultaneous open is wanted, no redial. */
+        PUNCH_CLIENT,
+        /** Hole punching's dial as the security server (the responder of a simultaneous open). */
+        PUNCH_SERVER
+    }
+
+    private SwarmConnection dialOneUnlimited(PeerId peer, Multiaddr addr, Role role) throws IOException {
         Transport t = transports.stream().filter(x -> x.canDial(addr)).findFirst()
                 .orElseThrow(() -> new IOException("no transport can dial " + addr));
         boolean lazy = true;
+        boolean ephemeral = false;
         while (true) {
             ConnectionSpan span = resources.openConnection(Direction.OUTBOUND, true, addr, peer);
             TransportConnection raw = null;
+            ReadyConnection ready = null;
             try {
-                raw = t.dial(addr.withoutPeerId(), peer, config.dialTimeout(), span);
+                raw = ephemeral
+                        ? ((ListeningPortDialer) t).dialFromEphemeralPort(addr.withoutPeerId(), config.dialTimeout())
+                        : t.dial(addr.withoutPeerId(), peer, config.dialTimeout(), span);
                 long started = System.nanoTime();
                 boolean lazyProposal = lazy;
-                ReadyConnection ready = checkedPeer(raw.upgrade((bytes, memory) -> securityClient
+                ready = checkedPeer(raw.upgrade((bytes, memory) -> role != Role.PUNCH_SERVER
                         ? upgrader.upgradeOutbound(bytes, peer, lazyProposal, memory)
                         : upgrader.upgradeInbound(bytes, memory), span), peer);
                 SwarmConnection c = register(ready, Direction.OUTBOUND, span, raw.limit());
@@ -690,6 +710,17 @@ public final class Swarm implements Network, Closeable {
                 if (raw != null) {
                     closeQuietly(raw);
                 }
+                // the upgrade failed on a connection from our listening port: perhaps a simultaneous open
+                if (!ephemeral && role == Role.DIALER && raw != null && ready == null
+                        && t instanceof ListeningPortDialer d && d.leftFromListeningPort(raw)
+                        && SimultaneousOpenRedial.mayBeSimultaneousOpen(e)) {
+                    LOG.log(System.Logger.Level.DEBUG, () -> "redialing " + addr + " of " + peer
+                            + " from an ephemeral port: the dial from the listening port failed its upgrade,"
+                            + " perhaps joined with the peer's dial in a simultaneous open: " + e);
+                    fire(o -> o.redialedFromEphemeralPort(peer, addr, e));
+                    ephemeral = true;
+                    continue;
+                }
                 throw e;
             }
         }
@@ -704,7 +735,7 @@ public final class Swarm implements Network, Closeable {
         PeerId remote = ready.remotePeer();
         if (!remote.equals(peer)) {
             closeQuietly(ready);
-            throw new HandshakeException("dialed " + peer + " but reached " + remote);
+            throw new PeerIdMismatchException("dialed " + peer + " but reached " + remote);
         }
         return ready;
     }
