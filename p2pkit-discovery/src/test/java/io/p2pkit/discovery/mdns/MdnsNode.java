@@ -3,7 +3,6 @@ package io.p2pkit.discovery.mdns;
 import io.p2pkit.core.host.Host;
 import io.p2pkit.core.host.PeerInfo;
 import io.p2pkit.core.ping.PingService;
-import io.p2pkit.testing.Await;
 
 import java.time.Duration;
 import java.util.List;
@@ -33,15 +32,13 @@ public final class MdnsNode {
 
     /**
      * Pings a found peer. The two hosts find each other at the same moment and both dial from their
-     * listening port 4001 (port reuse): TCP's simultaneous open can then join the two dials into one
-     * connection on which both start Noise as the initiator, and both fail (seen once in CI). After
-     * such a failure only the side with the smaller peer ID dials again (up to 4 more times); the
-     * other waits for that connection and pings over it.
+     * listening port 4001 (port reuse), so TCP's simultaneous open may join the two dials into one
+     * connection on which both handshakes fail; the swarm then redials from an ephemeral port by
+     * itself. A ping that still fails (for another reason) is tried twice more, a second apart.
      */
     private static void ping(Host host, PeerInfo peer) {
         say("found " + peer.peerId() + " " + peer.addresses());
-        boolean redials = host.peerId().toString().compareTo(peer.peerId().toString()) < 0;
-        for (int attempt = 1; attempt <= 5; attempt++) {
+        for (int attempt = 1; attempt <= 3; attempt++) {
             try {
                 host.service(PingService.class).orElseThrow().ping(peer);
                 say("pinged " + peer.peerId());
@@ -49,12 +46,10 @@ public final class MdnsNode {
             } catch (Exception e) {
                 say("ping failed " + peer.peerId() + " (attempt " + attempt + "): " + e);
             }
-            if (!redials) {
+            if (attempt < 3) {
                 try {
-                    Await.until("the other side's dial", () -> !host.network().connections(peer.peerId()).isEmpty(),
-                            Duration.ofSeconds(30));
-                } catch (AssertionError e) {
-                    say("no connection from " + peer.peerId() + ": " + e.getMessage());
+                    Thread.sleep(Duration.ofSeconds(1));
+                } catch (InterruptedException e) {
                     return;
                 }
             }
