@@ -26,6 +26,8 @@ public final class DataChannel {
     /** Our outgoing stream's reset was asked for (by close, or in answer to the remote's). */
     private boolean resetRequested;
     private boolean outgoingResetDone;
+    /** Opened by this side and neither acknowledged (DCEP ACK) nor reset by the remote yet. */
+    private boolean awaitingAck;
     private IOException failure;
 
     DataChannel(DataChannels owner, int id, String label, String protocol) {
@@ -166,6 +168,32 @@ public final class DataChannel {
             messages.add(message);
             readable.signalAll();
             return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** This side opened the channel with DCEP: its ACK is awaited. */
+    void expectAck() {
+        lock.lock();
+        try {
+            awaitingAck = true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The remote acknowledged the channel, or reset it, so no ACK is awaited any more.
+     *
+     * @return true the first time for a channel whose ACK was awaited
+     */
+    boolean settleAck() {
+        lock.lock();
+        try {
+            boolean was = awaitingAck;
+            awaitingAck = false;
+            return was;
         } finally {
             lock.unlock();
         }

@@ -39,6 +39,19 @@ public final class DataChannels implements Closeable {
     static final int ACCEPT_BACKLOG = 256;
     /** How long {@link #close()} waits for the remote to answer this side's channel resets. */
     static final Duration RESET_ANSWER_WAIT = Duration.ofSeconds(2);
+    /**
+     * How many channels this side opened may await their DCEP ACK; a further {@link #open} waits
+     * for one. pion and webrtc-rs (under go-libp2p and rust-libp2p) queue at most 16 new streams
+     * for the loop that reads each one's DATA_CHANNEL_OPEN, and drop DATA on any further new stream,
+     * counting on its retransmission. When a stream's OPEN was dropped but its next message got in,
+     * that loop waits on the stream; once the queue is full every retransmitted OPEN is dropped
+     * again, and since retransmission starts at the lowest TSN missing, one packet per timeout, the
+     * stream's own OPEN is never sent again: the remote stalls for good. The remote's loop sends the
+     * ACK after taking the stream, so with fewer than 16 awaiting an ACK its queue never fills.
+     */
+    static final int MAX_UNACKNOWLEDGED_OPENS = 8;
+    /** How long {@link #open} waits while {@link #MAX_UNACKNOWLEDGED_OPENS} channels await their ACK. */
+    static final Duration ACK_WAIT = Duration.ofSeconds(10);
     private static final byte[] ACCEPT_END = new byte[0];
 
     private final boolean evenIds;
@@ -48,6 +61,9 @@ public final class DataChannels implements Closeable {
     private final ReentrantLock allocation = new ReentrantLock();
     private final ReentrantLock resets = new ReentrantLock();
     private final Condition remoteResetSeen = resets.newCondition();
+    private final ReentrantLock acks = new ReentrantLock();
+    private final Condition ackSettled = acks.newCondition();
+    private int awaitingAck; // guarded by acks
     /** Ids whose old channel the remote reused before our reset of it was answered (owner thread only). */
     private final Set<Integer> retiredResets = new java.util.HashSet<>();
     private final SctpAssociation association;
@@ -104,7 +120,10 @@ public final class DataChannels implements Closeable {
         return c;
     }
 
-    /** Opens a reliable, ordered channel; data may be sent at once (DCEP's ACK is not awaited). */
+    /**
+     * Opens a reliable, ordered channel; data may be sent at once (DCEP's ACK is not awaited),
+     * unless {@link #MAX_UNACKNOWLEDGED_OPENS} channels await theirs: then the open waits for one.
+     */
     public DataChannel open(String label, String protocol) throws IOException {
         return open(-1, label, protocol);
     }
@@ -114,6 +133,22 @@ public final class DataChannels implements Closeable {
      * after the last one given out when it is negative. Tests use an id just freed, as Chromium does.
      */
     DataChannel open(int firstId, String label, String protocol) throws IOException {
+        awaitAckSlot();
+        DataChannel c = null;
+        boolean sent = false;
+        try {
+            c = allocate(firstId, label, protocol);
+            association.send(c.id(), Dcep.PPID_DCEP, Dcep.open(new Dcep.Open(Dcep.RELIABLE, 0, 0, label, protocol)), false);
+            sent = true;
+        } finally {
+            if (!sent && (c == null || c.settleAck())) {
+                freeAckSlot();
+            }
+        }
+        return c;
+    }
+
+    private DataChannel allocate(int firstId, String label, String protocol) throws IOException {
         DataChannel c;
         allocation.lock();
         try {
@@ -136,12 +171,45 @@ public final class DataChannels implements Closeable {
             }
             nextId = id + 2;
             c = new DataChannel(this, id, label, protocol);
+            c.expectAck();
             channels.put(id, c);
         } finally {
             allocation.unlock();
         }
-        association.send(c.id(), Dcep.PPID_DCEP, Dcep.open(new Dcep.Open(Dcep.RELIABLE, 0, 0, label, protocol)), false);
         return c;
+    }
+
+    /** Takes one of the {@link #MAX_UNACKNOWLEDGED_OPENS} places, waiting up to {@link #ACK_WAIT} for one. */
+    private void awaitAckSlot() throws IOException {
+        long deadline = System.nanoTime() + ACK_WAIT.toNanos();
+        acks.lock();
+        try {
+            // once the association ended, the open goes on to fail with its cause
+            while (awaitingAck >= MAX_UNACKNOWLEDGED_OPENS && !ended) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new IOException(MAX_UNACKNOWLEDGED_OPENS + " data channels opened before this one still await"
+                            + " the remote's acknowledgement after " + ACK_WAIT.toSeconds() + " s");
+                }
+                ackSettled.awaitNanos(left);
+            }
+            awaitingAck++;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while data channels await the remote's acknowledgement");
+        } finally {
+            acks.unlock();
+        }
+    }
+
+    private void freeAckSlot() {
+        acks.lock();
+        try {
+            awaitingAck--;
+            ackSettled.signalAll();
+        } finally {
+            acks.unlock();
+        }
     }
 
     /**
@@ -278,7 +346,12 @@ public final class DataChannels implements Closeable {
                 return;
             }
             if (open == null) {
-                return; // ACK: nothing to wait for, data was allowed before it
+                // ACK: data was allowed before it, but a further open may have waited for it
+                DataChannel c = channels.get(streamId);
+                if (c != null && c.settleAck()) {
+                    freeAckSlot();
+                }
+                return;
             }
             boolean remoteParity = (streamId % 2 == 0) != evenIds;
             DataChannel old = channels.get(streamId);
@@ -323,6 +396,9 @@ public final class DataChannels implements Closeable {
             if (c == null) {
                 return;
             }
+            if (c.settleAck()) {
+                freeAckSlot(); // refused, or opened and closed at once: no ACK will come
+            }
             if (c.remoteReset()) {
                 refuse(streamId);
             }
@@ -353,6 +429,12 @@ public final class DataChannels implements Closeable {
             inbound.offer(ACCEPT_END);
             remoteOpened.countDown();
             signalResets();
+            acks.lock();
+            try {
+                ackSettled.signalAll();
+            } finally {
+                acks.unlock();
+            }
         }
     }
 }
