@@ -20,16 +20,16 @@ import java.util.function.UnaryOperator;
 @Command(name = "format", description = {
         "Format and convert CIDs.",
         "",
-        "-f takes Kubo's printf-style format (default %s):",
-        "  %s  the CID in the base of -b (else its own; base58btc for CIDv0)",
-        "  %S  the same without the multibase prefix",
-        "  %b  the base's name        %B  its prefix",
-        "  %v  the version (cidv1)    %V  its number",
-        "  %c  the codec's name       %C  its code",
-        "  %h  the hash function      %H  its code       %L  the digest length",
-        "  %m  the multihash in the base (%M without prefix)",
-        "  %d  the digest in the base (%D without prefix)",
-        "  %P  the prefix: %v-%c-%h-%L                   %%  a percent sign",
+        "-f takes Kubo's printf-style format (default %%s):",
+        "  %%s  the CID in the base of -b (else its own; base58btc for CIDv0)",
+        "  %%S  the same without the multibase prefix",
+        "  %%b  the base's name        %%B  its prefix",
+        "  %%v  the version (cidv1)    %%V  its number",
+        "  %%c  the codec's name       %%C  its code",
+        "  %%h  the hash function      %%H  its code       %%L  the digest length",
+        "  %%m  the multihash in the base (%%M without prefix)",
+        "  %%d  the digest in the base (%%D without prefix)",
+        "  %%P  the prefix: %%v-%%c-%%h-%%L                   %%%%  a percent sign",
         "-v converts to CID version 0 or 1 (only dag-pb sha2-256 CIDs have a version 0); -b alone implies -v 1. "
                 + "--mc changes the codec (making a CIDv1).",
         ""},
@@ -38,7 +38,7 @@ final class CidFormatCommand extends CliCommand {
     @Parameters(paramLabel = "CID", arity = "0..*", description = "the CIDs (default: read from stdin, one a line)")
     private List<String> cids = new ArrayList<>();
 
-    @Option(names = "-f", paramLabel = "FORMAT", defaultValue = "%s", description = "the format (default %s)")
+    @Option(names = "-f", paramLabel = "FORMAT", defaultValue = "%s", description = "the format (default %%s)")
     private String format;
 
     @Option(names = "-v", paramLabel = "VERSION", description = "the CID version to convert to: 0 or 1")
