@@ -1,5 +1,6 @@
 package io.p2pkit.core.swarm;
 
+import io.p2pkit.testing.Await;
 import io.p2pkit.testing.Prerequisites;
 import io.p2pkit.testing.netns.BridgedLan;
 import io.p2pkit.testing.netns.NetnsProcess;
@@ -62,19 +63,20 @@ class SimultaneousOpenNetnsTest {
     }
 
     /** Waits until {@code count} sockets of the namespace wait for an answer to their SYN. */
-    private static void awaitSynSent(BridgedLan lan, int count, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
+    private static void awaitSynSent(BridgedLan lan, int count, Duration timeout) {
+        Await.until(count + " dials in SYN-SENT", () -> synSent(lan) >= count, timeout);
+    }
+
+    private static long synSent(BridgedLan lan) {
+        try {
             NetnsProcess ss = lan.start(1, List.of("ss", "-Htn", "state", "syn-sent"));
             assertEquals(0, ss.waitFor(WAIT), ss.output());
-            String sockets = ss.output();
-            if (sockets.lines().filter(l -> !l.isBlank()).count() >= count) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("fewer than " + count + " dials in SYN-SENT within " + timeout + ":\n" + sockets);
-            }
-            Thread.sleep(20); // polls ss; bounded by the deadline above
+            return ss.output().lines().filter(l -> !l.isBlank()).count();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while reading ss", e);
         }
     }
 

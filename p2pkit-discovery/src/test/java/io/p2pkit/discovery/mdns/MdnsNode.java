@@ -3,11 +3,13 @@ package io.p2pkit.discovery.mdns;
 import io.p2pkit.core.host.Host;
 import io.p2pkit.core.host.PeerInfo;
 import io.p2pkit.core.ping.PingService;
+import io.p2pkit.testing.Await;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A p2pkit node with mDNS for the namespace tests, run as its own JVM inside a {@code BridgedLan}
@@ -34,25 +36,26 @@ public final class MdnsNode {
      * Pings a found peer. The two hosts find each other at the same moment and both dial from their
      * listening port 4001 (port reuse), so TCP's simultaneous open may join the two dials into one
      * connection on which both handshakes fail; the swarm then redials from an ephemeral port by
-     * itself. A ping that still fails (for another reason) is tried twice more, a second apart.
+     * itself. A ping that still fails (for another reason) is tried again until 10 s have passed.
      */
     private static void ping(Host host, PeerInfo peer) {
         say("found " + peer.peerId() + " " + peer.addresses());
-        for (int attempt = 1; attempt <= 3; attempt++) {
-            try {
-                host.service(PingService.class).orElseThrow().ping(peer);
-                say("pinged " + peer.peerId());
-                return;
-            } catch (Exception e) {
-                say("ping failed " + peer.peerId() + " (attempt " + attempt + "): " + e);
-            }
-            if (attempt < 3) {
-                try {
-                    Thread.sleep(Duration.ofSeconds(1));
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        try {
+            Await.until("a ping to " + peer.peerId(), () -> pinged(host, peer, failure), Duration.ofSeconds(10));
+            say("pinged " + peer.peerId());
+        } catch (AssertionError e) {
+            say("ping failed " + peer.peerId() + ": " + failure.get() + " (" + e.getMessage() + ")");
+        }
+    }
+
+    private static boolean pinged(Host host, PeerInfo peer, AtomicReference<Exception> failure) {
+        try {
+            host.service(PingService.class).orElseThrow().ping(peer);
+            return true;
+        } catch (Exception e) {
+            failure.set(e);
+            return false;
         }
     }
 
