@@ -23,6 +23,7 @@ import io.netty.handler.codec.quic.QuicStreamLimitChangedEvent;
 import io.netty.util.AttributeKey;
 import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.core.security.HandshakeException;
+import io.p2pkit.core.security.PeerIdMismatchException;
 import io.p2pkit.core.security.tls.PeerCertificate;
 import io.p2pkit.core.security.tls.PeerTrustManager;
 import io.p2pkit.quic.internal.UdpSockets;
@@ -37,6 +38,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
@@ -50,6 +52,9 @@ final class QuicEndpoint {
     private static final AttributeKey<PeerId> EXPECTED = AttributeKey.valueOf("p2pkit.quic.expected");
     private static final AttributeKey<PeerTrustManager.Verification> VERIFICATION =
             AttributeKey.valueOf("p2pkit.quic.verification");
+    /** Where a dial learns its handshake's verification, which its failed connect future does not carry. */
+    private static final AttributeKey<AtomicReference<PeerTrustManager.Verification>> DIAL_VERIFICATION =
+            AttributeKey.valueOf("p2pkit.quic.dialVerification");
     private static final AttributeKey<CompletableFuture<QuicConnection>> READY =
             AttributeKey.valueOf("p2pkit.quic.ready");
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -118,7 +123,12 @@ final class QuicEndpoint {
     /** Registers the handshake's engine with the trust manager, remembering what to expect. */
     private QuicSslEngine engine(QuicChannel ch, QuicSslEngine engine) {
         PeerTrustManager trust = transport.tls().trustManager();
-        ch.attr(VERIFICATION).set(trust.expect(engine, ch.attr(EXPECTED).get()));
+        PeerTrustManager.Verification verification = trust.expect(engine, ch.attr(EXPECTED).get());
+        ch.attr(VERIFICATION).set(verification);
+        AtomicReference<PeerTrustManager.Verification> dialer = ch.attr(DIAL_VERIFICATION).get();
+        if (dialer != null) {
+            dialer.set(verification);
+        }
         ch.closeFuture().addListener(f -> trust.forget(engine));
         return engine;
     }
@@ -163,16 +173,21 @@ final class QuicEndpoint {
         RANDOM.nextBytes(scid);
         router.addDialed(scid);
         CompletableFuture<QuicConnection> ready = new CompletableFuture<>();
+        AtomicReference<PeerTrustManager.Verification> verification = new AtomicReference<>();
         io.netty.util.concurrent.Future<QuicChannel> connecting = QuicChannel.newBootstrap(udp)
                 .handler(new ConnectionInit(true)).streamHandler(new StreamInit())
                 .remoteAddress(target).localConnectionAddress(new QuicConnectionAddress(scid))
-                .attr(EXPECTED, expected).attr(READY, ready)
+                .attr(EXPECTED, expected).attr(READY, ready).attr(DIAL_VERIFICATION, verification)
                 .option(ChannelOption.ALLOCATOR, transport.allocator())
                 .option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR, segments())
                 .streamOption(ChannelOption.ALLOCATOR, transport.allocator()).connect();
         connecting.addListener(f -> {
             if (!f.isSuccess()) {
-                ready.completeExceptionally(f.cause());
+                // quiche reports a refused certificate as a bare CERTIFICATE_VERIFY_FAILED: say why
+                PeerTrustManager.Verification v = verification.get();
+                ready.completeExceptionally(v != null && v.wrongPeer()
+                        ? new PeerIdMismatchException("QUIC handshake with " + target + " failed: " + v.failure(), f.cause())
+                        : f.cause());
             }
         });
         Duration limit = timeout.compareTo(config.handshakeTimeout()) < 0 ? timeout : config.handshakeTimeout();
@@ -199,6 +214,19 @@ final class QuicEndpoint {
             }
             throw new HandshakeException("QUIC handshake with " + target + " failed: " + cause, cause);
         }
+    }
+
+    /**
+     * The handshake's failure, with the certificate check's reason when there is one; another
+     * peer's certificate than the one dialed is a {@link PeerIdMismatchException}, as over TCP, so
+     * callers can tell a wrong address book entry from a broken connection.
+     */
+    private static HandshakeException handshakeFailure(String what, PeerTrustManager.Verification v) {
+        if (v == null || v.failure() == null) {
+            return new HandshakeException(what);
+        }
+        String message = what + ": " + v.failure();
+        return v.wrongPeer() ? new PeerIdMismatchException(message) : new HandshakeException(message);
     }
 
     private static void closeLater(io.netty.util.concurrent.Future<QuicChannel> connecting) {
@@ -283,8 +311,7 @@ final class QuicEndpoint {
                 }
                 PeerCertificate peer = v == null ? null : v.verified();
                 if (peer == null) {
-                    throw new HandshakeException("QUIC peer not verified"
-                            + (v != null && v.failure() != null ? ": " + v.failure() : ""));
+                    throw handshakeFailure("QUIC peer not verified", v);
                 }
                 if (!"libp2p".equals(ch.sslEngine().getApplicationProtocol())) {
                     throw new HandshakeException("QUIC peer did not agree on ALPN libp2p");
@@ -360,9 +387,8 @@ final class QuicEndpoint {
             CompletableFuture<QuicConnection> ready = ctx.channel().attr(READY).get();
             // Every connection ends here; only one that never became ready needs the exception.
             if (ready != null && !ready.isDone()) {
-                PeerTrustManager.Verification v = ctx.channel().attr(VERIFICATION).get();
-                String why = v != null && v.failure() != null ? ": " + v.failure() : "";
-                ready.completeExceptionally(new HandshakeException("QUIC connection closed during handshake" + why));
+                ready.completeExceptionally(handshakeFailure("QUIC connection closed during handshake",
+                        ctx.channel().attr(VERIFICATION).get()));
             }
             ctx.fireChannelInactive();
         }

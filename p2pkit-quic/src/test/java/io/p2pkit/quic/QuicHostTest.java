@@ -11,6 +11,7 @@ import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.network.Connection;
 import io.p2pkit.core.network.DialException;
 import io.p2pkit.core.ping.PingService;
+import io.p2pkit.core.security.PeerIdMismatchException;
 import io.p2pkit.core.transport.Listener;
 import io.p2pkit.core.transport.Transport;
 import io.p2pkit.core.transport.TransportConnection;
@@ -31,6 +32,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -287,7 +289,9 @@ class QuicHostTest {
         Host b = host("/ip4/127.0.0.1/udp/0/quic-v1");
         PeerId other = PrivateKey.generateEd25519().publicKey().toPeerId();
         DialException e = assertThrows(DialException.class, () -> a.connect(new PeerInfo(other, b.addresses())));
-        assertTrue(String.valueOf(e.getMessage()).length() > 0);
+        Throwable cause = e.causes().values().iterator().next();
+        assertInstanceOf(PeerIdMismatchException.class, cause, String.valueOf(cause));
+        assertTrue(cause.getMessage().contains(other.toString()), cause.getMessage());
         assertTrue(a.network().connections().isEmpty());
     }
 

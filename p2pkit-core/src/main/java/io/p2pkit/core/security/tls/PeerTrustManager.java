@@ -134,7 +134,7 @@ public final class PeerTrustManager extends X509ExtendedTrustManager {
         }
 
         /** Whether verification failed because the certificate is another peer's than the one expected. */
-        boolean wrongPeer() {
+        public boolean wrongPeer() {
             return wrongPeer;
         }
 
