@@ -188,6 +188,33 @@ class HostMetricsTest {
     }
 
     @Test
+    void countsRedialsFromAnEphemeralPort() throws Exception {
+        MetricRegistry metrics = new MetricRegistry();
+        try (java.net.ServerSocket garbage = new java.net.ServerSocket(0, 16, java.net.InetAddress.getLoopbackAddress());
+             Host host = Host.builder().listen("/ip4/127.0.0.1/tcp/0").build()) {
+            HostMetrics.attach(host, metrics);
+            // answers with bytes no handshake accepts, so the dial from the listening port fails its upgrade
+            Thread.ofVirtual().start(() -> {
+                while (!garbage.isClosed()) {
+                    try (java.net.Socket s = garbage.accept()) {
+                        s.getOutputStream().write("not libp2p\n".repeat(8).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    } catch (IOException e) {
+                        return; // closed at the end of the test
+                    }
+                }
+            });
+            io.p2pkit.core.identity.PeerId nobody =
+                    io.p2pkit.core.crypto.PrivateKey.generate(io.p2pkit.core.crypto.KeyType.ED25519).publicKey().toPeerId();
+            io.p2pkit.core.multiaddr.Multiaddr target =
+                    io.p2pkit.core.multiaddr.Multiaddr.parse("/ip4/127.0.0.1/tcp/" + garbage.getLocalPort());
+            assertThrows(IOException.class, () -> host.connect(new PeerInfo(nobody, java.util.List.of(target))));
+            assertEquals(1, value(metrics, "p2pkit_swarm_ephemeral_port_redials_total", "tcp", "ip4"));
+            assertTrue(PrometheusText.write(metrics).contains(
+                    "p2pkit_swarm_ephemeral_port_redials_total{transport=\"tcp\",ip_version=\"ip4\"} 1"));
+        }
+    }
+
+    @Test
     void labelsDialCountsAndPeerGroupsAsGoDoes() {
         assertEquals("0", HostMetrics.numDials(0));
         assertEquals("5", HostMetrics.numDials(5));
