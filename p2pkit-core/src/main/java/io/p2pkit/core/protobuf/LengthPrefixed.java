@@ -7,12 +7,16 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Arrays;
 
 /**
  * Varint-length-prefixed messages on a stream, the framing identify, Kademlia, pubsub and most
  * libp2p protocols use. Reading takes a size cap so that a peer cannot make us allocate more.
  */
 public final class LengthPrefixed {
+    /** Bytes allocated before any of a message has arrived. */
+    private static final int FIRST_PIECE = 64 * 1024;
+
     private LengthPrefixed() {
     }
 
@@ -39,10 +43,22 @@ public final class LengthPrefixed {
         if (len > maxBytes) {
             throw new DecodeException("message", "length " + len + " is over the limit of " + maxBytes + " bytes");
         }
-        byte[] msg = in.readNBytes((int) len);
-        if (msg.length != len) {
-            throw new EOFException("stream ended after " + msg.length + " of " + len + " message bytes");
+        int length = (int) len;
+        // The array grows with what arrives, doubling, so an announced length alone cannot make
+        // us hold a large array; each byte is copied at most once more than a read into an exact
+        // array, not gathered in 16 KiB pieces and joined as InputStream.readNBytes(int) does.
+        byte[] msg = new byte[Math.min(length, FIRST_PIECE)];
+        int got = 0;
+        while (true) {
+            int n = in.readNBytes(msg, got, msg.length - got);
+            got += n;
+            if (got < msg.length) {
+                throw new EOFException("stream ended after " + got + " of " + length + " message bytes");
+            }
+            if (got == length) {
+                return msg;
+            }
+            msg = Arrays.copyOf(msg, (int) Math.min(length, 2L * msg.length));
         }
-        return msg;
     }
 }

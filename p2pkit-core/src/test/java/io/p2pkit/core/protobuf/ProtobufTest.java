@@ -104,4 +104,32 @@ class ProtobufTest {
         assertThrows(DecodeException.class, () -> LengthPrefixed.read(new ByteArrayInputStream(big.toByteArray()), 300));
         assertThrows(EOFException.class, () -> LengthPrefixed.read(new ByteArrayInputStream(HEX.parseHex("0501")), 300));
     }
+
+    @Test
+    void largeLengthPrefixedMessagesArriveWholeInPiecesOfAnySize() throws IOException {
+        byte[] message = new byte[1_000_003]; // past several doublings of the first 64 KiB piece
+        new java.util.SplittableRandom(7).nextBytes(message);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        LengthPrefixed.write(out, message);
+        LengthPrefixed.write(out, new byte[] {1, 2});
+        // a stream that hands out at most 1,000 bytes per read, as a socket may
+        java.io.InputStream trickle = new java.io.FilterInputStream(new ByteArrayInputStream(out.toByteArray())) {
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                return super.read(b, off, Math.min(len, 1_000));
+            }
+        };
+        assertArrayEquals(message, LengthPrefixed.read(trickle, 4 << 20));
+        assertArrayEquals(new byte[] {1, 2}, LengthPrefixed.read(trickle, 4 << 20));
+        assertNull(LengthPrefixed.read(trickle, 4 << 20));
+
+        // cut short after the first piece, and after a later one: a clear EOF naming how far it got
+        byte[] whole = out.toByteArray();
+        for (int cut : new int[] {70_000, 600_000}) {
+            byte[] part = java.util.Arrays.copyOf(whole, cut);
+            EOFException e = assertThrows(EOFException.class,
+                    () -> LengthPrefixed.read(new ByteArrayInputStream(part), 4 << 20));
+            assertTrue(e.getMessage().contains("of 1000003 message bytes"), e.getMessage());
+        }
+    }
 }
