@@ -14,8 +14,9 @@
 // stays up and serves the echo protocol ("served" events) until stdin closes. With --listen the
 // page reserves a slot on the relay, listens on /webrtc (browser-to-browser), reports "listening"
 // with its addresses and "inbound" for each connection, and serves echo until stdin closes. The page's console
-// and its uncaught errors go to stderr, so a failing case shows why; P2PKIT_NETLOG (see
-// chromium.mjs, which launches Chromium) gives Chromium's own network log when that is not enough.
+// and its uncaught errors go to stderr, so a failing case shows why; P2PKIT_PAGE_DEBUG (below)
+// adds js-libp2p's debug log, and P2PKIT_NETLOG (see chromium.mjs, which launches Chromium)
+// Chromium's own network log, when that is not enough.
 // With --server-address the page is the perf runner's client (scripts/bench-perf's "chromium"):
 // --runs perf runs against the server's WebRTC-direct or WebTransport address (its /p2p/ part is
 // the test plans' fixed server identity when missing), each on a new connection, each printed as
@@ -38,7 +39,13 @@ function emit (event) {
   process.stdout.write(JSON.stringify(event) + '\n')
 }
 
+// P2PKIT_PAGE_DEBUG=NAMESPACES (js-libp2p's logger's, e.g. 'libp2p:webrtc*,libp2p:circuit-relay*')
+// switches the page's debug log on; its lines go to stderr with the console's, each stamped with
+// the wall clock so they can be set beside the JVM's log.
+const PAGE_DEBUG = process.env.P2PKIT_PAGE_DEBUG
+
 function log (line) {
+  if (PAGE_DEBUG) line = `${new Date().toISOString()} ${line}`
   process.stderr.write(line.endsWith('\n') ? line : line + '\n')
 }
 
@@ -135,6 +142,43 @@ async function main () {
       if (event.event === 'log') log(`page: ${event.message}`)
       else emit(event)
     })
+    if (PAGE_DEBUG) {
+      // before the bundle runs: the logger reads its namespaces from localStorage once, and takes
+      // console.debug as it is then, which formats its %-directives here into one plain line
+      await page.addInitScript(namespaces => {
+        localStorage.setItem('debug', namespaces)
+        const debug = console.debug.bind(console)
+        const show = (v) => {
+          if (typeof v !== 'object' || v === null) return String(v)
+          try {
+            return JSON.stringify(v, (k, x) => typeof x === 'bigint' ? x.toString() : x)
+          } catch {
+            return String(v)
+          }
+        }
+        console.debug = (format, ...args) => {
+          if (typeof format !== 'string') return debug(format, ...args)
+          const line = format.replace(/%[a-zA-Z%]/g, (d) => {
+            if (d === '%%') return '%'
+            const v = args.shift()
+            return d === '%c' ? '' : show(v)
+          })
+          debug([line, ...args.map(show)].join(' '))
+        }
+        // the browser-to-browser dialer's "init" channel, whose events js-libp2p does not log
+        const create = RTCPeerConnection.prototype.createDataChannel
+        RTCPeerConnection.prototype.createDataChannel = function (label, ...rest) {
+          const channel = create.call(this, label, ...rest)
+          if (label === 'init') {
+            for (const type of ['open', 'closing', 'close', 'error']) {
+              channel.addEventListener(type, () => console.debug('page: init channel %s: %s event, readyState %s',
+                channel.id, type, channel.readyState))
+            }
+          }
+          return channel
+        }
+      }, PAGE_DEBUG)
+    }
     const url = `http://127.0.0.1:${server.address().port}/`
     await page.goto(url)
     await page.waitForFunction(() => typeof window.p2pkitDial === 'function', null, { timeout: 30_000 })
