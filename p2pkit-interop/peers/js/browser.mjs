@@ -78,10 +78,35 @@ function parseArgs (argv) {
   return args
 }
 
+// js-libp2p's browser-to-browser dial races with its own listener (@libp2p/webrtc 6.0.33): the
+// listening side's muxer closes the dialer's "init" channel the moment it arrives, and the dialer,
+// whose RTCPeerConnection may report "connected" only after that channel has opened and closed,
+// then waits for an "open" event that has passed (initiate-connection.js waits on it unless
+// readyState is "open"; it is "closed") until the dial times out: "connect: signal timed out",
+// one Chromium-to-Chromium dial in six to eight here. The init channel is the dialer's to close,
+// as the muxer's own comment says, so the listening page leaves it to the dialer, as p2pkit does.
+const MUXER_JS = /@libp2p[\\/]webrtc[\\/]dist[\\/]src[\\/]muxer\.js$/
+const INIT_CLOSE = `            this.log.trace('closing init channel %d', channel.id);
+            closeChannel(channel, this.log);
+`
+const leaveInitChannelToTheDialer = {
+  name: 'leave-init-channel-to-the-dialer',
+  setup (builder) {
+    builder.onLoad({ filter: MUXER_JS }, (args) => {
+      const source = readFileSync(args.path, 'utf8')
+      if (!source.includes(INIT_CLOSE)) {
+        throw new Error(`${args.path} no longer closes the init channel as browser.mjs expects: see leaveInitChannelToTheDialer`)
+      }
+      return { contents: source.replace(INIT_CLOSE, "            this.log.trace('leaving init channel %d to the dialer', channel.id);\n"), loader: 'js' }
+    })
+  }
+}
+
 async function bundle (dir) {
   const start = Date.now()
   await build({
     entryPoints: [join(here, 'browser', 'entry.js')],
+    plugins: [leaveInitChannelToTheDialer],
     bundle: true,
     format: 'esm',
     platform: 'browser',
