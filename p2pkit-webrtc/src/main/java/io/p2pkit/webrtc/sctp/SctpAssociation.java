@@ -111,6 +111,8 @@ public final class SctpAssociation implements Closeable {
         boolean gapAcked;
         boolean marked;
         int misses;
+        /** Fast-retransmitted once already: RFC 9260 §7.2.4 leaves any later loss of it to T3-rtx. */
+        boolean fastRetransmitted;
 
         Out(Chunk.Data chunk) {
             this.chunk = chunk;
@@ -944,11 +946,14 @@ public final class SctpAssociation implements Closeable {
         if (fastRecovery && cum >= fastRecoveryExit) {
             fastRecovery = false;
         }
-        // fast retransmit: a chunk reported missing by three SACKs that acked something above it
+        // fast retransmit: a chunk reported missing by three SACKs that acked something above it,
+        // once per chunk (RFC 9260 §7.2.4): were its retransmission lost too, every later SACK would
+        // go on reporting it and resending it each third time would be a loop only T3 should break
         boolean lossDetected = false;
         for (Out o : inflight.headMap(highestNewlyAcked, false).values()) {
-            if (!o.gapAcked && !o.marked && highestNewlyAcked > cum && ++o.misses >= 3) {
+            if (!o.gapAcked && !o.marked && !o.fastRetransmitted && highestNewlyAcked > cum && ++o.misses >= 3) {
                 o.marked = true;
+                o.fastRetransmitted = true;
                 o.misses = 0;
                 flightSize -= o.size;
                 lossDetected = true;

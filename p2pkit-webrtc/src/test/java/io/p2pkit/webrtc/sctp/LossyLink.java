@@ -30,6 +30,8 @@ public final class LossyLink {
     public volatile boolean blackhole;
     /** When set, every packet a sends is dropped. */
     public volatile boolean dropFromA;
+    /** When set, sees every packet a sends (before loss) and drops those it answers true for. */
+    public volatile java.util.function.Predicate<byte[]> dropFromAWhen;
     /** When set, sees every packet b sends (before loss), as a test's window on b's answers. */
     public volatile java.util.function.Consumer<byte[]> tapB;
 
@@ -114,7 +116,8 @@ public final class LossyLink {
             if (this == b && tap != null) {
                 tap.accept(p);
             }
-            if (blackhole || dropFromA && this == a || next() < drop) {
+            java.util.function.Predicate<byte[]> rule = dropFromAWhen;
+            if (this == a && rule != null && rule.test(p) || blackhole || dropFromA && this == a || next() < drop) {
                 dropped.incrementAndGet();
                 return;
             }

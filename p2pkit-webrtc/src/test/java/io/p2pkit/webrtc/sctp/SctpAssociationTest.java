@@ -282,6 +282,52 @@ class SctpAssociationTest {
     }
 
     @Test
+    void aChunkIsFastRetransmittedOnceThenLeftToT3() throws Exception {
+        // an RTO far longer than the exchanges below, so T3 cannot fire while they run
+        SctpConfig slow = SctpConfig.defaults().withRto(Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(4));
+        byte[] lost = "the chunk that is lost twice".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        LossyLink link = LossyLink.perfect();
+        List<Long> sentAt = new CopyOnWriteArrayList<>(); // each time a put the chunk on the wire
+        link.dropFromAWhen = packet -> {
+            boolean carries = SctpPacket.decode(packet, 0, packet.length).chunks().stream()
+                    .anyMatch(c -> c instanceof Chunk.Data d && java.util.Arrays.equals(d.payload(), lost));
+            if (!carries) {
+                return false;
+            }
+            sentAt.add(System.nanoTime());
+            return sentAt.size() <= 2; // its first sending and its fast retransmission are lost
+        };
+        Pair p = connect(link, slow, slow);
+        p.a().send(1, 53, lost, false);
+        Await.until("the first sending", () -> sentAt.size() == 1, Duration.ofSeconds(10));
+        // each message reaches b alone, and b's SACK for it reports the lost chunk missing
+        boolean lostArrived = false;
+        for (int i = 0; i < 12; i++) {
+            p.a().send(2, 53, new byte[] {(byte) i}, true);
+            Reassembly.Message m = p.rb().take();
+            if (m.streamId() == 1) {
+                lostArrived = true; // a further fast retransmission: the assertions below say so
+                m = p.rb().take();
+            }
+            assertArrayEquals(new byte[] {(byte) i}, m.data());
+            if (i == 2) {
+                Await.until("the fast retransmission after three reports", () -> sentAt.size() >= 2,
+                        Duration.ofSeconds(10));
+            }
+        }
+        // nine more reports after the fast retransmission: a second one would have come three later
+        if (!lostArrived) {
+            assertArrayEquals(lost, p.rb().take().data(), "T3 resends the chunk, and this time it arrives");
+        }
+        assertEquals(3, sentAt.size(), "sent, fast-retransmitted once, retransmitted by T3");
+        long afterFast = sentAt.get(2) - sentAt.get(1);
+        assertTrue(afterFast >= Duration.ofSeconds(1).toNanos(),
+                "the third sending waited for T3 (RTO 2 s), not for more SACKs: it came "
+                        + Duration.ofNanos(afterFast).toMillis() + " ms after the fast retransmission");
+        p.a().close();
+    }
+
+    @Test
     void aResetThatCannotBeSentDuringThePeersShutdownDoesNotSpinTheOwner() throws Exception {
         LossyLink link = LossyLink.perfect();
         Pair p = connect(link, FAST, FAST);
