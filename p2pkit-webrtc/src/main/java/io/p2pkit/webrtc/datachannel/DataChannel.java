@@ -28,6 +28,10 @@ public final class DataChannel {
     private boolean outgoingResetDone;
     /** Opened by this side and neither acknowledged (DCEP ACK) nor reset by the remote yet. */
     private boolean awaitingAck;
+    /** Sends past the closed check and not yet queued on the association. */
+    private int sending;
+    /** Our reset, asked for while sends were in progress: the last of them asks for it. */
+    private boolean resetDeferred;
     private IOException failure;
 
     DataChannel(DataChannels owner, int id, String label, String protocol) {
@@ -53,7 +57,9 @@ public final class DataChannel {
     }
 
     /**
-     * Sends one binary message, waiting while the association's send buffer is full.
+     * Sends one binary message, waiting while the association's send buffer is full. A message
+     * whose send returns goes out ahead of the channel's reset, even when the channel is closed
+     * while it waits: the association drops whatever is queued on a stream after its reset.
      *
      * @throws IOException when the channel or the association is closed
      */
@@ -63,10 +69,45 @@ public final class DataChannel {
             if (localClosed || remoteClosed) {
                 throw new IOException("data channel " + id + " is closed");
             }
+            sending++;
         } finally {
             lock.unlock();
         }
-        owner.send(id, message);
+        try {
+            owner.send(id, message);
+        } finally {
+            boolean reset;
+            lock.lock();
+            try {
+                reset = --sending == 0 && resetDeferred;
+                if (reset) {
+                    resetDeferred = false;
+                }
+            } finally {
+                lock.unlock();
+            }
+            if (reset) {
+                resetAfterSends();
+            }
+        }
+    }
+
+    /** Asks for the reset a close deferred while sends were in progress; they are queued now. */
+    private void resetAfterSends() {
+        try {
+            owner.resetOutgoing(id);
+        } catch (IOException e) {
+            // the association is ending: nothing to reset
+        }
+    }
+
+    /** Whether this side's reset must wait for sends in progress (guarded by lock). */
+    private boolean deferResetLocked() {
+        if (sending > 0) {
+            resetDeferred = true;
+            return true;
+        }
+        return false;
     }
 
     /** Whether the remote has closed (reset) its side of the channel: it reads nothing more. */
@@ -127,7 +168,7 @@ public final class DataChannel {
                 return;
             }
             localClosed = true;
-            reset = !resetRequested;
+            reset = !resetRequested && !deferResetLocked();
             resetRequested = true;
             for (byte[] m : messages) {
                 dropped += Math.max(1, m.length);
@@ -205,7 +246,8 @@ public final class DataChannel {
         try {
             remoteClosed = true;
             readable.signalAll();
-            boolean reset = !resetRequested;
+            // on the association's owner, which must not wait: a send in progress resets later
+            boolean reset = !resetRequested && !deferResetLocked();
             resetRequested = true;
             return reset;
         } finally {

@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @Timeout(60)
 class DataChannelsTest {
@@ -110,5 +111,53 @@ class DataChannelsTest {
         assertFalse(again.isClosedByRemote());
         assertFalse(sAgain.isClosedByRemote());
         p.client().close();
+    }
+
+    @Test
+    void aSendWaitingForBufferSpaceWhenTheChannelClosesGoesOutBeforeTheReset() throws Exception {
+        // 16 KiB each way: the server reads nothing, so its window fills and then the client's
+        // send buffer, and a send waits for space past the channel's closed check
+        SctpConfig small = FAST.withBuffers(16 * 1024, 16 * 1024);
+        LossyLink link = LossyLink.perfect();
+        DataChannels client = DataChannels.start(link.a(), true, small, MemoryScope.UNLIMITED, Set.of(0));
+        DataChannels server = DataChannels.start(link.b(), false, small, MemoryScope.UNLIMITED, Set.of(0));
+        client.awaitEstablished(Duration.ofSeconds(20));
+        server.awaitEstablished(Duration.ofSeconds(20));
+        DataChannel c = client.open("", "");
+        DataChannel s = server.accept();
+        java.util.concurrent.atomic.AtomicInteger returned = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicReference<Exception> refused = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread writer = Thread.ofPlatform().name("writer").start(() -> {
+            try {
+                for (int i = 0; i < 64; i++) {
+                    byte[] m = new byte[4096];
+                    m[0] = (byte) i;
+                    c.send(m);
+                    returned.incrementAndGet();
+                }
+            } catch (Exception e) {
+                refused.set(e);
+            }
+        });
+        Await.until("a send waits for buffer space", () -> waitsForCredit(writer), Duration.ofSeconds(10));
+        c.close();
+        int read = 0;
+        for (byte[] m = s.receive(); m != null; m = s.receive()) {
+            assertEquals((byte) read, m[0], "message " + read + " in order");
+            read++;
+        }
+        writer.join(Duration.ofSeconds(10));
+        assertFalse(writer.isAlive());
+        assertEquals(returned.get(), read, "every message whose send returned reached the server, before the reset");
+        assertTrue(refused.get() instanceof java.io.IOException && refused.get().getMessage().contains("closed"),
+                "the send after the close fails clearly: " + refused.get());
+        client.close();
+    }
+
+    /** Whether {@code t} is parked on the association's send-buffer condition. */
+    private static boolean waitsForCredit(Thread t) {
+        return t.getState() == Thread.State.WAITING && java.util.Arrays.stream(t.getStackTrace())
+                .anyMatch(f -> f.getClassName().endsWith("SctpAssociation") && f.getMethodName().equals("send"))
+                && java.util.Arrays.stream(t.getStackTrace()).anyMatch(f -> f.getMethodName().equals("await"));
     }
 }
