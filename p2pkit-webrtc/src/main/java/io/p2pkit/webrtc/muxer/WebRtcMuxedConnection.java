@@ -48,9 +48,12 @@ public final class WebRtcMuxedConnection implements MuxedConnection {
     }
 
     /**
-     * The next channel the remote opened, as a stream. A channel labelled {@code init} is closed
-     * instead: a browser-to-browser dialer opens it only so that its SDP offer has a data channel
-     * section, and closes it itself (js-libp2p's muxer does the same).
+     * The next channel the remote opened, as a stream. A channel labelled {@code init} is never a
+     * stream: a browser-to-browser dialer opens it only so that its SDP offer has a data channel
+     * section, and closes it itself once connected. It is left to the dialer: js-libp2p's dialer
+     * waits for that channel's "open" event unless it is open when it looks, so a close from
+     * this side that reaches Chromium before its connection reports "connected" leaves the dial
+     * waiting for an event that has passed, until it times out.
      */
     @Override
     public MuxedStream acceptStream() throws IOException {
@@ -62,7 +65,18 @@ public final class WebRtcMuxedConnection implements MuxedConnection {
             if (!c.label().equals("init")) {
                 return WebRtcStream.start(c, memory, remoteAcksFin);
             }
-            c.close();
+            Thread.ofVirtual().name("webrtc-init-channel-" + c.id()).start(() -> drainUntilClosed(c));
+        }
+    }
+
+    /** Reads and drops what arrives on {@code c} (nothing, from a browser) until the dialer closes it. */
+    private static void drainUntilClosed(DataChannel c) {
+        try {
+            while (c.receive() != null) {
+                // nothing on this channel is for us; reading it gives its window credit back
+            }
+        } catch (IOException e) {
+            // the connection ended
         }
     }
 
