@@ -33,6 +33,8 @@ public final class WebRtcMuxedConnection implements MuxedConnection {
      * of its own is acknowledged at once (see {@link WebRtcStream}).
      */
     private final java.util.concurrent.atomic.AtomicBoolean remoteAcksFin = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Whether an {@code init} channel was left to its dialer; only the first one is. */
+    private final java.util.concurrent.atomic.AtomicBoolean initLeftOpen = new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
      * The stream over the channel agreed out of band with id {@code id} (libp2p's Noise handshake
@@ -53,7 +55,8 @@ public final class WebRtcMuxedConnection implements MuxedConnection {
      * section, and closes it itself once connected. It is left to the dialer: js-libp2p's dialer
      * waits for that channel's "open" event unless it is open when it looks, so a close from
      * this side that reaches Chromium before its connection reports "connected" leaves the dial
-     * waiting for an event that has passed, until it times out.
+     * waiting for an event that has passed, until it times out. Only the first is left open; any
+     * further {@code init} channel is closed at once.
      */
     @Override
     public MuxedStream acceptStream() throws IOException {
@@ -65,7 +68,11 @@ public final class WebRtcMuxedConnection implements MuxedConnection {
             if (!c.label().equals("init")) {
                 return WebRtcStream.start(c, memory, remoteAcksFin);
             }
-            Thread.ofVirtual().name("webrtc-init-channel-" + c.id()).start(() -> drainUntilClosed(c));
+            if (initLeftOpen.compareAndSet(false, true)) {
+                Thread.ofVirtual().name("webrtc-init-channel-" + c.id()).start(() -> drainUntilClosed(c));
+            } else {
+                c.close(); // a dialer opens one: more would each hold a channel and a thread for nothing
+            }
         }
     }
 

@@ -415,4 +415,20 @@ class WebRtcMuxedConnectionTest {
         Await.until("the dialer's close answered with the accepting side's reset", init::isClosedByRemote,
                 Duration.ofSeconds(20));
     }
+
+    /** Only a connection's first "init" channel is left open: more would each hold a channel and a thread. */
+    @Test
+    void aSecondInitChannelIsClosedAtOnce() throws Exception {
+        Pair p = connect(LossyLink.perfect());
+        var first = p.dc().open("init", "");
+        var second = p.dc().open("init", "");
+        MuxedStream real = p.client().openStream();
+        real.out().write(7);
+        real.out().flush();
+        MuxedStream accepted = p.server().acceptStream();
+        assertEquals(7, accepted.in().read(), "the first stream accepted is the unlabelled one");
+        Await.until("the accepting side closed the second init channel", second::isClosedByRemote,
+                Duration.ofSeconds(20));
+        assertFalse(first.isClosedByRemote(), "the first init channel is left to the dialer");
+    }
 }
