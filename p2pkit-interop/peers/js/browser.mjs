@@ -83,7 +83,7 @@ function parseArgs (argv) {
 // whose RTCPeerConnection may report "connected" only after that channel has opened and closed,
 // then waits for an "open" event that has passed (initiate-connection.js waits on it unless
 // readyState is "open"; it is "closed") until the dial times out: "connect: signal timed out",
-// one Chromium-to-Chromium dial in six to eight here. The init channel is the dialer's to close,
+// now and then a Chromium-to-Chromium dial here. The init channel is the dialer's to close,
 // as the muxer's own comment says, so the listening page leaves it to the dialer, as p2pkit does.
 const MUXER_JS = /@libp2p[\\/]webrtc[\\/]dist[\\/]src[\\/]muxer\.js$/
 const INIT_CLOSE = `            this.log.trace('closing init channel %d', channel.id);
