@@ -171,7 +171,8 @@ public final class SctpAssociation implements Closeable {
     private long partialBytesAcked;
     private boolean fastRecovery;
     private long fastRecoveryExit;
-    private long rtoNanos;
+    /** Written by the owner thread only; volatile so that tests can watch it. */
+    private volatile long rtoNanos;
     private long srtt = -1;
     private long rttvar;
     private int errorCount;
@@ -404,6 +405,11 @@ public final class SctpAssociation implements Closeable {
     }
 
     /** How many turns the owner's loop has taken (tests). */
+    /** The current retransmission timeout in nanoseconds; for tests. */
+    long rtoNanos() {
+        return rtoNanos;
+    }
+
     long ownerTurns() {
         return ownerTurns;
     }

@@ -50,12 +50,14 @@ public record SctpConfig(int mtu, int receiveWindow, int sendBuffer, int maxMess
 
     /**
      * 1200-byte packets, a 1 MiB receive window and send buffer, 256 KiB messages, RTO 1 s initial,
-     * 200 ms to 10 s (RFC 9260 says at least 1 s; browsers' SCTP stacks go lower), 10 retransmissions
+     * 300 ms to 10 s (RFC 9260 says at least 1 s; browsers' SCTP stacks go lower, but the minimum must
+     * stay above the 200 ms for which pion, webrtc-rs and Chrome's dcsctp may delay the SACK of a
+     * lone packet, or that packet is retransmitted for nothing and the window collapses), 10 retransmissions
      * (RFC 9260's Association.Max.Retrans), 8 INIT retransmissions, both sides send INIT, 5 s to shut down,
      * a HEARTBEAT after 30 s idle (RFC 9260's HB.interval).
      */
     public static SctpConfig defaults() {
-        return new SctpConfig(1200, 1 << 20, 1 << 20, 256 * 1024, Duration.ofSeconds(1), Duration.ofMillis(200),
+        return new SctpConfig(1200, 1 << 20, 1 << 20, 256 * 1024, Duration.ofSeconds(1), Duration.ofMillis(300),
                 Duration.ofSeconds(10), 10, 8, true, Duration.ofSeconds(5), Duration.ofSeconds(30));
     }
 

@@ -3,6 +3,7 @@ package io.p2pkit.webrtc.sctp;
 import org.bouncycastle.tls.DatagramTransport;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -34,6 +35,20 @@ public final class LossyLink {
     public volatile java.util.function.Predicate<byte[]> dropFromAWhen;
     /** When set, sees every packet b sends (before loss), as a test's window on b's answers. */
     public volatile java.util.function.Consumer<byte[]> tapB;
+    /** When set, every packet b sends that it answers true for arrives {@link #delayFromB} late. */
+    public volatile java.util.function.Predicate<byte[]> delayFromBWhen;
+    /** How late the packets {@link #delayFromBWhen} picks arrive. */
+    public volatile Duration delayFromB = Duration.ZERO;
+
+    /** Delivers the delayed packets of every link; made on first use. */
+    private static final class Late {
+        static final java.util.concurrent.ScheduledExecutorService DELIVERY =
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "lossy-link-delay");
+                    t.setDaemon(true);
+                    return t;
+                });
+    }
 
     /** A link with these probabilities per packet, seeded. */
     public LossyLink(long seed, double drop, double duplicate, double reorder) {
@@ -119,6 +134,12 @@ public final class LossyLink {
             java.util.function.Predicate<byte[]> rule = dropFromAWhen;
             if (this == a && rule != null && rule.test(p) || blackhole || dropFromA && this == a || next() < drop) {
                 dropped.incrementAndGet();
+                return;
+            }
+            java.util.function.Predicate<byte[]> slow = delayFromBWhen;
+            if (this == b && slow != null && slow.test(p)) {
+                Endpoint to = peer;
+                Late.DELIVERY.schedule(() -> to.inbox.offer(p), delayFromB.toNanos(), TimeUnit.NANOSECONDS);
                 return;
             }
             if (next() < duplicate) {

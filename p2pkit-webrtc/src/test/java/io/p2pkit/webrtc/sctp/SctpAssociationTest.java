@@ -328,6 +328,41 @@ class SctpAssociationTest {
     }
 
     @Test
+    void aLoneChunkIsNotRetransmittedWhileThePeerDelaysItsSack() throws Exception {
+        // pion (go-libp2p), webrtc-rs and Chrome's dcsctp SACK a lone packet up to 200 ms late; here
+        // b's SACKs arrive 205 ms late, as such a peer's would over a path with a few ms of RTT
+        SctpConfig defaults = SctpConfig.defaults();
+        LossyLink link = LossyLink.perfect();
+        byte[] lone = "a lone chunk".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        AtomicLong sendings = new AtomicLong();
+        link.dropFromAWhen = packet -> {
+            if (SctpPacket.decode(packet, 0, packet.length).chunks().stream()
+                    .anyMatch(c -> c instanceof Chunk.Data d && java.util.Arrays.equals(d.payload(), lone))) {
+                sendings.incrementAndGet();
+            }
+            return false;
+        };
+        Pair p = connect(link, defaults, defaults);
+        for (int i = 0; i < 10; i++) {
+            p.a().send(1, 53, new byte[] {(byte) i}, false);
+            assertArrayEquals(new byte[] {(byte) i}, p.rb().take().data());
+        }
+        Await.until("loopback round trips bring a's RTO down to its minimum",
+                () -> p.a().rtoNanos() == defaults.rtoMin().toNanos(), Duration.ofSeconds(10));
+        link.delayFromB = Duration.ofMillis(205);
+        link.delayFromBWhen = packet -> SctpPacket.decode(packet, 0, packet.length).chunks().stream()
+                .allMatch(c -> c instanceof Chunk.Sack);
+        p.a().send(1, 53, lone, false);
+        assertArrayEquals(lone, p.rb().take().data());
+        java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+        never.await(2 * defaults.rtoMin().toMillis() + 205, TimeUnit.MILLISECONDS); // T3 would have fired in it
+        assertEquals(1, sendings.get(), "the chunk went out once: T3 waited for the late SACK (RTO min "
+                + defaults.rtoMin().toMillis() + " ms)");
+        p.a().abort("done");
+        p.b().abort("done");
+    }
+
+    @Test
     void aResetThatCannotBeSentDuringThePeersShutdownDoesNotSpinTheOwner() throws Exception {
         LossyLink link = LossyLink.perfect();
         Pair p = connect(link, FAST, FAST);
