@@ -24,7 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * succeeds, the JVM records it, both caches are made from the recording (classes loaded on use,
  * and classes loaded and linked at start), and a JVM that must use a cache
  * ({@code -XX:AOTMode=on}, which fails rather than start without it) runs {@code p2pkit version}
- * with each.
+ * with each. picocli's jar is rewritten first, as {@code scripts/aot-train} rewrites the command's
+ * copy ({@code scripts/UpgradeOldClasses.java}), and its classes then come from the cache.
  */
 class AotTrainingTest {
     @Test
@@ -46,11 +47,27 @@ class AotTrainingTest {
             assertEquals(0, made.status(), made.output());
             assertTrue(Files.size(cache) > 0);
 
-            Result version = java(dir, home, classpath, List.of("-XX:AOTCache=" + cache, "-XX:AOTMode=on"),
-                    Main.class.getName(), "version");
+            Path loaded = dir.resolve(cache.getFileName() + ".classes");
+            Result version = java(dir, home, classpath, List.of("-XX:AOTCache=" + cache, "-XX:AOTMode=on",
+                    "-Xlog:class+load=info:file=" + loaded), Main.class.getName(), "version");
             assertEquals(0, version.status(), cache + ": " + version.output());
             assertTrue(version.output().startsWith("p2pkit version "), version.output());
+            List<String> picocli = Files.readAllLines(loaded).stream()
+                    .filter(l -> l.contains(" picocli.CommandLine$Model$CommandSpec ")).toList();
+            assertEquals(1, picocli.size(), "picocli's command model is loaded once: " + picocli);
+            assertTrue(picocli.getFirst().endsWith("source: shared objects file"),
+                    "picocli's classes come from the cache once rewritten: " + picocli);
         }
+    }
+
+    /** The repository's root, where {@code scripts/} is. */
+    private static Path root() {
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            if (Files.exists(p.resolve("scripts/UpgradeOldClasses.java"))) {
+                return p;
+            }
+        }
+        throw new AssertionError("no scripts/UpgradeOldClasses.java above " + Path.of("").toAbsolutePath());
     }
 
     private record Result(int status, String output) {
@@ -60,10 +77,20 @@ class AotTrainingTest {
      * This test's classpath with each directory (target/classes) packed into a jar, as in the
      * built command: the JVM makes no AOT cache over class directories.
      */
-    private static String jarredClasspath(Path jars) throws IOException {
+    private static String jarredClasspath(Path jars) throws IOException, InterruptedException {
         List<String> out = new ArrayList<>();
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
             Path p = Path.of(entry);
+            if (p.getFileName().toString().startsWith("picocli-")) {
+                // the command's copy of picocli, as scripts/aot-train leaves it
+                Path copy = Files.copy(p, jars.resolve(p.getFileName()));
+                Result upgraded = java(jars, jars, "", List.of(), root().resolve("scripts/UpgradeOldClasses.java").toString(),
+                        copy.toString());
+                assertEquals(0, upgraded.status(), upgraded.output());
+                assertTrue(upgraded.output().contains("classes older than Java 6 rewritten"), upgraded.output());
+                out.add(copy.toString());
+                continue;
+            }
             if (!Files.isDirectory(p)) {
                 out.add(entry);
                 continue;
@@ -87,8 +114,11 @@ class AotTrainingTest {
             throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.addAll(List.of("-Xlog:disable", "-Xlog:all=error:stderr"));
         cmd.addAll(jvm);
-        cmd.addAll(List.of("-Xlog:disable", "-Xlog:all=error:stderr", "-cp", classpath));
+        if (!classpath.isEmpty()) {
+            cmd.addAll(List.of("-cp", classpath));
+        }
         if (main != null) { // null: the JVM makes a cache and runs nothing
             cmd.add(main);
         }
