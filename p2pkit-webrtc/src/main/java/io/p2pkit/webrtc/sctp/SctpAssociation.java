@@ -404,12 +404,12 @@ public final class SctpAssociation implements Closeable {
         return st == State.SHUTDOWN_RECEIVED || st == State.SHUTDOWN_ACK_SENT;
     }
 
-    /** How many turns the owner's loop has taken (tests). */
-    /** The current retransmission timeout in nanoseconds; for tests. */
+    /** The current retransmission timeout in nanoseconds (tests). */
     long rtoNanos() {
         return rtoNanos;
     }
 
+    /** How many turns the owner's loop has taken (tests). */
     long ownerTurns() {
         return ownerTurns;
     }
