@@ -3,7 +3,7 @@ package io.p2pkit.node.rpc;
 import io.p2pkit.ipfs.repo.RepoConfig;
 import io.p2pkit.node.AddressFilters;
 import io.p2pkit.node.NodeConfig;
-import io.p2pkit.node.cli.content.GoQuote;
+import io.p2pkit.node.cli.content.KuboJson;
 import io.p2pkit.node.config.KuboConfig;
 
 import java.io.IOException;
@@ -32,31 +32,15 @@ final class SwarmFilterCommands {
 
     static List<RpcCommand> all() {
         return List.of(
-                RpcCommand.at("swarm/filters").text(SwarmFilterCommands::lines).run(SwarmFilterCommands::list),
+                RpcCommand.at("swarm/filters").text(TextEncoders::lines).run(SwarmFilterCommands::list),
                 RpcCommand.at("swarm/filters/add").args(RpcArgument.string("address", true, true))
-                        .text(SwarmFilterCommands::lines).run(SwarmFilterCommands::add),
+                        .text(TextEncoders::lines).run(SwarmFilterCommands::add),
                 RpcCommand.at("swarm/filters/rm").args(RpcArgument.string("address", true, true))
-                        .text(SwarmFilterCommands::lines).run(SwarmFilterCommands::rm));
-    }
-
-    /** Kubo's {@code {"Strings":…}}, a Go slice that is null when it was never filled. */
-    private static Map<String, Object> strings(List<String> list, boolean nullWhenEmpty) {
-        Map<String, Object> o = new java.util.LinkedHashMap<>();
-        o.put("Strings", list.isEmpty() && nullWhenEmpty ? null : list);
-        return o;
-    }
-
-    /** Kubo's text of a string list: one a line, names that could break a line escaped. */
-    private static String lines(RpcRequest req, Object value) {
-        StringBuilder b = new StringBuilder();
-        if (value instanceof Map<?, ?> m && m.get("Strings") instanceof List<?> l) {
-            l.forEach(s -> b.append(GoQuote.escNonPrint(String.valueOf(s))).append('\n'));
-        }
-        return b.toString();
+                        .text(TextEncoders::lines).run(SwarmFilterCommands::rm));
     }
 
     private static void list(RpcRequest req, RpcResponse res) throws Exception {
-        res.single(strings(req.node().addressFilters().list(), true));
+        res.single(KuboJson.strings(req.node().addressFilters().list(), true));
     }
 
     private static void add(RpcRequest req, RpcResponse res) throws Exception {
@@ -70,7 +54,7 @@ final class SwarmFilterCommands {
             next.addAll(old);
             return List.copyOf(next);
         });
-        res.single(strings(added, false));
+        res.single(KuboJson.strings(added, false));
     }
 
     private static void rm(RpcRequest req, RpcResponse res) throws Exception {
@@ -83,7 +67,7 @@ final class SwarmFilterCommands {
                 removed.set(old);
                 return List.of();
             });
-            res.single(strings(removed.get(), true));
+            res.single(KuboJson.strings(removed.get(), true));
             return;
         }
         canonical(req.arguments());
@@ -100,7 +84,7 @@ final class SwarmFilterCommands {
             }
             return keep;
         });
-        res.single(strings(removed, false));
+        res.single(KuboJson.strings(removed, false));
     }
 
     /** Checks every mask before anything changes. */

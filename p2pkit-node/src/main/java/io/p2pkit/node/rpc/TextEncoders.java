@@ -74,6 +74,13 @@ final class TextEncoders {
         return field(v, "Path") + "\n";
     }
 
+    /** Kubo's text of a {@code {"Strings":…}} list: one a line, names that could break a line escaped. */
+    static String lines(RpcRequest req, Object v) {
+        StringBuilder b = new StringBuilder();
+        list(v, "Strings").forEach(s -> b.append(io.p2pkit.node.cli.content.GoQuote.escNonPrint(String.valueOf(s))).append('\n'));
+        return b.toString();
+    }
+
     /** {@code NumObjects: 3}, {@code RepoSize:   29919}, … with the values in one column. */
     static String repoStat(RpcRequest req, Object v) {
         StringBuilder b = new StringBuilder();

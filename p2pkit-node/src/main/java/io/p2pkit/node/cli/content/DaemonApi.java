@@ -341,6 +341,11 @@ public final class DaemonApi implements AutoCloseable {
      * @param map  the same, decoded
      */
     public record Answer(String json, MapNode map) {
+        /** The strings of a list field ({@code Strings}, {@code Peers}); empty when it is absent or null. */
+        public List<String> strings(String field) {
+            return map.get(field).filter(ListNode.class::isInstance).map(n -> ((ListNode) n).values().stream()
+                    .filter(StringNode.class::isInstance).map(v -> ((StringNode) v).value()).toList()).orElse(List.of());
+        }
     }
 
     /**

@@ -19,6 +19,17 @@ public final class KuboJson {
     }
 
     /**
+     * @param list          the strings
+     * @param nullWhenEmpty whether an empty list is {@code null}, as a Go slice that was never filled
+     * @return Kubo's {@code {"Strings":[…]}}
+     */
+    public static Map<String, Object> strings(java.util.List<String> list, boolean nullWhenEmpty) {
+        Map<String, Object> o = new java.util.LinkedHashMap<>();
+        o.put("Strings", list.isEmpty() && nullWhenEmpty ? null : list);
+        return o;
+    }
+
+    /**
      * One pin's {@code pin verify} result in Kubo's shape: {@code {"Cid","Ok":true}} or
      * {@code {"Cid","BadNodes":[{"Cid","Err"}]}} (without the bad nodes when {@code quiet}).
      */

@@ -1,8 +1,10 @@
 package io.p2pkit.node.cli.options;
 
 import io.p2pkit.node.cli.Console;
+import io.p2pkit.node.cli.content.DaemonApi;
 import picocli.CommandLine.Option;
 
+import java.util.List;
 import java.util.Map;
 
 /** {@code --json}: results as JSON, one object per line on stdout. */
@@ -21,6 +23,15 @@ public final class JsonOption {
             console.json(object);
         } else {
             console.println(text);
+        }
+    }
+
+    /** Prints a daemon's answer as it sent it with {@code --json}, else {@code lines}, one a line. */
+    public void print(Console console, DaemonApi.Answer answer, List<String> lines) {
+        if (json) {
+            console.println(answer.json());
+        } else {
+            lines.forEach(console::println);
         }
     }
 }

@@ -1,8 +1,5 @@
 package io.p2pkit.node.cli.command.swarm;
 
-import io.p2pkit.ipfs.ipld.ListNode;
-import io.p2pkit.ipfs.ipld.Node;
-import io.p2pkit.ipfs.ipld.StringNode;
 import io.p2pkit.node.cli.CliCommand;
 import io.p2pkit.node.cli.Console;
 import io.p2pkit.node.cli.content.DaemonApi;
@@ -24,16 +21,6 @@ public final class SwarmCommand extends CliCommand {
 
     /** Prints an answer's {@code Strings}, one per line, or with --json the answer as the daemon sent it. */
     static void printStrings(Console console, JsonOption output, DaemonApi.Answer answer) {
-        if (output.json()) {
-            console.println(answer.json());
-            return;
-        }
-        if (answer.map().get("Strings").orElse(null) instanceof ListNode list) {
-            for (Node n : list.values()) {
-                if (n instanceof StringNode s) {
-                    console.println(s.value());
-                }
-            }
-        }
+        output.print(console, answer, answer.strings("Strings"));
     }
 }
