@@ -123,7 +123,8 @@ final class ConfigCommands {
         res.single(o);
     }
 
-    private static Path repository(RpcRequest req) {
+    /** The repository's directory, whose config file the edits change; a node without one has no file to change. */
+    static Path repository(RpcRequest req) {
         return req.node().config().content().map(NodeConfig.Content::repo).orElseThrow(() -> RpcError.failed(
                 "this node runs without a repository: it has no config file to change"));
     }
@@ -165,7 +166,8 @@ final class ConfigCommands {
         return o;
     }
 
-    private static java.util.stream.Stream<String> bootstrapAddresses(PeerInfo p) {
+    /** A bootstrap peer as Kubo's config lists it: each address with {@code /p2p/<ID>}. */
+    static java.util.stream.Stream<String> bootstrapAddresses(PeerInfo p) {
         return p.addresses().stream().map(a -> a + "/p2p/" + p.peerId());
     }
 }

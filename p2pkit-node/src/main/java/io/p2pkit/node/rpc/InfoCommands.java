@@ -3,6 +3,7 @@ package io.p2pkit.node.rpc;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.node.Node;
 import io.p2pkit.node.NodeVersion;
+import io.p2pkit.node.cli.content.RuntimeDependencies;
 
 import java.util.ArrayList;
 import java.util.Base64;
@@ -11,7 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** {@code id} and {@code version}: who the node is, in Kubo's shapes. */
+/** {@code id}, {@code version} and {@code version/deps}: who the node is and what it runs with, in Kubo's shapes. */
 final class InfoCommands {
     private InfoCommands() {
     }
@@ -24,7 +25,9 @@ final class InfoCommands {
                 RpcCommand.at("version").text(TextEncoders::version)
                         .options(RpcOption.bool("number", "n"), RpcOption.bool("commit"), RpcOption.bool("repo"),
                                 RpcOption.bool("all"))
-                        .run(InfoCommands::version));
+                        .run(InfoCommands::version),
+                RpcCommand.at("version/deps").text((req, v) -> ((Map<?, ?>) v).get("Path") + "@" + ((Map<?, ?>) v).get("Version") + "\n")
+                        .run(InfoCommands::deps));
     }
 
     private static void id(RpcRequest req, RpcResponse res) throws Exception {
@@ -54,6 +57,13 @@ final class InfoCommands {
         o.put("System", goArch() + "/" + System.getProperty("os.name", "").toLowerCase(Locale.ROOT));
         o.put("Golang", "java" + System.getProperty("java.version"));
         res.single(o);
+    }
+
+    /** Kubo lists its Go modules; p2pkit its libraries' Maven coordinates, one value each. */
+    private static void deps(RpcRequest req, RpcResponse res) throws Exception {
+        for (RuntimeDependencies.Dependency d : RuntimeDependencies.list()) {
+            res.emit(d.json());
+        }
     }
 
     private static int repoVersion(io.p2pkit.node.exchange.ContentService content) {

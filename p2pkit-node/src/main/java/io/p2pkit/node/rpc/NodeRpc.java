@@ -3,6 +3,8 @@ package io.p2pkit.node.rpc;
 import io.p2pkit.core.metrics.MetricRegistry;
 import io.p2pkit.node.Node;
 
+import java.util.List;
+
 /** Every command this node serves on its RPC API. */
 public final class NodeRpc {
     private NodeRpc() {
@@ -11,15 +13,15 @@ public final class NodeRpc {
     /** The commands; {@code stats/bw} reads {@code registry}. */
     public static RpcCommands commands(MetricRegistry registry) {
         RpcCommands commands = new RpcCommands();
-        for (var group : java.util.List.of(InfoCommands.all(), FilesCommands.all(), MfsCommands.all(), BlockCommands.all(),
+        for (var group : List.of(InfoCommands.all(), FilesCommands.all(), MfsCommands.all(), BlockCommands.all(),
                 DagCommands.all(), PinCommands.all(), RepoCommands.all(), SwarmCommands.all(),
                 KeyCommands.all(), NameCommands.all(), RoutingCommands.all(), PubsubCommands.all(),
                 StatsCommands.all(registry), ConfigCommands.all(), BitswapCommands.all(), GraphSyncCommands.all(),
                 ProvideCommands.all(), DhtCommands.all(), SwarmFilterCommands.all(), SwarmPeeringCommands.all(),
-                RemovedCommands.all())) {
+                BootstrapCommands.all(), LogCommands.all(), List.of(ShutdownCommand.command()), RemovedCommands.all())) {
             group.forEach(commands::add);
         }
-        return commands;
+        return commands.add(CommandsCommand.of(commands));
     }
 
     /**

@@ -16,7 +16,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** {@code repo/stat}, {@code repo/gc} and {@code repo/verify}, in Kubo's shapes. */
+/**
+ * {@code repo/stat}, {@code repo/gc}, {@code repo/verify} and {@code repo/version} (p2pkit's layout
+ * version, {@code p2pkit-repo@N}), in Kubo's shapes.
+ */
 final class RepoCommands {
     private RepoCommands() {
     }
@@ -28,6 +31,10 @@ final class RepoCommands {
                 RpcCommand.at("repo/gc")
                         .options(RpcOption.bool("stream-errors"), RpcOption.bool("quiet", "q"), RpcOption.bool("silent"))
                         .run(RepoCommands::gc),
+                RpcCommand.at("repo/version").options(RpcOption.bool("quiet", "q"))
+                        .text((req, v) -> (req.bool("quiet") ? "" : "ipfs repo version ") + "p2pkit-repo@"
+                                + ((Map<?, ?>) v).get("Version") + "\n")
+                        .run((req, res) -> res.single(Map.of("Version", Integer.toString(Repository.VERSION)))),
                 RpcCommand.at("repo/verify")
                         .options(RpcOption.bool("drop"), RpcOption.bool("heal"), RpcOption.string("heal-timeout"))
                         .run(RepoCommands::verify));

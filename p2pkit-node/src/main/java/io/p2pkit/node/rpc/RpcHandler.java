@@ -37,7 +37,8 @@ public final class RpcHandler extends Handler.Abstract {
     /** The most bytes of one multipart part's headers. */
     public static final int MAX_PART_HEADER_BYTES = 16 * 1024;
 
-    private static final List<RpcOption> GLOBAL = List.of(
+    /** The options every command takes. */
+    static final List<RpcOption> GLOBAL = List.of(
             RpcOption.string("encoding", "enc").withDefault("json"),
             RpcOption.bool("stream-channels"), RpcOption.bool("offline"),
             RpcOption.string("timeout"));

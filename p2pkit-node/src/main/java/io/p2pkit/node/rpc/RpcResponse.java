@@ -29,6 +29,7 @@ public final class RpcResponse {
     private final HttpFields.Mutable trailers = HttpFields.build();
     private OutputStream out;
     private String contentType;
+    private Runnable afterAnswer;
 
     RpcResponse(Response response) {
         this(response, null, null);
@@ -82,6 +83,14 @@ public final class RpcResponse {
         return out;
     }
 
+    /**
+     * Runs {@code action} once the answer has been sent whole, and not when the command fails:
+     * for what would cut the answer short, such as stopping the server it goes through.
+     */
+    public void afterAnswer(Runnable action) {
+        this.afterAnswer = action;
+    }
+
     /** Whether the status and headers are gone. */
     boolean started() {
         return out != null;
@@ -127,6 +136,9 @@ public final class RpcResponse {
     void finish() throws IOException {
         start(Shape.CHANNEL);
         out.close();
+        if (afterAnswer != null) {
+            afterAnswer.run();
+        }
     }
 
     /** Answers an error: as the body before the output started, else in the trailer. */

@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * {@code swarm/peers|connect|disconnect|addrs|addrs/local}: the node's connections, in Kubo's
+ * {@code swarm/peers|connect|disconnect|addrs|addrs/local|addrs/listen}: the node's connections, in Kubo's
  * shapes; {@code swarm/peers?verbose=true} adds each peer's reputation {@code Score}.
  */
 final class SwarmCommands {
@@ -29,7 +29,8 @@ final class SwarmCommands {
                 RpcCommand.at("swarm/disconnect").args(RpcArgument.string("address", true, true))
                         .run(SwarmCommands::disconnect),
                 RpcCommand.at("swarm/addrs").run(SwarmCommands::addrs),
-                RpcCommand.at("swarm/addrs/local").options(RpcOption.bool("id")).run(SwarmCommands::localAddrs));
+                RpcCommand.at("swarm/addrs/local").options(RpcOption.bool("id")).run(SwarmCommands::localAddrs),
+                RpcCommand.at("swarm/addrs/listen").text(TextEncoders::lines).run(SwarmCommands::listenAddrs));
     }
 
     private static void peers(RpcRequest req, RpcResponse res) throws Exception {
@@ -108,6 +109,12 @@ final class SwarmCommands {
             out.add(req.bool("id") ? bare + "/p2p/" + node.peerId() : bare);
         }
         res.single(Map.of("Strings", out));
+    }
+
+    /** Kubo's: the addresses listened on, an unspecified IP expanded to each interface's, sorted. */
+    private static void listenAddrs(RpcRequest req, RpcResponse res) throws Exception {
+        List<String> out = req.node().host().localAddresses().stream().map(Multiaddr::toString).sorted().toList();
+        res.single(io.p2pkit.node.cli.content.KuboJson.strings(out, true));
     }
 
     private static Multiaddr address(String arg) {

@@ -944,10 +944,16 @@ public final class DaemonCommand extends CliCommand {
             node.dht().ifPresent(dht -> records.forEach(r -> r.putInto(dht)));
         }
 
-        /** Stops the node on SIGINT or SIGTERM (from before "ready" is printed), then says it is ready. */
+        /**
+         * Stops the node on SIGINT or SIGTERM (from before "ready" is printed), then says it is ready.
+         * The RPC API's {@code shutdown} stops it too, which ends {@link #run()} as SIGINT does.
+         */
         @Override
         public void ready(Node node) {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                if (done.getCount() == 0) {
+                    return; // already stopped (the RPC API's shutdown): the process is exiting because of it
+                }
                 console.info("p2pkit daemon: stopping");
                 try {
                     node.close(); // prints "stopped" and ends run()
