@@ -2,16 +2,20 @@ package io.p2pkit.node.cli;
 
 import io.p2pkit.core.DecodeException;
 import io.p2pkit.node.cli.command.BitswapCommand;
+import io.p2pkit.node.cli.command.BootstrapCommand;
+import io.p2pkit.node.cli.command.CommandsCommand;
 import io.p2pkit.node.cli.command.ConfigCommand;
 import io.p2pkit.node.cli.command.DaemonCommand;
 import io.p2pkit.node.cli.command.IdCommand;
 import io.p2pkit.node.cli.command.InitCommand;
 import io.p2pkit.node.cli.command.KeyCommand;
+import io.p2pkit.node.cli.command.LogCommand;
 import io.p2pkit.node.cli.command.NameCommand;
 import io.p2pkit.node.cli.command.PerfCommand;
 import io.p2pkit.node.cli.command.PingCommand;
 import io.p2pkit.node.cli.command.PubsubCommand;
 import io.p2pkit.node.cli.command.RoutingCommand;
+import io.p2pkit.node.cli.command.ShutdownCommand;
 import io.p2pkit.node.cli.command.TransportInteropCommand;
 import io.p2pkit.node.cli.command.VersionCommand;
 import io.p2pkit.node.cli.command.block.BlockCommand;
@@ -58,7 +62,8 @@ public final class Main {
     public static List<CliCommand> commands() {
         return List.of(new VersionCommand(), new IdCommand(), new DaemonCommand(), new PingCommand(),
                 new TransportInteropCommand(), new PerfCommand(), new RoutingCommand(), new PubsubCommand(),
-                new InitCommand(), new ConfigCommand(), new AddCommand(), new CatCommand(), new GetCommand(), new LsCommand(), new MfsCommand(), new BlockCommand(), new DagCommand(), new PinCommand(), new RepoCommand(), new CidCommand(), new KeyCommand(), new NameCommand(), new BitswapCommand(), new SwarmCommand());
+                new InitCommand(), new ConfigCommand(), new AddCommand(), new CatCommand(), new GetCommand(), new LsCommand(), new MfsCommand(), new BlockCommand(), new DagCommand(), new PinCommand(), new RepoCommand(), new CidCommand(), new KeyCommand(), new NameCommand(), new BitswapCommand(), new SwarmCommand(),
+                new BootstrapCommand(), new LogCommand(), new ShutdownCommand(), new CommandsCommand());
     }
 
     public static void main(String[] args) {

@@ -76,7 +76,10 @@ class EveryCommandTest {
             Map.entry("swarm filters rm", "SwarmFiltersPeeringCommandTest (asks a running daemon)"),
             Map.entry("swarm peering add", "SwarmFiltersPeeringCommandTest (asks a running daemon)"),
             Map.entry("swarm peering ls", "SwarmFiltersPeeringCommandTest (asks a running daemon)"),
-            Map.entry("swarm peering rm", "SwarmFiltersPeeringCommandTest (asks a running daemon)"));
+            Map.entry("swarm peering rm", "SwarmFiltersPeeringCommandTest (asks a running daemon)"),
+            Map.entry("log ls", "AdminCommandTest (asks a running daemon)"),
+            Map.entry("log level", "AdminCommandTest (asks a running daemon)"),
+            Map.entry("shutdown", "AdminCommandTest (stops a running daemon; prints nothing, as Kubo)"));
 
     private static Host peer;
     private static String peerAddr;
@@ -265,6 +268,13 @@ class EveryCommandTest {
         runs.put("name resolve", new String[] {"--bootstrap", peerAddr, rd});
         runs.put("cid format", new String[] {"-f", "%P", block});
         runs.put("cid base32", new String[] {node});
+        String bootstrapPeer = "/ip4/127.0.0.1/tcp/1/p2p/" + peer.peerId();
+        runs.put("bootstrap add", new String[] {bootstrapPeer, rd});
+        runs.put("bootstrap list", new String[] {rd});
+        runs.put("bootstrap rm", new String[] {bootstrapPeer, rd});
+        runs.put("repo version", new String[] {});
+        runs.put("version deps", new String[] {});
+        runs.put("commands", new String[] {"--flags"});
 
         TreeSet<String> leaves = new TreeSet<>();
         commands().forEach((name, cl) -> {
@@ -272,6 +282,7 @@ class EveryCommandTest {
                 leaves.add(name);
             }
         });
+        leaves.add("version"); // runs on its own besides its subcommand deps
         TreeSet<String> covered = new TreeSet<>(runs.keySet());
         covered.addAll(CHECKED_ELSEWHERE.keySet());
         assertEquals(leaves, covered, "every command is run with --json here or named in CHECKED_ELSEWHERE");
@@ -284,7 +295,8 @@ class EveryCommandTest {
                 "config show", "config replace", "config profile apply",
                 "key gen", "key list", "key rename", "key export", "key import", "key sign", "key verify", "key rm",
                 "key rotate", "name publish", "name resolve",
-                "cid format", "cid base32")) {
+                "cid format", "cid base32", "bootstrap add", "bootstrap list", "bootstrap rm", "repo version",
+                "version deps", "commands")) {
             List<String> argv = new ArrayList<>(List.of(name.split(" ")));
             argv.addAll(List.of(runs.get(name)));
             argv.add("--json");

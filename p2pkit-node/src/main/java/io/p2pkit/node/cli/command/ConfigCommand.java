@@ -126,13 +126,17 @@ public final class ConfigCommand extends CliCommand {
             throw new CommandFailedException(x.getMessage());
         }
         if (!dryRun) {
-            DaemonApi.find(root).ifPresent(a -> {
-                a.close();
-                console.info("p2pkit config: a daemon is running on " + root + ": the change takes effect when it "
-                        + "starts again");
-            });
+            noteRunningDaemon(console, root, "p2pkit config");
         }
         return e;
+    }
+
+    /** Says on stderr, for {@code command}, that a daemon running on {@code root} takes a config change at its next start. */
+    static void noteRunningDaemon(Console console, Path root, String command) {
+        DaemonApi.find(root).ifPresent(a -> {
+            a.close();
+            console.info(command + ": a daemon is running on " + root + ": the change takes effect when it starts again");
+        });
     }
 
     /** {@code p2pkit config show}. */

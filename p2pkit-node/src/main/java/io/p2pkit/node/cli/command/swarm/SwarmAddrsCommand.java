@@ -13,20 +13,23 @@ import picocli.CommandLine.Parameters;
 import java.util.List;
 import java.util.Map;
 
-/** {@code p2pkit swarm addrs local}: the running daemon's own addresses, through its RPC API. */
+/** {@code p2pkit swarm addrs local|listen}: the running daemon's own addresses, through its RPC API. */
 @Command(name = "addrs", description = {
-        "List the running daemon's own addresses ('local'), as Kubo's 'ipfs swarm addrs local'.",
+        "List the running daemon's own addresses ('local') or the addresses it listens on ('listen'), as Kubo's "
+                + "'ipfs swarm addrs local|listen'.",
         "",
-        "One address per line, WebRTC-direct and WebTransport ones with their /certhash parts, so they can be "
-                + "handed to a browser as they are. With --id each ends in /p2p/<peer ID>. Needs 'p2pkit daemon' "
-                + "running on the repository.",
+        "One address per line. 'local': the addresses announced, WebRTC-direct and WebTransport ones with their "
+                + "/certhash parts, so they can be handed to a browser as they are; with --id each ends in "
+                + "/p2p/<peer ID>. 'listen': the addresses listened on, 0.0.0.0 and :: expanded to each interface's "
+                + "address, sorted. Needs 'p2pkit daemon' running on the repository.",
         ""},
-        footer = {"", "With --json: {\"Strings\":[…]}, Kubo's shape."})
+        footer = {"", "With --json: {\"Strings\":[…]}, Kubo's shape ('listen': null when the daemon listens nowhere)."})
 final class SwarmAddrsCommand extends CliCommand {
-    @Parameters(index = "0", paramLabel = "local", description = "'local': the daemon's own addresses")
+    @Parameters(index = "0", paramLabel = "local|listen", description = "'local': the daemon's own addresses; "
+            + "'listen': where it listens")
     private String which;
 
-    @Option(names = "--id", description = "end each address in /p2p/<peer ID>")
+    @Option(names = "--id", description = "with 'local': end each address in /p2p/<peer ID>")
     private boolean id;
 
     @Mixin
@@ -37,10 +40,13 @@ final class SwarmAddrsCommand extends CliCommand {
 
     @Override
     protected int run() throws Exception {
-        if (!"local".equals(which)) {
-            throw new UsageException("swarm addrs: only 'local' is supported, not '" + which + "'");
+        if (!"local".equals(which) && !"listen".equals(which)) {
+            throw new UsageException("swarm addrs: 'local' or 'listen', not '" + which + "'");
         }
-        DaemonApi.Answer a = DaemonApi.ask(repo.root(), "swarm/addrs/local", List.of(),
+        if (id && which.equals("listen")) {
+            throw new UsageException("swarm addrs: --id goes with 'local'");
+        }
+        DaemonApi.Answer a = DaemonApi.ask(repo.root(), "swarm/addrs/" + which, List.of(),
                 id ? Map.of("id", "true") : Map.of());
         SwarmCommand.printStrings(console(), output, a);
         return 0;

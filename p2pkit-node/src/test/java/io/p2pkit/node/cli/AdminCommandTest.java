@@ -1,0 +1,144 @@
+package io.p2pkit.node.cli;
+
+import io.p2pkit.core.crypto.PrivateKey;
+import io.p2pkit.ipfs.repo.Repository;
+import io.p2pkit.testing.TinyJson;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code p2pkit bootstrap}, {@code repo version}, {@code version deps} and {@code commands} offline;
+ * {@code swarm addrs listen}, {@code log ls|level} and {@code shutdown} against a daemon in a child
+ * process, which {@code shutdown} stops.
+ */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class AdminCommandTest {
+    private static final String A = PrivateKey.generateEd25519().publicKey().toPeerId().toString();
+    private static final String B = PrivateKey.generateEd25519().publicKey().toPeerId().toString();
+
+    @Test
+    void bootstrapEditsTheConfigOfflineAsKubosDoes(@TempDir Path home) throws Exception {
+        RepoFixture repo = RepoFixture.init(home);
+        String a1 = "/ip4/127.0.0.1/tcp/4001/p2p/" + A;
+        String a2 = "/ip4/127.0.0.1/tcp/4003/p2p/" + A;
+        String b1 = "/ip4/127.0.0.1/tcp/4002/p2p/" + B;
+        assertEquals("", repo.ok("bootstrap"));
+        assertEquals("added " + a1 + "\nadded " + b1, repo.ok("bootstrap", "add", b1, a1), "sorted, as Kubo prints them");
+        assertEquals("{\"Peers\":[\"" + a2 + "\"]}", repo.ok("bootstrap", "add", "--json", a2));
+        assertEquals(Optional.of(a2 + ", " + b1 + ", " + a1), Repository.readConfig(home).get("bootstrap"));
+        assertEquals(a1 + "\n" + b1 + "\n" + a2, repo.ok("bootstrap", "list"));
+        assertEquals("removed " + a1 + "\nremoved " + a2, repo.ok("bootstrap", "rm", "/p2p/" + A));
+        assertEquals("{\"Peers\":[\"" + b1 + "\"]}", repo.ok("bootstrap", "list", "--json"));
+        repo.ok("bootstrap", "add", a1);
+        assertEquals("removed " + a1 + "\nremoved " + b1, repo.ok("bootstrap", "rm", "all"));
+        repo.ok("bootstrap", "add", a1);
+        assertEquals("{\"Peers\":[\"" + a1 + "\"]}", repo.ok("bootstrap", "rm", "--all", "--json"));
+        assertEquals("", repo.ok("bootstrap", "list"));
+
+        CliRunner bad = repo.run("bootstrap", "add", "/ip4/127.0.0.1/tcp/4001");
+        assertEquals(1, bad.status());
+        assertEquals("p2pkit bootstrap add: error: invalid bootstrap address: /ip4/127.0.0.1/tcp/4001\n", bad.err());
+        CliRunner defaults = repo.run("bootstrap", "add", "--default");
+        assertEquals(1, defaults.status());
+        assertTrue(defaults.err().contains("cannot add default bootstrap peers: p2pkit has no default bootstrap list"),
+                defaults.err());
+        assertEquals(1, repo.run("bootstrap", "add", "default").status());
+        assertEquals("", repo.ok("bootstrap", "list"), "a refusal writes nothing");
+        CliRunner noRepo = CliRunner.run("bootstrap", "list", "--repo-dir", home.resolve("none").toString());
+        assertEquals(1, noRepo.status());
+        assertTrue(noRepo.err().contains("no p2pkit repository at"), noRepo.err());
+    }
+
+    @Test
+    void repoVersionVersionDepsAndCommandsNeedNoDaemon() {
+        assertEquals("p2pkit repo version p2pkit-repo@" + Repository.VERSION, ok("repo", "version"));
+        assertEquals("p2pkit-repo@" + Repository.VERSION, ok("repo", "version", "-q"));
+        assertEquals("{\"Version\":\"" + Repository.VERSION + "\"}", ok("repo", "version", "--json"));
+
+        List<String> deps = ok("version", "deps").lines().toList();
+        assertEquals("io.p2pkit:p2pkit-node@" + io.p2pkit.node.NodeVersion.get(), deps.getFirst());
+        assertTrue(deps.stream().anyMatch(l -> l.startsWith("info.picocli:picocli@")), deps.toString());
+        assertTrue(ok("version", "deps", "--json").lines().allMatch(l -> TinyJson.parse(l) instanceof Map<?, ?> m
+                && m.keySet().equals(java.util.Set.of("Path", "Version", "ReplacedBy", "Sum"))));
+
+        List<String> commands = ok("commands").lines().toList();
+        assertEquals("p2pkit", commands.getFirst());
+        for (String c : List.of("p2pkit bootstrap rm", "p2pkit shutdown", "p2pkit log level", "p2pkit repo version",
+                "p2pkit version deps", "p2pkit swarm addrs", "p2pkit commands")) {
+            assertTrue(commands.contains(c), c);
+        }
+        assertEquals(commands.stream().sorted().toList(), commands);
+        List<String> flags = ok("commands", "--flags").lines().toList();
+        assertTrue(flags.contains("p2pkit bootstrap rm --all"), flags.toString());
+        assertTrue(flags.contains("p2pkit commands --flags / p2pkit commands -f"), flags.toString());
+        Map<?, ?> tree = (Map<?, ?>) TinyJson.parse(ok("commands", "--json"));
+        assertEquals("p2pkit", tree.get("Name"));
+        assertTrue(((List<?>) tree.get("Subcommands")).size() >= Main.commands().size());
+    }
+
+    private static String ok(String... argv) {
+        CliRunner r = CliRunner.run(argv);
+        assertEquals(0, r.status(), String.join(" ", argv) + ": " + r.err());
+        return r.out().strip();
+    }
+
+    @Test
+    void logsAddressesAndShutdownGoThroughTheDaemon(@TempDir Path home) throws Exception {
+        RepoFixture repo = RepoFixture.init(home);
+        DaemonAndPingTest.Daemon d = DaemonAndPingTest.Daemon.start(home, "--listen", "/ip4/127.0.0.1/tcp/0",
+                "--dht", "off", "--json");
+        try {
+            String ready = d.next("{\"event\":\"ready\"");
+            String listen = ((String) ((List<?>) ((Map<?, ?>) TinyJson.parse(ready)).get("addrs")).getFirst())
+                    .replaceAll("/p2p/.*", "");
+            assertEquals(listen, repo.ok("swarm", "addrs", "listen"));
+            assertEquals("{\"Strings\":[\"" + listen + "\"]}", repo.ok("swarm", "addrs", "listen", "--json"));
+            assertEquals(2, repo.run("swarm", "addrs", "listen", "--id").status());
+
+            assertTrue(repo.ok("log", "ls").lines().anyMatch(l -> l.startsWith("io.p2pkit.")), "the daemon's loggers");
+            assertEquals("info", repo.ok("log", "level"));
+            assertEquals("Changed log level of 'io.p2pkit.kad' to 'debug'", repo.ok("log", "level", "io.p2pkit.kad", "debug"));
+            assertEquals("debug", repo.ok("log", "level", "io.p2pkit.kad"));
+            assertEquals("{\"Levels\":{\"io.p2pkit.kad\":\"debug\"}}", repo.ok("log", "level", "io.p2pkit.kad", "--json"));
+            assertEquals("Changed log level of '*' to 'warn'", repo.ok("log", "level", "all", "warn"));
+            assertEquals("warn", repo.ok("log", "level"));
+            String all = repo.ok("log", "level", "all");
+            assertTrue(all.contains("(default): warn") && all.contains("io.p2pkit.kad: warn"), all);
+            CliRunner wrong = repo.run("log", "level", "all", "verbose");
+            assertEquals(1, wrong.status());
+            assertEquals("p2pkit log level: error: unrecognized level: \"verbose\"\n", wrong.err());
+
+            CliRunner added = repo.run("bootstrap", "add", "/ip4/127.0.0.1/tcp/4001/p2p/" + A);
+            assertEquals(0, added.status(), added.err());
+            assertTrue(added.err().contains("the change takes effect when it starts again"), added.err());
+
+            CliRunner shutdown = repo.run("shutdown");
+            assertEquals(0, shutdown.status(), shutdown.err());
+            assertEquals("", shutdown.out());
+            assertFalse(Files.exists(home.resolve("api")), "shutdown returns once the daemon has exited");
+            assertTrue(d.process().waitFor(30, TimeUnit.SECONDS));
+            assertEquals(0, d.process().exitValue());
+            assertEquals("{\"event\":\"stopped\"}", d.next("{\"event\":\"stopped\""));
+            assertFalse(Files.readString(d.stderr()).contains("stopping"), "the SIGINT hook did not run again");
+        } finally {
+            d.close();
+        }
+        CliRunner none = repo.run("shutdown");
+        assertEquals(1, none.status());
+        assertEquals("p2pkit shutdown: error: daemon not running\n", none.err());
+        CliRunner noDaemon = repo.run("log", "ls");
+        assertEquals(1, noDaemon.status());
+    }
+}
