@@ -151,7 +151,9 @@ public final class BootstrapList {
         try {
             return Multiaddr.parse(text);
         } catch (IllegalArgumentException e) { // a DecodeException among them
-            throw new BootstrapException("failed to parse multiaddr \"" + text + "\": " + e.getMessage());
+            // go-multiaddr's words for the commonest mistake; p2pkit's parser's for the others
+            String why = text.startsWith("/") ? e.getMessage() : "must begin with /";
+            throw new BootstrapException("failed to parse multiaddr \"" + text + "\": " + why);
         }
     }
 
