@@ -143,6 +143,11 @@ final class KuboDaemon implements AutoCloseable {
         return List.copyOf(output);
     }
 
+    /** Whether the daemon's process ends within {@code timeout} (after {@code ipfs shutdown}). */
+    boolean exits(java.time.Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     /** Stops the daemon (asked nicely, then killed) and removes its repository. */
     @Override
     public void close() throws IOException {
