@@ -23,7 +23,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -102,9 +101,7 @@ class AdminKuboInteropTest {
 
     /** Kubo's CLI against p2pkit: stdout, or the error line. */
     private static String p2pkit(String... args) {
-        List<String> withApi = new ArrayList<>(List.of("--api", api));
-        withApi.addAll(List.of(args));
-        return client.outcome(withApi);
+        return client.outcome(api, List.of(args));
     }
 
     /** Runs the command on both and asserts the outputs are the same, byte for byte; returns it, stripped. */

@@ -136,6 +136,13 @@ final class KuboCli {
         }
     }
 
+    /** {@link #outcome} of the command run with {@code --api api}: against another daemon, p2pkit's. */
+    String outcome(String api, List<String> args) {
+        List<String> withApi = new ArrayList<>(List.of("--api", api));
+        withApi.addAll(args);
+        return outcome(withApi);
+    }
+
     /** Runs a command and returns its standard output as bytes (for {@code cat}, {@code dag get}). */
     byte[] runBytes(List<String> args) throws IOException {
         return run(args, true).getBytes(StandardCharsets.ISO_8859_1);
