@@ -1,5 +1,7 @@
 package io.p2pkit.node.rpc;
 
+import io.p2pkit.node.multiformats.CodeLists;
+
 import java.util.List;
 import java.util.Map;
 
@@ -84,5 +86,21 @@ final class TextEncoders {
             }
         }
         return b.toString();
+    }
+
+    /** The bases a line, after their prefix ({@code prefix}) and code ({@code numeric}). */
+    static String bases(RpcRequest req, Object v) {
+        return CodeLists.basesText(codeList(v), req.bool("prefix"), req.bool("numeric"));
+    }
+
+    /** The codecs or hash functions a line, after their code with {@code numeric}. */
+    static String codes(RpcRequest req, Object v) {
+        return CodeLists.codesText(codeList(v), req.bool("numeric"));
+    }
+
+    private static List<CodeLists.Code> codeList(Object v) {
+        List<?> entries = v instanceof List<?> l ? l : List.of();
+        return entries.stream().map(e -> new CodeLists.Code(
+                ((Number) field(e, "Code")).longValue(), String.valueOf(field(e, "Name")))).toList();
     }
 }

@@ -1,4 +1,4 @@
-package io.p2pkit.node.cli.command.cid;
+package io.p2pkit.node.multiformats;
 
 import io.p2pkit.core.multiformats.Cid;
 import io.p2pkit.core.multiformats.Multibase;
@@ -14,9 +14,9 @@ import io.p2pkit.core.multiformats.Multicodec;
  * without the prefix, {@code %P} the prefix {@code cidv1-raw-sha2-256-32}, {@code %%} a percent
  * sign.
  */
-final class CidFormatter {
+public final class CidFormatter {
     /** The format string itself is wrong: no CID can be formatted with it. */
-    static final class FormatStringException extends IllegalArgumentException {
+    public static final class FormatStringException extends IllegalArgumentException {
         private static final long serialVersionUID = 1L;
 
         FormatStringException(String message) {
@@ -71,7 +71,7 @@ final class CidFormatter {
     }
 
     /** The CID's text in {@code base}; a CIDv0 has only its base58btc form. */
-    static String string(Cid cid, Encoding base) {
+    private static String string(Cid cid, Encoding base) {
         if (cid.version() == 0 && base != Encoding.BASE58_BTC) {
             throw new IllegalArgumentException("invalid base encoding: a CIDv0 is written only in base58btc (use -v 1)");
         }
@@ -81,21 +81,6 @@ final class CidFormatter {
     private static String encode(Encoding base, byte[] data, boolean stripPrefix) {
         String s = Multibase.encode(base, data);
         return stripPrefix ? s.substring(base.prefixString().length()) : s;
-    }
-
-    /**
-     * @param name a multibase name ({@code base32}) or prefix ({@code b}), as Kubo's {@code -b} takes
-     * @return the encoding
-     * @throws IllegalArgumentException for an unknown one
-     */
-    static Encoding base(String name) {
-        for (Encoding e : Encoding.values()) {
-            if (e.multibaseName().equals(name) || e.prefixString().equals(name)) {
-                return e;
-            }
-        }
-        throw new IllegalArgumentException("unknown multibase '" + name + "' (for example base32, base36, base58btc, "
-                + "base64url, or a prefix such as b, k, z)");
     }
 
     /** The base a CID's text is written in: base58btc for a CIDv0. */
