@@ -16,7 +16,7 @@ public final class NodeRpc {
                 KeyCommands.all(), NameCommands.all(), RoutingCommands.all(), PubsubCommands.all(),
                 StatsCommands.all(registry), ConfigCommands.all(), BitswapCommands.all(), GraphSyncCommands.all(),
                 ProvideCommands.all(), DhtCommands.all(), SwarmFilterCommands.all(), SwarmPeeringCommands.all(),
-                CidCommands.all(), MultibaseCommands.all(), RemovedCommands.all())) {
+                CidCommands.all(), MultibaseCommands.all(), PingCommands.all(), RemovedCommands.all())) {
             group.forEach(commands::add);
         }
         return commands;

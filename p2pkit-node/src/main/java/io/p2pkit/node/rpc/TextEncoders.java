@@ -88,6 +88,12 @@ final class TextEncoders {
         return b.toString();
     }
 
+    /** {@code updated <from> to <to>} */
+    static String pinUpdated(RpcRequest req, Object v) {
+        List<?> pins = list(v, "Pins");
+        return pins.size() == 2 ? "updated " + pins.get(0) + " to " + pins.get(1) + "\n" : "";
+    }
+
     /** The bases a line, after their prefix ({@code prefix}) and code ({@code numeric}). */
     static String bases(RpcRequest req, Object v) {
         return CodeLists.basesText(codeList(v), req.bool("prefix"), req.bool("numeric"));
