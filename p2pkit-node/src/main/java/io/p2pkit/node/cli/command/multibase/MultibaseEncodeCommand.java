@@ -1,0 +1,33 @@
+package io.p2pkit.node.cli.command.multibase;
+
+import io.p2pkit.node.cli.CliCommand;
+import io.p2pkit.node.cli.options.JsonOption;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code p2pkit multibase encode}: Kubo's {@code ipfs multibase encode}. */
+@Command(name = "encode", description = {
+        "Encode data as multibase text (base64url unless -b says otherwise).",
+        "",
+        "echo -n hello | p2pkit multibase encode -b base16   prints f68656c6c6f",
+        ""},
+        footer = {"", "With --json: {\"Encoded\":…}"})
+final class MultibaseEncodeCommand extends CliCommand {
+    @Mixin
+    private MultibaseInput input;
+
+    @Option(names = "-b", paramLabel = "BASE", defaultValue = "base64url",
+            description = "the multibase, by name or prefix (default base64url; 'p2pkit multibase list' names them)")
+    private String base;
+
+    @Mixin
+    private JsonOption output;
+
+    @Override
+    protected int run() throws Exception {
+        var encoding = MultibaseInput.base(base);
+        MultibaseInput.printEncoded(encoding, input.read(console()), console(), output);
+        return 0;
+    }
+}
