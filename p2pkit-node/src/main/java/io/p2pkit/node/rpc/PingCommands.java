@@ -9,10 +9,10 @@ import io.p2pkit.core.ping.PingService;
 import io.p2pkit.core.ping.PingSession;
 import io.p2pkit.kad.KadDht;
 import io.p2pkit.node.cli.content.GoQuote;
+import io.p2pkit.node.cli.content.KuboJson;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -55,17 +55,17 @@ final class PingCommands {
             throw RpcError.failed("ping count must be greater than 0, was " + count);
         }
         if (host.peerStore().addresses(peer).isEmpty() && host.network().connection(peer).isEmpty()) {
-            res.emit(result(true, 0, "Looking up peer " + peer));
+            res.emit(KuboJson.pingResult(true, 0, "Looking up peer " + peer));
             host.peerStore().addAddresses(peer, lookup(req.node().dht(), peer).addresses(), AddressTtl.TEMPORARY);
         }
-        res.emit(result(true, 0, "PING " + peer + "."));
+        res.emit(KuboJson.pingResult(true, 0, "PING " + peer + "."));
         long start = System.nanoTime();
         long deadline = start + PING_TIMEOUT.toNanos() * count;
         PingSession session;
         try {
             session = host.service(PingService.class).orElseThrow().session(host.connect(new PeerInfo(peer, List.of())));
         } catch (IOException e) {
-            res.emit(result(false, 0, "Ping error: " + e.getMessage()));
+            res.emit(KuboJson.pingResult(false, 0, "Ping error: " + e.getMessage()));
             throw RpcError.failed("ping failed");
         }
         long answered = 0;
@@ -79,9 +79,9 @@ final class PingCommands {
                     long rtt = pingWithin(session, deadline - System.nanoTime()).toNanos();
                     answered++;
                     total += rtt;
-                    res.emit(result(true, rtt, ""));
+                    res.emit(KuboJson.pingResult(true, rtt, ""));
                 } catch (IOException e) {
-                    res.emit(result(false, 0, "Ping error: " + e.getMessage()));
+                    res.emit(KuboJson.pingResult(false, 0, "Ping error: " + e.getMessage()));
                 } catch (TimeoutException e) {
                     break; // Kubo's run is over: it reports what came back
                 }
@@ -90,7 +90,7 @@ final class PingCommands {
         if (answered == 0) {
             throw RpcError.failed("ping failed");
         }
-        res.emit(result(true, 0, String.format(Locale.ROOT, "Average latency: %.2fms", total / 1e6 / answered)));
+        res.emit(KuboJson.pingResult(true, 0, String.format(Locale.ROOT, "Average latency: %.2fms", total / 1e6 / answered)));
     }
 
     /** A peer ID, or a multiaddr ending in one; Kubo's words when it is neither. */
@@ -155,25 +155,10 @@ final class PingCommands {
         }
     }
 
-    /** Kubo's {@code PingResult}. */
-    private static Map<String, Object> result(boolean success, long nanos, String text) {
-        Map<String, Object> o = new LinkedHashMap<>();
-        o.put("Success", success);
-        o.put("Time", nanos);
-        o.put("Text", text);
-        return o;
-    }
-
-    /** Kubo's text: the message, or {@code Pong received: time=0.42 ms}. */
+    /** Kubo's text of one result. */
     private static String text(RpcRequest req, Object value) {
         Map<?, ?> m = value instanceof Map<?, ?> map ? map : Map.of();
-        String text = String.valueOf(m.get("Text"));
-        if (!text.isEmpty()) {
-            return text + "\n";
-        }
-        if (Boolean.TRUE.equals(m.get("Success"))) {
-            return String.format(Locale.ROOT, "Pong received: time=%.2f ms\n", ((Number) m.get("Time")).longValue() / 1e6);
-        }
-        return "Pong failed\n";
+        return KuboJson.pingText(Boolean.TRUE.equals(m.get("Success")),
+                m.get("Time") instanceof Number n ? n.longValue() : 0, String.valueOf(m.get("Text")));
     }
 }
