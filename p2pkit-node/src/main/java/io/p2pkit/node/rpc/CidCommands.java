@@ -13,11 +13,11 @@ final class CidCommands {
 
     static List<RpcCommand> all() {
         return List.of(
-                RpcCommand.at("cid/format").args(RpcArgument.string("cid", true, true))
+                RpcCommand.at("cid/format").text(TextEncoders::cidFormatRes).args(RpcArgument.string("cid", true, true))
                         .options(RpcOption.string("f").withDefault("%s"), RpcOption.string("v"), RpcOption.string("mc"),
                                 RpcOption.string("b"))
                         .run((req, res) -> convert(req, res, converter(req))),
-                RpcCommand.at("cid/base32").args(RpcArgument.string("cid", true, true))
+                RpcCommand.at("cid/base32").text(TextEncoders::cidFormatRes).args(RpcArgument.string("cid", true, true))
                         .run((req, res) -> convert(req, res, CidConverter.base32())),
                 bases("cid/bases"),
                 RpcCommand.at("cid/codecs").text(TextEncoders::codes)

@@ -88,6 +88,11 @@ final class TextEncoders {
         return b.toString();
     }
 
+    /** Go's {@code %v} of Kubo's {@code *CidFormatRes}, which has no text encoder: {@code &{cid formatted error}}, no newline. */
+    static String cidFormatRes(RpcRequest req, Object v) {
+        return "&{" + field(v, "CidStr") + " " + field(v, "Formatted") + " " + field(v, "ErrorMsg") + "}";
+    }
+
     /** {@code updated <from> to <to>} */
     static String pinUpdated(RpcRequest req, Object v) {
         List<?> pins = list(v, "Pins");
