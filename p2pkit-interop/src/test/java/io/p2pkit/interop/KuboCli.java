@@ -192,24 +192,6 @@ final class KuboCli {
     }
 
     private String run(List<String> args, boolean binary, Path err) throws IOException {
-        P2pkitCli.Result r = exec(args, binary, err);
-        if (r.status() != 0) {
-            throw new IOException("ipfs " + String.join(" ", args) + " exited " + r.status() + ": " + r.err().strip());
-        }
-        return r.out();
-    }
-
-    /** Runs a command whatever its exit status: the status, stdout and stderr (for a command that prints before it fails). */
-    P2pkitCli.Result result(List<String> args) throws IOException {
-        Path err = Files.createTempFile("kubo-err", ".txt");
-        try {
-            return exec(args, false, err);
-        } finally {
-            Files.deleteIfExists(err);
-        }
-    }
-
-    private P2pkitCli.Result exec(List<String> args, boolean binary, Path err) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(program.toString());
         cmd.addAll(args);
@@ -231,8 +213,11 @@ final class KuboCli {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
         }
-        return new P2pkitCli.Result(p.exitValue(), new String(out, binary ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8),
-                Files.readString(err));
+        String stderr = Files.readString(err);
+        if (p.exitValue() != 0) {
+            throw new IOException("ipfs " + String.join(" ", args) + " exited " + p.exitValue() + ": " + stderr.strip());
+        }
+        return new String(out, binary ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
     }
 
     /** Removes the repository. */
