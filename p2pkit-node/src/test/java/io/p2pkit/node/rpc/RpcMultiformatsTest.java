@@ -91,6 +91,9 @@ class RpcMultiformatsTest {
         assertEquals("{\"CidStr\":\"" + RAW + "\",\"Formatted\":\"\",\"ErrorMsg\":\"can't convert non-dag-pb nodes to cidv0\"}\n",
                 post("cid/format?arg=" + RAW + "&v=0").body());
         assertTrue(post("cid/format?arg=" + RAW + "&b=base58btc&mc=dag-pb").body().contains("\"Formatted\":\"zdj7"));
+        assertEquals("&{" + RAW + " cidv1-raw-sha2-256-32 }&{" + RAW + "  can't convert non-dag-pb nodes to cidv0}",
+                post("cid/format?arg=" + RAW + "&f=%25P&enc=text").body() + post("cid/format?arg=" + RAW + "&v=0&enc=text").body(),
+                "Go's dump of Kubo's struct, which has no text encoder");
     }
 
     @Test
