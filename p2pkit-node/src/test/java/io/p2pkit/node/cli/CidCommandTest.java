@@ -104,7 +104,7 @@ class CidCommandTest {
                 + bases);
         assertTrue(bases.endsWith("\uD83D\uDE80  128640  base256emoji\n"), bases);
         assertEquals(21, bases.lines().count());
-        assertEquals(ok("cid", "bases"), ok("multibase", "list"));
+        assertEquals(ok("cid", "bases", "--prefix", "--numeric"), ok("multibase", "list", "--numeric", "--prefix"));
         assertEquals("{\"Code\":98,\"Name\":\"base32\"}", ok("cid", "bases", "--json").lines()
                 .filter(l -> l.contains("\"base32\"")).findFirst().orElseThrow());
 

@@ -1,10 +1,9 @@
 package io.p2pkit.node.cli.command.cid;
 
-import io.p2pkit.node.cli.CliCommand;
-import io.p2pkit.node.cli.options.JsonOption;
 import io.p2pkit.node.multiformats.CodeLists;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
+
+import java.util.List;
 
 /** {@code p2pkit cid codecs}: Kubo's {@code ipfs cid codecs}. */
 @Command(name = "codecs", description = {
@@ -14,16 +13,9 @@ import picocli.CommandLine.Mixin;
                 + "(IPNS names); Kubo's list adds cbor, git-raw, dag-jose and json.",
         ""},
         footer = {"", "With --json: one {\"Code\":…,\"Name\":…} per codec (Kubo's shape)"})
-final class CidCodecsCommand extends CliCommand {
-    @Mixin
-    private CodeListOptions list;
-
-    @Mixin
-    private JsonOption output;
-
+final class CidCodecsCommand extends CodeListCommand {
     @Override
-    protected int run() {
-        list.print(CodeLists::codecs, console(), output);
-        return 0;
+    List<CodeLists.Code> list(boolean onlySupported) {
+        return CodeLists.codecs(onlySupported);
     }
 }

@@ -1,18 +1,14 @@
 package io.p2pkit.node.cli.command.multibase;
 
-import io.p2pkit.core.multiformats.Multibase.Encoding;
 import io.p2pkit.node.cli.CommandFailedException;
 import io.p2pkit.node.cli.Console;
-import io.p2pkit.node.cli.UsageException;
 import io.p2pkit.node.cli.content.InputData;
 import io.p2pkit.node.cli.content.StdoutStream;
-import io.p2pkit.node.cli.options.JsonOption;
 import io.p2pkit.node.multiformats.Multibases;
 import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Map;
@@ -34,36 +30,12 @@ final class MultibaseInput {
         }
     }
 
-    /** The {@code -b} base. */
-    static Encoding base(String name) {
-        try {
-            return Multibases.encoding(name);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("-b: " + e.getMessage());
-        }
-    }
-
     /** {@code data} decoded, or Kubo's {@code failed to decode multibase: …}. */
     static byte[] decode(byte[] data) {
         try {
             return Multibases.decode(data);
         } catch (IllegalArgumentException e) {
             throw new CommandFailedException("failed to decode multibase: " + e.getMessage());
-        }
-    }
-
-    /** Writes multibase text: its bytes, or {@code {"Encoded":…}} with {@code --json}. */
-    static void printEncoded(Encoding base, byte[] data, Console console, JsonOption output) throws IOException {
-        byte[] text;
-        try {
-            text = Multibases.encode(base, data);
-        } catch (IllegalArgumentException e) {
-            throw new CommandFailedException(e.getMessage());
-        }
-        if (output.json()) {
-            console.json(Map.of("Encoded", new String(text, StandardCharsets.UTF_8)));
-        } else {
-            write(text, console);
         }
     }
 
