@@ -13,7 +13,7 @@ import picocli.CommandLine.Mixin;
         "echo -n hello | p2pkit multibase encode -b base16   prints f68656c6c6f",
         ""},
         footer = {"", "With --json: {\"Encoded\":…}"})
-final class MultibaseEncodeCommand extends CliCommand {
+class MultibaseEncodeCommand extends CliCommand {
     @Mixin
     private MultibaseInput input;
 
@@ -23,10 +23,15 @@ final class MultibaseEncodeCommand extends CliCommand {
     @Mixin
     private JsonOption output;
 
+    /** The bytes to encode: the input itself. */
+    byte[] data(byte[] input) {
+        return input;
+    }
+
     @Override
-    protected int run() throws Exception {
-        Encoding encoding = base.encoding();
-        EncodingOption.print(encoding, input.read(console()), console(), output);
+    protected final int run() throws Exception {
+        Encoding encoding = base.encoding(); // a wrong base before any input is read, as Kubo
+        EncodingOption.print(encoding, data(input.read(console())), console(), output);
         return 0;
     }
 }

@@ -1,30 +1,15 @@
 package io.p2pkit.node.cli.command.multibase;
 
-import io.p2pkit.core.multiformats.Multibase.Encoding;
-import io.p2pkit.node.cli.CliCommand;
-import io.p2pkit.node.cli.options.JsonOption;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
-/** {@code p2pkit multibase transcode}: Kubo's {@code ipfs multibase transcode}. */
+/** {@code p2pkit multibase transcode}: Kubo's {@code ipfs multibase transcode}, {@code encode} of decoded input. */
 @Command(name = "transcode", description = {
         "Decode multibase text and encode it again in another base (base64url unless -b says otherwise).",
         ""},
         footer = {"", "With --json: {\"Encoded\":…}"})
-final class MultibaseTranscodeCommand extends CliCommand {
-    @Mixin
-    private MultibaseInput input;
-
-    @Mixin
-    private EncodingOption base;
-
-    @Mixin
-    private JsonOption output;
-
+final class MultibaseTranscodeCommand extends MultibaseEncodeCommand {
     @Override
-    protected int run() throws Exception {
-        Encoding encoding = base.encoding();
-        EncodingOption.print(encoding, MultibaseInput.decode(input.read(console())), console(), output);
-        return 0;
+    byte[] data(byte[] input) {
+        return MultibaseInput.decode(input);
     }
 }
