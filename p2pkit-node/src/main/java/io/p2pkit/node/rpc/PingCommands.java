@@ -131,7 +131,7 @@ final class PingCommands {
         } catch (TimeoutException e) {
             throw RpcError.failed("peer lookup failed: context deadline exceeded");
         } catch (ExecutionException e) {
-            throw RpcError.failed("peer lookup failed: " + e.getCause().getMessage());
+            throw RpcError.failed("peer lookup failed: " + Errors.toRpc(e.getCause()).getMessage());
         } finally {
             find.cancel(true);
         }
