@@ -36,6 +36,7 @@ module io.p2pkit.node {
     opens io.p2pkit.node.cli.command.cid to info.picocli;
     opens io.p2pkit.node.cli.command.dag to info.picocli;
     opens io.p2pkit.node.cli.command.files to info.picocli;
+    opens io.p2pkit.node.cli.command.multibase to info.picocli;
     opens io.p2pkit.node.cli.command.pin to info.picocli;
     opens io.p2pkit.node.cli.command.repo to info.picocli;
 }

@@ -17,6 +17,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Depth-first walks over DAGs, each block once (by multihash) across every walk of one instance,
@@ -73,6 +74,16 @@ final class DagWalk {
     /** Marks a block as seen without reading it. */
     void mark(Multihash key) throws PinException {
         seen.add(key);
+        checkBound();
+    }
+
+    /** Marks every block {@code other} has seen that {@code keep} accepts, so that this walk passes over them. */
+    void markAll(DagWalk other, Predicate<Multihash> keep) throws PinException {
+        for (Multihash key : other.seen) {
+            if (keep.test(key)) {
+                seen.add(key);
+            }
+        }
         checkBound();
     }
 

@@ -17,9 +17,10 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.LongConsumer;
+import java.util.function.Predicate;
 
 /**
- * Pins, as Kubo has them: {@code add}, {@code rm}, {@code ls} and {@code verify}.
+ * Pins, as Kubo has them: {@code add}, {@code rm}, {@code update}, {@code ls} and {@code verify}.
  *
  * <p>Pinning recursively walks the whole DAG through {@code blocks} (which may fetch missing
  * blocks from the network), makes sure every block is stored ({@code put}, which writes a block
@@ -116,6 +117,64 @@ public final class Pinner {
                 }
                 case INDIRECT -> throw new IllegalArgumentException("indirect pins follow from recursive ones; pin "
                         + cid + " recursively or directly");
+            }
+        } finally {
+            held.close();
+        }
+    }
+
+    /** Fetches what a new DAG lacks before {@link #update} walks it (online), or nothing. */
+    @FunctionalInterface
+    public interface DagFetcher {
+        /** Fetches nothing: a block the walk lacks comes through the store, or is missing. */
+        DagFetcher NONE = (root, known) -> {
+        };
+
+        /**
+         * @param root  the new DAG's root
+         * @param known whether a block is in the old pin's DAG (here already, with what is below it)
+         * @throws IOException          when fetching fails
+         * @throws InterruptedException when interrupted
+         */
+        void fetch(Cid root, Predicate<Cid> known) throws IOException, InterruptedException;
+    }
+
+    /**
+     * Moves a recursive pin to another DAG, as Kubo's {@code pin update}: the blocks of {@code to}'s
+     * DAG that {@code from}'s DAG does not have are fetched ({@code fetcher}), stored and pinned
+     * recursively under the old pin's name; then, with {@code unpin}, the old pin goes. The old DAG
+     * is walked over local blocks first and its blocks are taken as present, so what the two share
+     * is not walked again (the walk bound counts both DAGs). Runs under the pin lock.
+     *
+     * @param from    a recursively pinned CID
+     * @param to      the new root
+     * @param unpin   whether the pin of {@code from} is removed (Kubo's default)
+     * @param fetcher fetches the new blocks, after the checks
+     * @throws PinException          when {@code from} is not pinned recursively, {@code to} already is, or a DAG is too large
+     * @throws MissingBlockException when a block of the new DAG is not available
+     * @throws IOException           when the store fails
+     * @throws InterruptedException  when interrupted while a garbage collection runs or the fetch waits
+     */
+    public void update(Cid from, Cid to, boolean unpin, DagFetcher fetcher) throws IOException, InterruptedException {
+        GcLock.Held held = gcLock.pinLock();
+        try {
+            Pin old = pins.get(from, PinType.RECURSIVE)
+                    .orElseThrow(() -> new PinException("'from' cid was not recursively pinned already"));
+            if (from.equals(to)) {
+                return;
+            }
+            if (pins.get(to, PinType.RECURSIVE).isPresent()) {
+                throw new PinException("'to' cid was already recursively pinned");
+            }
+            KnownDag known = KnownDag.walk(local, links, maxDagBlocks, from);
+            fetcher.fetch(to, known::has);
+            DagWalk walk = new DagWalk(blocks, links, maxDagBlocks, "cannot pin " + to, true);
+            known.markIn(walk);
+            walk.walk(to, blocks::put);
+            pins.put(new Pin(to, PinType.RECURSIVE, old.name()));
+            pins.remove(to, PinType.DIRECT);
+            if (unpin) {
+                pins.remove(from, PinType.RECURSIVE);
             }
         } finally {
             held.close();

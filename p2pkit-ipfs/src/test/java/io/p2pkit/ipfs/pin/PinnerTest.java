@@ -11,6 +11,7 @@ import io.p2pkit.ipfs.testing.TestDag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -23,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -30,6 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
 class PinnerTest {
     @TempDir
     Path dir;
@@ -185,6 +188,78 @@ class PinnerTest {
         store.put(root);
         pinner.pin(root.cid(), PinType.RECURSIVE, "");
         assertEquals(Set.of(inline), cids(pinner.ls(Set.of(PinType.INDIRECT))));
+    }
+
+    /** A new version of {@code tree}: its first subtree kept, a new subtree of fresh leaves beside it. */
+    private List<Block> nextVersion(List<Block> tree, String name) {
+        Block kept = tree.get(4); // the first middle node, over leaves 1 to 3
+        Block leaf = TestDag.leaf(random, 50);
+        Block fresh = TestDag.node(List.of(leaf.cid()), name + "/fresh");
+        return List.of(TestDag.node(List.of(kept.cid(), fresh.cid()), name), fresh, leaf);
+    }
+
+    @Test
+    void updateMovesTheRecursivePinAndItsNameFetchingOnlyWhatIsNew() throws Exception {
+        List<Block> tree = storeTree("u");
+        Cid from = tree.get(0).cid();
+        pinner.pin(from, PinType.RECURSIVE, "site");
+        List<Block> next = nextVersion(tree, "u2");
+        next.forEach(b -> network.put(b.cid().multihash(), b.data()));
+        Cid to = next.get(0).cid();
+        Map<Cid, Boolean> asked = new HashMap<>();
+        pinner.update(from, to, true, (root, known) -> {
+            assertEquals(to, root);
+            asked.put(tree.get(4).cid(), known.test(tree.get(4).cid()));
+            asked.put(next.get(1).cid(), known.test(next.get(1).cid()));
+        });
+        assertEquals(Map.of(tree.get(4).cid(), true, next.get(1).cid(), false), asked, "the shared subtree is known");
+        assertEquals(List.of(new Pin(to, PinType.RECURSIVE, "site")), pinner.ls(Set.of(PinType.RECURSIVE, PinType.DIRECT)));
+        for (Block b : next) {
+            assertTrue(store.disk().has(b.cid().multihash()), "fetched and written down: " + b.cid());
+        }
+        assertEquals(PinType.INDIRECT, pinner.pinOf(tree.get(1).cid()).orElseThrow().type(), "kept through the new pin");
+        assertTrue(pinner.pinOf(tree.get(8).cid()).isEmpty(), "what only the old DAG had is no longer pinned");
+    }
+
+    @Test
+    void updateWithoutUnpinKeepsBothAndPassesOverTheSharedPart() throws Exception {
+        List<Block> tree = storeTree("k");
+        Cid from = tree.get(0).cid();
+        pinner.pin(from, PinType.RECURSIVE, "");
+        List<Block> next = nextVersion(tree, "k2");
+        for (Block b : next) {
+            store.put(b);
+        }
+        // a raw leaf of the old DAG is taken as present, not read again: gone, the update still works
+        store.delete(tree.get(1).cid().multihash());
+        pinner.pin(next.get(0).cid(), PinType.DIRECT, "");
+        pinner.update(from, next.get(0).cid(), false, Pinner.DagFetcher.NONE);
+        assertEquals(Set.of(from, next.get(0).cid()), cids(pinner.ls(Set.of(PinType.RECURSIVE))));
+        assertTrue(pinner.ls(Set.of(PinType.DIRECT)).isEmpty(), "the direct pin became the recursive one");
+    }
+
+    @Test
+    void updateRefusesAsKubo() throws Exception {
+        List<Block> tree = storeTree("r");
+        Cid from = tree.get(0).cid();
+        Cid inside = tree.get(4).cid();
+        Pinner.DagFetcher never = (root, known) -> {
+            throw new AssertionError("nothing is fetched before the checks pass");
+        };
+        PinException notPinned = assertThrows(PinException.class, () -> pinner.update(from, inside, true, never));
+        assertEquals("'from' cid was not recursively pinned already", notPinned.getMessage());
+        pinner.pin(from, PinType.RECURSIVE, "");
+        pinner.pin(inside, PinType.RECURSIVE, "");
+        PinException already = assertThrows(PinException.class, () -> pinner.update(from, inside, true, never));
+        assertEquals("'to' cid was already recursively pinned", already.getMessage());
+        pinner.update(from, from, true, never); // the same: nothing to do, the pin stays
+        assertEquals(Set.of(from, inside), cids(pinner.ls(Set.of(PinType.RECURSIVE))));
+
+        List<Block> next = nextVersion(tree, "r2"); // neither here nor on the network
+        MissingBlockException missing = assertThrows(MissingBlockException.class,
+                () -> pinner.update(from, next.get(0).cid(), true, Pinner.DagFetcher.NONE));
+        assertEquals(next.get(0).cid(), missing.cid());
+        assertEquals(Set.of(from, inside), cids(pinner.ls(Set.of(PinType.RECURSIVE))), "nothing changed");
     }
 
     @Test

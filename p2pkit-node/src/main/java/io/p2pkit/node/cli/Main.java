@@ -20,6 +20,7 @@ import io.p2pkit.node.cli.command.TransportInteropCommand;
 import io.p2pkit.node.cli.command.VersionCommand;
 import io.p2pkit.node.cli.command.block.BlockCommand;
 import io.p2pkit.node.cli.command.cid.CidCommand;
+import io.p2pkit.node.cli.command.multibase.MultibaseCommand;
 import io.p2pkit.node.cli.command.dag.DagCommand;
 import io.p2pkit.node.cli.command.files.AddCommand;
 import io.p2pkit.node.cli.command.files.CatCommand;
@@ -62,7 +63,7 @@ public final class Main {
     public static List<CliCommand> commands() {
         return List.of(new VersionCommand(), new IdCommand(), new DaemonCommand(), new PingCommand(),
                 new TransportInteropCommand(), new PerfCommand(), new RoutingCommand(), new PubsubCommand(),
-                new InitCommand(), new ConfigCommand(), new AddCommand(), new CatCommand(), new GetCommand(), new LsCommand(), new MfsCommand(), new BlockCommand(), new DagCommand(), new PinCommand(), new RepoCommand(), new CidCommand(), new KeyCommand(), new NameCommand(), new BitswapCommand(), new SwarmCommand(),
+                new InitCommand(), new ConfigCommand(), new AddCommand(), new CatCommand(), new GetCommand(), new LsCommand(), new MfsCommand(), new BlockCommand(), new DagCommand(), new PinCommand(), new RepoCommand(), new CidCommand(), new MultibaseCommand(), new KeyCommand(), new NameCommand(), new BitswapCommand(), new SwarmCommand(),
                 new BootstrapCommand(), new LogCommand(), new ShutdownCommand(), new CommandsCommand());
     }
 

@@ -27,12 +27,37 @@ final class NodeContent {
      * node does online. Blocks already here are not fetched again.
      */
     static void fetchDag(RpcRequest request, io.p2pkit.core.multiformats.Cid root) throws InterruptedException {
+        fetchDag(request, root, io.p2pkit.node.cli.options.RepoOption.codecs(true));
+    }
+
+    /** The same, following only the links {@code links} gives. */
+    private static void fetchDag(RpcRequest request, io.p2pkit.core.multiformats.Cid root,
+                                 io.p2pkit.ipfs.block.LinkReader links) throws InterruptedException {
         try {
-            content(request).bitswap().fetchDag(root, io.p2pkit.node.cli.options.RepoOption.codecs(true),
-                    (block, fetched) -> { }, FETCH_IDLE);
+            content(request).bitswap().fetchDag(root, links, (block, fetched) -> { }, FETCH_IDLE);
         } catch (java.io.IOException e) {
             throw RpcError.failed("could not fetch " + root + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * What {@code pin/update} does with the new DAG's blocks that the old one lacks: online, they
+     * are fetched in batches; offline, the first one that is not here fails the command with Kubo's
+     * not-found error (the pin's walk would otherwise fetch it through the repository's store).
+     */
+    static io.p2pkit.ipfs.pin.Pinner.DagFetcher newBlocks(RpcRequest request) {
+        return (root, known) -> {
+            if (known.test(root)) {
+                return;
+            }
+            io.p2pkit.ipfs.codec.Codecs codecs = io.p2pkit.node.cli.options.RepoOption.codecs(true);
+            io.p2pkit.ipfs.block.LinkReader unknown = block -> codecs.links(block).stream().filter(known.negate()).toList();
+            if (offline(request)) {
+                new io.p2pkit.node.cli.content.DagTraversal(repository(request).blocks().local(), unknown).walk(root, block -> { });
+            } else {
+                fetchDag(request, root, unknown);
+            }
+        };
     }
 
     /** Whether the request asks, as Kubo's global {@code --offline}, that nothing be fetched. */

@@ -18,7 +18,8 @@ public final class NodeRpc {
                 KeyCommands.all(), NameCommands.all(), RoutingCommands.all(), PubsubCommands.all(),
                 StatsCommands.all(registry), ConfigCommands.all(), BitswapCommands.all(), GraphSyncCommands.all(),
                 ProvideCommands.all(), DhtCommands.all(), SwarmFilterCommands.all(), SwarmPeeringCommands.all(),
-                BootstrapCommands.all(), LogCommands.all(), List.of(ShutdownCommand.command()), RemovedCommands.all())) {
+                BootstrapCommands.all(), LogCommands.all(), List.of(ShutdownCommand.command()),
+                CidCommands.all(), MultibaseCommands.all(), PingCommands.all(), RemovedCommands.all())) {
             group.forEach(commands::add);
         }
         return commands.add(CommandsCommand.of(commands));

@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** {@code pin/add|ls|rm}, in Kubo's shapes. */
+/** {@code pin/add|ls|rm|update|verify}, in Kubo's shapes. */
 final class PinCommands {
     private PinCommands() {
     }
@@ -30,6 +30,10 @@ final class PinCommands {
                         .options(RpcOption.string("type", "t").withDefault("all"), RpcOption.bool("quiet", "q"),
                                 RpcOption.string("name", "n"), RpcOption.bool("stream", "s"), RpcOption.bool("names"))
                         .run(PinCommands::ls),
+                RpcCommand.at("pin/update").text(TextEncoders::pinUpdated)
+                        .args(RpcArgument.string("from-path", true, false), RpcArgument.string("to-path", true, false))
+                        .options(RpcOption.bool("unpin").withDefault(true))
+                        .run(PinCommands::update),
                 RpcCommand.at("pin/verify").options(RpcOption.bool("verbose"), RpcOption.bool("quiet", "q"))
                         .run(PinCommands::verify));
     }
@@ -61,6 +65,19 @@ final class PinCommands {
             pinned.add(cid.toString());
         }
         res.single(Map.of("Pins", pinned));
+    }
+
+    /**
+     * Kubo's {@code pin/update}: the paths resolved (fetching the blocks on the way), then the pin
+     * moved; online, what the new DAG has beyond the old one is fetched first, in batches.
+     */
+    private static void update(RpcRequest req, RpcResponse res) throws Exception {
+        Repository repo = NodeContent.repository(req);
+        FetchingBlocks blocks = FetchingBlocks.of(req);
+        Cid from = KuboPaths.resolveCid(repo, blocks, req.argument(0));
+        Cid to = KuboPaths.resolveCid(repo, blocks, req.argument(1));
+        repo.pinner().update(from, to, req.bool("unpin"), NodeContent.newBlocks(req));
+        res.single(Map.of("Pins", List.of(from.toString(), to.toString())));
     }
 
     private static void rm(RpcRequest req, RpcResponse res) throws Exception {

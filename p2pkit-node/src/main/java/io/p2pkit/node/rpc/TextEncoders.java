@@ -1,5 +1,7 @@
 package io.p2pkit.node.rpc;
 
+import io.p2pkit.node.multiformats.CodeLists;
+
 import java.util.List;
 import java.util.Map;
 
@@ -91,5 +93,32 @@ final class TextEncoders {
             }
         }
         return b.toString();
+    }
+
+    /** Go's {@code %v} of Kubo's {@code *CidFormatRes}, which has no text encoder: {@code &{cid formatted error}}, no newline. */
+    static String cidFormatRes(RpcRequest req, Object v) {
+        return "&{" + field(v, "CidStr") + " " + field(v, "Formatted") + " " + field(v, "ErrorMsg") + "}";
+    }
+
+    /** {@code updated <from> to <to>} */
+    static String pinUpdated(RpcRequest req, Object v) {
+        List<?> pins = list(v, "Pins");
+        return pins.size() == 2 ? "updated " + pins.get(0) + " to " + pins.get(1) + "\n" : "";
+    }
+
+    /** The bases a line, after their prefix ({@code prefix}) and code ({@code numeric}). */
+    static String bases(RpcRequest req, Object v) {
+        return CodeLists.basesText(codeList(v), req.bool("prefix"), req.bool("numeric"));
+    }
+
+    /** The codecs or hash functions a line, after their code with {@code numeric}. */
+    static String codes(RpcRequest req, Object v) {
+        return CodeLists.codesText(codeList(v), req.bool("numeric"));
+    }
+
+    private static List<CodeLists.Code> codeList(Object v) {
+        List<?> entries = v instanceof List<?> l ? l : List.of();
+        return entries.stream().map(e -> new CodeLists.Code(
+                ((Number) field(e, "Code")).longValue(), String.valueOf(field(e, "Name")))).toList();
     }
 }

@@ -2,12 +2,15 @@ package io.p2pkit.node.cli;
 
 import io.p2pkit.testing.TinyJson;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
 class CidCommandTest {
     private static final String V0 = "QmZULkCELmmk5XNfCgTnCyFgAVxBRBXyDHGGMVoLFLiXEN";
     private static final String V0_AS_V1 = "bafybeiffndsajwhk3lwjewwdxqntmjm4b5wxaaanokonsggenkbw6slwk4";
@@ -81,5 +84,37 @@ class CidCommandTest {
         assertEquals(2, CliRunner.run("cid", "format", "-v", "2", RAW).status());
         assertEquals(2, CliRunner.run("cid", "format", "-v", "0", "-b", "base32", RAW).status());
         assertEquals(2, CliRunner.run("cid", "format", "-b", "base99", RAW).status());
+    }
+
+    @Test
+    void optionErrorsAreKubos() {
+        CliRunner r = CliRunner.run("cid", "format", "--mc", "nothing", RAW);
+        assertEquals(2, r.status());
+        assertTrue(r.err().contains("unknown multicodec: \"nothing\""), r.err());
+        assertTrue(CliRunner.run("cid", "format", "-b", "base99", RAW).err().contains("unsupported multibase encoding: base99"));
+        // go-multicodec takes a known code in Go's notation, and any table name
+        assertEquals(ok("cid", "format", "--mc", "dag-cbor", RAW), ok("cid", "format", "--mc", "0x71", RAW));
+        assertEquals(ok("cid", "format", "--mc", "dag-cbor", RAW), ok("cid", "format", "--mc", "113", RAW));
+    }
+
+    @Test
+    void basesCodecsAndHashesAreKubosLists() {
+        String bases = CliRunner.run("cid", "bases", "--prefix", "--numeric").out();
+        assertTrue(bases.startsWith("        0  identity\n0      48  base2\nb      98  base32\n"), "identity's NUL shows as a space: "
+                + bases);
+        assertTrue(bases.endsWith("\uD83D\uDE80  128640  base256emoji\n"), bases);
+        assertEquals(21, bases.lines().count());
+        assertEquals(ok("cid", "bases", "--prefix", "--numeric"), ok("multibase", "list", "--numeric", "--prefix"));
+        assertEquals("{\"Code\":98,\"Name\":\"base32\"}", ok("cid", "bases", "--json").lines()
+                .filter(l -> l.contains("\"base32\"")).findFirst().orElseThrow());
+
+        assertEquals("raw\ndag-pb\ndag-cbor\nlibp2p-key\ndag-json", ok("cid", "codecs", "--supported"));
+        assertEquals(44, ok("cid", "codecs").lines().count());
+        assertTrue(ok("cid", "codecs", "-n").startsWith("81  cbor\n   85  raw\n"), "stripped of its first spaces");
+        String hashes = ok("cid", "hashes", "--numeric");
+        assertEquals(73, hashes.lines().count());
+        assertTrue(hashes.endsWith("45663  blake2s-248\n45664  blake2s-256"), hashes);
+        assertEquals(hashes, ok("cid", "hashes", "-n", "-s"));
+        assertEquals("{\"Code\":18,\"Name\":\"sha2-256\"}", ok("cid", "hashes", "--json").lines().toList().get(2));
     }
 }

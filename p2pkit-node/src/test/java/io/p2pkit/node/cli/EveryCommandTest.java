@@ -153,7 +153,7 @@ class EveryCommandTest {
     void everyCommandTakesTheSharedOptionsWhereTheyApply() {
         // The options a user of one command expects on the others, by what the command does.
         Map<String, List<String>> expected = Map.of(
-                "ping", List.of("--identity", "--timeout", "--security", "--muxer"),
+                "ping", List.of("--identity", "--timeout", "--security", "--muxer", "--repo-dir"),
                 "daemon", List.of("--identity", "--listen", "--bootstrap", "--security", "--muxer"),
                 "routing provide", List.of("--identity", "--timeout", "--listen", "--bootstrap", "--security", "--muxer"),
                 "routing findprovs", List.of("--identity", "--timeout", "--listen", "--bootstrap", "--security"),
@@ -181,6 +181,7 @@ class EveryCommandTest {
                 "pin add", List.of("--repo-dir", "--recursive"),
                 "pin ls", List.of("--repo-dir", "--type", "--quiet"),
                 "pin rm", List.of("--repo-dir", "--recursive"),
+                "pin update", List.of("--repo-dir", "--unpin", "--bootstrap"),
                 "cid format", List.of("-f", "-b", "-v", "--mc")));
         expected = new TreeMap<>(expected);
         expected.putAll(repoCommands);
@@ -266,6 +267,7 @@ class EveryCommandTest {
         runs.put("key rotate", new String[] {"-o", "every-old", rd});
         runs.put("name publish", new String[] {fileCid, "--bootstrap", peerAddr, rd});
         runs.put("name resolve", new String[] {"--bootstrap", peerAddr, rd});
+        runs.put("pin update", new String[] {node, fileCid, "--unpin=false", rd});
         runs.put("cid format", new String[] {"-f", "%P", block});
         runs.put("cid base32", new String[] {node});
         String bootstrapPeer = "/ip4/127.0.0.1/tcp/1/p2p/" + peer.peerId();
@@ -275,6 +277,14 @@ class EveryCommandTest {
         runs.put("repo version", new String[] {});
         runs.put("version deps", new String[] {});
         runs.put("commands", new String[] {"--flags"});
+        runs.put("cid bases", new String[] {"--prefix"});
+        runs.put("cid codecs", new String[] {"--supported"});
+        runs.put("cid hashes", new String[] {"--numeric"});
+        Path encoded = Files.writeString(dir.resolve("encoded"), "uaGVsbG8");
+        runs.put("multibase encode", new String[] {dataFile.toString()});
+        runs.put("multibase decode", new String[] {encoded.toString()});
+        runs.put("multibase transcode", new String[] {"-b", "base36", encoded.toString()});
+        runs.put("multibase list", new String[] {"--numeric"});
 
         TreeSet<String> leaves = new TreeSet<>();
         commands().forEach((name, cl) -> {
@@ -291,12 +301,13 @@ class EveryCommandTest {
         for (String name : List.of("version", "id", "ping", "perf", "pubsub pub", "routing provide",
                 "routing findprovs", "routing findpeer", "routing put", "routing get",
                 "init", "block put", "block stat", "block get", "add", "cat", "get", "ls", "dag put", "dag get", "dag stat", "dag export", "dag import",
-                "pin add", "pin ls", "pin verify", "pin rm", "block rm", "repo stat", "repo verify", "repo gc",
+                "pin add", "pin ls", "pin verify", "pin update", "pin rm", "block rm", "repo stat", "repo verify", "repo gc",
                 "config show", "config replace", "config profile apply",
                 "key gen", "key list", "key rename", "key export", "key import", "key sign", "key verify", "key rm",
                 "key rotate", "name publish", "name resolve",
                 "cid format", "cid base32", "bootstrap add", "bootstrap list", "bootstrap rm", "repo version",
-                "version deps", "commands")) {
+                "version deps", "commands", "cid bases", "cid codecs", "cid hashes",
+                "multibase encode", "multibase decode", "multibase transcode", "multibase list")) {
             List<String> argv = new ArrayList<>(List.of(name.split(" ")));
             argv.addAll(List.of(runs.get(name)));
             argv.add("--json");

@@ -3,15 +3,18 @@ package io.p2pkit.node.cli;
 import io.p2pkit.testing.TinyJson;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
 class PinCommandTest {
     @TempDir
     Path dir;
@@ -61,6 +64,26 @@ class PinCommandTest {
         assertEquals("", repo.ok("pin", "ls", "--name", "other"));
         assertEquals(leaf + " direct the leaf", repo.ok("pin", "ls", "--name", "leaf"));
         assertEquals("unpinned " + leaf, repo.ok("pin", "rm", leaf, "--recursive=false"));
+    }
+
+    @Test
+    void updateMovesARecursivePinAsKubo() {
+        String next = repo.dagPut("{\"child\":{\"/\":\"" + leaf + "\"},\"version\":2}");
+        CliRunner notPinned = repo.run("pin", "update", root, next);
+        assertEquals(1, notPinned.status());
+        assertTrue(notPinned.err().contains("'from' cid was not recursively pinned already"), notPinned.err());
+        repo.ok("pin", "add", "--name", "doc", root);
+        assertEquals("updated " + root + " to " + next, repo.ok("pin", "update", root, "/ipfs/" + next));
+        assertEquals(next + " recursive doc", repo.ok("pin", "ls", "--type=recursive", "--names"), "the name moved with the pin");
+        assertEquals("{\"Pins\":[\"" + next + "\",\"" + root + "\"]}", repo.ok("pin", "update", "--unpin=false", "--json", next, root));
+        assertEquals(2, repo.ok("pin", "ls", "--type=recursive").lines().count(), "--unpin=false keeps the old pin");
+        CliRunner already = repo.run("pin", "update", next, root);
+        assertEquals(1, already.status());
+        assertTrue(already.err().contains("'to' cid was already recursively pinned"), already.err());
+        String elsewhere = "bafyreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku";
+        CliRunner missing = repo.run("pin", "update", next, elsewhere);
+        assertEquals(1, missing.status());
+        assertTrue(missing.err().contains(elsewhere), "offline, the missing block is named: " + missing.err());
     }
 
     @Test

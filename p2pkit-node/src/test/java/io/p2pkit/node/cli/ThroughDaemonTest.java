@@ -203,6 +203,41 @@ class ThroughDaemonTest {
     }
 
     @Test
+    void pinUpdateAndPingByPeerIdGoThroughTheDaemon(@TempDir Path home) throws Exception {
+        RepoFixture repo = RepoFixture.init(home);
+        String leaf = repo.dagPut("{\"leaf\":1}");
+        String root = repo.dagPut("{\"child\":{\"/\":\"" + leaf + "\"}}");
+        String next = repo.dagPut("{\"child\":{\"/\":\"" + leaf + "\"},\"version\":2}");
+        repo.ok("pin", "add", "--name", "doc", root);
+        String stranger = io.p2pkit.core.crypto.PrivateKey.generateEd25519().publicKey().toPeerId().toString();
+        CliRunner noDaemon = repo.run("ping", stranger);
+        assertEquals(2, noDaemon.status());
+        assertTrue(noDaemon.err().contains("give the peer's multiaddr"), noDaemon.err());
+        try (io.p2pkit.core.host.Host peer = io.p2pkit.core.host.Host.builder().listen("/ip4/127.0.0.1/tcp/0").build();
+             DaemonAndPingTest.Daemon d = DaemonAndPingTest.Daemon.start(home, "--listen", "/ip4/127.0.0.1/tcp/0",
+                     "--dht", "off", "--json")) {
+            d.next("{\"event\":\"ready\"");
+            assertEquals("updated " + root + " to " + next, repo.ok("pin", "update", root, next));
+            assertEquals(next + " recursive doc", repo.ok("pin", "ls", "--type=recursive", "--names"));
+            CliRunner inside = repo.run("pin", "update", "--unpin=false", next, next + "/child");
+            assertEquals(0, inside.status(), "a block inside the old DAG: nothing to fetch; " + inside.err());
+
+            String address = peer.addresses().getFirst() + "/p2p/" + peer.peerId();
+            repo.ok("swarm", "connect", address);
+            String ping = repo.ok("ping", peer.peerId().toString(), "--count", "2");
+            assertTrue(ping.matches("PING " + peer.peerId() + "\\.\nPong received: time=[0-9.]+ ms\n"
+                    + "Pong received: time=[0-9.]+ ms\nAverage latency: [0-9.]+ms"), ping);
+            String json = repo.ok("ping", peer.peerId().toString(), "--count", "1", "--json");
+            assertTrue(json.lines().skip(1).findFirst().orElseThrow().matches("\\{\"Success\":true,\"Time\":[1-9][0-9]*,\"Text\":\"\"}"),
+                    json);
+            CliRunner lookup = repo.run("ping", stranger, "--count", "1");
+            assertEquals(1, lookup.status());
+            assertEquals("Looking up peer " + stranger + "\n", lookup.out());
+            assertTrue(lookup.err().contains("peer lookup failed: routing: not found"), lookup.err());
+        }
+    }
+
+    @Test
     void getUnpacksTheDaemonsArchive(@TempDir Path home, @TempDir Path work) throws Exception {
         RepoFixture repo = RepoFixture.init(home);
         Path tree = work.resolve("tree");

@@ -6,18 +6,24 @@ import io.p2pkit.core.host.HostBuilder;
 import io.p2pkit.core.host.PeerInfo;
 import io.p2pkit.core.identify.IdentifyResult;
 import io.p2pkit.core.identify.IdentifyService;
+import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.core.multiaddr.Protocol;
 import io.p2pkit.core.network.Connection;
 import io.p2pkit.core.ping.PingService;
 import io.p2pkit.core.ping.PingSession;
+import io.p2pkit.ipfs.ipld.BoolNode;
+import io.p2pkit.ipfs.ipld.MapNode;
 import io.p2pkit.nat.holepunch.HolePunchService;
 import io.p2pkit.nat.relay.RelayClient;
 import io.p2pkit.node.NodeVersion;
 import io.p2pkit.node.cli.CliCommand;
 import io.p2pkit.node.cli.UsageException;
+import io.p2pkit.node.cli.content.DaemonApi;
+import io.p2pkit.node.cli.content.KuboJson;
 import io.p2pkit.node.cli.options.DurationConverter;
 import io.p2pkit.node.cli.options.IdentityOption;
 import io.p2pkit.node.cli.options.JsonOption;
+import io.p2pkit.node.cli.options.RepoOption;
 import io.p2pkit.node.cli.options.TimeoutOption;
 import io.p2pkit.node.cli.options.TransportOptions;
 import picocli.CommandLine.Command;
@@ -25,9 +31,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** {@code p2pkit ping}: connects to a peer and pings it. */
@@ -44,12 +53,18 @@ import java.util.Map;
                 + "by hole punching (DCUtR): for that the ping listens on a TCP port of its own (--listen-port, "
                 + "default a free one) to dial the relay and the peer from; when a direct connection comes, "
                 + "the pings move to it and a \"direct\" line says so. --hole-punching disabled stays on the relay.",
+        "",
+        "A peer ID alone (no address) is pinged by the daemon running on the repository, which finds the peer as "
+                + "Kubo's 'ipfs ping' does (its peerstore, else the DHT) and pings it once a second from its own identity; "
+                + "the output is Kubo's (PING …, Pong received: time=… ms, Average latency: …ms). Only --count applies then.",
         ""},
         footer = {"", "With --json: {\"event\":\"connected\",\"peerId\":…,\"addr\":…,\"security\":…,\"muxer\":…,"
                 + "\"agentVersion\":…,\"protocols\":[…],\"relayed\":…,\"limited\":…}, then one {\"event\":\"ping\",\"rttMillis\":…} per ping, "
-                + "and {\"event\":\"direct\",\"addr\":…,\"outcome\":…,\"elapsedMs\":…} when a relayed connection becomes direct"})
+                + "and {\"event\":\"direct\",\"addr\":…,\"outcome\":…,\"elapsedMs\":…} when a relayed connection becomes direct; "
+                + "through the daemon, Kubo's {\"Success\":…,\"Time\":<ns>,\"Text\":…} objects"})
 public final class PingCommand extends CliCommand {
-    @Parameters(index = "0", paramLabel = "MADDR", description = "the peer's address, ending in /p2p/<peer ID>")
+    @Parameters(index = "0", paramLabel = "MADDR|PEER-ID", description = "the peer's address, ending in /p2p/<peer ID>; "
+            + "or its ID alone, for the running daemon to ping")
     private String address;
 
     @Option(names = "--count", paramLabel = "N", description = "how many pings (default 10)")
@@ -77,18 +92,24 @@ public final class PingCommand extends CliCommand {
     private TransportOptions transport;
 
     @Mixin
+    private RepoOption repo;
+
+    @Mixin
     private JsonOption output;
 
     @Override
     public int run() throws Exception {
+        if (count < 1) {
+            throw new UsageException("--count needs a positive whole number, got '" + count + "'");
+        }
+        if (!address.startsWith("/")) {
+            return throughDaemon();
+        }
         PeerInfo target;
         try {
             target = PeerInfo.parse(address);
         } catch (DecodeException e) {
             throw new UsageException(e.getMessage());
-        }
-        if (count < 1) {
-            throw new UsageException("--count needs a positive whole number, got '" + count + "'");
         }
         HostBuilder builder = Host.builder().identity(identity.keyOrThrowAway(console(), "ping"))
                 .agentVersion("p2pkit/" + NodeVersion.get());
@@ -166,5 +187,29 @@ public final class PingCommand extends CliCommand {
             }
         }
         return 0;
+    }
+
+    /** Kubo's {@code ping} by the daemon on the repository: its results printed as Kubo's CLI prints them. */
+    private int throughDaemon() throws IOException {
+        try {
+            PeerId.parse(address);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("'" + address + "' is neither a multiaddr nor a peer ID: " + e.getMessage());
+        }
+        DaemonApi api = DaemonApi.find(repo.root()).orElseThrow(() -> new UsageException("a peer ID alone is pinged by "
+                + "the daemon, which finds the peer, and none runs on " + repo.root() + ": start 'p2pkit daemon', or "
+                + "give the peer's multiaddr"));
+        boolean allAnswered = true;
+        try (api; InputStream in = new BufferedInputStream(api.post("ping", List.of(address),
+                Map.of("count", Integer.toString(count))))) {
+            for (MapNode m; (m = DaemonApi.nextObject(in)) != null; ) {
+                boolean success = m.get("Success").orElse(null) instanceof BoolNode b && b.value();
+                long nanos = DaemonApi.number(m, "Time");
+                String text = DaemonApi.text(m, "Text");
+                allAnswered &= success;
+                output.print(console(), KuboJson.pingResult(success, nanos, text), KuboJson.pingText(success, nanos, text).strip());
+            }
+        }
+        return allAnswered ? 0 : 1;
     }
 }

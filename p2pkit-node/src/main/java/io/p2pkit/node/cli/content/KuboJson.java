@@ -50,4 +50,21 @@ public final class KuboJson {
         }
         return o;
     }
+
+    /** One of Kubo's {@code ping} results: {@code {"Success","Time","Text"}}, the round trip in nanoseconds. */
+    public static Map<String, Object> pingResult(boolean success, long nanos, String text) {
+        Map<String, Object> o = new java.util.LinkedHashMap<>();
+        o.put("Success", success);
+        o.put("Time", nanos);
+        o.put("Text", text);
+        return o;
+    }
+
+    /** Kubo's text of a {@code ping} result: its message, {@code Pong received: time=0.42 ms}, or {@code Pong failed}. */
+    public static String pingText(boolean success, long nanos, String text) {
+        if (!text.isEmpty()) {
+            return text + "\n";
+        }
+        return success ? String.format(java.util.Locale.ROOT, "Pong received: time=%.2f ms\n", nanos / 1e6) : "Pong failed\n";
+    }
 }

@@ -1,9 +1,8 @@
 package io.p2pkit.node.cli.command.cid;
 
-import io.p2pkit.core.multiformats.Cid;
-import io.p2pkit.core.multiformats.Multibase.Encoding;
 import io.p2pkit.node.cli.CliCommand;
 import io.p2pkit.node.cli.options.JsonOption;
+import io.p2pkit.node.multiformats.CidConverter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -27,6 +26,6 @@ final class CidBase32Command extends CliCommand {
 
     @Override
     protected int run() throws Exception {
-        return new CidConversion("cid base32", "%s", Encoding.BASE32, Cid::toV1).run(cids, console(), output);
+        return new CidConversion("cid base32", CidConverter.base32()).run(cids, console(), output);
     }
 }

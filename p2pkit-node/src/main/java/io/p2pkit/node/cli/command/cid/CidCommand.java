@@ -6,14 +6,15 @@ import picocli.CommandLine.Command;
 
 /** {@code p2pkit cid}: converts CIDs, Kubo's {@code ipfs cid}. Needs no repository. */
 @Command(name = "cid", description = {
-        "Convert and format CIDs.",
+        "Convert and format CIDs; list the bases, codecs and hash functions they may use.",
         "",
-        "Works on the CIDs given (or read from stdin, one a line); needs no repository.",
+        "Needs no repository.",
         ""},
-        subcommands = {CidFormatCommand.class, CidBase32Command.class})
+        subcommands = {CidFormatCommand.class, CidBase32Command.class, CidBasesCommand.class, CidCodecsCommand.class,
+                CidHashesCommand.class})
 public final class CidCommand extends CliCommand {
     @Override
     protected int run() {
-        throw new UsageException("missing subcommand: format or base32");
+        throw new UsageException("missing subcommand: format, base32, bases, codecs or hashes");
     }
 }

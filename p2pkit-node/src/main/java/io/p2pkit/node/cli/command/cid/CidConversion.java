@@ -1,18 +1,14 @@
 package io.p2pkit.node.cli.command.cid;
 
-import io.p2pkit.core.multiformats.Cid;
-import io.p2pkit.core.multiformats.Multibase.Encoding;
 import io.p2pkit.node.cli.Console;
 import io.p2pkit.node.cli.options.JsonOption;
+import io.p2pkit.node.multiformats.CidConverter;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.function.UnaryOperator;
 
 /**
  * What {@code cid format} and {@code cid base32} share: each CID (from the arguments, or stdin
@@ -22,21 +18,15 @@ import java.util.function.UnaryOperator;
  */
 final class CidConversion {
     private final String command;
-    private final String format;
-    private final Encoding base;
-    private final UnaryOperator<Cid> convert;
+    private final CidConverter converter;
 
     /**
-     * @param command the command's name, for the last error line
-     * @param format  the {@code -f} string
-     * @param base    the output base, or null for the input's own (base58btc for a CIDv0)
-     * @param convert version and codec changes
+     * @param command   the command's name, for the last error line
+     * @param converter what each CID becomes
      */
-    CidConversion(String command, String format, Encoding base, UnaryOperator<Cid> convert) {
+    CidConversion(String command, CidConverter converter) {
         this.command = command;
-        this.format = format;
-        this.base = base;
-        this.convert = convert;
+        this.converter = converter;
     }
 
     /** Converts every CID; returns the exit status. */
@@ -61,28 +51,14 @@ final class CidConversion {
     }
 
     private boolean one(String text, Console console, JsonOption output) {
-        String formatted = null;
-        String error = null;
-        try {
-            Cid cid = convert.apply(Cid.parse(text));
-            Encoding b = base != null ? base : cid.version() == 0 ? Encoding.BASE58_BTC : CidFormatter.baseOf(text);
-            formatted = CidFormatter.format(format, b, cid);
-        } catch (CidFormatter.FormatStringException e) {
-            throw e; // the same for every CID: stop
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            error = e.getMessage();
-        }
+        CidConverter.Conversion c = converter.convert(text);
         if (output.json()) {
-            Map<String, Object> o = new LinkedHashMap<>();
-            o.put("CidStr", text);
-            o.put("Formatted", formatted == null ? "" : formatted);
-            o.put("ErrorMsg", error == null ? "" : error);
-            console.json(o);
-        } else if (error == null) {
-            console.println(formatted);
+            console.json(c.json());
+        } else if (c.ok()) {
+            console.println(c.formatted());
         } else {
-            console.info(text + ": " + error);
+            console.info(text + ": " + c.errorMsg());
         }
-        return error == null;
+        return c.ok();
     }
 }

@@ -1,12 +1,10 @@
 package io.p2pkit.node.cli.command.cid;
 
-import io.p2pkit.core.multiformats.Cid;
-import io.p2pkit.core.multiformats.Multibase.Encoding;
-import io.p2pkit.core.multiformats.Multicodec;
 import io.p2pkit.node.cli.CliCommand;
 import io.p2pkit.node.cli.UsageException;
-import io.p2pkit.node.cli.content.CodecNames;
 import io.p2pkit.node.cli.options.JsonOption;
+import io.p2pkit.node.multiformats.CidConverter;
+import io.p2pkit.node.multiformats.CidFormatter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -14,7 +12,6 @@ import picocli.CommandLine.Parameters;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.UnaryOperator;
 
 /** {@code p2pkit cid format}: Kubo's {@code ipfs cid format}. */
 @Command(name = "format", description = {
@@ -55,45 +52,16 @@ final class CidFormatCommand extends CliCommand {
 
     @Override
     protected int run() throws Exception {
-        if (format.indexOf('%') < 0) {
-            throw new UsageException("-f: invalid format string \"" + format + "\" (it has no %)");
-        }
-        long newCodec = codec == null ? -1 : CodecNames.cidCodec("--mc", codec);
-        Encoding encoding;
+        CidConverter converter;
         try {
-            encoding = base == null ? null : CidFormatter.base(base);
+            converter = CidConverter.format(format, version, codec, base);
         } catch (IllegalArgumentException e) {
-            throw new UsageException("-b: " + e.getMessage());
+            throw new UsageException(e.getMessage());
         }
-        UnaryOperator<Cid> toVersion;
-        if (version == null) {
-            toVersion = encoding != null ? Cid::toV1 : UnaryOperator.identity();
-        } else if (version.equals("0")) {
-            if (newCodec != -1 && newCodec != Multicodec.DAG_PB) {
-                throw new UsageException("cannot convert to CIDv0 with any codec other than dag-pb");
-            }
-            if (encoding != null && encoding != Encoding.BASE58_BTC) {
-                throw new UsageException("cannot convert to CIDv0 with any multibase other than the implicit base58btc");
-            }
-            toVersion = CidFormatCommand::toV0;
-        } else if (version.equals("1")) {
-            toVersion = Cid::toV1;
-        } else {
-            throw new UsageException("-v: invalid CID version \"" + version + "\" (0 or 1)");
-        }
-        UnaryOperator<Cid> convert = cid -> toVersion.apply(newCodec != -1 && newCodec != cid.codec()
-                ? Cid.v1(newCodec, cid.multihash()) : cid);
         try {
-            return new CidConversion("cid format", format, encoding, convert).run(cids, console(), output);
+            return new CidConversion("cid format", converter).run(cids, console(), output);
         } catch (CidFormatter.FormatStringException e) {
             throw new UsageException("-f: " + e.getMessage());
         }
-    }
-
-    private static Cid toV0(Cid cid) {
-        if (cid.codec() != Multicodec.DAG_PB) {
-            throw new IllegalArgumentException("can't convert non-dag-pb nodes to cidv0");
-        }
-        return cid.toV0();
     }
 }

@@ -1,4 +1,4 @@
-package io.p2pkit.node.cli.command.cid;
+package io.p2pkit.node.multiformats;
 
 import io.p2pkit.core.multiformats.Cid;
 import io.p2pkit.core.multiformats.Multibase;
@@ -14,9 +14,9 @@ import io.p2pkit.core.multiformats.Multicodec;
  * without the prefix, {@code %P} the prefix {@code cidv1-raw-sha2-256-32}, {@code %%} a percent
  * sign.
  */
-final class CidFormatter {
+public final class CidFormatter {
     /** The format string itself is wrong: no CID can be formatted with it. */
-    static final class FormatStringException extends IllegalArgumentException {
+    public static final class FormatStringException extends IllegalArgumentException {
         private static final long serialVersionUID = 1L;
 
         FormatStringException(String message) {
@@ -71,31 +71,51 @@ final class CidFormatter {
     }
 
     /** The CID's text in {@code base}; a CIDv0 has only its base58btc form. */
-    static String string(Cid cid, Encoding base) {
+    private static String string(Cid cid, Encoding base) {
         if (cid.version() == 0 && base != Encoding.BASE58_BTC) {
             throw new IllegalArgumentException("invalid base encoding: a CIDv0 is written only in base58btc (use -v 1)");
         }
-        return cid.toString(base);
+        return cid.version() == 0 ? cid.toString() : encode(base, cid.bytes(), false);
     }
 
     private static String encode(Encoding base, byte[] data, boolean stripPrefix) {
+        if (base == Encoding.IDENTITY) {
+            return (stripPrefix ? "" : "\0") + goString(data);
+        }
         String s = Multibase.encode(base, data);
         return stripPrefix ? s.substring(base.prefixString().length()) : s;
     }
 
     /**
-     * @param name a multibase name ({@code base32}) or prefix ({@code b}), as Kubo's {@code -b} takes
-     * @return the encoding
-     * @throws IllegalArgumentException for an unknown one
+     * Bytes as text the way Go's JSON encoder (and so Kubo's answer) reads a string of them: UTF-8,
+     * each byte that starts no valid sequence a U+FFFD of its own.
      */
-    static Encoding base(String name) {
-        for (Encoding e : Encoding.values()) {
-            if (e.multibaseName().equals(name) || e.prefixString().equals(name)) {
-                return e;
+    static String goString(byte[] data) {
+        StringBuilder out = new StringBuilder(data.length);
+        for (int i = 0; i < data.length; ) {
+            int b = data[i] & 0xff;
+            int n = b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+            // the second byte's range depends on the first (no overlong forms, surrogates or code points past U+10FFFF)
+            int low = b == 0xe0 ? 0xa0 : b == 0xf0 ? 0x90 : 0x80;
+            int high = b == 0xed ? 0x9f : b == 0xf4 ? 0x8f : 0xbf;
+            boolean valid = n > 0 && i + n <= data.length;
+            for (int k = 1; valid && k < n; k++) {
+                int c = data[i + k] & 0xff;
+                valid = k == 1 ? c >= low && c <= high : c >= 0x80 && c <= 0xbf;
             }
+            if (!valid) {
+                out.append('\ufffd');
+                i++;
+                continue;
+            }
+            int cp = n == 1 ? b : b & (0xff >> (n + 1));
+            for (int k = 1; k < n; k++) {
+                cp = cp << 6 | data[i + k] & 0x3f;
+            }
+            out.appendCodePoint(cp);
+            i += n;
         }
-        throw new IllegalArgumentException("unknown multibase '" + name + "' (for example base32, base36, base58btc, "
-                + "base64url, or a prefix such as b, k, z)");
+        return out.toString();
     }
 
     /** The base a CID's text is written in: base58btc for a CIDv0. */

@@ -1,0 +1,56 @@
+package io.p2pkit.node.rpc;
+
+import io.p2pkit.node.multiformats.CidConverter;
+import io.p2pkit.node.multiformats.CidFormatter;
+import io.p2pkit.node.multiformats.CodeLists;
+
+import java.util.List;
+
+/** {@code cid/format|base32|bases|codecs|hashes}, in Kubo's shapes; they need no repository. */
+final class CidCommands {
+    private CidCommands() {
+    }
+
+    static List<RpcCommand> all() {
+        return List.of(
+                RpcCommand.at("cid/format").text(TextEncoders::cidFormatRes).args(RpcArgument.string("cid", true, true))
+                        .options(RpcOption.string("f").withDefault("%s"), RpcOption.string("v"), RpcOption.string("mc"),
+                                RpcOption.string("b"))
+                        .run((req, res) -> convert(req, res, converter(req))),
+                RpcCommand.at("cid/base32").text(TextEncoders::cidFormatRes).args(RpcArgument.string("cid", true, true))
+                        .run((req, res) -> convert(req, res, CidConverter.base32())),
+                bases("cid/bases"),
+                RpcCommand.at("cid/codecs").text(TextEncoders::codes)
+                        .options(RpcOption.bool("numeric", "n"), RpcOption.bool("supported", "s"))
+                        .run((req, res) -> res.single(CodeLists.json(CodeLists.codecs(req.bool("supported"))))),
+                RpcCommand.at("cid/hashes").text(TextEncoders::codes)
+                        .options(RpcOption.bool("numeric", "n"), RpcOption.bool("supported", "s"))
+                        .run((req, res) -> res.single(CodeLists.json(CodeLists.hashes(req.bool("supported"))))));
+    }
+
+    /** Kubo's {@code cid bases}, also served as {@code multibase/list}. */
+    static RpcCommand bases(String path) {
+        return RpcCommand.at(path).text(TextEncoders::bases).options(RpcOption.bool("prefix"), RpcOption.bool("numeric"))
+                .run((req, res) -> res.single(CodeLists.json(CodeLists.bases())));
+    }
+
+    private static CidConverter converter(RpcRequest req) {
+        try {
+            return CidConverter.format(req.string("f").orElse("%s"), req.string("v").orElse(null),
+                    req.string("mc").orElse(null), req.string("b").orElse(null));
+        } catch (IllegalArgumentException e) {
+            throw RpcError.failed(e.getMessage());
+        }
+    }
+
+    /** One {@code {"CidStr","Formatted","ErrorMsg"}} per CID; a wrong format string ends the command. */
+    private static void convert(RpcRequest req, RpcResponse res, CidConverter converter) throws Exception {
+        for (String arg : req.arguments()) {
+            try {
+                res.emit(converter.convert(arg).json());
+            } catch (CidFormatter.FormatStringException e) {
+                throw RpcError.failed(e.getMessage());
+            }
+        }
+    }
+}
