@@ -48,6 +48,18 @@ final class KuboPaths {
         }
     }
 
+    /**
+     * The argument with an {@code /ipns/} name resolved (every step) to the {@code /ipfs/} path it
+     * leads to; any other argument as it is.
+     */
+    static String withoutName(RpcRequest request, String arg) throws IOException {
+        if (!arg.startsWith("/ipns/")) {
+            return arg;
+        }
+        requireComponents(arg);
+        return NameCommands.resolveName(request, arg, true, true);
+    }
+
     /** boxo's error for a path without a namespace and a root. */
     static void requireComponents(String arg) {
         if (Uploads.cleanPath(arg).split("/").length < 2) {
