@@ -6,7 +6,6 @@ import io.p2pkit.ipfs.block.Block;
 import io.p2pkit.ipfs.codec.dagpb.PBNode;
 import io.p2pkit.ipfs.ipld.Link;
 import io.p2pkit.ipfs.ipld.ListNode;
-import io.p2pkit.ipfs.ipld.MapNode;
 import io.p2pkit.ipfs.ipld.Node;
 import io.p2pkit.ipfs.path.IpfsPath;
 import io.p2pkit.ipfs.path.PathResolutionException;
@@ -23,9 +22,10 @@ import java.util.List;
 
 /**
  * Kubo's words for a path segment that leads nowhere, found by looking at what the path reached
- * before it: boxo's {@code no link named "x" under <cid>} in a UnixFS directory (and, as Kubo
- * says it, below an empty map or list), go-ipld-prime's {@code key not found: "x"}, its list-index
- * and wrong-kind errors (a UnixFS file reads as bytes there).
+ * before it. boxo walks all but the last segment with a selector, which stops where one is not
+ * there: {@code no link named "x" under <the last block reached>}; the last is looked up in what
+ * the walk reached, with go-ipld-prime's errors ({@code key not found: "x"}, a list index, a value
+ * of the wrong kind: a UnixFS file reads as bytes) or boxo's {@code no link named} in a directory.
  */
 final class PathErrors {
     private PathErrors() {
@@ -44,21 +44,17 @@ final class PathErrors {
         List<String> before = p.segments().subList(0, e.segmentIndex());
         ResolvedPath reached = ContentPath.resolve(repo, new IpfsPath(p.namespace(), p.root(), before));
         String segment = GoQuote.quote(e.segment());
-        String noLink = "no link named " + segment + " under ";
+        String noLink = "no link named " + segment + " under " + reached.cid();
+        if (e.segmentIndex() < p.segments().size() - 1) {
+            return RpcError.failed(noLink); // boxo's selector stops short of the last segment
+        }
         String message = switch (e.reason()) {
-            case NO_SUCH_LINK -> unixfsFile(repo, reached.cid()) ? belowFile(repo, reached.cid()) : noLink + reached.cid();
-            case NO_SUCH_KEY, NO_SUCH_INDEX -> {
-                Node value = value(repo, reached);
-                yield empty(value) ? noLink + reached.cid() : value instanceof ListNode ? listIndex(e.segment())
-                        : "key not found: " + segment;
-            }
+            case NO_SUCH_LINK -> unixfsFile(repo, reached.cid()) ? belowFile(repo, reached.cid()) : noLink;
+            case NO_SUCH_KEY, NO_SUCH_INDEX -> value(repo, reached) instanceof ListNode ? listIndex(e.segment())
+                    : "key not found: " + segment;
             default -> wrongKind(value(repo, reached));
         };
         return RpcError.failed(message);
-    }
-
-    private static boolean empty(Node n) {
-        return n instanceof MapNode m && m.isEmpty() || n instanceof ListNode l && l.size() == 0;
     }
 
     /** The value a resolved path names, read through a final link. */

@@ -323,7 +323,11 @@ class RpcRefsTest {
         assertEquals("key not found: \"5\"", failure("/ipfs/" + cbor + "/a/5"));
         assertEquals("invalid segment for lookup on a list: \"x\": strconv.ParseInt: parsing \"x\": invalid syntax",
                 failure("/ipfs/" + cbor + "/a/x"));
-        assertEquals("no link named \"x\" under " + cbor, failure("/ipfs/" + cbor + "/e/x"), "below an empty map");
+        assertEquals("key not found: \"x\"", failure("/ipfs/" + cbor + "/e/x"));
+        // a segment before the last that is not there: boxo's selector stops there
+        assertEquals("no link named \"x\" under " + cbor, failure("/ipfs/" + cbor + "/c/n/x/y"));
+        assertEquals("no link named \"nope\" under " + root, failure("/ipfs/" + root + "/nope/deeper"));
+        assertEquals("no link named \"x\" under " + a, failure("/ipfs/" + root + "/a.txt/x/y"));
         assertEquals("func called on wrong kind: \"LookupBySegment\" called on a int node (kind: int), but only makes "
                 + "sense on map or list", failure("/ipfs/" + cbor + "/c/n/x"));
         assertEquals("func called on wrong kind: \"LookupBySegment\" called on a bytes node (kind: bytes), but only "
