@@ -182,6 +182,34 @@ final class KuboCli {
         }
     }
 
+    /** Runs a command that may fail: its exit status, stdout and stderr (what a user sees of a failure midway). */
+    P2pkitCli.Result runAny(List<String> args) throws IOException {
+        Path err = Files.createTempFile("kubo-err", ".txt");
+        Path out = Files.createTempFile("kubo-out", ".txt");
+        try {
+            List<String> cmd = new ArrayList<>(List.of(program.toString()));
+            cmd.addAll(args);
+            ProcessBuilder pb = new ProcessBuilder(cmd);
+            pb.environment().put("IPFS_PATH", repo.toString());
+            pb.environment().put("IPFS_TELEMETRY", "off");
+            pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            pb.redirectOutput(out.toFile());
+            pb.redirectError(err.toFile());
+            Process p = pb.start();
+            if (!p.waitFor(10, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                throw new IOException("ipfs " + args + " did not finish");
+            }
+            return new P2pkitCli.Result(p.exitValue(), Files.readString(out), Files.readString(err));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } finally {
+            Files.deleteIfExists(err);
+            Files.deleteIfExists(out);
+        }
+    }
+
     private String run(List<String> args, boolean binary) throws IOException {
         Path err = Files.createTempFile("kubo-err", ".txt");
         try {
