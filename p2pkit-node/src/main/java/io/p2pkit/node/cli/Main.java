@@ -11,6 +11,8 @@ import io.p2pkit.node.cli.command.NameCommand;
 import io.p2pkit.node.cli.command.PerfCommand;
 import io.p2pkit.node.cli.command.PingCommand;
 import io.p2pkit.node.cli.command.PubsubCommand;
+import io.p2pkit.node.cli.command.RefsCommand;
+import io.p2pkit.node.cli.command.ResolveCommand;
 import io.p2pkit.node.cli.command.RoutingCommand;
 import io.p2pkit.node.cli.command.TransportInteropCommand;
 import io.p2pkit.node.cli.command.VersionCommand;
@@ -58,7 +60,10 @@ public final class Main {
     public static List<CliCommand> commands() {
         return List.of(new VersionCommand(), new IdCommand(), new DaemonCommand(), new PingCommand(),
                 new TransportInteropCommand(), new PerfCommand(), new RoutingCommand(), new PubsubCommand(),
-                new InitCommand(), new ConfigCommand(), new AddCommand(), new CatCommand(), new GetCommand(), new LsCommand(), new MfsCommand(), new BlockCommand(), new DagCommand(), new PinCommand(), new RepoCommand(), new CidCommand(), new KeyCommand(), new NameCommand(), new BitswapCommand(), new SwarmCommand());
+                new InitCommand(), new ConfigCommand(), new AddCommand(), new CatCommand(), new GetCommand(), new LsCommand(),
+                new MfsCommand(), new BlockCommand(), new DagCommand(), new RefsCommand(), new ResolveCommand(),
+                new PinCommand(), new RepoCommand(), new CidCommand(), new KeyCommand(), new NameCommand(),
+                new BitswapCommand(), new SwarmCommand());
     }
 
     public static void main(String[] args) {
