@@ -86,6 +86,13 @@ class RefsKuboInteropTest {
         CIDS.put("DEEP", put("dag-cbor", "{\"x\":{\"/\":\"SUB\"}}"));
         CIDS.put("TOP", put("dag-cbor", "{\"a\":{\"/\":\"DEEP\"},\"b\":{\"/\":\"SUB\"}}"));
         CIDS.put("BROKEN", put("dag-cbor", "{\"a\":{\"/\":\"SUB\"},\"b\":{\"/\":\"MISSING\"},\"c\":{\"/\":\"RAW\"}}"));
+        // only Kubo holds this one: p2pkit fetches it over Bitswap when asked
+        Path far = Files.createDirectories(dir.resolve("far/inner"));
+        Files.writeString(far.resolve("x.txt"), "only on Kubo\n");
+        byte[] big = new byte[600_000];
+        new java.util.Random(5).nextBytes(big);
+        Files.write(dir.resolve("far/big.bin"), big);
+        CIDS.put("FAR", kubo.cli().run(List.of("add", "-Q", "-r", dir.resolve("far").toString())).strip());
     }
 
     @AfterAll
@@ -188,8 +195,26 @@ class RefsKuboInteropTest {
         List<String> out = both(List.of("refs", "local"));
         Set<String> onKubo = new TreeSet<>(out.get(0).lines().toList());
         Set<String> onP2pkit = new TreeSet<>(out.get(1).lines().toList());
+        // the DAG only Kubo added is on p2pkit too once a test fetched it, else not
+        List<String> far = new ArrayList<>(kubo.cli().run(List.of("refs", "-r", CIDS.get("FAR"))).lines().toList());
+        far.add(CIDS.get("FAR"));
+        for (String cid : far) {
+            String raw = io.p2pkit.core.multiformats.Cid.v1(io.p2pkit.core.multiformats.Multicodec.RAW,
+                    io.p2pkit.core.multiformats.Cid.parse(cid).multihash()).toString();
+            onKubo.remove(raw);
+            onP2pkit.remove(raw);
+        }
         assertTrue(onKubo.contains("0") && onKubo.size() > 40, out.get(0));
         assertEquals(onKubo, onP2pkit, "the same blocks, each as Kubo's raw CIDv1 (exit status 0 on both)");
+    }
+
+    @Test
+    void refsAndResolveFetchWhatOnlyKuboHolds() throws IOException {
+        String path = fill("/ipfs/FAR/inner/x.txt");
+        String resolved = same(List.of("resolve", path));
+        assertTrue(resolved.startsWith("0\n/ipfs/Qm"), resolved);
+        String refs = same(List.of("refs", "-r", "-e", CIDS.get("FAR")));
+        assertTrue(refs.startsWith("0\n") && refs.lines().count() > 4, refs);
     }
 
     @Test

@@ -56,22 +56,15 @@ final class RefsCommands {
         for (String arg : req.arguments()) { // every argument resolves before any output, as Kubo's
             roots.add(KuboPaths.resolveCid(repo, blocks, KuboPaths.withoutName(req, arg)));
         }
-        DagRefs refs = new DagRefs(blocks, req.bool("unique"), maxDepth, parent -> prefetch(blocks, parent));
+        // a block's children come in one batch before they are read, as Kubo's walk asks for them
+        DagRefs refs = new DagRefs(blocks, req.bool("unique"), maxDepth,
+                parent -> blocks.ensure(parent, RepoOption.codecs(true)));
         String f = format;
         for (Cid root : roots) {
             String error = walk(refs, root, edge -> emit(req, res, edge.format(f), ""));
             if (error != null) {
                 emit(req, res, "", error);
             }
-        }
-    }
-
-    /** A block's children in one batch; one that does not come is reported where the walk reads it. */
-    private static void prefetch(FetchingBlocks blocks, Cid parent) throws IOException {
-        try {
-            blocks.ensure(parent, RepoOption.codecs(true));
-        } catch (RpcError e) {
-            System.getLogger(RefsCommands.class.getName()).log(System.Logger.Level.DEBUG, e.getMessage());
         }
     }
 

@@ -280,6 +280,33 @@ class RpcRefsTest {
         assertEquals(listed, post("refs/local?enc=text").body().lines().collect(Collectors.toSet()));
     }
 
+    @Test
+    void refsAndResolveFetchWhatIsElsewhere(@TempDir Path other) throws Exception {
+        Repository.init(other.resolve("repo"), RepoConfig.defaults());
+        try (io.p2pkit.node.Node holder = io.p2pkit.node.Node.start(NodeConfig.builder().listen("/ip4/127.0.0.1/tcp/0")
+                .content(NodeConfig.Content.of(other.resolve("repo"))).build())) {
+            Path tree = Files.createDirectories(other.resolve("far/deep"));
+            Files.writeString(tree.resolve("y.txt"), "only over there\n");
+            byte[] bytes = new byte[700_000];
+            new Random(9).nextBytes(bytes);
+            Files.write(other.resolve("far/z.bin"), bytes);
+            Repository theirs = holder.content().orElseThrow().repository();
+            Cid far = new Importer(ImportOptions.UNIXFS_V0_2015, BlockSink.of(theirs.blocks())).importPath(other.resolve("far")).root();
+            List<String> walked = new ArrayList<>();
+            new DagTraversal(theirs.blocks().local(), RepoOption.codecs(true)).walk(far, block -> walked.add(block.cid().toString()));
+
+            HttpResponse<String> offline = post("refs?offline=true&arg=" + far);
+            assertEquals("{\"Ref\":\"\",\"Err\":\"block was not found locally (offline): ipld: could not find " + far + "\"}\n",
+                    offline.body());
+            node.host().connect(new io.p2pkit.core.host.PeerInfo(holder.peerId(), holder.host().addresses()));
+            assertEquals(walked.subList(1, walked.size()), refs("arg=" + far + "&recursive=true&unique=true"),
+                    "every block under the root, fetched over Bitswap");
+            assertTrue(repo.blocks().local().has(far.multihash()), "the fetched blocks are kept");
+            String y = walked.get(2);
+            assertEquals("/ipfs/" + y, resolved("/ipfs/" + far + "/deep/y.txt"));
+        }
+    }
+
     private static String resolved(String arg) throws Exception {
         HttpResponse<String> r = post("resolve?arg=" + quoted(arg));
         assertEquals(200, r.statusCode(), arg + ": " + r.body());
