@@ -187,15 +187,7 @@ final class KuboCli {
         Path err = Files.createTempFile("kubo-err", ".txt");
         Path out = Files.createTempFile("kubo-out", ".txt");
         try {
-            List<String> cmd = new ArrayList<>(List.of(program.toString()));
-            cmd.addAll(args);
-            ProcessBuilder pb = new ProcessBuilder(cmd);
-            pb.environment().put("IPFS_PATH", repo.toString());
-            pb.environment().put("IPFS_TELEMETRY", "off");
-            pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-            pb.redirectOutput(out.toFile());
-            pb.redirectError(err.toFile());
-            Process p = pb.start();
+            Process p = process(args, err).redirectOutput(out.toFile()).start();
             if (!p.waitFor(10, TimeUnit.MINUTES)) {
                 p.destroyForcibly();
                 throw new IOException("ipfs " + args + " did not finish");
@@ -210,6 +202,18 @@ final class KuboCli {
         }
     }
 
+    /** {@code ipfs args} on this repository, reading nothing, its stderr to {@code err}. */
+    private ProcessBuilder process(List<String> args, Path err) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(program.toString());
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("IPFS_PATH", repo.toString());
+        pb.environment().put("IPFS_TELEMETRY", "off");
+        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        return pb.redirectError(err.toFile());
+    }
+
     private String run(List<String> args, boolean binary) throws IOException {
         Path err = Files.createTempFile("kubo-err", ".txt");
         try {
@@ -220,15 +224,7 @@ final class KuboCli {
     }
 
     private String run(List<String> args, boolean binary, Path err) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(program.toString());
-        cmd.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().put("IPFS_PATH", repo.toString());
-        pb.environment().put("IPFS_TELEMETRY", "off");
-        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        pb.redirectError(err.toFile());
-        Process p = pb.start();
+        Process p = process(args, err).start();
         byte[] out;
         try {
             out = p.getInputStream().readAllBytes();

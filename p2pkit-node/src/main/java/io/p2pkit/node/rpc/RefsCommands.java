@@ -6,6 +6,7 @@ import io.p2pkit.core.multiformats.Multihash;
 import io.p2pkit.ipfs.repo.Repository;
 import io.p2pkit.node.cli.content.BlockNotFoundException;
 import io.p2pkit.node.cli.content.DagRefs;
+import io.p2pkit.node.cli.content.KuboJson;
 import io.p2pkit.node.cli.options.RepoOption;
 
 import java.io.IOException;
@@ -13,9 +14,7 @@ import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -99,9 +98,6 @@ final class RefsCommands {
             res.flushHeaders(); // Kubo's text encoder fails on the error after the answer began
             throw RpcError.failed(error);
         }
-        Map<String, Object> o = new LinkedHashMap<>();
-        o.put("Ref", ref);
-        o.put("Err", error);
-        res.emit(o);
+        res.emit(KuboJson.ref(ref, error));
     }
 }

@@ -1,6 +1,5 @@
 package io.p2pkit.node.rpc;
 
-import io.p2pkit.ipfs.ipld.Link;
 import io.p2pkit.ipfs.path.IpfsPath;
 import io.p2pkit.ipfs.path.ResolvedPath;
 import io.p2pkit.node.cli.content.ResolvedText;
@@ -36,9 +35,8 @@ final class ResolveCommands {
         }
         String path = KuboPaths.withoutName(req, name);
         IpfsPath parsed = KuboPaths.parse(path);
-        // a bare CID is itself: Kubo reads no block for it
-        ResolvedPath resolved = parsed.segments().isEmpty() ? new ResolvedPath(parsed, parsed.root(), List.of(),
-                new Link(parsed.root())) : KuboPaths.resolve(NodeContent.repository(req), FetchingBlocks.of(req), path);
+        ResolvedPath resolved = parsed.segments().isEmpty() ? ResolvedText.unread(parsed)
+                : KuboPaths.resolve(NodeContent.repository(req), FetchingBlocks.of(req), path);
         res.single(Map.of("Path", ResolvedText.of(name, resolved)));
     }
 

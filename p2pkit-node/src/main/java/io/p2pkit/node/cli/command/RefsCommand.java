@@ -9,6 +9,7 @@ import io.p2pkit.node.cli.UsageException;
 import io.p2pkit.node.cli.content.ContentPath;
 import io.p2pkit.node.cli.content.DagRefs;
 import io.p2pkit.node.cli.content.DaemonApi;
+import io.p2pkit.node.cli.content.KuboJson;
 import io.p2pkit.node.cli.options.JsonOption;
 import io.p2pkit.node.cli.options.RepoOption;
 import picocli.CommandLine.Command;
@@ -113,9 +114,6 @@ public final class RefsCommand extends CliCommand {
 
     /** One ref: the line, or Kubo's {@code {"Ref","Err"}} with --json. */
     static void print(io.p2pkit.node.cli.Console console, JsonOption output, String ref) {
-        Map<String, Object> o = new LinkedHashMap<>();
-        o.put("Ref", ref);
-        o.put("Err", "");
-        output.print(console, o, ref);
+        output.print(console, KuboJson.ref(ref, ""), ref);
     }
 }

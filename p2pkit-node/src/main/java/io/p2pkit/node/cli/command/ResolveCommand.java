@@ -1,6 +1,5 @@
 package io.p2pkit.node.cli.command;
 
-import io.p2pkit.ipfs.ipld.Link;
 import io.p2pkit.ipfs.path.IpfsPath;
 import io.p2pkit.ipfs.path.ResolvedPath;
 import io.p2pkit.ipfs.repo.Repository;
@@ -57,9 +56,7 @@ public final class ResolveCommand extends CliCommand {
             }
             try (Repository r = repo.open()) {
                 IpfsPath p = ContentPath.parse(arg);
-                // a bare CID is itself, its block not read (as Kubo)
-                ResolvedPath resolved = p.segments().isEmpty() ? new ResolvedPath(p, p.root(), List.of(), new Link(p.root()))
-                        : ContentPath.resolve(r, p);
+                ResolvedPath resolved = p.segments().isEmpty() ? ResolvedText.unread(p) : ContentPath.resolve(r, p);
                 path.set(ResolvedText.of(arg, resolved));
             }
         }

@@ -18,6 +18,14 @@ public final class KuboJson {
         return Map.of("/", cid.toString());
     }
 
+    /** {@code {"Ref":…,"Err":…}}: one line of {@code refs} and {@code refs local} ({@code Err} empty but for a failed walk). */
+    public static Map<String, Object> ref(String ref, String error) {
+        Map<String, Object> o = new java.util.LinkedHashMap<>();
+        o.put("Ref", ref);
+        o.put("Err", error);
+        return o;
+    }
+
     /**
      * One pin's {@code pin verify} result in Kubo's shape: {@code {"Cid","Ok":true}} or
      * {@code {"Cid","BadNodes":[{"Cid","Err"}]}} (without the bad nodes when {@code quiet}).

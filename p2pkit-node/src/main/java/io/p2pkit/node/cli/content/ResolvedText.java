@@ -2,7 +2,11 @@ package io.p2pkit.node.cli.content;
 
 import io.p2pkit.core.multiformats.Cid;
 import io.p2pkit.core.multiformats.Multibase;
+import io.p2pkit.ipfs.ipld.Link;
+import io.p2pkit.ipfs.path.IpfsPath;
 import io.p2pkit.ipfs.path.ResolvedPath;
+
+import java.util.List;
 
 /**
  * Where a path leads, written as Kubo's {@code resolve} writes it: {@code /<namespace>/<cid>}
@@ -25,6 +29,11 @@ public final class ResolvedText {
                 .append(encode(given, resolved.cid()));
         resolved.remainder().forEach(s -> b.append('/').append(s));
         return b.toString();
+    }
+
+    /** A path without segments: its root, whose block Kubo does not read to resolve it. */
+    public static ResolvedPath unread(IpfsPath path) {
+        return new ResolvedPath(path, path.root(), List.of(), new Link(path.root()));
     }
 
     /** {@code cid} in the encoding Kubo derives from {@code given}. */
