@@ -40,13 +40,7 @@ final class RefsCommands {
     }
 
     private static void refs(RpcRequest req, RpcResponse res) throws Exception {
-        String format = req.string("format").orElseThrow();
-        if (req.bool("edges")) {
-            if (!format.equals("<dst>")) {
-                throw RpcError.failed("using format argument with edges is not allowed");
-            }
-            format = EDGES;
-        }
+        String format = format(req);
         // without recursive, only the roots' own links, whatever max-depth says (as Kubo)
         int maxDepth = req.bool("recursive") ? req.number("max-depth").orElseThrow().intValue() : 1;
         Repository repo = NodeContent.repository(req);
@@ -58,13 +52,24 @@ final class RefsCommands {
         // a block's children come in one batch before they are read, as Kubo's walk asks for them
         DagRefs refs = new DagRefs(blocks, req.bool("unique"), maxDepth,
                 parent -> blocks.ensure(parent, RepoOption.codecs(true)));
-        String f = format;
         for (Cid root : roots) {
-            String error = walk(refs, root, edge -> emit(req, res, edge.format(f), ""));
+            String error = walk(refs, root, edge -> emit(req, res, edge.format(format), ""));
             if (error != null) {
                 emit(req, res, "", error);
             }
         }
+    }
+
+    /** The format asked for: {@code edges} is {@code <src> -> <dst>}, and refuses another format (as Kubo). */
+    private static String format(RpcRequest req) {
+        String format = req.string("format").orElseThrow();
+        if (!req.bool("edges")) {
+            return format;
+        }
+        if (!format.equals("<dst>")) {
+            throw RpcError.failed("using format argument with edges is not allowed");
+        }
+        return EDGES;
     }
 
     /** One walk; its failure in Kubo's words, or null. */

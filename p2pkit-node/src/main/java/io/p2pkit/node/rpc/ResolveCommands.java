@@ -25,9 +25,7 @@ final class ResolveCommands {
     private static void resolve(RpcRequest req, RpcResponse res) throws Exception {
         String name = req.argument(0);
         if (name.startsWith("/ipns/") && !req.bool("recursive")) {
-            if (req.has("dht-timeout")) {
-                checkTimeout(req.string("dht-timeout").orElseThrow());
-            }
+            req.string("dht-timeout").ifPresent(ResolveCommands::checkTimeout);
             // one step: the name's value as it is, not resolved further (as Kubo)
             KuboPaths.requireComponents(name);
             res.single(Map.of("Path", NameCommands.resolveName(req, name, false, true)));
@@ -45,7 +43,8 @@ final class ResolveCommands {
         boolean negative;
         try {
             GoDuration.parse(text);
-            negative = text.startsWith("-") && !GoDuration.parse(text.substring(1)).isZero(); // parse makes it zero
+            // GoDuration reads a negative duration as zero: its size is what follows the sign
+            negative = text.startsWith("-") && !GoDuration.parse(text.substring(1)).isZero();
         } catch (RpcError e) {
             throw RpcError.failed(e.getMessage()); // the command's error, not the request's
         }

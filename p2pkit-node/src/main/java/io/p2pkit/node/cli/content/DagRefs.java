@@ -101,11 +101,10 @@ public final class DagRefs {
                 continue;
             }
             Edge edge = top.links.get(top.next++);
-            int depth = top.depth + 1;
-            boolean over = maxDepth >= 0 && depth > maxDepth;
-            boolean deeper = !over && (maxDepth < 0 || depth < maxDepth);
-            boolean report = !over;
-            if (unique && !over) {
+            int depth = top.depth + 1; // never past maxDepth: a block there has no links to follow (enter)
+            boolean deeper = maxDepth < 0 || depth < maxDepth;
+            boolean report = true;
+            if (unique) {
                 Integer before = seen.get(edge.dst());
                 if (before != null && (maxDepth < 0 || before <= depth)) {
                     continue; // explored at least this deep already
@@ -140,7 +139,7 @@ public final class DagRefs {
     }
 
     /** A block's links as Kubo's {@code refs} lists them: named for DAG-PB, in the block's order elsewhere. */
-    static List<Edge> links(Block block) {
+    private static List<Edge> links(Block block) {
         Cid cid = block.cid();
         List<Edge> out = new ArrayList<>();
         if (cid.codec() == Multicodec.DAG_PB) {
