@@ -189,6 +189,38 @@ final class KuboCli {
         }
     }
 
+    /** Runs a command that may fail: its exit status, stdout and stderr (what a user sees of a failure midway). */
+    P2pkitCli.Result runAny(List<String> args) throws IOException {
+        Path err = Files.createTempFile("kubo-err", ".txt");
+        Path out = Files.createTempFile("kubo-out", ".txt");
+        try {
+            Process p = process(args, err).redirectOutput(out.toFile()).start();
+            if (!p.waitFor(10, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                throw new IOException("ipfs " + args + " did not finish");
+            }
+            return new P2pkitCli.Result(p.exitValue(), Files.readString(out), Files.readString(err));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } finally {
+            Files.deleteIfExists(err);
+            Files.deleteIfExists(out);
+        }
+    }
+
+    /** {@code ipfs args} on this repository, reading nothing, its stderr to {@code err}. */
+    private ProcessBuilder process(List<String> args, Path err) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(program.toString());
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("IPFS_PATH", repo.toString());
+        pb.environment().put("IPFS_TELEMETRY", "off");
+        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        return pb.redirectError(err.toFile());
+    }
+
     private String run(List<String> args, boolean binary) throws IOException {
         Path err = Files.createTempFile("kubo-err", ".txt");
         try {
@@ -199,15 +231,7 @@ final class KuboCli {
     }
 
     private String run(List<String> args, boolean binary, Path err) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(program.toString());
-        cmd.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().put("IPFS_PATH", repo.toString());
-        pb.environment().put("IPFS_TELEMETRY", "off");
-        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        pb.redirectError(err.toFile());
-        Process p = pb.start();
+        Process p = process(args, err).start();
         byte[] out;
         try {
             out = p.getInputStream().readAllBytes();

@@ -14,6 +14,8 @@ import io.p2pkit.node.cli.command.NameCommand;
 import io.p2pkit.node.cli.command.PerfCommand;
 import io.p2pkit.node.cli.command.PingCommand;
 import io.p2pkit.node.cli.command.PubsubCommand;
+import io.p2pkit.node.cli.command.RefsCommand;
+import io.p2pkit.node.cli.command.ResolveCommand;
 import io.p2pkit.node.cli.command.RoutingCommand;
 import io.p2pkit.node.cli.command.ShutdownCommand;
 import io.p2pkit.node.cli.command.TransportInteropCommand;
@@ -63,7 +65,10 @@ public final class Main {
     public static List<CliCommand> commands() {
         return List.of(new VersionCommand(), new IdCommand(), new DaemonCommand(), new PingCommand(),
                 new TransportInteropCommand(), new PerfCommand(), new RoutingCommand(), new PubsubCommand(),
-                new InitCommand(), new ConfigCommand(), new AddCommand(), new CatCommand(), new GetCommand(), new LsCommand(), new MfsCommand(), new BlockCommand(), new DagCommand(), new PinCommand(), new RepoCommand(), new CidCommand(), new MultibaseCommand(), new KeyCommand(), new NameCommand(), new BitswapCommand(), new SwarmCommand(),
+                new InitCommand(), new ConfigCommand(), new AddCommand(), new CatCommand(), new GetCommand(), new LsCommand(),
+                new MfsCommand(), new BlockCommand(), new DagCommand(), new RefsCommand(), new ResolveCommand(),
+                new PinCommand(), new RepoCommand(), new CidCommand(), new MultibaseCommand(), new KeyCommand(), new NameCommand(),
+                new BitswapCommand(), new SwarmCommand(),
                 new BootstrapCommand(), new LogCommand(), new ShutdownCommand(), new CommandsCommand());
     }
 

@@ -9,38 +9,77 @@ import io.p2pkit.ipfs.repo.Repository;
 import io.p2pkit.node.cli.UsageException;
 import io.p2pkit.node.cli.content.BlockNotFoundException;
 import io.p2pkit.node.cli.content.ContentPath;
+import io.p2pkit.node.cli.content.GoQuote;
 import io.p2pkit.node.cli.options.RepoOption;
 import io.p2pkit.ipfs.unixfs.hamt.HamtLinkLookup;
 
 import java.io.IOException;
-import java.util.List;
 
 /** A command's CID-or-path argument read as {@link ContentPath} reads it, failing with Kubo's words. */
 final class KuboPaths {
     private KuboPaths() {
     }
 
-    /** The path an argument names; boxo's {@code invalid path "…": …} when it names none. */
+    /**
+     * The path an argument names; boxo's {@code invalid path "…": …} when it names none. A path
+     * is cleaned first, as boxo cleans it ({@code //ipfs/<cid>/a/../b} is {@code /ipfs/<cid>/b}).
+     */
     static IpfsPath parse(String arg) {
-        try {
-            return ContentPath.parse(arg);
-        } catch (UsageException e) {
-            // boxo splits the cleaned path: fewer than three parts ("", namespace, root) is too short
-            String reason = !arg.startsWith("/") || Uploads.cleanPath(arg).split("/").length < 2
-                    ? "path does not have enough components" : "invalid cid: " + e.getMessage();
-            throw RpcError.failed("invalid path \"" + arg + "\": " + reason);
+        String text = arg;
+        if (arg.startsWith("/")) {
+            requireComponents(arg);
+            String[] parts = Uploads.cleanPath(arg).split("/");
+            if (parts[0].equals("ipfs") || parts[0].equals("ipld")) {
+                try {
+                    Cid.parse(parts[1]);
+                } catch (IllegalArgumentException e) {
+                    throw invalid(arg, GoCidErrors.of(parts[1], e));
+                }
+                text = "/" + String.join("/", parts);
+            } else if (!parts[0].equals("ipns")) {
+                throw invalid(arg, "unknown namespace: " + GoQuote.quote(parts[0]));
+            }
         }
+        try {
+            return ContentPath.parse(text);
+        } catch (UsageException e) {
+            // a bare argument that is no CID: boxo's error for it as a path, not as /ipfs/<it>
+            throw invalid(arg, arg.startsWith("/") ? "invalid cid: " + e.getMessage() : "path does not have enough components");
+        }
+    }
+
+    /**
+     * The argument with an {@code /ipns/} name resolved (every step) to the {@code /ipfs/} path it
+     * leads to; any other argument as it is.
+     */
+    static String withoutName(RpcRequest request, String arg) throws IOException {
+        if (!arg.startsWith("/ipns/")) {
+            return arg;
+        }
+        requireComponents(arg);
+        return NameCommands.resolveName(request, arg, true, true);
+    }
+
+    /** boxo's error for a path without a namespace and a root. */
+    static void requireComponents(String arg) {
+        if (Uploads.cleanPath(arg).split("/").length < 2) {
+            throw invalid(arg, "path does not have enough components");
+        }
+    }
+
+    private static RpcError invalid(String arg, String reason) {
+        return RpcError.failed("invalid path " + GoQuote.quote(arg) + ": " + reason);
     }
 
     /** The CID an argument leads to over the local blocks. */
     static Cid resolveCid(Repository repo, String arg) throws IOException {
-        parse(arg);
+        IpfsPath path = parse(arg);
         try {
-            return ContentPath.resolveCid(repo, arg);
+            return path.segments().isEmpty() ? path.root() : ContentPath.resolve(repo, path).cid();
         } catch (BlockNotFoundException e) {
             throw notFound(e.cid());
         } catch (PathResolutionException e) {
-            throw kubo(repo, e);
+            throw PathErrors.of(repo, e);
         }
     }
 
@@ -64,7 +103,7 @@ final class KuboPaths {
         try {
             return ContentPath.resolve(repo, parse(arg));
         } catch (PathResolutionException e) {
-            throw kubo(repo, e);
+            throw PathErrors.of(repo, e);
         }
     }
 
@@ -86,20 +125,8 @@ final class KuboPaths {
             if (e.reason() == PathResolutionException.Reason.BLOCK_NOT_FOUND) {
                 throw blocks.missing().map(KuboPaths::notFound).orElseThrow(() -> e);
             }
-            throw kubo(repo, e);
+            throw PathErrors.of(repo, e);
         }
-    }
-
-    /** boxo's {@code no link named "x" under <cid>} for a missing DAG-PB link; the message as it is otherwise. */
-    private static RuntimeException kubo(Repository repo, PathResolutionException e) throws IOException {
-        if (e.reason() != PathResolutionException.Reason.NO_SUCH_LINK || e.segmentIndex() < 0) {
-            return e;
-        }
-        IpfsPath p = e.path();
-        List<String> before = p.segments().subList(0, e.segmentIndex());
-        Cid parent = before.isEmpty() ? p.root()
-                : ContentPath.resolve(repo, IpfsPath.of(p.root(), before.toArray(String[]::new))).cid();
-        return RpcError.failed("no link named \"" + e.segment() + "\" under " + parent);
     }
 
     /** Kubo's error for a block this node does not have (it reads only its own blocks). */

@@ -114,7 +114,18 @@ final class NameCommands {
 
     private static void resolve(RpcRequest req, RpcResponse res) throws Exception {
         String name = req.arguments().isEmpty() ? "/ipns/" + req.node().peerId() : req.argument(0);
-        String path = name.startsWith("/ipns/") ? name : "/ipns/" + name;
+        res.single(Map.of("Path", resolveName(req, name.startsWith("/ipns/") ? name : "/ipns/" + name,
+                req.bool("recursive"), false)));
+    }
+
+    /**
+     * Resolves an {@code /ipns/} path through the DHT and delegated routers (a key) or DNS (a
+     * DNSLink domain) until it is an {@code /ipfs/} path, or one step.
+     *
+     * @param kubosWords whether a key without a record fails with Kubo's bare {@code could not
+     *                   resolve name} rather than p2pkit's message saying where it looked
+     */
+    static String resolveName(RpcRequest req, String path, boolean recursive, boolean kubosWords) throws IOException {
         boolean dnsLink = IpnsNames.isDnsLink(path);
         if (!dnsLink) {
             try {
@@ -130,9 +141,15 @@ final class NameCommands {
         }
         String where = req.node().delegatedRouters().isEmpty() ? "in the DHT"
                 : req.node().dht().isEmpty() ? "at the delegated routers" : "in the DHT or at the delegated routers";
-        String resolved = IpnsNames.resolve(routed ? id -> best(req, id) : null, where,
-                DnsLinkResolver.forServer(req.node().config().transports().dnsServer()), path, req.bool("recursive"));
-        res.single(Map.of("Path", resolved));
+        IpnsNames.RecordSource records = id -> {
+            Optional<byte[]> record = best(req, id);
+            if (record.isEmpty() && kubosWords) {
+                throw RpcError.failed("could not resolve name");
+            }
+            return record;
+        };
+        return IpnsNames.resolve(routed ? records : null, where, DnsLinkResolver.forServer(
+                req.node().config().transports().dnsServer()), path, recursive);
     }
 
     /**

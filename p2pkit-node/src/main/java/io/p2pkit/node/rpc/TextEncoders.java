@@ -71,6 +71,11 @@ final class TextEncoders {
         return "Published to " + field(v, "Name") + ": " + field(v, "Value") + "\n";
     }
 
+    /** One ref ({@code refs}, {@code refs/local}); an error never gets here (the command ends with it). */
+    static String ref(RpcRequest req, Object v) {
+        return field(v, "Ref") + "\n";
+    }
+
     /** The resolved path. */
     static String path(RpcRequest req, Object v) {
         return field(v, "Path") + "\n";

@@ -178,6 +178,7 @@ class EveryCommandTest {
                 "cat", List.of("--repo-dir", "--progress", "--offset", "--length"),
                 "get", List.of("--repo-dir", "--progress", "--output"),
                 "ls", List.of("--repo-dir", "--headers", "--resolve-type", "--size"),
+                "refs", List.of("--repo-dir", "--recursive", "--unique", "--edges", "--format", "--max-depth"),
                 "pin add", List.of("--repo-dir", "--recursive"),
                 "pin ls", List.of("--repo-dir", "--type", "--quiet"),
                 "pin rm", List.of("--repo-dir", "--recursive"),
@@ -238,6 +239,8 @@ class EveryCommandTest {
         runs.put("add", new String[] {"-w", dataFile.toString(), rd});
         runs.put("cat", new String[] {fileCid, rd});
         runs.put("ls", new String[] {"/ipfs/" + wrapped, rd});
+        runs.put("refs local", new String[] {rd});
+        runs.put("resolve", new String[] {"/ipfs/" + wrapped + "/data", rd});
         runs.put("get", new String[] {fileCid, "-o", dir.resolve("got").toString(), rd});
         runs.put("dag put", new String[] {nodeFile.toString(), rd});
         runs.put("dag get", new String[] {node, rd});
@@ -300,7 +303,7 @@ class EveryCommandTest {
         // In this order: provide before findprovs, put before get.
         for (String name : List.of("version", "id", "ping", "perf", "pubsub pub", "routing provide",
                 "routing findprovs", "routing findpeer", "routing put", "routing get",
-                "init", "block put", "block stat", "block get", "add", "cat", "get", "ls", "dag put", "dag get", "dag stat", "dag export", "dag import",
+                "init", "block put", "block stat", "block get", "add", "cat", "get", "ls", "refs local", "resolve", "dag put", "dag get", "dag stat", "dag export", "dag import",
                 "pin add", "pin ls", "pin verify", "pin update", "pin rm", "block rm", "repo stat", "repo verify", "repo gc",
                 "config show", "config replace", "config profile apply",
                 "key gen", "key list", "key rename", "key export", "key import", "key sign", "key verify", "key rm",

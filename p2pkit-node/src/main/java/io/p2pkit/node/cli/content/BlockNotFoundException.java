@@ -12,6 +12,7 @@ public final class BlockNotFoundException extends IOException {
     private static final long serialVersionUID = 1L;
 
     private final transient Cid cid;
+    private final transient Cid parent;
 
     /** @param cid the missing block */
     public BlockNotFoundException(Cid cid) {
@@ -26,10 +27,16 @@ public final class BlockNotFoundException extends IOException {
         super("block " + cid + (parent == null ? "" : " (linked from " + parent + ")")
                 + " is not in the repository (these commands work offline: import or add it first)");
         this.cid = cid;
+        this.parent = parent;
     }
 
     /** @return the missing block's CID */
     public Cid cid() {
         return cid;
+    }
+
+    /** @return the block that links to the missing one, when known */
+    public java.util.Optional<Cid> parent() {
+        return java.util.Optional.ofNullable(parent);
     }
 }

@@ -18,6 +18,14 @@ public final class KuboJson {
         return Map.of("/", cid.toString());
     }
 
+    /** {@code {"Ref":…,"Err":…}}: one line of {@code refs} and {@code refs local} ({@code Err} empty but for a failed walk). */
+    public static Map<String, Object> ref(String ref, String error) {
+        Map<String, Object> o = new java.util.LinkedHashMap<>();
+        o.put("Ref", ref);
+        o.put("Err", error);
+        return o;
+    }
+
     /**
      * @param list          the strings
      * @param nullWhenEmpty whether an empty list is {@code null}, as a Go slice that was never filled
