@@ -60,7 +60,13 @@ final class PingCommands {
         }
         res.emit(KuboJson.pingResult(true, 0, "PING " + peer + "."));
         long start = System.nanoTime();
-        long deadline = start + PING_TIMEOUT.toNanos() * count;
+        long budget;
+        try {
+            budget = Math.multiplyExact(PING_TIMEOUT.toNanos(), count);
+        } catch (ArithmeticException e) {
+            budget = Long.MAX_VALUE / 4; // a count no run lives to finish: no deadline that overflows
+        }
+        long deadline = start + budget;
         PingSession session;
         try {
             session = host.service(PingService.class).orElseThrow().session(host.connect(new PeerInfo(peer, List.of())));
