@@ -162,7 +162,9 @@ public final class UdpMux implements AutoCloseable {
     }
 
     /**
-     * Sends one datagram.
+     * Sends one datagram. An interrupt pending on the calling thread is kept for the caller, not
+     * acted on: a channel closes when a thread with its interrupt set uses it, and this socket is
+     * every connection's of the mux (and a listener's), not the caller's alone.
      *
      * @throws ClosedChannelException once the mux is closed
      */
@@ -170,7 +172,14 @@ public final class UdpMux implements AutoCloseable {
         if (closed) {
             throw new ClosedChannelException();
         }
-        channel.send(ByteBuffer.wrap(data, offset, length), to);
+        boolean interrupted = Thread.interrupted();
+        try {
+            channel.send(ByteBuffer.wrap(data, offset, length), to);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /**

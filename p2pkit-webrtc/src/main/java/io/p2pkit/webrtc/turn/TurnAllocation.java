@@ -94,7 +94,6 @@ public final class TurnAllocation implements UdpRelay {
     private volatile InetSocketAddress mapped;
     private volatile Duration lifetime = Duration.ZERO;
     private volatile boolean released;
-    private Thread maintenance;
 
     private static final long ASKED = Long.MIN_VALUE;
 
@@ -132,7 +131,7 @@ public final class TurnAllocation implements UdpRelay {
             release();
             throw new IOException("the socket closed during the allocation");
         }
-        maintenance = Thread.ofVirtual().name("turn-" + client.server().address()).start(this::maintain);
+        Thread.ofVirtual().name("turn-" + client.server().address()).start(this::maintain);
     }
 
     /** The server. */
@@ -307,10 +306,9 @@ public final class TurnAllocation implements UdpRelay {
         } finally {
             lock.unlock();
         }
-        Thread m = maintenance;
-        if (m != null && m != Thread.currentThread()) {
-            m.interrupt();
-        }
+        // The maintenance thread is woken, never interrupted: an interrupt that lands while it sends
+        // closes the socket, and with it every connection on it. It ends after the request it may be
+        // making (at most REQUEST_TIMEOUT).
         if (relayed == null || mux.isClosed()) {
             return;
         }
@@ -379,6 +377,9 @@ public final class TurnAllocation implements UdpRelay {
                     lock.unlock();
                 }
                 for (InetAddress ip : permits) {
+                    if (released) {
+                        return;
+                    }
                     try {
                         createPermission(ip);
                     } catch (TurnException e) {
@@ -389,19 +390,24 @@ public final class TurnAllocation implements UdpRelay {
                     }
                 }
                 for (int channel : binds) {
+                    if (released) {
+                        return;
+                    }
                     bind(channel);
                 }
-                if (refresh) {
+                if (refresh && !released) {
                     try {
                         refresh();
                     } catch (TurnException e) {
-                        LOG.log(System.Logger.Level.WARNING, () -> "TURN allocation lost: " + e.getMessage());
-                        released = true; // the server no longer relays for us
+                        if (!released) {
+                            LOG.log(System.Logger.Level.WARNING, () -> "TURN allocation lost: " + e.getMessage());
+                            released = true; // the server no longer relays for us
+                        }
                     }
                 }
             }
         } catch (InterruptedException e) {
-            // released
+            Thread.currentThread().interrupt(); // nobody interrupts it (release wakes it): keep the status
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, () -> "TURN allocation on " + client.server() + " ends: " + e);
         }

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -17,9 +18,12 @@ import java.nio.channels.DatagramChannel;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -60,6 +64,36 @@ class UdpMuxTest {
             ByteBuffer in = ByteBuffer.allocate(10);
             assertEquals(mux.localAddress(), a.receive(in));
             assertEquals(2, in.position());
+        }
+    }
+
+    @Test
+    void aSenderWithItsInterruptSetLeavesTheSocketOpenAndKeepsTheInterrupt() throws Exception {
+        try (UdpMux mux = UdpMux.open(LOOPBACK, (m, msg, from) -> { }, 4, 8); DatagramChannel a = client()) {
+            InetSocketAddress aAddr = (InetSocketAddress) a.getLocalAddress();
+            boolean[] keptInterrupt = new boolean[1];
+            Thread sender = Thread.ofVirtual().unstarted(() -> {
+                Thread.currentThread().interrupt();
+                try {
+                    mux.send(new byte[] {23, 1}, 0, 2, aAddr);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                keptInterrupt[0] = Thread.currentThread().isInterrupted();
+            });
+            AtomicReference<Throwable> failed = new AtomicReference<>();
+            sender.setUncaughtExceptionHandler((t, e) -> failed.set(e));
+            sender.start();
+            assertTrue(sender.join(Duration.ofSeconds(10)), "the send ended");
+            assertNull(failed.get(), "the send did not fail");
+            assertTrue(keptInterrupt[0], "the sender's interrupt is still set");
+            assertFalse(mux.isClosed(), "the socket is still open");
+            mux.send(new byte[] {23, 2}, 0, 2, aAddr); // and sends for everyone else
+            ByteBuffer in = ByteBuffer.allocate(10);
+            assertEquals(mux.localAddress(), a.receive(in));
+            in.clear();
+            assertEquals(mux.localAddress(), a.receive(in));
+            assertEquals(2, in.get(1));
         }
     }
 

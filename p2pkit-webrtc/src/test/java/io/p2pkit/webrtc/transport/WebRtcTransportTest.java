@@ -234,8 +234,11 @@ class WebRtcTransportTest {
 
     @AfterAll
     static void stopTurn() throws InterruptedException {
-        if (coturn != null) {
-            coturn.close();
+        synchronized (WebRtcTransportTest.class) {
+            if (coturn != null) {
+                coturn.close();
+                coturn = null; // a rerun of a failed case starts its own
+            }
         }
     }
 
