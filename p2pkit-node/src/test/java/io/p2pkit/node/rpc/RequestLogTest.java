@@ -55,7 +55,8 @@ class RequestLogTest {
         assertEquals("0001-01-01T00:00:00Z", running.get("EndTime"));
         assertEquals(true, running.get("Active"));
         assertEquals("id", running.get("Command"));
-        assertEquals(List.of("encoding", "format"), List.copyOf(((Map<?, ?>) running.get("Options")).keySet()), "sorted, as Go writes a map");
+        assertEquals(List.of("encoding", "format"), List.copyOf(((Map<?, ?>) running.get("Options")).keySet()),
+                "sorted, as Go writes a map");
         assertEquals(List.of("foo"), running.get("Args"));
         assertEquals(0, running.get("ID"));
 

@@ -153,7 +153,8 @@ class RpcDiagTest {
         assertTrue(lines.getLast().matches("diag/cmds +true +[A-Z][a-z]{2} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d +\\S+"), table);
         assertEquals(lines.getFirst().indexOf("Active"), lines.getLast().indexOf("true"), "aligned as Go's tabwriter");
         String verbose = post("diag/cmds?enc=text&v=true").body();
-        assertTrue(verbose.lines().findFirst().orElseThrow().matches("ID +Command +Arguments +Options +Active +StartTime +RunTime"), verbose);
+        assertTrue(verbose.lines().findFirst().orElseThrow().matches(
+                "ID +Command +Arguments +Options +Active +StartTime +RunTime"), verbose);
         assertTrue(verbose.lines().anyMatch(l -> l.matches("\\d+ +id +\\[" + node.peerId()
                 + "] +\\[encoding=json,format=<id>,peerid-base=b58mh,] +false .*")), verbose);
 
@@ -239,7 +240,8 @@ class RpcDiagTest {
             assertEquals(List.of("level", "ts", "logger", "caller", "msg"), List.copyOf(info.keySet()), "zap's order");
             assertEquals("info", info.get("level"));
             assertEquals("written after the tail began", info.get("msg"));
-            assertTrue(((String) info.get("ts")).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}(Z|[+-]\\d{4})"), info.toString());
+            assertTrue(((String) info.get("ts")).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}(Z|[+-]\\d{4})"),
+                    info.toString());
             assertTrue(((String) info.get("caller")).matches("rpc/RpcDiagTest\\.java:\\d+"), info.toString());
             Map<?, ?> severe = object(all.next());
             assertEquals("error", severe.get("level"));
