@@ -16,6 +16,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -43,7 +44,8 @@ final class LogTail {
     private static final SimpleFormatter MESSAGES = new SimpleFormatter();
     private static final Set<Tail> TAILS = ConcurrentHashMap.newKeySet();
     private static final Handler TAP = new Tap();
-    private static final Object ATTACH = new Object();
+    /** Guards adding and removing the handler with the set of tails. */
+    private static final ReentrantLock ATTACH = new ReentrantLock();
 
     private LogTail() {
     }
@@ -93,11 +95,14 @@ final class LogTail {
 
         @Override
         public void close() {
-            synchronized (ATTACH) {
+            ATTACH.lock();
+            try {
                 TAILS.remove(this);
                 if (TAILS.isEmpty()) {
                     Logger.getLogger("").removeHandler(TAP);
                 }
+            } finally {
+                ATTACH.unlock();
             }
         }
     }
@@ -109,12 +114,15 @@ final class LogTail {
      */
     static Tail open(int minimum) {
         Tail tail = new Tail(minimum);
-        synchronized (ATTACH) {
+        ATTACH.lock();
+        try {
             TAILS.add(tail);
             Logger root = Logger.getLogger("");
             if (!List.of(root.getHandlers()).contains(TAP)) {
                 root.addHandler(TAP);
             }
+        } finally {
+            ATTACH.unlock();
         }
         return tail;
     }

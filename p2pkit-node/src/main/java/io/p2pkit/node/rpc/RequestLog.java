@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Kubo's request log, which {@code diag/cmds} reports: the requests running now and those that
@@ -32,7 +33,7 @@ final class RequestLog {
         private final Map<String, Object> options;
         private final List<String> arguments;
         private final Instant start;
-        private Instant end; // guarded by the log
+        private Instant end; // guarded by the log's lock
 
         private Entry(int id, String command, Map<String, Object> options, List<String> arguments, Instant start) {
             this.id = id;
@@ -48,6 +49,7 @@ final class RequestLog {
         }
     }
 
+    private final ReentrantLock lock = new ReentrantLock();
     private final Clock clock;
     /** What is kept, by ID (the order Kubo lists them in). */
     private final Map<Integer, Entry> entries = new LinkedHashMap<>();
@@ -68,62 +70,92 @@ final class RequestLog {
      * @param arguments its string arguments (copied)
      * @return the entry to {@link #finish} when the request is over
      */
-    synchronized Entry start(String command, Map<String, Object> options, List<String> arguments) {
-        Entry e = new Entry(nextId++, command, new TreeMap<>(options), List.copyOf(arguments), clock.instant());
-        entries.put(e.id, e);
-        expire();
-        return e;
+    Entry start(String command, Map<String, Object> options, List<String> arguments) {
+        lock.lock();
+        try {
+            Entry e = new Entry(nextId++, command, new TreeMap<>(options), List.copyOf(arguments), clock.instant());
+            entries.put(e.id, e);
+            expire();
+            return e;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Marks a request as over; it is kept for the keep time, within the cap. */
-    synchronized void finish(Entry e) {
-        if (e.end != null || !entries.containsKey(e.id)) {
-            return;
+    void finish(Entry e) {
+        lock.lock();
+        try {
+            if (e.end != null || !entries.containsKey(e.id)) {
+                return;
+            }
+            e.end = clock.instant();
+            finished.addLast(e);
+            while (finished.size() > MAX_FINISHED) {
+                entries.remove(finished.removeFirst().id);
+            }
+            expire();
+        } finally {
+            lock.unlock();
         }
-        e.end = clock.instant();
-        finished.addLast(e);
-        while (finished.size() > MAX_FINISHED) {
-            entries.remove(finished.removeFirst().id);
-        }
-        expire();
     }
 
     /** Kubo's {@code diag/cmds/clear}: drops every finished request. */
-    synchronized void clearFinished() {
-        finished.forEach(e -> entries.remove(e.id));
-        finished.clear();
+    void clearFinished() {
+        lock.lock();
+        try {
+            finished.forEach(e -> entries.remove(e.id));
+            finished.clear();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Kubo's {@code diag/cmds/set-time}: how long a finished request is kept (a negative time keeps none). */
-    synchronized void keep(Duration time) {
-        keep = time.isNegative() ? Duration.ZERO : time;
-        expire();
+    void keep(Duration time) {
+        lock.lock();
+        try {
+            keep = time.isNegative() ? Duration.ZERO : time;
+            expire();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** How long a finished request is kept. */
-    synchronized Duration keep() {
-        return keep;
+    Duration keep() {
+        lock.lock();
+        try {
+            return keep;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
      * Kubo's report: one {@code {"StartTime","EndTime","Active","Command","Options","Args","ID"}}
      * per request kept, by ID; a running request's {@code EndTime} is Go's zero time.
      */
-    synchronized List<Map<String, Object>> report() {
-        expire();
-        List<Map<String, Object>> out = new ArrayList<>(entries.size());
-        for (Entry e : entries.values()) {
-            Map<String, Object> o = new LinkedHashMap<>();
-            o.put("StartTime", GoTime.rfc3339(e.start));
-            o.put("EndTime", e.end == null ? GoTime.ZERO : GoTime.rfc3339(e.end));
-            o.put("Active", e.end == null);
-            o.put("Command", e.command);
-            o.put("Options", e.options);
-            o.put("Args", e.arguments);
-            o.put("ID", e.id);
-            out.add(o);
+    List<Map<String, Object>> report() {
+        lock.lock();
+        try {
+            expire();
+            List<Map<String, Object>> out = new ArrayList<>(entries.size());
+            for (Entry e : entries.values()) {
+                Map<String, Object> o = new LinkedHashMap<>();
+                o.put("StartTime", GoTime.rfc3339(e.start));
+                o.put("EndTime", e.end == null ? GoTime.ZERO : GoTime.rfc3339(e.end));
+                o.put("Active", e.end == null);
+                o.put("Command", e.command);
+                o.put("Options", e.options);
+                o.put("Args", e.arguments);
+                o.put("ID", e.id);
+                out.add(o);
+            }
+            return out;
+        } finally {
+            lock.unlock();
         }
-        return out;
     }
 
     /** Drops the finished requests whose keep time is over: they ended in order, so only the head is looked at. */
