@@ -22,6 +22,7 @@ module io.p2pkit.node {
     requires org.eclipse.jetty.client; // the CLI's client of a running daemon (it reads trailers)
     requires java.logging;             // to quiet Jetty, which logs through SLF4J to java.util.logging
     requires java.net.http;            // the Delegated Routing V1 HTTP client
+    requires java.management;          // diag/sys counts the live threads
 
     exports io.p2pkit.node;
     exports io.p2pkit.node.config;

@@ -209,6 +209,14 @@ final class KuboCli {
         }
     }
 
+    /**
+     * Starts a command that runs until stopped ({@code log tail}), its stdout to {@code out} and its
+     * stderr to {@code err}; the caller stops it.
+     */
+    Process start(List<String> args, Path out, Path err) throws IOException {
+        return process(args, err).redirectOutput(out.toFile()).start();
+    }
+
     /** {@code ipfs args} on this repository, reading nothing, its stderr to {@code err}. */
     private ProcessBuilder process(List<String> args, Path err) {
         List<String> cmd = new ArrayList<>();

@@ -12,7 +12,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** {@code id}, {@code version} and {@code version/deps}: who the node is and what it runs with, in Kubo's shapes. */
+/**
+ * {@code id}, {@code version}, {@code version/deps} and {@code version/check}: who the node is and
+ * what it runs with, in Kubo's shapes.
+ */
 final class InfoCommands {
     private InfoCommands() {
     }
@@ -27,7 +30,10 @@ final class InfoCommands {
                                 RpcOption.bool("all"))
                         .run(InfoCommands::version),
                 RpcCommand.at("version/deps").text((req, v) -> ((Map<?, ?>) v).get("Path") + "@" + ((Map<?, ?>) v).get("Version") + "\n")
-                        .run(InfoCommands::deps));
+                        .run(InfoCommands::deps),
+                RpcCommand.at("version/check").text((req, v) -> GoValueText.of(v))
+                        .options(RpcOption.integer("min-percent", "t").withDefault((int) VersionCheck.DEFAULT_MIN_PERCENT))
+                        .run((req, res) -> res.single(VersionCheck.check(req.node(), req.number("min-percent").orElse(0L)))));
     }
 
     private static void id(RpcRequest req, RpcResponse res) throws Exception {
@@ -54,7 +60,7 @@ final class InfoCommands {
         o.put("Version", NodeVersion.get());
         o.put("Commit", "");
         o.put("Repo", req.node().content().map(c -> Integer.toString(repoVersion(c))).orElse(""));
-        o.put("System", goArch() + "/" + System.getProperty("os.name", "").toLowerCase(Locale.ROOT));
+        o.put("System", SystemDiagnostics.goArch() + "/" + System.getProperty("os.name", "").toLowerCase(Locale.ROOT));
         o.put("Golang", "java" + System.getProperty("java.version"));
         res.single(o);
     }
@@ -72,15 +78,5 @@ final class InfoCommands {
         } catch (java.io.IOException e) {
             throw RpcError.failed("reading the repository: " + e.getMessage());
         }
-    }
-
-    /** The JVM's architecture as Go names it. */
-    private static String goArch() {
-        String arch = System.getProperty("os.arch", "");
-        return switch (arch) {
-            case "x86_64", "amd64" -> "amd64";
-            case "aarch64" -> "arm64";
-            default -> arch;
-        };
     }
 }

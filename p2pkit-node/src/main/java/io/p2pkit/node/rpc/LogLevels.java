@@ -124,7 +124,7 @@ final class LogLevels {
     }
 
     /** zap's level names, in any case, as {@code Level.Set} reads them. */
-    private static Level parse(String text) {
+    static Level parse(String text) {
         int i = NAMES.indexOf(text.toLowerCase(Locale.ROOT));
         if (i < 0) {
             throw RpcError.failed("unrecognized level: " + GoQuote.quote(text));
@@ -141,8 +141,13 @@ final class LogLevels {
         return Level.INFO;
     }
 
+    /** The rank of a level's Kubo name: 0 for debug up to 6 for fatal, zap's order. */
+    static int rank(Level level) {
+        return NAMES.indexOf(name(level));
+    }
+
     /** The Kubo name of a java.util.logging level: the most verbose Kubo level that lets it through. */
-    private static String name(Level level) {
+    static String name(Level level) {
         int v = level.intValue();
         for (int i = 0; i < LEVELS.size(); i++) {
             if (v <= LEVELS.get(i).intValue()) {

@@ -9,7 +9,6 @@ import io.p2pkit.node.exchange.Reprovider;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -74,7 +73,7 @@ final class ProvideCommands {
         legacy.put("ReprovideInterval", s.interval().toNanos());
         legacy.put("AvgReprovideDuration", s.averageNanosPerKey());
         legacy.put("LastReprovideDuration", s.lastNanos());
-        legacy.put("LastRun", s.lastRun().map(ProvideCommands::goTime).orElse("0001-01-01T00:00:00Z"));
+        legacy.put("LastRun", s.lastRun().map(GoTime::rfc3339).orElse(GoTime.ZERO));
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("Sweep", null);
         o.put("Legacy", legacy);
@@ -102,15 +101,6 @@ final class ProvideCommands {
 
     private static long number(Map<?, ?> m, String key) {
         return m.get(key) instanceof Number n ? n.longValue() : 0;
-    }
-
-    /** Go's time.Time in JSON: RFC 3339 with nanoseconds, in the node's time zone (as Kubo's time.Now). */
-    private static String goTime(Instant t) {
-        var local = t.atZone(ZoneId.systemDefault()).toOffsetDateTime();
-        String fraction = String.format("%09d", local.getNano()).replaceFirst("0+$", "");
-        String offset = local.getOffset().getTotalSeconds() == 0 ? "Z" : local.getOffset().getId();
-        return DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss").format(local)
-                + (fraction.isEmpty() ? "" : "." + fraction) + offset;
     }
 
     /** Kubo's humanDuration: to 100 ms above a second, to the microsecond below. */

@@ -18,7 +18,8 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * {@code refs} (the links of DAGs) and {@code refs/local} (every block here), as Kubo's: a stream
+ * {@code refs} (the links of DAGs) and {@code refs/local} (every block here; {@code repo/ls} is
+ * another name of it, as in Kubo 0.39), as Kubo's: a stream
  * of {@code {"Ref":…,"Err":""}}; a walk that fails sends its error as {@code {"Ref":"","Err":…}}
  * and the next argument's walk goes on (with {@code enc=text}, Kubo's text encoder ends the
  * output there and the error goes in the trailer).
@@ -30,13 +31,14 @@ final class RefsCommands {
     }
 
     static List<RpcCommand> all() {
+        RpcCommand local = RpcCommand.at("refs/local").text(TextEncoders::ref).run(RefsCommands::local);
         return List.of(
                 RpcCommand.at("refs").text(TextEncoders::ref).args(RpcArgument.string("ipfs-path", true, true))
                         .options(RpcOption.string("format").withDefault("<dst>"), RpcOption.bool("edges", "e"),
                                 RpcOption.bool("unique", "u"), RpcOption.bool("recursive", "r"),
                                 RpcOption.integer("max-depth").withDefault(-1))
                         .run(RefsCommands::refs),
-                RpcCommand.at("refs/local").text(TextEncoders::ref).run(RefsCommands::local));
+                local, local.alias("repo/ls")); // Kubo 0.39 serves refs/local under repo/ls too
     }
 
     private static void refs(RpcRequest req, RpcResponse res) throws Exception {

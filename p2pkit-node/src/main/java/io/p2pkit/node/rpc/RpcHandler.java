@@ -45,6 +45,8 @@ public final class RpcHandler extends Handler.Abstract {
 
     private final Node node;
     private final RpcCommands commands;
+    /** What {@code diag/cmds} reports. */
+    private final RequestLog requests = new RequestLog(java.time.Clock.systemUTC());
     private final ScheduledExecutorService timeouts = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "p2pkit-rpc-timeouts");
         t.setDaemon(true);
@@ -113,7 +115,13 @@ public final class RpcHandler extends Handler.Abstract {
             plainError(response, 400, e.getMessage());
             return;
         }
-        run(command, parsed, new RpcResponse(response, parsed, command.text()), request);
+        // recorded once parsed, as go-ipfs-cmds logs a request only when it runs
+        RequestLog.Entry entry = requests.start(command.path(), parsed.options(), parsed.arguments());
+        try {
+            run(command, parsed, new RpcResponse(response, parsed, command.text()), request);
+        } finally {
+            requests.finish(entry);
+        }
     }
 
     private void run(RpcCommand command, RpcRequest request, RpcResponse response, Request http) throws IOException {
@@ -222,7 +230,7 @@ public final class RpcHandler extends Handler.Abstract {
             throw RpcError.client("request body too large: this command takes no files, and at most "
                     + MAX_PLAIN_BODY + " bytes");
         }
-        return new RpcRequest(node, strings, options, files, new ClientPresence(request));
+        return new RpcRequest(node, strings, options, files, new ClientPresence(request), requests);
     }
 
     /** Reads and drops up to {@code max} bytes, fewer when the stream ends first. */

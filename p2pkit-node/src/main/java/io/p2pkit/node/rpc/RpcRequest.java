@@ -16,19 +16,31 @@ public final class RpcRequest {
     private final Map<String, Object> options;
     private final Uploads files;
     private final java.util.function.BooleanSupplier cancelled;
+    private final RequestLog requests;
 
     RpcRequest(Node node, List<String> arguments, Map<String, Object> options, Uploads files,
-               java.util.function.BooleanSupplier cancelled) {
+               java.util.function.BooleanSupplier cancelled, RequestLog requests) {
         this.node = node;
         this.arguments = List.copyOf(arguments);
         this.options = options;
         this.files = files;
         this.cancelled = cancelled;
+        this.requests = requests;
     }
 
     /** Whether the client has gone (its connection failed or closed): a long-lived command stops. */
     public boolean cancelled() {
         return cancelled.getAsBoolean();
+    }
+
+    /** The API's record of its requests ({@code diag/cmds}). */
+    RequestLog requests() {
+        return requests;
+    }
+
+    /** Every option given or defaulted, under its first name (read-only). */
+    Map<String, Object> options() {
+        return java.util.Collections.unmodifiableMap(options);
     }
 
     /** The node the API serves. */

@@ -2,6 +2,8 @@ package io.p2pkit.node.cli;
 
 import io.p2pkit.core.crypto.PrivateKey;
 import io.p2pkit.ipfs.repo.Repository;
+import io.p2pkit.node.NodeVersion;
+import io.p2pkit.testing.Await;
 import io.p2pkit.testing.TinyJson;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -9,9 +11,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -20,8 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code p2pkit bootstrap}, {@code repo version}, {@code version deps} and {@code commands} offline;
- * {@code swarm addrs listen}, {@code log ls|level} and {@code shutdown} against a daemon in a child
- * process, which {@code shutdown} stops.
+ * {@code swarm addrs listen}, {@code log ls|level|tail}, {@code diag sys|cmds}, {@code version check}
+ * and {@code shutdown} against a daemon in a child process, which {@code shutdown} stops.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class AdminCommandTest {
@@ -140,5 +147,61 @@ class AdminCommandTest {
         assertEquals("p2pkit shutdown: error: daemon not running\n", none.err());
         CliRunner noDaemon = repo.run("log", "ls");
         assertEquals(1, noDaemon.status());
+    }
+
+    @Test
+    void diagVersionCheckAndLogTailGoThroughTheDaemon(@TempDir Path home) throws Exception {
+        RepoFixture repo = RepoFixture.init(home);
+        DaemonAndPingTest.Daemon d = DaemonAndPingTest.Daemon.start(home, "--listen", "/ip4/127.0.0.1/tcp/0",
+                "--dht", "server", "--json");
+        ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
+        try {
+            d.next("{\"event\":\"ready\"");
+            String sys = repo.ok("diag", "sys");
+            assertEquals(Set.of("diskinfo", "environment", "ipfs_commit", "ipfs_version", "memory", "net", "runtime"),
+                    ((Map<?, ?>) TinyJson.parse(sys)).keySet(), "Kubo's keys, printed as its CLI prints them");
+            Map<?, ?> again = (Map<?, ?>) TinyJson.parse(repo.ok("diag", "sys", "--json"));
+            assertEquals(((Map<?, ?>) TinyJson.parse(sys)).keySet(), again.keySet(),
+                    "the same object with --json (its figures move between two asks)");
+
+            assertEquals("", repo.ok("diag", "cmds", "set-time", "1m"));
+            List<String> table = repo.ok("diag", "cmds").lines().toList();
+            assertTrue(table.getFirst().matches("Command +Active +StartTime +RunTime"), table.toString());
+            assertTrue(table.stream().anyMatch(l -> l.matches("diag/cmds/set-time +false +.*")), table.toString());
+            assertTrue(table.getLast().matches("diag/cmds +true +.*"), "the request that asks: " + table);
+            assertTrue(repo.ok("diag", "cmds", "-v").lines().anyMatch(l -> l.matches("\\d+ +diag/cmds/set-time +\\[1m] +.*")));
+            List<String> json = repo.ok("diag", "cmds", "--json").lines().toList();
+            assertTrue(json.stream().allMatch(l -> ((Map<?, ?>) TinyJson.parse(l)).containsKey("Command")), json.toString());
+            assertEquals("", repo.ok("diag", "cmds", "clear"));
+            // what is left: clear itself, the CLI's look for the daemon (a version request), and the request that asks
+            assertEquals(List.of("diag/cmds/clear", "version", "diag/cmds"), repo.ok("diag", "cmds", "--json").lines()
+                    .map(l -> ((Map<?, ?>) TinyJson.parse(l)).get("Command")).toList());
+            CliRunner badTime = repo.run("diag", "cmds", "set-time", "xx");
+            assertEquals(1, badTime.status());
+            assertEquals("p2pkit diag cmds set-time: error: time: invalid duration \"xx\"\n", badTime.err());
+
+            String version = NodeVersion.get().replaceFirst("[-+].*", "");
+            assertEquals("{\"UpdateAvailable\":false,\"RunningVersion\":\"" + version + "\",\"GreatestVersion\":\""
+                    + version + "\",\"PeersSampled\":1,\"WithGreaterVersion\":0}", repo.ok("version", "check"),
+                    "no peers: the daemon alone");
+            CliRunner badPercent = repo.run("version", "check", "-t", "101");
+            assertEquals(1, badPercent.status());
+            assertTrue(badPercent.err().contains("Version.SwarmCheckPercentThreshold must be between 1 and 100"), badPercent.err());
+
+            Future<CliRunner> tail = background.submit(() -> repo.run("log", "tail", "--log-level", "info"));
+            Await.until("the daemon runs the tail", () -> repo.ok("diag", "cmds").lines()
+                    .anyMatch(l -> l.matches("log/tail +true +.*")), Duration.ofSeconds(30));
+            repo.ok("log", "level", "io.p2pkit.node.rpc.LogCommands", "info");
+            assertEquals("", repo.ok("shutdown"));
+            CliRunner tailed = tail.get(30, TimeUnit.SECONDS);
+            Map<?, ?> record = tailed.out().lines().map(l -> (Map<?, ?>) TinyJson.parse(l))
+                    .filter(m -> "io.p2pkit.node.rpc.LogCommands".equals(m.get("logger"))).findFirst()
+                    .orElseThrow(() -> new AssertionError(tailed.out() + tailed.err()));
+            assertEquals(List.of("level", "ts", "logger", "caller", "msg"), List.copyOf(record.keySet()));
+            assertEquals("Changed log level of 'io.p2pkit.node.rpc.LogCommands' to 'info'", record.get("msg"));
+        } finally {
+            background.shutdownNow();
+            d.close();
+        }
     }
 }

@@ -79,6 +79,12 @@ class EveryCommandTest {
             Map.entry("swarm peering rm", "SwarmFiltersPeeringCommandTest (asks a running daemon)"),
             Map.entry("log ls", "AdminCommandTest (asks a running daemon)"),
             Map.entry("log level", "AdminCommandTest (asks a running daemon)"),
+            Map.entry("log tail", "AdminCommandTest (follows a running daemon's records)"),
+            Map.entry("diag sys", "AdminCommandTest (asks a running daemon)"),
+            Map.entry("diag cmds", "AdminCommandTest (asks a running daemon)"),
+            Map.entry("diag cmds clear", "AdminCommandTest (asks a running daemon; prints nothing, as Kubo)"),
+            Map.entry("diag cmds set-time", "AdminCommandTest (asks a running daemon; prints nothing, as Kubo)"),
+            Map.entry("version check", "AdminCommandTest (asks a running daemon)"),
             Map.entry("shutdown", "AdminCommandTest (stops a running daemon; prints nothing, as Kubo)"));
 
     private static Host peer;
@@ -296,6 +302,7 @@ class EveryCommandTest {
             }
         });
         leaves.add("version"); // runs on its own besides its subcommand deps
+        leaves.add("diag cmds"); // lists the requests besides its subcommands clear and set-time
         TreeSet<String> covered = new TreeSet<>(runs.keySet());
         covered.addAll(CHECKED_ELSEWHERE.keySet());
         assertEquals(leaves, covered, "every command is run with --json here or named in CHECKED_ELSEWHERE");

@@ -3,31 +3,36 @@ package io.p2pkit.node.cli.command;
 import io.p2pkit.ipfs.ipld.MapNode;
 import io.p2pkit.ipfs.ipld.StringNode;
 import io.p2pkit.node.cli.CliCommand;
+import io.p2pkit.node.cli.CommandFailedException;
 import io.p2pkit.node.cli.UsageException;
 import io.p2pkit.node.cli.content.DaemonApi;
 import io.p2pkit.node.cli.options.JsonOption;
 import io.p2pkit.node.cli.options.RepoOption;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** {@code p2pkit log ls|level}: the running daemon's loggers and their levels, Kubo's {@code ipfs log}. */
+/** {@code p2pkit log ls|level|tail}: the running daemon's loggers, their levels and records, Kubo's {@code ipfs log}. */
 @Command(name = "log", description = {
-        "List the running daemon's loggers and get or set their levels, as Kubo's 'ipfs log'.",
+        "List the running daemon's loggers, get or set their levels and follow their records, as Kubo's 'ipfs log'.",
         "",
         "A subsystem is a logger's name: a class (io.p2pkit.kad.KadDht) or a prefix its classes follow "
                 + "(io.p2pkit.kad). Levels are Kubo's: debug, info, warn, error, dpanic, panic, fatal. These ask "
                 + "the daemon that holds the repository ($P2PKIT_HOME or --repo-dir).",
         ""},
-        subcommands = {LogCommand.Ls.class, LogCommand.Level.class})
+        subcommands = {LogCommand.Ls.class, LogCommand.Level.class, LogCommand.Tail.class})
 public final class LogCommand extends CliCommand {
     @Override
     protected int run() {
-        throw new UsageException("missing subcommand: ls or level");
+        throw new UsageException("missing subcommand: ls, level or tail");
     }
 
     @Command(name = "ls", description = {"List the daemon's loggers.", "", "One name a line, sorted.", ""},
@@ -75,6 +80,36 @@ public final class LogCommand extends CliCommand {
                 lines.sort(null);
             }
             output.print(console(), a, lines);
+            return 0;
+        }
+    }
+
+    @Command(name = "tail", description = {"Print the daemon's log records as they are written.", "",
+            "One JSON object a line, as Kubo's: level, ts, logger, caller, msg (and error for a record with an "
+                    + "exception). Every record the loggers' levels let through ('log level'), or those at --log-level "
+                    + "and above. Runs until stopped (Ctrl-C) or the daemon stops.", ""},
+            footer = {"", "With --json: the same lines."})
+    static final class Tail extends CliCommand {
+        @Option(names = "--log-level", paramLabel = "LEVEL", description = "only records at this level or above: "
+                + "debug, info, warn, error, dpanic, panic, fatal")
+        private String level = "";
+
+        @Mixin
+        private RepoOption repo;
+
+        @Mixin
+        private JsonOption output;
+
+        @Override
+        protected int run() throws Exception {
+            DaemonApi api = DaemonApi.find(repo.root()).orElseThrow(() -> new CommandFailedException(
+                    "no daemon is running on " + repo.root() + ": start one with 'p2pkit daemon'"));
+            try (api; BufferedReader lines = new BufferedReader(new InputStreamReader(
+                    api.post("log/tail", List.of(), Map.of("log-level", level)), StandardCharsets.UTF_8))) {
+                for (String line; (line = lines.readLine()) != null; ) {
+                    console().println(line); // the daemon's JSON line as it is, in either mode
+                }
+            }
             return 0;
         }
     }

@@ -1,0 +1,83 @@
+package io.p2pkit.node.rpc;
+
+import io.p2pkit.node.cli.content.TabTable;
+import io.p2pkit.node.config.GoDurations;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code diag/sys} ({@link SystemDiagnostics}) and {@code diag/cmds} with {@code clear} and
+ * {@code set-time} ({@link RequestLog}), answered as Kubo 0.39 answers them.
+ */
+final class DiagCommands {
+    private DiagCommands() {
+    }
+
+    static List<RpcCommand> all() {
+        return List.of(
+                RpcCommand.at("diag/sys").text((req, v) -> GoValueText.of(v)).run((req, res) -> res.single(SystemDiagnostics.report(
+                        req.node().config().content().map(c -> c.repo()).orElse(Path.of("")).toAbsolutePath(), true))),
+                RpcCommand.at("diag/cmds").options(RpcOption.bool("verbose", "v")).text(DiagCommands::cmdsText)
+                        .run((req, res) -> res.single(req.requests().report())),
+                RpcCommand.at("diag/cmds/clear").run((req, res) -> req.requests().clearFinished()),
+                RpcCommand.at("diag/cmds/set-time").args(RpcArgument.string("time", true, false))
+                        .run((req, res) -> req.requests().keep(duration(req.argument(0)))));
+    }
+
+    /** Go's time.ParseDuration, its error the command's (Kubo returns it as it is). */
+    private static Duration duration(String text) {
+        try {
+            return GoDurations.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw RpcError.failed(e.getMessage());
+        }
+    }
+
+    /**
+     * Kubo's table: {@code Command Active StartTime RunTime} (with {@code verbose}, the ID first and
+     * the arguments and options after the command), aligned as Go's tabwriter aligns it.
+     */
+    private static String cmdsText(RpcRequest req, Object value) {
+        boolean verbose = req.bool("verbose");
+        TabTable table = new TabTable(4, 2);
+        table.line((verbose ? "ID\t" : "") + "Command\t" + (verbose ? "Arguments\tOptions\t" : "") + "Active\tStartTime\tRunTime");
+        Instant now = Instant.now();
+        for (Object e : value instanceof List<?> l ? l : List.of()) {
+            Map<?, ?> m = (Map<?, ?>) e;
+            StringBuilder line = new StringBuilder();
+            if (verbose) {
+                line.append(m.get("ID")).append('\t');
+            }
+            line.append(m.get("Command")).append('\t');
+            if (verbose) {
+                line.append(goValue(m.get("Args"))).append("\t[");
+                ((Map<?, ?>) m.get("Options")).forEach((k, v) -> line.append(k).append('=').append(goValue(v)).append(','));
+                line.append("]\t");
+            }
+            boolean active = Boolean.TRUE.equals(m.get("Active"));
+            Instant start = OffsetDateTime.parse((String) m.get("StartTime")).toInstant();
+            Instant end = active ? now : OffsetDateTime.parse((String) m.get("EndTime")).toInstant();
+            line.append(active).append('\t').append(GoTime.stamp(start)).append('\t')
+                    .append(GoDurations.format(Duration.between(start, end)));
+            table.line(line.toString());
+        }
+        return table.flush();
+    }
+
+    /** Go's {@code %v} of an option's value or the arguments: a list as {@code [a b]}. */
+    private static String goValue(Object v) {
+        if (v instanceof List<?> l) {
+            StringBuilder b = new StringBuilder("[");
+            for (int i = 0; i < l.size(); i++) {
+                b.append(i > 0 ? " " : "").append(goValue(l.get(i)));
+            }
+            return b.append(']').toString();
+        }
+        return String.valueOf(v);
+    }
+}
