@@ -188,7 +188,7 @@ final class DagCommands {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("Cid", Map.of("/", resolved.cid().toString()));
         o.put("RemPath", String.join("/", resolved.remainder()));
-        res.emit(o);
+        res.single(o); // Kubo's EmitOnce: not a stream of values
     }
 
     private static void get(RpcRequest req, RpcResponse res) throws Exception {
