@@ -27,7 +27,7 @@ final class PinCommands {
                 RpcCommand.at("pin/rm").text(TextEncoders::unpinned).args(RpcArgument.string("ipfs-path", true, true))
                         .options(RpcOption.bool("recursive", "r").withDefault(true))
                         .run(PinCommands::rm),
-                RpcCommand.at("pin/ls").args(RpcArgument.string("ipfs-path", false, true))
+                RpcCommand.at("pin/ls").text(TextEncoders::pins).args(RpcArgument.string("ipfs-path", false, true))
                         .options(RpcOption.string("type", "t").withDefault("all"), RpcOption.bool("quiet", "q"),
                                 RpcOption.string("name", "n"), RpcOption.bool("stream", "s"), RpcOption.bool("names"))
                         .run(PinCommands::ls),

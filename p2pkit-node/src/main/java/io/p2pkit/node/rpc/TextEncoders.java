@@ -133,6 +133,31 @@ final class TextEncoders {
         return b.toString();
     }
 
+    /**
+     * {@code pin ls}: {@code <cid> <type>[ <name>]} per pin ({@code <cid>} alone with {@code quiet}),
+     * from the one map or, with {@code stream}, one pin at a time.
+     */
+    static String pins(RpcRequest req, Object v) {
+        StringBuilder b = new StringBuilder();
+        if (req.bool("stream")) {
+            pinLine(b, req.bool("quiet"), field(v, "Cid"), field(v, "Type"), field(v, "Name"));
+        } else if (field(v, "Keys") instanceof Map<?, ?> keys) {
+            keys.forEach((cid, pin) -> pinLine(b, req.bool("quiet"), cid, field(pin, "Type"), field(pin, "Name")));
+        }
+        return b.toString();
+    }
+
+    private static void pinLine(StringBuilder b, boolean quiet, Object cid, Object type, Object name) {
+        b.append(cid);
+        if (!quiet) {
+            b.append(' ').append(type);
+            if (name != null && !name.toString().isEmpty()) {
+                b.append(' ').append(name);
+            }
+        }
+        b.append('\n');
+    }
+
     /** {@code unpinned <cid>} per pin. */
     static String unpinned(RpcRequest req, Object v) {
         StringBuilder b = new StringBuilder();

@@ -143,6 +143,9 @@ class RpcCidBaseTest {
                 post("pin/ls?arg=" + sub + "&upgrade-cidv0-in-output=true").body());
         assertEquals("{\"Cid\":\"" + b36(sub) + "\",\"Type\":\"recursive\"}\n",
                 post("pin/ls?arg=" + sub + "&stream=true&cid-base=k").body());
+        assertEquals(b36(sub) + " recursive\n", post("pin/ls?arg=" + sub + "&cid-base=base36&encoding=text").body());
+        assertEquals(sub.toV1() + "\n", post("pin/ls?arg=" + sub + "&stream=true&quiet=true&upgrade-cidv0-in-output=true"
+                + "&encoding=text").body());
         assertEquals("updated " + b36(sub) + " to " + b36(sub) + "\n",
                 post("pin/update?arg=" + sub + "&arg=" + sub + "&unpin=false&cid-base=base36&encoding=text").body());
         assertTrue(post("pin/verify?verbose=true&cid-base=base36").body()
