@@ -48,6 +48,20 @@ public final class Multibases {
         throw new IllegalArgumentException("unsupported multibase encoding: " + name);
     }
 
+    /**
+     * A base of {@link #listed()} by name or prefix, as go-multibase 0.2's {@code EncoderByName}
+     * finds it: base8, base10 and base32z are unknown there (Kubo's {@code --cid-base} refuses them).
+     *
+     * @throws IllegalArgumentException with go-multibase's message for an empty or unknown one
+     */
+    public static Encoding listedEncoding(String name) {
+        Encoding e = encoding(name);
+        if (UNLISTED.contains(e)) {
+            throw new IllegalArgumentException("unsupported multibase encoding: " + name);
+        }
+        return e;
+    }
+
     /** The bases Kubo 0.39 lists ({@code cid bases}, {@code multibase list}); p2pkit reads and writes each. */
     public static List<Encoding> listed() {
         return Arrays.stream(Encoding.values()).filter(e -> !UNLISTED.contains(e)).toList();

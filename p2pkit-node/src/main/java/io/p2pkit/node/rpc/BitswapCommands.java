@@ -17,10 +17,10 @@ final class BitswapCommands {
     }
 
     static List<RpcCommand> all() {
-        RpcCommand stat = RpcCommand.at("bitswap/stat").options(RpcOption.bool("verbose", "v"), RpcOption.bool("human"))
-                .run(BitswapCommands::stat);
+        RpcCommand stat = RpcCommand.at("bitswap/stat").text(TextEncoders::bitswapStat)
+                .options(RpcOption.bool("verbose", "v"), RpcOption.bool("human")).run(BitswapCommands::stat);
         return List.of(stat, stat.alias("stats/bitswap"),
-                RpcCommand.at("bitswap/wantlist").options(RpcOption.string("peer", "p"))
+                RpcCommand.at("bitswap/wantlist").text(TextEncoders::wantlist).options(RpcOption.string("peer", "p"))
                         .run(BitswapCommands::wantlist),
                 RpcCommand.at("bitswap/ledger").args(RpcArgument.string("peer", true, false))
                         .run(BitswapCommands::ledger));

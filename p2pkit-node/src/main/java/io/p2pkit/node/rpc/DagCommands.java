@@ -50,14 +50,14 @@ final class DagCommands {
                 RpcCommand.at("dag/get").args(RpcArgument.string("ref", true, false))
                         .options(RpcOption.string("output-codec").withDefault("dag-json"))
                         .run(DagCommands::get),
-                RpcCommand.at("dag/import").args(RpcArgument.file("path", true, true))
+                RpcCommand.at("dag/import").text(TextEncoders::dagImport).args(RpcArgument.file("path", true, true))
                         .options(RpcOption.bool("pin-roots").withDefault(true), RpcOption.bool("silent"),
                                 RpcOption.bool("stats"), RpcOption.bool("allow-big-block"))
                         .run(DagCommands::importCars),
                 RpcCommand.at("dag/stat").args(RpcArgument.string("root", true, true))
                         .options(RpcOption.bool("progress", "p").withDefault(true))
                         .run(DagCommands::stat),
-                RpcCommand.at("dag/resolve").args(RpcArgument.string("ref", true, false))
+                RpcCommand.at("dag/resolve").text(TextEncoders::dagResolve).args(RpcArgument.string("ref", true, false))
                         .run(DagCommands::resolve),
                 RpcCommand.at("dag/export").args(RpcArgument.string("root", true, false))
                         .options(RpcOption.bool("progress", "p"))
@@ -188,7 +188,7 @@ final class DagCommands {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("Cid", Map.of("/", resolved.cid().toString()));
         o.put("RemPath", String.join("/", resolved.remainder()));
-        res.emit(o);
+        res.single(o); // Kubo's EmitOnce: not a stream of values
     }
 
     private static void get(RpcRequest req, RpcResponse res) throws Exception {

@@ -24,6 +24,7 @@ import io.p2pkit.node.cli.content.CodecNames;
 import io.p2pkit.node.cli.content.LocalFiles;
 import io.p2pkit.node.cli.content.UnixfsTar;
 import io.p2pkit.node.cli.options.RepoOption;
+import io.p2pkit.node.multiformats.CidEncoder;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -87,8 +88,9 @@ final class FilesCommands {
             throw RpcError.failed("pin-name option requires pin to be set");
         }
         ImportOptions options = importOptions(req, repo.config().other().getOrDefault("import.profile", "unixfs-v0-2015"));
+        CidEncoder enc = req.cidEncoder();
         Uploads files = req.files();
-        AddEvents events = new AddEvents(res, req.bool("progress"), req.bool("silent"));
+        AddEvents events = new AddEvents(res, req.bool("progress"), req.bool("silent"), enc);
         GcLock.Held held = onlyHash ? null : repo.gcLock().pinLock(); // from the first block until the roots are pinned
         try {
             BlockSink sink = onlyHash ? BlockSink.NONE : BlockSink.of(repo.blocks());
@@ -184,12 +186,14 @@ final class FilesCommands {
         private final RpcResponse res;
         private final boolean progress;
         private final boolean silent;
+        private final CidEncoder enc;
         private final List<Map<String, Object>> directories = new ArrayList<>();
 
-        AddEvents(RpcResponse res, boolean progress, boolean silent) {
+        AddEvents(RpcResponse res, boolean progress, boolean silent, CidEncoder enc) {
             this.res = res;
             this.progress = progress;
             this.silent = silent;
+            this.enc = enc;
         }
 
         @Override
@@ -235,10 +239,11 @@ final class FilesCommands {
             directories.clear();
         }
 
-        private static Map<String, Object> event(String path, Cid cid, long size) {
+        /** A done entry; an unnamed file's name is its CID in the default form, its hash in the encoder's (as Kubo). */
+        private Map<String, Object> event(String path, Cid cid, long size) {
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("Name", path);
-            o.put("Hash", cid.toString());
+            o.put("Hash", enc.encode(cid));
             o.put("Size", Long.toString(size));
             return o;
         }
@@ -346,6 +351,7 @@ final class FilesCommands {
         Exporter exporter = new Exporter(blocks);
         boolean resolve = req.bool("resolve-type") || req.bool("size");
         boolean stream = req.bool("stream");
+        CidEncoder enc = req.cidEncoder();
         List<Map<String, Object>> objects = new ArrayList<>();
         for (String arg : req.arguments()) {
             Cid cid = KuboPaths.resolveCid(repo, blocks, arg);
@@ -357,7 +363,7 @@ final class FilesCommands {
                 }
                 DirEntries entries = LocalFiles.offline(() -> exporter.list(cid, resolve));
                 for (DirEntry d; (d = LocalFiles.offline(entries::next)) != null; ) {
-                    Map<String, Object> link = link(d, resolve, exporter);
+                    Map<String, Object> link = link(d, resolve, exporter, enc);
                     if (stream) {
                         res.emit(Map.of("Objects", List.of(object(arg, List.of(link)))));
                     } else {
@@ -377,7 +383,7 @@ final class FilesCommands {
                         UnixfsEntry s = LocalFiles.offline(() -> exporter.stat(l.hash()));
                         d = new DirEntry(l.nameOrEmpty(), l.hash(), tsize, s.type(), s.type() == EntryType.FILE ? s.size() : 0);
                     }
-                    Map<String, Object> link = link(d, resolve || l.hash().codec() == Multicodec.RAW, exporter);
+                    Map<String, Object> link = link(d, resolve || l.hash().codec() == Multicodec.RAW, exporter, enc);
                     if (stream) {
                         res.emit(Map.of("Objects", List.of(object(arg, List.of(link)))));
                     } else {
@@ -400,10 +406,11 @@ final class FilesCommands {
         return o;
     }
 
-    private static Map<String, Object> link(DirEntry d, boolean resolve, Exporter exporter) throws IOException {
+    private static Map<String, Object> link(DirEntry d, boolean resolve, Exporter exporter, CidEncoder enc)
+            throws IOException {
         Map<String, Object> link = new LinkedHashMap<>();
         link.put("Name", d.name());
-        link.put("Hash", d.cid().toString());
+        link.put("Hash", enc.encode(d.cid()));
         String target = resolve && d.type() == EntryType.SYMLINK ? LocalFiles.offline(() -> exporter.readSymlink(d.cid())) : "";
         // Kubo's size of a symlink is its target's length
         long size = !resolve ? 0 : d.type() == EntryType.FILE ? d.size()

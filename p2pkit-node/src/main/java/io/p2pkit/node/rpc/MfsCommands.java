@@ -8,6 +8,7 @@ import io.p2pkit.ipfs.mfs.MfsException;
 import io.p2pkit.ipfs.mfs.MfsStat;
 import io.p2pkit.ipfs.unixfs.pb.Mtime;
 import io.p2pkit.node.cli.content.CodecNames;
+import io.p2pkit.node.multiformats.CidEncoder;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -122,10 +123,11 @@ final class MfsCommands {
             throw RpcError.client("invalid parameters: format was set by multiple options. Only one format option is allowed");
         }
         String path = req.argument(0);
+        CidEncoder enc = req.cidEncoder();
         Cid cid = node(req, path);
         MfsStat s = kubo(() -> mfs(req).stat(cid));
         Map<String, Object> o = new LinkedHashMap<>();
-        o.put("Hash", s.cid().toString());
+        o.put("Hash", enc.encode(s.cid()));
         o.put("Size", s.size());
         o.put("CumulativeSize", s.cumulativeSize());
         o.put("Blocks", s.blocks());
@@ -255,19 +257,32 @@ final class MfsCommands {
 
     private static void ls(RpcRequest req, RpcResponse res) throws Exception {
         boolean long_ = req.bool("long");
-        List<MfsEntry> entries = kubo(() -> mfs(req).list(arg(req, 0, "/"), long_));
+        String path = arg(req, 0, "/");
+        List<MfsEntry> entries = kubo(() -> mfs(req).list(path, long_));
+        CidEncoder options = req.cidEncoder(); // checked for any listing, as Kubo
+        CidEncoder enc = long_ && isFile(req, path, entries) ? options : CidEncoder.DEFAULT;
         List<Map<String, Object>> out = new ArrayList<>();
         for (MfsEntry e : entries) {
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("Name", e.name());
             o.put("Type", long_ && e.directory() ? 1 : 0);
             o.put("Size", long_ ? e.size() : 0);
-            o.put("Hash", long_ ? e.cid().toString() : "");
+            o.put("Hash", long_ ? enc.encode(e.cid()) : "");
             out.add(o);
         }
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("Entries", out.isEmpty() ? null : out); // Go's nil slice
         res.single(o);
+    }
+
+    /**
+     * Whether a listing is of a file, not of a directory: Kubo writes a file's CID with the
+     * options' encoder, a directory's entries' in the default form (as boxo's MFS lists them).
+     */
+    private static boolean isFile(RpcRequest req, String path, List<MfsEntry> entries) throws IOException {
+        // a directory's one entry never has the directory's own CID
+        return entries.size() == 1 && !entries.getFirst().directory()
+                && entries.getFirst().cid().equals(kubo(() -> mfs(req).lookup(path)));
     }
 
     private static String lsText(RpcRequest req, Object value) {
@@ -406,8 +421,9 @@ final class MfsCommands {
     }
 
     private static void flushPath(RpcRequest req, RpcResponse res) throws Exception {
+        CidEncoder enc = req.cidEncoder();
         Cid cid = kubo(() -> mfs(req).lookup(arg(req, 0, "/")));
-        res.single(Map.of("Cid", cid.toString()));
+        res.single(Map.of("Cid", enc.encode(cid)));
     }
 
     private static void chcid(RpcRequest req, RpcResponse res) throws Exception {

@@ -4,6 +4,7 @@ import io.p2pkit.core.multiformats.Cid;
 import io.p2pkit.ipfs.pin.Pin;
 import io.p2pkit.ipfs.pin.PinType;
 import io.p2pkit.ipfs.repo.Repository;
+import io.p2pkit.node.multiformats.CidEncoder;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,7 +27,7 @@ final class PinCommands {
                 RpcCommand.at("pin/rm").text(TextEncoders::unpinned).args(RpcArgument.string("ipfs-path", true, true))
                         .options(RpcOption.bool("recursive", "r").withDefault(true))
                         .run(PinCommands::rm),
-                RpcCommand.at("pin/ls").args(RpcArgument.string("ipfs-path", false, true))
+                RpcCommand.at("pin/ls").text(TextEncoders::pins).args(RpcArgument.string("ipfs-path", false, true))
                         .options(RpcOption.string("type", "t").withDefault("all"), RpcOption.bool("quiet", "q"),
                                 RpcOption.string("name", "n"), RpcOption.bool("stream", "s"), RpcOption.bool("names"))
                         .run(PinCommands::ls),
@@ -45,9 +46,10 @@ final class PinCommands {
         if (verbose && quiet) {
             throw RpcError.failed("the --verbose and --quiet options cannot be used together");
         }
+        CidEncoder enc = req.cidEncoder();
         for (io.p2pkit.ipfs.pin.PinVerifyResult p : NodeContent.repository(req).pinner().verify()) {
             if (!p.ok() || verbose) {
-                res.emit(io.p2pkit.node.cli.content.KuboJson.pinVerify(p, quiet));
+                res.emit(io.p2pkit.node.cli.content.KuboJson.pinVerify(p, quiet, enc));
             }
         }
     }
@@ -56,13 +58,14 @@ final class PinCommands {
         Repository repo = NodeContent.repository(req);
         boolean recursive = req.bool("recursive");
         String name = req.string("name").orElse("");
+        CidEncoder enc = req.cidEncoder();
         List<String> pinned = new ArrayList<>();
         for (String arg : req.arguments()) {
             // A root held elsewhere is fetched with its DAG first (256 blocks at a time); the pin's own
             // walk goes through the tiered store, which fetches any other block it lacks.
             Cid cid = KuboPaths.fetchAndResolve(req, arg);
             repo.pinner().pin(cid, recursive ? PinType.RECURSIVE : PinType.DIRECT, name);
-            pinned.add(cid.toString());
+            pinned.add(enc.encode(cid));
         }
         res.single(Map.of("Pins", pinned));
     }
@@ -73,20 +76,22 @@ final class PinCommands {
      */
     private static void update(RpcRequest req, RpcResponse res) throws Exception {
         Repository repo = NodeContent.repository(req);
+        CidEncoder enc = req.cidEncoder();
         FetchingBlocks blocks = FetchingBlocks.of(req);
         Cid from = KuboPaths.resolveCid(repo, blocks, req.argument(0));
         Cid to = KuboPaths.resolveCid(repo, blocks, req.argument(1));
         repo.pinner().update(from, to, req.bool("unpin"), NodeContent.newBlocks(req));
-        res.single(Map.of("Pins", List.of(from.toString(), to.toString())));
+        res.single(Map.of("Pins", List.of(enc.encode(from), enc.encode(to))));
     }
 
     private static void rm(RpcRequest req, RpcResponse res) throws Exception {
         Repository repo = NodeContent.repository(req);
+        CidEncoder enc = req.cidEncoder();
         List<String> unpinned = new ArrayList<>();
         for (String arg : req.arguments()) {
             Cid cid = KuboPaths.resolveCid(repo, arg);
             repo.pinner().unpin(cid, req.bool("recursive"));
-            unpinned.add(cid.toString());
+            unpinned.add(enc.encode(cid));
         }
         res.single(Map.of("Pins", unpinned));
     }
@@ -103,6 +108,7 @@ final class PinCommands {
         Optional<String> nameFilter = req.string("name");
         boolean names = req.bool("names") || nameFilter.isPresent();
         boolean stream = req.bool("stream");
+        CidEncoder enc = req.cidEncoder(); // after the type's check, as Kubo
         List<Pin> pins = new ArrayList<>();
         if (req.arguments().isEmpty()) {
             for (Pin p : repo.pinner().ls(types)) {
@@ -123,7 +129,7 @@ final class PinCommands {
         if (stream) {
             for (Pin p : pins) {
                 Map<String, Object> o = new LinkedHashMap<>();
-                o.put("Cid", p.cid().toString());
+                o.put("Cid", enc.encode(p.cid()));
                 if (names && !p.name().isEmpty()) {
                     o.put("Name", p.name());
                 }
@@ -137,7 +143,7 @@ final class PinCommands {
             Map<String, Object> v = new LinkedHashMap<>();
             v.put("Type", p.type().kuboName());
             v.put("Name", names ? p.name() : "");
-            keys.putIfAbsent(p.cid().toString(), v);
+            keys.putIfAbsent(enc.encode(p.cid()), v);
         }
         res.single(Map.of("Keys", keys));
     }

@@ -8,6 +8,7 @@ import io.p2pkit.node.cli.content.BlockNotFoundException;
 import io.p2pkit.node.cli.content.DagRefs;
 import io.p2pkit.node.cli.content.KuboJson;
 import io.p2pkit.node.cli.options.RepoOption;
+import io.p2pkit.node.multiformats.CidEncoder;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -42,6 +43,7 @@ final class RefsCommands {
     }
 
     private static void refs(RpcRequest req, RpcResponse res) throws Exception {
+        CidEncoder enc = req.cidEncoder(); // before the options' checks, as Kubo
         String format = format(req);
         // without recursive, only the roots' own links, whatever max-depth says (as Kubo)
         int maxDepth = req.bool("recursive") ? req.number("max-depth").orElseThrow().intValue() : 1;
@@ -55,7 +57,7 @@ final class RefsCommands {
         DagRefs refs = new DagRefs(blocks, req.bool("unique"), maxDepth,
                 parent -> blocks.ensure(parent, RepoOption.codecs(true)));
         for (Cid root : roots) {
-            String error = walk(refs, root, edge -> emit(req, res, edge.format(format), ""));
+            String error = walk(refs, root, edge -> emit(req, res, edge.format(format, enc), ""));
             if (error != null) {
                 emit(req, res, "", error);
             }

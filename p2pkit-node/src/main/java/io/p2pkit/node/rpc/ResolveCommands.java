@@ -3,6 +3,7 @@ package io.p2pkit.node.rpc;
 import io.p2pkit.ipfs.path.IpfsPath;
 import io.p2pkit.ipfs.path.ResolvedPath;
 import io.p2pkit.node.cli.content.ResolvedText;
+import io.p2pkit.node.multiformats.CidEncoder;
 
 import java.util.List;
 import java.util.Map;
@@ -31,11 +32,12 @@ final class ResolveCommands {
             res.single(Map.of("Path", NameCommands.resolveName(req, name, false, true)));
             return;
         }
+        CidEncoder enc = ResolvedText.encoder(name, req.cidBaseGiven(), req::cidEncoder);
         String path = KuboPaths.withoutName(req, name);
         IpfsPath parsed = KuboPaths.parse(path);
         ResolvedPath resolved = parsed.segments().isEmpty() ? ResolvedText.unread(parsed)
                 : KuboPaths.resolve(NodeContent.repository(req), FetchingBlocks.of(req), path);
-        res.single(Map.of("Path", ResolvedText.of(name, resolved)));
+        res.single(Map.of("Path", ResolvedText.of(resolved, enc)));
     }
 
     /** Kubo parses the DHT timeout only here, and refuses a negative one. */

@@ -37,11 +37,16 @@ public final class RpcHandler extends Handler.Abstract {
     /** The most bytes of one multipart part's headers. */
     public static final int MAX_PART_HEADER_BYTES = 16 * 1024;
 
+    /** Kubo's global option naming the multibase of the CIDs a command writes. */
+    static final String CID_BASE = "cid-base";
+    /** Kubo's global option that writes CIDv0 as CIDv1. */
+    static final String UPGRADE_CIDV0 = "upgrade-cidv0-in-output";
+
     /** The options every command takes. */
     static final List<RpcOption> GLOBAL = List.of(
             RpcOption.string("encoding", "enc").withDefault("json"),
             RpcOption.bool("stream-channels"), RpcOption.bool("offline"),
-            RpcOption.string("timeout"));
+            RpcOption.string("timeout"), RpcOption.string(CID_BASE), RpcOption.bool(UPGRADE_CIDV0));
 
     private final Node node;
     private final RpcCommands commands;

@@ -1,6 +1,7 @@
 package io.p2pkit.node.rpc;
 
 import io.p2pkit.node.Node;
+import io.p2pkit.node.multiformats.CidEncoder;
 
 import java.util.List;
 import java.util.Map;
@@ -82,6 +83,40 @@ public final class RpcRequest {
     @SuppressWarnings("unchecked")
     public List<String> strings(String name) {
         return options.get(name) instanceof List<?> l ? (List<String>) l : List.of();
+    }
+
+    /** Whether Kubo's global {@code cid-base} was given (not empty). */
+    public boolean cidBaseGiven() {
+        return !string(RpcHandler.CID_BASE).orElse("").isEmpty();
+    }
+
+    /**
+     * Kubo's {@code GetCidEncoder} over the global {@code cid-base} and
+     * {@code upgrade-cidv0-in-output}: for the CIDs a command made or resolved.
+     *
+     * @throws RpcError the command's failure for a base go-multibase does not know
+     */
+    public CidEncoder cidEncoder() {
+        return encoder(true);
+    }
+
+    /**
+     * Kubo's {@code GetLowLevelCidEncoder}: the same, but a base alone does not upgrade CIDv0.
+     *
+     * @throws RpcError the command's failure for a base go-multibase does not know
+     */
+    public CidEncoder lowLevelCidEncoder() {
+        return encoder(false);
+    }
+
+    private CidEncoder encoder(boolean baseUpgrades) {
+        String base = string(RpcHandler.CID_BASE).orElse(null);
+        Boolean upgrade = options.get(RpcHandler.UPGRADE_CIDV0) instanceof Boolean b ? b : null;
+        try {
+            return baseUpgrades ? CidEncoder.of(base, upgrade) : CidEncoder.lowLevel(base, upgrade);
+        } catch (IllegalArgumentException e) {
+            throw RpcError.failed(e.getMessage());
+        }
     }
 
     /**

@@ -1,5 +1,9 @@
 package io.p2pkit.node.rpc;
 
+import io.p2pkit.core.multiformats.Cid;
+import io.p2pkit.node.cli.content.GoQuote;
+import io.p2pkit.node.cli.content.HumanBytes;
+import io.p2pkit.node.multiformats.CidEncoder;
 import io.p2pkit.node.multiformats.CodeLists;
 
 import java.util.List;
@@ -34,9 +38,91 @@ final class TextEncoders {
         return field(v, "Key") + "\n";
     }
 
-    /** The new node's CID. */
+    /** A {@code {"/":cid}} field's CID. */
+    private static Cid link(Object v) {
+        return Cid.parse(String.valueOf(field(v, "/")));
+    }
+
+    /** The new node's CID, by the low-level encoder (a base alone keeps CIDv0). */
     static String dagPut(RpcRequest req, Object v) {
-        return field(field(v, "Cid"), "/") + "\n";
+        return req.lowLevelCidEncoder().encode(link(field(v, "Cid"))) + "\n";
+    }
+
+    /**
+     * {@code dag resolve}'s {@code <cid>[/<rest>]}, no newline: without {@code cid-base}, the CID in
+     * the argument's form (Kubo's encoder from the path), else (or when the argument starts with no
+     * CID) by the low-level encoder.
+     */
+    static String dagResolve(RpcRequest req, Object v) {
+        CidEncoder enc = req.cidBaseGiven() ? req.lowLevelCidEncoder()
+                : CidEncoder.fromPath(req.argument(0)).orElseGet(req::lowLevelCidEncoder);
+        String rest = String.valueOf(field(v, "RemPath"));
+        String cid = enc.encode(link(field(v, "Cid")));
+        return rest.isEmpty() ? cid : cid + "/" + rest;
+    }
+
+    /**
+     * {@code dag import}'s lines: {@code Pinned root\t<cid>\tsuccess} per root (a root that failed to
+     * pin ends the output with Kubo's error) and, with {@code stats}, the block count; nothing with
+     * {@code silent}.
+     */
+    static String dagImport(RpcRequest req, Object v) {
+        if (req.bool("silent")) {
+            return "";
+        }
+        Object root = field(v, "Root");
+        if (root == null) {
+            Object stats = field(v, "Stats");
+            if (stats == null) {
+                throw RpcError.failed("unexpected message from DAG import");
+            }
+            return req.bool("stats") ? "Imported " + field(stats, "BlockCount") + " blocks ("
+                    + field(stats, "BlockBytesCount") + " bytes)\n" : "";
+        }
+        String cid = req.lowLevelCidEncoder().encode(link(field(root, "Cid")));
+        String error = String.valueOf(field(root, "PinErrorMsg"));
+        if (!error.isEmpty()) {
+            throw RpcError.failed("pinning root " + GoQuote.quote(cid) + " FAILED: " + error);
+        }
+        return "Pinned root\t" + cid + "\tsuccess\n";
+    }
+
+    /** {@code bitswap wantlist}: the CIDs a line, in their binary order, by the low-level encoder. */
+    static String wantlist(RpcRequest req, Object v) {
+        CidEncoder enc = req.lowLevelCidEncoder();
+        StringBuilder b = new StringBuilder();
+        sortedLinks(list(v, "Keys")).forEach(c -> b.append(enc.encode(c)).append('\n'));
+        return b.toString();
+    }
+
+    /** go-cidutil's {@code Sort}: by the CIDs' bytes. */
+    private static List<Cid> sortedLinks(List<?> links) {
+        return links.stream().map(TextEncoders::link)
+                .sorted((a, b) -> java.util.Arrays.compareUnsigned(a.bytes(), b.bytes())).toList();
+    }
+
+    /** {@code bitswap stat}'s status block; sizes as go-humanize with {@code human}, partners with {@code verbose}. */
+    static String bitswapStat(RpcRequest req, Object v) {
+        CidEncoder enc = req.lowLevelCidEncoder();
+        boolean human = req.bool("human");
+        java.util.function.Function<Object, String> size = n -> human ? HumanBytes.si(((Number) n).longValue())
+                : String.valueOf(n);
+        StringBuilder b = new StringBuilder("bitswap status\n");
+        b.append("\tblocks received: ").append(field(v, "BlocksReceived")).append('\n');
+        b.append("\tblocks sent: ").append(field(v, "BlocksSent")).append('\n');
+        b.append("\tdata received: ").append(size.apply(field(v, "DataReceived"))).append('\n');
+        b.append("\tdata sent: ").append(size.apply(field(v, "DataSent"))).append('\n');
+        b.append("\tdup blocks received: ").append(field(v, "DupBlksReceived")).append('\n');
+        b.append("\tdup data received: ").append(size.apply(field(v, "DupDataReceived"))).append('\n');
+        List<?> wants = list(v, "Wantlist");
+        b.append("\twantlist [").append(wants.size()).append(" keys]\n");
+        wants.forEach(w -> b.append("\t\t").append(enc.encode(link(w))).append('\n'));
+        List<?> peers = list(v, "Peers");
+        b.append("\tpartners [").append(peers.size()).append("]\n");
+        if (req.bool("verbose")) {
+            peers.forEach(p -> b.append("\t\t").append(p).append('\n'));
+        }
+        return b.toString();
     }
 
     /** {@code pinned <cid> recursively} (or {@code directly}) per pin. */
@@ -45,6 +131,31 @@ final class TextEncoders {
         StringBuilder b = new StringBuilder();
         list(v, "Pins").forEach(c -> b.append("pinned ").append(c).append(' ').append(how).append('\n'));
         return b.toString();
+    }
+
+    /**
+     * {@code pin ls}: {@code <cid> <type>[ <name>]} per pin ({@code <cid>} alone with {@code quiet}),
+     * from the one map or, with {@code stream}, one pin at a time.
+     */
+    static String pins(RpcRequest req, Object v) {
+        StringBuilder b = new StringBuilder();
+        if (req.bool("stream")) {
+            pinLine(b, req.bool("quiet"), field(v, "Cid"), field(v, "Type"), field(v, "Name"));
+        } else if (field(v, "Keys") instanceof Map<?, ?> keys) {
+            keys.forEach((cid, pin) -> pinLine(b, req.bool("quiet"), cid, field(pin, "Type"), field(pin, "Name")));
+        }
+        return b.toString();
+    }
+
+    private static void pinLine(StringBuilder b, boolean quiet, Object cid, Object type, Object name) {
+        b.append(cid);
+        if (!quiet) {
+            b.append(' ').append(type);
+            if (name != null && !name.toString().isEmpty()) {
+                b.append(' ').append(name);
+            }
+        }
+        b.append('\n');
     }
 
     /** {@code unpinned <cid>} per pin. */

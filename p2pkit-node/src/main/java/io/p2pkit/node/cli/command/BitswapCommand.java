@@ -13,14 +13,17 @@ import io.p2pkit.node.cli.UsageException;
 import io.p2pkit.node.cli.content.DaemonApi;
 import io.p2pkit.node.cli.content.DaemonApi.Answer;
 import io.p2pkit.node.cli.content.HumanBytes;
+import io.p2pkit.node.cli.options.CidBaseOption;
 import io.p2pkit.node.cli.options.JsonOption;
 import io.p2pkit.node.cli.options.RepoOption;
+import io.p2pkit.node.multiformats.CidEncoder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -58,8 +61,13 @@ public final class BitswapCommand extends CliCommand {
 
     /** A CID as the daemon sent it ({"/": cid}), or a string. */
     static String text(Node n) {
+        return text(n, CidEncoder.DEFAULT);
+    }
+
+    /** The same, a CID written by {@code enc}. */
+    static String text(Node n, CidEncoder enc) {
         return switch (n) {
-            case Link l -> l.cid().toString();
+            case Link l -> enc.encode(l.cid());
             case StringNode s -> s.value();
             default -> n.toString();
         };
@@ -90,8 +98,12 @@ public final class BitswapCommand extends CliCommand {
         @Mixin
         JsonOption output;
 
+        @Mixin
+        CidBaseOption cids;
+
         @Override
         protected int run() throws Exception {
+            CidEncoder enc = output.json() ? CidEncoder.DEFAULT : cids.lowLevel(); // Kubo's text encoder's
             Answer a = ask(repo, "bitswap/stat", List.of(), Map.of("verbose", Boolean.toString(verbose)));
             MapNode s = a.map();
             StringBuilder t = new StringBuilder("bitswap status\n");
@@ -103,7 +115,7 @@ public final class BitswapCommand extends CliCommand {
             t.append("\tdup data received: ").append(size(number(s, "DupDataReceived"))).append('\n');
             List<Node> wants = list(s, "Wantlist");
             t.append("\twantlist [").append(wants.size()).append(" keys]\n");
-            wants.forEach(w -> t.append("\t\t").append(text(w)).append('\n'));
+            wants.forEach(w -> t.append("\t\t").append(text(w, enc)).append('\n'));
             List<Node> peers = list(s, "Peers");
             t.append("\tpartners [").append(peers.size()).append("]\n");
             if (verbose) {
@@ -144,12 +156,19 @@ public final class BitswapCommand extends CliCommand {
         @Mixin
         JsonOption output;
 
+        @Mixin
+        CidBaseOption cids;
+
         @Override
         protected int run() throws Exception {
+            CidEncoder enc = output.json() ? CidEncoder.DEFAULT : cids.lowLevel(); // Kubo's text encoder's
             Answer a = ask(repo, "bitswap/wantlist", List.of(), Map.of());
             MapNode w = a.map();
             StringBuilder t = new StringBuilder();
-            list(w, "Keys").forEach(k -> t.append(text(k)).append('\n'));
+            // Kubo's text lists the keys in their binary order (go-cidutil's Sort)
+            list(w, "Keys").stream().filter(Link.class::isInstance).map(k -> ((Link) k).cid())
+                    .sorted((x, y) -> Arrays.compareUnsigned(x.bytes(), y.bytes()))
+                    .forEach(c -> t.append(enc.encode(c)).append('\n'));
             print(console(), output, a, t.toString());
             return 0;
         }

@@ -10,8 +10,10 @@ import io.p2pkit.node.cli.content.ContentPath;
 import io.p2pkit.node.cli.content.DagRefs;
 import io.p2pkit.node.cli.content.DaemonApi;
 import io.p2pkit.node.cli.content.KuboJson;
+import io.p2pkit.node.cli.options.CidBaseOption;
 import io.p2pkit.node.cli.options.JsonOption;
 import io.p2pkit.node.cli.options.RepoOption;
+import io.p2pkit.node.multiformats.CidEncoder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -65,11 +67,15 @@ public final class RefsCommand extends CliCommand {
     @Mixin
     private JsonOption output;
 
+    @Mixin
+    private CidBaseOption cids;
+
     @Override
     protected int run() throws Exception {
         if (args.isEmpty()) {
             throw new UsageException("argument \"ipfs-path\" is required");
         }
+        CidEncoder enc = cids.encoder(); // before the options' checks, as Kubo
         if (edges && !format.equals("<dst>")) {
             throw new UsageException("using format argument with edges is not allowed");
         }
@@ -80,6 +86,7 @@ public final class RefsCommand extends CliCommand {
         options.put("unique", Boolean.toString(unique));
         options.put("recursive", Boolean.toString(recursive));
         options.put("max-depth", Integer.toString(maxDepth));
+        cids.addTo(options);
         boolean daemon = DaemonApi.use(repo.root(), api -> {
             try (InputStream in = new BufferedInputStream(api.post("refs", args, options))) {
                 printAll(console(), output, in);
@@ -95,7 +102,7 @@ public final class RefsCommand extends CliCommand {
             }
             DagRefs refs = new DagRefs(r.blocks().local(), unique, recursive ? maxDepth : 1, DagRefs.Prefetch.NONE);
             for (Cid root : roots) {
-                refs.walk(root, edge -> print(console(), output, edge.format(shape)));
+                refs.walk(root, edge -> print(console(), output, edge.format(shape, enc)));
             }
         }
         return 0;

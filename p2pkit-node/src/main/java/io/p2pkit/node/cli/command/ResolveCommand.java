@@ -8,8 +8,10 @@ import io.p2pkit.node.cli.CommandFailedException;
 import io.p2pkit.node.cli.content.ContentPath;
 import io.p2pkit.node.cli.content.DaemonApi;
 import io.p2pkit.node.cli.content.ResolvedText;
+import io.p2pkit.node.cli.options.CidBaseOption;
 import io.p2pkit.node.cli.options.JsonOption;
 import io.p2pkit.node.cli.options.RepoOption;
+import io.p2pkit.node.multiformats.CidEncoder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -44,20 +46,26 @@ public final class ResolveCommand extends CliCommand {
     @Mixin
     private JsonOption output;
 
+    @Mixin
+    private CidBaseOption cids;
+
     @Override
     protected int run() throws Exception {
         AtomicReference<String> path = new AtomicReference<>();
+        Map<String, String> options = cids.options();
+        options.put("recursive", Boolean.toString(recursive));
         boolean daemon = DaemonApi.use(repo.root(), api -> path.set(DaemonApi.text(api.object("resolve", List.of(arg),
-                Map.of("recursive", Boolean.toString(recursive))), "Path")));
+                options), "Path")));
         if (!daemon) {
             if (arg.startsWith("/ipns/")) {
                 throw new CommandFailedException("resolving " + arg + " needs the daemon's routing: start 'p2pkit daemon' "
                         + "on the repository, or use 'p2pkit name resolve --bootstrap …'");
             }
+            CidEncoder enc = ResolvedText.encoder(arg, cids.baseGiven(), cids::encoder);
             try (Repository r = repo.open()) {
                 IpfsPath p = ContentPath.parse(arg);
                 ResolvedPath resolved = p.segments().isEmpty() ? ResolvedText.unread(p) : ContentPath.resolve(r, p);
-                path.set(ResolvedText.of(arg, resolved));
+                path.set(ResolvedText.of(resolved, enc));
             }
         }
         output.print(console(), Map.of("Path", path.get()), path.get());

@@ -10,6 +10,7 @@ import io.p2pkit.ipfs.codec.dagpb.PBLink;
 import io.p2pkit.ipfs.codec.dagpb.PBNode;
 import io.p2pkit.ipfs.codec.identity.InlineBlocks;
 import io.p2pkit.node.cli.options.RepoOption;
+import io.p2pkit.node.multiformats.CidEncoder;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -36,12 +37,18 @@ public final class DagRefs {
      * @param name its name (DAG-PB's; empty elsewhere)
      */
     public record Edge(Cid src, Cid dst, String name) {
-        /** Kubo's {@code --format}: {@code <src>}, {@code <dst>} and {@code <linkname>} replaced, in that order; empty: the target. */
-        public String format(String format) {
+        /**
+         * Kubo's {@code --format}: {@code <src>}, {@code <dst>} and {@code <linkname>} replaced, in that
+         * order; empty: the target.
+         *
+         * @param format the format
+         * @param enc    how the CIDs are written
+         */
+        public String format(String format, CidEncoder enc) {
             if (format.isEmpty()) {
-                return dst.toString();
+                return enc.encode(dst);
             }
-            return format.replace("<src>", src.toString()).replace("<dst>", dst.toString()).replace("<linkname>", name);
+            return format.replace("<src>", enc.encode(src)).replace("<dst>", enc.encode(dst)).replace("<linkname>", name);
         }
     }
 

@@ -39,18 +39,20 @@ public final class KuboJson {
 
     /**
      * One pin's {@code pin verify} result in Kubo's shape: {@code {"Cid","Ok":true}} or
-     * {@code {"Cid","BadNodes":[{"Cid","Err"}]}} (without the bad nodes when {@code quiet}).
+     * {@code {"Cid","BadNodes":[{"Cid","Err"}]}} (without the bad nodes when {@code quiet}), each
+     * CID written by {@code enc}.
      */
-    public static Map<String, Object> pinVerify(io.p2pkit.ipfs.pin.PinVerifyResult p, boolean quiet) {
+    public static Map<String, Object> pinVerify(io.p2pkit.ipfs.pin.PinVerifyResult p, boolean quiet,
+                                                io.p2pkit.node.multiformats.CidEncoder enc) {
         Map<String, Object> o = new java.util.LinkedHashMap<>();
-        o.put("Cid", p.root().toString());
+        o.put("Cid", enc.encode(p.root()));
         if (p.ok()) {
             o.put("Ok", true);
         } else if (!quiet) {
             java.util.List<Map<String, Object>> bad = new java.util.ArrayList<>();
             for (io.p2pkit.ipfs.pin.PinVerifyResult.BadNode n : p.badNodes()) {
                 Map<String, Object> b = new java.util.LinkedHashMap<>();
-                b.put("Cid", n.cid().toString());
+                b.put("Cid", enc.encode(n.cid()));
                 b.put("Err", n.error());
                 bad.add(b);
             }

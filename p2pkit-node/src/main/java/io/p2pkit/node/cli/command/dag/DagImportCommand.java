@@ -16,9 +16,11 @@ import io.p2pkit.node.cli.content.DaemonApi;
 import io.p2pkit.node.cli.content.InputData;
 import io.p2pkit.node.cli.content.KuboJson;
 import io.p2pkit.node.cli.content.MultipartUpload;
+import io.p2pkit.node.cli.options.CidBaseOption;
 import io.p2pkit.node.cli.options.JsonOption;
 import io.p2pkit.node.cli.options.ProgressOption;
 import io.p2pkit.node.cli.options.RepoOption;
+import io.p2pkit.node.multiformats.CidEncoder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -77,11 +79,18 @@ final class DagImportCommand extends CliCommand {
     @Mixin
     private JsonOption output;
 
+    @Mixin
+    private CidBaseOption cids;
+
+    /** How the roots' text is written: Kubo's low-level encoder (its JSON keeps the CIDs as they are). */
+    private CidEncoder enc;
+
     @Override
     protected int run() throws Exception {
         if (silent && output.json()) {
             throw new UsageException("--silent and --json cannot be used together");
         }
+        enc = output.json() ? CidEncoder.DEFAULT : cids.lowLevel();
         List<InputData> inputs = files.isEmpty() ? List.of(InputData.stdin(console()))
                 : files.stream().map(InputData::file).toList();
         AtomicInteger failedThroughDaemon = new AtomicInteger();
@@ -234,9 +243,9 @@ final class DagImportCommand extends CliCommand {
             meta.put("PinErrorMsg", error == null ? "" : error);
             console().json(Map.of("Root", meta));
         } else if (error != null) {
-            console().info("p2pkit dag import: error: pinning root \"" + root + "\" FAILED: " + error);
+            console().info("p2pkit dag import: error: pinning root \"" + enc.encode(root) + "\" FAILED: " + error);
         } else if (!silent) {
-            console().println("Pinned root\t" + root + "\tsuccess");
+            console().println("Pinned root\t" + enc.encode(root) + "\tsuccess");
         }
     }
 }

@@ -18,8 +18,10 @@ import io.p2pkit.node.cli.content.DaemonApi;
 import io.p2pkit.node.cli.content.InputData;
 import io.p2pkit.node.cli.content.KuboJson;
 import io.p2pkit.node.cli.content.MultipartUpload;
+import io.p2pkit.node.cli.options.CidBaseOption;
 import io.p2pkit.node.cli.options.JsonOption;
 import io.p2pkit.node.cli.options.RepoOption;
+import io.p2pkit.node.multiformats.CidEncoder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -77,12 +79,17 @@ final class DagPutCommand extends CliCommand {
     @Mixin
     private JsonOption output;
 
+    @Mixin
+    private CidBaseOption cids;
+
     @Override
     protected int run() throws Exception {
         Codecs known = RepoOption.codecs(true);
         long in = CodecNames.supportedCodec("--input-codec", inputCodec, known);
         long store = CodecNames.supportedCodec("--store-codec", storeCodec, known);
         long hashFunction = CodecNames.hashFunction("--hash", hash);
+        // Kubo's text encoder writes the CID with the low-level encoder; its JSON keeps the CID as it is
+        CidEncoder enc = output.json() ? CidEncoder.DEFAULT : cids.lowLevel();
         boolean daemon = DaemonApi.use(repo.root(), api -> {
             Map<String, String> o = new LinkedHashMap<>();
             o.put("store-codec", Multicodec.nameOf(store));
@@ -96,7 +103,7 @@ final class DagPutCommand extends CliCommand {
                     upload.body()))) {
                 for (MapNode m; (m = DaemonApi.nextObject(answer)) != null; ) {
                     Cid cid = DaemonApi.cid(m, "Cid");
-                    output.print(console(), Map.of("Cid", KuboJson.link(cid)), cid.toString());
+                    output.print(console(), Map.of("Cid", KuboJson.link(cid)), enc.encode(cid));
                 }
             }
         });
@@ -120,7 +127,7 @@ final class DagPutCommand extends CliCommand {
                     if (pin) {
                         r.pinner().pin(block.cid(), PinType.RECURSIVE, "");
                     }
-                    output.print(console(), Map.of("Cid", KuboJson.link(block.cid())), block.cid().toString());
+                    output.print(console(), Map.of("Cid", KuboJson.link(block.cid())), enc.encode(block.cid()));
                 }
             } finally {
                 held.close();

@@ -19,9 +19,11 @@ import io.p2pkit.node.cli.UsageException;
 import io.p2pkit.node.cli.content.CodecNames;
 import io.p2pkit.node.cli.content.DaemonApi;
 import io.p2pkit.node.cli.content.MultipartUpload;
+import io.p2pkit.node.cli.options.CidBaseOption;
 import io.p2pkit.node.cli.options.JsonOption;
 import io.p2pkit.node.cli.options.ProgressOption;
 import io.p2pkit.node.cli.options.RepoOption;
+import io.p2pkit.node.multiformats.CidEncoder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -154,9 +156,16 @@ public final class AddCommand extends CliCommand {
     @Mixin
     private JsonOption output;
 
+    @Mixin
+    private CidBaseOption cids;
+
+    /** How the CIDs printed are written (Kubo's GetCidEncoder). */
+    private CidEncoder enc;
+
     @Override
     protected int run() throws Exception {
         checkPaths();
+        enc = cids.encoder();
         if (onlyHash) {
             Path root = repo.root();
             RepoConfig config = Repository.isInitialized(root) ? Repository.readConfig(root) : RepoConfig.defaults();
@@ -339,6 +348,7 @@ public final class AddCommand extends CliCommand {
             o.put("stdin-name", stdinName);
         }
         o.put("progress", Boolean.toString(progress.enabled()));
+        cids.addTo(o);
         // Kubo takes its arguments in name order
         List<Path> sorted = new ArrayList<>(paths);
         sorted.sort(Comparator.comparing(AddCommand::baseName));
@@ -502,7 +512,7 @@ public final class AddCommand extends CliCommand {
         }
 
         void print(String name, Cid cid, long size) {
-            printEntry(name, cid.toString(), Long.toString(size));
+            printEntry(name, enc.encode(cid), Long.toString(size));
         }
 
         void printEntry(String name, String cid, String size) {

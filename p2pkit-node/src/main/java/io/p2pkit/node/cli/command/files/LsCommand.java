@@ -21,8 +21,10 @@ import io.p2pkit.node.cli.content.DaemonApi;
 import io.p2pkit.node.cli.content.GoQuote;
 import io.p2pkit.node.cli.content.LocalFiles;
 import io.p2pkit.node.cli.content.TabTable;
+import io.p2pkit.node.cli.options.CidBaseOption;
 import io.p2pkit.node.cli.options.JsonOption;
 import io.p2pkit.node.cli.options.RepoOption;
+import io.p2pkit.node.multiformats.CidEncoder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -79,12 +81,19 @@ public final class LsCommand extends CliCommand {
     @Mixin
     private JsonOption output;
 
+    @Mixin
+    private CidBaseOption cids;
+
+    /** How the entries' CIDs are written (Kubo's GetCidEncoder; a daemon's answer is written so here too). */
+    private CidEncoder enc;
+
     /** An entry as Kubo's ls sees it: type null when not resolved. */
     private record Entry(String name, Cid cid, EntryType type, long size, String target) {
     }
 
     @Override
     protected int run() throws Exception {
+        enc = cids.encoder();
         TabTable table = new TabTable(stream ? 10 : 1, 1);
         Optional<DaemonApi> daemon = DaemonApi.find(repo.root());
         if (daemon.isPresent()) {
@@ -226,16 +235,16 @@ public final class LsCommand extends CliCommand {
         }
         String name = GoQuote.escNonPrint(d.name());
         if (d.type() == EntryType.DIRECTORY) {
-            table.line(d.cid() + (size ? "\t-\t" : "\t") + name + "/");
+            table.line(enc.encode(d.cid()) + (size ? "\t-\t" : "\t") + name + "/");
         } else {
-            table.line(d.cid() + (size ? "\t" + d.size() + "\t" : "\t") + name);
+            table.line(enc.encode(d.cid()) + (size ? "\t" + d.size() + "\t" : "\t") + name);
         }
     }
 
     private void json(String arg, Entry d) {
         Map<String, Object> link = new LinkedHashMap<>();
         link.put("Name", d.name());
-        link.put("Hash", d.cid().toString());
+        link.put("Hash", enc.encode(d.cid()));
         link.put("Size", d.size());
         link.put("Type", d.type() == null ? 0 : switch (d.type()) {
             case DIRECTORY -> 1;

@@ -5,6 +5,7 @@ import io.p2pkit.node.cli.CommandFailedException;
 import io.p2pkit.node.cli.UsageException;
 import io.p2pkit.node.cli.content.DaemonApi;
 import io.p2pkit.node.cli.content.MultipartUpload;
+import io.p2pkit.node.cli.options.CidBaseOption;
 import io.p2pkit.node.cli.options.JsonOption;
 import io.p2pkit.node.cli.options.RepoOption;
 import picocli.CommandLine.Command;
@@ -114,6 +115,9 @@ public final class MfsCommand extends CliCommand {
 
     @Command(name = "stat", description = {"Show a node's hash, size, cumulative size, child blocks and type.", ""})
     static final class Stat extends Sub {
+        @Mixin
+        CidBaseOption cids;
+
         @Parameters(index = "0", paramLabel = "PATH", description = "an MFS path or /ipfs/ path")
         String path;
 
@@ -136,6 +140,7 @@ public final class MfsCommand extends CliCommand {
             option("hash", hashOnly);
             option("size", size);
             option("with-local", withLocal);
+            cids.addTo(options);
             text();
             call("files/stat", List.of(path), null);
             return 0;
@@ -144,6 +149,9 @@ public final class MfsCommand extends CliCommand {
 
     @Command(name = "ls", description = {"List a directory (default /), sorted by name.", ""})
     static final class Ls extends Sub {
+        @Mixin
+        CidBaseOption cids;
+
         @Parameters(index = "0", arity = "0..1", paramLabel = "PATH", description = "an MFS path")
         String path;
 
@@ -157,6 +165,7 @@ public final class MfsCommand extends CliCommand {
         protected int run() throws Exception {
             option("long", long_);
             option("U", unsorted);
+            cids.addTo(options);
             text();
             call("files/ls", path == null ? List.of() : List.of(path), null);
             return 0;
@@ -347,11 +356,15 @@ public final class MfsCommand extends CliCommand {
 
     @Command(name = "flush", description = {"Print the CID of a path (default /); p2pkit's MFS is always flushed.", ""})
     static final class Flush extends Sub {
+        @Mixin
+        CidBaseOption cids;
+
         @Parameters(index = "0", arity = "0..1", paramLabel = "PATH", description = "an MFS path")
         String path;
 
         @Override
         protected int run() throws Exception {
+            cids.addTo(options);
             call("files/flush", path == null ? List.of() : List.of(path), null);
             return 0;
         }

@@ -7,10 +7,12 @@ import io.p2pkit.node.cli.CliCommand;
 import io.p2pkit.node.cli.UsageException;
 import io.p2pkit.node.cli.content.DaemonApi;
 import io.p2pkit.node.cli.content.OnlineRepository;
+import io.p2pkit.node.cli.options.CidBaseOption;
 import io.p2pkit.node.cli.options.FetchOption;
 import io.p2pkit.node.cli.options.JsonOption;
 import io.p2pkit.node.cli.options.ProgressOption;
 import io.p2pkit.node.cli.options.RepoOption;
+import io.p2pkit.node.multiformats.CidEncoder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -19,6 +21,7 @@ import picocli.CommandLine.Parameters;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -61,30 +64,36 @@ final class PinAddCommand extends CliCommand {
     @Mixin
     private JsonOption output;
 
+    @Mixin
+    private CidBaseOption cids;
+
     @Override
     protected int run() throws Exception {
         if (name.getBytes(StandardCharsets.UTF_8).length > 255) {
             throw new UsageException("--name: pin names are at most 255 bytes");
         }
+        CidEncoder enc = cids.encoder();
         List<String> pinned = new ArrayList<>();
         Optional<DaemonApi> daemon = fetch.daemon(repo);
         if (daemon.isPresent()) {
             // The daemon holds the repository and fetches what it lacks itself.
             try (DaemonApi api = daemon.get()) {
                 fetch.fetchThroughDaemon(api, args);
-                try (InputStream in = api.post("pin/add", args, Map.of("recursive", Boolean.toString(recursive),
-                        "name", name, "progress", "false"))) {
+                Map<String, String> options = new LinkedHashMap<>(Map.of("recursive", Boolean.toString(recursive),
+                        "name", name, "progress", "false"));
+                cids.addTo(options);
+                try (InputStream in = api.post("pin/add", args, options)) {
                     pinned.addAll(DaemonApi.strings(in, "Pins"));
                 }
             }
         } else {
-            pinLocally(pinned);
+            pinLocally(pinned, enc);
         }
         print(pinned);
         return 0;
     }
 
-    private void pinLocally(List<String> pinned) throws Exception {
+    private void pinLocally(List<String> pinned, CidEncoder enc) throws Exception {
         NodeCount count = new NodeCount(recursive && progress.enabled());
         try (OnlineRepository online = fetch.open(repo, console())) {
             Repository r = online.repo();
@@ -95,7 +104,7 @@ final class PinAddCommand extends CliCommand {
                 }
                 r.pinner().pin(cid, recursive ? PinType.RECURSIVE : PinType.DIRECT, name, count::visited);
                 count.next();
-                pinned.add(cid.toString());
+                pinned.add(enc.encode(cid));
             }
         }
         count.finish();

@@ -10,8 +10,10 @@ import io.p2pkit.node.cli.CommandFailedException;
 import io.p2pkit.node.cli.UsageException;
 import io.p2pkit.node.cli.content.ContentPath;
 import io.p2pkit.node.cli.content.DaemonApi;
+import io.p2pkit.node.cli.options.CidBaseOption;
 import io.p2pkit.node.cli.options.JsonOption;
 import io.p2pkit.node.cli.options.RepoOption;
+import io.p2pkit.node.multiformats.CidEncoder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -63,6 +65,9 @@ final class PinLsCommand extends CliCommand {
     @Mixin
     private JsonOption output;
 
+    @Mixin
+    private CidBaseOption cids;
+
     @Override
     protected int run() throws Exception {
         Set<PinType> types;
@@ -72,9 +77,10 @@ final class PinLsCommand extends CliCommand {
             throw new UsageException("--type: " + e.getMessage());
         }
         boolean showNames = names || nameFilter != null;
+        CidEncoder enc = cids.encoder(); // the daemon's answer is read back and written so too
         List<Pin> pins = new ArrayList<>();
         if (DaemonApi.use(repo.root(), api -> pins.addAll(throughDaemon(api, showNames)))) {
-            print(pins, showNames);
+            print(pins, showNames, enc);
             return 0;
         }
         try (Repository r = repo.open()) {
@@ -90,7 +96,7 @@ final class PinLsCommand extends CliCommand {
                 }
             }
         }
-        print(pins, showNames);
+        print(pins, showNames, enc);
         return 0;
     }
 
@@ -115,14 +121,14 @@ final class PinLsCommand extends CliCommand {
         return pins;
     }
 
-    private void print(List<Pin> pins, boolean showNames) {
+    private void print(List<Pin> pins, boolean showNames, CidEncoder enc) {
         if (output.json() && !stream) {
             Map<String, Object> keys = new LinkedHashMap<>();
             for (Pin p : pins) {
                 Map<String, Object> v = new LinkedHashMap<>();
                 v.put("Type", p.type().kuboName());
                 v.put("Name", showNames ? p.name() : "");
-                keys.putIfAbsent(p.cid().toString(), v);
+                keys.putIfAbsent(enc.encode(p.cid()), v);
             }
             console().json(Map.of("Keys", keys));
             return;
@@ -130,16 +136,17 @@ final class PinLsCommand extends CliCommand {
         for (Pin p : pins) {
             if (output.json()) {
                 Map<String, Object> o = new LinkedHashMap<>();
-                o.put("Cid", p.cid().toString());
+                o.put("Cid", enc.encode(p.cid()));
                 if (showNames && !p.name().isEmpty()) {
                     o.put("Name", p.name());
                 }
                 o.put("Type", p.type().kuboName());
                 console().json(o);
             } else if (quiet) {
-                console().println(p.cid().toString());
+                console().println(enc.encode(p.cid()));
             } else {
-                console().println(p.cid() + " " + p.type().kuboName() + (showNames && !p.name().isEmpty() ? " " + p.name() : ""));
+                console().println(enc.encode(p.cid()) + " " + p.type().kuboName()
+                        + (showNames && !p.name().isEmpty() ? " " + p.name() : ""));
             }
         }
     }

@@ -5,8 +5,10 @@ import io.p2pkit.ipfs.repo.Repository;
 import io.p2pkit.node.cli.CliCommand;
 import io.p2pkit.node.cli.content.ContentPath;
 import io.p2pkit.node.cli.content.DaemonApi;
+import io.p2pkit.node.cli.options.CidBaseOption;
 import io.p2pkit.node.cli.options.JsonOption;
 import io.p2pkit.node.cli.options.RepoOption;
+import io.p2pkit.node.multiformats.CidEncoder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -40,11 +42,17 @@ final class PinRmCommand extends CliCommand {
     @Mixin
     private JsonOption output;
 
+    @Mixin
+    private CidBaseOption cids;
+
     @Override
     protected int run() throws Exception {
+        CidEncoder enc = cids.encoder();
         List<String> unpinned = new ArrayList<>();
+        Map<String, String> options = cids.options();
+        options.put("recursive", Boolean.toString(recursive));
         boolean daemon = DaemonApi.use(repo.root(), api -> {
-            try (InputStream in = api.post("pin/rm", args, Map.of("recursive", Boolean.toString(recursive)))) {
+            try (InputStream in = api.post("pin/rm", args, options)) {
                 unpinned.addAll(DaemonApi.strings(in, "Pins"));
             }
         });
@@ -53,7 +61,7 @@ final class PinRmCommand extends CliCommand {
                 for (String arg : args) {
                     Cid cid = ContentPath.resolveCid(r, arg);
                     r.pinner().unpin(cid, recursive);
-                    unpinned.add(cid.toString());
+                    unpinned.add(enc.encode(cid));
                 }
             }
         }

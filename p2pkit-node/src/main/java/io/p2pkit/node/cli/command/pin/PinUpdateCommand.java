@@ -4,10 +4,12 @@ import io.p2pkit.core.multiformats.Cid;
 import io.p2pkit.node.cli.CliCommand;
 import io.p2pkit.node.cli.content.DaemonApi;
 import io.p2pkit.node.cli.content.OnlineRepository;
+import io.p2pkit.node.cli.options.CidBaseOption;
 import io.p2pkit.node.cli.options.FetchOption;
 import io.p2pkit.node.cli.options.JsonOption;
 import io.p2pkit.node.cli.options.ProgressOption;
 import io.p2pkit.node.cli.options.RepoOption;
+import io.p2pkit.node.multiformats.CidEncoder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -51,14 +53,20 @@ final class PinUpdateCommand extends CliCommand {
     @Mixin
     private JsonOption output;
 
+    @Mixin
+    private CidBaseOption cids;
+
     @Override
     protected int run() throws Exception {
+        CidEncoder enc = cids.encoder();
         List<String> pins;
         Optional<DaemonApi> daemon = fetch.daemon(repo);
         if (daemon.isPresent()) {
             try (DaemonApi api = daemon.get()) {
                 fetch.fetchThroughDaemon(api, List.of(to));
-                try (InputStream in = api.post("pin/update", List.of(from, to), Map.of("unpin", Boolean.toString(unpin)))) {
+                Map<String, String> options = cids.options();
+                options.put("unpin", Boolean.toString(unpin));
+                try (InputStream in = api.post("pin/update", List.of(from, to), options)) {
                     pins = DaemonApi.strings(in, "Pins");
                 }
             }
@@ -67,7 +75,7 @@ final class PinUpdateCommand extends CliCommand {
                 Cid old = online.resolveCid(from, false, progress, console());
                 Cid next = online.resolveCid(to, true, progress, console());
                 online.repo().pinner().update(old, next, unpin, (root, known) -> online.fetchDag(root, progress, console()));
-                pins = List.of(old.toString(), next.toString());
+                pins = List.of(enc.encode(old), enc.encode(next));
             }
         }
         if (output.json()) {

@@ -8,8 +8,10 @@ import io.p2pkit.node.cli.CliCommand;
 import io.p2pkit.node.cli.UsageException;
 import io.p2pkit.node.cli.content.DaemonApi;
 import io.p2pkit.node.cli.content.KuboJson;
+import io.p2pkit.node.cli.options.CidBaseOption;
 import io.p2pkit.node.cli.options.JsonOption;
 import io.p2pkit.node.cli.options.RepoOption;
+import io.p2pkit.node.multiformats.CidEncoder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -43,11 +45,15 @@ final class PinVerifyCommand extends CliCommand {
     @Mixin
     private JsonOption output;
 
+    @Mixin
+    private CidBaseOption cids;
+
     @Override
     protected int run() throws Exception {
         if (verbose && quiet) {
             throw new UsageException("--verbose and --quiet cannot be used together");
         }
+        CidEncoder enc = cids.encoder(); // the daemon's answer is read back and written so too
         List<PinVerifyResult> results = new ArrayList<>();
         boolean daemon = DaemonApi.use(repo.root(), api -> {
             Map<String, String> o = Map.of("verbose", Boolean.toString(verbose), "quiet", Boolean.toString(quiet));
@@ -80,15 +86,15 @@ final class PinVerifyCommand extends CliCommand {
                 continue;
             }
             if (output.json()) {
-                console().json(KuboJson.pinVerify(p, quiet));
+                console().json(KuboJson.pinVerify(p, quiet, enc));
             } else if (quiet) {
-                console().println(p.root().toString());
+                console().println(enc.encode(p.root()));
             } else if (p.ok()) {
-                console().println(p.root() + " ok");
+                console().println(enc.encode(p.root()) + " ok");
             } else {
-                StringBuilder sb = new StringBuilder(p.root() + " broken");
+                StringBuilder sb = new StringBuilder(enc.encode(p.root()) + " broken");
                 for (PinVerifyResult.BadNode n : p.badNodes()) {
-                    sb.append("\n  ").append(n.cid()).append(": ").append(n.error());
+                    sb.append("\n  ").append(enc.encode(n.cid())).append(": ").append(n.error());
                 }
                 console().println(sb.toString());
             }
