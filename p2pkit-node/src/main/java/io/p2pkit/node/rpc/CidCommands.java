@@ -1,5 +1,6 @@
 package io.p2pkit.node.rpc;
 
+import io.p2pkit.core.multiformats.Cid;
 import io.p2pkit.node.multiformats.CidConverter;
 import io.p2pkit.node.multiformats.CidFormatter;
 import io.p2pkit.node.multiformats.CodeLists;
@@ -46,11 +47,22 @@ final class CidCommands {
     /** One {@code {"CidStr","Formatted","ErrorMsg"}} per CID; a wrong format string ends the command. */
     private static void convert(RpcRequest req, RpcResponse res, CidConverter converter) throws Exception {
         for (String arg : req.arguments()) {
-            try {
-                res.emit(converter.convert(arg).json());
-            } catch (CidFormatter.FormatStringException e) {
-                throw RpcError.failed(e.getMessage());
-            }
+            emit(res, converter, arg);
+        }
+    }
+
+    private static void emit(RpcResponse res, CidConverter converter, String cid) throws Exception {
+        try {
+            Cid.parse(cid);
+        } catch (IllegalArgumentException e) {
+            // a CID that does not read: go-cid's words, as Kubo's ErrorMsg
+            res.emit(new CidConverter.Conversion(cid, "", GoCidErrors.of(cid, e)).json());
+            return;
+        }
+        try {
+            res.emit(converter.convert(cid).json());
+        } catch (CidFormatter.FormatStringException e) {
+            throw RpcError.failed(e.getMessage());
         }
     }
 }
