@@ -6,6 +6,7 @@ import io.p2pkit.node.multiformats.CidFormatter;
 import io.p2pkit.node.multiformats.CodeLists;
 
 import java.util.List;
+import java.util.Optional;
 
 /** {@code cid/format|base32|bases|codecs|hashes}, in Kubo's shapes; they need no repository. */
 final class CidCommands {
@@ -14,11 +15,11 @@ final class CidCommands {
 
     static List<RpcCommand> all() {
         return List.of(
-                RpcCommand.at("cid/format").text(TextEncoders::cidFormatRes).args(RpcArgument.string("cid", true, true))
+                RpcCommand.at("cid/format").text(TextEncoders::cidFormatRes).args(RpcArgument.string("cid", true, true).withStdin())
                         .options(RpcOption.string("f").withDefault("%s"), RpcOption.string("v"), RpcOption.string("mc"),
                                 RpcOption.string("b"))
                         .run((req, res) -> convert(req, res, converter(req))),
-                RpcCommand.at("cid/base32").text(TextEncoders::cidFormatRes).args(RpcArgument.string("cid", true, true))
+                RpcCommand.at("cid/base32").text(TextEncoders::cidFormatRes).args(RpcArgument.string("cid", true, true).withStdin())
                         .run((req, res) -> convert(req, res, CidConverter.base32())),
                 bases("cid/bases"),
                 RpcCommand.at("cid/codecs").text(TextEncoders::codes)
@@ -44,10 +45,17 @@ final class CidCommands {
         }
     }
 
-    /** One {@code {"CidStr","Formatted","ErrorMsg"}} per CID; a wrong format string ends the command. */
+    /**
+     * One {@code {"CidStr","Formatted","ErrorMsg"}} per CID, the arguments' then the body's lines'
+     * (read as it goes, each trimmed as Go's strings.TrimSpace trims, as Kubo's); a wrong format
+     * string ends the command.
+     */
     private static void convert(RpcRequest req, RpcResponse res, CidConverter converter) throws Exception {
         for (String arg : req.arguments()) {
             emit(res, converter, arg);
+        }
+        for (Optional<String> line; (line = req.nextBodyArgument()).isPresent(); ) {
+            emit(res, converter, GoStrings.trimSpace(line.get()));
         }
     }
 

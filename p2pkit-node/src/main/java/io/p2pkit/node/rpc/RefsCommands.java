@@ -31,7 +31,7 @@ final class RefsCommands {
 
     static List<RpcCommand> all() {
         return List.of(
-                RpcCommand.at("refs").text(TextEncoders::ref).args(RpcArgument.string("ipfs-path", true, true))
+                RpcCommand.at("refs").text(TextEncoders::ref).args(RpcArgument.string("ipfs-path", true, true).withStdin())
                         .options(RpcOption.string("format").withDefault("<dst>"), RpcOption.bool("edges", "e"),
                                 RpcOption.bool("unique", "u"), RpcOption.bool("recursive", "r"),
                                 RpcOption.integer("max-depth").withDefault(-1))
@@ -40,6 +40,7 @@ final class RefsCommands {
     }
 
     private static void refs(RpcRequest req, RpcResponse res) throws Exception {
+        req.parseBodyArguments();
         String format = format(req);
         // without recursive, only the roots' own links, whatever max-depth says (as Kubo)
         int maxDepth = req.bool("recursive") ? req.number("max-depth").orElseThrow().intValue() : 1;
