@@ -191,10 +191,25 @@ final class KuboCli {
 
     /** Runs a command that may fail: its exit status, stdout and stderr (what a user sees of a failure midway). */
     P2pkitCli.Result runAny(List<String> args) throws IOException {
+        return runAny(args, null);
+    }
+
+    /**
+     * {@link #runAny(List)} with {@code stdin} on its standard input ({@code printf … | ipfs args}):
+     * Kubo's client sends what it reads there as the command's arguments when the command takes them.
+     *
+     * @param stdin the input's bytes, or null to read nothing ({@code /dev/null})
+     */
+    P2pkitCli.Result runAny(List<String> args, byte[] stdin) throws IOException {
         Path err = Files.createTempFile("kubo-err", ".txt");
         Path out = Files.createTempFile("kubo-out", ".txt");
+        Path in = stdin == null ? null : Files.write(Files.createTempFile("kubo-in", ".txt"), stdin);
         try {
-            Process p = process(args, err).redirectOutput(out.toFile()).start();
+            ProcessBuilder pb = process(args, err).redirectOutput(out.toFile());
+            if (in != null) {
+                pb.redirectInput(in.toFile()); // a file, not a pipe: nothing to feed while the output is read
+            }
+            Process p = pb.start();
             if (!p.waitFor(10, TimeUnit.MINUTES)) {
                 p.destroyForcibly();
                 throw new IOException("ipfs " + args + " did not finish");
@@ -206,6 +221,9 @@ final class KuboCli {
         } finally {
             Files.deleteIfExists(err);
             Files.deleteIfExists(out);
+            if (in != null) {
+                Files.deleteIfExists(in);
+            }
         }
     }
 

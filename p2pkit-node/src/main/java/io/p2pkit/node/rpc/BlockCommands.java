@@ -22,8 +22,8 @@ final class BlockCommands {
 
     static List<RpcCommand> all() {
         return List.of(
-                RpcCommand.at("block/get").args(RpcArgument.string("cid", true, false)).run(BlockCommands::get),
-                RpcCommand.at("block/stat").text(TextEncoders::blockStat).args(RpcArgument.string("cid", true, false)).run(BlockCommands::stat),
+                RpcCommand.at("block/get").args(RpcArgument.string("cid", true, false).withStdin()).run(BlockCommands::get),
+                RpcCommand.at("block/stat").text(TextEncoders::blockStat).args(RpcArgument.string("cid", true, false).withStdin()).run(BlockCommands::stat),
                 RpcCommand.at("block/put").text(TextEncoders::key).args(RpcArgument.file("data", true, true))
                         .options(RpcOption.string("cid-codec").withDefault(""), RpcOption.string("mhtype").withDefault("sha2-256"),
                                 RpcOption.integer("mhlen").withDefault(-1), RpcOption.bool("pin").withDefault(false),

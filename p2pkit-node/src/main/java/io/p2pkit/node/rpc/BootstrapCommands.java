@@ -22,10 +22,10 @@ final class BootstrapCommands {
                 .text((req, v) -> lines("", v)).run(BootstrapCommands::list);
         return List.of(list, list.alias("bootstrap"),
                 // bootstrap/add/default reaches here as the argument "default", as in Kubo
-                RpcCommand.at("bootstrap/add").args(RpcArgument.string("peer", false, true))
+                RpcCommand.at("bootstrap/add").args(RpcArgument.string("peer", false, true).withStdin())
                         .options(RpcOption.bool("default")).text((req, v) -> lines("added ", v))
                         .run(BootstrapCommands::add),
-                RpcCommand.at("bootstrap/rm").args(RpcArgument.string("peer", false, true))
+                RpcCommand.at("bootstrap/rm").args(RpcArgument.string("peer", false, true).withStdin())
                         .options(RpcOption.bool("all")).text((req, v) -> lines("removed ", v))
                         .run(BootstrapCommands::rm),
                 RpcCommand.at("bootstrap/rm/all").text((req, v) -> lines("removed ", v))
@@ -40,12 +40,16 @@ final class BootstrapCommands {
     }
 
     private static void add(RpcRequest req, RpcResponse res) throws Exception {
+        req.parseBodyArguments();
         List<String> peers = req.bool("default") ? List.of("default") : req.arguments();
         res.single(peers(edit(() -> BootstrapList.add(ConfigCommands.repository(req), peers))));
     }
 
     private static void rm(RpcRequest req, RpcResponse res) throws Exception {
         Path root = ConfigCommands.repository(req);
+        if (!req.bool("all")) {
+            req.parseBodyArguments(); // as Kubo: --all reads no lines
+        }
         res.single(peers(edit(() -> req.bool("all") ? BootstrapList.removeAll(root)
                 : BootstrapList.remove(root, req.arguments()))));
     }

@@ -1,10 +1,12 @@
 package io.p2pkit.node.rpc;
 
+import io.p2pkit.core.multiformats.Cid;
 import io.p2pkit.node.multiformats.CidConverter;
 import io.p2pkit.node.multiformats.CidFormatter;
 import io.p2pkit.node.multiformats.CodeLists;
 
 import java.util.List;
+import java.util.Optional;
 
 /** {@code cid/format|base32|bases|codecs|hashes}, in Kubo's shapes; they need no repository. */
 final class CidCommands {
@@ -13,11 +15,11 @@ final class CidCommands {
 
     static List<RpcCommand> all() {
         return List.of(
-                RpcCommand.at("cid/format").text(TextEncoders::cidFormatRes).args(RpcArgument.string("cid", true, true))
+                RpcCommand.at("cid/format").text(TextEncoders::cidFormatRes).args(RpcArgument.string("cid", true, true).withStdin())
                         .options(RpcOption.string("f").withDefault("%s"), RpcOption.string("v"), RpcOption.string("mc"),
                                 RpcOption.string("b"))
                         .run((req, res) -> convert(req, res, converter(req))),
-                RpcCommand.at("cid/base32").text(TextEncoders::cidFormatRes).args(RpcArgument.string("cid", true, true))
+                RpcCommand.at("cid/base32").text(TextEncoders::cidFormatRes).args(RpcArgument.string("cid", true, true).withStdin())
                         .run((req, res) -> convert(req, res, CidConverter.base32())),
                 bases("cid/bases"),
                 RpcCommand.at("cid/codecs").text(TextEncoders::codes)
@@ -43,14 +45,32 @@ final class CidCommands {
         }
     }
 
-    /** One {@code {"CidStr","Formatted","ErrorMsg"}} per CID; a wrong format string ends the command. */
+    /**
+     * One {@code {"CidStr","Formatted","ErrorMsg"}} per CID, the arguments' then the body's lines'
+     * (read as it goes, each trimmed as Go's strings.TrimSpace trims, as Kubo's); a wrong format
+     * string ends the command.
+     */
     private static void convert(RpcRequest req, RpcResponse res, CidConverter converter) throws Exception {
         for (String arg : req.arguments()) {
-            try {
-                res.emit(converter.convert(arg).json());
-            } catch (CidFormatter.FormatStringException e) {
-                throw RpcError.failed(e.getMessage());
-            }
+            emit(res, converter, arg);
+        }
+        for (Optional<String> line; (line = req.nextBodyArgument()).isPresent(); ) {
+            emit(res, converter, GoStrings.trimSpace(line.get()));
+        }
+    }
+
+    private static void emit(RpcResponse res, CidConverter converter, String cid) throws Exception {
+        try {
+            Cid.parse(cid);
+        } catch (IllegalArgumentException e) {
+            // a CID that does not read: go-cid's words, as Kubo's ErrorMsg
+            res.emit(new CidConverter.Conversion(cid, "", GoCidErrors.of(cid, e)).json());
+            return;
+        }
+        try {
+            res.emit(converter.convert(cid).json());
+        } catch (CidFormatter.FormatStringException e) {
+            throw RpcError.failed(e.getMessage());
         }
     }
 }

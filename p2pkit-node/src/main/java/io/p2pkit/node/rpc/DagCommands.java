@@ -47,19 +47,19 @@ final class DagCommands {
                                 RpcOption.string("input-codec").withDefault("dag-json"), RpcOption.bool("pin"),
                                 RpcOption.string("hash").withDefault("sha2-256"), RpcOption.bool("allow-big-block"))
                         .run(DagCommands::put),
-                RpcCommand.at("dag/get").args(RpcArgument.string("ref", true, false))
+                RpcCommand.at("dag/get").args(RpcArgument.string("ref", true, false).withStdin())
                         .options(RpcOption.string("output-codec").withDefault("dag-json"))
                         .run(DagCommands::get),
                 RpcCommand.at("dag/import").text(TextEncoders::dagImport).args(RpcArgument.file("path", true, true))
                         .options(RpcOption.bool("pin-roots").withDefault(true), RpcOption.bool("silent"),
                                 RpcOption.bool("stats"), RpcOption.bool("allow-big-block"))
                         .run(DagCommands::importCars),
-                RpcCommand.at("dag/stat").args(RpcArgument.string("root", true, true))
+                RpcCommand.at("dag/stat").args(RpcArgument.string("root", true, true).withStdin())
                         .options(RpcOption.bool("progress", "p").withDefault(true))
                         .run(DagCommands::stat),
-                RpcCommand.at("dag/resolve").text(TextEncoders::dagResolve).args(RpcArgument.string("ref", true, false))
+                RpcCommand.at("dag/resolve").text(TextEncoders::dagResolve).args(RpcArgument.string("ref", true, false).withStdin())
                         .run(DagCommands::resolve),
-                RpcCommand.at("dag/export").args(RpcArgument.string("root", true, false))
+                RpcCommand.at("dag/export").args(RpcArgument.string("root", true, false).withStdin())
                         .options(RpcOption.bool("progress", "p"))
                         .run(DagCommands::export));
     }

@@ -63,16 +63,16 @@ final class FilesCommands {
                                 RpcOption.integer("max-file-links"), RpcOption.integer("max-directory-links"),
                                 RpcOption.integer("max-hamt-fanout"))
                         .run(FilesCommands::add),
-                RpcCommand.at("cat").args(RpcArgument.string("ipfs-path", true, true))
+                RpcCommand.at("cat").args(RpcArgument.string("ipfs-path", true, true).withStdin())
                         .options(RpcOption.int64("offset", "o"), RpcOption.int64("length", "l"),
                                 RpcOption.bool("progress", "p").withDefault(true))
                         .run(FilesCommands::cat),
-                RpcCommand.at("get").args(RpcArgument.string("ipfs-path", true, false))
+                RpcCommand.at("get").args(RpcArgument.string("ipfs-path", true, false).withStdin())
                         .options(RpcOption.string("output", "o"), RpcOption.bool("archive", "a"),
                                 RpcOption.bool("compress", "C"), RpcOption.integer("compression-level", "l"),
                                 RpcOption.bool("progress", "p").withDefault(true))
                         .run(FilesCommands::get),
-                RpcCommand.at("ls").args(RpcArgument.string("ipfs-path", true, true))
+                RpcCommand.at("ls").args(RpcArgument.string("ipfs-path", true, true).withStdin())
                         .options(RpcOption.bool("headers", "v"), RpcOption.bool("resolve-type").withDefault(true),
                                 RpcOption.bool("size").withDefault(true), RpcOption.bool("stream", "s"))
                         .run(FilesCommands::ls));
@@ -272,6 +272,7 @@ final class FilesCommands {
             throw RpcError.failed("cannot specify negative length");
         }
         Repository repo = NodeContent.repository(req);
+        req.parseBodyArguments();
         Exporter exporter = LocalFiles.exporter(repo);
         List<Cid> files = new ArrayList<>();
         long total = 0;
@@ -351,6 +352,7 @@ final class FilesCommands {
         Exporter exporter = new Exporter(blocks);
         boolean resolve = req.bool("resolve-type") || req.bool("size");
         boolean stream = req.bool("stream");
+        req.parseBodyArguments();
         CidEncoder enc = req.cidEncoder();
         List<Map<String, Object>> objects = new ArrayList<>();
         for (String arg : req.arguments()) {

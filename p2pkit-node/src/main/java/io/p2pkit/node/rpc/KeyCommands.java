@@ -40,7 +40,7 @@ final class KeyCommands {
                 RpcCommand.at("key/ls")
                         .options(RpcOption.bool("l"), RpcOption.string("ipns-base").withDefault("base36"))
                         .run(KeyCommands::list),
-                RpcCommand.at("key/rm").args(RpcArgument.string("name", true, true))
+                RpcCommand.at("key/rm").args(RpcArgument.string("name", true, true).withStdin())
                         .options(RpcOption.bool("l"), RpcOption.string("ipns-base").withDefault("base36"))
                         .run(KeyCommands::rm),
                 RpcCommand.at("key/rename").args(RpcArgument.string("name", true, false), RpcArgument.string("newName", true, false))

@@ -201,7 +201,11 @@ final class MultipartReader {
             } else if (at >= 0) {
                 available = at - pos;
             } else if (eof) {
-                throw new IOException("the multipart body ends inside a part");
+                if (pos == limit) {
+                    throw new IOException("the multipart body ends inside a part");
+                }
+                // no delimiter can end the part now: what came is its data, the failure comes after it (as Go's)
+                available = limit - pos;
             } else {
                 // the last bytes may be the start of a delimiter: keep them for the next read
                 available = limit - pos - (delimiter.length - 1);

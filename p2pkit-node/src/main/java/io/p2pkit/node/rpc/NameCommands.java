@@ -35,7 +35,7 @@ final class NameCommands {
 
     static List<RpcCommand> all() {
         return List.of(
-                RpcCommand.at("name/publish").text(TextEncoders::published).args(RpcArgument.string("ipfs-path", true, false))
+                RpcCommand.at("name/publish").text(TextEncoders::published).args(RpcArgument.string("ipfs-path", true, false).withStdin())
                         .options(RpcOption.bool("resolve").withDefault(true), RpcOption.string("lifetime", "t").withDefault("48h"),
                                 RpcOption.bool("allow-offline"), RpcOption.string("ttl"),
                                 RpcOption.string("key", "k").withDefault(Keystore.SELF), RpcOption.bool("quieter", "Q"),

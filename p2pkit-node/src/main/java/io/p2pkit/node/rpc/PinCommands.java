@@ -20,11 +20,11 @@ final class PinCommands {
 
     static List<RpcCommand> all() {
         return List.of(
-                RpcCommand.at("pin/add").text(TextEncoders::pinned).args(RpcArgument.string("ipfs-path", true, true))
+                RpcCommand.at("pin/add").text(TextEncoders::pinned).args(RpcArgument.string("ipfs-path", true, true).withStdin())
                         .options(RpcOption.bool("recursive", "r").withDefault(true), RpcOption.string("name", "n"),
                                 RpcOption.bool("progress"))
                         .run(PinCommands::add),
-                RpcCommand.at("pin/rm").text(TextEncoders::unpinned).args(RpcArgument.string("ipfs-path", true, true))
+                RpcCommand.at("pin/rm").text(TextEncoders::unpinned).args(RpcArgument.string("ipfs-path", true, true).withStdin())
                         .options(RpcOption.bool("recursive", "r").withDefault(true))
                         .run(PinCommands::rm),
                 RpcCommand.at("pin/ls").text(TextEncoders::pins).args(RpcArgument.string("ipfs-path", false, true))
@@ -58,6 +58,7 @@ final class PinCommands {
         Repository repo = NodeContent.repository(req);
         boolean recursive = req.bool("recursive");
         String name = req.string("name").orElse("");
+        req.parseBodyArguments();
         CidEncoder enc = req.cidEncoder();
         List<String> pinned = new ArrayList<>();
         for (String arg : req.arguments()) {
@@ -86,6 +87,7 @@ final class PinCommands {
 
     private static void rm(RpcRequest req, RpcResponse res) throws Exception {
         Repository repo = NodeContent.repository(req);
+        req.parseBodyArguments();
         CidEncoder enc = req.cidEncoder();
         List<String> unpinned = new ArrayList<>();
         for (String arg : req.arguments()) {

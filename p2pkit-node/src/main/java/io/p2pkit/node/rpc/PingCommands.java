@@ -36,7 +36,7 @@ final class PingCommands {
     }
 
     static List<RpcCommand> all() {
-        return List.of(RpcCommand.at("ping").text(PingCommands::text).args(RpcArgument.string("peer ID", true, true))
+        return List.of(RpcCommand.at("ping").text(PingCommands::text).args(RpcArgument.string("peer ID", true, true).withStdin())
                 .options(RpcOption.integer("count", "n").withDefault(10))
                 .run(PingCommands::ping));
     }

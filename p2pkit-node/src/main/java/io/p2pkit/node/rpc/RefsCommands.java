@@ -34,7 +34,7 @@ final class RefsCommands {
     static List<RpcCommand> all() {
         RpcCommand local = RpcCommand.at("refs/local").text(TextEncoders::ref).run(RefsCommands::local);
         return List.of(
-                RpcCommand.at("refs").text(TextEncoders::ref).args(RpcArgument.string("ipfs-path", true, true))
+                RpcCommand.at("refs").text(TextEncoders::ref).args(RpcArgument.string("ipfs-path", true, true).withStdin())
                         .options(RpcOption.string("format").withDefault("<dst>"), RpcOption.bool("edges", "e"),
                                 RpcOption.bool("unique", "u"), RpcOption.bool("recursive", "r"),
                                 RpcOption.integer("max-depth").withDefault(-1))
@@ -43,6 +43,7 @@ final class RefsCommands {
     }
 
     private static void refs(RpcRequest req, RpcResponse res) throws Exception {
+        req.parseBodyArguments();
         CidEncoder enc = req.cidEncoder(); // before the options' checks, as Kubo
         String format = format(req);
         // without recursive, only the roots' own links, whatever max-depth says (as Kubo)

@@ -17,7 +17,7 @@ final class ResolveCommands {
     }
 
     static List<RpcCommand> all() {
-        return List.of(RpcCommand.at("resolve").text(TextEncoders::path).args(RpcArgument.string("name", true, false))
+        return List.of(RpcCommand.at("resolve").text(TextEncoders::path).args(RpcArgument.string("name", true, false).withStdin())
                 .options(RpcOption.bool("recursive", "r").withDefault(true),
                         RpcOption.integer("dht-record-count", "dhtrc"), RpcOption.string("dht-timeout", "dhtt"))
                 .run(ResolveCommands::resolve));

@@ -40,7 +40,7 @@ final class RoutingCommands {
                 RpcCommand.at("routing/findpeer").args(RpcArgument.string("peerID", true, true))
                         .options(RpcOption.bool("verbose", "v"))
                         .run(RoutingCommands::findPeer),
-                RpcCommand.at("routing/provide").args(RpcArgument.string("key", true, true))
+                RpcCommand.at("routing/provide").args(RpcArgument.string("key", true, true).withStdin())
                         .options(RpcOption.bool("verbose", "v"), RpcOption.bool("recursive", "r"))
                         .run(RoutingCommands::provide),
                 // Kubo's text is the value's bytes: 'ipfs routing get /ipns/… > record' feeds 'name inspect'
@@ -140,6 +140,7 @@ final class RoutingCommands {
         if (req.node().host().network().connections().isEmpty()) {
             throw RpcError.failed("cannot provide, no connected peers");
         }
+        req.parseBodyArguments();
         var repo = NodeContent.repository(req);
         for (String arg : req.arguments()) {
             Cid c = cid(arg);

@@ -49,6 +49,12 @@ public record RpcCommand(String path, List<RpcArgument> arguments, List<RpcOptio
         arguments = List.copyOf(arguments);
         options = List.copyOf(options);
         Objects.requireNonNull(run, "run");
+        for (int i = 0; i < arguments.size() - 1; i++) {
+            if (arguments.get(i).stdin()) {
+                // as go-ipfs-cmds: the body's lines can only stand for the last argument
+                throw new IllegalArgumentException(path + ": only the last argument may come from the body");
+            }
+        }
     }
 
     /** Starts a command at {@code path}. */
@@ -59,6 +65,11 @@ public record RpcCommand(String path, List<RpcArgument> arguments, List<RpcOptio
     /** The same command served at another path too (Kubo's aliases: {@code stats/bitswap} is {@code bitswap/stat}). */
     public RpcCommand alias(String otherPath) {
         return new RpcCommand(otherPath, arguments, options, run, text);
+    }
+
+    /** Whether the command's last argument may come as lines of a multipart body. */
+    public boolean takesBodyArguments() {
+        return !arguments.isEmpty() && arguments.getLast().stdin();
     }
 
     /** Whether the command reads files from a multipart body. */

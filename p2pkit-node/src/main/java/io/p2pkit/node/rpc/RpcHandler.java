@@ -23,9 +23,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Kubo's RPC API at {@code /api/v0/}, as go-ipfs-cmds serves it: POST only, the command from the
- * path, {@code arg=} and options from the query, files from a multipart body, the output as JSON
- * values or bytes, and errors as {@code {"Message":…,"Code":…,"Type":"error"}} (or, for a
- * request that names no command or cannot be parsed, go's plain-text {@code http.Error}).
+ * path, {@code arg=} and options from the query, files (or lines of arguments, for commands whose
+ * last argument takes them) from a multipart body, the output as JSON values or bytes, and errors
+ * as {@code {"Message":…,"Code":…,"Type":"error"}} (or, for a request that names no command or
+ * cannot be parsed, go's plain-text {@code http.Error}).
  */
 public final class RpcHandler extends Handler.Abstract {
     /** Where the commands are mounted. */
@@ -111,7 +112,8 @@ public final class RpcHandler extends Handler.Abstract {
         try {
             parsed = parse(request, command, resolved.pathArgument());
         } catch (RpcError e) {
-            if (!command.takesFiles() && request.getLength() > MAX_PLAIN_BODY) {
+            if (!command.takesFiles() && request.getLength() > MAX_PLAIN_BODY
+                    || command.takesBodyArguments() && multipart(request)) {
                 // Read (and drop) a bounded part of the body first: closing on unread bytes resets the
                 // connection, and the client would lose the answer.
                 drain(Content.Source.asInputStream(request), MAX_DRAINED);
@@ -157,7 +159,7 @@ public final class RpcHandler extends Handler.Abstract {
             Thread.interrupted(); // a deadline that fired late must not reach Jetty's thread
         }
         if (error != null) {
-            if (command.takesFiles()) {
+            if (command.takesFiles() || request.hasBodyArguments()) {
                 // A command that refused before reading its upload (a bad argument): read (and drop) a
                 // bounded rest of it first, as Go's net/http does. Closing on unread bytes resets the
                 // connection, and the client, still writing, would get "broken pipe" instead of the error.
@@ -166,6 +168,11 @@ public final class RpcHandler extends Handler.Abstract {
             response.fail(error);
         } else {
             response.finish();
+            if (request.hasBodyArguments()) {
+                // a command that took only the first line: the client may still be sending the rest, and a
+                // connection closed on unread bytes would cost it the answer it was sent
+                drain(Content.Source.asInputStream(http), MAX_DRAINED);
+            }
         }
     }
 
@@ -215,27 +222,44 @@ public final class RpcHandler extends Handler.Abstract {
         if (options.get("timeout") != null) {
             GoDuration.parse(options.get("timeout").toString());
         }
-        checkArguments(command, strings);
-        Uploads files = null;
         String contentType = request.getHeaders().get("Content-Type");
-        String media = contentType == null ? "" : HeaderValues.mediaType(contentType);
+        boolean multipart = multipart(request);
+        // as go-ipfs-cmds' CheckArguments: the body's first entry holds the lines, even when arg= gave the argument
+        BodyArguments lines = command.takesBodyArguments() && multipart
+                ? BodyArguments.first(uploads(request, contentType)) : null;
+        checkArguments(command, strings, lines);
+        Uploads files = null;
         if (command.takesFiles()) {
-            if (media.equals("multipart/form-data")) {
-                String boundary = HeaderValues.params(contentType).get("boundary");
-                if (boundary == null) {
-                    throw RpcError.client("no multipart boundary param in Content-Type");
-                }
-                InputStream body = Content.Source.asInputStream(request);
-                files = new Uploads(new MultipartReader(body, boundary, MAX_PART_HEADER_BYTES));
+            if (multipart) {
+                files = uploads(request, contentType);
             } else if (command.arguments().stream().anyMatch(a -> a.file() && a.required())) {
                 String name = command.arguments().stream().filter(RpcArgument::file).findFirst().orElseThrow().name();
                 throw RpcError.client("file argument '" + name + "' is required");
             }
-        } else if (request.getLength() > MAX_PLAIN_BODY) {
+        } else if (!(command.takesBodyArguments() && multipart) && request.getLength() > MAX_PLAIN_BODY) {
             throw RpcError.client("request body too large: this command takes no files, and at most "
                     + MAX_PLAIN_BODY + " bytes");
         }
-        return new RpcRequest(node, strings, options, files, new ClientPresence(request), requests);
+        return new RpcRequest(node, strings, options, files, lines, new ClientPresence(request), requests);
+    }
+
+    private static boolean multipart(Request request) {
+        String contentType = request.getHeaders().get("Content-Type");
+        return contentType != null && HeaderValues.mediaType(contentType).equals("multipart/form-data");
+    }
+
+    /** The entries of a multipart body. */
+    private static Uploads uploads(Request request, String contentType) {
+        String boundary = HeaderValues.params(contentType).get("boundary");
+        if (boundary == null) {
+            throw RpcError.client("no multipart boundary param in Content-Type");
+        }
+        InputStream body = Content.Source.asInputStream(request);
+        try {
+            return new Uploads(new MultipartReader(body, boundary, MAX_PART_HEADER_BYTES));
+        } catch (IOException e) {
+            throw RpcError.client(e.getMessage());
+        }
     }
 
     /** Reads and drops up to {@code max} bytes, fewer when the stream ends first. */
@@ -247,8 +271,11 @@ public final class RpcHandler extends Handler.Abstract {
         }
     }
 
-    /** go-ipfs-cmds' CheckArguments: each required string argument must be there. */
-    private static void checkArguments(RpcCommand command, List<String> strings) {
+    /**
+     * go-ipfs-cmds' CheckArguments: each required string argument must be there; one that may come
+     * from the body and did not come as {@code arg=} is the body's first line.
+     */
+    private static void checkArguments(RpcCommand command, List<String> strings, BodyArguments lines) {
         int required = 0;
         boolean variadic = false;
         for (RpcArgument a : command.arguments()) {
@@ -260,6 +287,12 @@ public final class RpcHandler extends Handler.Abstract {
                 break;
             }
             required++;
+            if (required > strings.size() && a.stdin() && lines != null) {
+                String line = lines.next();
+                if (line != null) {
+                    strings.add(line);
+                }
+            }
             if (required > strings.size()) {
                 throw RpcError.client("argument \"" + a.name() + "\" is required");
             }

@@ -3,28 +3,33 @@ package io.p2pkit.node.rpc;
 import io.p2pkit.node.Node;
 import io.p2pkit.node.multiformats.CidEncoder;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * A parsed call: the node, the string arguments, the options under their first names with
- * their types (defaults filled in) and, for commands that take files, the uploaded files.
+ * their types (defaults filled in) and, for commands that take files, the uploaded files; for
+ * commands whose last argument also comes as lines of the body, what is left of those lines.
  */
 public final class RpcRequest {
     private final Node node;
     private final List<String> arguments;
     private final Map<String, Object> options;
     private final Uploads files;
+    private final BodyArguments body;
     private final java.util.function.BooleanSupplier cancelled;
     private final RequestLog requests;
 
-    RpcRequest(Node node, List<String> arguments, Map<String, Object> options, Uploads files,
+    RpcRequest(Node node, List<String> arguments, Map<String, Object> options, Uploads files, BodyArguments body,
                java.util.function.BooleanSupplier cancelled, RequestLog requests) {
         this.node = node;
-        this.arguments = List.copyOf(arguments);
+        this.arguments = new ArrayList<>(arguments);
         this.options = options;
         this.files = files;
+        this.body = body;
         this.cancelled = cancelled;
         this.requests = requests;
     }
@@ -51,7 +56,38 @@ public final class RpcRequest {
 
     /** The string arguments, in order. */
     public List<String> arguments() {
-        return arguments;
+        return Collections.unmodifiableList(arguments);
+    }
+
+    /**
+     * Adds the body's remaining lines to the {@link #arguments()}, as go-ipfs-cmds'
+     * {@code ParseBodyArgs}: for a command that takes every line (Kubo's {@code pin add}), where
+     * the others use only the one that stands for a missing argument. Nothing without such lines.
+     *
+     * @throws RpcError when the body breaks off, or holds more than the bound
+     */
+    public void parseBodyArguments() {
+        if (body != null) {
+            for (String line; (line = body.next()) != null; ) {
+                arguments.add(line);
+            }
+        }
+    }
+
+    /** Whether the body holds lines of arguments (read or not). */
+    boolean hasBodyArguments() {
+        return body != null;
+    }
+
+    /**
+     * The body's next line, for a command that reads them one by one as it goes (Kubo's
+     * {@code cid format}).
+     *
+     * @return it, or empty after the last or without such lines
+     * @throws RpcError when the body breaks off, or holds more than the bound
+     */
+    public Optional<String> nextBodyArgument() {
+        return body == null ? Optional.empty() : Optional.ofNullable(body.next());
     }
 
     /** The {@code i}th string argument. */

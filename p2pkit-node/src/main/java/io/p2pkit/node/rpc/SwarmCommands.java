@@ -25,8 +25,8 @@ final class SwarmCommands {
                         .options(RpcOption.bool("verbose", "v"), RpcOption.bool("streams"), RpcOption.bool("latency"),
                                 RpcOption.bool("direction"), RpcOption.bool("identify"))
                         .run(SwarmCommands::peers),
-                RpcCommand.at("swarm/connect").args(RpcArgument.string("address", true, true)).run(SwarmCommands::connect),
-                RpcCommand.at("swarm/disconnect").args(RpcArgument.string("address", true, true))
+                RpcCommand.at("swarm/connect").args(RpcArgument.string("address", true, true).withStdin()).run(SwarmCommands::connect),
+                RpcCommand.at("swarm/disconnect").args(RpcArgument.string("address", true, true).withStdin())
                         .run(SwarmCommands::disconnect),
                 RpcCommand.at("swarm/addrs").run(SwarmCommands::addrs),
                 RpcCommand.at("swarm/addrs/local").options(RpcOption.bool("id")).run(SwarmCommands::localAddrs),

@@ -32,9 +32,9 @@ final class SwarmFilterCommands {
     static List<RpcCommand> all() {
         return List.of(
                 RpcCommand.at("swarm/filters").text(TextEncoders::lines).run(SwarmFilterCommands::list),
-                RpcCommand.at("swarm/filters/add").args(RpcArgument.string("address", true, true))
+                RpcCommand.at("swarm/filters/add").args(RpcArgument.string("address", true, true).withStdin())
                         .text(TextEncoders::lines).run(SwarmFilterCommands::add),
-                RpcCommand.at("swarm/filters/rm").args(RpcArgument.string("address", true, true))
+                RpcCommand.at("swarm/filters/rm").args(RpcArgument.string("address", true, true).withStdin())
                         .text(TextEncoders::lines).run(SwarmFilterCommands::rm));
     }
 

@@ -101,6 +101,14 @@ class MultipartReaderTest {
         IOException e = assertThrows(IOException.class, () -> cut.next().body().readAllBytes());
         assertTrue(e.getMessage().contains("ends"), e.getMessage());
 
+        // what came before the cut is the part's data, the failure comes after it (as Go's multipart reader)
+        MultipartReader cutLater = new MultipartReader(new ByteArrayInputStream(truncated), B, 4096);
+        InputStream partBody = cutLater.next().body();
+        byte[] got = new byte[64];
+        int n = partBody.read(got, 0, got.length);
+        assertEquals("data\r\n--xYz", new String(got, 0, n, StandardCharsets.UTF_8)); // the cut delimiter too
+        assertThrows(IOException.class, partBody::read);
+
         byte[] hugeHeaders = body(part("X-Big: " + "y".repeat(10_000), new byte[1]));
         MultipartReader big = new MultipartReader(new ByteArrayInputStream(hugeHeaders), B, 4096);
         e = assertThrows(IOException.class, big::next);

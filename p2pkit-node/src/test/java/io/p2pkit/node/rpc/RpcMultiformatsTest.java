@@ -115,6 +115,21 @@ class RpcMultiformatsTest {
     }
 
     @Test
+    void aCidThatDoesNotReadIsNamedInGoCidsWords() throws Exception {
+        // Kubo 0.39's answers: an empty line or a space in front are what piped input brings
+        for (String[] c : new String[][]{
+                {"", "cid too short"}, {"%20" + V0, "selected encoding not supported"}, {"%09", "cid too short"},
+                {"zzz", "invalid cid: expected 1 as the cid version number, got: 13"},
+                {"bad", "invalid cid: expected 1 as the cid version number, got: 0"},
+                {"bafybad", "invalid cid: varints malformed, could not reach the end"},
+                {"QmU8uzJDdTC1wKkGo1fnL3GTwGuVxLiD1CEscZUF5zgm0k", "input isn't valid multihash"}}) {
+            String given = java.net.URLDecoder.decode(c[0], StandardCharsets.UTF_8);
+            assertEquals("{\"CidStr\":\"" + given.replace("\t", "\\t") + "\",\"Formatted\":\"\",\"ErrorMsg\":\"invalid cid: "
+                    + c[1] + "\"}\n", post("cid/format?arg=" + c[0]).body(), c[0]);
+        }
+    }
+
+    @Test
     void theListsAreKubosAndReadAsKubosText() throws Exception {
         HttpResponse<String> bases = post("cid/bases");
         assertTrue(bases.headers().firstValue("X-Chunked-Output").isEmpty(), "one value");
