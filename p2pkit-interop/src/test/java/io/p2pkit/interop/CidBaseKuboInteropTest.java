@@ -1,9 +1,6 @@
 package io.p2pkit.interop;
 
-import io.p2pkit.ipfs.repo.RepoConfig;
-import io.p2pkit.ipfs.repo.Repository;
 import io.p2pkit.node.Node;
-import io.p2pkit.node.NodeConfig;
 import io.p2pkit.node.http.HttpAddress;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -14,7 +11,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,7 +18,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,6 +45,7 @@ class CidBaseKuboInteropTest {
 
     @TempDir
     static Path dir;
+    private static KuboBeside pair;
     private static KuboDaemon kubo;
     private static KuboCli client;
     private static Node node;
@@ -60,75 +56,46 @@ class CidBaseKuboInteropTest {
 
     @BeforeAll
     static void start() throws Exception {
-        kubo = KuboDaemon.start(Toolchains.requireKubo(), "none");
-        client = KuboCli.fresh(Toolchains.requireKubo());
-        Path repo = dir.resolve("p2pkit-repo");
-        Repository.init(repo, RepoConfig.defaults());
-        node = Node.start(NodeConfig.builder().listen("/ip4/127.0.0.1/tcp/0").dht(Optional.empty())
-                .api(NodeConfig.Http.api(new InetSocketAddress("127.0.0.1", 0)))
-                .content(NodeConfig.Content.of(repo)).build());
-        api = HttpAddress.multiaddr(node.apiAddress().orElseThrow());
-        http = HttpClient.newHttpClient();
+        pair = KuboBeside.start(dir, "none", b -> b.dht(Optional.empty()));
+        kubo = pair.kubo();
+        client = pair.client();
+        node = pair.node();
+        api = pair.api();
+        http = pair.http();
 
         Path tree = RpcContent.tree(dir.resolve("tree"));
         NAMES.put("TREE", tree.toString());
-        NAMES.put("ROOT", added(List.of("add", "-Q", "-r", tree.toString())));
+        NAMES.put("ROOT", pair.added(List.of("add", "-Q", "-r", tree.toString())));
         // Kubo's repository pins the empty directory from its start; p2pkit's gets the same pin
-        added(List.of("add", "-Q", "-r", Files.createDirectories(dir.resolve("nothing")).toString()));
+        pair.added(List.of("add", "-Q", "-r", Files.createDirectories(dir.resolve("nothing")).toString()));
         NAMES.put("K36", kubo.cli().run(List.of("cid", "format", "-b", "base36", NAMES.get("ROOT"))).strip());
         NAMES.put("SUB", kubo.cli().run(List.of("resolve", "/ipfs/" + NAMES.get("ROOT") + "/sub")).strip().substring(6));
         Path object = Files.writeString(dir.resolve("node.json"), fill("{\"t\":{\"/\":\"ROOT\"},\"n\":1}"));
         NAMES.put("OBJ", object.toString());
-        NAMES.put("CBOR", added(List.of("dag", "put", object.toString())));
+        NAMES.put("CBOR", pair.added(List.of("dag", "put", object.toString())));
         Path car = Files.write(dir.resolve("tree.car"), kubo.cli().runBytes(List.of("dag", "export", NAMES.get("ROOT"))));
         NAMES.put("CAR", car.toString());
         for (List<String> both : List.of(List.of("files", "cp", "/ipfs/" + NAMES.get("ROOT"), "/t"))) {
             kubo.cli().run(both);
-            client.run(withApi(both));
+            client.run(pair.withApi(both));
         }
     }
 
     @AfterAll
     static void stop() throws IOException {
-        if (http != null) {
-            http.close();
+        if (pair != null) {
+            pair.close();
         }
-        if (node != null) {
-            node.close();
-        }
-        if (client != null) {
-            client.delete();
-        }
-        if (kubo != null) {
-            kubo.close();
-        }
-    }
-
-    /** Stores the same content in both daemons; its CID, the same on both. */
-    private static String added(List<String> command) throws IOException {
-        String onKubo = kubo.cli().run(command).strip();
-        assertEquals(onKubo, client.run(withApi(command)).strip(), "p2pkit stores what Kubo stores: " + command);
-        return onKubo;
     }
 
     private static String fill(String text) {
-        String out = text;
-        for (Map.Entry<String, String> c : NAMES.entrySet()) {
-            out = out.replace(c.getKey(), c.getValue());
-        }
-        return out;
-    }
-
-    private static List<String> withApi(List<String> args) {
-        List<String> all = new ArrayList<>(List.of("--api", api));
-        all.addAll(args);
-        return all;
+        return KuboBeside.fill(text, NAMES);
     }
 
     /** What {@code ipfs <args>} shows against Kubo, then against p2pkit: exit status, stdout, stderr. */
     private static List<String> both(List<String> args) throws IOException {
         P2pkitCli.Result k = kubo.cli().runAny(args);
-        P2pkitCli.Result p = client.runAny(withApi(args));
+        P2pkitCli.Result p = client.runAny(pair.withApi(args));
         return List.of(k.status() + "\n" + k.out() + k.err(), p.status() + "\n" + p.out() + p.err());
     }
 

@@ -1,8 +1,6 @@
 package io.p2pkit.interop;
 
 import io.p2pkit.core.multiaddr.Multiaddr;
-import io.p2pkit.ipfs.repo.RepoConfig;
-import io.p2pkit.ipfs.repo.Repository;
 import io.p2pkit.kad.Mode;
 import io.p2pkit.node.Node;
 import io.p2pkit.node.NodeConfig;
@@ -16,7 +14,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,7 +25,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -58,6 +54,7 @@ class DiagKuboInteropTest {
 
     @TempDir
     static Path dir;
+    private static KuboBeside pair;
     private static KuboDaemon kubo;
     private static KuboCli client;
     private static Node node;
@@ -66,31 +63,19 @@ class DiagKuboInteropTest {
 
     @BeforeAll
     static void start() throws IOException {
-        kubo = KuboDaemon.start(Toolchains.requireKubo(), "dht");
-        client = KuboCli.fresh(Toolchains.requireKubo());
-        Path repo = dir.resolve("p2pkit-repo");
-        Repository.init(repo, RepoConfig.defaults());
-        node = Node.start(NodeConfig.builder().listen("/ip4/127.0.0.1/tcp/0").dht(NodeConfig.Dht.of(Mode.SERVER))
-                .api(NodeConfig.Http.api(new InetSocketAddress("127.0.0.1", 0)))
-                .content(NodeConfig.Content.of(repo)).build());
+        pair = KuboBeside.start(dir, "dht", b -> b.dht(NodeConfig.Dht.of(Mode.SERVER)));
+        kubo = pair.kubo();
+        client = pair.client();
+        node = pair.node();
+        api = pair.api();
+        http = pair.http();
         node.host().connect(Multiaddr.parse(kubo.address()));
-        api = HttpAddress.multiaddr(node.apiAddress().orElseThrow());
-        http = HttpClient.newHttpClient();
     }
 
     @AfterAll
     static void stop() throws IOException {
-        if (http != null) {
-            http.close();
-        }
-        if (node != null) {
-            node.close();
-        }
-        if (client != null) {
-            client.delete();
-        }
-        if (kubo != null) {
-            kubo.close();
+        if (pair != null) {
+            pair.close();
         }
     }
 

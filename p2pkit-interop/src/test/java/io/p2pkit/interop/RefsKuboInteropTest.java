@@ -1,7 +1,5 @@
 package io.p2pkit.interop;
 
-import io.p2pkit.ipfs.repo.RepoConfig;
-import io.p2pkit.ipfs.repo.Repository;
 import io.p2pkit.kad.Mode;
 import io.p2pkit.node.Node;
 import io.p2pkit.node.NodeConfig;
@@ -15,7 +13,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,6 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RefsKuboInteropTest {
     @TempDir
     static Path dir;
+    private static KuboBeside pair;
     private static KuboDaemon kubo;
     private static KuboCli client;
     private static Node node;
@@ -52,15 +50,11 @@ class RefsKuboInteropTest {
 
     @BeforeAll
     static void start() throws Exception {
-        kubo = KuboDaemon.start(Toolchains.requireKubo(), "dht");
-        client = KuboCli.fresh(Toolchains.requireKubo());
-        Path repo = dir.resolve("p2pkit-repo");
-        Repository.init(repo, RepoConfig.defaults());
-        node = Node.start(NodeConfig.builder().listen("/ip4/127.0.0.1/tcp/0")
-                .api(NodeConfig.Http.api(new InetSocketAddress("127.0.0.1", 0)))
-                .dht(NodeConfig.Dht.of(Mode.SERVER).withProtocolPrefix("/ipfs/lan"))
-                .content(NodeConfig.Content.of(repo)).build());
-        api = HttpAddress.multiaddr(node.apiAddress().orElseThrow());
+        pair = KuboBeside.start(dir, "dht", b -> b.dht(NodeConfig.Dht.of(Mode.SERVER).withProtocolPrefix("/ipfs/lan")));
+        kubo = pair.kubo();
+        client = pair.client();
+        node = pair.node();
+        api = pair.api();
         kubo.cli().run(List.of("swarm", "connect", node.host().addresses().get(0) + "/p2p/" + node.peerId()));
 
         Path tree = RpcContent.tree(dir.resolve("tree"));
@@ -72,14 +66,14 @@ class RefsKuboInteropTest {
         }
         Path rawFile = Files.writeString(dir.resolve("raw.bin"), "a raw block\n");
         Path nowhere = Files.writeString(dir.resolve("nowhere.txt"), "in no blockstore\n");
-        CIDS.put("MISSING", added(List.of("add", "-Q", "--only-hash", nowhere.toString())));
-        CIDS.put("ROOT", added(List.of("add", "-Q", "-r", tree.toString())));
+        CIDS.put("MISSING", pair.added(List.of("add", "-Q", "--only-hash", nowhere.toString())));
+        CIDS.put("ROOT", pair.added(List.of("add", "-Q", "-r", tree.toString())));
         // --only-hash: Kubo's add of a lone file also stores the directory it imports it in (one link, named by
         // the file's CID), which no DAG reaches and p2pkit does not store; the file's block is in the tree
-        CIDS.put("ATXT", added(List.of("add", "-Q", "--only-hash", tree.resolve("a.txt").toString())));
-        CIDS.put("SUB", added(List.of("add", "-Q", "-r", tree.resolve("sub").toString())));
-        CIDS.put("HAMT", added(List.of("add", "-Q", "-r", "--max-directory-links=4", "--max-hamt-fanout=16", wide.toString())));
-        CIDS.put("RAW", added(List.of("block", "put", rawFile.toString())));
+        CIDS.put("ATXT", pair.added(List.of("add", "-Q", "--only-hash", tree.resolve("a.txt").toString())));
+        CIDS.put("SUB", pair.added(List.of("add", "-Q", "-r", tree.resolve("sub").toString())));
+        CIDS.put("HAMT", pair.added(List.of("add", "-Q", "-r", "--max-directory-links=4", "--max-hamt-fanout=16", wide.toString())));
+        CIDS.put("RAW", pair.added(List.of("block", "put", rawFile.toString())));
         CIDS.put("CBOR", put("dag-cbor", "{\"zz\":{\"/\":\"ROOT\"},\"b\":{\"/\":\"RAW\"},\"a\":[{\"/\":\"ATXT\"},{\"/\":\"RAW\"}],"
                 + "\"c\":{\"d\":{\"/\":\"SUB\"},\"n\":5,\"s\":\"text\"},\"e\":{},\"l\":[]}"));
         CIDS.put("JSON", put("dag-json", "{\"y\":[1,{\"/\":\"RAW\"}],\"x\":{\"/\":\"CBOR\"},\"bb\":{\"/\":\"ATXT\"},\"c\":{\"/\":\"SUB\"}}"));
@@ -97,47 +91,24 @@ class RefsKuboInteropTest {
 
     @AfterAll
     static void stop() throws IOException {
-        if (node != null) {
-            node.close();
+        if (pair != null) {
+            pair.close();
         }
-        if (client != null) {
-            client.delete();
-        }
-        if (kubo != null) {
-            kubo.close();
-        }
-    }
-
-    /** Stores the same content in both daemons; its CID, the same on both. */
-    private static String added(List<String> command) throws IOException {
-        String onKubo = kubo.cli().run(command).strip();
-        assertEquals(onKubo, client.run(withApi(command)).strip(), "p2pkit stores what Kubo stores: " + command);
-        return onKubo;
     }
 
     private static String put(String codec, String json) throws IOException {
         Path file = Files.writeString(Files.createTempFile(dir, "node", ".json"), fill(json));
-        return added(List.of("dag", "put", "--store-codec=" + codec, file.toString()));
+        return pair.added(List.of("dag", "put", "--store-codec=" + codec, file.toString()));
     }
 
     private static String fill(String text) {
-        String out = text;
-        for (Map.Entry<String, String> c : CIDS.entrySet()) {
-            out = out.replace(c.getKey(), c.getValue());
-        }
-        return out;
-    }
-
-    private static List<String> withApi(List<String> args) {
-        List<String> all = new ArrayList<>(List.of("--api", api));
-        all.addAll(args);
-        return all;
+        return KuboBeside.fill(text, CIDS);
     }
 
     /** What {@code ipfs <args>} shows against Kubo, then against p2pkit: exit status, stdout, stderr. */
     private static List<String> both(List<String> args) throws IOException {
         P2pkitCli.Result k = kubo.cli().runAny(args);
-        P2pkitCli.Result p = client.runAny(withApi(args));
+        P2pkitCli.Result p = client.runAny(pair.withApi(args));
         return List.of(k.status() + "\n" + k.out() + k.err(), p.status() + "\n" + p.out() + p.err());
     }
 
@@ -222,12 +193,12 @@ class RefsKuboInteropTest {
         String value = fill("/ipfs/ROOT/sub");
         List<String> publish = List.of("name", "publish", "--allow-offline", "--resolve=false", "--lifetime=2h", value);
         String kuboName = published(kubo.cli().run(publish));
-        String p2pkitName = published(client.run(withApi(publish)));
+        String p2pkitName = published(client.run(pair.withApi(publish)));
         for (String name : List.of(kuboName, p2pkitName)) {
             // each daemon finds the other's record in the DHT once it has been put there
             for (KuboCli cli : List.of(kubo.cli(), client)) {
                 List<String> resolve = new ArrayList<>(List.of("--timeout=20s", "resolve", "/ipns/" + name));
-                cli.runUntilSuccess(cli == client ? withApi(resolve) : resolve, Duration.ofSeconds(90));
+                cli.runUntilSuccess(cli == client ? pair.withApi(resolve) : resolve, Duration.ofSeconds(90));
             }
             same(List.of("resolve", "/ipns/" + name));
             same(List.of("resolve", "-r=false", "/ipns/" + name));

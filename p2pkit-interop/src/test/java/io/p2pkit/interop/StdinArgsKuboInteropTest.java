@@ -1,9 +1,6 @@
 package io.p2pkit.interop;
 
-import io.p2pkit.ipfs.repo.RepoConfig;
-import io.p2pkit.ipfs.repo.Repository;
 import io.p2pkit.node.Node;
-import io.p2pkit.node.NodeConfig;
 import io.p2pkit.node.http.HttpAddress;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,7 +12,6 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,7 +19,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,6 +48,7 @@ class StdinArgsKuboInteropTest {
 
     @TempDir
     static Path dir;
+    private static KuboBeside pair;
     private static KuboDaemon kubo;
     private static KuboCli client;
     private static Node node;
@@ -63,63 +59,34 @@ class StdinArgsKuboInteropTest {
 
     @BeforeAll
     static void start() throws Exception {
-        kubo = KuboDaemon.start(Toolchains.requireKubo(), "none");
-        client = KuboCli.fresh(Toolchains.requireKubo());
-        Path repo = dir.resolve("p2pkit-repo");
-        Repository.init(repo, RepoConfig.defaults());
-        node = Node.start(NodeConfig.builder().listen("/ip4/127.0.0.1/tcp/0").dht(Optional.empty())
-                .api(NodeConfig.Http.api(new InetSocketAddress("127.0.0.1", 0)))
-                .content(NodeConfig.Content.of(repo)).build());
-        api = HttpAddress.multiaddr(node.apiAddress().orElseThrow());
-        http = HttpClient.newHttpClient();
+        pair = KuboBeside.start(dir, "none", b -> b.dht(Optional.empty()));
+        kubo = pair.kubo();
+        client = pair.client();
+        node = pair.node();
+        api = pair.api();
+        http = pair.http();
 
         Path tree = RpcContent.tree(dir.resolve("tree"));
-        NAMES.put("ROOT", added(List.of("add", "-Q", "-r", "--pin=false", tree.toString())));
-        NAMES.put("SUB", added(List.of("add", "-Q", "-r", "--pin=false", tree.resolve("sub").toString())));
-        NAMES.put("ATXT", added(List.of("add", "-Q", "--pin=false", "--only-hash", tree.resolve("a.txt").toString())));
+        NAMES.put("ROOT", pair.added(List.of("add", "-Q", "-r", "--pin=false", tree.toString())));
+        NAMES.put("SUB", pair.added(List.of("add", "-Q", "-r", "--pin=false", tree.resolve("sub").toString())));
+        NAMES.put("ATXT", pair.added(List.of("add", "-Q", "--pin=false", "--only-hash", tree.resolve("a.txt").toString())));
         Path raw = Files.writeString(dir.resolve("raw.bin"), "a raw block\n");
-        NAMES.put("RAW", added(List.of("block", "put", raw.toString())));
+        NAMES.put("RAW", pair.added(List.of("block", "put", raw.toString())));
         Path cbor = Files.writeString(dir.resolve("node.json"), fill("{\"a\":{\"/\":\"ROOT\"},\"c\":{\"d\":{\"/\":\"SUB\"},\"n\":5}}"));
-        NAMES.put("CBOR", added(List.of("dag", "put", "--store-codec=dag-cbor", cbor.toString())));
+        NAMES.put("CBOR", pair.added(List.of("dag", "put", "--store-codec=dag-cbor", cbor.toString())));
         NAMES.put("PEER1", "/ip4/127.0.0.1/tcp/4001/p2p/" + kubo.peerId());
         NAMES.put("PEER2", "/ip4/127.0.0.2/udp/4001/quic-v1/p2p/" + node.peerId());
     }
 
     @AfterAll
     static void stop() throws IOException {
-        if (http != null) {
-            http.close();
+        if (pair != null) {
+            pair.close();
         }
-        if (node != null) {
-            node.close();
-        }
-        if (client != null) {
-            client.delete();
-        }
-        if (kubo != null) {
-            kubo.close();
-        }
-    }
-
-    /** Stores the same content in both daemons; its CID, the same on both. */
-    private static String added(List<String> command) throws IOException {
-        String onKubo = kubo.cli().run(command).strip();
-        assertEquals(onKubo, client.run(withApi(command)).strip(), "p2pkit stores what Kubo stores: " + command);
-        return onKubo;
     }
 
     private static String fill(String text) {
-        String out = text;
-        for (Map.Entry<String, String> c : NAMES.entrySet()) {
-            out = out.replace(c.getKey(), c.getValue());
-        }
-        return out;
-    }
-
-    private static List<String> withApi(List<String> args) {
-        List<String> all = new ArrayList<>(List.of("--api", api));
-        all.addAll(args);
-        return all;
+        return KuboBeside.fill(text, NAMES);
     }
 
     /** A case: {@code printf stdin | ipfs command}, the command's words separated by '|'. */
@@ -159,7 +126,7 @@ class StdinArgsKuboInteropTest {
         List<String> args = Arrays.stream(command.split("\\|")).toList();
         byte[] input = fill(stdin).getBytes(StandardCharsets.UTF_8);
         P2pkitCli.Result k = kubo.cli().runAny(args, input);
-        P2pkitCli.Result p = client.runAny(withApi(args), input);
+        P2pkitCli.Result p = client.runAny(pair.withApi(args), input);
         String onKubo = k.status() + "\n" + k.out() + k.err();
         System.out.println("$ " + fill(shown) + "\n" + onKubo);
         assertEquals(onKubo, p.status() + "\n" + p.out() + p.err(), fill(shown));
