@@ -95,6 +95,12 @@ class CidBaseKuboInteropTest {
     /** What {@code ipfs <args>} shows against Kubo, then against p2pkit: exit status, stdout, stderr. */
     private static List<String> both(List<String> args) throws IOException {
         P2pkitCli.Result k = kubo.cli().runAny(args);
+        // Kubo's daemon refuses a bad cid-base before it reads an add's upload and closes the
+        // connection; now and then its CLI, still uploading, then prints the reset instead of the
+        // error. That is Kubo's race, not an answer to compare: its side runs again (at most twice).
+        for (int retry = 0; retry < 2 && k.err().contains("write: connection reset by peer"); retry++) {
+            k = kubo.cli().runAny(args);
+        }
         P2pkitCli.Result p = client.runAny(pair.withApi(args));
         return List.of(k.status() + "\n" + k.out() + k.err(), p.status() + "\n" + p.out() + p.err());
     }
@@ -116,6 +122,7 @@ class CidBaseKuboInteropTest {
             "ls|--cid-base=base36|ROOT", "ls|-v|--upgrade-cidv0-in-output|ROOT", "ls|--enc=json|--cid-base=base58btc|ROOT",
             "ls|-s|--cid-base=base32|K36", "!ls|--cid-base=nope|ROOT",
             "pin|ls|--cid-base=base36|ROOT", "pin|ls|--enc=json|--cid-base=base36|--upgrade-cidv0-in-output=false|ROOT",
+            "pin|ls|SUB", "pin|ls|--cid-base=base36|SUB", "pin|ls|--enc=json|--upgrade-cidv0-in-output|SUB", "!block|rm|SUB",
             "pin|add|--cid-base=base36|SUB", "pin|ls|--stream|--upgrade-cidv0-in-output|SUB",
             "pin|update|--unpin=false|--cid-base=base36|SUB|SUB", "pin|rm|--cid-base=z|SUB", "!pin|add|--cid-base=x|SUB",
             "refs|-r|--cid-base=base36|ROOT", "refs|-e|--upgrade-cidv0-in-output|ROOT",

@@ -209,18 +209,30 @@ public final class Pinner {
      * @throws IOException when the store fails or a pinned DAG cannot be walked
      */
     public Optional<Pin> pinOf(Cid cid) throws IOException {
+        return status(cid).map(PinStatus::pin);
+    }
+
+    /**
+     * How a CID is pinned ({@link #pinOf}), and for an indirect pin the first recursive pin, in
+     * the order they are listed, whose DAG holds it.
+     *
+     * @param cid a CID
+     * @return its status, or empty when it is not pinned
+     * @throws IOException when the store fails or a pinned DAG cannot be walked
+     */
+    public Optional<PinStatus> status(Cid cid) throws IOException {
         Optional<Pin> p = pins.get(cid, PinType.RECURSIVE);
         if (p.isEmpty()) {
             p = pins.get(cid, PinType.DIRECT);
         }
         if (p.isPresent()) {
-            return p;
+            return Optional.of(new PinStatus(p.get(), Optional.empty()));
         }
         DagWalk walk = new DagWalk(local, links, maxDagBlocks, "pin ls", true);
         for (Pin r : pins.list(PinType.RECURSIVE)) {
             walk.walk(r.cid(), DagWalk.MARK_ONLY);
             if (walk.seen(cid.multihash())) {
-                return Optional.of(new Pin(cid, PinType.INDIRECT, ""));
+                return Optional.of(new PinStatus(new Pin(cid, PinType.INDIRECT, ""), Optional.of(r.cid())));
             }
         }
         return Optional.empty();

@@ -87,6 +87,27 @@ class PinnerTest {
     }
 
     @Test
+    void anIndirectPinSaysThroughWhichRecursivePin() throws Exception {
+        List<Block> tree = storeTree("c");
+        Cid root = tree.get(0).cid();
+        Cid inside = tree.get(3).cid();
+        pinner.pin(root, PinType.RECURSIVE, "");
+        PinStatus indirect = pinner.status(inside).orElseThrow();
+        assertEquals(new Pin(inside, PinType.INDIRECT, ""), indirect.pin());
+        assertEquals(java.util.Optional.of(root), indirect.via());
+        assertEquals("indirect through " + root, indirect.kuboType(Cid::toString));
+        assertEquals("pinned via " + root, indirect.kuboRemovalError());
+        PinStatus recursive = pinner.status(root).orElseThrow();
+        assertTrue(recursive.via().isEmpty());
+        assertEquals("recursive", recursive.kuboType(Cid::toString));
+        assertEquals("pinned: recursive", recursive.kuboRemovalError());
+        pinner.pin(inside, PinType.DIRECT, "");
+        assertEquals("direct", pinner.status(inside).orElseThrow().kuboType(Cid::toString), "direct wins over indirect");
+        assertThrows(IllegalArgumentException.class,
+                () -> new PinStatus(new Pin(inside, PinType.DIRECT, ""), java.util.Optional.of(root)));
+    }
+
+    @Test
     void aDirectPinWithinARecursiveDagIsListedOnceAsDirect() throws Exception {
         List<Block> tree = storeTree("b");
         pinner.pin(tree.get(0).cid(), PinType.RECURSIVE, "");

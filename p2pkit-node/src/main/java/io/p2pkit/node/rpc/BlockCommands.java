@@ -4,6 +4,7 @@ import io.p2pkit.core.multiformats.Cid;
 import io.p2pkit.core.multiformats.Multihash;
 import io.p2pkit.ipfs.block.Block;
 import io.p2pkit.ipfs.pin.GcLock;
+import io.p2pkit.ipfs.pin.PinStatus;
 import io.p2pkit.ipfs.pin.PinType;
 import io.p2pkit.ipfs.repo.Repository;
 import io.p2pkit.node.cli.content.CodecNames;
@@ -13,6 +14,7 @@ import io.p2pkit.node.cli.options.RepoOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /** {@code block/get|put|stat|rm}: raw blocks, in Kubo's shapes. */
@@ -130,8 +132,9 @@ final class BlockCommands {
     /** Removes one block unless pinned; returns Kubo's error text, or null. */
     private static String remove(Repository repo, Cid cid, boolean force) throws java.io.IOException, InterruptedException {
         try (GcLock.Held held = repo.gcLock().gcLock()) {
-            if (repo.pinner().pinOf(cid).isPresent()) {
-                return "pinned: " + repo.pinner().pinOf(cid).get().type().kuboName();
+            Optional<PinStatus> pin = repo.pinner().status(cid);
+            if (pin.isPresent()) {
+                return pin.get().kuboRemovalError();
             }
             if (!repo.blocks().has(cid.multihash())) {
                 return force ? null : "ipld: could not find " + cid;

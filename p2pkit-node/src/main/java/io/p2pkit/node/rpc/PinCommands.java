@@ -2,6 +2,7 @@ package io.p2pkit.node.rpc;
 
 import io.p2pkit.core.multiformats.Cid;
 import io.p2pkit.ipfs.pin.Pin;
+import io.p2pkit.ipfs.pin.PinStatus;
 import io.p2pkit.ipfs.pin.PinType;
 import io.p2pkit.ipfs.repo.Repository;
 import io.p2pkit.node.multiformats.CidEncoder;
@@ -111,41 +112,41 @@ final class PinCommands {
         boolean names = req.bool("names") || nameFilter.isPresent();
         boolean stream = req.bool("stream");
         CidEncoder enc = req.cidEncoder(); // after the type's check, as Kubo
-        List<Pin> pins = new ArrayList<>();
+        List<PinStatus> pins = new ArrayList<>();
         if (req.arguments().isEmpty()) {
             for (Pin p : repo.pinner().ls(types)) {
                 if (nameFilter.isEmpty() || p.name().contains(nameFilter.get())) {
-                    pins.add(p);
+                    pins.add(new PinStatus(p, Optional.empty()));
                 }
             }
         } else {
             for (String arg : req.arguments()) {
                 Cid cid = KuboPaths.resolveCid(repo, arg);
-                Optional<Pin> pin = repo.pinner().pinOf(cid);
-                if (pin.isEmpty() || !types.contains(pin.get().type())) {
+                Optional<PinStatus> pin = repo.pinner().status(cid);
+                if (pin.isEmpty() || !types.contains(pin.get().pin().type())) {
                     throw RpcError.failed("path '" + arg + "' is not pinned");
                 }
-                pins.add(pin.get());
+                pins.add(pin.get()); // an indirect one says through which pin, as Kubo's
             }
         }
         if (stream) {
-            for (Pin p : pins) {
+            for (PinStatus s : pins) {
                 Map<String, Object> o = new LinkedHashMap<>();
-                o.put("Cid", enc.encode(p.cid()));
-                if (names && !p.name().isEmpty()) {
-                    o.put("Name", p.name());
+                o.put("Cid", enc.encode(s.pin().cid()));
+                if (names && !s.pin().name().isEmpty()) {
+                    o.put("Name", s.pin().name());
                 }
-                o.put("Type", p.type().kuboName());
+                o.put("Type", s.kuboType(enc::encode));
                 res.emit(o);
             }
             return;
         }
         Map<String, Object> keys = new LinkedHashMap<>();
-        for (Pin p : pins) {
+        for (PinStatus s : pins) {
             Map<String, Object> v = new LinkedHashMap<>();
-            v.put("Type", p.type().kuboName());
-            v.put("Name", names ? p.name() : "");
-            keys.putIfAbsent(enc.encode(p.cid()), v);
+            v.put("Type", s.kuboType(enc::encode));
+            v.put("Name", names ? s.pin().name() : "");
+            keys.putIfAbsent(enc.encode(s.pin().cid()), v);
         }
         res.single(Map.of("Keys", keys));
     }

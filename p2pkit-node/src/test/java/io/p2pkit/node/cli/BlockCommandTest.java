@@ -142,6 +142,14 @@ class BlockCommandTest {
         assertEquals(1, run("block", "stat", loose).status(), "gone");
         assertEquals(0, run("block", "stat", pinned).status(), "kept");
 
+        // a block a recursive pin holds names that pin, as Kubo's "pinned via <root>"
+        String child = runWithInput("child".getBytes(StandardCharsets.UTF_8), "block", "put").out().strip();
+        String parent = runWithInput(("{\"c\":{\"/\":\"" + child + "\"}}").getBytes(StandardCharsets.UTF_8),
+                "dag", "put", "--pin").out().strip();
+        CliRunner held = run("block", "rm", child);
+        assertEquals(1, held.status());
+        assertTrue(held.err().contains("cannot remove " + child + ": pinned via " + parent), held.err());
+
         CliRunner json = run("block", "rm", absent, "--json");
         assertEquals(1, json.status());
         assertEquals("{\"Hash\":\"" + absent + "\",\"Error\":\"block not found in the repository\"}\n", json.out());

@@ -35,7 +35,7 @@ class PinCommandTest {
         assertEquals("pinned " + root + " recursively", repo.ok("pin", "add", root));
         assertEquals(root + " recursive\n" + leaf + " indirect", repo.ok("pin", "ls"));
         assertEquals(root, repo.ok("pin", "ls", "--type=recursive", "-q"));
-        assertEquals(leaf + " indirect", repo.ok("pin", "ls", leaf));
+        assertEquals(leaf + " indirect through " + root, repo.ok("pin", "ls", leaf)); // asked about: through which pin, as Kubo
         assertEquals(root + " recursive", repo.ok("pin", "ls", "/ipfs/" + root));
 
         CliRunner notAsAsked = repo.run("pin", "ls", leaf, "--type", "direct");

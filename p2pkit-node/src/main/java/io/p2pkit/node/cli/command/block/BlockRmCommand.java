@@ -1,11 +1,9 @@
 package io.p2pkit.node.cli.command.block;
 
 import io.p2pkit.core.multiformats.Cid;
-import io.p2pkit.core.multiformats.Multihash;
 import io.p2pkit.ipfs.ipld.MapNode;
 import io.p2pkit.ipfs.pin.GcLock;
-import io.p2pkit.ipfs.pin.Pin;
-import io.p2pkit.ipfs.pin.PinType;
+import io.p2pkit.ipfs.pin.PinStatus;
 import io.p2pkit.ipfs.repo.Repository;
 import io.p2pkit.node.cli.CliCommand;
 import io.p2pkit.node.cli.CommandFailedException;
@@ -21,10 +19,10 @@ import picocli.CommandLine.Parameters;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** {@code p2pkit block rm}: removes blocks, never a pinned one; Kubo's {@code ipfs block rm}. */
@@ -78,16 +76,12 @@ final class BlockRmCommand extends CliCommand {
         try (Repository r = repo.open()) {
             GcLock.Held held = r.gcLock().gcLock(); // as Kubo: no add may pin what is being removed
             try {
-                Map<Multihash, PinType> pinned = null;
                 for (String arg : args) {
                     Cid cid = ContentPath.resolveCid(r, arg);
-                    if (pinned == null) {
-                        pinned = pinned(r);
-                    }
-                    PinType pin = pinned.get(cid.multihash());
+                    Optional<PinStatus> pin = r.pinner().status(cid);
                     String error = null;
-                    if (pin != null) {
-                        error = "pinned: " + pin.kuboName();
+                    if (pin.isPresent()) {
+                        error = pin.get().kuboRemovalError();
                     } else if (!r.blocks().delete(cid.multihash()) && !force) {
                         error = "block not found in the repository";
                     }
@@ -115,14 +109,6 @@ final class BlockRmCommand extends CliCommand {
     }
 
     /** Every pinned block's multihash and how it is pinned, the strongest way first. */
-    private static Map<Multihash, PinType> pinned(Repository r) throws IOException {
-        Map<Multihash, PinType> out = new HashMap<>();
-        for (Pin p : r.pinner().ls(PinType.ALL)) {
-            out.putIfAbsent(p.cid().multihash(), p.type()); // ls lists recursive, then direct, then indirect
-        }
-        return out;
-    }
-
     private void report(Cid cid, String error) {
         if (output.json()) {
             Map<String, Object> o = new LinkedHashMap<>();

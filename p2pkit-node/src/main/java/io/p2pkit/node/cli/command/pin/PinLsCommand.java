@@ -3,6 +3,7 @@ package io.p2pkit.node.cli.command.pin;
 import io.p2pkit.core.multiformats.Cid;
 import io.p2pkit.ipfs.ipld.MapNode;
 import io.p2pkit.ipfs.pin.Pin;
+import io.p2pkit.ipfs.pin.PinStatus;
 import io.p2pkit.ipfs.pin.PinType;
 import io.p2pkit.ipfs.repo.Repository;
 import io.p2pkit.node.cli.CliCommand;
@@ -40,6 +41,9 @@ import java.util.Set;
         footer = {"", "With --json: {\"Keys\":{\"<cid>\":{\"Type\":…,\"Name\":…},…}} in one object; with --stream one "
                 + "{\"Cid\":…,\"Type\":…[,\"Name\":…]} per pin (Kubo's two shapes)."})
 final class PinLsCommand extends CliCommand {
+    /** How Kubo (and the daemon) types an indirect pin asked about by its CID. */
+    private static final String INDIRECT_THROUGH = "indirect through ";
+
     @Parameters(paramLabel = "CID|PATH", arity = "0..*", description = "pins to look up (default: all)")
     private List<String> args = new ArrayList<>();
 
@@ -78,7 +82,7 @@ final class PinLsCommand extends CliCommand {
         }
         boolean showNames = names || nameFilter != null;
         CidEncoder enc = cids.encoder(); // the daemon's answer is read back and written so too
-        List<Pin> pins = new ArrayList<>();
+        List<PinStatus> pins = new ArrayList<>();
         if (DaemonApi.use(repo.root(), api -> pins.addAll(throughDaemon(api, showNames)))) {
             print(pins, showNames, enc);
             return 0;
@@ -87,7 +91,7 @@ final class PinLsCommand extends CliCommand {
             if (args.isEmpty()) {
                 for (Pin p : r.pinner().ls(types)) {
                     if (nameFilter == null || p.name().contains(nameFilter)) {
-                        pins.add(p);
+                        pins.add(new PinStatus(p, Optional.empty()));
                     }
                 }
             } else {
@@ -101,7 +105,7 @@ final class PinLsCommand extends CliCommand {
     }
 
     /** The daemon's pins ({@code pin/ls?stream=true}: one {@code {"Cid","Type"[,"Name"]}} each). */
-    private List<Pin> throughDaemon(DaemonApi api, boolean showNames) throws IOException {
+    private List<PinStatus> throughDaemon(DaemonApi api, boolean showNames) throws IOException {
         Map<String, String> o = new LinkedHashMap<>();
         o.put("type", type);
         o.put("stream", "true");
@@ -109,56 +113,73 @@ final class PinLsCommand extends CliCommand {
         if (nameFilter != null) {
             o.put("name", nameFilter);
         }
-        List<Pin> pins = new ArrayList<>();
+        List<PinStatus> pins = new ArrayList<>();
         try (InputStream in = new BufferedInputStream(api.post("pin/ls", args, o))) {
             for (MapNode e; (e = DaemonApi.nextObject(in)) != null; ) {
                 String kind = DaemonApi.text(e, "Type");
-                PinType t = java.util.Arrays.stream(PinType.values()).filter(x -> x.kuboName().equals(kind)).findFirst()
-                        .orElseThrow(() -> new CommandFailedException("the daemon names a pin type p2pkit does not know: " + kind));
-                pins.add(new Pin(DaemonApi.cid(e, "Cid"), t, DaemonApi.text(e, "Name")));
+                Optional<Cid> via = Optional.empty();
+                if (kind.startsWith(INDIRECT_THROUGH)) { // a pin asked about: "indirect through <root>"
+                    via = Optional.of(parseCid(kind.substring(INDIRECT_THROUGH.length())));
+                    kind = PinType.INDIRECT.kuboName();
+                }
+                String named = kind;
+                PinType t = java.util.Arrays.stream(PinType.values()).filter(x -> x.kuboName().equals(named)).findFirst()
+                        .orElseThrow(() -> new CommandFailedException("the daemon names a pin type p2pkit does not know: " + named));
+                pins.add(new PinStatus(new Pin(DaemonApi.cid(e, "Cid"), t, DaemonApi.text(e, "Name")), via));
             }
         }
         return pins;
     }
 
-    private void print(List<Pin> pins, boolean showNames, CidEncoder enc) {
+    private static Cid parseCid(String text) {
+        try {
+            return Cid.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new CommandFailedException("the daemon names a pin's root that is not a CID: " + text);
+        }
+    }
+
+    private void print(List<PinStatus> pins, boolean showNames, CidEncoder enc) {
         if (output.json() && !stream) {
             Map<String, Object> keys = new LinkedHashMap<>();
-            for (Pin p : pins) {
+            for (PinStatus s : pins) {
+                Pin p = s.pin();
                 Map<String, Object> v = new LinkedHashMap<>();
-                v.put("Type", p.type().kuboName());
+                v.put("Type", s.kuboType(enc::encode));
                 v.put("Name", showNames ? p.name() : "");
                 keys.putIfAbsent(enc.encode(p.cid()), v);
             }
             console().json(Map.of("Keys", keys));
             return;
         }
-        for (Pin p : pins) {
+        for (PinStatus s : pins) {
+            Pin p = s.pin();
             if (output.json()) {
                 Map<String, Object> o = new LinkedHashMap<>();
                 o.put("Cid", enc.encode(p.cid()));
                 if (showNames && !p.name().isEmpty()) {
                     o.put("Name", p.name());
                 }
-                o.put("Type", p.type().kuboName());
+                o.put("Type", s.kuboType(enc::encode));
                 console().json(o);
             } else if (quiet) {
                 console().println(enc.encode(p.cid()));
             } else {
-                console().println(enc.encode(p.cid()) + " " + p.type().kuboName()
+                console().println(enc.encode(p.cid()) + " " + s.kuboType(enc::encode)
                         + (showNames && !p.name().isEmpty() ? " " + p.name() : ""));
             }
         }
     }
 
-    private static Pin lookUp(Repository r, String arg, Set<PinType> types) throws IOException {
+    private static PinStatus lookUp(Repository r, String arg, Set<PinType> types) throws IOException {
         Cid cid = ContentPath.resolveCid(r, arg);
-        Optional<Pin> pin = r.pinner().pinOf(cid);
+        Optional<PinStatus> status = r.pinner().status(cid);
+        Optional<Pin> pin = status.map(PinStatus::pin);
         if (pin.isEmpty() || !types.contains(pin.get().type())) {
             throw new CommandFailedException("path '" + arg + "' is not pinned"
                     + (pin.isPresent() ? " " + String.join(" or ", types.stream().map(PinType::kuboName).sorted().toList())
                     + " (it is pinned " + pin.get().type().kuboName() + "ly)" : ""));
         }
-        return pin.get();
+        return status.get();
     }
 }
