@@ -124,7 +124,7 @@ class CidBaseKuboInteropTest {
             "pin|ls|--cid-base=base36|ROOT", "pin|ls|--enc=json|--cid-base=base36|--upgrade-cidv0-in-output=false|ROOT",
             "pin|ls|SUB", "pin|ls|--cid-base=base36|SUB", "pin|ls|--enc=json|--upgrade-cidv0-in-output|SUB", "!block|rm|SUB",
             "pin|add|--cid-base=base36|SUB", "pin|ls|--stream|--upgrade-cidv0-in-output|SUB",
-            "pin|update|--unpin=false|--cid-base=base36|SUB|SUB", "pin|rm|--cid-base=z|SUB", "!pin|add|--cid-base=x|SUB",
+            "pin|update|--unpin=false|--cid-base=base36|SUB|SUB", "pin|rm|--cid-base=z|SUB", "!pin|rm|SUB", "!pin|add|--cid-base=x|SUB",
             "refs|-r|--cid-base=base36|ROOT", "refs|-e|--upgrade-cidv0-in-output|ROOT",
             "refs|-r|--format=<src> <linkname> <dst>|--cid-base=base58btc|CBOR", "refs|--enc=json|--cid-base=base32|K36",
             "!refs|--cid-base=nope|ROOT",

@@ -196,7 +196,7 @@ public final class Pinner {
             }
             pins.remove(cid, PinType.RECURSIVE);
         } else if (!pins.remove(cid, PinType.DIRECT)) {
-            throw new PinException(cid + " is not pinned or pinned indirectly");
+            throw new PinException("not pinned or pinned indirectly"); // boxo's ErrNotPinned, word for word
         }
     }
 
