@@ -13,7 +13,8 @@ import java.util.TreeMap;
 
 /**
  * {@code swarm/peers|connect|disconnect|addrs|addrs/local|addrs/listen}: the node's connections, in Kubo's
- * shapes; {@code swarm/peers?verbose=true} adds each peer's reputation {@code Score}.
+ * shapes; {@code swarm/peers?verbose=true} adds each peer's reputation {@code Score}. {@code swarm/resources}
+ * is {@link SwarmResources}.
  */
 final class SwarmCommands {
     private SwarmCommands() {
@@ -30,7 +31,9 @@ final class SwarmCommands {
                         .run(SwarmCommands::disconnect),
                 RpcCommand.at("swarm/addrs").run(SwarmCommands::addrs),
                 RpcCommand.at("swarm/addrs/local").options(RpcOption.bool("id")).run(SwarmCommands::localAddrs),
-                RpcCommand.at("swarm/addrs/listen").text(TextEncoders::lines).run(SwarmCommands::listenAddrs));
+                RpcCommand.at("swarm/addrs/listen").text(TextEncoders::lines).run(SwarmCommands::listenAddrs),
+                RpcCommand.at("swarm/resources").text(SwarmResources::text)
+                        .run((req, res) -> res.single(SwarmResources.report(req.node().host().network().resources()))));
     }
 
     private static void peers(RpcRequest req, RpcResponse res) throws Exception {

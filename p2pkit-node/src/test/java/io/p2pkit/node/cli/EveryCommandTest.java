@@ -77,6 +77,7 @@ class EveryCommandTest {
             Map.entry("swarm peering add", "SwarmFiltersPeeringCommandTest (asks a running daemon)"),
             Map.entry("swarm peering ls", "SwarmFiltersPeeringCommandTest (asks a running daemon)"),
             Map.entry("swarm peering rm", "SwarmFiltersPeeringCommandTest (asks a running daemon)"),
+            Map.entry("swarm resources", "SwarmFiltersPeeringCommandTest (asks a running daemon)"),
             Map.entry("log ls", "AdminCommandTest (asks a running daemon)"),
             Map.entry("log level", "AdminCommandTest (asks a running daemon)"),
             Map.entry("log tail", "AdminCommandTest (follows a running daemon's records)"),

@@ -4,12 +4,15 @@ import io.p2pkit.ipfs.repo.Repository;
 import io.p2pkit.node.Node;
 import io.p2pkit.node.NodeConfig;
 import io.p2pkit.testing.Await;
+import io.p2pkit.testing.TinyJson;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -19,7 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * {@code p2pkit swarm filters [add|rm]} and {@code p2pkit swarm peering add|ls|rm} against a daemon
  * in a child process: Kubo's text, the filters kept in the repository's config and taken again
- * by the next daemon, a peering peer dialed by the daemon.
+ * by the next daemon, a peering peer dialed by the daemon; {@code p2pkit swarm resources} (Kubo's
+ * table, JSON with --json) then shows that peer's scope.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class SwarmFiltersPeeringCommandTest {
@@ -46,6 +50,13 @@ class SwarmFiltersPeeringCommandTest {
             Await.until("the daemon dials the peering peer", () -> repo.ok("swarm", "peers").contains(other.peerId().toString()),
                     Duration.ofSeconds(20));
             assertEquals(other.peerId() + "\n\t" + transport, repo.ok("swarm", "peering", "ls"));
+            List<List<String>> table = repo.ok("swarm", "resources").lines().map(l -> List.of(l.split("\t+"))).toList();
+            assertEquals(List.of("Scope", "Limit Name", "Limit Value", "Limit Usage Amount", "Limit Usage Percent"),
+                    table.getFirst());
+            assertTrue(table.contains(List.of("peer:" + other.peerId(), "ConnsOutbound", "8", "1", "12.5%")), table::toString);
+            String json = repo.ok("swarm", "resources", "--json");
+            Map<?, ?> peers = (Map<?, ?>) ((Map<?, ?>) TinyJson.parse(json)).get("Peers");
+            assertEquals(1.0, ((Map<?, ?>) peers.get(other.peerId().toString())).get("ConnsUsage"), json);
             assertEquals("{\"ID\":\"" + other.peerId() + "\",\"Status\":\"success\"}",
                     repo.ok("swarm", "peering", "rm", "--json", other.peerId().toString()));
             assertEquals("{\"Peers\":[]}", repo.ok("swarm", "peering", "ls", "--json"));

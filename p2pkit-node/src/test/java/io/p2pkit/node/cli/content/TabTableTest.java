@@ -37,6 +37,28 @@ class TabTableTest {
     }
 
     @Test
+    void tabPaddingRoundsColumnsToTabStopsAsKubosSwarmResourcesTable() {
+        TabTable t = TabTable.withTabs(20, 8, 0);
+        t.line("Scope\tLimit Name\tLimit Value\tLimit Usage Amount\tLimit Usage Percent\t");
+        t.line("system\tMemory\t12638251008\t0\t0%\t");
+        t.line("system\tFD\t10000\t1\t0.0%\t");
+        t.line("proto:/libp2p/circuit/relay/0.2.0/stop\tStreams\t8172\t0\t0%\t");
+        // Kubo 0.39's bytes for these rows
+        assertEquals("Scope\t\t\t\t\tLimit Name\t\tLimit Value\t\tLimit Usage Amount\tLimit Usage Percent\t\n"
+                + "system\t\t\t\t\tMemory\t\t\t12638251008\t\t0\t\t\t0%\t\t\t\n"
+                + "system\t\t\t\t\tFD\t\t\t10000\t\t\t1\t\t\t0.0%\t\t\t\n"
+                + "proto:/libp2p/circuit/relay/0.2.0/stop\tStreams\t\t\t8172\t\t\t0\t\t\t0%\t\t\t\n", t.flush());
+    }
+
+    @Test
+    void aCellThatFillsItsTabStopExactlyGetsNoTab() {
+        TabTable t = TabTable.withTabs(8, 8, 0);
+        t.line("12345678\tx\t");
+        t.line("1\ty\t");
+        assertEquals("12345678x\t\n1\ty\t\n", t.flush());
+    }
+
+    @Test
     void namesAreEscapedAsGoQuotesThem() {
         assertEquals("plain name.txt", GoQuote.escNonPrint("plain name.txt"));
         assertEquals("ünïcode", GoQuote.escNonPrint("ünïcode"));

@@ -12,11 +12,11 @@ import picocli.CommandLine.Command;
         "Inspect and make the connections of the daemon running on the repository, and list its addresses.",
         ""},
         subcommands = {SwarmPeersCommand.class, SwarmAddrsCommand.class, SwarmConnectCommand.class,
-                SwarmFiltersCommand.class, SwarmPeeringCommand.class})
+                SwarmFiltersCommand.class, SwarmPeeringCommand.class, SwarmResourcesCommand.class})
 public final class SwarmCommand extends CliCommand {
     @Override
     protected int run() {
-        throw new UsageException("missing subcommand: peers, addrs, connect, filters or peering");
+        throw new UsageException("missing subcommand: peers, addrs, connect, filters, peering or resources");
     }
 
     /** Prints an answer's {@code Strings}, one per line, or with --json the answer as the daemon sent it. */
