@@ -9,13 +9,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -41,7 +38,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @InteropArea("RPC API: cid-base and upgrade-cidv0-in-output against Kubo 0.39")
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class CidBaseKuboInteropTest {
-    private static final String BOUNDARY = "cid-base-interop";
 
     @TempDir
     static Path dir;
@@ -164,18 +160,7 @@ class CidBaseKuboInteropTest {
     }
 
     private static Answer post(String base, String command, byte[] file) throws IOException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/api/v0/" + command));
-        if (file == null) {
-            b.POST(HttpRequest.BodyPublishers.noBody());
-        } else {
-            ByteArrayOutputStream body = new ByteArrayOutputStream();
-            body.writeBytes(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"data\"\r\n"
-                    + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-            body.writeBytes(file);
-            body.writeBytes(("\r\n--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.UTF_8));
-            b.header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()));
-        }
+        HttpRequest.Builder b = RpcPost.of(base, command, file);
         try {
             HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
             return new Answer(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""),

@@ -8,16 +8,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -50,7 +47,6 @@ class CidMultibaseKuboInteropTest {
             "bafkqaaa");
     private static final List<String> BASES = List.of("base32", "base32upper", "base36", "base58btc", "base58flickr",
             "base64", "base64url", "base16", "base2", "base32hexpad", "base256emoji", "identity", "M", "k");
-    private static final String BOUNDARY = "kubo-interop";
 
     private static KuboDaemon kubo;
     private static Node node;
@@ -109,18 +105,7 @@ class CidMultibaseKuboInteropTest {
     }
 
     private static Answer post(String api, String command, byte[] file) throws IOException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(api + "/api/v0/" + command));
-        if (file == null) {
-            b.POST(HttpRequest.BodyPublishers.noBody());
-        } else {
-            ByteArrayOutputStream body = new ByteArrayOutputStream();
-            body.writeBytes(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"data\"\r\n"
-                    + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-            body.writeBytes(file);
-            body.writeBytes(("\r\n--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.UTF_8));
-            b.header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()));
-        }
+        HttpRequest.Builder b = RpcPost.of(api, command, file);
         try {
             HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
             return new Answer(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""),

@@ -14,7 +14,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -47,7 +46,6 @@ class RpcTextKuboInteropTest {
     private static final byte[] RECORD = io.p2pkit.kad.record.IpnsRecordSigner.sign(NAME_KEY, "/ipfs/bafkqaaa", 3,
             java.time.Instant.now().plus(java.time.Duration.ofDays(1)), java.time.Duration.ofMinutes(5));
 
-    private static final String BOUNDARY = "p2pkittext";
     private static KuboDaemon kubo;
     private static Node node;
     private static HttpClient http;
@@ -123,18 +121,7 @@ class RpcTextKuboInteropTest {
     }
 
     private static HttpResponse<String> post(String api, String command, byte[] file) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(api + "/api/v0/" + command));
-        if (file == null) {
-            b.POST(HttpRequest.BodyPublishers.noBody());
-        } else {
-            java.io.ByteArrayOutputStream multipart = new java.io.ByteArrayOutputStream();
-            multipart.writeBytes(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"\r\n"
-                    + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-            multipart.writeBytes(file);
-            multipart.writeBytes(("\r\n--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.UTF_8));
-            b.header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(multipart.toByteArray()));
-        }
+        HttpRequest.Builder b = RpcPost.of(api, command, file);
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 }
