@@ -13,10 +13,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,15 +29,6 @@ public final class DiagCommand extends CliCommand {
     @Override
     protected int run() {
         throw new UsageException("missing subcommand: sys or cmds");
-    }
-
-    /** Asks the daemon on {@code root} and returns its answer's bytes. */
-    private static byte[] ask(Path root, String command, List<String> args, Map<String, String> options) throws IOException {
-        DaemonApi api = DaemonApi.find(root).orElseThrow(() -> new CommandFailedException(
-                "no daemon is running on " + root + ": start one with 'p2pkit daemon'"));
-        try (api; InputStream in = api.post(command, args, options)) {
-            return in.readNBytes(16 << 20);
-        }
     }
 
     @Command(name = "sys", description = {"Show the daemon's system information.", "",
@@ -85,11 +73,13 @@ public final class DiagCommand extends CliCommand {
                 Map<String, String> options = new LinkedHashMap<>();
                 options.put("encoding", "text");
                 options.put("verbose", Boolean.toString(verbose));
-                console().out().print(new String(ask(repo.root(), "diag/cmds", List.of(), options), StandardCharsets.UTF_8));
+                byte[] table = DaemonApi.answerBytes(repo.root(), "diag/cmds", List.of(), options);
+                console().out().print(new String(table, StandardCharsets.UTF_8));
                 console().out().flush();
                 return 0;
             }
-            String json = new String(ask(repo.root(), "diag/cmds", List.of(), Map.of()), StandardCharsets.UTF_8);
+            byte[] answer = DaemonApi.answerBytes(repo.root(), "diag/cmds", List.of(), Map.of());
+            String json = new String(answer, StandardCharsets.UTF_8);
             if (!(KuboConfig.parseJson(json) instanceof List<?> entries)) {
                 throw new CommandFailedException("the daemon's answer to diag/cmds is not a list: " + json.strip());
             }
@@ -110,7 +100,7 @@ public final class DiagCommand extends CliCommand {
 
             @Override
             protected int run() throws Exception {
-                ask(repo.root(), "diag/cmds/clear", List.of(), Map.of());
+                DaemonApi.answerBytes(repo.root(), "diag/cmds/clear", List.of(), Map.of());
                 return 0;
             }
         }
@@ -130,7 +120,7 @@ public final class DiagCommand extends CliCommand {
 
             @Override
             protected int run() throws Exception {
-                ask(repo.root(), "diag/cmds/set-time", List.of(time), Map.of());
+                DaemonApi.answerBytes(repo.root(), "diag/cmds/set-time", List.of(time), Map.of());
                 return 0;
             }
         }

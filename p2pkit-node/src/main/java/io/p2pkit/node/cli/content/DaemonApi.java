@@ -348,6 +348,24 @@ public final class DaemonApi implements AutoCloseable {
         }
     }
 
+    /** The most bytes of an answer read whole. */
+    private static final int MAX_ANSWER = 16 << 20;
+
+    /**
+     * Asks the daemon on {@code root} a command and reads its whole answer, as it is (JSON lines or
+     * text), at most {@value #MAX_ANSWER} bytes of it.
+     *
+     * @throws CommandFailedException when no daemon runs there or the command fails
+     */
+    public static byte[] answerBytes(Path root, String command, List<String> args, Map<String, String> options)
+            throws IOException {
+        DaemonApi api = find(root).orElseThrow(() -> new CommandFailedException(
+                "no daemon is running on " + root + ": start one with 'p2pkit daemon'"));
+        try (api; InputStream in = api.post(command, args, options)) {
+            return in.readNBytes(MAX_ANSWER);
+        }
+    }
+
     /**
      * Asks the daemon on {@code root} a command that answers one JSON object ({@code bitswap/stat},
      * {@code swarm/peers}…), as Kubo's commands that need a running node do.
@@ -355,12 +373,7 @@ public final class DaemonApi implements AutoCloseable {
      * @throws CommandFailedException when no daemon runs there, the command fails, or the answer is not an object
      */
     public static Answer ask(Path root, String command, List<String> args, Map<String, String> options) throws IOException {
-        DaemonApi api = find(root).orElseThrow(() -> new CommandFailedException(
-                "no daemon is running on " + root + ": start one with 'p2pkit daemon'"));
-        byte[] json;
-        try (api; InputStream in = api.post(command, args, options)) {
-            json = in.readNBytes(16 << 20);
-        }
+        byte[] json = answerBytes(root, command, args, options);
         try {
             if (DagJson.DEFAULT.decode(json) instanceof MapNode m) {
                 return new Answer(new String(json, StandardCharsets.UTF_8).strip(), m);
@@ -381,12 +394,7 @@ public final class DaemonApi implements AutoCloseable {
      */
     public static List<Answer> askAll(Path root, String command, List<String> args, Map<String, String> options)
             throws IOException {
-        DaemonApi api = find(root).orElseThrow(() -> new CommandFailedException(
-                "no daemon is running on " + root + ": start one with 'p2pkit daemon'"));
-        byte[] json;
-        try (api; InputStream in = api.post(command, args, options)) {
-            json = in.readNBytes(16 << 20);
-        }
+        byte[] json = answerBytes(root, command, args, options);
         List<Answer> answers = new java.util.ArrayList<>();
         for (String line : new String(json, StandardCharsets.UTF_8).split("\n")) {
             if (line.isBlank()) {

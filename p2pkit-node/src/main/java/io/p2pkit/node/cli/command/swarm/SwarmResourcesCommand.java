@@ -1,14 +1,12 @@
 package io.p2pkit.node.cli.command.swarm;
 
 import io.p2pkit.node.cli.CliCommand;
-import io.p2pkit.node.cli.CommandFailedException;
 import io.p2pkit.node.cli.content.DaemonApi;
 import io.p2pkit.node.cli.options.JsonOption;
 import io.p2pkit.node.cli.options.RepoOption;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -37,13 +35,10 @@ final class SwarmResourcesCommand extends CliCommand {
             console().println(DaemonApi.ask(repo.root(), "swarm/resources", List.of(), Map.of()).json());
             return 0;
         }
-        DaemonApi api = DaemonApi.find(repo.root()).orElseThrow(() -> new CommandFailedException(
-                "no daemon is running on " + repo.root() + ": start one with 'p2pkit daemon'"));
-        try (api; InputStream in = api.post("swarm/resources", List.of(), Map.of("enc", "text"))) {
-            // the daemon's table as it is: its lines end in tabs, as Kubo's
-            console().out().print(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-            console().out().flush();
-        }
+        // the daemon's table as it is: its lines end in tabs, as Kubo's
+        byte[] table = DaemonApi.answerBytes(repo.root(), "swarm/resources", List.of(), Map.of("enc", "text"));
+        console().out().print(new String(table, StandardCharsets.UTF_8));
+        console().out().flush();
         return 0;
     }
 }
