@@ -2,6 +2,7 @@ package io.p2pkit.websocket;
 
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.transport.ByteStreamConnection;
+import io.p2pkit.core.transport.SocketSafeInterrupt;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,7 +34,9 @@ final class WebSocketConnection implements ByteStreamConnection {
         this.socket = socket;
         this.local = local;
         this.remote = remote;
-        this.out = new FrameWriter(socket.getOutputStream(), client, config.writeBufferBytes());
+        // A cancelled command must not close the connection under every stream (SocketSafeInterrupt).
+        this.out = new FrameWriter(SocketSafeInterrupt.shield(socket.getOutputStream()), client,
+                config.writeBufferBytes());
         this.in = new FrameReader(input, !client, config.maxFramePayload(), config.maxMessageBytes(),
                 new FrameReader.ControlHandler() {
                     @Override

@@ -5,6 +5,7 @@ import io.p2pkit.core.host.Host;
 import io.p2pkit.core.host.PeerInfo;
 import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.core.multiformats.Cid;
+import io.p2pkit.core.transport.SocketSafeInterrupt;
 import io.p2pkit.kad.FindPeerResult;
 import io.p2pkit.kad.GetResult;
 import io.p2pkit.kad.KadDht;
@@ -141,7 +142,8 @@ public final class RoutingV1Handler extends Handler.Abstract {
         // The lookup runs on its own thread and hands providers over as it finds them, so that a
         // stream starts at once and a slow lookup ends at the deadline with what it has.
         BlockingQueue<Optional<PeerRecord>> found = new ArrayBlockingQueue<>(limit + 1);
-        Thread lookup = Thread.ofVirtual().name("p2pkit-routing-v1 providers").start(() -> {
+        // stopped with an interrupt that waits out a write to a peer, which would close its connection
+        SocketSafeInterrupt lookup = SocketSafeInterrupt.start(Thread.ofVirtual().name("p2pkit-routing-v1 providers"), () -> {
             try {
                 d.findProviders(cid.multihash().bytes(), limit, p -> found.offer(Optional.of(provider(p))));
             } catch (IOException e) {

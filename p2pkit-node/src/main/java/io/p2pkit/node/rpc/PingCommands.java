@@ -7,6 +7,7 @@ import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.peerstore.AddressTtl;
 import io.p2pkit.core.ping.PingService;
 import io.p2pkit.core.ping.PingSession;
+import io.p2pkit.core.transport.SocketSafeInterrupt;
 import io.p2pkit.kad.KadDht;
 import io.p2pkit.node.cli.content.GoQuote;
 import io.p2pkit.node.cli.content.KuboJson;
@@ -130,7 +131,8 @@ final class PingCommands {
             throw RpcError.failed("peer lookup failed: routing: not found");
         }
         FutureTask<Optional<PeerInfo>> find = new FutureTask<>(() -> dht.get().findPeer(peer).peer());
-        Thread.ofVirtual().name("p2pkit-rpc-ping-lookup").start(find);
+        // cancelled with an interrupt that waits out a write to a peer, which would close its connection
+        SocketSafeInterrupt lookup = SocketSafeInterrupt.start(Thread.ofVirtual().name("p2pkit-rpc-ping-lookup"), find);
         try {
             return find.get(PING_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS)
                     .orElseThrow(() -> RpcError.failed("peer lookup failed: routing: not found"));
@@ -139,7 +141,9 @@ final class PingCommands {
         } catch (ExecutionException e) {
             throw RpcError.failed("peer lookup failed: " + Errors.toRpc(e.getCause()).getMessage());
         } finally {
-            find.cancel(true);
+            if (find.cancel(false)) {
+                lookup.interrupt();
+            }
         }
     }
 

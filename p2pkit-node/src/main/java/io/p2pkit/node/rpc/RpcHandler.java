@@ -1,5 +1,6 @@
 package io.p2pkit.node.rpc;
 
+import io.p2pkit.core.transport.SocketSafeInterrupt;
 import io.p2pkit.node.Node;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.io.Content;
@@ -132,7 +133,8 @@ public final class RpcHandler extends Handler.Abstract {
     }
 
     private void run(RpcCommand command, RpcRequest request, RpcResponse response, Request http) throws IOException {
-        Thread self = Thread.currentThread();
+        // The deadline must not land inside a write to a peer's socket: that would close the connection.
+        SocketSafeInterrupt self = SocketSafeInterrupt.register();
         java.util.concurrent.atomic.AtomicBoolean expired = new java.util.concurrent.atomic.AtomicBoolean();
         ScheduledFuture<?> deadline = request.string("timeout")
                 .map(t -> timeouts.schedule(() -> {
@@ -153,9 +155,10 @@ public final class RpcHandler extends Handler.Abstract {
             error = interrupted ? RpcError.failed(expired.get() ? "context deadline exceeded" : "context canceled")
                     : Errors.toRpc(e);
         } finally {
-            if (deadline != null) {
-                deadline.cancel(false);
+            if (deadline != null && !deadline.cancel(false)) {
+                firedOrFiring(deadline); // one firing right now must be done before the interrupt is cleared
             }
+            self.close();
             Thread.interrupted(); // a deadline that fired late must not reach Jetty's thread
         }
         if (error != null) {
@@ -173,6 +176,23 @@ public final class RpcHandler extends Handler.Abstract {
                 // connection closed on unread bytes would cost it the answer it was sent
                 drain(Content.Source.asInputStream(http), MAX_DRAINED);
             }
+        }
+    }
+
+    /** Waits for a deadline that could not be cancelled any more to finish firing (a few instructions). */
+    private static void firedOrFiring(ScheduledFuture<?> deadline) {
+        boolean interrupted = false;
+        while (!deadline.isDone()) {
+            try {
+                deadline.get();
+            } catch (InterruptedException e) {
+                interrupted = true; // the deadline's own interrupt, most likely; cleared by the caller
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.CancellationException e) {
+                break;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 

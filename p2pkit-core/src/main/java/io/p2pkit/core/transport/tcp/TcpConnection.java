@@ -3,6 +3,7 @@ package io.p2pkit.core.transport.tcp;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.transport.LeanInputStream;
 import io.p2pkit.core.transport.ByteStreamConnection;
+import io.p2pkit.core.transport.SocketSafeInterrupt;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,7 +26,8 @@ final class TcpConnection implements ByteStreamConnection {
         this.fromListeningPort = fromListeningPort;
         // Multistream reads small messages; the buffer for them is dropped while the connection is idle.
         this.in = new LeanInputStream(socket.getInputStream());
-        this.out = socket.getOutputStream();
+        // A cancelled command must not close the connection under every stream (SocketSafeInterrupt).
+        this.out = SocketSafeInterrupt.shield(socket.getOutputStream());
         this.local = Multiaddr.of((InetSocketAddress) socket.getLocalSocketAddress(), "tcp");
         this.remote = Multiaddr.of((InetSocketAddress) socket.getRemoteSocketAddress(), "tcp");
     }

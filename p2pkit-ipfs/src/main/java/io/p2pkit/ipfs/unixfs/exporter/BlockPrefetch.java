@@ -1,6 +1,7 @@
 package io.p2pkit.ipfs.unixfs.exporter;
 
 import io.p2pkit.core.multiformats.Cid;
+import io.p2pkit.core.transport.SocketSafeInterrupt;
 import io.p2pkit.ipfs.block.BlockSource;
 import io.p2pkit.ipfs.block.DirectBuffers;
 
@@ -36,7 +37,13 @@ final class BlockPrefetch implements AutoCloseable {
     private final DirectBuffers buffers;
     private final Map<Cid, Pending> pending = new HashMap<>();
 
-    private record Pending(FutureTask<Optional<ByteBuffer>> task, int kib) {
+    /** A read ahead; {@code runner} cancels it without closing a connection it may be writing a want to. */
+    private record Pending(FutureTask<Optional<ByteBuffer>> task, SocketSafeInterrupt runner, int kib) {
+        void cancel() {
+            if (task.cancel(false)) {
+                runner.interrupt();
+            }
+        }
     }
 
     /**
@@ -65,8 +72,8 @@ final class BlockPrefetch implements AutoCloseable {
             return;
         }
         FutureTask<Optional<ByteBuffer>> task = new FutureTask<>(() -> blocks.read(cid, buffers));
-        pending.put(cid, new Pending(task, kib));
-        Thread.ofVirtual().name("unixfs-prefetch").start(task);
+        pending.put(cid, new Pending(task, SocketSafeInterrupt.start(Thread.ofVirtual().name("unixfs-prefetch"), task),
+                kib));
     }
 
     /** Whether the window has room for another block. */
@@ -85,7 +92,7 @@ final class BlockPrefetch implements AutoCloseable {
         try {
             return p.task().get();
         } catch (InterruptedException e) {
-            p.task().cancel(true);
+            p.cancel();
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while reading " + cid);
         } catch (ExecutionException e) {
@@ -113,7 +120,8 @@ final class BlockPrefetch implements AutoCloseable {
     @Override
     public void close() {
         for (Pending p : pending.values()) {
-            if (!p.task().cancel(true) && p.task().state() == Future.State.SUCCESS) {
+            p.cancel();
+            if (p.task().state() == Future.State.SUCCESS) {
                 p.task().resultNow().ifPresent(buffers::release);
             }
             budgetKib.release(p.kib());
