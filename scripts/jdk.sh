@@ -3,32 +3,48 @@
 # alone is not trusted. Order: $P2PKIT_JAVA_HOME, $JAVA_HOME, the `javac` on PATH, then the
 # usual install folders, newest first.
 
-p2pkit_jdk_major() {
-    # Prints the feature version of the JDK at $1, or nothing when $1 is not a JDK.
+p2pkit_read_major() {
+    # Sets P2PKIT_MAJOR to the feature version of the JDK at $1, or to nothing when $1 is not a
+    # JDK. Reads the JDK's release file with shell builtins: the launcher runs this on every
+    # start, and each forked sed or subshell costs milliseconds (PERFORMANCE.md, process start).
+    P2PKIT_MAJOR=""
     [ -x "$1/bin/java" ] && [ -x "$1/bin/javac" ] || return 0
-    local v=""
+    local v="" line
     if [ -f "$1/release" ]; then
-        v=$(sed -n 's/^JAVA_VERSION="\([^"]*\)".*/\1/p' "$1/release")
+        while IFS= read -r line || [ -n "$line" ]; do
+            case $line in
+                JAVA_VERSION=\"*) v=${line#JAVA_VERSION=\"}; v=${v%%\"*}; break ;;
+            esac
+        done < "$1/release"
     fi
     [ -n "$v" ] || v=$("$1/bin/java" -version 2>&1 | sed -n 's/.*version "\([^"]*\)".*/\1/p' | head -1)
     v=${v#1.}
-    echo "${v%%[.+-]*}"
+    P2PKIT_MAJOR=${v%%[.+-]*}
+}
+
+p2pkit_jdk_major() {
+    # Prints the feature version of the JDK at $1, or nothing when $1 is not a JDK.
+    p2pkit_read_major "$1"
+    echo "$P2PKIT_MAJOR"
 }
 
 p2pkit_find_jdk() {
-    local min=21 c m best="" bestv=0
-    local candidates=()
-    [ -n "${P2PKIT_JAVA_HOME:-}" ] && candidates+=("$P2PKIT_JAVA_HOME")
-    [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME")
-    if command -v javac >/dev/null 2>&1; then
-        c=$(readlink -f "$(command -v javac)")
-        candidates+=("${c%/bin/javac}")
-    fi
-    # An explicitly chosen JDK that is recent enough wins.
-    for c in "${candidates[@]}"; do
-        m=$(p2pkit_jdk_major "$c")
-        if [ -n "$m" ] && [ "$m" -ge "$min" ] 2>/dev/null; then
-            echo "$c"; return 0
+    # Sets P2PKIT_JDK and P2PKIT_JDK_MAJOR (empty when no JDK is recent enough).
+    local min=21 c best="" bestv=0
+    P2PKIT_JDK="" P2PKIT_JDK_MAJOR=""
+    # An explicitly chosen JDK that is recent enough wins; the javac on PATH is looked up only
+    # when neither variable names one (readlink is a fork).
+    for c in "${P2PKIT_JAVA_HOME:-}" "${JAVA_HOME:-}" javac-on-path; do
+        if [ "$c" = javac-on-path ]; then
+            command -v javac >/dev/null 2>&1 || continue
+            c=$(readlink -f "$(command -v javac)")
+            c=${c%/bin/javac}
+        fi
+        [ -n "$c" ] || continue
+        p2pkit_read_major "$c"
+        if [ -n "$P2PKIT_MAJOR" ] && [ "$P2PKIT_MAJOR" -ge "$min" ] 2>/dev/null; then
+            P2PKIT_JDK=$c P2PKIT_JDK_MAJOR=$P2PKIT_MAJOR
+            return 0
         fi
     done
     # Otherwise the newest JDK in the usual places.
@@ -36,15 +52,17 @@ p2pkit_find_jdk() {
              "$HOME"/.sdkman/candidates/java/* "$HOME"/.jdks/* \
              /Library/Java/JavaVirtualMachines/*/Contents/Home; do
         [ -d "$c" ] || continue
-        m=$(p2pkit_jdk_major "$c")
-        if [ -n "$m" ] && [ "$m" -ge "$min" ] 2>/dev/null && [ "$m" -gt "$bestv" ]; then
-            best=$c; bestv=$m
+        p2pkit_read_major "$c"
+        if [ -n "$P2PKIT_MAJOR" ] && [ "$P2PKIT_MAJOR" -ge "$min" ] 2>/dev/null && [ "$P2PKIT_MAJOR" -gt "$bestv" ]; then
+            best=$c; bestv=$P2PKIT_MAJOR
         fi
     done
-    [ -n "$best" ] && echo "$best"
+    if [ -n "$best" ]; then
+        P2PKIT_JDK=$best P2PKIT_JDK_MAJOR=$bestv
+    fi
 }
 
-P2PKIT_JDK=$(p2pkit_find_jdk)
+p2pkit_find_jdk
 if [ -z "$P2PKIT_JDK" ]; then
     echo "p2pkit: no JDK of version 21 or newer was found." >&2
     echo "  Looked at \$P2PKIT_JAVA_HOME, \$JAVA_HOME, the javac on PATH and /usr/lib/jvm, /opt/java, ~/.sdkman, ~/.jdks." >&2
@@ -54,7 +72,7 @@ fi
 export JAVA_HOME="$P2PKIT_JDK"
 export PATH="$JAVA_HOME/bin:$PATH"
 # Maven's own libraries trip JDK 24+'s sun.misc.Unsafe warnings; they are noise, not our code.
-if [ "$(p2pkit_jdk_major "$JAVA_HOME")" -ge 24 ] 2>/dev/null; then
+if [ "$P2PKIT_JDK_MAJOR" -ge 24 ] 2>/dev/null; then
     case "${MAVEN_OPTS:-}" in
         *sun-misc-unsafe-memory-access*) ;;
         *) export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" ;;
