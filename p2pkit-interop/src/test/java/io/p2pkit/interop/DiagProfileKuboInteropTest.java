@@ -110,6 +110,13 @@ class DiagProfileKuboInteropTest {
         }
         assertEquals(versionKeys.get(0), versionKeys.get(1), "version.json: Kubo's fields in Kubo's order");
 
+        // Kubo's default collectors (bin and trace too) on p2pkit: Kubo's own would copy its 100 MB binary
+        Path all = dir.resolve("profile-defaults.zip");
+        assertEquals("Wrote profiles to: " + all, outcome(1, List.of("diag", "profile", "--profile-time", "1s", "-o",
+                all.toString())).strip());
+        assertEquals(new TreeSet<>(List.of("threads.stacks", "threads.json", "version.json", "heap.histogram", "jvm.json",
+                "profile.jfr")), new TreeSet<>(entries(all)));
+
         // the raw answer: bytes streamed as go-ipfs-cmds streams them
         for (String base : List.of(pair.kubo().apiUrl(), HttpAddress.url(pair.node().apiAddress().orElseThrow()))) {
             HttpResponse<byte[]> r = pair.http().send(HttpRequest.newBuilder(URI.create(base
