@@ -117,6 +117,20 @@ class JvmProfileTest {
     }
 
     @Test
+    void aHeapDumpOnlyWhenNamed(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        Path zip = tmp.resolve("heap.zip");
+        try (java.io.OutputStream out = Files.newOutputStream(zip)) {
+            JvmProfile.write(options(List.of("heap-dump"), Duration.ZERO), () -> out, () -> false);
+        }
+        try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(zip.toFile())) {
+            assertEquals(List.of("heap.hprof"), java.util.Collections.list(z.entries()).stream().map(ZipEntry::getName).toList());
+            byte[] head = z.getInputStream(z.getEntry("heap.hprof")).readNBytes(12);
+            assertEquals("JAVA PROFILE", new String(head, StandardCharsets.ISO_8859_1), "an HPROF file");
+        }
+        assertFalse(JvmProfile.DEFAULTS.contains("heap-dump"), "never by default");
+    }
+
+    @Test
     void theProfileTimeIsCapped() {
         RpcError e = assertThrows(RpcError.class, () -> profile(options(List.of("cpu"), Duration.ofMinutes(11))));
         assertEquals("profile-time 11m0s is above p2pkit's limit of 10m0s", e.getMessage());
