@@ -23,6 +23,8 @@ module io.p2pkit.node {
     requires java.logging;             // to quiet Jetty, which logs through SLF4J to java.util.logging
     requires java.net.http;            // the Delegated Routing V1 HTTP client
     requires java.management;          // diag/sys counts the live threads
+    requires jdk.management;           // diag/profile: thread dumps with virtual threads, heap dumps
+    requires jdk.jfr;                  // diag/profile: the sampling collectors record with Flight Recorder
 
     exports io.p2pkit.node;
     exports io.p2pkit.node.config;

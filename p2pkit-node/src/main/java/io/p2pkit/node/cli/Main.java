@@ -14,6 +14,7 @@ import io.p2pkit.node.cli.command.LogCommand;
 import io.p2pkit.node.cli.command.NameCommand;
 import io.p2pkit.node.cli.command.PerfCommand;
 import io.p2pkit.node.cli.command.PingCommand;
+import io.p2pkit.node.cli.command.ProvideCommand;
 import io.p2pkit.node.cli.command.PubsubCommand;
 import io.p2pkit.node.cli.command.RefsCommand;
 import io.p2pkit.node.cli.command.ResolveCommand;
@@ -70,7 +71,7 @@ public final class Main {
                 new MfsCommand(), new BlockCommand(), new DagCommand(), new RefsCommand(), new ResolveCommand(),
                 new PinCommand(), new RepoCommand(), new CidCommand(), new MultibaseCommand(), new KeyCommand(), new NameCommand(),
                 new BitswapCommand(), new SwarmCommand(),
-                new BootstrapCommand(), new LogCommand(), new DiagCommand(), new ShutdownCommand(), new CommandsCommand());
+                new BootstrapCommand(), new LogCommand(), new DiagCommand(), new ProvideCommand(), new ShutdownCommand(), new CommandsCommand());
     }
 
     public static void main(String[] args) {

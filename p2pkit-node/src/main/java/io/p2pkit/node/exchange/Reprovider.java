@@ -20,11 +20,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
@@ -33,14 +33,16 @@ import java.util.stream.Stream;
  * Announces what the repository holds to the DHT, as the strategy says: once soon after start,
  * then every interval (Kubo's default is 22 hours). Announcements run {@link #PARALLELISM} at a
  * time, each a DHT lookup of its own, so that 100,000 blocks take 100,000 / 32 lookup times rather
- * than 100,000. Blocks fetched by the node are announced as they arrive through {@link #provide}.
+ * than 100,000. Blocks fetched by the node are announced as they arrive through {@link #provide}:
+ * their keys wait in a bounded queue for a free slot, which {@link #clear} empties (Kubo's
+ * {@code provide clear}).
  */
 public final class Reprovider implements Closeable {
     /** Kubo's {@code Reprovider.Interval}. */
     public static final Duration DEFAULT_INTERVAL = Duration.ofHours(22);
     /** Announcements in flight at once. */
     public static final int PARALLELISM = 32;
-    /** Announcements of fetched blocks that may wait for their turn. */
+    /** Announcements of fetched blocks that may wait for their turn (the provide queue's bound). */
     public static final int MAX_PENDING = 10_000;
     private static final System.Logger LOG = System.getLogger(Reprovider.class.getName());
 
@@ -82,13 +84,19 @@ public final class Reprovider implements Closeable {
         }
     }
 
-    private final KadDht dht;
+    /** How one key is announced: the number of DHT servers that took it. */
+    @FunctionalInterface
+    interface Announcer {
+        int announce(Multihash key) throws IOException;
+    }
+
+    private final Announcer announcer;
     private final Repository repo;
     private final LinkReader links;
     private final ReprovideStrategy strategy;
     private final Semaphore inFlight = new Semaphore(PARALLELISM);
-    /** Announcements of fetched blocks started and not finished. */
-    private final AtomicInteger pending = new AtomicInteger();
+    /** Keys of fetched or written blocks waiting for their first announcement: Kubo's provide queue. */
+    private final LinkedBlockingQueue<Multihash> queue = new LinkedBlockingQueue<>(MAX_PENDING);
     /** One run at a time: the scheduled one or one asked for ({@code routing reprovide}). */
     private final ReentrantLock running = new ReentrantLock();
     private volatile ScheduledFuture<?> schedule;
@@ -103,7 +111,12 @@ public final class Reprovider implements Closeable {
      * @param strategy what to announce
      */
     public Reprovider(KadDht dht, Repository repo, LinkReader links, ReprovideStrategy strategy) {
-        this.dht = dht;
+        this(key -> dht.provide(key.bytes()).peers(), repo, links, strategy);
+    }
+
+    /** The same announcing through {@code announcer} (a test's, which can hold announcements back). */
+    Reprovider(Announcer announcer, Repository repo, LinkReader links, ReprovideStrategy strategy) {
+        this.announcer = announcer;
         this.repo = repo;
         this.links = links;
         this.strategy = strategy;
@@ -222,30 +235,54 @@ public final class Reprovider implements Closeable {
             return;
         }
         for (Cid c : cids) {
-            if (pending.incrementAndGet() > MAX_PENDING) {
-                pending.decrementAndGet();
-                continue;
+            if (queue.offer(c.multihash())) {
+                // one worker per key queued; a key the full queue refused is left to the next run
+                Thread.ofVirtual().name("p2pkit-provide").start(this::announceNext);
             }
-            Thread.ofVirtual().name("p2pkit-provide").start(() -> {
-                try {
-                    inFlight.acquire();
-                    try {
-                        announce(c.multihash());
-                    } finally {
-                        inFlight.release();
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } finally {
-                    pending.decrementAndGet();
-                }
-            });
         }
+    }
+
+    /** Waits for a free slot, then announces the queue's head (nothing when {@link #clear} took it). */
+    private void announceNext() {
+        try {
+            inFlight.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        try {
+            Multihash key = queue.poll();
+            if (key != null && !closed) {
+                announce(key);
+            }
+        } finally {
+            inFlight.release();
+        }
+    }
+
+    /** @return the keys waiting in the provide queue now */
+    public int queued() {
+        return queue.size();
+    }
+
+    /**
+     * Empties the provide queue, as Kubo's {@code provide clear}: the keys waiting for their first
+     * announcement are dropped (announcements under way go on). Their blocks stay in the
+     * repository, so the next run announces them if the strategy names them.
+     *
+     * @return how many keys were dropped
+     */
+    public int clear() {
+        int n = 0;
+        while (queue.poll() != null) {
+            n++;
+        }
+        return n;
     }
 
     private int announce(Multihash key) {
         try {
-            return dht.provide(key.bytes()).peers();
+            return announcer.announce(key);
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, () -> "providing " + key + " failed: " + e);
             return 0;

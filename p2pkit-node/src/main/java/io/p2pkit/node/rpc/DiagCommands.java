@@ -11,8 +11,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code diag/sys} ({@link SystemDiagnostics}) and {@code diag/cmds} with {@code clear} and
- * {@code set-time} ({@link RequestLog}), answered as Kubo 0.39 answers them.
+ * {@code diag/sys} ({@link SystemDiagnostics}), {@code diag/cmds} with {@code clear} and
+ * {@code set-time} ({@link RequestLog}), answered as Kubo 0.39 answers them, and
+ * {@code diag/profile} (Kubo's {@code ipfs diag profile}), the JVM's diagnostics in a zip ({@link JvmProfile}).
  */
 final class DiagCommands {
     private DiagCommands() {
@@ -26,7 +27,35 @@ final class DiagCommands {
                         .run((req, res) -> res.single(req.requests().report())),
                 RpcCommand.at("diag/cmds/clear").run((req, res) -> req.requests().clearFinished()),
                 RpcCommand.at("diag/cmds/set-time").args(RpcArgument.string("time", true, false))
-                        .run((req, res) -> req.requests().keep(duration(req.argument(0)))));
+                        .run((req, res) -> req.requests().keep(duration(req.argument(0)))),
+                RpcCommand.at("diag/profile").options(RpcOption.string("output", "o"), RpcOption.strings("collectors"),
+                                RpcOption.string("profile-time").withDefault("30s"),
+                                RpcOption.integer("mutex-profile-fraction").withDefault(4),
+                                RpcOption.string("block-profile-rate").withDefault("1ms"))
+                        .run(DiagCommands::profile));
+    }
+
+    /**
+     * Kubo's checks of the durations (plain errors, before the zip starts), then the zip, streamed:
+     * later errors, an unknown collector's among them, come in the trailer as Kubo's do.
+     */
+    private static void profile(RpcRequest req, RpcResponse res) throws Exception {
+        String time = req.string("profile-time").orElse("30s");
+        String rate = req.string("block-profile-rate").orElse("1ms");
+        List<String> collectors = req.has("collectors") ? req.strings("collectors") : JvmProfile.DEFAULTS;
+        JvmProfile.Options options = new JvmProfile.Options(collectors,
+                parsed(time, "failed to parse profile duration"), req.number("mutex-profile-fraction").orElse(4L).intValue(),
+                parsed(rate, "failed to parse block profile rate"), InfoCommands.versionInfo(req));
+        JvmProfile.write(options, res::stream, req::cancelled);
+    }
+
+    /** A Go duration, or Kubo's error: {@code failed to parse profile duration "1x": time: …}. */
+    private static Duration parsed(String text, String what) {
+        try {
+            return GoDurations.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw RpcError.failed(what + " " + io.p2pkit.node.cli.content.GoQuote.quote(text) + ": " + e.getMessage());
+        }
     }
 
     /** Go's time.ParseDuration, its error the command's (Kubo returns it as it is). */

@@ -56,13 +56,18 @@ final class InfoCommands {
     }
 
     private static void version(RpcRequest req, RpcResponse res) throws Exception {
+        res.single(versionInfo(req));
+    }
+
+    /** Kubo's version information: {@code version}'s answer and {@code diag/profile}'s version.json. */
+    static Map<String, Object> versionInfo(RpcRequest req) {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("Version", NodeVersion.get());
         o.put("Commit", "");
         o.put("Repo", req.node().content().map(c -> Integer.toString(repoVersion(c))).orElse(""));
         o.put("System", SystemDiagnostics.goArch() + "/" + System.getProperty("os.name", "").toLowerCase(Locale.ROOT));
         o.put("Golang", "java" + System.getProperty("java.version"));
-        res.single(o);
+        return o;
     }
 
     /** Kubo lists its Go modules; p2pkit its libraries' Maven coordinates, one value each. */

@@ -19,7 +19,8 @@ import java.util.Map;
  * strategy names now, waiting until it is done; {@code provide/stat} (and the deprecated
  * {@code stats/provide}, {@code stats/reprovide}): what the reprovider did, in the shape of Kubo's
  * legacy provider ({@code Provide.DHT.SweepEnabled=false}), which is how p2pkit's reprovider works:
- * every key once per interval, each its own DHT lookup.
+ * every key once per interval, each its own DHT lookup; {@code provide/clear}: empties the queue of
+ * keys waiting for their first announcement and answers how many it held.
  */
 final class ProvideCommands {
     /** The section flags of Kubo's sweep-provider statistics, which the legacy shape refuses. */
@@ -37,8 +38,21 @@ final class ProvideCommands {
                 RpcOption.bool("queues")};
         RpcCommand stat = RpcCommand.at("provide/stat").options(statOptions).text(ProvideCommands::statText)
                 .run(ProvideCommands::stat);
+        RpcCommand clear = RpcCommand.at("provide/clear").options(RpcOption.bool("quiet", "q"))
+                .text((req, n) -> "removed " + n + " items from provide queue\n").run(ProvideCommands::clear);
         return List.of(reprovide, reprovide.alias("bitswap/reprovide"), stat, stat.alias("stats/provide"),
-                stat.alias("stats/reprovide"));
+                stat.alias("stats/reprovide"), clear);
+    }
+
+    /**
+     * Kubo's {@code provide clear}: the count of keys dropped from the queue, nothing with
+     * {@code quiet}. A node that announces nothing has an empty queue (Kubo's no-op provider answers 0).
+     */
+    private static void clear(RpcRequest req, RpcResponse res) throws Exception {
+        int cleared = req.node().content().flatMap(c -> c.reprovider()).map(Reprovider::clear).orElse(0);
+        if (!req.bool("quiet")) {
+            res.emit(cleared);
+        }
     }
 
     private static void reprovide(RpcRequest req, RpcResponse res) throws Exception {

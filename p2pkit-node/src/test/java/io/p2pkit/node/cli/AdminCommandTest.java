@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code p2pkit bootstrap}, {@code repo version}, {@code version deps} and {@code commands} offline;
- * {@code swarm addrs listen}, {@code log ls|level|tail}, {@code diag sys|cmds}, {@code version check}
+ * {@code swarm addrs listen}, {@code log ls|level|tail}, {@code diag sys|cmds|profile}, {@code provide clear}, {@code version check}
  * and {@code shutdown} against a daemon in a child process, which {@code shutdown} stops.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
@@ -179,6 +179,25 @@ class AdminCommandTest {
             CliRunner badTime = repo.run("diag", "cmds", "set-time", "xx");
             assertEquals(1, badTime.status());
             assertEquals("p2pkit diag cmds set-time: error: time: invalid duration \"xx\"\n", badTime.err());
+
+            Path zip = home.resolve("profile.zip");
+            assertEquals("Wrote profiles to: " + zip, repo.ok("diag", "profile", "-o", zip.toString(), "--collectors",
+                    "version,goroutines-stack,cpu", "--profile-time", "200ms").strip());
+            List<String> entries = new java.util.ArrayList<>();
+            try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(Files.newInputStream(zip))) {
+                for (java.util.zip.ZipEntry e; (e = in.getNextEntry()) != null; ) {
+                    entries.add(e.getName());
+                }
+            }
+            assertEquals(List.of("version.json", "threads.stacks", "profile.jfr"), entries);
+            Path bad = home.resolve("bad.zip");
+            CliRunner unknown = repo.run("diag", "profile", "-o", bad.toString(), "--collectors", "foo");
+            assertEquals(1, unknown.status());
+            assertEquals("p2pkit diag profile: error: unknown collector 'foo'\n", unknown.err());
+            assertFalse(Files.exists(bad), "no half a zip");
+            assertEquals("removed 0 items from provide queue", repo.ok("provide", "clear").strip());
+            assertEquals("0", repo.ok("provide", "clear", "--json").strip());
+            assertEquals("", repo.ok("provide", "clear", "-q"));
 
             String version = NodeVersion.get().replaceFirst("[-+].*", "");
             assertEquals("{\"UpdateAvailable\":false,\"RunningVersion\":\"" + version + "\",\"GreatestVersion\":\""

@@ -85,6 +85,8 @@ class EveryCommandTest {
             Map.entry("diag cmds", "AdminCommandTest (asks a running daemon)"),
             Map.entry("diag cmds clear", "AdminCommandTest (asks a running daemon; prints nothing, as Kubo)"),
             Map.entry("diag cmds set-time", "AdminCommandTest (asks a running daemon; prints nothing, as Kubo)"),
+            Map.entry("diag profile", "AdminCommandTest (asks a running daemon; writes a zip file)"),
+            Map.entry("provide clear", "AdminCommandTest (asks a running daemon)"),
             Map.entry("version check", "AdminCommandTest (asks a running daemon)"),
             Map.entry("shutdown", "AdminCommandTest (stops a running daemon; prints nothing, as Kubo)"));
 

@@ -36,7 +36,7 @@ class ReprovideStrategyTest {
     Path dir;
 
     private static Set<Multihash> keys(Repository repo, ReprovideStrategy strategy) throws Exception {
-        try (Stream<Multihash> s = new Reprovider(null, repo, Codecs.standard(), strategy).keys()) {
+        try (Stream<Multihash> s = new Reprovider((io.p2pkit.kad.KadDht) null, repo, Codecs.standard(), strategy).keys()) {
             return s.collect(Collectors.toSet());
         }
     }

@@ -13,22 +13,97 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@code p2pkit diag sys|cmds}: the running daemon's diagnostics, Kubo's {@code ipfs diag}. */
+/** {@code p2pkit diag sys|cmds|profile}: the running daemon's diagnostics, Kubo's {@code ipfs diag}. */
 @Command(name = "diag", description = {
         "Show the running daemon's diagnostics, as Kubo's 'ipfs diag'.",
         "",
         "These ask the daemon that holds the repository ($P2PKIT_HOME or --repo-dir).",
         ""},
-        subcommands = {DiagCommand.Sys.class, DiagCommand.Cmds.class})
+        subcommands = {DiagCommand.Sys.class, DiagCommand.Cmds.class, DiagCommand.Profile.class})
 public final class DiagCommand extends CliCommand {
     @Override
     protected int run() {
-        throw new UsageException("missing subcommand: sys or cmds");
+        throw new UsageException("missing subcommand: sys, cmds or profile");
+    }
+
+    @Command(name = "profile", description = {"Collect a profile of the running daemon into a zip file.", "",
+            "Kubo's 'ipfs diag profile' for the JVM: thread stacks (threads.stacks), a thread dump with the virtual "
+                    + "threads (threads.json), version.json, a class histogram (heap.histogram), the JVM and its jars "
+                    + "(jvm.json) and, for the profile time, one Flight Recorder recording (profile.jfr) for cpu, "
+                    + "allocs, mutex, block and trace. 'heap-dump' (heap.hprof, the whole heap: keys and content "
+                    + "included) only when named. One profile at a time; at most 10m.", ""},
+            footer = {"", "Prints 'Wrote profiles to: FILE'; with --json {\"File\":FILE}."})
+    static final class Profile extends CliCommand {
+        @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+                description = "where the zip goes (default: ./p2pkit-profile-<time>.zip)")
+        private Path output;
+
+        @Option(names = "--collectors", split = ",", paramLabel = "NAME",
+                description = "what to collect (default: Kubo's list: goroutines-stack, goroutines-pprof, version, "
+                        + "heap, allocs, bin, cpu, mutex, block, trace)")
+        private List<String> collectors;
+
+        @Option(names = "--profile-time", paramLabel = "DURATION",
+                description = "how long the sampling collectors record, a Go duration (default 30s; 0 skips them)")
+        private String profileTime;
+
+        @Option(names = "--mutex-profile-fraction", paramLabel = "N",
+                description = "Kubo's mutex fraction: 0 or less skips mutex (default 4)")
+        private Integer mutexFraction;
+
+        @Option(names = "--block-profile-rate", paramLabel = "DURATION",
+                description = "the shortest blocking recorded for block (default 1ms; 0 skips block)")
+        private String blockRate;
+
+        @Mixin
+        private RepoOption repo;
+
+        @Mixin
+        private JsonOption json;
+
+        @Override
+        protected int run() throws Exception {
+            List<Map.Entry<String, String>> options = new ArrayList<>();
+            for (String c : collectors == null ? List.<String>of() : collectors) {
+                options.add(Map.entry("collectors", c));
+            }
+            if (profileTime != null) {
+                options.add(Map.entry("profile-time", profileTime));
+            }
+            if (mutexFraction != null) {
+                options.add(Map.entry("mutex-profile-fraction", mutexFraction.toString()));
+            }
+            if (blockRate != null) {
+                options.add(Map.entry("block-profile-rate", blockRate));
+            }
+            Path file = output != null ? output : Path.of("p2pkit-profile-" + DateTimeFormatter
+                    .ofPattern("yyyy-MM-dd'T'HH_mm_ssXXX").format(OffsetDateTime.now()).replace(':', '_') + ".zip");
+            DaemonApi api = DaemonApi.find(repo.root()).orElseThrow(() -> new CommandFailedException(
+                    "no daemon is running on " + repo.root() + ": start one with 'p2pkit daemon'"));
+            try (api; InputStream in = api.post("diag/profile", List.of(), options)) {
+                try (OutputStream out = Files.newOutputStream(file)) {
+                    in.transferTo(out);
+                } catch (IOException | RuntimeException e) {
+                    Files.deleteIfExists(file); // no half a zip
+                    throw e;
+                }
+            }
+            json.print(console(), Map.of("File", file.toString()), "Wrote profiles to: " + file);
+            return 0;
+        }
     }
 
     @Command(name = "sys", description = {"Show the daemon's system information.", "",

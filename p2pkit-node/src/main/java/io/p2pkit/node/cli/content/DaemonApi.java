@@ -140,6 +140,15 @@ public final class DaemonApi implements AutoCloseable {
      * @throws IOException            when the daemon cannot be reached
      */
     public InputStream post(String command, List<String> args, Map<String, String> options) throws IOException {
+        return send(http.newRequest(uri(command, args, List.copyOf(options.entrySet()))).method(HttpMethod.POST));
+    }
+
+    /**
+     * The same with options that may repeat, in order (a list option such as {@code diag/profile}'s
+     * {@code collectors}, which Kubo's CLI sends as one parameter per value).
+     */
+    public InputStream post(String command, List<String> args, List<Map.Entry<String, String>> options)
+            throws IOException {
         return send(http.newRequest(uri(command, args, options)).method(HttpMethod.POST));
     }
 
@@ -152,16 +161,16 @@ public final class DaemonApi implements AutoCloseable {
      */
     public InputStream upload(String command, List<String> args, Map<String, String> options, String contentType,
                               InputStream body) throws IOException {
-        return send(http.newRequest(uri(command, args, options)).method(HttpMethod.POST)
+        return send(http.newRequest(uri(command, args, List.copyOf(options.entrySet()))).method(HttpMethod.POST)
                 .body(new InputStreamRequestContent(contentType, body, 64 * 1024)));
     }
 
-    private URI uri(String command, List<String> args, Map<String, String> options) {
+    private URI uri(String command, List<String> args, List<Map.Entry<String, String>> options) {
         StringBuilder query = new StringBuilder();
         for (String arg : args) {
             query.append(query.isEmpty() ? "?" : "&").append("arg=").append(URLEncoder.encode(arg, StandardCharsets.UTF_8));
         }
-        for (Map.Entry<String, String> o : options.entrySet()) {
+        for (Map.Entry<String, String> o : options) {
             query.append(query.isEmpty() ? "?" : "&").append(URLEncoder.encode(o.getKey(), StandardCharsets.UTF_8))
                     .append('=').append(URLEncoder.encode(o.getValue(), StandardCharsets.UTF_8));
         }
