@@ -62,8 +62,8 @@ final class NamePubsubCommands {
         PeerId id;
         try {
             id = PeerId.parse(name);
-        } catch (RuntimeException e) {
-            throw RpcError.client("not a valid IPNS name: failed to parse peer ID: " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw RpcError.client("not a valid IPNS name: failed to parse peer ID: " + GoCidErrors.ofPeerId(name, e));
         }
         boolean canceled;
         try {
