@@ -102,6 +102,8 @@ final class NameCommands {
                 reached++;
             } catch (IOException e) {
                 failed = e;
+            } catch (IllegalStateException e) {
+                throw RpcError.failed(e.getMessage()); // too many names subscribed
             }
         }
         for (RoutingV1Client router : req.node().delegatedRouters()) {

@@ -86,6 +86,9 @@ class EveryCommandTest {
             Map.entry("diag cmds clear", "AdminCommandTest (asks a running daemon; prints nothing, as Kubo)"),
             Map.entry("diag cmds set-time", "AdminCommandTest (asks a running daemon; prints nothing, as Kubo)"),
             Map.entry("version check", "AdminCommandTest (asks a running daemon)"),
+            Map.entry("name pubsub state", "NamePubsubCommandTest (asks a running daemon)"),
+            Map.entry("name pubsub subs", "NamePubsubCommandTest (asks a running daemon)"),
+            Map.entry("name pubsub cancel", "NamePubsubCommandTest (asks a running daemon)"),
             Map.entry("shutdown", "AdminCommandTest (stops a running daemon; prints nothing, as Kubo)"));
 
     private static Host peer;
