@@ -38,7 +38,11 @@ record KuboBeside(KuboDaemon kubo, KuboCli client, Node node, String api, HttpCl
      * @param config      what the test adds to p2pkit's configuration (its DHT, say)
      */
     static KuboBeside start(Path dir, String kuboRouting, UnaryOperator<NodeConfig.Builder> config) throws IOException {
-        KuboDaemon kubo = KuboDaemon.start(Toolchains.requireKubo(), kuboRouting);
+        return start(dir, KuboDaemon.start(Toolchains.requireKubo(), kuboRouting), config);
+    }
+
+    /** Starts the p2pkit daemon beside {@code kubo}, a Kubo daemon started as the test needs it (closed with the pair). */
+    static KuboBeside start(Path dir, KuboDaemon kubo, UnaryOperator<NodeConfig.Builder> config) throws IOException {
         KuboCli client = null;
         try {
             client = KuboCli.fresh(Toolchains.requireKubo());

@@ -61,6 +61,15 @@ final class KuboDaemon implements AutoCloseable {
      */
     static KuboDaemon start(Path program, List<List<String>> config, java.util.Map<String, byte[]> files,
                             java.util.Map<String, String> environment) throws IOException {
+        return start(program, config, files, environment, List.of());
+    }
+
+    /**
+     * Starts a daemon as {@link #start(Path, List, java.util.Map, java.util.Map)} does, with
+     * {@code flags} after {@code ipfs daemon} ({@code --enable-namesys-pubsub}, say).
+     */
+    static KuboDaemon start(Path program, List<List<String>> config, java.util.Map<String, byte[]> files,
+                            java.util.Map<String, String> environment, List<String> flags) throws IOException {
         KuboCli cli = KuboCli.fresh(program);
         for (List<String> command : config) {
             cli.run(command);
@@ -68,7 +77,9 @@ final class KuboDaemon implements AutoCloseable {
         for (var f : files.entrySet()) {
             Files.write(cli.repo().resolve(f.getKey()), f.getValue());
         }
-        ProcessBuilder pb = new ProcessBuilder(program.toString(), "daemon");
+        List<String> command = new ArrayList<>(List.of(program.toString(), "daemon"));
+        command.addAll(flags);
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().putAll(environment);
         pb.environment().put("IPFS_PATH", cli.repo().toString());
         pb.environment().put("IPFS_TELEMETRY", "off");

@@ -34,6 +34,7 @@ import io.p2pkit.ipfs.bitswap.ProviderFinder;
 import io.p2pkit.node.http.HttpFace;
 import io.p2pkit.node.routing.RoutingV1Client;
 import io.p2pkit.node.http.NodeHttp;
+import io.p2pkit.node.ipnsps.IpnsPubsub;
 import io.p2pkit.node.metrics.MetricsServer;
 import io.p2pkit.pubsub.PubSub;
 
@@ -241,6 +242,9 @@ public final class Node implements Closeable {
                 }
             }
             Optional<PubSub> pubsub = config.pubsub().map(p -> p.start(host));
+            if (config.ipnsPubsub()) {
+                IpnsPubsub.start(host, pubsub.orElseThrow()); // a service of the host, closed with it
+            }
             if (pubsub.isPresent()) {
                 for (String topic : config.pubsub().get().topics()) {
                     pubsub.get().join(topic).subscribe(listener::message);
@@ -358,6 +362,11 @@ public final class Node implements Closeable {
     /** Pubsub, if configured. */
     public Optional<PubSub> pubsub() {
         return pubsub;
+    }
+
+    /** IPNS over pubsub, if on ({@link NodeConfig#ipnsPubsub()}). */
+    public Optional<IpnsPubsub> ipnsPubsub() {
+        return host.service(IpnsPubsub.class);
     }
 
     /** The repository, Bitswap and reprovider, if the node has content. */

@@ -90,6 +90,7 @@ public final class NodeConfig {
     private final List<PeerInfo> peering;
     private final boolean perf;
     private final boolean portMapping;
+    private final boolean ipnsPubsub;
     private final Duration portMappingLease;
     private final Optional<RelayConfig> relayService;
     private final Optional<java.nio.file.Path> rendezvousServer;
@@ -166,7 +167,9 @@ public final class NodeConfig {
         this.limits = b.limits;
         this.connections = b.connections != null ? b.connections : ConnectionManagerConfig.fitting(b.limits);
         this.dht = b.dht;
-        this.pubsub = b.pubsub;
+        // IPNS over pubsub runs on pubsub: asking for it turns gossipsub on, as Kubo's flag does
+        this.pubsub = b.ipnsPubsub && b.pubsub.isEmpty() ? Optional.of(Pubsub.gossipsub()) : b.pubsub;
+        this.ipnsPubsub = b.ipnsPubsub;
         this.metrics = b.metrics;
         this.content = b.content;
         this.api = b.api;
@@ -207,6 +210,7 @@ public final class NodeConfig {
         b.connections = connections;
         b.dht = dht;
         b.pubsub = pubsub;
+        b.ipnsPubsub = ipnsPubsub;
         b.metrics = metrics;
         b.content = content;
         b.api = api;
@@ -407,6 +411,14 @@ public final class NodeConfig {
     /** Pubsub, if it runs. */
     public Optional<Pubsub> pubsub() {
         return pubsub;
+    }
+
+    /**
+     * Whether IPNS names are also published and resolved over pubsub (Kubo's
+     * {@code --enable-namesys-pubsub}, {@code Ipns.UsePubsub}); pubsub runs when this is on.
+     */
+    public boolean ipnsPubsub() {
+        return ipnsPubsub;
     }
 
     /** Where Prometheus metrics are served, if anywhere. */
@@ -942,6 +954,7 @@ public final class NodeConfig {
         private ConnectionManagerConfig connections;
         private Optional<Dht> dht = Optional.empty();
         private Optional<Pubsub> pubsub = Optional.empty();
+        private boolean ipnsPubsub;
         private Optional<InetSocketAddress> metrics = Optional.empty();
         private Optional<Content> content = Optional.empty();
         private Optional<Http> api = Optional.empty();
@@ -1155,6 +1168,15 @@ public final class NodeConfig {
         /** Runs pubsub if present, not at all if empty. */
         public Builder pubsub(Optional<Pubsub> pubsub) {
             this.pubsub = Objects.requireNonNull(pubsub, "pubsub");
+            return this;
+        }
+
+        /**
+         * IPNS over pubsub on or off (off by default): names are then also published on, and
+         * resolved from, their pubsub topics; on starts gossipsub unless pubsub is configured.
+         */
+        public Builder ipnsPubsub(boolean on) {
+            this.ipnsPubsub = on;
             return this;
         }
 

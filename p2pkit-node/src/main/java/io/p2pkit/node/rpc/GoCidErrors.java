@@ -45,6 +45,9 @@ final class GoCidErrors {
         try {
             data = Multibase.decode(text);
         } catch (IllegalArgumentException e) {
+            if (text.charAt(0) == 'f' || text.charAt(0) == 'F') {
+                return INVALID + hexError(text.substring(1));
+            }
             if (encoding != Multibase.Encoding.BASE32 && encoding != Multibase.Encoding.BASE32_UPPER) {
                 return fallback;
             }
@@ -57,6 +60,61 @@ final class GoCidErrors {
         }
         String cast = cast(data);
         return cast == null ? fallback : INVALID + cast;
+    }
+
+    /**
+     * go-libp2p's {@code peer.Decode} error, after {@code failed to parse peer ID: }: a base58
+     * multihash when the text starts with {@code Qm} or {@code 1}, else a CID.
+     *
+     * @param text  a peer ID's text that p2pkit could not parse
+     * @param cause why p2pkit could not
+     */
+    static String ofPeerId(String text, IllegalArgumentException cause) {
+        if (!text.startsWith("Qm") && !text.startsWith("1")) {
+            return of(text, cause);
+        }
+        byte[] data;
+        try {
+            data = Base58.decode(text);
+        } catch (IllegalArgumentException e) {
+            return "input isn't valid multihash";
+        }
+        if (data.length < 2) {
+            return "multihash too short. must be >= 2 bytes";
+        }
+        int[] at = {0};
+        try {
+            uvarint(data, at); // the hash function
+            long length = uvarint(data, at);
+            if (length > data.length - at[0]) {
+                return "length greater than remaining number of bytes in buffer";
+            }
+        } catch (IllegalStateException e) {
+            return e.getMessage();
+        }
+        return cause.getMessage();
+    }
+
+    /** Go's {@code hex.DecodeString} error for text that is not hex (the first bad byte, else the odd length). */
+    private static String hexError(String hex) {
+        for (int i = 0; i + 1 < hex.length(); i += 2) {
+            for (char c : new char[] {hex.charAt(i), hex.charAt(i + 1)}) {
+                if (Character.digit(c, 16) < 0) {
+                    return invalidByte(c);
+                }
+            }
+        }
+        if (hex.length() % 2 == 1) {
+            char last = hex.charAt(hex.length() - 1);
+            return Character.digit(last, 16) < 0 ? invalidByte(last) : "encoding/hex: odd length hex string";
+        }
+        return "encoding/hex: invalid input";
+    }
+
+    private static String invalidByte(char c) {
+        String quoted = c >= 0x20 && c < 0x7f ? "'" + (c == '\\' || c == '\'' ? "\\" + c : String.valueOf(c)) + "'"
+                : String.format("'\\x%02x'", (int) c);
+        return String.format("encoding/hex: invalid byte: U+%04X %s", (int) c, quoted);
     }
 
     private static int firstOutside(String s, String alphabet) {

@@ -79,7 +79,7 @@ final class KeyCommands {
         return name(e.id(), req);
     }
 
-    private static String name(PeerId id, RpcRequest req) {
+    static String name(PeerId id, RpcRequest req) {
         String base = req.string("ipns-base").orElse("base36");
         return switch (base) {
             case "base36" -> id.toString(Multibase.Encoding.BASE36);

@@ -7,6 +7,7 @@ import io.p2pkit.kad.record.InvalidRecordException;
 import io.p2pkit.kad.record.IpnsRecord;
 import io.p2pkit.kad.record.IpnsRecordSigner;
 import io.p2pkit.kad.record.IpnsValidator;
+import io.p2pkit.node.ipnsps.IpnsPubsub;
 import io.p2pkit.node.routing.RoutingV1Client;
 import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.node.cli.UsageException;
@@ -85,7 +86,7 @@ final class NameCommands {
         PrivateKey key = keyName.equals(Keystore.SELF) ? req.node().host().identity()
                 : KeyCommands.keystore(req).get(keyName).orElseThrow(() -> RpcError.failed("no key by the given name was found"));
         PeerId id = key.publicKey().toPeerId();
-        long sequence = best(req, id).map(r -> IpnsRecord.decode(r).sequence() + 1).orElse(0L);
+        long sequence = best(req, id, Duration.ZERO).map(r -> IpnsRecord.decode(r).sequence() + 1).orElse(0L);
         byte[] record = IpnsRecordSigner.sign(key, value, sequence, Instant.now().plus(lifetime), ttl);
         // as Kubo with an HTTP router beside the DHT: put everywhere, done when one place took it
         int reached = 0;
@@ -94,6 +95,17 @@ final class NameCommands {
             reached += dht.get().putValue(IpnsNames.dhtKey(id), record).peers();
         }
         IOException failed = null;
+        Optional<IpnsPubsub> pubsub = req.node().ipnsPubsub();
+        if (pubsub.isPresent()) {
+            try {
+                pubsub.get().put(id, record);
+                reached++;
+            } catch (IOException e) {
+                failed = e;
+            } catch (IllegalStateException e) {
+                throw RpcError.failed(e.getMessage()); // too many names subscribed
+            }
+        }
         for (RoutingV1Client router : req.node().delegatedRouters()) {
             try {
                 router.putIpns(id, record);
@@ -135,14 +147,14 @@ final class NameCommands {
             }
         }
         // a DNSLink name needs no routing unless it leads to a key
-        boolean routed = req.node().dht().isPresent() || !req.node().delegatedRouters().isEmpty();
+        boolean routed = req.node().dht().isPresent() || !req.node().delegatedRouters().isEmpty()
+                || req.node().ipnsPubsub().isPresent();
         if (!dnsLink && !routed) {
             RoutingCommands.dht(req); // Kubo's error for a node without routing
         }
-        String where = req.node().delegatedRouters().isEmpty() ? "in the DHT"
-                : req.node().dht().isEmpty() ? "at the delegated routers" : "in the DHT or at the delegated routers";
+        String where = where(req);
         IpnsNames.RecordSource records = id -> {
-            Optional<byte[]> record = best(req, id);
+            Optional<byte[]> record = best(req, id, pubsubWait(req));
             if (record.isEmpty() && kubosWords) {
                 throw RpcError.failed("could not resolve name");
             }
@@ -152,14 +164,38 @@ final class NameCommands {
                 req.node().config().transports().dnsServer()), path, recursive);
     }
 
+    /** Where names are looked up, for the message saying a name was not found. */
+    private static String where(RpcRequest req) {
+        List<String> places = new ArrayList<>();
+        if (req.node().dht().isPresent()) {
+            places.add("in the DHT");
+        }
+        if (!req.node().delegatedRouters().isEmpty()) {
+            places.add("at the delegated routers");
+        }
+        if (req.node().ipnsPubsub().isPresent()) {
+            places.add("over pubsub");
+        }
+        return String.join(" or ", places);
+    }
+
+    /** How long a resolution over pubsub alone waits for a record: {@code --dht-timeout}, a minute by default, at most ten. */
+    private static Duration pubsubWait(RpcRequest req) {
+        Duration asked = req.string("dht-timeout").map(GoDuration::parse).orElse(Duration.ofMinutes(1));
+        Duration most = Duration.ofMinutes(10); // Kubo's 0 is no limit; here every wait has one
+        return asked.isZero() || asked.isNegative() || asked.compareTo(most) > 0 ? most : asked;
+    }
+
     /**
-     * The best valid record of {@code name} (highest sequence, then latest validity) among the DHT's
-     * and each delegated router's; fails when every place failed.
+     * The best valid record of {@code name} (highest sequence, then latest validity) among the DHT's,
+     * each delegated router's and the one received over pubsub; fails when every place failed. With
+     * pubsub the only place, waits up to {@code pubsubWait} for a record to come.
      */
-    private static Optional<byte[]> best(RpcRequest req, PeerId name) throws IOException {
+    private static Optional<byte[]> best(RpcRequest req, PeerId name, Duration pubsubWait) throws IOException {
         Optional<KadDht> dht = req.node().dht();
         List<RoutingV1Client> routers = req.node().delegatedRouters();
-        if (dht.isEmpty() && routers.isEmpty()) {
+        Optional<IpnsPubsub> pubsub = req.node().ipnsPubsub();
+        if (dht.isEmpty() && routers.isEmpty() && pubsub.isEmpty()) {
             RoutingCommands.dht(req); // Kubo's error for a node without routing
         }
         byte[] key = IpnsNames.dhtKey(name);
@@ -182,7 +218,18 @@ final class NameCommands {
                 failures.add(e);
             }
         }
-        if (dht.isEmpty() && failures.size() == routers.size()) {
+        if (pubsub.isPresent()) {
+            Duration wait = dht.isEmpty() && routers.isEmpty() ? pubsubWait : Duration.ZERO;
+            try {
+                pubsub.get().resolve(name, wait).ifPresent(found::add); // validated as it came
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            } catch (IllegalStateException e) {
+                throw RpcError.failed(e.getMessage()); // too many names subscribed
+            }
+        }
+        if (dht.isEmpty() && pubsub.isEmpty() && failures.size() == routers.size()) {
             throw failures.getFirst();
         }
         return found.isEmpty() ? Optional.empty() : Optional.of(found.get(validator.select(key, found)));

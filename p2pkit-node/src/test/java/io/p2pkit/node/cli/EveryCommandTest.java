@@ -88,6 +88,9 @@ class EveryCommandTest {
             Map.entry("diag profile", "AdminCommandTest (asks a running daemon; writes a zip file)"),
             Map.entry("provide clear", "AdminCommandTest (asks a running daemon)"),
             Map.entry("version check", "AdminCommandTest (asks a running daemon)"),
+            Map.entry("name pubsub state", "NamePubsubCommandTest (asks a running daemon)"),
+            Map.entry("name pubsub subs", "NamePubsubCommandTest (asks a running daemon)"),
+            Map.entry("name pubsub cancel", "NamePubsubCommandTest (asks a running daemon)"),
             Map.entry("shutdown", "AdminCommandTest (stops a running daemon; prints nothing, as Kubo)"));
 
     private static Host peer;

@@ -288,6 +288,11 @@ public final class DaemonCommand extends CliCommand {
     @Mixin
     private PubsubOptions pubsubOptions;
 
+    @Option(names = "--enable-namesys-pubsub", arity = "0..1", paramLabel = "BOOL", description = "IPNS over pubsub "
+            + "(Kubo's flag): names are also published on and resolved from their pubsub topics; turns pubsub on; "
+            + "overrides Ipns.UsePubsub")
+    private Boolean namesysPubsub;
+
     @Mixin
     private RepoOption repo;
 
@@ -768,9 +773,11 @@ public final class DaemonCommand extends CliCommand {
         // Providers are kept next to the identity, so a restart keeps what the node provides.
         dhtMode.ifPresent(m -> b.dht(NodeConfig.Dht.of(m).withProtocolPrefix(dhtPrefix != null ? dhtPrefix : "/ipfs")
                 .withProviderStore(identityPath.toAbsolutePath().resolveSibling("kad-providers.log"))));
-        if (!subscribe.isEmpty() || pubsubOptions.routerGiven()) {
+        boolean ipnsPubsub = namesysPubsub != null ? namesysPubsub : file.flag("ipns.usePubsub").orElse(false);
+        if (!subscribe.isEmpty() || pubsubOptions.routerGiven() || ipnsPubsub) {
             b.pubsub(pubsubOptions.config(subscribe));
         }
+        b.ipnsPubsub(ipnsPubsub);
         List<java.net.URI> routers = new ArrayList<>();
         for (String url : routingHttp) {
             try {

@@ -32,7 +32,8 @@ import java.util.Optional;
                 + "'p2pkit routing' does. Records are IPNS v2 (signed CBOR data, with the v1 fields Kubo still "
                 + "reads), validity EOL; the name is the key's peer ID.",
         ""},
-        subcommands = {NameCommand.Publish.class, NameCommand.Resolve.class, NameCommand.Inspect.class})
+        subcommands = {NameCommand.Publish.class, NameCommand.Resolve.class, NameCommand.Inspect.class,
+                NamePubsubCommand.class})
 public final class NameCommand extends CliCommand {
     @Override
     public int run() {

@@ -121,4 +121,17 @@ class DaemonConfigFileTest {
                 () -> daemon(repo, "--listen", "/ip4/127.0.0.1/tcp/0", "--no-announce", "/ip4/10.0.0.0/ipcidr/40"));
         assertTrue(bad.getMessage().startsWith("--no-announce: "), bad.getMessage());
     }
+
+    @Test
+    void ipnsUsePubsubTurnsIpnsOverPubsubAndPubsubOnAndTheFlagWins(@TempDir Path dir) throws Exception {
+        Path plain = repo(dir.resolve("plain"), Map.of());
+        assertFalse(daemon(plain).ipnsPubsub());
+        assertTrue(daemon(plain).pubsub().isEmpty());
+        NodeConfig flagged = daemon(plain, "--enable-namesys-pubsub");
+        assertTrue(flagged.ipnsPubsub());
+        assertTrue(flagged.pubsub().isPresent(), "Kubo's flag implies pubsub");
+        Path on = repo(dir.resolve("on"), Map.of("Ipns.UsePubsub", true));
+        assertTrue(daemon(on).ipnsPubsub());
+        assertFalse(daemon(on, "--enable-namesys-pubsub=false").ipnsPubsub(), "the flag overrides the config, as Kubo");
+    }
 }
