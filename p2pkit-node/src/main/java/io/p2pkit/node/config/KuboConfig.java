@@ -41,6 +41,8 @@ import java.util.Map;
  * Reprovider.Strategy                           reprovider.strategy           all, pinned, roots, mfs, pinned+mfs, none
  * API.HTTPHeaders.Access-Control-Allow-Origin   api.allowedOrigins            array of origins
  * Gateway.NoDNSLink                             gateway.noDNSLink             true or false
+ * Pinning.RemoteServices                        pinning.remoteServices.*      shown only ({@link PinningServices}):
+ *                                                                             'pin remote service add|rm' change it
  * </pre>
  *
  * <p>Lists are kept comma-separated in the file. Errors carry Kubo's texts where Kubo has one
@@ -133,6 +135,7 @@ public final class KuboConfig {
         for (Key k : KEYS) {
             config.get(k.file).ifPresent(text -> put(out, k.kubo, value(k, text)));
         }
+        out.put("Pinning", PinningServices.show(config)); // as Kubo's, there when empty too
         return out;
     }
 
