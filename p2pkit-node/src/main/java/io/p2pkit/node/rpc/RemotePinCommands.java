@@ -233,11 +233,11 @@ final class RemotePinCommands {
     /** Kubo's {@code pin remote rm}: what {@code ls} lists with the same filters is removed; more than one only with {@code force}. */
     private static void rm(RpcRequest req, RpcResponse res) throws Exception {
         PinningServiceClient client = client(req);
-        PinningServiceClient.Query query = query(req);
         List<String> ids = new ArrayList<>();
         try {
-            client.ls(query, p -> ids.add(p.requestId()), req::cancelled);
-        } catch (IOException e) {
+            // the filters are checked while listing, so their errors are the listing's, as Kubo's
+            client.ls(query(req), p -> ids.add(p.requestId()), req::cancelled);
+        } catch (IOException | RpcError e) {
             throw RpcError.failed("error while listing remote pins: " + e.getMessage());
         }
         if (ids.size() > 1 && !req.bool("force")) {
