@@ -253,36 +253,30 @@ final class RemotePinCommands {
         }
     }
 
-    /** The filters of ls and rm, checked in Kubo's order: name, CIDs, statuses ({@code pinned} when none is given). */
+    /**
+     * The filters of ls and rm, checked in Kubo's order: name, CIDs, statuses ({@code pinned} when
+     * none is given). Each value is one (Kubo's CLI splits at commas; its HTTP API does not).
+     */
     private static PinningServiceClient.Query query(RpcRequest req) {
         String name = req.string("name").orElse(null);
         if (name != null) {
             validName(name);
         }
         List<String> cids = new ArrayList<>();
-        for (String text : delimited(req.strings("cid"))) {
+        for (String text : req.strings("cid")) {
             try {
                 cids.add(Cid.parse(text).toString());
             } catch (IllegalArgumentException e) {
                 throw RpcError.failed("CID " + GoQuote.quote(text) + " cannot be parsed: " + GoCidErrors.of(text, e));
             }
         }
-        List<String> statuses = req.has("status") ? delimited(req.strings("status")) : List.of("pinned");
+        List<String> statuses = req.has("status") ? req.strings("status") : List.of("pinned");
         for (String s : statuses) {
             if (!PinningServiceClient.STATUSES.contains(s)) {
                 throw RpcError.failed("status " + GoQuote.quote(s) + " is not valid");
             }
         }
         return new PinningServiceClient.Query(cids, name, statuses, 10);
-    }
-
-    /** go-ipfs-cmds' DelimitedStringsOption: every value split at commas. */
-    private static List<String> delimited(List<String> values) {
-        List<String> out = new ArrayList<>();
-        for (String v : values) {
-            out.addAll(List.of(v.split(",", -1)));
-        }
-        return out;
     }
 
     private static void validName(String name) {
