@@ -24,6 +24,7 @@
 #   Kubo (the ipfs command, for UnixFS CIDs): peers/kubo/ipfs (built with the go peer)
 #   Helia (@helia/unixfs importer): node peers/helia/add.mjs; a Helia node with Bitswap: node peers/helia/peer.mjs
 #   kubo-rpc-client (Kubo's RPC client, built with the js peer): node peers/kubo-rpc-client/session.mjs
+#   mock-ipfs-pinning-service (the Pinning Services API, built with the js peer): node peers/pinning-service/serve.mjs
 #   the browser demo page (demo/ at the top of the repository, built with the js peer):
 #         node demo/serve.mjs; its test driver node demo/drive.mjs
 set -u
@@ -98,6 +99,7 @@ build_js() {
     echo "interop: js peer ready (node $(node --version))"
     build_helia || { echo "interop: building the helia peer FAILED" >&2; return 1; }
     build_kubo_rpc_client || { echo "interop: installing kubo-rpc-client FAILED" >&2; return 1; }
+    build_pinning_service || { echo "interop: installing mock-ipfs-pinning-service FAILED" >&2; return 1; }
     build_demo || { echo "interop: building the demo page FAILED" >&2; return 1; }
 }
 
@@ -209,6 +211,16 @@ build_kubo_rpc_client() {
     node --check session.mjs || return 1
     touch .built
     echo "interop: kubo-rpc-client ready ($(node -p 'require("./node_modules/kubo-rpc-client/package.json").version'))"
+}
+
+# The reference Pinning Services API implementation, for the remote pinning tests.
+build_pinning_service() {
+    cd "$here/pinning-service" || return 1
+    rm -f .built
+    npm_ci_locked || return 1
+    node --check serve.mjs || return 1
+    touch .built
+    echo "interop: pinning service ready (mock-ipfs-pinning-service $(node -p 'require("./node_modules/mock-ipfs-pinning-service/package.json").version'))"
 }
 
 build_rust() {

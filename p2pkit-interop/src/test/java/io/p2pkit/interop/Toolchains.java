@@ -132,6 +132,20 @@ public final class Toolchains {
         return dir.resolve("session.mjs");
     }
 
+    /**
+     * Requires mock-ipfs-pinning-service, the reference Pinning Services API implementation
+     * (installed with the js peer by peers/build.sh): fails under CI and skips elsewhere when it
+     * cannot run.
+     *
+     * @return {@code peers/pinning-service/serve.mjs}
+     */
+    public static Path requirePinningService() {
+        Path dir = get().peers.resolve("pinning-service");
+        Prerequisites.require(Prerequisites.findProgram("node").isPresent(), "the pinning service cannot run: node is not installed");
+        Prerequisites.require(Files.exists(dir.resolve(".built")), "mock-ipfs-pinning-service is not installed (peers/build.sh failed or did not run; see its output)");
+        return dir.resolve("serve.mjs");
+    }
+
     private static Toolchains detect() {
         Path peers = Path.of(System.getProperty("p2pkit.interop.peers", "peers")).toAbsolutePath().normalize();
         Map<Implementation, String> missing = new EnumMap<>(Implementation.class);

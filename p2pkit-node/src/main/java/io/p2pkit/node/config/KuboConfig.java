@@ -42,6 +42,8 @@ import java.util.Map;
  * API.HTTPHeaders.Access-Control-Allow-Origin   api.allowedOrigins            array of origins
  * Gateway.NoDNSLink                             gateway.noDNSLink             true or false
  * Ipns.UsePubsub                                ipns.usePubsub                true or false
+ * Pinning.RemoteServices                        pinning.remoteServices.*      shown only ({@link PinningServices}):
+ *                                                                             'pin remote service add|rm' change it
  * </pre>
  *
  * <p>Lists are kept comma-separated in the file. Errors carry Kubo's texts where Kubo has one
@@ -135,6 +137,7 @@ public final class KuboConfig {
         for (Key k : KEYS) {
             config.get(k.file).ifPresent(text -> put(out, k.kubo, value(k, text)));
         }
+        out.put("Pinning", PinningServices.show(config)); // as Kubo's, there when empty too
         return out;
     }
 

@@ -51,6 +51,9 @@ final class ConfigCommands {
         if (lower.equals("identity") || lower.equals("identity.privkey")) {
             throw RpcError.failed("cannot show or change private key through API");
         }
+        if (io.p2pkit.node.config.PinningServices.concealed(key)) {
+            throw RpcError.failed("cannot show or change pinning services credentials");
+        }
         if (req.arguments().size() > 1) {
             String text = req.argument(1);
             Object value;

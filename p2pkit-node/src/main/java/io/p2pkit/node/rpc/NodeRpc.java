@@ -14,9 +14,9 @@ public final class NodeRpc {
     public static RpcCommands commands(MetricRegistry registry) {
         RpcCommands commands = new RpcCommands();
         for (var group : List.of(InfoCommands.all(), FilesCommands.all(), MfsCommands.all(), BlockCommands.all(),
-                DagCommands.all(), RefsCommands.all(), ResolveCommands.all(), PinCommands.all(), RepoCommands.all(),
-                SwarmCommands.all(), KeyCommands.all(), NameCommands.all(), NamePubsubCommands.all(), RoutingCommands.all(),
-                PubsubCommands.all(),
+                DagCommands.all(), RefsCommands.all(), ResolveCommands.all(), PinCommands.all(), RemotePinCommands.all(),
+                RepoCommands.all(), SwarmCommands.all(), KeyCommands.all(), NameCommands.all(), NamePubsubCommands.all(),
+                RoutingCommands.all(), PubsubCommands.all(),
                 StatsCommands.all(registry), ConfigCommands.all(), BitswapCommands.all(), GraphSyncCommands.all(),
                 ProvideCommands.all(), DhtCommands.all(), SwarmFilterCommands.all(), SwarmPeeringCommands.all(),
                 BootstrapCommands.all(), LogCommands.all(), List.of(ShutdownCommand.command()),

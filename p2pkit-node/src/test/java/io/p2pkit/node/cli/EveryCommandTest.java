@@ -49,6 +49,12 @@ import static org.junit.jupiter.api.Assertions.fail;
 class EveryCommandTest {
     /** Commands that run until stopped or ask a running daemon: their --json output is checked with real processes elsewhere. */
     private static final Map<String, String> CHECKED_ELSEWHERE = Map.ofEntries(
+            Map.entry("pin remote add", "PinRemoteCommandTest (asks a running daemon)"),
+            Map.entry("pin remote ls", "PinRemoteCommandTest (asks a running daemon)"),
+            Map.entry("pin remote rm", "PinRemoteCommandTest (asks a running daemon)"),
+            Map.entry("pin remote service add", "PinRemoteCommandTest (asks a running daemon)"),
+            Map.entry("pin remote service ls", "PinRemoteCommandTest (asks a running daemon)"),
+            Map.entry("pin remote service rm", "PinRemoteCommandTest (asks a running daemon)"),
             Map.entry("files stat", "MfsCommandTest (asks a running daemon)"),
             Map.entry("files ls", "MfsCommandTest (asks a running daemon)"),
             Map.entry("files read", "MfsCommandTest (asks a running daemon)"),

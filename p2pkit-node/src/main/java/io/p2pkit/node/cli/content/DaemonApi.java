@@ -202,8 +202,11 @@ public final class DaemonApi implements AutoCloseable {
             try (body) {
                 text = new String(body.readNBytes(64 * 1024), StandardCharsets.UTF_8);
             }
-            throw new CommandFailedException(errorMessage(text).orElse("the daemon answered " + r.getStatus() + ": "
-                    + text.strip()));
+            // a command asked for text (encoding=text) fails in text: its message, as Kubo's CLI prints it
+            String type = r.getHeaders().get("Content-Type");
+            boolean plain = r.getStatus() == 500 && type != null && type.startsWith("text/plain") && !text.isBlank();
+            throw new CommandFailedException(errorMessage(text).or(() -> plain ? java.util.Optional.of(text.strip())
+                    : java.util.Optional.empty()).orElse("the daemon answered " + r.getStatus() + ": " + text.strip()));
         }
         return new FilterInputStream(body) {
             @Override

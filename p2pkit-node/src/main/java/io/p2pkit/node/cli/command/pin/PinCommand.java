@@ -12,10 +12,10 @@ import picocli.CommandLine.Command;
                 + "below it), direct (the block alone) or indirect (below a recursive pin), as in Kubo.",
         ""},
         subcommands = {PinAddCommand.class, PinLsCommand.class, PinRmCommand.class, PinUpdateCommand.class,
-                PinVerifyCommand.class})
+                PinVerifyCommand.class, PinRemoteCommand.class})
 public final class PinCommand extends CliCommand {
     @Override
     protected int run() {
-        throw new UsageException("missing subcommand: add, ls, rm, update or verify");
+        throw new UsageException("missing subcommand: add, ls, rm, update, verify or remote");
     }
 }
