@@ -41,6 +41,7 @@ import java.util.Map;
  * Reprovider.Strategy                           reprovider.strategy           all, pinned, roots, mfs, pinned+mfs, none
  * API.HTTPHeaders.Access-Control-Allow-Origin   api.allowedOrigins            array of origins
  * Gateway.NoDNSLink                             gateway.noDNSLink             true or false
+ * Experimental.Libp2pStreamMounting             experimental.libp2pStreamMounting  true or false
  * </pre>
  *
  * <p>Lists are kept comma-separated in the file. Errors carry Kubo's texts where Kubo has one
@@ -106,7 +107,8 @@ public final class KuboConfig {
             new Key("Reprovider.Strategy", "reprovider.strategy", Kind.WORD,
                     List.of("all", "pinned", "roots", "mfs", "pinned+mfs", "none")),
             new Key("API.HTTPHeaders.Access-Control-Allow-Origin", "api.allowedOrigins", Kind.LIST),
-            new Key("Gateway.NoDNSLink", "gateway.noDNSLink", Kind.FLAG));
+            new Key("Gateway.NoDNSLink", "gateway.noDNSLink", Kind.FLAG),
+            new Key("Experimental.Libp2pStreamMounting", "experimental.libp2pStreamMounting", Kind.FLAG));
 
     /** A config edit that cannot be made; the message is what Kubo would say, or names the key. */
     public static final class EditException extends IllegalArgumentException {
@@ -160,6 +162,7 @@ public final class KuboConfig {
         put(out, "Reprovider.Strategy", "all");
         put(out, "API.HTTPHeaders.Access-Control-Allow-Origin", List.of());
         put(out, "Gateway.NoDNSLink", false);
+        put(out, "Experimental.Libp2pStreamMounting", false);
         return out;
     }
 
