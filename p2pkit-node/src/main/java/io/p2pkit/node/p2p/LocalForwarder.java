@@ -22,6 +22,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class LocalForwarder implements P2pListener {
     /** Connections accepted and still waiting for their stream, at most. */
     static final int MAX_PENDING = 64;
+    /** How long close waits for the accepting thread to let the port go. */
+    private static final java.time.Duration CLOSE_WAIT = java.time.Duration.ofSeconds(5);
 
     private final Host host;
     private final String protocol;
@@ -32,6 +34,7 @@ final class LocalForwarder implements P2pListener {
     private final StreamRegistry registry;
     private final Set<Socket> pending = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile Thread acceptor;
 
     LocalForwarder(Host host, String protocol, PeerId peer, ServerSocket server, StreamRegistry registry) {
         this.host = host;
@@ -45,7 +48,7 @@ final class LocalForwarder implements P2pListener {
 
     /** Starts accepting, on a virtual thread of its own. */
     void start() {
-        Thread.ofVirtual().name("p2pkit-p2p-forward " + bound).start(this::acceptLoop);
+        acceptor = Thread.ofVirtual().name("p2pkit-p2p-forward " + bound).start(this::acceptLoop);
     }
 
     private void acceptLoop() {
@@ -141,6 +144,16 @@ final class LocalForwarder implements P2pListener {
         }
         for (Socket c : pending) {
             IncomingListener.closeQuietly(c);
+        }
+        // a virtual thread's accept lets the socket go only once it wakes: wait for it, so that
+        // the port refuses connections when close returns
+        Thread t = acceptor;
+        if (t != null && t != Thread.currentThread()) {
+            try {
+                t.join(CLOSE_WAIT);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }
