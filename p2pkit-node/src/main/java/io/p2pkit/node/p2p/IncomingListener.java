@@ -48,15 +48,14 @@ final class IncomingListener implements P2pListener {
             stream.reset();
             return;
         }
-        MountedStream[] mounted = new MountedStream[1];
-        mounted[0] = new MountedStream(protocol, Multiaddr.parse("/p2p/" + peer), target, peer, socket, stream,
-                () -> registry.deregister(mounted[0]));
-        if (!registry.register(mounted[0])) {
+        MountedStream mounted = new MountedStream(protocol, Multiaddr.parse("/p2p/" + peer), target, peer, socket,
+                stream, registry);
+        if (!registry.register(mounted)) {
             closeQuietly(socket);
             stream.reset();
             return;
         }
-        mounted[0].run();
+        mounted.run();
     }
 
     static void closeQuietly(Socket socket) {

@@ -102,14 +102,13 @@ final class LocalForwarder implements P2pListener {
             return;
         }
         Multiaddr origin = Multiaddr.of((InetSocketAddress) c.getRemoteSocketAddress(), "tcp");
-        MountedStream[] mounted = new MountedStream[1];
-        mounted[0] = new MountedStream(protocol, origin, target, peer, c, stream, () -> registry.deregister(mounted[0]));
-        if (!registry.register(mounted[0])) {
+        MountedStream mounted = new MountedStream(protocol, origin, target, peer, c, stream, registry);
+        if (!registry.register(mounted)) {
             IncomingListener.closeQuietly(c);
             stream.reset();
             return;
         }
-        mounted[0].run();
+        mounted.run();
     }
 
     @Override

@@ -30,19 +30,19 @@ final class MountedStream {
     private final Socket socket;
     private final Stream stream;
     private final AtomicBoolean reset = new AtomicBoolean();
-    /** Told when the stream ends, whichever way. */
-    private final Runnable ended;
+    /** Where it is listed until it ends, whichever way. */
+    private final StreamRegistry registry;
     private volatile long id = -1;
 
     MountedStream(String protocol, Multiaddr origin, Multiaddr target, PeerId peer, Socket socket, Stream stream,
-                  Runnable ended) {
+                  StreamRegistry registry) {
         this.protocol = protocol;
         this.origin = origin;
         this.target = target;
         this.peer = peer;
         this.socket = socket;
         this.stream = stream;
-        this.ended = ended;
+        this.registry = registry;
     }
 
     void id(long id) {
@@ -140,7 +140,7 @@ final class MountedStream {
         } catch (IOException e) {
             stream.reset();
         }
-        ended.run();
+        registry.deregister(this);
     }
 
     /** Closes the socket and resets the stream; both copies then end. Idempotent. */
@@ -154,6 +154,6 @@ final class MountedStream {
             // closing is all that was asked
         }
         stream.reset();
-        ended.run();
+        registry.deregister(this);
     }
 }
