@@ -125,6 +125,13 @@ public final class StreamMounting implements Closeable {
      * @throws IllegalStateException    with Kubo's {@code listener already registered}
      */
     public P2pListener forward(String protocol, Multiaddr listen, PeerInfo peer) throws IOException {
+        if (listen.components().size() == 2 && listen.hasProtocol(Protocol.UDP) && listen.toSocketAddress().isPresent()) {
+            // Go's net.Listen on a UDP address, as Kubo answers it
+            InetSocketAddress udp = listen.toSocketAddress().get();
+            String hostPort = hostPort(udp);
+            throw new IOException("listen " + (udp.getAddress() instanceof Inet6Address ? "udp6 " : "udp4 ") + hostPort
+                    + ": address " + hostPort + ": unexpected address type");
+        }
         if (!(listen.components().size() == 2 && listen.hasProtocol(Protocol.TCP))
                 || listen.toSocketAddress().isEmpty()) {
             throw new IllegalArgumentException("p2pkit forwards from /ip4 or /ip6 TCP addresses only, not " + listen);
@@ -152,13 +159,18 @@ public final class StreamMounting implements Closeable {
     /** Go's net.Listen error: {@code listen tcp4 127.0.0.1:4001: bind: address already in use}. */
     private static String goListenError(InetSocketAddress at, IOException e) {
         boolean v6 = at.getAddress() instanceof Inet6Address;
-        String host = v6 ? "[" + at.getAddress().getHostAddress() + "]" : at.getAddress().getHostAddress();
         String why = e.getMessage() == null ? e.toString() : e.getMessage().toLowerCase(Locale.ROOT);
         if (e instanceof BindException) {
             why = why.replaceFirst(" \\(bind failed\\)$", "");
             why = "bind: " + why;
         }
-        return "listen " + (v6 ? "tcp6 " : "tcp4 ") + host + ":" + at.getPort() + ": " + why;
+        return "listen " + (v6 ? "tcp6 " : "tcp4 ") + hostPort(at) + ": " + why;
+    }
+
+    /** Go's host:port, an IPv6 address in brackets. */
+    private static String hostPort(InetSocketAddress at) {
+        String host = at.getAddress().getHostAddress();
+        return (at.getAddress() instanceof Inet6Address ? "[" + host + "]" : host) + ":" + at.getPort();
     }
 
     /** Every forwarder, then every listener, as {@code p2p ls} lists them; each kind in the order added. */

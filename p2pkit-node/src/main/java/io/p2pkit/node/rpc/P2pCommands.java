@@ -66,7 +66,9 @@ final class P2pCommands {
         try {
             return Multiaddr.parse(text);
         } catch (IllegalArgumentException e) { // a DecodeException among them
-            throw RpcError.failed("failed to parse multiaddr " + GoQuote.quote(text) + ": " + e.getMessage());
+            // go-multiaddr's words for an empty text and a missing slash; p2pkit's parser's for the rest
+            String why = text.isEmpty() ? "empty multiaddr" : !text.startsWith("/") ? "must begin with /" : e.getMessage();
+            throw RpcError.failed("failed to parse multiaddr " + GoQuote.quote(text) + ": " + why);
         }
     }
 

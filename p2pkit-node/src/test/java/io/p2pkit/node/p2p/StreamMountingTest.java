@@ -215,8 +215,13 @@ class StreamMountingTest {
         IOException inUse = assertThrows(IOException.class,
                 () -> forwarding.forward("/x/other", port, peerA()));
         assertEquals("listen tcp4 127.0.0.1:" + at.getPort() + ": bind: address already in use", inUse.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> forwarding.forward("/x/u",
-                Multiaddr.parse("/ip4/127.0.0.1/udp/0"), peerA()));
+        assertEquals("listen udp4 127.0.0.1:0: address 127.0.0.1:0: unexpected address type",
+                assertThrows(IOException.class, () -> forwarding.forward("/x/u",
+                        Multiaddr.parse("/ip4/127.0.0.1/udp/0"), peerA())).getMessage(), "Go's net.Listen on UDP");
+        assertThrows(IllegalArgumentException.class, () -> forwarding.forward("/x/d",
+                Multiaddr.parse("/dns4/localhost/tcp/0"), peerA()), "p2pkit binds IP addresses only");
+        assertThrows(IllegalArgumentException.class, () -> listening.listen("/x/u",
+                Multiaddr.parse("/ip4/127.0.0.1/udp/5"), false), "p2pkit joins streams to TCP targets only");
         assertEquals(List.of("/x/bound"), forwarding.listeners().stream().map(P2pListener::protocol).toList());
     }
 
