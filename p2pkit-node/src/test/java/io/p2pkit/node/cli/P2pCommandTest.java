@@ -57,7 +57,7 @@ class P2pCommandTest {
             int port = LoopbackPorts.free();
             String listen = "/ip4/127.0.0.1/tcp/" + port;
             assertEquals("", repo.ok("p2p", "forward", "/x/echo", listen, peerAddress));
-            assertEquals("", repo.ok("p2p", "listen", "/x/back", target));
+            assertEquals("", repo.ok("p2p", "listen", "/x/back", target, "--json"), "nothing, with --json too");
             assertEquals(List.of("/x/echo", listen, "/p2p/" + peer.peerId(), "/x/back", "/p2p/" + daemonId, target),
                     List.of(repo.ok("p2p", "ls").split("\\s+")), "forwarders first, as Kubo");
             List<String> headed = repo.ok("p2p", "ls", "-v").lines().toList();

@@ -64,6 +64,9 @@ public final class P2pCommand extends CliCommand {
         @Mixin
         private RepoOption repo;
 
+        @Mixin
+        private JsonOption output;
+
         @Override
         protected int run() throws Exception {
             Map<String, String> options = new LinkedHashMap<>();
@@ -93,6 +96,9 @@ public final class P2pCommand extends CliCommand {
 
         @Mixin
         private RepoOption repo;
+
+        @Mixin
+        private JsonOption output;
 
         @Override
         protected int run() throws Exception {
@@ -236,6 +242,9 @@ public final class P2pCommand extends CliCommand {
 
             @Mixin
             private RepoOption repo;
+
+            @Mixin
+            private JsonOption output;
 
             @Override
             protected int run() throws Exception {
