@@ -38,7 +38,20 @@ record KuboBeside(KuboDaemon kubo, KuboCli client, Node node, String api, HttpCl
      * @param config      what the test adds to p2pkit's configuration (its DHT, say)
      */
     static KuboBeside start(Path dir, String kuboRouting, UnaryOperator<NodeConfig.Builder> config) throws IOException {
-        return start(dir, KuboDaemon.start(Toolchains.requireKubo(), kuboRouting), config);
+        return start(dir, List.of(List.of("config", "Routing.Type", kuboRouting)), config);
+    }
+
+    /**
+     * Starts both daemons, Kubo's after {@code kuboConfig} ran on its new repository (each an
+     * {@code ipfs} argument list: {@code config --bool Experimental.Libp2pStreamMounting true}).
+     *
+     * @param dir        where p2pkit's repository goes ({@code dir/p2pkit-repo})
+     * @param kuboConfig the {@code ipfs config …} commands for Kubo
+     * @param config     what the test adds to p2pkit's configuration
+     */
+    static KuboBeside start(Path dir, List<List<String>> kuboConfig, UnaryOperator<NodeConfig.Builder> config)
+            throws IOException {
+        return start(dir, KuboDaemon.start(Toolchains.requireKubo(), kuboConfig), config);
     }
 
     /** Starts the p2pkit daemon beside {@code kubo}, a Kubo daemon started as the test needs it (closed with the pair). */

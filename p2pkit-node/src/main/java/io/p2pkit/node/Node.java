@@ -36,6 +36,7 @@ import io.p2pkit.node.routing.RoutingV1Client;
 import io.p2pkit.node.http.NodeHttp;
 import io.p2pkit.node.ipnsps.IpnsPubsub;
 import io.p2pkit.node.metrics.MetricsServer;
+import io.p2pkit.node.p2p.StreamMounting;
 import io.p2pkit.pubsub.PubSub;
 
 import java.io.Closeable;
@@ -183,6 +184,9 @@ public final class Node implements Closeable {
                 // services close in order: the server stops serving before its store closes
                 host.addService(RendezvousServer.attach(host, store, RendezvousConfig.defaults()));
                 host.addService(store);
+            }
+            if (config.streamMounting()) {
+                StreamMounting.attach(host, connections); // closed with the host
             }
             RendezvousClient rendezvous = RendezvousClient.attach(host);
             host.addService(rendezvous);
@@ -394,6 +398,14 @@ public final class Node implements Closeable {
     /** mDNS discovery, if it runs ({@link NodeConfig#mdns()}). */
     public Optional<MdnsService> mdns() {
         return host.service(MdnsService.class);
+    }
+
+    /**
+     * Libp2p stream mounting ({@code p2p listen|forward}), if {@link NodeConfig#streamMounting()}
+     * turned it on (Kubo's {@code Experimental.Libp2pStreamMounting}).
+     */
+    public Optional<StreamMounting> streamMounting() {
+        return host.service(StreamMounting.class);
     }
 
     /** The port mapping on the default gateway, if it is on ({@link NodeConfig#portMapping()}). */

@@ -89,6 +89,7 @@ public final class NodeConfig {
     private final List<String> addressFilters;
     private final List<PeerInfo> peering;
     private final boolean perf;
+    private final boolean streamMounting;
     private final boolean portMapping;
     private final boolean ipnsPubsub;
     private final Duration portMappingLease;
@@ -155,6 +156,7 @@ public final class NodeConfig {
         this.addressFilters = b.addressFilters.stream().map(AddressFilters::canonical).distinct().toList();
         this.peering = List.copyOf(b.peering);
         this.perf = b.perf;
+        this.streamMounting = b.streamMounting;
         this.portMapping = b.portMapping;
         this.portMappingLease = b.portMappingLease;
         this.relayService = b.relayService;
@@ -197,6 +199,7 @@ public final class NodeConfig {
         b.addressFilters = addressFilters;
         b.peering = peering;
         b.perf = perf;
+        b.streamMounting = streamMounting;
         b.portMapping = portMapping;
         b.portMappingLease = portMappingLease;
         b.relayService = relayService;
@@ -321,6 +324,15 @@ public final class NodeConfig {
     /** Whether {@code /perf/1.0.0} is served (default off: any peer could make the node send data). */
     public boolean perf() {
         return perf;
+    }
+
+    /**
+     * Whether libp2p stream mounting ({@code ipfs p2p …}) is on: Kubo's
+     * {@code Experimental.Libp2pStreamMounting}, off by default (a listener hands any peer a TCP
+     * connection to its target).
+     */
+    public boolean streamMounting() {
+        return streamMounting;
     }
 
     /**
@@ -941,6 +953,7 @@ public final class NodeConfig {
         private List<String> addressFilters = List.of();
         private List<PeerInfo> peering = List.of();
         private boolean perf;
+        private boolean streamMounting;
         private boolean portMapping;
         private Duration portMappingLease = Duration.ofHours(1);
         private Optional<RelayConfig> relayService = Optional.empty();
@@ -1068,6 +1081,12 @@ public final class NodeConfig {
         /** Whether to serve {@code /perf/1.0.0}. */
         public Builder perf(boolean serve) {
             this.perf = serve;
+            return this;
+        }
+
+        /** Whether to allow libp2p stream mounting ({@code p2p/*}), Kubo's {@code Experimental.Libp2pStreamMounting}. */
+        public Builder streamMounting(boolean on) {
+            this.streamMounting = on;
             return this;
         }
 

@@ -7,6 +7,7 @@ import io.p2pkit.node.cli.command.CommandsCommand;
 import io.p2pkit.node.cli.command.ConfigCommand;
 import io.p2pkit.node.cli.command.DaemonCommand;
 import io.p2pkit.node.cli.command.DiagCommand;
+import io.p2pkit.node.cli.command.P2pCommand;
 import io.p2pkit.node.cli.command.IdCommand;
 import io.p2pkit.node.cli.command.InitCommand;
 import io.p2pkit.node.cli.command.KeyCommand;
@@ -71,7 +72,8 @@ public final class Main {
                 new MfsCommand(), new BlockCommand(), new DagCommand(), new RefsCommand(), new ResolveCommand(),
                 new PinCommand(), new RepoCommand(), new CidCommand(), new MultibaseCommand(), new KeyCommand(), new NameCommand(),
                 new BitswapCommand(), new SwarmCommand(),
-                new BootstrapCommand(), new LogCommand(), new DiagCommand(), new ProvideCommand(), new ShutdownCommand(), new CommandsCommand());
+                new BootstrapCommand(), new LogCommand(), new DiagCommand(), new ProvideCommand(), new P2pCommand(),
+                new ShutdownCommand(), new CommandsCommand());
     }
 
     public static void main(String[] args) {

@@ -44,6 +44,7 @@ import java.util.Map;
  * Ipns.UsePubsub                                ipns.usePubsub                true or false
  * Pinning.RemoteServices                        pinning.remoteServices.*      shown only ({@link PinningServices}):
  *                                                                             'pin remote service add|rm' change it
+ * Experimental.Libp2pStreamMounting             experimental.libp2pStreamMounting  true or false
  * </pre>
  *
  * <p>Lists are kept comma-separated in the file. Errors carry Kubo's texts where Kubo has one
@@ -110,7 +111,8 @@ public final class KuboConfig {
                     List.of("all", "pinned", "roots", "mfs", "pinned+mfs", "none")),
             new Key("API.HTTPHeaders.Access-Control-Allow-Origin", "api.allowedOrigins", Kind.LIST),
             new Key("Gateway.NoDNSLink", "gateway.noDNSLink", Kind.FLAG),
-            new Key("Ipns.UsePubsub", "ipns.usePubsub", Kind.FLAG));
+            new Key("Ipns.UsePubsub", "ipns.usePubsub", Kind.FLAG),
+            new Key("Experimental.Libp2pStreamMounting", "experimental.libp2pStreamMounting", Kind.FLAG));
 
     /** A config edit that cannot be made; the message is what Kubo would say, or names the key. */
     public static final class EditException extends IllegalArgumentException {
@@ -165,6 +167,7 @@ public final class KuboConfig {
         put(out, "Reprovider.Strategy", "all");
         put(out, "API.HTTPHeaders.Access-Control-Allow-Origin", List.of());
         put(out, "Gateway.NoDNSLink", false);
+        put(out, "Experimental.Libp2pStreamMounting", false);
         return out;
     }
 

@@ -185,6 +185,11 @@ public final class DaemonCommand extends CliCommand {
             + "send data)")
     private boolean enablePerf;
 
+    @Option(names = "--enable-p2p-stream-mounting", description = "allow libp2p stream mounting, the 'p2p listen|"
+            + "forward' commands of the RPC API and of 'p2pkit p2p' (off by default, as Kubo's "
+            + "Experimental.Libp2pStreamMounting, which turns it on too)")
+    private boolean enableStreamMounting;
+
     @Option(names = "--autonat-service", paramLabel = "MODE", description = "whether to answer other peers' AutoNAT "
             + "v1 and v2 requests: enabled (the default: while this node is not known to be private) or disabled; "
             + "Kubo's AutoNAT.ServiceMode. The AutoNAT client always runs")
@@ -692,7 +697,9 @@ public final class DaemonCommand extends CliCommand {
         }
         NodeConfig.Builder b = NodeConfig.builder().identity(key).listen(listen).bootstrap(bootstrap)
                 .addressPolicy(addressPolicy(file)).addressFilters(addressFilters(file))
-                .agentVersion("p2pkit/" + NodeVersion.get()).perf(enablePerf).portMapping(!noPortMapping).transports(transport.config())
+                .agentVersion("p2pkit/" + NodeVersion.get()).perf(enablePerf)
+                .streamMounting(enableStreamMounting || file.flag("experimental.libp2pStreamMounting").orElse(false))
+                .portMapping(!noPortMapping).transports(transport.config())
                 .limits(limits).connections(ConnectionManagerConfig.of(low, high, grace))
                 .privateNetwork(psk.orElse(null));
         if (portMappingLease != null) {
