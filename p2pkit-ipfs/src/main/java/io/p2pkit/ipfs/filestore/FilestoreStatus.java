@@ -30,6 +30,25 @@ public enum FilestoreStatus {
         return code;
     }
 
+    /**
+     * @param code boxo's number
+     * @return its status
+     * @throws IllegalArgumentException when boxo has no such status
+     */
+    public static FilestoreStatus of(int code) {
+        for (FilestoreStatus s : values()) {
+            if (s.code == code) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException("no filestore status " + code);
+    }
+
+    /** @return whether {@code verify --remove-bad-blocks} removes such a reference (all but ok and ERROR, as Kubo) */
+    public boolean removable() {
+        return this != OK && this != OTHER_ERROR;
+    }
+
     /** @return the word the text output shows */
     public String word() {
         return word;

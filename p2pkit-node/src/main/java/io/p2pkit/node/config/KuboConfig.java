@@ -42,6 +42,7 @@ import java.util.Map;
  * API.HTTPHeaders.Access-Control-Allow-Origin   api.allowedOrigins            array of origins
  * Gateway.NoDNSLink                             gateway.noDNSLink             true or false
  * Ipns.UsePubsub                                ipns.usePubsub                true or false
+ * Experimental.FilestoreEnabled                 experimental.filestoreEnabled true or false
  * </pre>
  *
  * <p>Lists are kept comma-separated in the file. Errors carry Kubo's texts where Kubo has one
@@ -108,7 +109,8 @@ public final class KuboConfig {
                     List.of("all", "pinned", "roots", "mfs", "pinned+mfs", "none")),
             new Key("API.HTTPHeaders.Access-Control-Allow-Origin", "api.allowedOrigins", Kind.LIST),
             new Key("Gateway.NoDNSLink", "gateway.noDNSLink", Kind.FLAG),
-            new Key("Ipns.UsePubsub", "ipns.usePubsub", Kind.FLAG));
+            new Key("Ipns.UsePubsub", "ipns.usePubsub", Kind.FLAG),
+            new Key("Experimental.FilestoreEnabled", io.p2pkit.ipfs.repo.Repository.FILESTORE_ENABLED, Kind.FLAG));
 
     /** A config edit that cannot be made; the message is what Kubo would say, or names the key. */
     public static final class EditException extends IllegalArgumentException {
@@ -162,6 +164,7 @@ public final class KuboConfig {
         put(out, "Reprovider.Strategy", "all");
         put(out, "API.HTTPHeaders.Access-Control-Allow-Origin", List.of());
         put(out, "Gateway.NoDNSLink", false);
+        put(out, "Experimental.FilestoreEnabled", false);
         return out;
     }
 

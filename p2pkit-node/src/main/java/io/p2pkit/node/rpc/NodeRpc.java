@@ -20,7 +20,8 @@ public final class NodeRpc {
                 StatsCommands.all(registry), ConfigCommands.all(), BitswapCommands.all(), GraphSyncCommands.all(),
                 ProvideCommands.all(), DhtCommands.all(), SwarmFilterCommands.all(), SwarmPeeringCommands.all(),
                 BootstrapCommands.all(), LogCommands.all(), List.of(ShutdownCommand.command()),
-                CidCommands.all(), MultibaseCommands.all(), PingCommands.all(), DiagCommands.all(), RemovedCommands.all())) {
+                CidCommands.all(), MultibaseCommands.all(), PingCommands.all(), DiagCommands.all(), RemovedCommands.all(),
+                FilestoreCommands.all())) {
             group.forEach(commands::add);
         }
         return commands.add(CommandsCommand.of(commands));
