@@ -125,6 +125,16 @@ public final class Filestore implements Blockstore {
     }
 
     /**
+     * Checks, before an import, that references to {@code file} (or to files under it) can be kept.
+     *
+     * @param file an absolute path
+     * @throws IOException Kubo's text when it is not under the root
+     */
+    public void requireUnderRoot(Path file) throws IOException {
+        relative(file);
+    }
+
+    /**
      * The path a reference keeps: relative to the root, '/'-separated.
      *
      * @param file an absolute path
@@ -200,14 +210,28 @@ public final class Filestore implements Blockstore {
         return out;
     }
 
+    /**
+     * Stores a block in the main store, unless it is here as a reference (as boxo's Filestore.Put:
+     * pinning or {@code block put} does not copy a referenced block). A copying {@code add} writes
+     * to {@link #main()} directly, as Kubo's writes to its base blockstore: that is how duplicates
+     * ({@link #duplicates()}) come about.
+     */
     @Override
     public void put(Block block) throws IOException {
-        main.put(block);
+        if (!hasReference(block.cid().multihash())) {
+            main.put(block);
+        }
     }
 
     @Override
     public void putMany(List<Block> blocks) throws IOException {
-        main.putMany(blocks);
+        List<Block> copies = new ArrayList<>(blocks.size());
+        for (Block b : blocks) {
+            if (!hasReference(b.cid().multihash())) {
+                copies.add(b);
+            }
+        }
+        main.putMany(copies);
     }
 
     @Override

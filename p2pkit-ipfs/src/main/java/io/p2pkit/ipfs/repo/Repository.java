@@ -235,6 +235,14 @@ public final class Repository implements Closeable {
         return config.other().getOrDefault(FILESTORE_ENABLED, "false").strip().equals("true");
     }
 
+    /**
+     * @return where a copying {@code add} stores its blocks: the tiered store, or with a filestore
+     *         its main store, past the references (as Kubo's add writes to its base blockstore)
+     */
+    public io.p2pkit.ipfs.blockstore.Blockstore addTarget() {
+        return filestore == null ? blocks : filestore.main();
+    }
+
     /** @return the filestore ({@code add --nocopy}), or empty when the config leaves it off */
     public Optional<Filestore> filestore() {
         return Optional.ofNullable(filestore);

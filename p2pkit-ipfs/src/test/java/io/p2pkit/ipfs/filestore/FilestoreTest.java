@@ -158,7 +158,7 @@ class FilestoreTest {
             assertEquals(Multicodec.RAW, r.root().codec());
             Filestore fs = repo.filestore().orElseThrow();
             assertEquals(0, fs.main().count());
-            new Importer(rawLeaves(), BlockSink.of(repo.blocks())).importPath(f);
+            new Importer(rawLeaves(), BlockSink.of(repo.addTarget())).importPath(f);
             assertEquals(List.of(Cid.v1(Multicodec.RAW, r.root().multihash())), fs.duplicates());
         }
     }

@@ -100,7 +100,7 @@ final class FilesCommands {
         try {
             BlockSink sink = onlyHash ? BlockSink.NONE
                     : nocopy ? repo.filestore().orElseThrow().sink(BlockSink.of(repo.blocks()))
-                    : BlockSink.of(repo.blocks());
+                    : BlockSink.of(repo.addTarget());
             List<Cid> roots = new ArrayList<>();
             try (TreeImporter tree = new TreeImporter(options, sink, events)) {
                 for (Uploads.Entry e; (e = files.next()) != null; ) {
@@ -114,8 +114,13 @@ final class FilesCommands {
                     switch (e.kind()) {
                         case DIRECTORY -> tree.directory(e.path(), mode(options, e.mode()), mtime(options, e.mtime()));
                         case SYMLINK -> tree.symlink(e.path(), e.target(), mtime(options, e.mtime()));
-                        case FILE -> tree.file(e.path(), e.body(), mode(options, e.mode()), mtime(options, e.mtime()),
-                                nocopy ? abspath(e.abspath()) : null);
+                        case FILE -> {
+                            java.nio.file.Path source = nocopy ? abspath(e.abspath()) : null;
+                            if (source != null) {
+                                repo.filestore().orElseThrow().requireUnderRoot(source); // before its event is sent
+                            }
+                            tree.file(e.path(), e.body(), mode(options, e.mode()), mtime(options, e.mtime()), source);
+                        }
                     }
                 }
                 for (TreeImporter.Root r : tree.finish()) {

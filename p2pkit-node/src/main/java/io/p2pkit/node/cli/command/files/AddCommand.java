@@ -195,10 +195,13 @@ public final class AddCommand extends CliCommand {
             GcLock.Held held = r.gcLock().pinLock();
             try {
                 ImportOptions options = options(r.config());
-                BlockSink sink = BlockSink.of(r.blocks());
+                BlockSink sink = BlockSink.of(r.addTarget());
                 if (nocopy) {
-                    sink = r.filestore().orElseThrow(() -> new CommandFailedException(Filestore.NOCOPY_NOT_ENABLED))
-                            .sink(sink);
+                    Filestore fs = r.filestore().orElseThrow(() -> new CommandFailedException(Filestore.NOCOPY_NOT_ENABLED));
+                    for (Path p : paths) {
+                        fs.requireUnderRoot(p.toAbsolutePath().normalize());
+                    }
+                    sink = fs.sink(BlockSink.of(r.blocks()));
                 }
                 List<Cid> roots = importAll(options, sink);
                 if (pin) {
