@@ -19,6 +19,7 @@ module io.p2pkit.ipfs {
     exports io.p2pkit.ipfs.codec.dagpb;
     exports io.p2pkit.ipfs.codec.identity;
     exports io.p2pkit.ipfs.codec.raw;
+    exports io.p2pkit.ipfs.filestore;
     exports io.p2pkit.ipfs.graphsync;
     exports io.p2pkit.ipfs.ipld;
     exports io.p2pkit.ipfs.mfs;

@@ -56,11 +56,17 @@ record KuboBeside(KuboDaemon kubo, KuboCli client, Node node, String api, HttpCl
 
     /** Starts the p2pkit daemon beside {@code kubo}, a Kubo daemon started as the test needs it (closed with the pair). */
     static KuboBeside start(Path dir, KuboDaemon kubo, UnaryOperator<NodeConfig.Builder> config) throws IOException {
+        return start(dir, kubo, RepoConfig.defaults(), config);
+    }
+
+    /** The same with p2pkit's repository made with {@code repoConfig} (its filestore on, say). */
+    static KuboBeside start(Path dir, KuboDaemon kubo, RepoConfig repoConfig, UnaryOperator<NodeConfig.Builder> config)
+            throws IOException {
         KuboCli client = null;
         try {
             client = KuboCli.fresh(Toolchains.requireKubo());
             Path repo = dir.resolve("p2pkit-repo");
-            Repository.init(repo, RepoConfig.defaults());
+            Repository.init(repo, repoConfig);
             Node node = Node.start(config.apply(NodeConfig.builder().listen("/ip4/127.0.0.1/tcp/0")
                     .api(NodeConfig.Http.api(new InetSocketAddress("127.0.0.1", 0)))
                     .content(NodeConfig.Content.of(repo))).build());

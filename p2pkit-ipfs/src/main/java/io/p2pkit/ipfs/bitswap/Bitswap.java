@@ -464,11 +464,22 @@ public final class Bitswap implements Closeable, BlockFetcher {
                 later.add(w); // the queue is full: it waits for the queue to drain
                 continue;
             }
-            Optional<Block> b = sendBlock ? local.get(w.cid()) : Optional.empty();
+            Optional<Block> b;
+            boolean unreadable = false;
+            try {
+                b = sendBlock ? local.get(w.cid()) : Optional.empty();
+            } catch (io.p2pkit.ipfs.filestore.FilestoreException | io.p2pkit.ipfs.blockstore.CorruptBlockException e) {
+                // a block that cannot be read back (its filestore file changed, its file damaged) is not had:
+                // the other wants are still answered
+                LOG.log(System.Logger.Level.WARNING, () -> "bitswap: cannot serve " + w.cid() + " to " + peer + ": "
+                        + e.getMessage());
+                b = Optional.empty();
+                unreadable = true;
+            }
             if (b.isPresent()) {
                 blocks.add(b.get());
                 room -= b.get().size();
-            } else if (size.isPresent() && w.type() == WantType.HAVE) {
+            } else if (!unreadable && size.isPresent() && w.type() == WantType.HAVE) {
                 answers.add(new Presence(w.cid(), true));
             } else {
                 missing.add(w);

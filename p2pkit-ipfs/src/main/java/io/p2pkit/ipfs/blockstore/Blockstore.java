@@ -96,6 +96,18 @@ public interface Blockstore extends BlockSource, Closeable {
      */
     Stream<Multihash> keys() throws IOException;
 
+    /**
+     * Whether a block is kept as a reference to bytes outside the store (a filestore's), whose
+     * bytes are checked against the file on every read: a tier above must not cache a copy.
+     *
+     * @param key a multihash
+     * @return true for such a block; false for a stored one or one not here
+     * @throws IOException when the store cannot be read
+     */
+    default boolean isReference(Multihash key) throws IOException {
+        return false;
+    }
+
     /** @return how many blocks are here */
     long count();
 

@@ -221,7 +221,8 @@ public final class TieredBlockstore implements Blockstore {
         Optional<Block> onDisk = disk.get(cid);
         if (onDisk.isPresent()) {
             diskHits.increment();
-            if (heat.touch(key) >= policy.promoteAt()) {
+            // a filestore reference is re-read and re-checked each time: a copy would hide a changed file
+            if (heat.touch(key) >= policy.promoteAt() && !disk.isReference(key)) {
                 memory.put(onDisk.get(), false);
                 promotions.increment();
             }

@@ -5,6 +5,7 @@ import io.p2pkit.core.multiformats.Cid;
 import io.p2pkit.core.multiformats.Multihash;
 import io.p2pkit.ipfs.blockstore.HeatSnapshot;
 import io.p2pkit.ipfs.blockstore.HeatStore;
+import io.p2pkit.ipfs.filestore.FileRefStore;
 import io.p2pkit.ipfs.pin.Pin;
 import io.p2pkit.ipfs.pin.PinStore;
 import io.p2pkit.ipfs.pin.PinType;
@@ -36,11 +37,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * never overwrites live data; after a crash it opens at the last complete commit, so a torn
  * write loses at most the commit in progress, never an earlier one.
  *
+ * <p>Filestore references ({@link FileRefStore}) are committed and synced as pins are.
+ *
  * <p>Keys are text: pins by CID string (a CIDv0 and its CIDv1 are two pins, as in Kubo), the
  * multihash index and heat by base58 multihash; values are MVStore's own types (strings,
  * integers, doubles), so no record is serialised by hand.
  */
-public final class MetadataStore implements PinStore, HeatStore, Closeable {
+public final class MetadataStore implements PinStore, HeatStore, FileRefStore, Closeable {
     private static final System.Logger LOG = System.getLogger(MetadataStore.class.getName());
 
     /** The file's name inside the repository's {@code datastore/} directory. */
@@ -55,6 +58,7 @@ public final class MetadataStore implements PinStore, HeatStore, Closeable {
     private final MVMap<String, Integer> pinnedRoots;
     private final MVMap<String, Double> heat;
     private final MVMap<String, String> meta;
+    private final MVMap<String, byte[]> fileRefs;
     // pin changes update two maps and commit; one at a time keeps the index consistent
     private final ReentrantLock writes = new ReentrantLock();
 
@@ -66,6 +70,7 @@ public final class MetadataStore implements PinStore, HeatStore, Closeable {
         this.pinnedRoots = store.openMap("pins.roots");
         this.heat = store.openMap("heat");
         this.meta = store.openMap("meta");
+        this.fileRefs = store.openMap("filestore");
     }
 
     /**
@@ -256,6 +261,59 @@ public final class MetadataStore implements PinStore, HeatStore, Closeable {
         } finally {
             writes.unlock();
         }
+    }
+
+    /** Committed and synced before it returns, as pins are: a reference reported added survives a crash. */
+    @Override
+    public void putRefs(Map<String, byte[]> refs) throws IOException {
+        writes.lock();
+        try {
+            fileRefs.putAll(refs);
+            commit(true);
+        } catch (MVStoreException e) {
+            throw failed("record " + refs.size() + " filestore references", e);
+        } finally {
+            writes.unlock();
+        }
+    }
+
+    @Override
+    public Optional<byte[]> ref(String key) throws IOException {
+        try {
+            return Optional.ofNullable(fileRefs.get(key));
+        } catch (MVStoreException e) {
+            throw failed("read the filestore references", e);
+        }
+    }
+
+    @Override
+    public boolean removeRef(String key) throws IOException {
+        writes.lock();
+        try {
+            if (fileRefs.remove(key) == null) {
+                return false;
+            }
+            commit(true);
+            return true;
+        } catch (MVStoreException e) {
+            throw failed("remove the filestore reference " + key, e);
+        } finally {
+            writes.unlock();
+        }
+    }
+
+    @Override
+    public List<String> refKeys() throws IOException {
+        try {
+            return new ArrayList<>(fileRefs.keySet());
+        } catch (MVStoreException e) {
+            throw failed("read the filestore references", e);
+        }
+    }
+
+    @Override
+    public long refCount() {
+        return fileRefs.sizeAsLong();
     }
 
     private void commit(boolean sync) {

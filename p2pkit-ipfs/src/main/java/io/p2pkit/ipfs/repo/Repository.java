@@ -7,6 +7,7 @@ import io.p2pkit.ipfs.blockstore.RemoteTier;
 import io.p2pkit.ipfs.blockstore.SyncedFiles;
 import io.p2pkit.ipfs.blockstore.TieredBlockstore;
 import io.p2pkit.ipfs.blockstore.VerifyReport;
+import io.p2pkit.ipfs.filestore.Filestore;
 import io.p2pkit.ipfs.mfs.Mfs;
 import io.p2pkit.ipfs.pin.GarbageCollector;
 import io.p2pkit.ipfs.pin.GcLock;
@@ -50,6 +51,8 @@ public final class Repository implements Closeable {
     public static final int VERSION = 1;
     /** The environment variable naming the repository's directory. */
     public static final String HOME_VARIABLE = "P2PKIT_HOME";
+    /** The config key of Kubo's {@code Experimental.FilestoreEnabled}. */
+    public static final String FILESTORE_ENABLED = "experimental.filestoreEnabled";
     static final String CONFIG = "config";
     static final String VERSION_FILE = "version";
     static final String BLOCKS = "blocks";
@@ -61,6 +64,7 @@ public final class Repository implements Closeable {
     private final RepoLock lock;
     private final MetadataStore metadata;
     private final FlatfsBlockstore flatfs;
+    private final Filestore filestore;
     private final TieredBlockstore blocks;
     private final GcLock gcLock = new GcLock();
     private final Pinner pinner;
@@ -69,12 +73,13 @@ public final class Repository implements Closeable {
     private Mfs mfs;
 
     private Repository(Path root, RepoConfig config, RepoLock lock, MetadataStore metadata, FlatfsBlockstore flatfs,
-                       TieredBlockstore blocks, OpenOptions options) {
+                       Filestore filestore, TieredBlockstore blocks, OpenOptions options) {
         this.root = root;
         this.config = config;
         this.lock = lock;
         this.metadata = metadata;
         this.flatfs = flatfs;
+        this.filestore = filestore;
         this.blocks = blocks;
         this.pinner = new Pinner(blocks, blocks.local(), metadata, options.links(), gcLock, config.maxDagBlocks());
         this.collector = new GarbageCollector(blocks.local(), metadata, options.links(), gcLock, config.maxDagBlocks());
@@ -197,7 +202,10 @@ public final class Repository implements Closeable {
             opened.add(metadata);
             FlatfsBlockstore flatfs = FlatfsBlockstore.open(abs.resolve(BLOCKS), config.disk());
             opened.add(flatfs);
-            TieredBlockstore.Builder b = TieredBlockstore.builder(flatfs)
+            // Kubo's filestore sits between the disk and the tiers; its root is the repository's parent
+            Filestore filestore = filestoreEnabled(config)
+                    ? new Filestore(flatfs, metadata, abs.getParent() == null ? abs : abs.getParent()) : null;
+            TieredBlockstore.Builder b = TieredBlockstore.builder(filestore == null ? flatfs : filestore)
                     .policy(config.tiers())
                     .clock(options.clock())
                     .pinned(metadata::isPinned)
@@ -205,7 +213,7 @@ public final class Repository implements Closeable {
                     .allowBigBlocks(config.disk().allowBigBlocks());
             options.fetcher().ifPresent(f -> b.remote(new RemoteTier(f, config.remoteTimeout(), config.disk().allowBigBlocks())));
             TieredBlockstore blocks = b.build();
-            return new Repository(abs, config, lock, metadata, flatfs, blocks, options);
+            return new Repository(abs, config, lock, metadata, flatfs, filestore, blocks, options);
         } catch (IOException | RuntimeException e) {
             for (int i = opened.size() - 1; i >= 0; i--) {
                 try {
@@ -217,6 +225,27 @@ public final class Repository implements Closeable {
             lock.close();
             throw e;
         }
+    }
+
+    /**
+     * @param config a repository's config
+     * @return whether it turns the filestore on ({@code Experimental.FilestoreEnabled}, off by default)
+     */
+    public static boolean filestoreEnabled(RepoConfig config) {
+        return config.other().getOrDefault(FILESTORE_ENABLED, "false").strip().equals("true");
+    }
+
+    /**
+     * @return where a copying {@code add} stores its blocks: the tiered store, or with a filestore
+     *         its main store, past the references (as Kubo's add writes to its base blockstore)
+     */
+    public io.p2pkit.ipfs.blockstore.Blockstore addTarget() {
+        return filestore == null ? blocks : filestore.main();
+    }
+
+    /** @return the filestore ({@code add --nocopy}), or empty when the config leaves it off */
+    public Optional<Filestore> filestore() {
+        return Optional.ofNullable(filestore);
     }
 
     private static byte[] readSmall(Path file, int max) throws IOException {

@@ -18,6 +18,7 @@ import io.p2pkit.node.cli.command.PingCommand;
 import io.p2pkit.node.cli.command.ProvideCommand;
 import io.p2pkit.node.cli.command.PubsubCommand;
 import io.p2pkit.node.cli.command.RefsCommand;
+import io.p2pkit.node.cli.command.filestore.FilestoreCommand;
 import io.p2pkit.node.cli.command.ResolveCommand;
 import io.p2pkit.node.cli.command.RoutingCommand;
 import io.p2pkit.node.cli.command.ShutdownCommand;
@@ -71,7 +72,7 @@ public final class Main {
                 new InitCommand(), new ConfigCommand(), new AddCommand(), new CatCommand(), new GetCommand(), new LsCommand(),
                 new MfsCommand(), new BlockCommand(), new DagCommand(), new RefsCommand(), new ResolveCommand(),
                 new PinCommand(), new RepoCommand(), new CidCommand(), new MultibaseCommand(), new KeyCommand(), new NameCommand(),
-                new BitswapCommand(), new SwarmCommand(),
+                new BitswapCommand(), new SwarmCommand(), new FilestoreCommand(),
                 new BootstrapCommand(), new LogCommand(), new DiagCommand(), new ProvideCommand(), new P2pCommand(),
                 new ShutdownCommand(), new CommandsCommand());
     }

@@ -44,6 +44,7 @@ import java.util.Map;
  * Ipns.UsePubsub                                ipns.usePubsub                true or false
  * Pinning.RemoteServices                        pinning.remoteServices.*      shown only ({@link PinningServices}):
  *                                                                             'pin remote service add|rm' change it
+ * Experimental.FilestoreEnabled                 experimental.filestoreEnabled true or false
  * Experimental.Libp2pStreamMounting             experimental.libp2pStreamMounting  true or false
  * </pre>
  *
@@ -112,6 +113,7 @@ public final class KuboConfig {
             new Key("API.HTTPHeaders.Access-Control-Allow-Origin", "api.allowedOrigins", Kind.LIST),
             new Key("Gateway.NoDNSLink", "gateway.noDNSLink", Kind.FLAG),
             new Key("Ipns.UsePubsub", "ipns.usePubsub", Kind.FLAG),
+            new Key("Experimental.FilestoreEnabled", io.p2pkit.ipfs.repo.Repository.FILESTORE_ENABLED, Kind.FLAG),
             new Key("Experimental.Libp2pStreamMounting", "experimental.libp2pStreamMounting", Kind.FLAG));
 
     /** A config edit that cannot be made; the message is what Kubo would say, or names the key. */
@@ -167,6 +169,7 @@ public final class KuboConfig {
         put(out, "Reprovider.Strategy", "all");
         put(out, "API.HTTPHeaders.Access-Control-Allow-Origin", List.of());
         put(out, "Gateway.NoDNSLink", false);
+        put(out, "Experimental.FilestoreEnabled", false);
         put(out, "Experimental.Libp2pStreamMounting", false);
         return out;
     }

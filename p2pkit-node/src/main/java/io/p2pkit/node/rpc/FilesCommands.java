@@ -5,6 +5,7 @@ import io.p2pkit.core.multiformats.Multicodec;
 import io.p2pkit.ipfs.block.Block;
 import io.p2pkit.ipfs.codec.dagpb.PBLink;
 import io.p2pkit.ipfs.codec.dagpb.PBNode;
+import io.p2pkit.ipfs.filestore.Filestore;
 import io.p2pkit.ipfs.pin.GcLock;
 import io.p2pkit.ipfs.pin.PinType;
 import io.p2pkit.ipfs.repo.Repository;
@@ -61,7 +62,7 @@ final class FilesCommands {
                                 RpcOption.bool("preserve-mode"), RpcOption.bool("preserve-mtime"), RpcOption.uint("mode"),
                                 RpcOption.int64("mtime"), RpcOption.uint("mtime-nsecs"),
                                 RpcOption.integer("max-file-links"), RpcOption.integer("max-directory-links"),
-                                RpcOption.integer("max-hamt-fanout"))
+                                RpcOption.integer("max-hamt-fanout"), RpcOption.bool("nocopy"), RpcOption.bool("fscache"))
                         .run(FilesCommands::add),
                 RpcCommand.at("cat").args(RpcArgument.string("ipfs-path", true, true).withStdin())
                         .options(RpcOption.int64("offset", "o"), RpcOption.int64("length", "l"),
@@ -88,15 +89,24 @@ final class FilesCommands {
             throw RpcError.failed("pin-name option requires pin to be set");
         }
         ImportOptions options = importOptions(req, repo.config().other().getOrDefault("import.profile", "unixfs-v0-2015"));
+        boolean nocopy = req.bool("nocopy");
+        if (nocopy && repo.filestore().isEmpty()) {
+            throw RpcError.failed(Filestore.NOCOPY_NOT_ENABLED);
+        }
         CidEncoder enc = req.cidEncoder();
         Uploads files = req.files();
         AddEvents events = new AddEvents(res, req.bool("progress"), req.bool("silent"), enc);
         GcLock.Held held = onlyHash ? null : repo.gcLock().pinLock(); // from the first block until the roots are pinned
         try {
-            BlockSink sink = onlyHash ? BlockSink.NONE : BlockSink.of(repo.blocks());
+            BlockSink sink = onlyHash ? BlockSink.NONE
+                    : nocopy ? repo.filestore().orElseThrow().sink(BlockSink.of(repo.blocks()))
+                    : BlockSink.of(repo.addTarget());
             List<Cid> roots = new ArrayList<>();
             try (TreeImporter tree = new TreeImporter(options, sink, events)) {
                 for (Uploads.Entry e; (e = files.next()) != null; ) {
+                    if (nocopy && e.kind() == Uploads.Kind.FILE && e.abspath().isEmpty()) {
+                        throw RpcError.failed(Importer.MISSING_FILE); // boxo's: only a file can be referred to
+                    }
                     if (e.path().isEmpty()) {
                         roots.add(unnamed(options, sink, events, e.body(), req.string("stdin-name").orElse("")));
                         continue;
@@ -104,7 +114,13 @@ final class FilesCommands {
                     switch (e.kind()) {
                         case DIRECTORY -> tree.directory(e.path(), mode(options, e.mode()), mtime(options, e.mtime()));
                         case SYMLINK -> tree.symlink(e.path(), e.target(), mtime(options, e.mtime()));
-                        case FILE -> tree.file(e.path(), e.body(), mode(options, e.mode()), mtime(options, e.mtime()));
+                        case FILE -> {
+                            java.nio.file.Path source = nocopy ? abspath(e.abspath()) : null;
+                            if (source != null) {
+                                repo.filestore().orElseThrow().requireUnderRoot(source); // before its event is sent
+                            }
+                            tree.file(e.path(), e.body(), mode(options, e.mode()), mtime(options, e.mtime()), source);
+                        }
                     }
                 }
                 for (TreeImporter.Root r : tree.finish()) {
@@ -124,6 +140,20 @@ final class FilesCommands {
                 held.close();
             }
         }
+    }
+
+    /** The client's path of a file added with nocopy: absolute, as Kubo's CLI sends it. */
+    private static java.nio.file.Path abspath(String sent) {
+        java.nio.file.Path p;
+        try {
+            p = java.nio.file.Path.of(sent);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw RpcError.failed("invalid abspath " + sent + ": " + e.getMessage());
+        }
+        if (!p.isAbsolute()) {
+            throw RpcError.failed(Importer.MISSING_FILE);
+        }
+        return p.normalize();
     }
 
     /** A file sent without a name (stdin): Kubo names it by its CID, or by stdin-name. */
@@ -168,6 +198,15 @@ final class FilesCommands {
                 b.mtime(new Mtime(req.number("mtime").orElseThrow(), req.number("mtime-nsecs").orElse(0L).intValue()));
             } else if (req.has("mtime-nsecs")) {
                 throw RpcError.failed("option \"mtime-nsecs\" requires \"mtime\" to be provided as well");
+            }
+            if (req.bool("nocopy")) {
+                // as Kubo: nocopy implies raw leaves, unless they were turned off (or mode/mtime turn them off)
+                boolean metadata = req.bool("preserve-mode") || req.bool("preserve-mtime") || req.has("mode")
+                        || req.has("mtime");
+                if ((req.has("raw-leaves") && !req.bool("raw-leaves")) || (metadata && !req.has("raw-leaves"))) {
+                    throw RpcError.failed("nocopy option requires '--raw-leaves' to be enabled as well");
+                }
+                b.rawLeaves(true);
             }
             b.preserveMode(req.bool("preserve-mode")).preserveMtime(req.bool("preserve-mtime")).hidden(true)
                     .wrapWithDirectory(req.bool("wrap-with-directory"));

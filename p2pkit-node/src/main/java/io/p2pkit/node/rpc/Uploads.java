@@ -36,8 +36,11 @@ public final class Uploads {
      * @param target a symlink's target, else ""
      * @param mode   the mode sent with it, or null
      * @param mtime  the mtime sent with it, or null
+     * @param abspath the file's absolute path on the client, from the part's {@code Abspath-Encoded}
+     *                or {@code Abspath} header (Kubo's CLI sends it; {@code add --nocopy} needs it), or ""
      */
-    public record Entry(Kind kind, String path, InputStream body, String target, Integer mode, Mtime mtime) {
+    public record Entry(Kind kind, String path, InputStream body, String target, Integer mode, Mtime mtime,
+                        String abspath) {
     }
 
     private final MultipartReader reader;
@@ -72,13 +75,28 @@ public final class Uploads {
         Map<String, String> form = formParams(disposition.getOrDefault("name", ""));
         Integer mode = mode(form.get("mode"));
         Mtime mtime = mtime(form.get("mtime"), form.get("mtime-nsecs"));
+        String abspath = abspath(part);
         return switch (type) {
             case "application/x-directory", "multipart/form-data" ->
-                    new Entry(Kind.DIRECTORY, path, InputStream.nullInputStream(), "", mode, mtime);
+                    new Entry(Kind.DIRECTORY, path, InputStream.nullInputStream(), "", mode, mtime, abspath);
             case "application/symlink" -> new Entry(Kind.SYMLINK, path, InputStream.nullInputStream(),
-                    readTarget(part.body()), mode, mtime);
-            default -> new Entry(Kind.FILE, path, part.body(), "", mode, mtime);
+                    readTarget(part.body()), mode, mtime, abspath);
+            default -> new Entry(Kind.FILE, path, part.body(), "", mode, mtime, abspath);
         };
+    }
+
+    /** boxo's headers: {@code abspath-encoded} (query-escaped) wins over the raw {@code abspath}. */
+    private static String abspath(MultipartReader.Part part) {
+        String encoded = part.header("abspath-encoded");
+        if (encoded != null && !encoded.isEmpty()) {
+            try {
+                return java.net.URLDecoder.decode(encoded, java.nio.charset.StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw RpcError.client("invalid abspath-encoded header: " + e.getMessage());
+            }
+        }
+        String raw = part.header("abspath");
+        return raw == null ? "" : raw;
     }
 
     /** boxo's mode parameter (octal); null when absent or unreadable, as boxo drops it. */

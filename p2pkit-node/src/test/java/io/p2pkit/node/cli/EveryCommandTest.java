@@ -103,6 +103,9 @@ class EveryCommandTest {
             Map.entry("name pubsub state", "NamePubsubCommandTest (asks a running daemon)"),
             Map.entry("name pubsub subs", "NamePubsubCommandTest (asks a running daemon)"),
             Map.entry("name pubsub cancel", "NamePubsubCommandTest (asks a running daemon)"),
+            Map.entry("filestore ls", "FilestoreCommandTest (needs the filestore on and a nocopy add)"),
+            Map.entry("filestore verify", "FilestoreCommandTest (needs the filestore on and a nocopy add)"),
+            Map.entry("filestore dups", "FilestoreCommandTest (needs the filestore on and a nocopy add)"),
             Map.entry("shutdown", "AdminCommandTest (stops a running daemon; prints nothing, as Kubo)"));
 
     private static Host peer;

@@ -4,6 +4,7 @@ import io.p2pkit.ipfs.block.Block;
 import io.p2pkit.ipfs.blockstore.Blockstore;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Objects;
 
 /**
@@ -31,6 +32,20 @@ public interface BlockSink {
      * @throws IOException when they cannot be stored
      */
     default void flush() throws IOException {
+    }
+
+    /**
+     * A raw leaf that is the range of {@code file} from {@code offset} ({@code add --nocopy}). A
+     * sink that keeps references (a filestore's) records where the bytes are instead of them;
+     * any other stores the block as {@link #put} does.
+     *
+     * @param block  the leaf
+     * @param file   the file's absolute path
+     * @param offset where the leaf starts in it
+     * @throws IOException when it cannot be stored
+     */
+    default void putReference(Block block, Path file, long offset) throws IOException {
+        put(block);
     }
 
     /**

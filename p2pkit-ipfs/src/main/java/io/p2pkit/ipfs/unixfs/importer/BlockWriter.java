@@ -6,6 +6,7 @@ import io.p2pkit.core.multiformats.Multihash;
 import io.p2pkit.ipfs.block.Block;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.io.InterruptedIOException;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
@@ -40,12 +41,16 @@ final class BlockWriter implements AutoCloseable {
         private byte[] bytes; // dropped once handed to the sink: a parent may hold the Queued long after
         private Future<Cid> future;
         private Cid cid;
+        private final Path file;   // the file the leaf is a range of (add --nocopy), or null
+        private final long offset;
 
-        private Queued(long codec, byte[] bytes, Future<Cid> future, Cid cid) {
+        private Queued(long codec, byte[] bytes, Future<Cid> future, Cid cid, Path file, long offset) {
             this.codec = codec;
             this.bytes = bytes;
             this.future = future;
             this.cid = cid;
+            this.file = file;
+            this.offset = offset;
         }
     }
 
@@ -74,8 +79,22 @@ final class BlockWriter implements AutoCloseable {
      * @return the queued block, whose CID {@link #cid(Queued)} gives
      */
     Queued queue(long codec, byte[] bytes) throws IOException {
+        return queue(codec, bytes, null, 0);
+    }
+
+    /**
+     * Starts hashing a leaf that is the range of {@code file} from {@code offset}; it reaches the
+     * sink through {@link BlockSink#putReference}.
+     *
+     * @param codec  {@link Multicodec#RAW} or {@link Multicodec#DAG_PB}
+     * @param bytes  the block
+     * @param file   the file's absolute path, or null for a leaf that is only bytes
+     * @param offset where it starts in the file
+     * @return the queued block
+     */
+    Queued queue(long codec, byte[] bytes, Path file, long offset) throws IOException {
         if (options.inline() && bytes.length <= options.inlineLimit()) {
-            return new Queued(codec, bytes, null, Cid.v1(codec, Multihash.identity(bytes)));
+            return new Queued(codec, bytes, null, Cid.v1(codec, Multihash.identity(bytes)), null, 0);
         }
         if (inFlight.size() >= IN_FLIGHT) {
             complete(inFlight.pollFirst());
@@ -89,7 +108,7 @@ final class BlockWriter implements AutoCloseable {
             }
             cid = hashers.submit(() -> name(codec, bytes));
         }
-        Queued q = new Queued(codec, bytes, cid, null);
+        Queued q = new Queued(codec, bytes, cid, null, file, offset);
         inFlight.addLast(q);
         return q;
     }
@@ -122,7 +141,11 @@ final class BlockWriter implements AutoCloseable {
             }
             throw new IOException(e.getCause());
         }
-        sink.put(Block.of(cid, q.bytes));
+        if (q.file != null) {
+            sink.putReference(Block.of(cid, q.bytes), q.file, q.offset);
+        } else {
+            sink.put(Block.of(cid, q.bytes));
+        }
         blocks++;
         q.cid = cid;
         q.bytes = null;

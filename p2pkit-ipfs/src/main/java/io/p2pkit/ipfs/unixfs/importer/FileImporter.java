@@ -10,6 +10,7 @@ import io.p2pkit.ipfs.unixfs.pb.Mtime;
 import io.p2pkit.ipfs.unixfs.pb.UnixfsData;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -26,16 +27,28 @@ final class FileImporter {
     private final Chunker chunker;
     private final ImportListener listener;
     private final String path;
+    private final Path source;
     private byte[] ahead;
     private boolean ended;
     private long read;
+    private long taken;
 
     FileImporter(ImportOptions options, BlockWriter writer, Chunker chunker, ImportListener listener, String path) {
+        this(options, writer, chunker, listener, path, null);
+    }
+
+    /**
+     * @param source the file's absolute path when its raw leaves are to be kept as references to
+     *               it ({@code add --nocopy}), else null
+     */
+    FileImporter(ImportOptions options, BlockWriter writer, Chunker chunker, ImportListener listener, String path,
+                 Path source) {
         this.options = options;
         this.writer = writer;
         this.chunker = chunker;
         this.listener = listener;
         this.path = path;
+        this.source = source;
     }
 
     /** @return the bytes read so far */
@@ -72,6 +85,9 @@ final class FileImporter {
         done();
         byte[] chunk = ahead;
         ahead = null;
+        if (chunk != null) {
+            taken += chunk.length;
+        }
         return chunk;
     }
 
@@ -142,7 +158,8 @@ final class FileImporter {
      */
     private Ref leaf(byte[] data, boolean fileType, Integer mode, Mtime mtime) throws IOException {
         if (options.rawLeaves()) {
-            return new LeafRef(writer.queue(Multicodec.RAW, data), data.length, data.length);
+            // the chunk just taken is the last one: it starts where the ones before it end
+            return new LeafRef(writer.queue(Multicodec.RAW, data, source, taken - data.length), data.length, data.length);
         }
         byte[] block;
         if (mode == null && mtime == null && data.length > 0) {

@@ -36,9 +36,12 @@ import java.util.Objects;
  * (devices, sockets, pipes) are refused. Thread-safe: each call is an import of its own.
  */
 public final class Importer {
+    /** boxo's ErrMissingFsRef: a nocopy import of bytes that are not a file. */
+    public static final String MISSING_FILE = "missing file path or URL, can't create filestore reference";
     private final ImportOptions options;
     private final BlockSink sink;
     private final ImportListener listener;
+    private final boolean nocopy;
 
     /** An importer that reports no progress. */
     public Importer(ImportOptions options, BlockSink sink) {
@@ -51,9 +54,28 @@ public final class Importer {
      * @param listener told about progress
      */
     public Importer(ImportOptions options, BlockSink sink, ImportListener listener) {
+        this(options, sink, listener, false);
+    }
+
+    private Importer(ImportOptions options, BlockSink sink, ImportListener listener, boolean nocopy) {
         this.options = Objects.requireNonNull(options, "options");
         this.sink = Objects.requireNonNull(sink, "sink");
         this.listener = Objects.requireNonNull(listener, "listener");
+        this.nocopy = nocopy;
+    }
+
+    /**
+     * The same importer, but the raw leaves of files read from paths go to the sink as ranges of
+     * those files ({@link BlockSink#putReference}): Kubo's {@code add --nocopy}. The options must
+     * make raw leaves; a stream has no file to refer to and is refused.
+     *
+     * @return the importer
+     */
+    public Importer nocopy() {
+        if (!options.rawLeaves()) {
+            throw new IllegalArgumentException("nocopy option requires '--raw-leaves' to be enabled as well");
+        }
+        return new Importer(options, sink, listener, true);
     }
 
     /** @return the options */
@@ -70,8 +92,11 @@ public final class Importer {
      * @throws IOException when the stream or the sink fails
      */
     public ImportResult importStream(InputStream in, String name) throws IOException {
+        if (nocopy) {
+            throw new IOException(MISSING_FILE);
+        }
         try (Run run = new Run()) {
-            Child file = run.file(in, "", options.mode(), options.mtime());
+            Child file = run.file(in, "", options.mode(), options.mtime(), null);
             return run.finish(wrap(run, name, file));
         }
     }
@@ -148,8 +173,8 @@ public final class Importer {
             writer.close();
         }
 
-        Child file(InputStream in, String path, Integer mode, Mtime mtime) throws IOException {
-            FileImporter f = new FileImporter(options, writer, options.chunker().open(in), listener, path);
+        Child file(InputStream in, String path, Integer mode, Mtime mtime, Path source) throws IOException {
+            FileImporter f = new FileImporter(options, writer, options.chunker().open(in), listener, path, source);
             Child c = f.build(mode, mtime);
             bytes += f.bytesRead();
             files++;
@@ -173,7 +198,7 @@ public final class Importer {
             }
             if (attrs.isRegularFile()) {
                 try (InputStream in = Files.newInputStream(path)) {
-                    return file(in, rel, mode, mtime);
+                    return file(in, rel, mode, mtime, nocopy ? path.toAbsolutePath().normalize() : null);
                 }
             }
             throw new IOException(path + " is neither a file, a directory nor a symlink: it cannot be imported");

@@ -7,6 +7,7 @@ import io.p2pkit.ipfs.unixfs.pb.UnixfsData;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -86,8 +87,23 @@ public final class TreeImporter implements AutoCloseable {
      * @throws IOException when the stream or the sink fails, or the path is out of order
      */
     public void file(String path, InputStream in, Integer mode, Mtime mtime) throws IOException {
+        file(path, in, mode, mtime, null);
+    }
+
+    /**
+     * Imports a file from a stream, its raw leaves handed to the sink as ranges of {@code source}
+     * ({@link BlockSink#putReference}): {@code add --nocopy}, where the stream is that file's bytes.
+     *
+     * @param path   its path
+     * @param in     its bytes
+     * @param mode   its mode, or null
+     * @param mtime  its modification time, or null
+     * @param source the file's absolute path, or null to store the leaves
+     * @throws IOException when the stream or the sink fails, or the path is out of order
+     */
+    public void file(String path, InputStream in, Integer mode, Mtime mtime, Path source) throws IOException {
         String name = enter(path);
-        FileImporter f = new FileImporter(options, writer, options.chunker().open(in), listener, path);
+        FileImporter f = new FileImporter(options, writer, options.chunker().open(in), listener, path, source);
         Child c = f.build(mode, mtime);
         bytes += f.bytesRead();
         files++;

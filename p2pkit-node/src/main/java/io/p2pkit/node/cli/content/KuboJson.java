@@ -18,6 +18,23 @@ public final class KuboJson {
         return Map.of("/", cid.toString());
     }
 
+    /**
+     * boxo's {@code ListRes}, a line of {@code filestore ls|verify}, in Go's field order.
+     *
+     * @param e the entry
+     * @return {@code {"Status","ErrorMsg","Key","FilePath","Offset","Size"}}; a key that is not a CID is null
+     */
+    public static Map<String, Object> filestoreEntry(io.p2pkit.ipfs.filestore.FilestoreEntry e) {
+        Map<String, Object> o = new java.util.LinkedHashMap<>();
+        o.put("Status", e.status().code());
+        o.put("ErrorMsg", e.errorMsg());
+        o.put("Key", e.key() == null ? null : link(e.key()));
+        o.put("FilePath", e.filePath());
+        o.put("Offset", e.offset());
+        o.put("Size", e.size());
+        return o;
+    }
+
     /** {@code {"Ref":…,"Err":…}}: one line of {@code refs} and {@code refs local} ({@code Err} empty but for a failed walk). */
     public static Map<String, Object> ref(String ref, String error) {
         Map<String, Object> o = new java.util.LinkedHashMap<>();

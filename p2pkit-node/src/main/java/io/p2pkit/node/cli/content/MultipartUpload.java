@@ -213,8 +213,13 @@ public final class MultipartUpload {
         };
         // Go's url.QueryEscape, as boxo names parts (a space becomes '+')
         String filename = URLEncoder.encode(p.name(), StandardCharsets.UTF_8).replace("*", "%2A").replace("%7E", "~");
-        return "Content-Disposition: form-data; name=\"" + p.form() + "\"; filename=\"" + filename + "\"\r\n"
-                + "Content-Type: " + type + "\r\n\r\n";
+        // a file from disk carries its absolute path, as boxo sends it (add --nocopy refers to it)
+        String abspath = p.kind() == Kind.FILE && p.file() != null
+                ? "Abspath-Encoded: " + URLEncoder.encode(p.file().toAbsolutePath().normalize().toString(),
+                        StandardCharsets.UTF_8).replace("*", "%2A").replace("%7E", "~") + "\r\n"
+                : "";
+        return "Content-Disposition: form-data; name=\"" + p.form() + "\"; filename=\""
+                + filename + "\"\r\n" + abspath + "Content-Type: " + type + "\r\n\r\n";
     }
 
     private static InputStream content(Part p) throws IOException {

@@ -2,6 +2,7 @@ package io.p2pkit.node.cli.command.files;
 
 import io.p2pkit.core.multiformats.Cid;
 import io.p2pkit.ipfs.ipld.MapNode;
+import io.p2pkit.ipfs.filestore.Filestore;
 import io.p2pkit.ipfs.pin.GcLock;
 import io.p2pkit.ipfs.pin.PinType;
 import io.p2pkit.ipfs.repo.RepoConfig;
@@ -144,6 +145,11 @@ public final class AddCommand extends CliCommand {
     @Option(names = "--max-hamt-fanout", paramLabel = "N", description = "the fanout of HAMT shards (default 256)")
     private Integer maxHamtFanout;
 
+    @Option(names = "--nocopy", description = "keep the files' bytes where they are: their raw leaves are "
+            + "recorded as references (Kubo's filestore; needs Experimental.FilestoreEnabled, files under the "
+            + "repository directory's parent; implies --raw-leaves)")
+    private boolean nocopy;
+
     @Option(names = "--allow-big-block", description = "accept blocks over 2 MiB (they cannot be exchanged over Bitswap)")
     private boolean allowBigBlock;
 
@@ -169,7 +175,11 @@ public final class AddCommand extends CliCommand {
         if (onlyHash) {
             Path root = repo.root();
             RepoConfig config = Repository.isInitialized(root) ? Repository.readConfig(root) : RepoConfig.defaults();
-            importAll(options(config), BlockSink.NONE);
+            ImportOptions options = options(config);
+            if (nocopy && !Repository.filestoreEnabled(config)) {
+                throw new CommandFailedException(Filestore.NOCOPY_NOT_ENABLED);
+            }
+            importAll(options, BlockSink.NONE);
             return 0;
         }
         Optional<DaemonApi> daemon = DaemonApi.find(repo.root());
@@ -184,7 +194,16 @@ public final class AddCommand extends CliCommand {
             // takes the blocks of an import in between.
             GcLock.Held held = r.gcLock().pinLock();
             try {
-                List<Cid> roots = importAll(options(r.config()), BlockSink.of(r.blocks()));
+                ImportOptions options = options(r.config());
+                BlockSink sink = BlockSink.of(r.addTarget());
+                if (nocopy) {
+                    Filestore fs = r.filestore().orElseThrow(() -> new CommandFailedException(Filestore.NOCOPY_NOT_ENABLED));
+                    for (Path p : paths) {
+                        fs.requireUnderRoot(p.toAbsolutePath().normalize());
+                    }
+                    sink = fs.sink(BlockSink.of(r.blocks()));
+                }
+                List<Cid> roots = importAll(options, sink);
                 if (pin) {
                     for (Cid root : roots) {
                         r.pinner().pin(root, PinType.RECURSIVE, pinName);
@@ -256,6 +275,14 @@ public final class AddCommand extends CliCommand {
                 b.mtime(new Mtime(mtime, mtimeNanos == null ? 0 : mtimeNanos));
             } else if (mtimeNanos != null) {
                 throw new UsageException("--mtime-nsecs needs --mtime");
+            }
+            if (nocopy) {
+                // as Kubo: nocopy implies raw leaves, unless they were turned off (or mode/mtime turn them off)
+                boolean metadata = preserveMode || preserveMtime || mode != null || mtime != null;
+                if (Boolean.FALSE.equals(rawLeaves) || (metadata && rawLeaves == null)) {
+                    throw new UsageException("nocopy option requires '--raw-leaves' to be enabled as well");
+                }
+                b.rawLeaves(true);
             }
             b.preserveMode(preserveMode).preserveMtime(preserveMtime).hidden(hidden);
             return b.build();
@@ -347,6 +374,9 @@ public final class AddCommand extends CliCommand {
         if (!stdinName.isEmpty()) {
             o.put("stdin-name", stdinName);
         }
+        if (nocopy) {
+            o.put("nocopy", "true");
+        }
         o.put("progress", Boolean.toString(progress.enabled()));
         cids.addTo(o);
         // Kubo takes its arguments in name order
@@ -386,6 +416,11 @@ public final class AddCommand extends CliCommand {
         }
     }
 
+    private Importer importer(ImportOptions options, BlockSink sink, ImportListener listener) {
+        Importer importer = new Importer(options, sink, listener);
+        return nocopy ? importer.nocopy() : importer;
+    }
+
     /** Imports every argument (or stdin); returns the roots to pin. */
     private List<Cid> importAll(ImportOptions options, BlockSink sink) throws IOException {
         // the total is a second walk of the tree: only for a bar that shows it
@@ -399,7 +434,7 @@ public final class AddCommand extends CliCommand {
             if (paths.isEmpty()) {
                 reporter.prefix = stdinName;
                 ImportOptions o = wrap ? options.toBuilder().wrapWithDirectory(true).build() : options;
-                ImportResult r = new Importer(o, sink, reporter).importStream(console().in(), stdinName);
+                ImportResult r = importer(o, sink, reporter).importStream(console().in(), stdinName);
                 reporter.finish();
                 if (wrap) {
                     reporter.print("", r.root(), r.size());
@@ -410,14 +445,14 @@ public final class AddCommand extends CliCommand {
                 roots.add(r.root());
             } else if (wrap) {
                 reporter.prefix = "";
-                ImportResult r = new Importer(options, sink, reporter).importPaths(sorted);
+                ImportResult r = importer(options, sink, reporter).importPaths(sorted);
                 reporter.finish();
                 reporter.print("", r.root(), r.size());
                 roots.add(r.root());
             } else {
                 for (Path p : sorted) {
                     reporter.prefix = baseName(p);
-                    ImportResult r = new Importer(options, sink, reporter).importPath(p);
+                    ImportResult r = importer(options, sink, reporter).importPath(p);
                     reporter.finish();
                     roots.add(r.root());
                 }
