@@ -21,6 +21,7 @@ public final class NodeRpc {
                 ProvideCommands.all(), DhtCommands.all(), SwarmFilterCommands.all(), SwarmPeeringCommands.all(),
                 BootstrapCommands.all(), LogCommands.all(), List.of(ShutdownCommand.command()),
                 CidCommands.all(), MultibaseCommands.all(), PingCommands.all(), DiagCommands.all(), P2pCommands.all(),
+                ObjectCommands.all(),
                 RemovedCommands.all())) {
             group.forEach(commands::add);
         }
