@@ -51,12 +51,23 @@ final class DagDiff {
     }
 
     private final BlockSource blocks;
+    private final int maxNodes;
+    private final int maxChanges;
+    private final int maxDepth;
     private int read;
     private int changes;
 
-    /** A diff that reads the blocks below its roots from {@code blocks}. */
+    /** A diff that reads the blocks below its roots from {@code blocks}, within the caps above. */
     DagDiff(BlockSource blocks) {
+        this(blocks, MAX_NODES, MAX_CHANGES, MAX_DEPTH);
+    }
+
+    /** The same with other caps (a test's small ones). */
+    DagDiff(BlockSource blocks, int maxNodes, int maxChanges, int maxDepth) {
         this.blocks = blocks;
+        this.maxNodes = maxNodes;
+        this.maxChanges = maxChanges;
+        this.maxDepth = maxDepth;
     }
 
     /** The changes from {@code a} to {@code b}, in boxo's order. */
@@ -75,8 +86,8 @@ final class DagDiff {
             out.add(count(new Change(Type.MOD, "", a.cid(), b.cid())));
             return out;
         }
-        if (depth >= MAX_DEPTH) {
-            throw RpcError.failed("object diff: the DAGs differ deeper than " + MAX_DEPTH + " levels, more than p2pkit compares");
+        if (depth >= maxDepth) {
+            throw RpcError.failed("object diff: the DAGs differ deeper than " + maxDepth + " levels, more than p2pkit compares");
         }
         List<PBLink> onlyA = sortedByName(nodeA.links());
         List<PBLink> onlyB = sortedByName(nodeB.links());
@@ -107,15 +118,15 @@ final class DagDiff {
     }
 
     private Change count(Change c) {
-        if (++changes > MAX_CHANGES) {
-            throw RpcError.failed("object diff: more than " + MAX_CHANGES + " changes, more than p2pkit lists");
+        if (++changes > maxChanges) {
+            throw RpcError.failed("object diff: more than " + maxChanges + " changes, more than p2pkit lists");
         }
         return c;
     }
 
     private Block read(Cid cid) throws IOException {
-        if (++read > MAX_NODES) {
-            throw RpcError.failed("object diff: more than " + MAX_NODES + " blocks to compare, more than p2pkit reads");
+        if (++read > maxNodes) {
+            throw RpcError.failed("object diff: more than " + maxNodes + " blocks to compare, more than p2pkit reads");
         }
         return blocks.get(cid).orElseThrow(() -> KuboPaths.notFound(cid));
     }
