@@ -7,6 +7,7 @@ import io.p2pkit.node.cli.command.CommandsCommand;
 import io.p2pkit.node.cli.command.ConfigCommand;
 import io.p2pkit.node.cli.command.DaemonCommand;
 import io.p2pkit.node.cli.command.DiagCommand;
+import io.p2pkit.node.cli.command.ObjectCommand;
 import io.p2pkit.node.cli.command.P2pCommand;
 import io.p2pkit.node.cli.command.IdCommand;
 import io.p2pkit.node.cli.command.InitCommand;
@@ -70,7 +71,7 @@ public final class Main {
         return List.of(new VersionCommand(), new IdCommand(), new DaemonCommand(), new PingCommand(),
                 new TransportInteropCommand(), new PerfCommand(), new RoutingCommand(), new PubsubCommand(),
                 new InitCommand(), new ConfigCommand(), new AddCommand(), new CatCommand(), new GetCommand(), new LsCommand(),
-                new MfsCommand(), new BlockCommand(), new DagCommand(), new RefsCommand(), new ResolveCommand(),
+                new MfsCommand(), new BlockCommand(), new DagCommand(), new ObjectCommand(), new RefsCommand(), new ResolveCommand(),
                 new PinCommand(), new RepoCommand(), new CidCommand(), new MultibaseCommand(), new KeyCommand(), new NameCommand(),
                 new BitswapCommand(), new SwarmCommand(), new FilestoreCommand(),
                 new BootstrapCommand(), new LogCommand(), new DiagCommand(), new ProvideCommand(), new P2pCommand(),
