@@ -371,6 +371,12 @@ public final class DaemonApi implements AutoCloseable {
      */
     public static byte[] answerBytes(Path root, String command, List<String> args, Map<String, String> options)
             throws IOException {
+        return answerBytes(root, command, args, List.copyOf(options.entrySet()));
+    }
+
+    /** The same with options that may repeat, in order ({@link #post(String, List, List)}). */
+    public static byte[] answerBytes(Path root, String command, List<String> args,
+                                     List<Map.Entry<String, String>> options) throws IOException {
         DaemonApi api = find(root).orElseThrow(() -> new CommandFailedException(
                 "no daemon is running on " + root + ": start one with 'p2pkit daemon'"));
         try (api; InputStream in = api.post(command, args, options)) {

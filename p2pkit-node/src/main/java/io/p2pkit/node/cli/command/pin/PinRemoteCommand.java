@@ -1,7 +1,6 @@
 package io.p2pkit.node.cli.command.pin;
 
 import io.p2pkit.node.cli.CliCommand;
-import io.p2pkit.node.cli.CommandFailedException;
 import io.p2pkit.node.cli.UsageException;
 import io.p2pkit.node.cli.content.DaemonApi;
 import io.p2pkit.node.cli.options.JsonOption;
@@ -12,7 +11,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,9 +27,6 @@ import java.util.Map;
         subcommands = {PinRemoteCommand.Add.class, PinRemoteCommand.Ls.class, PinRemoteCommand.Rm.class,
                 PinRemoteCommand.Service.class})
 public final class PinRemoteCommand extends CliCommand {
-    /** The most bytes of an answer printed. */
-    private static final int MAX_ANSWER = 16 << 20;
-
     @Override
     protected int run() {
         throw new UsageException("missing subcommand: add, ls, rm or service");
@@ -42,18 +37,33 @@ public final class PinRemoteCommand extends CliCommand {
                    List<Map.Entry<String, String>> options) throws IOException {
         List<Map.Entry<String, String>> all = new ArrayList<>(options);
         all.add(Map.entry("encoding", json.json() ? "json" : "text"));
-        DaemonApi api = DaemonApi.find(repo.root()).orElseThrow(() -> new CommandFailedException(
-                "no daemon is running on " + repo.root() + ": start one with 'p2pkit daemon'"));
-        byte[] answer;
-        try (api; InputStream in = api.post(path, args, all)) {
-            answer = in.readNBytes(MAX_ANSWER);
-        }
-        console.out().print(new String(answer, StandardCharsets.UTF_8));
+        console.out().print(new String(DaemonApi.answerBytes(repo.root(), path, args, all), StandardCharsets.UTF_8));
         console.out().flush();
         return 0;
     }
 
-    /** The filters of ls and rm; a value with commas is several, as Kubo's CLI splits them. */
+    /** The filters that pick pins, for {@code ls} and {@code rm}. */
+    static final class Filters {
+        @Option(names = "--service", paramLabel = "NAME", description = "the remote pinning service to use (mandatory)")
+        private String service;
+
+        @Option(names = "--name", paramLabel = "NAME", description = "pins with exactly this name")
+        private String name;
+
+        @Option(names = "--cid", split = ",", paramLabel = "CID", description = "pins of these CIDs")
+        private List<String> cids = new ArrayList<>();
+
+        @Option(names = "--status", split = ",", paramLabel = "STATUS",
+                description = "pins in these statuses: queued, pinning, pinned, failed (default pinned)")
+        private List<String> statuses = new ArrayList<>();
+
+        /** The options; a value with commas is several, as Kubo's CLI splits them. */
+        List<Map.Entry<String, String>> options() {
+            return filters(service, name, cids, statuses);
+        }
+    }
+
+    /** The options of the service, name, CIDs and statuses given. */
     static List<Map.Entry<String, String>> filters(String service, String name, List<String> cids, List<String> statuses) {
         List<Map.Entry<String, String>> o = new ArrayList<>();
         if (service != null) {
@@ -102,18 +112,8 @@ public final class PinRemoteCommand extends CliCommand {
             "Only pinned ones unless --status says otherwise.", ""},
             footer = {"", "Prints '<cid>\\t<status>\\t<name>' a pin; with --json {\"Status\",\"Cid\",\"Name\"} a line."})
     static final class Ls extends CliCommand {
-        @Option(names = "--service", paramLabel = "NAME", description = "the remote pinning service to use (mandatory)")
-        private String service;
-
-        @Option(names = "--name", paramLabel = "NAME", description = "pins with exactly this name")
-        private String name;
-
-        @Option(names = "--cid", split = ",", paramLabel = "CID", description = "pins of these CIDs")
-        private List<String> cids = new ArrayList<>();
-
-        @Option(names = "--status", split = ",", paramLabel = "STATUS",
-                description = "pins in these statuses: queued, pinning, pinned, failed (default pinned)")
-        private List<String> statuses = new ArrayList<>();
+        @Mixin
+        private Filters filters;
 
         @Mixin
         private RepoOption repo;
@@ -123,7 +123,7 @@ public final class PinRemoteCommand extends CliCommand {
 
         @Override
         protected int run() throws Exception {
-            return ask(console(), repo, json, "pin/remote/ls", List.of(), filters(service, name, cids, statuses));
+            return ask(console(), repo, json, "pin/remote/ls", List.of(), filters.options());
         }
     }
 
@@ -131,18 +131,8 @@ public final class PinRemoteCommand extends CliCommand {
             "Removes what 'ls' with the same filters lists; more than one needs --force.", ""},
             footer = {"", "Prints nothing, as Kubo."})
     static final class Rm extends CliCommand {
-        @Option(names = "--service", paramLabel = "NAME", description = "the remote pinning service to use (mandatory)")
-        private String service;
-
-        @Option(names = "--name", paramLabel = "NAME", description = "pins with exactly this name")
-        private String name;
-
-        @Option(names = "--cid", split = ",", paramLabel = "CID", description = "pins of these CIDs")
-        private List<String> cids = new ArrayList<>();
-
-        @Option(names = "--status", split = ",", paramLabel = "STATUS",
-                description = "pins in these statuses: queued, pinning, pinned, failed (default pinned)")
-        private List<String> statuses = new ArrayList<>();
+        @Mixin
+        private Filters filters;
 
         @Option(names = "--force", description = "remove every pin that matches, however many")
         private boolean force;
@@ -155,7 +145,7 @@ public final class PinRemoteCommand extends CliCommand {
 
         @Override
         protected int run() throws Exception {
-            List<Map.Entry<String, String>> o = filters(service, name, cids, statuses);
+            List<Map.Entry<String, String>> o = filters.options();
             o.add(Map.entry("force", Boolean.toString(force)));
             return ask(console(), repo, json, "pin/remote/rm", List.of(), o);
         }
