@@ -198,6 +198,14 @@ class AdminCommandTest {
             assertEquals("removed 0 items from provide queue", repo.ok("provide", "clear").strip());
             assertEquals("0", repo.ok("provide", "clear", "--json").strip());
             assertEquals("", repo.ok("provide", "clear", "-q"));
+            List<String> stat = repo.ok("provide", "stat").lines().toList();
+            assertEquals(List.of("TotalReprovides:", "AvgReprovideDuration:", "LastReprovideDuration:"),
+                    stat.subList(0, 3).stream().map(l -> l.split("\\s+")[0]).toList(), "Kubo's legacy table: " + stat);
+            Map<?, ?> statJson = (Map<?, ?>) TinyJson.parse(repo.ok("provide", "stat", "--json"));
+            assertEquals(List.of("Sweep", "Legacy", "FullRT"), List.copyOf(statJson.keySet()));
+            CliRunner lan = repo.run("provide", "stat", "--lan");
+            assertEquals(1, lan.status());
+            assertEquals("p2pkit provide stat: error: LAN stats only available for Sweep provider with Dual DHT\n", lan.err());
 
             String version = NodeVersion.get().replaceFirst("[-+].*", "");
             assertEquals("{\"UpdateAvailable\":false,\"RunningVersion\":\"" + version + "\",\"GreatestVersion\":\""

@@ -14,14 +14,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
-/** {@code p2pkit provide clear}: the running daemon's provide queue, Kubo's {@code ipfs provide}. */
+/** {@code p2pkit provide clear|stat}: the running daemon's provide queue and statistics, Kubo's {@code ipfs provide}. */
 @Command(name = "provide", description = {"Control the running daemon's providing, as Kubo's 'ipfs provide'.", "",
         "These ask the daemon that holds the repository ($P2PKIT_HOME or --repo-dir).", ""},
-        subcommands = {ProvideCommand.Clear.class})
+        subcommands = {ProvideCommand.Clear.class, ProvideCommand.Stat.class})
 public final class ProvideCommand extends CliCommand {
     @Override
     protected int run() {
-        throw new UsageException("missing subcommand: clear");
+        throw new UsageException("missing subcommand: clear or stat");
     }
 
     @Command(name = "clear", description = {"Drop the keys waiting for their first announcement.", "",
@@ -54,6 +54,31 @@ public final class ProvideCommand extends CliCommand {
             } else {
                 console().println("removed " + answer + " items from provide queue");
             }
+            return 0;
+        }
+    }
+
+    @Command(name = "stat", description = {"Show what the daemon's reprovider did.", "",
+            "Kubo's legacy provider statistics (p2pkit announces every key once per interval, each its own DHT "
+                    + "lookup): keys announced, the average and last run's duration, the last run's time and size, "
+                    + "the interval.", ""},
+            footer = {"", "Prints Kubo's table; with --json {\"Sweep\":null,\"Legacy\":{…},\"FullRT\":false}."})
+    static final class Stat extends CliCommand {
+        @Option(names = "--lan", description = "the LAN DHT's statistics (Kubo's sweep provider only: refused, as Kubo)")
+        private boolean lan;
+
+        @Mixin
+        private RepoOption repo;
+
+        @Mixin
+        private JsonOption json;
+
+        @Override
+        protected int run() throws Exception {
+            console().out().print(new String(DaemonApi.answerBytes(repo.root(), "provide/stat", List.of(),
+                    Map.of("lan", Boolean.toString(lan), "encoding", json.json() ? "json" : "text")),
+                    StandardCharsets.UTF_8));
+            console().out().flush();
             return 0;
         }
     }
