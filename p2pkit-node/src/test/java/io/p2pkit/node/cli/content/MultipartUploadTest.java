@@ -36,17 +36,22 @@ class MultipartUploadTest {
         try (InputStream in = up.body()) {
             body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        Matcher m = Pattern.compile("filename=\"([^\"]*)\"\r\nContent-Type: ([^\r]*)\r\n\r\n([^\r]*)\r\n").matcher(body);
+        Matcher m = Pattern.compile("filename=\"([^\"]*)\"\r\n(?:Abspath-Encoded: ([^\r]*)\r\n)?"
+                + "Content-Type: ([^\r]*)\r\n\r\n([^\r]*)\r\n").matcher(body);
         StringBuilder seen = new StringBuilder();
         while (m.find()) {
-            seen.append(m.group(1)).append('|').append(m.group(2)).append('|').append(m.group(3)).append('\n');
+            // files carry their absolute path, as boxo's multipart walker sends it (add --nocopy needs it)
+            String abspath = m.group(2) == null ? "-"
+                    : root.relativize(Path.of(java.net.URLDecoder.decode(m.group(2), StandardCharsets.UTF_8))).toString();
+            seen.append(m.group(1)).append('|').append(abspath).append('|').append(m.group(3)).append('|')
+                    .append(m.group(4)).append('\n');
         }
         assertEquals("""
-                t|application/x-directory|
-                t%2Fa+b.txt|application/octet-stream|a and b
-                t%2Fb.txt|application/octet-stream|bee
-                t%2Fsub|application/x-directory|
-                t%2Fsub%2Fc|application/octet-stream|
+                t|-|application/x-directory|
+                t%2Fa+b.txt|a b.txt|application/octet-stream|a and b
+                t%2Fb.txt|b.txt|application/octet-stream|bee
+                t%2Fsub|-|application/x-directory|
+                t%2Fsub%2Fc|sub/c|application/octet-stream|
                 """, seen.toString());
         assertTrue(body.startsWith("--" + boundary + "\r\n"), body);
         assertTrue(body.endsWith("\r\n--" + boundary + "--\r\n"), body);
