@@ -111,7 +111,12 @@ class IpnsPubsubKuboInteropTest {
         assertEquals(FIRST, on.client().run(on.withApi(List.of("name", "resolve", "--dht-timeout=30s", "/ipns/" + kuboName))).strip(),
                 "p2pkit subscribes late and fetches the record from Kubo");
         awaitTopicPeer(kuboName);
-        Thread.sleep(1000); // Kubo learns p2pkit's subscription when p2pkit learns Kubo's; give it the time to arrive
+        // Kubo learns p2pkit's subscription on its own: its publication must find p2pkit on the topic
+        String topic = IpnsPubsub.topic(PeerId.parse(kuboName));
+        String p2pkit = on.node().peerId().toString();
+        Await.until("Kubo sees p2pkit on " + topic,
+                () -> on.kubo().cli().outcome(List.of("pubsub", "peers", topic)).lines().anyMatch(p2pkit::equals),
+                Duration.ofSeconds(30));
         assertEquals("Published to " + kuboName + ": " + SECOND,
                 on.kubo().cli().run(List.of("name", "publish", "--resolve=false", SECOND)).strip());
         Await.until("p2pkit takes the new record from pubsub", () -> SECOND.equals(on.client().outcome(on.api(),

@@ -66,7 +66,8 @@ class SocketSafeInterruptTest {
             awaitBlocked(cancel.thread());
             cancel.interrupt();
             cancel.interrupt(); // twice: still one pending interrupt
-            Thread.sleep(200); // had the interrupt landed in the write, the socket would be closed by now
+            // held, not delivered: the writer's flag is clear while it is in the write, and the socket open
+            assertFalse(cancel.thread().isInterrupted(), "the interrupt waits for the write");
             assertFalse(client.isClosed());
             assertFalse(interruptedAfter.isDone(), "the write cannot have finished: nobody read");
 
@@ -109,7 +110,7 @@ class SocketSafeInterruptTest {
         SocketSafeInterrupt cancel = SocketSafeInterrupt.start(Thread.ofVirtual(), () -> {
             try {
                 waiting.countDown();
-                Thread.sleep(60_000);
+                new CountDownLatch(1).await(60, TimeUnit.SECONDS); // only the interrupt ends it
             } catch (InterruptedException e) {
                 thrown.set(e);
             }
@@ -157,9 +158,8 @@ class SocketSafeInterruptTest {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("the writer never blocked: " + t.getState());
             }
-            Thread.sleep(5);
+            Thread.onSpinWait();
         }
-        Thread.sleep(50); // parked in the socket's poll, not on its way there
     }
 
     private static int drain(InputStream in, int bytes) throws IOException {

@@ -3,6 +3,8 @@ package io.p2pkit.node.rpc;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import io.p2pkit.testing.Await;
+
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -147,11 +149,7 @@ class JvmProfileTest {
                 throw new java.io.UncheckedIOException(e);
             }
         });
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (first.size() == 0 && !JvmProfile.running() && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertTrue(JvmProfile.running(), "the first profile runs");
+        Await.until("the first profile runs", JvmProfile::running, Duration.ofSeconds(20));
         RpcError e = assertThrows(RpcError.class, () -> profile(options(List.of("version"), Duration.ZERO)));
         assertEquals("a profile is being collected already: one at a time", e.getMessage());
         gone.set(true);
