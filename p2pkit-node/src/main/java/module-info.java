@@ -25,11 +25,14 @@ module io.p2pkit.node {
     requires java.management;          // diag/sys counts the live threads
     requires jdk.management;           // diag/profile: thread dumps with virtual threads, heap dumps
     requires jdk.jfr;                  // diag/profile: the sampling collectors record with Flight Recorder
+    requires com.sun.jna;              // FUSE mounts: libc's mount(2) and /dev/fuse
 
     exports io.p2pkit.node;
     exports io.p2pkit.node.config;
     exports io.p2pkit.node.exchange;
     exports io.p2pkit.node.dnslink;
+    // JNA makes the proxy of the libc interface FUSE mounts call
+    exports io.p2pkit.node.fuse to com.sun.jna;
 
     // picocli reads the commands' annotated fields and sets them reflectively
     opens io.p2pkit.node.cli to info.picocli;
