@@ -22,6 +22,7 @@ import io.p2pkit.node.cli.command.RefsCommand;
 import io.p2pkit.node.cli.command.filestore.FilestoreCommand;
 import io.p2pkit.node.cli.command.ResolveCommand;
 import io.p2pkit.node.cli.command.RoutingCommand;
+import io.p2pkit.node.cli.command.MountCommand;
 import io.p2pkit.node.cli.command.ShutdownCommand;
 import io.p2pkit.node.cli.command.TransportInteropCommand;
 import io.p2pkit.node.cli.command.VersionCommand;
@@ -75,7 +76,7 @@ public final class Main {
                 new PinCommand(), new RepoCommand(), new CidCommand(), new MultibaseCommand(), new KeyCommand(), new NameCommand(),
                 new BitswapCommand(), new SwarmCommand(), new FilestoreCommand(),
                 new BootstrapCommand(), new LogCommand(), new DiagCommand(), new ProvideCommand(), new P2pCommand(),
-                new ShutdownCommand(), new CommandsCommand());
+                new MountCommand(), new ShutdownCommand(), new CommandsCommand());
     }
 
     public static void main(String[] args) {

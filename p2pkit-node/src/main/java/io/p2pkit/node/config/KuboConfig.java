@@ -46,6 +46,10 @@ import java.util.Map;
  *                                                                             'pin remote service add|rm' change it
  * Experimental.FilestoreEnabled                 experimental.filestoreEnabled true or false
  * Experimental.Libp2pStreamMounting             experimental.libp2pStreamMounting  true or false
+ * Mounts.IPFS                                   mounts.ipfs                   a directory ("/ipfs")
+ * Mounts.IPNS                                   mounts.ipns                   a directory ("/ipns")
+ * Mounts.MFS                                    mounts.mfs                    a directory ("/mfs")
+ * Mounts.FuseAllowOther                         mounts.fuseAllowOther         true or false
  * </pre>
  *
  * <p>Lists are kept comma-separated in the file. Errors carry Kubo's texts where Kubo has one
@@ -70,7 +74,9 @@ public final class KuboConfig {
         /** A Go duration string. */
         DURATION("config.OptionalDuration"),
         /** A size string for the storage keys, checked by {@link RepoConfig}. */
-        SIZE("string");
+        SIZE("string"),
+        /** A file system path (the mount points): any string without a newline. */
+        PATH("string");
 
         private final String goType;
 
@@ -114,7 +120,11 @@ public final class KuboConfig {
             new Key("Gateway.NoDNSLink", "gateway.noDNSLink", Kind.FLAG),
             new Key("Ipns.UsePubsub", "ipns.usePubsub", Kind.FLAG),
             new Key("Experimental.FilestoreEnabled", io.p2pkit.ipfs.repo.Repository.FILESTORE_ENABLED, Kind.FLAG),
-            new Key("Experimental.Libp2pStreamMounting", "experimental.libp2pStreamMounting", Kind.FLAG));
+            new Key("Experimental.Libp2pStreamMounting", "experimental.libp2pStreamMounting", Kind.FLAG),
+            new Key("Mounts.IPFS", "mounts.ipfs", Kind.PATH),
+            new Key("Mounts.IPNS", "mounts.ipns", Kind.PATH),
+            new Key("Mounts.MFS", "mounts.mfs", Kind.PATH),
+            new Key("Mounts.FuseAllowOther", "mounts.fuseAllowOther", Kind.FLAG));
 
     /** A config edit that cannot be made; the message is what Kubo would say, or names the key. */
     public static final class EditException extends IllegalArgumentException {
@@ -171,6 +181,10 @@ public final class KuboConfig {
         put(out, "Gateway.NoDNSLink", false);
         put(out, "Experimental.FilestoreEnabled", false);
         put(out, "Experimental.Libp2pStreamMounting", false);
+        put(out, "Mounts.IPFS", "/ipfs");
+        put(out, "Mounts.IPNS", "/ipns");
+        put(out, "Mounts.MFS", "/mfs");
+        put(out, "Mounts.FuseAllowOther", false);
         return out;
     }
 
@@ -381,6 +395,15 @@ public final class KuboConfig {
                 }
                 yield s;
             }
+            case PATH -> {
+                if (!(value instanceof String s)) {
+                    throw wrongType(k, value);
+                }
+                if (s.isEmpty() || s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0) {
+                    throw badValue(k.kubo + ": a path, not empty and on one line");
+                }
+                yield s;
+            }
         };
     }
 
@@ -465,6 +488,7 @@ public final class KuboConfig {
             case COUNT -> parseCount(text);
             case FLAG -> Boolean.parseBoolean(text.strip());
             case WORD, DURATION, SIZE -> text.strip();
+            case PATH -> text;
         };
     }
 

@@ -246,8 +246,10 @@ final class FuseDevice implements AutoCloseable {
     private static void quietClose(LibC libc, int fd) {
         try {
             libc.close(fd);
-        } catch (LastErrorException ignored) {
-            // nothing more to release
+        } catch (LastErrorException e) {
+            // the descriptor is gone either way; nothing more can be released
+            java.util.logging.Logger.getLogger(FuseDevice.class.getName())
+                    .fine("closing descriptor " + fd + ": " + Errno.describe(e.getErrorCode()));
         }
     }
 }

@@ -392,7 +392,7 @@ final class FuseSession implements AutoCloseable {
             }
             int start = out.position();
             long ino = i < 2 ? nodeId : (e.name().hashCode() & 0xffffffffL) | 0x100000000L;
-            out.putLong(ino).putLong(i + 1).putInt(entryName.length).putInt(e.kind().direntType).put(entryName);
+            out.putLong(ino).putLong(i + 1).putInt(entryName.length).putInt(e.kind() == null ? 0 : e.kind().direntType).put(entryName);
             out.position(start + record);
         }
         return java.util.Arrays.copyOf(out.array(), out.position());
@@ -564,7 +564,7 @@ final class FuseSession implements AutoCloseable {
                 .putLong(attr.mtimeSeconds()).putLong(attr.mtimeSeconds()).putLong(attr.mtimeSeconds())
                 .putInt(attr.mtimeNanos()).putInt(attr.mtimeNanos()).putInt(attr.mtimeNanos())
                 .putInt(attr.kind().modeBits | (attr.permissions() & 07777))
-                .putInt(attr.kind() == FsAttr.Kind.DIRECTORY ? 2 : 1)
+                .putInt(1) // as Kubo's mounts: a directory's subdirectories are not counted
                 .putInt(uid).putInt(gid).putInt(0).putInt(4096).putInt(0);
     }
 

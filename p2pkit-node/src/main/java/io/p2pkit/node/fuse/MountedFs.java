@@ -16,7 +16,7 @@ interface MountedFs {
     record Found(Object ref, FsAttr attr) {
     }
 
-    /** A directory entry. */
+    /** A directory entry; {@code kind} null when finding it out would cost a fetch (the kernel then asks). */
     record Entry(String name, FsAttr.Kind kind) {
     }
 

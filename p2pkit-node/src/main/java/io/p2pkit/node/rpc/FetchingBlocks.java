@@ -19,7 +19,7 @@ import java.util.Optional;
  * DAGs. Each fetch fails after {@link NodeContent#FETCH_IDLE} without the block; with the request's
  * {@code offline} option nothing is fetched, and a missing block is missing.
  */
-final class FetchingBlocks implements BlockSource {
+public final class FetchingBlocks implements BlockSource {
     private static final LinkReader NO_LINKS = block -> List.of();
 
     private final Blockstore local;
@@ -33,11 +33,16 @@ final class FetchingBlocks implements BlockSource {
 
     /** The blocks a request's command reads: fetching unless the request is {@code offline}. */
     static FetchingBlocks of(RpcRequest request) {
-        var content = NodeContent.content(request);
-        return new FetchingBlocks(content.repository().blocks().local(),
-                NodeContent.offline(request) ? Optional.empty() : Optional.of(content.bitswap()));
+        return of(NodeContent.content(request), !NodeContent.offline(request));
     }
 
+    /** The node's blocks, fetched over Bitswap when missing if {@code fetch} (the mounts read through this). */
+    public static FetchingBlocks of(io.p2pkit.node.exchange.ContentService content, boolean fetch) {
+        return new FetchingBlocks(content.repository().blocks().local(),
+                fetch ? Optional.of(content.bitswap()) : Optional.empty());
+    }
+
+    /** The block, fetched first when it is not here and fetching is on. */
     @Override
     public Optional<Block> get(Cid cid) throws IOException {
         Optional<Block> here = local.get(cid);

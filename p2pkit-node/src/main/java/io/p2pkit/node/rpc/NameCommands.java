@@ -7,6 +7,7 @@ import io.p2pkit.kad.record.InvalidRecordException;
 import io.p2pkit.kad.record.IpnsRecord;
 import io.p2pkit.kad.record.IpnsRecordSigner;
 import io.p2pkit.kad.record.IpnsValidator;
+import io.p2pkit.node.Node;
 import io.p2pkit.node.ipnsps.IpnsPubsub;
 import io.p2pkit.node.routing.RoutingV1Client;
 import io.p2pkit.core.identity.PeerId;
@@ -30,7 +31,7 @@ import java.util.Map;
  * {@code name/publish|resolve}: IPNS over the node's DHT and its delegated routers ({@code --routing-http}),
  * in Kubo's shapes; {@code name/inspect}: a record's fields and validity, as Kubo shows them.
  */
-final class NameCommands {
+public final class NameCommands {
     private NameCommands() {
     }
 
@@ -86,7 +87,7 @@ final class NameCommands {
         PrivateKey key = keyName.equals(Keystore.SELF) ? req.node().host().identity()
                 : KeyCommands.keystore(req).get(keyName).orElseThrow(() -> RpcError.failed("no key by the given name was found"));
         PeerId id = key.publicKey().toPeerId();
-        long sequence = best(req, id, Duration.ZERO).map(r -> IpnsRecord.decode(r).sequence() + 1).orElse(0L);
+        long sequence = best(req.node(), id, Duration.ZERO).map(r -> IpnsRecord.decode(r).sequence() + 1).orElse(0L);
         byte[] record = IpnsRecordSigner.sign(key, value, sequence, Instant.now().plus(lifetime), ttl);
         // as Kubo with an HTTP router beside the DHT: put everywhere, done when one place took it
         int reached = 0;
@@ -138,6 +139,15 @@ final class NameCommands {
      *                   resolve name} rather than p2pkit's message saying where it looked
      */
     static String resolveName(RpcRequest req, String path, boolean recursive, boolean kubosWords) throws IOException {
+        return resolveName(req.node(), pubsubWait(req), path, recursive, kubosWords);
+    }
+
+    /**
+     * The same for a caller without a request (the {@code /ipns} mount): names resolve through the
+     * node's routing, a record over pubsub alone awaited up to {@code pubsubWait}.
+     */
+    public static String resolveName(Node node, Duration pubsubWait, String path, boolean recursive, boolean kubosWords)
+            throws IOException {
         boolean dnsLink = IpnsNames.isDnsLink(path);
         if (!dnsLink) {
             try {
@@ -147,33 +157,37 @@ final class NameCommands {
             }
         }
         // a DNSLink name needs no routing unless it leads to a key
-        boolean routed = req.node().dht().isPresent() || !req.node().delegatedRouters().isEmpty()
-                || req.node().ipnsPubsub().isPresent();
+        boolean routed = node.dht().isPresent() || !node.delegatedRouters().isEmpty() || node.ipnsPubsub().isPresent();
         if (!dnsLink && !routed) {
-            RoutingCommands.dht(req); // Kubo's error for a node without routing
+            throw noRouting();
         }
-        String where = where(req);
+        String where = where(node);
         IpnsNames.RecordSource records = id -> {
-            Optional<byte[]> record = best(req, id, pubsubWait(req));
+            Optional<byte[]> record = best(node, id, pubsubWait);
             if (record.isEmpty() && kubosWords) {
                 throw RpcError.failed("could not resolve name");
             }
             return record;
         };
         return IpnsNames.resolve(routed ? records : null, where, DnsLinkResolver.forServer(
-                req.node().config().transports().dnsServer()), path, recursive);
+                node.config().transports().dnsServer()), path, recursive);
+    }
+
+    /** Kubo's error for a node without routing. */
+    private static RpcError noRouting() {
+        return RpcError.failed("routing: operation or key not supported");
     }
 
     /** Where names are looked up, for the message saying a name was not found. */
-    private static String where(RpcRequest req) {
+    private static String where(Node node) {
         List<String> places = new ArrayList<>();
-        if (req.node().dht().isPresent()) {
+        if (node.dht().isPresent()) {
             places.add("in the DHT");
         }
-        if (!req.node().delegatedRouters().isEmpty()) {
+        if (!node.delegatedRouters().isEmpty()) {
             places.add("at the delegated routers");
         }
-        if (req.node().ipnsPubsub().isPresent()) {
+        if (node.ipnsPubsub().isPresent()) {
             places.add("over pubsub");
         }
         return String.join(" or ", places);
@@ -191,12 +205,12 @@ final class NameCommands {
      * each delegated router's and the one received over pubsub; fails when every place failed. With
      * pubsub the only place, waits up to {@code pubsubWait} for a record to come.
      */
-    private static Optional<byte[]> best(RpcRequest req, PeerId name, Duration pubsubWait) throws IOException {
-        Optional<KadDht> dht = req.node().dht();
-        List<RoutingV1Client> routers = req.node().delegatedRouters();
-        Optional<IpnsPubsub> pubsub = req.node().ipnsPubsub();
+    private static Optional<byte[]> best(Node node, PeerId name, Duration pubsubWait) throws IOException {
+        Optional<KadDht> dht = node.dht();
+        List<RoutingV1Client> routers = node.delegatedRouters();
+        Optional<IpnsPubsub> pubsub = node.ipnsPubsub();
         if (dht.isEmpty() && routers.isEmpty() && pubsub.isEmpty()) {
-            RoutingCommands.dht(req); // Kubo's error for a node without routing
+            throw noRouting();
         }
         byte[] key = IpnsNames.dhtKey(name);
         IpnsValidator validator = new IpnsValidator(Clock.systemUTC());

@@ -21,7 +21,7 @@ public final class NodeRpc {
                 ProvideCommands.all(), DhtCommands.all(), SwarmFilterCommands.all(), SwarmPeeringCommands.all(),
                 BootstrapCommands.all(), LogCommands.all(), List.of(ShutdownCommand.command()),
                 CidCommands.all(), MultibaseCommands.all(), PingCommands.all(), DiagCommands.all(), P2pCommands.all(),
-                FilestoreCommands.all(), ObjectCommands.all(), RemovedCommands.all())) {
+                FilestoreCommands.all(), ObjectCommands.all(), MountCommand.all(), RemovedCommands.all())) {
             group.forEach(commands::add);
         }
         return commands.add(CommandsCommand.of(commands));

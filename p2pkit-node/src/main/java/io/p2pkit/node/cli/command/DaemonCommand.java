@@ -29,6 +29,7 @@ import io.p2pkit.node.exchange.ReprovideStrategy;
 import io.p2pkit.node.exchange.Role;
 import io.p2pkit.node.gateway.IpnsPreload;
 import io.p2pkit.node.cli.CliCommand;
+import io.p2pkit.node.fuse.FuseMounts;
 import io.p2pkit.node.cli.Console;
 import io.p2pkit.node.cli.UsageException;
 import io.p2pkit.node.cli.options.BootstrapOption;
@@ -189,6 +190,22 @@ public final class DaemonCommand extends CliCommand {
             + "forward' commands of the RPC API and of 'p2pkit p2p' (off by default, as Kubo's "
             + "Experimental.Libp2pStreamMounting, which turns it on too)")
     private boolean enableStreamMounting;
+
+    @Option(names = "--mount", description = "mount /ipfs, /ipns and /mfs with FUSE once the node is up, as "
+            + "'p2pkit mount' does (Kubo's --mount); the daemon stops if it cannot")
+    private boolean mount;
+
+    @Option(names = "--mount-ipfs", paramLabel = "DIR", description = "where --mount puts /ipfs (default: the "
+            + "config's Mounts.IPFS, else /ipfs)")
+    private String mountIpfs;
+
+    @Option(names = "--mount-ipns", paramLabel = "DIR", description = "where --mount puts /ipns (default: the "
+            + "config's Mounts.IPNS, else /ipns)")
+    private String mountIpns;
+
+    @Option(names = "--mount-mfs", paramLabel = "DIR", description = "where --mount puts /mfs (default: the "
+            + "config's Mounts.MFS, else /mfs)")
+    private String mountMfs;
 
     @Option(names = "--autonat-service", paramLabel = "MODE", description = "whether to answer other peers' AutoNAT "
             + "v1 and v2 requests: enabled (the default: while this node is not known to be private) or disabled; "
@@ -402,9 +419,31 @@ public final class DaemonCommand extends CliCommand {
                 console.info("p2pkit daemon: warning: --ipns-record " + spec + ": " + e.getMessage());
             }
         }
-        Node.start(config, new Events(console, json, stopped, records)); // runs until SIGINT or SIGTERM
+        Optional<Mounting> mounting = mounting(console);
+        Events events = new Events(console, json, stopped, records, mounting, new java.util.concurrent.atomic.AtomicBoolean());
+        Node.start(config, events); // runs until SIGINT or SIGTERM
         stopped.await();
-        return 0;
+        return events.failed().get() ? 1 : 0;
+    }
+
+    /** Where {@code --mount} mounts: the options, else the config's {@code Mounts.*}, else Kubo's defaults. */
+    private record Mounting(FuseMounts.Mountpoints at, boolean allowOther) {
+    }
+
+    private Optional<Mounting> mounting(Console console) throws java.io.IOException {
+        if (!mount) {
+            return Optional.empty();
+        }
+        RepoSettings file = settings(console);
+        FuseMounts.Mountpoints at = new FuseMounts.Mountpoints(
+                absolute(mountIpfs, file.text("mounts.ipfs").orElse("/ipfs")),
+                absolute(mountIpns, file.text("mounts.ipns").orElse("/ipns")),
+                absolute(mountMfs, file.text("mounts.mfs").orElse("/mfs")));
+        return Optional.of(new Mounting(at, file.flag("mounts.fuseAllowOther").orElse(false)));
+    }
+
+    private static String absolute(String option, String configured) {
+        return option != null ? Path.of(option).toAbsolutePath().normalize().toString() : configured;
     }
 
     /**
@@ -950,7 +989,8 @@ public final class DaemonCommand extends CliCommand {
     }
 
     /** Prints what the node tells, as JSON lines or text. */
-    private record Events(Console console, boolean json, CountDownLatch done, List<IpnsPreload.Entry> records)
+    private record Events(Console console, boolean json, CountDownLatch done, List<IpnsPreload.Entry> records,
+                          Optional<Mounting> mounting, java.util.concurrent.atomic.AtomicBoolean failed)
             implements NodeListener {
         /** The {@code --ipns-record} records go into the DHT's store before the gateway serves. */
         @Override
@@ -976,6 +1016,9 @@ public final class DaemonCommand extends CliCommand {
                     done.countDown();
                 }
             }, "p2pkit-shutdown"));
+            if (mounting.isPresent() && !mount(node, mounting.get())) {
+                return;
+            }
             List<String> addrs = node.addresses().stream().map(Multiaddr::toString).toList();
             Map<String, Object> ready = new LinkedHashMap<>();
             ready.put("event", "ready");
@@ -1019,7 +1062,25 @@ public final class DaemonCommand extends CliCommand {
                     event(e, "port mapping: external addresses " + external + " (" + pm.mapper().status().detail() + ")");
                 });
             });
+            mounting.ifPresent(m -> {
+                ready.put("mounts", Map.of("IPFS", m.at().ipfs(), "IPNS", m.at().ipns(), "MFS", m.at().mfs()));
+                text.append("\nIPFS mounted at: ").append(m.at().ipfs()).append("\nIPNS mounted at: ")
+                        .append(m.at().ipns()).append("\nMFS mounted at: ").append(m.at().mfs());
+            });
             event(ready, text.toString());
+        }
+
+        /** {@code --mount}: false, with the node stopped and the error said, when it cannot be done. */
+        private boolean mount(Node node, Mounting m) {
+            try {
+                FuseMounts.mount(node, m.at(), m.allowOther(), false);
+                return true;
+            } catch (java.io.IOException | RuntimeException e) {
+                console.info("p2pkit daemon: error: --mount: " + e.getMessage());
+                failed.set(true);
+                node.close();
+                return false;
+            }
         }
 
         @Override
