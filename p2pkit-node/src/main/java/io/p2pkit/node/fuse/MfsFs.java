@@ -31,7 +31,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * with CIDv1), so the same content gives the same CIDs either way. As in Kubo, a file or directory
  * shows the mode and mtime its UnixFS node carries, else 0644 and 0755; chmod and touch are
  * accepted and, unless the mount stores them ({@code Mounts.StoreMode}, {@code Mounts.StoreMtime},
- * both off by default as in Kubo, since they change CIDs), not kept.
+ * both off by default as in Kubo, since they change CIDs), not kept. Symbolic links (which MFS
+ * holds when one was copied in) are shown and read; none are made.
  */
 final class MfsFs implements MountedFs {
     /** The xattr holding a node's CID, as newer Kubo names it; and the name Kubo 0.39 used. */
@@ -39,6 +40,7 @@ final class MfsFs implements MountedFs {
     private static final String OLD_CID_XATTR = "ipfs_cid";
     private static final int FILE_PERMISSIONS = 0644;
     private static final int DIRECTORY_PERMISSIONS = 0755;
+    private static final int SYMLINK_PERMISSIONS = 0777;
     /** The most a handle buffers before it writes to the MFS anyway. */
     private static final long DEFAULT_CAP = 1L << 30;
 
@@ -86,9 +88,15 @@ final class MfsFs implements MountedFs {
 
     @Override
     public FsAttr attr(String path, Object ref) throws IOException {
-        MfsStat s = stat(path);
+        Cid cid = call(() -> mfs.lookup(path));
+        MfsStat s = call(() -> mfs.stat(cid));
         if (s.directory()) {
             return withMeta(FsAttr.directory(DIRECTORY_PERMISSIONS), s);
+        }
+        Optional<String> target = call(() -> mfs.symlinkTarget(cid));
+        if (target.isPresent()) {
+            long length = target.get().getBytes(StandardCharsets.UTF_8).length;
+            return withMeta(new FsAttr(FsAttr.Kind.SYMLINK, SYMLINK_PERMISSIONS, length, 0, 0), s);
         }
         long size = s.size();
         for (MfsOpenFile f : open) {
@@ -125,9 +133,18 @@ final class MfsFs implements MountedFs {
         List<MfsEntry> entries = call(() -> mfs.list(path, true));
         List<Entry> out = new ArrayList<>(entries.size());
         for (MfsEntry e : entries) {
-            out.add(new Entry(e.name(), e.directory() ? FsAttr.Kind.DIRECTORY : FsAttr.Kind.FILE));
+            FsAttr.Kind kind = e.directory() ? FsAttr.Kind.DIRECTORY
+                    : call(() -> mfs.symlinkTarget(e.cid())).isPresent() ? FsAttr.Kind.SYMLINK : FsAttr.Kind.FILE;
+            out.add(new Entry(e.name(), kind));
         }
         return out;
+    }
+
+    @Override
+    public String readlink(String path, Object ref) throws IOException {
+        Cid cid = call(() -> mfs.lookup(path));
+        return call(() -> mfs.symlinkTarget(cid))
+                .orElseThrow(() -> new FsError(Errno.EINVAL, path + " is not a symbolic link"));
     }
 
     @Override

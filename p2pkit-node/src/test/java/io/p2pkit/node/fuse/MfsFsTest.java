@@ -4,6 +4,10 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import io.p2pkit.core.multiformats.Cid;
+import io.p2pkit.core.multiformats.Multicodec;
+import io.p2pkit.core.multiformats.Multihash;
+import io.p2pkit.ipfs.block.Block;
+import io.p2pkit.ipfs.codec.dagpb.PBNode;
 import io.p2pkit.ipfs.codec.Codecs;
 import io.p2pkit.ipfs.mfs.Mfs;
 import io.p2pkit.ipfs.mfs.MfsStat;
@@ -11,6 +15,7 @@ import io.p2pkit.ipfs.repo.OpenOptions;
 import io.p2pkit.ipfs.repo.RepoConfig;
 import io.p2pkit.ipfs.repo.Repository;
 import io.p2pkit.ipfs.unixfs.pb.Mtime;
+import io.p2pkit.ipfs.unixfs.pb.UnixfsData;
 import io.p2pkit.testing.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -67,6 +72,8 @@ class MfsFsTest {
         int RENAME_NOREPLACE = 1;
 
         long getxattr(String path, String name, byte[] value, long size) throws LastErrorException;
+
+        long lgetxattr(String path, String name, byte[] value, long size) throws LastErrorException;
 
         long listxattr(String path, byte[] list, long size) throws LastErrorException;
 
@@ -315,6 +322,35 @@ class MfsFsTest {
                 Await.until("the mode and mtime stored in the UnixFS node", () -> modeAndMtime(mnt.resolve("f.txt"))
                         .equals("rw------- 1700000000000"), Duration.ofSeconds(10));
                 assertEquals("one", Files.readString(mnt.resolve("f.txt")));
+            }
+        }
+    }
+
+    @Test
+    void showsASymlinkCopiedIntoTheMfs() throws Exception {
+        try (Repository repo = open("repo")) {
+            Mfs mfs = repo.mfs();
+            byte[] node = PBNode.of(UnixfsData.symlink("hello.txt".getBytes(StandardCharsets.UTF_8)).encode()).encode();
+            Cid link = Cid.v0(Multihash.digest(Multicodec.SHA2_256, node));
+            repo.blocks().put(Block.of(link, node));
+            mfs.write("/hello.txt", new ByteArrayInputStream("through the link".getBytes(StandardCharsets.UTF_8)), create());
+            mfs.copy(link, "/link", false, false, null);
+            Path mnt = mountpoint();
+            try (FuseSession session = mount(new MfsFs(mfs), mnt)) {
+                assertTrue(Files.isSymbolicLink(mnt.resolve("link")));
+                assertEquals(Path.of("hello.txt"), Files.readSymbolicLink(mnt.resolve("link")));
+                assertEquals("through the link", Files.readString(mnt.resolve("link")));
+                byte[] value = new byte[64];
+                long n = Xattrs.C.lgetxattr(mnt.resolve("link").toString(), "ipfs.cid", value, value.length);
+                assertEquals(link.toString(), new String(value, 0, (int) n, StandardCharsets.UTF_8), "the link's own CID");
+                assertEquals(mfs.lookup("/hello.txt").toString(), xattr(mnt.resolve("link"), "ipfs.cid"), "the target's");
+                try (var entries = Files.newDirectoryStream(mnt)) {
+                    List<String> kinds = new ArrayList<>();
+                    entries.forEach(p -> kinds.add(p.getFileName() + (Files.isSymbolicLink(p) ? "@" : "")));
+                    assertEquals(List.of("hello.txt", "link@"), kinds.stream().sorted().toList());
+                }
+                Files.delete(mnt.resolve("link"));
+                assertEquals(List.of("hello.txt"), mfs.list("/").stream().map(e -> e.name()).toList());
             }
         }
     }
