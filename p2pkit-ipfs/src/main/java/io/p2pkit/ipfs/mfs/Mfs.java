@@ -247,6 +247,21 @@ public final class Mfs {
     }
 
     /**
+     * A symbolic link's target (MFS has them when one was copied in with {@code files cp}).
+     *
+     * @param cid any node
+     * @return the target when {@code cid} is a UnixFS symlink, else empty
+     * @throws IOException when its block cannot be read
+     */
+    public Optional<String> symlinkTarget(Cid cid) throws IOException {
+        if (cid.codec() != Multicodec.DAG_PB) {
+            return Optional.empty();
+        }
+        return reading(() -> exporter.stat(cid).type() == EntryType.SYMLINK
+                ? Optional.of(exporter.readSymlink(cid)) : Optional.empty());
+    }
+
+    /**
      * {@code files stat --with-local}: how much of the DAG under {@code cid} is stored here.
      *
      * @param cid a node
