@@ -54,7 +54,9 @@ public final class FuseMounts implements Closeable {
             IpfsFs ipfs = new IpfsFs(FetchingBlocks.of(content, true));
             IpnsFs ipns = new IpnsFs(ipfs, node.peerId(),
                     path -> NameCommands.resolveName(node, PUBSUB_WAIT, path, true, false), at.ipfs());
-            MfsFs mfs = new MfsFs(content.repository().mfs());
+            // Kubo 0.39 keeps no chmod or touch in the MFS (newer Kubo's Mounts.StoreMode and StoreMtime, off by default)
+            MfsFs mfs = new MfsFs(content.repository().mfs(), Path.of(System.getProperty("java.io.tmpdir")),
+                    content.repository().root(), false, false, MfsFs.DEFAULT_CAP);
             List<FuseSession> mounted = new ArrayList<>();
             try {
                 mounted.add(FuseSession.mount(ipfs, Path.of(at.ipfs()), "ipfs", true, allowOther, viaHelper));

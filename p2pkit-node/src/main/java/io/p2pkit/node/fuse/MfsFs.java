@@ -42,7 +42,7 @@ final class MfsFs implements MountedFs {
     private static final int DIRECTORY_PERMISSIONS = 0755;
     private static final int SYMLINK_PERMISSIONS = 0777;
     /** The most a handle buffers before it writes to the MFS anyway. */
-    private static final long DEFAULT_CAP = 1L << 30;
+    static final long DEFAULT_CAP = 1L << 30;
 
     private final Mfs mfs;
     private final Path spool;
