@@ -401,6 +401,31 @@ public final class Node implements Closeable {
     }
 
     /**
+     * Mounts the node's content with FUSE, as Kubo's {@code ipfs mount}: {@code /ipfs/<cid>/…} and
+     * {@code /ipns/<name>} read-only, and the node's MFS read and written, at three existing
+     * directories. Mounting again first unmounts; the mounts end when the node stops. Needs Linux
+     * with FUSE: root mounts directly, other users through fusermount3 (see docs/FUSE.md).
+     *
+     * @param allowOther whether other users may use the mounts (FUSE's {@code allow_other})
+     * @throws IOException naming the directory that could not be mounted (then none is)
+     */
+    public void mount(java.nio.file.Path ipfs, java.nio.file.Path ipns, java.nio.file.Path mfs, boolean allowOther)
+            throws IOException {
+        io.p2pkit.node.fuse.FuseMounts.mount(this, new io.p2pkit.node.fuse.FuseMounts.Mountpoints(
+                ipfs.toAbsolutePath().toString(), ipns.toAbsolutePath().toString(), mfs.toAbsolutePath().toString()),
+                allowOther, false);
+    }
+
+    /**
+     * Unmounts what {@link #mount} mounted.
+     *
+     * @return whether anything was mounted
+     */
+    public boolean unmount() throws IOException {
+        return io.p2pkit.node.fuse.FuseMounts.unmount(this);
+    }
+
+    /**
      * Libp2p stream mounting ({@code p2p listen|forward}), if {@link NodeConfig#streamMounting()}
      * turned it on (Kubo's {@code Experimental.Libp2pStreamMounting}).
      */

@@ -96,8 +96,11 @@ class MountCommandTest {
                     () -> Files.exists(mfs.resolve("same.bin")), java.time.Duration.ofSeconds(10));
             assertArrayEquals(big, Files.readAllBytes(mfs.resolve("same.bin")));
 
-            // mounting again replaces the mounts
-            repo.ok("mount", "-f", ipfs.toString(), "-n", ipns.toString(), "-m", mfs.toString());
+            // mounting again replaces the mounts; --json prints Kubo's Mounts object
+            java.util.Map<?, ?> json = (java.util.Map<?, ?>) io.p2pkit.testing.TinyJson.parse(
+                    repo.ok("mount", "-f", ipfs.toString(), "-n", ipns.toString(), "-m", mfs.toString(), "--json"));
+            assertEquals(java.util.Map.of("IPFS", ipfs.toString(), "IPNS", ipns.toString(), "MFS", mfs.toString(),
+                    "FuseAllowOther", false), json);
             assertEquals("hello mount\n", Files.readString(tree.resolve("a.txt")));
             CliRunner missing = repo.run("mount", "-f", home.resolve("nowhere").toString(), "-n", ipns.toString(),
                     "-m", mfs.toString());
