@@ -336,7 +336,7 @@ public final class Repository implements Closeable {
      *
      * @param name  what the tree is kept as
      * @param start the root to start from, or empty for the kept one (else an empty directory)
-     * @param saved told of each new root once it is recorded
+     * @param saved told of each new root once it is recorded, while the change still holds its locks: it must return quickly
      * @return the tree
      * @throws IOException when its root cannot be read or first written
      */

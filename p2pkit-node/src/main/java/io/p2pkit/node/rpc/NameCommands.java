@@ -104,8 +104,8 @@ public final class NameCommands {
      * @param ttl          how long resolvers may cache it
      * @param allowOffline whether reaching no one is no failure
      * @return how many places took it (DHT peers, pubsub, routers)
-     * @throws IOException   when the record cannot be made or was put nowhere (without {@code allowOffline})
-     * @throws RpcError      with Kubo's message when the node has no routing, or reached no one
+     * @throws IOException when the best existing record cannot be looked up, or the DHT put fails
+     * @throws RpcError    with Kubo's message when the node has no routing, or (without {@code allowOffline}) reached no one
      */
     public static int publish(Node node, PrivateKey key, String value, Duration lifetime, Duration ttl,
                               boolean allowOffline) throws IOException {
