@@ -34,7 +34,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Kubo's {@code ipfs --api} asks p2pkit's daemon the same. The same tree added to both (small,
  * multi-block, empty and HAMT-sharded directories, a symbolic link) reads the same through both
  * {@code /ipfs} mounts: names, kinds, sizes, permissions, links and bytes. Both {@code /ipns}
- * roots show the node's own directory and its {@code local} link. The same writes through both
+ * roots show the node's own directory and its {@code local} link, and the same writes into both
+ * own directories read the same. The same writes through both
  * {@code /mfs} mounts (new files, a multi-block file, a directory, a rename, an append) read the
  * same back, and {@code files} on each side sees its mount's writes and the reverse. The MFS root
  * CIDs are not compared: Kubo 0.39 stores each write's time as the file's mtime.
@@ -136,7 +137,24 @@ class MountKuboInteropTest {
         assertEquals(Path.of(kuboId), Files.readSymbolicLink(kubo.resolve("local")));
         assertEquals(Path.of(ourId), Files.readSymbolicLink(ours.resolve("local")));
         assertEquals(perms(kubo.resolve("local")), perms(ours.resolve("local")));
-        assertEquals(perms(kubo.resolve(kuboId)), perms(ours.resolve(ourId)));
+        // both own directories are writable; Kubo shows r-xr-xr-x anyway, p2pkit rwxr-xr-x, which
+        // the kernel's default_permissions needs to let a daemon not running as root write there
+        assertEquals("r-xr-xr-x", perms(kubo.resolve(kuboId)));
+        assertEquals("rwxr-xr-x", perms(ours.resolve(ourId)));
+        byte[] small = "written through the ipns mount\n".getBytes(StandardCharsets.UTF_8);
+        for (Path own : List.of(kubo.resolve(kuboId), ours.resolve(ourId))) {
+            Files.createDirectories(own.resolve("docs"));
+            Files.write(own.resolve("docs/note.txt"), small);
+        }
+        // Kubo shows 0666 files and 0555 directories there; p2pkit the /mfs mount's 0644 and 0755
+        assertEquals(withoutModes(walk(kubo.resolve(kuboId))), withoutModes(walk(ours.resolve(ourId))));
+        assertEquals(List.of(" dir rwxr-xr-x", "docs dir rwxr-xr-x", "docs/note.txt file " + small.length + " rw-r--r-- "
+                + sha256(small)), walk(ours.resolve(ourId)));
+    }
+
+    /** {@link #walk}'s lines without the permissions. */
+    private static List<String> withoutModes(List<String> walked) {
+        return walked.stream().map(line -> line.replaceAll(" [r-][w-][x-][r-][w-][x-][r-][w-][x-]", "")).toList();
     }
 
     @Test

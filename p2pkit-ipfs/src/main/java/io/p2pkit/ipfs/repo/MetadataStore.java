@@ -59,6 +59,7 @@ public final class MetadataStore implements PinStore, HeatStore, FileRefStore, C
     private final MVMap<String, Double> heat;
     private final MVMap<String, String> meta;
     private final MVMap<String, byte[]> fileRefs;
+    private final MVMap<String, String> keptRoots;
     // pin changes update two maps and commit; one at a time keeps the index consistent
     private final ReentrantLock writes = new ReentrantLock();
 
@@ -71,6 +72,7 @@ public final class MetadataStore implements PinStore, HeatStore, FileRefStore, C
         this.heat = store.openMap("heat");
         this.meta = store.openMap("meta");
         this.fileRefs = store.openMap("filestore");
+        this.keptRoots = store.openMap("roots.kept");
     }
 
     /**
@@ -260,6 +262,58 @@ public final class MetadataStore implements PinStore, HeatStore, FileRefStore, C
             throw failed("record the files root " + root, e);
         } finally {
             writes.unlock();
+        }
+    }
+
+    /**
+     * A further tree's root kept by name (the {@code /ipns} mount's directory, say): garbage
+     * collection keeps it as it keeps the MFS root.
+     *
+     * @param name what the tree is kept as
+     * @return its root, or empty when none was recorded
+     * @throws IOException when it cannot be read or is not a CID
+     */
+    public Optional<Cid> keptRoot(String name) throws IOException {
+        try {
+            String s = keptRoots.get(name);
+            return s == null ? Optional.empty() : Optional.of(parseCid(s));
+        } catch (MVStoreException e) {
+            throw failed("read the kept root " + name, e);
+        }
+    }
+
+    /**
+     * Records a kept tree's root; committed and synced before it returns, as the MFS root is.
+     *
+     * @param name what the tree is kept as
+     * @param root its new root
+     * @throws IOException when it cannot be recorded
+     */
+    public void saveKeptRoot(String name, Cid root) throws IOException {
+        writes.lock();
+        try {
+            keptRoots.put(name, root.toString());
+            commit(true);
+        } catch (MVStoreException e) {
+            throw failed("record the kept root " + name + " " + root, e);
+        } finally {
+            writes.unlock();
+        }
+    }
+
+    /**
+     * @return the roots of every kept tree
+     * @throws IOException when they cannot be read
+     */
+    public List<Cid> keptRoots() throws IOException {
+        try {
+            List<Cid> out = new ArrayList<>();
+            for (String s : keptRoots.values()) {
+                out.add(parseCid(s));
+            }
+            return out;
+        } catch (MVStoreException e) {
+            throw failed("read the kept roots", e);
         }
     }
 

@@ -321,17 +321,48 @@ public final class Repository implements Closeable {
                         metadata.saveFilesRoot(cid);
                     }
                 };
-                ImportOptions profile;
-                try {
-                    profile = ImportOptions.profile(config.other().getOrDefault("import.profile", "unixfs-v0-2015").strip());
-                } catch (IllegalArgumentException e) {
-                    profile = ImportOptions.UNIXFS_V0_2015;
-                }
-                mfs = Mfs.open(blocks, blocks.local(), gcLock, roots, profile, root.resolve("tmp"));
+                mfs = Mfs.open(blocks, blocks.local(), gcLock, roots, importProfile(), root.resolve("tmp"));
             }
             return mfs;
         } finally {
             mfsOpen.unlock();
+        }
+    }
+
+    /**
+     * A further MFS tree over the repository's blocks, as {@link #mfs()} is built, whose root is
+     * kept under {@code name} in the metadata store: garbage collection keeps that tree too, and
+     * the next run finds it. The {@code /ipns} mount's own directory is one.
+     *
+     * @param name  what the tree is kept as
+     * @param start the root to start from, or empty for the kept one (else an empty directory)
+     * @param saved told of each new root once it is recorded, while the change still holds its locks: it must return quickly
+     * @return the tree
+     * @throws IOException when its root cannot be read or first written
+     */
+    public Mfs keptMfs(String name, Optional<Cid> start, Consumer<Cid> saved) throws IOException {
+        Optional<Cid> kept = metadata.keptRoot(name);
+        Mfs.RootStore roots = new Mfs.RootStore() {
+            @Override
+            public Optional<Cid> load() {
+                return start.isPresent() ? start : kept;
+            }
+
+            @Override
+            public void save(Cid cid) throws IOException {
+                metadata.saveKeptRoot(name, cid);
+                saved.accept(cid);
+            }
+        };
+        return Mfs.open(blocks, blocks.local(), gcLock, roots, importProfile(), root.resolve("tmp"));
+    }
+
+    /** The import settings MFS directories are written with: {@code import.profile}, else Kubo's default. */
+    private ImportOptions importProfile() {
+        try {
+            return ImportOptions.profile(config.other().getOrDefault("import.profile", "unixfs-v0-2015").strip());
+        } catch (IllegalArgumentException e) {
+            return ImportOptions.UNIXFS_V0_2015;
         }
     }
 
@@ -343,7 +374,7 @@ public final class Repository implements Closeable {
     /**
      * {@code repo gc}: removes every block no pin (and no protected root) keeps.
      *
-     * @param protectedRoots DAGs kept besides the pins and the MFS root, walked best-effort
+     * @param protectedRoots DAGs kept besides the pins, the MFS root and the kept roots, walked best-effort
      * @return what was removed
      * @throws IOException          when a pinned DAG is incomplete (nothing is removed then) or the store fails
      * @throws InterruptedException when interrupted while waiting for adds to pin
@@ -367,6 +398,7 @@ public final class Repository implements Closeable {
         try (GcLock.Held held = gcLock.gcLock()) {
             List<Cid> kept = new ArrayList<>(protectedRoots);
             metadata.filesRoot().ifPresent(kept::add); // the MFS tree is kept as Kubo keeps its files root
+            kept.addAll(metadata.keptRoots()); // and the further trees, such as the /ipns mount's directory
             return collector.collect(kept, removed);
         }
     }

@@ -1,5 +1,7 @@
 package io.p2pkit.node.fuse;
 
+import io.p2pkit.core.multiformats.Cid;
+import io.p2pkit.ipfs.repo.Repository;
 import io.p2pkit.node.Node;
 import io.p2pkit.node.exchange.ContentService;
 import io.p2pkit.node.rpc.FetchingBlocks;
@@ -14,10 +16,14 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
- * A node's FUSE mounts, as Kubo's {@code ipfs mount} makes them: {@code /ipfs} and {@code /ipns}
- * read-only, {@code /mfs} the node's MFS, read and written. Mounting again first unmounts what
+ * A node's FUSE mounts, as Kubo's {@code ipfs mount} makes them: {@code /ipfs} read-only;
+ * {@code /ipns} read-only but for the node's own directory, whose changes are published as the
+ * node's IPNS record once they settle (1 s after the last, at most 10 s after the first, and at
+ * unmount); {@code /mfs} the node's MFS, read and written. Mounting again first unmounts what
  * was mounted; everything is unmounted when the node stops. Mounting needs Linux with FUSE: root
  * (or {@code CAP_SYS_ADMIN}) mounts directly, anyone else through fusermount3 (package fuse3).
  */
@@ -25,8 +31,16 @@ public final class FuseMounts implements Closeable {
     private static final ReentrantLock REGISTRY = new ReentrantLock();
     /** How long a lookup under {@code /ipns} waits for a name's record over pubsub alone. */
     private static final Duration PUBSUB_WAIT = Duration.ofSeconds(30);
+    /** The own directory's root is published this long after its last change... */
+    static final Duration PUBLISH_QUIET = Duration.ofSeconds(1);
+    /** ...or this long after the first, when changes keep coming. */
+    static final Duration PUBLISH_MOST = Duration.ofSeconds(10);
+    /** The published record's validity and TTL: {@code name publish}'s defaults. */
+    private static final Duration RECORD_LIFETIME = Duration.ofHours(48);
+    private static final Duration RECORD_TTL = Duration.ofHours(1);
+    private static final Logger LOG = Logger.getLogger(FuseMounts.class.getName());
 
-    private final AtomicReference<List<FuseSession>> sessions = new AtomicReference<>(List.of());
+    private final AtomicReference<List<Closeable>> sessions = new AtomicReference<>(List.of());
     private final ReentrantLock lock = new ReentrantLock();
 
     private FuseMounts() {
@@ -51,19 +65,32 @@ public final class FuseMounts implements Closeable {
         mounts.lock.lock();
         try {
             mounts.unmountAll();
+            Repository repo = content.repository();
+            Path spool = Path.of(System.getProperty("java.io.tmpdir"));
             IpfsFs ipfs = new IpfsFs(FetchingBlocks.of(content, true));
-            IpnsFs ipns = new IpnsFs(ipfs, node.peerId(),
-                    path -> NameCommands.resolveName(node, PUBSUB_WAIT, path, true, false), at.ipfs());
+            IpnsRepublisher republisher = new IpnsRepublisher(root -> publishOwn(node, root), PUBLISH_QUIET, PUBLISH_MOST);
             // Kubo 0.39 keeps no chmod or touch in the MFS (newer Kubo's Mounts.StoreMode and StoreMtime, off by default)
-            MfsFs mfs = new MfsFs(content.repository().mfs(), Path.of(System.getProperty("java.io.tmpdir")),
-                    content.repository().root(), false, false, MfsFs.DEFAULT_CAP);
-            List<FuseSession> mounted = new ArrayList<>();
+            IpnsFs ipns = new IpnsFs(ipfs, node.peerId(),
+                    path -> NameCommands.resolveName(node, PUBSUB_WAIT, path, true, false), at.ipfs(),
+                    resolved -> new MfsFs(repo.keptMfs(ownTreeName(node), resolved, republisher::changed), spool,
+                            repo.root(), false, false, MfsFs.DEFAULT_CAP),
+                    republisher);
+            MfsFs mfs = new MfsFs(repo.mfs(), spool, repo.root(), false, false, MfsFs.DEFAULT_CAP);
+            List<Closeable> mounted = new ArrayList<>();
             try {
-                mounted.add(FuseSession.mount(ipfs, Path.of(at.ipfs()), "ipfs", true, allowOther, viaHelper));
-                mounted.add(FuseSession.mount(ipns, Path.of(at.ipns()), "ipns", true, allowOther, viaHelper));
-                mounted.add(FuseSession.mount(mfs, Path.of(at.mfs()), "mfs", false, allowOther, viaHelper));
+                mounted.add(FuseSession.mount(ipfs, Path.of(at.ipfs()), "ipfs", true, allowOther, viaHelper)::close);
+                FuseSession ipnsSession = FuseSession.mount(ipns, Path.of(at.ipns()), "ipns", false, allowOther, viaHelper);
+                mounted.add(() -> {
+                    try (ipns) {
+                        ipnsSession.close(); // open files are saved first, then what they changed is published
+                    }
+                });
+                mounted.add(FuseSession.mount(mfs, Path.of(at.mfs()), "mfs", false, allowOther, viaHelper)::close);
             } catch (IOException | RuntimeException e) {
                 closeAll(mounted);
+                if (mounted.size() < 2) {
+                    ipns.close();
+                }
                 throw e;
             }
             mounts.sessions.set(List.copyOf(mounted));
@@ -87,6 +114,28 @@ public final class FuseMounts implements Closeable {
         }
     }
 
+    /** The metadata store's name for the tree of the node's own {@code /ipns} directory. */
+    static String ownTreeName(Node node) {
+        return "ipns-mount/" + node.peerId();
+    }
+
+    /**
+     * Publishes a new root of the node's own {@code /ipns} directory as its name's record, as
+     * {@code name publish --allow-offline} would: the record is kept locally when the DHT runs and
+     * no peer took it. A node without any routing has nowhere to put it; the mount still shows
+     * the new content, and its tree's root is kept in the repository.
+     */
+    private static void publishOwn(Node node, Cid root) throws IOException {
+        if (!NameCommands.routed(node)) {
+            LOG.info("ipns mount: /ipfs/" + root + " is not published as /ipns/" + node.peerId()
+                    + ": the node has no DHT, IPNS over pubsub or delegated router");
+            return;
+        }
+        int reached = NameCommands.publish(node, node.host().identity(), "/ipfs/" + root, RECORD_LIFETIME, RECORD_TTL, true);
+        LOG.log(reached == 0 ? Level.INFO : Level.FINE, () -> "ipns mount: published /ipfs/" + root + " as /ipns/"
+                + node.peerId() + (reached == 0 ? ", kept locally: no peer or router took it" : " to " + reached + " places"));
+    }
+
     /** The node's mounts, registered with its host on first use so that they end with it. */
     private static FuseMounts of(Node node) {
         REGISTRY.lock();
@@ -104,14 +153,14 @@ public final class FuseMounts implements Closeable {
     }
 
     private boolean unmountAll() throws IOException {
-        List<FuseSession> current = sessions.getAndSet(List.of());
+        List<Closeable> current = sessions.getAndSet(List.of());
         closeAll(current);
         return !current.isEmpty();
     }
 
-    private static void closeAll(List<FuseSession> sessions) throws IOException {
+    private static void closeAll(List<Closeable> sessions) throws IOException {
         IOException failure = null;
-        for (FuseSession s : sessions) {
+        for (Closeable s : sessions) {
             try {
                 s.close();
             } catch (IOException e) {

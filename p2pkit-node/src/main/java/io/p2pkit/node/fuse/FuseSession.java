@@ -201,7 +201,7 @@ final class FuseSession implements AutoCloseable {
             }
             case GETATTR: {
                 Inode node = node(nodeId);
-                return attrOut(node.id, fs.attr(node.path, node.ref));
+                return attrOut(node, fs.attr(node.path, node.ref));
             }
             case SETATTR:
                 return setattr(node(nodeId), in);
@@ -351,7 +351,7 @@ final class FuseSession implements AutoCloseable {
         FsAttr attr = size == null && mtime == null && mode == null
                 ? fs.attr(node.path, node.ref)
                 : fs.setattr(node.path, node.ref, handle, new MountedFs.Change(size, mode, mtime, mtimeNanos));
-        return attrOut(node.id, attr);
+        return attrOut(node, attr);
     }
 
     private byte[] read(ByteBuffer in) throws IOException {
@@ -542,7 +542,7 @@ final class FuseSession implements AutoCloseable {
     // --- replies
 
     private byte[] entry(Inode node, FsAttr attr) {
-        Duration cache = fs.cacheTime();
+        Duration cache = fs.cacheTime(node.ref);
         ByteBuffer out = ByteBuffer.allocate(40 + 88).order(ByteOrder.LITTLE_ENDIAN);
         out.putLong(node.id).putLong(0).putLong(cache.toSeconds()).putLong(cache.toSeconds())
                 .putInt(cache.toNanosPart()).putInt(cache.toNanosPart());
@@ -550,8 +550,9 @@ final class FuseSession implements AutoCloseable {
         return out.array();
     }
 
-    private byte[] attrOut(long id, FsAttr attr) {
-        Duration cache = fs.cacheTime();
+    private byte[] attrOut(Inode node, FsAttr attr) {
+        long id = node.id;
+        Duration cache = fs.cacheTime(node.ref);
         ByteBuffer out = ByteBuffer.allocate(16 + 88).order(ByteOrder.LITTLE_ENDIAN);
         out.putLong(cache.toSeconds()).putInt(cache.toNanosPart()).putInt(0);
         putAttr(out, id, attr);

@@ -27,6 +27,11 @@ interface MountedFs {
     /** How long the kernel may keep names and attributes without asking again. */
     Duration cacheTime();
 
+    /** How long the kernel may keep the name and attributes of the node {@code ref} names; {@link #cacheTime()} unless a mount varies it. */
+    default Duration cacheTime(Object ref) {
+        return cacheTime();
+    }
+
     /** Whether the kernel may keep a file's pages after it is closed (content that cannot change). */
     default boolean keepCache() {
         return false;

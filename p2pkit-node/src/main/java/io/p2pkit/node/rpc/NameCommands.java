@@ -86,17 +86,40 @@ public final class NameCommands {
         String keyName = req.string("key").orElse(Keystore.SELF);
         PrivateKey key = keyName.equals(Keystore.SELF) ? req.node().host().identity()
                 : KeyCommands.keystore(req).get(keyName).orElseThrow(() -> RpcError.failed("no key by the given name was found"));
+        publish(req.node(), key, value, lifetime, ttl, req.bool("allow-offline"));
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("Name", KeyCommands.name(new Keystore.Entry(keyName, key.publicKey().toPeerId()), req));
+        o.put("Value", value);
+        res.single(o);
+    }
+
+    /**
+     * Publishes {@code value} as {@code key}'s IPNS record, as {@code name publish} does, for a
+     * caller without a request (the {@code /ipns} mount): the record is signed with the next
+     * sequence number after the best one found, and put into the DHT, over IPNS-over-pubsub and to
+     * the delegated routers; it is published when one of them took it.
+     *
+     * @param value        an {@code /ipfs/} or {@code /ipns/} path
+     * @param lifetime     how long the record is valid
+     * @param ttl          how long resolvers may cache it
+     * @param allowOffline whether reaching no one is no failure
+     * @return how many places took it (DHT peers, pubsub, routers)
+     * @throws IOException when the best existing record cannot be looked up, or the DHT put fails
+     * @throws RpcError    with Kubo's message when the node has no routing, or (without {@code allowOffline}) reached no one
+     */
+    public static int publish(Node node, PrivateKey key, String value, Duration lifetime, Duration ttl,
+                              boolean allowOffline) throws IOException {
         PeerId id = key.publicKey().toPeerId();
-        long sequence = best(req.node(), id, Duration.ZERO).map(r -> IpnsRecord.decode(r).sequence() + 1).orElse(0L);
+        long sequence = best(node, id, Duration.ZERO).map(r -> IpnsRecord.decode(r).sequence() + 1).orElse(0L);
         byte[] record = IpnsRecordSigner.sign(key, value, sequence, Instant.now().plus(lifetime), ttl);
         // as Kubo with an HTTP router beside the DHT: put everywhere, done when one place took it
         int reached = 0;
-        Optional<KadDht> dht = req.node().dht();
+        Optional<KadDht> dht = node.dht();
         if (dht.isPresent()) {
             reached += dht.get().putValue(IpnsNames.dhtKey(id), record).peers();
         }
         IOException failed = null;
-        Optional<IpnsPubsub> pubsub = req.node().ipnsPubsub();
+        Optional<IpnsPubsub> pubsub = node.ipnsPubsub();
         if (pubsub.isPresent()) {
             try {
                 pubsub.get().put(id, record);
@@ -107,7 +130,7 @@ public final class NameCommands {
                 throw RpcError.failed(e.getMessage()); // too many names subscribed
             }
         }
-        for (RoutingV1Client router : req.node().delegatedRouters()) {
+        for (RoutingV1Client router : node.delegatedRouters()) {
             try {
                 router.putIpns(id, record);
                 reached++;
@@ -115,14 +138,16 @@ public final class NameCommands {
                 failed = e;
             }
         }
-        if (reached == 0 && !req.bool("allow-offline")) {
+        if (reached == 0 && !allowOffline) {
             throw RpcError.failed(failed != null ? "could not publish to " + failed.getMessage()
                     : "can't publish while offline: pass `--allow-offline` to override");
         }
-        Map<String, Object> o = new LinkedHashMap<>();
-        o.put("Name", KeyCommands.name(new Keystore.Entry(keyName, key.publicKey().toPeerId()), req));
-        o.put("Value", value);
-        res.single(o);
+        return reached;
+    }
+
+    /** Whether the node has anywhere to publish or resolve an IPNS name: a DHT, IPNS over pubsub or a delegated router. */
+    public static boolean routed(Node node) {
+        return node.dht().isPresent() || !node.delegatedRouters().isEmpty() || node.ipnsPubsub().isPresent();
     }
 
     private static void resolve(RpcRequest req, RpcResponse res) throws Exception {
@@ -157,7 +182,7 @@ public final class NameCommands {
             }
         }
         // a DNSLink name needs no routing unless it leads to a key
-        boolean routed = node.dht().isPresent() || !node.delegatedRouters().isEmpty() || node.ipnsPubsub().isPresent();
+        boolean routed = routed(node);
         if (!dnsLink && !routed) {
             throw noRouting();
         }
