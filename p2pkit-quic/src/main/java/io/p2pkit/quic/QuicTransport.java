@@ -45,8 +45,11 @@ public final class QuicTransport implements Transport, HolePuncher {
     private static final int PUNCH_BYTES = 64;
 
     private final PeerId localPeer;
+    private final PrivateKey identity;
     private final QuicConfig config;
-    private final QuicTls tls;
+    /** Made on first need ({@link #tls()}): its certificate costs a fresh JVM about 0.1 s of CPU. */
+    private volatile QuicTls tls;
+    private final ReentrantLock tlsLock = new ReentrantLock();
     private final EventLoopGroup eventLoop;
     /** Whether the sockets are epoll datagram channels that send with UDP GSO (else NIO ones). */
     private final boolean segmentOffload;
@@ -65,15 +68,16 @@ public final class QuicTransport implements Transport, HolePuncher {
     }
 
     /**
-     * @param identity the host's identity key; its certificate is made once here
+     * @param identity the host's identity key; its certificate is made once, on the first dial or
+     *                 listen (a host that never speaks QUIC never pays for it)
      * @param config   limits, windows and timers
      * @throws IllegalStateException when the native QUIC library cannot load on this platform
      */
     public QuicTransport(PrivateKey identity, QuicConfig config) {
         Quic.ensureAvailability();
         this.localPeer = identity.publicKey().toPeerId();
+        this.identity = identity;
         this.config = config;
-        this.tls = new QuicTls(identity, Clock.systemUTC());
         this.segmentOffload = separatesIpFamilies(config);
         this.eventLoop = new MultiThreadIoEventLoopGroup(1, UdpSockets.ioHandlers(segmentOffload));
     }
@@ -111,6 +115,7 @@ public final class QuicTransport implements Transport, HolePuncher {
         checkOpen();
         PeerId expected = expectedRemote != null ? expectedRemote : address.peerId().orElse(null);
         InetSocketAddress target = QuicAddresses.socketAddress(address.withoutPeerId());
+        tls(); // on the dialer's thread: the event loop, which asks for it per handshake, never waits for it
         return endpointFor(target).dial(target, expected, timeout);
     }
 
@@ -135,6 +140,10 @@ public final class QuicTransport implements Transport, HolePuncher {
         endpoints.add(e);
         QuicListener l = new QuicListener(e, config.maxPendingInbound());
         e.attach(l);
+        if (tls == null) {
+            // made beside the caller's start-up; an inbound handshake before it is done waits for it
+            Thread.ofVirtual().name("quic-certificate").start(this::tlsQuietly);
+        }
         return l;
     }
 
@@ -216,8 +225,36 @@ public final class QuicTransport implements Transport, HolePuncher {
         return config;
     }
 
+    /** The libp2p TLS contexts, made on the first call (by one caller; the others wait for it). */
     QuicTls tls() {
-        return tls;
+        QuicTls t = tls;
+        if (t != null) {
+            return t;
+        }
+        tlsLock.lock();
+        try {
+            if (tls == null) {
+                tls = new QuicTls(identity, Clock.systemUTC());
+            }
+            return tls;
+        } finally {
+            tlsLock.unlock();
+        }
+    }
+
+    /** Whether the certificate and TLS contexts have been made (for tests). */
+    boolean tlsMade() {
+        return tls != null;
+    }
+
+    private void tlsQuietly() {
+        try {
+            tls();
+        } catch (RuntimeException e) {
+            // an inbound handshake asks again and fails with the error itself
+            System.getLogger(QuicTransport.class.getName()).log(System.Logger.Level.DEBUG,
+                    "making the QUIC certificate failed", e);
+        }
     }
 
     EventLoopGroup eventLoop() {

@@ -84,6 +84,20 @@ class QuicHostTest {
 
     /** A listener on the IPv4 wildcard announces IPv4 addresses (it used to be a dual-stack socket announcing IPv6 ones). */
     @Test
+    void theCertificateIsMadeOnTheFirstListenOrDialNotWithTheTransport() throws Exception {
+        Host server = host();
+        Host client = host();
+        QuicTransport serverQuic = transports.get(0);
+        QuicTransport clientQuic = transports.get(1);
+        assertFalse(serverQuic.tlsMade() || clientQuic.tlsMade(), "a host that has not used QUIC made no certificate");
+        server.listen(Multiaddr.parse("/ip4/127.0.0.1/udp/0/quic-v1"));
+        Await.until("the listener's certificate", serverQuic::tlsMade);
+        assertFalse(clientQuic.tlsMade());
+        assertArrayEquals(new byte[] {1, 2, 3}, echo(client, server, new byte[] {1, 2, 3}));
+        assertTrue(clientQuic.tlsMade(), "made by the dial");
+    }
+
+    @Test
     void theIpv4WildcardAnnouncesIpv4Addresses() throws Exception {
         Host h = host("/ip4/0.0.0.0/udp/0/quic-v1");
         assertFalse(h.addresses().isEmpty());
