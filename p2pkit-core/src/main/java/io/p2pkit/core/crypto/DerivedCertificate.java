@@ -1,42 +1,22 @@
 package io.p2pkit.core.crypto;
 
-import org.bouncycastle.asn1.ASN1ObjectIdentifier;
-import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
+import io.p2pkit.core.crypto.x509.P256Certificates;
 import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x9.X9ECParameters;
-import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.crypto.digests.SHA256Digest;
-import org.bouncycastle.crypto.ec.CustomNamedCurves;
 import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
-import org.bouncycastle.crypto.params.ECNamedDomainParameters;
 import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
-import org.bouncycastle.crypto.params.ECPublicKeyParameters;
 import org.bouncycastle.crypto.params.HKDFParameters;
-import org.bouncycastle.crypto.signers.DSADigestSigner;
-import org.bouncycastle.crypto.signers.ECDSASigner;
-import org.bouncycastle.crypto.signers.HMacDSAKCalculator;
-import org.bouncycastle.crypto.signers.StandardDSAEncoding;
-import org.bouncycastle.crypto.util.PrivateKeyInfoFactory;
-import org.bouncycastle.crypto.util.SubjectPublicKeyInfoFactory;
-import org.bouncycastle.operator.ContentSigner;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Instant;
-import java.util.Date;
 import java.util.Objects;
 
 /**
@@ -54,9 +34,6 @@ import java.util.Objects;
  */
 public final class DerivedCertificate {
     private static final byte[] SALT = "p2pkit derived certificate v1".getBytes(StandardCharsets.US_ASCII);
-    private static final X9ECParameters P256 = CustomNamedCurves.getByName("secp256r1");
-    private static final ECNamedDomainParameters DOMAIN = new ECNamedDomainParameters(
-            SECObjectIdentifiers.secp256r1, P256);
 
     private final X509Certificate certificate;
     private final java.security.PrivateKey privateKey;
@@ -90,25 +67,20 @@ public final class DerivedCertificate {
         hkdf.generateBytes(scalar, 0, scalar.length);
         byte[] serial = new byte[8];
         hkdf.generateBytes(serial, 0, serial.length);
-        BigInteger n = P256.getN();
+        BigInteger n = P256Certificates.DOMAIN.getN();
         BigInteger d = new BigInteger(1, scalar).mod(n.subtract(BigInteger.ONE)).add(BigInteger.ONE);
-        ECPrivateKeyParameters priv = new ECPrivateKeyParameters(d, DOMAIN);
-        ECPublicKeyParameters pub = new ECPublicKeyParameters(P256.getG().multiply(d).normalize(), DOMAIN);
+        ECPrivateKeyParameters priv = new ECPrivateKeyParameters(d, P256Certificates.DOMAIN);
         try {
             X500Name name = new X500Name("CN=" + purpose);
             X509v3CertificateBuilder builder = new X509v3CertificateBuilder(name,
                     new BigInteger(1, serial).setBit(0), // positive and non-zero, as RFC 5280 §4.1.2.2 wants
-                    Date.from(notBefore), Date.from(notAfter), name,
-                    SubjectPublicKeyInfoFactory.createSubjectPublicKeyInfo(pub))
+                    P256Certificates.time(notBefore), P256Certificates.time(notAfter), name,
+                    P256Certificates.subjectPublicKeyInfo(P256Certificates.publicKey(priv)))
                     // Chromium checks serverCertificateHashes certificates with quiche's
                     // CertificateView, which refuses one without an extensions field
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-            byte[] der = builder.build(new DeterministicSigner(priv)).getEncoded();
-            X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509")
-                    .generateCertificate(new ByteArrayInputStream(der));
-            java.security.PrivateKey jca = KeyFactory.getInstance("EC").generatePrivate(
-                    new PKCS8EncodedKeySpec(PrivateKeyInfoFactory.createPrivateKeyInfo(priv).getEncoded()));
-            return new DerivedCertificate(cert, jca);
+            byte[] der = builder.build(P256Certificates.signer(priv)).getEncoded();
+            return new DerivedCertificate(P256Certificates.jdkCertificate(der), P256Certificates.jdkPrivateKey(priv));
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("cannot derive a P-256 certificate", e);
         }
@@ -122,42 +94,5 @@ public final class DerivedCertificate {
     /** The certificate's P-256 private key (PKCS#8 encoded). */
     public java.security.PrivateKey privateKey() {
         return privateKey;
-    }
-
-    /** ECDSA with SHA-256 and RFC 6979 nonces, so that the signature, too, is the same each time. */
-    private static final class DeterministicSigner implements ContentSigner {
-        private static final ASN1ObjectIdentifier ECDSA_SHA256 = X9ObjectIdentifiers.ecdsa_with_SHA256;
-        private final DSADigestSigner signer;
-
-        DeterministicSigner(ECPrivateKeyParameters key) {
-            signer = new DSADigestSigner(new ECDSASigner(new HMacDSAKCalculator(new SHA256Digest())),
-                    new SHA256Digest(), StandardDSAEncoding.INSTANCE);
-            signer.init(true, key);
-        }
-
-        @Override
-        public AlgorithmIdentifier getAlgorithmIdentifier() {
-            return new AlgorithmIdentifier(ECDSA_SHA256);
-        }
-
-        @Override
-        public OutputStream getOutputStream() {
-            return new OutputStream() {
-                @Override
-                public void write(int b) {
-                    signer.update((byte) b);
-                }
-
-                @Override
-                public void write(byte[] b, int off, int len) {
-                    signer.update(b, off, len);
-                }
-            };
-        }
-
-        @Override
-        public byte[] getSignature() {
-            return signer.generateSignature();
-        }
     }
 }

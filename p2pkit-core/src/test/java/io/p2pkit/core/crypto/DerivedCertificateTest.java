@@ -31,6 +31,30 @@ class DerivedCertificateTest {
         }
     }
 
+    /**
+     * Pinned bytes: a certhash published in an address must survive an upgrade of p2pkit too.
+     * These hashes are those of the certificates the code before P256Certificates made (2026-11-25),
+     * one valid until 2049 (UTCTime) and one past 2050 (GeneralizedTime).
+     */
+    @Test
+    void theSameInputsGiveTheSameBytesAsEarlierVersions() throws Exception {
+        PrivateKey host = PrivateKey.generate(KeyType.ED25519, new java.security.SecureRandom() {
+            @Override
+            public void nextBytes(byte[] bytes) {
+                for (int i = 0; i < bytes.length; i++) {
+                    bytes[i] = (byte) i;
+                }
+            }
+        });
+        java.util.HexFormat hex = java.util.HexFormat.of();
+        java.security.MessageDigest sha256 = java.security.MessageDigest.getInstance("SHA-256");
+        assertEquals("cbeee68c9c388f02998d82f0288f9323249c70c257454188246415ddd41a106d", hex.formatHex(sha256.digest(
+                DerivedCertificate.derive(host, "webtransport", FROM, UNTIL).certificate().getEncoded())));
+        assertEquals("74a33f8dea96215b63c1781d69636f46f3aa67d16a2d9a0af117e990f75d5352", hex.formatHex(sha256.digest(
+                DerivedCertificate.derive(host, "webtransport", FROM, Instant.parse("2126-01-01T00:00:00Z"))
+                        .certificate().getEncoded())));
+    }
+
     @Test
     void anotherKeyPurposeOrStartGivesAnotherKey() throws Exception {
         PrivateKey host = PrivateKey.generateEd25519();

@@ -1,17 +1,31 @@
 package io.p2pkit.core.security.tls;
 
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import io.p2pkit.core.crypto.x509.P256Certificates;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.asn1.x9.X9ECParameters;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
+import org.bouncycastle.crypto.digests.SHA256Digest;
+import org.bouncycastle.crypto.ec.CustomNamedCurves;
+import org.bouncycastle.crypto.params.ECDomainParameters;
+import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
+import org.bouncycastle.crypto.params.ECPublicKeyParameters;
+import org.bouncycastle.crypto.signers.ECDSASigner;
+import org.bouncycastle.crypto.signers.HMacDSAKCalculator;
+import org.bouncycastle.crypto.signers.StandardDSAEncoding;
 import org.bouncycastle.math.ec.rfc7748.X25519;
 
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
-import java.security.Provider;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.security.Signature;
+import java.security.SignatureException;
+import java.security.interfaces.ECPrivateKey;
 import java.security.spec.MGF1ParameterSpec;
 import java.security.spec.PSSParameterSpec;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 
 /**
@@ -19,8 +33,11 @@ import java.security.spec.X509EncodedKeySpec;
  * CertificateVerify, verifying the peer's. ECDSA and X25519 come from BouncyCastle, because a
  * handshake's public-key operations cost several times less there (p2pkit-bench's
  * {@code HandshakeCryptoCost}: ECDSA P-256 verification about 6 times less CPU, signing and
- * X25519 about 2 times; Noise uses the same X25519). Everything else (hashes, HMAC, AEAD, RSA-PSS,
- * Ed25519) comes from the JDK's providers, whose AES-GCM has intrinsics.
+ * X25519 about 2 times; Noise uses the same X25519). They are called through BouncyCastle's own
+ * API, not its JCA provider: making the provider sets up every algorithm and named curve it has
+ * (binary-field curves included), which cost a fresh JVM's first TLS handshake about 90 ms of CPU.
+ * Everything else (hashes, HMAC, AEAD, RSA-PSS, Ed25519) comes from the JDK's providers, whose
+ * SHA-2 and AES-GCM have intrinsics.
  */
 final class HandshakeCrypto {
     /** The signature schemes a peer's CertificateVerify may use (RFC 8446 §4.2.3; no PKCS#1 v1.5, no SHA-1). */
@@ -38,6 +55,8 @@ final class HandshakeCrypto {
     };
     /** The scheme our certificate key (ECDSA P-256) signs with. */
     static final SignatureScheme OUR_SCHEME = SignatureScheme.ECDSA_SECP256R1_SHA256;
+
+    private static final ECDomainParameters P256 = P256Certificates.DOMAIN;
 
     private static final byte[] SERVER_CONTEXT = "TLS 1.3, server CertificateVerify".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] CLIENT_CONTEXT = "TLS 1.3, client CertificateVerify".getBytes(StandardCharsets.US_ASCII);
@@ -86,24 +105,37 @@ final class HandshakeCrypto {
     }
 
     /**
-     * {@code key} as a BouncyCastle key, so that signing with it does not convert the JDK's key on
-     * every handshake; the key itself when BouncyCastle cannot read it.
+     * Our certificate key as BouncyCastle's ECDSA signs with it, converted once per transport;
+     * {@code jdk} is used instead when the key is not a P-256 key BouncyCastle can take.
      */
-    static java.security.PrivateKey signingKey(java.security.PrivateKey key) {
-        try {
-            return KeyFactory.getInstance(key.getAlgorithm(), BouncyCastle.PROVIDER)
-                    .generatePrivate(new PKCS8EncodedKeySpec(key.getEncoded()));
-        } catch (GeneralSecurityException | RuntimeException e) {
-            return key;
+    record SigningKey(ECPrivateKeyParameters ecdsa, java.security.PrivateKey jdk) {
+    }
+
+    /** {@code key} ready for {@link #sign}. */
+    static SigningKey signingKey(java.security.PrivateKey key) {
+        if (key instanceof ECPrivateKey ec && ec.getParams().getOrder().equals(P256.getN())) {
+            return new SigningKey(new ECPrivateKeyParameters(ec.getS(), P256), null);
         }
+        return new SigningKey(null, key);
     }
 
     /** Signs {@code content} with our certificate key under {@link #OUR_SCHEME}. */
-    static byte[] sign(java.security.PrivateKey key, byte[] content) throws GeneralSecurityException {
-        Signature signature = Signature.getInstance(OUR_SCHEME.signatureAlgorithm(), BouncyCastle.PROVIDER);
-        signature.initSign(key);
-        signature.update(content);
-        return signature.sign();
+    static byte[] sign(SigningKey key, byte[] content) throws GeneralSecurityException {
+        if (key.ecdsa() == null) {
+            Signature signature = Signature.getInstance(OUR_SCHEME.signatureAlgorithm());
+            signature.initSign(key.jdk());
+            signature.update(content);
+            return signature.sign();
+        }
+        // deterministic nonces (RFC 6979): no randomness needed per handshake, none to get wrong
+        ECDSASigner signer = new ECDSASigner(new HMacDSAKCalculator(new SHA256Digest()));
+        signer.init(true, key.ecdsa());
+        BigInteger[] rs = signer.generateSignature(MessageDigest.getInstance("SHA-256").digest(content));
+        try {
+            return StandardDSAEncoding.INSTANCE.encode(P256.getN(), rs[0], rs[1]);
+        } catch (java.io.IOException e) {
+            throw new SignatureException("cannot encode an ECDSA signature", e);
+        }
     }
 
     /**
@@ -112,17 +144,21 @@ final class HandshakeCrypto {
      */
     static boolean verify(SignatureScheme scheme, PeerCertificate peer, byte[] content, byte[] signature)
             throws GeneralSecurityException {
-        boolean ecdsa = scheme.keyAlgorithm().equals("EC");
+        if (scheme.keyAlgorithm().equals("EC")) {
+            ECPublicKeyParameters key = peer.ecdsaKey();
+            if (key == null) {
+                // one decoding serves every handshake with this (cached) certificate
+                key = ecdsaPublicKey(peer.subjectPublicKeyInfo());
+                peer.ecdsaKey(key);
+            }
+            return verifyEcdsa(scheme, key, content, signature);
+        }
         java.security.PublicKey key = peer.handshakeKey();
         if (key == null) {
-            // the key type follows from the certificate, so one decoding serves every scheme that fits it
-            KeyFactory keys = ecdsa ? KeyFactory.getInstance("EC", BouncyCastle.PROVIDER)
-                    : KeyFactory.getInstance(scheme.keyAlgorithm());
-            key = keys.generatePublic(new X509EncodedKeySpec(peer.subjectPublicKeyInfo()));
+            key = KeyFactory.getInstance(scheme.keyAlgorithm()).generatePublic(new X509EncodedKeySpec(peer.subjectPublicKeyInfo()));
             peer.handshakeKey(key);
         }
-        Signature verifier = ecdsa ? Signature.getInstance(scheme.signatureAlgorithm(), BouncyCastle.PROVIDER)
-                : Signature.getInstance(scheme.signatureAlgorithm());
+        Signature verifier = Signature.getInstance(scheme.signatureAlgorithm());
         if (scheme.isPss()) {
             String hash = pssHash(scheme);
             verifier.setParameter(new PSSParameterSpec(hash, "MGF1", new MGF1ParameterSpec(hash),
@@ -131,6 +167,54 @@ final class HandshakeCrypto {
         verifier.initVerify(key);
         verifier.update(content);
         return verifier.verify(signature);
+    }
+
+    /** Whether {@code signature} (DER, as TLS carries it) by {@code key} over {@code content} is valid under the ECDSA {@code scheme}. */
+    static boolean verifyEcdsa(SignatureScheme scheme, ECPublicKeyParameters key, byte[] content, byte[] signature)
+            throws GeneralSecurityException {
+        BigInteger[] rs;
+        try {
+            rs = StandardDSAEncoding.INSTANCE.decode(key.getParameters().getN(), signature);
+        } catch (java.io.IOException | RuntimeException e) {
+            // not a strict DER ECDSA signature at all (BouncyCastle throws several kinds, an empty one a NullPointerException)
+            return false;
+        }
+        ECDSASigner verifier = new ECDSASigner();
+        verifier.init(false, key);
+        return verifier.verifySignature(MessageDigest.getInstance(ecdsaHash(scheme)).digest(content), rs[0], rs[1]);
+    }
+
+    /**
+     * An EC SubjectPublicKeyInfo as BouncyCastle's key: a named curve it has a fast
+     * implementation of (P-256, P-384, P-521) and a point on it.
+     *
+     * @throws GeneralSecurityException when the key is not such a key
+     */
+    static ECPublicKeyParameters ecdsaPublicKey(byte[] subjectPublicKeyInfo) throws GeneralSecurityException {
+        try {
+            SubjectPublicKeyInfo info = SubjectPublicKeyInfo.getInstance(subjectPublicKeyInfo);
+            if (!X9ObjectIdentifiers.id_ecPublicKey.equals(info.getAlgorithm().getAlgorithm())) {
+                throw new java.security.spec.InvalidKeySpecException("not an EC public key: " + info.getAlgorithm().getAlgorithm());
+            }
+            ASN1ObjectIdentifier curve = ASN1ObjectIdentifier.getInstance(info.getAlgorithm().getParameters());
+            X9ECParameters x9 = CustomNamedCurves.getByOID(curve);
+            if (x9 == null) {
+                throw new java.security.spec.InvalidKeySpecException("unsupported EC curve " + curve);
+            }
+            ECDomainParameters domain = new ECDomainParameters(x9);
+            // decodePoint and the key's constructor refuse points off the curve or of the wrong order
+            return new ECPublicKeyParameters(x9.getCurve().decodePoint(info.getPublicKeyData().getOctets()), domain);
+        } catch (IllegalArgumentException | IllegalStateException | ClassCastException e) {
+            throw new java.security.spec.InvalidKeySpecException("malformed EC public key: " + e.getMessage(), e);
+        }
+    }
+
+    private static String ecdsaHash(SignatureScheme scheme) {
+        return switch (scheme) {
+            case ECDSA_SECP384R1_SHA384 -> "SHA-384";
+            case ECDSA_SECP521R1_SHA512 -> "SHA-512";
+            default -> "SHA-256";
+        };
     }
 
     private static String pssHash(SignatureScheme scheme) {
@@ -161,14 +245,5 @@ final class HandshakeCrypto {
             }
         }
         return null;
-    }
-
-    /**
-     * A private BouncyCastle provider (never added to the JVM's provider list), made on first
-     * use: making it sets up all its algorithms and named curves, a quarter of a daemon's start-up
-     * CPU when it was made with the TLS transport.
-     */
-    private static final class BouncyCastle {
-        static final Provider PROVIDER = new BouncyCastleProvider();
     }
 }

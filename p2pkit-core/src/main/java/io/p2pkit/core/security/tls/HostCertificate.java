@@ -1,33 +1,28 @@
 package io.p2pkit.core.security.tls;
 
 import io.p2pkit.core.crypto.PrivateKey;
+import io.p2pkit.core.crypto.x509.P256Certificates;
+import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
-import org.bouncycastle.cert.CertIOException;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.operator.ContentSigner;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
 
+import java.io.IOException;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Date;
 import java.util.Objects;
 
 /**
  * The certificate this host presents in libp2p TLS handshakes, with its private key: a fresh
- * ECDSA P-256 key, self-signed with SHA-256, carrying the libp2p public key extension in which the
+ * ECDSA P-256 key, self-signed with SHA-256 (deterministic nonces, RFC 6979), carrying the libp2p public key extension in which the
  * host's identity key signs the certificate key. Made once per host and reused for every
  * connection, as go-libp2p does.
  *
@@ -64,29 +59,22 @@ public final class HostCertificate {
         Objects.requireNonNull(random, "random");
         Objects.requireNonNull(now, "now");
         try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-            generator.initialize(new ECGenParameterSpec("secp256r1"), random);
-            KeyPair keyPair = generator.generateKeyPair();
-
-            byte[] spki = keyPair.getPublic().getEncoded();
-            byte[] signature = identity.sign(PeerCertificate.signingMessage(spki));
+            ECPrivateKeyParameters key = P256Certificates.newKey(random);
+            SubjectPublicKeyInfo spki = P256Certificates.subjectPublicKeyInfo(P256Certificates.publicKey(key));
+            byte[] signature = identity.sign(PeerCertificate.signingMessage(spki.getEncoded(ASN1Encoding.DER)));
             SignedKey signedKey = new SignedKey(identity.publicKey().marshal(), signature);
 
             // RFC 5280 wants a non-empty issuer; like go, a random serialNumber attribute names it
             X500Name name = new X500NameBuilder(BCStyle.INSTANCE)
                     .addRDN(BCStyle.SERIALNUMBER, new BigInteger(62, random).toString())
                     .build();
-            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name,
-                    new BigInteger(62, random), Date.from(now.minus(BACKDATE)), Date.from(now.plus(LIFETIME)),
-                    name, keyPair.getPublic());
+            X509v3CertificateBuilder builder = new X509v3CertificateBuilder(name, new BigInteger(62, random),
+                    P256Certificates.time(now.minus(BACKDATE)), P256Certificates.time(now.plus(LIFETIME)), name, spki);
             builder.addExtension(PeerCertificate.EXTENSION, true, signedKey.encode());
-            ContentSigner signer = new JcaContentSignerBuilder("SHA256withECDSA")
-                    .setSecureRandom(random)
-                    .build(keyPair.getPrivate());
-            X509Certificate certificate = new JcaX509CertificateConverter().getCertificate(builder.build(signer));
-            return new HostCertificate(certificate, keyPair.getPrivate());
-        } catch (GeneralSecurityException | OperatorCreationException | CertIOException e) {
-            // every algorithm used here is mandatory in the JDK
+            byte[] der = builder.build(P256Certificates.signer(key)).getEncoded();
+            return new HostCertificate(P256Certificates.jdkCertificate(der), P256Certificates.jdkPrivateKey(key));
+        } catch (GeneralSecurityException | IOException e) {
+            // every algorithm used here is mandatory in the JDK, and the encodings are in memory
             throw new IllegalStateException("cannot build the libp2p TLS certificate", e);
         }
     }

@@ -58,6 +58,8 @@ public final class PeerCertificate {
     private final PeerId peerId;
     /** The certificate key as the handshake verifies with it; decoded on first use, kept with the cached certificate. */
     private volatile java.security.PublicKey handshakeKey;
+    /** The same for an ECDSA key, in BouncyCastle's form. */
+    private volatile org.bouncycastle.crypto.params.ECPublicKeyParameters ecdsaKey;
 
     private PeerCertificate(Certificate certificate, Instant notBefore, Instant notAfter, byte[] encoded,
                             byte[] subjectPublicKeyInfo, SignatureScheme signatureScheme, SignedKey signedKey,
@@ -103,8 +105,8 @@ public final class PeerCertificate {
             tbs = asn1.getTBSCertificate();
             spki = tbs.getSubjectPublicKeyInfo().getEncoded(ASN1Encoding.DER);
             // BouncyCastle parses times lazily: malformed ones must fail here, not in verify
-            notBefore = tbs.getStartDate().getDate().toInstant();
-            notAfter = tbs.getEndDate().getDate().toInstant();
+            notBefore = CertificateTime.instant(tbs.getStartDate());
+            notAfter = CertificateTime.instant(tbs.getEndDate());
         } catch (DecodeException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
@@ -198,10 +200,20 @@ public final class PeerCertificate {
         }
     }
 
-    /** Checks the certificate's signature with its own key, by the JDK's implementation of the scheme. */
+    /**
+     * Checks the certificate's signature with its own key: ECDSA as the handshake verifies it
+     * (BouncyCastle's own API; the key it decodes serves the CertificateVerify too), the other
+     * schemes by the JDK's implementation.
+     */
     private boolean selfSignatureValid() throws CertificateException {
         Certificate asn1 = certificate;
         try {
+            if (signatureScheme.keyAlgorithm().equals("EC")) {
+                org.bouncycastle.crypto.params.ECPublicKeyParameters key = HandshakeCrypto.ecdsaPublicKey(subjectPublicKeyInfo);
+                ecdsaKey = key;
+                return HandshakeCrypto.verifyEcdsa(signatureScheme, key, asn1.getTBSCertificate().getEncoded(ASN1Encoding.DER),
+                        asn1.getSignature().getOctets());
+            }
             java.security.PublicKey key = KeyFactory.getInstance(signatureScheme.keyAlgorithm())
                     .generatePublic(new X509EncodedKeySpec(subjectPublicKeyInfo));
             Signature signature = Signature.getInstance(signatureScheme.signatureAlgorithm());
@@ -245,6 +257,15 @@ public final class PeerCertificate {
     /** Keeps the decoded certificate key, so that a peer that connects again costs no decoding. */
     void handshakeKey(java.security.PublicKey key) {
         handshakeKey = key;
+    }
+
+    /** The certificate's ECDSA key decoded for verifying CertificateVerify signatures, or null before it was. */
+    org.bouncycastle.crypto.params.ECPublicKeyParameters ecdsaKey() {
+        return ecdsaKey;
+    }
+
+    void ecdsaKey(org.bouncycastle.crypto.params.ECPublicKeyParameters key) {
+        ecdsaKey = key;
     }
 
     /** The peer ID of {@link #publicKey()}. */

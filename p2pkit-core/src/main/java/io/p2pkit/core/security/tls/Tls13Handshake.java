@@ -34,7 +34,7 @@ final class Tls13Handshake {
     static final int[] SUITES = {0x1301, 0x1303, 0x1302};
 
     /** What one transport presents in every handshake, made once. */
-    record Credentials(HostCertificate certificate, byte[] encodedCertificate, java.security.PrivateKey signingKey) {
+    record Credentials(HostCertificate certificate, byte[] encodedCertificate, HandshakeCrypto.SigningKey signingKey) {
         static Credentials of(HostCertificate certificate) {
             return new Credentials(certificate, certificate.encoded(),
                     HandshakeCrypto.signingKey(certificate.certificateKey()));
