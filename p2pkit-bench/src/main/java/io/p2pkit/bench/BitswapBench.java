@@ -1,6 +1,7 @@
 package io.p2pkit.bench;
 
 import io.p2pkit.core.host.Host;
+import io.p2pkit.core.host.HostBuilder;
 import io.p2pkit.core.host.PeerInfo;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.multiformats.Cid;
@@ -75,6 +76,19 @@ public final class BitswapBench {
         }
     }
 
+    /**
+     * A host as the bench's nodes use: the defaults, or the security protocols named in
+     * {@code -Dp2pkit.bench.security} (for example {@code tls,noise}), in preference order.
+     */
+    private static HostBuilder host() {
+        HostBuilder b = Host.builder();
+        String security = System.getProperty("p2pkit.bench.security", "");
+        if (!security.isBlank()) {
+            b.security(security.split(","));
+        }
+        return b;
+    }
+
     private static Repository fresh(Path root) throws IOException {
         delete(root);
         Repository.init(root, RepoConfig.parse(UNSYNCED));
@@ -82,7 +96,7 @@ public final class BitswapBench {
     }
 
     private static void serve(Path root, Path content) throws Exception {
-        try (Repository repo = fresh(root); Host host = Host.builder().listen("/ip4/127.0.0.1/tcp/0").build()) {
+        try (Repository repo = fresh(root); Host host = host().listen("/ip4/127.0.0.1/tcp/0").build()) {
             Cid cid = new Importer(ImportOptions.KUBO_0_39, BlockSink.of(repo.blocks())).importPath(content).root();
             Bitswap bitswap = Bitswap.attach(host, repo.blocks().local(), BitswapConfig.defaults(), ProviderFinder.NONE);
             System.out.println("{\"addr\":\"" + host.addresses().get(0) + "/p2p/" + host.peerId() + "\",\"root\":\"" + cid + "\"}");
@@ -101,7 +115,7 @@ public final class BitswapBench {
             for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
                 pool.resetPeakUsage();
             }
-            try (Repository repo = fresh(repoDir); Host host = Host.builder().build()) {
+            try (Repository repo = fresh(repoDir); Host host = host().build()) {
                 Bitswap bitswap = Bitswap.attach(host, repo.blocks().local(), BitswapConfig.defaults().withServe(false),
                         ProviderFinder.NONE);
                 long t0 = System.nanoTime();
