@@ -88,7 +88,8 @@ enum Implementation {
         try {
             if (Files.isRegularFile(cache)
                     && Files.getLastModifiedTime(cache).compareTo(Files.getLastModifiedTime(jar)) > 0) {
-                return List.of("-XX:AOTCache=" + cache, "-Xlog:disable", "-Xlog:all=warning:stderr");
+                return List.of("-XX:AOTCache=" + cache, "--enable-native-access=ALL-UNNAMED", "-Xlog:disable",
+                        "-Xlog:all=warning:stderr");
             }
         } catch (IOException e) {
             return List.of();
