@@ -116,7 +116,7 @@ class RelayTest {
         assertTrue(c.isLimited());
         assertEquals(Optional.of(RelayConfig.DEFAULT_LIMIT), c.limit());
         assertTrue(c.remoteAddress().hasProtocol(Protocol.P2P_CIRCUIT));
-        assertEquals("/noise", c.security(), "secured end to end over the relayed stream");
+        assertEquals("/tls/1.0.0", c.security(), "secured end to end over the relayed stream (the hosts' first choice)");
         byte[] data = new byte[20_000];
         new Random(1).nextBytes(data);
         assertArrayEquals(data, echo(b, c, data));
