@@ -56,10 +56,11 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
  *         .build();
  * }</pre>
  *
- * A kind given no factory keeps its defaults: TCP; TLS then Noise (go-libp2p's and Kubo's order:
- * AES-GCM moves bulk data with less CPU than ChaCha20-Poly1305 on machines with AES
- * instructions; a peer without TLS, such as js-libp2p, gets Noise one round trip later); yamux
- * then mplex. Also by default: a new Ed25519 identity, identify and ping on, no listen address (a
+ * A kind given no factory keeps its defaults: TCP; Noise then TLS (the dialer proposes its first
+ * choice lazily, with the handshake's first message, which works only with a listener that has it:
+ * every libp2p implementation has Noise, js-libp2p has no TLS; {@code security("tls", "noise")}
+ * moves bulk data with less CPU where AES instructions are, as go-libp2p's order does); yamux then
+ * mplex. Also by default: a new Ed25519 identity, identify and ping on, no listen address (a
  * dial-only host).
  */
 public final class HostBuilder {
@@ -138,7 +139,7 @@ public final class HostBuilder {
     /**
      * Adds a security protocol, made from the host's identity and muxers when the host is built
      * (for example {@code NoiseTransport::new}, {@code TlsTransport::new}, or a
-     * {@link SecureTransport} of your own). The first added is preferred. Without any: TLS, then Noise.
+     * {@link SecureTransport} of your own). The first added is preferred. Without any: Noise, then TLS.
      */
     public HostBuilder security(SecureTransport.Factory factory) {
         security.add(Objects.requireNonNull(factory, "factory"));
@@ -431,7 +432,7 @@ public final class HostBuilder {
     }
 
     private static List<SecureTransport.Factory> defaultSecurity() {
-        return List.of(TlsTransport::new, NoiseTransport::new);
+        return List.of(NoiseTransport::new, TlsTransport::new);
     }
 
     private static List<Muxer.Factory> defaultMuxers() {

@@ -142,7 +142,7 @@ public final class Upgrader {
                     try {
                         return st.secureOutbound(new LazyConnection(raw, sel), expectedRemote, memory);
                     } catch (IOException e) {
-                        refusedLazy(sel, e);
+                        refusedLazy(sel, e, securityProtocols().size() > 1);
                         throw e;
                     }
                 }
@@ -227,12 +227,20 @@ public final class Upgrader {
         return e;
     }
 
-    /** If the handshake failed because the lazy proposal was refused, say so precisely. */
-    private static void refusedLazy(LazySelection sel, IOException handshakeFailure) throws IOException {
+    /**
+     * If the handshake failed because the lazy proposal was refused, say so precisely. A listener
+     * without the protocol answers {@code na}, then reads the handshake bytes that followed the
+     * proposal as its next message and closes the connection; closing with those bytes unread
+     * resets it, which can discard the {@code na} before the dialer reads it (seen over relayed
+     * streams). So when other protocols are left to offer, a connection that ended with no answer
+     * at all counts as refused too, and costs one redial at most.
+     */
+    private static void refusedLazy(LazySelection sel, IOException handshakeFailure, boolean othersLeft)
+            throws IOException {
         try {
             sel.protocol();
         } catch (NegotiationException n) {
-            if (n.answers().contains(Multistream.NOT_AVAILABLE)) {
+            if (n.answers().contains(Multistream.NOT_AVAILABLE) || (othersLeft && n.answers().isEmpty() && !n.timedOut())) {
                 throw new LazyProposalRefusedException(n);
             }
         } catch (IOException e) {

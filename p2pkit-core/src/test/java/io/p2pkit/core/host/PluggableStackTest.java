@@ -3,6 +3,7 @@ package io.p2pkit.core.host;
 import io.p2pkit.core.crypto.PrivateKey;
 import io.p2pkit.core.crypto.PublicKey;
 import io.p2pkit.core.identity.PeerId;
+import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.muxer.MuxedConnection;
 import io.p2pkit.core.muxer.MuxedStream;
 import io.p2pkit.core.muxer.Muxer;
@@ -16,6 +17,7 @@ import io.p2pkit.core.security.SecureTransport;
 import io.p2pkit.core.security.noise.NoiseTransport;
 import io.p2pkit.core.transport.RawConnection;
 import io.p2pkit.core.transport.memory.MemoryNetwork;
+import io.p2pkit.core.transport.tcp.TcpTransport;
 import io.p2pkit.testing.Await;
 import org.junit.jupiter.api.Test;
 
@@ -24,6 +26,9 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Arrays;
@@ -84,6 +89,72 @@ class PluggableStackTest {
             Connection c = server.network().connections(client.peerId()).getFirst();
             assertEquals(SignedXor.PROTOCOL_ID, c.security());
             assertEquals(CountingMuxer.PROTOCOL_ID, c.muxer());
+        }
+    }
+
+    /** A dialer whose first choice the listener lacks: its lazy proposal is refused, and it redials proposing normally. */
+    @Test
+    void aDialerPreferringTlsReachesANoiseOnlyListener() throws Exception {
+        try (Host server = Host.builder().transport(key -> new TcpTransport())
+                .listen("/ip4/127.0.0.1/tcp/0").security("noise").build()) {
+            server.setStreamHandler(ECHO, s -> s.in().transferTo(s.out()));
+            for (int i = 0; i < 5; i++) {
+                try (Host client = Host.builder().transport(key -> new TcpTransport()).security("tls", "noise").build()) {
+                    assertArrayEquals(new byte[] {7}, echo(client, server, "\u0007"));
+                    assertEquals("/noise", client.network().connection(server.peerId()).orElseThrow().security());
+                }
+            }
+        }
+    }
+
+    /**
+     * The same when the refusal never arrives: a listener without the protocol answers {@code na},
+     * then reads the handshake bytes that followed the proposal as its next message and closes,
+     * which can reset the connection before the dialer reads the {@code na} (go-libp2p over a
+     * relayed stream did). Here a proxy in front of a Noise-only host resets the first connection
+     * as soon as the dialer's first flight arrives, answering nothing; the dialer redials once
+     * proposing normally and gets Noise.
+     */
+    @Test
+    void aLazyProposalThatEndsWithNoAnswerIsRedialedWhenOtherProtocolsAreLeft() throws Exception {
+        try (Host server = Host.builder().transport(key -> new TcpTransport())
+                .listen("/ip4/127.0.0.1/tcp/0").security("noise").build();
+             ServerSocket proxy = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            server.setStreamHandler(ECHO, s -> s.in().transferTo(s.out()));
+            int serverPort = Integer.parseInt(server.addresses().getFirst().toString().replaceAll(".*/tcp/", ""));
+            AtomicInteger accepted = new AtomicInteger();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    while (true) {
+                        Socket in = proxy.accept();
+                        if (accepted.incrementAndGet() == 1) {
+                            in.getInputStream().read(new byte[4096]); // the dialer's first flight, left half-read
+                            in.setSoLinger(true, 0);
+                            in.close(); // a reset, no answer
+                            continue;
+                        }
+                        Socket out = new Socket(InetAddress.getLoopbackAddress(), serverPort);
+                        Thread.ofVirtual().start(() -> pipe(in, out));
+                        Thread.ofVirtual().start(() -> pipe(out, in));
+                    }
+                } catch (IOException e) {
+                    // the proxy closed with the test
+                }
+            });
+            try (Host client = Host.builder().transport(key -> new TcpTransport()).security("tls", "noise").build()) {
+                Multiaddr viaProxy = Multiaddr.parse("/ip4/127.0.0.1/tcp/" + proxy.getLocalPort());
+                client.connect(new PeerInfo(server.peerId(), List.of(viaProxy)));
+                assertEquals("/noise", client.network().connection(server.peerId()).orElseThrow().security());
+                assertEquals(2, accepted.get(), "the reset first connection, then the redial");
+            }
+        }
+    }
+
+    private static void pipe(Socket from, Socket to) {
+        try (from; to) {
+            from.getInputStream().transferTo(to.getOutputStream());
+        } catch (IOException e) {
+            // one side closed: so does the other
         }
     }
 

@@ -51,7 +51,7 @@ class HostMetricsTest {
                 String text = PrometheusText.write(registry);
                 span.releaseMemory(1024);
                 assertTrue(text.contains("libp2p_swarm_connections_opened_total{dir=\"inbound\",transport=\"tcp\","
-                        + "security=\"/tls/1.0.0\",muxer=\"/yamux/1.0.0\",early_muxer=\"true\",ip_version=\"ip4\"} 1"), text); // TLS: the default, early muxer through ALPN
+                        + "security=\"/noise\",muxer=\"/yamux/1.0.0\",early_muxer=\"true\",ip_version=\"ip4\"} 1"), text);
                 assertTrue(text.contains("libp2p_rcmgr_connections{dir=\"inbound\",scope=\"system\"} 1"), text);
                 assertTrue(text.contains("libp2p_rcmgr_streams{dir=\"inbound\",scope=\"protocol\",protocol=\"/hold/1.0.0\"}"),
                         text);

@@ -108,7 +108,7 @@ class ConsoleBrowserTest {
                     "each peer in the graph");
         }
         assertTrue(dom.contains("p2pkit/"), "the peers' agents from identify");
-        assertTrue(dom.contains(">tcp<") && dom.contains(">/tls/1.0.0<") && dom.contains(">/yamux/1.0.0<"),
+        assertTrue(dom.contains(">tcp<") && dom.contains(">/noise<") && dom.contains(">/yamux/1.0.0<"),
                 "transport, security and muxer");
         assertTrue(dom.contains("<tr data-topic=\"news\">"), "the pubsub topic");
         assertTrue(dom.contains(pinned.cid().toString()), "the pinned block");

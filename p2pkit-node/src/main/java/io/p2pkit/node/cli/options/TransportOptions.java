@@ -22,7 +22,7 @@ import java.util.Optional;
 public final class TransportOptions {
     @Option(names = "--security", paramLabel = "LIST",
             description = "security protocols in preference order, comma-separated: noise, tls, plaintext "
-                    + "(default tls,noise, as go-libp2p and Kubo; plaintext is unencrypted and for tests only)")
+                    + "(default noise,tls; plaintext is unencrypted and for tests only)")
     private String security;
 
     @Option(names = "--muxer", paramLabel = "LIST",
