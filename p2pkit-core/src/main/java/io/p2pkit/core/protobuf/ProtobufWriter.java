@@ -1,5 +1,7 @@
 package io.p2pkit.core.protobuf;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -131,6 +133,17 @@ public final class ProtobufWriter {
     /** How many bytes have been written. */
     public int size() {
         return size;
+    }
+
+    /** Writes what has been written so far to {@code out}, without a copy. */
+    public void writeTo(OutputStream out) throws IOException {
+        out.write(buf, 0, size);
+    }
+
+    /** Forgets what was written, keeping the array for the next message. */
+    public ProtobufWriter clear() {
+        size = 0;
+        return this;
     }
 
     /**

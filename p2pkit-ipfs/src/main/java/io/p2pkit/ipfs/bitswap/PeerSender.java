@@ -209,7 +209,7 @@ final class PeerSender {
                     return;
                 }
                 try {
-                    write(s, MessageCodec.encodeFramed(m, version));
+                    write(s, m);
                 } catch (StreamResetException e) {
                     if (!reused || !e.byRemote()) {
                         throw e;
@@ -219,7 +219,7 @@ final class PeerSender {
                     if ((s = open()) == null) {
                         return;
                     }
-                    write(s, MessageCodec.encodeFramed(m, version));
+                    write(s, m);
                 }
                 owner.sent(peer, m, bytes);
             } catch (IOException | RuntimeException e) {
@@ -282,8 +282,8 @@ final class PeerSender {
         }
     }
 
-    /** Writes a message with its length prefix ({@link MessageCodec#encodeFramed}). */
-    private void write(Stream s, byte[] framed) throws IOException {
+    /** Writes a message with its length prefix, its blocks from their own arrays ({@link MessageCodec#writeFramed}). */
+    private void write(Stream s, BitswapMessage m) throws IOException {
         ScheduledFuture<?> watchdog = host.scheduler().schedule(() -> {
             owner.stats.slowPeers.increment();
             LOG.log(System.Logger.Level.INFO, () -> "bitswap: " + peer + " has not read for "
@@ -291,7 +291,7 @@ final class PeerSender {
             s.reset();
         }, owner.config().sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
         try {
-            s.out().write(framed);
+            MessageCodec.writeFramed(m, version, s.out());
             s.out().flush();
         } finally {
             watchdog.cancel(false);

@@ -48,6 +48,50 @@ class MessageCodecTest {
     }
 
     @Test
+    void writtenPieceByPieceAMessageIsTheEncodedOneInFewWrites() throws Exception {
+        java.util.Random random = new java.util.Random(7);
+        List<Block> blocks = new ArrayList<>();
+        int[] sizes = {0, 1, 100, 16 * 1024 - 1, 16 * 1024, 256 * 1024, 3, 70_000, 1 << 20};
+        for (int size : sizes) {
+            byte[] data = new byte[size];
+            random.nextBytes(data);
+            blocks.add(Block.create(Multicodec.RAW, Multicodec.SHA2_256, data));
+            if (size > 0 && size < 1000) {
+                // dag-pb under CIDv0: the only blocks version 1.0.0 carries
+                blocks.add(Block.of(Cid.v0(Multihash.digest(Multicodec.SHA2_256, data)), data));
+            }
+        }
+        for (int small = 0; small < 40; small++) {
+            byte[] data = new byte[4000 + small];
+            random.nextBytes(data);
+            blocks.add(Block.create(Multicodec.RAW, Multicodec.SHA2_256, data));
+        }
+        BitswapMessage m = new BitswapMessage(List.of(WantEntry.block(RAW.cid(), 7), WantEntry.have(V0.cid(), -3)),
+                false, blocks, List.of(new Presence(RAW.cid(), false)), 12);
+        BitswapMessage none = new BitswapMessage(List.of(WantEntry.cancel(RAW.cid())), false, List.of(), List.of(), 0);
+        for (ProtocolVersion v : ProtocolVersion.values()) {
+            for (BitswapMessage message : List.of(m, none)) {
+                CountingOutput out = new CountingOutput();
+                MessageCodec.writeFramed(message, v, out);
+                assertTrue(java.util.Arrays.equals(MessageCodec.encodeFramed(message, v), out.toByteArray()), v.id());
+                // fields and small blocks are gathered: at most two writes per large block, plus the rest
+                assertTrue(out.writes <= 2 * 5 + 1 + out.size() / (64 * 1024), v.id() + ": " + out.writes + " writes");
+            }
+        }
+    }
+
+    /** Collects what is written and counts the writes. */
+    private static final class CountingOutput extends java.io.ByteArrayOutputStream {
+        int writes;
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) {
+            writes++;
+            super.write(b, off, len);
+        }
+    }
+
+    @Test
     void theCidPrefixIsVersionCodecHashAndLength() {
         assertEquals("01551220", HexFormat.of().formatHex(prefixOf(RAW)));
         assertEquals("00701220", HexFormat.of().formatHex(prefixOf(V0)));

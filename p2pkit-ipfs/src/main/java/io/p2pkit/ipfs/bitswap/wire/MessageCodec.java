@@ -13,6 +13,7 @@ import io.p2pkit.ipfs.block.Block;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +36,10 @@ public final class MessageCodec {
     public static final int MAX_ENTRIES = 16_384;
     /** The longest block prefix: four varints (version, codec, hash function, digest length). */
     private static final int MAX_PREFIX_BYTES = 4 * Varint.MAX_BYTES;
+    /** A block at least this large is written from its own array by {@link #writeFramed}. */
+    static final int DIRECT_BLOCK_BYTES = 16 * 1024;
+    /** About how much {@link #writeFramed} gathers into one write: a Noise frame's worth. */
+    static final int GATHER_BYTES = 64 * 1024;
 
     private MessageCodec() {
     }
@@ -55,7 +60,73 @@ public final class MessageCodec {
         return encode(m, version, true);
     }
 
+    /**
+     * Writes the message with its varint length in front to {@code out}, the bytes of
+     * {@link #encodeFramed} without a message-sized array: a block of at least
+     * {@link #DIRECT_BLOCK_BYTES} goes to {@code out} straight from its own array, and what lies
+     * between such blocks (fields, smaller blocks) is gathered into writes of about
+     * {@link #GATHER_BYTES}. A sender's stream sends each write it is given, so a message takes a
+     * few writes per large block rather than one per field.
+     */
+    public static void writeFramed(BitswapMessage m, ProtocolVersion version, OutputStream out) throws IOException {
+        Layout l = layout(m, version);
+        int framedSize = ProtobufWriter.varintSize(l.size) + l.size;
+        ProtobufWriter w = new ProtobufWriter(Math.min(framedSize, GATHER_BYTES + DIRECT_BLOCK_BYTES));
+        w.lengthPrefix(l.size);
+        if (l.list != null) {
+            w.message(1, l.list);
+        }
+        for (int i = 0; i < l.blocks.size(); i++) {
+            Block b = l.blocks.get(i);
+            if (version.hasPayload()) {
+                byte[] prefix = l.prefixes.get(i);
+                w.lengthDelimited(3, payloadSize(prefix, b)).bytes(1, prefix);
+            }
+            if (b.size() >= DIRECT_BLOCK_BYTES) {
+                w.lengthDelimited(2, b.size()).writeTo(out);
+                w.clear();
+                out.write(b.data());
+            } else {
+                w.bytes(2, b.data());
+                if (w.size() >= GATHER_BYTES) {
+                    w.writeTo(out);
+                    w.clear();
+                }
+            }
+        }
+        w.append(l.tail).writeTo(out);
+    }
+
     private static byte[] encode(BitswapMessage m, ProtocolVersion version, boolean framed) {
+        Layout l = layout(m, version);
+        ProtobufWriter w = new ProtobufWriter((framed ? ProtobufWriter.varintSize(l.size) : 0) + l.size);
+        if (framed) {
+            w.lengthPrefix(l.size);
+        }
+        if (l.list != null) {
+            w.message(1, l.list);
+        }
+        for (int i = 0; i < l.blocks.size(); i++) {
+            Block b = l.blocks.get(i);
+            if (version.hasPayload()) {
+                byte[] prefix = l.prefixes.get(i);
+                w.lengthDelimited(3, payloadSize(prefix, b)).bytes(1, prefix).bytes(2, b.data());
+            } else {
+                w.bytes(2, b.data());
+            }
+        }
+        return w.append(l.tail).toByteArray();
+    }
+
+    /**
+     * A message's parts in the order they are written: the wantlist, the blocks the version
+     * carries (with their prefixes from 1.1.0 on), then the presences and pending bytes; and the
+     * size of it all, known before a byte is written.
+     */
+    private record Layout(ProtobufWriter list, List<Block> blocks, List<byte[]> prefixes, ProtobufWriter tail, int size) {
+    }
+
+    private static Layout layout(BitswapMessage m, ProtocolVersion version) {
         ProtobufWriter list = null;
         if (!m.wants().isEmpty() || m.full()) {
             list = new ProtobufWriter();
@@ -97,7 +168,6 @@ public final class MessageCodec {
         if (m.pendingBytes() != 0) {
             tail.varint(5, m.pendingBytes());
         }
-        // The size first, so that the blocks are copied once, into an array that never grows.
         List<Block> blocks = new ArrayList<>(m.blocks().size());
         List<byte[]> prefixes = new ArrayList<>(m.blocks().size());
         long size = (list == null ? 0 : ProtobufWriter.lengthDelimitedSize(1, list.size())) + tail.size();
@@ -115,23 +185,7 @@ public final class MessageCodec {
         if (size > Integer.MAX_VALUE - 16) {
             throw new IllegalArgumentException("a message of " + size + " bytes");
         }
-        ProtobufWriter w = new ProtobufWriter((framed ? ProtobufWriter.varintSize(size) : 0) + (int) size);
-        if (framed) {
-            w.lengthPrefix((int) size);
-        }
-        if (list != null) {
-            w.message(1, list);
-        }
-        for (int i = 0; i < blocks.size(); i++) {
-            Block b = blocks.get(i);
-            if (version.hasPayload()) {
-                byte[] prefix = prefixes.get(i);
-                w.lengthDelimited(3, payloadSize(prefix, b)).bytes(1, prefix).bytes(2, b.data());
-            } else {
-                w.bytes(2, b.data());
-            }
-        }
-        return w.append(tail).toByteArray();
+        return new Layout(list, blocks, prefixes, tail, (int) size);
     }
 
     private static int payloadSize(byte[] prefix, Block b) {
