@@ -46,42 +46,33 @@ public final class MessageCodec {
 
     /**
      * Encodes a message for a peer speaking {@code version}: before 1.2.0 want-haves and presences
-     * are left out, and 1.0.0 carries only CIDv0 blocks, as bare data.
+     * are left out, and 1.0.0 carries only CIDv0 blocks, as bare data. One array of the exact size.
      */
     public static byte[] encode(BitswapMessage m, ProtocolVersion version) {
-        return encode(m, version, false);
+        Layout l = layout(m, version);
+        ProtobufWriter w = l.wantlist(new ProtobufWriter(l.size));
+        for (int i = 0; i < l.blocks.size(); i++) {
+            blockFields(w, l, i, version).bytes(2, l.blocks.get(i).data());
+        }
+        return w.append(l.tail).toByteArray();
     }
 
     /**
-     * The same, with the varint length in front, as it goes on a stream: one array of the exact
-     * size, into which each block's bytes are copied once.
-     */
-    public static byte[] encodeFramed(BitswapMessage m, ProtocolVersion version) {
-        return encode(m, version, true);
-    }
-
-    /**
-     * Writes the message with its varint length in front to {@code out}, the bytes of
-     * {@link #encodeFramed} without a message-sized array: a block of at least
-     * {@link #DIRECT_BLOCK_BYTES} goes to {@code out} straight from its own array, and what lies
-     * between such blocks (fields, smaller blocks) is gathered into writes of about
-     * {@link #GATHER_BYTES}. A sender's stream sends each write it is given, so a message takes a
+     * Writes the message with its varint length in front to {@code out}, as it goes on a stream:
+     * the bytes of {@link #encode} behind their length, without a message-sized array. A block of
+     * at least {@link #DIRECT_BLOCK_BYTES} goes to {@code out} straight from its own array, and
+     * what lies between such blocks (fields, smaller blocks) is gathered into writes of about
+     * {@link #GATHER_BYTES}: a sender's stream sends each write it is given, so a message takes a
      * few writes per large block rather than one per field.
      */
     public static void writeFramed(BitswapMessage m, ProtocolVersion version, OutputStream out) throws IOException {
         Layout l = layout(m, version);
         int framedSize = ProtobufWriter.varintSize(l.size) + l.size;
-        ProtobufWriter w = new ProtobufWriter(Math.min(framedSize, GATHER_BYTES + DIRECT_BLOCK_BYTES));
-        w.lengthPrefix(l.size);
-        if (l.list != null) {
-            w.message(1, l.list);
-        }
+        ProtobufWriter w = l.wantlist(new ProtobufWriter(Math.min(framedSize, GATHER_BYTES + DIRECT_BLOCK_BYTES))
+                .lengthPrefix(l.size));
         for (int i = 0; i < l.blocks.size(); i++) {
             Block b = l.blocks.get(i);
-            if (version.hasPayload()) {
-                byte[] prefix = l.prefixes.get(i);
-                w.lengthDelimited(3, payloadSize(prefix, b)).bytes(1, prefix);
-            }
+            blockFields(w, l, i, version);
             if (b.size() >= DIRECT_BLOCK_BYTES) {
                 w.lengthDelimited(2, b.size()).writeTo(out);
                 w.clear();
@@ -97,25 +88,13 @@ public final class MessageCodec {
         w.append(l.tail).writeTo(out);
     }
 
-    private static byte[] encode(BitswapMessage m, ProtocolVersion version, boolean framed) {
-        Layout l = layout(m, version);
-        ProtobufWriter w = new ProtobufWriter((framed ? ProtobufWriter.varintSize(l.size) : 0) + l.size);
-        if (framed) {
-            w.lengthPrefix(l.size);
+    /** Writes what goes in front of block {@code i}'s data: from 1.1.0 on, its payload field and prefix. */
+    private static ProtobufWriter blockFields(ProtobufWriter w, Layout l, int i, ProtocolVersion version) {
+        if (version.hasPayload()) {
+            byte[] prefix = l.prefixes.get(i);
+            w.lengthDelimited(3, payloadSize(prefix, l.blocks.get(i))).bytes(1, prefix);
         }
-        if (l.list != null) {
-            w.message(1, l.list);
-        }
-        for (int i = 0; i < l.blocks.size(); i++) {
-            Block b = l.blocks.get(i);
-            if (version.hasPayload()) {
-                byte[] prefix = l.prefixes.get(i);
-                w.lengthDelimited(3, payloadSize(prefix, b)).bytes(1, prefix).bytes(2, b.data());
-            } else {
-                w.bytes(2, b.data());
-            }
-        }
-        return w.append(l.tail).toByteArray();
+        return w;
     }
 
     /**
@@ -124,6 +103,10 @@ public final class MessageCodec {
      * size of it all, known before a byte is written.
      */
     private record Layout(ProtobufWriter list, List<Block> blocks, List<byte[]> prefixes, ProtobufWriter tail, int size) {
+        /** Writes the wantlist, which comes before the blocks, to {@code w}. */
+        ProtobufWriter wantlist(ProtobufWriter w) {
+            return list == null ? w : w.message(1, list);
+        }
     }
 
     private static Layout layout(BitswapMessage m, ProtocolVersion version) {
