@@ -19,12 +19,13 @@ import java.util.List;
  * Builds one file's DAG from its chunks, in the balanced or the trickle layout, the way boxo's
  * importer shapes them (so the CIDs are Kubo's). Streams: it holds one chunk ahead and, per level
  * of the tree, the links of the node being filled, so memory is bounded by depth × max links
- * whatever the file's size. Every node goes to the sink as soon as it is final; the root last.
+ * whatever the file's size (and, past the first MiB, {@link ReadAhead#AHEAD} chunks cut ahead on
+ * another thread). Every node goes to the sink as soon as it is final; the root last.
  */
 final class FileImporter {
     private final ImportOptions options;
     private final BlockWriter writer;
-    private final Chunker chunker;
+    private final ReadAhead chunker;
     private final ImportListener listener;
     private final String path;
     private final Path source;
@@ -45,7 +46,7 @@ final class FileImporter {
                  Path source) {
         this.options = options;
         this.writer = writer;
-        this.chunker = chunker;
+        this.chunker = new ReadAhead(chunker);
         this.listener = listener;
         this.path = path;
         this.source = source;
@@ -62,7 +63,9 @@ final class FileImporter {
      * @return the file's root
      */
     Child build(Integer mode, Mtime mtime) throws IOException {
-        return options.layout() == ImportOptions.Layout.TRICKLE ? trickle(mode, mtime) : balanced(mode, mtime);
+        try (chunker) {
+            return options.layout() == ImportOptions.Layout.TRICKLE ? trickle(mode, mtime) : balanced(mode, mtime);
+        }
     }
 
     private boolean done() throws IOException {
