@@ -19,7 +19,8 @@ import java.util.concurrent.Future;
  * Names blocks as the options say (version, hash, inlining) and hands them to the sink.
  *
  * <p>Leaves are hashed on other threads while the importing thread reads and encodes the next
- * ones ({@link #queue}): at most {@link #IN_FLIGHT} at a time, handed to the sink in the order
+ * ones ({@link #queue}; past a file's first MiB its {@link LeafPipeline} has hashed them
+ * already): at most {@link #IN_FLIGHT} at a time, handed to the sink in the order
  * they were queued, and all of them before any block made with {@link #dagPb} or {@link #raw}
  * (parents need their children's CIDs, so children always reach the sink first).
  */
@@ -79,20 +80,21 @@ final class BlockWriter implements AutoCloseable {
      * @return the queued block, whose CID {@link #cid(Queued)} gives
      */
     Queued queue(long codec, byte[] bytes) throws IOException {
-        return queue(codec, bytes, null, 0);
+        return queue(codec, bytes, null, null, 0);
     }
 
     /**
-     * Starts hashing a leaf that is the range of {@code file} from {@code offset}; it reaches the
-     * sink through {@link BlockSink#putReference}.
+     * Queues a leaf, hashing it on another thread unless its CID is given. A leaf that is the range
+     * of {@code file} from {@code offset} reaches the sink through {@link BlockSink#putReference}.
      *
      * @param codec  {@link Multicodec#RAW} or {@link Multicodec#DAG_PB}
      * @param bytes  the block
+     * @param named  its CID as {@link #name} gives it, when already known, or null to hash it here
      * @param file   the file's absolute path, or null for a leaf that is only bytes
      * @param offset where it starts in the file
      * @return the queued block
      */
-    Queued queue(long codec, byte[] bytes, Path file, long offset) throws IOException {
+    Queued queue(long codec, byte[] bytes, Cid named, Path file, long offset) throws IOException {
         if (options.inline() && bytes.length <= options.inlineLimit()) {
             return new Queued(codec, bytes, null, Cid.v1(codec, Multihash.identity(bytes)), null, 0);
         }
@@ -100,7 +102,9 @@ final class BlockWriter implements AutoCloseable {
             complete(inFlight.pollFirst());
         }
         Future<Cid> cid;
-        if (bytes.length < PARALLEL_FROM) {
+        if (named != null) {
+            cid = CompletableFuture.completedFuture(named);
+        } else if (bytes.length < PARALLEL_FROM) {
             cid = CompletableFuture.completedFuture(name(codec, bytes)); // cheaper than a thread hop
         } else {
             if (hashers == null) {
@@ -162,7 +166,8 @@ final class BlockWriter implements AutoCloseable {
         return cid;
     }
 
-    private Cid name(long codec, byte[] bytes) {
+    /** @return the CID a block gets under the options, inlining aside */
+    Cid name(long codec, byte[] bytes) {
         Multihash mh = Multihash.digest(options.hashFunction(), bytes);
         return codec == Multicodec.DAG_PB && options.cidVersion() == 0 ? Cid.v0(mh) : Cid.v1(codec, mh);
     }

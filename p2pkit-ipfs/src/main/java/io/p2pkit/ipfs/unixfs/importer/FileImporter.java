@@ -19,17 +19,17 @@ import java.util.List;
  * Builds one file's DAG from its chunks, in the balanced or the trickle layout, the way boxo's
  * importer shapes them (so the CIDs are Kubo's). Streams: it holds one chunk ahead and, per level
  * of the tree, the links of the node being filled, so memory is bounded by depth × max links
- * whatever the file's size (and, past the first MiB, {@link ReadAhead#AHEAD} chunks cut ahead on
- * another thread). Every node goes to the sink as soon as it is final; the root last.
+ * whatever the file's size (and, past the first MiB, the {@link LeafPipeline#AHEAD} leaves its
+ * workers make ahead). Every node goes to the sink as soon as it is final; the root last.
  */
 final class FileImporter {
     private final ImportOptions options;
     private final BlockWriter writer;
-    private final ReadAhead chunker;
+    private final LeafPipeline leaves;
     private final ImportListener listener;
     private final String path;
     private final Path source;
-    private byte[] ahead;
+    private LeafPipeline.Leaf ahead;
     private boolean ended;
     private long read;
     private long taken;
@@ -46,7 +46,10 @@ final class FileImporter {
                  Path source) {
         this.options = options;
         this.writer = writer;
-        this.chunker = new ReadAhead(chunker);
+        DataType leafType = options.layout() == ImportOptions.Layout.TRICKLE ? DataType.RAW : DataType.FILE;
+        long leafCodec = options.rawLeaves() ? Multicodec.RAW : Multicodec.DAG_PB;
+        this.leaves = new LeafPipeline(chunker, options.rawLeaves() ? data -> data : data -> leafBlock(data, leafType),
+                block -> writer.name(leafCodec, block));
         this.listener = listener;
         this.path = path;
         this.source = source;
@@ -63,35 +66,35 @@ final class FileImporter {
      * @return the file's root
      */
     Child build(Integer mode, Mtime mtime) throws IOException {
-        try (chunker) {
+        try (leaves) {
             return options.layout() == ImportOptions.Layout.TRICKLE ? trickle(mode, mtime) : balanced(mode, mtime);
         }
     }
 
     private boolean done() throws IOException {
         if (ahead == null && !ended) {
-            ahead = chunker.next();
+            ahead = leaves.next();
             if (ahead == null) {
                 ended = true;
                 if (read == 0) {
                     listener.bytesRead(path, 0);   // an empty file shows up in progress too, as in Kubo
                 }
             } else {
-                read += ahead.length;
+                read += ahead.data().length;
                 listener.bytesRead(path, read);
             }
         }
         return ahead == null;
     }
 
-    private byte[] take() throws IOException {
+    private LeafPipeline.Leaf take() throws IOException {
         done();
-        byte[] chunk = ahead;
+        LeafPipeline.Leaf leaf = ahead;
         ahead = null;
-        if (chunk != null) {
-            taken += chunk.length;
+        if (leaf != null) {
+            taken += leaf.data().length;
         }
-        return chunk;
+        return leaf;
     }
 
     // --- balanced: the first leaf is the root until a second chunk comes; then the tree grows a
@@ -99,9 +102,9 @@ final class FileImporter {
 
     private Child balanced(Integer mode, Mtime mtime) throws IOException {
         if (done()) {
-            return leaf(new byte[0], true, mode, mtime).resolve();
+            return leaf(new LeafPipeline.Leaf(new byte[0], null, null), true, mode, mtime).resolve();
         }
-        byte[] first = take();
+        LeafPipeline.Leaf first = take();
         if (done()) {
             return leaf(first, true, mode, mtime).resolve();
         }
@@ -157,15 +160,19 @@ final class FileImporter {
 
     /**
      * A leaf: a raw block, or a DAG-PB node whose Data holds the chunk (type File in the balanced
-     * layout, Raw in the trickle layout, as boxo writes them).
+     * layout, Raw in the trickle layout, as boxo writes them). The pipeline made its block and CID
+     * unless it is among the first chunks, or the root with a mode or mtime.
      */
-    private Ref leaf(byte[] data, boolean fileType, Integer mode, Mtime mtime) throws IOException {
+    private Ref leaf(LeafPipeline.Leaf leaf, boolean fileType, Integer mode, Mtime mtime) throws IOException {
+        byte[] data = leaf.data();
         if (options.rawLeaves()) {
             // the chunk just taken is the last one: it starts where the ones before it end
-            return new LeafRef(writer.queue(Multicodec.RAW, data, source, taken - data.length), data.length, data.length);
+            return new LeafRef(writer.queue(Multicodec.RAW, data, leaf.cid(), source, taken - data.length), data.length, data.length);
         }
         byte[] block;
-        if (mode == null && mtime == null && data.length > 0) {
+        if (mode == null && mtime == null && leaf.cid() != null) {
+            return new LeafRef(writer.queue(Multicodec.DAG_PB, leaf.block(), leaf.cid(), null, 0), leaf.block().length, data.length);
+        } else if (mode == null && mtime == null && data.length > 0) {
             block = leafBlock(data, fileType ? DataType.FILE : DataType.RAW);
         } else {
             UnixfsData d = fileType ? UnixfsData.file(data.length == 0 ? null : data, data.length, new long[0]) : UnixfsData.raw(data);

@@ -1,5 +1,8 @@
 package io.p2pkit.ipfs.unixfs.importer;
 
+import io.p2pkit.core.multiformats.Cid;
+import io.p2pkit.core.multiformats.Multicodec;
+import io.p2pkit.core.multiformats.Multihash;
 import io.p2pkit.ipfs.unixfs.chunker.Chunker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -21,9 +24,25 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@link ReadAhead}: the chunker's chunks in its order, its failures in place, a bounded lead. */
+/** {@link LeafPipeline}: the chunker's chunks in its order with their leaves, failures in place, a bounded lead. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
-class ReadAheadTest {
+class LeafPipelineTest {
+    /** A leaf block as a test can check it: the chunk behind a 1-byte marker. */
+    private static byte[] shape(byte[] chunk) {
+        byte[] block = new byte[chunk.length + 1];
+        block[0] = 'L';
+        System.arraycopy(chunk, 0, block, 1, chunk.length);
+        return block;
+    }
+
+    private static Cid name(byte[] block) {
+        return Cid.v1(Multicodec.RAW, Multihash.digest(Multicodec.SHA2_256, block));
+    }
+
+    private static LeafPipeline pipeline(Chunker chunker) {
+        return new LeafPipeline(chunker, LeafPipelineTest::shape, LeafPipelineTest::name);
+    }
+
     /** Numbered chunks of {@code size} bytes, {@code count} of them, then a failure or the end. */
     private static final class Counting implements Chunker {
         final int size;
@@ -64,26 +83,39 @@ class ReadAheadTest {
     @Test
     void aLongStreamComesInTheChunkersOrderAndIsCutOnAnotherThread() throws Exception {
         Counting inner = new Counting(100_000, 200, null);
-        List<byte[]> got = new ArrayList<>();
-        try (ReadAhead chunks = new ReadAhead(inner)) {
-            for (byte[] c; (c = chunks.next()) != null; ) {
-                got.add(c);
+        List<LeafPipeline.Leaf> got = new ArrayList<>();
+        try (LeafPipeline leaves = pipeline(inner)) {
+            for (LeafPipeline.Leaf l; (l = leaves.next()) != null; ) {
+                got.add(l);
             }
-            assertNull(chunks.next(), "the end stays the end");
+            assertNull(leaves.next(), "the end stays the end");
         }
         assertEquals(200, got.size());
+        int made = 0;
         for (int i = 0; i < got.size(); i++) {
-            assertArrayEquals(chunk(100_000, i), got.get(i), "chunk " + i);
+            LeafPipeline.Leaf l = got.get(i);
+            assertArrayEquals(chunk(100_000, i), l.data(), "chunk " + i);
+            if (l.cid() == null) {
+                assertNull(l.block());
+                assertEquals(0, made, "only the first chunks are left to the caller");
+                assertTrue(i * 100_000L < LeafPipeline.SYNC_BYTES, "chunk " + i + " is past the first MiB");
+            } else {
+                made++;
+                assertArrayEquals(shape(l.data()), l.block(), "leaf " + i);
+                assertEquals(name(l.block()), l.cid(), "CID of leaf " + i);
+            }
         }
-        assertTrue(inner.threads.stream().anyMatch(Thread::isVirtual), "past the first MiB another thread reads");
+        assertTrue(made > 180, "the workers made " + made + " leaves");
+        assertTrue(inner.threads.stream().anyMatch(Thread::isVirtual), "past the first MiB the workers read");
     }
 
     @Test
     void aSmallStreamIsCutOnTheCallersThreadAlone() throws Exception {
         Counting inner = new Counting(4096, 3, null);
-        try (ReadAhead chunks = new ReadAhead(inner)) {
+        try (LeafPipeline leaves = pipeline(inner)) {
             int n = 0;
-            while (chunks.next() != null) {
+            for (LeafPipeline.Leaf l; (l = leaves.next()) != null; ) {
+                assertNull(l.cid());
                 n++;
             }
             assertEquals(3, n);
@@ -95,11 +127,11 @@ class ReadAheadTest {
     void theChunkersFailureComesAfterTheChunksBeforeItAndIsTheSameException() throws Exception {
         IOException broken = new IOException("the disk went away");
         Counting inner = new Counting(300_000, 10, broken);
-        try (ReadAhead chunks = new ReadAhead(inner)) {
+        try (LeafPipeline leaves = pipeline(inner)) {
             for (int i = 0; i < 10; i++) {
-                assertArrayEquals(chunk(300_000, i), chunks.next(), "chunk " + i);
+                assertArrayEquals(chunk(300_000, i), leaves.next().data(), "chunk " + i);
             }
-            assertSame(broken, assertThrows(IOException.class, chunks::next));
+            assertSame(broken, assertThrows(IOException.class, leaves::next));
         }
     }
 
@@ -117,33 +149,51 @@ class ReadAheadTest {
                 throw boom;
             }
         };
-        try (ReadAhead chunks = new ReadAhead(inner)) {
+        try (LeafPipeline leaves = pipeline(inner)) {
             for (int i = 0; i < 8; i++) {
-                chunks.next();
+                leaves.next();
             }
-            assertSame(boom, assertThrows(UncheckedIOException.class, chunks::next));
+            assertSame(boom, assertThrows(UncheckedIOException.class, leaves::next));
         }
     }
 
     @Test
-    void theReaderStaysAtMostAFewChunksAheadAndStopsWhenClosed() throws Exception {
+    void aFailingHashComesAfterTheLeavesBeforeIt() throws Exception {
+        IllegalStateException bad = new IllegalStateException("no such hash");
+        Counting inner = new Counting(512 * 1024, 40, null);
+        try (LeafPipeline leaves = new LeafPipeline(inner, LeafPipelineTest::shape,
+                block -> {
+                    if (block[1] == (byte) (20 * 31)) { // chunk 20's first byte
+                        throw bad;
+                    }
+                    return name(block);
+                })) {
+            for (int i = 0; i < 20; i++) {
+                assertArrayEquals(chunk(512 * 1024, i), leaves.next().data(), "chunk " + i);
+            }
+            assertSame(bad, assertThrows(IllegalStateException.class, leaves::next));
+        }
+    }
+
+    @Test
+    void theWorkersStayAtMostAFewLeavesAheadAndStopWhenClosed() throws Exception {
         Counting inner = new Counting(512 * 1024, 1_000_000, null);
-        ReadAhead chunks = new ReadAhead(inner);
+        LeafPipeline leaves = pipeline(inner);
         for (int i = 0; i < 3; i++) {
-            chunks.next(); // 1.5 MiB: the reader has started
+            leaves.next(); // 1.5 MiB: the workers have started
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (inner.cut.get() < 3 + ReadAhead.AHEAD && System.nanoTime() < deadline) {
+        while (inner.cut.get() < 3 + LeafPipeline.AHEAD && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }
         Thread.sleep(100);
         int lead = inner.cut.get() - 3;
-        assertTrue(lead >= ReadAhead.AHEAD && lead <= ReadAhead.AHEAD + 1, "cut ahead: " + lead);
-        chunks.close();
+        assertEquals(LeafPipeline.AHEAD, lead, "cut and not taken, beyond the 3 taken");
+        leaves.close();
         int atClose = inner.cut.get();
         Thread.sleep(100);
-        assertTrue(inner.cut.get() <= atClose + 1, "a closed reader cuts at most the chunk it was cutting");
-        assertThrows(IOException.class, chunks::next);
+        assertTrue(inner.cut.get() <= atClose + 1, "closed workers cut at most the chunk they were cutting");
+        assertThrows(IOException.class, leaves::next);
     }
 
     @Test
@@ -165,12 +215,12 @@ class ReadAheadTest {
                 return null;
             }
         };
-        ReadAhead chunks = new ReadAhead(inner);
+        LeafPipeline leaves = pipeline(inner);
         for (int i = 0; i < 4; i++) {
-            chunks.next();
+            leaves.next();
         }
         long t0 = System.nanoTime();
-        chunks.close();
+        leaves.close();
         assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(5), "close did not wait for the read");
         release.countDown();
     }
