@@ -45,9 +45,10 @@ final class LeafPipeline implements AutoCloseable {
     private final Chunker chunker;
     private final Function<byte[], byte[]> shape;
     private final Function<byte[], Cid> name;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
-    private final Map<Long, Leaf> made = new HashMap<>();
+    // made when the workers start: a small file never needs them
+    private ReentrantLock lock;
+    private Condition changed;
+    private Map<Long, Leaf> made;
     private long syncBytes;
     private boolean started;
     private long taken;                  // sequence number of the next leaf next() returns
@@ -77,6 +78,9 @@ final class LeafPipeline implements AutoCloseable {
                 return chunk == null ? null : new Leaf(chunk, null, null);
             }
             started = true;
+            lock = new ReentrantLock();
+            changed = lock.newCondition();
+            made = new HashMap<>();
             for (int i = 0; i < WORKERS; i++) {
                 Thread.ofVirtual().name("unixfs-leaves-" + i).start(this::work);
             }
@@ -191,6 +195,9 @@ final class LeafPipeline implements AutoCloseable {
     /** Stops the workers and drops the leaves not taken; does not wait for a read under way. */
     @Override
     public void close() {
+        if (lock == null) {
+            return; // no worker started
+        }
         lock.lock();
         try {
             closed = true;
