@@ -29,6 +29,9 @@ import java.util.SplittableRandom;
  *
  * <pre>
  * UnixfsBench sha256                                  single-core SHA-256, MiB/s
+ * UnixfsBench sha256-where                            SHA-256 of 1 MiB arrays, MiB/s: one array hashed again and
+ *                                                     again (in cache), 512 arrays in turn (from memory), and
+ *                                                     each array just written by another thread (run it with -Xmx2g)
  * UnixfsBench add PROFILE PATH STORE [REPEAT]         import; STORE: none (only hash), synced:DIR (a fresh
  *                                                     repository per run with its defaults: synced puts,
  *                                                     re-hashed reads) or unsynced:DIR (Kubo's flatfs
@@ -46,11 +49,12 @@ public final class UnixfsBench {
     public static void main(String[] args) throws Exception {
         switch (args.length == 0 ? "" : args[0]) {
             case "sha256" -> sha256();
+            case "sha256-where" -> sha256Where();
             case "add" -> add(ImportOptions.profile(args[1]), Path.of(args[2]), args[3], args.length > 4 ? Integer.parseInt(args[4]) : 1);
             case "cat" -> cat(Cid.parse(args[1]), Path.of(args[2]), args.length > 3 ? Integer.parseInt(args[3]) : 1);
             case "heap" -> heap(ImportOptions.profile(args[1]), Integer.parseInt(args[2]), Path.of(args[3]));
             default -> {
-                System.err.println("usage: UnixfsBench sha256 | add PROFILE PATH none|synced:DIR|unsynced:DIR [REPEAT] | cat CID DIR [REPEAT] | heap PROFILE GIB DIR");
+                System.err.println("usage: UnixfsBench sha256 | sha256-where | add PROFILE PATH none|synced:DIR|unsynced:DIR [REPEAT] | cat CID DIR [REPEAT] | heap PROFILE GIB DIR");
                 System.exit(2);
             }
         }
@@ -72,6 +76,50 @@ public final class UnixfsBench {
         md.digest();
         double s = (System.nanoTime() - t0) / 1e9;
         System.out.printf("{\"sha256MiBs\":%.1f}%n", n / s);
+    }
+
+    /** Why leaves are hashed on the core that read them: the same hash from cache, from memory, and after another core wrote the bytes. */
+    private static void sha256Where() throws Exception {
+        byte[][] arrays = new byte[512][];
+        SplittableRandom random = new SplittableRandom(1);
+        for (int i = 0; i < arrays.length; i++) {
+            arrays[i] = new byte[1 << 20];
+            random.nextBytes(arrays[i]);
+        }
+        MessageDigest md = MessageDigest.getInstance("SHA-256");
+        java.util.concurrent.ExecutorService writer = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            for (int round = 0; round < 4; round++) { // the first rounds warm up; the last one is printed
+                long t0 = System.nanoTime();
+                for (int i = 0; i < arrays.length; i++) {
+                    md.update(arrays[0]);
+                    md.digest();
+                }
+                long t1 = System.nanoTime();
+                for (byte[] a : arrays) {
+                    md.update(a);
+                    md.digest();
+                }
+                long t2 = System.nanoTime();
+                long hashing = 0;
+                for (int i = 0; i < arrays.length; i++) {
+                    byte[] a = arrays[i];
+                    byte fill = (byte) (round + i);
+                    writer.submit(() -> java.util.Arrays.fill(a, fill)).get();
+                    long h0 = System.nanoTime();
+                    md.update(a);
+                    md.digest();
+                    hashing += System.nanoTime() - h0;
+                }
+                if (round == 3) {
+                    double mib = arrays.length;
+                    System.out.printf("{\"inCacheMiBs\":%.1f,\"fromMemoryMiBs\":%.1f,\"writtenByAnotherThreadMiBs\":%.1f}%n",
+                            mib / ((t1 - t0) / 1e9), mib / ((t2 - t1) / 1e9), mib / (hashing / 1e9));
+                }
+            }
+        } finally {
+            writer.shutdownNow();
+        }
     }
 
     private static void add(ImportOptions options, Path path, String store, int repeat) throws IOException {
