@@ -251,6 +251,29 @@ class RpcApiTest {
     }
 
     @Test
+    void filesOfSeveralMiBInOneUploadEachGetTheImportersCid() throws Exception {
+        // past a file's first MiB its leaves are cut by worker threads: they must stop at the part's end
+        byte[] first = new byte[5 * 1024 * 1024 + 7];
+        byte[] second = new byte[3 * 1024 * 1024];
+        new java.util.Random(1).nextBytes(first);
+        new java.util.Random(2).nextBytes(second);
+        for (String options : List.of("", "&cid-version=1&raw-leaves=true&chunker=size-1048576")) {
+            ImportOptions o = options.isEmpty() ? ImportOptions.UNIXFS_V0_2015
+                    : ImportOptions.UNIXFS_V0_2015.toBuilder().cidVersion(1).rawLeaves(true).chunker("size-1048576").build();
+            HttpResponse<String> add = upload("add?only-hash=true" + options, multipart(
+                    FILE, "first.bin", new String(first, StandardCharsets.ISO_8859_1),
+                    FILE, "second.bin", new String(second, StandardCharsets.ISO_8859_1)));
+            assertEquals(200, add.statusCode(), add.body());
+            for (Object[] f : new Object[][] {{"first.bin", first}, {"second.bin", second}}) {
+                String cid = new Importer(o, BlockSink.NONE).importStream(new java.io.ByteArrayInputStream((byte[]) f[1]), "")
+                        .root().toString();
+                assertTrue(add.body().contains("{\"Name\":\"" + f[0] + "\",\"Hash\":\"" + cid + "\""),
+                        f[0] + " " + options + ": " + add.body());
+            }
+        }
+    }
+
+    @Test
     void blocksAndDagNodesGoInAndOut() throws Exception {
         HttpResponse<String> put = upload("block/put?cid-codec=raw", multipart(FILE, "", "hello block"));
         assertTrue(put.body().matches("\\{\"Key\":\"bafkrei[a-z2-7]+\",\"Size\":11}\n"), put.body());
