@@ -14,8 +14,9 @@ import java.util.function.Function;
 /**
  * A file's leaves made on worker threads: each worker cuts the next chunk (one worker at a time,
  * so chunks keep their order) and then makes its leaf block and hashes it on the same core, while
- * the chunk's bytes are still in that core's cache. Hashing a chunk another thread has just read
- * runs at about two thirds of the speed (docs/PERFORMANCE.md, "Reading ahead of the hashers").
+ * the chunk's bytes are still in that core's cache. SHA-256 of a chunk another thread has just
+ * read runs at about three quarters of the speed (docs/PERFORMANCE.md, "Leaves hashed where they
+ * were read").
  *
  * <p>The first {@link #SYNC_BYTES} of a stream are cut on the calling thread and their leaves left
  * for it to make ({@link Leaf#cid()} null), so a small file never starts a thread. Beyond that at
