@@ -32,6 +32,9 @@ import java.util.SplittableRandom;
  * UnixfsBench sha256-where                            SHA-256 of 1 MiB arrays, MiB/s: one array hashed again and
  *                                                     again (in cache), 512 arrays in turn (from memory), and
  *                                                     each array just written by another thread (run it with -Xmx2g)
+ * UnixfsBench read FILE                               ms to read FILE into new 1 MiB arrays on one thread: through
+ *                                                     Files.newInputStream, through 64 MiB mappings, and the
+ *                                                     arrays' allocation alone
  * UnixfsBench add PROFILE PATH STORE [REPEAT]         import; STORE: none (only hash), synced:DIR (a fresh
  *                                                     repository per run with its defaults: synced puts,
  *                                                     re-hashed reads) or unsynced:DIR (Kubo's flatfs
@@ -50,11 +53,12 @@ public final class UnixfsBench {
         switch (args.length == 0 ? "" : args[0]) {
             case "sha256" -> sha256();
             case "sha256-where" -> sha256Where();
+            case "read" -> read(Path.of(args[1]));
             case "add" -> add(ImportOptions.profile(args[1]), Path.of(args[2]), args[3], args.length > 4 ? Integer.parseInt(args[4]) : 1);
             case "cat" -> cat(Cid.parse(args[1]), Path.of(args[2]), args.length > 3 ? Integer.parseInt(args[3]) : 1);
             case "heap" -> heap(ImportOptions.profile(args[1]), Integer.parseInt(args[2]), Path.of(args[3]));
             default -> {
-                System.err.println("usage: UnixfsBench sha256 | sha256-where | add PROFILE PATH none|synced:DIR|unsynced:DIR [REPEAT] | cat CID DIR [REPEAT] | heap PROFILE GIB DIR");
+                System.err.println("usage: UnixfsBench sha256 | sha256-where | read FILE | add PROFILE PATH none|synced:DIR|unsynced:DIR [REPEAT] | cat CID DIR [REPEAT] | heap PROFILE GIB DIR");
                 System.exit(2);
             }
         }
@@ -119,6 +123,43 @@ public final class UnixfsBench {
             }
         } finally {
             writer.shutdownNow();
+        }
+    }
+
+    /** What reading a file costs the importer: a stream, mappings, and zeroing the chunk arrays alone. */
+    private static void read(Path file) throws IOException {
+        int chunk = 1 << 20;
+        long size = Files.size(file);
+        for (int round = 0; round < 6; round++) { // the first rounds warm up; each prints
+            long sum = 0;
+            long t0 = System.nanoTime();
+            try (InputStream in = Files.newInputStream(file)) {
+                for (int n = chunk; n == chunk; ) {
+                    byte[] b = new byte[chunk];
+                    n = in.readNBytes(b, 0, chunk);
+                    sum += b[0];
+                }
+            }
+            long t1 = System.nanoTime();
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
+                for (long base = 0; base < size; base += 64L << 20) {
+                    int window = (int) Math.min(64L << 20, size - base);
+                    java.nio.MappedByteBuffer m = ch.map(java.nio.channels.FileChannel.MapMode.READ_ONLY, base, window);
+                    for (int at = 0; at < window; at += chunk) {
+                        byte[] b = new byte[Math.min(chunk, window - at)];
+                        m.get(at, b);
+                        sum += b[0];
+                    }
+                }
+            }
+            long t2 = System.nanoTime();
+            for (long at = 0; at < size; at += chunk) {
+                byte[] b = new byte[chunk];
+                sum += b[(int) (at % chunk)];
+            }
+            long t3 = System.nanoTime();
+            System.out.printf("{\"round\":%d,\"streamMs\":%.1f,\"mappedMs\":%.1f,\"allocateOnlyMs\":%.1f,\"check\":%d}%n",
+                    round, (t1 - t0) / 1e6, (t2 - t1) / 1e6, (t3 - t2) / 1e6, sum);
         }
     }
 
