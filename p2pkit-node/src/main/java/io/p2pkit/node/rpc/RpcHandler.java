@@ -2,6 +2,7 @@ package io.p2pkit.node.rpc;
 
 import io.p2pkit.core.transport.SocketSafeInterrupt;
 import io.p2pkit.node.Node;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
@@ -113,10 +114,10 @@ public final class RpcHandler extends Handler.Abstract {
         try {
             parsed = parse(request, command, resolved.pathArgument());
         } catch (RpcError e) {
-            if (!command.takesFiles() && request.getLength() > MAX_PLAIN_BODY
-                    || command.takesBodyArguments() && multipart(request)) {
+            if (hasBody(request)) {
                 // Read (and drop) a bounded part of the body first: closing on unread bytes resets the
-                // connection, and the client would lose the answer.
+                // connection, and the client would lose the answer. Close it even so: a body whose last
+                // bytes came after the answer made Jetty close a connection the client was reusing.
                 drain(Content.Source.asInputStream(request), MAX_DRAINED);
                 response.getHeaders().put("Connection", "close");
             }
@@ -162,7 +163,7 @@ public final class RpcHandler extends Handler.Abstract {
             Thread.interrupted(); // a deadline that fired late must not reach Jetty's thread
         }
         if (error != null) {
-            if (command.takesFiles() || request.hasBodyArguments()) {
+            if (hasBody(http)) {
                 // A command that refused before reading its upload (a bad argument): read (and drop) a
                 // bounded rest of it first, as Go's net/http does. Closing on unread bytes resets the
                 // connection, and the client, still writing, would get "broken pipe" instead of the error.
@@ -171,9 +172,9 @@ public final class RpcHandler extends Handler.Abstract {
             response.fail(error);
         } else {
             response.finish();
-            if (request.hasBodyArguments()) {
-                // a command that took only the first line: the client may still be sending the rest, and a
-                // connection closed on unread bytes would cost it the answer it was sent
+            if (hasBody(http)) {
+                // a command that took only the first line, or no body at all: the client may still be
+                // sending the rest, and a connection closed on unread bytes would cost it the answer it was sent
                 drain(Content.Source.asInputStream(http), MAX_DRAINED);
             }
         }
@@ -261,6 +262,11 @@ public final class RpcHandler extends Handler.Abstract {
                     + MAX_PLAIN_BODY + " bytes");
         }
         return new RpcRequest(node, strings, options, files, lines, new ClientPresence(request), requests);
+    }
+
+    /** Whether the request carries a body (HTTP/1.1: a Content-Length above 0, or a transfer coding). */
+    private static boolean hasBody(Request request) {
+        return request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
     }
 
     private static boolean multipart(Request request) {

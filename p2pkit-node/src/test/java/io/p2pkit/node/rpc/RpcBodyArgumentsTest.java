@@ -200,6 +200,28 @@ class RpcBodyArgumentsTest {
     }
 
     @Test
+    void aRefusedRequestsBodyIsReadBeforeTheAnswerAndItsConnectionClosed() throws Exception {
+        // a body that comes after the answer made Jetty close a connection the client was about to reuse
+        InetSocketAddress address = face.address();
+        try (Socket s = new Socket(address.getAddress(), address.getPort())) {
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            out.write(("POST /api/v0/every HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 4\r\n\r\n")
+                    .getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            InputStream in = s.getInputStream();
+            Thread.sleep(300);
+            assertEquals(0, in.available(), "no answer before the body was read");
+            out.write("A\nB\n".getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            String response = new String(in.readAllBytes(), StandardCharsets.UTF_8); // to the close
+            assertTrue(response.startsWith("HTTP/1.1 400"), response);
+            assertTrue(response.toLowerCase(java.util.Locale.ROOT).contains("\r\nconnection: close\r\n"), response);
+            assertTrue(response.endsWith("argument \"ipfs-path\" is required\n"), response);
+        }
+    }
+
+    @Test
     void aBreakAfterCidFormatsOutputStartedIsItsStreamErrorTrailer() throws Exception {
         InetSocketAddress address = face.address();
         String body = "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"stdin\"\r\n\r\n"
