@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -210,8 +211,9 @@ class RpcBodyArgumentsTest {
                     .getBytes(StandardCharsets.UTF_8));
             out.flush();
             InputStream in = s.getInputStream();
-            Thread.sleep(300);
-            assertEquals(0, in.available(), "no answer before the body was read");
+            s.setSoTimeout(300);
+            assertThrows(java.net.SocketTimeoutException.class, in::read, "no answer before the body was read");
+            s.setSoTimeout(10_000);
             out.write("A\nB\n".getBytes(StandardCharsets.UTF_8));
             out.flush();
             String response = new String(in.readAllBytes(), StandardCharsets.UTF_8); // to the close

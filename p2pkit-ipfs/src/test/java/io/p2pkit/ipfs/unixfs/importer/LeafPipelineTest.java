@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -68,7 +69,23 @@ class LeafPipelineTest {
                 return null;
             }
             cut.incrementAndGet();
+            synchronized (this) {
+                notifyAll();
+            }
             return chunk(size, i);
+        }
+
+        /** Whether {@code n} chunks were cut within {@code millis}. */
+        synchronized boolean awaitCut(int n, long millis) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+            while (cut.get() < n) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
+            return true;
         }
     }
 
@@ -182,17 +199,12 @@ class LeafPipelineTest {
         for (int i = 0; i < 3; i++) {
             leaves.next(); // 1.5 MiB: the workers have started
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (inner.cut.get() < 3 + LeafPipeline.AHEAD && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
-        Thread.sleep(100);
-        int lead = inner.cut.get() - 3;
-        assertEquals(LeafPipeline.AHEAD, lead, "cut and not taken, beyond the 3 taken");
+        assertTrue(inner.awaitCut(3 + LeafPipeline.AHEAD, 10_000), "the workers cut ahead");
+        assertFalse(inner.awaitCut(4 + LeafPipeline.AHEAD, 100), "and no further");
+        assertEquals(LeafPipeline.AHEAD, inner.cut.get() - 3, "cut and not taken, beyond the 3 taken");
         leaves.close();
         int atClose = inner.cut.get();
-        Thread.sleep(100);
-        assertTrue(inner.cut.get() <= atClose + 1, "closed workers cut at most the chunk they were cutting");
+        assertFalse(inner.awaitCut(atClose + 2, 100), "closed workers cut at most the chunk they were cutting");
         assertThrows(IOException.class, leaves::next);
     }
 
