@@ -144,7 +144,10 @@ public final class Reprovider implements Closeable {
         return strategy;
     }
 
-    /** @return what the last finished run did, or empty before the first has finished */
+    /**
+     * @return what the last finished run did, or empty before the first has finished; once a run
+     *         shows here, {@link #reprovide} may start the next
+     */
     public Optional<Run> lastRun() {
         return Optional.ofNullable(lastRun);
     }
@@ -164,11 +167,15 @@ public final class Reprovider implements Closeable {
         if (!running.tryLock()) {
             throw new AlreadyRunningException();
         }
+        Run r;
         try {
-            return run();
+            r = run();
         } finally {
             running.unlock();
         }
+        // published once the lock is free: whoever sees this run ended may start the next
+        lastRun = r;
+        return r;
     }
 
     private Run run() throws IOException, InterruptedException {
@@ -197,7 +204,6 @@ public final class Reprovider implements Closeable {
         inFlight.release(PARALLELISM);
         long nanos = System.nanoTime() - start;
         Run r = new Run(n, failures.get(), nanos / 1_000_000);
-        lastRun = r;
         if (n > 0) {
             Stats before = stats;
             stats = new Stats(before.totalKeys() + n, n, before.totalNanos() + nanos, nanos, Optional.of(Instant.now()),
