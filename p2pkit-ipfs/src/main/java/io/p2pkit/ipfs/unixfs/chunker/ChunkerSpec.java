@@ -140,8 +140,19 @@ public record ChunkerSpec(Kind kind, int min, int avg, int max) {
      * @return a chunker over it
      */
     public Chunker open(InputStream in) {
+        return open(in, -1);
+    }
+
+    /**
+     * @param in       the data to chunk (read as chunks are asked for; not closed)
+     * @param expected how many bytes it is expected to hold (a file's size when it was listed), or
+     *                 -1 when not known: only a hint for sizing the chunks' arrays, which follow
+     *                 what the stream holds
+     * @return a chunker over it
+     */
+    public Chunker open(InputStream in, long expected) {
         return switch (kind) {
-            case FIXED -> new FixedSizeChunker(in, min);
+            case FIXED -> new FixedSizeChunker(in, min, expected);
             case RABIN -> new RabinChunker(in, min, avg, max);
             case BUZHASH -> new BuzhashChunker(in);
         };

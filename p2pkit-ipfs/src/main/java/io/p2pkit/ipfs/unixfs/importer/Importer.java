@@ -96,7 +96,7 @@ public final class Importer {
             throw new IOException(MISSING_FILE);
         }
         try (Run run = new Run()) {
-            Child file = run.file(in, "", options.mode(), options.mtime(), null);
+            Child file = run.file(in, -1, "", options.mode(), options.mtime(), null);
             return run.finish(wrap(run, name, file));
         }
     }
@@ -173,8 +173,8 @@ public final class Importer {
             writer.close();
         }
 
-        Child file(InputStream in, String path, Integer mode, Mtime mtime, Path source) throws IOException {
-            FileImporter f = new FileImporter(options, writer, options.chunker().open(in), listener, path, source);
+        Child file(InputStream in, long size, String path, Integer mode, Mtime mtime, Path source) throws IOException {
+            FileImporter f = new FileImporter(options, writer, options.chunker().open(in, size), listener, path, source);
             Child c = f.build(mode, mtime);
             bytes += f.bytesRead();
             files++;
@@ -198,30 +198,31 @@ public final class Importer {
             }
             if (attrs.isRegularFile()) {
                 try (InputStream in = Files.newInputStream(path)) {
-                    return file(in, rel, mode, mtime, nocopy ? path.toAbsolutePath().normalize() : null);
+                    return file(in, attrs.size(), rel, mode, mtime, nocopy ? path.toAbsolutePath().normalize() : null);
                 }
             }
             throw new IOException(path + " is neither a file, a directory nor a symlink: it cannot be imported");
         }
 
         private Child directory(Path path, String rel, Integer mode, Mtime mtime) throws IOException {
-            List<Path> children = new ArrayList<>();
+            List<Entry> children = new ArrayList<>();
             try (DirectoryStream<Path> ds = Files.newDirectoryStream(path)) {
                 for (Path child : ds) {
-                    if (options.hidden() || !child.getFileName().toString().startsWith(".")) {
-                        children.add(child);
+                    String name = child.getFileName().toString();
+                    if (options.hidden() || !name.startsWith(".")) {
+                        children.add(new Entry(child, name, name.getBytes(StandardCharsets.UTF_8)));
                         if (children.size() > DirectoryBuilder.MAX_ENTRIES) {
                             throw new IOException(path + " has more than " + DirectoryBuilder.MAX_ENTRIES + " entries");
                         }
                     }
                 }
             }
-            children.sort((a, b) -> Arrays.compareUnsigned(nameBytes(a), nameBytes(b)));
+            // in the order of the names' UTF-8 bytes, as Kubo lists them
+            children.sort((a, b) -> Arrays.compareUnsigned(a.key(), b.key()));
             DirectoryBuilder dir = new DirectoryBuilder(options, writer, mode, mtime);
-            for (Path child : children) {
-                String name = child.getFileName().toString();
-                BasicFileAttributes attrs = Files.readAttributes(child, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                dir.add(name, entry(child, rel.isEmpty() ? name : rel + "/" + name, attrs));
+            for (Entry child : children) {
+                BasicFileAttributes attrs = Files.readAttributes(child.path(), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                dir.add(child.name(), entry(child.path(), rel.isEmpty() ? child.name() : rel + "/" + child.name(), attrs));
             }
             Child c = dir.finish();
             directories++;
@@ -230,8 +231,8 @@ public final class Importer {
         }
     }
 
-    private static byte[] nameBytes(Path p) {
-        return p.getFileName().toString().getBytes(StandardCharsets.UTF_8);
+    /** A directory's entry, with its name's bytes to sort by. */
+    private record Entry(Path path, String name, byte[] key) {
     }
 
     private static Integer mode(Path path) throws IOException {

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.util.List;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -45,5 +46,34 @@ class ChunkerSpecTest {
             assertEquals(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(data)),
                     java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(out.toByteArray())), spec);
         }
+    }
+
+    @Test
+    void theExpectedLengthIsOnlyAHint() throws Exception {
+        int size = 40_000;
+        ChunkerSpec spec = ChunkerSpec.fixed(size);
+        for (int length : new int[] {0, 1, 5000, 16 * 1024, 16 * 1024 + 1, size - 1, size, size + 1, 3 * size, 3 * size + 7}) {
+            byte[] data = new byte[length];
+            new Random(length).nextBytes(data);
+            List<byte[]> unhinted = chunks(spec.open(new ByteArrayInputStream(data)));
+            // exact, shorter (the file grew), longer (it shrank), far off, none
+            for (long expected : new long[] {length, length / 2, length + 1, length + size + 5, 0, -1}) {
+                List<byte[]> hinted = chunks(spec.open(new ByteArrayInputStream(data), expected));
+                assertEquals(unhinted.size(), hinted.size(), length + " bytes, " + expected + " expected");
+                for (int i = 0; i < hinted.size(); i++) {
+                    assertTrue(java.util.Arrays.equals(unhinted.get(i), hinted.get(i)), length + " bytes, " + expected + " expected, chunk " + i);
+                }
+            }
+        }
+    }
+
+    private static List<byte[]> chunks(Chunker c) throws java.io.IOException {
+        List<byte[]> out = new java.util.ArrayList<>();
+        for (byte[] chunk; (chunk = c.next()) != null; ) {
+            assertTrue(chunk.length > 0, "never an empty chunk");
+            out.add(chunk);
+        }
+        assertEquals(null, c.next(), "ended stays ended");
+        return out;
     }
 }
