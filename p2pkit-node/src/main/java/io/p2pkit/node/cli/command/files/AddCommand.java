@@ -502,6 +502,7 @@ public final class AddCommand extends CliCommand {
         private long fileBytes;
         // -Q prints the last root only: held back until the next one replaces it
         private String last;
+        private Cid lastCid;
         private final List<Runnable> directories = new ArrayList<>();
 
         Reporter(ProgressBar bar) {
@@ -547,6 +548,15 @@ public final class AddCommand extends CliCommand {
         }
 
         void print(String name, Cid cid, long size) {
+            if (silent) {
+                return;
+            }
+            if (quieter) {
+                // only the last is printed: its text is made then (base58 is costly in a fresh JVM)
+                lastCid = cid;
+                last = null;
+                return;
+            }
             printEntry(name, enc.encode(cid), Long.toString(size));
         }
 
@@ -556,6 +566,7 @@ public final class AddCommand extends CliCommand {
             }
             if (quieter) {
                 last = cid;
+                lastCid = null;
                 return;
             }
             if (output.json()) {
@@ -572,6 +583,9 @@ public final class AddCommand extends CliCommand {
         }
 
         void flushLast() {
+            if (lastCid != null) {
+                last = enc.encode(lastCid);
+            }
             if (last != null) {
                 if (output.json()) {
                     console().json(Map.of("Hash", last));
