@@ -42,8 +42,11 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -87,7 +90,9 @@ public final class Main {
         }
         PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(System.err, true, StandardCharsets.UTF_8);
-        int status = new Main().run(Arrays.asList(args), new Console(out, err));
+        // a file's bytes go to stdout from the buffers they were read into (CatCommand)
+        WritableByteChannel stdout = new FileOutputStream(FileDescriptor.out).getChannel();
+        int status = new Main().run(Arrays.asList(args), new Console(System.in, out, err, stdout));
         out.flush();
         System.exit(status);
     }

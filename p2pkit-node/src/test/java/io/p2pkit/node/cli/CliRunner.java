@@ -3,6 +3,7 @@ package io.p2pkit.node.cli;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -32,8 +33,10 @@ record CliRunner(int status, String out, String err) {
     static Bytes bytes(byte[] stdin, String... argv) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
+        // as in the process: stdout's channel writes where out() prints (CatCommand writes there)
         int status = new Main().run(List.of(argv), new Console(new ByteArrayInputStream(stdin),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8)));
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+                Channels.newChannel(out)));
         return new Bytes(status, out, err);
     }
 }

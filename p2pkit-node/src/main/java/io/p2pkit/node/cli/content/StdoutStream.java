@@ -13,6 +13,7 @@ import java.io.PrintStream;
  */
 public final class StdoutStream extends OutputStream {
     private static final int BUFFER = 64 * 1024;
+    private static final String CLOSED = "stdout was closed (the reading end of the pipe went away)";
 
     private final OutputStream buffered;
     private long count;
@@ -50,6 +51,16 @@ public final class StdoutStream extends OutputStream {
         buffered.flush();
     }
 
+    /**
+     * @param e a write to stdout's channel failed so
+     * @return the error to report: the same words as this stream's when the pipe's reader went
+     *         away, otherwise {@code e} (a full disk says so)
+     */
+    public static IOException closedOr(IOException e) {
+        String m = e.getMessage();
+        return m != null && m.contains("Broken pipe") ? new IOException(CLOSED, e) : e;
+    }
+
     /** Writes through to a PrintStream and turns its remembered error into an exception. */
     private static final class Checked extends OutputStream {
         private final PrintStream out;
@@ -76,7 +87,7 @@ public final class StdoutStream extends OutputStream {
 
         private void check() throws IOException {
             if (out.checkError()) { // flushes too
-                throw new IOException("stdout was closed (the reading end of the pipe went away)");
+                throw new IOException(CLOSED);
             }
         }
     }
