@@ -134,6 +134,11 @@ class FilesCommandTest {
         assertEquals(0, got.status(), got.err());
         Map<?, ?> json = (Map<?, ?>) TinyJson.parse(got.out().strip());
         assertEquals(3L, ((Number) json.get("Files")).longValue());
+        long written;
+        try (var files = Files.walk(out)) {
+            written = files.filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).mapToLong(p -> p.toFile().length()).sum();
+        }
+        assertEquals(written, ((Number) json.get("Bytes")).longValue(), "the files' bytes, counted as they were written");
         assertArrayEquals(Files.readAllBytes(root.resolve("a.bin")), Files.readAllBytes(out.resolve("a.bin")));
         assertEquals(0, Files.size(out.resolve("empty")));
         assertEquals(Path.of("../a.bin"), Files.readSymbolicLink(out.resolve("sub/link")));

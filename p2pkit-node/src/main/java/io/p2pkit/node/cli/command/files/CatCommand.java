@@ -12,6 +12,7 @@ import io.p2pkit.node.cli.UsageException;
 import io.p2pkit.node.cli.content.DaemonApi;
 import io.p2pkit.node.cli.content.LocalFiles;
 import io.p2pkit.node.cli.content.OnlineRepository;
+import io.p2pkit.node.cli.content.ProgressChannel;
 import io.p2pkit.node.cli.content.StdoutStream;
 import io.p2pkit.node.cli.options.FetchOption;
 import io.p2pkit.node.cli.options.JsonOption;
@@ -26,7 +27,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -163,29 +163,7 @@ public final class CatCommand extends CliCommand {
 
     /** The file's bytes to stdout from the buffers its leaves were read into: no copy in Java. */
     private void transfer(Exporter exporter, Cid cid, WritableByteChannel stdout, ProgressBar bar) throws IOException {
-        WritableByteChannel counted = new WritableByteChannel() {
-            @Override
-            public int write(ByteBuffer src) throws IOException {
-                int n;
-                try {
-                    n = stdout.write(src);
-                } catch (IOException e) {
-                    throw StdoutStream.closedOr(e);
-                }
-                bar.add(n);
-                return n;
-            }
-
-            @Override
-            public boolean isOpen() {
-                return stdout.isOpen();
-            }
-
-            @Override
-            public void close() {
-                // stdout stays open
-            }
-        };
+        WritableByteChannel counted = new ProgressChannel(stdout, bar, n -> { }, StdoutStream::closedOr);
         LocalFiles.offline(() -> {
             try (InputStream in = exporter.read(cid, offset, length)) {
                 Exporter.transfer(in, counted);

@@ -18,6 +18,7 @@ import io.p2pkit.node.cli.content.LocalFiles;
 import io.p2pkit.node.cli.options.JsonOption;
 import io.p2pkit.node.cli.options.ProgressOption;
 import io.p2pkit.node.cli.content.OnlineRepository;
+import io.p2pkit.node.cli.content.ProgressChannel;
 import io.p2pkit.node.cli.content.TarReader;
 import io.p2pkit.node.cli.content.UnixfsTar;
 import io.p2pkit.node.cli.options.FetchOption;
@@ -31,6 +32,7 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -244,7 +246,7 @@ public final class GetCommand extends CliCommand {
                         symlinks++;
                     }
                     case '0', '7' -> {
-                        GetTarget.file(where, tar.body(), (in, out) -> copy(in, out, bar));
+                        GetTarget.file(where, tar.body(), (in, out) -> copy(in, Channels.newOutputStream(out), bar));
                         files++;
                         apply(where, e);
                     }
@@ -431,7 +433,8 @@ public final class GetCommand extends CliCommand {
         switch (entry.type()) {
             case FILE -> {
                 try (InputStream in = exporter.read(entry.cid())) {
-                    GetTarget.file(to, in, (i, o) -> copy(i, o, bar));
+                    // each leaf from the buffer it was read into: no copy in Java
+                    GetTarget.file(to, in, (i, o) -> Exporter.transfer(i, new ProgressChannel(o, bar, n -> bytes += n, e -> e)));
                 }
                 files++;
             }

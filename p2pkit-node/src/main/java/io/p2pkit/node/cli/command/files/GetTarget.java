@@ -4,7 +4,7 @@ import io.p2pkit.node.cli.CommandFailedException;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
+import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
@@ -13,6 +13,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 
 /**
  * Writes what {@code get} unpacks with Kubo's overwrite rules (those of boxo's tar extractor, which
@@ -62,7 +63,7 @@ final class GetTarget {
         Path dir = file.toAbsolutePath().getParent();
         Path temp = Files.createTempFile(dir, ".p2pkit-get-", ".tmp");
         try {
-            try (OutputStream out = Files.newOutputStream(temp)) {
+            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                 copier.copy(body, out);
             }
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -92,6 +93,6 @@ final class GetTarget {
     /** Copies a body, counting it. */
     @FunctionalInterface
     interface Copier {
-        void copy(InputStream in, OutputStream out) throws IOException;
+        void copy(InputStream in, FileChannel out) throws IOException;
     }
 }
