@@ -108,8 +108,11 @@ public final class WebTransportTransport implements Transport {
         this.identity = identity;
         this.config = config;
         this.certificates = new WebTransportCertificates(identity, clock);
-        this.tls = QuicSslContextBuilder.forServer(certificates, null).applicationProtocols("h3").earlyData(false).build();
         this.trust = new CerthashTrustManager(clock);
+        // The server asks no client for a certificate, so it never consults a trust manager; naming
+        // one keeps Netty from loading the JDK's default trust store (cacerts) at every start.
+        this.tls = QuicSslContextBuilder.forServer(certificates, null).trustManager(trust).applicationProtocols("h3")
+                .earlyData(false).build();
         this.clientTls = QuicSslContextBuilder.forClient().trustManager(trust).applicationProtocols("h3")
                 .earlyData(false).build();
         this.segmentOffload = UdpSockets.segmentOffload(config);
