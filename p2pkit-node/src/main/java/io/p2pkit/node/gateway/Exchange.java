@@ -1,6 +1,7 @@
 package io.p2pkit.node.gateway;
 
 import io.p2pkit.ipfs.unixfs.exporter.Exporter;
+import io.p2pkit.node.http.ResponseChannel;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -212,26 +213,7 @@ final class Exchange {
 
     /** The response body as a channel: each write returns once Jetty has written the buffer out. */
     private WritableByteChannel body() {
-        return new WritableByteChannel() {
-            @Override
-            public int write(ByteBuffer src) throws IOException {
-                int n = src.remaining();
-                try (Blocker.Callback written = Blocker.callback()) {
-                    response.write(false, src, written);
-                    written.block();
-                }
-                return n;
-            }
-
-            @Override
-            public boolean isOpen() {
-                return true;
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        return new ResponseChannel(response);
     }
 
     /** RFC 9110 §14.6: each range as a part with its own Content-Type and Content-Range. */

@@ -30,6 +30,7 @@ import io.p2pkit.node.multiformats.CidEncoder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -329,15 +330,15 @@ final class FilesCommands {
             total += length < 0 ? e.size() - from : Math.min(length, e.size() - from);
         }
         res.length(total);
-        OutputStream out = res.stream();
+        // each leaf from the buffer it was read into, as the gateway sends files
+        WritableByteChannel out = res.channel();
         for (Cid cid : files) {
             LocalFiles.offline(() -> {
                 try (InputStream in = exporter.read(cid, offset, length)) {
-                    in.transferTo(out);
+                    Exporter.transfer(in, out);
                 }
                 return null;
             });
-            out.flush();
         }
     }
 

@@ -1,5 +1,6 @@
 package io.p2pkit.node.rpc;
 
+import io.p2pkit.node.http.ResponseChannel;
 import io.p2pkit.node.json.Json;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.io.Content;
@@ -7,6 +8,7 @@ import org.eclipse.jetty.server.Response;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -81,6 +83,16 @@ public final class RpcResponse {
     public OutputStream stream() {
         start(Shape.STREAM);
         return out;
+    }
+
+    /**
+     * The same raw output as a channel, for bytes that are already in buffers (a file's leaves):
+     * each write hands Jetty the caller's buffer. Interleaves with {@link #stream()}, which writes
+     * through to Jetty unbuffered.
+     */
+    public WritableByteChannel channel() {
+        start(Shape.STREAM);
+        return new ResponseChannel(response);
     }
 
     /**

@@ -274,6 +274,26 @@ class RpcApiTest {
     }
 
     @Test
+    void catOfAFileOfManyLeavesGivesItsBytesAndItsRanges() throws Exception {
+        // leaves below the root are read into direct buffers and go to the socket from there
+        byte[] data = new byte[3 * 256 * 1024 + 12_345];
+        new java.util.Random(3).nextBytes(data);
+        HttpResponse<String> add = upload("add?pin=false", multipart(FILE, "leaves.bin", new String(data, StandardCharsets.ISO_8859_1)));
+        assertEquals(200, add.statusCode(), add.body());
+        String cid = add.body().substring(add.body().indexOf("\"Hash\":\"") + 8, add.body().indexOf("\",\"Size"));
+        for (long[] range : new long[][] {{0, -1}, {256 * 1024 - 10, 20}, {100, 600_000}, {data.length - 5, 100}, {data.length, -1}}) {
+            String query = "cat?arg=" + cid + "&offset=" + range[0] + (range[1] < 0 ? "" : "&length=" + range[1]);
+            HttpResponse<byte[]> cat = client.send(HttpRequest.newBuilder(URI.create(api + query))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(200, cat.statusCode(), query);
+            int from = (int) Math.min(range[0], data.length);
+            int to = range[1] < 0 ? data.length : (int) Math.min(data.length, from + range[1]);
+            assertTrue(java.util.Arrays.equals(java.util.Arrays.copyOfRange(data, from, to), cat.body()), query);
+            assertEquals(Integer.toString(to - from), cat.headers().firstValue("X-Content-Length").orElseThrow(), query);
+        }
+    }
+
+    @Test
     void blocksAndDagNodesGoInAndOut() throws Exception {
         HttpResponse<String> put = upload("block/put?cid-codec=raw", multipart(FILE, "", "hello block"));
         assertTrue(put.body().matches("\\{\"Key\":\"bafkrei[a-z2-7]+\",\"Size\":11}\n"), put.body());
