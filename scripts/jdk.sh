@@ -78,3 +78,13 @@ if [ "$P2PKIT_JDK_MAJOR" -ge 24 ] 2>/dev/null; then
         *) export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" ;;
     esac
 fi
+
+# The JVM option that puts the command's native libraries, as scripts/package unpacked them, first
+# on java.library.path (then the JVM's own search path on Linux): Netty then loads them from there
+# instead of unpacking them into /tmp at every start. Sets the array p2pkit_native (empty without them).
+p2pkit_native_opts() { # ROOT
+    p2pkit_native=()
+    if compgen -G "$1/p2pkit-node/target/native/*.so" >/dev/null; then
+        p2pkit_native=("-Djava.library.path=$1/p2pkit-node/target/native:/usr/java/packages/lib:/usr/lib64:/lib64:/lib:/usr/lib")
+    fi
+}

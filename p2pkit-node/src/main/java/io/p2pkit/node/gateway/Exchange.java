@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -205,15 +204,10 @@ final class Exchange {
                 try (InputStream in = reader.open(offset, length)) {
                     // a UnixFS file writes each block's bytes from the buffer the block was read
                     // into: fewer, larger writes (each waits for the network), and no copies
-                    Exporter.transfer(in, body());
+                    Exporter.transfer(in, new ResponseChannel(response));
                 }
             }
         }
-    }
-
-    /** The response body as a channel: each write returns once Jetty has written the buffer out. */
-    private WritableByteChannel body() {
-        return new ResponseChannel(response);
     }
 
     /** RFC 9110 §14.6: each range as a part with its own Content-Type and Content-Range. */
