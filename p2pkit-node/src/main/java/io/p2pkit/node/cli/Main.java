@@ -38,12 +38,14 @@ import io.p2pkit.node.cli.command.files.MfsCommand;
 import io.p2pkit.node.cli.command.pin.PinCommand;
 import io.p2pkit.node.cli.command.repo.RepoCommand;
 import io.p2pkit.node.cli.command.swarm.SwarmCommand;
+import io.p2pkit.node.cli.model.CommandModelReader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.channels.WritableByteChannel;
@@ -99,7 +101,44 @@ public final class Main {
 
     /** Runs one command line and returns its exit status; never calls {@code System.exit}. */
     public int run(List<String> argv, Console console) {
-        return commandLine(named(commands(), argv), console).execute(argv.toArray(String[]::new));
+        // no command objects made up front: the model makes the one the command line names
+        return configure(tree(List.of(), argv.isEmpty() ? null : argv.get(0)), console)
+                .execute(argv.toArray(String[]::new));
+    }
+
+    /**
+     * The command tree with the command that {@code first} names, alone, or all commands when it
+     * names none or is null (help, a usage error), over the {@code given} command objects (new
+     * ones for the commands it does not hold; all of {@link #commands()} when it is empty). The
+     * model comes from the one the build wrote (io.p2pkit.node.cli.model), which is built without
+     * reading annotations; from the annotations themselves when there is none or it does not fit.
+     */
+    static CommandLine tree(List<CliCommand> given, String first) {
+        byte[] model = BundledModel.BYTES;
+        if (model != null) {
+            try {
+                return CommandModelReader.read(model, given, first);
+            } catch (IOException e) {
+                if (System.getenv("P2PKIT_DEBUG") != null) {
+                    System.err.println("p2pkit: the bundled command model is not used: " + e.getMessage());
+                }
+            }
+        }
+        List<CliCommand> commands = given.isEmpty() ? commands() : given;
+        return annotatedTree(first == null ? commands : named(commands, List.of(first)));
+    }
+
+    /** The bundled command model, read once (null when the build wrote none). */
+    private static final class BundledModel {
+        static final byte[] BYTES = read();
+
+        private static byte[] read() {
+            try {
+                return CommandModelReader.bundled();
+            } catch (IOException e) {
+                return null;
+            }
+        }
     }
 
     /**
@@ -120,14 +159,26 @@ public final class Main {
         return commands;
     }
 
-    /** The command tree over {@code commands}, printing to {@code console}. */
+    /** The whole command tree over {@code commands}, printing to {@code console}. */
     public static CommandLine commandLine(List<CliCommand> commands, Console console) {
-        Root root = new Root();
-        CommandLine cl = new CommandLine(root);
+        return configure(tree(commands, null), console);
+    }
+
+    /**
+     * The command tree over {@code commands} as picocli builds it from their annotations, before
+     * {@link #configure}: what the build's command model is written from.
+     */
+    public static CommandLine annotatedTree(List<CliCommand> commands) {
+        CommandLine cl = new CommandLine(new Root());
         cl.addSubcommand(new CommandLine.HelpCommand());
         for (CliCommand c : commands) {
             cl.addSubcommand(c);
         }
+        return cl;
+    }
+
+    /** The tree's settings, printing to {@code console}. */
+    static CommandLine configure(CommandLine cl, Console console) {
         cl.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
         cl.setUsageHelpWidth(100);
         cl.setOverwrittenOptionsAllowed(true); // the last --name value wins, as with Go's flag package
