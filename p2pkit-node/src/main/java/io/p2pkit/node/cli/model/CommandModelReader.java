@@ -47,7 +47,10 @@ public final class CommandModelReader {
 
     /** The model the build bundled beside this class, or null when there is none. */
     public static byte[] bundled() throws IOException {
-        try (InputStream in = CommandModelReader.class.getResourceAsStream(RESOURCE)) {
+        // through the module: Class.getResourceAsStream asks the boot loader first, whose first
+        // search of the JDK's modules costs a fresh process several milliseconds of set-up
+        String name = CommandModelReader.class.getPackageName().replace('.', '/') + "/" + RESOURCE;
+        try (InputStream in = CommandModelReader.class.getModule().getResourceAsStream(name)) {
             return in == null ? null : in.readAllBytes();
         }
     }
