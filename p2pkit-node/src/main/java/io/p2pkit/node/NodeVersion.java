@@ -17,7 +17,9 @@ public final class NodeVersion {
     }
 
     private static String load() {
-        try (InputStream in = NodeVersion.class.getResourceAsStream("version.properties")) {
+        // through the module: Class.getResourceAsStream asks the boot loader first, whose first
+        // search of the JDK's modules costs a fresh process milliseconds of set-up
+        try (InputStream in = NodeVersion.class.getModule().getResourceAsStream("io/p2pkit/node/version.properties")) {
             if (in == null) {
                 return "unknown";
             }

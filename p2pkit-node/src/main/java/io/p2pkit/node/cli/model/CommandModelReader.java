@@ -56,11 +56,12 @@ public final class CommandModelReader {
     }
 
     /**
-     * The root command of {@code model} with the subcommand that {@code first} names (by name or
-     * alias) and the help command; with all of them when {@code first} is null, names none (for
-     * the list of commands, or the suggestions after a typo) or names the help command. The root's direct subcommands are
-     * the given objects when one of them has the class the model names, new objects otherwise;
-     * deeper ones are made as picocli makes them (their class's no-argument constructor).
+     * The root command of {@code model} with only the subcommand that {@code first} names (by name
+     * or alias); with all of them, the help command included, when {@code first} is null, names
+     * none (for the list of commands, or the suggestions after a typo) or names the help command.
+     * The root's direct subcommands are the given objects when one of them has the class the model
+     * names, new objects otherwise; deeper ones are made as picocli makes them (their class's
+     * no-argument constructor).
      *
      * @throws IOException when the model does not fit the classes it names (another build's model)
      */
@@ -76,7 +77,8 @@ public final class CommandModelReader {
         }
     }
 
-    private CommandLine command(List<?> given, String first, boolean root) throws IOException, ReflectiveOperationException {
+    private CommandLine command(List<?> given, String first, boolean root)
+            throws IOException, ReflectiveOperationException {
         Class<?> type = type(in.readUTF());
         Object user = null;
         for (Object g : given) {
@@ -152,7 +154,7 @@ public final class CommandModelReader {
             String[] aliases = strings();
             boolean help = in.readBoolean();
             int length = in.readInt();
-            if (all || help || named(first, name, aliases)) {
+            if (all || !help && named(first, name, aliases)) {
                 cl.addSubcommand(name, command(given, null, false));
             } else {
                 in.skipNBytes(length);
@@ -161,7 +163,10 @@ public final class CommandModelReader {
         return cl;
     }
 
-    /** Whether one of the {@code subs} subcommands that follow, other than help, is named {@code first}; reads none of them. */
+    /**
+     * Whether one of the {@code subs} subcommands that follow, other than help, is named
+     * {@code first}; reads none of them.
+     */
     private boolean names(int subs, String first) throws IOException {
         in.mark(Integer.MAX_VALUE);
         try {

@@ -46,7 +46,10 @@ public final class CommandModelWriter {
         Files.write(file, write(Main.annotatedTree(Main.commands())));
     }
 
-    /** The model of {@code root}, a tree built by picocli from annotations and not yet configured. */
+    /**
+     * The model of {@code root}, a tree built by picocli from annotations and not yet configured.
+     * The tree is left with variable interpolation off (the model carries the raw texts).
+     */
     public static byte[] write(CommandLine root) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(bytes);

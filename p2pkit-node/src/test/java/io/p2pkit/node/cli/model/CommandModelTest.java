@@ -95,8 +95,8 @@ class CommandModelTest {
     }
 
     @Test
-    void onlyTheNamedCommandAndHelpAreBuilt() throws IOException {
-        assertEquals(List.of("help", "version"), new ArrayList<>(fromModel("version").getSubcommands().keySet()));
+    void onlyTheNamedCommandIsBuilt() throws IOException {
+        assertEquals(List.of("version"), new ArrayList<>(fromModel("version").getSubcommands().keySet()));
         int all = Main.commands().size() + 1;
         assertEquals(all, new LinkedHashSet<>(fromModel(null).getSubcommands().values()).size());
         assertEquals(all, new LinkedHashSet<>(fromModel("no-such-command").getSubcommands().values()).size(),
@@ -115,7 +115,7 @@ class CommandModelTest {
         CommandLine cl = CommandModelReader.read(bundled, List.of(), "cid");
         assertEquals(io.p2pkit.node.cli.command.cid.CidCommand.class,
                 cl.getSubcommands().get("cid").getCommandSpec().userObject().getClass());
-        assertEquals(List.of("help", "cid"), new ArrayList<>(cl.getSubcommands().keySet()));
+        assertEquals(List.of("cid"), new ArrayList<>(cl.getSubcommands().keySet()));
     }
 
     @Test
