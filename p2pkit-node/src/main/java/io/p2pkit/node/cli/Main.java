@@ -103,7 +103,7 @@ public final class Main {
     public int run(List<String> argv, Console console) {
         // no command objects made up front: the model makes the one the command line names
         return configure(tree(List.of(), argv.isEmpty() ? null : argv.get(0)), console)
-                .execute(argv.toArray(String[]::new));
+                .execute(argv.toArray(new String[0]));
     }
 
     /**
@@ -184,8 +184,9 @@ public final class Main {
         cl.setOverwrittenOptionsAllowed(true); // the last --name value wins, as with Go's flag package
         cl.setOut(new PrintWriter(console.out(), true, StandardCharsets.UTF_8));
         cl.setErr(new PrintWriter(console.err(), true, StandardCharsets.UTF_8));
-        cl.setParameterExceptionHandler(Main::usageError);
-        cl.setExecutionExceptionHandler((e, command, parsed) -> failure(e, command, console));
+        // handlers as classes, not lambdas: a fresh JVM spins a class for each lambda it first runs
+        cl.setParameterExceptionHandler(new UsageErrors());
+        cl.setExecutionExceptionHandler(new Failures(console));
         for (CommandLine c : all(cl)) {
             if (c.getCommand() instanceof CliCommand command) {
                 command.console(console);
@@ -225,6 +226,22 @@ public final class Main {
             }
             spec.commandLine().usage(console().err(), CommandLine.Help.Ansi.OFF);
             return USAGE;
+        }
+    }
+
+    /** Wrong command lines, answered by {@link #usageError}. */
+    private static final class UsageErrors implements CommandLine.IParameterExceptionHandler {
+        @Override
+        public int handleParseException(CommandLine.ParameterException e, String[] args) {
+            return usageError(e, args);
+        }
+    }
+
+    /** Commands that threw, answered by {@link #failure}. */
+    private record Failures(Console console) implements CommandLine.IExecutionExceptionHandler {
+        @Override
+        public int handleExecutionException(Exception e, CommandLine command, CommandLine.ParseResult parsed) {
+            return failure(e, command, console);
         }
     }
 
