@@ -102,22 +102,23 @@ public final class Main {
     /** Runs one command line and returns its exit status; never calls {@code System.exit}. */
     public int run(List<String> argv, Console console) {
         // no command objects made up front: the model makes the one the command line names
-        return configure(tree(List.of(), argv.isEmpty() ? null : argv.get(0)), console)
+        return configure(tree(List.of(), argv), console)
                 .execute(argv.toArray(new String[0]));
     }
 
     /**
-     * The command tree with the command that {@code first} names, alone, or all commands when it
-     * names none or is null (help, a usage error), over the {@code given} command objects (new
-     * ones for the commands it does not hold; all of {@link #commands()} when it is empty). The
-     * model comes from the one the build wrote (io.p2pkit.node.cli.model), which is built without
-     * reading annotations; from the annotations themselves when there is none or it does not fit.
+     * The command tree for the command line {@code argv}: only the commands it names, or all of
+     * them at a level where it names none (help, a usage error; all of the tree for an empty
+     * {@code argv}), over the {@code given} command objects (new ones for the commands it does
+     * not hold; all of {@link #commands()} when it is empty). The model comes from the one the
+     * build wrote (io.p2pkit.node.cli.model), which is built without reading annotations; from
+     * the annotations themselves when there is none or it does not fit.
      */
-    static CommandLine tree(List<CliCommand> given, String first) {
+    static CommandLine tree(List<CliCommand> given, List<String> argv) {
         byte[] model = BundledModel.BYTES;
         if (model != null) {
             try {
-                return CommandModelReader.read(model, given, first);
+                return CommandModelReader.read(model, given, argv);
             } catch (IOException e) {
                 if (System.getenv("P2PKIT_DEBUG") != null) {
                     System.err.println("p2pkit: the bundled command model is not used: " + e.getMessage());
@@ -125,7 +126,7 @@ public final class Main {
             }
         }
         List<CliCommand> commands = given.isEmpty() ? commands() : given;
-        return annotatedTree(first == null ? commands : named(commands, List.of(first)));
+        return annotatedTree(named(commands, argv));
     }
 
     /** The bundled command model, read once (null when the build wrote none). */
@@ -161,7 +162,7 @@ public final class Main {
 
     /** The whole command tree over {@code commands}, printing to {@code console}. */
     public static CommandLine commandLine(List<CliCommand> commands, Console console) {
-        return configure(tree(commands, null), console);
+        return configure(tree(commands, List.of()), console);
     }
 
     /**

@@ -56,29 +56,32 @@ public final class CommandModelReader {
     }
 
     /**
-     * The root command of {@code model} with only the subcommand that {@code first} names (by name
-     * or alias); with all of them, the help command included, when {@code first} is null, names
-     * none (for the list of commands, or the suggestions after a typo) or names the help command.
-     * The root's direct subcommands are the given objects when one of them has the class the model
-     * names, new objects otherwise; deeper ones are made as picocli makes them (their class's
-     * no-argument constructor).
+     * The root command of {@code model} with, at each level, only the subcommand that the next
+     * word of {@code argv} names (by name or alias): {@code cid format …} builds the root, {@code cid}
+     * and {@code format}. A level whose next word names none of its subcommands (an option, a
+     * typo, none at all) gets all of them, and all of theirs; so does the root when the word is
+     * {@code help} ({@code help CMD} needs them). Picocli takes a word that names a subcommand as
+     * that subcommand, so the command line parses as it would against the whole tree. The root's
+     * direct subcommands are the given objects when one of them has the class the model names, new
+     * objects otherwise; deeper ones are made as picocli makes them (their class's no-argument
+     * constructor).
      *
      * @throws IOException when the model does not fit the classes it names (another build's model)
      */
-    public static CommandLine read(byte[] model, List<?> commands, String first) throws IOException {
+    public static CommandLine read(byte[] model, List<?> commands, List<String> argv) throws IOException {
         CommandModelReader reader = new CommandModelReader(model, CommandModelReader.class.getClassLoader());
         if (!MAGIC.equals(reader.in.readUTF())) {
             throw new IOException("not a command model of this layout");
         }
         try {
-            return reader.command(commands, first, true);
+            return reader.command(commands, argv);
         } catch (ReflectiveOperationException | RuntimeException e) {
             throw new IOException("the command model does not fit these classes: " + e, e);
         }
     }
 
-    private CommandLine command(List<?> given, String first, boolean root)
-            throws IOException, ReflectiveOperationException {
+    /** The command that follows in the model, with the subcommands {@code argv} asks for (null: all). */
+    private CommandLine command(List<?> given, List<String> argv) throws IOException, ReflectiveOperationException {
         Class<?> type = type(in.readUTF());
         Object user = null;
         for (Object g : given) {
@@ -148,14 +151,17 @@ public final class CommandModelReader {
 
         CommandLine cl = new CommandLine(spec);
         int subs = in.readShort();
-        boolean all = !root || first == null || !names(subs, first);
+        String first = argv == null || argv.isEmpty() ? null : argv.get(0);
+        boolean all = first == null || !names(subs, first);
         for (int i = 0; i < subs; i++) {
             String name = in.readUTF();
             String[] aliases = strings();
             boolean help = in.readBoolean();
             int length = in.readInt();
-            if (all || !help && named(first, name, aliases)) {
-                cl.addSubcommand(name, command(given, null, false));
+            if (all) {
+                cl.addSubcommand(name, command(given, null));
+            } else if (!help && named(first, name, aliases)) {
+                cl.addSubcommand(name, command(given, argv.subList(1, argv.size())));
             } else {
                 in.skipNBytes(length);
             }

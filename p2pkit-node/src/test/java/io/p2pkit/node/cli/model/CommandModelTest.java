@@ -45,15 +45,15 @@ class CommandModelTest {
             "root", "group", "hashCode", "toString", "getClass", "toBuilder", "stringValues", "originalStringValues",
             "typedValues", "getValue", "parameterConsumer", "commandSpec", "annotatedElement", "messages");
 
-    private static CommandLine fromModel(String first) throws IOException {
+    private static CommandLine fromModel(String... argv) throws IOException {
         byte[] model = CommandModelWriter.write(Main.annotatedTree(Main.commands()));
-        return CommandModelReader.read(model, Main.commands(), first);
+        return CommandModelReader.read(model, Main.commands(), List.of(argv));
     }
 
     @Test
     void everyCommandHasTheHelpAndTheSettingsItsAnnotationsGive() throws IOException {
         Map<String, CommandLine> annotated = walk(Main.annotatedTree(Main.commands()));
-        Map<String, CommandLine> modelled = walk(fromModel(null));
+        Map<String, CommandLine> modelled = walk(fromModel());
         assertEquals(annotated.keySet(), modelled.keySet());
         assertTrue(annotated.size() > 150, "the whole tree: " + annotated.size());
         for (String name : annotated.keySet()) {
@@ -85,7 +85,7 @@ class CommandModelTest {
                 new String[] {"routing", "findprovs", "--count", "3", "--listen", "/ip4/127.0.0.1/tcp/0", "bafkqaaa"});
         for (String[] line : lines) {
             CommandLine.ParseResult a = Main.annotatedTree(Main.commands()).parseArgs(line);
-            CommandLine.ParseResult m = fromModel(line[0]).parseArgs(line);
+            CommandLine.ParseResult m = fromModel(line).parseArgs(line);
             CommandLine.ParseResult aLeaf = leaf(a);
             CommandLine.ParseResult mLeaf = leaf(m);
             String what = String.join(" ", line);
@@ -98,11 +98,26 @@ class CommandModelTest {
     void onlyTheNamedCommandIsBuilt() throws IOException {
         assertEquals(List.of("version"), new ArrayList<>(fromModel("version").getSubcommands().keySet()));
         int all = Main.commands().size() + 1;
-        assertEquals(all, new LinkedHashSet<>(fromModel(null).getSubcommands().values()).size());
+        assertEquals(all, new LinkedHashSet<>(fromModel().getSubcommands().values()).size());
         assertEquals(all, new LinkedHashSet<>(fromModel("no-such-command").getSubcommands().values()).size(),
                 "an unknown command gets the suggestions from every command");
         assertEquals(all, new LinkedHashSet<>(fromModel("--help").getSubcommands().values()).size());
         assertEquals(all, new LinkedHashSet<>(fromModel("help").getSubcommands().values()).size(), "help CMD");
+        assertEquals(all, new LinkedHashSet<>(fromModel("help", "cid").getSubcommands().values()).size());
+        // deeper levels the same way: the path named, or all of a level the next word does not name
+        CommandLine cid = fromModel("cid", "format", "-b", "base32", "bafkqaaa").getSubcommands().get("cid");
+        assertEquals(List.of("format"), new ArrayList<>(cid.getSubcommands().keySet()));
+        CommandLine whole = Main.annotatedTree(Main.commands()).getSubcommands().get("cid");
+        assertEquals(whole.getSubcommands().keySet(), fromModel("cid").getSubcommands().get("cid").getSubcommands().keySet());
+        assertEquals(whole.getSubcommands().keySet(),
+                fromModel("cid", "--help").getSubcommands().get("cid").getSubcommands().keySet());
+        assertEquals(whole.getSubcommands().keySet(),
+                fromModel("cid", "no-such-subcommand").getSubcommands().get("cid").getSubcommands().keySet());
+        CommandLine service = fromModel("pin", "remote", "service", "ls").getSubcommands().get("pin")
+                .getSubcommands().get("remote").getSubcommands().get("service");
+        assertEquals(List.of("ls"), new ArrayList<>(service.getSubcommands().keySet()));
+        assertEquals(List.of("remote"), new ArrayList<>(fromModel("pin", "remote", "service", "ls")
+                .getSubcommands().get("pin").getSubcommands().keySet()));
     }
 
     @Test
@@ -112,7 +127,7 @@ class CommandModelTest {
         assertArrayEquals(CommandModelWriter.write(Main.annotatedTree(Main.commands())), bundled,
                 "the bundled model is that of these classes");
         // Main gives no command objects: the model makes the one named
-        CommandLine cl = CommandModelReader.read(bundled, List.of(), "cid");
+        CommandLine cl = CommandModelReader.read(bundled, List.of(), List.of("cid"));
         assertEquals(io.p2pkit.node.cli.command.cid.CidCommand.class,
                 cl.getSubcommands().get("cid").getCommandSpec().userObject().getClass());
         assertEquals(List.of("cid"), new ArrayList<>(cl.getSubcommands().keySet()));
