@@ -93,8 +93,9 @@ class CidBaseKuboInteropTest {
         P2pkitCli.Result k = kubo.cli().runAny(args);
         // Kubo's daemon refuses a bad cid-base before it reads an add's upload and closes the
         // connection; now and then its CLI, still uploading, then prints the reset instead of the
-        // error. That is Kubo's race, not an answer to compare: its side runs again (at most twice).
-        for (int retry = 0; retry < 2 && k.err().contains("write: connection reset by peer"); retry++) {
+        // error. That is Kubo's race, not an answer to compare: its side runs again (at most five
+        // times: under CI's load three runs in a row met it once).
+        for (int retry = 0; retry < 5 && k.err().contains("write: connection reset by peer"); retry++) {
             k = kubo.cli().runAny(args);
         }
         P2pkitCli.Result p = client.runAny(pair.withApi(args));
