@@ -53,15 +53,25 @@ final class IdentifyResponder {
                 c.remoteAddress(), IdentifyService.PROTOCOL_VERSION, host.agentVersion(), signedRecord(addrs));
     }
 
-    /** The signed peer record of our current addresses, made again only when they change. */
+    /**
+     * The signed peer record of our current addresses, made again only when they change. Made under
+     * the lock: a push and an answer that met here would otherwise each sign a record of their own
+     * sequence number, and every peer would verify both.
+     */
     private byte[] signedRecord(List<Multiaddr> addrs) {
         CachedRecord r = record;
-        if (r == null || !r.addresses().equals(addrs)) {
-            PeerRecord rec = new PeerRecord(host.peerId(), PeerRecord.nextSeq(), addrs);
-            r = new CachedRecord(addrs, rec.seal(host.identity()).marshal());
-            record = r;
+        if (r != null && r.addresses().equals(addrs)) {
+            return r.envelope();
         }
-        return r.envelope();
+        synchronized (this) {
+            r = record;
+            if (r == null || !r.addresses().equals(addrs)) {
+                PeerRecord rec = new PeerRecord(host.peerId(), PeerRecord.nextSeq(), addrs);
+                r = new CachedRecord(addrs, rec.seal(host.identity()).marshal());
+                record = r;
+            }
+            return r.envelope();
+        }
     }
 
     /** Our protocols or addresses changed: push in a moment, with whatever else changes meanwhile. */

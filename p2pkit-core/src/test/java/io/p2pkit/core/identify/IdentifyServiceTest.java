@@ -10,8 +10,15 @@ import io.p2pkit.core.network.Connection;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -31,6 +38,37 @@ class IdentifyServiceTest {
                 c.close();
             }
             assertEquals(1, identify.verifiedRecords());
+        }
+    }
+
+    /**
+     * A push and an answer to a request that meet while the record is not yet made must send the
+     * same record: two records of one address set cost every peer a second verification (this
+     * race failed the test above under CI's load).
+     */
+    @Test
+    void answersMadeAtOnceCarryOneRecord() throws Exception {
+        try (Host a = Host.builder().build();
+             Host b = Host.builder().listen("/ip4/127.0.0.1/tcp/0").build()) {
+            Connection c = a.connect(new PeerInfo(b.peerId(), b.addresses()));
+            for (int round = 0; round < 20; round++) {
+                IdentifyResponder fresh = new IdentifyResponder(b, new IdentifyObservers());
+                int threads = 8;
+                CyclicBarrier start = new CyclicBarrier(threads);
+                List<Future<byte[]>> sent = new ArrayList<>();
+                try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+                    for (int i = 0; i < threads; i++) {
+                        sent.add(pool.submit(() -> {
+                            start.await(10, TimeUnit.SECONDS);
+                            return fresh.ownMessage(c).signedPeerRecord();
+                        }));
+                    }
+                    byte[] first = sent.get(0).get(10, TimeUnit.SECONDS);
+                    for (Future<byte[]> f : sent) {
+                        assertArrayEquals(first, f.get(10, TimeUnit.SECONDS));
+                    }
+                }
+            }
         }
     }
 
