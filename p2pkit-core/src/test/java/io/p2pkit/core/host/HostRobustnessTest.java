@@ -158,6 +158,11 @@ class HostRobustnessTest {
         // yamux caps inbound streams (1000 by default); the rest are refused or reset, not queued forever.
         waitFor(() -> server.network().resources().system().used(Resource.INBOUND_STREAMS) <= 1000 + 1,
                 "inbound streams within the muxer's cap");
+        // Streams wait in the transient scope, shared by every peer as go-libp2p's is, until their
+        // protocol is agreed; a flood fills it for as long as its negotiations take, and a stream
+        // arriving meanwhile is refused. Once they are done, others are served.
+        waitFor(() -> server.network().resources().transientScope().used(Resource.INBOUND_STREAMS) == 0,
+                "the flood's negotiations done");
         assertServes(host(), server);
         for (Stream s : opened) {
             s.reset();
