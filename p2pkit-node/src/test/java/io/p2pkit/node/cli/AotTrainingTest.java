@@ -24,8 +24,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * succeeds, the JVM records it, both caches are made from the recording (classes loaded on use,
  * and classes loaded and linked at start), and a JVM that must use a cache
  * ({@code -XX:AOTMode=on}, which fails rather than start without it) runs {@code p2pkit version}
- * with each. picocli's jar is rewritten first, as {@code scripts/aot-train} rewrites the command's
- * copy ({@code scripts/UpgradeOldClasses.java}), and its classes then come from the cache.
+ * with each, and with C1 alone as the launcher runs short commands. picocli's jar is rewritten
+ * first, as {@code scripts/aot-train} rewrites the command's copy
+ * ({@code scripts/UpgradeOldClasses.java}), and its classes then come from the cache.
  */
 class AotTrainingTest {
     @Test
@@ -58,6 +59,11 @@ class AotTrainingTest {
             assertTrue(picocli.getFirst().endsWith("source: shared objects file"),
                     "picocli's classes come from the cache once rewritten: " + picocli);
         }
+        // The launcher runs short commands on C1 alone (-XX:TieredStopAtLevel=1) with the same cache.
+        Result c1 = java(dir, home, classpath, List.of("-XX:AOTCache=" + dir.resolve("p2pkit-node.aot"),
+                "-XX:AOTMode=on", "-XX:TieredStopAtLevel=1"), Main.class.getName(), "version");
+        assertEquals(0, c1.status(), "C1 alone: " + c1.output());
+        assertTrue(c1.output().startsWith("p2pkit version "), c1.output());
     }
 
     /** The repository's root, where {@code scripts/} is. */
