@@ -31,6 +31,9 @@ class InitCommandTest {
         for (String f : new String[] {"config", "version", "blocks/SHARDING", "datastore/metadata.mv", "identity.key"}) {
             assertTrue(Files.exists(home.resolve(f)), f);
         }
+        // every default listener, as Kubo's Addresses.Swarm; the daemon leaves out what cannot run
+        assertEquals(String.join(", ", io.p2pkit.node.NodeConfig.DEFAULT_LISTEN),
+                Repository.readConfig(home).other().get("addresses.swarm"));
         byte[] config = Files.readAllBytes(home.resolve("config"));
         byte[] key = Files.readAllBytes(home.resolve("identity.key"));
 

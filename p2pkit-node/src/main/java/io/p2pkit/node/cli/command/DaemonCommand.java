@@ -149,7 +149,9 @@ public final class DaemonCommand extends CliCommand {
             return listenOption.addresses(defaults);
         }
         List<Multiaddr> out = new ArrayList<>();
-        for (String a : split(stored)) {
+        List<String> listed = split(stored);
+        Boolean separatesFamilies = null; // asked only when an IPv6 address shares a UDP port with an IPv4 one
+        for (String a : listed) {
             if (privateNetwork && NodeConfig.securesItself(a)) {
                 console.info("p2pkit daemon: not listening on " + a + " (the repository's " + SWARM_KEY
                         + "): it cannot carry a private network");
@@ -159,6 +161,18 @@ public final class DaemonCommand extends CliCommand {
                 console.info("p2pkit daemon: not listening on " + a + " (the repository's " + SWARM_KEY
                         + "): the native QUIC library does not load on this platform");
                 continue;
+            }
+            if (quicLoads && sharesUdpPortWithIp4(a, listed)) {
+                if (separatesFamilies == null) {
+                    separatesFamilies = io.p2pkit.quic.QuicTransport.separatesIpFamilies(
+                            io.p2pkit.quic.QuicConfig.defaults());
+                }
+                if (!separatesFamilies) {
+                    console.info("p2pkit daemon: not listening on " + a + " (the repository's " + SWARM_KEY
+                            + "): UDP sockets cannot be IPv6-only on this platform, so the IPv4 listener on its "
+                            + "port takes both families");
+                    continue;
+                }
             }
             try {
                 out.add(Multiaddr.parse(a));
@@ -968,6 +982,30 @@ public final class DaemonCommand extends CliCommand {
                     Boolean.parseBoolean(stored.getOrDefault(p + "inlineDNSLink", "false"))));
         }
         return hosts;
+    }
+
+    /**
+     * Whether {@code address} is a QUIC or WebTransport listener on IPv6 whose UDP port an IPv4
+     * one in {@code listed} also takes: both can bind only where IPv6 sockets are IPv6-only
+     * ({@link io.p2pkit.quic.QuicTransport#separatesIpFamilies}), as {@link NodeConfig#defaultListen}
+     * knows for the defaults.
+     */
+    static boolean sharesUdpPortWithIp4(String address, List<String> listed) {
+        if (!address.startsWith("/ip6/") || !address.contains("/quic")) {
+            return false;
+        }
+        String port = udpPort(address);
+        return port != null && listed.stream()
+                .anyMatch(b -> b.startsWith("/ip4/") && b.contains("/quic") && port.equals(udpPort(b)));
+    }
+
+    private static String udpPort(String address) {
+        int i = address.indexOf("/udp/");
+        if (i < 0) {
+            return null;
+        }
+        int end = address.indexOf('/', i + 5);
+        return address.substring(i + 5, end < 0 ? address.length() : end);
     }
 
     private static List<String> split(String list) {

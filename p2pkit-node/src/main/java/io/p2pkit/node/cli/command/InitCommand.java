@@ -91,9 +91,11 @@ public final class InitCommand extends CliCommand {
 
     /** The defaults with {@code names} applied in order. */
     static RepoConfig config(List<String> names) {
-        // the daemon's listen addresses, as Kubo's Addresses.Swarm: the defaults, browser transports included
+        // The daemon's listen addresses, as Kubo's Addresses.Swarm: all the defaults, browser
+        // transports included. The daemon leaves out what cannot run where it starts; asking here
+        // would load Netty's native libraries into a command that makes a few files.
         RepoConfig config = RepoConfig.defaults().with(DaemonCommand.SWARM_KEY,
-                String.join(", ", io.p2pkit.node.NodeConfig.defaultListen(true, true, true)));
+                String.join(", ", io.p2pkit.node.NodeConfig.DEFAULT_LISTEN));
         for (String name : names) {
             try {
                 config = KuboConfig.applyProfile(config, name);

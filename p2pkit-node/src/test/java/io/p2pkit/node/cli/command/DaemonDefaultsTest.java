@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What {@code p2pkit daemon} listens on without {@code --listen}. */
@@ -30,6 +31,22 @@ class DaemonDefaultsTest {
     @Test
     void inAPrivateNetworkOnlyTcp() {
         assertEquals(List.of("/ip4/0.0.0.0/tcp/4001", "/ip6/::/tcp/4001"), DaemonCommand.defaultListen(true, true));
+    }
+
+    /**
+     * The repository's listeners that the daemon leaves out where IPv6 UDP sockets are dual-stack:
+     * an IPv6 QUIC or WebTransport listener whose port an IPv4 one takes.
+     */
+    @Test
+    void anIpv6QuicListenerSharingItsPortWithAnIpv4OneIsKnown() {
+        List<String> listed = io.p2pkit.node.NodeConfig.DEFAULT_LISTEN;
+        assertEquals(List.of("/ip6/::/udp/4001/quic-v1", "/ip6/::/udp/4003/quic-v1/webtransport"),
+                listed.stream().filter(a -> DaemonCommand.sharesUdpPortWithIp4(a, listed)).toList());
+        assertFalse(DaemonCommand.sharesUdpPortWithIp4("/ip6/::/udp/4001/quic-v1",
+                List.of("/ip4/0.0.0.0/udp/4005/quic-v1", "/ip6/::/udp/4001/quic-v1")));
+        assertFalse(DaemonCommand.sharesUdpPortWithIp4("/ip6/::/udp/4001/quic-v1", List.of("/ip6/::/udp/4001/quic-v1")));
+        assertTrue(DaemonCommand.sharesUdpPortWithIp4("/ip6/::1/udp/9/quic-v1/webtransport",
+                List.of("/ip4/127.0.0.1/udp/9/quic-v1")));
     }
 
     @Test
