@@ -121,4 +121,14 @@ class RepoConfigTest {
         assertTrue(bad.getMessage().contains("blockstore.storageMax"), bad.getMessage());
         assertThrows(RepoConfigException.class, () -> d.with("blockstore.nope", "1"));
     }
+
+    @Test
+    void decimalsAreWrittenAsBigDecimalWritesThemPlain() {
+        for (double d : new double[] {0, -0.0, 0.5, 2, 3.5, 0.001, 0.0001, 1e-6, 1234.5678, 1e7, 123456789.25,
+                1e15, 1e16, 9007199254740993.0, 0.1 + 0.2}) {
+            assertEquals(java.math.BigDecimal.valueOf(d).stripTrailingZeros().toPlainString(),
+                    ConfigValues.formatDecimal(d), Double.toString(d));
+        }
+        assertThrows(NumberFormatException.class, () -> ConfigValues.formatDecimal(Double.NaN));
+    }
 }
