@@ -18,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -26,6 +25,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.LongConsumer;
 import java.util.stream.Stream;
 
@@ -45,9 +45,13 @@ import java.util.stream.Stream;
  * fsyncs it, renames it to its final name in one atomic step and fsyncs the directory (with
  * {@link Options#syncWrites}; without it the same steps run without the fsyncs, which still
  * survives the death of the process but not a power loss). So a block file is either absent or
- * complete; a crash can only leave temporary files, and {@link #open} removes those (and the
- * files in Kubo's own {@code .temp/} directory). A delete is not fsynced: a power loss may bring
- * a deleted block back, which is harmless.
+ * complete; a crash can only leave temporary files, which are removed (with the files in Kubo's
+ * own {@code .temp/} directory) when the store next counts its blocks. A delete is not fsynced: a
+ * power loss may bring a deleted block back, which is harmless.
+ *
+ * <p><b>Counts.</b> {@link #count()} and {@link #totalSize()} come from the file a clean close
+ * writes, so that an open reads no block directory; after a crash, the first change or question
+ * counts the blocks again ({@link FlatfsUsage}).
  *
  * <p><b>Damage.</b> Files changed behind the store's back are found by re-hashing: on every read
  * with {@link Options#verifyOnRead} (a {@link CorruptBlockException} names the block and file),
@@ -105,18 +109,20 @@ public final class FlatfsBlockstore implements Blockstore {
     private final Options options;
     // one lock per stripe of keys: a put and a delete of the same key see each other's file
     private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
-    private final AtomicLong count = new AtomicLong();
-    private final AtomicLong bytes = new AtomicLong();
-    private final int removedTempFiles;
+    private final FlatfsUsage usage;
+    private final AtomicLong count;
+    private final AtomicLong bytes;
+    // changes hold it shared; close takes it alone, so the counts it saves include every change
+    private final ReentrantReadWriteLock changes = new ReentrantReadWriteLock();
     private volatile boolean closed;
 
-    private FlatfsBlockstore(Path root, Sharding sharding, Options options, long count, long bytes, int removedTempFiles) {
+    private FlatfsBlockstore(Path root, Sharding sharding, Options options) {
         this.root = root;
         this.sharding = sharding;
         this.options = options;
-        this.count.set(count);
-        this.bytes.set(bytes);
-        this.removedTempFiles = removedTempFiles;
+        this.usage = new FlatfsUsage(root);
+        this.count = usage.count;
+        this.bytes = usage.bytes;
         for (int i = 0; i < STRIPES; i++) {
             stripes[i] = new ReentrantLock();
         }
@@ -124,8 +130,8 @@ public final class FlatfsBlockstore implements Blockstore {
 
     /**
      * Opens the store in {@code dir}, creating it (with Kubo's {@code next-to-last/2} sharding)
-     * when the directory is missing or empty. Removes temporary files a crash left behind and
-     * counts the blocks, which reads every block directory once.
+     * when the directory is missing or empty. Reads no block directory: the counts come from the
+     * last clean close, or are made (removing what a crash left) when first needed.
      *
      * @param dir     the directory, e.g. a repository's {@code blocks/}
      * @param options how to write and read
@@ -145,9 +151,7 @@ public final class FlatfsBlockstore implements Blockstore {
             SyncedFiles.writeAtomically(shardingFile, (Sharding.KUBO_DEFAULT + "\n").getBytes(StandardCharsets.US_ASCII));
             SyncedFiles.writeAtomically(root.resolve(README), readme(Sharding.KUBO_DEFAULT).getBytes(StandardCharsets.UTF_8));
         }
-        Sharding sharding = readSharding(shardingFile);
-        Scan scan = scan(root);
-        return new FlatfsBlockstore(root, sharding, options, scan.count, scan.bytes, scan.removed);
+        return new FlatfsBlockstore(root, readSharding(shardingFile), options);
     }
 
     private static Sharding readSharding(Path file) throws IOException {
@@ -163,74 +167,7 @@ public final class FlatfsBlockstore implements Blockstore {
         }
     }
 
-    private record Scan(long count, long bytes, int removed) {
-    }
-
-    /** Counts the blocks and removes temporary files, syncing each directory something was removed from. */
-    private static Scan scan(Path root) throws IOException {
-        long count = 0;
-        long bytes = 0;
-        int removed = removeTemps(root);
-        Path kuboTemp = root.resolve(KUBO_TEMP_DIR);
-        if (Files.isDirectory(kuboTemp)) {
-            removed += removeAll(kuboTemp);
-        }
-        for (Path dir : shardDirectories(root)) {
-            int removedHere = 0;
-            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
-                for (Path f : files) {
-                    String name = f.getFileName().toString();
-                    if (name.startsWith(SyncedFiles.TEMP_PREFIX)) {
-                        Files.deleteIfExists(f);
-                        removedHere++;
-                    } else if (name.endsWith(FlatfsKey.EXTENSION)) {
-                        BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class);
-                        if (a.isRegularFile()) {
-                            count++;
-                            bytes += a.size();
-                        }
-                    }
-                }
-            }
-            if (removedHere > 0) {
-                SyncedFiles.syncDirectory(dir);
-                removed += removedHere;
-            }
-        }
-        return new Scan(count, bytes, removed);
-    }
-
-    private static int removeTemps(Path dir) throws IOException {
-        int removed = 0;
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, SyncedFiles.TEMP_PREFIX + "*")) {
-            for (Path f : files) {
-                if (Files.isRegularFile(f)) {
-                    Files.deleteIfExists(f);
-                    removed++;
-                }
-            }
-        }
-        if (removed > 0) {
-            SyncedFiles.syncDirectory(dir);
-        }
-        return removed;
-    }
-
-    private static int removeAll(Path dir) throws IOException {
-        int removed = 0;
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
-            for (Path f : files) {
-                if (Files.isDirectory(f)) {
-                    removed += removeAll(f);
-                }
-                Files.deleteIfExists(f);
-                removed++;
-            }
-        }
-        return removed;
-    }
-
-    private static List<Path> shardDirectories(Path root) throws IOException {
+    static List<Path> shardDirectories(Path root) throws IOException {
         List<Path> dirs = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
             for (Path p : entries) {
@@ -263,9 +200,13 @@ public final class FlatfsBlockstore implements Blockstore {
         return sharding.toString();
     }
 
-    /** @return how many temporary files left by a crash {@link #open} removed */
-    public int removedTempFiles() {
-        return removedTempFiles;
+    /**
+     * @return how many temporary files left by a crash were removed when the blocks were counted
+     *         (counting them now if they were not yet)
+     * @throws IOException when the directories cannot be read
+     */
+    public int removedTempFiles() throws IOException {
+        return usage.removedTempFiles();
     }
 
     /**
@@ -352,6 +293,7 @@ public final class FlatfsBlockstore implements Blockstore {
         SizeLimit.check(block, options.allowBigBlocks());
         Multihash key = block.cid().multihash();
         Path file = pathOf(key);
+        changes.readLock().lock();
         ReentrantLock lock = stripe(key);
         lock.lock();
         try {
@@ -360,6 +302,7 @@ public final class FlatfsBlockstore implements Blockstore {
             if (existing == block.size()) {
                 return;
             }
+            usage.beforeChange();
             Path dir = file.getParent();
             makeDirectory(dir);
             Path tmp = SyncedFiles.writeTemp(dir, block.data(), options.syncWrites());
@@ -380,6 +323,7 @@ public final class FlatfsBlockstore implements Blockstore {
             }
         } finally {
             lock.unlock();
+            changes.readLock().unlock();
         }
     }
 
@@ -394,6 +338,15 @@ public final class FlatfsBlockstore implements Blockstore {
      */
     @Override
     public void putMany(List<Block> blocks) throws IOException {
+        changes.readLock().lock();
+        try {
+            putManyOpen(blocks);
+        } finally {
+            changes.readLock().unlock();
+        }
+    }
+
+    private void putManyOpen(List<Block> blocks) throws IOException {
         requireOpen();
         List<Block> todo = new ArrayList<>(blocks.size());
         java.util.Set<Multihash> seen = new java.util.HashSet<>();
@@ -407,6 +360,7 @@ public final class FlatfsBlockstore implements Blockstore {
         if (todo.isEmpty()) {
             return;
         }
+        usage.beforeChange();
         java.util.Set<Path> dirs = new java.util.LinkedHashSet<>();
         for (Block b : todo) {
             Path dir = pathOf(b.cid().multihash()).getParent();
@@ -517,12 +471,17 @@ public final class FlatfsBlockstore implements Blockstore {
     @Override
     public boolean delete(Multihash key) throws IOException {
         Path file = pathOf(key);
+        changes.readLock().lock();
         ReentrantLock lock = stripe(key);
         lock.lock();
         try {
             requireOpen();
             long size = sizeOrMinusOne(file);
-            if (size < 0 || !Files.deleteIfExists(file)) {
+            if (size < 0) {
+                return false;
+            }
+            usage.beforeChange();
+            if (!Files.deleteIfExists(file)) {
                 return false;
             }
             count.decrementAndGet();
@@ -530,6 +489,7 @@ public final class FlatfsBlockstore implements Blockstore {
             return true;
         } finally {
             lock.unlock();
+            changes.readLock().unlock();
         }
     }
 
@@ -576,12 +536,22 @@ public final class FlatfsBlockstore implements Blockstore {
 
     @Override
     public long count() {
+        knowUsage();
         return count.get();
     }
 
     @Override
     public long totalSize() {
+        knowUsage();
         return bytes.get();
+    }
+
+    private void knowUsage() {
+        try {
+            usage.ensureKnown();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot count the blocks in " + root + ": " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -673,10 +643,19 @@ public final class FlatfsBlockstore implements Blockstore {
         }
     }
 
-    /** Marks the store closed; it holds no open files between calls. */
+    /**
+     * Marks the store closed (it holds no open files between calls), once the changes under way
+     * are done, and writes its counts down for the next open.
+     */
     @Override
     public void close() {
         closed = true;
+        changes.writeLock().lock();
+        try {
+            usage.save();
+        } finally {
+            changes.writeLock().unlock();
+        }
     }
 
     private ReentrantLock stripe(Multihash key) {

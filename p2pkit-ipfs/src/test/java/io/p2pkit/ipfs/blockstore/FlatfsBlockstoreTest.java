@@ -108,13 +108,13 @@ class FlatfsBlockstoreTest {
         for (int i = 0; i < 50; i++) {
             blocks.add(TestDag.leaf(r, 100 + i));
         }
+        long total = blocks.stream().mapToLong(Block::size).sum();
         try (FlatfsBlockstore s = open()) {
             for (Block b : blocks) {
                 s.put(b);
                 s.put(b);
             }
             assertEquals(50, s.count());
-            long total = blocks.stream().mapToLong(Block::size).sum();
             assertEquals(total, s.totalSize());
             for (Block b : blocks) {
                 assertArrayEquals(b.data(), s.get(b.cid()).orElseThrow().data());
@@ -132,16 +132,80 @@ class FlatfsBlockstoreTest {
             assertEquals(total - blocks.get(0).size(), s.totalSize());
         }
         try (FlatfsBlockstore s = open()) {
-            assertEquals(49, s.count(), "counted again at open");
+            assertEquals(49, s.count(), "the counts of the clean close");
+        }
+        Files.delete(dir.resolve(FlatfsUsage.FILE));
+        try (FlatfsBlockstore s = open()) {
+            assertEquals(49, s.count(), "counted again without the file");
+            assertEquals(total - blocks.get(0).size(), s.totalSize());
+        }
+    }
+
+    /** A clean close writes the counts; an open takes them from there and lists no directory. */
+    @Test
+    void theCountsOfACleanCloseAreReadAtTheNextOpen() throws IOException {
+        Block b = TestDag.leaf(new SplittableRandom(3), 700);
+        try (FlatfsBlockstore s = open()) {
+            s.put(b);
+        }
+        Path file = dir.resolve(FlatfsUsage.FILE);
+        assertEquals("p2pkit flatfs usage v1\ncount 1\nbytes 700\n", Files.readString(file));
+        // a block written behind the store's back is not seen: the counts came from the file
+        Block stray = TestDag.leaf(new SplittableRandom(4), 300);
+        try (FlatfsBlockstore other = FlatfsBlockstore.open(Files.createTempDirectory(dir.getParent(), "other"),
+                FlatfsBlockstore.Options.defaults())) {
+            Path from = other.pathOf(stray.cid().multihash());
+            other.put(stray);
+            Path to = dir.resolve(from.getParent().getFileName()).resolve(from.getFileName());
+            Files.createDirectories(to.getParent());
+            Files.copy(from, to);
+        }
+        long modified = Files.getLastModifiedTime(file).toMillis();
+        try (FlatfsBlockstore s = open()) {
+            assertTrue(s.get(b.cid()).isPresent());
+            assertEquals(1, s.count());
+            assertEquals(700, s.totalSize());
+        }
+        assertEquals(modified, Files.getLastModifiedTime(file).toMillis(), "a store that only read leaves the file");
+        // a change removes the file before it is made; the close writes the new counts
+        try (FlatfsBlockstore s = open()) {
+            Block next = TestDag.leaf(new SplittableRandom(5), 50);
+            s.put(next);
+            assertFalse(Files.exists(file), "no counts on disk while changes are under way");
+            assertEquals(2, s.count());
+        }
+        assertEquals("p2pkit flatfs usage v1\ncount 2\nbytes 750\n", Files.readString(file));
+    }
+
+    @Test
+    void aFileThatIsNotTheCountsHasTheBlocksCountedAgain() throws IOException {
+        Block b = TestDag.leaf(new SplittableRandom(6), 123);
+        try (FlatfsBlockstore s = open()) {
+            s.put(b);
+        }
+        Path file = dir.resolve(FlatfsUsage.FILE);
+        for (String bad : new String[] {"", "p2pkit flatfs usage v1\ncount 5\n", "p2pkit flatfs usage v1\ncount -5\nbytes 1\n",
+                "p2pkit flatfs usage v1\ncount 99999999999999999999\nbytes 1\n", "x".repeat(1000),
+                "p2pkit flatfs usage v2\ncount 5\nbytes 5\n", "p2pkit flatfs usage v1\ncount 5\nbytes 5\nmore\n"}) {
+            Files.writeString(file, bad);
+            try (FlatfsBlockstore s = open()) {
+                assertEquals(1, s.count(), bad);
+                assertEquals(123, s.totalSize(), bad);
+            }
+            assertEquals("p2pkit flatfs usage v1\ncount 1\nbytes 123\n", Files.readString(file), "written again");
         }
     }
 
     @Test
-    void tempFilesLeftByACrashAreRemovedAtOpen() throws IOException {
+    void tempFilesLeftByACrashAreRemovedWhenTheBlocksAreCounted() throws IOException {
         Block b = TestDag.leaf(new SplittableRandom(2), 1000);
         try (FlatfsBlockstore s = open()) {
             s.put(b);
         }
+        FlatfsBlockstore crashed = open(); // a process that changed the store and died: never closed
+        crashed.put(TestDag.leaf(new SplittableRandom(7), 24));
+        crashed.delete(TestDag.leaf(new SplittableRandom(7), 24).cid().multihash());
+        assertFalse(Files.exists(dir.resolve(FlatfsUsage.FILE)));
         Path shard = dir.resolve("X3");
         Files.createDirectories(shard);
         Files.write(shard.resolve("put-abc123"), new byte[10]);
