@@ -2,6 +2,7 @@ package io.p2pkit.ipfs.blockstore;
 
 import io.p2pkit.core.multiformats.Multihash;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,8 +21,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * any later time is {@code 2^(rank - now / half-life)}. Since all heats decay at the same rate,
  * ordering by rank is ordering by heat at every instant, so the coldest entry is the first of a
  * sorted set and the table stays bounded by dropping it: O(log n) per touch, no sweeps.
+ *
+ * <p>The saved heat is loaded on first use, so that a store whose blocks are not read never
+ * parses it, and is saved again only when a touch or a removal changed it: heat that nothing
+ * touched decays from the saved snapshot's time exactly as it would from a newer one.
  */
 final class Heat {
+    private static final System.Logger LOG = System.getLogger(Heat.class.getName());
     /** Heat restored from a snapshot below this is not worth an entry. */
     static final double NEGLIGIBLE = 1e-6;
 
@@ -39,8 +45,21 @@ final class Heat {
     private final Map<Multihash, Entry> byKey = new HashMap<>();
     private final TreeSet<Entry> coldestFirst = new TreeSet<>(COLDEST_FIRST);
     private long seq;
+    // the saved heat not loaded yet; null once loaded (or with nothing to load)
+    private HeatStore saved;
+    private long changes;
+    private long savedChanges;
+
+    /** Heat that must be written down: a snapshot and the number of changes it holds. */
+    record Unsaved(HeatSnapshot snapshot, long changes) {
+    }
 
     Heat(Clock clock, Duration halfLife, int maxEntries) {
+        this(clock, halfLife, maxEntries, null);
+    }
+
+    /** A tracker that adds {@code saved}'s heat on first use (none when null). */
+    Heat(Clock clock, Duration halfLife, int maxEntries, HeatStore saved) {
         if (halfLife.isNegative() || halfLife.isZero()) {
             throw new IllegalArgumentException("half-life must be positive: " + halfLife);
         }
@@ -51,6 +70,22 @@ final class Heat {
         this.halfLifeMillis = halfLife.toMillis() == 0 ? 1 : halfLife.toMillis();
         this.maxEntries = maxEntries;
         this.baseMillis = clock.millis();
+        this.saved = saved;
+    }
+
+    /** Loads the saved heat, under the lock, the first time anything asks. */
+    private void load() {
+        HeatStore from = saved;
+        if (from == null) {
+            return;
+        }
+        saved = null;
+        try {
+            restoreUnchanged(from.loadHeat());
+        } catch (IOException | RuntimeException e) {
+            // heat is a hint: blocks start cold
+            LOG.log(System.Logger.Level.WARNING, () -> "could not load the saved block heat; starting without it: " + e);
+        }
     }
 
     /** Now, in half-lives since creation. */
@@ -66,6 +101,8 @@ final class Heat {
     double touch(Multihash key) {
         lock.lock();
         try {
+            load();
+            changes++;
             double t = now();
             Entry old = byKey.get(key);
             double h = heat(old, t) + 1;
@@ -80,6 +117,7 @@ final class Heat {
     double heatOf(Multihash key) {
         lock.lock();
         try {
+            load();
             return heat(byKey.get(key), now());
         } finally {
             lock.unlock();
@@ -89,9 +127,11 @@ final class Heat {
     void forget(Multihash key) {
         lock.lock();
         try {
+            load();
             Entry e = byKey.remove(key);
             if (e != null) {
                 coldestFirst.remove(e);
+                changes++;
             }
         } finally {
             lock.unlock();
@@ -101,6 +141,7 @@ final class Heat {
     int size() {
         lock.lock();
         try {
+            load();
             return byKey.size();
         } finally {
             lock.unlock();
@@ -111,16 +152,41 @@ final class Heat {
     HeatSnapshot snapshot() {
         lock.lock();
         try {
-            Instant at = clock.instant();
-            double t = now();
-            Map<Multihash, Double> out = new HashMap<>(byKey.size() * 2);
-            for (Entry e : byKey.values()) {
-                out.put(e.key, heat(e, t));
-            }
-            return new HeatSnapshot(at, out);
+            load();
+            return snapshotLocked();
         } finally {
             lock.unlock();
         }
+    }
+
+    /** The heat to save when something changed it since it was loaded or last saved; else null. */
+    Unsaved unsaved() {
+        lock.lock();
+        try {
+            return saved != null || changes == savedChanges ? null : new Unsaved(snapshotLocked(), changes);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** {@code written} is saved: later changes are still to save. */
+    void saved(Unsaved written) {
+        lock.lock();
+        try {
+            savedChanges = Math.max(savedChanges, written.changes());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private HeatSnapshot snapshotLocked() {
+        Instant at = clock.instant();
+        double t = now();
+        Map<Multihash, Double> out = new HashMap<>(byKey.size() * 2);
+        for (Entry e : byKey.values()) {
+            out.put(e.key, heat(e, t));
+        }
+        return new HeatSnapshot(at, out);
     }
 
     /**
@@ -130,18 +196,24 @@ final class Heat {
     void restore(HeatSnapshot snapshot) {
         lock.lock();
         try {
-            double t = now();
-            double elapsed = Math.max(0, clock.millis() - snapshot.at().toEpochMilli()) / halfLifeMillis;
-            for (Map.Entry<Multihash, Double> s : snapshot.heat().entrySet()) {
-                double h = s.getValue() * Math.pow(2, -elapsed);
-                if (!Double.isFinite(h) || h < NEGLIGIBLE) {
-                    continue;
-                }
-                Entry old = byKey.get(s.getKey());
-                put(s.getKey(), old, t + log2(heat(old, t) + h));
-            }
+            load();
+            changes++;
+            restoreUnchanged(snapshot);
         } finally {
             lock.unlock();
+        }
+    }
+
+    private void restoreUnchanged(HeatSnapshot snapshot) {
+        double t = now();
+        double elapsed = Math.max(0, clock.millis() - snapshot.at().toEpochMilli()) / halfLifeMillis;
+        for (Map.Entry<Multihash, Double> s : snapshot.heat().entrySet()) {
+            double h = s.getValue() * Math.pow(2, -elapsed);
+            if (!Double.isFinite(h) || h < NEGLIGIBLE) {
+                continue;
+            }
+            Entry old = byKey.get(s.getKey());
+            put(s.getKey(), old, t + log2(heat(old, t) + h));
         }
     }
 

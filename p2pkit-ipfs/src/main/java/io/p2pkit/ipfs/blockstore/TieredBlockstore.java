@@ -79,8 +79,8 @@ public final class TieredBlockstore implements Blockstore {
         this.allowBigBlocks = b.allowBigBlocks;
         this.memory = new MemoryBlockstore(new MemoryBlockstore.Limits(policy.memoryMaxBytes(), policy.memoryMaxBlocks(),
                 allowBigBlocks));
-        this.heat = new Heat(clock, policy.halfLife(), policy.maxHeatEntries());
-        heat.restore(heatStore.loadHeat());
+        // loaded when first asked: a command that reads no block never parses it
+        this.heat = new Heat(clock, policy.halfLife(), policy.maxHeatEntries(), heatStore);
         this.lastMaintain = new AtomicLong(clock.millis());
         this.lastFlush = new AtomicLong(clock.millis());
     }
@@ -404,7 +404,7 @@ public final class TieredBlockstore implements Blockstore {
             }
             long now = clock.millis();
             if (now - lastFlush.get() >= policy.heatFlushInterval().toMillis()) {
-                heatStore.saveHeat(heat.snapshot());
+                saveHeat();
                 lastFlush.set(now);
             }
         } finally {
@@ -422,13 +422,22 @@ public final class TieredBlockstore implements Blockstore {
         maintenance.lock();
         try {
             try {
-                heatStore.saveHeat(heat.snapshot());
+                saveHeat();
             } finally {
                 memory.close();
                 disk.close();
             }
         } finally {
             maintenance.unlock();
+        }
+    }
+
+    /** Writes the heat down when something changed it since it was loaded or last written. */
+    private void saveHeat() throws IOException {
+        Heat.Unsaved unsaved = heat.unsaved();
+        if (unsaved != null) {
+            heatStore.saveHeat(unsaved.snapshot());
+            heat.saved(unsaved);
         }
     }
 

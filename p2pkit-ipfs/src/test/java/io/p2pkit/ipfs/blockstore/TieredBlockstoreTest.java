@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicReference;
@@ -345,6 +346,70 @@ class TieredBlockstoreTest {
             assertEquals(1.5, s.heatOf(b.cid().multihash()), 1e-9);
             s.get(b.cid()); // 2.5: promoted on the first read after the restart
             assertTrue(s.inMemory(b.cid().multihash()));
+        }
+    }
+
+    /** A store whose blocks are not read never parses the saved heat, and heat nothing changed is not written again. */
+    @Test
+    void heatIsLoadedOnFirstUseAndSavedOnlyWhenChanged() throws IOException {
+        Block b = TestDag.leaf(random, 100);
+        java.util.concurrent.atomic.AtomicInteger loads = new java.util.concurrent.atomic.AtomicInteger();
+        List<HeatSnapshot> saves = new java.util.concurrent.CopyOnWriteArrayList<>();
+        HeatSnapshot first = new HeatSnapshot(clock.instant(), Map.of(b.cid().multihash(), 4.0));
+        HeatStore store = new HeatStore() {
+            @Override
+            public HeatSnapshot loadHeat() {
+                loads.incrementAndGet();
+                return saves.isEmpty() ? first : saves.getLast();
+            }
+
+            @Override
+            public void saveHeat(HeatSnapshot snapshot) {
+                saves.add(snapshot);
+            }
+        };
+        try (TieredBlockstore s = builder().heatStore(store).build()) {
+            s.disk().put(b);
+            assertTrue(s.has(b.cid().multihash()));
+        }
+        assertEquals(0, loads.get(), "nothing asked for heat");
+        assertEquals(List.of(), saves);
+        try (TieredBlockstore s = builder().heatStore(store).build()) {
+            assertEquals(4.0, s.heatOf(b.cid().multihash()), 1e-9);
+        }
+        assertEquals(1, loads.get());
+        assertEquals(List.of(), saves, "loaded but unchanged: the saved heat still holds");
+        clock.advance(HALF_LIFE);
+        try (TieredBlockstore s = builder().heatStore(store).build()) {
+            s.get(b.cid()); // 4 halved, plus 1
+        }
+        assertEquals(1, saves.size());
+        assertEquals(3.0, saves.getFirst().heat().get(b.cid().multihash()), 1e-9);
+        clock.advance(HALF_LIFE);
+        try (TieredBlockstore s = builder().heatStore(store).build()) {
+            assertEquals(1.5, s.heatOf(b.cid().multihash()), 1e-9, "decayed from the last save's time");
+        }
+        assertEquals(1, saves.size());
+    }
+
+    @Test
+    void aHeatStoreThatFailsToLoadLeavesBlocksCold() throws IOException {
+        Block b = TestDag.leaf(random, 100);
+        HeatStore broken = new HeatStore() {
+            @Override
+            public HeatSnapshot loadHeat() throws IOException {
+                throw new IOException("damaged");
+            }
+
+            @Override
+            public void saveHeat(HeatSnapshot snapshot) {
+            }
+        };
+        try (TieredBlockstore s = builder().heatStore(broken).build()) {
+            s.put(b);
+            assertEquals(0, s.heatOf(b.cid().multihash()));
+            assertTrue(s.get(b.cid()).isPresent());
+            assertEquals(1, s.heatOf(b.cid().multihash()), 1e-9);
         }
     }
 
