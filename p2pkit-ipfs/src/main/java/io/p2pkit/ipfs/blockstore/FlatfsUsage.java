@@ -87,8 +87,7 @@ final class FlatfsUsage {
             return;
         }
         try {
-            String text = HEADER + "\ncount " + count.get() + "\nbytes " + bytes.get() + "\n";
-            SyncedFiles.writeAtomically(root.resolve(FILE), text.getBytes(StandardCharsets.US_ASCII));
+            SyncedFiles.writeAtomically(root.resolve(FILE), format(count.get(), bytes.get()));
             saved = true;
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, () -> "could not write " + root.resolve(FILE)
@@ -104,14 +103,22 @@ final class FlatfsUsage {
         }
     }
 
+    /** The file's content for these counts. */
+    static byte[] format(long count, long bytes) {
+        return (HEADER + "\ncount " + count + "\nbytes " + bytes + "\n").getBytes(StandardCharsets.US_ASCII);
+    }
+
     /** The counts in {@code file}, or null when it is missing or not exactly what {@link #save} writes. */
     private static long[] read(Path file) throws IOException {
-        byte[] raw;
         try (InputStream in = Files.newInputStream(file)) {
-            raw = in.readNBytes(MAX_BYTES + 1);
+            return parse(in.readNBytes(MAX_BYTES + 1));
         } catch (NoSuchFileException e) {
             return null;
         }
+    }
+
+    /** The counts {@link #format} wrote into {@code raw}, or null for anything else (at most {@value #MAX_BYTES} bytes). */
+    static long[] parse(byte[] raw) {
         String[] lines = new String(raw, StandardCharsets.US_ASCII).split("\n", -1);
         if (raw.length > MAX_BYTES || lines.length != 4 || !lines[0].equals(HEADER) || !lines[3].isEmpty()) {
             return null;
@@ -122,15 +129,20 @@ final class FlatfsUsage {
     }
 
     private static long field(String line, String name) {
-        if (!line.startsWith(name) || line.length() == name.length() || line.length() > name.length() + 19) {
-            return -1;
+        if (!line.startsWith(name) || line.length() == name.length() || line.length() > name.length() + 19
+                || (line.charAt(name.length()) == '0' && line.length() > name.length() + 1)) {
+            return -1; // empty, too long, or with a leading zero save never writes
         }
         for (int i = name.length(); i < line.length(); i++) {
             if (line.charAt(i) < '0' || line.charAt(i) > '9') {
                 return -1;
             }
         }
-        return Long.parseLong(line, name.length(), line.length(), 10);
+        try {
+            return Long.parseLong(line, name.length(), line.length(), 10);
+        } catch (NumberFormatException overLongMax) {
+            return -1;
+        }
     }
 
     /** Counts the blocks and removes temporary files, syncing each directory something was removed from. */

@@ -45,8 +45,8 @@ final class Heat {
     private final Map<Multihash, Entry> byKey = new HashMap<>();
     private final TreeSet<Entry> coldestFirst = new TreeSet<>(COLDEST_FIRST);
     private long seq;
-    // the saved heat not loaded yet; null once loaded (or with nothing to load)
-    private HeatStore saved;
+    // where the saved heat comes from until it is loaded; null once loaded (or with nothing to load)
+    private HeatStore toLoad;
     private long changes;
     private long savedChanges;
 
@@ -70,16 +70,16 @@ final class Heat {
         this.halfLifeMillis = halfLife.toMillis() == 0 ? 1 : halfLife.toMillis();
         this.maxEntries = maxEntries;
         this.baseMillis = clock.millis();
-        this.saved = saved;
+        this.toLoad = saved;
     }
 
     /** Loads the saved heat, under the lock, the first time anything asks. */
     private void load() {
-        HeatStore from = saved;
+        HeatStore from = toLoad;
         if (from == null) {
             return;
         }
-        saved = null;
+        toLoad = null;
         try {
             restoreUnchanged(from.loadHeat());
         } catch (IOException | RuntimeException e) {
@@ -163,7 +163,7 @@ final class Heat {
     Unsaved unsaved() {
         lock.lock();
         try {
-            return saved != null || changes == savedChanges ? null : new Unsaved(snapshotLocked(), changes);
+            return toLoad != null || changes == savedChanges ? null : new Unsaved(snapshotLocked(), changes);
         } finally {
             lock.unlock();
         }

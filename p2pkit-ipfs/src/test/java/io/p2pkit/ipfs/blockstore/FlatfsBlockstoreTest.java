@@ -185,7 +185,8 @@ class FlatfsBlockstoreTest {
         }
         Path file = dir.resolve(FlatfsUsage.FILE);
         for (String bad : new String[] {"", "p2pkit flatfs usage v1\ncount 5\n", "p2pkit flatfs usage v1\ncount -5\nbytes 1\n",
-                "p2pkit flatfs usage v1\ncount 99999999999999999999\nbytes 1\n", "x".repeat(1000),
+                "p2pkit flatfs usage v1\ncount 99999999999999999999\nbytes 1\n",
+                "p2pkit flatfs usage v1\ncount 9999999999999999999\nbytes 1\n", "x".repeat(1000),
                 "p2pkit flatfs usage v2\ncount 5\nbytes 5\n", "p2pkit flatfs usage v1\ncount 5\nbytes 5\nmore\n"}) {
             Files.writeString(file, bad);
             try (FlatfsBlockstore s = open()) {

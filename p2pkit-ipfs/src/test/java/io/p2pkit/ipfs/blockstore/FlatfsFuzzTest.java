@@ -17,7 +17,7 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** What flatfs decodes from disk: file names, the SHARDING file, block files. */
+/** What flatfs decodes from disk: file names, the SHARDING file, the usage file, block files. */
 class FlatfsFuzzTest {
     /** A file name decodes to the multihash whose canonical name it is, or is refused with a DecodeException. */
     @FuzzTest(maxDuration = "90s") // a fuzzing session fits in the default 2-minute test timeout
@@ -30,6 +30,17 @@ class FlatfsFuzzTest {
             return;
         }
         assertEquals(name, FlatfsKey.encode(key));
+    }
+
+    /** Any usage file gives two non-negative counts that format back to the same bytes, or none (counted again). */
+    @FuzzTest(maxDuration = "90s") // a fuzzing session fits in the default 2-minute test timeout
+    void usageFile(byte[] input) {
+        long[] counts = FlatfsUsage.parse(input);
+        if (counts != null) {
+            assertEquals(2, counts.length);
+            assertEquals(true, counts[0] >= 0 && counts[1] >= 0);
+            assertArrayEquals(input, FlatfsUsage.format(counts[0], counts[1]));
+        }
     }
 
     /** Any SHARDING text parses to a function whose identifier parses back to it, or is refused. */
