@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The side of identify that speaks for this node: it answers {@code /ipfs/id/1.0.0} requests with
@@ -29,6 +30,7 @@ final class IdentifyResponder {
     private final IdentifyObservers observers;
     private final AtomicReference<ScheduledFuture<?>> pendingPush = new AtomicReference<>();
     private volatile CachedRecord record;
+    private final ReentrantLock recordLock = new ReentrantLock();
     private volatile boolean closed;
 
     private record CachedRecord(List<Multiaddr> addresses, byte[] envelope) {
@@ -63,7 +65,8 @@ final class IdentifyResponder {
         if (r != null && r.addresses().equals(addrs)) {
             return r.envelope();
         }
-        synchronized (this) {
+        recordLock.lock();
+        try {
             r = record;
             if (r == null || !r.addresses().equals(addrs)) {
                 PeerRecord rec = new PeerRecord(host.peerId(), PeerRecord.nextSeq(), addrs);
@@ -71,6 +74,8 @@ final class IdentifyResponder {
                 record = r;
             }
             return r.envelope();
+        } finally {
+            recordLock.unlock();
         }
     }
 

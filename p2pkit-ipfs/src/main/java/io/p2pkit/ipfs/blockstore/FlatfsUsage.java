@@ -9,6 +9,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * How many blocks a flatfs store holds and their bytes, known without reading every block
@@ -31,6 +32,8 @@ final class FlatfsUsage {
     final AtomicLong count = new AtomicLong();
     final AtomicLong bytes = new AtomicLong();
     private final Path root;
+    // one thread at a time loads, counts, removes or writes the file
+    private final ReentrantLock lock = new ReentrantLock();
     private volatile boolean known;
     // whether the file on disk holds the current counts
     private volatile boolean saved;
@@ -45,7 +48,8 @@ final class FlatfsUsage {
         if (known) {
             return;
         }
-        synchronized (this) {
+        lock.lock();
+        try {
             if (known) {
                 return;
             }
@@ -60,6 +64,8 @@ final class FlatfsUsage {
                 scan();
             }
             known = true;
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -71,35 +77,44 @@ final class FlatfsUsage {
         if (known && !saved) {
             return;
         }
-        synchronized (this) {
+        lock.lock();
+        try {
             ensureKnown();
             if (saved) {
                 Files.deleteIfExists(root.resolve(FILE));
                 SyncedFiles.syncDirectory(root);
                 saved = false;
             }
+        } finally {
+            lock.unlock();
         }
     }
 
     /** At a clean close: the counts written down for the next open, when known and not there yet. */
-    synchronized void save() {
-        if (!known || saved) {
-            return;
-        }
+    void save() {
+        lock.lock();
         try {
+            if (!known || saved) {
+                return;
+            }
             SyncedFiles.writeAtomically(root.resolve(FILE), format(count.get(), bytes.get()));
             saved = true;
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, () -> "could not write " + root.resolve(FILE)
                     + "; the next open counts the blocks again: " + e);
+        } finally {
+            lock.unlock();
         }
     }
 
     /** How many temporary files the count removed (none when the counts came from the file). */
     int removedTempFiles() throws IOException {
         ensureKnown();
-        synchronized (this) {
+        lock.lock();
+        try {
             return removedTempFiles;
+        } finally {
+            lock.unlock();
         }
     }
 
