@@ -34,8 +34,17 @@ final class Heat {
     private record Entry(Multihash key, double rank, long seq) {
     }
 
-    private static final Comparator<Entry> COLDEST_FIRST =
-            Comparator.comparingDouble(Entry::rank).thenComparingLong(Entry::seq);
+    // a class, not Comparator.comparingDouble(...): method references are classes spun at run time
+    // in every fresh command that opens a repository
+    private static final Comparator<Entry> COLDEST_FIRST = new ColdestFirst();
+
+    private static final class ColdestFirst implements Comparator<Entry> {
+        @Override
+        public int compare(Entry a, Entry b) {
+            int byRank = Double.compare(a.rank, b.rank);
+            return byRank != 0 ? byRank : Long.compare(a.seq, b.seq);
+        }
+    }
 
     private final Clock clock;
     private final double halfLifeMillis;

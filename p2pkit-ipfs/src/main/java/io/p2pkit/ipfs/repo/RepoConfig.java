@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.TreeMap;
-import java.util.function.Function;
 
 /**
  * A repository's {@code config} file: Java properties text (UTF-8), one {@code key = value} a
@@ -83,29 +82,47 @@ public record RepoConfig(FlatfsBlockstore.Options disk, TierPolicy tiers, Durati
     }
 
     private static boolean owned(String key) {
-        return OWNED_PREFIXES.stream().anyMatch(key::startsWith);
+        for (String prefix : OWNED_PREFIXES) {
+            if (key.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
     }
 
-    /** One storage key: how to read it from a config and how to write it back. */
-    private record Key(String name, Function<RepoConfig, String> format) {
+    // The storage keys, in the file's order. Written with a switch and plain loops rather than a
+    // table of lambdas: every repository command reads this class in a fresh JVM, where each
+    // lambda is a class spun at run time (32 of them cost about 10 ms).
+    private static final List<String> KEYS = List.of("blockstore.syncWrites", "blockstore.hashOnRead",
+            "blockstore.allowBigBlocks", "blockstore.storageMax", "blockstore.memory.maxBytes",
+            "blockstore.memory.maxBlocks", "heat.halfLife", "heat.promoteAt", "heat.demoteBelow", "heat.writeDownAt",
+            "heat.maxEntries", "heat.maintainInterval", "heat.flushInterval", "remote.timeout", "pins.maxDagBlocks");
+
+    /** A storage key's text in this config. */
+    private String format(String key) {
+        return switch (key) {
+            case "blockstore.syncWrites" -> Boolean.toString(disk.syncWrites());
+            case "blockstore.hashOnRead" -> Boolean.toString(disk.verifyOnRead());
+            case "blockstore.allowBigBlocks" -> Boolean.toString(disk.allowBigBlocks());
+            case "blockstore.storageMax" -> ConfigValues.formatSize(tiers.diskQuotaBytes());
+            case "blockstore.memory.maxBytes" -> ConfigValues.formatSize(tiers.memoryMaxBytes());
+            case "blockstore.memory.maxBlocks" -> Integer.toString(tiers.memoryMaxBlocks());
+            case "heat.halfLife" -> ConfigValues.formatDuration(tiers.halfLife());
+            case "heat.promoteAt" -> ConfigValues.formatDecimal(tiers.promoteAt());
+            case "heat.demoteBelow" -> ConfigValues.formatDecimal(tiers.demoteBelow());
+            case "heat.writeDownAt" -> ConfigValues.formatDecimal(tiers.writeDownAt());
+            case "heat.maxEntries" -> Integer.toString(tiers.maxHeatEntries());
+            case "heat.maintainInterval" -> ConfigValues.formatDuration(tiers.maintainInterval());
+            case "heat.flushInterval" -> ConfigValues.formatDuration(tiers.heatFlushInterval());
+            case "remote.timeout" -> ConfigValues.formatDuration(remoteTimeout);
+            case "pins.maxDagBlocks" -> Integer.toString(maxDagBlocks);
+            default -> throw new IllegalArgumentException("not a storage key: " + key);
+        };
     }
 
-    private static final List<Key> KEYS = List.of(
-            new Key("blockstore.syncWrites", c -> Boolean.toString(c.disk.syncWrites())),
-            new Key("blockstore.hashOnRead", c -> Boolean.toString(c.disk.verifyOnRead())),
-            new Key("blockstore.allowBigBlocks", c -> Boolean.toString(c.disk.allowBigBlocks())),
-            new Key("blockstore.storageMax", c -> ConfigValues.formatSize(c.tiers.diskQuotaBytes())),
-            new Key("blockstore.memory.maxBytes", c -> ConfigValues.formatSize(c.tiers.memoryMaxBytes())),
-            new Key("blockstore.memory.maxBlocks", c -> Integer.toString(c.tiers.memoryMaxBlocks())),
-            new Key("heat.halfLife", c -> ConfigValues.formatDuration(c.tiers.halfLife())),
-            new Key("heat.promoteAt", c -> ConfigValues.formatDecimal(c.tiers.promoteAt())),
-            new Key("heat.demoteBelow", c -> ConfigValues.formatDecimal(c.tiers.demoteBelow())),
-            new Key("heat.writeDownAt", c -> ConfigValues.formatDecimal(c.tiers.writeDownAt())),
-            new Key("heat.maxEntries", c -> Integer.toString(c.tiers.maxHeatEntries())),
-            new Key("heat.maintainInterval", c -> ConfigValues.formatDuration(c.tiers.maintainInterval())),
-            new Key("heat.flushInterval", c -> ConfigValues.formatDuration(c.tiers.heatFlushInterval())),
-            new Key("remote.timeout", c -> ConfigValues.formatDuration(c.remoteTimeout)),
-            new Key("pins.maxDagBlocks", c -> Integer.toString(c.maxDagBlocks)));
+    private static RepoConfigException unknownKey(String key) {
+        return new RepoConfigException(key, "not a known key (the storage keys are " + KEYS + ")");
+    }
 
     /**
      * Reads a config file's bytes. Missing keys take their defaults.
@@ -141,40 +158,39 @@ public record RepoConfig(FlatfsBlockstore.Options disk, TierPolicy tiers, Durati
         for (Map.Entry<String, String> e : values.entrySet()) {
             if (!owned(e.getKey())) {
                 other.put(e.getKey(), e.getValue());
-            } else if (KEYS.stream().noneMatch(k -> k.name.equals(e.getKey()))) {
-                throw new RepoConfigException(e.getKey(), "not a known key (the storage keys are "
-                        + KEYS.stream().map(Key::name).toList() + ")");
+            } else if (!KEYS.contains(e.getKey())) {
+                throw unknownKey(e.getKey());
             }
         }
         FlatfsBlockstore.Options disk = new FlatfsBlockstore.Options(
-                get(values, "blockstore.syncWrites", d.disk.syncWrites(), ConfigValues::bool),
-                get(values, "blockstore.hashOnRead", d.disk.verifyOnRead(), ConfigValues::bool),
-                get(values, "blockstore.allowBigBlocks", d.disk.allowBigBlocks(), ConfigValues::bool));
+                bool(values, "blockstore.syncWrites", d.disk.syncWrites()),
+                bool(values, "blockstore.hashOnRead", d.disk.verifyOnRead()),
+                bool(values, "blockstore.allowBigBlocks", d.disk.allowBigBlocks()));
         TierPolicy t = d.tiers;
         TierPolicy tiers;
         try {
             tiers = new TierPolicy(
-                    get(values, "blockstore.memory.maxBytes", t.memoryMaxBytes(), ConfigValues::size),
-                    get(values, "blockstore.memory.maxBlocks", t.memoryMaxBlocks(), ConfigValues::positiveInt),
-                    get(values, "blockstore.storageMax", t.diskQuotaBytes(), ConfigValues::size),
-                    get(values, "heat.halfLife", t.halfLife(), ConfigValues::duration),
-                    get(values, "heat.promoteAt", t.promoteAt(), ConfigValues::decimal),
-                    get(values, "heat.demoteBelow", t.demoteBelow(), ConfigValues::decimal),
-                    get(values, "heat.writeDownAt", t.writeDownAt(), ConfigValues::decimal),
-                    get(values, "heat.maxEntries", t.maxHeatEntries(), ConfigValues::positiveInt),
-                    get(values, "heat.maintainInterval", t.maintainInterval(), ConfigValues::duration),
-                    get(values, "heat.flushInterval", t.heatFlushInterval(), ConfigValues::duration));
+                    size(values, "blockstore.memory.maxBytes", t.memoryMaxBytes()),
+                    positiveInt(values, "blockstore.memory.maxBlocks", t.memoryMaxBlocks()),
+                    size(values, "blockstore.storageMax", t.diskQuotaBytes()),
+                    duration(values, "heat.halfLife", t.halfLife()),
+                    decimal(values, "heat.promoteAt", t.promoteAt()),
+                    decimal(values, "heat.demoteBelow", t.demoteBelow()),
+                    decimal(values, "heat.writeDownAt", t.writeDownAt()),
+                    positiveInt(values, "heat.maxEntries", t.maxHeatEntries()),
+                    duration(values, "heat.maintainInterval", t.maintainInterval()),
+                    duration(values, "heat.flushInterval", t.heatFlushInterval()));
         } catch (IllegalArgumentException e) {
             if (e instanceof RepoConfigException rce) {
                 throw rce;
             }
             throw new RepoConfigException("blockstore/heat", e.getMessage(), e);
         }
-        Duration remoteTimeout = get(values, "remote.timeout", d.remoteTimeout, ConfigValues::duration);
+        Duration remoteTimeout = duration(values, "remote.timeout", d.remoteTimeout);
         if (remoteTimeout.isZero()) {
             throw new RepoConfigException("remote.timeout", "must be positive");
         }
-        int maxDagBlocks = get(values, "pins.maxDagBlocks", d.maxDagBlocks, ConfigValues::positiveInt);
+        int maxDagBlocks = positiveInt(values, "pins.maxDagBlocks", d.maxDagBlocks);
         return new RepoConfig(disk, tiers, remoteTimeout, maxDagBlocks, other);
     }
 
@@ -186,12 +202,7 @@ public record RepoConfig(FlatfsBlockstore.Options disk, TierPolicy tiers, Durati
      * @return its text, or empty when an other key is not set
      */
     public java.util.Optional<String> get(String key) {
-        for (Key k : KEYS) {
-            if (k.name.equals(key)) {
-                return java.util.Optional.of(k.format.apply(this));
-            }
-        }
-        return java.util.Optional.ofNullable(other.get(key));
+        return KEYS.contains(key) ? java.util.Optional.of(format(key)) : java.util.Optional.ofNullable(other.get(key));
     }
 
     /**
@@ -204,28 +215,44 @@ public record RepoConfig(FlatfsBlockstore.Options disk, TierPolicy tiers, Durati
      */
     public RepoConfig with(String key, String value) {
         Map<String, String> values = new TreeMap<>(other);
-        for (Key k : KEYS) {
-            values.put(k.name, k.format.apply(this));
+        for (String k : KEYS) {
+            values.put(k, format(k));
         }
         if (value == null) {
             values.remove(key);
         } else {
             values.put(key, value);
         }
-        if (owned(key) && KEYS.stream().noneMatch(k -> k.name.equals(key))) {
-            throw new RepoConfigException(key, "not a known key (the storage keys are "
-                    + KEYS.stream().map(Key::name).toList() + ")");
+        if (owned(key) && !KEYS.contains(key)) {
+            throw unknownKey(key);
         }
         return of(values);
     }
 
-    private interface Reader<T> {
-        T read(String key, String text);
+    // One reader per kind of value; the text is stripped, a missing key takes the fallback.
+    private static boolean bool(Map<String, String> values, String key, boolean fallback) {
+        String text = values.get(key);
+        return text == null ? fallback : ConfigValues.bool(key, text.strip());
     }
 
-    private static <T> T get(Map<String, String> values, String key, T fallback, Reader<T> reader) {
+    private static long size(Map<String, String> values, String key, long fallback) {
         String text = values.get(key);
-        return text == null ? fallback : reader.read(key, text.strip());
+        return text == null ? fallback : ConfigValues.size(key, text.strip());
+    }
+
+    private static int positiveInt(Map<String, String> values, String key, int fallback) {
+        String text = values.get(key);
+        return text == null ? fallback : ConfigValues.positiveInt(key, text.strip());
+    }
+
+    private static Duration duration(Map<String, String> values, String key, Duration fallback) {
+        String text = values.get(key);
+        return text == null ? fallback : ConfigValues.duration(key, text.strip());
+    }
+
+    private static double decimal(Map<String, String> values, String key, double fallback) {
+        String text = values.get(key);
+        return text == null ? fallback : ConfigValues.decimal(key, text.strip());
     }
 
     /**
@@ -237,8 +264,8 @@ public record RepoConfig(FlatfsBlockstore.Options disk, TierPolicy tiers, Durati
     public byte[] format() {
         StringBuilder out = new StringBuilder();
         out.append("# p2pkit repository configuration (Java properties, UTF-8); see docs/STORAGE.md\n");
-        for (Key k : KEYS) {
-            out.append(k.name).append(" = ").append(k.format.apply(this)).append('\n');
+        for (String k : KEYS) {
+            out.append(k).append(" = ").append(format(k)).append('\n');
         }
         for (Map.Entry<String, String> e : other.entrySet()) {
             out.append(escape(e.getKey(), true)).append(" = ").append(escape(e.getValue(), false)).append('\n');
