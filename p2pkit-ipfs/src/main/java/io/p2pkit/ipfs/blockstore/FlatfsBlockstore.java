@@ -312,14 +312,16 @@ public final class FlatfsBlockstore implements Blockstore {
                 Files.deleteIfExists(tmp);
                 throw e;
             }
-            if (options.syncWrites()) {
-                SyncedFiles.syncDirectory(dir);
-            }
+            // counted as soon as the file is there, so that the counts a close saves match the
+            // directory even when the sync below fails
             if (existing < 0) {
                 count.incrementAndGet();
                 bytes.addAndGet(block.size());
             } else {
                 bytes.addAndGet(block.size() - existing);
+            }
+            if (options.syncWrites()) {
+                SyncedFiles.syncDirectory(dir);
             }
         } finally {
             lock.unlock();
