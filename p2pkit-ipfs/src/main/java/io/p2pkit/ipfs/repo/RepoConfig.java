@@ -229,30 +229,29 @@ public record RepoConfig(FlatfsBlockstore.Options disk, TierPolicy tiers, Durati
         return of(values);
     }
 
-    // One reader per kind of value; the text is stripped, a missing key takes the fallback.
+    // One reader per kind of value (methods, not lambdas: see KEYS); a missing key takes the fallback.
     private static boolean bool(Map<String, String> values, String key, boolean fallback) {
-        String text = values.get(key);
-        return text == null ? fallback : ConfigValues.bool(key, text.strip());
+        return values.containsKey(key) ? ConfigValues.bool(key, text(values, key)) : fallback;
     }
 
     private static long size(Map<String, String> values, String key, long fallback) {
-        String text = values.get(key);
-        return text == null ? fallback : ConfigValues.size(key, text.strip());
+        return values.containsKey(key) ? ConfigValues.size(key, text(values, key)) : fallback;
     }
 
     private static int positiveInt(Map<String, String> values, String key, int fallback) {
-        String text = values.get(key);
-        return text == null ? fallback : ConfigValues.positiveInt(key, text.strip());
+        return values.containsKey(key) ? ConfigValues.positiveInt(key, text(values, key)) : fallback;
     }
 
     private static Duration duration(Map<String, String> values, String key, Duration fallback) {
-        String text = values.get(key);
-        return text == null ? fallback : ConfigValues.duration(key, text.strip());
+        return values.containsKey(key) ? ConfigValues.duration(key, text(values, key)) : fallback;
     }
 
     private static double decimal(Map<String, String> values, String key, double fallback) {
-        String text = values.get(key);
-        return text == null ? fallback : ConfigValues.decimal(key, text.strip());
+        return values.containsKey(key) ? ConfigValues.decimal(key, text(values, key)) : fallback;
+    }
+
+    private static String text(Map<String, String> values, String key) {
+        return values.get(key).strip();
     }
 
     /**
