@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.LongConsumer;
@@ -110,8 +109,6 @@ public final class FlatfsBlockstore implements Blockstore {
     // one lock per stripe of keys: a put and a delete of the same key see each other's file
     private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
     private final FlatfsUsage usage;
-    private final AtomicLong count;
-    private final AtomicLong bytes;
     // changes hold it shared; close takes it alone, so the counts it saves include every change
     private final ReentrantReadWriteLock changes = new ReentrantReadWriteLock();
     private volatile boolean closed;
@@ -121,8 +118,6 @@ public final class FlatfsBlockstore implements Blockstore {
         this.sharding = sharding;
         this.options = options;
         this.usage = new FlatfsUsage(root);
-        this.count = usage.count;
-        this.bytes = usage.bytes;
         for (int i = 0; i < STRIPES; i++) {
             stripes[i] = new ReentrantLock();
         }
@@ -314,12 +309,7 @@ public final class FlatfsBlockstore implements Blockstore {
             }
             // counted as soon as the file is there, so that the counts a close saves match the
             // directory even when the sync below fails
-            if (existing < 0) {
-                count.incrementAndGet();
-                bytes.addAndGet(block.size());
-            } else {
-                bytes.addAndGet(block.size() - existing);
-            }
+            usage.added(block.size(), existing);
             if (options.syncWrites()) {
                 SyncedFiles.syncDirectory(dir);
             }
@@ -385,12 +375,7 @@ public final class FlatfsBlockstore implements Blockstore {
                         Files.deleteIfExists(temps[i]); // another put got there first
                     } else {
                         SyncedFiles.moveAtomically(temps[i], file);
-                        if (existing < 0) {
-                            count.incrementAndGet();
-                            bytes.addAndGet(b.size());
-                        } else {
-                            bytes.addAndGet(b.size() - existing);
-                        }
+                        usage.added(b.size(), existing);
                     }
                     temps[i] = null;
                 } finally {
@@ -486,8 +471,7 @@ public final class FlatfsBlockstore implements Blockstore {
             if (!Files.deleteIfExists(file)) {
                 return false;
             }
-            count.decrementAndGet();
-            bytes.addAndGet(-size);
+            usage.removed(size);
             return true;
         } finally {
             lock.unlock();
@@ -538,22 +522,24 @@ public final class FlatfsBlockstore implements Blockstore {
 
     @Override
     public long count() {
-        knowUsage();
-        return count.get();
+        try {
+            return usage.count();
+        } catch (IOException e) {
+            throw cannotCount(e);
+        }
     }
 
     @Override
     public long totalSize() {
-        knowUsage();
-        return bytes.get();
+        try {
+            return usage.bytes();
+        } catch (IOException e) {
+            throw cannotCount(e);
+        }
     }
 
-    private void knowUsage() {
-        try {
-            usage.ensureKnown();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot count the blocks in " + root + ": " + e.getMessage(), e);
-        }
+    private UncheckedIOException cannotCount(IOException e) {
+        return new UncheckedIOException("cannot count the blocks in " + root + ": " + e.getMessage(), e);
     }
 
     /**

@@ -29,8 +29,8 @@ final class FlatfsUsage {
     private static final String HEADER = "p2pkit flatfs usage v1";
     private static final System.Logger LOG = System.getLogger(FlatfsUsage.class.getName());
 
-    final AtomicLong count = new AtomicLong();
-    final AtomicLong bytes = new AtomicLong();
+    private final AtomicLong count = new AtomicLong();
+    private final AtomicLong bytes = new AtomicLong();
     private final Path root;
     // one thread at a time loads, counts, removes or writes the file
     private final ReentrantLock lock = new ReentrantLock();
@@ -88,6 +88,34 @@ final class FlatfsUsage {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** A block file of {@code size} bytes appeared ({@code replaced}: over one of {@code replaced} bytes; -1: none). */
+    void added(long size, long replaced) {
+        if (replaced < 0) {
+            count.incrementAndGet();
+            bytes.addAndGet(size);
+        } else {
+            bytes.addAndGet(size - replaced);
+        }
+    }
+
+    /** A block file of {@code size} bytes was removed. */
+    void removed(long size) {
+        count.decrementAndGet();
+        bytes.addAndGet(-size);
+    }
+
+    /** The block count, counting the blocks first when it is not known yet. */
+    long count() throws IOException {
+        ensureKnown();
+        return count.get();
+    }
+
+    /** The blocks' bytes, counting the blocks first when they are not known yet. */
+    long bytes() throws IOException {
+        ensureKnown();
+        return bytes.get();
     }
 
     /** At a clean close: the counts written down for the next open, when known and not there yet. */

@@ -157,17 +157,6 @@ final class Heat {
         }
     }
 
-    /** Every entry's heat now. */
-    HeatSnapshot snapshot() {
-        lock.lock();
-        try {
-            load();
-            return snapshotLocked();
-        } finally {
-            lock.unlock();
-        }
-    }
-
     /** The heat to save when something changed it since it was loaded or last saved; else null. */
     Unsaved unsaved() {
         lock.lock();
@@ -188,6 +177,7 @@ final class Heat {
         }
     }
 
+    /** Every entry's heat now. */
     private HeatSnapshot snapshotLocked() {
         Instant at = clock.instant();
         double t = now();
