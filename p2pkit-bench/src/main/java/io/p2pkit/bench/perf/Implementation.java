@@ -57,8 +57,8 @@ enum Implementation {
                 Path jar = this == P2PKIT ? root.resolve("p2pkit-node/target/p2pkit-node.jar") : baselineJar;
                 List<String> c = new ArrayList<>();
                 c.add(ProcessHandle.current().info().command().orElse("java"));
-                c.addAll(aotCache(jar));
-                c.addAll(jvmArgs); // after the cache's flags: --jvm-args -XX:AOTMode=off turns it off
+                c.addAll(launcherFlags(jar));
+                c.addAll(jvmArgs); // after the launcher's flags: --jvm-args -XX:AOTMode=off turns the cache off
                 c.add("-jar");
                 c.add(jar.toString());
                 c.add("perf");
@@ -79,9 +79,27 @@ enum Implementation {
     }
 
     /**
-     * The flags with which the {@code p2pkit} launcher starts {@code jar}: its AOT cache
-     * ({@code p2pkit-node.aot} beside it, made by {@code scripts/aot-train}) when it is newer than
-     * the jar; none otherwise.
+     * The flags with which the {@code p2pkit} launcher starts {@code perf} from {@code jar}: the
+     * build's hot-method compile thresholds ({@code p2pkit-node/src/main/jvm/hot-methods.args} of
+     * the jar's tree, when it has one), no wait for threads in native code at exit (JDK 22 and
+     * newer), and {@link #aotCache the AOT cache}.
+     */
+    static List<String> launcherFlags(Path jar) {
+        List<String> flags = new ArrayList<>();
+        Path hotMethods = jar.toAbsolutePath().getParent().resolveSibling("src/main/jvm/hot-methods.args");
+        if (Files.isRegularFile(hotMethods)) {
+            flags.add("@" + hotMethods);
+        }
+        if (Runtime.version().feature() >= 22) {
+            flags.add("-XX:UserThreadWaitAttemptsAtExit=0");
+        }
+        flags.addAll(aotCache(jar));
+        return flags;
+    }
+
+    /**
+     * The flags that start {@code jar} with its AOT cache ({@code p2pkit-node.aot} beside it, made
+     * by {@code scripts/aot-train}) when it is newer than the jar; none otherwise.
      */
     static List<String> aotCache(Path jar) {
         Path cache = jar.resolveSibling("p2pkit-node.aot");
