@@ -87,7 +87,7 @@ public final class DaemonApi implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new CommandFailedException(root.resolve(DaemonCommand.API_FILE) + " does not hold an address: " + text);
         }
-        HttpClient http = new HttpClient();
+        HttpClient http = ApiHttpClient.create();
         http.setConnectTimeout(5_000);
         http.setName("p2pkit-rpc-client");
         DaemonApi api = new DaemonApi(URI.create(HttpAddress.url(address)), http);

@@ -1,0 +1,86 @@
+package io.p2pkit.node.cli.content;
+
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
+import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+
+import javax.net.ssl.SSLEngine;
+import java.net.InetSocketAddress;
+
+/**
+ * Jetty's HTTP client for the daemon's RPC API, made to start quickly: a command that asks a
+ * running daemon starts a JVM for one request, and Jetty's defaults cost it about a third of its
+ * time (docs/PERFORMANCE.md, "Commands that ask the daemon").
+ * <ul>
+ *   <li>The API is plain HTTP on the address of the repository's {@code api} file, so the client
+ *       has no TLS context: the default one reads and parses the JDK's whole trust store when
+ *       the client starts. An {@code https} request fails with a clear error instead.</li>
+ *   <li>Jetty's queues pad their fields to a cache line and ask the platform MBean server
+ *       whether references are compressed, to know how many fit in one; starting that server
+ *       (with its Flight Recorder bean) costs a fresh JVM more than the request. The property
+ *       that answers instead is set unless the user set it.</li>
+ * </ul>
+ */
+final class ApiHttpClient {
+    /** Jetty's property for the references per cache line, read once when its queues load. */
+    static final String REFERENCES_PER_CACHE_LINE = "org.eclipse.jetty.util.referencesPerCacheLine";
+    /** The heap size up to which the JVM compresses references by default. */
+    private static final long COMPRESSED_OOPS_LIMIT = 32L << 30;
+
+    private ApiHttpClient() {
+    }
+
+    /** A client, not yet started, that speaks plain HTTP only. */
+    static HttpClient create() {
+        if (System.getProperty(REFERENCES_PER_CACHE_LINE) == null) {
+            System.setProperty(REFERENCES_PER_CACHE_LINE, Integer.toString(referencesPerCacheLine()));
+        }
+        ClientConnector connector = new PlainConnector();
+        return new HttpClient(new HttpClientTransportOverHTTP(connector));
+    }
+
+    /**
+     * What Jetty would compute: 64-byte lines over 4-byte references when the heap is small enough
+     * to compress them (the JVM's default), 8-byte ones otherwise. A wrong guess only changes
+     * padding, never behaviour.
+     */
+    static int referencesPerCacheLine() {
+        return Runtime.getRuntime().maxMemory() < COMPRESSED_OOPS_LIMIT ? 16 : 8;
+    }
+
+    /** A connector whose TLS context is never built. */
+    private static final class PlainConnector extends ClientConnector {
+        @Override
+        protected SslContextFactory.Client newSslContextFactory() {
+            return new NoTls();
+        }
+    }
+
+    /** Starts without loading anything, and refuses to make a TLS engine. */
+    private static final class NoTls extends SslContextFactory.Client {
+        @Override
+        protected void doStart() {
+            // Nothing to load: no request of this client uses TLS.
+        }
+
+        @Override
+        public SSLEngine newSSLEngine() {
+            throw refused();
+        }
+
+        @Override
+        public SSLEngine newSSLEngine(String host, int port) {
+            throw refused();
+        }
+
+        @Override
+        public SSLEngine newSSLEngine(InetSocketAddress address) {
+            throw refused();
+        }
+
+        private static UnsupportedOperationException refused() {
+            return new UnsupportedOperationException("the daemon's RPC API speaks plain HTTP; this client has no TLS");
+        }
+    }
+}
