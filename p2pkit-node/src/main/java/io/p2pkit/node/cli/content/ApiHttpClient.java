@@ -20,6 +20,11 @@ import java.net.InetSocketAddress;
  *       whether references are compressed, to know how many fit in one; starting that server
  *       (with its Flight Recorder bean) costs a fresh JVM more than the request. The property
  *       that answers instead is set unless the user set it.</li>
+ *   <li>Jetty's HTTP parser builds its tables of headers, methods and media types (with a list of
+ *       every locale's language) when it is first used, once the connection is made, while the
+ *       caller's thread builds the request's headers, whose date formatter makes a calendar
+ *       (another walk over every locale). Both run interpreted in a fresh JVM; the parser's
+ *       start on a thread of its own while the client starts lets the two use both cores.</li>
  * </ul>
  */
 final class ApiHttpClient {
@@ -31,13 +36,34 @@ final class ApiHttpClient {
     private ApiHttpClient() {
     }
 
+    /** Jetty's HTTP parser, whose class initialisation {@link #create()} starts early. */
+    static final String PARSER = "org.eclipse.jetty.http.HttpParser";
+
     /** A client, not yet started, that speaks plain HTTP only. */
     static HttpClient create() {
         if (System.getProperty(REFERENCES_PER_CACHE_LINE) == null) {
             System.setProperty(REFERENCES_PER_CACHE_LINE, Integer.toString(referencesPerCacheLine()));
         }
+        initialiseParserMeanwhile();
         ClientConnector connector = new PlainConnector();
         return new HttpClient(new HttpClientTransportOverHTTP(connector));
+    }
+
+    /**
+     * Initialises Jetty's HTTP parser class on a daemon thread while the caller goes on. The
+     * JVM runs a class's initialiser once; a thread that needs the class meanwhile waits for it,
+     * and a failure is reported to whoever uses the class next, as it would be without this.
+     */
+    private static void initialiseParserMeanwhile() {
+        Thread.ofPlatform().name("p2pkit-rpc-client-init").daemon().start(() -> {
+            try {
+                Class.forName(PARSER, true, ApiHttpClient.class.getClassLoader());
+            } catch (ClassNotFoundException | LinkageError e) {
+                // the client's own use of the parser fails with the same error, where it is reported
+                System.getLogger(ApiHttpClient.class.getName()).log(System.Logger.Level.DEBUG,
+                        "initialising Jetty's HTTP parser", e);
+            }
+        });
     }
 
     /**
