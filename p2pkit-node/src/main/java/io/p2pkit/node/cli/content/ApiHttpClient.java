@@ -44,8 +44,11 @@ final class ApiHttpClient {
         if (System.getProperty(REFERENCES_PER_CACHE_LINE) == null) {
             System.setProperty(REFERENCES_PER_CACHE_LINE, Integer.toString(referencesPerCacheLine()));
         }
-        initialiseParserMeanwhile();
+        // Jetty's first component initialises SLF4J on this thread; the parser's thread starts
+        // after, since SLF4J answers a logger asked for during its initialisation with a stand-in
+        // and warns on stderr when it replays what that logged.
         ClientConnector connector = new PlainConnector();
+        initialiseParserMeanwhile();
         return new HttpClient(new HttpClientTransportOverHTTP(connector));
     }
 

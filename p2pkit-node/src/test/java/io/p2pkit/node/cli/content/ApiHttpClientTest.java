@@ -3,10 +3,13 @@ package io.p2pkit.node.cli.content;
 import org.eclipse.jetty.client.HttpClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -14,8 +17,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The RPC client's quick start: no TLS context, and Jetty's cache-line question answered. */
-@Timeout(value = 30, unit = TimeUnit.SECONDS)
+/**
+ * The RPC client's quick start: no TLS context, Jetty's cache-line question answered, and the
+ * parser's early initialisation silent in a fresh JVM.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ApiHttpClientTest {
     @Test
     void anHttpsRequestFailsWithAClearError() throws Exception {
@@ -39,6 +45,37 @@ class ApiHttpClientTest {
         assertEquals(Integer.toString(ApiHttpClient.referencesPerCacheLine()), set);
         // The tests' heap is far below 32 GiB, where the JVM compresses references to 4 bytes.
         assertEquals(16, ApiHttpClient.referencesPerCacheLine());
+    }
+
+    /**
+     * In a fresh JVM, where SLF4J is not yet initialised, the parser's thread must not ask for a
+     * logger while the caller's thread initialises SLF4J: SLF4J would then warn on stderr, which
+     * is the command's. Twenty JVMs, since it is a race when the order is wrong (one in 25 failed before the order was fixed).
+     */
+    @Test
+    void aFreshJvmPrintsNothingOnStderr(@TempDir Path dir) throws Exception {
+        for (int i = 0; i < 20; i++) {
+            Path err = dir.resolve("err-" + i);
+            Process p = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
+                    "-cp", System.getProperty("java.class.path"), FreshJvm.class.getName())
+                    .redirectError(err.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            assertTrue(p.waitFor(20, TimeUnit.SECONDS), "the JVM ended");
+            assertEquals(0, p.exitValue(), Files.readString(err));
+            assertEquals("", Files.readString(err), "stderr of run " + i);
+        }
+    }
+
+    /** Makes a client and waits for the parser's thread, in a JVM of its own. */
+    static final class FreshJvm {
+        public static void main(String[] args) throws Exception {
+            ApiHttpClient.create();
+            for (Thread t : Thread.getAllStackTraces().keySet()) {
+                if (t.getName().equals("p2pkit-rpc-client-init")) {
+                    t.join(10_000);
+                }
+            }
+            Class.forName(ApiHttpClient.PARSER); // initialised by then, or now
+        }
     }
 
     private static String causes(Throwable t) {
