@@ -26,6 +26,11 @@ import java.util.concurrent.TimeUnit;
  * from its gateway by a few clients at once, and stops both
  * servers through their shutdown hooks at exit. Needs {@code P2PKIT_HOME} set to an empty
  * directory. Loopback only.
+ *
+ * <p>With the argument {@code cli} it trains the cache of the commands a user types instead: the
+ * short ones and the repository's, offline, then the same through a daemon that runs in a process
+ * of its own, so that this one loads no node (the launcher loads this cache's classes and links
+ * them at start, which pays only while the cache holds little besides what such a command uses).
  */
 final class AotTraining {
     private static final long WAIT_SECONDS = 60;
@@ -50,7 +55,12 @@ final class AotTraining {
         }
         int status;
         try {
-            new AotTraining(Path.of(home)).run();
+            AotTraining training = new AotTraining(Path.of(home));
+            if (args.length == 1 && args[0].equals("cli")) {
+                training.runCli();
+            } else {
+                training.run();
+            }
             status = Main.OK;
         } catch (Exception e) {
             System.err.println("aot-training: " + e);
@@ -101,6 +111,100 @@ final class AotTraining {
         String port = gateway.substring(gateway.lastIndexOf('/') + 1);
         fetchFromGateway(port, cid, data.length);
         fetchSmallBlocks(port, small);
+    }
+
+    /**
+     * The commands a user types, offline and then through a daemon in a process of its own (the
+     * {@code cli} training): what they load, and nothing of a node's.
+     */
+    private void runCli() throws Exception {
+        step(List.of("version"));
+        step(List.of("--help"));
+        step(List.of("init"));
+        step(List.of("id"));
+        step(List.of("id", "--json"));
+        step(List.of("config", "show"));
+        step(List.of("key", "list"));
+
+        Path file = home.resolveSibling(home.getFileName() + "-input");
+        byte[] data = new byte[3 << 20];
+        new Random(1).nextBytes(data);
+        Files.write(file, data);
+        Path tree = smallTree(data);
+        String cid = output(List.of("add", "-q", file.toString())).strip();
+        String dir = output(List.of("add", "-Q", "-r", tree.toString())).strip();
+        step(List.of("add", "-Q", "-r", "--cid-version", "1", "--raw-leaves", tree.toString()));
+        catAll(cid, data.length);
+        step(List.of("ls", dir));
+        step(List.of("get", "-o", home.resolveSibling(home.getFileName() + "-get").toString(), dir));
+        String block = smallBlocks(data).getFirst();
+        step(List.of("block", "stat", block));
+        step(List.of("block", "get", block));
+        step(List.of("dag", "get", dir));
+        step(List.of("pin", "ls"));
+        step(List.of("repo", "stat"));
+        step(List.of("cid", "base32", cid));
+
+        Process daemon = daemonProcess();
+        try {
+            awaitFile(home.resolve("api"));
+            step(List.of("swarm", "peers"));
+            catAll(cid, data.length);
+            step(List.of("ls", dir));
+            step(List.of("pin", "ls"));
+            step(List.of("add", "-Q", "-r", tree.toString()));
+            step(List.of("block", "stat", block));
+        } finally {
+            daemon.destroy(); // SIGTERM: the daemon stops its node and lets go of the repository
+            if (!daemon.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)) {
+                daemon.destroyForcibly();
+            }
+        }
+    }
+
+    /** A directory of small files in two levels, cut from {@code data}, as {@code add -r} takes them. */
+    private Path smallTree(byte[] data) throws IOException {
+        Path tree = home.resolveSibling(home.getFileName() + "-tree");
+        for (int d = 0; d < 4; d++) {
+            Path sub = Files.createDirectories(tree.resolve("d" + d));
+            for (int f = 0; f < 16; f++) {
+                int from = (d * 16 + f) * 4096;
+                Files.write(sub.resolve("f" + f + ".bin"), java.util.Arrays.copyOfRange(data, from, from + 100 + f * 200));
+            }
+        }
+        return tree;
+    }
+
+    /**
+     * A daemon on this repository in a JVM of its own (this one's Java, class path and native
+     * library path, nothing recorded), once it says it is ready; its output is read to the end so
+     * that it never blocks on a full pipe.
+     */
+    private Process daemonProcess() throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "--enable-native-access=ALL-UNNAMED", "-Djava.library.path=" + System.getProperty("java.library.path"),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "daemon", "--no-mdns", "--no-port-mapping", "--no-auto-relay", "--listen", "/ip4/127.0.0.1/tcp/0",
+                "--api", "/ip4/127.0.0.1/tcp/0", "--gateway", "/ip4/127.0.0.1/tcp/0"));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        Thread.ofPlatform().daemon().name("aot-training-daemon-output").start(() -> {
+            try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = in.readLine()) != null; ) {
+                    lines.add(line);
+                }
+            } catch (IOException e) {
+                lines.add("output ended: " + e);
+            }
+            lines.add("exited " + (p.isAlive() ? "?" : p.exitValue()));
+        });
+        try {
+            awaitLine(lines, "p2pkit daemon is ready");
+            return p;
+        } catch (Exception e) {
+            p.destroyForcibly();
+            throw new IOException("p2pkit daemon: " + e.getMessage(), e);
+        }
     }
 
     /** {@code block put} of 1 KiB blocks cut from {@code data}; their CIDs. */

@@ -17,6 +17,7 @@ import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -26,12 +27,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * ({@code -XX:AOTMode=on}, which fails rather than start without it) runs {@code p2pkit version}
  * with each, and with C1 alone as the launcher runs short commands. picocli's jar is rewritten
  * first, as {@code scripts/aot-train} rewrites the command's copy
- * ({@code scripts/UpgradeOldClasses.java}), and its classes then come from the cache.
+ * ({@code scripts/UpgradeOldClasses.java}), and its classes then come from the cache. Then the
+ * typed commands' training ({@code AotTraining cli}) and its linked cache, the same way.
  */
 class AotTrainingTest {
     @Test
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
-    void trainingRunMakesBothCachesThatTheNextStartUses(@TempDir Path dir) throws Exception {
+    void trainingRunsMakeTheCachesThatTheNextStartUses(@TempDir Path dir) throws Exception {
         Path home = Files.createDirectory(dir.resolve("home"));
         Path recording = dir.resolve("p2pkit-node.aotconf");
         String classpath = jarredClasspath(Files.createDirectory(dir.resolve("jars")));
@@ -64,6 +66,24 @@ class AotTrainingTest {
                 "-XX:AOTMode=on", "-XX:TieredStopAtLevel=1"), Main.class.getName(), "version");
         assertEquals(0, c1.status(), "C1 alone: " + c1.output());
         assertTrue(c1.output().startsWith("p2pkit version "), c1.output());
+
+        // The typed commands' cache: its own training (a daemon in a process of its own), linked.
+        Path cliHome = Files.createDirectory(dir.resolve("cli-home"));
+        Path cliRecording = dir.resolve("p2pkit-node-cli.aotconf");
+        Result cliTraining = java(dir, cliHome, classpath, List.of("-XX:AOTMode=record",
+                "-XX:AOTConfiguration=" + cliRecording), AotTraining.class.getName(), "cli");
+        assertEquals(0, cliTraining.status(), cliTraining.output());
+        assertFalse(Files.exists(cliHome.resolve("api")), "the training's daemon stopped and removed its api file");
+        Path cli = dir.resolve("p2pkit-node-cli.aot");
+        Result cliMade = java(dir, cliHome, classpath, List.of("-XX:AOTMode=create", "-XX:AOTConfiguration=" + cliRecording,
+                "-XX:AOTCache=" + cli), null);
+        assertEquals(0, cliMade.status(), cliMade.output());
+        Result cliVersion = java(dir, home, classpath, List.of("-XX:AOTCache=" + cli, "-XX:AOTMode=on",
+                "-XX:TieredStopAtLevel=1"), Main.class.getName(), "version");
+        assertEquals(0, cliVersion.status(), "the typed commands' cache: " + cliVersion.output());
+        assertTrue(cliVersion.output().startsWith("p2pkit version "), cliVersion.output());
+        assertTrue(Files.size(cli) < Files.size(dir.resolve("p2pkit-node-linked.aot")),
+                "the typed commands' cache holds less than the node's");
     }
 
     /** The repository's root, where {@code scripts/} is. */
