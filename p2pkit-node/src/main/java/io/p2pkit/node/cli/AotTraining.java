@@ -70,11 +70,7 @@ final class AotTraining {
     }
 
     private void run() throws Exception {
-        step(List.of("version"));
-        step(List.of("--help"));
-        step(List.of("init"));
-        step(List.of("id"));
-        step(List.of("id", "--json"));
+        firstCommands();
 
         String perfServer = serve(List.of("perf", "--run-server", "--server-address", "127.0.0.1:0"), "/tcp/");
         for (String security : List.of("noise", "tls")) {
@@ -113,16 +109,21 @@ final class AotTraining {
         fetchSmallBlocks(port, small);
     }
 
-    /**
-     * The commands a user types, offline and then through a daemon in a process of its own (the
-     * {@code cli} training): what they load, and nothing of a node's.
-     */
-    private void runCli() throws Exception {
+    /** What both trainings start with: a new user's first commands, which make the repository. */
+    private void firstCommands() throws IOException {
         step(List.of("version"));
         step(List.of("--help"));
         step(List.of("init"));
         step(List.of("id"));
         step(List.of("id", "--json"));
+    }
+
+    /**
+     * The commands a user types, offline and then through a daemon in a process of its own (the
+     * {@code cli} training): what they load, and nothing of a node's.
+     */
+    private void runCli() throws Exception {
+        firstCommands();
         step(List.of("config", "show"));
         step(List.of("key", "list"));
 
