@@ -50,7 +50,8 @@ class ApiHttpClientTest {
     /**
      * In a fresh JVM, where SLF4J is not yet initialised, the parser's thread must not ask for a
      * logger while the caller's thread initialises SLF4J: SLF4J would then warn on stderr, which
-     * is the command's. Twenty JVMs, since it is a race when the order is wrong (one in 25 failed before the order was fixed).
+     * is the command's. Twenty JVMs, since it is a race when the order is wrong (one in 25 failed
+     * before the order was fixed).
      */
     @Test
     void aFreshJvmPrintsNothingOnStderr(@TempDir Path dir) throws Exception {
@@ -59,7 +60,10 @@ class ApiHttpClientTest {
             Process p = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
                     "-cp", System.getProperty("java.class.path"), FreshJvm.class.getName())
                     .redirectError(err.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            assertTrue(p.waitFor(20, TimeUnit.SECONDS), "the JVM ended");
+            if (!p.waitFor(20, TimeUnit.SECONDS)) {
+                p.destroyForcibly(); // not left running past the test
+                throw new AssertionError("the JVM of run " + i + " did not end in 20 s");
+            }
             assertEquals(0, p.exitValue(), Files.readString(err));
             assertEquals("", Files.readString(err), "stderr of run " + i);
         }
