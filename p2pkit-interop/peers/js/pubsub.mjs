@@ -127,7 +127,16 @@ async function main () {
     for (const text of args.publish) {
       try {
         const r = await ps.publish(args.topic, new TextEncoder().encode(text))
-        emit({ event: 'published', data: text, recipients: r.recipients.length })
+        // who it went to, and this node's mesh and streams: what a failing mixed-mesh test needs to tell
+        emit({
+          event: 'published',
+          data: text,
+          recipients: r.recipients.length,
+          to: r.recipients.map(p => p.toString()),
+          mesh: typeof ps.getMeshPeers === 'function' ? ps.getMeshPeers(args.topic) : [],
+          streams: node.getConnections().map(c => c.remotePeer.toString() + ' ' + c.direction + ': ' +
+            c.streams.map(s => s.direction + ' ' + s.protocol).join(', '))
+        })
       } catch (err) {
         fail('publish', err)
       }

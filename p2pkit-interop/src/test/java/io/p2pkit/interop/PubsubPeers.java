@@ -135,8 +135,8 @@ final class PubsubPeers {
                     assertEquals(Set.of(first, "A", "B"), receive(other2, 3));
                     assertEquals(Set.of(second, "A", "B"), receive(other1, 3));
                 } catch (AssertionError | RuntimeException e) {
-                    throw new AssertionError(e.getMessage() + "\nA (" + a.peerId() + "): " + state(pa, topic)
-                            + "\nB (" + b.peerId() + "): " + state(pb, topic)
+                    throw new AssertionError(e.getMessage() + "\nA (" + a.peerId() + "): " + state(a, pa, topic)
+                            + "\nB (" + b.peerId() + "): " + state(b, pb, topic)
                             + "\n" + first + "'s events: " + other1.events() + "\n" + first + "'s stderr: " + other1.stderrTail()
                             + "\n" + second + "'s events: " + other2.events() + "\n" + second + "'s stderr: "
                             + other2.stderrTail(), e);
@@ -147,9 +147,16 @@ final class PubsubPeers {
         }
     }
 
-    // What a p2pkit node knows of a topic: its subscribed peers and its mesh.
-    private static String state(PubSub p, String topic) {
-        return "peers " + p.join(topic).peers() + ", mesh " + p.inspect(r -> ((GossipRouter) r).meshPeers(topic));
+    // What a p2pkit node knows of a topic (its subscribed peers and its mesh), its counters (did
+    // messages arrive and get dropped, or never arrive?) and its connections with their stream counts.
+    private static String state(Host h, PubSub p, String topic) {
+        StringBuilder conns = new StringBuilder();
+        for (var c : h.network().connections()) {
+            conns.append(' ').append(c.remotePeer()).append(' ').append(c.direction())
+                    .append(c.isClosed() ? " closed" : "").append(" streams=").append(c.streamCount());
+        }
+        return "peers " + p.join(topic).peers() + ", mesh " + p.inspect(r -> ((GossipRouter) r).meshPeers(topic))
+                + ", " + p.stats() + ", connections" + conns;
     }
 
     @SafeVarargs
