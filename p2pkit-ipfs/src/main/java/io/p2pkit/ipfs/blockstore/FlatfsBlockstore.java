@@ -109,6 +109,8 @@ public final class FlatfsBlockstore implements Blockstore {
     // one lock per stripe of keys: a put and a delete of the same key see each other's file
     private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
     private final FlatfsUsage usage;
+    // synced chunk-sized blocks past the page cache; null when not synced or not possible here
+    private final DirectWrites direct;
     // changes hold it shared; close takes it alone, so the counts it saves include every change
     private final ReentrantReadWriteLock changes = new ReentrantReadWriteLock();
     private volatile boolean closed;
@@ -118,6 +120,7 @@ public final class FlatfsBlockstore implements Blockstore {
         this.sharding = sharding;
         this.options = options;
         this.usage = new FlatfsUsage(root);
+        this.direct = options.syncWrites() ? DirectWrites.forStore(root, BATCH_SYNCS) : null;
         for (int i = 0; i < STRIPES; i++) {
             stripes[i] = new ReentrantLock();
         }
@@ -300,7 +303,7 @@ public final class FlatfsBlockstore implements Blockstore {
             usage.beforeChange();
             Path dir = file.getParent();
             makeDirectory(dir);
-            Path tmp = SyncedFiles.writeTemp(dir, block.data(), options.syncWrites());
+            Path tmp = SyncedFiles.writeTemp(dir, block.data(), options.syncWrites(), direct);
             try {
                 SyncedFiles.moveAtomically(tmp, file);
             } catch (IOException | RuntimeException e) {
@@ -403,7 +406,7 @@ public final class FlatfsBlockstore implements Blockstore {
         if (todo.size() == 1) {
             for (int i = 0; i < todo.size(); i++) {
                 Block b = todo.get(i);
-                temps[i] = SyncedFiles.writeTemp(pathOf(b.cid().multihash()).getParent(), b.data(), options.syncWrites());
+                temps[i] = SyncedFiles.writeTemp(pathOf(b.cid().multihash()).getParent(), b.data(), options.syncWrites(), direct);
             }
             return;
         }
@@ -418,7 +421,7 @@ public final class FlatfsBlockstore implements Blockstore {
                 slots.acquireUninterruptibly();
                 writes.add(pool.submit(() -> {
                     try {
-                        temps[at] = SyncedFiles.writeTemp(pathOf(b.cid().multihash()).getParent(), b.data(), options.syncWrites());
+                        temps[at] = SyncedFiles.writeTemp(pathOf(b.cid().multihash()).getParent(), b.data(), options.syncWrites(), direct);
                     } finally {
                         slots.release();
                     }

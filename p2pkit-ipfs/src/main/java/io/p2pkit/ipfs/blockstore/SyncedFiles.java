@@ -50,7 +50,20 @@ public final class SyncedFiles {
      * @return the temporary file
      */
     static Path writeTemp(Path dir, byte[] data, boolean sync) throws IOException {
+        return writeTemp(dir, data, sync, null);
+    }
+
+    /**
+     * Writes {@code data} to a new temporary file in {@code dir}; a synced one directly, past the
+     * page cache, when {@code direct} takes it.
+     *
+     * @return the temporary file
+     */
+    static Path writeTemp(Path dir, byte[] data, boolean sync, DirectWrites direct) throws IOException {
         Path tmp = dir.resolve(TEMP_PREFIX + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36));
+        if (sync && direct != null && direct.wants(data.length) && direct.write(tmp, data)) {
+            return tmp;
+        }
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             ByteBuffer buf = ByteBuffer.wrap(data);
             while (buf.hasRemaining()) {
