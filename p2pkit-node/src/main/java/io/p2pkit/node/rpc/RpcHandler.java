@@ -127,13 +127,14 @@ public final class RpcHandler extends Handler.Abstract {
         // recorded once parsed, as go-ipfs-cmds logs a request only when it runs
         RequestLog.Entry entry = requests.start(command.path(), parsed.options(), parsed.arguments());
         try {
-            run(command, parsed, new RpcResponse(response, parsed, command.text()), request);
+            run(command, parsed, new RpcResponse(response, parsed, command.text()), request, entry);
         } finally {
-            requests.finish(entry);
+            requests.finish(entry); // already done unless the answer itself failed
         }
     }
 
-    private void run(RpcCommand command, RpcRequest request, RpcResponse response, Request http) throws IOException {
+    private void run(RpcCommand command, RpcRequest request, RpcResponse response, Request http,
+                     RequestLog.Entry entry) throws IOException {
         // The deadline must not land inside a write to a peer's socket: that would close the connection.
         SocketSafeInterrupt self = SocketSafeInterrupt.register();
         java.util.concurrent.atomic.AtomicBoolean expired = new java.util.concurrent.atomic.AtomicBoolean();
@@ -162,6 +163,9 @@ public final class RpcHandler extends Handler.Abstract {
             self.close();
             Thread.interrupted(); // a deadline that fired late must not reach Jetty's thread
         }
+        // The command is over before its answer's last bytes go out: a client that sends its next
+        // request (diag cmds clear, say) as soon as it has the answer must find this one finished.
+        requests.finish(entry);
         if (error != null) {
             if (hasBody(http)) {
                 // A command that refused before reading its upload (a bad argument): read (and drop) a
