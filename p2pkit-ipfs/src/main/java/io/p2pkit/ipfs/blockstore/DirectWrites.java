@@ -12,6 +12,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Synced block files written past the page cache ({@code O_DIRECT}). A synced put waits for the
@@ -33,14 +34,17 @@ final class DirectWrites {
     static final int MAX_BYTES = 1024 * 1024 + 4096;
 
     private final int alignment;
-    // aligned buffers of MAX_BYTES rounded up, kept for reuse: at most one per write in flight
+    // aligned buffers of MAX_BYTES rounded up, kept for reuse; never more than the queue holds
     private final ArrayBlockingQueue<ByteBuffer> idle;
+    private final int maxBuffers;
+    private final AtomicInteger made = new AtomicInteger();
     private volatile boolean refused;
 
-    // alignment: the padding and buffer alignment, a power of two; maxIdle: buffers kept for reuse
-    DirectWrites(int alignment, int maxIdle) {
+    // alignment: the padding and buffer alignment, a power of two; maxBuffers: the most buffers ever made
+    DirectWrites(int alignment, int maxBuffers) {
         this.alignment = alignment;
-        this.idle = new ArrayBlockingQueue<>(maxIdle);
+        this.maxBuffers = maxBuffers;
+        this.idle = new ArrayBlockingQueue<>(Math.max(1, maxBuffers));
     }
 
     /**
@@ -70,13 +74,16 @@ final class DirectWrites {
      * Writes {@code data} to the new file {@code tmp} directly and fsyncs it (the size and the
      * device's write cache still need it).
      *
-     * @return false when direct I/O failed here, for whatever reason: {@code tmp} is not there,
-     * direct writes are off for this store from now on, and the caller writes through the page
-     * cache, which reports an error that is not direct I/O's own
+     * @return false when every buffer is in use, or when direct I/O failed here, for whatever
+     * reason (direct writes are then off for this store): {@code tmp} is not there, and the caller
+     * writes through the page cache, which reports an error that is not direct I/O's own
      * @throws IOException when {@code tmp} already exists, or is not in an existing, writable directory
      */
     boolean write(Path tmp, byte[] data) throws IOException {
         ByteBuffer buf = take();
+        if (buf == null) {
+            return false; // every buffer is in use: this one goes through the page cache
+        }
         try {
             int padded = (data.length + alignment - 1) & -alignment;
             buf.clear();
@@ -109,16 +116,21 @@ final class DirectWrites {
         }
     }
 
+    // an idle buffer, a new one while fewer than the pool's size exist, or null
     private ByteBuffer take() {
         ByteBuffer b = idle.poll();
         if (b != null) {
             return b;
+        }
+        if (made.incrementAndGet() > maxBuffers) {
+            made.decrementAndGet();
+            return null;
         }
         int size = (MAX_BYTES + alignment - 1) & -alignment;
         return ByteBuffer.allocateDirect(size + alignment).alignedSlice(alignment);
     }
 
     private void give(ByteBuffer b) {
-        idle.offer(b); // a buffer beyond the pool's size is left to the collector
+        idle.offer(b); // never full: no more buffers exist than it holds
     }
 }

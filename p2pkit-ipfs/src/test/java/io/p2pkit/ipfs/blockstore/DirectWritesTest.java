@@ -60,6 +60,15 @@ class DirectWritesTest {
     }
 
     @Test
+    void withEveryBufferInUseABlockGoesThroughThePageCacheAndDirectWritesStayOn() throws IOException {
+        DirectWrites none = new DirectWrites(4096, 0); // a pool that may make no buffer
+        Path tmp = dir.resolve("t");
+        assertFalse(none.write(tmp, random(DirectWrites.MIN_BYTES, 2)));
+        assertFalse(Files.exists(tmp));
+        assertTrue(none.wants(DirectWrites.MIN_BYTES));
+    }
+
+    @Test
     void aRefusedDirectWriteLeavesNoFileAndTurnsItselfOff() throws IOException {
         // 512-byte padding on a file system of 4 KiB blocks: the JDK refuses the write's length
         long fsBlock = Files.getFileStore(dir).getBlockSize();
