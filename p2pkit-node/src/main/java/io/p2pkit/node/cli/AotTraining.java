@@ -31,6 +31,9 @@ import java.util.concurrent.TimeUnit;
  * short ones and the repository's, offline, then the same through a daemon that runs in a process
  * of its own, so that this one loads no node (the launcher loads this cache's classes and links
  * them at start, which pays only while the cache holds little besides what such a command uses).
+ * With {@code data} it trains the cache of {@code add}, {@code cat} and {@code get}: the same
+ * commands on a tree of a thousand files and a file of a few chunks, so that the cache also holds
+ * the mature profiles of the importer's and exporter's hot methods.
  */
 final class AotTraining {
     private static final long WAIT_SECONDS = 60;
@@ -39,6 +42,13 @@ final class AotTraining {
     private static final int SMALL_BLOCKS = 64;
     private static final int SMALL_CLIENTS = 8;
     private static final int SMALL_REQUESTS = 500;
+    /** The data training's inputs: a file of a few chunks of each profile, a tree of small files. */
+    private static final int DATA_FILE_BYTES = 6 << 20;
+    private static final int DATA_TREE_DIRS = 10;
+    private static final int DATA_TREE_FILES = 100;
+    /** The unixfs-v1-2025 profile's options as {@code add} takes them. */
+    private static final List<String> V1_PROFILE = List.of("--cid-version", "1", "--raw-leaves",
+            "--chunker", "size-1048576", "--max-file-links", "1024");
 
     private final Path home;
     private final PrintStream quiet = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
@@ -58,6 +68,8 @@ final class AotTraining {
             AotTraining training = new AotTraining(Path.of(home));
             if (args.length == 1 && args[0].equals("cli")) {
                 training.runCli();
+            } else if (args.length == 1 && args[0].equals("data")) {
+                training.runData();
             } else {
                 training.run();
             }
@@ -163,14 +175,93 @@ final class AotTraining {
         }
     }
 
+    /**
+     * The commands that import and export content (the {@code data} training), offline and then
+     * through a daemon that runs in a process of its own: {@code add} of a tree of a thousand small
+     * files and of a file of a few chunks with each IPIP-499 profile, hashing only and stored, then
+     * {@code cat} and {@code get} of what was stored. Enough files that the importer's hot methods
+     * reach C2 here, so that the cache holds their profiles; {@code init} runs in a JVM of its own,
+     * so that its classes stay out of the cache.
+     */
+    private void runData() throws Exception {
+        elsewhere(List.of("init"));
+        byte[] data = new byte[DATA_FILE_BYTES];
+        new Random(1).nextBytes(data);
+        Path file = home.resolveSibling(home.getFileName() + "-input");
+        Files.write(file, data);
+        Path tree = smallTree(data, DATA_TREE_DIRS, DATA_TREE_FILES);
+        List<String> dirs = new ArrayList<>();
+        List<String> files = new ArrayList<>();
+        for (List<String> profile : List.of(List.<String>of(), V1_PROFILE)) {
+            List<String> add = new ArrayList<>(List.of("add", "-Q", "--progress=false"));
+            add.addAll(profile);
+            step(concat(add, "--only-hash", "-r", tree.toString()));
+            dirs.add(output(concat(add, "-r", tree.toString())).strip());
+            step(concat(add, "--only-hash", file.toString()));
+            files.add(output(concat(add, file.toString())).strip());
+        }
+        exportAll(dirs, files, data.length, "offline");
+
+        Process daemon = daemonProcess();
+        try {
+            awaitFile(home.resolve("api"));
+            step(List.of("add", "-Q", "--progress=false", "-r", tree.toString()));
+            step(List.of("add", "-Q", "--progress=false", file.toString()));
+            exportAll(dirs, files, data.length, "daemon");
+        } finally {
+            daemon.destroy(); // SIGTERM: the daemon stops its node and lets go of the repository
+            if (!daemon.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)) {
+                daemon.destroyForcibly();
+            }
+        }
+    }
+
+    /** {@code cat} of each file and {@code get} of each directory into a new directory. */
+    private void exportAll(List<String> dirs, List<String> files, int length, String name) throws IOException {
+        for (String cid : files) {
+            catAll(cid, length);
+        }
+        for (int i = 0; i < dirs.size(); i++) {
+            Path out = home.resolveSibling(home.getFileName() + "-get-" + name + "-" + i);
+            step(List.of("get", "--progress=false", "-o", out.toString(), dirs.get(i)));
+        }
+    }
+
+    /** Runs one command line in a JVM of its own (this one's Java and class path, nothing recorded). */
+    private static void elsewhere(List<String> argv) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "--enable-native-access=ALL-UNNAMED", "-Djava.library.path=" + System.getProperty("java.library.path"),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(argv);
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!p.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException("p2pkit " + String.join(" ", argv) + ": no exit within " + WAIT_SECONDS + " s");
+        }
+        if (p.exitValue() != Main.OK) {
+            throw new IOException("p2pkit " + String.join(" ", argv) + " exited " + p.exitValue());
+        }
+    }
+
+    private static List<String> concat(List<String> head, String... tail) {
+        List<String> argv = new ArrayList<>(head);
+        argv.addAll(List.of(tail));
+        return argv;
+    }
+
     /** A directory of small files in two levels, cut from {@code data}, as {@code add -r} takes them. */
     private Path smallTree(byte[] data) throws IOException {
-        Path tree = home.resolveSibling(home.getFileName() + "-tree");
-        for (int d = 0; d < 4; d++) {
+        return smallTree(data, 4, 16);
+    }
+
+    /** As {@link #smallTree(byte[])}: {@code dirs} directories of {@code files} files of 100 B to about 8 KiB. */
+    private Path smallTree(byte[] data, int dirs, int files) throws IOException {
+        Path tree = home.resolveSibling(home.getFileName() + "-tree-" + dirs + "x" + files);
+        for (int d = 0; d < dirs; d++) {
             Path sub = Files.createDirectories(tree.resolve("d" + d));
-            for (int f = 0; f < 16; f++) {
-                int from = (d * 16 + f) * 4096;
-                Files.write(sub.resolve("f" + f + ".bin"), java.util.Arrays.copyOfRange(data, from, from + 100 + f * 200));
+            for (int f = 0; f < files; f++) {
+                int from = ((d * files + f) * 4096) % (data.length - 8192);
+                Files.write(sub.resolve("f" + f + ".bin"), java.util.Arrays.copyOfRange(data, from, from + 100 + (f * 200) % 8000));
             }
         }
         return tree;

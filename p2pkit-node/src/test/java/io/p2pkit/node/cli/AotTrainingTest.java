@@ -28,7 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * with each, and with C1 alone as the launcher runs short commands. picocli's jar is rewritten
  * first, as {@code scripts/aot-train} rewrites the command's copy
  * ({@code scripts/UpgradeOldClasses.java}), and its classes then come from the cache. Then the
- * typed commands' training ({@code AotTraining cli}) and its linked cache, the same way.
+ * typed commands' training ({@code AotTraining cli}) and its linked cache, the same way, and the
+ * data commands' ({@code AotTraining data}), whose cache then runs an {@code add}.
  */
 class AotTrainingTest {
     @Test
@@ -84,6 +85,27 @@ class AotTrainingTest {
         assertTrue(cliVersion.output().startsWith("p2pkit version "), cliVersion.output());
         assertTrue(Files.size(cli) < Files.size(dir.resolve("p2pkit-node-linked.aot")),
                 "the typed commands' cache holds less than the node's");
+
+        // add, cat and get's cache: its own training (init and a daemon in processes of their own),
+        // linked; the launcher runs those commands with it at four times the compile thresholds.
+        Path dataHome = Files.createDirectory(dir.resolve("data-home"));
+        Path dataRecording = dir.resolve("p2pkit-node-data.aotconf");
+        Result dataTraining = java(dir, dataHome, classpath, List.of("-XX:AOTMode=record",
+                "-XX:AOTConfiguration=" + dataRecording), AotTraining.class.getName(), "data");
+        assertEquals(0, dataTraining.status(), dataTraining.output());
+        assertFalse(Files.exists(dataHome.resolve("api")), "the training's daemon stopped and removed its api file");
+        Path data = dir.resolve("p2pkit-node-data.aot");
+        Result dataMade = java(dir, dataHome, classpath, List.of("-XX:AOTMode=create",
+                "-XX:AOTConfiguration=" + dataRecording, "-XX:AOTCache=" + data), null);
+        assertEquals(0, dataMade.status(), dataMade.output());
+        Path file = Files.writeString(dir.resolve("hello.txt"), "hello\n");
+        Result added = java(dir, dataHome, classpath, List.of("-XX:AOTCache=" + data, "-XX:AOTMode=on",
+                "-XX:CompileThresholdScaling=4"), Main.class.getName(), "add", "-Q", "--only-hash", file.toString());
+        assertEquals(0, added.status(), "add with its cache: " + added.output());
+        // Kubo's CID of "hello\n" (ipfs add --only-hash)
+        assertEquals("QmZULkCELmmk5XNfCgTnCyFgAVxBRBXyDHGGMVoLFLiXEN", added.output().strip());
+        assertTrue(Files.size(data) < Files.size(dir.resolve("p2pkit-node-linked.aot")),
+                "the data commands' cache holds less than the node's");
     }
 
     /** The repository's root, where {@code scripts/} is. */
