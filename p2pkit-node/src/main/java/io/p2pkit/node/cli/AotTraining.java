@@ -168,10 +168,7 @@ final class AotTraining {
             step(List.of("add", "-Q", "-r", tree.toString()));
             step(List.of("block", "stat", block));
         } finally {
-            daemon.destroy(); // SIGTERM: the daemon stops its node and lets go of the repository
-            if (!daemon.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)) {
-                daemon.destroyForcibly();
-            }
+            stop(daemon);
         }
     }
 
@@ -209,10 +206,15 @@ final class AotTraining {
             step(List.of("add", "-Q", "--progress=false", file.toString()));
             exportAll(dirs, files, data.length, "daemon");
         } finally {
-            daemon.destroy(); // SIGTERM: the daemon stops its node and lets go of the repository
-            if (!daemon.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)) {
-                daemon.destroyForcibly();
-            }
+            stop(daemon);
+        }
+    }
+
+    /** SIGTERM: the daemon stops its node and lets go of the repository (killed after the wait). */
+    private static void stop(Process daemon) throws InterruptedException {
+        daemon.destroy();
+        if (!daemon.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)) {
+            daemon.destroyForcibly();
         }
     }
 
@@ -227,13 +229,19 @@ final class AotTraining {
         }
     }
 
-    /** Runs one command line in a JVM of its own (this one's Java and class path, nothing recorded). */
-    private static void elsewhere(List<String> argv) throws Exception {
+    /** {@code p2pkit ARGV} in a JVM of its own: this one's Java, class path and native library path, nothing recorded. */
+    private static List<String> command(List<String> argv) {
         List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "--enable-native-access=ALL-UNNAMED", "-Djava.library.path=" + System.getProperty("java.library.path"),
                 "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         cmd.addAll(argv);
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        return cmd;
+    }
+
+    /** Runs one command line in a JVM of its own ({@link #command}). */
+    private static void elsewhere(List<String> argv) throws Exception {
+        Process p = new ProcessBuilder(command(argv)).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         if (!p.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new IOException("p2pkit " + String.join(" ", argv) + ": no exit within " + WAIT_SECONDS + " s");
@@ -273,12 +281,9 @@ final class AotTraining {
      * that it never blocks on a full pipe.
      */
     private Process daemonProcess() throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "--enable-native-access=ALL-UNNAMED", "-Djava.library.path=" + System.getProperty("java.library.path"),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "daemon", "--no-mdns", "--no-port-mapping", "--no-auto-relay", "--listen", "/ip4/127.0.0.1/tcp/0",
-                "--api", "/ip4/127.0.0.1/tcp/0", "--gateway", "/ip4/127.0.0.1/tcp/0"));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        List<String> daemon = List.of("daemon", "--no-mdns", "--no-port-mapping", "--no-auto-relay",
+                "--listen", "/ip4/127.0.0.1/tcp/0", "--api", "/ip4/127.0.0.1/tcp/0", "--gateway", "/ip4/127.0.0.1/tcp/0");
+        Process p = new ProcessBuilder(command(daemon)).redirectErrorStream(true).start();
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         Thread.ofPlatform().daemon().name("aot-training-daemon-output").start(() -> {
             try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {

@@ -69,16 +69,7 @@ class AotTrainingTest {
         assertTrue(c1.output().startsWith("p2pkit version "), c1.output());
 
         // The typed commands' cache: its own training (a daemon in a process of its own), linked.
-        Path cliHome = Files.createDirectory(dir.resolve("cli-home"));
-        Path cliRecording = dir.resolve("p2pkit-node-cli.aotconf");
-        Result cliTraining = java(dir, cliHome, classpath, List.of("-XX:AOTMode=record",
-                "-XX:AOTConfiguration=" + cliRecording), AotTraining.class.getName(), "cli");
-        assertEquals(0, cliTraining.status(), cliTraining.output());
-        assertFalse(Files.exists(cliHome.resolve("api")), "the training's daemon stopped and removed its api file");
-        Path cli = dir.resolve("p2pkit-node-cli.aot");
-        Result cliMade = java(dir, cliHome, classpath, List.of("-XX:AOTMode=create", "-XX:AOTConfiguration=" + cliRecording,
-                "-XX:AOTCache=" + cli), null);
-        assertEquals(0, cliMade.status(), cliMade.output());
+        Path cli = linkedCache(dir, classpath, "cli");
         Result cliVersion = java(dir, home, classpath, List.of("-XX:AOTCache=" + cli, "-XX:AOTMode=on",
                 "-XX:TieredStopAtLevel=1"), Main.class.getName(), "version");
         assertEquals(0, cliVersion.status(), "the typed commands' cache: " + cliVersion.output());
@@ -88,24 +79,33 @@ class AotTrainingTest {
 
         // add, cat and get's cache: its own training (init and a daemon in processes of their own),
         // linked; the launcher runs those commands with it at four times the compile thresholds.
-        Path dataHome = Files.createDirectory(dir.resolve("data-home"));
-        Path dataRecording = dir.resolve("p2pkit-node-data.aotconf");
-        Result dataTraining = java(dir, dataHome, classpath, List.of("-XX:AOTMode=record",
-                "-XX:AOTConfiguration=" + dataRecording), AotTraining.class.getName(), "data");
-        assertEquals(0, dataTraining.status(), dataTraining.output());
-        assertFalse(Files.exists(dataHome.resolve("api")), "the training's daemon stopped and removed its api file");
-        Path data = dir.resolve("p2pkit-node-data.aot");
-        Result dataMade = java(dir, dataHome, classpath, List.of("-XX:AOTMode=create",
-                "-XX:AOTConfiguration=" + dataRecording, "-XX:AOTCache=" + data), null);
-        assertEquals(0, dataMade.status(), dataMade.output());
+        Path data = linkedCache(dir, classpath, "data");
         Path file = Files.writeString(dir.resolve("hello.txt"), "hello\n");
-        Result added = java(dir, dataHome, classpath, List.of("-XX:AOTCache=" + data, "-XX:AOTMode=on",
+        Result added = java(dir, dir.resolve("data-home"), classpath, List.of("-XX:AOTCache=" + data, "-XX:AOTMode=on",
                 "-XX:CompileThresholdScaling=4"), Main.class.getName(), "add", "-Q", "--only-hash", file.toString());
         assertEquals(0, added.status(), "add with its cache: " + added.output());
         // Kubo's CID of "hello\n" (ipfs add --only-hash)
         assertEquals("QmZULkCELmmk5XNfCgTnCyFgAVxBRBXyDHGGMVoLFLiXEN", added.output().strip());
         assertTrue(Files.size(data) < Files.size(dir.resolve("p2pkit-node-linked.aot")),
                 "the data commands' cache holds less than the node's");
+    }
+
+    /**
+     * Runs {@code AotTraining MODE} recorded in a home of its own and makes the linked cache
+     * {@code p2pkit-node-MODE.aot} from the recording; the training's daemon must have stopped.
+     */
+    private static Path linkedCache(Path dir, String classpath, String mode) throws IOException, InterruptedException {
+        Path home = Files.createDirectory(dir.resolve(mode + "-home"));
+        Path recording = dir.resolve("p2pkit-node-" + mode + ".aotconf");
+        Result training = java(dir, home, classpath, List.of("-XX:AOTMode=record", "-XX:AOTConfiguration=" + recording),
+                AotTraining.class.getName(), mode);
+        assertEquals(0, training.status(), training.output());
+        assertFalse(Files.exists(home.resolve("api")), "the training's daemon stopped and removed its api file");
+        Path cache = dir.resolve("p2pkit-node-" + mode + ".aot");
+        Result made = java(dir, home, classpath, List.of("-XX:AOTMode=create", "-XX:AOTConfiguration=" + recording,
+                "-XX:AOTCache=" + cache), null);
+        assertEquals(0, made.status(), made.output());
+        return cache;
     }
 
     /** The repository's root, where {@code scripts/} is. */
