@@ -98,11 +98,16 @@ enum Implementation {
     }
 
     /**
-     * The flags that start {@code jar} with its AOT cache ({@code p2pkit-node.aot} beside it, made
-     * by {@code scripts/aot-train}) when it is newer than the jar; none otherwise.
+     * The flags that start {@code jar} with its AOT cache as the launcher starts a node's command:
+     * {@code p2pkit-node-linked.aot} beside it (made by {@code scripts/aot-train}), or a build's
+     * {@code p2pkit-node.aot} where it has no linked one, when it is newer than the jar; none
+     * otherwise.
      */
     static List<String> aotCache(Path jar) {
-        Path cache = jar.resolveSibling("p2pkit-node.aot");
+        Path cache = jar.resolveSibling("p2pkit-node-linked.aot");
+        if (!Files.isRegularFile(cache)) {
+            cache = jar.resolveSibling("p2pkit-node.aot");
+        }
         try {
             if (Files.isRegularFile(cache)
                     && Files.getLastModifiedTime(cache).compareTo(Files.getLastModifiedTime(jar)) > 0) {

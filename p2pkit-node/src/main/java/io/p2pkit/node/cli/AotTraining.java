@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  * {@code id}, a perf server with Noise, TLS (and QUIC where it loads) clients moving a few MiB
  * each way, a daemon with {@code ping}, {@code add} and {@code cat} against it and a file fetched
  * from its gateway (as the file, a CAR and a raw block), small raw blocks fetched many times over
- * from its gateway by a few clients at once, and stops both
+ * from its gateway by a few clients at once, the file fetched over Bitswap by a {@code get
+ * --bootstrap} node of its own, and stops both
  * servers through their shutdown hooks at exit. Needs {@code P2PKIT_HOME} set to an empty
  * directory. Loopback only.
  *
@@ -119,6 +120,12 @@ final class AotTraining {
         String port = gateway.substring(gateway.lastIndexOf('/') + 1);
         fetchFromGateway(port, cid, data.length);
         fetchSmallBlocks(port, small);
+        // a command's own short-lived node fetching from the daemon over Bitswap (get --bootstrap):
+        // the client's path, and the daemon's serving path, in the profiles
+        Path fetcher = home.resolveSibling(home.getFileName() + "-fetcher");
+        step(List.of("init", "--repo-dir", fetcher.toString()));
+        step(List.of("get", "--progress=false", "--repo-dir", fetcher.toString(), "--bootstrap", daemon,
+                "-o", home.resolveSibling(home.getFileName() + "-fetched").toString(), cid));
     }
 
     /** What both trainings start with: a new user's first commands, which make the repository. */
