@@ -109,21 +109,19 @@ class DirectWritesTest {
     }
 
     private static void checkStore(Path where) throws IOException {
-        {
-            try (FlatfsBlockstore s = FlatfsBlockstore.open(where, FlatfsBlockstore.Options.defaults())) {
-                Block one = Block.create(Multicodec.RAW, Multicodec.SHA2_256, random(1024 * 1024, 7));
-                s.put(one);
-                List<Block> batch = List.of(
-                        Block.create(Multicodec.RAW, Multicodec.SHA2_256, random(262_158, 8)),
-                        Block.create(Multicodec.RAW, Multicodec.SHA2_256, random(1000, 9)),
-                        Block.create(Multicodec.RAW, Multicodec.SHA2_256, random(1024 * 1024, 10)));
-                s.putMany(batch);
-                for (Block b : List.of(one, batch.get(0), batch.get(1), batch.get(2))) {
-                    assertArrayEquals(b.data(), s.get(b.cid()).orElseThrow().data(), where.toString());
-                    assertEquals(b.size(), Files.size(s.pathOf(b.cid().multihash())));
-                }
-                assertEquals(4, s.count());
+        try (FlatfsBlockstore s = FlatfsBlockstore.open(where, FlatfsBlockstore.Options.defaults())) {
+            Block one = Block.create(Multicodec.RAW, Multicodec.SHA2_256, random(1024 * 1024, 7));
+            s.put(one);
+            List<Block> batch = List.of(
+                    Block.create(Multicodec.RAW, Multicodec.SHA2_256, random(262_158, 8)),
+                    Block.create(Multicodec.RAW, Multicodec.SHA2_256, random(1000, 9)),
+                    Block.create(Multicodec.RAW, Multicodec.SHA2_256, random(1024 * 1024, 10)));
+            s.putMany(batch);
+            for (Block b : List.of(one, batch.get(0), batch.get(1), batch.get(2))) {
+                assertArrayEquals(b.data(), s.get(b.cid()).orElseThrow().data(), where.toString());
+                assertEquals(b.size(), Files.size(s.pathOf(b.cid().multihash())));
             }
+            assertEquals(4, s.count());
         }
     }
 

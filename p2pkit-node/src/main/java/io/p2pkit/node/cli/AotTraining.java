@@ -245,16 +245,18 @@ final class AotTraining {
         return cmd;
     }
 
-    /** Runs one command line in a JVM of its own ({@link #command}). */
-    private static void elsewhere(List<String> argv) throws Exception {
-        Process p = new ProcessBuilder(command(argv)).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    /** Runs one command line in a JVM of its own ({@link #command}); a failure says what it printed. */
+    private void elsewhere(List<String> argv) throws Exception {
+        Path out = home.resolveSibling(home.getFileName() + "-" + argv.getFirst() + ".out");
+        Process p = new ProcessBuilder(command(argv)).redirectErrorStream(true).redirectOutput(out.toFile()).start();
         if (!p.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)) {
             p.destroyForcibly();
-            throw new IOException("p2pkit " + String.join(" ", argv) + ": no exit within " + WAIT_SECONDS + " s");
+            throw new IOException("p2pkit " + String.join(" ", argv) + ": no exit within " + WAIT_SECONDS + " s: "
+                    + Files.readString(out, StandardCharsets.UTF_8).strip());
         }
         if (p.exitValue() != Main.OK) {
-            throw new IOException("p2pkit " + String.join(" ", argv) + " exited " + p.exitValue());
+            throw new IOException("p2pkit " + String.join(" ", argv) + " exited " + p.exitValue() + ": "
+                    + Files.readString(out, StandardCharsets.UTF_8).strip());
         }
     }
 
