@@ -33,6 +33,7 @@ import java.util.Map;
  * Swarm.RelayClient.Enabled                     swarm.relayClient.enabled     true or false
  * Swarm.EnableHolePunching                      swarm.enableHolePunching      true or false
  * Swarm.AddrFilters                             swarm.addrFilters             array of /ip4|ip6/…/ipcidr/… masks
+ * Swarm.DisableNatPortMap                       swarm.disableNatPortMap       true or false
  * AutoNAT.ServiceMode                           autonat.serviceMode           enabled or disabled
  * Discovery.MDNS.Enabled                        discovery.mdns.enabled        true or false
  * Datastore.StorageMax                          blockstore.storageMax         size, "10GB"
@@ -109,6 +110,7 @@ public final class KuboConfig {
             new Key("Swarm.RelayClient.Enabled", "swarm.relayClient.enabled", Kind.FLAG),
             new Key("Swarm.EnableHolePunching", "swarm.enableHolePunching", Kind.FLAG),
             new Key("Swarm.AddrFilters", "swarm.addrFilters", Kind.LIST),
+            new Key("Swarm.DisableNatPortMap", "swarm.disableNatPortMap", Kind.FLAG),
             new Key("AutoNAT.ServiceMode", "autonat.serviceMode", Kind.WORD, List.of("enabled", "disabled")),
             new Key("Discovery.MDNS.Enabled", "discovery.mdns.enabled", Kind.FLAG),
             new Key("Datastore.StorageMax", "blockstore.storageMax", Kind.SIZE),
@@ -173,6 +175,7 @@ public final class KuboConfig {
         put(out, "Swarm.RelayService.Enabled", false);
         put(out, "Swarm.RelayClient.Enabled", true);
         put(out, "Swarm.EnableHolePunching", true);
+        put(out, "Swarm.DisableNatPortMap", false);
         put(out, "AutoNAT.ServiceMode", "enabled");
         put(out, "Discovery.MDNS.Enabled", true);
         put(out, "Reprovider.Interval", "22h");
@@ -260,7 +263,12 @@ public final class KuboConfig {
      */
     public static RepoConfig applyProfile(RepoConfig config, String name) {
         return switch (name.strip()) {
-            case "test" -> config.with("blockstore.syncWrites", "false");
+            // Kubo's test profile (nothing outside loopback, ports the system picks), and no fsync
+            case "test" -> config.with("addresses.api", "/ip4/127.0.0.1/tcp/0")
+                    .with("addresses.gateway", "/ip4/127.0.0.1/tcp/0")
+                    .with("addresses.swarm", "/ip4/127.0.0.1/tcp/0")
+                    .with("swarm.disableNatPortMap", "true").with("bootstrap", "")
+                    .with("discovery.mdns.enabled", "false").with("blockstore.syncWrites", "false");
             case "lowpower" -> config.with("blockstore.memory.maxBytes", "16MiB")
                     .with("blockstore.memory.maxBlocks", "4096");
             case "flatfs", "default", "" -> config;

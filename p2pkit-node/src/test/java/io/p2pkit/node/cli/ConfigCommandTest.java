@@ -31,7 +31,7 @@ class ConfigCommandTest {
         repo.ok("config", "--bool", "Discovery.MDNS.Enabled", "false");
         assertEquals("false", repo.ok("config", "Discovery.MDNS.Enabled"));
         assertEquals("{\n  \"HighWater\": 200\n}", repo.ok("config", "Swarm.ConnMgr"));
-        assertEquals("/ip4/127.0.0.1/tcp/5001", repo.ok("config", "Addresses.API"), "the daemon's default");
+        assertEquals("/ip4/127.0.0.1/tcp/0", repo.ok("config", "Addresses.API"), "the fixture's test profile, as Kubo's");
         assertEquals("10GB", repo.ok("config", "Datastore.StorageMax"));
 
         CliRunner wrongType = repo.run("config", "Swarm.ConnMgr.HighWater", "300");
@@ -76,6 +76,29 @@ class ConfigCommandTest {
         assertEquals(4096, Repository.readConfig(home).tiers().memoryMaxBlocks());
         CliRunner unknown = repo.run("config", "profile", "apply", "server");
         assertTrue(unknown.err().contains("unknown profile 'server'"), unknown.err());
+    }
+
+    @Test
+    void aTestProfileDaemonOnItsOwnRepositoryIsItsOwnPeerOnLoopback(@TempDir Path home, @TempDir Path dir)
+            throws Exception {
+        Path repoDir = dir.resolve("repo");
+        CliRunner init = CliRunner.run("init", "--repo-dir", repoDir.toString(), "--profile", "test", "--json");
+        assertEquals(0, init.status(), init.err());
+        String peer = ((Map<?, ?>) TinyJson.parse(init.out())).get("PeerID").toString();
+        // no option that the profile sets: the file alone keeps the daemon on loopback
+        try (DaemonAndPingTest.Daemon d = DaemonAndPingTest.Daemon.command(home, "daemon", "--json",
+                "--repo-dir", repoDir.toString())) {
+            String ready = d.next("{\"event\":\"ready\"");
+            assertTrue(ready.contains("\"peerId\":\"" + peer + "\""), "init's key, not $P2PKIT_HOME's: " + ready);
+            assertTrue(ready.contains("\"addrs\":[\"/ip4/127.0.0.1/tcp/"), ready);
+            assertFalse(ready.contains("0.0.0.0") || ready.contains("/udp/"), ready);
+            assertFalse(ready.contains("\"portMapping\"") || ready.contains("\"mdns\""), ready);
+            Matcher api = API.matcher(ready);
+            assertTrue(api.matches(), ready);
+            assertNotEquals("5001", api.group(1), ready);
+        }
+        assertFalse(Files.exists(home.resolve("identity.key")), "nothing made in $P2PKIT_HOME");
+        assertTrue(Files.exists(repoDir.resolve("kad-providers.log")), "the DHT's records beside the repository's key");
     }
 
     private static final Pattern API = Pattern.compile(".*\"api\":\"http://127\\.0\\.0\\.1:(\\d+)\".*");

@@ -93,7 +93,10 @@ class DaemonBrowserTransportsTest {
         assertTrue(QuicTransport.isAvailable() || System.getenv("CI") == null,
                 "the native QUIC library does not load, so WebTransport cannot run");
         boolean webTransport = QuicTransport.isAvailable();
-        RepoFixture repo = RepoFixture.init(home);
+        // without the test profile, which listens on loopback TCP alone: init's defaults are the subject
+        CliRunner init = CliRunner.run("init", "--repo-dir", home.toString());
+        assertEquals(0, init.status(), init.err());
+        RepoFixture repo = new RepoFixture(home);
         String config = Files.readString(home.resolve("config"));
         assertTrue(config.contains("/ip4/0.0.0.0/udp/4002/webrtc-direct"), config);
         assertTrue(config.contains("/ip4/0.0.0.0/udp/4003/quic-v1/webtransport"), config);

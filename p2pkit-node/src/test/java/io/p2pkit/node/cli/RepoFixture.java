@@ -9,7 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** A repository made with {@code p2pkit init} in a test's directory, and commands run on it through {@link Main}. */
 record RepoFixture(Path dir) {
-    /** Initializes a repository in {@code dir} (with the test profile: no fsync). */
+    /**
+     * Initializes a repository in {@code dir} with the test profile: Kubo's (loopback, ports the
+     * system picks, nothing that reaches out) and no fsync.
+     */
     static RepoFixture init(Path dir) {
         CliRunner r = CliRunner.run("init", "--repo-dir", dir.toString(), "--profile", "test");
         assertEquals(0, r.status(), r.err());

@@ -136,7 +136,7 @@ class KuboConfigTest {
         Object doc = KuboConfig.parseJson("""
                 {"Identity":{"PeerID":"12D3KooWx"},
                  "Addresses":{"API":"/ip4/127.0.0.1/tcp/5011","Swarm":["/ip4/127.0.0.1/tcp/4011"],"Announce":[]},
-                 "Swarm":{"ConnMgr":{"HighWater":50},"DisableNatPortMap":true},
+                 "Swarm":{"ConnMgr":{"HighWater":50},"DisableNatPortMap":true,"ExperimentalNope":1},
                  "Datastore":{"StorageMax":"1GB","GCPeriod":"1h"}}""");
         List<String> ignored = new ArrayList<>();
         RepoConfig r = KuboConfig.replace(c, (Map<?, ?>) doc, ignored);
@@ -144,14 +144,23 @@ class KuboConfigTest {
         assertEquals("50", r.get("swarm.connMgr.highWater").orElseThrow());
         assertTrue(r.get("swarm.connMgr.lowWater").isEmpty(), "replaced: what the document leaves out goes");
         assertEquals(1_000_000_000L, r.tiers().diskQuotaBytes());
-        assertEquals(List.of("Datastore.GCPeriod", "Swarm.DisableNatPortMap"), ignored, "Addresses.Announce is one p2pkit has");
+        assertEquals("true", r.get("swarm.disableNatPortMap").orElseThrow());
+        assertEquals(List.of("Datastore.GCPeriod", "Swarm.ExperimentalNope"), ignored, "Addresses.Announce is one p2pkit has");
         // what show gives, replace takes back unchanged
         assertEquals(KuboConfig.show(r), KuboConfig.show(KuboConfig.replace(EMPTY, KuboConfig.show(r), new ArrayList<>())));
     }
 
     @Test
     void profilesAreInitsAndAnUnknownOneIsNamed() {
-        assertFalse(KuboConfig.applyProfile(EMPTY, "test").disk().syncWrites());
+        RepoConfig test = KuboConfig.applyProfile(EMPTY, "test");
+        assertFalse(test.disk().syncWrites());
+        // Kubo 0.39's test profile: loopback with ports the system picks, nothing that reaches out
+        Map<?, ?> shown = KuboConfig.show(test);
+        assertEquals(Map.of("API", "/ip4/127.0.0.1/tcp/0", "Gateway", "/ip4/127.0.0.1/tcp/0",
+                "Swarm", List.of("/ip4/127.0.0.1/tcp/0")), shown.get("Addresses"));
+        assertEquals(Map.of("DisableNatPortMap", true), shown.get("Swarm"));
+        assertEquals(Map.of("MDNS", Map.of("Enabled", false)), shown.get("Discovery"));
+        assertEquals(List.of(), shown.get("Bootstrap"));
         assertEquals(4096, KuboConfig.applyProfile(EMPTY, "lowpower").tiers().memoryMaxBlocks());
         assertEquals("unixfs-v1-2025", KuboConfig.applyProfile(EMPTY, "unixfs-v1-2025").get("import.profile").orElseThrow());
         assertTrue(assertThrows(KuboConfig.EditException.class, () -> KuboConfig.applyProfile(EMPTY, "server"))

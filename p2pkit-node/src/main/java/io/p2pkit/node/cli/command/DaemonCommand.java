@@ -65,8 +65,8 @@ import java.util.concurrent.CountDownLatch;
         "",
         "Runs a libp2p node with identify and ping until SIGINT or SIGTERM.",
         "",
-        "Without --identity: the node's key file, $P2PKIT_HOME/identity.key (P2PKIT_HOME defaults to",
-        "~/.p2pkit), created when missing.",
+        "Without --identity: the repository's key file, identity.key in $P2PKIT_HOME or --repo-dir",
+        "(P2PKIT_HOME defaults to ~/.p2pkit), created when missing.",
         "Without --listen: the repository's addresses.swarm (comma-separated multiaddrs, Kubo's Addresses.Swarm;",
         "'p2pkit init' writes the defaults there), else the defaults: TCP and QUIC on port 4001:",
         "/ip4/0.0.0.0/tcp/4001, /ip6/::/tcp/4001, /ip4/0.0.0.0/udp/4001/quic-v1 and /ip6/::/udp/4001/quic-v1,",
@@ -227,7 +227,8 @@ public final class DaemonCommand extends CliCommand {
     private String autoNatService;
 
     @Option(names = "--no-port-mapping", description = "do not map the listen ports on the default gateway (by "
-            + "default they are mapped through NAT-PMP or UPnP IGD, and the external addresses printed)")
+            + "default they are mapped through NAT-PMP or UPnP IGD, and the external addresses printed; Kubo's "
+            + "Swarm.DisableNatPortMap in the config)")
     private boolean noPortMapping;
 
     @Option(names = "--port-mapping-lease", paramLabel = "DURATION", converter = DurationConverter.class,
@@ -719,8 +720,9 @@ public final class DaemonCommand extends CliCommand {
         }).orElse(null);
         Optional<Mode> dhtMode = dhtText == null && chosen.isPresent() ? Optional.of(chosen.get().dhtMode())
                 : DhtOptions.parse(Optional.ofNullable(dhtText));
-        Path identityPath = identity.fileOrNodeKey();
-        PrivateKey key = identity.nodeKey(console, "daemon", KeyType.ED25519);
+        // the repository's key, which init made and the keystore calls self ($P2PKIT_HOME's unless --repo-dir)
+        Path identityPath = identity.file().orElse(repo.root().resolve("identity.key"));
+        PrivateKey key = identity.keyOr(identityPath, console, "daemon", KeyType.ED25519);
 
         ResourceManagerConfig limits = ResourceManagerConfig.defaults();
         if (limitsFile != null) {
@@ -752,7 +754,7 @@ public final class DaemonCommand extends CliCommand {
                 .addressPolicy(addressPolicy(file)).addressFilters(addressFilters(file))
                 .agentVersion("p2pkit/" + NodeVersion.get()).perf(enablePerf)
                 .streamMounting(enableStreamMounting || file.flag("experimental.libp2pStreamMounting").orElse(false))
-                .portMapping(!noPortMapping).transports(transport.config())
+                .portMapping(!noPortMapping && !file.flag("swarm.disableNatPortMap").orElse(false)).transports(transport.config())
                 .limits(limits).connections(ConnectionManagerConfig.of(low, high, grace))
                 .privateNetwork(psk.orElse(null));
         if (portMappingLease != null) {

@@ -12,6 +12,7 @@ import java.net.InetSocketAddress;
  * Jetty's HTTP client for the daemon's RPC API, made to start quickly: a command that asks a
  * running daemon starts a JVM for one request, and Jetty's defaults cost it about a third of its
  * time (docs/PERFORMANCE.md, "Commands that ask the daemon").
+ * It waits for an answer however long the daemon works on it, as Kubo's client does.
  * <ul>
  *   <li>The API is plain HTTP on the address of the repository's {@code api} file, so the client
  *       has no TLS context: the default one reads and parses the JDK's whole trust store when
@@ -48,6 +49,9 @@ final class ApiHttpClient {
         // after, since SLF4J answers a logger asked for during its initialisation with a stand-in
         // and warns on stderr when it replays what that logged.
         ClientConnector connector = new PlainConnector();
+        // Jetty closes a connection silent for 30 s; a pin add or repo gc says nothing until it is
+        // done, and Kubo's client waits for it too. The daemon's own deadlines end what finds nothing.
+        connector.setIdleTimeout(java.time.Duration.ZERO);
         initialiseParserMeanwhile();
         return new HttpClient(new HttpClientTransportOverHTTP(connector));
     }

@@ -21,8 +21,8 @@ import java.util.Optional;
 public final class IdentityOption {
     @Option(names = "--identity", paramLabel = "FILE",
             description = "the identity key file (the libp2p PrivateKey protobuf, as go-libp2p and js-libp2p write "
-                    + "it), created when missing (default: the node's key, $P2PKIT_HOME/identity.key, for id and "
-                    + "daemon; a new throw-away key for the other commands)")
+                    + "it), created when missing (default: the node's key, identity.key in $P2PKIT_HOME, or in --repo-dir "
+                    + "for daemon; a new throw-away key for the other commands)")
     private Path file;
 
     /** The given file, if any. */
@@ -40,6 +40,14 @@ public final class IdentityOption {
      */
     public PrivateKey nodeKey(Console console, String command, KeyType type) throws IOException {
         return load(fileOrNodeKey(), console, command, type);
+    }
+
+    /**
+     * The key in the given file, else in {@code fallback}, created ({@code type}) and reported on
+     * stderr when missing.
+     */
+    public PrivateKey keyOr(Path fallback, Console console, String command, KeyType type) throws IOException {
+        return load(file != null ? file : fallback, console, command, type);
     }
 
     /** The key in the given file (created when missing), or else a new Ed25519 key used once. */

@@ -38,6 +38,32 @@ class ApiHttpClientTest {
         }
     }
 
+    /** Jetty's default would close the connection after 30 s of silence; a long pin add is silent. */
+    @Test
+    void anAnswerAfterALongSilenceArrives() throws Exception {
+        HttpClient http = ApiHttpClient.create();
+        http.start();
+        try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Thread server = Thread.ofVirtual().start(() -> {
+                try (Socket s = listener.accept()) {
+                    s.getInputStream().read(new byte[4096]);
+                    Thread.sleep(32_000);
+                    s.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                } catch (Exception e) {
+                    // the request's assertion reports it
+                }
+            });
+            var answer = http.newRequest("http://127.0.0.1:" + listener.getLocalPort() + "/api/v0/pin/add")
+                    .method("POST").timeout(60, TimeUnit.SECONDS).send();
+            assertEquals(200, answer.getStatus());
+            assertEquals("ok", answer.getContentAsString());
+            server.join(10_000);
+        } finally {
+            http.stop();
+        }
+    }
+
     @Test
     void jettyIsToldTheReferencesPerCacheLine() {
         ApiHttpClient.create();
