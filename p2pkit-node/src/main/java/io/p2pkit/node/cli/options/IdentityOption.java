@@ -36,13 +36,6 @@ public final class IdentityOption {
     }
 
     /**
-     * The key in {@link #fileOrNodeKey()}, created ({@code type}) and reported on stderr when missing.
-     */
-    public PrivateKey nodeKey(Console console, String command, KeyType type) throws IOException {
-        return load(fileOrNodeKey(), console, command, type);
-    }
-
-    /**
      * The key in the given file, else in {@code fallback}, created ({@code type}) and reported on
      * stderr when missing.
      */
