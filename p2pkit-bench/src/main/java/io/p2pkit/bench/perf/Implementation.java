@@ -101,18 +101,25 @@ enum Implementation {
      * The flags that start {@code jar} with its AOT cache as the launcher starts a node's command:
      * {@code p2pkit-node-linked.aot} beside it (made by {@code scripts/aot-train}), or a build's
      * {@code p2pkit-node.aot} where it has no linked one, when it is newer than the jar; none
-     * otherwise.
+     * otherwise. The linked cache comes with the options of {@code p2pkit-node-linked.args} beside
+     * it, as the launcher starts it (a build older than that file has none).
      */
     static List<String> aotCache(Path jar) {
         Path cache = jar.resolveSibling("p2pkit-node-linked.aot");
+        Path profileOptions = jar.resolveSibling("p2pkit-node-linked.args");
         if (!Files.isRegularFile(cache)) {
             cache = jar.resolveSibling("p2pkit-node.aot");
+            profileOptions = null;
         }
         try {
             if (Files.isRegularFile(cache)
                     && Files.getLastModifiedTime(cache).compareTo(Files.getLastModifiedTime(jar)) > 0) {
-                return List.of("-XX:AOTCache=" + cache, "--enable-native-access=ALL-UNNAMED", "-Xlog:disable",
-                        "-Xlog:all=warning:stderr");
+                List<String> flags = new ArrayList<>(List.of("-XX:AOTCache=" + cache, "--enable-native-access=ALL-UNNAMED",
+                        "-Xlog:disable", "-Xlog:all=warning:stderr"));
+                if (profileOptions != null && Files.isRegularFile(profileOptions)) {
+                    flags.add("@" + profileOptions);
+                }
+                return flags;
             }
         } catch (IOException e) {
             return List.of();

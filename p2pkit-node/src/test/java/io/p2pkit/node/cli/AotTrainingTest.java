@@ -25,7 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * succeeds, the JVM records it, both caches are made from the recording (classes loaded on use,
  * and classes loaded and linked at start), and a JVM that must use a cache
  * ({@code -XX:AOTMode=on}, which fails rather than start without it) runs {@code p2pkit version}
- * with each, and with C1 alone as the launcher runs short commands. picocli's jar is rewritten
+ * with each (the linked one with the options that go with its profiles,
+ * {@code src/main/jvm/aot-profiles.args}), and with C1 alone as the launcher runs short commands. picocli's jar is rewritten
  * first, as {@code scripts/aot-train} rewrites the command's copy
  * ({@code scripts/UpgradeOldClasses.java}), and its classes then come from the cache. Then the
  * typed commands' training ({@code AotTraining cli}) and its linked cache, the same way, and the
@@ -52,8 +53,14 @@ class AotTrainingTest {
             assertTrue(Files.size(cache) > 0);
 
             Path loaded = dir.resolve(cache.getFileName() + ".classes");
-            Result version = java(dir, home, classpath, List.of("-XX:AOTCache=" + cache, "-XX:AOTMode=on",
-                    "-Xlog:class+load=info:file=" + loaded), Main.class.getName(), "version");
+            List<String> start = new ArrayList<>(List.of("-XX:AOTCache=" + cache, "-XX:AOTMode=on",
+                    "-Xlog:class+load=info:file=" + loaded));
+            if (linking.isEmpty()) {
+                // the options the launcher adds to the linked cache's profiles: this JDK takes them,
+                // and still the cache
+                start.add("@" + Path.of("src/main/jvm/aot-profiles.args").toAbsolutePath());
+            }
+            Result version = java(dir, home, classpath, start, Main.class.getName(), "version");
             assertEquals(0, version.status(), cache + ": " + version.output());
             assertTrue(version.output().startsWith("p2pkit version "), version.output());
             List<String> picocli = Files.readAllLines(loaded).stream()
