@@ -467,13 +467,20 @@ public final class GraphSync implements Closeable {
 
     /** Forgets a request and what it buffered; cancels it at the responder unless it ended there. */
     private void end(OutgoingRequest req, boolean endedThere) {
-        outgoing.remove(new Key(req.peer, req.id));
-        req.release();
+        Key key = new Key(req.peer, req.id);
+        if (!endedThere) {
+            // before it is forgotten: a response that arrives from now on is kept as a leftover
+            leftovers.cancelled(key);
+        }
+        outgoing.remove(key);
+        List<OutgoingRequest.Untaken> untaken = req.release();
         if (req.memoryRefused()) {
             memoryRefused.increment();
         }
         if (!endedThere) {
-            leftovers.cancelled(new Key(req.peer, req.id));
+            // The responder counts these as sent until it has handled the cancel, and may name
+            // them "present, not sent" on the request that replaces this one.
+            untaken.forEach(u -> leftovers.keep(u.block(), u.scope()));
             cancel(req.peer, req.id);
         }
     }
@@ -654,9 +661,19 @@ public final class GraphSync implements Closeable {
             return;
         }
         for (int i = 0; i < requests.size(); i++) {
-            int late = requests.get(i).add(responses.get(i), blocks, memory);
+            OutgoingRequest req = requests.get(i);
+            int late = req.add(responses.get(i), blocks, memory);
             if (late > 0) {
                 outsideSelection.add(late);
+            }
+            if (leftovers.wasCancelled(new Key(peer, req.id))) {
+                // cancelled while this message was handled: its blocks may not have reached the request
+                responses.get(i).metadata().forEach(d -> {
+                    Block b = blocks.get(d.link());
+                    if (b != null) {
+                        leftovers.keep(b, memory);
+                    }
+                });
             }
         }
     }

@@ -8,7 +8,9 @@ import io.p2pkit.core.resource.ResourceLimitException;
 import io.p2pkit.ipfs.block.Block;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -29,6 +31,10 @@ final class OutgoingRequest {
 
     /** An entry and where its block's bytes are charged. */
     private record Held(Entry entry, MemoryScope charged) {
+    }
+
+    /** A block the request had received but the traversal never took, and the scope it was charged to. */
+    record Untaken(Block block, MemoryScope scope) {
     }
 
     /** What the traversal finds next. */
@@ -117,17 +123,26 @@ final class OutgoingRequest {
         }
     }
 
-    /** Releases what blocks still waiting hold, once the request has ended. */
-    void release() {
+    /**
+     * Releases what blocks still waiting hold, once the request has ended.
+     *
+     * @return those blocks, which the traversal never took (a cancelled request's may be needed
+     *     by the request that replaces it), each with the scope it was charged to
+     */
+    List<Untaken> release() {
         lock.lock();
         try {
+            List<Untaken> untaken = new ArrayList<>();
             for (Held h : entries) {
                 if (h.entry().block() != null) {
                     h.charged().releaseMemory(h.entry().block().size());
+                    untaken.add(new Untaken(h.entry().block(), h.charged()));
                 }
             }
             entries.clear();
+            bufferedBytes = 0;
             ended = true;
+            return untaken;
         } finally {
             lock.unlock();
         }

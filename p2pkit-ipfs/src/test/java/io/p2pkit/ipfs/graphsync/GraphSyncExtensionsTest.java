@@ -340,4 +340,62 @@ class GraphSyncExtensionsTest {
             assertTrue(clientStore.has(b.cid().multihash()));
         }
     }
+
+    /**
+     * go-graphsync's link tracker, when it takes the resumed request before the cancel of the
+     * paused one: it names every block it sent on the paused request "present, not sent". A
+     * scripted responder answers so: the first request with every block in one message, the
+     * second with {@code d} for each link and no block. The three blocks the first request had
+     * received but its traversal had not taken when it paused must serve the second.
+     */
+    @Test
+    void aResumedRequestTakesTheBlocksThePausedOneHadReceived() throws Exception {
+        Host serverHost = host(null);
+        Host clientHost = host(null);
+        Dag dag = dag(11, 1000, 1000, 1000, 1000);
+        LinkedBlockingQueue<Message.Request> seen = new LinkedBlockingQueue<>();
+        serverHost.setStreamHandler(GraphSync.PROTOCOL, s -> {
+            byte[] raw;
+            while ((raw = LengthPrefixed.read(s.in(), MessageCodec.MAX_MESSAGE_BYTES)) != null) {
+                for (Message.Request r : MessageCodec.decode(raw, 1 << 20).requests()) {
+                    seen.add(r);
+                    if (r.type() != Message.RequestType.NEW) {
+                        continue; // the cancel comes after the responder has answered the new request
+                    }
+                    boolean first = seen.stream().filter(q -> q.type() == Message.RequestType.NEW).count() == 1;
+                    List<Message.Metadatum> links = dag.all().stream().map(b -> new Message.Metadatum(b.cid(),
+                            first ? Message.LinkAction.PRESENT : Message.LinkAction.DUPLICATE_NOT_SENT)).toList();
+                    Message answer = new Message(List.of(), List.of(new Message.Response(r.id(),
+                            first ? ResponseStatus.PARTIAL_RESPONSE : ResponseStatus.REQUEST_COMPLETED_FULL, links, Map.of())),
+                            first ? dag.all() : List.of());
+                    try (Stream out = serverHost.newStream(clientHost.peerId(), GraphSync.PROTOCOL)) {
+                        LengthPrefixed.write(out.out(), MessageCodec.encode(answer));
+                        out.out().flush();
+                    }
+                }
+            }
+        });
+        RequestControl control = new RequestControl();
+        MemoryBlockstore clientStore = new MemoryBlockstore(MemoryBlockstore.Limits.defaults());
+        GraphSync client = GraphSync.attach(clientHost, new PausingStore(clientStore, control, 2), GraphSyncConfig.defaults());
+        clientHost.connect(new PeerInfo(serverHost.peerId(), serverHost.addresses()));
+
+        CompletableFuture<GraphSync.Result> result = CompletableFuture.supplyAsync(() -> {
+            try {
+                return client.request(serverHost.peerId(), dag.root().cid(), Selector.exploreAll(), IDLE, Set.of(), control);
+            } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Await.until("the request stopped at the pause", control::isHeld);
+        control.resume();
+
+        GraphSync.Result r = result.get(30, TimeUnit.SECONDS);
+        assertEquals(ResponseStatus.REQUEST_COMPLETED_FULL, r.status());
+        assertEquals(5, r.blocks(), "each block stored once");
+        for (Block b : dag.all()) {
+            assertTrue(clientStore.has(b.cid().multihash()));
+        }
+        assertEquals(2, seen.stream().filter(q -> q.type() == Message.RequestType.NEW).count());
+    }
 }
