@@ -30,6 +30,8 @@ public final class RpcResponse {
     private final RpcCommand.Text text;
     private final HttpFields.Mutable trailers = HttpFields.build();
     private OutputStream out;
+    /** The command's one value, held until the answer ends (see {@link #single}). */
+    private byte[] single;
     private String contentType;
     private Runnable afterAnswer;
 
@@ -60,10 +62,21 @@ public final class RpcResponse {
         this.contentType = type;
     }
 
-    /** Writes the command's one value (go-ipfs-cmds' {@code EmitOnce}). */
+    /**
+     * Writes the command's one value (go-ipfs-cmds' {@code EmitOnce}) with the end of the answer.
+     * Held until then, so that a client, which may send its next request (such as {@code diag
+     * cmds clear}) as soon as it has the value, finds this command finished in the request log.
+     */
     public void single(Object value) throws IOException {
         start(Shape.SINGLE);
-        line(value);
+        byte[] bytes = encoded(value);
+        if (single == null) {
+            single = bytes;
+        } else {
+            byte[] both = java.util.Arrays.copyOf(single, single.length + bytes.length);
+            System.arraycopy(bytes, 0, both, single.length, bytes.length);
+            single = both;
+        }
     }
 
     /** Writes one value of a stream of them, flushed at once. */
@@ -109,8 +122,20 @@ public final class RpcResponse {
     }
 
     private void line(Object value) throws IOException {
-        out.write(asText() && text != null ? text.bytes(request, value)
-                : (Json.write(value) + "\n").getBytes(StandardCharsets.UTF_8));
+        out.write(encoded(value));
+    }
+
+    private byte[] encoded(Object value) {
+        return asText() && text != null ? text.bytes(request, value)
+                : (Json.write(value) + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Writes the held value, if any. */
+    private void writeSingle() throws IOException {
+        if (single != null) {
+            out.write(single);
+            single = null;
+        }
     }
 
     private void start(Shape shape) {
@@ -147,6 +172,7 @@ public final class RpcResponse {
      */
     void finish() throws IOException {
         start(Shape.CHANNEL);
+        writeSingle();
         out.close();
         if (afterAnswer != null) {
             afterAnswer.run();
@@ -167,6 +193,7 @@ public final class RpcResponse {
                 line(RpcHandler.errorBody(error.getMessage(), error.code()));
             }
         } else {
+            writeSingle();
             trailers.put(STREAM_ERROR, oneLine(error.getMessage()));
         }
         out.close();

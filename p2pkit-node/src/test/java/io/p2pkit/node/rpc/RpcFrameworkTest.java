@@ -28,6 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The framework alone, with commands made for the test: parsing, paths, options, timeouts. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RpcFrameworkTest {
+    /** Holds {@code single/then-wait} after its value until the test lets it end. */
+    private static final CountDownLatch SINGLE_MAY_END = new CountDownLatch(1);
     private static HttpFace face;
     private static HttpClient client;
     private static String api;
@@ -47,6 +49,12 @@ class RpcFrameworkTest {
                             res.single(o);
                         }),
                 RpcCommand.at("group/wait").run((req, res) -> new CountDownLatch(1).await()),
+                RpcCommand.at("single/then-wait").run((req, res) -> {
+                    res.single(Map.of("value", 1));
+                    if (!SINGLE_MAY_END.await(50, TimeUnit.SECONDS)) {
+                        throw new IllegalStateException("not let go");
+                    }
+                }),
                 RpcCommand.at("group/fail").run((req, res) -> {
                     throw new IllegalStateException("broken on purpose");
                 }),
@@ -82,6 +90,28 @@ class RpcFrameworkTest {
                 send("POST", "echo?arg=a&small=-1").body());
         assertEquals("could not convert empty value to type \"int64\" (for option \"-count\")\n",
                 send("POST", "echo?arg=a&count=").body());
+    }
+
+    @Test
+    void aCommandsOneValueLeavesWithTheEndOfItsAnswer() throws Exception {
+        // A client that sends its next request as soon as it has the value (Kubo's CLI: version, then
+        // diag cmds clear) must find this command over: the value waits for the command's end.
+        var answer = client.sendAsync(HttpRequest.newBuilder(URI.create(api + "single/then-wait"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofInputStream());
+        try {
+            // the headers come with the value, and neither before the command's end
+            answer.get(500, TimeUnit.MILLISECONDS);
+            throw new AssertionError("the answer started while the command was still running");
+        } catch (java.util.concurrent.TimeoutException expected) {
+            // nothing yet, as it must be
+        } finally {
+            SINGLE_MAY_END.countDown();
+        }
+        HttpResponse<java.io.InputStream> r = answer.get(30, TimeUnit.SECONDS);
+        assertEquals(200, r.statusCode());
+        try (java.io.InputStream body = r.body()) {
+            assertEquals("{\"value\":1}\n", new String(body.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        }
     }
 
     @Test
