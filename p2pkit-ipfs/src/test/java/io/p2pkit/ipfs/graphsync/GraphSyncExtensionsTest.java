@@ -307,6 +307,25 @@ class GraphSyncExtensionsTest {
         }
     }
 
+    /**
+     * Starts a request for {@code dag} from {@code serverHost} that pauses once two blocks are
+     * stored, and waits for the pause.
+     */
+    private static CompletableFuture<GraphSync.Result> pausedRequest(Host clientHost, Host serverHost, Dag dag,
+                                                                     MemoryBlockstore clientStore, RequestControl control) throws IOException {
+        GraphSync client = GraphSync.attach(clientHost, new PausingStore(clientStore, control, 2), GraphSyncConfig.defaults());
+        clientHost.connect(new PeerInfo(serverHost.peerId(), serverHost.addresses()));
+        CompletableFuture<GraphSync.Result> result = CompletableFuture.supplyAsync(() -> {
+            try {
+                return client.request(serverHost.peerId(), dag.root().cid(), Selector.exploreAll(), IDLE, Set.of(), control);
+            } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Await.until("the request stopped at the pause", control::isHeld);
+        return result;
+    }
+
     @Test
     void aPausedRequestResumesPastTheLinksItTook() throws Exception {
         Host serverHost = host(null);
@@ -317,17 +336,7 @@ class GraphSyncExtensionsTest {
         GraphSync server = GraphSync.attach(serverHost, serverStore, GraphSyncConfig.defaults());
         RequestControl control = new RequestControl();
         MemoryBlockstore clientStore = new MemoryBlockstore(MemoryBlockstore.Limits.defaults());
-        GraphSync client = GraphSync.attach(clientHost, new PausingStore(clientStore, control, 2), GraphSyncConfig.defaults());
-        clientHost.connect(new PeerInfo(serverHost.peerId(), serverHost.addresses()));
-
-        CompletableFuture<GraphSync.Result> result = CompletableFuture.supplyAsync(() -> {
-            try {
-                return client.request(serverHost.peerId(), dag.root().cid(), Selector.exploreAll(), IDLE, Set.of(), control);
-            } catch (IOException | InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        Await.until("the request stopped at the pause", control::isHeld);
+        CompletableFuture<GraphSync.Result> result = pausedRequest(clientHost, serverHost, dag, clientStore, control);
         assertEquals(2, clientStore.count());
         control.resume();
 
@@ -377,17 +386,7 @@ class GraphSyncExtensionsTest {
         });
         RequestControl control = new RequestControl();
         MemoryBlockstore clientStore = new MemoryBlockstore(MemoryBlockstore.Limits.defaults());
-        GraphSync client = GraphSync.attach(clientHost, new PausingStore(clientStore, control, 2), GraphSyncConfig.defaults());
-        clientHost.connect(new PeerInfo(serverHost.peerId(), serverHost.addresses()));
-
-        CompletableFuture<GraphSync.Result> result = CompletableFuture.supplyAsync(() -> {
-            try {
-                return client.request(serverHost.peerId(), dag.root().cid(), Selector.exploreAll(), IDLE, Set.of(), control);
-            } catch (IOException | InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        Await.until("the request stopped at the pause", control::isHeld);
+        CompletableFuture<GraphSync.Result> result = pausedRequest(clientHost, serverHost, dag, clientStore, control);
         control.resume();
 
         GraphSync.Result r = result.get(30, TimeUnit.SECONDS);
