@@ -637,12 +637,7 @@ public final class GraphSync implements Closeable {
             r.metadata().forEach(d -> named.add(d.link()));
             OutgoingRequest req = outgoing.get(new Key(peer, r.id()));
             if (req == null && leftovers.wasCancelled(new Key(peer, r.id()))) {
-                r.metadata().forEach(d -> {
-                    Block b = blocks.get(d.link());
-                    if (b != null) {
-                        leftovers.keep(b, memory);
-                    }
-                });
+                keepLeftovers(r, blocks, memory);
             }
             if (req == null) {
                 unknownResponses.increment();
@@ -666,16 +661,21 @@ public final class GraphSync implements Closeable {
             if (late > 0) {
                 outsideSelection.add(late);
             }
-            if (leftovers.wasCancelled(new Key(peer, req.id))) {
-                // cancelled while this message was handled: its blocks may not have reached the request
-                responses.get(i).metadata().forEach(d -> {
-                    Block b = blocks.get(d.link());
-                    if (b != null) {
-                        leftovers.keep(b, memory);
-                    }
-                });
+            if (late == OutgoingRequest.ENDED && leftovers.wasCancelled(new Key(peer, req.id))) {
+                // cancelled while this message was handled: its blocks did not reach the request
+                keepLeftovers(responses.get(i), blocks, memory);
             }
         }
+    }
+
+    /** Keeps the blocks a response to a request this side cancelled names, for the request that replaces it. */
+    private void keepLeftovers(Message.Response r, Map<Cid, Block> blocks, MemoryScope memory) {
+        r.metadata().forEach(d -> {
+            Block b = blocks.get(d.link());
+            if (b != null) {
+                leftovers.keep(b, memory);
+            }
+        });
     }
 
     // ---- serving

@@ -33,6 +33,9 @@ final class OutgoingRequest {
     private record Held(Entry entry, MemoryScope charged) {
     }
 
+    /** What {@link #add} answers for a request this side had already ended. */
+    static final int ENDED = -1;
+
     /** A block the request had received but the traversal never took, and the scope it was charged to. */
     record Untaken(Block block, MemoryScope scope) {
     }
@@ -74,13 +77,14 @@ final class OutgoingRequest {
     /**
      * Adds a response and the blocks of its message that it names.
      *
-     * @return how many links came after the response that ended the request (nothing should)
+     * @return how many links came after the response that ended the request (nothing should), or
+     *     {@link #ENDED} when this side had already ended the request and took nothing
      */
     int add(Message.Response r, Map<Cid, Block> blocks, MemoryScope memory) {
         lock.lock();
         try {
             if (ended) {
-                return 0;
+                return ENDED;
             }
             if (finalStatus != null || failure != null) {
                 return r.metadata().size();

@@ -6,6 +6,7 @@ import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Response;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.WritableByteChannel;
@@ -31,7 +32,7 @@ public final class RpcResponse {
     private final HttpFields.Mutable trailers = HttpFields.build();
     private OutputStream out;
     /** The command's one value, held until the answer ends (see {@link #single}). */
-    private byte[] single;
+    private ByteArrayOutputStream single;
     private String contentType;
     private Runnable afterAnswer;
 
@@ -69,14 +70,10 @@ public final class RpcResponse {
      */
     public void single(Object value) throws IOException {
         start(Shape.SINGLE);
-        byte[] bytes = encoded(value);
         if (single == null) {
-            single = bytes;
-        } else {
-            byte[] both = java.util.Arrays.copyOf(single, single.length + bytes.length);
-            System.arraycopy(bytes, 0, both, single.length, bytes.length);
-            single = both;
+            single = new ByteArrayOutputStream();
         }
+        single.write(encoded(value));
     }
 
     /** Writes one value of a stream of them, flushed at once. */
@@ -133,7 +130,7 @@ public final class RpcResponse {
     /** Writes the held value, if any. */
     private void writeSingle() throws IOException {
         if (single != null) {
-            out.write(single);
+            single.writeTo(out);
             single = null;
         }
     }
