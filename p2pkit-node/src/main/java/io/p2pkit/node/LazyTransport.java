@@ -5,6 +5,7 @@ import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.resource.MemoryScope;
 import io.p2pkit.core.resource.ResourceManager;
+import io.p2pkit.core.transport.HolePuncher;
 import io.p2pkit.core.transport.Listener;
 import io.p2pkit.core.transport.Transport;
 import io.p2pkit.core.transport.TransportConnection;
@@ -15,12 +16,15 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 
 /**
- * A transport made on its first dial or listen. Making WebTransport's TLS contexts and event loop
- * is a large part of a fresh JVM's cost of building a host, which every command that makes a host
- * would pay without ever dialing a WebTransport address. Which addresses it takes is answered
- * without making it. Private networks are refused, as by the transports this wraps.
+ * A transport made on its first dial or listen. Loading QUIC's native library and starting its
+ * event loop, and making WebTransport's TLS contexts, are a large part of a fresh JVM's cost of
+ * building a host, which every command that makes a host would pay without ever dialing such an
+ * address (docs/PERFORMANCE.md, "QUIC made on its first use"). Which addresses it takes is
+ * answered by the predicates, without making it. Private networks are refused, as by the
+ * transports this wraps. Hole punching goes to the transport once it is made: before that no
+ * socket of it listens, so none can punch.
  */
-final class LazyTransport implements Transport {
+final class LazyTransport implements Transport, HolePuncher {
     private final PrivateKey identity;
     private final Factory factory;
     private final Predicate<Multiaddr> dialable;
@@ -34,6 +38,16 @@ final class LazyTransport implements Transport {
         this.factory = factory;
         this.dialable = dialable;
         this.listenable = listenable;
+    }
+
+    /** The transport if it has been made, else null. */
+    private Transport made() {
+        lock.lock();
+        try {
+            return made;
+        } finally {
+            lock.unlock();
+        }
     }
 
     private Transport transport() throws IOException {
@@ -77,7 +91,20 @@ final class LazyTransport implements Transport {
         return transport().dial(address, expectedRemote, timeout, memory);
     }
 
-    /** No: the transports made lazily here (WebTransport) secure their own connections. */
+    @Override
+    public boolean canPunch(Multiaddr address) {
+        return made() instanceof HolePuncher p && p.canPunch(address);
+    }
+
+    @Override
+    public void punch(Multiaddr address) throws IOException {
+        if (!(made() instanceof HolePuncher p)) {
+            throw new IOException("no socket of this transport listens to punch " + address + " from");
+        }
+        p.punch(address);
+    }
+
+    /** No: the transports made lazily here (QUIC, WebTransport) secure their own connections. */
     @Override
     public boolean supportsPrivateNetwork() {
         return false;

@@ -540,7 +540,8 @@ public final class NodeConfig {
         /**
          * Gives {@code builder} these transports: TCP, WebSocket (wss listening with a certificate,
          * wss dialing trusting {@link #wssTrustedCa()} or the system's CAs), QUIC and WebTransport
-         * where the native QUIC library loads, and WebRTC-direct (their certificates are derived
+         * where the native QUIC library loads (each made on its first dial or listen, the library
+         * loaded on the first such address asked about), and WebRTC-direct (their certificates are derived
          * from the host's key, so the certhashes in their addresses survive a restart),
          * the security protocols and muxers by name, and the DNS server. Every command that makes a
          * host takes its transports from here, as the node does.
@@ -562,15 +563,20 @@ public final class NodeConfig {
                     wssCertificate.isPresent() ? WssTls.serverContext(wssCertificate.get(), wssKey.orElseThrow()) : null,
                     wssTrustedCa.isPresent() ? WssTls.clientContext(wssTrustedCa.get()) : null);
             builder.transport(key -> new TcpTransport()).transport(key -> webSocket);
-            if (quic && QuicTransport.isAvailable()) {
-                builder.transport(QuicTransport::new); // the host's network closes it
+            if (quic) {
+                // made on its first QUIC dial or listen, and its native library loaded on the first
+                // QUIC address asked about: a host that never speaks QUIC never pays for them
+                builder.transport(key -> new LazyTransport(key, QuicTransport::new,
+                        a -> QuicTransport.dialable(a) && QuicTransport.isAvailable(),
+                        a -> QuicTransport.listenable(a) && QuicTransport.isAvailable()));
             }
             if (webRtcDirect) {
                 builder.transport(WebRtcDirectTransport::new);
             }
-            if (webTransport && QuicTransport.isAvailable()) {
+            if (webTransport) {
                 builder.transport(key -> new LazyTransport(key, WebTransportTransport::new,
-                        WebTransportTransport::dialable, WebTransportTransport::listenable));
+                        a -> WebTransportTransport.dialable(a) && QuicTransport.isAvailable(),
+                        a -> WebTransportTransport.listenable(a) && QuicTransport.isAvailable()));
             }
             return builder;
         }

@@ -95,14 +95,27 @@ public final class QuicTransport implements Transport, HolePuncher {
         return Quic.isAvailable();
     }
 
+    /**
+     * What {@link #canDial} answers, without a transport (so without loading the native library):
+     * {@code /ip4|ip6/…/udp/…/quic-v1}, with or without {@code /p2p/…}.
+     */
+    public static boolean dialable(Multiaddr address) {
+        return QuicAddresses.isQuicV1(address.withoutPeerId());
+    }
+
+    /** What {@link #canListen} answers, without a transport: {@code /ip4|ip6/…/udp/…/quic-v1}. */
+    public static boolean listenable(Multiaddr address) {
+        return QuicAddresses.isQuicV1(address);
+    }
+
     @Override
     public boolean canDial(Multiaddr address) {
-        return QuicAddresses.isQuicV1(address.withoutPeerId());
+        return dialable(address);
     }
 
     @Override
     public boolean canListen(Multiaddr address) {
-        return QuicAddresses.isQuicV1(address);
+        return listenable(address);
     }
 
     @Override

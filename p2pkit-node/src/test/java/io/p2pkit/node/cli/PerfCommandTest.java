@@ -43,6 +43,35 @@ class PerfCommandTest {
         assertEquals(PerfCommand.SERVER_PEER_ID, PerfCommand.serverIdentity().publicKey().toPeerId().toString());
     }
 
+    /**
+     * QUIC's transport is made on its first QUIC dial or listen (NodeConfig's transports): a client
+     * that dials TCP, in a process of its own, never initialises a Netty class, so never loads the
+     * native QUIC library nor starts its event loop (docs/PERFORMANCE.md, "QUIC made on its first
+     * use").
+     */
+    @Test
+    void aTcpClientNeverStartsQuic(@TempDir Path dir) throws Exception {
+        try (Host server = Host.builder().identity(PerfCommand.serverIdentity()).listen("/ip4/127.0.0.1/tcp/0")
+                .perf(true).build()) {
+            String hostPort = "127.0.0.1:" + server.addresses().get(0).toSocketAddress().orElseThrow().getPort();
+            Path log = dir.resolve("init.log");
+            Process p = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
+                    "-Xlog:class+init=info:file=" + log, "-cp", System.getProperty("java.class.path"),
+                    Main.class.getName(), "perf", "--server-address", hostPort, "--upload-bytes", "1000",
+                    "--download-bytes", "1000").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), out);
+            assertEquals(0, p.exitValue(), out);
+            Matcher m = FINAL.matcher(out);
+            assertTrue(m.find(), out);
+            List<String> initialised = java.nio.file.Files.readAllLines(log);
+            assertTrue(initialised.stream().anyMatch(l -> l.contains("Initializing 'io/p2pkit/core/transport/tcp/")),
+                    "the log names the classes the client initialised");
+            List<String> netty = initialised.stream().filter(l -> l.contains("Initializing 'io/netty/")).toList();
+            assertTrue(netty.isEmpty(), "a TCP client initialised Netty: " + netty.stream().limit(5).toList());
+        }
+    }
+
     @ParameterizedTest
     @CsvSource({"0, 0", "1000000, 0", "0, 3000000", "123457, 65537"})
     void clientAgainstAFixedIdentityServer(long upload, long download) throws Exception {
