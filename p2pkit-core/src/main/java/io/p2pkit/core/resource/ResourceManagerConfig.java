@@ -3,6 +3,7 @@ package io.p2pkit.core.resource;
 import io.p2pkit.core.identity.PeerId;
 
 import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -134,10 +135,17 @@ public final class ResourceManagerConfig {
     }
 
     /**
-     * The process's limit on open file descriptors, from the platform MXBean; 4096 when the
-     * platform does not say (Windows, other VMs).
+     * The process's limit on open file descriptors (the soft limit): on Linux from
+     * {@code /proc/self/limits}, elsewhere from the platform MXBean; 4096 when the platform does
+     * not say (Windows, other VMs) or the limit is unlimited.
      */
     public static long processFileDescriptorLimit() {
+        // The file first: the platform MXBean costs a fresh JVM some 4 ms of class initialisation
+        // on every host it builds (docs/PERFORMANCE.md, "QUIC made on its first use").
+        long fromFile = ProcLimits.openFiles(Path.of("/proc/self/limits"));
+        if (fromFile > 0) {
+            return fromFile;
+        }
         if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean u) {
             long max = u.getMaxFileDescriptorCount();
             if (max > 0) {

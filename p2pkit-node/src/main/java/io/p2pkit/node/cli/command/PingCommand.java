@@ -37,6 +37,7 @@ import java.io.InputStream;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** {@code p2pkit ping}: connects to a peer and pings it. */
@@ -176,7 +177,7 @@ public final class PingCommand extends CliCommand {
                         Map<String, Object> o = new LinkedHashMap<>();
                         o.put("event", "ping");
                         o.put("rttMillis", Math.round(ms * 1000) / 1000.0);
-                        output.print(console(), o, String.format("pong from %s: time=%.3f ms", c.remotePeer(), ms));
+                        output.print(console(), o, String.format(Locale.ROOT, "pong from %s: time=%.3f ms", c.remotePeer(), ms));
                     } catch (IOException e) {
                         console().info("p2pkit ping: ping " + (i + 1) + " failed: " + e.getMessage());
                         return 1; // the stream is gone
