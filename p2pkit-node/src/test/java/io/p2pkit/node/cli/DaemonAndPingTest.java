@@ -49,8 +49,14 @@ class DaemonAndPingTest {
 
         /** Any long-running p2pkit command as a process (the perf server, for one). */
         static Daemon command(Path home, String command, String... args) throws IOException {
+            return command(home, List.of(), command, args);
+        }
+
+        /** The same, with {@code jvmOptions} before the class path. */
+        static Daemon command(Path home, List<String> jvmOptions, String command, String... args) throws IOException {
             List<String> cmd = new ArrayList<>();
             cmd.add(ProcessHandle.current().info().command().orElse("java"));
+            cmd.addAll(jvmOptions);
             cmd.add("-cp");
             cmd.add(System.getProperty("java.class.path"));
             cmd.add(Main.class.getName());
@@ -216,6 +222,31 @@ class DaemonAndPingTest {
                 "/ip4/127.0.0.1/tcp/1/p2p/12D3KooWMtYJZzjNKPB4KkXUb4sUmw7LBzbASxbZWyqVbKQKXyjN");
         assertEquals(2, r.status());
         assertTrue(r.err().contains("--no-auto-relay"), r.err());
+    }
+
+    /**
+     * A daemon that listens on TCP alone never asks whether the native QUIC library loads, which
+     * would start Netty (docs/PERFORMANCE.md, "QUIC made on its first use"); one whose addresses
+     * include QUIC does.
+     */
+    @Test
+    void aDaemonOnTcpAloneNeverStartsQuic(@TempDir Path home) throws Exception {
+        for (boolean quic : new boolean[] {false, true}) {
+            Path log = home.resolve("init-" + quic + ".log");
+            List<String> args = new ArrayList<>(List.of("--listen", "/ip4/127.0.0.1/tcp/0", "--json", "--no-mdns",
+                    "--api", "127.0.0.1:0", "--gateway", "127.0.0.1:0"));
+            if (quic) {
+                args.addAll(List.of("--listen", "/ip4/127.0.0.1/udp/0/quic-v1"));
+            }
+            try (Daemon d = Daemon.command(home, List.of("-Xlog:class+init=info:file=" + log), "daemon",
+                    args.toArray(String[]::new))) {
+                d.next("{\"event\":\"ready\"");
+            }
+            List<String> netty = java.nio.file.Files.readAllLines(log).stream()
+                    .filter(l -> l.contains("Initializing 'io/netty/")).toList();
+            assertEquals(quic, !netty.isEmpty(), (quic ? "QUIC listens without Netty? " : "a TCP daemon initialised Netty: ")
+                    + netty.stream().limit(5).toList());
+        }
     }
 
     @Test

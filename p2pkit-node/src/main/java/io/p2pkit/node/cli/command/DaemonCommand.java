@@ -133,23 +133,28 @@ public final class DaemonCommand extends CliCommand {
      * private network, the transports that secure themselves, with a note), else the defaults.
      */
     private List<Multiaddr> listenAddresses(Console console, boolean privateNetwork) {
-        boolean quicLoads = io.p2pkit.quic.QuicTransport.isAvailable();
-        List<String> defaults = defaultListen(privateNetwork, quicLoads);
-        Path root = repo.root();
-        if (listenOption.given() || !Repository.isInitialized(root)) {
-            return listenOption.addresses(defaults);
+        // Whether the native QUIC library loads is asked only where a QUIC address is in play:
+        // loading it starts Netty, some 70 ms of a daemon's start that listens on TCP alone
+        // (docs/PERFORMANCE.md, "QUIC made on its first use").
+        if (listenOption.given()) {
+            return listenOption.addresses(List.of());
         }
-        String stored;
-        try {
-            stored = Repository.readConfig(root).other().get(SWARM_KEY);
-        } catch (java.io.IOException | RuntimeException e) {
-            return listenOption.addresses(defaults); // the content part below reports a broken config
+        Path root = repo.root();
+        String stored = null;
+        if (Repository.isInitialized(root)) {
+            try {
+                stored = Repository.readConfig(root).other().get(SWARM_KEY);
+            } catch (java.io.IOException | RuntimeException e) {
+                stored = null; // the content part below reports a broken config
+            }
         }
         if (stored == null) {
-            return listenOption.addresses(defaults);
+            return listenOption.addresses(defaultListen(privateNetwork, io.p2pkit.quic.QuicTransport.isAvailable()));
         }
         List<Multiaddr> out = new ArrayList<>();
         List<String> listed = split(stored);
+        boolean quicLoads = listed.stream().anyMatch(a -> a.contains("/quic"))
+                && io.p2pkit.quic.QuicTransport.isAvailable();
         Boolean separatesFamilies = null; // asked only when an IPv6 address shares a UDP port with an IPv4 one
         for (String a : listed) {
             if (privateNetwork && NodeConfig.securesItself(a)) {
