@@ -82,13 +82,18 @@ enum Implementation {
      * The flags with which the {@code p2pkit} launcher starts {@code perf} from {@code jar}: the
      * build's hot-method compile thresholds ({@code p2pkit-node/src/main/jvm/hot-methods.args} of
      * the jar's tree, when it has one), no wait for threads in native code at exit (JDK 22 and
-     * newer), and {@link #aotCache the AOT cache}.
+     * newer), Netty's options ({@code p2pkit-node-netty.args} beside the jar, made by
+     * {@code scripts/aot-train} where the JDK takes them), and {@link #aotCache the AOT cache}.
      */
     static List<String> launcherFlags(Path jar) {
         List<String> flags = new ArrayList<>();
         Path hotMethods = jar.toAbsolutePath().getParent().resolveSibling("src/main/jvm/hot-methods.args");
         if (Files.isRegularFile(hotMethods)) {
             flags.add("@" + hotMethods);
+        }
+        Path netty = jar.toAbsolutePath().resolveSibling("p2pkit-node-netty.args");
+        if (Files.isRegularFile(netty)) {
+            flags.add("@" + netty);
         }
         if (Runtime.version().feature() >= 22) {
             flags.add("-XX:UserThreadWaitAttemptsAtExit=0");

@@ -26,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and classes loaded and linked at start), and a JVM that must use a cache
  * ({@code -XX:AOTMode=on}, which fails rather than start without it) runs {@code p2pkit version}
  * with each (the linked one with the options that go with its profiles,
- * {@code src/main/jvm/aot-profiles.args}), and with C1 alone as the launcher runs short commands. picocli's jar is rewritten
+ * {@code src/main/jvm/aot-profiles.args}, and Netty's, {@code src/main/jvm/netty.args}, with which
+ * the training also runs), and with C1 alone as the launcher runs short commands. picocli's jar is rewritten
  * first, as {@code scripts/aot-train} rewrites the command's copy
  * ({@code scripts/UpgradeOldClasses.java}), and its classes then come from the cache. Then the
  * typed commands' training ({@code AotTraining cli}) and its linked cache, the same way, and the
@@ -39,8 +40,10 @@ class AotTrainingTest {
         Path home = Files.createDirectory(dir.resolve("home"));
         Path recording = dir.resolve("p2pkit-node.aotconf");
         String classpath = jarredClasspath(Files.createDirectory(dir.resolve("jars")));
-        Result training = java(dir, home, classpath, List.of("-XX:AOTMode=record", "-XX:AOTConfiguration=" + recording),
-                AotTraining.class.getName());
+        // Netty's options for every command, as scripts/aot-train records the training with them
+        String netty = "@" + Path.of("src/main/jvm/netty.args").toAbsolutePath();
+        Result training = java(dir, home, classpath, List.of("-XX:AOTMode=record", "-XX:AOTConfiguration=" + recording,
+                netty), AotTraining.class.getName());
         assertEquals(0, training.status(), training.output());
 
         for (List<String> linking : List.of(List.of("-XX:-AOTClassLinking"), List.<String>of())) {
@@ -59,6 +62,7 @@ class AotTrainingTest {
                 // the options the launcher adds to the linked cache's profiles: this JDK takes them,
                 // and still the cache
                 start.add("@" + Path.of("src/main/jvm/aot-profiles.args").toAbsolutePath());
+                start.add(netty);
             }
             Result version = java(dir, home, classpath, start, Main.class.getName(), "version");
             assertEquals(0, version.status(), cache + ": " + version.output());
