@@ -3,8 +3,9 @@
  * security, muxers, multistream-select, the host and its network, resource accounting, identify,
  * ping, perf, metrics). The exported packages are the API; docs/ARCHITECTURE.md lists them. The
  * swarm (the network's implementation), the upgrader, the buffer pool and the cache of verified
- * bytes are internal.
+ * bytes are internal; the lazy logger is shared with p2pkit's own modules only.
  */
+@SuppressWarnings("module") // the modules named below are compiled after this one
 module io.p2pkit.core {
     requires org.bouncycastle.provider;
     requires org.bouncycastle.pkix;
@@ -46,4 +47,8 @@ module io.p2pkit.core {
     exports io.p2pkit.core.transport.memory;
     exports io.p2pkit.core.transport.tcp;
     exports io.p2pkit.core.version;
+
+    exports io.p2pkit.core.logging to io.p2pkit.bench, io.p2pkit.discovery, io.p2pkit.ipfs, io.p2pkit.kad,
+            io.p2pkit.nat, io.p2pkit.node, io.p2pkit.pubsub, io.p2pkit.quic, io.p2pkit.webrtc,
+            io.p2pkit.websocket, io.p2pkit.webtransport;
 }

@@ -3,6 +3,7 @@ package io.p2pkit.kad;
 import io.p2pkit.core.host.Host;
 import io.p2pkit.core.host.Stream;
 import io.p2pkit.core.identity.PeerId;
+import io.p2pkit.core.logging.LazyLogger;
 import io.p2pkit.core.reputation.Outcome;
 import io.p2pkit.core.protobuf.LengthPrefixed;
 import io.p2pkit.kad.wire.KadMessage;
@@ -29,7 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * deadline after which its stream is reset.
  */
 final class KadClient implements Closeable {
-    private static final System.Logger LOG = System.getLogger(KadClient.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(KadClient.class);
 
     /** Most idle streams kept; beyond it a finished stream is closed instead of pooled. */
     static final int MAX_IDLE = 1024;

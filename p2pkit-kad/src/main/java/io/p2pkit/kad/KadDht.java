@@ -7,6 +7,7 @@ import io.p2pkit.core.host.PeerInfo;
 import io.p2pkit.core.identify.IdentifyResult;
 import io.p2pkit.core.identify.IdentifyService;
 import io.p2pkit.core.identity.PeerId;
+import io.p2pkit.core.logging.LazyLogger;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.network.Connection;
 import io.p2pkit.core.network.ConnectionListener;
@@ -54,7 +55,7 @@ import java.util.function.Consumer;
  * and the record store each guard their own state with one lock.
  */
 public final class KadDht implements Closeable {
-    private static final System.Logger LOG = System.getLogger(KadDht.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(KadDht.class);
     /** How long bootstrap waits for a bootstrap peer's identify. */
     private static final Duration IDENTIFY_WAIT = Duration.ofSeconds(10);
     /**

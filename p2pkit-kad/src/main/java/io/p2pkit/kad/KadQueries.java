@@ -4,6 +4,7 @@ import io.p2pkit.core.DecodeException;
 import io.p2pkit.core.host.Host;
 import io.p2pkit.core.host.PeerInfo;
 import io.p2pkit.core.identity.PeerId;
+import io.p2pkit.core.logging.LazyLogger;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.multiformats.Multicodec;
 import io.p2pkit.core.multiformats.Multihash;
@@ -49,7 +50,7 @@ import java.util.function.Supplier;
  * learn about peers goes to the keeper of the routing table through {@link RoutingTableFeedback}.
  */
 final class KadQueries {
-    private static final System.Logger LOG = System.getLogger(KadQueries.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(KadQueries.class);
     /** Buckets deeper than this are not refreshed (finding a key for them costs 2^(cpl+1) hashes). */
     static final int MAX_REFRESH_CPL = 15;
 

@@ -4,6 +4,7 @@ import io.p2pkit.core.connmgr.ConnectionManager;
 import io.p2pkit.core.host.Host;
 import io.p2pkit.core.host.PeerInfo;
 import io.p2pkit.core.identity.PeerId;
+import io.p2pkit.core.logging.LazyLogger;
 import io.p2pkit.core.network.Connection;
 import io.p2pkit.core.network.ConnectionListener;
 
@@ -37,7 +38,7 @@ public final class Peering implements Closeable {
     public static final String TAG = "ipfs-peering";
     /** The most peers kept. */
     public static final int MAX_PEERS = 1024;
-    private static final System.Logger LOG = System.getLogger(Peering.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(Peering.class);
 
     /** One peer: its addresses, the next wait and the redial due, if any. */
     private static final class Entry {

@@ -1,5 +1,6 @@
 package io.p2pkit.pubsub;
 
+import io.p2pkit.core.logging.LazyLogger;
 import io.p2pkit.pubsub.engine.PeerLink;
 import io.p2pkit.pubsub.engine.SendLanes;
 import io.p2pkit.core.host.Stream;
@@ -20,7 +21,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * lane first and batches queued messages into one RPC.
  */
 final class PeerSender implements PeerLink {
-    private static final System.Logger LOG = System.getLogger(PeerSender.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(PeerSender.class);
     /** Opens the stream; runs on the writer thread. */
     interface Opener {
         Stream open() throws IOException;

@@ -9,6 +9,7 @@ import io.p2pkit.core.host.Stream;
 import io.p2pkit.core.identity.Envelope;
 import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.core.identity.PeerRecord;
+import io.p2pkit.core.logging.LazyLogger;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.network.Connection;
 import io.p2pkit.core.network.ConnectionListener;
@@ -58,7 +59,7 @@ import java.util.function.Consumer;
  * }</pre>
  */
 public final class PubSub implements Closeable {
-    private static final System.Logger LOG = System.getLogger(PubSub.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(PubSub.class);
     /**
      * RPCs of one inbound stream queued for the owner at most; its reader then waits, which
      * back-pressures that peer alone (through yamux's window) instead of letting one flooding peer

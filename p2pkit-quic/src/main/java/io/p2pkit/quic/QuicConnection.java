@@ -9,6 +9,7 @@ import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamType;
 import io.p2pkit.core.crypto.PublicKey;
 import io.p2pkit.core.identity.PeerId;
+import io.p2pkit.core.logging.LazyLogger;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.muxer.MuxedStream;
 import io.p2pkit.core.resource.MemoryScope;
@@ -43,7 +44,7 @@ final class QuicConnection implements ReadyConnection {
     /** After this long a waiting FIN is written even without send capacity. */
     private static final Duration FIN_WAIT = Duration.ofSeconds(5);
 
-    private static final System.Logger LOG = System.getLogger(QuicConnection.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(QuicConnection.class);
 
     private final QuicChannel channel;
     private final QuicConfig config;

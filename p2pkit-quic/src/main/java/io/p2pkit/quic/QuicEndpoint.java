@@ -22,6 +22,7 @@ import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamLimitChangedEvent;
 import io.netty.util.AttributeKey;
 import io.p2pkit.core.identity.PeerId;
+import io.p2pkit.core.logging.LazyLogger;
 import io.p2pkit.core.security.HandshakeException;
 import io.p2pkit.core.security.PeerIdMismatchException;
 import io.p2pkit.core.security.tls.PeerCertificate;
@@ -46,7 +47,7 @@ import java.util.function.Function;
  * through {@link PacketRouter}. It stays open while it has a listener or connections.
  */
 final class QuicEndpoint {
-    private static final System.Logger LOG = System.getLogger(QuicEndpoint.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(QuicEndpoint.class);
 
     private static final AttributeKey<QuicConnection> CONNECTION = AttributeKey.valueOf("p2pkit.quic.connection");
     private static final AttributeKey<PeerId> EXPECTED = AttributeKey.valueOf("p2pkit.quic.expected");

@@ -1,5 +1,6 @@
 package io.p2pkit.quic;
 
+import io.p2pkit.core.logging.LazyLogger;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.transport.Listener;
 import io.p2pkit.core.transport.ReadyConnection;
@@ -11,7 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /** Hands out the inbound connections of one UDP socket, already secured and muxed. */
 final class QuicListener implements Listener {
-    private static final System.Logger LOG = System.getLogger(QuicListener.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(QuicListener.class);
 
     private static final Object END = new Object();
 

@@ -11,6 +11,7 @@ import io.netty.handler.codec.quic.DefaultQuicStreamFrame;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamPriority;
 import io.netty.handler.codec.quic.QuicStreamResetException;
+import io.p2pkit.core.logging.LazyLogger;
 import io.p2pkit.core.muxer.MuxedStream;
 import io.p2pkit.core.muxer.StreamResetException;
 import io.p2pkit.core.resource.MemoryPriority;
@@ -43,7 +44,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * buffers ({@link #drain}).
  */
 final class QuicStream extends ChannelInboundHandlerAdapter implements MuxedStream {
-    private static final System.Logger LOG = System.getLogger(QuicStream.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(QuicStream.class);
 
     /** The largest write handed to the channel at once. */
     static final int CHUNK = 64 * 1024;

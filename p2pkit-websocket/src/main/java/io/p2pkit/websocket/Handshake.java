@@ -1,6 +1,7 @@
 package io.p2pkit.websocket;
 
 import io.p2pkit.core.DecodeException;
+import io.p2pkit.core.logging.LazyLogger;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,7 +22,7 @@ import java.util.Map;
  * inside the connection.
  */
 final class Handshake {
-    private static final System.Logger LOG = System.getLogger(Handshake.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(Handshake.class);
 
     /** The GUID the accept value is derived with (RFC 6455 section 1.3). */
     static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";

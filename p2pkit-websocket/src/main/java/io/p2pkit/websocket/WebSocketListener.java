@@ -1,5 +1,6 @@
 package io.p2pkit.websocket;
 
+import io.p2pkit.core.logging.LazyLogger;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.transport.LeanInputStream;
 import io.p2pkit.core.transport.Listener;
@@ -26,7 +27,7 @@ import java.util.concurrent.Semaphore;
  * arrival) and time-limited; finished connections wait in a bounded queue for {@link #accept()}.
  */
 final class WebSocketListener implements Listener {
-    private static final System.Logger LOG = System.getLogger(WebSocketListener.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(WebSocketListener.class);
 
     /** Placed in the queue to wake {@link #accept()} when the listener closes. */
     private static final Object CLOSED = new Object();

@@ -12,6 +12,7 @@ import io.netty.handler.codec.quic.QuicStreamType;
 import io.p2pkit.core.DecodeException;
 import io.p2pkit.core.crypto.PublicKey;
 import io.p2pkit.core.identity.PeerId;
+import io.p2pkit.core.logging.LazyLogger;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.muxer.MuxedStream;
 import io.p2pkit.core.resource.MemoryScope;
@@ -44,7 +45,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * and then the session's bidirectional streams as libp2p streams. One session per connection.
  */
 final class WebTransportSession implements ReadyConnection {
-    private static final System.Logger LOG = System.getLogger(WebTransportSession.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(WebTransportSession.class);
 
     /** The path go-libp2p and js-libp2p request (libp2p specs, webtransport). */
     static final String PATH = "/.well-known/libp2p-webtransport?type=noise";

@@ -1,5 +1,7 @@
 package io.p2pkit.bench.perf;
 
+import io.p2pkit.core.logging.LazyLogger;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,7 +22,7 @@ import java.util.regex.Pattern;
 
 /** One running perf program: a server that prints its addresses, or a client that prints JSON lines. */
 final class PerfProcess implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(PerfProcess.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(PerfProcess.class);
 
     private static final Pattern FINAL = Pattern.compile("\\{\"type\":\"final\",\"timeSeconds\":([0-9.eE+-]+),.*");
     private static final Pattern STREAM = Pattern.compile("\\{\"type\":\"stream\",\"timeSeconds\":([0-9.eE+-]+),.*");

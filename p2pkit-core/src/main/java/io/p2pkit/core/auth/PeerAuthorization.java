@@ -8,6 +8,7 @@ import io.p2pkit.core.host.LimitedConnections;
 import io.p2pkit.core.host.PeerInfo;
 import io.p2pkit.core.host.Stream;
 import io.p2pkit.core.identity.PeerId;
+import io.p2pkit.core.logging.LazyLogger;
 import io.p2pkit.core.network.Connection;
 import io.p2pkit.core.network.ConnectionListener;
 import io.p2pkit.core.reqres.Codec;
@@ -47,7 +48,7 @@ public final class PeerAuthorization implements Closeable {
     /** The protocol ID of the challenge-response exchange. */
     public static final String PROTOCOL = "/p2pkit/auth/1.0.0";
 
-    private static final System.Logger LOG = System.getLogger(PeerAuthorization.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(PeerAuthorization.class);
 
     private final Host host;
     private final AuthConfig config;

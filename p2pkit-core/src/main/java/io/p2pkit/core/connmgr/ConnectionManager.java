@@ -1,6 +1,7 @@
 package io.p2pkit.core.connmgr;
 
 import io.p2pkit.core.identity.PeerId;
+import io.p2pkit.core.logging.LazyLogger;
 import io.p2pkit.core.network.Connection;
 import io.p2pkit.core.network.ConnectionListener;
 import io.p2pkit.core.resource.Resource;
@@ -49,7 +50,7 @@ import java.util.function.LongSupplier;
  * nanosecond clock, and closing happens on an injectable executor, so tests are deterministic.
  */
 public final class ConnectionManager implements ConnectionListener, Closeable {
-    private static final System.Logger LOG = System.getLogger(ConnectionManager.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(ConnectionManager.class);
     /** A cap on tick catch-up work per access; a value untouched for longer is decayed this far only. */
     private static final int MAX_TICKS = 100_000;
 

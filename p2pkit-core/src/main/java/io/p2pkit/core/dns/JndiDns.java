@@ -1,5 +1,7 @@
 package io.p2pkit.core.dns;
 
+import io.p2pkit.core.logging.LazyLogger;
+
 import javax.naming.NameNotFoundException;
 import javax.naming.NamingEnumeration;
 import javax.naming.NamingException;
@@ -20,7 +22,7 @@ import java.util.List;
  * servers the operating system is configured with.
  */
 final class JndiDns {
-    private static final System.Logger LOG = System.getLogger(JndiDns.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(JndiDns.class);
 
     /** The most records of one type taken from an answer. */
     static final int MAX_RECORDS = 64;

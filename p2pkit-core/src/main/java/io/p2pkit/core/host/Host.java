@@ -3,6 +3,7 @@ package io.p2pkit.core.host;
 import io.p2pkit.core.crypto.PrivateKey;
 import io.p2pkit.core.dns.MultiaddrResolver;
 import io.p2pkit.core.identity.PeerId;
+import io.p2pkit.core.logging.LazyLogger;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.multistream.Duplex;
 import io.p2pkit.core.multistream.LazySelection;
@@ -54,7 +55,7 @@ import java.util.function.Predicate;
  * <p>Build one with {@link #builder()}; close it to stop listening and close every connection.
  */
 public final class Host implements Closeable {
-    private static final System.Logger LOG = System.getLogger(Host.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(Host.class);
 
     private final PrivateKey identity;
     private final PeerId peerId;

@@ -1,5 +1,6 @@
 package io.p2pkit.core.host;
 
+import io.p2pkit.core.logging.LazyLogger;
 import io.p2pkit.core.multiaddr.Multiaddr;
 
 import java.util.LinkedHashSet;
@@ -24,7 +25,7 @@ public final class HostReachability {
     /** Most addresses kept in each of the reachable and unreachable sets. */
     public static final int MAX_ADDRESSES = 64;
 
-    private static final System.Logger LOG = System.getLogger(HostReachability.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(HostReachability.class);
 
     /**
      * One consistent view.

@@ -2,6 +2,7 @@ package io.p2pkit.core.host;
 
 import io.p2pkit.core.Direction;
 import io.p2pkit.core.identity.PeerId;
+import io.p2pkit.core.logging.LazyLogger;
 import io.p2pkit.core.multistream.LazySelection;
 import io.p2pkit.core.muxer.MuxedStream;
 import io.p2pkit.core.muxer.StreamPriority;
@@ -18,7 +19,7 @@ import java.io.OutputStream;
  * threads. Closing it (or resetting it) releases its resources.
  */
 public final class Stream implements Closeable {
-    private static final System.Logger LOG = System.getLogger(Stream.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(Stream.class);
 
     /** The swarm's side of the stream: the muxed stream and its accounting, released once when done. */
     private final SwarmStream swarmStream;

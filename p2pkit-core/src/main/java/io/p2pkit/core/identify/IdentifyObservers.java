@@ -1,12 +1,14 @@
 package io.p2pkit.core.identify;
 
+import io.p2pkit.core.logging.LazyLogger;
+
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /** The {@link IdentifyService.Observer}s of one identify service, told by both of its sides. */
 final class IdentifyObservers {
-    private static final System.Logger LOG = System.getLogger(IdentifyObservers.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(IdentifyObservers.class);
     private final List<IdentifyService.Observer> observers = new CopyOnWriteArrayList<>();
 
     void add(IdentifyService.Observer observer) {

@@ -5,6 +5,7 @@ import io.p2pkit.core.host.LimitedConnections;
 import io.p2pkit.core.host.LocalChange;
 import io.p2pkit.core.host.Stream;
 import io.p2pkit.core.identity.PeerRecord;
+import io.p2pkit.core.logging.LazyLogger;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.network.Connection;
 import io.p2pkit.core.protobuf.LengthPrefixed;
@@ -24,7 +25,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link IdentifyService}'s side.
  */
 final class IdentifyResponder {
-    private static final System.Logger LOG = System.getLogger(IdentifyResponder.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(IdentifyResponder.class);
 
     private final Host host;
     private final IdentifyObservers observers;

@@ -10,6 +10,7 @@ import io.p2pkit.core.host.Stream;
 import io.p2pkit.core.identity.Envelope;
 import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.core.identity.PeerRecord;
+import io.p2pkit.core.logging.LazyLogger;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.network.Connection;
 import io.p2pkit.core.network.ConnectionListener;
@@ -59,7 +60,7 @@ public final class IdentifyService implements Closeable {
     /** Changes within this delay are pushed together. */
     public static final Duration PUSH_DELAY = Duration.ofMillis(100);
 
-    private static final System.Logger LOG = System.getLogger(IdentifyService.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(IdentifyService.class);
     /** Signed peer records remembered as verified: a few hundred peers. */
     private static final int REMEMBERED_RECORDS = 256;
     /** Larger records (hundreds of addresses) are verified every time, so the cache stays under 512 KiB. */

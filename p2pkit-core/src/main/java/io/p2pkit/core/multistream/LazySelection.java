@@ -1,5 +1,6 @@
 package io.p2pkit.core.multistream;
 
+import io.p2pkit.core.logging.LazyLogger;
 import io.p2pkit.core.muxer.StreamResetException;
 import java.io.Closeable;
 import java.io.IOException;
@@ -29,7 +30,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * </ul>
  */
 public final class LazySelection implements Closeable {
-    private static final System.Logger LOG = System.getLogger(LazySelection.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(LazySelection.class);
 
     /** At most this much data is copied into the write that carries the proposal; the rest follows at once. */
     static final int MAX_PIPELINED_BYTES = 16 * 1024;

@@ -1,5 +1,7 @@
 package io.p2pkit.core.multistream;
 
+import io.p2pkit.core.logging.LazyLogger;
+
 import java.io.Closeable;
 import java.io.IOException;
 import java.time.Duration;
@@ -19,7 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * its caller's.
  */
 public final class NegotiationTimer {
-    private static final System.Logger LOG = System.getLogger(NegotiationTimer.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(NegotiationTimer.class);
 
     private static final int RUNNING = 0;
     private static final int FINISHED = 1;

@@ -5,6 +5,7 @@ import io.p2pkit.core.host.Host;
 import io.p2pkit.core.host.PeerInfo;
 import io.p2pkit.core.host.Stream;
 import io.p2pkit.core.identity.PeerId;
+import io.p2pkit.core.logging.LazyLogger;
 import io.p2pkit.core.multistream.NegotiationException;
 import io.p2pkit.core.network.Connection;
 
@@ -43,7 +44,7 @@ import java.util.function.Consumer;
  * @param <R> the response type
  */
 public final class RequestResponse<Q, R> implements Closeable {
-    private static final System.Logger LOG = System.getLogger(RequestResponse.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(RequestResponse.class);
 
     private final Host host;
     private final String protocol;

@@ -3,6 +3,7 @@ package io.p2pkit.core.swarm;
 import io.p2pkit.core.Direction;
 import io.p2pkit.core.dns.MultiaddrResolver;
 import io.p2pkit.core.identity.PeerId;
+import io.p2pkit.core.logging.LazyLogger;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.multiaddr.Protocol;
 import io.p2pkit.core.muxer.MuxedStream;
@@ -77,7 +78,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * an ephemeral port ({@code SimultaneousOpenRedial} decides which failures qualify).
  */
 public final class Swarm implements Network, Closeable {
-    private static final System.Logger LOG = System.getLogger(Swarm.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(Swarm.class);
 
     private final PeerId localPeer;
     private final List<Transport> transports;

@@ -3,6 +3,7 @@ package io.p2pkit.core.swarm;
 import io.p2pkit.core.Direction;
 import io.p2pkit.core.crypto.PublicKey;
 import io.p2pkit.core.identity.PeerId;
+import io.p2pkit.core.logging.LazyLogger;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.muxer.MuxedStream;
 import io.p2pkit.core.network.Connection;
@@ -19,7 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** A connection of a {@link Swarm}: its ready (secured, multiplexed) connection, its resource span and its streams. */
 final class SwarmConnection implements Connection {
-    private static final System.Logger LOG = System.getLogger(SwarmConnection.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(SwarmConnection.class);
 
     private final Swarm swarm;
     private final long id;

@@ -1,6 +1,7 @@
 package io.p2pkit.core.swarm;
 
 import io.p2pkit.core.Direction;
+import io.p2pkit.core.logging.LazyLogger;
 import io.p2pkit.core.muxer.MuxedStream;
 import io.p2pkit.core.network.Connection;
 import io.p2pkit.core.resource.ResourceLimitException;
@@ -16,7 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * ({@link #release}); the swarm does the accounting.
  */
 public final class SwarmStream {
-    private static final System.Logger LOG = System.getLogger(SwarmStream.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(SwarmStream.class);
 
     private final Swarm swarm;
     private final SwarmConnection connection;

@@ -1,6 +1,7 @@
 package io.p2pkit.core.upgrader;
 
 import io.p2pkit.core.identity.PeerId;
+import io.p2pkit.core.logging.LazyLogger;
 import io.p2pkit.core.multistream.Duplex;
 import io.p2pkit.core.multistream.LazySelection;
 import io.p2pkit.core.multistream.Multistream;
@@ -50,7 +51,7 @@ import java.util.concurrent.ScheduledExecutorService;
  * <p>Each step (security, muxer) has its own deadline; when it passes the raw connection is closed.
  */
 public final class Upgrader {
-    private static final System.Logger LOG = System.getLogger(Upgrader.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(Upgrader.class);
     private final Map<String, SecureTransport> security = new LinkedHashMap<>();
     private final Map<String, Muxer> muxers = new LinkedHashMap<>();
     private final Multistream securityNegotiation;

@@ -4,6 +4,7 @@ import io.p2pkit.core.DecodeException;
 import io.p2pkit.core.host.Host;
 import io.p2pkit.core.host.PeerInfo;
 import io.p2pkit.core.identity.PeerId;
+import io.p2pkit.core.logging.LazyLogger;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.multiaddr.Protocol;
 
@@ -61,7 +62,7 @@ public final class MdnsService implements Closeable {
     static final int MAX_PEERS = 1024;
     /** RFC 6762 section 6: a record is multicast at most once a second on one interface. */
     private static final long MIN_ANSWER_GAP_NANOS = TimeUnit.SECONDS.toNanos(1);
-    private static final System.Logger LOG = System.getLogger(MdnsService.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(MdnsService.class);
 
     private final Host host;
     private final MdnsConfig config;

@@ -6,6 +6,7 @@ import io.p2pkit.core.host.PeerInfo;
 import io.p2pkit.core.host.Stream;
 import io.p2pkit.core.identity.Envelope;
 import io.p2pkit.core.identity.PeerRecord;
+import io.p2pkit.core.logging.LazyLogger;
 import io.p2pkit.core.protobuf.LengthPrefixed;
 import io.p2pkit.discovery.rendezvous.RendezvousMessage.Discover;
 import io.p2pkit.discovery.rendezvous.RendezvousMessage.DiscoverResponse;
@@ -48,7 +49,7 @@ public final class RendezvousClient implements Closeable {
     /** The most pages {@link #discoverAll} asks for, so that a point cannot keep it busy forever. */
     public static final int MAX_PAGES = 100;
 
-    private static final System.Logger LOG = System.getLogger(RendezvousClient.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(RendezvousClient.class);
 
     private final Host host;
     private final RecordFormat format;

@@ -3,6 +3,7 @@ package io.p2pkit.discovery.rendezvous;
 import io.p2pkit.core.host.Host;
 import io.p2pkit.core.host.PeerInfo;
 import io.p2pkit.core.identity.PeerId;
+import io.p2pkit.core.logging.LazyLogger;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -29,7 +30,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * }</pre>
  */
 public final class RendezvousDiscovery implements Closeable {
-    private static final System.Logger LOG = System.getLogger(RendezvousDiscovery.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(RendezvousDiscovery.class);
 
     /**
      * What to do.

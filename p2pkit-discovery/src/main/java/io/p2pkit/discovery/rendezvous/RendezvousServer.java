@@ -5,6 +5,7 @@ import io.p2pkit.core.host.Host;
 import io.p2pkit.core.host.Stream;
 import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.core.identity.PeerRecord;
+import io.p2pkit.core.logging.LazyLogger;
 import io.p2pkit.core.protobuf.LengthPrefixed;
 import io.p2pkit.discovery.rendezvous.RendezvousMessage.Discover;
 import io.p2pkit.discovery.rendezvous.RendezvousMessage.DiscoverResponse;
@@ -40,7 +41,7 @@ public final class RendezvousServer implements Closeable {
     /** The largest request read: a register carries an envelope of at most 64 KiB and a namespace. */
     static final int MAX_REQUEST_BYTES = 80 * 1024;
 
-    private static final System.Logger LOG = System.getLogger(RendezvousServer.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(RendezvousServer.class);
     private static final Duration SWEEP_EVERY = Duration.ofMinutes(1);
 
     private final Host host;

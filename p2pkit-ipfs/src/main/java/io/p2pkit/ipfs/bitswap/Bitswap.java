@@ -6,6 +6,7 @@ import io.p2pkit.core.host.PeerInfo;
 import io.p2pkit.core.host.Stream;
 import io.p2pkit.core.identify.IdentifyService;
 import io.p2pkit.core.identity.PeerId;
+import io.p2pkit.core.logging.LazyLogger;
 import io.p2pkit.core.multiformats.Cid;
 import io.p2pkit.core.multiformats.Multihash;
 import io.p2pkit.core.multiformats.Varint;
@@ -64,7 +65,7 @@ import java.util.concurrent.TimeUnit;
  * <p>It is also the {@link BlockFetcher} of a repository's remote tier.
  */
 public final class Bitswap implements Closeable, BlockFetcher {
-    private static final System.Logger LOG = System.getLogger(Bitswap.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(Bitswap.class);
     /** How often the client's timers run. */
     private static final long TICK_MILLIS = 250;
 

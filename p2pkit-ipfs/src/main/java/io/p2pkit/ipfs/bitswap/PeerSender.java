@@ -3,6 +3,7 @@ package io.p2pkit.ipfs.bitswap;
 import io.p2pkit.core.host.Host;
 import io.p2pkit.core.host.Stream;
 import io.p2pkit.core.identity.PeerId;
+import io.p2pkit.core.logging.LazyLogger;
 import io.p2pkit.core.multiformats.Cid;
 import io.p2pkit.core.muxer.StreamResetException;
 import io.p2pkit.core.resource.MemoryPriority;
@@ -35,7 +36,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * it reset goes out again once (Helia resets a stream after 10 s without a message).
  */
 final class PeerSender {
-    private static final System.Logger LOG = System.getLogger(PeerSender.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(PeerSender.class);
     /** Room left in a message for its wantlist and framing. */
     private static final int MESSAGE_BUDGET = MessageCodec.MAX_MESSAGE_BYTES - 256 * 1024;
     /** How long a few wants wait for more before they are sent (boxo's send debounce is 1 ms). */

@@ -1,5 +1,7 @@
 package io.p2pkit.ipfs.blockstore;
 
+import io.p2pkit.core.logging.LazyLogger;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +29,7 @@ final class FlatfsUsage {
     static final String FILE = ".p2pkit-usage";
     private static final int MAX_BYTES = 128;
     private static final String HEADER = "p2pkit flatfs usage v1";
-    private static final System.Logger LOG = System.getLogger(FlatfsUsage.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(FlatfsUsage.class);
 
     private final AtomicLong count = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();

@@ -1,5 +1,6 @@
 package io.p2pkit.ipfs.blockstore;
 
+import io.p2pkit.core.logging.LazyLogger;
 import io.p2pkit.core.multiformats.Multihash;
 
 import java.io.IOException;
@@ -27,7 +28,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * touched decays from the saved snapshot's time exactly as it would from a newer one.
  */
 final class Heat {
-    private static final System.Logger LOG = System.getLogger(Heat.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(Heat.class);
     /** Heat restored from a snapshot below this is not worth an entry. */
     static final double NEGLIGIBLE = 1e-6;
 

@@ -4,6 +4,7 @@ import io.p2pkit.core.DecodeException;
 import io.p2pkit.core.host.Host;
 import io.p2pkit.core.host.Stream;
 import io.p2pkit.core.identity.PeerId;
+import io.p2pkit.core.logging.LazyLogger;
 import io.p2pkit.core.network.Connection;
 import io.p2pkit.core.network.ConnectionListener;
 import io.p2pkit.core.multiformats.Cid;
@@ -76,7 +77,7 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class GraphSync implements Closeable {
     /** The protocol ID. */
     public static final String PROTOCOL = "/ipfs/graphsync/2.0.0";
-    private static final System.Logger LOG = System.getLogger(GraphSync.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(GraphSync.class);
 
     /**
      * How a request ended.

@@ -1,6 +1,7 @@
 package io.p2pkit.ipfs.mfs;
 
 import io.p2pkit.core.DecodeException;
+import io.p2pkit.core.logging.LazyLogger;
 import io.p2pkit.core.multiformats.Cid;
 import io.p2pkit.core.multiformats.Multicodec;
 import io.p2pkit.core.multiformats.Multihash;
@@ -89,7 +90,7 @@ public final class Mfs {
                                Boolean rawLeaves, CidPrefix prefix) {
     }
 
-    private static final System.Logger LOG = System.getLogger(Mfs.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(Mfs.class);
     private static final int CHUNK = 256 * 1024;
     private static final int FILE_LINKS = 174;
     /** boxo's DagModifier buffers 2 MiB before it writes: a write up to that size is one modification. */

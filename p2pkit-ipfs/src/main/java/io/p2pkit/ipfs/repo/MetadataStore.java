@@ -1,6 +1,7 @@
 package io.p2pkit.ipfs.repo;
 
 import io.p2pkit.core.DecodeException;
+import io.p2pkit.core.logging.LazyLogger;
 import io.p2pkit.core.multiformats.Cid;
 import io.p2pkit.core.multiformats.Multihash;
 import io.p2pkit.ipfs.blockstore.HeatSnapshot;
@@ -44,7 +45,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * integers, doubles), so no record is serialised by hand.
  */
 public final class MetadataStore implements PinStore, HeatStore, FileRefStore, Closeable {
-    private static final System.Logger LOG = System.getLogger(MetadataStore.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(MetadataStore.class);
 
     /** The file's name inside the repository's {@code datastore/} directory. */
     public static final String FILE = "metadata.mv";

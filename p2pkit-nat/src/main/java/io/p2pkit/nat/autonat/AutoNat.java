@@ -6,6 +6,7 @@ import io.p2pkit.core.host.Reachability;
 import io.p2pkit.core.identify.IdentifyResult;
 import io.p2pkit.core.identify.IdentifyService;
 import io.p2pkit.core.identity.PeerId;
+import io.p2pkit.core.logging.LazyLogger;
 import io.p2pkit.core.metrics.MetricRegistry;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.network.Connection;
@@ -64,7 +65,7 @@ public final class AutoNat implements Closeable {
     /** After a probe that left a candidate undecided, the next one (go's forced-probe delay). */
     private static final Duration FOLLOW_UP = Duration.ofSeconds(2);
 
-    private static final System.Logger LOG = System.getLogger(AutoNat.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(AutoNat.class);
 
     private final Host host;
     private final AutoNatConfig config;

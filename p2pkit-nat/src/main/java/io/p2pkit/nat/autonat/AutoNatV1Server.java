@@ -3,6 +3,7 @@ package io.p2pkit.nat.autonat;
 import io.p2pkit.core.DecodeException;
 import io.p2pkit.core.host.Host;
 import io.p2pkit.core.identity.PeerId;
+import io.p2pkit.core.logging.LazyLogger;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.network.Connection;
 import io.p2pkit.core.reqres.Codec;
@@ -31,7 +32,7 @@ final class AutoNatV1Server {
     /** How long one request may take, reading to answering (go's {@code streamTimeout}). */
     static final Duration STREAM_TIMEOUT = Duration.ofSeconds(60);
 
-    private static final System.Logger LOG = System.getLogger(AutoNatV1Server.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(AutoNatV1Server.class);
 
     private final DialBacks dialBacks;
     private final AutoNatConfig config;

@@ -5,6 +5,7 @@ import io.p2pkit.core.host.Host;
 import io.p2pkit.core.host.Reachability;
 import io.p2pkit.core.host.Stream;
 import io.p2pkit.core.identity.PeerId;
+import io.p2pkit.core.logging.LazyLogger;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.protobuf.LengthPrefixed;
 import io.p2pkit.nat.autonat.V2Message.DialDataRequest;
@@ -39,7 +40,7 @@ final class AutoNatV2Client {
     /** Most addresses in one request (go's {@code maxAddrsPerRequest} is 10; the server looks at 50). */
     static final int MAX_ADDRESSES = 10;
 
-    private static final System.Logger LOG = System.getLogger(AutoNatV2Client.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(AutoNatV2Client.class);
 
     private final Host host;
     private final Duration timeout;

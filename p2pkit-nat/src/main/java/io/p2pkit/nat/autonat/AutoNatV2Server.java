@@ -4,6 +4,7 @@ import io.p2pkit.core.DecodeException;
 import io.p2pkit.core.host.Host;
 import io.p2pkit.core.host.Stream;
 import io.p2pkit.core.identity.PeerId;
+import io.p2pkit.core.logging.LazyLogger;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.multistream.Multistream;
 import io.p2pkit.core.multistream.NegotiationException;
@@ -48,7 +49,7 @@ final class AutoNatV2Server {
     /** How long the requester has to acknowledge the nonce on the dial-back stream. */
     static final Duration DIAL_BACK_STREAM_TIMEOUT = Duration.ofSeconds(5);
 
-    private static final System.Logger LOG = System.getLogger(AutoNatV2Server.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(AutoNatV2Server.class);
 
     /** Told what each request came to (tests and metrics); called on the request's thread. */
     interface Observer {

@@ -7,6 +7,7 @@ import io.p2pkit.core.host.Reachability;
 import io.p2pkit.core.identify.IdentifyResult;
 import io.p2pkit.core.identify.IdentifyService;
 import io.p2pkit.core.identity.PeerId;
+import io.p2pkit.core.logging.LazyLogger;
 import io.p2pkit.core.metrics.MetricRegistry;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.network.Connection;
@@ -68,7 +69,7 @@ public final class AutoRelay implements Closeable {
     /** Events waiting for the owner thread; more are dropped (the periodic check recovers them). */
     static final int QUEUE = 256;
 
-    private static final System.Logger LOG = System.getLogger(AutoRelay.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(AutoRelay.class);
     /** How long one candidate's RTT ping may take. */
     private static final Duration PING_TIMEOUT = Duration.ofSeconds(10);
 

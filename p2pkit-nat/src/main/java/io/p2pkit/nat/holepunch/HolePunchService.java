@@ -8,6 +8,7 @@ import io.p2pkit.core.host.Stream;
 import io.p2pkit.core.identify.IdentifyResult;
 import io.p2pkit.core.identify.IdentifyService;
 import io.p2pkit.core.identity.PeerId;
+import io.p2pkit.core.logging.LazyLogger;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.multiaddr.Protocol;
 import io.p2pkit.core.network.Connection;
@@ -65,7 +66,7 @@ public final class HolePunchService implements Closeable {
     /** The protocol ID. */
     public static final String PROTOCOL_ID = "/libp2p/dcutr";
 
-    private static final System.Logger LOG = System.getLogger(HolePunchService.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(HolePunchService.class);
     /** The spec's interval between hole-punching packets over QUIC: random within these bounds. */
     private static final long PUNCH_MIN_INTERVAL_MS = 10;
     private static final long PUNCH_MAX_INTERVAL_MS = 200;

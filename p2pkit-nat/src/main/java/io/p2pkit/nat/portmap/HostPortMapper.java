@@ -2,6 +2,7 @@ package io.p2pkit.nat.portmap;
 
 import io.p2pkit.core.host.Host;
 import io.p2pkit.core.host.LocalChange;
+import io.p2pkit.core.logging.LazyLogger;
 import io.p2pkit.core.multiaddr.Multiaddr;
 
 import java.io.Closeable;
@@ -26,7 +27,7 @@ import java.util.function.Consumer;
  * mappings) with the host. A host that listens on loopback only never contacts the gateway.
  */
 public final class HostPortMapper implements Closeable {
-    private static final System.Logger LOG = System.getLogger(HostPortMapper.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(HostPortMapper.class);
 
     private final Host host;
     private final PortMapper mapper;

@@ -1,5 +1,7 @@
 package io.p2pkit.nat.portmap;
 
+import io.p2pkit.core.logging.LazyLogger;
+
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.DatagramSocket;
@@ -38,7 +40,7 @@ import java.util.function.Consumer;
  * scheduler and only post commands. Public methods return at once.
  */
 public final class PortMapper implements Closeable {
-    private static final System.Logger LOG = System.getLogger(PortMapper.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(PortMapper.class);
     private static final int QUEUE = 256;
 
     /** Where the mapper stands with the gateway. */

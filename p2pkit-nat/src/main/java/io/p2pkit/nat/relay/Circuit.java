@@ -1,6 +1,7 @@
 package io.p2pkit.nat.relay;
 
 import io.p2pkit.core.host.Stream;
+import io.p2pkit.core.logging.LazyLogger;
 import io.p2pkit.core.network.ConnectionLimit;
 
 import java.io.IOException;
@@ -20,7 +21,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * the stream to the destination"); an end of stream is passed on as a half-close.
  */
 final class Circuit {
-    private static final System.Logger LOG = System.getLogger(Circuit.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(Circuit.class);
 
     private final Stream source;
     private final Stream target;

@@ -6,6 +6,7 @@ import io.p2pkit.core.host.LimitedConnections;
 import io.p2pkit.core.host.PeerInfo;
 import io.p2pkit.core.host.Stream;
 import io.p2pkit.core.identity.PeerId;
+import io.p2pkit.core.logging.LazyLogger;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.multiaddr.Protocol;
 import io.p2pkit.core.network.Connection;
@@ -49,7 +50,7 @@ public final class RelayClient implements Closeable {
     /** How long a relay may take to answer a RESERVE or CONNECT, and the relay to send STOP's CONNECT. */
     static final Duration REQUEST_TIMEOUT = Duration.ofMinutes(1);
 
-    private static final System.Logger LOG = System.getLogger(RelayClient.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(RelayClient.class);
 
     private final Host host;
     private final InstantSource clock;

@@ -1,6 +1,7 @@
 package io.p2pkit.nat.relay;
 
 import io.p2pkit.core.host.PeerInfo;
+import io.p2pkit.core.logging.LazyLogger;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.transport.Listener;
 import io.p2pkit.core.transport.ListenerClosedException;
@@ -33,7 +34,7 @@ final class RelayListener implements Listener {
     static final Duration RETRY_FIRST = Duration.ofSeconds(2);
     static final Duration RETRY_MAX = Duration.ofMinutes(1);
 
-    private static final System.Logger LOG = System.getLogger(RelayListener.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(RelayListener.class);
 
     private final RelayClient client;
     private final PeerInfo relay;

@@ -5,6 +5,7 @@ import io.p2pkit.core.connmgr.ConnectionManager;
 import io.p2pkit.core.host.Host;
 import io.p2pkit.core.host.Stream;
 import io.p2pkit.core.identity.PeerId;
+import io.p2pkit.core.logging.LazyLogger;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.multiaddr.Protocol;
 import io.p2pkit.core.network.Connection;
@@ -57,7 +58,7 @@ public final class RelayService implements Closeable {
     private static final String RESERVATION_TAG = "relay-reservation";
     private static final String HOP_TAG = "relay-v2-hop";
 
-    private static final System.Logger LOG = System.getLogger(RelayService.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(RelayService.class);
 
     private final Host host;
     private final RelayConfig config;

@@ -1,6 +1,7 @@
 package io.p2pkit.nat.relay;
 
 import io.p2pkit.core.DecodeException;
+import io.p2pkit.core.logging.LazyLogger;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.protobuf.LengthPrefixed;
 
@@ -19,7 +20,7 @@ final class RelayWire {
     /** The largest message read, as go-libp2p's {@code maxMessageSize}. */
     static final int MAX_MESSAGE_BYTES = 4096;
 
-    private static final System.Logger LOG = System.getLogger(RelayWire.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(RelayWire.class);
 
     private RelayWire() {
     }

@@ -3,6 +3,7 @@ package io.p2pkit.node.config;
 import io.p2pkit.core.DecodeException;
 import io.p2pkit.core.crypto.KeyType;
 import io.p2pkit.core.crypto.PrivateKey;
+import io.p2pkit.core.logging.LazyLogger;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -20,7 +21,7 @@ import java.nio.file.attribute.PosixFilePermissions;
  * {@code privateKeyToProtobuf} produce, so one key file serves every implementation.
  */
 public final class IdentityFile {
-    private static final System.Logger LOG = System.getLogger(IdentityFile.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(IdentityFile.class);
 
     /** Larger than any supported key (an 8192-bit RSA key is about 4.8 KB). */
     private static final long MAX_FILE_BYTES = 16 * 1024;

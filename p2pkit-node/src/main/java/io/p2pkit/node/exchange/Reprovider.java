@@ -1,5 +1,6 @@
 package io.p2pkit.node.exchange;
 
+import io.p2pkit.core.logging.LazyLogger;
 import io.p2pkit.core.multiformats.Cid;
 import io.p2pkit.core.multiformats.Multihash;
 import io.p2pkit.ipfs.block.Block;
@@ -44,7 +45,7 @@ public final class Reprovider implements Closeable {
     public static final int PARALLELISM = 32;
     /** Announcements of fetched blocks that may wait for their turn (the provide queue's bound). */
     public static final int MAX_PENDING = 10_000;
-    private static final System.Logger LOG = System.getLogger(Reprovider.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(Reprovider.class);
 
     /**
      * What the last run did.

@@ -2,6 +2,7 @@ package io.p2pkit.node.ipnsps;
 
 import io.p2pkit.core.host.Host;
 import io.p2pkit.core.identity.PeerId;
+import io.p2pkit.core.logging.LazyLogger;
 import io.p2pkit.kad.record.IpnsValidator;
 import io.p2pkit.pubsub.PubSub;
 import io.p2pkit.pubsub.PublishException;
@@ -45,7 +46,7 @@ public final class IpnsPubsub implements Closeable {
     public static final Duration REBROADCAST = Duration.ofMinutes(1);
     /** The most names subscribed at once, each a topic and a held record. */
     static final int MAX_NAMES = 1024;
-    private static final System.Logger LOG = System.getLogger(IpnsPubsub.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(IpnsPubsub.class);
 
     private final Host host;
     private final PubSub pubsub;

@@ -1,5 +1,6 @@
 package io.p2pkit.node.rpc;
 
+import io.p2pkit.core.logging.LazyLogger;
 import io.p2pkit.node.cli.content.KuboJson;
 
 import java.io.IOException;
@@ -18,7 +19,7 @@ import java.util.TreeMap;
  * are written ({@link LogTail}) for as long as the client reads.
  */
 final class LogCommands {
-    private static final System.Logger LOG = System.getLogger(LogCommands.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(LogCommands.class);
     /** How often a quiet tail looks whether its client is still there. */
     private static final Duration POLL = Duration.ofMillis(500);
 

@@ -3,6 +3,7 @@ package io.p2pkit.pubsub.discovery;
 import io.p2pkit.core.DecodeException;
 import io.p2pkit.core.host.Host;
 import io.p2pkit.core.host.PeerInfo;
+import io.p2pkit.core.logging.LazyLogger;
 import io.p2pkit.core.peerstore.AddressTtl;
 import io.p2pkit.pubsub.PubSub;
 import io.p2pkit.pubsub.PubsubMessage;
@@ -23,7 +24,7 @@ import java.util.function.Consumer;
  * Learned addresses go into the peer store; {@code onPeer} decides what to do (for example connect).
  */
 public final class PubsubPeerDiscovery implements Closeable {
-    private static final System.Logger LOG = System.getLogger(PubsubPeerDiscovery.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(PubsubPeerDiscovery.class);
 
     /** The well-known discovery topic. */
     public static final String TOPIC = "_peer-discovery._p2p._pubsub";

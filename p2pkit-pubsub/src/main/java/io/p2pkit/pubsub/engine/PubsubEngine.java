@@ -3,6 +3,7 @@ package io.p2pkit.pubsub.engine;
 import io.p2pkit.core.DecodeException;
 import io.p2pkit.core.Direction;
 import io.p2pkit.core.identity.PeerId;
+import io.p2pkit.core.logging.LazyLogger;
 import io.p2pkit.core.multistream.NegotiationException;
 import io.p2pkit.pubsub.MessageId;
 import io.p2pkit.pubsub.MessageSigning;
@@ -43,7 +44,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * rather than how much CPU one process gets. Only {@link #newMessage} may be called from any thread.
  */
 public final class PubsubEngine {
-    private static final System.Logger LOG = System.getLogger(PubsubEngine.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(PubsubEngine.class);
     /** Seen-cache capacity: at 2 minutes TTL this is over 2,000 messages per second. */
     private static final int SEEN_CAPACITY = 262_144;
 

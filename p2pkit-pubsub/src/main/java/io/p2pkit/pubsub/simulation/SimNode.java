@@ -6,6 +6,7 @@ import io.p2pkit.core.crypto.PrivateKey;
 import io.p2pkit.core.identity.Envelope;
 import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.core.identity.PeerRecord;
+import io.p2pkit.core.logging.LazyLogger;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.pubsub.PubsubConfig;
 import io.p2pkit.pubsub.PubsubMessage;
@@ -35,7 +36,7 @@ import java.util.function.Consumer;
  * handled as the next event, as a real node's validation thread hands them back.
  */
 final class SimNode implements PubsubEnvironment {
-    private static final System.Logger LOG = System.getLogger(SimNode.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(SimNode.class);
 
     private final int index;
     private final PrivateKey key;

@@ -1,6 +1,7 @@
 package io.p2pkit.webrtc.dtls;
 
 import io.p2pkit.core.Direction;
+import io.p2pkit.core.logging.LazyLogger;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.resource.ConnectionSpan;
 import io.p2pkit.core.resource.ResourceLimitException;
@@ -60,7 +61,7 @@ public final class WebRtcDirectListener implements AutoCloseable {
         }
     }
 
-    private static final System.Logger LOG = System.getLogger(WebRtcDirectListener.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(WebRtcDirectListener.class);
     private static final InetAddress ANY_IPV4 = ipv4Any();
 
     private final WebRtcCertificate certificate;

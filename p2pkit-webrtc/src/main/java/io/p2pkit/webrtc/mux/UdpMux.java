@@ -1,6 +1,7 @@
 package io.p2pkit.webrtc.mux;
 
 import io.p2pkit.core.DecodeException;
+import io.p2pkit.core.logging.LazyLogger;
 import io.p2pkit.core.resource.MemoryScope;
 import io.p2pkit.webrtc.stun.StunMessage;
 
@@ -52,7 +53,7 @@ public final class UdpMux implements AutoCloseable {
     /** Most bytes queued for all peers of one mux together; beyond it datagrams are dropped. */
     public static final long MAX_QUEUED_BYTES = 16L << 20;
 
-    private static final System.Logger LOG = System.getLogger(UdpMux.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(UdpMux.class);
 
     private final DatagramChannel channel;
     private final StunHandler handler;

@@ -1,5 +1,6 @@
 package io.p2pkit.webrtc.transport;
 
+import io.p2pkit.core.logging.LazyLogger;
 import io.p2pkit.webrtc.mux.UdpMux;
 import io.p2pkit.webrtc.mux.UdpRelay;
 import io.p2pkit.webrtc.stun.StunMessage;
@@ -26,7 +27,7 @@ final class RelayGathering implements UdpMux.StunHandler {
     /** Most TURN servers per connection. */
     static final int MAX_SERVERS = io.p2pkit.webrtc.ice.IceAgent.MAX_RELAYS;
 
-    private static final System.Logger LOG = System.getLogger(RelayGathering.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(RelayGathering.class);
 
     private final List<TurnServer> servers;
     private final UdpMux.StunHandler next;

@@ -1,5 +1,6 @@
 package io.p2pkit.webrtc.transport;
 
+import io.p2pkit.core.logging.LazyLogger;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.transport.Listener;
 import io.p2pkit.core.transport.ListenerClosedException;
@@ -20,7 +21,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * bounds how many handshake at once), and queues the connections for {@link #accept()}.
  */
 final class WebRtcDirectTransportListener implements Listener {
-    private static final System.Logger LOG = System.getLogger(WebRtcDirectTransportListener.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(WebRtcDirectTransportListener.class);
     private static final Object END = new Object();
     private static final Duration POLL = Duration.ofMillis(500);
 

@@ -5,6 +5,7 @@ import io.p2pkit.core.host.Host;
 import io.p2pkit.core.host.LimitedConnections;
 import io.p2pkit.core.host.Stream;
 import io.p2pkit.core.identity.PeerId;
+import io.p2pkit.core.logging.LazyLogger;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.multiaddr.Protocol;
 import io.p2pkit.core.network.Connection;
@@ -79,7 +80,7 @@ public final class WebRtcTransport implements Transport {
      */
     static final long MAX_MESSAGE_SIZE = 65536;
 
-    private static final System.Logger LOG = System.getLogger(WebRtcTransport.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(WebRtcTransport.class);
 
     /**
      * Limits and settings of the transport.

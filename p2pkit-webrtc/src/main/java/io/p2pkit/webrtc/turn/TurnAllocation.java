@@ -1,6 +1,7 @@
 package io.p2pkit.webrtc.turn;
 
 import io.p2pkit.core.DecodeException;
+import io.p2pkit.core.logging.LazyLogger;
 import io.p2pkit.webrtc.mux.UdpMux;
 import io.p2pkit.webrtc.mux.UdpRelay;
 import io.p2pkit.webrtc.stun.StunAttribute;
@@ -60,7 +61,7 @@ public final class TurnAllocation implements UdpRelay {
     /** How long closing waits for the server to confirm the release. */
     static final Duration RELEASE_TIMEOUT = Duration.ofMillis(500);
 
-    private static final System.Logger LOG = System.getLogger(TurnAllocation.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(TurnAllocation.class);
     private static final byte[] UDP = {17, 0, 0, 0};
 
     /**

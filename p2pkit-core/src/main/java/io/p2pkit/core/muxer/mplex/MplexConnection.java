@@ -1,6 +1,7 @@
 package io.p2pkit.core.muxer.mplex;
 
 import io.p2pkit.core.DecodeException;
+import io.p2pkit.core.logging.LazyLogger;
 import io.p2pkit.core.muxer.MuxedConnection;
 import io.p2pkit.core.muxer.MuxedStream;
 import io.p2pkit.core.muxer.StreamPriority;
@@ -32,7 +33,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * closes the session and resets every stream.
  */
 final class MplexConnection implements MuxedConnection {
-    private static final System.Logger LOG = System.getLogger(MplexConnection.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(MplexConnection.class);
 
     /** Resets go out at the largest weight, ahead of queued data. */
     private static final StreamPriority RESET_PRIORITY = StreamPriority.weight(StreamPriority.MAX_WEIGHT);

@@ -1,6 +1,7 @@
 package io.p2pkit.core.muxer.yamux;
 
 import io.p2pkit.core.DecodeException;
+import io.p2pkit.core.logging.LazyLogger;
 import io.p2pkit.core.muxer.MuxedConnection;
 import io.p2pkit.core.muxer.StreamResetException;
 import io.p2pkit.core.muxer.scheduling.SendScheduler;
@@ -37,7 +38,7 @@ import java.util.function.LongSupplier;
  * a {@link YamuxException} naming the reason.
  */
 public final class YamuxSession implements MuxedConnection {
-    private static final System.Logger LOG = System.getLogger(YamuxSession.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(YamuxSession.class);
 
     private static final Object CLOSED_MARKER = new Object();
     private static final int MAX_PENDING_PINGS = 32;

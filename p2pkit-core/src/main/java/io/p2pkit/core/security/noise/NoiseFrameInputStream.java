@@ -1,5 +1,6 @@
 package io.p2pkit.core.security.noise;
 
+import io.p2pkit.core.logging.LazyLogger;
 import io.p2pkit.core.resource.MemoryPriority;
 import io.p2pkit.core.resource.MemoryScope;
 import io.p2pkit.core.resource.ResourceLimitException;
@@ -27,7 +28,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * connection: it is closed and every later read throws the same error.
  */
 final class NoiseFrameInputStream extends InputStream {
-    private static final System.Logger LOG = System.getLogger(NoiseFrameInputStream.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(NoiseFrameInputStream.class);
 
     /** Room for one full frame and as much read-ahead again. */
     private static final int BUFFER_BYTES = 2 * (2 + NoiseXXHandshake.MAX_MESSAGE_LENGTH);

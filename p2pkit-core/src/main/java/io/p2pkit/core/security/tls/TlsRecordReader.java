@@ -1,5 +1,6 @@
 package io.p2pkit.core.security.tls;
 
+import io.p2pkit.core.logging.LazyLogger;
 import io.p2pkit.core.resource.MemoryPriority;
 import io.p2pkit.core.resource.MemoryScope;
 import io.p2pkit.core.resource.ResourceLimitException;
@@ -33,7 +34,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * closes the connection and every later read throws the {@link ResourceLimitException}.
  */
 final class TlsRecordReader {
-    private static final System.Logger LOG = System.getLogger(TlsRecordReader.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(TlsRecordReader.class);
 
     /** Received bytes are read in chunks of up to this many records. */
     private static final int RECORDS_PER_READ = 4;

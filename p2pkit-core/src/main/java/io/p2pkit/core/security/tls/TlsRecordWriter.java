@@ -1,5 +1,6 @@
 package io.p2pkit.core.security.tls;
 
+import io.p2pkit.core.logging.LazyLogger;
 import io.p2pkit.core.resource.MemoryPriority;
 import io.p2pkit.core.resource.MemoryScope;
 import io.p2pkit.core.resource.ResourceLimitException;
@@ -26,7 +27,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * closes the connection and fails the write with the {@link ResourceLimitException}.
  */
 final class TlsRecordWriter {
-    private static final System.Logger LOG = System.getLogger(TlsRecordWriter.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(TlsRecordWriter.class);
 
     /** Plaintext gathered before encrypting: four full records. */
     private static final int PLAIN_BATCH = 4 * 16 * 1024;

@@ -2,6 +2,7 @@ package io.p2pkit.core.security.tls;
 
 import io.p2pkit.core.crypto.PrivateKey;
 import io.p2pkit.core.identity.PeerId;
+import io.p2pkit.core.logging.LazyLogger;
 import io.p2pkit.core.resource.MemoryScope;
 import io.p2pkit.core.security.HandshakeException;
 import io.p2pkit.core.security.PeerIdMismatchException;
@@ -44,7 +45,7 @@ import java.util.function.Supplier;
  * listener refuses it, the dialer's first read fails.
  */
 public final class TlsTransport implements SecureTransport {
-    private static final System.Logger LOG = System.getLogger(TlsTransport.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(TlsTransport.class);
 
     /** The protocol ID negotiated with multistream-select. */
     public static final String PROTOCOL_ID = "/tls/1.0.0";
