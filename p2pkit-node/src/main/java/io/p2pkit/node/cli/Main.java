@@ -70,6 +70,12 @@ public final class Main {
     private static final String NETTY_LEAK_DETECTION = "io.netty.leakDetection.level";
 
     /**
+     * picocli's property that stops its default factory from looking for Groovy's closure class:
+     * a class that is not there makes the class loader open every jar of the class path.
+     */
+    private static final String PICOCLI_NO_CLOSURES = "picocli.disable.closures";
+
+    /**
      * Every command, in the order {@code p2pkit --help} lists them: the one place a new command
      * is added.
      */
@@ -90,13 +96,41 @@ public final class Main {
             // CPU, docs/QUIC.md); a library user keeps Netty's default, and -D…=simple brings it back here
             System.setProperty(NETTY_LEAK_DETECTION, "disabled");
         }
+        if (System.getProperty(PICOCLI_NO_CLOSURES) == null) {
+            System.setProperty(PICOCLI_NO_CLOSURES, "true");
+        }
         PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(System.err, true, StandardCharsets.UTF_8);
         // a file's bytes go to stdout from the buffers they were read into (CatCommand)
         WritableByteChannel stdout = new FileOutputStream(FileDescriptor.out).getChannel();
         int status = new Main().run(Arrays.asList(args), new Console(System.in, out, err, stdout));
         out.flush();
+        if (status == OK && !othersKeepTheJvm()) {
+            // Returning ends the JVM as System.exit(0) would, shutdown hooks included, without
+            // Runtime.exit's logger, whose lookup opens every jar of the class path (PERFORMANCE.md)
+            return;
+        }
         System.exit(status);
+    }
+
+    /** Whether a live thread other than this one is not a daemon, so would keep the JVM running. */
+    static boolean othersKeepTheJvm() {
+        ThreadGroup root = Thread.currentThread().getThreadGroup();
+        while (root.getParent() != null) {
+            root = root.getParent();
+        }
+        Thread[] threads = new Thread[root.activeCount() + 16];
+        int n = root.enumerate(threads, true);
+        if (n == threads.length) {
+            return true; // more than were counted a moment ago: do not guess
+        }
+        for (int i = 0; i < n; i++) {
+            Thread t = threads[i];
+            if (t != Thread.currentThread() && t.isAlive() && !t.isDaemon()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Runs one command line and returns its exit status; never calls {@code System.exit}. */

@@ -87,4 +87,63 @@ class MainTest {
         assertEquals(0, r.status(), r.err());
         assertTrue(r.out().startsWith("p2pkit version "), r.out());
     }
+
+    /**
+     * A short command's process never searches the class path: picocli's look for Groovy's closure
+     * class and {@code System.exit}'s logger each opened every jar of it (about 13 ms of 100).
+     */
+    @Test
+    void aVersionProcessNeverSearchesTheClassPath(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path log = dir.resolve("init.log");
+        java.nio.file.Path output = dir.resolve("version.out");
+        Process p = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
+                "-Xlog:class+init=info:file=" + log, "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "version").redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        boolean ended = p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+        if (!ended) {
+            p.destroyForcibly();
+        }
+        String out = java.nio.file.Files.readString(output);
+        assertTrue(ended, "version did not end within 60 s: " + out);
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.startsWith("p2pkit version "), out);
+        List<String> initialised = java.nio.file.Files.readAllLines(log);
+        assertTrue(initialised.stream().anyMatch(l -> l.contains("'io/p2pkit/node/cli/command/VersionCommand'")),
+                "the log names the classes the process initialised");
+        List<String> searches = initialised.stream().filter(l -> l.contains("'java/lang/ClassNotFoundException'")
+                || l.contains("'java/util/ServiceLoader$LazyClassPathLookupIterator'")).toList();
+        assertTrue(searches.isEmpty(), "a missing class or a service was looked for on the class path: " + searches);
+    }
+
+    @Test
+    void aFailingCommandStillExitsWithItsStatus() throws Exception {
+        Process p = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "frobnicate")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        boolean ended = p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+        if (!ended) {
+            p.destroyForcibly();
+        }
+        assertTrue(ended, "the process did not end within 60 s");
+        assertEquals(Main.USAGE, p.exitValue());
+    }
+
+    @Test
+    void aLiveThreadThatIsNotADaemonKeepsTheJvm() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Thread t = new Thread(() -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        t.start();
+        try {
+            assertTrue(Main.othersKeepTheJvm());
+        } finally {
+            release.countDown();
+            t.join(10_000);
+        }
+    }
 }
