@@ -1,6 +1,8 @@
 package io.p2pkit.core.logging;
 
+import java.util.Queue;
 import java.util.ResourceBundle;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * A {@link System.Logger} that asks {@link System#getLogger} for its logger on its first use.
@@ -12,6 +14,9 @@ import java.util.ResourceBundle;
  * logger infers its caller, so records name the class that logged, not this one.
  */
 public final class LazyLogger implements System.Logger {
+    /** Every logger made (one per class that logs, held by its static field anyway). */
+    private static final Queue<LazyLogger> MADE = new ConcurrentLinkedQueue<>();
+
     private final String name;
     private volatile System.Logger logger;
 
@@ -21,7 +26,20 @@ public final class LazyLogger implements System.Logger {
 
     /** A logger named after {@code owner}, as {@code System.getLogger(owner.getName())} is. */
     public static System.Logger of(Class<?> owner) {
-        return new LazyLogger(owner.getName());
+        LazyLogger l = new LazyLogger(owner.getName());
+        MADE.add(l);
+        return l;
+    }
+
+    /**
+     * Looks up every logger made so far, so that each exists in the logging backend as it would
+     * after {@code System.getLogger}: for listing the loggers of the loaded classes (Kubo's
+     * {@code log ls}), which the backend only knows once they were asked for.
+     */
+    public static void resolveAll() {
+        for (LazyLogger l : MADE) {
+            l.logger();
+        }
     }
 
     private System.Logger logger() {

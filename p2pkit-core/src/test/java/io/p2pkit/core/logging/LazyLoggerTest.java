@@ -6,11 +6,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Handler;
 import java.util.logging.Level;
+import java.util.logging.LogManager;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -82,5 +85,18 @@ class LazyLoggerTest {
         } finally {
             jul.setLevel(before);
         }
+    }
+
+    /** A class whose logger never logs. */
+    private static final class Quiet {
+        static final System.Logger LOG = LazyLogger.of(Quiet.class);
+    }
+
+    @Test
+    void aLoggerExistsInTheBackendOnlyOnceUsedOrResolved() {
+        assertEquals(Quiet.class.getName(), Quiet.LOG.getName());
+        assertNull(LogManager.getLogManager().getLogger(Quiet.class.getName()), "made before it was used");
+        LazyLogger.resolveAll();
+        assertNotNull(LogManager.getLogManager().getLogger(Quiet.class.getName()));
     }
 }

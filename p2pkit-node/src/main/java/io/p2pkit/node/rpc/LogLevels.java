@@ -1,5 +1,6 @@
 package io.p2pkit.node.rpc;
 
+import io.p2pkit.core.logging.LazyLogger;
 import io.p2pkit.node.cli.content.GoQuote;
 
 import java.util.ArrayList;
@@ -45,6 +46,7 @@ final class LogLevels {
 
     /** go-log's {@code GetSubsystems}: the loggers that exist, sorted. */
     static List<String> subsystems() {
+        LazyLogger.resolveAll(); // the loaded classes' loggers, also those that have not logged yet
         List<String> names = new ArrayList<>();
         for (String n : Collections.list(LogManager.getLogManager().getLoggerNames())) {
             if (!n.isEmpty()) {
@@ -65,6 +67,7 @@ final class LogLevels {
      * @throws RpcError go-log's {@code error: No such logger} when no logger has that name
      */
     static String level(String subsystem) {
+        LazyLogger.resolveAll();
         Logger l = LogManager.getLogManager().getLogger(subsystem);
         if (l == null) {
             throw RpcError.failed("error: No such logger");

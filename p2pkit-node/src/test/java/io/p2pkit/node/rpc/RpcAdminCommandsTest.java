@@ -206,6 +206,10 @@ class RpcAdminCommandsTest {
             assertEquals("{\"Levels\":{\"" + name + "\":\"debug\"}}\n", post("log/level?arg=" + name).body());
             assertEquals("debug\n", post("log/level?arg=" + name + "&enc=text").body(), "one level: no name, as Kubo");
             assertTrue(List.of(post("log/ls?enc=text").body().split("\n")).contains(name));
+            // a loaded class's logger is listed before it logs, as System.getLogger made it exist
+            String quiet = io.p2pkit.node.Peering.class.getName(); // logs only a failed dial
+            Class.forName(quiet, true, getClass().getClassLoader());
+            assertTrue(List.of(post("log/ls?enc=text").body().split("\n")).contains(quiet));
             assertTrue(post("log/ls").body().startsWith("{\"Strings\":[\""));
 
             assertEquals("Changed log level of '" + name + "' to 'FATAL'\n",
