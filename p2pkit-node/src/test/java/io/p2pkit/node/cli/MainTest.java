@@ -95,18 +95,9 @@ class MainTest {
     @Test
     void aVersionProcessNeverSearchesTheClassPath(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         java.nio.file.Path log = dir.resolve("init.log");
-        java.nio.file.Path output = dir.resolve("version.out");
-        Process p = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
-                "-Xlog:class+init=info:file=" + log, "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "version").redirectErrorStream(true).redirectOutput(output.toFile()).start();
-        boolean ended = p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
-        if (!ended) {
-            p.destroyForcibly();
-        }
-        String out = java.nio.file.Files.readString(output);
-        assertTrue(ended, "version did not end within 60 s: " + out);
-        assertEquals(0, p.exitValue(), out);
-        assertTrue(out.startsWith("p2pkit version "), out);
+        ChildCommand r = ChildCommand.run(dir, List.of("-Xlog:class+init=info:file=" + log), "version");
+        assertEquals(0, r.status(), r.output());
+        assertTrue(r.output().startsWith("p2pkit version "), r.output());
         List<String> initialised = java.nio.file.Files.readAllLines(log);
         assertTrue(initialised.stream().anyMatch(l -> l.contains("'io/p2pkit/node/cli/command/VersionCommand'")),
                 "the log names the classes the process initialised");
@@ -116,16 +107,10 @@ class MainTest {
     }
 
     @Test
-    void aFailingCommandStillExitsWithItsStatus() throws Exception {
-        Process p = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "frobnicate")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        boolean ended = p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
-        if (!ended) {
-            p.destroyForcibly();
-        }
-        assertTrue(ended, "the process did not end within 60 s");
-        assertEquals(Main.USAGE, p.exitValue());
+    void aFailingCommandStillExitsWithItsStatus(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        ChildCommand r = ChildCommand.run(dir, List.of(), "frobnicate");
+        assertEquals(Main.USAGE, r.status(), r.output());
+        assertTrue(r.output().contains("unknown command 'frobnicate'"), r.output());
     }
 
     @Test

@@ -55,20 +55,11 @@ class PerfCommandTest {
                 .perf(true).build()) {
             String hostPort = "127.0.0.1:" + server.addresses().get(0).toSocketAddress().orElseThrow().getPort();
             Path log = dir.resolve("init.log");
-            Path output = dir.resolve("client.out");
-            Process p = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
-                    "-Xlog:class+init=info:file=" + log, "-cp", System.getProperty("java.class.path"),
-                    Main.class.getName(), "perf", "--server-address", hostPort, "--upload-bytes", "1000",
-                    "--download-bytes", "1000").redirectErrorStream(true).redirectOutput(output.toFile()).start();
-            boolean ended = p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
-            if (!ended) {
-                p.destroyForcibly();
-            }
-            String out = java.nio.file.Files.readString(output);
-            assertTrue(ended, "the client did not end within 60 s: " + out);
-            assertEquals(0, p.exitValue(), out);
-            Matcher m = FINAL.matcher(out);
-            assertTrue(m.find(), out);
+            ChildCommand r = ChildCommand.run(dir, List.of("-Xlog:class+init=info:file=" + log), "perf",
+                    "--server-address", hostPort, "--upload-bytes", "1000", "--download-bytes", "1000");
+            assertEquals(0, r.status(), r.output());
+            Matcher m = FINAL.matcher(r.output());
+            assertTrue(m.find(), r.output());
             List<String> initialised = java.nio.file.Files.readAllLines(log);
             assertTrue(initialised.stream().anyMatch(l -> l.contains("Initializing 'io/p2pkit/core/transport/tcp/")),
                     "the log names the classes the client initialised");
