@@ -27,7 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * ({@code -XX:AOTMode=on}, which fails rather than start without it) runs {@code p2pkit version}
  * with each (the linked one with the options that go with its profiles,
  * {@code src/main/jvm/aot-profiles.args}, and Netty's, {@code src/main/jvm/netty.args}, with which
- * the training also runs), and with C1 alone as the launcher runs short commands. picocli's jar is rewritten
+ * the training also runs, and as a daemon starts, also with {@code src/main/jvm/aot-no-replay.args}), and
+ * with C1 alone as the launcher runs short commands. picocli's jar is rewritten
  * first, as {@code scripts/aot-train} rewrites the command's copy
  * ({@code scripts/UpgradeOldClasses.java}), and its classes then come from the cache. Then the
  * typed commands' training ({@code AotTraining cli}) and its linked cache, the same way, and the
@@ -73,6 +74,13 @@ class AotTrainingTest {
             assertTrue(picocli.getFirst().endsWith("source: shared objects file"),
                     "picocli's classes come from the cache once rewritten: " + picocli);
         }
+        // The daemon's options: the linked cache's, and its training not replayed; the JDK takes them
+        // together, and still the cache.
+        Result daemonOptions = java(dir, home, classpath, List.of("-XX:AOTCache=" + dir.resolve("p2pkit-node-linked.aot"),
+                "-XX:AOTMode=on", "@" + Path.of("src/main/jvm/aot-profiles.args").toAbsolutePath(),
+                "@" + Path.of("src/main/jvm/aot-no-replay.args").toAbsolutePath(), netty), Main.class.getName(), "version");
+        assertEquals(0, daemonOptions.status(), "the daemon's options: " + daemonOptions.output());
+        assertTrue(daemonOptions.output().startsWith("p2pkit version "), daemonOptions.output());
         // The launcher runs short commands on C1 alone (-XX:TieredStopAtLevel=1) with the same cache.
         Result c1 = java(dir, home, classpath, List.of("-XX:AOTCache=" + dir.resolve("p2pkit-node.aot"),
                 "-XX:AOTMode=on", "-XX:TieredStopAtLevel=1"), Main.class.getName(), "version");
@@ -81,8 +89,10 @@ class AotTrainingTest {
 
         // The typed commands' cache: its own training (a daemon in a process of its own), linked.
         Path cli = linkedCache(dir, classpath, "cli");
+        // as the launcher runs short commands: C1 alone, the training's compilations not replayed
+        String noReplay = "@" + Path.of("src/main/jvm/aot-no-replay.args").toAbsolutePath();
         Result cliVersion = java(dir, home, classpath, List.of("-XX:AOTCache=" + cli, "-XX:AOTMode=on",
-                "-XX:TieredStopAtLevel=1"), Main.class.getName(), "version");
+                "-XX:TieredStopAtLevel=1", noReplay), Main.class.getName(), "version");
         assertEquals(0, cliVersion.status(), "the typed commands' cache: " + cliVersion.output());
         assertTrue(cliVersion.output().startsWith("p2pkit version "), cliVersion.output());
         assertTrue(Files.size(cli) < Files.size(dir.resolve("p2pkit-node-linked.aot")),
