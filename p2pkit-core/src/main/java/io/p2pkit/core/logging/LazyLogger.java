@@ -24,7 +24,10 @@ public final class LazyLogger implements System.Logger {
         this.name = name;
     }
 
-    /** A logger named after {@code owner}, as {@code System.getLogger(owner.getName())} is. */
+    /**
+     * A logger named after {@code owner}, as {@code System.getLogger(owner.getName())} is; for the
+     * class's static field (every logger made is kept, for {@link #resolveAll}).
+     */
     public static System.Logger of(Class<?> owner) {
         LazyLogger l = new LazyLogger(owner.getName());
         MADE.add(l);
