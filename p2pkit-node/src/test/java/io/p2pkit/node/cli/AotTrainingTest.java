@@ -43,6 +43,8 @@ class AotTrainingTest {
         String classpath = jarredClasspath(Files.createDirectory(dir.resolve("jars")));
         // Netty's options for every command, as scripts/aot-train records the training with them
         String netty = "@" + Path.of("src/main/jvm/netty.args").toAbsolutePath();
+        // the training not replayed, as the launcher starts the daemon and short commands
+        String noReplay = "@" + Path.of("src/main/jvm/aot-no-replay.args").toAbsolutePath();
         Result training = java(dir, home, classpath, List.of("-XX:AOTMode=record", "-XX:AOTConfiguration=" + recording,
                 netty), AotTraining.class.getName());
         assertEquals(0, training.status(), training.output());
@@ -78,7 +80,7 @@ class AotTrainingTest {
         // together, and still the cache.
         Result daemonOptions = java(dir, home, classpath, List.of("-XX:AOTCache=" + dir.resolve("p2pkit-node-linked.aot"),
                 "-XX:AOTMode=on", "@" + Path.of("src/main/jvm/aot-profiles.args").toAbsolutePath(),
-                "@" + Path.of("src/main/jvm/aot-no-replay.args").toAbsolutePath(), netty), Main.class.getName(), "version");
+                noReplay, netty), Main.class.getName(), "version");
         assertEquals(0, daemonOptions.status(), "the daemon's options: " + daemonOptions.output());
         assertTrue(daemonOptions.output().startsWith("p2pkit version "), daemonOptions.output());
         // The launcher runs short commands on C1 alone (-XX:TieredStopAtLevel=1) with the same cache.
@@ -90,7 +92,6 @@ class AotTrainingTest {
         // The typed commands' cache: its own training (a daemon in a process of its own), linked.
         Path cli = linkedCache(dir, classpath, "cli");
         // as the launcher runs short commands: C1 alone, the training's compilations not replayed
-        String noReplay = "@" + Path.of("src/main/jvm/aot-no-replay.args").toAbsolutePath();
         Result cliVersion = java(dir, home, classpath, List.of("-XX:AOTCache=" + cli, "-XX:AOTMode=on",
                 "-XX:TieredStopAtLevel=1", noReplay), Main.class.getName(), "version");
         assertEquals(0, cliVersion.status(), "the typed commands' cache: " + cliVersion.output());
