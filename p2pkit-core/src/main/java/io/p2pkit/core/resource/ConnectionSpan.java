@@ -155,6 +155,17 @@ public final class ConnectionSpan implements AutoCloseable, MemoryScope {
         }
     }
 
+    /** {@link #reserveMemory(long, int)} answering a refusal with false; true once the span is closed. */
+    @Override
+    public boolean tryReserveMemory(long bytes, int priority) {
+        lock.lock();
+        try {
+            return closed.get() || manager.tryReserve(scopes, Resource.MEMORY, bytes, priority);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Returns buffer memory reserved with {@link #reserveMemory}; nothing once the span is closed. */
     @Override
     public void releaseMemory(long bytes) {

@@ -38,6 +38,22 @@ public interface MemoryScope {
      */
     void reserveMemory(long bytes, int priority) throws ResourceLimitException;
 
+    /**
+     * Like {@link #reserveMemory}, for memory that only makes things faster (a bigger receive
+     * window, a bigger batch): a refusal is counted by the resource manager as any other and
+     * answered with false, without the cost of an exception and its stack trace.
+     *
+     * @return whether the memory was reserved
+     */
+    default boolean tryReserveMemory(long bytes, int priority) {
+        try {
+            reserveMemory(bytes, priority);
+            return true;
+        } catch (ResourceLimitException e) {
+            return false;
+        }
+    }
+
     /** Gives back {@code bytes} reserved with {@link #reserveMemory}. */
     void releaseMemory(long bytes);
 
@@ -58,11 +74,7 @@ public interface MemoryScope {
      * goes on without the buffer.
      */
     default byte[] tryTakeBuffer(int size, int priority) {
-        try {
-            return takeBuffer(size, priority);
-        } catch (ResourceLimitException e) {
-            return null;
-        }
+        return tryReserveMemory(size, priority) ? BufferPool.take(size) : null;
     }
 
     /**

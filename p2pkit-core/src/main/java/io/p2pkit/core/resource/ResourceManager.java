@@ -212,17 +212,35 @@ public final class ResourceManager {
 
     void reserve(List<ResourceScope> scopes, Resource resource, long amount, int priority)
             throws ResourceLimitException {
+        ResourceScope.Refusal refusal = charge(scopes, resource, amount, priority);
+        if (refusal != null) {
+            throw refusal.exception();
+        }
+    }
+
+    /** Like {@link #reserve}, answering a refusal (counted all the same) with false instead of an exception. */
+    boolean tryReserve(List<ResourceScope> scopes, Resource resource, long amount, int priority) {
+        return charge(scopes, resource, amount, priority) == null;
+    }
+
+    // charges every scope, or none and counts the first refusal
+    private ResourceScope.Refusal charge(List<ResourceScope> scopes, Resource resource, long amount, int priority) {
         if (amount < 0) {
             throw new IllegalArgumentException("negative reservation: " + amount);
         }
         lock.lock();
         try {
             for (ResourceScope s : scopes) {
-                s.check(resource, amount, priority);
+                ResourceScope.Refusal refusal = s.refusal(resource, amount, priority);
+                if (refusal != null) {
+                    count(refusal);
+                    return refusal;
+                }
             }
             for (ResourceScope s : scopes) {
                 s.add(resource, amount);
             }
+            return null;
         } finally {
             lock.unlock();
         }
@@ -267,21 +285,24 @@ public final class ResourceManager {
         }
     }
 
-    /** Counts a refusal and makes its exception; called under the lock by a scope's check. */
+    /** Counts a refusal and makes its exception. */
     ResourceLimitException refused(ResourceScope scope, Resource resource, long limit, long current) {
-        return refused(scope, resource, limit, current, resource.direction().orElse(null));
+        return refused(new ResourceScope.Refusal(scope, resource, limit, current, resource.direction().orElse(null)));
     }
 
-    ResourceLimitException refused(ResourceScope scope, Resource resource, long limit, long current,
-                                   Direction direction) {
-        String kind = scope.name();
+    ResourceLimitException refused(ResourceScope.Refusal refusal) {
+        count(refusal);
+        return refusal.exception();
+    }
+
+    private void count(ResourceScope.Refusal refusal) {
+        String kind = refusal.scope().name();
         int colon = kind.indexOf(':');
         if (colon > 0) {
             kind = kind.substring(0, colon);
         }
-        blocked.computeIfAbsent(new Blocked(kind, resource, Optional.ofNullable(direction)), k -> new LongAdder())
-                .increment();
-        return new ResourceLimitException(scope.name(), resource, limit, current, direction);
+        blocked.computeIfAbsent(new Blocked(kind, refusal.resource(), Optional.ofNullable(refusal.direction())),
+                k -> new LongAdder()).increment();
     }
 
     ResourceScope peer(PeerId peer) {

@@ -1,5 +1,7 @@
 package io.p2pkit.core.resource;
 
+import io.p2pkit.core.Direction;
+
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -72,21 +74,41 @@ public final class ResourceScope {
      * fraction {@code (priority + 1) / 256} of the limit, like go-libp2p's reservation priorities.
      */
     void check(Resource resource, long amount, int priority) throws ResourceLimitException {
+        Refusal refusal = refusal(resource, amount, priority);
+        if (refusal != null) {
+            throw manager.refused(refusal);
+        }
+    }
+
+    /** The limit {@code amount} more would pass (as {@link #check} decides), or null when it fits; counts nothing. */
+    Refusal refusal(Resource resource, long amount, int priority) {
         long have = used[resource.ordinal()];
         long limit = limits.limit(resource);
         if (resource == Resource.MEMORY && priority < MemoryPriority.ALWAYS && limit != Long.MAX_VALUE) {
             limit = (long) (limit * ((priority + 1) / 256.0));
         }
         if (amount > limit - have) {
-            throw manager.refused(this, resource, limit, have);
+            return new Refusal(this, resource, limit, have, resource.direction().orElse(null));
         }
         java.util.Optional<Resource> total = resource.total();
         if (total.isPresent()) {
             long totalLimit = limits.limit(total.get());
             long sum = totalUsed(total.get());
             if (amount > totalLimit - sum) {
-                throw manager.refused(this, total.get(), totalLimit, sum, resource.direction().orElse(null));
+                return new Refusal(this, total.get(), totalLimit, sum, resource.direction().orElse(null));
             }
+        }
+        return null;
+    }
+
+    /**
+     * A reservation this scope refused: the limit it would have passed (a total such as
+     * {@link Resource#CONNECTIONS} when that was hit), what the scope held, and the direction of
+     * the refused connection or stream (null for memory and descriptors).
+     */
+    record Refusal(ResourceScope scope, Resource resource, long limit, long current, Direction direction) {
+        ResourceLimitException exception() {
+            return new ResourceLimitException(scope.name(), resource, limit, current, direction);
         }
     }
 

@@ -127,6 +127,20 @@ public final class StreamSpan implements AutoCloseable, MemoryScope {
         }
     }
 
+    /** {@link #reserveMemory} answering a refusal with false. */
+    @Override
+    public boolean tryReserveMemory(long bytes, int priority) {
+        lock.lock();
+        try {
+            if (closed.get()) {
+                throw new IllegalStateException("stream span is closed");
+            }
+            return manager.tryReserve(scopes, Resource.MEMORY, bytes, priority);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Returns memory reserved with {@link #reserveMemory}; nothing once the span is closed. */
     @Override
     public void releaseMemory(long bytes) {

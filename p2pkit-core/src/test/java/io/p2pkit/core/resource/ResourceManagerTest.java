@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -119,6 +120,32 @@ class ResourceManagerTest {
         ConnectionSpan c = rm.openConnection(Direction.OUTBOUND, false);
         c.openStream(Direction.OUTBOUND);
         assertThrows(IllegalStateException.class, () -> c.setPeer(peer));
+    }
+
+    @Test
+    void aTryReservationAnswersARefusalWithFalseChargesNothingAndIsCounted() throws Exception {
+        ResourceLimits sys = ResourceLimits.unlimited().with(Resource.MEMORY, 1000);
+        ResourceManager rm = new ResourceManager(ResourceManagerConfig.builder().system(sys).build());
+        ConnectionSpan c = rm.openConnection(Direction.INBOUND, true);
+        assertTrue(c.tryReserveMemory(600, MemoryPriority.ALWAYS));
+        // priority 127 may use 128/256 of the limit: 500 bytes, of which 600 are taken
+        assertFalse(c.tryReserveMemory(1, 127));
+        assertFalse(c.tryReserveMemory(401, MemoryPriority.ALWAYS));
+        assertEquals(600, rm.system().used(Resource.MEMORY), "the refusals charged nothing");
+        assertEquals(2L, rm.blocked().get(new ResourceManager.Blocked("system", Resource.MEMORY, java.util.Optional.empty())),
+                "each refusal is counted, as a refused reserveMemory is");
+
+        StreamSpan s = c.openStream(Direction.OUTBOUND);
+        assertTrue(s.tryReserveMemory(400, MemoryPriority.ALWAYS));
+        assertFalse(s.tryReserveMemory(1, MemoryPriority.ALWAYS));
+        assertEquals(1000, rm.system().used(Resource.MEMORY));
+        s.close();
+        assertThrows(IllegalStateException.class, () -> s.tryReserveMemory(1, MemoryPriority.ALWAYS));
+        assertEquals(600, rm.system().used(Resource.MEMORY));
+
+        c.close();
+        assertTrue(c.tryReserveMemory(1 << 20, MemoryPriority.ALWAYS), "a closed connection's buffers are not counted");
+        assertEquals(0, rm.system().used(Resource.MEMORY));
     }
 
     @Test

@@ -256,12 +256,10 @@ public final class YamuxStream implements MuxedStream {
         if (mayGrow && rtt > 0 && now - epochStart < Math.max(rtt, MIN_GROWTH_RTT_NANOS) * 4
                 && recvWindow < session.config().maxStreamWindow() && reservedWindow >= 0) {
             long grown = Math.min(recvWindow * 2, session.config().maxStreamWindow());
-            try {
-                session.memory().reserveMemory(grown - recvWindow, GROWTH_PRIORITY);
+            // Over the memory limit the window simply stays: slower, but nothing breaks.
+            if (session.memory().tryReserveMemory(grown - recvWindow, GROWTH_PRIORITY)) {
                 reservedWindow += grown - recvWindow;
                 recvWindow = grown;
-            } catch (ResourceLimitException e) {
-                // Over the memory limit the window simply stays: slower, but nothing breaks.
             }
         }
         epochStart = now;

@@ -167,6 +167,8 @@ class YamuxMemoryTest {
         // the read loop's 8 KiB header buffer comes and goes; window growth is never reserved
         assertTrue(peak.get() <= LeanInputStream.BUFFER_BYTES,
                 "nothing but the read buffer was ever reserved: " + peak.get());
+        assertTrue(rm.blocked().keySet().stream().anyMatch(k -> k.resource() == Resource.MEMORY),
+                "the refused growth is counted: " + rm.blocked());
         Await.until("everything released", () -> rm.system().used(Resource.MEMORY) == 0);
         span.close();
     }
