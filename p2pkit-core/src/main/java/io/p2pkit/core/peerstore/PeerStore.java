@@ -391,6 +391,10 @@ public final class PeerStore {
     }
 
     private static Instant expiry(Instant now, Duration ttl) {
+        // the permanent and connected TTLs pass Instant.MAX: answered without an exception, as they are common
+        if (ttl.getSeconds() >= Instant.MAX.getEpochSecond() - now.getEpochSecond()) {
+            return Instant.MAX;
+        }
         try {
             return now.plus(ttl);
         } catch (ArithmeticException | java.time.DateTimeException e) {

@@ -60,6 +60,14 @@ class PeerStoreTest {
     }
 
     @Test
+    void aTtlPastTheLastInstantNeverExpiresAndALongFiniteOneDoes() {
+        store.addAddresses(peer, List.of(a), Duration.ofSeconds(Long.MAX_VALUE, 999_999_999));
+        store.addAddresses(peer, List.of(b), Duration.ofDays(365L * 1000));
+        clock.now = clock.now.plus(Duration.ofDays(365L * 1001));
+        assertEquals(List.of(a), store.addresses(peer));
+    }
+
+    @Test
     void connectedAddressesAreDowngradedOnDisconnectButPermanentOnesStay() {
         store.addAddresses(peer, List.of(a), AddressTtl.CONNECTED);
         store.addAddresses(peer, List.of(b), AddressTtl.PERMANENT);
