@@ -145,22 +145,19 @@ public final class ConnectionSpan implements AutoCloseable, MemoryScope {
      */
     @Override
     public void reserveMemory(long bytes, int priority) throws ResourceLimitException {
-        lock.lock();
-        try {
-            if (!closed.get()) {
-                manager.reserve(scopes, Resource.MEMORY, bytes, priority);
-            }
-        } finally {
-            lock.unlock();
-        }
+        ResourceScope.Refusal.raise(chargeMemory(bytes, priority));
     }
 
     /** {@link #reserveMemory(long, int)} answering a refusal with false; true once the span is closed. */
     @Override
     public boolean tryReserveMemory(long bytes, int priority) {
+        return chargeMemory(bytes, priority) == null;
+    }
+
+    private ResourceScope.Refusal chargeMemory(long bytes, int priority) {
         lock.lock();
         try {
-            return closed.get() || manager.tryReserve(scopes, Resource.MEMORY, bytes, priority);
+            return closed.get() ? null : manager.charge(scopes, Resource.MEMORY, bytes, priority);
         } finally {
             lock.unlock();
         }

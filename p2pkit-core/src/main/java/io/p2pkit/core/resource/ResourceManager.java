@@ -212,19 +212,16 @@ public final class ResourceManager {
 
     void reserve(List<ResourceScope> scopes, Resource resource, long amount, int priority)
             throws ResourceLimitException {
-        ResourceScope.Refusal refusal = charge(scopes, resource, amount, priority);
-        if (refusal != null) {
-            throw refusal.exception();
-        }
+        ResourceScope.Refusal.raise(charge(scopes, resource, amount, priority));
     }
 
-    /** Like {@link #reserve}, answering a refusal (counted all the same) with false instead of an exception. */
-    boolean tryReserve(List<ResourceScope> scopes, Resource resource, long amount, int priority) {
-        return charge(scopes, resource, amount, priority) == null;
-    }
-
-    // charges every scope, or none and counts the first refusal
-    private ResourceScope.Refusal charge(List<ResourceScope> scopes, Resource resource, long amount, int priority) {
+    /**
+     * Charges {@code amount} to every scope, or to none: then counts the first refusal and returns
+     * it, so that a caller that can do without may skip the exception.
+     *
+     * @return null when charged, or what was refused
+     */
+    ResourceScope.Refusal charge(List<ResourceScope> scopes, Resource resource, long amount, int priority) {
         if (amount < 0) {
             throw new IllegalArgumentException("negative reservation: " + amount);
         }

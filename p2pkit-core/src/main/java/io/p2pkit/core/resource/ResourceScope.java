@@ -110,6 +110,13 @@ public final class ResourceScope {
         ResourceLimitException exception() {
             return new ResourceLimitException(scope.name(), resource, limit, current, direction);
         }
+
+        /** Throws {@code refusal}'s exception; does nothing for null (nothing was refused). */
+        static void raise(Refusal refusal) throws ResourceLimitException {
+            if (refusal != null) {
+                throw refusal.exception();
+            }
+        }
     }
 
     private long totalUsed(Resource total) {

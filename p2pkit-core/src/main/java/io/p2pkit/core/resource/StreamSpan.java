@@ -116,26 +116,22 @@ public final class StreamSpan implements AutoCloseable, MemoryScope {
     /** Reserves buffer memory for this stream in all its scopes, at a {@link MemoryPriority}. */
     @Override
     public void reserveMemory(long bytes, int priority) throws ResourceLimitException {
-        lock.lock();
-        try {
-            if (closed.get()) {
-                throw new IllegalStateException("stream span is closed");
-            }
-            manager.reserve(scopes, Resource.MEMORY, bytes, priority);
-        } finally {
-            lock.unlock();
-        }
+        ResourceScope.Refusal.raise(chargeMemory(bytes, priority));
     }
 
     /** {@link #reserveMemory} answering a refusal with false. */
     @Override
     public boolean tryReserveMemory(long bytes, int priority) {
+        return chargeMemory(bytes, priority) == null;
+    }
+
+    private ResourceScope.Refusal chargeMemory(long bytes, int priority) {
         lock.lock();
         try {
             if (closed.get()) {
                 throw new IllegalStateException("stream span is closed");
             }
-            return manager.tryReserve(scopes, Resource.MEMORY, bytes, priority);
+            return manager.charge(scopes, Resource.MEMORY, bytes, priority);
         } finally {
             lock.unlock();
         }
