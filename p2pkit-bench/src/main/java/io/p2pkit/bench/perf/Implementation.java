@@ -80,7 +80,7 @@ enum Implementation {
 
     /**
      * The flags with which the {@code p2pkit} launcher starts {@code perf} from {@code jar}: the
-     * build's hot-method compile thresholds ({@code p2pkit-node/src/main/jvm/hot-methods.args} of
+     * build's compile thresholds and inlining for nodes ({@code p2pkit-node/src/main/jvm/hot-methods.args} of
      * the jar's tree, when it has one), no wait for threads in native code at exit (JDK 22 and
      * newer), Netty's options ({@code p2pkit-node-netty.args} beside the jar, made by
      * {@code scripts/aot-train} where the JDK takes them), and {@link #aotCache the AOT cache}.
