@@ -112,8 +112,13 @@ class P2pkitInteropTest {
             IdentifyResult id = host.service(IdentifyService.class).orElseThrow().awaitIdentified(c, STEP);
             assertTrue(id.agentVersion().contains(impl.id() + "-libp2p"), "agent " + id.agentVersion());
             assertEquals("ipfs/0.1.0", id.protocolVersion());
-            assertTrue(id.protocols().containsAll(List.of("/ipfs/id/1.0.0", "/ipfs/ping/1.0.0", ECHO)),
+            assertTrue(id.protocols().containsAll(List.of("/ipfs/id/1.0.0", "/ipfs/ping/1.0.0")),
                     "protocols " + id.protocols());
+            // go-libp2p answers identify from a snapshot that it updates after SetStreamHandler on
+            // a goroutine of its own: a dial right after its ready line may be told the protocols
+            // without the echo handler, which an identify push then adds (seen once in CI).
+            Await.until("the echo protocol in " + impl.id() + "'s identify or its push",
+                    () -> host.peerStore().protocols(target.peerId()).contains(ECHO), STEP);
             assertTrue(id.listenAddrs().contains(target.addresses().getFirst()),
                     "listen addresses " + id.listenAddrs() + " should hold " + target.addresses());
             if (impl.standardPeerRecords()) {
