@@ -83,7 +83,9 @@ enum Implementation {
      * build's compile thresholds and inlining for nodes ({@code p2pkit-node/src/main/jvm/hot-methods.args} of
      * the jar's tree, when it has one), no wait for threads in native code at exit (JDK 22 and
      * newer), Netty's options ({@code p2pkit-node-netty.args} beside the jar, made by
-     * {@code scripts/aot-train} where the JDK takes them), and {@link #aotCache the AOT cache}.
+     * {@code scripts/aot-train} where the JDK takes them), Netty's native libraries from
+     * {@code native/} beside the jar where {@code scripts/package} unpacked them (else Netty copies
+     * them to a temporary file at every start), and {@link #aotCache the AOT cache}.
      */
     static List<String> launcherFlags(Path jar) {
         List<String> flags = new ArrayList<>();
@@ -98,8 +100,25 @@ enum Implementation {
         if (Runtime.version().feature() >= 22) {
             flags.add("-XX:UserThreadWaitAttemptsAtExit=0");
         }
+        flags.addAll(nativeLibraries(jar));
         flags.addAll(aotCache(jar));
         return flags;
+    }
+
+    /**
+     * The library path the launcher gives Netty (scripts/jdk.sh, {@code p2pkit_native_opts}): the
+     * unpacked libraries first, then the JVM's own search path on Linux; none when nothing is unpacked.
+     */
+    static List<String> nativeLibraries(Path jar) {
+        Path dir = jar.toAbsolutePath().resolveSibling("native");
+        try (var files = Files.list(dir)) {
+            if (files.noneMatch(f -> f.getFileName().toString().endsWith(".so"))) {
+                return List.of();
+            }
+        } catch (IOException e) {
+            return List.of();
+        }
+        return List.of("-Djava.library.path=" + dir + ":/usr/java/packages/lib:/usr/lib64:/lib64:/lib:/usr/lib");
     }
 
     /**

@@ -100,6 +100,7 @@ public final class HostBuilder {
     Map<String, String> environment = System.getenv();
 
     HostBuilder() {
+        CryptoWarmup.start();
         if (agentVersion.endsWith("/null")) {
             agentVersion = "p2pkit";
         }
