@@ -100,7 +100,6 @@ public final class HostBuilder {
     Map<String, String> environment = System.getenv();
 
     HostBuilder() {
-        CryptoWarmup.start();
         if (agentVersion.endsWith("/null")) {
             agentVersion = "p2pkit";
         }

@@ -59,6 +59,7 @@ final class AotTraining {
     }
 
     public static void main(String[] args) throws Exception {
+        Main.setDefaultProperties();
         String home = System.getenv("P2PKIT_HOME");
         if (home == null || home.isEmpty()) {
             System.err.println("aot-training: P2PKIT_HOME must name an empty directory");

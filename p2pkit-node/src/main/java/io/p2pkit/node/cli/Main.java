@@ -69,6 +69,9 @@ public final class Main {
     /** The system property that sets Netty's buffer leak detection (read when Netty first allocates). */
     private static final String NETTY_LEAK_DETECTION = "io.netty.leakDetection.level";
 
+    /** The system property that lets Netty record JFR events (read when Netty's platform class loads). */
+    private static final String NETTY_JFR = "io.netty.jfr.enabled";
+
     /**
      * picocli's property that stops its default factory from looking for Groovy's closure class:
      * a class that is not there makes the class loader open every jar of the class path.
@@ -91,14 +94,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        if (System.getProperty(NETTY_LEAK_DETECTION) == null) {
-            // Netty records a stack trace for 1 in 128 buffers it allocates (7 % of a QUIC receiver's
-            // CPU, docs/QUIC.md); a library user keeps Netty's default, and -D…=simple brings it back here
-            System.setProperty(NETTY_LEAK_DETECTION, "disabled");
-        }
-        if (System.getProperty(PICOCLI_NO_CLOSURES) == null) {
-            System.setProperty(PICOCLI_NO_CLOSURES, "true");
-        }
+        setDefaultProperties();
         PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(System.err, true, StandardCharsets.UTF_8);
         // a file's bytes go to stdout from the buffers they were read into (CatCommand)
@@ -111,6 +107,28 @@ public final class Main {
             return;
         }
         System.exit(status);
+    }
+
+    /**
+     * The system properties every p2pkit process starts with unless the command line sets them;
+     * the AOT training sets them too, so that it loads what a command loads.
+     */
+    static void setDefaultProperties() {
+        if (System.getProperty(NETTY_LEAK_DETECTION) == null) {
+            // Netty records a stack trace for 1 in 128 buffers it allocates (7 % of a QUIC receiver's
+            // CPU, docs/QUIC.md); a library user keeps Netty's default, and -D…=simple brings it back here
+            System.setProperty(NETTY_LEAK_DETECTION, "disabled");
+        }
+        if (System.getProperty(NETTY_JFR) == null) {
+            // Netty's pooled allocator initialises its JFR event class at its first chunk, which
+            // loads JFR's metadata whether or not a recording runs: about 50 ms of a fresh process's
+            // first QUIC connection (docs/PERFORMANCE.md, "Netty's JFR events off"); -D…=true brings
+            // the events back
+            System.setProperty(NETTY_JFR, "false");
+        }
+        if (System.getProperty(PICOCLI_NO_CLOSURES) == null) {
+            System.setProperty(PICOCLI_NO_CLOSURES, "true");
+        }
     }
 
     /** Whether a live thread other than this one is not a daemon, so would keep the JVM running. */

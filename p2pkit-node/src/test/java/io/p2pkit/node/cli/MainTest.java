@@ -114,6 +114,33 @@ class MainTest {
     }
 
     @Test
+    void theDefaultPropertiesTurnNettysLeakDetectionAndJfrEventsOffUnlessTheCommandLineSetsThem() {
+        List<String> keys = List.of("io.netty.jfr.enabled", "io.netty.leakDetection.level", "picocli.disable.closures");
+        java.util.Map<String, String> saved = new java.util.HashMap<>();
+        keys.forEach(k -> saved.put(k, System.getProperty(k)));
+        try {
+            System.clearProperty("io.netty.jfr.enabled");
+            System.setProperty("io.netty.leakDetection.level", "paranoid"); // as -D on the command line
+            Main.setDefaultProperties();
+            assertEquals("false", System.getProperty("io.netty.jfr.enabled"));
+            assertEquals("paranoid", System.getProperty("io.netty.leakDetection.level"));
+            System.setProperty("io.netty.jfr.enabled", "true");
+            System.clearProperty("io.netty.leakDetection.level");
+            Main.setDefaultProperties();
+            assertEquals("true", System.getProperty("io.netty.jfr.enabled"));
+            assertEquals("disabled", System.getProperty("io.netty.leakDetection.level"));
+        } finally {
+            saved.forEach((k, v) -> {
+                if (v == null) {
+                    System.clearProperty(k);
+                } else {
+                    System.setProperty(k, v);
+                }
+            });
+        }
+    }
+
+    @Test
     void aLiveThreadThatIsNotADaemonKeepsTheJvm() throws Exception {
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         Thread t = new Thread(() -> {
