@@ -76,7 +76,10 @@ public final class KadConfig {
         this.periodicTasks = b.periodicTasks;
         this.optimisticProvide = b.optimisticProvide;
         this.optimisticFallback = b.optimisticFallback;
-        this.networkSizeMaxAge = b.networkSizeMaxAge != null ? b.networkSizeMaxAge : b.refreshInterval.multipliedBy(3);
+        // three refresh intervals, added: Duration.multipliedBy computes in BigDecimal, whose class
+        // initialisation cost a fresh daemon about 20 ms of its start (docs/PERFORMANCE.md)
+        this.networkSizeMaxAge = b.networkSizeMaxAge != null ? b.networkSizeMaxAge
+                : b.refreshInterval.plus(b.refreshInterval).plus(b.refreshInterval);
         this.optimisticBackgroundSends = b.optimisticBackgroundSends;
         this.closeGrace = b.closeGrace;
     }

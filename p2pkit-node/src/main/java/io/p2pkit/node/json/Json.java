@@ -68,20 +68,43 @@ public final class Json {
      */
     static String goFloat(double d) {
         double abs = Math.abs(d);
-        java.math.BigDecimal exact = new java.math.BigDecimal(Double.toString(d)).stripTrailingZeros();
         if (abs == 0) {
             return "0";
         }
-        if (abs >= 1e-6 && abs < 1e21) {
-            return exact.toPlainString();
+        // The shortest digits that read back as d, from Double.toString, placed by hand: BigDecimal
+        // would do the same, but its class initialisation costs a fresh process about 20 ms
+        String text = Double.toString(abs); // "123.45", "1.0E-7", "1.2345678901234568E20"
+        int e = text.indexOf('E');
+        String decimal = e < 0 ? text : text.substring(0, e);
+        int dot = decimal.indexOf('.');
+        String digits = decimal.substring(0, dot) + decimal.substring(dot + 1);
+        int point = dot + (e < 0 ? 0 : Integer.parseInt(text.substring(e + 1))); // digits before the point
+        int first = 0;
+        while (first < digits.length() - 1 && digits.charAt(first) == '0') {
+            first++;
         }
-        String digits = exact.unscaledValue().abs().toString();
-        int exponent = digits.length() - 1 - exact.scale();
+        int last = digits.length();
+        while (last > first + 1 && digits.charAt(last - 1) == '0') {
+            last--;
+        }
+        digits = digits.substring(first, last);
+        point -= first;
+        String sign = d < 0 ? "-" : "";
+        if (abs >= 1e-6 && abs < 1e21) {
+            if (point <= 0) {
+                return sign + "0." + "0".repeat(-point) + digits;
+            }
+            if (point >= digits.length()) {
+                return sign + digits + "0".repeat(point - digits.length());
+            }
+            return sign + digits.substring(0, point) + "." + digits.substring(point);
+        }
+        int exponent = point - 1;
         String mantissa = digits.charAt(0) + (digits.length() > 1 ? "." + digits.substring(1) : "");
-        int e = Math.abs(exponent);
+        int x = Math.abs(exponent);
         // Go writes at least two exponent digits, then drops the leading zero of a negative one
-        String exp = exponent < 0 ? "-" + e : "+" + (e < 10 ? "0" + e : Integer.toString(e));
-        return (d < 0 ? "-" : "") + mantissa + "e" + exp;
+        String exp = exponent < 0 ? "-" + x : "+" + (x < 10 ? "0" + x : Integer.toString(x));
+        return sign + mantissa + "e" + exp;
     }
 
     private static void string(CharSequence s, StringBuilder sb) {
