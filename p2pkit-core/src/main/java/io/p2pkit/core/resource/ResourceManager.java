@@ -293,11 +293,7 @@ public final class ResourceManager {
     }
 
     private void count(ResourceScope.Refusal refusal) {
-        String kind = refusal.scope().name();
-        int colon = kind.indexOf(':');
-        if (colon > 0) {
-            kind = kind.substring(0, colon);
-        }
+        String kind = refusal.scope().kind();
         blocked.computeIfAbsent(new Blocked(kind, refusal.resource(), Optional.ofNullable(refusal.direction())),
                 k -> new LongAdder()).increment();
     }
@@ -305,7 +301,7 @@ public final class ResourceManager {
     ResourceScope peer(PeerId peer) {
         lock.lock();
         try {
-            return peers.computeIfAbsent(peer, p -> new ResourceScope(this, "peer:" + p, config.peer(p)));
+            return peers.computeIfAbsent(peer, p -> new ResourceScope(this, "peer", p, config.peer(p)));
         } finally {
             lock.unlock();
         }
@@ -315,7 +311,7 @@ public final class ResourceManager {
         lock.lock();
         try {
             return protocols.computeIfAbsent(protocol,
-                    p -> new ResourceScope(this, "protocol:" + p, config.protocol(p)));
+                    p -> new ResourceScope(this, "protocol", p, config.protocol(p)));
         } finally {
             lock.unlock();
         }
@@ -325,7 +321,7 @@ public final class ResourceManager {
         lock.lock();
         try {
             return services.computeIfAbsent(service,
-                    s -> new ResourceScope(this, "service:" + s, config.service(s)));
+                    s -> new ResourceScope(this, "service", s, config.service(s)));
         } finally {
             lock.unlock();
         }
@@ -333,13 +329,12 @@ public final class ResourceManager {
 
     private void dropEmpty(List<ResourceScope> scopes) {
         for (ResourceScope s : scopes) {
-            if (s.isEmpty()) {
-                if (s.name().startsWith("peer:")) {
-                    peers.values().remove(s);
-                } else if (s.name().startsWith("protocol:")) {
-                    protocols.values().remove(s);
-                } else if (s.name().startsWith("service:")) {
-                    services.values().remove(s);
+            if (s.isEmpty() && s.subject() != null) {
+                switch (s.kind()) {
+                    case "peer" -> peers.remove((PeerId) s.subject(), s);
+                    case "protocol" -> protocols.remove((String) s.subject(), s);
+                    case "service" -> services.remove((String) s.subject(), s);
+                    default -> throw new IllegalStateException("no map holds " + s);
                 }
             }
         }

@@ -12,7 +12,11 @@ import java.util.Map;
  */
 public final class ResourceScope {
     private final ResourceManager manager;
-    private final String name;
+    private final String kind;
+    /** What a peer, protocol or service scope is for (its key in the manager's map); null otherwise. */
+    private final Object subject;
+    /** {@code kind:subject}, made when first asked for: a peer ID's text costs a base58 encoding. */
+    private String name;
     private final ResourceLimits limits;
     private static final Resource[] RESOURCES = Resource.values();
     /** Usage by {@link Resource#ordinal()}: plain longs, as reservations on the data path are frequent. */
@@ -21,14 +25,36 @@ public final class ResourceScope {
     private int inUse;
 
     ResourceScope(ResourceManager manager, String name, ResourceLimits limits) {
+        this(manager, name, null, limits);
+    }
+
+    /** A scope named {@code kind:subject}, for example a peer's, keyed by {@code subject} in its manager. */
+    ResourceScope(ResourceManager manager, String kind, Object subject, ResourceLimits limits) {
         this.manager = manager;
-        this.name = name;
+        this.kind = kind;
+        this.subject = subject;
+        this.name = subject == null ? kind : null;
         this.limits = limits;
     }
 
     /** The scope's name, for example {@code system}, {@code peer:12D3…} or {@code protocol:/ipfs/ping/1.0.0}. */
     public String name() {
-        return name;
+        String n = name;
+        if (n == null) {
+            n = kind + ":" + subject; // a benign race: every thread makes the same string
+            name = n;
+        }
+        return n;
+    }
+
+    /** The kind of scope: {@code system}, {@code peer}, {@code protocol}, {@code connection}, … */
+    String kind() {
+        return kind;
+    }
+
+    /** The peer, protocol or service of such a scope; null for the others. */
+    Object subject() {
+        return subject;
     }
 
     /** The limits of this scope. */
@@ -145,6 +171,6 @@ public final class ResourceScope {
 
     @Override
     public String toString() {
-        return "ResourceScope[" + name + "]";
+        return "ResourceScope[" + name() + "]";
     }
 }

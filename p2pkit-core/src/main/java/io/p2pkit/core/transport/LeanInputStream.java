@@ -90,18 +90,11 @@ public final class LeanInputStream extends InputStream implements MemoryCharged 
         if (len == 0) {
             return 0;
         }
-        if (pos < end) {
-            int n = Math.min(len, end - pos);
-            System.arraycopy(buf, pos, b, off, n);
-            pos += n;
-            return n;
-        }
-        if (len >= bufferBytes) {
-            // a large read needs no buffer: do not hold an empty one while it waits
+        if (pos == end && (len >= bufferBytes || !refill())) {
+            // a large read needs no buffer, nor does one that waits: do not hold an empty one. One
+            // call site for the socket's read: C2 inlines its tree (locks, parking, waking) once per
+            // site, and with three this was a fresh client's longest compilation (195-320 ms)
             dropBuffer();
-            return socket.read(b, off, len);
-        }
-        if (!refill()) {
             return socket.read(b, off, len);
         }
         int n = Math.min(len, end - pos);
