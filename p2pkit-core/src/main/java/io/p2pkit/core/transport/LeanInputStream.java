@@ -93,7 +93,7 @@ public final class LeanInputStream extends InputStream implements MemoryCharged 
         if (pos == end && (len >= bufferBytes || !refill())) {
             // a large read needs no buffer, nor does one that waits: do not hold an empty one. One
             // call site for the socket's read: C2 inlines its tree (locks, parking, waking) once per
-            // site, and with three this was a fresh client's longest compilation (195-320 ms)
+            // site, and with three this was a fresh client's longest compilation
             dropBuffer();
             return socket.read(b, off, len);
         }
