@@ -36,8 +36,9 @@ public final class DagFetch {
         /**
          * @param block   a block of the DAG
          * @param fetched whether it came from the network (else it was local)
+         * @throws IOException to end the fetch with this failure
          */
-        void block(Block block, boolean fetched);
+        void block(Block block, boolean fetched) throws IOException;
     }
 
     /**

@@ -25,7 +25,9 @@ import java.util.function.Predicate;
  * <p>Pinning recursively walks the whole DAG through {@code blocks} (which may fetch missing
  * blocks from the network), makes sure every block is stored ({@code put}, which writes a block
  * held only in memory down to disk), and records the pin only when all of it is here; a missing
- * block is a {@link MissingBlockException} and no pin is recorded. All of this runs under the
+ * block is a {@link MissingBlockException} and no pin is recorded. Online, a {@link DagSource}
+ * (a Bitswap fetch of the DAG) can take the walk's place, handing over the blocks it fetched as
+ * they arrive, so that they are not read back from disk. All of this runs under the
  * {@link GcLock}'s pin lock, so a concurrent garbage collection cannot remove a block between
  * the walk and the record. Listing indirect pins and verifying walk {@code local} only, never
  * the network.
@@ -94,16 +96,45 @@ public final class Pinner {
      * @throws InterruptedException when interrupted while a garbage collection runs
      */
     public void pin(Cid cid, PinType type, String name, LongConsumer progress) throws IOException, InterruptedException {
+        pin(cid, type, name, progress, null);
+    }
+
+    /**
+     * Pins a CID as {@link #pin(Cid, PinType, String, LongConsumer)} does; a recursive pin's DAG
+     * comes from {@code source} (a fetch over the network, under the pin lock) instead of the
+     * pin's own walk through the store, so that blocks just fetched are not read back.
+     *
+     * @param cid      what to pin
+     * @param type     {@link PinType#RECURSIVE} or {@link PinType#DIRECT}
+     * @param name     a name for the pin, or empty
+     * @param progress told the running count of blocks visited
+     * @param source   where a recursive pin's DAG comes from, or null for the walk through the store
+     * @throws IOException          as {@link #pin(Cid, PinType, String)}, or as {@code source} fails
+     * @throws InterruptedException when interrupted while a garbage collection runs or the source waits
+     */
+    public void pin(Cid cid, PinType type, String name, LongConsumer progress, DagSource source)
+            throws IOException, InterruptedException {
         Pin pin = new Pin(cid, type, name);
         long[] visited = {0};
         GcLock.Held held = gcLock.pinLock();
         try {
             switch (type) {
                 case RECURSIVE -> {
-                    new DagWalk(blocks, links, maxDagBlocks, "cannot pin " + cid, true).walk(cid, block -> {
-                        blocks.put(block);
-                        progress.accept(++visited[0]);
-                    });
+                    if (source == null) {
+                        new DagWalk(blocks, links, maxDagBlocks, "cannot pin " + cid, true).walk(cid, block -> {
+                            blocks.put(block);
+                            progress.accept(++visited[0]);
+                        });
+                    } else {
+                        source.walk(cid, links, block -> {
+                            if (++visited[0] > maxDagBlocks) {
+                                throw new PinException("cannot pin " + cid + ": more than " + maxDagBlocks
+                                        + " blocks are reachable; raise the limit (pins.maxDagBlocks) to walk this many");
+                            }
+                            blocks.put(block); // a block found only in memory goes down to disk
+                            progress.accept(visited[0]);
+                        });
+                    }
                     pins.put(pin);
                     pins.remove(cid, PinType.DIRECT); // after the recursive pin is durable: never neither
                 }
@@ -121,6 +152,35 @@ public final class Pinner {
         } finally {
             held.close();
         }
+    }
+
+    /**
+     * Where a recursive pin's DAG comes from instead of the pin's walk through the store: online,
+     * a fetch that follows the same links and hands over each block it fetched or found.
+     */
+    @FunctionalInterface
+    public interface DagSource {
+        /** Takes one block of the DAG. */
+        @FunctionalInterface
+        interface Each {
+            /**
+             * @param block a block of the DAG
+             * @throws IOException to end the walk with this failure
+             */
+            void block(Block block) throws IOException;
+        }
+
+        /**
+         * Calls {@code each} once with every block of the DAG under {@code root} that {@code links}
+         * reaches, fetched or found here, and returns only when it has had all of them.
+         *
+         * @param root  the DAG's root
+         * @param links how to read a block's links (the pinner's own)
+         * @param each  takes each block
+         * @throws IOException          when a block cannot be had, or {@code each} fails
+         * @throws InterruptedException when interrupted
+         */
+        void walk(Cid root, LinkReader links, Each each) throws IOException, InterruptedException;
     }
 
     /** Fetches what a new DAG lacks before {@link #update} walks it (online), or nothing. */

@@ -143,6 +143,76 @@ class PinnerTest {
         assertEquals(0, store.stats().unsavedBlocks());
     }
 
+    /** A fetch over {@link #network}: each block of the DAG handed over once, nothing stored. */
+    private Pinner.DagSource networkSource(List<Cid> handed) {
+        return (root, links, each) -> {
+            java.util.ArrayDeque<Cid> todo = new java.util.ArrayDeque<>(List.of(root));
+            java.util.Set<Multihash> seen = new java.util.HashSet<>();
+            while (!todo.isEmpty()) {
+                Cid c = todo.pop();
+                if (!seen.add(c.multihash())) {
+                    continue;
+                }
+                byte[] data = network.get(c.multihash());
+                if (data == null) {
+                    throw new IOException("no peer has " + c);
+                }
+                Block b = Block.of(c, data);
+                handed.add(c);
+                each.block(b);
+                todo.addAll(links.links(b));
+            }
+        };
+    }
+
+    @Test
+    void aSourceTakesTheWalksPlaceAndWhatItHandsOverIsStoredAndPinned() throws Exception {
+        List<Block> tree = TestDag.tree(random, 3, 50, "s");
+        tree.forEach(b -> network.put(b.cid().multihash(), b.data()));
+        Cid root = tree.get(0).cid();
+        List<Cid> handed = new java.util.ArrayList<>();
+        List<Long> counts = new java.util.ArrayList<>();
+        pinner.pin(root, PinType.RECURSIVE, "fetched", counts::add, networkSource(handed));
+        assertEquals(tree.size(), handed.size(), "each block once");
+        assertEquals(tree.size(), counts.size());
+        assertEquals((long) tree.size(), counts.getLast());
+        for (Block b : tree) {
+            assertTrue(store.disk().has(b.cid().multihash()), "on disk: " + b.cid());
+        }
+        assertEquals(List.of(new Pin(root, PinType.RECURSIVE, "fetched")), pinner.ls(Set.of(PinType.RECURSIVE)));
+        assertEquals(tree.size() - 1, pinner.ls(Set.of(PinType.INDIRECT)).size());
+        assertEquals(0, store.stats().remoteHits(), "the store fetched nothing: the source did");
+    }
+
+    @Test
+    void aSourceThatFailsOrGoesOverTheBoundRecordsNoPin() throws Exception {
+        List<Block> tree = TestDag.tree(random, 3, 50, "t"); // 13 blocks
+        tree.forEach(b -> network.put(b.cid().multihash(), b.data()));
+        Cid root = tree.get(0).cid();
+        Pinner small = new Pinner(store, store.local(), pinStore, TestDag.LINKS, new GcLock(), 10);
+        PinException over = assertThrows(PinException.class,
+                () -> small.pin(root, PinType.RECURSIVE, "", n -> { }, networkSource(new java.util.ArrayList<>())));
+        assertEquals("cannot pin " + root + ": more than 10 blocks are reachable; raise the limit (pins.maxDagBlocks)"
+                + " to walk this many", over.getMessage());
+        assertTrue(pinner.ls(PinType.ALL).isEmpty(), "no pin recorded");
+
+        network.remove(tree.get(7).cid().multihash());
+        IOException lost = assertThrows(IOException.class,
+                () -> pinner.pin(root, PinType.RECURSIVE, "", n -> { }, networkSource(new java.util.ArrayList<>())));
+        assertEquals("no peer has " + tree.get(7).cid(), lost.getMessage());
+        assertTrue(pinner.ls(PinType.ALL).isEmpty(), "no pin recorded");
+    }
+
+    @Test
+    void aDirectPinTakesNothingFromTheSource() throws Exception {
+        List<Block> tree = storeTree("u");
+        Pinner.DagSource never = (root, links, each) -> {
+            throw new AssertionError("a direct pin walks no DAG");
+        };
+        pinner.pin(tree.get(0).cid(), PinType.DIRECT, "", n -> { }, never);
+        assertEquals(PinType.DIRECT, pinner.pinOf(tree.get(0).cid()).orElseThrow().type());
+    }
+
     @Test
     void directThenRecursiveBecomesRecursive() throws Exception {
         List<Block> tree = storeTree("e");

@@ -41,6 +41,26 @@ final class NodeContent {
     }
 
     /**
+     * Where {@code pin/add} takes a recursive pin's DAG from: online, a Bitswap fetch of it (the
+     * blocks it has, fetched or found here, go to the pin as they come, under the pin lock, so
+     * nothing is read back); offline, null (the pin walks the local blocks).
+     */
+    static io.p2pkit.ipfs.pin.Pinner.DagSource dagSource(RpcRequest request) {
+        if (offline(request)) {
+            return null;
+        }
+        return (root, links, each) -> {
+            try {
+                content(request).bitswap().fetchDag(root, links, (block, fetched) -> each.block(block), FETCH_IDLE);
+            } catch (io.p2pkit.ipfs.pin.PinException e) {
+                throw e;
+            } catch (java.io.IOException e) {
+                throw RpcError.failed("could not fetch " + root + ": " + e.getMessage());
+            }
+        };
+    }
+
+    /**
      * What {@code pin/update} does with the new DAG's blocks that the old one lacks: online, they
      * are fetched in batches; offline, the first one that is not here fails the command with Kubo's
      * not-found error (the pin's walk would otherwise fetch it through the repository's store).

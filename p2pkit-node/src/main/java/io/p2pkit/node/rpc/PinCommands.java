@@ -62,11 +62,17 @@ final class PinCommands {
         req.parseBodyArguments();
         CidEncoder enc = req.cidEncoder();
         List<String> pinned = new ArrayList<>();
+        io.p2pkit.ipfs.pin.Pinner.DagSource source = NodeContent.dagSource(req);
         for (String arg : req.arguments()) {
-            // A root held elsewhere is fetched with its DAG first (256 blocks at a time); the pin's own
-            // walk goes through the tiered store, which fetches any other block it lacks.
-            Cid cid = KuboPaths.fetchAndResolve(req, arg);
-            repo.pinner().pin(cid, recursive ? PinType.RECURSIVE : PinType.DIRECT, name);
+            Cid cid;
+            if (source == null) {
+                cid = KuboPaths.resolveCid(repo, arg);
+            } else {
+                // Online, the path's blocks are fetched as it is resolved, then a recursive pin's
+                // DAG as the pin takes it (256 blocks at a time, each handed over as it arrives).
+                cid = KuboPaths.resolveCid(repo, FetchingBlocks.of(req), arg);
+            }
+            repo.pinner().pin(cid, recursive ? PinType.RECURSIVE : PinType.DIRECT, name, n -> { }, source);
             pinned.add(enc.encode(cid));
         }
         res.single(Map.of("Pins", pinned));

@@ -152,6 +152,57 @@ class RpcFetchTest {
         }
     }
 
+    /**
+     * {@code pin/add} of a path into a directory B lacks fetches the blocks on the path and the DAG
+     * under its end, as the pin takes it, and nothing beside: the big file next to it stays on A.
+     */
+    @Test
+    void pinAddFetchesThePathAndTheDagItPinsOnly(@TempDir Path dir) throws Exception {
+        Repository.init(dir.resolve("a"), RepoConfig.defaults());
+        Repository.init(dir.resolve("b"), RepoConfig.defaults());
+        Path tree = Files.createDirectories(dir.resolve("tree"));
+        byte[] big = new byte[1_000_000];
+        new Random(12).nextBytes(big);
+        Files.write(tree.resolve("big.bin"), big);
+        byte[] deep = new byte[700_000]; // three blocks and a root
+        new Random(13).nextBytes(deep);
+        Files.write(Files.createDirectories(tree.resolve("sub")).resolve("deep.bin"), deep);
+        try (Node a = Node.start(NodeConfig.builder().listen("/ip4/127.0.0.1/tcp/0")
+                .content(NodeConfig.Content.of(dir.resolve("a"))).build())) {
+            var blocksA = a.content().orElseThrow().repository().blocks().local();
+            String root = new Importer(ImportOptions.UNIXFS_V0_2015, BlockSink.of(blocksA)).importPath(tree).root().toString();
+            var resolver = new io.p2pkit.ipfs.path.PathResolver(blocksA);
+            io.p2pkit.core.multiformats.Cid sub = resolver.resolve(io.p2pkit.ipfs.path.IpfsPath.parse("/ipfs/" + root + "/sub")).cid();
+            io.p2pkit.core.multiformats.Cid bigCid = resolver.resolve(io.p2pkit.ipfs.path.IpfsPath.parse("/ipfs/" + root + "/big.bin")).cid();
+            var codecs = io.p2pkit.node.cli.options.RepoOption.codecs(true);
+            java.util.List<io.p2pkit.core.multiformats.Cid> subDag = new java.util.ArrayList<>(java.util.List.of(sub));
+            for (int i = 0; i < subDag.size(); i++) {
+                subDag.addAll(codecs.links(blocksA.get(subDag.get(i)).orElseThrow()));
+            }
+            assertEquals(5, subDag.size(), "the directory, the file's root and its three leaves: " + subDag);
+            try (Node b = Node.start(NodeConfig.builder().listen("/ip4/127.0.0.1/tcp/0")
+                    .bootstrap(new PeerInfo(a.peerId(), a.host().addresses()))
+                    .content(NodeConfig.Content.of(dir.resolve("b")))
+                    .api(NodeConfig.Http.api(new InetSocketAddress("127.0.0.1", 0))).build());
+                 HttpClient client = HttpClient.newHttpClient()) {
+                io.p2pkit.testing.Await.until("B connected to A", () -> b.host().network().connection(a.peerId()).isPresent(),
+                        java.time.Duration.ofSeconds(20));
+                String apiB = HttpAddress.url(b.apiAddress().orElseThrow()) + "/api/v0/";
+                var repoB = b.content().orElseThrow().repository();
+                HttpResponse<String> pin = post(client, apiB + "pin/add?arg=/ipfs/" + root + "/sub");
+                assertEquals(200, pin.statusCode(), pin.body());
+                assertEquals("{\"Pins\":[\"" + sub + "\"]}", pin.body().strip());
+                for (io.p2pkit.core.multiformats.Cid c : subDag) {
+                    assertTrue(repoB.blocks().disk().has(c.multihash()), "on B's disk: " + c);
+                }
+                assertTrue(repoB.blocks().local().has(io.p2pkit.core.multiformats.Cid.parse(root).multihash()), "the path's root came");
+                assertTrue(!repoB.blocks().local().has(bigCid.multihash()), "the file beside the path stayed on A");
+                assertEquals(java.util.Optional.of(io.p2pkit.ipfs.pin.PinType.INDIRECT),
+                        repoB.pinner().pinOf(subDag.getLast()).map(io.p2pkit.ipfs.pin.Pin::type));
+            }
+        }
+    }
+
     private static HttpResponse<String> post(HttpClient client, String url) throws Exception {
         return client.send(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -97,6 +97,25 @@ public final class OnlineRepository implements AutoCloseable {
     }
 
     /**
+     * Where a recursive pin takes its DAG from: online over Bitswap, a fetch of it whose blocks
+     * go to the pin as they come (nothing read back); otherwise null, after {@link #fetchDag}.
+     */
+    public io.p2pkit.ipfs.pin.Pinner.DagSource pinSource() {
+        if (graphsync.isPresent() || bitswap.isEmpty()) {
+            return null;
+        }
+        return (root, links, each) -> {
+            try {
+                bitswap.get().fetchDag(root, links, (block, fetched) -> each.block(block), idle);
+            } catch (io.p2pkit.ipfs.pin.PinException e) {
+                throw e;
+            } catch (IOException e) {
+                throw new CommandFailedException("fetching " + root + ": " + e.getMessage());
+            }
+        };
+    }
+
+    /**
      * Resolves a CID or content path ({@code /ipns/} names through the DHT) to the CID it names.
      * With GraphSync, an {@code /ipfs/} path's blocks come first in one request from the peer: the
      * directories on the path (their UnixFS names, HAMT shards along the name's hash), then, with

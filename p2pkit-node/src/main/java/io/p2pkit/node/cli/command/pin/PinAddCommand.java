@@ -2,6 +2,7 @@ package io.p2pkit.node.cli.command.pin;
 
 import io.p2pkit.core.multiformats.Cid;
 import io.p2pkit.ipfs.pin.PinType;
+import io.p2pkit.ipfs.pin.Pinner;
 import io.p2pkit.ipfs.repo.Repository;
 import io.p2pkit.node.cli.CliCommand;
 import io.p2pkit.node.cli.UsageException;
@@ -99,10 +100,11 @@ final class PinAddCommand extends CliCommand {
             Repository r = online.repo();
             for (String arg : args) {
                 Cid cid = online.resolveCid(arg, recursive, progress, console());
-                if (recursive) {
+                Pinner.DagSource source = recursive ? online.pinSource() : null;
+                if (recursive && source == null) {
                     online.fetchDag(cid, progress, console());
                 }
-                r.pinner().pin(cid, recursive ? PinType.RECURSIVE : PinType.DIRECT, name, count::visited);
+                r.pinner().pin(cid, recursive ? PinType.RECURSIVE : PinType.DIRECT, name, count::visited, source);
                 count.next();
                 pinned.add(enc.encode(cid));
             }
