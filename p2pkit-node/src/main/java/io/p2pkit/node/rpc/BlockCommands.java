@@ -38,8 +38,9 @@ final class BlockCommands {
 
     private static void get(RpcRequest req, RpcResponse res) throws Exception {
         Repository repo = NodeContent.repository(req);
-        Cid cid = KuboPaths.fetchAndResolve(req, req.argument(0));
-        Block block = repo.blocks().local().get(cid).orElseThrow(() -> KuboPaths.notFound(cid));
+        FetchingBlocks blocks = FetchingBlocks.of(req);
+        Cid cid = KuboPaths.resolveCid(repo, blocks, req.argument(0));
+        Block block = blocks.get(cid).orElseThrow(() -> KuboPaths.notFound(cid)); // the one block, fetched when elsewhere
         res.stream().write(block.data());
     }
 

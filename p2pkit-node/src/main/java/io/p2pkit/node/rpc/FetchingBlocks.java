@@ -56,6 +56,13 @@ public final class FetchingBlocks implements BlockSource {
         return here;
     }
 
+    /** The block's bytes read straight into a buffer when it is here (a file streamed out), fetched first when not. */
+    @Override
+    public Optional<java.nio.ByteBuffer> read(Cid cid, io.p2pkit.ipfs.block.DirectBuffers buffers) throws IOException {
+        Optional<java.nio.ByteBuffer> here = local.read(cid, buffers);
+        return here.isPresent() ? here : BlockSource.super.read(cid, buffers);
+    }
+
     /** The last block a read lacked, for Kubo's error naming it. */
     Optional<Cid> missing() {
         return Optional.ofNullable(missing);

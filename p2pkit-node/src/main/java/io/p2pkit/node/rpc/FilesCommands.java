@@ -313,11 +313,18 @@ final class FilesCommands {
         }
         Repository repo = NodeContent.repository(req);
         req.parseBodyArguments();
-        Exporter exporter = LocalFiles.exporter(repo);
+        // Online, only the blocks on each path and the file's root come before the first byte goes
+        // out; a whole file that is not here streams out as its DAG arrives, a range fetches only
+        // its own blocks.
+        FetchingBlocks blocks = FetchingBlocks.of(req);
+        Exporter exporter = new Exporter(blocks);
         List<Cid> files = new ArrayList<>();
+        List<Boolean> elsewhere = new ArrayList<>();
         long total = 0;
         for (String arg : req.arguments()) {
-            Cid cid = KuboPaths.fetchAndResolve(req, arg);
+            Cid cid = KuboPaths.resolveCid(repo, blocks, arg);
+            elsewhere.add(!NodeContent.offline(req) && cid.multihash().code() != Multicodec.IDENTITY
+                    && !repo.blocks().local().has(cid.multihash()));
             UnixfsEntry e = LocalFiles.offline(() -> exporter.stat(cid));
             if (e.type() == EntryType.DIRECTORY) {
                 throw RpcError.failed("this dag node is a directory");
@@ -332,13 +339,18 @@ final class FilesCommands {
         res.length(total);
         // each leaf from the buffer it was read into, as the gateway sends files
         WritableByteChannel out = res.channel();
-        for (Cid cid : files) {
-            LocalFiles.offline(() -> {
-                try (InputStream in = exporter.read(cid, offset, length)) {
-                    Exporter.transfer(in, out);
-                }
-                return null;
-            });
+        for (int i = 0; i < files.size(); i++) {
+            Cid cid = files.get(i);
+            boolean stream = elsewhere.get(i) && offset == 0 && length < 0;
+            try (ArrivingBlocks arriving = stream ? ArrivingBlocks.start(req, cid, RepoOption.codecs(true)) : null) {
+                Exporter reader = stream ? new Exporter(arriving) : exporter;
+                LocalFiles.offline(() -> {
+                    try (InputStream in = reader.read(cid, offset, length)) {
+                        Exporter.transfer(in, out);
+                    }
+                    return null;
+                });
+            }
         }
     }
 
@@ -354,8 +366,19 @@ final class FilesCommands {
         }
         Repository repo = NodeContent.repository(req);
         String arg = req.argument(0);
-        Cid cid = KuboPaths.fetchAndResolve(req, arg);
-        Exporter exporter = LocalFiles.exporter(repo);
+        // Online, the blocks on the path come first; a DAG that is not here then streams out as it arrives.
+        FetchingBlocks blocks = FetchingBlocks.of(req);
+        Cid cid = KuboPaths.resolveCid(repo, blocks, arg);
+        boolean elsewhere = !NodeContent.offline(req) && cid.multihash().code() != Multicodec.IDENTITY
+                && !repo.blocks().local().has(cid.multihash());
+        try (ArrivingBlocks arriving = elsewhere ? ArrivingBlocks.start(req, cid, RepoOption.codecs(true)) : null) {
+            write(res, arg, cid, new Exporter(elsewhere ? arriving : blocks), archive, compress, level);
+        }
+    }
+
+    /** {@code get}'s answer: the file's bytes, gzipped or not, or a tar of what {@code cid} is. */
+    private static void write(RpcResponse res, String arg, Cid cid, Exporter exporter, boolean archive, boolean compress,
+                              int level) throws Exception {
         UnixfsEntry root = LocalFiles.offline(() -> exporter.stat(cid));
         // the archive's top entry is named after the path's last segment (the CID for a bare CID)
         String[] parts = Uploads.cleanPath(arg).split("/");

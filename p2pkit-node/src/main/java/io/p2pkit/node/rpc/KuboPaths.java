@@ -84,18 +84,18 @@ final class KuboPaths {
     }
 
     /**
-     * The CID an argument leads to, after fetching the DAG under the path's root over Bitswap when
-     * that root is not here (a path into a directory that is elsewhere fetches the directory's
-     * whole DAG first).
+     * The CID an argument leads to, resolved fetching the blocks on the path over Bitswap, then
+     * with the whole DAG under it fetched when its block was not here (online): the path's siblings
+     * never come.
      */
     static Cid fetchAndResolve(RpcRequest request, String arg) throws IOException, InterruptedException {
-        IpfsPath p = parse(arg);
         Repository repo = NodeContent.repository(request);
-        if (p.root().multihash().code() != io.p2pkit.core.multiformats.Multicodec.IDENTITY
-                && !NodeContent.offline(request) && !repo.blocks().local().has(p.root().multihash())) {
-            NodeContent.fetchDag(request, p.root());
+        Cid cid = resolveCid(repo, FetchingBlocks.of(request), arg);
+        if (cid.multihash().code() != io.p2pkit.core.multiformats.Multicodec.IDENTITY
+                && !NodeContent.offline(request) && !repo.blocks().local().has(cid.multihash())) {
+            NodeContent.fetchDag(request, cid);
         }
-        return resolveCid(repo, arg);
+        return cid;
     }
 
     /** The path resolved, with Kubo's words for a segment that is not there. */

@@ -85,12 +85,7 @@ class RpcFetchTest {
      */
     @Test
     void lsStatAndDagGetFetchOnlyWhatTheyRead(@TempDir Path dir) throws Exception {
-        Repository.init(dir.resolve("a"), RepoConfig.defaults());
-        Repository.init(dir.resolve("b"), RepoConfig.defaults());
-        Path tree = Files.createDirectories(dir.resolve("tree"));
-        byte[] big = new byte[1_000_000];
-        new Random(11).nextBytes(big);
-        Files.write(tree.resolve("big.bin"), big);
+        Path tree = reposAndTree(dir, 11);
         Files.writeString(tree.resolve("small.txt"), "hello\n");
         Files.writeString(Files.createDirectories(tree.resolve("sub")).resolve("deep.txt"), "deeper\n");
         try (Node a = Node.start(NodeConfig.builder().listen("/ip4/127.0.0.1/tcp/0")
@@ -153,20 +148,20 @@ class RpcFetchTest {
     }
 
     /**
-     * {@code pin/add} of a path into a directory B lacks fetches the blocks on the path and the DAG
-     * under its end, as the pin takes it, and nothing beside: the big file next to it stays on A.
+     * {@code pin/add}, {@code cat}, {@code get} and {@code block/get} of paths into a directory B
+     * lacks fetch the blocks on the path and the DAG under its end (a file streamed out as it
+     * arrives), and nothing beside: the big file next to them stays on A.
      */
     @Test
-    void pinAddFetchesThePathAndTheDagItPinsOnly(@TempDir Path dir) throws Exception {
-        Repository.init(dir.resolve("a"), RepoConfig.defaults());
-        Repository.init(dir.resolve("b"), RepoConfig.defaults());
-        Path tree = Files.createDirectories(dir.resolve("tree"));
-        byte[] big = new byte[1_000_000];
-        new Random(12).nextBytes(big);
-        Files.write(tree.resolve("big.bin"), big);
+    void pinCatGetAndBlockGetFetchThePathAndTheirDagOnly(@TempDir Path dir) throws Exception {
+        Path tree = reposAndTree(dir, 12);
         byte[] deep = new byte[700_000]; // three blocks and a root
         new Random(13).nextBytes(deep);
         Files.write(Files.createDirectories(tree.resolve("sub")).resolve("deep.bin"), deep);
+        byte[] read = new byte[900_000];
+        new Random(14).nextBytes(read);
+        Files.write(Files.createDirectories(tree.resolve("cat")).resolve("read.bin"), read);
+        Files.write(Files.createDirectories(tree.resolve("got")).resolve("x.bin"), deep);
         try (Node a = Node.start(NodeConfig.builder().listen("/ip4/127.0.0.1/tcp/0")
                 .content(NodeConfig.Content.of(dir.resolve("a"))).build())) {
             var blocksA = a.content().orElseThrow().repository().blocks().local();
@@ -199,8 +194,50 @@ class RpcFetchTest {
                 assertTrue(!repoB.blocks().local().has(bigCid.multihash()), "the file beside the path stayed on A");
                 assertEquals(java.util.Optional.of(io.p2pkit.ipfs.pin.PinType.INDIRECT),
                         repoB.pinner().pinOf(subDag.getLast()).map(io.p2pkit.ipfs.pin.Pin::type));
+
+                HttpResponse<byte[]> cat = client.send(HttpRequest.newBuilder(URI.create(apiB + "cat?arg=/ipfs/" + root
+                        + "/cat/read.bin")).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofByteArray());
+                assertEquals(200, cat.statusCode());
+                assertArrayEquals(read, cat.body(), "streamed as it arrived");
+                HttpResponse<byte[]> range = client.send(HttpRequest.newBuilder(URI.create(apiB + "cat?offset=600000&length=10&arg=/ipfs/"
+                        + root + "/got/x.bin")).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofByteArray());
+                assertArrayEquals(java.util.Arrays.copyOfRange(deep, 600_000, 600_010), range.body(), "a range fetches its own blocks");
+                HttpResponse<byte[]> get = client.send(HttpRequest.newBuilder(URI.create(apiB + "get?arg=/ipfs/" + root + "/got"))
+                        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofByteArray());
+                assertEquals(200, get.statusCode());
+                assertTrue(indexOf(get.body(), deep) > 0, "the tar holds the file's bytes");
+                io.p2pkit.core.multiformats.Cid bigLeaf = codecs.links(blocksA.get(bigCid).orElseThrow()).getFirst();
+                HttpResponse<byte[]> block = client.send(HttpRequest.newBuilder(URI.create(apiB + "block/get?arg=" + bigLeaf))
+                        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofByteArray());
+                assertArrayEquals(blocksA.get(bigLeaf).orElseThrow().data(), block.body());
+                assertTrue(!repoB.blocks().local().has(bigCid.multihash()), "block/get fetched the one block, and the "
+                        + "file beside the paths stayed on A");
             }
         }
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    /** Repositories a and b under {@code dir}, and a directory "tree" with a 1 MB file of random bytes, big.bin. */
+    private static Path reposAndTree(Path dir, long seed) throws Exception {
+        Repository.init(dir.resolve("a"), RepoConfig.defaults());
+        Repository.init(dir.resolve("b"), RepoConfig.defaults());
+        Path tree = Files.createDirectories(dir.resolve("tree"));
+        byte[] big = new byte[1_000_000];
+        new Random(seed).nextBytes(big);
+        Files.write(tree.resolve("big.bin"), big);
+        return tree;
     }
 
     private static HttpResponse<String> post(HttpClient client, String url) throws Exception {
