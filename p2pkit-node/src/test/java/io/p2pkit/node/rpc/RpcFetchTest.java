@@ -45,13 +45,8 @@ class RpcFetchTest {
                 .content(NodeConfig.Content.of(dir.resolve("a"))).build())) {
             String cid = new Importer(ImportOptions.UNIXFS_V0_2015,
                     BlockSink.of(a.content().orElseThrow().repository().blocks())).importPath(file).root().toString();
-            try (Node b = Node.start(NodeConfig.builder().listen("/ip4/127.0.0.1/tcp/0")
-                    .bootstrap(new PeerInfo(a.peerId(), a.host().addresses()))
-                    .content(NodeConfig.Content.of(dir.resolve("b")))
-                    .api(NodeConfig.Http.api(new InetSocketAddress("127.0.0.1", 0))).build());
+            try (Node b = nodeB(dir, a);
                  HttpClient client = HttpClient.newHttpClient()) {
-                io.p2pkit.testing.Await.until("B connected to A", () -> b.host().network().connection(a.peerId()).isPresent(),
-                        java.time.Duration.ofSeconds(20));
                 String api = HttpAddress.url(b.apiAddress().orElseThrow()) + "/api/v0/";
                 HttpResponse<byte[]> cat = client.send(HttpRequest.newBuilder(URI.create(api + "cat?arg=" + cid))
                         .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofByteArray());
@@ -103,12 +98,7 @@ class RpcFetchTest {
                     .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()).body();
             String node = put.substring(put.indexOf(":\"") + 2, put.indexOf("\"}}"));
-            try (Node b = Node.start(NodeConfig.builder().listen("/ip4/127.0.0.1/tcp/0")
-                    .bootstrap(new PeerInfo(a.peerId(), a.host().addresses()))
-                    .content(NodeConfig.Content.of(dir.resolve("b")))
-                    .api(NodeConfig.Http.api(new InetSocketAddress("127.0.0.1", 0))).build())) {
-                io.p2pkit.testing.Await.until("B connected to A", () -> b.host().network().connection(a.peerId()).isPresent(),
-                        java.time.Duration.ofSeconds(20));
+            try (Node b = nodeB(dir, a)) {
                 String apiB = HttpAddress.url(b.apiAddress().orElseThrow()) + "/api/v0/";
                 var localB = b.content().orElseThrow().repository().blocks().local();
 
@@ -175,13 +165,8 @@ class RpcFetchTest {
                 subDag.addAll(codecs.links(blocksA.get(subDag.get(i)).orElseThrow()));
             }
             assertEquals(5, subDag.size(), "the directory, the file's root and its three leaves: " + subDag);
-            try (Node b = Node.start(NodeConfig.builder().listen("/ip4/127.0.0.1/tcp/0")
-                    .bootstrap(new PeerInfo(a.peerId(), a.host().addresses()))
-                    .content(NodeConfig.Content.of(dir.resolve("b")))
-                    .api(NodeConfig.Http.api(new InetSocketAddress("127.0.0.1", 0))).build());
+            try (Node b = nodeB(dir, a);
                  HttpClient client = HttpClient.newHttpClient()) {
-                io.p2pkit.testing.Await.until("B connected to A", () -> b.host().network().connection(a.peerId()).isPresent(),
-                        java.time.Duration.ofSeconds(20));
                 String apiB = HttpAddress.url(b.apiAddress().orElseThrow()) + "/api/v0/";
                 var repoB = b.content().orElseThrow().repository();
                 HttpResponse<String> pin = post(client, apiB + "pin/add?arg=/ipfs/" + root + "/sub");
@@ -227,6 +212,22 @@ class RpcFetchTest {
             return i;
         }
         return -1;
+    }
+
+    /** Node B on repository b, with its RPC API, connected to A. */
+    private static Node nodeB(Path dir, Node a) throws Exception {
+        Node b = Node.start(NodeConfig.builder().listen("/ip4/127.0.0.1/tcp/0")
+                .bootstrap(new PeerInfo(a.peerId(), a.host().addresses()))
+                .content(NodeConfig.Content.of(dir.resolve("b")))
+                .api(NodeConfig.Http.api(new InetSocketAddress("127.0.0.1", 0))).build());
+        try {
+            io.p2pkit.testing.Await.until("B connected to A", () -> b.host().network().connection(a.peerId()).isPresent(),
+                    java.time.Duration.ofSeconds(20));
+        } catch (Exception | AssertionError e) {
+            b.close();
+            throw e;
+        }
+        return b;
     }
 
     /** Repositories a and b under {@code dir}, and a directory "tree" with a 1 MB file of random bytes, big.bin. */
