@@ -390,8 +390,9 @@ public final class GatewayHandler extends Handler.Abstract {
         if (format.type() == ResponseFormat.Type.IPNS_RECORD) {
             throw GatewayException.badRequest("an IPNS record is only served for /ipns/ names");
         }
-        Repository repo = node.content().orElseThrow(() -> new GatewayException(503,
-                "this node has no repository: start it with content to serve /ipfs/")).repository();
+        io.p2pkit.node.exchange.ContentService service = node.content().orElseThrow(() -> new GatewayException(503,
+                "this node has no repository: start it with content to serve /ipfs/"));
+        Repository repo = service.repository();
         boolean onlyIfCached = onlyIfCached(x.request);
         BlockSource source = onlyIfCached ? repo.blocks().local() : repo.blocks();
         if (onlyIfCached && root.multihash().code() != Multicodec.IDENTITY && !repo.blocks().local().has(root.multihash())) {
@@ -423,7 +424,8 @@ public final class GatewayHandler extends Handler.Abstract {
         x.set("X-Ipfs-Roots", String.join(",", roots.stream().map(Cid::toString).toList()));
         x.set("Vary", "Accept");
         x.immutable = immutable;
-        ResolvedContent content = new ResolvedContent(x, pathBlocks, codecs, root, terminal, segments, requested, end);
+        ResolvedContent content = new ResolvedContent(x, pathBlocks, codecs, root, terminal, segments, requested, end,
+                onlyIfCached ? Optional.empty() : Optional.of(service));
         switch (format.type()) {
             case RAW -> serveRaw(x, content);
             case CAR -> serveCar(x, content, CarRequest.parse(x.query, format.params()));

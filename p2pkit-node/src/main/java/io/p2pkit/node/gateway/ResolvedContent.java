@@ -21,12 +21,36 @@ import java.util.List;
  * @param segments   the path's segments after the root
  * @param requested  the requested path up to the segments ({@code /ipfs/<cid>}, {@code /ipns/<name>})
  * @param end        the resolution of the whole path, or null when it has no segments
+ * @param network    the node's content, when blocks that are not here may be fetched (not {@code only-if-cached})
  */
 record ResolvedContent(Exchange exchange, PathBlocks pathBlocks, Codecs codecs, Cid root, Cid terminal,
-                       List<String> segments, String requested, ResolvedPath end) {
+                       List<String> segments, String requested, ResolvedPath end,
+                       java.util.Optional<io.p2pkit.node.exchange.ContentService> network) {
     /** Where blocks are read from. */
     PathBlocks source() {
         return pathBlocks;
+    }
+
+    /**
+     * The DAG under {@code cid} as a background fetch brings it, for a whole file streamed out
+     * while it comes (a read of one block at a time through the store waits a round trip for
+     * each); empty when it may not be fetched, is one block, or its first child is here already
+     * (then the rest most likely is too). Close it when done.
+     *
+     * @param cid the DAG's root, read already
+     */
+    java.util.Optional<io.p2pkit.node.exchange.ArrivingBlocks> arriving(Cid cid) throws IOException {
+        if (network.isEmpty() || cid.multihash().code() == Multicodec.IDENTITY) {
+            return java.util.Optional.empty();
+        }
+        List<Cid> children = codecs.links(block(cid));
+        var local = network.get().repository().blocks().local();
+        if (children.isEmpty() || children.getFirst().multihash().code() == Multicodec.IDENTITY
+                || local.has(children.getFirst().multihash())) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(io.p2pkit.node.exchange.ArrivingBlocks.start(network.get(), pathBlocks, cid, codecs,
+                io.p2pkit.node.exchange.ArrivingBlocks.IDLE));
     }
 
     /** The block {@code cid}, or a {@link BlockNotFoundException}. */

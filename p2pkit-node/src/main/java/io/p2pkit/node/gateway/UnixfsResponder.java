@@ -58,17 +58,26 @@ final class UnixfsResponder {
         if (x.notModified()) {
             return;
         }
-        String type = mediaType != null ? mediaType : ContentTypes.byName(x.query.getOrDefault("filename", name));
-        if (type == null) {
-            try (InputStream in = exporter.read(cid, 0, Math.min(size, ContentTypes.SNIFF_BYTES))) {
-                type = ContentTypes.sniff(in.readAllBytes(), size <= ContentTypes.SNIFF_BYTES);
+        // a whole file that is elsewhere streams out while its DAG arrives (decided before the
+        // first bytes are read for its type, which would bring its first block)
+        java.util.Optional<io.p2pkit.node.exchange.ArrivingBlocks> arriving = x.head() || x.header("Range") != null
+                ? java.util.Optional.empty() : content.arriving(cid);
+        try {
+            Exporter reader = arriving.map(Exporter::new).orElse(exporter);
+            String type = mediaType != null ? mediaType : ContentTypes.byName(x.query.getOrDefault("filename", name));
+            if (type == null) {
+                try (InputStream in = reader.read(cid, 0, Math.min(size, ContentTypes.SNIFF_BYTES))) {
+                    type = ContentTypes.sniff(in.readAllBytes(), size <= ContentTypes.SNIFF_BYTES);
+                }
             }
+            x.set("Content-Type", type);
+            if (x.query.containsKey("filename") || "true".equals(x.query.get("download"))) {
+                x.set("Content-Disposition", x.disposition("inline", name));
+            }
+            x.sendRanged(size, (offset, length) -> reader.read(cid, offset, length));
+        } finally {
+            arriving.ifPresent(io.p2pkit.node.exchange.ArrivingBlocks::close);
         }
-        x.set("Content-Type", type);
-        if (x.query.containsKey("filename") || "true".equals(x.query.get("download"))) {
-            x.set("Content-Disposition", x.disposition("inline", name));
-        }
-        x.sendRanged(size, (offset, length) -> exporter.read(cid, offset, length));
     }
 
     private void directory(Cid dir) throws IOException {

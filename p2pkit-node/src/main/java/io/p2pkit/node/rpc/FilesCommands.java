@@ -25,6 +25,7 @@ import io.p2pkit.node.cli.content.CodecNames;
 import io.p2pkit.node.cli.content.LocalFiles;
 import io.p2pkit.node.cli.content.UnixfsTar;
 import io.p2pkit.node.cli.options.RepoOption;
+import io.p2pkit.node.exchange.ArrivingBlocks;
 import io.p2pkit.node.multiformats.CidEncoder;
 
 import java.io.IOException;
@@ -342,7 +343,7 @@ final class FilesCommands {
         for (int i = 0; i < files.size(); i++) {
             Cid cid = files.get(i);
             boolean stream = elsewhere.get(i) && offset == 0 && length < 0;
-            try (ArrivingBlocks arriving = stream ? ArrivingBlocks.start(req, cid, RepoOption.codecs(true)) : null) {
+            try (ArrivingBlocks arriving = stream ? NodeContent.arriving(req, blocks, cid) : null) {
                 Exporter reader = stream ? new Exporter(arriving) : exporter;
                 LocalFiles.offline(() -> {
                     try (InputStream in = reader.read(cid, offset, length)) {
@@ -371,7 +372,7 @@ final class FilesCommands {
         Cid cid = KuboPaths.resolveCid(repo, blocks, arg);
         boolean elsewhere = !NodeContent.offline(req) && cid.multihash().code() != Multicodec.IDENTITY
                 && !repo.blocks().local().has(cid.multihash());
-        try (ArrivingBlocks arriving = elsewhere ? ArrivingBlocks.start(req, cid, RepoOption.codecs(true)) : null) {
+        try (ArrivingBlocks arriving = elsewhere ? NodeContent.arriving(req, blocks, cid) : null) {
             write(res, arg, cid, new Exporter(elsewhere ? arriving : blocks), archive, compress, level);
         }
     }

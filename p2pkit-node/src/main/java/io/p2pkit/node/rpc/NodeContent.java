@@ -30,6 +30,16 @@ final class NodeContent {
         fetchDag(request, root, io.p2pkit.node.cli.options.RepoOption.codecs(true));
     }
 
+    /**
+     * The DAG under {@code root} as a background fetch brings it, for a command that streams it
+     * out while it comes; a block the fetch does not bring is fetched alone through {@code blocks}.
+     */
+    static io.p2pkit.node.exchange.ArrivingBlocks arriving(RpcRequest request, FetchingBlocks blocks,
+                                                           io.p2pkit.core.multiformats.Cid root) {
+        return io.p2pkit.node.exchange.ArrivingBlocks.start(content(request), blocks, root,
+                io.p2pkit.node.cli.options.RepoOption.codecs(true), FETCH_IDLE);
+    }
+
     /** The same, following only the links {@code links} gives. */
     private static void fetchDag(RpcRequest request, io.p2pkit.core.multiformats.Cid root,
                                  io.p2pkit.ipfs.block.LinkReader links) throws InterruptedException {

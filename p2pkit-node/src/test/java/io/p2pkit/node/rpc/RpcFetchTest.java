@@ -152,6 +152,10 @@ class RpcFetchTest {
         new Random(14).nextBytes(read);
         Files.write(Files.createDirectories(tree.resolve("cat")).resolve("read.bin"), read);
         Files.write(Files.createDirectories(tree.resolve("got")).resolve("x.bin"), deep);
+        Files.write(Files.createDirectories(tree.resolve("gw")).resolve("whole.bin"), read);
+        byte[] ranged = new byte[700_000];
+        new Random(15).nextBytes(ranged);
+        Files.write(tree.resolve("gw").resolve("range.bin"), ranged);
         try (Node a = Node.start(NodeConfig.builder().listen("/ip4/127.0.0.1/tcp/0")
                 .content(NodeConfig.Content.of(dir.resolve("a"))).build())) {
             var blocksA = a.content().orElseThrow().repository().blocks().local();
@@ -195,6 +199,19 @@ class RpcFetchTest {
                 HttpResponse<byte[]> block = client.send(HttpRequest.newBuilder(URI.create(apiB + "block/get?arg=" + bigLeaf))
                         .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofByteArray());
                 assertArrayEquals(blocksA.get(bigLeaf).orElseThrow().data(), block.body());
+                String gw = HttpAddress.url(b.gatewayAddress().orElseThrow()) + "/ipfs/" + root + "/gw/";
+                HttpResponse<byte[]> whole = client.send(HttpRequest.newBuilder(URI.create(gw + "whole.bin")).build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
+                assertEquals(200, whole.statusCode());
+                assertArrayEquals(read, whole.body(), "the gateway streamed the file as it arrived");
+                HttpResponse<byte[]> part = client.send(HttpRequest.newBuilder(URI.create(gw + "range.bin"))
+                        .header("Range", "bytes=10-19").build(), HttpResponse.BodyHandlers.ofByteArray());
+                assertEquals(206, part.statusCode());
+                assertArrayEquals(java.util.Arrays.copyOfRange(ranged, 10, 20), part.body());
+                io.p2pkit.core.multiformats.Cid rangeFile = resolver.resolve(io.p2pkit.ipfs.path.IpfsPath.parse(
+                        "/ipfs/" + root + "/gw/range.bin")).cid();
+                assertTrue(!repoB.blocks().local().has(codecs.links(blocksA.get(rangeFile).orElseThrow()).getLast().multihash()),
+                        "a range fetched only its own blocks");
                 assertTrue(!repoB.blocks().local().has(bigCid.multihash()), "block/get fetched the one block, and the "
                         + "file beside the paths stayed on A");
             }
@@ -214,12 +231,13 @@ class RpcFetchTest {
         return -1;
     }
 
-    /** Node B on repository b, with its RPC API, connected to A. */
+    /** Node B on repository b, with its RPC API and gateway, connected to A. */
     private static Node nodeB(Path dir, Node a) throws Exception {
         Node b = Node.start(NodeConfig.builder().listen("/ip4/127.0.0.1/tcp/0")
                 .bootstrap(new PeerInfo(a.peerId(), a.host().addresses()))
                 .content(NodeConfig.Content.of(dir.resolve("b")))
-                .api(NodeConfig.Http.api(new InetSocketAddress("127.0.0.1", 0))).build());
+                .api(NodeConfig.Http.api(new InetSocketAddress("127.0.0.1", 0)))
+                .gateway(NodeConfig.Http.gateway(new InetSocketAddress("127.0.0.1", 0))).build());
         try {
             io.p2pkit.testing.Await.until("B connected to A", () -> b.host().network().connection(a.peerId()).isPresent(),
                     java.time.Duration.ofSeconds(20));

@@ -1,4 +1,4 @@
-package io.p2pkit.node.rpc;
+package io.p2pkit.node.exchange;
 
 import io.p2pkit.core.multiformats.Cid;
 import io.p2pkit.ipfs.block.Block;
@@ -15,56 +15,65 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * The blocks of a DAG that a Bitswap fetch brings in the background, for a command that streams
- * the DAG out while it comes, as Kubo's {@code cat} does: the fetch walks the whole DAG (256 blocks
- * at a time, in the depth-first order a reader wants them, storing each), and a read of a block
- * not here yet waits for the fetch to bring it. When the fetch has ended without a block (it is
- * outside the fetch's DAG) that block is fetched on its own, as {@link FetchingBlocks} does; when
- * the fetch failed, the read fails with its error. Close it to stop the fetch.
+ * The blocks of a DAG that a Bitswap fetch brings in the background, for a reader that streams
+ * the DAG out while it comes, as Kubo's {@code cat} and gateway do: the fetch walks the whole DAG
+ * (256 blocks at a time, in the depth-first order a reader wants them, storing each), and a read
+ * of a block not here yet waits for the fetch to bring it. When the fetch has ended without the
+ * block (it failed, was stopped, or the block is outside its DAG), or nothing arrived for the idle
+ * time, the block is read from {@code alone} instead, which fetches it on its own or says it is
+ * missing. Close it to stop the fetch.
  */
-final class ArrivingBlocks implements BlockSource, AutoCloseable {
+public final class ArrivingBlocks implements BlockSource, AutoCloseable {
+    /** How long a fetch may go without a block arriving, by default: Kubo's commands' 60 s. */
+    public static final Duration IDLE = Duration.ofSeconds(60);
+
     private final Blockstore local;
-    private final FetchingBlocks alone;
-    private final Cid root;
+    private final BlockSource alone;
     private final Duration idle;
     private final Object lock = new Object();
     private final Thread fetch;
     private long arrivals; // guarded by lock: blocks the fetch has handed over so far
     private boolean ended; // guarded by lock
-    private IOException failure; // guarded by lock
 
-    private ArrivingBlocks(Blockstore local, FetchingBlocks alone, Bitswap bitswap, Cid root, LinkReader links,
+    private ArrivingBlocks(Blockstore local, BlockSource alone, Bitswap bitswap, Cid root, LinkReader links,
                            Duration idle) {
         this.local = local;
         this.alone = alone;
-        this.root = root;
         this.idle = idle;
-        this.fetch = Thread.ofVirtual().name("fetch " + root).unstarted(() -> run(bitswap, links));
+        this.fetch = Thread.ofVirtual().name("fetch " + root).unstarted(() -> run(bitswap, root, links));
     }
 
-    /** Starts fetching the DAG under {@code root} for a request's command (which must not be {@code offline}). */
-    static ArrivingBlocks start(RpcRequest request, Cid root, LinkReader links) {
-        var content = NodeContent.content(request);
-        ArrivingBlocks blocks = new ArrivingBlocks(content.repository().blocks().local(), FetchingBlocks.of(request),
-                content.bitswap(), root, links, NodeContent.FETCH_IDLE);
+    /**
+     * Starts fetching the DAG under {@code root} into the node's repository.
+     *
+     * @param content the node's content service
+     * @param alone   where a block the fetch did not bring is read from (a store that fetches it alone, or the local one)
+     * @param root    the DAG's root
+     * @param links   how to read a block's links
+     * @param idle    how long the fetch, and a read, may go without a block arriving
+     * @return the blocks, as they arrive; close them
+     */
+    public static ArrivingBlocks start(ContentService content, BlockSource alone, Cid root, LinkReader links,
+                                       Duration idle) {
+        ArrivingBlocks blocks = new ArrivingBlocks(content.repository().blocks().local(), alone, content.bitswap(), root,
+                links, idle);
         blocks.fetch.start();
         return blocks;
     }
 
-    private void run(Bitswap bitswap, LinkReader links) {
-        IOException failed = null;
+    private void run(Bitswap bitswap, Cid root, LinkReader links) {
         try {
             // a block is stored before the fetch hands it over, so a reader woken here finds it
             bitswap.fetchDag(root, links, (block, fetched) -> arrived(), idle);
         } catch (IOException e) {
-            failed = e;
+            // the reads left go to alone, which says what is missing
         } catch (InterruptedException e) {
-            failed = new InterruptedIOException("the fetch of " + root + " was stopped");
-        }
-        synchronized (lock) {
-            ended = true;
-            failure = failed;
-            lock.notifyAll();
+            // closed
+        } finally {
+            synchronized (lock) {
+                ended = true;
+                lock.notifyAll();
+            }
         }
     }
 
@@ -86,8 +95,8 @@ final class ArrivingBlocks implements BlockSource, AutoCloseable {
     }
 
     /**
-     * Whether the block is here, waiting for the fetch to bring it; false once the fetch has ended
-     * without it. Fails with the fetch's error when it failed, or when nothing arrived for the idle time.
+     * Whether the block is here, waiting while the fetch goes on and blocks keep arriving; false
+     * once the fetch has ended without it, or nothing arrived for the idle time.
      */
     private boolean here(Cid cid) throws IOException {
         long deadline = System.nanoTime() + idle.toNanos();
@@ -101,17 +110,14 @@ final class ArrivingBlocks implements BlockSource, AutoCloseable {
             if (local.has(cid.multihash())) {
                 return true;
             }
+            if (over) {
+                return false;
+            }
             synchronized (lock) {
-                if (over) {
-                    if (failure != null) {
-                        throw RpcError.failed("could not fetch " + root + ": " + failure.getMessage());
-                    }
-                    return false;
-                }
                 while (arrivals == seen && !ended) {
                     long left = deadline - System.nanoTime();
                     if (left <= 0) {
-                        throw RpcError.failed("could not fetch " + cid + ": nothing arrived for " + idle.toSeconds() + " s");
+                        return false;
                     }
                     try {
                         lock.wait(Math.max(1, left / 1_000_000));
@@ -127,7 +133,7 @@ final class ArrivingBlocks implements BlockSource, AutoCloseable {
         }
     }
 
-    /** Stops the fetch (a command that read all it wanted, or whose client went away). */
+    /** Stops the fetch (a reader that read all it wanted, or whose client went away). */
     @Override
     public void close() {
         fetch.interrupt();
