@@ -213,9 +213,15 @@ final class DagCommands {
 
     private static void export(RpcRequest req, RpcResponse res) throws Exception {
         Repository repo = NodeContent.repository(req);
-        Cid root = KuboPaths.fetchAndResolve(req, req.argument(0));
-        // Every block is checked to be here first, so that a missing one is an error, not a cut CAR.
-        new DagTraversal(repo.blocks().local(), RepoOption.codecs(true)).walk(root, block -> { });
+        Cid root = KuboPaths.resolveCid(repo, FetchingBlocks.of(req), req.argument(0));
+        // Every block is made sure of first, so that a missing one is an error, not a cut CAR:
+        // online, a fetch of the DAG, which returns only when every block is here (a walk of those
+        // that were); offline, a walk over them.
+        if (NodeContent.offline(req) || root.multihash().code() == Multicodec.IDENTITY) {
+            new DagTraversal(repo.blocks().local(), RepoOption.codecs(true)).walk(root, block -> { });
+        } else {
+            NodeContent.fetchDag(req, root);
+        }
         // A traversal skips what it has seen, so writing the CAR takes a fresh one.
         DagTraversal walk = new DagTraversal(repo.blocks().local(), RepoOption.codecs(true));
         OutputStream out = res.stream();
