@@ -1,6 +1,7 @@
 package io.p2pkit.node.exchange;
 
 import io.p2pkit.core.multiformats.Cid;
+import io.p2pkit.core.transport.SocketSafeInterrupt;
 import io.p2pkit.ipfs.block.Block;
 import io.p2pkit.ipfs.block.BlockSource;
 import io.p2pkit.ipfs.block.DirectBuffers;
@@ -13,6 +14,9 @@ import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The blocks of a DAG that a Bitswap fetch brings in the background, for a reader that streams
@@ -30,17 +34,16 @@ public final class ArrivingBlocks implements BlockSource, AutoCloseable {
     private final Blockstore local;
     private final BlockSource alone;
     private final Duration idle;
-    private final Object lock = new Object();
-    private final Thread fetch;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition change = lock.newCondition();
     private long arrivals; // guarded by lock: blocks the fetch has handed over so far
     private boolean ended; // guarded by lock
+    private SocketSafeInterrupt fetch;
 
-    private ArrivingBlocks(Blockstore local, BlockSource alone, Bitswap bitswap, Cid root, LinkReader links,
-                           Duration idle) {
+    private ArrivingBlocks(Blockstore local, BlockSource alone, Duration idle) {
         this.local = local;
         this.alone = alone;
         this.idle = idle;
-        this.fetch = Thread.ofVirtual().name("fetch " + root).unstarted(() -> run(bitswap, root, links));
     }
 
     /**
@@ -55,32 +58,38 @@ public final class ArrivingBlocks implements BlockSource, AutoCloseable {
      */
     public static ArrivingBlocks start(ContentService content, BlockSource alone, Cid root, LinkReader links,
                                        Duration idle) {
-        ArrivingBlocks blocks = new ArrivingBlocks(content.repository().blocks().local(), alone, content.bitswap(), root,
-                links, idle);
-        blocks.fetch.start();
+        ArrivingBlocks blocks = new ArrivingBlocks(content.repository().blocks().local(), alone, idle);
+        Bitswap bitswap = content.bitswap();
+        // the fetch writes wants to peers' streams: stopped through SocketSafeInterrupt, never in a socket write
+        blocks.fetch = SocketSafeInterrupt.start(Thread.ofVirtual().name("fetch " + root),
+                () -> blocks.run(bitswap, root, links));
         return blocks;
     }
 
     private void run(Bitswap bitswap, Cid root, LinkReader links) {
         try {
             // a block is stored before the fetch hands it over, so a reader woken here finds it
-            bitswap.fetchDag(root, links, (block, fetched) -> arrived(), idle);
+            bitswap.fetchDag(root, links, (block, fetched) -> signal(false), idle);
         } catch (IOException e) {
             // the reads left go to alone, which says what is missing
         } catch (InterruptedException e) {
             // closed
         } finally {
-            synchronized (lock) {
-                ended = true;
-                lock.notifyAll();
-            }
+            signal(true);
         }
     }
 
-    private void arrived() {
-        synchronized (lock) {
-            arrivals++;
-            lock.notifyAll();
+    private void signal(boolean end) {
+        lock.lock();
+        try {
+            if (end) {
+                ended = true;
+            } else {
+                arrivals++;
+            }
+            change.signalAll();
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -91,7 +100,7 @@ public final class ArrivingBlocks implements BlockSource, AutoCloseable {
 
     @Override
     public Optional<ByteBuffer> read(Cid cid, DirectBuffers buffers) throws IOException {
-        return here(cid) ? local.read(cid, buffers) : alone.get(cid).map(b -> buffers.acquire(b.size()).put(b.data()).flip());
+        return here(cid) ? local.read(cid, buffers) : alone.read(cid, buffers);
     }
 
     /**
@@ -103,9 +112,12 @@ public final class ArrivingBlocks implements BlockSource, AutoCloseable {
         while (true) {
             long seen;
             boolean over;
-            synchronized (lock) {
+            lock.lock();
+            try {
                 seen = arrivals;
                 over = ended;
+            } finally {
+                lock.unlock();
             }
             if (local.has(cid.multihash())) {
                 return true;
@@ -113,22 +125,23 @@ public final class ArrivingBlocks implements BlockSource, AutoCloseable {
             if (over) {
                 return false;
             }
-            synchronized (lock) {
+            lock.lock();
+            try {
                 while (arrivals == seen && !ended) {
                     long left = deadline - System.nanoTime();
                     if (left <= 0) {
                         return false;
                     }
-                    try {
-                        lock.wait(Math.max(1, left / 1_000_000));
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new InterruptedIOException("interrupted while waiting for " + cid);
-                    }
+                    change.await(left, TimeUnit.NANOSECONDS);
                 }
                 if (arrivals != seen) {
                     deadline = System.nanoTime() + idle.toNanos();
                 }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while waiting for " + cid);
+            } finally {
+                lock.unlock();
             }
         }
     }
