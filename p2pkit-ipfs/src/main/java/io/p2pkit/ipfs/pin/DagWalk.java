@@ -148,6 +148,11 @@ final class DagWalk {
     }
 
     private PinException tooLarge() {
+        return tooLarge(purpose, maxBlocks);
+    }
+
+    /** The failure of a walk, named by {@code purpose}, that reached more than {@code maxBlocks} blocks. */
+    static PinException tooLarge(String purpose, int maxBlocks) {
         return new PinException(purpose + ": more than " + maxBlocks
                 + " blocks are reachable; raise the limit (pins.maxDagBlocks) to walk this many");
     }

@@ -128,8 +128,7 @@ public final class Pinner {
                     } else {
                         source.walk(cid, links, block -> {
                             if (++visited[0] > maxDagBlocks) {
-                                throw new PinException("cannot pin " + cid + ": more than " + maxDagBlocks
-                                        + " blocks are reachable; raise the limit (pins.maxDagBlocks) to walk this many");
+                                throw DagWalk.tooLarge("cannot pin " + cid, maxDagBlocks);
                             }
                             blocks.put(block); // a block found only in memory goes down to disk
                             progress.accept(visited[0]);

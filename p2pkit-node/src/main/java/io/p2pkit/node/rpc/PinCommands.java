@@ -64,14 +64,9 @@ final class PinCommands {
         List<String> pinned = new ArrayList<>();
         io.p2pkit.ipfs.pin.Pinner.DagSource source = NodeContent.dagSource(req);
         for (String arg : req.arguments()) {
-            Cid cid;
-            if (source == null) {
-                cid = KuboPaths.resolveCid(repo, arg);
-            } else {
-                // Online, the path's blocks are fetched as it is resolved, then a recursive pin's
-                // DAG as the pin takes it (256 blocks at a time, each handed over as it arrives).
-                cid = KuboPaths.resolveCid(repo, FetchingBlocks.of(req), arg);
-            }
+            // Online, the path's blocks are fetched as it is resolved, then a recursive pin's DAG
+            // as the pin takes it (256 blocks at a time, each handed over as it arrives).
+            Cid cid = KuboPaths.resolveCid(repo, FetchingBlocks.of(req), arg);
             repo.pinner().pin(cid, recursive ? PinType.RECURSIVE : PinType.DIRECT, name, n -> { }, source);
             pinned.add(enc.encode(cid));
         }
