@@ -37,6 +37,11 @@ final class KnownDag implements DagWalk.Visitor {
         return walk.seen(cid.multihash()) && !absent.contains(cid.multihash());
     }
 
+    /** How many blocks of the DAG are here (the walk's count, less the missing ones). */
+    int size() {
+        return walk.seenCount() - absent.size();
+    }
+
     /** Marks the known blocks in {@code other}, which then passes over them. */
     void markIn(DagWalk other) throws PinException {
         other.markAll(walk, key -> !absent.contains(key));

@@ -17,7 +17,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.LongConsumer;
-import java.util.function.Predicate;
 
 /**
  * Pins, as Kubo has them: {@code add}, {@code rm}, {@code update}, {@code ls} and {@code verify}.
@@ -182,39 +181,24 @@ public final class Pinner {
         void walk(Cid root, LinkReader links, Each each) throws IOException, InterruptedException;
     }
 
-    /** Fetches what a new DAG lacks before {@link #update} walks it (online), or nothing. */
-    @FunctionalInterface
-    public interface DagFetcher {
-        /** Fetches nothing: a block the walk lacks comes through the store, or is missing. */
-        DagFetcher NONE = (root, known) -> {
-        };
-
-        /**
-         * @param root  the new DAG's root
-         * @param known whether a block is in the old pin's DAG (here already, with what is below it)
-         * @throws IOException          when fetching fails
-         * @throws InterruptedException when interrupted
-         */
-        void fetch(Cid root, Predicate<Cid> known) throws IOException, InterruptedException;
-    }
-
     /**
      * Moves a recursive pin to another DAG, as Kubo's {@code pin update}: the blocks of {@code to}'s
-     * DAG that {@code from}'s DAG does not have are fetched ({@code fetcher}), stored and pinned
-     * recursively under the old pin's name; then, with {@code unpin}, the old pin goes. The old DAG
-     * is walked over local blocks first and its blocks are taken as present, so what the two share
-     * is not walked again (the walk bound counts both DAGs). Runs under the pin lock.
+     * DAG that {@code from}'s DAG does not have are stored and pinned recursively under the old
+     * pin's name; then, with {@code unpin}, the old pin goes. The old DAG is walked over local
+     * blocks first and its blocks are taken as present, so what the two share is neither fetched
+     * nor walked again (the walk bound counts both DAGs). Runs under the pin lock.
      *
-     * @param from    a recursively pinned CID
-     * @param to      the new root
-     * @param unpin   whether the pin of {@code from} is removed (Kubo's default)
-     * @param fetcher fetches the new blocks, after the checks
+     * @param from   a recursively pinned CID
+     * @param to     the new root
+     * @param unpin  whether the pin of {@code from} is removed (Kubo's default)
+     * @param source where the new blocks come from, after the checks (given links that pass over
+     *               the old DAG's blocks), or null for the walk through the store
      * @throws PinException          when {@code from} is not pinned recursively, {@code to} already is, or a DAG is too large
      * @throws MissingBlockException when a block of the new DAG is not available
-     * @throws IOException           when the store fails
-     * @throws InterruptedException  when interrupted while a garbage collection runs or the fetch waits
+     * @throws IOException           when the store fails, or as {@code source} fails
+     * @throws InterruptedException  when interrupted while a garbage collection runs or the source waits
      */
-    public void update(Cid from, Cid to, boolean unpin, DagFetcher fetcher) throws IOException, InterruptedException {
+    public void update(Cid from, Cid to, boolean unpin, DagSource source) throws IOException, InterruptedException {
         GcLock.Held held = gcLock.pinLock();
         try {
             Pin old = pins.get(from, PinType.RECURSIVE)
@@ -226,10 +210,21 @@ public final class Pinner {
                 throw new PinException("'to' cid was already recursively pinned");
             }
             KnownDag known = KnownDag.walk(local, links, maxDagBlocks, from);
-            fetcher.fetch(to, known::has);
-            DagWalk walk = new DagWalk(blocks, links, maxDagBlocks, "cannot pin " + to, true);
-            known.markIn(walk);
-            walk.walk(to, blocks::put);
+            String purpose = "cannot pin " + to;
+            if (source == null) {
+                DagWalk walk = new DagWalk(blocks, links, maxDagBlocks, purpose, true);
+                known.markIn(walk);
+                walk.walk(to, blocks::put);
+            } else if (!known.has(to)) {
+                long[] reached = {known.size()};
+                LinkReader unknown = block -> links.links(block).stream().filter(c -> !known.has(c)).toList();
+                source.walk(to, unknown, block -> {
+                    if (++reached[0] > maxDagBlocks) {
+                        throw DagWalk.tooLarge(purpose, maxDagBlocks);
+                    }
+                    blocks.put(block); // a block found only in memory goes down to disk
+                });
+            }
             pins.put(new Pin(to, PinType.RECURSIVE, old.name()));
             pins.remove(to, PinType.DIRECT);
             if (unpin) {

@@ -297,13 +297,11 @@ class PinnerTest {
         List<Block> next = nextVersion(tree, "u2");
         next.forEach(b -> network.put(b.cid().multihash(), b.data()));
         Cid to = next.get(0).cid();
-        Map<Cid, Boolean> asked = new HashMap<>();
-        pinner.update(from, to, true, (root, known) -> {
-            assertEquals(to, root);
-            asked.put(tree.get(4).cid(), known.test(tree.get(4).cid()));
-            asked.put(next.get(1).cid(), known.test(next.get(1).cid()));
-        });
-        assertEquals(Map.of(tree.get(4).cid(), true, next.get(1).cid(), false), asked, "the shared subtree is known");
+        // the source is asked for nothing the old DAG has here (the network lacks it: asking would fail)
+        List<Cid> handed = new java.util.ArrayList<>();
+        pinner.update(from, to, true, networkSource(handed));
+        assertEquals(next.stream().map(Block::cid).toList(), handed, "the new blocks, each once, the shared subtree passed over");
+        assertEquals(0, store.stats().remoteHits(), "the store fetched nothing: the source did");
         assertEquals(List.of(new Pin(to, PinType.RECURSIVE, "site")), pinner.ls(Set.of(PinType.RECURSIVE, PinType.DIRECT)));
         for (Block b : next) {
             assertTrue(store.disk().has(b.cid().multihash()), "fetched and written down: " + b.cid());
@@ -324,7 +322,7 @@ class PinnerTest {
         // a raw leaf of the old DAG is taken as present, not read again: gone, the update still works
         store.delete(tree.get(1).cid().multihash());
         pinner.pin(next.get(0).cid(), PinType.DIRECT, "");
-        pinner.update(from, next.get(0).cid(), false, Pinner.DagFetcher.NONE);
+        pinner.update(from, next.get(0).cid(), false, null);
         assertEquals(Set.of(from, next.get(0).cid()), cids(pinner.ls(Set.of(PinType.RECURSIVE))));
         assertTrue(pinner.ls(Set.of(PinType.DIRECT)).isEmpty(), "the direct pin became the recursive one");
     }
@@ -334,7 +332,7 @@ class PinnerTest {
         List<Block> tree = storeTree("r");
         Cid from = tree.get(0).cid();
         Cid inside = tree.get(4).cid();
-        Pinner.DagFetcher never = (root, known) -> {
+        Pinner.DagSource never = (root, links, each) -> {
             throw new AssertionError("nothing is fetched before the checks pass");
         };
         PinException notPinned = assertThrows(PinException.class, () -> pinner.update(from, inside, true, never));
@@ -348,8 +346,17 @@ class PinnerTest {
 
         List<Block> next = nextVersion(tree, "r2"); // neither here nor on the network
         MissingBlockException missing = assertThrows(MissingBlockException.class,
-                () -> pinner.update(from, next.get(0).cid(), true, Pinner.DagFetcher.NONE));
+                () -> pinner.update(from, next.get(0).cid(), true, null));
         assertEquals(next.get(0).cid(), missing.cid());
+        assertEquals(Set.of(from, inside), cids(pinner.ls(Set.of(PinType.RECURSIVE))), "nothing changed");
+
+        // the bound counts both DAGs: the old one's blocks here, and what the source hands over
+        next.forEach(b -> network.put(b.cid().multihash(), b.data()));
+        Pinner small = new Pinner(store, store.local(), pinStore, TestDag.LINKS, new GcLock(), tree.size() + 2);
+        PinException over = assertThrows(PinException.class,
+                () -> small.update(from, next.get(0).cid(), true, networkSource(new java.util.ArrayList<>())));
+        assertEquals("cannot pin " + next.get(0).cid() + ": more than " + (tree.size() + 2) + " blocks are reachable;"
+                + " raise the limit (pins.maxDagBlocks) to walk this many", over.getMessage());
         assertEquals(Set.of(from, inside), cids(pinner.ls(Set.of(PinType.RECURSIVE))), "nothing changed");
     }
 

@@ -47,19 +47,19 @@ public final class ArrivingBlocks implements BlockSource, AutoCloseable {
     }
 
     /**
-     * Starts fetching the DAG under {@code root} into the node's repository.
+     * Starts fetching the DAG under {@code root} into {@code local}.
      *
-     * @param content the node's content service
+     * @param bitswap the exchange that fetches
+     * @param local   where it stores the blocks (the store {@code bitswap} was attached to)
      * @param alone   where a block the fetch did not bring is read from (a store that fetches it alone, or the local one)
      * @param root    the DAG's root
      * @param links   how to read a block's links
      * @param idle    how long the fetch, and a read, may go without a block arriving
      * @return the blocks, as they arrive; close them
      */
-    public static ArrivingBlocks start(ContentService content, BlockSource alone, Cid root, LinkReader links,
+    public static ArrivingBlocks start(Bitswap bitswap, Blockstore local, BlockSource alone, Cid root, LinkReader links,
                                        Duration idle) {
-        ArrivingBlocks blocks = new ArrivingBlocks(content.repository().blocks().local(), alone, idle);
-        Bitswap bitswap = content.bitswap();
+        ArrivingBlocks blocks = new ArrivingBlocks(local, alone, idle);
         // the fetch writes wants to peers' streams: stopped through SocketSafeInterrupt, never in a socket write
         blocks.fetch = SocketSafeInterrupt.start(Thread.ofVirtual().name("fetch " + root),
                 () -> blocks.run(bitswap, root, links));

@@ -49,7 +49,7 @@ record ResolvedContent(Exchange exchange, PathBlocks pathBlocks, Codecs codecs, 
                 || local.has(children.getFirst().multihash())) {
             return java.util.Optional.empty();
         }
-        return java.util.Optional.of(io.p2pkit.node.exchange.ArrivingBlocks.start(network.get(), pathBlocks, cid, codecs,
+        return java.util.Optional.of(io.p2pkit.node.exchange.ArrivingBlocks.start(network.get().bitswap(), local, pathBlocks, cid, codecs,
                 io.p2pkit.node.exchange.ArrivingBlocks.IDLE));
     }
 

@@ -36,7 +36,8 @@ final class NodeContent {
      */
     static io.p2pkit.node.exchange.ArrivingBlocks arriving(RpcRequest request, FetchingBlocks blocks,
                                                            io.p2pkit.core.multiformats.Cid root) {
-        return io.p2pkit.node.exchange.ArrivingBlocks.start(content(request), blocks, root,
+        ContentService content = content(request);
+        return io.p2pkit.node.exchange.ArrivingBlocks.start(content.bitswap(), content.repository().blocks().local(), blocks, root,
                 io.p2pkit.node.cli.options.RepoOption.codecs(true), FETCH_IDLE);
     }
 
@@ -51,13 +52,16 @@ final class NodeContent {
     }
 
     /**
-     * Where {@code pin/add} takes a recursive pin's DAG from: online, a Bitswap fetch of it (the
-     * blocks it has, fetched or found here, go to the pin as they come, under the pin lock, so
-     * nothing is read back); offline, null (the pin walks the local blocks).
+     * Where {@code pin/add} and {@code pin/update} take a recursive pin's DAG from: online, a
+     * Bitswap fetch of it (the blocks it has, fetched or found here, go to the pin as they come,
+     * under the pin lock, so nothing is read back); offline, the local blocks alone, the first one
+     * missing failing the command with Kubo's not-found error (the pin's own walk would fetch it
+     * through the repository's store).
      */
     static io.p2pkit.ipfs.pin.Pinner.DagSource dagSource(RpcRequest request) {
         if (offline(request)) {
-            return null;
+            io.p2pkit.ipfs.blockstore.Blockstore local = repository(request).blocks().local();
+            return (root, links, each) -> new io.p2pkit.node.cli.content.DagTraversal(local, links).walk(root, each::block);
         }
         return (root, links, each) -> {
             try {
@@ -66,26 +70,6 @@ final class NodeContent {
                 throw e;
             } catch (java.io.IOException e) {
                 throw RpcError.failed("could not fetch " + root + ": " + e.getMessage());
-            }
-        };
-    }
-
-    /**
-     * What {@code pin/update} does with the new DAG's blocks that the old one lacks: online, they
-     * are fetched in batches; offline, the first one that is not here fails the command with Kubo's
-     * not-found error (the pin's walk would otherwise fetch it through the repository's store).
-     */
-    static io.p2pkit.ipfs.pin.Pinner.DagFetcher newBlocks(RpcRequest request) {
-        return (root, known) -> {
-            if (known.test(root)) {
-                return;
-            }
-            io.p2pkit.ipfs.codec.Codecs codecs = io.p2pkit.node.cli.options.RepoOption.codecs(true);
-            io.p2pkit.ipfs.block.LinkReader unknown = block -> codecs.links(block).stream().filter(known.negate()).toList();
-            if (offline(request)) {
-                new io.p2pkit.node.cli.content.DagTraversal(repository(request).blocks().local(), unknown).walk(root, block -> { });
-            } else {
-                fetchDag(request, root, unknown);
             }
         };
     }

@@ -75,7 +75,7 @@ final class PinCommands {
 
     /**
      * Kubo's {@code pin/update}: the paths resolved (fetching the blocks on the way), then the pin
-     * moved; online, what the new DAG has beyond the old one is fetched first, in batches.
+     * moved; online, what the new DAG has beyond the old one is fetched in batches as the pin takes it.
      */
     private static void update(RpcRequest req, RpcResponse res) throws Exception {
         Repository repo = NodeContent.repository(req);
@@ -83,7 +83,7 @@ final class PinCommands {
         FetchingBlocks blocks = FetchingBlocks.of(req);
         Cid from = KuboPaths.resolveCid(repo, blocks, req.argument(0));
         Cid to = KuboPaths.resolveCid(repo, blocks, req.argument(1));
-        repo.pinner().update(from, to, req.bool("unpin"), NodeContent.newBlocks(req));
+        repo.pinner().update(from, to, req.bool("unpin"), NodeContent.dagSource(req));
         res.single(Map.of("Pins", List.of(enc.encode(from), enc.encode(to))));
     }
 

@@ -77,6 +77,21 @@ class DaemonBitswapTest {
             CliRunner.Bytes again = five.bytes("cat", fileCid);
             assertArrayEquals(data, again.stdout(), "the exported CAR holds the whole file");
 
+            // a range fetches its own blocks only: the rest of the file stays away
+            RepoFixture six = RepoFixture.init(work.resolve("six"));
+            CliRunner.Bytes range = six.bytes("cat", "--bootstrap", addr, "--offset", "2097152", "--length", "10", fileCid);
+            assertEquals(0, range.status(), range.stderr());
+            assertArrayEquals(java.util.Arrays.copyOfRange(data, 2097152, 2097162), range.stdout());
+            CliRunner offline = six.run("cat", fileCid);
+            assertNotEquals(0, offline.status(), "the blocks before the range were not fetched");
+
+            // pin update brings what the new version has beyond the old one
+            Files.writeString(work.resolve("tree").resolve("c.txt"), "sea");
+            String nextTree = served.ok("add", "-Q", "-r", work.resolve("tree").toString());
+            assertEquals("updated " + treeCid + " to " + nextTree, three.ok("pin", "update", "--bootstrap", addr, treeCid, nextTree));
+            assertEquals("sea", three.ok("cat", nextTree + "/c.txt"));
+            assertTrue(three.ok("pin", "ls", "--type", "recursive").contains(nextTree));
+
             // the daemon announces what it holds: a DHT lookup through it finds it as a provider
             java.util.concurrent.atomic.AtomicReference<CliRunner> found = new java.util.concurrent.atomic.AtomicReference<>();
             io.p2pkit.testing.Await.until("the daemon's provider record", () -> {

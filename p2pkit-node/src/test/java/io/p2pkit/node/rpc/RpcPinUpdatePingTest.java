@@ -134,6 +134,24 @@ class RpcPinUpdatePingTest {
     }
 
     @Test
+    void offlinePinAddTakesOnlyLocalBlocksAndNamesTheFirstMissing() throws Exception {
+        Path extra = Files.createDirectories(dir.resolve("extra"));
+        Files.writeString(extra.resolve("only.txt"), "only here on B\n");
+        String root = importInto(b, extra);
+        String child = importInto(b, extra.resolve("only.txt"));
+        var rootCid = io.p2pkit.core.multiformats.Cid.parse(root);
+        a.content().orElseThrow().repository().blocks().put(
+                b.content().orElseThrow().repository().blocks().local().get(rootCid).orElseThrow());
+        a.host().connect(io.p2pkit.core.multiaddr.Multiaddr.parse(address(b)));
+        long received = a.content().orElseThrow().bitswap().stats().blocksReceived();
+        assertEquals(error("block was not found locally (offline): ipld: could not find " + child),
+                post("pin/add?offline=true&arg=" + root).body(), "the root is here, its child only on B");
+        assertEquals(received, a.content().orElseThrow().bitswap().stats().blocksReceived(), "nothing fetched offline");
+        assertEquals("{\"Pins\":[\"" + root + "\"]}\n", post("pin/add?arg=" + root).body(), "online, the child comes");
+        assertEquals(received + 1, a.content().orElseThrow().bitswap().stats().blocksReceived());
+    }
+
+    @Test
     void pingStreamsKubosResultsAndTheAverage() throws Exception {
         HttpResponse<String> ping = post("ping?arg=" + address(b) + "&count=2");
         assertEquals(200, ping.statusCode());

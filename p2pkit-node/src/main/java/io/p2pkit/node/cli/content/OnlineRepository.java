@@ -2,6 +2,7 @@ package io.p2pkit.node.cli.content;
 
 import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.core.multiformats.Cid;
+import io.p2pkit.core.multiformats.Multicodec;
 import io.p2pkit.ipfs.bitswap.Bitswap;
 import io.p2pkit.ipfs.graphsync.GraphSync;
 import io.p2pkit.ipfs.graphsync.GraphSyncException;
@@ -15,6 +16,7 @@ import io.p2pkit.node.cli.Console;
 import io.p2pkit.node.cli.ProgressBar;
 import io.p2pkit.node.cli.options.ProgressOption;
 import io.p2pkit.node.cli.options.RepoOption;
+import io.p2pkit.node.exchange.ArrivingBlocks;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -24,7 +26,7 @@ import java.util.Optional;
  * A command's repository and, when it runs online, the short-lived node that fetches into it:
  * single blocks as path resolution reads them (the remote tier), whole DAGs with
  * {@link #fetchDag} (over Bitswap, or in one GraphSync request to one peer) before the command
- * walks them offline.
+ * walks them offline, or as they arrive ({@link #arriving}) for a command that streams them out.
  */
 public final class OnlineRepository implements AutoCloseable {
     private final Repository repo;
@@ -97,11 +99,38 @@ public final class OnlineRepository implements AutoCloseable {
     }
 
     /**
-     * Where a recursive pin takes its DAG from: online over Bitswap, a fetch of it whose blocks
-     * go to the pin as they come (nothing read back); otherwise null, after {@link #fetchDag}.
+     * Whether a command that reads the DAG under {@code root} streams it while a fetch brings it
+     * ({@link #arriving}) instead of fetching it first: online over Bitswap, when the root is not
+     * here (a DAG whose root is here is taken as mostly here, and {@link #fetchDag} brings the rest).
      */
-    public io.p2pkit.ipfs.pin.Pinner.DagSource pinSource() {
-        if (graphsync.isPresent() || bitswap.isEmpty()) {
+    public boolean streams(Cid root) throws IOException {
+        return bitswap.isPresent() && graphsync.isEmpty() && root.multihash().code() != Multicodec.IDENTITY
+                && !repo.blocks().local().has(root.multihash());
+    }
+
+    /**
+     * The DAG under {@code root} as a background Bitswap fetch brings it, for a command that reads
+     * it while it comes (as the daemon's {@code cat} and {@code get} do); a block the fetch does not
+     * bring is fetched alone. Only when {@link #streams} said so. Close it to stop the fetch.
+     */
+    public ArrivingBlocks arriving(Cid root) {
+        return ArrivingBlocks.start(bitswap.orElseThrow(), repo.blocks().local(), repo.blocks(), root,
+                RepoOption.codecs(true), idle);
+    }
+
+    /**
+     * Where a recursive pin takes its DAG from: over Bitswap, a fetch of it whose blocks go to the
+     * pin as they come (nothing read back); over GraphSync, one request for what the repository
+     * lacks, then the local blocks; offline, null (the pin's walk through the repository).
+     */
+    public io.p2pkit.ipfs.pin.Pinner.DagSource pinSource(ProgressOption progress, Console console) {
+        if (graphsync.isPresent()) {
+            return (root, links, each) -> {
+                fetchDag(root, progress, console);
+                new DagTraversal(repo.blocks().local(), links).walk(root, each::block);
+            };
+        }
+        if (bitswap.isEmpty()) {
             return null;
         }
         return (root, links, each) -> {

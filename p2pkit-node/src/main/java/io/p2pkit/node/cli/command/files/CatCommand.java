@@ -18,6 +18,7 @@ import io.p2pkit.node.cli.options.FetchOption;
 import io.p2pkit.node.cli.options.JsonOption;
 import io.p2pkit.node.cli.options.ProgressOption;
 import io.p2pkit.node.cli.options.RepoOption;
+import io.p2pkit.node.exchange.ArrivingBlocks;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -42,7 +43,8 @@ import java.util.Optional;
         "Takes CIDs or paths (/ipfs/<cid>/dir/file, HAMT-sharded directories included) and writes the files one "
                 + "after another. --offset and --length read a range; the blocks before the offset are not read. "
                 + "Every block is checked against its CID; a missing block is an error naming it (the command "
-                + "works offline, on the repository).",
+                + "works offline, on the repository). With --bootstrap, a file the repository lacks is written while "
+                + "its blocks arrive over Bitswap.",
         ""},
         footer = {"", "With --json: {\"Path\":…,\"Cid\":…,\"Size\":…,\"Data\":<base64>} per file, for files of up to "
                 + "16 MiB (the bytes themselves otherwise)."})
@@ -89,12 +91,18 @@ public final class CatCommand extends CliCommand {
         try (OnlineRepository online = fetch.open(repo, console())) {
             Repository r = online.repo();
             Exporter exporter = LocalFiles.exporter(r);
+            // a file not here streams while a fetch brings it (a range: only its blocks, one by one)
+            Exporter fetching = new Exporter(r.blocks());
             List<Cid> files = new ArrayList<>();
+            List<Boolean> streamed = new ArrayList<>();
             long total = 0;
             for (String arg : args) {
                 Cid cid = online.resolveCid(arg, true, progress, console());
-                online.fetchDag(cid, progress, console());
-                UnixfsEntry e = LocalFiles.offline(() -> exporter.stat(cid));
+                boolean streams = online.streams(cid);
+                if (!streams) {
+                    online.fetchDag(cid, progress, console());
+                }
+                UnixfsEntry e = LocalFiles.offline(() -> (streams ? fetching : exporter).stat(cid));
                 if (e.type() != EntryType.FILE) {
                     throw new CommandFailedException(arg + " is a " + e.type().name().toLowerCase(java.util.Locale.ROOT)
                             + ", not a file" + (e.type() == EntryType.DIRECTORY ? " (list it with 'p2pkit ls')" : ""));
@@ -104,31 +112,41 @@ public final class CatCommand extends CliCommand {
                             + " that --json writes: drop --json to get the bytes");
                 }
                 files.add(cid);
+                streamed.add(streams);
                 total += Math.max(0, length < 0 ? e.size() - offset : Math.min(length, e.size() - offset));
             }
             try (ProgressBar bar = progress.bar(console(), "reading", total, ProgressBar.Unit.BYTES, "");
                  StdoutStream out = new StdoutStream(console().out())) {
                 for (int i = 0; i < files.size(); i++) {
                     Cid cid = files.get(i);
-                    if (output.json()) {
-                        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-                        copy(exporter, cid, buf, bar);
-                        Map<String, Object> o = new LinkedHashMap<>();
-                        o.put("Path", args.get(i));
-                        o.put("Cid", cid.toString());
-                        o.put("Size", buf.size());
-                        o.put("Data", Base64.getEncoder().encodeToString(buf.toByteArray()));
-                        console().json(o);
-                    } else if (console().stdoutChannel().isPresent()) {
-                        out.flush();
-                        transfer(exporter, cid, console().stdoutChannel().get(), bar);
-                    } else {
-                        copy(exporter, cid, out, bar);
+                    boolean whole = streamed.get(i) && offset == 0 && length < 0;
+                    try (ArrivingBlocks arriving = whole ? online.arriving(cid) : null) {
+                        Exporter reader = whole ? new Exporter(arriving) : streamed.get(i) ? fetching : exporter;
+                        write(reader, cid, args.get(i), out, bar);
                     }
                 }
             }
         }
         return 0;
+    }
+
+    /** One file's bytes: in a --json line, or to stdout. */
+    private void write(Exporter reader, Cid cid, String arg, StdoutStream out, ProgressBar bar) throws IOException {
+        if (output.json()) {
+            ByteArrayOutputStream buf = new ByteArrayOutputStream();
+            copy(reader, cid, buf, bar);
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("Path", arg);
+            o.put("Cid", cid.toString());
+            o.put("Size", buf.size());
+            o.put("Data", Base64.getEncoder().encodeToString(buf.toByteArray()));
+            console().json(o);
+        } else if (console().stdoutChannel().isPresent()) {
+            out.flush();
+            transfer(reader, cid, console().stdoutChannel().get(), bar);
+        } else {
+            copy(reader, cid, out, bar);
+        }
     }
 
     /** The same through the running daemon's {@code cat}, which holds the repository. */

@@ -23,6 +23,7 @@ import io.p2pkit.node.cli.content.TarReader;
 import io.p2pkit.node.cli.content.UnixfsTar;
 import io.p2pkit.node.cli.options.FetchOption;
 import io.p2pkit.node.cli.options.RepoOption;
+import io.p2pkit.node.exchange.ArrivingBlocks;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -126,35 +127,45 @@ public final class GetCommand extends CliCommand {
             String resolved = online.resolveName(arg);
             IpfsPath path = ContentPath.parse(resolved);
             Cid cid = online.resolveCid(resolved, true, progress, console());
-            online.fetchDag(cid, progress, console());
-            boolean packed = archive || compress;
-            Path named = packed ? archivePath(target != null ? target.toString() : defaultName(path))
-                    : target != null ? target : Path.of(defaultName(path));
-            Exporter exporter = LocalFiles.exporter(r);
-            UnixfsEntry root = LocalFiles.offline(() -> exporter.stat(cid));
-            if (packed && !archive && root.type() == EntryType.DIRECTORY) {
-                throw new CommandFailedException("file is not regular: " + arg + " is a directory (use --archive)");
+            // a DAG not here is written while a fetch brings it
+            boolean streams = online.streams(cid);
+            if (!streams) {
+                online.fetchDag(cid, progress, console());
             }
-            Path to = packed || root.type() == EntryType.DIRECTORY ? named : GetTarget.forTopEntry(named, defaultName(path));
-            if (!output.json()) {
-                console().println((packed ? "Saving archive to " : "Saving file(s) to ") + named);
-            }
-            long total = root.type() == EntryType.FILE ? root.size() : -1;
-            try (ProgressBar bar = progress.bar(console(), "saving", total, ProgressBar.Unit.BYTES, "")) {
-                LocalFiles.offline(() -> {
-                    if (packed) {
-                        pack(exporter, root, defaultName(path), to, bar);
-                    } else {
-                        write(exporter, root, to, 0, bar);
-                    }
-                    return null;
-                });
-            }
-            if (output.json()) {
-                printJson(to, cid.toString());
+            try (ArrivingBlocks arriving = streams ? online.arriving(cid) : null) {
+                save(path, cid, streams ? new Exporter(arriving) : LocalFiles.exporter(r));
             }
         }
         return 0;
+    }
+
+    /** Writes what {@code cid} is, read through {@code exporter}, as a file, a tree or an archive. */
+    private void save(IpfsPath path, Cid cid, Exporter exporter) throws IOException {
+        boolean packed = archive || compress;
+        Path named = packed ? archivePath(target != null ? target.toString() : defaultName(path))
+                : target != null ? target : Path.of(defaultName(path));
+        UnixfsEntry root = LocalFiles.offline(() -> exporter.stat(cid));
+        if (packed && !archive && root.type() == EntryType.DIRECTORY) {
+            throw new CommandFailedException("file is not regular: " + arg + " is a directory (use --archive)");
+        }
+        Path to = packed || root.type() == EntryType.DIRECTORY ? named : GetTarget.forTopEntry(named, defaultName(path));
+        if (!output.json()) {
+            console().println((packed ? "Saving archive to " : "Saving file(s) to ") + named);
+        }
+        long total = root.type() == EntryType.FILE ? root.size() : -1;
+        try (ProgressBar bar = progress.bar(console(), "saving", total, ProgressBar.Unit.BYTES, "")) {
+            LocalFiles.offline(() -> {
+                if (packed) {
+                    pack(exporter, root, defaultName(path), to, bar);
+                } else {
+                    write(exporter, root, to, 0, bar);
+                }
+                return null;
+            });
+        }
+        if (output.json()) {
+            printJson(to, cid.toString());
+        }
     }
 
     /**

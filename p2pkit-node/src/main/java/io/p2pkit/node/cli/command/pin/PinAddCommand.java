@@ -100,10 +100,7 @@ final class PinAddCommand extends CliCommand {
             Repository r = online.repo();
             for (String arg : args) {
                 Cid cid = online.resolveCid(arg, recursive, progress, console());
-                Pinner.DagSource source = recursive ? online.pinSource() : null;
-                if (recursive && source == null) {
-                    online.fetchDag(cid, progress, console());
-                }
+                Pinner.DagSource source = recursive ? online.pinSource(progress, console()) : null;
                 r.pinner().pin(cid, recursive ? PinType.RECURSIVE : PinType.DIRECT, name, count::visited, source);
                 count.next();
                 pinned.add(enc.encode(cid));

@@ -74,7 +74,7 @@ final class PinUpdateCommand extends CliCommand {
             try (OnlineRepository online = fetch.open(repo, console())) {
                 Cid old = online.resolveCid(from, false, progress, console());
                 Cid next = online.resolveCid(to, true, progress, console());
-                online.repo().pinner().update(old, next, unpin, (root, known) -> online.fetchDag(root, progress, console()));
+                online.repo().pinner().update(old, next, unpin, online.pinSource(progress, console()));
                 pins = List.of(enc.encode(old), enc.encode(next));
             }
         }
