@@ -401,6 +401,12 @@ public final class Bitswap implements Closeable, BlockFetcher {
         }
     }
 
+    /**
+     * The arrays blocks read to be sent are read into: a sender gives each back once the block is
+     * written or dropped (a gigabyte served would otherwise be a gigabyte of new arrays).
+     */
+    final io.p2pkit.ipfs.block.BlockArrays arrays = new io.p2pkit.ipfs.block.BlockArrays();
+
     /** How many blocks are being stored at once. */
     private static final int STORERS = 16;
     private final java.util.concurrent.Semaphore storers = new java.util.concurrent.Semaphore(STORERS);
@@ -468,7 +474,7 @@ public final class Bitswap implements Closeable, BlockFetcher {
             Optional<Block> b;
             boolean unreadable = false;
             try {
-                b = sendBlock ? local.get(w.cid()) : Optional.empty();
+                b = sendBlock ? local.get(w.cid(), arrays) : Optional.empty();
             } catch (io.p2pkit.ipfs.filestore.FilestoreException | io.p2pkit.ipfs.blockstore.CorruptBlockException e) {
                 // a block that cannot be read back (its filestore file changed, its file damaged) is not had:
                 // the other wants are still answered
@@ -503,6 +509,7 @@ public final class Bitswap implements Closeable, BlockFetcher {
             if (!a.refused().isEmpty()) {
                 sent -= a.refused().size();
                 backOff(peer, task, a.refused());
+                a.refused().forEach(b -> arrays.release(b.data()));
             }
         }
         if (!later.isEmpty()) {

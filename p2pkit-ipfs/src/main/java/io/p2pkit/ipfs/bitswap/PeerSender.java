@@ -33,7 +33,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * presences wait in order. One virtual thread writes while there is something to send; a write
  * blocked for longer than the send timeout (a peer that does not read) resets the stream and drops
  * what was queued. A stream the peer reset is replaced by a new one, and the message that found
- * it reset goes out again once (Helia resets a stream after 10 s without a message).
+ * it reset goes out again once (Helia resets a stream after 10 s without a message). The arrays of
+ * the blocks it was given go back to the owner's {@link io.p2pkit.ipfs.block.BlockArrays} once
+ * written or dropped.
  */
 final class PeerSender {
     private static final System.Logger LOG = LazyLogger.of(PeerSender.class);
@@ -243,6 +245,9 @@ final class PeerSender {
                 return;
             } finally {
                 release(bytes);
+                for (Block b : m.blocks()) {
+                    owner.arrays.release(b.data()); // written, or dropped with the stream
+                }
             }
         }
     }
@@ -329,6 +334,7 @@ final class PeerSender {
         long dropped = 0;
         for (Queued q : blocks) {
             dropped += q.charged;
+            owner.arrays.release(q.block.data());
         }
         blocks.clear();
         wants.clear();

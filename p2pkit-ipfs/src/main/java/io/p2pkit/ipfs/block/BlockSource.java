@@ -37,4 +37,20 @@ public interface BlockSource {
         byte[] data = block.get().data();
         return Optional.of(buffers.acquire(data.length).put(data).flip());
     }
+
+    /**
+     * The block named {@code cid}, as {@link #get} gives it, its array perhaps from {@code arrays},
+     * for a reader that only passes it on (a Bitswap server sending it): a source that keeps blocks
+     * in files reads them into an array from there. The caller gives the block's array back with
+     * {@link BlockArrays#release} when done with it, and keeps no reference to it afterwards. This
+     * default is {@link #get}.
+     *
+     * @param cid    the block's CID
+     * @param arrays where the block's array may come from
+     * @return the block, or empty when this source does not have it
+     * @throws IOException when the source cannot be read
+     */
+    default Optional<Block> get(Cid cid, BlockArrays arrays) throws IOException {
+        return get(cid);
+    }
 }

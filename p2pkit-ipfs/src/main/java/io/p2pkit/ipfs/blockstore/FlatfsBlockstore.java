@@ -4,6 +4,7 @@ import io.p2pkit.core.DecodeException;
 import io.p2pkit.core.multiformats.Cid;
 import io.p2pkit.core.multiformats.Multihash;
 import io.p2pkit.ipfs.block.Block;
+import io.p2pkit.ipfs.block.BlockArrays;
 import io.p2pkit.ipfs.block.BlockMismatchException;
 import io.p2pkit.ipfs.block.DirectBuffers;
 
@@ -227,14 +228,44 @@ public final class FlatfsBlockstore implements Blockstore {
         } catch (NoSuchFileException e) {
             return Optional.empty();
         }
+        return Optional.of(checked(cid, file, data, null));
+    }
+
+    /** As {@link #get}, the file read into an array from {@code arrays}. */
+    @Override
+    public Optional<Block> get(Cid cid, BlockArrays arrays) throws IOException {
+        requireOpen();
+        Multihash key = cid.multihash();
+        Path file = pathOf(key);
+        byte[] data;
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            data = arrays.acquire(sizeOf(key, file, ch));
+            try {
+                readFully(key, file, ch, ByteBuffer.wrap(data));
+            } catch (IOException | RuntimeException e) {
+                arrays.release(data);
+                throw e;
+            }
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+        return Optional.of(checked(cid, file, data, arrays));
+    }
+
+    /** The block, hashed first when the store verifies what it reads. */
+    private Block checked(Cid cid, Path file, byte[] data, BlockArrays arrays) throws CorruptBlockException {
+        Multihash key = cid.multihash();
         if (options.verifyOnRead() && Multihash.isSupported(key.code())) {
             try {
-                return Optional.of(Block.verified(cid, data));
+                return Block.verified(cid, data);
             } catch (BlockMismatchException e) {
+                if (arrays != null) {
+                    arrays.release(data);
+                }
                 throw new CorruptBlockException(key, file, "its " + data.length + " bytes do not hash to its multihash");
             }
         }
-        return Optional.of(Block.of(cid, data));
+        return Block.of(cid, data);
     }
 
     /** Without re-hashing, the file's bytes go straight into the buffer; with it, through {@link #get}. */

@@ -4,6 +4,7 @@ import io.p2pkit.core.multiformats.Cid;
 import io.p2pkit.core.multiformats.Multicodec;
 import io.p2pkit.core.multiformats.Multihash;
 import io.p2pkit.ipfs.block.Block;
+import io.p2pkit.ipfs.block.BlockArrays;
 import io.p2pkit.ipfs.block.BlockSource;
 import io.p2pkit.ipfs.block.DirectBuffers;
 
@@ -458,6 +459,14 @@ public final class TieredBlockstore implements Blockstore {
                 return Blockstore.super.read(cid, buffers);
             }
             return disk.read(cid, buffers);
+        }
+
+        @Override
+        public Optional<Block> get(Cid cid, BlockArrays arrays) throws IOException {
+            if (cid.multihash().code() == Multicodec.IDENTITY || memory.peek(cid.multihash()) != null) {
+                return get(cid); // shared arrays, which arrays.release passes over
+            }
+            return disk.get(cid, arrays);
         }
 
         @Override

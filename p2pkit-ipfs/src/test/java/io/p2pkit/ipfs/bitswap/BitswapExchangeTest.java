@@ -16,6 +16,7 @@ import io.p2pkit.ipfs.bitswap.wire.ProtocolVersion;
 import io.p2pkit.ipfs.bitswap.wire.WantEntry;
 import io.p2pkit.ipfs.bitswap.wire.WantType;
 import io.p2pkit.ipfs.block.Block;
+import io.p2pkit.ipfs.blockstore.FlatfsBlockstore;
 import io.p2pkit.ipfs.blockstore.MemoryBlockstore;
 import io.p2pkit.testing.Await;
 import io.p2pkit.ipfs.codec.Codecs;
@@ -102,6 +103,25 @@ class BitswapExchangeTest {
         DagFetch.Result again = client.fetchDag(root, Codecs.standard(), DagFetch.Progress.NONE, Duration.ofSeconds(5));
         assertEquals(0, again.fetched());
         assertEquals(r.blocks(), again.blocks());
+    }
+
+    @Test
+    void blocksServedFromDiskGiveTheirArraysBack(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        byte[] data = new byte[3 * 1024 * 1024 + 17];
+        new Random(11).nextBytes(data);
+        try (FlatfsBlockstore disk = FlatfsBlockstore.open(dir, FlatfsBlockstore.Options.defaults().withSyncWrites(false))) {
+            Cid root = new Importer(ImportOptions.UNIXFS_V0_2015, BlockSink.of(disk))
+                    .importStream(new ByteArrayInputStream(data), "").root();
+            Bitswap server = Bitswap.attach(serverHost, disk, FAST, ProviderFinder.NONE);
+            Bitswap client = Bitswap.attach(clientHost, clientStore, FAST, ProviderFinder.NONE);
+            connect();
+            client.fetchDag(root, Codecs.standard(), DagFetch.Progress.NONE, Duration.ofSeconds(20));
+            try (InputStream in = new Exporter(clientStore).read(root)) {
+                assertArrayEquals(data, in.readAllBytes(), "the bytes arrive intact from reused arrays");
+            }
+            awaitTrue(() -> server.arrays.lent() == 0); // given back once written
+            assertTrue(server.arrays.idleBytes() > 0, "the leaves' arrays are kept for the next blocks");
+        }
     }
 
     @Test

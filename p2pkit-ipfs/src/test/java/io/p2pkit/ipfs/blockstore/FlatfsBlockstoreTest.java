@@ -4,6 +4,7 @@ import io.p2pkit.core.multiformats.Cid;
 import io.p2pkit.core.multiformats.Multicodec;
 import io.p2pkit.core.multiformats.Multihash;
 import io.p2pkit.ipfs.block.Block;
+import io.p2pkit.ipfs.block.BlockArrays;
 import io.p2pkit.ipfs.block.DirectBuffers;
 import io.p2pkit.ipfs.testing.TestDag;
 import org.junit.jupiter.api.Test;
@@ -27,6 +28,7 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -279,6 +281,32 @@ class FlatfsBlockstoreTest {
             assertTrue(e.getMessage().contains("over the block size limit"), e.getMessage());
         }
         assertEquals(0, pool.lent(), "every buffer came back");
+    }
+
+    @Test
+    void aBlockReadForPassingOnIsCheckedAndItsArrayComesBack() throws IOException {
+        Block b = TestDag.leaf(new SplittableRandom(15), 300_000);
+        BlockArrays arrays = new BlockArrays();
+        Path file;
+        try (FlatfsBlockstore s = open()) {
+            s.put(b);
+            file = s.pathOf(b.cid().multihash());
+            Block read = s.get(b.cid(), arrays).orElseThrow();
+            assertArrayEquals(b.data(), read.data());
+            assertEquals(1, arrays.lent(), "read into a lent array");
+            arrays.release(read.data());
+            assertSame(read.data(), s.get(b.cid(), arrays).orElseThrow().data(), "the same array, for the next read");
+            arrays.release(read.data());
+            assertTrue(s.get(TestDag.leaf(new SplittableRandom(16), 10).cid(), arrays).isEmpty());
+        }
+        byte[] damaged = b.data().clone();
+        damaged[7] ^= 1;
+        Files.write(file, damaged);
+        try (FlatfsBlockstore s = open()) {
+            CorruptBlockException e = assertThrows(CorruptBlockException.class, () -> s.get(b.cid(), arrays));
+            assertTrue(e.getMessage().contains("do not hash to its multihash"), e.getMessage());
+        }
+        assertEquals(0, arrays.lent(), "a block that failed its check gave its array back");
     }
 
     private static byte[] bytes(ByteBuffer b) {
