@@ -454,46 +454,51 @@ public final class Bitswap implements Closeable, BlockFetcher {
         List<WantEntry> missing = new ArrayList<>();
         List<WantEntry> later = new ArrayList<>();
         long room = config.maxQueuedBytesPerPeer() - server.queuedBytes(peer);
-        for (WantEntry w : task.wants()) {
-            OptionalInt size = local.sizeOf(w.cid().multihash());
-            if (size.isPresent() && size.getAsInt() > config.maxBlockBytes()) {
-                stats.bigBlockWants.increment();
-                LOG.log(System.Logger.Level.DEBUG, () -> "bitswap: " + peer + " wants " + w.cid() + " of "
-                        + size.getAsInt() + " bytes, over the " + config.maxBlockBytes() + "-byte block limit; answering DONT_HAVE");
-                if (presences) {
-                    answers.add(new Presence(w.cid(), false));
+        try {
+            for (WantEntry w : task.wants()) {
+                OptionalInt size = local.sizeOf(w.cid().multihash());
+                if (size.isPresent() && size.getAsInt() > config.maxBlockBytes()) {
+                    stats.bigBlockWants.increment();
+                    LOG.log(System.Logger.Level.DEBUG, () -> "bitswap: " + peer + " wants " + w.cid() + " of "
+                            + size.getAsInt() + " bytes, over the " + config.maxBlockBytes() + "-byte block limit; answering DONT_HAVE");
+                    if (presences) {
+                        answers.add(new Presence(w.cid(), false));
+                    }
+                    continue;
                 }
-                continue;
-            }
-            boolean sendBlock = size.isPresent()
-                    && (w.type() == WantType.BLOCK || size.getAsInt() <= config.haveReplaceLimit());
-            if (sendBlock && size.getAsInt() > room && !blocks.isEmpty()) {
-                later.add(w); // the queue is full: it waits for the queue to drain
-                continue;
-            }
-            Optional<Block> b;
-            boolean unreadable = false;
-            try {
-                b = sendBlock ? local.get(w.cid(), arrays) : Optional.empty();
-            } catch (io.p2pkit.ipfs.filestore.FilestoreException | io.p2pkit.ipfs.blockstore.CorruptBlockException e) {
-                // a block that cannot be read back (its filestore file changed, its file damaged) is not had:
-                // the other wants are still answered
-                LOG.log(System.Logger.Level.WARNING, () -> "bitswap: cannot serve " + w.cid() + " to " + peer + ": "
-                        + e.getMessage());
-                b = Optional.empty();
-                unreadable = true;
-            }
-            if (b.isPresent()) {
-                blocks.add(b.get());
-                room -= b.get().size();
-            } else if (!unreadable && size.isPresent() && w.type() == WantType.HAVE) {
-                answers.add(new Presence(w.cid(), true));
-            } else {
-                missing.add(w);
-                if (w.sendDontHave() && presences) {
-                    answers.add(new Presence(w.cid(), false));
+                boolean sendBlock = size.isPresent()
+                        && (w.type() == WantType.BLOCK || size.getAsInt() <= config.haveReplaceLimit());
+                if (sendBlock && size.getAsInt() > room && !blocks.isEmpty()) {
+                    later.add(w); // the queue is full: it waits for the queue to drain
+                    continue;
+                }
+                Optional<Block> b;
+                boolean unreadable = false;
+                try {
+                    b = sendBlock ? local.get(w.cid(), arrays) : Optional.empty();
+                } catch (io.p2pkit.ipfs.filestore.FilestoreException | io.p2pkit.ipfs.blockstore.CorruptBlockException e) {
+                    // a block that cannot be read back (its filestore file changed, its file damaged) is not had:
+                    // the other wants are still answered
+                    LOG.log(System.Logger.Level.WARNING, () -> "bitswap: cannot serve " + w.cid() + " to " + peer + ": "
+                            + e.getMessage());
+                    b = Optional.empty();
+                    unreadable = true;
+                }
+                if (b.isPresent()) {
+                    blocks.add(b.get());
+                    room -= b.get().size();
+                } else if (!unreadable && size.isPresent() && w.type() == WantType.HAVE) {
+                    answers.add(new Presence(w.cid(), true));
+                } else {
+                    missing.add(w);
+                    if (w.sendDontHave() && presences) {
+                        answers.add(new Presence(w.cid(), false));
+                    }
                 }
             }
+        } catch (IOException | RuntimeException e) {
+            blocks.forEach(b -> arrays.release(b.data())); // read, never queued
+            throw e;
         }
         long queued = 0;
         int sent = blocks.size();
