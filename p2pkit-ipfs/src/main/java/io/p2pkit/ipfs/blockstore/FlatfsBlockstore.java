@@ -219,45 +219,29 @@ public final class FlatfsBlockstore implements Blockstore {
 
     @Override
     public Optional<Block> get(Cid cid) throws IOException {
-        requireOpen();
-        Multihash key = cid.multihash();
-        Path file = pathOf(key);
-        byte[] data;
-        try {
-            data = read(key, file);
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
-        }
-        return Optional.of(checked(cid, file, data, null));
+        return load(cid, null);
     }
 
     /** As {@link #get}, the file read into an array from {@code arrays}. */
     @Override
     public Optional<Block> get(Cid cid, BlockArrays arrays) throws IOException {
+        return load(cid, Objects.requireNonNull(arrays, "arrays"));
+    }
+
+    /** The block, read into a new array or one from {@code arrays}, and hashed first when the store verifies what it reads. */
+    private Optional<Block> load(Cid cid, BlockArrays arrays) throws IOException {
         requireOpen();
         Multihash key = cid.multihash();
         Path file = pathOf(key);
         byte[] data;
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            data = arrays.acquire(sizeOf(key, file, ch));
-            try {
-                readFully(key, file, ch, ByteBuffer.wrap(data));
-            } catch (IOException | RuntimeException e) {
-                arrays.release(data);
-                throw e;
-            }
+        try {
+            data = read(key, file, arrays);
         } catch (NoSuchFileException e) {
             return Optional.empty();
         }
-        return Optional.of(checked(cid, file, data, arrays));
-    }
-
-    /** The block, hashed first when the store verifies what it reads. */
-    private Block checked(Cid cid, Path file, byte[] data, BlockArrays arrays) throws CorruptBlockException {
-        Multihash key = cid.multihash();
         if (options.verifyOnRead() && Multihash.isSupported(key.code())) {
             try {
-                return Block.verified(cid, data);
+                return Optional.of(Block.verified(cid, data));
             } catch (BlockMismatchException e) {
                 if (arrays != null) {
                     arrays.release(data);
@@ -265,7 +249,7 @@ public final class FlatfsBlockstore implements Blockstore {
                 throw new CorruptBlockException(key, file, "its " + data.length + " bytes do not hash to its multihash");
             }
         }
-        return Block.of(cid, data);
+        return Optional.of(Block.of(cid, data));
     }
 
     /** Without re-hashing, the file's bytes go straight into the buffer; with it, through {@link #get}. */
@@ -292,10 +276,23 @@ public final class FlatfsBlockstore implements Blockstore {
     }
 
     private byte[] read(Multihash key, Path file) throws IOException {
+        return read(key, file, null);
+    }
+
+    /** The file's bytes, in a new array or (given back on failure) one from {@code arrays}. */
+    private byte[] read(Multihash key, Path file, BlockArrays arrays) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer buf = ByteBuffer.allocate(sizeOf(key, file, ch));
-            readFully(key, file, ch, buf);
-            return buf.array();
+            int size = sizeOf(key, file, ch);
+            byte[] data = arrays == null ? new byte[size] : arrays.acquire(size);
+            try {
+                readFully(key, file, ch, ByteBuffer.wrap(data));
+            } catch (IOException | RuntimeException e) {
+                if (arrays != null) {
+                    arrays.release(data);
+                }
+                throw e;
+            }
+            return data;
         }
     }
 

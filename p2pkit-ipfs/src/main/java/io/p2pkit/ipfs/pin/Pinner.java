@@ -125,13 +125,7 @@ public final class Pinner {
                             progress.accept(++visited[0]);
                         });
                     } else {
-                        source.walk(cid, links, block -> {
-                            if (++visited[0] > maxDagBlocks) {
-                                throw DagWalk.tooLarge("cannot pin " + cid, maxDagBlocks);
-                            }
-                            blocks.put(block); // a block found only in memory goes down to disk
-                            progress.accept(visited[0]);
-                        });
+                        source.walk(cid, links, storing("cannot pin " + cid, 0, progress));
                     }
                     pins.put(pin);
                     pins.remove(cid, PinType.DIRECT); // after the recursive pin is durable: never neither
@@ -150,6 +144,22 @@ public final class Pinner {
         } finally {
             held.close();
         }
+    }
+
+    /**
+     * Takes what a {@link DagSource} hands over: each block stored (one found only in memory goes
+     * down to disk) and counted from {@code start} against the walk bound, the count told to
+     * {@code progress}.
+     */
+    private DagSource.Each storing(String purpose, long start, LongConsumer progress) {
+        long[] reached = {start};
+        return block -> {
+            if (++reached[0] > maxDagBlocks) {
+                throw DagWalk.tooLarge(purpose, maxDagBlocks);
+            }
+            blocks.put(block);
+            progress.accept(reached[0]);
+        };
     }
 
     /**
@@ -216,14 +226,8 @@ public final class Pinner {
                 known.markIn(walk);
                 walk.walk(to, blocks::put);
             } else if (!known.has(to)) {
-                long[] reached = {known.size()};
                 LinkReader unknown = block -> links.links(block).stream().filter(c -> !known.has(c)).toList();
-                source.walk(to, unknown, block -> {
-                    if (++reached[0] > maxDagBlocks) {
-                        throw DagWalk.tooLarge(purpose, maxDagBlocks);
-                    }
-                    blocks.put(block); // a block found only in memory goes down to disk
-                });
+                source.walk(to, unknown, storing(purpose, known.size(), n -> { }));
             }
             pins.put(new Pin(to, PinType.RECURSIVE, old.name()));
             pins.remove(to, PinType.DIRECT);
