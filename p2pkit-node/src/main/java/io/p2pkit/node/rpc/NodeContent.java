@@ -60,18 +60,10 @@ final class NodeContent {
      */
     static io.p2pkit.ipfs.pin.Pinner.DagSource dagSource(RpcRequest request) {
         if (offline(request)) {
-            io.p2pkit.ipfs.blockstore.Blockstore local = repository(request).blocks().local();
-            return (root, links, each) -> new io.p2pkit.node.cli.content.DagTraversal(local, links).walk(root, each::block);
+            return io.p2pkit.node.exchange.DagSources.local(repository(request).blocks().local());
         }
-        return (root, links, each) -> {
-            try {
-                content(request).bitswap().fetchDag(root, links, (block, fetched) -> each.block(block), FETCH_IDLE);
-            } catch (io.p2pkit.ipfs.pin.PinException e) {
-                throw e;
-            } catch (java.io.IOException e) {
-                throw RpcError.failed("could not fetch " + root + ": " + e.getMessage());
-            }
-        };
+        return io.p2pkit.node.exchange.DagSources.fetched(content(request).bitswap(), FETCH_IDLE,
+                (root, e) -> RpcError.failed("could not fetch " + root + ": " + e.getMessage()));
     }
 
     /** Whether the request asks, as Kubo's global {@code --offline}, that nothing be fetched. */

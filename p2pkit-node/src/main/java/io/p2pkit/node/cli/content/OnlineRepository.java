@@ -17,6 +17,7 @@ import io.p2pkit.node.cli.ProgressBar;
 import io.p2pkit.node.cli.options.ProgressOption;
 import io.p2pkit.node.cli.options.RepoOption;
 import io.p2pkit.node.exchange.ArrivingBlocks;
+import io.p2pkit.node.exchange.DagSources;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -125,23 +126,14 @@ public final class OnlineRepository implements AutoCloseable {
      */
     public io.p2pkit.ipfs.pin.Pinner.DagSource pinSource(ProgressOption progress, Console console) {
         if (graphsync.isPresent()) {
+            io.p2pkit.ipfs.pin.Pinner.DagSource local = DagSources.local(repo.blocks().local());
             return (root, links, each) -> {
                 fetchDag(root, progress, console);
-                new DagTraversal(repo.blocks().local(), links).walk(root, each::block);
+                local.walk(root, links, each);
             };
         }
-        if (bitswap.isEmpty()) {
-            return null;
-        }
-        return (root, links, each) -> {
-            try {
-                bitswap.get().fetchDag(root, links, (block, fetched) -> each.block(block), idle);
-            } catch (io.p2pkit.ipfs.pin.PinException e) {
-                throw e;
-            } catch (IOException e) {
-                throw new CommandFailedException("fetching " + root + ": " + e.getMessage());
-            }
-        };
+        return bitswap.map(b -> DagSources.fetched(b, idle,
+                (root, e) -> new CommandFailedException("fetching " + root + ": " + e.getMessage()))).orElse(null);
     }
 
     /**
