@@ -3,9 +3,10 @@ package io.p2pkit.node.rpc;
 import io.p2pkit.core.multiformats.Cid;
 import io.p2pkit.core.multiformats.Multicodec;
 import io.p2pkit.ipfs.block.Block;
+import io.p2pkit.ipfs.block.BlockSource;
+import io.p2pkit.ipfs.block.LinkReader;
 import io.p2pkit.ipfs.car.CarLimits;
 import io.p2pkit.ipfs.car.CarReader;
-import io.p2pkit.ipfs.car.CarWriter;
 import io.p2pkit.ipfs.codec.Codecs;
 import io.p2pkit.ipfs.codec.EncodeException;
 import io.p2pkit.ipfs.codec.Limits;
@@ -14,17 +15,19 @@ import io.p2pkit.ipfs.ipld.Node;
 import io.p2pkit.ipfs.path.ResolvedPath;
 import io.p2pkit.ipfs.pin.GcLock;
 import io.p2pkit.ipfs.pin.PinType;
+import io.p2pkit.ipfs.pin.Pinner;
 import io.p2pkit.ipfs.repo.Repository;
+import io.p2pkit.node.cli.content.BlockNotFoundException;
+import io.p2pkit.node.cli.content.CarExport;
 import io.p2pkit.node.cli.content.CodecNames;
 import io.p2pkit.node.cli.content.DagStats;
-import io.p2pkit.node.cli.content.DagTraversal;
 import io.p2pkit.node.cli.content.InputData;
 import io.p2pkit.node.cli.content.KuboJson;
 import io.p2pkit.node.cli.options.RepoOption;
+import io.p2pkit.node.exchange.DagSources;
+import io.p2pkit.node.exchange.FetchOnMiss;
 
-import java.io.FilterOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -51,7 +54,7 @@ final class DagCommands {
                         .options(RpcOption.string("output-codec").withDefault("dag-json"))
                         .run(DagCommands::get),
                 RpcCommand.at("dag/import").text(TextEncoders::dagImport).args(RpcArgument.file("path", true, true))
-                        .options(RpcOption.bool("pin-roots").withDefault(true), RpcOption.bool("silent"),
+                        .options(RpcOption.bool("pin-roots"), RpcOption.bool("local-only"), RpcOption.bool("silent"),
                                 RpcOption.bool("stats"), RpcOption.bool("allow-big-block"))
                         .run(DagCommands::importCars),
                 RpcCommand.at("dag/stat").args(RpcArgument.string("root", true, true).withStdin())
@@ -60,7 +63,7 @@ final class DagCommands {
                 RpcCommand.at("dag/resolve").text(TextEncoders::dagResolve).args(RpcArgument.string("ref", true, false).withStdin())
                         .run(DagCommands::resolve),
                 RpcCommand.at("dag/export").args(RpcArgument.string("root", true, false).withStdin())
-                        .options(RpcOption.bool("progress", "p"))
+                        .options(RpcOption.bool("progress", "p"), RpcOption.bool("local-only"))
                         .run(DagCommands::export));
     }
 
@@ -105,6 +108,13 @@ final class DagCommands {
     }
 
     private static void importCars(RpcRequest req, RpcResponse res) throws Exception {
+        // pin-roots is true unless given false; local-only (a partial CAR) implies false, as Kubo 0.42's
+        boolean localOnly = req.bool("local-only");
+        if (localOnly && req.bool("pin-roots")) {
+            throw RpcError.failed("--local-only implies --pin-roots=false and cannot be combined with --pin-roots=true; "
+                    + "please drop one of them");
+        }
+        boolean pinRoots = !localOnly && (!req.has("pin-roots") || req.bool("pin-roots"));
         Repository repo = NodeContent.repository(req);
         CarLimits limits = CarLimits.DEFAULT.withMaxBlockSize(
                 InputData.blockLimit(req.bool("allow-big-block") || RepoOption.bigBlocksAllowed(repo)));
@@ -130,11 +140,15 @@ final class DagCommands {
                             + previous) + ": " + x.getMessage());
                 }
             }
-            if (req.bool("pin-roots")) {
+            if (pinRoots) {
+                // as Kubo's import: a root pins with what the CAR and the repository hold, nothing is fetched
+                Pinner.DagSource here = DagSources.local(repo.blocks().local());
                 for (Cid root : roots) {
                     String error = "";
                     try {
-                        repo.pinner().pin(root, PinType.RECURSIVE, "");
+                        repo.pinner().pin(root, PinType.RECURSIVE, "", n -> { }, here);
+                    } catch (BlockNotFoundException x) {
+                        error = KuboPaths.notFound(x.cid()).getMessage();
                     } catch (IOException | IllegalArgumentException x) {
                         error = x.getMessage() == null ? x.toString() : x.getMessage();
                     }
@@ -212,35 +226,42 @@ final class DagCommands {
     }
 
     private static void export(RpcRequest req, RpcResponse res) throws Exception {
+        boolean localOnly = req.bool("local-only");
+        if (localOnly && req.has("offline") && !req.bool("offline")) {
+            throw RpcError.failed("--local-only implies --offline and cannot be combined with --offline=false; "
+                    + "please drop one of them");
+        }
+        boolean offline = localOnly || NodeContent.offline(req);
         Repository repo = NodeContent.repository(req);
-        Cid root = KuboPaths.resolveCid(repo, FetchingBlocks.of(req), req.argument(0));
-        // Every block is made sure of first, so that a missing one is an error, not a cut CAR:
-        // online, a fetch of the DAG, which returns only when every block is here (a walk of those
-        // that were); offline, a walk over them.
-        if (NodeContent.offline(req) || root.multihash().code() == Multicodec.IDENTITY) {
-            new DagTraversal(repo.blocks().local(), RepoOption.codecs(true)).walk(root, block -> { });
-        } else {
-            NodeContent.fetchDag(req, root);
-        }
-        // A traversal skips what it has seen, so writing the CAR takes a fresh one.
-        DagTraversal walk = new DagTraversal(repo.blocks().local(), RepoOption.codecs(true));
-        OutputStream out = res.stream();
-        try (CarWriter car = CarWriter.create(new FilterOutputStream(out) {
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                out.write(b, off, len);
+        LinkReader links = RepoOption.codecs(true);
+        BlockSource local = repo.blocks().local();
+        FetchingBlocks fetching = offline ? null : FetchingBlocks.of(req);
+        Cid root = KuboPaths.resolveCid(repo, offline ? FetchingBlocks.of(NodeContent.content(req), false) : fetching,
+                req.argument(0));
+        // As Kubo's: the CAR streams as its blocks are read, and a block missing below the root
+        // ends it with the error in the trailer. Online, the blocks here are read until one is
+        // missing; then a fetch of the whole DAG brings the rest, many at a time, while it streams.
+        try (FetchOnMiss online = offline ? null : new FetchOnMiss(local, () -> NodeContent.arriving(req, fetching, root))) {
+            CarExport car;
+            try {
+                car = localOnly ? CarExport.available(local, links, root)
+                        : CarExport.whole(offline ? local : online, links, root);
+            } catch (BlockNotFoundException e) {
+                throw notFound(req, e);
             }
+            res.contentType("application/vnd.ipld.car");
+            try {
+                car.writeTo(res.stream());
+            } catch (BlockNotFoundException e) {
+                throw notFound(req, e);
+            }
+        }
+    }
 
-            @Override
-            public void close() throws IOException {
-                out.flush(); // the response's stream is closed by the framework
-            }
-        }, List.of(root))) {
-            walk.walk(root, block -> {
-                if (block.cid().multihash().code() != Multicodec.IDENTITY) {
-                    car.write(block);
-                }
-            });
-        }
+    /** Kubo's error for a block that is not here, with its hint when the request was offline. */
+    private static RpcError notFound(RpcRequest req, BlockNotFoundException e) {
+        String message = KuboPaths.notFound(e.cid()).getMessage();
+        return RpcError.failed(req.bool("local-only") || !req.bool("offline") ? message
+                : message + " (currently offline, perhaps retry without the offline flag)");
     }
 }

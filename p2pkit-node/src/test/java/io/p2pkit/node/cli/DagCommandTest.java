@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -235,6 +236,74 @@ class DagCommandTest {
         assertEquals(1, r.status());
         assertTrue(r.err().contains("block " + leaf + " (linked from " + root + ") is not in the repository"), r.err());
         assertFalse(Files.exists(dir.resolve("out.car")), "no partial file is left");
+    }
+
+    @Test
+    void localOnlyExportLeavesOutWhatIsMissingAndImportTakesItWithoutPinning() throws Exception {
+        String root = tree();
+        List<String> whole = cids(repo.bytes("dag", "export", root).stdout());
+        String a = whole.get(1);
+        String shared = whole.get(2);
+        String b = whole.get(3);
+        repo.ok("block", "rm", a);
+
+        CliRunner cut = repo.run("dag", "export", root);
+        assertEquals(1, cut.status());
+        assertTrue(cut.err().contains("block " + a + " (linked from " + root + ") is not in the repository")
+                && cut.err().contains("--local-only exports what is here"), cut.err());
+
+        // as Kubo's --local-only: the missing block is left out, the shared one still comes through b
+        CliRunner.Bytes partial = repo.bytes("dag", "export", root, "--local-only");
+        assertEquals(0, partial.status(), partial.stderr());
+        assertEquals(List.of(root, b, shared), cids(partial.stdout()));
+
+        Path file = dir.resolve("partial.car");
+        Files.write(file, partial.stdout());
+        RepoFixture fresh = RepoFixture.init(dir.resolve("fresh"));
+        CliRunner both = fresh.run("dag", "import", file.toString(), "--local-only", "--pin-roots=true");
+        assertEquals(2, both.status());
+        assertTrue(both.err().contains("--local-only implies --pin-roots=false"), both.err());
+        CliRunner pinning = fresh.run("dag", "import", file.toString());
+        assertEquals(1, pinning.status(), "a partial DAG does not pin");
+        CliRunner imported = fresh.run("dag", "import", file.toString(), "--local-only", "--stats");
+        assertEquals(0, imported.status(), imported.err());
+        assertTrue(imported.out().startsWith("Imported 3 blocks ("), imported.out());
+        assertEquals("", fresh.ok("pin", "ls", "--type", "recursive"));
+        assertArrayEquals(partial.stdout(), fresh.bytes("dag", "export", root, "--local-only").stdout());
+
+        CliRunner online = repo.run("dag", "export", root, "--local-only", "--bootstrap",
+                "/ip4/127.0.0.1/tcp/1/p2p/12D3KooWD3eckifWpRn9wQpMG9R9hX3sD158z7EqHWmweQAJU5SA");
+        assertEquals(2, online.status());
+        assertTrue(online.err().contains("--local-only fetches nothing"), online.err());
+        CliRunner noRoot = repo.run("dag", "export", a, "--local-only");
+        assertEquals(1, noRoot.status(), "the root must be here");
+    }
+
+    /** A UnixFS file over two intermediate nodes, one of them gone: the partial CAR lacks it and its 174 leaves. */
+    @Test
+    void localOnlyExportLeavesOutAMissingNodesWholeSubtree() throws Exception {
+        Path data = dir.resolve("data.bin");
+        byte[] bytes = new byte[256 * 1024];
+        new java.util.Random(3).nextBytes(bytes);
+        Files.write(data, bytes);
+        String root = repo.ok("add", "-Q", "--pin=false", "--chunker", "size-1024", data.toString());
+        List<String> whole = cids(repo.bytes("dag", "export", root).stdout());
+        assertEquals(1 + 2 + 256, whole.size(), "the root, two intermediate nodes and 256 leaves");
+        repo.ok("block", "rm", whole.get(1));
+        List<String> partial = cids(repo.bytes("dag", "export", root, "--local-only").stdout());
+        assertEquals(whole.size() - 1 - 174, partial.size());
+        assertEquals(whole.subList(1 + 1 + 174, whole.size()), partial.subList(1, partial.size()));
+    }
+
+    /** The CIDs of a CAR's blocks, in order. */
+    private static List<String> cids(byte[] car) throws IOException {
+        List<String> out = new ArrayList<>();
+        try (CarReader r = CarReader.open(new ByteArrayInputStream(car))) {
+            for (Optional<Block> b = r.next(); b.isPresent(); b = r.next()) {
+                out.add(b.get().cid().toString());
+            }
+        }
+        return out;
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.p2pkit.core.multiformats.Cid;
 import io.p2pkit.ipfs.block.Block;
 import io.p2pkit.ipfs.block.BlockSource;
 import io.p2pkit.ipfs.block.LinkReader;
+import io.p2pkit.ipfs.blockstore.CorruptBlockException;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -12,6 +13,7 @@ import java.util.Deque;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -19,7 +21,7 @@ import java.util.Set;
  * (first seen): the order in which Kubo's {@code dag export} writes a CAR and {@code dag stat}
  * counts. Iterative, so any depth is fine; it keeps the CIDs seen and one link list per level,
  * never the blocks. A missing block stops the walk with {@link BlockNotFoundException} naming it
- * and its parent.
+ * and its parent; a walk of what is {@link #available} passes over it instead.
  */
 public final class DagTraversal {
     /** What the walk reports. */
@@ -34,6 +36,7 @@ public final class DagTraversal {
 
     private final BlockSource blocks;
     private final LinkReader links;
+    private final boolean partial;
     private final Set<Cid> seen = new HashSet<>();
 
     /**
@@ -41,8 +44,26 @@ public final class DagTraversal {
      * @param links  how their links are read
      */
     public DagTraversal(BlockSource blocks, LinkReader links) {
+        this(blocks, links, false);
+    }
+
+    private DagTraversal(BlockSource blocks, LinkReader links, boolean partial) {
         this.blocks = Objects.requireNonNull(blocks, "blocks");
         this.links = Objects.requireNonNull(links, "links");
+        this.partial = partial;
+    }
+
+    /**
+     * A traversal of what {@code blocks} has (Kubo's {@code dag export --local-only}): a block that
+     * is missing, or whose links cannot be read, is passed over with everything only it leads to,
+     * instead of stopping the walk. The blocks it visits are a partial DAG, in the same order.
+     *
+     * @param blocks where the blocks are read
+     * @param links  how their links are read
+     * @return the traversal
+     */
+    public static DagTraversal available(BlockSource blocks, LinkReader links) {
+        return new DagTraversal(blocks, links, true);
     }
 
     /**
@@ -59,7 +80,7 @@ public final class DagTraversal {
         if (!seen.add(root)) {
             return;
         }
-        stack.push(enter(root, null, visitor));
+        push(stack, enter(root, null, visitor));
         while (!stack.isEmpty()) {
             Level top = stack.peek();
             if (!top.children.hasNext()) {
@@ -68,8 +89,14 @@ public final class DagTraversal {
             }
             Cid child = top.children.next();
             if (seen.add(child)) {
-                stack.push(enter(child, top.cid, visitor));
+                push(stack, enter(child, top.cid, visitor));
             }
+        }
+    }
+
+    private static void push(Deque<Level> stack, Level level) {
+        if (level != null) {
+            stack.push(level);
         }
     }
 
@@ -78,7 +105,27 @@ public final class DagTraversal {
         return seen.size();
     }
 
+    /** The level of a block just visited, or null when a partial walk passes over it. */
     private Level enter(Cid cid, Cid parent, Visitor visitor) throws IOException {
+        if (partial) {
+            Optional<Block> block;
+            try {
+                block = blocks.get(cid);
+            } catch (CorruptBlockException e) {
+                return null; // a block whose bytes no longer match its CID is not available either
+            }
+            if (block.isEmpty()) {
+                return null;
+            }
+            Iterator<Cid> children;
+            try {
+                children = links.links(block.get()).iterator();
+            } catch (DecodeException e) {
+                return null; // as Kubo's: an unreadable block is not available, nor is what it links to
+            }
+            visitor.visit(block.get());
+            return new Level(cid, children);
+        }
         Block block = blocks.get(cid).orElseThrow(() -> new BlockNotFoundException(cid, parent));
         visitor.visit(block);
         try {

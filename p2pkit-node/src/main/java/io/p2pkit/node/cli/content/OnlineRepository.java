@@ -18,6 +18,7 @@ import io.p2pkit.node.cli.options.ProgressOption;
 import io.p2pkit.node.cli.options.RepoOption;
 import io.p2pkit.node.exchange.ArrivingBlocks;
 import io.p2pkit.node.exchange.DagSources;
+import io.p2pkit.node.exchange.FetchOnMiss;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -117,6 +118,19 @@ public final class OnlineRepository implements AutoCloseable {
     public ArrivingBlocks arriving(Cid root) {
         return ArrivingBlocks.start(bitswap.orElseThrow(), repo.blocks().local(), repo.blocks(), root,
                 RepoOption.codecs(true), idle);
+    }
+
+    /**
+     * The DAG under {@code root} for a command that walks it once and writes each block as it
+     * comes ({@code dag export}): online over Bitswap, the local blocks until one is missing, then a
+     * background fetch of the whole DAG ({@link FetchOnMiss}); empty otherwise (offline, the local
+     * blocks; over GraphSync, {@link #fetchDag} first). Close it to stop the fetch.
+     */
+    public Optional<FetchOnMiss> fetchOnMiss(Cid root) {
+        if (bitswap.isEmpty() || graphsync.isPresent()) {
+            return Optional.empty();
+        }
+        return Optional.of(new FetchOnMiss(repo.blocks().local(), () -> arriving(root)));
     }
 
     /**

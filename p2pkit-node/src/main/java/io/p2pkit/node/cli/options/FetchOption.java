@@ -49,6 +49,11 @@ public final class FetchOption {
             + "the whole DAG under its end")
     private boolean graphsync;
 
+    /** @return whether peers to fetch from were given ({@code --bootstrap}) */
+    public boolean fetches() {
+        return !bootstrap.peers().isEmpty();
+    }
+
     /**
      * The daemon running on the repository, which the command then asks instead of opening the
      * repository (the daemon holds it); none with {@code --bootstrap}, which asks for a node of

@@ -1,19 +1,21 @@
 package io.p2pkit.node.cli.command.dag;
 
 import io.p2pkit.core.multiformats.Cid;
-import io.p2pkit.core.multiformats.Multicodec;
 import io.p2pkit.ipfs.car.CarReader;
-import io.p2pkit.ipfs.car.CarWriter;
+import io.p2pkit.ipfs.block.BlockSource;
 import io.p2pkit.ipfs.repo.Repository;
 import io.p2pkit.node.cli.CliCommand;
+import io.p2pkit.node.cli.CommandFailedException;
 import io.p2pkit.node.cli.ProgressBar;
 import io.p2pkit.node.cli.UsageException;
 import io.p2pkit.node.cli.content.DaemonApi;
-import io.p2pkit.node.cli.content.DagTraversal;
+import io.p2pkit.node.cli.content.BlockNotFoundException;
+import io.p2pkit.node.cli.content.CarExport;
 import io.p2pkit.node.cli.content.KuboJson;
 import io.p2pkit.node.cli.content.OnlineRepository;
 import io.p2pkit.node.cli.content.StdoutStream;
 import io.p2pkit.node.cli.options.FetchOption;
+import io.p2pkit.node.exchange.FetchOnMiss;
 import io.p2pkit.node.cli.options.JsonOption;
 import io.p2pkit.node.cli.options.ProgressOption;
 import io.p2pkit.node.cli.options.RepoOption;
@@ -39,13 +41,18 @@ import java.util.Optional;
         "Write a whole DAG as a CAR (version 1) to stdout.",
         "",
         "Takes a CID or a path. Blocks are written depth first, each before its children, each once (Kubo's order), "
-                + "one at a time: memory does not grow with the DAG. Identity CIDs are not written. A block missing "
-                + "from the repository stops the export with an error naming it (the CAR written so far is "
+                + "one at a time as they are read: memory does not grow with the DAG. Identity CIDs are not written. "
+                + "A block missing below the root stops the export with an error naming it (the CAR written so far is "
                 + "incomplete; with --output the file is removed).",
         "",
-        "With --bootstrap MADDR (repeatable), what the repository lacks is first fetched over Bitswap by a "
-                + "short-lived node connected to those peers and to the providers the DHT names; "
-                + "--fetch-timeout gives up when no block arrives for that long (default 60s).",
+        "--local-only writes what the repository has instead (Kubo's best-effort export): a missing or unreadable "
+                + "block is left out with what only it leads to, so the CAR may be partial; the root must be here. "
+                + "It fetches nothing, so it does not go with --bootstrap.",
+        "",
+        "With --bootstrap MADDR (repeatable), the CAR streams while what the repository lacks is fetched over "
+                + "Bitswap by a short-lived node connected to those peers and to the providers the DHT names (from "
+                + "the first block missing on, the rest of the DAG many blocks at a time); --fetch-timeout gives up "
+                + "when no block arrives for that long (default 60s).",
         ""},
         footer = {"", "With --json (which needs --output): {\"Root\":{\"/\":<cid>},\"Blocks\":…,\"Size\":<bytes>,\"Output\":…}"})
 final class DagExportCommand extends CliCommand {
@@ -54,6 +61,10 @@ final class DagExportCommand extends CliCommand {
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "write the CAR to FILE instead of stdout")
     private Path file;
+
+    @Option(names = "--local-only", description = "export only the blocks here, leaving out what is missing (a partial CAR); "
+            + "fetches nothing")
+    private boolean localOnly;
 
     @Mixin
     private ProgressOption progress;
@@ -72,54 +83,80 @@ final class DagExportCommand extends CliCommand {
         if (output.json() && file == null) {
             throw new UsageException("--json prints a summary, so the CAR needs --output FILE");
         }
-        long blocks;
-        long bytes;
-        Cid root;
+        if (localOnly && fetch.fetches()) {
+            throw new UsageException("--local-only fetches nothing, so it does not go with --bootstrap: drop one of them");
+        }
         Optional<DaemonApi> daemon = fetch.daemon(repo);
         if (daemon.isPresent()) {
             try (DaemonApi api = daemon.get()) {
                 fetch.fetchThroughDaemon(api, List.of(arg));
-                try (InputStream car = api.post("dag/export", List.of(arg), Map.of())) {
+                try (InputStream car = api.post("dag/export", List.of(arg),
+                        localOnly ? Map.of("local-only", "true") : Map.of())) {
                     throughDaemon(car);
                 }
             }
             return 0;
         }
+        long[] counts;
+        Cid root;
         try (OnlineRepository online = fetch.open(repo, console())) {
             Repository r = online.repo();
-            root = online.resolveCid(arg, true, progress, console());
-            online.fetchDag(root, progress, console());
-            if (file == null) {
-                try (StdoutStream out = new StdoutStream(console().out())) {
-                    blocks = export(r, root, out);
-                    bytes = out.count();
+            root = online.resolveCid(arg, !localOnly, progress, console());
+            Optional<FetchOnMiss> fetching = localOnly ? Optional.empty() : online.fetchOnMiss(root);
+            if (fetching.isEmpty() && !localOnly) {
+                online.fetchDag(root, progress, console()); // over GraphSync, one request; offline, nothing
+            }
+            try (FetchOnMiss source = fetching.orElse(null)) {
+                BlockSource local = r.blocks().local();
+                CarExport car;
+                try {
+                    car = localOnly ? CarExport.available(local, RepoOption.codecs(true), root)
+                            : CarExport.whole(source != null ? source : local, RepoOption.codecs(true), root);
+                } catch (BlockNotFoundException e) {
+                    throw missing(e);
                 }
-            } else {
-                long[] written = {0};
-                try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
-                    blocks = export(r, root, new FilterOutputStream(out) {
-                        @Override
-                        public void write(byte[] b, int off, int len) throws IOException {
-                            out.write(b, off, len);
-                            written[0] += len;
-                        }
-                    });
-                } catch (IOException | RuntimeException e) {
-                    Files.deleteIfExists(file);
-                    throw e;
-                }
-                bytes = written[0];
+                counts = write(car);
             }
         }
         if (output.json()) {
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("Root", KuboJson.link(root));
-            o.put("Blocks", blocks);
-            o.put("Size", bytes);
+            o.put("Blocks", counts[0]);
+            o.put("Size", counts[1]);
             o.put("Output", file.toString());
             console().json(o);
         }
         return 0;
+    }
+
+    /** Writes the CAR to stdout or the file (removed when the export fails); returns the blocks and bytes written. */
+    private long[] write(CarExport car) throws IOException {
+        if (file == null) {
+            try (StdoutStream out = new StdoutStream(console().out())) {
+                long blocks = export(car, out);
+                return new long[] {blocks, out.count()};
+            }
+        }
+        long[] written = {0, 0};
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+            written[0] = export(car, new FilterOutputStream(out) {
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    out.write(b, off, len);
+                    written[1] += len;
+                }
+            });
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(file);
+            throw e;
+        }
+        return written;
+    }
+
+    /** A block missing offline: what to do about it. */
+    private CommandFailedException missing(BlockNotFoundException e) {
+        return new CommandFailedException(e.getMessage() + (fetch.fetches() ? ""
+                : "; --bootstrap MADDR fetches what is missing, --local-only exports what is here"));
     }
 
     /**
@@ -157,28 +194,19 @@ final class DagExportCommand extends CliCommand {
         }
     }
 
-    private long export(Repository r, Cid root, OutputStream out) throws IOException {
-        long[] count = {0};
-        try (ProgressBar bar = progress.bar(console(), "exporting", -1, ProgressBar.Unit.BYTES, "");
-             CarWriter car = CarWriter.create(new FilterOutputStream(out) {
-                 @Override
-                 public void write(byte[] b, int off, int len) throws IOException {
-                     out.write(b, off, len);
-                     bar.add(len);
-                 }
-
-                 @Override
-                 public void close() throws IOException {
-                     out.flush(); // the caller closes its own stream
-                 }
-             }, List.of(root))) {
-            new DagTraversal(r.blocks().local(), RepoOption.codecs(true)).walk(root, block -> {
-                if (block.cid().multihash().code() != Multicodec.IDENTITY) {
-                    car.write(block);
-                    count[0]++;
-                }
-            });
+    private long export(CarExport car, OutputStream out) throws IOException {
+        try (ProgressBar bar = progress.bar(console(), "exporting", -1, ProgressBar.Unit.BYTES, "")) {
+            try {
+                return car.writeTo(new FilterOutputStream(out) {
+                    @Override
+                    public void write(byte[] b, int off, int len) throws IOException {
+                        out.write(b, off, len);
+                        bar.add(len);
+                    }
+                });
+            } catch (BlockNotFoundException e) {
+                throw missing(e);
+            }
         }
-        return count[0];
     }
 }

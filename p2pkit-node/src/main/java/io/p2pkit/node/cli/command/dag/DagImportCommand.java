@@ -49,7 +49,8 @@ import java.util.concurrent.atomic.AtomicInteger;
                 + "block. All blocks are imported, not only those below the roots. Then, unless --pin-roots=false, "
                 + "each root named in the CAR headers is pinned recursively ('Pinned root <tab> <cid> <tab> "
                 + "success'); a root whose DAG is incomplete fails on its own and the exit status is 1. Blocks over 2 "
-                + "MiB are refused unless --allow-big-block.",
+                + "MiB are refused unless --allow-big-block. A partial CAR ('dag export --local-only') goes in with "
+                + "--local-only, which pins nothing.",
         ""},
         footer = {"", "With --json: {\"Root\":{\"Cid\":{\"/\":<cid>},\"PinErrorMsg\":…}} per root and, with --stats, "
                 + "{\"Stats\":{\"BlockCount\":…,\"BlockBytesCount\":…}} (Kubo's shapes)."})
@@ -57,8 +58,15 @@ final class DagImportCommand extends CliCommand {
     @Parameters(paramLabel = "FILE", arity = "0..*", description = "CAR files (default: stdin)")
     private List<Path> files = new ArrayList<>();
 
-    @Option(names = "--pin-roots", arity = "0..1", fallbackValue = "true", defaultValue = "true", paramLabel = "BOOL",
+    @Option(names = "--pin-roots", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
             description = "pin the roots the CAR headers name (default true; --pin-roots=false does not)")
+    private Boolean pinRootsGiven;
+
+    @Option(names = "--local-only", description = "import a partial CAR (such as 'dag export --local-only' writes): "
+            + "implies --pin-roots=false")
+    private boolean localOnly;
+
+    /** Whether the roots are pinned: unless --pin-roots=false or --local-only. */
     private boolean pinRoots;
 
     @Option(names = "--stats", description = "print how many blocks and bytes were imported")
@@ -90,6 +98,11 @@ final class DagImportCommand extends CliCommand {
         if (silent && output.json()) {
             throw new UsageException("--silent and --json cannot be used together");
         }
+        if (localOnly && Boolean.TRUE.equals(pinRootsGiven)) {
+            throw new UsageException("--local-only implies --pin-roots=false and cannot be combined with --pin-roots=true: "
+                    + "drop one of them");
+        }
+        pinRoots = !localOnly && !Boolean.FALSE.equals(pinRootsGiven);
         enc = output.json() ? CidEncoder.DEFAULT : cids.lowLevel();
         List<InputData> inputs = files.isEmpty() ? List.of(InputData.stdin(console()))
                 : files.stream().map(InputData::file).toList();
