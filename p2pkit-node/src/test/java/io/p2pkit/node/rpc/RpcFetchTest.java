@@ -74,6 +74,68 @@ class RpcFetchTest {
     }
 
     /**
+     * {@code dag/export} on B of A's files: one B holds only the root of, one B lacks altogether.
+     * Each CAR is A's, byte for byte, and the blocks are kept; a CAR of what B holds alone
+     * ({@code local-only}) fetches nothing.
+     */
+    @Test
+    void dagExportStreamsWhatIsElsewhere(@TempDir Path dir) throws Exception {
+        Repository.init(dir.resolve("a"), RepoConfig.defaults());
+        Repository.init(dir.resolve("b"), RepoConfig.defaults());
+        byte[] data = new byte[1_500_000];
+        new Random(9).nextBytes(data);
+        Path file = dir.resolve("data.bin");
+        Files.write(file, data);
+        Files.write(dir.resolve("other.bin"), java.util.Arrays.copyOf(data, 900_000));
+        try (Node a = Node.start(NodeConfig.builder().listen("/ip4/127.0.0.1/tcp/0")
+                .content(NodeConfig.Content.of(dir.resolve("a")))
+                .api(NodeConfig.Http.api(new InetSocketAddress("127.0.0.1", 0))).build());
+             HttpClient client = HttpClient.newHttpClient()) {
+            var storeA = a.content().orElseThrow().repository().blocks();
+            io.p2pkit.core.multiformats.Cid rootHere = new Importer(ImportOptions.UNIXFS_V0_2015, BlockSink.of(storeA))
+                    .importPath(file).root();
+            io.p2pkit.core.multiformats.Cid elsewhere = new Importer(ImportOptions.UNIXFS_V0_2015, BlockSink.of(storeA))
+                    .importPath(dir.resolve("other.bin")).root();
+            String apiA = HttpAddress.url(a.apiAddress().orElseThrow()) + "/api/v0/";
+            try (Node b = nodeB(dir, a)) {
+                String apiB = HttpAddress.url(b.apiAddress().orElseThrow()) + "/api/v0/";
+                var localB = b.content().orElseThrow().repository().blocks().local();
+                localB.put(storeA.local().get(rootHere).orElseThrow());
+                long received = b.content().orElseThrow().bitswap().stats().blocksReceived();
+
+                HttpResponse<byte[]> partial = exportCar(client, apiB + "dag/export?local-only=true&arg=" + rootHere);
+                assertEquals(200, partial.statusCode());
+                assertEquals(1, carBlocks(partial.body()), "local-only: the root alone");
+                assertEquals(received, b.content().orElseThrow().bitswap().stats().blocksReceived(), "nothing fetched");
+
+                for (io.p2pkit.core.multiformats.Cid root : new io.p2pkit.core.multiformats.Cid[] {rootHere, elsewhere}) {
+                    HttpResponse<byte[]> car = exportCar(client, apiB + "dag/export?arg=" + root);
+                    assertEquals(200, car.statusCode());
+                    assertEquals("application/vnd.ipld.car", car.headers().firstValue("Content-Type").orElseThrow());
+                    assertArrayEquals(exportCar(client, apiA + "dag/export?arg=" + root).body(), car.body(), "A's CAR");
+                    assertTrue(localB.has(root.multihash()));
+                }
+                assertTrue(b.content().orElseThrow().bitswap().stats().blocksReceived() > received + 6, "the leaves came");
+            }
+        }
+    }
+
+    private static HttpResponse<byte[]> exportCar(HttpClient client, String url) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private static int carBlocks(byte[] car) throws java.io.IOException {
+        int n = 0;
+        try (var reader = io.p2pkit.ipfs.car.CarReader.open(new java.io.ByteArrayInputStream(car))) {
+            while (reader.next().isPresent()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
      * {@code ls}, {@code block/stat}, {@code dag/get} and {@code dag/stat} on B, which holds none of
      * A's content, answer as A does on its own blocks, fetching only what they walk; with
      * {@code offline=true} nothing is fetched and the answer is Kubo's error.
