@@ -48,6 +48,13 @@ public final class NameCommands {
                                 RpcOption.uint("dht-record-count", "dhtrc"), RpcOption.string("dht-timeout", "dhtt"),
                                 RpcOption.bool("stream", "s"))
                         .run(NameCommands::resolve),
+                RpcCommand.at("name/get").args(RpcArgument.string("name", true, false))
+                        .run(NameCommands::get),
+                RpcCommand.at("name/put").text(NameCommands::putText)
+                        .args(RpcArgument.string("name", true, false), RpcArgument.file("record", true, false))
+                        .options(RpcOption.bool("force", "f"), RpcOption.bool("allow-offline"),
+                                RpcOption.bool("allow-delegated"), RpcOption.bool("quiet", "q"))
+                        .run(NameCommands::put),
                 RpcCommand.at("name/inspect").text((req, v) -> IpnsInspection.text((Map<?, ?>) v))
                         .args(RpcArgument.file("record", true, false))
                         .options(RpcOption.string("verify"), RpcOption.bool("dump").withDefault(true))
@@ -66,6 +73,76 @@ public final class NameCommands {
             res.single(IpnsInspection.inspect(record, req.string("verify"), req.bool("dump"), Instant.now()).json());
         } catch (IllegalArgumentException e) {
             throw RpcError.failed(e.getMessage());
+        }
+    }
+
+    /** {@code name/get} (Kubo 0.40's): the best signed record the routing holds for a name, as it is. */
+    private static void get(RpcRequest req, RpcResponse res) throws Exception {
+        PeerId name = name(req.argument(0));
+        byte[] record = best(req.node(), name, pubsubWait(req)).orElseThrow(() -> RpcError.failed("routing: not found"));
+        res.contentType("application/vnd.ipfs.ipns-record");
+        res.stream().write(record);
+    }
+
+    /**
+     * {@code name/put} (Kubo 0.40's): stores a record signed elsewhere where {@code name/publish}
+     * would put its own, after Kubo's checks unless {@code force}.
+     */
+    private static void put(RpcRequest req, RpcResponse res) throws Exception {
+        boolean allowOffline = req.bool("allow-offline");
+        boolean delegatedOnly = req.bool("allow-delegated");
+        if (allowOffline && delegatedOnly) {
+            throw RpcError.failed("cannot use both --allow-offline and --allow-delegated flags");
+        }
+        if (delegatedOnly && req.node().delegatedRouters().isEmpty()) {
+            throw RpcError.failed("no delegated routers configured (--routing-http): add one or use --allow-offline "
+                    + "for local-only publishing");
+        }
+        PeerId name = name(req.argument(0));
+        Uploads.Entry file = req.files().next();
+        if (file == null || file.kind() != Uploads.Kind.FILE) {
+            throw RpcError.failed("file argument was nil");
+        }
+        byte[] record = file.body().readNBytes(1 << 20); // as Kubo: at most 1 MiB read, the size checked below
+        if (record.length == 0) {
+            throw RpcError.failed("record is empty");
+        }
+        if (!req.bool("force")) {
+            try {
+                IpnsNames.checkPut(name, record, best(req.node(), name, Duration.ZERO), "ipfs name put");
+            } catch (IllegalArgumentException e) {
+                throw RpcError.failed(e.getMessage());
+            }
+        }
+        try {
+            put(req.node(), name, record, allowOffline || delegatedOnly, delegatedOnly);
+        } catch (io.p2pkit.core.DecodeException e) {
+            throw RpcError.failed("the routing refused the record: " + e.getMessage());
+        }
+        String value = "";
+        try {
+            value = IpnsRecord.decode(record).valueText();
+        } catch (io.p2pkit.core.DecodeException e) {
+            // a forced record that does not decode has no value to show
+        }
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("Name", name.toString(io.p2pkit.core.multiformats.Multibase.Encoding.BASE36));
+        o.put("Value", value);
+        res.single(o);
+    }
+
+    /** Kubo's text of {@code name/put}: the name, nothing with {@code quiet}. */
+    private static String putText(RpcRequest req, Object v) {
+        return req.bool("quiet") ? "" : io.p2pkit.node.cli.content.GoQuote.escNonPrint(String.valueOf(((Map<?, ?>) v).get("Name")))
+                + "\n";
+    }
+
+    /** A name as {@code name/get} and {@code name/put} take it: {@code k51…}, a peer ID, with or without {@code /ipns/}. */
+    private static PeerId name(String text) {
+        try {
+            return IpnsNames.parseName(text);
+        } catch (UsageException e) {
+            throw RpcError.failed("invalid IPNS name: " + e.getMessage());
         }
     }
 
@@ -112,14 +189,24 @@ public final class NameCommands {
         PeerId id = key.publicKey().toPeerId();
         long sequence = best(node, id, Duration.ZERO).map(r -> IpnsRecord.decode(r).sequence() + 1).orElse(0L);
         byte[] record = IpnsRecordSigner.sign(key, value, sequence, Instant.now().plus(lifetime), ttl);
-        // as Kubo with an HTTP router beside the DHT: put everywhere, done when one place took it
+        return put(node, id, record, allowOffline, false);
+    }
+
+    /**
+     * Puts a signed record where names are published: as Kubo with an HTTP router beside the DHT,
+     * everywhere (or at the delegated routers alone), done when one place took it.
+     *
+     * @return how many places took it
+     */
+    private static int put(Node node, PeerId id, byte[] record, boolean allowOffline, boolean delegatedOnly)
+            throws IOException {
         int reached = 0;
-        Optional<KadDht> dht = node.dht();
+        Optional<KadDht> dht = delegatedOnly ? Optional.empty() : node.dht();
         if (dht.isPresent()) {
             reached += dht.get().putValue(IpnsNames.dhtKey(id), record).peers();
         }
         IOException failed = null;
-        Optional<IpnsPubsub> pubsub = node.ipnsPubsub();
+        Optional<IpnsPubsub> pubsub = delegatedOnly ? Optional.empty() : node.ipnsPubsub();
         if (pubsub.isPresent()) {
             try {
                 pubsub.get().put(id, record);

@@ -73,10 +73,43 @@ class IpnsCommandTest {
             assertEquals("Published to " + name + ": /ipfs/" + first,
                     mine.ok("name", "publish", "--bootstrap", addr, "--key", "site", first));
             assertEquals("/ipfs/" + first, mine.ok("name", "resolve", "--bootstrap", addr, name));
+            CliRunner.Bytes firstRecord = CliRunner.bytes(new byte[0], "name", "get", "--bootstrap", addr, name);
+            assertEquals(0, firstRecord.status(), firstRecord.stderr());
+            Path recordFile = work.resolve("first.ipns");
+            Files.write(recordFile, firstRecord.stdout());
+            CliRunner inspected = CliRunner.run("name", "inspect", "--verify", name, recordFile.toString());
+            assertTrue(inspected.out().contains("/ipfs/" + first) && inspected.out().contains("Valid: true"),
+                    "name get writes the record as it is: " + inspected.out() + inspected.err());
             assertEquals("Published to " + name + ": /ipfs/" + second,
                     mine.ok("name", "publish", "--bootstrap", addr, "-k", "site", "/ipfs/" + second));
             assertEquals("/ipfs/" + second, mine.ok("name", "resolve", "--bootstrap", addr, "/ipns/" + name),
                     "the second record has the next sequence number and wins");
+
+            // name put (Kubo 0.40's): a record signed elsewhere, checked, with no key here
+            RepoFixture other = RepoFixture.init(work.resolve("other"));
+            CliRunner behind = CliRunner.run("name", "put", "--bootstrap", addr, name, recordFile.toString());
+            assertEquals(1, behind.status());
+            assertTrue(behind.err().contains("existing IPNS record has sequence 1 >= new record sequence 0, use "
+                    + "'p2pkit name put --force'"), behind.err());
+            CliRunner forced = CliRunner.run("name", "put", "--bootstrap", addr, "--force", name, recordFile.toString());
+            assertEquals(0, forced.status(), forced.err());
+            assertEquals(name, forced.out().strip());
+            assertEquals("/ipfs/" + second, other.ok("name", "resolve", "--bootstrap", addr, name), "the DHT keeps the best");
+            CliRunner.Bytes latest = CliRunner.bytes(new byte[0], "name", "get", "--bootstrap", addr, "/ipns/" + name);
+            assertEquals(0, latest.status(), latest.stderr());
+            CliRunner again = CliRunner.runWithInput(latest.stdout(), "name", "put", "--bootstrap", addr, "--json", name);
+            assertEquals(0, again.status(), again.err());
+            assertEquals("{\"Name\":\"" + name + "\",\"Value\":\"/ipfs/" + second + "\"}", again.out().strip());
+            CliRunner wrong = CliRunner.run("name", "put", "--bootstrap", addr, other.ok("key", "gen", "wrong"),
+                    recordFile.toString());
+            assertEquals(1, wrong.status());
+            assertTrue(wrong.err().contains("record validation failed"), wrong.err());
+            CliRunner empty = CliRunner.runWithInput(new byte[0], "name", "put", "--bootstrap", addr, name);
+            assertEquals(1, empty.status());
+            assertTrue(empty.err().contains("record is empty"), empty.err());
+            CliRunner none = CliRunner.run("name", "get", "--bootstrap", addr, other.ok("key", "gen", "none"));
+            assertEquals(1, none.status());
+            assertTrue(none.err().contains("no valid record found"), none.err());
 
             RepoFixture reader = RepoFixture.init(work.resolve("reader"));
             CliRunner.Bytes cat = reader.bytes("cat", "--bootstrap", addr, "/ipns/" + name);

@@ -190,6 +190,59 @@ class RpcNetworkCommandsTest {
                 .contains("not found locally, cannot provide"));
     }
 
+    /**
+     * {@code name/get} and {@code name/put} (Kubo 0.40's): a record signed elsewhere goes in with no
+     * private key here, comes back byte for byte, and is refused, as Kubo refuses it, when it is
+     * empty, malformed, too big, signed for another name or behind the record there (unless
+     * {@code force}).
+     */
+    @Test
+    void aRecordSignedElsewhereIsPutAndGotBack() throws Exception {
+        io.p2pkit.core.crypto.PrivateKey key = io.p2pkit.core.crypto.PrivateKey.generateEd25519();
+        io.p2pkit.core.identity.PeerId id = key.publicKey().toPeerId();
+        String name = id.toString(io.p2pkit.core.multiformats.Multibase.Encoding.BASE36);
+        String value = "/ipfs/bafkqaaa";
+        java.time.Instant eol = java.time.Instant.now().plus(Duration.ofHours(1));
+        byte[] five = io.p2pkit.kad.record.IpnsRecordSigner.sign(key, value, 5, eol, Duration.ofMinutes(5));
+        byte[] three = io.p2pkit.kad.record.IpnsRecordSigner.sign(key, value, 3, eol, Duration.ofMinutes(5));
+
+        HttpResponse<String> missing = post(a, "name/get?arg=" + name);
+        assertEquals(500, missing.statusCode());
+        assertTrue(missing.body().contains("routing: not found"), missing.body());
+
+        assertEquals("{\"Name\":\"" + name + "\",\"Value\":\"" + value + "\"}\n",
+                postFile(a, "name/put?arg=/ipns/" + id, five).body());
+        HttpResponse<byte[]> got = client.send(HttpRequest.newBuilder(URI.create(HttpAddress.url(a.apiAddress()
+                .orElseThrow()) + "/api/v0/name/get?arg=" + name)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, got.statusCode());
+        assertEquals("application/vnd.ipfs.ipns-record", got.headers().firstValue("Content-Type").orElseThrow());
+        assertArrayEquals(five, got.body(), "the record as it was signed");
+        assertTrue(b.dht().orElseThrow().getValue(io.p2pkit.node.cli.content.IpnsNames.dhtKey(id), 1).value().isPresent(),
+                "the DHT server holds it");
+        assertEquals(name + "\n", postFile(a, "name/put?enc=text&arg=" + name, five).body(), "the same record again");
+        assertEquals("", postFile(a, "name/put?enc=text&quiet=true&arg=" + name, five).body());
+
+        String behind = postFile(a, "name/put?arg=" + name, three).body();
+        // ">=" as Go's JSON writes it
+        assertTrue(behind.contains("existing IPNS record has sequence 5 \\u003e= new record sequence 3, use 'ipfs name put "
+                + "--force'"), behind);
+        assertEquals(200, postFile(a, "name/put?force=true&arg=" + name, three).statusCode());
+        assertArrayEquals(five, client.send(HttpRequest.newBuilder(URI.create(HttpAddress.url(a.apiAddress().orElseThrow())
+                + "/api/v0/name/get?arg=" + name)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofByteArray()).body(), "the best record is still the fifth");
+
+        String other = postFile(a, "name/put?arg=" + a.peerId(), five).body();
+        assertTrue(other.contains("record validation failed"), other);
+        assertTrue(postFile(a, "name/put?arg=" + name, new byte[0]).body().contains("record is empty"));
+        assertTrue(postFile(a, "name/put?arg=" + name, "junk".getBytes(StandardCharsets.UTF_8)).body()
+                .contains("invalid IPNS record"));
+        assertTrue(postFile(a, "name/put?arg=" + name, new byte[11 * 1024]).body().contains("exceeds maximum size of 10240"));
+        assertTrue(postFile(a, "name/put?arg=not-a-name", five).body().contains("invalid IPNS name"));
+        assertTrue(postFile(a, "name/put?allow-offline=true&allow-delegated=true&arg=" + name, five).body()
+                .contains("cannot use both --allow-offline and --allow-delegated"));
+    }
+
     @Test
     void pubsubTopicsAreMultibaseAndSubIsALiveStream() throws Exception {
         String topic = PubsubCommands.encode("news".getBytes(StandardCharsets.UTF_8));

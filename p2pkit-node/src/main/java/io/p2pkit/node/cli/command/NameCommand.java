@@ -28,16 +28,143 @@ import java.util.Optional;
 @Command(name = "name", description = {
         "Publish and resolve IPNS names over the DHT, and inspect IPNS records.",
         "",
-        "publish and resolve start a node in DHT client mode that joins through the --bootstrap peers, as "
+        "publish, resolve, get and put start a node in DHT client mode that joins through the --bootstrap peers, as "
                 + "'p2pkit routing' does. Records are IPNS v2 (signed CBOR data, with the v1 fields Kubo still "
                 + "reads), validity EOL; the name is the key's peer ID.",
         ""},
-        subcommands = {NameCommand.Publish.class, NameCommand.Resolve.class, NameCommand.Inspect.class,
-                NamePubsubCommand.class})
+        subcommands = {NameCommand.Publish.class, NameCommand.Resolve.class, NameCommand.Get.class, NameCommand.Put.class,
+                NameCommand.Inspect.class, NamePubsubCommand.class})
 public final class NameCommand extends CliCommand {
     @Override
     public int run() {
-        throw new UsageException("missing subcommand: publish, resolve or inspect");
+        throw new UsageException("missing subcommand: publish, resolve, get, put or inspect");
+    }
+
+    @Command(name = "get", description = {"Get a name's signed IPNS record.", "",
+            "Writes the best valid record the DHT holds for NAME (k51…, a peer ID, with or without /ipns/) to stdout as "
+                    + "it is: what 'p2pkit name inspect' reads and 'p2pkit name put' stores again (Kubo 0.40's 'ipfs "
+                    + "name get'). Exits 1 when no valid record was found.", "", RoutingCommand.DEFAULTS, ""},
+            footer = {"", "With --json: {\"Name\":…,\"Record\":<base64>}"})
+    static final class Get extends RoutingCommand.Operation {
+        @Parameters(paramLabel = "NAME", description = "/ipns/<name> or <name>")
+        String nameText;
+
+        private PeerId name;
+
+        @Override
+        String commandName() {
+            return "name get";
+        }
+
+        @Override
+        void prepare() {
+            name = IpnsNames.parseName(nameText);
+        }
+
+        @Override
+        int operate(KadDht dht) throws Exception {
+            Optional<byte[]> record = dht.getValue(IpnsNames.dhtKey(name), 1).value(); // validated by the DHT
+            if (record.isEmpty()) {
+                console().info("p2pkit name get: no valid record found for /ipns/" + name.toString(Multibase.Encoding.BASE36));
+                return 1;
+            }
+            if (options.output.json()) {
+                Map<String, Object> o = new LinkedHashMap<>();
+                o.put("Name", name.toString(Multibase.Encoding.BASE36));
+                o.put("Record", java.util.Base64.getEncoder().encodeToString(record.get()));
+                console().json(o);
+            } else {
+                console().out().write(record.get());
+                console().out().flush();
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "put", description = {"Store a signed IPNS record in the DHT.", "",
+            "Puts a record signed elsewhere (from FILE or stdin, such as 'p2pkit name get' writes) to the DHT servers "
+                    + "closest to NAME, as Kubo 0.40's 'ipfs name put': no private key is needed. Unless --force, "
+                    + "the record must be at most 10 KiB, well formed, signed for NAME and in force, and its sequence "
+                    + "number above that of the record the DHT holds (the same record may be put again); --force "
+                    + "skips these checks (the DHT servers still judge it). Exits 1 when no server took it.", "",
+                    RoutingCommand.DEFAULTS, ""},
+            footer = {"", "With --json: {\"Name\":…,\"Value\":…}"})
+    static final class Put extends RoutingCommand.Operation {
+        @Parameters(index = "0", paramLabel = "NAME", description = "/ipns/<name> or <name>")
+        String nameText;
+
+        @Parameters(index = "1", arity = "0..1", paramLabel = "FILE", description = "the record (default: stdin)")
+        java.nio.file.Path file;
+
+        @Option(names = {"-f", "--force"}, description = "skip the checks of size, signature and sequence")
+        boolean force;
+
+        @Option(names = {"-q", "--quiet"}, description = "write nothing")
+        boolean quiet;
+
+        private PeerId name;
+        private byte[] record;
+
+        @Override
+        String commandName() {
+            return "name put";
+        }
+
+        @Override
+        void prepare() throws Exception {
+            name = IpnsNames.parseName(nameText);
+            try (java.io.InputStream in = (file != null ? io.p2pkit.node.cli.content.InputData.file(file)
+                    : io.p2pkit.node.cli.content.InputData.stdin(console())).open()) {
+                record = in.readNBytes(1 << 20); // as Kubo: at most 1 MiB read, the size checked below
+            }
+            if (record.length == 0) {
+                throw new io.p2pkit.node.cli.CommandFailedException("record is empty");
+            }
+            check(Optional.empty()); // before a node starts: all but the sequence
+        }
+
+        private void check(Optional<byte[]> existing) {
+            if (force) {
+                return;
+            }
+            try {
+                IpnsNames.checkPut(name, record, existing, "p2pkit name put");
+            } catch (IllegalArgumentException e) {
+                throw new io.p2pkit.node.cli.CommandFailedException(e.getMessage());
+            }
+        }
+
+        @Override
+        int operate(KadDht dht) throws Exception {
+            byte[] key = IpnsNames.dhtKey(name);
+            if (!force) {
+                check(dht.getValue(key, 1).value());
+            }
+            PutResult r;
+            try {
+                r = dht.putValue(key, record);
+            } catch (DecodeException e) {
+                throw new io.p2pkit.node.cli.CommandFailedException("the DHT refused the record: " + e.getMessage());
+            }
+            String id = name.toString(Multibase.Encoding.BASE36);
+            if (r.peers() == 0) {
+                console().info("p2pkit name put: no DHT server took the record for " + id);
+                return 1;
+            }
+            String value = "";
+            try {
+                value = io.p2pkit.kad.record.IpnsRecord.decode(record).valueText();
+            } catch (DecodeException e) {
+                // a forced record that does not decode has no value to show
+            }
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("Name", id);
+            o.put("Value", value);
+            if (options.output.json() || !quiet) {
+                print(o, id);
+            }
+            return 0;
+        }
     }
 
     @Command(name = "inspect", description = {"Show what an IPNS record holds.", "",

@@ -55,6 +55,49 @@ public final class IpnsNames {
         return dht.putValue(dhtKey(id), record);
     }
 
+    /**
+     * Checks a signed record before {@code name put} stores it, as Kubo's does unless {@code
+     * --force}: within the size limit, a well-formed record, signed for {@code name} and in force
+     * now, and not behind the record the routing holds (the same bytes may be put again).
+     *
+     * @param name     the name it is put for
+     * @param record   the record's bytes
+     * @param existing the best record the routing holds for the name, if any
+     * @param command  how the command is typed, for the hint to skip the checks
+     * @return the decoded record
+     * @throws IllegalArgumentException with Kubo's words for what is wrong
+     */
+    public static IpnsRecord checkPut(PeerId name, byte[] record, java.util.Optional<byte[]> existing, String command) {
+        if (record.length > IpnsRecord.MAX_BYTES) {
+            throw new IllegalArgumentException("record exceeds maximum size of " + IpnsRecord.MAX_BYTES
+                    + " bytes, use --force to skip size check");
+        }
+        IpnsRecord r;
+        try {
+            r = IpnsRecord.decode(record);
+        } catch (DecodeException e) {
+            throw new IllegalArgumentException("invalid IPNS record: " + e.getMessage());
+        }
+        try {
+            io.p2pkit.kad.record.IpnsValidator.check(name, r, Instant.now());
+        } catch (DecodeException e) {
+            throw new IllegalArgumentException("record validation failed: " + e.getMessage());
+        }
+        if (existing.isPresent() && !java.util.Arrays.equals(existing.get(), record)) {
+            long had;
+            try {
+                had = IpnsRecord.decode(existing.get()).sequence();
+            } catch (DecodeException e) {
+                return r; // an unreadable record there is no reason to refuse this one
+            }
+            if (had >= r.sequence()) {
+                throw new IllegalArgumentException("existing IPNS record has sequence " + had + " >= new record sequence "
+                        + r.sequence() + ", use '" + command + " --force' to skip this check");
+            }
+        }
+        return r;
+    }
+
     /** A name as given: a peer ID (base58 or a k51… CID) with or without /ipns/. */
     public static PeerId parseName(String text) {
         String t = text.startsWith("/ipns/") ? text.substring(6) : text;
