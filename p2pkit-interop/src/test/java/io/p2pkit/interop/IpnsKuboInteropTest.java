@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -87,5 +88,15 @@ class IpnsKuboInteropTest {
         assertTrue(published.contains(kuboName), published);
         assertEquals("/ipfs/" + FIRST, p2pkit("name", "resolve", "--repo-dir", dir.resolve("repo").toString(),
                 "--bootstrap", nodeAddress, "--protocol-prefix", LAN, kuboName));
+
+        // name get (Kubo 0.40's) gives Kubo's record as Kubo's routing get does; name put takes it back in, checked
+        String got = p2pkit("name", "get", "--bootstrap", nodeAddress, "--protocol-prefix", LAN, "--json", kuboName);
+        byte[] record = java.util.Base64.getDecoder().decode(got.substring(got.indexOf("\"Record\":\"") + 10,
+                got.lastIndexOf('"')));
+        assertArrayEquals(kubo.cli().runBytes(List.of("routing", "get", "/ipns/" + kuboName)), record);
+        java.nio.file.Path file = dir.resolve("kubo.ipns");
+        java.nio.file.Files.write(file, record);
+        assertEquals(kuboName, p2pkit("name", "put", "--bootstrap", nodeAddress, "--protocol-prefix", LAN, kuboName,
+                file.toString()));
     }
 }
