@@ -21,6 +21,9 @@ final class CidCommands {
                         .run((req, res) -> convert(req, res, converter(req))),
                 RpcCommand.at("cid/base32").text(TextEncoders::cidFormatRes).args(RpcArgument.string("cid", true, true).withStdin())
                         .run((req, res) -> convert(req, res, CidConverter.base32())),
+                RpcCommand.at("cid/inspect").args(RpcArgument.string("cid", true, false).withStdin())
+                        .text((req, v) -> io.p2pkit.node.multiformats.CidInspection.text((java.util.Map<?, ?>) v))
+                        .run(CidCommands::inspect),
                 bases("cid/bases"),
                 RpcCommand.at("cid/codecs").text(TextEncoders::codes)
                         .options(RpcOption.bool("numeric", "n"), RpcOption.bool("supported", "s"))
@@ -28,6 +31,18 @@ final class CidCommands {
                 RpcCommand.at("cid/hashes").text(TextEncoders::codes)
                         .options(RpcOption.bool("numeric", "n"), RpcOption.bool("supported", "s"))
                         .run((req, res) -> res.single(CodeLists.json(CodeLists.hashes(req.bool("supported"))))));
+    }
+
+    /**
+     * Kubo 0.41's {@code cid/inspect}: the CID taken apart; text that is not a CID answers its
+     * {@code errorMsg} in JSON, and fails as text (Kubo's encoder returns it as the error).
+     */
+    private static void inspect(RpcRequest req, RpcResponse res) throws Exception {
+        java.util.Map<String, Object> o = io.p2pkit.node.multiformats.CidInspection.inspect(req.argument(0));
+        if (o.containsKey("errorMsg") && req.string("encoding").orElse("json").equals("text")) {
+            throw RpcError.failed((String) o.get("errorMsg"));
+        }
+        res.single(o);
     }
 
     /** Kubo's {@code cid bases}, also served as {@code multibase/list}. */

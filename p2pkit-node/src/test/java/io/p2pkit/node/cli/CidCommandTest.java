@@ -22,6 +22,44 @@ class CidCommandTest {
         return r.out().strip();
     }
 
+    /** Kubo 0.41's {@code cid inspect}: its changelog's example byte for byte, then the other kinds of CID. */
+    @Test
+    void inspectTakesACidApartAsKubo() {
+        assertEquals("""
+                CID:        bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi
+                Version:    1
+                Multibase:  base32 (b)
+                Multicodec: dag-pb (0x70)
+                Multihash:  sha2-256 (0x12)
+                  Length:   32 bytes
+                  Digest:   c3c4733ec8affd06cf9e9ff50ffc6bcd2ec85a6170004bb709669c31de94391a
+                CIDv0:      QmbWqxBEKC3P8tqsKc98xmWNzrzDtRLMiMPL8wBuTGsMnR
+                CIDv1:      bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi
+                """, CliRunner.run("cid", "inspect", "bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi").out());
+        String v0 = ok("cid", "inspect", "QmbWqxBEKC3P8tqsKc98xmWNzrzDtRLMiMPL8wBuTGsMnR");
+        assertTrue(v0.contains("Multibase:  base58btc (implicit)\nMulticodec: dag-pb (0x70, implicit)\n"
+                + "Multihash:  sha2-256 (0x12, implicit)\n"), v0);
+        assertTrue(ok("cid", "inspect", RAW).contains("CIDv0:      not possible, requires dag-pb (0x70), got raw (0x55)\n"));
+        String key = ok("cid", "inspect", "k51qzi5uqu5di1vhksvbuzzwr0xq7522ec51uyncd8f8ctdmyts7r9el2co9sr");
+        assertTrue(key.contains("Multibase:  base36 (k)\nMulticodec: libp2p-key (0x72)\nMultihash:  identity (0x0)\n"
+                + "  Length:   36 bytes\n") && key.endsWith("CIDv1:      k51qzi5uqu5di1vhksvbuzzwr0xq7522ec51uyncd8f8ctdmyts7r9el2co9sr"),
+                "a key's CIDv1 in base36: " + key);
+        Map<?, ?> json = (Map<?, ?>) TinyJson.parse(ok("cid", "inspect", "--json", RAW));
+        Map<?, ?> codec = (Map<?, ?>) json.get("multicodec");
+        assertEquals(85, ((Number) codec.get("code")).intValue());
+        assertEquals("raw", codec.get("name"));
+        assertEquals(false, json.containsKey("cidV0"), "omitted, as Go's omitempty");
+
+        CliRunner peer = CliRunner.run("cid", "inspect", "12D3KooWD3eckifWpRn9wQpMG9R9hX3sD158z7EqHWmweQAJU5SA");
+        assertEquals(1, peer.status());
+        assertTrue(peer.err().contains("invalid CID: ") && peer.err().contains("Note: the value is a PeerID; inspect its "
+                + "CID representation instead:\n  k51qzi5uqu5dhdmyb9bd18pypu2wp5lpv2xnskfmrqa4lb5knqryrotb05e7or"), peer.err());
+        Map<?, ?> bad = (Map<?, ?>) TinyJson.parse(ok("cid", "inspect", "--json", "nope"));
+        assertTrue(((String) bad.get("errorMsg")).startsWith("invalid CID: "), bad.toString());
+        assertEquals("", bad.get("cidV1"));
+        assertEquals(RAW, json.get("cid"), "the CID as given");
+    }
+
     @Test
     void base32MakesCidV1() {
         assertEquals(V0_AS_V1 + "\n" + RAW, ok("cid", "base32", V0, RAW));

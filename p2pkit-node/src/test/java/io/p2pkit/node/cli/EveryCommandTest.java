@@ -77,6 +77,8 @@ class EveryCommandTest {
             Map.entry("swarm addrs", "DaemonBrowserTransportsTest (asks a running daemon)"),
             Map.entry("swarm connect", "DaemonBrowserTransportsTest (asks a running daemon)"),
             Map.entry("name inspect", "IpnsCommandTest (needs a record: it signs one)"),
+            Map.entry("name get", "IpnsCommandTest (needs a published name: it publishes one)"),
+            Map.entry("name put", "IpnsCommandTest (needs a record of a published name)"),
             Map.entry("routing reprovide", "ThroughDaemonTest (asks a running daemon; prints nothing, as Kubo)"),
             Map.entry("bitswap reprovide", "ThroughDaemonTest (asks a running daemon; prints nothing, as Kubo)"),
             Map.entry("swarm filters add", "SwarmFiltersPeeringCommandTest (asks a running daemon)"),
@@ -305,6 +307,7 @@ class EveryCommandTest {
         runs.put("pin update", new String[] {node, fileCid, "--unpin=false", rd});
         runs.put("cid format", new String[] {"-f", "%P", block});
         runs.put("cid base32", new String[] {node});
+        runs.put("cid inspect", new String[] {block});
         String bootstrapPeer = "/ip4/127.0.0.1/tcp/1/p2p/" + peer.peerId();
         runs.put("bootstrap add", new String[] {bootstrapPeer, rd});
         runs.put("bootstrap list", new String[] {rd});
@@ -341,7 +344,7 @@ class EveryCommandTest {
                 "config show", "config replace", "config profile apply",
                 "key gen", "key list", "key rename", "key export", "key import", "key sign", "key verify", "key rm",
                 "key rotate", "name publish", "name resolve",
-                "cid format", "cid base32", "bootstrap add", "bootstrap list", "bootstrap rm", "repo version",
+                "cid format", "cid base32", "cid inspect", "bootstrap add", "bootstrap list", "bootstrap rm", "repo version",
                 "version deps", "commands", "cid bases", "cid codecs", "cid hashes",
                 "multibase encode", "multibase decode", "multibase transcode", "multibase list")) {
             List<String> argv = new ArrayList<>(List.of(name.split(" ")));

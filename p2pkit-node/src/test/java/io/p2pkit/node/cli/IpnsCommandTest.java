@@ -97,6 +97,9 @@ class IpnsCommandTest {
             assertEquals("/ipfs/" + second, other.ok("name", "resolve", "--bootstrap", addr, name), "the DHT keeps the best");
             CliRunner.Bytes latest = CliRunner.bytes(new byte[0], "name", "get", "--bootstrap", addr, "/ipns/" + name);
             assertEquals(0, latest.status(), latest.stderr());
+            CliRunner json = CliRunner.run("name", "get", "--bootstrap", addr, "--json", name);
+            assertEquals("{\"Name\":\"" + name + "\",\"Record\":\"" + java.util.Base64.getEncoder().encodeToString(latest.stdout())
+                    + "\"}", json.out().strip());
             CliRunner again = CliRunner.runWithInput(latest.stdout(), "name", "put", "--bootstrap", addr, "--json", name);
             assertEquals(0, again.status(), again.err());
             assertEquals("{\"Name\":\"" + name + "\",\"Value\":\"/ipfs/" + second + "\"}", again.out().strip());

@@ -76,6 +76,20 @@ class RpcMultiformatsTest {
     }
 
     @Test
+    void cidInspectAnswersKubosFields() throws Exception {
+        HttpResponse<String> json = post("cid/inspect?arg=" + RAW);
+        assertEquals("{\"cid\":\"" + RAW + "\",\"version\":1,\"multibase\":{\"prefix\":\"b\",\"name\":\"base32\"},"
+                + "\"multicodec\":{\"code\":85,\"name\":\"raw\"},\"multihash\":{\"code\":18,\"name\":\"sha2-256\","
+                + "\"length\":32,\"digest\":\"5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03\"},"
+                + "\"cidV1\":\"" + RAW + "\"}\n", json.body());
+        assertTrue(post("cid/inspect?enc=text&arg=" + V0).body().startsWith("CID:        " + V0 + "\nVersion:    0\n"));
+        HttpResponse<String> bad = post("cid/inspect?arg=nope");
+        assertEquals(200, bad.statusCode(), "as Kubo: the error is a field of the answer");
+        assertTrue(bad.body().contains("\"errorMsg\":\"invalid CID: "), bad.body());
+        assertEquals(500, post("cid/inspect?enc=text&arg=nope").statusCode(), "and the text's error");
+    }
+
+    @Test
     void cidFormatStreamsOneResultPerCidAsKubo() throws Exception {
         HttpResponse<String> r = post("cid/format?arg=bad&arg=" + V0 + "&arg=" + RAW + "&f=" + URLEncoder.encode("%P %b",
                 StandardCharsets.UTF_8));

@@ -10,11 +10,11 @@ import picocli.CommandLine.Command;
         "",
         "Needs no repository.",
         ""},
-        subcommands = {CidFormatCommand.class, CidBase32Command.class, CidBasesCommand.class, CidCodecsCommand.class,
-                CidHashesCommand.class})
+        subcommands = {CidFormatCommand.class, CidBase32Command.class, CidInspectCommand.class, CidBasesCommand.class,
+                CidCodecsCommand.class, CidHashesCommand.class})
 public final class CidCommand extends CliCommand {
     @Override
     protected int run() {
-        throw new UsageException("missing subcommand: format, base32, bases, codecs or hashes");
+        throw new UsageException("missing subcommand: format, base32, inspect, bases, codecs or hashes");
     }
 }
