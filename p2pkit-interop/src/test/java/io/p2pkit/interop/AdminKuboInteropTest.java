@@ -52,10 +52,11 @@ class AdminKuboInteropTest {
 
     /**
      * Commands p2pkit serves that Kubo 0.39 has not: its own GraphSync fetch, an alias of key/list,
-     * Kubo 0.40's {@code name/get|put} and Kubo 0.41's {@code cid/inspect} (newer than the Kubo built here).
+     * Kubo 0.40's {@code name/get|put}, 0.41's {@code cid/inspect} and 0.42's {@code provide/once} (newer
+     * than the Kubo built here).
      */
     private static final Set<String> P2PKIT_ONLY = Set.of("graphsync", "graphsync/fetch", "key/ls", "name/get", "name/put",
-            "cid/inspect");
+            "cid/inspect", "provide/once");
 
     private static final String A = PrivateKey.generateEd25519().publicKey().toPeerId().toString();
     private static final String B = PrivateKey.generateEd25519().publicKey().toPeerId().toString();

@@ -237,6 +237,24 @@ public final class Reprovider implements Closeable {
         }
     }
 
+    /**
+     * Announces a key once, whatever the strategy, without adding it to any schedule (Kubo's
+     * {@code provide once}): waits up to {@code wait} for room in the provide queue, so that a
+     * long stream of keys goes out as fast as the DHT takes them without the queue growing.
+     *
+     * @throws IOException          when the queue had no room for that long, or the reprovider is closed
+     * @throws InterruptedException when interrupted while waiting
+     */
+    public void provideOnce(Multihash key, Duration wait) throws IOException, InterruptedException {
+        if (closed) {
+            throw new IOException("the node is shutting down");
+        }
+        if (!queue.offer(key, wait.toNanos(), TimeUnit.NANOSECONDS)) {
+            throw new IOException("the provide queue stayed full for " + wait.toSeconds() + " s");
+        }
+        Thread.ofVirtual().name("p2pkit-provide").start(this::announceNext);
+    }
+
     private void announceSoon(List<Cid> cids) {
         if (closed) {
             return;

@@ -1,8 +1,10 @@
 package io.p2pkit.node.rpc;
 
+import io.p2pkit.core.multiformats.Cid;
 import io.p2pkit.node.NodeConfig;
 import io.p2pkit.node.cli.content.TabTable;
 import io.p2pkit.node.config.GoDurations;
+import io.p2pkit.node.exchange.DagKeys;
 import io.p2pkit.node.exchange.ReprovideStrategy;
 import io.p2pkit.node.exchange.Reprovider;
 
@@ -20,7 +22,8 @@ import java.util.Map;
  * {@code stats/provide}, {@code stats/reprovide}): what the reprovider did, in the shape of Kubo's
  * legacy provider ({@code Provide.DHT.SweepEnabled=false}), which is how p2pkit's reprovider works:
  * every key once per interval, each its own DHT lookup; {@code provide/clear}: empties the queue of
- * keys waiting for their first announcement and answers how many it held.
+ * keys waiting for their first announcement and answers how many it held; {@code provide/once}:
+ * announces the CIDs given now, outside the schedule.
  */
 final class ProvideCommands {
     /** The section flags of Kubo's sweep-provider statistics, which the legacy shape refuses. */
@@ -40,8 +43,61 @@ final class ProvideCommands {
                 .run(ProvideCommands::stat);
         RpcCommand clear = RpcCommand.at("provide/clear").options(RpcOption.bool("quiet", "q"))
                 .text((req, n) -> "removed " + n + " items from provide queue\n").run(ProvideCommands::clear);
+        RpcCommand once = RpcCommand.at("provide/once").args(RpcArgument.string("cid", true, true).withStdin())
+                .options(RpcOption.bool("recursive", "r")).text((req, v) -> ((Map<?, ?>) v).get("Queued") + "\n")
+                .run(ProvideCommands::once);
         return List.of(reprovide, reprovide.alias("bitswap/reprovide"), stat, stat.alias("stats/provide"),
-                stat.alias("stats/reprovide"), clear);
+                stat.alias("stats/reprovide"), clear, once);
+    }
+
+    /**
+     * Kubo 0.42's {@code provide once}: each CID given (the arguments, then the body's lines, read
+     * as they come) and, with {@code recursive}, every block of its DAG, queued once for an
+     * announcement outside any schedule, one {@code {"Queued":<cid>}} each as it is queued. A root
+     * must be here; a recursive walk fetches what it lacks, as Kubo's. A full queue holds the
+     * command back, so a stream of any length does not grow the daemon's memory.
+     */
+    private static void once(RpcRequest req, RpcResponse res) throws Exception {
+        var content = NodeContent.content(req);
+        Reprovider reprovider = content.reprovider().orElseThrow(() -> RpcError.failed(
+                "cannot provide: this node announces nothing (no DHT, or Reprovider.Strategy none)"));
+        if (req.node().host().network().connections().isEmpty()) {
+            throw RpcError.failed("cannot provide: no connected peers");
+        }
+        boolean recursive = req.bool("recursive");
+        var local = content.repository().blocks().local();
+        DagKeys keys = new DagKeys(FetchingBlocks.of(req), io.p2pkit.node.cli.options.RepoOption.codecs(true));
+        DagKeys.Each queue = cid -> {
+            reprovider.provideOnce(cid.multihash(), NodeContent.FETCH_IDLE);
+            res.emit(Map.of("Queued", cid.toString()));
+        };
+        for (String arg : req.arguments()) {
+            onceFor(arg, local, keys, recursive, queue);
+        }
+        for (java.util.Optional<String> line; (line = req.nextBodyArgument()).isPresent(); ) {
+            String arg = GoStrings.trimSpace(line.get());
+            if (!arg.isEmpty()) {
+                onceFor(arg, local, keys, recursive, queue);
+            }
+        }
+    }
+
+    private static void onceFor(String arg, io.p2pkit.ipfs.blockstore.Blockstore local, DagKeys keys, boolean recursive,
+                                DagKeys.Each queue) throws Exception {
+        Cid cid;
+        try {
+            cid = Cid.parse(arg);
+        } catch (IllegalArgumentException e) {
+            throw RpcError.failed("invalid CID \"" + arg + "\": " + e.getMessage());
+        }
+        if (!local.has(cid.multihash())) {
+            throw RpcError.failed("block " + cid + " not found locally, cannot provide");
+        }
+        try {
+            keys.walk(cid, recursive, queue);
+        } catch (io.p2pkit.node.cli.content.BlockNotFoundException e) {
+            throw RpcError.failed("block " + e.cid() + " not found locally, cannot provide");
+        }
     }
 
     /**

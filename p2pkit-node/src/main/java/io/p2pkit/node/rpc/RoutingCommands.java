@@ -148,8 +148,15 @@ final class RoutingCommands {
                 throw RpcError.failed("block " + c + " not found locally, cannot provide");
             }
         }
+        // with recursive, every block of each DAG too (what is missing fetched, as Kubo's walk), each once
+        io.p2pkit.node.exchange.DagKeys keys = new io.p2pkit.node.exchange.DagKeys(FetchingBlocks.of(req),
+                io.p2pkit.node.cli.options.RepoOption.codecs(true));
         for (String arg : req.arguments()) {
-            dht.provide(cid(arg).multihash().bytes());
+            try {
+                keys.walk(cid(arg), req.bool("recursive"), c -> dht.provide(c.multihash().bytes()));
+            } catch (io.p2pkit.node.cli.content.BlockNotFoundException e) {
+                throw RpcError.failed("block " + e.cid() + " not found locally, cannot provide");
+            }
         }
     }
 

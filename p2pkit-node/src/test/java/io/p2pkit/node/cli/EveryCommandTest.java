@@ -78,6 +78,7 @@ class EveryCommandTest {
             Map.entry("swarm connect", "DaemonBrowserTransportsTest (asks a running daemon)"),
             Map.entry("name inspect", "IpnsCommandTest (needs a record: it signs one)"),
             Map.entry("name get", "IpnsCommandTest (needs a published name: it publishes one)"),
+            Map.entry("provide once", "ProvideOnceCommandTest (asks a running daemon connected to a DHT server)"),
             Map.entry("name put", "IpnsCommandTest (needs a record of a published name)"),
             Map.entry("routing reprovide", "ThroughDaemonTest (asks a running daemon; prints nothing, as Kubo)"),
             Map.entry("bitswap reprovide", "ThroughDaemonTest (asks a running daemon; prints nothing, as Kubo)"),

@@ -9,6 +9,7 @@ import io.p2pkit.node.cli.options.RepoOption;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -17,11 +18,69 @@ import java.util.Map;
 /** {@code p2pkit provide clear|stat}: the running daemon's provide queue and statistics, Kubo's {@code ipfs provide}. */
 @Command(name = "provide", description = {"Control the running daemon's providing, as Kubo's 'ipfs provide'.", "",
         "These ask the daemon that holds the repository ($P2PKIT_HOME or --repo-dir).", ""},
-        subcommands = {ProvideCommand.Clear.class, ProvideCommand.Stat.class})
+        subcommands = {ProvideCommand.Once.class, ProvideCommand.Clear.class, ProvideCommand.Stat.class})
 public final class ProvideCommand extends CliCommand {
     @Override
     protected int run() {
-        throw new UsageException("missing subcommand: clear or stat");
+        throw new UsageException("missing subcommand: once, clear or stat");
+    }
+
+    @Command(name = "once", description = {"Announce CIDs to the DHT now.", "",
+            "Has the running daemon announce each CID once, outside its reprovide schedule (which it leaves as it "
+                    + "is), as Kubo 0.42's 'ipfs provide once': the arguments, or stdin's lines streamed to the "
+                    + "daemon as they are read, so a list of any length ('p2pkit refs -r ROOT | p2pkit provide "
+                    + "once') does not grow its memory. Each CID must be in the repository; with -r every block of "
+                    + "its DAG is announced too. Each key is announced once over all the CIDs given. Prints 'queued "
+                    + "N CID(s) for immediate provide' (on a terminal, a running count on stderr).", ""},
+            footer = {"", "With --json: {\"Queued\":<cid>} per CID, as each is queued."})
+    static final class Once extends CliCommand {
+        @Parameters(paramLabel = "CID", arity = "0..*", description = "the CIDs (default: stdin's lines)")
+        private List<String> cids = new java.util.ArrayList<>();
+
+        @Option(names = {"-r", "--recursive"}, description = "announce every block of each CID's DAG too")
+        private boolean recursive;
+
+        @Mixin
+        private RepoOption repo;
+
+        @Mixin
+        private JsonOption json;
+
+        @Override
+        protected int run() throws Exception {
+            DaemonApi api = DaemonApi.find(repo.root())
+                    .orElseThrow(() -> new CommandFailedException("no daemon is running on " + repo.root()
+                            + ": start one with 'p2pkit daemon'"));
+            boolean terminal = !json.json() && io.p2pkit.node.cli.Terminal.stderrIsTerminal();
+            long count = 0;
+            Map<String, String> options = Map.of("recursive", Boolean.toString(recursive));
+            try (api; java.io.InputStream in = new java.io.BufferedInputStream(cids.isEmpty()
+                    ? upload(api, options) : api.post("provide/once", cids, options))) {
+                for (io.p2pkit.ipfs.ipld.MapNode m; (m = DaemonApi.nextObject(in)) != null; ) {
+                    count++;
+                    if (json.json()) {
+                        console().json(Map.of("Queued", DaemonApi.text(m, "Queued")));
+                    } else if (terminal) {
+                        console().err().print("\rqueued " + count + " CID(s) for immediate provide");
+                        console().err().flush();
+                    }
+                }
+            } finally {
+                if (terminal && count > 0) {
+                    console().err().println();
+                }
+            }
+            if (!json.json() && !terminal) {
+                console().println("queued " + count + " CID(s) for immediate provide");
+            }
+            return 0;
+        }
+
+        private java.io.InputStream upload(DaemonApi api, Map<String, String> options)
+                throws java.io.IOException {
+            io.p2pkit.node.cli.content.MultipartUpload stdin = io.p2pkit.node.cli.content.MultipartUpload.stdin(console().in());
+            return api.upload("provide/once", List.of(), options, stdin.contentType(), stdin.body());
+        }
     }
 
     @Command(name = "clear", description = {"Drop the keys waiting for their first announcement.", "",
