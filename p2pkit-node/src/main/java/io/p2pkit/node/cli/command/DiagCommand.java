@@ -91,8 +91,7 @@ public final class DiagCommand extends CliCommand {
             }
             Path file = output != null ? output : Path.of("p2pkit-profile-" + DateTimeFormatter
                     .ofPattern("yyyy-MM-dd'T'HH_mm_ssXXX").format(OffsetDateTime.now()).replace(':', '_') + ".zip");
-            DaemonApi api = DaemonApi.find(repo.root()).orElseThrow(() -> new CommandFailedException(
-                    "no daemon is running on " + repo.root() + ": start one with 'p2pkit daemon'"));
+            DaemonApi api = DaemonApi.require(repo.root());
             try (api; InputStream in = api.post("diag/profile", List.of(), options)) {
                 try (OutputStream out = Files.newOutputStream(file)) {
                     in.transferTo(out);

@@ -3,7 +3,6 @@ package io.p2pkit.node.cli.command;
 import io.p2pkit.ipfs.ipld.MapNode;
 import io.p2pkit.ipfs.ipld.StringNode;
 import io.p2pkit.node.cli.CliCommand;
-import io.p2pkit.node.cli.CommandFailedException;
 import io.p2pkit.node.cli.UsageException;
 import io.p2pkit.node.cli.content.DaemonApi;
 import io.p2pkit.node.cli.options.JsonOption;
@@ -102,8 +101,7 @@ public final class LogCommand extends CliCommand {
 
         @Override
         protected int run() throws Exception {
-            DaemonApi api = DaemonApi.find(repo.root()).orElseThrow(() -> new CommandFailedException(
-                    "no daemon is running on " + repo.root() + ": start one with 'p2pkit daemon'"));
+            DaemonApi api = DaemonApi.require(repo.root());
             try (api; BufferedReader lines = new BufferedReader(new InputStreamReader(
                     api.post("log/tail", List.of(), Map.of("log-level", level)), StandardCharsets.UTF_8))) {
                 for (String line; (line = lines.readLine()) != null; ) {

@@ -48,9 +48,7 @@ public final class ProvideCommand extends CliCommand {
 
         @Override
         protected int run() throws Exception {
-            DaemonApi api = DaemonApi.find(repo.root())
-                    .orElseThrow(() -> new CommandFailedException("no daemon is running on " + repo.root()
-                            + ": start one with 'p2pkit daemon'"));
+            DaemonApi api = DaemonApi.require(repo.root());
             boolean terminal = !json.json() && io.p2pkit.node.cli.Terminal.stderrIsTerminal();
             long count = 0;
             Map<String, String> options = Map.of("recursive", Boolean.toString(recursive));

@@ -107,6 +107,16 @@ public final class DaemonApi implements AutoCloseable {
         }
     }
 
+    /**
+     * The daemon running on {@code root}, for a command that only a daemon can answer; close it.
+     *
+     * @throws CommandFailedException when none runs there, saying how to start one
+     */
+    public static DaemonApi require(Path root) {
+        return find(root).orElseThrow(() -> new CommandFailedException(
+                "no daemon is running on " + root + ": start one with 'p2pkit daemon'"));
+    }
+
     /** What a command does through a running daemon. */
     @FunctionalInterface
     public interface Use {
@@ -377,8 +387,7 @@ public final class DaemonApi implements AutoCloseable {
     /** The same with options that may repeat, in order ({@link #post(String, List, List)}). */
     public static byte[] answerBytes(Path root, String command, List<String> args,
                                      List<Map.Entry<String, String>> options) throws IOException {
-        DaemonApi api = find(root).orElseThrow(() -> new CommandFailedException(
-                "no daemon is running on " + root + ": start one with 'p2pkit daemon'"));
+        DaemonApi api = require(root);
         try (api; InputStream in = api.post(command, args, options)) {
             return in.readNBytes(MAX_ANSWER);
         }

@@ -83,8 +83,7 @@ public final class MfsCommand extends CliCommand {
             if (!flush) {
                 options.put("flush", "false");
             }
-            try (DaemonApi api = DaemonApi.find(repo.root()).orElseThrow(() -> new CommandFailedException(
-                    "no daemon is running on " + repo.root() + ": start one with 'p2pkit daemon'"));
+            try (DaemonApi api = DaemonApi.require(repo.root());
                  InputStream in = file == null ? api.post(command, args, options) : upload(api, command, args, options, file)) {
                 in.transferTo(console().out());
                 console().out().flush();
@@ -193,8 +192,7 @@ public final class MfsCommand extends CliCommand {
             }
             // as cat --json: the bytes in one object, so the output stays JSON lines
             byte[] data;
-            try (DaemonApi api = DaemonApi.find(repo.root()).orElseThrow(() -> new CommandFailedException(
-                    "no daemon is running on " + repo.root() + ": start one with 'p2pkit daemon'"));
+            try (DaemonApi api = DaemonApi.require(repo.root());
                  InputStream in = api.post("files/read", List.of(path), options)) {
                 data = in.readNBytes(JSON_LIMIT + 1);
             }
@@ -288,8 +286,7 @@ public final class MfsCommand extends CliCommand {
             // the daemon lists each failed path as a JSON string, then ends with an error in the trailer
             java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
             CommandFailedException failure = null;
-            try (DaemonApi api = DaemonApi.find(repo.root()).orElseThrow(() -> new CommandFailedException(
-                    "no daemon is running on " + repo.root() + ": start one with 'p2pkit daemon'"));
+            try (DaemonApi api = DaemonApi.require(repo.root());
                  InputStream in = api.post("files/rm", paths, withFlush())) {
                 in.transferTo(out);
             } catch (CommandFailedException e) {
