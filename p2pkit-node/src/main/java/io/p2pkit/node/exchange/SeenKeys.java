@@ -39,7 +39,7 @@ final class SeenKeys {
         Filter last = filters.getLast();
         if (last.full()) {
             // twice the bits and one more hash (half the error rate): the filters' rates sum to at most 2^-16
-            last = new Filter(Math.min(MAX_BITS, last.bits.length * 128), last.hashes + 1);
+            last = new Filter((int) Math.min(MAX_BITS, last.bits.length * 128L), last.hashes + 1);
             filters.add(last);
         }
         last.add(h1, h2);
