@@ -41,7 +41,6 @@ final class BlockCommands {
         FetchingBlocks blocks = FetchingBlocks.of(req);
         Cid cid = KuboPaths.resolveCid(repo, blocks, req.argument(0));
         Block block = blocks.get(cid).orElseThrow(() -> KuboPaths.notFound(cid)); // the one block, fetched when elsewhere
-        res.contentType("application/vnd.ipld.raw"); // as Kubo 0.40's
         res.stream().write(block.data());
     }
 

@@ -249,7 +249,6 @@ final class DagCommands {
             } catch (BlockNotFoundException e) {
                 throw notFound(req, e);
             }
-            res.contentType("application/vnd.ipld.car");
             try {
                 car.writeTo(res.stream());
             } catch (BlockNotFoundException e) {

@@ -390,7 +390,6 @@ final class FilesCommands {
         if (!archive && compress && root.type() == EntryType.DIRECTORY) {
             throw RpcError.failed("file is not regular");
         }
-        res.contentType(compress ? "application/gzip" : "application/x-tar"); // as Kubo 0.40's
         OutputStream out = compress ? new UnixfsTar.LeveledGzip(res.stream(), level) : res.stream();
         LocalFiles.offline(() -> {
             if (!archive && compress) {
