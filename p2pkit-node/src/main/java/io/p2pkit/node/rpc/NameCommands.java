@@ -109,7 +109,8 @@ public final class NameCommands {
         }
         if (!req.bool("force")) {
             try {
-                IpnsNames.checkPut(name, record, best(req.node(), name, Duration.ZERO), "ipfs name put");
+                IpnsRecord checked = IpnsNames.checkRecord(name, record);
+                IpnsNames.checkSequence(checked, record, best(req.node(), name, Duration.ZERO), "ipfs name put");
             } catch (IllegalArgumentException e) {
                 throw RpcError.failed(e.getMessage());
             }
@@ -119,15 +120,9 @@ public final class NameCommands {
         } catch (io.p2pkit.core.DecodeException e) {
             throw RpcError.failed("the routing refused the record: " + e.getMessage());
         }
-        String value = "";
-        try {
-            value = IpnsRecord.decode(record).valueText();
-        } catch (io.p2pkit.core.DecodeException e) {
-            // a forced record that does not decode has no value to show
-        }
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("Name", name.toString(io.p2pkit.core.multiformats.Multibase.Encoding.BASE36));
-        o.put("Value", value);
+        o.put("Value", IpnsNames.valueOf(record));
         res.single(o);
     }
 

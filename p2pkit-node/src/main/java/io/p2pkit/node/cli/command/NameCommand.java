@@ -104,6 +104,7 @@ public final class NameCommand extends CliCommand {
 
         private PeerId name;
         private byte[] record;
+        private io.p2pkit.kad.record.IpnsRecord checked; // null with --force
 
         @Override
         String commandName() {
@@ -120,25 +121,24 @@ public final class NameCommand extends CliCommand {
             if (record.length == 0) {
                 throw new io.p2pkit.node.cli.CommandFailedException("record is empty");
             }
-            check(Optional.empty()); // before a node starts: all but the sequence
-        }
-
-        private void check(Optional<byte[]> existing) {
-            if (force) {
-                return;
-            }
-            try {
-                IpnsNames.checkPut(name, record, existing, "p2pkit name put");
-            } catch (IllegalArgumentException e) {
-                throw new io.p2pkit.node.cli.CommandFailedException(e.getMessage());
+            if (!force) {
+                try {
+                    checked = IpnsNames.checkRecord(name, record); // before a node starts
+                } catch (IllegalArgumentException e) {
+                    throw new io.p2pkit.node.cli.CommandFailedException(e.getMessage());
+                }
             }
         }
 
         @Override
         int operate(KadDht dht) throws Exception {
             byte[] key = IpnsNames.dhtKey(name);
-            if (!force) {
-                check(dht.getValue(key, 1).value());
+            if (checked != null) {
+                try {
+                    IpnsNames.checkSequence(checked, record, dht.getValue(key, 1).value(), "p2pkit name put");
+                } catch (IllegalArgumentException e) {
+                    throw new io.p2pkit.node.cli.CommandFailedException(e.getMessage());
+                }
             }
             PutResult r;
             try {
@@ -151,15 +151,9 @@ public final class NameCommand extends CliCommand {
                 console().info("p2pkit name put: no DHT server took the record for " + id);
                 return 1;
             }
-            String value = "";
-            try {
-                value = io.p2pkit.kad.record.IpnsRecord.decode(record).valueText();
-            } catch (DecodeException e) {
-                // a forced record that does not decode has no value to show
-            }
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("Name", id);
-            o.put("Value", value);
+            o.put("Value", IpnsNames.valueOf(record));
             if (options.output.json() || !quiet) {
                 print(o, id);
             }

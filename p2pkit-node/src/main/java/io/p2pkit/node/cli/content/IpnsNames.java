@@ -57,17 +57,14 @@ public final class IpnsNames {
 
     /**
      * Checks a signed record before {@code name put} stores it, as Kubo's does unless {@code
-     * --force}: within the size limit, a well-formed record, signed for {@code name} and in force
-     * now, and not behind the record the routing holds (the same bytes may be put again).
+     * --force}: within the size limit, well formed, signed for {@code name} and in force now.
      *
-     * @param name     the name it is put for
-     * @param record   the record's bytes
-     * @param existing the best record the routing holds for the name, if any
-     * @param command  how the command is typed, for the hint to skip the checks
+     * @param name   the name it is put for
+     * @param record the record's bytes
      * @return the decoded record
      * @throws IllegalArgumentException with Kubo's words for what is wrong
      */
-    public static IpnsRecord checkPut(PeerId name, byte[] record, java.util.Optional<byte[]> existing, String command) {
+    public static IpnsRecord checkRecord(PeerId name, byte[] record) {
         if (record.length > IpnsRecord.MAX_BYTES) {
             throw new IllegalArgumentException("record exceeds maximum size of " + IpnsRecord.MAX_BYTES
                     + " bytes, use --force to skip size check");
@@ -83,19 +80,44 @@ public final class IpnsNames {
         } catch (DecodeException e) {
             throw new IllegalArgumentException("record validation failed: " + e.getMessage());
         }
-        if (existing.isPresent() && !java.util.Arrays.equals(existing.get(), record)) {
-            long had;
-            try {
-                had = IpnsRecord.decode(existing.get()).sequence();
-            } catch (DecodeException e) {
-                return r; // an unreadable record there is no reason to refuse this one
-            }
-            if (had >= r.sequence()) {
-                throw new IllegalArgumentException("existing IPNS record has sequence " + had + " >= new record sequence "
-                        + r.sequence() + ", use '" + command + " --force' to skip this check");
-            }
-        }
         return r;
+    }
+
+    /**
+     * Checks that a record {@link #checkRecord checked} is not behind the record the routing
+     * holds for its name, as Kubo's {@code name put} does unless {@code --force}; the same bytes
+     * may be put again.
+     *
+     * @param checked  the record, decoded
+     * @param record   its bytes
+     * @param existing the best record the routing holds for the name, if any
+     * @param command  how the command is typed, for the hint to skip the check
+     * @throws IllegalArgumentException with Kubo's words when it is behind
+     */
+    public static void checkSequence(IpnsRecord checked, byte[] record, java.util.Optional<byte[]> existing,
+                                     String command) {
+        if (existing.isEmpty() || java.util.Arrays.equals(existing.get(), record)) {
+            return;
+        }
+        long had;
+        try {
+            had = IpnsRecord.decode(existing.get()).sequence();
+        } catch (DecodeException e) {
+            return; // an unreadable record there is no reason to refuse this one
+        }
+        if (had >= checked.sequence()) {
+            throw new IllegalArgumentException("existing IPNS record has sequence " + had + " >= new record sequence "
+                    + checked.sequence() + ", use '" + command + " --force' to skip this check");
+        }
+    }
+
+    /** The path a record points at, or empty for bytes that are not a record ({@code name put --force}). */
+    public static String valueOf(byte[] record) {
+        try {
+            return IpnsRecord.decode(record).valueText();
+        } catch (DecodeException e) {
+            return "";
+        }
     }
 
     /** A name as given: a peer ID (base58 or a k51… CID) with or without /ipns/. */
