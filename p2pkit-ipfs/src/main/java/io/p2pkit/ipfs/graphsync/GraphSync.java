@@ -315,8 +315,16 @@ public final class GraphSync implements Closeable {
         if (dedupKey != null && dedupKey.length() > Extensions.MAX_DEDUP_KEY) {
             throw new IllegalArgumentException("a dedup key of " + dedupKey.length() + " characters; at most " + Extensions.MAX_DEDUP_KEY);
         }
-        AtomicReference<OutgoingRequest> current = new AtomicReference<>(start(peer, root, selector, doNotSend, 0, dedupKey, extra));
+        // the control reaches the request from before its first message goes out: a responder may
+        // pause it as soon as it is sent, and an update must then find it
+        AtomicReference<OutgoingRequest> current = new AtomicReference<>();
         control.attach(ext -> update(current.get(), ext));
+        try {
+            start(current, peer, root, selector, doNotSend, 0, dedupKey, extra);
+        } catch (IOException | RuntimeException e) {
+            control.attach(null); // start ended the request
+            throw e;
+        }
         boolean done = false;
         long[] counts = new long[2];
         try {
@@ -329,7 +337,7 @@ public final class GraphSync implements Closeable {
                     // go-graphsync's pause: cancel there, hold here, then ask again past what was taken
                     end(current.get(), false);
                     control.hold();
-                    current.set(start(peer, root, selector, doNotSend, taken.size(), dedupKey, extra));
+                    start(current, peer, root, selector, doNotSend, taken.size(), dedupKey, extra);
                     for (Cid before : taken) {
                         OutgoingRequest.Next n = current.get().next(idle);
                         if (!(n instanceof OutgoingRequest.Link l) || !l.entry().link().equals(before)) {
@@ -448,14 +456,18 @@ public final class GraphSync implements Closeable {
                 List.of(), List.of()));
     }
 
-    /** Sends a new request, asking the responder not to send what is here and the blocks of the first {@code skip} links. */
-    private OutgoingRequest start(PeerId peer, Cid root, Selector selector, Set<Cid> doNotSend, long skip, String dedupKey,
-                                  Map<String, Node> extra) throws IOException {
+    /**
+     * Sends a new request, asking the responder not to send what is here and the blocks of the
+     * first {@code skip} links; it is {@code current} before it is sent.
+     */
+    private void start(AtomicReference<OutgoingRequest> current, PeerId peer, Cid root, Selector selector,
+                       Set<Cid> doNotSend, long skip, String dedupKey, Map<String, Node> extra) throws IOException {
         Map<String, Node> extensions = new HashMap<>(extra);
         extensions.putAll(Extensions.encode(doNotSend, skip, dedupKey));
         Message.RequestId id = Message.RequestId.random();
         OutgoingRequest req = new OutgoingRequest(peer, id, config.maxBufferedBytes());
         outgoing.put(new Key(peer, id), req);
+        current.set(req);
         try {
             outbox(peer).send(new Message(List.of(new Message.Request(id, Message.RequestType.NEW, 0, root,
                     selector.toNode(), extensions)), List.of(), List.of()));
@@ -463,7 +475,6 @@ public final class GraphSync implements Closeable {
             end(req, true);
             throw e;
         }
-        return req;
     }
 
     /** Forgets a request and what it buffered; cancels it at the responder unless it ended there. */
