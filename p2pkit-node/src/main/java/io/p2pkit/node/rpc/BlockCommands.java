@@ -39,7 +39,7 @@ final class BlockCommands {
     private static void get(RpcRequest req, RpcResponse res) throws Exception {
         Repository repo = NodeContent.repository(req);
         FetchingBlocks blocks = FetchingBlocks.of(req);
-        Cid cid = KuboPaths.resolveCid(repo, blocks, req.argument(0));
+        Cid cid = KuboPaths.resolveCid(req, blocks, req.argument(0));
         Block block = blocks.get(cid).orElseThrow(() -> KuboPaths.notFound(cid)); // the one block, fetched when elsewhere
         res.stream().write(block.data());
     }
@@ -47,7 +47,7 @@ final class BlockCommands {
     private static void stat(RpcRequest req, RpcResponse res) throws Exception {
         Repository repo = NodeContent.repository(req);
         FetchingBlocks blocks = FetchingBlocks.of(req);
-        Cid cid = KuboPaths.resolveCid(repo, blocks, req.argument(0));
+        Cid cid = KuboPaths.resolveCid(req, blocks, req.argument(0));
         blocks.get(cid); // fetched when it is elsewhere
         OptionalInt size = repo.blocks().sizeOf(cid.multihash());
         if (size.isEmpty()) {
@@ -114,7 +114,7 @@ final class BlockCommands {
         boolean failed = false;
         for (String arg : req.arguments()) {
             Map<String, Object> o = new LinkedHashMap<>();
-            Cid cid = KuboPaths.resolveCid(repo, arg);
+            Cid cid = KuboPaths.resolveCid(req, arg);
             o.put("Hash", cid.toString());
             String error = remove(repo, cid, force);
             if (error != null) {

@@ -175,7 +175,7 @@ final class DagCommands {
         boolean progress = req.bool("progress");
         FetchingBlocks blocks = FetchingBlocks.of(req);
         for (String arg : req.arguments()) {
-            ResolvedPath resolved = KuboPaths.resolve(repo, blocks, arg);
+            ResolvedPath resolved = KuboPaths.resolve(req, blocks, arg);
             if (!resolved.remainder().isEmpty()) {
                 throw RpcError.failed(arg + " leads inside block " + resolved.cid() + ": dag stat counts whole DAGs");
             }
@@ -198,7 +198,7 @@ final class DagCommands {
 
     /** Kubo's {@code dag resolve}: the block a path ends in, and what is left of the path inside it. */
     private static void resolve(RpcRequest req, RpcResponse res) throws Exception {
-        ResolvedPath resolved = KuboPaths.resolve(NodeContent.repository(req), FetchingBlocks.of(req), req.argument(0));
+        ResolvedPath resolved = KuboPaths.resolve(req, FetchingBlocks.of(req), req.argument(0));
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("Cid", Map.of("/", resolved.cid().toString()));
         o.put("RemPath", String.join("/", resolved.remainder()));
@@ -210,7 +210,7 @@ final class DagCommands {
         Codecs codecs = RepoOption.codecs(true);
         long codec = CodecNames.supportedCodec("output-codec", req.string("output-codec").orElseThrow(), codecs);
         FetchingBlocks blocks = FetchingBlocks.of(req);
-        ResolvedPath resolved = KuboPaths.resolve(repo, blocks, req.argument(0));
+        ResolvedPath resolved = KuboPaths.resolve(req, blocks, req.argument(0));
         Node node = resolved.node();
         if (node instanceof Link link) {
             Block block = blocks.get(link.cid()).orElseThrow(() -> KuboPaths.notFound(link.cid()));
@@ -236,7 +236,7 @@ final class DagCommands {
         LinkReader links = RepoOption.codecs(true);
         BlockSource local = repo.blocks().local();
         FetchingBlocks fetching = offline ? null : FetchingBlocks.of(req);
-        Cid root = KuboPaths.resolveCid(repo, offline ? FetchingBlocks.of(NodeContent.content(req), false) : fetching,
+        Cid root = KuboPaths.resolveCid(req, offline ? FetchingBlocks.of(NodeContent.content(req), false) : fetching,
                 req.argument(0));
         // As Kubo's: the CAR streams as its blocks are read, and a block missing below the root
         // ends it with the error in the trailer. Online, the blocks here are read until one is

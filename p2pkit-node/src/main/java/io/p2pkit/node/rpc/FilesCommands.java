@@ -323,7 +323,7 @@ final class FilesCommands {
         List<Boolean> elsewhere = new ArrayList<>();
         long total = 0;
         for (String arg : req.arguments()) {
-            Cid cid = KuboPaths.resolveCid(repo, blocks, arg);
+            Cid cid = KuboPaths.resolveCid(req, blocks, arg);
             elsewhere.add(!NodeContent.offline(req) && cid.multihash().code() != Multicodec.IDENTITY
                     && !repo.blocks().local().has(cid.multihash()));
             UnixfsEntry e = LocalFiles.offline(() -> exporter.stat(cid));
@@ -369,7 +369,7 @@ final class FilesCommands {
         String arg = req.argument(0);
         // Online, the blocks on the path come first; a DAG that is not here then streams out as it arrives.
         FetchingBlocks blocks = FetchingBlocks.of(req);
-        Cid cid = KuboPaths.resolveCid(repo, blocks, arg);
+        Cid cid = KuboPaths.resolveCid(req, blocks, arg);
         boolean elsewhere = !NodeContent.offline(req) && cid.multihash().code() != Multicodec.IDENTITY
                 && !repo.blocks().local().has(cid.multihash());
         try (ArrivingBlocks arriving = elsewhere ? NodeContent.arriving(req, blocks, cid) : null) {
@@ -420,7 +420,7 @@ final class FilesCommands {
         CidEncoder enc = req.cidEncoder();
         List<Map<String, Object>> objects = new ArrayList<>();
         for (String arg : req.arguments()) {
-            Cid cid = KuboPaths.resolveCid(repo, blocks, arg);
+            Cid cid = KuboPaths.resolveCid(req, blocks, arg);
             UnixfsEntry e = LocalFiles.offline(() -> exporter.stat(cid));
             List<Map<String, Object>> links = new ArrayList<>();
             if (e.type() == EntryType.DIRECTORY) {

@@ -4,6 +4,7 @@ import io.p2pkit.core.multiformats.Cid;
 import io.p2pkit.ipfs.filestore.Filestore;
 import io.p2pkit.ipfs.filestore.FilestoreEntry;
 import io.p2pkit.ipfs.filestore.FilestoreStatus;
+import io.p2pkit.node.cli.content.CidArgument;
 import io.p2pkit.node.cli.content.KuboJson;
 import io.p2pkit.node.multiformats.CidEncoder;
 
@@ -41,12 +42,19 @@ final class FilestoreCommands {
         boolean removeBad = verify && req.bool("remove-bad-blocks");
         if (!req.arguments().isEmpty()) {
             for (String arg : req.arguments()) {
+                String text;
                 Cid cid;
                 try {
-                    cid = Cid.parse(arg);
+                    text = CidArgument.rootOfUri(arg).orElse(arg);
+                } catch (IllegalArgumentException e) { // a URI that names no single CID
+                    res.emit(json(new FilestoreEntry(FilestoreStatus.OTHER_ERROR, arg + ": " + e.getMessage(), null, "", 0, 0)));
+                    continue;
+                }
+                try {
+                    cid = Cid.parse(text);
                 } catch (IllegalArgumentException e) {
                     res.emit(json(new FilestoreEntry(FilestoreStatus.OTHER_ERROR,
-                            arg + ": " + GoCidErrors.of(arg, e), null, "", 0, 0)));
+                            arg + ": " + GoCidErrors.of(text, e), null, "", 0, 0)));
                     continue;
                 }
                 // as Kubo, a listing by argument reads the files back whether ls or verify

@@ -2,6 +2,7 @@ package io.p2pkit.node.rpc;
 
 import io.p2pkit.core.multiformats.Cid;
 import io.p2pkit.ipfs.path.IpfsPath;
+import io.p2pkit.ipfs.path.IpfsUri;
 import io.p2pkit.ipfs.path.PathResolutionException;
 import io.p2pkit.ipfs.path.PathResolver;
 import io.p2pkit.ipfs.path.ResolvedPath;
@@ -22,9 +23,11 @@ final class KuboPaths {
 
     /**
      * The path an argument names; boxo's {@code invalid path "…": …} when it names none. A path
-     * is cleaned first, as boxo cleans it ({@code //ipfs/<cid>/a/../b} is {@code /ipfs/<cid>/b}).
+     * is cleaned first, as boxo cleans it ({@code //ipfs/<cid>/a/../b} is {@code /ipfs/<cid>/b});
+     * a native URI ({@code ipfs://<cid>/a}, Kubo 0.43) is read as its path, which errors quote.
      */
-    static IpfsPath parse(String arg) {
+    static IpfsPath parse(String given) {
+        String arg = IpfsUri.toPath(given);
         String text = arg;
         if (arg.startsWith("/")) {
             requireComponents(arg);
@@ -49,12 +52,13 @@ final class KuboPaths {
     }
 
     /**
-     * The argument with an {@code /ipns/} name resolved (every step) to the {@code /ipfs/} path it
-     * leads to; any other argument as it is.
+     * The argument with an {@code /ipns/} name (or {@code ipns://} URI) resolved (every step) to the
+     * {@code /ipfs/} path it leads to; any other argument as it is.
      */
-    static String withoutName(RpcRequest request, String arg) throws IOException {
+    static String withoutName(RpcRequest request, String given) throws IOException {
+        String arg = IpfsUri.toPath(given);
         if (!arg.startsWith("/ipns/")) {
-            return arg;
+            return given;
         }
         requireComponents(arg);
         return NameCommands.resolveName(request, arg, true, true);
@@ -71,9 +75,13 @@ final class KuboPaths {
         return RpcError.failed("invalid path " + GoQuote.quote(arg) + ": " + reason);
     }
 
-    /** The CID an argument leads to over the local blocks. */
-    static Cid resolveCid(Repository repo, String arg) throws IOException {
-        IpfsPath path = parse(arg);
+    /**
+     * The CID an argument leads to over the local blocks; an {@code /ipns/} name (or
+     * {@code ipns://} URI) is resolved first, as Kubo resolves one wherever a path is taken.
+     */
+    static Cid resolveCid(RpcRequest request, String arg) throws IOException {
+        Repository repo = NodeContent.repository(request);
+        IpfsPath path = parse(withoutName(request, arg));
         try {
             return path.segments().isEmpty() ? path.root() : ContentPath.resolve(repo, path).cid();
         } catch (BlockNotFoundException e) {
@@ -86,11 +94,11 @@ final class KuboPaths {
     /**
      * The CID an argument leads to, resolved fetching the blocks on the path over Bitswap, then
      * with the whole DAG under it fetched when its block was not here (online): the path's siblings
-     * never come.
+     * never come. A name is resolved first.
      */
     static Cid fetchAndResolve(RpcRequest request, String arg) throws IOException, InterruptedException {
         Repository repo = NodeContent.repository(request);
-        Cid cid = resolveCid(repo, FetchingBlocks.of(request), arg);
+        Cid cid = resolveCid(request, FetchingBlocks.of(request), arg);
         if (cid.multihash().code() != io.p2pkit.core.multiformats.Multicodec.IDENTITY
                 && !NodeContent.offline(request) && !repo.blocks().local().has(cid.multihash())) {
             NodeContent.fetchDag(request, cid);
@@ -98,27 +106,26 @@ final class KuboPaths {
         return cid;
     }
 
-    /** The path resolved, with Kubo's words for a segment that is not there. */
-    static ResolvedPath resolve(Repository repo, String arg) throws IOException {
-        try {
-            return ContentPath.resolve(repo, parse(arg));
-        } catch (PathResolutionException e) {
-            throw PathErrors.of(repo, e);
-        }
-    }
-
-    /** The CID an argument leads to over {@code blocks} (a bare CID is itself, no block read). */
-    static Cid resolveCid(Repository repo, FetchingBlocks blocks, String arg) throws IOException {
-        IpfsPath path = parse(arg);
-        return path.segments().isEmpty() ? path.root() : resolve(repo, blocks, arg).cid();
+    /**
+     * The CID an argument leads to over {@code blocks} (a bare CID is itself, no block read); a
+     * name is resolved first.
+     */
+    static Cid resolveCid(RpcRequest request, FetchingBlocks blocks, String arg) throws IOException {
+        String named = withoutName(request, arg);
+        IpfsPath path = parse(named);
+        return path.segments().isEmpty() ? path.root() : resolved(NodeContent.repository(request), blocks, path).cid();
     }
 
     /**
      * The path resolved over {@code blocks}, which fetch each block on the way that is not here
-     * (only those: a path into a large directory does not bring the directory's DAG).
+     * (only those: a path into a large directory does not bring the directory's DAG); a name is
+     * resolved first.
      */
-    static ResolvedPath resolve(Repository repo, FetchingBlocks blocks, String arg) throws IOException {
-        IpfsPath path = parse(arg);
+    static ResolvedPath resolve(RpcRequest request, FetchingBlocks blocks, String arg) throws IOException {
+        return resolved(NodeContent.repository(request), blocks, parse(withoutName(request, arg)));
+    }
+
+    private static ResolvedPath resolved(Repository repo, FetchingBlocks blocks, IpfsPath path) throws IOException {
         try {
             return new PathResolver(blocks, RepoOption.codecs(true), HamtLinkLookup.INSTANCE).resolve(path);
         } catch (PathResolutionException e) {

@@ -6,6 +6,7 @@ import io.p2pkit.ipfs.mfs.Mfs;
 import io.p2pkit.ipfs.mfs.MfsEntry;
 import io.p2pkit.ipfs.mfs.MfsException;
 import io.p2pkit.ipfs.mfs.MfsStat;
+import io.p2pkit.ipfs.path.IpfsUri;
 import io.p2pkit.ipfs.unixfs.pb.Mtime;
 import io.p2pkit.node.cli.content.CodecNames;
 import io.p2pkit.node.multiformats.CidEncoder;
@@ -175,9 +176,12 @@ final class MfsCommands {
         return (perms & 0x1FF) | ((perms & 0xC00) << 12) | ((perms & 0x200) << 11) | (s.directory() ? 0x80000000 : 0);
     }
 
-    /** The node an argument names: an {@code /ipfs/} path, else an MFS path. */
+    /**
+     * The node an argument names: an {@code /ipfs/} path or a native URI ({@code ipfs://…},
+     * {@code ipns://…}: Kubo 0.43 takes them as content, a name resolved first), else an MFS path.
+     */
     private static Cid node(RpcRequest req, String path) throws IOException, InterruptedException {
-        if (path.startsWith("/ipfs/")) {
+        if (path.startsWith("/ipfs/") || IpfsUri.isUri(path)) {
             return KuboPaths.fetchAndResolve(req, path);
         }
         return kubo(() -> mfs(req).lookup(path));
@@ -393,7 +397,8 @@ final class MfsCommands {
 
     private static void cp(RpcRequest req, RpcResponse res) throws Exception {
         CidPrefix prefix = prefix(req);
-        String src = req.argument(0);
+        boolean uri = IpfsUri.isUri(req.argument(0));
+        String src = IpfsUri.toPath(req.argument(0));
         if (!src.isEmpty() && src.charAt(0) == '/') {
             src = src.replaceAll("/+$", "");
         }
@@ -401,7 +406,7 @@ final class MfsCommands {
         String source = src;
         Cid node;
         try {
-            node = src.startsWith("/ipfs/") ? KuboPaths.fetchAndResolve(req, src) : mfs(req).lookup(src);
+            node = src.startsWith("/ipfs/") || uri ? KuboPaths.fetchAndResolve(req, src) : mfs(req).lookup(src);
         } catch (MfsException e) {
             throw RpcError.failed(e.getMessage().startsWith("paths ") ? e.getMessage()
                     : "cp: cannot get node from path " + clean(src) + ": " + e.getMessage());

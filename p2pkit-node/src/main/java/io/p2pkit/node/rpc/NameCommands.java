@@ -2,12 +2,14 @@ package io.p2pkit.node.rpc;
 
 import io.p2pkit.core.crypto.PrivateKey;
 import io.p2pkit.core.multiformats.Cid;
+import io.p2pkit.ipfs.path.IpfsUri;
 import io.p2pkit.kad.KadDht;
 import io.p2pkit.kad.record.InvalidRecordException;
 import io.p2pkit.kad.record.IpnsRecord;
 import io.p2pkit.kad.record.IpnsRecordSigner;
 import io.p2pkit.kad.record.IpnsValidator;
 import io.p2pkit.node.Node;
+import io.p2pkit.node.cli.content.GoQuote;
 import io.p2pkit.node.ipnsps.IpnsPubsub;
 import io.p2pkit.node.routing.RoutingV1Client;
 import io.p2pkit.core.identity.PeerId;
@@ -142,7 +144,7 @@ public final class NameCommands {
     }
 
     private static void publish(RpcRequest req, RpcResponse res) throws Exception {
-        String target = req.argument(0);
+        String target = IpfsUri.toPath(req.argument(0)); // a native URI as its path (Kubo 0.43)
         String value;
         if (target.startsWith("/ipfs/") || target.startsWith("/ipns/")) {
             value = target;
@@ -234,6 +236,13 @@ public final class NameCommands {
 
     private static void resolve(RpcRequest req, RpcResponse res) throws Exception {
         String name = req.arguments().isEmpty() ? "/ipns/" + req.node().peerId() : req.argument(0);
+        if (IpfsUri.isUri(name)) { // Kubo 0.43: ipns://name is the name; name resolution stays IPNS-only
+            String path = IpfsUri.toPath(name);
+            if (!path.startsWith("/ipns/")) {
+                throw RpcError.failed(GoQuote.quote(name) + " is not an IPNS name");
+            }
+            name = path;
+        }
         res.single(Map.of("Path", resolveName(req, name.startsWith("/ipns/") ? name : "/ipns/" + name,
                 req.bool("recursive"), false)));
     }

@@ -99,7 +99,7 @@ final class ObjectCommands {
         FetchingBlocks blocks = FetchingBlocks.of(req);
         List<Block> out = new ArrayList<>();
         for (String arg : args) {
-            Cid cid = KuboPaths.resolveCid(repo, blocks, KuboPaths.withoutName(req, arg));
+            Cid cid = KuboPaths.resolveCid(req, blocks, arg);
             out.add(blocks.get(cid).orElseThrow(() -> KuboPaths.notFound(cid)));
         }
         return out;

@@ -66,7 +66,7 @@ final class PinCommands {
         for (String arg : req.arguments()) {
             // Online, the path's blocks are fetched as it is resolved, then a recursive pin's DAG
             // as the pin takes it (256 blocks at a time, each handed over as it arrives).
-            Cid cid = KuboPaths.resolveCid(repo, FetchingBlocks.of(req), arg);
+            Cid cid = KuboPaths.resolveCid(req, FetchingBlocks.of(req), arg);
             repo.pinner().pin(cid, recursive ? PinType.RECURSIVE : PinType.DIRECT, name, n -> { }, source);
             pinned.add(enc.encode(cid));
         }
@@ -81,8 +81,8 @@ final class PinCommands {
         Repository repo = NodeContent.repository(req);
         CidEncoder enc = req.cidEncoder();
         FetchingBlocks blocks = FetchingBlocks.of(req);
-        Cid from = KuboPaths.resolveCid(repo, blocks, req.argument(0));
-        Cid to = KuboPaths.resolveCid(repo, blocks, req.argument(1));
+        Cid from = KuboPaths.resolveCid(req, blocks, req.argument(0));
+        Cid to = KuboPaths.resolveCid(req, blocks, req.argument(1));
         repo.pinner().update(from, to, req.bool("unpin"), NodeContent.dagSource(req));
         res.single(Map.of("Pins", List.of(enc.encode(from), enc.encode(to))));
     }
@@ -93,7 +93,7 @@ final class PinCommands {
         CidEncoder enc = req.cidEncoder();
         List<String> unpinned = new ArrayList<>();
         for (String arg : req.arguments()) {
-            Cid cid = KuboPaths.resolveCid(repo, arg);
+            Cid cid = KuboPaths.resolveCid(req, arg);
             repo.pinner().unpin(cid, req.bool("recursive"));
             unpinned.add(enc.encode(cid));
         }
@@ -122,7 +122,7 @@ final class PinCommands {
             }
         } else {
             for (String arg : req.arguments()) {
-                Cid cid = KuboPaths.resolveCid(repo, arg);
+                Cid cid = KuboPaths.resolveCid(req, arg);
                 Optional<PinStatus> pin = repo.pinner().status(cid);
                 if (pin.isEmpty() || !types.contains(pin.get().pin().type())) {
                     throw RpcError.failed("path '" + arg + "' is not pinned");

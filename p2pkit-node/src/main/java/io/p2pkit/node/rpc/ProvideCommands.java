@@ -2,6 +2,7 @@ package io.p2pkit.node.rpc;
 
 import io.p2pkit.core.multiformats.Cid;
 import io.p2pkit.node.NodeConfig;
+import io.p2pkit.node.cli.content.CidArgument;
 import io.p2pkit.node.cli.content.TabTable;
 import io.p2pkit.node.config.GoDurations;
 import io.p2pkit.node.exchange.DagKeys;
@@ -86,7 +87,7 @@ final class ProvideCommands {
                                 DagKeys.Each queue) throws Exception {
         Cid cid;
         try {
-            cid = Cid.parse(arg);
+            cid = Cid.parse(CidArgument.rootOfUri(arg).orElse(arg));
         } catch (IllegalArgumentException e) {
             throw RpcError.failed("invalid CID \"" + arg + "\": " + e.getMessage());
         }

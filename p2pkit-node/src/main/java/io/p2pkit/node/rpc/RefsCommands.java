@@ -52,7 +52,7 @@ final class RefsCommands {
         FetchingBlocks blocks = FetchingBlocks.of(req);
         List<Cid> roots = new ArrayList<>();
         for (String arg : req.arguments()) { // every argument resolves before any output, as Kubo's
-            roots.add(KuboPaths.resolveCid(repo, blocks, KuboPaths.withoutName(req, arg)));
+            roots.add(KuboPaths.resolveCid(req, blocks, arg));
         }
         // a block's children come in one batch before they are read, as Kubo's walk asks for them
         DagRefs refs = new DagRefs(blocks, req.bool("unique"), maxDepth,

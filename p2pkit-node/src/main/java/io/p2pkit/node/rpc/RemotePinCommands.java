@@ -3,6 +3,7 @@ package io.p2pkit.node.rpc;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.core.multiformats.Cid;
 import io.p2pkit.ipfs.repo.Repository;
+import io.p2pkit.node.cli.content.CidArgument;
 import io.p2pkit.node.cli.content.GoQuote;
 import io.p2pkit.node.cli.content.TabTable;
 import io.p2pkit.node.config.KuboConfig;
@@ -160,7 +161,7 @@ final class RemotePinCommands {
     private static void add(RpcRequest req, RpcResponse res) throws Exception {
         PinningServiceClient client = client(req);
         Repository repo = NodeContent.repository(req);
-        Cid cid = KuboPaths.resolveCid(repo, FetchingBlocks.of(req), req.argument(0));
+        Cid cid = KuboPaths.resolveCid(req, FetchingBlocks.of(req), req.argument(0));
         String name = req.string("name").orElse("");
         validName(name);
         List<String> origins = new ArrayList<>();
@@ -264,10 +265,16 @@ final class RemotePinCommands {
         }
         List<String> cids = new ArrayList<>();
         for (String text : req.strings("cid")) {
+            String root;
             try {
-                cids.add(Cid.parse(text).toString());
+                root = CidArgument.rootOfUri(text).orElse(text);
+            } catch (IllegalArgumentException e) { // a URI that names no single CID
+                throw RpcError.failed("CID " + GoQuote.quote(text) + " cannot be parsed: " + e.getMessage());
+            }
+            try {
+                cids.add(Cid.parse(root).toString());
             } catch (IllegalArgumentException e) {
-                throw RpcError.failed("CID " + GoQuote.quote(text) + " cannot be parsed: " + GoCidErrors.of(text, e));
+                throw RpcError.failed("CID " + GoQuote.quote(text) + " cannot be parsed: " + GoCidErrors.of(root, e));
             }
         }
         List<String> statuses = req.has("status") ? req.strings("status") : List.of("pinned");

@@ -1,6 +1,7 @@
 package io.p2pkit.node.rpc;
 
 import io.p2pkit.ipfs.path.IpfsPath;
+import io.p2pkit.ipfs.path.IpfsUri;
 import io.p2pkit.ipfs.path.ResolvedPath;
 import io.p2pkit.node.cli.content.ResolvedText;
 import io.p2pkit.node.multiformats.CidEncoder;
@@ -24,7 +25,7 @@ final class ResolveCommands {
     }
 
     private static void resolve(RpcRequest req, RpcResponse res) throws Exception {
-        String name = req.argument(0);
+        String name = IpfsUri.toPath(req.argument(0)); // a native URI as its path (Kubo 0.43)
         if (name.startsWith("/ipns/") && !req.bool("recursive")) {
             req.string("dht-timeout").ifPresent(ResolveCommands::checkTimeout);
             // one step: the name's value as it is, not resolved further (as Kubo)
@@ -36,7 +37,7 @@ final class ResolveCommands {
         String path = KuboPaths.withoutName(req, name);
         IpfsPath parsed = KuboPaths.parse(path);
         ResolvedPath resolved = parsed.segments().isEmpty() ? ResolvedText.unread(parsed)
-                : KuboPaths.resolve(NodeContent.repository(req), FetchingBlocks.of(req), path);
+                : KuboPaths.resolve(req, FetchingBlocks.of(req), path);
         res.single(Map.of("Path", ResolvedText.of(resolved, enc)));
     }
 

@@ -10,6 +10,7 @@ import io.p2pkit.kad.KadDht;
 import io.p2pkit.kad.PutResult;
 import io.p2pkit.node.cli.UsageException;
 import io.p2pkit.node.cli.command.RoutingCommand;
+import io.p2pkit.node.cli.content.CidArgument;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -88,8 +89,14 @@ final class RoutingCommands {
     }
 
     private static Cid cid(String s) {
+        String text;
         try {
-            return Cid.parse(s);
+            text = CidArgument.rootOfUri(s).orElse(s);
+        } catch (IllegalArgumentException e) {
+            throw RpcError.failed(e.getMessage());
+        }
+        try {
+            return Cid.parse(text);
         } catch (DecodeException e) {
             throw RpcError.failed("invalid cid: " + e.getMessage());
         }

@@ -5,6 +5,7 @@ import io.p2pkit.core.crypto.PrivateKey;
 import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.core.multiformats.Cid;
 import io.p2pkit.core.multiformats.Multibase;
+import io.p2pkit.ipfs.path.IpfsUri;
 import io.p2pkit.kad.KadDht;
 import io.p2pkit.kad.PutResult;
 import io.p2pkit.node.cli.CliCommand;
@@ -238,7 +239,8 @@ public final class NameCommand extends CliCommand {
 
         @Override
         void prepare() throws Exception {
-            value = target.startsWith("/ipfs/") || target.startsWith("/ipns/") ? target : "/ipfs/" + cid(target);
+            String given = IpfsUri.toPath(target); // a native URI as its path (Kubo 0.43)
+            value = given.startsWith("/ipfs/") || given.startsWith("/ipns/") ? given : "/ipfs/" + cid(given);
             if (lifetime.isNegative() || lifetime.isZero() || ttl.isNegative()) {
                 throw new UsageException("--lifetime must be positive and --ttl not negative");
             }
@@ -276,7 +278,7 @@ public final class NameCommand extends CliCommand {
                     + "--recursive=false. Exits 1 when no valid record was found.", "", RoutingCommand.DEFAULTS, ""},
             footer = {"", "With --json: {\"Path\":…}"})
     static final class Resolve extends RoutingCommand.Operation {
-        @Parameters(paramLabel = "NAME", arity = "0..1", description = "/ipns/<name> or <name> (default: self)")
+        @Parameters(paramLabel = "NAME", arity = "0..1", description = "/ipns/<name>, ipns://<name> or <name> (default: self)")
         String name;
 
         @Option(names = {"-r", "--recursive"}, arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
@@ -297,6 +299,13 @@ public final class NameCommand extends CliCommand {
                 Optional<PrivateKey> self = KeyCommand.keystore(repo).get(Keystore.SELF);
                 name = "/ipns/" + self.orElseThrow(() -> new UsageException("no name given and no identity key at "
                         + repo.root())).publicKey().toPeerId();
+            }
+            if (IpfsUri.isUri(name)) { // Kubo 0.43: ipns://name is the name; name resolution stays IPNS-only
+                String path = IpfsUri.toPath(name);
+                if (!path.startsWith("/ipns/")) {
+                    throw new UsageException("'" + name + "' is not an IPNS name");
+                }
+                name = path;
             }
             if (!IpnsNames.isDnsLink(name)) {
                 IpnsNames.parseName(name);

@@ -1,6 +1,7 @@
 package io.p2pkit.node.cli.command;
 
 import io.p2pkit.ipfs.path.IpfsPath;
+import io.p2pkit.ipfs.path.IpfsUri;
 import io.p2pkit.ipfs.path.ResolvedPath;
 import io.p2pkit.ipfs.repo.Repository;
 import io.p2pkit.node.cli.CliCommand;
@@ -57,7 +58,7 @@ public final class ResolveCommand extends CliCommand {
         boolean daemon = DaemonApi.use(repo.root(), api -> path.set(DaemonApi.text(api.object("resolve", List.of(arg),
                 options), "Path")));
         if (!daemon) {
-            if (arg.startsWith("/ipns/")) {
+            if (IpfsUri.toPath(arg).startsWith("/ipns/")) {
                 throw new CommandFailedException("resolving " + arg + " needs the daemon's routing: start 'p2pkit daemon' "
                         + "on the repository, or use 'p2pkit name resolve --bootstrap …'");
             }

@@ -18,6 +18,7 @@ import io.p2pkit.node.NodeVersion;
 import io.p2pkit.node.cli.CliCommand;
 import io.p2pkit.node.cli.Console;
 import io.p2pkit.node.cli.UsageException;
+import io.p2pkit.node.cli.content.CidArgument;
 import io.p2pkit.node.cli.options.BootstrapOption;
 import io.p2pkit.node.cli.options.IdentityOption;
 import io.p2pkit.node.cli.options.JsonOption;
@@ -336,8 +337,8 @@ public final class RoutingCommand extends CliCommand {
 
     private static Cid cid(String s) {
         try {
-            return Cid.parse(s);
-        } catch (DecodeException e) {
+            return Cid.parse(CidArgument.rootOfUri(s).orElse(s)); // ipfs://<cid> too (Kubo 0.43)
+        } catch (IllegalArgumentException e) {
             throw new UsageException("not a CID: " + s + " (" + e.getMessage() + ")");
         }
     }

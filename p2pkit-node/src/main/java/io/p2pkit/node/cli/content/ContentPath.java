@@ -4,6 +4,7 @@ import io.p2pkit.core.DecodeException;
 import io.p2pkit.core.multiformats.Cid;
 import io.p2pkit.ipfs.codec.Codecs;
 import io.p2pkit.ipfs.path.IpfsPath;
+import io.p2pkit.ipfs.path.IpfsUri;
 import io.p2pkit.ipfs.path.PathResolver;
 import io.p2pkit.ipfs.path.ResolvedPath;
 import io.p2pkit.ipfs.repo.Repository;
@@ -15,8 +16,8 @@ import java.io.IOException;
 
 /**
  * A command's CID-or-path argument, as Kubo takes it: a bare CID ({@code bafy…}, {@code Qm…}),
- * a content path ({@code /ipfs/<cid>/a/b}, {@code /ipld/<cid>/a/0}, {@code <cid>/a/b}) or an
- * {@code ipfs://<cid>/a} URI. Paths are resolved over the local repository only: a block missing
+ * a content path ({@code /ipfs/<cid>/a/b}, {@code /ipld/<cid>/a/0}, {@code <cid>/a/b}) or a
+ * native URI ({@code ipfs://<cid>/a}, {@code ipfs:<cid>}, see {@link IpfsUri}). Paths are resolved over the local repository only: a block missing
  * on the way, or a segment that is not there, is a
  * {@link io.p2pkit.ipfs.path.PathResolutionException} naming the segment.
  */
@@ -30,14 +31,8 @@ public final class ContentPath {
      * @throws UsageException when it is neither a CID nor a path
      */
     public static IpfsPath parse(String arg) {
-        String text = arg;
-        if (text.startsWith("ipfs://")) {
-            text = "/ipfs/" + text.substring("ipfs://".length());
-        } else if (text.startsWith("ipld://")) {
-            text = "/ipld/" + text.substring("ipld://".length());
-        }
         try {
-            return IpfsPath.parse(text);
+            return IpfsPath.parse(IpfsUri.toPath(arg));
         } catch (DecodeException e) {
             throw new UsageException("'" + abbreviate(arg) + "' is not a CID or a content path (/ipfs/<cid>/…): "
                     + e.getMessage());

@@ -8,6 +8,7 @@ import io.p2pkit.ipfs.graphsync.GraphSync;
 import io.p2pkit.ipfs.graphsync.GraphSyncException;
 import io.p2pkit.ipfs.repo.Repository;
 import io.p2pkit.ipfs.path.IpfsPath;
+import io.p2pkit.ipfs.path.IpfsUri;
 import io.p2pkit.ipfs.selector.Selector;
 import io.p2pkit.ipfs.selector.SelectorWalk;
 import io.p2pkit.node.Node;
@@ -199,12 +200,13 @@ public final class OnlineRepository implements AutoCloseable {
     }
 
     /**
-     * An {@code /ipns/} path resolved through the DHT to an {@code /ipfs/} one; other paths as they are.
+     * An {@code /ipns/} path (or {@code ipns://} URI) resolved through the DHT to an {@code /ipfs/} one;
+     * other paths as they are, a URI as its path.
      *
      * @throws CommandFailedException offline, or when the name has no valid record
      */
     public String resolveName(String arg) throws IOException {
-        String path = arg.startsWith("ipns://") ? "/ipns/" + arg.substring("ipns://".length()) : arg;
+        String path = IpfsUri.toPath(arg);
         if (!path.startsWith("/ipns/")) {
             return path;
         }

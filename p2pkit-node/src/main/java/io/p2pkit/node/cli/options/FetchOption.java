@@ -6,6 +6,7 @@ import io.p2pkit.ipfs.bitswap.BitswapConfig;
 import io.p2pkit.ipfs.bitswap.ProviderFinder;
 import io.p2pkit.ipfs.graphsync.GraphSync;
 import io.p2pkit.ipfs.graphsync.GraphSyncConfig;
+import io.p2pkit.ipfs.path.IpfsUri;
 import io.p2pkit.ipfs.repo.Repository;
 import io.p2pkit.kad.Mode;
 import io.p2pkit.node.Node;
@@ -84,7 +85,7 @@ public final class FetchOption {
         PeerInfo peer = bootstrap.peers().getFirst();
         String address = peer.addresses().getFirst().encapsulate("/p2p/" + peer.peerId()).toString();
         for (String arg : args) {
-            if (arg.startsWith("/ipns/") || arg.startsWith("ipns://")) {
+            if (IpfsUri.toPath(arg).startsWith("/ipns/")) {
                 throw new UsageException("--graphsync through the daemon takes CIDs or /ipfs/ paths, not " + arg);
             }
             String path = ContentPath.parse(arg).toString();

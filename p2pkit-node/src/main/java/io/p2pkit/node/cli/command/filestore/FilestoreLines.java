@@ -9,6 +9,7 @@ import io.p2pkit.ipfs.ipld.NullNode;
 import io.p2pkit.ipfs.repo.Repository;
 import io.p2pkit.node.cli.CommandFailedException;
 import io.p2pkit.node.cli.Console;
+import io.p2pkit.node.cli.content.CidArgument;
 import io.p2pkit.node.cli.content.DaemonApi;
 import io.p2pkit.node.cli.content.KuboJson;
 import io.p2pkit.node.cli.options.JsonOption;
@@ -75,7 +76,7 @@ final class FilestoreLines {
                 } else {
                     for (String arg : cids) {
                         try {
-                            entries.add(fs.one(Cid.parse(arg), true));
+                            entries.add(fs.one(Cid.parse(CidArgument.rootOfUri(arg).orElse(arg)), true));
                         } catch (IllegalArgumentException e) {
                             entries.add(new FilestoreEntry(FilestoreStatus.OTHER_ERROR, arg + ": " + e.getMessage(),
                                     null, "", 0, 0));
