@@ -142,7 +142,7 @@ class ConfigKuboInteropTest {
                 Map<?, ?> fromKubo = (Map<?, ?>) KuboConfig.parseJson(kubo.cli().outcome(List.of("config", "show")));
                 Map<?, ?> fromP2pkit = (Map<?, ?>) KuboConfig.parseJson(client.outcome(List.of("--api", api, "config", "show")));
                 for (String key : List.of("Addresses.Gateway", "Addresses.Swarm", "Swarm.ConnMgr", "Discovery.MDNS.Enabled",
-                        "API.HTTPHeaders.Access-Control-Allow-Origin")) {
+                        "API.HTTPHeaders.Access-Control-Allow-Origin", "Ipns.RepublishPeriod", "Ipns.RecordLifetime")) {
                     assertEquals(at(fromKubo, key), at(fromP2pkit, key), key);
                 }
                 assertEquals(at(fromKubo, "Identity.PeerID").getClass(), at(fromP2pkit, "Identity.PeerID").getClass());

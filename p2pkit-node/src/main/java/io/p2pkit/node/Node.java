@@ -29,13 +29,18 @@ import io.p2pkit.nat.portmap.PortMapper;
 import io.p2pkit.nat.relay.RelayClient;
 import io.p2pkit.webrtc.transport.WebRtcTransport;
 import io.p2pkit.nat.relay.RelayService;
+import io.p2pkit.core.crypto.PrivateKey;
+import io.p2pkit.node.config.Keystore;
 import io.p2pkit.node.exchange.ContentService;
 import io.p2pkit.ipfs.bitswap.ProviderFinder;
 import io.p2pkit.node.http.HttpFace;
 import io.p2pkit.node.routing.RoutingV1Client;
+import io.p2pkit.node.rpc.NameCommands;
 import io.p2pkit.node.http.NodeHttp;
 import io.p2pkit.node.ipnsps.IpnsPubsub;
 import io.p2pkit.node.metrics.MetricsServer;
+import io.p2pkit.node.names.NameRepublisher;
+import io.p2pkit.node.names.PublishedNames;
 import io.p2pkit.node.p2p.StreamMounting;
 import io.p2pkit.pubsub.PubSub;
 
@@ -85,6 +90,10 @@ public final class Node implements Closeable {
     private final AddressFilters addressFilters;
     private final Peering peering;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** The last records of the names published here, when the node has a repository to keep them in. */
+    private final Optional<PublishedNames> publishedNames;
+    /** Keeps those names alive; started once the node serves, when it has somewhere to publish. */
+    private volatile NameRepublisher republisher;
 
     private Node(NodeConfig config, Host host, Optional<KadDht> dht, Optional<PubSub> pubsub,
                  Optional<MetricsServer> metrics, Optional<ContentService> content, NodeListener listener,
@@ -98,6 +107,7 @@ public final class Node implements Closeable {
         this.pubsub = pubsub;
         this.metrics = metrics;
         this.listener = listener;
+        this.publishedNames = config.content().map(c -> new PublishedNames(c.repo()));
     }
 
     /** Starts a node that tells nobody about its events. */
@@ -272,6 +282,7 @@ public final class Node implements Closeable {
             node.startHttp(registry);
             listener.ready(node);
             node.bootstrap();
+            node.startRepublisher();
             return node;
         } catch (IOException | RuntimeException e) {
             if (node != null) {
@@ -378,6 +389,33 @@ public final class Node implements Closeable {
         return content;
     }
 
+    /** The last IPNS record of each name published from this node, kept in its repository (if it has one). */
+    public Optional<PublishedNames> publishedNames() {
+        return publishedNames;
+    }
+
+    /**
+     * Starts republishing the names published here (the node's own and its keystore's), as Kubo's
+     * daemon does, when the node has a repository and somewhere to publish.
+     */
+    private void startRepublisher() {
+        if (publishedNames.isEmpty() || !NameCommands.routed(this)) {
+            return;
+        }
+        java.nio.file.Path repo = config.content().orElseThrow().repo();
+        Keystore keystore = new Keystore(repo, repo.resolve("identity.key"));
+        NameRepublisher.Keys keys = () -> {
+            List<PrivateKey> all = new java.util.ArrayList<>();
+            all.add(host.identity());
+            for (Keystore.Entry e : keystore.list()) {
+                keystore.get(e.name()).ifPresent(all::add);
+            }
+            return all;
+        };
+        republisher = NameRepublisher.start(keys, publishedNames.get(), (id, record) -> NameCommands.putSigned(this, id, record),
+                config.ipnsRepublish());
+    }
+
     /**
      * Starts mDNS unless the node listens on loopback only (then it has nothing to tell the LAN).
      * A failure to start it is a warning: the node works without it.
@@ -471,6 +509,9 @@ public final class Node implements Closeable {
         try {
             http.forEach(HttpFace::close);
             metrics.ifPresent(MetricsServer::close);
+            if (republisher != null) {
+                republisher.close();
+            }
             host.close();
             delegated.forEach(RoutingV1Client::close);
             if (content.isPresent()) {

@@ -42,6 +42,7 @@ import io.p2pkit.websocket.WssTls;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import io.p2pkit.node.config.GoDurations;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -92,6 +93,7 @@ public final class NodeConfig {
     private final boolean streamMounting;
     private final boolean portMapping;
     private final boolean ipnsPubsub;
+    private final IpnsRepublish ipnsRepublish;
     private final Duration portMappingLease;
     private final Optional<RelayConfig> relayService;
     private final Optional<java.nio.file.Path> rendezvousServer;
@@ -172,6 +174,7 @@ public final class NodeConfig {
         // IPNS over pubsub runs on pubsub: asking for it turns gossipsub on, as Kubo's flag does
         this.pubsub = b.ipnsPubsub && b.pubsub.isEmpty() ? Optional.of(Pubsub.gossipsub()) : b.pubsub;
         this.ipnsPubsub = b.ipnsPubsub;
+        this.ipnsRepublish = b.ipnsRepublish;
         this.metrics = b.metrics;
         this.content = b.content;
         this.api = b.api;
@@ -214,6 +217,7 @@ public final class NodeConfig {
         b.dht = dht;
         b.pubsub = pubsub;
         b.ipnsPubsub = ipnsPubsub;
+        b.ipnsRepublish = ipnsRepublish;
         b.metrics = metrics;
         b.content = content;
         b.api = api;
@@ -431,6 +435,11 @@ public final class NodeConfig {
      */
     public boolean ipnsPubsub() {
         return ipnsPubsub;
+    }
+
+    /** How often the names this node published are published again, and for how long each record is valid. */
+    public IpnsRepublish ipnsRepublish() {
+        return ipnsRepublish;
     }
 
     /** Where Prometheus metrics are served, if anywhere. */
@@ -835,6 +844,44 @@ public final class NodeConfig {
     }
 
     /**
+     * How a node with a repository keeps the IPNS names it published alive, as Kubo's republisher:
+     * {@code initialDelay} after the start, then every {@code period} (five minutes after a round
+     * that reached no one), each name's last record is signed again with its value and sequence,
+     * valid for {@code lifetime} from then (or as long as it was, if longer), and published.
+     *
+     * @param period       Kubo's {@code Ipns.RepublishPeriod}
+     * @param lifetime     Kubo's {@code Ipns.RecordLifetime}; at least {@code period}, or a record
+     *                     could expire before it is republished
+     * @param initialDelay Kubo's one minute (or the period, if shorter)
+     */
+    public record IpnsRepublish(Duration period, Duration lifetime, Duration initialDelay) {
+        /** Kubo's: every 4 hours, records valid for 48 hours, the first round a minute after the start. */
+        public static final IpnsRepublish DEFAULT = new IpnsRepublish(Duration.ofHours(4), Duration.ofHours(48),
+                Duration.ofMinutes(1));
+
+        /** Checks the values; the refusal of a lifetime shorter than the period is Kubo 0.43's. */
+        public IpnsRepublish {
+            Objects.requireNonNull(period, "period");
+            Objects.requireNonNull(lifetime, "lifetime");
+            Objects.requireNonNull(initialDelay, "initialDelay");
+            if (period.isNegative() || period.isZero() || lifetime.isNegative() || lifetime.isZero() || initialDelay.isNegative()) {
+                throw new IllegalArgumentException("the IPNS republish period and record lifetime must be positive");
+            }
+            if (lifetime.compareTo(period) < 0) {
+                throw new IllegalArgumentException("config setting IPNS.RecordLifetime (" + GoDurations.format(lifetime)
+                        + ") must be >= IPNS.RepublishPeriod (" + GoDurations.format(period)
+                        + "), otherwise records expire before they are republished");
+            }
+        }
+
+        /** Kubo's first round: a minute after the start, or after {@code period} when that is shorter. */
+        public static IpnsRepublish every(Duration period, Duration lifetime) {
+            Duration first = period.compareTo(DEFAULT.initialDelay) < 0 ? period : DEFAULT.initialDelay;
+            return new IpnsRepublish(period, lifetime, first);
+        }
+    }
+
+    /**
      * One of the node's HTTP servers: where it listens and the bounds it holds whatever its
      * clients send.
      *
@@ -974,6 +1021,7 @@ public final class NodeConfig {
         private Optional<Dht> dht = Optional.empty();
         private Optional<Pubsub> pubsub = Optional.empty();
         private boolean ipnsPubsub;
+        private IpnsRepublish ipnsRepublish = IpnsRepublish.DEFAULT;
         private Optional<InetSocketAddress> metrics = Optional.empty();
         private Optional<Content> content = Optional.empty();
         private Optional<Http> api = Optional.empty();
@@ -1202,6 +1250,12 @@ public final class NodeConfig {
          */
         public Builder ipnsPubsub(boolean on) {
             this.ipnsPubsub = on;
+            return this;
+        }
+
+        /** How the names this node published are kept alive (Kubo's 4 h and 48 h by default). */
+        public Builder ipnsRepublish(IpnsRepublish republish) {
+            this.ipnsRepublish = Objects.requireNonNull(republish, "republish");
             return this;
         }
 

@@ -43,6 +43,8 @@ import java.util.Map;
  * API.HTTPHeaders.Access-Control-Allow-Origin   api.allowedOrigins            array of origins
  * Gateway.NoDNSLink                             gateway.noDNSLink             true or false
  * Ipns.UsePubsub                                ipns.usePubsub                true or false
+ * Ipns.RepublishPeriod                          ipns.republishPeriod          Go duration in a string, "" for 4h
+ * Ipns.RecordLifetime                           ipns.recordLifetime           Go duration in a string, "" for 48h
  * Pinning.RemoteServices                        pinning.remoteServices.*      shown only ({@link PinningServices}):
  *                                                                             'pin remote service add|rm' change it
  * Experimental.FilestoreEnabled                 experimental.filestoreEnabled true or false
@@ -74,6 +76,8 @@ public final class KuboConfig {
         FLAG("config.Flag"),
         /** A Go duration string. */
         DURATION("config.OptionalDuration"),
+        /** A Go duration in a plain Go string, {@code ""} for the default (Kubo's {@code Ipns} durations). */
+        TEXT_DURATION("string"),
         /** A size string for the storage keys, checked by {@link RepoConfig}. */
         SIZE("string"),
         /** A file system path (the mount points): any string without a newline. */
@@ -121,6 +125,8 @@ public final class KuboConfig {
             new Key("API.HTTPHeaders.Access-Control-Allow-Origin", "api.allowedOrigins", Kind.LIST),
             new Key("Gateway.NoDNSLink", "gateway.noDNSLink", Kind.FLAG),
             new Key("Ipns.UsePubsub", "ipns.usePubsub", Kind.FLAG),
+            new Key("Ipns.RepublishPeriod", "ipns.republishPeriod", Kind.TEXT_DURATION),
+            new Key("Ipns.RecordLifetime", "ipns.recordLifetime", Kind.TEXT_DURATION),
             new Key("Experimental.FilestoreEnabled", io.p2pkit.ipfs.repo.Repository.FILESTORE_ENABLED, Kind.FLAG),
             new Key("Experimental.Libp2pStreamMounting", "experimental.libp2pStreamMounting", Kind.FLAG),
             new Key("Mounts.IPFS", "mounts.ipfs", Kind.PATH),
@@ -182,6 +188,8 @@ public final class KuboConfig {
         put(out, "Reprovider.Strategy", "all");
         put(out, "API.HTTPHeaders.Access-Control-Allow-Origin", List.of());
         put(out, "Gateway.NoDNSLink", false);
+        put(out, "Ipns.RepublishPeriod", ""); // Kubo's "use the default": 4h
+        put(out, "Ipns.RecordLifetime", ""); // 48h
         put(out, "Experimental.FilestoreEnabled", false);
         put(out, "Experimental.Libp2pStreamMounting", false);
         put(out, "Mounts.IPFS", "/ipfs");
@@ -397,6 +405,15 @@ public final class KuboConfig {
                 duration(s);
                 yield s;
             }
+            case TEXT_DURATION -> {
+                if (!(value instanceof String s)) {
+                    throw wrongType(k, value);
+                }
+                if (!s.isEmpty()) {
+                    duration(s);
+                }
+                yield s;
+            }
             case SIZE -> {
                 if (!(value instanceof String s)) {
                     throw wrongType(k, value);
@@ -495,7 +512,7 @@ public final class KuboConfig {
             case ADDRESS -> text.equals("off") ? List.of() : text;
             case COUNT -> parseCount(text);
             case FLAG -> Boolean.parseBoolean(text.strip());
-            case WORD, DURATION, SIZE -> text.strip();
+            case WORD, DURATION, TEXT_DURATION, SIZE -> text.strip();
             case PATH -> text;
         };
     }

@@ -17,7 +17,9 @@ import io.p2pkit.node.cli.UsageException;
 import io.p2pkit.node.cli.content.IpnsInspection;
 import io.p2pkit.node.cli.content.IpnsNames;
 import io.p2pkit.node.dnslink.DnsLinkResolver;
+import io.p2pkit.node.config.GoDurations;
 import io.p2pkit.node.config.Keystore;
+import io.p2pkit.node.names.PublishedNames;
 
 import java.io.IOException;
 import java.time.Clock;
@@ -34,6 +36,9 @@ import java.util.Map;
  * in Kubo's shapes; {@code name/inspect}: a record's fields and validity, as Kubo shows them.
  */
 public final class NameCommands {
+    /** Kubo's TTL of a record published without {@code --ttl}: one hour. */
+    private static final Duration DEFAULT_TTL = Duration.ofHours(1);
+
     private NameCommands() {
     }
 
@@ -155,8 +160,8 @@ public final class NameCommands {
                 throw RpcError.failed("invalid path \"" + target + "\": path does not have enough components");
             }
         }
-        Duration lifetime = GoDuration.parse(req.string("lifetime").orElse("48h"));
-        Duration ttl = req.string("ttl").map(GoDuration::parse).orElse(Duration.ofHours(1));
+        Duration lifetime = lifetime(req.string("lifetime").orElse("48h"));
+        Duration ttl = ttl(req.string("ttl"), lifetime);
         String keyName = req.string("key").orElse(Keystore.SELF);
         PrivateKey key = keyName.equals(Keystore.SELF) ? req.node().host().identity()
                 : KeyCommands.keystore(req).get(keyName).orElseThrow(() -> RpcError.failed("no key by the given name was found"));
@@ -165,6 +170,35 @@ public final class NameCommands {
         o.put("Name", KeyCommands.name(new Keystore.Entry(keyName, key.publicKey().toPeerId()), req));
         o.put("Value", value);
         res.single(o);
+    }
+
+    /** Kubo 0.43's check: a lifetime that is not positive would give a record that is void when made. */
+    private static Duration lifetime(String text) {
+        Duration d = GoDuration.parse(text);
+        if (d.isNegative() || d.isZero()) {
+            throw RpcError.failed("lifetime must be greater than zero, got " + text);
+        }
+        return d;
+    }
+
+    /**
+     * Kubo 0.43's checks: no negative TTL, none past the record's lifetime (resolvers would cache
+     * it after it ends); without one, Kubo's hour, or the lifetime when that is shorter.
+     */
+    private static Duration ttl(Optional<String> given, Duration lifetime) {
+        if (given.isEmpty()) {
+            return DEFAULT_TTL.compareTo(lifetime) < 0 ? DEFAULT_TTL : lifetime;
+        }
+        Duration d = GoDuration.parse(given.get());
+        String t = given.get().strip();
+        if (t.startsWith("-") && !GoDuration.parse(t.substring(1)).isZero()) { // GoDuration reads a negative one as zero
+            throw RpcError.failed("ttl must not be negative, got " + given.get());
+        }
+        if (d.compareTo(lifetime) > 0) {
+            throw RpcError.failed("ttl (" + GoDurations.format(d) + ") must not be greater than lifetime ("
+                    + GoDurations.format(lifetime) + ")");
+        }
+        return d;
     }
 
     /**
@@ -184,9 +218,32 @@ public final class NameCommands {
     public static int publish(Node node, PrivateKey key, String value, Duration lifetime, Duration ttl,
                               boolean allowOffline) throws IOException {
         PeerId id = key.publicKey().toPeerId();
-        long sequence = best(node, id, Duration.ZERO).map(r -> IpnsRecord.decode(r).sequence() + 1).orElse(0L);
-        byte[] record = IpnsRecordSigner.sign(key, value, sequence, Instant.now().plus(lifetime), ttl);
-        return put(node, id, record, allowOffline, false);
+        Optional<PublishedNames> names = node.publishedNames();
+        if (names.isEmpty()) {
+            long sequence = best(node, id, Duration.ZERO).map(r -> IpnsRecord.decode(r).sequence() + 1).orElse(0L);
+            return put(node, id, IpnsRecordSigner.sign(key, value, sequence, Instant.now().plus(lifetime), ttl),
+                    allowOffline, false);
+        }
+        // the record kept here counts as much as the routing's (Kubo's publisher reads its own first),
+        // and is replaced once the new one is out, so that the republisher keeps it alive
+        return names.get().locked(() -> {
+            long found = best(node, id, Duration.ZERO).map(r -> IpnsRecord.decode(r).sequence() + 1).orElse(0L);
+            long kept = names.get().last(id).map(r -> r.sequence() + 1).orElse(0L);
+            byte[] record = IpnsRecordSigner.sign(key, value, Math.max(found, kept), Instant.now().plus(lifetime), ttl);
+            int reached = put(node, id, record, allowOffline, false);
+            names.get().save(id, record);
+            return reached;
+        });
+    }
+
+    /**
+     * Puts a record already signed (the republisher's) where names are published, as
+     * {@code name publish --allow-offline} does.
+     *
+     * @return how many places took it
+     */
+    public static int putSigned(Node node, PeerId id, byte[] record) throws IOException {
+        return put(node, id, record, true, false);
     }
 
     /**

@@ -84,6 +84,10 @@ class IpnsCommandTest {
                     mine.ok("name", "publish", "--bootstrap", addr, "-k", "site", "/ipfs/" + second));
             assertEquals("/ipfs/" + second, mine.ok("name", "resolve", "--bootstrap", addr, "/ipns/" + name),
                     "the second record has the next sequence number and wins");
+            io.p2pkit.kad.record.IpnsRecord kept = new io.p2pkit.node.names.PublishedNames(work.resolve("mine"))
+                    .last(io.p2pkit.core.identity.PeerId.parse(name)).orElseThrow();
+            assertEquals("/ipfs/" + second, kept.valueText(), "the repository keeps it for a daemon to republish");
+            assertEquals(1, kept.sequence());
 
             // name put (Kubo 0.40's): a record signed elsewhere, checked, with no key here
             RepoFixture other = RepoFixture.init(work.resolve("other"));

@@ -161,6 +161,22 @@ class RpcNetworkCommandsTest {
         assertTrue(published.body().matches("\\{\"Name\":\"k51[a-z0-9]+\",\"Value\":\"/ipfs/" + cid + "\"}\n"),
                 published.body());
         assertEquals("{\"Path\":\"/ipfs/" + cid + "\"}\n", post(a, "name/resolve").body());
+        // the record is kept in the repository for the republisher; without --ttl it is Kubo's hour
+        io.p2pkit.kad.record.IpnsRecord kept = a.publishedNames().orElseThrow().last(a.peerId()).orElseThrow();
+        assertEquals("/ipfs/" + cid, kept.valueText());
+        assertEquals(Duration.ofHours(1).toNanos(), kept.ttlNanos());
+        assertEquals(200, post(a, "name/publish?arg=" + cid + "&lifetime=30m").statusCode());
+        io.p2pkit.kad.record.IpnsRecord shorter = a.publishedNames().orElseThrow().last(a.peerId()).orElseThrow();
+        assertEquals(Duration.ofMinutes(30).toNanos(), shorter.ttlNanos(), "a TTL past the lifetime is capped to it");
+        assertEquals(kept.sequence() + 1, shorter.sequence());
+        // Kubo 0.43's checks of the durations
+        for (String[] bad : new String[][] {{"lifetime=0s", "lifetime must be greater than zero, got 0s"},
+                {"lifetime=-1h", "lifetime must be greater than zero, got -1h"},
+                {"ttl=-1s", "ttl must not be negative, got -1s"},
+                {"lifetime=1h&ttl=2h", "ttl (2h0m0s) must not be greater than lifetime (1h0m0s)"}}) {
+            assertEquals("{\"Message\":\"" + bad[1] + "\",\"Code\":0,\"Type\":\"error\"}\n",
+                    post(a, "name/publish?arg=" + cid + "&" + bad[0]).body(), bad[0]);
+        }
         String name = published.body().substring(9, published.body().indexOf("\",\"Value"));
         assertEquals("{\"Path\":\"/ipfs/" + cid + "\"}\n", post(a, "name/resolve?arg=/ipns/" + name).body());
         HttpResponse<String> record = post(a, "routing/get?arg=/ipns/" + a.peerId());

@@ -858,6 +858,7 @@ public final class DaemonCommand extends CliCommand {
             }
         }
         b.delegatedRouters(routers);
+        b.ipnsRepublish(ipnsRepublish(file));
         Optional<NodeConfig.WebRtc> browserToBrowser = webRtcConfig(webRtc, webRtcCandidates, webRtcStun, webRtcTurn, listen,
                 psk.isPresent(), System.getenv(TURN_PASSWORD_VARIABLE));
         if (browserToBrowser.isPresent()) {
@@ -1253,5 +1254,31 @@ public final class DaemonCommand extends CliCommand {
         } else {
             console.println(text);
         }
+    }
+
+    /**
+     * Kubo's {@code Ipns.RepublishPeriod} and {@code Ipns.RecordLifetime} ({@code ""} or {@code 0}
+     * for the 4 h and 48 h defaults). As Kubo 0.43's daemon, it refuses to start with a period
+     * outside 1 minute to 1 day, or a lifetime shorter than the period (records would lapse
+     * before they are republished).
+     */
+    static NodeConfig.IpnsRepublish ipnsRepublish(RepoSettings file) {
+        NodeConfig.IpnsRepublish d = NodeConfig.IpnsRepublish.DEFAULT;
+        Duration period = setDuration(file, "ipns.republishPeriod").orElse(d.period());
+        if (period.compareTo(Duration.ofMinutes(1)) < 0 || period.compareTo(Duration.ofDays(1)) > 0) {
+            throw new UsageException("config setting IPNS.RepublishPeriod is not between 1min and 1day: "
+                    + io.p2pkit.node.config.GoDurations.format(period));
+        }
+        Duration lifetime = setDuration(file, "ipns.recordLifetime").orElse(d.lifetime());
+        try {
+            return NodeConfig.IpnsRepublish.every(period, lifetime);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    /** A duration key of the config file, empty when unset, {@code ""} or zero (Kubo's "use the default"). */
+    private static Optional<Duration> setDuration(RepoSettings file, String key) {
+        return file.text(key).filter(t -> !t.isBlank()).flatMap(t -> file.duration(key)).filter(v -> !v.isZero());
     }
 }

@@ -6,6 +6,8 @@ import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.core.multiformats.Cid;
 import io.p2pkit.core.multiformats.Multibase;
 import io.p2pkit.ipfs.path.IpfsUri;
+import io.p2pkit.node.config.GoDurations;
+import io.p2pkit.node.names.PublishedNames;
 import io.p2pkit.kad.KadDht;
 import io.p2pkit.kad.PutResult;
 import io.p2pkit.node.cli.CliCommand;
@@ -207,9 +209,10 @@ public final class NameCommand extends CliCommand {
     }
 
     @Command(name = "publish", description = {"Publish an IPNS name.", "",
-            "Signs a record pointing the key's name at PATH (/ipfs/<cid>…, /ipns/<name>, or a bare CID) with the "
-                    + "next sequence number after the one found in the DHT, and puts it to the closest DHT servers. "
-                    + "Exits 1 when no server took it.", "", RoutingCommand.DEFAULTS, ""},
+            "Signs a record pointing the key's name at PATH (/ipfs/<cid>…, /ipns/<name>, ipfs://<cid>, or a bare CID) "
+                    + "with the next sequence number after the one found in the DHT or kept in the repository, and puts "
+                    + "it to the closest DHT servers; the repository keeps it, so that a daemon on it publishes it again "
+                    + "every Ipns.RepublishPeriod. Exits 1 when no server took it.", "", RoutingCommand.DEFAULTS, ""},
             footer = {"", "With --json: {\"Name\":…,\"Value\":…}"})
     static final class Publish extends RoutingCommand.Operation {
         @Parameters(paramLabel = "PATH", description = "what the name points at")
@@ -223,8 +226,8 @@ public final class NameCommand extends CliCommand {
         Duration lifetime = Duration.ofHours(48);
 
         @Option(names = "--ttl", paramLabel = "DURATION", converter = DurationConverter.class,
-                description = "how long resolvers may cache it (default 1h)")
-        Duration ttl = Duration.ofHours(1);
+                description = "how long resolvers may cache it, at most the lifetime (default 1h, or the lifetime if shorter)")
+        Duration ttl;
 
         @Mixin
         RepoOption repo;
@@ -241,8 +244,17 @@ public final class NameCommand extends CliCommand {
         void prepare() throws Exception {
             String given = IpfsUri.toPath(target); // a native URI as its path (Kubo 0.43)
             value = given.startsWith("/ipfs/") || given.startsWith("/ipns/") ? given : "/ipfs/" + cid(given);
-            if (lifetime.isNegative() || lifetime.isZero() || ttl.isNegative()) {
-                throw new UsageException("--lifetime must be positive and --ttl not negative");
+            // Kubo 0.43's checks: a record that is void when made, or cached past its end, is refused
+            if (lifetime.isNegative() || lifetime.isZero()) {
+                throw new UsageException("lifetime must be greater than zero, got " + GoDurations.format(lifetime));
+            }
+            if (ttl == null) {
+                ttl = lifetime.compareTo(Duration.ofHours(1)) < 0 ? lifetime : Duration.ofHours(1);
+            } else if (ttl.isNegative()) {
+                throw new UsageException("ttl must not be negative, got " + GoDurations.format(ttl));
+            } else if (ttl.compareTo(lifetime) > 0) {
+                throw new UsageException("ttl (" + GoDurations.format(ttl) + ") must not be greater than lifetime ("
+                        + GoDurations.format(lifetime) + ")");
             }
             key = KeyCommand.keystore(repo).get(keyName).orElseThrow(() ->
                     new UsageException("no key named '" + keyName + "' (see 'p2pkit key list')"));
@@ -251,7 +263,7 @@ public final class NameCommand extends CliCommand {
         @Override
         int operate(KadDht dht) throws Exception {
             PeerId id = key.publicKey().toPeerId();
-            PutResult r = IpnsNames.publish(dht, key, value, lifetime, ttl);
+            PutResult r = IpnsNames.publish(dht, new PublishedNames(repo.root()), key, value, lifetime, ttl);
             String name = id.toString(Multibase.Encoding.BASE36);
             if (r.peers() == 0) {
                 console().info("p2pkit name publish: no DHT server took the record for " + name);

@@ -10,6 +10,7 @@ import io.p2pkit.kad.KadDht;
 import io.p2pkit.kad.PutResult;
 import io.p2pkit.kad.record.IpnsRecord;
 import io.p2pkit.kad.record.IpnsRecordSigner;
+import io.p2pkit.node.names.PublishedNames;
 import io.p2pkit.kad.record.NamespacedKey;
 import io.p2pkit.node.cli.CommandFailedException;
 import io.p2pkit.node.cli.UsageException;
@@ -32,27 +33,29 @@ public final class IpnsNames {
     }
 
     /**
-     * Signs a record for {@code value} with {@code key}, one sequence number past the record the
-     * DHT holds for the name (0 when none), and puts it into the DHT.
+     * Publishes {@code value} as {@code key}'s name: the next sequence after the DHT's record and the
+     * one kept in {@code names} (the last published from this repository), put to the closest DHT
+     * servers; the record is kept in {@code names} once a server took it, for the daemon's
+     * republisher.
      *
-     * @param dht      the DHT
-     * @param key      the name's key
-     * @param value    the path the name points at
-     * @param lifetime how long the record is valid
-     * @param ttl      how long resolvers may cache it
      * @return what the put reached
-     * @throws IOException when the DHT fails
      */
-    public static PutResult publish(KadDht dht, PrivateKey key, String value, Duration lifetime, Duration ttl)
-            throws IOException {
+    public static PutResult publish(KadDht dht, PublishedNames names, PrivateKey key, String value, Duration lifetime,
+                                    Duration ttl) throws IOException {
         PeerId id = key.publicKey().toPeerId();
-        long sequence = 0;
-        GetResult existing = dht.getValue(dhtKey(id), 1);
-        if (existing.value().isPresent()) {
-            sequence = IpnsRecord.decode(existing.value().get()).sequence() + 1;
-        }
-        byte[] record = IpnsRecordSigner.sign(key, value, sequence, Instant.now().plus(lifetime), ttl);
-        return dht.putValue(dhtKey(id), record);
+        return names.locked(() -> {
+            long sequence = names.last(id).map(r -> r.sequence() + 1).orElse(0L);
+            GetResult existing = dht.getValue(dhtKey(id), 1);
+            if (existing.value().isPresent()) {
+                sequence = Math.max(sequence, IpnsRecord.decode(existing.value().get()).sequence() + 1);
+            }
+            byte[] record = IpnsRecordSigner.sign(key, value, sequence, Instant.now().plus(lifetime), ttl);
+            PutResult put = dht.putValue(dhtKey(id), record);
+            if (put.peers() > 0) {
+                names.save(id, record);
+            }
+            return put;
+        });
     }
 
     /**

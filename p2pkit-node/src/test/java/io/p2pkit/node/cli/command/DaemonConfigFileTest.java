@@ -51,6 +51,25 @@ class DaemonConfigFileTest {
     }
 
     @Test
+    void theIpnsRepublishSettingsReachTheNodeAndKubosBoundsHold(@TempDir Path dir) throws Exception {
+        NodeConfig.IpnsRepublish defaults = daemon(repo(dir.resolve("a"), Map.of("Ipns.RepublishPeriod", "",
+                "Ipns.RecordLifetime", ""))).ipnsRepublish();
+        assertEquals(NodeConfig.IpnsRepublish.DEFAULT, defaults, "\"\" is Kubo's 4h and 48h");
+        NodeConfig.IpnsRepublish set = daemon(repo(dir.resolve("b"), Map.of("Ipns", Map.of("RepublishPeriod", "30m",
+                "RecordLifetime", "2h")))).ipnsRepublish();
+        assertEquals(Duration.ofMinutes(30), set.period());
+        assertEquals(Duration.ofHours(2), set.lifetime());
+        assertEquals(Duration.ofMinutes(1), set.initialDelay());
+        UsageException shortLife = assertThrows(UsageException.class, () -> daemon(repo(dir.resolve("c"),
+                Map.of("Ipns", Map.of("RepublishPeriod", "2h", "RecordLifetime", "1h")))));
+        assertEquals("config setting IPNS.RecordLifetime (1h0m0s) must be >= IPNS.RepublishPeriod (2h0m0s), otherwise "
+                + "records expire before they are republished", shortLife.getMessage());
+        UsageException tooOften = assertThrows(UsageException.class, () -> daemon(repo(dir.resolve("d"),
+                Map.of("Ipns.RepublishPeriod", "30s"))));
+        assertEquals("config setting IPNS.RepublishPeriod is not between 1min and 1day: 30s", tooOften.getMessage());
+    }
+
+    @Test
     void theFilesSettingsReachTheNode(@TempDir Path dir) throws Exception {
         Path repo = repo(dir, Map.of(
                 "Addresses.Swarm", List.of("/ip4/127.0.0.1/tcp/0"),
