@@ -93,18 +93,13 @@ public enum KeyFormat {
     }
 
     /**
-     * The key in this format. PKCS#8 is refused for secp256k1 keys, as Kubo refuses it (go's x509
-     * has no secp256k1), so that what is exported here is what Kubo can import.
-     *
-     * @throws IllegalArgumentException with Kubo's text for a secp256k1 key in PKCS#8
+     * The key in this format. A secp256k1 key in PKCS#8 is Kubo 0.43's shape (the EC algorithm
+     * with the secp256k1 curve, RFC 5915's key without the curve inside), which Kubo 0.43 and
+     * OpenSSL read; Kubo 0.39 refused to write one, and cannot read it.
      */
     public byte[] encode(PrivateKey key) {
         if (this == LIBP2P_PROTOBUF_CLEARTEXT) {
             return key.marshal();
-        }
-        if (key.type() == KeyType.SECP256K1) {
-            throw new IllegalArgumentException("marshalling key to PKCS8 format: x509: unknown key type while "
-                    + "marshaling PKCS#8: " + goType(key.type()));
         }
         String body = Base64.getMimeEncoder(PEM_LINE, new byte[] {'\n'}).encodeToString(key.toPkcs8());
         return ("-----BEGIN PRIVATE KEY-----\n" + body + "\n-----END PRIVATE KEY-----\n").getBytes(StandardCharsets.US_ASCII);
