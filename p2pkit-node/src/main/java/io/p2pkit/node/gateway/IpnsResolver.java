@@ -13,6 +13,7 @@ import io.p2pkit.node.cli.content.IpnsNames;
 import io.p2pkit.node.dnslink.DnsLinkResolver;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -84,7 +85,9 @@ final class IpnsResolver {
         } catch (DecodeException e) {
             throw new GatewayException(502, "the IPNS record of " + c.name() + " is not valid: " + e.getMessage());
         }
-        long ttl = Math.max(0, record.ttlNanos() / 1_000_000_000L);
+        // Kubo 0.43 (boxo#1166): caches may keep it no longer than it is valid; the TTL is floored at zero
+        long left = Math.max(0, Duration.between(Instant.now(), record.validUntil()).getSeconds());
+        long ttl = Math.min(Math.max(0, record.ttlNanos() / 1_000_000_000L), left);
         return new Found(c.id(), c.name(), bytes.get(), record, ttl);
     }
 

@@ -271,14 +271,31 @@ public final class RoutingV1Handler extends Handler.Abstract {
         }
     }
 
+    /** boxo's {@code setCacheControl}. */
+    private static String cacheControl(long maxAge, long stale) {
+        return "public, max-age=" + maxAge + ", stale-while-revalidate=" + stale + ", stale-if-error=" + stale;
+    }
+
+    /**
+     * boxo's {@code setIPNSCacheControl} (Kubo 0.43): a record is valid only until its end, so no
+     * cache may keep it past that: {@code max-age} is the TTL capped to the time left, the stale
+     * window what is left after it, and a record with no time left is {@code no-store}.
+     */
+    static String ipnsCacheControl(long ttlSeconds, long leftSeconds) {
+        if (leftSeconds <= 0) {
+            return "no-store";
+        }
+        long maxAge = Math.min(Math.max(0, ttlSeconds), leftSeconds);
+        return cacheControl(maxAge, leftSeconds - maxAge);
+    }
+
     private static void headers(Response response, String type, boolean found) {
         response.setStatus(HttpStatus.OK_200);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, type);
         response.getHeaders().put(HttpHeader.VARY, "Accept");
         response.getHeaders().put(HttpHeader.LAST_MODIFIED, httpDate(Instant.now()));
         long maxAge = found ? 300 : 15;
-        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "public, max-age=" + maxAge + ", public, "
-                + "stale-while-revalidate=" + MAX_TTL_SECONDS + ", stale-if-error=" + MAX_TTL_SECONDS);
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, cacheControl(maxAge, MAX_TTL_SECONDS));
     }
 
     // ------------------------------------------------------------------ IPNS
@@ -301,13 +318,12 @@ public final class RoutingV1Handler extends Handler.Abstract {
             throw new IOException("the DHT returned a record that does not decode: " + e.getMessage(), e);
         }
         long ttl = record.ttlNanos() > 0 ? Math.max(1, TimeUnit.NANOSECONDS.toSeconds(record.ttlNanos())) : 60;
-        long left = Math.max(0, Duration.between(Instant.now(), record.validUntil()).toSeconds());
+        long left = Duration.between(Instant.now(), record.validUntil()).toSeconds();
         response.setStatus(HttpStatus.OK_200);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, IPNS_RECORD);
         response.getHeaders().put(HttpHeader.VARY, "Accept");
         response.getHeaders().put(HttpHeader.ETAG, "\"" + sha256(bytes) + "\"");
-        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "public, max-age=" + ttl + ", public, "
-                + "stale-while-revalidate=" + left + ", stale-if-error=" + left);
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, ipnsCacheControl(ttl, left));
         response.getHeaders().put(HttpHeader.EXPIRES, httpDate(record.validUntil()));
         response.getHeaders().put(HttpHeader.LAST_MODIFIED, httpDate(Instant.now()));
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);

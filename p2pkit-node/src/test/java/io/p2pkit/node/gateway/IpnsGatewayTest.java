@@ -54,6 +54,22 @@ class IpnsGatewayTest {
         }
     }
 
+    /** Kubo 0.43 (boxo#1166): a TTL longer than the record has left is capped to what it has left. */
+    @Test
+    void aRecordIsNotCachedPastItsEnd() throws Exception {
+        io.p2pkit.core.crypto.PrivateKey key = io.p2pkit.core.crypto.PrivateKey.generateEd25519();
+        byte[] record = io.p2pkit.kad.record.IpnsRecordSigner.sign(key, "/ipfs/bafkqaaa", 0,
+                java.time.Instant.now().plus(java.time.Duration.ofMinutes(10)), java.time.Duration.ofHours(1));
+        io.p2pkit.core.identity.PeerId id = key.publicKey().toPeerId();
+        f.node().dht().orElseThrow().putValue(io.p2pkit.node.cli.content.IpnsNames.dhtKey(id), record);
+        String name = id.toString(io.p2pkit.core.multiformats.Multibase.Encoding.BASE36);
+        HttpResponse<byte[]> r = f.get("/ipns/" + name + "?format=ipns-record");
+        assertEquals(200, r.statusCode());
+        String cc = r.headers().firstValue("Cache-Control").orElseThrow();
+        long maxAge = Long.parseLong(cc.substring("public, max-age=".length()));
+        assertTrue(maxAge <= 600 && maxAge > 500, cc);
+    }
+
     @Test
     void aNonAsciiFilenameHasAnAsciiFallback() throws Exception {
         HttpResponse<byte[]> r = f.get("/ipns/" + V1_V2 + "?format=ipns-record&filename=test%D1%82%D0%B5%D1%81%D1%82.ipns-record");

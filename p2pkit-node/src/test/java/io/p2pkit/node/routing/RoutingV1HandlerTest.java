@@ -155,7 +155,10 @@ class RoutingV1HandlerTest {
         assertEquals(200, got.statusCode());
         assertArrayEquals(record, got.body());
         assertEquals(RoutingV1Handler.IPNS_RECORD, got.headers().firstValue("Content-Type").orElseThrow());
-        assertTrue(got.headers().firstValue("Cache-Control").orElseThrow().startsWith("public, max-age=300,"));
+        String cc = got.headers().firstValue("Cache-Control").orElseThrow();
+        assertTrue(cc.startsWith("public, max-age=300, stale-while-revalidate="), cc);
+        long stale = Long.parseLong(cc.substring(cc.indexOf("revalidate=") + 11, cc.indexOf(',', cc.indexOf("revalidate="))));
+        assertTrue(stale <= 3600 - 300 && stale > 3000, "max-age and the stale window end by the record's end: " + cc);
         assertTrue(got.headers().firstValue("Etag").isPresent());
         assertTrue(got.headers().firstValue("Expires").isPresent());
         assertEquals(406, get(path, "application/json").statusCode(), "only the record's own type is offered");
@@ -168,6 +171,19 @@ class RoutingV1HandlerTest {
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(forged)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(400, refused.statusCode(), refused.body());
         assertFalse(refused.body().contains("Exception"), refused.body());
+    }
+
+    /** boxo's {@code setIPNSCacheControl} (Kubo 0.43): no cache keeps a record past its end. */
+    @Test
+    void anIpnsRecordIsCachedNoLongerThanItIsValid() {
+        assertEquals("public, max-age=60, stale-while-revalidate=540, stale-if-error=540",
+                RoutingV1Handler.ipnsCacheControl(60, 600));
+        assertEquals("public, max-age=600, stale-while-revalidate=0, stale-if-error=0",
+                RoutingV1Handler.ipnsCacheControl(3600, 600), "a TTL past the end is capped to it");
+        assertEquals("public, max-age=0, stale-while-revalidate=600, stale-if-error=600",
+                RoutingV1Handler.ipnsCacheControl(-5, 600), "a negative TTL is floored at zero");
+        assertEquals("no-store", RoutingV1Handler.ipnsCacheControl(60, 0));
+        assertEquals("no-store", RoutingV1Handler.ipnsCacheControl(60, -10));
     }
 
     @Test
