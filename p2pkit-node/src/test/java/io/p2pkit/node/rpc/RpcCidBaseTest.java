@@ -7,7 +7,6 @@ import io.p2pkit.ipfs.repo.RepoConfig;
 import io.p2pkit.ipfs.repo.Repository;
 import io.p2pkit.node.Node;
 import io.p2pkit.node.NodeConfig;
-import io.p2pkit.node.http.HttpAddress;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -15,13 +14,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -43,8 +36,7 @@ class RpcCidBaseTest {
     @TempDir
     static Path dir;
     private static Node node;
-    private static HttpClient client;
-    private static String api;
+    private static RpcTestClient rpc;
     /** The directory {a.txt, sub/{b.txt}} added with Kubo's defaults (CIDv0), its a.txt and sub. */
     private static Cid root;
     private static Cid a;
@@ -56,17 +48,16 @@ class RpcCidBaseTest {
         node = Node.start(NodeConfig.builder().listen("/ip4/127.0.0.1/tcp/0").dht(Optional.empty())
                 .api(NodeConfig.Http.api(new InetSocketAddress("127.0.0.1", 0)))
                 .content(NodeConfig.Content.of(dir.resolve("repo"))).build());
-        client = HttpClient.newHttpClient();
-        api = HttpAddress.url(node.apiAddress().orElseThrow()) + "/api/v0/";
+        rpc = new RpcTestClient(node);
         String added = upload("add?quieter=true", tree()).body();
         root = Cid.parse(added.substring(added.lastIndexOf("\"Hash\":\"") + 8, added.lastIndexOf("\",\"Size\"")));
-        sub = Cid.parse(field(post("resolve?arg=/ipfs/" + root + "/sub").body(), "Path").substring(6));
-        a = Cid.parse(field(post("resolve?arg=/ipfs/" + root + "/a.txt").body(), "Path").substring(6));
+        sub = Cid.parse(field(rpc.post("resolve?arg=/ipfs/" + root + "/sub").body(), "Path").substring(6));
+        a = Cid.parse(field(rpc.post("resolve?arg=/ipfs/" + root + "/a.txt").body(), "Path").substring(6));
     }
 
     @AfterAll
     static void stop() {
-        client.close();
+        rpc.close();
         node.close();
     }
 
@@ -86,28 +77,8 @@ class RpcCidBaseTest {
         return out.toByteArray();
     }
 
-    private static HttpResponse<String> post(String command) throws Exception {
-        return client.send(HttpRequest.newBuilder(URI.create(api + command)).POST(HttpRequest.BodyPublishers.noBody())
-                .build(), HttpResponse.BodyHandlers.ofString());
-    }
-
     private static HttpResponse<String> upload(String command, byte[] body) throws Exception {
-        return client.send(HttpRequest.newBuilder(URI.create(api + command))
-                .header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    /** The whole HTTP/1.1 answer as it came, trailer included (HttpClient drops trailers). */
-    private static String raw(String command) throws Exception {
-        InetSocketAddress address = node.apiAddress().orElseThrow();
-        try (Socket s = new Socket(address.getAddress(), address.getPort())) {
-            OutputStream out = s.getOutputStream();
-            out.write(("POST /api/v0/" + command + " HTTP/1.1\r\nHost: x\r\nTE: trailers\r\nConnection: close\r\n"
-                    + "Content-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = s.getInputStream();
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
+        return rpc.send(command, "multipart/form-data; boundary=" + BOUNDARY, body);
     }
 
     private static String field(String json, String name) {
@@ -131,27 +102,27 @@ class RpcCidBaseTest {
         assertEquals("{\"Name\":\"" + a + "\",\"Hash\":\"" + a.toV1() + "\",\"Size\":\"14\"}\n", stdin,
                 "a file without a name is named by its CID as it is, as Kubo");
 
-        String ls = post("ls?arg=" + root + "&cid-base=base36").body();
+        String ls = rpc.post("ls?arg=" + root + "&cid-base=base36").body();
         assertTrue(ls.startsWith("{\"Objects\":[{\"Hash\":\"" + root + "\",\"Links\":[{\"Name\":\"a.txt\",\"Hash\":\""
                 + b36(a) + "\""), "the object keeps the argument, its links are encoded: " + ls);
     }
 
     @Test
     void pinCommandsWriteTheirCidsWithTheOptionsEncoder() throws Exception {
-        assertEquals("{\"Pins\":[\"" + b36(sub) + "\"]}\n", post("pin/add?arg=" + sub + "&cid-base=base36").body());
+        assertEquals("{\"Pins\":[\"" + b36(sub) + "\"]}\n", rpc.post("pin/add?arg=" + sub + "&cid-base=base36").body());
         assertEquals("{\"Keys\":{\"" + sub.toV1() + "\":{\"Type\":\"recursive\",\"Name\":\"\"}}}\n",
-                post("pin/ls?arg=" + sub + "&upgrade-cidv0-in-output=true").body());
+                rpc.post("pin/ls?arg=" + sub + "&upgrade-cidv0-in-output=true").body());
         assertEquals("{\"Cid\":\"" + b36(sub) + "\",\"Type\":\"recursive\"}\n",
-                post("pin/ls?arg=" + sub + "&stream=true&cid-base=k").body());
-        assertEquals(b36(sub) + " recursive\n", post("pin/ls?arg=" + sub + "&cid-base=base36&encoding=text").body());
-        assertEquals(sub.toV1() + "\n", post("pin/ls?arg=" + sub + "&stream=true&quiet=true&upgrade-cidv0-in-output=true"
+                rpc.post("pin/ls?arg=" + sub + "&stream=true&cid-base=k").body());
+        assertEquals(b36(sub) + " recursive\n", rpc.post("pin/ls?arg=" + sub + "&cid-base=base36&encoding=text").body());
+        assertEquals(sub.toV1() + "\n", rpc.post("pin/ls?arg=" + sub + "&stream=true&quiet=true&upgrade-cidv0-in-output=true"
                 + "&encoding=text").body());
         assertEquals("updated " + b36(sub) + " to " + b36(sub) + "\n",
-                post("pin/update?arg=" + sub + "&arg=" + sub + "&unpin=false&cid-base=base36&encoding=text").body());
-        assertTrue(post("pin/verify?verbose=true&cid-base=base36").body()
+                rpc.post("pin/update?arg=" + sub + "&arg=" + sub + "&unpin=false&cid-base=base36&encoding=text").body());
+        assertTrue(rpc.post("pin/verify?verbose=true&cid-base=base36").body()
                 .contains("{\"Cid\":\"" + b36(sub) + "\",\"Ok\":true}"));
-        assertEquals("unpinned " + b36(sub) + "\n", post("pin/rm?arg=" + sub + "&cid-base=base36&encoding=text").body());
-        HttpResponse<String> bad = post("pin/ls?cid-base=base10");
+        assertEquals("unpinned " + b36(sub) + "\n", rpc.post("pin/rm?arg=" + sub + "&cid-base=base36&encoding=text").body());
+        HttpResponse<String> bad = rpc.post("pin/ls?cid-base=base10");
         assertEquals(500, bad.statusCode());
         assertEquals("{\"Message\":\"unsupported multibase encoding: base10\",\"Code\":0,\"Type\":\"error\"}\n", bad.body());
     }
@@ -159,51 +130,51 @@ class RpcCidBaseTest {
     @Test
     void refsAndResolveWriteTheirCidsLikeKubo() throws Exception {
         assertEquals(b36(root) + " -> " + b36(a) + "\n" + b36(root) + " -> " + b36(sub) + "\n",
-                post("refs?arg=" + root + "&edges=true&cid-base=base36&encoding=text").body());
+                rpc.post("refs?arg=" + root + "&edges=true&cid-base=base36&encoding=text").body());
         assertEquals("{\"Path\":\"/ipfs/" + b36(sub) + "\"}\n",
-                post("resolve?arg=/ipfs/" + root + "/sub&cid-base=base36").body());
-        assertEquals("{\"Path\":\"/ipfs/" + b36(sub) + "\"}\n", post("resolve?arg=/ipfs/" + b36(root) + "/sub").body(),
+                rpc.post("resolve?arg=/ipfs/" + root + "/sub&cid-base=base36").body());
+        assertEquals("{\"Path\":\"/ipfs/" + b36(sub) + "\"}\n", rpc.post("resolve?arg=/ipfs/" + b36(root) + "/sub").body(),
                 "without cid-base, the argument's own base");
         assertEquals("{\"Path\":\"/ipfs/" + b36(sub) + "\"}\n",
-                post("resolve?arg=/ipfs/" + b36(root) + "/sub&upgrade-cidv0-in-output=false").body(),
+                rpc.post("resolve?arg=/ipfs/" + b36(root) + "/sub&upgrade-cidv0-in-output=false").body(),
                 "the argument's encoder upgrades whatever the option says");
         assertEquals("{\"Path\":\"/ipfs/" + sub + "\"}\n",
-                post("resolve?arg=/ipfs/" + root + "/sub&upgrade-cidv0-in-output=true").body());
+                rpc.post("resolve?arg=/ipfs/" + root + "/sub&upgrade-cidv0-in-output=true").body());
         assertEquals("{\"Path\":\"/ipfs/" + sub.toV1() + "\"}\n",
-                post("resolve?arg=/ipfs/" + b36(root) + "/sub&cid-base=base32").body());
-        assertEquals(500, post("refs?arg=" + root + "&cid-base=nope").statusCode());
+                rpc.post("resolve?arg=/ipfs/" + b36(root) + "/sub&cid-base=base32").body());
+        assertEquals(500, rpc.post("refs?arg=" + root + "&cid-base=nope").statusCode());
     }
 
     @Test
     void filesCommandsEncodeAFilesCidButNotADirectorysEntries() throws Exception {
-        assertEquals(200, post("files/cp?arg=/ipfs/" + root + "&arg=/t").statusCode());
-        assertEquals(b36(root) + "\n", post("files/stat?arg=/t&hash=true&cid-base=base36&encoding=text").body());
-        assertEquals("{\"Cid\":\"" + root.toV1() + "\"}\n", post("files/flush?arg=/t&upgrade-cidv0-in-output=true").body());
+        assertEquals(200, rpc.post("files/cp?arg=/ipfs/" + root + "&arg=/t").statusCode());
+        assertEquals(b36(root) + "\n", rpc.post("files/stat?arg=/t&hash=true&cid-base=base36&encoding=text").body());
+        assertEquals("{\"Cid\":\"" + root.toV1() + "\"}\n", rpc.post("files/flush?arg=/t&upgrade-cidv0-in-output=true").body());
         assertEquals("a.txt\t" + b36(a) + "\t6\n",
-                post("files/ls?arg=/t/a.txt&long=true&cid-base=base36&encoding=text").body());
+                rpc.post("files/ls?arg=/t/a.txt&long=true&cid-base=base36&encoding=text").body());
         assertEquals("a.txt\t" + a + "\t6\nsub/\t" + sub + "\t0\n",
-                post("files/ls?arg=/t&long=true&cid-base=base36&encoding=text").body());
-        assertEquals(500, post("files/ls?arg=/t&cid-base=nope").statusCode(), "refused for any listing, as Kubo");
+                rpc.post("files/ls?arg=/t&long=true&cid-base=base36&encoding=text").body());
+        assertEquals(500, rpc.post("files/ls?arg=/t&cid-base=nope").statusCode(), "refused for any listing, as Kubo");
     }
 
     @Test
     void theTextEncodersUseTheLowLevelEncoderAndFailInTheTrailer() throws Exception {
-        assertEquals(sub.toString(), post("dag/resolve?arg=/ipfs/" + root + "/sub&cid-base=base36&encoding=text").body(),
+        assertEquals(sub.toString(), rpc.post("dag/resolve?arg=/ipfs/" + root + "/sub&cid-base=base36&encoding=text").body(),
                 "a base alone keeps CIDv0 there");
-        assertEquals(b36(sub), post("dag/resolve?arg=" + b36(root) + "/sub&encoding=text").body());
-        assertEquals(sub.toV1().toString(), post("dag/resolve?arg=" + root + "/sub&upgrade-cidv0-in-output=true&cid-base=b"
+        assertEquals(b36(sub), rpc.post("dag/resolve?arg=" + b36(root) + "/sub&encoding=text").body());
+        assertEquals(sub.toV1().toString(), rpc.post("dag/resolve?arg=" + root + "/sub&upgrade-cidv0-in-output=true&cid-base=b"
                 + "&encoding=text").body());
         assertEquals("{\"Cid\":{\"/\":\"" + sub + "\"},\"RemPath\":\"\"}\n",
-                post("dag/resolve?arg=" + root + "/sub&cid-base=base36").body(), "JSON keeps the CID as it is");
-        HttpResponse<String> json = post("dag/resolve?arg=" + root + "/sub&cid-base=nope");
+                rpc.post("dag/resolve?arg=" + root + "/sub&cid-base=base36").body(), "JSON keeps the CID as it is");
+        HttpResponse<String> json = rpc.post("dag/resolve?arg=" + root + "/sub&cid-base=nope");
         assertEquals(200, json.statusCode(), "only the text encoder asks for the base");
 
-        String text = raw("dag/resolve?arg=" + root + "/sub&cid-base=nope&encoding=text");
+        String text = rpc.raw("dag/resolve?arg=" + root + "/sub&cid-base=nope&encoding=text");
         assertTrue(text.startsWith("HTTP/1.1 200 "), text);
         assertTrue(text.contains("X-Stream-Error: unsupported multibase encoding: nope"), text);
-        String wantlist = raw("bitswap/wantlist?cid-base=nope&encoding=text");
+        String wantlist = rpc.raw("bitswap/wantlist?cid-base=nope&encoding=text");
         assertTrue(wantlist.contains("X-Stream-Error: unsupported multibase encoding: nope"), wantlist);
-        String stat = post("bitswap/stat?encoding=text&human=true").body();
+        String stat = rpc.post("bitswap/stat?encoding=text&human=true").body();
         assertTrue(stat.startsWith("bitswap status\n\tblocks received: "), stat);
         assertTrue(stat.contains("\tdata received: 0 B\n"), stat);
 

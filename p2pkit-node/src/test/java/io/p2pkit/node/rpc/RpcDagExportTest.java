@@ -7,7 +7,6 @@ import io.p2pkit.ipfs.repo.RepoConfig;
 import io.p2pkit.ipfs.repo.Repository;
 import io.p2pkit.node.Node;
 import io.p2pkit.node.NodeConfig;
-import io.p2pkit.node.http.HttpAddress;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -15,16 +14,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,12 +33,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RpcDagExportTest {
-    private static final String BOUNDARY = "dagexport";
     @TempDir
     static Path dir;
     private static Node node;
-    private static HttpClient client;
-    private static String api;
+    private static RpcTestClient rpc;
 
     @BeforeAll
     static void start() throws Exception {
@@ -55,13 +44,12 @@ class RpcDagExportTest {
         node = Node.start(NodeConfig.builder().listen("/ip4/127.0.0.1/tcp/0").dht(Optional.empty())
                 .api(NodeConfig.Http.api(new InetSocketAddress("127.0.0.1", 0)))
                 .content(NodeConfig.Content.of(dir.resolve("repo"))).build());
-        client = HttpClient.newHttpClient();
-        api = HttpAddress.url(node.apiAddress().orElseThrow()) + "/api/v0/";
+        rpc = new RpcTestClient(node);
     }
 
     @AfterAll
     static void stop() {
-        client.close();
+        rpc.close();
         node.close();
     }
 
@@ -71,19 +59,19 @@ class RpcDagExportTest {
         Cid a = put("{\"a\":{\"/\":\"" + leaf + "\"}}");
         Cid b = put("{\"b\":\"" + tag + "\"}");
         Cid root = put("{\"list\":[{\"/\":\"" + a + "\"},{\"/\":\"" + b + "\"}]}");
-        assertEquals(200, post("block/rm?arg=" + a).statusCode());
+        assertEquals(200, rpc.post("block/rm?arg=" + a).statusCode());
         return new Cid[] {root, a, b, leaf};
     }
 
     @Test
     void aMissingBlockEndsTheStreamWithTheErrorInTheTrailer() throws Exception {
         Cid[] dag = dagWithoutA("trailer");
-        String whole = raw("dag/export?offline=true&arg=" + dag[0]);
+        String whole = rpc.raw("dag/export?offline=true&arg=" + dag[0]);
         assertTrue(whole.startsWith("HTTP/1.1 200"), whole);
         assertTrue(whole.contains("X-Stream-Error: block was not found locally (offline): ipld: could not find " + dag[1]
                 + " (currently offline, perhaps retry without the offline flag)"), whole);
 
-        HttpResponse<String> noRoot = post("dag/export?offline=true&arg=" + dag[1]);
+        HttpResponse<String> noRoot = rpc.post("dag/export?offline=true&arg=" + dag[1]);
         assertEquals(500, noRoot.statusCode(), "a missing root is an error before any CAR");
         assertTrue(noRoot.body().contains("could not find " + dag[1]), noRoot.body());
     }
@@ -91,23 +79,22 @@ class RpcDagExportTest {
     @Test
     void localOnlyWritesWhatIsHereAndImportTakesItWithoutPinning() throws Exception {
         Cid[] dag = dagWithoutA("partial");
-        HttpResponse<byte[]> partial = client.send(HttpRequest.newBuilder(URI.create(api + "dag/export?local-only=true&arg="
-                + dag[0])).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> partial = rpc.postForBytes("dag/export?local-only=true&arg=" + dag[0]);
         assertEquals(200, partial.statusCode());
         assertEquals(List.of(dag[0], dag[2]), cids(partial.body()), "a and what only a leads to are left out");
 
-        HttpResponse<String> both = post("dag/export?local-only=true&offline=false&arg=" + dag[0]);
+        HttpResponse<String> both = rpc.post("dag/export?local-only=true&offline=false&arg=" + dag[0]);
         assertEquals(500, both.statusCode());
         assertTrue(both.body().contains("--local-only implies --offline"), both.body());
 
-        String car = new String(partial.body(), StandardCharsets.ISO_8859_1);
-        HttpResponse<String> pinning = upload("dag/import?local-only=true&pin-roots=true", car);
+        byte[] car = partial.body();
+        HttpResponse<String> pinning = rpc.upload("dag/import?local-only=true&pin-roots=true", car);
         assertEquals(500, pinning.statusCode());
         assertTrue(pinning.body().contains("--local-only implies --pin-roots=false"), pinning.body());
-        String imported = upload("dag/import?local-only=true&stats=true", car).body();
+        String imported = rpc.upload("dag/import?local-only=true&stats=true", car).body();
         assertTrue(imported.matches("\\{\"Stats\":\\{\"BlockCount\":2,\"BlockBytesCount\":\\d+}}\n"), "no roots: " + imported);
         // without local-only the root does not pin, and the block it lacks is not fetched
-        String pinned = upload("dag/import", car).body();
+        String pinned = rpc.upload("dag/import", car).body();
         assertEquals("{\"Root\":{\"Cid\":{\"/\":\"" + dag[0] + "\"},\"PinErrorMsg\":\"block was not found locally "
                 + "(offline): ipld: could not find " + dag[1] + "\"}}\n", pinned);
     }
@@ -123,36 +110,8 @@ class RpcDagExportTest {
     }
 
     private static Cid put(String json) throws Exception {
-        String body = upload("dag/put", json).body();
+        String body = rpc.upload("dag/put", json).body();
         return Cid.parse(body.substring(body.indexOf(":\"") + 2, body.indexOf("\"}}")));
     }
 
-    private static HttpResponse<String> post(String command) throws Exception {
-        return client.send(HttpRequest.newBuilder(URI.create(api + command)).POST(HttpRequest.BodyPublishers.noBody())
-                .build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static HttpResponse<String> upload(String command, String content) throws Exception {
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.writeBytes(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"\r\n"
-                + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
-        body.writeBytes(content.getBytes(StandardCharsets.ISO_8859_1));
-        body.writeBytes(("\r\n--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.ISO_8859_1));
-        return client.send(HttpRequest.newBuilder(URI.create(api + command))
-                .header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    /** The whole HTTP/1.1 answer as it came, trailer included (HttpClient drops trailers). */
-    private static String raw(String command) throws Exception {
-        InetSocketAddress address = node.apiAddress().orElseThrow();
-        try (Socket s = new Socket(address.getAddress(), address.getPort())) {
-            OutputStream out = s.getOutputStream();
-            out.write(("POST /api/v0/" + command + " HTTP/1.1\r\nHost: x\r\nTE: trailers\r\nConnection: close\r\n"
-                    + "Content-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = s.getInputStream();
-            return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
-        }
-    }
 }

@@ -8,22 +8,14 @@ import io.p2pkit.ipfs.unixfs.importer.ImportOptions;
 import io.p2pkit.ipfs.unixfs.importer.Importer;
 import io.p2pkit.node.Node;
 import io.p2pkit.node.NodeConfig;
-import io.p2pkit.node.http.HttpAddress;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -43,7 +35,7 @@ class RpcPinUpdatePingTest {
     static Path dir;
     private static Node a;
     private static Node b;
-    private static HttpClient client;
+    private static RpcTestClient rpc;
     private static String oldRoot;
     private static String newRoot;
 
@@ -62,7 +54,7 @@ class RpcPinUpdatePingTest {
         oldRoot = importInto(a, site);
         Files.writeString(site.resolve("three.txt"), "three\n");
         newRoot = importInto(b, site);
-        client = HttpClient.newHttpClient();
+        rpc = new RpcTestClient(a);
     }
 
     private static String importInto(Node node, Path tree) throws Exception {
@@ -72,31 +64,13 @@ class RpcPinUpdatePingTest {
 
     @AfterAll
     static void stop() {
-        client.close();
+        rpc.close();
         a.close();
         b.close();
     }
 
     private static String address(Node n) {
         return n.addresses().getFirst() + "/p2p/" + n.peerId();
-    }
-
-    private static HttpResponse<String> post(String command) throws Exception {
-        return client.send(HttpRequest.newBuilder(URI.create(HttpAddress.url(a.apiAddress().orElseThrow()) + "/api/v0/"
-                + command)).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    /** The whole HTTP/1.1 answer as it came, chunks and trailers included (HttpClient drops trailers). */
-    private static String raw(String command) throws Exception {
-        InetSocketAddress api = a.apiAddress().orElseThrow();
-        try (Socket s = new Socket(api.getAddress(), api.getPort())) {
-            OutputStream out = s.getOutputStream();
-            out.write(("POST /api/v0/" + command + " HTTP/1.1\r\nHost: x\r\nTE: trailers\r\nConnection: close\r\n"
-                    + "Content-Length: 0\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-            out.flush();
-            InputStream in = s.getInputStream();
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
     }
 
     private static String error(String message) {
@@ -106,31 +80,31 @@ class RpcPinUpdatePingTest {
     @Test
     void pinUpdateMovesThePinFetchingOnlyWhatTheOldDagLacks() throws Exception {
         assertEquals(error("'from' cid was not recursively pinned already"),
-                post("pin/update?arg=" + oldRoot + "&arg=" + newRoot).body());
-        assertEquals("{\"Pins\":[\"" + oldRoot + "\"]}\n", post("pin/add?arg=" + oldRoot + "&name=site").body());
-        assertEquals("argument \"to-path\" is required\n", post("pin/update?arg=" + oldRoot).body());
+                rpc.post("pin/update?arg=" + oldRoot + "&arg=" + newRoot).body());
+        assertEquals("{\"Pins\":[\"" + oldRoot + "\"]}\n", rpc.post("pin/add?arg=" + oldRoot + "&name=site").body());
+        assertEquals("argument \"to-path\" is required\n", rpc.post("pin/update?arg=" + oldRoot).body());
         assertEquals(error("block was not found locally (offline): ipld: could not find " + newRoot),
-                post("pin/update?offline=true&arg=" + oldRoot + "&arg=" + newRoot).body());
+                rpc.post("pin/update?offline=true&arg=" + oldRoot + "&arg=" + newRoot).body());
 
         a.host().connect(io.p2pkit.core.multiaddr.Multiaddr.parse(address(b)));
         long received = a.content().orElseThrow().bitswap().stats().blocksReceived();
-        HttpResponse<String> update = post("pin/update?arg=" + oldRoot + "&arg=/ipfs/" + newRoot);
+        HttpResponse<String> update = rpc.post("pin/update?arg=" + oldRoot + "&arg=/ipfs/" + newRoot);
         assertEquals(200, update.statusCode(), update.body());
         assertEquals("{\"Pins\":[\"" + oldRoot + "\",\"" + newRoot + "\"]}\n", update.body());
         assertEquals(2, a.content().orElseThrow().bitswap().stats().blocksReceived() - received,
                 "the new root and three.txt, nothing the old version had");
         assertEquals("{\"Keys\":{\"" + newRoot + "\":{\"Type\":\"recursive\",\"Name\":\"site\"}}}\n",
-                post("pin/ls?type=recursive&names=true").body(), "the name moved with the pin, the old pin is gone");
+                rpc.post("pin/ls?type=recursive&names=true").body(), "the name moved with the pin, the old pin is gone");
 
-        HttpResponse<String> keep = post("pin/update?arg=" + newRoot + "&arg=" + oldRoot + "&unpin=false&enc=text");
+        HttpResponse<String> keep = rpc.post("pin/update?arg=" + newRoot + "&arg=" + oldRoot + "&unpin=false&enc=text");
         assertEquals("updated " + newRoot + " to " + oldRoot + "\n", keep.body());
-        assertTrue(post("pin/ls?type=recursive").body().contains(newRoot), "unpin=false keeps the old pin");
+        assertTrue(rpc.post("pin/ls?type=recursive").body().contains(newRoot), "unpin=false keeps the old pin");
         assertEquals(error("'to' cid was already recursively pinned"),
-                post("pin/update?arg=" + newRoot + "&arg=" + oldRoot).body());
+                rpc.post("pin/update?arg=" + newRoot + "&arg=" + oldRoot).body());
         assertEquals("{\"Pins\":[\"" + newRoot + "\",\"" + newRoot + "\"]}\n",
-                post("pin/update?arg=" + newRoot + "&arg=" + newRoot).body(), "the same CID: nothing to do");
+                rpc.post("pin/update?arg=" + newRoot + "&arg=" + newRoot).body(), "the same CID: nothing to do");
         assertEquals(error("invalid path \\\"bad\\\": path does not have enough components"),
-                post("pin/update?arg=bad&arg=" + newRoot).body());
+                rpc.post("pin/update?arg=bad&arg=" + newRoot).body());
     }
 
     @Test
@@ -145,15 +119,15 @@ class RpcPinUpdatePingTest {
         a.host().connect(io.p2pkit.core.multiaddr.Multiaddr.parse(address(b)));
         long received = a.content().orElseThrow().bitswap().stats().blocksReceived();
         assertEquals(error("block was not found locally (offline): ipld: could not find " + child),
-                post("pin/add?offline=true&arg=" + root).body(), "the root is here, its child only on B");
+                rpc.post("pin/add?offline=true&arg=" + root).body(), "the root is here, its child only on B");
         assertEquals(received, a.content().orElseThrow().bitswap().stats().blocksReceived(), "nothing fetched offline");
-        assertEquals("{\"Pins\":[\"" + root + "\"]}\n", post("pin/add?arg=" + root).body(), "online, the child comes");
+        assertEquals("{\"Pins\":[\"" + root + "\"]}\n", rpc.post("pin/add?arg=" + root).body(), "online, the child comes");
         assertEquals(received + 1, a.content().orElseThrow().bitswap().stats().blocksReceived());
     }
 
     @Test
     void pingStreamsKubosResultsAndTheAverage() throws Exception {
-        HttpResponse<String> ping = post("ping?arg=" + address(b) + "&count=2");
+        HttpResponse<String> ping = rpc.post("ping?arg=" + address(b) + "&count=2");
         assertEquals(200, ping.statusCode());
         assertEquals("1", ping.headers().firstValue("X-Chunked-Output").orElseThrow());
         String[] lines = ping.body().split("\n");
@@ -165,26 +139,26 @@ class RpcPinUpdatePingTest {
         assertTrue(lines[3].matches("\\{\"Success\":true,\"Time\":0,\"Text\":\"Average latency: [0-9]+\\.[0-9]{2}ms\"}"), lines[3]);
 
         // connected now: by its ID alone, without a lookup; the text as Kubo's
-        String text = post("ping?arg=" + b.peerId() + "&n=1&enc=text").body();
+        String text = rpc.post("ping?arg=" + b.peerId() + "&n=1&enc=text").body();
         assertTrue(text.matches("PING " + b.peerId() + "\\.\nPong received: time=[0-9]+\\.[0-9]{2} ms\nAverage latency: "
                 + "[0-9]+\\.[0-9]{2}ms\n"), text);
     }
 
     @Test
     void pingFailsWithKubosWords() throws Exception {
-        assertEquals(error("error: can't ping self"), post("ping?arg=" + a.peerId()).body());
-        assertEquals(error("ping count must be greater than 0, was 0"), post("ping?arg=" + b.peerId() + "&count=0").body());
+        assertEquals(error("error: can't ping self"), rpc.post("ping?arg=" + a.peerId()).body());
+        assertEquals(error("ping count must be greater than 0, was 0"), rpc.post("ping?arg=" + b.peerId() + "&count=0").body());
         assertEquals(error("failed to parse peer address '/ip4/127.0.0.1/tcp/1': invalid p2p multiaddr"),
-                post("ping?arg=/ip4/127.0.0.1/tcp/1").body());
-        assertTrue(post("ping?arg=bad").body().startsWith("{\"Message\":\"failed to parse peer address 'bad': failed to parse peer ID: "));
-        assertEquals("argument \"peer ID\" is required\n", post("ping").body());
+                rpc.post("ping?arg=/ip4/127.0.0.1/tcp/1").body());
+        assertTrue(rpc.post("ping?arg=bad").body().startsWith("{\"Message\":\"failed to parse peer address 'bad': failed to parse peer ID: "));
+        assertEquals("argument \"peer ID\" is required\n", rpc.post("ping").body());
 
         String stranger = PrivateKey.generateEd25519().publicKey().toPeerId().toString();
-        String lookup = raw("ping?arg=" + stranger + "&n=1");
+        String lookup = rpc.raw("ping?arg=" + stranger + "&n=1");
         assertTrue(lookup.contains("{\"Success\":true,\"Time\":0,\"Text\":\"Looking up peer " + stranger + "\"}"), lookup);
         assertTrue(lookup.contains("X-Stream-Error: peer lookup failed: routing: not found"), lookup);
 
-        String unreachable = raw("ping?arg=/ip4/127.0.0.1/tcp/1/p2p/" + stranger + "&n=2");
+        String unreachable = rpc.raw("ping?arg=/ip4/127.0.0.1/tcp/1/p2p/" + stranger + "&n=2");
         assertTrue(unreachable.contains("{\"Success\":true,\"Time\":0,\"Text\":\"PING " + stranger + ".\"}"), unreachable);
         assertTrue(unreachable.contains("{\"Success\":false,\"Time\":0,\"Text\":\"Ping error: "), unreachable);
         assertTrue(unreachable.contains("X-Stream-Error: ping failed"), unreachable);

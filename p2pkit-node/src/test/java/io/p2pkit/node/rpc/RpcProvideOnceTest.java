@@ -11,7 +11,6 @@ import io.p2pkit.node.Node;
 import io.p2pkit.node.NodeConfig;
 import io.p2pkit.node.cli.options.RepoOption;
 import io.p2pkit.node.exchange.ReprovideStrategy;
-import io.p2pkit.node.http.HttpAddress;
 import io.p2pkit.testing.Await;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,11 +19,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,8 +43,7 @@ class RpcProvideOnceTest {
     static Path dir;
     private static Node server;
     private static Node node;
-    private static HttpClient client;
-    private static String api;
+    private static RpcTestClient rpc;
 
     @BeforeAll
     static void start() throws Exception {
@@ -61,13 +55,12 @@ class RpcProvideOnceTest {
         node.host().connect(io.p2pkit.core.multiaddr.Multiaddr.parse(server.addresses().getFirst() + "/p2p/" + server.peerId()));
         Await.until("the server in the node's routing table", () -> node.dht().orElseThrow().routingTable().size() > 0,
                 Duration.ofSeconds(10));
-        client = HttpClient.newHttpClient();
-        api = HttpAddress.url(node.apiAddress().orElseThrow()) + "/api/v0/";
+        rpc = new RpcTestClient(node);
     }
 
     @AfterAll
     static void stop() {
-        client.close();
+        rpc.close();
         node.close();
         server.close();
     }
@@ -97,17 +90,17 @@ class RpcProvideOnceTest {
     void theCidsGivenAreAnnouncedOnceEach() throws Exception {
         List<Cid> file = file(1);
         Cid root = file.getFirst();
-        assertEquals("{\"Queued\":\"" + root + "\"}\n", post("provide/once?arg=" + root + "&arg=" + root).body(),
+        assertEquals("{\"Queued\":\"" + root + "\"}\n", rpc.post("provide/once?arg=" + root + "&arg=" + root).body(),
                 "a CID given twice is announced once");
         awaitProvided(List.of(root));
         assertTrue(file.subList(1, file.size()).stream().noneMatch(RpcProvideOnceTest::provided), "not the leaves");
 
         // the body's lines, as the CLI streams stdin; text is one CID a line
         String lines = file.get(1) + "\n" + file.get(2) + "\n\n" + file.get(1) + "\n";
-        assertEquals(file.get(1) + "\n" + file.get(2) + "\n", upload("provide/once?enc=text", lines).body());
+        assertEquals(file.get(1) + "\n" + file.get(2) + "\n", rpc.upload("provide/once?enc=text", lines).body());
         awaitProvided(file.subList(1, 3));
 
-        HttpResponse<String> recursive = post("provide/once?recursive=true&arg=" + root);
+        HttpResponse<String> recursive = rpc.post("provide/once?recursive=true&arg=" + root);
         assertEquals(file.size(), recursive.body().lines().count(), recursive.body());
         for (Cid c : file) {
             assertTrue(recursive.body().contains("{\"Queued\":\"" + c + "\"}"), c + ": " + recursive.body());
@@ -118,10 +111,10 @@ class RpcProvideOnceTest {
     @Test
     void whatIsNotHereOrNotACidIsRefused() throws Exception {
         String elsewhere = "bafkreifjjcie6lypi6ny7amxnfftagclbuxndqonfipmb64f2km2devei4";
-        HttpResponse<String> missing = post("provide/once?arg=" + elsewhere);
+        HttpResponse<String> missing = rpc.post("provide/once?arg=" + elsewhere);
         assertEquals(500, missing.statusCode());
         assertTrue(missing.body().contains("block " + elsewhere + " not found locally, cannot provide"), missing.body());
-        HttpResponse<String> junk = post("provide/once?arg=junk");
+        HttpResponse<String> junk = rpc.post("provide/once?arg=junk");
         assertEquals(500, junk.statusCode());
         assertTrue(junk.body().contains("invalid CID \\\"junk\\\""), junk.body());
     }
@@ -129,20 +122,8 @@ class RpcProvideOnceTest {
     @Test
     void routingProvideRecursiveAnnouncesTheWholeDag() throws Exception {
         List<Cid> file = file(2);
-        assertEquals(200, post("routing/provide?recursive=true&arg=" + file.getFirst()).statusCode());
+        assertEquals(200, rpc.post("routing/provide?recursive=true&arg=" + file.getFirst()).statusCode());
         awaitProvided(file);
     }
 
-    private static HttpResponse<String> post(String command) throws Exception {
-        return client.send(HttpRequest.newBuilder(URI.create(api + command)).POST(HttpRequest.BodyPublishers.noBody())
-                .build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static HttpResponse<String> upload(String command, String content) throws Exception {
-        String body = "--XX\r\nContent-Disposition: form-data; name=\"file\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-                + content + "\r\n--XX--\r\n";
-        return client.send(HttpRequest.newBuilder(URI.create(api + command))
-                .header("Content-Type", "multipart/form-data; boundary=XX")
-                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build(), HttpResponse.BodyHandlers.ofString());
-    }
 }

@@ -36,6 +36,12 @@ final class RpcTestClient implements AutoCloseable {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    /** {@link #post(String)} for an answer of bytes. */
+    HttpResponse<byte[]> postForBytes(String command) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(api + command)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+    }
+
     /** The same with {@code content} as the one file of a multipart body. */
     HttpResponse<String> upload(String command, byte[] content) throws IOException, InterruptedException {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
@@ -43,9 +49,13 @@ final class RpcTestClient implements AutoCloseable {
                 + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
         body.writeBytes(content);
         body.writeBytes(("\r\n--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.ISO_8859_1));
-        return http.send(HttpRequest.newBuilder(URI.create(api + command))
-                .header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
+        return send(command, "multipart/form-data; boundary=" + BOUNDARY, body.toByteArray());
+    }
+
+    /** The same with a body the test made, of the type given. */
+    HttpResponse<String> send(String command, String contentType, byte[] body) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(api + command)).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** {@link #upload(String, byte[])} of a text's UTF-8 bytes. */
