@@ -797,13 +797,24 @@ public final class DaemonCommand extends CliCommand {
         } else if (!rendezvousNamespace.equals(RendezvousDiscovery.Config.DEFAULT_NAMESPACE)) {
             throw new UsageException("--rendezvous-ns needs --rendezvous");
         }
-        String punching = holePunching != null ? holePunching
-                : file.flag("swarm.enableHolePunching").map(on -> on ? "enabled" : "disabled").orElse("enabled");
-        b.holePunching(switch (punching) {
+        Optional<String> punchingSet = holePunching != null ? Optional.of(holePunching)
+                : file.flag("swarm.enableHolePunching").map(on -> on ? "enabled" : "disabled");
+        String punching = punchingSet.orElse("enabled");
+        boolean punch = switch (punching) {
             case "enabled" -> true;
             case "disabled" -> false;
             default -> throw new UsageException("--hole-punching: expected enabled or disabled, not " + punching);
-        });
+        };
+        if (punch && !file.flag("swarm.relayClient.enabled").orElse(true) && staticRelays.isEmpty()) {
+            // as Kubo: hole punching starts from a relayed connection, so without the relay client it is off,
+            // and asking for both is an error that names them (Kubo 0.43 stops with it)
+            if (punchingSet.isPresent()) {
+                throw new UsageException("failed to enable Swarm.EnableHolePunching: it requires Swarm.RelayClient.Enabled "
+                        + "to be true");
+            }
+            punch = false;
+        }
+        b.holePunching(punch);
         if (noAutoRelay || staticRelays.isEmpty() && !file.flag("swarm.relayClient.enabled").orElse(true)) {
             if (!staticRelays.isEmpty()) {
                 throw new UsageException("--static-relay needs AutoRelay, which --no-auto-relay turns off");

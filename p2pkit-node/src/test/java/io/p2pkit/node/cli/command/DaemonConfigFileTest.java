@@ -69,6 +69,19 @@ class DaemonConfigFileTest {
         assertEquals("config setting IPNS.RepublishPeriod is not between 1min and 1day: 30s", tooOften.getMessage());
     }
 
+    /** Kubo's rule: hole punching starts from a relayed connection, so it needs the relay client. */
+    @Test
+    void holePunchingIsOffWithoutTheRelayClientAndAskingForBothFails(@TempDir Path dir) throws Exception {
+        assertFalse(daemon(repo(dir.resolve("a"), Map.of("Swarm.RelayClient.Enabled", false))).holePunching());
+        assertTrue(daemon(repo(dir.resolve("b"), Map.of())).holePunching());
+        UsageException both = assertThrows(UsageException.class, () -> daemon(repo(dir.resolve("c"),
+                Map.of("Swarm.RelayClient.Enabled", false, "Swarm.EnableHolePunching", true))));
+        assertEquals("failed to enable Swarm.EnableHolePunching: it requires Swarm.RelayClient.Enabled to be true",
+                both.getMessage());
+        assertThrows(UsageException.class, () -> daemon(repo(dir.resolve("d"), Map.of("Swarm.RelayClient.Enabled", false)),
+                "--hole-punching", "enabled"));
+    }
+
     @Test
     void theFilesSettingsReachTheNode(@TempDir Path dir) throws Exception {
         Path repo = repo(dir, Map.of(
