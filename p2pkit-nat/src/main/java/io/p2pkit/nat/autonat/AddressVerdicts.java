@@ -5,6 +5,7 @@ import io.p2pkit.core.multiaddr.Multiaddr;
 
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -70,6 +71,11 @@ final class AddressVerdicts {
     /** Whether the address has any result yet. */
     boolean known(Multiaddr address) {
         return results.containsKey(address);
+    }
+
+    /** Every address with results, oldest first. */
+    List<Multiaddr> tracked() {
+        return List.copyOf(results.keySet());
     }
 
     /** Any address judged reachable. */

@@ -147,6 +147,46 @@ public final class AutoNat implements Closeable {
     }
 
     /**
+     * The addresses AutoNAT v2 checks (the waiting candidates and the host's own addresses, public
+     * ones unless private ones are allowed), each under what the servers' results say of it so
+     * far: go-libp2p's {@code ConfirmedAddrs}, which Kubo's {@code ipfs swarm addrs autonat} prints.
+     *
+     * @param reachable   addresses servers could dial
+     * @param unreachable addresses they could not
+     * @param unknown     addresses not checked yet, or without a clear verdict
+     */
+    public record ConfirmedAddresses(List<Multiaddr> reachable, List<Multiaddr> unreachable, List<Multiaddr> unknown) {
+        /** Copies the lists. */
+        public ConfirmedAddresses {
+            reachable = List.copyOf(reachable);
+            unreachable = List.copyOf(unreachable);
+            unknown = List.copyOf(unknown);
+        }
+    }
+
+    /** @return the addresses AutoNAT v2 checks, by verdict (those found unreachable too, though the host no longer advertises them) */
+    public ConfirmedAddresses confirmedAddresses() {
+        Set<Multiaddr> tracked = new LinkedHashSet<>(toCheck());
+        List<Multiaddr> reachable = new ArrayList<>();
+        List<Multiaddr> unreachable = new ArrayList<>();
+        List<Multiaddr> unknown = new ArrayList<>();
+        lock.lock();
+        try {
+            tracked.addAll(verdicts.tracked());
+            for (Multiaddr a : tracked) {
+                switch (verdicts.verdict(a)) {
+                    case PUBLIC -> reachable.add(a);
+                    case PRIVATE -> unreachable.add(a);
+                    default -> unknown.add(a);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        return new ConfirmedAddresses(reachable, unreachable, unknown);
+    }
+
+    /**
      * Asks for {@code candidate} to be checked by AutoNAT v2 servers at the next probes (for
      * example the external address a port mapping gave us). Once enough servers dialed it, it is
      * among the host's {@linkplain HostReachability#reachableAddresses() reachable addresses} and

@@ -66,8 +66,11 @@ final class DialBacks implements Closeable {
      */
     Connection dial(PeerId peer, List<Multiaddr> addresses, Duration timeout) throws IOException {
         Host dialer = host();
-        // Only these addresses: forget whatever an earlier request left behind.
+        // Only these addresses: forget whatever an earlier request left behind, its back-off too. A
+        // failed dial-back (a closed port the requester asked about) would otherwise back the whole
+        // peer off, and its next request, for an address that works, would be judged unreachable.
         dialer.peerStore().remove(peer);
+        dialer.network().dialPolicy().forget(peer);
         CompletableFuture<Connection> f = new CompletableFuture<>();
         dialer.spawn("p2pkit-autonat-dial-back", () -> {
             try {

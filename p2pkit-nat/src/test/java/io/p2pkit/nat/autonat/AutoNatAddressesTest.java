@@ -92,6 +92,7 @@ class AutoNatAddressesTest {
         assertEquals(List.of(listen), autonat.candidates(), "one result is no verdict: still waiting");
         autonat.probe(s.peerId());
         assertEquals(List.of(), autonat.candidates(), "decided: no longer waiting");
+        assertEquals(List.of(listen), autonat.confirmedAddresses().reachable(), "go's ConfirmedAddrs: two dials decided it");
         autonat.observedAddressesChanged(List.of(listen));
         assertEquals(List.of(), autonat.candidates(), "a verdict is known: not queued again");
     }
@@ -129,6 +130,16 @@ class AutoNatAddressesTest {
         assertEquals(List.of(closed), c.reachability().unreachableAddresses());
         assertFalse(c.addresses().contains(closed));
         assertTrue(c.addresses().contains(c.localAddresses().getFirst()));
+        // go's ConfirmedAddrs (Kubo's 'swarm addrs autonat'): the closed port is unreachable, the rest not checked
+        AutoNat.ConfirmedAddresses confirmed = autonat.confirmedAddresses();
+        assertEquals(List.of(closed), confirmed.unreachable());
+        assertEquals(List.of(), confirmed.reachable());
+        assertTrue(confirmed.unknown().contains(c.localAddresses().getFirst()), confirmed.toString());
+        // the closed port's failed dial-backs do not back the client off on the server's dialer: its
+        // working address, checked next, is reachable (it was judged unreachable while they did)
+        assertEquals(Reachability.PUBLIC, autonat.probe(s.peerId()));
+        assertEquals(Reachability.PUBLIC, autonat.probe(s.peerId()));
+        assertEquals(List.of(c.localAddresses().getFirst()), autonat.confirmedAddresses().reachable());
     }
 
     @Test

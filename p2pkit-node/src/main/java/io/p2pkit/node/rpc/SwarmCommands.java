@@ -32,6 +32,7 @@ final class SwarmCommands {
                 RpcCommand.at("swarm/addrs").run(SwarmCommands::addrs),
                 RpcCommand.at("swarm/addrs/local").options(RpcOption.bool("id")).run(SwarmCommands::localAddrs),
                 RpcCommand.at("swarm/addrs/listen").text(TextEncoders::lines).run(SwarmCommands::listenAddrs),
+                RpcCommand.at("swarm/addrs/autonat").text(TextEncoders::autoNat).run(SwarmCommands::autoNat),
                 RpcCommand.at("swarm/resources").text(SwarmResources::text)
                         .run((req, res) -> res.single(SwarmResources.report(req.node().host().network().resources()))));
     }
@@ -118,6 +119,33 @@ final class SwarmCommands {
     private static void listenAddrs(RpcRequest req, RpcResponse res) throws Exception {
         List<String> out = req.node().host().localAddresses().stream().map(Multiaddr::toString).sorted().toList();
         res.single(io.p2pkit.node.cli.content.KuboJson.strings(out, true));
+    }
+
+    /**
+     * Kubo 0.40's {@code swarm addrs autonat}: the host's reachability ({@code Unknown},
+     * {@code Public} or {@code Private}, go's names) and, with AutoNAT on, the addresses its v2
+     * probes check by what they found (go-libp2p's {@code ConfirmedAddrs}); empty lists are left
+     * out, as Kubo's {@code omitempty}. Kubo 0.43's {@code nat} (CGNAT or double NAT) is not
+     * determined here and so left out, as Kubo leaves it when it cannot tell.
+     */
+    private static void autoNat(RpcRequest req, RpcResponse res) throws Exception {
+        io.p2pkit.core.host.Host host = req.node().host();
+        Map<String, Object> o = new LinkedHashMap<>();
+        String state = host.reachability().reachability().name();
+        o.put("reachability", state.charAt(0) + state.substring(1).toLowerCase(java.util.Locale.ROOT));
+        host.service(io.p2pkit.nat.autonat.AutoNat.class).ifPresent(a -> {
+            io.p2pkit.nat.autonat.AutoNat.ConfirmedAddresses c = a.confirmedAddresses();
+            putAddresses(o, "reachable", c.reachable());
+            putAddresses(o, "unreachable", c.unreachable());
+            putAddresses(o, "unknown", c.unknown());
+        });
+        res.single(o);
+    }
+
+    private static void putAddresses(Map<String, Object> o, String key, List<Multiaddr> addresses) {
+        if (!addresses.isEmpty()) {
+            o.put(key, addresses.stream().map(Multiaddr::toString).toList());
+        }
     }
 
     private static Multiaddr address(String arg) {

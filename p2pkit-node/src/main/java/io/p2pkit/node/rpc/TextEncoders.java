@@ -199,6 +199,28 @@ final class TextEncoders {
         return b.toString();
     }
 
+    /** Kubo's text of {@code swarm addrs autonat}: the status, then the addresses by reachability. */
+    static String autoNat(RpcRequest req, Object v) {
+        StringBuilder b = new StringBuilder("AutoNAT V2 Status:\n  Reachability: ").append(field(v, "reachability")).append('\n');
+        if (field(v, "nat") != null) {
+            b.append("  NAT: ").append(field(v, "nat")).append('\n');
+        }
+        b.append("\nPer-Address Reachability:\n");
+        boolean any = false;
+        for (String[] section : new String[][] {{"reachable", "Reachable"}, {"unreachable", "Unreachable"}, {"unknown", "Unknown"}}) {
+            List<?> addresses = list(v, section[0]);
+            if (!addresses.isEmpty()) {
+                any = true;
+                b.append("  ").append(section[1]).append(":\n");
+                addresses.forEach(a -> b.append("    ").append(a).append('\n'));
+            }
+        }
+        if (!any) {
+            b.append("  (no address reachability data available)\n");
+        }
+        return b.toString();
+    }
+
     /** {@code NumObjects: 3}, {@code RepoSize:   29919}, … with the values in one column. */
     static String repoStat(RpcRequest req, Object v) {
         StringBuilder b = new StringBuilder();

@@ -23,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -147,6 +148,30 @@ class RpcNetworkCommandsTest {
         assertEquals(404, export.statusCode());
         assertEquals("404 page not found\n", export.body());
         post(a, "key/rm?arg=secp");
+    }
+
+    /** Kubo 0.40's {@code swarm addrs autonat}: the reachability, and AutoNAT v2's verdicts by address. */
+    @Test
+    void swarmAddrsAutonatAnswersKubosShapes() throws Exception {
+        // loopback addresses are not checked by default: no per-address data, as Kubo says it
+        assertEquals("{\"reachability\":\"Unknown\"}\n", post(bare, "swarm/addrs/autonat").body());
+        assertEquals("AutoNAT V2 Status:\n  Reachability: Unknown\n\nPer-Address Reachability:\n"
+                + "  (no address reachability data available)\n", post(bare, "swarm/addrs/autonat?enc=text").body());
+        Map<String, Object> found = new java.util.LinkedHashMap<>();
+        found.put("reachability", "Public");
+        found.put("reachable", List.of("/ip4/203.0.113.42/tcp/4001", "/ip4/203.0.113.42/udp/4001/quic-v1"));
+        found.put("unknown", List.of("/ip4/203.0.113.42/udp/4001/webrtc-direct"));
+        assertEquals("""
+                AutoNAT V2 Status:
+                  Reachability: Public
+
+                Per-Address Reachability:
+                  Reachable:
+                    /ip4/203.0.113.42/tcp/4001
+                    /ip4/203.0.113.42/udp/4001/quic-v1
+                  Unknown:
+                    /ip4/203.0.113.42/udp/4001/webrtc-direct
+                """, TextEncoders.autoNat(null, found), "Kubo's own example, its Unreachable section left out");
     }
 
     @Test
