@@ -23,6 +23,7 @@ import java.util.stream.Stream;
  * is the node's identity key and cannot be made or removed here.
  */
 public final class Keystore {
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(Keystore.class.getName());
     /** The node's own key. */
     public static final String SELF = "self";
     private static final String BASE32 = "abcdefghijklmnopqrstuvwxyz234567";
@@ -140,7 +141,10 @@ public final class Keystore {
         return Files.exists(file) ? Optional.of(IdentityFile.read(file)) : Optional.empty();
     }
 
-    /** Every key, {@code self} first, then by name. */
+    /**
+     * Every key, {@code self} first, then by name. A key file that cannot be read or holds no key
+     * is left out with a warning in the log, as Kubo 0.40 lists the rest rather than failing.
+     */
     public List<Entry> list() throws IOException {
         List<Entry> out = new ArrayList<>();
         if (Files.exists(identity)) {
@@ -154,14 +158,12 @@ public final class Keystore {
                         decode(n.substring(4)).ifPresent(name -> {
                             try {
                                 out.add(new Entry(name, IdentityFile.read(f).publicKey().toPeerId()));
-                            } catch (IOException e) {
-                                throw new java.io.UncheckedIOException(e);
+                            } catch (IOException | io.p2pkit.core.DecodeException e) {
+                                LOG.warning("key '" + name + "' is left out of the list: " + e.getMessage());
                             }
                         });
                     }
                 }
-            } catch (java.io.UncheckedIOException e) {
-                throw e.getCause();
             }
         }
         out.subList(Math.min(1, out.size()), out.size()).sort(Comparator.comparing(Entry::name));

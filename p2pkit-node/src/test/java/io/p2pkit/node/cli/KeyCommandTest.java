@@ -28,6 +28,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class KeyCommandTest {
     private static final Pattern SIGNATURE = Pattern.compile("\"Signature\":\"(u[A-Za-z0-9_-]+)\"");
 
+    /** Kubo 0.40: a key file that holds no key is left out of the list (logged), not a failure of it. */
+    @Test
+    void aBrokenKeyFileIsLeftOutOfTheList(@TempDir Path dir) throws Exception {
+        RepoFixture repo = RepoFixture.init(dir);
+        repo.ok("key", "gen", "broken");
+        java.util.List<Path> files;
+        try (java.util.stream.Stream<Path> s = java.nio.file.Files.list(dir.resolve("keystore"))) {
+            files = s.toList();
+        }
+        assertEquals(1, files.size());
+        java.nio.file.Files.writeString(files.getFirst(), "not a key");
+        repo.ok("key", "gen", "fine");
+        assertEquals("self\nfine", repo.ok("key", "ls"));
+    }
+
     @Test
     void aRenamedKeyKeepsItsIdAndRefusesToClobberWithoutForce(@TempDir Path dir) throws Exception {
         RepoFixture repo = RepoFixture.init(dir);
