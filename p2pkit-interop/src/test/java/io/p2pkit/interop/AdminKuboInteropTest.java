@@ -56,7 +56,7 @@ class AdminKuboInteropTest {
      * than the Kubo built here).
      */
     private static final Set<String> P2PKIT_ONLY = Set.of("graphsync", "graphsync/fetch", "key/ls", "name/get", "name/put",
-            "cid/inspect", "provide/once", "swarm/addrs/autonat");
+            "cid/inspect", "provide/once", "swarm/addrs/autonat", "diag/healthy");
 
     private static final String A = PrivateKey.generateEd25519().publicKey().toPeerId().toString();
     private static final String B = PrivateKey.generateEd25519().publicKey().toPeerId().toString();

@@ -90,6 +90,8 @@ public final class Node implements Closeable {
     private final AddressFilters addressFilters;
     private final Peering peering;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** When {@link #close()} began, for {@code diag healthy}. */
+    private volatile java.time.Instant closingSince;
     /** The last records of the names published here, when the node has a repository to keep them in. */
     private final Optional<PublishedNames> publishedNames;
     /** Keeps those names alive; started once the node serves, when it has somewhere to publish. */
@@ -389,6 +391,11 @@ public final class Node implements Closeable {
         return content;
     }
 
+    /** When the node began to stop ({@link #close()}), or empty while it runs. */
+    public Optional<java.time.Instant> closingSince() {
+        return Optional.ofNullable(closingSince);
+    }
+
     /** The last IPNS record of each name published from this node, kept in its repository (if it has one). */
     public Optional<PublishedNames> publishedNames() {
         return publishedNames;
@@ -506,6 +513,7 @@ public final class Node implements Closeable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        closingSince = java.time.Instant.now();
         try {
             http.forEach(HttpFace::close);
             metrics.ifPresent(MetricsServer::close);

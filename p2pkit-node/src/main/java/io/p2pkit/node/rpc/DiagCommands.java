@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code diag/sys} ({@link SystemDiagnostics}), {@code diag/cmds} with {@code clear} and
@@ -26,6 +27,7 @@ final class DiagCommands {
                 RpcCommand.at("diag/cmds").options(RpcOption.bool("verbose", "v")).text(DiagCommands::cmdsText)
                         .run((req, res) -> res.single(req.requests().report())),
                 RpcCommand.at("diag/cmds/clear").run((req, res) -> req.requests().clearFinished()),
+                RpcCommand.at("diag/healthy").text((req, v) -> v + "\n").run(DiagCommands::healthy),
                 RpcCommand.at("diag/cmds/set-time").args(RpcArgument.string("time", true, false))
                         .run((req, res) -> req.requests().keep(duration(req.argument(0)))),
                 RpcCommand.at("diag/profile").options(RpcOption.string("output", "o"), RpcOption.strings("collectors"),
@@ -33,6 +35,38 @@ final class DiagCommands {
                                 RpcOption.integer("mutex-profile-fraction").withDefault(4),
                                 RpcOption.string("block-profile-rate").withDefault("1ms"))
                         .run(DiagCommands::profile));
+    }
+
+    /** The empty UnixFS directory, which every repository holds (its MFS root to begin with): Kubo's probe. */
+    private static final String HEALTH_PROBE = "QmUNLLsPACCz1vLxQVkXqqLX5R1X345qqfHbsf67hvA3Nn";
+
+    /**
+     * Kubo 0.42's {@code diag healthy}, for container health checks: {@code "ok"} when the node is
+     * not shutting down and its repository resolves and reads the empty directory (written with
+     * the MFS root when missing, as Kubo's init writes it); otherwise an error, so the check fails.
+     */
+    private static void healthy(RpcRequest req, RpcResponse res) throws Exception {
+        Optional<Instant> closing = req.node().closingSince();
+        if (closing.isPresent()) {
+            throw RpcError.failed("daemon is shutting down (started " + GoDurations.format(Duration.ofSeconds(
+                    Duration.between(closing.get(), Instant.now()).toSeconds())) + " ago)");
+        }
+        io.p2pkit.ipfs.repo.Repository repo = NodeContent.repository(req);
+        io.p2pkit.core.multiformats.Cid probe;
+        try {
+            repo.mfs();
+            probe = KuboPaths.resolveCid(req, FetchingBlocks.of(NodeContent.content(req), false), HEALTH_PROBE);
+        } catch (java.io.IOException | RuntimeException e) {
+            throw RpcError.failed("probe resolve: " + e.getMessage());
+        }
+        try {
+            if (repo.blocks().local().get(probe).isEmpty()) {
+                throw RpcError.failed("probe fetch: block was not found locally (offline): ipld: could not find " + probe);
+            }
+        } catch (java.io.IOException e) {
+            throw RpcError.failed("probe fetch: " + e.getMessage());
+        }
+        res.single("ok");
     }
 
     /**

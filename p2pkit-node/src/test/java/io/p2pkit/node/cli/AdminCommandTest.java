@@ -131,6 +131,10 @@ class AdminCommandTest {
             assertEquals(0, added.status(), added.err());
             assertTrue(added.err().contains("the change takes effect when it starts again"), added.err());
 
+            // Kubo 0.42's container health check
+            assertEquals("ok\n", repo.ok("diag", "healthy") + "\n");
+            assertEquals("\"ok\"", repo.ok("diag", "healthy", "--json"));
+
             CliRunner shutdown = repo.run("shutdown");
             assertEquals(0, shutdown.status(), shutdown.err());
             assertEquals("", shutdown.out());
@@ -147,6 +151,7 @@ class AdminCommandTest {
         assertEquals("p2pkit shutdown: error: daemon not running\n", none.err());
         CliRunner noDaemon = repo.run("log", "ls");
         assertEquals(1, noDaemon.status());
+        assertEquals(1, repo.run("diag", "healthy").status(), "no daemon: not healthy");
     }
 
     @Test

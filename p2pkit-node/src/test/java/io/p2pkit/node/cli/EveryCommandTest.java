@@ -105,6 +105,7 @@ class EveryCommandTest {
             Map.entry("diag cmds clear", "AdminCommandTest (asks a running daemon; prints nothing, as Kubo)"),
             Map.entry("diag cmds set-time", "AdminCommandTest (asks a running daemon; prints nothing, as Kubo)"),
             Map.entry("diag profile", "AdminCommandTest (asks a running daemon; writes a zip file)"),
+            Map.entry("diag healthy", "AdminCommandTest (asks a running daemon)"),
             Map.entry("provide clear", "AdminCommandTest (asks a running daemon)"),
             Map.entry("provide stat", "AdminCommandTest (asks a running daemon)"),
             Map.entry("version check", "AdminCommandTest (asks a running daemon)"),

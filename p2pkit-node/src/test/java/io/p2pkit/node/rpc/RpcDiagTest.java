@@ -90,6 +90,18 @@ class RpcDiagTest {
         return "{\"Message\":\"" + message.replace("\\", "\\\\").replace("\"", "\\\"") + "\",\"Code\":0,\"Type\":\"error\"}\n";
     }
 
+    /** Kubo 0.42's container health check: the repository reads the empty directory; a node without one is not healthy. */
+    @Test
+    void diagHealthyIsOkWhileTheRepositoryReads() throws Exception {
+        assertEquals("\"ok\"\n", post("diag/healthy").body());
+        assertEquals("ok\n", post("diag/healthy?enc=text").body());
+        Node bare = Node.start(NodeConfig.builder().listen("/ip4/127.0.0.1/tcp/0").dht(java.util.Optional.empty())
+                .api(NodeConfig.Http.api(new InetSocketAddress("127.0.0.1", 0))).build());
+        peers.add(bare);
+        HttpResponse<String> none = post(bare, "diag/healthy");
+        assertEquals(500, none.statusCode(), none.body());
+    }
+
     @Test
     void diagSysHasKubosKeysWithTheJvmsValues() throws Exception {
         HttpResponse<String> answer = post("diag/sys");

@@ -26,17 +26,38 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@code p2pkit diag sys|cmds|profile}: the running daemon's diagnostics, Kubo's {@code ipfs diag}. */
+/** {@code p2pkit diag sys|cmds|profile|healthy}: the running daemon's diagnostics, Kubo's {@code ipfs diag}. */
 @Command(name = "diag", description = {
         "Show the running daemon's diagnostics, as Kubo's 'ipfs diag'.",
         "",
         "These ask the daemon that holds the repository ($P2PKIT_HOME or --repo-dir).",
         ""},
-        subcommands = {DiagCommand.Sys.class, DiagCommand.Cmds.class, DiagCommand.Profile.class})
+        subcommands = {DiagCommand.Sys.class, DiagCommand.Cmds.class, DiagCommand.Profile.class, DiagCommand.Healthy.class})
 public final class DiagCommand extends CliCommand {
     @Override
     protected int run() {
-        throw new UsageException("missing subcommand: sys, cmds or profile");
+        throw new UsageException("missing subcommand: sys, cmds, profile or healthy");
+    }
+
+    @Command(name = "healthy", description = {"Report whether the running daemon is operational.", "",
+            "Kubo 0.42's, for container health checks: prints 'ok' and exits 0 when the daemon answers, is not "
+                    + "shutting down and reads the empty directory from its repository; exits 1 otherwise (no daemon "
+                    + "included).", ""},
+            footer = {"", "With --json: \"ok\"."})
+    static final class Healthy extends CliCommand {
+        @Mixin
+        private RepoOption repo;
+
+        @Mixin
+        private JsonOption output;
+
+        @Override
+        protected int run() throws Exception {
+            byte[] answer = DaemonApi.answerBytes(repo.root(), "diag/healthy", List.of(),
+                    output.json() ? Map.of() : Map.of("encoding", "text"));
+            console().out().print(new String(answer, java.nio.charset.StandardCharsets.UTF_8));
+            return 0;
+        }
     }
 
     @Command(name = "profile", description = {"Collect a profile of the running daemon into a zip file.", "",
