@@ -255,6 +255,78 @@ public final class Reprovider implements Closeable {
         Thread.ofVirtual().name("p2pkit-provide").start(this::announceNext);
     }
 
+    /** Kubo's {@code DefaultFastProvideTimeout}: how long a root announced in the background may take. */
+    static final Duration FAST_PROVIDE_TIMEOUT = Duration.ofSeconds(10);
+
+    /**
+     * Whether the strategy covers content added here (Kubo's {@code ShouldProvideForStrategy}):
+     * {@code all} always; {@code pinned} and {@code roots} (and {@code pinned+mfs}) when it was
+     * pinned; {@code mfs} only for the MFS, which announces its own blocks ({@link #provideMfs}).
+     */
+    public boolean covers(boolean pinned) {
+        return switch (strategy) {
+            case ALL -> true;
+            case PINNED, ROOTS, PINNED_MFS -> pinned;
+            case MFS, NONE -> false;
+        };
+    }
+
+    /**
+     * Announces content just added here ({@code add}, {@code dag import}, {@code block put}…), as
+     * Kubo 0.39 announces what is written: nothing unless the strategy {@linkplain #covers covers}
+     * it; the roots only under {@code roots}; else the roots, then every other block written.
+     * They go through the provide queue in the background: at most {@link #MAX_PENDING} wait, the
+     * rest are left to the next run.
+     *
+     * @param roots   the roots added
+     * @param written the blocks written (the roots may be among them)
+     */
+    public void added(List<Cid> roots, List<Cid> written, boolean pinned) {
+        if (closed || !covers(pinned)) {
+            return;
+        }
+        announceSoon(roots);
+        if (strategy != ReprovideStrategy.ROOTS) {
+            Set<Cid> first = new HashSet<>(roots);
+            announceSoon(written.stream().filter(c -> !first.contains(c)).toList());
+        }
+    }
+
+    /**
+     * Kubo's {@code fast-provide-root}: announces {@code root} at once, beside the queue, when the
+     * strategy covers it; with {@code wait} the caller waits for the DHT's answer, else it is
+     * announced in the background (for at most {@link #FAST_PROVIDE_TIMEOUT}).
+     *
+     * @throws IOException with Kubo's {@code fast-provide: …} when waiting and no DHT server took it
+     */
+    public void provideRoot(Cid root, boolean pinned, boolean wait) throws IOException {
+        if (closed || !covers(pinned) || root.multihash().code() == io.p2pkit.core.multiformats.Multicodec.IDENTITY) {
+            return;
+        }
+        if (!wait) {
+            Thread worker = Thread.ofVirtual().name("p2pkit-fast-provide").start(() -> announce(root.multihash()));
+            Thread.ofVirtual().name("p2pkit-fast-provide-timeout").start(() -> {
+                try {
+                    if (!worker.join(FAST_PROVIDE_TIMEOUT)) {
+                        worker.interrupt();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            return;
+        }
+        int took;
+        try {
+            took = announcer.announce(root.multihash());
+        } catch (IOException | RuntimeException e) {
+            throw new IOException("fast-provide: " + e.getMessage(), e);
+        }
+        if (took == 0) {
+            throw new IOException("fast-provide: no DHT server took the provider record of " + root);
+        }
+    }
+
     private void announceSoon(List<Cid> cids) {
         if (closed) {
             return;

@@ -98,6 +98,7 @@ final class BlockCommands {
                 if (req.bool("pin")) {
                     repo.pinner().pin(block.cid(), PinType.RECURSIVE, "");
                 }
+                NodeContent.announceAdded(req, List.of(block.cid()), List.of(), List.of(), req.bool("pin"));
                 res.emit(keySize(block.cid(), block.size()));
             }
         } catch (IllegalArgumentException e) {

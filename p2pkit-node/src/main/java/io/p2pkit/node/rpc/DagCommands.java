@@ -17,6 +17,7 @@ import io.p2pkit.ipfs.pin.GcLock;
 import io.p2pkit.ipfs.pin.PinType;
 import io.p2pkit.ipfs.pin.Pinner;
 import io.p2pkit.ipfs.repo.Repository;
+import io.p2pkit.ipfs.unixfs.importer.BlockSink;
 import io.p2pkit.node.cli.content.BlockNotFoundException;
 import io.p2pkit.node.cli.content.CarExport;
 import io.p2pkit.node.cli.content.CodecNames;
@@ -55,7 +56,8 @@ final class DagCommands {
                         .run(DagCommands::get),
                 RpcCommand.at("dag/import").text(TextEncoders::dagImport).args(RpcArgument.file("path", true, true))
                         .options(RpcOption.bool("pin-roots"), RpcOption.bool("local-only"), RpcOption.bool("silent"),
-                                RpcOption.bool("stats"), RpcOption.bool("allow-big-block"))
+                                RpcOption.bool("stats"), RpcOption.bool("allow-big-block"),
+                                RpcOption.bool("fast-provide-root"), RpcOption.bool("fast-provide-wait"))
                         .run(DagCommands::importCars),
                 RpcCommand.at("dag/stat").args(RpcArgument.string("root", true, true).withStdin())
                         .options(RpcOption.bool("progress", "p").withDefault(true))
@@ -100,6 +102,7 @@ final class DagCommands {
                 if (req.bool("pin")) {
                     repo.pinner().pin(block.cid(), PinType.RECURSIVE, "");
                 }
+                NodeContent.announceAdded(req, List.of(block.cid()), List.of(), List.of(), req.bool("pin"));
                 res.emit(Map.of("Cid", KuboJson.link(block.cid())));
             }
         } finally {
@@ -120,6 +123,7 @@ final class DagCommands {
                 InputData.blockLimit(req.bool("allow-big-block") || RepoOption.bigBlocksAllowed(repo)));
         Uploads files = req.files();
         Set<Cid> roots = new LinkedHashSet<>();
+        WrittenKeys written = new WrittenKeys(BlockSink.NONE);
         long blocks = 0;
         long bytes = 0;
         // As Kubo: the pin lock is held for the whole import, so no collection takes blocks before their roots are pinned.
@@ -131,6 +135,7 @@ final class DagCommands {
                     roots.addAll(car.roots());
                     for (Optional<Block> b = car.next(); b.isPresent(); b = car.next()) {
                         repo.blocks().put(b.get());
+                        written.note(b.get().cid());
                         blocks++;
                         bytes += b.get().size();
                         previous = b.get().cid();
@@ -158,6 +163,8 @@ final class DagCommands {
                     res.emit(Map.of("Root", meta));
                 }
             }
+            // Kubo announces each root of the import at once (and, under 'all', every block written)
+            NodeContent.announceAdded(req, List.copyOf(roots), written.written(), List.copyOf(roots), pinRoots);
             if (req.bool("stats")) {
                 Map<String, Object> stats = new LinkedHashMap<>();
                 stats.put("BlockCount", blocks);

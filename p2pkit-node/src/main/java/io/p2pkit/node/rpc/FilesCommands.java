@@ -64,7 +64,8 @@ final class FilesCommands {
                                 RpcOption.bool("preserve-mode"), RpcOption.bool("preserve-mtime"), RpcOption.uint("mode"),
                                 RpcOption.int64("mtime"), RpcOption.uint("mtime-nsecs"),
                                 RpcOption.integer("max-file-links"), RpcOption.integer("max-directory-links"),
-                                RpcOption.integer("max-hamt-fanout"), RpcOption.bool("nocopy"), RpcOption.bool("fscache"))
+                                RpcOption.integer("max-hamt-fanout"), RpcOption.bool("nocopy"), RpcOption.bool("fscache"),
+                                RpcOption.bool("fast-provide-root"), RpcOption.bool("fast-provide-wait"))
                         .run(FilesCommands::add),
                 RpcCommand.at("cat").args(RpcArgument.string("ipfs-path", true, true).withStdin())
                         .options(RpcOption.int64("offset", "o"), RpcOption.int64("length", "l"),
@@ -100,9 +101,9 @@ final class FilesCommands {
         AddEvents events = new AddEvents(res, req.bool("progress"), req.bool("silent"), enc);
         GcLock.Held held = onlyHash ? null : repo.gcLock().pinLock(); // from the first block until the roots are pinned
         try {
-            BlockSink sink = onlyHash ? BlockSink.NONE
+            WrittenKeys sink = new WrittenKeys(onlyHash ? BlockSink.NONE
                     : nocopy ? repo.filestore().orElseThrow().sink(BlockSink.of(repo.blocks()))
-                    : BlockSink.of(repo.addTarget());
+                    : BlockSink.of(repo.addTarget()));
             List<Cid> roots = new ArrayList<>();
             try (TreeImporter tree = new TreeImporter(options, sink, events)) {
                 for (Uploads.Entry e; (e = files.next()) != null; ) {
@@ -134,6 +135,9 @@ final class FilesCommands {
                 for (Cid root : roots) {
                     repo.pinner().pin(root, PinType.RECURSIVE, req.string("pin-name").orElse(""));
                 }
+            }
+            if (!onlyHash && !roots.isEmpty()) {
+                NodeContent.announceAdded(req, roots, sink.written(), List.of(roots.getLast()), pin);
             }
         } catch (IllegalArgumentException e) {
             throw RpcError.failed(e.getMessage());

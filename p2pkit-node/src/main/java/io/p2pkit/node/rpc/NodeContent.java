@@ -67,6 +67,47 @@ final class NodeContent {
     }
 
     /** Whether the request asks, as Kubo's global {@code --offline}, that nothing be fetched. */
+    /**
+     * Announces content just added here, as Kubo 0.39 does ({@link io.p2pkit.node.exchange.Reprovider#added}):
+     * the strategy's share of what was written (the roots first) through the provide queue, and with the
+     * request's {@code fast-provide-root} (Kubo's default: true) the last root at once, waited for
+     * with {@code fast-provide-wait}. Nothing without a DHT, or offline.
+     *
+     * @param written   the blocks written ({@link WrittenKeys})
+     * @param fastRoots the roots announced at once ({@code add}: its last root; {@code dag import}: each)
+     * @throws RpcError with Kubo's {@code fast-provide: …} when a waited-for announcement reached no one
+     */
+    static void announceAdded(RpcRequest request, java.util.List<io.p2pkit.core.multiformats.Cid> roots,
+                              java.util.List<io.p2pkit.core.multiformats.Cid> written,
+                              java.util.List<io.p2pkit.core.multiformats.Cid> fastRoots, boolean pinned) {
+        java.util.Optional<io.p2pkit.node.exchange.Reprovider> reprovider = content(request).reprovider();
+        if (reprovider.isEmpty() || offline(request)) {
+            return;
+        }
+        reprovider.get().added(roots, written, pinned);
+        fastProvide(request, fastRoots, pinned);
+    }
+
+    /**
+     * Kubo's {@code fast-provide-root} alone (Kubo 0.41's {@code pin add}, whose blocks were
+     * announced when they were written or fetched): each root at once unless the request says
+     * {@code fast-provide-root=false}, waited for with {@code fast-provide-wait}.
+     */
+    static void fastProvide(RpcRequest request, java.util.List<io.p2pkit.core.multiformats.Cid> roots, boolean pinned) {
+        java.util.Optional<io.p2pkit.node.exchange.Reprovider> reprovider = content(request).reprovider();
+        if (reprovider.isEmpty() || offline(request)
+                || request.has("fast-provide-root") && !request.bool("fast-provide-root")) {
+            return;
+        }
+        for (io.p2pkit.core.multiformats.Cid root : roots) {
+            try {
+                reprovider.get().provideRoot(root, pinned, request.bool("fast-provide-wait"));
+            } catch (java.io.IOException e) {
+                throw RpcError.failed(e.getMessage());
+            }
+        }
+    }
+
     static boolean offline(RpcRequest request) {
         return request.bool("offline");
     }

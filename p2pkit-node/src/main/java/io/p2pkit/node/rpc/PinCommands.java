@@ -23,7 +23,7 @@ final class PinCommands {
         return List.of(
                 RpcCommand.at("pin/add").text(TextEncoders::pinned).args(RpcArgument.string("ipfs-path", true, true).withStdin())
                         .options(RpcOption.bool("recursive", "r").withDefault(true), RpcOption.string("name", "n"),
-                                RpcOption.bool("progress"))
+                                RpcOption.bool("progress"), RpcOption.bool("fast-provide-root"), RpcOption.bool("fast-provide-wait"))
                         .run(PinCommands::add),
                 RpcCommand.at("pin/rm").text(TextEncoders::unpinned).args(RpcArgument.string("ipfs-path", true, true).withStdin())
                         .options(RpcOption.bool("recursive", "r").withDefault(true))
@@ -69,6 +69,7 @@ final class PinCommands {
             Cid cid = KuboPaths.resolveCid(req, FetchingBlocks.of(req), arg);
             repo.pinner().pin(cid, recursive ? PinType.RECURSIVE : PinType.DIRECT, name, n -> { }, source);
             pinned.add(enc.encode(cid));
+            NodeContent.fastProvide(req, List.of(cid), true); // Kubo 0.41's: the pinned root at once
         }
         res.single(Map.of("Pins", pinned));
     }

@@ -17,6 +17,7 @@ import io.p2pkit.node.cli.content.InputData;
 import io.p2pkit.node.cli.content.KuboJson;
 import io.p2pkit.node.cli.content.MultipartUpload;
 import io.p2pkit.node.cli.options.CidBaseOption;
+import io.p2pkit.node.cli.options.FastProvideOption;
 import io.p2pkit.node.cli.options.JsonOption;
 import io.p2pkit.node.cli.options.ProgressOption;
 import io.p2pkit.node.cli.options.RepoOption;
@@ -90,6 +91,9 @@ final class DagImportCommand extends CliCommand {
     @Mixin
     private CidBaseOption cids;
 
+    @Mixin
+    private FastProvideOption fastProvide;
+
     /** How the roots' text is written: Kubo's low-level encoder (its JSON keeps the CIDs as they are). */
     private CidEncoder enc;
 
@@ -154,6 +158,7 @@ final class DagImportCommand extends CliCommand {
         o.put("pin-roots", Boolean.toString(pinRoots));
         o.put("stats", Boolean.toString(stats));
         o.put("allow-big-block", Boolean.toString(allowBigBlock));
+        fastProvide.addTo(o);
         MultipartUpload upload = files.isEmpty() ? MultipartUpload.stdin(console().in())
                 : MultipartUpload.of(files, true, false, false);
         int failed = 0;

@@ -21,6 +21,7 @@ import io.p2pkit.node.cli.content.CodecNames;
 import io.p2pkit.node.cli.content.DaemonApi;
 import io.p2pkit.node.cli.content.MultipartUpload;
 import io.p2pkit.node.cli.options.CidBaseOption;
+import io.p2pkit.node.cli.options.FastProvideOption;
 import io.p2pkit.node.cli.options.JsonOption;
 import io.p2pkit.node.cli.options.ProgressOption;
 import io.p2pkit.node.cli.options.RepoOption;
@@ -164,6 +165,9 @@ public final class AddCommand extends CliCommand {
 
     @Mixin
     private CidBaseOption cids;
+
+    @Mixin
+    private FastProvideOption fastProvide;
 
     /** How the CIDs printed are written (Kubo's GetCidEncoder). */
     private CidEncoder enc;
@@ -356,6 +360,7 @@ public final class AddCommand extends CliCommand {
             o.put("max-hamt-fanout", maxHamtFanout.toString());
         }
         o.put("pin", Boolean.toString(pin));
+        fastProvide.addTo(o);
         if (!pinName.isEmpty()) {
             o.put("pin-name", pinName);
         }

@@ -10,6 +10,7 @@ import io.p2pkit.node.cli.content.DaemonApi;
 import io.p2pkit.node.cli.content.OnlineRepository;
 import io.p2pkit.node.cli.options.CidBaseOption;
 import io.p2pkit.node.cli.options.FetchOption;
+import io.p2pkit.node.cli.options.FastProvideOption;
 import io.p2pkit.node.cli.options.JsonOption;
 import io.p2pkit.node.cli.options.ProgressOption;
 import io.p2pkit.node.cli.options.RepoOption;
@@ -66,6 +67,9 @@ final class PinAddCommand extends CliCommand {
     private JsonOption output;
 
     @Mixin
+    private FastProvideOption fastProvide;
+
+    @Mixin
     private CidBaseOption cids;
 
     @Override
@@ -83,6 +87,7 @@ final class PinAddCommand extends CliCommand {
                 Map<String, String> options = new LinkedHashMap<>(Map.of("recursive", Boolean.toString(recursive),
                         "name", name, "progress", "false"));
                 cids.addTo(options);
+                fastProvide.addTo(options);
                 try (InputStream in = api.post("pin/add", args, options)) {
                     pinned.addAll(DaemonApi.strings(in, "Pins"));
                 }
