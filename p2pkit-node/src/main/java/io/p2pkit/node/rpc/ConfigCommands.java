@@ -160,6 +160,14 @@ final class ConfigCommands {
         o.put("Bootstrap", c.bootstrap().stream().flatMap(ConfigCommands::bootstrapAddresses).toList());
         o.put("Routing", routing);
         o.put("Pubsub", pubsub);
+        // Kubo shows "" for its defaults (4h and 48h); the file's values overlay these
+        NodeConfig.IpnsRepublish republish = c.ipnsRepublish();
+        Map<String, Object> ipns = new LinkedHashMap<>();
+        ipns.put("RepublishPeriod", republish.period().equals(NodeConfig.IpnsRepublish.DEFAULT.period()) ? ""
+                : io.p2pkit.node.config.GoDurations.format(republish.period()));
+        ipns.put("RecordLifetime", republish.lifetime().equals(NodeConfig.IpnsRepublish.DEFAULT.lifetime()) ? ""
+                : io.p2pkit.node.config.GoDurations.format(republish.lifetime()));
+        o.put("Ipns", ipns);
         if (c.content().isPresent()) {
             Map<String, Object> datastore = new LinkedHashMap<>();
             datastore.put("Path", c.content().get().repo().toString());

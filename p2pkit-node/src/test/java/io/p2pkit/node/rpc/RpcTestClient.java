@@ -44,12 +44,16 @@ final class RpcTestClient implements AutoCloseable {
 
     /** The same with {@code content} as the one file of a multipart body. */
     HttpResponse<String> upload(String command, byte[] content) throws IOException, InterruptedException {
+        return send(command, "multipart/form-data; boundary=" + BOUNDARY, multipart(content));
+    }
+
+    private static byte[] multipart(byte[] content) {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         body.writeBytes(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"\r\n"
                 + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
         body.writeBytes(content);
         body.writeBytes(("\r\n--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.ISO_8859_1));
-        return send(command, "multipart/form-data; boundary=" + BOUNDARY, body.toByteArray());
+        return body.toByteArray();
     }
 
     /** The same with a body the test made, of the type given. */
@@ -65,11 +69,22 @@ final class RpcTestClient implements AutoCloseable {
 
     /** The whole HTTP/1.1 answer as it came, chunks and trailers included (HttpClient drops trailers). */
     String raw(String command) throws IOException {
+        return raw(command, null, new byte[0]);
+    }
+
+    /** The same for an upload of {@code content} as the one file of a multipart body. */
+    String rawUpload(String command, byte[] content) throws IOException {
+        return raw(command, "multipart/form-data; boundary=" + BOUNDARY, multipart(content));
+    }
+
+    private String raw(String command, String contentType, byte[] body) throws IOException {
         InetSocketAddress address = node.apiAddress().orElseThrow();
         try (Socket s = new Socket(address.getAddress(), address.getPort())) {
             OutputStream out = s.getOutputStream();
             out.write(("POST /api/v0/" + command + " HTTP/1.1\r\nHost: x\r\nTE: trailers\r\nConnection: close\r\n"
-                    + "Content-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    + (contentType == null ? "" : "Content-Type: " + contentType + "\r\n")
+                    + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
             out.flush();
             InputStream in = s.getInputStream();
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
