@@ -120,19 +120,25 @@ public final class NameRepublisher implements Closeable {
         int republished = 0;
         int failed = 0;
         for (Map.Entry<PeerId, PrivateKey> e : byName.entrySet()) {
-            Optional<IpnsRecord> last = names.last(e.getKey());
-            if (last.isEmpty()) {
-                continue; // never published from here
-            }
+            Optional<Boolean> reached;
             try {
-                if (republish(e.getKey(), e.getValue(), last.get())) {
+                // under the names' lock: a 'name publish' meanwhile must not be undone by the older record
+                reached = names.locked(() -> {
+                    Optional<IpnsRecord> last = names.last(e.getKey());
+                    return last.isEmpty() ? Optional.<Boolean>empty() // never published from here
+                            : Optional.of(republish(e.getKey(), e.getValue(), last.get()));
+                });
+            } catch (IOException | RuntimeException x) {
+                LOG.log(Level.INFO, "republishing " + e.getKey() + " failed: " + x.getMessage(), x);
+                failed++;
+                continue;
+            }
+            if (reached.isPresent()) {
+                if (reached.get()) {
                     republished++;
                 } else {
                     failed++;
                 }
-            } catch (IOException | RuntimeException x) {
-                LOG.log(Level.INFO, "republishing " + e.getKey() + " failed: " + x.getMessage(), x);
-                failed++;
             }
         }
         return new Round(republished, failed);

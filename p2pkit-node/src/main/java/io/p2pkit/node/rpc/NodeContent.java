@@ -66,7 +66,6 @@ final class NodeContent {
                 (root, e) -> RpcError.failed("could not fetch " + root + ": " + e.getMessage()));
     }
 
-    /** Whether the request asks, as Kubo's global {@code --offline}, that nothing be fetched. */
     /**
      * Announces content just added here, as Kubo 0.39 does ({@link io.p2pkit.node.exchange.Reprovider#added}):
      * the strategy's share of what was written (the roots first) through the provide queue, and with the
@@ -108,6 +107,7 @@ final class NodeContent {
         }
     }
 
+    /** Whether the request asks, as Kubo's global {@code --offline}, that nothing be fetched. */
     static boolean offline(RpcRequest request) {
         return request.bool("offline");
     }
