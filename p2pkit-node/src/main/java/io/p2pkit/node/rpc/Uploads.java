@@ -6,8 +6,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.Locale;
 import java.util.Map;
 
@@ -145,18 +143,7 @@ public final class Uploads {
 
     /** Go's path.Clean("/" + p) without the leading '/': "." and ".." resolved, never above the root. */
     static String cleanPath(String p) {
-        Deque<String> names = new ArrayDeque<>();
-        for (String name : p.split("/")) {
-            if (name.isEmpty() || name.equals(".")) {
-                continue;
-            }
-            if (name.equals("..")) {
-                names.pollLast();
-            } else {
-                names.addLast(name);
-            }
-        }
-        return String.join("/", names);
+        return String.join("/", io.p2pkit.ipfs.path.GoPath.cleanNames(p));
     }
 
     /** The query after '?' in a form name: boxo's way of sending mode and mtime. */

@@ -1,9 +1,9 @@
 package io.p2pkit.node.cli.content;
 
+import io.p2pkit.ipfs.path.GoPath;
 import io.p2pkit.ipfs.path.IpfsUri;
 
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -29,29 +29,16 @@ public final class CidArgument {
             return Optional.empty();
         }
         String path = IpfsUri.toPath(arg);
-        Deque<String> segments = cleanSegments(path);
+        List<String> segments = GoPath.cleanNames(path);
         if (segments.size() < 2) {
             throw new IllegalArgumentException("invalid path " + GoQuote.quote(path) + ": path does not have enough components");
         }
-        if (segments.getFirst().equals("ipns")) {
+        if (segments.get(0).equals("ipns")) {
             throw new IllegalArgumentException("invalid path " + GoQuote.quote(path) + ": path was expected to be immutable");
         }
         if (segments.size() > 2) {
             throw new IllegalArgumentException(GoQuote.quote(arg) + " points below a root CID, expected a single CID");
         }
-        return Optional.of(segments.getLast());
-    }
-
-    /** The path's segments as Go's {@code path.Clean} leaves them: no empty ones, {@code .} or {@code ..}. */
-    private static Deque<String> cleanSegments(String path) {
-        Deque<String> out = new ArrayDeque<>();
-        for (String s : path.split("/")) {
-            if (s.equals("..")) {
-                out.pollLast();
-            } else if (!s.isEmpty() && !s.equals(".")) {
-                out.addLast(s);
-            }
-        }
-        return out;
+        return Optional.of(segments.get(1));
     }
 }
