@@ -12,6 +12,7 @@ import io.p2pkit.node.NodeConfig;
 import io.p2pkit.node.http.HttpAddress;
 import io.p2pkit.node.routing.RoutingV1Client;
 import io.p2pkit.node.rpc.NameCommands;
+import io.p2pkit.testing.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -117,12 +118,8 @@ class NameRepublisherTest {
             puts.add(IpnsRecord.decode(record));
             return 1;
         }, often)) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (puts.size() < 3 && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
+            Await.until("three rounds at one every 100 ms", () -> puts.size() >= 3, Duration.ofSeconds(20));
         }
-        assertTrue(puts.size() >= 3, "three rounds in 20 s at one every 100 ms: " + puts.size());
         assertTrue(puts.stream().allMatch(p -> p.sequence() == 0));
     }
 
@@ -161,18 +158,17 @@ class NameRepublisherTest {
         }
     }
 
-    private static IpnsRecord awaitLaterThan(RoutingV1Client client, PeerId name, Instant end)
-            throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            Optional<byte[]> now = client.getIpns(name);
-            if (now.isPresent() && IpnsRecord.decode(now.get()).validUntil().isAfter(end)) {
-                return IpnsRecord.decode(now.get());
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("no record of " + name + " valid after " + end + " within 30 s");
-            }
-            Thread.sleep(50);
+    private static IpnsRecord awaitLaterThan(RoutingV1Client client, PeerId name, Instant end) throws Exception {
+        Await.until("a record of " + name + " valid after " + end, () -> routerRecord(client, name)
+                .map(r -> r.validUntil().isAfter(end)).orElse(false), Duration.ofSeconds(30));
+        return routerRecord(client, name).orElseThrow();
+    }
+
+    private static Optional<IpnsRecord> routerRecord(RoutingV1Client client, PeerId name) {
+        try {
+            return client.getIpns(name).map(IpnsRecord::decode);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 }

@@ -117,7 +117,9 @@ class RpcProvideAddedTest {
         List<Cid> file = add(roots, "", 3);
         awaitProvided(roots, List.of(file.getFirst()));
         List<Cid> unpinned = add(roots, "&pin=false&fast-provide-wait=true", 4);
-        Thread.sleep(500);
+        // the node went on announcing meanwhile (a pinned add waited for), and never the unpinned root
+        List<Cid> after = add(roots, "&fast-provide-wait=true", 5);
+        awaitProvided(roots, List.of(after.getFirst()));
         assertFalse(provided(roots, unpinned.getFirst()), "an unpinned root is not what 'roots' announces");
         assertTrue(file.subList(1, file.size()).stream().noneMatch(c -> provided(roots, c)), "no leaves");
     }
