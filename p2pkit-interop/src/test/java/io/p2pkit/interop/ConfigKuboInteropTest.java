@@ -94,6 +94,12 @@ class ConfigKuboInteropTest {
                 assertEquals("", same("config", "Addresses.Gateway", "/ip4/127.0.0.1/tcp/8081"));
                 assertEquals("/ip4/127.0.0.1/tcp/8081", same("config", "Addresses.Gateway"));
                 assertEquals("/ip4/127.0.0.1/tcp/8081", file("addresses.gateway"));
+                // Kubo 0.38's Provide keys, kept under the file keys p2pkit had
+                assertEquals("", same("config", "Provide.Strategy", "pinned"));
+                assertEquals("", same("config", "Provide.DHT.Interval", "12h"));
+                assertEquals("pinned", same("config", "Provide.Strategy"));
+                assertEquals("pinned", file("reprovider.strategy"));
+                assertEquals("12h", file("reprovider.interval"));
             }
             case SET_JSON -> {
                 assertEquals("", same("config", "--json", "Swarm.ConnMgr.HighWater", "200"));
@@ -104,6 +110,8 @@ class ConfigKuboInteropTest {
                 assertEquals("", same("config", "--bool", "Discovery.MDNS.Enabled", "false"));
                 assertEquals("false", same("config", "Discovery.MDNS.Enabled"));
                 assertEquals("false", file("discovery.mdns.enabled"));
+                assertEquals("", same("config", "--bool", "Provide.Enabled", "true"));
+                assertEquals("true", file("provide.enabled"));
             }
             case SET_LIST -> {
                 same("config", "--json", "Addresses.Swarm", "[\"/ip4/127.0.0.1/tcp/4011\",\"/ip4/127.0.0.1/udp/4011/quic-v1\"]");
@@ -142,7 +150,7 @@ class ConfigKuboInteropTest {
                 Map<?, ?> fromKubo = (Map<?, ?>) KuboConfig.parseJson(kubo.cli().outcome(List.of("config", "show")));
                 Map<?, ?> fromP2pkit = (Map<?, ?>) KuboConfig.parseJson(client.outcome(List.of("--api", api, "config", "show")));
                 for (String key : List.of("Addresses.Gateway", "Addresses.Swarm", "Swarm.ConnMgr", "Discovery.MDNS.Enabled",
-                        "API.HTTPHeaders.Access-Control-Allow-Origin", "Ipns.RepublishPeriod", "Ipns.RecordLifetime")) {
+                        "API.HTTPHeaders.Access-Control-Allow-Origin", "Ipns.RepublishPeriod", "Ipns.RecordLifetime", "Provide")) {
                     assertEquals(at(fromKubo, key), at(fromP2pkit, key), key);
                 }
                 assertEquals(at(fromKubo, "Identity.PeerID").getClass(), at(fromP2pkit, "Identity.PeerID").getClass());

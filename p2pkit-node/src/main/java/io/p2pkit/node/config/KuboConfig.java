@@ -38,8 +38,9 @@ import java.util.Map;
  * Discovery.MDNS.Enabled                        discovery.mdns.enabled        true or false
  * Datastore.StorageMax                          blockstore.storageMax         size, "10GB"
  * Datastore.HashOnRead                          blockstore.hashOnRead         true or false
- * Reprovider.Interval                           reprovider.interval           Go duration, "22h"
- * Reprovider.Strategy                           reprovider.strategy           all, pinned, roots, mfs, pinned+mfs, none
+ * Provide.Enabled                               provide.enabled               true or false
+ * Provide.Strategy                              reprovider.strategy           all, pinned, roots, mfs, pinned+mfs, none
+ * Provide.DHT.Interval                          reprovider.interval           Go duration, "22h" ("0": nothing announced)
  * API.HTTPHeaders.Access-Control-Allow-Origin   api.allowedOrigins            array of origins
  * Gateway.NoDNSLink                             gateway.noDNSLink             true or false
  * Ipns.UsePubsub                                ipns.usePubsub                true or false
@@ -119,9 +120,11 @@ public final class KuboConfig {
             new Key("Discovery.MDNS.Enabled", "discovery.mdns.enabled", Kind.FLAG),
             new Key("Datastore.StorageMax", "blockstore.storageMax", Kind.SIZE),
             new Key("Datastore.HashOnRead", "blockstore.hashOnRead", Kind.FLAG),
-            new Key("Reprovider.Interval", "reprovider.interval", Kind.DURATION),
-            new Key("Reprovider.Strategy", "reprovider.strategy", Kind.WORD,
+            // Kubo 0.38 renamed Reprovider.*; the file keeps the names it had, which repositories already use
+            new Key("Provide.Enabled", "provide.enabled", Kind.FLAG),
+            new Key("Provide.Strategy", "reprovider.strategy", Kind.WORD,
                     List.of("all", "pinned", "roots", "mfs", "pinned+mfs", "none")),
+            new Key("Provide.DHT.Interval", "reprovider.interval", Kind.DURATION),
             new Key("API.HTTPHeaders.Access-Control-Allow-Origin", "api.allowedOrigins", Kind.LIST),
             new Key("Gateway.NoDNSLink", "gateway.noDNSLink", Kind.FLAG),
             new Key("Ipns.UsePubsub", "ipns.usePubsub", Kind.FLAG),
@@ -184,8 +187,9 @@ public final class KuboConfig {
         put(out, "Swarm.DisableNatPortMap", false);
         put(out, "AutoNAT.ServiceMode", "enabled");
         put(out, "Discovery.MDNS.Enabled", true);
-        put(out, "Reprovider.Interval", "22h");
-        put(out, "Reprovider.Strategy", "all");
+        put(out, "Provide.Enabled", true);
+        put(out, "Provide.Strategy", "all");
+        put(out, "Provide.DHT.Interval", "22h");
         put(out, "API.HTTPHeaders.Access-Control-Allow-Origin", List.of());
         put(out, "Gateway.NoDNSLink", false);
         put(out, "Ipns.RepublishPeriod", ""); // Kubo's "use the default": 4h
@@ -259,7 +263,7 @@ public final class KuboConfig {
 
     /** The profiles {@code init --profile} and {@code config profile apply} know. */
     public static final List<String> PROFILES = List.of("test", "lowpower", "flatfs", "unixfs-v0-2015",
-            "unixfs-v1-2025");
+            "unixfs-v1-2025", "announce-off", "announce-on");
 
     /**
      * Applies one profile (see {@link #PROFILES}) as {@code p2pkit init --profile} does.
@@ -281,6 +285,9 @@ public final class KuboConfig {
                     .with("blockstore.memory.maxBlocks", "4096");
             case "flatfs", "default", "" -> config;
             case "unixfs-v0-2015", "unixfs-v1-2025" -> config.with("import.profile", name.strip());
+            // Kubo's pair: nothing announced, and back (the interval set explicitly, as Kubo's)
+            case "announce-off" -> config.with("provide.enabled", "false").with("reprovider.interval", "0");
+            case "announce-on" -> config.with("provide.enabled", "true").with("reprovider.interval", "22h");
             default -> throw new EditException("unknown profile '" + name + "' (expected "
                     + String.join(", ", PROFILES) + ")");
         };
@@ -292,8 +299,21 @@ public final class KuboConfig {
                 return k;
             }
         }
+        String renamed = RENAMED.get(kuboKey);
+        if (renamed != null) {
+            // Kubo 0.38's daemon refuses the old keys too; naming the new one saves a search
+            throw new EditException("failed to set config value: " + kuboKey + " was removed in Kubo 0.38: use "
+                    + renamed);
+        }
         throw unknown(kuboKey);
     }
+
+    /** Keys Kubo 0.38 replaced (fs-repo migration 17 to 18), and their replacements. */
+    private static final Map<String, String> RENAMED = Map.of(
+            "Reprovider.Strategy", "Provide.Strategy",
+            "Reprovider.Interval", "Provide.DHT.Interval",
+            "Provider.Enabled", "Provide.Enabled",
+            "Provider.Strategy", "Provide.Strategy");
 
     private static EditException unknown(String key) {
         return new EditException("failed to set config value: p2pkit has no config key \"" + key + "\" (it has "

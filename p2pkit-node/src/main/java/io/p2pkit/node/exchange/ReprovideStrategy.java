@@ -2,7 +2,7 @@ package io.p2pkit.node.exchange;
 
 import java.util.Locale;
 
-/** What a node announces to the DHT, as Kubo's {@code Reprovider.Strategy}. */
+/** What a node announces to the DHT, as Kubo's {@code Provide.Strategy} (before 0.38 {@code Reprovider.Strategy}). */
 public enum ReprovideStrategy {
     /** Every block in the blockstore. */
     ALL,

@@ -39,7 +39,7 @@ import java.util.stream.Stream;
  * {@code provide clear}).
  */
 public final class Reprovider implements Closeable {
-    /** Kubo's {@code Reprovider.Interval}. */
+    /** Kubo's {@code Provide.DHT.Interval} (before 0.38 {@code Reprovider.Interval}). */
     public static final Duration DEFAULT_INTERVAL = Duration.ofHours(22);
     /** Announcements in flight at once. */
     public static final int PARALLELISM = 32;

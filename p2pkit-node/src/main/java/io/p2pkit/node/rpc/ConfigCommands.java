@@ -6,6 +6,8 @@ import io.p2pkit.ipfs.repo.Repository;
 import io.p2pkit.node.config.KuboConfig;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.node.NodeConfig;
+import io.p2pkit.node.exchange.ReprovideStrategy;
+import io.p2pkit.node.exchange.Reprovider;
 import io.p2pkit.node.http.HttpAddress;
 
 import java.util.LinkedHashMap;
@@ -168,6 +170,7 @@ final class ConfigCommands {
         ipns.put("RecordLifetime", republish.lifetime().equals(NodeConfig.IpnsRepublish.DEFAULT.lifetime()) ? ""
                 : io.p2pkit.node.config.GoDurations.format(republish.lifetime()));
         o.put("Ipns", ipns);
+        o.put("Provide", provide(c));
         if (c.content().isPresent()) {
             Map<String, Object> datastore = new LinkedHashMap<>();
             datastore.put("Path", c.content().get().repo().toString());
@@ -175,6 +178,25 @@ final class ConfigCommands {
             o.put("Datastore", datastore);
         }
         return o;
+    }
+
+    /**
+     * Kubo's {@code Provide} section of the running node: as Kubo's, only what differs from the
+     * defaults ({@code {"DHT":{}}} for a node that announces everything every 22 h).
+     */
+    private static Map<String, Object> provide(NodeConfig c) {
+        Map<String, Object> provide = new LinkedHashMap<>();
+        Map<String, Object> dht = new LinkedHashMap<>();
+        ReprovideStrategy strategy = c.content().map(NodeConfig.Content::reprovide).orElse(ReprovideStrategy.NONE);
+        if (strategy == ReprovideStrategy.NONE) {
+            provide.put("Enabled", false);
+        } else if (strategy != ReprovideStrategy.ALL) {
+            provide.put("Strategy", strategy.kuboName());
+        }
+        c.content().map(NodeConfig.Content::reprovideInterval).filter(i -> !i.equals(Reprovider.DEFAULT_INTERVAL))
+                .ifPresent(i -> dht.put("Interval", io.p2pkit.node.config.GoDurations.format(i)));
+        provide.put("DHT", dht);
+        return provide;
     }
 
     /** A bootstrap peer as Kubo's config lists it: each address with {@code /p2p/<ID>}. */

@@ -27,6 +27,18 @@ import java.util.Map;
  * announces the CIDs given now, outside the schedule.
  */
 final class ProvideCommands {
+    /** The settings that turn announcing off, any of which a node that announces nothing has. */
+    static final String PROVIDING_OFF = "Provide.Enabled false, Provide.DHT.Interval 0, Provide.Strategy none or "
+            + "--role leecher";
+
+    /**
+     * Kubo's refusal when providing is off ({@code invalid configuration: Provide.Enabled is set to
+     * 'false'}); a p2pkit node may have turned it off in several ways, so all are named.
+     */
+    static RpcError nothingAnnounced() {
+        return RpcError.failed("invalid configuration: this node announces nothing (" + PROVIDING_OFF + ")");
+    }
+
     /** The section flags of Kubo's sweep-provider statistics, which the legacy shape refuses. */
     private static final List<String> SWEEP_FLAGS = List.of("all", "connectivity", "queues", "schedule", "network",
             "timings", "operations", "workers");
@@ -61,7 +73,7 @@ final class ProvideCommands {
     private static void once(RpcRequest req, RpcResponse res) throws Exception {
         var content = NodeContent.content(req);
         Reprovider reprovider = content.reprovider().orElseThrow(() -> RpcError.failed(
-                "cannot provide: this node announces nothing (no DHT, or Reprovider.Strategy none)"));
+                "cannot provide: this node announces nothing (no DHT, or " + PROVIDING_OFF + ")"));
         if (req.node().host().network().connections().isEmpty()) {
             throw RpcError.failed("cannot provide: no connected peers");
         }
@@ -117,8 +129,7 @@ final class ProvideCommands {
         ReprovideStrategy strategy = req.node().config().content().map(NodeConfig.Content::reprovide)
                 .orElse(ReprovideStrategy.NONE);
         if (strategy == ReprovideStrategy.NONE) {
-            // Kubo's words for its switch (Provide.Enabled), naming p2pkit's
-            throw RpcError.failed("invalid configuration: Reprovider.Strategy is set to 'none'");
+            throw nothingAnnounced();
         }
         // Without a DHT there is nowhere to announce to; Kubo with Routing.Type none also answers at once.
         if (content.reprovider().isPresent()) {
@@ -133,7 +144,7 @@ final class ProvideCommands {
     private static void stat(RpcRequest req, RpcResponse res) throws Exception {
         Reprovider reprovider = NodeContent.content(req).reprovider().orElseThrow(() -> RpcError.failed(
                 "stats not available with current routing system: this node announces nothing (no DHT, or "
-                        + "Reprovider.Strategy none)"));
+                        + PROVIDING_OFF + ")"));
         if (req.bool("lan")) {
             throw RpcError.failed("LAN stats only available for Sweep provider with Dual DHT");
         }

@@ -144,6 +144,10 @@ final class RoutingCommands {
 
     private static void provide(RpcRequest req, RpcResponse res) throws Exception {
         KadDht dht = dht(req);
+        if (req.node().config().content().map(c -> c.reprovide() == io.p2pkit.node.exchange.ReprovideStrategy.NONE)
+                .orElse(false)) {
+            throw ProvideCommands.nothingAnnounced(); // Kubo refuses with Provide.Enabled false
+        }
         if (req.node().host().network().connections().isEmpty()) {
             throw RpcError.failed("cannot provide, no connected peers");
         }

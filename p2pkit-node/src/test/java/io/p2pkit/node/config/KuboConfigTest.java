@@ -165,6 +165,36 @@ class KuboConfigTest {
         assertEquals("unixfs-v1-2025", KuboConfig.applyProfile(EMPTY, "unixfs-v1-2025").get("import.profile").orElseThrow());
         assertTrue(assertThrows(KuboConfig.EditException.class, () -> KuboConfig.applyProfile(EMPTY, "server"))
                 .getMessage().contains("unknown profile 'server'"));
+        // Kubo's announce-off and announce-on
+        RepoConfig off = KuboConfig.applyProfile(KuboConfig.set(EMPTY, "Provide.Strategy", "pinned"), "announce-off");
+        assertEquals(Map.of("Enabled", false, "Strategy", "pinned", "DHT", Map.of("Interval", "0")),
+                KuboConfig.show(off).get("Provide"));
+        assertEquals(Map.of("Enabled", true, "Strategy", "pinned", "DHT", Map.of("Interval", "22h")),
+                KuboConfig.show(KuboConfig.applyProfile(off, "announce-on")).get("Provide"));
+    }
+
+    @Test
+    void theProvideKeysOfKubo038KeepTheFileKeysAndTheOldKeysNameTheirReplacements() {
+        RepoConfig c = KuboConfig.set(EMPTY, "Provide", Map.of("Strategy", "roots", "Enabled", true,
+                "DHT", Map.of("Interval", "12h")));
+        assertEquals("roots", c.get("reprovider.strategy").orElseThrow(), "the file key repositories already have");
+        assertEquals("12h", c.get("reprovider.interval").orElseThrow());
+        assertEquals("true", c.get("provide.enabled").orElseThrow());
+        assertEquals(Map.of("Strategy", "roots", "Enabled", true, "DHT", Map.of("Interval", "12h")),
+                KuboConfig.show(c).get("Provide"));
+        assertTrue(assertThrows(KuboConfig.EditException.class, () -> KuboConfig.set(EMPTY, "Provide.Strategy", "flat"))
+                .getMessage().contains("'flat' is not one of all, pinned"), "Kubo 0.39's daemon refuses flat too");
+        for (String[] renamed : new String[][]{{"Reprovider.Strategy", "Provide.Strategy"},
+                {"Reprovider.Interval", "Provide.DHT.Interval"}, {"Provider.Enabled", "Provide.Enabled"}}) {
+            assertEquals("failed to set config value: " + renamed[0] + " was removed in Kubo 0.38: use " + renamed[1],
+                    assertThrows(KuboConfig.EditException.class, () -> KuboConfig.set(EMPTY, renamed[0], "x"))
+                            .getMessage());
+        }
+        // a Kubo config from before 0.38, replaced: the old section is named as one p2pkit has no place for
+        List<String> ignored = new ArrayList<>();
+        KuboConfig.replace(EMPTY, (Map<?, ?>) KuboConfig.parseJson("{\"Reprovider\":{\"Strategy\":\"pinned\"}}"),
+                ignored);
+        assertEquals(List.of("Reprovider.Strategy"), ignored);
     }
 
     @Test

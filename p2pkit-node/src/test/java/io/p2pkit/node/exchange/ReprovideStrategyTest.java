@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The keys each of Kubo's {@code Reprovider.Strategy} values announces: pins, the MFS tree, or both. */
+/** The keys each of Kubo's {@code Provide.Strategy} values announces: pins, the MFS tree, or both. */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class ReprovideStrategyTest {
     @TempDir

@@ -95,14 +95,14 @@ class RpcConfigTest {
         String boundary = "p2pkit-config-test";
         String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"config\"\r\n"
                 + "Content-Type: application/octet-stream\r\n\r\n"
-                + "{\"Reprovider\":{\"Strategy\":\"pinned\",\"Interval\":\"12h\"},\"Swarm\":{\"ConnMgr\":{\"HighWater\":20}}}"
+                + "{\"Provide\":{\"Strategy\":\"pinned\",\"DHT\":{\"Interval\":\"12h\"}},\"Swarm\":{\"ConnMgr\":{\"HighWater\":20}}}"
                 + "\r\n--" + boundary + "--\r\n";
         HttpResponse<String> replaced = client.send(HttpRequest.newBuilder(URI.create(api + "config/replace"))
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, replaced.statusCode(), replaced.body());
         assertEquals("pinned", Repository.readConfig(repo).get("reprovider.strategy").orElseThrow());
-        assertEquals("{\"Key\":\"Reprovider.Interval\",\"Value\":\"12h\"}\n", post("config?arg=Reprovider.Interval").body());
+        assertEquals("{\"Key\":\"Provide.DHT.Interval\",\"Value\":\"12h\"}\n", post("config?arg=Provide.DHT.Interval").body());
 
         HttpResponse<String> dry = post("config/profile/apply?arg=lowpower&dry-run=true");
         assertEquals(200, dry.statusCode(), dry.body());

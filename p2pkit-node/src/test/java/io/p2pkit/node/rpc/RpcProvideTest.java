@@ -122,7 +122,10 @@ class RpcProvideTest {
     void aNodeThatAnnouncesNothingSaysWhy() throws Exception {
         HttpResponse<String> off = post(silent, "routing/reprovide");
         assertEquals(500, off.statusCode());
-        assertEquals("invalid configuration: Reprovider.Strategy is set to 'none'", message(off.body()));
+        assertEquals("invalid configuration: this node announces nothing (Provide.Enabled false, Provide.DHT.Interval 0, "
+                + "Provide.Strategy none or --role leecher)", message(off.body()));
+        assertEquals(message(off.body()), message(post(silent, "routing/provide?arg=bafkreifzjut3te2nhyekklss27nh3k72ysco7y32koao5eei66wof36n5e").body()),
+                "a manual provide is refused too, as Kubo's with Provide.Enabled false");
         assertTrue(message(post(silent, "stats/provide").body()).startsWith("stats not available with current routing system"));
         // without a DHT there is nowhere to announce: done at once, as Kubo with Routing.Type none
         assertEquals(200, post(noDht, "routing/reprovide").statusCode());

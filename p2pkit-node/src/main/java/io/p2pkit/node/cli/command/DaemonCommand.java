@@ -95,7 +95,7 @@ import java.util.concurrent.CountDownLatch;
         "--gateway), and writes the API's address to the repository's 'api' file while it runs.",
         "",
         "Settings: the repository's config file holds Kubo's Addresses.*, Bootstrap, Routing.Type, Swarm.ConnMgr.*,",
-        "relay, hole punching, AutoNAT, mDNS and Reprovider.* settings ('p2pkit config KEY VALUE', docs/CLI.md);",
+        "relay, hole punching, AutoNAT, mDNS and Provide.* settings ('p2pkit config KEY VALUE', docs/CLI.md);",
         "every option given here wins over the file.",
         "",
         "Roles (--role) are presets; options given beside a role override it:",
@@ -343,11 +343,12 @@ public final class DaemonCommand extends CliCommand {
     private String role;
 
     @Option(names = "--reprovider-strategy", paramLabel = "STRATEGY", description = "what is announced to the DHT: all "
-            + "(default), pinned, roots, mfs, pinned+mfs or none, as Kubo's Reprovider.Strategy")
+            + "(default), pinned, roots, mfs, pinned+mfs or none, as Kubo's Provide.Strategy")
     private String reprovideStrategy;
 
     @Option(names = "--reprovider-interval", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "how often everything is announced again (default 22h)")
+            description = "how often everything is announced again (default 22h, at most 48h), as Kubo's "
+                    + "Provide.DHT.Interval")
     private Duration reprovideInterval;
 
     @Option(names = "--api", paramLabel = "ADDRESS", description = "serve the Kubo-compatible RPC API (/api/v0) at "
@@ -892,8 +893,13 @@ public final class DaemonCommand extends CliCommand {
                         }).orElse(content.reprovide());
                 Duration interval = reprovideInterval != null ? reprovideInterval
                         : file.duration("reprovider.interval").orElse(content.reprovideInterval());
-                if (interval.isZero() && reprovideInterval == null) {
-                    // Kubo's Reprovider.Interval "0": nothing is announced
+                if (interval.compareTo(io.p2pkit.kad.provider.ProviderStore.Limits.defaults().expiry()) > 0) {
+                    throw new UsageException("Provide.DHT.Interval (" + io.p2pkit.node.config.GoDurations.format(interval)
+                            + ") must be less than or equal to DHT provider record validity (48h0m0s)");
+                }
+                if (interval.isZero() && reprovideInterval == null || !file.flag("provide.enabled").orElse(true)
+                        && reprovideStrategy == null) {
+                    // Kubo's Provide.Enabled false, or Provide.DHT.Interval "0": nothing is announced
                     strategy = ReprovideStrategy.NONE;
                     interval = content.reprovideInterval();
                 }

@@ -64,7 +64,7 @@ public final class RoutingCommand extends CliCommand {
     @Command(name = "reprovide", description = {"Have the running daemon announce its content to the DHT now.", "",
             "Asks the daemon that holds the repository ($P2PKIT_HOME or --repo-dir) to announce what its "
                     + "--reprovider-strategy names, and waits until it has; prints nothing, as Kubo's 'ipfs routing "
-                    + "reprovide'. Fails when the daemon announces nothing (--reprovider-strategy none).", ""},
+                    + "reprovide'. Fails when the daemon announces nothing (Provide.Enabled false, --reprovider-strategy none).", ""},
             footer = {"", "With --json: nothing either"})
     static final class Reprovide extends CliCommand {
         @picocli.CommandLine.Mixin

@@ -93,7 +93,7 @@ class DaemonConfigFileTest {
                 "AutoNAT.ServiceMode", "disabled",
                 "Discovery.MDNS.Enabled", false,
                 "Routing.Type", "dhtclient",
-                "Reprovider", Map.of("Strategy", "pinned", "Interval", "12h")));
+                "Provide", Map.of("Strategy", "pinned", "DHT", Map.of("Interval", "12h"))));
         NodeConfig c = daemon(repo);
         assertEquals(11, c.connections().lowWater());
         assertEquals(22, c.connections().highWater());
@@ -115,7 +115,7 @@ class DaemonConfigFileTest {
                 "Swarm.ConnMgr", Map.of("LowWater", 11L, "HighWater", 22L),
                 "Swarm.EnableHolePunching", false,
                 "Routing.Type", "dhtclient",
-                "Reprovider.Strategy", "pinned"));
+                "Provide.Strategy", "pinned"));
         NodeConfig c = daemon(repo, "--conn-high", "99", "--hole-punching", "enabled", "--dht", "off",
                 "--reprovider-strategy", "roots", "--listen", "/ip4/127.0.0.1/tcp/0");
         assertEquals(11, c.connections().lowWater(), "the file's, where no option is given");
@@ -127,12 +127,31 @@ class DaemonConfigFileTest {
 
     @Test
     void aZeroReproviderIntervalAnnouncesNothingAndAHandEditedMistakeIsNamed(@TempDir Path dir) throws Exception {
-        Path repo = repo(dir, Map.of("Reprovider.Interval", "0"));
+        Path repo = repo(dir, Map.of("Provide.DHT.Interval", "0"));
         assertEquals(ReprovideStrategy.NONE, daemon(repo, "--listen", "/ip4/127.0.0.1/tcp/0").content().orElseThrow().reprovide());
         Repository.writeConfig(repo, Repository.readConfig(repo).with("swarm.connMgr.highWater", "many"));
         UsageException e = assertThrows(UsageException.class, () -> daemon(repo, "--listen", "/ip4/127.0.0.1/tcp/0"));
         assertEquals("the repository's config: swarm.connMgr.highWater: 'many' is not a whole number", e.getMessage());
     }
+    @Test
+    void provideEnabledFalseAnnouncesNothingUnlessAStrategyIsGivenAndKubosIntervalBoundHolds(@TempDir Path dir)
+            throws Exception {
+        Path off = repo(dir.resolve("off"), Map.of("Provide", Map.of("Enabled", false, "Strategy", "pinned")));
+        assertEquals(ReprovideStrategy.NONE, daemon(off, "--listen", "/ip4/127.0.0.1/tcp/0").content().orElseThrow()
+                .reprovide());
+        assertEquals(ReprovideStrategy.ROOTS, daemon(off, "--listen", "/ip4/127.0.0.1/tcp/0", "--reprovider-strategy",
+                "roots").content().orElseThrow().reprovide(), "the option wins");
+        Path on = repo(dir.resolve("on"), Map.of("Provide.Enabled", true));
+        assertEquals(ReprovideStrategy.ALL, daemon(on, "--listen", "/ip4/127.0.0.1/tcp/0").content().orElseThrow()
+                .reprovide());
+        Path tooLong = repo(dir.resolve("long"), Map.of("Provide.DHT.Interval", "72h"));
+        assertEquals("Provide.DHT.Interval (72h0m0s) must be less than or equal to DHT provider record validity (48h0m0s)",
+                assertThrows(UsageException.class, () -> daemon(tooLong, "--listen", "/ip4/127.0.0.1/tcp/0")).getMessage());
+        NodeConfig longest = daemon(repo(dir.resolve("48h"), Map.of("Provide.DHT.Interval", "48h")),
+                "--listen", "/ip4/127.0.0.1/tcp/0");
+        assertEquals(Duration.ofHours(48), longest.content().orElseThrow().reprovideInterval());
+    }
+
     @Test
     void announceSettingsComeFromTheFileUnlessAnOptionIsGiven(@TempDir Path dir) throws Exception {
         Path repo = repo(dir, Map.of(
