@@ -93,12 +93,12 @@ class IpnsPubsubKuboInteropTest {
     @Test
     @Order(1)
     void aNamePublishedByP2pkitResolvesInKuboByFetchThenOverPubsub() throws Exception {
-        p2pkitName = publishedName(on.client().run(on.withApi(List.of("name", "publish", FIRST))));
+        p2pkitName = publishedName(on.client().run(on.withApi(List.of("name", "publish", "--resolve=false", FIRST))));
         assertEquals(FIRST, on.kubo().cli().run(List.of("name", "resolve", "--dht-timeout=30s", "/ipns/" + p2pkitName)).strip(),
                 "Kubo subscribes late and fetches the record from p2pkit");
         awaitTopicPeer(p2pkitName);
         assertEquals("Published to " + p2pkitName + ": " + SECOND,
-                on.client().run(on.withApi(List.of("name", "publish", SECOND))).strip());
+                on.client().run(on.withApi(List.of("name", "publish", "--resolve=false", SECOND))).strip());
         Await.until("Kubo takes the new record from pubsub", () -> SECOND.equals(on.kubo().cli().outcome(
                 List.of("name", "resolve", "--nocache", "--dht-timeout=5s", "/ipns/" + p2pkitName)).strip()),
                 Duration.ofSeconds(30));

@@ -162,6 +162,9 @@ public final class NameCommands {
         }
         Duration lifetime = lifetime(req.string("lifetime").orElse("48h"));
         Duration ttl = ttl(req.string("ttl"), lifetime);
+        if (req.bool("resolve") && req.node().content().isPresent()) {
+            requireResolvable(req, value);
+        }
         String keyName = req.string("key").orElse(Keystore.SELF);
         PrivateKey key = keyName.equals(Keystore.SELF) ? req.node().host().identity()
                 : KeyCommands.keystore(req).get(keyName).orElseThrow(() -> RpcError.failed("no key by the given name was found"));
@@ -170,6 +173,19 @@ public final class NameCommands {
         o.put("Name", KeyCommands.name(new Keystore.Entry(keyName, key.publicKey().toPeerId()), req));
         o.put("Value", value);
         res.single(o);
+    }
+
+    /**
+     * Kubo's {@code resolve} (on by default): the path must lead to a block, fetched when it is not
+     * here, before a name is pointed at it, so that a mistyped CID is refused instead of published.
+     * A node without a repository has no blocks to look in, and publishes without the check.
+     */
+    private static void requireResolvable(RpcRequest req, String value) throws IOException {
+        FetchingBlocks blocks = FetchingBlocks.of(req);
+        Cid end = KuboPaths.resolveCid(req, blocks, value);
+        if (blocks.get(end).isEmpty()) {
+            throw KuboPaths.notFound(end);
+        }
     }
 
     /** Kubo 0.43's check: a lifetime that is not positive would give a record that is void when made. */

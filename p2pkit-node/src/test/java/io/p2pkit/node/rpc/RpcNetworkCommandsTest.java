@@ -202,6 +202,17 @@ class RpcNetworkCommandsTest {
             assertEquals("{\"Message\":\"" + bad[1] + "\",\"Code\":0,\"Type\":\"error\"}\n",
                     post(a, "name/publish?arg=" + cid + "&" + bad[0]).body(), bad[0]);
         }
+        // Kubo's resolve (on by default): a path that leads to no block is refused; resolve=false publishes it
+        String missing = "bafkreie7q3iidccmpvszul7kudcvvuavuo7u6gzlbobczuk5nqk3b4akba";
+        assertEquals("{\"Message\":\"block was not found locally (offline): ipld: could not find " + missing
+                + "\",\"Code\":0,\"Type\":\"error\"}\n", post(a, "name/publish?offline=true&arg=" + missing).body());
+        assertTrue(post(a, "name/publish?arg=/ipfs/" + cid + "/sub").body().contains("\"Type\":\"error\""),
+                "a raw block has no links to follow");
+        assertEquals(cid, a.publishedNames().orElseThrow().last(a.peerId()).orElseThrow().valueText().substring(6),
+                "nothing refused was published");
+        assertEquals(200, post(a, "name/publish?offline=true&resolve=false&lifetime=1h&arg=" + missing).statusCode());
+        assertEquals("/ipfs/" + missing, a.publishedNames().orElseThrow().last(a.peerId()).orElseThrow().valueText());
+        assertEquals(200, post(a, "name/publish?arg=" + cid + "&lifetime=1h").statusCode());
         String name = published.body().substring(9, published.body().indexOf("\",\"Value"));
         assertEquals("{\"Path\":\"/ipfs/" + cid + "\"}\n", post(a, "name/resolve?arg=/ipns/" + name).body());
         HttpResponse<String> record = post(a, "routing/get?arg=/ipns/" + a.peerId());
