@@ -105,12 +105,22 @@ class ConfigKuboInteropTest {
                 assertEquals("", same("config", "--json", "Swarm.ConnMgr.HighWater", "200"));
                 assertEquals("200", same("config", "Swarm.ConnMgr.HighWater"));
                 assertEquals("200", file("swarm.connMgr.highWater"));
+                // Kubo's OptionalInteger and OptionalBytes (a number kept as a string, or a size string)
+                same("config", "--json", "Gateway.MaxConcurrentRequests", "100");
+                assertEquals("100", same("config", "Gateway.MaxConcurrentRequests"));
+                same("config", "--json", "Gateway.MaxRangeRequestFileSize", "1048576");
+                assertEquals("1048576", same("config", "Gateway.MaxRangeRequestFileSize"));
+                same("config", "Gateway.MaxRangeRequestFileSize", "5GiB");
+                assertEquals("5GiB", same("config", "Gateway.MaxRangeRequestFileSize"));
+                assertEquals("5GiB", file("gateway.maxRangeRequestFileSize"));
             }
             case SET_BOOL -> {
                 assertEquals("", same("config", "--bool", "Discovery.MDNS.Enabled", "false"));
                 assertEquals("false", same("config", "Discovery.MDNS.Enabled"));
                 assertEquals("false", file("discovery.mdns.enabled"));
                 assertEquals("", same("config", "--bool", "Provide.Enabled", "true"));
+                assertEquals("", same("config", "--bool", "Gateway.NoFetch", "true"));
+                assertEquals("true", file("gateway.noFetch"));
                 assertEquals("true", file("provide.enabled"));
             }
             case SET_LIST -> {
@@ -150,7 +160,8 @@ class ConfigKuboInteropTest {
                 Map<?, ?> fromKubo = (Map<?, ?>) KuboConfig.parseJson(kubo.cli().outcome(List.of("config", "show")));
                 Map<?, ?> fromP2pkit = (Map<?, ?>) KuboConfig.parseJson(client.outcome(List.of("--api", api, "config", "show")));
                 for (String key : List.of("Addresses.Gateway", "Addresses.Swarm", "Swarm.ConnMgr", "Discovery.MDNS.Enabled",
-                        "API.HTTPHeaders.Access-Control-Allow-Origin", "Ipns.RepublishPeriod", "Ipns.RecordLifetime", "Provide")) {
+                        "API.HTTPHeaders.Access-Control-Allow-Origin", "Ipns.RepublishPeriod", "Ipns.RecordLifetime", "Provide", "Gateway.NoFetch", "Gateway.MaxConcurrentRequests",
+                        "Gateway.MaxRangeRequestFileSize")) {
                     assertEquals(at(fromKubo, key), at(fromP2pkit, key), key);
                 }
                 assertEquals(at(fromKubo, "Identity.PeerID").getClass(), at(fromP2pkit, "Identity.PeerID").getClass());

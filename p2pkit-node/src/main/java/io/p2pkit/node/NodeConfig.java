@@ -116,6 +116,7 @@ public final class NodeConfig {
     private final Optional<MdnsConfig> mdns;
     private final Optional<PreSharedKey> privateNetwork;
     private final io.p2pkit.node.config.GatewayHosts gatewayHosts;
+    private final io.p2pkit.node.config.GatewayOptions gatewayOptions;
     private final Optional<WebRtc> webRtc;
 
     private NodeConfig(Builder b) {
@@ -184,6 +185,7 @@ public final class NodeConfig {
         this.autoNat = b.autoNat;
         this.mdns = b.mdns;
         this.gatewayHosts = b.gatewayHosts;
+        this.gatewayOptions = b.gatewayOptions;
     }
 
     /** A builder with the defaults. */
@@ -228,6 +230,7 @@ public final class NodeConfig {
         b.mdns = mdns;
         b.privateNetwork = privateNetwork;
         b.gatewayHosts = gatewayHosts;
+        b.gatewayOptions = gatewayOptions;
         b.webRtc = webRtc;
         return b;
     }
@@ -465,6 +468,11 @@ public final class NodeConfig {
     /** Which hostnames the gateway serves as subdomain gateways, and whether DNSLink hosts are served. */
     public io.p2pkit.node.config.GatewayHosts gatewayHosts() {
         return gatewayHosts;
+    }
+
+    /** What the gateway serves (fetching, deserialised responses, {@code /routing/v1}) and how much at once. */
+    public io.p2pkit.node.config.GatewayOptions gatewayOptions() {
+        return gatewayOptions;
     }
 
     /** Who may use the RPC API: extra browser origins and, when set, the secrets it asks for. */
@@ -1032,6 +1040,7 @@ public final class NodeConfig {
         private ApiAccess apiAccess = ApiAccess.DEFAULT;
         private Optional<PreSharedKey> privateNetwork = Optional.empty();
         private io.p2pkit.node.config.GatewayHosts gatewayHosts = io.p2pkit.node.config.GatewayHosts.DEFAULT;
+        private io.p2pkit.node.config.GatewayOptions gatewayOptions = io.p2pkit.node.config.GatewayOptions.DEFAULT;
         private Optional<WebRtc> webRtc = Optional.empty();
 
         private Builder() {
@@ -1319,6 +1328,12 @@ public final class NodeConfig {
         /** The gateway's known hostnames (Kubo's {@code Gateway.PublicGateways}; default: {@code localhost} with subdomains). */
         public Builder gatewayHosts(io.p2pkit.node.config.GatewayHosts hosts) {
             this.gatewayHosts = Objects.requireNonNull(hosts, "hosts");
+            return this;
+        }
+
+        /** What the gateway serves and how much at once (Kubo's {@code Gateway.NoFetch} and the rest; default {@link io.p2pkit.node.config.GatewayOptions#DEFAULT}). */
+        public Builder gatewayOptions(io.p2pkit.node.config.GatewayOptions options) {
+            this.gatewayOptions = Objects.requireNonNull(options, "options");
             return this;
         }
 

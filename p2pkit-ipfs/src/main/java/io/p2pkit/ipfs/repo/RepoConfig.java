@@ -75,6 +75,18 @@ public record RepoConfig(FlatfsBlockstore.Options disk, TierPolicy tiers, Durati
         }
     }
 
+    /**
+     * Reads a size as the storage keys take it, for other parts' keys of the same kind.
+     *
+     * @param key  the key, named in the error
+     * @param text digits and an optional unit: B, KB, MB, GB, TB (powers of 1000), KiB, MiB, GiB, TiB (of 1024)
+     * @return the bytes
+     * @throws RepoConfigException naming the key when the text is not a size
+     */
+    public static long size(String key, String text) {
+        return ConfigValues.size(key, text.strip());
+    }
+
     /** @return the defaults listed above */
     public static RepoConfig defaults() {
         return new RepoConfig(FlatfsBlockstore.Options.defaults(), TierPolicy.defaults(), Duration.ofMinutes(1),

@@ -43,6 +43,11 @@ import java.util.Map;
  * Provide.DHT.Interval                          reprovider.interval           Go duration, "22h" ("0": nothing announced)
  * API.HTTPHeaders.Access-Control-Allow-Origin   api.allowedOrigins            array of origins
  * Gateway.NoDNSLink                             gateway.noDNSLink             true or false
+ * Gateway.NoFetch                               gateway.noFetch               true or false
+ * Gateway.DeserializedResponses                 gateway.deserializedResponses true or false
+ * Gateway.MaxConcurrentRequests                 gateway.maxConcurrentRequests integer (0: no bound)
+ * Gateway.MaxRangeRequestFileSize               gateway.maxRangeRequestFileSize  size, "5GiB", or a number (0: no bound)
+ * Gateway.ExposeRoutingAPI                      gateway.exposeRoutingAPI      true or false
  * Ipns.UsePubsub                                ipns.usePubsub                true or false
  * Ipns.RepublishPeriod                          ipns.republishPeriod          Go duration in a string, "" for 4h
  * Ipns.RecordLifetime                           ipns.recordLifetime           Go duration in a string, "" for 48h
@@ -81,6 +86,8 @@ public final class KuboConfig {
         TEXT_DURATION("string"),
         /** A size string for the storage keys, checked by {@link RepoConfig}. */
         SIZE("string"),
+        /** Kubo's OptionalBytes: a size string ({@code "5GiB"}) or a JSON number of bytes. */
+        BYTES("config.OptionalBytes"),
         /** A file system path (the mount points): any string without a newline. */
         PATH("string");
 
@@ -127,6 +134,11 @@ public final class KuboConfig {
             new Key("Provide.DHT.Interval", "reprovider.interval", Kind.DURATION),
             new Key("API.HTTPHeaders.Access-Control-Allow-Origin", "api.allowedOrigins", Kind.LIST),
             new Key("Gateway.NoDNSLink", "gateway.noDNSLink", Kind.FLAG),
+            new Key("Gateway.NoFetch", "gateway.noFetch", Kind.FLAG),
+            new Key("Gateway.DeserializedResponses", "gateway.deserializedResponses", Kind.FLAG),
+            new Key("Gateway.MaxConcurrentRequests", "gateway.maxConcurrentRequests", Kind.COUNT),
+            new Key("Gateway.MaxRangeRequestFileSize", "gateway.maxRangeRequestFileSize", Kind.BYTES),
+            new Key("Gateway.ExposeRoutingAPI", "gateway.exposeRoutingAPI", Kind.FLAG),
             new Key("Ipns.UsePubsub", "ipns.usePubsub", Kind.FLAG),
             new Key("Ipns.RepublishPeriod", "ipns.republishPeriod", Kind.TEXT_DURATION),
             new Key("Ipns.RecordLifetime", "ipns.recordLifetime", Kind.TEXT_DURATION),
@@ -192,6 +204,11 @@ public final class KuboConfig {
         put(out, "Provide.DHT.Interval", "22h");
         put(out, "API.HTTPHeaders.Access-Control-Allow-Origin", List.of());
         put(out, "Gateway.NoDNSLink", false);
+        put(out, "Gateway.NoFetch", false);
+        put(out, "Gateway.DeserializedResponses", true);
+        put(out, "Gateway.MaxConcurrentRequests", 4096L);
+        put(out, "Gateway.MaxRangeRequestFileSize", "0");
+        put(out, "Gateway.ExposeRoutingAPI", true);
         put(out, "Ipns.RepublishPeriod", ""); // Kubo's "use the default": 4h
         put(out, "Ipns.RecordLifetime", ""); // 48h
         put(out, "Experimental.FilestoreEnabled", false);
@@ -440,6 +457,23 @@ public final class KuboConfig {
                 }
                 yield s;
             }
+            case BYTES -> {
+                if (value instanceof Long || value instanceof Integer) {
+                    if (((Number) value).longValue() < 0) {
+                        throw badValue(k.kubo + ": " + value + " is not a size");
+                    }
+                    yield value.toString();
+                }
+                if (!(value instanceof String s)) {
+                    throw badValue("unable to parse byte size, expected a size string (e.g., \"5GiB\") or a number");
+                }
+                try {
+                    RepoConfig.size(k.file, s);
+                } catch (RepoConfigException e) {
+                    throw badValue(e.getMessage());
+                }
+                yield s;
+            }
             case PATH -> {
                 if (!(value instanceof String s)) {
                     throw wrongType(k, value);
@@ -532,7 +566,7 @@ public final class KuboConfig {
             case ADDRESS -> text.equals("off") ? List.of() : text;
             case COUNT -> parseCount(text);
             case FLAG -> Boolean.parseBoolean(text.strip());
-            case WORD, DURATION, TEXT_DURATION, SIZE -> text.strip();
+            case WORD, DURATION, TEXT_DURATION, SIZE, BYTES -> text.strip(); // Kubo writes OptionalBytes as a string
             case PATH -> text;
         };
     }

@@ -37,6 +37,8 @@ final class Exchange {
     String contentPath;
     /** Whether {@code _redirects} was applied once already (a rule's target is not redirected again). */
     boolean redirected;
+    /** Files larger than this are not served by range (Gateway.MaxRangeRequestFileSize; 0: any). */
+    long maxRangeFileSize;
     private String etag;
 
     Exchange(Request request, Response response) {

@@ -52,16 +52,18 @@ public final class GatewayHandler extends Handler.Abstract {
     private final Codecs codecs = RepoOption.codecs(true);
     private final IpnsResolver ipns;
     private final GatewayHosts hosts;
+    private final io.p2pkit.node.config.GatewayOptions options;
     private final DnsLinkResolver dns;
 
     /**
-     * @param node  the node whose content and DHT are served
+     * @param node  the node whose content and DHT are served, with its {@link io.p2pkit.node.NodeConfig#gatewayOptions}
      * @param hosts which hostnames are subdomain gateways
      * @param dns   DNSLink lookups (of {@code /ipns/{domain}} and of unknown Host names)
      */
     public GatewayHandler(Node node, GatewayHosts hosts, DnsLinkResolver dns) {
         this.node = node;
         this.hosts = hosts;
+        this.options = node.config().gatewayOptions();
         this.dns = dns;
         this.ipns = new IpnsResolver(node, dns);
     }
@@ -85,11 +87,9 @@ public final class GatewayHandler extends Handler.Abstract {
             fail(request, response, callback, e.status(), e.getMessage(), e);
         } catch (PathResolutionException e) {
             int status = resolutionStatus(e);
-            fail(request, response, callback, status == 504 && onlyIfCached(request) ? 412 : status, e.getMessage(), e);
+            fail(request, response, callback, status == 504 ? missingStatus(request) : status, e.getMessage(), e);
         } catch (BlockNotFoundException | io.p2pkit.node.cli.content.BlockNotFoundException e) {
-            // Neither here nor fetched over Bitswap before its timeout: the spec's 504; with
-            // only-if-cached the network was not asked, and the spec says 412.
-            fail(request, response, callback, onlyIfCached(request) ? 412 : 504, e.getMessage(), e);
+            fail(request, response, callback, missingStatus(request), e.getMessage(), e);
         } catch (DecodeException e) {
             // A block that is not what its codec or UnixFS says (UnixfsException and UnsupportedCodecException are ones too).
             fail(request, response, callback, 502, e.getMessage(), e);
@@ -97,6 +97,15 @@ public final class GatewayHandler extends Handler.Abstract {
             fail(request, response, callback, 500, e.getClass().getSimpleName() + ": " + e.getMessage(), e);
         }
         return true;
+    }
+
+    /**
+     * The status of a block that is not here: neither here nor fetched over Bitswap before its
+     * timeout is the spec's 504; with only-if-cached the network was not asked, and the spec says
+     * 412; a gateway that never fetches (Gateway.NoFetch) answers 404, as Kubo's offline block service.
+     */
+    private int missingStatus(Request request) {
+        return onlyIfCached(request) ? 412 : options.noFetch() ? 404 : 504;
     }
 
     /** Whether the client asked for local content only ({@code Cache-Control: only-if-cached}). */
@@ -209,6 +218,11 @@ public final class GatewayHandler extends Handler.Abstract {
 
     private void serveLogical(Exchange x, List<String> segments) throws IOException {
         ResponseFormat format = ResponseFormat.negotiate(x.query.get("format"), x.header("Accept"));
+        if (!options.deserializedResponses() && !trustless(segments, format)) {
+            throw new GatewayException(406, "only trustless requests are accepted on this gateway: "
+                    + "https://specs.ipfs.tech/http-gateways/trustless-gateway/");
+        }
+        x.maxRangeFileSize = options.maxRangeRequestFileSize();
         String namespace = segments.get(0);
         if (namespace.equals("ipns")) {
             serveIpns(x, segments, format);
@@ -218,6 +232,28 @@ public final class GatewayHandler extends Handler.Abstract {
         } else {
             throw GatewayException.notFound("no such namespace /" + namespace);
         }
+    }
+
+    /**
+     * Whether a trustless gateway answers the request, as boxo's: a raw block of a CID alone, a CAR
+     * of a CID and a path, or the IPNS record of a name that is a key (not a DNSLink domain).
+     */
+    private static boolean trustless(List<String> segments, ResponseFormat format) {
+        ResponseFormat.Type type = format.type();
+        if (type != ResponseFormat.Type.CAR && segments.size() != 2) {
+            return false;
+        }
+        if (segments.get(0).equals("ipns")) {
+            if (type != ResponseFormat.Type.IPNS_RECORD) {
+                return false;
+            }
+            try {
+                return IpnsResolver.canonical(segments.get(1)).id() != null; // a DNSLink domain has no key
+            } catch (GatewayException e) {
+                return false;
+            }
+        }
+        return isCid(segments.get(1)) && (type == ResponseFormat.Type.RAW || type == ResponseFormat.Type.CAR);
     }
 
     /** {@code {root}.{ns}.{gateway}/…}: the content root at the origin's {@code /}, after canonical-form redirects. */
@@ -394,9 +430,12 @@ public final class GatewayHandler extends Handler.Abstract {
                 "this node has no repository: start it with content to serve /ipfs/"));
         Repository repo = service.repository();
         boolean onlyIfCached = onlyIfCached(x.request);
-        BlockSource source = onlyIfCached ? repo.blocks().local() : repo.blocks();
-        if (onlyIfCached && root.multihash().code() != Multicodec.IDENTITY && !repo.blocks().local().has(root.multihash())) {
-            throw new GatewayException(412, root + " is not in the local blockstore and only-if-cached was asked");
+        boolean local = onlyIfCached || options.noFetch();
+        BlockSource source = local ? repo.blocks().local() : repo.blocks();
+        if (local && root.multihash().code() != Multicodec.IDENTITY && !repo.blocks().local().has(root.multihash())) {
+            throw onlyIfCached ? new GatewayException(412, root + " is not in the local blockstore and only-if-cached was asked")
+                    : GatewayException.notFound(root + " is not in the local blockstore, and this gateway does not fetch "
+                    + "(Gateway.NoFetch)");
         }
         PathBlocks pathBlocks = new PathBlocks(source);
         PathResolver resolver = new PathResolver(pathBlocks, codecs, HamtLinkLookup.INSTANCE);
@@ -425,7 +464,7 @@ public final class GatewayHandler extends Handler.Abstract {
         x.set("Vary", "Accept");
         x.immutable = immutable;
         ResolvedContent content = new ResolvedContent(x, pathBlocks, codecs, root, terminal, segments, requested, end,
-                onlyIfCached ? Optional.empty() : Optional.of(service));
+                local ? Optional.empty() : Optional.of(service));
         switch (format.type()) {
             case RAW -> serveRaw(x, content);
             case CAR -> serveCar(x, content, CarRequest.parse(x.query, format.params()));

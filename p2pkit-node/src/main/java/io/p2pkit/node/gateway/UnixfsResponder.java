@@ -54,6 +54,11 @@ final class UnixfsResponder {
     }
 
     private void file(Cid cid, long size, String etag, String name, String mediaType) throws IOException {
+        if (x.maxRangeFileSize > 0 && x.header("Range") != null && size > x.maxRangeFileSize) {
+            // boxo's words: a CDN in front may turn the range into a whole download of a large file
+            throw new GatewayException(501, "range requests not supported for files larger than " + x.maxRangeFileSize
+                    + " bytes: switch to verifiable block requests (application/vnd.ipld.raw)");
+        }
         x.cacheHeaders(etag);
         if (x.notModified()) {
             return;

@@ -33,12 +33,15 @@ public final class NodeHttp {
 
     /** The gateway server's handler for {@code node}. */
     public static Handler gateway(Node node) {
+        io.p2pkit.node.config.GatewayOptions options = node.config().gatewayOptions();
         PathMappingsHandler paths = new PathMappingsHandler();
-        paths.addMapping(PathSpec.from(RoutingV1Handler.PREFIX + "*"), new RoutingV1Handler(node.host(), node.dht()));
+        if (options.exposeRoutingApi()) {
+            paths.addMapping(PathSpec.from(RoutingV1Handler.PREFIX + "*"), new RoutingV1Handler(node.host(), node.dht()));
+        }
         // every other path: /ipfs/… and /ipns/…, and any path on a subdomain or DNSLink host
         GatewayHandler gateway = new GatewayHandler(node, node.config().gatewayHosts(),
                 DnsLinkResolver.forServer(node.config().transports().dnsServer()));
         paths.addMapping(PathSpec.from("/"), gateway);
-        return paths;
+        return options.maxConcurrentRequests() > 0 ? new RequestLimit(options.maxConcurrentRequests(), paths) : paths;
     }
 }

@@ -174,6 +174,24 @@ class KuboConfigTest {
     }
 
     @Test
+    void theGatewayKeysTakeKubosTypesAndAByteSizeIsAStringOrANumber() {
+        RepoConfig c = KuboConfig.set(EMPTY, "Gateway", Map.of("NoFetch", true, "DeserializedResponses", false,
+                "MaxConcurrentRequests", 100L, "MaxRangeRequestFileSize", "5GiB", "ExposeRoutingAPI", false));
+        assertEquals("5GiB", c.get("gateway.maxRangeRequestFileSize").orElseThrow());
+        assertEquals(Map.of("NoFetch", true, "DeserializedResponses", false, "MaxConcurrentRequests", 100L,
+                "MaxRangeRequestFileSize", "5GiB", "ExposeRoutingAPI", false), KuboConfig.show(c).get("Gateway"));
+        RepoConfig number = KuboConfig.set(EMPTY, "Gateway.MaxRangeRequestFileSize", 1024L);
+        assertEquals(Map.of("MaxRangeRequestFileSize", "1024"), KuboConfig.show(number).get("Gateway"),
+                "kept as a string, as Kubo's OptionalBytes");
+        assertTrue(assertThrows(KuboConfig.EditException.class,
+                () -> KuboConfig.set(EMPTY, "Gateway.MaxRangeRequestFileSize", "lots")).getMessage()
+                .contains("gateway.maxRangeRequestFileSize"));
+        assertTrue(assertThrows(KuboConfig.EditException.class,
+                () -> KuboConfig.set(EMPTY, "Gateway.MaxRangeRequestFileSize", true)).getMessage()
+                .contains("expected a size string (e.g., \"5GiB\") or a number"));
+    }
+
+    @Test
     void theProvideKeysOfKubo038KeepTheFileKeysAndTheOldKeysNameTheirReplacements() {
         RepoConfig c = KuboConfig.set(EMPTY, "Provide", Map.of("Strategy", "roots", "Enabled", true,
                 "DHT", Map.of("Interval", "12h")));

@@ -911,6 +911,7 @@ public final class DaemonCommand extends CliCommand {
             Map<String, String> stored = Repository.readConfig(root).other();
             b.apiAccess(apiAccess(stored));
             b.gatewayHosts(gatewayHosts(stored));
+            b.gatewayOptions(gatewayOptions(file));
             http("--api", api, stored.getOrDefault(API_KEY, HttpAddress.multiaddr(NodeConfig.Http.DEFAULT_API)))
                     .ifPresent(at -> b.api(NodeConfig.Http.api(at)));
             http("--gateway", gateway, stored.getOrDefault(GATEWAY_KEY,
@@ -955,6 +956,17 @@ public final class DaemonCommand extends CliCommand {
             }
         }
         return new NodeConfig.ApiAccess(origins, authorizations);
+    }
+
+    /** Kubo's {@code Gateway.NoFetch} and its neighbours from the repository's config; the defaults where unset. */
+    static io.p2pkit.node.config.GatewayOptions gatewayOptions(RepoSettings file) {
+        io.p2pkit.node.config.GatewayOptions d = io.p2pkit.node.config.GatewayOptions.DEFAULT;
+        return new io.p2pkit.node.config.GatewayOptions(
+                file.flag("gateway.noFetch").orElse(d.noFetch()),
+                file.flag("gateway.deserializedResponses").orElse(d.deserializedResponses()),
+                file.count("gateway.maxConcurrentRequests").orElse(d.maxConcurrentRequests()),
+                file.size("gateway.maxRangeRequestFileSize").orElse(d.maxRangeRequestFileSize()),
+                file.flag("gateway.exposeRoutingAPI").orElse(d.exposeRoutingApi()));
     }
 
     /**

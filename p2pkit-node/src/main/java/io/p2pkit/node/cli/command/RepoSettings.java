@@ -55,6 +55,17 @@ record RepoSettings(Map<String, String> stored) {
         });
     }
 
+    /** A size (Kubo's OptionalBytes): digits, or digits and a unit as the storage keys take them. */
+    Optional<Long> size(String key) {
+        return text(key).map(t -> {
+            try {
+                return io.p2pkit.ipfs.repo.RepoConfig.size(key, t);
+            } catch (IllegalArgumentException e) {
+                throw bad(key, e.getMessage());
+            }
+        });
+    }
+
     UsageException bad(String key, String detail) {
         return new UsageException("the repository's config: " + key + ": " + detail);
     }

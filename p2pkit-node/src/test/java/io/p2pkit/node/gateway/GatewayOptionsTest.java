@@ -1,0 +1,152 @@
+package io.p2pkit.node.gateway;
+
+import io.p2pkit.core.multiformats.Cid;
+import io.p2pkit.ipfs.repo.RepoConfig;
+import io.p2pkit.ipfs.repo.Repository;
+import io.p2pkit.ipfs.unixfs.importer.BlockSink;
+import io.p2pkit.ipfs.unixfs.importer.ImportOptions;
+import io.p2pkit.ipfs.unixfs.importer.Importer;
+import io.p2pkit.node.Node;
+import io.p2pkit.node.NodeConfig;
+import io.p2pkit.node.config.GatewayOptions;
+import io.p2pkit.node.http.HttpAddress;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Kubo's {@code Gateway.*} settings on a running gateway: a gateway that does not fetch answers
+ * 404 for what it lacks, a trustless-only gateway 406 for deserialised responses, a full gateway
+ * 429 with Retry-After, a large file refuses ranges with 501, and {@code /routing/v1} can be off.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class GatewayOptionsTest {
+    /** A CID of 1 KiB of zeros in no repository here (and nowhere on loopback). */
+    private static final String ABSENT = "bafkreie7q3iidccmpvszul7kudcvvuavuo7u6gzlbobczuk5nqk3b4akba";
+    private static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(Duration.ofSeconds(30)).build();
+
+    @TempDir
+    Path dir;
+
+    private Node start(GatewayOptions options, RepoConfig repo) throws Exception {
+        Repository.init(dir, repo);
+        return Node.start(NodeConfig.builder().listen("/ip4/127.0.0.1/tcp/0").content(NodeConfig.Content.of(dir))
+                .gateway(NodeConfig.Http.gateway(new InetSocketAddress("127.0.0.1", 0))).gatewayOptions(options).build());
+    }
+
+    private static Cid add(Node node, byte[] data) throws Exception {
+        BlockSink sink = BlockSink.of(node.content().orElseThrow().repository().blocks());
+        return new Importer(ImportOptions.builder().cidVersion(1).rawLeaves(true).chunker("size-65536").build(), sink)
+                .importStream(new ByteArrayInputStream(data), "").root();
+    }
+
+    private static HttpResponse<String> get(Node node, String path, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(HttpAddress.url(node.gatewayAddress().orElseThrow()) + path))
+                .timeout(Duration.ofSeconds(60)).GET();
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aGatewayThatDoesNotFetchAnswers404ForWhatItLacksAndServesWhatItHas() throws Exception {
+        try (Node node = start(new GatewayOptions(true, true, 0, 0, true), RepoConfig.defaults())) {
+            Cid file = add(node, "here".getBytes());
+            HttpResponse<String> here = get(node, "/ipfs/" + file);
+            assertEquals(200, here.statusCode());
+            assertEquals("here", here.body());
+            HttpResponse<String> absent = get(node, "/ipfs/" + ABSENT);
+            assertEquals(404, absent.statusCode(), "Kubo's offline block service: not found, not a timeout");
+            assertTrue(absent.body().contains("does not fetch (Gateway.NoFetch)"), absent.body());
+            assertEquals(412, get(node, "/ipfs/" + ABSENT, "Cache-Control", "only-if-cached").statusCode(),
+                    "only-if-cached keeps the spec's 412");
+            assertEquals(404, get(node, "/ipfs/" + ABSENT + "?format=raw").statusCode());
+        }
+    }
+
+    @Test
+    void aTrustlessOnlyGatewayServesBlocksCarsAndRecordsAndRefusesTheRestWith406() throws Exception {
+        try (Node node = start(new GatewayOptions(false, false, 0, 0, true), RepoConfig.defaults())) {
+            Cid file = add(node, "trustless".getBytes());
+            assertEquals(200, get(node, "/ipfs/" + file + "?format=raw").statusCode());
+            assertEquals(200, get(node, "/ipfs/" + file, "Accept", "application/vnd.ipld.car").statusCode());
+            HttpResponse<String> deserialized = get(node, "/ipfs/" + file);
+            assertEquals(406, deserialized.statusCode());
+            assertTrue(deserialized.body().contains("only trustless requests are accepted on this gateway"),
+                    deserialized.body());
+            assertEquals(406, get(node, "/ipfs/" + file + "/x?format=raw").statusCode(), "a raw block is named by its CID alone");
+            assertEquals(406, get(node, "/ipfs/" + file + "?format=dag-json").statusCode());
+            assertEquals(406, get(node, "/ipns/example.com?format=ipns-record").statusCode(), "DNSLink is not verifiable");
+            assertEquals(406, get(node, "/ipns/" + node.peerId()).statusCode());
+        }
+    }
+
+    @Test
+    void oneRequestOverTheLimitIsAnswered429WithRetryAfter() throws Exception {
+        // one slot, held by a request for a block nobody has, which waits for the network for 5 s
+        try (Node node = start(new GatewayOptions(false, true, 1, 0, true),
+                RepoConfig.defaults().with("remote.timeout", "5s"))) {
+            Cid present = add(node, "present".getBytes());
+            HttpResponse<String> refused = null;
+            CompletableFuture<HttpResponse<String>> held = null;
+            // the held request may lose the slot to a probe that comes first: then it is sent again
+            for (int attempt = 0; refused == null && attempt < 5; attempt++) {
+                held = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return get(node, "/ipfs/" + ABSENT);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                while (!held.isDone() && refused == null) { // held ends within remote.timeout
+                    HttpResponse<String> probe = get(node, "/ipfs/" + present);
+                    refused = probe.statusCode() == 429 ? probe : null;
+                }
+            }
+            assertTrue(refused != null, "a probe met the held request");
+            assertEquals("60", refused.headers().firstValue("Retry-After").orElseThrow());
+            assertEquals("no-store", refused.headers().firstValue("Cache-Control").orElseThrow());
+            assertTrue(refused.body().contains("Too many requests. Please retry after 60 seconds."), refused.body());
+            assertEquals(504, held.get(60, TimeUnit.SECONDS).statusCode(), "the held request ends as it would have");
+            Cid file = add(node, "after".getBytes());
+            assertEquals(200, get(node, "/ipfs/" + file).statusCode(), "its slot was given back");
+        }
+    }
+
+    @Test
+    void rangesOfALargeFileAre501AndRoutingV1CanBeOff() throws Exception {
+        try (Node node = start(new GatewayOptions(false, true, 0, 100_000, false), RepoConfig.defaults())) {
+            byte[] big = new byte[200_000];
+            new Random(7).nextBytes(big);
+            Cid large = add(node, big);
+            Cid small = add(node, new byte[50_000]);
+            HttpResponse<String> refused = get(node, "/ipfs/" + large, "Range", "bytes=0-9");
+            assertEquals(501, refused.statusCode());
+            assertTrue(refused.body().contains("range requests not supported for files larger than 100000 bytes: "
+                    + "switch to verifiable block requests (application/vnd.ipld.raw)"), refused.body());
+            assertEquals(200, get(node, "/ipfs/" + large).statusCode(), "the whole file is served");
+            assertEquals(206, get(node, "/ipfs/" + small, "Range", "bytes=0-9").statusCode());
+            HttpResponse<String> routing = get(node, "/routing/v1/providers/" + small);
+            assertEquals(404, routing.statusCode());
+            assertFalse(routing.body().contains("Providers"), routing.body());
+        }
+    }
+}
