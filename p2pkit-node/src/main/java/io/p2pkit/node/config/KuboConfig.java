@@ -45,6 +45,7 @@ import java.util.Map;
  * Gateway.NoDNSLink                             gateway.noDNSLink             true or false
  * Gateway.NoFetch                               gateway.noFetch               true or false
  * Gateway.DeserializedResponses                 gateway.deserializedResponses true or false
+ * Gateway.RetrievalTimeout                      gateway.retrievalTimeout      Go duration, "30s" ("0": no bound)
  * Gateway.MaxConcurrentRequests                 gateway.maxConcurrentRequests integer (0: no bound)
  * Gateway.MaxRangeRequestFileSize               gateway.maxRangeRequestFileSize  size, "5GiB", or a number (0: no bound)
  * Gateway.ExposeRoutingAPI                      gateway.exposeRoutingAPI      true or false
@@ -136,6 +137,7 @@ public final class KuboConfig {
             new Key("Gateway.NoDNSLink", "gateway.noDNSLink", Kind.FLAG),
             new Key("Gateway.NoFetch", "gateway.noFetch", Kind.FLAG),
             new Key("Gateway.DeserializedResponses", "gateway.deserializedResponses", Kind.FLAG),
+            new Key("Gateway.RetrievalTimeout", "gateway.retrievalTimeout", Kind.DURATION),
             new Key("Gateway.MaxConcurrentRequests", "gateway.maxConcurrentRequests", Kind.COUNT),
             new Key("Gateway.MaxRangeRequestFileSize", "gateway.maxRangeRequestFileSize", Kind.BYTES),
             new Key("Gateway.ExposeRoutingAPI", "gateway.exposeRoutingAPI", Kind.FLAG),
@@ -206,6 +208,7 @@ public final class KuboConfig {
         put(out, "Gateway.NoDNSLink", false);
         put(out, "Gateway.NoFetch", false);
         put(out, "Gateway.DeserializedResponses", true);
+        put(out, "Gateway.RetrievalTimeout", "30s");
         put(out, "Gateway.MaxConcurrentRequests", 4096L);
         put(out, "Gateway.MaxRangeRequestFileSize", "0");
         put(out, "Gateway.ExposeRoutingAPI", true);

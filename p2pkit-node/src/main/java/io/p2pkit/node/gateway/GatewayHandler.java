@@ -70,6 +70,33 @@ public final class GatewayHandler extends Handler.Abstract {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
+        RetrievalDeadline deadline = RetrievalDeadline.start(options.retrievalTimeout());
+        try {
+            handle(request, deadline == RetrievalDeadline.NONE ? response : new Watched(request, response, deadline),
+                    callback, deadline);
+        } finally {
+            deadline.end();
+        }
+        return true;
+    }
+
+    /** The response, each write of which tells the deadline that the request moves. */
+    private static final class Watched extends Response.Wrapper {
+        private final RetrievalDeadline deadline;
+
+        Watched(Request request, Response response, RetrievalDeadline deadline) {
+            super(request, response);
+            this.deadline = deadline;
+        }
+
+        @Override
+        public void write(boolean last, java.nio.ByteBuffer content, Callback callback) {
+            deadline.progress();
+            super.write(last, content, callback);
+        }
+    }
+
+    private void handle(Request request, Response response, Callback callback, RetrievalDeadline deadline) {
         try {
             serve(new Exchange(request, response));
             callback.succeeded();
@@ -82,21 +109,21 @@ public final class GatewayHandler extends Handler.Abstract {
                 response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
                 response.write(true, java.nio.charset.StandardCharsets.UTF_8.encode(
                         "500 Internal Server Error: " + e.getMessage() + "\n"), callback);
-                return true;
+                return;
             }
-            fail(request, response, callback, e.status(), e.getMessage(), e);
+            fail(request, response, callback, e.status(), e.getMessage(), e, deadline);
         } catch (PathResolutionException e) {
             int status = resolutionStatus(e);
-            fail(request, response, callback, status == 504 ? missingStatus(request) : status, e.getMessage(), e);
+            fail(request, response, callback, status == 504 ? missingStatus(request) : status, e.getMessage(), e,
+                    deadline);
         } catch (BlockNotFoundException | io.p2pkit.node.cli.content.BlockNotFoundException e) {
-            fail(request, response, callback, missingStatus(request), e.getMessage(), e);
+            fail(request, response, callback, missingStatus(request), e.getMessage(), e, deadline);
         } catch (DecodeException e) {
             // A block that is not what its codec or UnixFS says (UnixfsException and UnsupportedCodecException are ones too).
-            fail(request, response, callback, 502, e.getMessage(), e);
+            fail(request, response, callback, 502, e.getMessage(), e, deadline);
         } catch (IOException | RuntimeException e) {
-            fail(request, response, callback, 500, e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+            fail(request, response, callback, 500, e.getClass().getSimpleName() + ": " + e.getMessage(), e, deadline);
         }
-        return true;
     }
 
     /**
@@ -123,7 +150,13 @@ public final class GatewayHandler extends Handler.Abstract {
     }
 
     private static void fail(Request request, Response response, Callback callback, int status, String message,
-                             Throwable cause) {
+                             Throwable cause, RetrievalDeadline deadline) {
+        if (deadline.fired()) {
+            // the deadline's interrupt ended whatever waited, so what was thrown is not the cause
+            Thread.interrupted();
+            status = 504;
+            message = "no data for " + deadline.timeout() + " (Gateway.RetrievalTimeout): " + message;
+        }
         if (response.isCommitted()) {
             callback.failed(cause); // the status is sent: Jetty aborts the body so the client sees it cut
         } else {

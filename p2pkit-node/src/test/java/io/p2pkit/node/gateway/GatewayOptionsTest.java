@@ -68,7 +68,7 @@ class GatewayOptionsTest {
 
     @Test
     void aGatewayThatDoesNotFetchAnswers404ForWhatItLacksAndServesWhatItHas() throws Exception {
-        try (Node node = start(new GatewayOptions(true, true, 0, 0, true), RepoConfig.defaults())) {
+        try (Node node = start(new GatewayOptions(true, true, Duration.ZERO, 0, 0, true), RepoConfig.defaults())) {
             Cid file = add(node, "here".getBytes());
             HttpResponse<String> here = get(node, "/ipfs/" + file);
             assertEquals(200, here.statusCode());
@@ -84,7 +84,7 @@ class GatewayOptionsTest {
 
     @Test
     void aTrustlessOnlyGatewayServesBlocksCarsAndRecordsAndRefusesTheRestWith406() throws Exception {
-        try (Node node = start(new GatewayOptions(false, false, 0, 0, true), RepoConfig.defaults())) {
+        try (Node node = start(new GatewayOptions(false, false, Duration.ZERO, 0, 0, true), RepoConfig.defaults())) {
             Cid file = add(node, "trustless".getBytes());
             assertEquals(200, get(node, "/ipfs/" + file + "?format=raw").statusCode());
             assertEquals(200, get(node, "/ipfs/" + file, "Accept", "application/vnd.ipld.car").statusCode());
@@ -102,7 +102,7 @@ class GatewayOptionsTest {
     @Test
     void oneRequestOverTheLimitIsAnswered429WithRetryAfter() throws Exception {
         // one slot, held by a request for a block nobody has, which waits for the network for 5 s
-        try (Node node = start(new GatewayOptions(false, true, 1, 0, true),
+        try (Node node = start(new GatewayOptions(false, true, Duration.ZERO, 1, 0, true),
                 RepoConfig.defaults().with("remote.timeout", "5s"))) {
             Cid present = add(node, "present".getBytes());
             HttpResponse<String> refused = null;
@@ -132,8 +132,40 @@ class GatewayOptionsTest {
     }
 
     @Test
+    void aRequestSilentForTheRetrievalTimeoutIs504AndAFileThatStallsIsCut() throws Exception {
+        // a block waits for the network for a minute (remote.timeout): the gateway's second ends it first
+        try (Node node = start(new GatewayOptions(false, true, Duration.ofSeconds(1), 0, 0, true), RepoConfig.defaults())) {
+            HttpResponse<String> absent = get(node, "/ipfs/" + ABSENT);
+            assertEquals(504, absent.statusCode());
+            assertTrue(absent.body().contains("no data for 1s (Gateway.RetrievalTimeout)"), absent.body());
+            Cid small = add(node, "after the timeout".getBytes());
+            for (int i = 0; i < 3; i++) {
+                assertEquals(200, get(node, "/ipfs/" + small).statusCode(), "no interrupt is left for later requests");
+            }
+            byte[] data = new byte[300_000];
+            new Random(11).nextBytes(data);
+            Cid file = add(node, data);
+            io.p2pkit.ipfs.block.Block third = io.p2pkit.ipfs.block.Block.create(io.p2pkit.core.multiformats.Multicodec.RAW,
+                    io.p2pkit.core.multiformats.Multicodec.SHA2_256, java.util.Arrays.copyOfRange(data, 131_072, 196_608));
+            assertTrue(node.content().orElseThrow().repository().blocks().delete(third.cid().multihash()));
+            HttpResponse<java.io.InputStream> stalled = HTTP.send(HttpRequest.newBuilder(URI.create(
+                    HttpAddress.url(node.gatewayAddress().orElseThrow()) + "/ipfs/" + file)).timeout(Duration.ofSeconds(60))
+                    .GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+            assertEquals(200, stalled.statusCode(), "the first leaves went out");
+            byte[] got;
+            try (java.io.InputStream in = stalled.body()) {
+                got = in.readAllBytes();
+            } catch (java.io.IOException cut) {
+                got = null;
+            }
+            assertTrue(got == null || got.length < data.length, "the response is cut, not completed");
+            assertEquals(200, get(node, "/ipfs/" + small).statusCode());
+        }
+    }
+
+    @Test
     void rangesOfALargeFileAre501AndRoutingV1CanBeOff() throws Exception {
-        try (Node node = start(new GatewayOptions(false, true, 0, 100_000, false), RepoConfig.defaults())) {
+        try (Node node = start(new GatewayOptions(false, true, Duration.ZERO, 0, 100_000, false), RepoConfig.defaults())) {
             byte[] big = new byte[200_000];
             new Random(7).nextBytes(big);
             Cid large = add(node, big);

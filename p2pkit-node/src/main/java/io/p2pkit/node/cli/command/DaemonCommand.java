@@ -964,6 +964,7 @@ public final class DaemonCommand extends CliCommand {
         return new io.p2pkit.node.config.GatewayOptions(
                 file.flag("gateway.noFetch").orElse(d.noFetch()),
                 file.flag("gateway.deserializedResponses").orElse(d.deserializedResponses()),
+                file.duration("gateway.retrievalTimeout").orElse(d.retrievalTimeout()),
                 file.count("gateway.maxConcurrentRequests").orElse(d.maxConcurrentRequests()),
                 file.size("gateway.maxRangeRequestFileSize").orElse(d.maxRangeRequestFileSize()),
                 file.flag("gateway.exposeRoutingAPI").orElse(d.exposeRoutingApi()));

@@ -157,8 +157,9 @@ class DaemonConfigFileTest {
         assertEquals(io.p2pkit.node.config.GatewayOptions.DEFAULT,
                 daemon(repo(dir.resolve("a"), Map.of()), "--listen", "/ip4/127.0.0.1/tcp/0").gatewayOptions());
         Path repo = repo(dir.resolve("b"), Map.of("Gateway", Map.of("NoFetch", true, "DeserializedResponses", false,
-                "MaxConcurrentRequests", 7L, "MaxRangeRequestFileSize", "1MiB", "ExposeRoutingAPI", false)));
-        assertEquals(new io.p2pkit.node.config.GatewayOptions(true, false, 7, 1 << 20, false),
+                "MaxConcurrentRequests", 7L, "MaxRangeRequestFileSize", "1MiB", "ExposeRoutingAPI", false,
+                "RetrievalTimeout", "2m")));
+        assertEquals(new io.p2pkit.node.config.GatewayOptions(true, false, Duration.ofMinutes(2), 7, 1 << 20, false),
                 daemon(repo, "--listen", "/ip4/127.0.0.1/tcp/0").gatewayOptions());
         Repository.writeConfig(repo, Repository.readConfig(repo).with("gateway.maxRangeRequestFileSize", "big"));
         assertTrue(assertThrows(UsageException.class, () -> daemon(repo, "--listen", "/ip4/127.0.0.1/tcp/0"))
