@@ -1,19 +1,28 @@
 package io.p2pkit.node.gateway;
 
 import java.time.Duration;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Kubo's {@code Gateway.RetrievalTimeout} for one request: when nothing has been written for the
  * timeout (the first byte included), the thread serving the request is interrupted, which ends
  * the wait for a block from the network or for a client that does not read; the request then
- * answers 504, or is cut if its status is sent. One check per request, rescheduled to the latest
- * write's deadline, so a write costs a volatile store and no timer.
+ * answers 504, or is cut if its status is sent.
+ *
+ * <p>The requests in flight are in one set that a single thread sweeps every
+ * {@link #SWEEP_MILLIS} while the set is not empty, so that a request costs a set entry and a
+ * write a volatile store, where a timer task per request (scheduled, then cancelled) would take
+ * the timer's lock twice per request (docs/PERFORMANCE.md, "Kubo's gateway settings on the
+ * request path").
  */
 final class RetrievalDeadline {
+    /** How often the requests in flight are looked at: a deadline fires up to this late. */
+    static final long SWEEP_MILLIS = 250;
+
     private static final int RUNNING = 0;
     private static final int ENDED = 1;
     private static final int FIRING = 2;
@@ -22,28 +31,17 @@ final class RetrievalDeadline {
     /** No deadline: {@code Gateway.RetrievalTimeout} 0. */
     static final RetrievalDeadline NONE = new RetrievalDeadline(null, 0);
 
-    private static final ScheduledExecutorService TIMER = timer();
+    private static final Set<RetrievalDeadline> IN_FLIGHT = ConcurrentHashMap.newKeySet();
+    private static final AtomicBoolean SWEEPING = new AtomicBoolean();
 
     private final Thread serving;
     private final long timeoutNanos;
     private final AtomicInteger state = new AtomicInteger(RUNNING);
     private volatile long lastProgress = System.nanoTime();
-    /** The check waiting in the timer, cancelled when the request ends so that the timer holds no ended requests. */
-    private volatile java.util.concurrent.ScheduledFuture<?> pending;
 
     private RetrievalDeadline(Thread serving, long timeoutNanos) {
         this.serving = serving;
         this.timeoutNanos = timeoutNanos;
-    }
-
-    private static ScheduledExecutorService timer() {
-        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread th = new Thread(r, "gateway-retrieval-deadline");
-            th.setDaemon(true);
-            return th;
-        });
-        t.setRemoveOnCancelPolicy(true);
-        return t;
     }
 
     /**
@@ -56,22 +54,39 @@ final class RetrievalDeadline {
             return NONE;
         }
         RetrievalDeadline d = new RetrievalDeadline(Thread.currentThread(), timeout.toNanos());
-        d.schedule(d.timeoutNanos);
+        IN_FLIGHT.add(d);
+        if (!SWEEPING.get() && SWEEPING.compareAndSet(false, true)) {
+            Thread.ofPlatform().daemon().name("gateway-retrieval-deadlines").start(RetrievalDeadline::sweep);
+        }
         return d;
     }
 
-    private void schedule(long delayNanos) {
-        pending = TIMER.schedule(this::check, delayNanos, TimeUnit.NANOSECONDS);
+    /** Fires the deadlines that passed, until no request is in flight. */
+    private static void sweep() {
+        while (true) {
+            try {
+                TimeUnit.MILLISECONDS.sleep(SWEEP_MILLIS);
+            } catch (InterruptedException e) {
+                SWEEPING.set(false); // nobody interrupts this thread; a new one starts with the next request
+                return;
+            }
+            long now = System.nanoTime();
+            for (RetrievalDeadline d : IN_FLIGHT) {
+                d.check(now);
+            }
+            if (IN_FLIGHT.isEmpty()) {
+                SWEEPING.set(false);
+                // a request that came in meanwhile found the flag set and started no sweeper
+                if (IN_FLIGHT.isEmpty() || !SWEEPING.compareAndSet(false, true)) {
+                    return;
+                }
+            }
+        }
     }
 
-    private void check() {
-        if (state.get() != RUNNING) {
-            return;
-        }
-        long left = lastProgress + timeoutNanos - System.nanoTime();
-        if (left > 0) {
-            schedule(left);
-        } else if (state.compareAndSet(RUNNING, FIRING)) {
+    private void check(long now) {
+        if (now - lastProgress >= timeoutNanos && state.compareAndSet(RUNNING, FIRING)) {
+            IN_FLIGHT.remove(this);
             serving.interrupt();
             state.set(FIRED);
         }
@@ -103,7 +118,7 @@ final class RetrievalDeadline {
             return;
         }
         if (state.compareAndSet(RUNNING, ENDED)) {
-            pending.cancel(false);
+            IN_FLIGHT.remove(this);
             return;
         }
         while (state.get() == FIRING) {

@@ -42,6 +42,11 @@ public final class NodeHttp {
         GatewayHandler gateway = new GatewayHandler(node, node.config().gatewayHosts(),
                 DnsLinkResolver.forServer(node.config().transports().dnsServer()));
         paths.addMapping(PathSpec.from("/"), gateway);
-        return options.maxConcurrentRequests() > 0 ? new RequestLimit(options.maxConcurrentRequests(), paths) : paths;
+        // HTTP/1.1 serves one request per connection at a time, so the server's connection limit
+        // bounds requests already: the limiter is there only when it is lower (Kubo's 4,096 is not)
+        int connections = node.config().gateway().map(io.p2pkit.node.NodeConfig.Http::maxConnections)
+                .orElse(Integer.MAX_VALUE);
+        int max = options.maxConcurrentRequests();
+        return max > 0 && max < connections ? new RequestLimit(max, paths) : paths;
     }
 }
