@@ -39,6 +39,8 @@ import java.util.Map;
         "  flatfs          the default block store; changes nothing",
         "  unixfs-v0-2015  import.profile=unixfs-v0-2015 for 'add' (Kubo's default: CIDv0, 256 KiB chunks)",
         "  unixfs-v1-2025  import.profile=unixfs-v1-2025 for 'add' (CIDv1, raw leaves, 1 MiB chunks)",
+        "  announce-off    Kubo's: nothing announced to the DHT (Provide.Enabled false, Provide.DHT.Interval 0)",
+        "  announce-on     Kubo's: announcing back on (Provide.Enabled true, Provide.DHT.Interval 22h)",
         ""},
         footer = {"", "With --json: {\"PeerID\":…,\"RepoPath\":…,\"IdentityCreated\":true|false,\"Profiles\":[…]}"})
 public final class InitCommand extends CliCommand {
@@ -46,7 +48,8 @@ public final class InitCommand extends CliCommand {
     private static final String IDENTITY_FILE = "identity.key";
 
     @Option(names = "--profile", paramLabel = "NAME[,NAME…]", split = ",",
-            description = "configuration profiles to apply: test, lowpower, flatfs, unixfs-v0-2015, unixfs-v1-2025")
+            description = "configuration profiles to apply: test, lowpower, flatfs, unixfs-v0-2015, unixfs-v1-2025, "
+                    + "announce-off, announce-on")
     private List<String> profiles = new ArrayList<>();
 
     @Option(names = {"-a", "--algorithm"}, paramLabel = "TYPE",
