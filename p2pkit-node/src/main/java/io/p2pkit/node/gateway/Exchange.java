@@ -38,12 +38,13 @@ final class Exchange {
     /** Whether {@code _redirects} was applied once already (a rule's target is not redirected again). */
     boolean redirected;
     /** Files larger than this are not served by range (Gateway.MaxRangeRequestFileSize; 0: any). */
-    long maxRangeFileSize;
+    final long maxRangeFileSize;
     private String etag;
 
-    Exchange(Request request, Response response) {
+    Exchange(Request request, Response response, long maxRangeFileSize) {
         this.request = request;
         this.response = response;
+        this.maxRangeFileSize = maxRangeFileSize;
         this.query = GatewayHandler.queryOf(request);
     }
 

@@ -98,7 +98,7 @@ public final class GatewayHandler extends Handler.Abstract {
 
     private void handle(Request request, Response response, Callback callback, RetrievalDeadline deadline) {
         try {
-            serve(new Exchange(request, response));
+            serve(new Exchange(request, response, options.maxRangeRequestFileSize()));
             callback.succeeded();
         } catch (GatewayException e) {
             if (e.status() == 500 && !response.isCommitted()) {
@@ -255,7 +255,6 @@ public final class GatewayHandler extends Handler.Abstract {
             throw new GatewayException(406, "only trustless requests are accepted on this gateway: "
                     + "https://specs.ipfs.tech/http-gateways/trustless-gateway/");
         }
-        x.maxRangeFileSize = options.maxRangeRequestFileSize();
         String namespace = segments.get(0);
         if (namespace.equals("ipns")) {
             serveIpns(x, segments, format);

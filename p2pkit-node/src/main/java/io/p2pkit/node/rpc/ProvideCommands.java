@@ -1,7 +1,6 @@
 package io.p2pkit.node.rpc;
 
 import io.p2pkit.core.multiformats.Cid;
-import io.p2pkit.node.NodeConfig;
 import io.p2pkit.node.cli.content.CidArgument;
 import io.p2pkit.node.cli.content.TabTable;
 import io.p2pkit.node.config.GoDurations;
@@ -37,6 +36,11 @@ final class ProvideCommands {
      */
     static RpcError nothingAnnounced() {
         return RpcError.failed("invalid configuration: this node announces nothing (" + PROVIDING_OFF + ")");
+    }
+
+    /** Whether the node has content and its strategy announces none of it. */
+    static boolean announcesNothing(RpcRequest req) {
+        return req.node().config().content().map(c -> c.reprovide() == ReprovideStrategy.NONE).orElse(false);
     }
 
     /** The section flags of Kubo's sweep-provider statistics, which the legacy shape refuses. */
@@ -126,9 +130,7 @@ final class ProvideCommands {
 
     private static void reprovide(RpcRequest req, RpcResponse res) throws Exception {
         var content = NodeContent.content(req);
-        ReprovideStrategy strategy = req.node().config().content().map(NodeConfig.Content::reprovide)
-                .orElse(ReprovideStrategy.NONE);
-        if (strategy == ReprovideStrategy.NONE) {
+        if (announcesNothing(req)) {
             throw nothingAnnounced();
         }
         // Without a DHT there is nowhere to announce to; Kubo with Routing.Type none also answers at once.

@@ -144,8 +144,7 @@ final class RoutingCommands {
 
     private static void provide(RpcRequest req, RpcResponse res) throws Exception {
         KadDht dht = dht(req);
-        if (req.node().config().content().map(c -> c.reprovide() == io.p2pkit.node.exchange.ReprovideStrategy.NONE)
-                .orElse(false)) {
+        if (ProvideCommands.announcesNothing(req)) {
             throw ProvideCommands.nothingAnnounced(); // Kubo refuses with Provide.Enabled false
         }
         if (req.node().host().network().connections().isEmpty()) {

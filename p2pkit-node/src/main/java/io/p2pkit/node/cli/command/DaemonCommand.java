@@ -893,9 +893,11 @@ public final class DaemonCommand extends CliCommand {
                         }).orElse(content.reprovide());
                 Duration interval = reprovideInterval != null ? reprovideInterval
                         : file.duration("reprovider.interval").orElse(content.reprovideInterval());
-                if (interval.compareTo(io.p2pkit.kad.provider.ProviderStore.Limits.defaults().expiry()) > 0) {
+                Duration validity = io.p2pkit.kad.provider.ProviderStore.Limits.defaults().expiry();
+                if (interval.compareTo(validity) > 0) {
                     throw new UsageException("Provide.DHT.Interval (" + io.p2pkit.node.config.GoDurations.format(interval)
-                            + ") must be less than or equal to DHT provider record validity (48h0m0s)");
+                            + ") must be less than or equal to DHT provider record validity ("
+                            + io.p2pkit.node.config.GoDurations.format(validity) + ")");
                 }
                 if (interval.isZero() && reprovideInterval == null || !file.flag("provide.enabled").orElse(true)
                         && reprovideStrategy == null) {
