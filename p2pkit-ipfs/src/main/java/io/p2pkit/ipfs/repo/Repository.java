@@ -283,6 +283,17 @@ public final class Repository implements Closeable {
         return config;
     }
 
+    /**
+     * The config as its file has it now, for settings Kubo reads per command (its {@code Import.*}):
+     * a change made while the node runs applies to the next {@code add}.
+     *
+     * @return the file's config
+     * @throws IOException when the file cannot be read
+     */
+    public RepoConfig configOnDisk() throws IOException {
+        return readConfig(root);
+    }
+
     /** @return the blockstore: memory over disk (over the network, when the options gave a fetcher) */
     public TieredBlockstore blocks() {
         return blocks;
@@ -357,11 +368,11 @@ public final class Repository implements Closeable {
         return Mfs.open(blocks, blocks.local(), gcLock, roots, importProfile(), root.resolve("tmp"));
     }
 
-    /** The import settings MFS directories are written with: {@code import.profile}, else Kubo's default. */
+    /** The import settings MFS directories are written with: Kubo's Import.* keys, else its defaults. */
     private ImportOptions importProfile() {
         try {
-            return ImportOptions.profile(config.other().getOrDefault("import.profile", "unixfs-v0-2015").strip());
-        } catch (IllegalArgumentException e) {
+            return ImportSettings.options(config);
+        } catch (IllegalArgumentException e) { // the daemon and add refuse such a config with the message
             return ImportOptions.UNIXFS_V0_2015;
         }
     }

@@ -1,6 +1,7 @@
 package io.p2pkit.node.config;
 
 import io.p2pkit.core.multiaddr.Multiaddr;
+import io.p2pkit.ipfs.repo.ImportSettings;
 import io.p2pkit.ipfs.repo.RepoConfig;
 import io.p2pkit.ipfs.repo.RepoConfigException;
 
@@ -49,6 +50,16 @@ import java.util.Map;
  * Gateway.MaxConcurrentRequests                 gateway.maxConcurrentRequests integer (0: no bound)
  * Gateway.MaxRangeRequestFileSize               gateway.maxRangeRequestFileSize  size, "5GiB", or a number (0: no bound)
  * Gateway.ExposeRoutingAPI                      gateway.exposeRoutingAPI      true or false
+ * Import.CidVersion                             import.cidVersion             0 or 1
+ * Import.UnixFSRawLeaves                        import.unixfsRawLeaves        true or false
+ * Import.UnixFSChunker                          import.unixfsChunker          size-N, rabin-MIN-AVG-MAX or buzhash
+ * Import.HashFunction                           import.hashFunction           a multihash name, "sha2-256"
+ * Import.UnixFSFileMaxLinks                     import.unixfsFileMaxLinks     integer, 2 or more
+ * Import.UnixFSDirectoryMaxLinks                import.unixfsDirectoryMaxLinks  integer (0: no limit)
+ * Import.UnixFSHAMTDirectoryMaxFanout           import.unixfsHamtDirectoryMaxFanout  a power of 2 from 8 to 1024
+ * Import.UnixFSHAMTDirectorySizeThreshold       import.unixfsHamtDirectorySizeThreshold  size, "256KiB", or a number
+ * Import.UnixFSHAMTDirectorySizeEstimation      import.unixfsHamtDirectorySizeEstimation  links, block or disabled
+ * Import.UnixFSDAGLayout                        import.unixfsDagLayout        balanced or trickle
  * Ipns.UsePubsub                                ipns.usePubsub                true or false
  * Ipns.RepublishPeriod                          ipns.republishPeriod          Go duration in a string, "" for 4h
  * Ipns.RecordLifetime                           ipns.recordLifetime           Go duration in a string, "" for 48h
@@ -61,6 +72,10 @@ import java.util.Map;
  * Mounts.MFS                                    mounts.mfs                    a directory ("/mfs")
  * Mounts.FuseAllowOther                         mounts.fuseAllowOther         true or false
  * </pre>
+ *
+ * <p>The {@code Import} keys are checked as Kubo checks them ({@link ImportSettings}); the import
+ * profiles set them as Kubo's do, and the file's {@code import.profile} (p2pkit's own) is the base
+ * they go over.
  *
  * <p>Lists are kept comma-separated in the file. Errors carry Kubo's texts where Kubo has one
  * ({@code failed to set config value: …}, {@code failed to unmarshal json. …}).
@@ -90,7 +105,9 @@ public final class KuboConfig {
         /** Kubo's OptionalBytes: a size string ({@code "5GiB"}) or a JSON number of bytes. */
         BYTES("config.OptionalBytes"),
         /** A file system path (the mount points): any string without a newline. */
-        PATH("string");
+        PATH("string"),
+        /** Kubo's OptionalString: any string, checked by the key's owner. */
+        TEXT("config.OptionalString");
 
         private final String goType;
 
@@ -141,6 +158,17 @@ public final class KuboConfig {
             new Key("Gateway.MaxConcurrentRequests", "gateway.maxConcurrentRequests", Kind.COUNT),
             new Key("Gateway.MaxRangeRequestFileSize", "gateway.maxRangeRequestFileSize", Kind.BYTES),
             new Key("Gateway.ExposeRoutingAPI", "gateway.exposeRoutingAPI", Kind.FLAG),
+            new Key("Import.CidVersion", ImportSettings.CID_VERSION, Kind.COUNT),
+            new Key("Import.UnixFSRawLeaves", ImportSettings.RAW_LEAVES, Kind.FLAG),
+            new Key("Import.UnixFSChunker", ImportSettings.CHUNKER, Kind.TEXT),
+            new Key("Import.HashFunction", ImportSettings.HASH_FUNCTION, Kind.TEXT),
+            new Key("Import.UnixFSFileMaxLinks", ImportSettings.FILE_MAX_LINKS, Kind.COUNT),
+            new Key("Import.UnixFSDirectoryMaxLinks", ImportSettings.DIRECTORY_MAX_LINKS, Kind.COUNT),
+            new Key("Import.UnixFSHAMTDirectoryMaxFanout", ImportSettings.HAMT_FANOUT, Kind.COUNT),
+            new Key("Import.UnixFSHAMTDirectorySizeThreshold", ImportSettings.HAMT_THRESHOLD, Kind.BYTES),
+            new Key("Import.UnixFSHAMTDirectorySizeEstimation", ImportSettings.HAMT_ESTIMATION, Kind.WORD,
+                    ImportSettings.ESTIMATIONS),
+            new Key("Import.UnixFSDAGLayout", ImportSettings.DAG_LAYOUT, Kind.WORD, ImportSettings.LAYOUTS),
             new Key("Ipns.UsePubsub", "ipns.usePubsub", Kind.FLAG),
             new Key("Ipns.RepublishPeriod", "ipns.republishPeriod", Kind.TEXT_DURATION),
             new Key("Ipns.RecordLifetime", "ipns.recordLifetime", Kind.TEXT_DURATION),
@@ -173,8 +201,11 @@ public final class KuboConfig {
      */
     public static Map<String, Object> show(RepoConfig config) {
         Map<String, Object> out = new LinkedHashMap<>();
+        // a profile applied before the Import keys existed here set only import.profile: show what it means
+        Map<String, String> profile = ImportSettings.profileKeys(config.other().getOrDefault(ImportSettings.PROFILE, ""));
         for (Key k : KEYS) {
-            config.get(k.file).ifPresent(text -> put(out, k.kubo, value(k, text)));
+            config.get(k.file).or(() -> java.util.Optional.ofNullable(profile.get(k.file)))
+                    .ifPresent(text -> put(out, k.kubo, value(k, text)));
         }
         out.put("Pinning", PinningServices.show(config)); // as Kubo's, there when empty too
         return out;
@@ -212,6 +243,10 @@ public final class KuboConfig {
         put(out, "Gateway.MaxConcurrentRequests", 4096L);
         put(out, "Gateway.MaxRangeRequestFileSize", "0");
         put(out, "Gateway.ExposeRoutingAPI", true);
+        ImportSettings.profileKeys("unixfs-v0-2015").forEach((file, text) -> {
+            Key k = KEYS.stream().filter(x -> x.file.equals(file)).findFirst().orElseThrow();
+            put(out, k.kubo, value(k, text));
+        });
         put(out, "Ipns.RepublishPeriod", ""); // Kubo's "use the default": 4h
         put(out, "Ipns.RecordLifetime", ""); // 48h
         put(out, "Experimental.FilestoreEnabled", false);
@@ -283,7 +318,7 @@ public final class KuboConfig {
 
     /** The profiles {@code init --profile} and {@code config profile apply} know. */
     public static final List<String> PROFILES = List.of("test", "lowpower", "flatfs", "unixfs-v0-2015",
-            "unixfs-v1-2025", "announce-off", "announce-on");
+            "legacy-cid-v0", "unixfs-v1-2025", "test-cid-v1", "test-cid-v1-wide", "announce-off", "announce-on");
 
     /**
      * Applies one profile (see {@link #PROFILES}) as {@code p2pkit init --profile} does.
@@ -304,13 +339,25 @@ public final class KuboConfig {
             case "lowpower" -> config.with("blockstore.memory.maxBytes", "16MiB")
                     .with("blockstore.memory.maxBlocks", "4096");
             case "flatfs", "default", "" -> config;
-            case "unixfs-v0-2015", "unixfs-v1-2025" -> config.with("import.profile", name.strip());
+            // Kubo's import profiles set every Import key; the two of IPIP-499 also name the base
+            case "unixfs-v0-2015", "legacy-cid-v0", "unixfs-v1-2025" -> importKeys(
+                    config.with(ImportSettings.PROFILE, name.strip().equals("unixfs-v1-2025") ? "unixfs-v1-2025"
+                            : "unixfs-v0-2015"), name.strip());
+            case "test-cid-v1", "test-cid-v1-wide" -> importKeys(config, name.strip());
             // Kubo's pair: nothing announced, and back (the interval set explicitly, as Kubo's)
             case "announce-off" -> config.with("provide.enabled", "false").with("reprovider.interval", "0");
             case "announce-on" -> config.with("provide.enabled", "true").with("reprovider.interval", "22h");
             default -> throw new EditException("unknown profile '" + name + "' (expected "
                     + String.join(", ", PROFILES) + ")");
         };
+    }
+
+    private static RepoConfig importKeys(RepoConfig config, String profile) {
+        RepoConfig out = config;
+        for (Map.Entry<String, String> e : ImportSettings.profileKeys(profile).entrySet()) {
+            out = out.with(e.getKey(), e.getValue());
+        }
+        return out;
     }
 
     private static Key find(String kuboKey) {
@@ -370,6 +417,13 @@ public final class KuboConfig {
     /** Checks {@code value} for {@code k} and writes it to the file key; null removes it. */
     private static RepoConfig store(RepoConfig config, Key k, Object value) {
         String text = value == null ? null : text(k, value);
+        if (text != null && ImportSettings.KUBO_NAMES.containsKey(k.file)) {
+            try {
+                ImportSettings.check(k.file, text);
+            } catch (IllegalArgumentException e) { // Kubo's own words, which it says when its node starts
+                throw new EditException("failed to set config value: " + e.getMessage());
+            }
+        }
         try {
             return config.with(k.file, text);
         } catch (RepoConfigException e) {
@@ -477,6 +531,12 @@ public final class KuboConfig {
                 }
                 yield s;
             }
+            case TEXT -> {
+                if (!(value instanceof String s)) {
+                    throw wrongType(k, value);
+                }
+                yield s;
+            }
             case PATH -> {
                 if (!(value instanceof String s)) {
                     throw wrongType(k, value);
@@ -569,7 +629,7 @@ public final class KuboConfig {
             case ADDRESS -> text.equals("off") ? List.of() : text;
             case COUNT -> parseCount(text);
             case FLAG -> Boolean.parseBoolean(text.strip());
-            case WORD, DURATION, TEXT_DURATION, SIZE, BYTES -> text.strip(); // Kubo writes OptionalBytes as a string
+            case WORD, DURATION, TEXT_DURATION, SIZE, BYTES, TEXT -> text.strip(); // Kubo writes OptionalBytes as a string
             case PATH -> text;
         };
     }

@@ -6,6 +6,7 @@ import io.p2pkit.ipfs.block.Block;
 import io.p2pkit.ipfs.pin.GcLock;
 import io.p2pkit.ipfs.pin.PinStatus;
 import io.p2pkit.ipfs.pin.PinType;
+import io.p2pkit.ipfs.repo.ImportSettings;
 import io.p2pkit.ipfs.repo.Repository;
 import io.p2pkit.node.cli.content.CodecNames;
 import io.p2pkit.node.cli.content.InputData;
@@ -27,7 +28,7 @@ final class BlockCommands {
                 RpcCommand.at("block/get").args(RpcArgument.string("cid", true, false).withStdin()).run(BlockCommands::get),
                 RpcCommand.at("block/stat").text(TextEncoders::blockStat).args(RpcArgument.string("cid", true, false).withStdin()).run(BlockCommands::stat),
                 RpcCommand.at("block/put").text(TextEncoders::key).args(RpcArgument.file("data", true, true))
-                        .options(RpcOption.string("cid-codec").withDefault(""), RpcOption.string("mhtype").withDefault("sha2-256"),
+                        .options(RpcOption.string("cid-codec").withDefault(""), RpcOption.string("mhtype"),
                                 RpcOption.integer("mhlen").withDefault(-1), RpcOption.bool("pin").withDefault(false),
                                 RpcOption.bool("allow-big-block").withDefault(false), RpcOption.string("format", "f"))
                         .run(BlockCommands::put),
@@ -65,7 +66,9 @@ final class BlockCommands {
 
     private static void put(RpcRequest req, RpcResponse res) throws Exception {
         Repository repo = NodeContent.repository(req);
-        long hash = CodecNames.hashFunction("mhtype", req.string("mhtype").orElseThrow());
+        String hashName = req.has("mhtype") ? req.string("mhtype").orElseThrow()
+                : ImportSettings.hashFunctionName(repo.configOnDisk()); // Kubo reads Import.HashFunction per call
+        long hash = CodecNames.hashFunction("mhtype", hashName);
         String codecName = req.string("cid-codec").orElse("");
         boolean v0 = false;
         if (req.has("format")) {

@@ -16,6 +16,7 @@ import io.p2pkit.ipfs.path.ResolvedPath;
 import io.p2pkit.ipfs.pin.GcLock;
 import io.p2pkit.ipfs.pin.PinType;
 import io.p2pkit.ipfs.pin.Pinner;
+import io.p2pkit.ipfs.repo.ImportSettings;
 import io.p2pkit.ipfs.repo.Repository;
 import io.p2pkit.ipfs.unixfs.importer.BlockSink;
 import io.p2pkit.node.cli.content.BlockNotFoundException;
@@ -49,7 +50,7 @@ final class DagCommands {
                 RpcCommand.at("dag/put").text(TextEncoders::dagPut).args(RpcArgument.file("object data", true, true))
                         .options(RpcOption.string("store-codec").withDefault("dag-cbor"),
                                 RpcOption.string("input-codec").withDefault("dag-json"), RpcOption.bool("pin"),
-                                RpcOption.string("hash").withDefault("sha2-256"), RpcOption.bool("allow-big-block"))
+                                RpcOption.string("hash"), RpcOption.bool("allow-big-block"))
                         .run(DagCommands::put),
                 RpcCommand.at("dag/get").args(RpcArgument.string("ref", true, false).withStdin())
                         .options(RpcOption.string("output-codec").withDefault("dag-json"))
@@ -74,7 +75,9 @@ final class DagCommands {
         Codecs known = RepoOption.codecs(true);
         long in = CodecNames.supportedCodec("input-codec", req.string("input-codec").orElseThrow(), known);
         long store = CodecNames.supportedCodec("store-codec", req.string("store-codec").orElseThrow(), known);
-        long hash = CodecNames.hashFunction("hash", req.string("hash").orElseThrow());
+        String hashName = req.has("hash") ? req.string("hash").orElseThrow()
+                : ImportSettings.hashFunctionName(repo.configOnDisk()); // Kubo reads Import.HashFunction per call
+        long hash = CodecNames.hashFunction("hash", hashName);
         int limit = InputData.blockLimit(req.bool("allow-big-block") || RepoOption.bigBlocksAllowed(repo));
         int inputLimit = Math.max(limit, MAX_INPUT);
         Codecs reader = Codecs.standard(Limits.DEFAULT.withMaxBlockSize(inputLimit));

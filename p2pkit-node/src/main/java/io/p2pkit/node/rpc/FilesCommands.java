@@ -8,6 +8,8 @@ import io.p2pkit.ipfs.codec.dagpb.PBNode;
 import io.p2pkit.ipfs.filestore.Filestore;
 import io.p2pkit.ipfs.pin.GcLock;
 import io.p2pkit.ipfs.pin.PinType;
+import io.p2pkit.ipfs.repo.ImportSettings;
+import io.p2pkit.ipfs.repo.RepoConfig;
 import io.p2pkit.ipfs.repo.Repository;
 import io.p2pkit.ipfs.unixfs.exporter.DirEntries;
 import io.p2pkit.ipfs.unixfs.exporter.DirEntry;
@@ -91,7 +93,7 @@ final class FilesCommands {
         if (req.has("pin-name") && !req.bool("pin")) {
             throw RpcError.failed("pin-name option requires pin to be set");
         }
-        ImportOptions options = importOptions(req, repo.config().other().getOrDefault("import.profile", "unixfs-v0-2015"));
+        ImportOptions options = importOptions(req, repo.configOnDisk());
         boolean nocopy = req.bool("nocopy");
         if (nocopy && repo.filestore().isEmpty()) {
             throw RpcError.failed(Filestore.NOCOPY_NOT_ENABLED);
@@ -179,10 +181,10 @@ final class FilesCommands {
     }
 
     /** The repository's import profile with the request's options over it, as Kubo's add applies them. */
-    private static ImportOptions importOptions(RpcRequest req, String profile) {
+    private static ImportOptions importOptions(RpcRequest req, RepoConfig config) {
         ImportOptions.Builder b;
         try {
-            b = ImportOptions.profile(profile.strip()).toBuilder();
+            b = ImportSettings.options(config).toBuilder();
             req.number("cid-version").ifPresent(v -> b.cidVersion(v.intValue()));
             req.string("hash").ifPresent(h -> b.hashFunction(CodecNames.hashFunction("hash", h.toLowerCase(Locale.ROOT))));
             if (req.has("raw-leaves")) {

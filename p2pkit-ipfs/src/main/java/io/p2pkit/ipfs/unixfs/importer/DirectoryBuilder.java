@@ -74,8 +74,10 @@ final class DirectoryBuilder {
         long estimate = switch (options.hamtSizeEstimation()) {
             case LINKS -> linksEstimate;
             case BLOCK -> blockEstimate + 1 + Varint.size(data.length) + data.length;
+            case DISABLED -> 0;
         };
-        boolean bySize = options.hamtThreshold() > 0 && options.hamtSwitch().shards(estimate, options.hamtThreshold());
+        boolean bySize = options.hamtSizeEstimation() != ImportOptions.HamtSizeEstimation.DISABLED
+                && options.hamtThreshold() > 0 && options.hamtSwitch().shards(estimate, options.hamtThreshold());
         boolean byCount = options.maxDirectoryLinks() > 0 && entries.size() > options.maxDirectoryLinks();
         if (bySize || byCount) {
             return HamtBuilder.build(entries, options.hamtFanout(), writer);

@@ -35,7 +35,9 @@ public final class ImportOptions {
         /** {@code links-bytes}: the sum of each link's name length and CID length (Kubo's, Helia's). */
         LINKS,
         /** {@code block-bytes}: the exact size of the directory's DAG-PB block (unixfs-v1-2025). */
-        BLOCK
+        BLOCK,
+        /** Kubo's {@code disabled}: size never shards a directory; only {@link #maxDirectoryLinks()} does. */
+        DISABLED
     }
 
     /** The comparison with the threshold that makes a directory a HAMT. */
@@ -284,7 +286,8 @@ public final class ImportOptions {
                 + (inline ? ", inline ≤ " + inlineLimit : "") + (wrapWithDirectory ? ", wrapped" : "")
                 + (preserveMode ? ", preserve-mode" : "") + (preserveMtime ? ", preserve-mtime" : "")
                 + ", HAMT " + (hamtSwitch == HamtSwitch.GREATER_THAN ? ">" : ">=") + " " + hamtThreshold + " ("
-                + hamtSizeEstimation.name().toLowerCase() + "-bytes), fanout " + hamtFanout;
+                + (hamtSizeEstimation == HamtSizeEstimation.DISABLED ? "size disabled"
+                : hamtSizeEstimation.name().toLowerCase() + "-bytes") + "), fanout " + hamtFanout;
     }
 
     /** Builds {@link ImportOptions}; starts from Kubo's defaults. */

@@ -878,6 +878,11 @@ public final class DaemonCommand extends CliCommand {
         }
         Path root = repo.root();
         if (Repository.isInitialized(root)) {
+            try {
+                io.p2pkit.ipfs.repo.ImportSettings.options(file.stored()); // refused at start, as Kubo's node does
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("the repository's config: " + e.getMessage());
+            }
             NodeConfig.Content content = NodeConfig.Content.of(root);
             if (chosen.isPresent()) {
                 content = content.withRole(chosen.get());

@@ -4,7 +4,9 @@ import io.p2pkit.ipfs.block.Block;
 import io.p2pkit.ipfs.blockstore.BlockFetcher;
 import io.p2pkit.ipfs.codec.Codecs;
 import io.p2pkit.ipfs.codec.Limits;
+import io.p2pkit.ipfs.repo.ImportSettings;
 import io.p2pkit.ipfs.repo.OpenOptions;
+import io.p2pkit.ipfs.repo.RepoConfig;
 import io.p2pkit.ipfs.repo.RepoException;
 import io.p2pkit.ipfs.repo.RepoLockedException;
 import io.p2pkit.ipfs.repo.Repository;
@@ -39,6 +41,23 @@ public final class RepoOption {
     /** @return the repository's directory: {@code --repo-dir}, else the node's home */
     public Path root() {
         return (dir != null ? dir : NodeHome.get()).toAbsolutePath();
+    }
+
+    /**
+     * The hash function a command that stores blocks uses: the one given, else the repository's
+     * {@code Import.HashFunction} (Kubo's rule for {@code block put} and {@code dag put}), else sha2-256.
+     *
+     * @param given the command's option, or null
+     * @return the multihash name
+     * @throws IOException when the repository's config cannot be read
+     */
+    public String hashFunction(String given) throws IOException {
+        if (given != null) {
+            return given;
+        }
+        Path root = root();
+        return ImportSettings.hashFunctionName(Repository.isInitialized(root) ? Repository.readConfig(root)
+                : RepoConfig.defaults());
     }
 
     /**

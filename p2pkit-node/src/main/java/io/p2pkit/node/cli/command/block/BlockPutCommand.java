@@ -34,7 +34,7 @@ import java.util.Map;
         "Store data as a block and print its CID.",
         "",
         "Each FILE becomes one block; without FILE, stdin does. The CID is a CIDv1 with --cid-codec (default raw) "
-                + "over a --mhtype multihash (default sha2-256). As in Kubo, the codec is not checked against the data. "
+                + "over a --mhtype multihash (default: Import.HashFunction, else sha2-256). As in Kubo, the codec is not checked against the data. "
                 + "Blocks over 2 MiB are refused unless --allow-big-block (they cannot be exchanged with other peers), "
                 + "before anything is stored.",
         ""},
@@ -47,8 +47,8 @@ final class BlockPutCommand extends CliCommand {
             description = "the multicodec of the returned CID (default raw): dag-pb, dag-cbor, dag-json, …")
     private String cidCodec;
 
-    @Option(names = "--mhtype", paramLabel = "HASH", defaultValue = "sha2-256",
-            description = "the multihash function (default sha2-256)")
+    @Option(names = "--mhtype", paramLabel = "HASH",
+            description = "the multihash function (default: the config's Import.HashFunction, else sha2-256)")
     private String mhtype;
 
     @Option(names = "--mhlen", paramLabel = "N", defaultValue = "-1",
@@ -75,6 +75,7 @@ final class BlockPutCommand extends CliCommand {
 
     @Override
     protected int run() throws Exception {
+        String mhtype = repo.hashFunction(this.mhtype);
         long hash = CodecNames.hashFunction("--mhtype", mhtype);
         boolean v0 = false;
         long codec;

@@ -41,7 +41,7 @@ import java.util.Map;
         "Store IPLD nodes and print their CIDs.",
         "",
         "Each FILE (or stdin) holds one node in --input-codec (default dag-json); it is stored encoded with "
-                + "--store-codec (default dag-cbor) under a CIDv1 with a --hash multihash (default sha2-256). DAG-CBOR "
+                + "--store-codec (default dag-cbor) under a CIDv1 with a --hash multihash (default: Import.HashFunction, else sha2-256). DAG-CBOR "
                 + "input is read as Kubo reads it (keys in any order, longer integer forms, indefinite lengths, "
                 + "16- and 32-bit floats) and stored canonical; duplicate keys are refused. Blocks over 2 MiB are refused unless "
                 + "--allow-big-block.",
@@ -62,8 +62,8 @@ final class DagPutCommand extends CliCommand {
             description = "the codec the input is in (default dag-json): dag-json, dag-cbor, dag-pb, raw")
     private String inputCodec;
 
-    @Option(names = "--hash", paramLabel = "HASH", defaultValue = "sha2-256",
-            description = "the multihash function (default sha2-256)")
+    @Option(names = "--hash", paramLabel = "HASH",
+            description = "the multihash function (default: the config's Import.HashFunction, else sha2-256)")
     private String hash;
 
     @Option(names = "--pin", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
@@ -87,7 +87,7 @@ final class DagPutCommand extends CliCommand {
         Codecs known = RepoOption.codecs(true);
         long in = CodecNames.supportedCodec("--input-codec", inputCodec, known);
         long store = CodecNames.supportedCodec("--store-codec", storeCodec, known);
-        long hashFunction = CodecNames.hashFunction("--hash", hash);
+        long hashFunction = CodecNames.hashFunction("--hash", repo.hashFunction(hash));
         // Kubo's text encoder writes the CID with the low-level encoder; its JSON keeps the CID as it is
         CidEncoder enc = output.json() ? CidEncoder.DEFAULT : cids.lowLevel();
         boolean daemon = DaemonApi.use(repo.root(), api -> {

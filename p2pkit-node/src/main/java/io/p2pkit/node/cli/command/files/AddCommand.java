@@ -5,6 +5,7 @@ import io.p2pkit.ipfs.ipld.MapNode;
 import io.p2pkit.ipfs.filestore.Filestore;
 import io.p2pkit.ipfs.pin.GcLock;
 import io.p2pkit.ipfs.pin.PinType;
+import io.p2pkit.ipfs.repo.ImportSettings;
 import io.p2pkit.ipfs.repo.RepoConfig;
 import io.p2pkit.ipfs.repo.Repository;
 import io.p2pkit.ipfs.unixfs.importer.BlockSink;
@@ -234,12 +235,11 @@ public final class AddCommand extends CliCommand {
 
     /** The repository's profile with this command line's options over it. */
     private ImportOptions options(RepoConfig config) {
-        String profile = config.other().getOrDefault("import.profile", "unixfs-v0-2015");
         ImportOptions.Builder b;
         try {
-            b = ImportOptions.profile(profile.strip()).toBuilder();
+            b = ImportSettings.options(config).toBuilder();
         } catch (IllegalArgumentException e) {
-            throw new UsageException("the repository's import.profile: " + e.getMessage());
+            throw new UsageException("the repository's config: " + e.getMessage());
         }
         try {
             if (cidVersion != null) {

@@ -1,0 +1,273 @@
+package io.p2pkit.ipfs.repo;
+
+import io.p2pkit.core.multiformats.Multicodec;
+import io.p2pkit.core.multiformats.Multihash;
+import io.p2pkit.ipfs.unixfs.chunker.ChunkerSpec;
+import io.p2pkit.ipfs.unixfs.importer.ImportOptions;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Kubo's {@code Import.*} settings in a repository's config file: what {@code add}, MFS,
+ * {@code block put} and {@code dag put} start from before their own options. The base is the
+ * import profile ({@code import.profile}, default {@code unixfs-v0-2015}); each key the file sets
+ * goes over it, as each of Kubo's does over its defaults.
+ *
+ * <p>The checks and their messages are Kubo's ({@code config.ValidateImportConfig}), so that a
+ * value Kubo refuses is refused here with the same words.
+ */
+public final class ImportSettings {
+    /** The file key of the profile the keys below go over. */
+    public static final String PROFILE = "import.profile";
+    /** {@code Import.CidVersion}: 0 or 1. */
+    public static final String CID_VERSION = "import.cidVersion";
+    /** {@code Import.UnixFSRawLeaves}: true or false (by default, true with CIDv1). */
+    public static final String RAW_LEAVES = "import.unixfsRawLeaves";
+    /** {@code Import.UnixFSChunker}: size-N, rabin-MIN-AVG-MAX or buzhash. */
+    public static final String CHUNKER = "import.unixfsChunker";
+    /** {@code Import.HashFunction}: a multihash name. */
+    public static final String HASH_FUNCTION = "import.hashFunction";
+    /** {@code Import.UnixFSFileMaxLinks}: links per file node, positive. */
+    public static final String FILE_MAX_LINKS = "import.unixfsFileMaxLinks";
+    /** {@code Import.UnixFSDirectoryMaxLinks}: links of a basic directory before it is sharded, 0 for no limit. */
+    public static final String DIRECTORY_MAX_LINKS = "import.unixfsDirectoryMaxLinks";
+    /** {@code Import.UnixFSHAMTDirectoryMaxFanout}: a power of two from 8 to 1024. */
+    public static final String HAMT_FANOUT = "import.unixfsHamtDirectoryMaxFanout";
+    /** {@code Import.UnixFSHAMTDirectorySizeThreshold}: a size ({@code 256KiB}). */
+    public static final String HAMT_THRESHOLD = "import.unixfsHamtDirectorySizeThreshold";
+    /** {@code Import.UnixFSHAMTDirectorySizeEstimation}: links, block or disabled. */
+    public static final String HAMT_ESTIMATION = "import.unixfsHamtDirectorySizeEstimation";
+    /** {@code Import.UnixFSDAGLayout}: balanced or trickle. */
+    public static final String DAG_LAYOUT = "import.unixfsDagLayout";
+
+    /** The file keys above with Kubo's names, in Kubo's order. */
+    public static final Map<String, String> KUBO_NAMES = orderedNames();
+
+    /** The words {@link #HAMT_ESTIMATION} takes. */
+    public static final List<String> ESTIMATIONS = List.of("links", "block", "disabled");
+    /** The words {@link #DAG_LAYOUT} takes. */
+    public static final List<String> LAYOUTS = List.of("balanced", "trickle");
+
+    private ImportSettings() {
+    }
+
+    private static Map<String, String> orderedNames() {
+        LinkedHashMap<String, String> m = new LinkedHashMap<>();
+        m.put(CID_VERSION, "Import.CidVersion");
+        m.put(RAW_LEAVES, "Import.UnixFSRawLeaves");
+        m.put(CHUNKER, "Import.UnixFSChunker");
+        m.put(HASH_FUNCTION, "Import.HashFunction");
+        m.put(FILE_MAX_LINKS, "Import.UnixFSFileMaxLinks");
+        m.put(DIRECTORY_MAX_LINKS, "Import.UnixFSDirectoryMaxLinks");
+        m.put(HAMT_FANOUT, "Import.UnixFSHAMTDirectoryMaxFanout");
+        m.put(HAMT_THRESHOLD, "Import.UnixFSHAMTDirectorySizeThreshold");
+        m.put(HAMT_ESTIMATION, "Import.UnixFSHAMTDirectorySizeEstimation");
+        m.put(DAG_LAYOUT, "Import.UnixFSDAGLayout");
+        return Collections.unmodifiableMap(m);
+    }
+
+    /**
+     * The keys a Kubo import profile sets, with their values as the file keeps them: Kubo's
+     * {@code unixfs-v0-2015} (alias {@code legacy-cid-v0}) and {@code unixfs-v1-2025}, Kubo 0.39's
+     * {@code test-cid-v1} and {@code test-cid-v1-wide}, and p2pkit's {@code kubo-0.39} (the first's
+     * keys: the threshold comparison it changes is no key of Kubo's).
+     *
+     * @param name the profile
+     * @return file key to value, in Kubo's order; empty for a name that is not one of these
+     */
+    public static Map<String, String> profileKeys(String name) {
+        return switch (name) {
+            case "unixfs-v0-2015", "legacy-cid-v0", "kubo-0.39" ->
+                    keys("0", "false", "size-262144", "174", "0", "256", "256KiB", "links", "balanced");
+            case "unixfs-v1-2025" -> keys("1", "true", "size-1048576", "1024", "0", "256", "256KiB", "block", "balanced");
+            case "test-cid-v1" -> keys("1", "true", "size-1048576", "174", "0", "256", "256KiB", null, null);
+            case "test-cid-v1-wide" -> keys("1", "true", "size-1048576", "1024", "0", "1024", "1MiB", null, null);
+            default -> Map.of();
+        };
+    }
+
+    private static Map<String, String> keys(String cidVersion, String rawLeaves, String chunker, String fileLinks,
+                                            String directoryLinks, String fanout, String threshold, String estimation,
+                                            String layout) {
+        LinkedHashMap<String, String> m = new LinkedHashMap<>();
+        m.put(CID_VERSION, cidVersion);
+        m.put(RAW_LEAVES, rawLeaves);
+        m.put(CHUNKER, chunker);
+        m.put(HASH_FUNCTION, "sha2-256");
+        m.put(FILE_MAX_LINKS, fileLinks);
+        m.put(DIRECTORY_MAX_LINKS, directoryLinks);
+        m.put(HAMT_FANOUT, fanout);
+        m.put(HAMT_THRESHOLD, threshold);
+        if (estimation != null) { // Kubo 0.39's profiles predate these two keys
+            m.put(HAMT_ESTIMATION, estimation);
+            m.put(DAG_LAYOUT, layout);
+        }
+        return Collections.unmodifiableMap(m);
+    }
+
+    /**
+     * The import settings a config gives.
+     *
+     * @param config the repository's config
+     * @return the profile with the set keys over it (the profile itself when none is set)
+     * @throws IllegalArgumentException with Kubo's message when a value is not one Kubo takes
+     */
+    public static ImportOptions options(RepoConfig config) {
+        return options(config.other());
+    }
+
+    /**
+     * The import settings a config's keys give.
+     *
+     * @param other the config's other keys ({@link RepoConfig#other()})
+     * @return the profile with the set keys over it (the profile itself when none is set)
+     * @throws IllegalArgumentException with Kubo's message when a value is not one Kubo takes
+     */
+    public static ImportOptions options(Map<String, String> other) {
+        ImportOptions profile = ImportOptions.profile(other.getOrDefault(PROFILE, "unixfs-v0-2015").strip());
+        if (KUBO_NAMES.keySet().stream().noneMatch(other::containsKey)) {
+            return profile;
+        }
+        ImportOptions.Builder b = profile.toBuilder();
+        for (String key : KUBO_NAMES.keySet()) {
+            String text = other.get(key);
+            if (text != null) {
+                apply(b, key, text.strip());
+            }
+        }
+        try {
+            return b.build();
+        } catch (IllegalArgumentException e) { // CIDv0 with another hash, raw leaves with metadata
+            throw new IllegalArgumentException("the Import settings contradict each other: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Checks one value as the config file would keep it.
+     *
+     * @param key  one of the file keys above
+     * @param text its value
+     * @throws IllegalArgumentException with Kubo's message when Kubo would refuse it
+     */
+    public static void check(String key, String text) {
+        apply(ImportOptions.builder(), key, text.strip());
+    }
+
+    /**
+     * The hash function {@code block put} and {@code dag put} use when not told: Kubo's
+     * {@code Import.HashFunction}, default sha2-256.
+     *
+     * @param config the repository's config
+     * @return the multihash name
+     */
+    public static String hashFunctionName(RepoConfig config) {
+        return config.other().getOrDefault(HASH_FUNCTION, "sha2-256").strip();
+    }
+
+    private static void apply(ImportOptions.Builder b, String key, String text) {
+        String name = KUBO_NAMES.get(key);
+        if (name == null) {
+            throw new IllegalArgumentException("not an Import key: " + key);
+        }
+        switch (key) {
+            case CID_VERSION -> {
+                long v = number(name, text);
+                if (v != 0 && v != 1) {
+                    throw new IllegalArgumentException(name + " must be 0 or 1, got " + v);
+                }
+                b.cidVersion((int) v);
+            }
+            case RAW_LEAVES -> {
+                if (!text.equals("true") && !text.equals("false")) {
+                    throw new IllegalArgumentException(name + " must be true or false, got " + quote(text));
+                }
+                b.rawLeaves(Boolean.parseBoolean(text));
+            }
+            case CHUNKER -> {
+                try {
+                    b.chunker(ChunkerSpec.parse(text));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(name + " invalid format: " + quote(text)
+                            + " (expected \"size-<bytes>\", \"rabin-<min>-<avg>-<max>\", or \"buzhash\"): " + e.getMessage(), e);
+                }
+            }
+            case HASH_FUNCTION -> b.hashFunction(hashFunction(name, text));
+            case FILE_MAX_LINKS -> {
+                long n = number(name, text);
+                if (n <= 0) {
+                    throw new IllegalArgumentException(name + " must be positive, got " + n);
+                }
+                if (n < 2 || n > Integer.MAX_VALUE) { // a file node of one link never ends
+                    throw new IllegalArgumentException(name + " must be from 2 to " + Integer.MAX_VALUE + ", got " + n);
+                }
+                b.maxLinks((int) n);
+            }
+            case DIRECTORY_MAX_LINKS -> {
+                long n = number(name, text);
+                if (n < 0 || n > Integer.MAX_VALUE) {
+                    throw new IllegalArgumentException(name + " must be non-negative, got " + n);
+                }
+                b.maxDirectoryLinks((int) n);
+            }
+            case HAMT_FANOUT -> {
+                long n = number(name, text);
+                if (n < 8 || n > 1024 || Long.bitCount(n) != 1) {
+                    throw new IllegalArgumentException(name + " must be a power of 2, between 8 and 1024 (got " + n + ")");
+                }
+                b.hamtFanout((int) n);
+            }
+            case HAMT_THRESHOLD -> {
+                long bytes;
+                try {
+                    bytes = RepoConfig.size(key, text);
+                } catch (RepoConfigException e) {
+                    throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
+                }
+                if (bytes > Integer.MAX_VALUE) {
+                    throw new IllegalArgumentException(name + " must be at most " + Integer.MAX_VALUE + " bytes, got " + bytes);
+                }
+                b.hamtThreshold((int) bytes);
+            }
+            case HAMT_ESTIMATION -> {
+                if (!ESTIMATIONS.contains(text)) {
+                    throw new IllegalArgumentException(name + " must be \"links\", \"block\", or \"disabled\", got " + quote(text));
+                }
+                b.hamtSizeEstimation(ImportOptions.HamtSizeEstimation.valueOf(text.toUpperCase(Locale.ROOT)));
+            }
+            case DAG_LAYOUT -> {
+                if (!LAYOUTS.contains(text)) {
+                    throw new IllegalArgumentException(name + " must be \"balanced\" or \"trickle\", got " + quote(text));
+                }
+                b.layout(ImportOptions.Layout.valueOf(text.toUpperCase(Locale.ROOT)));
+            }
+            default -> throw new IllegalStateException(key);
+        }
+    }
+
+    /** A multihash name Kubo takes for Import.HashFunction and p2pkit can compute. */
+    private static long hashFunction(String name, String text) {
+        long code = Multicodec.byName(text.toLowerCase(Locale.ROOT)).filter(c -> c.tag().equals("multihash"))
+                .map(Multicodec.Codec::code)
+                .orElseThrow(() -> new IllegalArgumentException(name + " unrecognized: " + quote(text)));
+        if (code == Multicodec.IDENTITY || !Multihash.isSupported(code)) { // identity: a block would be its own CID
+            throw new IllegalArgumentException(name + " " + quote(text) + ": p2pkit cannot hash blocks with " + text);
+        }
+        return code;
+    }
+
+    private static long number(String name, String text) {
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be an integer, got " + quote(text), e);
+        }
+    }
+
+    private static String quote(String text) {
+        return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+}
