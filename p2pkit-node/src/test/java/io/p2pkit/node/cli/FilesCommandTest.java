@@ -240,6 +240,40 @@ class FilesCommandTest {
     }
 
     @Test
+    void kubosImportKeysAreTheDefaultsOfAddBlockPutAndDagPut(@TempDir Path dir) throws Exception {
+        RepoFixture repo = RepoFixture.init(dir.resolve("repo"));
+        Path file = Files.write(dir.resolve("data.bin"), random(3, 500_000));
+        repo.ok("config", "--json", "Import.CidVersion", "1");
+        repo.ok("config", "Import.UnixFSChunker", "size-100000");
+        repo.ok("config", "--json", "Import.UnixFSFileMaxLinks", "3");
+        ImportOptions configured = ImportOptions.builder().cidVersion(1).chunker(ChunkerSpec.fixed(100_000)).maxLinks(3).build();
+        String cid = importerCid(configured, file);
+        assertTrue(cid.startsWith("bafy"), cid);
+        assertEquals(cid, repo.ok("add", "-Q", file.toString()));
+        // an option on the command line wins over the key, as in Kubo
+        assertEquals(importerCid(ImportOptions.builder().cidVersion(0).chunker(ChunkerSpec.fixed(100_000)).maxLinks(3).build(),
+                file), repo.ok("add", "-Q", "--cid-version", "0", file.toString()));
+
+        repo.ok("config", "Import.HashFunction", "sha2-512");
+        String block = repo.runWithInput("a block", "block", "put").out().strip();
+        assertEquals(io.p2pkit.core.multiformats.Multicodec.SHA2_512, Cid.parse(block).multihash().code(), block);
+        String node = repo.runWithInput("{\"a\":1}", "dag", "put").out().strip();
+        assertEquals(io.p2pkit.core.multiformats.Multicodec.SHA2_512, Cid.parse(node).multihash().code(), node);
+        assertTrue(repo.runWithInput("a block", "block", "put", "--mhtype", "sha2-256").out().startsWith("bafkrei"));
+
+        // a value Kubo refuses is refused when it is set, and named when a hand-edited file has it
+        CliRunner refused = repo.run("config", "--json", "Import.CidVersion", "2");
+        assertEquals(1, refused.status());
+        assertTrue(refused.err().contains("Import.CidVersion must be 0 or 1, got 2"), refused.err());
+        Path config = dir.resolve("repo").resolve("config");
+        Files.writeString(config, Files.readString(config).replace("import.unixfsFileMaxLinks = 3",
+                "import.unixfsFileMaxLinks = 0"));
+        CliRunner bad = repo.run("add", "-Q", file.toString());
+        assertEquals(2, bad.status(), bad.err());
+        assertTrue(bad.err().contains("the repository's config: Import.UnixFSFileMaxLinks must be positive, got 0"), bad.err());
+    }
+
+    @Test
     void wrapPutsEveryArgumentIntoOneDirectory(@TempDir Path dir) throws Exception {
         RepoFixture repo = RepoFixture.init(dir.resolve("repo"));
         Path a = Files.writeString(dir.resolve("a.txt"), "a");

@@ -192,6 +192,53 @@ class KuboConfigTest {
     }
 
     @Test
+    void theImportKeysAreCheckedAsKubosAndTheImportProfilesSetThemAsKubosDo() {
+        RepoConfig c = KuboConfig.set(EMPTY, "Import.CidVersion", 1L);
+        c = KuboConfig.set(c, "Import.UnixFSChunker", "size-1048576");
+        c = KuboConfig.set(c, "Import.UnixFSHAMTDirectorySizeThreshold", "1MiB");
+        c = KuboConfig.set(c, "Import.UnixFSHAMTDirectorySizeEstimation", "disabled");
+        assertEquals("1", c.get("import.cidVersion").orElseThrow());
+        assertEquals(Map.of("CidVersion", 1L, "UnixFSChunker", "size-1048576", "UnixFSHAMTDirectorySizeThreshold", "1MiB",
+                "UnixFSHAMTDirectorySizeEstimation", "disabled"), KuboConfig.show(c).get("Import"));
+        assertEquals("failed to set config value: Import.CidVersion must be 0 or 1, got 2",
+                assertThrows(KuboConfig.EditException.class, () -> KuboConfig.set(EMPTY, "Import.CidVersion", 2L)).getMessage());
+        assertEquals("failed to set config value: Import.UnixFSHAMTDirectoryMaxFanout must be a power of 2, between 8 and "
+                + "1024 (got 96)", assertThrows(KuboConfig.EditException.class,
+                () -> KuboConfig.set(EMPTY, "Import.UnixFSHAMTDirectoryMaxFanout", 96L)).getMessage());
+        assertTrue(assertThrows(KuboConfig.EditException.class, () -> KuboConfig.set(EMPTY, "Import.UnixFSChunker", "size-x"))
+                .getMessage().startsWith("failed to set config value: Import.UnixFSChunker invalid format: \"size-x\""));
+        assertTrue(assertThrows(KuboConfig.EditException.class, () -> KuboConfig.set(EMPTY, "Import.UnixFSDAGLayout", "flat"))
+                .getMessage().contains("'flat' is not one of balanced, trickle"));
+        assertTrue(assertThrows(KuboConfig.EditException.class, () -> KuboConfig.set(EMPTY, "Import.CidVersion", "1"))
+                .getMessage().contains("cannot unmarshal string into Go struct field Import.Import.CidVersion"));
+        // Kubo's unixfs-v1-2025 sets every key; p2pkit also keeps the profile as the base
+        RepoConfig v1 = KuboConfig.applyProfile(c, "unixfs-v1-2025");
+        assertEquals("unixfs-v1-2025", v1.get("import.profile").orElseThrow());
+        Map<String, Object> v1Keys = new java.util.LinkedHashMap<>();
+        v1Keys.put("CidVersion", 1L);
+        v1Keys.put("UnixFSRawLeaves", true);
+        v1Keys.put("UnixFSChunker", "size-1048576");
+        v1Keys.put("HashFunction", "sha2-256");
+        v1Keys.put("UnixFSFileMaxLinks", 1024L);
+        v1Keys.put("UnixFSDirectoryMaxLinks", 0L);
+        v1Keys.put("UnixFSHAMTDirectoryMaxFanout", 256L);
+        v1Keys.put("UnixFSHAMTDirectorySizeThreshold", "256KiB");
+        v1Keys.put("UnixFSHAMTDirectorySizeEstimation", "block");
+        v1Keys.put("UnixFSDAGLayout", "balanced");
+        assertEquals(v1Keys, KuboConfig.show(v1).get("Import"));
+        // legacy-cid-v0 is unixfs-v0-2015; Kubo 0.39's test-cid-v1 leaves the two keys it did not have
+        assertEquals(KuboConfig.show(KuboConfig.applyProfile(EMPTY, "unixfs-v0-2015")),
+                KuboConfig.show(KuboConfig.applyProfile(EMPTY, "legacy-cid-v0")));
+        Map<?, ?> wide = (Map<?, ?>) KuboConfig.show(KuboConfig.applyProfile(v1, "test-cid-v1-wide")).get("Import");
+        assertEquals(1024L, wide.get("UnixFSHAMTDirectoryMaxFanout"));
+        assertEquals("1MiB", wide.get("UnixFSHAMTDirectorySizeThreshold"));
+        assertEquals("block", wide.get("UnixFSHAMTDirectorySizeEstimation"));
+        // a repository whose profile was applied before the keys existed here shows what the profile means
+        assertEquals(v1Keys, KuboConfig.show(EMPTY.with("import.profile", "unixfs-v1-2025")).get("Import"));
+        assertEquals(0L, ((Map<?, ?>) KuboConfig.defaults().get("Import")).get("CidVersion"));
+    }
+
+    @Test
     void theProvideKeysOfKubo038KeepTheFileKeysAndTheOldKeysNameTheirReplacements() {
         RepoConfig c = KuboConfig.set(EMPTY, "Provide", Map.of("Strategy", "roots", "Enabled", true,
                 "DHT", Map.of("Interval", "12h")));

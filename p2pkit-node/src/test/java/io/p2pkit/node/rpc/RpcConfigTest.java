@@ -1,5 +1,7 @@
 package io.p2pkit.node.rpc;
 
+import io.p2pkit.core.multiformats.Cid;
+import io.p2pkit.core.multiformats.Multicodec;
 import io.p2pkit.ipfs.repo.RepoConfig;
 import io.p2pkit.ipfs.repo.Repository;
 import io.p2pkit.node.Node;
@@ -88,6 +90,41 @@ class RpcConfigTest {
                 + "type int64 (maybe use --json?)"), wrong.body());
         assertTrue(post("config?arg=Nope.Key&arg=x").body().contains("p2pkit has no config key \\\"Nope.Key\\\""));
         assertTrue(post("config?arg=Identity.PrivKey&arg=x").body().contains("cannot show or change private key"));
+    }
+
+    @Test
+    void anImportKeySetWhileTheNodeRunsAppliesToTheNextAddAsKubos() throws Exception {
+        try (RpcTestClient rpc = new RpcTestClient(node)) {
+            String before = field(rpc.upload("add?only-hash=true", "import settings").body(), "Hash");
+            assertTrue(before.startsWith("Qm"), before);
+            post("config?arg=Import.CidVersion&arg=1&json=true");
+            post("config?arg=Import.HashFunction&arg=sha2-512");
+            String after = field(rpc.upload("add?only-hash=true", "import settings").body(), "Hash");
+            Cid cid = Cid.parse(after);
+            assertEquals(1, cid.version());
+            assertEquals(Multicodec.RAW, cid.codec(), "CIDv1 means raw leaves");
+            assertEquals(Multicodec.SHA2_512, cid.multihash().code());
+            // block put and dag put take their hash from Import.HashFunction too, and an option still wins
+            String block = rpc.upload("block/put", "a block").body();
+            assertEquals(Multicodec.SHA2_512, Cid.parse(field(block, "Key")).multihash().code(), block);
+            String dag = rpc.upload("dag/put", "{\"a\":1}").body();
+            Cid node = Cid.parse(dag.substring(dag.indexOf("\"/\":\"") + 5, dag.lastIndexOf('"')));
+            assertEquals(Multicodec.SHA2_512, node.multihash().code(), dag);
+            String given = rpc.upload("block/put?mhtype=sha2-256", "a block").body();
+            assertTrue(given.contains("\"Key\":\"bafkrei"), given);
+            HttpResponse<String> refused = post("config?arg=Import.UnixFSHAMTDirectoryMaxFanout&arg=100&json=true");
+            assertEquals(500, refused.statusCode());
+            assertTrue(refused.body().contains("Import.UnixFSHAMTDirectoryMaxFanout must be a power of 2, between 8 and 1024"
+                    + " (got 100)"), refused.body());
+        } finally {
+            post("config?arg=Import.CidVersion&arg=null&json=true");
+            post("config?arg=Import.HashFunction&arg=null&json=true");
+        }
+        assertTrue(Repository.readConfig(repo).get("import.cidVersion").isEmpty(), "null removes the key");
+    }
+
+    private static String field(String json, String name) {
+        return ((java.util.Map<?, ?>) io.p2pkit.testing.TinyJson.parse(json)).get(name).toString();
     }
 
     @Test
