@@ -36,7 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ConfigKuboInteropTest {
     /** One step, run on both daemons in this order. */
     enum Step {
-        SET_STRING, SET_JSON, SET_BOOL, SET_LIST, SET_SECTION, WRONG_TYPE, NOT_JSON, MISSING, SHOW, REPLACE
+        SET_STRING, SET_JSON, SET_BOOL, SET_LIST, SET_SECTION, WRONG_TYPE, NOT_JSON, MISSING, IMPORT, SHOW, REPLACE
     }
 
     @TempDir
@@ -156,12 +156,38 @@ class ConfigKuboInteropTest {
                 same("config", "Swarm.ConnMgr.HighWater.x");
                 same("config", "Identity.PrivKey");
             }
+            case IMPORT -> {
+                // Kubo's Import keys are add's defaults on both daemons: the same tree gives the same CIDs
+                Path tree = Files.createDirectories(dir.resolve("import-tree"));
+                java.util.Random random = new java.util.Random(42);
+                for (int i = 0; i < 12; i++) {
+                    byte[] data = new byte[i * 60_000 + 1];
+                    random.nextBytes(data);
+                    Files.write(tree.resolve("file-" + i), data);
+                }
+                String before = same("add", "-r", "-Q", "--only-hash", tree.toString());
+                assertTrue(before.startsWith("Qm"), before);
+                same("config", "--json", "Import.CidVersion", "1");
+                same("config", "Import.UnixFSChunker", "size-100000");
+                same("config", "--json", "Import.UnixFSFileMaxLinks", "3");
+                same("config", "--json", "Import.UnixFSDirectoryMaxLinks", "5"); // 12 entries: a HAMT
+                same("config", "--json", "Import.UnixFSHAMTDirectoryMaxFanout", "16");
+                same("config", "Import.HashFunction", "blake2b-256");
+                // stored, not --only-hash: Kubo 0.39's --only-hash leaves a directory basic past its max links
+                String after = same("add", "-r", "-Q", tree.toString());
+                assertTrue(after.startsWith("bafy") && !after.equals(before), after);
+                assertEquals("3", same("config", "Import.UnixFSFileMaxLinks"));
+                assertEquals("3", file("import.unixfsFileMaxLinks"));
+                // the command's option still wins
+                same("add", "-r", "-Q", "--cid-version=1", "--hash=sha2-256", "--max-file-links=2", tree.toString());
+            }
             case SHOW -> {
                 Map<?, ?> fromKubo = (Map<?, ?>) KuboConfig.parseJson(kubo.cli().outcome(List.of("config", "show")));
                 Map<?, ?> fromP2pkit = (Map<?, ?>) KuboConfig.parseJson(client.outcome(List.of("--api", api, "config", "show")));
                 for (String key : List.of("Addresses.Gateway", "Addresses.Swarm", "Swarm.ConnMgr", "Discovery.MDNS.Enabled",
                         "API.HTTPHeaders.Access-Control-Allow-Origin", "Ipns.RepublishPeriod", "Ipns.RecordLifetime", "Provide", "Gateway.NoFetch", "Gateway.MaxConcurrentRequests",
-                        "Gateway.MaxRangeRequestFileSize")) {
+                        "Gateway.MaxRangeRequestFileSize", "Import.CidVersion", "Import.UnixFSChunker",
+                        "Import.UnixFSFileMaxLinks", "Import.HashFunction", "Import.UnixFSHAMTDirectoryMaxFanout")) {
                     assertEquals(at(fromKubo, key), at(fromP2pkit, key), key);
                 }
                 assertEquals(at(fromKubo, "Identity.PeerID").getClass(), at(fromP2pkit, "Identity.PeerID").getClass());
