@@ -37,8 +37,10 @@ import java.util.Map;
         "  test            blockstore.syncWrites=false: fast, but a crash may lose recent blocks",
         "  lowpower        a smaller memory tier (16 MiB, 4096 blocks)",
         "  flatfs          the default block store; changes nothing",
-        "  unixfs-v0-2015  import.profile=unixfs-v0-2015 for 'add' (Kubo's default: CIDv0, 256 KiB chunks)",
-        "  unixfs-v1-2025  import.profile=unixfs-v1-2025 for 'add' (CIDv1, raw leaves, 1 MiB chunks)",
+        "  unixfs-v0-2015  Kubo's Import.* keys for its default (CIDv0, 256 KiB chunks); alias legacy-cid-v0",
+        "  unixfs-v1-2025  Kubo's Import.* keys of IPIP-499 (CIDv1, raw leaves, 1 MiB chunks, 1024 links)",
+        "  test-cid-v1     Kubo 0.39's: CIDv1, raw leaves, 1 MiB chunks, 174 links",
+        "  test-cid-v1-wide  Kubo 0.39's: as test-cid-v1 with 1024 links, HAMT fanout 1024 over 1 MiB",
         "  announce-off    Kubo's: nothing announced to the DHT (Provide.Enabled false, Provide.DHT.Interval 0)",
         "  announce-on     Kubo's: announcing back on (Provide.Enabled true, Provide.DHT.Interval 22h)",
         ""},
@@ -48,8 +50,8 @@ public final class InitCommand extends CliCommand {
     private static final String IDENTITY_FILE = "identity.key";
 
     @Option(names = "--profile", paramLabel = "NAME[,NAME…]", split = ",",
-            description = "configuration profiles to apply: test, lowpower, flatfs, unixfs-v0-2015, unixfs-v1-2025, "
-                    + "announce-off, announce-on")
+            description = "configuration profiles to apply: test, lowpower, flatfs, unixfs-v0-2015, legacy-cid-v0, "
+                    + "unixfs-v1-2025, test-cid-v1, test-cid-v1-wide, announce-off, announce-on")
     private List<String> profiles = new ArrayList<>();
 
     @Option(names = {"-a", "--algorithm"}, paramLabel = "TYPE",
