@@ -60,6 +60,8 @@ import java.util.Map;
  * Import.UnixFSHAMTDirectorySizeThreshold       import.unixfsHamtDirectorySizeThreshold  size, "256KiB", or a number
  * Import.UnixFSHAMTDirectorySizeEstimation      import.unixfsHamtDirectorySizeEstimation  links, block or disabled
  * Import.UnixFSDAGLayout                        import.unixfsDagLayout        balanced or trickle
+ * Import.FastProvideRoot                        import.fastProvideRoot        true or false (true: add announces its root at once)
+ * Import.FastProvideWait                        import.fastProvideWait        true or false (true: and waits for it)
  * Ipns.UsePubsub                                ipns.usePubsub                true or false
  * Ipns.RepublishPeriod                          ipns.republishPeriod          Go duration in a string, "" for 4h
  * Ipns.RecordLifetime                           ipns.recordLifetime           Go duration in a string, "" for 48h
@@ -169,6 +171,8 @@ public final class KuboConfig {
             new Key("Import.UnixFSHAMTDirectorySizeEstimation", ImportSettings.HAMT_ESTIMATION, Kind.WORD,
                     ImportSettings.ESTIMATIONS),
             new Key("Import.UnixFSDAGLayout", ImportSettings.DAG_LAYOUT, Kind.WORD, ImportSettings.LAYOUTS),
+            new Key("Import.FastProvideRoot", "import.fastProvideRoot", Kind.FLAG),
+            new Key("Import.FastProvideWait", "import.fastProvideWait", Kind.FLAG),
             new Key("Ipns.UsePubsub", "ipns.usePubsub", Kind.FLAG),
             new Key("Ipns.RepublishPeriod", "ipns.republishPeriod", Kind.TEXT_DURATION),
             new Key("Ipns.RecordLifetime", "ipns.recordLifetime", Kind.TEXT_DURATION),
@@ -247,6 +251,8 @@ public final class KuboConfig {
             Key k = KEYS.stream().filter(x -> x.file.equals(file)).findFirst().orElseThrow();
             put(out, k.kubo, value(k, text));
         });
+        put(out, "Import.FastProvideRoot", true);
+        put(out, "Import.FastProvideWait", false);
         put(out, "Ipns.RepublishPeriod", ""); // Kubo's "use the default": 4h
         put(out, "Ipns.RecordLifetime", ""); // 48h
         put(out, "Experimental.FilestoreEnabled", false);

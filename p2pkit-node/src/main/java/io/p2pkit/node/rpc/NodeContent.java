@@ -94,16 +94,34 @@ final class NodeContent {
      */
     static void fastProvide(RpcRequest request, java.util.List<io.p2pkit.core.multiformats.Cid> roots, boolean pinned) {
         java.util.Optional<io.p2pkit.node.exchange.Reprovider> reprovider = content(request).reprovider();
-        if (reprovider.isEmpty() || offline(request)
-                || request.has("fast-provide-root") && !request.bool("fast-provide-root")) {
+        if (reprovider.isEmpty() || offline(request) || !importFlag(request, "fast-provide-root", FAST_PROVIDE_ROOT, true)) {
             return;
         }
+        boolean wait = importFlag(request, "fast-provide-wait", FAST_PROVIDE_WAIT, false);
         for (io.p2pkit.core.multiformats.Cid root : roots) {
             try {
-                reprovider.get().provideRoot(root, pinned, request.bool("fast-provide-wait"));
+                reprovider.get().provideRoot(root, pinned, wait);
             } catch (java.io.IOException e) {
                 throw RpcError.failed(e.getMessage());
             }
+        }
+    }
+
+    /** The file key of Kubo's {@code Import.FastProvideRoot}. */
+    static final String FAST_PROVIDE_ROOT = "import.fastProvideRoot";
+    /** The file key of Kubo's {@code Import.FastProvideWait}. */
+    static final String FAST_PROVIDE_WAIT = "import.fastProvideWait";
+
+    /** A request's flag, else the config file's key as it is now (Kubo reads Import.* per command), else the default. */
+    private static boolean importFlag(RpcRequest request, String option, String fileKey, boolean fallback) {
+        if (request.has(option)) {
+            return request.bool(option);
+        }
+        try {
+            return repository(request).configOnDisk().get(fileKey).map(v -> Boolean.parseBoolean(v.strip()))
+                    .orElse(fallback);
+        } catch (java.io.IOException e) {
+            throw RpcError.failed("reading the repository's config: " + e.getMessage());
         }
     }
 

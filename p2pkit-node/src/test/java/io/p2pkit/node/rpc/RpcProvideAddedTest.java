@@ -134,6 +134,16 @@ class RpcProvideAddedTest {
             HttpResponse<String> off = rpc.upload("add?quieter=true&fast-provide-root=false&fast-provide-wait=true",
                     "nobody hears this either");
             assertEquals(200, off.statusCode(), "without fast-provide-root there is nothing to wait for: " + off.body());
+            // the same from Kubo's Import keys, read for each command; an option still wins over them
+            assertEquals(200, rpc.post("config?arg=Import.FastProvideWait&arg=true&bool=true").statusCode());
+            String fromConfig = rpc.rawUpload("add?quieter=true", "nobody hears this, from the config"
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            assertTrue(fromConfig.contains("X-Stream-Error: fast-provide: "), fromConfig);
+            assertFalse(rpc.rawUpload("add?quieter=true&fast-provide-wait=false", "an option wins"
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8)).contains("X-Stream-Error: fast-provide"));
+            assertEquals(200, rpc.post("config?arg=Import.FastProvideRoot&arg=false&bool=true").statusCode());
+            assertFalse(rpc.rawUpload("add?quieter=true", "no root announced at once"
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8)).contains("X-Stream-Error: fast-provide"));
         }
     }
 }
