@@ -113,6 +113,12 @@ class ConfigKuboInteropTest {
                 same("config", "Gateway.MaxRangeRequestFileSize", "5GiB");
                 assertEquals("5GiB", same("config", "Gateway.MaxRangeRequestFileSize"));
                 assertEquals("5GiB", file("gateway.maxRangeRequestFileSize"));
+                // a map of arrays, set one entry at a time as Kubo's MapSetKV sets it
+                same("config", "--json", "Gateway.HTTPHeaders.X-Served-By", "[\"p2pkit\",\"test\"]");
+                assertEquals("{\n  \"X-Served-By\": [\n    \"p2pkit\",\n    \"test\"\n  ]\n}",
+                        same("config", "Gateway.HTTPHeaders"));
+                same("config", "Gateway.RootRedirect", "/ipfs/bafkqaaa");
+                assertEquals("/ipfs/bafkqaaa", same("config", "Gateway.RootRedirect"));
             }
             case SET_BOOL -> {
                 assertEquals("", same("config", "--bool", "Discovery.MDNS.Enabled", "false"));
@@ -187,7 +193,8 @@ class ConfigKuboInteropTest {
                 for (String key : List.of("Addresses.Gateway", "Addresses.Swarm", "Swarm.ConnMgr", "Discovery.MDNS.Enabled",
                         "API.HTTPHeaders.Access-Control-Allow-Origin", "Ipns.RepublishPeriod", "Ipns.RecordLifetime", "Provide", "Gateway.NoFetch", "Gateway.MaxConcurrentRequests",
                         "Gateway.MaxRangeRequestFileSize", "Import.CidVersion", "Import.UnixFSChunker",
-                        "Import.UnixFSFileMaxLinks", "Import.HashFunction", "Import.UnixFSHAMTDirectoryMaxFanout")) {
+                        "Import.UnixFSFileMaxLinks", "Import.HashFunction", "Import.UnixFSHAMTDirectoryMaxFanout",
+                        "Gateway.HTTPHeaders", "Gateway.RootRedirect")) {
                     assertEquals(at(fromKubo, key), at(fromP2pkit, key), key);
                 }
                 assertEquals(at(fromKubo, "Identity.PeerID").getClass(), at(fromP2pkit, "Identity.PeerID").getClass());

@@ -16,9 +16,17 @@ package io.p2pkit.node.config;
  * @param maxRangeRequestFileSize  a range request of a file larger than this is 501, so that a CDN in
  *                                 front does not turn it into a whole download (0: no bound)
  * @param exposeRoutingApi         serve {@code /routing/v1} beside {@code /ipfs} and {@code /ipns}
+ * @param httpHeaders              headers added to every response, as Kubo's {@code Gateway.HTTPHeaders}:
+ *                                 each value a header line of its own; an {@code Access-Control-Allow-Origin}
+ *                                 or {@code -Methods} given replaces the CORS default, the allowed and exposed
+ *                                 headers given join the defaults
+ * @param rootRedirect             where a request for a path the gateway does not serve ({@code /}
+ *                                 among them) is sent with 302, as Kubo's {@code Gateway.RootRedirect};
+ *                                 empty: such a request is 404
  */
 public record GatewayOptions(boolean noFetch, boolean deserializedResponses, java.time.Duration retrievalTimeout,
-                             int maxConcurrentRequests, long maxRangeRequestFileSize, boolean exposeRoutingApi) {
+                             int maxConcurrentRequests, long maxRangeRequestFileSize, boolean exposeRoutingApi,
+                             java.util.Map<String, java.util.List<String>> httpHeaders, String rootRedirect) {
     /**
      * Kubo 0.39's defaults, except that {@code /routing/v1} is served (Kubo's
      * {@code Gateway.ExposeRoutingAPI} is off unless set; p2pkit's gateway has served it from the start).
@@ -26,7 +34,26 @@ public record GatewayOptions(boolean noFetch, boolean deserializedResponses, jav
     public static final GatewayOptions DEFAULT = new GatewayOptions(false, true, java.time.Duration.ofSeconds(30), 4096, 0,
             true);
 
-    /** Checks the bounds. */
+    /** The same without headers of its own and without a redirect. */
+    public GatewayOptions(boolean noFetch, boolean deserializedResponses, java.time.Duration retrievalTimeout,
+                          int maxConcurrentRequests, long maxRangeRequestFileSize, boolean exposeRoutingApi) {
+        this(noFetch, deserializedResponses, retrievalTimeout, maxConcurrentRequests, maxRangeRequestFileSize,
+                exposeRoutingApi, java.util.Map.of(), "");
+    }
+
+    /** @return these options with {@code headers} added to every response (Kubo's Gateway.HTTPHeaders) */
+    public GatewayOptions withHttpHeaders(java.util.Map<String, java.util.List<String>> headers) {
+        return new GatewayOptions(noFetch, deserializedResponses, retrievalTimeout, maxConcurrentRequests,
+                maxRangeRequestFileSize, exposeRoutingApi, headers, rootRedirect);
+    }
+
+    /** @return these options redirecting what the gateway does not serve to {@code target} (Kubo's Gateway.RootRedirect) */
+    public GatewayOptions withRootRedirect(String target) {
+        return new GatewayOptions(noFetch, deserializedResponses, retrievalTimeout, maxConcurrentRequests,
+                maxRangeRequestFileSize, exposeRoutingApi, httpHeaders, target);
+    }
+
+    /** Checks the bounds, the header names and values, and copies the headers. */
     public GatewayOptions {
         if (retrievalTimeout.isNegative()) {
             throw new IllegalArgumentException("retrievalTimeout must be zero (no bound) or more, got " + retrievalTimeout);
@@ -38,6 +65,12 @@ public record GatewayOptions(boolean noFetch, boolean deserializedResponses, jav
         if (maxRangeRequestFileSize < 0) {
             throw new IllegalArgumentException("maxRangeRequestFileSize must be 0 (no bound) or more, got "
                     + maxRangeRequestFileSize);
+        }
+        java.util.Map<String, java.util.List<String>> copy = new java.util.LinkedHashMap<>();
+        httpHeaders.forEach((name, values) -> copy.put(HttpHeaderText.name(name), HttpHeaderText.values(name, values)));
+        httpHeaders = java.util.Collections.unmodifiableMap(copy);
+        if (rootRedirect.indexOf('\r') >= 0 || rootRedirect.indexOf('\n') >= 0) {
+            throw new IllegalArgumentException("rootRedirect must be one line: " + rootRedirect.strip());
         }
     }
 }

@@ -50,6 +50,9 @@ import java.util.Map;
  * Gateway.MaxConcurrentRequests                 gateway.maxConcurrentRequests integer (0: no bound)
  * Gateway.MaxRangeRequestFileSize               gateway.maxRangeRequestFileSize  size, "5GiB", or a number (0: no bound)
  * Gateway.ExposeRoutingAPI                      gateway.exposeRoutingAPI      true or false
+ * Gateway.HTTPHeaders                           gateway.httpHeaders           object of header name to array of values
+ *                                                                             (kept as its JSON; one header: Gateway.HTTPHeaders.NAME)
+ * Gateway.RootRedirect                          gateway.rootRedirect          a URL or path ("": none)
  * Import.CidVersion                             import.cidVersion             0 or 1
  * Import.UnixFSRawLeaves                        import.unixfsRawLeaves        true or false
  * Import.UnixFSChunker                          import.unixfsChunker          size-N, rabin-MIN-AVG-MAX or buzhash
@@ -109,7 +112,9 @@ public final class KuboConfig {
         /** A file system path (the mount points): any string without a newline. */
         PATH("string"),
         /** Kubo's OptionalString: any string, checked by the key's owner. */
-        TEXT("config.OptionalString");
+        TEXT("config.OptionalString"),
+        /** HTTP headers: a JSON object of names to arrays of values, kept as its JSON text. */
+        HEADERS("map[string][]string");
 
         private final String goType;
 
@@ -160,6 +165,8 @@ public final class KuboConfig {
             new Key("Gateway.MaxConcurrentRequests", "gateway.maxConcurrentRequests", Kind.COUNT),
             new Key("Gateway.MaxRangeRequestFileSize", "gateway.maxRangeRequestFileSize", Kind.BYTES),
             new Key("Gateway.ExposeRoutingAPI", "gateway.exposeRoutingAPI", Kind.FLAG),
+            new Key("Gateway.HTTPHeaders", "gateway.httpHeaders", Kind.HEADERS),
+            new Key("Gateway.RootRedirect", "gateway.rootRedirect", Kind.TEXT),
             new Key("Import.CidVersion", ImportSettings.CID_VERSION, Kind.COUNT),
             new Key("Import.UnixFSRawLeaves", ImportSettings.RAW_LEAVES, Kind.FLAG),
             new Key("Import.UnixFSChunker", ImportSettings.CHUNKER, Kind.TEXT),
@@ -247,6 +254,8 @@ public final class KuboConfig {
         put(out, "Gateway.MaxConcurrentRequests", 4096L);
         put(out, "Gateway.MaxRangeRequestFileSize", "0");
         put(out, "Gateway.ExposeRoutingAPI", true);
+        put(out, "Gateway.HTTPHeaders", Map.of());
+        put(out, "Gateway.RootRedirect", "");
         ImportSettings.profileKeys("unixfs-v0-2015").forEach((file, text) -> {
             Key k = KEYS.stream().filter(x -> x.file.equals(file)).findFirst().orElseThrow();
             put(out, k.kubo, value(k, text));
@@ -275,6 +284,19 @@ public final class KuboConfig {
      * @throws EditException with Kubo's text when the key is unknown or the value of the wrong type
      */
     public static RepoConfig set(RepoConfig config, String key, Object value) {
+        if (key.startsWith(HEADERS_KEY + ".") && key.length() > HEADERS_KEY.length() + 1) {
+            // one header of the map, as Kubo's MapSetKV sets it
+            Key k = find(HEADERS_KEY);
+            Map<String, Object> headers = new LinkedHashMap<>();
+            config.get(k.file).ifPresent(text -> headers.putAll(httpHeaders(text)));
+            String name = key.substring(HEADERS_KEY.length() + 1);
+            if (value == null) {
+                headers.remove(name);
+            } else {
+                headers.put(name, value);
+            }
+            return store(config, k, headers);
+        }
         if (value instanceof Map<?, ?> m && KEYS.stream().noneMatch(k -> k.kubo.equals(key))) {
             List<Key> section = KEYS.stream().filter(k -> k.kubo.startsWith(key + ".")).toList();
             if (section.isEmpty()) {
@@ -319,6 +341,29 @@ public final class KuboConfig {
             }
         }
         ignored.sort(null);
+        return out;
+    }
+
+    private static final String HEADERS_KEY = "Gateway.HTTPHeaders";
+
+    /**
+     * Reads the headers a file keeps for {@code Gateway.HTTPHeaders}.
+     *
+     * @param text the file key's JSON text
+     * @return header name to values, in the text's order
+     * @throws EditException when the text is not such an object
+     */
+    public static Map<String, List<String>> httpHeaders(String text) {
+        if (!(parseJson(text) instanceof Map<?, ?> m)) {
+            throw new EditException(HEADERS_KEY + ": not a JSON object: " + text);
+        }
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> e : m.entrySet()) {
+            if (!(e.getValue() instanceof List<?> values) || values.stream().anyMatch(v -> !(v instanceof String))) {
+                throw new EditException(HEADERS_KEY + "." + e.getKey() + ": not an array of strings");
+            }
+            out.put(String.valueOf(e.getKey()), values.stream().map(String.class::cast).toList());
+        }
         return out;
     }
 
@@ -541,7 +586,25 @@ public final class KuboConfig {
                 if (!(value instanceof String s)) {
                     throw wrongType(k, value);
                 }
+                if (s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0) {
+                    throw badValue(k.kubo + ": one line, not " + s.strip());
+                }
                 yield s;
+            }
+            case HEADERS -> {
+                if (!(value instanceof Map<?, ?> m)) {
+                    throw wrongType(k, value);
+                }
+                Map<String, List<String>> headers = new LinkedHashMap<>();
+                for (Map.Entry<?, ?> e : m.entrySet()) {
+                    String name = String.valueOf(e.getKey());
+                    try {
+                        headers.put(name, HttpHeaderText.values(HttpHeaderText.name(name), strings(k, e.getValue(), false)));
+                    } catch (IllegalArgumentException x) {
+                        throw badValue(k.kubo + ": " + x.getMessage());
+                    }
+                }
+                yield io.p2pkit.node.json.Json.write(headers);
             }
             case PATH -> {
                 if (!(value instanceof String s)) {
@@ -637,6 +700,7 @@ public final class KuboConfig {
             case FLAG -> Boolean.parseBoolean(text.strip());
             case WORD, DURATION, TEXT_DURATION, SIZE, BYTES, TEXT -> text.strip(); // Kubo writes OptionalBytes as a string
             case PATH -> text;
+            case HEADERS -> httpHeaders(text);
         };
     }
 

@@ -53,6 +53,7 @@ public final class GatewayHandler extends Handler.Abstract {
     private final IpnsResolver ipns;
     private final GatewayHosts hosts;
     private final io.p2pkit.node.config.GatewayOptions options;
+    private final ResponseHeaders headers;
     private final DnsLinkResolver dns;
 
     /**
@@ -64,6 +65,7 @@ public final class GatewayHandler extends Handler.Abstract {
         this.node = node;
         this.hosts = hosts;
         this.options = node.config().gatewayOptions();
+        this.headers = ResponseHeaders.of(options.httpHeaders());
         this.dns = dns;
         this.ipns = new IpnsResolver(node, dns);
     }
@@ -149,8 +151,8 @@ public final class GatewayHandler extends Handler.Abstract {
         };
     }
 
-    private static void fail(Request request, Response response, Callback callback, int status, String message,
-                             Throwable cause, RetrievalDeadline deadline) {
+    private void fail(Request request, Response response, Callback callback, int status, String message,
+                      Throwable cause, RetrievalDeadline deadline) {
         if (deadline.fired()) {
             // the deadline's interrupt ended whatever waited, so what was thrown is not the cause
             Thread.interrupted();
@@ -169,16 +171,9 @@ public final class GatewayHandler extends Handler.Abstract {
         }
     }
 
-    /**
-     * The CORS headers of every response: content is public, so any page may read it (the path
-     * gateway spec's "Access-Control-Allow-Origin: *").
-     */
-    private static void cors(Response response) {
-        response.getHeaders().put("Access-Control-Allow-Origin", "*");
-        response.getHeaders().put("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS");
-        response.getHeaders().put("Access-Control-Allow-Headers", "Content-Type, Range, User-Agent, X-Requested-With");
-        response.getHeaders().put("Access-Control-Expose-Headers", "Content-Range, Content-Length, X-Ipfs-Path, "
-                + "X-Ipfs-Roots, X-Chunked-Output, X-Stream-Output");
+    /** The headers of every response: CORS (content is public) and the operator's Gateway.HTTPHeaders. */
+    private void cors(Response response) {
+        headers.addTo(response);
     }
 
     private void serve(Exchange x) throws IOException {
@@ -236,6 +231,10 @@ public final class GatewayHandler extends Handler.Abstract {
     /** The path gateway: {@code /ipfs/{cid}/…} and {@code /ipns/{name}/…}. */
     private void servePath(Exchange x, List<String> segments, String rawPath) throws IOException {
         if (segments.isEmpty() || !(segments.get(0).equals("ipfs") || segments.get(0).equals("ipns"))) {
+            if (!options.rootRedirect().isEmpty()) { // Kubo's Gateway.RootRedirect: what it does not serve goes there
+                redirect(x, 302, options.rootRedirect());
+                return;
+            }
             throw GatewayException.notFound("the gateway serves /ipfs/ and /ipns/ paths only");
         }
         if (segments.size() == 1 && x.query.containsKey("uri")) {

@@ -239,6 +239,27 @@ class KuboConfigTest {
     }
 
     @Test
+    void theGatewaysHeadersAreAnObjectSetWholeOrOneByOne() {
+        RepoConfig c = KuboConfig.set(EMPTY, "Gateway.HTTPHeaders", Map.of("X-A", List.of("1", "2")));
+        c = KuboConfig.set(c, "Gateway.HTTPHeaders.X-B", List.of("3"));
+        c = KuboConfig.set(c, "Gateway.RootRedirect", "/ipfs/bafkqaaa");
+        assertEquals(Map.of("X-A", List.of("1", "2"), "X-B", List.of("3")),
+                ((Map<?, ?>) KuboConfig.show(c).get("Gateway")).get("HTTPHeaders"));
+        assertEquals(List.of("3"), KuboConfig.lookup(KuboConfig.show(c), "Gateway.HTTPHeaders.X-B"));
+        assertEquals(Map.of("X-A", List.of("1", "2"), "X-B", List.of("3")),
+                KuboConfig.httpHeaders(c.get("gateway.httpHeaders").orElseThrow()));
+        assertEquals("/ipfs/bafkqaaa", ((Map<?, ?>) KuboConfig.show(c).get("Gateway")).get("RootRedirect"));
+        c = KuboConfig.set(c, "Gateway.HTTPHeaders.X-A", null);
+        assertEquals(Map.of("X-B", List.of("3")), ((Map<?, ?>) KuboConfig.show(c).get("Gateway")).get("HTTPHeaders"));
+        assertTrue(assertThrows(KuboConfig.EditException.class,
+                () -> KuboConfig.set(EMPTY, "Gateway.HTTPHeaders", Map.of("Bad Name", List.of("x")))).getMessage()
+                .contains("'Bad Name' is not an HTTP header name"));
+        assertTrue(assertThrows(KuboConfig.EditException.class,
+                () -> KuboConfig.set(EMPTY, "Gateway.HTTPHeaders.X-C", "one")).getMessage()
+                .contains("cannot unmarshal string"));
+    }
+
+    @Test
     void theProvideKeysOfKubo038KeepTheFileKeysAndTheOldKeysNameTheirReplacements() {
         RepoConfig c = KuboConfig.set(EMPTY, "Provide", Map.of("Strategy", "roots", "Enabled", true,
                 "DHT", Map.of("Interval", "12h")));

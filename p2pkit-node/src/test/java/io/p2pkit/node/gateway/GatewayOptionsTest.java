@@ -83,6 +83,39 @@ class GatewayOptionsTest {
     }
 
     @Test
+    void theOperatorsHeadersAreOnEveryResponseAndWhatIsNotServedIsRedirected() throws Exception {
+        GatewayOptions options = GatewayOptions.DEFAULT.withHttpHeaders(java.util.Map.of(
+                "x-served-by", java.util.List.of("p2pkit", "test"),
+                "Access-Control-Allow-Origin", java.util.List.of("https://app.example"),
+                "Access-Control-Expose-Headers", java.util.List.of("X-Served-By")))
+                .withRootRedirect("https://docs.example/start");
+        try (Node node = start(options, RepoConfig.defaults())) {
+            Cid file = add(node, "headers".getBytes());
+            for (HttpResponse<String> r : java.util.List.of(get(node, "/ipfs/" + file), get(node, "/ipfs/" + ABSENT
+                    + "/nope", "Cache-Control", "only-if-cached"))) {
+                assertEquals(java.util.List.of("p2pkit", "test"), r.headers().allValues("X-Served-By"), "one line per value");
+                assertEquals(java.util.List.of("https://app.example"), r.headers().allValues("Access-Control-Allow-Origin"),
+                        "the operator's origin replaces *");
+                assertEquals("GET, HEAD, OPTIONS", r.headers().firstValue("Access-Control-Allow-Methods").orElseThrow());
+                assertEquals("Content-Length, Content-Range, X-Chunked-Output, X-Ipfs-Path, X-Ipfs-Roots, X-Served-By, "
+                        + "X-Stream-Output", r.headers().firstValue("Access-Control-Expose-Headers").orElseThrow(),
+                        "exposed headers join the defaults");
+            }
+            for (String path : java.util.List.of("/", "/favicon.ico")) {
+                HttpResponse<String> root = get(node, path);
+                assertEquals(302, root.statusCode(), path);
+                assertEquals("https://docs.example/start", root.headers().firstValue("Location").orElseThrow());
+            }
+        }
+        assertTrue(org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> GatewayOptions.DEFAULT.withHttpHeaders(java.util.Map.of("Bad Name", java.util.List.of("x"))))
+                .getMessage().contains("'Bad Name' is not an HTTP header name"));
+        assertTrue(org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> GatewayOptions.DEFAULT.withHttpHeaders(java.util.Map.of("X-A", java.util.List.of("a\r\nSet-Cookie: b"))))
+                .getMessage().contains("must be one line"));
+    }
+
+    @Test
     void aTrustlessOnlyGatewayServesBlocksCarsAndRecordsAndRefusesTheRestWith406() throws Exception {
         try (Node node = start(new GatewayOptions(false, false, Duration.ZERO, 0, 0, true), RepoConfig.defaults())) {
             Cid file = add(node, "trustless".getBytes());

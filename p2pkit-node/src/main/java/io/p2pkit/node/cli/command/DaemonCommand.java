@@ -968,13 +968,21 @@ public final class DaemonCommand extends CliCommand {
     /** Kubo's {@code Gateway.NoFetch} and its neighbours from the repository's config; the defaults where unset. */
     static io.p2pkit.node.config.GatewayOptions gatewayOptions(RepoSettings file) {
         io.p2pkit.node.config.GatewayOptions d = io.p2pkit.node.config.GatewayOptions.DEFAULT;
+        Map<String, List<String>> headers = file.text("gateway.httpHeaders").map(t -> {
+            try {
+                return d.withHttpHeaders(io.p2pkit.node.config.KuboConfig.httpHeaders(t)).httpHeaders(); // checked
+            } catch (IllegalArgumentException e) {
+                throw file.bad("gateway.httpHeaders", e.getMessage());
+            }
+        }).orElse(d.httpHeaders());
         return new io.p2pkit.node.config.GatewayOptions(
                 file.flag("gateway.noFetch").orElse(d.noFetch()),
                 file.flag("gateway.deserializedResponses").orElse(d.deserializedResponses()),
                 file.duration("gateway.retrievalTimeout").orElse(d.retrievalTimeout()),
                 file.count("gateway.maxConcurrentRequests").orElse(d.maxConcurrentRequests()),
                 file.size("gateway.maxRangeRequestFileSize").orElse(d.maxRangeRequestFileSize()),
-                file.flag("gateway.exposeRoutingAPI").orElse(d.exposeRoutingApi()));
+                file.flag("gateway.exposeRoutingAPI").orElse(d.exposeRoutingApi()),
+                headers, file.text("gateway.rootRedirect").orElse(d.rootRedirect()));
     }
 
     /**

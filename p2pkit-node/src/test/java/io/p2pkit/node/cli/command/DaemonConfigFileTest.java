@@ -158,12 +158,17 @@ class DaemonConfigFileTest {
                 daemon(repo(dir.resolve("a"), Map.of()), "--listen", "/ip4/127.0.0.1/tcp/0").gatewayOptions());
         Path repo = repo(dir.resolve("b"), Map.of("Gateway", Map.of("NoFetch", true, "DeserializedResponses", false,
                 "MaxConcurrentRequests", 7L, "MaxRangeRequestFileSize", "1MiB", "ExposeRoutingAPI", false,
-                "RetrievalTimeout", "2m")));
-        assertEquals(new io.p2pkit.node.config.GatewayOptions(true, false, Duration.ofMinutes(2), 7, 1 << 20, false),
-                daemon(repo, "--listen", "/ip4/127.0.0.1/tcp/0").gatewayOptions());
+                "RetrievalTimeout", "2m", "HTTPHeaders", Map.of("x-a", List.of("1")), "RootRedirect", "/ipfs/bafkqaaa")));
+        assertEquals(new io.p2pkit.node.config.GatewayOptions(true, false, Duration.ofMinutes(2), 7, 1 << 20, false,
+                        Map.of("X-A", List.of("1")), "/ipfs/bafkqaaa"),
+                daemon(repo, "--listen", "/ip4/127.0.0.1/tcp/0").gatewayOptions(), "header names as Go writes them");
         Repository.writeConfig(repo, Repository.readConfig(repo).with("gateway.maxRangeRequestFileSize", "big"));
         assertTrue(assertThrows(UsageException.class, () -> daemon(repo, "--listen", "/ip4/127.0.0.1/tcp/0"))
                 .getMessage().startsWith("the repository's config: gateway.maxRangeRequestFileSize: "));
+        Repository.writeConfig(repo, Repository.readConfig(repo).with("gateway.maxRangeRequestFileSize", "0")
+                .with("gateway.httpHeaders", "{\"X-A\":\"not a list\"}"));
+        assertTrue(assertThrows(UsageException.class, () -> daemon(repo, "--listen", "/ip4/127.0.0.1/tcp/0"))
+                .getMessage().startsWith("the repository's config: gateway.httpHeaders: "));
     }
 
     @Test
