@@ -306,7 +306,7 @@ public final class Node implements Closeable {
             http.add(HttpFace.start("rpc", config.api().get(), NodeHttp.rpc(this, registry), registry));
         }
         if (config.gateway().isPresent()) {
-            http.add(HttpFace.start("gateway", config.gateway().get(), NodeHttp.gateway(this), registry));
+            http.add(HttpFace.start("gateway", config.gateway().get(), NodeHttp.gateway(this, registry), registry));
         }
         if (!http.isEmpty()) {
             registry.gaugeCallback("p2pkit_http_connections", "HTTP connections open, by server",

@@ -54,14 +54,19 @@ public final class GatewayHandler extends Handler.Abstract {
     private final GatewayHosts hosts;
     private final io.p2pkit.node.config.GatewayOptions options;
     private final ResponseHeaders headers;
+    private final io.p2pkit.core.metrics.Counter timeouts;
     private final DnsLinkResolver dns;
 
     /**
-     * @param node  the node whose content and DHT are served, with its {@link io.p2pkit.node.NodeConfig#gatewayOptions}
-     * @param hosts which hostnames are subdomain gateways
-     * @param dns   DNSLink lookups (of {@code /ipns/{domain}} and of unknown Host names)
+     * @param node     the node whose content and DHT are served, with its {@link io.p2pkit.node.NodeConfig#gatewayOptions}
+     * @param hosts    which hostnames are subdomain gateways
+     * @param dns      DNSLink lookups (of {@code /ipns/{domain}} and of unknown Host names)
+     * @param registry where retrieval timeouts are counted, as boxo's gateway counts them
+     *                 ({@code ipfs_http_gw_retrieval_timeouts_total}, by the status sent and whether the body was cut)
      */
-    public GatewayHandler(Node node, GatewayHosts hosts, DnsLinkResolver dns) {
+    public GatewayHandler(Node node, GatewayHosts hosts, DnsLinkResolver dns, io.p2pkit.core.metrics.MetricRegistry registry) {
+        this.timeouts = registry.counter("ipfs_http_gw_retrieval_timeouts_total", "Total number of requests that "
+                + "timed out due to slow content retrieval (Gateway.RetrievalTimeout).", "code", "truncated");
         this.node = node;
         this.hosts = hosts;
         this.options = node.config().gatewayOptions();
@@ -156,6 +161,8 @@ public final class GatewayHandler extends Handler.Abstract {
         if (deadline.fired()) {
             // the deadline's interrupt ended whatever waited, so what was thrown is not the cause
             Thread.interrupted();
+            timeouts.inc(Integer.toString(response.isCommitted() ? response.getStatus() : 504),
+                    Boolean.toString(response.isCommitted()));
             status = 504;
             message = "no data for " + deadline.timeout() + " (Gateway.RetrievalTimeout): " + message;
         }

@@ -31,8 +31,8 @@ public final class NodeHttp {
         return paths;
     }
 
-    /** The gateway server's handler for {@code node}. */
-    public static Handler gateway(Node node) {
+    /** The gateway server's handler for {@code node}, counting its retrieval timeouts in {@code registry}. */
+    public static Handler gateway(Node node, MetricRegistry registry) {
         io.p2pkit.node.config.GatewayOptions options = node.config().gatewayOptions();
         PathMappingsHandler paths = new PathMappingsHandler();
         if (options.exposeRoutingApi()) {
@@ -40,7 +40,7 @@ public final class NodeHttp {
         }
         // every other path: /ipfs/… and /ipns/…, and any path on a subdomain or DNSLink host
         GatewayHandler gateway = new GatewayHandler(node, node.config().gatewayHosts(),
-                DnsLinkResolver.forServer(node.config().transports().dnsServer()));
+                DnsLinkResolver.forServer(node.config().transports().dnsServer()), registry);
         paths.addMapping(PathSpec.from("/"), gateway);
         // HTTP/1.1 serves one request per connection at a time, so the server's connection limit
         // bounds requests already: the limiter is there only when it is lower (Kubo's 4,096 is not)

@@ -48,7 +48,16 @@ class GatewayOptionsTest {
     private Node start(GatewayOptions options, RepoConfig repo) throws Exception {
         Repository.init(dir, repo);
         return Node.start(NodeConfig.builder().listen("/ip4/127.0.0.1/tcp/0").content(NodeConfig.Content.of(dir))
-                .gateway(NodeConfig.Http.gateway(new InetSocketAddress("127.0.0.1", 0))).gatewayOptions(options).build());
+                .gateway(NodeConfig.Http.gateway(new InetSocketAddress("127.0.0.1", 0))).gatewayOptions(options)
+                .api(NodeConfig.Http.api(new InetSocketAddress("127.0.0.1", 0))).build());
+    }
+
+    /** The value of one line of the node's Prometheus text ({@code name{labels}}), 0 when absent. */
+    private static double metric(Node node, String line) throws Exception {
+        String text = HTTP.send(HttpRequest.newBuilder(URI.create(HttpAddress.url(node.apiAddress().orElseThrow())
+                + "/debug/metrics/prometheus")).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+        return text.lines().filter(l -> l.startsWith(line + " ")).mapToDouble(l -> Double.parseDouble(l.substring(line.length() + 1)))
+                .findFirst().orElse(0);
     }
 
     private static Cid add(Node node, byte[] data) throws Exception {
@@ -193,6 +202,9 @@ class GatewayOptionsTest {
             }
             assertTrue(got == null || got.length < data.length, "the response is cut, not completed");
             assertEquals(200, get(node, "/ipfs/" + small).statusCode());
+            // counted as boxo's gateway counts them: the 504 before a status, the 200 cut after it
+            assertEquals(1, metric(node, "ipfs_http_gw_retrieval_timeouts_total{code=\"504\",truncated=\"false\"}"));
+            assertEquals(1, metric(node, "ipfs_http_gw_retrieval_timeouts_total{code=\"200\",truncated=\"true\"}"));
         }
     }
 
