@@ -23,10 +23,13 @@ package io.p2pkit.node.config;
  * @param rootRedirect             where a request for a path the gateway does not serve ({@code /}
  *                                 among them) is sent with 302, as Kubo's {@code Gateway.RootRedirect};
  *                                 empty: such a request is 404
+ * @param disableHtmlErrors        errors are plain text even for a browser; false (Kubo's default):
+ *                                 a request that accepts {@code text/html} gets an HTML error page
  */
 public record GatewayOptions(boolean noFetch, boolean deserializedResponses, java.time.Duration retrievalTimeout,
                              int maxConcurrentRequests, long maxRangeRequestFileSize, boolean exposeRoutingApi,
-                             java.util.Map<String, java.util.List<String>> httpHeaders, String rootRedirect) {
+                             java.util.Map<String, java.util.List<String>> httpHeaders, String rootRedirect,
+                             boolean disableHtmlErrors) {
     /**
      * Kubo 0.39's defaults, except that {@code /routing/v1} is served (Kubo's
      * {@code Gateway.ExposeRoutingAPI} is off unless set; p2pkit's gateway has served it from the start).
@@ -38,19 +41,25 @@ public record GatewayOptions(boolean noFetch, boolean deserializedResponses, jav
     public GatewayOptions(boolean noFetch, boolean deserializedResponses, java.time.Duration retrievalTimeout,
                           int maxConcurrentRequests, long maxRangeRequestFileSize, boolean exposeRoutingApi) {
         this(noFetch, deserializedResponses, retrievalTimeout, maxConcurrentRequests, maxRangeRequestFileSize,
-                exposeRoutingApi, java.util.Map.of(), "");
+                exposeRoutingApi, java.util.Map.of(), "", false);
     }
 
     /** @return these options with {@code headers} added to every response (Kubo's Gateway.HTTPHeaders) */
     public GatewayOptions withHttpHeaders(java.util.Map<String, java.util.List<String>> headers) {
         return new GatewayOptions(noFetch, deserializedResponses, retrievalTimeout, maxConcurrentRequests,
-                maxRangeRequestFileSize, exposeRoutingApi, headers, rootRedirect);
+                maxRangeRequestFileSize, exposeRoutingApi, headers, rootRedirect, disableHtmlErrors);
     }
 
     /** @return these options redirecting what the gateway does not serve to {@code target} (Kubo's Gateway.RootRedirect) */
     public GatewayOptions withRootRedirect(String target) {
         return new GatewayOptions(noFetch, deserializedResponses, retrievalTimeout, maxConcurrentRequests,
-                maxRangeRequestFileSize, exposeRoutingApi, httpHeaders, target);
+                maxRangeRequestFileSize, exposeRoutingApi, httpHeaders, target, disableHtmlErrors);
+    }
+
+    /** @return these options with errors in plain text for browsers too (Kubo's Gateway.DisableHTMLErrors) */
+    public GatewayOptions withDisableHtmlErrors(boolean disable) {
+        return new GatewayOptions(noFetch, deserializedResponses, retrievalTimeout, maxConcurrentRequests,
+                maxRangeRequestFileSize, exposeRoutingApi, httpHeaders, rootRedirect, disable);
     }
 
     /** Checks the bounds, the header names and values, and copies the headers. */

@@ -53,6 +53,7 @@ import java.util.Map;
  * Gateway.HTTPHeaders                           gateway.httpHeaders           object of header name to array of values
  *                                                                             (kept as its JSON; one header: Gateway.HTTPHeaders.NAME)
  * Gateway.RootRedirect                          gateway.rootRedirect          a URL or path ("": none)
+ * Gateway.DisableHTMLErrors                     gateway.disableHTMLErrors     true or false
  * Import.CidVersion                             import.cidVersion             0 or 1
  * Import.UnixFSRawLeaves                        import.unixfsRawLeaves        true or false
  * Import.UnixFSChunker                          import.unixfsChunker          size-N, rabin-MIN-AVG-MAX or buzhash
@@ -167,6 +168,7 @@ public final class KuboConfig {
             new Key("Gateway.ExposeRoutingAPI", "gateway.exposeRoutingAPI", Kind.FLAG),
             new Key("Gateway.HTTPHeaders", "gateway.httpHeaders", Kind.HEADERS),
             new Key("Gateway.RootRedirect", "gateway.rootRedirect", Kind.TEXT),
+            new Key("Gateway.DisableHTMLErrors", "gateway.disableHTMLErrors", Kind.FLAG),
             new Key("Import.CidVersion", ImportSettings.CID_VERSION, Kind.COUNT),
             new Key("Import.UnixFSRawLeaves", ImportSettings.RAW_LEAVES, Kind.FLAG),
             new Key("Import.UnixFSChunker", ImportSettings.CHUNKER, Kind.TEXT),
@@ -256,6 +258,7 @@ public final class KuboConfig {
         put(out, "Gateway.ExposeRoutingAPI", true);
         put(out, "Gateway.HTTPHeaders", Map.of());
         put(out, "Gateway.RootRedirect", "");
+        put(out, "Gateway.DisableHTMLErrors", false);
         ImportSettings.profileKeys("unixfs-v0-2015").forEach((file, text) -> {
             Key k = KEYS.stream().filter(x -> x.file.equals(file)).findFirst().orElseThrow();
             put(out, k.kubo, value(k, text));

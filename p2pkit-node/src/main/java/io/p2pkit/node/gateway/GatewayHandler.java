@@ -41,7 +41,7 @@ import java.util.Optional;
  * The HTTP gateway at {@code /ipfs/…} and {@code /ipns/…}: the trustless gateway's verifiable
  * responses (raw blocks, CARs, IPNS records) and the path gateway's deserialised ones (UnixFS
  * files and directories, DAG-JSON and DAG-CBOR documents), over the node's blockstore (blocks not
- * held locally are fetched over Bitswap) and its DHT for IPNS names. Errors are plain text with a
+ * held locally are fetched over Bitswap) and its DHT for IPNS names. Errors are plain text (an HTML page for a browser) with a
  * status from the gateway specs.
  */
 public final class GatewayHandler extends Handler.Abstract {
@@ -173,6 +173,16 @@ public final class GatewayHandler extends Handler.Abstract {
             cors(response);
             if (status == 405) {
                 response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD, OPTIONS");
+            }
+            String accept = request.getHeaders().get(HttpHeader.ACCEPT);
+            if (!options.disableHtmlErrors() && accept != null && accept.contains("text/html")) {
+                // a browser: a page, as boxo's gateway answers one (unless Gateway.DisableHTMLErrors)
+                response.setStatus(status);
+                response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/html; charset=utf-8");
+                response.write(true, request.getMethod().equals("HEAD") ? java.nio.ByteBuffer.allocate(0)
+                        : java.nio.charset.StandardCharsets.UTF_8.encode(ErrorPage.render(status,
+                        status == 500 ? "" : message)), callback); // an internal error says nothing of the code, as in text
+                return;
             }
             Response.writeError(request, response, callback, status, message);
         }

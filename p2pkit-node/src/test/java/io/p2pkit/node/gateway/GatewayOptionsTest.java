@@ -46,8 +46,9 @@ class GatewayOptionsTest {
     Path dir;
 
     private Node start(GatewayOptions options, RepoConfig repo) throws Exception {
-        Repository.init(dir, repo);
-        return Node.start(NodeConfig.builder().listen("/ip4/127.0.0.1/tcp/0").content(NodeConfig.Content.of(dir))
+        Path root = java.nio.file.Files.createTempDirectory(dir, "repo"); // one per node a test starts
+        Repository.init(root, repo);
+        return Node.start(NodeConfig.builder().listen("/ip4/127.0.0.1/tcp/0").content(NodeConfig.Content.of(root))
                 .gateway(NodeConfig.Http.gateway(new InetSocketAddress("127.0.0.1", 0))).gatewayOptions(options)
                 .api(NodeConfig.Http.api(new InetSocketAddress("127.0.0.1", 0))).build());
     }
@@ -122,6 +123,26 @@ class GatewayOptionsTest {
         assertTrue(org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> GatewayOptions.DEFAULT.withHttpHeaders(java.util.Map.of("X-A", java.util.List.of("a\r\nSet-Cookie: b"))))
                 .getMessage().contains("must be one line"));
+    }
+
+    @Test
+    void aBrowserGetsAnErrorPageUnlessHtmlErrorsAreOff() throws Exception {
+        String browser = "text/html,application/xhtml+xml,*/*;q=0.8";
+        try (Node node = start(GatewayOptions.DEFAULT, RepoConfig.defaults())) {
+            Cid file = add(node, "<page>".getBytes());
+            HttpResponse<String> page = get(node, "/ipfs/" + file + "/%3Cmissing%3E", "Accept", browser);
+            assertEquals(404, page.statusCode());
+            assertTrue(page.headers().firstValue("Content-Type").orElseThrow().startsWith("text/html"));
+            assertTrue(page.body().contains("<title>404 Not Found</title>"), page.body());
+            assertTrue(page.body().contains("&lt;missing&gt;") && !page.body().contains("<missing>"), "escaped: " + page.body());
+            HttpResponse<String> tool = get(node, "/ipfs/" + file + "/missing");
+            assertTrue(tool.headers().firstValue("Content-Type").orElseThrow().startsWith("text/plain"), "no Accept: text");
+        }
+        try (Node node = start(GatewayOptions.DEFAULT.withDisableHtmlErrors(true), RepoConfig.defaults())) {
+            HttpResponse<String> plain = get(node, "/ipfs/" + ABSENT + "/x", "Accept", browser, "Cache-Control", "only-if-cached");
+            assertEquals(412, plain.statusCode());
+            assertTrue(plain.headers().firstValue("Content-Type").orElseThrow().startsWith("text/plain"), plain.body());
+        }
     }
 
     @Test

@@ -982,7 +982,8 @@ public final class DaemonCommand extends CliCommand {
                 file.count("gateway.maxConcurrentRequests").orElse(d.maxConcurrentRequests()),
                 file.size("gateway.maxRangeRequestFileSize").orElse(d.maxRangeRequestFileSize()),
                 file.flag("gateway.exposeRoutingAPI").orElse(d.exposeRoutingApi()),
-                headers, file.text("gateway.rootRedirect").orElse(d.rootRedirect()));
+                headers, file.text("gateway.rootRedirect").orElse(d.rootRedirect()),
+                file.flag("gateway.disableHTMLErrors").orElse(d.disableHtmlErrors()));
     }
 
     /**

@@ -158,9 +158,9 @@ class DaemonConfigFileTest {
                 daemon(repo(dir.resolve("a"), Map.of()), "--listen", "/ip4/127.0.0.1/tcp/0").gatewayOptions());
         Path repo = repo(dir.resolve("b"), Map.of("Gateway", Map.of("NoFetch", true, "DeserializedResponses", false,
                 "MaxConcurrentRequests", 7L, "MaxRangeRequestFileSize", "1MiB", "ExposeRoutingAPI", false,
-                "RetrievalTimeout", "2m", "HTTPHeaders", Map.of("x-a", List.of("1")), "RootRedirect", "/ipfs/bafkqaaa")));
+                "RetrievalTimeout", "2m", "HTTPHeaders", Map.of("x-a", List.of("1")), "RootRedirect", "/ipfs/bafkqaaa", "DisableHTMLErrors", true)));
         assertEquals(new io.p2pkit.node.config.GatewayOptions(true, false, Duration.ofMinutes(2), 7, 1 << 20, false,
-                        Map.of("X-A", List.of("1")), "/ipfs/bafkqaaa"),
+                        Map.of("X-A", List.of("1")), "/ipfs/bafkqaaa", true),
                 daemon(repo, "--listen", "/ip4/127.0.0.1/tcp/0").gatewayOptions(), "header names as Go writes them");
         Repository.writeConfig(repo, Repository.readConfig(repo).with("gateway.maxRangeRequestFileSize", "big"));
         assertTrue(assertThrows(UsageException.class, () -> daemon(repo, "--listen", "/ip4/127.0.0.1/tcp/0"))
