@@ -812,9 +812,11 @@ public final class NodeConfig {
      * @param reprovideInterval  how often everything is announced again (Kubo: 22 h)
      * @param graphsync          whether GraphSync 2.0 runs next to Bitswap (it serves when Bitswap does);
      *                           on by default: it costs a stream handler until a peer asks
+     * @param provideWorkers     announcements to the DHT in flight at once (Kubo's {@code Provide.DHT.MaxWorkers}),
+     *                           from 1 to {@link Reprovider#MAX_PARALLELISM}; {@link Reprovider#PARALLELISM} by default
      */
     public record Content(Path repo, BitswapConfig bitswap, ReprovideStrategy reprovide, Duration reprovideInterval,
-                          boolean graphsync) {
+                          boolean graphsync, int provideWorkers) {
         /** Checks the values. */
         public Content {
             Objects.requireNonNull(repo, "repo");
@@ -823,11 +825,15 @@ public final class NodeConfig {
             if (reprovideInterval.isNegative() || reprovideInterval.isZero()) {
                 throw new IllegalArgumentException("the reprovide interval must be positive: " + reprovideInterval);
             }
+            if (provideWorkers < 1 || provideWorkers > Reprovider.MAX_PARALLELISM) {
+                throw new IllegalArgumentException("provideWorkers must be from 1 to " + Reprovider.MAX_PARALLELISM
+                        + ", got " + provideWorkers);
+            }
         }
 
         /** The same with GraphSync on. */
         public Content(Path repo, BitswapConfig bitswap, ReprovideStrategy reprovide, Duration reprovideInterval) {
-            this(repo, bitswap, reprovide, reprovideInterval, true);
+            this(repo, bitswap, reprovide, reprovideInterval, true, Reprovider.PARALLELISM);
         }
 
         /** The repository at {@code repo}, served, everything announced every 22 hours. */
@@ -837,17 +843,22 @@ public final class NodeConfig {
 
         /** The same, with a role's Bitswap settings and strategy. */
         public Content withRole(Role role) {
-            return new Content(repo, role.bitswap(), role.strategy(), reprovideInterval, graphsync);
+            return new Content(repo, role.bitswap(), role.strategy(), reprovideInterval, graphsync, provideWorkers);
         }
 
         /** The same, with another strategy. */
         public Content withReprovide(ReprovideStrategy strategy, Duration interval) {
-            return new Content(repo, bitswap, strategy, interval, graphsync);
+            return new Content(repo, bitswap, strategy, interval, graphsync, provideWorkers);
         }
 
         /** The same, with GraphSync on or off. */
         public Content withGraphSync(boolean on) {
-            return new Content(repo, bitswap, reprovide, reprovideInterval, on);
+            return new Content(repo, bitswap, reprovide, reprovideInterval, on, provideWorkers);
+        }
+
+        /** The same, with {@code n} announcements in flight at once (Kubo's Provide.DHT.MaxWorkers). */
+        public Content withProvideWorkers(int n) {
+            return new Content(repo, bitswap, reprovide, reprovideInterval, graphsync, n);
         }
     }
 

@@ -42,6 +42,7 @@ import java.util.Map;
  * Provide.Enabled                               provide.enabled               true or false
  * Provide.Strategy                              reprovider.strategy           all, pinned, roots, mfs, pinned+mfs, none
  * Provide.DHT.Interval                          reprovider.interval           Go duration, "22h" ("0": nothing announced)
+ * Provide.DHT.MaxWorkers                        provide.dht.maxWorkers        integer, 32 (0: p2pkit's most, 1024)
  * API.HTTPHeaders.Access-Control-Allow-Origin   api.allowedOrigins            array of origins
  * Gateway.NoDNSLink                             gateway.noDNSLink             true or false
  * Gateway.NoFetch                               gateway.noFetch               true or false
@@ -158,6 +159,7 @@ public final class KuboConfig {
             new Key("Provide.Strategy", "reprovider.strategy", Kind.WORD,
                     List.of("all", "pinned", "roots", "mfs", "pinned+mfs", "none")),
             new Key("Provide.DHT.Interval", "reprovider.interval", Kind.DURATION),
+            new Key("Provide.DHT.MaxWorkers", "provide.dht.maxWorkers", Kind.COUNT),
             new Key("API.HTTPHeaders.Access-Control-Allow-Origin", "api.allowedOrigins", Kind.LIST),
             new Key("Gateway.NoDNSLink", "gateway.noDNSLink", Kind.FLAG),
             new Key("Gateway.NoFetch", "gateway.noFetch", Kind.FLAG),

@@ -76,7 +76,7 @@ public final class ContentService implements Closeable {
                     : Optional.empty();
             Optional<Reprovider> reprovider = Optional.empty();
             if (dht.isPresent() && config.reprovide() != ReprovideStrategy.NONE) {
-                Reprovider r = new Reprovider(dht.get(), repo, codecs, config.reprovide());
+                Reprovider r = new Reprovider(dht.get(), repo, codecs, config.reprovide(), config.provideWorkers());
                 r.start(host.scheduler(), FIRST_REPROVIDE, config.reprovideInterval());
                 bitswap.onBlocksReceived(r::provide);
                 repo.mfs().onWritten(r::provideMfs);

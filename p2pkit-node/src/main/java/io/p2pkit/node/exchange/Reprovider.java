@@ -33,7 +33,8 @@ import java.util.stream.Stream;
 /**
  * Announces what the repository holds to the DHT, as the strategy says: once soon after start,
  * then every interval (Kubo's default is 22 hours). Announcements run {@link #PARALLELISM} at a
- * time, each a DHT lookup of its own, so that 100,000 blocks take 100,000 / 32 lookup times rather
+ * time unless told otherwise (Kubo's {@code Provide.DHT.MaxWorkers}), each a DHT lookup of its own,
+ * so that 100,000 blocks take 100,000 / 32 lookup times rather
  * than 100,000. Blocks fetched by the node are announced as they arrive through {@link #provide}:
  * their keys wait in a bounded queue for a free slot, which {@link #clear} empties (Kubo's
  * {@code provide clear}).
@@ -41,8 +42,10 @@ import java.util.stream.Stream;
 public final class Reprovider implements Closeable {
     /** Kubo's {@code Provide.DHT.Interval} (before 0.38 {@code Reprovider.Interval}). */
     public static final Duration DEFAULT_INTERVAL = Duration.ofHours(22);
-    /** Announcements in flight at once. */
+    /** Announcements in flight at once, by default. */
     public static final int PARALLELISM = 32;
+    /** The most announcements in flight at once that may be asked for (each holds a DHT lookup's connections). */
+    public static final int MAX_PARALLELISM = 1024;
     /** Announcements of fetched blocks that may wait for their turn (the provide queue's bound). */
     public static final int MAX_PENDING = 10_000;
     private static final System.Logger LOG = LazyLogger.of(Reprovider.class);
@@ -95,7 +98,8 @@ public final class Reprovider implements Closeable {
     private final Repository repo;
     private final LinkReader links;
     private final ReprovideStrategy strategy;
-    private final Semaphore inFlight = new Semaphore(PARALLELISM);
+    private final int parallelism;
+    private final Semaphore inFlight;
     /** Keys of fetched or written blocks waiting for their first announcement: Kubo's provide queue. */
     private final LinkedBlockingQueue<Multihash> queue = new LinkedBlockingQueue<>(MAX_PENDING);
     /** One run at a time: the scheduled one or one asked for ({@code routing reprovide}). */
@@ -112,11 +116,30 @@ public final class Reprovider implements Closeable {
      * @param strategy what to announce
      */
     public Reprovider(KadDht dht, Repository repo, LinkReader links, ReprovideStrategy strategy) {
-        this(key -> dht.provide(key.bytes()).peers(), repo, links, strategy);
+        this(dht, repo, links, strategy, PARALLELISM);
+    }
+
+    /**
+     * The same with {@code parallelism} announcements in flight at once.
+     *
+     * @param parallelism from 1 to {@link #MAX_PARALLELISM}
+     */
+    public Reprovider(KadDht dht, Repository repo, LinkReader links, ReprovideStrategy strategy, int parallelism) {
+        this(key -> dht.provide(key.bytes()).peers(), repo, links, strategy, parallelism);
     }
 
     /** The same announcing through {@code announcer} (a test's, which can hold announcements back). */
     Reprovider(Announcer announcer, Repository repo, LinkReader links, ReprovideStrategy strategy) {
+        this(announcer, repo, links, strategy, PARALLELISM);
+    }
+
+    Reprovider(Announcer announcer, Repository repo, LinkReader links, ReprovideStrategy strategy, int parallelism) {
+        if (parallelism < 1 || parallelism > MAX_PARALLELISM) {
+            throw new IllegalArgumentException("announcements at once must be from 1 to " + MAX_PARALLELISM + ", got "
+                    + parallelism);
+        }
+        this.parallelism = parallelism;
+        this.inFlight = new Semaphore(parallelism);
         this.announcer = announcer;
         this.repo = repo;
         this.links = links;
@@ -201,8 +224,8 @@ public final class Reprovider implements Closeable {
                 });
             }
         }
-        inFlight.acquire(PARALLELISM); // every announcement has ended
-        inFlight.release(PARALLELISM);
+        inFlight.acquire(parallelism); // every announcement has ended
+        inFlight.release(parallelism);
         long nanos = System.nanoTime() - start;
         Run r = new Run(n, failures.get(), nanos / 1_000_000);
         if (n > 0) {

@@ -10,6 +10,8 @@ import io.p2pkit.testing.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -42,8 +44,10 @@ class ProvideQueueTest {
         return out;
     }
 
-    @Test
-    void clearDropsTheWaitingKeysAndCountsThem() throws Exception {
+    /** With the default slots, and with three (Kubo's Provide.DHT.MaxWorkers): no more run at once. */
+    @ParameterizedTest
+    @ValueSource(ints = {Reprovider.PARALLELISM, 3})
+    void clearDropsTheWaitingKeysAndCountsThem(int slots) throws Exception {
         Repository.init(dir, RepoConfig.defaults());
         CountDownLatch held = new CountDownLatch(1);
         Set<Multihash> announced = ConcurrentHashMap.newKeySet();
@@ -58,16 +62,17 @@ class ProvideQueueTest {
                 }
                 announced.add(key);
                 return 1;
-            }, repo, Codecs.standard(), ReprovideStrategy.ALL);
-            List<Cid> blocks = cids(Reprovider.PARALLELISM + 8, "block");
+            }, repo, Codecs.standard(), ReprovideStrategy.ALL, slots);
+            List<Cid> blocks = cids(slots + 8, "block");
             r.provide(blocks);
-            Await.until("every slot announces", () -> started.size() == Reprovider.PARALLELISM, Duration.ofSeconds(20));
+            Await.until("every slot announces", () -> started.size() == slots, Duration.ofSeconds(20));
             Await.until("the rest wait in the queue", () -> r.queued() == 8, Duration.ofSeconds(20));
             assertEquals(8, r.clear(), "the waiting keys");
             assertEquals(0, r.queued());
             assertEquals(0, r.clear(), "an empty queue clears nothing");
             held.countDown();
-            Await.until("the announcements under way finish", () -> announced.size() == Reprovider.PARALLELISM,
+            assertEquals(slots, started.size(), "no more than the slots at once");
+            Await.until("the announcements under way finish", () -> announced.size() == slots,
                     Duration.ofSeconds(20));
             assertEquals(started, announced);
             // new keys after a clear are announced as before
@@ -75,9 +80,9 @@ class ProvideQueueTest {
             r.provide(later);
             Await.until("new keys are announced", () -> announced.containsAll(later.stream().map(Cid::multihash).toList()),
                     Duration.ofSeconds(20));
-            assertEquals(Reprovider.PARALLELISM + 3, announced.size());
+            assertEquals(slots + 3, announced.size());
             // the workers of the dropped keys found nothing: no key was started beyond these
-            assertEquals(Reprovider.PARALLELISM + 3, started.size());
+            assertEquals(slots + 3, started.size());
             r.close();
         }
     }

@@ -150,6 +150,13 @@ class DaemonConfigFileTest {
         NodeConfig longest = daemon(repo(dir.resolve("48h"), Map.of("Provide.DHT.Interval", "48h")),
                 "--listen", "/ip4/127.0.0.1/tcp/0");
         assertEquals(Duration.ofHours(48), longest.content().orElseThrow().reprovideInterval());
+        assertEquals(io.p2pkit.node.exchange.Reprovider.PARALLELISM, longest.content().orElseThrow().provideWorkers());
+        // Kubo's Provide.DHT.MaxWorkers; its 0 (no bound) is p2pkit's most
+        assertEquals(4, daemon(repo(dir.resolve("w4"), Map.of("Provide", Map.of("DHT", Map.of("MaxWorkers", 4L)))),
+                "--listen", "/ip4/127.0.0.1/tcp/0").content().orElseThrow().provideWorkers());
+        assertEquals(io.p2pkit.node.exchange.Reprovider.MAX_PARALLELISM, daemon(repo(dir.resolve("w0"),
+                Map.of("Provide", Map.of("DHT", Map.of("MaxWorkers", 0L)))), "--listen", "/ip4/127.0.0.1/tcp/0")
+                .content().orElseThrow().provideWorkers());
     }
 
     @Test
