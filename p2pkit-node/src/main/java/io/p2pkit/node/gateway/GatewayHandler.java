@@ -111,7 +111,7 @@ public final class GatewayHandler extends Handler.Abstract {
             if (e.status() == 500 && !response.isCommitted()) {
                 // our own 500s (a broken _redirects) say why: the error handler hides 500 messages
                 response.reset();
-                cors(response);
+                headers.addTo(response);
                 response.setStatus(500);
                 response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
                 response.write(true, java.nio.charset.StandardCharsets.UTF_8.encode(
@@ -170,31 +170,30 @@ public final class GatewayHandler extends Handler.Abstract {
             callback.failed(cause); // the status is sent: Jetty aborts the body so the client sees it cut
         } else {
             response.reset();
-            cors(response);
+            headers.addTo(response);
             if (status == 405) {
                 response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD, OPTIONS");
             }
             String accept = request.getHeaders().get(HttpHeader.ACCEPT);
             if (!options.disableHtmlErrors() && accept != null && accept.contains("text/html")) {
-                // a browser: a page, as boxo's gateway answers one (unless Gateway.DisableHTMLErrors)
-                response.setStatus(status);
-                response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/html; charset=utf-8");
-                response.write(true, request.getMethod().equals("HEAD") ? java.nio.ByteBuffer.allocate(0)
-                        : java.nio.charset.StandardCharsets.UTF_8.encode(ErrorPage.render(status,
-                        status == 500 ? "" : message)), callback); // an internal error says nothing of the code, as in text
+                writePage(request, response, callback, status, message); // a browser, as boxo's gateway answers one
                 return;
             }
             Response.writeError(request, response, callback, status, message);
         }
     }
 
-    /** The headers of every response: CORS (content is public) and the operator's Gateway.HTTPHeaders. */
-    private void cors(Response response) {
-        headers.addTo(response);
+    /** An error as an HTML page; an internal error's says nothing of the code, as its text does not. */
+    private static void writePage(Request request, Response response, Callback callback, int status, String message) {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/html; charset=utf-8");
+        String page = ErrorPage.render(status, status == 500 ? "" : message);
+        response.write(true, request.getMethod().equals("HEAD") ? java.nio.ByteBuffer.allocate(0)
+                : java.nio.charset.StandardCharsets.UTF_8.encode(page), callback);
     }
 
     private void serve(Exchange x) throws IOException {
-        cors(x.response);
+        headers.addTo(x.response); // CORS (content is public) and the operator's Gateway.HTTPHeaders
         String method = x.request.getMethod();
         if (method.equals("OPTIONS")) {
             x.response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD, OPTIONS");
