@@ -117,6 +117,12 @@ class ConfigKuboInteropTest {
                 same("config", "--json", "Gateway.HTTPHeaders.X-Served-By", "[\"p2pkit\",\"test\"]");
                 assertEquals("{\n  \"X-Served-By\": [\n    \"p2pkit\",\n    \"test\"\n  ]\n}",
                         same("config", "Gateway.HTTPHeaders"));
+                // an object of hostnames, one removing Kubo's default localhost
+                same("config", "--json", "Gateway.PublicGateways", "{\"example.com\":{\"Paths\":[\"/ipfs\",\"/ipns\"],"
+                        + "\"UseSubdomains\":true,\"DeserializedResponses\":false},\"localhost\":null}");
+                assertTrue(same("config", "Gateway.PublicGateways").contains("\"DeserializedResponses\": false"));
+                assertEquals("false", file("gateway.publicGateways.example.com.deserializedResponses"));
+                assertEquals("off", file("gateway.publicGateways.localhost"));
                 same("config", "Gateway.RootRedirect", "/ipfs/bafkqaaa");
                 assertEquals("/ipfs/bafkqaaa", same("config", "Gateway.RootRedirect"));
             }
@@ -194,7 +200,7 @@ class ConfigKuboInteropTest {
                         "API.HTTPHeaders.Access-Control-Allow-Origin", "Ipns.RepublishPeriod", "Ipns.RecordLifetime", "Provide", "Gateway.NoFetch", "Gateway.MaxConcurrentRequests",
                         "Gateway.MaxRangeRequestFileSize", "Import.CidVersion", "Import.UnixFSChunker",
                         "Import.UnixFSFileMaxLinks", "Import.HashFunction", "Import.UnixFSHAMTDirectoryMaxFanout",
-                        "Gateway.HTTPHeaders", "Gateway.RootRedirect")) {
+                        "Gateway.HTTPHeaders", "Gateway.RootRedirect", "Gateway.PublicGateways")) {
                     assertEquals(at(fromKubo, key), at(fromP2pkit, key), key);
                 }
                 assertEquals(at(fromKubo, "Identity.PeerID").getClass(), at(fromP2pkit, "Identity.PeerID").getClass());

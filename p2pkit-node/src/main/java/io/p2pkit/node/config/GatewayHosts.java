@@ -36,11 +36,19 @@ public record GatewayHosts(Map<String, PublicGateway> gateways, boolean noDnsLin
      * @param noDnsLink     whether a DNSLink record of the hostname itself is ignored
      * @param inlineDnsLink whether DNSLink names are redirected to one DNS label ({@code a.b.c} → {@code a-b-c}),
      *                      as they always are when the client came over HTTPS
+     * @param deserializedResponses whether this hostname serves files, directories and documents, or
+     *                      only trustless responses; null: as the gateway's {@link GatewayOptions#deserializedResponses()}
      */
-    public record PublicGateway(List<String> paths, boolean useSubdomains, boolean noDnsLink, boolean inlineDnsLink) {
+    public record PublicGateway(List<String> paths, boolean useSubdomains, boolean noDnsLink, boolean inlineDnsLink,
+                                Boolean deserializedResponses) {
         /** Copies the paths, each without a trailing slash. */
         public PublicGateway {
             paths = paths.stream().map(p -> p.endsWith("/") ? p.substring(0, p.length() - 1) : p).toList();
+        }
+
+        /** The same, serving deserialised responses as the gateway does. */
+        public PublicGateway(List<String> paths, boolean useSubdomains, boolean noDnsLink, boolean inlineDnsLink) {
+            this(paths, useSubdomains, noDnsLink, inlineDnsLink, null);
         }
 
         /** Whether it serves {@code namespace} ({@code ipfs}, {@code ipns}). */

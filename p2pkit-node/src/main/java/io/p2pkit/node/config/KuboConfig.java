@@ -55,6 +55,7 @@ import java.util.Map;
  *                                                                             (kept as its JSON; one header: Gateway.HTTPHeaders.NAME)
  * Gateway.RootRedirect                          gateway.rootRedirect          a URL or path ("": none)
  * Gateway.DisableHTMLErrors                     gateway.disableHTMLErrors     true or false
+ * Gateway.PublicGateways                        gateway.publicGateways.HOST.* an object of hostnames ({@link PublicGatewaysConfig})
  * Import.CidVersion                             import.cidVersion             0 or 1
  * Import.UnixFSRawLeaves                        import.unixfsRawLeaves        true or false
  * Import.UnixFSChunker                          import.unixfsChunker          size-N, rabin-MIN-AVG-MAX or buzhash
@@ -116,7 +117,9 @@ public final class KuboConfig {
         /** Kubo's OptionalString: any string, checked by the key's owner. */
         TEXT("config.OptionalString"),
         /** HTTP headers: a JSON object of names to arrays of values, kept as its JSON text. */
-        HEADERS("map[string][]string");
+        HEADERS("map[string][]string"),
+        /** Gateway.PublicGateways: an object of hostnames, kept as file keys under the key's prefix. */
+        GATEWAYS("map[string]*config.GatewaySpec");
 
         private final String goType;
 
@@ -171,6 +174,7 @@ public final class KuboConfig {
             new Key("Gateway.HTTPHeaders", "gateway.httpHeaders", Kind.HEADERS),
             new Key("Gateway.RootRedirect", "gateway.rootRedirect", Kind.TEXT),
             new Key("Gateway.DisableHTMLErrors", "gateway.disableHTMLErrors", Kind.FLAG),
+            new Key("Gateway.PublicGateways", "gateway.publicGateways", Kind.GATEWAYS),
             new Key("Import.CidVersion", ImportSettings.CID_VERSION, Kind.COUNT),
             new Key("Import.UnixFSRawLeaves", ImportSettings.RAW_LEAVES, Kind.FLAG),
             new Key("Import.UnixFSChunker", ImportSettings.CHUNKER, Kind.TEXT),
@@ -219,6 +223,13 @@ public final class KuboConfig {
         // a profile applied before the Import keys existed here set only import.profile: show what it means
         Map<String, String> profile = ImportSettings.profileKeys(config.other().getOrDefault(ImportSettings.PROFILE, ""));
         for (Key k : KEYS) {
+            if (k.kind == Kind.GATEWAYS) {
+                Map<String, Object> hosts = PublicGatewaysConfig.show(config);
+                if (!hosts.isEmpty()) {
+                    put(out, k.kubo, hosts);
+                }
+                continue;
+            }
             config.get(k.file).or(() -> java.util.Optional.ofNullable(profile.get(k.file)))
                     .ifPresent(text -> put(out, k.kubo, value(k, text)));
         }
@@ -472,6 +483,9 @@ public final class KuboConfig {
 
     /** Checks {@code value} for {@code k} and writes it to the file key; null removes it. */
     private static RepoConfig store(RepoConfig config, Key k, Object value) {
+        if (k.kind == Kind.GATEWAYS) {
+            return PublicGatewaysConfig.store(config, value);
+        }
         String text = value == null ? null : text(k, value);
         if (text != null && ImportSettings.KUBO_NAMES.containsKey(k.file)) {
             try {
@@ -596,6 +610,7 @@ public final class KuboConfig {
                 }
                 yield s;
             }
+            case GATEWAYS -> throw new IllegalStateException("stored by PublicGatewaysConfig");
             case HEADERS -> {
                 if (!(value instanceof Map<?, ?> m)) {
                     throw wrongType(k, value);
@@ -706,6 +721,7 @@ public final class KuboConfig {
             case WORD, DURATION, TEXT_DURATION, SIZE, BYTES, TEXT -> text.strip(); // Kubo writes OptionalBytes as a string
             case PATH -> text;
             case HEADERS -> httpHeaders(text);
+            case GATEWAYS -> throw new IllegalStateException("shown by PublicGatewaysConfig");
         };
     }
 

@@ -37,6 +37,8 @@ final class Exchange {
     String contentPath;
     /** Whether {@code _redirects} was applied once already (a rule's target is not redirected again). */
     boolean redirected;
+    /** A known hostname's own Gateway.PublicGateways DeserializedResponses, or null for the gateway's. */
+    Boolean deserializedResponses;
     /** Files larger than this are not served by range (Gateway.MaxRangeRequestFileSize; 0: any). */
     final long maxRangeFileSize;
     private String etag;

@@ -210,6 +210,7 @@ public final class GatewayHandler extends Handler.Abstract {
         Optional<GatewayHosts.PublicGateway> known = hosts.gateway(hostname);
         if (known.isPresent()) {
             GatewayHosts.PublicGateway g = known.get();
+            x.deserializedResponses = g.deserializedResponses();
             if (segments.isEmpty() || !g.serves(segments.get(0))) {
                 throw GatewayException.notFound("this gateway does not serve " + GatewayHandler.abbreviate(rawPath));
             }
@@ -266,7 +267,8 @@ public final class GatewayHandler extends Handler.Abstract {
 
     private void serveLogical(Exchange x, List<String> segments) throws IOException {
         ResponseFormat format = ResponseFormat.negotiate(x.query.get("format"), x.header("Accept"));
-        if (!options.deserializedResponses() && !trustless(segments, format)) {
+        boolean deserialized = x.deserializedResponses != null ? x.deserializedResponses : options.deserializedResponses();
+        if (!deserialized && !trustless(segments, format)) {
             throw new GatewayException(406, "only trustless requests are accepted on this gateway: "
                     + "https://specs.ipfs.tech/http-gateways/trustless-gateway/");
         }
@@ -305,6 +307,7 @@ public final class GatewayHandler extends Handler.Abstract {
 
     /** {@code {root}.{ns}.{gateway}/…}: the content root at the origin's {@code /}, after canonical-form redirects. */
     private void serveSubdomain(Exchange x, GatewayHosts.Subdomain sub, String authority, String rawPath) throws IOException {
+        x.deserializedResponses = sub.gateway().deserializedResponses();
         if (!sub.gateway().serves(sub.namespace())) {
             throw GatewayException.notFound("this gateway does not serve /" + sub.namespace());
         }

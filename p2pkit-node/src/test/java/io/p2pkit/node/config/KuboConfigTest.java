@@ -260,6 +260,35 @@ class KuboConfigTest {
     }
 
     @Test
+    void publicGatewaysAreKubosObjectKeptAsTheFileKeysTheDaemonReads() {
+        Map<String, Object> spec = new java.util.LinkedHashMap<>();
+        spec.put("Paths", List.of("/ipfs", "/ipns"));
+        spec.put("UseSubdomains", true);
+        spec.put("NoDNSLink", false);
+        spec.put("InlineDNSLink", true);
+        spec.put("DeserializedResponses", false);
+        Map<String, Object> hosts = new java.util.LinkedHashMap<>();
+        hosts.put("example.com", spec);
+        hosts.put("localhost", null); // Kubo's way of removing a default
+        RepoConfig c = KuboConfig.set(EMPTY.with("gateway.publicGateways.old.example.paths", "/ipfs"),
+                "Gateway.PublicGateways", hosts);
+        assertEquals("/ipfs, /ipns", c.get("gateway.publicGateways.example.com.paths").orElseThrow());
+        assertEquals("false", c.get("gateway.publicGateways.example.com.deserializedResponses").orElseThrow());
+        assertEquals("off", c.get("gateway.publicGateways.localhost").orElseThrow());
+        assertTrue(c.get("gateway.publicGateways.old.example.paths").isEmpty(), "the object replaces what was there");
+        assertEquals(hosts, ((Map<?, ?>) KuboConfig.show(c).get("Gateway")).get("PublicGateways"));
+        // a field left out is left out, as Kubo shows the object it was given
+        RepoConfig bare = KuboConfig.set(EMPTY, "Gateway.PublicGateways", Map.of("a.example", Map.of("Paths", List.of("/ipfs"))));
+        assertEquals(Map.of("a.example", Map.of("Paths", List.of("/ipfs"))),
+                ((Map<?, ?>) KuboConfig.show(bare).get("Gateway")).get("PublicGateways"));
+        assertTrue(assertThrows(KuboConfig.EditException.class, () -> KuboConfig.set(EMPTY, "Gateway.PublicGateways",
+                Map.of("b.example", Map.of("Paths", List.of())))).getMessage().contains("b.example.Paths"));
+        assertTrue(assertThrows(KuboConfig.EditException.class, () -> KuboConfig.set(EMPTY, "Gateway.PublicGateways",
+                Map.of("b.example", Map.of("Paths", List.of("/ipfs"), "Subdomains", true)))).getMessage()
+                .contains("no field Subdomains"));
+    }
+
+    @Test
     void theProvideKeysOfKubo038KeepTheFileKeysAndTheOldKeysNameTheirReplacements() {
         RepoConfig c = KuboConfig.set(EMPTY, "Provide", Map.of("Strategy", "roots", "Enabled", true,
                 "DHT", Map.of("Interval", "12h")));

@@ -146,6 +146,24 @@ class GatewayOptionsTest {
     }
 
     @Test
+    void oneHostnameMayBeTrustlessOnWhatIsAFullGateway() throws Exception {
+        Path root = java.nio.file.Files.createTempDirectory(dir, "repo");
+        Repository.init(root, RepoConfig.defaults());
+        io.p2pkit.node.config.GatewayHosts hosts = io.p2pkit.node.config.GatewayHosts.DEFAULT
+                .with("trustless.example", new io.p2pkit.node.config.GatewayHosts.PublicGateway(
+                        java.util.List.of("/ipfs", "/ipns"), false, false, false, false));
+        try (Node node = Node.start(NodeConfig.builder().listen("/ip4/127.0.0.1/tcp/0").content(NodeConfig.Content.of(root))
+                .gateway(NodeConfig.Http.gateway(new InetSocketAddress("127.0.0.1", 0))).gatewayHosts(hosts).build())) {
+            Cid file = add(node, "per host".getBytes());
+            assertEquals(200, get(node, "/ipfs/" + file).statusCode(), "the gateway's own setting elsewhere");
+            HttpResponse<String> refused = get(node, "/ipfs/" + file, "X-Forwarded-Host", "trustless.example");
+            assertEquals(406, refused.statusCode(), refused.body());
+            assertEquals(200, get(node, "/ipfs/" + file + "?format=raw", "X-Forwarded-Host", "trustless.example")
+                    .statusCode(), "a raw block is trustless");
+        }
+    }
+
+    @Test
     void aTrustlessOnlyGatewayServesBlocksCarsAndRecordsAndRefusesTheRestWith406() throws Exception {
         try (Node node = start(new GatewayOptions(false, false, Duration.ZERO, 0, 0, true), RepoConfig.defaults())) {
             Cid file = add(node, "trustless".getBytes());

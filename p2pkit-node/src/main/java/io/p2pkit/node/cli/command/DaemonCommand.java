@@ -1000,6 +1000,7 @@ public final class DaemonCommand extends CliCommand {
      * gateway.publicGateways.HOST.useSubdomains  = true
      * gateway.publicGateways.HOST.noDNSLink      = false
      * gateway.publicGateways.HOST.inlineDNSLink  = false
+     * gateway.publicGateways.HOST.deserializedResponses = false  (unset: as Gateway.DeserializedResponses)
      * gateway.publicGateways.HOST                = off   (removes HOST, such as the default localhost)
      * </pre>
      */
@@ -1014,7 +1015,7 @@ public final class DaemonCommand extends CliCommand {
             }
             String rest = key.substring(prefix.length());
             boolean field = false;
-            for (String f : List.of(".paths", ".useSubdomains", ".noDNSLink", ".inlineDNSLink")) {
+            for (String f : List.of(".paths", ".useSubdomains", ".noDNSLink", ".inlineDNSLink", ".deserializedResponses")) {
                 if (rest.endsWith(f)) {
                     names.add(rest.substring(0, rest.length() - f.length()));
                     field = true;
@@ -1023,7 +1024,7 @@ public final class DaemonCommand extends CliCommand {
             if (!field) {
                 if (!stored.get(key).strip().equals("off")) {
                     throw new UsageException("the repository's config: " + key + " must be 'off' or have a field "
-                            + "(.paths, .useSubdomains, .noDNSLink, .inlineDNSLink)");
+                            + "(.paths, .useSubdomains, .noDNSLink, .inlineDNSLink, .deserializedResponses)");
                 }
                 hosts = hosts.with(rest, null);
             }
@@ -1037,7 +1038,9 @@ public final class DaemonCommand extends CliCommand {
             hosts = hosts.with(name, new io.p2pkit.node.config.GatewayHosts.PublicGateway(paths,
                     Boolean.parseBoolean(stored.getOrDefault(p + "useSubdomains", "false")),
                     Boolean.parseBoolean(stored.getOrDefault(p + "noDNSLink", "false")),
-                    Boolean.parseBoolean(stored.getOrDefault(p + "inlineDNSLink", "false"))));
+                    Boolean.parseBoolean(stored.getOrDefault(p + "inlineDNSLink", "false")),
+                    stored.containsKey(p + "deserializedResponses")
+                            ? Boolean.parseBoolean(stored.get(p + "deserializedResponses").strip()) : null));
         }
         return hosts;
     }

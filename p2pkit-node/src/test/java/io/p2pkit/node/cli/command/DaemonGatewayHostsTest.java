@@ -39,6 +39,19 @@ class DaemonGatewayHostsTest {
     }
 
     @Test
+    void kubosPublicGatewaysObjectSetThroughTheConfigIsWhatTheDaemonReads() {
+        io.p2pkit.ipfs.repo.RepoConfig c = io.p2pkit.node.config.KuboConfig.set(io.p2pkit.ipfs.repo.RepoConfig.defaults(),
+                "Gateway.PublicGateways", io.p2pkit.node.config.KuboConfig.parseJson("{\"example.com\":{\"Paths\":"
+                        + "[\"/ipfs\"],\"UseSubdomains\":false,\"DeserializedResponses\":false},\"localhost\":null}"));
+        GatewayHosts hosts = DaemonCommand.gatewayHosts(c.other());
+        assertEquals(new GatewayHosts.PublicGateway(List.of("/ipfs"), false, false, false, false),
+                hosts.gateway("example.com").orElseThrow());
+        assertFalse(hosts.gateway("localhost").isPresent());
+        assertEquals(null, DaemonCommand.gatewayHosts(Map.of("gateway.publicGateways.a.example.paths", "/ipfs"))
+                .gateway("a.example").orElseThrow().deserializedResponses(), "unset: the gateway's own setting");
+    }
+
+    @Test
     void aGatewayWithoutPathsOrAStrayValueIsRefused() {
         assertThrows(UsageException.class, () -> DaemonCommand.gatewayHosts(Map.of(
                 "gateway.publicGateways.example.com.useSubdomains", "true")));
