@@ -911,13 +911,13 @@ public final class DaemonCommand extends CliCommand {
                     interval = content.reprovideInterval();
                 }
                 content = content.withReprovide(strategy, interval);
-                // Kubo's Provide.DHT.MaxWorkers; its 0 (no bound, in its legacy provider) is p2pkit's most
-                int workers = file.count("provide.dht.maxWorkers").orElse(content.provideWorkers());
-                content = content.withProvideWorkers(workers == 0 ? io.p2pkit.node.exchange.Reprovider.MAX_PARALLELISM
-                        : Math.min(workers, io.p2pkit.node.exchange.Reprovider.MAX_PARALLELISM));
             } catch (IllegalArgumentException e) {
                 throw new UsageException("--reprovider-strategy: " + e.getMessage());
             }
+            // Kubo's Provide.DHT.MaxWorkers; its 0 (no bound, in its legacy provider) is p2pkit's most
+            int workers = file.count("provide.dht.maxWorkers").orElse(content.provideWorkers());
+            content = content.withProvideWorkers(workers == 0 ? io.p2pkit.node.exchange.Reprovider.MAX_PARALLELISM
+                    : Math.min(workers, io.p2pkit.node.exchange.Reprovider.MAX_PARALLELISM));
             b.content(content);
             Map<String, String> stored = Repository.readConfig(root).other();
             b.apiAccess(apiAccess(stored));
