@@ -61,6 +61,7 @@ public final class Repository implements Closeable {
 
     private final Path root;
     private final RepoConfig config;
+    private volatile ConfigSnapshot onDisk;
     private final RepoLock lock;
     private final MetadataStore metadata;
     private final FlatfsBlockstore flatfs;
@@ -291,7 +292,24 @@ public final class Repository implements Closeable {
      * @throws IOException when the file cannot be read
      */
     public RepoConfig configOnDisk() throws IOException {
-        return readConfig(root);
+        // one stat per call; the file is read and parsed again only when it was replaced or changed
+        java.nio.file.attribute.BasicFileAttributes now = Files.readAttributes(root.resolve(CONFIG),
+                java.nio.file.attribute.BasicFileAttributes.class);
+        ConfigSnapshot seen = onDisk;
+        if (seen != null && seen.sameFile(now)) {
+            return seen.config();
+        }
+        RepoConfig read = readConfig(root); // attributes first: a change after them makes the next call read again
+        onDisk = new ConfigSnapshot(now.fileKey(), now.lastModifiedTime(), now.size(), read);
+        return read;
+    }
+
+    /** The config file as last read, with what identifies that version of it. */
+    private record ConfigSnapshot(Object fileKey, java.nio.file.attribute.FileTime modified, long size, RepoConfig config) {
+        boolean sameFile(java.nio.file.attribute.BasicFileAttributes a) {
+            return java.util.Objects.equals(fileKey, a.fileKey()) && modified.equals(a.lastModifiedTime())
+                    && size == a.size();
+        }
     }
 
     /** @return the blockstore: memory over disk (over the network, when the options gave a fetcher) */

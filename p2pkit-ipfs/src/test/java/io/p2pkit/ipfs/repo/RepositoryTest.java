@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,6 +35,18 @@ class RepositoryTest {
 
     private Repository open() throws Exception {
         return Repository.open(dir, OpenOptions.of(TestDag.LINKS));
+    }
+
+    @Test
+    void theConfigOnDiskIsParsedAgainOnlyWhenTheFileChanged() throws Exception {
+        Repository.init(dir, RepoConfig.defaults());
+        try (Repository repo = open()) {
+            RepoConfig first = repo.configOnDisk();
+            assertSame(first, repo.configOnDisk(), "the same file: not parsed again");
+            Repository.writeConfig(dir, first.with("import.cidVersion", "1")); // what 'config' does while a node runs
+            assertEquals("1", repo.configOnDisk().get("import.cidVersion").orElseThrow());
+            assertEquals(RepoConfig.defaults(), repo.config(), "the settings in force stay those it opened with");
+        }
     }
 
     @Test

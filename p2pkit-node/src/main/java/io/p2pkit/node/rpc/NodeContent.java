@@ -94,10 +94,14 @@ final class NodeContent {
      */
     static void fastProvide(RpcRequest request, java.util.List<io.p2pkit.core.multiformats.Cid> roots, boolean pinned) {
         java.util.Optional<io.p2pkit.node.exchange.Reprovider> reprovider = content(request).reprovider();
-        if (reprovider.isEmpty() || offline(request) || !importFlag(request, "fast-provide-root", FAST_PROVIDE_ROOT, true)) {
+        if (reprovider.isEmpty() || offline(request)) {
             return;
         }
-        boolean wait = importFlag(request, "fast-provide-wait", FAST_PROVIDE_WAIT, false);
+        io.p2pkit.ipfs.repo.RepoConfig file = configOnDisk(request);
+        if (!importFlag(request, "fast-provide-root", file, FAST_PROVIDE_ROOT, true)) {
+            return;
+        }
+        boolean wait = importFlag(request, "fast-provide-wait", file, FAST_PROVIDE_WAIT, false);
         for (io.p2pkit.core.multiformats.Cid root : roots) {
             try {
                 reprovider.get().provideRoot(root, pinned, wait);
@@ -112,14 +116,18 @@ final class NodeContent {
     /** The file key of Kubo's {@code Import.FastProvideWait}. */
     static final String FAST_PROVIDE_WAIT = "import.fastProvideWait";
 
-    /** A request's flag, else the config file's key as it is now (Kubo reads Import.* per command), else the default. */
-    private static boolean importFlag(RpcRequest request, String option, String fileKey, boolean fallback) {
+    /** A request's flag, else the config file's key (Kubo reads Import.* per command), else the default. */
+    private static boolean importFlag(RpcRequest request, String option, io.p2pkit.ipfs.repo.RepoConfig file,
+                                      String fileKey, boolean fallback) {
         if (request.has(option)) {
             return request.bool(option);
         }
+        return file.get(fileKey).map(v -> Boolean.parseBoolean(v.strip())).orElse(fallback);
+    }
+
+    private static io.p2pkit.ipfs.repo.RepoConfig configOnDisk(RpcRequest request) {
         try {
-            return repository(request).configOnDisk().get(fileKey).map(v -> Boolean.parseBoolean(v.strip()))
-                    .orElse(fallback);
+            return repository(request).configOnDisk();
         } catch (java.io.IOException e) {
             throw RpcError.failed("reading the repository's config: " + e.getMessage());
         }

@@ -68,16 +68,18 @@ final class DirectoryBuilder {
         return entries.size();
     }
 
+    private boolean overThreshold(long estimate) {
+        return options.hamtThreshold() > 0 && options.hamtSwitch().shards(estimate, options.hamtThreshold());
+    }
+
     /** @return the finished directory (a basic node or the root shard) */
     Child finish() throws IOException {
         byte[] data = UnixfsData.directory().withMode(mode).withMtime(mtime).encode();
-        long estimate = switch (options.hamtSizeEstimation()) {
-            case LINKS -> linksEstimate;
-            case BLOCK -> blockEstimate + 1 + Varint.size(data.length) + data.length;
-            case DISABLED -> 0;
+        boolean bySize = switch (options.hamtSizeEstimation()) {
+            case LINKS -> overThreshold(linksEstimate);
+            case BLOCK -> overThreshold(blockEstimate + 1 + Varint.size(data.length) + data.length);
+            case DISABLED -> false;
         };
-        boolean bySize = options.hamtSizeEstimation() != ImportOptions.HamtSizeEstimation.DISABLED
-                && options.hamtThreshold() > 0 && options.hamtSwitch().shards(estimate, options.hamtThreshold());
         boolean byCount = options.maxDirectoryLinks() > 0 && entries.size() > options.maxDirectoryLinks();
         if (bySize || byCount) {
             return HamtBuilder.build(entries, options.hamtFanout(), writer);
