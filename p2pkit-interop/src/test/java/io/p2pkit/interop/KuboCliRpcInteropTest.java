@@ -13,8 +13,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -154,6 +159,36 @@ class KuboCliRpcInteropTest {
         same("cat", root);                          // a directory
         same("cat", "nonsense");                    // not a path
         same("cat", "/ipfs/" + root + "/missing");  // no such link
+    }
+
+    @Test
+    void lsJsonCarriesTheStoredModeAndTimeAsKubosDoes() throws Exception {
+        Path meta = RpcContent.tree(dir.resolve("meta"));
+        // setuid, which Java's permission set cannot name
+        Process chmod = new ProcessBuilder("chmod", "4750", meta.resolve("a.txt").toString()).inheritIO().start();
+        assertTrue(chmod.waitFor(30, TimeUnit.SECONDS) && chmod.exitValue() == 0, "chmod 4750");
+        Files.setPosixFilePermissions(meta.resolve("sub"), PosixFilePermissions.fromString("rwxr-x--x"));
+        Files.setLastModifiedTime(meta.resolve("a.txt"), FileTime.from(Instant.parse("2021-03-04T05:06:07.25Z")));
+        Files.setLastModifiedTime(meta.resolve("sub"), FileTime.from(Instant.parse("2024-05-06T07:08:09Z")));
+        String root = same("add", "--progress=false", "-Q", "-r", "--preserve-mode", "--preserve-mtime",
+                meta.toString()).strip();
+        // Kubo's CLI prints ls as text whatever --enc says, so the answers are compared as the API sends them
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            for (String query : List.of("ls?arg=" + root, "ls?stream=true&arg=" + root, "ls?arg=" + root + "/sub",
+                    "ls?resolve-type=false&size=false&arg=" + root, "ls?long=true&arg=" + root)) {
+                String theirs = http.send(RpcPost.of(kubo.apiUrl(), query, null).build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+                String ours = http.send(RpcPost.of(HttpAddress.url(node.apiAddress().orElseThrow()), query, null).build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+                assertEquals(theirs, ours, query);
+            }
+            String listed = http.send(RpcPost.of(kubo.apiUrl(), "ls?arg=" + root, null).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            // setuid is Go's 1<<23 beside 0750; the directory's mode has Go's directory bit
+            assertTrue(listed.contains("\"Mode\":" + ((1L << 23) | 0750)), listed);
+            assertTrue(listed.contains("\"Mode\":" + ((1L << 31) | 0751)), listed);
+            assertTrue(listed.contains("\"ModTime\":\"2021-03-04T05:06:07.25Z\""), listed);
+        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.p2pkit.node.rpc;
 
+import io.p2pkit.node.cli.content.GoTime;
 import io.p2pkit.node.cli.content.TabTable;
 import io.p2pkit.node.config.GoDurations;
 

@@ -24,6 +24,8 @@ import io.p2pkit.ipfs.unixfs.importer.Importer;
 import io.p2pkit.ipfs.unixfs.importer.TreeImporter;
 import io.p2pkit.ipfs.unixfs.pb.Mtime;
 import io.p2pkit.node.cli.content.CodecNames;
+import io.p2pkit.node.cli.content.GoFileMode;
+import io.p2pkit.node.cli.content.GoTime;
 import io.p2pkit.node.cli.content.LocalFiles;
 import io.p2pkit.node.cli.content.UnixfsTar;
 import io.p2pkit.node.cli.options.RepoOption;
@@ -80,7 +82,8 @@ final class FilesCommands {
                         .run(FilesCommands::get),
                 RpcCommand.at("ls").args(RpcArgument.string("ipfs-path", true, true).withStdin())
                         .options(RpcOption.bool("headers", "v"), RpcOption.bool("resolve-type").withDefault(true),
-                                RpcOption.bool("size").withDefault(true), RpcOption.bool("stream", "s"))
+                                RpcOption.bool("size").withDefault(true), RpcOption.bool("stream", "s"),
+                                RpcOption.bool("long", "l"))
                         .run(FilesCommands::ls));
     }
 
@@ -453,7 +456,8 @@ final class FilesCommands {
                         d = new DirEntry(l.nameOrEmpty(), l.hash(), tsize, EntryType.FILE, tsize);
                     } else {
                         UnixfsEntry s = LocalFiles.offline(() -> exporter.stat(l.hash()));
-                        d = new DirEntry(l.nameOrEmpty(), l.hash(), tsize, s.type(), s.type() == EntryType.FILE ? s.size() : 0);
+                        d = new DirEntry(l.nameOrEmpty(), l.hash(), tsize, s.type(), s.type() == EntryType.FILE ? s.size() : 0,
+                                s.mode(), s.mtime());
                     }
                     Map<String, Object> link = link(d, resolve || l.hash().codec() == Multicodec.RAW, exporter, enc);
                     if (stream) {
@@ -494,8 +498,9 @@ final class FilesCommands {
             case SYMLINK -> SYMLINK;
         });
         link.put("Target", target);
-        link.put("Mode", 0);
-        link.put("ModTime", "0001-01-01T00:00:00Z");
+        // what boxo's FSNode gives: none unless the entry's root was read and stores them
+        link.put("Mode", !resolve || d.type() == null ? 0 : GoFileMode.of(d.type(), d.mode()));
+        link.put("ModTime", d.mtime() == null ? GoTime.ZERO : GoTime.rfc3339(d.mtime().toInstant()));
         return link;
     }
 }

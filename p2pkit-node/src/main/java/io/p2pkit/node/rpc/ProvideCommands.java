@@ -2,6 +2,7 @@ package io.p2pkit.node.rpc;
 
 import io.p2pkit.core.multiformats.Cid;
 import io.p2pkit.node.cli.content.CidArgument;
+import io.p2pkit.node.cli.content.GoTime;
 import io.p2pkit.node.cli.content.TabTable;
 import io.p2pkit.node.config.GoDurations;
 import io.p2pkit.node.exchange.DagKeys;

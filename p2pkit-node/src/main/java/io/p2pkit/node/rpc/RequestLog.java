@@ -1,5 +1,7 @@
 package io.p2pkit.node.rpc;
 
+import io.p2pkit.node.cli.content.GoTime;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

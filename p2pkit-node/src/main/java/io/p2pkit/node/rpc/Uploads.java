@@ -1,6 +1,7 @@
 package io.p2pkit.node.rpc;
 
 import io.p2pkit.ipfs.unixfs.pb.Mtime;
+import io.p2pkit.node.cli.content.GoFileMode;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -97,16 +98,21 @@ public final class Uploads {
         return raw == null ? "" : raw;
     }
 
-    /** boxo's mode parameter (octal); null when absent or unreadable, as boxo drops it. */
+    /**
+     * boxo's mode parameter: Go's {@code os.FileMode} in octal (a directory's with Go's directory
+     * bit, setuid as Go's own bit), of which the permission bits count; null when absent, unreadable
+     * (boxo's {@code ParseUint(v, 8, 32)} fails) or without permissions, as boxo drops it then.
+     */
     private static Integer mode(String text) {
-        if (text == null) {
+        if (text == null || text.isEmpty() || text.length() > 12 || !text.chars().allMatch(c -> c >= '0' && c <= '7')) {
             return null;
         }
-        try {
-            return Integer.parseInt(text, 8) & 07777;
-        } catch (NumberFormatException e) {
+        long goMode = Long.parseLong(text, 8);
+        if (goMode > 0xFFFF_FFFFL) {
             return null;
         }
+        int perms = GoFileMode.unixPerms(goMode);
+        return perms == 0 ? null : perms;
     }
 
     private static Mtime mtime(String seconds, String nanos) {

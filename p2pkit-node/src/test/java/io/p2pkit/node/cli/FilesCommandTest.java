@@ -413,6 +413,59 @@ class FilesCommandTest {
         assertTrue(streamed.stream().anyMatch(l -> l.matches("Qm\\w{44} -         sub/")), streamed.toString());
     }
 
+    @Test
+    void lsLongPrintsTheStoredModeAndTimeAndJsonCarriesThem(@TempDir Path dir) throws Exception {
+        RepoFixture repo = RepoFixture.init(dir.resolve("repo"));
+        Path root = Files.createDirectories(dir.resolve("meta"));
+        Path sub = Files.createDirectories(root.resolve("sub"));
+        Path file = Files.writeString(root.resolve("a.txt"), "hello");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r-----"));
+        Files.setLastModifiedTime(file, FileTime.from(Instant.parse("2020-01-02T03:04:05.5Z")));
+        Files.setPosixFilePermissions(sub, PosixFilePermissions.fromString("rwxr-x--x"));
+        Instant recent = Instant.now().minusSeconds(3600).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        Files.setLastModifiedTime(sub, FileTime.from(recent));
+        String withMeta = repo.ok("add", "-r", "-Q", "--preserve-mode", "--preserve-mtime", root.toString());
+        String bare = repo.ok("add", "-r", "-Q", root.toString());
+
+        List<String> lines = repo.ok("ls", "-l", "-v", withMeta).lines().toList();
+        assertEquals(List.of("Mode", "Hash", "Size", "ModTime", "Name"), List.of(lines.get(0).split(" +")), lines.toString());
+        List<String> fileLine = List.of(lines.get(1).split(" +"));
+        assertEquals(List.of("-rw-r-----", "5", "Jan", "02", "2020", "a.txt"),
+                List.of(fileLine.get(0), fileLine.get(2), fileLine.get(3), fileLine.get(4), fileLine.get(5), fileLine.get(6)),
+                "older than six months: the year, not the time; " + lines);
+        String hhmm = java.time.format.DateTimeFormatter.ofPattern("MMM dd HH:mm", java.util.Locale.ROOT)
+                .format(recent.atZone(java.time.ZoneId.systemDefault()));
+        assertTrue(lines.get(2).matches("drwxr-x--x +\\w+ +- +" + hhmm + " +sub/"), "recent: the time; " + lines);
+        // without --size the column goes; with nothing stored both are '-'
+        assertTrue(repo.ok("ls", "-l", "--size=false", withMeta).lines().toList().get(0)
+                .matches("-rw-r----- +\\w+ +Jan 02  2020 +a\\.txt"), repo.ok("ls", "-l", "--size=false", withMeta));
+        List<String> plain = repo.ok("ls", "-l", bare).lines().toList();
+        assertTrue(plain.get(0).matches("- +\\w+ +5 +- +a\\.txt"), plain.toString());
+        assertTrue(plain.get(1).matches("- +\\w+ +- +- +sub/"), plain.toString());
+        // without -l, Kubo's three columns as before
+        assertTrue(repo.ok("ls", withMeta).lines().toList().get(0).matches("\\w+ 5 a\\.txt"));
+
+        // --json: Go's os.FileMode (the directory bit is 1<<31) and the time in RFC 3339, Go's zero time for none
+        List<String> json = repo.ok("ls", "--json", withMeta).lines().toList();
+        Map<?, ?> a = link(json.get(0));
+        assertEquals(0640L, ((Number) a.get("Mode")).longValue());
+        assertEquals(Instant.parse("2020-01-02T03:04:05.5Z"), java.time.OffsetDateTime.parse((String) a.get("ModTime")).toInstant());
+        assertEquals((1L << 31) | 0751L, ((Number) link(json.get(1)).get("Mode")).longValue());
+        Map<?, ?> none = link(repo.ok("ls", "--json", bare).lines().toList().get(0));
+        assertEquals(0L, ((Number) none.get("Mode")).longValue());
+        assertEquals("0001-01-01T00:00:00Z", none.get("ModTime"));
+        // not resolving the entries reads no mode either, as Kubo
+        Map<?, ?> unresolved = link(repo.ok("ls", "--json", "--size=false", "--resolve-type=false", withMeta).lines().toList().get(1));
+        assertEquals(0L, ((Number) unresolved.get("Mode")).longValue());
+    }
+
+    /** The one link of a streamed ls --json line. */
+    private static Map<?, ?> link(String line) {
+        Map<?, ?> event = (Map<?, ?>) TinyJson.parse(line);
+        Map<?, ?> object = (Map<?, ?>) ((List<?>) event.get("Objects")).get(0);
+        return (Map<?, ?>) ((List<?>) object.get("Links")).get(0);
+    }
+
     /** The entry names of a tar archive, PAX path records applied. */
     private static List<String> tarNames(byte[] tar) {
         List<String> names = new ArrayList<>();

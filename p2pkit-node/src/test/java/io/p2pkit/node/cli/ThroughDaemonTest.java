@@ -247,6 +247,7 @@ class ThroughDaemonTest {
         new Random(21).nextBytes(a);
         new Random(22).nextBytes(b);
         Files.write(tree.resolve("a.txt"), a);
+        Files.setPosixFilePermissions(tree.resolve("a.txt"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
         Files.write(tree.resolve("sub/b.bin"), b);
         Files.write(tree.resolve("sub/deeper/c"), new byte[0]);
         Files.createSymbolicLink(tree.resolve("link"), Path.of("a.txt"));
@@ -280,6 +281,11 @@ class ThroughDaemonTest {
             listings.add(listed);
             listings.add(streamed);
             listings.add(cid);
+            // the daemon's JSON carries each entry's stored mode (Kubo's Mode), which --long prints
+            String long_ = repo.ok("ls", "-l", "-v", cid);
+            assertTrue(long_.lines().anyMatch(l -> l.matches("-rw-r--r-- +\\w+ +\\d+ +- +a\\.txt")), long_);
+            listings.add(long_);
+            listings.add(repo.ok("ls", "--json", cid));
 
             Path out = work.resolve("out");
             String saved = repo.ok("get", "-o", out.toString(), cid);
@@ -331,6 +337,8 @@ class ThroughDaemonTest {
         // the daemon's listings are the local ones
         assertEquals(listings.get(0), repo.ok("ls", "-v", listings.get(2)));
         assertEquals(listings.get(1), repo.ok("ls", "--stream", listings.get(2)));
+        assertEquals(listings.get(3), repo.ok("ls", "-l", "-v", listings.get(2)));
+        assertEquals(listings.get(4), repo.ok("ls", "--json", listings.get(2)));
         String pins = repo.ok("pin", "ls", "--type", "recursive");
         assertTrue(pins.contains(local.lines().reduce((x, y) -> y).orElseThrow().split(" ")[1]), "the daemon pinned the root");
     }

@@ -1,5 +1,6 @@
 package io.p2pkit.node.rpc;
 
+import io.p2pkit.node.cli.content.GoTime;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

@@ -202,7 +202,7 @@ public final class Exporter {
                 return null;
             }
             UnixfsEntry s = stat(e.cid());
-            return new DirEntry(e.name(), e.cid(), e.tsize(), s.type(), s.size());
+            return new DirEntry(e.name(), e.cid(), e.tsize(), s.type(), s.size(), s.mode(), s.mtime());
         };
     }
 

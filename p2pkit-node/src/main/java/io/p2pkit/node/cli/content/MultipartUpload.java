@@ -1,5 +1,7 @@
 package io.p2pkit.node.cli.content;
 
+import io.p2pkit.ipfs.unixfs.exporter.EntryType;
+
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,15 +11,12 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -98,14 +97,13 @@ public final class MultipartUpload {
     /** boxo's form name: "file", with "?mode=…&mtime=…&mtime-nsecs=…" when those are sent. */
     private static String form(Path p, BasicFileAttributes a, boolean withMode, boolean withMtime) throws IOException {
         StringBuilder q = new StringBuilder();
-        if (withMode && !a.isSymbolicLink() && Files.getFileStore(p).supportsFileAttributeView("posix")) {
-            Set<PosixFilePermission> perms = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
-                    .permissions();
-            int mode = 0;
-            for (PosixFilePermission perm : perms) {
-                mode |= 1 << (8 - perm.ordinal());
+        if (withMode && !a.isSymbolicLink() && Files.getFileStore(p).supportsFileAttributeView("unix")) {
+            // as Kubo's client: Go's os.FileMode, so setuid, setgid and sticky reach the daemon too
+            int perms = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777;
+            long mode = GoFileMode.of(a.isDirectory() ? EntryType.DIRECTORY : EntryType.FILE, perms);
+            if (mode != 0) {
+                q.append("mode=0").append(Long.toOctalString(mode));
             }
-            q.append("mode=").append(Integer.toOctalString(mode));
         }
         if (withMtime) {
             var t = a.lastModifiedTime().toInstant();

@@ -18,7 +18,9 @@ import io.p2pkit.node.cli.CommandFailedException;
 import io.p2pkit.node.cli.content.BlockNotFoundException;
 import io.p2pkit.node.cli.content.ContentPath;
 import io.p2pkit.node.cli.content.DaemonApi;
+import io.p2pkit.node.cli.content.GoFileMode;
 import io.p2pkit.node.cli.content.GoQuote;
+import io.p2pkit.node.cli.content.GoTime;
 import io.p2pkit.node.cli.content.LocalFiles;
 import io.p2pkit.node.cli.content.TabTable;
 import io.p2pkit.node.cli.options.CidBaseOption;
@@ -34,6 +36,10 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -54,9 +60,14 @@ import java.util.Optional;
         "",
         "With --stream (-s) entries are printed as they are read, in the directory's order (a HAMT-sharded one "
                 + "shard by shard), each line aligned on its own with columns at least 10 wide, as Kubo's.",
+        "",
+        "With --long (-l), as Kubo 0.40's: '<mode> <cid> <size> <mtime> <name>', the mode and time an entry stores "
+                + "(add --preserve-mode, --preserve-mtime) as 'ls -l' writes them ('-rw-r--r--'; 'Jan 02 15:04' within "
+                + "the last six months, else 'Jan 02  2006'), '-' for none.",
         ""},
         footer = {"", "With --json, one line per entry: {\"Objects\":[{\"Hash\":<arg>,\"Links\":[{\"Name\":…,\"Hash\":…,"
-                + "\"Size\":…,\"Type\":1|2|4,\"Target\":…}]}]} (Kubo's --stream shape; Type 1 directory, 2 file, 4 symlink)."})
+                + "\"Size\":…,\"Type\":1|2|4,\"Target\":…,\"Mode\":…,\"ModTime\":…}]}]} (Kubo's --stream shape; Type 1 "
+                + "directory, 2 file, 4 symlink; Mode Go's os.FileMode, 0 for none; ModTime RFC 3339, Go's zero time for none)."})
 public final class LsCommand extends CliCommand {
     @Parameters(paramLabel = "CID|PATH", arity = "1..*", description = "the directories")
     private List<String> args = new ArrayList<>();
@@ -75,6 +86,9 @@ public final class LsCommand extends CliCommand {
     @Option(names = {"-s", "--stream"}, description = "print entries as they are read, in the directory's order")
     private boolean stream;
 
+    @Option(names = {"-l", "--long"}, description = "print each entry's mode and modification time too")
+    private boolean long_;
+
     @Mixin
     private RepoOption repo;
 
@@ -87,8 +101,14 @@ public final class LsCommand extends CliCommand {
     /** How the entries' CIDs are written (Kubo's GetCidEncoder; a daemon's answer is written so here too). */
     private CidEncoder enc;
 
-    /** An entry as Kubo's ls sees it: type null when not resolved. */
-    private record Entry(String name, Cid cid, EntryType type, long size, String target) {
+    /** The present, for --long's recent or old times. */
+    private final ZonedDateTime now = ZonedDateTime.now();
+
+    /**
+     * An entry as Kubo's ls sees it: type null when not resolved, mode Go's os.FileMode (0 for
+     * none), mtime null for none.
+     */
+    private record Entry(String name, Cid cid, EntryType type, long size, String target, long mode, OffsetDateTime mtime) {
     }
 
     @Override
@@ -164,7 +184,19 @@ public final class LsCommand extends CliCommand {
         long type = DaemonApi.number(link, "Type");
         EntryType t = type == 1 ? EntryType.DIRECTORY : type == 2 ? EntryType.FILE : type == 4 ? EntryType.SYMLINK : null;
         return new Entry(DaemonApi.text(link, "Name"), DaemonApi.cid(link, "Hash"), t, DaemonApi.number(link, "Size"),
-                DaemonApi.text(link, "Target"));
+                DaemonApi.text(link, "Target"), DaemonApi.number(link, "Mode"), modTime(DaemonApi.text(link, "ModTime")));
+    }
+
+    /** A daemon's ModTime: null when absent or Go's zero time. */
+    private static OffsetDateTime modTime(String text) {
+        if (text.isEmpty() || text.equals(GoTime.ZERO)) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(text);
+        } catch (DateTimeParseException e) {
+            throw new CommandFailedException("the daemon's listing has a ModTime that is not RFC 3339: " + text);
+        }
     }
 
     /** A directory's entries, or the blocks a file's root links to (Kubo lists a non-directory's links). */
@@ -198,17 +230,21 @@ public final class LsCommand extends CliCommand {
     /** Kubo's processLink: a raw block is a file of its link's size; a dag-pb one is read when resolving. */
     private static Entry entry(Exporter exporter, String name, Cid cid, long tsize, boolean resolve) throws IOException {
         if (cid.codec() == Multicodec.RAW) {
-            return new Entry(name, cid, EntryType.FILE, tsize, "");
+            return new Entry(name, cid, EntryType.FILE, tsize, "", 0, null);
         }
         if (!resolve || cid.codec() != Multicodec.DAG_PB) {
-            return new Entry(name, cid, null, 0, "");
+            return new Entry(name, cid, null, 0, "", 0, null);
         }
         UnixfsEntry s = exporter.stat(cid);
+        long mode = GoFileMode.of(s.type(), s.mode());
+        // as boxo: the time in the local zone
+        OffsetDateTime mtime = s.mtime() == null ? null
+                : s.mtime().toInstant().atZone(ZoneId.systemDefault()).toOffsetDateTime();
         if (s.type() == EntryType.SYMLINK) {
             String target = exporter.readSymlink(cid);
-            return new Entry(name, cid, s.type(), target.getBytes(StandardCharsets.UTF_8).length, target);
+            return new Entry(name, cid, s.type(), target.getBytes(StandardCharsets.UTF_8).length, target, mode, mtime);
         }
-        return new Entry(name, cid, s.type(), s.type() == EntryType.FILE ? s.size() : 0, "");
+        return new Entry(name, cid, s.type(), s.type() == EntryType.FILE ? s.size() : 0, "", mode, mtime);
     }
 
     /** One line (and, first in a listing, the '<arg>:' and header lines before it), as Kubo's tabularOutput. */
@@ -227,18 +263,19 @@ public final class LsCommand extends CliCommand {
                 table.line(arg + ":");
             }
             if (headers) {
-                table.line(size ? "Hash\tSize\tName" : "Hash\tName");
+                String columns = size ? "Hash\tSize\t" : "Hash\t";
+                table.line(long_ ? "Mode\t" + columns + "ModTime\tName" : columns + "Name");
             }
         }
         if (d == null) {
             return;
         }
-        String name = GoQuote.escNonPrint(d.name());
-        if (d.type() == EntryType.DIRECTORY) {
-            table.line(enc.encode(d.cid()) + (size ? "\t-\t" : "\t") + name + "/");
-        } else {
-            table.line(enc.encode(d.cid()) + (size ? "\t" + d.size() + "\t" : "\t") + name);
+        boolean dir = d.type() == EntryType.DIRECTORY;
+        String line = enc.encode(d.cid()) + (!size ? "\t" : dir ? "\t-\t" : "\t" + d.size() + "\t");
+        if (long_) {
+            line = GoFileMode.lsText(d.mode()) + "\t" + line + GoTime.lsStamp(d.mtime(), now) + "\t";
         }
+        table.line(line + GoQuote.escNonPrint(d.name()) + (dir ? "/" : ""));
     }
 
     private void json(String arg, Entry d) {
@@ -252,6 +289,8 @@ public final class LsCommand extends CliCommand {
             case SYMLINK -> 4;
         });
         link.put("Target", d.target());
+        link.put("Mode", d.mode());
+        link.put("ModTime", d.mtime() == null ? GoTime.ZERO : GoTime.rfc3339(d.mtime().toInstant()));
         Map<String, Object> object = new LinkedHashMap<>();
         object.put("Hash", arg);
         object.put("Links", List.of(link));
