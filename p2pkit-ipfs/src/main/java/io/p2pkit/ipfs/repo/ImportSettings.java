@@ -2,7 +2,9 @@ package io.p2pkit.ipfs.repo;
 
 import io.p2pkit.core.multiformats.Multicodec;
 import io.p2pkit.core.multiformats.Multihash;
+import io.p2pkit.ipfs.blockstore.Blockstore;
 import io.p2pkit.ipfs.unixfs.chunker.ChunkerSpec;
+import io.p2pkit.ipfs.unixfs.importer.BlockSink;
 import io.p2pkit.ipfs.unixfs.importer.ImportOptions;
 
 import java.util.Collections;
@@ -43,6 +45,15 @@ public final class ImportSettings {
     public static final String HAMT_ESTIMATION = "import.unixfsHamtDirectorySizeEstimation";
     /** {@code Import.UnixFSDAGLayout}: balanced or trickle. */
     public static final String DAG_LAYOUT = "import.unixfsDagLayout";
+    /** {@code Import.BatchMaxNodes}: blocks per write batch of {@code dag import}, positive. */
+    public static final String BATCH_MAX_NODES = "import.batchMaxNodes";
+    /** {@code Import.BatchMaxSize}: bytes per write batch of {@code dag import}, positive. */
+    public static final String BATCH_MAX_SIZE = "import.batchMaxSize";
+
+    /** Kubo's {@code DefaultBatchMaxNodes}. */
+    public static final int DEFAULT_BATCH_MAX_NODES = 128;
+    /** Kubo's {@code DefaultBatchMaxSize} (100 MiB in its code, though its comment and docs say 20 MiB). */
+    public static final long DEFAULT_BATCH_MAX_SIZE = 100L << 20;
 
     /** The file keys above with Kubo's names, in Kubo's order. */
     public static final Map<String, String> KUBO_NAMES = orderedNames();
@@ -67,6 +78,8 @@ public final class ImportSettings {
         m.put(HAMT_THRESHOLD, "Import.UnixFSHAMTDirectorySizeThreshold");
         m.put(HAMT_ESTIMATION, "Import.UnixFSHAMTDirectorySizeEstimation");
         m.put(DAG_LAYOUT, "Import.UnixFSDAGLayout");
+        m.put(BATCH_MAX_NODES, "Import.BatchMaxNodes");
+        m.put(BATCH_MAX_SIZE, "Import.BatchMaxSize");
         return Collections.unmodifiableMap(m);
     }
 
@@ -129,15 +142,15 @@ public final class ImportSettings {
      */
     public static ImportOptions options(Map<String, String> other) {
         ImportOptions profile = ImportOptions.profile(other.getOrDefault(PROFILE, "unixfs-v0-2015").strip());
-        if (KUBO_NAMES.keySet().stream().noneMatch(other::containsKey)) {
-            return profile;
-        }
+        List<String> set = KUBO_NAMES.keySet().stream().filter(other::containsKey).toList();
         ImportOptions.Builder b = profile.toBuilder();
-        for (String key : KUBO_NAMES.keySet()) {
-            String text = other.get(key);
-            if (text != null) {
-                apply(b, key, text.strip());
-            }
+        boolean dagChanged = false;
+        for (String key : set) {
+            apply(b, key, other.get(key).strip()); // every key checked, as Kubo checks them all
+            dagChanged |= !key.equals(BATCH_MAX_NODES) && !key.equals(BATCH_MAX_SIZE);
+        }
+        if (!dagChanged) {
+            return profile;
         }
         try {
             return b.build();
@@ -155,6 +168,40 @@ public final class ImportSettings {
      */
     public static void check(String key, String text) {
         apply(ImportOptions.builder(), key, text.strip());
+    }
+
+    /**
+     * How {@code dag import} batches its writes, as Kubo's {@code Import.BatchMaxNodes} and
+     * {@code Import.BatchMaxSize}: a batch is stored once it holds that many blocks or bytes.
+     *
+     * @param maxNodes blocks per batch
+     * @param maxBytes bytes per batch
+     */
+    public record WriteBatch(int maxNodes, long maxBytes) {
+        /**
+         * @param store where the blocks go
+         * @return a sink that stores them in such batches; flush it to store the last
+         */
+        public BlockSink sink(Blockstore store) {
+            return BlockSink.batching(store, maxNodes, maxBytes);
+        }
+    }
+
+    /**
+     * The write batches a config asks for.
+     *
+     * @param config the repository's config
+     * @return Kubo's defaults (128 blocks, 100 MiB) with the set keys over them
+     * @throws IllegalArgumentException with Kubo's message when a value is not positive
+     */
+    public static WriteBatch writeBatch(RepoConfig config) {
+        Map<String, String> other = config.other();
+        String nodes = other.get(BATCH_MAX_NODES);
+        String size = other.get(BATCH_MAX_SIZE);
+        long n = nodes == null ? DEFAULT_BATCH_MAX_NODES : positive(KUBO_NAMES.get(BATCH_MAX_NODES), nodes.strip());
+        long bytes = size == null ? DEFAULT_BATCH_MAX_SIZE : positive(KUBO_NAMES.get(BATCH_MAX_SIZE), size.strip());
+        // a batch is held in memory: Kubo's int, at most one block past the size
+        return new WriteBatch((int) Math.min(n, Integer.MAX_VALUE), bytes);
     }
 
     /**
@@ -238,6 +285,7 @@ public final class ImportSettings {
                 }
                 b.hamtSizeEstimation(ImportOptions.HamtSizeEstimation.valueOf(text.toUpperCase(Locale.ROOT)));
             }
+            case BATCH_MAX_NODES, BATCH_MAX_SIZE -> positive(name, text); // how dag import writes, not the DAG
             case DAG_LAYOUT -> {
                 if (!LAYOUTS.contains(text)) {
                     throw new IllegalArgumentException(name + " must be \"balanced\" or \"trickle\", got " + quote(text));
@@ -257,6 +305,14 @@ public final class ImportSettings {
             throw new IllegalArgumentException(name + " " + quote(text) + ": p2pkit cannot hash blocks with " + text);
         }
         return code;
+    }
+
+    private static long positive(String name, String text) {
+        long n = number(name, text);
+        if (n <= 0) {
+            throw new IllegalArgumentException(name + " must be positive, got " + n);
+        }
+        return n;
     }
 
     private static long number(String name, String text) {

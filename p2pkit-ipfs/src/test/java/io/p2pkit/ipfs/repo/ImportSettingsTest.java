@@ -107,6 +107,8 @@ class ImportSettingsTest {
                 ImportSettings.HAMT_ESTIMATION, "exact");
         assertRefused("Import.UnixFSDAGLayout must be \"balanced\" or \"trickle\", got \"flat\"", ImportSettings.DAG_LAYOUT, "flat");
         assertRefused("Import.CidVersion must be an integer, got \"one\"", ImportSettings.CID_VERSION, "one");
+        assertRefused("Import.BatchMaxNodes must be positive, got 0", ImportSettings.BATCH_MAX_NODES, "0");
+        assertRefused("Import.BatchMaxSize must be positive, got -5", ImportSettings.BATCH_MAX_SIZE, "-5");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ImportSettings.check(ImportSettings.HAMT_THRESHOLD, "lots"));
         assertTrue(e.getMessage().startsWith("Import.UnixFSHAMTDirectorySizeThreshold: "), e.getMessage());
@@ -114,6 +116,17 @@ class ImportSettingsTest {
         e = assertThrows(IllegalArgumentException.class, () -> ImportSettings.options(with(ImportSettings.CID_VERSION, "0",
                 ImportSettings.HASH_FUNCTION, "sha2-512")));
         assertEquals("the Import settings contradict each other: CIDv0 only supports sha2-256, not sha2-512", e.getMessage());
+    }
+
+    @Test
+    void writeBatchesAreKubosDefaultsUnlessSet() throws IOException {
+        assertEquals(new ImportSettings.WriteBatch(128, 100L << 20), ImportSettings.writeBatch(RepoConfig.defaults()));
+        RepoConfig set = RepoConfig.defaults().with(ImportSettings.BATCH_MAX_NODES, "3").with(ImportSettings.BATCH_MAX_SIZE, "1000");
+        assertEquals(new ImportSettings.WriteBatch(3, 1000), ImportSettings.writeBatch(set));
+        // the import settings are untouched by them
+        assertEquals(ImportOptions.profile("unixfs-v0-2015"), ImportSettings.options(set));
+        assertEquals("Import.BatchMaxSize must be positive, got 0", assertThrows(IllegalArgumentException.class,
+                () -> ImportSettings.writeBatch(RepoConfig.defaults().with(ImportSettings.BATCH_MAX_SIZE, "0"))).getMessage());
     }
 
     private static void assertRefused(String message, String key, String value) {

@@ -66,6 +66,8 @@ import java.util.Map;
  * Import.UnixFSHAMTDirectorySizeThreshold       import.unixfsHamtDirectorySizeThreshold  size, "256KiB", or a number
  * Import.UnixFSHAMTDirectorySizeEstimation      import.unixfsHamtDirectorySizeEstimation  links, block or disabled
  * Import.UnixFSDAGLayout                        import.unixfsDagLayout        balanced or trickle
+ * Import.BatchMaxNodes                          import.batchMaxNodes          integer, positive (dag import's blocks per write)
+ * Import.BatchMaxSize                           import.batchMaxSize           integer, positive (dag import's bytes per write)
  * Import.FastProvideRoot                        import.fastProvideRoot        true or false (true: add announces its root at once)
  * Import.FastProvideWait                        import.fastProvideWait        true or false (true: and waits for it)
  * Ipns.UsePubsub                                ipns.usePubsub                true or false
@@ -186,6 +188,8 @@ public final class KuboConfig {
             new Key("Import.UnixFSHAMTDirectorySizeEstimation", ImportSettings.HAMT_ESTIMATION, Kind.WORD,
                     ImportSettings.ESTIMATIONS),
             new Key("Import.UnixFSDAGLayout", ImportSettings.DAG_LAYOUT, Kind.WORD, ImportSettings.LAYOUTS),
+            new Key("Import.BatchMaxNodes", ImportSettings.BATCH_MAX_NODES, Kind.COUNT),
+            new Key("Import.BatchMaxSize", ImportSettings.BATCH_MAX_SIZE, Kind.COUNT),
             new Key("Import.FastProvideRoot", "import.fastProvideRoot", Kind.FLAG),
             new Key("Import.FastProvideWait", "import.fastProvideWait", Kind.FLAG),
             new Key("Ipns.UsePubsub", "ipns.usePubsub", Kind.FLAG),

@@ -18,7 +18,6 @@ import io.p2pkit.ipfs.pin.PinType;
 import io.p2pkit.ipfs.pin.Pinner;
 import io.p2pkit.ipfs.repo.ImportSettings;
 import io.p2pkit.ipfs.repo.Repository;
-import io.p2pkit.ipfs.unixfs.importer.BlockSink;
 import io.p2pkit.node.cli.content.BlockNotFoundException;
 import io.p2pkit.node.cli.content.CarExport;
 import io.p2pkit.node.cli.content.CodecNames;
@@ -126,7 +125,14 @@ final class DagCommands {
                 InputData.blockLimit(req.bool("allow-big-block") || RepoOption.bigBlocksAllowed(repo)));
         Uploads files = req.files();
         Set<Cid> roots = new LinkedHashSet<>();
-        WrittenKeys written = new WrittenKeys(BlockSink.NONE);
+        // Kubo's write batches (Import.BatchMaxNodes, Import.BatchMaxSize), read per command as Kubo does
+        ImportSettings.WriteBatch batch;
+        try {
+            batch = ImportSettings.writeBatch(repo.configOnDisk());
+        } catch (IllegalArgumentException e) {
+            throw RpcError.failed(e.getMessage());
+        }
+        WrittenKeys written = new WrittenKeys(batch.sink(repo.blocks()));
         long blocks = 0;
         long bytes = 0;
         // As Kubo: the pin lock is held for the whole import, so no collection takes blocks before their roots are pinned.
@@ -137,13 +143,14 @@ final class DagCommands {
                 try (CarReader car = CarReader.open(e.body(), limits)) {
                     roots.addAll(car.roots());
                     for (Optional<Block> b = car.next(); b.isPresent(); b = car.next()) {
-                        repo.blocks().put(b.get());
-                        written.note(b.get().cid());
+                        written.put(b.get());
                         blocks++;
                         bytes += b.get().size();
                         previous = b.get().cid();
                     }
+                    written.flush();
                 } catch (IOException | IllegalArgumentException x) {
+                    written.flushAfter(x);
                     throw RpcError.failed("import failed " + (previous == null ? "at the start" : "after block "
                             + previous) + ": " + x.getMessage());
                 }

@@ -165,6 +165,19 @@ class DagCommandTest {
         Map<?, ?> stats = (Map<?, ?>) ((Map<?, ?>) TinyJson.parse(lines[1])).get("Stats");
         assertEquals(4L, ((Number) stats.get("BlockCount")).longValue());
 
+        // Kubo's write batches, a block at a time or two: the same blocks stored
+        for (String nodes : List.of("1", "2")) {
+            RepoFixture batched = RepoFixture.init(dir.resolve("batched-" + nodes));
+            batched.ok("config", "--json", "Import.BatchMaxNodes", nodes);
+            batched.ok("config", "--json", "Import.BatchMaxSize", "100");
+            batched.ok("dag", "import", v2.toString());
+            assertTrue(batched.ok("repo", "stat", "--json").contains("\"NumObjects\":4"), nodes);
+        }
+        RepoFixture refused = RepoFixture.init(dir.resolve("refused"));
+        CliRunner zero = refused.run("config", "--json", "Import.BatchMaxNodes", "0");
+        assertEquals(1, zero.status());
+        assertTrue(zero.err().contains("Import.BatchMaxNodes must be positive, got 0"), zero.err());
+
         RepoFixture unpinned = RepoFixture.init(dir.resolve("unpinned"));
         CliRunner quiet = unpinned.run("dag", "import", v2.toString(), "--pin-roots=false");
         assertEquals(0, quiet.status(), quiet.err());
@@ -187,6 +200,11 @@ class DagCommandTest {
         assertTrue(r.err().contains(file + ": import failed after block "), r.err());
         assertTrue(r.err().contains("hash to"), r.err());
         assertEquals("", fresh.ok("pin", "ls"), "no root is pinned after a failed import");
+        // the blocks before the bad one are stored although they wait in a write batch (Import.BatchMaxNodes)
+        java.util.regex.Matcher before = java.util.regex.Pattern.compile("after block (\\w+)").matcher(r.err());
+        assertTrue(before.find(), r.err());
+        assertEquals(before.group(1), fresh.ok("block", "stat", before.group(1)).lines().findFirst().orElseThrow()
+                .replaceFirst("^Key: ", ""));
 
         Path truncated = dir.resolve("truncated.car");
         Files.write(truncated, java.util.Arrays.copyOf(car, car.length - 10));

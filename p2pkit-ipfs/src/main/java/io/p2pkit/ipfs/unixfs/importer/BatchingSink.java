@@ -17,12 +17,17 @@ final class BatchingSink implements BlockSink {
     static final long MAX_BYTES = 16L << 20;
 
     private final Blockstore store;
+    private final int maxBlocks;
+    private final long maxBytes;
     private final ReentrantLock lock = new ReentrantLock();
-    private final List<Block> batch = new ArrayList<>(MAX_BLOCKS);
+    private final List<Block> batch;
     private long bytes;
 
-    BatchingSink(Blockstore store) {
+    BatchingSink(Blockstore store, int maxBlocks, long maxBytes) {
         this.store = store;
+        this.maxBlocks = maxBlocks;
+        this.maxBytes = maxBytes;
+        this.batch = new ArrayList<>(Math.min(maxBlocks, MAX_BLOCKS));
     }
 
     @Override
@@ -31,7 +36,7 @@ final class BatchingSink implements BlockSink {
         try {
             batch.add(block);
             bytes += block.size();
-            if (batch.size() >= MAX_BLOCKS || bytes >= MAX_BYTES) {
+            if (batch.size() >= maxBlocks || bytes >= maxBytes) {
                 flush();
             }
         } finally {

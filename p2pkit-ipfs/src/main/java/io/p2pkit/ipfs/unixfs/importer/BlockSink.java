@@ -49,6 +49,20 @@ public interface BlockSink {
     }
 
     /**
+     * Stores what was put before {@code failure} (a batching sink holds it until a flush); a
+     * failure of that flush is added to {@code failure} as a suppressed exception, not thrown.
+     *
+     * @param failure what stopped the puts
+     */
+    default void flushAfter(Exception failure) {
+        try {
+            flush();
+        } catch (IOException | RuntimeException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    /**
      * A sink that puts blocks into {@code store} in batches ({@link Blockstore#putMany}) of up to
      * 64 blocks or 16 MiB, so a disk store syncs each directory once per batch, not per block.
      * Blocks are stored in the order they were made, and all of them by the time the import returns.
@@ -57,6 +71,23 @@ public interface BlockSink {
      * @return the sink
      */
     static BlockSink of(Blockstore store) {
-        return new BatchingSink(Objects.requireNonNull(store, "store"));
+        return batching(store, BatchingSink.MAX_BLOCKS, BatchingSink.MAX_BYTES);
+    }
+
+    /**
+     * A sink that puts blocks into {@code store} in batches of up to {@code maxBlocks} blocks or
+     * {@code maxBytes} bytes (a batch is stored once it reaches either), in the order they came;
+     * {@link #flush} stores the last.
+     *
+     * @param store     where the blocks go
+     * @param maxBlocks blocks per batch, positive
+     * @param maxBytes  bytes per batch, positive
+     * @return the sink
+     */
+    static BlockSink batching(Blockstore store, int maxBlocks, long maxBytes) {
+        if (maxBlocks <= 0 || maxBytes <= 0) {
+            throw new IllegalArgumentException("a batch needs a positive size: " + maxBlocks + " blocks, " + maxBytes + " bytes");
+        }
+        return new BatchingSink(Objects.requireNonNull(store, "store"), maxBlocks, maxBytes);
     }
 }

@@ -7,7 +7,9 @@ import io.p2pkit.ipfs.car.CarReader;
 import io.p2pkit.ipfs.ipld.MapNode;
 import io.p2pkit.ipfs.pin.GcLock;
 import io.p2pkit.ipfs.pin.PinType;
+import io.p2pkit.ipfs.repo.ImportSettings;
 import io.p2pkit.ipfs.repo.Repository;
+import io.p2pkit.ipfs.unixfs.importer.BlockSink;
 import io.p2pkit.node.cli.CliCommand;
 import io.p2pkit.node.cli.CommandFailedException;
 import io.p2pkit.node.cli.ProgressBar;
@@ -122,9 +124,10 @@ final class DagImportCommand extends CliCommand {
             try {
                 Set<Cid> roots = new LinkedHashSet<>();
                 long[] counts = {0, 0};
+                BlockSink batches = ImportSettings.writeBatch(r.config()).sink(r.blocks());
                 try (ProgressBar bar = progress.bar(console(), "importing", totalSize(inputs), ProgressBar.Unit.BYTES, "")) {
                     for (InputData in : inputs) {
-                        importCar(r, in, limits, bar, roots, counts);
+                        importCar(batches, in, limits, bar, roots, counts);
                     }
                 }
                 if (pinRoots) {
@@ -202,21 +205,24 @@ final class DagImportCommand extends CliCommand {
         return total;
     }
 
-    private static void importCar(Repository r, InputData in, CarLimits limits, ProgressBar bar, Set<Cid> roots,
+    /** One CAR's blocks into {@code batches} (Kubo's write batches), all of them stored when it returns or fails. */
+    private static void importCar(BlockSink batches, InputData in, CarLimits limits, ProgressBar bar, Set<Cid> roots,
                                   long[] counts) throws IOException {
         Cid previous = null;
         try (CarReader car = CarReader.open(counted(in.open(), bar), limits)) {
             roots.addAll(car.roots());
             for (Optional<Block> b = car.next(); b.isPresent(); b = car.next()) {
-                r.blocks().put(b.get());
+                batches.put(b.get());
                 counts[0]++;
                 counts[1] += b.get().size();
                 previous = b.get().cid();
             }
+            batches.flush();
         } catch (IOException | IllegalArgumentException e) {
             if (e instanceof java.nio.file.NoSuchFileException) {
                 throw e;
             }
+            batches.flushAfter(e); // the blocks before the failure are imported, as the message says
             throw new CommandFailedException(in.name() + ": import failed " + (previous == null ? "at the start"
                     : "after block " + previous) + ": " + e.getMessage() + " (the blocks before it were imported)", e);
         }
