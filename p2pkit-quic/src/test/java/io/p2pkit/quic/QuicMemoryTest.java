@@ -41,10 +41,12 @@ class QuicMemoryTest {
         CountDownLatch release = new CountDownLatch(1);
         CompletableFuture<IOException> seen = new CompletableFuture<>();
         CompletableFuture<Void> refusedSeen = new CompletableFuture<>();
+        CompletableFuture<Void> handlerStarted = new CompletableFuture<>();
         try (Host server = Host.builder().listen("/ip4/127.0.0.1/udp/0/quic-v1").transport(key -> new TcpTransport()).transport(QuicTransport::new)
                 .resourceManager(rm).build();
              Host client = Host.builder().transport(key -> new TcpTransport()).transport(QuicTransport::new).build()) {
             server.setStreamHandler("/hog/1.0.0", s -> {
+                handlerStarted.complete(null);
                 try {
                     // read nothing until the limit refused the stream's data
                     refusedSeen.get(60, TimeUnit.SECONDS);
@@ -67,12 +69,21 @@ class QuicMemoryTest {
             Stream hog = client.newStream(c, "/hog/1.0.0");
             Thread writer = Thread.ofVirtual().start(() -> {
                 try {
+                    // the protocol's name goes out with the first bytes (lazy selection): let the
+                    // server choose it before the flood, else the refusal can reset the stream
+                    // while the name is still unread and no handler ever sees it
+                    hog.out().write(new byte[1]);
+                    hog.out().flush();
+                    handlerStarted.get(60, TimeUnit.SECONDS);
                     hog.out().write(new byte[1 << 20]);
                     // the end may reach the server after it dropped the data: the reader must
                     // still see the reset, never a clean end of stream
                     hog.out().close();
                 } catch (IOException expected) {
                     // the server resets the stream
+                } catch (InterruptedException | java.util.concurrent.ExecutionException
+                         | java.util.concurrent.TimeoutException e) {
+                    throw new AssertionError("the server never ran the handler", e);
                 }
             });
             try {

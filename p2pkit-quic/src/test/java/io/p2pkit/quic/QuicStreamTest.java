@@ -152,6 +152,28 @@ class QuicStreamTest {
     }
 
     @Test
+    void aStreamResetBeforeItIsAcceptedEndsItsReader() throws Exception {
+        // the data and the reset leave in one turn, so quiche may hand the server a stream that is
+        // already reset; reading it then throws at once, which must reach the reader, not hang it
+        for (int i = 0; i < 5; i++) {
+            MuxedStream out = dialed.openStream();
+            out.out().write(new byte[] {1, 2, 3});
+            out.reset();
+            MuxedStream in = accepted.acceptStream();
+            CompletableFuture<Void> read = CompletableFuture.runAsync(() -> {
+                try {
+                    in.in().readAllBytes();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }, java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+            java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
+                    () -> read.get(10, TimeUnit.SECONDS), "stream " + i + ": the reader learns of the reset");
+            assertTrue(e.getCause().getCause() instanceof StreamResetException, e.toString());
+        }
+    }
+
+    @Test
     void aSlowReaderHoldsTheWriterBack() throws Exception {
         // small windows so that the test moves little data
         connect(QuicConfig.defaults().withWindows(16 * 1024, 64 * 1024, 16 * 1024));
