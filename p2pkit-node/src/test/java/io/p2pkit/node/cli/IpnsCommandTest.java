@@ -129,6 +129,25 @@ class IpnsCommandTest {
             CliRunner unknown = mine.run("name", "resolve", "--bootstrap", addr, mine.ok("key", "gen", "never"));
             assertEquals(1, unknown.status());
             assertTrue(unknown.err().contains("no valid IPNS record"), unknown.err());
+
+            // without --bootstrap, on the daemon's repository: through the daemon, as Kubo's commands go
+            // (the command-line nodes above have left: the daemon has no DHT peer, so Kubo's --allow-offline)
+            CliRunner alone = served.run("name", "publish", "/ipfs/" + first);
+            assertEquals(1, alone.status());
+            assertTrue(alone.err().contains("can't publish while offline: pass `--allow-offline` to override"), alone.err());
+            String published = served.ok("name", "publish", "--allow-offline", "--lifetime", "2h", "/ipfs/" + first);
+            assertTrue(published.matches("Published to k51\\w+: /ipfs/" + first), published);
+            String self = published.substring("Published to ".length(), published.indexOf(':'));
+            assertEquals("/ipfs/" + first, served.ok("name", "resolve"), "the daemon's own name");
+            assertEquals("{\"Path\":\"/ipfs/" + first + "\"}", served.ok("name", "resolve", "--json", "/ipns/" + self));
+            // Kubo's --resolve: the daemon checks the path first, a file has no link "nope"
+            CliRunner unresolved = served.run("name", "publish", "/ipfs/" + first + "/nope");
+            assertEquals(1, unresolved.status());
+            assertTrue(unresolved.err().contains("\"LookupBySegment\" called on a data.Bytes node"), unresolved.err());
+            CliRunner unchecked = served.run("name", "publish", "--resolve=false", "--allow-offline", "--json",
+                    "/ipfs/" + first + "/nope");
+            assertEquals(0, unchecked.status(), unchecked.err());
+            assertEquals("{\"Name\":\"" + self + "\",\"Value\":\"/ipfs/" + first + "/nope\"}", unchecked.out().strip());
         }
     }
 }

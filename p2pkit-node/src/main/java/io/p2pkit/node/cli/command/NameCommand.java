@@ -10,8 +10,11 @@ import io.p2pkit.node.config.GoDurations;
 import io.p2pkit.node.names.PublishedNames;
 import io.p2pkit.kad.KadDht;
 import io.p2pkit.kad.PutResult;
+import io.p2pkit.ipfs.ipld.MapNode;
 import io.p2pkit.node.cli.CliCommand;
+import io.p2pkit.node.cli.CommandFailedException;
 import io.p2pkit.node.cli.UsageException;
+import io.p2pkit.node.cli.content.DaemonApi;
 import io.p2pkit.node.cli.content.IpnsNames;
 import io.p2pkit.node.dnslink.DnsLinkResolver;
 import io.p2pkit.node.cli.options.DurationConverter;
@@ -22,8 +25,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.io.InputStream;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -31,7 +36,9 @@ import java.util.Optional;
 @Command(name = "name", description = {
         "Publish and resolve IPNS names over the DHT, and inspect IPNS records.",
         "",
-        "publish, resolve, get and put start a node in DHT client mode that joins through the --bootstrap peers, as "
+        "publish and resolve without --bootstrap go through the daemon that holds the repository, as Kubo's do "
+                + "(publish then checks that the path resolves unless --resolve=false). With --bootstrap, and get and "
+                + "put always, they start a node in DHT client mode that joins through those peers, as "
                 + "'p2pkit routing' does. Records are IPNS v2 (signed CBOR data, with the v1 fields Kubo still "
                 + "reads), validity EOL; the name is the key's peer ID.",
         ""},
@@ -229,6 +236,14 @@ public final class NameCommand extends CliCommand {
                 description = "how long resolvers may cache it, at most the lifetime (default 1h, or the lifetime if shorter)")
         Duration ttl;
 
+        @Option(names = "--resolve", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
+                description = "through a daemon: check that the path resolves first (default true, as Kubo)")
+        boolean resolve = true;
+
+        @Option(names = "--allow-offline", description = "publish even when no DHT server takes the record: the "
+                + "repository keeps it, and a daemon publishes it again later")
+        boolean allowOffline;
+
         @Mixin
         RepoOption repo;
 
@@ -265,15 +280,44 @@ public final class NameCommand extends CliCommand {
             PeerId id = key.publicKey().toPeerId();
             PutResult r = IpnsNames.publish(dht, new PublishedNames(repo.root()), key, value, lifetime, ttl);
             String name = id.toString(Multibase.Encoding.BASE36);
-            if (r.peers() == 0) {
-                console().info("p2pkit name publish: no DHT server took the record for " + name);
+            if (r.peers() == 0 && !allowOffline) {
+                console().info("p2pkit name publish: no DHT server took the record for " + name
+                        + " (the repository keeps it; --allow-offline makes this a success)");
                 return 1;
             }
+            printPublished(name, value);
+            return 0;
+        }
+
+        /** Kubo's way: the daemon signs with its keystore and puts the record to its DHT. */
+        @Override
+        Integer throughDaemon() throws Exception {
+            prepare();
+            Map<String, String> o = new LinkedHashMap<>();
+            o.put("key", keyName);
+            o.put("lifetime", GoDurations.format(lifetime));
+            o.put("ttl", GoDurations.format(ttl));
+            o.put("resolve", Boolean.toString(resolve));
+            o.put("allow-offline", Boolean.toString(allowOffline));
+            Integer[] status = {null};
+            DaemonApi.use(repo.root(), api -> {
+                try (InputStream in = api.post("name/publish", List.of(value), o)) {
+                    MapNode answer = DaemonApi.nextObject(in);
+                    if (answer == null) {
+                        throw new CommandFailedException("the daemon's name/publish answered nothing");
+                    }
+                    printPublished(DaemonApi.text(answer, "Name"), DaemonApi.text(answer, "Value"));
+                    status[0] = 0;
+                }
+            });
+            return status[0];
+        }
+
+        private void printPublished(String name, String path) {
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("Name", name);
-            o.put("Value", value);
-            print(o, "Published to " + name + ": " + value);
-            return 0;
+            o.put("Value", path);
+            print(o, "Published to " + name + ": " + path);
         }
 
         private static String cid(String s) {
@@ -350,6 +394,25 @@ public final class NameCommand extends CliCommand {
             String path = IpnsNames.resolve(dht, dns(), name, recursive);
             print(Map.of("Path", path), path);
             return 0;
+        }
+
+        /** Kubo's way: the daemon resolves through its DHT, its cache and its own published names. */
+        @Override
+        Integer throughDaemon() throws Exception {
+            prepare();
+            Integer[] status = {null};
+            DaemonApi.use(repo.root(), api -> {
+                try (InputStream in = api.post("name/resolve", List.of(name), Map.of("recursive", Boolean.toString(recursive)))) {
+                    MapNode answer = DaemonApi.nextObject(in);
+                    if (answer == null) {
+                        throw new CommandFailedException("the daemon's name/resolve answered nothing");
+                    }
+                    String path = DaemonApi.text(answer, "Path");
+                    print(Map.of("Path", path), path);
+                    status[0] = 0;
+                }
+            });
+            return status[0];
         }
     }
 }

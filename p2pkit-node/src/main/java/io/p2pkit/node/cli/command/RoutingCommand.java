@@ -120,9 +120,25 @@ public final class RoutingCommand extends CliCommand {
         /** Runs the operation on a node that has joined the DHT. */
         abstract int operate(KadDht dht) throws Exception;
 
+        /**
+         * Runs the operation through the daemon that holds the repository, as Kubo's command does,
+         * when one runs there and no {@code --bootstrap} peer was given.
+         *
+         * @return the exit status, or null when this operation has no daemon path or no daemon runs
+         */
+        Integer throughDaemon() throws Exception {
+            return null;
+        }
+
         @Override
         public int run() throws Exception {
             String name = commandName();
+            if (options.bootstrap.peers().isEmpty()) {
+                Integer done = throughDaemon();
+                if (done != null) {
+                    return done;
+                }
+            }
             List<PeerInfo> bootstrap = options.bootstrap.required(name.substring(0, name.indexOf(' ')));
             List<Multiaddr> listen = options.listen.addresses(List.of("/ip4/127.0.0.1/tcp/0"));
             prepare();
