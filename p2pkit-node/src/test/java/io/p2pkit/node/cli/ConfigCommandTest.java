@@ -137,4 +137,62 @@ class ConfigCommandTest {
             assertTrue(API.matcher(ready).matches(), ready);
         }
     }
+
+    @Test
+    void editOpensKubosJsonInTheEditorAndTakesWhatItWrote(@TempDir Path home, @TempDir Path work) throws Exception {
+        RepoFixture repo = RepoFixture.init(home);
+        repo.ok("config", "--json", "Swarm.ConnMgr.HighWater", "200");
+        String shown = repo.ok("config", "show");
+        // an editor that changes one value (its arguments split as a shell would: the quoted one is one word)
+        Path editor = Files.writeString(work.resolve("ed.sh"),
+                "#!/bin/sh\n[ \"$1\" = 'two words' ] || exit 9\nsed -i 's/\"HighWater\": 200/\"HighWater\": 321/' \"$2\"\n");
+        assertTrue(editor.toFile().setExecutable(true));
+        Edit changed = edit(home, editor + " 'two words'");
+        assertEquals(0, changed.status(), changed.err());
+        assertEquals("321", repo.ok("config", "Swarm.ConnMgr.HighWater"));
+        assertEquals(shown.replace("\"HighWater\": 200", "\"HighWater\": 321"), repo.ok("config", "show"),
+                "nothing else changed");
+
+        // no change, a failing editor, text that is not a config: the file stays as it was
+        String before = Files.readString(home.resolve("config"));
+        Edit unchanged = edit(home, "true", "--json");
+        assertEquals(0, unchanged.status(), unchanged.err());
+        assertEquals("{\"Changed\":false,\"Ignored\":[]}\n", unchanged.out());
+        Edit failed = edit(home, "false");
+        assertEquals(1, failed.status());
+        assertTrue(failed.err().contains("the editor (false) exited with status 1: the config is unchanged"), failed.err());
+        Path broken = Files.writeString(work.resolve("broken.sh"), "#!/bin/sh\necho '{\"Swarm\": [' > \"$1\"\n");
+        assertTrue(broken.toFile().setExecutable(true));
+        Edit bad = edit(home, broken.toString());
+        assertEquals(1, bad.status());
+        assertTrue(bad.err().contains("failed to unmarshal json") && bad.err().contains("your edit is kept in "), bad.err());
+        assertEquals(before, Files.readString(home.resolve("config")));
+        Edit none = edit(home, "");
+        assertEquals(1, none.status());
+        assertTrue(none.err().contains("ENV variable $EDITOR not set"), none.err());
+        Edit open = edit(home, "vi 'unclosed");
+        assertTrue(open.err().contains("cannot parse $EDITOR value: a single quote is not closed"), open.err());
+    }
+
+    private record Edit(int status, String out, String err) {
+    }
+
+    /** {@code config edit} in a process of its own, with {@code $EDITOR} set. */
+    private static Edit edit(Path home, String editor, String... options) throws Exception {
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(ProcessHandle.current().info().command()
+                .orElse("java"), "-cp", System.getProperty("java.class.path"), io.p2pkit.node.cli.Main.class.getName(),
+                "config", "edit", "--repo-dir", home.toString()));
+        cmd.addAll(java.util.List.of(options));
+        Path out = Files.createTempFile(home, "edit", ".out");
+        Path err = Files.createTempFile(home, "edit", ".err");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectOutput(out.toFile()).redirectError(err.toFile());
+        pb.environment().put("EDITOR", editor);
+        Process p = pb.start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("config edit did not end within 60 s");
+        }
+        return new Edit(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
 }

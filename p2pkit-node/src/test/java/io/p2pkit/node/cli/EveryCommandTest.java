@@ -68,6 +68,7 @@ class EveryCommandTest {
             Map.entry("files chmod", "MfsCommandTest (asks a running daemon)"),
             Map.entry("files touch", "MfsCommandTest (asks a running daemon)"),
             Map.entry("mount", "MountCommandTest (asks a running daemon to mount with FUSE)"),
+            Map.entry("config edit", "ConfigCommandTest (needs $EDITOR: runs in a child process)"),
             Map.entry("daemon", "DaemonAndPingTest, DaemonDhtTest, PubsubCommandTest (daemon --json in a child process)"),
             Map.entry("transport-interop", "TransportInteropTest (the dialer with --json against real Redis)"),
             Map.entry("bitswap stat", "ThroughDaemonTest (asks a running daemon)"),

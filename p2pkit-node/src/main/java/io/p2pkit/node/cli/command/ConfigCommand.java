@@ -39,7 +39,8 @@ import java.util.function.UnaryOperator;
         "  p2pkit config --json Swarm.ConnMgr.HighWater 200",
         "  p2pkit config --bool Discovery.MDNS.Enabled false",
         ""},
-        subcommands = {ConfigCommand.Show.class, ConfigCommand.Replace.class, ConfigCommand.Profile.class})
+        subcommands = {ConfigCommand.Show.class, ConfigCommand.Edit.class, ConfigCommand.Replace.class,
+                ConfigCommand.Profile.class})
 public final class ConfigCommand extends CliCommand {
     @Parameters(index = "0", paramLabel = "KEY", arity = "0..1", description = "the key, dotted: Swarm.ConnMgr.HighWater")
     private String key;
@@ -59,7 +60,7 @@ public final class ConfigCommand extends CliCommand {
     @Override
     protected int run() throws Exception {
         if (key == null) {
-            throw new UsageException("missing KEY (or a subcommand: show, replace, profile apply)");
+            throw new UsageException("missing KEY (or a subcommand: show, edit, replace, profile apply)");
         }
         if (key.equals("Identity") || key.startsWith("Identity.")) {
             throw new CommandFailedException("the identity is not in the config file: see 'p2pkit id' and "
@@ -155,6 +156,77 @@ public final class ConfigCommand extends CliCommand {
             Map<String, Object> view = fileView(Repository.readConfig(repo.root()));
             output.print(console(), view, indented(view, ""));
             return 0;
+        }
+    }
+
+    /** {@code p2pkit config edit}. */
+    @Command(name = "edit", description = {"Edit the config in $EDITOR, as Kubo's JSON.", "",
+            "Writes what 'config show' prints to a file beside the config, opens it with $EDITOR (split as a shell "
+                    + "would: 'code --wait' works), and when the editor exits with status 0 and the text changed, "
+                    + "takes it as 'config replace' would: every value checked, nothing written when one is refused, "
+                    + "the edited file kept and named then. Keys p2pkit does not have are named on stderr.", ""},
+            footer = {"", "With --json: {\"Changed\":true|false,\"Ignored\":[…]}"})
+    static final class Edit extends CliCommand {
+        @Mixin
+        private RepoOption repo;
+
+        @Mixin
+        private JsonOption output;
+
+        @Override
+        protected int run() throws Exception {
+            String editor = System.getenv("EDITOR");
+            if (editor == null || editor.isBlank()) {
+                throw new CommandFailedException("ENV variable $EDITOR not set"); // Kubo's words
+            }
+            List<String> command = new ArrayList<>(EditorCommand.split(editor));
+            Path root = repo.root();
+            String before = indented(fileView(Repository.readConfig(root)), "") + "\n";
+            Path file = Files.createTempFile(root, "config-edit-", ".json");
+            boolean keep = false;
+            try {
+                Files.writeString(file, before);
+                command.add(file.toString());
+                int status = new ProcessBuilder(command).inheritIO().start().waitFor();
+                if (status != 0) {
+                    throw new CommandFailedException("the editor (" + editor + ") exited with status " + status
+                            + ": the config is unchanged");
+                }
+                String after = Files.readString(file);
+                if (after.equals(before)) {
+                    report(false, List.of());
+                    return 0;
+                }
+                keep = true;
+                Object doc = KuboConfig.parseJson(after);
+                if (!(doc instanceof Map<?, ?> m)) {
+                    throw new CommandFailedException("failed to decode config: the edited text is not a JSON object");
+                }
+                List<String> ignored = new ArrayList<>();
+                edit(console(), root, c -> KuboConfig.replace(c, m, ignored), false);
+                keep = false;
+                report(true, ignored);
+                return 0;
+            } catch (CommandFailedException | IllegalArgumentException e) {
+                throw new CommandFailedException(e.getMessage() + (keep ? " (your edit is kept in " + file + ")" : ""));
+            } finally {
+                if (!keep) {
+                    Files.deleteIfExists(file);
+                }
+            }
+        }
+
+        private void report(boolean changed, List<String> ignored) {
+            if (output.json()) {
+                Map<String, Object> o = new LinkedHashMap<>();
+                o.put("Changed", changed);
+                o.put("Ignored", ignored);
+                console().json(o);
+            } else if (!changed) {
+                console().info("p2pkit config edit: no change");
+            } else if (!ignored.isEmpty()) {
+                console().info("p2pkit config edit: left out (p2pkit has no such settings): " + String.join(", ", ignored));
+            }
         }
     }
 
