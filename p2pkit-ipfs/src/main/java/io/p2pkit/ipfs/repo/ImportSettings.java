@@ -178,12 +178,24 @@ public final class ImportSettings {
      * @param maxBytes bytes per batch
      */
     public record WriteBatch(int maxNodes, long maxBytes) {
+        /** The least a batch may hold before it is stored: one block of the largest size. */
+        private static final long MIN_HELD = 2L << 20;
+
         /**
+         * A sink that stores blocks in such batches, each holding at most a sixteenth of the
+         * heap (at least 2 MiB): a batch waits in memory, and Kubo's default 100 MiB would not fit
+         * a small heap, let alone several imports at once.
+         *
          * @param store where the blocks go
-         * @return a sink that stores them in such batches; flush it to store the last
+         * @return the sink; flush it to store the last batch
          */
         public BlockSink sink(Blockstore store) {
-            return BlockSink.batching(store, maxNodes, maxBytes);
+            return BlockSink.batching(store, maxNodes, heldAtMost(maxBytes, Runtime.getRuntime().maxMemory()));
+        }
+
+        /** The bytes a batch holds: the configured size, bounded by the heap. */
+        static long heldAtMost(long maxBytes, long maxHeap) {
+            return Math.min(maxBytes, Math.max(MIN_HELD, maxHeap / 16));
         }
     }
 

@@ -125,6 +125,10 @@ class ImportSettingsTest {
         assertEquals(new ImportSettings.WriteBatch(3, 1000), ImportSettings.writeBatch(set));
         // the import settings are untouched by them
         assertEquals(ImportOptions.profile("unixfs-v0-2015"), ImportSettings.options(set));
+        // what a batch holds is bounded by the heap: a 32 MiB heap holds 2 MiB, a 4 GiB one Kubo's 100 MiB
+        assertEquals(2L << 20, ImportSettings.WriteBatch.heldAtMost(100L << 20, 32L << 20));
+        assertEquals(100L << 20, ImportSettings.WriteBatch.heldAtMost(100L << 20, 4L << 30));
+        assertEquals(1000, ImportSettings.WriteBatch.heldAtMost(1000, 4L << 30));
         assertEquals("Import.BatchMaxSize must be positive, got 0", assertThrows(IllegalArgumentException.class,
                 () -> ImportSettings.writeBatch(RepoConfig.defaults().with(ImportSettings.BATCH_MAX_SIZE, "0"))).getMessage());
     }
