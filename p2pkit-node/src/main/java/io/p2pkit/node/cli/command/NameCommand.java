@@ -10,9 +10,7 @@ import io.p2pkit.node.config.GoDurations;
 import io.p2pkit.node.names.PublishedNames;
 import io.p2pkit.kad.KadDht;
 import io.p2pkit.kad.PutResult;
-import io.p2pkit.ipfs.ipld.MapNode;
 import io.p2pkit.node.cli.CliCommand;
-import io.p2pkit.node.cli.CommandFailedException;
 import io.p2pkit.node.cli.UsageException;
 import io.p2pkit.node.cli.content.DaemonApi;
 import io.p2pkit.node.cli.content.IpnsNames;
@@ -25,7 +23,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.io.InputStream;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -299,18 +296,9 @@ public final class NameCommand extends CliCommand {
             o.put("ttl", GoDurations.format(ttl));
             o.put("resolve", Boolean.toString(resolve));
             o.put("allow-offline", Boolean.toString(allowOffline));
-            Integer[] status = {null};
-            DaemonApi.use(repo.root(), api -> {
-                try (InputStream in = api.post("name/publish", List.of(value), o)) {
-                    MapNode answer = DaemonApi.nextObject(in);
-                    if (answer == null) {
-                        throw new CommandFailedException("the daemon's name/publish answered nothing");
-                    }
-                    printPublished(DaemonApi.text(answer, "Name"), DaemonApi.text(answer, "Value"));
-                    status[0] = 0;
-                }
-            });
-            return status[0];
+            Optional<DaemonApi.Answer> a = DaemonApi.askIfRunning(repo.root(), "name/publish", List.of(value), o);
+            a.ifPresent(answer -> printPublished(DaemonApi.text(answer.map(), "Name"), DaemonApi.text(answer.map(), "Value")));
+            return a.isPresent() ? 0 : null;
         }
 
         private void printPublished(String name, String path) {
@@ -400,19 +388,10 @@ public final class NameCommand extends CliCommand {
         @Override
         Integer throughDaemon() throws Exception {
             prepare();
-            Integer[] status = {null};
-            DaemonApi.use(repo.root(), api -> {
-                try (InputStream in = api.post("name/resolve", List.of(name), Map.of("recursive", Boolean.toString(recursive)))) {
-                    MapNode answer = DaemonApi.nextObject(in);
-                    if (answer == null) {
-                        throw new CommandFailedException("the daemon's name/resolve answered nothing");
-                    }
-                    String path = DaemonApi.text(answer, "Path");
-                    print(Map.of("Path", path), path);
-                    status[0] = 0;
-                }
-            });
-            return status[0];
+            Optional<DaemonApi.Answer> a = DaemonApi.askIfRunning(repo.root(), "name/resolve", List.of(name),
+                    Map.of("recursive", Boolean.toString(recursive)));
+            a.ifPresent(answer -> print(Map.of("Path", DaemonApi.text(answer.map(), "Path")), DaemonApi.text(answer.map(), "Path")));
+            return a.isPresent() ? 0 : null;
         }
     }
 }

@@ -400,7 +400,30 @@ public final class DaemonApi implements AutoCloseable {
      * @throws CommandFailedException when no daemon runs there, the command fails, or the answer is not an object
      */
     public static Answer ask(Path root, String command, List<String> args, Map<String, String> options) throws IOException {
-        byte[] json = answerBytes(root, command, args, options);
+        return answer(command, answerBytes(root, command, args, options));
+    }
+
+    /**
+     * The same when a daemon runs on {@code root}, as the commands that use one when there is one
+     * and work without it otherwise ({@code name publish}, {@code name resolve}).
+     *
+     * @return the answer, or empty when no daemon runs there
+     * @throws CommandFailedException when the command fails, or the answer is not an object
+     */
+    public static Optional<Answer> askIfRunning(Path root, String command, List<String> args, Map<String, String> options)
+            throws IOException {
+        Optional<DaemonApi> daemon = find(root);
+        if (daemon.isEmpty()) {
+            return Optional.empty();
+        }
+        byte[] json;
+        try (DaemonApi api = daemon.get(); InputStream in = api.post(command, args, options)) {
+            json = in.readNBytes(MAX_ANSWER);
+        }
+        return Optional.of(answer(command, json));
+    }
+
+    private static Answer answer(String command, byte[] json) {
         try {
             if (DagJson.DEFAULT.decode(json) instanceof MapNode m) {
                 return new Answer(new String(json, StandardCharsets.UTF_8).strip(), m);
