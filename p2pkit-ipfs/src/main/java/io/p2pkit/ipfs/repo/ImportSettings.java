@@ -212,7 +212,7 @@ public final class ImportSettings {
         String size = other.get(BATCH_MAX_SIZE);
         long n = nodes == null ? DEFAULT_BATCH_MAX_NODES : positive(KUBO_NAMES.get(BATCH_MAX_NODES), nodes.strip());
         long bytes = size == null ? DEFAULT_BATCH_MAX_SIZE : positive(KUBO_NAMES.get(BATCH_MAX_SIZE), size.strip());
-        // a batch is held in memory: Kubo's int, at most one block past the size
+        // Kubo's option is an int; more blocks than that never fit a batch's bytes anyway
         return new WriteBatch((int) Math.min(n, Integer.MAX_VALUE), bytes);
     }
 

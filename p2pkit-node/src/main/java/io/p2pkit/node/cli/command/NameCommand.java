@@ -390,8 +390,12 @@ public final class NameCommand extends CliCommand {
             prepare();
             Optional<DaemonApi.Answer> a = DaemonApi.askIfRunning(repo.root(), "name/resolve", List.of(name),
                     Map.of("recursive", Boolean.toString(recursive)));
-            a.ifPresent(answer -> print(Map.of("Path", DaemonApi.text(answer.map(), "Path")), DaemonApi.text(answer.map(), "Path")));
-            return a.isPresent() ? 0 : null;
+            if (a.isEmpty()) {
+                return null;
+            }
+            String path = DaemonApi.text(a.get().map(), "Path");
+            print(Map.of("Path", path), path);
+            return 0;
         }
     }
 }

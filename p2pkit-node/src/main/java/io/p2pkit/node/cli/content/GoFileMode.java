@@ -12,6 +12,8 @@ public final class GoFileMode {
     private static final long MODE_SETUID = 1L << 23;
     private static final long MODE_SETGID = 1L << 22;
     private static final long MODE_STICKY = 1L << 20;
+    /** The bit that takes each execute place in ls -l: owner's, group's, others'. */
+    private static final long[] SPECIAL = {MODE_SETUID, MODE_SETGID, MODE_STICKY};
 
     private GoFileMode() {
     }
@@ -67,15 +69,14 @@ public final class GoFileMode {
         }
         StringBuilder b = new StringBuilder(10);
         b.append((goMode & MODE_DIR) != 0 ? 'd' : (goMode & MODE_SYMLINK) != 0 ? 'l' : '-');
-        long[] special = {MODE_SETUID, MODE_SETGID, MODE_STICKY};
-        char[] specialChar = {'s', 's', 't'};
         for (int who = 0; who < 3; who++) {
             int shift = 6 - 3 * who;
             b.append((goMode & (4L << shift)) != 0 ? 'r' : '-');
             b.append((goMode & (2L << shift)) != 0 ? 'w' : '-');
             boolean x = (goMode & (1L << shift)) != 0;
-            if ((goMode & special[who]) != 0) {
-                b.append(x ? specialChar[who] : Character.toUpperCase(specialChar[who]));
+            if ((goMode & SPECIAL[who]) != 0) {
+                char c = who == 2 ? 't' : 's';
+                b.append(x ? c : Character.toUpperCase(c));
             } else {
                 b.append(x ? 'x' : '-');
             }

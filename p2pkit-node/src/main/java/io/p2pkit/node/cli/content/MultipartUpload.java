@@ -97,7 +97,8 @@ public final class MultipartUpload {
     /** boxo's form name: "file", with "?mode=…&mtime=…&mtime-nsecs=…" when those are sent. */
     private static String form(Path p, BasicFileAttributes a, boolean withMode, boolean withMtime) throws IOException {
         StringBuilder q = new StringBuilder();
-        if (withMode && !a.isSymbolicLink() && Files.getFileStore(p).supportsFileAttributeView("unix")) {
+        // the file system's views, not getFileStore per file (which reads the mount table each time)
+        if (withMode && !a.isSymbolicLink() && p.getFileSystem().supportedFileAttributeViews().contains("unix")) {
             // as Kubo's client: Go's os.FileMode, so setuid, setgid and sticky reach the daemon too
             int perms = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777;
             long mode = GoFileMode.of(a.isDirectory() ? EntryType.DIRECTORY : EntryType.FILE, perms);
