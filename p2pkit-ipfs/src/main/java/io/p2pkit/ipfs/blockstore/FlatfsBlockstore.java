@@ -355,7 +355,7 @@ public final class FlatfsBlockstore implements Blockstore {
      * as go-ds-flatfs's {@code PutMany} does: every block is written to a temporary file and,
      * with {@code syncWrites}, synced (up to {@link #BATCH_SYNCS} at once, so the device can merge
      * the flushes); then each is renamed to its name; then, with {@code syncWrites}, every
-     * directory touched is synced once.
+     * directory touched is synced once (as many at once again).
      * Crash safety is that of {@link #put}: a block file appears only by renaming a complete,
      * synced file, and the call returns only when every block and every name is durable.
      */
@@ -372,12 +372,19 @@ public final class FlatfsBlockstore implements Blockstore {
     private void putManyOpen(List<Block> blocks) throws IOException {
         requireOpen();
         List<Block> todo = new ArrayList<>(blocks.size());
+        // each block's file named once: the name is the key in base32, the batch's busiest code
+        List<Path> files = new ArrayList<>(blocks.size());
         java.util.Set<Multihash> seen = new java.util.HashSet<>();
         for (Block b : blocks) {
             SizeLimit.check(b, options.allowBigBlocks());
             Multihash key = b.cid().multihash();
-            if (seen.add(key) && sizeOrMinusOne(pathOf(key)) != b.size()) {
+            if (!seen.add(key)) {
+                continue;
+            }
+            Path file = pathOf(key);
+            if (sizeOrMinusOne(file) != b.size()) {
                 todo.add(b);
+                files.add(file);
             }
         }
         if (todo.isEmpty()) {
@@ -385,20 +392,26 @@ public final class FlatfsBlockstore implements Blockstore {
         }
         usage.beforeChange();
         java.util.Set<Path> dirs = new java.util.LinkedHashSet<>();
-        for (Block b : todo) {
-            Path dir = pathOf(b.cid().multihash()).getParent();
+        for (Path file : files) {
+            Path dir = file.getParent();
             if (dirs.add(dir)) {
                 makeDirectory(dir);
             }
         }
         Path[] temps = new Path[todo.size()];
         try {
-            writeTemps(todo, temps);
+            List<Integer> indexes = new ArrayList<>(todo.size());
+            for (int i = 0; i < todo.size(); i++) {
+                indexes.add(i);
+            }
+            // fsync blocks its thread for the device's round trip, and creating files costs system
+            // calls: several writes in flight let the device merge flushes and the cores share the calls
+            inParallel(indexes, i -> temps[i] = SyncedFiles.writeTemp(files.get(i).getParent(), todo.get(i).data(),
+                    options.syncWrites(), direct));
             for (int i = 0; i < todo.size(); i++) {
                 Block b = todo.get(i);
-                Multihash key = b.cid().multihash();
-                Path file = pathOf(key);
-                ReentrantLock lock = stripe(key);
+                Path file = files.get(i);
+                ReentrantLock lock = stripe(b.cid().multihash());
                 lock.lock();
                 try {
                     long existing = sizeOrMinusOne(file);
@@ -421,43 +434,44 @@ public final class FlatfsBlockstore implements Blockstore {
             }
         }
         if (options.syncWrites()) {
-            for (Path dir : dirs) {
-                SyncedFiles.syncDirectory(dir);
-            }
+            // each directory's fsync waits for the device, as each file's did: in flight together
+            inParallel(new ArrayList<>(dirs), SyncedFiles::syncDirectory);
         }
     }
 
     /** How many temporary files a batch writes and syncs at once. */
     static final int BATCH_SYNCS = 16;
 
-    private void writeTemps(List<Block> todo, Path[] temps) throws IOException {
-        if (todo.size() == 1) {
-            for (int i = 0; i < todo.size(); i++) {
-                Block b = todo.get(i);
-                temps[i] = SyncedFiles.writeTemp(pathOf(b.cid().multihash()).getParent(), b.data(), options.syncWrites(), direct);
-            }
+    /** An action on one item that may fail with an {@link IOException}. */
+    private interface IoAction<T> {
+        void run(T item) throws IOException;
+    }
+
+    /**
+     * Runs {@code action} on every item, {@link #BATCH_SYNCS} at once on virtual threads (a single
+     * item on this thread), and returns when all are done; the first failure is thrown.
+     */
+    private static <T> void inParallel(List<T> items, IoAction<T> action) throws IOException {
+        if (items.size() == 1) {
+            action.run(items.getFirst());
             return;
         }
-        // fsync blocks its thread for the device's round trip, and creating files costs system
-        // calls: several writes in flight let the device merge flushes and the cores share the calls
         java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(BATCH_SYNCS);
-        List<java.util.concurrent.Future<?>> writes = new ArrayList<>(todo.size());
+        List<java.util.concurrent.Future<?>> runs = new ArrayList<>(items.size());
         try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
-            for (int i = 0; i < todo.size(); i++) {
-                int at = i;
-                Block b = todo.get(i);
+            for (T item : items) {
                 slots.acquireUninterruptibly();
-                writes.add(pool.submit(() -> {
+                runs.add(pool.submit(() -> {
                     try {
-                        temps[at] = SyncedFiles.writeTemp(pathOf(b.cid().multihash()).getParent(), b.data(), options.syncWrites(), direct);
+                        action.run(item);
                     } finally {
                         slots.release();
                     }
                     return null;
                 }));
             }
-            for (java.util.concurrent.Future<?> w : writes) {
-                w.get();
+            for (java.util.concurrent.Future<?> r : runs) {
+                r.get();
             }
         } catch (java.util.concurrent.ExecutionException e) {
             if (e.getCause() instanceof IOException io) {

@@ -60,7 +60,8 @@ public final class SyncedFiles {
      * @return the temporary file
      */
     static Path writeTemp(Path dir, byte[] data, boolean sync, DirectWrites direct) throws IOException {
-        Path tmp = dir.resolve(TEMP_PREFIX + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36));
+        // 63 random bits: Long.toUnsignedString of a negative number in base 36 goes through BigInteger
+        Path tmp = dir.resolve(TEMP_PREFIX + Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36));
         if (sync && direct != null && direct.wants(data.length) && direct.write(tmp, data)) {
             return tmp;
         }
