@@ -5,6 +5,7 @@ import io.p2pkit.core.multiformats.Cid;
 import io.p2pkit.core.multiformats.Multihash;
 import io.p2pkit.ipfs.block.Block;
 import io.p2pkit.ipfs.block.BlockMismatchException;
+import io.p2pkit.ipfs.block.BlockSource;
 import io.p2pkit.ipfs.block.LinkReader;
 import io.p2pkit.ipfs.blockstore.Blockstore;
 import io.p2pkit.ipfs.blockstore.CorruptBlockException;
@@ -21,8 +22,9 @@ import java.util.function.LongConsumer;
 /**
  * Pins, as Kubo has them: {@code add}, {@code rm}, {@code update}, {@code ls} and {@code verify}.
  *
- * <p>Pinning recursively walks the whole DAG through {@code blocks} (which may fetch missing
- * blocks from the network), makes sure every block is stored ({@code put}, which writes a block
+ * <p>Pinning recursively walks the whole DAG: the blocks in {@code local} as they are (a walk
+ * does not count as a read that warms them), the others through {@code blocks} (which may fetch
+ * them from the network); it makes sure every block is stored ({@code put}, which writes a block
  * held only in memory down to disk), and records the pin only when all of it is here; a missing
  * block is a {@link MissingBlockException} and no pin is recorded. Online, a {@link DagSource}
  * (a Bitswap fetch of the DAG) can take the walk's place, handing over the blocks it fetched as
@@ -37,6 +39,10 @@ public final class Pinner {
 
     private final Blockstore blocks;
     private final Blockstore local;
+    // what a pin's walk reads: stored blocks without warming them (a walk over a DAG of thousands
+    // of blocks is a scan, not use, and would push the blocks that are read often out of the heat
+    // table, then have every one of them saved at close), the network only for what is missing
+    private final BlockSource walked;
     private final PinStore pins;
     private final LinkReader links;
     private final GcLock gcLock;
@@ -53,6 +59,10 @@ public final class Pinner {
     public Pinner(Blockstore blocks, Blockstore local, PinStore pins, LinkReader links, GcLock gcLock, int maxDagBlocks) {
         this.blocks = Objects.requireNonNull(blocks, "blocks");
         this.local = Objects.requireNonNull(local, "local");
+        this.walked = cid -> {
+            Optional<Block> here = local.get(cid);
+            return here.isPresent() ? here : blocks.get(cid);
+        };
         this.pins = Objects.requireNonNull(pins, "pins");
         this.links = Objects.requireNonNull(links, "links");
         this.gcLock = Objects.requireNonNull(gcLock, "gcLock");
@@ -120,7 +130,7 @@ public final class Pinner {
             switch (type) {
                 case RECURSIVE -> {
                     if (source == null) {
-                        new DagWalk(blocks, links, maxDagBlocks, "cannot pin " + cid, true).walk(cid, block -> {
+                        new DagWalk(walked, links, maxDagBlocks, "cannot pin " + cid, true).walk(cid, block -> {
                             blocks.put(block);
                             progress.accept(++visited[0]);
                         });
@@ -134,7 +144,7 @@ public final class Pinner {
                     if (pins.get(cid, PinType.RECURSIVE).isPresent()) {
                         throw new PinException(cid + " is already pinned recursively");
                     }
-                    Block block = blocks.get(cid).orElseThrow(() -> new MissingBlockException(cid, cid, "cannot pin " + cid));
+                    Block block = walked.get(cid).orElseThrow(() -> new MissingBlockException(cid, cid, "cannot pin " + cid));
                     blocks.put(block);
                     pins.put(pin);
                 }
@@ -222,7 +232,7 @@ public final class Pinner {
             KnownDag known = KnownDag.walk(local, links, maxDagBlocks, from);
             String purpose = "cannot pin " + to;
             if (source == null) {
-                DagWalk walk = new DagWalk(blocks, links, maxDagBlocks, purpose, true);
+                DagWalk walk = new DagWalk(walked, links, maxDagBlocks, purpose, true);
                 known.markIn(walk);
                 walk.walk(to, blocks::put);
             } else if (!known.has(to)) {

@@ -226,6 +226,25 @@ class RepositoryTest {
     }
 
     @Test
+    void aPinsWalkOverStoredBlocksLeavesThemCold() throws Exception {
+        Repository.init(dir, RepoConfig.defaults());
+        List<Block> tree = TestDag.tree(random, 3, 100, "walked");
+        Block read = tree.get(tree.size() - 1);
+        try (Repository repo = open()) {
+            for (Block b : tree) {
+                repo.blocks().put(b);
+            }
+            repo.blocks().get(read.cid());
+            repo.pinner().pin(tree.get(0).cid(), PinType.RECURSIVE, "");
+            repo.pinner().pin(tree.get(1).cid(), PinType.DIRECT, "");
+            // only the read counts: the walk is a scan, which must not push hot blocks out
+            for (Block b : tree) {
+                assertEquals(b == read ? 1.0 : 0.0, repo.blocks().heatOf(b.cid().multihash()), 1e-3, b.cid().toString());
+            }
+        }
+    }
+
+    @Test
     void aRepositoryWithANetworkFetchesAndAPinnedFetchIsWrittenDown() throws Exception {
         Repository.init(dir, RepoConfig.defaults());
         List<Block> tree = TestDag.tree(random, 2, 100, "remote");
