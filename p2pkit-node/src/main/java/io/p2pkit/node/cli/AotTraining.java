@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  * short ones and the repository's, offline, then the same through a daemon that runs in a process
  * of its own, so that this one loads no node (the launcher loads this cache's classes and links
  * them at start, which pays only while the cache holds little besides what such a command uses).
- * With {@code data} it trains the cache of {@code add}, {@code cat} and {@code get}: the same
+ * With {@code data} it trains the cache of {@code add}, {@code cat}, {@code get} and {@code dag}: the same
  * commands on a tree of a thousand files and a file of a few chunks, so that the cache also holds
  * the mature profiles of the importer's and exporter's hot methods.
  */
@@ -184,7 +184,8 @@ final class AotTraining {
      * The commands that import and export content (the {@code data} training), offline and then
      * through a daemon that runs in a process of its own: {@code add} of a tree of a thousand small
      * files and of a file of a few chunks with each IPIP-499 profile, hashing only and stored, then
-     * {@code cat} and {@code get} of what was stored. Enough files that the importer's hot methods
+     * {@code cat} and {@code get} of what was stored, and the tree through {@code dag export} and
+     * {@code dag import} (into another repository offline). Enough files that the importer's hot methods
      * reach C2 here, so that the cache holds their profiles; {@code init} runs in a JVM of its own,
      * so that its classes stay out of the cache.
      */
@@ -206,6 +207,11 @@ final class AotTraining {
             files.add(output(concat(add, file.toString())).strip());
         }
         exportAll(dirs, files, data.length, "offline");
+        Path car = home.resolveSibling(home.getFileName() + "-tree.car");
+        Files.write(car, outputBytes(List.of("dag", "export", "--progress=false", dirs.getFirst())));
+        Path other = home.resolveSibling(home.getFileName() + "-imported");
+        elsewhere(List.of("init", "--repo-dir", other.toString()));
+        step(List.of("dag", "import", "--repo-dir", other.toString(), car.toString()));
 
         Process daemon = daemonProcess();
         try {
@@ -213,6 +219,8 @@ final class AotTraining {
             step(List.of("add", "-Q", "--progress=false", "-r", tree.toString()));
             step(List.of("add", "-Q", "--progress=false", file.toString()));
             exportAll(dirs, files, data.length, "daemon");
+            outputBytes(List.of("dag", "export", "--progress=false", dirs.getLast()));
+            step(List.of("dag", "import", car.toString()));
         } finally {
             stop(daemon);
         }
