@@ -38,7 +38,9 @@ class DagAndErrorsTest {
 
     @AfterAll
     static void stop() throws Exception {
-        f.close();
+        if (f != null) { // null when a prerequisite aborted start
+            f.close();
+        }
     }
 
     @ParameterizedTest

@@ -29,7 +29,9 @@ class DnsLinkGatewayTest {
 
     @AfterAll
     static void stop() throws Exception {
-        f.close();
+        if (f != null) { // null when a prerequisite aborted start
+            f.close();
+        }
     }
 
     @Test

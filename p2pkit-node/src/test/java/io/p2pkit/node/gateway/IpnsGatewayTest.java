@@ -36,7 +36,9 @@ class IpnsGatewayTest {
 
     @AfterAll
     static void stop() throws Exception {
-        f.close();
+        if (f != null) { // null when a prerequisite aborted start
+            f.close();
+        }
     }
 
     @ParameterizedTest

@@ -33,7 +33,9 @@ class RedirectsFileTest {
 
     @AfterAll
     static void stop() throws Exception {
-        f.close();
+        if (f != null) { // null when a prerequisite aborted start
+            f.close();
+        }
     }
 
     private static String host(String dir) throws Exception {

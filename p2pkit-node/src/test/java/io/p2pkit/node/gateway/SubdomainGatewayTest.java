@@ -35,7 +35,9 @@ class SubdomainGatewayTest {
 
     @AfterAll
     static void stop() throws Exception {
-        f.close();
+        if (f != null) { // null when a prerequisite aborted start
+            f.close();
+        }
     }
 
     private static String cid(String name) throws Exception {

@@ -38,7 +38,9 @@ class TrustlessCarTest {
 
     @AfterAll
     static void stop() throws Exception {
-        f.close();
+        if (f != null) { // null when a prerequisite aborted start
+            f.close();
+        }
     }
 
     private static List<Cid> car(String path, String... headers) throws Exception {

@@ -45,7 +45,9 @@ class UnixfsPathTest {
 
     @AfterAll
     static void stop() throws Exception {
-        f.close();
+        if (f != null) { // null when a prerequisite aborted start
+            f.close();
+        }
     }
 
     private static String text(HttpResponse<byte[]> r) {
