@@ -32,9 +32,10 @@ import java.util.concurrent.TimeUnit;
  * short ones and the repository's, offline, then the same through a daemon that runs in a process
  * of its own, so that this one loads no node (the launcher loads this cache's classes and links
  * them at start, which pays only while the cache holds little besides what such a command uses).
- * With {@code data} it trains the cache of {@code add}, {@code cat}, {@code get} and {@code dag}: the same
- * commands on a tree of a thousand files and a file of a few chunks, so that the cache also holds
- * the mature profiles of the importer's and exporter's hot methods.
+ * With {@code data} it trains the cache of {@code add}, {@code cat}, {@code get}, {@code dag import}
+ * and {@code dag export}: the same commands on a tree of a thousand files and a file of a few
+ * chunks, so that the cache also holds the mature profiles of the importer's and exporter's hot
+ * methods.
  */
 final class AotTraining {
     private static final long WAIT_SECONDS = 60;
@@ -185,9 +186,9 @@ final class AotTraining {
      * through a daemon that runs in a process of its own: {@code add} of a tree of a thousand small
      * files and of a file of a few chunks with each IPIP-499 profile, hashing only and stored, then
      * {@code cat} and {@code get} of what was stored, and the tree through {@code dag export} and
-     * {@code dag import} (into another repository offline). Enough files that the importer's hot methods
-     * reach C2 here, so that the cache holds their profiles; {@code init} runs in a JVM of its own,
-     * so that its classes stay out of the cache.
+     * {@code dag import} (into another repository offline). Enough files that the importer's hot
+     * methods reach C2 here, so that the cache holds their profiles; {@code init} runs in a JVM of
+     * its own, so that its classes stay out of the cache.
      */
     private void runData() throws Exception {
         elsewhere(List.of("init"));
