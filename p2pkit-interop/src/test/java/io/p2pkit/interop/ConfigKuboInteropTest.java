@@ -142,6 +142,13 @@ class ConfigKuboInteropTest {
                 same("config", "--json", "API.HTTPHeaders.Access-Control-Allow-Origin", "[\"https://webui.example\"]");
                 same("config", "API.HTTPHeaders.Access-Control-Allow-Origin");
                 assertEquals("https://webui.example", file("api.allowedOrigins"));
+                // the API's other headers: one at a time, then the whole object, shown as Kubo shows them
+                same("config", "--json", "API.HTTPHeaders.X-Api-Test", "[\"a\",\"b\"]");
+                same("config", "API.HTTPHeaders");
+                same("config", "--json", "API.HTTPHeaders", "{\"Access-Control-Allow-Origin\":[\"https://webui.example\"],"
+                        + "\"Access-Control-Allow-Credentials\":[\"true\"],\"X-Api-Test\":[\"c\"]}");
+                assertTrue(same("config", "API.HTTPHeaders").contains("\"Access-Control-Allow-Credentials\""));
+                assertEquals("https://webui.example", file("api.allowedOrigins"));
             }
             case SET_SECTION -> {
                 same("config", "--json", "Swarm.ConnMgr", "{\"HighWater\":50,\"LowWater\":20,\"GracePeriod\":\"30s\"}");
@@ -197,7 +204,7 @@ class ConfigKuboInteropTest {
                 Map<?, ?> fromKubo = (Map<?, ?>) KuboConfig.parseJson(kubo.cli().outcome(List.of("config", "show")));
                 Map<?, ?> fromP2pkit = (Map<?, ?>) KuboConfig.parseJson(client.outcome(List.of("--api", api, "config", "show")));
                 for (String key : List.of("Addresses.Gateway", "Addresses.Swarm", "Swarm.ConnMgr", "Discovery.MDNS.Enabled",
-                        "API.HTTPHeaders.Access-Control-Allow-Origin", "Ipns.RepublishPeriod", "Ipns.RecordLifetime", "Provide", "Gateway.NoFetch", "Gateway.MaxConcurrentRequests",
+                        "API.HTTPHeaders", "Ipns.RepublishPeriod", "Ipns.RecordLifetime", "Provide", "Gateway.NoFetch", "Gateway.MaxConcurrentRequests",
                         "Gateway.MaxRangeRequestFileSize", "Import.CidVersion", "Import.UnixFSChunker",
                         "Import.UnixFSFileMaxLinks", "Import.HashFunction", "Import.UnixFSHAMTDirectoryMaxFanout",
                         "Gateway.HTTPHeaders", "Gateway.RootRedirect", "Gateway.PublicGateways")) {

@@ -23,6 +23,7 @@ import io.p2pkit.nat.relay.RelayConfig;
 import io.p2pkit.node.exchange.ReprovideStrategy;
 import io.p2pkit.node.exchange.Reprovider;
 import io.p2pkit.node.exchange.Role;
+import io.p2pkit.node.http.HttpHeaderText;
 import io.p2pkit.pubsub.PubSub;
 import io.p2pkit.pubsub.PubsubConfig;
 import io.p2pkit.pubsub.Router;
@@ -45,6 +46,7 @@ import java.nio.file.Path;
 import io.p2pkit.node.config.GoDurations;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -967,23 +969,78 @@ public final class NodeConfig {
     }
 
     /**
-     * Who may use the RPC API, as Kubo's {@code API.HTTPHeaders} origins and {@code API.Authorizations}.
-     * A request from a browser page (with an {@code Origin} or {@code Referer}) is refused unless
-     * the page is the API's own origin or in {@code allowedOrigins} ({@code "*"}: any). With
+     * Who may use the RPC API, and what its answers carry, as Kubo's {@code API.HTTPHeaders} and
+     * {@code API.Authorizations}. A request from a browser page (with an {@code Origin} or
+     * {@code Referer}) is refused unless the page is the API's own origin, the IPFS Companion
+     * browser extension's (Kubo's defaults) or in {@code allowedOrigins} ({@code "*"}: any). With
      * authorizations, every request must carry one of their secrets and ask for a path the secret
      * allows.
      *
+     * <p>{@code httpHeaders} are added to every answer, except the three Kubo reads as CORS
+     * settings: {@code Access-Control-Allow-Origin} (give those in {@code allowedOrigins}),
+     * {@code Access-Control-Allow-Methods} (the methods a page may use: {@code POST} when unset)
+     * and {@code Access-Control-Allow-Credentials} ({@code true}: pages may send cookies and
+     * credentials).
+     *
      * @param allowedOrigins  browser origins allowed besides the API's own, such as {@code https://webui.example}
      * @param authorizations  the secrets, none for an API open to whoever reaches it (loopback by default)
+     * @param httpHeaders     header name to values, as Kubo's {@code API.HTTPHeaders} without its origins
      */
-    public record ApiAccess(List<String> allowedOrigins, List<Authorization> authorizations) {
-        /** The API's own origins only, and no secrets. */
+    public record ApiAccess(List<String> allowedOrigins, List<Authorization> authorizations,
+                            Map<String, List<String>> httpHeaders) {
+        /** The API's own origins only, no secrets and no headers. */
         public static final ApiAccess DEFAULT = new ApiAccess(List.of(), List.of());
 
-        /** Copies the lists. */
+        private static final String ALLOW_METHODS = "Access-Control-Allow-Methods";
+        private static final String ALLOW_CREDENTIALS = "Access-Control-Allow-Credentials";
+
+        /** Copies the lists and the headers, whose names and values are checked (one line each). */
         public ApiAccess {
             allowedOrigins = List.copyOf(allowedOrigins);
             authorizations = List.copyOf(authorizations);
+            Map<String, List<String>> copy = new java.util.LinkedHashMap<>();
+            httpHeaders.forEach((name, values) -> copy.put(HttpHeaderText.name(name),
+                    HttpHeaderText.values(name, values)));
+            if (copy.containsKey("Access-Control-Allow-Origin")) {
+                throw new IllegalArgumentException("give the allowed origins as allowedOrigins, "
+                        + "not as an Access-Control-Allow-Origin header");
+            }
+            httpHeaders = java.util.Collections.unmodifiableMap(copy);
+        }
+
+        /**
+         * Origins and secrets, and no headers.
+         *
+         * @param allowedOrigins browser origins allowed besides the API's own
+         * @param authorizations the secrets
+         */
+        public ApiAccess(List<String> allowedOrigins, List<Authorization> authorizations) {
+            this(allowedOrigins, authorizations, Map.of());
+        }
+
+        /** @return the methods a browser page may use, upper case: {@code Access-Control-Allow-Methods}, or POST */
+        public List<String> allowedMethods() {
+            List<String> given = httpHeaders.get(ALLOW_METHODS);
+            if (given == null) {
+                return List.of("POST");
+            }
+            // Kubo's CORS library takes each value as one method; a comma-separated value is split here too
+            return given.stream().flatMap(v -> java.util.Arrays.stream(v.split(","))).map(String::strip)
+                    .filter(m -> !m.isEmpty()).map(m -> m.toUpperCase(java.util.Locale.ROOT)).toList();
+        }
+
+        /** @return whether {@code Access-Control-Allow-Credentials} is {@code true} (any case) */
+        public boolean allowCredentials() {
+            return httpHeaders.getOrDefault(ALLOW_CREDENTIALS, List.of()).stream()
+                    .anyMatch(v -> v.strip().equalsIgnoreCase("true"));
+        }
+
+        /** @return the headers every answer carries: {@link #httpHeaders()} without the CORS settings */
+        public Map<String, List<String>> responseHeaders() {
+            Map<String, List<String>> out = new java.util.LinkedHashMap<>(httpHeaders);
+            out.remove(ALLOW_METHODS);
+            out.remove(ALLOW_CREDENTIALS);
+            return java.util.Collections.unmodifiableMap(out);
         }
 
         /**

@@ -1,5 +1,7 @@
 package io.p2pkit.node.config;
 
+import io.p2pkit.node.http.HttpHeaderText;
+
 /**
  * What the gateway serves and how much at once, as Kubo's {@code Gateway.*} keys of the same
  * names (which hostnames it answers as what is {@link GatewayHosts}).

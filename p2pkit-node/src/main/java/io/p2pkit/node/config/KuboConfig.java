@@ -4,6 +4,7 @@ import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.ipfs.repo.ImportSettings;
 import io.p2pkit.ipfs.repo.RepoConfig;
 import io.p2pkit.ipfs.repo.RepoConfigException;
+import io.p2pkit.node.http.HttpHeaderText;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -43,7 +44,10 @@ import java.util.Map;
  * Provide.Strategy                              reprovider.strategy           all, pinned, roots, mfs, pinned+mfs, none
  * Provide.DHT.Interval                          reprovider.interval           Go duration, "22h" ("0": nothing announced)
  * Provide.DHT.MaxWorkers                        provide.dht.maxWorkers        integer, 32 (0: p2pkit's most, 1024)
- * API.HTTPHeaders.Access-Control-Allow-Origin   api.allowedOrigins            array of origins
+ * API.HTTPHeaders                               api.httpHeaders               object of header name to array of values
+ *                                                                             (one header: API.HTTPHeaders.NAME); its
+ *                                               api.allowedOrigins            Access-Control-Allow-Origin is kept apart,
+ *                                                                             comma-separated
  * Gateway.NoDNSLink                             gateway.noDNSLink             true or false
  * Gateway.NoFetch                               gateway.noFetch               true or false
  * Gateway.DeserializedResponses                 gateway.deserializedResponses true or false
@@ -93,6 +97,13 @@ import java.util.Map;
 public final class KuboConfig {
     private KuboConfig() {
     }
+
+    private static final String HEADERS_KEY = "Gateway.HTTPHeaders";
+    private static final String API_HEADERS_KEY = "API.HTTPHeaders";
+    /** The one header of {@code API.HTTPHeaders} the file keeps apart, as a list: the origins allowed. */
+    public static final String ALLOW_ORIGIN = "Access-Control-Allow-Origin";
+    /** Where {@code API.HTTPHeaders}' origins are kept: a list, as before the file kept the other headers. */
+    private static final Key ORIGINS = new Key(API_HEADERS_KEY + "." + ALLOW_ORIGIN, "api.allowedOrigins", Kind.LIST);
 
     /** How a value is written in Kubo's JSON and checked. */
     private enum Kind {
@@ -165,7 +176,7 @@ public final class KuboConfig {
                     List.of("all", "pinned", "roots", "mfs", "pinned+mfs", "none")),
             new Key("Provide.DHT.Interval", "reprovider.interval", Kind.DURATION),
             new Key("Provide.DHT.MaxWorkers", "provide.dht.maxWorkers", Kind.COUNT),
-            new Key("API.HTTPHeaders.Access-Control-Allow-Origin", "api.allowedOrigins", Kind.LIST),
+            new Key(API_HEADERS_KEY, "api.httpHeaders", Kind.HEADERS),
             new Key("Gateway.NoDNSLink", "gateway.noDNSLink", Kind.FLAG),
             new Key("Gateway.NoFetch", "gateway.noFetch", Kind.FLAG),
             new Key("Gateway.DeserializedResponses", "gateway.deserializedResponses", Kind.FLAG),
@@ -234,6 +245,13 @@ public final class KuboConfig {
                 }
                 continue;
             }
+            if (k.kubo.equals(API_HEADERS_KEY)) {
+                Map<String, List<String>> headers = apiHeaders(config);
+                if (!headers.isEmpty()) {
+                    put(out, k.kubo, headers);
+                }
+                continue;
+            }
             config.get(k.file).or(() -> java.util.Optional.ofNullable(profile.get(k.file)))
                     .ifPresent(text -> put(out, k.kubo, value(k, text)));
         }
@@ -265,7 +283,7 @@ public final class KuboConfig {
         put(out, "Provide.Enabled", true);
         put(out, "Provide.Strategy", "all");
         put(out, "Provide.DHT.Interval", "22h");
-        put(out, "API.HTTPHeaders.Access-Control-Allow-Origin", List.of());
+        put(out, API_HEADERS_KEY, Map.of());
         put(out, "Gateway.NoDNSLink", false);
         put(out, "Gateway.NoFetch", false);
         put(out, "Gateway.DeserializedResponses", true);
@@ -304,18 +322,20 @@ public final class KuboConfig {
      * @throws EditException with Kubo's text when the key is unknown or the value of the wrong type
      */
     public static RepoConfig set(RepoConfig config, String key, Object value) {
-        if (key.startsWith(HEADERS_KEY + ".") && key.length() > HEADERS_KEY.length() + 1) {
-            // one header of the map, as Kubo's MapSetKV sets it
-            Key k = find(HEADERS_KEY);
-            Map<String, Object> headers = new LinkedHashMap<>();
-            config.get(k.file).ifPresent(text -> headers.putAll(httpHeaders(text)));
-            String name = key.substring(HEADERS_KEY.length() + 1);
-            if (value == null) {
-                headers.remove(name);
-            } else {
-                headers.put(name, value);
+        for (String mapKey : List.of(HEADERS_KEY, API_HEADERS_KEY)) {
+            if (key.startsWith(mapKey + ".") && key.length() > mapKey.length() + 1) {
+                // one header of the map, as Kubo's MapSetKV sets it
+                Key k = find(mapKey);
+                Map<String, Object> headers = new LinkedHashMap<>(mapKey.equals(API_HEADERS_KEY) ? apiHeaders(config)
+                        : config.get(k.file).map(text -> httpHeaders(mapKey, text)).orElse(Map.of()));
+                String name = key.substring(mapKey.length() + 1);
+                if (value == null) {
+                    headers.remove(name);
+                } else {
+                    headers.put(name, value);
+                }
+                return store(config, k, headers);
             }
-            return store(config, k, headers);
         }
         if (value instanceof Map<?, ?> m && KEYS.stream().noneMatch(k -> k.kubo.equals(key))) {
             List<Key> section = KEYS.stream().filter(k -> k.kubo.startsWith(key + ".")).toList();
@@ -364,8 +384,6 @@ public final class KuboConfig {
         return out;
     }
 
-    private static final String HEADERS_KEY = "Gateway.HTTPHeaders";
-
     /**
      * Reads the headers a file keeps for {@code Gateway.HTTPHeaders}.
      *
@@ -374,13 +392,40 @@ public final class KuboConfig {
      * @throws EditException when the text is not such an object
      */
     public static Map<String, List<String>> httpHeaders(String text) {
+        return httpHeaders(HEADERS_KEY, text);
+    }
+
+    /**
+     * Kubo's {@code API.HTTPHeaders}: the file's {@code api.httpHeaders} with its
+     * {@code api.allowedOrigins} as {@value #ALLOW_ORIGIN}.
+     *
+     * @param config the repository's config
+     * @return header name to values, the origins first; empty when neither is set
+     * @throws EditException when {@code api.httpHeaders} is not a JSON object of arrays of strings
+     */
+    public static Map<String, List<String>> apiHeaders(RepoConfig config) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        config.get(ORIGINS.file).ifPresent(text -> out.put(ALLOW_ORIGIN, split(text)));
+        config.get("api.httpHeaders").ifPresent(text -> out.putAll(httpHeaders(API_HEADERS_KEY, text)));
+        return out;
+    }
+
+    /**
+     * Reads the headers a file keeps for a map of headers.
+     *
+     * @param key  the Kubo key, for errors: {@code Gateway.HTTPHeaders} or {@code API.HTTPHeaders}
+     * @param text the file key's JSON text
+     * @return header name to values, in the text's order
+     * @throws EditException when the text is not such an object
+     */
+    public static Map<String, List<String>> httpHeaders(String key, String text) {
         if (!(parseJson(text) instanceof Map<?, ?> m)) {
-            throw new EditException(HEADERS_KEY + ": not a JSON object: " + text);
+            throw new EditException(key + ": not a JSON object: " + text);
         }
         Map<String, List<String>> out = new LinkedHashMap<>();
         for (Map.Entry<?, ?> e : m.entrySet()) {
             if (!(e.getValue() instanceof List<?> values) || values.stream().anyMatch(v -> !(v instanceof String))) {
-                throw new EditException(HEADERS_KEY + "." + e.getKey() + ": not an array of strings");
+                throw new EditException(key + "." + e.getKey() + ": not an array of strings");
             }
             out.put(String.valueOf(e.getKey()), values.stream().map(String.class::cast).toList());
         }
@@ -490,6 +535,9 @@ public final class KuboConfig {
         if (k.kind == Kind.GATEWAYS) {
             return PublicGatewaysConfig.store(config, value);
         }
+        if (k.kubo.equals(API_HEADERS_KEY)) {
+            return storeApiHeaders(config, k, value);
+        }
         String text = value == null ? null : text(k, value);
         if (text != null && ImportSettings.KUBO_NAMES.containsKey(k.file)) {
             try {
@@ -500,6 +548,30 @@ public final class KuboConfig {
         }
         try {
             return config.with(k.file, text);
+        } catch (RepoConfigException e) {
+            throw badValue(e.getMessage());
+        }
+    }
+
+    /**
+     * Stores {@code API.HTTPHeaders}: its origins as the comma-separated {@code api.allowedOrigins}
+     * (the form this file had before it kept the other headers), the rest as JSON.
+     */
+    private static RepoConfig storeApiHeaders(RepoConfig config, Key k, Object value) {
+        if (value != null && !(value instanceof Map<?, ?>)) {
+            throw wrongType(k, value);
+        }
+        Map<Object, Object> rest = new LinkedHashMap<>(value == null ? Map.of() : (Map<?, ?>) value);
+        Object origins = null;
+        for (Object name : List.copyOf(rest.keySet())) {
+            if (String.valueOf(name).equalsIgnoreCase(ALLOW_ORIGIN)) {
+                origins = rest.remove(name);
+            }
+        }
+        // [] kept as an empty list: Kubo shows it
+        String originText = origins == null ? null : text(ORIGINS, origins);
+        try {
+            return config.with(ORIGINS.file, originText).with(k.file, rest.isEmpty() ? null : text(k, rest));
         } catch (RepoConfigException e) {
             throw badValue(e.getMessage());
         }

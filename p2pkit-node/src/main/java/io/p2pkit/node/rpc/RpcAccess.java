@@ -2,6 +2,7 @@ package io.p2pkit.node.rpc;
 
 import io.p2pkit.node.NodeConfig;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -22,14 +24,27 @@ import java.util.Optional;
  * browser page whose {@code Origin} (or {@code Referer}) is not allowed is refused, so that a web
  * page cannot drive the node of whoever visits it; and, when authorizations are configured, a
  * request without one of their secrets, or for a path its secret does not allow, is refused.
- * Refusals are Kubo's {@code 403 - Forbidden}. Allowed origins get the CORS headers.
+ * Refusals are {@code 403}, with Kubo's words. Allowed origins get the CORS headers, as Kubo's CORS
+ * library gives them: only for the methods {@code Access-Control-Allow-Methods} allows; the
+ * operator's other {@code API.HTTPHeaders} go on every answer.
  */
 final class RpcAccess extends Handler.Wrapper {
+    /** The IPFS Companion browser extension (release and beta), which Kubo always lets in. */
+    private static final List<String> COMPANION = List.of("chrome-extension://nibjojkomfdiaoajekhjakgkdhaomnch",
+            "chrome-extension://hjoieblefckbooibpepigmacodalfndh");
+    private static final String EXPOSED = "Location, WWW-Authenticate, X-Stream-Output, X-Chunked-Output, X-Content-Length";
+
     private final NodeConfig.ApiAccess access;
+    private final List<String> methods;
+    private final boolean credentials;
+    private final Map<String, List<String>> headers;
 
     RpcAccess(NodeConfig.ApiAccess access, Handler rpc) {
         super(rpc);
         this.access = access;
+        this.methods = access.allowedMethods();
+        this.credentials = access.allowCredentials();
+        this.headers = access.responseHeaders();
     }
 
     @Override
@@ -39,23 +54,46 @@ final class RpcAccess extends Handler.Wrapper {
         List<String> own = ownOrigins(request);
         if (origin != null && !allowed(origin, own)
                 || referer != null && !allowed(originOf(referer).orElse("null"), own)) {
-            return forbidden(response, callback);
+            return forbidden(response, callback, "403 - Forbidden\n");
         }
         if (!access.authorizations().isEmpty() && !authorized(request)) {
-            return forbidden(response, callback);
+            return forbidden(response, callback, "p2pkit RPC Access Denied: Please provide a valid authorization "
+                    + "token as defined in the API.Authorizations configuration.\n");
         }
+        // first, so that what the command itself sets (its Content-Type) wins, as in Kubo
+        headers.forEach((name, values) -> response.getHeaders().put(name, values));
         if (origin != null) {
-            response.getHeaders().put(HttpHeader.ACCESS_CONTROL_ALLOW_ORIGIN, origin);
-            response.getHeaders().put(HttpHeader.VARY, "Origin");
-            response.getHeaders().put(HttpHeader.ACCESS_CONTROL_ALLOW_METHODS, "POST");
-            String asked = request.getHeaders().get(HttpHeader.ACCESS_CONTROL_REQUEST_HEADERS);
-            if (asked != null) {
-                response.getHeaders().put(HttpHeader.ACCESS_CONTROL_ALLOW_HEADERS, asked);
-            }
-            response.getHeaders().put(HttpHeader.ACCESS_CONTROL_EXPOSE_HEADERS,
-                    "Location, WWW-Authenticate, X-Stream-Output, X-Chunked-Output, X-Content-Length");
+            cors(request, response, origin);
         }
         return super.handle(request, response, callback);
+    }
+
+    /**
+     * The CORS headers for an allowed origin: a preflight ({@code OPTIONS} with
+     * {@code Access-Control-Request-Method}) learns whether the method it asks for may be used; any
+     * other request whether the page may read the answer. A method not allowed gets none.
+     */
+    private void cors(Request request, Response response, String origin) {
+        String asked = request.getHeaders().get(HttpHeader.ACCESS_CONTROL_REQUEST_METHOD);
+        boolean preflight = HttpMethod.OPTIONS.is(request.getMethod()) && asked != null;
+        response.getHeaders().add(HttpHeader.VARY, "Origin");
+        String method = (preflight ? asked : request.getMethod()).strip().toUpperCase(Locale.ROOT);
+        if (!methods.contains(method)) {
+            return;
+        }
+        response.getHeaders().put(HttpHeader.ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+        if (credentials) {
+            response.getHeaders().put(HttpHeader.ACCESS_CONTROL_ALLOW_CREDENTIALS, "true");
+        }
+        if (preflight) {
+            response.getHeaders().put(HttpHeader.ACCESS_CONTROL_ALLOW_METHODS, method);
+            String askedHeaders = request.getHeaders().get(HttpHeader.ACCESS_CONTROL_REQUEST_HEADERS);
+            if (askedHeaders != null) {
+                response.getHeaders().put(HttpHeader.ACCESS_CONTROL_ALLOW_HEADERS, askedHeaders);
+            }
+        } else {
+            response.getHeaders().put(HttpHeader.ACCESS_CONTROL_EXPOSE_HEADERS, EXPOSED);
+        }
     }
 
     /**
@@ -74,7 +112,7 @@ final class RpcAccess extends Handler.Wrapper {
 
     private boolean allowed(String origin, List<String> own) {
         String o = origin.toLowerCase(Locale.ROOT);
-        return own.contains(o) || access.allowedOrigins().stream()
+        return own.contains(o) || COMPANION.contains(o) || access.allowedOrigins().stream()
                 .anyMatch(a -> a.equals("*") || a.toLowerCase(Locale.ROOT).equals(o));
     }
 
@@ -98,7 +136,9 @@ final class RpcAccess extends Handler.Wrapper {
         }
         String path = request.getHttpURI().getPath();
         for (NodeConfig.ApiAccess.Authorization a : access.authorizations()) {
-            if (matches(a.secret(), header) && a.allowedPaths().stream().anyMatch(p -> under(path, p))) {
+            // any valid secret may ask for the version, as in Kubo (clients check it before anything else)
+            if (matches(a.secret(), header) && (path.equals("/api/v0/version")
+                    || a.allowedPaths().stream().anyMatch(p -> under(path, p)))) {
                 return true;
             }
         }
@@ -123,10 +163,10 @@ final class RpcAccess extends Handler.Wrapper {
         return MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), header.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static boolean forbidden(Response response, Callback callback) {
+    private static boolean forbidden(Response response, Callback callback, String text) {
         response.setStatus(HttpStatus.FORBIDDEN_403);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
-        response.write(true, StandardCharsets.UTF_8.encode("403 - Forbidden\n"), callback);
+        response.write(true, StandardCharsets.UTF_8.encode(text), callback);
         return true;
     }
 }

@@ -260,6 +260,52 @@ class KuboConfigTest {
     }
 
     @Test
+    void theApisHeadersKeepTheirOriginsApartAsTheFileHadThem() {
+        Map<String, Object> given = new java.util.LinkedHashMap<>();
+        given.put("Access-Control-Allow-Origin", List.of("https://webui.example", "http://127.0.0.1:3000"));
+        given.put("Access-Control-Allow-Methods", List.of("PUT", "POST"));
+        given.put("x-served-by", List.of("p2pkit"));
+        RepoConfig c = KuboConfig.set(EMPTY, "API.HTTPHeaders", given);
+        assertEquals("https://webui.example, http://127.0.0.1:3000", c.get("api.allowedOrigins").orElseThrow());
+        assertEquals(Map.of("Access-Control-Allow-Methods", List.of("PUT", "POST"), "x-served-by", List.of("p2pkit")),
+                KuboConfig.httpHeaders("API.HTTPHeaders", c.get("api.httpHeaders").orElseThrow()),
+                "the other headers as JSON, their names as given, as Kubo's config keeps them");
+        Map<String, List<String>> shown = KuboConfig.apiHeaders(c);
+        assertEquals(java.util.Set.of("Access-Control-Allow-Origin", "Access-Control-Allow-Methods", "x-served-by"),
+                shown.keySet());
+        assertEquals(shown, ((Map<?, ?>) KuboConfig.show(c).get("API")).get("HTTPHeaders"));
+        // one header at a time, the origins among them
+        c = KuboConfig.set(c, "API.HTTPHeaders.Access-Control-Allow-Credentials", List.of("true"));
+        c = KuboConfig.set(c, "API.HTTPHeaders.Access-Control-Allow-Origin", List.of("*"));
+        c = KuboConfig.set(c, "API.HTTPHeaders.x-served-by", null);
+        assertEquals("*", c.get("api.allowedOrigins").orElseThrow());
+        assertEquals(List.of("true"), KuboConfig.lookup(KuboConfig.show(c), "API.HTTPHeaders.Access-Control-Allow-Credentials"));
+        assertFalse(KuboConfig.apiHeaders(c).containsKey("x-served-by"));
+        // an empty list of origins is kept, as Kubo shows it; an empty object removes both file keys
+        c = KuboConfig.set(c, "API.HTTPHeaders.Access-Control-Allow-Origin", List.of());
+        assertEquals(List.of(), KuboConfig.apiHeaders(c).get("Access-Control-Allow-Origin"));
+        c = KuboConfig.set(c, "API.HTTPHeaders", Map.of());
+        assertTrue(c.get("api.allowedOrigins").isEmpty() && c.get("api.httpHeaders").isEmpty());
+        assertEquals(Map.of(), KuboConfig.lookup(KuboConfig.merge(KuboConfig.defaults(), KuboConfig.show(c)),
+                "API.HTTPHeaders"), "Kubo's default: an empty object");
+        // Kubo's whole config replaces both
+        Map<String, Object> document = Map.of("API", Map.of("HTTPHeaders", Map.of(
+                "Access-Control-Allow-Origin", List.of("https://a.example"), "X-A", List.of("1"))));
+        RepoConfig replaced = KuboConfig.replace(EMPTY, document, new ArrayList<>());
+        assertEquals("https://a.example", replaced.get("api.allowedOrigins").orElseThrow());
+        assertEquals(Map.of("X-A", List.of("1")), KuboConfig.httpHeaders("API.HTTPHeaders",
+                replaced.get("api.httpHeaders").orElseThrow()));
+        assertTrue(assertThrows(KuboConfig.EditException.class,
+                () -> KuboConfig.set(EMPTY, "API.HTTPHeaders.X-B", List.of("a\r\nSet-Cookie: x"))).getMessage()
+                .contains("must be one line"));
+        assertTrue(assertThrows(KuboConfig.EditException.class,
+                () -> KuboConfig.set(EMPTY, "API.HTTPHeaders.Access-Control-Allow-Origin", List.of("a,b"))).getMessage()
+                .contains("has a comma"));
+        assertTrue(assertThrows(KuboConfig.EditException.class,
+                () -> KuboConfig.set(EMPTY, "API.HTTPHeaders", "x")).getMessage().contains("cannot unmarshal string"));
+    }
+
+    @Test
     void publicGatewaysAreKubosObjectKeptAsTheFileKeysTheDaemonReads() {
         Map<String, Object> spec = new java.util.LinkedHashMap<>();
         spec.put("Paths", List.of("/ipfs", "/ipns"));

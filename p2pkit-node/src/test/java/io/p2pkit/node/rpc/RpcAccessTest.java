@@ -54,16 +54,73 @@ class RpcAccessTest {
         }
     }
 
+    private static HttpResponse<String> preflight(HttpClient client, String url, String origin, String method)
+            throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create(url)).method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .header("Origin", origin).header("Access-Control-Request-Method", method)
+                .header("Access-Control-Request-Headers", "content-type").build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void theOperatorsHeadersGoOnEveryAnswerAndSetTheMethodsAndCredentialsPagesGet() throws Exception {
+        NodeConfig.ApiAccess access = new NodeConfig.ApiAccess(List.of("https://webui.example"), List.of(),
+                java.util.Map.of("x-served-by", List.of("p2pkit"), "Access-Control-Allow-Methods", List.of("PUT"),
+                        "Access-Control-Allow-Credentials", List.of("true")));
+        assertEquals(List.of("PUT"), access.allowedMethods());
+        try (Node node = Node.start(NodeConfig.builder().listen("/ip4/127.0.0.1/tcp/0").api(NodeConfig.Http.api(ANY))
+                .apiAccess(access).build()); HttpClient client = HttpClient.newHttpClient()) {
+            String id = HttpAddress.url(node.apiAddress().orElseThrow()) + "/api/v0/id";
+            HttpResponse<String> plain = post(client, id);
+            assertEquals(200, plain.statusCode());
+            assertEquals(List.of("p2pkit"), plain.headers().allValues("X-Served-By"), "in Go's canonical form");
+            assertTrue(plain.headers().firstValue("Access-Control-Allow-Methods").isEmpty(),
+                    "a CORS setting, not a header of every answer");
+            assertTrue(plain.headers().firstValue("Content-Type").orElseThrow().startsWith("application/json"));
+
+            HttpResponse<String> ok = preflight(client, id, "https://webui.example", "PUT");
+            assertEquals(204, ok.statusCode());
+            assertEquals("https://webui.example", ok.headers().firstValue("Access-Control-Allow-Origin").orElseThrow());
+            assertEquals("PUT", ok.headers().firstValue("Access-Control-Allow-Methods").orElseThrow());
+            assertEquals("content-type", ok.headers().firstValue("Access-Control-Allow-Headers").orElseThrow());
+            assertEquals("true", ok.headers().firstValue("Access-Control-Allow-Credentials").orElseThrow());
+            HttpResponse<String> notAllowed = preflight(client, id, "https://webui.example", "DELETE");
+            assertTrue(notAllowed.headers().firstValue("Access-Control-Allow-Origin").isEmpty(),
+                    "a method the settings leave out gets no CORS headers: the browser does not send it");
+            HttpResponse<String> post = post(client, id, "Origin", "https://webui.example");
+            assertEquals(200, post.statusCode(), "allowed to run: the origin is allowed");
+            assertTrue(post.headers().firstValue("Access-Control-Allow-Origin").isEmpty(),
+                    "POST is not among the methods set, so the page may not read the answer");
+            assertEquals(List.of("Origin"), post.headers().allValues("Vary"));
+
+            HttpResponse<String> companion = post(client, id, "Origin", "chrome-extension://nibjojkomfdiaoajekhjakgkdhaomnch");
+            assertEquals(200, companion.statusCode(), "IPFS Companion's origin, which Kubo always allows");
+        }
+        NodeConfig.ApiAccess defaults = new NodeConfig.ApiAccess(List.of("*"), List.of());
+        assertEquals(List.of("POST"), defaults.allowedMethods());
+        assertTrue(!defaults.allowCredentials() && defaults.responseHeaders().isEmpty());
+        assertTrue(org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new NodeConfig.ApiAccess(List.of(), List.of(), java.util.Map.of("X-A", List.of("1\r\nX-B: 2"))))
+                .getMessage().contains("must be one line"));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new NodeConfig.ApiAccess(List.of(), List.of(), java.util.Map.of("Access-Control-Allow-Origin",
+                        List.of("*"))), "origins are given as allowedOrigins");
+    }
+
     @Test
     void withAuthorizationsEveryRequestNeedsASecretThatOpensItsPath() throws Exception {
         NodeConfig.ApiAccess access = new NodeConfig.ApiAccess(List.of(), List.of(
-                new NodeConfig.ApiAccess.Authorization("reader", "bearer:s3cret", List.of("/api/v0/id", "/api/v0/version")),
+                new NodeConfig.ApiAccess.Authorization("reader", "bearer:s3cret", List.of("/api/v0/id")),
                 new NodeConfig.ApiAccess.Authorization("admin", "basic:alice:pa55", List.of("/api/v0"))));
         try (Node node = Node.start(NodeConfig.builder().listen("/ip4/127.0.0.1/tcp/0").api(NodeConfig.Http.api(ANY))
                 .apiAccess(access).build()); HttpClient client = HttpClient.newHttpClient()) {
             String base = HttpAddress.url(node.apiAddress().orElseThrow()) + "/api/v0/";
             assertEquals(403, post(client, base + "id").statusCode(), "no secret");
-            assertEquals(403, post(client, base + "id", "Authorization", "Bearer wrong").statusCode());
+            HttpResponse<String> wrong = post(client, base + "id", "Authorization", "Bearer wrong");
+            assertEquals(403, wrong.statusCode());
+            assertTrue(wrong.body().contains("RPC Access Denied"), wrong.body());
+            assertEquals(200, post(client, base + "version", "Authorization", "Bearer s3cret").statusCode(),
+                    "any valid secret may ask for the version, as in Kubo");
+            assertEquals(403, post(client, base + "version", "Authorization", "Bearer wrong").statusCode());
             assertEquals(200, post(client, base + "id", "Authorization", "Bearer s3cret").statusCode());
             assertEquals(403, post(client, base + "swarm/peers", "Authorization", "Bearer s3cret").statusCode(),
                     "a path the reader's secret does not open");

@@ -939,15 +939,28 @@ public final class DaemonCommand extends CliCommand {
 
     /**
      * The RPC API's access rules from the repository's config, as Kubo's {@code API.HTTPHeaders}
-     * origins and {@code API.Authorizations}:
+     * and {@code API.Authorizations}:
      * <pre>
      * api.allowedOrigins              = https://webui.example, https://other.example   (or *)
+     * api.httpHeaders                 = {"Access-Control-Allow-Credentials":["true"],"X-A":["1"]}
      * api.authorization.NAME.secret   = bearer:TOKEN   (or basic:USER:PASSWORD)
      * api.authorization.NAME.paths    = /api/v0/id, /api/v0/cat   (or /api/v0 for every command)
      * </pre>
      */
     static NodeConfig.ApiAccess apiAccess(Map<String, String> stored) {
-        List<String> origins = split(stored.getOrDefault("api.allowedOrigins", ""));
+        Map<String, List<String>> headers = new java.util.LinkedHashMap<>();
+        String headersText = stored.get("api.httpHeaders");
+        if (headersText != null) {
+            try {
+                headers.putAll(io.p2pkit.node.config.KuboConfig.httpHeaders("API.HTTPHeaders", headersText));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("the repository's config: api.httpHeaders: " + e.getMessage());
+            }
+        }
+        List<String> origins = new ArrayList<>(split(stored.getOrDefault("api.allowedOrigins", "")));
+        // an origin written into the JSON by hand counts too
+        headers.keySet().stream().filter(n -> n.equalsIgnoreCase(io.p2pkit.node.config.KuboConfig.ALLOW_ORIGIN))
+                .toList().forEach(n -> origins.addAll(headers.remove(n)));
         List<NodeConfig.ApiAccess.Authorization> authorizations = new ArrayList<>();
         String prefix = "api.authorization.";
         for (Map.Entry<String, String> e : new java.util.TreeMap<>(stored).entrySet()) {
@@ -966,7 +979,11 @@ public final class DaemonCommand extends CliCommand {
                 throw new UsageException("the repository's config: " + x.getMessage());
             }
         }
-        return new NodeConfig.ApiAccess(origins, authorizations);
+        try {
+            return new NodeConfig.ApiAccess(origins, authorizations, headers);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("the repository's config: api.httpHeaders: " + e.getMessage());
+        }
     }
 
     /** Kubo's {@code Gateway.NoFetch} and its neighbours from the repository's config; the defaults where unset. */

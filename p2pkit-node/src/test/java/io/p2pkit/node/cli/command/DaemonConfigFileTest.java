@@ -179,6 +179,25 @@ class DaemonConfigFileTest {
     }
 
     @Test
+    void theApisHeadersReachTheNode(@TempDir Path dir) throws Exception {
+        Path repo = repo(dir, Map.of("API", Map.of("HTTPHeaders", Map.of("Access-Control-Allow-Origin",
+                List.of("https://webui.example"), "Access-Control-Allow-Credentials", List.of("true"),
+                "x-a", List.of("1")))));
+        io.p2pkit.node.NodeConfig.ApiAccess access = daemon(repo, "--listen", "/ip4/127.0.0.1/tcp/0").apiAccess();
+        assertEquals(List.of("https://webui.example"), access.allowedOrigins());
+        assertTrue(access.allowCredentials());
+        assertEquals(Map.of("X-A", List.of("1")), access.responseHeaders(), "header names as Go writes them");
+        // origins written into the JSON by hand count too
+        Repository.writeConfig(repo, Repository.readConfig(repo).with("api.httpHeaders",
+                "{\"Access-Control-Allow-Origin\":[\"https://other.example\"]}"));
+        assertEquals(List.of("https://webui.example", "https://other.example"),
+                daemon(repo, "--listen", "/ip4/127.0.0.1/tcp/0").apiAccess().allowedOrigins());
+        Repository.writeConfig(repo, Repository.readConfig(repo).with("api.httpHeaders", "{\"X-A\":\"not a list\"}"));
+        assertTrue(assertThrows(UsageException.class, () -> daemon(repo, "--listen", "/ip4/127.0.0.1/tcp/0"))
+                .getMessage().startsWith("the repository's config: api.httpHeaders: "));
+    }
+
+    @Test
     void announceSettingsComeFromTheFileUnlessAnOptionIsGiven(@TempDir Path dir) throws Exception {
         Path repo = repo(dir, Map.of(
                 "Addresses.Announce", List.of("/ip4/11.1.1.1/tcp/4001"),

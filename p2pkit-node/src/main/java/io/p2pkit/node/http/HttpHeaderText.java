@@ -1,16 +1,19 @@
-package io.p2pkit.node.config;
+package io.p2pkit.node.http;
 
 import java.util.List;
 
-/** Checks header names and values from a config before they reach a response (RFC 9110's token, no line breaks). */
-final class HttpHeaderText {
+/**
+ * Checks header names and values from a config before they reach a response (RFC 9110's token, no
+ * line breaks): the gateway's and the RPC API's operator headers.
+ */
+public final class HttpHeaderText {
     private static final String TOKEN_PUNCTUATION = "!#$%&'*+-.^_`|~";
 
     private HttpHeaderText() {
     }
 
     /** @return the name in Go's canonical form ({@code x-foo} is {@code X-Foo}), as Kubo writes it */
-    static String name(String name) {
+    public static String name(String name) {
         if (name.isEmpty()) {
             throw new IllegalArgumentException("an HTTP header needs a name");
         }
@@ -29,7 +32,7 @@ final class HttpHeaderText {
     }
 
     /** @return the values, each checked to be one line of visible text */
-    static List<String> values(String name, List<String> values) {
+    public static List<String> values(String name, List<String> values) {
         for (String v : values) {
             for (int i = 0; i < v.length(); i++) {
                 char c = v.charAt(i);
