@@ -155,6 +155,11 @@ class ConfigKuboInteropTest {
                 assertEquals("{\n  \"GracePeriod\": \"30s\",\n  \"HighWater\": 50,\n  \"LowWater\": 20\n}",
                         same("config", "Swarm.ConnMgr"));
                 assertEquals("30s", same("config", "Swarm.ConnMgr.GracePeriod"));
+                // the RPC secrets: an object of names, read back whole (neither daemon takes them before a restart)
+                same("config", "--json", "API.Authorizations", "{\"ci\":{\"AuthSecret\":\"bearer:s3cret\","
+                        + "\"AllowedPaths\":[\"/api/v0/id\",\"/api/v0/cat\"]}}");
+                assertTrue(same("config", "API.Authorizations").contains("\"bearer:s3cret\""));
+                assertEquals("/api/v0/id, /api/v0/cat", file("api.authorization.ci.paths"));
             }
             case WRONG_TYPE -> {
                 assertTrue(same("config", "Swarm.ConnMgr.HighWater", "300").startsWith("Error: failed to set config value: "
@@ -204,12 +209,13 @@ class ConfigKuboInteropTest {
                 Map<?, ?> fromKubo = (Map<?, ?>) KuboConfig.parseJson(kubo.cli().outcome(List.of("config", "show")));
                 Map<?, ?> fromP2pkit = (Map<?, ?>) KuboConfig.parseJson(client.outcome(List.of("--api", api, "config", "show")));
                 for (String key : List.of("Addresses.Gateway", "Addresses.Swarm", "Swarm.ConnMgr", "Discovery.MDNS.Enabled",
-                        "API.HTTPHeaders", "Ipns.RepublishPeriod", "Ipns.RecordLifetime", "Provide", "Gateway.NoFetch", "Gateway.MaxConcurrentRequests",
+                        "API.HTTPHeaders", "API.Authorizations", "Ipns.RepublishPeriod", "Ipns.RecordLifetime", "Provide", "Gateway.NoFetch", "Gateway.MaxConcurrentRequests",
                         "Gateway.MaxRangeRequestFileSize", "Import.CidVersion", "Import.UnixFSChunker",
                         "Import.UnixFSFileMaxLinks", "Import.HashFunction", "Import.UnixFSHAMTDirectoryMaxFanout",
                         "Gateway.HTTPHeaders", "Gateway.RootRedirect", "Gateway.PublicGateways")) {
                     assertEquals(at(fromKubo, key), at(fromP2pkit, key), key);
                 }
+                assertEquals(Map.of(), at(fromP2pkit, "API.Authorizations"), "the secrets emptied, as Kubo's");
                 assertEquals(at(fromKubo, "Identity.PeerID").getClass(), at(fromP2pkit, "Identity.PeerID").getClass());
                 assertTrue(at(fromP2pkit, "Identity.PrivKey") == null, "no private key, as Kubo");
             }

@@ -1044,25 +1044,65 @@ public final class NodeConfig {
         }
 
         /**
-         * One secret and what it opens.
+         * One secret and what it opens, as Kubo's {@code API.Authorizations} entries.
          *
          * @param name         a name for logs and errors
-         * @param secret       {@code bearer:TOKEN} or {@code basic:USER:PASSWORD}
-         * @param allowedPaths path prefixes it allows, such as {@code /api/v0} (everything) or {@code /api/v0/cat}
+         * @param secret       Kubo's {@code AuthSecret}: {@code bearer:TOKEN}, {@code basic:USER:PASSWORD},
+         *                     {@code basic:BASE64} (user and password already encoded) or a bare
+         *                     {@code TOKEN} without a colon (a bearer token)
+         * @param allowedPaths path prefixes it allows, such as {@code /api/v0} (everything) or
+         *                     {@code /api/v0/cat}; none opens only {@code /api/v0/version}, as in Kubo
          */
         public record Authorization(String name, String secret, List<String> allowedPaths) {
             /** Checks the secret's form and copies the paths. */
             public Authorization {
                 Objects.requireNonNull(name, "name");
-                if (!(secret.startsWith("bearer:") && secret.length() > 7)
-                        && !(secret.startsWith("basic:") && secret.indexOf(':', 6) > 6)) {
-                    throw new IllegalArgumentException("authorization " + name + ": the secret must be bearer:TOKEN "
-                            + "or basic:USER:PASSWORD");
+                boolean bearer = secret.startsWith("bearer:") && secret.length() > "bearer:".length();
+                boolean basic = secret.startsWith("basic:") && secret.length() > "basic:".length();
+                boolean bare = !secret.isEmpty() && secret.indexOf(':') < 0;
+                if (!bearer && !basic && !bare) {
+                    // Kubo ignores a type it does not know, which leaves the API shut to that secret without a word
+                    throw new IllegalArgumentException("authorization " + name + ": the secret must be bearer:TOKEN, "
+                            + "basic:USER:PASSWORD, basic:BASE64 or a TOKEN without a colon");
+                }
+                if (secret.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+                    throw new IllegalArgumentException("authorization " + name + ": the secret must be one line of text");
                 }
                 allowedPaths = List.copyOf(allowedPaths);
-                if (allowedPaths.isEmpty()) {
-                    throw new IllegalArgumentException("authorization " + name + " allows no path");
+            }
+
+            /**
+             * Whether this secret opens {@code path}: a path under one of its prefixes
+             * ({@code /api/v0/cat} is under {@code /api/v0}, {@code /api/v0/identity} is not under
+             * {@code /api/v0/id}), or {@code /api/v0/version}, which any secret opens as in Kubo.
+             *
+             * @param path the request's path, such as {@code /api/v0/cat}
+             * @return whether a request for it with this secret is let in
+             */
+            public boolean allows(String path) {
+                if (path.equals("/api/v0/version")) {
+                    return true; // clients ask for it before anything else
                 }
+                for (String prefix : allowedPaths) {
+                    String p = prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
+                    if (path.equals(p) || path.startsWith(p + "/")) {
+                        return true;
+                    }
+                }
+                return false;
+            }
+
+            /** @return the {@code Authorization} header that carries this secret: {@code Bearer …} or {@code Basic …} */
+            public String header() {
+                if (secret.startsWith("bearer:")) {
+                    return "Bearer " + secret.substring("bearer:".length());
+                }
+                if (!secret.startsWith("basic:")) {
+                    return "Bearer " + secret;
+                }
+                String rest = secret.substring("basic:".length());
+                return "Basic " + (rest.indexOf(':') < 0 ? rest // already encoded, as Kubo takes it
+                        : java.util.Base64.getEncoder().encodeToString(rest.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
             }
 
             @Override

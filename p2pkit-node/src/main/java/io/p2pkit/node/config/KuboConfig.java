@@ -48,6 +48,8 @@ import java.util.Map;
  *                                                                             (one header: API.HTTPHeaders.NAME); its
  *                                               api.allowedOrigins            Access-Control-Allow-Origin is kept apart,
  *                                                                             comma-separated
+ * API.Authorizations                            api.authorization.NAME.*      an object of names ({@link ApiAuthorizationsConfig}):
+ *                                                                             {"AuthSecret": "bearer:T", "AllowedPaths": ["/api/v0"]}
  * Gateway.NoDNSLink                             gateway.noDNSLink             true or false
  * Gateway.NoFetch                               gateway.noFetch               true or false
  * Gateway.DeserializedResponses                 gateway.deserializedResponses true or false
@@ -100,6 +102,7 @@ public final class KuboConfig {
 
     private static final String HEADERS_KEY = "Gateway.HTTPHeaders";
     private static final String API_HEADERS_KEY = "API.HTTPHeaders";
+    private static final String AUTHORIZATIONS_KEY = "API.Authorizations";
     /** The one header of {@code API.HTTPHeaders} the file keeps apart, as a list: the origins allowed. */
     public static final String ALLOW_ORIGIN = "Access-Control-Allow-Origin";
     /** Where {@code API.HTTPHeaders}' origins are kept: a list, as before the file kept the other headers. */
@@ -132,7 +135,9 @@ public final class KuboConfig {
         /** HTTP headers: a JSON object of names to arrays of values, kept as its JSON text. */
         HEADERS("map[string][]string"),
         /** Gateway.PublicGateways: an object of hostnames, kept as file keys under the key's prefix. */
-        GATEWAYS("map[string]*config.GatewaySpec");
+        GATEWAYS("map[string]*config.GatewaySpec"),
+        /** API.Authorizations: an object of names, kept as file keys under {@code api.authorization.}. */
+        AUTHORIZATIONS("map[string]*config.RPCAuthScope");
 
         private final String goType;
 
@@ -177,6 +182,7 @@ public final class KuboConfig {
             new Key("Provide.DHT.Interval", "reprovider.interval", Kind.DURATION),
             new Key("Provide.DHT.MaxWorkers", "provide.dht.maxWorkers", Kind.COUNT),
             new Key(API_HEADERS_KEY, "api.httpHeaders", Kind.HEADERS),
+            new Key(AUTHORIZATIONS_KEY, "api.authorization", Kind.AUTHORIZATIONS),
             new Key("Gateway.NoDNSLink", "gateway.noDNSLink", Kind.FLAG),
             new Key("Gateway.NoFetch", "gateway.noFetch", Kind.FLAG),
             new Key("Gateway.DeserializedResponses", "gateway.deserializedResponses", Kind.FLAG),
@@ -238,10 +244,11 @@ public final class KuboConfig {
         // a profile applied before the Import keys existed here set only import.profile: show what it means
         Map<String, String> profile = ImportSettings.profileKeys(config.other().getOrDefault(ImportSettings.PROFILE, ""));
         for (Key k : KEYS) {
-            if (k.kind == Kind.GATEWAYS) {
-                Map<String, Object> hosts = PublicGatewaysConfig.show(config);
-                if (!hosts.isEmpty()) {
-                    put(out, k.kubo, hosts);
+            if (k.kind == Kind.GATEWAYS || k.kind == Kind.AUTHORIZATIONS) {
+                Map<String, Object> named = k.kind == Kind.GATEWAYS ? PublicGatewaysConfig.show(config)
+                        : ApiAuthorizationsConfig.show(config);
+                if (!named.isEmpty()) {
+                    put(out, k.kubo, named);
                 }
                 continue;
             }
@@ -322,6 +329,17 @@ public final class KuboConfig {
      * @throws EditException with Kubo's text when the key is unknown or the value of the wrong type
      */
     public static RepoConfig set(RepoConfig config, String key, Object value) {
+        if (key.startsWith(AUTHORIZATIONS_KEY + ".") && key.length() > AUTHORIZATIONS_KEY.length() + 1) {
+            // one name of the object, as Kubo's MapSetKV sets it
+            Map<String, Object> named = new LinkedHashMap<>(ApiAuthorizationsConfig.show(config));
+            String name = key.substring(AUTHORIZATIONS_KEY.length() + 1);
+            if (value == null) {
+                named.remove(name);
+            } else {
+                named.put(name, value);
+            }
+            return store(config, find(AUTHORIZATIONS_KEY), named);
+        }
         for (String mapKey : List.of(HEADERS_KEY, API_HEADERS_KEY)) {
             if (key.startsWith(mapKey + ".") && key.length() > mapKey.length() + 1) {
                 // one header of the map, as Kubo's MapSetKV sets it
@@ -535,6 +553,9 @@ public final class KuboConfig {
         if (k.kind == Kind.GATEWAYS) {
             return PublicGatewaysConfig.store(config, value);
         }
+        if (k.kind == Kind.AUTHORIZATIONS) {
+            return ApiAuthorizationsConfig.store(config, value);
+        }
         if (k.kubo.equals(API_HEADERS_KEY)) {
             return storeApiHeaders(config, k, value);
         }
@@ -687,6 +708,7 @@ public final class KuboConfig {
                 yield s;
             }
             case GATEWAYS -> throw new IllegalStateException("stored by PublicGatewaysConfig");
+            case AUTHORIZATIONS -> throw new IllegalStateException("stored by ApiAuthorizationsConfig");
             case HEADERS -> {
                 if (!(value instanceof Map<?, ?> m)) {
                     throw wrongType(k, value);
@@ -798,6 +820,7 @@ public final class KuboConfig {
             case PATH -> text;
             case HEADERS -> httpHeaders(text);
             case GATEWAYS -> throw new IllegalStateException("shown by PublicGatewaysConfig");
+            case AUTHORIZATIONS -> throw new IllegalStateException("shown by ApiAuthorizationsConfig");
         };
     }
 
@@ -822,6 +845,26 @@ public final class KuboConfig {
             m = (Map<String, Object>) m.computeIfAbsent(parts[i], x -> new LinkedHashMap<String, Object>());
         }
         m.put(parts[parts.length - 1], value);
+    }
+
+    /**
+     * What {@code config show} prints of a config: the RPC secrets ({@code API.Authorizations})
+     * emptied, as Kubo's {@code config show} empties them; {@code config API.Authorizations} still
+     * gives them, as in Kubo.
+     *
+     * @param shown the config in Kubo's shape
+     * @return a copy without the secrets
+     */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> withoutSecrets(Map<String, Object> shown) {
+        if (!(shown.get("API") instanceof Map<?, ?> api) || !api.containsKey("Authorizations")) {
+            return shown;
+        }
+        Map<String, Object> out = new LinkedHashMap<>(shown);
+        Map<String, Object> apiCopy = new LinkedHashMap<>((Map<String, Object>) api);
+        apiCopy.put("Authorizations", Map.of());
+        out.put("API", apiCopy);
+        return out;
     }
 
     /**

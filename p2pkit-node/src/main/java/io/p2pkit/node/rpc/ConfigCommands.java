@@ -38,7 +38,7 @@ final class ConfigCommands {
     }
 
     private static void show(RpcRequest req, RpcResponse res) throws Exception {
-        res.single(kuboConfig(req));
+        res.single(KuboConfig.withoutSecrets(kuboConfig(req)));
     }
 
     /**

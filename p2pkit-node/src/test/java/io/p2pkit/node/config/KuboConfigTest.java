@@ -306,6 +306,43 @@ class KuboConfigTest {
     }
 
     @Test
+    void theApisAuthorizationsAreKubosObjectKeptAsTheFileKeysTheDaemonReads() {
+        Map<String, Object> ci = Map.of("AuthSecret", "bearer:s3cret", "AllowedPaths", List.of("/api/v0/id", "/api/v0/cat"));
+        RepoConfig c = KuboConfig.set(EMPTY, "API.Authorizations", Map.of("ci", ci));
+        assertEquals("bearer:s3cret", c.get("api.authorization.ci.secret").orElseThrow());
+        assertEquals("/api/v0/id, /api/v0/cat", c.get("api.authorization.ci.paths").orElseThrow());
+        // one name at a time, as Kubo's MapSetKV; none allowed opens only the version, as in Kubo
+        c = KuboConfig.set(c, "API.Authorizations.probe", Map.of("AuthSecret", "t0ken", "AllowedPaths", List.of()));
+        assertEquals(Map.of("ci", ci, "probe", Map.of("AuthSecret", "t0ken", "AllowedPaths", List.of())),
+                ((Map<?, ?>) KuboConfig.show(c).get("API")).get("Authorizations"));
+        assertEquals(List.of("/api/v0/id", "/api/v0/cat"),
+                KuboConfig.lookup(KuboConfig.show(c), "API.Authorizations.ci.AllowedPaths"));
+        Map<String, Object> shownWithout = KuboConfig.withoutSecrets(KuboConfig.show(c));
+        assertEquals(Map.of(), ((Map<?, ?>) shownWithout.get("API")).get("Authorizations"), "config show empties them");
+        assertEquals(KuboConfig.show(EMPTY), KuboConfig.withoutSecrets(KuboConfig.show(EMPTY)));
+        c = KuboConfig.set(c, "API.Authorizations.ci", null);
+        assertTrue(c.get("api.authorization.ci.secret").isEmpty() && c.get("api.authorization.ci.paths").isEmpty());
+        // what the daemon reads from the file
+        var access = io.p2pkit.node.cli.command.DaemonCommand.apiAccess(c.other());
+        assertEquals(1, access.authorizations().size());
+        assertEquals("Bearer t0ken", access.authorizations().getFirst().header(), "a bare token is a bearer token");
+        assertTrue(access.authorizations().getFirst().allows("/api/v0/version"));
+        assertFalse(access.authorizations().getFirst().allows("/api/v0/id"));
+        // Kubo's omitempty: no key when there is none
+        assertFalse(((Map<?, ?>) KuboConfig.show(KuboConfig.set(c, "API.Authorizations", null))
+                .getOrDefault("API", Map.of())).containsKey("Authorizations"));
+        assertTrue(assertThrows(KuboConfig.EditException.class, () -> KuboConfig.set(EMPTY, "API.Authorizations",
+                Map.of("ci", Map.of("AuthSecret", "digest:x", "AllowedPaths", List.of("/api/v0"))))).getMessage()
+                .contains("the secret must be bearer:TOKEN"), "a type Kubo would ignore without a word");
+        assertTrue(assertThrows(KuboConfig.EditException.class, () -> KuboConfig.set(EMPTY, "API.Authorizations",
+                Map.of("ci", Map.of("AuthSecret", "bearer:x", "AllowedPaths", List.of("api/v0"))))).getMessage()
+                .contains("AllowedPaths"));
+        assertTrue(assertThrows(KuboConfig.EditException.class, () -> KuboConfig.set(EMPTY, "API.Authorizations",
+                Map.of("ci", Map.of("AuthSecret", "bearer:x", "Paths", List.of("/api/v0"))))).getMessage()
+                .contains("no field Paths"));
+    }
+
+    @Test
     void publicGatewaysAreKubosObjectKeptAsTheFileKeysTheDaemonReads() {
         Map<String, Object> spec = new java.util.LinkedHashMap<>();
         spec.put("Paths", List.of("/ipfs", "/ipns"));

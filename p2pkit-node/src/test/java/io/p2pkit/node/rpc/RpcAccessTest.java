@@ -110,7 +110,10 @@ class RpcAccessTest {
     void withAuthorizationsEveryRequestNeedsASecretThatOpensItsPath() throws Exception {
         NodeConfig.ApiAccess access = new NodeConfig.ApiAccess(List.of(), List.of(
                 new NodeConfig.ApiAccess.Authorization("reader", "bearer:s3cret", List.of("/api/v0/id")),
-                new NodeConfig.ApiAccess.Authorization("admin", "basic:alice:pa55", List.of("/api/v0"))));
+                new NodeConfig.ApiAccess.Authorization("admin", "basic:alice:pa55", List.of("/api/v0")),
+                new NodeConfig.ApiAccess.Authorization("bare", "bare", List.of("/api/v0/id")),
+                new NodeConfig.ApiAccess.Authorization("encoded", "basic:" + Base64.getEncoder().encodeToString(
+                        "bob:pw".getBytes(StandardCharsets.UTF_8)), List.of("/api/v0/id"))));
         try (Node node = Node.start(NodeConfig.builder().listen("/ip4/127.0.0.1/tcp/0").api(NodeConfig.Http.api(ANY))
                 .apiAccess(access).build()); HttpClient client = HttpClient.newHttpClient()) {
             String base = HttpAddress.url(node.apiAddress().orElseThrow()) + "/api/v0/";
@@ -128,6 +131,10 @@ class RpcAccessTest {
                     "a prefix opens paths below it, not paths that merely start with its letters");
             String basic = "Basic " + Base64.getEncoder().encodeToString("alice:pa55".getBytes(StandardCharsets.UTF_8));
             assertEquals(200, post(client, base + "swarm/peers", "Authorization", basic).statusCode());
+            // Kubo's other forms: a bare token is a bearer token, basic:BASE64 is already encoded
+            assertEquals(200, post(client, base + "id", "Authorization", "Bearer bare").statusCode());
+            String bob = "Basic " + Base64.getEncoder().encodeToString("bob:pw".getBytes(StandardCharsets.UTF_8));
+            assertEquals(200, post(client, base + "id", "Authorization", bob).statusCode());
             assertTrue(access.authorizations().get(0).toString().contains("reader")
                     && !access.authorizations().get(0).toString().contains("s3cret"), "a secret is never printed");
         }

@@ -153,7 +153,7 @@ public final class ConfigCommand extends CliCommand {
 
         @Override
         protected int run() throws Exception {
-            Map<String, Object> view = fileView(Repository.readConfig(repo.root()));
+            Map<String, Object> view = KuboConfig.withoutSecrets(fileView(Repository.readConfig(repo.root())));
             output.print(console(), view, indented(view, ""));
             return 0;
         }

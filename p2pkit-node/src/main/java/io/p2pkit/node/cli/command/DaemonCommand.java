@@ -946,8 +946,13 @@ public final class DaemonCommand extends CliCommand {
      * api.authorization.NAME.secret   = bearer:TOKEN   (or basic:USER:PASSWORD)
      * api.authorization.NAME.paths    = /api/v0/id, /api/v0/cat   (or /api/v0 for every command)
      * </pre>
+     * The CLI reads the secrets here too, when a daemon asks it for one.
+     *
+     * @param stored the repository config's keys
+     * @return the rules
+     * @throws UsageException when a key is malformed, naming it
      */
-    static NodeConfig.ApiAccess apiAccess(Map<String, String> stored) {
+    public static NodeConfig.ApiAccess apiAccess(Map<String, String> stored) {
         Map<String, List<String>> headers = new java.util.LinkedHashMap<>();
         String headersText = stored.get("api.httpHeaders");
         if (headersText != null) {

@@ -8,6 +8,7 @@ import io.p2pkit.ipfs.ipld.ListNode;
 import io.p2pkit.ipfs.ipld.MapNode;
 import io.p2pkit.ipfs.ipld.Node;
 import io.p2pkit.ipfs.ipld.StringNode;
+import io.p2pkit.node.NodeConfig;
 import io.p2pkit.node.cli.CommandFailedException;
 import io.p2pkit.node.cli.command.DaemonCommand;
 import io.p2pkit.node.http.HttpAddress;
@@ -58,6 +59,8 @@ public final class DaemonApi implements AutoCloseable {
 
     private final URI base;
     private final HttpClient http;
+    /** The repository's RPC secrets, read once the daemon has asked for one; none before. */
+    private volatile List<NodeConfig.ApiAccess.Authorization> secrets = List.of();
 
     private DaemonApi(URI base, HttpClient http) {
         this.base = base;
@@ -93,7 +96,7 @@ public final class DaemonApi implements AutoCloseable {
         DaemonApi api = new DaemonApi(URI.create(HttpAddress.url(address)), http);
         try {
             http.start();
-            api.post("version", List.of(), Map.of()).close();
+            api.probe(root);
             return Optional.of(api);
         } catch (ConnectException e) {
             api.close();
@@ -101,10 +104,58 @@ public final class DaemonApi implements AutoCloseable {
         } catch (IOException e) {
             api.close();
             throw new CommandFailedException("the daemon at " + text + " does not answer: " + e.getMessage(), e);
+        } catch (CommandFailedException e) {
+            api.close();
+            throw e; // the daemon's own words: it refused, or its version failed
         } catch (Exception e) {
             api.close();
             throw new CommandFailedException("cannot start an HTTP client: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Asks for the daemon's version; when it wants a secret (the repository's config has
+     * {@code api.authorization.*}, Kubo's {@code API.Authorizations}), reads the secrets there and
+     * asks again with one: whoever may read the repository's {@code api} file may read its config,
+     * so this gives away nothing, and spares the user Kubo's {@code --api-auth}.
+     */
+    private void probe(Path root) throws IOException {
+        try {
+            post("version", List.of(), Map.of()).close();
+        } catch (Denied e) {
+            List<NodeConfig.ApiAccess.Authorization> found;
+            try {
+                found = DaemonCommand.apiAccess(io.p2pkit.ipfs.repo.Repository.readConfig(root).other()).authorizations();
+            } catch (RuntimeException | IOException x) {
+                throw new CommandFailedException(e.getMessage() + " (and the repository's config, where its secrets "
+                        + "are, cannot be read: " + x.getMessage() + ")", x);
+            }
+            if (found.isEmpty()) {
+                throw e;
+            }
+            secrets = found;
+            post("version", List.of(), Map.of()).close();
+        }
+    }
+
+    /** The daemon refused the request (403): a browser origin it does not allow, or no secret that opens the path. */
+    private static final class Denied extends CommandFailedException {
+        private static final long serialVersionUID = 1L;
+
+        Denied(String message) {
+            super(message);
+        }
+    }
+
+    /** Adds the first of the repository's secrets that opens {@code command}, if the daemon wants one. */
+    private Request authorized(Request request, String command) {
+        String path = "/api/v0/" + command;
+        for (NodeConfig.ApiAccess.Authorization a : secrets) {
+            if (a.allows(path)) {
+                return request.headers(h -> h.put(org.eclipse.jetty.http.HttpHeader.AUTHORIZATION, a.header()));
+            }
+        }
+        return request; // none opens it: the daemon says so
     }
 
     /**
@@ -150,7 +201,8 @@ public final class DaemonApi implements AutoCloseable {
      * @throws IOException            when the daemon cannot be reached
      */
     public InputStream post(String command, List<String> args, Map<String, String> options) throws IOException {
-        return send(http.newRequest(uri(command, args, List.copyOf(options.entrySet()))).method(HttpMethod.POST));
+        return send(authorized(http.newRequest(uri(command, args, List.copyOf(options.entrySet()))), command)
+                .method(HttpMethod.POST));
     }
 
     /**
@@ -159,7 +211,7 @@ public final class DaemonApi implements AutoCloseable {
      */
     public InputStream post(String command, List<String> args, List<Map.Entry<String, String>> options)
             throws IOException {
-        return send(http.newRequest(uri(command, args, options)).method(HttpMethod.POST));
+        return send(authorized(http.newRequest(uri(command, args, options)), command).method(HttpMethod.POST));
     }
 
     /**
@@ -171,8 +223,8 @@ public final class DaemonApi implements AutoCloseable {
      */
     public InputStream upload(String command, List<String> args, Map<String, String> options, String contentType,
                               InputStream body) throws IOException {
-        return send(http.newRequest(uri(command, args, List.copyOf(options.entrySet()))).method(HttpMethod.POST)
-                .body(new InputStreamRequestContent(contentType, body, 64 * 1024)));
+        return send(authorized(http.newRequest(uri(command, args, List.copyOf(options.entrySet()))), command)
+                .method(HttpMethod.POST).body(new InputStreamRequestContent(contentType, body, 64 * 1024)));
     }
 
     private URI uri(String command, List<String> args, List<Map.Entry<String, String>> options) {
@@ -214,9 +266,11 @@ public final class DaemonApi implements AutoCloseable {
             }
             // a command asked for text (encoding=text) fails in text: its message, as Kubo's CLI prints it
             String type = r.getHeaders().get("Content-Type");
-            boolean plain = r.getStatus() == 500 && type != null && type.startsWith("text/plain") && !text.isBlank();
-            throw new CommandFailedException(errorMessage(text).or(() -> plain ? java.util.Optional.of(text.strip())
-                    : java.util.Optional.empty()).orElse("the daemon answered " + r.getStatus() + ": " + text.strip()));
+            // and a refusal (403) says why in text too
+            boolean plain = (r.getStatus() == 500 || r.getStatus() == 403) && type != null && type.startsWith("text/plain") && !text.isBlank();
+            String message = errorMessage(text).or(() -> plain ? java.util.Optional.of(text.strip())
+                    : java.util.Optional.empty()).orElse("the daemon answered " + r.getStatus() + ": " + text.strip());
+            throw r.getStatus() == 403 ? new Denied(message) : new CommandFailedException(message);
         }
         return new FilterInputStream(body) {
             @Override

@@ -104,4 +104,32 @@ class DaemonApiTest {
             server.stop();
         }
     }
+
+    @Test
+    void aDaemonThatWantsASecretGetsTheRepositorysOwn(@TempDir Path repo) throws Exception {
+        io.p2pkit.ipfs.repo.Repository.init(repo, io.p2pkit.ipfs.repo.RepoConfig.defaults()
+                .with("api.authorization.ci.secret", "bearer:s3cret")
+                .with("api.authorization.ci.paths", "/api/v0/id"));
+        var access = new io.p2pkit.node.NodeConfig.ApiAccess(List.of(), List.of(
+                new io.p2pkit.node.NodeConfig.ApiAccess.Authorization("ci", "bearer:s3cret", List.of("/api/v0/id"))));
+        try (io.p2pkit.node.Node node = io.p2pkit.node.Node.start(io.p2pkit.node.NodeConfig.builder()
+                .listen("/ip4/127.0.0.1/tcp/0").api(io.p2pkit.node.NodeConfig.Http.api(
+                        new java.net.InetSocketAddress("127.0.0.1", 0))).apiAccess(access).build())) {
+            Files.writeString(repo.resolve("api"), io.p2pkit.node.http.HttpAddress.multiaddr(node.apiAddress().orElseThrow()));
+            try (DaemonApi api = DaemonApi.find(repo).orElseThrow()) {
+                try (InputStream in = api.post("id", List.of(), Map.of())) {
+                    assertTrue(new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                            .contains(node.host().peerId().toString()), "the secret opens id");
+                }
+                CommandFailedException denied = assertThrows(CommandFailedException.class,
+                        () -> api.post("swarm/peers", List.of(), Map.of()).close());
+                assertTrue(denied.getMessage().contains("RPC Access Denied"), denied.getMessage());
+            }
+            // a repository without the secret: the daemon's refusal, as it said it
+            Files.writeString(repo.resolve("config"), new String(io.p2pkit.ipfs.repo.RepoConfig.defaults().format(),
+                    StandardCharsets.UTF_8));
+            CommandFailedException refused = assertThrows(CommandFailedException.class, () -> DaemonApi.find(repo));
+            assertTrue(refused.getMessage().startsWith("p2pkit RPC Access Denied"), refused.getMessage());
+        }
+    }
 }
