@@ -53,12 +53,7 @@ final class ApiAuthorizationsConfig {
      * @throws KuboConfig.EditException naming what is wrong
      */
     static RepoConfig store(RepoConfig config, Object value) {
-        RepoConfig out = config;
-        for (String key : List.copyOf(config.other().keySet())) {
-            if (key.startsWith(PREFIX)) {
-                out = out.with(key, null);
-            }
-        }
+        RepoConfig out = KuboConfig.withoutKeysUnder(config, PREFIX);
         if (value == null) {
             return out;
         }

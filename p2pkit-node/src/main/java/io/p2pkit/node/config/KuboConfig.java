@@ -847,6 +847,17 @@ public final class KuboConfig {
         m.put(parts[parts.length - 1], value);
     }
 
+    /** @return {@code config} without the file keys that start with {@code prefix} (an object kept as several keys) */
+    static RepoConfig withoutKeysUnder(RepoConfig config, String prefix) {
+        RepoConfig out = config;
+        for (String key : List.copyOf(config.other().keySet())) {
+            if (key.startsWith(prefix)) {
+                out = out.with(key, null);
+            }
+        }
+        return out;
+    }
+
     /**
      * What {@code config show} prints of a config: the RPC secrets ({@code API.Authorizations})
      * emptied, as Kubo's {@code config show} empties them; {@code config API.Authorizations} still

@@ -72,12 +72,7 @@ final class PublicGatewaysConfig {
      * @throws KuboConfig.EditException naming what is wrong
      */
     static RepoConfig store(RepoConfig config, Object value) {
-        RepoConfig out = config;
-        for (String key : List.copyOf(config.other().keySet())) {
-            if (key.startsWith(PREFIX)) {
-                out = out.with(key, null);
-            }
-        }
+        RepoConfig out = KuboConfig.withoutKeysUnder(config, PREFIX);
         if (value == null) {
             return out;
         }
