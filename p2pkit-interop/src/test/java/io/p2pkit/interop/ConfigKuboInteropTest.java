@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -36,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ConfigKuboInteropTest {
     /** One step, run on both daemons in this order. */
     enum Step {
-        SET_STRING, SET_JSON, SET_BOOL, SET_LIST, SET_SECTION, WRONG_TYPE, NOT_JSON, MISSING, IMPORT, SHOW, REPLACE
+        SET_STRING, SET_JSON, SET_BOOL, SET_LIST, SET_SECTION, WRONG_TYPE, NOT_JSON, MISSING, IMPORT, SHOW, PROFILE, REPLACE
     }
 
     @TempDir
@@ -204,6 +205,29 @@ class ConfigKuboInteropTest {
                 assertEquals("3", file("import.unixfsFileMaxLinks"));
                 // the command's option still wins
                 same("add", "-r", "-Q", "--cid-version=1", "--hash=sha2-256", "--max-file-links=2", tree.toString());
+            }
+            case PROFILE -> {
+                // Kubo's network profiles set the same keys the same way (the printed diffs differ:
+                // p2pkit's config has fewer keys). After SHOW: Kubo rewrites its whole config through
+                // its structs when it applies a profile, which writes its durations in Go's long form
+                // ("12h0m0s") and fills in a public gateway's unset fields; p2pkit keeps what was set
+                for (String profile : List.of("server", "lowpower")) {
+                    List<String> args = List.of("config", "profile", "apply", profile);
+                    String fromKubo = kubo.cli().outcome(args);
+                    List<String> withApi = new ArrayList<>(List.of("--api", api));
+                    withApi.addAll(args);
+                    String fromP2pkit = client.outcome(withApi);
+                    assertFalse(fromKubo.startsWith("Error") || fromP2pkit.startsWith("Error"), fromKubo + fromP2pkit);
+                }
+                same("config", "Swarm.AddrFilters");
+                same("config", "Addresses.NoAnnounce");
+                same("config", "Discovery.MDNS.Enabled");
+                same("config", "Swarm.DisableNatPortMap");
+                same("config", "Routing.Type");
+                same("config", "AutoNAT.ServiceMode");
+                assertEquals("1m0s", same("config", "Swarm.ConnMgr.GracePeriod"));
+                assertEquals("basic", same("config", "Swarm.ConnMgr.Type"));
+                same("config", "--json", "Swarm.ConnMgr.HighWater", "50"); // what the replace step below changes
             }
             case SHOW -> {
                 Map<?, ?> fromKubo = (Map<?, ?>) KuboConfig.parseJson(kubo.cli().outcome(List.of("config", "show")));

@@ -190,6 +190,9 @@ public final class ConnectionManager implements ConnectionListener, Closeable {
      * @return a message explaining the conflict, or empty when they fit
      */
     public Optional<String> checkAgainst(ResourceManagerConfig limits) {
+        if (!config.trims()) {
+            return Optional.empty(); // the limits are meant to be the only bound
+        }
         List<String> problems = new ArrayList<>();
         long total = limits.system().limit(Resource.CONNECTIONS);
         long inbound = limits.system().limit(Resource.INBOUND_CONNECTIONS);

@@ -42,6 +42,19 @@ public record ConnectionManagerConfig(int lowWater, int highWater, Duration grac
         return new ConnectionManagerConfig(high * 5 / 6, high, d.gracePeriod(), d.silencePeriod());
     }
 
+    /**
+     * A manager that never trims (Kubo's {@code Swarm.ConnMgr.Type} {@code none}): the resource
+     * manager's limits are then the only bound on connections.
+     */
+    public static ConnectionManagerConfig none() {
+        return new ConnectionManagerConfig(Integer.MAX_VALUE, Integer.MAX_VALUE, Duration.ZERO, Duration.ofSeconds(10));
+    }
+
+    /** @return whether connections are ever trimmed: false for {@link #none()} */
+    public boolean trims() {
+        return highWater != Integer.MAX_VALUE;
+    }
+
     /** These watermarks and grace, with the default silence period. */
     public static ConnectionManagerConfig of(int lowWater, int highWater, Duration gracePeriod) {
         return new ConnectionManagerConfig(lowWater, highWater, gracePeriod, Duration.ofSeconds(10));

@@ -191,6 +191,9 @@ class ConnectionManagerTest {
                 + " of 100 inbound connections"), msg);
         assertTrue(cm.checkAgainst(ResourceManagerConfig.unlimited()).isEmpty());
         assertTrue(cm.warnIfInconsistent(tight).isPresent());
+        // a manager that never trims (Kubo's Swarm.ConnMgr.Type none) leaves the bound to the limits, as meant
+        assertFalse(ConnectionManagerConfig.none().trims());
+        assertTrue(new ConnectionManager(ConnectionManagerConfig.none()).checkAgainst(tight).isEmpty());
     }
 
     @Test

@@ -28,6 +28,7 @@ import java.util.Map;
  * Addresses.NoAnnounce                          addresses.noAnnounce          array of multiaddrs or /ipcidr masks
  * Bootstrap                                     bootstrap                     array of multiaddrs ending in /p2p/ID
  * Routing.Type                                  routing.type                  auto, autoclient, dht, dhtclient, dhtserver, none
+ * Swarm.ConnMgr.Type                            swarm.connMgr.type            basic or none (none: never trims)
  * Swarm.ConnMgr.LowWater                        swarm.connMgr.lowWater        integer
  * Swarm.ConnMgr.HighWater                       swarm.connMgr.highWater       integer
  * Swarm.ConnMgr.GracePeriod                     swarm.connMgr.gracePeriod     Go duration, "20s"
@@ -163,6 +164,7 @@ public final class KuboConfig {
             new Key("Bootstrap", "bootstrap", Kind.LIST),
             new Key("Routing.Type", "routing.type", Kind.WORD,
                     List.of("auto", "autoclient", "dht", "dhtclient", "dhtserver", "none")),
+            new Key("Swarm.ConnMgr.Type", "swarm.connMgr.type", Kind.WORD, List.of("basic", "none")),
             new Key("Swarm.ConnMgr.LowWater", "swarm.connMgr.lowWater", Kind.COUNT),
             new Key("Swarm.ConnMgr.HighWater", "swarm.connMgr.highWater", Kind.COUNT),
             new Key("Swarm.ConnMgr.GracePeriod", "swarm.connMgr.gracePeriod", Kind.DURATION),
@@ -451,8 +453,20 @@ public final class KuboConfig {
     }
 
     /** The profiles {@code init --profile} and {@code config profile apply} know. */
-    public static final List<String> PROFILES = List.of("test", "lowpower", "flatfs", "unixfs-v0-2015",
-            "legacy-cid-v0", "unixfs-v1-2025", "test-cid-v1", "test-cid-v1-wide", "announce-off", "announce-on");
+    public static final List<String> PROFILES = List.of("test", "server", "local-discovery", "default-networking",
+            "randomports", "lowpower", "flatfs", "default-datastore", "unixfs-v0-2015", "legacy-cid-v0",
+            "unixfs-v1-2025", "test-cid-v1", "test-cid-v1-wide", "announce-off", "announce-on");
+
+    /**
+     * Kubo's {@code defaultServerFilters}: the IPv4 and IPv6 ranges IANA marks private, local or
+     * unroutable, which the {@code server} profile neither announces nor dials.
+     */
+    static final List<String> SERVER_FILTERS = List.of("/ip4/10.0.0.0/ipcidr/8", "/ip4/100.64.0.0/ipcidr/10",
+            "/ip4/169.254.0.0/ipcidr/16", "/ip4/172.16.0.0/ipcidr/12", "/ip4/192.0.0.0/ipcidr/24",
+            "/ip4/192.0.2.0/ipcidr/24", "/ip4/192.168.0.0/ipcidr/16", "/ip4/198.18.0.0/ipcidr/15",
+            "/ip4/198.51.100.0/ipcidr/24", "/ip4/203.0.113.0/ipcidr/24", "/ip4/240.0.0.0/ipcidr/4",
+            "/ip6/100::/ipcidr/64", "/ip6/2001:2::/ipcidr/48", "/ip6/2001:db8::/ipcidr/32", "/ip6/fc00::/ipcidr/7",
+            "/ip6/fe80::/ipcidr/10");
 
     /**
      * Applies one profile (see {@link #PROFILES}) as {@code p2pkit init --profile} does.
@@ -470,9 +484,36 @@ public final class KuboConfig {
                     .with("addresses.swarm", "/ip4/127.0.0.1/tcp/0")
                     .with("swarm.disableNatPortMap", "true").with("bootstrap", "")
                     .with("discovery.mdns.enabled", "false").with("blockstore.syncWrites", "false");
+            // Kubo's: no private ranges announced or dialed, no mDNS, no port mapping; and back
+            case "server" -> config.with("addresses.noAnnounce", listWith(config, "addresses.noAnnounce", true))
+                    .with("swarm.addrFilters", listWith(config, "swarm.addrFilters", true))
+                    .with("discovery.mdns.enabled", "false").with("swarm.disableNatPortMap", "true");
+            case "local-discovery" -> config.with("addresses.noAnnounce", listWith(config, "addresses.noAnnounce", false))
+                    .with("swarm.addrFilters", listWith(config, "swarm.addrFilters", false))
+                    .with("discovery.mdns.enabled", "true").with("swarm.disableNatPortMap", "false");
+            // Kubo's inverse of test: the default addresses and bootstrap peers (p2pkit's: none), discovery on
+            case "default-networking" -> config.with("addresses.api", null).with("addresses.gateway", null)
+                    .with("addresses.swarm", null).with("addresses.announce", null)
+                    .with("addresses.appendAnnounce", null).with("addresses.noAnnounce", null)
+                    .with("bootstrap", null).with("swarm.disableNatPortMap", "false")
+                    .with("discovery.mdns.enabled", "true");
+            // Kubo's: TCP on a port free now, on both families (its QUIC and WebTransport addresses go, as in Kubo)
+            case "randomports" -> {
+                int port = freePort();
+                yield config.with("addresses.swarm", "/ip4/0.0.0.0/tcp/" + port + ", /ip6/::/tcp/" + port);
+            }
+            // Kubo's (no DHT server, AutoNAT service or relay service; 20 to 40 connections), and a
+            // small memory tier, p2pkit's own
             case "lowpower" -> config.with("blockstore.memory.maxBytes", "16MiB")
-                    .with("blockstore.memory.maxBlocks", "4096");
-            case "flatfs", "default", "" -> config;
+                    .with("blockstore.memory.maxBlocks", "4096").with("routing.type", "autoclient")
+                    .with("autonat.serviceMode", "disabled").with("swarm.relayService.enabled", "false")
+                    .with("swarm.connMgr.type", "basic")
+                    .with("swarm.connMgr.lowWater", "20").with("swarm.connMgr.highWater", "40")
+                    .with("swarm.connMgr.gracePeriod", "1m0s");
+            case "flatfs", "default-datastore", "default", "" -> config;
+            case "pebbleds", "pebbleds-measure", "badgerds", "badgerds-measure", "flatfs-measure" ->
+                    throw new EditException("profile '" + name.strip() + "' is a datastore p2pkit does not have: "
+                            + "its blocks are in flatfs, the rest in its own files (profile flatfs)");
             // Kubo's import profiles set every Import key; the two of IPIP-499 also name the base
             case "unixfs-v0-2015", "legacy-cid-v0", "unixfs-v1-2025" -> importKeys(
                     config.with(ImportSettings.PROFILE, name.strip().equals("unixfs-v1-2025") ? "unixfs-v1-2025"
@@ -484,6 +525,26 @@ public final class KuboConfig {
             default -> throw new EditException("unknown profile '" + name + "' (expected "
                     + String.join(", ", PROFILES) + ")");
         };
+    }
+
+    /** A comma-separated list key with the server filters added (as Kubo's appendSingle) or removed (deleteEntries). */
+    private static String listWith(RepoConfig config, String key, boolean add) {
+        java.util.LinkedHashSet<String> items = new java.util.LinkedHashSet<>(split(config.get(key).orElse("")));
+        if (add) {
+            items.addAll(SERVER_FILTERS);
+        } else {
+            items.removeAll(SERVER_FILTERS);
+        }
+        return String.join(", ", items);
+    }
+
+    /** A TCP port nothing listens on now, as Kubo's getAvailablePort finds one. */
+    private static int freePort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new EditException("profile randomports: no free port found: " + e.getMessage());
+        }
     }
 
     private static RepoConfig importKeys(RepoConfig config, String profile) {

@@ -84,8 +84,8 @@ class KuboConfigTest {
         assertEquals("20", c.get("swarm.connMgr.highWater").orElseThrow());
         assertTrue(c.get("swarm.connMgr.gracePeriod").isEmpty(), "the section's other keys are removed");
         KuboConfig.EditException unknown = assertThrows(KuboConfig.EditException.class,
-                () -> KuboConfig.set(EMPTY, "Swarm.ConnMgr", Map.of("Type", "basic")));
-        assertTrue(unknown.getMessage().contains("\"Swarm.ConnMgr.Type\""), unknown.getMessage());
+                () -> KuboConfig.set(EMPTY, "Swarm.ConnMgr", Map.of("Kind", "basic")));
+        assertTrue(unknown.getMessage().contains("\"Swarm.ConnMgr.Kind\""), unknown.getMessage());
     }
 
     @Test
@@ -151,6 +151,48 @@ class KuboConfigTest {
     }
 
     @Test
+    void kubosNetworkProfilesSetWhatKubosDo() {
+        // server: Kubo's private ranges neither announced nor dialed, added once beside the file's own
+        RepoConfig mine = KuboConfig.set(EMPTY, "Swarm.AddrFilters", List.of("/ip4/11.0.0.0/ipcidr/8", "/ip4/10.0.0.0/ipcidr/8"));
+        RepoConfig server = KuboConfig.applyProfile(mine, "server");
+        Map<?, ?> shown = KuboConfig.show(server);
+        List<?> filters = (List<?>) ((Map<?, ?>) shown.get("Swarm")).get("AddrFilters");
+        assertEquals(17, filters.size(), "Kubo's 16 and the file's other one, none twice");
+        assertEquals("/ip4/11.0.0.0/ipcidr/8", filters.getFirst());
+        assertEquals(KuboConfig.SERVER_FILTERS, ((Map<?, ?>) shown.get("Addresses")).get("NoAnnounce"));
+        assertEquals(true, ((Map<?, ?>) shown.get("Swarm")).get("DisableNatPortMap"));
+        assertEquals(Map.of("MDNS", Map.of("Enabled", false)), shown.get("Discovery"));
+        assertEquals(KuboConfig.show(server), KuboConfig.show(KuboConfig.applyProfile(server, "server")), "twice is once");
+        // the daemon reads what it wrote
+        for (String mask : KuboConfig.split(server.get("swarm.addrFilters").orElseThrow())) {
+            assertEquals(mask, io.p2pkit.node.AddressFilters.canonical(mask));
+        }
+        // local-discovery takes Kubo's ranges away again, and leaves the file's own
+        Map<?, ?> local = KuboConfig.show(KuboConfig.applyProfile(server, "local-discovery"));
+        assertEquals(List.of("/ip4/11.0.0.0/ipcidr/8"), ((Map<?, ?>) local.get("Swarm")).get("AddrFilters"));
+        assertEquals(List.of(), ((Map<?, ?>) local.get("Addresses")).get("NoAnnounce"));
+        assertEquals(Map.of("MDNS", Map.of("Enabled", true)), local.get("Discovery"));
+        // default-networking undoes test's addresses
+        Map<?, ?> back = KuboConfig.show(KuboConfig.applyProfile(KuboConfig.applyProfile(EMPTY, "test"), "default-networking"));
+        assertFalse(back.containsKey("Addresses") || back.containsKey("Bootstrap"), back.toString());
+        assertEquals(Map.of("MDNS", Map.of("Enabled", true)), back.get("Discovery"));
+        // randomports: TCP on one free port, both families
+        List<?> swarm = (List<?>) ((Map<?, ?>) KuboConfig.show(KuboConfig.applyProfile(EMPTY, "randomports"))
+                .get("Addresses")).get("Swarm");
+        String port = ((String) swarm.getFirst()).substring("/ip4/0.0.0.0/tcp/".length());
+        assertTrue(Integer.parseInt(port) > 0);
+        assertEquals(List.of("/ip4/0.0.0.0/tcp/" + port, "/ip6/::/tcp/" + port), swarm);
+        // lowpower: Kubo's keys and p2pkit's small memory tier
+        RepoConfig low = KuboConfig.applyProfile(EMPTY, "lowpower");
+        Map<?, ?> lowShown = KuboConfig.show(low);
+        assertEquals(Map.of("Type", "autoclient"), lowShown.get("Routing"));
+        assertEquals(Map.of("ServiceMode", "disabled"), lowShown.get("AutoNAT"));
+        assertEquals(Map.of("Type", "basic", "LowWater", 20L, "HighWater", 40L, "GracePeriod", "1m0s"),
+                ((Map<?, ?>) lowShown.get("Swarm")).get("ConnMgr"));
+        assertEquals(Map.of("Enabled", false), ((Map<?, ?>) lowShown.get("Swarm")).get("RelayService"));
+    }
+
+    @Test
     void profilesAreInitsAndAnUnknownOneIsNamed() {
         RepoConfig test = KuboConfig.applyProfile(EMPTY, "test");
         assertFalse(test.disk().syncWrites());
@@ -163,8 +205,10 @@ class KuboConfigTest {
         assertEquals(List.of(), shown.get("Bootstrap"));
         assertEquals(4096, KuboConfig.applyProfile(EMPTY, "lowpower").tiers().memoryMaxBlocks());
         assertEquals("unixfs-v1-2025", KuboConfig.applyProfile(EMPTY, "unixfs-v1-2025").get("import.profile").orElseThrow());
-        assertTrue(assertThrows(KuboConfig.EditException.class, () -> KuboConfig.applyProfile(EMPTY, "server"))
-                .getMessage().contains("unknown profile 'server'"));
+        assertTrue(assertThrows(KuboConfig.EditException.class, () -> KuboConfig.applyProfile(EMPTY, "nope"))
+                .getMessage().contains("unknown profile 'nope'"));
+        assertTrue(assertThrows(KuboConfig.EditException.class, () -> KuboConfig.applyProfile(EMPTY, "pebbleds"))
+                .getMessage().contains("a datastore p2pkit does not have"));
         // Kubo's announce-off and announce-on
         RepoConfig off = KuboConfig.applyProfile(KuboConfig.set(EMPTY, "Provide.Strategy", "pinned"), "announce-off");
         assertEquals(Map.of("Enabled", false, "Strategy", "pinned", "DHT", Map.of("Interval", "0")),

@@ -761,7 +761,7 @@ public final class DaemonCommand extends CliCommand {
                 .agentVersion("p2pkit/" + NodeVersion.get()).perf(enablePerf)
                 .streamMounting(enableStreamMounting || file.flag("experimental.libp2pStreamMounting").orElse(false))
                 .portMapping(!noPortMapping && !file.flag("swarm.disableNatPortMap").orElse(false)).transports(transport.config())
-                .limits(limits).connections(ConnectionManagerConfig.of(low, high, grace))
+                .limits(limits).connections(connections(file, low, high, grace, lowGiven, highGiven))
                 .privateNetwork(psk.orElse(null));
         if (portMappingLease != null) {
             if (portMappingLease.toSeconds() < 2) {
@@ -935,6 +935,28 @@ public final class DaemonCommand extends CliCommand {
                     + "to serve and fetch blocks)");
         }
         return b.build();
+    }
+
+    /**
+     * The connection manager: the watermarks, or none that trims where Kubo's
+     * {@code Swarm.ConnMgr.Type} is {@code none} and no watermark is set anyway.
+     */
+    private static ConnectionManagerConfig connections(RepoSettings file, int low, int high, Duration grace,
+                                                       Integer lowGiven, Integer highGiven) {
+        String type = file.text("swarm.connMgr.type").orElse("basic").strip();
+        switch (type) {
+            case "basic", "" -> {
+                return ConnectionManagerConfig.of(low, high, grace);
+            }
+            case "none" -> {
+                if (lowGiven != null || highGiven != null) {
+                    throw new UsageException("the repository's config sets swarm.connMgr.type to none (no trimming) "
+                            + "and a watermark too: drop one");
+                }
+                return ConnectionManagerConfig.none();
+            }
+            default -> throw file.bad("swarm.connMgr.type", "basic or none, got " + type);
+        }
     }
 
     /**

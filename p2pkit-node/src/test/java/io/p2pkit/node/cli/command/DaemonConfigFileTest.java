@@ -126,6 +126,21 @@ class DaemonConfigFileTest {
     }
 
     @Test
+    void kubosConnMgrTypeNoneNeverTrims(@TempDir Path dir) throws Exception {
+        Path none = repo(dir.resolve("none"), Map.of("Swarm.ConnMgr", Map.of("Type", "none")));
+        assertFalse(daemon(none, "--listen", "/ip4/127.0.0.1/tcp/0").connections().trims());
+        UsageException both = assertThrows(UsageException.class,
+                () -> daemon(none, "--listen", "/ip4/127.0.0.1/tcp/0", "--conn-high", "50"));
+        assertTrue(both.getMessage().contains("none (no trimming) and a watermark"), both.getMessage());
+        Path basic = repo(dir.resolve("basic"), Map.of("Swarm.ConnMgr", Map.of("Type", "basic", "HighWater", 40L,
+                "LowWater", 20L)));
+        assertEquals(40, daemon(basic, "--listen", "/ip4/127.0.0.1/tcp/0").connections().highWater());
+        assertTrue(assertThrows(Exception.class, () -> io.p2pkit.node.config.KuboConfig.set(
+                io.p2pkit.ipfs.repo.RepoConfig.defaults(), "Swarm.ConnMgr.Type", "sometimes")).getMessage()
+                .contains("sometimes"));
+    }
+
+    @Test
     void aZeroReproviderIntervalAnnouncesNothingAndAHandEditedMistakeIsNamed(@TempDir Path dir) throws Exception {
         Path repo = repo(dir, Map.of("Provide.DHT.Interval", "0"));
         assertEquals(ReprovideStrategy.NONE, daemon(repo, "--listen", "/ip4/127.0.0.1/tcp/0").content().orElseThrow().reprovide());
