@@ -74,8 +74,8 @@ class ConfigCommandTest {
         assertEquals(16384, Repository.readConfig(home).tiers().memoryMaxBlocks());
         repo.ok("config", "profile", "apply", "lowpower");
         assertEquals(4096, Repository.readConfig(home).tiers().memoryMaxBlocks());
-        CliRunner unknown = repo.run("config", "profile", "apply", "server");
-        assertTrue(unknown.err().contains("unknown profile 'server'"), unknown.err());
+        CliRunner unknown = repo.run("config", "profile", "apply", "nope");
+        assertTrue(unknown.err().contains("unknown profile 'nope'"), unknown.err());
     }
 
     @Test

@@ -83,9 +83,9 @@ class InitCommandTest {
         assertEquals(16L << 20, config.tiers().memoryMaxBytes());
         assertEquals("unixfs-v1-2025", config.other().get("import.profile"));
 
-        CliRunner bad = CliRunner.run("init", "--repo-dir", home.resolve("other").toString(), "--profile", "server");
+        CliRunner bad = CliRunner.run("init", "--repo-dir", home.resolve("other").toString(), "--profile", "serve");
         assertEquals(2, bad.status());
-        assertTrue(bad.err().contains("unknown profile 'server'"), bad.err());
+        assertTrue(bad.err().contains("unknown profile 'serve'"), bad.err());
         assertFalse(Files.exists(home.resolve("other")), "a usage error creates nothing");
     }
 

@@ -147,6 +147,6 @@ class RpcConfigTest {
         assertEquals(16384, Repository.readConfig(repo).tiers().memoryMaxBlocks(), "a dry run writes nothing");
         assertEquals(200, post("config/profile/apply?arg=lowpower").statusCode());
         assertEquals(4096, Repository.readConfig(repo).tiers().memoryMaxBlocks());
-        assertTrue(post("config/profile/apply?arg=server").body().contains("unknown profile 'server'"));
+        assertTrue(post("config/profile/apply?arg=nope").body().contains("unknown profile 'nope'"));
     }
 }

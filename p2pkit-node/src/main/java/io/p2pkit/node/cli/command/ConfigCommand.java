@@ -280,8 +280,9 @@ public final class ConfigCommand extends CliCommand {
 
     /** {@code p2pkit config profile apply NAME}. */
     @Command(name = "apply", description = {"Apply a profile to the config.", "",
-            "The profiles of 'p2pkit init --profile' (test, lowpower, flatfs, unixfs-v0-2015, legacy-cid-v0, "
-                    + "unixfs-v1-2025, test-cid-v1, test-cid-v1-wide, announce-off, announce-on); "
+            "The profiles of 'p2pkit init --profile' (test, server, local-discovery, default-networking, "
+                    + "randomports, lowpower, flatfs, unixfs-v0-2015, legacy-cid-v0, unixfs-v1-2025, test-cid-v1, "
+                    + "test-cid-v1-wide, announce-off, announce-on); "
                     + "prints the keys of the file it changes, old and new.", ""},
             footer = {"", "With --json: {\"DryRun\":…,\"Changed\":[{\"Key\":…,\"Old\":…,\"New\":…}]}"})
     static final class Apply extends CliCommand {

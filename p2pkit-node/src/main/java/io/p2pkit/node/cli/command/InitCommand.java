@@ -34,9 +34,15 @@ import java.util.Map;
                 + "port 4001, WebRTC-direct on UDP 4002 and WebTransport on UDP 4003, which browsers can dial.",
         "",
         "Profiles (comma-separated, applied in order, as Kubo's --profile):",
-        "  test            blockstore.syncWrites=false: fast, but a crash may lose recent blocks",
-        "  lowpower        a smaller memory tier (16 MiB, 4096 blocks)",
-        "  flatfs          the default block store; changes nothing",
+        "  test            Kubo's: loopback, ports the system picks, no bootstrap, mDNS or port mapping; and",
+        "                  blockstore.syncWrites=false: fast, but a crash may lose recent blocks",
+        "  server          Kubo's: private ranges neither announced nor dialed, no mDNS or port mapping",
+        "  local-discovery Kubo's: server undone (those ranges out again, mDNS and port mapping on)",
+        "  default-networking  Kubo's: the default addresses and bootstrap peers, mDNS and port mapping on",
+        "  randomports     Kubo's: the swarm on TCP, IPv4 and IPv6, on a port free now",
+        "  lowpower        Kubo's (DHT client only, no AutoNAT or relay service, 20 to 40 connections)",
+        "                  and a smaller memory tier (16 MiB, 4096 blocks)",
+        "  flatfs          the default block store; changes nothing (alias default-datastore)",
         "  unixfs-v0-2015  Kubo's Import.* keys for its default (CIDv0, 256 KiB chunks); alias legacy-cid-v0",
         "  unixfs-v1-2025  Kubo's Import.* keys of IPIP-499 (CIDv1, raw leaves, 1 MiB chunks, 1024 links)",
         "  test-cid-v1     Kubo 0.39's: CIDv1, raw leaves, 1 MiB chunks, 174 links",
@@ -50,8 +56,9 @@ public final class InitCommand extends CliCommand {
     private static final String IDENTITY_FILE = "identity.key";
 
     @Option(names = "--profile", paramLabel = "NAME[,NAME…]", split = ",",
-            description = "configuration profiles to apply: test, lowpower, flatfs, unixfs-v0-2015, legacy-cid-v0, "
-                    + "unixfs-v1-2025, test-cid-v1, test-cid-v1-wide, announce-off, announce-on")
+            description = "configuration profiles to apply: test, server, local-discovery, default-networking, "
+                    + "randomports, lowpower, flatfs, unixfs-v0-2015, legacy-cid-v0, unixfs-v1-2025, test-cid-v1, "
+                    + "test-cid-v1-wide, announce-off, announce-on")
     private List<String> profiles = new ArrayList<>();
 
     @Option(names = {"-a", "--algorithm"}, paramLabel = "TYPE",

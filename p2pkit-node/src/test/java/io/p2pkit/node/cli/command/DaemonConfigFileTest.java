@@ -126,6 +126,18 @@ class DaemonConfigFileTest {
     }
 
     @Test
+    void kubosServerProfileReachesTheNode(@TempDir Path dir) throws Exception {
+        Path repo = repo(dir, Map.of());
+        Repository.writeConfig(repo, io.p2pkit.node.config.KuboConfig.applyProfile(Repository.readConfig(repo), "server"));
+        NodeConfig c = daemon(repo, "--listen", "/ip4/127.0.0.1/tcp/0");
+        assertEquals(16, c.addressFilters().size());
+        assertTrue(c.addressFilters().contains("/ip6/fc00::/ipcidr/7"));
+        assertEquals(16, c.addressPolicy().noAnnounce().size());
+        assertTrue(c.mdns().isEmpty());
+        assertFalse(c.portMapping());
+    }
+
+    @Test
     void kubosConnMgrTypeNoneNeverTrims(@TempDir Path dir) throws Exception {
         Path none = repo(dir.resolve("none"), Map.of("Swarm.ConnMgr", Map.of("Type", "none")));
         assertFalse(daemon(none, "--listen", "/ip4/127.0.0.1/tcp/0").connections().trims());
