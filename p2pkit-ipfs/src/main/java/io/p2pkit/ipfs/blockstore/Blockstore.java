@@ -64,6 +64,27 @@ public interface Blockstore extends BlockSource, Closeable {
     }
 
     /**
+     * A writer whose batches become durable together, at its {@link BlockWrites#sync}. Stores
+     * whose puts are durable when they return (the default) give one whose batches are
+     * {@link #putMany} calls and whose sync does nothing more.
+     *
+     * @return a writer for one caller
+     */
+    default BlockWrites writes() {
+        return new BlockWrites() {
+            @Override
+            public void putMany(List<Block> blocks) throws IOException {
+                Blockstore.this.putMany(blocks);
+            }
+
+            @Override
+            public void sync() {
+                // each putMany was durable when it returned
+            }
+        };
+    }
+
+    /**
      * @param key a multihash
      * @return whether a block with this multihash is here
      * @throws IOException when the store cannot be read

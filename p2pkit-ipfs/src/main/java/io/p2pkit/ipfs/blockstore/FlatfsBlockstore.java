@@ -114,6 +114,10 @@ public final class FlatfsBlockstore implements Blockstore {
     private final DirectWrites direct;
     // changes hold it shared; close takes it alone, so the counts it saves include every change
     private final ReentrantReadWriteLock changes = new ReentrantReadWriteLock();
+    // shard directories a batch renames files into before it syncs them, and how many batches or
+    // writers hold each: a put that finds its block there syncs the directory before it returns.
+    // At most one entry per shard directory (1,024 with Kubo's sharding).
+    private final java.util.concurrent.ConcurrentHashMap<Path, Integer> unsynced = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean closed;
 
     private FlatfsBlockstore(Path root, Sharding sharding, Options options) {
@@ -325,11 +329,14 @@ public final class FlatfsBlockstore implements Blockstore {
         try {
             requireOpen();
             long existing = sizeOrMinusOne(file);
+            Path dir = file.getParent();
             if (existing == block.size()) {
+                if (options.syncWrites() && unsynced.containsKey(dir)) {
+                    SyncedFiles.syncDirectory(dir); // renamed by a batch that has not synced its name yet
+                }
                 return;
             }
             usage.beforeChange();
-            Path dir = file.getParent();
             makeDirectory(dir);
             Path tmp = SyncedFiles.writeTemp(dir, block.data(), options.syncWrites(), direct);
             try {
@@ -361,15 +368,86 @@ public final class FlatfsBlockstore implements Blockstore {
      */
     @Override
     public void putMany(List<Block> blocks) throws IOException {
+        java.util.Set<Path> dirs = new java.util.HashSet<>();
         changes.readLock().lock();
         try {
-            putManyOpen(blocks);
+            putManyOpen(blocks, dirs);
+            if (options.syncWrites()) {
+                // each directory's fsync waits for the device, as each file's did: in flight together
+                inParallel(new ArrayList<>(dirs), SyncedFiles::syncDirectory);
+            }
         } finally {
             changes.readLock().unlock();
+            release(dirs);
         }
     }
 
-    private void putManyOpen(List<Block> blocks) throws IOException {
+    /**
+     * A writer whose batches sync their files as {@link #putMany}'s do, and each directory they
+     * touched once, at {@link BlockWrites#sync}. Without {@code syncWrites} nothing is synced,
+     * as in {@link #putMany}.
+     */
+    @Override
+    public BlockWrites writes() {
+        if (!options.syncWrites()) {
+            return Blockstore.super.writes();
+        }
+        return new BlockWrites() {
+            // the directories this writer holds in unsynced, until its sync
+            private final java.util.Set<Path> held = new java.util.HashSet<>();
+
+            @Override
+            public void putMany(List<Block> blocks) throws IOException {
+                changes.readLock().lock();
+                try {
+                    putManyOpen(blocks, held);
+                } catch (IOException | RuntimeException e) {
+                    try {
+                        sync(); // what came before the failure is durable, as after a putMany that failed
+                    } catch (IOException x) {
+                        e.addSuppressed(x);
+                    }
+                    throw e;
+                } finally {
+                    changes.readLock().unlock();
+                }
+            }
+
+            @Override
+            public void sync() throws IOException {
+                List<Path> dirs = new ArrayList<>(held);
+                held.clear();
+                try {
+                    inParallel(dirs, SyncedFiles::syncDirectory);
+                } finally {
+                    release(dirs);
+                }
+            }
+        };
+    }
+
+    /** @return how many directories hold renamed files whose names are not synced yet (for tests) */
+    int unsyncedDirectories() {
+        return unsynced.size();
+    }
+
+    /** Marks directories as holding renamed files whose names are not synced yet; each mark is released once. */
+    private void hold(Path dir) {
+        unsynced.merge(dir, 1, Integer::sum);
+    }
+
+    private void release(java.util.Collection<Path> dirs) {
+        for (Path d : dirs) {
+            unsynced.computeIfPresent(d, (k, n) -> n == 1 ? null : n - 1);
+        }
+    }
+
+    /**
+     * Writes and renames the blocks that are not stored yet; with {@code syncWrites}, syncs their
+     * files and holds each directory a file is renamed into (or an unsynced one a stored block was
+     * found in) in {@code dirs}, for the caller to sync and release.
+     */
+    private void putManyOpen(List<Block> blocks, java.util.Set<Path> dirs) throws IOException {
         requireOpen();
         List<Block> todo = new ArrayList<>(blocks.size());
         // each block's file named once: the name is the key in base32, the batch's busiest code
@@ -385,17 +463,23 @@ public final class FlatfsBlockstore implements Blockstore {
             if (sizeOrMinusOne(file) != b.size()) {
                 todo.add(b);
                 files.add(file);
+            } else if (options.syncWrites() && unsynced.containsKey(file.getParent()) && dirs.add(file.getParent())) {
+                hold(file.getParent()); // stored by a batch that has not synced its name yet: this one syncs it too
             }
         }
         if (todo.isEmpty()) {
             return;
         }
         usage.beforeChange();
-        java.util.Set<Path> dirs = new java.util.LinkedHashSet<>();
+        java.util.Set<Path> made = new java.util.HashSet<>();
         for (Path file : files) {
             Path dir = file.getParent();
-            if (dirs.add(dir)) {
+            if (made.add(dir)) {
                 makeDirectory(dir);
+                // held before any file is renamed into it, so a put that finds the file syncs the name
+                if (options.syncWrites() && dirs.add(dir)) {
+                    hold(dir);
+                }
             }
         }
         Path[] temps = new Path[todo.size()];
@@ -432,10 +516,6 @@ public final class FlatfsBlockstore implements Blockstore {
                     Files.deleteIfExists(t);
                 }
             }
-        }
-        if (options.syncWrites()) {
-            // each directory's fsync waits for the device, as each file's did: in flight together
-            inParallel(new ArrayList<>(dirs), SyncedFiles::syncDirectory);
         }
     }
 

@@ -298,6 +298,31 @@ public final class TieredBlockstore implements Blockstore {
     /** Stores the blocks on disk in one batch (see {@link FlatfsBlockstore#putMany}); identity blocks are skipped. */
     @Override
     public void putMany(List<Block> blocks) throws IOException {
+        List<Block> stored = stored(blocks);
+        disk.putMany(stored);
+        saved(stored);
+    }
+
+    /** The disk's writer (see {@link FlatfsBlockstore#writes}) for the blocks that are stored; identity blocks are skipped. */
+    @Override
+    public BlockWrites writes() {
+        BlockWrites onDisk = disk.writes();
+        return new BlockWrites() {
+            @Override
+            public void putMany(List<Block> blocks) throws IOException {
+                List<Block> stored = stored(blocks);
+                onDisk.putMany(stored);
+                saved(stored);
+            }
+
+            @Override
+            public void sync() throws IOException {
+                onDisk.sync();
+            }
+        };
+    }
+
+    private List<Block> stored(List<Block> blocks) {
         List<Block> stored = new ArrayList<>(blocks.size());
         for (Block b : blocks) {
             if (b.cid().multihash().code() != Multicodec.IDENTITY) {
@@ -305,7 +330,10 @@ public final class TieredBlockstore implements Blockstore {
                 stored.add(b);
             }
         }
-        disk.putMany(stored);
+        return stored;
+    }
+
+    private void saved(List<Block> stored) {
         for (Block b : stored) {
             memory.markSaved(b.cid().multihash());
         }
@@ -477,6 +505,11 @@ public final class TieredBlockstore implements Blockstore {
         @Override
         public void putMany(List<Block> blocks) throws IOException {
             TieredBlockstore.this.putMany(blocks);
+        }
+
+        @Override
+        public BlockWrites writes() {
+            return TieredBlockstore.this.writes();
         }
 
         @Override

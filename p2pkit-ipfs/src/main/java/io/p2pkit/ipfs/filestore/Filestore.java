@@ -225,13 +225,34 @@ public final class Filestore implements Blockstore {
 
     @Override
     public void putMany(List<Block> blocks) throws IOException {
+        main.putMany(copies(blocks));
+    }
+
+    /** The main store's writer, for the blocks that have no reference here (as {@link #putMany}). */
+    @Override
+    public io.p2pkit.ipfs.blockstore.BlockWrites writes() {
+        io.p2pkit.ipfs.blockstore.BlockWrites inMain = main.writes();
+        return new io.p2pkit.ipfs.blockstore.BlockWrites() {
+            @Override
+            public void putMany(List<Block> blocks) throws IOException {
+                inMain.putMany(copies(blocks));
+            }
+
+            @Override
+            public void sync() throws IOException {
+                inMain.sync();
+            }
+        };
+    }
+
+    private List<Block> copies(List<Block> blocks) throws IOException {
         List<Block> copies = new ArrayList<>(blocks.size());
         for (Block b : blocks) {
             if (!hasReference(b.cid().multihash())) {
                 copies.add(b);
             }
         }
-        main.putMany(copies);
+        return copies;
     }
 
     @Override
