@@ -368,18 +368,9 @@ public final class FlatfsBlockstore implements Blockstore {
      */
     @Override
     public void putMany(List<Block> blocks) throws IOException {
-        java.util.Set<Path> dirs = new java.util.HashSet<>();
-        changes.readLock().lock();
-        try {
-            putManyOpen(blocks, dirs);
-            if (options.syncWrites()) {
-                // each directory's fsync waits for the device, as each file's did: in flight together
-                inParallel(new ArrayList<>(dirs), SyncedFiles::syncDirectory);
-            }
-        } finally {
-            changes.readLock().unlock();
-            release(dirs);
-        }
+        BlockWrites batch = writes();
+        batch.putMany(blocks);
+        batch.sync();
     }
 
     /**
@@ -389,11 +380,8 @@ public final class FlatfsBlockstore implements Blockstore {
      */
     @Override
     public BlockWrites writes() {
-        if (!options.syncWrites()) {
-            return Blockstore.super.writes();
-        }
         return new BlockWrites() {
-            // the directories this writer holds in unsynced, until its sync
+            // the directories this writer holds in unsynced, until its sync (none without syncWrites)
             private final java.util.Set<Path> held = new java.util.HashSet<>();
 
             @Override
@@ -403,7 +391,7 @@ public final class FlatfsBlockstore implements Blockstore {
                     putManyOpen(blocks, held);
                 } catch (IOException | RuntimeException e) {
                     try {
-                        sync(); // what came before the failure is durable, as after a putMany that failed
+                        sync(); // what came before the failure is durable too
                     } catch (IOException x) {
                         e.addSuppressed(x);
                     }
@@ -418,6 +406,7 @@ public final class FlatfsBlockstore implements Blockstore {
                 List<Path> dirs = new ArrayList<>(held);
                 held.clear();
                 try {
+                    // each directory's fsync waits for the device, as each file's did: in flight together
                     inParallel(dirs, SyncedFiles::syncDirectory);
                 } finally {
                     release(dirs);
@@ -532,6 +521,9 @@ public final class FlatfsBlockstore implements Blockstore {
      * item on this thread), and returns when all are done; the first failure is thrown.
      */
     private static <T> void inParallel(List<T> items, IoAction<T> action) throws IOException {
+        if (items.isEmpty()) {
+            return;
+        }
         if (items.size() == 1) {
             action.run(items.getFirst());
             return;

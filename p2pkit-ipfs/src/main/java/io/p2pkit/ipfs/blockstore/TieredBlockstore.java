@@ -298,9 +298,9 @@ public final class TieredBlockstore implements Blockstore {
     /** Stores the blocks on disk in one batch (see {@link FlatfsBlockstore#putMany}); identity blocks are skipped. */
     @Override
     public void putMany(List<Block> blocks) throws IOException {
-        List<Block> stored = stored(blocks);
-        disk.putMany(stored);
-        saved(stored);
+        BlockWrites batch = writes();
+        batch.putMany(blocks);
+        batch.sync();
     }
 
     /** The disk's writer (see {@link FlatfsBlockstore#writes}) for the blocks that are stored; identity blocks are skipped. */
@@ -310,9 +310,17 @@ public final class TieredBlockstore implements Blockstore {
         return new BlockWrites() {
             @Override
             public void putMany(List<Block> blocks) throws IOException {
-                List<Block> stored = stored(blocks);
+                List<Block> stored = new ArrayList<>(blocks.size());
+                for (Block b : blocks) {
+                    if (b.cid().multihash().code() != Multicodec.IDENTITY) {
+                        SizeLimit.check(b, allowBigBlocks);
+                        stored.add(b);
+                    }
+                }
                 onDisk.putMany(stored);
-                saved(stored);
+                for (Block b : stored) {
+                    memory.markSaved(b.cid().multihash());
+                }
             }
 
             @Override
@@ -320,23 +328,6 @@ public final class TieredBlockstore implements Blockstore {
                 onDisk.sync();
             }
         };
-    }
-
-    private List<Block> stored(List<Block> blocks) {
-        List<Block> stored = new ArrayList<>(blocks.size());
-        for (Block b : blocks) {
-            if (b.cid().multihash().code() != Multicodec.IDENTITY) {
-                SizeLimit.check(b, allowBigBlocks);
-                stored.add(b);
-            }
-        }
-        return stored;
-    }
-
-    private void saved(List<Block> stored) {
-        for (Block b : stored) {
-            memory.markSaved(b.cid().multihash());
-        }
     }
 
     @Override
