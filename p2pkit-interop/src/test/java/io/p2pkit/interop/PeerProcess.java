@@ -22,10 +22,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>A virtual thread reads the peer's JSON lines from stdout; another keeps the tail of its stderr
  * for failure messages. {@link #awaitEvent} waits for the next event of a type with a deadline. An
  * {@code error} event from the peer, or the peer exiting, ends the wait at once with a
- * {@link PeerFailure}. {@link #close()} ends the peer and its children on every path.
+ * {@link PeerFailure}; a {@code command-failed} event (a peer that runs commands one after the
+ * other, such as the DHT peers, could not do the one sent) with a {@link CommandFailed}.
+ * {@link #close()} ends the peer and its children on every path.
  */
 public final class PeerProcess implements AutoCloseable {
     private static final int STDERR_TAIL = 8192;
+    private static final String COMMAND_FAILED = "command-failed";
 
     private final Implementation impl;
     private final Process process;
@@ -117,6 +120,12 @@ public final class PeerProcess implements AutoCloseable {
                     if (e.type().equals("error")) {
                         throw failure("reported an error at step " + e.string("step") + ": " + e.string("message"));
                     }
+                    if (e.type().equals(COMMAND_FAILED)) {
+                        consumed = i + 1;
+                        throw new CommandFailed(e.string("cmd"), e.string("message"),
+                                failure("failed its command " + e.string("cmd") + " while \"" + type + "\" was awaited: "
+                                        + e.string("message")).getMessage());
+                    }
                     if (e.type().equals(type)) {
                         consumed = i + 1;
                         return e;
@@ -128,7 +137,8 @@ public final class PeerProcess implements AutoCloseable {
                 }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    throw failure("printed no \"" + type + "\" event within " + timeout.toSeconds() + "s");
+                    throw failure("printed no \"" + type + "\" event within " + timeout.toSeconds() + "s"
+                            + " (events since the last awaited one: " + events.subList(consumed, events.size()) + ")");
                 }
                 changed.awaitNanos(left);
             }
@@ -289,7 +299,7 @@ public final class PeerProcess implements AutoCloseable {
     }
 
     /** A peer program did not do what the contract says; the message includes its stderr tail. */
-    public static final class PeerFailure extends RuntimeException {
+    public static class PeerFailure extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         /**
@@ -297,6 +307,22 @@ public final class PeerProcess implements AutoCloseable {
          */
         public PeerFailure(String message) {
             super(message);
+        }
+    }
+
+    /** The peer said it could not do a command (its {@code command-failed} event). */
+    public static final class CommandFailed extends PeerFailure {
+        private static final long serialVersionUID = 1L;
+
+        /** The command's name, as the peer echoed it. */
+        public final String command;
+        /** The peer's reason. */
+        public final String reason;
+
+        CommandFailed(String command, String reason, String message) {
+            super(message);
+            this.command = command;
+            this.reason = reason;
         }
     }
 }

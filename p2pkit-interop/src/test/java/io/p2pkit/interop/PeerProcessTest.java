@@ -1,11 +1,13 @@
 package io.p2pkit.interop;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -40,18 +42,37 @@ class PeerProcessTest {
     @EnumSource(Implementation.class)
     void aRefusedDialIsReportedAsAnErrorAtTheConnectStep(Implementation impl) throws IOException {
         Toolchains tools = tools(impl);
-        int port;
-        // A port that was just free: bound and released, so the dial is refused.
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
-        String addr = "/ip4/127.0.0.1/tcp/" + port + "/p2p/" + SOME_PEER;
+        String addr = "/ip4/127.0.0.1/tcp/" + freedPort() + "/p2p/" + SOME_PEER;
         try (PeerProcess p = PeerProcess.start(impl, tools.peers(),
                 List.of("--dial", addr, "--security", "noise", "--muxer", "yamux"))) {
             PeerProcess.PeerFailure f = assertThrows(PeerProcess.PeerFailure.class, () -> p.awaitEvent("connected", STEP));
             assertTrue(f.getMessage().contains("error at step connect"), f.getMessage());
             assertEquals(1, p.awaitExit(STEP));
             assertEquals("error", p.events().getLast().type());
+        }
+    }
+
+    @Test
+    void aDhtPeersFailedCommandEndsTheWaitAtOnceAndItsNextCommandRuns() throws IOException {
+        Path program = Toolchains.requireBuilt(Implementation.GO, "go-kad").resolve("peer");
+        String refused = "/ip4/127.0.0.1/tcp/" + freedPort() + "/p2p/" + SOME_PEER;
+        try (PeerProcess p = PeerProcess.startProgram(Implementation.GO, List.of(program.toString(), "--listen", "/ip4/127.0.0.1/tcp/0"))) {
+            p.awaitEvent("ready", STEP);
+            p.sendLine("{\"cmd\":\"connect\",\"addr\":\"" + refused + "\"}");
+            PeerProcess.CommandFailed f = assertThrows(PeerProcess.CommandFailed.class, () -> p.awaitEvent("connected", STEP));
+            assertEquals("connect", f.command);
+            assertFalse(f.reason.isBlank());
+            assertTrue(f.getMessage().contains("failed its command connect while \"connected\" was awaited"), f.getMessage());
+            // The failure was consumed: the peer answers its next command, and the wait for it does not see the old failure.
+            p.sendLine("{\"cmd\":\"in-table\",\"peerId\":\"" + SOME_PEER + "\"}");
+            assertFalse(p.awaitEvent("in-table", STEP).bool("present"));
+        }
+    }
+
+    /** A port that was just free: bound and released, so a dial to it is refused. */
+    private static int freedPort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
         }
     }
 
