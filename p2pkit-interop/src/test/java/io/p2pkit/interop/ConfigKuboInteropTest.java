@@ -74,6 +74,8 @@ class ConfigKuboInteropTest {
     }
 
     /** Runs the command on both and asserts the outputs are the same, byte for byte; returns it, stripped. */
+    private static final String PEERING_PEER = "12D3KooWDnxHwYJA3jsZvtZi9FHVtdAtSs8F2WDH58HTAh4whhbs";
+
     private static String same(String... args) {
         String fromKubo = kubo.cli().outcome(List.of(args));
         List<String> withApi = new ArrayList<>(List.of("--api", api));
@@ -126,6 +128,11 @@ class ConfigKuboInteropTest {
                 assertEquals("off", file("gateway.publicGateways.localhost"));
                 same("config", "Gateway.RootRedirect", "/ipfs/bafkqaaa");
                 assertEquals("/ipfs/bafkqaaa", same("config", "Gateway.RootRedirect"));
+                // the peers a daemon keeps connected: an array of AddrInfo, one without addresses
+                same("config", "--json", "Peering.Peers", "[{\"ID\":\"" + PEERING_PEER + "\",\"Addrs\":"
+                        + "[\"/ip4/127.0.0.1/tcp/4001\"]},{\"ID\":\"QmNnooDu7bfjPFoTZYxMNLWUQJyrVwtbZg5gBMjTezGAJN\"}]");
+                assertTrue(same("config", "Peering.Peers").contains("\"ID\": \"" + PEERING_PEER + "\""));
+                assertTrue(file("peering.peers").contains(PEERING_PEER));
             }
             case SET_BOOL -> {
                 assertEquals("", same("config", "--bool", "Discovery.MDNS.Enabled", "false"));
@@ -236,7 +243,7 @@ class ConfigKuboInteropTest {
                         "API.HTTPHeaders", "API.Authorizations", "Ipns.RepublishPeriod", "Ipns.RecordLifetime", "Provide", "Gateway.NoFetch", "Gateway.MaxConcurrentRequests",
                         "Gateway.MaxRangeRequestFileSize", "Import.CidVersion", "Import.UnixFSChunker",
                         "Import.UnixFSFileMaxLinks", "Import.HashFunction", "Import.UnixFSHAMTDirectoryMaxFanout",
-                        "Gateway.HTTPHeaders", "Gateway.RootRedirect", "Gateway.PublicGateways")) {
+                        "Gateway.HTTPHeaders", "Gateway.RootRedirect", "Gateway.PublicGateways", "Peering.Peers")) {
                     assertEquals(at(fromKubo, key), at(fromP2pkit, key), key);
                 }
                 assertEquals(Map.of(), at(fromP2pkit, "API.Authorizations"), "the secrets emptied, as Kubo's");

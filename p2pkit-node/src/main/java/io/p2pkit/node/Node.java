@@ -76,6 +76,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * stop everything.
  */
 public final class Node implements Closeable {
+    private static final System.Logger LOG = io.p2pkit.core.logging.LazyLogger.of(Node.class);
     private final NodeConfig config;
     private final Host host;
     private final Optional<KadDht> dht;
@@ -317,7 +318,13 @@ public final class Node implements Closeable {
 
     /** Connects to the bootstrap and peering peers and bootstraps the DHT, each on a thread of its own. */
     private void bootstrap() {
-        config.peering().forEach(peering::add);
+        for (PeerInfo peer : config.peering()) {
+            try {
+                peering.add(peer);
+            } catch (IllegalArgumentException e) { // this node itself, which Kubo takes and never dials
+                LOG.log(System.Logger.Level.WARNING, () -> "peering: not keeping " + peer.peerId() + " connected: " + e.getMessage());
+            }
+        }
         for (PeerInfo peer : config.bootstrap()) {
             host.spawn("p2pkit-bootstrap " + peer.peerId(), () -> {
                 try {

@@ -27,6 +27,7 @@ import java.util.Map;
  * Addresses.AppendAnnounce                      addresses.appendAnnounce      array of multiaddrs
  * Addresses.NoAnnounce                          addresses.noAnnounce          array of multiaddrs or /ipcidr masks
  * Bootstrap                                     bootstrap                     array of multiaddrs ending in /p2p/ID
+ * Peering.Peers                                 peering.peers                 array of {"ID","Addrs"}, kept as JSON
  * Routing.Type                                  routing.type                  auto, autoclient, dht, dhtclient, dhtserver, none
  * Swarm.ConnMgr.Type                            swarm.connMgr.type            basic or none (none: never trims)
  * Swarm.ConnMgr.LowWater                        swarm.connMgr.lowWater        integer
@@ -138,7 +139,9 @@ public final class KuboConfig {
         /** Gateway.PublicGateways: an object of hostnames, kept as file keys under the key's prefix. */
         GATEWAYS("map[string]*config.GatewaySpec"),
         /** API.Authorizations: an object of names, kept as file keys under {@code api.authorization.}. */
-        AUTHORIZATIONS("map[string]*config.RPCAuthScope");
+        AUTHORIZATIONS("map[string]*config.RPCAuthScope"),
+        /** Peering.Peers: an array of {@code {"ID","Addrs"}}, kept as its JSON text ({@link PeeringConfig}). */
+        PEERS("[]peer.AddrInfo");
 
         private final String goType;
 
@@ -162,6 +165,7 @@ public final class KuboConfig {
             new Key("Addresses.AppendAnnounce", "addresses.appendAnnounce", Kind.LIST),
             new Key("Addresses.NoAnnounce", "addresses.noAnnounce", Kind.LIST),
             new Key("Bootstrap", "bootstrap", Kind.LIST),
+            new Key("Peering.Peers", PeeringConfig.FILE_KEY, Kind.PEERS),
             new Key("Routing.Type", "routing.type", Kind.WORD,
                     List.of("auto", "autoclient", "dht", "dhtclient", "dhtserver", "none")),
             new Key("Swarm.ConnMgr.Type", "swarm.connMgr.type", Kind.WORD, List.of("basic", "none")),
@@ -770,6 +774,16 @@ public final class KuboConfig {
             }
             case GATEWAYS -> throw new IllegalStateException("stored by PublicGatewaysConfig");
             case AUTHORIZATIONS -> throw new IllegalStateException("stored by ApiAuthorizationsConfig");
+            case PEERS -> {
+                if (!(value instanceof List<?>)) {
+                    throw wrongType(k, value);
+                }
+                try {
+                    yield PeeringConfig.text(value);
+                } catch (IllegalArgumentException e) {
+                    throw badValue(e.getMessage());
+                }
+            }
             case HEADERS -> {
                 if (!(value instanceof Map<?, ?> m)) {
                     throw wrongType(k, value);
@@ -882,6 +896,7 @@ public final class KuboConfig {
             case HEADERS -> httpHeaders(text);
             case GATEWAYS -> throw new IllegalStateException("shown by PublicGatewaysConfig");
             case AUTHORIZATIONS -> throw new IllegalStateException("shown by ApiAuthorizationsConfig");
+            case PEERS -> PeeringConfig.show(text);
         };
     }
 

@@ -283,6 +283,49 @@ class KuboConfigTest {
     }
 
     @Test
+    void peeringPeersAreKeptAsKubosJsonAndReadAsPeersMergedByIdentity() {
+        String a = "12D3KooWDnxHwYJA3jsZvtZi9FHVtdAtSs8F2WDH58HTAh4whhbs";
+        String b = "QmNnooDu7bfjPFoTZYxMNLWUQJyrVwtbZg5gBMjTezGAJN";
+        Object peers = KuboConfig.parseJson("[{\"ID\":\"" + a + "\",\"Addrs\":[\"/ip4/127.0.0.1/tcp/4001\","
+                + "\"/ip4/127.0.0.1/udp/4001/quic-v1/p2p/" + a + "\"]},{\"ID\":\"" + b + "\"},"
+                + "{\"ID\":\"" + a + "\",\"Addrs\":[\"/ip4/127.0.0.2/tcp/4001\"]}]");
+        RepoConfig c = KuboConfig.set(EMPTY, "Peering.Peers", peers);
+        List<Map<String, Object>> shown = List.of(
+                Map.of("ID", a, "Addrs", List.of("/ip4/127.0.0.1/tcp/4001", "/ip4/127.0.0.1/udp/4001/quic-v1/p2p/" + a)),
+                Map.of("ID", b),
+                Map.of("ID", a, "Addrs", List.of("/ip4/127.0.0.2/tcp/4001")));
+        assertEquals(Map.of("Peers", shown), KuboConfig.show(c).get("Peering"), "as given, as Kubo keeps them");
+        assertEquals(Map.of("Peers", shown), KuboConfig.show(RepoConfig.parse(c.format())).get("Peering"));
+        // what the daemon keeps connected: each peer once, its addresses without /p2p/
+        List<io.p2pkit.core.host.PeerInfo> read = PeeringConfig.peers(c.get(PeeringConfig.FILE_KEY).orElseThrow());
+        assertEquals(2, read.size());
+        assertEquals(a, read.get(0).peerId().toString());
+        assertEquals(List.of("/ip4/127.0.0.1/tcp/4001", "/ip4/127.0.0.1/udp/4001/quic-v1", "/ip4/127.0.0.2/tcp/4001"),
+                read.get(0).addresses().stream().map(Object::toString).toList());
+        assertEquals(List.of(), read.get(1).addresses());
+        // set as a section, as Kubo's `config --json Peering '{"Peers":[…]}'`; null removes it
+        RepoConfig section = KuboConfig.set(EMPTY, "Peering", Map.of("Peers", peers));
+        assertEquals(c.get(PeeringConfig.FILE_KEY), section.get(PeeringConfig.FILE_KEY));
+        assertTrue(KuboConfig.set(c, "Peering.Peers", null).get(PeeringConfig.FILE_KEY).isEmpty());
+        // Kubo's own config has "Peering": {"Peers": null}: replace takes it as none
+        List<String> ignored = new ArrayList<>();
+        RepoConfig replaced = KuboConfig.replace(c, (Map<?, ?>) KuboConfig.parseJson("{\"Peering\":{\"Peers\":null}}"), ignored);
+        assertTrue(replaced.get(PeeringConfig.FILE_KEY).isEmpty());
+        assertFalse(ignored.contains("Peering.Peers"));
+        // what is wrong is named
+        assertTrue(assertThrows(KuboConfig.EditException.class, () -> KuboConfig.set(EMPTY, "Peering.Peers",
+                KuboConfig.parseJson("[{\"ID\":\"nope\"}]"))).getMessage().contains("Peering.Peers[0].ID: not a peer ID: nope"));
+        assertTrue(assertThrows(KuboConfig.EditException.class, () -> KuboConfig.set(EMPTY, "Peering.Peers",
+                KuboConfig.parseJson("[{\"ID\":\"" + a + "\",\"Addrs\":[\"/ip4/1.2.3.4/tcp/1/p2p/" + b + "\"]}]")))
+                .getMessage().contains("names another peer than " + a));
+        assertTrue(assertThrows(KuboConfig.EditException.class, () -> KuboConfig.set(EMPTY, "Peering.Peers",
+                KuboConfig.parseJson("[{\"ID\":\"" + a + "\",\"Addrs\":[\"/ip4/1.2.3.4/tcpx/1\"]}]")))
+                .getMessage().contains("Peering.Peers[0].Addrs: not a multiaddr: /ip4/1.2.3.4/tcpx/1"));
+        assertTrue(assertThrows(KuboConfig.EditException.class, () -> KuboConfig.set(EMPTY, "Peering.Peers", "x"))
+                .getMessage().contains("of type []peer.AddrInfo"));
+    }
+
+    @Test
     void theGatewaysHeadersAreAnObjectSetWholeOrOneByOne() {
         RepoConfig c = KuboConfig.set(EMPTY, "Gateway.HTTPHeaders", Map.of("X-A", List.of("1", "2")));
         c = KuboConfig.set(c, "Gateway.HTTPHeaders.X-B", List.of("3"));

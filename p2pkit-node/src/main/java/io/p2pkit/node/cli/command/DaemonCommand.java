@@ -679,6 +679,17 @@ public final class DaemonCommand extends CliCommand {
         return masks;
     }
 
+    /** Kubo's Peering.Peers from the repository's config: the peers the daemon keeps connected. */
+    private static List<PeerInfo> peering(RepoSettings file) {
+        return file.text(io.p2pkit.node.config.PeeringConfig.FILE_KEY).map(text -> {
+            try {
+                return io.p2pkit.node.config.PeeringConfig.peers(text);
+            } catch (IllegalArgumentException e) { // KuboConfig's EditException among them
+                throw file.bad(io.p2pkit.node.config.PeeringConfig.FILE_KEY, e.getMessage());
+            }
+        }).orElse(List.of());
+    }
+
     /** The daemon's settings in the repository's config file; none without a repository. */
     private RepoSettings settings(Console console) throws java.io.IOException {
         Path root = repo.root();
@@ -757,7 +768,7 @@ public final class DaemonCommand extends CliCommand {
             low = Math.min(low, high); // only one was given: keep the other consistent with it
         }
         NodeConfig.Builder b = NodeConfig.builder().identity(key).listen(listen).bootstrap(bootstrap)
-                .addressPolicy(addressPolicy(file)).addressFilters(addressFilters(file))
+                .addressPolicy(addressPolicy(file)).addressFilters(addressFilters(file)).peering(peering(file))
                 .agentVersion("p2pkit/" + NodeVersion.get()).perf(enablePerf)
                 .streamMounting(enableStreamMounting || file.flag("experimental.libp2pStreamMounting").orElse(false))
                 .portMapping(!noPortMapping && !file.flag("swarm.disableNatPortMap").orElse(false)).transports(transport.config())

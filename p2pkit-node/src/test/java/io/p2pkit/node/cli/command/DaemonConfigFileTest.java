@@ -138,6 +138,36 @@ class DaemonConfigFileTest {
     }
 
     @Test
+    void kubosPeeringPeersAreKeptConnectedFromTheDaemonsStart(@TempDir Path dir) throws Exception {
+        try (io.p2pkit.node.Node peer = io.p2pkit.node.Node.start(NodeConfig.builder().listen("/ip4/127.0.0.1/tcp/0").build())) {
+            String addr = peer.host().addresses().get(0).toString();
+            Path repo = repo(dir, Map.of("Peering", Map.of("Peers", List.of(Map.of("ID", peer.peerId().toString(),
+                    "Addrs", List.of(addr)))))); // as Kubo's `config --json Peering '{"Peers":[…]}'`
+            NodeConfig config = daemon(repo, "--listen", "/ip4/127.0.0.1/tcp/0", "--api", "off", "--gateway", "off",
+                    "--no-mdns");
+            assertEquals(List.of(new io.p2pkit.core.host.PeerInfo(peer.peerId(), List.of(io.p2pkit.core.multiaddr.Multiaddr.parse(addr)))),
+                    config.peering());
+            try (io.p2pkit.node.Node node = io.p2pkit.node.Node.start(config)) {
+                io.p2pkit.testing.Await.until("the daemon dials its peering peer at start",
+                        () -> !node.host().network().connections(peer.peerId()).isEmpty(), Duration.ofSeconds(20));
+                assertEquals(List.of(peer.peerId()), node.peering().list().stream().map(io.p2pkit.core.host.PeerInfo::peerId).toList());
+            }
+        }
+        // the node's own ID, which Kubo takes and never dials, is left out and the node starts
+        io.p2pkit.core.crypto.PrivateKey key = io.p2pkit.core.crypto.PrivateKey.generateEd25519();
+        try (io.p2pkit.node.Node self = io.p2pkit.node.Node.start(NodeConfig.builder().identity(key)
+                .listen("/ip4/127.0.0.1/tcp/0").peering(List.of(new io.p2pkit.core.host.PeerInfo(key.publicKey().toPeerId(),
+                        List.of()))).build())) {
+            assertEquals(List.of(), self.peering().list());
+        }
+        // a hand-edited mistake stops the start, naming the file key
+        Path bad = repo(dir.resolve("bad"), Map.of());
+        Repository.writeConfig(bad, Repository.readConfig(bad).with("peering.peers", "[{\"ID\":\"nope\"}]"));
+        UsageException e = assertThrows(UsageException.class, () -> daemon(bad, "--listen", "/ip4/127.0.0.1/tcp/0"));
+        assertTrue(e.getMessage().contains("peering.peers: Peering.Peers[0].ID: not a peer ID: nope"), e.getMessage());
+    }
+
+    @Test
     void kubosConnMgrTypeNoneNeverTrims(@TempDir Path dir) throws Exception {
         Path none = repo(dir.resolve("none"), Map.of("Swarm.ConnMgr", Map.of("Type", "none")));
         assertFalse(daemon(none, "--listen", "/ip4/127.0.0.1/tcp/0").connections().trims());
