@@ -133,6 +133,14 @@ class ConfigKuboInteropTest {
                         + "[\"/ip4/127.0.0.1/tcp/4001\"]},{\"ID\":\"QmNnooDu7bfjPFoTZYxMNLWUQJyrVwtbZg5gBMjTezGAJN\"}]");
                 assertTrue(same("config", "Peering.Peers").contains("\"ID\": \"" + PEERING_PEER + "\""));
                 assertTrue(file("peering.peers").contains(PEERING_PEER));
+                // security priorities: a positive integer or false, Kubo's words for the rest
+                same("config", "--json", "Swarm.Transports.Security.Noise", "50");
+                same("config", "--json", "Swarm.Transports.Security.TLS", "false");
+                assertEquals("50", same("config", "Swarm.Transports.Security.Noise"));
+                assertEquals("false", same("config", "Swarm.Transports.Security.TLS"));
+                assertEquals("false", file("swarm.transports.security.tls"));
+                same("config", "--json", "Swarm.Transports.Security.TLS", "true");
+                same("config", "--json", "Swarm.Transports.Security.TLS", "0");
             }
             case SET_BOOL -> {
                 assertEquals("", same("config", "--bool", "Discovery.MDNS.Enabled", "false"));
@@ -243,7 +251,8 @@ class ConfigKuboInteropTest {
                         "API.HTTPHeaders", "API.Authorizations", "Ipns.RepublishPeriod", "Ipns.RecordLifetime", "Provide", "Gateway.NoFetch", "Gateway.MaxConcurrentRequests",
                         "Gateway.MaxRangeRequestFileSize", "Import.CidVersion", "Import.UnixFSChunker",
                         "Import.UnixFSFileMaxLinks", "Import.HashFunction", "Import.UnixFSHAMTDirectoryMaxFanout",
-                        "Gateway.HTTPHeaders", "Gateway.RootRedirect", "Gateway.PublicGateways", "Peering.Peers")) {
+                        "Gateway.HTTPHeaders", "Gateway.RootRedirect", "Gateway.PublicGateways", "Peering.Peers",
+                        "Swarm.Transports.Security")) {
                     assertEquals(at(fromKubo, key), at(fromP2pkit, key), key);
                 }
                 assertEquals(Map.of(), at(fromP2pkit, "API.Authorizations"), "the secrets emptied, as Kubo's");

@@ -37,6 +37,8 @@ import java.util.Map;
  * Swarm.RelayClient.Enabled                     swarm.relayClient.enabled     true or false
  * Swarm.EnableHolePunching                      swarm.enableHolePunching      true or false
  * Swarm.AddrFilters                             swarm.addrFilters             array of /ip4|ip6/…/ipcidr/… masks
+ * Swarm.Transports.Security.TLS                 swarm.transports.security.tls   priority (100): lower first, false off
+ * Swarm.Transports.Security.Noise               swarm.transports.security.noise priority (200)
  * Swarm.DisableNatPortMap                       swarm.disableNatPortMap       true or false
  * AutoNAT.ServiceMode                           autonat.serviceMode           enabled or disabled
  * Discovery.MDNS.Enabled                        discovery.mdns.enabled        true or false
@@ -141,7 +143,9 @@ public final class KuboConfig {
         /** API.Authorizations: an object of names, kept as file keys under {@code api.authorization.}. */
         AUTHORIZATIONS("map[string]*config.RPCAuthScope"),
         /** Peering.Peers: an array of {@code {"ID","Addrs"}}, kept as its JSON text ({@link PeeringConfig}). */
-        PEERS("[]peer.AddrInfo");
+        PEERS("[]peer.AddrInfo"),
+        /** Kubo's Priority: a positive integer (lower first), or false for off; null for the default. */
+        PRIORITY("config.Priority");
 
         private final String goType;
 
@@ -176,6 +180,8 @@ public final class KuboConfig {
             new Key("Swarm.RelayClient.Enabled", "swarm.relayClient.enabled", Kind.FLAG),
             new Key("Swarm.EnableHolePunching", "swarm.enableHolePunching", Kind.FLAG),
             new Key("Swarm.AddrFilters", "swarm.addrFilters", Kind.LIST),
+            new Key("Swarm.Transports.Security.TLS", "swarm.transports.security.tls", Kind.PRIORITY),
+            new Key("Swarm.Transports.Security.Noise", "swarm.transports.security.noise", Kind.PRIORITY),
             new Key("Swarm.DisableNatPortMap", "swarm.disableNatPortMap", Kind.FLAG),
             new Key("AutoNAT.ServiceMode", "autonat.serviceMode", Kind.WORD, List.of("enabled", "disabled")),
             new Key("Discovery.MDNS.Enabled", "discovery.mdns.enabled", Kind.FLAG),
@@ -717,6 +723,22 @@ public final class KuboConfig {
                 }
                 yield Long.toString(n);
             }
+            case PRIORITY -> {
+                if (Boolean.FALSE.equals(value)) {
+                    yield "false";
+                }
+                if (Boolean.TRUE.equals(value)) {
+                    throw badValue("'true' is not a valid priority");
+                }
+                if (!(value instanceof Long || value instanceof Integer)) {
+                    throw wrongType(k, value);
+                }
+                long n = ((Number) value).longValue();
+                if (n <= 0) {
+                    throw badValue("priority must be positive: " + n + " <= 0");
+                }
+                yield Long.toString(n);
+            }
             case FLAG -> {
                 if (!(value instanceof Boolean b)) {
                     throw badValue("failed to unmarshal " + quoted(value) + " into a flag: must be null/undefined, "
@@ -890,6 +912,7 @@ public final class KuboConfig {
             case LIST -> split(text);
             case ADDRESS -> text.equals("off") ? List.of() : text;
             case COUNT -> parseCount(text);
+            case PRIORITY -> text.strip().equals("false") ? (Object) Boolean.FALSE : parseCount(text);
             case FLAG -> Boolean.parseBoolean(text.strip());
             case WORD, DURATION, TEXT_DURATION, SIZE, BYTES, TEXT -> text.strip(); // Kubo writes OptionalBytes as a string
             case PATH -> text;

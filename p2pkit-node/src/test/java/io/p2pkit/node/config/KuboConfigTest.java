@@ -326,6 +326,28 @@ class KuboConfigTest {
     }
 
     @Test
+    void securityPrioritiesAreKubosPositiveIntegersOrFalse() {
+        RepoConfig c = KuboConfig.set(EMPTY, "Swarm.Transports.Security.TLS", false);
+        c = KuboConfig.set(c, "Swarm.Transports.Security.Noise", 50L);
+        assertEquals("false", c.get("swarm.transports.security.tls").orElseThrow());
+        assertEquals("50", c.get("swarm.transports.security.noise").orElseThrow());
+        assertEquals(Map.of("Security", Map.of("TLS", false, "Noise", 50L)),
+                ((Map<?, ?>) KuboConfig.show(c).get("Swarm")).get("Transports"));
+        assertTrue(KuboConfig.set(c, "Swarm.Transports.Security.TLS", null).get("swarm.transports.security.tls").isEmpty(),
+                "null is Kubo's default");
+        // Kubo's own words
+        assertTrue(assertThrows(KuboConfig.EditException.class,
+                () -> KuboConfig.set(EMPTY, "Swarm.Transports.Security.TLS", true)).getMessage()
+                .contains("'true' is not a valid priority"));
+        assertTrue(assertThrows(KuboConfig.EditException.class,
+                () -> KuboConfig.set(EMPTY, "Swarm.Transports.Security.Noise", 0L)).getMessage()
+                .contains("priority must be positive: 0 <= 0"));
+        assertTrue(assertThrows(KuboConfig.EditException.class,
+                () -> KuboConfig.set(EMPTY, "Swarm.Transports.Security.Noise", "high")).getMessage()
+                .contains("of type config.Priority"));
+    }
+
+    @Test
     void theGatewaysHeadersAreAnObjectSetWholeOrOneByOne() {
         RepoConfig c = KuboConfig.set(EMPTY, "Gateway.HTTPHeaders", Map.of("X-A", List.of("1", "2")));
         c = KuboConfig.set(c, "Gateway.HTTPHeaders.X-B", List.of("3"));

@@ -679,6 +679,67 @@ public final class DaemonCommand extends CliCommand {
         return masks;
     }
 
+    /**
+     * The transports of the options, their security protocols in the order of Kubo's
+     * Swarm.Transports.Security when the repository's config sets it and {@code --security} is not given.
+     */
+    private NodeConfig.Transports transports(RepoSettings file) {
+        NodeConfig.Transports t = transport.config();
+        if (transport.securityGiven()) {
+            return t;
+        }
+        List<String> order = securityOrder(file);
+        return order.isEmpty() ? t : new NodeConfig.Transports(order, t.muxers(), t.quic(), t.wssCertificate(), t.wssKey(),
+                t.wssTrustedCa(), t.dnsServer(), t.webRtcDirect(), t.webTransport());
+    }
+
+    /**
+     * Kubo's Swarm.Transports.Security: TLS (priority 100 unless set) and Noise (200), lower first
+     * (TLS first on a tie), {@code false} leaving one out; empty when neither is set, which keeps
+     * p2pkit's own order (Noise, then TLS).
+     */
+    static List<String> securityOrder(RepoSettings file) {
+        String tlsKey = "swarm.transports.security.tls";
+        String noiseKey = "swarm.transports.security.noise";
+        Optional<String> tls = file.text(tlsKey);
+        Optional<String> noise = file.text(noiseKey);
+        if (tls.isEmpty() && noise.isEmpty()) {
+            return List.of();
+        }
+        long tlsPriority = priority(file, tlsKey, tls, 100);
+        long noisePriority = priority(file, noiseKey, noise, 200);
+        List<String> order = new ArrayList<>();
+        if (tlsPriority > 0) {
+            order.add("tls");
+        }
+        if (noisePriority > 0) {
+            order.add(noisePriority < tlsPriority || tlsPriority < 0 ? 0 : order.size(), "noise");
+        }
+        if (order.isEmpty()) {
+            throw file.bad(tlsKey, "Swarm.Transports.Security turns off both TLS and Noise: a connection needs one");
+        }
+        return order;
+    }
+
+    /** A priority of the config file: positive, or -1 for {@code false}; {@code dflt} when unset. */
+    private static long priority(RepoSettings file, String key, Optional<String> text, long dflt) {
+        if (text.isEmpty()) {
+            return dflt;
+        }
+        if (text.get().equals("false")) {
+            return -1;
+        }
+        try {
+            long p = Long.parseLong(text.get());
+            if (p > 0) {
+                return p;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw file.bad(key, "'" + text.get() + "' is not a positive priority or false");
+    }
+
     /** Kubo's Peering.Peers from the repository's config: the peers the daemon keeps connected. */
     private static List<PeerInfo> peering(RepoSettings file) {
         return file.text(io.p2pkit.node.config.PeeringConfig.FILE_KEY).map(text -> {
@@ -771,7 +832,7 @@ public final class DaemonCommand extends CliCommand {
                 .addressPolicy(addressPolicy(file)).addressFilters(addressFilters(file)).peering(peering(file))
                 .agentVersion("p2pkit/" + NodeVersion.get()).perf(enablePerf)
                 .streamMounting(enableStreamMounting || file.flag("experimental.libp2pStreamMounting").orElse(false))
-                .portMapping(!noPortMapping && !file.flag("swarm.disableNatPortMap").orElse(false)).transports(transport.config())
+                .portMapping(!noPortMapping && !file.flag("swarm.disableNatPortMap").orElse(false)).transports(transports(file))
                 .limits(limits).connections(connections(file, low, high, grace, lowGiven, highGiven))
                 .privateNetwork(psk.orElse(null));
         if (portMappingLease != null) {

@@ -77,6 +77,11 @@ public final class TransportOptions {
         return t;
     }
 
+    /** @return whether {@code --security} was given (it wins over the repository's config) */
+    public boolean securityGiven() {
+        return security != null;
+    }
+
     /**
      * Applies the options to {@code builder} (see {@link #config()}).
      *

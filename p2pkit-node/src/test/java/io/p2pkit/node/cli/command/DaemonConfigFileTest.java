@@ -138,6 +138,29 @@ class DaemonConfigFileTest {
     }
 
     @Test
+    void kubosSecurityPrioritiesOrderTheSecurityProtocolsUnlessTheOptionIsGiven(@TempDir Path dir) throws Exception {
+        assertEquals(List.of(), daemon(repo(dir.resolve("unset"), Map.of()), "--listen", "/ip4/127.0.0.1/tcp/0")
+                .transports().security(), "unset: the host's own order, Noise then TLS");
+        assertEquals(List.of("tls", "noise"), security(dir.resolve("tls"), Map.of("TLS", 100L)), "Noise at its 200");
+        assertEquals(List.of("noise", "tls"), security(dir.resolve("noise"), Map.of("Noise", 50L)));
+        assertEquals(List.of("noise", "tls"), security(dir.resolve("later"), Map.of("TLS", 300L)));
+        assertEquals(List.of("tls", "noise"), security(dir.resolve("tie"), Map.of("TLS", 7L, "Noise", 7L)));
+        assertEquals(List.of("noise"), security(dir.resolve("off"), Map.of("TLS", false)));
+        Path repo = repo(dir.resolve("given"), Map.of("Swarm", Map.of("Transports", Map.of("Security", Map.of("Noise", false)))));
+        assertEquals(List.of("tls"), daemon(repo, "--listen", "/ip4/127.0.0.1/tcp/0").transports().security());
+        assertEquals(List.of("noise"), daemon(repo, "--listen", "/ip4/127.0.0.1/tcp/0", "--security", "noise")
+                .transports().security(), "--security wins over the file");
+        Path none = repo(dir.resolve("none"), Map.of("Swarm.Transports.Security", Map.of("TLS", false, "Noise", false)));
+        UsageException e = assertThrows(UsageException.class, () -> daemon(none, "--listen", "/ip4/127.0.0.1/tcp/0"));
+        assertTrue(e.getMessage().contains("turns off both TLS and Noise"), e.getMessage());
+    }
+
+    private static List<String> security(Path dir, Map<String, Object> priorities) throws Exception {
+        return daemon(repo(dir, Map.of("Swarm.Transports.Security", priorities)), "--listen", "/ip4/127.0.0.1/tcp/0")
+                .transports().security();
+    }
+
+    @Test
     void kubosPeeringPeersAreKeptConnectedFromTheDaemonsStart(@TempDir Path dir) throws Exception {
         try (io.p2pkit.node.Node peer = io.p2pkit.node.Node.start(NodeConfig.builder().listen("/ip4/127.0.0.1/tcp/0").build())) {
             String addr = peer.host().addresses().get(0).toString();
