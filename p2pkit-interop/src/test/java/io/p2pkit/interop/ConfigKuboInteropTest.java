@@ -149,6 +149,9 @@ class ConfigKuboInteropTest {
                 assertEquals("", same("config", "--bool", "Provide.Enabled", "true"));
                 assertEquals("", same("config", "--bool", "Gateway.NoFetch", "true"));
                 assertEquals("true", file("gateway.noFetch"));
+                assertEquals("", same("config", "--bool", "Bitswap.ServerEnabled", "false"));
+                assertEquals("false", same("config", "Bitswap.ServerEnabled"));
+                assertEquals("false", file("bitswap.serverEnabled"));
                 assertEquals("true", file("provide.enabled"));
             }
             case SET_LIST -> {

@@ -848,6 +848,11 @@ public final class NodeConfig {
             return new Content(repo, role.bitswap(), role.strategy(), reprovideInterval, graphsync, provideWorkers);
         }
 
+        /** The same, with other Bitswap settings. */
+        public Content withBitswap(BitswapConfig settings) {
+            return new Content(repo, settings, reprovide, reprovideInterval, graphsync, provideWorkers);
+        }
+
         /** The same, with another strategy. */
         public Content withReprovide(ReprovideStrategy strategy, Duration interval) {
             return new Content(repo, bitswap, strategy, interval, graphsync, provideWorkers);

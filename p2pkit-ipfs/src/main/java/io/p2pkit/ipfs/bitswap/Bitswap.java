@@ -59,8 +59,10 @@ import java.util.concurrent.TimeUnit;
  * <p>Blocks are checked on arrival: a block's CID is computed from its prefix and the hash of its
  * bytes, and only blocks whose multihash some session wants are stored (in the local store given
  * here) and handed on; the rest are counted as unwanted. Malformed or oversized messages reset the
- * stream they came on, nothing else. A leecher ({@link BitswapConfig#serve()} false) reads the
- * wants it is sent and answers none.
+ * stream they came on, nothing else. A node that does not serve ({@link BitswapConfig#serve()}
+ * false: a leecher, or Kubo's {@code Bitswap.ServerEnabled} false) sends no block and no HAVE: it
+ * answers DONT_HAVE to each want that asks for one, as Kubo's does with its server off, so that
+ * the peer moves on at once.
  *
  * <p>It is also the {@link BlockFetcher} of a repository's remote tier.
  */
@@ -328,7 +330,7 @@ public final class Bitswap implements Closeable, BlockFetcher {
                     return;
                 }
                 stats.messagesReceived.increment();
-                received(peer, m, s.memory());
+                received(peer, m, s.memory(), s.protocol().equals(ProtocolVersion.V1_2_0.id()));
             } finally {
                 s.memory().releaseMemory(length);
             }
@@ -343,7 +345,8 @@ public final class Bitswap implements Closeable, BlockFetcher {
         s.reset();
     }
 
-    private void received(PeerId peer, BitswapMessage m, MemoryScope memory) throws IOException {
+    /** @param presences whether the message came on a 1.2.0 stream, so that its sender takes HAVE and DONT_HAVE */
+    private void received(PeerId peer, BitswapMessage m, MemoryScope memory, boolean presences) throws IOException {
         for (Block b : m.blocks()) {
             if (!client.wants(b.cid().multihash())) {
                 unwanted(peer, b);
@@ -372,7 +375,10 @@ public final class Bitswap implements Closeable, BlockFetcher {
         }
         if (!m.wants().isEmpty() || m.full()) {
             if (!config.serve()) {
-                return; // a leecher answers nobody
+                if (presences) {
+                    dontHaveAll(peer, m.wants(), memory);
+                }
+                return;
             }
             senderMemory.put(peer, memory);
             ServerEngine.Received r = server.receive(peer, m.wants(), m.full());
@@ -381,6 +387,18 @@ public final class Bitswap implements Closeable, BlockFetcher {
                 LOG.log(System.Logger.Level.INFO, () -> "bitswap: " + peer + " wants more than "
                         + config.maxWantsPerPeer() + " blocks; refused " + r.refused() + " wants");
             }
+        }
+    }
+
+    /**
+     * A node that does not serve answers DONT_HAVE to the wants that ask for one, at most
+     * {@link BitswapConfig#maxWantsPerPeer} of a message.
+     */
+    private void dontHaveAll(PeerId peer, List<WantEntry> wants, MemoryScope memory) {
+        List<Presence> answers = wants.stream().filter(w -> !w.cancel() && w.sendDontHave())
+                .limit(config.maxWantsPerPeer()).map(w -> new Presence(w.cid(), false)).toList();
+        if (!answers.isEmpty()) {
+            sender(peer).answer(List.of(), answers, memory);
         }
     }
 

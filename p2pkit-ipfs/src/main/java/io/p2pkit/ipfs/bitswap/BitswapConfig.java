@@ -7,7 +7,8 @@ import java.time.Duration;
 /**
  * Bitswap's limits and timings. {@link #defaults()} follows boxo where boxo has a number.
  *
- * @param serve                 answer other peers' wants (a leecher does not)
+ * @param serve                 answer other peers' wants with blocks and HAVEs (a leecher does not: it
+ *                              answers DONT_HAVE, as Kubo's with {@code Bitswap.ServerEnabled} false)
  * @param maxWantsPerPeer       wants kept per peer; more are refused (boxo: 1024)
  * @param maxQueuedBytesPerPeer bytes queued for one peer before its wants wait (a peer that does
  *                              not read stops costing memory here); charged to the resource manager

@@ -166,6 +166,27 @@ class BitswapExchangeTest {
         }
     }
 
+    /** Kubo's Bitswap.ServerEnabled false: no block, no HAVE, and DONT_HAVE to each want that asks for it. */
+    @Test
+    void aNodeThatDoesNotServeAnswersDontHave() throws Exception {
+        Block b = Block.create(Multicodec.RAW, Multicodec.SHA2_256, "kept".getBytes(StandardCharsets.UTF_8));
+        serverStore.put(b);
+        Bitswap leecher = Bitswap.attach(serverHost, serverStore, FAST.withServe(false), ProviderFinder.NONE);
+        BlockingQueue<BitswapMessage> got = rawPeer(false);
+        connect();
+        Block absent = Block.create(Multicodec.RAW, Multicodec.SHA2_256, "absent".getBytes(StandardCharsets.UTF_8));
+        try (Stream s = clientHost.newStream(serverHost.peerId(), V120)) {
+            send(s, new WantEntry(b.cid(), 1, false, WantType.BLOCK, true), new WantEntry(absent.cid(), 1, false, WantType.HAVE, true),
+                    new WantEntry(Block.create(Multicodec.RAW, Multicodec.SHA2_256, new byte[1]).cid(), 1, false, WantType.HAVE, false));
+        }
+        BitswapMessage m = got.poll(10, TimeUnit.SECONDS);
+        assertTrue(m != null, "no answer");
+        assertEquals(List.of(), m.blocks());
+        assertEquals(List.of(new io.p2pkit.ipfs.bitswap.wire.Presence(b.cid(), false),
+                new io.p2pkit.ipfs.bitswap.wire.Presence(absent.cid(), false)), m.presences(), "the want without sendDontHave gets nothing");
+        assertEquals(0, leecher.stats().blocksSent());
+    }
+
     @Test
     void aCidv1WantIsAnsweredFromACidv0BlockWithTheWantedCid() throws Exception {
         Cid v0 = new Importer(ImportOptions.UNIXFS_V0_2015, BlockSink.of(serverStore))
@@ -248,8 +269,8 @@ class BitswapExchangeTest {
         return got;
     }
 
-    private static void send(Stream s, WantEntry want) throws IOException {
-        LengthPrefixed.write(s.out(), MessageCodec.encode(new BitswapMessage(List.of(want), false, List.of(), List.of(), 0),
+    private static void send(Stream s, WantEntry... wants) throws IOException {
+        LengthPrefixed.write(s.out(), MessageCodec.encode(new BitswapMessage(List.of(wants), false, List.of(), List.of(), 0),
                 ProtocolVersion.V1_2_0));
         s.out().flush();
     }

@@ -42,6 +42,7 @@ import java.util.Map;
  * Swarm.DisableNatPortMap                       swarm.disableNatPortMap       true or false
  * AutoNAT.ServiceMode                           autonat.serviceMode           enabled or disabled
  * Discovery.MDNS.Enabled                        discovery.mdns.enabled        true or false
+ * Bitswap.ServerEnabled                         bitswap.serverEnabled         true or false (false: blocks served to nobody)
  * Datastore.StorageMax                          blockstore.storageMax         size, "10GB"
  * Datastore.HashOnRead                          blockstore.hashOnRead         true or false
  * Provide.Enabled                               provide.enabled               true or false
@@ -185,6 +186,7 @@ public final class KuboConfig {
             new Key("Swarm.DisableNatPortMap", "swarm.disableNatPortMap", Kind.FLAG),
             new Key("AutoNAT.ServiceMode", "autonat.serviceMode", Kind.WORD, List.of("enabled", "disabled")),
             new Key("Discovery.MDNS.Enabled", "discovery.mdns.enabled", Kind.FLAG),
+            new Key("Bitswap.ServerEnabled", "bitswap.serverEnabled", Kind.FLAG),
             new Key("Datastore.StorageMax", "blockstore.storageMax", Kind.SIZE),
             new Key("Datastore.HashOnRead", "blockstore.hashOnRead", Kind.FLAG),
             // Kubo 0.38 renamed Reprovider.*; the file keeps the names it had, which repositories already use
@@ -299,6 +301,7 @@ public final class KuboConfig {
         put(out, "Swarm.DisableNatPortMap", false);
         put(out, "AutoNAT.ServiceMode", "enabled");
         put(out, "Discovery.MDNS.Enabled", true);
+        put(out, "Bitswap.ServerEnabled", true);
         put(out, "Provide.Enabled", true);
         put(out, "Provide.Strategy", "all");
         put(out, "Provide.DHT.Interval", "22h");

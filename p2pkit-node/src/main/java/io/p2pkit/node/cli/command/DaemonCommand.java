@@ -959,6 +959,11 @@ public final class DaemonCommand extends CliCommand {
             if (chosen.isPresent()) {
                 content = content.withRole(chosen.get());
             }
+            // Kubo's Bitswap.ServerEnabled: false answers DONT_HAVE to every want; over a role's preset, as the other keys
+            Optional<Boolean> serve = file.flag("bitswap.serverEnabled");
+            if (serve.isPresent()) {
+                content = content.withBitswap(content.bitswap().withServe(serve.get()));
+            }
             try {
                 ReprovideStrategy strategy = reprovideStrategy != null ? ReprovideStrategy.parse(reprovideStrategy)
                         : file.text("reprovider.strategy").map(t -> {

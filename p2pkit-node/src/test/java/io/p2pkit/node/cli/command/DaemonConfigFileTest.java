@@ -138,6 +138,16 @@ class DaemonConfigFileTest {
     }
 
     @Test
+    void kubosBitswapServerEnabledFalseServesNothingOverARolesPreset(@TempDir Path dir) throws Exception {
+        Path off = repo(dir.resolve("off"), Map.of("Bitswap.ServerEnabled", false));
+        assertFalse(daemon(off, "--listen", "/ip4/127.0.0.1/tcp/0").content().orElseThrow().bitswap().serve());
+        assertFalse(daemon(off, "--listen", "/ip4/127.0.0.1/tcp/0", "--role", "master").content().orElseThrow().bitswap().serve());
+        Path unset = repo(dir.resolve("unset"), Map.of());
+        assertTrue(daemon(unset, "--listen", "/ip4/127.0.0.1/tcp/0").content().orElseThrow().bitswap().serve());
+        assertFalse(daemon(unset, "--listen", "/ip4/127.0.0.1/tcp/0", "--role", "leecher").content().orElseThrow().bitswap().serve());
+    }
+
+    @Test
     void kubosSecurityPrioritiesOrderTheSecurityProtocolsUnlessTheOptionIsGiven(@TempDir Path dir) throws Exception {
         assertEquals(List.of(), daemon(repo(dir.resolve("unset"), Map.of()), "--listen", "/ip4/127.0.0.1/tcp/0")
                 .transports().security(), "unset: the host's own order, Noise then TLS");
