@@ -141,6 +141,14 @@ class ConfigKuboInteropTest {
                 assertEquals("false", file("swarm.transports.security.tls"));
                 same("config", "--json", "Swarm.Transports.Security.TLS", "true");
                 same("config", "--json", "Swarm.Transports.Security.TLS", "0");
+                // Bitswap's knobs that both have
+                same("config", "--json", "Internal.Bitswap.MaxOutstandingBytesPerPeer", "1000000");
+                same("config", "Internal.Bitswap.ProviderSearchDelay", "250ms");
+                same("config", "--json", "Internal.Bitswap.EngineTaskWorkerCount", "16");
+                assertEquals("1000000", same("config", "Internal.Bitswap.MaxOutstandingBytesPerPeer"));
+                assertEquals("250ms", same("config", "Internal.Bitswap.ProviderSearchDelay"));
+                assertEquals("16", same("config", "Internal.Bitswap.EngineTaskWorkerCount"));
+                assertEquals("1000000", file("internal.bitswap.maxOutstandingBytesPerPeer"));
             }
             case SET_BOOL -> {
                 assertEquals("", same("config", "--bool", "Discovery.MDNS.Enabled", "false"));

@@ -43,6 +43,10 @@ import java.util.Map;
  * AutoNAT.ServiceMode                           autonat.serviceMode           enabled or disabled
  * Discovery.MDNS.Enabled                        discovery.mdns.enabled        true or false
  * Bitswap.ServerEnabled                         bitswap.serverEnabled         true or false (false: blocks served to nobody)
+ * Internal.Bitswap.EngineTaskWorkerCount        internal.bitswap.engineTaskWorkerCount      integer, 8: tasks answered at once
+ * Internal.Bitswap.MaxOutstandingBytesPerPeer   internal.bitswap.maxOutstandingBytesPerPeer integer, 4 MiB: bytes queued per peer
+ * Internal.Bitswap.ProviderSearchDelay          internal.bitswap.providerSearchDelay        Go duration, "1s"
+ * Internal.Bitswap.WantHaveReplaceSize          internal.bitswap.wantHaveReplaceSize        integer, 1024: a want-have answered with the block
  * Datastore.StorageMax                          blockstore.storageMax         size, "10GB"
  * Datastore.HashOnRead                          blockstore.hashOnRead         true or false
  * Provide.Enabled                               provide.enabled               true or false
@@ -187,6 +191,10 @@ public final class KuboConfig {
             new Key("AutoNAT.ServiceMode", "autonat.serviceMode", Kind.WORD, List.of("enabled", "disabled")),
             new Key("Discovery.MDNS.Enabled", "discovery.mdns.enabled", Kind.FLAG),
             new Key("Bitswap.ServerEnabled", "bitswap.serverEnabled", Kind.FLAG),
+            new Key("Internal.Bitswap.EngineTaskWorkerCount", "internal.bitswap.engineTaskWorkerCount", Kind.COUNT),
+            new Key("Internal.Bitswap.MaxOutstandingBytesPerPeer", "internal.bitswap.maxOutstandingBytesPerPeer", Kind.COUNT),
+            new Key("Internal.Bitswap.ProviderSearchDelay", "internal.bitswap.providerSearchDelay", Kind.DURATION),
+            new Key("Internal.Bitswap.WantHaveReplaceSize", "internal.bitswap.wantHaveReplaceSize", Kind.COUNT),
             new Key("Datastore.StorageMax", "blockstore.storageMax", Kind.SIZE),
             new Key("Datastore.HashOnRead", "blockstore.hashOnRead", Kind.FLAG),
             // Kubo 0.38 renamed Reprovider.*; the file keeps the names it had, which repositories already use

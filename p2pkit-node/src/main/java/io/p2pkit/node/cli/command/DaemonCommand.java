@@ -740,6 +740,32 @@ public final class DaemonCommand extends CliCommand {
         throw file.bad(key, "'" + text.get() + "' is not a positive priority or false");
     }
 
+    /**
+     * Kubo's Internal.Bitswap knobs that p2pkit's Bitswap has: EngineTaskWorkerCount (tasks answered
+     * at once), MaxOutstandingBytesPerPeer, ProviderSearchDelay (0: at once) and WantHaveReplaceSize.
+     */
+    static io.p2pkit.ipfs.bitswap.BitswapConfig bitswapTuning(RepoSettings file, io.p2pkit.ipfs.bitswap.BitswapConfig c) {
+        String workersKey = "internal.bitswap.engineTaskWorkerCount";
+        String bytesKey = "internal.bitswap.maxOutstandingBytesPerPeer";
+        int workers = file.count(workersKey).orElse(c.serverWorkers());
+        if (workers < 1) {
+            throw file.bad(workersKey, "at least 1 task worker is needed");
+        }
+        long bytes = file.count(bytesKey).map(Integer::longValue).orElse(c.maxQueuedBytesPerPeer());
+        if (bytes < 1) {
+            throw file.bad(bytesKey, "at least 1 byte per peer is needed");
+        }
+        int replace = file.count("internal.bitswap.wantHaveReplaceSize").orElse(c.haveReplaceLimit());
+        String delayKey = "internal.bitswap.providerSearchDelay";
+        Duration delay = file.duration(delayKey).map(d -> d.isZero() ? Duration.ofMillis(1) : d).orElse(c.providerDelay());
+        if (delay.isNegative()) {
+            throw file.bad(delayKey, "a wait cannot be negative");
+        }
+        return new io.p2pkit.ipfs.bitswap.BitswapConfig(c.serve(), c.maxWantsPerPeer(), bytes, c.serverBatch(), workers,
+                c.maxBlockBytes(), replace, delay, c.blockTimeout(), c.rebroadcastInterval(), c.sendTimeout(),
+                c.dagParallelism());
+    }
+
     /** Kubo's Peering.Peers from the repository's config: the peers the daemon keeps connected. */
     private static List<PeerInfo> peering(RepoSettings file) {
         return file.text(io.p2pkit.node.config.PeeringConfig.FILE_KEY).map(text -> {
@@ -964,6 +990,7 @@ public final class DaemonCommand extends CliCommand {
             if (serve.isPresent()) {
                 content = content.withBitswap(content.bitswap().withServe(serve.get()));
             }
+            content = content.withBitswap(bitswapTuning(file, content.bitswap()));
             try {
                 ReprovideStrategy strategy = reprovideStrategy != null ? ReprovideStrategy.parse(reprovideStrategy)
                         : file.text("reprovider.strategy").map(t -> {

@@ -148,6 +148,27 @@ class DaemonConfigFileTest {
     }
 
     @Test
+    void kubosInternalBitswapKnobsReachTheNode(@TempDir Path dir) throws Exception {
+        io.p2pkit.ipfs.bitswap.BitswapConfig defaults = io.p2pkit.ipfs.bitswap.BitswapConfig.defaults();
+        assertEquals(defaults, daemon(repo(dir.resolve("unset"), Map.of()), "--listen", "/ip4/127.0.0.1/tcp/0")
+                .content().orElseThrow().bitswap());
+        Path repo = repo(dir.resolve("set"), Map.of("Internal", Map.of("Bitswap", Map.of("EngineTaskWorkerCount", 16L,
+                "MaxOutstandingBytesPerPeer", 1_000_000L, "ProviderSearchDelay", "250ms", "WantHaveReplaceSize", 0L))));
+        io.p2pkit.ipfs.bitswap.BitswapConfig set = daemon(repo, "--listen", "/ip4/127.0.0.1/tcp/0").content().orElseThrow().bitswap();
+        assertEquals(16, set.serverWorkers());
+        assertEquals(1_000_000L, set.maxQueuedBytesPerPeer());
+        assertEquals(Duration.ofMillis(250), set.providerDelay());
+        assertEquals(0, set.haveReplaceLimit(), "0: a want-have is never answered with the block");
+        assertEquals(defaults.maxWantsPerPeer(), set.maxWantsPerPeer());
+        Path zero = repo(dir.resolve("zero"), Map.of("Internal.Bitswap.ProviderSearchDelay", "0s"));
+        assertEquals(Duration.ofMillis(1), daemon(zero, "--listen", "/ip4/127.0.0.1/tcp/0").content().orElseThrow()
+                .bitswap().providerDelay(), "Kubo's 0: providers asked for at once");
+        Path none = repo(dir.resolve("none"), Map.of("Internal.Bitswap.EngineTaskWorkerCount", 0L));
+        UsageException e = assertThrows(UsageException.class, () -> daemon(none, "--listen", "/ip4/127.0.0.1/tcp/0"));
+        assertTrue(e.getMessage().contains("internal.bitswap.engineTaskWorkerCount"), e.getMessage());
+    }
+
+    @Test
     void kubosSecurityPrioritiesOrderTheSecurityProtocolsUnlessTheOptionIsGiven(@TempDir Path dir) throws Exception {
         assertEquals(List.of(), daemon(repo(dir.resolve("unset"), Map.of()), "--listen", "/ip4/127.0.0.1/tcp/0")
                 .transports().security(), "unset: the host's own order, Noise then TLS");
