@@ -37,16 +37,22 @@ import java.util.Map;
  * Swarm.RelayClient.Enabled                     swarm.relayClient.enabled     true or false
  * Swarm.EnableHolePunching                      swarm.enableHolePunching      true or false
  * Swarm.AddrFilters                             swarm.addrFilters             array of /ip4|ip6/…/ipcidr/… masks
- * Swarm.Transports.Security.TLS                 swarm.transports.security.tls   priority (100): lower first, false off
- * Swarm.Transports.Security.Noise               swarm.transports.security.noise priority (200)
+ * Swarm.Transports.Security.TLS                 swarm.transports.security.tls
+ *                                                                             priority (100): lower first, false off
+ * Swarm.Transports.Security.Noise               swarm.transports.security.noise
+ *                                                                             priority (200)
  * Swarm.DisableNatPortMap                       swarm.disableNatPortMap       true or false
  * AutoNAT.ServiceMode                           autonat.serviceMode           enabled or disabled
  * Discovery.MDNS.Enabled                        discovery.mdns.enabled        true or false
  * Bitswap.ServerEnabled                         bitswap.serverEnabled         true or false (false: blocks served to nobody)
- * Internal.Bitswap.EngineTaskWorkerCount        internal.bitswap.engineTaskWorkerCount      integer, 8: tasks answered at once
- * Internal.Bitswap.MaxOutstandingBytesPerPeer   internal.bitswap.maxOutstandingBytesPerPeer integer, 4 MiB: bytes queued per peer
- * Internal.Bitswap.ProviderSearchDelay          internal.bitswap.providerSearchDelay        Go duration, "1s"
- * Internal.Bitswap.WantHaveReplaceSize          internal.bitswap.wantHaveReplaceSize        integer, 1024: a want-have answered with the block
+ * Internal.Bitswap.EngineTaskWorkerCount        internal.bitswap.engineTaskWorkerCount
+ *                                                                             integer, 8: tasks answered at once
+ * Internal.Bitswap.MaxOutstandingBytesPerPeer   internal.bitswap.maxOutstandingBytesPerPeer
+ *                                                                             integer, 4 MiB: bytes queued per peer
+ * Internal.Bitswap.ProviderSearchDelay          internal.bitswap.providerSearchDelay
+ *                                                                             Go duration, "1s" (0: at once)
+ * Internal.Bitswap.WantHaveReplaceSize          internal.bitswap.wantHaveReplaceSize
+ *                                                                             integer, 1024: the largest block a want-have gets
  * Datastore.StorageMax                          blockstore.storageMax         size, "10GB"
  * Datastore.HashOnRead                          blockstore.hashOnRead         true or false
  * Provide.Enabled                               provide.enabled               true or false

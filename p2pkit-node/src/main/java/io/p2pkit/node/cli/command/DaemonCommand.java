@@ -698,7 +698,7 @@ public final class DaemonCommand extends CliCommand {
      * (TLS first on a tie), {@code false} leaving one out; empty when neither is set, which keeps
      * p2pkit's own order (Noise, then TLS).
      */
-    static List<String> securityOrder(RepoSettings file) {
+    private static List<String> securityOrder(RepoSettings file) {
         String tlsKey = "swarm.transports.security.tls";
         String noiseKey = "swarm.transports.security.noise";
         Optional<String> tls = file.text(tlsKey);
@@ -744,7 +744,8 @@ public final class DaemonCommand extends CliCommand {
      * Kubo's Internal.Bitswap knobs that p2pkit's Bitswap has: EngineTaskWorkerCount (tasks answered
      * at once), MaxOutstandingBytesPerPeer, ProviderSearchDelay (0: at once) and WantHaveReplaceSize.
      */
-    static io.p2pkit.ipfs.bitswap.BitswapConfig bitswapTuning(RepoSettings file, io.p2pkit.ipfs.bitswap.BitswapConfig c) {
+    private static io.p2pkit.ipfs.bitswap.BitswapConfig bitswapTuning(RepoSettings file,
+                                                                    io.p2pkit.ipfs.bitswap.BitswapConfig c) {
         String workersKey = "internal.bitswap.engineTaskWorkerCount";
         String bytesKey = "internal.bitswap.maxOutstandingBytesPerPeer";
         int workers = file.count(workersKey).orElse(c.serverWorkers());
@@ -985,7 +986,8 @@ public final class DaemonCommand extends CliCommand {
             if (chosen.isPresent()) {
                 content = content.withRole(chosen.get());
             }
-            // Kubo's Bitswap.ServerEnabled: false answers DONT_HAVE to every want; over a role's preset, as the other keys
+            // Kubo's Bitswap.ServerEnabled: false answers DONT_HAVE to every want; set, it wins over a role's preset
+            // as Provide.Strategy does
             Optional<Boolean> serve = file.flag("bitswap.serverEnabled");
             if (serve.isPresent()) {
                 content = content.withBitswap(content.bitswap().withServe(serve.get()));
