@@ -391,12 +391,12 @@ public final class Bitswap implements Closeable, BlockFetcher {
     }
 
     /**
-     * A node that does not serve answers DONT_HAVE to the wants that ask for one, at most
-     * {@link BitswapConfig#maxWantsPerPeer} of a message.
+     * A node that does not serve answers DONT_HAVE to the wants that ask for one (the peer's
+     * sender keeps at most {@link BitswapConfig#maxWantsPerPeer} answers waiting).
      */
     private void dontHaveAll(PeerId peer, List<WantEntry> wants, MemoryScope memory) {
         List<Presence> answers = wants.stream().filter(w -> !w.cancel() && w.sendDontHave())
-                .limit(config.maxWantsPerPeer()).map(w -> new Presence(w.cid(), false)).toList();
+                .map(w -> new Presence(w.cid(), false)).toList();
         if (!answers.isEmpty()) {
             sender(peer).answer(List.of(), answers, memory);
         }

@@ -14,7 +14,8 @@ package io.p2pkit.ipfs.bitswap;
  * @param messagesSent      messages written
  * @param malformedMessages messages that did not decode (the stream was reset)
  * @param oversizedMessages messages over 4 MiB (the stream was reset)
- * @param refusedWants      wants dropped because a peer's wantlist was full
+ * @param refusedWants      wants dropped because a peer's wantlist, or its queue of unsent HAVE and
+ *                          DONT_HAVE answers, was full
  * @param bigBlockWants     wants for blocks over the block limit, answered DONT_HAVE
  * @param memoryRefused     blocks not queued, and messages not read (their stream was reset), because the
  *                          resource manager refused their memory

@@ -103,6 +103,7 @@ final class PeerSender {
      * to no scope: the per-peer queue limit still bounds them.
      */
     Answer answer(List<Block> bs, List<Presence> ps, MemoryScope memory) {
+        int droppedPresences = 0;
         long queued = 0;
         List<Queued> accepted = new ArrayList<>(bs.size());
         List<Block> refused = new ArrayList<>();
@@ -125,11 +126,21 @@ final class PeerSender {
                 return new Answer(0, bs);
             }
             blocks.addAll(accepted);
-            presences.addAll(ps);
+            // HAVEs and DONT_HAVEs wait up to one wantlist's worth: past it (a peer that does not
+            // read and keeps wanting) the rest are dropped, and the peer's own timeouts answer them
+            int room = Math.max(0, owner.config().maxWantsPerPeer() - presences.size());
+            presences.addAll(ps.size() <= room ? ps : ps.subList(0, room));
+            droppedPresences = ps.size() - Math.min(ps.size(), room);
             charged.forEach((m, n) -> charges.merge(m, n, Long::sum));
             startWriter();
         } finally {
             lock.unlock();
+        }
+        if (droppedPresences > 0) {
+            owner.stats.refusedWants.add(droppedPresences);
+            int n = droppedPresences;
+            LOG.log(System.Logger.Level.INFO, () -> "bitswap: " + peer + " has " + owner.config().maxWantsPerPeer()
+                    + " HAVE/DONT_HAVE answers waiting to be sent; dropped " + n + " more");
         }
         return new Answer(queued, refused);
     }

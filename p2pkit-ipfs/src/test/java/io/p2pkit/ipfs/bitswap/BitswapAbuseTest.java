@@ -15,6 +15,7 @@ import io.p2pkit.ipfs.bitswap.wire.BitswapMessage;
 import io.p2pkit.ipfs.bitswap.wire.MessageCodec;
 import io.p2pkit.ipfs.bitswap.wire.ProtocolVersion;
 import io.p2pkit.ipfs.bitswap.wire.WantEntry;
+import io.p2pkit.ipfs.bitswap.wire.WantType;
 import io.p2pkit.ipfs.block.Block;
 import io.p2pkit.ipfs.blockstore.MemoryBlockstore;
 import io.p2pkit.testing.Await;
@@ -188,6 +189,30 @@ class BitswapAbuseTest {
         assertTrue(victim.stats().blocksSent() < 64, "it did not get everything: " + victim.stats().blocksSent());
         release.countDown();
         assertStillServes();
+    }
+
+    /** A node that does not serve answers DONT_HAVE; to a peer that never reads, no more than a wantlist's worth waits. */
+    @Test
+    void aPeerThatNeverReadsItsDontHavesCostsAtMostAWantlistOfThem() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        for (String id : ProtocolVersion.ids()) {
+            hostile.setStreamHandler(id, st -> release.await(30, TimeUnit.SECONDS));
+        }
+        try (Host leecherHost = Host.builder().listen("/ip4/127.0.0.1/tcp/0").build()) {
+            Bitswap leecher = Bitswap.attach(leecherHost, store, CONFIG.withServe(false), ProviderFinder.NONE);
+            Stream s = hostile.newStream(new PeerInfo(leecherHost.peerId(), leecherHost.addresses()), ProtocolVersion.V1_2_0.id());
+            for (int m = 0; m < 100 && leecher.stats().refusedWants() == 0; m++) {
+                List<WantEntry> wants = new ArrayList<>();
+                for (int i = 0; i < 1024; i++) {
+                    byte[] d = (m + "/" + i).getBytes();
+                    wants.add(new WantEntry(Block.create(Multicodec.RAW, Multicodec.SHA2_256, d).cid(), 1, false, WantType.HAVE, true));
+                }
+                send(s, new BitswapMessage(wants, false, List.of(), List.of(), 0));
+            }
+            Await.until("DONT_HAVEs dropped past a wantlist's worth", () -> leecher.stats().refusedWants() > 0, WAIT);
+            assertEquals(0, leecher.stats().blocksSent());
+            release.countDown();
+        }
     }
 
     @Test
