@@ -149,6 +149,12 @@ class ConfigKuboInteropTest {
                 assertEquals("250ms", same("config", "Internal.Bitswap.ProviderSearchDelay"));
                 assertEquals("16", same("config", "Internal.Bitswap.EngineTaskWorkerCount"));
                 assertEquals("1000000", file("internal.bitswap.maxOutstandingBytesPerPeer"));
+                // the name cache's
+                same("config", "--json", "Ipns.ResolveCacheSize", "256");
+                same("config", "Ipns.MaxCacheTTL", "1m");
+                assertEquals("256", same("config", "Ipns.ResolveCacheSize"));
+                assertEquals("1m", same("config", "Ipns.MaxCacheTTL"));
+                assertEquals("1m", file("ipns.maxCacheTTL"));
             }
             case SET_BOOL -> {
                 assertEquals("", same("config", "--bool", "Discovery.MDNS.Enabled", "false"));
@@ -259,7 +265,8 @@ class ConfigKuboInteropTest {
                 Map<?, ?> fromKubo = (Map<?, ?>) KuboConfig.parseJson(kubo.cli().outcome(List.of("config", "show")));
                 Map<?, ?> fromP2pkit = (Map<?, ?>) KuboConfig.parseJson(client.outcome(List.of("--api", api, "config", "show")));
                 for (String key : List.of("Addresses.Gateway", "Addresses.Swarm", "Swarm.ConnMgr", "Discovery.MDNS.Enabled",
-                        "API.HTTPHeaders", "API.Authorizations", "Ipns.RepublishPeriod", "Ipns.RecordLifetime", "Provide", "Gateway.NoFetch", "Gateway.MaxConcurrentRequests",
+                        "API.HTTPHeaders", "API.Authorizations", "Ipns.RepublishPeriod", "Ipns.RecordLifetime",
+                        "Ipns.ResolveCacheSize", "Ipns.MaxCacheTTL", "Provide", "Gateway.NoFetch", "Gateway.MaxConcurrentRequests",
                         "Gateway.MaxRangeRequestFileSize", "Import.CidVersion", "Import.UnixFSChunker",
                         "Import.UnixFSFileMaxLinks", "Import.HashFunction", "Import.UnixFSHAMTDirectoryMaxFanout",
                         "Gateway.HTTPHeaders", "Gateway.RootRedirect", "Gateway.PublicGateways", "Peering.Peers",

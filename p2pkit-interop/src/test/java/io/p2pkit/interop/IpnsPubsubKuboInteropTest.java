@@ -120,7 +120,7 @@ class IpnsPubsubKuboInteropTest {
         assertEquals("Published to " + kuboName + ": " + SECOND,
                 on.kubo().cli().run(List.of("name", "publish", "--resolve=false", SECOND)).strip());
         Await.until("p2pkit takes the new record from pubsub", () -> SECOND.equals(on.client().outcome(on.api(),
-                List.of("name", "resolve", "--dht-timeout=5s", "/ipns/" + kuboName)).strip()), Duration.ofSeconds(30));
+                List.of("name", "resolve", "--nocache", "--dht-timeout=5s", "/ipns/" + kuboName)).strip()), Duration.ofSeconds(30));
     }
 
     @Test

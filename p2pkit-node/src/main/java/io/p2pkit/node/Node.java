@@ -40,6 +40,7 @@ import io.p2pkit.node.http.NodeHttp;
 import io.p2pkit.node.ipnsps.IpnsPubsub;
 import io.p2pkit.node.metrics.MetricsServer;
 import io.p2pkit.node.names.NameRepublisher;
+import io.p2pkit.node.names.NameCache;
 import io.p2pkit.node.names.PublishedNames;
 import io.p2pkit.node.p2p.StreamMounting;
 import io.p2pkit.pubsub.PubSub;
@@ -95,6 +96,7 @@ public final class Node implements Closeable {
     private volatile java.time.Instant closingSince;
     /** The last records of the names published here, when the node has a repository to keep them in. */
     private final Optional<PublishedNames> publishedNames;
+    private final NameCache nameCache;
     /** Keeps those names alive; started once the node serves, when it has somewhere to publish. */
     private volatile NameRepublisher republisher;
 
@@ -111,6 +113,7 @@ public final class Node implements Closeable {
         this.metrics = metrics;
         this.listener = listener;
         this.publishedNames = config.content().map(c -> new PublishedNames(c.repo()));
+        this.nameCache = new NameCache(config.ipnsCache());
     }
 
     /** Starts a node that tells nobody about its events. */
@@ -406,6 +409,11 @@ public final class Node implements Closeable {
     /** The last IPNS record of each name published from this node, kept in its repository (if it has one). */
     public Optional<PublishedNames> publishedNames() {
         return publishedNames;
+    }
+
+    /** What IPNS names and DNSLink domains resolved to lately ({@link NodeConfig#ipnsCache()}). */
+    public NameCache nameCache() {
+        return nameCache;
     }
 
     /**

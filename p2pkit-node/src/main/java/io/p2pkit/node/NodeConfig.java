@@ -96,6 +96,7 @@ public final class NodeConfig {
     private final boolean portMapping;
     private final boolean ipnsPubsub;
     private final IpnsRepublish ipnsRepublish;
+    private final IpnsCache ipnsCache;
     private final Duration portMappingLease;
     private final Optional<RelayConfig> relayService;
     private final Optional<java.nio.file.Path> rendezvousServer;
@@ -178,6 +179,7 @@ public final class NodeConfig {
         this.pubsub = b.ipnsPubsub && b.pubsub.isEmpty() ? Optional.of(Pubsub.gossipsub()) : b.pubsub;
         this.ipnsPubsub = b.ipnsPubsub;
         this.ipnsRepublish = b.ipnsRepublish;
+        this.ipnsCache = b.ipnsCache;
         this.metrics = b.metrics;
         this.content = b.content;
         this.api = b.api;
@@ -222,6 +224,7 @@ public final class NodeConfig {
         b.pubsub = pubsub;
         b.ipnsPubsub = ipnsPubsub;
         b.ipnsRepublish = ipnsRepublish;
+        b.ipnsCache = ipnsCache;
         b.metrics = metrics;
         b.content = content;
         b.api = api;
@@ -445,6 +448,11 @@ public final class NodeConfig {
     /** How often the names this node published are published again, and for how long each record is valid. */
     public IpnsRepublish ipnsRepublish() {
         return ipnsRepublish;
+    }
+
+    /** How many resolved IPNS names and DNSLink domains are kept, and for how long at most. */
+    public IpnsCache ipnsCache() {
+        return ipnsCache;
     }
 
     /** Where Prometheus metrics are served, if anywhere. */
@@ -908,6 +916,34 @@ public final class NodeConfig {
     }
 
     /**
+     * What a node keeps of the names it resolved (Kubo's {@code Ipns.ResolveCacheSize} and
+     * {@code Ipns.MaxCacheTTL}): each IPNS name's or DNSLink domain's value is kept for its
+     * record's TTL, or {@code maxTtl} if shorter, so that the gateway and {@code name resolve} do
+     * not look a name up on every request; names published here go in at once.
+     *
+     * @param size   names kept at once, the least recently used leaving first; 0 keeps none
+     * @param maxTtl the longest a value is kept and the longest TTL reported (a gateway's
+     *               {@code Cache-Control}); zero keeps none; empty: the record's TTL
+     */
+    public record IpnsCache(int size, Optional<Duration> maxTtl) {
+        /** The most names a cache may be given (each is a name and a path, well under a KiB). */
+        public static final int MAX_SIZE = 1 << 20;
+        /** Kubo's: 128 names, each for its record's TTL. */
+        public static final IpnsCache DEFAULT = new IpnsCache(128, Optional.empty());
+
+        /** Checks the values. */
+        public IpnsCache {
+            Objects.requireNonNull(maxTtl, "maxTtl");
+            if (size < 0 || size > MAX_SIZE) {
+                throw new IllegalArgumentException("the IPNS resolve cache holds 0 to " + MAX_SIZE + " names, not " + size);
+            }
+            if (maxTtl.isPresent() && maxTtl.get().isNegative()) {
+                throw new IllegalArgumentException("the IPNS cache's longest TTL cannot be negative");
+            }
+        }
+    }
+
+    /**
      * One of the node's HTTP servers: where it listens and the bounds it holds whatever its
      * clients send.
      *
@@ -1143,6 +1179,7 @@ public final class NodeConfig {
         private Optional<Pubsub> pubsub = Optional.empty();
         private boolean ipnsPubsub;
         private IpnsRepublish ipnsRepublish = IpnsRepublish.DEFAULT;
+        private IpnsCache ipnsCache = IpnsCache.DEFAULT;
         private Optional<InetSocketAddress> metrics = Optional.empty();
         private Optional<Content> content = Optional.empty();
         private Optional<Http> api = Optional.empty();
@@ -1378,6 +1415,12 @@ public final class NodeConfig {
         /** How the names this node published are kept alive (Kubo's 4 h and 48 h by default). */
         public Builder ipnsRepublish(IpnsRepublish republish) {
             this.ipnsRepublish = Objects.requireNonNull(republish, "republish");
+            return this;
+        }
+
+        /** How many resolved names are kept, and for how long at most (Kubo's 128, each for its record's TTL, by default). */
+        public Builder ipnsCache(IpnsCache cache) {
+            this.ipnsCache = Objects.requireNonNull(cache, "cache");
             return this;
         }
 

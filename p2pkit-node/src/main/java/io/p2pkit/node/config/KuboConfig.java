@@ -94,6 +94,8 @@ import java.util.Map;
  * Ipns.UsePubsub                                ipns.usePubsub                true or false
  * Ipns.RepublishPeriod                          ipns.republishPeriod          Go duration in a string, "" for 4h
  * Ipns.RecordLifetime                           ipns.recordLifetime           Go duration in a string, "" for 48h
+ * Ipns.ResolveCacheSize                         ipns.resolveCacheSize         integer, names kept resolved (0: 128)
+ * Ipns.MaxCacheTTL                              ipns.maxCacheTTL              Go duration, the longest a name stays cached
  * Pinning.RemoteServices                        pinning.remoteServices.*      shown only ({@link PinningServices}):
  *                                                                             'pin remote service add|rm' change it
  * Experimental.FilestoreEnabled                 experimental.filestoreEnabled true or false
@@ -240,6 +242,8 @@ public final class KuboConfig {
             new Key("Ipns.UsePubsub", "ipns.usePubsub", Kind.FLAG),
             new Key("Ipns.RepublishPeriod", "ipns.republishPeriod", Kind.TEXT_DURATION),
             new Key("Ipns.RecordLifetime", "ipns.recordLifetime", Kind.TEXT_DURATION),
+            new Key("Ipns.ResolveCacheSize", "ipns.resolveCacheSize", Kind.COUNT),
+            new Key("Ipns.MaxCacheTTL", "ipns.maxCacheTTL", Kind.DURATION),
             new Key("Experimental.FilestoreEnabled", io.p2pkit.ipfs.repo.Repository.FILESTORE_ENABLED, Kind.FLAG),
             new Key("Experimental.Libp2pStreamMounting", "experimental.libp2pStreamMounting", Kind.FLAG),
             new Key("Mounts.IPFS", "mounts.ipfs", Kind.PATH),
@@ -338,6 +342,7 @@ public final class KuboConfig {
         put(out, "Import.FastProvideWait", false);
         put(out, "Ipns.RepublishPeriod", ""); // Kubo's "use the default": 4h
         put(out, "Ipns.RecordLifetime", ""); // 48h
+        put(out, "Ipns.ResolveCacheSize", 128L);
         put(out, "Experimental.FilestoreEnabled", false);
         put(out, "Experimental.Libp2pStreamMounting", false);
         put(out, "Mounts.IPFS", "/ipfs");

@@ -38,6 +38,7 @@ public final class DnsLinkResolver {
 
     private final List<InetSocketAddress> servers;
     private final Duration timeout;
+    private final long maxCacheSeconds;
     private final SecureRandom random = new SecureRandom();
     /** The one shared state: answers by name, each with its expiry; entries are immutable. */
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
@@ -59,8 +60,22 @@ public final class DnsLinkResolver {
      * @param timeout how long one server is waited for
      */
     public DnsLinkResolver(List<InetSocketAddress> servers, Duration timeout) {
+        this(servers, timeout, MAX_CACHE_SECONDS);
+    }
+
+    private DnsLinkResolver(List<InetSocketAddress> servers, Duration timeout, long maxCacheSeconds) {
         this.servers = List.copyOf(servers);
         this.timeout = timeout;
+        this.maxCacheSeconds = maxCacheSeconds;
+    }
+
+    /**
+     * A resolver asking the same servers that keeps answers no longer than {@code max} (Kubo's
+     * {@code Ipns.MaxCacheTTL}, which caps DNSLink too); zero keeps none. Answers are kept an hour
+     * at most in any case.
+     */
+    public DnsLinkResolver capped(Duration max) {
+        return new DnsLinkResolver(servers, timeout, Math.max(0, Math.min(maxCacheSeconds, max.getSeconds())));
     }
 
     /**
@@ -133,12 +148,12 @@ public final class DnsLinkResolver {
         }
         // a name without DNSLink is remembered a minute, so Host headers naming random domains
         // cost the DNS server two queries a minute each, not two a request
-        long ttl = link.map(Link::ttlSeconds).orElse(NEGATIVE_CACHE_SECONDS);
+        long ttl = Math.min(link.map(Link::ttlSeconds).orElse(NEGATIVE_CACHE_SECONDS), maxCacheSeconds);
         if (ttl > 0) {
             if (cache.size() >= MAX_CACHE_ENTRIES) {
                 cache.clear();
             }
-            cache.put(name, new Cached(link, System.nanoTime() + Math.min(ttl, MAX_CACHE_SECONDS) * 1_000_000_000L));
+            cache.put(name, new Cached(link, System.nanoTime() + ttl * 1_000_000_000L));
         }
         return link;
     }

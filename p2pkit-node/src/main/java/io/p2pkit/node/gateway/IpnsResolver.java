@@ -11,6 +11,7 @@ import io.p2pkit.kad.record.RecordStore;
 import io.p2pkit.node.Node;
 import io.p2pkit.node.cli.content.IpnsNames;
 import io.p2pkit.node.dnslink.DnsLinkResolver;
+import io.p2pkit.node.names.NameCache;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -86,9 +87,7 @@ final class IpnsResolver {
             throw new GatewayException(502, "the IPNS record of " + c.name() + " is not valid: " + e.getMessage());
         }
         // Kubo 0.43 (boxo#1166): caches may keep it no longer than it is valid; the TTL is floored at zero
-        long left = Math.max(0, Duration.between(Instant.now(), record.validUntil()).getSeconds());
-        long ttl = Math.min(Math.max(0, record.ttlNanos() / 1_000_000_000L), left);
-        return new Found(c.id(), c.name(), bytes.get(), record, ttl);
+        return new Found(c.id(), c.name(), bytes.get(), record, node.nameCache().ttlOf(record).getSeconds());
     }
 
     /**
@@ -106,22 +105,38 @@ final class IpnsResolver {
         }
     }
 
-    /** Follows {@code /ipns/} values until an {@code /ipfs/} path, at most {@link IpnsNames#MAX_DEPTH} steps. */
+    /**
+     * Follows {@code /ipns/} values until an {@code /ipfs/} path, at most {@link IpnsNames#MAX_DEPTH}
+     * steps, each read from the node's name cache while it lasts there and kept there once looked
+     * up; the TTL is the shortest step's, no longer than the cache's cap.
+     */
     Resolved resolve(String name) throws IOException {
+        NameCache cache = node.nameCache();
         String current = name;
         String tail = "";
         long ttl = Long.MAX_VALUE;
         for (int depth = 0; depth < IpnsNames.MAX_DEPTH; depth++) {
-            String value;
-            if (canonical(current).dnsLink()) {
+            Canonical c = canonical(current);
+            String key = c.dnsLink() ? NameCache.key(current) : NameCache.key(c.id());
+            Optional<NameCache.Hit> hit = cache.get(key);
+            String step;
+            Duration stepTtl;
+            if (hit.isPresent()) {
+                step = hit.get().value();
+                stepTtl = hit.get().ttl();
+            } else if (c.dnsLink()) {
                 DnsLinkResolver.Link link = dnsLink(current);
-                ttl = Math.min(ttl, link.ttlSeconds());
-                value = link.path() + tail;
+                step = link.path();
+                stepTtl = Duration.ofSeconds(link.ttlSeconds());
+                cache.put(key, step, stepTtl);
             } else {
                 Found found = record(current);
-                ttl = Math.min(ttl, found.ttlSeconds());
-                value = found.record().valueText() + tail;
+                step = found.record().valueText();
+                stepTtl = cache.ttlOf(found.record());
+                cache.put(key, step, stepTtl);
             }
+            ttl = Math.min(ttl, cache.reported(stepTtl).getSeconds());
+            String value = step + tail;
             if (value.startsWith("/ipns/")) {
                 String rest = value.substring(6);
                 int slash = rest.indexOf('/');

@@ -39,8 +39,10 @@ public final class NodeHttp {
             paths.addMapping(PathSpec.from(RoutingV1Handler.PREFIX + "*"), new RoutingV1Handler(node.host(), node.dht()));
         }
         // every other path: /ipfs/… and /ipns/…, and any path on a subdomain or DNSLink host
+        DnsLinkResolver dns = DnsLinkResolver.forServer(node.config().transports().dnsServer());
+        java.util.Optional<java.time.Duration> cap = node.config().ipnsCache().maxTtl();
         GatewayHandler gateway = new GatewayHandler(node, node.config().gatewayHosts(),
-                DnsLinkResolver.forServer(node.config().transports().dnsServer()), registry);
+                cap.isPresent() ? dns.capped(cap.get()) : dns, registry);
         paths.addMapping(PathSpec.from("/"), gateway);
         // HTTP/1.1 serves one request per connection at a time, so the server's connection limit
         // bounds requests already: the limiter is there only when it is lower (Kubo's 4,096 is not)

@@ -19,6 +19,7 @@ import io.p2pkit.node.cli.content.IpnsNames;
 import io.p2pkit.node.dnslink.DnsLinkResolver;
 import io.p2pkit.node.config.GoDurations;
 import io.p2pkit.node.config.Keystore;
+import io.p2pkit.node.names.NameCache;
 import io.p2pkit.node.names.PublishedNames;
 
 import java.io.IOException;
@@ -126,6 +127,9 @@ public final class NameCommands {
             put(req.node(), name, record, allowOffline || delegatedOnly, delegatedOnly);
         } catch (io.p2pkit.core.DecodeException e) {
             throw RpcError.failed("the routing refused the record: " + e.getMessage());
+        } finally {
+            // a record signed elsewhere: the next resolution looks the name up rather than trust what was cached
+            req.node().nameCache().invalidate(NameCache.key(name));
         }
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("Name", name.toString(io.p2pkit.core.multiformats.Multibase.Encoding.BASE36));
@@ -237,7 +241,7 @@ public final class NameCommands {
         Optional<PublishedNames> names = node.publishedNames();
         if (names.isEmpty()) {
             long sequence = best(node, id, Duration.ZERO).map(r -> IpnsRecord.decode(r).sequence() + 1).orElse(0L);
-            return put(node, id, IpnsRecordSigner.sign(key, value, sequence, Instant.now().plus(lifetime), ttl),
+            return putAndCache(node, id, IpnsRecordSigner.sign(key, value, sequence, Instant.now().plus(lifetime), ttl),
                     allowOffline, false);
         }
         // the record kept here counts as much as the routing's (Kubo's publisher reads its own first),
@@ -246,10 +250,30 @@ public final class NameCommands {
             long found = best(node, id, Duration.ZERO).map(r -> IpnsRecord.decode(r).sequence() + 1).orElse(0L);
             long kept = names.get().last(id).map(r -> r.sequence() + 1).orElse(0L);
             byte[] record = IpnsRecordSigner.sign(key, value, Math.max(found, kept), Instant.now().plus(lifetime), ttl);
-            int reached = put(node, id, record, allowOffline, false);
+            int reached = putAndCache(node, id, record, allowOffline, false);
             names.get().save(id, record);
             return reached;
         });
+    }
+
+    /**
+     * Puts a record signed here and, once it is out, keeps its value in the node's name cache for
+     * its TTL, as Kubo's name system does, so that this node resolves its own name without a
+     * lookup; a put that fails, perhaps part-way, leaves no entry behind.
+     */
+    private static int putAndCache(Node node, PeerId id, byte[] record, boolean allowOffline, boolean delegatedOnly)
+            throws IOException {
+        String key = NameCache.key(id);
+        int reached;
+        try {
+            reached = put(node, id, record, allowOffline, delegatedOnly);
+        } catch (IOException | RuntimeException e) {
+            node.nameCache().invalidate(key);
+            throw e;
+        }
+        IpnsRecord r = IpnsRecord.decode(record);
+        node.nameCache().put(key, r.valueText(), node.nameCache().ttlOf(r));
+        return reached;
     }
 
     /**
@@ -259,7 +283,7 @@ public final class NameCommands {
      * @return how many places took it
      */
     public static int putSigned(Node node, PeerId id, byte[] record) throws IOException {
-        return put(node, id, record, true, false);
+        return putAndCache(node, id, record, true, false);
     }
 
     /**
@@ -316,8 +340,8 @@ public final class NameCommands {
             }
             name = path;
         }
-        res.single(Map.of("Path", resolveName(req, name.startsWith("/ipns/") ? name : "/ipns/" + name,
-                req.bool("recursive"), false)));
+        res.single(Map.of("Path", resolveName(req.node(), pubsubWait(req), name.startsWith("/ipns/") ? name : "/ipns/" + name,
+                req.bool("recursive"), false, !req.bool("nocache"))));
     }
 
     /**
@@ -337,6 +361,15 @@ public final class NameCommands {
      */
     public static String resolveName(Node node, Duration pubsubWait, String path, boolean recursive, boolean kubosWords)
             throws IOException {
+        return resolveName(node, pubsubWait, path, recursive, kubosWords, true);
+    }
+
+    /**
+     * The same, with or without the node's name cache ({@code name resolve --nocache}: every step
+     * looked up, and what is found not kept, as Kubo's uncached name system does).
+     */
+    private static String resolveName(Node node, Duration pubsubWait, String path, boolean recursive, boolean kubosWords,
+                                      boolean cached) throws IOException {
         boolean dnsLink = IpnsNames.isDnsLink(path);
         if (!dnsLink) {
             try {
@@ -359,7 +392,7 @@ public final class NameCommands {
             return record;
         };
         return IpnsNames.resolve(routed ? records : null, where, DnsLinkResolver.forServer(
-                node.config().transports().dnsServer()), path, recursive);
+                node.config().transports().dnsServer()), cached ? node.nameCache() : null, path, recursive);
     }
 
     /** Kubo's error for a node without routing. */

@@ -50,7 +50,9 @@ class RpcDelegatedNameTest {
 
             // the second record must outrank the first at the router, so it takes the router's sequence + 1
             assertEquals(200, post(http, client, "name/publish?arg=/ipfs/" + CID_2).statusCode());
-            assertEquals("{\"Path\":\"/ipfs/" + CID_2 + "\"}", post(http, router, "name/resolve?arg=" + name).body().strip());
+            // the router's node resolved the name a moment ago and keeps that for the record's TTL, as Kubo does
+            assertEquals("{\"Path\":\"/ipfs/" + CID_2 + "\"}", post(http, router, "name/resolve?arg=" + name + "&nocache=true")
+                    .body().strip());
             assertEquals("{\"Path\":\"/ipfs/" + CID_2 + "\"}", post(http, client, "name/resolve?arg=/ipns/" + name).body().strip());
 
             HttpResponse<String> unknown = post(http, client, "name/resolve?arg=" + router.peerId());

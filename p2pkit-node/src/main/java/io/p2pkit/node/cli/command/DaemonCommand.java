@@ -970,6 +970,7 @@ public final class DaemonCommand extends CliCommand {
         }
         b.delegatedRouters(routers);
         b.ipnsRepublish(ipnsRepublish(file));
+        b.ipnsCache(ipnsCache(file));
         Optional<NodeConfig.WebRtc> browserToBrowser = webRtcConfig(webRtc, webRtcCandidates, webRtcStun, webRtcTurn, listen,
                 psk.isPresent(), System.getenv(TURN_PASSWORD_VARIABLE));
         if (browserToBrowser.isPresent()) {
@@ -1478,6 +1479,19 @@ public final class DaemonCommand extends CliCommand {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
+    }
+
+    /**
+     * Kubo's {@code Ipns.ResolveCacheSize} (0 or unset: 128) and {@code Ipns.MaxCacheTTL} (unset: each
+     * name for its record's TTL; {@code "0s"}: nothing kept, and the gateway's TTLs as the records say).
+     */
+    static NodeConfig.IpnsCache ipnsCache(RepoSettings file) {
+        int size = file.count("ipns.resolveCacheSize").filter(n -> n != 0).orElse(NodeConfig.IpnsCache.DEFAULT.size());
+        if (size > NodeConfig.IpnsCache.MAX_SIZE) {
+            throw new UsageException("config setting Ipns.ResolveCacheSize (" + size + ") is over the limit of "
+                    + NodeConfig.IpnsCache.MAX_SIZE + " names");
+        }
+        return new NodeConfig.IpnsCache(size, file.duration("ipns.maxCacheTTL")); // a negative one is refused when set
     }
 
     /** A duration key of the config file, empty when unset, {@code ""} or zero (Kubo's "use the default"). */

@@ -329,6 +329,11 @@ public final class NameCommand extends CliCommand {
                 description = "resolve until the path is /ipfs/ (default true)")
         boolean recursive = true;
 
+        @Option(names = {"-n", "--nocache"}, description = "with a running daemon: look the name up rather than take what "
+                + "the daemon resolved lately (Ipns.ResolveCacheSize, Ipns.MaxCacheTTL), and keep nothing; without one "
+                + "every name is looked up anyway")
+        boolean nocache;
+
         @Mixin
         RepoOption repo;
 
@@ -389,7 +394,7 @@ public final class NameCommand extends CliCommand {
         Integer throughDaemon() throws Exception {
             prepare();
             Optional<DaemonApi.Answer> a = DaemonApi.askIfRunning(repo.root(), "name/resolve", List.of(name),
-                    Map.of("recursive", Boolean.toString(recursive)));
+                    Map.of("recursive", Boolean.toString(recursive), "nocache", Boolean.toString(nocache)));
             if (a.isEmpty()) {
                 return null;
             }

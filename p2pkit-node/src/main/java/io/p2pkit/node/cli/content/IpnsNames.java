@@ -5,6 +5,7 @@ import io.p2pkit.core.crypto.PrivateKey;
 import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.core.multiformats.Multibase;
 import io.p2pkit.node.dnslink.DnsLinkResolver;
+import io.p2pkit.node.names.NameCache;
 import io.p2pkit.kad.GetResult;
 import io.p2pkit.kad.KadDht;
 import io.p2pkit.kad.PutResult;
@@ -18,6 +19,7 @@ import io.p2pkit.node.cli.UsageException;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 
 /** IPNS names for the commands: their DHT keys, and resolution of {@code /ipns/} paths through the DHT. */
 public final class IpnsNames {
@@ -97,7 +99,7 @@ public final class IpnsNames {
      * @param command  how the command is typed, for the hint to skip the check
      * @throws IllegalArgumentException with Kubo's words when it is behind
      */
-    public static void checkSequence(IpnsRecord checked, byte[] record, java.util.Optional<byte[]> existing,
+    public static void checkSequence(IpnsRecord checked, byte[] record, Optional<byte[]> existing,
                                      String command) {
         if (existing.isEmpty() || java.util.Arrays.equals(existing.get(), record)) {
             return;
@@ -178,7 +180,7 @@ public final class IpnsNames {
          * @return its valid record, if one is found
          * @throws IOException when the source cannot be asked
          */
-        java.util.Optional<byte[]> record(PeerId name) throws IOException;
+        Optional<byte[]> record(PeerId name) throws IOException;
     }
 
     /**
@@ -190,31 +192,24 @@ public final class IpnsNames {
      */
     public static String resolve(RecordSource source, String where, DnsLinkResolver dns, String path, boolean recursive)
             throws IOException {
+        return resolve(source, where, dns, null, path, recursive);
+    }
+
+    /**
+     * The same, each step (one name to the path its record holds) read from {@code cache} while it
+     * lasts there, and kept there for its record's TTL once looked up.
+     *
+     * @param cache where steps are kept, or null to look every name up
+     */
+    public static String resolve(RecordSource source, String where, DnsLinkResolver dns, NameCache cache, String path,
+                                 boolean recursive) throws IOException {
         String p = path.startsWith("/ipns/") ? path : "/ipns/" + path;
         for (int depth = 0; depth < MAX_DEPTH && p.startsWith("/ipns/"); depth++) {
             String rest = p.substring(6);
             int slash = rest.indexOf('/');
             String tail = slash < 0 ? "" : rest.substring(slash);
             String first = slash < 0 ? rest : rest.substring(0, slash);
-            String value;
-            if (isDnsLink(first)) {
-                String current = p;
-                value = dns.resolve(first).orElseThrow(() -> new CommandFailedException("could not resolve name "
-                        + current + ": no DNSLink record (TXT dnslink= at _dnslink." + first + ")")).path();
-            } else {
-                PeerId id = parseName(p);
-                if (source == null) {
-                    throw new CommandFailedException("could not resolve name " + p + ": IPNS keys need the DHT, which "
-                            + "is not running");
-                }
-                java.util.Optional<byte[]> r = source.record(id);
-                if (r.isEmpty()) {
-                    throw new CommandFailedException("could not resolve name " + p + ": no valid IPNS record for "
-                            + id.toString(Multibase.Encoding.BASE36) + " was found " + where);
-                }
-                value = IpnsRecord.decode(r.get()).valueText();
-            }
-            p = value + tail;
+            p = step(source, where, dns, cache, p, first) + tail;
             if (!recursive) {
                 return p;
             }
@@ -223,5 +218,43 @@ public final class IpnsNames {
             throw new CommandFailedException("could not resolve " + path + ": more than " + MAX_DEPTH + " steps");
         }
         return p;
+    }
+
+    /** What the name {@code first} (of the path {@code p}) leads to: a cached value, or its record's. */
+    private static String step(RecordSource source, String where, DnsLinkResolver dns, NameCache cache, String p,
+                               String first) throws IOException {
+        if (isDnsLink(first)) {
+            String key = NameCache.key(first);
+            Optional<NameCache.Hit> hit = cache == null ? Optional.empty() : cache.get(key);
+            if (hit.isPresent()) {
+                return hit.get().value();
+            }
+            DnsLinkResolver.Link link = dns.resolve(first).orElseThrow(() -> new CommandFailedException(
+                    "could not resolve name " + p + ": no DNSLink record (TXT dnslink= at _dnslink." + first + ")"));
+            if (cache != null) {
+                cache.put(key, link.path(), Duration.ofSeconds(link.ttlSeconds()));
+            }
+            return link.path();
+        }
+        PeerId id = parseName(p);
+        if (source == null) {
+            throw new CommandFailedException("could not resolve name " + p + ": IPNS keys need the DHT, which "
+                    + "is not running");
+        }
+        String key = NameCache.key(id);
+        Optional<NameCache.Hit> hit = cache == null ? Optional.empty() : cache.get(key);
+        if (hit.isPresent()) {
+            return hit.get().value();
+        }
+        Optional<byte[]> r = source.record(id);
+        if (r.isEmpty()) {
+            throw new CommandFailedException("could not resolve name " + p + ": no valid IPNS record for "
+                    + id.toString(Multibase.Encoding.BASE36) + " was found " + where);
+        }
+        IpnsRecord record = IpnsRecord.decode(r.get());
+        if (cache != null) {
+            cache.put(key, record.valueText(), cache.ttlOf(record));
+        }
+        return record.valueText();
     }
 }

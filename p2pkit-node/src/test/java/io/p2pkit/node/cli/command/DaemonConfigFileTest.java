@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -67,6 +68,21 @@ class DaemonConfigFileTest {
         UsageException tooOften = assertThrows(UsageException.class, () -> daemon(repo(dir.resolve("d"),
                 Map.of("Ipns.RepublishPeriod", "30s"))));
         assertEquals("config setting IPNS.RepublishPeriod is not between 1min and 1day: 30s", tooOften.getMessage());
+    }
+
+    /** Kubo's Ipns.ResolveCacheSize (0: its 128) and Ipns.MaxCacheTTL. */
+    @Test
+    void theIpnsCacheSettingsReachTheNode(@TempDir Path dir) throws Exception {
+        assertEquals(NodeConfig.IpnsCache.DEFAULT, daemon(repo(dir.resolve("a"), Map.of())).ipnsCache());
+        assertEquals(NodeConfig.IpnsCache.DEFAULT, daemon(repo(dir.resolve("b"), Map.of("Ipns.ResolveCacheSize", 0L)))
+                .ipnsCache(), "0 is Kubo's default");
+        assertEquals(new NodeConfig.IpnsCache(5, Optional.of(Duration.ofMinutes(1))), daemon(repo(dir.resolve("c"),
+                Map.of("Ipns", Map.of("ResolveCacheSize", 5L, "MaxCacheTTL", "1m")))).ipnsCache());
+        assertEquals(Optional.of(Duration.ZERO), daemon(repo(dir.resolve("d"), Map.of("Ipns.MaxCacheTTL", "0s")))
+                .ipnsCache().maxTtl(), "Kubo's way to turn the cache off");
+        UsageException big = assertThrows(UsageException.class, () -> daemon(repo(dir.resolve("e"),
+                Map.of("Ipns.ResolveCacheSize", 2_000_000L))));
+        assertEquals("config setting Ipns.ResolveCacheSize (2000000) is over the limit of 1048576 names", big.getMessage());
     }
 
     /** Kubo's rule: hole punching starts from a relayed connection, so it needs the relay client. */

@@ -1,0 +1,152 @@
+package io.p2pkit.node.names;
+
+import io.p2pkit.core.identity.PeerId;
+import io.p2pkit.core.multiformats.Multibase;
+import io.p2pkit.kad.record.IpnsRecord;
+import io.p2pkit.node.NodeConfig;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * What IPNS names and DNSLink domains resolved to, as Kubo's name system keeps it
+ * ({@code Ipns.ResolveCacheSize}, {@code Ipns.MaxCacheTTL}): each step of a resolution (one name to
+ * the path its record or TXT record holds) is kept for the record's TTL, at most the cap, so that a
+ * gateway serving a site under {@code /ipns/} or a script running {@code cat /ipns/…} does not walk
+ * the DHT on every request. Names published here go in at once. Bounded: the least recently used
+ * entry leaves first.
+ */
+public final class NameCache {
+    private final int size;
+    private final Optional<Duration> maxTtl;
+    private final Clock clock;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final LinkedHashMap<String, Kept> entries;
+
+    /**
+     * A cache hit.
+     *
+     * @param value the path the name led to ({@code /ipfs/…} or {@code /ipns/…})
+     * @param ttl   how long a caller may keep it: the record's TTL, shortened as the entry ages
+     */
+    public record Hit(String value, Duration ttl) {
+    }
+
+    private record Kept(String value, Duration ttl, Instant until) {
+    }
+
+    /** A cache of {@code config}'s size and longest TTL. */
+    public NameCache(NodeConfig.IpnsCache config) {
+        this(config, Clock.systemUTC());
+    }
+
+    NameCache(NodeConfig.IpnsCache config, Clock clock) {
+        this.size = config.size();
+        this.maxTtl = config.maxTtl();
+        this.clock = clock;
+        this.entries = new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Kept> eldest) {
+                return size() > NameCache.this.size;
+            }
+        };
+    }
+
+    /** The key of an IPNS name: its CIDv1 in base36, as Kubo's cache and the gateway write it. */
+    public static String key(PeerId name) {
+        return name.toCid().toString(Multibase.Encoding.BASE36);
+    }
+
+    /** The key of a DNSLink domain. */
+    public static String key(String domain) {
+        return domain.toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * How long a record's value may be cached, as Kubo's resolver reckons it: its TTL, no longer
+     * than it stays valid, zero once it has lapsed. A TTL past Go's longest duration is zero, as
+     * Kubo reads it (the unsigned value turns negative and is floored).
+     */
+    public Duration ttlOf(IpnsRecord record) {
+        long nanos = record.ttlNanos();
+        Duration ttl = nanos <= 0 ? Duration.ZERO : Duration.ofNanos(nanos);
+        Duration left = Duration.between(clock.instant(), record.validUntil());
+        if (left.isNegative()) {
+            return Duration.ZERO;
+        }
+        return left.compareTo(ttl) < 0 ? left : ttl;
+    }
+
+    /** The cached value of {@code key}, while its time lasts. */
+    public Optional<Hit> get(String key) {
+        lock.lock();
+        try {
+            Kept e = entries.get(key);
+            if (e == null) {
+                return Optional.empty();
+            }
+            Duration left = Duration.between(clock.instant(), e.until);
+            if (left.isNegative() || left.isZero()) {
+                entries.remove(key);
+                return Optional.empty();
+            }
+            return Optional.of(new Hit(e.value, left.compareTo(e.ttl) < 0 ? left : e.ttl));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Keeps {@code value} as what {@code key} resolves to, for {@code ttl} or the cap if shorter;
+     * nothing is kept for a TTL of zero.
+     */
+    public void put(String key, String value, Duration ttl) {
+        Duration kept = maxTtl.isPresent() && maxTtl.get().compareTo(ttl) < 0 ? maxTtl.get() : ttl;
+        if (size == 0 || kept.isNegative() || kept.isZero()) {
+            return;
+        }
+        Instant now = clock.instant();
+        Instant until = Duration.between(now, Instant.MAX).compareTo(kept) <= 0 ? Instant.MAX : now.plus(kept);
+        lock.lock();
+        try {
+            entries.put(key, new Kept(value, ttl, until));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Forgets {@code key} (a publish that failed part-way, a record put here). */
+    public void invalidate(String key) {
+        lock.lock();
+        try {
+            entries.remove(key);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * A TTL as resolution reports it (a gateway's {@code Cache-Control}): no longer than the cap
+     * when one is set above zero; a zero cap turns caching off here without changing what
+     * callers are told, as in Kubo.
+     */
+    public Duration reported(Duration ttl) {
+        return maxTtl.isPresent() && !maxTtl.get().isZero() && maxTtl.get().compareTo(ttl) < 0 ? maxTtl.get() : ttl;
+    }
+
+    /** How many entries are kept now (expired ones included until they are read or pushed out). */
+    public int size() {
+        lock.lock();
+        try {
+            return entries.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package io.p2pkit.node.names;
+
+import io.p2pkit.core.crypto.PrivateKey;
+import io.p2pkit.kad.record.IpnsRecord;
+import io.p2pkit.kad.record.IpnsRecordSigner;
+import io.p2pkit.node.NodeConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The name cache's time, bound and cap, on a clock the test moves. */
+@Timeout(10)
+class NameCacheTest {
+    private static final class MovingClock extends Clock {
+        private Instant now = Instant.parse("2026-11-29T00:00:00Z");
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    private final MovingClock clock = new MovingClock();
+
+    private NameCache cache(int size, Optional<Duration> maxTtl) {
+        return new NameCache(new NodeConfig.IpnsCache(size, maxTtl), clock);
+    }
+
+    @Test
+    void aValueLastsItsTtlAndAHitSaysHowLongIsLeft() {
+        NameCache c = cache(8, Optional.empty());
+        c.put("k", "/ipfs/a", Duration.ofMinutes(10));
+        clock.advance(Duration.ofMinutes(4));
+        assertEquals(Optional.of(new NameCache.Hit("/ipfs/a", Duration.ofMinutes(6))), c.get("k"));
+        clock.advance(Duration.ofMinutes(6));
+        assertEquals(Optional.empty(), c.get("k"));
+        assertEquals(0, c.size(), "an expired entry read is gone");
+    }
+
+    @Test
+    void theCapShortensTheStayButAHitKeepsTheRecordsTtlUntilItIsLess() {
+        NameCache c = cache(8, Optional.of(Duration.ofMinutes(1)));
+        c.put("k", "/ipfs/a", Duration.ofHours(1));
+        assertEquals(Duration.ofMinutes(1), c.get("k").orElseThrow().ttl());
+        clock.advance(Duration.ofSeconds(61));
+        assertEquals(Optional.empty(), c.get("k"));
+        assertEquals(Duration.ofMinutes(1), c.reported(Duration.ofHours(1)));
+        assertEquals(Duration.ofSeconds(30), c.reported(Duration.ofSeconds(30)));
+    }
+
+    @Test
+    void aZeroCapOrSizeOrTtlKeepsNothingAndAZeroCapLeavesReportedTtlsAlone() {
+        NameCache off = cache(8, Optional.of(Duration.ZERO));
+        off.put("k", "/ipfs/a", Duration.ofHours(1));
+        assertEquals(Optional.empty(), off.get("k"));
+        assertEquals(Duration.ofHours(1), off.reported(Duration.ofHours(1)), "as Kubo: a zero cap only turns caching off");
+        NameCache none = cache(0, Optional.empty());
+        none.put("k", "/ipfs/a", Duration.ofHours(1));
+        assertEquals(Optional.empty(), none.get("k"));
+        NameCache c = cache(8, Optional.empty());
+        c.put("k", "/ipfs/a", Duration.ZERO);
+        assertEquals(0, c.size());
+    }
+
+    @Test
+    void theLeastRecentlyUsedNameLeavesFirst() {
+        NameCache c = cache(2, Optional.empty());
+        c.put("a", "/ipfs/a", Duration.ofHours(1));
+        c.put("b", "/ipfs/b", Duration.ofHours(1));
+        assertTrue(c.get("a").isPresent());
+        c.put("c", "/ipfs/c", Duration.ofHours(1));
+        assertEquals(2, c.size());
+        assertTrue(c.get("a").isPresent());
+        assertEquals(Optional.empty(), c.get("b"));
+        c.invalidate("a");
+        assertEquals(Optional.empty(), c.get("a"));
+    }
+
+    @Test
+    void aRecordsTtlIsItsOwnNoLongerThanItStaysValid() {
+        NameCache c = cache(8, Optional.empty());
+        PrivateKey key = PrivateKey.generateEd25519();
+        Instant now = clock.instant();
+        IpnsRecord hour = IpnsRecord.decode(IpnsRecordSigner.sign(key, "/ipfs/bafkqaaa", 0, now.plus(Duration.ofDays(1)),
+                Duration.ofHours(1)));
+        assertEquals(Duration.ofHours(1), c.ttlOf(hour));
+        IpnsRecord ending = IpnsRecord.decode(IpnsRecordSigner.sign(key, "/ipfs/bafkqaaa", 0, now.plus(Duration.ofMinutes(5)),
+                Duration.ofHours(1)));
+        assertEquals(Duration.ofMinutes(5), c.ttlOf(ending));
+        clock.advance(Duration.ofMinutes(6));
+        assertEquals(Duration.ZERO, c.ttlOf(ending), "a lapsed record is not kept");
+        IpnsRecord zero = IpnsRecord.decode(IpnsRecordSigner.sign(key, "/ipfs/bafkqaaa", 0, now.plus(Duration.ofDays(1)),
+                Duration.ZERO));
+        assertEquals(Duration.ZERO, c.ttlOf(zero));
+    }
+}
