@@ -166,6 +166,9 @@ class ConfigKuboInteropTest {
                 assertEquals("", same("config", "--bool", "Bitswap.ServerEnabled", "false"));
                 assertEquals("false", same("config", "Bitswap.ServerEnabled"));
                 assertEquals("false", file("bitswap.serverEnabled"));
+                assertEquals("", same("config", "--bool", "Swarm.Transports.Network.QUIC", "false"));
+                assertEquals("false", same("config", "Swarm.Transports.Network.QUIC"));
+                assertEquals("false", file("swarm.transports.network.quic"));
                 assertEquals("true", file("provide.enabled"));
             }
             case SET_LIST -> {

@@ -526,11 +526,13 @@ public final class NodeConfig {
      * @param webRtcDirect   whether WebRTC-direct runs ({@code /udp/…/webrtc-direct}, which browsers dial)
      * @param webTransport   whether WebTransport runs ({@code /udp/…/quic-v1/webtransport}, which browsers
      *                       dial; where the native QUIC library loads)
+     * @param tcp            whether TCP runs ({@code /tcp/…} without {@code /ws})
+     * @param webSocket      whether WebSocket runs ({@code /tcp/…/ws}, {@code /wss}, {@code /tls/ws})
      */
     public record Transports(List<String> security, List<String> muxers, boolean quic, Optional<Path> wssCertificate,
                              Optional<Path> wssKey, Optional<Path> wssTrustedCa, Optional<InetSocketAddress> dnsServer,
-                             boolean webRtcDirect, boolean webTransport) {
-        /** Checks that the wss certificate and key go together. */
+                             boolean webRtcDirect, boolean webTransport, boolean tcp, boolean webSocket) {
+        /** Checks that the wss certificate and key go together, and that some transport runs. */
         public Transports {
             security = List.copyOf(security);
             muxers = List.copyOf(muxers);
@@ -541,6 +543,72 @@ public final class NodeConfig {
             if (wssCertificate.isPresent() != wssKey.isPresent()) {
                 throw new IllegalArgumentException("the wss certificate and key go together");
             }
+            if (!tcp && !webSocket && !quic && !webRtcDirect && !webTransport) {
+                throw new IllegalArgumentException("every transport is off: TCP, WebSocket, QUIC, WebRTC-direct and "
+                        + "WebTransport");
+            }
+        }
+
+        /** These transports with TCP and WebSocket on. */
+        public Transports(List<String> security, List<String> muxers, boolean quic, Optional<Path> wssCertificate,
+                          Optional<Path> wssKey, Optional<Path> wssTrustedCa, Optional<InetSocketAddress> dnsServer,
+                          boolean webRtcDirect, boolean webTransport) {
+            this(security, muxers, quic, wssCertificate, wssKey, wssTrustedCa, dnsServer, webRtcDirect, webTransport,
+                    true, true);
+        }
+
+        /** These transports with the security protocols in {@code order} (empty: the host's defaults). */
+        public Transports withSecurity(List<String> order) {
+            return new Transports(order, muxers, quic, wssCertificate, wssKey, wssTrustedCa, dnsServer, webRtcDirect,
+                    webTransport, tcp, webSocket);
+        }
+
+        /**
+         * These transports with each network transport on or off (Kubo's
+         * {@code Swarm.Transports.Network}): one that is off is neither dialed nor listened on.
+         *
+         * @throws IllegalArgumentException when every one is off
+         */
+        public Transports withNetwork(boolean tcp, boolean webSocket, boolean quic, boolean webRtcDirect,
+                                      boolean webTransport) {
+            return new Transports(security, muxers, quic, wssCertificate, wssKey, wssTrustedCa, dnsServer, webRtcDirect,
+                    webTransport, tcp, webSocket);
+        }
+
+        /**
+         * The transport an address needs, as Kubo names it in {@code Swarm.Transports.Network}
+         * ({@code TCP}, {@code Websocket}, {@code QUIC}, {@code WebTransport}, {@code WebRTCDirect}),
+         * or empty for one these settings do not govern (a relayed or browser-to-browser address).
+         */
+        public static Optional<String> networkOf(Multiaddr address) {
+            List<String> names = address.protocols().stream().map(io.p2pkit.core.multiaddr.Protocol::name).toList();
+            if (names.contains("webrtc-direct")) {
+                return Optional.of("WebRTCDirect");
+            }
+            if (names.contains("webtransport")) {
+                return Optional.of("WebTransport");
+            }
+            if (names.contains("quic-v1") || names.contains("quic")) {
+                return Optional.of("QUIC");
+            }
+            if (names.contains("p2p-circuit") || names.contains("webrtc")) {
+                return Optional.empty();
+            }
+            if (names.contains("ws") || names.contains("wss")) {
+                return Optional.of("Websocket");
+            }
+            return names.contains("tcp") ? Optional.of("TCP") : Optional.empty();
+        }
+
+        /** Whether the transport {@code address} needs is on (an address none of them governs is). */
+        public boolean carries(Multiaddr address) {
+            return networkOf(address).map(n -> switch (n) {
+                case "TCP" -> tcp;
+                case "Websocket" -> webSocket;
+                case "QUIC" -> quic;
+                case "WebTransport" -> webTransport;
+                default -> webRtcDirect;
+            }).orElse(true);
         }
 
         /**
@@ -561,7 +629,7 @@ public final class NodeConfig {
         /** These transports with WebRTC-direct and WebTransport on or off. */
         public Transports withBrowserTransports(boolean webRtcDirect, boolean webTransport) {
             return new Transports(security, muxers, quic, wssCertificate, wssKey, wssTrustedCa, dnsServer,
-                    webRtcDirect, webTransport);
+                    webRtcDirect, webTransport, tcp, webSocket);
         }
 
         /**
@@ -586,10 +654,15 @@ public final class NodeConfig {
             if (dnsServer.isPresent()) {
                 builder.dnsResolver(new ServerResolver(dnsServer.get(), Duration.ofSeconds(2)));
             }
-            WebSocketTransport webSocket = new WebSocketTransport(WebSocketConfig.defaults(),
-                    wssCertificate.isPresent() ? WssTls.serverContext(wssCertificate.get(), wssKey.orElseThrow()) : null,
-                    wssTrustedCa.isPresent() ? WssTls.clientContext(wssTrustedCa.get()) : null);
-            builder.transport(key -> new TcpTransport()).transport(key -> webSocket);
+            if (tcp) {
+                builder.transport(key -> new TcpTransport());
+            }
+            if (webSocket) {
+                WebSocketTransport ws = new WebSocketTransport(WebSocketConfig.defaults(),
+                        wssCertificate.isPresent() ? WssTls.serverContext(wssCertificate.get(), wssKey.orElseThrow()) : null,
+                        wssTrustedCa.isPresent() ? WssTls.clientContext(wssTrustedCa.get()) : null);
+                builder.transport(key -> ws);
+            }
             if (quic) {
                 // made on its first QUIC dial or listen, and its native library loaded on the first
                 // QUIC address asked about: a host that never speaks QUIC never pays for them

@@ -41,6 +41,9 @@ import java.util.Map;
  *                                                                             priority (100): lower first, false off
  * Swarm.Transports.Security.Noise               swarm.transports.security.noise
  *                                                                             priority (200)
+ * Swarm.Transports.Network.TCP, .Websocket,    swarm.transports.network.tcp, .websocket,
+ *   .QUIC, .WebTransport, .WebRTCDirect, .Relay   .quic, .webtransport, .webrtcdirect, .relay
+ *                                                                             true or false (true): false, not dialed nor listened on
  * Swarm.DisableNatPortMap                       swarm.disableNatPortMap       true or false
  * AutoNAT.ServiceMode                           autonat.serviceMode           enabled or disabled
  * Discovery.MDNS.Enabled                        discovery.mdns.enabled        true or false
@@ -195,6 +198,12 @@ public final class KuboConfig {
             new Key("Swarm.AddrFilters", "swarm.addrFilters", Kind.LIST),
             new Key("Swarm.Transports.Security.TLS", "swarm.transports.security.tls", Kind.PRIORITY),
             new Key("Swarm.Transports.Security.Noise", "swarm.transports.security.noise", Kind.PRIORITY),
+            new Key("Swarm.Transports.Network.TCP", "swarm.transports.network.tcp", Kind.FLAG),
+            new Key("Swarm.Transports.Network.Websocket", "swarm.transports.network.websocket", Kind.FLAG),
+            new Key("Swarm.Transports.Network.QUIC", "swarm.transports.network.quic", Kind.FLAG),
+            new Key("Swarm.Transports.Network.WebTransport", "swarm.transports.network.webtransport", Kind.FLAG),
+            new Key("Swarm.Transports.Network.WebRTCDirect", "swarm.transports.network.webrtcdirect", Kind.FLAG),
+            new Key("Swarm.Transports.Network.Relay", "swarm.transports.network.relay", Kind.FLAG),
             new Key("Swarm.DisableNatPortMap", "swarm.disableNatPortMap", Kind.FLAG),
             new Key("AutoNAT.ServiceMode", "autonat.serviceMode", Kind.WORD, List.of("enabled", "disabled")),
             new Key("Discovery.MDNS.Enabled", "discovery.mdns.enabled", Kind.FLAG),

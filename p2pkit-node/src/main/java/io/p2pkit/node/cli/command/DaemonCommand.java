@@ -132,12 +132,20 @@ public final class DaemonCommand extends CliCommand {
      * The listen addresses: {@code --listen}, else the repository's {@link #SWARM_KEY} (less, in a
      * private network, the transports that secure themselves, with a note), else the defaults.
      */
-    private List<Multiaddr> listenAddresses(Console console, boolean privateNetwork) {
+    private List<Multiaddr> listenAddresses(Console console, boolean privateNetwork, NodeConfig.Transports on) {
         // Whether the native QUIC library loads is asked only where a QUIC address is in play:
         // loading it starts Netty, some 70 ms of a daemon's start that listens on TCP alone
         // (docs/PERFORMANCE.md, "QUIC made on its first use").
         if (listenOption.given()) {
-            return listenOption.addresses(List.of());
+            List<Multiaddr> given = listenOption.addresses(List.of());
+            for (Multiaddr a : given) {
+                if (!on.carries(a)) {
+                    String network = NodeConfig.Transports.networkOf(a).orElseThrow();
+                    throw new UsageException("--listen " + a + ": the " + network + " transport is off (Swarm.Transports.Network."
+                            + network + " in the repository's config)");
+                }
+            }
+            return given;
         }
         Path root = repo.root();
         String stored = null;
@@ -149,7 +157,9 @@ public final class DaemonCommand extends CliCommand {
             }
         }
         if (stored == null) {
-            return listenOption.addresses(defaultListen(privateNetwork, io.p2pkit.quic.QuicTransport.isAvailable()));
+            boolean quic = on.quic() || on.webTransport() || on.webRtcDirect();
+            return listenOption.addresses(defaultListen(privateNetwork, quic && io.p2pkit.quic.QuicTransport.isAvailable()))
+                    .stream().filter(on::carries).toList();
         }
         List<Multiaddr> out = new ArrayList<>();
         List<String> listed = split(stored);
@@ -157,6 +167,12 @@ public final class DaemonCommand extends CliCommand {
                 && io.p2pkit.quic.QuicTransport.isAvailable();
         Boolean separatesFamilies = null; // asked only when an IPv6 address shares a UDP port with an IPv4 one
         for (String a : listed) {
+            Optional<String> off = offNetwork(a, on);
+            if (off.isPresent()) {
+                console.info("p2pkit daemon: not listening on " + a + " (the repository's " + SWARM_KEY
+                        + "): Swarm.Transports.Network." + off.get() + " is false");
+                continue;
+            }
             if (privateNetwork && NodeConfig.securesItself(a)) {
                 console.info("p2pkit daemon: not listening on " + a + " (the repository's " + SWARM_KEY
                         + "): it cannot carry a private network");
@@ -186,7 +202,22 @@ public final class DaemonCommand extends CliCommand {
                         + e.getMessage() + ")");
             }
         }
+        if (out.isEmpty() && listed.stream().anyMatch(a -> offNetwork(a, on).isPresent())) {
+            // as go-libp2p, which fails when it can listen on none of the addresses asked for
+            throw new UsageException("failed to listen on any addresses: every address of the repository's " + SWARM_KEY
+                    + " needs a transport that Swarm.Transports.Network turns off or this platform lacks");
+        }
         return out;
+    }
+
+    /** The Kubo name of the network transport {@code address} needs when {@code on} has it off; empty otherwise (or when it does not parse). */
+    private static Optional<String> offNetwork(String address, NodeConfig.Transports on) {
+        try {
+            Multiaddr a = Multiaddr.parse(address);
+            return on.carries(a) ? Optional.empty() : NodeConfig.Transports.networkOf(a);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty(); // reported where the address is read
+        }
     }
 
     @Mixin
@@ -683,14 +714,40 @@ public final class DaemonCommand extends CliCommand {
      * The transports of the options, their security protocols in the order of Kubo's
      * Swarm.Transports.Security when the repository's config sets it and {@code --security} is not given.
      */
-    private NodeConfig.Transports transports(RepoSettings file) {
-        NodeConfig.Transports t = transport.config();
+    private NodeConfig.Transports transports(RepoSettings file, boolean privateNetwork) {
+        NodeConfig.Transports t = network(transport.config(), file, privateNetwork);
         if (transport.securityGiven()) {
             return t;
         }
         List<String> order = securityOrder(file);
-        return order.isEmpty() ? t : new NodeConfig.Transports(order, t.muxers(), t.quic(), t.wssCertificate(), t.wssKey(),
-                t.wssTrustedCa(), t.dnsServer(), t.webRtcDirect(), t.webTransport());
+        return order.isEmpty() ? t : t.withSecurity(order);
+    }
+
+    /**
+     * Kubo's Swarm.Transports.Network: TCP, Websocket, QUIC, WebTransport and WebRTCDirect each on
+     * unless set false; a transport that is off is neither dialed nor listened on. As Kubo, one that
+     * secures itself set true in a private network stops the start; unset, the listen addresses
+     * leave it out there (with a note).
+     */
+    private static NodeConfig.Transports network(NodeConfig.Transports t, RepoSettings file, boolean privateNetwork) {
+        boolean[] secured = new boolean[3];
+        String[] names = {"QUIC", "WebTransport", "WebRTCDirect"};
+        boolean[] defaults = {t.quic(), t.webTransport(), t.webRtcDirect()};
+        for (int i = 0; i < names.length; i++) {
+            Optional<Boolean> set = file.flag("swarm.transports.network." + names[i].toLowerCase(java.util.Locale.ROOT));
+            if (privateNetwork && set.orElse(false)) {
+                throw new UsageException(names[i].replace("WebRTCDirect", "WebRTC Direct") + " transport does not "
+                        + "support private networks, please disable Swarm.Transports.Network." + names[i]);
+            }
+            secured[i] = set.orElse(defaults[i]) && defaults[i];
+        }
+        try {
+            return t.withNetwork(file.flag("swarm.transports.network.tcp").orElse(t.tcp()) && t.tcp(),
+                    file.flag("swarm.transports.network.websocket").orElse(t.webSocket()) && t.webSocket(),
+                    secured[0], secured[2], secured[1]);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("Swarm.Transports.Network: " + e.getMessage());
+        }
     }
 
     /**
@@ -795,8 +852,9 @@ public final class DaemonCommand extends CliCommand {
     NodeConfig config(Console console) throws java.io.IOException {
         RepoSettings file = settings(console);
         Optional<PreSharedKey> psk = swarmKey(console, System.getenv());
+        NodeConfig.Transports transports = transports(file, psk.isPresent());
         // QUIC, WebTransport and WebRTC-direct cannot carry a private network: not listened on in one
-        List<Multiaddr> listen = listenAddresses(console, psk.isPresent());
+        List<Multiaddr> listen = listenAddresses(console, psk.isPresent(), transports);
         List<PeerInfo> bootstrap = bootstrapOption.peers();
         if (bootstrap.isEmpty()) {
             List<PeerInfo> stored = new ArrayList<>();
@@ -859,7 +917,7 @@ public final class DaemonCommand extends CliCommand {
                 .addressPolicy(addressPolicy(file)).addressFilters(addressFilters(file)).peering(peering(file))
                 .agentVersion("p2pkit/" + NodeVersion.get()).perf(enablePerf)
                 .streamMounting(enableStreamMounting || file.flag("experimental.libp2pStreamMounting").orElse(false))
-                .portMapping(!noPortMapping && !file.flag("swarm.disableNatPortMap").orElse(false)).transports(transports(file))
+                .portMapping(!noPortMapping && !file.flag("swarm.disableNatPortMap").orElse(false)).transports(transports)
                 .limits(limits).connections(connections(file, low, high, grace, lowGiven, highGiven))
                 .privateNetwork(psk.orElse(null));
         if (portMappingLease != null) {
@@ -868,8 +926,31 @@ public final class DaemonCommand extends CliCommand {
             }
             b.portMappingLease(portMappingLease);
         }
-        relayConfig(relayService || file.flag("swarm.relayService.enabled").orElse(false), relayAsnTable, relayMaxPerAsn)
-                .ifPresent(b::relayService);
+        // Kubo's Swarm.Transports.Network.Relay: off, no /p2p-circuit is dialed or listened on, and the
+        // relay client and service, which need it, are off too (asking for them stops the start, as Kubo's)
+        boolean relayTransport = file.flag("swarm.transports.network.relay").orElse(true);
+        boolean serveRelay = relayService || file.flag("swarm.relayService.enabled").orElse(false);
+        Optional<Boolean> relayClientSet = file.flag("swarm.relayClient.enabled");
+        if (!relayTransport) {
+            if (serveRelay) {
+                throw new UsageException("failed to enable Swarm.RelayService: it requires Swarm.Transports.Network.Relay "
+                        + "to be true");
+            }
+            if (relayClientSet.orElse(false)) {
+                throw new UsageException("failed to enable Swarm.RelayClient: it requires Swarm.Transports.Network.Relay "
+                        + "to be true");
+            }
+            if (!staticRelays.isEmpty()) {
+                throw new UsageException("--static-relay needs the relay transport, which Swarm.Transports.Network.Relay "
+                        + "turns off");
+            }
+            if (listen.stream().anyMatch(a -> a.toString().contains("/p2p-circuit"))) {
+                throw new UsageException("cannot listen on a relayed address: Swarm.Transports.Network.Relay is false");
+            }
+        }
+        b.relayClient(relayTransport);
+        boolean relayClientOn = relayClientSet.orElse(relayTransport);
+        relayConfig(serveRelay, relayAsnTable, relayMaxPerAsn).ifPresent(b::relayService);
         if (!noMdns && file.flag("discovery.mdns.enabled").orElse(true)) {
             b.mdns(MdnsConfig.defaults().withMaxConnections(MDNS_CONNECTIONS));
         }
@@ -905,7 +986,7 @@ public final class DaemonCommand extends CliCommand {
             case "disabled" -> false;
             default -> throw new UsageException("--hole-punching: expected enabled or disabled, not " + punching);
         };
-        if (punch && !file.flag("swarm.relayClient.enabled").orElse(true) && staticRelays.isEmpty()) {
+        if (punch && !relayClientOn && staticRelays.isEmpty()) {
             // as Kubo: hole punching starts from a relayed connection, so without the relay client it is off,
             // and asking for both is an error that names them (Kubo 0.43 stops with it)
             if (punchingSet.isPresent()) {
@@ -915,7 +996,7 @@ public final class DaemonCommand extends CliCommand {
             punch = false;
         }
         b.holePunching(punch);
-        if (noAutoRelay || staticRelays.isEmpty() && !file.flag("swarm.relayClient.enabled").orElse(true)) {
+        if (noAutoRelay || staticRelays.isEmpty() && !relayClientOn) {
             if (!staticRelays.isEmpty()) {
                 throw new UsageException("--static-relay needs AutoRelay, which --no-auto-relay turns off");
             }

@@ -70,6 +70,61 @@ class DaemonConfigFileTest {
         assertEquals("config setting IPNS.RepublishPeriod is not between 1min and 1day: 30s", tooOften.getMessage());
     }
 
+    /** Kubo's Swarm.Transports.Network: a transport set false is neither dialed (left out of the host) nor listened on. */
+    @Test
+    void aNetworkTransportSetFalseIsNeitherDialedNorListenedOn(@TempDir Path dir) throws Exception {
+        NodeConfig c = daemon(repo(dir.resolve("a"), Map.of("Swarm.Transports.Network.QUIC", false,
+                "Addresses.Swarm", List.of("/ip4/127.0.0.1/tcp/0", "/ip4/127.0.0.1/udp/0/quic-v1",
+                        "/ip4/127.0.0.1/udp/0/quic-v1/webtransport"))));
+        assertFalse(c.transports().quic());
+        assertTrue(c.transports().tcp() && c.transports().webSocket() && c.transports().webTransport());
+        assertEquals(List.of("/ip4/127.0.0.1/tcp/0", "/ip4/127.0.0.1/udp/0/quic-v1/webtransport"),
+                c.listen().stream().map(Object::toString).toList());
+        NodeConfig noTcp = daemon(repo(dir.resolve("b"), Map.of("Swarm", Map.of("Transports", Map.of("Network",
+                Map.of("TCP", false, "Websocket", false))))));
+        assertFalse(noTcp.transports().tcp() || noTcp.transports().webSocket());
+        assertTrue(noTcp.listen().stream().noneMatch(a -> a.toString().contains("/tcp/")), noTcp.listen().toString());
+
+        UsageException none = assertThrows(UsageException.class, () -> daemon(repo(dir.resolve("c"), Map.of(
+                "Swarm.Transports.Network.QUIC", false, "Addresses.Swarm", List.of("/ip4/127.0.0.1/udp/0/quic-v1")))));
+        assertTrue(none.getMessage().startsWith("failed to listen on any addresses"), none.getMessage());
+        UsageException given = assertThrows(UsageException.class, () -> daemon(repo(dir.resolve("d"),
+                Map.of("Swarm.Transports.Network.QUIC", false)), "--listen", "/ip4/127.0.0.1/udp/0/quic-v1"));
+        assertEquals("--listen /ip4/127.0.0.1/udp/0/quic-v1: the QUIC transport is off (Swarm.Transports.Network.QUIC in "
+                + "the repository's config)", given.getMessage());
+        Map<String, Object> allOff = new java.util.HashMap<>();
+        for (String n : List.of("TCP", "Websocket", "QUIC", "WebTransport", "WebRTCDirect")) {
+            allOff.put("Swarm.Transports.Network." + n, false);
+        }
+        UsageException off = assertThrows(UsageException.class, () -> daemon(repo(dir.resolve("e"), allOff)));
+        assertTrue(off.getMessage().startsWith("Swarm.Transports.Network: every transport is off"), off.getMessage());
+
+        // as Kubo: a transport that secures itself, asked for in a private network, stops the start
+        Path pnet = repo(dir.resolve("f"), Map.of("Swarm.Transports.Network.QUIC", true));
+        java.nio.file.Files.writeString(pnet.resolve("swarm.key"), "/key/swarm/psk/1.0.0/\n/base16/\n" + "ab".repeat(32) + "\n");
+        UsageException quicInPnet = assertThrows(UsageException.class, () -> daemon(pnet));
+        assertEquals("QUIC transport does not support private networks, please disable Swarm.Transports.Network.QUIC",
+                quicInPnet.getMessage());
+    }
+
+    /** Kubo's Swarm.Transports.Network.Relay: off, the relay client and service are off, and asking for them stops the start. */
+    @Test
+    void theRelayTransportOffTakesTheRelayClientAndServiceWithIt(@TempDir Path dir) throws Exception {
+        NodeConfig c = daemon(repo(dir.resolve("a"), Map.of("Swarm.Transports.Network.Relay", false)));
+        assertFalse(c.relayClient());
+        assertFalse(c.holePunching());
+        assertTrue(c.autoRelay().isEmpty());
+        assertTrue(daemon(repo(dir.resolve("b"), Map.of())).relayClient());
+        UsageException service = assertThrows(UsageException.class, () -> daemon(repo(dir.resolve("c"),
+                Map.of("Swarm.Transports.Network.Relay", false, "Swarm.RelayService.Enabled", true))));
+        assertEquals("failed to enable Swarm.RelayService: it requires Swarm.Transports.Network.Relay to be true",
+                service.getMessage());
+        UsageException client = assertThrows(UsageException.class, () -> daemon(repo(dir.resolve("d"),
+                Map.of("Swarm.Transports.Network.Relay", false, "Swarm.RelayClient.Enabled", true))));
+        assertEquals("failed to enable Swarm.RelayClient: it requires Swarm.Transports.Network.Relay to be true",
+                client.getMessage());
+    }
+
     /** Kubo's Ipns.ResolveCacheSize (0: its 128) and Ipns.MaxCacheTTL. */
     @Test
     void theIpnsCacheSettingsReachTheNode(@TempDir Path dir) throws Exception {
