@@ -897,9 +897,11 @@ public final class NodeConfig {
      *                           on by default: it costs a stream handler until a peer asks
      * @param provideWorkers     announcements to the DHT in flight at once (Kubo's {@code Provide.DHT.MaxWorkers}),
      *                           from 1 to {@link Reprovider#MAX_PARALLELISM}; {@link Reprovider#PARALLELISM} by default
+     * @param gc                 garbage collection now and then, when the repository grows past a watermark
+     *                           (Kubo's {@code daemon --enable-gc}); none by default
      */
     public record Content(Path repo, BitswapConfig bitswap, ReprovideStrategy reprovide, Duration reprovideInterval,
-                          boolean graphsync, int provideWorkers) {
+                          boolean graphsync, int provideWorkers, Optional<Gc> gc) {
         /** Checks the values. */
         public Content {
             Objects.requireNonNull(repo, "repo");
@@ -914,6 +916,12 @@ public final class NodeConfig {
             }
         }
 
+        /** The same without garbage collection of its own. */
+        public Content(Path repo, BitswapConfig bitswap, ReprovideStrategy reprovide, Duration reprovideInterval,
+                       boolean graphsync, int provideWorkers) {
+            this(repo, bitswap, reprovide, reprovideInterval, graphsync, provideWorkers, Optional.empty());
+        }
+
         /** The same with GraphSync on. */
         public Content(Path repo, BitswapConfig bitswap, ReprovideStrategy reprovide, Duration reprovideInterval) {
             this(repo, bitswap, reprovide, reprovideInterval, true, Reprovider.PARALLELISM);
@@ -926,27 +934,58 @@ public final class NodeConfig {
 
         /** The same, with a role's Bitswap settings and strategy. */
         public Content withRole(Role role) {
-            return new Content(repo, role.bitswap(), role.strategy(), reprovideInterval, graphsync, provideWorkers);
+            return new Content(repo, role.bitswap(), role.strategy(), reprovideInterval, graphsync, provideWorkers, gc);
         }
 
         /** The same, with other Bitswap settings. */
         public Content withBitswap(BitswapConfig settings) {
-            return new Content(repo, settings, reprovide, reprovideInterval, graphsync, provideWorkers);
+            return new Content(repo, settings, reprovide, reprovideInterval, graphsync, provideWorkers, gc);
         }
 
         /** The same, with another strategy. */
         public Content withReprovide(ReprovideStrategy strategy, Duration interval) {
-            return new Content(repo, bitswap, strategy, interval, graphsync, provideWorkers);
+            return new Content(repo, bitswap, strategy, interval, graphsync, provideWorkers, gc);
         }
 
         /** The same, with GraphSync on or off. */
         public Content withGraphSync(boolean on) {
-            return new Content(repo, bitswap, reprovide, reprovideInterval, on, provideWorkers);
+            return new Content(repo, bitswap, reprovide, reprovideInterval, on, provideWorkers, gc);
         }
 
         /** The same, with {@code n} announcements in flight at once (Kubo's Provide.DHT.MaxWorkers). */
         public Content withProvideWorkers(int n) {
-            return new Content(repo, bitswap, reprovide, reprovideInterval, graphsync, n);
+            return new Content(repo, bitswap, reprovide, reprovideInterval, graphsync, n, gc);
+        }
+
+        /** The same, collecting garbage as {@code settings} say. */
+        public Content withGc(Gc settings) {
+            return new Content(repo, bitswap, reprovide, reprovideInterval, graphsync, provideWorkers,
+                    Optional.of(settings));
+        }
+    }
+
+    /**
+     * Garbage collection now and then, as Kubo's {@code daemon --enable-gc}: every {@code period}
+     * the repository's size is measured, and when it is past {@code watermarkPercent} of its
+     * {@code StorageMax}, {@code repo gc} runs (pins, the MFS tree and the mount's trees kept).
+     *
+     * @param period           how often the size is looked at (Kubo's {@code Datastore.GCPeriod}, 1 h)
+     * @param watermarkPercent the share of {@code StorageMax} past which garbage is collected
+     *                         (Kubo's {@code Datastore.StorageGCWatermark}, 90), from 1 to 100
+     */
+    public record Gc(Duration period, int watermarkPercent) {
+        /** Kubo's: every hour, past 90 % of StorageMax. */
+        public static final Gc DEFAULT = new Gc(Duration.ofHours(1), 90);
+
+        /** Checks the values. */
+        public Gc {
+            if (period.isNegative() || period.isZero()) {
+                throw new IllegalArgumentException("the GC period must be positive: " + period);
+            }
+            if (watermarkPercent < 1 || watermarkPercent > 100) {
+                throw new IllegalArgumentException("the GC watermark is a percentage of StorageMax from 1 to 100, not "
+                        + watermarkPercent);
+            }
         }
     }
 

@@ -58,6 +58,8 @@ import java.util.Map;
  *                                                                             integer, 1024: the largest block a want-have gets
  * Datastore.StorageMax                          blockstore.storageMax         size, "10GB"
  * Datastore.HashOnRead                          blockstore.hashOnRead         true or false
+ * Datastore.StorageGCWatermark                 datastore.storageGCWatermark  integer, % of StorageMax (0: 90; daemon --enable-gc)
+ * Datastore.GCPeriod                            datastore.gcPeriod            Go duration in a string, "" for 1h, "0" never
  * Provide.Enabled                               provide.enabled               true or false
  * Provide.Strategy                              reprovider.strategy           all, pinned, roots, mfs, pinned+mfs, none
  * Provide.DHT.Interval                          reprovider.interval           Go duration, "22h" ("0": nothing announced)
@@ -214,6 +216,8 @@ public final class KuboConfig {
             new Key("Internal.Bitswap.WantHaveReplaceSize", "internal.bitswap.wantHaveReplaceSize", Kind.COUNT),
             new Key("Datastore.StorageMax", "blockstore.storageMax", Kind.SIZE),
             new Key("Datastore.HashOnRead", "blockstore.hashOnRead", Kind.FLAG),
+            new Key("Datastore.StorageGCWatermark", "datastore.storageGCWatermark", Kind.COUNT),
+            new Key("Datastore.GCPeriod", "datastore.gcPeriod", Kind.TEXT_DURATION),
             // Kubo 0.38 renamed Reprovider.*; the file keeps the names it had, which repositories already use
             new Key("Provide.Enabled", "provide.enabled", Kind.FLAG),
             new Key("Provide.Strategy", "reprovider.strategy", Kind.WORD,
@@ -352,6 +356,8 @@ public final class KuboConfig {
         put(out, "Ipns.RepublishPeriod", ""); // Kubo's "use the default": 4h
         put(out, "Ipns.RecordLifetime", ""); // 48h
         put(out, "Ipns.ResolveCacheSize", 128L);
+        put(out, "Datastore.StorageGCWatermark", 90L); // used with daemon --enable-gc
+        put(out, "Datastore.GCPeriod", "1h");
         put(out, "Experimental.FilestoreEnabled", false);
         put(out, "Experimental.Libp2pStreamMounting", false);
         put(out, "Mounts.IPFS", "/ipfs");

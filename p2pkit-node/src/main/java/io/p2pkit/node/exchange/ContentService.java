@@ -36,12 +36,15 @@ public final class ContentService implements Closeable {
     private final Bitswap bitswap;
     private final Optional<GraphSync> graphsync;
     private final Optional<Reprovider> reprovider;
+    private final Optional<PeriodicGc> gc;
 
-    private ContentService(Repository repo, Bitswap bitswap, Optional<GraphSync> graphsync, Optional<Reprovider> reprovider) {
+    private ContentService(Repository repo, Bitswap bitswap, Optional<GraphSync> graphsync, Optional<Reprovider> reprovider,
+                           Optional<PeriodicGc> gc) {
         this.repo = repo;
         this.bitswap = bitswap;
         this.graphsync = graphsync;
         this.reprovider = reprovider;
+        this.gc = gc;
     }
 
     /**
@@ -82,7 +85,8 @@ public final class ContentService implements Closeable {
                 repo.mfs().onWritten(r::provideMfs);
                 reprovider = Optional.of(r);
             }
-            return new ContentService(repo, bitswap, graphsync, reprovider);
+            Optional<PeriodicGc> gc = config.gc().map(g -> new PeriodicGc(repo, g).start(host.scheduler()));
+            return new ContentService(repo, bitswap, graphsync, reprovider, gc);
         } catch (IOException | RuntimeException e) {
             repo.close();
             throw e;
@@ -171,6 +175,7 @@ public final class ContentService implements Closeable {
     /** Stops announcing and exchanging, then closes the repository. */
     @Override
     public void close() throws IOException {
+        gc.ifPresent(PeriodicGc::close);
         reprovider.ifPresent(Reprovider::close);
         graphsync.ifPresent(GraphSync::close);
         bitswap.close();

@@ -137,7 +137,7 @@ class KuboConfigTest {
                 {"Identity":{"PeerID":"12D3KooWx"},
                  "Addresses":{"API":"/ip4/127.0.0.1/tcp/5011","Swarm":["/ip4/127.0.0.1/tcp/4011"],"Announce":[]},
                  "Swarm":{"ConnMgr":{"HighWater":50},"DisableNatPortMap":true,"ExperimentalNope":1},
-                 "Datastore":{"StorageMax":"1GB","GCPeriod":"1h"}}""");
+                 "Datastore":{"StorageMax":"1GB","GCPeriod":"30m","BloomFilterSize":0}}""");
         List<String> ignored = new ArrayList<>();
         RepoConfig r = KuboConfig.replace(c, (Map<?, ?>) doc, ignored);
         assertEquals("/ip4/127.0.0.1/tcp/5011", r.get("addresses.api").orElseThrow());
@@ -145,7 +145,9 @@ class KuboConfigTest {
         assertTrue(r.get("swarm.connMgr.lowWater").isEmpty(), "replaced: what the document leaves out goes");
         assertEquals(1_000_000_000L, r.tiers().diskQuotaBytes());
         assertEquals("true", r.get("swarm.disableNatPortMap").orElseThrow());
-        assertEquals(List.of("Datastore.GCPeriod", "Swarm.ExperimentalNope"), ignored, "Addresses.Announce is one p2pkit has");
+        assertEquals("30m", r.get("datastore.gcPeriod").orElseThrow());
+        assertEquals(List.of("Datastore.BloomFilterSize", "Swarm.ExperimentalNope"), ignored,
+                "Addresses.Announce is one p2pkit has");
         // what show gives, replace takes back unchanged
         assertEquals(KuboConfig.show(r), KuboConfig.show(KuboConfig.replace(EMPTY, KuboConfig.show(r), new ArrayList<>())));
     }

@@ -232,6 +232,11 @@ public final class DaemonCommand extends CliCommand {
     @Mixin
     private TransportOptions transport;
 
+    @Option(names = "--enable-gc", description = "collect garbage now and then, as Kubo's daemon --enable-gc: every "
+            + "Datastore.GCPeriod (1h; \"0\" never), when the repository is past Datastore.StorageGCWatermark (90) % of "
+            + "Datastore.StorageMax, 'repo gc' runs (pins, the files tree and the mount's trees kept)")
+    private boolean enableGc;
+
     @Option(names = "--enable-perf", description = "serve /perf/1.0.0 (off by default: any peer could make this node "
             + "send data)")
     private boolean enablePerf;
@@ -1106,6 +1111,10 @@ public final class DaemonCommand extends CliCommand {
             int workers = file.count("provide.dht.maxWorkers").orElse(content.provideWorkers());
             content = content.withProvideWorkers(workers == 0 ? io.p2pkit.node.exchange.Reprovider.MAX_PARALLELISM
                     : Math.min(workers, io.p2pkit.node.exchange.Reprovider.MAX_PARALLELISM));
+            Optional<NodeConfig.Gc> gc = enableGc ? gc(file) : Optional.empty();
+            if (gc.isPresent()) {
+                content = content.withGc(gc.get());
+            }
             b.content(content);
             Map<String, String> stored = Repository.readConfig(root).other();
             b.apiAccess(apiAccess(stored));
@@ -1560,6 +1569,25 @@ public final class DaemonCommand extends CliCommand {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
+    }
+
+    /**
+     * Kubo's {@code Datastore.GCPeriod} ({@code ""}: 1 h; zero: no collection, as Kubo's) and
+     * {@code Datastore.StorageGCWatermark} (0: 90), for {@code --enable-gc}.
+     */
+    static Optional<NodeConfig.Gc> gc(RepoSettings file) {
+        Optional<Duration> period = file.text("datastore.gcPeriod").filter(t -> !t.isBlank())
+                .flatMap(t -> file.duration("datastore.gcPeriod"));
+        if (period.isPresent() && period.get().isZero()) {
+            return Optional.empty();
+        }
+        int watermark = file.count("datastore.storageGCWatermark").filter(n -> n != 0)
+                .orElse(NodeConfig.Gc.DEFAULT.watermarkPercent());
+        if (watermark > 100) {
+            throw new UsageException("config setting Datastore.StorageGCWatermark (" + watermark + ") is a percentage of "
+                    + "Datastore.StorageMax: at most 100");
+        }
+        return Optional.of(new NodeConfig.Gc(period.orElse(NodeConfig.Gc.DEFAULT.period()), watermark));
     }
 
     /**

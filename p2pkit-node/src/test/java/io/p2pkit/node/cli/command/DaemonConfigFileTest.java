@@ -125,6 +125,24 @@ class DaemonConfigFileTest {
                 client.getMessage());
     }
 
+    /** Kubo's daemon --enable-gc, with Datastore.GCPeriod ("" 1h, "0" never) and Datastore.StorageGCWatermark (0: 90). */
+    @Test
+    void enableGcTakesKubosDatastoreKeys(@TempDir Path dir) throws Exception {
+        assertEquals(Optional.empty(), daemon(repo(dir.resolve("a"), Map.of())).content().orElseThrow().gc(),
+                "off without the flag, as Kubo's");
+        assertEquals(Optional.of(NodeConfig.Gc.DEFAULT), daemon(repo(dir.resolve("b"), Map.of("Datastore.GCPeriod", "")),
+                "--enable-gc").content().orElseThrow().gc());
+        assertEquals(Optional.of(new NodeConfig.Gc(Duration.ofMinutes(30), 80)), daemon(repo(dir.resolve("c"),
+                Map.of("Datastore", Map.of("GCPeriod", "30m", "StorageGCWatermark", 80L))), "--enable-gc")
+                .content().orElseThrow().gc());
+        assertEquals(Optional.empty(), daemon(repo(dir.resolve("d"), Map.of("Datastore.GCPeriod", "0")), "--enable-gc")
+                .content().orElseThrow().gc(), "a zero period: never, as Kubo's");
+        UsageException over = assertThrows(UsageException.class, () -> daemon(repo(dir.resolve("e"),
+                Map.of("Datastore.StorageGCWatermark", 120L)), "--enable-gc"));
+        assertEquals("config setting Datastore.StorageGCWatermark (120) is a percentage of Datastore.StorageMax: at most 100",
+                over.getMessage());
+    }
+
     /** Kubo's Ipns.ResolveCacheSize (0: its 128) and Ipns.MaxCacheTTL. */
     @Test
     void theIpnsCacheSettingsReachTheNode(@TempDir Path dir) throws Exception {
