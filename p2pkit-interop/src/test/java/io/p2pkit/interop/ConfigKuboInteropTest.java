@@ -102,6 +102,13 @@ class ConfigKuboInteropTest {
                 assertEquals("", same("config", "Provide.DHT.Interval", "12h"));
                 assertEquals("pinned", same("config", "Provide.Strategy"));
                 assertEquals("pinned", file("reprovider.strategy"));
+                // the Pubsub section and the GC keys of daemon --enable-gc
+                assertEquals("", same("config", "Pubsub.Router", "floodsub"));
+                assertEquals("", same("config", "Pubsub.SeenMessagesStrategy", "first-seen"));
+                assertEquals("", same("config", "Pubsub.SeenMessagesTTL", "5m"));
+                assertEquals("", same("config", "Datastore.GCPeriod", "30m"));
+                assertEquals("floodsub", same("config", "Pubsub.Router"));
+                assertEquals("5m", file("pubsub.seenMessagesTTL"));
                 assertEquals("12h", file("reprovider.interval"));
             }
             case SET_JSON -> {
@@ -269,7 +276,8 @@ class ConfigKuboInteropTest {
                 Map<?, ?> fromP2pkit = (Map<?, ?>) KuboConfig.parseJson(client.outcome(List.of("--api", api, "config", "show")));
                 for (String key : List.of("Addresses.Gateway", "Addresses.Swarm", "Swarm.ConnMgr", "Discovery.MDNS.Enabled",
                         "API.HTTPHeaders", "API.Authorizations", "Ipns.RepublishPeriod", "Ipns.RecordLifetime",
-                        "Ipns.ResolveCacheSize", "Ipns.MaxCacheTTL", "Provide", "Gateway.NoFetch", "Gateway.MaxConcurrentRequests",
+                        "Ipns.ResolveCacheSize", "Ipns.MaxCacheTTL", "Provide", "Pubsub", "Datastore.GCPeriod",
+                        "Datastore.StorageGCWatermark", "Gateway.NoFetch", "Gateway.MaxConcurrentRequests",
                         "Gateway.MaxRangeRequestFileSize", "Import.CidVersion", "Import.UnixFSChunker",
                         "Import.UnixFSFileMaxLinks", "Import.HashFunction", "Import.UnixFSHAMTDirectoryMaxFanout",
                         "Gateway.HTTPHeaders", "Gateway.RootRedirect", "Gateway.PublicGateways", "Peering.Peers",

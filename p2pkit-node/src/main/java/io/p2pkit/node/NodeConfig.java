@@ -827,19 +827,52 @@ public final class NodeConfig {
      * @param scoring     gossipsub peer-score parameters and thresholds, if scoring is on
      * @param directPeers gossipsub direct peers: always sent every message, never meshed, kept connected
      * @param topics      topics subscribed at start; their messages go to {@link NodeListener#message}
+     * @param seen        how long a message ID is remembered, to drop duplicates
      */
     public record Pubsub(RouterKind router, SignaturePolicy signing, Optional<ScoreFile> scoring,
-                         List<PeerInfo> directPeers, List<String> topics) {
+                         List<PeerInfo> directPeers, List<String> topics, Seen seen) {
         /** Checks that scoring and direct peers come with gossipsub. */
         public Pubsub {
             Objects.requireNonNull(router, "router");
             Objects.requireNonNull(signing, "signing");
             Objects.requireNonNull(scoring, "scoring");
+            Objects.requireNonNull(seen, "seen");
             directPeers = List.copyOf(directPeers);
             topics = List.copyOf(topics);
             if (router == RouterKind.FLOODSUB && (scoring.isPresent() || !directPeers.isEmpty())) {
                 throw new IllegalArgumentException("peer scoring and direct peers need gossipsub");
             }
+        }
+
+        /** The same, message IDs remembered as {@link Seen#DEFAULT} says. */
+        public Pubsub(RouterKind router, SignaturePolicy signing, Optional<ScoreFile> scoring, List<PeerInfo> directPeers,
+                      List<String> topics) {
+            this(router, signing, scoring, directPeers, topics, Seen.DEFAULT);
+        }
+
+        /**
+         * How long a message ID is remembered as seen (Kubo's {@code Pubsub.SeenMessagesTTL} and
+         * {@code Pubsub.SeenMessagesStrategy}).
+         *
+         * @param ttl      how long, positive
+         * @param lastSeen whether the time starts again each time the ID is seen ({@code last-seen},
+         *                 Kubo's default) rather than only when it first came ({@code first-seen})
+         */
+        public record Seen(Duration ttl, boolean lastSeen) {
+            /** go-libp2p-pubsub's two minutes, first-seen. */
+            public static final Seen DEFAULT = new Seen(Duration.ofMinutes(2), false);
+
+            /** Checks the TTL. */
+            public Seen {
+                if (ttl.isNegative() || ttl.isZero()) {
+                    throw new IllegalArgumentException("the seen-messages TTL must be positive: " + ttl);
+                }
+            }
+        }
+
+        /** This section with message IDs remembered as {@code s} says. */
+        public Pubsub withSeen(Seen s) {
+            return new Pubsub(router, signing, scoring, directPeers, topics, s);
         }
 
         /** Which routing pubsub uses. */
@@ -864,7 +897,7 @@ public final class NodeConfig {
         public Pubsub subscribe(String topic) {
             List<String> more = new java.util.ArrayList<>(topics);
             more.add(topic);
-            return new Pubsub(router, signing, scoring, directPeers, more);
+            return new Pubsub(router, signing, scoring, directPeers, more, seen);
         }
 
         /** Starts pubsub on {@code host} as this section says (direct peers go into its peerstore). */
@@ -881,7 +914,8 @@ public final class NodeConfig {
                 }
                 case FLOODSUB -> new FloodRouter();
             };
-            return PubSub.start(host, PubsubConfig.builder().signaturePolicy(signing).build(), r);
+            return PubSub.start(host, PubsubConfig.builder().signaturePolicy(signing).seenTtl(seen.ttl())
+                    .seenSliding(seen.lastSeen()).build(), r);
         }
     }
 

@@ -71,8 +71,11 @@ class NodeTest {
             assertEquals("ready", first.events.getFirst(), "ready comes first");
             assertTrue(nodeA.metricsAddress().orElseThrow().getPort() > 0);
             NodeConfig b = local().bootstrap(new PeerInfo(nodeA.peerId(), nodeA.host().addresses()))
-                    .dht(NodeConfig.Dht.of(Mode.SERVER)).pubsub(NodeConfig.Pubsub.gossipsub()).build();
+                    .dht(NodeConfig.Dht.of(Mode.SERVER)).pubsub(NodeConfig.Pubsub.gossipsub()
+                            .withSeen(new NodeConfig.Pubsub.Seen(java.time.Duration.ofMinutes(5), true))).build();
             try (Node nodeB = Node.start(b, second)) {
+                assertEquals(java.time.Duration.ofMinutes(5), nodeB.pubsub().orElseThrow().config().seenTtl());
+                assertTrue(nodeB.pubsub().orElseThrow().config().seenSliding(), "Kubo's last-seen");
                 Await.until("B's DHT bootstrapped from A", () -> second.bootstrapPeers >= 0);
                 assertEquals(1, second.bootstrapPeers);
                 assertEquals(nodeA.peerId(), nodeB.dht().orElseThrow().findPeer(nodeA.peerId()).peer().orElseThrow().peerId());

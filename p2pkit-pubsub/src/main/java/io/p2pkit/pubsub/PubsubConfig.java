@@ -16,6 +16,7 @@ public final class PubsubConfig {
     private final int maxMessageBytes;
     private final RpcLimits rpcLimits;
     private final Duration seenTtl;
+    private final boolean seenSliding;
     private final Duration heartbeatInterval;
     private final boolean manualHeartbeat;
     private final int controlQueueCapacity;
@@ -37,6 +38,7 @@ public final class PubsubConfig {
         this.rpcLimits = b.rpcLimits.maxRpcBytes() < b.maxMessageBytes + 4096
                 ? b.rpcLimits.withMaxRpcBytes(b.maxMessageBytes + 4096) : b.rpcLimits;
         this.seenTtl = b.seenTtl;
+        this.seenSliding = b.seenSliding;
         this.heartbeatInterval = b.heartbeatInterval;
         this.manualHeartbeat = b.manualHeartbeat;
         this.controlQueueCapacity = b.controlQueueCapacity;
@@ -84,6 +86,14 @@ public final class PubsubConfig {
     /** How long a message ID is remembered as seen (default 2 minutes). */
     public Duration seenTtl() {
         return seenTtl;
+    }
+
+    /**
+     * Whether a message ID's time starts again each time it is seen (go-libp2p-pubsub's
+     * {@code LastSeen}, Kubo's default) rather than only when first seen (the default here).
+     */
+    public boolean seenSliding() {
+        return seenSliding;
     }
 
     /** The heartbeat period (default 1 s). */
@@ -164,6 +174,7 @@ public final class PubsubConfig {
         private int maxMessageBytes = 1 << 20;
         private RpcLimits rpcLimits = RpcLimits.DEFAULT;
         private Duration seenTtl = Duration.ofMinutes(2);
+        private boolean seenSliding;
         private Duration heartbeatInterval = Duration.ofSeconds(1);
         private boolean manualHeartbeat;
         private int controlQueueCapacity = 256;
@@ -206,7 +217,16 @@ public final class PubsubConfig {
 
         /** Sets the seen-cache TTL. */
         public Builder seenTtl(Duration ttl) {
-            this.seenTtl = Objects.requireNonNull(ttl);
+            if (ttl.isNegative() || ttl.isZero()) {
+                throw new IllegalArgumentException("the seen-messages TTL must be positive: " + ttl);
+            }
+            this.seenTtl = ttl;
+            return this;
+        }
+
+        /** Whether a seen ID's time starts again each time it is seen (last-seen) or only when first seen (first-seen, the default). */
+        public Builder seenSliding(boolean sliding) {
+            this.seenSliding = sliding;
             return this;
         }
 

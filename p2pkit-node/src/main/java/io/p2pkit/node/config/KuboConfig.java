@@ -97,6 +97,11 @@ import java.util.Map;
  * Import.FastProvideRoot                        import.fastProvideRoot        true or false (true: add announces its root at once)
  * Import.FastProvideWait                        import.fastProvideWait        true or false (true: and waits for it)
  * Ipns.UsePubsub                                ipns.usePubsub                true or false
+ * Pubsub.Enabled                                pubsub.enabled                true or false (daemon --enable-pubsub-experiment)
+ * Pubsub.Router                                 pubsub.router                 gossipsub, floodsub or "" (checked at start)
+ * Pubsub.DisableSigning                         pubsub.disableSigning         true or false
+ * Pubsub.SeenMessagesTTL                        pubsub.seenMessagesTTL        Go duration (2m)
+ * Pubsub.SeenMessagesStrategy                   pubsub.seenMessagesStrategy   last-seen or first-seen (checked at start)
  * Ipns.RepublishPeriod                          ipns.republishPeriod          Go duration in a string, "" for 4h
  * Ipns.RecordLifetime                           ipns.recordLifetime           Go duration in a string, "" for 48h
  * Ipns.ResolveCacheSize                         ipns.resolveCacheSize         integer, names kept resolved (0: 128)
@@ -253,6 +258,11 @@ public final class KuboConfig {
             new Key("Import.FastProvideRoot", "import.fastProvideRoot", Kind.FLAG),
             new Key("Import.FastProvideWait", "import.fastProvideWait", Kind.FLAG),
             new Key("Ipns.UsePubsub", "ipns.usePubsub", Kind.FLAG),
+            new Key("Pubsub.Enabled", "pubsub.enabled", Kind.FLAG),
+            new Key("Pubsub.Router", "pubsub.router", Kind.TEXT),
+            new Key("Pubsub.DisableSigning", "pubsub.disableSigning", Kind.FLAG),
+            new Key("Pubsub.SeenMessagesTTL", "pubsub.seenMessagesTTL", Kind.DURATION),
+            new Key("Pubsub.SeenMessagesStrategy", "pubsub.seenMessagesStrategy", Kind.TEXT),
             new Key("Ipns.RepublishPeriod", "ipns.republishPeriod", Kind.TEXT_DURATION),
             new Key("Ipns.RecordLifetime", "ipns.recordLifetime", Kind.TEXT_DURATION),
             new Key("Ipns.ResolveCacheSize", "ipns.resolveCacheSize", Kind.COUNT),
@@ -358,6 +368,8 @@ public final class KuboConfig {
         put(out, "Ipns.ResolveCacheSize", 128L);
         put(out, "Datastore.StorageGCWatermark", 90L); // used with daemon --enable-gc
         put(out, "Datastore.GCPeriod", "1h");
+        put(out, "Pubsub.Router", "");
+        put(out, "Pubsub.DisableSigning", false);
         put(out, "Experimental.FilestoreEnabled", false);
         put(out, "Experimental.Libp2pStreamMounting", false);
         put(out, "Mounts.IPFS", "/ipfs");

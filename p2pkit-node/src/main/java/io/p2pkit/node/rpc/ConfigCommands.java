@@ -154,8 +154,12 @@ final class ConfigCommands {
         routing.put("Type", c.dht().map(d -> d.mode().name().toLowerCase(java.util.Locale.ROOT).equals("client")
                 ? "dhtclient" : "dht").orElse("none"));
         Map<String, Object> pubsub = new LinkedHashMap<>();
-        pubsub.put("Enabled", c.pubsub().isPresent());
+        if (c.pubsub().isPresent()) { // Kubo's Flag: left out when not set
+            pubsub.put("Enabled", true);
+        }
         pubsub.put("Router", c.pubsub().map(p -> p.router().name().toLowerCase(java.util.Locale.ROOT)).orElse(""));
+        pubsub.put("DisableSigning", c.pubsub().map(p -> p.signing() == io.p2pkit.pubsub.SignaturePolicy.STRICT_NO_SIGN)
+                .orElse(false));
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("Identity", identity);
         o.put("Addresses", addresses);
@@ -169,12 +173,19 @@ final class ConfigCommands {
                 : io.p2pkit.node.config.GoDurations.format(republish.period()));
         ipns.put("RecordLifetime", republish.lifetime().equals(NodeConfig.IpnsRepublish.DEFAULT.lifetime()) ? ""
                 : io.p2pkit.node.config.GoDurations.format(republish.lifetime()));
+        ipns.put("ResolveCacheSize", (long) c.ipnsCache().size());
+        c.ipnsCache().maxTtl().ifPresent(t -> ipns.put("MaxCacheTTL", io.p2pkit.node.config.GoDurations.format(t)));
         o.put("Ipns", ipns);
         o.put("Provide", provide(c));
         if (c.content().isPresent()) {
             Map<String, Object> datastore = new LinkedHashMap<>();
             datastore.put("Path", c.content().get().repo().toString());
             datastore.put("StorageMax", Long.toString(NodeContent.repository(req).stat().storageMax()));
+            // what daemon --enable-gc uses (Kubo's init writes both)
+            NodeConfig.Gc gc = c.content().get().gc().orElse(NodeConfig.Gc.DEFAULT);
+            datastore.put("StorageGCWatermark", (long) gc.watermarkPercent());
+            datastore.put("GCPeriod", gc.period().equals(NodeConfig.Gc.DEFAULT.period()) ? "1h"
+                    : io.p2pkit.node.config.GoDurations.format(gc.period()));
             o.put("Datastore", datastore);
         }
         return o;

@@ -105,7 +105,7 @@ public final class PubsubEngine {
         this.router = router;
         this.env = env;
         this.localPeer = env.identity().publicKey().toPeerId();
-        this.seen = new SeenCache(config.clock(), config.seenTtl(), SEEN_CAPACITY);
+        this.seen = new SeenCache(config.clock(), config.seenTtl(), SEEN_CAPACITY, config.seenSliding());
         // go starts the sequence number at the time in nanoseconds, so a restarted node does not reuse numbers.
         this.seqno = new AtomicLong(config.clock().millis() * 1_000_000L);
         router.start(context);

@@ -8,20 +8,37 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Message IDs seen recently, each forgotten {@code ttl} after it was first added, with a hard cap
- * on the number held (the oldest go first). Not thread-safe: owned by the pubsub owner thread.
+ * Message IDs seen recently, each forgotten {@code ttl} after it was first added (first-seen) or,
+ * sliding, after it was last seen (last-seen: every duplicate or lookup starts its time again, as
+ * go-libp2p-pubsub's {@code LastSeen} strategy, Kubo's default), with a hard cap on the number held
+ * (the oldest go first). Not thread-safe: owned by the pubsub owner thread.
  */
 public final class SeenCache {
     private final Clock clock;
     private final long ttlMillis;
     private final int capacity;
+    private final boolean sliding;
     private final LinkedHashMap<MessageId, Long> added = new LinkedHashMap<>();
 
-    /** A cache forgetting after {@code ttl}, holding at most {@code capacity} IDs. */
+    /** A cache forgetting {@code ttl} after an ID was first added, holding at most {@code capacity} IDs. */
     public SeenCache(Clock clock, Duration ttl, int capacity) {
+        this(clock, ttl, capacity, false);
+    }
+
+    /**
+     * The same, each ID's time starting again whenever it is seen when {@code sliding}.
+     */
+    public SeenCache(Clock clock, Duration ttl, int capacity, boolean sliding) {
         this.clock = clock;
         this.ttlMillis = ttl.toMillis();
         this.capacity = capacity;
+        this.sliding = sliding;
+    }
+
+    /** Starts {@code id}'s time again (moved last, which keeps insertion order time order). */
+    private void refresh(MessageId id, long now) {
+        added.remove(id);
+        added.put(id, now);
     }
 
     /** Adds {@code id}; returns false if it was already there (a duplicate). */
@@ -29,6 +46,9 @@ public final class SeenCache {
         long now = clock.millis();
         expire(now);
         if (added.containsKey(id)) {
+            if (sliding) {
+                refresh(id, now);
+            }
             return false;
         }
         if (added.size() >= capacity) {
@@ -42,8 +62,15 @@ public final class SeenCache {
 
     /** Whether {@code id} was seen within the TTL. */
     public boolean contains(MessageId id) {
-        expire(clock.millis());
-        return added.containsKey(id);
+        long now = clock.millis();
+        expire(now);
+        if (!added.containsKey(id)) {
+            return false;
+        }
+        if (sliding) {
+            refresh(id, now);
+        }
+        return true;
     }
 
     /** Drops expired IDs. */
@@ -68,6 +95,6 @@ public final class SeenCache {
 
     @Override
     public String toString() {
-        return "SeenCache[" + added.size() + " ids, ttl " + ttlMillis + " ms]";
+        return "SeenCache[" + added.size() + " ids, ttl " + ttlMillis + " ms" + (sliding ? ", last-seen" : "") + "]";
     }
 }

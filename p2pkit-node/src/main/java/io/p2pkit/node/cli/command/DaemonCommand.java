@@ -366,6 +366,10 @@ public final class DaemonCommand extends CliCommand {
     @Mixin
     private PubsubOptions pubsubOptions;
 
+    @Option(names = "--enable-pubsub-experiment", arity = "0..1", paramLabel = "BOOL", description = "pubsub on (Kubo's "
+            + "flag, and its pubsub/* RPC commands); overrides Pubsub.Enabled; --subscribe and --pubsub turn it on too")
+    private Boolean enablePubsub;
+
     @Option(names = "--enable-namesys-pubsub", arity = "0..1", paramLabel = "BOOL", description = "IPNS over pubsub "
             + "(Kubo's flag): names are also published on and resolved from their pubsub topics; turns pubsub on; "
             + "overrides Ipns.UsePubsub")
@@ -1038,8 +1042,9 @@ public final class DaemonCommand extends CliCommand {
         dhtMode.ifPresent(m -> b.dht(NodeConfig.Dht.of(m).withProtocolPrefix(dhtPrefix != null ? dhtPrefix : "/ipfs")
                 .withProviderStore(identityPath.toAbsolutePath().resolveSibling("kad-providers.log"))));
         boolean ipnsPubsub = namesysPubsub != null ? namesysPubsub : file.flag("ipns.usePubsub").orElse(false);
-        if (!subscribe.isEmpty() || pubsubOptions.routerGiven() || ipnsPubsub) {
-            b.pubsub(pubsubOptions.config(subscribe));
+        boolean pubsubOn = enablePubsub != null ? enablePubsub : file.flag("pubsub.enabled").orElse(false);
+        if (pubsubOn || !subscribe.isEmpty() || pubsubOptions.routerGiven() || ipnsPubsub) {
+            b.pubsub(pubsub(file));
         }
         b.ipnsPubsub(ipnsPubsub);
         List<java.net.URI> routers = new ArrayList<>();
@@ -1569,6 +1574,31 @@ public final class DaemonCommand extends CliCommand {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
+    }
+
+    /**
+     * Pubsub as the options say, over Kubo's {@code Pubsub.Router} ({@code ""}: gossipsub),
+     * {@code Pubsub.DisableSigning} (messages neither signed nor taken signed: strict no-sign, as
+     * go-libp2p-pubsub without signing), {@code Pubsub.SeenMessagesTTL} (2 min) and
+     * {@code Pubsub.SeenMessagesStrategy} ({@code last-seen}, Kubo's default, or {@code first-seen});
+     * the options win. A router or strategy Kubo does not know stops the start with Kubo's words.
+     */
+    private NodeConfig.Pubsub pubsub(RepoSettings file) {
+        Optional<String> router = file.text("pubsub.router").filter(t -> !t.isEmpty());
+        if (router.isPresent() && !router.get().equals("gossipsub") && !router.get().equals("floodsub")) {
+            throw new UsageException("unknown pubsub router " + router.get());
+        }
+        NodeConfig.Pubsub ps = pubsubOptions.config(subscribe, router, file.flag("pubsub.disableSigning").orElse(false));
+        String strategy = file.text("pubsub.seenMessagesStrategy").filter(t -> !t.isEmpty()).orElse("last-seen");
+        if (!strategy.equals("last-seen") && !strategy.equals("first-seen")) {
+            throw new UsageException("unsupported Pubsub.SeenMessagesStrategy \"" + strategy + "\"");
+        }
+        Duration ttl = file.duration("pubsub.seenMessagesTTL").orElse(NodeConfig.Pubsub.Seen.DEFAULT.ttl());
+        if (ttl.isZero()) {
+            throw new UsageException("config setting Pubsub.SeenMessagesTTL must be positive: duplicates would never be "
+                    + "recognised");
+        }
+        return ps.withSeen(new NodeConfig.Pubsub.Seen(ttl, strategy.equals("last-seen")));
     }
 
     /**

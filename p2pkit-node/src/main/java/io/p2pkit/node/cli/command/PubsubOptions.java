@@ -62,7 +62,15 @@ final class PubsubOptions {
      * @throws UsageException for a wrong value or a score file that cannot be read
      */
     NodeConfig.Pubsub config(List<String> topics) {
-        String name = router != null ? router : "gossipsub";
+        return config(topics, Optional.empty(), false);
+    }
+
+    /**
+     * The same over a config file's router and signing ({@code Pubsub.Router},
+     * {@code Pubsub.DisableSigning}), which the options override.
+     */
+    NodeConfig.Pubsub config(List<String> topics, Optional<String> configuredRouter, boolean signingDisabled) {
+        String name = router != null ? router : configuredRouter.orElse("gossipsub");
         NodeConfig.Pubsub.RouterKind kind = switch (name) {
             case "gossipsub" -> NodeConfig.Pubsub.RouterKind.GOSSIPSUB;
             case "floodsub" -> {
@@ -73,7 +81,7 @@ final class PubsubOptions {
             }
             default -> throw new UsageException("--pubsub must be gossipsub or floodsub, got '" + name + "'");
         };
-        String policyName = signing != null ? signing : "strict";
+        String policyName = signing != null ? signing : signingDisabled ? "none" : "strict";
         SignaturePolicy policy = switch (policyName) {
             case "strict" -> SignaturePolicy.STRICT_SIGN;
             case "none" -> SignaturePolicy.STRICT_NO_SIGN;

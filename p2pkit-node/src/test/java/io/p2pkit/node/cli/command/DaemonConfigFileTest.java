@@ -143,6 +143,31 @@ class DaemonConfigFileTest {
                 over.getMessage());
     }
 
+    /** Kubo's --enable-pubsub-experiment and Pubsub section: router, signing, and how long duplicates are recognised. */
+    @Test
+    void pubsubTakesKubosFlagAndSection(@TempDir Path dir) throws Exception {
+        assertTrue(daemon(repo(dir.resolve("a"), Map.of())).pubsub().isEmpty(), "off by default, as Kubo's");
+        NodeConfig.Pubsub on = daemon(repo(dir.resolve("b"), Map.of()), "--enable-pubsub-experiment").pubsub().orElseThrow();
+        assertEquals(NodeConfig.Pubsub.RouterKind.GOSSIPSUB, on.router());
+        assertEquals(io.p2pkit.pubsub.SignaturePolicy.STRICT_SIGN, on.signing());
+        assertEquals(new NodeConfig.Pubsub.Seen(Duration.ofMinutes(2), true), on.seen(), "Kubo's last-seen");
+        Path set = repo(dir.resolve("c"), Map.of("Pubsub", Map.of("Enabled", true, "Router", "floodsub",
+                "DisableSigning", true, "SeenMessagesTTL", "5m", "SeenMessagesStrategy", "first-seen")));
+        NodeConfig.Pubsub configured = daemon(set).pubsub().orElseThrow();
+        assertEquals(NodeConfig.Pubsub.RouterKind.FLOODSUB, configured.router());
+        assertEquals(io.p2pkit.pubsub.SignaturePolicy.STRICT_NO_SIGN, configured.signing());
+        assertEquals(new NodeConfig.Pubsub.Seen(Duration.ofMinutes(5), false), configured.seen());
+        assertEquals(NodeConfig.Pubsub.RouterKind.GOSSIPSUB, daemon(set, "--pubsub", "gossipsub").pubsub().orElseThrow()
+                .router(), "the option wins");
+        assertTrue(daemon(set, "--enable-pubsub-experiment=false").pubsub().isEmpty());
+        UsageException router = assertThrows(UsageException.class, () -> daemon(repo(dir.resolve("d"),
+                Map.of("Pubsub.Enabled", true, "Pubsub.Router", "meshsub"))));
+        assertEquals("unknown pubsub router meshsub", router.getMessage());
+        UsageException strategy = assertThrows(UsageException.class, () -> daemon(repo(dir.resolve("e"),
+                Map.of("Pubsub.Enabled", true, "Pubsub.SeenMessagesStrategy", "sometimes"))));
+        assertEquals("unsupported Pubsub.SeenMessagesStrategy \"sometimes\"", strategy.getMessage());
+    }
+
     /** Kubo's Ipns.ResolveCacheSize (0: its 128) and Ipns.MaxCacheTTL. */
     @Test
     void theIpnsCacheSettingsReachTheNode(@TempDir Path dir) throws Exception {
