@@ -179,6 +179,8 @@ class ConfigKuboInteropTest {
                 assertEquals("true", file("provide.enabled"));
             }
             case SET_LIST -> {
+                same("config", "--json", "Routing.DelegatedRouters", "[\"http://127.0.0.1:9/\"]");
+                assertEquals("[\n  \"http://127.0.0.1:9/\"\n]", same("config", "Routing.DelegatedRouters"));
                 same("config", "--json", "Addresses.Swarm", "[\"/ip4/127.0.0.1/tcp/4011\",\"/ip4/127.0.0.1/udp/4011/quic-v1\"]");
                 assertEquals("[\n  \"/ip4/127.0.0.1/tcp/4011\",\n  \"/ip4/127.0.0.1/udp/4011/quic-v1\"\n]",
                         same("config", "Addresses.Swarm"));

@@ -28,6 +28,7 @@ import java.util.Map;
  * Addresses.NoAnnounce                          addresses.noAnnounce          array of multiaddrs or /ipcidr masks
  * Bootstrap                                     bootstrap                     array of multiaddrs ending in /p2p/ID
  * Peering.Peers                                 peering.peers                 array of {"ID","Addrs"}, kept as JSON
+ * Routing.DelegatedRouters                      routing.delegatedRouters      array of http(s) URLs ("auto": none here)
  * Routing.Type                                  routing.type                  auto, autoclient, dht, dhtclient, dhtserver, none
  * Swarm.ConnMgr.Type                            swarm.connMgr.type            basic or none (none: never trims)
  * Swarm.ConnMgr.LowWater                        swarm.connMgr.lowWater        integer
@@ -133,6 +134,8 @@ public final class KuboConfig {
     /** The one header of {@code API.HTTPHeaders} the file keeps apart, as a list: the origins allowed. */
     public static final String ALLOW_ORIGIN = "Access-Control-Allow-Origin";
     /** Where {@code API.HTTPHeaders}' origins are kept: a list, as before the file kept the other headers. */
+    /** The file key of Kubo's {@code Routing.DelegatedRouters}. */
+    private static final String DELEGATED_ROUTERS = "routing.delegatedRouters";
     private static final Key ORIGINS = new Key(API_HEADERS_KEY + "." + ALLOW_ORIGIN, "api.allowedOrigins", Kind.LIST);
 
     /** How a value is written in Kubo's JSON and checked. */
@@ -193,6 +196,7 @@ public final class KuboConfig {
             new Key("Addresses.NoAnnounce", "addresses.noAnnounce", Kind.LIST),
             new Key("Bootstrap", "bootstrap", Kind.LIST),
             new Key("Peering.Peers", PeeringConfig.FILE_KEY, Kind.PEERS),
+            new Key("Routing.DelegatedRouters", DELEGATED_ROUTERS, Kind.LIST),
             new Key("Routing.Type", "routing.type", Kind.WORD,
                     List.of("auto", "autoclient", "dht", "dhtclient", "dhtserver", "none")),
             new Key("Swarm.ConnMgr.Type", "swarm.connMgr.type", Kind.WORD, List.of("basic", "none")),
@@ -273,6 +277,24 @@ public final class KuboConfig {
             new Key("Mounts.IPNS", "mounts.ipns", Kind.PATH),
             new Key("Mounts.MFS", "mounts.mfs", Kind.PATH),
             new Key("Mounts.FuseAllowOther", "mounts.fuseAllowOther", Kind.FLAG));
+
+    /**
+     * A Delegated Routing V1 HTTP router's URL, as {@code --routing-http} and
+     * {@code Routing.DelegatedRouters} take it.
+     *
+     * @throws IllegalArgumentException when it is not an {@code http://} or {@code https://} URL with a host
+     */
+    public static java.net.URI routerUrl(String url) {
+        try {
+            java.net.URI uri = new java.net.URI(url);
+            if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                throw new IllegalArgumentException(url + ": expected an http:// or https:// URL");
+            }
+            return uri;
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
 
     /** A config edit that cannot be made; the message is what Kubo would say, or names the key. */
     public static final class EditException extends IllegalArgumentException {
@@ -726,7 +748,15 @@ public final class KuboConfig {
                     if (item.contains(",") || item.isBlank()) {
                         throw badValue(k.kubo + ": '" + item + "' is empty or has a comma");
                     }
-                    if (!k.file.equals("api.allowedOrigins")) {
+                    if (k.file.equals(DELEGATED_ROUTERS)) {
+                        if (!item.equals("auto")) {
+                            try {
+                                routerUrl(item);
+                            } catch (IllegalArgumentException e) {
+                                throw badValue(k.kubo + ": " + e.getMessage());
+                            }
+                        }
+                    } else if (!k.file.equals("api.allowedOrigins")) {
                         multiaddr(k, item);
                     }
                     if (k.file.equals("bootstrap") && Multiaddr.parse(item).peerId().isEmpty()) {

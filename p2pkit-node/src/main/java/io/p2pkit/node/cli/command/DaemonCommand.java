@@ -1047,19 +1047,7 @@ public final class DaemonCommand extends CliCommand {
             b.pubsub(pubsub(file));
         }
         b.ipnsPubsub(ipnsPubsub);
-        List<java.net.URI> routers = new ArrayList<>();
-        for (String url : routingHttp) {
-            try {
-                java.net.URI uri = new java.net.URI(url);
-                if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
-                    throw new java.net.URISyntaxException(url, "expected an http:// or https:// URL");
-                }
-                routers.add(uri);
-            } catch (java.net.URISyntaxException e) {
-                throw new UsageException("--routing-http: " + e.getMessage());
-            }
-        }
-        b.delegatedRouters(routers);
+        b.delegatedRouters(delegatedRouters(file, console));
         b.ipnsRepublish(ipnsRepublish(file));
         b.ipnsCache(ipnsCache(file));
         Optional<NodeConfig.WebRtc> browserToBrowser = webRtcConfig(webRtc, webRtcCandidates, webRtcStun, webRtcTurn, listen,
@@ -1574,6 +1562,36 @@ public final class DaemonCommand extends CliCommand {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
+    }
+
+    /**
+     * The Delegated Routing V1 HTTP routers: {@code --routing-http}, else Kubo's
+     * {@code Routing.DelegatedRouters} when the routing is {@code auto} or {@code autoclient} (as
+     * Kubo, which asks them beside the DHT only then). Kubo's {@code "auto"} (routers from AutoConf)
+     * names none here: p2pkit fetches no AutoConf and asks no public router, and says so.
+     */
+    private List<java.net.URI> delegatedRouters(RepoSettings file, Console console) {
+        List<String> urls = routingHttp;
+        String what = "--routing-http";
+        String routingType = file.text("routing.type").orElse("auto");
+        if (urls.isEmpty() && (routingType.equals("auto") || routingType.equals("autoclient")) && dht == null
+                && role == null) {
+            what = "Routing.DelegatedRouters";
+            urls = new ArrayList<>(file.list("routing.delegatedRouters").orElse(List.of()));
+            if (urls.remove("auto")) {
+                console.info("p2pkit daemon: Routing.DelegatedRouters \"auto\" names no router here (p2pkit has no "
+                        + "AutoConf and asks no public router): give the routers' URLs");
+            }
+        }
+        List<java.net.URI> routers = new ArrayList<>();
+        for (String url : urls) {
+            try {
+                routers.add(io.p2pkit.node.config.KuboConfig.routerUrl(url));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(what + ": " + e.getMessage());
+            }
+        }
+        return routers;
     }
 
     /**

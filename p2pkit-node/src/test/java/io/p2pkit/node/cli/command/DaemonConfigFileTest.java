@@ -168,6 +168,24 @@ class DaemonConfigFileTest {
         assertEquals("unsupported Pubsub.SeenMessagesStrategy \"sometimes\"", strategy.getMessage());
     }
 
+    /** Kubo's Routing.DelegatedRouters: asked beside the DHT when the routing is auto; "auto" names none here. */
+    @Test
+    void theDelegatedRoutersOfTheConfigAreAskedWhenTheRoutingIsAuto(@TempDir Path dir) throws Exception {
+        java.net.URI router = java.net.URI.create("http://127.0.0.1:9/");
+        assertEquals(List.of(router), daemon(repo(dir.resolve("a"), Map.of("Routing.DelegatedRouters",
+                List.of("auto", router.toString())))).delegatedRouters());
+        assertEquals(List.of(), daemon(repo(dir.resolve("b"), Map.of("Routing.DelegatedRouters", List.of("auto"))))
+                .delegatedRouters(), "p2pkit has no AutoConf and asks no public router");
+        assertEquals(List.of(), daemon(repo(dir.resolve("c"), Map.of("Routing", Map.of("Type", "dht",
+                "DelegatedRouters", List.of(router.toString()))))).delegatedRouters(), "as Kubo: only with auto routing");
+        assertEquals(List.of(java.net.URI.create("http://127.0.0.1:8/")), daemon(repo(dir.resolve("d"),
+                Map.of("Routing.DelegatedRouters", List.of(router.toString()))), "--routing-http", "http://127.0.0.1:8/")
+                .delegatedRouters(), "the option wins");
+        KuboConfig.EditException bad = assertThrows(KuboConfig.EditException.class,
+                () -> KuboConfig.set(RepoConfig.defaults(), "Routing.DelegatedRouters", List.of("ftp://127.0.0.1/")));
+        assertTrue(bad.getMessage().contains("expected an http:// or https:// URL"), bad.getMessage());
+    }
+
     /** Kubo's Ipns.ResolveCacheSize (0: its 128) and Ipns.MaxCacheTTL. */
     @Test
     void theIpnsCacheSettingsReachTheNode(@TempDir Path dir) throws Exception {
