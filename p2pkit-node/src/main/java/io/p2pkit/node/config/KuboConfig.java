@@ -98,6 +98,7 @@ import java.util.Map;
  * Import.FastProvideRoot                        import.fastProvideRoot        true or false (true: add announces its root at once)
  * Import.FastProvideWait                        import.fastProvideWait        true or false (true: and waits for it)
  * Ipns.UsePubsub                                ipns.usePubsub                true or false
+ * Version.AgentSuffix                           version.agentSuffix           text after p2pkit/<version>/ in identify
  * Pubsub.Enabled                                pubsub.enabled                true or false (daemon --enable-pubsub-experiment)
  * Pubsub.Router                                 pubsub.router                 gossipsub, floodsub or "" (checked at start)
  * Pubsub.DisableSigning                         pubsub.disableSigning         true or false
@@ -262,6 +263,7 @@ public final class KuboConfig {
             new Key("Import.FastProvideRoot", "import.fastProvideRoot", Kind.FLAG),
             new Key("Import.FastProvideWait", "import.fastProvideWait", Kind.FLAG),
             new Key("Ipns.UsePubsub", "ipns.usePubsub", Kind.FLAG),
+            new Key("Version.AgentSuffix", "version.agentSuffix", Kind.TEXT),
             new Key("Pubsub.Enabled", "pubsub.enabled", Kind.FLAG),
             new Key("Pubsub.Router", "pubsub.router", Kind.TEXT),
             new Key("Pubsub.DisableSigning", "pubsub.disableSigning", Kind.FLAG),

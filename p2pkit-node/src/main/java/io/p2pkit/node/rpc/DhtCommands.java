@@ -198,7 +198,7 @@ final class DhtCommands {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("ID", e.peer().toString());
         o.put("Connected", !req.node().host().network().connections(e.peer()).isEmpty());
-        o.put("AgentVersion", req.node().host().peerStore().agentVersion(e.peer()).map(DhtCommands::cleanAndTrim).orElse(""));
+        o.put("AgentVersion", req.node().host().peerStore().agentVersion(e.peer()).map(io.p2pkit.node.cli.content.UntrustedText::cleanAndTrim).orElse(""));
         // the table keeps when a peer last answered this node: Kubo's "useful" and "queried" times both
         String seen = rfc3339(e.lastSeen());
         o.put("LastUsefulAt", seen);
@@ -208,17 +208,6 @@ final class DhtCommands {
 
     private static String rfc3339(Instant t) {
         return RFC3339.format(t.truncatedTo(ChronoUnit.SECONDS).atZone(java.time.ZoneId.systemDefault()));
-    }
-
-    /** Kubo's CleanAndTrim: control, format and surrogate characters as U+FFFD, then trimmed. */
-    private static String cleanAndTrim(String s) {
-        StringBuilder b = new StringBuilder(s.length());
-        s.codePoints().forEach(c -> {
-            int type = Character.getType(c);
-            b.appendCodePoint(type == Character.CONTROL || type == Character.FORMAT || type == Character.SURROGATE
-                    ? 0xFFFD : c);
-        });
-        return b.toString().strip();
     }
 
     /** Kubo's text of one table: aligned lines per bucket and peer, times as "5m3s ago". */

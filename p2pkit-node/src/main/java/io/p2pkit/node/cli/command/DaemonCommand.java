@@ -366,6 +366,10 @@ public final class DaemonCommand extends CliCommand {
     @Mixin
     private PubsubOptions pubsubOptions;
 
+    @Option(names = "--agent-version-suffix", paramLabel = "TEXT", description = "a suffix to the agent version "
+            + "identify sends and 'id' shows (p2pkit/<version>/TEXT), as Kubo's; Version.AgentSuffix wins over it")
+    private String agentSuffix;
+
     @Option(names = "--enable-pubsub-experiment", arity = "0..1", paramLabel = "BOOL", description = "pubsub on (Kubo's "
             + "flag, and its pubsub/* RPC commands); overrides Pubsub.Enabled; --subscribe and --pubsub turn it on too")
     private Boolean enablePubsub;
@@ -924,7 +928,7 @@ public final class DaemonCommand extends CliCommand {
         }
         NodeConfig.Builder b = NodeConfig.builder().identity(key).listen(listen).bootstrap(bootstrap)
                 .addressPolicy(addressPolicy(file)).addressFilters(addressFilters(file)).peering(peering(file))
-                .agentVersion("p2pkit/" + NodeVersion.get()).perf(enablePerf)
+                .agentVersion(agentVersion(file)).perf(enablePerf)
                 .streamMounting(enableStreamMounting || file.flag("experimental.libp2pStreamMounting").orElse(false))
                 .portMapping(!noPortMapping && !file.flag("swarm.disableNatPortMap").orElse(false)).transports(transports)
                 .limits(limits).connections(connections(file, low, high, grace, lowGiven, highGiven))
@@ -1592,6 +1596,17 @@ public final class DaemonCommand extends CliCommand {
             }
         }
         return routers;
+    }
+
+    /**
+     * The agent version identify sends: {@code p2pkit/<version>}, with Kubo's
+     * {@code Version.AgentSuffix} (or, unset, {@code --agent-version-suffix}) after a {@code /},
+     * made safe as Kubo makes it (control characters replaced, 128 code points at most).
+     */
+    private String agentVersion(RepoSettings file) {
+        String suffix = file.text("version.agentSuffix").orElse(agentSuffix == null ? "" : agentSuffix);
+        String agent = "p2pkit/" + NodeVersion.get() + (suffix.isEmpty() ? "" : "/" + suffix);
+        return io.p2pkit.node.cli.content.UntrustedText.cleanAndTrim(agent);
     }
 
     /**

@@ -186,6 +186,20 @@ class DaemonConfigFileTest {
         assertTrue(bad.getMessage().contains("expected an http:// or https:// URL"), bad.getMessage());
     }
 
+    /** Kubo's Version.AgentSuffix, which wins over --agent-version-suffix, made safe as Kubo makes it. */
+    @Test
+    void theAgentSuffixFollowsTheVersionAndIsMadeSafe(@TempDir Path dir) throws Exception {
+        String plain = "p2pkit/" + io.p2pkit.node.NodeVersion.get();
+        assertEquals(plain, daemon(repo(dir.resolve("a"), Map.of())).agentVersion());
+        assertEquals(plain + "/lab", daemon(repo(dir.resolve("b"), Map.of()), "--agent-version-suffix", "lab").agentVersion());
+        assertEquals(plain + "/site-a", daemon(repo(dir.resolve("c"), Map.of("Version.AgentSuffix", "site-a")),
+                "--agent-version-suffix", "lab").agentVersion(), "the config wins, as Kubo's");
+        assertEquals(plain + "/a\uFFFDb", daemon(repo(dir.resolve("d"), Map.of()), "--agent-version-suffix", "a\u202Eb")
+                .agentVersion(), "a format character (right-to-left override) is replaced");
+        String longOne = daemon(repo(dir.resolve("e"), Map.of()), "--agent-version-suffix", "x".repeat(300)).agentVersion();
+        assertEquals(128, longOne.codePointCount(0, longOne.length()));
+    }
+
     /** Kubo's Ipns.ResolveCacheSize (0: its 128) and Ipns.MaxCacheTTL. */
     @Test
     void theIpnsCacheSettingsReachTheNode(@TempDir Path dir) throws Exception {
