@@ -35,6 +35,9 @@ import java.util.Map;
  * Swarm.ConnMgr.HighWater                       swarm.connMgr.highWater       integer
  * Swarm.ConnMgr.GracePeriod                     swarm.connMgr.gracePeriod     Go duration, "20s"
  * Swarm.RelayService.Enabled                    swarm.relayService.enabled    true or false
+ * Swarm.RelayService.ConnectionDurationLimit, ConnectionDataLimit, ReservationTTL, MaxReservations, MaxCircuits,
+ *   BufferSize, MaxReservationsPerIP, MaxReservationsPerASN
+ *                                               swarm.relayService.<the key, first letter lower>  durations, positive integers
  * Swarm.RelayClient.Enabled                     swarm.relayClient.enabled     true or false
  * Swarm.EnableHolePunching                      swarm.enableHolePunching      true or false
  * Swarm.AddrFilters                             swarm.addrFilters             array of /ip4|ip6/…/ipcidr/… masks
@@ -205,6 +208,14 @@ public final class KuboConfig {
             new Key("Swarm.ConnMgr.HighWater", "swarm.connMgr.highWater", Kind.COUNT),
             new Key("Swarm.ConnMgr.GracePeriod", "swarm.connMgr.gracePeriod", Kind.DURATION),
             new Key("Swarm.RelayService.Enabled", "swarm.relayService.enabled", Kind.FLAG),
+            new Key("Swarm.RelayService.ConnectionDurationLimit", "swarm.relayService.connectionDurationLimit", Kind.DURATION),
+            new Key("Swarm.RelayService.ConnectionDataLimit", "swarm.relayService.connectionDataLimit", Kind.COUNT),
+            new Key("Swarm.RelayService.ReservationTTL", "swarm.relayService.reservationTTL", Kind.DURATION),
+            new Key("Swarm.RelayService.MaxReservations", "swarm.relayService.maxReservations", Kind.COUNT),
+            new Key("Swarm.RelayService.MaxCircuits", "swarm.relayService.maxCircuits", Kind.COUNT),
+            new Key("Swarm.RelayService.BufferSize", "swarm.relayService.bufferSize", Kind.COUNT),
+            new Key("Swarm.RelayService.MaxReservationsPerIP", "swarm.relayService.maxReservationsPerIP", Kind.COUNT),
+            new Key("Swarm.RelayService.MaxReservationsPerASN", "swarm.relayService.maxReservationsPerASN", Kind.COUNT),
             new Key("Swarm.RelayClient.Enabled", "swarm.relayClient.enabled", Kind.FLAG),
             new Key("Swarm.EnableHolePunching", "swarm.enableHolePunching", Kind.FLAG),
             new Key("Swarm.AddrFilters", "swarm.addrFilters", Kind.LIST),

@@ -678,6 +678,39 @@ public final class DaemonCommand extends CliCommand {
     }
 
     /**
+     * Kubo's {@code Swarm.RelayService} limits over the relay service's defaults (go-libp2p's, which
+     * are Kubo's): ConnectionDurationLimit and ConnectionDataLimit (each relayed connection),
+     * ReservationTTL, MaxReservations, MaxCircuits, BufferSize, MaxReservationsPerIP and, unless
+     * {@code --relay-max-reservations-per-asn} was given, MaxReservationsPerASN. Zero is refused,
+     * naming the key.
+     */
+    static RelayConfig relayLimits(RelayConfig r, RepoSettings file, boolean perAsnGiven) {
+        String prefix = "swarm.relayService.";
+        io.p2pkit.core.network.ConnectionLimit limit = r.limit().orElse(RelayConfig.DEFAULT_LIMIT);
+        Duration duration = file.duration(prefix + "connectionDurationLimit").orElse(limit.duration());
+        long data = file.count(prefix + "connectionDataLimit").map(Integer::longValue).orElse(limit.dataBytes());
+        Duration ttl = file.duration(prefix + "reservationTTL").orElse(r.reservationTtl());
+        int reservations = file.count(prefix + "maxReservations").orElse(r.maxReservations());
+        int circuits = file.count(prefix + "maxCircuits").orElse(r.maxCircuits());
+        int buffer = file.count(prefix + "bufferSize").orElse(r.bufferBytes());
+        int perIp = file.count(prefix + "maxReservationsPerIP").orElse(r.maxReservationsPerIp());
+        int perAsn = perAsnGiven ? r.maxReservationsPerAsn()
+                : file.count(prefix + "maxReservationsPerASN").orElse(r.maxReservationsPerAsn());
+        String[] names = {"ConnectionDurationLimit", "ConnectionDataLimit", "ReservationTTL", "MaxReservations",
+                "MaxCircuits", "BufferSize", "MaxReservationsPerIP", "MaxReservationsPerASN"};
+        long[] values = {duration.toMillis(), data, ttl.toSeconds(), reservations, circuits, buffer, perIp, perAsn};
+        for (int i = 0; i < names.length; i++) {
+            if (values[i] <= 0) {
+                throw new UsageException("config setting Swarm.RelayService." + names[i] + " must be positive"
+                        + (i == 2 ? " (at least 1s)" : ""));
+            }
+        }
+        return new RelayConfig(ttl, reservations, perIp, circuits, buffer,
+                Optional.of(new io.p2pkit.core.network.ConnectionLimit(duration, data)), r.acl(), r.reservationAddresses(),
+                r.clock(), perAsn, r.asnTable());
+    }
+
+    /**
      * Which addresses to announce: each of {@code --announce}, {@code --append-announce} and
      * {@code --no-announce}, when given, else the repository's Addresses.Announce,
      * AppendAnnounce and NoAnnounce.
@@ -963,7 +996,8 @@ public final class DaemonCommand extends CliCommand {
         }
         b.relayClient(relayTransport);
         boolean relayClientOn = relayClientSet.orElse(relayTransport);
-        relayConfig(serveRelay, relayAsnTable, relayMaxPerAsn).ifPresent(b::relayService);
+        relayConfig(serveRelay, relayAsnTable, relayMaxPerAsn).map(r -> relayLimits(r, file, relayMaxPerAsn != null))
+                .ifPresent(b::relayService);
         if (!noMdns && file.flag("discovery.mdns.enabled").orElse(true)) {
             b.mdns(MdnsConfig.defaults().withMaxConnections(MDNS_CONNECTIONS));
         }

@@ -200,6 +200,28 @@ class DaemonConfigFileTest {
         assertEquals(128, longOne.codePointCount(0, longOne.length()));
     }
 
+    /** Kubo's Swarm.RelayService limits reach the relay service; zero is refused naming the key. */
+    @Test
+    void theRelayServiceLimitsOfTheConfigReachTheService(@TempDir Path dir) throws Exception {
+        Map<String, Object> service = new java.util.HashMap<>(Map.of("Enabled", true, "ConnectionDurationLimit", "5m",
+                "ConnectionDataLimit", 1_048_576L, "ReservationTTL", "30m", "MaxReservations", 64L, "MaxCircuits", 4L,
+                "BufferSize", 4096L, "MaxReservationsPerIP", 2L, "MaxReservationsPerASN", 10L));
+        io.p2pkit.nat.relay.RelayConfig r = daemon(repo(dir.resolve("a"), Map.of("Swarm", Map.of("RelayService", service))))
+                .relayService().orElseThrow();
+        assertEquals(new io.p2pkit.core.network.ConnectionLimit(Duration.ofMinutes(5), 1_048_576L), r.limit().orElseThrow());
+        assertEquals(Duration.ofMinutes(30), r.reservationTtl());
+        assertEquals(List.of(64, 4, 4096, 2, 10), List.of(r.maxReservations(), r.maxCircuits(), r.bufferBytes(),
+                r.maxReservationsPerIp(), r.maxReservationsPerAsn()));
+        assertEquals(7, daemon(repo(dir.resolve("b"), Map.of("Swarm", Map.of("RelayService", service))),
+                "--relay-max-reservations-per-asn", "7").relayService().orElseThrow().maxReservationsPerAsn(),
+                "the option wins");
+        assertEquals(io.p2pkit.nat.relay.RelayConfig.defaults().maxCircuits(), daemon(repo(dir.resolve("c"),
+                Map.of("Swarm.RelayService.Enabled", true))).relayService().orElseThrow().maxCircuits());
+        UsageException zero = assertThrows(UsageException.class, () -> daemon(repo(dir.resolve("d"),
+                Map.of("Swarm.RelayService.Enabled", true, "Swarm.RelayService.MaxCircuits", 0L))));
+        assertEquals("config setting Swarm.RelayService.MaxCircuits must be positive", zero.getMessage());
+    }
+
     /** Kubo's Ipns.ResolveCacheSize (0: its 128) and Ipns.MaxCacheTTL. */
     @Test
     void theIpnsCacheSettingsReachTheNode(@TempDir Path dir) throws Exception {
