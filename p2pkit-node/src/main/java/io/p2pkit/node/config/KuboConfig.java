@@ -34,6 +34,9 @@ import java.util.Map;
  * Swarm.ConnMgr.LowWater                        swarm.connMgr.lowWater        integer
  * Swarm.ConnMgr.HighWater                       swarm.connMgr.highWater       integer
  * Swarm.ConnMgr.GracePeriod                     swarm.connMgr.gracePeriod     Go duration, "20s"
+ * Swarm.ResourceMgr.Enabled                     swarm.resourceMgr.enabled     true or false (false: no limits)
+ * Swarm.ResourceMgr.MaxMemory                   swarm.resourceMgr.maxMemory   size the limits scale to ("2GB")
+ * Swarm.ResourceMgr.MaxFileDescriptors          swarm.resourceMgr.maxFileDescriptors  integer, at least 16
  * Swarm.RelayService.Enabled                    swarm.relayService.enabled    true or false
  * Swarm.RelayService.ConnectionDurationLimit, ConnectionDataLimit, ReservationTTL, MaxReservations, MaxCircuits,
  *   BufferSize, MaxReservationsPerIP, MaxReservationsPerASN
@@ -207,6 +210,9 @@ public final class KuboConfig {
             new Key("Swarm.ConnMgr.LowWater", "swarm.connMgr.lowWater", Kind.COUNT),
             new Key("Swarm.ConnMgr.HighWater", "swarm.connMgr.highWater", Kind.COUNT),
             new Key("Swarm.ConnMgr.GracePeriod", "swarm.connMgr.gracePeriod", Kind.DURATION),
+            new Key("Swarm.ResourceMgr.Enabled", "swarm.resourceMgr.enabled", Kind.FLAG),
+            new Key("Swarm.ResourceMgr.MaxMemory", "swarm.resourceMgr.maxMemory", Kind.BYTES),
+            new Key("Swarm.ResourceMgr.MaxFileDescriptors", "swarm.resourceMgr.maxFileDescriptors", Kind.COUNT),
             new Key("Swarm.RelayService.Enabled", "swarm.relayService.enabled", Kind.FLAG),
             new Key("Swarm.RelayService.ConnectionDurationLimit", "swarm.relayService.connectionDurationLimit", Kind.DURATION),
             new Key("Swarm.RelayService.ConnectionDataLimit", "swarm.relayService.connectionDataLimit", Kind.COUNT),

@@ -678,6 +678,28 @@ public final class DaemonCommand extends CliCommand {
     }
 
     /**
+     * The resource limits before {@code --limits}: Kubo's {@code Swarm.ResourceMgr.Enabled} false
+     * (no limits), else limits scaled, as go-libp2p scales them, to {@code Swarm.ResourceMgr.MaxMemory}
+     * (default half the JVM's heap) and {@code MaxFileDescriptors} (default half the process's limit).
+     */
+    static ResourceManagerConfig resourceLimits(RepoSettings file) {
+        if (!file.flag("swarm.resourceMgr.enabled").orElse(true)) {
+            return ResourceManagerConfig.unlimited();
+        }
+        Optional<Long> memory = file.size("swarm.resourceMgr.maxMemory");
+        Optional<Integer> descriptors = file.count("swarm.resourceMgr.maxFileDescriptors");
+        if (memory.isEmpty() && descriptors.isEmpty()) {
+            return ResourceManagerConfig.defaults();
+        }
+        if (descriptors.isPresent() && descriptors.get() < 16) {
+            throw new UsageException("config setting Swarm.ResourceMgr.MaxFileDescriptors (" + descriptors.get()
+                    + ") leaves too few for a node: at least 16");
+        }
+        return ResourceManagerConfig.scaled(memory.orElse(Runtime.getRuntime().maxMemory() / 2),
+                descriptors.map(Integer::longValue).orElse(ResourceManagerConfig.processFileDescriptorLimit() / 2));
+    }
+
+    /**
      * Kubo's {@code Swarm.RelayService} limits over the relay service's defaults (go-libp2p's, which
      * are Kubo's): ConnectionDurationLimit and ConnectionDataLimit (each relayed connection),
      * ReservationTTL, MaxReservations, MaxCircuits, BufferSize, MaxReservationsPerIP and, unless
@@ -933,7 +955,7 @@ public final class DaemonCommand extends CliCommand {
         Path identityPath = identity.file().orElse(repo.root().resolve("identity.key"));
         PrivateKey key = identity.keyOr(identityPath, console, "daemon", KeyType.ED25519);
 
-        ResourceManagerConfig limits = ResourceManagerConfig.defaults();
+        ResourceManagerConfig limits = resourceLimits(file);
         if (limitsFile != null) {
             try {
                 limits = LimitsFile.read(Path.of(limitsFile), limits);

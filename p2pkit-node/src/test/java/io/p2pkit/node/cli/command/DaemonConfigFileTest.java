@@ -222,6 +222,20 @@ class DaemonConfigFileTest {
         assertEquals("config setting Swarm.RelayService.MaxCircuits must be positive", zero.getMessage());
     }
 
+    /** Kubo's Swarm.ResourceMgr: off is no limits; MaxMemory and MaxFileDescriptors scale them as go-libp2p does. */
+    @Test
+    void theResourceManagerSettingsScaleTheLimits(@TempDir Path dir) throws Exception {
+        assertEquals(io.p2pkit.core.resource.ResourceManagerConfig.unlimited(), daemon(repo(dir.resolve("a"),
+                Map.of("Swarm.ResourceMgr.Enabled", false))).limits());
+        assertEquals(io.p2pkit.core.resource.ResourceManagerConfig.scaled(1_000_000_000L, 512), daemon(repo(dir.resolve("b"),
+                Map.of("Swarm", Map.of("ResourceMgr", Map.of("MaxMemory", "1GB", "MaxFileDescriptors", 512L))))).limits());
+        assertEquals(io.p2pkit.core.resource.ResourceManagerConfig.defaults(), daemon(repo(dir.resolve("c"), Map.of())).limits());
+        UsageException few = assertThrows(UsageException.class, () -> daemon(repo(dir.resolve("d"),
+                Map.of("Swarm.ResourceMgr.MaxFileDescriptors", 8L))));
+        assertEquals("config setting Swarm.ResourceMgr.MaxFileDescriptors (8) leaves too few for a node: at least 16",
+                few.getMessage());
+    }
+
     /** Kubo's Ipns.ResolveCacheSize (0: its 128) and Ipns.MaxCacheTTL. */
     @Test
     void theIpnsCacheSettingsReachTheNode(@TempDir Path dir) throws Exception {
