@@ -34,6 +34,7 @@ import java.util.Map;
  * Swarm.ConnMgr.LowWater                        swarm.connMgr.lowWater        integer
  * Swarm.ConnMgr.HighWater                       swarm.connMgr.highWater       integer
  * Swarm.ConnMgr.GracePeriod                     swarm.connMgr.gracePeriod     Go duration, "20s"
+ * Swarm.ConnMgr.SilencePeriod                   swarm.connMgr.silencePeriod   Go duration, "10s": at most one trim per period
  * Swarm.ResourceMgr.Enabled                     swarm.resourceMgr.enabled     true or false (false: no limits)
  * Swarm.ResourceMgr.MaxMemory                   swarm.resourceMgr.maxMemory   size the limits scale to ("2GB")
  * Swarm.ResourceMgr.MaxFileDescriptors          swarm.resourceMgr.maxFileDescriptors  integer, at least 16
@@ -210,6 +211,7 @@ public final class KuboConfig {
             new Key("Swarm.ConnMgr.LowWater", "swarm.connMgr.lowWater", Kind.COUNT),
             new Key("Swarm.ConnMgr.HighWater", "swarm.connMgr.highWater", Kind.COUNT),
             new Key("Swarm.ConnMgr.GracePeriod", "swarm.connMgr.gracePeriod", Kind.DURATION),
+            new Key("Swarm.ConnMgr.SilencePeriod", "swarm.connMgr.silencePeriod", Kind.DURATION),
             new Key("Swarm.ResourceMgr.Enabled", "swarm.resourceMgr.enabled", Kind.FLAG),
             new Key("Swarm.ResourceMgr.MaxMemory", "swarm.resourceMgr.maxMemory", Kind.BYTES),
             new Key("Swarm.ResourceMgr.MaxFileDescriptors", "swarm.resourceMgr.maxFileDescriptors", Kind.COUNT),

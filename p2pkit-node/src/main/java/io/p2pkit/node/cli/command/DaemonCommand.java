@@ -1196,7 +1196,10 @@ public final class DaemonCommand extends CliCommand {
         String type = file.text("swarm.connMgr.type").orElse("basic").strip();
         switch (type) {
             case "basic", "" -> {
-                return ConnectionManagerConfig.of(low, high, grace);
+                // Kubo's Swarm.ConnMgr.SilencePeriod: at most one trim per period (10s by default)
+                Duration silence = file.duration("swarm.connMgr.silencePeriod")
+                        .orElse(ConnectionManagerConfig.defaults().silencePeriod());
+                return new ConnectionManagerConfig(low, high, grace, silence);
             }
             case "none" -> {
                 if (lowGiven != null || highGiven != null) {

@@ -230,6 +230,9 @@ class DaemonConfigFileTest {
         assertEquals(io.p2pkit.core.resource.ResourceManagerConfig.scaled(1_000_000_000L, 512), daemon(repo(dir.resolve("b"),
                 Map.of("Swarm", Map.of("ResourceMgr", Map.of("MaxMemory", "1GB", "MaxFileDescriptors", 512L))))).limits());
         assertEquals(io.p2pkit.core.resource.ResourceManagerConfig.defaults(), daemon(repo(dir.resolve("c"), Map.of())).limits());
+        assertEquals(Duration.ofSeconds(30), daemon(repo(dir.resolve("s"), Map.of("Swarm.ConnMgr.SilencePeriod", "30s")))
+                .connections().silencePeriod(), "Kubo's Swarm.ConnMgr.SilencePeriod");
+        assertEquals(Duration.ofSeconds(10), daemon(repo(dir.resolve("t"), Map.of())).connections().silencePeriod());
         UsageException few = assertThrows(UsageException.class, () -> daemon(repo(dir.resolve("d"),
                 Map.of("Swarm.ResourceMgr.MaxFileDescriptors", 8L))));
         assertEquals("config setting Swarm.ResourceMgr.MaxFileDescriptors (8) leaves too few for a node: at least 16",
