@@ -1,5 +1,5 @@
 /**
- * Helpers shared by every module's tests: deadlines ({@code Await}), a manual scheduler, seeded
+ * Helpers shared by every module's tests: deadlines ({@code Await}), a manual scheduler and clock, seeded
  * randomness, the official test vectors, real servers for tests (dnsmasq, coturn), a NAT testbed in
  * network namespaces ({@code netns}), a test CA, and {@code Prerequisites} for what a test needs
  * from the machine. Test scope only.

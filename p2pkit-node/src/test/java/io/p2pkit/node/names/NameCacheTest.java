@@ -4,14 +4,12 @@ import io.p2pkit.core.crypto.PrivateKey;
 import io.p2pkit.kad.record.IpnsRecord;
 import io.p2pkit.kad.record.IpnsRecordSigner;
 import io.p2pkit.node.NodeConfig;
+import io.p2pkit.testing.ManualClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -20,30 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The name cache's time, bound and cap, on a clock the test moves. */
 @Timeout(10)
 class NameCacheTest {
-    private static final class MovingClock extends Clock {
-        private Instant now = Instant.parse("2026-11-29T00:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
-    private final MovingClock clock = new MovingClock();
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-11-29T00:00:00Z"));
 
     private NameCache cache(int size, Optional<Duration> maxTtl) {
         return new NameCache(new NodeConfig.IpnsCache(size, maxTtl), clock);

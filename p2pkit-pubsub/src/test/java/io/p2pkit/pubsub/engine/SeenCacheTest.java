@@ -1,14 +1,12 @@
 package io.p2pkit.pubsub.engine;
 
 import io.p2pkit.pubsub.MessageId;
+import io.p2pkit.testing.ManualClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -17,30 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The seen-messages cache's two strategies (go-libp2p-pubsub's FirstSeen and LastSeen) and its cap. */
 @Timeout(10)
 class SeenCacheTest {
-    private static final class MovingClock extends Clock {
-        private Instant now = Instant.parse("2026-11-29T00:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
-    private final MovingClock clock = new MovingClock();
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-11-29T00:00:00Z"));
     private final MessageId a = MessageId.of(new byte[]{1});
     private final MessageId b = MessageId.of(new byte[]{2});
 
