@@ -233,7 +233,7 @@ public final class DaemonCommand extends CliCommand {
     private TransportOptions transport;
 
     @Option(names = "--enable-gc", description = "collect garbage now and then, as Kubo's daemon --enable-gc: every "
-            + "Datastore.GCPeriod (1h; \"0\" never), when the repository is past Datastore.StorageGCWatermark (90) % of "
+            + "Datastore.GCPeriod (1h; \"0\" never), when the repository is past Datastore.StorageGCWatermark (90) %% of "
             + "Datastore.StorageMax, 'repo gc' runs (pins, the files tree and the mount's trees kept)")
     private boolean enableGc;
 
