@@ -117,26 +117,16 @@ final class IpnsResolver {
         long ttl = Long.MAX_VALUE;
         for (int depth = 0; depth < IpnsNames.MAX_DEPTH; depth++) {
             Canonical c = canonical(current);
-            String key = c.dnsLink() ? NameCache.key(current) : NameCache.key(c.id());
-            Optional<NameCache.Hit> hit = cache.get(key);
-            String step;
-            Duration stepTtl;
-            if (hit.isPresent()) {
-                step = hit.get().value();
-                stepTtl = hit.get().ttl();
-            } else if (c.dnsLink()) {
-                DnsLinkResolver.Link link = dnsLink(current);
-                step = link.path();
-                stepTtl = Duration.ofSeconds(link.ttlSeconds());
-                cache.put(key, step, stepTtl);
-            } else {
-                Found found = record(current);
-                step = found.record().valueText();
-                stepTtl = cache.ttlOf(found.record());
-                cache.put(key, step, stepTtl);
-            }
-            ttl = Math.min(ttl, cache.reported(stepTtl).getSeconds());
-            String value = step + tail;
+            String at = current;
+            NameCache.Hit step = c.dnsLink() ? cache.getOrLookUp(NameCache.key(at), () -> {
+                DnsLinkResolver.Link link = dnsLink(at);
+                return new NameCache.Hit(link.path(), Duration.ofSeconds(link.ttlSeconds()));
+            }) : cache.getOrLookUp(NameCache.key(c.id()), () -> {
+                IpnsRecord record = record(at).record();
+                return new NameCache.Hit(record.valueText(), cache.ttlOf(record));
+            });
+            ttl = Math.min(ttl, cache.reported(step.ttl()).getSeconds());
+            String value = step.value() + tail;
             if (value.startsWith("/ipns/")) {
                 String rest = value.substring(6);
                 int slash = rest.indexOf('/');

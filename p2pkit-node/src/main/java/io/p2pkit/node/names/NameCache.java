@@ -5,6 +5,7 @@ import io.p2pkit.core.multiformats.Multibase;
 import io.p2pkit.kad.record.IpnsRecord;
 import io.p2pkit.node.NodeConfig;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,15 +31,28 @@ public final class NameCache {
     private final LinkedHashMap<String, Kept> entries;
 
     /**
-     * A cache hit.
+     * A name's value: a cache hit, or what a lookup found.
      *
      * @param value the path the name led to ({@code /ipfs/…} or {@code /ipns/…})
-     * @param ttl   how long a caller may keep it: the record's TTL, shortened as the entry ages
+     * @param ttl   how long a caller may keep it: the record's TTL, shortened as a cached entry ages
      */
     public record Hit(String value, Duration ttl) {
     }
 
     private record Kept(String value, Duration ttl, Instant until) {
+    }
+
+    /** A cache that keeps nothing: every name is looked up ({@code name resolve --nocache}, a short-lived node). */
+    public static final NameCache NONE = new NameCache(new NodeConfig.IpnsCache(0, Optional.empty()));
+
+    /** How a name is looked up when the cache does not have it. */
+    @FunctionalInterface
+    public interface Lookup {
+        /**
+         * @return the path the name leads to, and how long that may be kept
+         * @throws IOException when it cannot be looked up (or leads nowhere)
+         */
+        Hit lookUp() throws IOException;
     }
 
     /** A cache of {@code config}'s size and longest TTL. */
@@ -100,6 +114,22 @@ public final class NameCache {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * The cached value of {@code key} while its time lasts, else what {@code lookup} finds, kept
+     * for the TTL it gives.
+     *
+     * @throws IOException as {@code lookup} does
+     */
+    public Hit getOrLookUp(String key, Lookup lookup) throws IOException {
+        Optional<Hit> hit = get(key);
+        if (hit.isPresent()) {
+            return hit.get();
+        }
+        Hit found = lookup.lookUp();
+        put(key, found.value(), found.ttl());
+        return found;
     }
 
     /**

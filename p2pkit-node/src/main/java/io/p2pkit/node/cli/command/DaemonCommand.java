@@ -166,9 +166,11 @@ public final class DaemonCommand extends CliCommand {
         boolean quicLoads = listed.stream().anyMatch(a -> a.contains("/quic"))
                 && io.p2pkit.quic.QuicTransport.isAvailable();
         Boolean separatesFamilies = null; // asked only when an IPv6 address shares a UDP port with an IPv4 one
+        boolean leftOutByNetwork = false;
         for (String a : listed) {
             Optional<String> off = offNetwork(a, on);
             if (off.isPresent()) {
+                leftOutByNetwork = true;
                 console.info("p2pkit daemon: not listening on " + a + " (the repository's " + SWARM_KEY
                         + "): Swarm.Transports.Network." + off.get() + " is false");
                 continue;
@@ -202,7 +204,7 @@ public final class DaemonCommand extends CliCommand {
                         + e.getMessage() + ")");
             }
         }
-        if (out.isEmpty() && listed.stream().anyMatch(a -> offNetwork(a, on).isPresent())) {
+        if (out.isEmpty() && leftOutByNetwork) {
             // as go-libp2p, which fails when it can listen on none of the addresses asked for
             throw new UsageException("failed to listen on any addresses: every address of the repository's " + SWARM_KEY
                     + " needs a transport that Swarm.Transports.Network turns off or this platform lacks");
@@ -798,24 +800,25 @@ public final class DaemonCommand extends CliCommand {
      * leave it out there (with a note).
      */
     private static NodeConfig.Transports network(NodeConfig.Transports t, RepoSettings file, boolean privateNetwork) {
-        boolean[] secured = new boolean[3];
-        String[] names = {"QUIC", "WebTransport", "WebRTCDirect"};
-        boolean[] defaults = {t.quic(), t.webTransport(), t.webRtcDirect()};
-        for (int i = 0; i < names.length; i++) {
-            Optional<Boolean> set = file.flag("swarm.transports.network." + names[i].toLowerCase(java.util.Locale.ROOT));
-            if (privateNetwork && set.orElse(false)) {
-                throw new UsageException(names[i].replace("WebRTCDirect", "WebRTC Direct") + " transport does not "
-                        + "support private networks, please disable Swarm.Transports.Network." + names[i]);
-            }
-            secured[i] = set.orElse(defaults[i]) && defaults[i];
-        }
         try {
-            return t.withNetwork(file.flag("swarm.transports.network.tcp").orElse(t.tcp()) && t.tcp(),
-                    file.flag("swarm.transports.network.websocket").orElse(t.webSocket()) && t.webSocket(),
-                    secured[0], secured[2], secured[1]);
+            return t.withNetwork(t.tcp() && file.flag("swarm.transports.network.tcp").orElse(true),
+                    t.webSocket() && file.flag("swarm.transports.network.websocket").orElse(true),
+                    selfSecured(t.quic(), "QUIC", file, privateNetwork),
+                    selfSecured(t.webRtcDirect(), "WebRTCDirect", file, privateNetwork),
+                    selfSecured(t.webTransport(), "WebTransport", file, privateNetwork));
         } catch (IllegalArgumentException e) {
             throw new UsageException("Swarm.Transports.Network: " + e.getMessage());
         }
+    }
+
+    /** Whether a transport that secures itself runs: on unless set false, and refused when set true in a private network. */
+    private static boolean selfSecured(boolean on, String name, RepoSettings file, boolean privateNetwork) {
+        Optional<Boolean> set = file.flag("swarm.transports.network." + name.toLowerCase(java.util.Locale.ROOT));
+        if (privateNetwork && set.orElse(false)) {
+            throw new UsageException(name.replace("WebRTCDirect", "WebRTC Direct") + " transport does not support "
+                    + "private networks, please disable Swarm.Transports.Network." + name);
+        }
+        return on && set.orElse(true);
     }
 
     /**

@@ -192,14 +192,14 @@ public final class IpnsNames {
      */
     public static String resolve(RecordSource source, String where, DnsLinkResolver dns, String path, boolean recursive)
             throws IOException {
-        return resolve(source, where, dns, null, path, recursive);
+        return resolve(source, where, dns, NameCache.NONE, path, recursive);
     }
 
     /**
      * The same, each step (one name to the path its record holds) read from {@code cache} while it
      * lasts there, and kept there for its record's TTL once looked up.
      *
-     * @param cache where steps are kept, or null to look every name up
+     * @param cache where steps are kept ({@link NameCache#NONE} to look every name up)
      */
     public static String resolve(RecordSource source, String where, DnsLinkResolver dns, NameCache cache, String path,
                                  boolean recursive) throws IOException {
@@ -224,37 +224,25 @@ public final class IpnsNames {
     private static String step(RecordSource source, String where, DnsLinkResolver dns, NameCache cache, String p,
                                String first) throws IOException {
         if (isDnsLink(first)) {
-            String key = NameCache.key(first);
-            Optional<NameCache.Hit> hit = cache == null ? Optional.empty() : cache.get(key);
-            if (hit.isPresent()) {
-                return hit.get().value();
-            }
-            DnsLinkResolver.Link link = dns.resolve(first).orElseThrow(() -> new CommandFailedException(
-                    "could not resolve name " + p + ": no DNSLink record (TXT dnslink= at _dnslink." + first + ")"));
-            if (cache != null) {
-                cache.put(key, link.path(), Duration.ofSeconds(link.ttlSeconds()));
-            }
-            return link.path();
+            return cache.getOrLookUp(NameCache.key(first), () -> {
+                DnsLinkResolver.Link link = dns.resolve(first).orElseThrow(() -> new CommandFailedException(
+                        "could not resolve name " + p + ": no DNSLink record (TXT dnslink= at _dnslink." + first + ")"));
+                return new NameCache.Hit(link.path(), Duration.ofSeconds(link.ttlSeconds()));
+            }).value();
         }
         PeerId id = parseName(p);
         if (source == null) {
             throw new CommandFailedException("could not resolve name " + p + ": IPNS keys need the DHT, which "
                     + "is not running");
         }
-        String key = NameCache.key(id);
-        Optional<NameCache.Hit> hit = cache == null ? Optional.empty() : cache.get(key);
-        if (hit.isPresent()) {
-            return hit.get().value();
-        }
-        Optional<byte[]> r = source.record(id);
-        if (r.isEmpty()) {
-            throw new CommandFailedException("could not resolve name " + p + ": no valid IPNS record for "
-                    + id.toString(Multibase.Encoding.BASE36) + " was found " + where);
-        }
-        IpnsRecord record = IpnsRecord.decode(r.get());
-        if (cache != null) {
-            cache.put(key, record.valueText(), cache.ttlOf(record));
-        }
-        return record.valueText();
+        return cache.getOrLookUp(NameCache.key(id), () -> {
+            Optional<byte[]> r = source.record(id);
+            if (r.isEmpty()) {
+                throw new CommandFailedException("could not resolve name " + p + ": no valid IPNS record for "
+                        + id.toString(Multibase.Encoding.BASE36) + " was found " + where);
+            }
+            IpnsRecord record = IpnsRecord.decode(r.get());
+            return new NameCache.Hit(record.valueText(), cache.ttlOf(record));
+        }).value();
     }
 }
