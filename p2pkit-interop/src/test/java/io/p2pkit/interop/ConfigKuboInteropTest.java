@@ -162,6 +162,13 @@ class ConfigKuboInteropTest {
                 assertEquals("256", same("config", "Ipns.ResolveCacheSize"));
                 assertEquals("1m", same("config", "Ipns.MaxCacheTTL"));
                 assertEquals("1m", file("ipns.maxCacheTTL"));
+                // DNS-over-HTTPS endpoints by domain (on loopback: nothing here is ever asked of the internet)
+                same("config", "--json", "DNS.Resolvers", "{\"eth.\":\"http://127.0.0.1:9/dns-query\",\".\":\"\"}");
+                same("config", "DNS.MaxCacheTTL", "5m");
+                assertEquals("{\n  \".\": \"\",\n  \"eth.\": \"http://127.0.0.1:9/dns-query\"\n}",
+                        same("config", "DNS.Resolvers"));
+                assertEquals("5m", same("config", "DNS.MaxCacheTTL"));
+                assertEquals("{\".\":\"\",\"eth.\":\"http://127.0.0.1:9/dns-query\"}", file("dns.resolvers"));
             }
             case SET_BOOL -> {
                 assertEquals("", same("config", "--bool", "Discovery.MDNS.Enabled", "false"));
@@ -283,7 +290,7 @@ class ConfigKuboInteropTest {
                         "Gateway.MaxRangeRequestFileSize", "Import.CidVersion", "Import.UnixFSChunker",
                         "Import.UnixFSFileMaxLinks", "Import.HashFunction", "Import.UnixFSHAMTDirectoryMaxFanout",
                         "Gateway.HTTPHeaders", "Gateway.RootRedirect", "Gateway.PublicGateways", "Peering.Peers",
-                        "Swarm.Transports.Security")) {
+                        "Swarm.Transports.Security", "DNS")) {
                     assertEquals(at(fromKubo, key), at(fromP2pkit, key), key);
                 }
                 assertEquals(Map.of(), at(fromP2pkit, "API.Authorizations"), "the secrets emptied, as Kubo's");

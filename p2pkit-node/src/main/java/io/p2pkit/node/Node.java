@@ -149,6 +149,9 @@ public final class Node implements Closeable {
                 .resourceManager(new ResourceManager(config.limits())).connectionManager(connections)
                 .privateNetwork(config.privateNetwork().orElse(null)).connectionGater(gater);
         config.transports().applyTo(builder);
+        if (!config.dnsResolvers().isEmpty()) { // Kubo's DNS.Resolvers, for /dns* and /dnsaddr too
+            builder.dnsResolver(config.dnsResolvers().over(config.transports().dnsResolver()));
+        }
         Host host = builder.build();
         Peering peering = new Peering(host, connections);
         host.addService(peering);

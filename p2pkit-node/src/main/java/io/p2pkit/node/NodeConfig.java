@@ -97,6 +97,7 @@ public final class NodeConfig {
     private final boolean ipnsPubsub;
     private final IpnsRepublish ipnsRepublish;
     private final IpnsCache ipnsCache;
+    private final io.p2pkit.node.dnslink.DnsResolvers dnsResolvers;
     private final Duration portMappingLease;
     private final Optional<RelayConfig> relayService;
     private final Optional<java.nio.file.Path> rendezvousServer;
@@ -180,6 +181,7 @@ public final class NodeConfig {
         this.ipnsPubsub = b.ipnsPubsub;
         this.ipnsRepublish = b.ipnsRepublish;
         this.ipnsCache = b.ipnsCache;
+        this.dnsResolvers = b.dnsResolvers;
         this.metrics = b.metrics;
         this.content = b.content;
         this.api = b.api;
@@ -225,6 +227,7 @@ public final class NodeConfig {
         b.ipnsPubsub = ipnsPubsub;
         b.ipnsRepublish = ipnsRepublish;
         b.ipnsCache = ipnsCache;
+        b.dnsResolvers = dnsResolvers;
         b.metrics = metrics;
         b.content = content;
         b.api = api;
@@ -455,6 +458,19 @@ public final class NodeConfig {
         return ipnsCache;
     }
 
+    /** The DNS-over-HTTPS endpoints asked for the domains they cover (Kubo's {@code DNS.Resolvers}). */
+    public io.p2pkit.node.dnslink.DnsResolvers dnsResolvers() {
+        return dnsResolvers;
+    }
+
+    /**
+     * A DNSLink resolver of its own (its cache empty) asking this config's DNS server, else the
+     * system's, and its {@link #dnsResolvers()} for the domains they cover.
+     */
+    public io.p2pkit.node.dnslink.DnsLinkResolver dnsLink() {
+        return io.p2pkit.node.dnslink.DnsLinkResolver.forServer(transports.dnsServer()).withResolvers(dnsResolvers);
+    }
+
     /** Where Prometheus metrics are served, if anywhere. */
     public Optional<InetSocketAddress> metrics() {
         return metrics;
@@ -632,6 +648,12 @@ public final class NodeConfig {
                     webRtcDirect, webTransport, tcp, webSocket);
         }
 
+        /** The resolver of {@code /dns*} multiaddrs: {@link #dnsServer()}, asked directly, else the system's. */
+        public io.p2pkit.core.dns.DnsResolver dnsResolver() {
+            return dnsServer.isPresent() ? new ServerResolver(dnsServer.get(), Duration.ofSeconds(2))
+                    : new io.p2pkit.core.dns.SystemResolver();
+        }
+
         /**
          * Gives {@code builder} these transports: TCP, WebSocket (wss listening with a certificate,
          * wss dialing trusting {@link #wssTrustedCa()} or the system's CAs), QUIC and WebTransport
@@ -652,7 +674,7 @@ public final class NodeConfig {
                 builder.muxers(muxers.toArray(String[]::new));
             }
             if (dnsServer.isPresent()) {
-                builder.dnsResolver(new ServerResolver(dnsServer.get(), Duration.ofSeconds(2)));
+                builder.dnsResolver(dnsResolver());
             }
             if (tcp) {
                 builder.transport(key -> new TcpTransport());
@@ -1326,6 +1348,7 @@ public final class NodeConfig {
         private boolean ipnsPubsub;
         private IpnsRepublish ipnsRepublish = IpnsRepublish.DEFAULT;
         private IpnsCache ipnsCache = IpnsCache.DEFAULT;
+        private io.p2pkit.node.dnslink.DnsResolvers dnsResolvers = io.p2pkit.node.dnslink.DnsResolvers.NONE;
         private Optional<InetSocketAddress> metrics = Optional.empty();
         private Optional<Content> content = Optional.empty();
         private Optional<Http> api = Optional.empty();
@@ -1567,6 +1590,15 @@ public final class NodeConfig {
         /** How many resolved names are kept, and for how long at most (Kubo's 128, each for its record's TTL, by default). */
         public Builder ipnsCache(IpnsCache cache) {
             this.ipnsCache = Objects.requireNonNull(cache, "cache");
+            return this;
+        }
+
+        /**
+         * DNS-over-HTTPS endpoints for some domains or all (Kubo's {@code DNS.Resolvers}): DNSLink and
+         * {@code /dns*} multiaddrs of the domains they cover are asked of them (default: none).
+         */
+        public Builder dnsResolvers(io.p2pkit.node.dnslink.DnsResolvers resolvers) {
+            this.dnsResolvers = Objects.requireNonNull(resolvers, "resolvers");
             return this;
         }
 

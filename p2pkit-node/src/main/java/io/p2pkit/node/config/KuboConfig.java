@@ -105,6 +105,9 @@ import java.util.Map;
  * Import.FastProvideRoot                        import.fastProvideRoot        true or false (true: add announces its root at once)
  * Import.FastProvideWait                        import.fastProvideWait        true or false (true: and waits for it)
  * Ipns.UsePubsub                                ipns.usePubsub                true or false
+ * DNS.Resolvers                                 dns.resolvers                 object of FQDN ("eth.", "." for all) to a DoH URL,
+ *                                                                             kept as its JSON ("" or "auto": the usual resolver)
+ * DNS.MaxCacheTTL                               dns.maxCacheTTL               Go duration, the longest a DoH answer is kept
  * Version.AgentSuffix                           version.agentSuffix           text after p2pkit/<version>/ in identify
  * Pubsub.Enabled                                pubsub.enabled                true or false (daemon --enable-pubsub-experiment)
  * Pubsub.Router                                 pubsub.router                 gossipsub, floodsub or "" (checked at start)
@@ -179,7 +182,9 @@ public final class KuboConfig {
         /** Peering.Peers: an array of {@code {"ID","Addrs"}}, kept as its JSON text ({@link PeeringConfig}). */
         PEERS("[]peer.AddrInfo"),
         /** Kubo's Priority: a positive integer (lower first), or false for off; null for the default. */
-        PRIORITY("config.Priority");
+        PRIORITY("config.Priority"),
+        /** DNS.Resolvers: an object of domains to DoH URLs, kept as its JSON text. */
+        RESOLVERS("map[string]string");
 
         private final String goType;
 
@@ -282,6 +287,8 @@ public final class KuboConfig {
             new Key("Import.FastProvideRoot", "import.fastProvideRoot", Kind.FLAG),
             new Key("Import.FastProvideWait", "import.fastProvideWait", Kind.FLAG),
             new Key("Ipns.UsePubsub", "ipns.usePubsub", Kind.FLAG),
+            new Key("DNS.Resolvers", "dns.resolvers", Kind.RESOLVERS),
+            new Key("DNS.MaxCacheTTL", "dns.maxCacheTTL", Kind.DURATION),
             new Key("Version.AgentSuffix", "version.agentSuffix", Kind.TEXT),
             new Key("Pubsub.Enabled", "pubsub.enabled", Kind.FLAG),
             new Key("Pubsub.Router", "pubsub.router", Kind.TEXT),
@@ -409,6 +416,7 @@ public final class KuboConfig {
         put(out, "Ipns.RepublishPeriod", ""); // Kubo's "use the default": 4h
         put(out, "Ipns.RecordLifetime", ""); // 48h
         put(out, "Ipns.ResolveCacheSize", 128L);
+        put(out, "DNS.Resolvers", Map.of()); // Kubo's {".": "auto"} is AutoConf's, which p2pkit has not: the system's
         put(out, "Datastore.StorageGCWatermark", 90L); // used with daemon --enable-gc
         put(out, "Datastore.GCPeriod", "1h");
         put(out, "Pubsub.Router", "");
@@ -550,6 +558,27 @@ public final class KuboConfig {
                 throw new EditException(key + "." + e.getKey() + ": not an array of strings");
             }
             out.put(String.valueOf(e.getKey()), values.stream().map(String.class::cast).toList());
+        }
+        return out;
+    }
+
+    /**
+     * Reads the file's {@code DNS.Resolvers}.
+     *
+     * @param text the file key's JSON text
+     * @return domain to URL, in the text's order
+     * @throws EditException when the text is not an object of strings
+     */
+    public static Map<String, String> resolvers(String text) {
+        if (!(parseJson(text) instanceof Map<?, ?> m)) {
+            throw new EditException("DNS.Resolvers: not a JSON object: " + text);
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> e : m.entrySet()) {
+            if (!(e.getValue() instanceof String url)) {
+                throw new EditException("DNS.Resolvers." + e.getKey() + ": not a string");
+            }
+            out.put(String.valueOf(e.getKey()), url);
         }
         return out;
     }
@@ -921,6 +950,27 @@ public final class KuboConfig {
                 }
                 yield io.p2pkit.node.json.Json.write(headers);
             }
+            case RESOLVERS -> {
+                if (!(value instanceof Map<?, ?> m)) {
+                    throw wrongType(k, value);
+                }
+                Map<String, String> resolvers = new java.util.TreeMap<>(); // sorted, as Go writes a map
+                for (Map.Entry<?, ?> e : m.entrySet()) {
+                    if (!(e.getValue() instanceof String url)) {
+                        throw wrongType(k, e.getValue());
+                    }
+                    try {
+                        io.p2pkit.node.dnslink.DnsResolvers.check(String.valueOf(e.getKey()), url);
+                    } catch (IllegalArgumentException x) {
+                        throw badValue(k.kubo + ": " + x.getMessage());
+                    }
+                    resolvers.put(String.valueOf(e.getKey()), url);
+                }
+                if (resolvers.size() > io.p2pkit.node.dnslink.DnsResolvers.MAX_ENTRIES) {
+                    throw badValue(k.kubo + ": more than " + io.p2pkit.node.dnslink.DnsResolvers.MAX_ENTRIES + " entries");
+                }
+                yield io.p2pkit.node.json.Json.write(resolvers);
+            }
             case PATH -> {
                 if (!(value instanceof String s)) {
                     throw wrongType(k, value);
@@ -1020,6 +1070,7 @@ public final class KuboConfig {
             case GATEWAYS -> throw new IllegalStateException("shown by PublicGatewaysConfig");
             case AUTHORIZATIONS -> throw new IllegalStateException("shown by ApiAuthorizationsConfig");
             case PEERS -> PeeringConfig.show(text);
+            case RESOLVERS -> resolvers(text);
         };
     }
 

@@ -19,8 +19,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * DNSLink (<a href="https://dnslink.dev">dnslink.dev</a>): a domain's content path from the TXT
  * record {@code dnslink=/ipfs/…} or {@code dnslink=/ipns/…} at {@code _dnslink.{domain}}, else at
- * {@code {domain}} itself (as Kubo and boxo look), asked over UDP of the configured DNS servers
- * only. Answers are cached for their TTL (at most an hour), the absence of one for a minute. Several {@code dnslink=} values: the
+ * {@code {domain}} itself (as Kubo and boxo look), asked over UDP of the configured DNS servers,
+ * or of the DNS-over-HTTPS endpoint {@link DnsResolvers} gives the domain (Kubo's
+ * {@code DNS.Resolvers}). Answers are cached for their TTL (at most an hour), the absence of one for a minute. Several {@code dnslink=} values: the
  * first in sort order wins, as go-dnslink does.
  *
  * <pre>{@code
@@ -39,6 +40,7 @@ public final class DnsLinkResolver {
     private final List<InetSocketAddress> servers;
     private final Duration timeout;
     private final long maxCacheSeconds;
+    private final DnsResolvers resolvers;
     private final SecureRandom random = new SecureRandom();
     /** The one shared state: answers by name, each with its expiry; entries are immutable. */
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
@@ -60,13 +62,23 @@ public final class DnsLinkResolver {
      * @param timeout how long one server is waited for
      */
     public DnsLinkResolver(List<InetSocketAddress> servers, Duration timeout) {
-        this(servers, timeout, MAX_CACHE_SECONDS);
+        this(servers, timeout, MAX_CACHE_SECONDS, DnsResolvers.NONE);
     }
 
-    private DnsLinkResolver(List<InetSocketAddress> servers, Duration timeout, long maxCacheSeconds) {
+    private DnsLinkResolver(List<InetSocketAddress> servers, Duration timeout, long maxCacheSeconds,
+                            DnsResolvers resolvers) {
         this.servers = List.copyOf(servers);
         this.timeout = timeout;
         this.maxCacheSeconds = maxCacheSeconds;
+        this.resolvers = resolvers;
+    }
+
+    /**
+     * A resolver asking the same servers, but the DNS-over-HTTPS endpoints of {@code resolvers}
+     * for the domains they cover; it keeps a cache of its own.
+     */
+    public DnsLinkResolver withResolvers(DnsResolvers resolvers) {
+        return new DnsLinkResolver(servers, timeout, maxCacheSeconds, java.util.Objects.requireNonNull(resolvers));
     }
 
     /**
@@ -75,7 +87,7 @@ public final class DnsLinkResolver {
      * at most in any case.
      */
     public DnsLinkResolver capped(Duration max) {
-        return new DnsLinkResolver(servers, timeout, Math.max(0, Math.min(maxCacheSeconds, max.getSeconds())));
+        return new DnsLinkResolver(servers, timeout, Math.max(0, Math.min(maxCacheSeconds, max.getSeconds())), resolvers);
     }
 
     /**
@@ -101,9 +113,9 @@ public final class DnsLinkResolver {
         return new DnsLinkResolver(system, Duration.ofSeconds(5));
     }
 
-    /** Whether any DNS server is configured. */
+    /** Whether any DNS server or DNS-over-HTTPS endpoint is configured. */
     public boolean enabled() {
-        return !servers.isEmpty();
+        return !servers.isEmpty() || !resolvers.isEmpty();
     }
 
     /** Whether {@code name} could be a DNSLink domain: letters, digits, hyphens, at least one dot, not an IP address. */
@@ -135,7 +147,7 @@ public final class DnsLinkResolver {
      */
     public Optional<Link> resolve(String domain) throws IOException {
         String name = domain.toLowerCase(Locale.ROOT);
-        if (!enabled() || !isDomain(name)) {
+        if (!isDomain(name) || servers.isEmpty() && resolvers.forName(name).isEmpty()) {
             return Optional.empty();
         }
         Cached hit = cache.get(name);
@@ -173,8 +185,15 @@ public final class DnsLinkResolver {
         return values.isEmpty() ? Optional.empty() : Optional.of(new Link(values.getFirst(), reply.ttlSeconds()));
     }
 
-    /** Asks each server in turn until one answers (an answer with no records counts). */
+    /**
+     * Asks the DNS-over-HTTPS endpoint that covers {@code name}, else each server in turn until one
+     * answers (an answer with no records counts).
+     */
     private DnsMessage.Reply query(String name) throws IOException {
+        Optional<DohClient> doh = resolvers.forName(name);
+        if (doh.isPresent()) {
+            return DnsResolvers.answer(doh.get(), name, DnsMessage.TYPE_TXT);
+        }
         IOException last = null;
         for (InetSocketAddress server : servers) {
             try {

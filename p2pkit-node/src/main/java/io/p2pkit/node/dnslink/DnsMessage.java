@@ -3,22 +3,28 @@ package io.p2pkit.node.dnslink;
 import io.p2pkit.core.DecodeException;
 
 import java.io.ByteArrayOutputStream;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * A DNS query for the TXT records of one name and the decoding of its reply (RFC 1035 §4.1),
- * bounded: replies over {@link #MAX_REPLY_BYTES}, more than {@link #MAX_RECORDS} records, names
- * over 255 bytes or compression loops are refused with a {@link DecodeException}.
+ * A DNS query for the TXT, A or AAAA records of one name and the decoding of its reply (RFC 1035
+ * §4.1, RFC 3596), bounded: replies over the caller's cap ({@link #MAX_REPLY_BYTES} over UDP,
+ * {@link #MAX_DOH_REPLY_BYTES} over HTTPS), more than {@link #MAX_RECORDS} records, names over 255
+ * bytes or compression loops are refused with a {@link DecodeException}.
  */
 final class DnsMessage {
     /** The largest reply read (RFC 6891's common EDNS buffer is smaller; UDP without EDNS is 512). */
     static final int MAX_REPLY_BYTES = 4096;
+    /** The largest reply read over DNS over HTTPS: a DNS message's own limit (RFC 8484 §6). */
+    static final int MAX_DOH_REPLY_BYTES = 65535;
     /** The most records of a reply looked at. */
     static final int MAX_RECORDS = 64;
     static final int TYPE_TXT = 16;
+    static final int TYPE_A = 1;
+    static final int TYPE_AAAA = 28;
     private static final int CLASS_IN = 1;
     private static final int MAX_NAME_BYTES = 255;
     private static final int MAX_POINTERS = 32;
@@ -32,9 +38,10 @@ final class DnsMessage {
      * @param rcode      the response code (0 no error, 3 no such name…)
      * @param truncated  whether the server set TC (the answer did not fit in UDP)
      * @param texts      each TXT record of the asked name, its character-strings joined
+     * @param addresses  each A or AAAA record of the asked name
      * @param ttlSeconds the smallest TTL of those records (0 when there are none)
      */
-    record Reply(int rcode, boolean truncated, List<String> texts, long ttlSeconds) {
+    record Reply(int rcode, boolean truncated, List<String> texts, List<InetAddress> addresses, long ttlSeconds) {
     }
 
     private DnsMessage() {
@@ -42,6 +49,11 @@ final class DnsMessage {
 
     /** A recursive query (RD set) for the TXT records of {@code name}, with id {@code id}. */
     static byte[] query(int id, String name) {
+        return query(id, name, TYPE_TXT);
+    }
+
+    /** A recursive query (RD set) for the records of {@code type} of {@code name}, with id {@code id}. */
+    static byte[] query(int id, String name, int type) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(32 + name.length());
         out.write(id >> 8);
         out.write(id);
@@ -61,17 +73,27 @@ final class DnsMessage {
             out.writeBytes(b);
         }
         out.write(0);
-        out.writeBytes(new byte[]{0, TYPE_TXT, 0, CLASS_IN});
+        out.writeBytes(new byte[]{(byte) (type >> 8), (byte) type, 0, CLASS_IN});
         return out.toByteArray();
     }
 
     /**
-     * Decodes a reply to {@link #query(int, String)}.
+     * Decodes a reply to {@link #query(int, String)} received over UDP.
      *
      * @throws DecodeException when it is malformed, over a cap, or not the reply to that query
      */
     static Reply decode(byte[] msg, int length, int id, String name) {
-        if (length > MAX_REPLY_BYTES || length > msg.length) {
+        return decode(msg, length, id, name, TYPE_TXT, MAX_REPLY_BYTES);
+    }
+
+    /**
+     * Decodes a reply to {@link #query(int, String, int)}.
+     *
+     * @param cap the largest reply taken
+     * @throws DecodeException when it is malformed, over a cap, or not the reply to that query
+     */
+    static Reply decode(byte[] msg, int length, int id, String name, int type, int cap) {
+        if (length > cap || length > msg.length) {
             throw new DecodeException("dns", "reply of " + length + " bytes is over the cap");
         }
         Reader r = new Reader(msg, length);
@@ -94,16 +116,17 @@ final class DnsMessage {
         String wanted = canonical(name);
         if (questions == 1) {
             String asked = r.name();
-            if (!asked.equals(wanted) || r.u16() != TYPE_TXT) {
+            if (!asked.equals(wanted) || r.u16() != type) {
                 throw new DecodeException("dns", "reply is for another question");
             }
             r.u16();
         }
         List<String> texts = new ArrayList<>();
+        List<InetAddress> addresses = new ArrayList<>();
         long ttl = Long.MAX_VALUE;
         for (int i = 0; i < answers; i++) {
             String owner = r.name();
-            int type = r.u16();
+            int recordType = r.u16();
             int cls = r.u16();
             long recordTtl = r.u32();
             int rdLength = r.u16();
@@ -111,7 +134,8 @@ final class DnsMessage {
             if (end > r.limit) {
                 throw new DecodeException("dns", "record data runs past the reply");
             }
-            if (type == TYPE_TXT && cls == CLASS_IN && owner.equals(wanted)) {
+            boolean ours = cls == CLASS_IN && owner.equals(wanted) && recordType == type;
+            if (ours && type == TYPE_TXT) {
                 StringBuilder text = new StringBuilder();
                 while (r.pos < end) {
                     int n = r.u8();
@@ -123,10 +147,21 @@ final class DnsMessage {
                 }
                 texts.add(text.toString());
                 ttl = Math.min(ttl, recordTtl);
+            } else if (ours) { // A or AAAA: 4 or 16 bytes of address
+                if (rdLength != (type == TYPE_A ? 4 : 16)) {
+                    throw new DecodeException("dns", "an address record of " + rdLength + " bytes");
+                }
+                try {
+                    addresses.add(InetAddress.getByAddress(java.util.Arrays.copyOfRange(msg, r.pos, end)));
+                } catch (java.net.UnknownHostException e) {
+                    throw new DecodeException("dns", "bad address record");
+                }
+                ttl = Math.min(ttl, recordTtl);
             }
             r.pos = end;
         }
-        return new Reply(rcode, truncated, List.copyOf(texts), texts.isEmpty() ? 0 : ttl);
+        boolean none = texts.isEmpty() && addresses.isEmpty();
+        return new Reply(rcode, truncated, List.copyOf(texts), List.copyOf(addresses), none ? 0 : ttl);
     }
 
     private static String canonical(String name) {

@@ -39,7 +39,7 @@ public final class NodeHttp {
             paths.addMapping(PathSpec.from(RoutingV1Handler.PREFIX + "*"), new RoutingV1Handler(node.host(), node.dht()));
         }
         // every other path: /ipfs/… and /ipns/…, and any path on a subdomain or DNSLink host
-        DnsLinkResolver dns = DnsLinkResolver.forServer(node.config().transports().dnsServer());
+        DnsLinkResolver dns = node.config().dnsLink();
         java.util.Optional<java.time.Duration> cap = node.config().ipnsCache().maxTtl();
         GatewayHandler gateway = new GatewayHandler(node, node.config().gatewayHosts(),
                 cap.isPresent() ? dns.capped(cap.get()) : dns, registry);

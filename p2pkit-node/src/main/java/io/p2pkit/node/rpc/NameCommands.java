@@ -391,8 +391,7 @@ public final class NameCommands {
             }
             return record;
         };
-        return IpnsNames.resolve(routed ? records : null, where, DnsLinkResolver.forServer(
-                node.config().transports().dnsServer()), cached ? node.nameCache() : NameCache.NONE, path, recursive);
+        return IpnsNames.resolve(routed ? records : null, where, node.config().dnsLink(), cached ? node.nameCache() : NameCache.NONE, path, recursive);
     }
 
     /** Kubo's error for a node without routing. */

@@ -1113,6 +1113,7 @@ public final class DaemonCommand extends CliCommand {
         b.delegatedRouters(delegatedRouters(file, console));
         b.ipnsRepublish(ipnsRepublish(file));
         b.ipnsCache(ipnsCache(file));
+        b.dnsResolvers(dnsResolvers(file));
         Optional<NodeConfig.WebRtc> browserToBrowser = webRtcConfig(webRtc, webRtcCandidates, webRtcStun, webRtcTurn, listen,
                 psk.isPresent(), System.getenv(TURN_PASSWORD_VARIABLE));
         if (browserToBrowser.isPresent()) {
@@ -1726,6 +1727,23 @@ public final class DaemonCommand extends CliCommand {
                     + NodeConfig.IpnsCache.MAX_SIZE + " names");
         }
         return new NodeConfig.IpnsCache(size, file.duration("ipns.maxCacheTTL")); // a negative one is refused when set
+    }
+
+    /**
+     * Kubo's {@code DNS.Resolvers} (DNS-over-HTTPS endpoints by domain; "" and "auto" leave a domain
+     * to the system's resolver) and {@code DNS.MaxCacheTTL} (the longest their answers are kept).
+     */
+    static io.p2pkit.node.dnslink.DnsResolvers dnsResolvers(RepoSettings file) {
+        Optional<String> text = file.text("dns.resolvers");
+        if (text.isEmpty()) {
+            return io.p2pkit.node.dnslink.DnsResolvers.NONE;
+        }
+        Optional<Duration> maxTtl = file.duration("dns.maxCacheTTL");
+        try {
+            return io.p2pkit.node.dnslink.DnsResolvers.of(io.p2pkit.node.config.KuboConfig.resolvers(text.get()), maxTtl);
+        } catch (IllegalArgumentException e) {
+            throw file.bad("dns.resolvers", e.getMessage());
+        }
     }
 
     /** A duration key of the config file, empty when unset, {@code ""} or zero (Kubo's "use the default"). */

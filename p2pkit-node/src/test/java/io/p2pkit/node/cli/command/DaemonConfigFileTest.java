@@ -254,6 +254,28 @@ class DaemonConfigFileTest {
         assertEquals("config setting Ipns.ResolveCacheSize (2000000) is over the limit of 1048576 names", big.getMessage());
     }
 
+    /** Kubo's DNS.Resolvers and DNS.MaxCacheTTL; blank and "auto" leave the domain to the system's resolver. */
+    @Test
+    void theDnsResolversOfTheConfigReachTheNode(@TempDir Path dir) throws Exception {
+        assertTrue(daemon(repo(dir.resolve("a"), Map.of())).dnsResolvers().isEmpty());
+        NodeConfig set = daemon(repo(dir.resolve("b"), Map.of("DNS", Map.of("Resolvers", Map.of(
+                "eth.", "https://127.0.0.1:8443/dns-query", ".", "auto", "crypto.", ""), "MaxCacheTTL", "5m"))));
+        assertEquals(Map.of("eth.", java.net.URI.create("https://127.0.0.1:8443/dns-query")),
+                set.dnsResolvers().endpoints());
+        assertTrue(set.dnsLink().enabled());
+        KuboConfig.EditException notFqdn = assertThrows(KuboConfig.EditException.class, () -> repo(dir.resolve("c"),
+                Map.of("DNS.Resolvers", Map.of("eth", "https://127.0.0.1/"))));
+        assertTrue(notFqdn.getMessage().contains("invalid domain eth; must be FQDN"), notFqdn.getMessage());
+        assertThrows(KuboConfig.EditException.class, () -> repo(dir.resolve("d"),
+                Map.of("DNS.Resolvers", Map.of("eth.", "tls://127.0.0.1"))));
+        // a file edited by hand is checked when the daemon starts
+        Path hand = repo(dir.resolve("e"), Map.of());
+        Repository.writeConfig(hand, Repository.readConfig(hand).with("dns.resolvers", "{\"eth.\":\"ftp://x/\"}"));
+        UsageException bad = assertThrows(UsageException.class, () -> daemon(hand));
+        assertEquals("the repository's config: dns.resolvers: bad resolver for eth.: invalid DoH resolver URL: ftp://x/",
+                bad.getMessage());
+    }
+
     /** Kubo's rule: hole punching starts from a relayed connection, so it needs the relay client. */
     @Test
     void holePunchingIsOffWithoutTheRelayClientAndAskingForBothFails(@TempDir Path dir) throws Exception {
