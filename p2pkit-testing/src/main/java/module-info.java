@@ -1,6 +1,6 @@
 /**
  * Helpers shared by every module's tests: deadlines ({@code Await}), a manual scheduler and clock, seeded
- * randomness, the official test vectors, real servers for tests (dnsmasq, coturn), a NAT testbed in
+ * randomness, the official test vectors, real servers for tests (dnsmasq, coturn, a DNS-over-HTTPS relay), a NAT testbed in
  * network namespaces ({@code netns}), a test CA, and {@code Prerequisites} for what a test needs
  * from the machine. Test scope only.
  */
@@ -9,6 +9,7 @@ module io.p2pkit.testing {
     requires transitive org.junit.platform.launcher;
     requires org.bouncycastle.provider;
     requires org.bouncycastle.pkix;
+    requires jdk.httpserver; // DohRelay
 
     exports io.p2pkit.testing;
     exports io.p2pkit.testing.netns;

@@ -1,20 +1,16 @@
 package io.p2pkit.node.dnslink;
 
-import com.sun.net.httpserver.HttpServer;
 import io.p2pkit.core.dns.DnsResolver;
 import io.p2pkit.core.multiaddr.Multiaddr;
 import io.p2pkit.node.Node;
 import io.p2pkit.node.NodeConfig;
 import io.p2pkit.node.http.HttpAddress;
 import io.p2pkit.testing.Dnsmasq;
+import io.p2pkit.testing.DohRelay;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -22,13 +18,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -36,81 +30,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Kubo's {@code DNS.Resolvers}: DNS-over-HTTPS endpoints by domain. The endpoint here is an RFC 8484
- * relay in front of a real dnsmasq, beside another dnsmasq that is the node's usual (UDP) server,
+ * relay ({@link DohRelay}) in front of a real dnsmasq, beside another dnsmasq that is the node's usual (UDP) server,
  * each holding a different answer for the same names, so every assertion shows which one was asked.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class DnsResolversTest {
     private static final String CID_UDP = "bafkreicysg23kiwv34eg2d7qweipxwosdo2py4ldv42nbauguluen5v6am";
     private static final String CID_DOH = "bafkreie7q3iidccmpvszul7kudcvvuavuo7u6gzlbobczuk5nqk3b4akba";
-
-    /**
-     * An RFC 8484 endpoint: each POSTed DNS message is sent on to a DNS server over UDP and its reply
-     * returned as {@code application/dns-message}; {@link #mode} makes it misbehave.
-     */
-    private static final class DohRelay implements AutoCloseable {
-        final HttpServer server;
-        final AtomicInteger queries = new AtomicInteger();
-        volatile String mode = "relay";
-
-        DohRelay(InetSocketAddress dns) throws IOException {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-            server.createContext("/dns-query", exchange -> {
-                try (exchange) {
-                    byte[] query;
-                    try (InputStream in = exchange.getRequestBody()) {
-                        query = in.readNBytes(4096);
-                    }
-                    boolean wellFormed = exchange.getRequestMethod().equals("POST")
-                            && DohClient.MEDIA_TYPE.equals(exchange.getRequestHeaders().getFirst("Content-Type"))
-                            && DohClient.MEDIA_TYPE.equals(exchange.getRequestHeaders().getFirst("Accept"))
-                            && query.length > 12 && query[0] == 0 && query[1] == 0; // RFC 8484 §4.1: id 0
-                    if (!wellFormed) {
-                        exchange.sendResponseHeaders(400, -1);
-                        return;
-                    }
-                    queries.incrementAndGet();
-                    switch (mode) {
-                        case "error" -> exchange.sendResponseHeaders(500, -1);
-                        case "html" -> send(exchange, "text/html", "<html>no</html>".getBytes());
-                        case "garbage" -> send(exchange, DohClient.MEDIA_TYPE, new byte[]{0, 0, (byte) 0x81, 0, 0, 9});
-                        default -> send(exchange, DohClient.MEDIA_TYPE, relay(dns, query));
-                    }
-                }
-            });
-            server.start();
-        }
-
-        private static byte[] relay(InetSocketAddress dns, byte[] query) throws IOException {
-            try (DatagramSocket socket = new DatagramSocket()) {
-                socket.setSoTimeout(5000);
-                socket.connect(dns);
-                socket.send(new DatagramPacket(query, query.length));
-                byte[] buf = new byte[4096];
-                DatagramPacket reply = new DatagramPacket(buf, buf.length);
-                socket.receive(reply);
-                return java.util.Arrays.copyOf(buf, reply.getLength());
-            }
-        }
-
-        private static void send(com.sun.net.httpserver.HttpExchange exchange, String type, byte[] body)
-                throws IOException {
-            exchange.getResponseHeaders().set("Content-Type", type);
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        }
-
-        String url() {
-            return "http://127.0.0.1:" + server.getAddress().getPort() + "/dns-query";
-        }
-
-        @Override
-        public void close() {
-            server.stop(0);
-        }
-    }
 
     /** The usual server: one answer for each name. */
     private static Dnsmasq udpServer() throws Exception {
@@ -181,10 +107,10 @@ class DnsResolversTest {
             assertEquals("/ipns/site.test", eth.resolve("sub.name.eth").orElseThrow().path());
             assertEquals("/ipfs/" + CID_UDP, eth.resolve("site.test").orElseThrow().path(), "not under eth.");
             assertEquals(Optional.empty(), eth.resolve("missing.eth"), "NXDOMAIN over DoH is no DNSLink");
-            int asked = doh.queries.get();
+            int asked = doh.queries();
             assertTrue(asked >= 4, asked + " queries");
             eth.resolve("name.eth");
-            assertEquals(asked, doh.queries.get(), "answers of the endpoint are cached for their TTL");
+            assertEquals(asked, doh.queries(), "answers of the endpoint are cached for their TTL");
 
             DnsLinkResolver root = new DnsLinkResolver(List.of(), Duration.ofSeconds(5))
                     .withResolvers(DnsResolvers.of(Map.of(".", doh.url()), Optional.empty()));
@@ -218,16 +144,16 @@ class DnsResolversTest {
         try (Dnsmasq behind = dohServer(); DohRelay doh = new DohRelay(behind.address())) {
             DnsLinkResolver r = new DnsLinkResolver(List.of(), Duration.ofSeconds(5))
                     .withResolvers(DnsResolvers.of(Map.of(".", doh.url()), Optional.empty()));
-            doh.mode = "error";
+            doh.misbehave(DohRelay.Mode.ERROR);
             IOException http = assertThrows(IOException.class, () -> r.resolve("name.eth"));
             assertTrue(http.getMessage().contains(doh.url()) && http.getMessage().contains("HTTP 500"), http.getMessage());
-            doh.mode = "html";
+            doh.misbehave(DohRelay.Mode.HTML);
             IOException html = assertThrows(IOException.class, () -> r.resolve("name.eth"));
             assertTrue(html.getMessage().contains("text/html, not application/dns-message"), html.getMessage());
-            doh.mode = "garbage";
+            doh.misbehave(DohRelay.Mode.GARBAGE);
             IOException garbage = assertThrows(IOException.class, () -> r.resolve("name.eth"));
             assertTrue(garbage.getMessage().contains("sent a bad reply"), garbage.getMessage());
-            doh.mode = "relay";
+            doh.misbehave(DohRelay.Mode.RELAY);
             assertEquals("/ipfs/" + CID_DOH, r.resolve("name.eth").orElseThrow().path(), "failures are not cached");
         }
         // nothing listens there any more

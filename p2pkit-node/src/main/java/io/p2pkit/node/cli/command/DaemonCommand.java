@@ -501,7 +501,7 @@ public final class DaemonCommand extends CliCommand {
         if (!mount) {
             return Optional.empty();
         }
-        RepoSettings file = settings(console);
+        RepoSettings file = RepoSettings.read(repo.root());
         FuseMounts.Mountpoints at = new FuseMounts.Mountpoints(
                 absolute(mountIpfs, file.text("mounts.ipfs").orElse("/ipfs")),
                 absolute(mountIpns, file.text("mounts.ipns").orElse("/ipns")),
@@ -906,22 +906,9 @@ public final class DaemonCommand extends CliCommand {
         }).orElse(List.of());
     }
 
-    /** The daemon's settings in the repository's config file; none without a repository. */
-    private RepoSettings settings(Console console) throws java.io.IOException {
-        Path root = repo.root();
-        if (!Repository.isInitialized(root)) {
-            return RepoSettings.NONE;
-        }
-        try {
-            return new RepoSettings(Repository.readConfig(root).other());
-        } catch (io.p2pkit.ipfs.repo.RepoConfigException e) {
-            throw new UsageException("the repository's config: " + e.getMessage());
-        }
-    }
-
     /** The node the options describe, over the repository's config file; a wrong option is a {@link UsageException}. */
     NodeConfig config(Console console) throws java.io.IOException {
-        RepoSettings file = settings(console);
+        RepoSettings file = RepoSettings.read(repo.root());
         Optional<PreSharedKey> psk = swarmKey(console, System.getenv());
         NodeConfig.Transports transports = transports(file, psk.isPresent());
         // QUIC, WebTransport and WebRTC-direct cannot carry a private network: not listened on in one

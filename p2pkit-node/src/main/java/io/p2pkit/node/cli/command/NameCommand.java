@@ -378,8 +378,10 @@ public final class NameCommand extends CliCommand {
             return super.run();
         }
 
-        private DnsLinkResolver dns() {
-            return DnsLinkResolver.forServer(options.transport.config().dnsServer());
+        /** The --dns-server's (else the system's) resolver, and the repository's DNS.Resolvers as the daemon's. */
+        private DnsLinkResolver dns() throws java.io.IOException {
+            return DnsLinkResolver.forServer(options.transport.config().dnsServer())
+                    .withResolvers(DaemonCommand.dnsResolvers(RepoSettings.read(repo.root())));
         }
 
         @Override

@@ -15,6 +15,18 @@ import java.util.Optional;
 record RepoSettings(Map<String, String> stored) {
     static final RepoSettings NONE = new RepoSettings(Map.of());
 
+    /** The settings of the repository at {@code root}; none when there is no repository there. */
+    static RepoSettings read(java.nio.file.Path root) throws java.io.IOException {
+        if (!io.p2pkit.ipfs.repo.Repository.isInitialized(root)) {
+            return NONE;
+        }
+        try {
+            return new RepoSettings(io.p2pkit.ipfs.repo.Repository.readConfig(root).other());
+        } catch (io.p2pkit.ipfs.repo.RepoConfigException e) {
+            throw new UsageException("the repository's config: " + e.getMessage());
+        }
+    }
+
     Optional<String> text(String key) {
         return Optional.ofNullable(stored.get(key)).map(String::strip);
     }
