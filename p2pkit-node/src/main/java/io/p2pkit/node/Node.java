@@ -88,6 +88,8 @@ public final class Node implements Closeable {
     private final List<HttpFace> http = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** The delegated routers' clients, closed with the node. */
     private final List<RoutingV1Client> delegated = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** The clients of the publishers that are not also routers, closed with the node. */
+    private final List<RoutingV1Client> publishers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final NodeListener listener;
     private final AddressFilters addressFilters;
     private final Peering peering;
@@ -159,6 +161,7 @@ public final class Node implements Closeable {
         Optional<ContentService> content = Optional.empty();
         Node node = null;
         List<RoutingV1Client> delegated = new java.util.ArrayList<>();
+        List<RoutingV1Client> publishers = new java.util.ArrayList<>();
         try {
             Optional<AutoNat> autoNat = Optional.empty();
             if (config.autoNat().isPresent()) {
@@ -241,6 +244,12 @@ public final class Node implements Closeable {
             for (java.net.URI endpoint : config.delegatedRouters()) {
                 delegated.add(new RoutingV1Client(endpoint)); // for content, and IPNS names over the RPC API
             }
+            for (java.net.URI endpoint : config.delegatedPublishers()) {
+                if (delegated.stream().noneMatch(r -> r.endpoint().equals(RoutingV1Client.base(endpoint)))
+                        && publishers.stream().noneMatch(r -> r.endpoint().equals(RoutingV1Client.base(endpoint)))) {
+                    publishers.add(new RoutingV1Client(endpoint)); // a router is a publisher already
+                }
+            }
             if (config.content().isPresent()) {
                 List<ProviderFinder> routers = new java.util.ArrayList<>();
                 for (RoutingV1Client client : delegated) {
@@ -287,6 +296,7 @@ public final class Node implements Closeable {
             host.service(IdentifyService.class).ifPresent(id -> id.addListener(listener::identified));
             node = new Node(config, host, dht, pubsub, metrics, content, listener, addressFilters, peering);
             node.delegated.addAll(delegated);
+            node.publishers.addAll(publishers);
             listener.beforeServing(node);
             node.startHttp(registry);
             listener.ready(node);
@@ -299,6 +309,7 @@ public final class Node implements Closeable {
             }
             metrics.ifPresent(MetricsServer::close);
             delegated.forEach(RoutingV1Client::close);
+            publishers.forEach(RoutingV1Client::close);
             host.close(); // and with it the DHT and pubsub it runs
             if (content.isPresent()) {
                 content.get().close();
@@ -389,6 +400,16 @@ public final class Node implements Closeable {
         return List.copyOf(delegated);
     }
 
+    /**
+     * The clients of every server the IPNS records published here are put to: the delegated
+     * routers, then the delegated publishers that are not routers ({@code Ipns.DelegatedPublishers}).
+     */
+    public List<RoutingV1Client> delegatedPublishers() {
+        List<RoutingV1Client> all = new java.util.ArrayList<>(delegated);
+        all.addAll(publishers);
+        return List.copyOf(all);
+    }
+
     /** Pubsub, if configured. */
     public Optional<PubSub> pubsub() {
         return pubsub;
@@ -424,7 +445,7 @@ public final class Node implements Closeable {
      * daemon does, when the node has a repository and somewhere to publish.
      */
     private void startRepublisher() {
-        if (publishedNames.isEmpty() || !NameCommands.routed(this)) {
+        if (publishedNames.isEmpty() || !NameCommands.routed(this) && publishers.isEmpty()) {
             return;
         }
         java.nio.file.Path repo = config.content().orElseThrow().repo();
@@ -540,6 +561,7 @@ public final class Node implements Closeable {
             }
             host.close();
             delegated.forEach(RoutingV1Client::close);
+            publishers.forEach(RoutingV1Client::close);
             if (content.isPresent()) {
                 content.get().close(); // after the host: nothing is served from a closed repository
             }

@@ -115,6 +115,7 @@ public final class NodeConfig {
     private final Optional<Http> api;
     private final Optional<Http> gateway;
     private final List<java.net.URI> delegatedRouters;
+    private final List<java.net.URI> delegatedPublishers;
     private final ApiAccess apiAccess;
     private final Optional<AutoNatConfig> autoNat;
     private final Optional<MdnsConfig> mdns;
@@ -187,6 +188,7 @@ public final class NodeConfig {
         this.api = b.api;
         this.gateway = b.gateway;
         this.delegatedRouters = List.copyOf(b.delegatedRouters);
+        this.delegatedPublishers = List.copyOf(b.delegatedPublishers);
         this.apiAccess = b.apiAccess;
         this.autoNat = b.autoNat;
         this.mdns = b.mdns;
@@ -233,6 +235,7 @@ public final class NodeConfig {
         b.api = api;
         b.gateway = gateway;
         b.delegatedRouters = delegatedRouters;
+        b.delegatedPublishers = delegatedPublishers;
         b.apiAccess = apiAccess;
         b.autoNat = autoNat;
         b.mdns = mdns;
@@ -509,6 +512,14 @@ public final class NodeConfig {
     /** Delegated Routing V1 HTTP servers asked for providers beside the DHT (base URLs). */
     public List<java.net.URI> delegatedRouters() {
         return delegatedRouters;
+    }
+
+    /**
+     * Delegated Routing V1 HTTP servers that take the IPNS records published here and are asked
+     * nothing (Kubo's {@code Ipns.DelegatedPublishers}; base URLs); the delegated routers take them too.
+     */
+    public List<java.net.URI> delegatedPublishers() {
+        return delegatedPublishers;
     }
 
     /**
@@ -1354,6 +1365,7 @@ public final class NodeConfig {
         private Optional<Http> api = Optional.empty();
         private Optional<Http> gateway = Optional.empty();
         private List<java.net.URI> delegatedRouters = List.of();
+        private List<java.net.URI> delegatedPublishers = List.of();
         private Optional<AutoNatConfig> autoNat = Optional.of(AutoNatConfig.defaults());
         private Optional<MdnsConfig> mdns = Optional.empty();
         private ApiAccess apiAccess = ApiAccess.DEFAULT;
@@ -1650,6 +1662,16 @@ public final class NodeConfig {
          */
         public Builder delegatedRouters(List<java.net.URI> endpoints) {
             this.delegatedRouters = List.copyOf(endpoints);
+            return this;
+        }
+
+        /**
+         * Puts the IPNS records this node publishes to these Delegated Routing V1 HTTP servers
+         * ({@code PUT /routing/v1/ipns/{name}}, base URLs as {@link #delegatedRouters}), beside the
+         * DHT, and asks them nothing: Kubo's {@code Ipns.DelegatedPublishers}.
+         */
+        public Builder delegatedPublishers(List<java.net.URI> endpoints) {
+            this.delegatedPublishers = List.copyOf(endpoints);
             return this;
         }
 

@@ -105,6 +105,8 @@ import java.util.Map;
  * Import.FastProvideRoot                        import.fastProvideRoot        true or false (true: add announces its root at once)
  * Import.FastProvideWait                        import.fastProvideWait        true or false (true: and waits for it)
  * Ipns.UsePubsub                                ipns.usePubsub                true or false
+ * Ipns.DelegatedPublishers                      ipns.delegatedPublishers      array of http(s) URLs, bare or ending in
+ *                                                                             /routing/v1/ipns ("auto": none here)
  * DNS.Resolvers                                 dns.resolvers                 object of FQDN ("eth.", "." for all) to a DoH URL,
  *                                                                             kept as its JSON ("" or "auto": the usual resolver)
  * DNS.MaxCacheTTL                               dns.maxCacheTTL               Go duration, the longest a DoH answer is kept
@@ -147,6 +149,8 @@ public final class KuboConfig {
     /** Where {@code API.HTTPHeaders}' origins are kept: a list, as before the file kept the other headers. */
     /** The file key of Kubo's {@code Routing.DelegatedRouters}. */
     private static final String DELEGATED_ROUTERS = "routing.delegatedRouters";
+    /** The file key of Kubo's {@code Ipns.DelegatedPublishers}. */
+    private static final String DELEGATED_PUBLISHERS = "ipns.delegatedPublishers";
     private static final Key ORIGINS = new Key(API_HEADERS_KEY + "." + ALLOW_ORIGIN, "api.allowedOrigins", Kind.LIST);
 
     /** How a value is written in Kubo's JSON and checked. */
@@ -287,6 +291,7 @@ public final class KuboConfig {
             new Key("Import.FastProvideRoot", "import.fastProvideRoot", Kind.FLAG),
             new Key("Import.FastProvideWait", "import.fastProvideWait", Kind.FLAG),
             new Key("Ipns.UsePubsub", "ipns.usePubsub", Kind.FLAG),
+            new Key("Ipns.DelegatedPublishers", DELEGATED_PUBLISHERS, Kind.LIST),
             new Key("DNS.Resolvers", "dns.resolvers", Kind.RESOLVERS),
             new Key("DNS.MaxCacheTTL", "dns.maxCacheTTL", Kind.DURATION),
             new Key("Version.AgentSuffix", "version.agentSuffix", Kind.TEXT),
@@ -322,6 +327,22 @@ public final class KuboConfig {
         } catch (java.net.URISyntaxException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
+    }
+
+    /**
+     * A delegated IPNS publisher's base URL, as {@code Ipns.DelegatedPublishers} takes it: a server's
+     * URL, or the URL of its IPNS API ({@code …/routing/v1/ipns}, as Kubo's AutoConf gives them).
+     *
+     * @throws IllegalArgumentException when it is not an {@code http://} or {@code https://} URL with
+     *                                  a host and one of those paths
+     */
+    public static java.net.URI publisherUrl(String url) {
+        java.net.URI uri = routerUrl(url);
+        String path = uri.getRawPath() == null ? "" : uri.getRawPath().replaceAll("/+$", "");
+        if (!path.isEmpty() && !path.equals("/routing/v1/ipns")) {
+            throw new IllegalArgumentException(url + ": a delegated publisher's URL has no path, or /routing/v1/ipns");
+        }
+        return java.net.URI.create(uri.getScheme() + "://" + uri.getRawAuthority());
     }
 
     /** A config edit that cannot be made; the message is what Kubo would say, or names the key. */
@@ -798,10 +819,14 @@ public final class KuboConfig {
                     if (item.contains(",") || item.isBlank()) {
                         throw badValue(k.kubo + ": '" + item + "' is empty or has a comma");
                     }
-                    if (k.file.equals(DELEGATED_ROUTERS)) {
+                    if (k.file.equals(DELEGATED_ROUTERS) || k.file.equals(DELEGATED_PUBLISHERS)) {
                         if (!item.equals("auto")) {
                             try {
-                                routerUrl(item);
+                                if (k.file.equals(DELEGATED_ROUTERS)) {
+                                    routerUrl(item);
+                                } else {
+                                    publisherUrl(item);
+                                }
                             } catch (IllegalArgumentException e) {
                                 throw badValue(k.kubo + ": " + e.getMessage());
                             }

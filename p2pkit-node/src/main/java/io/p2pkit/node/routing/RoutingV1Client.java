@@ -44,9 +44,14 @@ public final class RoutingV1Client implements AutoCloseable {
 
     /** A client of the server at {@code endpoint} (its base URL, without {@code /routing/v1}). */
     public RoutingV1Client(URI endpoint) {
-        String text = endpoint.toString();
-        this.endpoint = URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
+        this.endpoint = base(endpoint);
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    }
+
+    /** The base URL a client of {@code endpoint} asks under: without a final {@code /}. */
+    public static URI base(URI endpoint) {
+        String text = endpoint.toString();
+        return URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
     }
 
     /** The server's base URL. */

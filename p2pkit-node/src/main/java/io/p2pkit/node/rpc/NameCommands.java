@@ -47,7 +47,7 @@ public final class NameCommands {
         return List.of(
                 RpcCommand.at("name/publish").text(TextEncoders::published).args(RpcArgument.string("ipfs-path", true, false).withStdin())
                         .options(RpcOption.bool("resolve").withDefault(true), RpcOption.string("lifetime", "t").withDefault("48h"),
-                                RpcOption.bool("allow-offline"), RpcOption.string("ttl"),
+                                RpcOption.bool("allow-offline"), RpcOption.bool("allow-delegated"), RpcOption.string("ttl"),
                                 RpcOption.string("key", "k").withDefault(Keystore.SELF), RpcOption.bool("quieter", "Q"),
                                 RpcOption.string("ipns-base").withDefault("base36"))
                         .run(NameCommands::publish),
@@ -98,14 +98,7 @@ public final class NameCommands {
      */
     private static void put(RpcRequest req, RpcResponse res) throws Exception {
         boolean allowOffline = req.bool("allow-offline");
-        boolean delegatedOnly = req.bool("allow-delegated");
-        if (allowOffline && delegatedOnly) {
-            throw RpcError.failed("cannot use both --allow-offline and --allow-delegated flags");
-        }
-        if (delegatedOnly && req.node().delegatedRouters().isEmpty()) {
-            throw RpcError.failed("no delegated routers configured (--routing-http): add one or use --allow-offline "
-                    + "for local-only publishing");
-        }
+        boolean delegatedOnly = delegatedOnly(req);
         PeerId name = name(req.argument(0));
         Uploads.Entry file = req.files().next();
         if (file == null || file.kind() != Uploads.Kind.FILE) {
@@ -172,7 +165,8 @@ public final class NameCommands {
         String keyName = req.string("key").orElse(Keystore.SELF);
         PrivateKey key = keyName.equals(Keystore.SELF) ? req.node().host().identity()
                 : KeyCommands.keystore(req).get(keyName).orElseThrow(() -> RpcError.failed("no key by the given name was found"));
-        publish(req.node(), key, value, lifetime, ttl, req.bool("allow-offline"));
+        boolean delegatedOnly = delegatedOnly(req);
+        publish(req.node(), key, value, lifetime, ttl, req.bool("allow-offline") || delegatedOnly, delegatedOnly);
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("Name", KeyCommands.name(new Keystore.Entry(keyName, key.publicKey().toPeerId()), req));
         o.put("Value", value);
@@ -190,6 +184,22 @@ public final class NameCommands {
         if (blocks.get(end).isEmpty()) {
             throw KuboPaths.notFound(end);
         }
+    }
+
+    /**
+     * Kubo's {@code --allow-delegated}: the record goes to the delegated publishers (and routers)
+     * alone, not the DHT nor pubsub, and reaching none of them is no failure.
+     */
+    private static boolean delegatedOnly(RpcRequest req) {
+        boolean delegatedOnly = req.bool("allow-delegated");
+        if (req.bool("allow-offline") && delegatedOnly) {
+            throw RpcError.failed("cannot use both --allow-offline and --allow-delegated flags");
+        }
+        if (delegatedOnly && req.node().delegatedPublishers().isEmpty()) {
+            throw RpcError.failed("no delegated publishers configured: add Ipns.DelegatedPublishers or use "
+                    + "--allow-offline for local-only publishing");
+        }
+        return delegatedOnly;
     }
 
     /** Kubo 0.43's check: a lifetime that is not positive would give a record that is void when made. */
@@ -237,20 +247,25 @@ public final class NameCommands {
      */
     public static int publish(Node node, PrivateKey key, String value, Duration lifetime, Duration ttl,
                               boolean allowOffline) throws IOException {
+        return publish(node, key, value, lifetime, ttl, allowOffline, false);
+    }
+
+    private static int publish(Node node, PrivateKey key, String value, Duration lifetime, Duration ttl,
+                               boolean allowOffline, boolean delegatedOnly) throws IOException {
         PeerId id = key.publicKey().toPeerId();
         Optional<PublishedNames> names = node.publishedNames();
         if (names.isEmpty()) {
-            long sequence = best(node, id, Duration.ZERO).map(r -> IpnsRecord.decode(r).sequence() + 1).orElse(0L);
+            long sequence = bestKnown(node, id).map(r -> IpnsRecord.decode(r).sequence() + 1).orElse(0L);
             return putAndCache(node, id, IpnsRecordSigner.sign(key, value, sequence, Instant.now().plus(lifetime), ttl),
-                    allowOffline, false);
+                    allowOffline, delegatedOnly);
         }
         // the record kept here counts as much as the routing's (Kubo's publisher reads its own first),
         // and is replaced once the new one is out, so that the republisher keeps it alive
         return names.get().locked(() -> {
-            long found = best(node, id, Duration.ZERO).map(r -> IpnsRecord.decode(r).sequence() + 1).orElse(0L);
+            long found = bestKnown(node, id).map(r -> IpnsRecord.decode(r).sequence() + 1).orElse(0L);
             long kept = names.get().last(id).map(r -> r.sequence() + 1).orElse(0L);
             byte[] record = IpnsRecordSigner.sign(key, value, Math.max(found, kept), Instant.now().plus(lifetime), ttl);
-            int reached = putAndCache(node, id, record, allowOffline, false);
+            int reached = putAndCache(node, id, record, allowOffline, delegatedOnly);
             names.get().save(id, record);
             return reached;
         });
@@ -274,6 +289,11 @@ public final class NameCommands {
         IpnsRecord r = IpnsRecord.decode(record);
         node.nameCache().put(key, r.valueText(), node.nameCache().ttlOf(r));
         return reached;
+    }
+
+    /** The best record the routing knows, none when the node only publishes (delegated publishers alone). */
+    private static Optional<byte[]> bestKnown(Node node, PeerId id) throws IOException {
+        return routed(node) ? best(node, id, Duration.ZERO) : Optional.empty();
     }
 
     /**
@@ -311,7 +331,7 @@ public final class NameCommands {
                 throw RpcError.failed(e.getMessage()); // too many names subscribed
             }
         }
-        for (RoutingV1Client router : node.delegatedRouters()) {
+        for (RoutingV1Client router : node.delegatedPublishers()) {
             try {
                 router.putIpns(id, record);
                 reached++;
@@ -321,7 +341,8 @@ public final class NameCommands {
         }
         if (reached == 0 && !allowOffline) {
             throw RpcError.failed(failed != null ? "could not publish to " + failed.getMessage()
-                    : "can't publish while offline: pass `--allow-offline` to override");
+                    : "can't publish while offline: pass `--allow-offline` to override or `--allow-delegated` if "
+                    + "Ipns.DelegatedPublishers are set up");
         }
         return reached;
     }

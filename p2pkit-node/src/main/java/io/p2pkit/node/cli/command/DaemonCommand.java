@@ -1098,6 +1098,7 @@ public final class DaemonCommand extends CliCommand {
         }
         b.ipnsPubsub(ipnsPubsub);
         b.delegatedRouters(delegatedRouters(file, console));
+        b.delegatedPublishers(delegatedPublishers(file));
         b.ipnsRepublish(ipnsRepublish(file));
         b.ipnsCache(ipnsCache(file));
         b.dnsResolvers(dnsResolvers(file));
@@ -1646,6 +1647,28 @@ public final class DaemonCommand extends CliCommand {
             }
         }
         return routers;
+    }
+
+    /**
+     * Kubo's {@code Ipns.DelegatedPublishers}, used as Kubo uses them with {@code Routing.Type}
+     * {@code auto} or {@code autoclient}; {@code "auto"} is none there, as in Kubo.
+     */
+    private List<java.net.URI> delegatedPublishers(RepoSettings file) {
+        String routingType = file.text("routing.type").orElse("auto");
+        if (!(routingType.equals("auto") || routingType.equals("autoclient")) || dht != null || role != null) {
+            return List.of();
+        }
+        List<java.net.URI> publishers = new ArrayList<>();
+        for (String url : file.list("ipns.delegatedPublishers").orElse(List.of())) {
+            if (!url.equals("auto")) {
+                try {
+                    publishers.add(io.p2pkit.node.config.KuboConfig.publisherUrl(url));
+                } catch (IllegalArgumentException e) {
+                    throw file.bad("ipns.delegatedPublishers", e.getMessage());
+                }
+            }
+        }
+        return publishers;
     }
 
     /**

@@ -241,6 +241,10 @@ public final class NameCommand extends CliCommand {
                 + "repository keeps it, and a daemon publishes it again later")
         boolean allowOffline;
 
+        @Option(names = "--allow-delegated", description = "through the daemon: publish to its delegated publishers "
+                + "(Ipns.DelegatedPublishers) and routers alone, not the DHT, as Kubo's")
+        boolean allowDelegated;
+
         @Mixin
         RepoOption repo;
 
@@ -274,6 +278,9 @@ public final class NameCommand extends CliCommand {
 
         @Override
         int operate(KadDht dht) throws Exception {
+            if (allowDelegated) {
+                throw noDaemonToDelegate();
+            }
             PeerId id = key.publicKey().toPeerId();
             PutResult r = IpnsNames.publish(dht, new PublishedNames(repo.root()), key, value, lifetime, ttl);
             String name = id.toString(Multibase.Encoding.BASE36);
@@ -296,9 +303,18 @@ public final class NameCommand extends CliCommand {
             o.put("ttl", GoDurations.format(ttl));
             o.put("resolve", Boolean.toString(resolve));
             o.put("allow-offline", Boolean.toString(allowOffline));
+            o.put("allow-delegated", Boolean.toString(allowDelegated));
             Optional<DaemonApi.Answer> a = DaemonApi.askIfRunning(repo.root(), "name/publish", List.of(value), o);
+            if (a.isEmpty() && allowDelegated) {
+                throw noDaemonToDelegate();
+            }
             a.ifPresent(answer -> printPublished(DaemonApi.text(answer.map(), "Name"), DaemonApi.text(answer.map(), "Value")));
             return a.isPresent() ? 0 : null;
+        }
+
+        private static UsageException noDaemonToDelegate() {
+            return new UsageException("--allow-delegated publishes through the daemon that holds the repository "
+                    + "(its Ipns.DelegatedPublishers): start 'p2pkit daemon' first");
         }
 
         private void printPublished(String name, String path) {

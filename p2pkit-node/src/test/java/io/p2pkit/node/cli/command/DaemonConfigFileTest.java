@@ -254,6 +254,23 @@ class DaemonConfigFileTest {
         assertEquals("config setting Ipns.ResolveCacheSize (2000000) is over the limit of 1048576 names", big.getMessage());
     }
 
+    /** Kubo's Ipns.DelegatedPublishers: base URLs or their IPNS API's, "auto" none, with Routing.Type auto. */
+    @Test
+    void theDelegatedPublishersOfTheConfigReachTheNode(@TempDir Path dir) throws Exception {
+        Map<String, Object> publishers = Map.of("Ipns.DelegatedPublishers", List.of("auto",
+                "http://127.0.0.1:8081/routing/v1/ipns", "https://127.0.0.1:8443"));
+        assertEquals(List.of(java.net.URI.create("http://127.0.0.1:8081"), java.net.URI.create("https://127.0.0.1:8443")),
+                daemon(repo(dir.resolve("a"), publishers)).delegatedPublishers());
+        assertEquals(List.of(), daemon(repo(dir.resolve("b"), Map.of("Ipns.DelegatedPublishers", List.of("auto"))))
+                .delegatedPublishers(), "Kubo's auto is none with Routing.Type auto");
+        assertEquals(List.of(), daemon(repo(dir.resolve("c"), publishers), "--dht", "server").delegatedPublishers(),
+                "used as the delegated routers are, with Routing.Type auto or autoclient only");
+        KuboConfig.EditException path = assertThrows(KuboConfig.EditException.class, () -> repo(dir.resolve("d"),
+                Map.of("Ipns.DelegatedPublishers", List.of("http://127.0.0.1/routing/v1/providers"))));
+        assertTrue(path.getMessage().contains("a delegated publisher's URL has no path, or /routing/v1/ipns"),
+                path.getMessage());
+    }
+
     /** Kubo's DNS.Resolvers and DNS.MaxCacheTTL; blank and "auto" leave the domain to the system's resolver. */
     @Test
     void theDnsResolversOfTheConfigReachTheNode(@TempDir Path dir) throws Exception {
