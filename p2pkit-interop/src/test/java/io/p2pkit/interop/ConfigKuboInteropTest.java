@@ -170,6 +170,8 @@ class ConfigKuboInteropTest {
                 assertEquals("5m", same("config", "DNS.MaxCacheTTL"));
                 same("config", "--json", "Ipns.DelegatedPublishers", "[\"http://127.0.0.1:9/routing/v1/ipns\"]");
                 assertEquals("[\n  \"http://127.0.0.1:9/routing/v1/ipns\"\n]", same("config", "Ipns.DelegatedPublishers"));
+                same("config", "--json", "Routing.IgnoreProviders", "[\"" + PEERING_PEER + "\"]");
+                assertEquals(PEERING_PEER, file("routing.ignoreProviders"));
                 assertEquals("{\".\":\"\",\"eth.\":\"http://127.0.0.1:9/dns-query\"}", file("dns.resolvers"));
             }
             case SET_BOOL -> {
@@ -292,7 +294,8 @@ class ConfigKuboInteropTest {
                         "Gateway.MaxRangeRequestFileSize", "Import.CidVersion", "Import.UnixFSChunker",
                         "Import.UnixFSFileMaxLinks", "Import.HashFunction", "Import.UnixFSHAMTDirectoryMaxFanout",
                         "Gateway.HTTPHeaders", "Gateway.RootRedirect", "Gateway.PublicGateways", "Peering.Peers",
-                        "Swarm.Transports.Security", "DNS", "Ipns.DelegatedPublishers")) {
+                        "Swarm.Transports.Security", "DNS", "Ipns.DelegatedPublishers",
+                        "Routing.IgnoreProviders")) {
                     assertEquals(at(fromKubo, key), at(fromP2pkit, key), key);
                 }
                 assertEquals(Map.of(), at(fromP2pkit, "API.Authorizations"), "the secrets emptied, as Kubo's");

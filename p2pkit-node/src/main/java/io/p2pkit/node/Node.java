@@ -255,7 +255,8 @@ public final class Node implements Closeable {
                 for (RoutingV1Client client : delegated) {
                     routers.add(client::findProviders);
                 }
-                content = Optional.of(ContentService.start(host, config.content().get(), dht, routers));
+                content = Optional.of(ContentService.start(host, config.content().get(), dht, routers,
+                        config.ignoredProviders()));
             }
             // The HTTP servers count their requests, and the RPC server serves the metrics as Kubo does.
             MetricRegistry registry = new MetricRegistry();

@@ -116,6 +116,7 @@ public final class NodeConfig {
     private final Optional<Http> gateway;
     private final List<java.net.URI> delegatedRouters;
     private final List<java.net.URI> delegatedPublishers;
+    private final java.util.Set<io.p2pkit.core.identity.PeerId> ignoredProviders;
     private final ApiAccess apiAccess;
     private final Optional<AutoNatConfig> autoNat;
     private final Optional<MdnsConfig> mdns;
@@ -189,6 +190,7 @@ public final class NodeConfig {
         this.gateway = b.gateway;
         this.delegatedRouters = List.copyOf(b.delegatedRouters);
         this.delegatedPublishers = List.copyOf(b.delegatedPublishers);
+        this.ignoredProviders = java.util.Set.copyOf(b.ignoredProviders);
         this.apiAccess = b.apiAccess;
         this.autoNat = b.autoNat;
         this.mdns = b.mdns;
@@ -236,6 +238,7 @@ public final class NodeConfig {
         b.gateway = gateway;
         b.delegatedRouters = delegatedRouters;
         b.delegatedPublishers = delegatedPublishers;
+        b.ignoredProviders = ignoredProviders;
         b.apiAccess = apiAccess;
         b.autoNat = autoNat;
         b.mdns = mdns;
@@ -520,6 +523,11 @@ public final class NodeConfig {
      */
     public List<java.net.URI> delegatedPublishers() {
         return delegatedPublishers;
+    }
+
+    /** The peers whose provider records are ignored, wherever providers are looked up (Kubo's {@code Routing.IgnoreProviders}). */
+    public java.util.Set<io.p2pkit.core.identity.PeerId> ignoredProviders() {
+        return ignoredProviders;
     }
 
     /**
@@ -1366,6 +1374,7 @@ public final class NodeConfig {
         private Optional<Http> gateway = Optional.empty();
         private List<java.net.URI> delegatedRouters = List.of();
         private List<java.net.URI> delegatedPublishers = List.of();
+        private java.util.Set<io.p2pkit.core.identity.PeerId> ignoredProviders = java.util.Set.of();
         private Optional<AutoNatConfig> autoNat = Optional.of(AutoNatConfig.defaults());
         private Optional<MdnsConfig> mdns = Optional.empty();
         private ApiAccess apiAccess = ApiAccess.DEFAULT;
@@ -1672,6 +1681,17 @@ public final class NodeConfig {
          */
         public Builder delegatedPublishers(List<java.net.URI> endpoints) {
             this.delegatedPublishers = List.copyOf(endpoints);
+            return this;
+        }
+
+        /**
+         * Ignores every provider record of these peers, from the DHT and the delegated routers alike:
+         * Bitswap never asks them for a block because a lookup named them, and {@code routing
+         * findprovs} leaves them out (Kubo's {@code Routing.IgnoreProviders}). A peer already
+         * connected is still asked by Bitswap's broadcast, as in Kubo.
+         */
+        public Builder ignoredProviders(java.util.Collection<io.p2pkit.core.identity.PeerId> peers) {
+            this.ignoredProviders = java.util.Set.copyOf(peers);
             return this;
         }
 

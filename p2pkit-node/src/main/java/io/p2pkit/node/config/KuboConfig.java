@@ -29,6 +29,7 @@ import java.util.Map;
  * Bootstrap                                     bootstrap                     array of multiaddrs ending in /p2p/ID
  * Peering.Peers                                 peering.peers                 array of {"ID","Addrs"}, kept as JSON
  * Routing.DelegatedRouters                      routing.delegatedRouters      array of http(s) URLs ("auto": none here)
+ * Routing.IgnoreProviders                       routing.ignoreProviders       array of peer IDs whose provider records are ignored
  * Routing.Type                                  routing.type                  auto, autoclient, dht, dhtclient, dhtserver, none
  * Swarm.ConnMgr.Type                            swarm.connMgr.type            basic or none (none: never trims)
  * Swarm.ConnMgr.LowWater                        swarm.connMgr.lowWater        integer
@@ -149,6 +150,8 @@ public final class KuboConfig {
     /** Where {@code API.HTTPHeaders}' origins are kept: a list, as before the file kept the other headers. */
     /** The file key of Kubo's {@code Routing.DelegatedRouters}. */
     private static final String DELEGATED_ROUTERS = "routing.delegatedRouters";
+    /** The file key of Kubo's {@code Routing.IgnoreProviders}. */
+    private static final String IGNORE_PROVIDERS = "routing.ignoreProviders";
     /** The file key of Kubo's {@code Ipns.DelegatedPublishers}. */
     private static final String DELEGATED_PUBLISHERS = "ipns.delegatedPublishers";
     private static final Key ORIGINS = new Key(API_HEADERS_KEY + "." + ALLOW_ORIGIN, "api.allowedOrigins", Kind.LIST);
@@ -214,6 +217,7 @@ public final class KuboConfig {
             new Key("Bootstrap", "bootstrap", Kind.LIST),
             new Key("Peering.Peers", PeeringConfig.FILE_KEY, Kind.PEERS),
             new Key("Routing.DelegatedRouters", DELEGATED_ROUTERS, Kind.LIST),
+            new Key("Routing.IgnoreProviders", IGNORE_PROVIDERS, Kind.LIST),
             new Key("Routing.Type", "routing.type", Kind.WORD,
                     List.of("auto", "autoclient", "dht", "dhtclient", "dhtserver", "none")),
             new Key("Swarm.ConnMgr.Type", "swarm.connMgr.type", Kind.WORD, List.of("basic", "none")),
@@ -830,6 +834,12 @@ public final class KuboConfig {
                             } catch (IllegalArgumentException e) {
                                 throw badValue(k.kubo + ": " + e.getMessage());
                             }
+                        }
+                    } else if (k.file.equals(IGNORE_PROVIDERS)) {
+                        try {
+                            io.p2pkit.core.identity.PeerId.parse(item);
+                        } catch (RuntimeException e) {
+                            throw badValue(k.kubo + ": not a peer ID: " + item);
                         }
                     } else if (!k.file.equals("api.allowedOrigins")) {
                         multiaddr(k, item);

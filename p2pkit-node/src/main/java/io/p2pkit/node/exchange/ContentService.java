@@ -62,6 +62,16 @@ public final class ContentService implements Closeable {
      */
     public static ContentService start(Host host, NodeConfig.Content config, Optional<KadDht> dht,
                                        List<ProviderFinder> routers) throws IOException {
+        return start(host, config, dht, routers, java.util.Set.of());
+    }
+
+    /**
+     * The same, ignoring the provider records of {@code ignored} whoever gives them (Kubo's
+     * {@code Routing.IgnoreProviders}).
+     */
+    public static ContentService start(Host host, NodeConfig.Content config, Optional<KadDht> dht,
+                                       List<ProviderFinder> routers, java.util.Set<io.p2pkit.core.identity.PeerId> ignored)
+            throws IOException {
         AtomicReference<Bitswap> exchange = new AtomicReference<>();
         Codecs codecs = Codecs.standard();
         Repository repo = Repository.open(config.repo(), OpenOptions.of(codecs).fetcher((cid, timeout) -> {
@@ -71,7 +81,7 @@ public final class ContentService implements Closeable {
         try {
             List<ProviderFinder> finders = new java.util.ArrayList<>(routers);
             dht.ifPresent(d -> finders.add((cid, limit, found) -> d.findProviders(cid.multihash().bytes(), limit, found)));
-            ProviderFinder finder = finders.isEmpty() ? ProviderFinder.NONE : inTurn(finders);
+            ProviderFinder finder = finders.isEmpty() ? ProviderFinder.NONE : ignoring(inTurn(finders), ignored);
             Bitswap bitswap = Bitswap.attach(host, repo.blocks().local(), config.bitswap(), finder);
             exchange.set(bitswap);
             Optional<GraphSync> graphsync = config.graphsync()
@@ -91,6 +101,18 @@ public final class ContentService implements Closeable {
             repo.close();
             throw e;
         }
+    }
+
+    /** Passes on the providers {@code finder} finds but those of {@code ignored}. */
+    private static ProviderFinder ignoring(ProviderFinder finder, java.util.Set<io.p2pkit.core.identity.PeerId> ignored) {
+        if (ignored.isEmpty()) {
+            return finder;
+        }
+        return (cid, limit, found) -> finder.findProviders(cid, limit, p -> {
+            if (!ignored.contains(p.peerId())) {
+                found.accept(p);
+            }
+        });
     }
 
     /** Asks each finder in turn; fails only when every one failed. */

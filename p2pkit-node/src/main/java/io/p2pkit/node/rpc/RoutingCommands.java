@@ -112,8 +112,12 @@ final class RoutingCommands {
         }
         Cid cid = cid(req.argument(0));
         KadDht dht = dht(req);
+        java.util.Set<PeerId> ignored = req.node().config().ignoredProviders();
         try {
             dht.findProviders(cid.multihash().bytes(), n, p -> {
+                if (ignored.contains(p.peerId())) {
+                    return; // Kubo's Routing.IgnoreProviders
+                }
                 try {
                     res.emit(event(PROVIDER, List.of(addrInfo(p)), ""));
                 } catch (IOException e) {

@@ -1099,6 +1099,7 @@ public final class DaemonCommand extends CliCommand {
         b.ipnsPubsub(ipnsPubsub);
         b.delegatedRouters(delegatedRouters(file, console));
         b.delegatedPublishers(delegatedPublishers(file));
+        b.ignoredProviders(ignoredProviders(file));
         b.ipnsRepublish(ipnsRepublish(file));
         b.ipnsCache(ipnsCache(file));
         b.dnsResolvers(dnsResolvers(file));
@@ -1647,6 +1648,19 @@ public final class DaemonCommand extends CliCommand {
             }
         }
         return routers;
+    }
+
+    /** Kubo's {@code Routing.IgnoreProviders}: peer IDs whose provider records are ignored. */
+    static List<PeerId> ignoredProviders(RepoSettings file) {
+        List<PeerId> peers = new ArrayList<>();
+        for (String id : file.list("routing.ignoreProviders").orElse(List.of())) {
+            try {
+                peers.add(PeerId.parse(id));
+            } catch (RuntimeException e) {
+                throw file.bad("routing.ignoreProviders", "not a peer ID: " + id);
+            }
+        }
+        return peers;
     }
 
     /**

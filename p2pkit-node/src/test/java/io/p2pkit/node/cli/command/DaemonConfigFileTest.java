@@ -254,6 +254,18 @@ class DaemonConfigFileTest {
         assertEquals("config setting Ipns.ResolveCacheSize (2000000) is over the limit of 1048576 names", big.getMessage());
     }
 
+    /** Kubo's Routing.IgnoreProviders: peer IDs, checked when set and at the start. */
+    @Test
+    void theIgnoredProvidersOfTheConfigReachTheNode(@TempDir Path dir) throws Exception {
+        String id = "12D3KooWGC6TvWhfapngX6wvJHMYvKpDMXPb3ZnCZ6dMoaMtimQ5";
+        assertEquals(java.util.Set.of(io.p2pkit.core.identity.PeerId.parse(id)), daemon(repo(dir.resolve("a"),
+                Map.of("Routing.IgnoreProviders", List.of(id)))).ignoredProviders());
+        assertEquals(java.util.Set.of(), daemon(repo(dir.resolve("b"), Map.of())).ignoredProviders());
+        KuboConfig.EditException bad = assertThrows(KuboConfig.EditException.class, () -> repo(dir.resolve("c"),
+                Map.of("Routing.IgnoreProviders", List.of("not-a-peer"))));
+        assertTrue(bad.getMessage().contains("Routing.IgnoreProviders: not a peer ID: not-a-peer"), bad.getMessage());
+    }
+
     /** Kubo's Ipns.DelegatedPublishers: base URLs or their IPNS API's, "auto" none, with Routing.Type auto. */
     @Test
     void theDelegatedPublishersOfTheConfigReachTheNode(@TempDir Path dir) throws Exception {
