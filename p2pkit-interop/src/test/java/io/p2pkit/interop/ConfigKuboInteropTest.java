@@ -148,6 +148,8 @@ class ConfigKuboInteropTest {
                 assertEquals("false", file("swarm.transports.security.tls"));
                 same("config", "--json", "Swarm.Transports.Security.TLS", "true");
                 same("config", "--json", "Swarm.Transports.Security.TLS", "0");
+                same("config", "--json", "Swarm.Transports.Multiplexers.Yamux", "100");
+                assertEquals("100", file("swarm.transports.multiplexers.yamux"));
                 // Bitswap's knobs that both have
                 same("config", "--json", "Internal.Bitswap.MaxOutstandingBytesPerPeer", "1000000");
                 same("config", "Internal.Bitswap.ProviderSearchDelay", "250ms");
@@ -295,7 +297,7 @@ class ConfigKuboInteropTest {
                         "Import.UnixFSFileMaxLinks", "Import.HashFunction", "Import.UnixFSHAMTDirectoryMaxFanout",
                         "Gateway.HTTPHeaders", "Gateway.RootRedirect", "Gateway.PublicGateways", "Peering.Peers",
                         "Swarm.Transports.Security", "DNS", "Ipns.DelegatedPublishers",
-                        "Routing.IgnoreProviders")) {
+                        "Routing.IgnoreProviders", "Swarm.Transports.Multiplexers")) {
                     assertEquals(at(fromKubo, key), at(fromP2pkit, key), key);
                 }
                 assertEquals(Map.of(), at(fromP2pkit, "API.Authorizations"), "the secrets emptied, as Kubo's");

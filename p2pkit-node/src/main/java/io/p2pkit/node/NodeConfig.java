@@ -592,6 +592,12 @@ public final class NodeConfig {
                     true, true);
         }
 
+        /** These transports with the stream muxers in {@code order} (empty: the host's defaults). */
+        public Transports withMuxers(List<String> order) {
+            return new Transports(security, order, quic, wssCertificate, wssKey, wssTrustedCa, dnsServer, webRtcDirect,
+                    webTransport, tcp, webSocket);
+        }
+
         /** These transports with the security protocols in {@code order} (empty: the host's defaults). */
         public Transports withSecurity(List<String> order) {
             return new Transports(order, muxers, quic, wssCertificate, wssKey, wssTrustedCa, dnsServer, webRtcDirect,

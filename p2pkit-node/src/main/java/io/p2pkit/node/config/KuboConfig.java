@@ -50,6 +50,10 @@ import java.util.Map;
  *                                                                             priority (100): lower first, false off
  * Swarm.Transports.Security.Noise               swarm.transports.security.noise
  *                                                                             priority (200)
+ * Swarm.Transports.Multiplexers.Yamux           swarm.transports.multiplexers.yamux
+ *                                                                             priority (100)
+ * Swarm.Transports.Multiplexers.Mplex           swarm.transports.multiplexers.mplex
+ *                                                                             priority (200; p2pkit's, Kubo removed mplex)
  * Swarm.Transports.Network.TCP, .Websocket,    swarm.transports.network.tcp, .websocket,
  *   .QUIC, .WebTransport, .WebRTCDirect, .Relay   .quic, .webtransport, .webrtcdirect, .relay
  *                                                                             true or false (true): false, not dialed nor listened on
@@ -242,6 +246,8 @@ public final class KuboConfig {
             new Key("Swarm.AddrFilters", "swarm.addrFilters", Kind.LIST),
             new Key("Swarm.Transports.Security.TLS", "swarm.transports.security.tls", Kind.PRIORITY),
             new Key("Swarm.Transports.Security.Noise", "swarm.transports.security.noise", Kind.PRIORITY),
+            new Key("Swarm.Transports.Multiplexers.Yamux", "swarm.transports.multiplexers.yamux", Kind.PRIORITY),
+            new Key("Swarm.Transports.Multiplexers.Mplex", "swarm.transports.multiplexers.mplex", Kind.PRIORITY),
             new Key("Swarm.Transports.Network.TCP", "swarm.transports.network.tcp", Kind.FLAG),
             new Key("Swarm.Transports.Network.Websocket", "swarm.transports.network.websocket", Kind.FLAG),
             new Key("Swarm.Transports.Network.QUIC", "swarm.transports.network.quic", Kind.FLAG),

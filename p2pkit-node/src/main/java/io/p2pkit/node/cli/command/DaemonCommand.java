@@ -782,15 +782,20 @@ public final class DaemonCommand extends CliCommand {
 
     /**
      * The transports of the options, their security protocols in the order of Kubo's
-     * Swarm.Transports.Security when the repository's config sets it and {@code --security} is not given.
+     * Swarm.Transports.Security when the repository's config sets it and {@code --security} is not
+     * given, and their muxers in the order of Swarm.Transports.Multiplexers unless {@code --muxer} is.
      */
     private NodeConfig.Transports transports(RepoSettings file, boolean privateNetwork) {
         NodeConfig.Transports t = network(transport.config(), file, privateNetwork);
-        if (transport.securityGiven()) {
-            return t;
+        if (!transport.securityGiven()) {
+            List<String> order = securityOrder(file);
+            t = order.isEmpty() ? t : t.withSecurity(order);
         }
-        List<String> order = securityOrder(file);
-        return order.isEmpty() ? t : t.withSecurity(order);
+        if (!transport.muxerGiven()) {
+            List<String> order = muxerOrder(file);
+            t = order.isEmpty() ? t : t.withMuxers(order);
+        }
+        return t;
     }
 
     /**
@@ -827,24 +832,42 @@ public final class DaemonCommand extends CliCommand {
      * p2pkit's own order (Noise, then TLS).
      */
     private static List<String> securityOrder(RepoSettings file) {
-        String tlsKey = "swarm.transports.security.tls";
-        String noiseKey = "swarm.transports.security.noise";
-        Optional<String> tls = file.text(tlsKey);
-        Optional<String> noise = file.text(noiseKey);
-        if (tls.isEmpty() && noise.isEmpty()) {
+        return byPriority(file, "tls", "swarm.transports.security.tls", 100, "noise", "swarm.transports.security.noise",
+                200, "Swarm.Transports.Security turns off both TLS and Noise: a connection needs one");
+    }
+
+    /**
+     * Kubo's Swarm.Transports.Multiplexers: yamux (Kubo's one, 100) and mplex (p2pkit's, which Kubo
+     * removed; 200), lower first, yamux on a tie, {@code false} off; empty when neither is set.
+     */
+    private static List<String> muxerOrder(RepoSettings file) {
+        return byPriority(file, "yamux", "swarm.transports.multiplexers.yamux", 100, "mplex",
+                "swarm.transports.multiplexers.mplex", 200,
+                "Swarm.Transports.Multiplexers turns off both yamux and mplex: a connection needs one");
+    }
+
+    /**
+     * Two protocols by their priorities in the config file (lower first, the first named on a tie,
+     * {@code false} off); empty when neither key is set.
+     */
+    private static List<String> byPriority(RepoSettings file, String first, String firstKey, long firstDefault,
+                                           String second, String secondKey, long secondDefault, String noneLeft) {
+        Optional<String> a = file.text(firstKey);
+        Optional<String> b = file.text(secondKey);
+        if (a.isEmpty() && b.isEmpty()) {
             return List.of();
         }
-        long tlsPriority = priority(file, tlsKey, tls, 100);
-        long noisePriority = priority(file, noiseKey, noise, 200);
+        long aPriority = priority(file, firstKey, a, firstDefault);
+        long bPriority = priority(file, secondKey, b, secondDefault);
         List<String> order = new ArrayList<>();
-        if (tlsPriority > 0) {
-            order.add("tls");
+        if (aPriority > 0) {
+            order.add(first);
         }
-        if (noisePriority > 0) {
-            order.add(noisePriority < tlsPriority || tlsPriority < 0 ? 0 : order.size(), "noise");
+        if (bPriority > 0) {
+            order.add(bPriority < aPriority || aPriority < 0 ? 0 : order.size(), second);
         }
         if (order.isEmpty()) {
-            throw file.bad(tlsKey, "Swarm.Transports.Security turns off both TLS and Noise: a connection needs one");
+            throw file.bad(firstKey, noneLeft);
         }
         return order;
     }

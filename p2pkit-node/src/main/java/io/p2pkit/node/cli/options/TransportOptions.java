@@ -77,6 +77,11 @@ public final class TransportOptions {
         return t;
     }
 
+    /** @return whether {@code --muxer} was given (it wins over the repository's config) */
+    public boolean muxerGiven() {
+        return muxer != null;
+    }
+
     /** @return whether {@code --security} was given (it wins over the repository's config) */
     public boolean securityGiven() {
         return security != null;

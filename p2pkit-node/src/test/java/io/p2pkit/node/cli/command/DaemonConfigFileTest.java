@@ -422,6 +422,24 @@ class DaemonConfigFileTest {
         assertTrue(e.getMessage().contains("turns off both TLS and Noise"), e.getMessage());
     }
 
+    /** Kubo's Swarm.Transports.Multiplexers.Yamux, and p2pkit's Mplex beside it (Kubo removed mplex). */
+    @Test
+    void kubosMultiplexerPrioritiesOrderTheMuxersUnlessTheOptionIsGiven(@TempDir Path dir) throws Exception {
+        assertEquals(List.of(), daemon(repo(dir.resolve("unset"), Map.of()), "--listen", "/ip4/127.0.0.1/tcp/0")
+                .transports().muxers(), "unset: the host's own order, yamux then mplex");
+        Path noYamux = repo(dir.resolve("off"), Map.of("Swarm.Transports.Multiplexers.Yamux", false));
+        assertEquals(List.of("mplex"), daemon(noYamux, "--listen", "/ip4/127.0.0.1/tcp/0").transports().muxers());
+        assertEquals(List.of("yamux"), daemon(noYamux, "--listen", "/ip4/127.0.0.1/tcp/0", "--muxer", "yamux")
+                .transports().muxers(), "--muxer wins over the file");
+        assertEquals(List.of("mplex", "yamux"), daemon(repo(dir.resolve("first"), Map.of("Swarm.Transports.Multiplexers",
+                Map.of("Mplex", 50L))), "--listen", "/ip4/127.0.0.1/tcp/0").transports().muxers());
+        assertEquals(List.of("yamux", "mplex"), daemon(repo(dir.resolve("tie"), Map.of("Swarm.Transports.Multiplexers",
+                Map.of("Mplex", 100L, "Yamux", 100L))), "--listen", "/ip4/127.0.0.1/tcp/0").transports().muxers());
+        Path none = repo(dir.resolve("none"), Map.of("Swarm.Transports.Multiplexers", Map.of("Yamux", false, "Mplex", false)));
+        UsageException e = assertThrows(UsageException.class, () -> daemon(none, "--listen", "/ip4/127.0.0.1/tcp/0"));
+        assertTrue(e.getMessage().contains("turns off both yamux and mplex"), e.getMessage());
+    }
+
     private static List<String> security(Path dir, Map<String, Object> priorities) throws Exception {
         return daemon(repo(dir, Map.of("Swarm.Transports.Security", priorities)), "--listen", "/ip4/127.0.0.1/tcp/0")
                 .transports().security();
