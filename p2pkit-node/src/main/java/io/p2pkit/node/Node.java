@@ -115,7 +115,7 @@ public final class Node implements Closeable {
         this.metrics = metrics;
         this.listener = listener;
         this.publishedNames = config.content().map(c -> new PublishedNames(c.repo()));
-        this.nameCache = new NameCache(config.ipnsCache());
+        this.nameCache = new NameCache(config.ipnsCache(), config.fixedNames());
     }
 
     /** Starts a node that tells nobody about its events. */

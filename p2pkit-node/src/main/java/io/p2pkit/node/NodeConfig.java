@@ -117,6 +117,7 @@ public final class NodeConfig {
     private final List<java.net.URI> delegatedRouters;
     private final List<java.net.URI> delegatedPublishers;
     private final java.util.Set<io.p2pkit.core.identity.PeerId> ignoredProviders;
+    private final Map<String, String> fixedNames;
     private final ApiAccess apiAccess;
     private final Optional<AutoNatConfig> autoNat;
     private final Optional<MdnsConfig> mdns;
@@ -191,6 +192,7 @@ public final class NodeConfig {
         this.delegatedRouters = List.copyOf(b.delegatedRouters);
         this.delegatedPublishers = List.copyOf(b.delegatedPublishers);
         this.ignoredProviders = java.util.Set.copyOf(b.ignoredProviders);
+        this.fixedNames = Map.copyOf(b.fixedNames);
         this.apiAccess = b.apiAccess;
         this.autoNat = b.autoNat;
         this.mdns = b.mdns;
@@ -239,6 +241,7 @@ public final class NodeConfig {
         b.delegatedRouters = delegatedRouters;
         b.delegatedPublishers = delegatedPublishers;
         b.ignoredProviders = ignoredProviders;
+        b.fixedNames = fixedNames;
         b.apiAccess = apiAccess;
         b.autoNat = autoNat;
         b.mdns = mdns;
@@ -528,6 +531,11 @@ public final class NodeConfig {
     /** The peers whose provider records are ignored, wherever providers are looked up (Kubo's {@code Routing.IgnoreProviders}). */
     public java.util.Set<io.p2pkit.core.identity.PeerId> ignoredProviders() {
         return ignoredProviders;
+    }
+
+    /** Names that resolve to a fixed path before anything is asked (Kubo's {@code IPFS_NS_MAP}), keyed as {@link io.p2pkit.node.names.NameCache} keys them. */
+    public Map<String, String> fixedNames() {
+        return fixedNames;
     }
 
     /**
@@ -1381,6 +1389,7 @@ public final class NodeConfig {
         private List<java.net.URI> delegatedRouters = List.of();
         private List<java.net.URI> delegatedPublishers = List.of();
         private java.util.Set<io.p2pkit.core.identity.PeerId> ignoredProviders = java.util.Set.of();
+        private Map<String, String> fixedNames = Map.of();
         private Optional<AutoNatConfig> autoNat = Optional.of(AutoNatConfig.defaults());
         private Optional<MdnsConfig> mdns = Optional.empty();
         private ApiAccess apiAccess = ApiAccess.DEFAULT;
@@ -1698,6 +1707,16 @@ public final class NodeConfig {
          */
         public Builder ignoredProviders(java.util.Collection<io.p2pkit.core.identity.PeerId> peers) {
             this.ignoredProviders = java.util.Set.copyOf(peers);
+            return this;
+        }
+
+        /**
+         * Names resolved to a fixed path before anything is asked, with a TTL of zero, whatever the
+         * DHT or DNS say (Kubo's {@code IPFS_NS_MAP}, for tests and debugging): as
+         * {@link io.p2pkit.node.names.NameCache#fixedNames} parses the variable.
+         */
+        public Builder fixedNames(Map<String, String> names) {
+            this.fixedNames = Map.copyOf(names);
             return this;
         }
 

@@ -21,7 +21,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * the path its record or TXT record holds) is kept for the record's TTL, at most the cap, so that a
  * gateway serving a site under {@code /ipns/} or a script running {@code cat /ipns/…} does not walk
  * the DHT on every request. Names published here go in at once. Bounded: the least recently used
- * entry leaves first.
+ * entry leaves first. Fixed names (Kubo's {@code IPFS_NS_MAP}, for tests and debugging) are answered
+ * first, with a TTL of zero, and never leave.
  */
 public final class NameCache {
     private final int size;
@@ -29,6 +30,10 @@ public final class NameCache {
     private final Clock clock;
     private final ReentrantLock lock = new ReentrantLock();
     private final LinkedHashMap<String, Kept> entries;
+    private final Map<String, String> fixed;
+
+    /** The variable Kubo reads fixed names from: {@code name:/ipfs/…,other:/ipns/…}. */
+    public static final String NS_MAP_VARIABLE = "IPFS_NS_MAP";
 
     /**
      * A name's value: a cache hit, or what a lookup found.
@@ -57,10 +62,23 @@ public final class NameCache {
 
     /** A cache of {@code config}'s size and longest TTL. */
     public NameCache(NodeConfig.IpnsCache config) {
-        this(config, Clock.systemUTC());
+        this(config, Map.of());
+    }
+
+    /**
+     * A cache of {@code config}'s size and longest TTL that answers {@code fixed} (keys as
+     * {@link #fixedNames} gives them) before anything else.
+     */
+    public NameCache(NodeConfig.IpnsCache config, Map<String, String> fixed) {
+        this(config, Clock.systemUTC(), fixed);
     }
 
     NameCache(NodeConfig.IpnsCache config, Clock clock) {
+        this(config, clock, Map.of());
+    }
+
+    private NameCache(NodeConfig.IpnsCache config, Clock clock, Map<String, String> fixed) {
+        this.fixed = Map.copyOf(fixed);
         this.size = config.size();
         this.maxTtl = config.maxTtl();
         this.clock = clock;
@@ -70,6 +88,61 @@ public final class NameCache {
                 return size() > NameCache.this.size;
             }
         };
+    }
+
+    /**
+     * Kubo's {@code IPFS_NS_MAP}: comma-separated {@code name:path} pairs, each name (a DNSLink
+     * domain or an IPNS key) resolving to its {@code /ipfs/} or {@code /ipns/} path.
+     *
+     * @param map the variable's value; null or blank for none
+     * @return the names, keyed as the cache keys them
+     * @throws IllegalArgumentException naming the pair that is not one
+     */
+    public static Map<String, String> fixedNames(String map) {
+        if (map == null || map.isBlank()) {
+            return Map.of();
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String pair : map.split(",")) {
+            int colon = pair.indexOf(':');
+            String name = colon < 0 ? "" : pair.substring(0, colon).strip();
+            String path = colon < 0 ? "" : pair.substring(colon + 1).strip();
+            if (name.isEmpty() || !(path.startsWith("/ipfs/") || path.startsWith("/ipns/")) || path.length() < 7) {
+                throw new IllegalArgumentException(NS_MAP_VARIABLE + ": '" + pair + "' is not name:/ipfs/… or name:/ipns/…");
+            }
+            out.put(keyOf(name), path);
+        }
+        if (out.size() > 10_000) {
+            throw new IllegalArgumentException(NS_MAP_VARIABLE + " names more than 10,000 names");
+        }
+        return out;
+    }
+
+    /** The key of a name as given: an IPNS key in any of its forms, else a domain. */
+    private static String keyOf(String name) {
+        try {
+            return key(PeerId.parse(name));
+        } catch (RuntimeException notAKey) {
+            return key(name);
+        }
+    }
+
+    /**
+     * Whether the first name of {@code path} ({@code /ipns/name/…}, or a bare name) is a fixed one,
+     * which resolves with nothing asked.
+     */
+    public boolean fixes(String path) {
+        if (fixed.isEmpty()) {
+            return false;
+        }
+        String rest = path.startsWith("/ipns/") ? path.substring(6) : path;
+        int slash = rest.indexOf('/');
+        return fixed.containsKey(keyOf(slash < 0 ? rest : rest.substring(0, slash)));
+    }
+
+    /** A cache of the same fixed names that keeps nothing else: every other name is looked up ({@code --nocache}). */
+    public NameCache uncached() {
+        return new NameCache(new NodeConfig.IpnsCache(0, maxTtl), clock, fixed);
     }
 
     /** The key of an IPNS name: its CIDv1 in base36, as Kubo's cache and the gateway write it. */
@@ -123,6 +196,10 @@ public final class NameCache {
      * @throws IOException as {@code lookup} does
      */
     public Hit getOrLookUp(String key, Lookup lookup) throws IOException {
+        String given = fixed.get(key);
+        if (given != null) {
+            return new Hit(given, Duration.ZERO);
+        }
         Optional<Hit> hit = get(key);
         if (hit.isPresent()) {
             return hit.get();

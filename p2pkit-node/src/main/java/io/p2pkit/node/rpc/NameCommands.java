@@ -412,7 +412,7 @@ public final class NameCommands {
             }
             return record;
         };
-        return IpnsNames.resolve(routed ? records : null, where, node.config().dnsLink(), cached ? node.nameCache() : NameCache.NONE, path, recursive);
+        return IpnsNames.resolve(routed ? records : null, where, node.config().dnsLink(), cached ? node.nameCache() : node.nameCache().uncached(), path, recursive);
     }
 
     /** Kubo's error for a node without routing. */

@@ -20,13 +20,21 @@ record ChildCommand(int status, String output) {
 
     /** Runs {@code args} with the test's class path and {@code jvmOptions}, writing in {@code dir}. */
     static ChildCommand run(Path dir, List<String> jvmOptions, String... args) throws IOException, InterruptedException {
+        return run(dir, java.util.Map.of(), jvmOptions, args);
+    }
+
+    /** The same with {@code env} added to the child's environment. */
+    static ChildCommand run(Path dir, java.util.Map<String, String> env, List<String> jvmOptions, String... args)
+            throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.addAll(jvmOptions);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
         cmd.addAll(List.of(args));
         Path output = Files.createTempFile(dir, "child", ".out");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(output.toFile());
+        pb.environment().putAll(env);
+        Process p = pb.start();
         boolean ended = p.waitFor(DEADLINE_SECONDS, TimeUnit.SECONDS);
         if (!ended) {
             p.destroyForcibly();

@@ -35,6 +35,28 @@ class NameResolveDnsLinkTest {
         }
     }
 
+    /** Kubo's IPFS_NS_MAP: fixed names resolve with no DNS server and no DHT, and lead on to DNSLink names. */
+    @Test
+    void kubosNsMapResolvesFixedNamesWithNothingAsked(@TempDir Path dir) throws Exception {
+        Dnsmasq.required();
+        String key = "k51qzi5uqu5dk3v4rmjber23h16xnr23bsggmqqil9z2gduiis5se8dht36dam";
+        try (Dnsmasq dns = Dnsmasq.start(List.of("--local=/#/", "--txt-record=_dnslink.site.test,dnslink=/ipfs/" + CID))) {
+            String server = "127.0.0.1:" + dns.address().getPort();
+            java.util.Map<String, String> env = java.util.Map.of("IPFS_NS_MAP",
+                    "fixed.example.com:/ipfs/" + CID + "/a," + key + ":/ipns/site.test/b");
+            ChildCommand fixed = ChildCommand.run(dir, env, List.of(), "name", "resolve", "--dns-server", server,
+                    "fixed.example.com");
+            assertEquals(0, fixed.status(), fixed.output());
+            assertEquals("/ipfs/" + CID + "/a", fixed.output().strip());
+            ChildCommand viaKey = ChildCommand.run(dir, env, List.of(), "name", "resolve", "--dns-server", server, "/ipns/" + key);
+            assertEquals(0, viaKey.status(), viaKey.output());
+            assertEquals("/ipfs/" + CID + "/b", viaKey.output().strip(), "the fixed key leads to a DNSLink name");
+            ChildCommand bad = ChildCommand.run(dir, java.util.Map.of("IPFS_NS_MAP", "nopath"), List.of(), "name",
+                    "resolve", "--dns-server", server, "site.test");
+            assertTrue(bad.status() != 0 && bad.output().contains("IPFS_NS_MAP: 'nopath' is not name:/ipfs/"), bad.output());
+        }
+    }
+
     /** The repository's DNS.Resolvers send a domain to its DNS-over-HTTPS endpoint, the rest to --dns-server. */
     @Test
     void theRepositorysDnsResolversAreAskedForTheirDomains(@TempDir Path dir) throws Exception {

@@ -10,9 +10,11 @@ import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The name cache's time, bound and cap, on a clock the test moves. */
@@ -58,6 +60,32 @@ class NameCacheTest {
         NameCache c = cache(8, Optional.empty());
         c.put("k", "/ipfs/a", Duration.ZERO);
         assertEquals(0, c.size());
+    }
+
+    /** Kubo's IPFS_NS_MAP: fixed names come first, with a TTL of zero, and stay when nothing else is kept. */
+    @Test
+    void fixedNamesAreAnsweredFirstAndNeverLeave() throws Exception {
+        String base58 = "12D3KooWGC6TvWhfapngX6wvJHMYvKpDMXPb3ZnCZ6dMoaMtimQ5";
+        java.util.Map<String, String> fixed = NameCache.fixedNames(" a.example.com:/ipfs/bafkqaaa , " + base58
+                + ":/ipns/a.example.com/x");
+        assertEquals(java.util.Map.of("a.example.com", "/ipfs/bafkqaaa",
+                NameCache.key(io.p2pkit.core.identity.PeerId.parse(base58)), "/ipns/a.example.com/x"), fixed,
+                "a key in any form is keyed as the cache keys it");
+        NameCache cache = new NameCache(new NodeConfig.IpnsCache(1, Optional.empty()), fixed);
+        NameCache.Lookup never = () -> {
+            throw new AssertionError("a fixed name is not looked up");
+        };
+        assertEquals(new NameCache.Hit("/ipfs/bafkqaaa", Duration.ZERO), cache.getOrLookUp("a.example.com", never));
+        assertEquals(new NameCache.Hit("/ipfs/bafkqaaa", Duration.ZERO), cache.uncached().getOrLookUp("a.example.com", never));
+        assertTrue(cache.fixes("/ipns/" + base58 + "/sub"));
+        assertTrue(cache.fixes("A.example.com"));
+        assertTrue(!cache.fixes("b.example.com") && !NameCache.NONE.fixes("a.example.com"));
+        assertEquals(java.util.Map.of(), NameCache.fixedNames(null));
+        assertEquals(java.util.Map.of(), NameCache.fixedNames(" "));
+        for (String bad : List.of("a.example.com", "a.example.com:bafkqaaa", ":/ipfs/bafkqaaa", "a:/ipfs/")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NameCache.fixedNames(bad), bad);
+            assertTrue(e.getMessage().startsWith("IPFS_NS_MAP: '"), e.getMessage());
+        }
     }
 
     @Test

@@ -126,6 +126,33 @@ class RpcNameCacheTest {
         }
     }
 
+    /** Kubo's IPFS_NS_MAP on a node: fixed names win over the DHT, with or without the cache, at the gateway too. */
+    @Test
+    void fixedNamesWinOverTheRoutingEverywhere() throws Exception {
+        PrivateKey key = PrivateKey.generateEd25519();
+        String name = name(key.publicKey().toPeerId());
+        Path repo = Files.createTempDirectory(dir, "repo").resolve("repo");
+        Repository.init(repo, RepoConfig.defaults());
+        try (Node node = Node.start(NodeConfig.builder().listen("/ip4/127.0.0.1/tcp/0").dht(NodeConfig.Dht.of(Mode.SERVER))
+                .content(NodeConfig.Content.of(repo))
+                .api(NodeConfig.Http.api(new InetSocketAddress("127.0.0.1", 0)))
+                .gateway(NodeConfig.Http.gateway(new InetSocketAddress("127.0.0.1", 0)))
+                .fixedNames(io.p2pkit.node.names.NameCache.fixedNames("fixed.example.com:" + A + "," + name + ":/ipns/fixed.example.com"))
+                .build());
+             HttpClient http = HttpClient.newHttpClient()) {
+            putBehind(node, key, B, 5);
+            assertEquals(path(A), post(http, node, "name/resolve?arg=" + name).body().strip(), "the fixed name, then the domain");
+            assertEquals(path(A), post(http, node, "name/resolve?arg=" + name + "&nocache=true").body().strip());
+            assertEquals(path("/ipns/fixed.example.com"), post(http, node, "name/resolve?arg=" + name
+                    + "&recursive=false").body().strip());
+            assertEquals(path(A), post(http, node, "name/resolve?arg=fixed.example.com").body().strip(),
+                    "a fixed domain needs no DNS server");
+            HttpResponse<String> site = get(http, node, "/ipns/fixed.example.com");
+            assertEquals(200, site.statusCode(), site.headers() + " " + site.body());
+            assertEquals(A.substring(6), site.headers().firstValue("X-Ipfs-Roots").orElseThrow());
+        }
+    }
+
     private static String name(PeerId id) {
         return id.toString(Multibase.Encoding.BASE36);
     }

@@ -1123,6 +1123,11 @@ public final class DaemonCommand extends CliCommand {
         b.delegatedRouters(delegatedRouters(file, console));
         b.delegatedPublishers(delegatedPublishers(file));
         b.ignoredProviders(ignoredProviders(file));
+        try {
+            b.fixedNames(io.p2pkit.node.names.NameCache.fixedNames(System.getenv(io.p2pkit.node.names.NameCache.NS_MAP_VARIABLE)));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
         b.ipnsRepublish(ipnsRepublish(file));
         b.ipnsCache(ipnsCache(file));
         b.dnsResolvers(dnsResolvers(file));

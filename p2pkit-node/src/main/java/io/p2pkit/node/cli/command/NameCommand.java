@@ -6,7 +6,9 @@ import io.p2pkit.core.identity.PeerId;
 import io.p2pkit.core.multiformats.Cid;
 import io.p2pkit.core.multiformats.Multibase;
 import io.p2pkit.ipfs.path.IpfsUri;
+import io.p2pkit.node.NodeConfig;
 import io.p2pkit.node.config.GoDurations;
+import io.p2pkit.node.names.NameCache;
 import io.p2pkit.node.names.PublishedNames;
 import io.p2pkit.kad.KadDht;
 import io.p2pkit.kad.PutResult;
@@ -379,11 +381,12 @@ public final class NameCommand extends CliCommand {
 
         @Override
         public int run() throws Exception {
-            if (name != null && IpnsNames.isDnsLink(name)) {
-                // DNS first: only a DNSLink that leads to a key needs the DHT
-                String path = IpnsNames.resolve(null, dns(), name, false);
-                while (recursive && path.startsWith("/ipns/") && IpnsNames.isDnsLink(path)) {
-                    path = IpnsNames.resolve(null, dns(), path, false);
+            NameCache names = names();
+            if (name != null && (IpnsNames.isDnsLink(name) || names.fixes(name))) {
+                // DNS and the fixed names first: only a name that leads to a key needs the DHT
+                String path = IpnsNames.resolve(null, "in the DHT", dns(), names, name, false);
+                while (recursive && path.startsWith("/ipns/") && (IpnsNames.isDnsLink(path) || names.fixes(path))) {
+                    path = IpnsNames.resolve(null, "in the DHT", dns(), names, path, false);
                 }
                 if (!recursive || !path.startsWith("/ipns/")) {
                     print(Map.of("Path", path), path);
@@ -394,6 +397,16 @@ public final class NameCommand extends CliCommand {
             return super.run();
         }
 
+        /** The fixed names of Kubo's IPFS_NS_MAP, and nothing kept: this process resolves once. */
+        private static NameCache names() {
+            try {
+                return new NameCache(new NodeConfig.IpnsCache(0, Optional.empty()),
+                        NameCache.fixedNames(System.getenv(NameCache.NS_MAP_VARIABLE)));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
+            }
+        }
+
         /** The --dns-server's (else the system's) resolver, and the repository's DNS.Resolvers as the daemon's. */
         private DnsLinkResolver dns() throws java.io.IOException {
             return DnsLinkResolver.forServer(options.transport.config().dnsServer())
@@ -402,7 +415,8 @@ public final class NameCommand extends CliCommand {
 
         @Override
         int operate(KadDht dht) throws Exception {
-            String path = IpnsNames.resolve(dht, dns(), name, recursive);
+            String path = IpnsNames.resolve(id -> dht.getValue(IpnsNames.dhtKey(id), 1).value(), "in the DHT", dns(),
+                    names(), name, recursive);
             print(Map.of("Path", path), path);
             return 0;
         }

@@ -231,11 +231,11 @@ public final class IpnsNames {
             }).value();
         }
         PeerId id = parseName(p);
-        if (source == null) {
-            throw new CommandFailedException("could not resolve name " + p + ": IPNS keys need the DHT, which "
-                    + "is not running");
-        }
         return cache.getOrLookUp(NameCache.key(id), () -> {
+            if (source == null) { // a fixed name (IPFS_NS_MAP) needs no routing
+                throw new CommandFailedException("could not resolve name " + p + ": IPNS keys need the DHT, which "
+                        + "is not running");
+            }
             Optional<byte[]> r = source.record(id);
             if (r.isEmpty()) {
                 throw new CommandFailedException("could not resolve name " + p + ": no valid IPNS record for "
