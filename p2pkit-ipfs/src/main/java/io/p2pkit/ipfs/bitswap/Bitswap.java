@@ -252,6 +252,15 @@ public final class Bitswap implements Closeable, BlockFetcher {
         return client.wantlist();
     }
 
+    /**
+     * The blocks {@code peer} wants of this node now, as Kubo's {@code bitswap wantlist --peer}: its
+     * wants not yet answered and those waiting for a block this node lacks (at most the server's
+     * limit of wants per peer).
+     */
+    public List<Cid> wantlistOf(PeerId peer) {
+        return server.wantsOf(peer);
+    }
+
     /** Connected peers known to speak Bitswap. */
     public Set<PeerId> peers() {
         return Set.copyOf(peers);

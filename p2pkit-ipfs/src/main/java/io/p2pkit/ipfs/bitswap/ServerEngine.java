@@ -341,6 +341,26 @@ final class ServerEngine {
         }
     }
 
+    /** The blocks {@code peer} wants of this node now: its wants not yet answered, and those waiting for a block. */
+    List<Cid> wantsOf(PeerId peer) {
+        lock.lock();
+        try {
+            PeerLedger l = ledgers.get(peer);
+            if (l == null) {
+                return List.of();
+            }
+            List<Cid> out = new java.util.ArrayList<>(l.pending.keySet());
+            for (Cid c : l.waiting.keySet()) {
+                if (!l.pending.containsKey(c)) {
+                    out.add(c);
+                }
+            }
+            return out;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** How many peers have a ledger. */
     int peers() {
         lock.lock();

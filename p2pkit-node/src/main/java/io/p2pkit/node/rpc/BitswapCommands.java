@@ -10,6 +10,7 @@ import io.p2pkit.node.cli.content.KuboJson;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** {@code bitswap/stat|wantlist|ledger} (and {@code stats/bitswap}): what the node's Bitswap does, in Kubo 0.39's shapes. */
 final class BitswapCommands {
@@ -47,9 +48,18 @@ final class BitswapCommands {
     }
 
     private static void wantlist(RpcRequest req, RpcResponse res) throws Exception {
-        if (req.has("peer")) {
-            // The wants other peers sent are held per ledger as counts, not CIDs, here.
-            throw RpcError.failed("this node does not keep other peers' wantlists by CID: drop --peer");
+        Optional<String> given = req.string("peer");
+        if (given.isPresent()) {
+            PeerId peer;
+            try {
+                peer = PeerId.parse(given.get());
+            } catch (RuntimeException e) {
+                throw RpcError.failed("failed to parse peer ID: " + e.getMessage());
+            }
+            if (!peer.equals(req.node().peerId())) { // as Kubo: its own ID is its own wantlist
+                res.single(Map.of("Keys", bitswap(req).wantlistOf(peer).stream().map(KuboJson::link).toList()));
+                return;
+            }
         }
         res.single(Map.of("Keys", bitswap(req).wantlist().stream().map(KuboJson::link).toList()));
     }

@@ -73,6 +73,44 @@ class RpcFetchTest {
         }
     }
 
+    /** Kubo's {@code bitswap/wantlist --peer}: what a peer asked this node for and has not had yet. */
+    @Test
+    void aPeersWantlistIsWhatItAskedForAndHasNotHad(@TempDir Path dir) throws Exception {
+        Repository.init(dir.resolve("a"), RepoConfig.defaults());
+        Repository.init(dir.resolve("b"), RepoConfig.defaults());
+        io.p2pkit.ipfs.block.Block missing = io.p2pkit.ipfs.block.Block.create(io.p2pkit.core.multiformats.Multicodec.RAW,
+                io.p2pkit.core.multiformats.Multicodec.SHA2_256, "nobody has it yet".getBytes());
+        try (Node a = Node.start(NodeConfig.builder().listen("/ip4/127.0.0.1/tcp/0")
+                .content(NodeConfig.Content.of(dir.resolve("a")))
+                .api(NodeConfig.Http.api(new InetSocketAddress("127.0.0.1", 0))).build());
+             Node b = nodeB(dir, a);
+             HttpClient client = HttpClient.newHttpClient()) {
+            String apiA = HttpAddress.url(a.apiAddress().orElseThrow()) + "/api/v0/";
+            java.util.concurrent.CompletableFuture<java.util.Optional<byte[]>> fetch = java.util.concurrent.CompletableFuture
+                    .supplyAsync(() -> {
+                        try {
+                            return b.content().orElseThrow().bitswap().fetch(missing.cid(), java.time.Duration.ofSeconds(30));
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    });
+            String want = "{\"Keys\":[{\"/\":\"" + missing.cid() + "\"}]}";
+            String wantsOfB = apiA + "bitswap/wantlist?peer=" + b.peerId();
+            io.p2pkit.testing.Await.until("A holds B's want", () -> body(client, wantsOfB).equals(want),
+                    java.time.Duration.ofSeconds(20));
+            assertEquals("{\"Keys\":[]}", post(client, apiA + "bitswap/wantlist").body().strip(), "A itself wants nothing");
+            assertEquals("{\"Keys\":[]}", post(client, apiA + "bitswap/wantlist?peer=" + a.peerId()).body().strip(),
+                    "its own ID is its own wantlist, as Kubo's");
+            HttpResponse<String> bad = post(client, apiA + "bitswap/wantlist?peer=nope");
+            assertEquals(500, bad.statusCode());
+            assertTrue(bad.body().contains("failed to parse peer ID"), bad.body());
+            a.content().orElseThrow().repository().blocks().put(missing); // A gets it: B is answered
+            assertArrayEquals(missing.data(), fetch.get(30, TimeUnit.SECONDS).orElseThrow());
+            io.p2pkit.testing.Await.until("B's want answered", () -> body(client, wantsOfB).equals("{\"Keys\":[]}"),
+                    java.time.Duration.ofSeconds(20));
+        }
+    }
+
     /**
      * {@code dag/export} on B of A's files: one B holds only the root of, one B lacks altogether.
      * Each CAR is A's, byte for byte, and the blocks are kept; a CAR of what B holds alone
@@ -318,6 +356,14 @@ class RpcFetchTest {
         new Random(seed).nextBytes(big);
         Files.write(tree.resolve("big.bin"), big);
         return tree;
+    }
+
+    private static String body(HttpClient client, String url) {
+        try {
+            return post(client, url).body().strip();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static HttpResponse<String> post(HttpClient client, String url) throws Exception {

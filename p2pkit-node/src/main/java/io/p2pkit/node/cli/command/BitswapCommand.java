@@ -147,11 +147,15 @@ public final class BitswapCommand extends CliCommand {
         }
     }
 
-    @Command(name = "wantlist", description = {"List the blocks the daemon wants.", ""},
+    @Command(name = "wantlist", description = {"List the blocks the daemon wants, or a peer wants of it.", ""},
             footer = {"", "With --json: {\"Keys\":[{\"/\":…}…]}"})
     static final class Wantlist extends CliCommand {
         @Mixin
         RepoOption repo;
+
+        @picocli.CommandLine.Option(names = {"-p", "--peer"}, paramLabel = "PEER",
+                description = "the blocks this peer asked the daemon for and has not had yet (default: the daemon's own)")
+        String peer;
 
         @Mixin
         JsonOption output;
@@ -162,7 +166,7 @@ public final class BitswapCommand extends CliCommand {
         @Override
         protected int run() throws Exception {
             CidEncoder enc = output.json() ? CidEncoder.DEFAULT : cids.lowLevel(); // Kubo's text encoder's
-            Answer a = ask(repo, "bitswap/wantlist", List.of(), Map.of());
+            Answer a = ask(repo, "bitswap/wantlist", List.of(), peer == null ? Map.of() : Map.of("peer", peer));
             MapNode w = a.map();
             StringBuilder t = new StringBuilder();
             // Kubo's text lists the keys in their binary order (go-cidutil's Sort)
