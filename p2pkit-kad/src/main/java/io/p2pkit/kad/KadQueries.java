@@ -442,9 +442,14 @@ final class KadQueries {
      */
     FindProvidersResult findProviders(byte[] multihash, int limit, Consumer<PeerInfo> onProvider) throws IOException {
         Multihash.decode(multihash); // refuses what is no multihash
-        // Replies arrive on the lookup's threads: the set of providers seen is guarded by one lock.
+        // Replies arrive on the lookup's threads, which may outlive it (a reply after the deadline,
+        // or one in flight when another reached the limit). One lock guards the providers seen and
+        // is held while the caller is told of one, so that no callback is still running when this
+        // method returns, and none starts after: a caller streaming its answer (the RPC API's
+        // routing/findprovs) never writes to a response already finished.
         Map<PeerId, PeerInfo> seen = new LinkedHashMap<>();
         ReentrantLock seenLock = new ReentrantLock();
+        boolean[] over = {false};
         Supplier<List<PeerInfo>> found = () -> {
             seenLock.lock();
             try {
@@ -454,15 +459,13 @@ final class KadQueries {
             }
         };
         Consumer<PeerInfo> emit = p -> {
-            boolean fresh;
             seenLock.lock();
             try {
-                fresh = seen.size() < limit && seen.putIfAbsent(p.peerId(), p) == null;
+                if (!over[0] && seen.size() < limit && seen.putIfAbsent(p.peerId(), p) == null) {
+                    onProvider.accept(p);
+                }
             } finally {
                 seenLock.unlock();
-            }
-            if (fresh) {
-                onProvider.accept(p);
             }
         };
         for (PeerId p : providers.providers(multihash)) {
@@ -472,14 +475,21 @@ final class KadQueries {
         if (local.size() >= limit) {
             return new FindProvidersResult(local, new LookupResult(List.of(), 0, 0, 0, Duration.ZERO, true, false));
         }
-        LookupResult r = lookup(multihash, MessageType.GET_PROVIDERS, (lookup, from, reply) -> {
-            for (KadPeer p : reply.providerPeers()) {
-                emit.accept(new PeerInfo(p.peerId(), signedRecords.learn(p, config.providerAddressTtl())));
-            }
-            if (found.get().size() >= limit) {
-                lookup.stop();
-            }
-        });
+        LookupResult r;
+        try {
+            r = lookup(multihash, MessageType.GET_PROVIDERS, (lookup, from, reply) -> {
+                for (KadPeer p : reply.providerPeers()) {
+                    emit.accept(new PeerInfo(p.peerId(), signedRecords.learn(p, config.providerAddressTtl())));
+                }
+                if (found.get().size() >= limit) {
+                    lookup.stop();
+                }
+            });
+        } finally {
+            seenLock.lock();
+            over[0] = true; // waits for a callback in progress; later replies tell the caller nothing
+            seenLock.unlock();
+        }
         return new FindProvidersResult(found.get(), r);
     }
 

@@ -94,6 +94,39 @@ class KadDhtTest {
         assertEquals(found, r.providers());
     }
 
+    /**
+     * Several peers name the same provider at once and the caller is slow to take it (the RPC API
+     * writes each to its client): no callback runs after findProviders returns, so a streamed
+     * answer is never written to once finished.
+     */
+    @Test
+    void noProviderIsHandedOnAfterTheLookupReturns() throws Exception {
+        byte[] mh = Multihash.digest(Multicodec.SHA2_256, "slow caller".getBytes(StandardCharsets.UTF_8)).bytes();
+        DhtSwarm.Node provider = swarm.nodes().get(5);
+        provider.dht().provide(mh); // the 8 closest peers hold the record: several answer with it
+        for (int round = 0; round < 5; round++) {
+            java.util.concurrent.atomic.AtomicBoolean returned = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.atomic.AtomicInteger late = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+            FindProvidersResult r = swarm.nodes().get(17 + round).dht().findProviders(mh, 1, p -> {
+                calls.incrementAndGet();
+                try {
+                    Thread.sleep(50); // a slow write
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                if (returned.get()) {
+                    late.incrementAndGet();
+                }
+            });
+            returned.set(true);
+            Thread.sleep(100); // replies still in flight would call back now
+            assertEquals(1, calls.get(), "one provider asked for, one handed on");
+            assertEquals(0, late.get(), "no callback outlived the lookup");
+            assertEquals(List.of(provider.host().peerId()), r.providers().stream().map(PeerInfo::peerId).toList());
+        }
+    }
+
     @Test
     void optimisticProvideIsFound() throws Exception {
         DhtSwarm.Node provider = swarm.nodes().get(13);

@@ -82,8 +82,10 @@ class RpcIgnoredProvidersTest {
                  Node plain = Node.start(NodeConfig.builder().listen("/ip4/127.0.0.1/tcp/0")
                          .dht(NodeConfig.Dht.of(Mode.SERVER)).bootstrap(atA)
                          .api(NodeConfig.Http.api(new InetSocketAddress("127.0.0.1", 0))).build())) {
-                io.p2pkit.testing.Await.until("both connected to A", () -> ignoring.host().network().connection(a.peerId())
-                        .isPresent() && plain.host().network().connection(a.peerId()).isPresent(), Duration.ofSeconds(20));
+                // both look providers up through A: wait until A is in both routing tables (identify done)
+                io.p2pkit.testing.Await.until("A in both routing tables", () -> ignoring.dht().orElseThrow().routingTable()
+                        .contains(a.peerId()) && plain.dht().orElseThrow().routingTable().contains(a.peerId()),
+                        Duration.ofSeconds(20));
                 String found = findprovs(http, plain, block);
                 assertTrue(found.contains(a.peerId().toString()), found);
                 String none = findprovs(http, ignoring, block);
