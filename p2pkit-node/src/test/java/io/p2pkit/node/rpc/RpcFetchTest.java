@@ -92,6 +92,9 @@ class RpcFetchTest {
                             return b.content().orElseThrow().bitswap().fetch(missing.cid(), java.time.Duration.ofSeconds(30));
                         } catch (java.io.IOException e) {
                             throw new java.io.UncheckedIOException(e);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            throw new IllegalStateException(e);
                         }
                     });
             String want = "{\"Keys\":[{\"/\":\"" + missing.cid() + "\"}]}";
