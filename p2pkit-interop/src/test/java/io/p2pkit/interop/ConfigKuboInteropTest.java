@@ -158,6 +158,11 @@ class ConfigKuboInteropTest {
                 assertEquals("250ms", same("config", "Internal.Bitswap.ProviderSearchDelay"));
                 assertEquals("16", same("config", "Internal.Bitswap.EngineTaskWorkerCount"));
                 assertEquals("1000000", file("internal.bitswap.maxOutstandingBytesPerPeer"));
+                same("config", "--json", "Internal.Bitswap.BroadcastControl.MaxPeers", "-1");
+                same("config", "--json", "Internal.Bitswap.BroadcastControl.MaxRandomPeers", "2");
+                same("config", "--bool", "Internal.Bitswap.BroadcastControl.LocalPeers", "true");
+                assertEquals("-1", same("config", "Internal.Bitswap.BroadcastControl.MaxPeers"));
+                assertEquals("-1", file("internal.bitswap.broadcastControl.maxPeers"));
                 // the name cache's
                 same("config", "--json", "Ipns.ResolveCacheSize", "256");
                 same("config", "Ipns.MaxCacheTTL", "1m");
@@ -297,7 +302,8 @@ class ConfigKuboInteropTest {
                         "Import.UnixFSFileMaxLinks", "Import.HashFunction", "Import.UnixFSHAMTDirectoryMaxFanout",
                         "Gateway.HTTPHeaders", "Gateway.RootRedirect", "Gateway.PublicGateways", "Peering.Peers",
                         "Swarm.Transports.Security", "DNS", "Ipns.DelegatedPublishers",
-                        "Routing.IgnoreProviders", "Swarm.Transports.Multiplexers")) {
+                        "Routing.IgnoreProviders", "Swarm.Transports.Multiplexers",
+                        "Internal.Bitswap.BroadcastControl")) {
                     assertEquals(at(fromKubo, key), at(fromP2pkit, key), key);
                 }
                 assertEquals(Map.of(), at(fromP2pkit, "API.Authorizations"), "the secrets emptied, as Kubo's");

@@ -35,7 +35,7 @@ public final class Peering implements Closeable {
     /** The longest wait between dials. */
     public static final Duration MAX_BACKOFF = Duration.ofMinutes(10);
     /** The tag peers are protected under in the connection manager (Kubo's). */
-    public static final String TAG = "ipfs-peering";
+    public static final String TAG = io.p2pkit.core.connmgr.ConnectionManager.PEERING_TAG;
     /** The most peers kept. */
     public static final int MAX_PEERS = 1024;
     private static final System.Logger LOG = LazyLogger.of(Peering.class);

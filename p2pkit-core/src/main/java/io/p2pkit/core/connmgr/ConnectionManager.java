@@ -318,6 +318,9 @@ public final class ConnectionManager implements ConnectionListener, Closeable {
         }
     }
 
+    /** The tag peering protects its peers under (Kubo's and boxo's {@code ipfs-peering}). */
+    public static final String PEERING_TAG = "ipfs-peering";
+
     /** Whether {@code peer} is protected by {@code tag}, or by any tag when {@code tag} is null. */
     public boolean isProtected(PeerId peer, String tag) {
         lock.lock();

@@ -992,8 +992,7 @@ public final class Swarm implements Network, Closeable {
                 if (ip.isLoopbackAddress()) {
                     return 0;
                 }
-                if (ip.isSiteLocalAddress() || ip.isLinkLocalAddress()
-                        || (ip.getAddress().length == 16 && (ip.getAddress()[0] & 0xFE) == 0xFC)) {
+                if (io.p2pkit.core.network.AddressScope.isLocal(ip)) {
                     return 1;
                 }
                 return 2;

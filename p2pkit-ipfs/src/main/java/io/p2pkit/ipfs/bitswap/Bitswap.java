@@ -115,6 +115,25 @@ public final class Bitswap implements Closeable, BlockFetcher {
             }
 
             @Override
+            public boolean local(PeerId peer) {
+                List<io.p2pkit.core.multiaddr.Multiaddr> addresses = host.peerStore().addresses(peer);
+                // as boxo: a peer with no address known counts as local
+                return addresses.isEmpty() || addresses.stream().anyMatch(io.p2pkit.core.network.AddressScope::isLocal);
+            }
+
+            @Override
+            public boolean peered(PeerId peer) {
+                return host.service(io.p2pkit.core.connmgr.ConnectionManager.class)
+                        .map(m -> m.isProtected(peer, io.p2pkit.core.connmgr.ConnectionManager.PEERING_TAG)).orElse(false);
+            }
+
+            @Override
+            public boolean pending(PeerId peer) {
+                PeerSender s = senders.get(peer);
+                return s != null && s.hasQueued();
+            }
+
+            @Override
             public long nanoTime() {
                 return System.nanoTime();
             }
@@ -245,6 +264,14 @@ public final class Bitswap implements Closeable, BlockFetcher {
             });
         }
         return host.reputation().best(List.copyOf(order), contentSize, n).stream().map(candidates::get).toList();
+    }
+
+    /**
+     * How many times a peer was left out of a broadcast by the configured {@link BroadcastControl}
+     * (boxo's {@code bcast_skips_total}).
+     */
+    public long broadcastsSkipped() {
+        return client.broadcastsSkipped();
     }
 
     /** The blocks this node wants now. */

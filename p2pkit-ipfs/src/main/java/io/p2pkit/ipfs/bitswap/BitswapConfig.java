@@ -21,12 +21,22 @@ import java.time.Duration;
  * @param rebroadcastInterval   how often wants nobody answered are asked of every peer again
  * @param sendTimeout           how long one write to a peer may block before its stream is reset
  * @param dagParallelism        blocks a DAG fetch keeps wanted at once
+ * @param broadcast             which peers hear the wants no session peer has ({@link BroadcastControl#DEFAULT}: Kubo's)
  */
 public record BitswapConfig(boolean serve, int maxWantsPerPeer, long maxQueuedBytesPerPeer, int serverBatch,
                             int serverWorkers, int maxBlockBytes, int haveReplaceLimit, Duration providerDelay,
                             Duration blockTimeout, Duration rebroadcastInterval, Duration sendTimeout,
-                            int dagParallelism) {
+                            int dagParallelism, BroadcastControl broadcast) {
+    /** The same values with Kubo's broadcast control. */
+    public BitswapConfig(boolean serve, int maxWantsPerPeer, long maxQueuedBytesPerPeer, int serverBatch,
+                         int serverWorkers, int maxBlockBytes, int haveReplaceLimit, Duration providerDelay,
+                         Duration blockTimeout, Duration rebroadcastInterval, Duration sendTimeout, int dagParallelism) {
+        this(serve, maxWantsPerPeer, maxQueuedBytesPerPeer, serverBatch, serverWorkers, maxBlockBytes, haveReplaceLimit,
+                providerDelay, blockTimeout, rebroadcastInterval, sendTimeout, dagParallelism, BroadcastControl.DEFAULT);
+    }
+
     public BitswapConfig {
+        java.util.Objects.requireNonNull(broadcast, "broadcast");
         if (maxWantsPerPeer < 1 || maxQueuedBytesPerPeer < 1 || serverBatch < 1 || serverWorkers < 1
                 || maxBlockBytes < 1 || haveReplaceLimit < 0 || dagParallelism < 1) {
             throw new IllegalArgumentException("Bitswap limits must be positive");
@@ -47,18 +57,24 @@ public record BitswapConfig(boolean serve, int maxWantsPerPeer, long maxQueuedBy
     /** The same, serving or not. */
     public BitswapConfig withServe(boolean s) {
         return new BitswapConfig(s, maxWantsPerPeer, maxQueuedBytesPerPeer, serverBatch, serverWorkers, maxBlockBytes,
-                haveReplaceLimit, providerDelay, blockTimeout, rebroadcastInterval, sendTimeout, dagParallelism);
+                haveReplaceLimit, providerDelay, blockTimeout, rebroadcastInterval, sendTimeout, dagParallelism, broadcast);
     }
 
     /** The same, with other client timings. */
     public BitswapConfig withTimings(Duration providerDelay, Duration blockTimeout, Duration rebroadcastInterval) {
         return new BitswapConfig(serve, maxWantsPerPeer, maxQueuedBytesPerPeer, serverBatch, serverWorkers, maxBlockBytes,
-                haveReplaceLimit, providerDelay, blockTimeout, rebroadcastInterval, sendTimeout, dagParallelism);
+                haveReplaceLimit, providerDelay, blockTimeout, rebroadcastInterval, sendTimeout, dagParallelism, broadcast);
+    }
+
+    /** The same, with other broadcast control (Kubo's {@code Internal.Bitswap.BroadcastControl}). */
+    public BitswapConfig withBroadcast(BroadcastControl b) {
+        return new BitswapConfig(serve, maxWantsPerPeer, maxQueuedBytesPerPeer, serverBatch, serverWorkers, maxBlockBytes,
+                haveReplaceLimit, providerDelay, blockTimeout, rebroadcastInterval, sendTimeout, dagParallelism, b);
     }
 
     /** The same, with other per-peer server limits. */
     public BitswapConfig withPeerLimits(int maxWants, long maxQueuedBytes) {
         return new BitswapConfig(serve, maxWants, maxQueuedBytes, serverBatch, serverWorkers, maxBlockBytes,
-                haveReplaceLimit, providerDelay, blockTimeout, rebroadcastInterval, sendTimeout, dagParallelism);
+                haveReplaceLimit, providerDelay, blockTimeout, rebroadcastInterval, sendTimeout, dagParallelism, broadcast);
     }
 }

@@ -30,7 +30,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * with want-have. DONT_HAVE and a want-block unanswered for {@link BitswapConfig#blockTimeout}
  * move the want to the next peer that has it; wants nobody answers are broadcast again and, after
  * {@link BitswapConfig#providerDelay}, looked up in the DHT. A received block cancels the want at
- * every other peer asked.
+ * every other peer asked. Broadcasts go to the peers {@link BroadcastControl} names (by default
+ * those that sent a block or HAVE before, and local and peered ones), not to every peer.
  *
  * <p>Reputation: the engine tells the host's {@link PeerReputation} how each peer did (a block
  * after a want-block: a success with its latency and size; DONT_HAVE; a want-block timeout) and
@@ -57,6 +58,21 @@ final class ClientEngine {
 
         /** Starts a provider lookup; found peers come back through {@link #providerFound}. */
         void findProviders(Cid cid);
+
+        /** Whether the peer is on this machine or a local network (or has no address known). */
+        default boolean local(PeerId peer) {
+            return false;
+        }
+
+        /** Whether peering keeps the peer connected. */
+        default boolean peered(PeerId peer) {
+            return false;
+        }
+
+        /** Whether a message to the peer is queued and not yet written. */
+        default boolean pending(PeerId peer) {
+            return false;
+        }
 
         /** Monotonic time. */
         long nanoTime();
@@ -96,6 +112,9 @@ final class ClientEngine {
     private final PeerReputation reputation;
     private final Map<Multihash, Want> wants = new LinkedHashMap<>();
     private final Map<PeerId, Integer> inFlight = new HashMap<>();
+    /** Peers that hear broadcasts under broadcast control: they sent a block or HAVE, or are local or peered. */
+    private final Set<PeerId> broadcastTargets = new HashSet<>();
+    private long broadcastsSkipped;
     private final ReentrantLock lock = new ReentrantLock();
     private int priority = Integer.MAX_VALUE;
 
@@ -160,6 +179,7 @@ final class ClientEngine {
             if (w == null) {
                 return Optional.empty();
             }
+            broadcastTargets.add(from);
             if (from.equals(w.blockPeer)) {
                 reputation.success(from, java.time.Duration.ofNanos(env.nanoTime() - w.blockSentAt), block.size());
             } else {
@@ -187,6 +207,7 @@ final class ClientEngine {
                 return;
             }
             if (p.have()) {
+                broadcastTargets.add(from);
                 w.haves.add(from);
                 w.dontHaves.remove(from);
                 for (SessionState s : w.sessions) {
@@ -250,6 +271,7 @@ final class ClientEngine {
         lock.lock();
         try {
             inFlight.remove(peer);
+            broadcastTargets.remove(peer);
             for (Want w : wants.values()) {
                 w.haves.remove(peer);
                 w.sentTo.remove(peer);
@@ -357,16 +379,59 @@ final class ClientEngine {
             }
             return;
         }
-        for (PeerId p : env.peers()) {
+        BroadcastControl bc = config.broadcast();
+        int limit = bc.enabled() ? bc.maxPeers() : -1;
+        int randoms = bc.enabled() ? bc.maxRandomPeers() : 0;
+        List<PeerId> peers = env.peers();
+        if (randoms > 0) {
+            peers = new ArrayList<>(peers);
+            java.util.Collections.shuffle(peers); // which others hear it anyway
+        }
+        int sent = 0;
+        for (PeerId p : peers) {
             if (w.sentTo.containsKey(p) || w.dontHaves.contains(p)) {
                 continue;
             }
+            if (limit >= 0 && sent >= limit) {
+                broadcastsSkipped++;
+                continue;
+            }
+            if (bc.enabled() && !broadcastTarget(bc, p)) {
+                if (randoms == 0) {
+                    broadcastsSkipped++;
+                    continue;
+                }
+                randoms--;
+            }
+            sent++;
             if (env.speaksHave(p)) {
                 w.sentTo.put(p, WantType.HAVE);
                 env.send(p, List.of(new WantEntry(w.cid, prio, false, WantType.HAVE, true)));
             } else if (w.blockPeer == null) {
                 askBlock(w, p, prio); // before 1.2.0 the only question is the block itself
             }
+        }
+    }
+
+    /** Whether broadcast control lets {@code p} hear broadcasts; local and peered peers are remembered as targets. */
+    private boolean broadcastTarget(BroadcastControl bc, PeerId p) {
+        if (broadcastTargets.contains(p)) {
+            return true;
+        }
+        if (!bc.localPeers() && env.local(p) || !bc.peeredPeers() && env.peered(p)) {
+            broadcastTargets.add(p); // asked once: addresses and peering rarely change while connected
+            return true;
+        }
+        return bc.sendToPendingPeers() && env.pending(p);
+    }
+
+    /** How many times a peer was left out of a broadcast by {@link BroadcastControl}. */
+    long broadcastsSkipped() {
+        lock.lock();
+        try {
+            return broadcastsSkipped;
+        } finally {
+            lock.unlock();
         }
     }
 

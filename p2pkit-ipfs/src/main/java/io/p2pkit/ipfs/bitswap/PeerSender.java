@@ -282,6 +282,16 @@ final class PeerSender {
     }
 
     /** Whether all that waits is a few wantlist entries (fewer than {@link #WANT_CUTOFF}). */
+    /** Whether a message is queued and not yet written (broadcast control's pending peers). */
+    boolean hasQueued() {
+        lock.lock();
+        try {
+            return !wants.isEmpty() || !blocks.isEmpty() || !presences.isEmpty();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private boolean onlyFewWants() {
         lock.lock();
         try {

@@ -105,6 +105,45 @@ class BitswapExchangeTest {
         assertEquals(r.blocks(), again.blocks());
     }
 
+    /**
+     * Broadcast control on real hosts: a loopback peer is local, so it hears the want by default;
+     * with local peers reduced too it does not (it never answered before), until a provider lookup
+     * names it.
+     */
+    @Test
+    void broadcastControlDecidesWhetherALoopbackPeerHearsAWant() throws Exception {
+        Block block = Block.create(Multicodec.RAW, Multicodec.SHA2_256, "broadcast".getBytes(StandardCharsets.UTF_8));
+        serverStore.put(block);
+        Bitswap.attach(serverHost, serverStore, FAST, ProviderFinder.NONE);
+        BitswapConfig reduced = FAST.withBroadcast(new BroadcastControl(true, -1, true, false, 0, false));
+        Bitswap client = Bitswap.attach(clientHost, clientStore, reduced, ProviderFinder.NONE);
+        connect();
+        awaitTrue(() -> client.peers().contains(serverHost.peerId()));
+        assertEquals(Optional.empty(), client.fetch(block.cid(), Duration.ofMillis(1500)), "nobody heard the want");
+        assertTrue(client.broadcastsSkipped() >= 1);
+        assertEquals(0, serverHost.service(Bitswap.class).orElseThrow().stats().messagesReceived(),
+                "the server was asked nothing");
+        clientHost.close();
+
+        clientHost = Host.builder().listen("/ip4/127.0.0.1/tcp/0").build();
+        Bitswap plain = Bitswap.attach(clientHost, new MemoryBlockstore(MemoryBlockstore.Limits.defaults()), FAST,
+                ProviderFinder.NONE);
+        connect();
+        awaitTrue(() -> plain.peers().contains(serverHost.peerId()));
+        assertArrayEquals(block.data(), plain.fetch(block.cid(), Duration.ofSeconds(10)).orElseThrow(),
+                "Kubo's default: a loopback peer is local and hears it");
+        assertEquals(0, plain.broadcastsSkipped());
+
+        clientHost.close();
+        clientHost = Host.builder().listen("/ip4/127.0.0.1/tcp/0").build();
+        Bitswap found = Bitswap.attach(clientHost, new MemoryBlockstore(MemoryBlockstore.Limits.defaults()), reduced,
+                (cid, limit, each) -> each.accept(new PeerInfo(serverHost.peerId(), serverHost.addresses())));
+        connect();
+        awaitTrue(() -> found.peers().contains(serverHost.peerId()));
+        assertArrayEquals(block.data(), found.fetch(block.cid(), Duration.ofSeconds(10)).orElseThrow(),
+                "a provider the lookup names is asked whatever broadcast control says");
+    }
+
     @Test
     void blocksServedFromDiskGiveTheirArraysBack(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         byte[] data = new byte[3 * 1024 * 1024 + 17];

@@ -29,6 +29,10 @@ class ClientEngineTest {
 
     private final List<PeerId> connected = new ArrayList<>();
     private final List<PeerId> oldPeers = new ArrayList<>();
+    /** Peers on the internet: broadcast control leaves them out (the others are local, as on loopback). */
+    private final List<PeerId> remote = new ArrayList<>();
+    private final List<PeerId> peered = new ArrayList<>();
+    private final List<PeerId> pending = new ArrayList<>();
     private final List<Sent> sent = new ArrayList<>();
     private final List<Cid> searched = new ArrayList<>();
     private long now;
@@ -42,8 +46,12 @@ class ClientEngineTest {
     @BeforeEach
     void engine() {
         connected.addAll(List.of(a, b, c));
-        engine = new ClientEngine(BitswapConfig.defaults().withTimings(Duration.ofSeconds(1), Duration.ofSeconds(5),
-                Duration.ofSeconds(30)), new ClientEngine.Environment() {
+        engine = engine(BroadcastControl.DEFAULT);
+    }
+
+    private ClientEngine engine(BroadcastControl broadcast) {
+        return new ClientEngine(BitswapConfig.defaults().withTimings(Duration.ofSeconds(1), Duration.ofSeconds(5),
+                Duration.ofSeconds(30)).withBroadcast(broadcast), new ClientEngine.Environment() {
             @Override
             public List<PeerId> peers() {
                 return List.copyOf(connected);
@@ -65,10 +73,78 @@ class ClientEngineTest {
             }
 
             @Override
+            public boolean local(PeerId peer) {
+                return !remote.contains(peer);
+            }
+
+            @Override
+            public boolean peered(PeerId peer) {
+                return peered.contains(peer);
+            }
+
+            @Override
+            public boolean pending(PeerId peer) {
+                return pending.contains(peer);
+            }
+
+            @Override
             public long nanoTime() {
                 return now;
             }
         }, reputation);
+    }
+
+    /** Kubo's broadcast control: remote peers hear broadcasts once they sent a HAVE or a block. */
+    @Test
+    void broadcastsGoToPeersThatAnsweredBeforeAndToLocalOnes() {
+        remote.addAll(List.of(a, b));
+        ClientEngine.SessionState s = new ClientEngine.SessionState();
+        engine.want(s, block.cid());
+        assertEquals(List.of(c), sentTo(WantType.HAVE, false), "only the local peer hears it");
+        assertEquals(2, engine.broadcastsSkipped());
+        engine.providerFound(block.cid(), b); // a provider lookup names b: it is asked
+        assertEquals(List.of(c, b), sentTo(WantType.HAVE, false));
+        engine.presenceReceived(b, new Presence(block.cid(), true));
+        engine.blockReceived(b, block);
+        sent.clear();
+        Block other = Block.create(Multicodec.RAW, Multicodec.SHA2_256, new byte[]{4});
+        engine.want(new ClientEngine.SessionState(), other.cid());
+        assertEquals(List.of(b, c), sentTo(WantType.HAVE, false), "b answered once: it hears broadcasts now");
+        engine.peerDisconnected(b);
+        engine.peerConnected(b); // a new connection hears the wants outstanding, as boxo's
+        sent.clear();
+        Block third = Block.create(Multicodec.RAW, Multicodec.SHA2_256, new byte[]{5});
+        engine.want(new ClientEngine.SessionState(), third.cid());
+        assertEquals(List.of(c), sentTo(WantType.HAVE, false), "forgotten with its connection");
+    }
+
+    @Test
+    void peeredPendingAndRandomPeersAndTheLimitAreKubos() {
+        remote.addAll(List.of(a, b, c));
+        peered.add(a);
+        pending.add(b);
+        engine = engine(new BroadcastControl(true, -1, false, false, 0, true));
+        engine.want(new ClientEngine.SessionState(), block.cid());
+        assertEquals(List.of(a, b), sentTo(WantType.HAVE, false), "the peered one, and one with a message queued");
+        sent.clear();
+        engine = engine(new BroadcastControl(true, -1, false, true, 1, false));
+        engine.want(new ClientEngine.SessionState(), block.cid());
+        assertEquals(1, sentTo(WantType.HAVE, false).size(), "peering reduced too; one random peer anyway");
+        sent.clear();
+        remote.clear();
+        engine = engine(new BroadcastControl(true, 2, false, false, 0, false));
+        engine.want(new ClientEngine.SessionState(), block.cid());
+        assertEquals(List.of(a, b), sentTo(WantType.HAVE, false), "at most two peers");
+        sent.clear();
+        engine = engine(new BroadcastControl(true, 0, false, false, 0, false));
+        engine.want(new ClientEngine.SessionState(), block.cid());
+        assertEquals(List.of(), sentTo(WantType.HAVE, false), "0: no broadcast at all");
+        sent.clear();
+        remote.addAll(List.of(a, b, c));
+        engine = engine(BroadcastControl.OFF);
+        engine.want(new ClientEngine.SessionState(), block.cid());
+        assertEquals(List.of(a, b, c), sentTo(WantType.HAVE, false), "off: everyone, as Kubo before 0.36");
+        assertEquals(0, engine.broadcastsSkipped());
     }
 
     private List<PeerId> sentTo(WantType type, boolean cancel) {

@@ -69,6 +69,8 @@ import java.util.Map;
  *                                                                             Go duration, "1s" (0: at once)
  * Internal.Bitswap.WantHaveReplaceSize          internal.bitswap.wantHaveReplaceSize
  *                                                                             integer, 1024: the largest block a want-have gets
+ * Internal.Bitswap.BroadcastControl.Enable, .MaxPeers, .LocalPeers, .PeeredPeers, .MaxRandomPeers, .SendToPendingPeers
+ *                                               internal.bitswap.broadcastControl.enable, …  flags and integers (MaxPeers -1: no bound)
  * Datastore.StorageMax                          blockstore.storageMax         size, "10GB"
  * Datastore.HashOnRead                          blockstore.hashOnRead         true or false
  * Datastore.StorageGCWatermark                 datastore.storageGCWatermark  integer, % of StorageMax (0: 90; daemon --enable-gc)
@@ -170,6 +172,8 @@ public final class KuboConfig {
         WORD("string"),
         /** A non-negative JSON integer. */
         COUNT("int64"),
+        /** Kubo's OptionalInteger: any JSON integer that fits 32 bits ({@code -1} often meaning "no bound"). */
+        INTEGER("config.OptionalInteger"),
         /** true or false. */
         FLAG("config.Flag"),
         /** A Go duration string. */
@@ -262,6 +266,14 @@ public final class KuboConfig {
             new Key("Internal.Bitswap.MaxOutstandingBytesPerPeer", "internal.bitswap.maxOutstandingBytesPerPeer", Kind.COUNT),
             new Key("Internal.Bitswap.ProviderSearchDelay", "internal.bitswap.providerSearchDelay", Kind.DURATION),
             new Key("Internal.Bitswap.WantHaveReplaceSize", "internal.bitswap.wantHaveReplaceSize", Kind.COUNT),
+            new Key("Internal.Bitswap.BroadcastControl.Enable", "internal.bitswap.broadcastControl.enable", Kind.FLAG),
+            new Key("Internal.Bitswap.BroadcastControl.MaxPeers", "internal.bitswap.broadcastControl.maxPeers", Kind.INTEGER),
+            new Key("Internal.Bitswap.BroadcastControl.LocalPeers", "internal.bitswap.broadcastControl.localPeers", Kind.FLAG),
+            new Key("Internal.Bitswap.BroadcastControl.PeeredPeers", "internal.bitswap.broadcastControl.peeredPeers", Kind.FLAG),
+            new Key("Internal.Bitswap.BroadcastControl.MaxRandomPeers", "internal.bitswap.broadcastControl.maxRandomPeers",
+                    Kind.COUNT),
+            new Key("Internal.Bitswap.BroadcastControl.SendToPendingPeers",
+                    "internal.bitswap.broadcastControl.sendToPendingPeers", Kind.FLAG),
             new Key("Datastore.StorageMax", "blockstore.storageMax", Kind.SIZE),
             new Key("Datastore.HashOnRead", "blockstore.hashOnRead", Kind.FLAG),
             new Key("Datastore.StorageGCWatermark", "datastore.storageGCWatermark", Kind.COUNT),
@@ -893,6 +905,16 @@ public final class KuboConfig {
                 }
                 yield Long.toString(n);
             }
+            case INTEGER -> {
+                if (!(value instanceof Long || value instanceof Integer)) {
+                    throw wrongType(k, value);
+                }
+                long n = ((Number) value).longValue();
+                if (n < Integer.MIN_VALUE || n > Integer.MAX_VALUE) {
+                    throw badValue(k.kubo + ": " + n + " does not fit 32 bits");
+                }
+                yield Long.toString(n);
+            }
             case PRIORITY -> {
                 if (Boolean.FALSE.equals(value)) {
                     yield "false";
@@ -1102,7 +1124,7 @@ public final class KuboConfig {
         return switch (k.kind) {
             case LIST -> split(text);
             case ADDRESS -> text.equals("off") ? List.of() : text;
-            case COUNT -> parseCount(text);
+            case COUNT, INTEGER -> parseCount(text);
             case PRIORITY -> text.strip().equals("false") ? (Object) Boolean.FALSE : parseCount(text);
             case FLAG -> Boolean.parseBoolean(text.strip());
             case WORD, DURATION, TEXT_DURATION, SIZE, BYTES, TEXT -> text.strip(); // Kubo writes OptionalBytes as a string

@@ -167,6 +167,9 @@ public final class ContentService implements Closeable {
         gauge(registry, "p2pkit_bitswap_slow_peers", "Streams reset because the peer did not read", BitswapStats::slowPeers);
         gauge(registry, "p2pkit_bitswap_wantlist", "Blocks this node wants", BitswapStats::wantlist);
         gauge(registry, "p2pkit_bitswap_peers", "Peers with a ledger", BitswapStats::peers);
+        registry.gaugeCallback("p2pkit_bitswap_broadcast_skips", "Times a peer was left out of a want broadcast by "
+                + "broadcast control (boxo's bcast_skips_total)", List.of(), () -> Map.of(List.of(),
+                (double) bitswap.broadcastsSkipped()));
         DirectBuffers buffers = DirectBuffers.SHARED;
         registry.gaugeCallback("p2pkit_blocks_direct_buffers_lent_bytes",
                 "Direct buffers that streamed block reads (gateway, cat) hold now, in bytes", List.of(),

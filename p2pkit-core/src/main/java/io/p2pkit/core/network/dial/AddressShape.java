@@ -35,8 +35,7 @@ final class AddressShape {
 
     /** Loopback, private (RFC 1918), link-local or unique-local (fc00::/7): worth only a short delay. */
     static boolean isPrivate(Multiaddr a) {
-        return ip(a).map(ip -> ip.isLoopbackAddress() || ip.isSiteLocalAddress() || ip.isLinkLocalAddress()
-                || (ip.getAddress().length == 16 && (ip.getAddress()[0] & 0xFE) == 0xFC)).orElse(false);
+        return io.p2pkit.core.network.AddressScope.isLocal(a);
     }
 
     /** A public IP address (black-hole detection counts only these; private ones say nothing about the internet). */

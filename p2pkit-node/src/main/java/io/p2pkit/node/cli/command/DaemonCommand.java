@@ -915,7 +915,29 @@ public final class DaemonCommand extends CliCommand {
         }
         return new io.p2pkit.ipfs.bitswap.BitswapConfig(c.serve(), c.maxWantsPerPeer(), bytes, c.serverBatch(), workers,
                 c.maxBlockBytes(), replace, delay, c.blockTimeout(), c.rebroadcastInterval(), c.sendTimeout(),
-                c.dagParallelism());
+                c.dagParallelism(), broadcastControl(file, c.broadcast()));
+    }
+
+    /** Kubo 0.36's Internal.Bitswap.BroadcastControl over {@code d}; MaxPeers -1 no bound, 0 no broadcast. */
+    private static io.p2pkit.ipfs.bitswap.BroadcastControl broadcastControl(RepoSettings file,
+                                                                           io.p2pkit.ipfs.bitswap.BroadcastControl d) {
+        String prefix = "internal.bitswap.broadcastControl.";
+        String maxKey = prefix + "maxPeers";
+        int max = file.text(maxKey).map(t -> {
+            try {
+                return Integer.parseInt(t);
+            } catch (NumberFormatException e) {
+                throw file.bad(maxKey, "'" + t + "' is not an integer");
+            }
+        }).orElse(d.maxPeers());
+        if (max < -1) {
+            throw file.bad(maxKey, max + ": -1 (no bound), 0 (no broadcast) or a number of peers");
+        }
+        return new io.p2pkit.ipfs.bitswap.BroadcastControl(file.flag(prefix + "enable").orElse(d.enabled()), max,
+                file.flag(prefix + "localPeers").orElse(d.localPeers()),
+                file.flag(prefix + "peeredPeers").orElse(d.peeredPeers()),
+                file.count(prefix + "maxRandomPeers").orElse(d.maxRandomPeers()),
+                file.flag(prefix + "sendToPendingPeers").orElse(d.sendToPendingPeers()));
     }
 
     /** Kubo's Peering.Peers from the repository's config: the peers the daemon keeps connected. */

@@ -404,6 +404,25 @@ class DaemonConfigFileTest {
         assertTrue(e.getMessage().contains("internal.bitswap.engineTaskWorkerCount"), e.getMessage());
     }
 
+    /** Kubo 0.36's Internal.Bitswap.BroadcastControl: on by default; each key reaches the client. */
+    @Test
+    void kubosBroadcastControlReachesTheBitswapClient(@TempDir Path dir) throws Exception {
+        assertEquals(io.p2pkit.ipfs.bitswap.BroadcastControl.DEFAULT, daemon(repo(dir.resolve("unset"), Map.of()),
+                "--listen", "/ip4/127.0.0.1/tcp/0").content().orElseThrow().bitswap().broadcast());
+        Path set = repo(dir.resolve("set"), Map.of("Internal", Map.of("Bitswap", Map.of("BroadcastControl", Map.of(
+                "MaxPeers", 50L, "LocalPeers", true, "PeeredPeers", true, "MaxRandomPeers", 3L, "SendToPendingPeers", true)))));
+        assertEquals(new io.p2pkit.ipfs.bitswap.BroadcastControl(true, 50, true, true, 3, true),
+                daemon(set, "--listen", "/ip4/127.0.0.1/tcp/0").content().orElseThrow().bitswap().broadcast());
+        Path off = repo(dir.resolve("off"), Map.of("Internal.Bitswap.BroadcastControl.Enable", false,
+                "Internal.Bitswap.BroadcastControl.MaxPeers", -1L));
+        io.p2pkit.ipfs.bitswap.BroadcastControl b = daemon(off, "--listen", "/ip4/127.0.0.1/tcp/0").content().orElseThrow()
+                .bitswap().broadcast();
+        assertTrue(!b.enabled() && b.maxPeers() == -1);
+        Path bad = repo(dir.resolve("bad"), Map.of("Internal.Bitswap.BroadcastControl.MaxPeers", -2L));
+        UsageException e = assertThrows(UsageException.class, () -> daemon(bad, "--listen", "/ip4/127.0.0.1/tcp/0"));
+        assertTrue(e.getMessage().contains("internal.bitswap.broadcastControl.maxPeers"), e.getMessage());
+    }
+
     @Test
     void kubosSecurityPrioritiesOrderTheSecurityProtocolsUnlessTheOptionIsGiven(@TempDir Path dir) throws Exception {
         assertEquals(List.of(), daemon(repo(dir.resolve("unset"), Map.of()), "--listen", "/ip4/127.0.0.1/tcp/0")
