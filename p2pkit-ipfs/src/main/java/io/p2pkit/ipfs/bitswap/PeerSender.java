@@ -281,7 +281,6 @@ final class PeerSender {
         }
     }
 
-    /** Whether all that waits is a few wantlist entries (fewer than {@link #WANT_CUTOFF}). */
     /** Whether a message is queued and not yet written (broadcast control's pending peers). */
     boolean hasQueued() {
         lock.lock();
@@ -292,6 +291,7 @@ final class PeerSender {
         }
     }
 
+    /** Whether all that waits is a few wantlist entries (fewer than {@link #WANT_CUTOFF}). */
     private boolean onlyFewWants() {
         lock.lock();
         try {

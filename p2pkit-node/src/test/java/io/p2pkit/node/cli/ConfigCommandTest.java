@@ -63,9 +63,9 @@ class ConfigCommandTest {
         CliRunner replaced = second.run("config", "replace", file.toString());
         assertEquals(0, replaced.status(), replaced.err());
         assertEquals("9", second.ok("config", "Swarm.ConnMgr.LowWater"));
-        Files.writeString(file, "{\"Swarm\":{\"ConnMgr\":{\"HighWater\":30}},\"Routing\":{\"IgnoreProviders\":[]}}");
+        Files.writeString(file, "{\"Swarm\":{\"ConnMgr\":{\"HighWater\":30}},\"AutoTLS\":{\"Enabled\":false}}");
         CliRunner partial = second.run("config", "replace", file.toString());
-        assertTrue(partial.err().contains("left out (p2pkit has no such settings): Routing.IgnoreProviders"), partial.err());
+        assertTrue(partial.err().contains("left out (p2pkit has no such settings): AutoTLS.Enabled"), partial.err());
         assertTrue(second.run("config", "Swarm.ConnMgr.LowWater").status() != 0, "replaced as a whole");
 
         assertFalse(Repository.readConfig(home).disk().syncWrites(), "the fixture's test profile");
