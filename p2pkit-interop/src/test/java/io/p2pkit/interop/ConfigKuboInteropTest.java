@@ -158,11 +158,12 @@ class ConfigKuboInteropTest {
                 assertEquals("250ms", same("config", "Internal.Bitswap.ProviderSearchDelay"));
                 assertEquals("16", same("config", "Internal.Bitswap.EngineTaskWorkerCount"));
                 assertEquals("1000000", file("internal.bitswap.maxOutstandingBytesPerPeer"));
-                same("config", "--json", "Internal.Bitswap.BroadcastControl.MaxPeers", "-1");
+                // (Kubo's command line reads a value of -1 as an option, so the test sets 50)
+                same("config", "--json", "Internal.Bitswap.BroadcastControl.MaxPeers", "50");
                 same("config", "--json", "Internal.Bitswap.BroadcastControl.MaxRandomPeers", "2");
                 same("config", "--bool", "Internal.Bitswap.BroadcastControl.LocalPeers", "true");
-                assertEquals("-1", same("config", "Internal.Bitswap.BroadcastControl.MaxPeers"));
-                assertEquals("-1", file("internal.bitswap.broadcastControl.maxPeers"));
+                assertEquals("50", same("config", "Internal.Bitswap.BroadcastControl.MaxPeers"));
+                assertEquals("50", file("internal.bitswap.broadcastControl.maxPeers"));
                 // the name cache's
                 same("config", "--json", "Ipns.ResolveCacheSize", "256");
                 same("config", "Ipns.MaxCacheTTL", "1m");
