@@ -105,22 +105,21 @@ class KadDhtTest {
         DhtSwarm.Node provider = swarm.nodes().get(5);
         provider.dht().provide(mh); // the 8 closest peers hold the record: several answer with it
         for (int round = 0; round < 5; round++) {
-            java.util.concurrent.atomic.AtomicBoolean returned = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.CountDownLatch returned = new java.util.concurrent.CountDownLatch(1);
             java.util.concurrent.atomic.AtomicInteger late = new java.util.concurrent.atomic.AtomicInteger();
             java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
             FindProvidersResult r = swarm.nodes().get(17 + round).dht().findProviders(mh, 1, p -> {
                 calls.incrementAndGet();
                 try {
-                    Thread.sleep(50); // a slow write
+                    // a slow write: if the lookup can return while it runs, it returns within this wait
+                    if (returned.await(200, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                        late.incrementAndGet();
+                    }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
-                if (returned.get()) {
-                    late.incrementAndGet();
-                }
             });
-            returned.set(true);
-            Thread.sleep(100); // replies still in flight would call back now
+            returned.countDown();
             assertEquals(1, calls.get(), "one provider asked for, one handed on");
             assertEquals(0, late.get(), "no callback outlived the lookup");
             assertEquals(List.of(provider.host().peerId()), r.providers().stream().map(PeerInfo::peerId).toList());
