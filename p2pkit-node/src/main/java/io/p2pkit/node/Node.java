@@ -241,19 +241,21 @@ public final class Node implements Closeable {
             if (config.dht().isPresent()) {
                 dht = Optional.of(config.dht().get().attach(host, config.bootstrap()));
             }
-            for (java.net.URI endpoint : config.delegatedRouters()) {
-                delegated.add(new RoutingV1Client(endpoint)); // for content, and IPNS names over the RPC API
-            }
+            // for content, and IPNS names over the RPC API; one client per server, asked for what its URLs name
+            delegated.addAll(RoutingV1Client.grouped(config.delegatedRouters()));
             for (java.net.URI endpoint : config.delegatedPublishers()) {
-                if (delegated.stream().noneMatch(r -> r.endpoint().equals(RoutingV1Client.base(endpoint)))
+                if (delegated.stream().noneMatch(r -> r.endpoint().equals(RoutingV1Client.base(endpoint))
+                        && r.serves(RoutingV1Client.Capability.IPNS))
                         && publishers.stream().noneMatch(r -> r.endpoint().equals(RoutingV1Client.base(endpoint)))) {
-                    publishers.add(new RoutingV1Client(endpoint)); // a router is a publisher already
+                    publishers.add(new RoutingV1Client(endpoint)); // a router of IPNS records is a publisher already
                 }
             }
             if (config.content().isPresent()) {
                 List<ProviderFinder> routers = new java.util.ArrayList<>();
                 for (RoutingV1Client client : delegated) {
-                    routers.add(client::findProviders);
+                    if (client.serves(RoutingV1Client.Capability.PROVIDERS)) {
+                        routers.add(client::findProviders);
+                    }
                 }
                 content = Optional.of(ContentService.start(host, config.content().get(), dht, routers,
                         config.ignoredProviders()));
@@ -396,17 +398,22 @@ public final class Node implements Closeable {
         return dht;
     }
 
-    /** The clients of the delegated routers ({@code --routing-http}), in the configured order. */
+    /**
+     * The clients of the delegated routers ({@code --routing-http}), in the configured order, one per
+     * server (see {@link RoutingV1Client#serves} for what each is asked).
+     */
     public List<RoutingV1Client> delegatedRouters() {
         return List.copyOf(delegated);
     }
 
     /**
      * The clients of every server the IPNS records published here are put to: the delegated
-     * routers, then the delegated publishers that are not routers ({@code Ipns.DelegatedPublishers}).
+     * routers of IPNS records, then the delegated publishers that are not such routers
+     * ({@code Ipns.DelegatedPublishers}).
      */
     public List<RoutingV1Client> delegatedPublishers() {
-        List<RoutingV1Client> all = new java.util.ArrayList<>(delegated);
+        List<RoutingV1Client> all = new java.util.ArrayList<>(delegated.stream()
+                .filter(r -> r.serves(RoutingV1Client.Capability.IPNS)).toList());
         all.addAll(publishers);
         return List.copyOf(all);
     }

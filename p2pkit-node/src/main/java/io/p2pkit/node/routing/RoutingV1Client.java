@@ -39,19 +39,79 @@ public final class RoutingV1Client implements AutoCloseable {
     static final int MAX_JSON = 1 << 20;
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
+    private static final String API = "/routing/v1/";
+
+    /** What a server is asked, as the path of its URL says (Kubo's path-based routing URLs). */
+    public enum Capability {
+        /** {@code GET /routing/v1/providers/{cid}}. */
+        PROVIDERS,
+        /** {@code GET /routing/v1/peers/{peer}}. */
+        PEERS,
+        /** {@code GET} and {@code PUT /routing/v1/ipns/{name}}. */
+        IPNS
+    }
+
     private final URI endpoint;
+    private final java.util.Set<Capability> capabilities;
     private final HttpClient http;
 
-    /** A client of the server at {@code endpoint} (its base URL, without {@code /routing/v1}). */
+    /**
+     * A client of the server at {@code endpoint}: its base URL (without {@code /routing/v1}), asked
+     * for everything, or a URL ending in {@code /routing/v1/providers}, {@code /routing/v1/peers} or
+     * {@code /routing/v1/ipns}, asked for that alone (as Kubo takes such URLs).
+     */
     public RoutingV1Client(URI endpoint) {
-        this.endpoint = base(endpoint);
+        this(base(endpoint), capabilities(endpoint));
+    }
+
+    private RoutingV1Client(URI base, java.util.Set<Capability> capabilities) {
+        this.endpoint = base;
+        this.capabilities = java.util.Collections.unmodifiableSet(java.util.EnumSet.copyOf(capabilities));
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     }
 
-    /** The base URL a client of {@code endpoint} asks under: without a final {@code /}. */
+    /**
+     * One client per server of {@code endpoints}, in their order, with what each URL of that server
+     * asks for merged (Kubo's {@code …/providers} and {@code …/ipns} of one host make one router).
+     */
+    public static List<RoutingV1Client> grouped(List<URI> endpoints) {
+        java.util.Map<URI, java.util.Set<Capability>> byBase = new java.util.LinkedHashMap<>();
+        for (URI e : endpoints) {
+            byBase.computeIfAbsent(base(e), b -> java.util.EnumSet.noneOf(Capability.class)).addAll(capabilities(e));
+        }
+        List<RoutingV1Client> out = new ArrayList<>();
+        byBase.forEach((base, caps) -> out.add(new RoutingV1Client(base, caps)));
+        return out;
+    }
+
+    /**
+     * The base URL a client of {@code endpoint} asks under: without a final {@code /}, nor a final
+     * {@code /routing/v1/providers}, {@code /peers} or {@code /ipns}.
+     */
     public static URI base(URI endpoint) {
-        String text = endpoint.toString();
-        return URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
+        String text = endpoint.toString().replaceAll("/+$", "");
+        for (Capability c : Capability.values()) {
+            String suffix = API + c.name().toLowerCase(java.util.Locale.ROOT);
+            if (text.endsWith(suffix)) {
+                return URI.create(text.substring(0, text.length() - suffix.length()));
+            }
+        }
+        return URI.create(text);
+    }
+
+    private static java.util.Set<Capability> capabilities(URI endpoint) {
+        String text = endpoint.toString().replaceAll("/+$", "");
+        for (Capability c : Capability.values()) {
+            if (text.endsWith(API + c.name().toLowerCase(java.util.Locale.ROOT))) {
+                return java.util.EnumSet.of(c);
+            }
+        }
+        return java.util.EnumSet.allOf(Capability.class);
+    }
+
+    /** Whether the server is asked for {@code c}. */
+    public boolean serves(Capability c) {
+        return capabilities.contains(c);
     }
 
     /** The server's base URL. */
@@ -220,6 +280,7 @@ public final class RoutingV1Client implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "RoutingV1Client[" + endpoint + "]";
+        return "RoutingV1Client[" + endpoint + (capabilities.size() == Capability.values().length ? ""
+                : " " + capabilities) + "]";
     }
 }

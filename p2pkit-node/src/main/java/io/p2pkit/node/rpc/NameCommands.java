@@ -349,7 +349,12 @@ public final class NameCommands {
 
     /** Whether the node has anywhere to publish or resolve an IPNS name: a DHT, IPNS over pubsub or a delegated router. */
     public static boolean routed(Node node) {
-        return node.dht().isPresent() || !node.delegatedRouters().isEmpty() || node.ipnsPubsub().isPresent();
+        return node.dht().isPresent() || !ipnsRouters(node).isEmpty() || node.ipnsPubsub().isPresent();
+    }
+
+    /** The delegated routers asked for IPNS records (a router named by its {@code /routing/v1/providers} URL is not). */
+    private static List<RoutingV1Client> ipnsRouters(Node node) {
+        return node.delegatedRouters().stream().filter(r -> r.serves(RoutingV1Client.Capability.IPNS)).toList();
     }
 
     private static void resolve(RpcRequest req, RpcResponse res) throws Exception {
@@ -426,7 +431,7 @@ public final class NameCommands {
         if (node.dht().isPresent()) {
             places.add("in the DHT");
         }
-        if (!node.delegatedRouters().isEmpty()) {
+        if (!ipnsRouters(node).isEmpty()) {
             places.add("at the delegated routers");
         }
         if (node.ipnsPubsub().isPresent()) {
@@ -449,7 +454,7 @@ public final class NameCommands {
      */
     private static Optional<byte[]> best(Node node, PeerId name, Duration pubsubWait) throws IOException {
         Optional<KadDht> dht = node.dht();
-        List<RoutingV1Client> routers = node.delegatedRouters();
+        List<RoutingV1Client> routers = ipnsRouters(node);
         Optional<IpnsPubsub> pubsub = node.ipnsPubsub();
         if (dht.isEmpty() && routers.isEmpty() && pubsub.isEmpty()) {
             throw noRouting();

@@ -32,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -42,6 +43,7 @@ class RoutingV1ClientTest {
     void aNodeWithoutADhtFindsContentThroughADelegatedRouter(@TempDir Path dir) throws Exception {
         Repository.init(dir.resolve("a"), RepoConfig.defaults());
         Repository.init(dir.resolve("b"), RepoConfig.defaults());
+        Repository.init(dir.resolve("c"), RepoConfig.defaults());
         Block block = Block.create(Multicodec.RAW, Multicodec.SHA2_256, "delegated".getBytes(StandardCharsets.UTF_8));
         try (Node a = Node.start(NodeConfig.builder().listen("/ip4/127.0.0.1/tcp/0").dht(NodeConfig.Dht.of(Mode.SERVER))
                 .content(NodeConfig.Content.of(dir.resolve("a")))
@@ -54,6 +56,18 @@ class RoutingV1ClientTest {
                     .content(NodeConfig.Content.of(dir.resolve("b"))).delegatedRouters(List.of(endpoint)).build())) {
                 Optional<byte[]> got = b.content().orElseThrow().bitswap().fetch(block.cid(), Duration.ofSeconds(20));
                 assertArrayEquals(block.data(), got.orElseThrow());
+            }
+            // Kubo's path-based URL (as AutoConf gives them): the router is asked for providers alone
+            URI providersOnly = URI.create(endpoint + "/routing/v1/providers");
+            try (Node c = Node.start(NodeConfig.builder().listen("/ip4/127.0.0.1/tcp/0")
+                    .content(NodeConfig.Content.of(dir.resolve("c"))).delegatedRouters(List.of(providersOnly)).build())) {
+                Optional<byte[]> got = c.content().orElseThrow().bitswap().fetch(block.cid(), Duration.ofSeconds(20));
+                assertArrayEquals(block.data(), got.orElseThrow());
+                RoutingV1Client router = c.delegatedRouters().getFirst();
+                assertEquals(RoutingV1Client.base(endpoint), router.endpoint());
+                assertTrue(router.serves(RoutingV1Client.Capability.PROVIDERS));
+                assertFalse(router.serves(RoutingV1Client.Capability.IPNS));
+                assertEquals(List.of(), c.delegatedPublishers(), "a router of providers takes no IPNS records");
             }
 
             try (RoutingV1Client client = new RoutingV1Client(endpoint)) {
@@ -74,6 +88,24 @@ class RoutingV1ClientTest {
                 assertTrue(forged.getMessage().contains("400"), forged.getMessage());
             }
         }
+    }
+
+    /** Kubo's path-based routing URLs: one client per server, asked for what its URLs name. */
+    @Test
+    void urlsOfOneServerMakeOneClientAskedForWhatTheyName() {
+        List<RoutingV1Client> clients = RoutingV1Client.grouped(List.of(URI.create("http://127.0.0.1:1/routing/v1/providers"),
+                URI.create("https://127.0.0.1:2/"), URI.create("http://127.0.0.1:1/routing/v1/ipns/")));
+        assertEquals(List.of(URI.create("http://127.0.0.1:1"), URI.create("https://127.0.0.1:2")),
+                clients.stream().map(RoutingV1Client::endpoint).toList());
+        RoutingV1Client first = clients.getFirst();
+        assertTrue(first.serves(RoutingV1Client.Capability.PROVIDERS) && first.serves(RoutingV1Client.Capability.IPNS));
+        assertFalse(first.serves(RoutingV1Client.Capability.PEERS));
+        for (RoutingV1Client.Capability c : RoutingV1Client.Capability.values()) {
+            assertTrue(clients.get(1).serves(c), "a bare URL is asked for everything");
+        }
+        assertEquals(URI.create("http://127.0.0.1:3/prefix"), RoutingV1Client.base(URI.create("http://127.0.0.1:3/prefix/")),
+                "any other path is the API's prefix, as before");
+        clients.forEach(RoutingV1Client::close);
     }
 
     @Test
