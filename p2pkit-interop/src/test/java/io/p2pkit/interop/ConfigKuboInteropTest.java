@@ -110,6 +110,13 @@ class ConfigKuboInteropTest {
                 assertEquals("floodsub", same("config", "Pubsub.Router"));
                 assertEquals("5m", file("pubsub.seenMessagesTTL"));
                 assertEquals("12h", file("reprovider.interval"));
+                // Kubo 0.38's AutoConf keys (the document itself is compared in AutoConfKuboInteropTest)
+                assertEquals("", same("config", "AutoConf.URL", "http://127.0.0.1:9/autoconf.json"));
+                assertEquals("", same("config", "--json", "AutoConf.Enabled", "false"));
+                assertEquals("", same("config", "AutoConf.RefreshInterval", "12h"));
+                assertEquals("http://127.0.0.1:9/autoconf.json", same("config", "AutoConf.URL"));
+                assertEquals("false", same("config", "AutoConf.Enabled"));
+                assertEquals("12h", file("autoConf.refreshInterval"));
             }
             case SET_JSON -> {
                 assertEquals("", same("config", "--json", "Swarm.ConnMgr.HighWater", "200"));

@@ -26,9 +26,10 @@ import java.util.Map;
  * Addresses.Announce                            addresses.announce            array of multiaddrs
  * Addresses.AppendAnnounce                      addresses.appendAnnounce      array of multiaddrs
  * Addresses.NoAnnounce                          addresses.noAnnounce          array of multiaddrs or /ipcidr masks
- * Bootstrap                                     bootstrap                     array of multiaddrs ending in /p2p/ID
+ * Bootstrap                                     bootstrap                     array of multiaddrs ending in /p2p/ID, or "auto"
  * Peering.Peers                                 peering.peers                 array of {"ID","Addrs"}, kept as JSON
- * Routing.DelegatedRouters                      routing.delegatedRouters      array of http(s) URLs ("auto": none here)
+ * Routing.DelegatedRouters                      routing.delegatedRouters      array of http(s) URLs, bare or with a
+ *                                                                             /routing/v1/providers|peers|ipns path, or "auto"
  * Routing.IgnoreProviders                       routing.ignoreProviders       array of peer IDs whose provider records are ignored
  * Routing.Type                                  routing.type                  auto, autoclient, dht, dhtclient, dhtserver, none
  * Swarm.ConnMgr.Type                            swarm.connMgr.type            basic or none (none: never trims)
@@ -113,10 +114,14 @@ import java.util.Map;
  * Import.FastProvideWait                        import.fastProvideWait        true or false (true: and waits for it)
  * Ipns.UsePubsub                                ipns.usePubsub                true or false
  * Ipns.DelegatedPublishers                      ipns.delegatedPublishers      array of http(s) URLs, bare or ending in
- *                                                                             /routing/v1/ipns ("auto": none here)
+ *                                                                             /routing/v1/ipns, or "auto"
  * DNS.Resolvers                                 dns.resolvers                 object of FQDN ("eth.", "." for all) to a DoH URL,
  *                                                                             kept as its JSON ("" or "auto": the usual resolver)
  * DNS.MaxCacheTTL                               dns.maxCacheTTL               Go duration, the longest a DoH answer is kept
+ * AutoConf.Enabled                              autoConf.enabled              true or false (true; with no URL nothing is fetched)
+ * AutoConf.URL                                  autoConf.url                  the http(s) URL of the AutoConf document (none: "auto" is none)
+ * AutoConf.RefreshInterval                      autoConf.refreshInterval      Go duration, "24h"
+ * AutoConf.TLSInsecureSkipVerify                autoConf.tlsInsecureSkipVerify  true or false (tests only)
  * Version.AgentSuffix                           version.agentSuffix           text after p2pkit/<version>/ in identify
  * Pubsub.Enabled                                pubsub.enabled                true or false (daemon --enable-pubsub-experiment)
  * Pubsub.Router                                 pubsub.router                 gossipsub, floodsub or "" (checked at start)
@@ -160,6 +165,8 @@ public final class KuboConfig {
     private static final String IGNORE_PROVIDERS = "routing.ignoreProviders";
     /** The file key of Kubo's {@code Ipns.DelegatedPublishers}. */
     private static final String DELEGATED_PUBLISHERS = "ipns.delegatedPublishers";
+    /** The file key of Kubo's {@code AutoConf.URL}. */
+    private static final String AUTOCONF_URL = "autoConf.url";
     private static final Key ORIGINS = new Key(API_HEADERS_KEY + "." + ALLOW_ORIGIN, "api.allowedOrigins", Kind.LIST);
 
     /** How a value is written in Kubo's JSON and checked. */
@@ -316,6 +323,10 @@ public final class KuboConfig {
             new Key("Ipns.DelegatedPublishers", DELEGATED_PUBLISHERS, Kind.LIST),
             new Key("DNS.Resolvers", "dns.resolvers", Kind.RESOLVERS),
             new Key("DNS.MaxCacheTTL", "dns.maxCacheTTL", Kind.DURATION),
+            new Key("AutoConf.Enabled", "autoConf.enabled", Kind.FLAG),
+            new Key("AutoConf.URL", AUTOCONF_URL, Kind.TEXT),
+            new Key("AutoConf.RefreshInterval", "autoConf.refreshInterval", Kind.DURATION),
+            new Key("AutoConf.TLSInsecureSkipVerify", "autoConf.tlsInsecureSkipVerify", Kind.FLAG),
             new Key("Version.AgentSuffix", "version.agentSuffix", Kind.TEXT),
             new Key("Pubsub.Enabled", "pubsub.enabled", Kind.FLAG),
             new Key("Pubsub.Router", "pubsub.router", Kind.TEXT),
@@ -459,7 +470,7 @@ public final class KuboConfig {
         put(out, "Ipns.RepublishPeriod", ""); // Kubo's "use the default": 4h
         put(out, "Ipns.RecordLifetime", ""); // 48h
         put(out, "Ipns.ResolveCacheSize", 128L);
-        put(out, "DNS.Resolvers", Map.of()); // Kubo's {".": "auto"} is AutoConf's, which p2pkit has not: the system's
+        put(out, "DNS.Resolvers", Map.of()); // Kubo's {".": "auto"} asks its public AutoConf: p2pkit's asks nobody
         put(out, "Datastore.StorageGCWatermark", 90L); // used with daemon --enable-gc
         put(out, "Datastore.GCPeriod", "1h");
         put(out, "Pubsub.Router", "");
@@ -629,7 +640,8 @@ public final class KuboConfig {
     /** The profiles {@code init --profile} and {@code config profile apply} know. */
     public static final List<String> PROFILES = List.of("test", "server", "local-discovery", "default-networking",
             "randomports", "lowpower", "flatfs", "default-datastore", "unixfs-v0-2015", "legacy-cid-v0",
-            "unixfs-v1-2025", "test-cid-v1", "test-cid-v1-wide", "announce-off", "announce-on");
+            "unixfs-v1-2025", "test-cid-v1", "test-cid-v1-wide", "announce-off", "announce-on", "autoconf-on",
+            "autoconf-off");
 
     /**
      * Kubo's {@code defaultServerFilters}: the IPv4 and IPv6 ranges IANA marks private, local or
@@ -657,7 +669,9 @@ public final class KuboConfig {
                     .with("addresses.gateway", "/ip4/127.0.0.1/tcp/0")
                     .with("addresses.swarm", "/ip4/127.0.0.1/tcp/0")
                     .with("swarm.disableNatPortMap", "true").with("bootstrap", "")
-                    .with("discovery.mdns.enabled", "false").with("blockstore.syncWrites", "false");
+                    .with("discovery.mdns.enabled", "false").with("blockstore.syncWrites", "false")
+                    .with("autoConf.enabled", "false").with("dns.resolvers", "{}")
+                    .with(DELEGATED_ROUTERS, "").with(DELEGATED_PUBLISHERS, "");
             // Kubo's: no private ranges announced or dialed, no mDNS, no port mapping; and back
             case "server" -> config.with("addresses.noAnnounce", listWith(config, "addresses.noAnnounce", true))
                     .with("swarm.addrFilters", listWith(config, "swarm.addrFilters", true))
@@ -696,6 +710,13 @@ public final class KuboConfig {
             // Kubo's pair: nothing announced, and back (the interval set explicitly, as Kubo's)
             case "announce-off" -> config.with("provide.enabled", "false").with("reprovider.interval", "0");
             case "announce-on" -> config.with("provide.enabled", "true").with("reprovider.interval", "22h");
+            // Kubo's pair: every AutoConf field "auto", or none and AutoConf off. Kubo's "on" also sets
+            // its public AutoConf.URL when none is set; p2pkit asks no public server, so the URL is the user's
+            case "autoconf-on" -> config.with("bootstrap", AutoConf.AUTO).with("dns.resolvers", "{\".\":\"auto\"}")
+                    .with(DELEGATED_ROUTERS, AutoConf.AUTO).with(DELEGATED_PUBLISHERS, AutoConf.AUTO)
+                    .with("autoConf.enabled", "true");
+            case "autoconf-off" -> config.with("bootstrap", null).with("dns.resolvers", null)
+                    .with(DELEGATED_ROUTERS, null).with(DELEGATED_PUBLISHERS, null).with("autoConf.enabled", "false");
             default -> throw new EditException("unknown profile '" + name + "' (expected "
                     + String.join(", ", PROFILES) + ")");
         };
@@ -859,6 +880,8 @@ public final class KuboConfig {
                         } catch (RuntimeException e) {
                             throw badValue(k.kubo + ": not a peer ID: " + item);
                         }
+                    } else if (k.file.equals("bootstrap") && item.equals(AutoConf.AUTO)) {
+                        continue; // AutoConf's placeholder, replaced when the daemon starts
                     } else if (!k.file.equals("api.allowedOrigins")) {
                         multiaddr(k, item);
                     }
@@ -983,6 +1006,13 @@ public final class KuboConfig {
                 }
                 if (s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0) {
                     throw badValue(k.kubo + ": one line, not " + s.strip());
+                }
+                if (k.file.equals(AUTOCONF_URL) && !s.isEmpty()) {
+                    try {
+                        AutoConfClient.url(s);
+                    } catch (IllegalArgumentException e) {
+                        throw badValue(k.kubo + ": " + e.getMessage());
+                    }
                 }
                 yield s;
             }

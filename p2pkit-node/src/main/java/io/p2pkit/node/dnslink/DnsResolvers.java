@@ -43,8 +43,8 @@ public final class DnsResolvers {
      * The resolvers of a {@code DNS.Resolvers} map.
      *
      * @param resolvers domain ({@code "."} or a fully qualified name ending in a dot) to an
-     *                  {@code https://} or {@code http://} URL; {@code ""} or {@code "auto"} (Kubo's
-     *                  AutoConf, which p2pkit does not have) leaves the domain to the usual resolver
+     *                  {@code https://} or {@code http://} URL; {@code ""} or {@code "auto"} (what
+     *                  AutoConf did not replace) leaves the domain to the usual resolver
      * @param maxTtl    Kubo's {@code DNS.MaxCacheTTL}: the longest an answer of these endpoints is
      *                  kept; empty: as its TTL says
      * @throws IllegalArgumentException naming the entry that is not one

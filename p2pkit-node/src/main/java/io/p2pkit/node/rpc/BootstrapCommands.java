@@ -35,8 +35,11 @@ final class BootstrapCommands {
     /** The config file's list; a node without a repository lists the peers it was started with. */
     private static void list(RpcRequest req, RpcResponse res) throws Exception {
         Optional<Path> root = req.node().config().content().map(NodeConfig.Content::repo);
-        res.single(peers(root.isPresent() ? BootstrapList.read(root.get())
-                : req.node().config().bootstrap().stream().flatMap(ConfigCommands::bootstrapAddresses).toList()));
+        if (root.isEmpty()) {
+            res.single(peers(req.node().config().bootstrap().stream().flatMap(ConfigCommands::bootstrapAddresses).toList()));
+            return;
+        }
+        res.single(peers(req.bool("expand-auto") ? BootstrapList.expanded(root.get()) : BootstrapList.read(root.get())));
     }
 
     private static void add(RpcRequest req, RpcResponse res) throws Exception {

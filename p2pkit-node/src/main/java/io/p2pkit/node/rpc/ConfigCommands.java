@@ -27,7 +27,7 @@ final class ConfigCommands {
     }
 
     static List<RpcCommand> all() {
-        return List.of(RpcCommand.at("config/show").run(ConfigCommands::show),
+        return List.of(RpcCommand.at("config/show").options(RpcOption.bool("expand-auto")).run(ConfigCommands::show),
                 RpcCommand.at("config").args(RpcArgument.string("key", true, false), RpcArgument.string("value", false, false))
                         .options(RpcOption.bool("bool"), RpcOption.bool("json"), RpcOption.bool("expand-auto"))
                         .run(ConfigCommands::entry),
@@ -38,7 +38,19 @@ final class ConfigCommands {
     }
 
     private static void show(RpcRequest req, RpcResponse res) throws Exception {
-        res.single(KuboConfig.withoutSecrets(kuboConfig(req)));
+        res.single(KuboConfig.withoutSecrets(req.bool("expand-auto") ? expanded(req) : kuboConfig(req)));
+    }
+
+    /** {@link #kuboConfig} with AutoConf's "auto" replaced as the daemon does, from the kept document (no fetch). */
+    private static Map<String, Object> expanded(RpcRequest req) throws java.io.IOException {
+        Optional<Path> root = req.node().config().content().map(NodeConfig.Content::repo);
+        return io.p2pkit.node.config.AutoConf.expand(kuboConfig(req), root.flatMap(r -> {
+            try {
+                return io.p2pkit.node.config.AutoConfClient.kept(r, Repository.readConfig(r));
+            } catch (java.io.IOException e) {
+                return Optional.empty();
+            }
+        }).orElse(null));
     }
 
     /**
@@ -57,6 +69,9 @@ final class ConfigCommands {
             throw RpcError.failed("cannot show or change pinning services credentials");
         }
         if (req.arguments().size() > 1) {
+            if (req.bool("expand-auto")) {
+                throw RpcError.failed("--expand-auto can only be used for reading config values, not for setting them");
+            }
             String text = req.argument(1);
             Object value;
             try {
@@ -70,7 +85,7 @@ final class ConfigCommands {
         }
         Object value;
         try {
-            value = KuboConfig.lookup(kuboConfig(req), key);
+            value = KuboConfig.lookup(req.bool("expand-auto") ? expanded(req) : kuboConfig(req), key);
         } catch (KuboConfig.EditException e) {
             throw RpcError.failed(e.getMessage());
         }

@@ -119,8 +119,9 @@ class RpcAdminCommandsTest {
         assertEquals(error("bootstrap address without a transport: /p2p/" + A), post("bootstrap/add?arg=/p2p/" + A).body());
         assertEquals(error("failed to parse multiaddr \"nonsense\": must begin with /"), post("bootstrap/add?arg=nonsense").body());
         assertEquals(error("invalid p2p multiaddr"), post("bootstrap/rm?arg=/ip4/127.0.0.1/tcp/4001").body());
+        // AutoConf is on (Kubo's default) but has no URL, and p2pkit has no default one
         String refused = error("cannot add default bootstrap peers: p2pkit has no default bootstrap list (it joins only the "
-                + "peers it is given); add specific peer addresses instead");
+                + "peers it is given, or AutoConf's once AutoConf.URL is set); add specific peer addresses instead");
         assertEquals(refused, post("bootstrap/add?arg=default").body());
         assertEquals(refused, post("bootstrap/add/default").body(), "the older path, an argument to go-ipfs-cmds");
         assertEquals(refused, post("bootstrap/add?default=true").body());

@@ -81,9 +81,13 @@ public final class BootstrapCommand extends CliCommand {
         @Mixin
         private JsonOption output;
 
+        @picocli.CommandLine.Option(names = "--expand-auto", description = "list \"auto\" replaced by the kept AutoConf "
+                + "document's peers (nothing is fetched; none without AutoConf.URL)")
+        private boolean expandAuto;
+
         @Override
         protected int run() throws Exception {
-            print(console(), output, "", BootstrapList.read(repo.root()));
+            print(console(), output, "", expandAuto ? BootstrapList.expanded(repo.root()) : BootstrapList.read(repo.root()));
             return 0;
         }
     }

@@ -54,6 +54,11 @@ public final class ConfigCommand extends CliCommand {
     @Option(names = "--bool", description = "the value is a boolean: true, anything else is false (as Kubo)")
     private boolean bool;
 
+    @Option(names = "--expand-auto", description = "show \"auto\" in Bootstrap, DNS.Resolvers, "
+            + "Routing.DelegatedRouters and Ipns.DelegatedPublishers replaced by the kept AutoConf document's values "
+            + "(nothing is fetched; none without AutoConf.URL)")
+    private boolean expandAuto;
+
     @Mixin
     private RepoOption repo;
 
@@ -69,8 +74,12 @@ public final class ConfigCommand extends CliCommand {
         Path root = repo.root();
         try {
             if (value == null) {
-                print(KuboConfig.lookup(fileView(Repository.readConfig(root)), key));
+                RepoConfig config = Repository.readConfig(root);
+                print(KuboConfig.lookup(expandAuto ? expanded(root, config) : fileView(config), key));
                 return 0;
+            }
+            if (expandAuto) {
+                throw new UsageException("--expand-auto can only be used for reading config values, not for setting them");
             }
             Object parsed = json ? KuboConfig.parseJson(value) : bool ? (Object) value.equals("true") : value;
             edit(console(), root, c -> KuboConfig.set(c, key, parsed), false);
@@ -78,6 +87,12 @@ public final class ConfigCommand extends CliCommand {
             throw new CommandFailedException(e.getMessage());
         }
         return 0;
+    }
+
+    /** {@link #fileView} with AutoConf's "auto" replaced as the daemon would, from the kept document. */
+    static Map<String, Object> expanded(Path root, RepoConfig config) {
+        return io.p2pkit.node.config.AutoConf.expand(fileView(config),
+                io.p2pkit.node.config.AutoConfClient.kept(root, config).orElse(null));
     }
 
     /** Kubo's defaults the daemon uses, overlaid by the file. */
@@ -151,9 +166,15 @@ public final class ConfigCommand extends CliCommand {
         @Mixin
         private JsonOption output;
 
+        @Option(names = "--expand-auto", description = "show AutoConf's \"auto\" replaced by the kept document's "
+                + "values (nothing is fetched)")
+        private boolean expandAuto;
+
         @Override
         protected int run() throws Exception {
-            Map<String, Object> view = KuboConfig.withoutSecrets(fileView(Repository.readConfig(repo.root())));
+            RepoConfig config = Repository.readConfig(repo.root());
+            Map<String, Object> view = KuboConfig.withoutSecrets(expandAuto ? expanded(repo.root(), config)
+                    : fileView(config));
             output.print(console(), view, indented(view, ""));
             return 0;
         }

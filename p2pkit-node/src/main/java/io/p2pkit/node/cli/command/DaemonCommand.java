@@ -467,11 +467,15 @@ public final class DaemonCommand extends CliCommand {
     @Mixin
     private JsonOption output;
 
+    /** Kubo's AutoConf as the config sets it, read by {@link #config}. */
+    private AutoConfSettings autoConf;
+
     @Override
     public int run() throws Exception {
         Console console = console();
         boolean json = output.json();
         NodeConfig config = config(console);
+        Optional<java.util.concurrent.ScheduledExecutorService> autoConfRefresh = autoConf.refresh(console);
         CountDownLatch stopped = new CountDownLatch(1);
         if (!ipnsRecords.isEmpty() && config.dht().isEmpty()) {
             throw new UsageException("--ipns-record needs the DHT (--dht is off)");
@@ -488,8 +492,12 @@ public final class DaemonCommand extends CliCommand {
         }
         Optional<Mounting> mounting = mounting(console);
         Events events = new Events(console, json, stopped, records, mounting, new java.util.concurrent.atomic.AtomicBoolean());
-        Node.start(config, events); // runs until SIGINT or SIGTERM
-        stopped.await();
+        try {
+            Node.start(config, events); // runs until SIGINT or SIGTERM
+            stopped.await();
+        } finally {
+            autoConfRefresh.ifPresent(java.util.concurrent.ScheduledExecutorService::shutdownNow);
+        }
         return events.failed().get() ? 1 : 0;
     }
 
@@ -954,6 +962,7 @@ public final class DaemonCommand extends CliCommand {
     /** The node the options describe, over the repository's config file; a wrong option is a {@link UsageException}. */
     NodeConfig config(Console console) throws java.io.IOException {
         RepoSettings file = RepoSettings.read(repo.root());
+        autoConf = AutoConfSettings.forDaemon(file, repo.root(), console);
         Optional<PreSharedKey> psk = swarmKey(console, System.getenv());
         NodeConfig.Transports transports = transports(file, psk.isPresent());
         // QUIC, WebTransport and WebRTC-direct cannot carry a private network: not listened on in one
@@ -961,7 +970,7 @@ public final class DaemonCommand extends CliCommand {
         List<PeerInfo> bootstrap = bootstrapOption.peers();
         if (bootstrap.isEmpty()) {
             List<PeerInfo> stored = new ArrayList<>();
-            for (String a : file.list("bootstrap").orElse(List.of())) {
+            for (String a : autoConf.bootstrap(file.list("bootstrap").orElse(List.of()))) {
                 try {
                     stored.add(PeerInfo.parse(a));
                 } catch (DecodeException e) {
@@ -1152,7 +1161,7 @@ public final class DaemonCommand extends CliCommand {
         }
         b.ipnsRepublish(ipnsRepublish(file));
         b.ipnsCache(ipnsCache(file));
-        b.dnsResolvers(dnsResolvers(file));
+        b.dnsResolvers(dnsResolvers(file, autoConf));
         Optional<NodeConfig.WebRtc> browserToBrowser = webRtcConfig(webRtc, webRtcCandidates, webRtcStun, webRtcTurn, listen,
                 psk.isPresent(), System.getenv(TURN_PASSWORD_VARIABLE));
         if (browserToBrowser.isPresent()) {
@@ -1673,8 +1682,8 @@ public final class DaemonCommand extends CliCommand {
     /**
      * The Delegated Routing V1 HTTP routers: {@code --routing-http}, else Kubo's
      * {@code Routing.DelegatedRouters} when the routing is {@code auto} or {@code autoclient} (as
-     * Kubo, which asks them beside the DHT only then). Kubo's {@code "auto"} (routers from AutoConf)
-     * names none here: p2pkit fetches no AutoConf and asks no public router, and says so.
+     * Kubo, which asks them beside the DHT only then), with Kubo's {@code "auto"} replaced by the
+     * routers of the AutoConf document ({@code AutoConf.URL}; none without one).
      */
     private List<java.net.URI> delegatedRouters(RepoSettings file, Console console) {
         List<String> urls = routingHttp;
@@ -1683,11 +1692,7 @@ public final class DaemonCommand extends CliCommand {
         if (urls.isEmpty() && (routingType.equals("auto") || routingType.equals("autoclient")) && dht == null
                 && role == null) {
             what = "Routing.DelegatedRouters";
-            urls = new ArrayList<>(file.list("routing.delegatedRouters").orElse(List.of()));
-            if (urls.remove("auto")) {
-                console.info("p2pkit daemon: Routing.DelegatedRouters \"auto\" names no router here (p2pkit has no "
-                        + "AutoConf and asks no public router): give the routers' URLs");
-            }
+            urls = autoConf.routers(file.list("routing.delegatedRouters").orElse(List.of()));
         }
         List<java.net.URI> routers = new ArrayList<>();
         for (String url : urls) {
@@ -1715,7 +1720,7 @@ public final class DaemonCommand extends CliCommand {
 
     /**
      * Kubo's {@code Ipns.DelegatedPublishers}, used as Kubo uses them with {@code Routing.Type}
-     * {@code auto} or {@code autoclient}; {@code "auto"} is none there, as in Kubo.
+     * {@code auto} or {@code autoclient}; {@code "auto"} is the AutoConf document's publishers.
      */
     private List<java.net.URI> delegatedPublishers(RepoSettings file) {
         String routingType = file.text("routing.type").orElse("auto");
@@ -1723,13 +1728,11 @@ public final class DaemonCommand extends CliCommand {
             return List.of();
         }
         List<java.net.URI> publishers = new ArrayList<>();
-        for (String url : file.list("ipns.delegatedPublishers").orElse(List.of())) {
-            if (!url.equals("auto")) {
-                try {
-                    publishers.add(io.p2pkit.node.config.KuboConfig.publisherUrl(url));
-                } catch (IllegalArgumentException e) {
-                    throw file.bad("ipns.delegatedPublishers", e.getMessage());
-                }
+        for (String url : autoConf.publishers(file.list("ipns.delegatedPublishers").orElse(List.of()))) {
+            try {
+                publishers.add(io.p2pkit.node.config.KuboConfig.publisherUrl(url));
+            } catch (IllegalArgumentException e) {
+                throw file.bad("ipns.delegatedPublishers", e.getMessage());
             }
         }
         return publishers;
@@ -1807,14 +1810,15 @@ public final class DaemonCommand extends CliCommand {
      * Kubo's {@code DNS.Resolvers} (DNS-over-HTTPS endpoints by domain; "" and "auto" leave a domain
      * to the system's resolver) and {@code DNS.MaxCacheTTL} (the longest their answers are kept).
      */
-    static io.p2pkit.node.dnslink.DnsResolvers dnsResolvers(RepoSettings file) {
+    static io.p2pkit.node.dnslink.DnsResolvers dnsResolvers(RepoSettings file, AutoConfSettings autoConf) {
         Optional<String> text = file.text("dns.resolvers");
         if (text.isEmpty()) {
             return io.p2pkit.node.dnslink.DnsResolvers.NONE;
         }
         Optional<Duration> maxTtl = file.duration("dns.maxCacheTTL");
         try {
-            return io.p2pkit.node.dnslink.DnsResolvers.of(io.p2pkit.node.config.KuboConfig.resolvers(text.get()), maxTtl);
+            return io.p2pkit.node.dnslink.DnsResolvers.of(autoConf.dnsResolvers(
+                    io.p2pkit.node.config.KuboConfig.resolvers(text.get())), maxTtl);
         } catch (IllegalArgumentException e) {
             throw file.bad("dns.resolvers", e.getMessage());
         }

@@ -410,7 +410,12 @@ public final class NameCommand extends CliCommand {
         /** The --dns-server's (else the system's) resolver, and the repository's DNS.Resolvers as the daemon's. */
         private DnsLinkResolver dns() throws java.io.IOException {
             return DnsLinkResolver.forServer(options.transport.config().dnsServer())
-                    .withResolvers(DaemonCommand.dnsResolvers(RepoSettings.read(repo.root())));
+                    .withResolvers(resolvers(RepoSettings.read(repo.root()), repo.root()));
+        }
+
+        /** The map as the daemon's, with "auto" replaced from the kept AutoConf document (nothing is fetched here). */
+        private static io.p2pkit.node.dnslink.DnsResolvers resolvers(RepoSettings file, java.nio.file.Path root) {
+            return DaemonCommand.dnsResolvers(file, AutoConfSettings.cached(file, root));
         }
 
         @Override

@@ -21,8 +21,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * Kubo's {@code ipfs bootstrap list|add|rm} does, with its error texts. {@code p2pkit bootstrap}
  * and the RPC API's {@code bootstrap/*} both use it; the daemon reads the list when it starts.
  *
- * <p>p2pkit has no default bootstrap list: {@code default} (and Kubo's {@code auto}) is refused
- * rather than filled with public peers the user never named.
+ * <p>p2pkit has no default bootstrap list: {@code default} and {@code auto} add Kubo's
+ * {@code "auto"} placeholder, which AutoConf replaces, only when AutoConf is on and has an
+ * {@code AutoConf.URL} the user set; otherwise they are refused rather than filled with public
+ * peers the user never named.
  */
 public final class BootstrapList {
     /** The Kubo config key. */
@@ -54,6 +56,18 @@ public final class BootstrapList {
     }
 
     /**
+     * The list with AutoConf's {@code "auto"} replaced as the daemon replaces it, from the document
+     * kept in the repository (Kubo's {@code --expand-auto}: nothing is fetched; without a document,
+     * {@code "auto"} is left out).
+     */
+    public static List<String> expanded(Path root) throws IOException {
+        RepoConfig config = Repository.readConfig(root);
+        return io.p2pkit.node.config.AutoConf.bootstrap(read(config),
+                config.get("routing.type").filter(t -> !t.isBlank()).orElse("auto"),
+                io.p2pkit.node.config.AutoConfClient.kept(root, config).orElse(null));
+    }
+
+    /**
      * Adds peers in front of the list, each once, as Kubo: every one given is answered as added,
      * also one the list already held (it moves to the front).
      *
@@ -67,8 +81,14 @@ public final class BootstrapList {
         if (peers.isEmpty()) {
             throw new BootstrapException("no bootstrap peers to add");
         }
+        // as Kubo: "default" is "auto", the placeholder AutoConf replaces
+        peers = peers.stream().map(p -> p.equals("default") ? io.p2pkit.node.config.AutoConf.AUTO : p).toList();
         for (String p : peers) {
-            check(p);
+            if (p.equals(io.p2pkit.node.config.AutoConf.AUTO)) {
+                checkAutoConf(Repository.readConfig(root));
+            } else {
+                check(p);
+            }
         }
         List<String> added = List.copyOf(new LinkedHashSet<>(peers));
         KuboConfig.edit(root, c -> {
@@ -91,9 +111,18 @@ public final class BootstrapList {
         Map<PeerId, List<Multiaddr>> toRemove = group(peers);
         AtomicReference<List<String>> removed = new AtomicReference<>();
         KuboConfig.edit(root, c -> {
+            List<String> held = read(c);
+            boolean auto = held.contains(io.p2pkit.node.config.AutoConf.AUTO);
+            if (auto && autoConfOn(c)) {
+                throw new BootstrapException("cannot remove individual bootstrap peers when using 'auto' placeholder: "
+                        + "the 'auto' value is managed by AutoConf. Either disable AutoConf by setting "
+                        + "AutoConf.Enabled=false and replace 'auto' with specific peer addresses, or use "
+                        + "'ipfs bootstrap rm --all' to remove all peers");
+            }
             Map<PeerId, List<Multiaddr>> keep = new LinkedHashMap<>();
             Map<PeerId, List<Multiaddr>> gone = new LinkedHashMap<>();
-            for (Map.Entry<PeerId, List<Multiaddr>> p : group(read(c)).entrySet()) {
+            List<String> addresses = held.stream().filter(a -> !a.equals(io.p2pkit.node.config.AutoConf.AUTO)).toList();
+            for (Map.Entry<PeerId, List<Multiaddr>> p : group(addresses).entrySet()) {
                 List<Multiaddr> named = toRemove.get(p.getKey());
                 if (named == null) {
                     keep.put(p.getKey(), p.getValue());
@@ -112,7 +141,11 @@ public final class BootstrapList {
                 }
             }
             removed.set(strings(gone));
-            return store(c, strings(keep));
+            List<String> kept = new ArrayList<>(strings(keep));
+            if (auto) {
+                kept.addFirst(io.p2pkit.node.config.AutoConf.AUTO); // AutoConf is off: the placeholder stays, unused
+            }
+            return store(c, kept);
         }, false);
         return removed.get();
     }
@@ -126,18 +159,39 @@ public final class BootstrapList {
     public static List<String> removeAll(Path root) throws IOException {
         AtomicReference<List<String>> removed = new AtomicReference<>();
         KuboConfig.edit(root, c -> {
-            removed.set(strings(group(read(c))));
+            List<String> held = read(c);
+            // as Kubo: with "auto" the list is answered as it was written
+            removed.set(held.contains(io.p2pkit.node.config.AutoConf.AUTO) ? held : strings(group(held)));
             return store(c, List.of());
         }, false);
         return removed.get();
     }
 
+    /**
+     * Whether {@code "auto"} may be added: Kubo's refusal when AutoConf is off, and p2pkit's when it
+     * has no URL (p2pkit has no default one, so the placeholder would name nothing).
+     */
+    private static void checkAutoConf(RepoConfig config) {
+        if (config.get("autoConf.enabled").map(String::strip).orElse("true").equals("false")) {
+            throw new BootstrapException("cannot add default bootstrap peers: AutoConf is disabled "
+                    + "(AutoConf.Enabled=false). Enable AutoConf by setting AutoConf.Enabled=true in your config, or add "
+                    + "specific peer addresses instead");
+        }
+        if (!autoConfOn(config)) {
+            throw new BootstrapException("cannot add default bootstrap peers: p2pkit has no default bootstrap list "
+                    + "(it joins only the peers it is given, or AutoConf's once AutoConf.URL is set); add specific peer "
+                    + "addresses instead");
+        }
+    }
+
+    /** Whether AutoConf is on and has a URL, so that {@code "auto"} names something. */
+    private static boolean autoConfOn(RepoConfig config) {
+        return !config.get("autoConf.enabled").map(String::strip).orElse("true").equals("false")
+                && config.get("autoConf.url").filter(t -> !t.isBlank()).isPresent();
+    }
+
     /** Kubo's checks of one address to add: a multiaddr whose last part is {@code /p2p/}, after a transport. */
     private static void check(String peer) {
-        if (peer.equals("default") || peer.equals("auto")) {
-            throw new BootstrapException("cannot add default bootstrap peers: p2pkit has no default bootstrap list "
-                    + "(it joins only the peers it is given); add specific peer addresses instead");
-        }
         List<Protocol> parts = parse(peer).protocols();
         if (parts.getLast() != Protocol.P2P) {
             throw new BootstrapException("invalid bootstrap address: " + peer);

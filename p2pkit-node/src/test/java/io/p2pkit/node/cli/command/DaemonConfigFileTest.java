@@ -175,7 +175,7 @@ class DaemonConfigFileTest {
         assertEquals(List.of(router), daemon(repo(dir.resolve("a"), Map.of("Routing.DelegatedRouters",
                 List.of("auto", router.toString())))).delegatedRouters());
         assertEquals(List.of(), daemon(repo(dir.resolve("b"), Map.of("Routing.DelegatedRouters", List.of("auto"))))
-                .delegatedRouters(), "p2pkit has no AutoConf and asks no public router");
+                .delegatedRouters(), "no AutoConf.URL: p2pkit asks no public router");
         assertEquals(List.of(), daemon(repo(dir.resolve("c"), Map.of("Routing", Map.of("Type", "dht",
                 "DelegatedRouters", List.of(router.toString()))))).delegatedRouters(), "as Kubo: only with auto routing");
         assertEquals(List.of(java.net.URI.create("http://127.0.0.1:8/")), daemon(repo(dir.resolve("d"),
