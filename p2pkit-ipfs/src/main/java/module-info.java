@@ -9,6 +9,7 @@ module io.p2pkit.ipfs {
     requires transitive io.p2pkit.core;
     requires com.h2database.mvstore;    // the repository's metadata (pins, heat)
     requires jdk.unsupported;           // O_DIRECT (com.sun.nio.file.ExtendedOpenOption) for synced block files
+    requires java.net.http;             // Bitswap's HTTP retrieval from Trustless Gateways
 
     exports io.p2pkit.ipfs.bitswap;
     exports io.p2pkit.ipfs.block;

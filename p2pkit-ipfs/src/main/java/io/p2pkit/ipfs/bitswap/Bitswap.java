@@ -85,6 +85,8 @@ public final class Bitswap implements Closeable, BlockFetcher {
     private final Set<PeerId> warnedUnwanted = ConcurrentHashMap.newKeySet();
     private final ScheduledFuture<?> ticker;
     private final List<Consumer<List<Cid>>> receiveListeners = new CopyOnWriteArrayList<>();
+    /** Providers asked over HTTPS (Kubo's HTTPRetrieval), which the client sees as peers. */
+    private final HttpPeers http;
     private volatile boolean closed;
 
     private Bitswap(Host host, Blockstore local, BitswapConfig config, ProviderFinder providers) {
@@ -93,6 +95,38 @@ public final class Bitswap implements Closeable, BlockFetcher {
         this.config = config;
         this.providers = providers;
         this.server = new ServerEngine(config);
+        this.http = new HttpPeers(config.http(), new HttpPeers.Events() {
+            @Override
+            public void presence(PeerId peer, Presence presence) {
+                client.presenceReceived(peer, presence);
+            }
+
+            @Override
+            public void block(PeerId peer, Block block) {
+                if (!client.wants(block.cid().multihash())) {
+                    unwanted(peer, block);
+                    return;
+                }
+                try {
+                    store(peer, block);
+                } catch (IOException | RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, () -> "bitswap: storing " + block.cid() + " from " + peer
+                            + " failed: " + e);
+                }
+            }
+
+            @Override
+            public void refused(PeerId peer, Cid cid, String why) {
+                stats.malformedMessages.increment();
+                LOG.log(System.Logger.Level.INFO, () -> "bitswap: HTTP provider " + peer + " sent a bad answer for "
+                        + cid + ": " + why);
+            }
+
+            @Override
+            public void disconnected(PeerId peer) {
+                peerGone(peer);
+            }
+        });
         this.client = new ClientEngine(config, new ClientEngine.Environment() {
             @Override
             public List<PeerId> peers() {
@@ -101,12 +135,16 @@ public final class Bitswap implements Closeable, BlockFetcher {
 
             @Override
             public boolean speaksHave(PeerId peer) {
-                return host.peerStore().supports(peer, ProtocolVersion.V1_2_0.id());
+                return http.isPeer(peer) || host.peerStore().supports(peer, ProtocolVersion.V1_2_0.id());
             }
 
             @Override
             public void send(PeerId peer, List<WantEntry> entries) {
-                sender(peer).wants(entries);
+                if (http.isPeer(peer)) {
+                    http.send(peer, entries); // HEAD and GET requests, not a Bitswap stream
+                } else {
+                    sender(peer).wants(entries);
+                }
             }
 
             @Override
@@ -315,6 +353,7 @@ public final class Bitswap implements Closeable, BlockFetcher {
         server.wakeAll();
         senders.values().forEach(PeerSender::close);
         senders.clear();
+        http.close();
     }
 
     // ---- inbound
@@ -648,6 +687,12 @@ public final class Bitswap implements Closeable, BlockFetcher {
                 providers.findProviders(cid, 10, (PeerInfo p) -> {
                     if (p.peerId().equals(host.peerId()) || closed) {
                         return;
+                    }
+                    Optional<java.net.URI> https = http.endpoint(p);
+                    if (https.isPresent() && http.connect(p, https.get())) {
+                        bitswapPeer(p.peerId());
+                        client.providerFound(cid, p.peerId());
+                        return; // asked over HTTPS, as Kubo asks a provider with a /tls/http address
                     }
                     try {
                         host.connect(p);

@@ -22,11 +22,22 @@ import java.time.Duration;
  * @param sendTimeout           how long one write to a peer may block before its stream is reset
  * @param dagParallelism        blocks a DAG fetch keeps wanted at once
  * @param broadcast             which peers hear the wants no session peer has ({@link BroadcastControl#DEFAULT}: Kubo's)
+ * @param http                  providers asked over HTTPS ({@link HttpRetrieval#DEFAULT}: Kubo's {@code HTTPRetrieval})
  */
 public record BitswapConfig(boolean serve, int maxWantsPerPeer, long maxQueuedBytesPerPeer, int serverBatch,
                             int serverWorkers, int maxBlockBytes, int haveReplaceLimit, Duration providerDelay,
                             Duration blockTimeout, Duration rebroadcastInterval, Duration sendTimeout,
-                            int dagParallelism, BroadcastControl broadcast) {
+                            int dagParallelism, BroadcastControl broadcast, HttpRetrieval http) {
+    /** The same values with Kubo's HTTP retrieval. */
+    public BitswapConfig(boolean serve, int maxWantsPerPeer, long maxQueuedBytesPerPeer, int serverBatch,
+                         int serverWorkers, int maxBlockBytes, int haveReplaceLimit, Duration providerDelay,
+                         Duration blockTimeout, Duration rebroadcastInterval, Duration sendTimeout, int dagParallelism,
+                         BroadcastControl broadcast) {
+        this(serve, maxWantsPerPeer, maxQueuedBytesPerPeer, serverBatch, serverWorkers, maxBlockBytes, haveReplaceLimit,
+                providerDelay, blockTimeout, rebroadcastInterval, sendTimeout, dagParallelism, broadcast,
+                HttpRetrieval.DEFAULT);
+    }
+
     /** The same values with Kubo's broadcast control. */
     public BitswapConfig(boolean serve, int maxWantsPerPeer, long maxQueuedBytesPerPeer, int serverBatch,
                          int serverWorkers, int maxBlockBytes, int haveReplaceLimit, Duration providerDelay,
@@ -37,6 +48,7 @@ public record BitswapConfig(boolean serve, int maxWantsPerPeer, long maxQueuedBy
 
     public BitswapConfig {
         java.util.Objects.requireNonNull(broadcast, "broadcast");
+        java.util.Objects.requireNonNull(http, "http");
         if (maxWantsPerPeer < 1 || maxQueuedBytesPerPeer < 1 || serverBatch < 1 || serverWorkers < 1
                 || maxBlockBytes < 1 || haveReplaceLimit < 0 || dagParallelism < 1) {
             throw new IllegalArgumentException("Bitswap limits must be positive");
@@ -57,24 +69,31 @@ public record BitswapConfig(boolean serve, int maxWantsPerPeer, long maxQueuedBy
     /** The same, serving or not. */
     public BitswapConfig withServe(boolean s) {
         return new BitswapConfig(s, maxWantsPerPeer, maxQueuedBytesPerPeer, serverBatch, serverWorkers, maxBlockBytes,
-                haveReplaceLimit, providerDelay, blockTimeout, rebroadcastInterval, sendTimeout, dagParallelism, broadcast);
+                haveReplaceLimit, providerDelay, blockTimeout, rebroadcastInterval, sendTimeout, dagParallelism, broadcast, http);
     }
 
     /** The same, with other client timings. */
     public BitswapConfig withTimings(Duration providerDelay, Duration blockTimeout, Duration rebroadcastInterval) {
         return new BitswapConfig(serve, maxWantsPerPeer, maxQueuedBytesPerPeer, serverBatch, serverWorkers, maxBlockBytes,
-                haveReplaceLimit, providerDelay, blockTimeout, rebroadcastInterval, sendTimeout, dagParallelism, broadcast);
+                haveReplaceLimit, providerDelay, blockTimeout, rebroadcastInterval, sendTimeout, dagParallelism, broadcast, http);
     }
 
     /** The same, with other broadcast control (Kubo's {@code Internal.Bitswap.BroadcastControl}). */
     public BitswapConfig withBroadcast(BroadcastControl b) {
         return new BitswapConfig(serve, maxWantsPerPeer, maxQueuedBytesPerPeer, serverBatch, serverWorkers, maxBlockBytes,
-                haveReplaceLimit, providerDelay, blockTimeout, rebroadcastInterval, sendTimeout, dagParallelism, b);
+                haveReplaceLimit, providerDelay, blockTimeout, rebroadcastInterval, sendTimeout, dagParallelism, b, http);
+    }
+
+    /** The same, asking HTTPS providers as {@code h} says (Kubo's {@code HTTPRetrieval}). */
+    public BitswapConfig withHttp(HttpRetrieval h) {
+        return new BitswapConfig(serve, maxWantsPerPeer, maxQueuedBytesPerPeer, serverBatch, serverWorkers, maxBlockBytes,
+                haveReplaceLimit, providerDelay, blockTimeout, rebroadcastInterval, sendTimeout, dagParallelism, broadcast,
+                h);
     }
 
     /** The same, with other per-peer server limits. */
     public BitswapConfig withPeerLimits(int maxWants, long maxQueuedBytes) {
         return new BitswapConfig(serve, maxWants, maxQueuedBytes, serverBatch, serverWorkers, maxBlockBytes,
-                haveReplaceLimit, providerDelay, blockTimeout, rebroadcastInterval, sendTimeout, dagParallelism, broadcast);
+                haveReplaceLimit, providerDelay, blockTimeout, rebroadcastInterval, sendTimeout, dagParallelism, broadcast, http);
     }
 }

@@ -3,13 +3,8 @@ package io.p2pkit.node.config;
 import io.p2pkit.ipfs.blockstore.SyncedFiles;
 import io.p2pkit.node.NodeVersion;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509ExtendedTrustManager;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.Socket;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
@@ -18,8 +13,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -193,7 +186,7 @@ public final class AutoConfClient {
         if (http == null) {
             HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(TIMEOUT)
                     .followRedirects(HttpClient.Redirect.NORMAL);
-            http = (insecure ? b.sslContext(trustingEveryone()) : b).build();
+            http = (insecure ? b.sslContext(io.p2pkit.core.security.tls.UncheckedCertificates.context()) : b).build();
         }
         HttpResponse<InputStream> resp;
         try {
@@ -273,47 +266,6 @@ public final class AutoConfClient {
                     : Optional.empty();
         } catch (IOException e) {
             return Optional.empty();
-        }
-    }
-
-    /** A context that takes any certificate for any name: only for {@code AutoConf.TLSInsecureSkipVerify}. */
-    private static SSLContext trustingEveryone() {
-        TrustManager everyone = new X509ExtendedTrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {
-            }
-
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
-            }
-
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        };
-        try {
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, new TrustManager[]{everyone}, null);
-            return context;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("TLS is not available", e);
         }
     }
 }

@@ -122,6 +122,11 @@ import java.util.Map;
  * AutoConf.URL                                  autoConf.url                  the http(s) URL of the AutoConf document (none: "auto" is none)
  * AutoConf.RefreshInterval                      autoConf.refreshInterval      Go duration, "24h"
  * AutoConf.TLSInsecureSkipVerify                autoConf.tlsInsecureSkipVerify  true or false (tests only)
+ * HTTPRetrieval.Enabled                         httpRetrieval.enabled         true or false (true): HTTPS providers asked over HTTP
+ * HTTPRetrieval.Allowlist, .Denylist            httpRetrieval.allowlist, .denylist  arrays of host names
+ * HTTPRetrieval.NumWorkers                      httpRetrieval.numWorkers      integer, 16 (0: the default)
+ * HTTPRetrieval.MaxBlockSize                    httpRetrieval.maxBlockSize    size string, "2MiB"
+ * HTTPRetrieval.TLSInsecureSkipVerify           httpRetrieval.tlsInsecureSkipVerify  true or false (tests only)
  * Version.AgentSuffix                           version.agentSuffix           text after p2pkit/<version>/ in identify
  * Pubsub.Enabled                                pubsub.enabled                true or false (daemon --enable-pubsub-experiment)
  * Pubsub.Router                                 pubsub.router                 gossipsub, floodsub or "" (checked at start)
@@ -165,6 +170,8 @@ public final class KuboConfig {
     private static final String IGNORE_PROVIDERS = "routing.ignoreProviders";
     /** The file key of Kubo's {@code Ipns.DelegatedPublishers}. */
     private static final String DELEGATED_PUBLISHERS = "ipns.delegatedPublishers";
+    /** The file keys of Kubo's {@code HTTPRetrieval.Allowlist} and {@code .Denylist}: host names. */
+    private static final String[] HTTP_HOSTS = {"httpRetrieval.allowlist", "httpRetrieval.denylist"};
     /** The file key of Kubo's {@code AutoConf.URL}. */
     private static final String AUTOCONF_URL = "autoConf.url";
     private static final Key ORIGINS = new Key(API_HEADERS_KEY + "." + ALLOW_ORIGIN, "api.allowedOrigins", Kind.LIST);
@@ -327,6 +334,12 @@ public final class KuboConfig {
             new Key("AutoConf.URL", AUTOCONF_URL, Kind.TEXT),
             new Key("AutoConf.RefreshInterval", "autoConf.refreshInterval", Kind.DURATION),
             new Key("AutoConf.TLSInsecureSkipVerify", "autoConf.tlsInsecureSkipVerify", Kind.FLAG),
+            new Key("HTTPRetrieval.Enabled", "httpRetrieval.enabled", Kind.FLAG),
+            new Key("HTTPRetrieval.Allowlist", HTTP_HOSTS[0], Kind.LIST),
+            new Key("HTTPRetrieval.Denylist", HTTP_HOSTS[1], Kind.LIST),
+            new Key("HTTPRetrieval.NumWorkers", "httpRetrieval.numWorkers", Kind.COUNT),
+            new Key("HTTPRetrieval.MaxBlockSize", "httpRetrieval.maxBlockSize", Kind.BYTES),
+            new Key("HTTPRetrieval.TLSInsecureSkipVerify", "httpRetrieval.tlsInsecureSkipVerify", Kind.FLAG),
             new Key("Version.AgentSuffix", "version.agentSuffix", Kind.TEXT),
             new Key("Pubsub.Enabled", "pubsub.enabled", Kind.FLAG),
             new Key("Pubsub.Router", "pubsub.router", Kind.TEXT),
@@ -879,6 +892,10 @@ public final class KuboConfig {
                             io.p2pkit.core.identity.PeerId.parse(item);
                         } catch (RuntimeException e) {
                             throw badValue(k.kubo + ": not a peer ID: " + item);
+                        }
+                    } else if (k.file.equals(HTTP_HOSTS[0]) || k.file.equals(HTTP_HOSTS[1])) {
+                        if (!item.matches("[A-Za-z0-9.:_\\[\\]-]+")) {
+                            throw badValue(k.kubo + ": '" + item + "' is not a host name");
                         }
                     } else if (k.file.equals("bootstrap") && item.equals(AutoConf.AUTO)) {
                         continue; // AutoConf's placeholder, replaced when the daemon starts

@@ -923,7 +923,27 @@ public final class DaemonCommand extends CliCommand {
         }
         return new io.p2pkit.ipfs.bitswap.BitswapConfig(c.serve(), c.maxWantsPerPeer(), bytes, c.serverBatch(), workers,
                 c.maxBlockBytes(), replace, delay, c.blockTimeout(), c.rebroadcastInterval(), c.sendTimeout(),
-                c.dagParallelism(), broadcastControl(file, c.broadcast()));
+                c.dagParallelism(), broadcastControl(file, c.broadcast()), httpRetrieval(file, c.http()));
+    }
+
+    /**
+     * Kubo's {@code HTTPRetrieval.*} over {@code d}: providers with an HTTPS address asked over
+     * HTTP (Enabled), the hosts allowed and denied, requests in flight (NumWorkers, 0: the default),
+     * the largest block (MaxBlockSize, a size string) and unchecked certificates (tests only).
+     */
+    static io.p2pkit.ipfs.bitswap.HttpRetrieval httpRetrieval(RepoSettings file, io.p2pkit.ipfs.bitswap.HttpRetrieval d) {
+        String prefix = "httpRetrieval.";
+        int workers = file.count(prefix + "numWorkers").filter(n -> n != 0).orElse(d.workers());
+        if (workers > io.p2pkit.ipfs.bitswap.HttpRetrieval.MAX_WORKERS) {
+            throw file.bad(prefix + "numWorkers", workers + " is over " + io.p2pkit.ipfs.bitswap.HttpRetrieval.MAX_WORKERS);
+        }
+        long max = file.size(prefix + "maxBlockSize").orElse((long) d.maxBlockSize());
+        if (max < 1 || max > Integer.MAX_VALUE - 8) {
+            throw file.bad(prefix + "maxBlockSize", max + " bytes is not a block size");
+        }
+        return new io.p2pkit.ipfs.bitswap.HttpRetrieval(file.flag(prefix + "enabled").orElse(d.enabled()),
+                file.list(prefix + "allowlist").orElse(d.allowlist()), file.list(prefix + "denylist").orElse(d.denylist()),
+                workers, (int) max, file.flag(prefix + "tlsInsecureSkipVerify").orElse(d.insecure()));
     }
 
     /** Kubo 0.36's Internal.Bitswap.BroadcastControl over {@code d}; MaxPeers -1 no bound, 0 no broadcast. */

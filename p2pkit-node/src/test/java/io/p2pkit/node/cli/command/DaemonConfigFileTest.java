@@ -168,6 +168,25 @@ class DaemonConfigFileTest {
         assertEquals("unsupported Pubsub.SeenMessagesStrategy \"sometimes\"", strategy.getMessage());
     }
 
+    /** Kubo's HTTPRetrieval keys reach Bitswap: which providers are asked over HTTPS, and how. */
+    @Test
+    void theHttpRetrievalSettingsReachBitswap(@TempDir Path dir) throws Exception {
+        assertEquals(io.p2pkit.ipfs.bitswap.HttpRetrieval.DEFAULT, daemon(repo(dir.resolve("a"), Map.of())).content()
+                .orElseThrow().bitswap().http(), "Kubo's defaults: on, 16 workers, 2 MiB");
+        io.p2pkit.ipfs.bitswap.HttpRetrieval set = daemon(repo(dir.resolve("b"), Map.of("HTTPRetrieval", Map.of(
+                "Enabled", false, "Allowlist", List.of("gw.example"), "Denylist", List.of("bad.example"),
+                "NumWorkers", 4L, "MaxBlockSize", "1MiB", "TLSInsecureSkipVerify", true)))).content().orElseThrow()
+                .bitswap().http();
+        assertEquals(new io.p2pkit.ipfs.bitswap.HttpRetrieval(false, List.of("gw.example"), List.of("bad.example"), 4,
+                1 << 20, true), set);
+        KuboConfig.EditException host = assertThrows(KuboConfig.EditException.class, () -> repo(dir.resolve("c"),
+                Map.of("HTTPRetrieval.Denylist", List.of("https://bad.example/"))));
+        assertTrue(host.getMessage().contains("is not a host name"), host.getMessage());
+        UsageException many = assertThrows(UsageException.class, () -> daemon(repo(dir.resolve("d"),
+                Map.of("HTTPRetrieval.NumWorkers", 5000L))));
+        assertTrue(many.getMessage().contains("5000 is over 1024"), many.getMessage());
+    }
+
     /** Kubo's Routing.DelegatedRouters: asked beside the DHT when the routing is auto; "auto" names none here. */
     @Test
     void theDelegatedRoutersOfTheConfigAreAskedWhenTheRoutingIsAuto(@TempDir Path dir) throws Exception {
