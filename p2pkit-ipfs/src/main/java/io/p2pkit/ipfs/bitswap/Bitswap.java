@@ -191,6 +191,10 @@ public final class Bitswap implements Closeable, BlockFetcher {
      */
     public static Bitswap attach(Host host, Blockstore local, BitswapConfig config, ProviderFinder providers) {
         Bitswap b = new Bitswap(host, local, config, providers);
+        if (!config.libp2p()) {
+            host.addService(b); // Kubo's Bitswap.Libp2pEnabled false: no protocol, no libp2p peer; HTTP providers only
+            return b;
+        }
         for (String id : ProtocolVersion.ids()) {
             host.setStreamHandler(id, b::handle);
         }
@@ -693,6 +697,9 @@ public final class Bitswap implements Closeable, BlockFetcher {
                         bitswapPeer(p.peerId());
                         client.providerFound(cid, p.peerId());
                         return; // asked over HTTPS, as Kubo asks a provider with a /tls/http address
+                    }
+                    if (!config.libp2p()) {
+                        return;
                     }
                     try {
                         host.connect(p);

@@ -23,11 +23,23 @@ import java.time.Duration;
  * @param dagParallelism        blocks a DAG fetch keeps wanted at once
  * @param broadcast             which peers hear the wants no session peer has ({@link BroadcastControl#DEFAULT}: Kubo's)
  * @param http                  providers asked over HTTPS ({@link HttpRetrieval#DEFAULT}: Kubo's {@code HTTPRetrieval})
+ * @param libp2p                Bitswap over libp2p at all (Kubo's {@code Bitswap.Libp2pEnabled}, true): false
+ *                              registers no protocol, so identify names none, serves nobody and asks no
+ *                              libp2p peer; only {@link #http} providers are asked then
  */
 public record BitswapConfig(boolean serve, int maxWantsPerPeer, long maxQueuedBytesPerPeer, int serverBatch,
                             int serverWorkers, int maxBlockBytes, int haveReplaceLimit, Duration providerDelay,
                             Duration blockTimeout, Duration rebroadcastInterval, Duration sendTimeout,
-                            int dagParallelism, BroadcastControl broadcast, HttpRetrieval http) {
+                            int dagParallelism, BroadcastControl broadcast, HttpRetrieval http, boolean libp2p) {
+    /** The same values over libp2p. */
+    public BitswapConfig(boolean serve, int maxWantsPerPeer, long maxQueuedBytesPerPeer, int serverBatch,
+                         int serverWorkers, int maxBlockBytes, int haveReplaceLimit, Duration providerDelay,
+                         Duration blockTimeout, Duration rebroadcastInterval, Duration sendTimeout, int dagParallelism,
+                         BroadcastControl broadcast, HttpRetrieval http) {
+        this(serve, maxWantsPerPeer, maxQueuedBytesPerPeer, serverBatch, serverWorkers, maxBlockBytes, haveReplaceLimit,
+                providerDelay, blockTimeout, rebroadcastInterval, sendTimeout, dagParallelism, broadcast, http, true);
+    }
+
     /** The same values with Kubo's HTTP retrieval. */
     public BitswapConfig(boolean serve, int maxWantsPerPeer, long maxQueuedBytesPerPeer, int serverBatch,
                          int serverWorkers, int maxBlockBytes, int haveReplaceLimit, Duration providerDelay,
@@ -69,31 +81,38 @@ public record BitswapConfig(boolean serve, int maxWantsPerPeer, long maxQueuedBy
     /** The same, serving or not. */
     public BitswapConfig withServe(boolean s) {
         return new BitswapConfig(s, maxWantsPerPeer, maxQueuedBytesPerPeer, serverBatch, serverWorkers, maxBlockBytes,
-                haveReplaceLimit, providerDelay, blockTimeout, rebroadcastInterval, sendTimeout, dagParallelism, broadcast, http);
+                haveReplaceLimit, providerDelay, blockTimeout, rebroadcastInterval, sendTimeout, dagParallelism, broadcast, http, libp2p);
     }
 
     /** The same, with other client timings. */
     public BitswapConfig withTimings(Duration providerDelay, Duration blockTimeout, Duration rebroadcastInterval) {
         return new BitswapConfig(serve, maxWantsPerPeer, maxQueuedBytesPerPeer, serverBatch, serverWorkers, maxBlockBytes,
-                haveReplaceLimit, providerDelay, blockTimeout, rebroadcastInterval, sendTimeout, dagParallelism, broadcast, http);
+                haveReplaceLimit, providerDelay, blockTimeout, rebroadcastInterval, sendTimeout, dagParallelism, broadcast, http, libp2p);
     }
 
     /** The same, with other broadcast control (Kubo's {@code Internal.Bitswap.BroadcastControl}). */
     public BitswapConfig withBroadcast(BroadcastControl b) {
         return new BitswapConfig(serve, maxWantsPerPeer, maxQueuedBytesPerPeer, serverBatch, serverWorkers, maxBlockBytes,
-                haveReplaceLimit, providerDelay, blockTimeout, rebroadcastInterval, sendTimeout, dagParallelism, b, http);
+                haveReplaceLimit, providerDelay, blockTimeout, rebroadcastInterval, sendTimeout, dagParallelism, b, http, libp2p);
     }
 
     /** The same, asking HTTPS providers as {@code h} says (Kubo's {@code HTTPRetrieval}). */
     public BitswapConfig withHttp(HttpRetrieval h) {
         return new BitswapConfig(serve, maxWantsPerPeer, maxQueuedBytesPerPeer, serverBatch, serverWorkers, maxBlockBytes,
                 haveReplaceLimit, providerDelay, blockTimeout, rebroadcastInterval, sendTimeout, dagParallelism, broadcast,
-                h);
+                h, libp2p);
+    }
+
+    /** The same, with Bitswap over libp2p on or off (Kubo's {@code Bitswap.Libp2pEnabled}). */
+    public BitswapConfig withLibp2p(boolean on) {
+        return new BitswapConfig(serve, maxWantsPerPeer, maxQueuedBytesPerPeer, serverBatch, serverWorkers, maxBlockBytes,
+                haveReplaceLimit, providerDelay, blockTimeout, rebroadcastInterval, sendTimeout, dagParallelism, broadcast,
+                http, on);
     }
 
     /** The same, with other per-peer server limits. */
     public BitswapConfig withPeerLimits(int maxWants, long maxQueuedBytes) {
         return new BitswapConfig(serve, maxWants, maxQueuedBytes, serverBatch, serverWorkers, maxBlockBytes,
-                haveReplaceLimit, providerDelay, blockTimeout, rebroadcastInterval, sendTimeout, dagParallelism, broadcast, http);
+                haveReplaceLimit, providerDelay, blockTimeout, rebroadcastInterval, sendTimeout, dagParallelism, broadcast, http, libp2p);
     }
 }

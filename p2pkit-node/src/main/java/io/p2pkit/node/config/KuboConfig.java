@@ -62,6 +62,7 @@ import java.util.Map;
  * AutoNAT.ServiceMode                           autonat.serviceMode           enabled or disabled
  * Discovery.MDNS.Enabled                        discovery.mdns.enabled        true or false
  * Bitswap.ServerEnabled                         bitswap.serverEnabled         true or false (false: blocks served to nobody)
+ * Bitswap.Libp2pEnabled                         bitswap.libp2pEnabled         true or false (false: no Bitswap protocol at all)
  * Internal.Bitswap.EngineTaskWorkerCount        internal.bitswap.engineTaskWorkerCount
  *                                                                             integer, 8: tasks answered at once
  * Internal.Bitswap.MaxOutstandingBytesPerPeer   internal.bitswap.maxOutstandingBytesPerPeer
@@ -276,6 +277,7 @@ public final class KuboConfig {
             new Key("AutoNAT.ServiceMode", "autonat.serviceMode", Kind.WORD, List.of("enabled", "disabled")),
             new Key("Discovery.MDNS.Enabled", "discovery.mdns.enabled", Kind.FLAG),
             new Key("Bitswap.ServerEnabled", "bitswap.serverEnabled", Kind.FLAG),
+            new Key("Bitswap.Libp2pEnabled", "bitswap.libp2pEnabled", Kind.FLAG),
             new Key("Internal.Bitswap.EngineTaskWorkerCount", "internal.bitswap.engineTaskWorkerCount", Kind.COUNT),
             new Key("Internal.Bitswap.MaxOutstandingBytesPerPeer", "internal.bitswap.maxOutstandingBytesPerPeer", Kind.COUNT),
             new Key("Internal.Bitswap.ProviderSearchDelay", "internal.bitswap.providerSearchDelay", Kind.DURATION),
@@ -460,6 +462,7 @@ public final class KuboConfig {
         put(out, "AutoNAT.ServiceMode", "enabled");
         put(out, "Discovery.MDNS.Enabled", true);
         put(out, "Bitswap.ServerEnabled", true);
+        put(out, "Bitswap.Libp2pEnabled", true);
         put(out, "Provide.Enabled", true);
         put(out, "Provide.Strategy", "all");
         put(out, "Provide.DHT.Interval", "22h");

@@ -188,6 +188,22 @@ class HttpRetrievalTest {
         assertTrue(REQUESTS.contains("GET /ipfs/" + root + "?format=raw application/vnd.ipld.raw"), REQUESTS.toString());
     }
 
+    /** Kubo's Bitswap.Libp2pEnabled false: no Bitswap protocol on the host, and HTTP providers still give blocks. */
+    @Test
+    void withoutBitswapOverLibp2pHttpProvidersStillServe(@TempDir Path dir) throws Exception {
+        addresses = List.of(tlsHttp());
+        lying = false;
+        Repository.init(dir, RepoConfig.defaults());
+        URI routerUrl = URI.create("http://127.0.0.1:" + router.getAddress().getPort());
+        try (Node b = Node.start(NodeConfig.builder().listen("/ip4/127.0.0.1/tcp/0").delegatedRouters(List.of(routerUrl))
+                .content(NodeConfig.Content.of(dir).withBitswap(BitswapConfig.defaults().withHttp(insecure())
+                        .withLibp2p(false))).build())) {
+            assertTrue(b.host().protocols().stream().noneMatch(p -> p.startsWith("/ipfs/bitswap")), "identify names none");
+            assertArrayEquals(BLOCKS.get(root.multihash()),
+                    b.content().orElseThrow().bitswap().fetch(root, Duration.ofSeconds(20)).orElseThrow());
+        }
+    }
+
     @Test
     void aServerWhoseBytesDoNotHashToTheCidIsNotBelieved(@TempDir Path dir) throws Exception {
         addresses = List.of(tlsHttp());

@@ -923,7 +923,7 @@ public final class DaemonCommand extends CliCommand {
         }
         return new io.p2pkit.ipfs.bitswap.BitswapConfig(c.serve(), c.maxWantsPerPeer(), bytes, c.serverBatch(), workers,
                 c.maxBlockBytes(), replace, delay, c.blockTimeout(), c.rebroadcastInterval(), c.sendTimeout(),
-                c.dagParallelism(), broadcastControl(file, c.broadcast()), httpRetrieval(file, c.http()));
+                c.dagParallelism(), broadcastControl(file, c.broadcast()), httpRetrieval(file, c.http()), c.libp2p());
     }
 
     /**
@@ -1204,6 +1204,8 @@ public final class DaemonCommand extends CliCommand {
             if (serve.isPresent()) {
                 content = content.withBitswap(content.bitswap().withServe(serve.get()));
             }
+            // Kubo's Bitswap.Libp2pEnabled: false, no Bitswap protocol at all (HTTP retrieval alone fetches)
+            content = content.withBitswap(content.bitswap().withLibp2p(file.flag("bitswap.libp2pEnabled").orElse(true)));
             content = content.withBitswap(bitswapTuning(file, content.bitswap()));
             try {
                 ReprovideStrategy strategy = reprovideStrategy != null ? ReprovideStrategy.parse(reprovideStrategy)

@@ -179,6 +179,9 @@ class DaemonConfigFileTest {
                 .bitswap().http();
         assertEquals(new io.p2pkit.ipfs.bitswap.HttpRetrieval(false, List.of("gw.example"), List.of("bad.example"), 4,
                 1 << 20, true), set);
+        assertTrue(daemon(repo(dir.resolve("e"), Map.of())).content().orElseThrow().bitswap().libp2p());
+        assertFalse(daemon(repo(dir.resolve("f"), Map.of("Bitswap.Libp2pEnabled", false))).content().orElseThrow()
+                .bitswap().libp2p(), "Kubo's Bitswap.Libp2pEnabled");
         KuboConfig.EditException host = assertThrows(KuboConfig.EditException.class, () -> repo(dir.resolve("c"),
                 Map.of("HTTPRetrieval.Denylist", List.of("https://bad.example/"))));
         assertTrue(host.getMessage().contains("is not a host name"), host.getMessage());
