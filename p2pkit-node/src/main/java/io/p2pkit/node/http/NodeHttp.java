@@ -36,7 +36,8 @@ public final class NodeHttp {
         io.p2pkit.node.config.GatewayOptions options = node.config().gatewayOptions();
         PathMappingsHandler paths = new PathMappingsHandler();
         if (options.exposeRoutingApi()) {
-            paths.addMapping(PathSpec.from(RoutingV1Handler.PREFIX + "*"), new RoutingV1Handler(node.host(), node.dht()));
+            paths.addMapping(PathSpec.from(RoutingV1Handler.PREFIX + "*"), new RoutingV1Handler(node.host(), node.dht(),
+                    node.config().ignoredProviders()));
         }
         // every other path: /ipfs/… and /ipns/…, and any path on a subdomain or DNSLink host
         DnsLinkResolver dns = node.config().dnsLink();

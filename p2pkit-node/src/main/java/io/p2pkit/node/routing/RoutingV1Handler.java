@@ -66,11 +66,21 @@ public final class RoutingV1Handler extends Handler.Abstract {
 
     private final Host host;
     private final Optional<KadDht> dht;
+    private final java.util.Set<PeerId> ignored;
 
     /** Serves from {@code dht} (without one, every lookup answers 501) on behalf of {@code host}. */
     public RoutingV1Handler(Host host, Optional<KadDht> dht) {
+        this(host, dht, java.util.Set.of());
+    }
+
+    /**
+     * The same, leaving out the provider records of {@code ignored} (Kubo's
+     * {@code Routing.IgnoreProviders}, which holds for every lookup the node makes).
+     */
+    public RoutingV1Handler(Host host, Optional<KadDht> dht, java.util.Set<PeerId> ignored) {
         this.host = host;
         this.dht = dht;
+        this.ignored = java.util.Set.copyOf(ignored);
     }
 
     @Override
@@ -145,7 +155,11 @@ public final class RoutingV1Handler extends Handler.Abstract {
         // stopped with an interrupt that waits out a write to a peer, which would close its connection
         SocketSafeInterrupt lookup = SocketSafeInterrupt.start(Thread.ofVirtual().name("p2pkit-routing-v1 providers"), () -> {
             try {
-                d.findProviders(cid.multihash().bytes(), limit, p -> found.offer(Optional.of(provider(p))));
+                d.findProviders(cid.multihash().bytes(), limit, p -> {
+                    if (!ignored.contains(p.peerId())) {
+                        found.offer(Optional.of(provider(p)));
+                    }
+                });
             } catch (IOException e) {
                 // Whatever was found so far is the answer; the spec has no partial-failure status.
             } finally {

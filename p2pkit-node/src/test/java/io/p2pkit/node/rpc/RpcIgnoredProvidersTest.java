@@ -78,10 +78,12 @@ class RpcIgnoredProvidersTest {
             PeerInfo atA = new PeerInfo(a.peerId(), a.host().addresses());
             try (Node ignoring = Node.start(NodeConfig.builder().listen("/ip4/127.0.0.1/tcp/0")
                     .dht(NodeConfig.Dht.of(Mode.SERVER)).bootstrap(atA).ignoredProviders(Set.of(a.peerId()))
-                    .api(NodeConfig.Http.api(new InetSocketAddress("127.0.0.1", 0))).build());
+                    .api(NodeConfig.Http.api(new InetSocketAddress("127.0.0.1", 0)))
+                    .gateway(NodeConfig.Http.gateway(new InetSocketAddress("127.0.0.1", 0))).build());
                  Node plain = Node.start(NodeConfig.builder().listen("/ip4/127.0.0.1/tcp/0")
                          .dht(NodeConfig.Dht.of(Mode.SERVER)).bootstrap(atA)
-                         .api(NodeConfig.Http.api(new InetSocketAddress("127.0.0.1", 0))).build())) {
+                         .api(NodeConfig.Http.api(new InetSocketAddress("127.0.0.1", 0)))
+                         .gateway(NodeConfig.Http.gateway(new InetSocketAddress("127.0.0.1", 0))).build())) {
                 // both look providers up through A: wait until A is in both routing tables (identify done)
                 io.p2pkit.testing.Await.until("A in both routing tables", () -> ignoring.dht().orElseThrow().routingTable()
                         .contains(a.peerId()) && plain.dht().orElseThrow().routingTable().contains(a.peerId()),
@@ -90,8 +92,20 @@ class RpcIgnoredProvidersTest {
                 assertTrue(found.contains(a.peerId().toString()), found);
                 String none = findprovs(http, ignoring, block);
                 assertFalse(none.contains(a.peerId().toString()), none);
+                // the gateway's Delegated Routing V1 API leaves them out too
+                assertTrue(routingV1(http, plain, block).contains(a.peerId().toString()));
+                String exposed = routingV1(http, ignoring, block);
+                assertFalse(exposed.contains(a.peerId().toString()), exposed);
             }
         }
+    }
+
+    private static String routingV1(HttpClient http, Node node, Block block) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(HttpAddress.url(node.gatewayAddress()
+                .orElseThrow()) + "/routing/v1/providers/" + block.cid())).timeout(Duration.ofSeconds(60)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertTrue(r.statusCode() == 200 || r.statusCode() == 404, r.statusCode() + " " + r.body());
+        return r.body();
     }
 
     private static String findprovs(HttpClient http, Node node, Block block) throws Exception {
