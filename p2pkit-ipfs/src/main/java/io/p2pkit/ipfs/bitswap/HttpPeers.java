@@ -46,6 +46,10 @@ final class HttpPeers implements AutoCloseable {
     static final int MAX_FAILURES = 3;
     /** The most HTTP providers asked at once: each costs its wants' state. */
     static final int MAX_PEERS = 128;
+    /** How long a server whose probe failed, or that was dropped, is not probed again (boxo's cooldown). */
+    static final Duration COOLDOWN = Duration.ofMinutes(1);
+    /** The most servers remembered as cooling down. */
+    static final int MAX_COOLING = 1024;
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
@@ -74,6 +78,8 @@ final class HttpPeers implements AutoCloseable {
     private final Events events;
     private final Map<PeerId, Server> servers = new ConcurrentHashMap<>();
     private final Map<Key, FutureTask<?>> inFlight = new ConcurrentHashMap<>();
+    /** Base URLs not to probe before the time (System.nanoTime) they map to. */
+    private final Map<URI, Long> cooling = new ConcurrentHashMap<>();
     /** {@code workers} threads at most, none while idle. */
     private final ThreadPoolExecutor pool;
     /** Made when the first provider is probed: a node that never meets one starts no HTTP client. */
@@ -130,16 +136,25 @@ final class HttpPeers implements AutoCloseable {
         if (closed || servers.size() >= MAX_PEERS) {
             return false;
         }
+        Long until = cooling.get(base);
+        if (until != null) {
+            if (until - System.nanoTime() > 0) {
+                return false; // failed lately: every lookup naming it would otherwise wait on it again
+            }
+            cooling.remove(base, until);
+        }
         try {
             HttpResponse<Void> r = http().send(request(base, PROBE).method("HEAD", HttpRequest.BodyPublishers.noBody())
                     .build(), HttpResponse.BodyHandlers.discarding());
             if (r.statusCode() != 200) {
                 LOG.log(System.Logger.Level.DEBUG, () -> "bitswap: HTTP provider " + base + " answered the probe with "
                         + r.statusCode());
+                coolDown(base);
                 return false;
             }
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, () -> "bitswap: HTTP provider " + base + " cannot be reached: " + e);
+            coolDown(base);
             return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -255,10 +270,23 @@ final class HttpPeers implements AutoCloseable {
         }
     }
 
+    private void coolDown(URI base) {
+        if (cooling.size() >= MAX_COOLING) {
+            long now = System.nanoTime();
+            cooling.values().removeIf(t -> t - now <= 0);
+            if (cooling.size() >= MAX_COOLING) {
+                return; // a flood of dead servers: they are probed again rather than remembered without bound
+            }
+        }
+        cooling.put(base, System.nanoTime() + COOLDOWN.toNanos());
+    }
+
     private void disconnect(PeerId peer, String why) {
-        if (servers.remove(peer) == null) {
+        Server gone = servers.remove(peer);
+        if (gone == null) {
             return;
         }
+        coolDown(gone.base());
         LOG.log(System.Logger.Level.INFO, () -> "bitswap: no longer asking HTTP provider " + peer + ": " + why);
         inFlight.forEach((k, task) -> {
             if (k.peer().equals(peer) && inFlight.remove(k, task)) {

@@ -67,6 +67,8 @@ class HttpRetrievalTest {
     private static final PeerId PROVIDER = PrivateKey.generate(KeyType.ED25519).publicKey().toPeerId();
     private static final TestCa CA = newCa();
     private static volatile boolean lying;
+    /** What the probe path answers. */
+    private static volatile int probeStatus = 200;
     private static Cid root;
     private static HttpsServer gateway;
     private static HttpServer router;
@@ -135,6 +137,10 @@ class HttpRetrievalTest {
         try (x) {
             String cid = x.getRequestURI().getPath().substring("/ipfs/".length());
             REQUESTS.add(x.getRequestMethod() + " " + x.getRequestURI() + " " + x.getRequestHeaders().getFirst("Accept"));
+            if (cid.equals("bafkqaaa") && probeStatus != 200) {
+                x.sendResponseHeaders(probeStatus, -1);
+                return;
+            }
             byte[] data = cid.equals("bafkqaaa") ? new byte[0] : BLOCKS.get(Cid.parse(cid).multihash());
             if (data == null || !"format=raw".equals(x.getRequestURI().getQuery())) {
                 x.sendResponseHeaders(404, -1);
@@ -202,6 +208,21 @@ class HttpRetrievalTest {
             assertArrayEquals(BLOCKS.get(root.multihash()),
                     b.content().orElseThrow().bitswap().fetch(root, Duration.ofSeconds(20)).orElseThrow());
         }
+    }
+
+    /** A server whose probe fails is not probed again by the next lookup that names it (a minute's cooldown). */
+    @Test
+    void aServerThatFailedTheProbeIsLeftAloneAWhile(@TempDir Path dir) throws Exception {
+        addresses = List.of(tlsHttp());
+        REQUESTS.clear();
+        probeStatus = 500;
+        try (Node b = fetcher(dir, insecure())) {
+            // lookups at about 1 s and 6 s (the provider delay, then the rebroadcast interval)
+            assertTrue(b.content().orElseThrow().bitswap().fetch(root, Duration.ofSeconds(8)).isEmpty());
+        } finally {
+            probeStatus = 200;
+        }
+        assertEquals(List.of("HEAD /ipfs/bafkqaaa?format=raw application/vnd.ipld.raw"), REQUESTS);
     }
 
     @Test
