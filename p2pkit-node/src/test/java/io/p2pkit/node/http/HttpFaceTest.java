@@ -44,12 +44,22 @@ class HttpFaceTest {
             assertEquals(404, missing.statusCode());
             assertFalse(missing.body().contains("<html"), missing.body());
 
-            HttpResponse<String> metrics = client.send(HttpRequest.newBuilder(URI.create(HttpAddress.url(api)
-                    + "/debug/metrics/prometheus")).build(), HttpResponse.BodyHandlers.ofString());
-            assertEquals(200, metrics.statusCode());
-            assertTrue(metrics.body().contains("p2pkit_http_requests_total{server=\"gateway\",status=\"4xx\"} 1"),
-                    metrics.body());
-            assertTrue(metrics.body().contains("p2pkit_http_connections{server=\"rpc\"} 1"), metrics.body());
+            // the server counts a request once its response is complete, which can be just after the client has it
+            String counted = "p2pkit_http_requests_total{server=\"gateway\",status=\"4xx\"} 1";
+            java.util.concurrent.atomic.AtomicReference<HttpResponse<String>> metrics =
+                    new java.util.concurrent.atomic.AtomicReference<>();
+            io.p2pkit.testing.Await.until("the 404 counted", () -> {
+                try {
+                    metrics.set(client.send(HttpRequest.newBuilder(URI.create(HttpAddress.url(api)
+                            + "/debug/metrics/prometheus")).build(), HttpResponse.BodyHandlers.ofString()));
+                } catch (java.io.IOException | InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                return metrics.get().body().contains(counted);
+            }, java.time.Duration.ofSeconds(10));
+            assertEquals(200, metrics.get().statusCode());
+            assertTrue(metrics.get().body().contains(counted), metrics.get().body());
+            assertTrue(metrics.get().body().contains("p2pkit_http_connections{server=\"rpc\"} 1"), metrics.get().body());
         }
     }
 
