@@ -21,8 +21,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -34,8 +32,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
@@ -96,7 +92,7 @@ class HttpRetrievalKuboInteropTest {
     private static HttpsServer tlsFront(int gatewayPort, List<String> asked) throws Exception {
         HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
         HttpsServer front = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        front.setHttpsConfigurator(new HttpsConfigurator(tls()));
+        front.setHttpsConfigurator(new HttpsConfigurator(new TestCa("http retrieval interop CA").loopbackServerContext()));
         front.createContext("/", x -> {
             try (x) {
                 HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gatewayPort
@@ -141,19 +137,5 @@ class HttpRetrievalKuboInteropTest {
         });
         router.start();
         return router;
-    }
-
-    private static SSLContext tls() throws Exception {
-        TestCa ca = new TestCa("http retrieval interop CA");
-        TestCa.Issued issued = ca.issue(new String[]{"localhost"}, new String[]{"127.0.0.1"});
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        char[] password = "test".toCharArray();
-        store.setKeyEntry("server", issued.key().getPrivate(), password, new Certificate[]{issued.certificate(), ca.certificate});
-        KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        keys.init(store, password);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(keys.getKeyManagers(), null, null);
-        return context;
     }
 }

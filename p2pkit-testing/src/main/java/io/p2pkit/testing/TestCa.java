@@ -67,6 +67,25 @@ public final class TestCa {
         return new Issued(k, cert);
     }
 
+    /**
+     * A server TLS context whose certificate this CA issued for {@code 127.0.0.1} and
+     * {@code localhost} (an HTTPS server in a test: clients trust it only when told to).
+     */
+    public javax.net.ssl.SSLContext loopbackServerContext() throws Exception {
+        Issued issued = issue(new String[]{"localhost"}, new String[]{"127.0.0.1"});
+        java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        char[] password = "test".toCharArray();
+        store.setKeyEntry("server", issued.key().getPrivate(), password,
+                new java.security.cert.Certificate[]{issued.certificate(), certificate});
+        javax.net.ssl.KeyManagerFactory keys = javax.net.ssl.KeyManagerFactory.getInstance(
+                javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+        keys.init(store, password);
+        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+        context.init(keys.getKeyManagers(), null, null);
+        return context;
+    }
+
     /** Writes the CA certificate as PEM. */
     public Path writeCertificate(Path file) throws IOException {
         writePem(file, certificate);

@@ -6,7 +6,6 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import io.p2pkit.testing.TestCa;
 
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -14,8 +13,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
@@ -85,17 +82,7 @@ public final class AutoConfServer implements AutoCloseable {
 
     private static SSLContext context(TestCa ca) throws IOException {
         try {
-            TestCa.Issued issued = ca.issue(new String[]{"localhost"}, new String[]{"127.0.0.1"});
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(null, null);
-            char[] password = "test".toCharArray();
-            store.setKeyEntry("server", issued.key().getPrivate(), password,
-                    new Certificate[]{issued.certificate(), ca.certificate});
-            KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            keys.init(store, password);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(keys.getKeyManagers(), null, null);
-            return context;
+            return ca.loopbackServerContext();
         } catch (Exception e) {
             throw new IOException(e);
         }

@@ -27,8 +27,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -37,8 +35,6 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -91,7 +87,7 @@ class HttpRetrievalTest {
             CIDS.add(b.cid());
         }).importStream(new ByteArrayInputStream(DATA), "").root();
         gateway = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        gateway.setHttpsConfigurator(new HttpsConfigurator(tls()));
+        gateway.setHttpsConfigurator(new HttpsConfigurator(CA.loopbackServerContext()));
         gateway.createContext("/ipfs/", HttpRetrievalTest::serveBlock);
         gateway.start();
         router = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -117,19 +113,6 @@ class HttpRetrievalTest {
     static void stop() {
         gateway.stop(0);
         router.stop(0);
-    }
-
-    private static SSLContext tls() throws Exception {
-        TestCa.Issued issued = CA.issue(new String[]{"localhost"}, new String[]{"127.0.0.1"});
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        char[] password = "test".toCharArray();
-        store.setKeyEntry("server", issued.key().getPrivate(), password, new Certificate[]{issued.certificate(), CA.certificate});
-        KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        keys.init(store, password);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(keys.getKeyManagers(), null, null);
-        return context;
     }
 
     /** A Trustless Gateway's block responses, from the map; the probe's empty identity block too. */

@@ -1,13 +1,10 @@
 package io.p2pkit.node.cli.command;
 
 import io.p2pkit.core.host.PeerInfo;
-import io.p2pkit.ipfs.repo.RepoConfig;
-import io.p2pkit.ipfs.repo.Repository;
 import io.p2pkit.node.NodeConfig;
 import io.p2pkit.node.cli.Console;
 import io.p2pkit.node.cli.UsageException;
 import io.p2pkit.node.config.AutoConfServer;
-import io.p2pkit.node.config.KuboConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,13 +68,7 @@ class DaemonAutoConfTest {
     }
 
     private static Path repo(Path dir, Map<String, Object> kubo) throws Exception {
-        Path repo = dir.resolve("repo");
-        RepoConfig c = RepoConfig.defaults();
-        for (Map.Entry<String, Object> e : kubo.entrySet()) {
-            c = KuboConfig.set(c, e.getKey(), e.getValue());
-        }
-        Repository.init(repo, c);
-        return repo;
+        return DaemonConfigFileTest.repo(dir, kubo);
     }
 
     private static Map<String, Object> everyAuto(URI url) {

@@ -41,7 +41,8 @@ class DaemonConfigFileTest {
         return command.config(new Console(sink, sink));
     }
 
-    private static Path repo(Path dir, Map<String, Object> kubo) throws Exception {
+    /** A repository in {@code dir}/repo whose config sets the given Kubo keys. */
+    static Path repo(Path dir, Map<String, Object> kubo) throws Exception {
         Path repo = dir.resolve("repo");
         RepoConfig c = RepoConfig.defaults();
         for (Map.Entry<String, Object> e : kubo.entrySet()) {
