@@ -179,15 +179,7 @@ final class HttpPeers implements AutoCloseable {
                 }
                 continue;
             }
-            FutureTask<Void>[] self = holder();
-            FutureTask<Void> task = new FutureTask<>(() -> {
-                try {
-                    ask(peer, server, e);
-                } finally {
-                    inFlight.remove(key, self[0]);
-                }
-            }, null);
-            self[0] = task;
+            Request task = new Request(key, () -> ask(peer, server, e));
             FutureTask<?> before = inFlight.put(key, task);
             if (before != null && e.type() == WantType.BLOCK) {
                 before.cancel(true); // the block itself is asked now: the HEAD is moot
@@ -196,9 +188,19 @@ final class HttpPeers implements AutoCloseable {
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private static FutureTask<Void>[] holder() {
-        return (FutureTask<Void>[]) new FutureTask<?>[1];
+    /** One request in flight, which leaves the map when it ends or is cancelled. */
+    private final class Request extends FutureTask<Void> {
+        private final Key key;
+
+        Request(Key key, Runnable ask) {
+            super(ask, null);
+            this.key = key;
+        }
+
+        @Override
+        protected void done() {
+            inFlight.remove(key, this);
+        }
     }
 
     private void ask(PeerId peer, Server server, WantEntry e) {
