@@ -253,7 +253,8 @@ public final class AutoConfClient {
 
     private Instant lastRefresh() {
         try {
-            return read(LAST_REFRESH).map(Instant::parse).orElse(Instant.EPOCH);
+            // RFC 3339 with an offset, as boxo writes it, or with Z, as this client does
+            return read(LAST_REFRESH).map(t -> java.time.OffsetDateTime.parse(t).toInstant()).orElse(Instant.EPOCH);
         } catch (DateTimeParseException e) {
             return Instant.EPOCH; // unreadable: stale
         }

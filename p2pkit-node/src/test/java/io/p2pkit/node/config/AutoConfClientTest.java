@@ -38,6 +38,11 @@ class AutoConfClientTest {
             assertEquals(1, client.latest().conf().version());
             assertTrue(client.latest().fromCache());
             assertEquals(1, server.conditions.size(), "a copy younger than the refresh interval: nobody asked");
+            // boxo writes the refresh time in RFC 3339 with the local offset: read as the same instant
+            Files.writeString(dir.resolve(".last-refresh"), java.time.OffsetDateTime.now(java.time.ZoneOffset.ofHours(1))
+                    .truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+            assertTrue(client.latest().fromCache());
+            assertEquals(1, server.conditions.size(), "boxo's form of the time is fresh too");
             // a client whose interval is over asks again, with the ETag: 304, the kept copy, refreshed
             AutoConfClient stale = new AutoConfClient(server.url(), dir, Duration.ofNanos(1), false);
             AutoConfClient.Result again = stale.latest();

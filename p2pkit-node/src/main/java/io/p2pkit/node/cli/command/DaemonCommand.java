@@ -475,7 +475,6 @@ public final class DaemonCommand extends CliCommand {
         Console console = console();
         boolean json = output.json();
         NodeConfig config = config(console);
-        Optional<java.util.concurrent.ScheduledExecutorService> autoConfRefresh = autoConf.refresh(console);
         CountDownLatch stopped = new CountDownLatch(1);
         if (!ipnsRecords.isEmpty() && config.dht().isEmpty()) {
             throw new UsageException("--ipns-record needs the DHT (--dht is off)");
@@ -492,6 +491,8 @@ public final class DaemonCommand extends CliCommand {
         }
         Optional<Mounting> mounting = mounting(console);
         Events events = new Events(console, json, stopped, records, mounting, new java.util.concurrent.atomic.AtomicBoolean());
+        // started here, after the last check that can stop the start, so that no timer outlives a refusal
+        Optional<java.util.concurrent.ScheduledExecutorService> autoConfRefresh = autoConf.refresh(console);
         try {
             Node.start(config, events); // runs until SIGINT or SIGTERM
             stopped.await();
