@@ -1,7 +1,6 @@
 package io.p2pkit.interop;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import io.p2pkit.core.identity.PeerId;
@@ -65,11 +64,13 @@ class HttpRetrievalKuboInteropTest {
             String cid = kubo.cli().addQuiet(List.of(file.toString()));
             List<String> asked = new CopyOnWriteArrayList<>();
             HttpsServer front = tlsFront(gatewayPort, asked);
-            HttpServer router = router(kubo.peerId(), "/ip4/127.0.0.1/tcp/" + front.getAddress().getPort() + "/tls/http");
+            String address = "/ip4/127.0.0.1/tcp/" + front.getAddress().getPort() + "/tls/http";
+            io.p2pkit.testing.ProviderRouter router = new io.p2pkit.testing.ProviderRouter(kubo.peerId(),
+                    () -> List.of(address));
             Path repo = dir.resolve("p2pkit-repo");
             Repository.init(repo, RepoConfig.defaults());
             try (Node node = Node.start(NodeConfig.builder().listen("/ip4/127.0.0.1/tcp/0")
-                    .delegatedRouters(List.of(URI.create("http://127.0.0.1:" + router.getAddress().getPort())))
+                    .delegatedRouters(List.of(router.url()))
                     .content(NodeConfig.Content.of(repo).withBitswap(BitswapConfig.defaults().withHttp(
                             new HttpRetrieval(true, List.of(), List.of(), 16, Block.MAX_SIZE, true)))).build())) {
                 DagFetch.Result r = node.content().orElseThrow().bitswap().fetchDag(Cid.parse(cid), Codecs.standard(),
@@ -79,7 +80,7 @@ class HttpRetrievalKuboInteropTest {
                         "HTTP only: no libp2p connection to Kubo");
             } finally {
                 front.stop(0);
-                router.stop(0);
+                router.close();
             }
             assertEquals("HEAD /ipfs/bafkqaaa?format=raw 200", asked.getFirst(), asked.toString());
             assertTrue(asked.contains("GET /ipfs/" + cid + "?format=raw 200"), asked.toString());
@@ -119,23 +120,5 @@ class HttpRetrievalKuboInteropTest {
         });
         front.start();
         return front;
-    }
-
-    /** A Delegated Routing V1 server that names {@code peer} at {@code address} as the provider of every CID. */
-    private static HttpServer router(String peer, String address) throws IOException {
-        HttpServer router = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        router.createContext("/routing/v1/providers/", x -> {
-            try (x) {
-                byte[] body = ("{\"Providers\":[{\"Schema\":\"peer\",\"ID\":\"" + peer + "\",\"Addrs\":[\"" + address
-                        + "\"],\"Protocols\":[\"transport-ipfs-gateway-http\"]}]}").getBytes(StandardCharsets.UTF_8);
-                x.getResponseHeaders().set("Content-Type", "application/json");
-                x.sendResponseHeaders(200, body.length);
-                try (OutputStream out = x.getResponseBody()) {
-                    out.write(body);
-                }
-            }
-        });
-        router.start();
-        return router;
     }
 }

@@ -50,6 +50,8 @@ final class HttpPeers implements AutoCloseable {
     static final Duration COOLDOWN = Duration.ofMinutes(1);
     /** The most servers remembered as cooling down. */
     static final int MAX_COOLING = 1024;
+    /** The most requests waiting for a worker: the engine's wants per peer times the peers, and no more. */
+    static final int MAX_QUEUED = 1024 * MAX_PEERS;
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
@@ -90,7 +92,7 @@ final class HttpPeers implements AutoCloseable {
         this.config = config;
         this.events = events;
         this.pool = new ThreadPoolExecutor(config.workers(), config.workers(), 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), r -> {
+                new LinkedBlockingQueue<>(MAX_QUEUED), r -> {
             Thread t = new Thread(r, "p2pkit-bitswap-http");
             t.setDaemon(true);
             return t;
@@ -184,7 +186,14 @@ final class HttpPeers implements AutoCloseable {
             if (before != null && e.type() == WantType.BLOCK) {
                 before.cancel(true); // the block itself is asked now: the HEAD is moot
             }
-            pool.execute(task);
+            try {
+                pool.execute(task);
+            } catch (java.util.concurrent.RejectedExecutionException full) {
+                inFlight.remove(key, task); // closed, or the queue is full: the want moves on
+                if (e.sendDontHave() && !closed) {
+                    events.presence(peer, new Presence(e.cid(), false));
+                }
+            }
         }
     }
 

@@ -1,7 +1,6 @@
 package io.p2pkit.node.exchange;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import io.p2pkit.core.crypto.KeyType;
@@ -67,7 +66,7 @@ class HttpRetrievalTest {
     private static volatile int probeStatus = 200;
     private static Cid root;
     private static HttpsServer gateway;
-    private static HttpServer router;
+    private static io.p2pkit.testing.ProviderRouter router;
     /** What the router answers for every CID: the provider's addresses. */
     private static volatile List<String> addresses;
 
@@ -90,29 +89,13 @@ class HttpRetrievalTest {
         gateway.setHttpsConfigurator(new HttpsConfigurator(CA.loopbackServerContext()));
         gateway.createContext("/ipfs/", HttpRetrievalTest::serveBlock);
         gateway.start();
-        router = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        router.createContext("/routing/v1/providers/", x -> {
-            try (x) {
-                StringBuilder addrs = new StringBuilder();
-                for (String a : addresses) {
-                    addrs.append(addrs.isEmpty() ? "" : ",").append('"').append(a).append('"');
-                }
-                byte[] body = ("{\"Providers\":[{\"Schema\":\"peer\",\"ID\":\"" + PROVIDER + "\",\"Addrs\":[" + addrs
-                        + "],\"Protocols\":[\"transport-ipfs-gateway-http\"]}]}").getBytes(StandardCharsets.UTF_8);
-                x.getResponseHeaders().set("Content-Type", "application/json");
-                x.sendResponseHeaders(200, body.length);
-                try (OutputStream out = x.getResponseBody()) {
-                    out.write(body);
-                }
-            }
-        });
-        router.start();
+        router = new io.p2pkit.testing.ProviderRouter(PROVIDER.toString(), () -> addresses);
     }
 
     @AfterAll
     static void stop() {
         gateway.stop(0);
-        router.stop(0);
+        router.close();
     }
 
     /** A Trustless Gateway's block responses, from the map; the probe's empty identity block too. */
@@ -146,7 +129,7 @@ class HttpRetrievalTest {
 
     private static Node fetcher(Path dir, HttpRetrieval http) throws Exception {
         Repository.init(dir, RepoConfig.defaults());
-        URI routerUrl = URI.create("http://127.0.0.1:" + router.getAddress().getPort());
+        URI routerUrl = router.url();
         return Node.start(NodeConfig.builder().listen("/ip4/127.0.0.1/tcp/0").delegatedRouters(List.of(routerUrl))
                 .content(NodeConfig.Content.of(dir).withBitswap(BitswapConfig.defaults().withHttp(http))).build());
     }
@@ -183,7 +166,7 @@ class HttpRetrievalTest {
         addresses = List.of(tlsHttp());
         lying = false;
         Repository.init(dir, RepoConfig.defaults());
-        URI routerUrl = URI.create("http://127.0.0.1:" + router.getAddress().getPort());
+        URI routerUrl = router.url();
         try (Node b = Node.start(NodeConfig.builder().listen("/ip4/127.0.0.1/tcp/0").delegatedRouters(List.of(routerUrl))
                 .content(NodeConfig.Content.of(dir).withBitswap(BitswapConfig.defaults().withHttp(insecure())
                         .withLibp2p(false))).build())) {
