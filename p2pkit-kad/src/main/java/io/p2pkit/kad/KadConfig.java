@@ -36,6 +36,7 @@ public final class KadConfig {
     private final Path providerStoreFile;
     private final ProviderStore.Limits providerLimits;
     private final Duration providerRepublish;
+    private final boolean republishProviders;
     private final Duration providerAddressTtl;
     private final Duration recordExpiry;
     private final Duration recordRepublish;
@@ -66,6 +67,7 @@ public final class KadConfig {
         this.providerStoreFile = b.providerStoreFile;
         this.providerLimits = b.providerLimits;
         this.providerRepublish = b.providerRepublish;
+        this.republishProviders = b.republishProviders;
         this.providerAddressTtl = b.providerAddressTtl;
         this.recordExpiry = b.recordExpiry;
         this.recordRepublish = b.recordRepublish;
@@ -173,6 +175,15 @@ public final class KadConfig {
         return providerRepublish;
     }
 
+    /**
+     * Whether the keys this node provides are kept (in the provider store's file, when it has one)
+     * and republished every {@link #providerRepublish()}; false when the DHT's owner reprovides
+     * what it holds by itself, so that nothing is announced twice or after it is gone.
+     */
+    public boolean republishProviders() {
+        return republishProviders;
+    }
+
     /** How long providers' addresses are kept. */
     public Duration providerAddressTtl() {
         return providerAddressTtl;
@@ -260,6 +271,7 @@ public final class KadConfig {
         private Path providerStoreFile;
         private ProviderStore.Limits providerLimits = ProviderStore.Limits.defaults();
         private Duration providerRepublish = Duration.ofHours(22);
+        private boolean republishProviders = true;
         private Duration providerAddressTtl = Duration.ofMinutes(30);
         private Duration recordExpiry = Duration.ofHours(48);
         private Duration recordRepublish = Duration.ofHours(22);
@@ -373,6 +385,15 @@ public final class KadConfig {
         /** Provider republish interval (default 22 h). */
         public Builder providerRepublish(Duration d) {
             this.providerRepublish = positive(d);
+            return this;
+        }
+
+        /**
+         * Whether provided keys are kept and republished (default true); false for an owner that
+         * reprovides by itself, as a p2pkit node's reprovider does.
+         */
+        public Builder republishProviders(boolean on) {
+            this.republishProviders = on;
             return this;
         }
 

@@ -429,6 +429,26 @@ public final class KadDht implements Closeable {
     }
 
     /**
+     * Announces many keys (each the bytes of a multihash) with few lookups, one region of the key
+     * space at a time, as go-libp2p-kad-dht's sweeping provider does: the peers of each region
+     * the keys fall in are found once, then each key's record goes to its k closest among them,
+     * the records for one peer sent one after the other on its stream. Each key is remembered as
+     * {@link #provide} remembers it.
+     *
+     * @param workers     runs of neighbouring keys swept at once, each with lookups of its own
+     *                    (Kubo's {@code Provide.DHT.MaxWorkers}); a run has at least 256 keys
+     * @param connections peers each run sends records to at once (Kubo's
+     *                    {@code Provide.DHT.MaxProvideConnsPerWorker})
+     * @throws IllegalArgumentException when a key is not a multihash, or a count is not positive
+     */
+    public SweepResult provideSweep(List<byte[]> multihashes, int workers, int connections) throws IOException {
+        if (workers < 1 || connections < 1) {
+            throw new IllegalArgumentException("workers and connections must be positive");
+        }
+        return queries.provideSweep(multihashes, workers, connections);
+    }
+
+    /**
      * {@link #provide} with optimistic provide whatever the config says (when the network-size
      * estimate cannot be used, what {@link KadConfig#optimisticFallback()} says).
      */

@@ -261,8 +261,7 @@ final class KadQueries {
      */
     ProvideResult provide(byte[] multihash) throws IOException {
         Multihash.decode(multihash); // refuses what is no multihash
-        providers.addLocal(multihash);
-        providers.addProvider(multihash, host.peerId());
+        remember(multihash);
         return announce(multihash, config.optimisticProvide());
     }
 
@@ -272,9 +271,40 @@ final class KadQueries {
      */
     ProvideResult provideOptimistically(byte[] multihash) throws IOException {
         Multihash.decode(multihash); // refuses what is no multihash
-        providers.addLocal(multihash);
-        providers.addProvider(multihash, host.peerId());
+        remember(multihash);
         return announce(multihash, true);
+    }
+
+    /**
+     * Announces {@code multihashes} region by region of the key space ({@link RegionSweep}), with
+     * {@code workers} runs of neighbouring keys swept at once and {@code connections} peers sent
+     * records at once by each; remembered for republishing as
+     * {@link #provide} remembers them.
+     */
+    SweepResult provideSweep(List<byte[]> multihashes, int workers, int connections) throws IOException {
+        for (byte[] mh : multihashes) {
+            Multihash.decode(mh); // refuses what is no multihash
+        }
+        for (byte[] mh : multihashes) {
+            remember(mh);
+        }
+        KadPeer self = signedRecords.entry(host.peerId(), host.addresses(), ConnectionType.CONNECTED);
+        return RegionSweep.run(multihashes, workers, config.k(), connections, config.random().nextLong(),
+                key -> lookup(key, MessageType.FIND_NODE, null),
+                (peer, mh) -> client.send(peer, KadMessage.request(MessageType.ADD_PROVIDER, mh)
+                        .withProviderPeers(List.of(self))),
+                mh -> announce(mh, config.optimisticProvide()).peers());
+    }
+
+    /**
+     * Stores this node as a provider of {@code multihash}, and keeps the key for republishing
+     * unless the DHT's owner reprovides by itself ({@link KadConfig#republishProviders()}).
+     */
+    private void remember(byte[] multihash) {
+        if (config.republishProviders()) {
+            providers.addLocal(multihash);
+        }
+        providers.addProvider(multihash, host.peerId());
     }
 
     private ProvideResult announce(byte[] multihash, boolean optimistic) throws IOException {
@@ -425,11 +455,16 @@ final class KadQueries {
         providers.removeLocal(multihash);
     }
 
-    /** Republishes every key this node provides, and every value it put. */
+    /**
+     * Republishes every key this node provides (unless its owner reprovides them itself), and
+     * every value it put.
+     */
     void republish() throws IOException {
-        for (byte[] key : providers.localKeys()) {
-            providers.addProvider(key, host.peerId());
-            announce(key, config.optimisticProvide());
+        if (config.republishProviders()) {
+            for (byte[] key : providers.localKeys()) {
+                providers.addProvider(key, host.peerId());
+                announce(key, config.optimisticProvide());
+            }
         }
         for (Map.Entry<KeyBytes, byte[]> e : ownValues.entrySet()) {
             putValue(e.getKey().bytes(), e.getValue());
