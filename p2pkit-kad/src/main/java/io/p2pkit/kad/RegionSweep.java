@@ -175,6 +175,15 @@ final class RegionSweep {
             LookupResult found = lookup(first.multihash());
             Set<PeerId> known = new LinkedHashSet<>(found.closest());
             int prefix;
+            if (found.closest().size() < k && !whole(found)) {
+                // a lookup cut short says nothing of where the others lie: this key goes alone
+                oneByOne++;
+                if (announceAlone(first.multihash()) == 0) {
+                    unplaced++;
+                }
+                i++;
+                continue;
+            }
             if (found.closest().size() < k) {
                 // fewer than k peers in the whole network: the lookup met them all
                 prefix = 0;
@@ -227,7 +236,7 @@ final class RegionSweep {
         LookupResult found = lookup(target);
         known.addAll(found.closest());
         if (found.closest().size() < k) {
-            return true;
+            return whole(found);
         }
         KadKey refKey = KadKey.ofRaw(ref);
         for (PeerId p : found.closest()) {
@@ -336,6 +345,14 @@ final class RegionSweep {
             LOG.log(System.Logger.Level.DEBUG, () -> "sweep: providing a key alone failed: " + e);
             return 0;
         }
+    }
+
+    /**
+     * Whether a lookup that found fewer than k peers met every peer there is: it ended by itself,
+     * with no request failing on the way.
+     */
+    private static boolean whole(LookupResult r) {
+        return !r.timedOut() && !r.stoppedEarly() && r.failures() == 0;
     }
 
     private LookupResult lookup(byte[] key) throws IOException {

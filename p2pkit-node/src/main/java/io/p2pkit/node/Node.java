@@ -239,7 +239,8 @@ public final class Node implements Closeable {
             }
             Optional<KadDht> dht = Optional.empty();
             if (config.dht().isPresent()) {
-                dht = Optional.of(config.dht().get().attach(host, config.bootstrap()));
+                // a node with content reprovides it itself (the reprovider), so the DHT keeps no keys of its own
+                dht = Optional.of(config.dht().get().attach(host, config.bootstrap(), config.content().isPresent()));
             }
             // for content, and IPNS names over the RPC API; one client per server, asked for what its URLs name
             delegated.addAll(RoutingV1Client.grouped(config.delegatedRouters()));

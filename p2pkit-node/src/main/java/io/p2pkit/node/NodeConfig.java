@@ -868,7 +868,18 @@ public final class NodeConfig {
 
         /** Attaches the DHT to {@code host}, bootstrapping from {@code bootstrap} (call {@code bootstrap()} next). */
         public KadDht attach(Host host, List<PeerInfo> bootstrap) throws IOException {
-            KadConfig.Builder b = KadConfig.builder().mode(mode).bootstrap(bootstrap).protocolPrefix(protocolPrefix);
+            return attach(host, bootstrap, false);
+        }
+
+        /**
+         * The same; with {@code reprovidedByOwner} the DHT neither keeps nor republishes the keys
+         * it is asked to provide, because the node's reprovider announces what its repository
+         * holds, as the strategy says, on its own schedule (else keys of blocks long gone would
+         * be announced every 22 hours, and every key twice).
+         */
+        public KadDht attach(Host host, List<PeerInfo> bootstrap, boolean reprovidedByOwner) throws IOException {
+            KadConfig.Builder b = KadConfig.builder().mode(mode).bootstrap(bootstrap).protocolPrefix(protocolPrefix)
+                    .republishProviders(!reprovidedByOwner);
             providerStore.ifPresent(b::providerStoreFile);
             return KadDht.attach(host, b.build());
         }
@@ -988,14 +999,19 @@ public final class NodeConfig {
      *                           from 1 to {@link Reprovider#MAX_PARALLELISM}; {@link Reprovider#PARALLELISM} by default
      * @param gc                 garbage collection now and then, when the repository grows past a watermark
      *                           (Kubo's {@code daemon --enable-gc}); none by default
+     * @param sweep              how keys are announced many at once, region by region of the key space
+     *                           (Kubo 0.39's default, {@code Provide.DHT.SweepEnabled}); empty: each key
+     *                           with a lookup of its own (Kubo's legacy provider)
      */
     public record Content(Path repo, BitswapConfig bitswap, ReprovideStrategy reprovide, Duration reprovideInterval,
-                          boolean graphsync, int provideWorkers, Optional<Gc> gc) {
+                          boolean graphsync, int provideWorkers, Optional<Gc> gc, Optional<Sweep> sweep) {
         /** Checks the values. */
         public Content {
             Objects.requireNonNull(repo, "repo");
             Objects.requireNonNull(bitswap, "bitswap");
             Objects.requireNonNull(reprovide, "reprovide");
+            Objects.requireNonNull(gc, "gc");
+            Objects.requireNonNull(sweep, "sweep");
             if (reprovideInterval.isNegative() || reprovideInterval.isZero()) {
                 throw new IllegalArgumentException("the reprovide interval must be positive: " + reprovideInterval);
             }
@@ -1003,6 +1019,12 @@ public final class NodeConfig {
                 throw new IllegalArgumentException("provideWorkers must be from 1 to " + Reprovider.MAX_PARALLELISM
                         + ", got " + provideWorkers);
             }
+        }
+
+        /** The same, sweeping with {@link Sweep#DEFAULT}. */
+        public Content(Path repo, BitswapConfig bitswap, ReprovideStrategy reprovide, Duration reprovideInterval,
+                       boolean graphsync, int provideWorkers, Optional<Gc> gc) {
+            this(repo, bitswap, reprovide, reprovideInterval, graphsync, provideWorkers, gc, Optional.of(Sweep.DEFAULT));
         }
 
         /** The same without garbage collection of its own. */
@@ -1023,33 +1045,73 @@ public final class NodeConfig {
 
         /** The same, with a role's Bitswap settings and strategy. */
         public Content withRole(Role role) {
-            return new Content(repo, role.bitswap(), role.strategy(), reprovideInterval, graphsync, provideWorkers, gc);
+            return new Content(repo, role.bitswap(), role.strategy(), reprovideInterval, graphsync, provideWorkers, gc,
+                    sweep);
         }
 
         /** The same, with other Bitswap settings. */
         public Content withBitswap(BitswapConfig settings) {
-            return new Content(repo, settings, reprovide, reprovideInterval, graphsync, provideWorkers, gc);
+            return new Content(repo, settings, reprovide, reprovideInterval, graphsync, provideWorkers, gc, sweep);
         }
 
         /** The same, with another strategy. */
         public Content withReprovide(ReprovideStrategy strategy, Duration interval) {
-            return new Content(repo, bitswap, strategy, interval, graphsync, provideWorkers, gc);
+            return new Content(repo, bitswap, strategy, interval, graphsync, provideWorkers, gc, sweep);
         }
 
         /** The same, with GraphSync on or off. */
         public Content withGraphSync(boolean on) {
-            return new Content(repo, bitswap, reprovide, reprovideInterval, on, provideWorkers, gc);
+            return new Content(repo, bitswap, reprovide, reprovideInterval, on, provideWorkers, gc, sweep);
         }
 
         /** The same, with {@code n} announcements in flight at once (Kubo's Provide.DHT.MaxWorkers). */
         public Content withProvideWorkers(int n) {
-            return new Content(repo, bitswap, reprovide, reprovideInterval, graphsync, n, gc);
+            return new Content(repo, bitswap, reprovide, reprovideInterval, graphsync, n, gc, sweep);
         }
 
         /** The same, collecting garbage as {@code settings} say. */
         public Content withGc(Gc settings) {
             return new Content(repo, bitswap, reprovide, reprovideInterval, graphsync, provideWorkers,
-                    Optional.of(settings));
+                    Optional.of(settings), sweep);
+        }
+
+        /** The same, announcing region by region as {@code settings} say, or each key alone when empty. */
+        public Content withSweep(Optional<Sweep> settings) {
+            return new Content(repo, bitswap, reprovide, reprovideInterval, graphsync, provideWorkers, gc, settings);
+        }
+    }
+
+    /**
+     * Announcing keys many at once, region by region of the DHT's key space, as Kubo 0.39's sweeping
+     * provider does: the peers of a region are found with a lookup or a few, then every key in it
+     * goes to its closest peers among them, instead of a lookup per key.
+     *
+     * @param batch       keys sorted and swept together (Kubo's {@code Provide.DHT.KeystoreBatchSize}):
+     *                    the memory a run holds, and the fewer lookups the larger it is
+     * @param connections peers a region's records are sent to at once (Kubo's
+     *                    {@code Provide.DHT.MaxProvideConnsPerWorker})
+     * @param resume      whether a restart resumes (Kubo's {@code Provide.DHT.ResumeEnabled}): the
+     *                    end of the last run and the provide queue are kept in the repository's
+     *                    {@code provider/}, so that a restart announces the queue and waits for the
+     *                    next run rather than announcing everything again
+     */
+    public record Sweep(int batch, int connections, boolean resume) {
+        /** Kubo's: 16,384 keys a batch, 20 connections, resuming. */
+        public static final Sweep DEFAULT = new Sweep(16_384, 20, true);
+        /** The largest batch (about 40 MiB of keys and their points). */
+        public static final int MAX_BATCH = 262_144;
+        /** The most connections. */
+        public static final int MAX_CONNECTIONS = 1024;
+
+        /** Checks the values. */
+        public Sweep {
+            if (batch < 1 || batch > MAX_BATCH) {
+                throw new IllegalArgumentException("a sweep batch is from 1 to " + MAX_BATCH + " keys, not " + batch);
+            }
+            if (connections < 1 || connections > MAX_CONNECTIONS) {
+                throw new IllegalArgumentException("a sweep's connections are from 1 to " + MAX_CONNECTIONS + ", not "
+                        + connections);
+            }
         }
     }
 

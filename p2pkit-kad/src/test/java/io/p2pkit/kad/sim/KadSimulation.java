@@ -39,7 +39,34 @@ public final class KadSimulation {
     /** The simulation's settings. */
     public record Settings(int nodes, int lookups, int provides, double churn, long seed, int minLatencyMs,
                            int maxLatencyMs, int k, int alpha, int parallelJoins, int maxConnections,
-                           OptimisticFallback fallback) {
+                           OptimisticFallback fallback, int sweepKeys) {
+        /** Without the comparison of announcing many keys one lookup each and swept. */
+        public Settings(int nodes, int lookups, int provides, double churn, long seed, int minLatencyMs,
+                        int maxLatencyMs, int k, int alpha, int parallelJoins, int maxConnections,
+                        OptimisticFallback fallback) {
+            this(nodes, lookups, provides, churn, seed, minLatencyMs, maxLatencyMs, k, alpha, parallelJoins,
+                    maxConnections, fallback, 0);
+        }
+    }
+
+    /**
+     * Many keys announced from one node, by one of two methods.
+     *
+     * @param method        how
+     * @param keys          keys announced
+     * @param lookups       lookups made
+     * @param requests      requests the node sent (lookups' and ADD_PROVIDERs)
+     * @param seconds       wall time
+     * @param closestHeld   the mean share of each key's true k closest live nodes that hold its record
+     * @param holders       the mean number of nodes that hold a key's record
+     * @param keysOnNoPeer  keys no node holds
+     */
+    public record ManyKeys(String method, int keys, int lookups, long requests, double seconds, double closestHeld,
+                           double holders, int keysOnNoPeer) {
+        String row() {
+            return String.format(Locale.ROOT, "| %s | %d | %d | %d | %.1f | %.1f | %.1f %% | %.1f | %d |", method, keys,
+                    lookups, requests, requests / (double) keys, seconds, closestHeld * 100, holders, keysOnNoPeer);
+        }
     }
 
     /** One measured operation. */
@@ -59,6 +86,7 @@ public final class KadSimulation {
     private final Settings settings;
     private final DhtSwarm swarm;
     private final List<Stats> results = new ArrayList<>();
+    private final List<ManyKeys> manyKeys = new ArrayList<>();
 
     private KadSimulation(Settings s, ScheduledExecutorService scheduler) {
         this.settings = s;
@@ -84,6 +112,11 @@ public final class KadSimulation {
 
     /** Runs the whole simulation and returns the table rows. */
     public static List<Stats> run(Settings s) throws Exception {
+        return runWithManyKeys(s, new ArrayList<>());
+    }
+
+    /** The same, adding the comparison of announcing many keys ({@code --sweep-keys}) to {@code manyKeysOut}. */
+    static List<Stats> runWithManyKeys(Settings s, List<ManyKeys> manyKeysOut) throws Exception {
         ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, r -> {
             Thread t = new Thread(r, "sim-scheduler");
             t.setDaemon(true);
@@ -92,6 +125,7 @@ public final class KadSimulation {
         KadSimulation sim = new KadSimulation(s, scheduler);
         try {
             sim.runPhases();
+            manyKeysOut.addAll(sim.manyKeys);
             return sim.results;
         } finally {
             sim.swarm.close();
@@ -104,6 +138,9 @@ public final class KadSimulation {
         swarm.grow(settings.nodes(), settings.parallelJoins());
         log("joined %d nodes in %.1f s", swarm.nodes().size(), (System.nanoTime() - t0) / 1e9);
         List<byte[]> provided = measure("stable");
+        if (settings.sweepKeys() > 0) {
+            compareManyKeys();
+        }
         int leave = (int) Math.round(settings.nodes() * settings.churn());
         if (leave > 0) {
             List<DhtSwarm.Node> all = new ArrayList<>(swarm.nodes());
@@ -117,6 +154,80 @@ public final class KadSimulation {
             results.add(stats("churn " + pct(), "findProviders (old content)", findProviders(provided)));
             measure("churn " + pct());
         }
+    }
+
+    /**
+     * Announces {@code sweepKeys} keys from one node one lookup each (32 at a time, the
+     * reprovider's default), then as many other keys swept region by region, and checks where
+     * every record landed against the whole swarm's knowledge.
+     */
+    private void compareManyKeys() throws Exception {
+        DhtSwarm.Node from = swarm.nodes().get(swarm.random().nextInt(swarm.nodes().size()));
+        List<byte[]> alone = manyKeys("one by one ", settings.sweepKeys());
+        swarm.trimConnections();
+        long sent = from.dht().requestsSent();
+        long t0 = System.nanoTime();
+        try (ExecutorService pool = Executors.newFixedThreadPool(32, Thread.ofVirtual().factory())) {
+            List<Future<?>> done = new ArrayList<>();
+            for (byte[] key : alone) {
+                done.add(pool.submit(() -> from.dht().provide(key)));
+            }
+            for (Future<?> f : done) {
+                try {
+                    f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    // counted below: its key is held by fewer nodes
+                }
+            }
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        manyKeys.add(held("a lookup per key, 32 at a time", from, alone, alone.size(),
+                from.dht().requestsSent() - sent, seconds));
+        log("announced %d keys one by one in %.1f s", alone.size(), seconds);
+
+        List<byte[]> swept = manyKeys("swept ", settings.sweepKeys());
+        swarm.trimConnections();
+        sent = from.dht().requestsSent();
+        t0 = System.nanoTime();
+        io.p2pkit.kad.SweepResult r = from.dht().provideSweep(swept, 32, 20);
+        seconds = (System.nanoTime() - t0) / 1e9;
+        manyKeys.add(held("swept by region (" + r.regions() + " regions, 32 workers)", from, swept, r.lookups(),
+                from.dht().requestsSent() - sent, seconds));
+        log("swept %d keys in %.1f s: %s", swept.size(), seconds, r);
+    }
+
+    private static List<byte[]> manyKeys(String tag, int n) {
+        List<byte[]> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(Multihash.digest(Multicodec.SHA2_256,
+                    (tag + i).getBytes(java.nio.charset.StandardCharsets.UTF_8)).bytes());
+        }
+        return out;
+    }
+
+    private ManyKeys held(String method, DhtSwarm.Node from, List<byte[]> keys, int lookups, long requests,
+                          double seconds) {
+        PeerId provider = from.host().peerId();
+        double share = 0;
+        int none = 0;
+        long holders = 0;
+        for (byte[] key : keys) {
+            KadKey point = KadKey.of(key);
+            List<DhtSwarm.Node> truth = new ArrayList<>(swarm.nodes());
+            truth.removeIf(n -> n.host().peerId().equals(provider));
+            truth.sort(Comparator.comparing(n -> KadKey.of(n.host().peerId()), point::compareDistance));
+            List<DhtSwarm.Node> best = truth.subList(0, Math.min(settings.k(), truth.size()));
+            long hit = best.stream().filter(n -> n.dht().providerStore().providers(key).contains(provider)).count();
+            share += (double) hit / best.size();
+            long anywhere = truth.stream().filter(n -> n.dht().providerStore().providers(key).contains(provider))
+                    .count();
+            holders += anywhere;
+            if (anywhere == 0) {
+                none++;
+            }
+        }
+        return new ManyKeys(method, keys.size(), lookups, requests, seconds, share / keys.size(),
+                holders / (double) keys.size(), none);
     }
 
     private String pct() {
@@ -337,6 +448,19 @@ public final class KadSimulation {
         System.err.println("sim-kad: " + String.format(Locale.ROOT, fmt, args));
     }
 
+    /** Prints the comparison of announcing many keys, when it ran, as a Markdown table. */
+    static String manyKeysTable(List<ManyKeys> rows) {
+        if (rows.isEmpty()) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder("\n| method | keys | lookups | requests sent | requests per key | wall s "
+                + "| true k closest holding the record | nodes holding it | keys on no node |\n|---|---|---|---|---|---|---|---|---|\n");
+        for (ManyKeys r : rows) {
+            b.append(r.row()).append('\n');
+        }
+        return b.toString();
+    }
+
     /** Prints the results as a Markdown table. */
     public static String table(Settings s, List<Stats> rows) {
         StringBuilder b = new StringBuilder();
@@ -363,6 +487,7 @@ public final class KadSimulation {
         int parallel = 32;
         int maxConns = 24;
         OptimisticFallback fallback = OptimisticFallback.CLASSIC;
+        int sweepKeys = 0;
         for (int i = 0; i + 1 < argv.length; i += 2) {
             String v = argv[i + 1];
             switch (argv[i]) {
@@ -378,13 +503,17 @@ public final class KadSimulation {
                 case "--parallel-joins" -> parallel = Integer.parseInt(v);
                 case "--max-connections" -> maxConns = Integer.parseInt(v);
                 case "--optimistic-fallback" -> fallback = OptimisticFallback.valueOf(v.toUpperCase(Locale.ROOT));
+                case "--sweep-keys" -> sweepKeys = Integer.parseInt(v);
                 default -> throw new IllegalArgumentException("unknown option " + argv[i]);
             }
         }
-        Settings s = new Settings(nodes, lookups, provides, churn, seed, minLat, maxLat, k, alpha, parallel, maxConns, fallback);
+        Settings s = new Settings(nodes, lookups, provides, churn, seed, minLat, maxLat, k, alpha, parallel, maxConns,
+                fallback, sweepKeys);
         long t0 = System.nanoTime();
-        List<Stats> rows = run(s);
+        List<ManyKeys> many = new ArrayList<>();
+        List<Stats> rows = runWithManyKeys(s, many);
         System.out.print(table(s, rows));
+        System.out.print(manyKeysTable(many));
         log("done in %.1f s", (System.nanoTime() - t0) / 1e9);
         System.exit(0);
     }

@@ -81,6 +81,10 @@ import java.util.Map;
  * Provide.Strategy                              reprovider.strategy           all, pinned, roots, mfs, pinned+mfs, none
  * Provide.DHT.Interval                          reprovider.interval           Go duration, "22h" ("0": nothing announced)
  * Provide.DHT.MaxWorkers                        provide.dht.maxWorkers        integer, 32 (0: p2pkit's most, 1024)
+ * Provide.DHT.SweepEnabled                      provide.dht.sweepEnabled      true (keys swept region by region) or false
+ * Provide.DHT.ResumeEnabled                     provide.dht.resumeEnabled     true or false (a restart resumes the schedule)
+ * Provide.DHT.KeystoreBatchSize                 provide.dht.keystoreBatchSize integer, 16384 keys swept together (most 262144)
+ * Provide.DHT.MaxProvideConnsPerWorker          provide.dht.maxProvideConnsPerWorker  integer, 20 (most 1024)
  * API.HTTPHeaders                               api.httpHeaders               object of header name to array of values
  *                                                                             (one header: API.HTTPHeaders.NAME); its
  *                                               api.allowedOrigins            Access-Control-Allow-Origin is kept apart,
@@ -300,6 +304,10 @@ public final class KuboConfig {
                     List.of("all", "pinned", "roots", "mfs", "pinned+mfs", "none")),
             new Key("Provide.DHT.Interval", "reprovider.interval", Kind.DURATION),
             new Key("Provide.DHT.MaxWorkers", "provide.dht.maxWorkers", Kind.COUNT),
+            new Key("Provide.DHT.SweepEnabled", "provide.dht.sweepEnabled", Kind.FLAG),
+            new Key("Provide.DHT.ResumeEnabled", "provide.dht.resumeEnabled", Kind.FLAG),
+            new Key("Provide.DHT.KeystoreBatchSize", "provide.dht.keystoreBatchSize", Kind.COUNT),
+            new Key("Provide.DHT.MaxProvideConnsPerWorker", "provide.dht.maxProvideConnsPerWorker", Kind.COUNT),
             new Key(API_HEADERS_KEY, "api.httpHeaders", Kind.HEADERS),
             new Key(AUTHORIZATIONS_KEY, "api.authorization", Kind.AUTHORIZATIONS),
             new Key("Gateway.NoDNSLink", "gateway.noDNSLink", Kind.FLAG),
@@ -466,6 +474,11 @@ public final class KuboConfig {
         put(out, "Provide.Enabled", true);
         put(out, "Provide.Strategy", "all");
         put(out, "Provide.DHT.Interval", "22h");
+        put(out, "Provide.DHT.MaxWorkers", 32L);
+        put(out, "Provide.DHT.SweepEnabled", true);
+        put(out, "Provide.DHT.ResumeEnabled", true);
+        put(out, "Provide.DHT.KeystoreBatchSize", 16384L);
+        put(out, "Provide.DHT.MaxProvideConnsPerWorker", 20L);
         put(out, API_HEADERS_KEY, Map.of());
         put(out, "Gateway.NoDNSLink", false);
         put(out, "Gateway.NoFetch", false);

@@ -89,8 +89,10 @@ public final class ContentService implements Closeable {
                     : Optional.empty();
             Optional<Reprovider> reprovider = Optional.empty();
             if (dht.isPresent() && config.reprovide() != ReprovideStrategy.NONE) {
-                Reprovider r = new Reprovider(dht.get(), repo, codecs, config.reprovide(), config.provideWorkers());
-                r.start(host.scheduler(), FIRST_REPROVIDE, config.reprovideInterval());
+                Reprovider r = new Reprovider(dht.get(), repo, codecs, config.reprovide(), config.provideWorkers(),
+                        config.sweep());
+                r.start(host.scheduler(), FIRST_REPROVIDE, config.reprovideInterval(),
+                        config.sweep().filter(NodeConfig.Sweep::resume).map(x -> config.repo()));
                 bitswap.onBlocksReceived(r::provide);
                 repo.mfs().onWritten(r::provideMfs);
                 reprovider = Optional.of(r);

@@ -9,9 +9,11 @@ import io.p2pkit.ipfs.pin.Pin;
 import io.p2pkit.ipfs.pin.PinType;
 import io.p2pkit.ipfs.repo.Repository;
 import io.p2pkit.kad.KadDht;
+import io.p2pkit.node.NodeConfig;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -32,12 +34,15 @@ import java.util.stream.Stream;
 
 /**
  * Announces what the repository holds to the DHT, as the strategy says: once soon after start,
- * then every interval (Kubo's default is 22 hours). Announcements run {@link #PARALLELISM} at a
- * time unless told otherwise (Kubo's {@code Provide.DHT.MaxWorkers}), each a DHT lookup of its own,
- * so that 100,000 blocks take 100,000 / 32 lookup times rather
- * than 100,000. Blocks fetched by the node are announced as they arrive through {@link #provide}:
- * their keys wait in a bounded queue for a free slot, which {@link #clear} empties (Kubo's
- * {@code provide clear}).
+ * then every interval (Kubo's default is 22 hours). As Kubo 0.39's default sweeping provider does,
+ * keys go out many at once, region by region of the DHT's key space ({@link KadDht#provideSweep}):
+ * the peers of a region are found with a lookup or two, and every key in it goes to its closest
+ * peers among them, so that 100,000 keys take a few lookups per region rather than 100,000. Without
+ * a sweep (Kubo's {@code Provide.DHT.SweepEnabled=false}) each key has a lookup of its own,
+ * {@link #PARALLELISM} at a time unless told otherwise (Kubo's {@code Provide.DHT.MaxWorkers}).
+ * Blocks fetched or added by the node are announced as they arrive through {@link #provide}: their
+ * keys wait in a bounded queue, swept in batches of what waits (or each given a free slot), which
+ * {@link #clear} empties (Kubo's {@code provide clear}).
  */
 public final class Reprovider implements Closeable {
     /** Kubo's {@code Provide.DHT.Interval} (before 0.38 {@code Reprovider.Interval}). */
@@ -94,7 +99,18 @@ public final class Reprovider implements Closeable {
         int announce(Multihash key) throws IOException;
     }
 
+    /** How many keys are announced at once, region by region; answers how many no server took. */
+    @FunctionalInterface
+    interface Sweeper {
+        int sweep(List<Multihash> keys) throws IOException;
+    }
+
     private final Announcer announcer;
+    /** Null when each key is announced alone (Kubo's legacy provider). */
+    private final Sweeper sweeper;
+    private final int batch;
+    /** Whether a worker is sweeping the provide queue now (one at a time, so keys go out in batches). */
+    private final java.util.concurrent.atomic.AtomicBoolean draining = new java.util.concurrent.atomic.AtomicBoolean();
     private final Repository repo;
     private final LinkReader links;
     private final ReprovideStrategy strategy;
@@ -108,6 +124,10 @@ public final class Reprovider implements Closeable {
     private volatile Run lastRun;
     private volatile Stats stats = new Stats(0, 0, 0, 0, Optional.empty(), DEFAULT_INTERVAL);
     private volatile boolean closed;
+    /** When the first scheduled run starts, once started. */
+    private volatile Instant firstRun;
+    /** Null unless the state is kept across restarts. */
+    private volatile ProvideState state;
 
     /**
      * @param dht      the DHT to announce in
@@ -125,7 +145,22 @@ public final class Reprovider implements Closeable {
      * @param parallelism from 1 to {@link #MAX_PARALLELISM}
      */
     public Reprovider(KadDht dht, Repository repo, LinkReader links, ReprovideStrategy strategy, int parallelism) {
-        this(key -> dht.provide(key.bytes()).peers(), repo, links, strategy, parallelism);
+        this(dht, repo, links, strategy, parallelism, Optional.empty());
+    }
+
+    /**
+     * The same, announcing many keys at once region by region of the key space when {@code sweep}
+     * says how ({@link KadDht#provideSweep}, Kubo 0.39's default): a run sweeps the keys in batches
+     * of {@link NodeConfig.Sweep#batch()}, with {@code parallelism} workers; the provide queue is
+     * swept by one worker, in batches of what waits. A key alone is announced with a lookup of its own.
+     */
+    public Reprovider(KadDht dht, Repository repo, LinkReader links, ReprovideStrategy strategy, int parallelism,
+                      Optional<NodeConfig.Sweep> sweep) {
+        this(key -> dht.provide(key.bytes()).peers(), sweep.<Sweeper>map(s -> keys -> {
+                    io.p2pkit.kad.SweepResult r = dht.provideSweep(keys.stream().map(Multihash::bytes).toList(),
+                            parallelism, s.connections());
+                    return r.unplaced();
+                }).orElse(null), sweep.map(NodeConfig.Sweep::batch).orElse(1), repo, links, strategy, parallelism);
     }
 
     /** The same announcing through {@code announcer} (a test's, which can hold announcements back). */
@@ -134,12 +169,22 @@ public final class Reprovider implements Closeable {
     }
 
     Reprovider(Announcer announcer, Repository repo, LinkReader links, ReprovideStrategy strategy, int parallelism) {
+        this(announcer, null, 1, repo, links, strategy, parallelism);
+    }
+
+    Reprovider(Announcer announcer, Sweeper sweeper, int batch, Repository repo, LinkReader links,
+               ReprovideStrategy strategy, int parallelism) {
         if (parallelism < 1 || parallelism > MAX_PARALLELISM) {
             throw new IllegalArgumentException("announcements at once must be from 1 to " + MAX_PARALLELISM + ", got "
                     + parallelism);
         }
+        if (batch < 1) {
+            throw new IllegalArgumentException("a sweep batch must be positive, got " + batch);
+        }
         this.parallelism = parallelism;
         this.inFlight = new Semaphore(parallelism);
+        this.sweeper = sweeper;
+        this.batch = batch;
         this.announcer = announcer;
         this.repo = repo;
         this.links = links;
@@ -148,10 +193,39 @@ public final class Reprovider implements Closeable {
 
     /** Runs {@link #reprovide} after {@code delay}, then every {@code interval}. */
     public void start(ScheduledExecutorService scheduler, Duration delay, Duration interval) {
+        start(scheduler, delay, interval, Optional.empty());
+    }
+
+    /**
+     * The same; with {@code resume}, the repository whose {@code provider/} directory keeps the
+     * state across restarts (Kubo's {@code Provide.DHT.ResumeEnabled}): the first run waits until
+     * an interval has passed since the last run ended, if one ended less than that ago, and the
+     * keys the provide queue held when the node stopped are announced now.
+     */
+    public void start(ScheduledExecutorService scheduler, Duration delay, Duration interval, Optional<Path> resume) {
         stats = new Stats(0, 0, 0, 0, Optional.empty(), interval);
         if (strategy == ReprovideStrategy.NONE) {
             return;
         }
+        state = resume.map(ProvideState::new).orElse(null);
+        if (state != null) {
+            Optional<Instant> last = state.lastRun();
+            Instant now = Instant.now();
+            if (last.isPresent() && last.get().isBefore(now) && last.get().plus(interval).isAfter(now)) {
+                Duration wait = Duration.between(now, last.get().plus(interval));
+                delay = wait.compareTo(delay) > 0 ? wait : delay;
+                Duration waited = delay;
+                LOG.log(System.Logger.Level.INFO, () -> "reprovider: the last run ended at " + last.get()
+                        + "; the next in " + waited.toMinutes() + " min");
+            }
+            List<Multihash> kept = state.takeQueue(MAX_PENDING);
+            for (Multihash k : kept) {
+                if (queue.offer(k)) {
+                    announceQueued();
+                }
+            }
+        }
+        firstRun = Instant.now().plus(delay);
         schedule = scheduler.scheduleWithFixedDelay(() -> Thread.ofVirtual().name("p2pkit-reprovide").start(() -> {
             try {
                 reprovide();
@@ -161,6 +235,11 @@ public final class Reprovider implements Closeable {
                 Thread.currentThread().interrupt();
             }
         }), delay.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** When the first scheduled run starts, or empty before {@link #start} (or with nothing to announce). */
+    Optional<Instant> firstRun() {
+        return Optional.ofNullable(firstRun);
     }
 
     /** The strategy. */
@@ -202,10 +281,35 @@ public final class Reprovider implements Closeable {
         return r;
     }
 
+    /** Whether keys are announced many at once, region by region. */
+    public boolean sweeps() {
+        return sweeper != null;
+    }
+
     private Run run() throws IOException, InterruptedException {
         long start = System.nanoTime();
         AtomicLong failures = new AtomicLong();
         long n = 0;
+        if (sweeper != null) {
+            List<Multihash> pending = new java.util.ArrayList<>();
+            try (Stream<Multihash> keys = keys()) {
+                for (Multihash key : (Iterable<Multihash>) keys::iterator) {
+                    if (closed) {
+                        break;
+                    }
+                    n++;
+                    pending.add(key);
+                    if (pending.size() == batch) {
+                        failures.addAndGet(sweep(pending));
+                        pending.clear();
+                    }
+                }
+            }
+            if (!pending.isEmpty() && !closed) {
+                failures.addAndGet(sweep(pending));
+            }
+            return finished(start, n, failures.get());
+        }
         try (Stream<Multihash> keys = keys()) {
             for (Multihash key : (Iterable<Multihash>) keys::iterator) {
                 if (closed) {
@@ -226,8 +330,33 @@ public final class Reprovider implements Closeable {
         }
         inFlight.acquire(parallelism); // every announcement has ended
         inFlight.release(parallelism);
+        return finished(start, n, failures.get());
+    }
+
+    /** Sweeps {@code keys} (a key alone goes with a lookup of its own); returns those no server took. */
+    private int sweep(List<Multihash> keys) {
+        if (keys.size() == 1) {
+            return announce(keys.get(0)) == 0 ? 1 : 0;
+        }
+        try {
+            return sweeper.sweep(List.copyOf(keys));
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "sweeping " + keys.size() + " keys failed: " + e);
+            return keys.size();
+        }
+    }
+
+    private Run finished(long start, long n, long failed) {
         long nanos = System.nanoTime() - start;
-        Run r = new Run(n, failures.get(), nanos / 1_000_000);
+        Run r = new Run(n, failed, nanos / 1_000_000);
+        ProvideState s = state;
+        if (s != null && !closed) {
+            try {
+                s.ranAt(Instant.now());
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, () -> "reprovider: the end of the run cannot be kept: " + e);
+            }
+        }
         if (n > 0) {
             Stats before = stats;
             stats = new Stats(before.totalKeys() + n, n, before.totalNanos() + nanos, nanos, Optional.of(Instant.now()),
@@ -275,7 +404,7 @@ public final class Reprovider implements Closeable {
         if (!queue.offer(key, wait.toNanos(), TimeUnit.NANOSECONDS)) {
             throw new IOException("the provide queue stayed full for " + wait.toSeconds() + " s");
         }
-        Thread.ofVirtual().name("p2pkit-provide").start(this::announceNext);
+        announceQueued();
     }
 
     /** Kubo's {@code DefaultFastProvideTimeout}: how long a root announced in the background may take. */
@@ -355,11 +484,52 @@ public final class Reprovider implements Closeable {
             return;
         }
         for (Cid c : cids) {
-            if (queue.offer(c.multihash())) {
-                // one worker per key queued; a key the full queue refused is left to the next run
+            // a key the full queue refused is left to the next run
+            if (queue.offer(c.multihash()) && sweeper == null) {
+                // one worker per key queued
                 Thread.ofVirtual().name("p2pkit-provide").start(this::announceNext);
             }
         }
+        if (sweeper != null) {
+            drain();
+        }
+    }
+
+    /** Has the queue's new key announced: by a worker of its own, or in the next sweep of the queue. */
+    private void announceQueued() {
+        if (sweeper == null) {
+            Thread.ofVirtual().name("p2pkit-provide").start(this::announceNext);
+        } else {
+            drain();
+        }
+    }
+
+    /**
+     * Starts the worker that sweeps the provide queue, unless it runs: it takes what waits (up to
+     * a batch), sweeps it, and goes on until the queue is empty, so that keys queued during a
+     * sweep go out together in the next.
+     */
+    private void drain() {
+        if (!draining.compareAndSet(false, true)) {
+            return;
+        }
+        Thread.ofVirtual().name("p2pkit-provide-sweep").start(() -> {
+            try {
+                while (!closed) {
+                    List<Multihash> keys = new java.util.ArrayList<>();
+                    queue.drainTo(keys, batch);
+                    if (keys.isEmpty()) {
+                        break;
+                    }
+                    sweep(keys);
+                }
+            } finally {
+                draining.set(false);
+            }
+            if (!queue.isEmpty() && !closed) {
+                drain(); // a key came after the last look and before the flag was down
+            }
+        });
     }
 
     /** Waits for a free slot, then announces the queue's head (nothing when {@link #clear} took it). */
@@ -463,6 +633,14 @@ public final class Reprovider implements Closeable {
         ScheduledFuture<?> s = schedule;
         if (s != null) {
             s.cancel(false);
+        }
+        ProvideState kept = state;
+        if (kept != null) {
+            try {
+                kept.keepQueue(List.copyOf(queue));
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, () -> "reprovider: the provide queue cannot be kept: " + e);
+            }
         }
     }
 }

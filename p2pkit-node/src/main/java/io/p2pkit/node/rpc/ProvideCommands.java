@@ -21,8 +21,9 @@ import java.util.Map;
  * {@code routing/reprovide} (and Kubo's deprecated {@code bitswap/reprovide}): announce what the
  * strategy names now, waiting until it is done; {@code provide/stat} (and the deprecated
  * {@code stats/provide}, {@code stats/reprovide}): what the reprovider did, in the shape of Kubo's
- * legacy provider ({@code Provide.DHT.SweepEnabled=false}), which is how p2pkit's reprovider works:
- * every key once per interval, each its own DHT lookup; {@code provide/clear}: empties the queue of
+ * legacy provider ({@code Provide.DHT.SweepEnabled=false}): p2pkit's reprovider sweeps the key
+ * space region by region, but runs a whole cycle at once, every key once per interval, which is
+ * what the legacy statistics count; {@code provide/clear}: empties the queue of
  * keys waiting for their first announcement and answers how many it held; {@code provide/once}:
  * announces the CIDs given now, outside the schedule.
  */

@@ -1239,6 +1239,7 @@ public final class DaemonCommand extends CliCommand {
             int workers = file.count("provide.dht.maxWorkers").orElse(content.provideWorkers());
             content = content.withProvideWorkers(workers == 0 ? io.p2pkit.node.exchange.Reprovider.MAX_PARALLELISM
                     : Math.min(workers, io.p2pkit.node.exchange.Reprovider.MAX_PARALLELISM));
+            content = content.withSweep(sweep(file));
             Optional<NodeConfig.Gc> gc = enableGc ? gc(file) : Optional.empty();
             if (gc.isPresent()) {
                 content = content.withGc(gc.get());
@@ -1795,6 +1796,30 @@ public final class DaemonCommand extends CliCommand {
                     + "recognised");
         }
         return ps.withSeen(new NodeConfig.Pubsub.Seen(ttl, strategy.equals("last-seen")));
+    }
+
+    /**
+     * Kubo 0.39's sweeping provider settings: {@code Provide.DHT.SweepEnabled} (on by default, as
+     * in Kubo), {@code ResumeEnabled}, {@code KeystoreBatchSize} (the keys swept together; 0 or
+     * unset: 16,384) and {@code MaxProvideConnsPerWorker} (0 or unset: 20); off, each key is
+     * announced with a lookup of its own, as Kubo's legacy provider does.
+     */
+    static Optional<NodeConfig.Sweep> sweep(RepoSettings file) {
+        if (!file.flag("provide.dht.sweepEnabled").orElse(true)) {
+            return Optional.empty();
+        }
+        NodeConfig.Sweep d = NodeConfig.Sweep.DEFAULT;
+        int batch = file.count("provide.dht.keystoreBatchSize").filter(n -> n != 0).orElse(d.batch());
+        int conns = file.count("provide.dht.maxProvideConnsPerWorker").filter(n -> n != 0).orElse(d.connections());
+        if (batch > NodeConfig.Sweep.MAX_BATCH) {
+            throw new UsageException("config setting Provide.DHT.KeystoreBatchSize (" + batch + ") is over the limit of "
+                    + NodeConfig.Sweep.MAX_BATCH + " keys");
+        }
+        if (conns > NodeConfig.Sweep.MAX_CONNECTIONS) {
+            throw new UsageException("config setting Provide.DHT.MaxProvideConnsPerWorker (" + conns
+                    + ") is over the limit of " + NodeConfig.Sweep.MAX_CONNECTIONS);
+        }
+        return Optional.of(new NodeConfig.Sweep(batch, conns, file.flag("provide.dht.resumeEnabled").orElse(d.resume())));
     }
 
     /**

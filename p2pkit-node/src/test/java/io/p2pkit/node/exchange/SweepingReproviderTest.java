@@ -1,0 +1,199 @@
+package io.p2pkit.node.exchange;
+
+import io.p2pkit.core.multiformats.Cid;
+import io.p2pkit.core.multiformats.Multicodec;
+import io.p2pkit.core.multiformats.Multihash;
+import io.p2pkit.ipfs.block.Block;
+import io.p2pkit.ipfs.codec.Codecs;
+import io.p2pkit.ipfs.repo.OpenOptions;
+import io.p2pkit.ipfs.repo.RepoConfig;
+import io.p2pkit.ipfs.repo.Repository;
+import io.p2pkit.testing.Await;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The sweeping reprovider (Kubo 0.39's default): a run sweeps the keys in batches, the provide
+ * queue is swept in batches of what waits, and with resume on a restart neither announces
+ * everything again nor loses the queue.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class SweepingReproviderTest {
+    @TempDir
+    Path dir;
+
+    private static List<Cid> cids(int n, String tag) {
+        List<Cid> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(Cid.v1(0x55, Multihash.digest(0x12, (tag + i).getBytes(StandardCharsets.UTF_8))));
+        }
+        return out;
+    }
+
+    /** Waits for {@code latch} inside an announcer, which may only throw IOException. */
+    private static void await(CountDownLatch latch) throws java.io.InterruptedIOException {
+        try {
+            latch.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted");
+        }
+    }
+
+    private Repository repoWith(int blocks) throws Exception {
+        Repository.init(dir, RepoConfig.defaults());
+        Repository repo = Repository.open(dir, OpenOptions.of(Codecs.standard()));
+        for (int i = 0; i < blocks; i++) {
+            repo.blocks().put(Block.create(Multicodec.RAW, Multicodec.SHA2_256,
+                    ("block " + i).getBytes(StandardCharsets.UTF_8)));
+        }
+        return repo;
+    }
+
+    @Test
+    void aRunSweepsItsKeysInBatchesAndCountsWhatNoServerTook() throws Exception {
+        try (Repository repo = repoWith(5)) {
+            List<List<Multihash>> sweeps = new CopyOnWriteArrayList<>();
+            List<Multihash> alone = new CopyOnWriteArrayList<>();
+            Reprovider r = new Reprovider(key -> {
+                alone.add(key);
+                return 0; // no server took the key announced alone
+            }, keys -> {
+                sweeps.add(keys);
+                return 1; // one key of each sweep found no server
+            }, 2, repo, Codecs.standard(), ReprovideStrategy.ALL, 4);
+            assertTrue(r.sweeps());
+            Reprovider.Run run = r.reprovide();
+            assertEquals(5, run.keys());
+            assertEquals(List.of(2, 2), sweeps.stream().map(List::size).toList());
+            assertEquals(1, alone.size(), "the last key, alone, goes with a lookup of its own");
+            assertEquals(3, run.failures());
+            Set<Multihash> all = new HashSet<>(alone);
+            sweeps.forEach(all::addAll);
+            assertEquals(5, all.size(), "every key once");
+        }
+    }
+
+    @Test
+    void theProvideQueueIsSweptInBatchesOfWhatWaits() throws Exception {
+        try (Repository repo = repoWith(0)) {
+            CountDownLatch firstHeld = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            List<Integer> sizes = new CopyOnWriteArrayList<>();
+            Set<Multihash> swept = ConcurrentHashMap.newKeySet();
+            Set<Multihash> alone = ConcurrentHashMap.newKeySet();
+            Reprovider r = new Reprovider(key -> {
+                alone.add(key);
+                firstHeld.countDown();
+                await(release);
+                return 1;
+            }, keys -> {
+                sizes.add(keys.size());
+                swept.addAll(keys);
+                return 0;
+            }, 1000, repo, Codecs.standard(), ReprovideStrategy.ALL, 4);
+            List<Cid> first = cids(1, "first ");
+            r.provide(first);
+            assertTrue(firstHeld.await(30, TimeUnit.SECONDS), "the first key is being announced");
+            List<Cid> more = cids(300, "more ");
+            r.provide(more);
+            assertEquals(300, r.queued(), "the keys wait while the sweep of the queue is busy");
+            release.countDown();
+            Await.until("the waiting keys swept", () -> swept.size() == 300, Duration.ofSeconds(30));
+            assertEquals(List.of(300), sizes, "in one sweep");
+            assertEquals(Set.of(first.get(0).multihash()), alone);
+            assertEquals(0, r.queued());
+        }
+    }
+
+    @Test
+    void aRestartResumesTheScheduleAndTheQueue() throws Exception {
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+        try (Repository repo = repoWith(3)) {
+            Duration interval = Duration.ofHours(22);
+            CountDownLatch held = new CountDownLatch(1);
+            Set<Multihash> announced = ConcurrentHashMap.newKeySet();
+            Reprovider before = new Reprovider(key -> {
+                announced.add(key);
+                return 1;
+            }, keys -> 0, 100, repo, Codecs.standard(), ReprovideStrategy.ALL, 4);
+            before.start(scheduler, Duration.ofMillis(1), interval, Optional.of(dir));
+            Await.until("the first run", () -> before.lastRun().isPresent(), Duration.ofSeconds(30));
+            assertTrue(Files.isRegularFile(dir.resolve(ProvideState.DIR).resolve("last-run")));
+            // keys queued while announcing is held back stay in the queue when the node stops
+            Reprovider.Sweeper stuck = keys -> {
+                await(held);
+                return 0;
+            };
+            Reprovider busy = new Reprovider(key -> 1, stuck, 100, repo, Codecs.standard(), ReprovideStrategy.ALL, 4);
+            busy.start(scheduler, interval, interval, Optional.of(dir));
+            busy.provide(cids(2, "being swept "));
+            Await.until("the first two taken by the sweep", () -> busy.queued() == 0, Duration.ofSeconds(30));
+            List<Cid> waiting = cids(5, "waiting ");
+            busy.provide(waiting);
+            assertEquals(5, busy.queued());
+            busy.close();
+            held.countDown();
+
+            Set<Multihash> afterwards = ConcurrentHashMap.newKeySet();
+            Reprovider after = new Reprovider(key -> {
+                afterwards.add(key);
+                return 1;
+            }, keys -> {
+                afterwards.addAll(keys);
+                return 0;
+            }, 100, repo, Codecs.standard(), ReprovideStrategy.ALL, 4);
+            Instant started = Instant.now();
+            after.start(scheduler, Duration.ofMillis(1), interval, Optional.of(dir));
+            Instant first = after.firstRun().orElseThrow();
+            assertTrue(first.isAfter(started.plus(interval).minusSeconds(120)),
+                    "the next run an interval after the last, not now: " + first);
+            Await.until("the kept queue announced", () -> afterwards.containsAll(waiting.stream().map(Cid::multihash).toList()), Duration.ofSeconds(30));
+            assertFalse(Files.exists(dir.resolve(ProvideState.DIR).resolve("queue")), "taken once");
+            after.close();
+
+            // without resume, a start announces everything again soon
+            Reprovider fresh = new Reprovider(key -> 1, keys -> 0, 100, repo, Codecs.standard(), ReprovideStrategy.ALL, 4);
+            Instant now = Instant.now();
+            fresh.start(scheduler, Duration.ofSeconds(1), interval, Optional.empty());
+            assertTrue(fresh.firstRun().orElseThrow().isBefore(now.plusSeconds(60)));
+            fresh.close();
+        } finally {
+            scheduler.shutdownNow();
+        }
+    }
+
+    @Test
+    void aStateThatDoesNotReadIsIgnored() throws Exception {
+        Files.createDirectories(dir.resolve(ProvideState.DIR));
+        Files.writeString(dir.resolve(ProvideState.DIR).resolve("last-run"), "yesterday, roughly");
+        Files.writeString(dir.resolve(ProvideState.DIR).resolve("queue"), "zz not hex\n"
+                + java.util.HexFormat.of().formatHex(cids(1, "kept ").get(0).multihash().bytes()) + "\n");
+        ProvideState state = new ProvideState(dir);
+        assertTrue(state.lastRun().isEmpty());
+        assertEquals(List.of(cids(1, "kept ").get(0).multihash()), state.takeQueue(10));
+        assertTrue(state.takeQueue(10).isEmpty());
+    }
+}
