@@ -194,6 +194,27 @@ abstract class MixedKadNetworkCases {
     }
 
     @Test
+    @DisplayName("p2pkit sweeps many keys region by region, the other finds the provider of each")
+    void p2pkitSweepsOtherFinds() throws Exception {
+        List<Cid> cids = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            cids.add(Cid.v1(Multicodec.RAW, Multihash.digest(Multicodec.SHA2_256,
+                    ("p2pkit sweeps " + i).getBytes(StandardCharsets.UTF_8))));
+        }
+        io.p2pkit.kad.SweepResult r = dhts.get(0).provideSweep(cids.stream().map(c -> c.multihash().bytes()).toList(),
+                4, 20);
+        assertEquals(0, r.unplaced(), r.toString());
+        assertTrue(r.lookups() < cids.size(), r.toString());
+        PeerProcess finder = others.get(1);
+        for (Cid cid : List.of(cids.get(0), cids.get(17), cids.get(33), cids.get(59))) {
+            finder.sendLine("{\"cmd\":\"findprovs\",\"cid\":\"" + cid + "\",\"count\":1}");
+            PeerEvent p = finder.awaitEvent("provider", STEP);
+            assertEquals(hosts.get(0).peerId().toString(), p.string("peerId"), cid.toString());
+            finder.awaitEvent("findprovs-done", STEP);
+        }
+    }
+
+    @Test
     @DisplayName("the other provides, p2pkit finds")
     void otherProvidesP2pkitFinds() throws Exception {
         Cid cid = Cid.v1(Multicodec.RAW, Multihash.digest(Multicodec.SHA2_256, (implementation().id() + " provides").getBytes(StandardCharsets.UTF_8)));
