@@ -126,15 +126,7 @@ final class RegionSweep {
                 }
             }));
         }
-        try {
-            for (Thread t : threads) {
-                t.join();
-            }
-        } catch (InterruptedException e) {
-            threads.forEach(Thread::interrupt);
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("sweep interrupted");
-        }
+        joinAll(threads);
         if (!failures.isEmpty()) {
             Exception first = failures.get(0);
             throw first instanceof IOException io ? io : new IOException("sweep failed: " + first, first);
@@ -321,6 +313,24 @@ final class RegionSweep {
                     }
                 }));
             }
+        } catch (InterruptedException e) {
+            threads.forEach(Thread::interrupt);
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("sweep interrupted");
+        }
+        joinAll(threads);
+        int unplaced = 0;
+        for (int j = 0; j < region.size(); j++) {
+            if (took.get(j) == 0) {
+                unplaced++;
+            }
+        }
+        return unplaced;
+    }
+
+    /** Waits for {@code threads}; interrupted, interrupts them and says so. */
+    private static void joinAll(List<Thread> threads) throws InterruptedIOException {
+        try {
             for (Thread t : threads) {
                 t.join();
             }
@@ -329,13 +339,6 @@ final class RegionSweep {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("sweep interrupted");
         }
-        int unplaced = 0;
-        for (int j = 0; j < region.size(); j++) {
-            if (took.get(j) == 0) {
-                unplaced++;
-            }
-        }
-        return unplaced;
     }
 
     private int announceAlone(byte[] multihash) {

@@ -36,7 +36,8 @@ class ProvideQueueTest {
     @TempDir
     Path dir;
 
-    private static List<Cid> cids(int n, String tag) {
+    /** {@code n} raw CIDs named by {@code tag} and a number. */
+    static List<Cid> cids(int n, String tag) {
         List<Cid> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             out.add(Cid.v1(0x55, Multihash.digest(0x12, (tag + i).getBytes(StandardCharsets.UTF_8))));

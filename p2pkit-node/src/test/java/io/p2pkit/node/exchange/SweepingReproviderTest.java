@@ -18,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -45,11 +44,7 @@ class SweepingReproviderTest {
     Path dir;
 
     private static List<Cid> cids(int n, String tag) {
-        List<Cid> out = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            out.add(Cid.v1(0x55, Multihash.digest(0x12, (tag + i).getBytes(StandardCharsets.UTF_8))));
-        }
-        return out;
+        return ProvideQueueTest.cids(n, tag);
     }
 
     /** Waits for {@code latch} inside an announcer, which may only throw IOException. */
