@@ -127,6 +127,13 @@ public final class KadDht implements Closeable {
         ProviderStore store = config.providerStoreFile().isPresent()
                 ? ProviderStore.open(config.providerStoreFile().get(), config.clock(), config.providerLimits())
                 : ProviderStore.inMemory(config.clock(), config.providerLimits());
+        if (!config.republishProviders()) {
+            int forgotten = store.forgetLocal(); // kept by an older build, which republished them
+            if (forgotten > 0) {
+                LOG.log(System.Logger.Level.INFO, () -> "kad: " + forgotten + " provided keys kept by the store are "
+                        + "left to the owner's reprovider");
+            }
+        }
         KadDht dht = new KadDht(host, config, store);
         identify.addListener(dht::identified);
         host.addConnectionListener(new ConnectionListener() {

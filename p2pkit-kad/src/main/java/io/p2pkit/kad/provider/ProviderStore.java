@@ -178,6 +178,26 @@ public final class ProviderStore implements Closeable {
         }
     }
 
+    /**
+     * Forgets every key this node provides, in memory and in the file (rewritten once, when it
+     * held any): for an owner that reprovides by itself, keys an older build kept there.
+     *
+     * @return how many were forgotten
+     */
+    public int forgetLocal() {
+        lock.lock();
+        try {
+            int n = local.size();
+            if (n > 0) {
+                local.clear();
+                compact();
+            }
+            return n;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** The keys this node provides. */
     public List<byte[]> localKeys() {
         lock.lock();

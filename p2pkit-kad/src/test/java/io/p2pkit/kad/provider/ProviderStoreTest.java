@@ -84,6 +84,25 @@ class ProviderStoreTest {
     }
 
     @Test
+    void forgettingOwnProvidesKeepsTheOthersRecords(@TempDir Path dir) throws Exception {
+        ManualClock clock = new ManualClock();
+        PeerId a = peer(new SplittableRandom(2));
+        Path file = dir.resolve("providers.log");
+        try (ProviderStore s = ProviderStore.open(file, clock, ProviderStore.Limits.defaults())) {
+            assertTrue(s.addProvider(key(1), a));
+            s.addLocal(key(2));
+            s.addLocal(key(3));
+            assertEquals(2, s.forgetLocal());
+            assertEquals(0, s.forgetLocal());
+            assertEquals(List.of(), s.localKeys());
+        }
+        try (ProviderStore s = ProviderStore.open(file, clock, ProviderStore.Limits.defaults())) {
+            assertEquals(List.of(), s.localKeys());
+            assertEquals(List.of(a), s.providers(key(1)));
+        }
+    }
+
+    @Test
     void limitsPerPeerPerKeyAndInAll() {
         SplittableRandom r = new SplittableRandom(2);
         ProviderStore s = ProviderStore.inMemory(Clock.fixed(T0, ZoneOffset.UTC), new ProviderStore.Limits(Duration.ofHours(48), 10, 3, 2));

@@ -567,6 +567,31 @@ class DaemonConfigFileTest {
     }
 
     @Test
+    void kubosSweepingProviderSettingsReachTheNode(@TempDir Path dir) throws Exception {
+        // on by default, as in Kubo 0.39
+        assertEquals(Optional.of(NodeConfig.Sweep.DEFAULT), daemon(repo(dir.resolve("a"), Map.of()),
+                "--listen", "/ip4/127.0.0.1/tcp/0").content().orElseThrow().sweep());
+        Path set = repo(dir.resolve("b"), Map.of("Provide", Map.of("DHT", Map.of("KeystoreBatchSize", 1000L,
+                "MaxProvideConnsPerWorker", 5L, "ResumeEnabled", false))));
+        assertEquals(Optional.of(new NodeConfig.Sweep(1000, 5, false)), daemon(set, "--listen", "/ip4/127.0.0.1/tcp/0")
+                .content().orElseThrow().sweep());
+        Path zeros = repo(dir.resolve("c"), Map.of("Provide", Map.of("DHT", Map.of("KeystoreBatchSize", 0L,
+                "MaxProvideConnsPerWorker", 0L))));
+        assertEquals(Optional.of(NodeConfig.Sweep.DEFAULT), daemon(zeros, "--listen", "/ip4/127.0.0.1/tcp/0")
+                .content().orElseThrow().sweep(), "0 is the default");
+        Path legacy = repo(dir.resolve("d"), Map.of("Provide", Map.of("DHT", Map.of("SweepEnabled", false))));
+        assertEquals(Optional.empty(), daemon(legacy, "--listen", "/ip4/127.0.0.1/tcp/0").content().orElseThrow()
+                .sweep(), "a lookup per key");
+        Path big = repo(dir.resolve("e"), Map.of("Provide", Map.of("DHT", Map.of("KeystoreBatchSize", 10_000_000L))));
+        assertEquals("config setting Provide.DHT.KeystoreBatchSize (10000000) is over the limit of 262144 keys",
+                assertThrows(UsageException.class, () -> daemon(big, "--listen", "/ip4/127.0.0.1/tcp/0")).getMessage());
+        Path conns = repo(dir.resolve("f"), Map.of("Provide", Map.of("DHT", Map.of("MaxProvideConnsPerWorker", 5000L))));
+        assertEquals("config setting Provide.DHT.MaxProvideConnsPerWorker (5000) is over the limit of 1024",
+                assertThrows(UsageException.class, () -> daemon(conns, "--listen", "/ip4/127.0.0.1/tcp/0"))
+                        .getMessage());
+    }
+
+    @Test
     void theGatewaySettingsReachTheNode(@TempDir Path dir) throws Exception {
         assertEquals(io.p2pkit.node.config.GatewayOptions.DEFAULT,
                 daemon(repo(dir.resolve("a"), Map.of()), "--listen", "/ip4/127.0.0.1/tcp/0").gatewayOptions());
