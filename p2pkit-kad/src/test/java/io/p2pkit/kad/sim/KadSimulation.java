@@ -205,9 +205,36 @@ public final class KadSimulation {
         return out;
     }
 
+    /**
+     * Waits until the records sent are stored: an ADD_PROVIDER has no reply, so a sender is done
+     * once it is written and the holder stores it a moment later. Done when every key is on k nodes
+     * (or all others), or when the count stood still for a second; at most a minute.
+     */
+    private void awaitStored(List<byte[]> keys, PeerId provider) {
+        long all = (long) keys.size() * Math.min(settings.k(), swarm.nodes().size() - 1);
+        java.util.concurrent.atomic.AtomicLong last = new java.util.concurrent.atomic.AtomicLong(-1);
+        java.util.concurrent.atomic.AtomicLong since = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
+        io.p2pkit.testing.Await.until("the records stored", () -> {
+            long n = 0;
+            for (byte[] key : keys) {
+                for (DhtSwarm.Node node : swarm.nodes()) {
+                    if (node.dht().providerStore().providers(key).contains(provider)) {
+                        n++;
+                    }
+                }
+            }
+            if (n != last.getAndSet(n)) {
+                since.set(System.nanoTime());
+                return false;
+            }
+            return n >= all || System.nanoTime() - since.get() > 1_000_000_000L;
+        }, Duration.ofMinutes(1));
+    }
+
     private ManyKeys held(String method, DhtSwarm.Node from, List<byte[]> keys, int lookups, long requests,
                           double seconds) {
         PeerId provider = from.host().peerId();
+        awaitStored(keys, provider);
         double share = 0;
         int none = 0;
         long holders = 0;
