@@ -28,6 +28,7 @@ final class ProvideState {
     static final String DIR = "provider";
     private static final String LAST_RUN = "last-run";
     private static final String QUEUE = "queue";
+    private static final String CYCLE = "cycle";
     private static final System.Logger LOG = LazyLogger.of(ProvideState.class);
 
     private final Path dir;
@@ -55,6 +56,37 @@ final class ProvideState {
     void ranAt(Instant at) throws IOException {
         Files.createDirectories(dir);
         SyncedFiles.writeAtomically(dir.resolve(LAST_RUN), at.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Where the sweeping provider's cycle stands ({@link SweepCycles}), if it was kept and reads.
+     */
+    Optional<SweepCycles.Cycle> cycle() {
+        Path f = dir.resolve(CYCLE);
+        try {
+            if (!Files.isRegularFile(f) || Files.size(f) > 128) {
+                return Optional.empty();
+            }
+            String[] parts = Files.readString(f, StandardCharsets.UTF_8).strip().split(" ");
+            if (parts.length != 2) {
+                throw new IOException("not two fields");
+            }
+            int next = Integer.parseInt(parts[1]);
+            if (next < 0 || next > SweepKeystore.SLICES) {
+                throw new IOException("slice " + next + " is out of range");
+            }
+            return Optional.of(new SweepCycles.Cycle(Instant.parse(parts[0]), next, true));
+        } catch (IOException | DateTimeParseException | NumberFormatException e) {
+            LOG.log(System.Logger.Level.WARNING, () -> "reprovider: " + f + " does not read (" + e.getMessage()
+                    + "); a new cycle begins");
+            return Optional.empty();
+        }
+    }
+
+    /** Remembers that the cycle begun at {@code start} has swept the slices below {@code next}. */
+    void keepCycle(Instant start, int next) throws IOException {
+        Files.createDirectories(dir);
+        SyncedFiles.writeAtomically(dir.resolve(CYCLE), (start + " " + next).getBytes(StandardCharsets.UTF_8));
     }
 
     /** Keeps the keys of the provide queue (one hex multihash a line), replacing those kept before. */

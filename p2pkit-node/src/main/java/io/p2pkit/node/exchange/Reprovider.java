@@ -37,7 +37,9 @@ import java.util.stream.Stream;
  * then every interval (Kubo's default is 22 hours). As Kubo 0.39's default sweeping provider does,
  * keys go out many at once, region by region of the DHT's key space ({@link KadDht#provideSweep}):
  * the peers of a region are found with a lookup or two, and every key in it goes to its closest
- * peers among them, so that 100,000 keys take a few lookups per region rather than 100,000. Without
+ * peers among them, so that 100,000 keys take a few lookups per region rather than 100,000; and each
+ * interval's work is spread over it, one slice of the key space at a time ({@link SweepCycles}),
+ * after a first cycle that sweeps everything at once. Without
  * a sweep (Kubo's {@code Provide.DHT.SweepEnabled=false}) each key has a lookup of its own,
  * {@link #PARALLELISM} at a time unless told otherwise (Kubo's {@code Provide.DHT.MaxWorkers}).
  * Blocks fetched or added by the node are announced as they arrive through {@link #provide}: their
@@ -128,6 +130,10 @@ public final class Reprovider implements Closeable {
     private volatile Instant firstRun;
     /** Null unless the state is kept across restarts. */
     private volatile ProvideState state;
+    /** The sweeping schedule once started; null without a sweep. */
+    private volatile SweepCycles cycles;
+    /** Keys of the provide queue announced once ({@code provide once}), which join no schedule. */
+    private final Set<Multihash> once = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
      * @param dht      the DHT to announce in
@@ -198,9 +204,11 @@ public final class Reprovider implements Closeable {
 
     /**
      * The same; with {@code resume}, the repository whose {@code provider/} directory keeps the
-     * state across restarts (Kubo's {@code Provide.DHT.ResumeEnabled}): the first run waits until
-     * an interval has passed since the last run ended, if one ended less than that ago, and the
-     * keys the provide queue held when the node stopped are announced now.
+     * state across restarts (Kubo's {@code Provide.DHT.ResumeEnabled}), and the keys the provide
+     * queue held when the node stopped are announced now. A sweeping reprovider spreads each
+     * interval's work over it, slice by slice of the key space ({@link SweepCycles}), and with
+     * resume goes on with the cycle where it was; without a sweep the first run waits until an
+     * interval has passed since the last run ended, if one ended less than that ago.
      */
     public void start(ScheduledExecutorService scheduler, Duration delay, Duration interval, Optional<Path> resume) {
         stats = new Stats(0, 0, 0, 0, Optional.empty(), interval);
@@ -208,6 +216,18 @@ public final class Reprovider implements Closeable {
             return;
         }
         state = resume.map(ProvideState::new).orElse(null);
+        if (state != null) {
+            List<Multihash> kept = state.takeQueue(MAX_PENDING);
+            for (Multihash k : kept) {
+                if (queue.offer(k)) {
+                    announceQueued();
+                }
+            }
+        }
+        if (sweeper != null) {
+            startCycles(scheduler, delay, interval);
+            return;
+        }
         if (state != null) {
             Optional<Instant> last = state.lastRun();
             Instant now = Instant.now();
@@ -217,12 +237,6 @@ public final class Reprovider implements Closeable {
                 Duration waited = delay;
                 LOG.log(System.Logger.Level.INFO, () -> "reprovider: the last run ended at " + last.get()
                         + "; the next in " + waited.toMinutes() + " min");
-            }
-            List<Multihash> kept = state.takeQueue(MAX_PENDING);
-            for (Multihash k : kept) {
-                if (queue.offer(k)) {
-                    announceQueued();
-                }
             }
         }
         firstRun = Instant.now().plus(delay);
@@ -237,7 +251,35 @@ public final class Reprovider implements Closeable {
         }), delay.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** When the first scheduled run starts, or empty before {@link #start} (or with nothing to announce). */
+    /** Starts the sweeping schedule, with its keystore in the repository's {@code provider/} directory. */
+    private void startCycles(ScheduledExecutorService scheduler, Duration delay, Duration interval) {
+        SweepCycles c = new SweepCycles(new SweepCycles.Work() {
+            @Override
+            public Stream<Multihash> keys() throws IOException {
+                return Reprovider.this.keys();
+            }
+
+            @Override
+            public int sweep(List<Multihash> keys) {
+                return Reprovider.this.sweep(keys);
+            }
+
+            @Override
+            public void ended(long keys, long failures, long nanos) {
+                lastRun = finished(nanos, keys, failures);
+            }
+        }, new SweepKeystore(repo.root().resolve(ProvideState.DIR)), state, interval, batch, () -> closed);
+        cycles = c;
+        ProvideState kept = state;
+        c.start(scheduler, delay, kept == null ? Optional.empty() : kept.cycle(),
+                kept == null ? Optional.empty() : kept.lastRun());
+        firstRun = c.firstSweep().orElseThrow();
+    }
+
+    /**
+     * When the first scheduled run (or sweep of a cycle's slices) starts, or empty before
+     * {@link #start} (or with nothing to announce).
+     */
     Optional<Instant> firstRun() {
         return Optional.ofNullable(firstRun);
     }
@@ -308,7 +350,7 @@ public final class Reprovider implements Closeable {
             if (!pending.isEmpty() && !closed) {
                 failures.addAndGet(sweep(pending));
             }
-            return finished(start, n, failures.get());
+            return finished(System.nanoTime() - start, n, failures.get());
         }
         try (Stream<Multihash> keys = keys()) {
             for (Multihash key : (Iterable<Multihash>) keys::iterator) {
@@ -330,7 +372,7 @@ public final class Reprovider implements Closeable {
         }
         inFlight.acquire(parallelism); // every announcement has ended
         inFlight.release(parallelism);
-        return finished(start, n, failures.get());
+        return finished(System.nanoTime() - start, n, failures.get());
     }
 
     /** Sweeps {@code keys} (a key alone goes with a lookup of its own); returns those no server took. */
@@ -346,8 +388,7 @@ public final class Reprovider implements Closeable {
         }
     }
 
-    private Run finished(long start, long n, long failed) {
-        long nanos = System.nanoTime() - start;
+    private Run finished(long nanos, long n, long failed) {
         Run r = new Run(n, failed, nanos / 1_000_000);
         ProvideState s = state;
         if (s != null && !closed) {
@@ -401,7 +442,9 @@ public final class Reprovider implements Closeable {
         if (closed) {
             throw new IOException("the node is shutting down");
         }
+        once.add(key);
         if (!queue.offer(key, wait.toNanos(), TimeUnit.NANOSECONDS)) {
+            once.remove(key);
             throw new IOException("the provide queue stayed full for " + wait.toSeconds() + " s");
         }
         announceQueued();
@@ -522,6 +565,7 @@ public final class Reprovider implements Closeable {
                         break;
                     }
                     sweep(keys);
+                    joinCycle(keys);
                 }
             } finally {
                 draining.set(false);
@@ -530,6 +574,25 @@ public final class Reprovider implements Closeable {
                 drain(); // a key came after the last look and before the flag was down
             }
         });
+    }
+
+    /**
+     * Has the keys just announced from the provide queue announced again with their slice of the
+     * running cycle, if it is still to come (not those announced once).
+     */
+    private void joinCycle(List<Multihash> keys) {
+        SweepCycles c = cycles;
+        if (c == null) {
+            keys.forEach(once::remove);
+            return;
+        }
+        List<Multihash> joining = new java.util.ArrayList<>(keys.size());
+        for (Multihash k : keys) {
+            if (!once.remove(k)) {
+                joining.add(k);
+            }
+        }
+        c.keystore().add(joining);
     }
 
     /** Waits for a free slot, then announces the queue's head (nothing when {@link #clear} took it). */
@@ -564,7 +627,8 @@ public final class Reprovider implements Closeable {
      */
     public int clear() {
         int n = 0;
-        while (queue.poll() != null) {
+        for (Multihash k = queue.poll(); k != null; k = queue.poll()) {
+            once.remove(k);
             n++;
         }
         return n;
@@ -633,6 +697,10 @@ public final class Reprovider implements Closeable {
         ScheduledFuture<?> s = schedule;
         if (s != null) {
             s.cancel(false);
+        }
+        SweepCycles c = cycles;
+        if (c != null) {
+            c.close();
         }
         ProvideState kept = state;
         if (kept != null) {

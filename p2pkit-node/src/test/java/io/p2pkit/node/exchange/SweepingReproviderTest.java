@@ -134,9 +134,12 @@ class SweepingReproviderTest {
                 announced.add(key);
                 return 1;
             }, keys -> 0, 100, repo, Codecs.standard(), ReprovideStrategy.ALL, 4);
+            Instant began = Instant.now();
             before.start(scheduler, Duration.ofMillis(1), interval, Optional.of(dir));
             Await.until("the first run", () -> before.lastRun().isPresent(), Duration.ofSeconds(30));
+            assertEquals(3, before.lastRun().orElseThrow().keys(), "with nothing kept, every slice at once");
             assertTrue(Files.isRegularFile(dir.resolve(ProvideState.DIR).resolve("last-run")));
+            before.close();
             // keys queued while announcing is held back stay in the queue when the node stops
             Reprovider.Sweeper stuck = keys -> {
                 await(held);
@@ -163,8 +166,11 @@ class SweepingReproviderTest {
             Instant started = Instant.now();
             after.start(scheduler, Duration.ofMillis(1), interval, Optional.of(dir));
             Instant first = after.firstRun().orElseThrow();
-            assertTrue(first.isAfter(started.plus(interval).minusSeconds(120)),
-                    "the next run an interval after the last, not now: " + first);
+            // the next cycle begins one slice after the one that swept everything at once, so that no
+            // slice waits more than an interval; then slice i an i-th of the interval later
+            Duration slice = interval.dividedBy(SweepKeystore.SLICES);
+            assertTrue(first.isAfter(began.plus(slice).minusSeconds(1)) && first.isBefore(started.plus(slice).plusSeconds(30)),
+                    "the next cycle a slice after the first, not now: " + first + ", began " + began);
             Await.until("the kept queue announced", () -> afterwards.containsAll(waiting.stream().map(Cid::multihash).toList()), Duration.ofSeconds(30));
             assertFalse(Files.exists(dir.resolve(ProvideState.DIR).resolve("queue")), "taken once");
             after.close();
@@ -175,6 +181,114 @@ class SweepingReproviderTest {
             fresh.start(scheduler, Duration.ofSeconds(1), interval, Optional.empty());
             assertTrue(fresh.firstRun().orElseThrow().isBefore(now.plusSeconds(60)));
             fresh.close();
+        } finally {
+            scheduler.shutdownNow();
+        }
+    }
+
+    /** A sweep the announcer saw: when, and which keys. */
+    private record Swept(Instant at, List<Multihash> keys) {
+    }
+
+    @Test
+    void aCycleSpreadsItsSlicesOverTheInterval() throws Exception {
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+        try (Repository repo = repoWith(1500)) {
+            Duration interval = Duration.ofMillis(10_240); // a slice every 40 ms
+            Duration slice = interval.dividedBy(SweepKeystore.SLICES);
+            List<Swept> sweeps = new CopyOnWriteArrayList<>();
+            Reprovider r = new Reprovider(key -> {
+                sweeps.add(new Swept(Instant.now(), List.of(key))); // a slice's key alone
+                return 1;
+            }, keys -> {
+                sweeps.add(new Swept(Instant.now(), keys));
+                return 0;
+            }, 100_000, repo, Codecs.standard(), ReprovideStrategy.ALL, 4);
+            r.start(scheduler, Duration.ofMillis(1), interval, Optional.of(dir));
+            Await.until("the first cycle", () -> r.lastRun().isPresent(), Duration.ofSeconds(30));
+            assertEquals(1500, r.lastRun().orElseThrow().keys());
+            assertEquals(1, sweeps.size(), "with nothing kept, every slice at once, together");
+            Instant second = new ProvideState(dir).cycle().orElseThrow().start().plus(interval);
+            Await.until("the second cycle", () -> r.stats().totalKeys() == 3000, Duration.ofSeconds(45));
+            r.close();
+            List<Swept> cycle = sweeps.subList(1, sweeps.size());
+            Set<Multihash> once = new HashSet<>();
+            int lastSlice = -1;
+            for (Swept w : cycle) {
+                for (Multihash k : w.keys()) {
+                    assertTrue(once.add(k), "each key once a cycle");
+                    int s = SweepKeystore.slice(k);
+                    assertTrue(s >= lastSlice, "in key-space order");
+                    lastSlice = s;
+                    assertFalse(w.at().isBefore(second.plus(slice.multipliedBy(s))),
+                            "slice " + s + " swept at " + w.at() + ", before its time in the cycle begun at " + second);
+                }
+            }
+            assertEquals(1500, once.size());
+            Duration spread = Duration.between(cycle.get(0).at(), cycle.get(cycle.size() - 1).at());
+            assertTrue(spread.compareTo(interval.dividedBy(2)) > 0, "spread over the interval, not at once: " + spread);
+        } finally {
+            scheduler.shutdownNow();
+        }
+    }
+
+    @Test
+    void aRestartGoesOnWithTheCycleWhereItWas() throws Exception {
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+        try (Repository repo = repoWith(2000)) {
+            Duration interval = Duration.ofHours(22);
+            Duration slice = interval.dividedBy(SweepKeystore.SLICES);
+            // a cycle that swept slices 0 to 99 before the node stopped, slice 100 due now
+            Path providerDir = dir.resolve(ProvideState.DIR);
+            List<Multihash> all;
+            try (var keys = repo.blocks().local().keys()) {
+                all = keys.toList();
+            }
+            new SweepKeystore(providerDir).replace(all.iterator(), () -> false);
+            Instant start = Instant.now().minus(slice.multipliedBy(100)).minusSeconds(1);
+            new ProvideState(dir).keepCycle(start, 100);
+            List<Swept> sweeps = new CopyOnWriteArrayList<>();
+            Reprovider r = new Reprovider(key -> {
+                sweeps.add(new Swept(Instant.now(), List.of(key)));
+                return 1;
+            }, keys -> {
+                sweeps.add(new Swept(Instant.now(), keys));
+                return 0;
+            }, 100_000, repo, Codecs.standard(), ReprovideStrategy.ALL, 4);
+            Instant now = Instant.now();
+            r.start(scheduler, Duration.ofMillis(1), interval, Optional.of(dir));
+            assertTrue(r.firstRun().orElseThrow().isBefore(now.plusSeconds(30)), "slice 100 is due now");
+            Await.until("slice 100 swept", () -> !sweeps.isEmpty(), Duration.ofSeconds(30));
+            Set<Multihash> expected = new HashSet<>();
+            all.stream().filter(k -> SweepKeystore.slice(k) == 100).forEach(expected::add);
+            assertFalse(expected.isEmpty());
+            Await.until("slice 100's keys swept", () -> sweeps.stream().mapToInt(w -> w.keys().size()).sum()
+                    >= expected.size(), Duration.ofSeconds(30));
+            Set<Multihash> got = new HashSet<>();
+            sweeps.forEach(w -> got.addAll(w.keys()));
+            assertEquals(expected, got, "slice 100 only: 0 to 99 were swept before the restart, 101 on is not due");
+            Await.until("the cycle kept at slice 101", () -> new ProvideState(dir).cycle()
+                    .equals(Optional.of(new SweepCycles.Cycle(start, 101, true))), Duration.ofSeconds(30));
+
+            // keys announced for the first time now join the slices still to come in this cycle, not
+            // those already swept; keys announced once join none
+            List<Cid> fresh = cids(600, "fresh ");
+            Multihash onceKey = fresh.get(0).multihash();
+            r.provideOnce(onceKey, Duration.ofSeconds(5));
+            r.provide(fresh.subList(1, fresh.size()));
+            Await.until("the fresh keys swept", () -> {
+                Set<Multihash> seen = new HashSet<>();
+                sweeps.forEach(w -> seen.addAll(w.keys()));
+                return seen.containsAll(fresh.stream().map(Cid::multihash).toList());
+            }, Duration.ofSeconds(30));
+            r.close();
+            Set<Multihash> kept = new HashSet<>();
+            new SweepKeystore(providerDir).read(0, SweepKeystore.SLICES, 100_000, () -> false, kept::addAll);
+            for (Cid c : fresh.subList(1, fresh.size())) {
+                boolean ahead = SweepKeystore.slice(c.multihash()) >= 101;
+                assertEquals(ahead, kept.contains(c.multihash()), "slice " + SweepKeystore.slice(c.multihash()));
+            }
+            assertFalse(kept.contains(onceKey));
         } finally {
             scheduler.shutdownNow();
         }
