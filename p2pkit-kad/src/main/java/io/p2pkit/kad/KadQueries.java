@@ -217,7 +217,9 @@ final class KadQueries {
             try {
                 reply = client.request(peer, KadMessage.request(type, key));
             } catch (IOException e) {
-                feedback.failed(peer);
+                if (!io.p2pkit.core.network.DialException.isLocalRefusal(e)) {
+                    feedback.failed(peer); // a peer our own limits kept us from asking stays in the table
+                }
                 events.failed(peer, e);
                 throw e;
             }

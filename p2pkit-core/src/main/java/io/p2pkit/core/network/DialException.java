@@ -36,6 +36,27 @@ public final class DialException extends IOException {
         return causes;
     }
 
+    /**
+     * Whether every address failed on this node's own refusals (its resource limits, its connection
+     * gater, its cap on dials in progress): the peer was never reached, so nothing was learnt about it.
+     */
+    public boolean refusedLocally() {
+        return !causes.isEmpty() && causes.values().stream().allMatch(DialException::isLocalRefusal);
+    }
+
+    /**
+     * Whether {@code failure} is this node's own refusal rather than a failure of the remote: a
+     * local resource limit, the connection gater, the cap on dials in progress, or a dial that
+     * failed only on those. A peer is not to be blamed (backed off, dropped from a routing table)
+     * for it.
+     */
+    public static boolean isLocalRefusal(Throwable failure) {
+        return failure instanceof io.p2pkit.core.resource.ResourceLimitException
+                || failure instanceof ConnectionGatedException
+                || failure instanceof TooManyDialsException
+                || failure instanceof DialException d && d.refusedLocally();
+    }
+
     private static String describe(PeerId peer, String message, Map<Multiaddr, Throwable> causes) {
         StringBuilder sb = new StringBuilder("cannot dial ").append(peer).append(": ").append(message);
         for (Map.Entry<Multiaddr, Throwable> e : causes.entrySet()) {

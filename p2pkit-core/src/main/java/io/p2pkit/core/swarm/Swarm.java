@@ -442,11 +442,13 @@ public final class Swarm implements Network, Closeable {
                 long nanos = System.nanoTime() - dialStarted;
                 fire(o -> o.peerDialCompleted(peer, true, attempted.get(), nanos));
             } catch (IOException | RuntimeException e) {
-                if (attempted.get() > 0) {
+                if (attempted.get() > 0 && !DialException.isLocalRefusal(e)) {
                     policy.peerFailed(peer);
                     fire(o -> o.peerDialed(peer, false));
                 } else {
-                    policy.peerNotDialed(peer); // nothing was dialed (all backed off, gated): no verdict
+                    // nothing was dialed (all backed off, gated), or only this node's own limits
+                    // refused it: no verdict on the peer, so no back-off for it
+                    policy.peerNotDialed(peer);
                 }
                 long nanos = System.nanoTime() - dialStarted;
                 fire(o -> o.peerDialCompleted(peer, false, attempted.get(), nanos));
@@ -644,7 +646,8 @@ public final class Swarm implements Network, Closeable {
     private SwarmConnection dialOne(PeerId peer, Multiaddr addr, DialPolicy policy, Role role) throws IOException {
         try {
             if (!policy.acquireDialSlot(config.dialTimeout())) {
-                throw new IOException("too many dials in progress (" + policy.config().maxConcurrentDials() + ")");
+                throw new io.p2pkit.core.network.TooManyDialsException("too many dials in progress ("
+                        + policy.config().maxConcurrentDials() + ")");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -656,7 +659,7 @@ public final class Swarm implements Network, Closeable {
             policy.addressSucceeded(peer, addr);
             return c;
         } catch (IOException | RuntimeException e) {
-            if (!(e instanceof ResourceLimitException) && !(e instanceof ConnectionGatedException)) {
+            if (!DialException.isLocalRefusal(e)) {
                 policy.addressFailed(peer, addr); // our own refusals say nothing about the address
             }
             long nanos = System.nanoTime() - started;
