@@ -25,6 +25,7 @@ import io.p2pkit.node.Node;
 import io.p2pkit.node.NodeConfig;
 import io.p2pkit.node.NodeListener;
 import io.p2pkit.node.NodeVersion;
+import io.p2pkit.node.config.KuboResourceLimits;
 import io.p2pkit.node.exchange.ReprovideStrategy;
 import io.p2pkit.node.exchange.Role;
 import io.p2pkit.node.gateway.IpnsPreload;
@@ -688,10 +689,15 @@ public final class DaemonCommand extends CliCommand {
         return Optional.of(config.withMaxReservationsPerAsn(limit, table));
     }
 
+    /** Kubo's {@code DefaultConnMgrHighWater}, which its computed limits use when none is set. */
+    static final int KUBO_HIGH_WATER = 96;
+
     /**
      * The resource limits before {@code --limits}: Kubo's {@code Swarm.ResourceMgr.Enabled} false
-     * (no limits), else limits scaled, as go-libp2p scales them, to {@code Swarm.ResourceMgr.MaxMemory}
-     * (default half the JVM's heap) and {@code MaxFileDescriptors} (default half the process's limit).
+     * (no limits), else the limits Kubo computes for its daemon ({@link KuboResourceLimits}: only
+     * what others open is limited) from {@code Swarm.ResourceMgr.MaxMemory} (default half the JVM's
+     * heap, where Kubo takes half the machine's memory) and {@code MaxFileDescriptors} (default half
+     * the process's limit), with {@code Swarm.ConnMgr.HighWater} and {@code Type}.
      */
     static ResourceManagerConfig resourceLimits(RepoSettings file) {
         if (!file.flag("swarm.resourceMgr.enabled").orElse(true)) {
@@ -699,15 +705,14 @@ public final class DaemonCommand extends CliCommand {
         }
         Optional<Long> memory = file.size("swarm.resourceMgr.maxMemory");
         Optional<Integer> descriptors = file.count("swarm.resourceMgr.maxFileDescriptors");
-        if (memory.isEmpty() && descriptors.isEmpty()) {
-            return ResourceManagerConfig.defaults();
-        }
         if (descriptors.isPresent() && descriptors.get() < 16) {
             throw new UsageException("config setting Swarm.ResourceMgr.MaxFileDescriptors (" + descriptors.get()
                     + ") leaves too few for a node: at least 16");
         }
-        return ResourceManagerConfig.scaled(memory.orElse(Runtime.getRuntime().maxMemory() / 2),
-                descriptors.map(Integer::longValue).orElse(ResourceManagerConfig.processFileDescriptorLimit() / 2));
+        boolean trims = !file.text("swarm.connMgr.type").orElse("basic").strip().equals("none");
+        return KuboResourceLimits.of(memory.orElse(Runtime.getRuntime().maxMemory() / 2),
+                descriptors.map(Integer::longValue).orElse(ResourceManagerConfig.processFileDescriptorLimit() / 2),
+                file.count("swarm.connMgr.highWater").orElse(KUBO_HIGH_WATER), trims);
     }
 
     /**

@@ -245,14 +245,40 @@ class DaemonConfigFileTest {
         assertEquals("config setting Swarm.RelayService.MaxCircuits must be positive", zero.getMessage());
     }
 
-    /** Kubo's Swarm.ResourceMgr: off is no limits; MaxMemory and MaxFileDescriptors scale them as go-libp2p does. */
+    /**
+     * Kubo's Swarm.ResourceMgr: off is no limits; else the limits Kubo computes for its daemon from
+     * MaxMemory and MaxFileDescriptors, which leave what the node opens itself unlimited.
+     */
     @Test
     void theResourceManagerSettingsScaleTheLimits(@TempDir Path dir) throws Exception {
         assertEquals(io.p2pkit.core.resource.ResourceManagerConfig.unlimited(), daemon(repo(dir.resolve("a"),
                 Map.of("Swarm.ResourceMgr.Enabled", false))).limits());
-        assertEquals(io.p2pkit.core.resource.ResourceManagerConfig.scaled(1_000_000_000L, 512), daemon(repo(dir.resolve("b"),
-                Map.of("Swarm", Map.of("ResourceMgr", Map.of("MaxMemory", "1GB", "MaxFileDescriptors", 512L))))).limits());
-        assertEquals(io.p2pkit.core.resource.ResourceManagerConfig.defaults(), daemon(repo(dir.resolve("c"), Map.of())).limits());
+        io.p2pkit.core.resource.ResourceManagerConfig gib = daemon(repo(dir.resolve("b"),
+                Map.of("Swarm", Map.of("ResourceMgr", Map.of("MaxMemory", "1GB", "MaxFileDescriptors", 512L))))).limits();
+        assertEquals(io.p2pkit.node.config.KuboResourceLimits.of(1_000_000_000L, 512, 96, true), gib);
+        var system = gib.system();
+        assertEquals(1_000_000_000L, system.limit(io.p2pkit.core.resource.Resource.MEMORY));
+        assertEquals(512, system.limit(io.p2pkit.core.resource.Resource.FILE_DESCRIPTORS));
+        assertEquals(953, system.limit(io.p2pkit.core.resource.Resource.INBOUND_CONNECTIONS), "one per MiB of 1 GB");
+        for (var open : List.of(io.p2pkit.core.resource.Resource.OUTBOUND_CONNECTIONS, io.p2pkit.core.resource.Resource.CONNECTIONS,
+                io.p2pkit.core.resource.Resource.OUTBOUND_STREAMS, io.p2pkit.core.resource.Resource.INBOUND_STREAMS)) {
+            assertEquals(Long.MAX_VALUE, system.limit(open), open + " unlimited, as Kubo's");
+            assertEquals(Long.MAX_VALUE, gib.transientLimits().limit(open), open + " unlimited, as Kubo's");
+        }
+        assertEquals(238, gib.transientLimits().limit(io.p2pkit.core.resource.Resource.INBOUND_CONNECTIONS));
+        assertEquals(128, gib.transientLimits().limit(io.p2pkit.core.resource.Resource.FILE_DESCRIPTORS));
+        assertEquals(8, gib.peerDefault().limit(io.p2pkit.core.resource.Resource.INBOUND_CONNECTIONS));
+        assertEquals(Long.MAX_VALUE, gib.peerDefault().limit(io.p2pkit.core.resource.Resource.OUTBOUND_STREAMS));
+        // a small budget: the inbound floor (twice the high watermark, at least 800) unless nothing trims
+        var small = daemon(repo(dir.resolve("m"), Map.of("Swarm", Map.of("ResourceMgr", Map.of("MaxMemory", "256MB"),
+                "ConnMgr", Map.of("HighWater", 600L, "LowWater", 500L))))).limits();
+        assertEquals(1200, small.system().limit(io.p2pkit.core.resource.Resource.INBOUND_CONNECTIONS));
+        assertEquals(61, small.transientLimits().limit(io.p2pkit.core.resource.Resource.INBOUND_CONNECTIONS));
+        var floor = daemon(repo(dir.resolve("f"), Map.of("Swarm.ResourceMgr.MaxMemory", "256MB"))).limits();
+        assertEquals(800, floor.system().limit(io.p2pkit.core.resource.Resource.INBOUND_CONNECTIONS));
+        var heap = Runtime.getRuntime().maxMemory() / 2;
+        assertEquals(heap, daemon(repo(dir.resolve("c"), Map.of())).limits().system()
+                .limit(io.p2pkit.core.resource.Resource.MEMORY), "half the heap by default");
         assertEquals(Duration.ofSeconds(30), daemon(repo(dir.resolve("s"), Map.of("Swarm.ConnMgr.SilencePeriod", "30s")))
                 .connections().silencePeriod(), "Kubo's Swarm.ConnMgr.SilencePeriod");
         assertEquals(Duration.ofSeconds(10), daemon(repo(dir.resolve("t"), Map.of())).connections().silencePeriod());
