@@ -85,6 +85,28 @@ public final class DhtSwarm implements AutoCloseable {
         return network;
     }
 
+    /**
+     * The library's limits without its caps on what a node opens itself, as a daemon's are (Kubo's,
+     * and p2pkit's {@code KuboResourceLimits}): with them, a node announcing thousands of keys
+     * reaches its outbound connection limit within seconds and its lookups miss the peers it may no
+     * longer dial.
+     */
+    private static final io.p2pkit.core.resource.ResourceManagerConfig DAEMON_LIMITS = daemonLimits();
+
+    private static io.p2pkit.core.resource.ResourceManagerConfig daemonLimits() {
+        var library = io.p2pkit.core.resource.ResourceManagerConfig.defaults();
+        return library.toBuilder().system(opened(library.system())).transientLimits(opened(library.transientLimits()))
+                .build();
+    }
+
+    private static io.p2pkit.core.resource.ResourceLimits opened(io.p2pkit.core.resource.ResourceLimits l) {
+        for (var r : List.of(io.p2pkit.core.resource.Resource.OUTBOUND_CONNECTIONS, io.p2pkit.core.resource.Resource.CONNECTIONS,
+                io.p2pkit.core.resource.Resource.OUTBOUND_STREAMS, io.p2pkit.core.resource.Resource.STREAMS)) {
+            l = l.with(r, Long.MAX_VALUE);
+        }
+        return l;
+    }
+
     /** Starts a node (not bootstrapped) and adds it to the swarm. */
     public Node start(List<PeerInfo> bootstrap) throws IOException {
         return start(bootstrap, UnaryOperator.identity());
@@ -101,6 +123,7 @@ public final class DhtSwarm implements AutoCloseable {
                 .transport(key -> network.transport())
                 .security("plaintext")
                 .muxer(io.p2pkit.core.muxer.yamux.Yamux.factory(yamux))
+                .resourceManager(new io.p2pkit.core.resource.ResourceManager(DAEMON_LIMITS))
                 .listen("/memory/0")
                 .build();
         try {

@@ -169,8 +169,17 @@ public final class KadSimulation {
         long t0 = System.nanoTime();
         try (ExecutorService pool = Executors.newFixedThreadPool(32, Thread.ofVirtual().factory())) {
             List<Future<?>> done = new ArrayList<>();
+            // what the lookups themselves saw: requests that failed, and how many of the true
+            // closest they returned (the records go to what they return)
+            java.util.concurrent.atomic.AtomicLong failed = new java.util.concurrent.atomic.AtomicLong();
+            java.util.concurrent.atomic.DoubleAdder reached = new java.util.concurrent.atomic.DoubleAdder();
             for (byte[] key : alone) {
-                done.add(pool.submit(() -> from.dht().provide(key)));
+                done.add(pool.submit(() -> {
+                    var provided = from.dht().provide(key);
+                    failed.addAndGet(provided.lookup().failures());
+                    reached.add(overlap(key, provided.lookup().closest(), from.host().peerId()));
+                    return provided;
+                }));
             }
             for (Future<?> f : done) {
                 try {
@@ -179,6 +188,8 @@ public final class KadSimulation {
                     // counted below: its key is held by fewer nodes
                 }
             }
+            log("the %d lookups: %d failed requests; they returned %.1f %% of the true k closest", alone.size(),
+                    failed.get(), reached.sum() * 100 / alone.size());
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         manyKeys.add(held("a lookup per key, 32 at a time", from, alone, alone.size(),
