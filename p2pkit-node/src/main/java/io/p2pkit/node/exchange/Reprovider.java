@@ -216,6 +216,9 @@ public final class Reprovider implements Closeable {
             return;
         }
         state = resume.map(ProvideState::new).orElse(null);
+        if (sweeper != null) {
+            startCycles(scheduler, delay, interval); // first: the kept queue's keys join its cycle
+        }
         if (state != null) {
             List<Multihash> kept = state.takeQueue(MAX_PENDING);
             for (Multihash k : kept) {
@@ -225,7 +228,6 @@ public final class Reprovider implements Closeable {
             }
         }
         if (sweeper != null) {
-            startCycles(scheduler, delay, interval);
             return;
         }
         if (state != null) {
@@ -442,7 +444,9 @@ public final class Reprovider implements Closeable {
         if (closed) {
             throw new IOException("the node is shutting down");
         }
-        once.add(key);
+        if (sweeper != null) {
+            once.add(key); // forgotten when the queue's sweeper takes it
+        }
         if (!queue.offer(key, wait.toNanos(), TimeUnit.NANOSECONDS)) {
             once.remove(key);
             throw new IOException("the provide queue stayed full for " + wait.toSeconds() + " s");

@@ -159,8 +159,12 @@ final class SweepCycles {
             return;
         }
         long ms = Math.max(0, Duration.between(Instant.now(), at).toMillis());
-        pending = scheduler.schedule(() -> Thread.ofVirtual().name("p2pkit-reprovide").start(this::step), ms,
-                TimeUnit.MILLISECONDS);
+        try {
+            pending = scheduler.schedule(() -> Thread.ofVirtual().name("p2pkit-reprovide").start(this::step), ms,
+                    TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "reprovider: the node's scheduler has stopped; no more sweeps");
+        }
     }
 
     private void step() {

@@ -123,6 +123,10 @@ final class SweepKeystore {
                     }
                 }
             }
+            if (stop.getAsBoolean()) {
+                deleteTree(fresh); // a keystore cut short by a stop never replaces a whole one
+                return n;
+            }
             SyncedFiles.syncDirectory(fresh);
             lock.lock();
             try {
