@@ -103,4 +103,21 @@ public final class SyncedFiles {
             ch.force(true);
         }
     }
+
+    /**
+     * Removes {@code root} and everything under it; nothing when it does not exist.
+     *
+     * @param root a file or directory
+     * @throws IOException when something cannot be removed
+     */
+    public static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> all = Files.walk(root)) {
+            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
 }

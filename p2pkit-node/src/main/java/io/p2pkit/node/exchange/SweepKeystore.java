@@ -20,14 +20,12 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
 
 /**
  * The keys of one reprovide cycle of the sweeping provider: written when the cycle begins into one
@@ -94,7 +92,7 @@ final class SweepKeystore {
         }
         long n = 0;
         try {
-            deleteTree(fresh);
+            SyncedFiles.deleteTree(fresh);
             Files.createDirectories(fresh);
             FileChannel[] channels = new FileChannel[SLICES];
             OutputStream[] out = new OutputStream[SLICES];
@@ -107,8 +105,9 @@ final class SweepKeystore {
                                 StandardOpenOption.WRITE);
                         out[s] = new BufferedOutputStream(Channels.newOutputStream(channels[s]), BUFFER);
                     }
-                    write(out[s], key.bytes());
-                    n++;
+                    if (write(out[s], key.bytes())) {
+                        n++;
+                    }
                 }
                 for (int s = 0; s < SLICES; s++) {
                     if (out[s] != null) {
@@ -117,14 +116,10 @@ final class SweepKeystore {
                     }
                 }
             } finally {
-                for (int s = 0; s < SLICES; s++) {
-                    if (out[s] != null) {
-                        out[s].close();
-                    }
-                }
+                closeAll(out);
             }
             if (stop.getAsBoolean()) {
-                deleteTree(fresh); // a keystore cut short by a stop never replaces a whole one
+                SyncedFiles.deleteTree(fresh); // a keystore cut short by a stop never replaces a whole one
                 return n;
             }
             SyncedFiles.syncDirectory(fresh);
@@ -132,7 +127,7 @@ final class SweepKeystore {
             try {
                 // the old one moves aside first: a crash in between leaves no keystore, which the
                 // schedule takes as a cycle to begin again, never as a half-written one
-                deleteTree(old);
+                SyncedFiles.deleteTree(old);
                 if (Files.isDirectory(dir)) {
                     Files.move(dir, old, StandardCopyOption.ATOMIC_MOVE);
                 }
@@ -145,7 +140,7 @@ final class SweepKeystore {
             } finally {
                 lock.unlock();
             }
-            deleteTree(old);
+            SyncedFiles.deleteTree(old);
             return n;
         } finally {
             lock.lock();
@@ -286,27 +281,41 @@ final class SweepKeystore {
                 + "; the rest of that slice waits for the next cycle");
     }
 
-    private static void write(OutputStream out, byte[] key) throws IOException {
+    /** Writes one entry; false for a key no repository stores (empty, or longer than {@link #MAX_KEY}). */
+    private static boolean write(OutputStream out, byte[] key) throws IOException {
         if (key.length == 0 || key.length > MAX_KEY) {
-            return; // no multihash a repository stores
+            return false;
         }
         out.write(key.length >>> 8);
         out.write(key.length);
         out.write(key);
+        return true;
+    }
+
+    /** Closes every stream opened, even when one fails to close; the first failure is thrown. */
+    private static void closeAll(OutputStream[] out) throws IOException {
+        IOException first = null;
+        for (OutputStream o : out) {
+            if (o == null) {
+                continue;
+            }
+            try {
+                o.close();
+            } catch (IOException e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
     }
 
     private static String name(int slice) {
         return String.format("%02x", slice);
     }
 
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(p)) {
-            for (Path q : (Iterable<Path>) all.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(q);
-            }
-        }
-    }
 }

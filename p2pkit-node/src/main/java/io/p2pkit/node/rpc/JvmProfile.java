@@ -156,7 +156,7 @@ final class JvmProfile {
             try {
                 collect(options, enabled(chosen, options), zip, temp, cancelled);
             } finally {
-                deleteAll(temp);
+                io.p2pkit.ipfs.blockstore.SyncedFiles.deleteTree(temp);
             }
         } finally {
             ONE_AT_A_TIME.unlock();
@@ -377,13 +377,5 @@ final class JvmProfile {
 
     private static HotSpotDiagnosticMXBean diagnostics() {
         return ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
-    }
-
-    private static void deleteAll(Path dir) throws IOException {
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }
