@@ -32,14 +32,22 @@ public record ConnectionManagerConfig(int lowWater, int highWater, Duration grac
      * five sixths of it: the connection manager then trims before the resource manager refuses.
      */
     public static ConnectionManagerConfig fitting(io.p2pkit.core.resource.ResourceManagerConfig limits) {
-        ConnectionManagerConfig d = defaults();
+        return defaults().fittedTo(limits);
+    }
+
+    /**
+     * These watermarks, lowered when needed so that the high watermark stays at 90 % of the
+     * resource manager's system connection limits (total and inbound), with the low watermark at
+     * five sixths of it; grace and silence kept.
+     */
+    public ConnectionManagerConfig fittedTo(io.p2pkit.core.resource.ResourceManagerConfig limits) {
         long cap = Math.min(limits.system().limit(io.p2pkit.core.resource.Resource.CONNECTIONS),
                 limits.system().limit(io.p2pkit.core.resource.Resource.INBOUND_CONNECTIONS));
-        if (cap == Long.MAX_VALUE || d.highWater() <= cap * 9 / 10) {
-            return d;
+        if (cap == Long.MAX_VALUE || highWater <= cap * 9 / 10) {
+            return this;
         }
         int high = (int) Math.max(1, cap * 9 / 10);
-        return new ConnectionManagerConfig(high * 5 / 6, high, d.gracePeriod(), d.silencePeriod());
+        return new ConnectionManagerConfig(Math.min(lowWater, high * 5 / 6), high, gracePeriod, silencePeriod);
     }
 
     /**

@@ -342,15 +342,15 @@ public final class DaemonCommand extends CliCommand {
     private String dhtPrefix;
 
     @Option(names = "--conn-low", paramLabel = "N", description = "trim connections down to N when above the high "
-            + "watermark (default: 160, or lower to fit the limits)")
+            + "watermark (default: Kubo's 32, or lower to fit the limits)")
     private Integer connLow;
 
-    @Option(names = "--conn-high", paramLabel = "N", description = "start trimming above N connections (default: 192, "
-            + "or 90 %% of the system connection limits if lower)")
+    @Option(names = "--conn-high", paramLabel = "N", description = "start trimming above N connections (default: Kubo's "
+            + "96, or 90 %% of the system connection limits if lower)")
     private Integer connHigh;
 
     @Option(names = "--conn-grace", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "never trim a peer this soon after it connected (default 1m)")
+            description = "never trim a peer this soon after it connected (default: Kubo's 20s)")
     private Duration connGrace;
 
     @Option(names = "--limits", paramLabel = "FILE", description = "resource limits overriding the defaults scaled "
@@ -691,6 +691,14 @@ public final class DaemonCommand extends CliCommand {
 
     /** Kubo's {@code DefaultConnMgrHighWater}, which its computed limits use when none is set. */
     static final int KUBO_HIGH_WATER = 96;
+
+    /**
+     * Kubo's connection manager defaults ({@code DefaultConnMgrLowWater} 32, high 96, grace 20 s,
+     * silence 10 s), which a Kubo user's daemon runs with when {@code Swarm.ConnMgr} sets nothing;
+     * a library {@code Host} keeps go-libp2p's 160/192.
+     */
+    static final ConnectionManagerConfig KUBO_CONNECTIONS =
+            new ConnectionManagerConfig(32, KUBO_HIGH_WATER, Duration.ofSeconds(20), Duration.ofSeconds(10));
 
     /**
      * The resource limits before {@code --limits}: Kubo's {@code Swarm.ResourceMgr.Enabled} false
@@ -1035,7 +1043,7 @@ public final class DaemonCommand extends CliCommand {
                 throw new UsageException("--limits: cannot read " + limitsFile + ": " + e.getMessage());
             }
         }
-        ConnectionManagerConfig fit = ConnectionManagerConfig.fitting(limits);
+        ConnectionManagerConfig fit = KUBO_CONNECTIONS.fittedTo(limits);
         int[] preset = chosen.flatMap(Role::connectionWatermarks).orElse(new int[]{fit.lowWater(), fit.highWater()});
         Integer lowGiven = connLow != null ? Integer.valueOf(nonNegative("conn-low", connLow))
                 : file.count("swarm.connMgr.lowWater").orElse(null);
@@ -1279,7 +1287,7 @@ public final class DaemonCommand extends CliCommand {
             case "basic", "" -> {
                 // Kubo's Swarm.ConnMgr.SilencePeriod: at most one trim per period (10s by default)
                 Duration silence = file.duration("swarm.connMgr.silencePeriod")
-                        .orElse(ConnectionManagerConfig.defaults().silencePeriod());
+                        .orElse(KUBO_CONNECTIONS.silencePeriod());
                 return new ConnectionManagerConfig(low, high, grace, silence);
             }
             case "none" -> {

@@ -281,7 +281,14 @@ class DaemonConfigFileTest {
                 .limit(io.p2pkit.core.resource.Resource.MEMORY), "half the heap by default");
         assertEquals(Duration.ofSeconds(30), daemon(repo(dir.resolve("s"), Map.of("Swarm.ConnMgr.SilencePeriod", "30s")))
                 .connections().silencePeriod(), "Kubo's Swarm.ConnMgr.SilencePeriod");
-        assertEquals(Duration.ofSeconds(10), daemon(repo(dir.resolve("t"), Map.of())).connections().silencePeriod());
+        var kubos = daemon(repo(dir.resolve("t"), Map.of())).connections();
+        assertEquals(Duration.ofSeconds(10), kubos.silencePeriod());
+        assertEquals(32, kubos.lowWater(), "Kubo's DefaultConnMgrLowWater");
+        assertEquals(96, kubos.highWater(), "Kubo's DefaultConnMgrHighWater");
+        assertEquals(Duration.ofSeconds(20), kubos.gracePeriod(), "Kubo's DefaultConnMgrGracePeriod");
+        var leecher = daemon(repo(dir.resolve("l"), Map.of()), "--role", "leecher").connections();
+        assertEquals(32, leecher.lowWater(), "the leecher's preset");
+        assertEquals(64, leecher.highWater(), "the leecher's preset");
         UsageException few = assertThrows(UsageException.class, () -> daemon(repo(dir.resolve("d"),
                 Map.of("Swarm.ResourceMgr.MaxFileDescriptors", 8L))));
         assertEquals("config setting Swarm.ResourceMgr.MaxFileDescriptors (8) leaves too few for a node: at least 16",
