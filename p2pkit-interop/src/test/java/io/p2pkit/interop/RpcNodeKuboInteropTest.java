@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -38,8 +39,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The node and network commands Kubo 0.39 has besides content: Kubo's own {@code ipfs} command
  * with {@code --api} runs each against a p2pkit node and the same command runs against a Kubo
- * daemon (its legacy provider, {@code Provide.DHT.SweepEnabled=false}, which is how p2pkit
- * announces); the outputs must be the same, or of the same shape where the node decides the
+ * daemon (its legacy provider, {@code Provide.DHT.SweepEnabled=false}, against a p2pkit node with
+ * the sweep off; the sweeping providers are compared apart); the outputs must be the same, or of the same shape where the node decides the
  * values (peer IDs, byte counts, durations). The two daemons are each other's DHT peer (p2pkit on
  * Kubo's LAN DHT protocol), with a third p2pkit node beside them for {@code dht query} and
  * {@code swarm peering}.
@@ -66,7 +67,7 @@ class RpcNodeKuboInteropTest {
         node = Node.start(NodeConfig.builder().listen("/ip4/127.0.0.1/tcp/0")
                 .api(NodeConfig.Http.api(new InetSocketAddress("127.0.0.1", 0)))
                 .dht(NodeConfig.Dht.of(Mode.SERVER).withProtocolPrefix("/ipfs/lan"))
-                .content(NodeConfig.Content.of(repo)).build());
+                .content(NodeConfig.Content.of(repo).withSweep(Optional.empty())).build());
         third = Node.start(NodeConfig.builder().listen("/ip4/127.0.0.1/tcp/0")
                 .dht(NodeConfig.Dht.of(Mode.SERVER).withProtocolPrefix("/ipfs/lan")).build());
         api = HttpAddress.multiaddr(node.apiAddress().orElseThrow());
@@ -204,6 +205,72 @@ class RpcNodeKuboInteropTest {
         }
         same("provide", "stat", "--all");
         same("provide", "stat", "--lan");
+    }
+
+    /**
+     * Kubo 0.39's default, sweeping provider against p2pkit's: both alone (no DHT peer, so both
+     * offline), the same lines and sections in the same order for the brief summary and for each
+     * section flag, and the same JSON fields.
+     */
+    @Test
+    void theSweepingProvidersStatisticsReadAsKubos() throws Exception {
+        KuboDaemon sweeping = KuboDaemon.start(Toolchains.requireKubo(), List.of(List.of("config", "Routing.Type", "dht")));
+        Path repo = dir.resolve("p2pkit-sweeping");
+        Repository.init(repo, RepoConfig.defaults());
+        Node alone = Node.start(NodeConfig.builder().listen("/ip4/127.0.0.1/tcp/0")
+                .api(NodeConfig.Http.api(new InetSocketAddress("127.0.0.1", 0)))
+                .dht(NodeConfig.Dht.of(Mode.SERVER)).content(NodeConfig.Content.of(repo)).build());
+        try {
+            String aloneApi = HttpAddress.multiaddr(alone.apiAddress().orElseThrow());
+            for (List<String> flags : List.of(List.<String>of(), List.of("--all"), List.of("--all", "--compact"),
+                    List.of("--schedule"), List.of("--network", "--workers"), List.of("--timings"))) {
+                List<String> args = new ArrayList<>(List.of("provide", "stat"));
+                args.addAll(flags);
+                String theirs = sweeping.cli().outcome(args);
+                List<String> withApi = new ArrayList<>(List.of("--api", aloneApi));
+                withApi.addAll(args);
+                String ours = client.outcome(withApi);
+                assertEquals(labels(theirs), labels(ours), String.join(" ", args) + "\nKubo:\n" + theirs + "\np2pkit:\n" + ours);
+            }
+            List<String> json = List.of("provide", "stat", "--enc=json");
+            List<String> withApi = new ArrayList<>(List.of("--api", aloneApi));
+            withApi.addAll(json);
+            String theirs = sweeping.cli().outcome(json);
+            String ours = client.outcome(withApi);
+            assertEquals(fields(theirs), fields(ours), "Kubo:\n" + theirs + "\np2pkit:\n" + ours);
+            assertTrue(fields(ours).contains("pending_region_reprovides"), ours);
+            String[] compact = {sweeping.cli().outcome(List.of("provide", "stat", "--compact")),
+                    client.outcome(List.of("--api", aloneApi, "provide", "stat", "--compact"))};
+            assertEquals(compact[0], compact[1]);
+        } finally {
+            alone.close();
+            sweeping.close();
+        }
+    }
+
+    /** Each line's labels (a capital, then words, then a colon), the values left out. */
+    private static List<List<String>> labels(String text) {
+        List<List<String>> lines = new ArrayList<>();
+        Pattern label = Pattern.compile("[A-Z][A-Za-z/() ]*:");
+        for (String line : text.split("\n", -1)) {
+            List<String> found = new ArrayList<>();
+            Matcher m = label.matcher(line);
+            while (m.find()) {
+                found.add(m.group());
+            }
+            lines.add(found);
+        }
+        return lines;
+    }
+
+    /** The JSON object's field names, snake case too, in order. */
+    private static List<String> fields(String json) {
+        List<String> keys = new ArrayList<>();
+        Matcher m = Pattern.compile("\"([A-Za-z_]+)\":").matcher(json);
+        while (m.find()) {
+            keys.add(m.group(1));
+        }
+        return keys;
     }
 
     @Test

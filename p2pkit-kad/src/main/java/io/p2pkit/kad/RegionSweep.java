@@ -138,6 +138,8 @@ final class RegionSweep {
         long failed = 0;
         int unplaced = 0;
         int oneByOne = 0;
+        int peers = 0;
+        int reachable = 0;
         for (SweepResult r : results) {
             regions += r.regions();
             lookupsDone += r.lookups();
@@ -146,9 +148,11 @@ final class RegionSweep {
             failed += r.recordsFailed();
             unplaced += r.unplaced();
             oneByOne += r.oneByOne();
+            peers += r.peers();
+            reachable += r.reachable();
         }
-        return new SweepResult(keys.size(), regions, lookupsDone, messages, sent, failed, unplaced, oneByOne,
-                Duration.ofNanos(System.nanoTime() - start));
+        return new SweepResult(keys.size(), regions, lookupsDone, messages, sent, failed, unplaced, oneByOne, peers,
+                reachable, Duration.ofNanos(System.nanoTime() - start));
     }
 
     /** Sweeps sorted keys, one region after the other. */
@@ -158,6 +162,7 @@ final class RegionSweep {
         int unplaced = 0;
         AtomicLong sent = new AtomicLong();
         AtomicLong failed = new AtomicLong();
+        int[] peers = new int[2]; // given records, took them all
         int i = 0;
         while (i < keys.size()) {
             if (Thread.currentThread().isInterrupted()) {
@@ -202,12 +207,12 @@ final class RegionSweep {
                     }
                 }
             } else {
-                unplaced += send(region, known, prefix, first.point(), sent, failed);
+                unplaced += send(region, known, prefix, first.point(), sent, failed, peers);
             }
             i = end;
         }
         return new SweepResult(keys.size(), regions, lookupCount, lookupMessages, sent.get(), failed.get(), unplaced,
-                oneByOne, Duration.ZERO);
+                oneByOne, peers[0], peers[1], Duration.ZERO);
     }
 
     /**
@@ -270,10 +275,11 @@ final class RegionSweep {
      * Gives each key of the region to its k closest peers among {@code known} (those inside the
      * region), each peer's records one after the other, {@link #connections} peers at once.
      *
+     * @param peers adds the peers given records ([0]) and those that took them all ([1])
      * @return the keys no peer took
      */
-    private int send(List<Key> region, Set<PeerId> known, int prefix, KadKey ref, AtomicLong sent, AtomicLong failed)
-            throws IOException {
+    private int send(List<Key> region, Set<PeerId> known, int prefix, KadKey ref, AtomicLong sent, AtomicLong failed,
+                     int[] peers) throws IOException {
         List<PeerId> inside = new ArrayList<>();
         for (PeerId p : known) {
             if (ref.commonPrefixLength(point(p)) >= prefix) {
@@ -290,12 +296,14 @@ final class RegionSweep {
             }
         }
         AtomicIntegerArray took = new AtomicIntegerArray(region.size());
+        java.util.concurrent.atomic.AtomicInteger whole = new java.util.concurrent.atomic.AtomicInteger();
         Semaphore slots = new Semaphore(connections);
         List<Thread> threads = new ArrayList<>();
         try {
             for (Map.Entry<PeerId, List<Integer>> e : byPeer.entrySet()) {
                 slots.acquire();
                 threads.add(Thread.ofVirtual().name("p2pkit-kad-sweep").start(() -> {
+                    boolean all = true;
                     try {
                         for (int j : e.getValue()) {
                             try {
@@ -303,10 +311,14 @@ final class RegionSweep {
                                 took.incrementAndGet(j);
                                 sent.incrementAndGet();
                             } catch (IOException | RuntimeException ex) {
+                                all = false;
                                 failed.incrementAndGet();
                                 LOG.log(System.Logger.Level.DEBUG, () -> "sweep: provider record to " + e.getKey()
                                         + " failed: " + ex);
                             }
+                        }
+                        if (all) {
+                            whole.incrementAndGet();
                         }
                     } finally {
                         slots.release();
@@ -319,6 +331,8 @@ final class RegionSweep {
             throw new InterruptedIOException("sweep interrupted");
         }
         joinAll(threads);
+        peers[0] += byPeer.size();
+        peers[1] += whole.get();
         int unplaced = 0;
         for (int j = 0; j < region.size(); j++) {
             if (took.get(j) == 0) {

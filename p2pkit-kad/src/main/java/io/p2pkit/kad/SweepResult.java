@@ -13,8 +13,10 @@ import java.time.Duration;
  * @param recordsFailed  provider records whose send failed
  * @param unplaced       keys no peer took
  * @param oneByOne       keys of regions that could not be explored, announced one by one instead
+ * @param peers          peers of the swept regions given records (those of keys announced one by one not counted)
+ * @param reachable      those of them that took every record sent to them
  * @param elapsed        wall time
  */
 public record SweepResult(int keys, int regions, int lookups, int lookupMessages, long recordsSent, long recordsFailed,
-                          int unplaced, int oneByOne, Duration elapsed) {
+                          int unplaced, int oneByOne, int peers, int reachable, Duration elapsed) {
 }

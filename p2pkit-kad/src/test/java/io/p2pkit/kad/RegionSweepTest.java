@@ -115,9 +115,15 @@ class RegionSweepTest {
         assertEquals(0, alone.get(), r.toString());
         assertEquals(0, r.unplaced());
         assertEquals(3000L * K, r.recordsSent());
+        Set<PeerId> holders = new HashSet<>();
         for (byte[] key : keys) {
             assertEquals(new HashSet<>(space.closest(key)), space.holders(key));
+            holders.addAll(space.holders(key));
         }
+        // every holder counted as given records, once per region that sent it some (a region's prefix
+        // may hold an earlier, longer one's), and all took them
+        assertTrue(r.peers() >= holders.size() && r.peers() <= 2 * holders.size(), r.toString());
+        assertEquals(r.peers(), r.reachable(), r.toString());
         // about 2000 / 20 to 2000 / 40 regions, a lookup or a few each: far fewer than 3000
         assertTrue(r.lookups() < 3000 / 5 && r.lookups() <= 3 * r.regions() + 4 * 4, r.toString());
     }

@@ -102,6 +102,7 @@ class SweepProvideTest {
         assertEquals(0, r.unplaced(), r.toString());
         assertEquals(0, r.oneByOne(), r.toString());
         assertEquals(600L * K, r.recordsSent(), r.toString());
+        assertTrue(r.peers() >= K && r.peers() == r.reachable(), r.toString());
         // 600 keys over 120 peers with k = 8: a region holds about 8 to 16 peers, so about ten
         // regions, each explored with a lookup or a few
         assertTrue(r.lookups() <= 4 * r.regions() && r.lookups() < 600 / 10, r.toString());

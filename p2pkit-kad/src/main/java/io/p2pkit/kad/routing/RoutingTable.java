@@ -228,6 +228,11 @@ public final class RoutingTable {
         }
     }
 
+    /** The bucket size: how many peers a bucket holds, and how many closest peers a record goes to. */
+    public int k() {
+        return k;
+    }
+
     /** The number of peers. */
     public int size() {
         lock.lock();

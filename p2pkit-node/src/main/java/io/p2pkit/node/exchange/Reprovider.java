@@ -105,6 +105,29 @@ public final class Reprovider implements Closeable {
     @FunctionalInterface
     interface Sweeper {
         int sweep(List<Multihash> keys) throws IOException;
+
+        /** The same, with what the sweep met (a test's sweeper knows only the keys no server took). */
+        default Swept swept(List<Multihash> keys) throws IOException {
+            return new Swept(sweep(keys), 0, 0, 0, 0);
+        }
+    }
+
+    /**
+     * What a sweep did.
+     *
+     * @param unplaced  keys no server took
+     * @param records   provider records sent
+     * @param regions   regions of the DHT it found
+     * @param peers     servers given records
+     * @param reachable those that took them all
+     */
+    record Swept(int unplaced, long records, int regions, int peers, int reachable) {
+    }
+
+    /** The DHT's peers now, its k, and the connections a sweep may use: what the statistics tell of the network. */
+    record Network(java.util.function.IntSupplier peers, int replication, int connections) {
+        /** No DHT to ask (a test's reprovider): offline, go's k. */
+        static final Network NONE = new Network(() -> 0, 20, 1);
     }
 
     private final Announcer announcer;
@@ -134,6 +157,8 @@ public final class Reprovider implements Closeable {
     private volatile SweepCycles cycles;
     /** Keys of the provide queue announced once ({@code provide once}), which join no schedule. */
     private final Set<Multihash> once = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Network network;
+    private final SweepCounters counters = new SweepCounters();
 
     /**
      * @param dht      the DHT to announce in
@@ -162,11 +187,26 @@ public final class Reprovider implements Closeable {
      */
     public Reprovider(KadDht dht, Repository repo, LinkReader links, ReprovideStrategy strategy, int parallelism,
                       Optional<NodeConfig.Sweep> sweep) {
-        this(key -> dht.provide(key.bytes()).peers(), sweep.<Sweeper>map(s -> keys -> {
-                    io.p2pkit.kad.SweepResult r = dht.provideSweep(keys.stream().map(Multihash::bytes).toList(),
-                            parallelism, s.connections());
-                    return r.unplaced();
-                }).orElse(null), sweep.map(NodeConfig.Sweep::batch).orElse(1), repo, links, strategy, parallelism);
+        this(key -> dht.provide(key.bytes()).peers(), sweep.map(s -> dhtSweeper(dht, parallelism, s)).orElse(null),
+                sweep.map(NodeConfig.Sweep::batch).orElse(1), repo, links, strategy, parallelism,
+                dht == null ? Network.NONE : new Network(() -> dht.routingTable().size(), dht.routingTable().k(),
+                        sweep.map(NodeConfig.Sweep::connections).orElse(1)));
+    }
+
+    private static Sweeper dhtSweeper(KadDht dht, int parallelism, NodeConfig.Sweep s) {
+        return new Sweeper() {
+            @Override
+            public int sweep(List<Multihash> keys) throws IOException {
+                return swept(keys).unplaced();
+            }
+
+            @Override
+            public Swept swept(List<Multihash> keys) throws IOException {
+                io.p2pkit.kad.SweepResult r = dht.provideSweep(keys.stream().map(Multihash::bytes).toList(),
+                        parallelism, s.connections());
+                return new Swept(r.unplaced(), r.recordsSent(), r.regions(), r.peers(), r.reachable());
+            }
+        };
     }
 
     /** The same announcing through {@code announcer} (a test's, which can hold announcements back). */
@@ -180,6 +220,11 @@ public final class Reprovider implements Closeable {
 
     Reprovider(Announcer announcer, Sweeper sweeper, int batch, Repository repo, LinkReader links,
                ReprovideStrategy strategy, int parallelism) {
+        this(announcer, sweeper, batch, repo, links, strategy, parallelism, Network.NONE);
+    }
+
+    Reprovider(Announcer announcer, Sweeper sweeper, int batch, Repository repo, LinkReader links,
+               ReprovideStrategy strategy, int parallelism, Network network) {
         if (parallelism < 1 || parallelism > MAX_PARALLELISM) {
             throw new IllegalArgumentException("announcements at once must be from 1 to " + MAX_PARALLELISM + ", got "
                     + parallelism);
@@ -195,6 +240,7 @@ public final class Reprovider implements Closeable {
         this.repo = repo;
         this.links = links;
         this.strategy = strategy;
+        this.network = network;
     }
 
     /** Runs {@link #reprovide} after {@code delay}, then every {@code interval}. */
@@ -263,7 +309,12 @@ public final class Reprovider implements Closeable {
 
             @Override
             public int sweep(List<Multihash> keys) {
-                return Reprovider.this.sweep(keys);
+                return Reprovider.this.sweep(keys, true);
+            }
+
+            @Override
+            public void slicesSwept(int slices) {
+                counters.slicesSwept(slices);
             }
 
             @Override
@@ -302,6 +353,94 @@ public final class Reprovider implements Closeable {
     /** @return the runs so far */
     public Stats stats() {
         return stats;
+    }
+
+    /**
+     * What the sweeping reprovider reports in the sections of Kubo 0.39's {@code provide stat}, or
+     * empty without a sweep (the legacy statistics, {@link #stats}, then say it all) or before
+     * {@link #start}.
+     */
+    public Optional<SweepStats> sweepStats() {
+        SweepCycles c = cycles;
+        if (c == null) {
+            return Optional.empty();
+        }
+        Instant now = Instant.now();
+        Duration interval = c.interval();
+        long[] counts;
+        try {
+            counts = c.keystore().counts();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "reprovider: the keystore cannot be counted: " + e);
+            counts = new long[SweepKeystore.SLICES];
+        }
+        long keys = 0;
+        int regions = 0;
+        for (long n : counts) {
+            keys += n;
+            regions += n > 0 ? 1 : 0;
+        }
+        SweepCycles.Cycle cycle = c.current().orElse(new SweepCycles.Cycle(counters.started(), 0, false));
+        // the slices of this cycle still to sweep: all of them until it has begun writing its keys
+        int from = cycle.stored() ? cycle.next() : 0;
+        int overdue = 0;
+        int next = -1;
+        Instant nextAt = null;
+        for (int i = from; i < SweepKeystore.SLICES; i++) {
+            if (counts[i] == 0) {
+                continue;
+            }
+            if (next < 0) {
+                next = i;
+                nextAt = c.due(cycle, i);
+            }
+            if (!c.due(cycle, i).isAfter(now)) {
+                overdue++;
+            }
+        }
+        for (int i = 0; next < 0 && i < SweepKeystore.SLICES; i++) {
+            if (counts[i] > 0) {
+                next = i;
+                nextAt = c.due(new SweepCycles.Cycle(cycle.start().plus(interval), 0, false), i);
+            }
+        }
+        Instant cycleStart = cycle.start();
+        while (cycleStart.isAfter(now)) {
+            cycleStart = cycleStart.minus(interval);
+        }
+        long[] ongoing = counters.ongoing();
+        SweepCounters.Window w = counters.window(now, interval);
+        SweepCounters.Sweep p = w.periodic();
+        SweepCounters.Sweep b = w.burst();
+        long allKeys = p.keys() + b.keys();
+        int allRegions = p.regions() + b.regions();
+        return Optional.of(new SweepStats(closed,
+                counters.connectivity(network.peers().getAsInt() > 0, now),
+                new SweepStats.Queues(queue.size(), slices(List.copyOf(queue)), overdue),
+                new SweepStats.Schedule(keys, regions, regions > 0 ? 8 : 0, Optional.ofNullable(nextAt),
+                        next < 0 ? "" : prefix(next)),
+                new SweepStats.Workers(parallelism, (int) (ongoing[4] + ongoing[5]), (int) ongoing[5], (int) ongoing[4],
+                        1, 1, 0, 0, network.connections()),
+                new SweepStats.Timing(Duration.between(counters.started(), now), interval, cycleStart,
+                        Duration.between(cycleStart, now), Duration.ZERO),
+                new SweepStats.Operations(ongoing[0], ongoing[1], ongoing[2], ongoing[3], counters.records(),
+                        counters.keysProvided(), counters.keysFailed(), perMinute(b), perMinute(p),
+                        Duration.ofNanos(p.slices() == 0 ? 0 : p.nanos() / p.slices()),
+                        p.slices() == 0 ? 0 : (double) p.keys() / p.slices(), p.slices()),
+                new SweepStats.Network(p.peers(), p.reachable(), p.slices() >= SweepKeystore.SLICES,
+                        allRegions == 0 ? 0 : (double) (p.peers() + b.peers()) / allRegions,
+                        allKeys == 0 ? 0 : (double) (p.records() + b.records()) / allKeys, network.replication())));
+    }
+
+    /** Keys swept per minute of sweeping. */
+    private static double perMinute(SweepCounters.Sweep s) {
+        return s.nanos() == 0 ? 0 : s.keys() / (s.nanos() / 60e9);
+    }
+
+    /** A slice's prefix: its 8 bits. */
+    private static String prefix(int slice) {
+        String bits = Integer.toBinaryString(slice);
+        return "0".repeat(8 - bits.length()) + bits;
     }
 
     /**
@@ -344,13 +483,16 @@ public final class Reprovider implements Closeable {
                     n++;
                     pending.add(key);
                     if (pending.size() == batch) {
-                        failures.addAndGet(sweep(pending));
+                        failures.addAndGet(sweep(pending, true));
                         pending.clear();
                     }
                 }
             }
             if (!pending.isEmpty() && !closed) {
-                failures.addAndGet(sweep(pending));
+                failures.addAndGet(sweep(pending, true));
+            }
+            if (!closed) {
+                counters.slicesSwept(SweepKeystore.SLICES); // the whole key space, at once
             }
             return finished(System.nanoTime() - start, n, failures.get());
         }
@@ -377,17 +519,44 @@ public final class Reprovider implements Closeable {
         return finished(System.nanoTime() - start, n, failures.get());
     }
 
-    /** Sweeps {@code keys} (a key alone goes with a lookup of its own); returns those no server took. */
-    private int sweep(List<Multihash> keys) {
+    /**
+     * Sweeps {@code keys} (a key alone goes with a lookup of its own), counted as the cycle's
+     * ({@code periodic}) or the provide queue's; returns those no server took.
+     */
+    private int sweep(List<Multihash> keys, boolean periodic) {
+        int slices = slices(keys);
+        counters.begin(periodic, slices, keys.size());
+        counters.connectivity(network.peers().getAsInt() > 0, Instant.now());
+        long t = System.nanoTime();
+        Swept r;
         if (keys.size() == 1) {
-            return announce(keys.get(0)) == 0 ? 1 : 0;
+            int took = announce(keys.get(0));
+            r = new Swept(took == 0 ? 1 : 0, took, 0, 0, 0);
+        } else {
+            try {
+                r = sweeper.swept(List.copyOf(keys));
+            } catch (IOException | RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, () -> "sweeping " + keys.size() + " keys failed: " + e);
+                r = new Swept(keys.size(), 0, 0, 0, 0);
+            }
         }
-        try {
-            return sweeper.sweep(List.copyOf(keys));
-        } catch (IOException | RuntimeException e) {
-            LOG.log(System.Logger.Level.DEBUG, () -> "sweeping " + keys.size() + " keys failed: " + e);
-            return keys.size();
+        counters.end(periodic, slices, keys.size(), System.nanoTime() - t, r.unplaced(), r.records(), r.regions(),
+                r.peers(), r.reachable());
+        return r.unplaced();
+    }
+
+    /** The slices of the key space {@code keys} fall in. */
+    private static int slices(java.util.Collection<Multihash> keys) {
+        boolean[] seen = new boolean[SweepKeystore.SLICES];
+        int n = 0;
+        for (Multihash k : keys) {
+            int s = SweepKeystore.slice(k);
+            if (!seen[s]) {
+                seen[s] = true;
+                n++;
+            }
         }
+        return n;
     }
 
     private Run finished(long nanos, long n, long failed) {
@@ -568,7 +737,7 @@ public final class Reprovider implements Closeable {
                     if (keys.isEmpty()) {
                         break;
                     }
-                    sweep(keys);
+                    sweep(keys, false);
                     joinCycle(keys);
                 }
             } finally {

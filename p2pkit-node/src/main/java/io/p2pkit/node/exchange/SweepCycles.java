@@ -48,6 +48,9 @@ final class SweepCycles {
         /** Sweeps {@code keys}; returns how many no server took. */
         int sweep(List<Multihash> keys);
 
+        /** {@code slices} slices of the cycle were swept. */
+        void slicesSwept(int slices);
+
         /** A cycle ended: keys swept, those no server took, and the time spent writing and sweeping them. */
         void ended(long keys, long failures, long nanos);
     }
@@ -63,8 +66,9 @@ final class SweepCycles {
     private volatile ScheduledExecutorService scheduler;
     private volatile ScheduledFuture<?> pending;
     private volatile Instant firstSweep;
-    // The cycle and its counts: each step runs after the one before has ended and scheduled it.
-    private Cycle cycle;
+    // The cycle and its counts: each step runs after the one before has ended and scheduled it
+    // (the cycle is read by the statistics too).
+    private volatile Cycle cycle;
     private long keys;
     private long failures;
     private long nanos;
@@ -135,6 +139,16 @@ final class SweepCycles {
                     + later(cycle.start(), earliest) + (cycle.start().isBefore(earliest) ? " with every slice due" : ""));
         }
         schedule(first);
+    }
+
+    /** The cycle as it stands, once started. */
+    Optional<Cycle> current() {
+        return Optional.ofNullable(cycle);
+    }
+
+    /** The interval. */
+    Duration interval() {
+        return interval;
     }
 
     /** When the first step of this process runs, once started. */
@@ -213,6 +227,7 @@ final class SweepCycles {
             if (closed.getAsBoolean()) {
                 return; // the slices taken are swept again after a restart
             }
+            work.slicesSwept(to - cycle.next());
             cycle = new Cycle(cycle.start(), to, true);
             keep();
         }

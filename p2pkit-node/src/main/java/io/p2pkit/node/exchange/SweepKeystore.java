@@ -60,6 +60,8 @@ final class SweepKeystore {
     private int taken;
     /** Non-null while a new keystore is written: keys to add once it is in place. */
     private List<Multihash> waiting;
+    /** Keys per slice; null until counted (a keystore kept from before the start). */
+    private long[] counts;
 
     /** @param providerDir the provider's directory ({@code <repo>/provider}) */
     SweepKeystore(Path providerDir) {
@@ -91,6 +93,7 @@ final class SweepKeystore {
             lock.unlock();
         }
         long n = 0;
+        long[] written = new long[SLICES];
         try {
             SyncedFiles.deleteTree(fresh);
             Files.createDirectories(fresh);
@@ -107,6 +110,7 @@ final class SweepKeystore {
                     }
                     if (write(out[s], key.bytes())) {
                         n++;
+                        written[s]++;
                     }
                 }
                 for (int s = 0; s < SLICES; s++) {
@@ -134,6 +138,7 @@ final class SweepKeystore {
                 Files.move(fresh, dir, StandardCopyOption.ATOMIC_MOVE);
                 SyncedFiles.syncDirectory(dir.getParent());
                 taken = 0;
+                counts = written;
                 List<Multihash> joined = waiting;
                 waiting = null;
                 append(joined);
@@ -203,9 +208,48 @@ final class SweepKeystore {
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(dir.resolve(name(s)),
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND), BUFFER)) {
                 for (Multihash k : these) {
-                    write(out, k.bytes());
+                    if (write(out, k.bytes()) && counts != null) {
+                        counts[s]++;
+                    }
                 }
             }
+        }
+    }
+
+    /**
+     * The keys of each slice (written, or joined since); a keystore kept from before the start is
+     * counted the first time.
+     */
+    long[] counts() throws IOException {
+        lock.lock();
+        try {
+            if (counts == null) {
+                long[] found = new long[SLICES];
+                for (int s = 0; s < SLICES && Files.isDirectory(dir); s++) {
+                    found[s] = entries(dir.resolve(name(s)));
+                }
+                counts = found;
+            }
+            return counts.clone();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The entries of a slice's file that read, up to the first that does not. */
+    private static long entries(Path f) throws IOException {
+        long n = 0;
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(f), BUFFER))) {
+            while (true) {
+                int length = in.readUnsignedShort();
+                if (length == 0 || length > MAX_KEY) {
+                    return n;
+                }
+                in.skipNBytes(length);
+                n++;
+            }
+        } catch (EOFException | NoSuchFileException end) {
+            return n;
         }
     }
 

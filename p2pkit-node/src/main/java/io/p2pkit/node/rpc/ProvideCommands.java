@@ -8,6 +8,7 @@ import io.p2pkit.node.config.GoDurations;
 import io.p2pkit.node.exchange.DagKeys;
 import io.p2pkit.node.exchange.ReprovideStrategy;
 import io.p2pkit.node.exchange.Reprovider;
+import io.p2pkit.node.exchange.SweepStats;
 
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -16,14 +17,14 @@ import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code routing/reprovide} (and Kubo's deprecated {@code bitswap/reprovide}): announce what the
  * strategy names now, waiting until it is done; {@code provide/stat} (and the deprecated
- * {@code stats/provide}, {@code stats/reprovide}): what the reprovider did, in the shape of Kubo's
- * legacy provider ({@code Provide.DHT.SweepEnabled=false}): p2pkit's reprovider sweeps the key
- * space region by region, but runs a whole cycle at once, every key once per interval, which is
- * what the legacy statistics count; {@code provide/clear}: empties the queue of
+ * {@code stats/provide}, {@code stats/reprovide}): what the reprovider did, in the shape of Kubo
+ * 0.39's sweeping provider (its default), or of its legacy provider when the sweep is off
+ * ({@code Provide.DHT.SweepEnabled=false}); {@code provide/clear}: empties the queue of
  * keys waiting for their first announcement and answers how many it held; {@code provide/once}:
  * announces the CIDs given now, outside the schedule.
  */
@@ -152,6 +153,11 @@ final class ProvideCommands {
         if (req.bool("lan")) {
             throw RpcError.failed("LAN stats only available for Sweep provider with Dual DHT");
         }
+        Optional<SweepStats> sweep = reprovider.sweepStats();
+        if (sweep.isPresent()) {
+            res.emit(new SweepAnswer(sweep.get()));
+            return;
+        }
         Reprovider.Stats s = reprovider.stats();
         Map<String, Object> legacy = new LinkedHashMap<>();
         legacy.put("TotalReprovides", s.totalKeys());
@@ -167,8 +173,75 @@ final class ProvideCommands {
         res.emit(o);
     }
 
-    /** Kubo's text of legacy statistics: four aligned lines, numbers and durations made readable. */
+    /**
+     * Kubo's answer for a sweeping provider: {@code {"Sweep":{…},"Legacy":null,"FullRT":false}},
+     * the statistics under go-libp2p-kad-dht's JSON names (durations in nanoseconds, times as
+     * RFC 3339, the next prefix as bits); the text encoder takes them from {@link #stats}.
+     */
+    private static final class SweepAnswer extends LinkedHashMap<String, Object> {
+        private static final long serialVersionUID = 1L;
+        private final transient SweepStats stats;
+
+        SweepAnswer(SweepStats s) {
+            this.stats = s;
+            Map<String, Object> sweep = new LinkedHashMap<>();
+            sweep.put("closed", s.closed());
+            sweep.put("connectivity", map("status", s.connectivity().status(), "since",
+                    s.connectivity().since().map(GoTime::rfc3339).orElse(GoTime.ZERO)));
+            SweepStats.Queues q = s.queues();
+            sweep.put("queues", map("pending_key_provides", q.pendingKeyProvides(), "pending_region_provides",
+                    q.pendingRegionProvides(), "pending_region_reprovides", q.pendingRegionReprovides()));
+            SweepStats.Schedule sc = s.schedule();
+            sweep.put("schedule", map("keys", sc.keys(), "regions", sc.regions(), "avg_prefix_length",
+                    sc.avgPrefixLength(), "next_reprovide_at", sc.nextReprovideAt().map(GoTime::rfc3339)
+                            .orElse(GoTime.ZERO), "next_reprovide_prefix", sc.nextReprovidePrefix()));
+            SweepStats.Workers w = s.workers();
+            sweep.put("workers", map("max", w.max(), "active", w.active(), "active_periodic", w.activePeriodic(),
+                    "active_burst", w.activeBurst(), "dedicated_periodic", w.dedicatedPeriodic(), "dedicated_burst",
+                    w.dedicatedBurst(), "queued_periodic", w.queuedPeriodic(), "queued_burst", w.queuedBurst(),
+                    "max_provide_conns_per_worker", w.maxProvideConnsPerWorker()));
+            SweepStats.Timing t = s.timing();
+            sweep.put("timing", map("uptime", t.uptime().toNanos(), "reprovides_interval",
+                    t.reprovidesInterval().toNanos(), "cycle_start", GoTime.rfc3339(t.cycleStart()),
+                    "current_time_offset", t.currentTimeOffset().toNanos(), "max_reprovide_delay",
+                    t.maxReprovideDelay().toNanos()));
+            SweepStats.Operations o = s.operations();
+            sweep.put("operations", map("ongoing", map("region_provides", o.ongoingRegionProvides(), "key_provides",
+                    o.ongoingKeyProvides(), "region_reprovides", o.ongoingRegionReprovides(), "key_reprovides",
+                    o.ongoingKeyReprovides()), "past", map("records_provided", o.recordsProvided(), "keys_provided",
+                    o.keysProvided(), "keys_failed", o.keysFailed(), "keys_provided_per_minute",
+                    o.keysProvidedPerMinute(), "keys_reprovided_per_minute", o.keysReprovidedPerMinute(),
+                    "reprovide_duration", o.regionReprovideDuration().toNanos(), "avg_keys_per_reprovide",
+                    o.avgKeysPerReprovide(), "regions_reprovided_last_cycle", o.regionsReprovidedLastCycle())));
+            SweepStats.Network n = s.network();
+            sweep.put("network", map("peers", n.peers(), "reachable", n.reachable(), "complete_keyspace_coverage",
+                    n.completeKeyspaceCoverage(), "avg_region_size", n.avgRegionSize(), "avg_holders", n.avgHolders(),
+                    "replication_factor", n.replicationFactor()));
+            put("Sweep", sweep);
+            put("Legacy", null);
+            put("FullRT", false);
+        }
+
+        private static Map<String, Object> map(Object... keysAndValues) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            for (int i = 0; i < keysAndValues.length; i += 2) {
+                m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+            }
+            return m;
+        }
+    }
+
+    /**
+     * Kubo's text: a sweeping provider's sections ({@link SweepStatText}), or the legacy
+     * statistics' four aligned lines, numbers and durations made readable.
+     */
     static String statText(RpcRequest req, Object value) {
+        if (value instanceof SweepAnswer sweep) {
+            return SweepStatText.render(sweep.stats, new SweepStatText.Flags(req.bool("all"), req.bool("compact"),
+                    req.bool("connectivity"), req.bool("queues"), req.bool("schedule"), req.bool("network"),
+                    req.bool("timings"), req.bool("operations"), req.bool("workers")), Instant.now(),
+                    java.time.ZoneId.systemDefault());
+        }
         if (SWEEP_FLAGS.stream().anyMatch(req::bool)) {
             throw RpcError.failed("cannot use flags with legacy provide stats");
         }

@@ -204,11 +204,20 @@ class AdminCommandTest {
             assertEquals("removed 0 items from provide queue", repo.ok("provide", "clear").strip());
             assertEquals("0", repo.ok("provide", "clear", "--json").strip());
             assertEquals("", repo.ok("provide", "clear", "-q"));
-            List<String> stat = repo.ok("provide", "stat").lines().toList();
-            assertEquals(List.of("TotalReprovides:", "AvgReprovideDuration:", "LastReprovideDuration:"),
-                    stat.subList(0, 3).stream().map(l -> l.split("\\s+")[0]).toList(), "Kubo's legacy table: " + stat);
+            List<String> stat = repo.ok("provide", "stat").lines().map(l -> l.replaceFirst(":\\s.*", ":")).toList();
+            List<String> brief = List.of("Provide queue:", "Reprovide queue:", "CIDs scheduled:", "Regions scheduled:",
+                    "Avg record holders:", "Ongoing provides:", "Ongoing reprovides:", "Total CIDs provided:");
+            // Kubo 0.39's brief summary of its sweeping provider, led by the status when it is not online
+            assertEquals(brief, stat.subList(stat.size() - brief.size(), stat.size()), "Kubo's brief summary: " + stat);
+            assertTrue(stat.size() == brief.size() || stat.size() == brief.size() + 1 && stat.get(0).equals("Status:"),
+                    stat.toString());
+            assertTrue(repo.ok("provide", "stat", "--all", "--compact").startsWith("Schedule:"));
+            CliRunner compact = repo.run("provide", "stat", "--compact");
+            assertEquals(1, compact.status());
+            assertEquals("p2pkit provide stat: error: --compact requires --all flag\n", compact.err());
             Map<?, ?> statJson = (Map<?, ?>) TinyJson.parse(repo.ok("provide", "stat", "--json"));
             assertEquals(List.of("Sweep", "Legacy", "FullRT"), List.copyOf(statJson.keySet()));
+            assertEquals(null, statJson.get("Legacy"));
             CliRunner lan = repo.run("provide", "stat", "--lan");
             assertEquals(1, lan.status());
             assertEquals("p2pkit provide stat: error: LAN stats only available for Sweep provider with Dual DHT\n", lan.err());

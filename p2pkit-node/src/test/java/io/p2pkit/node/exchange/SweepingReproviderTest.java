@@ -294,6 +294,101 @@ class SweepingReproviderTest {
         }
     }
 
+    /** A sweeper that reports what it met, as the DHT's does, and can be held. */
+    private static final class Reporting implements Reprovider.Sweeper {
+        final java.util.concurrent.atomic.AtomicReference<CountDownLatch> hold = new java.util.concurrent.atomic.AtomicReference<>();
+
+        @Override
+        public int sweep(List<Multihash> keys) throws java.io.IOException {
+            return swept(keys).unplaced();
+        }
+
+        @Override
+        public Reprovider.Swept swept(List<Multihash> keys) throws java.io.IOException {
+            CountDownLatch h = hold.get();
+            if (h != null) {
+                await(h);
+            }
+            return new Reprovider.Swept(0, keys.size() * 20L, 3, 60, 58);
+        }
+    }
+
+    @Test
+    void theSweepStatisticsTellTheScheduleAndWhatWasDone() throws Exception {
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+        try (Repository repo = repoWith(1500)) {
+            Duration interval = Duration.ofHours(22);
+            Duration slice = interval.dividedBy(SweepKeystore.SLICES);
+            java.util.concurrent.atomic.AtomicInteger peers = new java.util.concurrent.atomic.AtomicInteger(5);
+            Reporting sweeper = new Reporting();
+            Reprovider r = new Reprovider(key -> 20, sweeper, 100_000, repo, Codecs.standard(), ReprovideStrategy.ALL,
+                    4, new Reprovider.Network(peers::get, 20, 8));
+            assertTrue(r.sweepStats().isEmpty(), "nothing before the start");
+            r.start(scheduler, Duration.ofMillis(1), interval, Optional.of(dir));
+            Await.until("the first cycle", () -> r.lastRun().isPresent(), Duration.ofSeconds(30));
+            int[] perSlice = new int[SweepKeystore.SLICES];
+            try (var keys = repo.blocks().local().keys()) {
+                keys.forEach(k -> perSlice[SweepKeystore.slice(k)]++);
+            }
+            int first = 0;
+            while (perSlice[first] == 0) {
+                first++;
+            }
+            long regions = java.util.Arrays.stream(perSlice).filter(n -> n > 0).count();
+            Instant began = new ProvideState(dir).cycle().orElseThrow().start();
+
+            SweepStats s = r.sweepStats().orElseThrow();
+            assertFalse(s.closed());
+            assertEquals("online", s.connectivity().status());
+            assertTrue(s.connectivity().since().isPresent());
+            assertEquals(new SweepStats.Queues(0, 0, 0), s.queues());
+            assertEquals(new SweepStats.Schedule(1500, regions, 8, Optional.of(began.plus(interval)
+                    .plus(slice.multipliedBy(first))), String.format("%8s", Integer.toBinaryString(first))
+                    .replace(' ', '0')), s.schedule(), "the next cycle's first slice holding keys");
+            assertEquals(new SweepStats.Workers(4, 0, 0, 0, 1, 1, 0, 0, 8), s.workers());
+            assertEquals(began, s.timing().cycleStart(), "the cycle swept at once is the current one");
+            assertEquals(interval, s.timing().reprovidesInterval());
+            assertTrue(s.timing().currentTimeOffset().compareTo(interval.minus(slice.multipliedBy(2))) > 0,
+                    "every slice was due: the cycle began nearly an interval ago");
+            SweepStats.Operations o = s.operations();
+            assertEquals(List.of(0L, 0L, 0L, 0L), List.of(o.ongoingRegionProvides(), o.ongoingKeyProvides(),
+                    o.ongoingRegionReprovides(), o.ongoingKeyReprovides()));
+            assertEquals(1500, o.keysProvided());
+            assertEquals(0, o.keysFailed());
+            assertEquals(1500 * 20L, o.recordsProvided());
+            assertEquals(256, o.regionsReprovidedLastCycle());
+            assertEquals(1500.0 / 256, o.avgKeysPerReprovide(), 1e-9);
+            assertTrue(o.keysReprovidedPerMinute() > 0 && !o.regionReprovideDuration().isZero(), o.toString());
+            assertEquals(0, o.keysProvidedPerMinute(), "no key announced for the first time yet");
+            assertEquals(new SweepStats.Network(60, 58, true, 20.0, 20.0, 20), s.network());
+
+            // the provide queue's sweep under way, then done
+            CountDownLatch release = new CountDownLatch(1);
+            sweeper.hold.set(release);
+            List<Cid> fresh = cids(300, "fresh ");
+            r.provide(fresh);
+            long freshSlices = fresh.stream().map(c -> SweepKeystore.slice(c.multihash())).distinct().count();
+            Await.until("the queue's sweep under way", () -> r.sweepStats().orElseThrow().workers().activeBurst() == 1,
+                    Duration.ofSeconds(30));
+            SweepStats.Operations busy = r.sweepStats().orElseThrow().operations();
+            assertEquals(List.of(freshSlices, 300L), List.of(busy.ongoingRegionProvides(), busy.ongoingKeyProvides()));
+            release.countDown();
+            Await.until("the fresh keys counted", () -> r.sweepStats().orElseThrow().operations().keysProvided() == 1800,
+                    Duration.ofSeconds(30));
+            SweepStats after = r.sweepStats().orElseThrow();
+            assertTrue(after.operations().keysProvidedPerMinute() > 0);
+            assertEquals(0, after.operations().ongoingKeyProvides());
+            assertEquals(1500, after.schedule().keys(), "keys announced after the last slice wait for the next cycle's keystore");
+
+            peers.set(0);
+            assertEquals("disconnected", r.sweepStats().orElseThrow().connectivity().status());
+            r.close();
+            assertTrue(r.sweepStats().orElseThrow().closed());
+        } finally {
+            scheduler.shutdownNow();
+        }
+    }
+
     @Test
     void aStateThatDoesNotReadIsIgnored() throws Exception {
         Files.createDirectories(dir.resolve(ProvideState.DIR));

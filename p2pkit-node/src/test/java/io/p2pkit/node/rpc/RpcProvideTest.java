@@ -23,18 +23,22 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code routing/reprovide} (and {@code bitswap/reprovide}) announce the repository now, and
- * {@code provide/stat} (and {@code stats/provide}, {@code stats/reprovide}) report it in Kubo's
- * legacy-provider shape; a node that announces nothing answers Kubo's errors.
+ * {@code provide/stat} (and {@code stats/provide}, {@code stats/reprovide}) report it in Kubo
+ * 0.39's sweeping-provider shape, or its legacy provider's when the sweep is off; a node that
+ * announces nothing answers Kubo's errors.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class RpcProvideTest {
@@ -44,11 +48,12 @@ class RpcProvideTest {
     private static Node finder;
     private static Node silent;
     private static Node noDht;
+    private static Node legacy;
     private static HttpClient client;
 
     @BeforeAll
     static void start() throws Exception {
-        for (String name : List.of("provider", "silent", "no-dht")) {
+        for (String name : List.of("provider", "silent", "no-dht", "legacy")) {
             Repository.init(dir.resolve(name), RepoConfig.defaults());
         }
         finder = Node.start(NodeConfig.builder().listen("/ip4/127.0.0.1/tcp/0").dht(NodeConfig.Dht.of(Mode.SERVER)).build());
@@ -58,12 +63,16 @@ class RpcProvideTest {
                 .content(NodeConfig.Content.of(dir.resolve("silent")).withReprovide(ReprovideStrategy.NONE,
                         Reprovider.DEFAULT_INTERVAL)).build());
         noDht = Node.start(api().dht(Optional.empty()).content(NodeConfig.Content.of(dir.resolve("no-dht"))).build());
-        provider.host().connect(finder.addresses().getFirst());
-        Await.until("the finder is in the provider's routing table",
-                () -> provider.dht().orElseThrow().routingTable().size() > 0, Duration.ofSeconds(10));
-        // the run the node starts a second after it starts is over: the next is a day away
-        Await.until("the first scheduled run ended",
-                () -> provider.content().orElseThrow().reprovider().orElseThrow().lastRun().isPresent(), Duration.ofSeconds(30));
+        legacy = Node.start(api().dht(NodeConfig.Dht.of(Mode.SERVER))
+                .content(NodeConfig.Content.of(dir.resolve("legacy")).withSweep(Optional.empty())).build());
+        for (Node n : List.of(provider, legacy)) {
+            n.host().connect(finder.addresses().getFirst());
+            Await.until("the finder is in the routing table", () -> n.dht().orElseThrow().routingTable().size() > 0,
+                    Duration.ofSeconds(10));
+            // the run the node starts a second after it starts is over: the next is a day away
+            Await.until("the first scheduled run ended",
+                    () -> n.content().orElseThrow().reprovider().orElseThrow().lastRun().isPresent(), Duration.ofSeconds(30));
+        }
         client = HttpClient.newHttpClient();
     }
 
@@ -74,7 +83,7 @@ class RpcProvideTest {
 
     @AfterAll
     static void stop() {
-        Stream.of(noDht, silent, provider, finder).forEach(Node::close);
+        Stream.of(legacy, noDht, silent, provider, finder).forEach(Node::close);
         client.close();
     }
 
@@ -84,7 +93,7 @@ class RpcProvideTest {
     }
 
     @Test
-    void reprovideAnnouncesNowAndTheStatisticsCountIt() throws Exception {
+    void reprovideAnnouncesNowAndTheSweepStatisticsCountIt() throws Exception {
         io.p2pkit.ipfs.block.Block block = io.p2pkit.ipfs.block.Block.create(io.p2pkit.core.multiformats.Multicodec.RAW,
                 io.p2pkit.core.multiformats.Multicodec.SHA2_256, "announced by routing/reprovide".getBytes());
         provider.content().orElseThrow().repository().blocks().put(block);
@@ -105,21 +114,82 @@ class RpcProvideTest {
         try (var keys = provider.content().orElseThrow().repository().blocks().local().keys()) {
             blocks = keys.count(); // the block, and what 'init' wrote (the MFS root)
         }
-        String stat = post(provider, "provide/stat").body();
+        // Kubo 0.39's answer for its default, sweeping provider
+        Map<?, ?> answer = (Map<?, ?>) io.p2pkit.testing.TinyJson.parse(post(provider, "provide/stat").body().strip());
+        assertEquals(List.of("Sweep", "Legacy", "FullRT"), List.copyOf(answer.keySet()));
+        assertNull(answer.get("Legacy"));
+        assertEquals(false, answer.get("FullRT"));
+        Map<?, ?> sweep = (Map<?, ?>) answer.get("Sweep");
+        assertEquals(List.of("closed", "connectivity", "queues", "schedule", "workers", "timing", "operations", "network"),
+                List.copyOf(sweep.keySet()));
+        assertEquals(false, sweep.get("closed"));
+        assertEquals("online", field(sweep, "connectivity", "status"));
+        assertTrue(number(sweep, "operations", "past", "keys_provided") >= 2 * blocks - 1,
+                "the first cycle's keys and routing/reprovide's: " + sweep);
+        assertEquals(0, number(sweep, "operations", "past", "keys_failed"));
+        assertEquals(79_200_000_000_000L, number(sweep, "timing", "reprovides_interval"));
+        assertEquals(20, number(sweep, "network", "replication_factor"));
+        assertEquals(20, number(sweep, "workers", "max_provide_conns_per_worker"));
+        assertEquals(blocks - 1, number(sweep, "schedule", "keys"), "the keys of the cycle, written before the block");
+        assertEquals(8, number(sweep, "schedule", "avg_prefix_length"));
+        assertTrue(String.valueOf(field(sweep, "schedule", "next_reprovide_prefix")).matches("[01]{8}"), sweep.toString());
+        assertTrue(number(sweep, "network", "avg_holders") >= 1, "the finder took the records");
+
+        String text = post(provider, "provide/stat?enc=text").body();
+        List<String> lines = text.lines().map(l -> l.replaceFirst(":\\s.*", ":")).toList();
+        assertEquals(List.of("Provide queue:", "Reprovide queue:", "CIDs scheduled:", "Regions scheduled:",
+                "Avg record holders:", "Ongoing provides:", "Ongoing reprovides:", "Total CIDs provided:"), lines, text);
+        String all = post(provider, "stats/provide?enc=text&all=true").body();
+        for (String heading : List.of("Connectivity:", "Queues:", "Schedule:", "Timings:", "Network:", "Operations:",
+                "Workers:")) {
+            assertTrue(all.contains("\n" + heading + "\n") || all.startsWith(heading + "\n"), heading + " in\n" + all);
+        }
+        assertTrue(post(provider, "provide/stat?enc=text&all=true&compact=true").body().startsWith("Schedule:"));
+        HttpResponse<String> compact = post(provider, "provide/stat?enc=text&compact=true");
+        assertEquals(200, compact.statusCode());
+        assertEquals("", compact.body(), "the error goes in the trailer, as Kubo's encoder's does");
+        assertEquals("LAN stats only available for Sweep provider with Dual DHT",
+                message(post(provider, "provide/stat?lan=true").body()));
+    }
+
+    private static Object field(Map<?, ?> m, String... path) {
+        Object o = m;
+        for (String p : path) {
+            o = ((Map<?, ?>) o).get(p);
+        }
+        return o;
+    }
+
+    private static long number(Map<?, ?> m, String... path) {
+        return ((Number) field(m, path)).longValue();
+    }
+
+    @Test
+    void withoutTheSweepTheStatisticsAreTheLegacyProviders() throws Exception {
+        io.p2pkit.ipfs.block.Block block = io.p2pkit.ipfs.block.Block.create(io.p2pkit.core.multiformats.Multicodec.RAW,
+                io.p2pkit.core.multiformats.Multicodec.SHA2_256, "announced by the legacy provider".getBytes());
+        legacy.content().orElseThrow().repository().blocks().put(block);
+        assertEquals(200, post(legacy, "routing/reprovide").statusCode());
+        assertFalse(legacy.content().orElseThrow().reprovider().orElseThrow().sweeps());
+        long blocks;
+        try (var keys = legacy.content().orElseThrow().repository().blocks().local().keys()) {
+            blocks = keys.count();
+        }
+        String stat = post(legacy, "provide/stat").body();
         assertTrue(stat.matches("\\{\"Sweep\":null,\"Legacy\":\\{\"TotalReprovides\":\\d+,\"LastReprovideBatchSize\":" + blocks + ","
                 + "\"ReprovideInterval\":79200000000000,\"AvgReprovideDuration\":\\d+,\"LastReprovideDuration\":\\d+,"
                 + "\"LastRun\":\"\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?(Z|[+-]\\d\\d:\\d\\d)\"},\"FullRT\":false}\n"), stat);
         long total = total(stat);
-        assertEquals(200, post(provider, "bitswap/reprovide").statusCode(), "Kubo's deprecated alias");
-        assertEquals(total + blocks, total(post(provider, "stats/reprovide").body()), "both runs counted");
-        String text = post(provider, "stats/provide?enc=text").body();
+        assertEquals(200, post(legacy, "bitswap/reprovide").statusCode(), "Kubo's deprecated alias");
+        assertEquals(total + blocks, total(post(legacy, "stats/reprovide").body()), "both runs counted");
+        String text = post(legacy, "stats/provide?enc=text").body();
         assertTrue(text.matches("TotalReprovides:       " + (total + blocks) + "\nAvgReprovideDuration:  \\S+\nLastReprovideDuration: \\S+\n"
                 + "LastReprovide:         \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\n"), text);
-        HttpResponse<String> flags = post(provider, "stats/provide?enc=text&all=true");
+        HttpResponse<String> flags = post(legacy, "stats/provide?enc=text&all=true");
         assertEquals(200, flags.statusCode());
         assertEquals("", flags.body(), "the error goes in the trailer, as Kubo's encoder's does");
         assertEquals("LAN stats only available for Sweep provider with Dual DHT",
-                message(post(provider, "provide/stat?lan=true").body()));
+                message(post(legacy, "provide/stat?lan=true").body()));
     }
 
     @Test

@@ -115,14 +115,47 @@ public final class ProvideCommand extends CliCommand {
         }
     }
 
-    @Command(name = "stat", description = {"Show what the daemon's reprovider did.", "",
-            "Kubo's legacy provider statistics (p2pkit announces every key once per interval, each its own DHT "
-                    + "lookup): keys announced, the average and last run's duration, the last run's time and size, "
-                    + "the interval.", ""},
-            footer = {"", "Prints Kubo's table; with --json {\"Sweep\":null,\"Legacy\":{…},\"FullRT\":false}."})
+    @Command(name = "stat", description = {"Show statistics about the daemon's provider system.", "",
+            "Kubo 0.39's sweeping provider statistics: a brief summary (queues, keys and slices scheduled, average "
+                    + "record holders, provides under way and done), or the sections asked for: connectivity, "
+                    + "queues, schedule, timings, network, operations and workers (--all for every one, --compact "
+                    + "for two columns). p2pkit's regions of the schedule are its 256 slices of the key space. "
+                    + "With Provide.DHT.SweepEnabled false, Kubo's legacy statistics: keys announced, the average "
+                    + "and last run's duration, the last run's time (no flags).", ""},
+            footer = {"", "Prints Kubo's text; with --json {\"Sweep\":{…},\"Legacy\":null,\"FullRT\":false} "
+                    + "(the legacy statistics under \"Legacy\" when the sweep is off). docs/BITSWAP.md says what "
+                    + "each figure counts."})
     static final class Stat extends CliCommand {
-        @Option(names = "--lan", description = "the LAN DHT's statistics (Kubo's sweep provider only: refused, as Kubo)")
+        @Option(names = "--lan", description = "the LAN DHT's statistics (Kubo's dual DHT only: refused, as p2pkit "
+                + "runs one DHT)")
         private boolean lan;
+
+        @Option(names = {"-a", "--all"}, description = "every section")
+        private boolean all;
+
+        @Option(names = "--compact", description = "two columns side by side (with --all)")
+        private boolean compact;
+
+        @Option(names = "--connectivity", description = "whether the DHT has peers, since when")
+        private boolean connectivity;
+
+        @Option(names = "--network", description = "the peers the last cycle reached, region size, replication")
+        private boolean network;
+
+        @Option(names = "--schedule", description = "keys and slices scheduled, the next slice and its time")
+        private boolean schedule;
+
+        @Option(names = "--timings", description = "uptime, the cycle's start and offset, the interval")
+        private boolean timings;
+
+        @Option(names = "--workers", description = "the sweepers, active and available")
+        private boolean workers;
+
+        @Option(names = "--operations", description = "provides under way and done, rates, errors")
+        private boolean operations;
+
+        @Option(names = "--queues", description = "keys waiting for their first announcement, slices overdue")
+        private boolean queues;
 
         @Mixin
         private RepoOption repo;
@@ -132,8 +165,19 @@ public final class ProvideCommand extends CliCommand {
 
         @Override
         protected int run() throws Exception {
-            console().out().print(new String(DaemonApi.answerBytes(repo.root(), "provide/stat", List.of(),
-                    Map.of("lan", Boolean.toString(lan), "encoding", json.json() ? "json" : "text")),
+            Map<String, String> options = new java.util.LinkedHashMap<>();
+            options.put("lan", Boolean.toString(lan));
+            options.put("all", Boolean.toString(all));
+            options.put("compact", Boolean.toString(compact));
+            options.put("connectivity", Boolean.toString(connectivity));
+            options.put("network", Boolean.toString(network));
+            options.put("schedule", Boolean.toString(schedule));
+            options.put("timings", Boolean.toString(timings));
+            options.put("workers", Boolean.toString(workers));
+            options.put("operations", Boolean.toString(operations));
+            options.put("queues", Boolean.toString(queues));
+            options.put("encoding", json.json() ? "json" : "text");
+            console().out().print(new String(DaemonApi.answerBytes(repo.root(), "provide/stat", List.of(), options),
                     StandardCharsets.UTF_8));
             console().out().flush();
             return 0;
