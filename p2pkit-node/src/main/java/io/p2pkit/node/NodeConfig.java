@@ -1094,10 +1094,18 @@ public final class NodeConfig {
      *                    end of the last run and the provide queue are kept in the repository's
      *                    {@code provider/}, so that a restart announces the queue and waits for the
      *                    next run rather than announcing everything again
+     * @param offlineDelay how long without a DHT peer before the provider is offline (Kubo's
+     *                    {@code Provide.DHT.OfflineDelay}): until then keys to announce wait for
+     *                    the network; after, the provide queue is dropped and provide requests refused
      */
-    public record Sweep(int batch, int connections, boolean resume) {
-        /** Kubo's: 16,384 keys a batch, 20 connections, resuming. */
+    public record Sweep(int batch, int connections, boolean resume, Duration offlineDelay) {
+        /** Kubo's: 16,384 keys a batch, 20 connections, resuming, offline after 2 h without a peer. */
         public static final Sweep DEFAULT = new Sweep(16_384, 20, true);
+
+        /** The same with Kubo's offline delay, 2 h. */
+        public Sweep(int batch, int connections, boolean resume) {
+            this(batch, connections, resume, Duration.ofHours(2));
+        }
         /** The largest batch (about 40 MiB of keys and their points). */
         public static final int MAX_BATCH = 262_144;
         /** The most connections. */
@@ -1111,6 +1119,9 @@ public final class NodeConfig {
             if (connections < 1 || connections > MAX_CONNECTIONS) {
                 throw new IllegalArgumentException("a sweep's connections are from 1 to " + MAX_CONNECTIONS + ", not "
                         + connections);
+            }
+            if (offlineDelay.isNegative()) {
+                throw new IllegalArgumentException("the offline delay must not be negative, not " + offlineDelay);
             }
         }
     }

@@ -85,6 +85,7 @@ import java.util.Map;
  * Provide.DHT.ResumeEnabled                     provide.dht.resumeEnabled     true or false (a restart resumes the schedule)
  * Provide.DHT.KeystoreBatchSize                 provide.dht.keystoreBatchSize integer, 16384 keys swept together (most 262144)
  * Provide.DHT.MaxProvideConnsPerWorker          provide.dht.maxProvideConnsPerWorker  integer, 20 (most 1024)
+ * Provide.DHT.OfflineDelay                      provide.dht.offlineDelay      Go duration, "2h": without a DHT peer that long, the provide queue is dropped
  * API.HTTPHeaders                               api.httpHeaders               object of header name to array of values
  *                                                                             (one header: API.HTTPHeaders.NAME); its
  *                                               api.allowedOrigins            Access-Control-Allow-Origin is kept apart,
@@ -308,6 +309,7 @@ public final class KuboConfig {
             new Key("Provide.DHT.ResumeEnabled", "provide.dht.resumeEnabled", Kind.FLAG),
             new Key("Provide.DHT.KeystoreBatchSize", "provide.dht.keystoreBatchSize", Kind.COUNT),
             new Key("Provide.DHT.MaxProvideConnsPerWorker", "provide.dht.maxProvideConnsPerWorker", Kind.COUNT),
+            new Key("Provide.DHT.OfflineDelay", "provide.dht.offlineDelay", Kind.DURATION),
             new Key(API_HEADERS_KEY, "api.httpHeaders", Kind.HEADERS),
             new Key(AUTHORIZATIONS_KEY, "api.authorization", Kind.AUTHORIZATIONS),
             new Key("Gateway.NoDNSLink", "gateway.noDNSLink", Kind.FLAG),
@@ -479,6 +481,7 @@ public final class KuboConfig {
         put(out, "Provide.DHT.ResumeEnabled", true);
         put(out, "Provide.DHT.KeystoreBatchSize", 16384L);
         put(out, "Provide.DHT.MaxProvideConnsPerWorker", 20L);
+        put(out, "Provide.DHT.OfflineDelay", "2h");
         put(out, API_HEADERS_KEY, Map.of());
         put(out, "Gateway.NoDNSLink", false);
         put(out, "Gateway.NoFetch", false);

@@ -10,6 +10,7 @@ import io.p2pkit.ipfs.pin.PinType;
 import io.p2pkit.ipfs.repo.Repository;
 import io.p2pkit.kad.KadDht;
 import io.p2pkit.node.NodeConfig;
+import io.p2pkit.node.config.GoDurations;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -124,11 +125,17 @@ public final class Reprovider implements Closeable {
     record Swept(int unplaced, long records, int regions, int peers, int reachable) {
     }
 
-    /** The DHT's peers now, its k, and the connections a sweep may use: what the statistics tell of the network. */
-    record Network(java.util.function.IntSupplier peers, int replication, int connections) {
-        /** No DHT to ask (a test's reprovider): offline, go's k. */
-        static final Network NONE = new Network(() -> 0, 20, 1);
+    /**
+     * The DHT's peers now, its k, the connections a sweep may use, and how long without peers
+     * before the provider is offline ({@link ProviderConnectivity}).
+     */
+    record Network(java.util.function.IntSupplier peers, int replication, int connections, Duration offlineDelay) {
+        /** No DHT to ask (a test's reprovider): always online, go's k. */
+        static final Network NONE = new Network(() -> 1, 20, 1, ProviderConnectivity.DEFAULT_OFFLINE_DELAY);
     }
+
+    /** How often a provider held back by a lost network looks at it again. */
+    static final Duration RETRY = Duration.ofSeconds(5);
 
     private final Announcer announcer;
     /** Null when each key is announced alone (Kubo's legacy provider). */
@@ -159,6 +166,8 @@ public final class Reprovider implements Closeable {
     private final Set<Multihash> once = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Network network;
     private final SweepCounters counters = new SweepCounters();
+    private final ProviderConnectivity connectivity;
+    private volatile ScheduledExecutorService scheduler;
 
     /**
      * @param dht      the DHT to announce in
@@ -190,7 +199,8 @@ public final class Reprovider implements Closeable {
         this(key -> dht.provide(key.bytes()).peers(), sweep.map(s -> dhtSweeper(dht, parallelism, s)).orElse(null),
                 sweep.map(NodeConfig.Sweep::batch).orElse(1), repo, links, strategy, parallelism,
                 dht == null ? Network.NONE : new Network(() -> dht.routingTable().size(), dht.routingTable().k(),
-                        sweep.map(NodeConfig.Sweep::connections).orElse(1)));
+                        sweep.map(NodeConfig.Sweep::connections).orElse(1), sweep.map(NodeConfig.Sweep::offlineDelay)
+                        .orElse(ProviderConnectivity.DEFAULT_OFFLINE_DELAY)));
     }
 
     private static Sweeper dhtSweeper(KadDht dht, int parallelism, NodeConfig.Sweep s) {
@@ -241,6 +251,7 @@ public final class Reprovider implements Closeable {
         this.links = links;
         this.strategy = strategy;
         this.network = network;
+        this.connectivity = new ProviderConnectivity(network.peers(), network.offlineDelay(), java.time.Clock.systemUTC());
     }
 
     /** Runs {@link #reprovide} after {@code delay}, then every {@code interval}. */
@@ -257,6 +268,7 @@ public final class Reprovider implements Closeable {
      * interval has passed since the last run ended, if one ended less than that ago.
      */
     public void start(ScheduledExecutorService scheduler, Duration delay, Duration interval, Optional<Path> resume) {
+        this.scheduler = scheduler;
         stats = new Stats(0, 0, 0, 0, Optional.empty(), interval);
         if (strategy == ReprovideStrategy.NONE) {
             return;
@@ -315,6 +327,11 @@ public final class Reprovider implements Closeable {
             @Override
             public void slicesSwept(int slices) {
                 counters.slicesSwept(slices);
+            }
+
+            @Override
+            public boolean online() {
+                return connectivity.check() == ProviderConnectivity.State.ONLINE;
             }
 
             @Override
@@ -415,7 +432,7 @@ public final class Reprovider implements Closeable {
         long allKeys = p.keys() + b.keys();
         int allRegions = p.regions() + b.regions();
         return Optional.of(new SweepStats(closed,
-                counters.connectivity(network.peers().getAsInt() > 0, now),
+                connectivity.stats(),
                 new SweepStats.Queues(queue.size(), slices(List.copyOf(queue)), overdue),
                 new SweepStats.Schedule(keys, regions, regions > 0 ? 8 : 0, Optional.ofNullable(nextAt),
                         next < 0 ? "" : prefix(next)),
@@ -526,7 +543,6 @@ public final class Reprovider implements Closeable {
     private int sweep(List<Multihash> keys, boolean periodic) {
         int slices = slices(keys);
         counters.begin(periodic, slices, keys.size());
-        counters.connectivity(network.peers().getAsInt() > 0, Instant.now());
         long t = System.nanoTime();
         Swept r;
         if (keys.size() == 1) {
@@ -612,6 +628,10 @@ public final class Reprovider implements Closeable {
     public void provideOnce(Multihash key, Duration wait) throws IOException, InterruptedException {
         if (closed) {
             throw new IOException("the node is shutting down");
+        }
+        if (sweeper != null && connectivity.check() == ProviderConnectivity.State.OFFLINE) {
+            throw new IOException("the provider is offline: no DHT peer for " + GoDurations.format(
+                    connectivity.offlineDelay()) + " (Provide.DHT.OfflineDelay); nothing is announced until one is back");
         }
         if (sweeper != null) {
             once.add(key); // forgotten when the queue's sweeper takes it
@@ -730,8 +750,18 @@ public final class Reprovider implements Closeable {
             return;
         }
         Thread.ofVirtual().name("p2pkit-provide-sweep").start(() -> {
+            boolean held = false;
             try {
-                while (!closed) {
+                while (!closed && !queue.isEmpty()) {
+                    ProviderConnectivity.State state = connectivity.check();
+                    if (state == ProviderConnectivity.State.OFFLINE) {
+                        dropQueue();
+                        break;
+                    }
+                    if (state == ProviderConnectivity.State.DISCONNECTED) {
+                        held = true; // the keys wait for the network
+                        break;
+                    }
                     List<Multihash> keys = new java.util.ArrayList<>();
                     queue.drainTo(keys, batch);
                     if (keys.isEmpty()) {
@@ -743,10 +773,42 @@ public final class Reprovider implements Closeable {
             } finally {
                 draining.set(false);
             }
-            if (!queue.isEmpty() && !closed) {
+            if (held) {
+                retryLater();
+            } else if (!queue.isEmpty() && !closed) {
                 drain(); // a key came after the last look and before the flag was down
             }
         });
+    }
+
+    /** Looks at the network again in a while, to sweep the queue once it is back. */
+    private void retryLater() {
+        ScheduledExecutorService s = scheduler;
+        if (s == null || closed) {
+            return; // not started: the next key queued looks again
+        }
+        try {
+            s.schedule(this::drain, RETRY.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "reprovider: the node's scheduler has stopped");
+        }
+    }
+
+    /**
+     * Offline ({@code Provide.DHT.OfflineDelay} without a DHT peer), as Kubo's provider: the keys
+     * waiting for their first announcement are dropped, and join the keystore, so that they are
+     * announced with their slice once the node is online again.
+     */
+    private void dropQueue() {
+        List<Multihash> dropped = new java.util.ArrayList<>();
+        queue.drainTo(dropped);
+        if (dropped.isEmpty()) {
+            return;
+        }
+        joinCycle(dropped);
+        LOG.log(System.Logger.Level.WARNING, () -> "reprovider: offline, no DHT peer for " + GoDurations.format(
+                connectivity.offlineDelay()) + ": " + dropped.size() + " keys waiting for their first announcement "
+                + "are left to their slice of the cycle");
     }
 
     /**

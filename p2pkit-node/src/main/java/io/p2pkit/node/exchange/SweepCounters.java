@@ -3,14 +3,13 @@ package io.p2pkit.node.exchange;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The sweeping reprovider's counts behind {@link SweepStats}: totals since the start, the sweeps
- * under way, what each sweep of the last interval did (go-libp2p-kad-dht keeps its figures over
- * one reprovide interval too), and the DHT's connectivity as last seen.
+ * under way, and what each sweep of the last interval did (go-libp2p-kad-dht keeps its figures
+ * over one reprovide interval too).
  */
 final class SweepCounters {
     /** Sweeps remembered at most: a busy provide queue's many small sweeps forget the oldest first. */
@@ -46,11 +45,9 @@ final class SweepCounters {
     private final AtomicLong ongoingPeriodicKeys = new AtomicLong();
     private final AtomicLong activeBurst = new AtomicLong();
     private final AtomicLong activePeriodic = new AtomicLong();
-    /** Guards {@link #recent}, {@link #status} and {@link #since}. */
+    /** Guards {@link #recent}. */
     private final ReentrantLock lock = new ReentrantLock();
     private final ArrayDeque<Sweep> recent = new ArrayDeque<>();
-    private String status = "offline";
-    private Instant since;
 
     Instant started() {
         return started;
@@ -140,24 +137,5 @@ final class SweepCounters {
     long[] ongoing() {
         return new long[]{ongoingBurstRegions.get(), ongoingBurstKeys.get(), ongoingPeriodicRegions.get(),
                 ongoingPeriodicKeys.get(), activeBurst.get(), activePeriodic.get()};
-    }
-
-    /**
-     * Notes whether the DHT has peers now and answers the connectivity: {@code online} with
-     * peers, {@code disconnected} without after having had them, {@code offline} if it never had;
-     * since when the status was seen to change.
-     */
-    SweepStats.Connectivity connectivity(boolean online, Instant now) {
-        lock.lock();
-        try {
-            String seen = online ? "online" : status.equals("offline") ? "offline" : "disconnected";
-            if (!seen.equals(status)) {
-                status = seen;
-                since = now;
-            }
-            return new SweepStats.Connectivity(status, Optional.ofNullable(since));
-        } finally {
-            lock.unlock();
-        }
     }
 }

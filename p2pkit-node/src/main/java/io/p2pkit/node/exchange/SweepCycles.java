@@ -51,6 +51,9 @@ final class SweepCycles {
         /** {@code slices} slices of the cycle were swept. */
         void slicesSwept(int slices);
 
+        /** Whether the slices due may be swept now (the DHT has peers); if not they wait. */
+        boolean online();
+
         /** A cycle ended: keys swept, those no server took, and the time spent writing and sweeping them. */
         void ended(long keys, long failures, long nanos);
     }
@@ -184,8 +187,7 @@ final class SweepCycles {
     private void step() {
         Instant after;
         try {
-            runDue();
-            after = nextStep();
+            after = runDue() ? nextStep() : Instant.now().plus(Reprovider.RETRY);
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, () -> "reprovider: a sweep of the cycle failed: " + e
                     + "; trying again in " + slice.toSeconds() + " s");
@@ -196,10 +198,13 @@ final class SweepCycles {
         schedule(after);
     }
 
-    /** Begins the cycle if due, sweeps the slices due, and ends the cycle when its last is swept. */
-    private void runDue() throws IOException, InterruptedException {
+    /**
+     * Begins the cycle if due, sweeps the slices due, and ends the cycle when its last is swept;
+     * answers false when slices are due and wait for the network.
+     */
+    private boolean runDue() throws IOException, InterruptedException {
         if (closed.getAsBoolean()) {
-            return;
+            return true;
         }
         if (!cycle.stored()) {
             long t = System.nanoTime();
@@ -209,7 +214,7 @@ final class SweepCycles {
             }
             nanos += System.nanoTime() - t;
             if (closed.getAsBoolean()) {
-                return;
+                return true;
             }
             cycle = new Cycle(cycle.start(), 0, true);
             keep();
@@ -220,12 +225,15 @@ final class SweepCycles {
         while (to < SweepKeystore.SLICES && !due(cycle, to).isAfter(now)) {
             to++;
         }
+        if (to > cycle.next() && !work.online()) {
+            return false; // Kubo's reprovide queue: the slices due wait until the DHT has peers
+        }
         if (to > cycle.next()) {
             long t = System.nanoTime();
             keys += keystore.read(cycle.next(), to, batch, closed, b -> failures += work.sweep(b));
             nanos += System.nanoTime() - t;
             if (closed.getAsBoolean()) {
-                return; // the slices taken are swept again after a restart
+                return true; // the slices taken are swept again after a restart
             }
             work.slicesSwept(to - cycle.next());
             cycle = new Cycle(cycle.start(), to, true);
@@ -239,6 +247,7 @@ final class SweepCycles {
             Instant everyDue = Instant.now().minus(slice.multipliedBy(SweepKeystore.SLICES - 1));
             cycle = new Cycle(later(cycle.start().plus(interval), everyDue), 0, false);
         }
+        return true;
     }
 
     private void keep() {

@@ -322,7 +322,7 @@ class SweepingReproviderTest {
             java.util.concurrent.atomic.AtomicInteger peers = new java.util.concurrent.atomic.AtomicInteger(5);
             Reporting sweeper = new Reporting();
             Reprovider r = new Reprovider(key -> 20, sweeper, 100_000, repo, Codecs.standard(), ReprovideStrategy.ALL,
-                    4, new Reprovider.Network(peers::get, 20, 8));
+                    4, new Reprovider.Network(peers::get, 20, 8, Duration.ofHours(2)));
             assertTrue(r.sweepStats().isEmpty(), "nothing before the start");
             r.start(scheduler, Duration.ofMillis(1), interval, Optional.of(dir));
             Await.until("the first cycle", () -> r.lastRun().isPresent(), Duration.ofSeconds(30));
@@ -384,6 +384,81 @@ class SweepingReproviderTest {
             assertEquals("disconnected", r.sweepStats().orElseThrow().connectivity().status());
             r.close();
             assertTrue(r.sweepStats().orElseThrow().closed());
+        } finally {
+            scheduler.shutdownNow();
+        }
+    }
+
+    @Test
+    void withoutADhtPeerTheKeysWaitAndGoOutWhenOneIsBack() throws Exception {
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+        try (Repository repo = repoWith(300)) {
+            java.util.concurrent.atomic.AtomicInteger peers = new java.util.concurrent.atomic.AtomicInteger();
+            Set<Multihash> swept = ConcurrentHashMap.newKeySet();
+            Reprovider r = new Reprovider(key -> {
+                swept.add(key);
+                return 1;
+            }, keys -> {
+                swept.addAll(keys);
+                return 0;
+            }, 100_000, repo, Codecs.standard(), ReprovideStrategy.ALL, 4,
+                    new Reprovider.Network(peers::get, 20, 8, Duration.ofHours(2)));
+            r.start(scheduler, Duration.ofMillis(1), Duration.ofHours(22), Optional.of(dir));
+            long regions;
+            try (var keys = repo.blocks().local().keys()) {
+                regions = keys.map(SweepKeystore::slice).distinct().count();
+            }
+            // the first cycle's slices are all due, and wait: Kubo's reprovide queue
+            Await.until("the due slices wait", () -> r.sweepStats().orElseThrow().queues().pendingRegionReprovides()
+                    == regions, Duration.ofSeconds(30));
+            List<Cid> fresh = cids(50, "fresh ");
+            r.provide(fresh);
+            Await.until("the fresh keys wait", () -> r.sweepStats().orElseThrow().queues().pendingKeyProvides() == 50,
+                    Duration.ofSeconds(30));
+            assertTrue(swept.isEmpty(), "nothing announced without a peer");
+            assertEquals("offline", r.sweepStats().orElseThrow().connectivity().status(), "never online yet");
+
+            peers.set(2);
+            Await.until("everything announced once a peer is back", () -> swept.size() == 350, Duration.ofSeconds(30));
+            Await.until("the cycle ended", () -> r.lastRun().isPresent(), Duration.ofSeconds(30));
+            SweepStats s = r.sweepStats().orElseThrow();
+            assertEquals(new SweepStats.Queues(0, 0, 0), s.queues());
+            assertEquals("online", s.connectivity().status());
+            r.close();
+        } finally {
+            scheduler.shutdownNow();
+        }
+    }
+
+    @Test
+    void offlinePastTheDelayTheQueueJoinsTheKeystoreAndProvideRequestsAreRefused() throws Exception {
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+        try (Repository repo = repoWith(0)) {
+            Set<Multihash> swept = ConcurrentHashMap.newKeySet();
+            Reprovider r = new Reprovider(key -> {
+                swept.add(key);
+                return 1;
+            }, keys -> {
+                swept.addAll(keys);
+                return 0;
+            }, 100_000, repo, Codecs.standard(), ReprovideStrategy.ALL, 4,
+                    new Reprovider.Network(() -> 0, 20, 8, Duration.ofMillis(300)));
+            r.start(scheduler, Duration.ofMillis(1), Duration.ofHours(22), Optional.of(dir));
+            Await.until("the cycle's keystore written", () -> Files.isDirectory(dir.resolve(ProvideState.DIR)
+                    .resolve(SweepKeystore.DIR)), Duration.ofSeconds(30));
+            List<Cid> fresh = cids(20, "fresh ");
+            r.provide(fresh);
+            Await.until("the queue dropped into the keystore once offline", () -> {
+                SweepStats s = r.sweepStats().orElseThrow();
+                return s.queues().pendingKeyProvides() == 0 && s.schedule().keys() == 20;
+            }, Duration.ofSeconds(30));
+            assertTrue(swept.isEmpty());
+            assertEquals("offline", r.sweepStats().orElseThrow().connectivity().status());
+            java.io.IOException refused = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                    () -> r.provideOnce(fresh.get(0).multihash(), Duration.ofSeconds(1)));
+            assertEquals("the provider is offline: no DHT peer for 300ms (Provide.DHT.OfflineDelay); nothing is "
+                    + "announced until one is back", refused.getMessage());
+            r.close();
         } finally {
             scheduler.shutdownNow();
         }

@@ -1814,7 +1814,8 @@ public final class DaemonCommand extends CliCommand {
     /**
      * Kubo 0.39's sweeping provider settings: {@code Provide.DHT.SweepEnabled} (on by default, as
      * in Kubo), {@code ResumeEnabled}, {@code KeystoreBatchSize} (the keys swept together; 0 or
-     * unset: 16,384) and {@code MaxProvideConnsPerWorker} (0 or unset: 20); off, each key is
+     * unset: 16,384), {@code MaxProvideConnsPerWorker} (0 or unset: 20) and {@code OfflineDelay}
+     * (unset: 2h; how long without a DHT peer before the provider drops its queue); off, each key is
      * announced with a lookup of its own, as Kubo's legacy provider does.
      */
     static Optional<NodeConfig.Sweep> sweep(RepoSettings file) {
@@ -1832,7 +1833,9 @@ public final class DaemonCommand extends CliCommand {
             throw new UsageException("config setting Provide.DHT.MaxProvideConnsPerWorker (" + conns
                     + ") is over the limit of " + NodeConfig.Sweep.MAX_CONNECTIONS);
         }
-        return Optional.of(new NodeConfig.Sweep(batch, conns, file.flag("provide.dht.resumeEnabled").orElse(d.resume())));
+        Duration offline = file.duration("provide.dht.offlineDelay").orElse(d.offlineDelay());
+        return Optional.of(new NodeConfig.Sweep(batch, conns, file.flag("provide.dht.resumeEnabled").orElse(d.resume()),
+                offline));
     }
 
     /**
