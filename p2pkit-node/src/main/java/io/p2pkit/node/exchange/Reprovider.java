@@ -168,6 +168,8 @@ public final class Reprovider implements Closeable {
     private final SweepCounters counters = new SweepCounters();
     private final ProviderConnectivity connectivity;
     private volatile ScheduledExecutorService scheduler;
+    /** Whether a look at the network is scheduled for the held queue (one at most, however many keys come). */
+    private final java.util.concurrent.atomic.AtomicBoolean retrying = new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
      * @param dht      the DHT to announce in
@@ -784,12 +786,16 @@ public final class Reprovider implements Closeable {
     /** Looks at the network again in a while, to sweep the queue once it is back. */
     private void retryLater() {
         ScheduledExecutorService s = scheduler;
-        if (s == null || closed) {
-            return; // not started: the next key queued looks again
+        if (s == null || closed || !retrying.compareAndSet(false, true)) {
+            return; // not started (the next key queued looks again), or a look is scheduled
         }
         try {
-            s.schedule(this::drain, RETRY.toMillis(), TimeUnit.MILLISECONDS);
+            s.schedule(() -> {
+                retrying.set(false);
+                drain();
+            }, RETRY.toMillis(), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {
+            retrying.set(false);
             LOG.log(System.Logger.Level.DEBUG, () -> "reprovider: the node's scheduler has stopped");
         }
     }

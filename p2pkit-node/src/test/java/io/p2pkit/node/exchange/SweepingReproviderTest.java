@@ -391,7 +391,7 @@ class SweepingReproviderTest {
 
     @Test
     void withoutADhtPeerTheKeysWaitAndGoOutWhenOneIsBack() throws Exception {
-        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+        java.util.concurrent.ScheduledThreadPoolExecutor scheduler = new java.util.concurrent.ScheduledThreadPoolExecutor(1);
         try (Repository repo = repoWith(300)) {
             java.util.concurrent.atomic.AtomicInteger peers = new java.util.concurrent.atomic.AtomicInteger();
             Set<Multihash> swept = ConcurrentHashMap.newKeySet();
@@ -412,9 +412,13 @@ class SweepingReproviderTest {
             Await.until("the due slices wait", () -> r.sweepStats().orElseThrow().queues().pendingRegionReprovides()
                     == regions, Duration.ofSeconds(30));
             List<Cid> fresh = cids(50, "fresh ");
-            r.provide(fresh);
+            for (Cid c : fresh) {
+                r.provide(List.of(c)); // each a look at the network, which finds none
+            }
             Await.until("the fresh keys wait", () -> r.sweepStats().orElseThrow().queues().pendingKeyProvides() == 50,
                     Duration.ofSeconds(30));
+            assertTrue(scheduler.getQueue().size() <= 2, "one look again for the queue, one for the cycle: "
+                    + scheduler.getQueue().size());
             assertTrue(swept.isEmpty(), "nothing announced without a peer");
             assertEquals("offline", r.sweepStats().orElseThrow().connectivity().status(), "never online yet");
 
