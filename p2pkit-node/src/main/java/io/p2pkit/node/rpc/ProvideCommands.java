@@ -10,7 +10,6 @@ import io.p2pkit.node.exchange.ReprovideStrategy;
 import io.p2pkit.node.exchange.Reprovider;
 import io.p2pkit.node.exchange.SweepStats;
 
-import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
@@ -270,45 +269,8 @@ final class ProvideCommands {
 
     /** Kubo's humanNumber: go-humanize's SI form, and the full number beside it when they differ. */
     static String humanNumber(long n) {
-        String si = si(n);
-        String full = comma(BigDecimal.valueOf(n));
+        String si = SweepStatText.si(n, 0);
+        String full = SweepStatText.full(n, 0);
         return si.equals(full) ? si : si + "\t(" + full + ")";
-    }
-
-    /** go-humanize's ComputeSI with no decimals (truncated, as its CommafWithDigits cuts). */
-    private static String si(long n) {
-        if (n == 0) {
-            return "0";
-        }
-        double mag = Math.abs((double) n);
-        int exponent = (int) (Math.floor(Math.floor(Math.log10(mag)) / 3) * 3);
-        double v = mag / Math.pow(10, exponent);
-        if (v == 1000.0) {
-            exponent += 3;
-            v = mag / Math.pow(10, exponent);
-        }
-        String prefix = switch (exponent) {
-            case 0 -> "";
-            case 3 -> "k";
-            case 6 -> "M";
-            case 9 -> "G";
-            case 12 -> "T";
-            case 15 -> "P";
-            default -> "E";
-        };
-        return comma(new BigDecimal(Double.toString(Math.copySign(v, n)))) + prefix;
-    }
-
-    /** go-humanize's Commaf cut to no decimals: thousands separated by commas. */
-    private static String comma(BigDecimal v) {
-        String digits = v.abs().toBigInteger().toString();
-        StringBuilder b = new StringBuilder(v.signum() < 0 ? "-" : "");
-        for (int i = 0; i < digits.length(); i++) {
-            if (i > 0 && (digits.length() - i) % 3 == 0) {
-                b.append(',');
-            }
-            b.append(digits.charAt(i));
-        }
-        return b.toString();
     }
 }

@@ -1,16 +1,14 @@
 package io.p2pkit.node.exchange;
 
+import io.p2pkit.testing.ManualClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -20,34 +18,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class ProviderConnectivityTest {
     private static final Instant T0 = Instant.parse("2026-11-30T00:00:00Z");
 
-    /** A clock a test moves. */
-    private static final class Hands extends Clock {
-        final AtomicReference<Instant> now = new AtomicReference<>(T0);
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-
-        void advance(Duration d) {
-            now.set(now.get().plus(d));
-        }
-    }
-
     @Test
     void startsOfflineGoesOnlineThenDisconnectedThenOfflineAfterTheDelay() {
         AtomicInteger peers = new AtomicInteger();
-        Hands clock = new Hands();
+        ManualClock clock = new ManualClock(T0);
         ProviderConnectivity c = new ProviderConnectivity(peers::get, Duration.ofHours(2), clock);
         // not online yet: shown offline, as Kubo's provider starts, but the queue is kept for the delay
         assertEquals(ProviderConnectivity.State.DISCONNECTED, c.check());
@@ -76,7 +50,7 @@ class ProviderConnectivityTest {
 
     @Test
     void neverOnlineIsOfflineOnceTheDelayHasPassedSinceTheStart() {
-        Hands clock = new Hands();
+        ManualClock clock = new ManualClock(T0);
         ProviderConnectivity c = new ProviderConnectivity(() -> 0, Duration.ofMinutes(30), clock);
         clock.advance(Duration.ofMinutes(30));
         assertEquals(ProviderConnectivity.State.OFFLINE, c.check());

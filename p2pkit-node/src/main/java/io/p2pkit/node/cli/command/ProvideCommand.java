@@ -165,17 +165,13 @@ public final class ProvideCommand extends CliCommand {
 
         @Override
         protected int run() throws Exception {
+            String[] names = {"lan", "all", "compact", "connectivity", "network", "schedule", "timings", "workers",
+                    "operations", "queues"};
+            boolean[] set = {lan, all, compact, connectivity, network, schedule, timings, workers, operations, queues};
             Map<String, String> options = new java.util.LinkedHashMap<>();
-            options.put("lan", Boolean.toString(lan));
-            options.put("all", Boolean.toString(all));
-            options.put("compact", Boolean.toString(compact));
-            options.put("connectivity", Boolean.toString(connectivity));
-            options.put("network", Boolean.toString(network));
-            options.put("schedule", Boolean.toString(schedule));
-            options.put("timings", Boolean.toString(timings));
-            options.put("workers", Boolean.toString(workers));
-            options.put("operations", Boolean.toString(operations));
-            options.put("queues", Boolean.toString(queues));
+            for (int i = 0; i < names.length; i++) {
+                options.put(names[i], Boolean.toString(set[i]));
+            }
             options.put("encoding", json.json() ? "json" : "text");
             console().out().print(new String(DaemonApi.answerBytes(repo.root(), "provide/stat", List.of(), options),
                     StandardCharsets.UTF_8));
