@@ -436,6 +436,17 @@ public final class KadDht implements Closeable {
     }
 
     /**
+     * Records this node as a provider of {@code multihash} in its own provider store, as
+     * {@link #provide} does, without announcing it: a peer that asks this node finds it. For a
+     * provider that holds its announcements while the DHT has no peer.
+     *
+     * @throws IllegalArgumentException when the bytes are no multihash
+     */
+    public void provideLocally(byte[] multihash) {
+        queries.provideLocally(multihash);
+    }
+
+    /**
      * Announces many keys (each the bytes of a multihash) with few lookups, one region of the key
      * space at a time, as go-libp2p-kad-dht's sweeping provider does: the peers of each region
      * the keys fall in are found once, then each key's record goes to its k closest among them,

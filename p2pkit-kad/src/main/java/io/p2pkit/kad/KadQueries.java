@@ -267,6 +267,12 @@ final class KadQueries {
         return announce(multihash, config.optimisticProvide());
     }
 
+    /** Stores this node as a provider of {@code multihash} as {@link #provide} does, announcing nothing. */
+    void provideLocally(byte[] multihash) {
+        Multihash.decode(multihash);
+        remember(multihash);
+    }
+
     /**
      * {@link #provide} with optimistic provide whatever the config says (when the network-size
      * estimate cannot be used, what {@link KadConfig#optimisticFallback()} says).

@@ -126,12 +126,20 @@ public final class Reprovider implements Closeable {
     }
 
     /**
-     * The DHT's peers now, its k, the connections a sweep may use, and how long without peers
-     * before the provider is offline ({@link ProviderConnectivity}).
+     * The DHT's peers now, its k, the connections a sweep may use, how long without peers before
+     * the provider is offline ({@link ProviderConnectivity}), and how a key held back is recorded
+     * in the node's own provider store ({@link KadDht#provideLocally}), so that a peer asking this
+     * node finds it while the announcement waits.
      */
-    record Network(java.util.function.IntSupplier peers, int replication, int connections, Duration offlineDelay) {
+    record Network(java.util.function.IntSupplier peers, int replication, int connections, Duration offlineDelay,
+                   java.util.function.Consumer<Multihash> local) {
         /** No DHT to ask (a test's reprovider): always online, go's k. */
         static final Network NONE = new Network(() -> 1, 20, 1, ProviderConnectivity.DEFAULT_OFFLINE_DELAY);
+
+        /** The same recording nothing locally. */
+        Network(java.util.function.IntSupplier peers, int replication, int connections, Duration offlineDelay) {
+            this(peers, replication, connections, offlineDelay, key -> { });
+        }
     }
 
     /** How often a provider held back by a lost network looks at it again. */
@@ -202,7 +210,7 @@ public final class Reprovider implements Closeable {
                 sweep.map(NodeConfig.Sweep::batch).orElse(1), repo, links, strategy, parallelism,
                 dht == null ? Network.NONE : new Network(() -> dht.routingTable().size(), dht.routingTable().k(),
                         sweep.map(NodeConfig.Sweep::connections).orElse(1), sweep.map(NodeConfig.Sweep::offlineDelay)
-                        .orElse(ProviderConnectivity.DEFAULT_OFFLINE_DELAY)));
+                        .orElse(ProviderConnectivity.DEFAULT_OFFLINE_DELAY), key -> dht.provideLocally(key.bytes())));
     }
 
     private static Sweeper dhtSweeper(KadDht dht, int parallelism, NodeConfig.Sweep s) {
@@ -281,8 +289,12 @@ public final class Reprovider implements Closeable {
         }
         if (state != null) {
             List<Multihash> kept = state.takeQueue(MAX_PENDING);
+            boolean held = held();
             for (Multihash k : kept) {
                 if (queue.offer(k)) {
+                    if (held) {
+                        recordLocally(k);
+                    }
                     announceQueued();
                 }
             }
@@ -334,6 +346,11 @@ public final class Reprovider implements Closeable {
             @Override
             public boolean online() {
                 return connectivity.check() == ProviderConnectivity.State.ONLINE;
+            }
+
+            @Override
+            public void holding(List<Multihash> keys) {
+                keys.forEach(Reprovider.this::recordLocally);
             }
 
             @Override
@@ -642,6 +659,9 @@ public final class Reprovider implements Closeable {
             once.remove(key);
             throw new IOException("the provide queue stayed full for " + wait.toSeconds() + " s");
         }
+        if (held()) {
+            recordLocally(key);
+        }
         announceQueued();
     }
 
@@ -721,9 +741,14 @@ public final class Reprovider implements Closeable {
         if (closed) {
             return;
         }
+        boolean held = held();
         for (Cid c : cids) {
             // a key the full queue refused is left to the next run
-            if (queue.offer(c.multihash()) && sweeper == null) {
+            boolean queued = queue.offer(c.multihash());
+            if (queued && held) {
+                recordLocally(c.multihash());
+            }
+            if (queued && sweeper == null) {
                 // one worker per key queued
                 Thread.ofVirtual().name("p2pkit-provide").start(this::announceNext);
             }
@@ -781,6 +806,20 @@ public final class Reprovider implements Closeable {
                 drain(); // a key came after the last look and before the flag was down
             }
         });
+    }
+
+    /** Whether announcements wait for the network now (a sweeping provider without a DHT peer). */
+    private boolean held() {
+        return sweeper != null && connectivity.check() != ProviderConnectivity.State.ONLINE;
+    }
+
+    /** Records this node as the key's provider in its own store while the announcement waits. */
+    private void recordLocally(Multihash key) {
+        try {
+            network.local().accept(key);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "reprovider: " + key + " cannot be recorded locally: " + e);
+        }
     }
 
     /** Looks at the network again in a while, to sweep the queue once it is back. */

@@ -54,6 +54,9 @@ final class SweepCycles {
         /** Whether the slices due may be swept now (the DHT has peers); if not they wait. */
         boolean online();
 
+        /** Keys of slices due that wait for the network, given once each cycle. */
+        void holding(List<Multihash> keys);
+
         /** A cycle ended: keys swept, those no server took, and the time spent writing and sweeping them. */
         void ended(long keys, long failures, long nanos);
     }
@@ -75,6 +78,8 @@ final class SweepCycles {
     private long keys;
     private long failures;
     private long nanos;
+    /** Slices of this cycle below this were handed to {@link Work#holding} while they waited. */
+    private int heldTo;
 
     SweepCycles(Work work, SweepKeystore keystore, ProvideState state, Duration interval, int batch,
                 BooleanSupplier closed) {
@@ -226,7 +231,13 @@ final class SweepCycles {
             to++;
         }
         if (to > cycle.next() && !work.online()) {
-            return false; // Kubo's reprovide queue: the slices due wait until the DHT has peers
+            // Kubo's reprovide queue: the slices due wait until the DHT has peers
+            int from = Math.max(cycle.next(), heldTo);
+            if (to > from) {
+                keystore.peek(from, to, batch, closed, work::holding);
+                heldTo = to;
+            }
+            return false;
         }
         if (to > cycle.next()) {
             long t = System.nanoTime();
@@ -246,6 +257,7 @@ final class SweepCycles {
             nanos = 0;
             Instant everyDue = Instant.now().minus(slice.multipliedBy(SweepKeystore.SLICES - 1));
             cycle = new Cycle(later(cycle.start().plus(interval), everyDue), 0, false);
+            heldTo = 0;
         }
         return true;
     }

@@ -274,6 +274,15 @@ final class SweepKeystore {
         } finally {
             lock.unlock();
         }
+        return peek(from, to, batch, stop, batches);
+    }
+
+    /**
+     * Reads the keys of slices {@code from} to {@code to} as {@link #read} does, leaving them to
+     * be read again: keys joining them still join.
+     */
+    long peek(int from, int to, int batch, BooleanSupplier stop, Batches batches)
+            throws IOException, InterruptedException {
         long n = 0;
         Set<Multihash> pending = new LinkedHashSet<>();
         for (int s = from; s < to && !stop.getAsBoolean(); s++) {

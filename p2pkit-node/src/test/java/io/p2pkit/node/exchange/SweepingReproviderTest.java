@@ -395,6 +395,7 @@ class SweepingReproviderTest {
         try (Repository repo = repoWith(300)) {
             java.util.concurrent.atomic.AtomicInteger peers = new java.util.concurrent.atomic.AtomicInteger();
             Set<Multihash> swept = ConcurrentHashMap.newKeySet();
+            Set<Multihash> locally = ConcurrentHashMap.newKeySet();
             Reprovider r = new Reprovider(key -> {
                 swept.add(key);
                 return 1;
@@ -402,7 +403,7 @@ class SweepingReproviderTest {
                 swept.addAll(keys);
                 return 0;
             }, 100_000, repo, Codecs.standard(), ReprovideStrategy.ALL, 4,
-                    new Reprovider.Network(peers::get, 20, 8, Duration.ofHours(2)));
+                    new Reprovider.Network(peers::get, 20, 8, Duration.ofHours(2), locally::add));
             r.start(scheduler, Duration.ofMillis(1), Duration.ofHours(22), Optional.of(dir));
             long regions;
             try (var keys = repo.blocks().local().keys()) {
@@ -420,6 +421,8 @@ class SweepingReproviderTest {
             assertTrue(scheduler.getQueue().size() <= 2, "one look again for the queue, one for the cycle: "
                     + scheduler.getQueue().size());
             assertTrue(swept.isEmpty(), "nothing announced without a peer");
+            Await.until("every key waiting in the node's own provider store", () -> locally.size() == 350,
+                    Duration.ofSeconds(30));
             assertEquals("offline", r.sweepStats().orElseThrow().connectivity().status(), "never online yet");
 
             peers.set(2);
