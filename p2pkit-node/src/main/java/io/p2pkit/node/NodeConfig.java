@@ -1099,17 +1099,19 @@ public final class NodeConfig {
      *                    the network; after, the provide queue is dropped and provide requests refused
      */
     public record Sweep(int batch, int connections, boolean resume, Duration offlineDelay) {
+        /** Kubo's {@code Provide.DHT.OfflineDelay}: 2 h. */
+        public static final Duration DEFAULT_OFFLINE_DELAY = Duration.ofHours(2);
         /** Kubo's: 16,384 keys a batch, 20 connections, resuming, offline after 2 h without a peer. */
         public static final Sweep DEFAULT = new Sweep(16_384, 20, true);
-
-        /** The same with Kubo's offline delay, 2 h. */
-        public Sweep(int batch, int connections, boolean resume) {
-            this(batch, connections, resume, Duration.ofHours(2));
-        }
         /** The largest batch (about 40 MiB of keys and their points). */
         public static final int MAX_BATCH = 262_144;
         /** The most connections. */
         public static final int MAX_CONNECTIONS = 1024;
+
+        /** The same with Kubo's offline delay ({@link #DEFAULT_OFFLINE_DELAY}). */
+        public Sweep(int batch, int connections, boolean resume) {
+            this(batch, connections, resume, DEFAULT_OFFLINE_DELAY);
+        }
 
         /** Checks the values. */
         public Sweep {

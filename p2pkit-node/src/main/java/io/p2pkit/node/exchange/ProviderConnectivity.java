@@ -19,7 +19,7 @@ import java.util.function.IntSupplier;
  */
 final class ProviderConnectivity {
     /** Kubo's {@code Provide.DHT.OfflineDelay} default. */
-    static final Duration DEFAULT_OFFLINE_DELAY = Duration.ofHours(2);
+    static final Duration DEFAULT_OFFLINE_DELAY = io.p2pkit.node.NodeConfig.Sweep.DEFAULT_OFFLINE_DELAY;
 
     /** What the provider does now. */
     enum State {

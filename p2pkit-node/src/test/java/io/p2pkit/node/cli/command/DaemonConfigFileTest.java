@@ -605,9 +605,9 @@ class DaemonConfigFileTest {
         assertEquals(Optional.of(NodeConfig.Sweep.DEFAULT), daemon(repo(dir.resolve("a"), Map.of()),
                 "--listen", "/ip4/127.0.0.1/tcp/0").content().orElseThrow().sweep());
         Path set = repo(dir.resolve("b"), Map.of("Provide", Map.of("DHT", Map.of("KeystoreBatchSize", 1000L,
-                "MaxProvideConnsPerWorker", 5L, "ResumeEnabled", false))));
-        assertEquals(Optional.of(new NodeConfig.Sweep(1000, 5, false)), daemon(set, "--listen", "/ip4/127.0.0.1/tcp/0")
-                .content().orElseThrow().sweep());
+                "MaxProvideConnsPerWorker", 5L, "ResumeEnabled", false, "OfflineDelay", "30m"))));
+        assertEquals(Optional.of(new NodeConfig.Sweep(1000, 5, false, Duration.ofMinutes(30))),
+                daemon(set, "--listen", "/ip4/127.0.0.1/tcp/0").content().orElseThrow().sweep());
         Path zeros = repo(dir.resolve("c"), Map.of("Provide", Map.of("DHT", Map.of("KeystoreBatchSize", 0L,
                 "MaxProvideConnsPerWorker", 0L))));
         assertEquals(Optional.of(NodeConfig.Sweep.DEFAULT), daemon(zeros, "--listen", "/ip4/127.0.0.1/tcp/0")
